@@ -1,0 +1,55 @@
+"""The one error type polku raises for bad input, and how it names where the problem is."""
+
+from __future__ import annotations
+
+
+class PolkuError(Exception):
+    """Bad input or a failed operation, located as precisely as the input allows.
+
+    The message reads as one line: ``file, sheet 'services', row 4, column 'capacity_per_month':
+    '12x' is not a number``. Row numbers are spreadsheet rows (the header is row 1).
+
+    >>> str(PolkuError("duplicate id 'kela'", file="w/actors.csv", sheet="actors", row=3, column="id"))
+    "w/actors.csv, sheet 'actors', row 3, column 'id': duplicate id 'kela'"
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
+                 row: int | None = None, column: str | None = None,
+                 node: str | None = None) -> None:
+        self.message = message
+        self.file = file
+        self.sheet = sheet
+        self.row = row
+        self.column = column
+        self.node = node
+        super().__init__(str(self))
+
+    @property
+    def location(self) -> str:
+        parts = []
+        if self.file:
+            parts.append(str(self.file))
+        if self.sheet:
+            parts.append(f"sheet '{self.sheet}'")
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column '{self.column}'")
+        if self.node:
+            parts.append(f"node <{self.node}>")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        where = self.location
+        return f"{where}: {self.message}" if where else self.message
+
+
+class PolkuErrors(PolkuError):
+    """Several problems found at once (validation lists every one)."""
+
+    def __init__(self, errors: list[PolkuError]) -> None:
+        self.errors = errors
+        super().__init__("\n".join(str(e) for e in errors))
+
+    def __str__(self) -> str:
+        return "\n".join(str(e) for e in self.errors)

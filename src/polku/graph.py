@@ -1,0 +1,190 @@
+"""The typed networkx graph that every analysis, view and export works on.
+
+polku's data flows one way: load (workbook, Turtle, JSON-LD, Neo4j) → this graph →
+analyses → findings → views and exports. This module says what the graph looks like
+and offers small, plain accessors; it knows nothing about files or RDF.
+
+The graph is a ``networkx.MultiDiGraph``. Every node is keyed by its workbook id and has
+a ``type`` attribute; every edge has a ``kind`` attribute and a key that keeps parallel
+edges apart.
+
+Node types and their attributes (attribute names are the workbook's column names):
+
+==============  ==============================================================================
+type            attributes
+==============  ==============================================================================
+actor           name, name_sv, name_en, kind (``wellbeing-county`` …), region
+service         name, name_sv, name_en, capacity_per_month, entry (bool), method,
+                legal_basis, description
+outcome         name, name_sv, name_en, description
+need            name, name_sv, name_en, factor
+segment         name, name_sv, name_en, size, participation_rate, description
+referral        volume_per_month, median_wait_days, information_flow (``yes``/``no``/``unknown``)
+path            name
+goal            name (plan layer)
+measure         name, start, end (``YYYY-MM``), deferred (bool) … (plan layer)
+==============  ==============================================================================
+
+Every node may also carry ``extra``: a dict of the workbook's unknown columns (str → str).
+Attributes that the workbook leaves empty are absent, never ``None``.
+
+Edge kinds (``u → v``, key):
+
+================  ==========================  ==============================================
+kind              u → v                       meaning
+================  ==========================  ==============================================
+part_of           actor → actor               the actor is a unit of the parent (``parent``)
+provides          actor → service             the actor delivers the service (``providers``)
+addresses         service → need              the service addresses the need
+for_segment       service|referral → segment  limited to the segment (``segments``)
+has_need          segment → need              the segment has the need
+entry             segment → service           the segment first meets the system here
+from              referral → service          the referral starts at the service
+to                referral → service|outcome  the referral ends there
+owner             referral → actor            the actor accountable for the hand-off
+responsibility    actor → subject             key ``responsibility:<role>``; attrs role, note
+path_segment      path → segment              the segment the designed path is for
+step              path → service|outcome      key ``step:<n>``; attr order (1 = first)
+in_goal           measure → goal              plan layer: the measure serves the goal
+subject           measure → segment|service|need  plan layer: what the measure works on
+================  ==========================  ==============================================
+
+Referrals are nodes (not edges) so that responsibilities and owners can point at them
+like at anything else; :func:`referrals` gives them back as plain records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator
+
+import networkx as nx
+
+NODE_TYPES = (
+    "actor", "service", "outcome", "need", "segment", "referral", "path",
+    "goal", "measure", "indicator", "risk",
+)
+EDGE_KINDS = (
+    "part_of", "provides", "addresses", "for_segment", "has_need", "entry", "from", "to",
+    "owner", "responsibility", "path_segment", "step", "in_goal", "subject",
+)
+ACTOR_KINDS = (
+    "wellbeing-county", "employment-area", "municipality", "kela", "third-sector",
+    "employer", "education", "occupational-health", "research", "state", "other",
+)
+ROLES = ("lead", "participant", "consulted", "informed")
+INFORMATION_FLOWS = ("yes", "no", "unknown")
+LABEL_LANGUAGES = ("fi", "sv", "en")
+
+
+def new_graph(name: str = "graph") -> nx.MultiDiGraph:
+    """An empty polku graph; ``name`` is what findings call it (usually the file stem)."""
+    return nx.MultiDiGraph(name=name)
+
+
+def add_edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, key: str | None = None,
+             **attrs: object) -> None:
+    """Add one typed edge; the key defaults to the kind (one edge of a kind per pair)."""
+    g.add_edge(u, v, key=key or kind, kind=kind, **attrs)
+
+
+def nodes_of(g: nx.MultiDiGraph, node_type: str) -> list[str]:
+    """Ids of the nodes of one type, sorted.
+
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> nodes_of(g, "actor")
+    ['kela']
+    """
+    return sorted(n for n, t in g.nodes(data="type") if t == node_type)
+
+
+def targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    """Sorted ids that ``node`` points to by edges of ``kind``."""
+    return sorted({v for _, v, k in g.out_edges(node, data="kind") if k == kind})
+
+
+def sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    """Sorted ids that point to ``node`` by edges of ``kind``."""
+    return sorted({u for u, _, k in g.in_edges(node, data="kind") if k == kind})
+
+
+def label(g: nx.MultiDiGraph, node: str) -> str:
+    """The node's primary label, or its id when it has none."""
+    return str(g.nodes[node].get("name") or node) if node in g else node
+
+
+@dataclass(frozen=True)
+class Referral:
+    """A referral flow read off the graph (see the module doc)."""
+    id: str
+    source: str
+    target: str
+    segments: tuple[str, ...]
+    volume_per_month: float | None
+    median_wait_days: float | None
+    owner: str | None
+    information_flow: str
+
+
+def referrals(g: nx.MultiDiGraph) -> Iterator[Referral]:
+    """Every referral as a :class:`Referral`, in id order.
+
+    >>> g = new_graph()
+    >>> for n in ("a", "b"): g.add_node(n, type="service", name=n.upper())
+    >>> g.add_node("r1", type="referral", median_wait_days=12)
+    >>> add_edge(g, "r1", "a", "from"); add_edge(g, "r1", "b", "to")
+    >>> [(r.id, r.source, r.target, r.median_wait_days) for r in referrals(g)]
+    [('r1', 'a', 'b', 12)]
+    """
+    for rid in nodes_of(g, "referral"):
+        data = g.nodes[rid]
+        src = targets(g, rid, "from")
+        dst = targets(g, rid, "to")
+        owner = targets(g, rid, "owner")
+        yield Referral(
+            id=rid,
+            source=src[0] if src else "",
+            target=dst[0] if dst else "",
+            segments=tuple(targets(g, rid, "for_segment")),
+            volume_per_month=data.get("volume_per_month"),
+            median_wait_days=data.get("median_wait_days"),
+            owner=owner[0] if owner else None,
+            information_flow=data.get("information_flow", "unknown"),
+        )
+
+
+@dataclass(frozen=True)
+class Responsibility:
+    actor: str
+    subject: str
+    role: str
+    note: str | None = None
+
+
+def responsibilities(g: nx.MultiDiGraph) -> list[Responsibility]:
+    """Every responsibility row, sorted by subject, actor and role."""
+    rows = [
+        Responsibility(u, v, d["role"], d.get("note"))
+        for u, v, d in g.edges(data=True) if d["kind"] == "responsibility"
+    ]
+    return sorted(rows, key=lambda r: (r.subject, r.actor, r.role))
+
+
+def path_steps(g: nx.MultiDiGraph, path: str) -> list[str]:
+    """The node ids of a designed path's steps, in order."""
+    steps = [(d["order"], v) for _, v, d in g.out_edges(path, data=True) if d["kind"] == "step"]
+    return [v for _, v in sorted(steps)]
+
+
+def summary(g: nx.MultiDiGraph) -> dict[str, int]:
+    """Counts of nodes by type (every type listed, zero included) and of responsibilities.
+
+    >>> summary(new_graph())["service"]
+    0
+    """
+    counts = {t: 0 for t in NODE_TYPES}
+    for _, t in g.nodes(data="type"):
+        counts[t] = counts.get(t, 0) + 1
+    counts["responsibility"] = sum(
+        1 for *_, k in g.edges(data="kind") if k == "responsibility")
+    return counts
