@@ -1,0 +1,148 @@
+"""The ``polku`` command: one entry point, thin commands over the library.
+
+Each command parses its options, calls the library, prints, and maps bad input
+(:class:`polku.errors.PolkuError`) to one clear line per problem on stderr and exit status 1.
+Every command that takes a graph accepts a Turtle or JSON-LD file, a workbook folder, an
+.xlsx, or a Neo4j URI (see :func:`polku.load.load_graph`).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Callable, Optional, TypeVar
+
+import typer
+
+from . import graph as graphmod
+from .errors import PolkuError, PolkuErrors
+from .load import load_graph
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
+    "polku: regional employment, social and health service ecosystems as knowledge graphs."))
+
+F = TypeVar("F", bound=Callable)
+
+
+def fail(error: PolkuError) -> None:
+    """Print every problem of ``error`` on stderr, one line each, and exit 1."""
+    problems = error.errors if isinstance(error, PolkuErrors) else [error]
+    for p in problems:
+        typer.echo(f"error: {p}", err=True)
+    raise typer.Exit(1)
+
+
+def reports_errors(func: F) -> F:
+    """Turn PolkuError into a clean exit 1 instead of a traceback."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except PolkuError as e:
+            fail(e)
+    return wrapper  # type: ignore[return-value]
+
+
+class ExportFormat(str, Enum):
+    workbook = "workbook"
+    xlsx = "xlsx"
+    turtle = "turtle"
+    jsonld = "jsonld"
+
+
+GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV folder or "
+                          ".xlsx), or a neo4j:// URI.")
+
+
+def write_graph(g, out: Path, fmt: str) -> None:
+    """Write ``g`` to ``out`` in ``fmt`` (workbook, xlsx, turtle, jsonld); atomic."""
+    from . import rdf, workbook
+
+    if fmt == "workbook":
+        workbook.write_workbook(g, out)
+    elif fmt == "xlsx":
+        if out.suffix.lower() != ".xlsx":
+            raise PolkuError("an .xlsx export needs an output name ending in .xlsx",
+                             file=str(out))
+        workbook.write_workbook(g, out)
+    elif fmt == "turtle":
+        rdf.write_turtle(g, out)
+    elif fmt == "jsonld":
+        rdf.write_jsonld(g, out)
+
+
+@app.command("import")
+@reports_errors
+def import_(
+    workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
+                                         help="A folder of CSV sheets or an .xlsx file."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
+    name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
+                                       "file name without suffix)."),
+) -> None:
+    """Import a workbook, validate it, and write it as an RDF graph."""
+    from . import workbook
+    from .validate import shacl_problems
+
+    g = workbook.read_workbook(workbook_path, name=name or output.stem)
+    problems = shacl_problems(g, str(workbook_path))
+    if problems:
+        raise PolkuErrors(problems)
+    fmt = "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle"
+    write_graph(g, output, fmt)
+    counts = graphmod.summary(g)
+    typer.echo(f"wrote {output}: " + ", ".join(
+        f"{k} {n}" for k, n in counts.items() if n))
+
+
+@app.command()
+@reports_errors
+def export(
+    source: str = GraphArg,
+    to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
+) -> None:
+    """Export a graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
+    g = load_graph(source)
+    write_graph(g, output, to.value)
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def validate(source: str = GraphArg) -> None:
+    """Check a workbook or graph; list every problem and exit 1 if there are any."""
+    from .validate import validate as run
+
+    g = run(source)
+    typer.echo(f"{source}: valid ({g.number_of_nodes()} nodes)")
+
+
+@app.command()
+@reports_errors
+def show(
+    source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Summarise a graph: counts by kind and what the graph is about."""
+    from .describe import describe, describe_text
+
+    info = describe(load_graph(source))
+    if format == "json":
+        typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
+    elif format == "table":
+        typer.echo(describe_text(info))
+    else:
+        raise PolkuError(f"unknown format '{format}' (use table or json)")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,106 @@
+"""The finding record every analysis returns, its stable sort order and its JSON shape.
+
+A finding is one thing a leader or designer should look at (``shared/spec/findings.md``).
+Every analysis (ecosystem findings in :mod:`polku.findings`, plan findings in
+:mod:`polku.plan_findings`) returns :class:`Finding` records so that they sort, diff and
+print the same way. This module has no analysis in it, so any analysis can import it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+SEVERITIES = ("error", "warning", "info")
+SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding: ``kind`` and ``severity`` from the spec, workbook ids in ``subject`` and
+    ``related`` (kept sorted), a plain sentence in ``message`` and numbers in ``metrics``.
+
+    >>> f = Finding("long-wait", "warning", "r1", ("b", "a"), "waits 40 days", {"median_wait_days": 40})
+    >>> f.related
+    ('a', 'b')
+    >>> f.to_dict()["related"]
+    ['a', 'b']
+    """
+    kind: str
+    severity: str
+    subject: str
+    related: tuple[str, ...] = ()
+    message: str = ""
+    metrics: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITY_RANK:
+            raise ValueError(f"unknown severity {self.severity!r} for finding {self.kind!r}")
+        object.__setattr__(self, "related", tuple(sorted(set(self.related))))
+
+    @property
+    def identity(self) -> tuple[str, str, tuple[str, ...]]:
+        """What makes two findings "the same" across two versions of a graph: kind, subject
+        and related ids (not the message, whose numbers may change)."""
+        return (self.kind, self.subject, self.related)
+
+    def sort_key(self) -> tuple:
+        """Severity (error, warning, info), kind, subject as the spec says; then related ids
+        and the metrics, so that findings of one kind on one subject (one per need, one per
+        broken step pair) still come out in one stable order."""
+        return (SEVERITY_RANK[self.severity], self.kind, self.subject, self.related,
+                json.dumps(dict(self.metrics), sort_keys=True, default=str), self.message)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec's JSON object, keys in the spec's order."""
+        return {"kind": self.kind, "severity": self.severity, "subject": self.subject,
+                "related": list(self.related), "message": self.message,
+                "metrics": dict(self.metrics)}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
+        return cls(d["kind"], d["severity"], d["subject"], tuple(d.get("related") or ()),
+                   d.get("message", ""), dict(d.get("metrics") or {}))
+
+
+def as_finding(f: "Finding | Mapping[str, Any]") -> Finding:
+    """Accept a :class:`Finding` or its dict form (for analyses that build dicts)."""
+    return f if isinstance(f, Finding) else Finding.from_dict(f)
+
+
+def sort_findings(findings: Iterable["Finding | Mapping[str, Any]"]) -> list[Finding]:
+    """Findings in the spec's order, duplicates (same kind, subject, related, metrics) once."""
+    unique = {}
+    for f in map(as_finding, findings):
+        unique.setdefault(f.sort_key()[:5], f)
+    return sorted(unique.values(), key=Finding.sort_key)
+
+
+def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"]) -> str:
+    """The spec's JSON document, sorted, one value per line so versions diff line by line.
+
+    >>> print(findings_json("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")]))
+    {
+      "graph": "g",
+      "findings": [
+        {
+          "kind": "dead-end",
+          "severity": "error",
+          "subject": "s",
+          "related": [],
+          "message": "S leads nowhere",
+          "metrics": {}
+        }
+      ]
+    }
+    """
+    doc = {"graph": graph_name, "findings": [f.to_dict() for f in sort_findings(findings)]}
+    return json.dumps(doc, ensure_ascii=False, indent=2)
+
+
+def number(value: float | int | None) -> float | int | None:
+    """A number as JSON should show it: ``64.0`` → ``64``; other floats kept."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value

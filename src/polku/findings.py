@@ -1,0 +1,312 @@
+"""Ecosystem findings: gaps, overlapping responsibilities and bottlenecks, exactly as
+``shared/spec/findings.md`` defines them.
+
+:func:`find` is the one entry point: graph in, sorted :class:`~polku.finding.Finding` list
+out. It covers the ecosystem kinds (services, referrals, segments, designed paths) and adds
+the plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings` when
+that module is present, so every caller gets one list.
+
+Semantics decided where the spec leaves room (listed in the README too):
+
+- ``unreachable-service``/``dead-end``: "reachable" is :func:`polku.reach.reachable`; a
+  service marked ``entry`` counts as reachable itself. ``dead-end`` only fires on reachable
+  services (an unreachable one gets ``unreachable-service`` only), and "no outcome can be
+  reached by any referral" ignores segment limits.
+- ``over-capacity`` needs a ``capacity_per_month``; a service without one never fires.
+  Capacity 0 with inflow fires with ``utilization`` null. ``related`` lists incoming
+  referrals whose volume is given and above zero.
+- ``no-lead``/``multiple-leads``: a lead is any responsibility row with role ``lead`` on
+  the subject, whether or not the actor provides the service. ``multiple-leads`` on
+  measures comes from the plan findings.
+- ``overlapping-services``: a service with no providers has the empty provider set, which
+  differs from any other set.
+- ``path-broken``: one finding per broken consecutive pair; ``related`` is the two steps'
+  node ids (sorted, as the spec sorts every ``related``); ``metrics`` says which step
+  (``step``: the number of the first step of the pair) and the path's segment. Only the
+  referral's applicability is checked, not the step's eligibility.
+- Several findings of one kind on one subject (``unmet-need``, ``overlapping-services``,
+  ``path-broken``) are ordered by ``related`` and then by ``metrics``.
+- Every finding has a ``metrics`` object (empty when there is nothing to measure).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Iterable
+
+import networkx as nx
+
+from polku.finding import Finding, number, sort_findings
+from polku.graph import label, path_steps
+from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
+                         segment_groups, segment_reach, segment_spofs)
+
+LONG_WAIT_DAYS = 30
+
+#: Every ecosystem kind with its severity, in the spec's table order.
+KINDS: dict[str, str] = {
+    "service-without-provider": "error",
+    "no-lead": "error",
+    "multiple-leads": "warning",
+    "referral-without-owner": "error",
+    "no-information-flow": "warning",
+    "long-wait": "warning",
+    "unreachable-service": "warning",
+    "dead-end": "error",
+    "segment-without-outcome": "error",
+    "unmet-need": "error",
+    "overlapping-services": "info",
+    "over-capacity": "warning",
+    "single-point-of-failure": "warning",
+    "path-broken": "error",
+}
+
+
+def name(g: nx.MultiDiGraph, node: str) -> str:
+    """A node as messages show it: its label, with the id in brackets when they differ."""
+    lab = label(g, node)
+    return lab if lab == node else f"{lab} ({node})"
+
+
+def names(g: nx.MultiDiGraph, nodes: Iterable[str]) -> str:
+    return ", ".join(name(g, n) for n in sorted(nodes))
+
+
+def _leads(g: nx.MultiDiGraph) -> dict[str, set[str]]:
+    """Subject id → actors holding role ``lead`` on it (from responsibility rows)."""
+    leads: dict[str, set[str]] = defaultdict(set)
+    for u, v, d in g.edges(data=True):
+        if d.get("kind") == "responsibility" and d.get("role") == "lead":
+            leads[v].add(u)
+    return leads
+
+
+def _fmt(x: float | int) -> str:
+    x = number(x)
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+class _Referral:
+    __slots__ = ("id", "source", "target", "segments", "volume", "wait", "owner", "info")
+
+    def __init__(self, rid: str, data: dict) -> None:
+        self.id = rid
+        self.source = self.target = self.owner = None
+        self.segments: list[str] = []
+        self.volume = data.get("volume_per_month")
+        self.wait = data.get("median_wait_days")
+        self.info = data.get("information_flow", "unknown")
+
+
+def _referral_records(g: nx.MultiDiGraph) -> list[_Referral]:
+    """Referral records in id order, read in one pass over the referral nodes' out-edges."""
+    out = []
+    for rid, data in g.nodes(data=True):
+        if data.get("type") != "referral":
+            continue
+        r = _Referral(rid, data)
+        for _, v, kind in g.out_edges(rid, data="kind"):
+            if kind == "from":
+                r.source = v
+            elif kind == "to":
+                r.target = v
+            elif kind == "owner":
+                r.owner = v
+            elif kind == "for_segment":
+                r.segments.append(v)
+        out.append(r)
+    return sorted(out, key=lambda r: r.id)
+
+
+def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
+         eco: Ecosystem | None = None, plan: bool = True) -> list[Finding]:
+    """Every finding of the graph, sorted as the spec says.
+
+    ``long_wait_days`` is the ``long-wait`` threshold. ``eco`` lets a caller that already
+    indexed the graph pass the index. ``plan=False`` leaves out the plan layer's findings.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("debt", type="service", name="Velkaneuvonta", entry=True)
+    >>> g.add_node("work", type="outcome", name="Työ")
+    >>> [(f.kind, f.subject) for f in find(g)]
+    [('dead-end', 'debt'), ('service-without-provider', 'debt')]
+    """
+    eco = eco or ecosystem(g)
+    leads = _leads(g)
+    refs = _referral_records(g)
+    out: list[Finding] = []
+    out += _responsibility_findings(g, eco, leads, refs)
+    out += _referral_findings(g, leads, refs, long_wait_days)
+    out += _capacity_findings(g, refs)
+    out += _reach_findings(g, eco)
+    out += _path_findings(g, eco)
+    if plan:
+        out += _plan_findings(g)
+    return sort_findings(out)
+
+
+def _plan_findings(g: nx.MultiDiGraph) -> list[Finding]:
+    """The plan layer's findings (measures), from :mod:`polku.plan_findings`, if installed.
+
+    The plan analysis lives in its own module; this is the hook that puts its findings in
+    the same list. Measures are handled there only, so nothing is reported twice.
+    """
+    if not any(t == "measure" for _, t in g.nodes(data="type")):
+        return []
+    try:
+        from polku.plan_findings import plan_findings
+    except ImportError:  # the plan layer is optional
+        return []
+    from polku.finding import as_finding
+    return [as_finding(f) for f in plan_findings(g)]
+
+
+def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem, leads: dict[str, set[str]],
+                             refs: list[_Referral]) -> list[Finding]:
+    out = []
+    for s in sorted(eco.services):
+        provs = eco.providers.get(s, frozenset())
+        if not provs:
+            out.append(Finding("service-without-provider", "error", s, (),
+                               f"{name(g, s)} has no provider"))
+        elif len(provs) >= 2 and not leads.get(s):
+            out.append(Finding(
+                "no-lead", "error", s, tuple(provs),
+                f"{name(g, s)} has {len(provs)} providers ({names(g, provs)}) and no lead"))
+    subjects = set(eco.services) | set(eco.segments) | {r.id for r in refs}
+    for subject in sorted(subjects & leads.keys()):
+        actors = leads[subject]
+        if len(actors) >= 2:
+            out.append(Finding(
+                "multiple-leads", "warning", subject, tuple(actors),
+                f"{name(g, subject)} has {len(actors)} leads: {names(g, actors)}",
+                {"leads": len(actors)}))
+    return out
+
+
+def _referral_findings(g: nx.MultiDiGraph, leads: dict[str, set[str]], refs: list[_Referral],
+                       long_wait_days: float) -> list[Finding]:
+    out = []
+    for r in refs:
+        ends = tuple(x for x in (r.source, r.target) if x)
+        hop = f"referral {r.id} from {name(g, r.source)} to {name(g, r.target)}"
+        if not r.owner and not leads.get(r.id):
+            out.append(Finding("referral-without-owner", "error", r.id, ends,
+                               f"The {hop} has no owner and no lead"))
+        if r.info == "no":
+            out.append(Finding("no-information-flow", "warning", r.id, ends,
+                               f"The client's information does not travel with the {hop}"))
+        if r.wait is not None and r.wait > long_wait_days:
+            out.append(Finding(
+                "long-wait", "warning", r.id, ends,
+                f"The {hop} waits a median of {_fmt(r.wait)} days "
+                f"(limit {_fmt(long_wait_days)})",
+                {"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
+    return out
+
+
+def _capacity_findings(g: nx.MultiDiGraph, refs: list[_Referral]) -> list[Finding]:
+    inflow: dict[str, float] = defaultdict(float)
+    into: dict[str, list[str]] = defaultdict(list)
+    for r in refs:
+        if r.target and r.volume:
+            inflow[r.target] += r.volume
+            into[r.target].append(r.id)
+    out = []
+    for s in sorted(inflow):
+        cap = g.nodes[s].get("capacity_per_month")
+        if g.nodes[s].get("type") != "service" or cap is None or inflow[s] <= cap:
+            continue
+        total = number(round(inflow[s], 6))
+        util = round(total / cap, 2) if cap else None
+        out.append(Finding(
+            "over-capacity", "warning", s, tuple(into[s]),
+            f"{name(g, s)} takes in {_fmt(total)} clients a month against a capacity of "
+            f"{_fmt(cap)}",
+            {"inflow": total, "capacity": number(cap), "utilization": util}))
+    return out
+
+
+def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
+    """Findings that need R(s): computed once per group of segments that see the same
+    subgraph (:func:`polku.reach.segment_groups`)."""
+    out: list[Finding] = []
+    per_segment: dict[str, set[str]] = {}
+    spof_segments: dict[str, list[str]] = defaultdict(list)
+    for key, group in segment_groups(eco).items():
+        first = group[0]
+        reach = segment_reach(eco, first)
+        has_outcome = any(n in eco.outcomes for n in reach)
+        spofs = segment_spofs(eco, first, reach) if has_outcome else []
+        # Eligible services in R(s) per need; equal for the group (same named services).
+        by_need: dict[str, list[str]] = defaultdict(list)
+        for v in sorted(reach):
+            if v in eco.services and eco.eligible(v, first):
+                for need in eco.service_needs.get(v, ()):
+                    by_need[need].append(v)
+        for s in group:
+            per_segment[s] = reach
+            if not has_outcome:
+                entries = eco.segment_entries.get(s, ())
+                out.append(Finding(
+                    "segment-without-outcome", "error", s, entries,
+                    f"{name(g, s)} reaches no outcome from its entries "
+                    f"({names(g, entries) or 'none'})"))
+            for v in spofs:
+                spof_segments[v].append(s)
+            for need in eco.segment_needs.get(s, ()):
+                svcs = by_need.get(need, [])
+                if not svcs:
+                    out.append(Finding(
+                        "unmet-need", "error", s, (need,),
+                        f"No service that {name(g, s)} can reach addresses the need "
+                        f"{name(g, need)}", {"need": need}))
+                elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
+                    out.append(Finding(
+                        "overlapping-services", "info", s, tuple(svcs),
+                        f"For {name(g, s)}, {len(svcs)} services from different providers "
+                        f"address the need {name(g, need)}: {names(g, svcs)}",
+                        {"need": need, "services": len(svcs)}))
+    for v, segs in sorted(spof_segments.items()):
+        out.append(Finding(
+            "single-point-of-failure", "warning", v, tuple(segs),
+            f"Without {name(g, v)}, {len(segs)} segment(s) reach no outcome: "
+            f"{names(g, segs[:5])}{' …' if len(segs) > 5 else ''}",
+            {"segments": len(segs)}))
+    reach_all = reachable(eco, per_segment)
+    to_outcome = reaches_outcome_any(eco)
+    for v in sorted(eco.services):
+        if v not in reach_all:
+            out.append(Finding("unreachable-service", "warning", v, (),
+                               f"No client can reach {name(g, v)}: no segment's path and no "
+                               f"entry service leads there"))
+        elif v not in to_outcome:
+            out.append(Finding("dead-end", "error", v, (),
+                               f"{name(g, v)} is reachable but no referral chain from it "
+                               f"leads to an outcome"))
+    return out
+
+
+def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
+    out = []
+    for p, t in g.nodes(data="type"):
+        if t != "path":
+            continue
+        segs = [v for _, v, k in g.out_edges(p, data="kind") if k == "path_segment"]
+        seg = segs[0] if segs else None
+        steps = path_steps(g, p)
+        for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
+            if not applies(eco, a, b, seg):
+                out.append(Finding(
+                    "path-broken", "error", p, (a, b),
+                    f"Designed path {name(g, p)}: no referral for {name(g, seg) if seg else '–'}"
+                    f" leads from step {i} {name(g, a)} to step {i + 1} {name(g, b)}",
+                    {"step": i, "segment": seg}))
+    return out
+
+
+def applies(eco: Ecosystem, a: str, b: str, segment: str | None) -> bool:
+    """Is there a referral from ``a`` to ``b`` that applies to ``segment``?"""
+    return any(v == b and (not segs or segment in segs)
+               for _, v, segs in eco.out_refs.get(a, ()))

@@ -1,0 +1,496 @@
+"""RDF ⇄ the typed graph: the one place that knows how polku's graph is spelled in RDF.
+
+Nothing else in polku parses or builds RDF. The mapping follows ``ontology/polku.ttl``:
+services are ``cpsv:PublicService``, organisations ``org:Organization`` (public ones also
+``cv:PublicOrganisation``), names ``dct:title`` with language tags (fi, sv, en), target
+segments ``dct:audience``, needs and their factors ``skos:Concept`` in concept schemes.
+Responsibilities and path steps, which are edges with attributes in the graph, become
+resources of their own. Every resource carries its workbook id as ``dct:identifier``.
+
+Reading is fast because it skips rdflib: pyoxigraph parses Turtle (0.3 s for 100k triples
+where rdflib's parser takes 6 s) and the triples go straight into networkx. rdflib is used
+where its features are needed: SHACL validation (pyshacl) and JSON-LD.
+
+Writing Turtle is deterministic: fixed prefixes, subjects sorted, ``a`` first and then
+predicates sorted, objects sorted; a graph kept in git diffs line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+from urllib.parse import quote, unquote
+
+import networkx as nx
+
+from . import atomic
+from .errors import PolkuError
+from .graph import add_edge, new_graph
+
+POLKU = "https://w3id.org/polku/ontology#"
+EXTRA = "https://w3id.org/polku/extra#"
+DATA = "https://w3id.org/polku/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+CPSV = "http://purl.org/vocab/cpsv#"
+CV = "http://data.europa.eu/m8g/"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+PREFIXES = {
+    "cpsv": CPSV, "cv": CV, "dct": DCT, "org": ORG, "owl": OWL, "polku": POLKU,
+    "polkux": EXTRA, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD,
+}
+TYPE = RDF + "type"
+IDENTIFIER = DCT + "identifier"
+
+#: node type -> its main class, and the classes that are implied by it (not read back)
+CLASSES: dict[str, str] = {
+    "actor": POLKU + "Actor",
+    "service": CPSV + "PublicService",
+    "outcome": POLKU + "Outcome",
+    "need": POLKU + "Need",
+    "segment": POLKU + "Segment",
+    "referral": POLKU + "Referral",
+    "path": POLKU + "Path",
+    "goal": POLKU + "Goal",
+    "measure": POLKU + "Measure",
+    "indicator": POLKU + "Indicator",
+    "risk": POLKU + "Risk",
+}
+TYPE_OF_CLASS = {v: k for k, v in CLASSES.items()}
+PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "kela", "state"}
+FACTOR = POLKU + "Factor"
+GRAPH_CLASS = POLKU + "Graph"
+RESPONSIBILITY = POLKU + "Responsibility"
+STEP = POLKU + "PathStep"
+
+#: node attribute -> predicate; attributes not listed use ``polku:<attribute>``
+ATTRS: dict[str, str] = {
+    "description": DCT + "description",
+    "kind": POLKU + "actorKind",
+    "region": POLKU + "region",
+    "capacity_per_month": POLKU + "capacityPerMonth",
+    "entry": POLKU + "isEntryPoint",
+    "method": POLKU + "method",
+    "legal_basis": POLKU + "legalBasis",
+    "size": POLKU + "size",
+    "participation_rate": POLKU + "participationRate",
+    "volume_per_month": POLKU + "volumePerMonth",
+    "median_wait_days": POLKU + "medianWaitDays",
+    "information_flow": POLKU + "informationFlow",
+}
+#: attributes that hold a list (one triple per item, read back as a list)
+LIST_ATTRS: set[str] = set()
+#: edge kind -> predicate from the edge's source to its target
+EDGES: dict[str, str] = {
+    "part_of": ORG + "subOrganizationOf",
+    "provides": CPSV + "provides",
+    "addresses": POLKU + "addressesNeed",
+    "for_segment": DCT + "audience",
+    "has_need": POLKU + "hasNeed",
+    "entry": POLKU + "entryService",
+    "from": POLKU + "fromService",
+    "to": POLKU + "toNode",
+    "owner": POLKU + "owner",
+    "path_segment": POLKU + "forSegment",
+    "in_goal": POLKU + "inGoal",
+    "subject": POLKU + "worksOn",
+}
+EDGE_OF_PREDICATE = {v: k for k, v in EDGES.items()}
+NAME_PREDICATE = {"need": SKOS + "prefLabel"}
+LANG_OF_NAME = {"name": "fi", "name_sv": "sv", "name_en": "en"}
+NAME_OF_LANG = {v: k for k, v in LANG_OF_NAME.items()}
+ATTR_OF_PREDICATE = {v: k for k, v in ATTRS.items()}
+
+
+class Lit(NamedTuple):
+    """An RDF literal; IRIs are plain ``str``."""
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+Triple = tuple[str, str, "str | Lit"]
+
+
+def base_iri(name: str) -> str:
+    """The namespace of one graph's resources: ids are only unique within a region."""
+    return f"{DATA}{quote(name, safe='')}/"
+
+
+def _literal(value: object) -> Lit:
+    if isinstance(value, bool):
+        return Lit("true" if value else "false", XSD + "boolean")
+    if isinstance(value, int):
+        return Lit(str(value), XSD + "integer")
+    if isinstance(value, float):
+        return Lit(repr(value), XSD + "decimal" if "e" not in repr(value) else XSD + "double")
+    return Lit(str(value))
+
+
+def _python(lit: Lit) -> object:
+    dt = lit.datatype
+    if dt == XSD + "boolean":
+        return lit.value.strip() in ("true", "1")
+    if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
+        return int(lit.value)
+    if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+        return float(lit.value)
+    return lit.value
+
+
+def _attr_predicate(attr: str) -> str:
+    return ATTRS.get(attr) or POLKU + attr
+
+
+# -- graph -> triples ----------------------------------------------------------------------
+
+def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
+    """The graph as RDF triples (IRIs as ``str``, literals as :class:`Lit`)."""
+    name = g.graph.get("name", "graph")
+    base = base_iri(name)
+    yield base, TYPE, GRAPH_CLASS
+    yield base, IDENTIFIER, Lit(name)
+    for key in ("title", "description"):
+        if g.graph.get(key):
+            yield base, DCT + key, Lit(str(g.graph[key]))
+
+    def iri(node: str) -> str:
+        return base + node
+
+    factors: set[str] = set()
+    for node, data in g.nodes(data=True):
+        s = iri(node)
+        node_type = data["type"]
+        yield s, TYPE, CLASSES[node_type]
+        yield s, IDENTIFIER, Lit(node)
+        if node_type == "actor":
+            yield s, TYPE, ORG + "Organization"
+            if data.get("kind") in PUBLIC_ACTOR_KINDS:
+                yield s, TYPE, CV + "PublicOrganisation"
+        if node_type == "need":
+            yield s, TYPE, SKOS + "Concept"
+            yield s, SKOS + "inScheme", base + "needs"
+        for attr, value in data.items():
+            if attr in ("type", "extra"):
+                continue
+            if attr in LANG_OF_NAME:
+                yield s, NAME_PREDICATE.get(node_type, DCT + "title"), Lit(str(value), None, LANG_OF_NAME[attr])
+            elif attr == "factor" and node_type == "need":
+                factor = base + "factor-" + quote(str(value), safe="")
+                factors.add(str(value))
+                yield s, SKOS + "broader", factor
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    yield s, _attr_predicate(attr), _literal(item)
+            else:
+                yield s, _attr_predicate(attr), _literal(value)
+        for col, value in (data.get("extra") or {}).items():
+            yield s, EXTRA + quote(col, safe=""), Lit(str(value))
+    if any(t == "need" for _, t in g.nodes(data="type")):
+        yield base + "needs", TYPE, SKOS + "ConceptScheme"
+        yield base + "needs", DCT + "title", Lit("Tarpeet", None, "fi")
+    if factors:
+        yield base + "factors", TYPE, SKOS + "ConceptScheme"
+        yield base + "factors", DCT + "title", Lit("Työkykytekijät", None, "fi")
+    for factor in factors:
+        f = base + "factor-" + quote(factor, safe="")
+        yield f, TYPE, SKOS + "Concept"
+        yield f, TYPE, FACTOR
+        yield f, SKOS + "prefLabel", Lit(factor)
+        yield f, SKOS + "inScheme", base + "factors"
+        yield f, SKOS + "topConceptOf", base + "factors"
+
+    for u, v, d in g.edges(data=True):
+        kind = d["kind"]
+        if kind == "responsibility":
+            r = f"{base}responsibility/{u}/{v}/{d['role']}"
+            yield r, TYPE, RESPONSIBILITY
+            yield r, POLKU + "actor", iri(u)
+            yield r, POLKU + "subject", iri(v)
+            yield r, POLKU + "role", Lit(d["role"])
+            if d.get("note"):
+                yield r, RDFS + "comment", Lit(d["note"])
+            for col, value in (d.get("extra") or {}).items():
+                yield r, EXTRA + quote(col, safe=""), Lit(str(value))
+        elif kind == "step":
+            st = f"{base}{u}/step/{d['order']}"
+            yield iri(u), POLKU + "hasStep", st
+            yield st, TYPE, STEP
+            yield st, POLKU + "order", _literal(int(d["order"]))
+            yield st, POLKU + "stepNode", iri(v)
+            for col, value in (d.get("extra") or {}).items():
+                yield st, EXTRA + quote(col, safe=""), Lit(str(value))
+        else:
+            yield iri(u), EDGES.get(kind, POLKU + kind), iri(v)
+
+
+# -- triples -> graph ----------------------------------------------------------------------
+
+def from_triples(triples: Iterable[Triple], name: str | None = None,
+                 source: str | None = None) -> nx.MultiDiGraph:
+    """Build the typed graph from RDF triples (the inverse of :func:`to_triples`).
+
+    Node ids are read from ``dct:identifier``; a resource without one is named by the
+    last segment of its IRI. ``name`` is used when the data names no ``polku:Graph``.
+    Raises :class:`PolkuError` naming the RDF node when the data cannot be placed.
+    """
+    by_subject: dict[str, list[tuple[str, str | Lit]]] = {}
+    for s, p, o in triples:
+        by_subject.setdefault(s, []).append((p, o))
+
+    graph_name = name
+    ids: dict[str, str] = {}
+    types: dict[str, str] = {}
+    for s, pos in by_subject.items():
+        classes = {o for p, o in pos if p == TYPE}
+        ident = next((o.value for p, o in pos if p == IDENTIFIER and isinstance(o, Lit)), None)
+        if GRAPH_CLASS in classes:
+            if ident:
+                graph_name = ident
+            continue
+        node_type = next((TYPE_OF_CLASS[c] for c in sorted(classes) if c in TYPE_OF_CLASS), None)
+        if node_type is None:
+            continue
+        types[s] = node_type
+        ids[s] = ident or unquote(re.split(r"[/#]", s.rstrip("/"))[-1])
+
+    g = new_graph(graph_name or "graph")
+    factor_label = {s: next((o.value for p, o in pos if p == SKOS + "prefLabel"
+                             and isinstance(o, Lit)), s)
+                    for s, pos in by_subject.items() if (TYPE, FACTOR) in pos}
+    path_of_step = {o: ids[s] for s, pos in by_subject.items() if s in ids
+                    for p, o in pos if p == POLKU + "hasStep" and isinstance(o, str)}
+
+    def node_of(o: str | Lit, s: str, p: str) -> str:
+        if isinstance(o, Lit) or o not in ids:
+            raise PolkuError(f"<{p}> points to {o!r}, which is not a polku resource", node=s)
+        return ids[o]
+
+    for s, node_type in types.items():
+        g.add_node(ids[s], type=node_type)
+    for s, node_type in types.items():
+        node = ids[s]
+        attrs = g.nodes[node]
+        extra: dict[str, str] = {}
+        for p, o in by_subject[s]:
+            if p in (TYPE, IDENTIFIER, SKOS + "inScheme", POLKU + "hasStep"):
+                continue
+            if p in (DCT + "title", SKOS + "prefLabel") and isinstance(o, Lit):
+                attrs[NAME_OF_LANG.get(o.lang or "fi", "name")] = o.value
+            elif p == SKOS + "broader" and node_type == "need":
+                attrs["factor"] = factor_label.get(o, str(o))
+            elif p.startswith(EXTRA) and isinstance(o, Lit):
+                extra[unquote(p[len(EXTRA):])] = o.value
+            elif p in EDGE_OF_PREDICATE or (p.startswith(POLKU) and not isinstance(o, Lit)):
+                kind = EDGE_OF_PREDICATE.get(p) or p[len(POLKU):]
+                add_edge(g, node, node_of(o, s, p), kind)
+            elif isinstance(o, Lit):
+                attr = ATTR_OF_PREDICATE.get(p) or (p[len(POLKU):] if p.startswith(POLKU) else None)
+                if attr is None:
+                    continue
+                value = _python(o)
+                if attr in LIST_ATTRS:
+                    attrs.setdefault(attr, []).append(value)
+                else:
+                    attrs[attr] = value
+        for attr in LIST_ATTRS & attrs.keys():
+            attrs[attr] = sorted(attrs[attr])
+        if extra:
+            attrs["extra"] = extra
+
+    for s, pos in by_subject.items():
+        classes = {o for p, o in pos if p == TYPE}
+        if RESPONSIBILITY in classes:
+            values = {p: o for p, o in pos}
+            try:
+                actor = node_of(values[POLKU + "actor"], s, POLKU + "actor")
+                subject = node_of(values[POLKU + "subject"], s, POLKU + "subject")
+                role = values[POLKU + "role"]
+            except KeyError as e:
+                raise PolkuError(f"the responsibility has no {e.args[0]}", node=s) from None
+            attrs = {"role": role.value if isinstance(role, Lit) else str(role)}
+            comment = values.get(RDFS + "comment")
+            if isinstance(comment, Lit):
+                attrs["note"] = comment.value
+            extra = {unquote(p[len(EXTRA):]): o.value for p, o in pos
+                     if p.startswith(EXTRA) and isinstance(o, Lit)}
+            if extra:
+                attrs["extra"] = extra
+            add_edge(g, actor, subject, "responsibility", key=f"responsibility:{attrs['role']}",
+                     **attrs)
+        elif STEP in classes:
+            values = {p: o for p, o in pos}
+            path = path_of_step.get(s)
+            if path is None or POLKU + "stepNode" not in values or POLKU + "order" not in values:
+                raise PolkuError("the path step belongs to no path, or lacks its node or order",
+                                 node=s)
+            order = values[POLKU + "order"]
+            step_attrs: dict[str, object] = {"order": int(_python(order)) if isinstance(order, Lit) else 0}
+            extra = {unquote(p[len(EXTRA):]): o.value for p, o in pos
+                     if p.startswith(EXTRA) and isinstance(o, Lit)}
+            if extra:
+                step_attrs["extra"] = extra
+            add_edge(g, path, node_of(values[POLKU + "stepNode"], s, POLKU + "stepNode"),
+                     "step", key=f"step:{step_attrs['order']}", **step_attrs)
+    return g
+
+
+# -- Turtle ---------------------------------------------------------------------------------
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+
+
+def _iri_term(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    for prefix, ns in prefixes:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if local == "" or _PN_LOCAL.match(local):
+                return f"{prefix}:{local}"
+    return "<" + iri.replace("\\", "\\u005C").replace(">", "\\u003E") + ">"
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+def _lit_term(lit: Lit, prefixes: list[tuple[str, str]]) -> str:
+    if lit.datatype in (XSD + "integer", XSD + "boolean") and re.fullmatch(r"-?\d+|true|false", lit.value):
+        return lit.value
+    body = f'"{_escape(lit.value)}"'
+    if lit.lang:
+        return f"{body}@{lit.lang}"
+    if lit.datatype and lit.datatype != XSD + "string":
+        return f"{body}^^{_iri_term(lit.datatype, prefixes)}"
+    return body
+
+
+def turtle(triples: Iterable[Triple], base: str | None = None) -> str:
+    """Serialise triples as deterministic Turtle (see the module doc)."""
+    prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+    if base:
+        prefixes = [("", base)] + prefixes
+    by_subject: dict[str, set[tuple[str, str]]] = {}
+    for s, p, o in triples:
+        obj = _lit_term(o, prefixes) if isinstance(o, Lit) else _iri_term(o, prefixes)
+        by_subject.setdefault(s, set()).add((p, obj))
+    lines = [f"@prefix {k}: <{v}> ." for k, v in sorted(PREFIXES.items())]
+    if base:
+        lines.insert(0, f"@prefix : <{base}> .")
+    lines.append("")
+    for s in sorted(by_subject):
+        pos = by_subject[s]
+        preds = sorted({p for p, _ in pos}, key=lambda p: (p != TYPE, p))
+        chunks = []
+        for p in preds:
+            objs = sorted(o for pp, o in pos if pp == p)
+            pred = "a" if p == TYPE else _iri_term(p, prefixes)
+            chunks.append(f"    {pred} " + ",\n        ".join(objs))
+        lines.append(_iri_term(s, prefixes) + "\n" + " ;\n".join(chunks) + " .\n")
+    return "\n".join(lines)
+
+
+def graph_turtle(g: nx.MultiDiGraph) -> str:
+    """The graph as deterministic Turtle text."""
+    return turtle(to_triples(g), base_iri(g.graph.get("name", "graph")))
+
+
+def write_turtle(g: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write the graph as Turtle, atomically (temporary file renamed into place)."""
+    atomic.write_text(path, graph_turtle(g))
+
+
+def _oxi_term(term: object) -> str | Lit:
+    import pyoxigraph as ox
+
+    if isinstance(term, ox.Literal):
+        dt = term.datatype.value if term.datatype else None
+        if term.language:
+            return Lit(term.value, None, term.language)
+        return Lit(term.value, None if dt == XSD + "string" else dt)
+    return term.value  # type: ignore[attr-defined]
+
+
+def parse_turtle_triples(data: bytes, source: str = "<data>") -> list[Triple]:
+    """Parse Turtle bytes with pyoxigraph; a syntax error names the file, line and column."""
+    import pyoxigraph as ox
+
+    try:
+        return [(_oxi_term(t.subject), t.predicate.value, _oxi_term(t.object))  # type: ignore[misc]
+                for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+    except SyntaxError as e:
+        raise PolkuError(f"Turtle syntax error: {e}", file=source) from None
+
+
+def read_turtle(path: str | Path) -> nx.MultiDiGraph:
+    """Load a Turtle file into the typed graph."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise PolkuError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+    if not data.strip():
+        raise PolkuError("the file is empty", file=str(path))
+    return from_triples(parse_turtle_triples(data, str(path)), name=path.stem, source=str(path))
+
+
+# -- rdflib (SHACL, JSON-LD) ----------------------------------------------------------------
+
+def to_rdflib(g: nx.MultiDiGraph):  # -> rdflib.Graph
+    """The graph as an rdflib Graph in the default store (what pyshacl needs)."""
+    import rdflib
+
+    out = rdflib.Graph()
+    for k, v in PREFIXES.items():
+        out.bind(k, v)
+    for s, p, o in to_triples(g):
+        if isinstance(o, Lit):
+            obj = rdflib.Literal(o.value, lang=o.lang,
+                                 datatype=rdflib.URIRef(o.datatype) if o.datatype else None)
+        else:
+            obj = rdflib.URIRef(o)
+        out.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
+    return out
+
+
+def _from_rdflib_triples(graph) -> Iterator[Triple]:
+    import rdflib
+
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal):
+            dt = str(o.datatype) if o.datatype else None
+            yield str(s), str(p), Lit(str(o), None if dt == XSD + "string" else dt, o.language)
+        else:
+            yield str(s), str(p), str(o)
+
+
+def jsonld_context() -> dict[str, str]:
+    return dict(PREFIXES)
+
+
+def graph_jsonld(g: nx.MultiDiGraph) -> str:
+    """The graph as JSON-LD (compacted with polku's prefixes)."""
+    return to_rdflib(g).serialize(format="json-ld", context=jsonld_context(), indent=2,
+                                  sort_keys=True)
+
+
+def write_jsonld(g: nx.MultiDiGraph, path: str | Path) -> None:
+    atomic.write_text(path, graph_jsonld(g))
+
+
+def read_jsonld(path: str | Path) -> nx.MultiDiGraph:
+    import rdflib
+
+    path = Path(path)
+    try:
+        graph = rdflib.Graph().parse(path, format="json-ld")
+    except Exception as e:  # rdflib raises many types for bad JSON-LD
+        raise PolkuError(f"not valid JSON-LD ({e.__class__.__name__}: {e})",
+                         file=str(path)) from None
+    return from_triples(_from_rdflib_triples(graph), name=path.stem, source=str(path))

@@ -1,0 +1,68 @@
+"""Validation: is this workbook or graph a valid polku graph, and if not, what exactly is wrong.
+
+Two layers: the workbook reader checks cells and references (file, sheet, row, column);
+the SHACL shapes in ``ontology/shapes.ttl`` check the RDF graph (pyshacl), so a graph that
+arrives as Turtle or JSON-LD from elsewhere is held to the same rules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+
+from . import rdf
+from .errors import PolkuError, PolkuErrors
+from .load import load_graph
+
+ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def ontology_path(name: str) -> Path:
+    """A file of ``ontology/`` (the repository's, next to ``src/``)."""
+    path = ONTOLOGY_DIR / name
+    if not path.exists():
+        raise PolkuError("the ontology file is missing from this installation", file=str(path))
+    return path
+
+
+def shacl_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[PolkuError]:
+    """Every SHACL violation of the graph, each naming the node (by workbook id) and path."""
+    import pyshacl
+    import rdflib
+
+    data = rdf.to_rdflib(g)
+    shapes = rdflib.Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                           advanced=False, allow_warnings=True)
+    if conforms:
+        return []
+    problems = []
+    ident = rdflib.URIRef(rdf.IDENTIFIER)
+    for result in report.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "ValidationResult")):
+        focus = report.value(result, rdflib.URIRef(SH + "focusNode"))
+        path = report.value(result, rdflib.URIRef(SH + "resultPath"))
+        message = report.value(result, rdflib.URIRef(SH + "resultMessage"))
+        value = report.value(result, rdflib.URIRef(SH + "value"))
+        node_id = data.value(focus, ident) or focus
+        prefix = ""
+        if path is not None:
+            prefix = data.namespace_manager.normalizeUri(path) + ": "
+        text = f"{prefix}{message}"
+        if value is not None and str(value) != str(focus):
+            text += f" (found {value.n3(data.namespace_manager)})"
+        problems.append(PolkuError(text, file=source, node=str(node_id)))
+    return sorted(problems, key=str)
+
+
+def validate(source: str | Path) -> nx.MultiDiGraph:
+    """Load ``source`` (any input :func:`polku.load.load_graph` takes) and check it whole.
+
+    Returns the graph when it is valid; raises :class:`PolkuErrors` listing every problem.
+    """
+    g = load_graph(source)
+    problems = shacl_problems(g, str(source))
+    if problems:
+        raise PolkuErrors(problems)
+    return g

@@ -1,0 +1,604 @@
+"""The workbook: the spreadsheet format designers fill in (``../shared/spec/workbook.md``).
+
+A workbook is a folder of CSV files (``<sheet>.csv``) or one ``.xlsx`` whose sheets carry
+the same names. :func:`read_workbook` turns one into the typed graph of :mod:`polku.graph`
+and reports every problem it finds with file, sheet, row and column;
+:func:`write_workbook` writes a graph back, so that workbook → graph → workbook → graph
+loses nothing the sheets can say.
+
+The sheets are declared once, in :data:`SHEETS`; reading, writing and the checks all
+follow that table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+import networkx as nx
+
+from . import atomic
+from .errors import PolkuError, PolkuErrors
+from .graph import ACTOR_KINDS, INFORMATION_FLOWS, ROLES, add_edge, new_graph
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
+FALSE_WORDS = {"no", "false", "ei", "nej"}
+ROLE_WORDS = {"päävastuu": "lead", "paavastuu": "lead", "mukana": "participant"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    ``kind`` says how a cell is read: ``text``, ``id``, ``number``, ``integer``, ``bool``,
+    ``ratio`` (a number 0–1), ``enum`` (one of ``choices``), ``ref`` / ``refs`` (one id /
+    a ``;`` list of ids of the node types in ``targets``).
+    """
+    name: str
+    kind: str = "text"
+    required: bool = False
+    targets: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+
+
+def _names() -> list[Column]:
+    return [Column("name", required=True), Column("name_sv"), Column("name_en")]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its columns, the node type its rows become, and whether it must exist."""
+    name: str
+    columns: tuple[Column, ...]
+    node_type: str | None = None
+    required: bool = False
+    #: how the list/reference columns become edges: column -> (edge kind, reversed?)
+    edges: dict[str, tuple[str, bool]] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+SHEETS: dict[str, Sheet] = {s.name: s for s in (
+    Sheet("actors", (
+        Column("id", "id", True), *_names(),
+        Column("kind", "enum", True, choices=ACTOR_KINDS),
+        Column("parent", "ref", targets=("actor",)),
+        Column("region"),
+    ), "actor", True, {"parent": ("part_of", False)}),
+    Sheet("services", (
+        Column("id", "id", True), *_names(),
+        Column("providers", "refs", targets=("actor",)),
+        Column("capacity_per_month", "number"),
+        Column("entry", "bool"),
+        Column("needs", "refs", targets=("need",)),
+        Column("segments", "refs", targets=("segment",)),
+        Column("method"), Column("legal_basis"), Column("description"),
+    ), "service", True, {"providers": ("provides", True), "needs": ("addresses", False),
+                         "segments": ("for_segment", False)}),
+    Sheet("outcomes", (Column("id", "id", True), *_names(), Column("description")), "outcome"),
+    Sheet("needs", (Column("id", "id", True), *_names(), Column("factor")), "need"),
+    Sheet("segments", (
+        Column("id", "id", True), *_names(),
+        Column("size", "number"),
+        Column("participation_rate", "ratio"),
+        Column("needs", "refs", targets=("need",)),
+        Column("entry", "refs", targets=("service",)),
+        Column("description"),
+    ), "segment", False, {"needs": ("has_need", False), "entry": ("entry", False)}),
+    Sheet("referrals", (
+        Column("id", "id", True),
+        Column("from", "ref", True, targets=("service",)),
+        Column("to", "ref", True, targets=("service", "outcome")),
+        Column("segments", "refs", targets=("segment",)),
+        Column("volume_per_month", "number"),
+        Column("median_wait_days", "number"),
+        Column("owner", "ref", targets=("actor",)),
+        Column("information_flow", "enum", choices=INFORMATION_FLOWS),
+    ), "referral", False, {"from": ("from", False), "to": ("to", False),
+                           "segments": ("for_segment", False), "owner": ("owner", False)}),
+    Sheet("responsibilities", (
+        Column("actor", "ref", True, targets=("actor",)),
+        Column("subject", "ref", True, targets=("service", "referral", "segment", "measure")),
+        Column("role", "enum", True, choices=ROLES),
+        Column("note"),
+    )),
+    Sheet("paths", (
+        Column("path", "text", True),
+        Column("segment", "ref", True, targets=("segment",)),
+        Column("step", "integer", True),
+        Column("node", "ref", True, targets=("service", "outcome")),
+        Column("name"),
+    )),
+)}
+
+
+class _Reader:
+    """Reads the raw rows of one workbook and collects every problem instead of stopping."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[PolkuError] = []
+
+    def error(self, message: str, *, file: str | None = None, sheet: str | None = None,
+              row: int | None = None, column: str | None = None) -> None:
+        self.errors.append(PolkuError(message, file=file or str(self.path), sheet=sheet,
+                                      row=row, column=column))
+
+    # -- raw tables -----------------------------------------------------------------
+    def tables(self) -> dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]:
+        """sheet name -> (file, header, [(spreadsheet row number, cells)])."""
+        if self.path.is_dir():
+            return self._csv_tables()
+        if not self.path.exists():
+            raise PolkuError("no such file or folder", file=str(self.path))
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            return self._xlsx_tables()
+        raise PolkuError("not a workbook: expected a folder of CSV files or an .xlsx file",
+                         file=str(self.path))
+
+    def _csv_tables(self) -> dict:
+        tables = {}
+        for name in SHEETS:
+            file = self.path / f"{name}.csv"
+            if not file.exists():
+                continue
+            raw = file.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                row = raw[:e.start].count(b"\n") + 1
+                self.error(f"not UTF-8: byte 0x{raw[e.start]:02x} at offset {e.start} "
+                           "(save the file as UTF-8 CSV)", file=str(file), sheet=name, row=row)
+                continue
+            if not text.strip():
+                self.error("the file is empty: it needs at least a header row",
+                           file=str(file), sheet=name)
+                continue
+            rows = list(csv.reader(io.StringIO(text, newline="")))
+            header = [h.strip() for h in rows[0]]
+            if len(header) == 1 and ";" in header[0]:
+                self.error("the header has one column with ';' in it: polku reads "
+                           "comma-separated CSV", file=str(file), sheet=name, row=1)
+                continue
+            body = [(i + 2, list(r)) for i, r in enumerate(rows[1:])]
+            tables[name] = (str(file), header, body)
+        return tables
+
+    def _xlsx_tables(self) -> dict:
+        import openpyxl  # imported here: only .xlsx users pay for it
+
+        if self.path.stat().st_size == 0:
+            raise PolkuError("the file is empty", file=str(self.path))
+        try:
+            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+            raise PolkuError(f"not a readable .xlsx file ({e.__class__.__name__}: {e})",
+                             file=str(self.path)) from None
+        tables = {}
+        try:
+            for name in SHEETS:
+                if name not in book.sheetnames:
+                    continue
+                rows = [list(r) for r in book[name].iter_rows(values_only=True)]
+                if not rows or all(v is None for v in rows[0]):
+                    self.error("the sheet is empty: it needs at least a header row", sheet=name)
+                    continue
+                header = ["" if h is None else str(h).strip() for h in rows[0]]
+                while header and header[-1] == "":
+                    header.pop()
+                body = [(i + 2, r) for i, r in enumerate(rows[1:])]
+                tables[name] = (str(self.path), header, body)
+        finally:
+            book.close()
+        return tables
+
+
+def _text(value: object) -> str:
+    """A cell as text: spreadsheets hand over numbers and booleans as such."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def parse_number(text: str) -> int | float:
+    """A number with ``.`` or ``,`` as the decimal mark; spaces as thousands separators.
+
+    >>> parse_number("0,35"), parse_number("1 200"), parse_number("40")
+    (0.35, 1200, 40)
+    """
+    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cleaned):
+        raise ValueError(f"'{text}' is not a number")
+    if re.fullmatch(r"[+-]?\d+", cleaned):
+        return int(cleaned)
+    return float(cleaned)
+
+
+def parse_bool(text: str) -> bool:
+    """``yes``/``no``, ``true``/``false``, ``kyllä``/``ei`` in any case."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"'{text}' is not a boolean (use yes/no, true/false or kyllä/ei)")
+
+
+def _parse_cell(col: Column, raw: object) -> object:
+    """Turn one non-empty cell into its value, or raise ValueError with what is wrong."""
+    if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
+            and not isinstance(raw, bool):
+        value: object = int(raw) if float(raw).is_integer() and col.kind == "integer" else raw
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+    else:
+        text = _text(raw)
+        if col.kind in ("text",):
+            return text
+        if col.kind == "id":
+            if not ID_RE.match(text):
+                raise ValueError(f"'{text}' is not a valid id (lower-case letters, digits, "
+                                 "'-' and '_', starting with a letter or digit)")
+            return text
+        if col.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            return parse_bool(text)
+        if col.kind == "enum":
+            word = text.lower()
+            if col.name == "role":
+                word = ROLE_WORDS.get(word, word)
+            if col.name == "information_flow" and word not in col.choices:
+                try:
+                    word = "yes" if parse_bool(word) else "no"
+                except ValueError:
+                    pass
+            if word not in col.choices:
+                raise ValueError(f"'{text}' is not one of: {', '.join(col.choices)}")
+            return word
+        if col.kind == "ref":
+            return text
+        if col.kind == "refs":
+            items = [t.strip() for t in text.split(";")]
+            return [t for t in items if t]
+        value = parse_number(text)
+    if col.kind == "integer" and not isinstance(value, int):
+        raise ValueError(f"'{_text(raw)}' is not a whole number")
+    if isinstance(value, (int, float)) and value < 0:
+        raise ValueError(f"'{_text(raw)}' is negative")
+    if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
+        raise ValueError(f"'{_text(raw)}' is not a share between 0 and 1")
+    return value
+
+
+@dataclass
+class _Row:
+    sheet: str
+    file: str
+    row: int
+    values: dict[str, object]
+    extra: dict[str, str]
+
+    def where(self, column: str | None = None) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": column}
+
+
+def read_rows(path: str | Path) -> dict[str, list[_Row]]:
+    """Every sheet's rows, cells parsed and checked one by one (no cross-references yet).
+
+    Raises :class:`PolkuErrors` listing every problem found.
+    """
+    reader = _Reader(Path(path))
+    tables = reader.tables()
+    for name, sheet in SHEETS.items():
+        if sheet.required and name not in tables and not any(
+                e.sheet == name for e in reader.errors):
+            where = (Path(path) / f"{name}.csv") if Path(path).is_dir() else Path(path)
+            reader.error(f"the required sheet '{name}' is missing", file=str(where), sheet=name)
+    result: dict[str, list[_Row]] = {}
+    for name, (file, header, body) in tables.items():
+        sheet = SHEETS[name]
+        seen: set[str] = set()
+        for h in header:
+            if h and h in seen:
+                reader.error(f"the column '{h}' appears twice", file=file, sheet=name, row=1,
+                             column=h)
+            seen.add(h)
+        missing = [c.name for c in sheet.columns if c.required and c.name not in header]
+        for m in missing:
+            reader.error(f"the required column '{m}' is missing", file=file, sheet=name,
+                         row=1, column=m)
+        if missing:
+            continue
+        rows = []
+        for rownum, cells in body:
+            if all(_text(c) == "" for c in cells):
+                continue
+            if len(cells) > len(header) and any(_text(c) for c in cells[len(header):]):
+                reader.error(f"the row has {len(cells)} cells but the header only "
+                             f"{len(header)} columns", file=file, sheet=name, row=rownum)
+                continue
+            values: dict[str, object] = {}
+            extra: dict[str, str] = {}
+            for h, raw in zip(header, cells):
+                if not h:
+                    continue
+                col = sheet.column(h)
+                if _text(raw) == "":
+                    if col is not None and col.required:
+                        reader.error(f"the required value '{h}' is empty", file=file,
+                                     sheet=name, row=rownum, column=h)
+                    continue
+                if col is None:
+                    extra[h] = _text(raw)
+                    continue
+                try:
+                    values[h] = _parse_cell(col, raw)
+                except ValueError as e:
+                    reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
+            rows.append(_Row(name, file, rownum, values, extra))
+        result[name] = rows
+    if reader.errors:
+        raise PolkuErrors(reader.errors)
+    return result
+
+
+def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
+    """Read a workbook (CSV folder or .xlsx) into the typed graph of :mod:`polku.graph`.
+
+    ``name`` defaults to the folder or file name without suffix. Every problem is found
+    before anything is returned; they are raised together as :class:`PolkuErrors`.
+
+    >>> g = read_workbook("graphs/keski-uusimaa")  # doctest: +SKIP
+    >>> g.nodes["kela"]["type"]  # doctest: +SKIP
+    'actor'
+    """
+    path = Path(path)
+    rows = read_rows(path)
+    g = new_graph(name or path.stem)
+    errors: list[PolkuError] = []
+    first_seen: dict[str, _Row] = {}
+
+    def fail(message: str, row: _Row, column: str | None) -> None:
+        errors.append(PolkuError(message, **row.where(column)))
+
+    # nodes first, so that references across sheets can be checked in one pass
+    for name, sheet in SHEETS.items():
+        if sheet.node_type is None:
+            continue
+        for row in rows.get(name, []):
+            node_id = row.values.get("id")
+            if not isinstance(node_id, str):
+                continue
+            if node_id in first_seen:
+                other = first_seen[node_id]
+                fail(f"duplicate id '{node_id}' (already used in sheet '{other.sheet}', "
+                     f"row {other.row})", row, "id")
+                continue
+            first_seen[node_id] = row
+            attrs = {k: v for k, v in row.values.items()
+                     if k != "id" and k not in sheet.edges}
+            if sheet.node_type == "referral":
+                attrs.setdefault("information_flow", "unknown")
+            if row.extra:
+                attrs["extra"] = dict(row.extra)
+            g.add_node(node_id, type=sheet.node_type, **attrs)
+
+    paths: dict[str, list[_Row]] = {}
+    for row in rows.get("paths", []):
+        pid = row.values.get("path")
+        if isinstance(pid, str):
+            paths.setdefault(pid, []).append(row)
+    for pid, prow in paths.items():
+        row = prow[0]
+        if not ID_RE.match(pid):
+            fail(f"'{pid}' is not a valid id", row, "path")
+            continue
+        if pid in first_seen:
+            other = first_seen[pid]
+            fail(f"duplicate id '{pid}' (already used in sheet '{other.sheet}', "
+                 f"row {other.row})", row, "path")
+            continue
+        first_seen[pid] = row
+        attrs = {"name": row.values["name"]} if "name" in row.values else {}
+        g.add_node(pid, type="path", **attrs)
+
+    def check_ref(ref: str, col: Column, row: _Row) -> bool:
+        node_type = g.nodes[ref]["type"] if ref in g else None
+        if node_type is None:
+            wanted = " or ".join(col.targets)
+            fail(f"unknown {wanted} id '{ref}'", row, col.name)
+            return False
+        if node_type not in col.targets:
+            fail(f"'{ref}' is a {node_type}, not a {' or '.join(col.targets)}", row, col.name)
+            return False
+        return True
+
+    for name, sheet in SHEETS.items():
+        if sheet.node_type is None:
+            continue
+        for row in rows.get(name, []):
+            node_id = row.values.get("id")
+            if not isinstance(node_id, str) or first_seen.get(node_id) is not row:
+                continue
+            for colname, (kind, reverse) in sheet.edges.items():
+                col = sheet.column(colname)
+                assert col is not None
+                value = row.values.get(colname)
+                refs = value if isinstance(value, list) else ([value] if value else [])
+                for ref in refs:
+                    assert isinstance(ref, str)
+                    if not check_ref(ref, col, row):
+                        continue
+                    if kind == "part_of" and ref == node_id:
+                        fail("an actor cannot be its own parent", row, colname)
+                        continue
+                    u, v = (ref, node_id) if reverse else (node_id, ref)
+                    add_edge(g, u, v, kind)
+
+    res_sheet = SHEETS["responsibilities"]
+    for row in rows.get("responsibilities", []):
+        actor, subject, role = (row.values.get(c) for c in ("actor", "subject", "role"))
+        if not (isinstance(actor, str) and isinstance(subject, str) and isinstance(role, str)):
+            continue
+        ok = check_ref(actor, res_sheet.columns[0], row)
+        ok = check_ref(subject, res_sheet.columns[1], row) and ok
+        if not ok:
+            continue
+        key = f"responsibility:{role}"
+        if g.has_edge(actor, subject, key):
+            fail(f"'{actor}' already has role '{role}' on '{subject}'", row, "role")
+            continue
+        attrs: dict[str, object] = {"role": role}
+        if "note" in row.values:
+            attrs["note"] = row.values["note"]
+        if row.extra:
+            attrs["extra"] = dict(row.extra)
+        add_edge(g, actor, subject, "responsibility", key=key, **attrs)
+
+    path_sheet = SHEETS["paths"]
+    for pid, prow in paths.items():
+        if first_seen.get(pid) is not prow[0]:
+            continue
+        segment = prow[0].values["segment"]
+        if isinstance(segment, str) and check_ref(segment, path_sheet.column("segment"), prow[0]):
+            add_edge(g, pid, segment, "path_segment")
+        steps_seen: dict[int, _Row] = {}
+        for row in prow:
+            if row.values.get("segment") != segment:
+                fail(f"path '{pid}' is for segment '{segment}' (row {prow[0].row}), "
+                     f"not '{row.values.get('segment')}'", row, "segment")
+            step = row.values.get("step")
+            node = row.values.get("node")
+            if not isinstance(step, int) or not isinstance(node, str):
+                continue
+            if step < 1:
+                fail("steps are numbered from 1", row, "step")
+                continue
+            if step in steps_seen:
+                fail(f"path '{pid}' already has step {step} (row {steps_seen[step].row})",
+                     row, "step")
+                continue
+            steps_seen[step] = row
+            if check_ref(node, path_sheet.column("node"), row):
+                attrs = {"order": step}
+                if row.extra:
+                    attrs["extra"] = dict(row.extra)
+                add_edge(g, pid, node, "step", key=f"step:{step}", **attrs)
+    if errors:
+        raise PolkuErrors(errors)
+    return g
+
+
+# -- writing ------------------------------------------------------------------------------
+
+def _format(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _out_targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    return sorted({v for _, v, k in g.out_edges(node, data="kind") if k == kind})
+
+
+def _in_sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    return sorted({u for u, _, k in g.in_edges(node, data="kind") if k == kind})
+
+
+def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    """The graph as sheets: name -> (header, rows of cell text), sorted, ready to write."""
+    out: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    for name, sheet in SHEETS.items():
+        records: list[dict[str, str]] = []
+        if sheet.node_type is not None:
+            for node in sorted(n for n, t in g.nodes(data="type") if t == sheet.node_type):
+                data = g.nodes[node]
+                rec = {"id": node}
+                for col in sheet.columns:
+                    if col.name in sheet.edges:
+                        kind, reverse = sheet.edges[col.name]
+                        refs = (_in_sources if reverse else _out_targets)(g, node, kind)
+                        if refs:
+                            rec[col.name] = ";".join(refs)
+                    elif col.name != "id" and col.name in data:
+                        rec[col.name] = _format(data[col.name])
+                for k, v in (data.get("extra") or {}).items():
+                    rec[k] = v
+                records.append(rec)
+        elif name == "responsibilities":
+            for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[1], e[0], e[2].get("role", ""))):
+                if d["kind"] != "responsibility":
+                    continue
+                rec = {"actor": u, "subject": v, "role": d["role"]}
+                if d.get("note"):
+                    rec["note"] = d["note"]
+                rec.update(d.get("extra") or {})
+                records.append(rec)
+        elif name == "paths":
+            for pid in sorted(n for n, t in g.nodes(data="type") if t == "path"):
+                seg = _out_targets(g, pid, "path_segment")
+                steps = sorted((d["order"], v, d) for _, v, d in g.out_edges(pid, data=True)
+                               if d["kind"] == "step")
+                for i, (order, node, d) in enumerate(steps):
+                    rec = {"path": pid, "segment": seg[0] if seg else "", "step": str(order),
+                           "node": node}
+                    if i == 0 and g.nodes[pid].get("name"):
+                        rec["name"] = g.nodes[pid]["name"]
+                    rec.update(d.get("extra") or {})
+                    records.append(rec)
+        known = [c.name for c in sheet.columns]
+        extra_cols = sorted({k for r in records for k in r} - set(known))
+        out[name] = (known + extra_cols, records)
+    return out
+
+
+def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write the graph as a workbook: a CSV folder, or one .xlsx when ``path`` ends so.
+
+    The write is atomic: the folder or file appears whole or not at all.
+    """
+    path = Path(path)
+    sheets = sheet_rows(g)
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for name, (header, records) in sheets.items():
+            ws = book.create_sheet(name)
+            ws.append(header)
+            for rec in records:
+                ws.append([rec.get(h, "") or None for h in header])
+        with atomic.output_file(path) as tmp:
+            book.save(tmp)
+        return
+    with atomic.output_dir(path) as tmp:
+        for name, (header, records) in sheets.items():
+            buf = io.StringIO(newline="")
+            w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+            w.writeheader()
+            w.writerows(records)
+            (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def is_workbook(path: str | Path) -> bool:
+    """True for a folder (of CSV sheets) or an .xlsx file."""
+    p = Path(path)
+    return p.is_dir() or p.suffix.lower() in (".xlsx", ".xlsm")
+
