@@ -470,6 +470,19 @@ def _from_rdflib_triples(graph) -> Iterator[Triple]:
             yield str(s), str(p), str(o)
 
 
+def rdflib_graph(path: str | Path):  # -> rdflib.Graph
+    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
+    import rdflib
+
+    path = Path(path)
+    fmt = "json-ld" if path.suffix.lower() in (".jsonld", ".json") else "turtle"
+    try:
+        return rdflib.Graph().parse(path, format=fmt)
+    except Exception as e:  # rdflib raises many types for bad input
+        raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {e})",
+                         file=str(path)) from None
+
+
 def jsonld_context() -> dict[str, str]:
     return dict(PREFIXES)
 
@@ -488,9 +501,5 @@ def read_jsonld(path: str | Path) -> nx.MultiDiGraph:
     import rdflib
 
     path = Path(path)
-    try:
-        graph = rdflib.Graph().parse(path, format="json-ld")
-    except Exception as e:  # rdflib raises many types for bad JSON-LD
-        raise PolkuError(f"not valid JSON-LD ({e.__class__.__name__}: {e})",
-                         file=str(path)) from None
+    graph = rdflib_graph(path)
     return from_triples(_from_rdflib_triples(graph), name=path.stem, source=str(path))

@@ -27,12 +27,15 @@ def ontology_path(name: str) -> Path:
     return path
 
 
-def shacl_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[PolkuError]:
-    """Every SHACL violation of the graph, each naming the node (by workbook id) and path."""
+def shacl_problems(g, source: str | None = None) -> list[PolkuError]:
+    """Every SHACL violation of the graph, each naming the node (by workbook id) and path.
+
+    ``g`` is the typed graph, or an rdflib Graph holding RDF exactly as it was given.
+    """
     import pyshacl
     import rdflib
 
-    data = rdf.to_rdflib(g)
+    data = g if isinstance(g, rdflib.Graph) else rdf.to_rdflib(g)
     shapes = rdflib.Graph().parse(ontology_path("shapes.ttl"), format="turtle")
     conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
                                            advanced=False, allow_warnings=True)
@@ -62,7 +65,12 @@ def validate(source: str | Path) -> nx.MultiDiGraph:
     Returns the graph when it is valid; raises :class:`PolkuErrors` listing every problem.
     """
     g = load_graph(source)
-    problems = shacl_problems(g, str(source))
+    suffix = Path(str(source)).suffix.lower()
+    if suffix in (".ttl", ".turtle", ".jsonld", ".json") and Path(str(source)).is_file():
+        # check the RDF as it was written, not as polku would write it back
+        problems = shacl_problems(rdf.rdflib_graph(source), str(source))
+    else:
+        problems = shacl_problems(g, str(source))
     if problems:
         raise PolkuErrors(problems)
     return g

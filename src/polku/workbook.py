@@ -294,10 +294,9 @@ class _Row:
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": column}
 
 
-def read_rows(path: str | Path) -> dict[str, list[_Row]]:
-    """Every sheet's rows, cells parsed and checked one by one (no cross-references yet).
-
-    Raises :class:`PolkuErrors` listing every problem found.
+def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]]:
+    """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
+    and the problems found. A cell that is wrong is left out of its row.
     """
     reader = _Reader(Path(path))
     tables = reader.tables()
@@ -349,9 +348,7 @@ def read_rows(path: str | Path) -> dict[str, list[_Row]]:
                     reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
             rows.append(_Row(name, file, rownum, values, extra))
         result[name] = rows
-    if reader.errors:
-        raise PolkuErrors(reader.errors)
-    return result
+    return result, reader.errors
 
 
 def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
@@ -365,9 +362,8 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
     'actor'
     """
     path = Path(path)
-    rows = read_rows(path)
+    rows, errors = read_rows(path)
     g = new_graph(name or path.stem)
-    errors: list[PolkuError] = []
     first_seen: dict[str, _Row] = {}
 
     def fail(message: str, row: _Row, column: str | None) -> None:

@@ -1,0 +1,260 @@
+"""The workbook ⇄ graph contract (../shared/spec/workbook.md), driven through the real CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from polku import rdf, workbook
+from polku.cli import app
+from polku.errors import PolkuErrors
+
+DATA = Path(__file__).parent / "data"
+MINI = DATA / "mini"
+runner = CliRunner()
+
+
+def run(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def wb(tmp_path: Path) -> Path:
+    """A writable copy of the small, valid workbook."""
+    dest = tmp_path / "mini"
+    shutil.copytree(MINI, dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edges(g: nx.MultiDiGraph) -> list:
+    return sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True))
+
+
+def same_graph(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
+    return sorted(a.nodes(data=True)) == sorted(b.nodes(data=True)) and edges(a) == edges(b)
+
+
+# -- reading what the spec allows ---------------------------------------------------------
+
+def test_reads_spec_conventions(wb: Path) -> None:
+    g = workbook.read_workbook(wb)
+    assert g.nodes["alkuhaastattelu"]["capacity_per_month"] == 40.5  # decimal comma
+    assert g.nodes["alkuhaastattelu"]["entry"] is True                 # kyllä
+    assert g.nodes["kuntouttava"]["entry"] is False                    # ei
+    assert g.nodes["nuoret"]["participation_rate"] == 0.35
+    assert g.nodes["alkuhaastattelu"]["extra"] == {"url": "http://x"}  # unknown column kept
+    assert g.nodes["keusote"]["name_sv"] == "Mellersta Nylands välfärdsområde"
+    assert g.has_edge("kela", "kuntouttava", "responsibility:lead")     # "Päävastuu" = lead
+    assert g.nodes["r2"]["information_flow"] == "unknown"               # empty = unknown
+    assert sorted(v for _, v, k in g.out_edges("kuntouttava", keys=True) if k == "for_segment") == ["nuoret"]
+
+
+def test_lists_ignore_spaces_and_empty_items(wb: Path) -> None:
+    edit(wb / "services.csv", "keusote;kela", " keusote ; kela ;")
+    g = workbook.read_workbook(wb)
+    assert sorted(u for u, _, k in g.in_edges("kuntouttava", keys=True) if k == "provides") == ["kela", "keusote"]
+
+
+def test_round_trip_csv_turtle_xlsx_jsonld(wb: Path, tmp_path: Path) -> None:
+    assert run("import", wb, "-o", tmp_path / "a.ttl").exit_code == 0
+    assert run("export", tmp_path / "a.ttl", "--to", "workbook", "-o", tmp_path / "wb2").exit_code == 0
+    assert run("import", tmp_path / "wb2", "-o", tmp_path / "b.ttl", "--name", "a").exit_code == 0
+    assert (tmp_path / "a.ttl").read_text() == (tmp_path / "b.ttl").read_text()
+    ga, gb = rdf.read_turtle(tmp_path / "a.ttl"), rdf.read_turtle(tmp_path / "b.ttl")
+    assert same_graph(ga, gb)
+    # the RDF graphs are isomorphic as rdflib sees them, too
+    from rdflib.compare import isomorphic
+    assert isomorphic(rdf.to_rdflib(ga), rdf.to_rdflib(gb))
+    assert run("export", tmp_path / "a.ttl", "--to", "xlsx", "-o", tmp_path / "x.xlsx").exit_code == 0
+    assert same_graph(workbook.read_workbook(tmp_path / "x.xlsx", name="a"), ga)
+    assert run("export", tmp_path / "x.xlsx", "--to", "jsonld", "-o", tmp_path / "a.jsonld").exit_code == 0
+    gj = rdf.read_jsonld(tmp_path / "a.jsonld")
+    gj.graph["name"] = "a"
+    assert same_graph(gj, ga)
+
+
+def test_turtle_is_deterministic_and_diffs_line_by_line(wb: Path, tmp_path: Path) -> None:
+    run("import", wb, "-o", tmp_path / "a.ttl")
+    before = (tmp_path / "a.ttl").read_text().splitlines()
+    edit(wb / "referrals.csv", "r1,alkuhaastattelu,kuntouttava,nuoret,12,14", "r1,alkuhaastattelu,kuntouttava,nuoret,13,14")
+    run("import", wb, "-o", tmp_path / "a.ttl")
+    after = (tmp_path / "a.ttl").read_text().splitlines()
+    changed = [(b, a) for b, a in zip(before, after) if a != b]
+    assert len(before) == len(after) and len(changed) == 1
+    assert "volumePerMonth 13" in changed[0][1]
+
+
+def test_example_region_round_trips(tmp_path: Path) -> None:
+    example = Path(__file__).parents[1] / "graphs" / "keski-uusimaa"
+    g = workbook.read_workbook(example)
+    workbook.write_workbook(g, tmp_path / "wb")
+    assert same_graph(workbook.read_workbook(tmp_path / "wb", name="keski-uusimaa"), g)
+    text = rdf.graph_turtle(g)
+    assert same_graph(rdf.from_triples(rdf.parse_turtle_triples(text.encode())), g)
+
+
+def test_example_region_is_valid_and_committed_turtle_is_current() -> None:
+    root = Path(__file__).parents[1] / "graphs"
+    result = run("validate", root / "keski-uusimaa")
+    assert result.exit_code == 0, result.output
+    g = workbook.read_workbook(root / "keski-uusimaa")
+    assert (root / "keski-uusimaa.ttl").read_text(encoding="utf-8") == rdf.graph_turtle(g), \
+        "graphs/keski-uusimaa.ttl is stale: run polku import graphs/keski-uusimaa -o graphs/keski-uusimaa.ttl"
+    counts = __import__("polku.graph", fromlist=["summary"]).summary(g)
+    assert counts["actor"] >= 15 and counts["service"] >= 30 and counts["need"] >= 8
+    assert counts["segment"] >= 6 and counts["referral"] >= 40 and counts["path"] >= 4
+
+
+# -- bad input: one clear line each, exit 1, nothing written ---------------------------------
+
+BAD_CASES = {
+    "missing required sheet": (lambda wb: (wb / "services.csv").unlink(),
+                               ["services.csv", "sheet 'services'", "required sheet"]),
+    "missing required column": (lambda wb: edit(wb / "actors.csv", "id,name,name_sv,kind", "id,name,name_sv,laji"),
+                                ["sheet 'actors'", "row 1", "column 'kind'", "missing"]),
+    "duplicate id": (lambda wb: edit(wb / "actors.csv", "kela,Kela,FPA", "keusote,Kela,FPA"),
+                     ["sheet 'actors'", "row 4", "column 'id'", "duplicate id 'keusote'"]),
+    "duplicate id across sheets": (lambda wb: edit(wb / "outcomes.csv", "tyo,", "kela,"),
+                                   ["sheet 'outcomes'", "row 2", "duplicate id 'kela'", "sheet 'actors', row 4"]),
+    "unknown reference": (lambda wb: edit(wb / "services.csv", "keusote;kela", "keusote;kelaa"),
+                          ["sheet 'services'", "row 3", "column 'providers'", "unknown actor id 'kelaa'"]),
+    "reference of the wrong type": (lambda wb: edit(wb / "referrals.csv", "r2,kuntouttava,tyo", "r2,kuntouttava,kela"),
+                                    ["sheet 'referrals'", "row 3", "column 'to'", "'kela' is a actor"]),
+    "malformed number": (lambda wb: edit(wb / "services.csv", ",20,", ",20x,"),
+                         ["sheet 'services'", "row 3", "column 'capacity_per_month'", "'20x' is not a number"]),
+    "malformed boolean": (lambda wb: edit(wb / "services.csv", ",kyllä,", ",ehkä,"),
+                          ["sheet 'services'", "row 2", "column 'entry'", "'ehkä' is not a boolean"]),
+    "role outside the list": (lambda wb: edit(wb / "responsibilities.csv", "keusote,kuntouttava,lead", "keusote,kuntouttava,boss"),
+                              ["sheet 'responsibilities'", "row 2", "column 'role'", "'boss' is not one of"]),
+    "non-UTF-8 CSV": (lambda wb: (wb / "needs.csv").write_bytes("id,name\nty,Työkyky\n".encode("latin-1")),
+                      ["needs.csv", "row 2", "not UTF-8"]),
+    "empty file": (lambda wb: (wb / "outcomes.csv").write_bytes(b""),
+                   ["outcomes.csv", "sheet 'outcomes'", "empty"]),
+    "share out of range": (lambda wb: edit(wb / "segments.csv", '"0,35"', "35"),
+                           ["sheet 'segments'", "column 'participation_rate'", "between 0 and 1"]),
+    "duplicate path step": (lambda wb: edit(wb / "paths.csv", "p1,nuoret,3,tyo", "p1,nuoret,2,tyo"),
+                            ["sheet 'paths'", "row 4", "column 'step'", "already has step 2"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_CASES))
+def test_bad_workbook_gets_a_clear_error_and_writes_nothing(case: str, wb: Path, tmp_path: Path) -> None:
+    mutate, expected = BAD_CASES[case]
+    mutate(wb)
+    out = tmp_path / "out.ttl"
+    result = run("import", wb, "-o", out)
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert lines, "no error printed"
+    assert any(all(part in line for part in expected) for line in lines), lines
+    assert not out.exists()
+    assert list(tmp_path.glob(".out.ttl*")) == []
+    assert run("validate", wb).exit_code == 1
+
+
+def test_validate_lists_every_problem(wb: Path) -> None:
+    edit(wb / "services.csv", ",20,", ",20x,")
+    edit(wb / "responsibilities.csv", "keusote,kuntouttava,lead", "keusote,kuntouttava,boss")
+    edit(wb / "services.csv", "keusote;kela", "keusote;kelaa")
+    result = run("validate", wb)
+    assert result.exit_code == 1
+    assert len(result.stderr.strip().splitlines()) == 3
+
+
+def test_corrupt_xlsx(tmp_path: Path) -> None:
+    bad = tmp_path / "broken.xlsx"
+    bad.write_bytes(b"PK\x03\x04 this is not really a zip")
+    result = run("import", bad, "-o", tmp_path / "o.ttl")
+    assert result.exit_code == 1
+    assert "broken.xlsx" in result.stderr and "not a readable .xlsx" in result.stderr
+    assert not (tmp_path / "o.ttl").exists()
+
+
+def test_xlsx_bad_cell_names_sheet_row_column(wb: Path, tmp_path: Path) -> None:
+    run("export", wb, "--to", "xlsx", "-o", tmp_path / "w.xlsx")
+    import openpyxl
+    book = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    ws = book["segments"]
+    col = [c.value for c in ws[1]].index("size") + 1
+    ws.cell(row=2, column=col, value="paljon")
+    book.save(tmp_path / "w.xlsx")
+    result = run("validate", tmp_path / "w.xlsx")
+    assert result.exit_code == 1
+    assert "w.xlsx, sheet 'segments', row 2, column 'size': 'paljon' is not a number" in result.stderr
+
+
+def test_turtle_syntax_error(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("@prefix : <http://x/> .\n:a :b :c ;\n  :d \"open string .\n", encoding="utf-8")
+    result = run("validate", bad)
+    assert result.exit_code == 1
+    line = result.stderr.strip().splitlines()[0]
+    assert "bad.ttl" in line and "Turtle syntax error" in line
+
+
+def test_graph_that_breaks_the_shapes(wb: Path, tmp_path: Path) -> None:
+    run("import", wb, "-o", tmp_path / "g.ttl")
+    text = (tmp_path / "g.ttl").read_text()
+    text = text.replace('polku:informationFlow "yes"', 'polku:informationFlow "maybe"')
+    text = text.replace('polku:participationRate "0.35"^^xsd:decimal', 'polku:participationRate "1.5"^^xsd:decimal')
+    (tmp_path / "g.ttl").write_text(text)
+    result = run("validate", tmp_path / "g.ttl")
+    assert result.exit_code == 1
+    err = result.stderr
+    assert "node <r1>" in err and "information flow must be yes, no or unknown" in err
+    assert "node <nuoret>" in err and "participation rate" in err
+
+
+def test_validate_checks_turtle_as_written(wb: Path, tmp_path: Path) -> None:
+    run("import", wb, "-o", tmp_path / "g.ttl")
+    text = (tmp_path / "g.ttl").read_text().replace('"Kela"@fi', '"Kela"')
+    (tmp_path / "g.ttl").write_text(text)
+    out = tmp_path / "again.ttl"
+    result = run("export", tmp_path / "g.ttl", "--to", "turtle", "-o", out)
+    assert result.exit_code == 0  # export does not validate…
+    result = run("validate", tmp_path / "g.ttl")
+    assert result.exit_code == 1 and "node <kela>" in result.stderr  # …validate does
+
+
+def test_atomic_write_leaves_old_file_on_failure(wb: Path, tmp_path: Path) -> None:
+    out = tmp_path / "g.ttl"
+    run("import", wb, "-o", out)
+    before = out.read_bytes()
+    edit(wb / "services.csv", ",20,", ",20x,")
+    assert run("import", wb, "-o", out).exit_code == 1
+    assert out.read_bytes() == before
+
+
+def test_show_summarises(wb: Path) -> None:
+    result = run("show", wb)
+    assert result.exit_code == 0
+    assert "service" in result.stdout and "Nuoret" in result.stdout
+    import json
+    info = json.loads(run("show", wb, "--format", "json").stdout)
+    assert info["counts"]["service"] == 2 and info["people_in_segments"] == 1200
+
+
+def test_console_script_runs() -> None:
+    exe = Path(sys.executable).parent / "polku"
+    out = subprocess.run([str(exe), "show", str(MINI)], capture_output=True, text=True, check=True)
+    assert "Graph mini" in out.stdout
+
+
+def test_reader_collects_all_errors(wb: Path) -> None:
+    edit(wb / "services.csv", ",20,", ",20x,")
+    edit(wb / "actors.csv", "kela,Kela,FPA", "keusote,Kela,FPA")
+    with pytest.raises(PolkuErrors) as info:
+        workbook.read_workbook(wb)
+    assert len(info.value.errors) >= 1
