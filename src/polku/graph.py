@@ -21,8 +21,12 @@ need            name, name_sv, name_en, factor
 segment         name, name_sv, name_en, size, participation_rate, description
 referral        volume_per_month, median_wait_days, information_flow (``yes``/``no``/``unknown``)
 path            name
-goal            name (plan layer)
-measure         name, start, end (``YYYY-MM``), deferred (bool) … (plan layer)
+goal            name (plan layer), description, subthemes
+measure         name, start, end (``YYYY-MM``), deferred (bool) (plan layer); description,
+                note (schedule remarks), parts (list: ``A: JOHTAMINEN`` …), actions,
+                target_groups, outputs, impacts (text, a line per sub-part), deferred_text
+indicator       name, part (plan layer: how a measure is followed up)
+risk            name, mitigation, part (plan layer)
 ==============  ==============================================================================
 
 Every node may also carry ``extra``: a dict of the workbook's unknown columns (str → str).
@@ -47,6 +51,8 @@ path_segment      path → segment              the segment the designed path is
 step              path → service|outcome      key ``step:<n>``; attr order (1 = first)
 in_goal           measure → goal              plan layer: the measure serves the goal
 subject           measure → segment|service|need  plan layer: what the measure works on
+has_indicator     measure → indicator         plan layer: the measure is followed up by it
+has_risk          measure → risk              plan layer: a risk the plan names for the measure
 ================  ==========================  ==============================================
 
 Referrals are nodes (not edges) so that responsibilities and owners can point at them
@@ -67,6 +73,7 @@ NODE_TYPES = (
 EDGE_KINDS = (
     "part_of", "provides", "addresses", "for_segment", "has_need", "entry", "from", "to",
     "owner", "responsibility", "path_segment", "step", "in_goal", "subject",
+    "has_indicator", "has_risk",
 )
 ACTOR_KINDS = (
     "wellbeing-county", "employment-area", "municipality", "kela", "third-sector",
