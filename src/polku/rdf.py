@@ -83,9 +83,14 @@ ATTRS: dict[str, str] = {
     "volume_per_month": POLKU + "volumePerMonth",
     "median_wait_days": POLKU + "medianWaitDays",
     "information_flow": POLKU + "informationFlow",
+    # plan layer (polku.plan)
+    "start": POLKU + "startMonth",
+    "end": POLKU + "endMonth",
+    "target_groups": POLKU + "targetGroups",
+    "deferred_text": POLKU + "deferredText",
 }
 #: attributes that hold a list (one triple per item, read back as a list)
-LIST_ATTRS: set[str] = set()
+LIST_ATTRS: set[str] = {"parts"}
 #: edge kind -> predicate from the edge's source to its target
 EDGES: dict[str, str] = {
     "part_of": ORG + "subOrganizationOf",
@@ -100,6 +105,8 @@ EDGES: dict[str, str] = {
     "path_segment": POLKU + "forSegment",
     "in_goal": POLKU + "inGoal",
     "subject": POLKU + "worksOn",
+    "has_indicator": POLKU + "hasIndicator",
+    "has_risk": POLKU + "hasRisk",
 }
 EDGE_OF_PREDICATE = {v: k for k, v in EDGES.items()}
 NAME_PREDICATE = {"need": SKOS + "prefLabel"}
