@@ -38,6 +38,10 @@ class Finding:
         if self.severity not in SEVERITY_RANK:
             raise ValueError(f"unknown severity {self.severity!r} for finding {self.kind!r}")
         object.__setattr__(self, "related", tuple(sorted(set(self.related))))
+        metrics = tuple((k, _sortable(v)) for k, v in sorted(self.metrics.items()))
+        # Computed once: findings are sorted at least twice (by find and by the printers).
+        object.__setattr__(self, "_key", (SEVERITY_RANK[self.severity], self.kind,
+                                          self.subject, self.related, metrics, self.message))
 
     @property
     def identity(self) -> tuple[str, str, tuple[str, ...]]:
@@ -49,8 +53,7 @@ class Finding:
         """Severity (error, warning, info), kind, subject as the spec says; then related ids
         and the metrics, so that findings of one kind on one subject (one per need, one per
         broken step pair) still come out in one stable order."""
-        return (SEVERITY_RANK[self.severity], self.kind, self.subject, self.related,
-                json.dumps(dict(self.metrics), sort_keys=True, default=str), self.message)
+        return self._key  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's JSON object, keys in the spec's order."""
@@ -62,6 +65,15 @@ class Finding:
     def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
         return cls(d["kind"], d["severity"], d["subject"], tuple(d.get("related") or ()),
                    d.get("message", ""), dict(d.get("metrics") or {}))
+
+
+def _sortable(value: Any) -> tuple:
+    """Numbers before text before anything else, each comparable within its group."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value, "")
+    if isinstance(value, str):
+        return (1, 0, value)
+    return (2, 0, json.dumps(value, sort_keys=True, default=str))
 
 
 def as_finding(f: "Finding | Mapping[str, Any]") -> Finding:
@@ -78,25 +90,22 @@ def sort_findings(findings: Iterable["Finding | Mapping[str, Any]"]) -> list[Fin
 
 
 def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"]) -> str:
-    """The spec's JSON document, sorted, one value per line so versions diff line by line.
+    """The spec's JSON document, sorted, one finding per line, so that two versions of a
+    graph diff line by line (a changed finding is one changed line).
 
     >>> print(findings_json("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")]))
-    {
-      "graph": "g",
-      "findings": [
-        {
-          "kind": "dead-end",
-          "severity": "error",
-          "subject": "s",
-          "related": [],
-          "message": "S leads nowhere",
-          "metrics": {}
-        }
-      ]
-    }
+    {"graph": "g",
+     "findings": [
+      {"kind": "dead-end", "severity": "error", "subject": "s", "related": [], "message": "S leads nowhere", "metrics": {}}
+     ]}
+    >>> json.loads(findings_json("g", []))
+    {'graph': 'g', 'findings': []}
     """
-    doc = {"graph": graph_name, "findings": [f.to_dict() for f in sort_findings(findings)]}
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    lines = [json.dumps(f.to_dict(), ensure_ascii=False) for f in sort_findings(findings)]
+    head = '{"graph": ' + json.dumps(graph_name, ensure_ascii=False) + ',\n "findings": ['
+    if not lines:
+        return head + ']}'
+    return head + "\n  " + ",\n  ".join(lines) + "\n ]}"
 
 
 def number(value: float | int | None) -> float | int | None:

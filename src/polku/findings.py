@@ -37,7 +37,7 @@ from typing import Iterable
 import networkx as nx
 
 from polku.finding import Finding, number, sort_findings
-from polku.graph import label, path_steps
+from polku.graph import label
 from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
                          segment_groups, segment_reach, segment_spofs)
 
@@ -72,50 +72,9 @@ def names(g: nx.MultiDiGraph, nodes: Iterable[str]) -> str:
     return ", ".join(name(g, n) for n in sorted(nodes))
 
 
-def _leads(g: nx.MultiDiGraph) -> dict[str, set[str]]:
-    """Subject id → actors holding role ``lead`` on it (from responsibility rows)."""
-    leads: dict[str, set[str]] = defaultdict(set)
-    for u, v, d in g.edges(data=True):
-        if d.get("kind") == "responsibility" and d.get("role") == "lead":
-            leads[v].add(u)
-    return leads
-
-
 def _fmt(x: float | int) -> str:
     x = number(x)
     return f"{x:g}" if isinstance(x, float) else str(x)
-
-
-class _Referral:
-    __slots__ = ("id", "source", "target", "segments", "volume", "wait", "owner", "info")
-
-    def __init__(self, rid: str, data: dict) -> None:
-        self.id = rid
-        self.source = self.target = self.owner = None
-        self.segments: list[str] = []
-        self.volume = data.get("volume_per_month")
-        self.wait = data.get("median_wait_days")
-        self.info = data.get("information_flow", "unknown")
-
-
-def _referral_records(g: nx.MultiDiGraph) -> list[_Referral]:
-    """Referral records in id order, read in one pass over the referral nodes' out-edges."""
-    out = []
-    for rid, data in g.nodes(data=True):
-        if data.get("type") != "referral":
-            continue
-        r = _Referral(rid, data)
-        for _, v, kind in g.out_edges(rid, data="kind"):
-            if kind == "from":
-                r.source = v
-            elif kind == "to":
-                r.target = v
-            elif kind == "owner":
-                r.owner = v
-            elif kind == "for_segment":
-                r.segments.append(v)
-        out.append(r)
-    return sorted(out, key=lambda r: r.id)
 
 
 def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
@@ -133,12 +92,10 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     [('dead-end', 'debt'), ('service-without-provider', 'debt')]
     """
     eco = eco or ecosystem(g)
-    leads = _leads(g)
-    refs = _referral_records(g)
     out: list[Finding] = []
-    out += _responsibility_findings(g, eco, leads, refs)
-    out += _referral_findings(g, leads, refs, long_wait_days)
-    out += _capacity_findings(g, refs)
+    out += _responsibility_findings(g, eco)
+    out += _referral_findings(g, eco, long_wait_days)
+    out += _capacity_findings(g, eco)
     out += _reach_findings(g, eco)
     out += _path_findings(g, eco)
     if plan:
@@ -162,9 +119,9 @@ def _plan_findings(g: nx.MultiDiGraph) -> list[Finding]:
     return [as_finding(f) for f in plan_findings(g)]
 
 
-def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem, leads: dict[str, set[str]],
-                             refs: list[_Referral]) -> list[Finding]:
+def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
+    leads = eco.leads
     for s in sorted(eco.services):
         provs = eco.providers.get(s, frozenset())
         if not provs:
@@ -174,7 +131,7 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem, leads: dict[str
             out.append(Finding(
                 "no-lead", "error", s, tuple(provs),
                 f"{name(g, s)} has {len(provs)} providers ({names(g, provs)}) and no lead"))
-    subjects = set(eco.services) | set(eco.segments) | {r.id for r in refs}
+    subjects = set(eco.services) | set(eco.segments) | set(eco.refs)
     for subject in sorted(subjects & leads.keys()):
         actors = leads[subject]
         if len(actors) >= 2:
@@ -185,10 +142,11 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem, leads: dict[str
     return out
 
 
-def _referral_findings(g: nx.MultiDiGraph, leads: dict[str, set[str]], refs: list[_Referral],
+def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem,
                        long_wait_days: float) -> list[Finding]:
     out = []
-    for r in refs:
+    leads = eco.leads
+    for r in eco.refs.values():
         ends = tuple(x for x in (r.source, r.target) if x)
         hop = f"referral {r.id} from {name(g, r.source)} to {name(g, r.target)}"
         if not r.owner and not leads.get(r.id):
@@ -206,17 +164,17 @@ def _referral_findings(g: nx.MultiDiGraph, leads: dict[str, set[str]], refs: lis
     return out
 
 
-def _capacity_findings(g: nx.MultiDiGraph, refs: list[_Referral]) -> list[Finding]:
+def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     inflow: dict[str, float] = defaultdict(float)
     into: dict[str, list[str]] = defaultdict(list)
-    for r in refs:
+    for r in eco.refs.values():
         if r.target and r.volume:
             inflow[r.target] += r.volume
             into[r.target].append(r.id)
     out = []
     for s in sorted(inflow):
-        cap = g.nodes[s].get("capacity_per_month")
-        if g.nodes[s].get("type") != "service" or cap is None or inflow[s] <= cap:
+        cap = eco.capacity.get(s)
+        if cap is None or inflow[s] <= cap:
             continue
         total = number(round(inflow[s], 6))
         util = round(total / cap, 2) if cap else None
@@ -290,12 +248,7 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
 
 def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
-    for p, t in g.nodes(data="type"):
-        if t != "path":
-            continue
-        segs = [v for _, v, k in g.out_edges(p, data="kind") if k == "path_segment"]
-        seg = segs[0] if segs else None
-        steps = path_steps(g, p)
+    for p, (seg, steps) in eco.paths.items():
         for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
             if not applies(eco, a, b, seg):
                 out.append(Finding(

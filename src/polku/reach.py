@@ -30,6 +30,19 @@ import networkx as nx
 EMPTY: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Ref:
+    """A referral as the analyses need it (see :class:`polku.graph.Referral`)."""
+    id: str
+    source: str | None
+    target: str | None
+    segments: frozenset[str]
+    volume: float | None
+    wait: float | None
+    owner: str | None
+    info: str
+
+
 @dataclass
 class Ecosystem:
     """Plain-data index of a polku graph's services, outcomes, referrals and segments.
@@ -42,12 +55,18 @@ class Ecosystem:
     segments: list[str] = field(default_factory=list)
     service_segments: dict[str, frozenset[str]] = field(default_factory=dict)
     entry_marked: list[str] = field(default_factory=list)
+    refs: dict[str, Ref] = field(default_factory=dict)
     out_refs: dict[str, list[tuple[str, str, frozenset[str]]]] = field(default_factory=dict)
     in_refs: dict[str, list[tuple[str, str, frozenset[str]]]] = field(default_factory=dict)
     segment_entries: dict[str, tuple[str, ...]] = field(default_factory=dict)
     segment_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     service_needs: dict[str, frozenset[str]] = field(default_factory=dict)
     providers: dict[str, frozenset[str]] = field(default_factory=dict)
+    capacity: dict[str, float] = field(default_factory=dict)
+    #: subject id → actors holding role ``lead`` on it (responsibility rows)
+    leads: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: designed path id → (its segment or None, its step node ids in order)
+    paths: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
     # Segment-limited services and referrals that name each segment (what makes R(s) differ).
     named_services: dict[str, frozenset[str]] = field(default_factory=dict)
     named_referrals: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -59,7 +78,7 @@ class Ecosystem:
 
 
 def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
-    """Index the graph in one pass over its edges.
+    """Index the graph in one pass over its nodes and one over its edges.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
@@ -69,42 +88,66 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     [('r', 'o', frozenset())]
     """
     eco = Ecosystem()
-    referrals: set[str] = set()
+    ref_nodes: dict[str, dict] = {}
     segments: list[str] = []
+    path_nodes: list[str] = []
     for n, d in g.nodes(data=True):
         t = d.get("type")
         if t == "service":
             eco.services.add(n)
             if d.get("entry") is True:
                 eco.entry_marked.append(n)
+            cap = d.get("capacity_per_month")
+            if cap is not None:
+                eco.capacity[n] = cap
         elif t == "outcome":
             eco.outcomes.add(n)
         elif t == "segment":
             segments.append(n)
         elif t == "referral":
-            referrals.add(n)
+            ref_nodes[n] = d
+        elif t == "path":
+            path_nodes.append(n)
     ref_from: dict[str, str] = {}
     ref_to: dict[str, str] = {}
+    ref_owner: dict[str, str] = {}
     for_seg: dict[str, list[str]] = defaultdict(list)
     entries: dict[str, list[str]] = defaultdict(list)
     seg_needs: dict[str, list[str]] = defaultdict(list)
     svc_needs: dict[str, list[str]] = defaultdict(list)
     providers: dict[str, list[str]] = defaultdict(list)
-    for u, v, kind in g.edges(data="kind"):
-        if kind == "from":
-            ref_from[u] = v
-        elif kind == "to":
-            ref_to[u] = v
-        elif kind == "for_segment":
-            for_seg[u].append(v)
-        elif kind == "entry":
-            entries[u].append(v)
-        elif kind == "has_need":
-            seg_needs[u].append(v)
-        elif kind == "addresses":
-            svc_needs[u].append(v)
-        elif kind == "provides":
-            providers[v].append(u)
+    leads: dict[str, set[str]] = defaultdict(set)
+    steps: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    path_seg: dict[str, str] = {}
+    # The adjacency dicts directly: networkx's edge views cost twice as much per edge, and
+    # this pass is most of the index's time on a national graph.
+    for u, nbrs in g._adj.items():
+        for v, keyed in nbrs.items():
+            for d in keyed.values():
+                kind = d.get("kind")
+                if kind == "from":
+                    ref_from[u] = v
+                elif kind == "to":
+                    ref_to[u] = v
+                elif kind == "for_segment":
+                    for_seg[u].append(v)
+                elif kind == "entry":
+                    entries[u].append(v)
+                elif kind == "has_need":
+                    seg_needs[u].append(v)
+                elif kind == "addresses":
+                    svc_needs[u].append(v)
+                elif kind == "provides":
+                    providers[v].append(u)
+                elif kind == "owner":
+                    ref_owner[u] = v
+                elif kind == "responsibility":
+                    if d.get("role") == "lead":
+                        leads[v].add(u)
+                elif kind == "step":
+                    steps[u].append((d.get("order", 0), v))
+                elif kind == "path_segment":
+                    path_seg[u] = v
     named_s: dict[str, set[str]] = defaultdict(set)
     named_r: dict[str, set[str]] = defaultdict(set)
     for s in eco.services:
@@ -116,19 +159,26 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
         eco.providers[s] = frozenset(providers.get(s, ()))
     out_refs: dict[str, list] = defaultdict(list)
     in_refs: dict[str, list] = defaultdict(list)
-    for r in sorted(referrals):
+    for r in sorted(ref_nodes):
+        d = ref_nodes[r]
         src, dst = ref_from.get(r), ref_to.get(r)
+        segs = frozenset(for_seg.get(r, ()))
+        eco.refs[r] = Ref(r, src, dst, segs, d.get("volume_per_month"),
+                          d.get("median_wait_days"), ref_owner.get(r),
+                          d.get("information_flow") or "unknown")
         if src is None or dst is None:
             continue
-        segs = frozenset(for_seg.get(r, ()))
         for seg in segs:
             named_r[seg].add(r)
         out_refs[src].append((r, dst, segs))
         in_refs[dst].append((r, src, segs))
-    eco.out_refs = {k: sorted(v) for k, v in out_refs.items()}
-    eco.in_refs = {k: sorted(v) for k, v in in_refs.items()}
+    eco.out_refs = dict(out_refs)
+    eco.in_refs = dict(in_refs)
     eco.segments = sorted(segments)
     eco.entry_marked.sort()
+    eco.leads = {k: frozenset(v) for k, v in leads.items()}
+    for p in sorted(path_nodes):
+        eco.paths[p] = (path_seg.get(p), tuple(v for _, v in sorted(steps.get(p, ()))))
     for s in eco.segments:
         eco.segment_entries[s] = tuple(sorted(set(entries.get(s, ()))))
         eco.segment_needs[s] = tuple(sorted(set(seg_needs.get(s, ()))))
