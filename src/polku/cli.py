@@ -139,6 +139,103 @@ def show(
         raise PolkuError(f"unknown format '{format}' (use table or json)")
 
 
+@app.command()
+@reports_errors
+def render(
+    source: str = GraphArg,
+    output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write."),
+    view: str = typer.Option("ecosystem", "--view", help="ecosystem, segment:ID, path:ID or "
+                             "responsibility."),
+    focus: Optional[str] = typer.Option(None, "--focus", help="Only what lies within --depth "
+                                        "steps of this node id (both directions)."),
+    depth: int = typer.Option(1, "--depth", min=0, help="Steps around --focus."),
+    k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight."),
+    cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
+                                   "services by provider or region."),
+    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait threshold."),
+) -> None:
+    """Draw one interactive view as a self-contained, offline HTML page."""
+    from . import render as views
+
+    g = load_graph(source)
+    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
+    views.write_view(g, view, output, focus=focus, depth=depth, cluster_by=cluster_by, **extra)
+    typer.echo(f"wrote {output}")
+
+
+plan_app = typer.Typer(no_args_is_help=True, help=(
+    "The action plan: import a plan table (goals, measures, responsibilities), show it, "
+    "and find its responsibility gaps."))
+app.add_typer(plan_app, name="plan")
+
+
+@plan_app.command("import")
+@reports_errors
+def plan_import(
+    plan_path: Path = typer.Argument(..., metavar="PLAN",
+                                     help="The plan table: a tab-separated export of a document table."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
+    lenient: bool = typer.Option(False, "--lenient",
+                                 help="Write the graph even when some text could not be placed."),
+    name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
+                                       "file name without suffix)."),
+) -> None:
+    """Import a plan table; every cell that cannot be placed is reported with its line and
+    column, and stops the import (exit 1) unless --lenient is given."""
+    from .plan import import_plan
+
+    result = import_plan(plan_path, name=name or output.stem)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+    if result.warnings and not lenient:
+        typer.echo(f"error: {len(result.warnings)} problem(s) in {plan_path}; nothing written "
+                   "(--lenient writes what could be placed)", err=True)
+        raise typer.Exit(1)
+    write_graph(result.graph, output,
+                "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle")
+    counts = graphmod.summary(result.graph)
+    typer.echo(f"wrote {output}: " + ", ".join(
+        f"{k} {counts[k]}" for k in ("goal", "measure", "indicator", "risk", "actor",
+                                     "responsibility")))
+
+
+@plan_app.command("show")
+@reports_errors
+def plan_show(
+    source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Show a graph's plan: goals, and measures with leads, participants and months."""
+    from .plan import plan_summary, plan_table
+
+    if format not in ("table", "json"):
+        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    summary = plan_summary(load_graph(source))
+    if format == "json":
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        typer.echo(plan_table(summary) if summary["measures"] or summary["goals"]
+                   else f"{source}: no plan (no goals or measures)")
+
+
+@plan_app.command("findings")
+@reports_errors
+def plan_findings_cmd(
+    source: str = GraphArg,
+    max_concurrent_leads: int = typer.Option(
+        3, "--max-concurrent-leads", min=1,
+        help="actor-overload fires when an actor leads more measures than this in one month."),
+) -> None:
+    """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
+    measure-without-indicator, actor-overload) as the findings JSON."""
+    from .finding import findings_json
+    from .plan_findings import plan_findings
+
+    g = load_graph(source)
+    typer.echo(findings_json(g.graph.get("name", "graph"),
+                             plan_findings(g, max_concurrent_leads=max_concurrent_leads)))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -71,20 +71,26 @@ GOAL, SUBTHEMES, MEASURE, ACTIONS, TARGETS, OUTPUTS, INDICATORS, IMPACTS, RISKS,
 #: the part-level text columns that become measure attributes of the same name
 TEXT_COLUMNS = (ACTIONS, TARGETS, OUTPUTS, IMPACTS)
 
-#: known actors: id -> (name, kind, aliases as they are written in plans, lower case)
+#: known actors: id -> (name, kind, aliases as plans write them, lower case). The ids and
+#: names are those of the region's ecosystem graph (graphs/keski-uusimaa), so that an
+#: imported plan joins it actor by actor.
 ACTORS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "keusote": ("Keski-Uudenmaan hyvinvointialue (Keusote)", "wellbeing-county",
-                ("keusote", "keski-uudenmaan hyvinvointialue", "keski-uudenmaan hyvinvointialue keusote")),
+                ("keusote", "keski-uudenmaan hyvinvointialue")),
     "tyollisyysalue": ("Keski-Uudenmaan työllisyysalue", "employment-area",
-                       ("työllisyysalue", "tyollisyysalue", "keski-uudenmaan työllisyysalue",
-                        "työllisyysalueet")),
-    "ttl": ("Työterveyslaitos (TTL)", "research", ("ttl", "työterveyslaitos", "tyoterveyslaitos")),
-    "kela": ("Kela", "kela", ("kela",)),
+                       ("työllisyysalue", "tyollisyysalue", "keski-uudenmaan työllisyysalue")),
+    "ttl": ("Työterveyslaitos", "research", ("ttl", "työterveyslaitos", "tyoterveyslaitos")),
+    "kela": ("Kansaneläkelaitos (Kela)", "kela", ("kela", "kansaneläkelaitos")),
     "keha": ("KEHA-keskus", "state", ("keha-keskus", "keha")),
-    "hus": ("HUS", "wellbeing-county", ("hus", "hus psykiatria")),
-    "keuda": ("Keuda", "education", ("keuda",)),
-    "hyria": ("Hyria", "education", ("hyria",)),
-    "ohjaamo": ("Ohjaamo", "other", ("ohjaamo",)),
+    "hus": ("HUS-yhtymä", "other", ("hus", "hus-yhtymä")),
+    "hus-psykiatria": ("HUS Psykiatria", "other", ("hus psykiatria", "hus-psykiatria")),
+    "keuda": ("Keuda (Keski-Uudenmaan koulutuskuntayhtymä)", "education", ("keuda",)),
+    "hyria": ("Hyria koulutus Oy", "education", ("hyria",)),
+    "ohjaamo": ("Ohjaamo Keski-Uusimaa", "employment-area", ("ohjaamo",)),
+    "klubitalo": ("Keski-Uudenmaan klubitalo", "third-sector", ("klubitalo",)),
+    "tyonantajat": ("Alueen työnantajat", "employer", ("työnantajat", "alueen työnantajat")),
+    "tyoterveyshuolto": ("Työterveyshuollon palveluntuottajat", "occupational-health",
+                         ("työterveyshuolto",)),
 }
 _ALIASES = sorted(((alias, aid) for aid, (_, _, aliases) in ACTORS.items() for alias in aliases),
                   key=lambda a: -len(a[0]))
@@ -354,7 +360,7 @@ def sentences(text: str) -> list[str]:
     """
     out: list[str] = []
     for piece in _SENTENCE_SPLIT.split(text):
-        if out and out[-1].lower().endswith(_ABBREVIATIONS):
+        if out and out[-1].split()[-1].lower().lstrip("(") in _ABBREVIATIONS:
             out[-1] = f"{out[-1]} {piece}"
         else:
             out.append(piece)
@@ -759,3 +765,83 @@ SAMPLE = (
     "- kootaan\tjohto\tkuvaus\tKuvattu kyllä/ei.\tselkeys\tKato → kontaktointi\t"
     "Päävastuu: TTL  Mukana: Keusote\n"
 )
+
+
+# -- showing a plan -------------------------------------------------------------------------
+
+def _natural(node: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", node))
+
+
+def plan_summary(g: nx.MultiDiGraph) -> dict[str, list[dict[str, object]]]:
+    """The plan layer of a graph as plain data (what ``polku plan show --format json``
+    prints): goals, and measures with their leads, participants, months (``YYYY-MM`` or
+    None), indicators, risks and whether the division of work is deferred.
+
+    >>> s = plan_summary(parse_plan(SAMPLE).graph)
+    >>> s["measures"][0]["leads"], s["measures"][0]["start"], s["measures"][0]["risks"][0]["mitigation"]
+    (['ttl'], '2026-01', 'kontaktointi')
+    """
+    goals = [{"id": n, "title": g.nodes[n].get("name", n)}
+             for n in sorted((n for n, t in g.nodes(data="type") if t == "goal"), key=_natural)]
+    measures = []
+    for m in sorted((n for n, t in g.nodes(data="type") if t == "measure"), key=_natural):
+        data = g.nodes[m]
+        roles: dict[str, set[str]] = {}
+        for u, _, d in g.in_edges(m, data=True):
+            if d.get("kind") == "responsibility":
+                roles.setdefault(d.get("role", ""), set()).add(u)
+        outs: dict[str, list[str]] = {}
+        for _, v, d in g.out_edges(m, data=True):
+            outs.setdefault(d.get("kind", ""), []).append(v)
+        goal = sorted(outs.get("in_goal", []), key=_natural)
+        measures.append({
+            "id": m,
+            "goal": goal[0] if goal else None,
+            "title": data.get("name", m),
+            "leads": sorted(roles.get("lead", ())),
+            "participants": sorted(roles.get("participant", ())),
+            "start": data.get("start"),
+            "end": data.get("end"),
+            "indicators": [{"id": i, "name": g.nodes[i].get("name", i)}
+                           for i in sorted(set(outs.get("has_indicator", [])), key=_natural)],
+            "risks": [{"id": r, "name": g.nodes[r].get("name", r),
+                       "mitigation": g.nodes[r].get("mitigation")}
+                      for r in sorted(set(outs.get("has_risk", [])), key=_natural)],
+            "deferred": bool(data.get("deferred", False)),
+        })
+    return {"goals": goals, "measures": measures}
+
+
+def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48) -> str:
+    """A readable text table of :func:`plan_summary`: goals as headings, a line per measure.
+
+    >>> print(plan_table(plan_summary(parse_plan(SAMPLE).graph)))  # doctest: +NORMALIZE_WHITESPACE
+    goal-1  Tavoite
+      measure      title           months             leads  participants  ind  risks  deferred
+      measure-1-1  Kootaan toimijat  2026-01..2026-09  ttl    keusote       1    1
+    """
+    def short(text: str) -> str:
+        return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+    lines: list[str] = []
+    by_goal: dict[object, list[dict[str, object]]] = {}
+    for m in summary["measures"]:
+        by_goal.setdefault(m["goal"], []).append(m)
+    sections = [(g["id"], g["title"]) for g in summary["goals"]]
+    if None in by_goal:
+        sections.append((None, "(no goal)"))
+    header = ("measure", "title", "months", "leads", "participants", "ind", "risks", "deferred")
+    for gid, title in sections:
+        ms = by_goal.get(gid, [])
+        lines.append(f"{gid or '-'}  {title}")
+        rows = [header] + [(
+            str(m["id"]), short(str(m["title"])),
+            f"{m['start'] or '?'}..{m['end'] or '?'}" if m["start"] or m["end"] else "-",
+            ", ".join(m["leads"]) or "-", ", ".join(m["participants"]) or "-",  # type: ignore[arg-type]
+            str(len(m["indicators"])), str(len(m["risks"])),  # type: ignore[arg-type]
+            "deferred" if m["deferred"] else "") for m in ms]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        for r in rows:
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    return "\n".join(lines)
