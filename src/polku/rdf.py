@@ -239,6 +239,10 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
 
 # -- triples -> graph ----------------------------------------------------------------------
 
+def _id_of_iri(iri: str) -> str:
+    return unquote(re.split(r"[/#]", iri.rstrip("/"))[-1])
+
+
 def from_triples(triples: Iterable[Triple], name: str | None = None,
                  source: str | None = None) -> nx.MultiDiGraph:
     """Build the typed graph from RDF triples (the inverse of :func:`to_triples`).
@@ -248,103 +252,122 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     Raises :class:`PolkuError` naming the RDF node when the data cannot be placed.
     """
     by_subject: dict[str, list[tuple[str, str | Lit]]] = {}
+    classes: dict[str, set[str]] = {}
+    idents: dict[str, str] = {}
     for s, p, o in triples:
-        by_subject.setdefault(s, []).append((p, o))
+        if p == TYPE:
+            classes.setdefault(s, set()).add(o)  # type: ignore[arg-type]
+        elif p == IDENTIFIER and type(o) is Lit:
+            idents[s] = o.value
+        else:
+            by_subject.setdefault(s, []).append((p, o))
 
     graph_name = name
     ids: dict[str, str] = {}
     types: dict[str, str] = {}
-    for s, pos in by_subject.items():
-        classes = {o for p, o in pos if p == TYPE}
-        ident = next((o.value for p, o in pos if p == IDENTIFIER and isinstance(o, Lit)), None)
-        if GRAPH_CLASS in classes:
-            if ident:
-                graph_name = ident
-            continue
-        node_type = next((TYPE_OF_CLASS[c] for c in sorted(classes) if c in TYPE_OF_CLASS), None)
-        if node_type is None:
-            continue
-        types[s] = node_type
-        ids[s] = ident or unquote(re.split(r"[/#]", s.rstrip("/"))[-1])
-
-    g = new_graph(graph_name or "graph")
-    factor_label = {s: next((o.value for p, o in pos if p == SKOS + "prefLabel"
-                             and isinstance(o, Lit)), s)
-                    for s, pos in by_subject.items() if (TYPE, FACTOR) in pos}
-    path_of_step = {o: ids[s] for s, pos in by_subject.items() if s in ids
-                    for p, o in pos if p == POLKU + "hasStep" and isinstance(o, str)}
+    responsibilities: list[str] = []
+    steps: list[str] = []
+    factor_label: dict[str, str] = {}
+    for s, cls in classes.items():
+        if GRAPH_CLASS in cls:
+            graph_name = idents.get(s, graph_name)
+        elif RESPONSIBILITY in cls:
+            responsibilities.append(s)
+        elif STEP in cls:
+            steps.append(s)
+        elif FACTOR in cls:
+            factor_label[s] = next((o.value for p, o in by_subject.get(s, ())
+                                    if p == SKOS + "prefLabel" and type(o) is Lit), s)
+        else:
+            node_type = next((TYPE_OF_CLASS[c] for c in sorted(cls) if c in TYPE_OF_CLASS), None)
+            if node_type is not None:
+                types[s] = node_type
+                ids[s] = idents.get(s) or _id_of_iri(s)
 
     def node_of(o: str | Lit, s: str, p: str) -> str:
-        if isinstance(o, Lit) or o not in ids:
+        if type(o) is Lit or o not in ids:
             raise PolkuError(f"<{p}> points to {o!r}, which is not a polku resource", node=s)
-        return ids[o]
+        return ids[o]  # type: ignore[index]
 
-    for s, node_type in types.items():
-        g.add_node(ids[s], type=node_type)
+    def extra_of(pos: list[tuple[str, str | Lit]]) -> dict[str, str]:
+        return {unquote(p[len(EXTRA):]): o.value for p, o in pos
+                if p.startswith(EXTRA) and type(o) is Lit}  # type: ignore[union-attr]
+
+    skip = {SKOS + "inScheme", POLKU + "hasStep"}
+    names = {DCT + "title", SKOS + "prefLabel"}
+    nodes: list[tuple[str, dict]] = []
+    edges: list[tuple[str, str, str, dict]] = []
+    path_of_step: dict[str, str] = {}
     for s, node_type in types.items():
         node = ids[s]
-        attrs = g.nodes[node]
+        attrs: dict[str, object] = {"type": node_type}
         extra: dict[str, str] = {}
-        for p, o in by_subject[s]:
-            if p in (TYPE, IDENTIFIER, SKOS + "inScheme", POLKU + "hasStep"):
+        for p, o in by_subject.get(s, ()):
+            if p in skip:
+                if p == POLKU + "hasStep":
+                    path_of_step[o] = node  # type: ignore[index]
                 continue
-            if p in (DCT + "title", SKOS + "prefLabel") and isinstance(o, Lit):
-                attrs[NAME_OF_LANG.get(o.lang or "fi", "name")] = o.value
-            elif p == SKOS + "broader" and node_type == "need":
-                attrs["factor"] = factor_label.get(o, str(o))
-            elif p.startswith(EXTRA) and isinstance(o, Lit):
-                extra[unquote(p[len(EXTRA):])] = o.value
-            elif p in EDGE_OF_PREDICATE or (p.startswith(POLKU) and not isinstance(o, Lit)):
-                kind = EDGE_OF_PREDICATE.get(p) or p[len(POLKU):]
-                add_edge(g, node, node_of(o, s, p), kind)
-            elif isinstance(o, Lit):
-                attr = ATTR_OF_PREDICATE.get(p) or (p[len(POLKU):] if p.startswith(POLKU) else None)
-                if attr is None:
-                    continue
-                value = _python(o)
-                if attr in LIST_ATTRS:
-                    attrs.setdefault(attr, []).append(value)
+            if type(o) is Lit:
+                if p in names:
+                    attrs[NAME_OF_LANG.get(o.lang or "fi", "name")] = o.value
+                elif p.startswith(EXTRA):
+                    extra[unquote(p[len(EXTRA):])] = o.value
                 else:
-                    attrs[attr] = value
+                    attr = ATTR_OF_PREDICATE.get(p) or (
+                        p[len(POLKU):] if p.startswith(POLKU) else None)
+                    if attr is None:
+                        continue
+                    value = _python(o)
+                    if attr in LIST_ATTRS:
+                        attrs.setdefault(attr, []).append(value)  # type: ignore[union-attr]
+                    else:
+                        attrs[attr] = value
+            elif p == SKOS + "broader" and node_type == "need":
+                attrs["factor"] = factor_label.get(o, _id_of_iri(o))
+            else:
+                kind = EDGE_OF_PREDICATE.get(p) or (p[len(POLKU):] if p.startswith(POLKU) else None)
+                if kind is not None:
+                    edges.append((node, node_of(o, s, p), kind, {"kind": kind}))
         for attr in LIST_ATTRS & attrs.keys():
-            attrs[attr] = sorted(attrs[attr])
+            attrs[attr] = sorted(attrs[attr])  # type: ignore[type-var]
         if extra:
             attrs["extra"] = extra
+        nodes.append((node, attrs))
 
-    for s, pos in by_subject.items():
-        classes = {o for p, o in pos if p == TYPE}
-        if RESPONSIBILITY in classes:
-            values = {p: o for p, o in pos}
-            try:
-                actor = node_of(values[POLKU + "actor"], s, POLKU + "actor")
-                subject = node_of(values[POLKU + "subject"], s, POLKU + "subject")
-                role = values[POLKU + "role"]
-            except KeyError as e:
-                raise PolkuError(f"the responsibility has no {e.args[0]}", node=s) from None
-            attrs = {"role": role.value if isinstance(role, Lit) else str(role)}
-            comment = values.get(RDFS + "comment")
-            if isinstance(comment, Lit):
-                attrs["note"] = comment.value
-            extra = {unquote(p[len(EXTRA):]): o.value for p, o in pos
-                     if p.startswith(EXTRA) and isinstance(o, Lit)}
-            if extra:
-                attrs["extra"] = extra
-            add_edge(g, actor, subject, "responsibility", key=f"responsibility:{attrs['role']}",
-                     **attrs)
-        elif STEP in classes:
-            values = {p: o for p, o in pos}
-            path = path_of_step.get(s)
-            if path is None or POLKU + "stepNode" not in values or POLKU + "order" not in values:
-                raise PolkuError("the path step belongs to no path, or lacks its node or order",
-                                 node=s)
-            order = values[POLKU + "order"]
-            step_attrs: dict[str, object] = {"order": int(_python(order)) if isinstance(order, Lit) else 0}
-            extra = {unquote(p[len(EXTRA):]): o.value for p, o in pos
-                     if p.startswith(EXTRA) and isinstance(o, Lit)}
-            if extra:
-                step_attrs["extra"] = extra
-            add_edge(g, path, node_of(values[POLKU + "stepNode"], s, POLKU + "stepNode"),
-                     "step", key=f"step:{step_attrs['order']}", **step_attrs)
+    for s in responsibilities:
+        pos = by_subject.get(s, [])
+        values = dict(pos)
+        try:
+            actor = node_of(values[POLKU + "actor"], s, POLKU + "actor")
+            subject = node_of(values[POLKU + "subject"], s, POLKU + "subject")
+            role = values[POLKU + "role"]
+        except KeyError as e:
+            raise PolkuError(f"the responsibility has no <{e.args[0]}>", node=s) from None
+        rattrs: dict[str, object] = {"kind": "responsibility",
+                                     "role": role.value if type(role) is Lit else str(role)}
+        comment = values.get(RDFS + "comment")
+        if type(comment) is Lit:
+            rattrs["note"] = comment.value
+        if extra := extra_of(pos):
+            rattrs["extra"] = extra
+        edges.append((actor, subject, f"responsibility:{rattrs['role']}", rattrs))
+    for s in steps:
+        pos = by_subject.get(s, [])
+        values = dict(pos)
+        path = path_of_step.get(s)
+        order = values.get(POLKU + "order")
+        if path is None or POLKU + "stepNode" not in values or type(order) is not Lit:
+            raise PolkuError("the path step belongs to no path, or lacks its node or order",
+                             node=s)
+        sattrs: dict[str, object] = {"kind": "step", "order": int(_python(order))}
+        if extra := extra_of(pos):
+            sattrs["extra"] = extra
+        edges.append((path, node_of(values[POLKU + "stepNode"], s, POLKU + "stepNode"),
+                      f"step:{sattrs['order']}", sattrs))
+
+    g = new_graph(graph_name or "graph")
+    g.add_nodes_from(nodes)
+    g.add_edges_from(edges)
     return g
 
 
@@ -413,26 +436,32 @@ def write_turtle(g: nx.MultiDiGraph, path: str | Path) -> None:
     atomic.write_text(path, graph_turtle(g))
 
 
-def _oxi_term(term: object) -> str | Lit:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.Literal):
-        dt = term.datatype.value if term.datatype else None
-        if term.language:
-            return Lit(term.value, None, term.language)
-        return Lit(term.value, None if dt == XSD + "string" else dt)
-    return term.value  # type: ignore[attr-defined]
-
-
 def parse_turtle_triples(data: bytes, source: str = "<data>") -> list[Triple]:
     """Parse Turtle bytes with pyoxigraph; a syntax error names the file, line and column."""
     import pyoxigraph as ox
 
+    literal = ox.Literal
+    string = XSD + "string"
+    datatypes: dict[object, str | None] = {}  # datatype NamedNode -> str, looked up once
+    out: list[Triple] = []
+    append = out.append
     try:
-        return [(_oxi_term(t.subject), t.predicate.value, _oxi_term(t.object))  # type: ignore[misc]
-                for t in ox.parse(data, format=ox.RdfFormat.TURTLE)]
+        for t in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            o = t.object
+            if type(o) is literal:
+                if o.language:
+                    obj: str | Lit = Lit(o.value, None, o.language)
+                else:
+                    dt = o.datatype
+                    if dt not in datatypes:
+                        datatypes[dt] = None if dt.value == string else dt.value
+                    obj = Lit(o.value, datatypes[dt])
+            else:
+                obj = o.value
+            append((t.subject.value, t.predicate.value, obj))
     except SyntaxError as e:
         raise PolkuError(f"Turtle syntax error: {e}", file=source) from None
+    return out
 
 
 def read_turtle(path: str | Path) -> nx.MultiDiGraph:
