@@ -3,8 +3,8 @@
 
 :func:`find` is the one entry point: graph in, sorted :class:`~polku.finding.Finding` list
 out. It covers the ecosystem kinds (services, referrals, segments, designed paths) and adds
-the plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings` when
-that module is present, so every caller gets one list.
+the plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings`, so
+every caller gets one list.
 
 Semantics decided where the spec leaves room (listed in the README too):
 
@@ -104,19 +104,15 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
 
 
 def _plan_findings(g: nx.MultiDiGraph) -> list[Finding]:
-    """The plan layer's findings (measures), from :mod:`polku.plan_findings`, if installed.
+    """The plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings`.
 
-    The plan analysis lives in its own module; this is the hook that puts its findings in
-    the same list. Measures are handled there only, so nothing is reported twice.
+    Measures are handled there only, so nothing is reported twice; imported only when the
+    graph has measures, to keep start-up short for ecosystem-only graphs.
     """
     if not any(t == "measure" for _, t in g.nodes(data="type")):
         return []
-    try:
-        from polku.plan_findings import plan_findings
-    except ImportError:  # the plan layer is optional
-        return []
-    from polku.finding import as_finding
-    return [as_finding(f) for f in plan_findings(g)]
+    from polku.plan_findings import plan_findings
+    return list(plan_findings(g))
 
 
 def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
@@ -251,12 +247,18 @@ def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     for p, (seg, steps) in eco.paths.items():
         for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
             if not applies(eco, a, b, seg):
-                out.append(Finding(
-                    "path-broken", "error", p, (a, b),
-                    f"Designed path {name(g, p)}: no referral for {name(g, seg) if seg else '–'}"
-                    f" leads from step {i} {name(g, a)} to step {i + 1} {name(g, b)}",
-                    {"step": i, "segment": seg}))
+                out.append(path_broken(g, p, seg, i, a, b))
     return out
+
+
+def path_broken(g: nx.MultiDiGraph, path: str, segment: str | None, step: int, a: str,
+                b: str) -> Finding:
+    """The ``path-broken`` finding for steps ``step`` (``a``) and ``step + 1`` (``b``)."""
+    return Finding(
+        "path-broken", "error", path, (a, b),
+        f"Designed path {name(g, path)}: no referral for "
+        f"{name(g, segment) if segment else '–'} leads from step {step} {name(g, a)} "
+        f"to step {step + 1} {name(g, b)}", {"step": step, "segment": segment})
 
 
 def applies(eco: Ecosystem, a: str, b: str, segment: str | None) -> bool:

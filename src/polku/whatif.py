@@ -1,0 +1,101 @@
+"""What if: remove a service, an actor or a referral, and see which findings that creates
+and which it resolves.
+
+What a removal takes with it (decided here; the README lists it):
+
+- a **service**: the service node and every edge of it; every referral from or to it (a
+  referral cannot exist without its ends), and with them the responsibilities on those
+  referrals; the service's steps in designed paths (so the steps around it become
+  consecutive, which usually shows up as a new ``path-broken``); segments lose it as an
+  entry.
+- an **actor**: the actor node and every edge of it: what it provides, its
+  responsibilities, the referrals it owns lose their owner, its units lose their parent.
+  Services it provided stay; those it alone provided now have no provider and show up as
+  ``service-without-provider`` (a gap to fill, not a service gone).
+- a **referral**: the referral node and every edge of it (its responsibilities too).
+
+Findings are matched by (kind, subject, related) (:attr:`Finding.identity`). The result
+separates findings that disappear because their subject was removed (``removed``) from
+findings that are genuinely ``resolved`` while their subject stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.finding import Finding
+from polku.findings import LONG_WAIT_DAYS, find, name
+
+REMOVABLE = ("service", "actor", "referral")
+
+
+def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
+    """A copy of ``g`` without ``node`` and what goes with it; also the removed node ids.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b"): g.add_node(n, type="service")
+    >>> g.add_node("r", type="referral"); add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> h, gone = remove(g, "a"); gone
+    ['a', 'r']
+    """
+    if node not in g:
+        raise PolkuError(f"unknown id '{node}': no service, actor or referral has it",
+                         node=node)
+    t = g.nodes[node].get("type")
+    if t not in REMOVABLE:
+        raise PolkuError(f"'{node}' is a {t}; what-if removes a service, an actor or a "
+                         f"referral", node=node)
+    h = g.copy()
+    gone = [node]
+    if t == "service":
+        for r, _, kind in g.in_edges(node, data="kind"):
+            if kind in ("from", "to") and g.nodes[r].get("type") == "referral":
+                gone.append(r)
+    h.remove_nodes_from(gone)
+    return h, sorted(set(gone))
+
+
+def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS,
+           before: list[Finding] | None = None) -> dict[str, Any]:
+    """Findings created, resolved and removed-with-the-subject when ``node`` is removed.
+
+    ``before`` lets a caller pass the graph's findings if it already has them.
+    """
+    h, gone = remove(g, node)
+    before = before if before is not None else find(g, long_wait_days)
+    after = find(h, long_wait_days)
+    old = {f.identity: f for f in before}
+    new = {f.identity: f for f in after}
+    gone_set = set(gone)
+    created = [f for k, f in new.items() if k not in old]
+    vanished = [f for k, f in old.items() if k not in new]
+    return {
+        "graph": g.graph.get("name", "graph"),
+        "removed": node,
+        "removed_type": g.nodes[node].get("type"),
+        "removed_label": name(g, node),
+        "removed_ids": gone,
+        "created": [f.to_dict() for f in created],
+        "resolved": [f.to_dict() for f in vanished if f.subject not in gone_set],
+        "removed_with": [f.to_dict() for f in vanished if f.subject in gone_set],
+        "before": len(before),
+        "after": len(after),
+    }
+
+
+def whatif_text(result: dict[str, Any]) -> str:
+    """:func:`whatif` as plain text for the terminal."""
+    lines = [f"What if {result['removed_label']} ({result['removed_type']}) were removed "
+             f"from {result['graph']}?"]
+    if len(result["removed_ids"]) > 1:
+        lines.append(f"  also removed: {', '.join(i for i in result['removed_ids'] if i != result['removed'])}")
+    lines.append(f"  findings: {result['before']} before, {result['after']} after")
+    for title, key in (("Created", "created"), ("Resolved", "resolved"),
+                       ("Gone with what was removed", "removed_with")):
+        lines += ["", f"{title} ({len(result[key])}):"]
+        lines += [f"  {f['severity']:<7}  {f['kind']:<24}  {f['message']}" for f in result[key]]
+    return "\n".join(lines)
