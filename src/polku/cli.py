@@ -163,6 +163,108 @@ def render(
     typer.echo(f"wrote {output}")
 
 
+@app.command()
+@reports_errors
+def findings(
+    source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table, json or markdown."),
+    fail_on: Optional[str] = typer.Option(
+        None, "--fail-on", help="error or warning: exit 1 if any finding is at least this "
+        "severe (for checks in a repository of graphs)."),
+    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
+                                         "above this median wait."),
+) -> None:
+    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
+    from .finding import at_or_above, findings_json, findings_markdown, findings_table
+    from .findings import find
+
+    if format not in ("table", "json", "markdown"):
+        raise PolkuError(f"unknown format '{format}' (use table, json or markdown)")
+    if fail_on not in (None, "error", "warning"):
+        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
+    g = load_graph(source)
+    result = find(g, long_wait_days=long_wait_days)
+    name = g.graph.get("name", "graph")
+    printer = {"table": findings_table, "json": findings_json,
+               "markdown": findings_markdown}[format]
+    typer.echo(printer(name, result))
+    if fail_on and at_or_above(result, fail_on):
+        raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def bottlenecks(
+    source: str = GraphArg,
+    top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """Services ranked by betweenness and by flow, with over-capacity and
+    single-point-of-failure findings beside them."""
+    from .bottlenecks import bottlenecks as rank, bottlenecks_table
+
+    if format not in ("table", "json"):
+        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    result = rank(load_graph(source), top=top)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
+               else bottlenecks_table(result))
+
+
+@app.command()
+@reports_errors
+def paths(
+    source: str = GraphArg,
+    segment: str = typer.Option(..., "--segment", help="The segment id."),
+    to: Optional[str] = typer.Option(None, "--to", help="Only paths to this outcome id."),
+    k: int = typer.Option(5, "-k", min=1, help="How many best paths."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+) -> None:
+    """The k best paths from a segment's entries to outcomes (by summed wait, then
+    hand-offs between organisations), and the segment's designed paths checked."""
+    from .paths import paths_report, paths_text
+
+    if format not in ("table", "json"):
+        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    result = paths_report(load_graph(source), segment, k=k, to=to)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
+               else paths_text(result))
+
+
+@app.command()
+@reports_errors
+def whatif(
+    source: str = GraphArg,
+    remove: str = typer.Option(..., "--remove", help="Id of a service, an actor (with all "
+                               "it provides) or a referral."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+    long_wait_days: float = typer.Option(30, "--long-wait-days"),
+) -> None:
+    """The findings a removal would create and the ones it would resolve."""
+    from .whatif import whatif as run, whatif_text
+
+    if format not in ("table", "json"):
+        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    result = run(load_graph(source), remove, long_wait_days=long_wait_days)
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
+               else whatif_text(result))
+
+
+@app.command()
+@reports_errors
+def report(
+    source: str = GraphArg,
+    output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
+    long_wait_days: float = typer.Option(30, "--long-wait-days"),
+    top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
+) -> None:
+    """A five-minute summary for a leader: counts by kind, errors first, each segment's
+    best path, the bottleneck ranking and responsibility overlaps (HTML or markdown)."""
+    from .report import write_report
+
+    write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top)
+    typer.echo(f"wrote {output}")
+
+
 plan_app = typer.Typer(no_args_is_help=True, help=(
     "The action plan: import a plan table (goals, measures, responsibilities), show it, "
     "and find its responsibility gaps."))
