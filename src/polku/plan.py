@@ -278,8 +278,9 @@ def _actor_list(text: str, pos: int, allow_unknown: bool) -> tuple[list[tuple[st
     return found, pos
 
 
-def parse_responsibility(text: str) -> tuple[list[Named], list[str]]:
-    """Actors and roles in a responsibility cell, and the problems met.
+def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str]]]:
+    """Actors and roles in a responsibility cell, and the problems met (with the offset in
+    ``text`` where each one is).
 
     ``Päävastuu:`` starts the leads, ``Mukana:`` the participants. Right after the marker
     comes a list of actors (known ones by alias, an unknown one by a short capitalised name);
@@ -292,17 +293,18 @@ def parse_responsibility(text: str) -> tuple[list[Named], list[str]]:
     [('tyollisyysalue', 'lead', ''), ('keusote', 'participant', 'vastaa sote-palveluista.'), ('ttl', 'participant', 'tuottaa tietoa.')]
     """
     named: list[Named] = []
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []  # (offset in text, message)
     marks = list(ROLE_RE.finditer(text))
     before = text[:marks[0].start()].strip(" ,.;") if marks else text.strip()
     if before:
-        problems.append(f"text outside 'Päävastuu:' / 'Mukana:': {_short(before)!r}")
+        problems.append((0, f"text outside 'Päävastuu:' / 'Mukana:': {_short(before)!r}"))
     for i, mark in enumerate(marks):
         role = ROLE_OF[mark.group(1).lower()]
         section = text[mark.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip()
         actors, pos = _actor_list(section, 0, allow_unknown=True)
         if not actors:
-            problems.append(f"no actor named after '{mark.group(1)}:': {_short(section)!r}")
+            problems.append((mark.start(), f"no actor named after '{mark.group(1)}:': "
+                                           f"{_short(section)!r}"))
             continue
         starts = [(0, actors, pos)]
         # later sentences that open with a known actor name add actors in the same role
@@ -411,7 +413,13 @@ class _Part:
     label: str | None
     row: int
     cells: dict[int, list[str]] = field(default_factory=dict)
-    rows: dict[int, int] = field(default_factory=dict)  # column -> first row with its text
+    #: column -> [(line number, offset in the column's joined text where that line's text starts)]
+    rows: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def row_at(self, col: int, offset: int) -> int:
+        """The line a position of a column's joined text came from."""
+        return max(((r, o) for r, o in self.rows.get(col, []) if o <= offset),
+                   key=lambda ro: ro[1], default=(self.row, 0))[0]
 
 
 @dataclass
@@ -605,9 +613,11 @@ class _Reader:
                 self.warn(f"text before any {what}, cannot tell what it belongs to: "
                           f"{_short(' '.join(by_col[col]))!r}", lineno, col)
                 continue
-            if col >= ACTIONS and self.part is not None and col not in self.part.cells:
-                self.part.cells[col] = held
-                self.part.rows[col] = lineno
+            if col >= ACTIONS and self.part is not None:
+                if col not in self.part.cells:
+                    self.part.cells[col] = held
+                offset = len(_join(held)) + 1 if held else 0
+                self.part.rows.setdefault(col, []).append((lineno, offset))
             _append(held, by_col[col])
 
 
@@ -717,10 +727,10 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
             text_ = _join(part.cells.get(RESP, []))
             if not text_:
                 continue
-            row = part.rows.get(RESP, part.row)
+            row = part.row_at(RESP, 0)
             named, problems = parse_responsibility(text_)
-            for problem in problems:
-                reader.warn(f"measure {gnum}.{mnum}: {problem}", row, RESP)
+            for offset, problem in problems:
+                reader.warn(f"measure {gnum}.{mnum}: {problem}", part.row_at(RESP, offset), RESP)
             for n in named:
                 if n.actor not in g:
                     known = ACTORS.get(n.actor)

@@ -1,0 +1,389 @@
+"""The action plan as a graph: importing the plan table, showing it, and its findings.
+
+The seed plan (../shared/seed) is the real thing: a messy export with page-break
+continuation rows, rows lacking leading columns, sub-parts, HTML and month ranges in
+several spellings. The expectations below were checked by hand against its raw cells.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from polku import rdf
+from polku.cli import app
+from polku.findings import find
+from polku.graph import add_edge, new_graph, nodes_of, targets
+from polku.plan import (import_plan, parse_month_range, parse_plan, parse_responsibility,
+                        plan_summary)
+from polku.plan_findings import plan_findings
+
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_e4624b30ae10f8e5.txt"
+SEED_TEXT = SEED.read_text(encoding="utf-8")
+HEADER = ("Tavoitteet\talateemat\ttoimenpiteet\tkonkreettiset toimet\tkohderyhmät\ttulokset\t"
+          "mittarit\tpitkäaikaiset vaikutukset\triskit\tvastuut")
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def seed():
+    result = import_plan(SEED)
+    return result
+
+
+@pytest.fixture(scope="module")
+def measures(seed):
+    return {m["id"]: m for m in plan_summary(seed.graph)["measures"]}
+
+
+# -- the real plan --------------------------------------------------------------------------
+
+def test_seed_imports_without_warnings(seed):
+    assert [str(w) for w in seed.warnings] == []
+    g = seed.graph
+    assert nodes_of(g, "goal") == ["goal-1", "goal-2", "goal-3"]
+    assert sorted(nodes_of(g, "measure")) == sorted(
+        f"measure-{goal}-{n}" for goal in (1, 2, 3) for n in range(1, 7))
+    for m in nodes_of(g, "measure"):
+        goal = targets(g, m, "in_goal")
+        assert goal == [f"goal-{m.split('-')[1]}"]
+    assert nodes_of(g, "actor") == ["keusote", "ttl", "tyollisyysalue"]
+
+
+@pytest.mark.parametrize("mid, leads, participants, start, end, deferred", [
+    ("measure-1-1", ["keusote", "tyollisyysalue"], ["ttl"], "2026-01", "2026-09", True),
+    ("measure-1-2", ["ttl"], ["keusote", "tyollisyysalue"], "2026-01", "2026-12", False),
+    ("measure-1-3", ["keusote", "tyollisyysalue"], ["ttl"], "2026-04", "2028-03", True),
+    ("measure-1-5", ["ttl"], ["keusote", "tyollisyysalue"], None, None, False),
+    ("measure-1-6", ["keusote", "tyollisyysalue"], [], None, None, True),
+    # TTL is named in a later sentence of the Mukana text ("… yhteistyö. TTL, tuottaa …")
+    ("measure-2-1", ["tyollisyysalue"], ["keusote", "ttl"], "2026-04", "2026-12", False),
+    # Mukana arrives in a page-break continuation row that lacks its first column
+    ("measure-2-2", ["keusote", "tyollisyysalue"], ["ttl"], "2026-04", "2027-03", True),
+    ("measure-2-3", ["tyollisyysalue"], ["keusote", "ttl"], "2026-07", "2027-06", False),
+    ("measure-2-4", ["tyollisyysalue"], ["keusote"], "2027-01", "2027-12", False),
+    ("measure-2-5", ["keusote", "tyollisyysalue"], [], "2027-01", "2028-03", True),
+    ("measure-3-1", ["ttl"], [], "2026-07", "2028-06", False),
+    # the month range is in the continuation row
+    ("measure-3-2", ["keusote", "tyollisyysalue"], ["ttl"], "2026-07", "2028-06", True),
+    ("measure-3-4", ["keusote", "tyollisyysalue"], ["ttl"], "2027-01", "2028-06", True),
+    # "Heinäkuu 2027- kesäkuu 2028"
+    ("measure-3-5", ["ttl"], ["keusote", "tyollisyysalue"], "2027-07", "2028-06", False),
+])
+def test_seed_measures_checked_by_hand(measures, mid, leads, participants, start, end, deferred):
+    m = measures[mid]
+    assert (m["leads"], m["participants"], m["start"], m["end"], m["deferred"]) == \
+        (leads, participants, start, end, deferred)
+
+
+def test_seed_split_rows_are_joined_where_they_belong(seed):
+    g = seed.graph
+    m13 = g.nodes["measure-1-3"]
+    assert m13["parts"] == ["A: JOHTAMINEN", "B: TOIMINTA", "C: YHTEISTYÖ"]
+    assert m13["note"] == "Johtamisen valmennus syksy 2026->"
+    # the row after the page break continues actions, risks and responsibilities of part A
+    assert "tarvittavista foorumeista, foorumirakenteista sekä käytänteistä" in m13["actions"]
+    risks = {g.nodes[r]["name"]: g.nodes[r].get("mitigation") for r in targets(g, "measure-1-3", "has_risk")}
+    assert risks["Sovittuja vastuuta ei kanneta."] == "toteutumisen seuranta ja yhteinen säännöllinen arviointi"
+    ttl_note = g.edges["ttl", "measure-1-3", "responsibility:participant"]["note"]
+    assert "työkokouksiin ja työpajoihin ja niiden suunnitteluun" in ttl_note
+    # measure 1.4: the continuation row of its risk cell, not of its responsibilities
+    risks14 = [g.nodes[r] for r in targets(g, "measure-1-4", "has_risk")]
+    assert risks14[-1]["mitigation"].startswith("riittävä yhteinen keskustelu ja ymmärrys")
+    assert "yhteinen keskustelu" not in g.edges["ttl", "measure-1-4", "responsibility:participant"]["note"]
+    # measure 2.2's title continues in a row that lacks the goal column
+    assert g.nodes["measure-2-2"]["name"].startswith(
+        "Kehitetään yhtenäinen tapa tuen tarpeiden (varhaiselle) ennakoinnille ja tunnistamiselle "
+        "(segmentointi) sekä toimijoiden väliselle")
+    assert g.nodes["measure-2-5"]["actions"].endswith(
+        "kehitetään toimintaa kustannustehokkaammaksi esimerkiksi työprosesseja muotoilemalla.")
+    assert g.nodes["measure-3-2"]["name"].endswith("työhön osallistumisen optimaaliselle kehittämiselle.")
+    # risks as a dash list, indicators one per sentence
+    assert [g.nodes[r]["name"] for r in targets(g, "measure-2-4", "has_risk")] == [
+        "epäselvät roolit ja vastuunjako", "eri toimijoiden erilaiset näkemykset prioriteeteista",
+        "tiedonkulun haasteet"]
+    assert [g.nodes[i]["name"] for i in targets(g, "measure-2-3", "has_indicator")] == [
+        "Malli luotu.", "Mallin koettu hyödyllisyys."]
+    assert g.nodes["risk-1-2-2"].get("mitigation") is None  # "→ ??" is no mitigation
+    assert g.nodes["measure-1-1"]["deferred_text"] == "kontaktointivastuut toimijoiden osalta jaetaan"
+
+
+def test_seed_text_is_clean(seed):
+    g = seed.graph
+    texts = [v for _, d in g.nodes(data=True) for v in d.values() if isinstance(v, str)]
+    texts += [d["note"] for *_, d in g.edges(data=True) if d.get("note")]
+    assert texts
+    for t in texts:
+        assert not re.search(r"<\s*/?\s*[a-z]+[^>]*>|&[a-z#0-9]+;|  |\t|^\s|\s$", t), t
+
+
+def test_seed_round_trips_through_turtle(seed, tmp_path):
+    path = tmp_path / "plan.ttl"
+    rdf.write_turtle(seed.graph, path)
+    back = rdf.read_turtle(path)
+    assert {n: dict(d) for n, d in back.nodes(data=True)} == \
+        {n: dict(d) for n, d in seed.graph.nodes(data=True)}
+    edges = lambda g: sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True))
+    assert edges(back) == edges(seed.graph)
+
+
+def test_committed_plan_graph_is_the_seed_import(seed):
+    committed = Path(__file__).resolve().parents[1] / "graphs" / "plan.ttl"
+    assert committed.read_text(encoding="utf-8") == rdf.graph_turtle(
+        parse_plan(SEED_TEXT, name="plan").graph)
+
+
+# -- pieces ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("huhtikuu 2026 – maaliskuu 2028", ("2026-04", "2028-03")),
+    ("Tammikuu – joulukuu 2026", ("2026-01", "2026-12")),
+    ("Heinäkuu 2027- kesäkuu 2028", ("2027-07", "2028-06")),
+    ("<b>Tammikuu 2026 – syyskuu 2026</b>", ("2026-01", "2026-09")),
+    ("tammi–syyskuu 2026", ("2026-01", "2026-09")),
+    ("HEINAKUU 2026 - KESAKUU 2027", ("2026-07", "2027-06")),
+    ("lokakuu – helmikuu 2027", ("2026-10", "2027-02")),
+    ("syyskuu 2026", ("2026-09", "2026-09")),
+    ("Benchmark lokakuussa", None),
+    ("syksy 2026->", None),
+])
+def test_month_ranges(text, expected):
+    got = parse_month_range(text)
+    assert (got[:2] if got else None) == expected
+
+
+def test_responsibility_parsing():
+    named, problems = parse_responsibility(
+        "Päävastuu: TTL Mukana: Keusote ja Työllisyysalue tuottaa tietoa ja osallistuu.")
+    assert problems == []
+    assert [(n.actor, n.role) for n in named] == [
+        ("ttl", "lead"), ("keusote", "participant"), ("tyollisyysalue", "participant")]
+    assert named[1].note == "tuottaa tietoa ja osallistuu."
+    named, _ = parse_responsibility("Päävastuu: Kuntien Työllisyyspalvelut, vetää. Mukana: Kela")
+    assert [(n.actor, n.role) for n in named] == [
+        ("kuntien-tyollisyyspalvelut", "lead"), ("kela", "participant")]
+    named, problems = parse_responsibility("Päävastuu: sovitaan myöhemmin")
+    assert named == [] and "no actor named" in problems[0][1]
+
+
+def plan_text(*rows: str) -> str:
+    return "\n".join((HEADER,) + rows) + "\n"
+
+
+GOAL_ROW = "<b>1. Tavoite yksi</b>\t1\t"
+GOOD_MEASURE = ("1: Kootaan toimijat  huhtikuu 2026 – joulukuu 2026\t- kootaan\tjohto\tkuvaus\t"
+                "Kuvattu kyllä/ei.\tselkeys\tKato → kontaktointi\tPäävastuu: TTL  Mukana: Keusote")
+
+
+def test_unplaceable_text_is_reported_with_row_and_column():
+    result = parse_plan(plan_text(
+        "\t\tirrallinen teksti ennen tavoitetta",
+        GOAL_ROW + GOOD_MEASURE,
+        GOAL_ROW.replace("Tavoite yksi", "Sama tavoite") + "2: Toinen\t\t\t\t\t\t\tvastuu ilman merkintää",
+    ), source="p.txt")
+    messages = [str(w) for w in result.warnings]
+    # a row of three fields lacks seven leading columns: its text lands in 'vastuut'
+    assert any(m.startswith("p.txt, row 2, column 'vastuut': text before any measure") for m in messages), messages
+    assert any("row 4, column 'tavoitteet': goal 1 appears a second time" in m for m in messages), messages
+    assert any("row 4, column 'vastuut'" in m and "outside 'Päävastuu:'" in m for m in messages), messages
+    assert sorted(nodes_of(result.graph, "measure")) == ["measure-1-1", "measure-1-2"]
+
+
+# -- CLI ------------------------------------------------------------------------------------
+
+def test_cli_import_show_and_findings(tmp_path):
+    out = tmp_path / "plan.ttl"
+    r = run("plan", "import", SEED, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert "measure 18" in r.output and out.exists()
+    r = run("plan", "show", out, "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert list(doc) == ["goals", "measures"]
+    assert [list(g) for g in doc["goals"]] == [["id", "title"]] * 3
+    assert len(doc["measures"]) == 18
+    for m in doc["measures"]:
+        assert list(m) == ["id", "goal", "title", "leads", "participants", "start", "end",
+                           "indicators", "risks", "deferred"]
+        for month in (m["start"], m["end"]):
+            assert month is None or re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", month)
+    m11 = doc["measures"][0]
+    assert (m11["id"], m11["goal"], m11["leads"], m11["participants"], m11["start"], m11["end"],
+            m11["deferred"]) == ("measure-1-1", "goal-1", ["keusote", "tyollisyysalue"], ["ttl"],
+                                 "2026-01", "2026-09", True)
+    r = run("plan", "show", out)
+    assert r.exit_code == 0 and "measure-3-6" in r.output and "deferred" in r.output
+    r = run("plan", "findings", out)
+    kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
+    assert kinds == {"multiple-leads", "deferred-responsibility", "actor-overload"}
+    r = run("plan", "findings", out, "--max-concurrent-leads", "8")
+    kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
+    assert "actor-overload" not in kinds
+
+
+def test_cli_import_exit_codes(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_text(plan_text(GOAL_ROW + GOOD_MEASURE, "\t\t\t\t\t\t\t\t\tMukana: ilman toimijaa"),
+                   encoding="utf-8")
+    out = tmp_path / "bad.ttl"
+    r = run("plan", "import", bad, "-o", out)
+    assert r.exit_code == 1
+    assert "row 3, column 'vastuut'" in r.output and "no actor named after 'Mukana:'" in r.output
+    assert not out.exists()
+    r = run("plan", "import", bad, "-o", out, "--lenient")
+    assert r.exit_code == 0, r.output
+    assert "warning:" in r.output and out.exists()
+    r = run("plan", "import", tmp_path / "missing.txt", "-o", out)
+    assert r.exit_code == 1 and "cannot read the plan" in r.output
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    assert run("plan", "import", empty, "-o", out).exit_code == 1
+    r = run("plan", "show", out, "--format", "yaml")
+    assert r.exit_code == 1 and "unknown format" in r.output
+
+
+# -- findings -------------------------------------------------------------------------------
+
+def crafted(leads=("keusote",), participants=("ttl",), indicator=True, deferred=False,
+            start="2026-01", end="2026-12", n=1):
+    g = new_graph("crafted")
+    g.add_node("goal-1", type="goal", name="Tavoite")
+    for a in ("keusote", "tyollisyysalue", "ttl"):
+        g.add_node(a, type="actor", name=a, kind="other")
+    for i in range(1, n + 1):
+        m = f"measure-1-{i}"
+        attrs = {"start": start, "end": end} if start else {}
+        g.add_node(m, type="measure", name=f"Toimenpide {i}", deferred=deferred, **attrs)
+        add_edge(g, m, "goal-1", "in_goal")
+        for a in leads:
+            add_edge(g, a, m, "responsibility", key="responsibility:lead", role="lead")
+        for a in participants:
+            add_edge(g, a, m, "responsibility", key="responsibility:participant", role="participant")
+        if indicator:
+            g.add_node(f"indicator-1-{i}-1", type="indicator", name="Tehty kyllä/ei")
+            add_edge(g, m, f"indicator-1-{i}-1", "has_indicator")
+    return g
+
+
+def kinds(g, **kw):
+    return sorted((f.kind, f.severity, f.subject, f.related) for f in plan_findings(g, **kw))
+
+
+def test_finding_no_lead():
+    assert kinds(crafted(leads=())) == [("no-lead", "error", "measure-1-1", ("ttl",))]
+    assert kinds(crafted()) == []
+
+
+def test_finding_multiple_leads():
+    assert kinds(crafted(leads=("keusote", "tyollisyysalue"))) == [
+        ("multiple-leads", "warning", "measure-1-1", ("keusote", "tyollisyysalue"))]
+
+
+def test_finding_deferred_responsibility():
+    got = kinds(crafted(deferred=True))
+    assert got == [("deferred-responsibility", "warning", "measure-1-1", ("keusote",))]
+
+
+def test_finding_measure_without_indicator():
+    assert kinds(crafted(indicator=False)) == [
+        ("measure-without-indicator", "warning", "measure-1-1", ("goal-1",))]
+
+
+def test_finding_actor_overload():
+    g = crafted(n=4)
+    [f] = plan_findings(g)
+    assert (f.kind, f.subject, f.related) == ("actor-overload", "keusote",
+                                              tuple(f"measure-1-{i}" for i in range(1, 5)))
+    assert f.metrics["concurrent"] == 4 and f.metrics["month"] == "2026-01"
+    assert f.metrics["months_over"] == 12
+    assert plan_findings(g, max_concurrent_leads=4) == []
+    assert plan_findings(crafted(n=3)) == []
+    assert plan_findings(crafted(n=5, start=None)) == []  # undated measures do not count
+    # four measures, but never more than two at once
+    g = crafted(n=4)
+    for i, (s, e) in enumerate([("2026-01", "2026-03"), ("2026-04", "2026-06")] * 2, 1):
+        g.nodes[f"measure-1-{i}"].update(start=s, end=e)
+    assert plan_findings(g) == []
+
+
+def test_seed_findings_and_ecosystem_findings_include_plan_kinds(seed):
+    found = plan_findings(seed.graph)
+    by_kind: dict[str, set[str]] = {}
+    for f in found:
+        by_kind.setdefault(f.kind, set()).add(f.subject)
+    two_leads = {f"measure-{m}" for m in ("1-1", "1-3", "1-4", "1-6", "2-2", "2-5", "3-2", "3-4")}
+    assert by_kind == {"multiple-leads": two_leads, "deferred-responsibility": two_leads,
+                       "actor-overload": {"keusote", "tyollisyysalue", "ttl"}}
+    assert {(f.kind, f.subject) for f in find(seed.graph)} >= {(f.kind, f.subject) for f in found}
+
+
+# -- robustness -----------------------------------------------------------------------------
+
+SEED_LINES = SEED_TEXT.split("\n")
+SEED_IDS = set(nodes_of(parse_plan(SEED_TEXT).graph, "measure"))
+TAGS = ["<b>{}</b>", "<p>{}</p>", "<ul><li>{}</li></ul>", "{}<br>", "<span style=\"x\">{}</span>",
+        "&lt;b&gt;{}"]
+
+
+@st.composite
+def mangled(draw) -> str:
+    lines = list(SEED_LINES)
+    rnd = random.Random(draw(st.integers(0, 2**32 - 1)))
+    for _ in range(draw(st.integers(1, 12))):
+        op = draw(st.sampled_from(["drop", "split", "html", "blank", "swap"]))
+        i = rnd.randrange(len(lines))
+        fields = lines[i].split("\t")
+        j = rnd.randrange(len(fields))
+        if op == "drop":
+            del fields[j]
+            lines[i] = "\t".join(fields)
+        elif op == "split":
+            cell = fields[j]
+            k = rnd.randrange(len(cell) + 1)
+            first = fields[:j] + [cell[:k]]
+            second = [""] * j + [cell[k:]] + fields[j + 1:]
+            lines[i:i + 1] = ["\t".join(first)] + ([""] if rnd.random() < 0.5 else []) + ["\t".join(second)]
+        elif op == "html":
+            fields[j] = rnd.choice(TAGS).format(fields[j])
+            lines[i] = "\t".join(fields)
+        elif op == "blank":
+            lines.insert(i, "")
+        else:
+            fields[j], fields[-1] = fields[-1], fields[j]
+            lines[i] = "\t".join(fields)
+    return "\n".join(lines)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mangled())
+def test_mangled_plan_never_crashes_nor_invents_measures(text):
+    result = parse_plan(text)
+    found = set(nodes_of(result.graph, "measure"))
+    assert found <= SEED_IDS
+    for m in found:
+        assert result.graph.nodes[m]["name"]
+        for month in ("start", "end"):
+            value = result.graph.nodes[m].get(month)
+            assert value is None or re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value)
+    plan_findings(result.graph)  # the findings take whatever the importer produced
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sets(st.sampled_from("äöÄÖ→–&\""), min_size=1))
+def test_entities_in_place_of_characters_change_nothing(chars):
+    import html as htmlmod
+    text = SEED_TEXT
+    for c in chars:
+        text = text.replace(c, htmlmod.escape(c) if c in "&\"" else f"&#{ord(c)};")
+    assert plan_summary(parse_plan(text).graph) == plan_summary(parse_plan(SEED_TEXT).graph)
