@@ -102,7 +102,7 @@ def _step(g: nx.MultiDiGraph, eco: Ecosystem, node: str, rid: str | None,
 def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
     waits = [s["wait"] for s in steps[1:]]
     return {
-        "total_wait": number(round(sum(w or 0 for w in waits), 6)),
+        "total_wait_days": number(round(sum(w or 0 for w in waits), 6)),
         "handoffs": sum(1 for s in steps if s["handoff"]),
         "unknown_waits": sum(1 for w in waits if w is None),
         "organisations": len({p for s in steps for p in s["providers"]}),
@@ -112,7 +112,7 @@ def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
 def best_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
                eco: Ecosystem | None = None) -> list[dict[str, Any]]:
     """The ``k`` best paths of ``segment`` from its entries to an outcome (``to``: only that
-    outcome), best first; each has ``steps``, ``total_wait``, ``handoffs``,
+    outcome), best first; each has ``steps``, ``total_wait_days``, ``handoffs``,
     ``unknown_waits`` and ``outcome``. Unknown segment or outcome → :class:`PolkuError`.
 
     >>> from polku.graph import new_graph, add_edge
@@ -124,7 +124,7 @@ def best_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = No
     ...                    ("r4", "c", "o", 1)):
     ...     g.add_node(r, type="referral", median_wait_days=w)
     ...     add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
-    >>> [([s["node"] for s in p["steps"]], p["total_wait"]) for p in best_paths(g, "s")]
+    >>> [([s["node"] for s in p["steps"]], p["total_wait_days"]) for p in best_paths(g, "s")]
     [(['a', 'c', 'o'], 2), (['a', 'b', 'o'], 15)]
     """
     eco = eco or ecosystem(g)
@@ -152,7 +152,8 @@ def best_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = No
         for u, v in zip(nodes, nodes[1:]):
             steps.append(_step(g, eco, v, dg.edges[u, v]["referral"], u, segment))
         out.append({"steps": steps, "outcome": nodes[-1], **_summary(steps)})
-    out.sort(key=lambda p: (p["total_wait"], p["handoffs"], [s["node"] for s in p["steps"]]))
+    out.sort(key=lambda p: (p["total_wait_days"], p["handoffs"],
+                            [s["node"] for s in p["steps"]]))
     for i, p in enumerate(out, start=1):
         p["rank"] = i
     return out
@@ -191,7 +192,7 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
         out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,
                     "broken": findings, **_summary(steps)} if steps else
                    {"path": p, "label": label(g, p), "segment": seg, "steps": [],
-                    "broken": [], "total_wait": 0, "handoffs": 0, "unknown_waits": 0,
+                    "broken": [], "total_wait_days": 0, "handoffs": 0, "unknown_waits": 0,
                     "organisations": 0})
     return out
 
@@ -221,13 +222,13 @@ def paths_text(report: dict) -> str:
     if not report["best"]:
         lines.append("  (no path from the segment's entries reaches an outcome)")
     for p in report["best"]:
-        lines.append(f"{p['rank']}. {p['total_wait']} days, {p['handoffs']} hand-off(s)"
+        lines.append(f"{p['rank']}. {p['total_wait_days']} days, {p['handoffs']} hand-off(s)"
                      + (f", {p['unknown_waits']} unknown wait(s)" if p["unknown_waits"] else ""))
         lines += [f"     {_step_text(s)}" for s in p["steps"]]
     lines += ["", f"Designed paths ({len(report['designed'])}):"]
     for d in report["designed"]:
         state = f"BROKEN at {len(d['broken'])} step(s)" if d["broken"] else "ok"
-        lines.append(f"- {d['label']} ({d['path']}): {state}, {d['total_wait']} days, "
+        lines.append(f"- {d['label']} ({d['path']}): {state}, {d['total_wait_days']} days, "
                      f"{d['handoffs']} hand-off(s)")
         for s in d["steps"]:
             mark = "  ✗ no referral " if s.get("broken") else "    "

@@ -1,0 +1,190 @@
+"""The leader's report: what is wrong with the ecosystem, readable in five minutes.
+
+``polku report PATH -o report.html`` (or ``report.md``) gathers the analyses into one
+document: finding counts by kind (with what each kind means), the errors first, then the
+warnings and the rest; each segment's best path; the bottleneck ranking; responsibility
+overlaps (several leads, no lead, overlapping services). The HTML is one self-contained
+file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
+and embeds the interactive ecosystem view and the views of the largest segments from
+:mod:`polku.render`. The markdown has the same text without the views.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from polku import atomic
+from polku.bottlenecks import flow_ranking, ranking
+from polku.errors import PolkuError
+from polku.finding import Finding, counts_by_kind, number
+from polku.findings import KINDS, LONG_WAIT_DAYS, find
+from polku.graph import label, summary
+from polku.paths import best_paths
+from polku.reach import ecosystem
+
+#: One line per kind for the reader (exact semantics: shared/spec/findings.md, README).
+MEANING = {
+    "service-without-provider": "no actor delivers the service",
+    "no-lead": "two or more providers (or a plan measure) and nobody leads",
+    "multiple-leads": "two or more actors lead the same thing",
+    "referral-without-owner": "nobody answers for the hand-off",
+    "no-information-flow": "the client's information does not travel with the referral",
+    "long-wait": "the median wait of a referral is above the limit",
+    "unreachable-service": "no client can get to the service",
+    "dead-end": "clients get in, but no referral chain leads to an outcome",
+    "segment-without-outcome": "a client segment can reach no outcome at all",
+    "unmet-need": "a segment's need that no service it can reach addresses",
+    "overlapping-services": "several providers' services address the same need of a segment",
+    "over-capacity": "more clients are referred in than the service can take",
+    "single-point-of-failure": "without this service a segment reaches no outcome",
+    "path-broken": "a designed path has a step no referral carries",
+    "deferred-responsibility": "a plan measure's division of work is still to be agreed",
+    "measure-without-indicator": "a plan measure has no indicator",
+    "actor-overload": "an actor leads more plan measures at once than the limit",
+}
+RESPONSIBILITY_KINDS = ("multiple-leads", "no-lead", "overlapping-services")
+LIST_LIMITS = {"error": 200, "warning": 100, "info": 50}
+EMBEDDED_SEGMENT_VIEWS = 6
+
+
+def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
+                top: int = 10) -> dict[str, Any]:
+    """Everything the report shows, as plain data (the templates only lay it out)."""
+    eco = ecosystem(g)
+    findings = find(g, long_wait_days=long_wait_days, eco=eco)
+    by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
+    for f in findings:
+        by_severity[f.severity].append(f)
+    segments = []
+    for s in eco.segments:
+        best = best_paths(g, s, k=1, eco=eco)
+        segments.append({
+            "id": s, "label": label(g, s), "size": g.nodes[s].get("size"),
+            "best": best[0] if best else None,
+            "findings": sum(1 for f in findings if f.subject == s),
+        })
+    rows = ranking(g, eco)
+    counts = summary(g)
+    return {
+        "graph": g.graph.get("name", "graph"),
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "long_wait_days": number(long_wait_days),
+        "counts": {k: counts.get(k, 0) for k in ("actor", "service", "outcome", "need",
+                                                  "segment", "referral", "path", "measure")},
+        "total": len(findings),
+        "severity_counts": {s: len(v) for s, v in by_severity.items()},
+        "kinds": [{"severity": s, "kind": k, "count": n, "meaning": MEANING.get(k, "")}
+                  for s, k, n in counts_by_kind(findings)],
+        "lists": [{"severity": s, "findings": [f.to_dict() for f in v[:LIST_LIMITS[s]]],
+                   "more": max(0, len(v) - LIST_LIMITS[s])} for s, v in by_severity.items()],
+        "segments": segments,
+        "by_betweenness": rows[:top],
+        "by_flow": flow_ranking(rows)[:top],
+        "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
+        "findings": findings,
+        "known_kinds": KINDS,
+    }
+
+
+def _path_text(p: dict[str, Any] | None) -> str:
+    if not p:
+        return "no path from its entries reaches an outcome"
+    return " → ".join(s["label"] for s in p["steps"])
+
+
+def report_markdown(data: dict[str, Any]) -> str:
+    """The report as markdown (no interactive views)."""
+    def cell(text: Any) -> str:
+        return ("–" if text is None else str(text)).replace("|", "\\|").replace("\n", " ") \
+            .replace("<", "&lt;").replace(">", "&gt;")
+
+    c = data["counts"]
+    sc = data["severity_counts"]
+    out = [f"# polku report: {cell(data['graph'])}", "",
+           f"{c['service']} services, {c['segment']} segments, {c['referral']} referrals, "
+           f"{c['actor']} actors. **{data['total']} findings: {sc['error']} errors, "
+           f"{sc['warning']} warnings, {sc['info']} info.** Long wait means over "
+           f"{data['long_wait_days']} days. Generated {data['generated']}.", "",
+           "## Findings by kind", "", "| severity | kind | count | means |", "|---|---|---:|---|"]
+    out += [f"| {k['severity']} | `{k['kind']}` | {k['count']} | {cell(k['meaning'])} |"
+            for k in data["kinds"]]
+    titles = {"error": "Errors", "warning": "Warnings", "info": "For information"}
+    for block in data["lists"]:
+        if not block["findings"]:
+            continue
+        out += ["", f"## {titles[block['severity']]}", ""]
+        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                for f in block["findings"]]
+        if block["more"]:
+            out.append(f"- … and {block['more']} more (`polku findings` lists every one)")
+    out += ["", "## Each segment's best path", "",
+            "| segment | best path | wait (days) | hand-offs |", "|---|---|---:|---:|"]
+    for s in data["segments"]:
+        b = s["best"]
+        out.append(f"| {cell(s['label'])} (`{s['id']}`) | {cell(_path_text(b))} | "
+                   f"{cell(b['total_wait_days'] if b else None)} | "
+                   f"{cell(b['handoffs'] if b else None)} |")
+    out += ["", "## Bottlenecks", "", "Structural importance (betweenness on the referral "
+            "graph) is a ranking, not a finding: being central is not a defect.", "",
+            "| # | service | betweenness | inflow | capacity | utilization |",
+            "|---:|---|---:|---:|---:|---:|"]
+    out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | {r['betweenness']} | "
+            f"{cell(r['inflow'])} | {cell(r['capacity'])} | {cell(r['utilization'])} |"
+            for r in data["by_betweenness"]]
+    out += ["", "By flow:", "", "| service | utilization | inflow | capacity |",
+            "|---|---:|---:|---:|"]
+    out += [f"| {cell(r['label'])} (`{r['service']}`) | {cell(r['utilization'])} | "
+            f"{cell(r['inflow'])} | {cell(r['capacity'])} |" for r in data["by_flow"]]
+    out += ["", "## Responsibility overlaps", ""]
+    if not data["responsibility"]:
+        out.append("None found.")
+    out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+            for f in data["responsibility"]]
+    return "\n".join(out) + "\n"
+
+
+def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
+    """The embedded interactive views: the ecosystem and the largest segments."""
+    from polku import render
+
+    findings = [f.to_dict() for f in data["findings"]]
+    views = [{"title": "The ecosystem",
+              "html": render.render_fragment(g, "ecosystem", element_id="view-ecosystem",
+                                             height="640px", findings=findings)}]
+    biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
+    for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
+        paths = best_paths(g, s["id"], k=3)
+        views.append({"title": f"Segment: {s['label']}",
+                      "html": render.render_fragment(
+                          g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
+                          height="560px", findings=findings, paths=paths, k=3)})
+    return {"assets": render.page_assets(), "views": views,
+            "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
+
+
+def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True) -> str:
+    """The report as one self-contained HTML page (autoescaped template)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("polku", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    extra = _views(g, data) if views else {"assets": "", "views": [], "omitted": 0}
+    return env.get_template("report.html").render(d=data, path_text=_path_text, **extra)
+
+
+def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
+                 top: int = 10) -> Path:
+    """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``."""
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".markdown"):
+        raise PolkuError("the report is written as .html or .md", file=str(out))
+    data = report_data(g, long_wait_days=long_wait_days, top=top)
+    text = report_markdown(data) if suffix in (".md", ".markdown") else report_html(g, data)
+    atomic.write_text(out, text)
+    return out
