@@ -338,6 +338,25 @@ def plan_findings_cmd(
                              plan_findings(g, max_concurrent_leads=max_concurrent_leads)))
 
 
+@app.command()
+@reports_errors
+def serve(
+    sources: list[Path] = typer.Argument(None, help="Graph files or folders to serve "
+                                         "(default: graphs/)."),
+    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+    port: int = typer.Option(8000, help="Port to listen on."),
+) -> None:
+    """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
+    import uvicorn
+
+    from .app import create_app
+
+    application = create_app(sources or [Path("graphs")])
+    typer.echo(f"polku serving {', '.join(sorted(application.state.store.sources)) or 'no graphs'}"
+               f" at http://{host}:{port}/")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
 def main() -> None:
     """Console-script entry point."""
     app()
