@@ -36,7 +36,8 @@ class Column:
 
     ``kind`` says how a cell is read: ``text``, ``id``, ``number``, ``integer``, ``bool``,
     ``ratio`` (a number 0–1), ``enum`` (one of ``choices``), ``ref`` / ``refs`` (one id /
-    a ``;`` list of ids of the node types in ``targets``).
+    a ``;`` list of ids of the node types in ``targets``), ``list`` (a ``;`` list of text),
+    ``month`` (``YYYY-MM``).
     """
     name: str
     kind: str = "text"
@@ -58,6 +59,10 @@ class Sheet:
     required: bool = False
     #: how the list/reference columns become edges: column -> (edge kind, reversed?)
     edges: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    #: columns that hold another node attribute's value: column -> attribute (title -> name)
+    attrs: dict[str, str] = field(default_factory=dict)
+    #: actor-list columns that become responsibilities on the row: column -> role
+    roles: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -101,6 +106,32 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("information_flow", "enum", choices=INFORMATION_FLOWS),
     ), "referral", False, {"from": ("from", False), "to": ("to", False),
                            "segments": ("for_segment", False), "owner": ("owner", False)}),
+    # the plan layer (polku.plan): goals, measures and how measures are followed up
+    Sheet("goals", (
+        Column("id", "id", True), Column("title", required=True), Column("description"),
+        Column("subthemes"),
+    ), "goal", attrs={"title": "name"}),
+    Sheet("measures", (
+        Column("id", "id", True),
+        Column("goal", "ref", targets=("goal",)),
+        Column("title", required=True),
+        Column("leads", "refs", targets=("actor",)),
+        Column("participants", "refs", targets=("actor",)),
+        Column("start", "month"), Column("end", "month"),
+        Column("subjects", "refs", targets=("segment", "service", "need")),
+        Column("deferred", "bool"), Column("deferred_text"), Column("description"),
+        Column("note"), Column("parts", "list"), Column("actions"), Column("target_groups"),
+        Column("outputs"), Column("impacts"),
+    ), "measure", False, {"goal": ("in_goal", False), "subjects": ("subject", False)},
+        attrs={"title": "name"}, roles={"leads": "lead", "participants": "participant"}),
+    Sheet("indicators", (
+        Column("id", "id", True), Column("measure", "ref", True, targets=("measure",)),
+        Column("name", required=True), Column("part"),
+    ), "indicator", False, {"measure": ("has_indicator", True)}),
+    Sheet("risks", (
+        Column("id", "id", True), Column("measure", "ref", True, targets=("measure",)),
+        Column("name", required=True), Column("mitigation"), Column("part"),
+    ), "risk", False, {"measure": ("has_risk", True)}),
     Sheet("responsibilities", (
         Column("actor", "ref", True, targets=("actor",)),
         Column("subject", "ref", True, targets=("service", "referral", "segment", "measure")),
@@ -235,6 +266,27 @@ def parse_bool(text: str) -> bool:
     raise ValueError(f"'{text}' is not a boolean (use yes/no, true/false or kyllä/ei)")
 
 
+_SHEET_OF_TYPE = {s.node_type: s for s in SHEETS.values() if s.node_type}
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(raw: object) -> str:
+    """A month cell as ``YYYY-MM``: the text ``2026-04`` or a spreadsheet date.
+
+    >>> parse_month("2026-04"), parse_month("4/2026")
+    ('2026-04', '2026-04')
+    """
+    if hasattr(raw, "year") and hasattr(raw, "month"):
+        return f"{raw.year:04d}-{raw.month:02d}"  # type: ignore[attr-defined]
+    text = _text(raw).strip()
+    m = re.match(r"^(\d{1,2})\s*[/.]\s*(\d{4})$", text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    if not MONTH_RE.match(text):
+        raise ValueError(f"'{text}' is not a month (write YYYY-MM, e.g. 2026-04)")
+    return text
+
+
 def _parse_cell(col: Column, raw: object) -> object:
     """Turn one non-empty cell into its value, or raise ValueError with what is wrong."""
     if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
@@ -269,9 +321,11 @@ def _parse_cell(col: Column, raw: object) -> object:
             return word
         if col.kind == "ref":
             return text
-        if col.kind == "refs":
+        if col.kind in ("refs", "list"):
             items = [t.strip() for t in text.split(";")]
             return [t for t in items if t]
+        if col.kind == "month":
+            return parse_month(raw)
         value = parse_number(text)
     if col.kind == "integer" and not isinstance(value, int):
         raise ValueError(f"'{_text(raw)}' is not a whole number")
@@ -383,8 +437,11 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
                      f"row {other.row})", row, "id")
                 continue
             first_seen[node_id] = row
-            attrs = {k: v for k, v in row.values.items()
-                     if k != "id" and k not in sheet.edges}
+            attrs = {sheet.attrs.get(k, k): v for k, v in row.values.items()
+                     if k != "id" and k not in sheet.edges and k not in sheet.roles}
+            if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
+                    and attrs["start"] > attrs["end"]:
+                fail(f"the end {attrs['end']} comes before the start {attrs['start']}", row, "end")
             if sheet.node_type == "referral":
                 attrs.setdefault("information_flow", "unknown")
             if row.extra:
@@ -409,6 +466,8 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
         first_seen[pid] = row
         attrs = {"name": row.values["name"]} if "name" in row.values else {}
         g.add_node(pid, type="path", **attrs)
+
+    from_role_columns: set[tuple[str, str, str]] = set()
 
     def check_ref(ref: str, col: Column, row: _Row) -> bool:
         node_type = g.nodes[ref]["type"] if ref in g else None
@@ -442,6 +501,21 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
                         continue
                     u, v = (ref, node_id) if reverse else (node_id, ref)
                     add_edge(g, u, v, kind)
+            for colname, role in sheet.roles.items():
+                col = sheet.column(colname)
+                assert col is not None
+                for ref in row.values.get(colname) or []:
+                    assert isinstance(ref, str)
+                    if not check_ref(ref, col, row):
+                        continue
+                    if any(d.get("kind") == "responsibility"
+                           for d in g.get_edge_data(ref, node_id, default={}).values()):
+                        fail(f"'{ref}' is named twice among the leads and participants", row,
+                             colname)
+                        continue
+                    add_edge(g, ref, node_id, "responsibility", key=f"responsibility:{role}",
+                             role=role)
+                    from_role_columns.add((ref, node_id, role))
 
     res_sheet = SHEETS["responsibilities"]
     for row in rows.get("responsibilities", []):
@@ -453,6 +527,15 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
         if not ok:
             continue
         key = f"responsibility:{role}"
+        if (actor, subject, role) in from_role_columns:
+            # the measures sheet named the actor; this row adds the note
+            from_role_columns.discard((actor, subject, role))
+            data = g.edges[actor, subject, key]
+            if "note" in row.values:
+                data["note"] = row.values["note"]
+            if row.extra:
+                data["extra"] = dict(row.extra)
+            continue
         if g.has_edge(actor, subject, key):
             fail(f"'{actor}' already has role '{role}' on '{subject}'", row, "role")
             continue
@@ -513,6 +596,11 @@ def _out_targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
     return sorted({v for _, v, k in g.out_edges(node, data="kind") if k == kind})
 
 
+def _role_holders(g: nx.MultiDiGraph, node: str, role: str) -> list[str]:
+    return sorted({u for u, _, d in g.in_edges(node, data=True)
+                   if d.get("kind") == "responsibility" and d.get("role") == role})
+
+
 def _in_sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
     return sorted({u for u, _, k in g.in_edges(node, data="kind") if k == kind})
 
@@ -527,19 +615,30 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                 data = g.nodes[node]
                 rec = {"id": node}
                 for col in sheet.columns:
+                    attr = sheet.attrs.get(col.name, col.name)
                     if col.name in sheet.edges:
                         kind, reverse = sheet.edges[col.name]
                         refs = (_in_sources if reverse else _out_targets)(g, node, kind)
                         if refs:
                             rec[col.name] = ";".join(refs)
-                    elif col.name != "id" and col.name in data:
-                        rec[col.name] = _format(data[col.name])
+                    elif col.name in sheet.roles:
+                        actors = _role_holders(g, node, sheet.roles[col.name])
+                        if actors:
+                            rec[col.name] = ";".join(actors)
+                    elif col.name != "id" and attr in data:
+                        rec[col.name] = _format(data[attr])
                 for k, v in (data.get("extra") or {}).items():
                     rec[k] = v
                 records.append(rec)
         elif name == "responsibilities":
             for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[1], e[0], e[2].get("role", ""))):
                 if d["kind"] != "responsibility":
+                    continue
+                # a measure's leads and participants are in the measures sheet; only their
+                # notes need a row here
+                subject_sheet = _SHEET_OF_TYPE.get(g.nodes[v].get("type"))
+                if subject_sheet and d["role"] in subject_sheet.roles.values() \
+                        and not d.get("note") and not d.get("extra"):
                     continue
                 rec = {"actor": u, "subject": v, "role": d["role"]}
                 if d.get("note"):
