@@ -387,3 +387,77 @@ def test_entities_in_place_of_characters_change_nothing(chars):
     for c in chars:
         text = text.replace(c, htmlmod.escape(c) if c in "&\"" else f"&#{ord(c)};")
     assert plan_summary(parse_plan(text).graph) == plan_summary(parse_plan(SEED_TEXT).graph)
+
+
+# -- the workbook's plan sheets -------------------------------------------------------------
+
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+def _norm(g):
+    return ({n: dict(d) for n, d in g.nodes(data=True)},
+            sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True)))
+
+
+@pytest.mark.parametrize("target", ["wb", "wb.xlsx"])
+def test_plan_round_trips_through_the_workbook(seed, tmp_path, target):
+    r = run("export", Path(__file__).resolve().parents[1] / "graphs" / "plan.ttl", "--to", "xlsx" if target.endswith(".xlsx") else "workbook", "-o", tmp_path / target)
+    assert r.exit_code == 0, r.output
+    if not target.endswith(".xlsx"):
+        header = (tmp_path / target / "measures.csv").read_text(encoding="utf-8").splitlines()[0]
+        assert header.startswith("id,goal,title,leads,participants,start,end,subjects")
+    from polku import workbook
+    back = workbook.read_workbook(tmp_path / target, name="plan")
+    assert _norm(back) == _norm(parse_plan(SEED_TEXT, name="plan").graph)
+
+
+def _mini_with(tmp_path: Path, measures: str, goals: str = "id,title\ngoal-1,Tavoite\n",
+               extra_rows: str = "") -> Path:
+    import shutil
+    dest = tmp_path / "mini"
+    shutil.copytree(MINI, dest)
+    (dest / "goals.csv").write_text(goals, encoding="utf-8")
+    (dest / "measures.csv").write_text(measures, encoding="utf-8")
+    if extra_rows:
+        with open(dest / "responsibilities.csv", "a", encoding="utf-8") as f:
+            f.write(extra_rows)
+    return dest
+
+
+def test_measures_sheet_joins_the_plan_to_the_ecosystem(tmp_path):
+    wb = _mini_with(tmp_path,
+                    "id,goal,title,leads,participants,start,end,subjects\n"
+                    "m-ips,goal-1,IPS-pilotti,keusote;kela,tyokykytiimi,2026-04,4/2027,"
+                    "nuoret;kuntouttava;tyokyky\n",
+                    extra_rows="keusote,m-ips,lead,vetää pilotin\n")
+    from polku import workbook
+    g = workbook.read_workbook(wb)
+    assert targets(g, "m-ips", "subject") == ["kuntouttava", "nuoret", "tyokyky"]
+    assert targets(g, "m-ips", "in_goal") == ["goal-1"]
+    assert g.nodes["m-ips"]["name"] == "IPS-pilotti" and g.nodes["m-ips"]["end"] == "2027-04"
+    assert g.edges["keusote", "m-ips", "responsibility:lead"]["note"] == "vetää pilotin"
+    assert g.edges["kela", "m-ips", "responsibility:lead"]["role"] == "lead"
+    out = tmp_path / "joined.ttl"
+    assert run("import", wb, "-o", out).exit_code == 0
+    r = run("plan", "show", out, "--format", "json")
+    [m] = json.loads(r.output)["measures"]
+    assert (m["leads"], m["participants"], m["start"], m["end"], m["goal"]) == \
+        (["kela", "keusote"], ["tyokykytiimi"], "2026-04", "2027-04", "goal-1")
+    found = {(f.kind, f.subject) for f in find(g)}
+    assert {("multiple-leads", "m-ips"), ("measure-without-indicator", "m-ips")} <= found
+
+
+@pytest.mark.parametrize("row, column, message", [
+    ("m1,goal-1,T,keusote,,2026-13,,", "start", "is not a month"),
+    ("m1,goal-1,T,keusote,,2027-01,2026-01,", "end", "comes before the start"),
+    ("m1,goal-9,T,keusote,,,,", "goal", "unknown goal id 'goal-9'"),
+    ("m1,goal-1,T,keusote,,,,kela", "subjects", "'kela' is a actor"),
+    ("m1,goal-1,T,nobody,,,,", "leads", "unknown actor id 'nobody'"),
+    ("m1,goal-1,T,keusote,keusote,,,", "participants", "named twice"),
+    ("m1,goal-1,,keusote,,,,", "title", "the required value 'title' is empty"),
+])
+def test_measures_sheet_errors_name_row_and_column(tmp_path, row, column, message):
+    wb = _mini_with(tmp_path, "id,goal,title,leads,participants,start,end,subjects\n" + row + "\n")
+    r = run("import", wb, "-o", tmp_path / "x.ttl")
+    assert r.exit_code == 1
+    assert f"sheet 'measures', row 2, column '{column}'" in r.output and message in r.output, r.output
