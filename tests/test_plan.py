@@ -230,6 +230,14 @@ def test_cli_import_show_and_findings(tmp_path):
     r = run("plan", "findings", out, "--max-concurrent-leads", "8")
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
     assert "actor-overload" not in kinds
+    # the findings of the whole graph carry the plan kinds and their setting
+    r = run("findings", out, "--format", "json")
+    assert {f["kind"] for f in json.loads(r.output)["findings"]} == {
+        "multiple-leads", "deferred-responsibility", "actor-overload"}
+    r = run("findings", out, "--format", "json", "--max-concurrent-leads", "7")
+    overloaded = [f for f in json.loads(r.output)["findings"] if f["kind"] == "actor-overload"]
+    assert [(f["subject"], f["metrics"]["concurrent"], f["metrics"]["month"]) for f in overloaded] \
+        == [("tyollisyysalue", 8, "2027-01")]
 
 
 def test_cli_import_exit_codes(tmp_path):

@@ -173,6 +173,9 @@ def findings(
         "severe (for checks in a repository of graphs)."),
     long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
                                          "above this median wait."),
+    max_concurrent_leads: int = typer.Option(
+        3, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
+        "more plan measures than this in one month."),
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
     from .finding import at_or_above, findings_json, findings_markdown, findings_table
@@ -183,7 +186,7 @@ def findings(
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
     g = load_graph(source)
-    result = find(g, long_wait_days=long_wait_days)
+    result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads)
     name = g.graph.get("name", "graph")
     printer = {"table": findings_table, "json": findings_json,
                "markdown": findings_markdown}[format]

@@ -78,11 +78,13 @@ def _fmt(x: float | int) -> str:
 
 
 def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
-         eco: Ecosystem | None = None, plan: bool = True) -> list[Finding]:
+         eco: Ecosystem | None = None, plan: bool = True,
+         max_concurrent_leads: int | None = None) -> list[Finding]:
     """Every finding of the graph, sorted as the spec says.
 
     ``long_wait_days`` is the ``long-wait`` threshold. ``eco`` lets a caller that already
-    indexed the graph pass the index. ``plan=False`` leaves out the plan layer's findings.
+    indexed the graph pass the index. ``plan=False`` leaves out the plan layer's findings;
+    ``max_concurrent_leads`` is its ``actor-overload`` threshold (default 3).
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
@@ -99,11 +101,11 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     out += _reach_findings(g, eco)
     out += _path_findings(g, eco)
     if plan:
-        out += _plan_findings(g)
+        out += _plan_findings(g, max_concurrent_leads)
     return sort_findings(out)
 
 
-def _plan_findings(g: nx.MultiDiGraph) -> list[Finding]:
+def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None) -> list[Finding]:
     """The plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings`.
 
     Measures are handled there only, so nothing is reported twice; imported only when the
@@ -111,8 +113,8 @@ def _plan_findings(g: nx.MultiDiGraph) -> list[Finding]:
     """
     if not any(t == "measure" for _, t in g.nodes(data="type")):
         return []
-    from polku.plan_findings import plan_findings
-    return list(plan_findings(g))
+    from polku.plan_findings import MAX_CONCURRENT_LEADS, plan_findings
+    return list(plan_findings(g, max_concurrent_leads=max_concurrent_leads or MAX_CONCURRENT_LEADS))
 
 
 def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:

@@ -76,9 +76,9 @@ def _valid_month(value: object) -> bool:
 
 
 def _title(g: nx.MultiDiGraph, m: str, n: int = 60) -> str:
-    """``measure-1-3 (Kehitetään ja kuvataan …)``: the id and the start of the title."""
+    """The start of a measure's title, quoted (printers show the id beside the message)."""
     t = label(g, m)
-    return f"{m} ({t if len(t) <= n else t[:n - 1].rstrip() + '…'})"
+    return f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”"
 
 
 def _names(g: nx.MultiDiGraph, ids: list[str]) -> str:
@@ -143,7 +143,7 @@ def plan_findings(g: nx.MultiDiGraph,
                 "deferred-responsibility", KINDS["deferred-responsibility"], m,
                 tuple(leads or participants),
                 f"{title} leaves the division of work to be agreed later"
-                + (f": \u201c{said.splitlines()[0]}\u201d" if said else ""),
+                + (f' ("{said.splitlines()[0]}")' if said else ""),
                 {"leads": len(leads)}))
         if not targets(g, m, "has_indicator"):
             goals = targets(g, m, "in_goal")
