@@ -144,8 +144,8 @@ def show(
 def render(
     source: str = GraphArg,
     output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write."),
-    view: str = typer.Option("ecosystem", "--view", help="ecosystem, segment:ID, path:ID or "
-                             "responsibility."),
+    view: str = typer.Option("ecosystem", "--view", help="ecosystem, segment:ID, path:ID, "
+                             "responsibility, plan or timeline."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Only what lies within --depth "
                                         "steps of this node id (both directions)."),
     depth: int = typer.Option(1, "--depth", min=0, help="Steps around --focus."),

@@ -1,0 +1,358 @@
+/* polku views: builds one interactive network from the JSON block of a view.
+ *
+ * Every piece of user data (labels, tooltips, names in lists) reaches the DOM through
+ * textContent, Option(text) or vis-network's own tooltip, which sets innerText; nothing
+ * here writes HTML. */
+(function () {
+  "use strict";
+
+  var views = (window.polkuViews = window.polkuViews || []);
+
+  function $(root, sel) { return root.querySelector(sel); }
+  function $$(root, sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
+
+  function norm(text) { return String(text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim(); }
+
+  function View(root) {
+    var self = this;
+    this.root = root;
+    this.t0 = performance.now();
+    this.data = JSON.parse($(root, ".pv-data").textContent);
+    this.timings = { parsed: performance.now() - this.t0 };
+    this.byId = {};
+    this.data.nodes.forEach(function (n) { self.byId[n.id] = n; });
+    this.visible = null;      // id -> bool once a filter is set; null shows everything
+    this.segment = "";
+    this.collapsed = {};      // cluster key -> true while the cluster is closed
+    this.members = {};
+    this.clusterIds = {};     // cluster node id -> cluster key
+    if (this.data.cluster) this.initClusters();
+    this.nodes = new vis.DataSet(this.drawnNodes());
+    this.edges = new vis.DataSet(this.drawnEdges());
+    this.stable = false;
+    this.stableAt = null;
+    var options = this.data.options;
+    var physics = this.data.physics;
+    if (physics) {
+      // Laid out once, then still: a designer can drag nodes without the graph drifting.
+      options.physics.enabled = false;
+    }
+    this.network = new vis.Network($(root, ".pv-canvas"), { nodes: this.nodes, edges: this.edges }, options);
+    this.timings.network = performance.now() - this.t0;
+    this.bindUi();
+    if (physics && this.data.nodes.length) {
+      var bar = $(root, ".pv-progress");
+      this.network.on("stabilizationProgress", function (p) {
+        bar.value = Math.round((100 * p.iterations) / p.total);
+      });
+      this.network.once("stabilizationIterationsDone", function () {
+        self.network.setOptions({ physics: { enabled: false } });
+        self.network.fit({ animation: false });
+        self.markStable();
+      });
+      this.network.setOptions({ physics: { enabled: true } });
+      this.network.stabilize(options.physics.stabilization.iterations);
+    } else {
+      this.network.fit({ animation: false });
+      this.markStable();
+    }
+  }
+
+  View.prototype.markStable = function () {
+    this.stable = true;
+    this.stableAt = performance.now();
+    this.timings.stable = this.stableAt - this.t0;
+    this.root.setAttribute("data-stable", "1");
+  };
+
+  /* Big graphs: services start collapsed with their provider (or region) into one node
+   * per group, which opens on click. Done here rather than with vis-network's clustering,
+   * whose edge merging is quadratic in a cluster's outside edges. */
+  View.prototype.initClusters = function () {
+    var self = this, groups = this.data.cluster.groups;
+    this.data.nodes.forEach(function (n) {
+      if (n.cid) (self.members[n.cid] = self.members[n.cid] || []).push(n.id);
+    });
+    Object.keys(this.members).forEach(function (key) {
+      if (self.members[key].length > 1) {
+        self.collapsed[key] = true;
+        self.clusterIds[groups[key].id] = key;
+      }
+    });
+  };
+
+  View.prototype.clusterNode = function (key) {
+    var g = this.data.cluster.groups[key], count = this.members[key].length;
+    var ring = g.sev === "error" ? "#d62728" : g.sev === "warning" ? "#f4a100" : "#343a40";
+    return {
+      id: g.id, cid: key, ptype: "cluster", label: g.label + " (" + g.services + ")", title: g.title,
+      shape: "dot", size: Math.min(16 + 3 * Math.sqrt(count), 60), borderWidth: 3,
+      shapeProperties: { borderDashes: [6, 4] },
+      color: { background: g.colour, border: ring, highlight: { background: g.colour, border: "#111111" } },
+      font: { size: 20, color: "#111827", strokeWidth: 4, strokeColor: "#ffffff" }
+    };
+  };
+
+  /* The node a graph node is drawn as: itself, or its closed cluster. */
+  View.prototype.rep = function (id) {
+    var n = this.byId[id];
+    return n && n.cid && this.collapsed[n.cid] ? this.data.cluster.groups[n.cid].id : id;
+  };
+
+  View.prototype.isVisible = function (id) {
+    if (this.clusterIds[id] !== undefined) {
+      var self = this;
+      return this.members[this.clusterIds[id]].some(function (m) { return self.isVisible(m); });
+    }
+    return !this.visible || this.visible[id] === true;
+  };
+
+  View.prototype.drawnNodes = function () {
+    var self = this, out = [];
+    this.data.nodes.forEach(function (n) {
+      if (self.rep(n.id) === n.id) out.push(Object.assign({}, n, { hidden: !self.isVisible(n.id) }));
+    });
+    Object.keys(this.collapsed).forEach(function (key) {
+      var c = self.clusterNode(key);
+      c.hidden = !self.isVisible(c.id);
+      out.push(c);
+    });
+    return out;
+  };
+
+  View.prototype.edgeApplies = function (e) {
+    var s = this.segment;
+    return !s || e.kind !== "referral" || !e.segs || !e.segs.length || e.segs.indexOf(s) >= 0;
+  };
+
+  /* Edges as drawn: originals between drawn nodes, and one grey edge per pair of drawn
+   * nodes for everything that runs into or out of a closed cluster. */
+  View.prototype.drawnEdges = function () {
+    var self = this, out = [], agg = {};
+    this.data.edges.forEach(function (e) {
+      var a = self.rep(e.from), b = self.rep(e.to);
+      var show = self.isVisible(e.from) && self.isVisible(e.to) && self.edgeApplies(e);
+      if (a === e.from && b === e.to) {
+        out.push(Object.assign({}, e, { hidden: !show }));
+        return;
+      }
+      if (a === b) return;
+      var key = a < b ? a + "\u0001" + b : b + "\u0001" + a;
+      var g = agg[key] || (agg[key] = { id: "agg:" + key, from: a, to: b, kind: "aggregate", n: 0, hidden: true });
+      g.n += 1;
+      if (show) g.hidden = false;
+    });
+    Object.keys(agg).forEach(function (key) {
+      var g = agg[key];
+      g.width = Math.min(1 + Math.log(g.n) / Math.LN2, 7);
+      g.color = { color: "#8d96a3", opacity: 0.4 };
+      g.title = g.n + " connection(s) into a closed cluster";
+      out.push(g);
+    });
+    return out;
+  };
+
+  /* Bring the DataSets in line with what should be drawn (after filters or opening). */
+  View.prototype.sync = function () {
+    function diff(ds, want) {
+      var have = {}, add = [], update = [], remove = [];
+      ds.get({ fields: ["id", "hidden", "n"] }).forEach(function (x) { have[x.id] = x; });
+      want.forEach(function (x) {
+        var h = have[x.id];
+        if (!h) add.push(x);
+        else if ((h.hidden === true) !== (x.hidden === true) || h.n !== x.n) {
+          // Only what changed: a full update would move dragged nodes back.
+          update.push(x.kind === "aggregate" ? x : { id: x.id, hidden: x.hidden });
+        }
+        delete have[x.id];
+      });
+      remove = Object.keys(have);
+      if (remove.length) ds.remove(remove);
+      if (add.length) ds.add(add);
+      if (update.length) ds.update(update);
+    }
+    diff(this.nodes, this.drawnNodes());
+    diff(this.edges, this.drawnEdges());
+  };
+
+  View.prototype.openCluster = function (clusterId) {
+    var key = this.clusterIds[clusterId];
+    if (key === undefined || !this.collapsed[key]) return;
+    var at = this.network.getPosition(clusterId), golden = Math.PI * (3 - Math.sqrt(5)), self = this;
+    this.members[key].forEach(function (id, i) {
+      // A sunflower spiral around the cluster: physics is off by now, and it never overlaps.
+      var r = 45 * Math.sqrt(i + 0.5), a = i * golden;
+      self.byId[id].x = at.x + r * Math.cos(a);
+      self.byId[id].y = at.y + r * Math.sin(a);
+    });
+    delete this.collapsed[key];
+    delete this.clusterIds[clusterId];
+    this.sync();
+  };
+
+  /* Open the cluster that holds node id, if it is closed. */
+  View.prototype.reveal = function (id) {
+    var n = this.byId[id];
+    if (n && n.cid && this.collapsed[n.cid]) this.openCluster(this.data.cluster.groups[n.cid].id);
+  };
+
+  View.prototype.findNodes = function (text) {
+    var q = norm(text);
+    if (!q) return [];
+    var exact = [], partial = [];
+    this.data.nodes.forEach(function (n) {
+      var l = norm(n.label), id = norm(n.gid);
+      if (l === q || id === q) exact.push(n.id);
+      else if (l.indexOf(q) >= 0 || id.indexOf(q) >= 0) partial.push(n.id);
+    });
+    return exact.concat(partial);
+  };
+
+  /* Find a node by label (or id), open its cluster, make it visible, focus and select it. */
+  View.prototype.search = function (text) {
+    var status = $(this.root, ".pv-status");
+    var hits = this.findNodes(text);
+    status.classList.remove("pv-miss");
+    if (!hits.length) {
+      status.textContent = text ? "No node matches “" + text + "”." : "";
+      if (text) status.classList.add("pv-miss");
+      return null;
+    }
+    var id = hits[0];
+    if (!this.isVisible(id)) this.resetFilters();
+    this.reveal(id);
+    this.network.selectNodes([id]);
+    this.network.focus(id, { scale: 1.3, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    this.showDetails(this.byId[id].title);
+    status.textContent = "Found " + this.byId[id].label.replace(/\n/g, " ") +
+      (hits.length > 1 ? " (" + (hits.length - 1) + " more match)" : "") + ".";
+    return id;
+  };
+
+  View.prototype.showDetails = function (text) {
+    var box = $(this.root, ".pv-details");
+    box.hidden = !text;
+    $(box, ".pv-details-text").textContent = text || "";
+  };
+
+  /* R(s) of the findings spec, walked here so the segment filter needs no data per segment. */
+  View.prototype.reach = function (s) {
+    var byId = this.byId, out = {}, entries = [], seen = {};
+    this.data.edges.forEach(function (e) {
+      if (e.kind === "entry" && e.from === s) entries.push(e.to);
+      if (e.kind === "referral") (out[e.from] = out[e.from] || []).push(e);
+    });
+    function applies(e) { return !e.segs || !e.segs.length || e.segs.indexOf(s) >= 0; }
+    function eligible(id) {
+      var n = byId[id];
+      if (!n) return false;
+      if (n.ptype === "outcome") return true;
+      return !n.segs || !n.segs.length || n.segs.indexOf(s) >= 0;
+    }
+    var todo = entries.filter(function (id) { return byId[id]; });
+    todo.forEach(function (id) { seen[id] = true; });
+    while (todo.length) {
+      var id = todo.shift();
+      (out[id] || []).forEach(function (e) {
+        if (!seen[e.to] && applies(e) && eligible(e.to)) { seen[e.to] = true; todo.push(e.to); }
+      });
+    }
+    return seen;
+  };
+
+  /* Which nodes the segment filter keeps. */
+  View.prototype.segmentKeeps = function (s) {
+    var self = this, keep = {};
+    if (this.data.kind === "ecosystem") {
+      keep = this.reach(s);
+      keep[s] = true;
+      this.data.edges.forEach(function (e) {
+        if (e.kind === "has_need" && e.from === s) keep[e.to] = true;
+      });
+      this.data.edges.forEach(function (e) {
+        if (e.kind === "provides" && keep[e.to]) keep[e.from] = true;
+      });
+      return keep;
+    }
+    // Other views tag their nodes with segments; untagged nodes follow their neighbours.
+    this.data.nodes.forEach(function (n) {
+      if (n.segs && (!n.segs.length || n.segs.indexOf(s) >= 0)) keep[n.id] = true;
+    });
+    this.data.edges.forEach(function (e) {
+      var a = self.byId[e.from], b = self.byId[e.to];
+      if (a && b && !a.segs && keep[e.to]) keep[e.from] = true;
+      if (a && b && !b.segs && keep[e.from]) keep[e.to] = true;
+    });
+    return keep;
+  };
+
+  View.prototype.applyFilters = function () {
+    var types = {}, s = $(this.root, ".pv-segment").value, visible = {}, shown = 0;
+    $$(this.root, ".pv-type").forEach(function (box) { types[box.value] = box.checked; });
+    var keep = s ? this.segmentKeeps(s) : null;
+    this.data.nodes.forEach(function (n) {
+      var show = types[n.ptype] !== false && (!keep || keep[n.id] === true);
+      visible[n.id] = show;
+      if (show) shown += 1;
+    });
+    var all = shown === this.data.nodes.length && !s;
+    this.visible = all ? null : visible;
+    this.segment = s;
+    this.sync();
+    $(this.root, ".pv-status").textContent = all ? "" :
+      shown + " of " + this.data.nodes.length + " nodes shown.";
+  };
+
+  View.prototype.resetFilters = function () {
+    $$(this.root, ".pv-type").forEach(function (box) { box.checked = true; });
+    $(this.root, ".pv-segment").value = "";
+    this.applyFilters();
+  };
+
+  View.prototype.bindUi = function () {
+    var self = this, root = this.root, input = $(root, ".pv-search-input");
+    var names = $(root, "datalist"), seen = {};
+    this.data.nodes.forEach(function (n) {
+      var text = String(n.label).replace(/\n/g, " ");
+      if (seen[text]) return;
+      seen[text] = true;
+      var opt = document.createElement("option");
+      opt.value = text;
+      names.appendChild(opt);
+    });
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Enter") { ev.preventDefault(); self.search(input.value); }
+    });
+    input.addEventListener("change", function () { self.search(input.value); });
+    $(root, ".pv-search-go").addEventListener("click", function () { self.search(input.value); });
+    $$(root, ".pv-type").forEach(function (box) {
+      box.addEventListener("change", function () { self.applyFilters(); });
+    });
+    $(root, ".pv-segment").addEventListener("change", function () { self.applyFilters(); });
+    $(root, ".pv-reset").addEventListener("click", function () { self.resetFilters(); });
+    $(root, ".pv-fit").addEventListener("click", function () { self.network.fit({ animation: true }); });
+    this.network.on("click", function (ev) {
+      if (ev.nodes.length) {
+        var id = ev.nodes[0];
+        if (self.clusterIds[id] !== undefined) { self.openCluster(id); self.showDetails(""); return; }
+        self.showDetails((self.byId[id] || {}).title);
+      } else if (ev.edges.length) {
+        var e = self.edges.get(ev.edges[0]);
+        self.showDetails(e ? e.title : "");
+      } else {
+        self.showDetails("");
+      }
+    });
+  };
+
+  window.polkuView = function (root) {
+    var view = new View(root);
+    views.push(view);
+    if (!window.network) {
+      // The first view on the page is the one tests and the console reach for.
+      window.network = view.network;
+      window.polku = view;
+    }
+    return view;
+  };
+})();
