@@ -31,8 +31,10 @@ Semantics decided where the spec leaves room (listed in the README too):
 
 from __future__ import annotations
 
+import gc
 from collections import defaultdict
-from typing import Iterable
+from contextlib import contextmanager
+from typing import Iterable, Iterator
 
 import networkx as nx
 
@@ -93,16 +95,35 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     >>> [(f.kind, f.subject) for f in find(g)]
     [('dead-end', 'debt'), ('service-without-provider', 'debt')]
     """
-    eco = eco or ecosystem(g)
-    out: list[Finding] = []
-    out += _responsibility_findings(g, eco)
-    out += _referral_findings(g, eco, long_wait_days)
-    out += _capacity_findings(g, eco)
-    out += _reach_findings(g, eco)
-    out += _path_findings(g, eco)
-    if plan:
-        out += _plan_findings(g, max_concurrent_leads)
-    return sort_findings(out)
+    with gc_paused():
+        eco = eco or ecosystem(g)
+        out: list[Finding] = []
+        out += _responsibility_findings(g, eco)
+        out += _referral_findings(g, eco, long_wait_days)
+        out += _capacity_findings(g, eco)
+        out += _reach_findings(g, eco)
+        out += _path_findings(g, eco)
+        if plan:
+            out += _plan_findings(g, max_concurrent_leads)
+        return sort_findings(out)
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for the duration.
+
+    Why: the analysis allocates hundreds of thousands of small sets, tuples and findings
+    but creates no reference cycles, and each automatic collection walks every object of
+    the loaded graph; at national size that was a third of the analysis time. Reference
+    counting still frees everything; the collector resumes (if it was on) afterwards.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None) -> list[Finding]:
