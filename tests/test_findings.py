@@ -1,0 +1,388 @@
+"""Every ecosystem finding kind of shared/spec/findings.md: cases that fire and cases that
+must not, including the spec's edge cases (leads given by responsibility rows, referrals
+and services limited to segments, entries that are not eligible, outcomes entered freely)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ecobuild import Builder
+from polku.finding import Finding, findings_json, sort_findings
+from polku.findings import KINDS, find
+
+
+def kinds(g, kind: str) -> list[Finding]:
+    return [f for f in find(g) if f.kind == kind]
+
+
+def subjects(g, kind: str) -> list[str]:
+    return [f.subject for f in kinds(g, kind)]
+
+
+def test_chain_has_only_its_middle_service_as_spof_and_a_detour_is_healthy():
+    b = Builder().chain()
+    assert [(f.kind, f.subject) for f in find(b.g)] == [("single-point-of-failure", "b")]
+    b.referral("r-aw", "a", "work", owner="x", info="yes")
+    assert find(b.g) == []
+
+
+# service-without-provider -------------------------------------------------------------
+
+def test_service_without_provider_fires_and_not():
+    b = Builder().chain()
+    b.service("c")
+    b.referral("r-ac", "a", "c", owner="x", info="yes")
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    fs = kinds(b.g, "service-without-provider")
+    assert [(f.subject, f.severity, f.related) for f in fs] == [("c", "error", ())]
+    assert "C" in fs[0].message  # named by label
+
+
+# no-lead / multiple-leads -------------------------------------------------------------
+
+def test_no_lead_on_shared_service_and_lead_from_responsibility_row():
+    b = Builder().chain()
+    b.service("b", providers=["x", "y"])
+    fs = kinds(b.g, "no-lead")
+    assert [(f.subject, f.related) for f in fs] == [("b", ("x", "y"))]
+    # A lead given by a responsibility row resolves it, even an actor that does not provide.
+    b.role("z", "b", "lead")
+    assert kinds(b.g, "no-lead") == []
+
+
+def test_no_lead_needs_two_providers_and_participants_are_not_leads():
+    b = Builder().chain()
+    assert kinds(b.g, "no-lead") == []          # one provider: no lead needed
+    b.service("b", providers=["x", "y"])
+    b.role("x", "b", "participant").role("y", "b", "consulted")
+    assert subjects(b.g, "no-lead") == ["b"]
+
+
+def test_multiple_leads_on_service_referral_and_segment():
+    b = Builder().chain()
+    for subject in ("b", "r-ab", "seg"):
+        b.role("x", subject, "lead").role("y", subject, "lead")
+    fs = kinds(b.g, "multiple-leads")
+    assert [(f.subject, f.related, f.severity) for f in fs] == [
+        ("b", ("x", "y"), "warning"), ("r-ab", ("x", "y"), "warning"),
+        ("seg", ("x", "y"), "warning")]
+
+
+def test_one_lead_is_not_multiple_leads():
+    b = Builder().chain().role("x", "b", "lead").role("y", "b", "participant")
+    assert kinds(b.g, "multiple-leads") == []
+
+
+# referral-without-owner / no-information-flow / long-wait ----------------------------
+
+def test_referral_without_owner_unless_lead_row():
+    b = Builder().chain()
+    b.referral("r-ab", "a", "b", info="yes")
+    fs = kinds(b.g, "referral-without-owner")
+    assert [(f.subject, f.related, f.severity) for f in fs] == [("r-ab", ("a", "b"), "error")]
+    b.role("y", "r-ab", "lead")
+    assert kinds(b.g, "referral-without-owner") == []
+
+
+@pytest.mark.parametrize("info,fires", [("no", True), ("yes", False), ("unknown", False)])
+def test_no_information_flow_only_when_no(info, fires):
+    b = Builder().chain()
+    b.referral("r-ab", "a", "b", owner="x", info=info)
+    assert subjects(b.g, "no-information-flow") == (["r-ab"] if fires else [])
+
+
+def test_long_wait_threshold_is_strict_and_a_setting():
+    b = Builder().chain()
+    b.referral("r-ab", "a", "b", owner="x", info="yes", wait=30)
+    b.referral("r-bw", "b", "work", owner="x", info="yes", wait=31)
+    fs = kinds(b.g, "long-wait")
+    assert [(f.subject, f.related) for f in fs] == [("r-bw", ("b", "work"))]
+    assert fs[0].metrics == {"median_wait_days": 31, "limit": 30}
+    assert [f.subject for f in find(b.g, long_wait_days=10) if f.kind == "long-wait"] == \
+        ["r-ab", "r-bw"]
+    b.referral("r-bw", "b", "work", owner="x", info="yes")  # no wait given: never long
+    assert kinds(b.g, "long-wait") == []
+
+
+# unreachable-service / dead-end ------------------------------------------------------
+
+def test_unreachable_service():
+    b = Builder().chain()
+    b.service("island", providers=["x"])
+    b.referral("r-iw", "island", "work", owner="x", info="yes")
+    assert subjects(b.g, "unreachable-service") == ["island"]
+    assert subjects(b.g, "dead-end") == []   # unreachable services are not dead ends
+
+
+def test_reachable_from_entry_marked_service_by_any_referral():
+    b = Builder().chain()
+    # c is limited to another segment, so no R(s) reaches it; but an entry-marked service
+    # refers to it, and "reachable" counts any referral from services marked entry.
+    b.service("c", providers=["x"], segments=["other"])
+    b.referral("r-ac", "a", "c", owner="x", info="yes")
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    assert subjects(b.g, "unreachable-service") == []
+    b.service("a", providers=["x"], entry=False)
+    assert subjects(b.g, "unreachable-service") == ["c"]
+
+
+def test_entry_marked_service_is_itself_reachable():
+    b = Builder().chain()
+    b.service("front", providers=["x"], entry=True)
+    b.referral("r-fw", "front", "work", owner="x", info="yes")
+    assert subjects(b.g, "unreachable-service") == []
+
+
+def test_dead_end_only_for_reachable_services_with_no_outcome_downstream():
+    b = Builder().chain()
+    b.service("sink", providers=["x"])
+    b.referral("r-as", "a", "sink", owner="x", info="yes")
+    assert subjects(b.g, "dead-end") == ["sink"]
+    # A segment-limited referral onwards still counts: "by any referral".
+    b.referral("r-sw", "sink", "work", segments=["other"], owner="x", info="yes")
+    assert subjects(b.g, "dead-end") == []
+
+
+# segment-without-outcome --------------------------------------------------------------
+
+def test_segment_without_outcome_and_outcomes_entered_freely():
+    b = Builder().chain()
+    b.service("c", providers=["x"])
+    b.segment("lost", entries=["c"])
+    fs = kinds(b.g, "segment-without-outcome")
+    assert [(f.subject, f.related) for f in fs] == [("lost", ("c",))]
+    # Outcomes are entered freely: no segment limit on an outcome ever blocks it.
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    assert kinds(b.g, "segment-without-outcome") == []
+
+
+def test_segment_without_entries_reaches_nothing():
+    b = Builder().chain().segment("empty")
+    assert [(f.subject, f.related) for f in kinds(b.g, "segment-without-outcome")] == \
+        [("empty", ())]
+
+
+# ("other" below is a segment with no entries of its own: it reaches nothing.)
+
+def test_referral_limited_to_another_segment_is_not_followed():
+    b = Builder().chain()
+    b.referral("r-bw", "b", "work", segments=["other"], owner="x", info="yes")
+    assert "seg" in subjects(b.g, "segment-without-outcome")
+    b.referral("r-bw", "b", "work", segments=["other", "seg"], owner="x", info="yes")
+    assert "seg" not in subjects(b.g, "segment-without-outcome")
+
+
+def test_service_limited_to_another_segment_is_not_entered():
+    b = Builder().chain()
+    b.service("b", providers=["x"], segments=["other"])
+    assert "seg" in subjects(b.g, "segment-without-outcome")
+    b.service("b", providers=["x"], segments=["seg"])
+    assert "seg" not in subjects(b.g, "segment-without-outcome")
+
+
+def test_entry_not_eligible_is_still_in_reach():
+    b = Builder().chain()
+    b.service("a", providers=["x"], entry=True, segments=["other"])
+    assert "seg" not in subjects(b.g, "segment-without-outcome")
+
+
+# unmet-need / overlapping-services ----------------------------------------------------
+
+def test_unmet_need_fires_per_need_and_related_is_the_need():
+    b = Builder().chain()
+    b.segment("seg", needs=["debt", "health"])
+    b.service("b", providers=["x"], needs=["health"])
+    fs = kinds(b.g, "unmet-need")
+    assert [(f.subject, f.related, f.metrics["need"]) for f in fs] == \
+        [("seg", ("debt",), "debt")]
+
+
+def test_unmet_need_ignores_ineligible_entry_and_unreachable_services():
+    b = Builder().chain()
+    b.segment("seg", needs=["debt"])
+    # The entry addresses the need but is not for the segment: it does not count.
+    b.service("a", providers=["x"], entry=True, segments=["other"], needs=["debt"])
+    # A service that addresses it exists but the segment cannot reach it.
+    b.service("far", providers=["x"], needs=["debt"])
+    assert subjects(b.g, "unmet-need") == ["seg"]
+    b.referral("r-af", "a", "far", owner="x", info="yes")
+    b.referral("r-fw", "far", "work", owner="x", info="yes")
+    assert subjects(b.g, "unmet-need") == []
+
+
+def test_overlapping_services_one_per_segment_and_need():
+    b = Builder().chain()
+    b.segment("seg", needs=["work-skills", "debt"])
+    b.service("a", providers=["x"], entry=True, needs=["work-skills", "debt"])
+    b.service("b", providers=["y"], needs=["work-skills", "debt"])
+    fs = kinds(b.g, "overlapping-services")
+    assert [(f.subject, f.related, f.metrics["need"], f.severity) for f in fs] == [
+        ("seg", ("a", "b"), "debt", "info"), ("seg", ("a", "b"), "work-skills", "info")]
+
+
+def test_same_providers_do_not_overlap():
+    b = Builder().chain()
+    b.segment("seg", needs=["debt"])
+    b.service("a", providers=["x", "y"], entry=True, needs=["debt"])
+    b.service("b", providers=["y", "x"], needs=["debt"])
+    b.role("x", "a").role("x", "b")
+    assert kinds(b.g, "overlapping-services") == []
+
+
+def test_overlap_counts_only_services_for_the_segment():
+    b = Builder().chain()
+    b.segment("seg", needs=["debt"])
+    b.service("a", providers=["x"], entry=True, needs=["debt"], segments=["other"])
+    b.service("b", providers=["y"], needs=["debt"])
+    assert kinds(b.g, "overlapping-services") == []
+
+
+# over-capacity ------------------------------------------------------------------------
+
+def test_over_capacity_sums_incoming_volumes():
+    b = Builder().chain()
+    b.service("b", providers=["x"], capacity=40)
+    b.service("c", providers=["x"], entry=True)
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=30)
+    b.referral("r-cb", "c", "b", owner="x", info="yes", volume=34)
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    fs = kinds(b.g, "over-capacity")
+    assert [(f.subject, f.related) for f in fs] == [("b", ("r-ab", "r-cb"))]
+    assert fs[0].metrics == {"inflow": 64, "capacity": 40, "utilization": 1.6}
+    assert "64" in fs[0].message and "40" in fs[0].message
+
+
+def test_at_capacity_or_without_capacity_does_not_fire():
+    b = Builder().chain()
+    b.service("b", providers=["x"], capacity=30)
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=30)
+    assert kinds(b.g, "over-capacity") == []
+    b.service("b", providers=["x"])
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=300)
+    assert kinds(b.g, "over-capacity") == []
+
+
+def test_over_capacity_related_leaves_out_referrals_without_volume():
+    b = Builder().chain()
+    b.service("b", providers=["x"], capacity=5)
+    b.service("c", providers=["x"], entry=True)
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=10)
+    b.referral("r-cb", "c", "b", owner="x", info="yes")
+    assert [f.related for f in kinds(b.g, "over-capacity")] == [("r-ab",)]
+
+
+def test_zero_capacity_with_inflow():
+    b = Builder().chain()
+    b.service("b", providers=["x"], capacity=0)
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=3)
+    [f] = kinds(b.g, "over-capacity")
+    assert f.metrics == {"inflow": 3, "capacity": 0, "utilization": None}
+
+
+# single-point-of-failure --------------------------------------------------------------
+
+def test_single_point_of_failure_lists_every_segment():
+    b = Builder().chain()
+    b.segment("seg2", entries=["a"])
+    [f] = kinds(b.g, "single-point-of-failure")
+    assert (f.subject, f.related, f.severity) == ("b", ("seg", "seg2"), "warning")
+
+
+def test_no_spof_with_a_detour_entries_or_without_outcome():
+    b = Builder().chain()
+    b.service("c", providers=["x"])
+    b.referral("r-ac", "a", "c", owner="x", info="yes")
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    assert kinds(b.g, "single-point-of-failure") == []   # a → c → work avoids b
+    # Entries are never SPOFs, and a segment that reaches no outcome has none.
+    b2 = Builder().chain()
+    b2.segment("seg", entries=["a", "b"])
+    assert kinds(b2.g, "single-point-of-failure") == []
+    b3 = Builder().chain()
+    b3.g.remove_node("r-bw")
+    assert kinds(b3.g, "single-point-of-failure") == []
+
+
+def test_spof_detour_must_apply_to_the_segment():
+    b = Builder().chain()
+    b.service("c", providers=["x"])
+    b.referral("r-ac", "a", "c", owner="x", info="yes", segments=["other"])
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    b.segment("other", entries=["a"])
+    fs = kinds(b.g, "single-point-of-failure")
+    assert [(f.subject, f.related) for f in fs] == [("b", ("seg",))]
+
+
+# path-broken --------------------------------------------------------------------------
+
+def test_path_broken_per_pair_with_step_number():
+    b = Builder().chain()
+    b.service("c", providers=["x"])
+    b.path("p1", "seg", ["a", "b", "work"])
+    assert kinds(b.g, "path-broken") == []
+    b.path("p2", "seg", ["a", "c", "b", "work"])
+    fs = kinds(b.g, "path-broken")
+    assert [(f.subject, f.related, f.metrics["step"]) for f in fs] == [
+        ("p2", ("a", "c"), 1), ("p2", ("b", "c"), 2)]
+
+
+def test_path_broken_when_referral_is_for_another_segment():
+    b = Builder().chain()
+    b.referral("r-ab", "a", "b", segments=["other"], owner="x", info="yes")
+    b.referral("r-ab2", "a", "b", segments=["seg"], owner="x", info="yes")
+    b.path("p", "seg", ["a", "b", "work"])
+    assert kinds(b.g, "path-broken") == []
+    b.path("q", "other2", ["a", "b"])
+    assert [(f.subject, f.related) for f in kinds(b.g, "path-broken")] == [("q", ("a", "b"))]
+
+
+# shape, order, stability --------------------------------------------------------------
+
+def test_every_kind_has_the_spec_severity():
+    assert KINDS == {
+        "service-without-provider": "error", "no-lead": "error", "multiple-leads": "warning",
+        "referral-without-owner": "error", "no-information-flow": "warning",
+        "long-wait": "warning", "unreachable-service": "warning", "dead-end": "error",
+        "segment-without-outcome": "error", "unmet-need": "error",
+        "overlapping-services": "info", "over-capacity": "warning",
+        "single-point-of-failure": "warning", "path-broken": "error"}
+
+
+def _messy() -> Builder:
+    b = Builder("messy").chain()
+    b.service("b", providers=["x", "y"], capacity=1)
+    b.service("c")
+    b.segment("seg", needs=["debt"])
+    b.referral("r-ab", "a", "b", volume=5, wait=90, info="no")
+    b.role("x", "seg").role("y", "seg")
+    b.path("p", "seg", ["a", "c"])
+    return b
+
+
+def test_sorted_by_severity_kind_subject_and_every_finding_has_spec_kind():
+    fs = find(_messy().g)
+    assert fs == sorted(fs, key=lambda f: (["error", "warning", "info"].index(f.severity),
+                                           f.kind, f.subject))
+    assert {f.kind for f in fs} <= set(KINDS)
+    assert all(f.severity == KINDS[f.kind] for f in fs)
+    assert all(list(f.related) == sorted(f.related) for f in fs)
+
+
+def test_json_shape_matches_the_spec_and_is_stable():
+    g = _messy().g
+    text = findings_json("messy", find(g))
+    doc = json.loads(text)
+    assert list(doc) == ["graph", "findings"] and doc["graph"] == "messy"
+    for f in doc["findings"]:
+        assert list(f) == ["kind", "severity", "subject", "related", "message", "metrics"]
+    assert text == findings_json("messy", list(reversed(find(g))))
+    assert text == findings_json("messy", find(g.copy()))
+
+
+def test_sort_findings_drops_exact_duplicates_keeps_distinct_metrics():
+    f1 = Finding("path-broken", "error", "p", ("a", "b"), "m", {"step": 1})
+    f2 = Finding("path-broken", "error", "p", ("a", "b"), "m", {"step": 3})
+    assert sort_findings([f2, f1, f1]) == [f1, f2]
+    assert [f.metrics["step"] for f in sort_findings([f2, f1])] == [1, 3]
