@@ -1,0 +1,282 @@
+"""The views in a real browser: headless Chromium (Debian's package, installed by
+scripts/setup --tests) driven by Playwright, every page opened from disk with all network
+traffic blocked.
+
+Each test fails if the page attempts any request other than its own file, logs a console
+error, or opens a dialog. Screenshots go to test-artifacts/. Under CI=true nothing here is
+skipped; elsewhere the module skips only when Chromium is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from polku import render
+from polku.findings import find
+from polku.graph import nodes_of, responsibilities
+from polku.paths import best_paths
+from polku.reach import ecosystem, segment_reach
+from render_graph import XSS, XSS_SCRIPT, demo_graph
+
+CHROMIUM = Path("/usr/bin/chromium")
+CI = os.environ.get("CI", "").lower() == "true"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+if not CHROMIUM.exists() and not CI:
+    pytest.skip("Chromium is not installed (scripts/setup --tests installs it)",
+                allow_module_level=True)
+
+from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def g():
+    return demo_graph()
+
+
+@pytest.fixture(scope="module")
+def findings(g):
+    return [f.to_dict() for f in find(g)]
+
+
+@dataclass
+class Opened:
+    page: Page
+    url: str
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def drawn(self) -> set[str]:
+        """Ids of the nodes vis-network holds and shows."""
+        return set(self.js("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+
+    def in_network(self) -> set[str]:
+        return set(self.js("Object.keys(window.network.getPositions())"))
+
+    def dom_point(self, node_id: str) -> tuple[float, float]:
+        box = self.page.locator(".pv-canvas").bounding_box()
+        p = self.js("id => window.network.canvasToDOM(window.network.getPosition(id))", node_id)
+        return box["x"] + p["x"], box["y"] + p["y"]
+
+    def clean(self) -> None:
+        """Nothing but the page's own file was requested; no error; no dialog."""
+        assert self.requests == [], f"requests attempted: {self.requests}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+
+@pytest.fixture
+def open_page(browser: Browser):
+    pages = []
+
+    def opener(path: Path, width: int = 1600, height: int = 1000) -> Opened:
+        page = browser.new_page(viewport={"width": width, "height": height})
+        pages.append(page)
+        url = path.resolve().as_uri()
+        opened = Opened(page, url)
+
+        def route(r):
+            if r.request.url == url:
+                r.continue_()
+            else:
+                opened.requests.append(r.request.url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: opened.errors.append(f"uncaught: {e}"))
+        page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+        page.goto(url)
+        page.wait_for_selector('.polku-view[data-stable="1"]', state="attached", timeout=90_000)
+        return opened
+
+    yield opener
+    for page in pages:
+        page.close()
+
+
+def write(tmp_path: Path, g, view: str, **kwargs) -> Path:
+    out = tmp_path / f"{view.replace(':', '_')}.html"
+    render.write_view(g, view, out, **kwargs)
+    return out
+
+
+def shot(opened: Opened, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.screenshot(path=str(ARTIFACTS / f"render-{name}.png"))
+
+
+def expected(g, view: str) -> set[str]:
+    """What each view must draw, worked out from the graph, not from the view code."""
+    if view == "ecosystem":
+        return {n for n, t in g.nodes(data="type")
+                if t in ("actor", "service", "segment", "need", "outcome")}
+    kind, _, arg = view.partition(":")
+    if kind == "segment":
+        needs = {v for _, v, k in g.out_edges(arg, data="kind") if k == "has_need"}
+        return segment_reach(ecosystem(g), arg) | {arg} | needs
+    if kind == "path":
+        steps = {v for _, v, k in g.out_edges(arg, data="kind") if k == "step"}
+        seg = {v for _, v, k in g.out_edges(arg, data="kind") if k == "path_segment"}
+        return steps | seg
+    rows = responsibilities(g)
+    return {r.actor for r in rows} | {r.subject for r in rows}
+
+
+@pytest.mark.parametrize("view", ["ecosystem", "segment:seg-mielenterveys",
+                                  "segment:seg-monitarve", "path:polku-ips", "path:polku-velat",
+                                  "responsibility"])
+def test_view_loads_offline_with_its_nodes(tmp_path, open_page, g, findings, view):
+    paths = best_paths(g, view.split(":")[1], k=3) if view.startswith("segment:") else None
+    opened = open_page(write(tmp_path, g, view, findings=findings, paths=paths, k=3))
+    want = expected(g, view)
+    assert opened.in_network() == want
+    assert opened.drawn() == want
+    assert opened.js("document.querySelectorAll('.pv-legend-item').length") >= 4
+    assert opened.js("document.querySelector('.pv-title').textContent").strip()
+    if view == "path:polku-velat":
+        kinds = opened.js("window.polku.edges.get().map(e => e.kind)")
+        assert kinds.count("broken") == 2
+    if view.startswith("segment:") and paths:
+        assert opened.js("window.polku.edges.get({filter: e => e.onpath === 0}).length") >= 1
+    shot(opened, view.replace(":", "-"))
+    opened.clean()
+
+
+def test_search_focuses_and_selects_a_node(tmp_path, open_page, g, findings):
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    box = opened.page.locator(".pv-search-input")
+    box.fill("ips-työhönvalmennus")           # any case
+    box.press("Enter")
+    opened.page.wait_for_timeout(700)          # the focus animation takes 400 ms
+    assert opened.js("window.network.getSelectedNodes()") == ["ips"]
+    view = opened.js("window.network.getViewPosition()")
+    node = opened.js("window.network.getPosition('ips')")
+    assert abs(view["x"] - node["x"]) < 2 and abs(view["y"] - node["y"]) < 2
+    assert "IPS-työhönvalmennus" in opened.page.locator(".pv-status").inner_text()
+    assert "Provider: Keusote" in opened.page.locator(".pv-details-text").inner_text()
+    box.fill("no such thing")
+    box.press("Enter")
+    assert "No node matches" in opened.page.locator(".pv-status").inner_text()
+    opened.clean()
+
+
+def test_clicking_a_node_shows_its_tooltip(tmp_path, open_page, g, findings):
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    x, y = opened.dom_point("typ")
+    opened.page.mouse.move(x, y)
+    opened.page.mouse.click(x, y)
+    tip = opened.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    text = tip.inner_text()
+    assert "Service: Monialainen palvelutarpeen arviointi" in text
+    assert "Capacity: 30 / month" in text and "multiple-leads" in text
+    assert opened.js("window.network.getSelectedNodes()") == ["typ"]
+    assert "Monialainen palvelutarpeen arviointi" in opened.page.locator(".pv-details-text").inner_text()
+    shot(opened, "tooltip")
+    opened.clean()
+
+
+def test_xss_label_stays_text(tmp_path, open_page, g, findings):
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    box = opened.page.locator(".pv-search-input")
+    box.fill(XSS)
+    box.press("Enter")
+    opened.page.wait_for_timeout(700)
+    assert opened.js("window.network.getSelectedNodes()") == ["xss"]
+    x, y = opened.dom_point("xss")
+    opened.page.mouse.move(x, y)
+    tip = opened.page.locator("div.vis-tooltip")
+    tip.wait_for(state="visible", timeout=5_000)
+    assert f"Service: {XSS}" in tip.inner_text()               # shown as text …
+    assert opened.js("document.querySelectorAll('img, iframe, object').length") == 0  # … not markup
+    assert XSS in opened.page.locator(".pv-details-text").inner_text()
+    labels = opened.js("window.polku.data.nodes.map(n => n.label)")
+    assert XSS in labels and "Klubitalo " + XSS_SCRIPT in labels   # the data block survived whole
+    assert opened.js("document.querySelectorAll('script').length") == 4
+    opened.page.wait_for_timeout(300)
+    shot(opened, "xss")
+    opened.clean()
+
+
+def test_filters_by_type_and_by_segment(tmp_path, open_page, g, findings):
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    all_nodes = expected(g, "ecosystem")
+    opened.page.locator(".pv-type[value=service]").uncheck()
+    assert opened.drawn() == all_nodes - set(nodes_of(g, "service"))
+    opened.page.locator(".pv-type[value=service]").check()
+    assert opened.drawn() == all_nodes
+    eco = ecosystem(g)
+    for seg in nodes_of(g, "segment"):
+        opened.page.locator(".pv-segment").select_option(seg)
+        reach = segment_reach(eco, seg)
+        needs = {v for _, v, k in g.out_edges(seg, data="kind") if k == "has_need"}
+        providers = {u for s in reach for u, _, k in g.in_edges(s, data="kind") if k == "provides"}
+        assert opened.drawn() == reach | {seg} | needs | providers, seg
+    # A referral limited to another segment is hidden with it.
+    opened.page.locator(".pv-segment").select_option("seg-tyovalmiit")
+    assert opened.js("window.polku.edges.get('ref:r3').hidden") is True
+    opened.page.locator(".pv-reset").click()
+    assert opened.drawn() == all_nodes
+    assert opened.js("window.polku.edges.get('ref:r3').hidden") is False
+    opened.clean()
+
+
+def test_big_graph_collapses_and_opens_clusters(tmp_path, open_page, g, findings):
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings, cluster_threshold=10))
+    drawn = opened.drawn()
+    assert "cluster:actor:kela" in drawn and "typ" not in drawn and "tyokokeilu" not in drawn
+    assert opened.js("window.network.physics.options.enabled") is False   # stopped after layout
+    x, y = opened.dom_point("cluster:actor:kela")
+    opened.page.mouse.click(x, y)
+    drawn = opened.drawn()
+    assert {"typ", "tyokokeilu", "kela"} <= drawn and "cluster:actor:kela" not in drawn
+    # Search opens the cluster that holds the node it finds.
+    assert "cluster:actor:keusote" in drawn and "ips" not in drawn
+    box = opened.page.locator(".pv-search-input")
+    box.fill("IPS-työhönvalmennus")
+    box.press("Enter")
+    assert "ips" in opened.drawn()
+    assert opened.js("window.network.getSelectedNodes()") == ["ips"]
+    opened.page.wait_for_timeout(600)
+    shot(opened, "clusters")
+    opened.clean()
+
+
+def test_two_views_on_one_page(tmp_path, open_page, g, findings):
+    body = "".join(str(render.render_fragment(g, v, element_id=f"v{i}", height="560px",
+                                              findings=findings))
+                   for i, v in enumerate(("ecosystem", "responsibility")))
+    page = tmp_path / "two.html"
+    page.write_text(f"<!DOCTYPE html><html><head><meta charset='utf-8'>{render.page_assets()}"
+                    f"</head><body>{body}</body></html>", encoding="utf-8")
+    opened = open_page(page)
+    opened.page.wait_for_selector('#v1[data-stable="1"]', state="attached", timeout=60_000)
+    assert opened.js("window.polkuViews.length") == 2
+    assert opened.js("window.polkuViews[1].data.kind") == "responsibility"
+    opened.clean()
+
+
+def test_focus_page(tmp_path, open_page, g, findings):
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings, focus="ips", depth=1))
+    assert opened.drawn() == {"ips", "typ", "tyo", "keusote", "mielenterveys"}
+    shot(opened, "focus")
+    opened.clean()
