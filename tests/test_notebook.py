@@ -1,0 +1,31 @@
+"""The walk-through notebook runs top to bottom on the example region, as a reader would."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+
+
+def test_walkthrough_notebook_runs(tmp_path: Path) -> None:
+    nb = json.loads((ROOT / "notebooks" / "walkthrough.ipynb").read_text(encoding="utf-8"))
+    namespace: dict = {}
+    out = io.StringIO()
+    cwd = os.getcwd()
+    os.chdir(ROOT / "notebooks")  # the notebook finds the repository root by itself
+    try:
+        with contextlib.redirect_stdout(out):
+            for cell in nb["cells"]:
+                if cell["cell_type"] == "code":
+                    exec(compile("".join(cell["source"]), "walkthrough.ipynb", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    text = out.getvalue()
+    assert "Graph keski-uusimaa" in text
+    assert "[multiple-leads]" not in text  # only errors are printed in full
+    assert "[path-broken]" in text
+    assert Path(namespace["out"]).exists()
