@@ -219,7 +219,11 @@ def test_big_graphs_collapse_services_into_their_providers(g):
     assert nodes["orpo"]["cid"] == "none"
     assert groups["actor:kela"]["services"] == 2          # työkokeilu, TYP
     assert groups["actor:tyollisyysalue"]["services"] == 1
-    assert "segs" not in nodes["seg-tyovalmiit"] and "cid" not in nodes["seg-tyovalmiit"]
+    # A segment goes with the group of its first entry service; needs stay out.
+    assert nodes["seg-tyovalmiit"]["cid"] == "actor:tyollisyysalue"
+    assert groups["actor:tyollisyysalue"]["segment"] == 3
+    assert "cid" not in nodes["tyonhaku"]
+    assert "3 segment(s)" in groups["actor:tyollisyysalue"]["title"]
     by_region = render.build_view(g, "ecosystem", cluster_threshold=10, cluster_by="region")
     assert {n["cid"] for n in by_region.nodes if n.get("cid")} == {"region:Keski-Uusimaa", "none"}
     assert render.build_view(g, "ecosystem").cluster is None

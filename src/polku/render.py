@@ -604,6 +604,10 @@ def _ecosystem(g: nx.MultiDiGraph, facts: _Facts, *, cluster_threshold: int,
             extra = {}
             if kind in ("has_need", "addresses"):
                 extra = {"width": 0.8, "arrows": ""}
+                if big:
+                    # Forty needs shared by hundreds of segments would pull every segment
+                    # into one knot; drawn, but without a spring.
+                    extra["physics"] = False
             edges.append(_plain_edge(i, u, v, kind, **extra))
             i += 1
     _spread_parallel(edges)
@@ -637,8 +641,17 @@ def _ecosystem(g: nx.MultiDiGraph, facts: _Facts, *, cluster_threshold: int,
 
 def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: _Facts,
               cluster_by: str) -> dict[str, Any]:
-    """Tag each service (and each providing actor) with the group it collapses into."""
+    """Tag each service, each providing actor and each segment with the group it collapses
+    into: a service goes with its first provider (or that provider's region), a segment
+    with the group of its first entry service, so that a national picture starts as one
+    node per provider (or region) and opens where a designer clicks."""
     groups: dict[str, dict[str, Any]] = {}
+
+    def group(key: str, name: str, colour: str) -> dict[str, Any]:
+        return groups.setdefault(key, {"id": f"cluster:{key}", "label": name, "colour": colour,
+                                       "service": 0, "actor": 0, "segment": 0,
+                                       "errors": 0, "warnings": 0, "sev": None})
+
     for node in nodes:
         n = node["gid"]
         if node["ptype"] == "service":
@@ -657,15 +670,28 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: _Facts,
             key, name = f"actor:{owner}", label(g, owner)
             colour = facts.kind_colour(owner)
         node["cid"] = key
-        grp = groups.setdefault(key, {"id": f"cluster:{key}", "label": name, "colour": colour,
-                                      "services": 0, "actors": 0, "sev": None})
-        grp["services" if node["ptype"] == "service" else "actors"] += 1
-        if node.get("sev") == "error" or (node.get("sev") and not grp["sev"]):
-            grp["sev"] = node["sev"]
+        grp = group(key, name, colour)
+        grp[node["ptype"]] += 1
+        if node.get("sev"):
+            grp["errors" if node["sev"] == "error" else "warnings"] += 1
+            # The ring speaks for the services and actors inside, not for the segments.
+            if node["sev"] == "error" or not grp["sev"]:
+                grp["sev"] = node["sev"]
+    by_gid = {node["gid"]: node for node in nodes}
+    for node in nodes:
+        if node["ptype"] == "segment":
+            entries = [by_gid[e] for e in facts.targets(node["gid"], "entry")
+                       if e in by_gid and by_gid[e].get("cid")]
+            if entries:
+                node["cid"] = entries[0]["cid"]
+                groups[node["cid"]]["segment"] += 1
     for grp in groups.values():
-        grp["title"] = (f"Cluster: {grp['label']}\n{grp['services']} service(s)"
-                        f"{', ' + str(grp['actors']) + ' actor(s)' if grp['actors'] else ''}\n"
-                        "Click to open")
+        parts = [f"{grp[t]} {t}(s)" for t in ("service", "actor", "segment") if grp[t]]
+        marks = [f"{grp[t]} with {t[:-1]}s" for t in ("errors", "warnings") if grp[t]]
+        grp["title"] = (f"Cluster: {grp['label']}\n" + ", ".join(parts)
+                        + (f"\nFindings: {', '.join(marks)}" if marks else "")
+                        + "\nClick to open")
+        grp["services"] = grp["service"]
     return {"by": cluster_by, "groups": groups}
 
 
@@ -1017,9 +1043,9 @@ def _vis_options(view: View) -> dict[str, Any]:
     elif not view.physics:
         net.toggle_physics(False)
     else:
-        net.force_atlas_2based(gravity=-80 if not big else -40, central_gravity=0.01,
-                               spring_length=120 if not big else 60, spring_strength=0.05,
-                               damping=0.5, overlap=0.3 if not big else 0)
+        net.force_atlas_2based(gravity=-80 if not big else -60, central_gravity=0.01,
+                               spring_length=120 if not big else 110, spring_strength=0.05,
+                               damping=0.5, overlap=0.3 if not big else 0.2)
         net.options.physics.stabilization.iterations = 350 if not big else 200
         net.options.physics.stabilization.updateInterval = 25
         net.set_edge_smooth("continuous")
