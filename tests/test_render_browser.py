@@ -87,7 +87,8 @@ class Opened:
 def open_page(browser: Browser):
     pages = []
 
-    def opener(path: Path, width: int = 1600, height: int = 1000) -> Opened:
+    def opener(path: Path, width: int = 1600, height: int = 1000,
+               wait: str = '.polku-view[data-stable="1"]') -> Opened:
         page = browser.new_page(viewport={"width": width, "height": height})
         pages.append(page)
         url = path.resolve().as_uri()
@@ -105,7 +106,7 @@ def open_page(browser: Browser):
         page.on("pageerror", lambda e: opened.errors.append(f"uncaught: {e}"))
         page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
         page.goto(url)
-        page.wait_for_selector('.polku-view[data-stable="1"]', state="attached", timeout=90_000)
+        page.wait_for_selector(wait, state="attached", timeout=90_000)
         return opened
 
     yield opener
@@ -279,4 +280,19 @@ def test_focus_page(tmp_path, open_page, g, findings):
     opened = open_page(write(tmp_path, g, "ecosystem", findings=findings, focus="ips", depth=1))
     assert opened.drawn() == {"ips", "typ", "tyo", "keusote", "mielenterveys"}
     shot(opened, "focus")
+    opened.clean()
+
+
+def test_page_embedded_as_iframe_srcdoc_runs_sandboxed(tmp_path, open_page, g, findings):
+    inner = render.render_html(g, "segment:seg-mielenterveys", findings=findings)
+    outer = tmp_path / "embed.html"
+    outer.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
+                     f"{render.iframe(inner, title=XSS, height='600px')}</body></html>",
+                     encoding="utf-8")
+    # The outer page has no view of its own, so wait on the frame instead of the opener.
+    opened = open_page(outer, wait="iframe.polku-view-frame")
+    frame = opened.page.frame_locator("iframe.polku-view-frame")
+    frame.locator('.polku-view[data-stable="1"]').wait_for(state="attached", timeout=60_000)
+    assert frame.locator(".pv-title").inner_text() == "Segment · Mielenterveyden häiriö"
+    assert opened.js("document.querySelector('iframe').getAttribute('sandbox')") == "allow-scripts"
     opened.clean()
