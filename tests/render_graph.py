@@ -102,6 +102,8 @@ def demo_graph(name: str = "demo-region") -> nx.MultiDiGraph:
         ("kela", "tyokokeilu", "consulted"),
         ("keusote", "r3", "lead"),
         ("klubitalo", "xss", "informed"),
+        ("kela", "r2", "participant"),       # no lead row, but an owner: answered for
+        ("kela", "r5", "consulted"),         # neither lead nor owner
     ):
         add_edge(g, actor, subject, "responsibility", key=f"responsibility:{role}", role=role)
     g.add_node("polku-ips", type="path", name="IPS-polku")

@@ -188,6 +188,8 @@ def test_responsibility_view_marks_no_lead_and_several_leads(g, findings):
     assert nodes["tyokokeilu"]["resp"] == "none"
     assert nodes["typ"]["resp"] == "many"
     assert "resp" not in nodes["alkuhaastattelu"] and "resp" not in nodes["r3"]
+    assert "resp" not in nodes["r2"]          # its owner answers for it
+    assert nodes["r5"]["resp"] == "none"      # no owner, no lead
     assert nodes["r3"]["label"] == "Monialainen palvelutarpeen arviointi → IPS-työhönvalmennus"
     roles = {(e["from"], e["to"]): e for e in v.edges}
     assert roles[("keusote", "typ")]["width"] > roles[("kela", "typ")]["width"]

@@ -912,6 +912,8 @@ def _responsibility(g: nx.MultiDiGraph, facts: _Facts) -> View:
         else:
             node = facts.node(s, size=16, segs=segs, ring_kinds=ring)
         n_leads = len(leads[s])
+        if t == "referral" and not n_leads and facts.targets(s, "owner"):
+            n_leads = 1  # the owner answers for a hand-off (as referral-without-owner reads it)
         if n_leads != 1:
             mark = "no lead" if n_leads == 0 else f"{n_leads} leads"
             node["resp"] = "none" if n_leads == 0 else "many"
