@@ -1,0 +1,189 @@
+"""Property tests: the fast analyses agree with plain reimplementations on random graphs.
+
+- :func:`polku.findings.find` (shared segment groups, one-pass index, dominators) against
+  benchmarks/naive.py (a fresh traversal per segment, a removal and re-traversal per
+  candidate service), on random small ecosystems and on the same ecosystems written to a
+  workbook and read back;
+- :func:`polku.paths.best_paths` against brute-force enumeration of every simple path;
+- :func:`polku.reach.dominators_of_sink` against networkx's immediate dominators.
+"""
+
+from __future__ import annotations
+
+import sys
+from itertools import islice
+from pathlib import Path
+
+import networkx as nx
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from ecobuild import Builder
+from polku.findings import find
+from polku.paths import best_paths, handoff
+from polku.reach import dominators_of_sink, ecosystem, segment_reach
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from naive import comparable, naive_find  # noqa: E402
+
+
+@st.composite
+def ecosystems(draw) -> Builder:
+    """A random small ecosystem that uses every feature the findings look at."""
+    n_services = draw(st.integers(1, 9))
+    services = [f"s{i}" for i in range(n_services)]
+    outcomes = [f"o{i}" for i in range(draw(st.integers(1, 2)))]
+    segments = [f"g{i}" for i in range(draw(st.integers(1, 3)))]
+    # (about a quarter of services and a third of referrals are limited to segments)
+    needs = [f"n{i}" for i in range(draw(st.integers(1, 3)))]
+    actors = [f"a{i}" for i in range(draw(st.integers(1, 3)))]
+    b = Builder("random")
+    for a in actors:
+        b.actor(a)
+    for o in outcomes:
+        b.outcome(o)
+    for s in segments:
+        b.segment(s)
+    sub = lambda xs, hi=None, lo=0: draw(st.lists(  # noqa: E731
+        st.sampled_from(xs), unique=True, min_size=lo, max_size=hi or len(xs)))
+    for s in services:
+        b.service(s, providers=sub(actors), entry=draw(st.sampled_from([None, True, False])),
+                  segments=sub(segments) if draw(st.integers(0, 3)) == 0 else [],
+                  needs=sub(needs), capacity=draw(st.one_of(st.none(), st.integers(0, 20))))
+    for s in segments:
+        b.segment(s, entries=sub(services[:max(1, n_services // 2)], 2,
+                                  lo=draw(st.sampled_from([0, 1, 1, 1]))),
+                  needs=sub(needs))
+    # Mostly forward referrals (towards later services and the outcomes), so that segments
+    # often reach outcomes through few services: where single points of failure live.
+    targets = services + outcomes
+    pairs = []
+    for i, j in draw(st.lists(st.tuples(st.integers(0, n_services - 1),
+                                        st.integers(0, len(targets) - 1)),
+                                    min_size=n_services, max_size=2 * n_services + 2)):
+        if j <= i and draw(st.integers(0, 3)) > 0:
+            j = draw(st.integers(min(i + 1, len(targets) - 1), len(targets) - 1))
+        pairs.append((services[i], targets[j]))
+    for i, (u, v) in enumerate(pairs):
+        b.referral(f"r{i}", u, v,
+                   segments=sub(segments) if draw(st.integers(0, 2)) == 0 else [],
+                   volume=draw(st.one_of(st.none(), st.integers(0, 15))),
+                   wait=draw(st.one_of(st.none(), st.integers(0, 60))),
+                   owner=draw(st.one_of(st.none(), st.sampled_from(actors))),
+                   info=draw(st.sampled_from(["yes", "no", "unknown"])))
+    subjects = services + segments + [f"r{i}" for i in range(len(pairs))]
+    for actor, subject, role in draw(st.lists(st.tuples(
+            st.sampled_from(actors), st.sampled_from(subjects),
+            st.sampled_from(["lead", "participant"])), max_size=6)):
+        b.role(actor, subject, role)
+    for i in range(draw(st.integers(0, 2))):
+        steps = draw(st.lists(st.sampled_from(services + outcomes), min_size=1, max_size=4))
+        b.path(f"p{i}", draw(st.sampled_from(segments)), steps)
+    return b
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ecosystems(), st.sampled_from([10, 30]))
+def test_find_agrees_with_the_naive_reimplementation(b, wait_limit):
+    assert comparable(find(b.g, long_wait_days=wait_limit)) == \
+        naive_find(b.g, long_wait_days=wait_limit)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                HealthCheck.function_scoped_fixture])
+@given(b=ecosystems())
+def test_find_agrees_through_a_workbook_round_trip(tmp_path_factory, b):
+    from polku.workbook import read_workbook, write_workbook
+
+    folder = tmp_path_factory.mktemp("wb") / "random"
+    write_workbook(b.g, folder)
+    g = read_workbook(folder)
+    assert comparable(find(g)) == naive_find(g) == comparable(find(b.g))
+
+
+def _brute_force_best(b: Builder, segment: str) -> tuple | None:
+    """The best (wait, hand-offs) over every simple path in R(s), by enumeration."""
+    eco = ecosystem(b.g)
+    reach = segment_reach(eco, segment)
+    entries = set(eco.segment_entries[segment])
+    best = None
+
+    def step_cost(u, v):
+        waits = [eco.refs[r].wait for r, t, segs in eco.out_refs.get(u, ())
+                 if t == v and (not segs or segment in segs)]
+        known = [w for w in waits if w is not None]
+        return (min(known) if known else 0), handoff(eco, u, v)
+
+    def walk(node, seen, wait, hand):
+        nonlocal best
+        if node in eco.outcomes:
+            cand = (wait, hand)
+            best = cand if best is None or cand < best else best
+            return
+        for _, v, segs in eco.out_refs.get(node, ()):
+            if v in seen or v not in reach or (segs and segment not in segs):
+                continue
+            if v in eco.services and not eco.eligible(v, segment):
+                continue
+            w, h = step_cost(node, v)
+            walk(v, seen | {v}, wait + w, hand + h)
+
+    for e in sorted(entries & reach):
+        walk(e, {e}, 0, 0)
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(ecosystems())
+def test_best_path_is_the_brute_force_optimum(b):
+    eco = ecosystem(b.g)
+    for s in eco.segments:
+        found = best_paths(b.g, s, k=3, eco=eco)
+        expected = _brute_force_best(b, s)
+        if expected is None:
+            assert found == []
+            continue
+        assert (found[0]["total_wait_days"], found[0]["handoffs"]) == expected
+        keys = [(p["total_wait_days"], p["handoffs"]) for p in found]
+        assert keys == sorted(keys)
+        for p in found:
+            nodes = [st_["node"] for st_ in p["steps"]]
+            assert len(set(nodes)) == len(nodes)                 # simple
+            assert nodes[0] in eco.segment_entries[s]           # from an entry
+            assert nodes[-1] in eco.outcomes                     # to an outcome
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(2, 9).flatmap(lambda n: st.tuples(
+    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                         max_size=3 * n))))
+def test_dominators_of_sink_match_networkx(case):
+    n, edges = case
+    succ: dict = {i: [] for i in range(n)}
+    for u, v in edges:
+        if v not in succ[u]:
+            succ[u].append(v)
+    g = nx.DiGraph()
+    g.add_nodes_from(range(n))
+    g.add_edges_from((u, v) for u in succ for v in succ[u])
+    source, sink = 0, n - 1
+    ours = dominators_of_sink(succ, source, sink)
+    if sink == source or not nx.has_path(g, source, sink):
+        assert ours == [] or sink == source
+        return
+    idom = nx.immediate_dominators(g, source)
+    chain, x = [], idom[sink]
+    while x != source:
+        chain.append(x)
+        x = idom[x]
+    assert ours == chain
+
+
+def test_k_paths_are_distinct_and_limited():
+    b = Builder().chain()
+    b.service("c", providers=["y"])
+    b.referral("r-ac", "a", "c", owner="x", wait=1)
+    b.referral("r-cw", "c", "work", owner="y", wait=1)
+    paths = best_paths(b.g, "seg", k=5)
+    assert [[s["node"] for s in p["steps"]] for p in paths] == [["a", "c", "work"],
+                                                                ["a", "b", "work"]]
+    assert list(islice(best_paths(b.g, "seg", k=1), 5))[0]["rank"] == 1
