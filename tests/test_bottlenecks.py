@@ -1,0 +1,127 @@
+"""Bottleneck ranking (polku.bottlenecks) and what-if removal (polku.whatif)."""
+
+from __future__ import annotations
+
+import networkx as nx
+import pytest
+
+from ecobuild import Builder
+from polku.bottlenecks import betweenness, bottlenecks, bottlenecks_table, flow, ranking, \
+    referral_graph
+from polku.errors import PolkuError
+from polku.reach import ecosystem
+from polku.whatif import remove, whatif, whatif_text
+
+
+def hub() -> Builder:
+    """Three entries all referred through the hub h to the outcome; h is over capacity."""
+    b = Builder()
+    b.actor("x").outcome("work")
+    b.service("h", providers=["x"], capacity=10)
+    for e in ("e1", "e2", "e3"):
+        b.service(e, providers=["x"], entry=True)
+        b.referral(f"r-{e}", e, "h", owner="x", info="yes", volume=5, wait=3)
+    b.referral("r-hw", "h", "work", owner="x", info="yes", volume=12)
+    b.segment("seg", entries=["e1", "e2"])
+    return b
+
+
+def test_betweenness_matches_networkx_on_random_graphs():
+    for seed in range(5):
+        g = nx.gnm_random_graph(40, 120, seed=seed, directed=True)
+        g = nx.relabel_nodes(g, {i: f"n{i}" for i in g})
+        ours = betweenness(g)
+        theirs = nx.betweenness_centrality(g, normalized=True)
+        assert ours.keys() == theirs.keys()
+        assert all(abs(ours[n] - theirs[n]) < 1e-9 for n in ours)
+
+
+def test_referral_graph_collapses_parallel_referrals():
+    b = hub()
+    b.referral("r-e1-again", "e1", "h", owner="x")
+    rg = referral_graph(b.g)
+    assert rg.number_of_edges() == 4 and set(rg) == {"e1", "e2", "e3", "h", "work"}
+
+
+def test_ranking_puts_the_hub_first_with_its_flow():
+    rows = ranking(hub().g)
+    top = rows[0]
+    assert top["service"] == "h" and top["rank"] == 1 and top["betweenness"] > 0
+    assert (top["inflow"], top["capacity"], top["utilization"], top["outflow"]) == \
+        (15, 10, 1.5, 12)
+    assert [r["betweenness"] for r in rows[1:]] == [0, 0, 0]
+
+
+def test_flow_without_capacity_has_no_utilization():
+    assert flow(ecosystem(hub().g))["e1"] == {"inflow": 0, "outflow": 5, "capacity": None,
+                                               "utilization": None}
+
+
+def test_bottlenecks_has_over_capacity_and_spof_beside_the_ranking():
+    result = bottlenecks(hub().g, top=2)
+    assert len(result["by_betweenness"]) == 2 and len(result["by_flow"]) == 2
+    assert result["by_flow"][0]["service"] == "h"
+    assert [(f["kind"], f["subject"]) for f in result["findings"]] == [
+        ("over-capacity", "h"), ("single-point-of-failure", "h")]
+    text = bottlenecks_table(result)
+    assert "H (h)" in text and "over-capacity" in text
+
+
+def test_rustworkx_handles_national_size_quickly():
+    """Not a timing test: it checks the compiled path is the one used (networkx would take
+    minutes on this graph) by running it on a 3,000-node referral graph."""
+    g = nx.gnm_random_graph(3000, 5000, seed=1, directed=True)
+    g = nx.relabel_nodes(g, {i: f"n{i}" for i in g})
+    scores = betweenness(g)
+    assert len(scores) == 3000 and max(scores.values()) > 0
+
+
+# what-if ------------------------------------------------------------------------------
+
+def test_removing_an_actor_leaves_its_services_without_provider():
+    b = hub()
+    b.service("e3", providers=["x", "y"])
+    b.role("y", "e3")
+    result = whatif(b.g, "x")
+    created = {(f["kind"], f["subject"]) for f in result["created"]}
+    assert {("service-without-provider", s) for s in ("e1", "e2", "h")} <= created
+    assert ("referral-without-owner", "r-hw") in created
+    assert ("service-without-provider", "e3") not in created   # y still provides it
+    assert "x" not in remove(b.g, "x")[0] and "h" in remove(b.g, "x")[0]
+
+
+def test_removing_a_referral_resolves_and_separates_what_went_with_it():
+    b = hub()
+    b.referral("r-e3", "e3", "h", owner="x", info="no", volume=5, wait=99)
+    result = whatif(b.g, "r-e3")
+    assert {f["kind"] for f in result["removed_with"]} == {"long-wait", "no-information-flow"}
+    assert [(f["kind"], f["subject"]) for f in result["resolved"]] == [("over-capacity", "h")]
+    # e3 now refers nowhere: a dead end is created.
+    assert ("dead-end", "e3") in {(f["kind"], f["subject"]) for f in result["created"]}
+
+
+def test_removing_a_service_takes_its_referrals_and_breaks_designed_paths():
+    b = hub()
+    b.path("p", "seg", ["e1", "h", "work"])
+    h, gone = remove(b.g, "h")
+    assert gone == ["h", "r-e1", "r-e2", "r-e3", "r-hw"]
+    result = whatif(b.g, "h")
+    created = {(f["kind"], f["subject"], tuple(f["related"])) for f in result["created"]}
+    assert ("path-broken", "p", ("e1", "work")) in created
+    assert ("segment-without-outcome", "seg", ("e1", "e2")) in created
+    assert {f["subject"] for f in result["removed_with"]} <= set(gone)
+    assert "What if H (h) (service) were removed" in whatif_text(result)
+
+
+def test_whatif_unknown_or_unremovable_id():
+    with pytest.raises(PolkuError, match="unknown id 'nope'"):
+        whatif(hub().g, "nope")
+    with pytest.raises(PolkuError, match="'seg' is a segment"):
+        whatif(hub().g, "seg")
+
+
+def test_whatif_does_not_touch_the_graph():
+    b = hub()
+    before = (b.g.number_of_nodes(), b.g.number_of_edges())
+    whatif(b.g, "x")
+    assert (b.g.number_of_nodes(), b.g.number_of_edges()) == before

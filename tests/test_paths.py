@@ -1,0 +1,116 @@
+"""Best paths and designed paths (polku.paths): ranking, hand-offs, owners, checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from ecobuild import Builder
+from polku.errors import PolkuError
+from polku.paths import best_paths, designed_paths, paths_report, paths_text
+
+
+def two_routes() -> Builder:
+    """seg enters at a (x). Route 1: a → b (x) → work, waits 5 + 5. Route 2: a → c (y) →
+    work, waits 2 + 8: the same 10 days but one hand-off more."""
+    b = Builder().chain()
+    b.service("c", providers=["y"])
+    b.referral("r-ac", "a", "c", owner="x", wait=2)
+    b.referral("r-cw", "c", "work", owner="y", wait=8)
+    return b
+
+
+def nodes(p) -> list[str]:
+    return [s["node"] for s in p["steps"]]
+
+
+def test_equal_wait_is_ranked_by_handoffs():
+    paths = best_paths(two_routes().g, "seg", k=5)
+    assert [nodes(p) for p in paths] == [["a", "b", "work"], ["a", "c", "work"]]
+    assert [(p["total_wait_days"], p["handoffs"], p["rank"]) for p in paths] == \
+        [(10, 0, 1), (10, 1, 2)]
+
+
+def test_shorter_wait_beats_fewer_handoffs():
+    b = two_routes()
+    b.referral("r-cw", "c", "work", owner="y", wait=7)
+    assert [nodes(p) for p in best_paths(b.g, "seg")][0] == ["a", "c", "work"]
+
+
+def test_steps_carry_provider_wait_owner_and_handoff():
+    [_, p] = best_paths(two_routes().g, "seg", k=2)
+    first, second, last = p["steps"]
+    assert first["referral"] is None and first["wait"] is None
+    assert (second["node"], second["providers"], second["referral"], second["wait"],
+            second["owner"], second["handoff"]) == ("c", ["y"], "r-ac", 2, "x", True)
+    assert (last["type"], last["handoff"], last["owner"]) == ("outcome", False, "y")
+
+
+def test_owner_falls_back_to_the_referral_lead():
+    b = two_routes()
+    b.referral("r-ac", "a", "c", wait=2)
+    b.role("z", "r-ac", "lead")
+    p = [p for p in best_paths(b.g, "seg") if nodes(p)[1] == "c"][0]
+    assert p["steps"][1]["owner"] == "z"
+
+
+def test_k_limits_and_to_filters_outcomes():
+    b = two_routes()
+    b.outcome("study")
+    b.referral("r-bs", "b", "study", owner="x", wait=1)
+    assert len(best_paths(b.g, "seg", k=1)) == 1
+    assert {nodes(p)[-1] for p in best_paths(b.g, "seg", k=5, to="study")} == {"study"}
+    with pytest.raises(PolkuError, match="'b' is not an outcome"):
+        best_paths(b.g, "seg", to="b")
+
+
+def test_paths_stay_inside_the_segments_reach():
+    b = two_routes()
+    b.service("c", providers=["y"], segments=["other"])      # c not for seg
+    assert [nodes(p) for p in best_paths(b.g, "seg", k=5)] == [["a", "b", "work"]]
+    b.referral("r-ab", "a", "b", segments=["other"], owner="x", wait=5)
+    assert best_paths(b.g, "seg", k=5) == []
+
+
+def test_parallel_referrals_use_the_shortest_applicable_wait():
+    b = Builder().chain()
+    b.referral("r-ab2", "a", "b", owner="x", wait=1)
+    b.referral("r-ab3", "a", "b", owner="x", wait=0, segments=["other"])
+    [p] = best_paths(b.g, "seg")
+    assert p["steps"][1]["referral"] == "r-ab2" and p["total_wait_days"] == 6
+
+
+def test_unknown_waits_count_as_zero_and_are_counted():
+    b = Builder().chain()
+    b.referral("r-bw", "b", "work", owner="x")
+    [p] = best_paths(b.g, "seg")
+    assert (p["total_wait_days"], p["unknown_waits"]) == (5, 1)
+
+
+def test_unknown_segment_is_named():
+    with pytest.raises(PolkuError, match="unknown segment 'nope'"):
+        best_paths(two_routes().g, "nope")
+    with pytest.raises(PolkuError, match="unknown segment 'a'"):
+        best_paths(two_routes().g, "a")   # a service, not a segment
+
+
+def test_designed_paths_are_checked_and_match_path_broken_findings():
+    from polku.findings import find
+
+    b = two_routes()
+    b.path("ok", "seg", ["a", "b", "work"])
+    b.path("bad", "seg", ["a", "b", "c", "work"])
+    b.path("elsewhere", "other", ["a", "c"])
+    designed = {d["path"]: d for d in designed_paths(b.g, "seg")}
+    assert sorted(designed) == ["bad", "ok"]
+    assert designed["ok"]["broken"] == [] and designed["ok"]["total_wait_days"] == 10
+    assert [s["broken"] for s in designed["bad"]["steps"]] == [False, False, True, False]
+    from_find = [f.to_dict() for f in find(b.g) if f.kind == "path-broken"
+                 and f.subject == "bad"]
+    assert designed["bad"]["broken"] == from_find
+
+
+def test_report_and_text_name_things_by_label():
+    report = paths_report(two_routes().g, "seg", k=2)
+    text = paths_text(report)
+    assert "Best paths for Seg (seg)" in text
+    assert "HAND-OFF" in text and "owner X" in text and "Work [work]" in text
