@@ -767,11 +767,12 @@ def _segment(g: nx.MultiDiGraph, facts: _Facts, segment: str, paths: Sequence[An
             idx = on_path.get((ref.source, ref.target))
             edge = facts.referral_edge(ref, width_max=vol_max)
             if idx is not None:
+                # The path's colour wins; a finding on the hand-off shows as ⚠ and in the
+                # tooltip, so the k paths stay readable as paths.
                 colour = PATH_COLOURS[idx % len(PATH_COLOURS)]
-                if not edge.get("sev"):
-                    edge["color"] = {"color": colour, "highlight": "#111111", "opacity": 1}
+                edge["color"] = {"color": colour, "highlight": "#111111", "opacity": 1}
                 edge["width"] = max(edge["width"], 5.0 if idx == 0 else 3.5)
-                edge["label"] = f"#{idx + 1}"
+                edge["label"] = f"#{idx + 1}" + (" ⚠" if edge.get("sev") else "")
                 edge["font"] = {"color": colour, "strokeWidth": 3, "size": 13, "align": "top"}
                 edge["onpath"] = idx
                 edge["title"] += f"\n\nOn best path #{idx + 1}"
@@ -978,16 +979,24 @@ def _focus(view: View, g: nx.MultiDiGraph, focus: str, depth: int) -> None:
             if m not in dist:
                 dist[m] = dist[n] + 1
                 todo.append(m)
+    total = len(view.nodes)
     view.nodes = [n for n in view.nodes if n["id"] in dist]
     view.edges = [e for e in view.edges if e["from"] in dist and e["to"] in dist]
     for n in view.nodes:
         if n["id"] in start:
             n["focus"] = True
-            n["size"] = max(float(n.get("size") or 14), 30.0)
-            n["font"] = {"size": 18, "bold": True}
+            n["size"] = max(float(n.get("size") or 14), 36.0)
+            n["font"] = {"size": 21, "color": "#111111", "strokeWidth": 5}
+            n["widthConstraint"] = {"maximum": 280}
+            if not n.get("sev"):
+                n["color"]["border"] = "#111111"
+                n["borderWidth"] = 4
     view.title += f" · around {label(g, focus)}"
-    view.subtitle = f"{len(view.nodes)} nodes within {depth} step(s) of {focus} · " + view.subtitle
-    view.cluster = None if len(view.nodes) <= CLUSTER_THRESHOLD else view.cluster
+    view.legend[:0] = [{"item": "heading", "label": "Focus"},
+                       {"item": "text", "label": f"{label(g, focus)} (large, dark ring) and what "
+                                                 f"lies within {depth} step(s) of it"}]
+    view.subtitle = (f"{len(view.nodes)} of {total} nodes within {depth} step(s) of "
+                     f"{label(g, focus)}")
 
 
 def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
@@ -1033,6 +1042,10 @@ def _vis_options(view: View) -> dict[str, Any]:
 
     net = Network(directed=True, layout=view.hierarchical)
     big = len(view.nodes) > 600 or view.cluster is not None
+    # What the browser lays out: a closed cluster is one node.
+    drawn = len(view.nodes)
+    if view.cluster:
+        drawn = len(view.cluster["groups"]) + sum(1 for n in view.nodes if not n.get("cid"))
     if view.hierarchical:
         net.options.layout.hierarchical.enabled = True
         net.options.layout.hierarchical.levelSeparation = 260
@@ -1048,7 +1061,9 @@ def _vis_options(view: View) -> dict[str, Any]:
         net.force_atlas_2based(gravity=-80 if not big else -60, central_gravity=0.01,
                                spring_length=120 if not big else 110, spring_strength=0.05,
                                damping=0.5, overlap=0.3 if not big else 0.2)
-        net.options.physics.stabilization.iterations = 350 if not big else 200
+        # Layout time grows with nodes × iterations; fewer, coarser steps for big pictures.
+        net.options.physics.stabilization.iterations = (
+            350 if drawn < 600 else 200 if drawn < 1200 else 120)
         net.options.physics.stabilization.updateInterval = 25
         net.set_edge_smooth("continuous")
     options = json.loads(net.options.to_json())
