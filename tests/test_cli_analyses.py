@@ -1,0 +1,171 @@
+"""The analysis commands through the real CLI: findings, bottlenecks, paths, whatif, report.
+
+Graphs are written as workbooks (CSV folders) and as Turtle, and the commands read them
+the way a user's would, through :func:`polku.load.load_graph`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ecobuild import Builder
+from polku.cli import app
+from polku.rdf import write_turtle
+from polku.workbook import write_workbook
+
+runner = CliRunner()
+XSS = "<img src=x onerror=alert(1)>"
+
+
+def invoke(*args: str):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture()
+def region(tmp_path: Path) -> Path:
+    """A workbook with an error (no provider), warnings (long wait) and info (overlap),
+    and a service whose name is an XSS attempt."""
+    b = Builder("region").chain()
+    b.service("b", providers=["x"], name=XSS, needs=["debt"])
+    b.service("c", needs=["debt"])
+    b.segment("seg", needs=["debt"], size=100)
+    b.referral("r-ac", "a", "c", owner="x", info="yes", wait=45)
+    b.referral("r-cw", "c", "work", owner="x", info="yes", wait=1)
+    b.path("p", "seg", ["a", "c", "b"])
+    folder = tmp_path / "region"
+    write_workbook(b.g, folder)
+    return folder
+
+
+@pytest.fixture()
+def warnings_only(tmp_path: Path) -> Path:
+    b = Builder("calm").chain()
+    b.service("c", providers=["x"])
+    b.referral("r-ac", "a", "c", owner="x", info="yes", wait=45)
+    b.referral("r-cw", "c", "work", owner="x", info="yes")
+    folder = tmp_path / "calm"
+    write_workbook(b.g, folder)
+    return folder
+
+
+def test_findings_json_is_the_spec_shape_sorted(region):
+    r = invoke("findings", region, "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["graph"] == "region"
+    sev = {"error": 0, "warning": 1, "info": 2}
+    keys = [(sev[f["severity"]], f["kind"], f["subject"]) for f in doc["findings"]]
+    assert keys == sorted(keys)
+    kinds = {f["kind"] for f in doc["findings"]}
+    assert {"service-without-provider", "long-wait", "path-broken",
+            "overlapping-services"} <= kinds
+    # One finding per line: two versions diff line by line.
+    assert all(line.lstrip().startswith('{"kind"') for line in r.stdout.splitlines()[2:-1])
+
+
+def test_findings_from_turtle_equal_findings_from_workbook(region, tmp_path):
+    from polku.load import load_graph
+
+    ttl = tmp_path / "region.ttl"
+    write_turtle(load_graph(region), ttl)
+    a = json.loads(invoke("findings", region, "--format", "json").stdout)["findings"]
+    b = json.loads(invoke("findings", ttl, "--format", "json").stdout)["findings"]
+    assert a == b
+
+
+def test_fail_on_exit_codes(region, warnings_only):
+    assert invoke("findings", region).exit_code == 0
+    assert invoke("findings", region, "--fail-on", "error").exit_code == 1
+    assert invoke("findings", warnings_only, "--fail-on", "error").exit_code == 0
+    assert invoke("findings", warnings_only, "--fail-on", "warning").exit_code == 1
+    r = invoke("findings", region, "--fail-on", "info")
+    assert r.exit_code == 1 and "unknown severity 'info'" in r.stderr
+
+
+def test_long_wait_days_setting(warnings_only):
+    def long_waits(*extra):
+        doc = json.loads(invoke("findings", warnings_only, "--format", "json", *extra).stdout)
+        return [f["subject"] for f in doc["findings"] if f["kind"] == "long-wait"]
+    assert long_waits() == ["r-ac"]
+    assert long_waits("--long-wait-days", "50") == []
+    assert long_waits("--long-wait-days", "4") == ["r-ab", "r-ac", "r-bw"]
+
+
+def test_table_and_markdown(region):
+    table = invoke("findings", region).stdout
+    assert table.startswith("region: ") and "service-without-provider" in table
+    md = invoke("findings", region, "--format", "markdown").stdout
+    assert md.startswith("# Findings: region") and "| error | `path-broken` |" in md
+    assert XSS not in md
+
+
+def test_bad_input_is_one_clear_line(tmp_path, region):
+    r = invoke("findings", tmp_path / "missing")
+    assert r.exit_code == 1 and "missing" in r.stderr and "Traceback" not in r.output
+    r = invoke("findings", region, "--format", "xml")
+    assert r.exit_code == 1 and "unknown format 'xml'" in r.stderr
+
+
+def test_bottlenecks_command(region):
+    r = invoke("bottlenecks", region, "--top", "2", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert len(doc["by_betweenness"]) == 2 and doc["by_betweenness"][0]["rank"] == 1
+    assert {f["kind"] for f in doc["findings"]} <= {"over-capacity", "single-point-of-failure"}
+    assert "By betweenness" in invoke("bottlenecks", region).stdout
+
+
+def test_paths_command(region):
+    r = invoke("paths", region, "--segment", "seg", "-k", "2", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert [s["node"] for s in doc["best"][0]["steps"]] == ["a", "b", "work"]
+    assert doc["designed"][0]["path"] == "p" and doc["designed"][0]["broken"]
+    text = invoke("paths", region, "--segment", "seg", "--to", "work").stdout
+    assert "Best paths for Seg (seg) to work" in text and "BROKEN" in text
+    r = invoke("paths", region, "--segment", "nope")
+    assert r.exit_code == 1 and "unknown segment 'nope'" in r.stderr
+    r = invoke("paths", region, "--segment", "seg", "--to", "a")
+    assert r.exit_code == 1 and "'a' is not an outcome" in r.stderr
+
+
+def test_whatif_command(region):
+    r = invoke("whatif", region, "--remove", "x", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert ("service-without-provider", "a") in {(f["kind"], f["subject"])
+                                                  for f in doc["created"]}
+    assert "Created (" in invoke("whatif", region, "--remove", "r-ac").stdout
+    r = invoke("whatif", region, "--remove", "ghost")
+    assert r.exit_code == 1 and "unknown id 'ghost'" in r.stderr
+
+
+def test_report_html_is_self_contained_and_escaped(region, tmp_path):
+    out = tmp_path / "report.html"
+    r = invoke("report", region, "-o", out)
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "Findings by kind" in html and "Each segment" in html and "Bottlenecks" in html
+    assert "Responsibility overlaps" in html and 'class="polku-view"' in html
+    assert XSS not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    # Nothing is fetched from anywhere: no external src/href, no CDN.
+    assert not re.search(r'(src|href)\s*=\s*["\']?(https?:)?//', html)
+    # Errors come before warnings.
+    assert html.index('id="errors"') < html.index('id="warnings"')
+
+
+def test_report_markdown(region, tmp_path):
+    out = tmp_path / "report.md"
+    assert invoke("report", region, "-o", out).exit_code == 0
+    md = out.read_text(encoding="utf-8")
+    assert md.startswith("# polku report: region")
+    assert "## Errors" in md and "## Each segment's best path" in md
+    assert "| Seg (`seg`) | A → " in md
+    assert XSS not in md
+    r = invoke("report", region, "-o", tmp_path / "report.pdf")
+    assert r.exit_code == 1 and ".html or .md" in r.stderr
