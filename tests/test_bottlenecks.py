@@ -90,6 +90,17 @@ def test_removing_an_actor_leaves_its_services_without_provider():
     assert "x" not in remove(b.g, "x")[0] and "h" in remove(b.g, "x")[0]
 
 
+def test_removing_an_actor_takes_its_units():
+    b = hub()
+    b.actor("county").actor("team").actor("other")
+    from polku.graph import add_edge
+    add_edge(b.g, "x", "team", "part_of")
+    add_edge(b.g, "team", "county", "part_of")
+    h, gone = remove(b.g, "county")
+    assert gone == ["county", "team", "x"] and "other" in h
+    assert remove(b.g, "x")[1] == ["x"]
+
+
 def test_removing_a_referral_resolves_and_separates_what_went_with_it():
     b = hub()
     b.referral("r-e3", "e3", "h", owner="x", info="no", volume=5, wait=99)

@@ -8,9 +8,10 @@ What a removal takes with it (decided here; the README lists it):
   referrals; the service's steps in designed paths (so the steps around it become
   consecutive, which usually shows up as a new ``path-broken``); segments lose it as an
   entry.
-- an **actor**: the actor node and every edge of it: what it provides, its
-  responsibilities, the referrals it owns lose their owner, its units lose their parent.
-  Services it provided stay; those it alone provided now have no provider and show up as
+- an **actor**: the actor and its units (actors that are ``part_of`` it, transitively:
+  an organisation provides through its units), with every edge of them: what they
+  provide, their responsibilities; referrals they own lose their owner. Services they
+  provided stay; those they alone provided now have no provider and show up as
   ``service-without-provider`` (a gap to fill, not a service gone).
 - a **referral**: the referral node and every edge of it (its responsibilities too).
 
@@ -55,6 +56,15 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
         for r, _, kind in g.in_edges(node, data="kind"):
             if kind in ("from", "to") and g.nodes[r].get("type") == "referral":
                 gone.append(r)
+    elif t == "actor":
+        # An organisation provides through its units: they go with it (transitively).
+        stack = [node]
+        while stack:
+            parent = stack.pop()
+            for unit, _, kind in g.in_edges(parent, data="kind"):
+                if kind == "part_of" and unit not in gone:
+                    gone.append(unit)
+                    stack.append(unit)
     h.remove_nodes_from(gone)
     return h, sorted(set(gone))
 
