@@ -11,6 +11,7 @@ and embeds the interactive ecosystem view and the views of the largest segments 
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -59,13 +60,14 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
         by_severity[f.severity].append(f)
+    per_subject = Counter(f.subject for f in findings)
     segments = []
     for s in eco.segments:
         best = best_paths(g, s, k=1, eco=eco)
         segments.append({
             "id": s, "label": label(g, s), "size": g.nodes[s].get("size"),
             "best": best[0] if best else None,
-            "findings": sum(1 for f in findings if f.subject == s),
+            "findings": per_subject[s],
         })
     rows = ranking(g, eco)
     counts = summary(g)
@@ -87,6 +89,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
         "findings": findings,
         "known_kinds": KINDS,
+        "eco": eco,
     }
 
 
@@ -157,7 +160,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
                                              height="640px", findings=findings)}]
     biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
-        paths = best_paths(g, s["id"], k=3)
+        paths = best_paths(g, s["id"], k=3, eco=data["eco"])
         views.append({"title": f"Segment: {s['label']}",
                       "html": render.render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
