@@ -360,6 +360,111 @@ def serve(
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 
+neo4j_app = typer.Typer(no_args_is_help=True, help=(
+    "Neo4j: push graphs to a server (many regions side by side in one database), pull them "
+    "back, and run the direct findings in the server. The server and credentials come from "
+    "--uri/--user/--password or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (preferred: options "
+    "show in process lists). Any command also reads a graph from neo4j://host:port?region=R."))
+app.add_typer(neo4j_app, name="neo4j")
+
+Neo4jUri = typer.Option(None, "--uri", show_default=False,
+                        help="bolt://host:port or neo4j://host:port (default: NEO4J_URI).")
+Neo4jUser = typer.Option(None, "--user", show_default=False,
+                         help="User name (default: NEO4J_USER, or neo4j with a password).")
+Neo4jPassword = typer.Option(None, "--password", show_default=False,
+                             help="Password (default: NEO4J_PASSWORD).")
+Neo4jDatabase = typer.Option(None, "--database", show_default=False,
+                             help="Database (default: the server's default database).")
+
+
+@neo4j_app.command("push")
+@reports_errors
+def neo4j_push(
+    source: str = GraphArg,
+    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
+    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
+    region: Optional[str] = typer.Option(None, "--region", show_default=False,
+                                         help="The region to replace (default: the graph's name)."),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per statement."),
+) -> None:
+    """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
+    from .neo4jstore import push_graph
+
+    g = load_graph(source)
+    r = push_graph(g, uri, user, password, database, region, batch_size=batch_size)
+    typer.echo(f"pushed region '{r.region}': {r.nodes} nodes, {r.relationships} relationships "
+               f"({r.created_nodes} nodes and {r.created_relationships} relationships new, "
+               f"{r.deleted_nodes} nodes and {r.deleted_relationships} relationships removed) "
+               f"in {r.seconds:.1f} s")
+
+
+@neo4j_app.command("pull")
+@reports_errors
+def neo4j_pull(
+    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
+    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
+    region: Optional[str] = typer.Option(None, "--region", show_default=False, help=(
+        "The region to read (default: the only one in the database).")),
+    output: Path = typer.Option(..., "-o", "--output",
+                                help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
+) -> None:
+    """Read one region back into a graph file."""
+    from .neo4jstore import pull_graph
+
+    g = pull_graph(uri, user, password, database, region)
+    suffix = output.suffix.lower()
+    fmt = {".jsonld": "jsonld", ".json": "jsonld", ".xlsx": "xlsx", ".ttl": "turtle",
+           ".turtle": "turtle", "": "workbook"}.get(suffix)
+    if fmt is None:
+        raise PolkuError("write a .ttl, .jsonld or .xlsx file, or a folder (no suffix)",
+                         file=str(output))
+    write_graph(g, output, fmt)
+    counts = graphmod.summary(g)
+    typer.echo(f"wrote {output}: region '{g.graph.get('name')}', " + ", ".join(
+        f"{k} {n}" for k, n in counts.items() if n))
+
+
+@neo4j_app.command("regions")
+@reports_errors
+def neo4j_regions(
+    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
+    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
+) -> None:
+    """List the regions held in the database."""
+    from .neo4jstore import regions
+
+    for name in regions(uri, user, password, database):
+        typer.echo(name)
+
+
+@neo4j_app.command("findings")
+@reports_errors
+def neo4j_findings(
+    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
+    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
+    region: Optional[str] = typer.Option(None, "--region", show_default=False,
+                                         help="The region (or ?region= in the URI)."),
+    format: str = typer.Option("table", "--format", help="table, json or markdown."),
+    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
+                                         "above this median wait."),
+) -> None:
+    """Findings that Cypher answers in the server, without pulling the graph.
+
+    The kinds on a node and its neighbours: providers, leads, owners, information flow,
+    waits and capacity. `polku findings neo4j://…` gives every kind."""
+    from .finding import findings_json, findings_markdown, findings_table
+    from .neo4j_findings import cypher_findings
+
+    if format not in ("table", "json", "markdown"):
+        raise PolkuError(f"unknown format '{format}' (use table, json or markdown)")
+    result = cypher_findings(uri, user, password, database, region,
+                             long_wait_days=long_wait_days)
+    printer = {"table": findings_table, "json": findings_json,
+               "markdown": findings_markdown}[format]
+    from .neo4jstore import target
+    typer.echo(printer(target(uri, user, password, database, region).region or "graph", result))
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -168,7 +168,7 @@ def _errors(t: Target, action: str, region: str | None = None) -> Iterator[None]
     except ex.AuthError:
         who = f"user '{t.user}'" if t.user else "no credentials"
         raise PolkuError(
-            f"authentication failed at {t.where} with {who}: check --user/--password or "
+            f"{t.where} refused the credentials ({who}): check --user/--password or "
             "NEO4J_USER/NEO4J_PASSWORD") from None
     except ex.IncompleteCommit:
         raise PolkuError(
@@ -195,8 +195,10 @@ def _errors(t: Target, action: str, region: str | None = None) -> Iterator[None]
 
 
 def _reason(e: BaseException) -> str:
-    text = str(e).strip() or type(e).__name__
-    return text.splitlines()[0]
+    """The driver's explanation in one line: the socket's reason when it gives one."""
+    text = " ".join(str(e).split()) or type(e).__name__
+    found = re.search(r"reason:? (.*?)\)?$", text)
+    return found.group(1).strip() if found else text
 
 
 # --- values ------------------------------------------------------------------------------
@@ -290,6 +292,8 @@ class PushResult:
     relationships: int
     deleted_nodes: int
     deleted_relationships: int
+    created_nodes: int
+    created_relationships: int
     statements: int
     seconds: float
 
@@ -369,46 +373,69 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
     nodes, rels = graph_rows(g, region)
     graph_attrs = json.dumps(dict(g.graph), ensure_ascii=False, sort_keys=True, default=str)
     started = time.perf_counter()
-    statements = 0
+    counts: dict[str, int] = defaultdict(int)
     with _driver(t) as driver:
         with _errors(t, "schema set-up"):
             ensure_schema(driver, t.database)
         with _errors(t, "push", region), driver.session(database=t.database) as session:
             tx = session.begin_transaction()
             try:
-                old_nodes, old_rels = _existing(tx, region)
-                keep_nodes = {n for rows in nodes.values() for n in (r["id"] for r in rows)}
-                keep_rels = {(r["u"], REL_TYPES[kind], r["key"], r["v"])
-                             for kind, rows in rels.items() for r in rows}
-                gone_rels = [eid for ident, eid in old_rels.items() if ident not in keep_rels]
-                gone_nodes = [eid for n, eid in old_nodes.items() if n not in keep_nodes]
-                for batch in _batches(gone_rels, batch_size):
-                    tx.run("UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid "
-                           "DELETE r", ids=batch).consume()
-                    statements += 1
-                for batch in _batches(gone_nodes, batch_size):
-                    tx.run("UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid "
-                           "DETACH DELETE n", ids=batch).consume()
-                    statements += 1
-                tx.run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) "
-                       "SET r.graph = $graph", region=region, graph=graph_attrs).consume()
-                statements += 1
-                for node_type in sorted(nodes):
-                    query = _node_statement(node_type)
-                    for batch in _batches(nodes[node_type], batch_size):
-                        tx.run(query, rows=batch, region=region).consume()
-                        statements += 1
-                for kind in sorted(rels):
-                    query = _rel_statement(kind)
-                    for batch in _batches(rels[kind], batch_size):
-                        tx.run(query, rows=batch, region=region).consume()
-                        statements += 1
+                gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
+                                                      batch_size, counts)
                 tx.commit()
             finally:
-                if not tx.closed():
-                    tx.rollback()
-    return PushResult(region, len(keep_nodes), len(keep_rels), len(gone_nodes),
-                      len(gone_rels), statements, time.perf_counter() - started)
+                _close_quietly(tx)
+    return PushResult(region, sum(map(len, nodes.values())), sum(map(len, rels.values())),
+                      gone_nodes, gone_rels, counts["nodes_created"],
+                      counts["relationships_created"], counts["statements"],
+                      time.perf_counter() - started)
+
+
+def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
+                  rels: dict[str, list[dict]], graph_attrs: str, batch_size: int,
+                  counts: dict[str, int]) -> tuple[int, int]:
+    """The push's statements, all in ``tx``; returns the numbers of nodes and relationships
+    deleted."""
+    def run(query: str, **params: Any) -> None:
+        summary = tx.run(query, **params).consume()
+        counts["statements"] += 1
+        counts["nodes_created"] += summary.counters.nodes_created
+        counts["relationships_created"] += summary.counters.relationships_created
+
+    old_nodes, old_rels = _existing(tx, region)
+    keep_nodes = {r["id"] for rows in nodes.values() for r in rows}
+    keep_rels = {(r["u"], REL_TYPES[kind], r["key"], r["v"])
+                 for kind, rows in rels.items() for r in rows}
+    gone_rels = [eid for ident, eid in old_rels.items() if ident not in keep_rels]
+    gone_nodes = [eid for n, eid in old_nodes.items() if n not in keep_nodes]
+    for batch in _batches(gone_rels, batch_size):
+        run("UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid DELETE r", ids=batch)
+    for batch in _batches(gone_nodes, batch_size):
+        run("UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid DETACH DELETE n", ids=batch)
+    run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) SET r.graph = $graph",
+        region=region, graph=graph_attrs)
+    for node_type in sorted(nodes):
+        query = _node_statement(node_type)
+        for batch in _batches(nodes[node_type], batch_size):
+            run(query, rows=batch, region=region)
+    for kind in sorted(rels):
+        query = _rel_statement(kind)
+        for batch in _batches(rels[kind], batch_size):
+            run(query, rows=batch, region=region)
+    return len(gone_nodes), len(gone_rels)
+
+
+def _close_quietly(tx: Any) -> None:
+    """Roll back an unfinished transaction; if the connection is already gone, the server
+    rolls it back itself, and the error that got us here is the one to report."""
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    if tx.closed():
+        return
+    try:
+        tx.rollback()
+    except (DriverError, Neo4jError, OSError):
+        pass
 
 
 def _existing(tx: Any, region: str) -> tuple[dict[str, str], dict[tuple, str]]:

@@ -1,0 +1,162 @@
+"""Findings computed by Cypher inside the Neo4j server, for a region pushed by
+:mod:`polku.neo4jstore`.
+
+Where each query runs best: the kinds below look at one node and its direct neighbours
+(a service's providers and leads, a referral's ends, owner and numbers, the referrals into
+a service), so the server answers them from its indexes and only the findings travel.
+The reachability kinds (``unreachable-service``, ``dead-end``, ``segment-without-outcome``,
+``unmet-need``, ``overlapping-services``, ``single-point-of-failure``, ``path-broken``)
+need R(s) for every segment, a fixpoint over the referral graph per segment; they stay in
+networkx (:func:`polku.findings.find` on :func:`polku.neo4jstore.pull_graph`), which is
+what ``polku findings neo4j://…`` does. ``benchmarks/neo4j_push_pull.py`` measures both.
+
+The findings are the same records, with the same messages and metrics, as
+:func:`polku.findings.find` gives for these kinds (the tests compare them).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from .errors import PolkuError
+from .finding import Finding, number, sort_findings
+# The very formatting the networkx findings use, so messages match character for character.
+from .findings import KINDS, LONG_WAIT_DAYS, _fmt
+from .neo4jstore import LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, _driver, _errors, target
+
+#: The kinds that run as Cypher in the server.
+CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
+                "referral-without-owner", "no-information-flow", "long-wait", "over-capacity")
+
+_N = f"{NODE_LABEL} {{{REGION_PROPERTY}: $region}}"
+
+
+def _typed(label: str) -> str:
+    """A node pattern's labels and region, e.g. ``Polku:Service {polku_region: $region}``."""
+    return f"{NODE_LABEL}:{label} {{{REGION_PROPERTY}: $region}}"
+
+
+_SERVICE, _REFERRAL, _SEGMENT = LABELS["service"], LABELS["referral"], LABELS["segment"]
+_PROVIDES, _RESP = REL_TYPES["provides"], REL_TYPES["responsibility"]
+_FROM, _TO, _OWNER = REL_TYPES["from"], REL_TYPES["to"], REL_TYPES["owner"]
+
+QUERIES = {
+    "providers": f"""
+        MATCH (s:{_typed(_SERVICE)})
+        OPTIONAL MATCH (p:{_N})-[:{_PROVIDES}]->(s)
+        WITH s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN [p.id, p.name] END) AS providers
+        WHERE size(providers) <> 1
+        RETURN s.id AS id, s.name AS name, providers,
+               EXISTS {{ MATCH (:{_N})-[l:{_RESP} {{role: 'lead'}}]->(s) }} AS has_lead""",
+    "leads": f"""
+        MATCH (a:{_N})-[:{_RESP} {{role: 'lead'}}]->(x:{_N})
+        WHERE x:{_SERVICE} OR x:{_SEGMENT} OR x:{_REFERRAL}
+        WITH x, collect(DISTINCT [a.id, a.name]) AS leads
+        WHERE size(leads) >= 2
+        RETURN x.id AS id, x.name AS name, leads""",
+    "referrals": f"""
+        MATCH (r:{_typed(_REFERRAL)})
+        WITH r, coalesce(r.information_flow, 'unknown') AS info, r.median_wait_days AS wait
+        WITH r, info, wait,
+             EXISTS {{ MATCH (r)-[:{_OWNER}]->(:{_N}) }} OR
+             EXISTS {{ MATCH (:{_N})-[:{_RESP} {{role: 'lead'}}]->(r) }} AS owned
+        WHERE NOT owned OR info = 'no' OR wait > $limit
+        OPTIONAL MATCH (r)-[:{_FROM}]->(src:{_N})
+        OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
+        RETURN r.id AS id, info, wait, owned, src.id AS src, src.name AS src_name,
+               dst.id AS dst, dst.name AS dst_name""",
+    "capacity": f"""
+        MATCH (r:{_typed(_REFERRAL)})-[:{_TO}]->(s:{_typed(_SERVICE)})
+        WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month <> 0
+        WITH s, sum(r.volume_per_month) AS inflow, collect(r.id) AS refs
+        WHERE inflow > s.capacity_per_month
+        RETURN s.id AS id, s.name AS name, s.capacity_per_month AS capacity, inflow, refs""",
+}
+
+
+def _name(node: str | None, label: str | None) -> str:
+    """:func:`polku.findings.name` for a node read from the server (a missing end of a
+    referral reads ``None`` there too)."""
+    if node is None:
+        return "None"
+    lab = str(label or node)
+    return lab if lab == node else f"{lab} ({node})"
+
+
+def _names(pairs: Iterable[tuple[str, str | None]]) -> str:
+    return ", ".join(_name(n, lab) for n, lab in sorted(pairs))
+
+
+def cypher_findings(uri: str | None = None, user: str | None = None,
+                    password: str | None = None, database: str | None = None,
+                    region: str | None = None, long_wait_days: float = LONG_WAIT_DAYS,
+                    kinds: Iterable[str] = CYPHER_KINDS) -> list[Finding]:
+    """The findings of :data:`CYPHER_KINDS` for one region, computed in the server.
+
+    >>> cypher_findings("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
+    [Finding(kind='service-without-provider', ...), ...]
+    """
+    wanted = set(kinds)
+    unknown = sorted(wanted - set(CYPHER_KINDS))
+    if unknown:
+        raise PolkuError(f"not computed in the server: {', '.join(unknown)} "
+                         f"(server-side kinds: {', '.join(CYPHER_KINDS)})")
+    t = target(uri, user, password, database, region)
+    if not t.region:
+        raise PolkuError("name the region: --region or ?region=")
+    with _driver(t) as driver, _errors(t, "findings query", t.region):
+        with driver.session(database=t.database) as session:
+            return session.execute_read(_run, t.region, long_wait_days, wanted)
+
+
+def _run(tx: Any, region: str, limit: float, wanted: set[str]) -> list[Finding]:
+    out: list[Finding] = []
+
+    def want(*kinds: str) -> bool:
+        return any(k in wanted for k in kinds)
+
+    if want("service-without-provider", "no-lead"):
+        for rec in tx.run(QUERIES["providers"], region=region):
+            provs = [(p, lab) for p, lab in rec["providers"]]
+            s = _name(rec["id"], rec["name"])
+            if not provs and "service-without-provider" in wanted:
+                out.append(Finding("service-without-provider", "error", rec["id"], (),
+                                   f"{s} has no provider"))
+            elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted:
+                out.append(Finding("no-lead", "error", rec["id"], tuple(p for p, _ in provs),
+                                   f"{s} has {len(provs)} providers ({_names(provs)}) and no lead"))
+    if want("multiple-leads"):
+        for rec in tx.run(QUERIES["leads"], region=region):
+            leads = [tuple(x) for x in rec["leads"]]
+            out.append(Finding(
+                "multiple-leads", "warning", rec["id"], tuple(a for a, _ in leads),
+                f"{_name(rec['id'], rec['name'])} has {len(leads)} leads: {_names(leads)}",
+                {"leads": len(leads)}))
+    if want("referral-without-owner", "no-information-flow", "long-wait"):
+        for rec in tx.run(QUERIES["referrals"], region=region, limit=limit):
+            ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
+            hop = (f"referral {rec['id']} from {_name(rec['src'], rec['src_name'])} "
+                   f"to {_name(rec['dst'], rec['dst_name'])}")
+            if not rec["owned"] and "referral-without-owner" in wanted:
+                out.append(Finding("referral-without-owner", "error", rec["id"], ends,
+                                   f"The {hop} has no owner and no lead"))
+            if rec["info"] == "no" and "no-information-flow" in wanted:
+                out.append(Finding("no-information-flow", "warning", rec["id"], ends,
+                                   f"The client's information does not travel with the {hop}"))
+            wait = rec["wait"]
+            if wait is not None and wait > limit and "long-wait" in wanted:
+                out.append(Finding(
+                    "long-wait", "warning", rec["id"], ends,
+                    f"The {hop} waits a median of {_fmt(wait)} days (limit {_fmt(limit)})",
+                    {"median_wait_days": number(wait), "limit": number(limit)}))
+    if want("over-capacity"):
+        for rec in tx.run(QUERIES["capacity"], region=region):
+            cap, total = rec["capacity"], number(round(rec["inflow"], 6))
+            util = round(total / cap, 2) if cap else None
+            out.append(Finding(
+                "over-capacity", "warning", rec["id"], tuple(rec["refs"]),
+                f"{_name(rec['id'], rec['name'])} takes in {_fmt(total)} clients a month "
+                f"against a capacity of {_fmt(cap)}",
+                {"inflow": total, "capacity": number(cap), "utilization": util}))
+    assert all(KINDS[f.kind] == f.severity for f in out)
+    return sort_findings(out)
