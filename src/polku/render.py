@@ -57,7 +57,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from . import atomic
 from .errors import PolkuError
@@ -1063,7 +1063,7 @@ def _vis_options(view: View) -> dict[str, Any]:
                                damping=0.5, overlap=0.3 if not big else 0.2)
         # Layout time grows with nodes × iterations; fewer, coarser steps for big pictures.
         net.options.physics.stabilization.iterations = (
-            350 if drawn < 600 else 200 if drawn < 1200 else 120)
+            350 if drawn < 600 and not view.cluster else 200 if drawn < 1200 else 120)
         net.options.physics.stabilization.updateInterval = 25
         net.set_edge_smooth("continuous")
     options = json.loads(net.options.to_json())
@@ -1220,6 +1220,6 @@ def write_view(g: nx.MultiDiGraph, view: str, out: str | Path, **kwargs: Any) ->
 
 
 __all__ = [
-    "View", "build_view", "render_html", "render_fragment", "page_assets", "iframe",
-    "write_view", "parse_view", "json_for_html", "reach", "escape",
+    "View", "analysed", "build_view", "render_html", "render_fragment", "page_assets", "iframe",
+    "write_view", "parse_view", "json_for_html", "reach",
 ]
