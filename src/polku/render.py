@@ -1051,7 +1051,7 @@ def _vis_options(view: View) -> dict[str, Any]:
         net.options.layout.hierarchical.levelSeparation = 260
         net.options.layout.hierarchical.sortMethod = "directed"
         net.options.layout.hierarchical.direction = "LR"  # type: ignore[attr-defined]
-        net.options.layout.hierarchical.nodeSpacing = 90  # type: ignore[attr-defined]
+        net.options.layout.hierarchical.nodeSpacing = 115  # type: ignore[attr-defined]
         net.options.layout.hierarchical.shakeTowards = "roots"  # type: ignore[attr-defined]
         net.toggle_physics(False)
         net.set_edge_smooth("cubicBezier")
