@@ -23,6 +23,7 @@ a push that fails part way leaves the region as it was.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import time
@@ -139,6 +140,11 @@ def _driver(t: Target) -> Iterator[Any]:
     """A driver for ``t`` whose failures all come out as one clear :class:`PolkuError`."""
     import neo4j
 
+    # The driver logs a broken connection at ERROR; without a handler of the application's,
+    # logging's last resort would print that beside our own one-line error.
+    driver_log = logging.getLogger("neo4j")
+    if not driver_log.handlers:
+        driver_log.addHandler(logging.NullHandler())
     auth = (t.user, t.password) if t.password is not None else None
     with _errors(t, "connect to"):
         driver = neo4j.GraphDatabase.driver(

@@ -1,0 +1,450 @@
+"""Push, pull and findings against a real Neo4j server (the session's ``neo4j_server``).
+
+Every test works in regions of its own, so tests can share the one server.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import socket
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from polku import neo4jstore as ns
+from polku.cli import app
+from polku.errors import PolkuError
+from polku.findings import find
+from polku.graph import add_edge, new_graph, nodes_of
+from polku.load import load_graph
+from polku.neo4j_findings import CYPHER_KINDS, cypher_findings
+from polku.workbook import read_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
+PLAN = ROOT / "graphs" / "plan.ttl"
+HOSTILE = "x'}) DETACH DELETE n //"
+
+
+@pytest.fixture
+def server(neo4j_server):
+    return neo4j_server
+
+
+def creds(server) -> dict:
+    return {"uri": server.uri, "user": server.user, "password": server.password}
+
+
+def query(server, cypher: str, **params) -> list[dict]:
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(server.uri, auth=(server.user, server.password)) as d:
+        records, _, _ = d.execute_query(cypher, **params)
+        return [r.data() for r in records]
+
+
+def dump(server, region: str) -> tuple[dict, dict]:
+    """Everything the database holds for a region, element ids included (so a node that
+    was deleted and created again does not look unchanged)."""
+    nodes = {r["id"]: (r["eid"], sorted(r["labels"]), r["props"]) for r in query(
+        server, "MATCH (n:Polku {polku_region: $r}) RETURN n.id AS id, elementId(n) AS eid, "
+        "labels(n) AS labels, properties(n) AS props", r=region)}
+    rels = {(r["u"], r["type"], r["key"], r["v"]): (r["eid"], r["props"]) for r in query(
+        server, "MATCH (a:Polku {polku_region: $r})-[x]->(b) RETURN a.id AS u, type(x) AS type, "
+        "x.key AS key, b.id AS v, elementId(x) AS eid, properties(x) AS props", r=region)}
+    return nodes, rels
+
+
+def assert_same_graph(expected: nx.MultiDiGraph, got: nx.MultiDiGraph) -> None:
+    """Same nodes with the same attributes, same edges (ends, key, kind, attributes)."""
+    assert set(got.nodes) == set(expected.nodes)
+    for n, d in expected.nodes(data=True):
+        assert got.nodes[n] == d, n
+    want = {(u, v, k): d for u, v, k, d in expected.edges(keys=True, data=True)}
+    have = {(u, v, k): d for u, v, k, d in got.edges(keys=True, data=True)}
+    assert have.keys() == want.keys()
+    for e, d in want.items():
+        assert have[e] == d, e
+    assert got.graph == expected.graph
+
+
+def small_graph(name: str = "pieni") -> nx.MultiDiGraph:
+    """Every kind of value the mapping has to carry."""
+    g = new_graph(name)
+    g.add_node("keusote", type="actor", name="Keski-Uudenmaan hyvinvointialue",
+               name_sv="Mellersta Nylands välfärdsområde", kind="wellbeing-county",
+               region="Keski-Uusimaa", extra={"url": "https://www.keusote.fi", "y-tunnus": "3221346-9"})
+    g.add_node("te", type="actor", name="Työllisyysalue", kind="employment-area")
+    g.add_node("typ", type="service", name="TYP-arviointi", capacity_per_month=40, entry=True,
+               legal_basis="Laki 1369/2014", extra={"note": "ä ö å – “quotes”"})
+    g.add_node("debt", type="service", name="Velkaneuvonta", entry=False)
+    g.add_node("work", type="outcome", name="Työ")
+    g.add_node("youth", type="segment", name="Nuoret", size=1200, participation_rate=0.35)
+    g.add_node("ref-1", type="referral", volume_per_month=12.5, median_wait_days=45,
+               information_flow="no")
+    g.add_node("p1", type="path", name="Nuoren polku")
+    g.add_node("m1", type="measure", name="Toimenpide", deferred=False, parts=["a", "b"],
+               weights=[1, 2, 3], nested={"a": [1, {"b": None}]}, big=2 ** 62)
+    add_edge(g, "keusote", "typ", "provides")
+    add_edge(g, "te", "typ", "provides")
+    add_edge(g, "ref-1", "typ", "from")
+    add_edge(g, "ref-1", "debt", "to")
+    add_edge(g, "ref-1", "youth", "for_segment")
+    add_edge(g, "youth", "typ", "entry")
+    add_edge(g, "keusote", "typ", "responsibility", key="responsibility:lead", role="lead",
+             note="vastuu")
+    add_edge(g, "te", "typ", "responsibility", key="responsibility:participant",
+             role="participant")
+    add_edge(g, "p1", "youth", "path_segment")
+    add_edge(g, "p1", "typ", "step", key="step:1", order=1)
+    add_edge(g, "p1", "work", "step", key="step:2", order=2)
+    return g
+
+
+# --- round trips -------------------------------------------------------------------------
+
+def test_push_then_pull_gives_the_same_graph(server):
+    g = small_graph("rt-small")
+    result = ns.push_graph(g, **creds(server))
+    assert (result.region, result.nodes, result.relationships) == ("rt-small", 9, 11)
+    assert_same_graph(g, ns.pull_graph(**creds(server), region="rt-small"))
+
+
+@pytest.mark.parametrize("path", [EXAMPLE, PLAN], ids=["keski-uusimaa", "plan"])
+def test_example_graphs_round_trip(server, path):
+    g = load_graph(path)
+    region = f"rt-{path.stem}"
+    ns.push_graph(g, **creds(server), region=region)
+    pulled = ns.pull_graph(**creds(server), region=region)
+    pulled.graph["name"] = g.graph["name"]  # region and graph name differ only here
+    assert_same_graph(g, pulled)
+    assert nx.is_isomorphic(g, pulled)
+
+
+def test_one_label_per_type_and_one_relationship_type_per_kind(server):
+    g = load_graph(EXAMPLE)
+    ns.push_graph(g, **creds(server), region="labels")
+    counts = {r["t"]: r["n"] for r in query(
+        server, "MATCH (n:Polku {polku_region: 'labels'}) UNWIND labels(n) AS t "
+        "RETURN t, count(*) AS n")}
+    assert counts.pop("Polku") == g.number_of_nodes()
+    assert counts == {ns.LABELS[t]: len(nodes_of(g, t)) for t in ns.LABELS if nodes_of(g, t)}
+    kinds = {r["t"]: r["n"] for r in query(
+        server, "MATCH (:Polku {polku_region: 'labels'})-[r]->() RETURN type(r) AS t, "
+        "count(*) AS n")}
+    want: dict[str, int] = {}
+    for *_, k in g.edges(data="kind"):
+        want[ns.REL_TYPES[k]] = want.get(ns.REL_TYPES[k], 0) + 1
+    assert kinds == want
+    constraints = {r["name"] for r in query(server, "SHOW CONSTRAINTS YIELD name")}
+    assert {"polku_node_region_id", "polku_region_name"} <= constraints
+
+
+def test_push_twice_changes_nothing(server):
+    g = small_graph("twice")
+    ns.push_graph(g, **creds(server))
+    before = dump(server, "twice")
+    again = ns.push_graph(g, **creds(server))
+    assert (again.created_nodes, again.created_relationships,
+            again.deleted_nodes, again.deleted_relationships) == (0, 0, 0, 0)
+    assert dump(server, "twice") == before
+
+
+def test_pushing_a_changed_graph_leaves_neo4j_equal_to_it(server):
+    g = small_graph("changed")
+    ns.push_graph(g, **creds(server))
+    h = copy.deepcopy(g)
+    h.remove_node("debt")                                 # node and its edges go
+    h.remove_edge("te", "typ", key="provides")            # one of parallel edge kinds goes
+    h.nodes["typ"]["capacity_per_month"] = 55             # attribute changes
+    del h.nodes["typ"]["legal_basis"]                     # attribute goes
+    del h.nodes["keusote"]["extra"]["url"]                # one extra column goes
+    h.nodes["work"]["type"] = "service"                   # type (label) changes
+    h.add_node("new", type="need", name="Uusi tarve")     # node comes
+    add_edge(h, "typ", "new", "addresses")                # edge comes
+    h.edges["p1", "typ", "step:1"]["order"] = 3           # edge attribute changes
+    result = ns.push_graph(h, **creds(server))
+    assert (result.deleted_nodes, result.created_nodes) == (1, 1)
+    assert (result.deleted_relationships, result.created_relationships) == (2, 1)
+    assert_same_graph(h, ns.pull_graph(**creds(server), region="changed"))
+    labels = query(server, "MATCH (n:Polku {polku_region: 'changed', id: 'work'}) "
+                   "RETURN labels(n) AS l")[0]["l"]
+    assert sorted(labels) == ["Polku", "Service"]
+
+
+def test_regions_live_side_by_side_and_a_push_touches_only_its_own(server):
+    a, b = small_graph("side-a"), small_graph("side-b")   # the same ids in both
+    ns.push_graph(a, **creds(server))
+    ns.push_graph(b, **creds(server))
+    untouched = dump(server, "side-b")
+    a.remove_node("typ")
+    a.nodes["work"]["name"] = "Toinen"
+    ns.push_graph(a, **creds(server))
+    ns.push_graph(new_graph("side-a"), **creds(server))   # even emptying a region
+    assert dump(server, "side-b") == untouched
+    assert_same_graph(b, ns.pull_graph(**creds(server), region="side-b"))
+    assert ns.pull_graph(**creds(server), region="side-a").number_of_nodes() == 0
+    assert {"side-a", "side-b"} <= set(ns.regions(**creds(server)))
+
+
+def test_hostile_names_are_just_names(server):
+    ns.push_graph(small_graph("bystander"), **creds(server))
+    before = dump(server, "bystander")
+    g = new_graph(HOSTILE)
+    g.add_node(HOSTILE, type="service", name=HOSTILE, description="`) MATCH (n) DETACH DELETE n //",
+               extra={"a`b) DETACH DELETE n //": HOSTILE})
+    g.add_node('y"}) DETACH DELETE n //', type="actor", name="\\'; DROP DATABASE neo4j")
+    add_edge(g, 'y"}) DETACH DELETE n //', HOSTILE, "provides")
+    add_edge(g, 'y"}) DETACH DELETE n //', HOSTILE, "responsibility",
+             key="responsibility:`]->() DELETE r //", role=HOSTILE)
+    ns.push_graph(g, **creds(server))
+    assert_same_graph(g, ns.pull_graph(**creds(server), region=HOSTILE))
+    assert dump(server, "bystander") == before
+
+
+def test_unknown_types_and_kinds_never_reach_the_query(server):
+    g = small_graph("refused")
+    g.add_node("evil", type="service`) DETACH DELETE n //")
+    with pytest.raises(PolkuError, match="unknown node type") as e:
+        ns.push_graph(g, **creds(server))
+    assert e.value.node == "evil"
+    h = small_graph("refused")
+    h.add_edge("typ", "debt", key="x", kind="PROVIDES]->() DETACH DELETE n //")
+    with pytest.raises(PolkuError, match="unknown kind"):
+        ns.push_graph(h, **creds(server))
+    assert "refused" not in ns.regions(**creds(server))
+
+
+# --- failures ----------------------------------------------------------------------------
+
+def test_wrong_password_is_a_clear_error_that_does_not_show_it(server, monkeypatch):
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.delenv("NEO4J_USER", raising=False)
+    secret = "not-the-password-31337"
+    with pytest.raises(PolkuError, match="refused the credentials") as e:
+        ns.pull_graph(server.uri, password=secret, region="x")
+    assert secret not in str(e.value) and "user 'neo4j'" in str(e.value)
+    with pytest.raises(PolkuError, match="refused the credentials"):
+        ns.push_graph(small_graph(), server.uri)  # no password at all
+
+
+def test_wrong_password_through_the_cli(server, monkeypatch):
+    secret = "wrong-secret-4242"
+    monkeypatch.setenv("NEO4J_PASSWORD", secret)
+    result = CliRunner().invoke(app, ["neo4j", "push", str(EXAMPLE), "--uri", server.uri])
+    assert result.exit_code == 1
+    assert "refused the credentials" in result.output
+    assert secret not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_no_server_is_a_clear_error(server):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with pytest.raises(PolkuError, match=f"cannot connect to Neo4j at bolt://127.0.0.1:{port}"):
+        ns.pull_graph(f"bolt://127.0.0.1:{port}", password="x", region="r")
+
+
+class CuttingProxy:
+    """A TCP proxy to the server that, once ``cut_after`` bytes have gone from client to
+    server, drops every connection and stops listening: the server goes away mid-push as
+    far as the client can tell, and the server sees its client vanish."""
+
+    def __init__(self, port: int, cut_after: int | None = None) -> None:
+        self.port, self.cut_after, self.sent = port, cut_after, 0
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.uri = f"bolt://127.0.0.1:{self.listener.getsockname()[1]}"
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        self.dropped = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(("127.0.0.1", self.port))
+            self.sockets += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client, False), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket, counted: bool) -> None:
+        try:
+            while data := src.recv(65536):
+                if counted:
+                    with self.lock:
+                        self.sent += len(data)
+                        over = self.cut_after is not None and self.sent > self.cut_after
+                    if over:
+                        self.drop()
+                        return
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+    def drop(self) -> None:
+        self.dropped = True
+        self.listener.close()
+        for s in self.sockets:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+                s.close()
+            except OSError:
+                pass
+
+
+def test_server_gone_mid_push_leaves_the_region_as_it_was(server):
+    old, new = load_graph(EXAMPLE), load_graph(EXAMPLE)
+    for s in nodes_of(new, "service")[:10]:
+        new.remove_node(s)
+    for n in nodes_of(new, "referral"):
+        new.nodes[n]["median_wait_days"] = 1
+    measure = CuttingProxy(server.port)
+    ns.push_graph(new, measure.uri, server.user, server.password, region="gone", batch_size=10)
+    measure.drop()
+    full = measure.sent
+    ns.push_graph(old, **creds(server), region="gone")
+    before = dump(server, "gone")
+
+    cutting = CuttingProxy(server.port, cut_after=full // 2)
+    with pytest.raises(PolkuError, match="lost the connection") as e:
+        ns.push_graph(new, cutting.uri, server.user, server.password, region="gone",
+                      batch_size=10)
+    assert cutting.dropped and "rolled back" in str(e.value)
+    assert dump(server, "gone") == before
+
+
+def test_a_failing_statement_mid_push_leaves_the_region_as_it_was(server, monkeypatch):
+    old = load_graph(EXAMPLE)
+    ns.push_graph(old, **creds(server), region="failing")
+    before = dump(server, "failing")
+    new = copy.deepcopy(old)
+    new.remove_node(nodes_of(new, "service")[0])
+    real_rows = ns.graph_rows
+
+    def rows_with_a_bad_one(g, region):
+        nodes, rels = real_rows(g, region)
+        last = sorted(rels)[-1]  # written last, after every node and most relationships
+        row = dict(rels[last][0], key="bad")
+        row["props"] = {"key": "bad", "nested": {"maps": "cannot be properties"}}
+        rels[last].insert(len(rels[last]) // 2, row)
+        return nodes, rels
+
+    monkeypatch.setattr(ns, "graph_rows", rows_with_a_bad_one)
+    with pytest.raises(PolkuError, match="refused the push .*rolled back"):
+        ns.push_graph(new, **creds(server), region="failing", batch_size=5)
+    assert dump(server, "failing") == before
+
+
+def test_missing_region_and_ambiguous_default(server):
+    ns.push_graph(small_graph("one"), **creds(server))
+    ns.push_graph(small_graph("two"), **creds(server))
+    with pytest.raises(PolkuError, match="no region 'nowhere'"):
+        ns.pull_graph(**creds(server), region="nowhere")
+    with pytest.raises(PolkuError, match=r"holds \d+ regions .*one.*two.*--region"):
+        ns.pull_graph(**creds(server))
+
+
+# --- CLI and neo4j:// URIs ---------------------------------------------------------------
+
+def test_cli_push_pull_and_findings_on_a_uri(server, tmp_path, monkeypatch):
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    runner = CliRunner()
+    pushed = runner.invoke(app, ["neo4j", "push", str(EXAMPLE), "--uri", server.uri])
+    assert pushed.exit_code == 0, pushed.output
+    assert "pushed region 'keski-uusimaa': 210 nodes" in pushed.output
+    out = tmp_path / "pulled.ttl"
+    pulled = runner.invoke(app, ["neo4j", "pull", "--uri", server.uri, "--region",
+                                 "keski-uusimaa", "-o", str(out)])
+    assert pulled.exit_code == 0, pulled.output
+    assert_same_graph(load_graph(EXAMPLE), load_graph(out))
+
+    uri = f"{server.uri}?region=keski-uusimaa"
+    from_neo4j = runner.invoke(app, ["findings", uri, "--format", "json"])
+    from_files = runner.invoke(app, ["findings", str(EXAMPLE), "--format", "json"])
+    assert from_neo4j.exit_code == from_files.exit_code == 0, from_neo4j.output
+    assert json.loads(from_neo4j.output) == json.loads(from_files.output)
+    assert json.loads(from_neo4j.output)["findings"]
+
+    regions = runner.invoke(app, ["neo4j", "regions", "--uri", server.uri])
+    assert "keski-uusimaa" in regions.output.splitlines()
+    for result in (pushed, pulled, from_neo4j, regions):
+        assert server.password not in result.output
+
+
+def test_cli_server_side_findings(server, monkeypatch):
+    monkeypatch.setenv("NEO4J_URI", f"{server.uri}?region=cli-cypher")
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    ns.push_graph(load_graph(EXAMPLE), region="cli-cypher")
+    result = CliRunner().invoke(app, ["neo4j", "findings", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    got = json.loads(result.output)["findings"]
+    want = [f.to_dict() for f in find(load_graph(EXAMPLE), plan=False) if f.kind in CYPHER_KINDS]
+    assert got == want and got
+
+
+def synthetic_graph() -> nx.MultiDiGraph:
+    """A small cut of the national synthetic workbook: two regions, every finding kind."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        from synthetic import generate, write_workbook_csv
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    with tempfile.TemporaryDirectory() as tmp:
+        return read_workbook(write_workbook_csv(generate(size=0.1, seed=5), Path(tmp) / "syn"))
+
+
+@pytest.mark.parametrize("source", ["example", "synthetic"])
+def test_cypher_findings_equal_networkx_findings(server, source):
+    g = load_graph(EXAMPLE) if source == "example" else synthetic_graph()
+    region = f"cypher-{source}"
+    ns.push_graph(g, **creds(server), region=region)
+    for limit in (30, 14.5):
+        want = [f for f in find(g, long_wait_days=limit, plan=False) if f.kind in CYPHER_KINDS]
+        got = cypher_findings(**creds(server), region=region, long_wait_days=limit)
+        assert got == want
+        assert [f.metrics for f in got] == [f.metrics for f in want]
+    if source == "synthetic":
+        assert {f.kind for f in want} == set(CYPHER_KINDS)  # every kind is exercised
+
+
+# --- URIs and credentials (no server needed) ----------------------------------------------
+
+def test_target_reads_options_uri_and_environment(monkeypatch):
+    monkeypatch.delenv("NEO4J_USER", raising=False)
+    monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
+    monkeypatch.setenv("NEO4J_URI", "neo4j://db.example:7687?region=r1&database=d1")
+    t = ns.target()
+    assert (t.uri, t.user, t.password, t.database, t.region) == (
+        "neo4j://db.example:7687", None, None, "d1", "r1")
+    monkeypatch.setenv("NEO4J_PASSWORD", "s3cret")
+    t = ns.target(region="r2", database="d2")
+    assert (t.user, t.password, t.region, t.database) == ("neo4j", "s3cret", "r2", "d2")
+    assert "s3cret" not in repr(t)
+    assert ns.target("bolt://me@h:1", password="p").user == "me"
+    with pytest.raises(PolkuError, match="do not put the password") as e:
+        ns.target("bolt://me:hunter2@h:1")
+    assert "hunter2" not in str(e.value)
+    with pytest.raises(PolkuError, match="not a Neo4j URI"):
+        ns.target("http://h:1")
+    with pytest.raises(PolkuError, match="unknown Neo4j URI parameter"):
+        ns.target("bolt://h:1?regoin=x")
+    monkeypatch.delenv("NEO4J_URI")
+    with pytest.raises(PolkuError, match="NEO4J_URI"):
+        ns.target()
