@@ -258,3 +258,16 @@ def test_reader_collects_all_errors(wb: Path) -> None:
     with pytest.raises(PolkuErrors) as info:
         workbook.read_workbook(wb)
     assert len(info.value.errors) >= 1
+
+
+def test_written_files_are_not_private(wb: Path, tmp_path: Path) -> None:
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        run("import", wb, "-o", tmp_path / "g.ttl")
+        run("export", tmp_path / "g.ttl", "--to", "workbook", "-o", tmp_path / "wb")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "g.ttl").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "wb").stat().st_mode) == 0o755
