@@ -10,7 +10,9 @@ referrals that cross regions. ``--size 10`` therefore gives a graph ten times as
 the same shape, which is what "ten times the size" should mean.
 
 The workbook follows ``shared/spec/workbook.md`` exactly (CSV folder, one file per sheet).
-It deliberately contains every kind of finding: services without providers, no-lead and
+Segments come in families that share front doors and segment limits, so some segments see
+the same effective subgraph (as in a real region). It deliberately contains every kind of
+finding: services without providers, no-lead and
 multiple-leads subjects, referrals without owner or information flow, long waits,
 unreachable services, dead ends, over-capacity services, broken designed paths, entries that
 are not eligible for their segment, segment-limited referrals and services.
@@ -53,6 +55,8 @@ SEGMENTS_PER_REGION = 30
 REFERRALS_PER_REGION = 250
 PATHS_PER_REGION = 15
 LOCAL_ACTORS_PER_REGION = 14
+FAMILY_SIZE = 5       # segments per family (see _region)
+FRONT_DOORS = 6       # entry services most segments of a region start at
 
 SERVICE_NAMES = [
     "Alkuhaastattelu", "Työllistymissuunnitelma", "Työnvälitys", "Työkokeilu",
@@ -168,6 +172,17 @@ def _region(rnd: random.Random, r: int, sheets: dict[str, list[dict[str, str]]],
     services = [f"{p}-svc-{i + 1:03d}" for i in range(SERVICES_PER_REGION)]
     layer = {s: i * 5 // SERVICES_PER_REGION for i, s in enumerate(services)}  # 0..4
     entries = [s for s in services if layer[s] == 0]
+    # Segments come in families (young people, health, debt and housing …): limits on
+    # services and referrals usually name a whole family, and a family's segments usually
+    # start at the family's few front doors, as in a real region.
+    families = [segments[i:i + FAMILY_SIZE] for i in range(0, len(segments), FAMILY_SIZE)]
+    front_doors = entries[:FRONT_DOORS]
+    family_doors = [sorted(rnd.sample(front_doors, rnd.randint(1, 2))) for _ in families]
+
+    def limit(single_max: int) -> list[str]:
+        if rnd.random() < 0.97:
+            return list(rnd.choice(families))
+        return sorted(rnd.sample(segments, rnd.randint(1, single_max)))
     provider_sets: dict[str, list[str]] = {}
 
     for i, sid in enumerate(services):
@@ -179,8 +194,7 @@ def _region(rnd: random.Random, r: int, sheets: dict[str, list[dict[str, str]]],
         else:
             providers = sorted(set(rnd.sample(all_providers, rnd.randint(2, 3))))
         provider_sets[sid] = providers
-        seg_limit = (sorted(rnd.sample(segments, rnd.randint(1, 4)))
-                     if rnd.random() < 0.2 else [])
+        seg_limit = limit(4) if rnd.random() < 0.2 else []
         sheets["services"].append({
             "id": sid,
             "name": f"{SERVICE_NAMES[i % len(SERVICE_NAMES)]} {region_name} #{i + 1}",
@@ -225,7 +239,7 @@ def _region(rnd: random.Random, r: int, sheets: dict[str, list[dict[str, str]]],
             continue
         seen.add((src, dst))
         n += 1
-        segs = sorted(rnd.sample(segments, rnd.randint(1, 3))) if rnd.random() < 0.2 else []
+        segs = limit(3) if rnd.random() < 0.2 else []
         rid = f"{p}-ref-{n:04d}"
         owner = ""
         if rnd.random() < 0.88:
@@ -245,7 +259,10 @@ def _region(rnd: random.Random, r: int, sheets: dict[str, list[dict[str, str]]],
     sheets["referrals"].extend(referral_rows)
 
     for i, seg in enumerate(segments):
-        seg_entries = sorted(rnd.sample(entries, rnd.randint(1, 3)))
+        if rnd.random() < 0.8:
+            seg_entries = family_doors[i // FAMILY_SIZE]
+        else:
+            seg_entries = sorted(rnd.sample(entries, rnd.randint(1, 3)))
         sheets["segments"].append({
             "id": seg, "name": f"Asiakasryhmä {i + 1} ({region_name})",
             "size": str(rnd.randint(50, 5000)),
