@@ -76,7 +76,7 @@ def names(g: nx.MultiDiGraph, nodes: Iterable[str]) -> str:
 
 def _fmt(x: float | int) -> str:
     x = number(x)
-    return f"{x:g}" if isinstance(x, float) else str(x)
+    return f"{x:.10g}" if isinstance(x, float) else str(x)
 
 
 def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
@@ -246,6 +246,7 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
                         f"address the need {name(g, need)}: {names(g, svcs)}",
                         {"need": need, "services": len(svcs)}))
     for v, segs in sorted(spof_segments.items()):
+        segs = sorted(segs)
         out.append(Finding(
             "single-point-of-failure", "warning", v, tuple(segs),
             f"Without {name(g, v)}, {len(segs)} segment(s) reach no outcome: "
