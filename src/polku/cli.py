@@ -202,8 +202,7 @@ def bottlenecks(
     top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
-    """Services ranked by betweenness and by flow, with over-capacity and
-    single-point-of-failure findings beside them."""
+    """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from .bottlenecks import bottlenecks as rank, bottlenecks_table
 
     if format not in ("table", "json"):
@@ -222,8 +221,7 @@ def paths(
     k: int = typer.Option(5, "-k", min=1, help="How many best paths."),
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
-    """The k best paths from a segment's entries to outcomes (by summed wait, then
-    hand-offs between organisations), and the segment's designed paths checked."""
+    """The k best paths of a segment to its outcomes, and its designed paths checked."""
     from .paths import paths_report, paths_text
 
     if format not in ("table", "json"):
@@ -260,8 +258,7 @@ def report(
     long_wait_days: float = typer.Option(30, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
 ) -> None:
-    """A five-minute summary for a leader: counts by kind, errors first, each segment's
-    best path, the bottleneck ranking and responsibility overlaps (HTML or markdown)."""
+    """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from .report import write_report
 
     write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top)
