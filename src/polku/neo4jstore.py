@@ -402,11 +402,12 @@ def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
                   counts: dict[str, int]) -> tuple[int, int]:
     """The push's statements, all in ``tx``; returns the numbers of nodes and relationships
     deleted."""
-    def run(query: str, **params: Any) -> None:
+    def run(query: str, graph_part: bool = True, **params: Any) -> None:
         summary = tx.run(query, **params).consume()
         counts["statements"] += 1
-        counts["nodes_created"] += summary.counters.nodes_created
-        counts["relationships_created"] += summary.counters.relationships_created
+        if graph_part:  # the region's own node is not part of the graph
+            counts["nodes_created"] += summary.counters.nodes_created
+            counts["relationships_created"] += summary.counters.relationships_created
 
     old_nodes, old_rels = _existing(tx, region)
     keep_nodes = {r["id"] for rows in nodes.values() for r in rows}
@@ -419,7 +420,7 @@ def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
     for batch in _batches(gone_nodes, batch_size):
         run("UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid DETACH DELETE n", ids=batch)
     run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) SET r.graph = $graph",
-        region=region, graph=graph_attrs)
+        graph_part=False, region=region, graph=graph_attrs)
     for node_type in sorted(nodes):
         query = _node_statement(node_type)
         for batch in _batches(nodes[node_type], batch_size):
@@ -447,15 +448,24 @@ def _close_quietly(tx: Any) -> None:
 def _existing(tx: Any, region: str) -> tuple[dict[str, str], dict[tuple, str]]:
     """The region's node ids and relationship identities now in the database, each with
     its element id (for deleting what the new graph no longer has)."""
-    nodes = {rec["id"]: rec["eid"] for rec in tx.run(
-        f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) "
-        "RETURN n.id AS id, elementId(n) AS eid", region=region)}
-    rels = {(rec["u"], rec["type"], rec["key"], rec["v"]): rec["eid"] for rec in tx.run(
-        f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
-        f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) "
-        "RETURN a.id AS u, type(r) AS type, r.key AS key, b.id AS v, elementId(r) AS eid",
-        region=region)}
+    nodes = {n: eid for n, eid in _rows(
+        tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})", "n.id, elementId(n)",
+        region)}
+    rels = {(u, rt, key, v): eid for u, rt, key, v, eid in _rows(
+        tx, f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
+            f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
+        "a.id, type(r), r.key, b.id, elementId(r)", region)}
     return nodes, rels
+
+
+def _rows(tx: Any, match: str, values: str, region: str, chunk: int = 2000) -> Iterator[list]:
+    """The rows ``[values]`` of ``match``, fetched ``chunk`` rows to a record: the driver
+    spends most of a pull on per-record work, so a record per row is 2–3 times slower."""
+    result = tx.run(f"{match} WITH collect([{values}]) AS rows "
+                    "UNWIND range(0, size(rows) - 1, $chunk) AS i "
+                    "RETURN rows[i..i + $chunk] AS chunk", region=region, chunk=chunk)
+    for record in result:
+        yield from record["chunk"]
 
 
 # --- pull --------------------------------------------------------------------------------
@@ -507,27 +517,24 @@ def _read_region(tx: Any, t: Target) -> nx.MultiDiGraph:
     g = new_graph(region)
     if meta["graph"]:
         g.graph.update(json.loads(meta["graph"]))
-    for rec in tx.run(f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) "
-                      "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
-                      region=region):
-        types = [TYPES_OF_LABEL[x] for x in rec["labels"] if x in TYPES_OF_LABEL]
+    for n, labels, props in _rows(tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
+                                  "n.id, labels(n), properties(n)", region):
+        types = [TYPES_OF_LABEL[x] for x in labels if x in TYPES_OF_LABEL]
         if len(types) != 1:
             raise PolkuError(f"region '{region}' in {t.where}: the node has "
                              f"{'no type label' if not types else 'several type labels'} "
-                             f"(labels: {', '.join(sorted(rec['labels']))})", node=rec["id"])
-        g.add_node(rec["id"], type=types[0], **_decode(rec["props"], NODE_RESERVED))
-    for rec in tx.run(f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
-                      f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) "
-                      "RETURN a.id AS u, b.id AS v, type(r) AS type, properties(r) AS props",
-                      region=region):
-        kind = KINDS_OF_REL.get(rec["type"])
+                             f"(labels: {', '.join(sorted(labels))})", node=n)
+        g.add_node(n, type=types[0], **_decode(props, NODE_RESERVED))
+    for u, v, rel_type, props in _rows(
+            tx, f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
+                f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
+            "a.id, b.id, type(r), properties(r)", region):
+        kind = KINDS_OF_REL.get(rel_type)
         if kind is None:
             raise PolkuError(f"region '{region}' in {t.where}: relationship type "
-                             f"{rec['type']!r} to {rec['v']} is not a polku edge kind",
-                             node=rec["u"])
-        props = rec["props"]
+                             f"{rel_type!r} to {v} is not a polku edge kind", node=u)
         key = props.get("key") or kind
-        g.add_edge(rec["u"], rec["v"], key=key, kind=kind, **_decode(props, EDGE_RESERVED))
+        g.add_edge(u, v, key=key, kind=kind, **_decode(props, EDGE_RESERVED))
     return g
 
 
