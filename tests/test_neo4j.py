@@ -448,3 +448,28 @@ def test_target_reads_options_uri_and_environment(monkeypatch):
     monkeypatch.delenv("NEO4J_URI")
     with pytest.raises(PolkuError, match="NEO4J_URI"):
         ns.target()
+
+
+# --- without Java -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("ci", ["", "true"])
+def test_without_java_the_server_tests_skip_except_in_ci(tmp_path, ci):
+    """No java on PATH: the fixture skips with the reason, but under CI=true it fails."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if k not in ("CI", "JAVA_HOME")}
+    env["PATH"] = str(Path(sys.executable).parent)  # the venv only: no java there
+    if ci:
+        env["CI"] = ci
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider",
+         f"{__file__}::test_push_twice_changes_nothing"],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    out = run.stdout + run.stderr
+    if ci:
+        assert run.returncode != 0 and "1 error" in out, out
+        assert "cannot run under CI=true: no `java` on PATH" in out
+    else:
+        assert run.returncode == 0 and "1 skipped" in out, out
+        assert "Neo4j tests skipped: no `java` on PATH" in out
