@@ -252,6 +252,12 @@ def test_no_server_is_a_clear_error(server):
         ns.pull_graph(f"bolt://127.0.0.1:{port}", password="x", region="r")
 
 
+def test_unknown_database_is_a_clear_error(server):
+    with pytest.raises(PolkuError, match="database 'nosuchdb'.*nosuchdb"):
+        ns.push_graph(small_graph("db"), **creds(server), database="nosuchdb")
+    assert ns.push_graph(small_graph("db"), **creds(server), database="neo4j").nodes == 9
+
+
 class CuttingProxy:
     """A TCP proxy to the server that, once ``cut_after`` bytes have gone from client to
     server, drops every connection and stops listening: the server goes away mid-push as
@@ -374,7 +380,8 @@ def test_cli_push_pull_and_findings_on_a_uri(server, tmp_path, monkeypatch):
     assert pulled.exit_code == 0, pulled.output
     assert_same_graph(load_graph(EXAMPLE), load_graph(out))
 
-    uri = f"{server.uri}?region=keski-uusimaa"
+    # neo4j:// (routing) works against a single server as well as bolt://.
+    uri = f"{server.uri.replace('bolt://', 'neo4j://')}?region=keski-uusimaa"
     from_neo4j = runner.invoke(app, ["findings", uri, "--format", "json"])
     from_files = runner.invoke(app, ["findings", str(EXAMPLE), "--format", "json"])
     assert from_neo4j.exit_code == from_files.exit_code == 0, from_neo4j.output
