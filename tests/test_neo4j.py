@@ -191,6 +191,9 @@ def test_regions_live_side_by_side_and_a_push_touches_only_its_own(server):
     assert_same_graph(b, ns.pull_graph(**creds(server), region="side-b"))
     assert ns.pull_graph(**creds(server), region="side-a").number_of_nodes() == 0
     assert {"side-a", "side-b"} <= set(ns.regions(**creds(server)))
+    assert ns.delete_region(**creds(server), region="side-b") == b.number_of_nodes()
+    assert "side-b" not in ns.regions(**creds(server)) and dump(server, "side-b") == ({}, {})
+    assert "side-a" in ns.regions(**creds(server))
 
 
 def test_hostile_names_are_just_names(server):
