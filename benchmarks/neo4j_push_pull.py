@@ -9,8 +9,8 @@ throughput JVM settings, generates the synthetic national workbook
    relationships) per second.
 2. Batched against one statement per row: both on the same subset (one synthetic region's
    worth of rows, pushed fresh each time), and the one-statement-per-row time extrapolated
-   to the whole graph at the subset's rate (writes into a larger store are not faster, so
-   the extrapolation flatters the slow path if anything).
+   to the whole graph at the subset's rate (pushing all 49,000 rows one by one would take
+   minutes; the extrapolation assumes the per-row rate stays the same at full size).
 3. The direct findings (:data:`polku.neo4j_findings.CYPHER_KINDS`) pulled into networkx
    (pull + :func:`polku.findings.find`) against the same findings as Cypher in the server,
    after checking both give the same findings; and, for scale, every finding via pull.
