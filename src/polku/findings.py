@@ -31,14 +31,13 @@ Semantics decided where the spec leaves room (listed in the README too):
 
 from __future__ import annotations
 
-import gc
 from collections import defaultdict
-from contextlib import contextmanager
 from typing import Iterable, Iterator
 
 import networkx as nx
 
 from polku.finding import Finding, number, sort_findings
+from polku.gcpause import gc_paused
 from polku.graph import label
 from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
                          segment_groups, segment_reach, segment_spofs)
@@ -106,24 +105,6 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         if plan:
             out += _plan_findings(g, max_concurrent_leads)
         return sort_findings(out)
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for the duration.
-
-    Why: the analysis allocates hundreds of thousands of small sets, tuples and findings
-    but creates no reference cycles, and each automatic collection walks every object of
-    the loaded graph; at national size that was a third of the analysis time. Reference
-    counting still frees everything; the collector resumes (if it was on) afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None) -> list[Finding]:

@@ -62,7 +62,7 @@ like at anything else; :func:`referrals` gives them back as plain records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Iterable, Iterator
 
 import networkx as nx
 
@@ -93,6 +93,30 @@ def add_edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, key: str | None = No
              **attrs: object) -> None:
     """Add one typed edge; the key defaults to the kind (one edge of a kind per pair)."""
     g.add_edge(u, v, key=key or kind, kind=kind, **attrs)
+
+
+def add_edges(g: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -> None:
+    """Add many typed edges ``(u, v, key, attrs)`` at once; ``attrs`` must hold ``kind``
+    and both ends must already be nodes.
+
+    Why: loaders add tens of thousands of edges, and networkx's ``add_edges_from`` checks,
+    copies and dispatches per edge (0.45 s of a 1-second national load). This writes the
+    adjacency networkx documents for a MultiDiGraph (``succ[u][v][key]`` and
+    ``pred[v][u]`` sharing one key dict) directly; a later edge with the same key replaces
+    the earlier one, as ``add_edge`` would.
+
+    >>> g = new_graph(); g.add_nodes_from(["a", "b"], type="service")
+    >>> add_edges(g, [("a", "b", "x", {"kind": "x"})])
+    >>> list(g.edges(keys=True, data="kind"))
+    [('a', 'b', 'x', 'x')]
+    """
+    succ, pred = g._succ, g._pred
+    for u, v, key, attrs in edges:
+        keys = succ[u].get(v)
+        if keys is None:
+            keys = succ[u][v] = {}
+            pred[v][u] = keys
+        keys[key] = attrs
 
 
 def nodes_of(g: nx.MultiDiGraph, node_type: str) -> list[str]:

@@ -12,6 +12,7 @@ import networkx as nx
 
 from . import rdf, workbook
 from .errors import PolkuError
+from .gcpause import gc_paused
 
 NEO4J_SCHEMES = ("neo4j://", "neo4j+s://", "neo4j+ssc://", "bolt://", "bolt+s://", "bolt+ssc://")
 
@@ -22,7 +23,11 @@ def load_graph(source: str | Path) -> nx.MultiDiGraph:
 
     >>> g = load_graph("graphs/keski-uusimaa.ttl")  # doctest: +SKIP
     """
-    text = str(source)
+    with gc_paused():
+        return _load(str(source))
+
+
+def _load(text: str) -> nx.MultiDiGraph:
     if text.startswith(NEO4J_SCHEMES):
         from . import neo4jstore
 

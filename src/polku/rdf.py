@@ -26,7 +26,7 @@ import networkx as nx
 
 from . import atomic
 from .errors import PolkuError
-from .graph import add_edge, new_graph
+from .graph import add_edge, add_edges, new_graph
 
 POLKU = "https://w3id.org/polku/ontology#"
 EXTRA = "https://w3id.org/polku/extra#"
@@ -367,7 +367,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
 
     g = new_graph(graph_name or "graph")
     g.add_nodes_from(nodes)
-    g.add_edges_from(edges)
+    add_edges(g, edges)
     return g
 
 

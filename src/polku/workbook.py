@@ -22,7 +22,7 @@ import networkx as nx
 
 from . import atomic
 from .errors import PolkuError, PolkuErrors
-from .graph import ACTOR_KINDS, INFORMATION_FLOWS, ROLES, add_edge, new_graph
+from .graph import ACTOR_KINDS, INFORMATION_FLOWS, ROLES, add_edge, add_edges, new_graph
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
@@ -196,7 +196,7 @@ class _Reader:
                 self.error("the header has one column with ';' in it: polku reads "
                            "comma-separated CSV", file=str(file), sheet=name, row=1)
                 continue
-            body = [(i + 2, list(r)) for i, r in enumerate(rows[1:])]
+            body = [(i + 2, [c.strip() for c in r]) for i, r in enumerate(rows[1:])]
             tables[name] = (str(file), header, body)
         return tables
 
@@ -222,7 +222,8 @@ class _Reader:
                 header = ["" if h is None else str(h).strip() for h in rows[0]]
                 while header and header[-1] == "":
                     header.pop()
-                body = [(i + 2, r) for i, r in enumerate(rows[1:])]
+                body = [(i + 2, [c.strip() if isinstance(c, str) else c for c in r])
+                        for i, r in enumerate(rows[1:])]
                 tables[name] = (str(self.path), header, body)
         finally:
             book.close()
@@ -287,17 +288,17 @@ def parse_month(raw: object) -> str:
     return text
 
 
-def _parse_cell(col: Column, raw: object) -> object:
-    """Turn one non-empty cell into its value, or raise ValueError with what is wrong."""
+def _parse_cell(col: Column, raw: object, text: str) -> object:
+    """Turn one non-empty cell (its raw value and its text) into its value, or raise
+    ValueError with what is wrong."""
+    if col.kind == "text":
+        return text
     if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
             and not isinstance(raw, bool):
         value: object = int(raw) if float(raw).is_integer() and col.kind == "integer" else raw
         if isinstance(value, float) and value.is_integer():
             value = int(value)
     else:
-        text = _text(raw)
-        if col.kind in ("text",):
-            return text
         if col.kind == "id":
             if not ID_RE.match(text):
                 raise ValueError(f"'{text}' is not a valid id (lower-case letters, digits, "
@@ -375,29 +376,31 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
         if missing:
             continue
         rows = []
+        columns = [(h, sheet.column(h)) for h in header]
         for rownum, cells in body:
-            if all(_text(c) == "" for c in cells):
+            # cells arrive stripped; spreadsheets also hand over numbers and booleans
+            texts = [c if type(c) is str else _text(c) for c in cells]
+            if not any(texts):
                 continue
-            if len(cells) > len(header) and any(_text(c) for c in cells[len(header):]):
+            if len(texts) > len(header) and any(texts[len(header):]):
                 reader.error(f"the row has {len(cells)} cells but the header only "
                              f"{len(header)} columns", file=file, sheet=name, row=rownum)
                 continue
             values: dict[str, object] = {}
             extra: dict[str, str] = {}
-            for h, raw in zip(header, cells):
+            for (h, col), raw, text in zip(columns, cells, texts):
                 if not h:
                     continue
-                col = sheet.column(h)
-                if _text(raw) == "":
+                if not text:
                     if col is not None and col.required:
                         reader.error(f"the required value '{h}' is empty", file=file,
                                      sheet=name, row=rownum, column=h)
                     continue
                 if col is None:
-                    extra[h] = _text(raw)
+                    extra[h] = text
                     continue
                 try:
-                    values[h] = _parse_cell(col, raw)
+                    values[h] = _parse_cell(col, raw, text)
                 except ValueError as e:
                     reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
             rows.append(_Row(name, file, rownum, values, extra))
@@ -480,6 +483,7 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
             return False
         return True
 
+    list_edges: list[tuple[str, str, str, dict]] = []
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
@@ -500,7 +504,7 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
                         fail("an actor cannot be its own parent", row, colname)
                         continue
                     u, v = (ref, node_id) if reverse else (node_id, ref)
-                    add_edge(g, u, v, kind)
+                    list_edges.append((u, v, kind, {"kind": kind}))
             for colname, role in sheet.roles.items():
                 col = sheet.column(colname)
                 assert col is not None
@@ -516,6 +520,7 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
                     add_edge(g, ref, node_id, "responsibility", key=f"responsibility:{role}",
                              role=role)
                     from_role_columns.add((ref, node_id, role))
+    add_edges(g, list_edges)
 
     res_sheet = SHEETS["responsibilities"]
     for row in rows.get("responsibilities", []):
