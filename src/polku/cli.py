@@ -46,6 +46,13 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def check_format(format: str, choices: tuple[str, ...]) -> None:
+    """Refuse an output format the command does not print."""
+    if format not in choices:
+        raise PolkuError(f"unknown format '{format}' (use {', '.join(choices[:-1])} or "
+                         f"{choices[-1]})")
+
+
 class ExportFormat(str, Enum):
     workbook = "workbook"
     xlsx = "xlsx"
@@ -130,13 +137,10 @@ def show(
     """Summarise a graph: counts by kind and what the graph is about."""
     from .describe import describe, describe_text
 
+    check_format(format, ("table", "json"))
     info = describe(load_graph(source))
-    if format == "json":
-        typer.echo(json.dumps(info, ensure_ascii=False, indent=2))
-    elif format == "table":
-        typer.echo(describe_text(info))
-    else:
-        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
+               else describe_text(info))
 
 
 @app.command()
@@ -181,8 +185,7 @@ def findings(
     from .finding import at_or_above, findings_json, findings_markdown, findings_table
     from .findings import find
 
-    if format not in ("table", "json", "markdown"):
-        raise PolkuError(f"unknown format '{format}' (use table, json or markdown)")
+    check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
     g = load_graph(source)
@@ -205,8 +208,7 @@ def bottlenecks(
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from .bottlenecks import bottlenecks as rank, bottlenecks_table
 
-    if format not in ("table", "json"):
-        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    check_format(format, ("table", "json"))
     result = rank(load_graph(source), top=top)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result))
@@ -224,8 +226,7 @@ def paths(
     """The k best paths of a segment to its outcomes, and its designed paths checked."""
     from .paths import paths_report, paths_text
 
-    if format not in ("table", "json"):
-        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    check_format(format, ("table", "json"))
     result = paths_report(load_graph(source), segment, k=k, to=to)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result))
@@ -243,8 +244,7 @@ def whatif(
     """The findings a removal would create and the ones it would resolve."""
     from .whatif import whatif as run, whatif_text
 
-    if format not in ("table", "json"):
-        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    check_format(format, ("table", "json"))
     result = run(load_graph(source), remove, long_wait_days=long_wait_days)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else whatif_text(result))
@@ -310,8 +310,7 @@ def plan_show(
     """Show a graph's plan: goals, and measures with leads, participants and months."""
     from .plan import plan_summary, plan_table
 
-    if format not in ("table", "json"):
-        raise PolkuError(f"unknown format '{format}' (use table or json)")
+    check_format(format, ("table", "json"))
     summary = plan_summary(load_graph(source))
     if format == "json":
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
@@ -452,8 +451,7 @@ def neo4j_findings(
     from .finding import findings_json, findings_markdown, findings_table
     from .neo4j_findings import cypher_findings
 
-    if format not in ("table", "json", "markdown"):
-        raise PolkuError(f"unknown format '{format}' (use table, json or markdown)")
+    check_format(format, ("table", "json", "markdown"))
     result = cypher_findings(uri, user, password, database, region,
                              long_wait_days=long_wait_days)
     printer = {"table": findings_table, "json": findings_json,
