@@ -115,6 +115,16 @@ def number(value: float | int | None) -> float | int | None:
     return value
 
 
+def format_number(x: float | int) -> str:
+    """A number as messages show it: integers plainly, others with up to ten digits.
+
+    >>> format_number(35), format_number(1.3333333333333333)
+    ('35', '1.333333333')
+    """
+    x = number(x)
+    return f"{x:.10g}" if isinstance(x, float) else str(x)
+
+
 def counts_by_kind(findings: Iterable[Finding]) -> list[tuple[str, str, int]]:
     """``(severity, kind, count)`` in the findings' sort order."""
     counts: dict[tuple[str, str], int] = {}

@@ -36,7 +36,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
-from polku.finding import Finding, number, sort_findings
+from polku.finding import Finding, format_number, number, sort_findings
 from polku.gcpause import gc_paused
 from polku.graph import label
 from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
@@ -71,11 +71,6 @@ def name(g: nx.MultiDiGraph, node: str) -> str:
 
 def names(g: nx.MultiDiGraph, nodes: Iterable[str]) -> str:
     return ", ".join(name(g, n) for n in sorted(nodes))
-
-
-def _fmt(x: float | int) -> str:
-    x = number(x)
-    return f"{x:.10g}" if isinstance(x, float) else str(x)
 
 
 def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
@@ -158,8 +153,8 @@ def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem,
         if r.wait is not None and r.wait > long_wait_days:
             out.append(Finding(
                 "long-wait", "warning", r.id, ends,
-                f"The {hop} waits a median of {_fmt(r.wait)} days "
-                f"(limit {_fmt(long_wait_days)})",
+                f"The {hop} waits a median of {format_number(r.wait)} days "
+                f"(limit {format_number(long_wait_days)})",
                 {"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
     return out
 
@@ -180,8 +175,8 @@ def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
         util = round(total / cap, 2) if cap else None
         out.append(Finding(
             "over-capacity", "warning", s, tuple(into[s]),
-            f"{name(g, s)} takes in {_fmt(total)} clients a month against a capacity of "
-            f"{_fmt(cap)}",
+            f"{name(g, s)} takes in {format_number(total)} clients a month against a capacity of "
+            f"{format_number(cap)}",
             {"inflow": total, "capacity": number(cap), "utilization": util}))
     return out
 

@@ -21,8 +21,9 @@ from typing import Any, Iterable
 from .errors import PolkuError
 from .finding import Finding, number, sort_findings
 # The very formatting the networkx findings use, so messages match character for character.
-from .findings import KINDS, LONG_WAIT_DAYS, _fmt
-from .neo4jstore import LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, _driver, _errors, target
+from .finding import format_number
+from .findings import KINDS, LONG_WAIT_DAYS
+from .neo4jstore import LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, open_driver, neo4j_errors, target
 
 #: The kinds that run as Cypher in the server.
 CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
@@ -104,7 +105,7 @@ def cypher_findings(uri: str | None = None, user: str | None = None,
     t = target(uri, user, password, database, region)
     if not t.region:
         raise PolkuError("name the region: --region or ?region=")
-    with _driver(t) as driver, _errors(t, "findings query", t.region):
+    with open_driver(t) as driver, neo4j_errors(t, "findings query", t.region):
         with driver.session(database=t.database) as session:
             return session.execute_read(_run, t.region, long_wait_days, wanted)
 
@@ -147,7 +148,7 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str]) -> list[Finding]:
             if wait is not None and wait > limit and "long-wait" in wanted:
                 out.append(Finding(
                     "long-wait", "warning", rec["id"], ends,
-                    f"The {hop} waits a median of {_fmt(wait)} days (limit {_fmt(limit)})",
+                    f"The {hop} waits a median of {format_number(wait)} days (limit {format_number(limit)})",
                     {"median_wait_days": number(wait), "limit": number(limit)}))
     if want("over-capacity"):
         for rec in tx.run(QUERIES["capacity"], region=region):
@@ -155,8 +156,8 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str]) -> list[Finding]:
             util = round(total / cap, 2) if cap else None
             out.append(Finding(
                 "over-capacity", "warning", rec["id"], tuple(rec["refs"]),
-                f"{_name(rec['id'], rec['name'])} takes in {_fmt(total)} clients a month "
-                f"against a capacity of {_fmt(cap)}",
+                f"{_name(rec['id'], rec['name'])} takes in {format_number(total)} clients a month "
+                f"against a capacity of {format_number(cap)}",
                 {"inflow": total, "capacity": number(cap), "utilization": util}))
     assert all(KINDS[f.kind] == f.severity for f in out)
     return sort_findings(out)

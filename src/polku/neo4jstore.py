@@ -136,7 +136,7 @@ def _one(query: Mapping[str, list[str]], name: str) -> str | None:
 # --- connection and errors -------------------------------------------------------------
 
 @contextmanager
-def _driver(t: Target) -> Iterator[Any]:
+def open_driver(t: Target) -> Iterator[Any]:
     """A driver for ``t`` whose failures all come out as one clear :class:`PolkuError`."""
     import neo4j
 
@@ -146,14 +146,14 @@ def _driver(t: Target) -> Iterator[Any]:
     if not driver_log.handlers:
         driver_log.addHandler(logging.NullHandler())
     auth = (t.user, t.password) if t.password is not None else None
-    with _errors(t, "connect to"):
+    with neo4j_errors(t, "connect to"):
         driver = neo4j.GraphDatabase.driver(
             t.uri, auth=auth, connection_timeout=15, connection_acquisition_timeout=60,
             max_transaction_retry_time=0,
             # Server notifications (deprecations, cartesian products) would go to logging.
             notifications_min_severity="OFF")
     try:
-        with _errors(t, "connect to"):
+        with neo4j_errors(t, "connect to"):
             driver.verify_connectivity()
         yield driver
     finally:
@@ -161,7 +161,7 @@ def _driver(t: Target) -> Iterator[Any]:
 
 
 @contextmanager
-def _errors(t: Target, action: str, region: str | None = None) -> Iterator[None]:
+def neo4j_errors(t: Target, action: str, region: str | None = None) -> Iterator[None]:
     """Translate the driver's exceptions into PolkuError, naming the server, never the
     credentials."""
     from neo4j import exceptions as ex
@@ -380,10 +380,10 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
     graph_attrs = json.dumps(dict(g.graph), ensure_ascii=False, sort_keys=True, default=str)
     started = time.perf_counter()
     counts: dict[str, int] = defaultdict(int)
-    with _driver(t) as driver:
-        with _errors(t, "schema set-up"):
+    with open_driver(t) as driver:
+        with neo4j_errors(t, "schema set-up"):
             ensure_schema(driver, t.database)
-        with _errors(t, "push", region), driver.session(database=t.database) as session:
+        with neo4j_errors(t, "push", region), driver.session(database=t.database) as session:
             tx = session.begin_transaction()
             try:
                 gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
@@ -474,7 +474,7 @@ def regions(uri: str | None = None, user: str | None = None, password: str | Non
             database: str | None = None) -> list[str]:
     """The regions held in the database, sorted."""
     t = target(uri, user, password, database)
-    with _driver(t) as driver, _errors(t, "listing of regions"):
+    with open_driver(t) as driver, neo4j_errors(t, "listing of regions"):
         return _regions(driver, t.database)
 
 
@@ -495,7 +495,7 @@ def pull_graph(uri: str | None = None, user: str | None = None, password: str | 
     >>> g = pull_graph("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
     """
     t = target(uri, user, password, database, region)
-    with _driver(t) as driver, _errors(t, "pull", t.region):
+    with open_driver(t) as driver, neo4j_errors(t, "pull", t.region):
         with driver.session(database=t.database) as session:
             return session.execute_read(_read_region, t)
 
@@ -560,7 +560,7 @@ def delete_region(uri: str | None = None, user: str | None = None, password: str
     t = target(uri, user, password, database, region)
     if not t.region:
         raise PolkuError("name the region to delete")
-    with _driver(t) as driver, _errors(t, "delete", t.region):
+    with open_driver(t) as driver, neo4j_errors(t, "delete", t.region):
         records, _, _ = driver.execute_query(
             f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE n "
             f"WITH count(*) AS removed "

@@ -23,8 +23,8 @@ from typing import Any
 import networkx as nx
 
 from .graph import label, nodes_of, targets
-from .render import (KIND_COLOURS, SEVERITY_COLOURS, TYPE_COLOURS, View, _darker, _Facts,
-                     _finding_lines, _legend_edge, _legend_node, _names)
+from .render import (KIND_COLOURS, SEVERITY_COLOURS, TYPE_COLOURS, View, darker, Facts,
+                     finding_lines, legend_edge, legend_node, names_text)
 
 GOAL_COLOUR = "#ffd166"
 PLAN_ROLE_STYLES = {  # role: (width, dashes, colour)
@@ -61,21 +61,21 @@ def _number(m: str) -> str:
     return f"{found.group(1)}.{found.group(2)}" if found else m
 
 
-def measure_tooltip(g: nx.MultiDiGraph, facts: _Facts, m: str) -> str:
+def measure_tooltip(g: nx.MultiDiGraph, facts: Facts, m: str) -> str:
     """Everything a leader wants to see about one measure, as plain lines."""
     d = g.nodes[m]
     roles = _roles(g, m)
     lines = [f"Plan measure {_number(m)}: {label(g, m)}", f"id: {m}"]
     goal = targets(g, m, "in_goal")
     if goal:
-        lines.append(f"Goal: {_names(g, goal)}")
+        lines.append(f"Goal: {names_text(g, goal)}")
     if d.get("start") or d.get("end"):
         lines.append(f"Runs: {d.get('start') or '?'} – {d.get('end') or '?'}")
     else:
         lines.append("Runs: no months given")
-    lines.append(f"Lead: {_names(g, roles.get('lead', [])) or '– (none)'}")
+    lines.append(f"Lead: {names_text(g, roles.get('lead', [])) or '– (none)'}")
     if roles.get("participant"):
-        lines.append(f"Participants: {_names(g, roles['participant'])}")
+        lines.append(f"Participants: {names_text(g, roles['participant'])}")
     if d.get("deferred"):
         lines.append("Division of work: still to be agreed"
                      + (f" (“{d['deferred_text'].splitlines()[0]}”)" if d.get("deferred_text") else ""))
@@ -83,7 +83,7 @@ def measure_tooltip(g: nx.MultiDiGraph, facts: _Facts, m: str) -> str:
         lines.append(f"Parts: {', '.join(d['parts'])}")
     subjects = targets(g, m, "subject")
     if subjects:
-        lines.append(f"Works on: {_names(g, subjects)}")
+        lines.append(f"Works on: {names_text(g, subjects)}")
     indicators = sorted(targets(g, m, "has_indicator"), key=_natural)
     lines.append(f"Indicators ({len(indicators)}):" if indicators else "Indicators: none")
     lines += [f"  • {label(g, i)}" for i in indicators]
@@ -93,7 +93,7 @@ def measure_tooltip(g: nx.MultiDiGraph, facts: _Facts, m: str) -> str:
         for r in risks:
             mit = g.nodes[r].get("mitigation")
             lines.append(f"  • {label(g, r)}" + (f" → {mit}" if mit else ""))
-    lines += _finding_lines(facts.findings.get(m, []))
+    lines += finding_lines(facts.findings.get(m, []))
     return "\n".join(lines)
 
 
@@ -106,7 +106,7 @@ def _goal_node(g: nx.MultiDiGraph, goal: str, **extra: Any) -> dict[str, Any]:
     title.append(f"{n_measures} measure(s)")
     node = {"id": goal, "gid": goal, "ptype": "goal", "shape": "box",
             "label": _short(label(g, goal), 70),
-            "color": {"background": GOAL_COLOUR, "border": _darker(GOAL_COLOUR),
+            "color": {"background": GOAL_COLOUR, "border": darker(GOAL_COLOUR),
                       "highlight": {"background": GOAL_COLOUR, "border": "#111111"}},
             "borderWidth": 1.5, "title": "\n".join(title),
             "widthConstraint": {"maximum": 260}, "margin": 10}
@@ -124,7 +124,7 @@ def _mark_deferred(node: dict[str, Any], g: nx.MultiDiGraph, m: str) -> None:
         node["deferred"] = True
 
 
-def plan_view(g: nx.MultiDiGraph, facts: _Facts) -> View:
+def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     """goal → measure → actor, lead and participant edges drawn apart (see the module doc)."""
     measures = sorted(nodes_of(g, "measure"), key=_natural)
     goals = sorted(nodes_of(g, "goal"), key=_natural)
@@ -165,15 +165,15 @@ def plan_view(g: nx.MultiDiGraph, facts: _Facts) -> View:
         node["title"] += f"\nLeads {len(leads)} measure(s)"
         nodes.append(node)
     legend = [{"item": "heading", "label": "Roles"}] + [
-        _legend_edge(role, colour, width, dashes)
+        legend_edge(role, colour, width, dashes)
         for role, (width, dashes, colour) in PLAN_ROLE_STYLES.items()] + [
         {"item": "heading", "label": "Nodes"},
-        _legend_node("goal", "box", GOAL_COLOUR),
-        _legend_node("measure", "box", TYPE_COLOURS["measure"]),
-        _legend_node("deferred: division of work still to be agreed", "box", "#ffffff",
+        legend_node("goal", "box", GOAL_COLOUR),
+        legend_node("measure", "box", TYPE_COLOURS["measure"]),
+        legend_node("deferred: division of work still to be agreed", "box", "#ffffff",
                      DEFERRED_BORDER),
-        _legend_node("no lead", "box", "#ffffff", SEVERITY_COLOURS["error"]),
-        _legend_node("several leads / other finding", "box", "#ffffff", SEVERITY_COLOURS["warning"]),
+        legend_node("no lead", "box", "#ffffff", SEVERITY_COLOURS["error"]),
+        legend_node("several leads / other finding", "box", "#ffffff", SEVERITY_COLOURS["warning"]),
     ]
     deferred = sum(1 for m in measures if g.nodes[m].get("deferred"))
     no_lead = sum(1 for m in measures if not _roles(g, m).get("lead"))
@@ -193,7 +193,7 @@ def _month_name(index: int) -> str:
     return f"{index // 12:04d}-{index % 12 + 1:02d}"
 
 
-def timeline_view(g: nx.MultiDiGraph, facts: _Facts) -> View:
+def timeline_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     """Measures as bars over the months, coloured by lead (see the module doc)."""
     measures = sorted(nodes_of(g, "measure"), key=lambda m: (
         _natural((targets(g, m, "in_goal") or ["~"])[0]), _natural(m)))
@@ -278,12 +278,12 @@ def timeline_view(g: nx.MultiDiGraph, facts: _Facts) -> View:
         y += ROW_HEIGHT
     legend: list[dict[str, Any]] = [{"item": "heading", "label": "Lead"}]
     for leads, colour in lead_sets.items():
-        legend.append(_legend_node(_names(g, list(leads)) if leads else "no lead", "box", colour))
+        legend.append(legend_node(names_text(g, list(leads)) if leads else "no lead", "box", colour))
     legend += [{"item": "heading", "label": "Marks"},
-               _legend_node("deferred: division of work still to be agreed (dashed)", "box",
+               legend_node("deferred: division of work still to be agreed (dashed)", "box",
                             "#ffffff", DEFERRED_BORDER),
-               _legend_node("no lead", "box", "#ffffff", SEVERITY_COLOURS["error"]),
-               _legend_node("several leads", "box", "#ffffff", SEVERITY_COLOURS["warning"])]
+               legend_node("no lead", "box", "#ffffff", SEVERITY_COLOURS["error"]),
+               legend_node("several leads", "box", "#ffffff", SEVERITY_COLOURS["warning"])]
     span = f"{_month_name(first)} – {_month_name(last)}" if dated else "no months"
     return View(
         kind="timeline", title=f"Plan timeline · {g.graph.get('name', 'graph')}",

@@ -254,7 +254,7 @@ def _fmt(x: Any) -> str:
     return str(x)
 
 
-def _names(g: nx.MultiDiGraph, ids: Iterable[str]) -> str:
+def names_text(g: nx.MultiDiGraph, ids: Iterable[str]) -> str:
     return ", ".join(label(g, i) for i in ids)
 
 
@@ -264,7 +264,7 @@ def _scaled(value: float | None, vmax: float, lo: float, hi: float) -> float:
     return round(lo + (hi - lo) * math.sqrt(min(value, vmax) / vmax), 1)
 
 
-def _finding_lines(fs: list[dict[str, Any]]) -> list[str]:
+def finding_lines(fs: list[dict[str, Any]]) -> list[str]:
     if not fs:
         return []
     lines = ["", "Findings:"]
@@ -278,7 +278,7 @@ def _worst(fs: list[dict[str, Any]]) -> str | None:
     return "error" if "error" in sev else "warning" if "warning" in sev else None
 
 
-class _Facts:
+class Facts:
     """Lookups shared by the views, computed once per render."""
 
     def __init__(self, g: nx.MultiDiGraph, findings: list[dict[str, Any]]) -> None:
@@ -347,12 +347,12 @@ class _Facts:
                 lines.append(f"Region: {d['region']}")
             parent = self.targets(n, "part_of")
             if parent:
-                lines.append(f"Part of: {_names(g, parent)}")
+                lines.append(f"Part of: {names_text(g, parent)}")
             provided = self.targets(n, "provides")
             lines.append(f"Provides {len(provided)} service(s)")
         elif t == "service":
             prov = self.providers.get(n) or []
-            lines.append(f"Provider: {_names(g, prov) if prov else '– (none)'}")
+            lines.append(f"Provider: {names_text(g, prov) if prov else '– (none)'}")
             cap = d.get("capacity_per_month")
             lines.append(f"Capacity: {_fmt(cap) + ' / month' if cap is not None else '–'}")
             inflow = self.inflow.get(n)
@@ -365,10 +365,10 @@ class _Facts:
                 span = _fmt(lo) if lo == hi else f"{_fmt(lo)}–{_fmt(hi)}"
                 lines.append(f"Wait to get in: {span} days (median of incoming referrals)")
             segs = self.targets(n, "for_segment")
-            lines.append(f"For segments: {_names(g, segs) if segs else 'all'}")
+            lines.append(f"For segments: {names_text(g, segs) if segs else 'all'}")
             needs = self.targets(n, "addresses")
             if needs:
-                lines.append(f"Addresses: {_names(g, needs)}")
+                lines.append(f"Addresses: {names_text(g, needs)}")
             if d.get("entry"):
                 lines.append("Entry point: yes")
             for key, name in (("method", "Method"), ("legal_basis", "Legal basis")):
@@ -381,10 +381,10 @@ class _Facts:
                 lines.append(f"In work: {float(d['participation_rate']):.0%}")
             needs = self.targets(n, "has_need")
             if needs:
-                lines.append(f"Needs: {_names(g, needs)}")
+                lines.append(f"Needs: {names_text(g, needs)}")
             entries = self.targets(n, "entry")
             if entries:
-                lines.append(f"Entries: {_names(g, entries)}")
+                lines.append(f"Entries: {names_text(g, entries)}")
         elif t == "need":
             if d.get("factor"):
                 lines.append(f"Factor: {d['factor']}")
@@ -392,7 +392,7 @@ class _Facts:
             lines[1:1] = self._referral_lines(n)[1:]
         if d.get("description"):
             lines.append(f"{d['description']}")
-        lines += _finding_lines(self.findings.get(n, []))
+        lines += finding_lines(self.findings.get(n, []))
         return "\n".join(lines)
 
     def _referral_lines(self, rid: str) -> list[str]:
@@ -405,17 +405,17 @@ class _Facts:
         wait = d.get("median_wait_days")
         return [
             f"Referral {rid}",
-            f"{_names(g, src)} → {_names(g, dst)}",
+            f"{names_text(g, src)} → {names_text(g, dst)}",
             f"Volume: {_fmt(vol) + ' / month' if vol is not None else '–'}",
             f"Median wait: {_fmt(wait) + ' days' if wait is not None else '–'}",
-            f"Owner: {_names(g, owner) if owner else '– (none)'}",
+            f"Owner: {names_text(g, owner) if owner else '– (none)'}",
             f"Information flow: {d.get('information_flow', 'unknown')}",
-            f"Segments: {_names(g, segs) if segs else 'all'}",
+            f"Segments: {names_text(g, segs) if segs else 'all'}",
         ]
 
     def referral_tooltip(self, rid: str) -> str:
         return "\n".join(self._referral_lines(rid)
-                         + _finding_lines(self.findings.get(rid, [])))
+                         + finding_lines(self.findings.get(rid, [])))
 
     def node(self, n: str, *, size: float | None = None,
              ring_kinds: Sequence[str] | None = None, **extra: Any) -> dict[str, Any]:
@@ -428,7 +428,7 @@ class _Facts:
         if ring_kinds is not None:
             fs = [f for f in fs if f.get("kind") in ring_kinds]
         sev = _worst(fs)
-        border = SEVERITY_COLOURS[sev] if sev else _darker(fill)
+        border = SEVERITY_COLOURS[sev] if sev else darker(fill)
         node: dict[str, Any] = {
             "id": n, "gid": n, "label": label(self.g, n), "ptype": t,
             "shape": TYPE_SHAPES.get(t, "dot"),
@@ -466,7 +466,7 @@ class _Facts:
         return edge
 
 
-def _darker(hex_colour: str, factor: float = 0.7) -> str:
+def darker(hex_colour: str, factor: float = 0.7) -> str:
     h = hex_colour.lstrip("#")
     r, g_, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
     return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g_ * factor), int(b * factor))
@@ -494,13 +494,13 @@ def _spread_parallel(edges: list[dict[str, Any]]) -> None:
 # ---------------------------------------------------------------------------------------
 # Legends
 
-def _legend_node(name: str, shape: str, colour: str, border: str | None = None,
+def legend_node(name: str, shape: str, colour: str, border: str | None = None,
                  dash: str = "") -> dict:
     return {"item": "node", "label": name, "shape": shape, "colour": colour,
-            "border": border or _darker(colour), "dash": dash}
+            "border": border or darker(colour), "dash": dash}
 
 
-def _legend_edge(name: str, colour: str, width: float = 2, dashes: Any = False) -> dict:
+def legend_edge(name: str, colour: str, width: float = 2, dashes: Any = False) -> dict:
     dash = " ".join(str(x) for x in dashes) if dashes else ""
     return {"item": "edge", "label": name, "colour": colour, "width": width, "dash": dash}
 
@@ -519,9 +519,9 @@ def _kind_legend(nodes: list[dict[str, Any]], g: nx.MultiDiGraph) -> list[dict]:
                     if c == n["color"]["background"]:
                         kinds.add(kind)
     items = [{"item": "heading", "label": "Colour: organisation kind (service: its provider)"}]
-    items += [_legend_node(k, "dot", KIND_COLOURS[k]) for k in KIND_COLOURS if k in kinds]
+    items += [legend_node(k, "dot", KIND_COLOURS[k]) for k in KIND_COLOURS if k in kinds]
     if no_provider:
-        items.append(_legend_node("no provider", "dot", NO_PROVIDER_COLOUR))
+        items.append(legend_node("no provider", "dot", NO_PROVIDER_COLOUR))
     return items
 
 
@@ -531,15 +531,15 @@ def _shape_legend(nodes: list[dict[str, Any]]) -> list[dict]:
     for t in TYPE_LABELS:
         if t in present:
             colour = TYPE_COLOURS.get(t, "#9aa0a8") if t not in ("actor", "service") else "#9aa0a8"
-            items.append(_legend_node(TYPE_LABELS[t], TYPE_SHAPES[t], colour))
+            items.append(legend_node(TYPE_LABELS[t], TYPE_SHAPES[t], colour))
     return items
 
 
 def _finding_legend() -> list[dict]:
     return [
         {"item": "heading", "label": "Findings"},
-        _legend_node("error (red ring / red edge)", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
-        _legend_node("warning (amber ring / amber edge)", "dot", "#ffffff",
+        legend_node("error (red ring / red edge)", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
+        legend_node("warning (amber ring / amber edge)", "dot", "#ffffff",
                      SEVERITY_COLOURS["warning"]),
     ]
 
@@ -547,16 +547,16 @@ def _finding_legend() -> list[dict]:
 def _referral_legend() -> list[dict]:
     return [
         {"item": "heading", "label": "Referrals (width = clients / month)"},
-        _legend_edge("information travels", EDGE_COLOURS["referral"], 2.5),
-        _legend_edge("information does not travel", EDGE_COLOURS["referral"], 2.5, DASHES_NO),
-        _legend_edge("information flow unknown", EDGE_COLOURS["referral"], 2.5, DASHES_UNKNOWN),
+        legend_edge("information travels", EDGE_COLOURS["referral"], 2.5),
+        legend_edge("information does not travel", EDGE_COLOURS["referral"], 2.5, DASHES_NO),
+        legend_edge("information flow unknown", EDGE_COLOURS["referral"], 2.5, DASHES_UNKNOWN),
     ]
 
 
 # ---------------------------------------------------------------------------------------
 # Views
 
-def _ecosystem(g: nx.MultiDiGraph, facts: _Facts, *, cluster_threshold: int,
+def _ecosystem(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
                cluster_by: str) -> View:
     shown = ("actor", "service", "segment", "need", "outcome")
     ids = [n for t in shown for n in nodes_of(g, t)]
@@ -617,17 +617,17 @@ def _ecosystem(g: nx.MultiDiGraph, facts: _Facts, *, cluster_threshold: int,
         cluster = _clusters(g, nodes, facts, cluster_by)
     legend = (_shape_legend(nodes) + _kind_legend(nodes, g) + _referral_legend() + [
         {"item": "heading", "label": "Other edges"},
-        _legend_edge("provides (actor → service)", EDGE_COLOURS["provides"], 1.5),
-        _legend_edge("entry (segment → first service)", EDGE_COLOURS["entry"], 1.5),
-        _legend_edge("need (segment / service → need)", EDGE_COLOURS["has_need"], 1.5),
-        _legend_edge("part of (unit → parent)", EDGE_COLOURS["part_of"], 1.5),
+        legend_edge("provides (actor → service)", EDGE_COLOURS["provides"], 1.5),
+        legend_edge("entry (segment → first service)", EDGE_COLOURS["entry"], 1.5),
+        legend_edge("need (segment / service → need)", EDGE_COLOURS["has_need"], 1.5),
+        legend_edge("part of (unit → parent)", EDGE_COLOURS["part_of"], 1.5),
         {"item": "heading", "label": "Size"},
         {"item": "text", "label": "service: capacity (or inflow) · segment: people · "
                                   "actor: services provided"},
     ] + _finding_legend())
     if cluster:
         legend += [{"item": "heading", "label": "Clusters"},
-                   _legend_node(f"a {cluster_by} with its services (click to open)", "dot",
+                   legend_node(f"a {cluster_by} with its services (click to open)", "dot",
                                 "#e9ecef", "#343a40", "3 2")]
     nseg = len(nodes_of(g, "segment"))
     return View(
@@ -639,7 +639,7 @@ def _ecosystem(g: nx.MultiDiGraph, facts: _Facts, *, cluster_threshold: int,
     )
 
 
-def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: _Facts,
+def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
               cluster_by: str) -> dict[str, Any]:
     """Tag each service, each providing actor and each segment with the group it collapses
     into: a service goes with its first provider (or that provider's region), a segment
@@ -695,7 +695,7 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: _Facts,
     return {"by": cluster_by, "groups": groups}
 
 
-def _segment(g: nx.MultiDiGraph, facts: _Facts, segment: str, paths: Sequence[Any] | None,
+def _segment(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
              k: int) -> View:
     if g.nodes.get(segment, {}).get("type") != "segment":
         raise PolkuError("no such segment", node=segment)
@@ -794,11 +794,11 @@ def _segment(g: nx.MultiDiGraph, facts: _Facts, segment: str, paths: Sequence[An
             text = f"#{i + 1}: {len(ids)} steps"
             if wait is not None:
                 text += f", {_fmt(wait)} days' wait"
-            legend.append(_legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
+            legend.append(legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
     legend += [{"item": "heading", "label": "Needs of the segment"},
-               _legend_node("need met by a reachable service", "triangle",
+               legend_node("need met by a reachable service", "triangle",
                             TYPE_COLOURS["need"]),
-               _legend_node("unmet need", "triangle", UNMET_COLOUR, "#7f1d1d")]
+               legend_node("unmet need", "triangle", UNMET_COLOUR, "#7f1d1d")]
     legend += _shape_legend(nodes) + _kind_legend(nodes, g) + _referral_legend() + [
         {"item": "heading", "label": "Layout"},
         {"item": "text", "label": "left to right: needs → segment → entries → … → outcomes"},
@@ -813,7 +813,7 @@ def _segment(g: nx.MultiDiGraph, facts: _Facts, segment: str, paths: Sequence[An
     )
 
 
-def _path(g: nx.MultiDiGraph, facts: _Facts, path: str) -> View:
+def _path(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
     if g.nodes.get(path, {}).get("type") != "path":
         raise PolkuError("no such designed path", node=path)
     steps = path_steps(g, path)
@@ -837,7 +837,7 @@ def _path(g: nx.MultiDiGraph, facts: _Facts, path: str) -> View:
         node["label"] = f"{i}. {label(g, n)}"
         prov = facts.providers.get(n)
         if prov:
-            node["label"] += f"\n({_names(g, prov)})"
+            node["label"] += f"\n({names_text(g, prov)})"
         node["title"] = f"Step {i} of {len(steps)}\n" + node["title"]
         nodes.append(node)
     if segment:
@@ -875,7 +875,7 @@ def _path(g: nx.MultiDiGraph, facts: _Facts, path: str) -> View:
     legend = [
         {"item": "heading", "label": "Steps"},
         {"item": "text", "label": "left to right: segment → step 1 → step 2 → …"},
-        _legend_edge("broken step: no referral for this segment", SEVERITY_COLOURS["error"], 4,
+        legend_edge("broken step: no referral for this segment", SEVERITY_COLOURS["error"], 4,
                      [4, 4]),
     ] + _referral_legend() + _shape_legend(nodes) + _kind_legend(nodes, g) + _finding_legend()
     return View(
@@ -887,7 +887,7 @@ def _path(g: nx.MultiDiGraph, facts: _Facts, path: str) -> View:
     )
 
 
-def _responsibility(g: nx.MultiDiGraph, facts: _Facts) -> View:
+def _responsibility(g: nx.MultiDiGraph, facts: Facts) -> View:
     rows = responsibilities(g)
     leads: dict[str, set[str]] = defaultdict(set)
     subjects: list[str] = []
@@ -908,7 +908,7 @@ def _responsibility(g: nx.MultiDiGraph, facts: _Facts) -> View:
         if t == "referral":
             node = facts.node(s, size=10, segs=segs, ring_kinds=ring)
             src, dst = facts.targets(s, "from"), facts.targets(s, "to")
-            node["label"] = f"{_names(g, src)} → {_names(g, dst)}"
+            node["label"] = f"{names_text(g, src)} → {names_text(g, dst)}"
             node["title"] = facts.referral_tooltip(s)
         else:
             node = facts.node(s, size=16, segs=segs, ring_kinds=ring)
@@ -922,7 +922,7 @@ def _responsibility(g: nx.MultiDiGraph, facts: _Facts) -> View:
             node["borderWidth"] = 5
             node["label"] += f"\n⚠ {mark}"
             node["title"] += f"\n\nResponsibility: {mark}" + (
-                f" ({_names(g, sorted(leads[s]))})" if n_leads > 1 else "")
+                f" ({names_text(g, sorted(leads[s]))})" if n_leads > 1 else "")
         nodes.append(node)
     edges = []
     for i, r in enumerate(rows):
@@ -934,11 +934,11 @@ def _responsibility(g: nx.MultiDiGraph, facts: _Facts) -> View:
                       "arrows": "to", "width": width, "dashes": dashes,
                       "color": {"color": colour, "highlight": "#111111"}, "title": title})
     legend = [{"item": "heading", "label": "Roles"}] + [
-        _legend_edge(role, colour, width, dashes)
+        legend_edge(role, colour, width, dashes)
         for role, (width, dashes, colour) in ROLE_STYLES.items()] + [
         {"item": "heading", "label": "Subjects"},
-        _legend_node("no lead", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
-        _legend_node("several leads", "dot", "#ffffff", SEVERITY_COLOURS["warning"]),
+        legend_node("no lead", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
+        legend_node("several leads", "dot", "#ffffff", SEVERITY_COLOURS["warning"]),
     ] + _shape_legend(nodes) + _kind_legend(nodes, g)
     no_lead = sum(1 for s in subjects if not leads[s])
     many = sum(1 for s in subjects if len(leads[s]) > 1)
@@ -1013,7 +1013,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
         raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region")
-    facts = _Facts(g, finding_list(findings))
+    facts = Facts(g, finding_list(findings))
     if name == "ecosystem":
         v = _ecosystem(g, facts, cluster_threshold=cluster_threshold, cluster_by=cluster_by)
     elif name == "segment":
