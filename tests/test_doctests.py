@@ -1,4 +1,4 @@
-"""The examples in the analysis modules' docstrings run, so they cannot go stale."""
+"""The examples in the modules' docstrings run, so they cannot go stale."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import importlib
 import pytest
 
 MODULES = ["polku.finding", "polku.findings", "polku.reach", "polku.paths",
-           "polku.bottlenecks", "polku.whatif"]
+           "polku.bottlenecks", "polku.whatif", "polku.graph", "polku.errors",
+           "polku.workbook", "polku.describe", "polku.gcpause"]
 
 
 @pytest.mark.parametrize("name", MODULES)
