@@ -17,7 +17,7 @@ import json
 
 import networkx as nx
 
-from polku.graph import nodes_of, path_steps, referrals, sources, targets
+from polku.graph import nodes_of, referrals, sources, targets
 
 SEVERITY = {"service-without-provider": "error", "no-lead": "error",
             "multiple-leads": "warning", "referral-without-owner": "error",
@@ -108,7 +108,7 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
     for s in services:
         cap = g.nodes[s].get("capacity_per_month")
         into = [refs_by_id[r] for r in sources(g, s, "to")
-                if refs_by_id[r].volume_per_month]
+                if refs_by_id[r].volume_per_month is not None]
         inflow = sum(r.volume_per_month for r in into)
         if cap is not None and into and inflow > cap:
             total = _n(round(inflow, 6))
@@ -170,11 +170,11 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
     for p in nodes_of(g, "path"):
         segs = targets(g, p, "path_segment")
         seg = segs[0] if segs else None
-        steps = path_steps(g, p)
-        for i in range(len(steps) - 1):
-            a, b = steps[i], steps[i + 1]
+        numbered = sorted((d["order"], v) for _, v, d in g.out_edges(p, data=True)
+                          if d["kind"] == "step")
+        for (n, a), (_, b) in zip(numbered, numbered[1:]):
             if not any(t == b and (not segs or seg in segs) for _, t, segs in out_referrals(g, a)):
-                add("path-broken", p, [a, b], {"step": i + 1, "segment": seg})
+                add("path-broken", p, [a, b], {"step": n, "segment": seg})
     return sorted(set(out))
 
 

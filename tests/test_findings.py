@@ -8,6 +8,8 @@ import json
 
 import pytest
 
+from polku.graph import add_edge
+
 from ecobuild import Builder
 from polku.finding import Finding, findings_json, sort_findings
 from polku.findings import KINDS, find
@@ -273,6 +275,15 @@ def test_over_capacity_related_leaves_out_referrals_without_volume():
     assert [f.related for f in kinds(b.g, "over-capacity")] == [("r-ab",)]
 
 
+def test_over_capacity_related_keeps_a_volume_of_zero():
+    b = Builder().chain()
+    b.service("b", providers=["x"], capacity=5)
+    b.service("c", providers=["x"], entry=True)
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=10)
+    b.referral("r-cb", "c", "b", owner="x", info="yes", volume=0)
+    assert [f.related for f in kinds(b.g, "over-capacity")] == [("r-ab", "r-cb")]
+
+
 def test_zero_capacity_with_inflow():
     b = Builder().chain()
     b.service("b", providers=["x"], capacity=0)
@@ -326,6 +337,17 @@ def test_path_broken_per_pair_with_step_number():
     fs = kinds(b.g, "path-broken")
     assert [(f.subject, f.related, f.metrics["step"]) for f in fs] == [
         ("p2", ("a", "c"), 1), ("p2", ("b", "c"), 2)]
+
+
+def test_path_broken_names_the_step_numbers_the_designer_wrote():
+    b = Builder().chain()
+    b.service("c", providers=["x"])
+    b.g.add_node("p3", type="path", name="Numbered in tens")
+    add_edge(b.g, "p3", "seg", "path_segment")
+    for n, node in ((10, "a"), (20, "c"), (30, "b")):
+        add_edge(b.g, "p3", node, "step", key=f"step:{n}", order=n)
+    [f] = [f for f in kinds(b.g, "path-broken") if f.subject == "p3"][:1]
+    assert f.metrics["step"] == 10 and "from step 10" in f.message and "to step 20" in f.message
 
 
 def test_path_broken_when_referral_is_for_another_segment():

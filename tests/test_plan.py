@@ -459,7 +459,7 @@ def test_measures_sheet_joins_the_plan_to_the_ecosystem(tmp_path):
     ("m1,goal-1,T,keusote,,2026-13,,", "start", "is not a month"),
     ("m1,goal-1,T,keusote,,2027-01,2026-01,", "end", "comes before the start"),
     ("m1,goal-9,T,keusote,,,,", "goal", "unknown goal id 'goal-9'"),
-    ("m1,goal-1,T,keusote,,,,kela", "subjects", "'kela' is a actor"),
+    ("m1,goal-1,T,keusote,,,,kela", "subjects", "'kela' is an actor"),
     ("m1,goal-1,T,nobody,,,,", "leads", "unknown actor id 'nobody'"),
     ("m1,goal-1,T,keusote,keusote,,,", "participants", "named twice"),
     ("m1,goal-1,,keusote,,,,", "title", "the required value 'title' is empty"),

@@ -131,7 +131,7 @@ BAD_CASES = {
     "unknown reference": (lambda wb: edit(wb / "services.csv", "keusote;kela", "keusote;kelaa"),
                           ["sheet 'services'", "row 3", "column 'providers'", "unknown actor id 'kelaa'"]),
     "reference of the wrong type": (lambda wb: edit(wb / "referrals.csv", "r2,kuntouttava,tyo", "r2,kuntouttava,kela"),
-                                    ["sheet 'referrals'", "row 3", "column 'to'", "'kela' is a actor"]),
+                                    ["sheet 'referrals'", "row 3", "column 'to'", "'kela' is an actor"]),
     "malformed number": (lambda wb: edit(wb / "services.csv", ",20,", ",20x,"),
                          ["sheet 'services'", "row 3", "column 'capacity_per_month'", "'20x' is not a number"]),
     "malformed boolean": (lambda wb: edit(wb / "services.csv", ",kyllä,", ",ehkä,"),
@@ -219,13 +219,16 @@ def test_graph_that_breaks_the_shapes(wb: Path, tmp_path: Path) -> None:
 
 def test_validate_checks_turtle_as_written(wb: Path, tmp_path: Path) -> None:
     run("import", wb, "-o", tmp_path / "g.ttl")
-    text = (tmp_path / "g.ttl").read_text().replace('"Kela"@fi', '"Kela"')
-    (tmp_path / "g.ttl").write_text(text)
+    text = (tmp_path / "g.ttl").read_text()
+    assert '"Kela"@fi' in text
+    (tmp_path / "g.ttl").write_text(text.replace('"Kela"@fi', '"Kela"'))
+    result = run("validate", tmp_path / "g.ttl")
+    assert result.exit_code == 1 and "node <kela>" in result.stderr
+    # export checks too, and then writes nothing
     out = tmp_path / "again.ttl"
     result = run("export", tmp_path / "g.ttl", "--to", "turtle", "-o", out)
-    assert result.exit_code == 0  # export does not validate…
-    result = run("validate", tmp_path / "g.ttl")
-    assert result.exit_code == 1 and "node <kela>" in result.stderr  # …validate does
+    assert result.exit_code == 1 and "node <kela>" in result.stderr
+    assert not out.exists()
 
 
 def test_atomic_write_leaves_old_file_on_failure(wb: Path, tmp_path: Path) -> None:
@@ -271,3 +274,91 @@ def test_written_files_are_not_private(wb: Path, tmp_path: Path) -> None:
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "g.ttl").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "wb").stat().st_mode) == 0o755
+
+
+# -- found by a review: each of these once slipped through ---------------------------------
+
+def test_short_csv_row_still_needs_its_required_cells(wb: Path) -> None:
+    with (wb / "responsibilities.csv").open("a", encoding="utf-8") as f:
+        f.write("kela,kuntouttava\n")
+    result = run("validate", wb)
+    assert result.exit_code == 1
+    assert "sheet 'responsibilities', row 4, column 'role': the required value 'role' is empty" in result.stderr
+
+
+def test_value_without_header_and_control_characters_are_reported(wb: Path) -> None:
+    edit(wb / "outcomes.csv", "tyo,Avoimet työmarkkinat", "tyo,Avoimet\x00 työmarkkinat,hukassa")
+    edit(wb / "outcomes.csv", "id,name", "id,name,")
+    err = run("validate", wb).stderr
+    assert "row 2, column 'name': the cell holds a control character" in err
+    assert "row 2: column 3 has a value ('hukassa') but no header" in err
+
+
+def test_a_sheet_that_cannot_be_read_is_reported_once(wb: Path) -> None:
+    edit(wb / "actors.csv", "id,name,name_sv,kind", "ID,name,name_sv,kind")
+    lines = run("validate", wb).stderr.strip().splitlines()
+    assert lines == [f"error: {wb / 'actors.csv'}, sheet 'actors', row 1, column 'id': the "
+                     "required column 'id' is missing (found 'ID': names are lower-case)"]
+
+
+def test_numbers_must_be_finite(wb: Path) -> None:
+    edit(wb / "services.csv", ",20,", ",1e999,")
+    assert "'1e999' is too large a number" in run("validate", wb).stderr
+
+
+def test_outputs_must_fit_their_format_and_spare_the_input(wb: Path, tmp_path: Path) -> None:
+    run("export", wb, "--to", "xlsx", "-o", tmp_path / "w.xlsx")
+    before = (tmp_path / "w.xlsx").read_bytes()
+    result = run("import", tmp_path / "w.xlsx", "-o", tmp_path / "w.xlsx")
+    assert result.exit_code == 1 and "needs a name ending in .ttl" in result.stderr
+    assert (tmp_path / "w.xlsx").read_bytes() == before
+    assert run("export", wb, "--to", "turtle", "-o", tmp_path / "t.jsonld").exit_code == 1
+    assert run("export", wb, "--to", "workbook", "-o", tmp_path / "g.ttl").exit_code == 1
+    (tmp_path / "folder.ttl").mkdir()
+    result = run("export", wb, "--to", "turtle", "-o", tmp_path / "folder.ttl")
+    assert result.exit_code == 1 and "is a folder, not a file" in result.stderr
+
+
+def test_workbook_export_never_deletes_other_files(wb: Path, tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    target.mkdir()
+    (target / "README.md").write_text("my notes")
+    result = run("export", wb, "--to", "workbook", "-o", target)
+    assert result.exit_code == 1 and "README.md" in result.stderr
+    assert (target / "README.md").read_text() == "my notes"
+    (tmp_path / "notes.txt").write_text("keep")
+    assert run("export", wb, "--to", "workbook", "-o", tmp_path / "notes.txt").exit_code == 1
+    assert (tmp_path / "notes.txt").read_text() == "keep"
+    # a folder holding only sheets is replaced whole
+    assert run("export", wb, "--to", "workbook", "-o", tmp_path / "again").exit_code == 0
+    assert run("export", wb, "--to", "workbook", "-o", tmp_path / "again").exit_code == 0
+
+
+def test_xlsx_keeps_text_that_looks_like_a_formula(wb: Path, tmp_path: Path) -> None:
+    edit(wb / "outcomes.csv", "tyo,Avoimet työmarkkinat", "tyo,=Avoimet työmarkkinat")
+    run("export", wb, "--to", "xlsx", "-o", tmp_path / "w.xlsx")
+    assert workbook.read_workbook(tmp_path / "w.xlsx").nodes["tyo"]["name"] == "=Avoimet työmarkkinat"
+
+
+@pytest.mark.parametrize("bad, expected", [
+    ('polku:capacityPerMonth 20 ;', 'polku:capacityPerMonth "abc" ;', ),
+])
+def test_rdf_that_analyses_cannot_use_is_refused_on_load(wb: Path, tmp_path: Path, bad: str, expected: str) -> None:
+    run("import", wb, "-o", tmp_path / "g.ttl")
+    text = (tmp_path / "g.ttl").read_text()
+    assert bad in text
+    (tmp_path / "g.ttl").write_text(text.replace(bad, expected))
+    for command in ("findings", "show", "bottlenecks"):
+        result = run(command, tmp_path / "g.ttl")
+        assert result.exit_code == 1
+        assert "node <kuntouttava>: polku:capacityPerMonth must be a number, not 'abc'" in result.stderr
+
+
+def test_duplicate_identifier_and_foreign_rdf_are_refused(wb: Path, tmp_path: Path) -> None:
+    run("import", wb, "-o", tmp_path / "g.ttl")
+    text = (tmp_path / "g.ttl").read_text()
+    (tmp_path / "g.ttl").write_text(text.replace('dct:identifier "kela"', 'dct:identifier "keusote"'))
+    assert "the id 'keusote' (dct:identifier) is also used by" in run("show", tmp_path / "g.ttl").stderr
+    shapes = Path(__file__).parents[1] / "ontology" / "shapes.ttl"
+    result = run("validate", shapes)
+    assert result.exit_code == 1 and "holds no polku resources" in result.stderr

@@ -27,22 +27,33 @@ app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
 F = TypeVar("F", bound=Callable)
 
 
+MAX_PROBLEMS_SHOWN = 100
+
+
 def fail(error: PolkuError) -> None:
-    """Print every problem of ``error`` on stderr, one line each, and exit 1."""
+    """Print the problems of ``error`` on stderr, one line each (at most
+    :data:`MAX_PROBLEMS_SHOWN`, then how many more), and exit 1."""
     problems = error.errors if isinstance(error, PolkuErrors) else [error]
-    for p in problems:
+    for p in problems[:MAX_PROBLEMS_SHOWN]:
         typer.echo(f"error: {p}", err=True)
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        typer.echo(f"error: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems "
+                   "(fix the first ones; later ones often follow from them)", err=True)
     raise typer.Exit(1)
 
 
 def reports_errors(func: F) -> F:
-    """Turn PolkuError into a clean exit 1 instead of a traceback."""
+    """Turn bad input (PolkuError) and failing file operations (OSError) into one clear
+    line each and exit 1, instead of a traceback."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             return func(*args, **kwargs)
         except PolkuError as e:
             fail(e)
+        except OSError as e:
+            where = e.filename or ""
+            fail(PolkuError(e.strerror or str(e), file=str(where) if where else None))
     return wrapper  # type: ignore[return-value]
 
 
@@ -64,16 +75,34 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
                           ".xlsx), or a neo4j:// URI.")
 
 
+#: output format -> the file name endings it may be written to ("" = a folder)
+SUFFIXES = {"workbook": ("",), "xlsx": (".xlsx",), "turtle": (".ttl", ".turtle"),
+            "jsonld": (".jsonld", ".json")}
+
+
+def check_output(out: Path, fmt: str, source: str | Path | None = None) -> None:
+    """Refuse an output whose name does not fit the format, or that is the input itself:
+    a Turtle file named ``region.xlsx`` would overwrite the user's workbook."""
+    suffix = out.suffix.lower()
+    wanted = SUFFIXES[fmt]
+    if fmt == "workbook":
+        if suffix in (".ttl", ".turtle", ".jsonld", ".json", ".xlsx", ".csv"):
+            raise PolkuError(f"a workbook export is a folder of CSV files; '{out.name}' "
+                             "looks like a file name (use --to xlsx for one file)", file=str(out))
+    elif suffix not in wanted:
+        raise PolkuError(f"{fmt} output needs a name ending in {' or '.join(wanted)}",
+                         file=str(out))
+    if source is not None and Path(str(source)).exists() and \
+            Path(str(source)).resolve() == out.resolve():
+        raise PolkuError("the output would overwrite the input", file=str(out))
+
+
 def write_graph(g, out: Path, fmt: str) -> None:
     """Write ``g`` to ``out`` in ``fmt`` (workbook, xlsx, turtle, jsonld); atomic."""
     from . import rdf, workbook
 
-    if fmt == "workbook":
-        workbook.write_workbook(g, out)
-    elif fmt == "xlsx":
-        if out.suffix.lower() != ".xlsx":
-            raise PolkuError("an .xlsx export needs an output name ending in .xlsx",
-                             file=str(out))
+    check_output(out, fmt)
+    if fmt in ("workbook", "xlsx"):
         workbook.write_workbook(g, out)
     elif fmt == "turtle":
         rdf.write_turtle(g, out)
@@ -94,11 +123,12 @@ def import_(
     from . import workbook
     from .validate import shacl_problems
 
+    fmt = "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle"
+    check_output(output, fmt, workbook_path)
     g = workbook.read_workbook(workbook_path, name=name or output.stem)
     problems = shacl_problems(g, str(workbook_path))
     if problems:
         raise PolkuErrors(problems)
-    fmt = "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle"
     write_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: " + ", ".join(
@@ -112,8 +142,11 @@ def export(
     to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
 ) -> None:
-    """Export a graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
-    g = load_graph(source)
+    """Export a valid graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
+    from .validate import validate as checked
+
+    check_output(output, to.value, source)
+    g = checked(source)
     write_graph(g, output, to.value)
     typer.echo(f"wrote {output}")
 

@@ -14,7 +14,8 @@ Semantics decided where the spec leaves room (listed in the README too):
   reached by any referral" ignores segment limits.
 - ``over-capacity`` needs a ``capacity_per_month``; a service without one never fires.
   Capacity 0 with inflow fires with ``utilization`` null. ``related`` lists incoming
-  referrals whose volume is given and above zero.
+  referrals whose volume is given, 0 included ("with a volume": an empty cell is "not said",
+  0 is said).
 - ``no-lead``/``multiple-leads``: a lead is any responsibility row with role ``lead`` on
   the subject, whether or not the actor provides the service. ``multiple-leads`` on
   measures comes from the plan findings.
@@ -163,7 +164,7 @@ def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     inflow: dict[str, float] = defaultdict(float)
     into: dict[str, list[str]] = defaultdict(list)
     for r in eco.refs.values():
-        if r.target and r.volume:
+        if r.target and r.volume is not None:
             inflow[r.target] += r.volume
             into[r.target].append(r.id)
     out = []
@@ -245,20 +246,22 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
 def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
     for p, (seg, steps) in eco.paths.items():
-        for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
+        numbers = eco.path_numbers[p]
+        for i, (a, b) in enumerate(zip(steps, steps[1:])):
             if not applies(eco, a, b, seg):
-                out.append(path_broken(g, p, seg, i, a, b))
+                out.append(path_broken(g, p, seg, (numbers[i], numbers[i + 1]), a, b))
     return out
 
 
-def path_broken(g: nx.MultiDiGraph, path: str, segment: str | None, step: int, a: str,
-                b: str) -> Finding:
-    """The ``path-broken`` finding for steps ``step`` (``a``) and ``step + 1`` (``b``)."""
+def path_broken(g: nx.MultiDiGraph, path: str, segment: str | None, steps: tuple[int, int],
+                a: str, b: str) -> Finding:
+    """The ``path-broken`` finding for two consecutive steps, numbered as the designer
+    numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``)."""
     return Finding(
         "path-broken", "error", path, (a, b),
         f"Designed path {name(g, path)}: no referral for "
-        f"{name(g, segment) if segment else '–'} leads from step {step} {name(g, a)} "
-        f"to step {step + 1} {name(g, b)}", {"step": step, "segment": segment})
+        f"{name(g, segment) if segment else '–'} leads from step {steps[0]} {name(g, a)} "
+        f"to step {steps[1]} {name(g, b)}", {"step": steps[0], "segment": segment})
 
 
 def applies(eco: Ecosystem, a: str, b: str, segment: str | None) -> bool:

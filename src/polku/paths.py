@@ -188,7 +188,9 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
             step["broken"] = bool(prev) and rid is None
             steps.append(step)
             if step["broken"]:
-                findings.append(path_broken(g, p, seg, i, prev, node).to_dict())
+                numbers = eco.path_numbers[p]
+                findings.append(path_broken(g, p, seg, (numbers[i - 1], numbers[i]), prev,
+                                            node).to_dict())
         out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,
                     "broken": findings, **_summary(steps)} if steps else
                    {"path": p, "label": label(g, p), "segment": seg, "steps": [],

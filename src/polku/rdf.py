@@ -25,7 +25,7 @@ from urllib.parse import quote, unquote
 import networkx as nx
 
 from . import atomic
-from .errors import PolkuError
+from .errors import PolkuError, PolkuErrors
 from .graph import add_edge, add_edges, new_graph
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -283,6 +283,12 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
             if node_type is not None:
                 types[s] = node_type
                 ids[s] = idents.get(s) or _id_of_iri(s)
+    seen_ids: dict[str, str] = {}
+    for s, node in ids.items():
+        if node in seen_ids:
+            raise PolkuError(f"the id '{node}' (dct:identifier) is also used by "
+                             f"<{seen_ids[node]}>", file=source, node=s)
+        seen_ids[node] = s
 
     def node_of(o: str | Lit, s: str, p: str) -> str:
         if type(o) is Lit or o not in ids:
@@ -368,7 +374,53 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     g = new_graph(graph_name or "graph")
     g.add_nodes_from(nodes)
     add_edges(g, edges)
+    if g.number_of_nodes() == 0:
+        raise PolkuError("holds no polku resources (actors, services, segments, …): is it a "
+                         "polku graph?", file=source)
+    problems = structural_problems(g, source)
+    if problems:
+        raise PolkuErrors(problems)
     return g
+
+
+#: attributes the analyses compute with, and what they must hold
+NUMBERS = ("capacity_per_month", "size", "participation_rate", "volume_per_month",
+           "median_wait_days")
+
+
+def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[PolkuError]:
+    """What every command relies on, checked when a graph arrives as RDF: numbers are
+    numbers, a referral runs from one service to one service or outcome, a step is a
+    service or outcome. (The SHACL shapes say all this and more; ``polku validate`` runs
+    them, but they are too slow to run before every analysis.)"""
+    problems = []
+    for node, data in g.nodes(data=True):
+        for attr in NUMBERS:
+            value = data.get(attr)
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, (int, float))):
+                problems.append(PolkuError(f"{_attr_predicate(attr).replace(POLKU, 'polku:')} "
+                                           f"must be a number, not {value!r}",
+                                           file=source, node=node))
+        if "entry" in data and not isinstance(data["entry"], bool):
+            problems.append(PolkuError(f"polku:isEntryPoint must be true or false, not "
+                                       f"{data['entry']!r}", file=source, node=node))
+        if data["type"] == "referral":
+            for kind, allowed in (("from", ("service",)), ("to", ("service", "outcome"))):
+                ends = [v for _, v, k in g.out_edges(node, data="kind") if k == kind]
+                if len(ends) != 1 or g.nodes[ends[0]]["type"] not in allowed:
+                    problems.append(PolkuError(
+                        f"{EDGES[kind].replace(POLKU, 'polku:')} must be exactly one "
+                        f"{' or '.join(allowed)}", file=source, node=node))
+            flow = data.get("information_flow", "unknown")
+            if flow not in ("yes", "no", "unknown"):
+                problems.append(PolkuError(f"polku:informationFlow must be yes, no or unknown, "
+                                           f"not {flow!r}", file=source, node=node))
+    for u, v, d in g.edges(data=True):
+        if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
+            problems.append(PolkuError(f"step {d['order']} is {v}, which is not a service or "
+                                       "outcome", file=source, node=u))
+    return problems
 
 
 # -- Turtle ---------------------------------------------------------------------------------
@@ -515,7 +567,8 @@ def rdflib_graph(path: str | Path):  # -> rdflib.Graph
     try:
         return rdflib.Graph().parse(path, format=fmt)
     except Exception as e:  # rdflib raises many types for bad input
-        raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {e})",
+        detail = " ".join(str(e).split())  # rdflib's messages run over several lines
+        raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {detail[:300]})",
                          file=str(path)) from None
 
 

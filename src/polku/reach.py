@@ -67,6 +67,8 @@ class Ecosystem:
     leads: dict[str, frozenset[str]] = field(default_factory=dict)
     #: designed path id → (its segment or None, its step node ids in order)
     paths: dict[str, tuple[str | None, tuple[str, ...]]] = field(default_factory=dict)
+    #: designed path id → the step numbers the designer wrote, in the same order
+    path_numbers: dict[str, tuple[int, ...]] = field(default_factory=dict)
     # Segment-limited services and referrals that name each segment (what makes R(s) differ).
     named_services: dict[str, frozenset[str]] = field(default_factory=dict)
     named_referrals: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -178,7 +180,9 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     eco.entry_marked.sort()
     eco.leads = {k: frozenset(v) for k, v in leads.items()}
     for p in sorted(path_nodes):
-        eco.paths[p] = (path_seg.get(p), tuple(v for _, v in sorted(steps.get(p, ()))))
+        ordered = sorted(steps.get(p, ()))
+        eco.paths[p] = (path_seg.get(p), tuple(v for _, v in ordered))
+        eco.path_numbers[p] = tuple(n for n, _ in ordered)
     for s in eco.segments:
         eco.segment_entries[s] = tuple(sorted(set(entries.get(s, ()))))
         eco.segment_needs[s] = tuple(sorted(set(seg_needs.get(s, ()))))

@@ -64,13 +64,18 @@ def validate(source: str | Path) -> nx.MultiDiGraph:
 
     Returns the graph when it is valid; raises :class:`PolkuErrors` listing every problem.
     """
+    path = Path(str(source))
+    if path.suffix.lower() in (".ttl", ".turtle", ".jsonld", ".json") and path.is_file():
+        # check the RDF as it was written, not as polku would read it: every violation at
+        # once, before loading stops at the first thing the analyses cannot use
+        if path.suffix.lower() in (".ttl", ".turtle"):
+            rdf.parse_turtle_triples(path.read_bytes(), str(path))  # its syntax errors are clearer
+        problems = shacl_problems(rdf.rdflib_graph(path), str(source))
+        if problems:
+            raise PolkuErrors(problems)
+        return load_graph(source)
     g = load_graph(source)
-    suffix = Path(str(source)).suffix.lower()
-    if suffix in (".ttl", ".turtle", ".jsonld", ".json") and Path(str(source)).is_file():
-        # check the RDF as it was written, not as polku would write it back
-        problems = shacl_problems(rdf.rdflib_graph(source), str(source))
-    else:
-        problems = shacl_problems(g, str(source))
+    problems = shacl_problems(g, str(source))
     if problems:
         raise PolkuErrors(problems)
     return g

@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 import networkx as nx
 
 from . import atomic
@@ -154,6 +156,11 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.errors: list[PolkuError] = []
+        #: sheets that could not be read at all: references to their ids are not reported
+        #: again one by one
+        self.failed: set[str] = set()
+        #: the sheet (or CSV file) names present, for hints about a wrongly spelt one
+        self.names: list[str] = []
 
     def error(self, message: str, *, file: str | None = None, sheet: str | None = None,
               row: int | None = None, column: str | None = None) -> None:
@@ -174,6 +181,7 @@ class _Reader:
 
     def _csv_tables(self) -> dict:
         tables = {}
+        self.names = sorted(p.stem for p in self.path.glob("*.csv"))
         for name in SHEETS:
             file = self.path / f"{name}.csv"
             if not file.exists():
@@ -185,18 +193,27 @@ class _Reader:
                 row = raw[:e.start].count(b"\n") + 1
                 self.error(f"not UTF-8: byte 0x{raw[e.start]:02x} at offset {e.start} "
                            "(save the file as UTF-8 CSV)", file=str(file), sheet=name, row=row)
+                self.failed.add(name)
                 continue
             if not text.strip():
                 self.error("the file is empty: it needs at least a header row",
                            file=str(file), sheet=name)
+                self.failed.add(name)
                 continue
-            rows = list(csv.reader(io.StringIO(text, newline="")))
+            reader = csv.reader(io.StringIO(text, newline=""))
+            rows, lines = [], []
+            line = 1
+            for record in reader:
+                rows.append(record)
+                lines.append(line)
+                line = reader.line_num + 1
             header = [h.strip() for h in rows[0]]
             if len(header) == 1 and ";" in header[0]:
                 self.error("the header has one column with ';' in it: polku reads "
                            "comma-separated CSV", file=str(file), sheet=name, row=1)
+                self.failed.add(name)
                 continue
-            body = [(i + 2, [c.strip() for c in r]) for i, r in enumerate(rows[1:])]
+            body = [(n, [c.strip() for c in r]) for n, r in zip(lines[1:], rows[1:])]
             tables[name] = (str(file), header, body)
         return tables
 
@@ -211,23 +228,44 @@ class _Reader:
             raise PolkuError(f"not a readable .xlsx file ({e.__class__.__name__}: {e})",
                              file=str(self.path)) from None
         tables = {}
+        self.names = list(book.sheetnames)
         try:
             for name in SHEETS:
                 if name not in book.sheetnames:
                     continue
-                rows = [list(r) for r in book[name].iter_rows(values_only=True)]
-                if not rows or all(v is None for v in rows[0]):
-                    self.error("the sheet is empty: it needs at least a header row", sheet=name)
-                    continue
-                header = ["" if h is None else str(h).strip() for h in rows[0]]
+                ws = book[name]
+                first = next(ws.iter_rows(max_row=1, values_only=True), ())
+                header = ["" if h is None else str(h).strip() for h in first]
                 while header and header[-1] == "":
                     header.pop()
+                if not header:
+                    self.error("the sheet is empty: it needs at least a header row", sheet=name)
+                    self.failed.add(name)
+                    continue
+                # one column past the header, to notice data with no header; a formatted
+                # cell far to the right would otherwise make every row 16,384 cells wide
+                width = len(header) + 1
                 body = [(i + 2, [c.strip() if isinstance(c, str) else c for c in r])
-                        for i, r in enumerate(rows[1:])]
+                        for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width,
+                                                           values_only=True))]
                 tables[name] = (str(self.path), header, body)
         finally:
             book.close()
         return tables
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _a(noun: str) -> str:
+    """'an outcome', 'a service'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def _case_hint(name: str, present: Iterable[str]) -> str:
+    """Point out a name that differs only in case or spaces ('ID' for 'id')."""
+    near = [p for p in present if p.strip().lower() == name and p != name]
+    return f" (found '{near[0]}': names are lower-case)" if near else ""
 
 
 def _text(value: object) -> str:
@@ -254,7 +292,10 @@ def parse_number(text: str) -> int | float:
         raise ValueError(f"'{text}' is not a number")
     if re.fullmatch(r"[+-]?\d+", cleaned):
         return int(cleaned)
-    return float(cleaned)
+    value = float(cleaned)
+    if not math.isfinite(value):
+        raise ValueError(f"'{text}' is too large a number")
+    return value
 
 
 def parse_bool(text: str) -> bool:
@@ -349,9 +390,10 @@ class _Row:
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": column}
 
 
-def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]]:
+def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str]]:
     """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
-    and the problems found. A cell that is wrong is left out of its row.
+    the problems found, and the sheets that could not be read at all. A cell that is wrong
+    is left out of its row.
     """
     reader = _Reader(Path(path))
     tables = reader.tables()
@@ -359,7 +401,9 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
         if sheet.required and name not in tables and not any(
                 e.sheet == name for e in reader.errors):
             where = (Path(path) / f"{name}.csv") if Path(path).is_dir() else Path(path)
-            reader.error(f"the required sheet '{name}' is missing", file=str(where), sheet=name)
+            reader.error(f"the required sheet '{name}' is missing{_case_hint(name, reader.names)}",
+                         file=str(where), sheet=name)
+            reader.failed.add(name)
     result: dict[str, list[_Row]] = {}
     for name, (file, header, body) in tables.items():
         sheet = SHEETS[name]
@@ -371,9 +415,10 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
             seen.add(h)
         missing = [c.name for c in sheet.columns if c.required and c.name not in header]
         for m in missing:
-            reader.error(f"the required column '{m}' is missing", file=file, sheet=name,
-                         row=1, column=m)
+            reader.error(f"the required column '{m}' is missing{_case_hint(m, header)}",
+                         file=file, sheet=name, row=1, column=m)
         if missing:
+            reader.failed.add(name)
             continue
         rows = []
         columns = [(h, sheet.column(h)) for h in header]
@@ -386,10 +431,20 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
                 reader.error(f"the row has {len(cells)} cells but the header only "
                              f"{len(header)} columns", file=file, sheet=name, row=rownum)
                 continue
+            if len(texts) < len(header):  # a short row: its missing cells are empty
+                cells = list(cells) + [""] * (len(header) - len(cells))
+                texts += [""] * (len(header) - len(texts))
             values: dict[str, object] = {}
             extra: dict[str, str] = {}
-            for (h, col), raw, text in zip(columns, cells, texts):
+            for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
                 if not h:
+                    if text:
+                        reader.error(f"column {i + 1} has a value ('{text[:40]}') but no header",
+                                     file=file, sheet=name, row=rownum)
+                    continue
+                if _CONTROL.search(text):
+                    reader.error("the cell holds a control character (such as NUL); "
+                                 "remove it", file=file, sheet=name, row=rownum, column=h)
                     continue
                 if not text:
                     if col is not None and col.required:
@@ -405,7 +460,7 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
                     reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
             rows.append(_Row(name, file, rownum, values, extra))
         result[name] = rows
-    return result, reader.errors
+    return result, reader.errors, reader.failed
 
 
 def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
@@ -419,7 +474,9 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
     'actor'
     """
     path = Path(path)
-    rows, errors = read_rows(path)
+    rows, errors, failed = read_rows(path)
+    # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
+    unread_types = {SHEETS[name].node_type for name in failed}
     g = new_graph(name or path.stem)
     first_seen: dict[str, _Row] = {}
 
@@ -475,11 +532,12 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
     def check_ref(ref: str, col: Column, row: _Row) -> bool:
         node_type = g.nodes[ref]["type"] if ref in g else None
         if node_type is None:
-            wanted = " or ".join(col.targets)
-            fail(f"unknown {wanted} id '{ref}'", row, col.name)
+            if not unread_types.intersection(col.targets):
+                fail(f"unknown {' or '.join(col.targets)} id '{ref}'", row, col.name)
             return False
         if node_type not in col.targets:
-            fail(f"'{ref}' is a {node_type}, not a {' or '.join(col.targets)}", row, col.name)
+            fail(f"'{ref}' is {_a(node_type)}, not {_a(' or '.join(col.targets))}", row,
+                 col.name)
             return False
         return True
 
@@ -674,10 +732,15 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
     The write is atomic: the folder or file appears whole or not at all.
     """
     path = Path(path)
-    sheets = sheet_rows(g)
+    # the plan's sheets only when the graph has a plan; the spec's sheets always, as a
+    # template to fill in
+    sheets = {name: rows for name, rows in sheet_rows(g).items()
+              if name in SPEC_SHEETS or rows[1]}
     if path.suffix.lower() == ".xlsx":
         import openpyxl
 
+        if path.is_dir():
+            raise PolkuError("is a folder, not an .xlsx file", file=str(path))
         book = openpyxl.Workbook()
         book.remove(book.active)
         for name, (header, records) in sheets.items():
@@ -685,9 +748,14 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             ws.append(header)
             for rec in records:
                 ws.append([rec.get(h, "") or None for h in header])
+                for cell in ws[ws.max_row]:
+                    # text that starts with "=" is a name, not a formula
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"
         with atomic.output_file(path) as tmp:
             book.save(tmp)
         return
+    _check_replaceable(path)
     with atomic.output_dir(path) as tmp:
         for name, (header, records) in sheets.items():
             buf = io.StringIO(newline="")
@@ -695,6 +763,30 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             w.writeheader()
             w.writerows(records)
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+SPEC_SHEETS = ("actors", "services", "outcomes", "needs", "segments", "referrals",
+               "responsibilities", "paths")
+
+
+def _check_replaceable(path: Path) -> None:
+    """A CSV export replaces its folder whole; refuse a folder that holds anything else,
+    so that an export never deletes a user's other files."""
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise PolkuError("exists and is not a folder: a workbook export is a folder of CSV "
+                         "files", file=str(path))
+    if path.resolve() in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
+        raise PolkuError("is the current folder or one above it: export to a new folder",
+                         file=str(path))
+    sheet_files = {f"{name}.csv" for name in SHEETS}
+    others = sorted(p.name for p in path.iterdir() if p.name not in sheet_files)
+    if others:
+        shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
+        raise PolkuError(f"the folder holds files that are not workbook sheets ({shown}); "
+                         "an export replaces the folder whole, so export to a new folder",
+                         file=str(path))
 
 
 def is_workbook(path: str | Path) -> bool:
