@@ -362,3 +362,10 @@ def test_duplicate_identifier_and_foreign_rdf_are_refused(wb: Path, tmp_path: Pa
     shapes = Path(__file__).parents[1] / "ontology" / "shapes.ttl"
     result = run("validate", shapes)
     assert result.exit_code == 1 and "holds no polku resources" in result.stderr
+
+
+def test_a_missing_closing_quote_is_named(wb: Path) -> None:
+    edit(wb / "actors.csv", "tyokykytiimi,Työkykytiimi", 'tyokykytiimi,"Työkykytiimi')
+    err = run("validate", wb).stderr
+    assert "sheet 'actors', row 3: a quoted cell runs from line 3 to line 4" in err
+    assert "closing quote" in err

@@ -206,6 +206,13 @@ class _Reader:
             for record in reader:
                 rows.append(record)
                 lines.append(line)
+                if reader.line_num > line and len(record) < len(rows[0]):
+                    # a quoted cell ran over lines and the row still came out short: the
+                    # classic sign of a missing closing quote, which swallows what follows
+                    self.error(f"a quoted cell runs from line {line} to line "
+                               f"{reader.line_num} and the row has too few cells: is a "
+                               "closing quote (\") missing?", file=str(file), sheet=name,
+                               row=line)
                 line = reader.line_num + 1
             header = [h.strip() for h in rows[0]]
             if len(header) == 1 and ";" in header[0]:
