@@ -244,30 +244,28 @@ def segment_groups(eco: Ecosystem) -> dict[tuple, list[str]]:
     return dict(groups)
 
 
-def reach_any(eco: Ecosystem, start: Iterable[str]) -> set[str]:
-    """Everything reachable from ``start`` by any referral, ignoring segment limits."""
+def _closure(start: Iterable[str], links: dict[str, list[tuple[str, str, frozenset[str]]]]) -> set[str]:
+    """Everything reachable from ``start`` along ``links`` (``out_refs`` forwards,
+    ``in_refs`` backwards), ignoring segment limits."""
     seen = set(start)
     stack = list(seen)
     while stack:
         u = stack.pop()
-        for _, v, _ in eco.out_refs.get(u, ()):
+        for _, v, _ in links.get(u, ()):
             if v not in seen:
                 seen.add(v)
                 stack.append(v)
     return seen
 
 
+def reach_any(eco: Ecosystem, start: Iterable[str]) -> set[str]:
+    """Everything reachable from ``start`` by any referral, ignoring segment limits."""
+    return _closure(start, eco.out_refs)
+
+
 def reaches_outcome_any(eco: Ecosystem) -> set[str]:
     """Services (and outcomes) from which some outcome is reachable by any referral."""
-    seen = set(eco.outcomes)
-    stack = list(seen)
-    while stack:
-        v = stack.pop()
-        for _, u, _ in eco.in_refs.get(v, ()):
-            if u not in seen:
-                seen.add(u)
-                stack.append(u)
-    return seen
+    return _closure(eco.outcomes, eco.in_refs)
 
 
 def reachable(eco: Ecosystem, per_segment: dict[str, set[str]] | None = None) -> set[str]:

@@ -490,6 +490,16 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
     def fail(message: str, row: _Row, column: str | None) -> None:
         errors.append(PolkuError(message, **row.where(column)))
 
+    def claim(node_id: str, row: _Row, column: str) -> bool:
+        """Take an id for ``row``; ids are unique across every sheet."""
+        if node_id in first_seen:
+            other = first_seen[node_id]
+            fail(f"duplicate id '{node_id}' (already used in sheet '{other.sheet}', "
+                 f"row {other.row})", row, column)
+            return False
+        first_seen[node_id] = row
+        return True
+
     # nodes first, so that references across sheets can be checked in one pass
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
@@ -498,12 +508,8 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
             node_id = row.values.get("id")
             if not isinstance(node_id, str):
                 continue
-            if node_id in first_seen:
-                other = first_seen[node_id]
-                fail(f"duplicate id '{node_id}' (already used in sheet '{other.sheet}', "
-                     f"row {other.row})", row, "id")
+            if not claim(node_id, row, "id"):
                 continue
-            first_seen[node_id] = row
             attrs = {sheet.attrs.get(k, k): v for k, v in row.values.items()
                      if k != "id" and k not in sheet.edges and k not in sheet.roles}
             if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
@@ -525,12 +531,8 @@ def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
         if not ID_RE.match(pid):
             fail(f"'{pid}' is not a valid id", row, "path")
             continue
-        if pid in first_seen:
-            other = first_seen[pid]
-            fail(f"duplicate id '{pid}' (already used in sheet '{other.sheet}', "
-                 f"row {other.row})", row, "path")
+        if not claim(pid, row, "path"):
             continue
-        first_seen[pid] = row
         attrs = {"name": row.values["name"]} if "name" in row.values else {}
         g.add_node(pid, type="path", **attrs)
 
