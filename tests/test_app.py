@@ -78,8 +78,11 @@ def test_web_ui_pages(client: TestClient) -> None:
     assert "view?view=segment%3Aseg-nuoret" in page.text and "multiple-leads" in page.text
     view = client.get("/graphs/keski-uusimaa/view", params={"view": "segment:seg-nuoret"})
     assert view.status_code == 200 and "<html" in view.text.lower()
+    assert 'href="/graphs/keski-uusimaa/report"' in page.text
+    report = client.get("/graphs/keski-uusimaa/report")
+    assert report.status_code == 200 and "keski-uusimaa" in report.text
     import re
-    for html in (index.text, page.text, view.text):  # self-contained: nothing loads from elsewhere
+    for html in (index.text, page.text, view.text, report.text):  # self-contained: nothing loads from elsewhere
         assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", html, re.I)
 
 

@@ -232,8 +232,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
 
     @app.get("/graphs/{name}/report", response_class=HTMLResponse)
     def report(name: str) -> str:
-        from .report import report_html
-        return report_html(store.get(name))
+        from .report import report_data, report_html
+        g = store.get(name)
+        return report_html(g, report_data(g))
 
     return app
 
