@@ -227,15 +227,16 @@ def _path_wait(item: Any) -> float | None:
 # ---------------------------------------------------------------------------------------
 # Graph facts the views show
 
-def reach(g: nx.MultiDiGraph, segment: str) -> set[str]:
-    """R(segment) as ``shared/spec/findings.md`` defines it (:mod:`polku.reach` walks it).
+def reach(g: nx.MultiDiGraph, segment: str, eco: Any = None) -> set[str]:
+    """R(segment) as ``shared/spec/findings.md`` defines it (:mod:`polku.reach` walks it;
+    pass its ``ecosystem(g)`` index as ``eco`` when the caller already built it).
 
     The page's segment filter runs the same walk in the browser (``polku-view.js``), so
     that filtering needs no data per segment.
     """
     from .reach import ecosystem, segment_reach
 
-    return segment_reach(ecosystem(g), segment)
+    return segment_reach(eco or ecosystem(g), segment)
 
 
 def _inflow(refs: Iterable[Any]) -> dict[str, float]:
@@ -696,10 +697,10 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
 
 
 def _segment(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
-             k: int) -> View:
+             k: int, eco: Any = None) -> View:
     if g.nodes.get(segment, {}).get("type") != "segment":
         raise PolkuError("no such segment", node=segment)
-    r = reach(g, segment)
+    r = reach(g, segment, eco)
     entries = facts.targets(segment, "entry")
     needs = facts.targets(segment, "has_need")
     unmet = {rel for f in facts.findings.get(segment, []) if f.get("kind") == "unmet-need"
@@ -1002,8 +1003,11 @@ def _focus(view: View, g: nx.MultiDiGraph, focus: str, depth: int) -> None:
 def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
-               cluster_by: str = "provider") -> View:
+               cluster_by: str = "provider", eco: Any = None) -> View:
     """The nodes, edges and legend of one view (see the module doc for the views).
+
+    ``eco``: the :func:`polku.reach.ecosystem` index of ``g``, when the caller has it
+    (the report draws several segment views of one graph).
 
     ``findings``: the analyses' findings (list of dicts in the shape of
     ``shared/spec/findings.md``, or the whole ``{"findings": [...]}`` document);
@@ -1017,7 +1021,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     if name == "ecosystem":
         v = _ecosystem(g, facts, cluster_threshold=cluster_threshold, cluster_by=cluster_by)
     elif name == "segment":
-        v = _segment(g, facts, str(arg), paths, k)
+        v = _segment(g, facts, str(arg), paths, k, eco)
     elif name == "path":
         v = _path(g, facts, str(arg))
     elif name == "responsibility":

@@ -164,7 +164,8 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
         views.append({"title": f"Segment: {s['label']}",
                       "html": render.render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
-                          height="560px", findings=findings, paths=paths, k=3)})
+                          height="560px", findings=findings, paths=paths, k=3,
+                          eco=data["eco"])})
     return {"assets": render.page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
