@@ -9,7 +9,9 @@ designed path with a broken step.
 from __future__ import annotations
 
 import networkx as nx
+import pytest
 
+from polku.findings import find
 from polku.graph import add_edge, new_graph
 
 XSS = "<img src=x onerror=alert(1)>"
@@ -115,3 +117,15 @@ def demo_graph(name: str = "demo-region") -> nx.MultiDiGraph:
         for i, node in enumerate(steps, start=1):
             add_edge(g, path, node, "step", key=f"step:{i}", order=i)
     return g
+
+
+@pytest.fixture(scope="module")
+def g() -> nx.MultiDiGraph:
+    """The demo graph, for the view tests (import this fixture into a test module)."""
+    return demo_graph()
+
+
+@pytest.fixture(scope="module")
+def findings(g: nx.MultiDiGraph) -> list[dict]:
+    """The demo graph's findings as the views take them."""
+    return [f.to_dict() for f in find(g)]

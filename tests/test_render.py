@@ -18,24 +18,13 @@ from typer.testing import CliRunner
 from polku import render
 from polku.cli import app
 from polku.errors import PolkuError
-from polku.findings import find
 from polku.paths import best_paths
 from polku.reach import ecosystem, segment_reach
 from polku.workbook import write_workbook
-from render_graph import XSS, XSS_SCRIPT, demo_graph
+from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 (fixtures)
 
 VIEWS = ("ecosystem", "segment:seg-mielenterveys", "segment:seg-monitarve", "path:polku-ips",
          "path:polku-velat", "responsibility")
-
-
-@pytest.fixture(scope="module")
-def g():
-    return demo_graph()
-
-
-@pytest.fixture(scope="module")
-def findings(g):
-    return [f.to_dict() for f in find(g)]
 
 
 def data_block(page: str) -> dict:

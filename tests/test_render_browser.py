@@ -16,11 +16,10 @@ from pathlib import Path
 import pytest
 
 from polku import render
-from polku.findings import find
 from polku.graph import nodes_of, responsibilities
 from polku.paths import best_paths
 from polku.reach import ecosystem, segment_reach
-from render_graph import XSS, XSS_SCRIPT, demo_graph
+from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 (fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CI = os.environ.get("CI", "").lower() == "true"
@@ -41,16 +40,6 @@ def browser():
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         yield b
         b.close()
-
-
-@pytest.fixture(scope="module")
-def g():
-    return demo_graph()
-
-
-@pytest.fixture(scope="module")
-def findings(g):
-    return [f.to_dict() for f in find(g)]
 
 
 @dataclass
