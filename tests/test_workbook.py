@@ -1,4 +1,4 @@
-"""The workbook ⇄ graph contract (../shared/spec/workbook.md), driven through the real CLI."""
+"""The workbook ⇄ graph contract (docs/workbook.md), driven through the real CLI."""
 
 from __future__ import annotations
 

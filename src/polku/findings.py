@@ -1,5 +1,5 @@
 """Ecosystem findings: gaps, overlapping responsibilities and bottlenecks, exactly as
-``shared/spec/findings.md`` defines them.
+``docs/findings.md`` defines them.
 
 :func:`find` is the one entry point: graph in, sorted :class:`~polku.finding.Finding` list
 out. It covers the ecosystem kinds (services, referrals, segments, designed paths) and adds

@@ -4,7 +4,7 @@ A development plan has gaps of its own, beside the ecosystem's: a measure nobody
 measure two organisations lead "until the division of work is clarified", a measure with
 no way to tell whether it worked, an organisation leading more measures at once than it
 can carry. :func:`plan_findings` returns them as :class:`~polku.finding.Finding` records,
-in the shape and order of ``shared/spec/findings.md``, so they print and diff with the
+in the shape and order of ``docs/findings.md``, so they print and diff with the
 ecosystem's findings (:func:`polku.findings.find` adds them to its list).
 
 Kinds and severities (subject is always a measure, except ``actor-overload``):

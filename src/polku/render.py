@@ -228,7 +228,7 @@ def _path_wait(item: Any) -> float | None:
 # Graph facts the views show
 
 def reach(g: nx.MultiDiGraph, segment: str, eco: Any = None) -> set[str]:
-    """R(segment) as ``shared/spec/findings.md`` defines it (:mod:`polku.reach` walks it;
+    """R(segment) as ``docs/findings.md`` defines it (:mod:`polku.reach` walks it;
     pass its ``ecosystem(g)`` index as ``eco`` when the caller already built it).
 
     The page's segment filter runs the same walk in the browser (``polku-view.js``), so
@@ -1010,7 +1010,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     (the report draws several segment views of one graph).
 
     ``findings``: the analyses' findings (list of dicts in the shape of
-    ``shared/spec/findings.md``, or the whole ``{"findings": [...]}`` document);
+    ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
     with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted.
     """

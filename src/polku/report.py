@@ -27,7 +27,7 @@ from polku.graph import label, summary
 from polku.paths import best_paths
 from polku.reach import ecosystem
 
-#: One line per kind for the reader (exact semantics: shared/spec/findings.md, README).
+#: One line per kind for the reader (exact semantics: docs/findings.md, README).
 MEANING = {
     "service-without-provider": "no actor delivers the service",
     "no-lead": "two or more providers (or a plan measure) and nobody leads",
