@@ -1,12 +1,13 @@
 """Validation: is this workbook or graph a valid polku graph, and if not, what exactly is wrong.
 
 Two layers: the workbook reader checks cells and references (file, sheet, row, column);
-the SHACL shapes in ``ontology/shapes.ttl`` check the RDF graph (pyshacl), so a graph that
+the SHACL shapes in ``polku/ontology/shapes.ttl`` (package data) check the RDF graph (pyshacl), so a graph that
 arrives as Turtle or JSON-LD from elsewhere is held to the same rules.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -15,13 +16,17 @@ from . import rdf
 from .errors import PolkuError, PolkuErrors
 from .load import load_graph
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 SH = "http://www.w3.org/ns/shacl#"
 
 
 def ontology_path(name: str) -> Path:
-    """A file of ``ontology/`` (the repository's, next to ``src/``)."""
-    path = ONTOLOGY_DIR / name
+    """A file of polku's ontology (``polku.ttl``, ``shapes.ttl``), shipped inside the
+    package so that an installed polku (wheel, not only a checkout) can validate.
+
+    >>> ontology_path("shapes.ttl").name
+    'shapes.ttl'
+    """
+    path = Path(str(resources.files("polku") / "ontology" / name))
     if not path.exists():
         raise PolkuError("the ontology file is missing from this installation", file=str(path))
     return path
