@@ -32,6 +32,7 @@ from typing import Any, Sequence
 
 import networkx as nx
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from jinja2 import Environment
 
@@ -140,7 +141,10 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
     'keski-uusimaa'
     """
     store = GraphStore(discover(sources))
-    app = FastAPI(title="polku", version=__import__("polku").__version__,
+    # /docs loads its scripts from an installed package, not from a CDN: it must work on a
+    # machine with no network (fastapi_offline ships the assets). No /redoc: ReDoc's page
+    # fetches its logo from redoc.ly whatever it is told.
+    app = FastAPIOffline(redoc_url=None, title="polku", version=__import__("polku").__version__,
                   description="Regional service ecosystems as knowledge graphs: findings, "
                   "bottlenecks, service paths and views.")
     app.state.store = store
