@@ -37,6 +37,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from jinja2 import Environment
 
 from .errors import PolkuError
+from .kinds import LONG_WAIT_DAYS
 from .load import load_graph
 
 SEVERITIES = ("error", "warning", "info")
@@ -166,7 +167,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         return describe(store.get(name))
 
     @app.get("/api/graphs/{name}/findings")
-    def findings(name: str, long_wait_days: float = 30,
+    def findings(name: str, long_wait_days: float = LONG_WAIT_DAYS,
                  severity: str = Query("info", pattern="^(error|warning|info)$")) -> dict:
         from .findings import find
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
@@ -186,7 +187,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         return paths_report(store.get(name), segment, k=k, to=to)
 
     @app.get("/api/graphs/{name}/whatif")
-    def whatif(name: str, remove: str, long_wait_days: float = 30) -> dict:
+    def whatif(name: str, remove: str, long_wait_days: float = LONG_WAIT_DAYS) -> dict:
         from .whatif import whatif as run
         return run(store.get(name), remove, long_wait_days=long_wait_days)
 

@@ -19,6 +19,7 @@ import typer
 
 from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
+from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import load_graph
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -189,7 +190,7 @@ def render(
     k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight."),
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait threshold."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import render as views
@@ -208,10 +209,10 @@ def findings(
     fail_on: Optional[str] = typer.Option(
         None, "--fail-on", help="error or warning: exit 1 if any finding is at least this "
         "severe (for checks in a repository of graphs)."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
                                          "above this median wait."),
     max_concurrent_leads: int = typer.Option(
-        3, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
         "more plan measures than this in one month."),
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
@@ -272,7 +273,7 @@ def whatif(
     remove: str = typer.Option(..., "--remove", help="Id of a service, an actor (with all "
                                "it provides) or a referral."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days"),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
     """The findings a removal would create and the ones it would resolve."""
     from .whatif import whatif as run, whatif_text
@@ -288,7 +289,7 @@ def whatif(
 def report(
     source: str = GraphArg,
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days"),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
@@ -357,7 +358,7 @@ def plan_show(
 def plan_findings_cmd(
     source: str = GraphArg,
     max_concurrent_leads: int = typer.Option(
-        3, "--max-concurrent-leads", min=1,
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
         help="actor-overload fires when an actor leads more measures than this in one month."),
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
@@ -474,7 +475,7 @@ def neo4j_findings(
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
                                          help="The region (or ?region= in the URI)."),
     format: str = typer.Option("table", "--format", help="table, json or markdown."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
                                          "above this median wait."),
 ) -> None:
     """Findings that Cypher answers in the server, without pulling the graph.

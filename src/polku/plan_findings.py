@@ -33,17 +33,10 @@ import networkx as nx
 
 from polku.finding import Finding, sort_findings
 from polku.graph import label, nodes_of, targets
+from polku.kinds import MAX_CONCURRENT_LEADS, severities
 
-MAX_CONCURRENT_LEADS = 3
-
-#: the plan kinds and their severities (see the module doc)
-KINDS: dict[str, str] = {
-    "no-lead": "error",
-    "multiple-leads": "warning",
-    "deferred-responsibility": "warning",
-    "measure-without-indicator": "warning",
-    "actor-overload": "warning",
-}
+#: the plan kinds and their severities (from the catalogue, :mod:`polku.kinds`)
+KINDS: dict[str, str] = severities("plan")
 
 
 def roles_on(g: nx.MultiDiGraph, subject: str) -> dict[str, list[str]]:

@@ -24,29 +24,10 @@ from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import label, summary
+from polku.kinds import meaning
 from polku.paths import best_paths
 from polku.reach import ecosystem
 
-#: One line per kind for the reader (exact semantics: docs/findings.md, README).
-MEANING = {
-    "service-without-provider": "no actor delivers the service",
-    "no-lead": "two or more providers (or a plan measure) and nobody leads",
-    "multiple-leads": "two or more actors lead the same thing",
-    "referral-without-owner": "nobody answers for the hand-off",
-    "no-information-flow": "the client's information does not travel with the referral",
-    "long-wait": "the median wait of a referral is above the limit",
-    "unreachable-service": "no client can get to the service",
-    "dead-end": "clients get in, but no referral chain leads to an outcome",
-    "segment-without-outcome": "a client segment can reach no outcome at all",
-    "unmet-need": "a segment's need that no service it can reach addresses",
-    "overlapping-services": "several providers' services address the same need of a segment",
-    "over-capacity": "more clients are referred in than the service can take",
-    "single-point-of-failure": "without this service a segment reaches no outcome",
-    "path-broken": "a designed path has a step no referral carries",
-    "deferred-responsibility": "a plan measure's division of work is still to be agreed",
-    "measure-without-indicator": "a plan measure has no indicator",
-    "actor-overload": "an actor leads more plan measures at once than the limit",
-}
 RESPONSIBILITY_KINDS = ("multiple-leads", "no-lead", "overlapping-services")
 LIST_LIMITS = {"error": 200, "warning": 100, "info": 50}
 EMBEDDED_SEGMENT_VIEWS = 6
@@ -79,7 +60,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                                                   "segment", "referral", "path", "measure")},
         "total": len(findings),
         "severity_counts": {s: len(v) for s, v in by_severity.items()},
-        "kinds": [{"severity": s, "kind": k, "count": n, "meaning": MEANING.get(k, "")}
+        "kinds": [{"severity": s, "kind": k, "count": n, "meaning": meaning(k)}
                   for s, k, n in counts_by_kind(findings)],
         "lists": [{"severity": s, "findings": [f.to_dict() for f in v[:LIST_LIMITS[s]]],
                    "more": max(0, len(v) - LIST_LIMITS[s])} for s, v in by_severity.items()],
