@@ -20,7 +20,7 @@ import typer
 from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
-from .load import load_graph
+from .load import check_output, format_for, load_graph, save_graph
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
@@ -76,41 +76,6 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
                           ".xlsx), or a neo4j:// URI.")
 
 
-#: output format -> the file name endings it may be written to ("" = a folder)
-SUFFIXES = {"workbook": ("",), "xlsx": (".xlsx",), "turtle": (".ttl", ".turtle"),
-            "jsonld": (".jsonld", ".json")}
-
-
-def check_output(out: Path, fmt: str, source: str | Path | None = None) -> None:
-    """Refuse an output whose name does not fit the format, or that is the input itself:
-    a Turtle file named ``region.xlsx`` would overwrite the user's workbook."""
-    suffix = out.suffix.lower()
-    wanted = SUFFIXES[fmt]
-    if fmt == "workbook":
-        if suffix in (".ttl", ".turtle", ".jsonld", ".json", ".xlsx", ".csv"):
-            raise PolkuError(f"a workbook export is a folder of CSV files; '{out.name}' "
-                             "looks like a file name (use --to xlsx for one file)", file=str(out))
-    elif suffix not in wanted:
-        raise PolkuError(f"{fmt} output needs a name ending in {' or '.join(wanted)}",
-                         file=str(out))
-    if source is not None and Path(str(source)).exists() and \
-            Path(str(source)).resolve() == out.resolve():
-        raise PolkuError("the output would overwrite the input", file=str(out))
-
-
-def write_graph(g, out: Path, fmt: str) -> None:
-    """Write ``g`` to ``out`` in ``fmt`` (workbook, xlsx, turtle, jsonld); atomic."""
-    from . import rdf, workbook
-
-    check_output(out, fmt)
-    if fmt in ("workbook", "xlsx"):
-        workbook.write_workbook(g, out)
-    elif fmt == "turtle":
-        rdf.write_turtle(g, out)
-    elif fmt == "jsonld":
-        rdf.write_jsonld(g, out)
-
-
 @app.command("import")
 @reports_errors
 def import_(
@@ -124,13 +89,13 @@ def import_(
     from . import workbook
     from .validate import shacl_problems
 
-    fmt = "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle"
+    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
     check_output(output, fmt, workbook_path)
     g = workbook.read_workbook(workbook_path, name=name or output.stem)
     problems = shacl_problems(g, str(workbook_path))
     if problems:
         raise PolkuErrors(problems)
-    write_graph(g, output, fmt)
+    save_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))
@@ -148,7 +113,7 @@ def export(
 
     check_output(output, to.value, source)
     g = checked(source)
-    write_graph(g, output, to.value)
+    save_graph(g, output, to.value)
     typer.echo(f"wrote {output}")
 
 
@@ -327,8 +292,7 @@ def plan_import(
         typer.echo(f"error: {len(result.warnings)} problem(s) in {plan_path}; nothing written "
                    "(--lenient writes what could be placed)", err=True)
         raise typer.Exit(1)
-    write_graph(result.graph, output,
-                "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle")
+    save_graph(result.graph, output, format_for(output, ("turtle", "jsonld"), default="turtle"))
     counts = graphmod.summary(result.graph)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {counts[k]}" for k in ("goal", "measure", "indicator", "risk", "actor",
@@ -448,7 +412,7 @@ def neo4j_pull(
     if fmt is None:
         raise PolkuError("write a .ttl, .jsonld or .xlsx file, or a folder (no suffix)",
                          file=str(output))
-    write_graph(g, output, fmt)
+    save_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: region '{g.graph.get('name')}', " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))
