@@ -21,6 +21,7 @@ from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
+from .progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
@@ -72,6 +73,9 @@ class ExportFormat(str, Enum):
     jsonld = "jsonld"
 
 
+Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
+                     "a terminal anyway).")
+
 GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV folder or "
                           ".xlsx), or a neo4j:// URI.")
 
@@ -84,6 +88,7 @@ def import_(
     output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
     name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
                                        "file name without suffix)."),
+    quiet: bool = Quiet,
 ) -> None:
     """Import a workbook, validate it, and write it as an RDF graph."""
     from . import workbook
@@ -91,11 +96,15 @@ def import_(
 
     fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
     check_output(output, fmt, workbook_path)
-    g = workbook.read_workbook(workbook_path, name=name or output.stem)
-    problems = shacl_problems(g, str(workbook_path))
-    if problems:
-        raise PolkuErrors(problems)
-    save_graph(g, output, fmt)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {workbook_path.name}")
+        g = workbook.read_workbook(workbook_path, name=name or output.stem)
+        progress("checking the SHACL shapes")
+        problems = shacl_problems(g, str(workbook_path))
+        if problems:
+            raise PolkuErrors(problems)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))
@@ -107,23 +116,27 @@ def export(
     source: str = GraphArg,
     to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
+    quiet: bool = Quiet,
 ) -> None:
     """Export a valid graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
     from .validate import validate as checked
 
     check_output(output, to.value, source)
-    g = checked(source)
-    save_graph(g, output, to.value)
+    with terminal_progress(wanted(quiet)) as progress:
+        g = checked(source, progress=progress)
+        progress(f"writing {output.name}")
+        save_graph(g, output, to.value)
     typer.echo(f"wrote {output}")
 
 
 @app.command()
 @reports_errors
-def validate(source: str = GraphArg) -> None:
+def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
     """Check a workbook or graph; list every problem and exit 1 if there are any."""
     from .validate import validate as run
 
-    g = run(source)
+    with terminal_progress(wanted(quiet)) as progress:
+        g = run(source, progress=progress)
     typer.echo(f"{source}: valid ({g.number_of_nodes()} nodes)")
 
 
@@ -256,11 +269,15 @@ def report(
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
+    quiet: bool = Quiet,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from .report import write_report
 
-    write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {source}")
+        write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
+                     progress=progress)
     typer.echo(f"wrote {output}")
 
 
@@ -380,12 +397,16 @@ def neo4j_push(
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
                                          help="The region to replace (default: the graph's name)."),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per statement."),
+    quiet: bool = Quiet,
 ) -> None:
     """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
     from .neo4jstore import push_graph
 
-    g = load_graph(source)
-    r = push_graph(g, uri, user, password, database, region, batch_size=batch_size)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {source}")
+        g = load_graph(source)
+        r = push_graph(g, uri, user, password, database, region, batch_size=batch_size,
+                       progress=progress)
     typer.echo(f"pushed region '{r.region}': {r.nodes} nodes, {r.relationships} relationships "
                f"({r.created_nodes} nodes and {r.created_relationships} relationships new, "
                f"{r.deleted_nodes} nodes and {r.deleted_relationships} relationships removed) "
@@ -401,18 +422,16 @@ def neo4j_pull(
         "The region to read (default: the only one in the database).")),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
+    quiet: bool = Quiet,
 ) -> None:
     """Read one region back into a graph file."""
     from .neo4jstore import pull_graph
 
-    g = pull_graph(uri, user, password, database, region)
-    suffix = output.suffix.lower()
-    fmt = {".jsonld": "jsonld", ".json": "jsonld", ".xlsx": "xlsx", ".ttl": "turtle",
-           ".turtle": "turtle", "": "workbook"}.get(suffix)
-    if fmt is None:
-        raise PolkuError("write a .ttl, .jsonld or .xlsx file, or a folder (no suffix)",
-                         file=str(output))
-    save_graph(g, output, fmt)
+    fmt = format_for(output)
+    with terminal_progress(wanted(quiet)) as progress:
+        g = pull_graph(uri, user, password, database, region, progress=progress)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: region '{g.graph.get('name')}', " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))

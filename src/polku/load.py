@@ -34,8 +34,8 @@ def load_graph(source: str | Path) -> nx.MultiDiGraph:
 
 #: output format -> the file name endings it may be written to ("" = a folder)
 SUFFIXES: dict[str, tuple[str, ...]] = {
-    "workbook": ("",), "xlsx": (".xlsx",), "turtle": (".ttl", ".turtle"),
-    "jsonld": (".jsonld", ".json")}
+    "turtle": (".ttl", ".turtle"), "jsonld": (".jsonld", ".json"), "xlsx": (".xlsx",),
+    "workbook": ("",)}
 
 
 #: output format -> the function that writes it (atomically)
@@ -53,7 +53,7 @@ def format_for(out: str | Path, formats: tuple[str, ...] = tuple(SUFFIXES),
     ('jsonld', 'workbook', 'turtle')
     >>> format_for("region.csv")
     Traceback (most recent call last):
-    polku.errors.PolkuError: region.csv: write a .xlsx, .ttl or .jsonld file, or a folder (no suffix)
+    polku.errors.PolkuError: region.csv: write a .ttl, .jsonld or .xlsx file, or a folder (no suffix)
     """
     suffix = Path(str(out)).suffix.lower()
     for fmt in formats:

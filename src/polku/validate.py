@@ -15,6 +15,7 @@ import networkx as nx
 from . import rdf
 from .errors import PolkuError, PolkuErrors
 from .load import load_graph
+from .progress import Progress, silent
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -64,22 +65,28 @@ def shacl_problems(g, source: str | None = None) -> list[PolkuError]:
     return sorted(problems, key=str)
 
 
-def validate(source: str | Path) -> nx.MultiDiGraph:
+def validate(source: str | Path, progress: Progress = silent) -> nx.MultiDiGraph:
     """Load ``source`` (any input :func:`polku.load.load_graph` takes) and check it whole.
 
     Returns the graph when it is valid; raises :class:`PolkuErrors` listing every problem.
+    ``progress`` hears of each step (reading, the SHACL check: tens of seconds nationally).
     """
     path = Path(str(source))
     if path.suffix.lower() in (".ttl", ".turtle", ".jsonld", ".json") and path.is_file():
         # check the RDF as it was written, not as polku would read it: every violation at
         # once, before loading stops at the first thing the analyses cannot use
+        progress(f"reading {path.name}")
         if path.suffix.lower() in (".ttl", ".turtle"):
             rdf.parse_turtle_triples(path.read_bytes(), str(path))  # its syntax errors are clearer
-        problems = shacl_problems(rdf.rdflib_graph(path), str(source))
+        data = rdf.rdflib_graph(path)
+        progress("checking the SHACL shapes")
+        problems = shacl_problems(data, str(source))
         if problems:
             raise PolkuErrors(problems)
         return load_graph(source)
+    progress(f"reading {path.name or source}")
     g = load_graph(source)
+    progress("checking the SHACL shapes")
     problems = shacl_problems(g, str(source))
     if problems:
         raise PolkuErrors(problems)
