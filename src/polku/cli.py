@@ -19,6 +19,7 @@ import typer
 
 from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
+from .i18n import check_lang, translator
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
 from .progress import terminal_progress, wanted
@@ -72,6 +73,10 @@ class ExportFormat(str, Enum):
     turtle = "turtle"
     jsonld = "jsonld"
 
+
+Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
+                    help="The language of what is written for people: fi, sv or en "
+                    "(default: POLKU_LANG, else fi).")
 
 Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
                      "a terminal anyway).")
@@ -145,14 +150,16 @@ def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
 def show(
     source: str = GraphArg,
     format: str = typer.Option("table", "--format", help="table or json."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
     from .describe import describe, describe_text
 
     check_format(format, ("table", "json"))
-    info = describe(load_graph(source))
+    tr = translator(lang)
+    info = describe(load_graph(source), tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
-               else describe_text(info))
+               else describe_text(info, tr))
 
 
 @app.command()
@@ -270,14 +277,16 @@ def report(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
     quiet: bool = Quiet,
+    lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from .report import write_report
 
+    lang = check_lang(lang)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
         write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress)
+                     progress=progress, lang=lang)
     typer.echo(f"wrote {output}")
 
 
