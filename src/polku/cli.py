@@ -192,7 +192,7 @@ def render(
     long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait threshold."),
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from . import render as views
+    from . import views
 
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)

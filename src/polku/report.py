@@ -6,7 +6,7 @@ warnings and the rest; each segment's best path; the bottleneck ranking; respons
 overlaps (several leads, no lead, overlapping services). The HTML is one self-contained
 file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
 and embeds the interactive ecosystem view and the views of the largest segments from
-:mod:`polku.render`. The markdown has the same text without the views.
+:mod:`polku.views`. The markdown has the same text without the views.
 """
 
 from __future__ import annotations
@@ -152,7 +152,7 @@ def report_markdown(data: dict[str, Any]) -> str:
 
 def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
-    from polku import render
+    from . import views as render
 
     findings = [f.to_dict() for f in data["findings"]]
     views = [{"title": "The ecosystem",
