@@ -152,21 +152,21 @@ def report_markdown(data: dict[str, Any]) -> str:
 
 def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
-    from . import views as render
+    from .views import page_assets, render_fragment
 
     findings = [f.to_dict() for f in data["findings"]]
     views = [{"title": "The ecosystem",
-              "html": render.render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                             height="640px", findings=findings)}]
+              "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
+                                      height="640px", findings=findings)}]
     biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
         views.append({"title": f"Segment: {s['label']}",
-                      "html": render.render_fragment(
+                      "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
                           eco=data["eco"])})
-    return {"assets": render.page_assets(), "views": views,
+    return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
 
