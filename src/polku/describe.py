@@ -30,29 +30,3 @@ def describe(g: nx.MultiDiGraph) -> dict:
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
         "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
     }
-
-
-def _num(x: object) -> str:
-    if isinstance(x, float):
-        return f"{x:g}"
-    return "–" if x is None else str(x)
-
-
-def describe_text(info: dict) -> str:
-    """The :func:`describe` dict as a short plain-text summary."""
-    counts = info["counts"]
-    lines = [f"Graph {info['graph']}" + (f" ({', '.join(info['regions'])})" if info["regions"] else "")]
-    width = max(len(k) for k in counts)
-    lines += [f"  {k:<{width}}  {n:>6}" for k, n in counts.items() if n]
-    lines.append(f"  {info['people_in_segments']:g} people in segments, "
-                 f"{info['referral_volume_per_month']:g} referrals a month")
-    if info["segments"]:
-        lines.append("Segments:")
-        for s in info["segments"]:
-            rate = s["participation_rate"]
-            lines.append(f"  {s['id']}: {s['name']} — size {_num(s['size'])}, in work "
-                         f"{'–' if rate is None else f'{rate:.0%}'}, enters at "
-                         f"{', '.join(s['entries']) or 'nowhere'}")
-    if info["outcomes"]:
-        lines.append("Outcomes: " + ", ".join(o["name"] for o in info["outcomes"]))
-    return "\n".join(lines)
