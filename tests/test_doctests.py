@@ -1,10 +1,14 @@
-"""The examples in the modules' docstrings run, so they cannot go stale: every module of
-the package is collected, so a new module's examples run without being listed here."""
+"""The examples in every module's docstrings run, so they cannot go stale.
+
+The modules are found by walking the package, not listed by hand: a new module's examples
+run without anyone remembering to add it here.
+"""
 
 from __future__ import annotations
 
 import doctest
 import importlib
+import os
 import pkgutil
 from pathlib import Path
 
@@ -12,23 +16,25 @@ import pytest
 
 import polku
 
+ROOT = Path(__file__).resolve().parents[1]
+NEEDS_A_SERVER = {"polku.neo4j_findings"}
 MODULES = sorted(m.name for m in pkgutil.walk_packages(polku.__path__, "polku."))
 
 
-def test_every_module_is_collected():
-    files = {p.relative_to(Path(polku.__file__).parent) for p in
-             Path(polku.__file__).parent.rglob("*.py")}
-    names = {".".join(("polku",) + p.with_suffix("").parts).removesuffix(".__init__")
-             for p in files}
-    assert names - {"polku"} == set(MODULES)
-    assert {"polku.findings", "polku.plan", "polku.views.registry"} <= set(MODULES)
+def test_modules_are_found():
+    assert {"polku.findings", "polku.kinds", "polku.cli", "polku.views.registry"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)
-def test_docstring_examples(name):
+def test_docstring_examples(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # examples name files as a user in the repository would (graphs/keski-uusimaa.ttl)
+    monkeypatch.chdir(ROOT)
     module = importlib.import_module(name)
-    result = doctest.testmod(module)
-    source = Path(module.__file__).read_text(encoding="utf-8").splitlines()
-    if any(">>> " in line and "doctest: +SKIP" not in line for line in source):
-        assert result.attempted > 0, f"{name} has examples that doctest does not find"
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.failed == 0
+    runnable = [e for test in doctest.DocTestFinder().find(module) for e in test.examples
+                if not e.options.get(doctest.SKIP)]
+    assert result.attempted == len(runnable)
+    if ">>>" in Path(module.__file__).read_text(encoding="utf-8") and not runnable:
+        # only a module that needs a live server may skip all its examples
+        assert name in NEEDS_A_SERVER, f"{name}: every example is skipped"

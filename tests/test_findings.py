@@ -1,4 +1,4 @@
-"""Every ecosystem finding kind of shared/spec/findings.md: cases that fire and cases that
+"""Every ecosystem finding kind of docs/findings.md: cases that fire and cases that
 must not, including the spec's edge cases (leads given by responsibility rows, referrals
 and services limited to segments, entries that are not eligible, outcomes entered freely)."""
 

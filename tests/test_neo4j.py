@@ -116,6 +116,21 @@ def test_push_then_pull_gives_the_same_graph(server):
     assert_same_graph(g, ns.pull_graph(**creds(server), region="rt-small"))
 
 
+def test_push_and_pull_report_their_progress(server):
+    g = small_graph("progress")
+    heard: list[tuple] = []
+    result = ns.push_graph(g, **creds(server), batch_size=2,
+                           progress=lambda d, done=None, total=None: heard.append((d, done, total)))
+    counted = [(done, total) for _, done, total in heard if total is not None]
+    assert counted[-1] == (result.nodes + result.relationships,) * 2
+    assert [done for done, _ in counted] == sorted(done for done, _ in counted)
+    assert len(counted) > 3  # every batch of two rows is heard of
+    heard.clear()
+    ns.pull_graph(**creds(server), region="progress",
+                  progress=lambda d, done=None, total=None: heard.append(d))
+    assert any("pulling region 'progress'" in d for d in heard)
+
+
 @pytest.mark.parametrize("path", [EXAMPLE, PLAN], ids=["keski-uusimaa", "plan"])
 def test_example_graphs_round_trip(server, path):
     g = load_graph(path)

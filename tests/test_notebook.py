@@ -11,7 +11,9 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 
 
-def test_walkthrough_notebook_runs(tmp_path: Path) -> None:
+def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
+    # the notebook writes its page where POLKU_OUT says: the test's folder, not out/
+    monkeypatch.setenv("POLKU_OUT", str(tmp_path))
     nb = json.loads((ROOT / "notebooks" / "walkthrough.ipynb").read_text(encoding="utf-8"))
     namespace: dict = {}
     out = io.StringIO()
@@ -29,3 +31,4 @@ def test_walkthrough_notebook_runs(tmp_path: Path) -> None:
     assert "[multiple-leads]" not in text  # only errors are printed in full
     assert "[path-broken]" in text
     assert Path(namespace["out"]).exists()
+    assert Path(namespace["out"]).parent == tmp_path

@@ -13,7 +13,7 @@ POLKU = "https://w3id.org/polku/ontology#"
 
 @pytest.fixture(scope="module")
 def ontology() -> rdflib.Graph:
-    return rdflib.Graph().parse(ROOT / "ontology" / "polku.ttl", format="turtle")
+    return rdflib.Graph().parse(ROOT / "src" / "polku" / "ontology" / "polku.ttl", format="turtle")
 
 
 @pytest.mark.parametrize("graph", sorted(p.name for p in (ROOT / "graphs").glob("*.ttl")))
@@ -31,5 +31,5 @@ def test_labels_carry_finnish_swedish_english(ontology: rdflib.Graph) -> None:
 
 
 def test_shapes_parse() -> None:
-    shapes = rdflib.Graph().parse(ROOT / "ontology" / "shapes.ttl", format="turtle")
+    shapes = rdflib.Graph().parse(ROOT / "src" / "polku" / "ontology" / "shapes.ttl", format="turtle")
     assert len(shapes) > 50

@@ -1,6 +1,6 @@
 """The action plan as a graph: importing the plan table, showing it, and its findings.
 
-The seed plan (../shared/seed) is the real thing: a messy export with page-break
+The seed plan (graphs/sources/, kept byte for byte) is the real thing: a messy export with page-break
 continuation rows, rows lacking leading columns, sub-parts, HTML and month ranges in
 several spellings. The expectations below were checked by hand against its raw cells.
 """
@@ -25,7 +25,7 @@ from polku.plan import (import_plan, parse_month_range, parse_plan, parse_respon
                         plan_summary)
 from polku.plan_findings import plan_findings
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_e4624b30ae10f8e5.txt"
+SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 HEADER = ("Tavoitteet\talateemat\ttoimenpiteet\tkonkreettiset toimet\tkohderyhmät\ttulokset\t"
           "mittarit\tpitkäaikaiset vaikutukset\triskit\tvastuut")

@@ -16,7 +16,7 @@ from polku.graph import add_edge, new_graph, nodes_of, responsibilities
 from polku.plan import parse_plan
 from polku.views.timeline import MONTH_WIDTH
 
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "000_e4624b30ae10f8e5.txt"
+SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 CHROMIUM = Path("/usr/bin/chromium")
 CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"

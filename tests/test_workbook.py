@@ -1,4 +1,4 @@
-"""The workbook ⇄ graph contract (../shared/spec/workbook.md), driven through the real CLI."""
+"""The workbook ⇄ graph contract (docs/workbook.md), driven through the real CLI."""
 
 from __future__ import annotations
 
@@ -359,7 +359,7 @@ def test_duplicate_identifier_and_foreign_rdf_are_refused(wb: Path, tmp_path: Pa
     text = (tmp_path / "g.ttl").read_text()
     (tmp_path / "g.ttl").write_text(text.replace('dct:identifier "kela"', 'dct:identifier "keusote"'))
     assert "the id 'keusote' (dct:identifier) is also used by" in run("show", tmp_path / "g.ttl").stderr
-    shapes = Path(__file__).parents[1] / "ontology" / "shapes.ttl"
+    shapes = Path(__file__).parents[1] / "src" / "polku" / "ontology" / "shapes.ttl"
     result = run("validate", shapes)
     assert result.exit_code == 1 and "holds no polku resources" in result.stderr
 

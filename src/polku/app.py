@@ -32,10 +32,12 @@ from typing import Any, Sequence
 
 import networkx as nx
 from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi_offline import FastAPIOffline
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse
 from jinja2 import Environment
 
 from .errors import PolkuError
+from .kinds import LONG_WAIT_DAYS
 from .load import load_graph
 
 SEVERITIES = ("error", "warning", "info")
@@ -135,12 +137,15 @@ _PAGE = """<!doctype html>
 def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files or folders).
 
-    >>> from fastapi.testclient import TestClient  # doctest: +SKIP
-    >>> TestClient(create_app(["graphs"])).get("/api/graphs").json()[0]["name"]  # doctest: +SKIP
+    >>> from fastapi.testclient import TestClient
+    >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     store = GraphStore(discover(sources))
-    app = FastAPI(title="polku", version=__import__("polku").__version__,
+    # /docs loads its scripts from an installed package, not from a CDN: it must work on a
+    # machine with no network (fastapi_offline ships the assets). No /redoc: ReDoc's page
+    # fetches its logo from redoc.ly whatever it is told.
+    app = FastAPIOffline(redoc_url=None, title="polku", version=__import__("polku").__version__,
                   description="Regional service ecosystems as knowledge graphs: findings, "
                   "bottlenecks, service paths and views.")
     app.state.store = store
@@ -162,7 +167,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         return describe(store.get(name))
 
     @app.get("/api/graphs/{name}/findings")
-    def findings(name: str, long_wait_days: float = 30,
+    def findings(name: str, long_wait_days: float = LONG_WAIT_DAYS,
                  severity: str = Query("info", pattern="^(error|warning|info)$")) -> dict:
         from .findings import find
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
@@ -182,7 +187,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         return paths_report(store.get(name), segment, k=k, to=to)
 
     @app.get("/api/graphs/{name}/whatif")
-    def whatif(name: str, remove: str, long_wait_days: float = 30) -> dict:
+    def whatif(name: str, remove: str, long_wait_days: float = LONG_WAIT_DAYS) -> dict:
         from .whatif import whatif as run
         return run(store.get(name), remove, long_wait_days=long_wait_days)
 

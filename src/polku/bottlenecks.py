@@ -1,7 +1,7 @@
 """Bottlenecks: services ranked by structural importance and by flow, beside the findings
 that name real bottlenecks (``over-capacity`` and ``single-point-of-failure``).
 
-Being central is not a defect, so the ranking is not a finding (``shared/spec/findings.md``,
+Being central is not a defect, so the ranking is not a finding (``docs/findings.md``,
 "Ranking, not findings"); it tells a leader where a disruption would spread furthest.
 
 - *Betweenness*: normalised betweenness centrality of each service on the referral graph,

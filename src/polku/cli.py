@@ -19,7 +19,9 @@ import typer
 
 from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
-from .load import load_graph
+from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from .load import check_output, format_for, load_graph, save_graph
+from .progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
@@ -71,43 +73,11 @@ class ExportFormat(str, Enum):
     jsonld = "jsonld"
 
 
+Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
+                     "a terminal anyway).")
+
 GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV folder or "
                           ".xlsx), or a neo4j:// URI.")
-
-
-#: output format -> the file name endings it may be written to ("" = a folder)
-SUFFIXES = {"workbook": ("",), "xlsx": (".xlsx",), "turtle": (".ttl", ".turtle"),
-            "jsonld": (".jsonld", ".json")}
-
-
-def check_output(out: Path, fmt: str, source: str | Path | None = None) -> None:
-    """Refuse an output whose name does not fit the format, or that is the input itself:
-    a Turtle file named ``region.xlsx`` would overwrite the user's workbook."""
-    suffix = out.suffix.lower()
-    wanted = SUFFIXES[fmt]
-    if fmt == "workbook":
-        if suffix in (".ttl", ".turtle", ".jsonld", ".json", ".xlsx", ".csv"):
-            raise PolkuError(f"a workbook export is a folder of CSV files; '{out.name}' "
-                             "looks like a file name (use --to xlsx for one file)", file=str(out))
-    elif suffix not in wanted:
-        raise PolkuError(f"{fmt} output needs a name ending in {' or '.join(wanted)}",
-                         file=str(out))
-    if source is not None and Path(str(source)).exists() and \
-            Path(str(source)).resolve() == out.resolve():
-        raise PolkuError("the output would overwrite the input", file=str(out))
-
-
-def write_graph(g, out: Path, fmt: str) -> None:
-    """Write ``g`` to ``out`` in ``fmt`` (workbook, xlsx, turtle, jsonld); atomic."""
-    from . import rdf, workbook
-
-    check_output(out, fmt)
-    if fmt in ("workbook", "xlsx"):
-        workbook.write_workbook(g, out)
-    elif fmt == "turtle":
-        rdf.write_turtle(g, out)
-    elif fmt == "jsonld":
-        rdf.write_jsonld(g, out)
 
 
 @app.command("import")
@@ -118,18 +88,23 @@ def import_(
     output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
     name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
                                        "file name without suffix)."),
+    quiet: bool = Quiet,
 ) -> None:
     """Import a workbook, validate it, and write it as an RDF graph."""
     from . import workbook
     from .validate import shacl_problems
 
-    fmt = "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle"
+    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
     check_output(output, fmt, workbook_path)
-    g = workbook.read_workbook(workbook_path, name=name or output.stem)
-    problems = shacl_problems(g, str(workbook_path))
-    if problems:
-        raise PolkuErrors(problems)
-    write_graph(g, output, fmt)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {workbook_path.name}")
+        g = workbook.read_workbook(workbook_path, name=name or output.stem)
+        progress("checking the SHACL shapes")
+        problems = shacl_problems(g, str(workbook_path))
+        if problems:
+            raise PolkuErrors(problems)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))
@@ -141,23 +116,27 @@ def export(
     source: str = GraphArg,
     to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
+    quiet: bool = Quiet,
 ) -> None:
     """Export a valid graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
     from .validate import validate as checked
 
     check_output(output, to.value, source)
-    g = checked(source)
-    write_graph(g, output, to.value)
+    with terminal_progress(wanted(quiet)) as progress:
+        g = checked(source, progress=progress)
+        progress(f"writing {output.name}")
+        save_graph(g, output, to.value)
     typer.echo(f"wrote {output}")
 
 
 @app.command()
 @reports_errors
-def validate(source: str = GraphArg) -> None:
+def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
     """Check a workbook or graph; list every problem and exit 1 if there are any."""
     from .validate import validate as run
 
-    g = run(source)
+    with terminal_progress(wanted(quiet)) as progress:
+        g = run(source, progress=progress)
     typer.echo(f"{source}: valid ({g.number_of_nodes()} nodes)")
 
 
@@ -190,7 +169,7 @@ def render(
     k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight."),
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait threshold."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import views
@@ -209,10 +188,10 @@ def findings(
     fail_on: Optional[str] = typer.Option(
         None, "--fail-on", help="error or warning: exit 1 if any finding is at least this "
         "severe (for checks in a repository of graphs)."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
                                          "above this median wait."),
     max_concurrent_leads: int = typer.Option(
-        3, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
         "more plan measures than this in one month."),
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
@@ -276,7 +255,7 @@ def whatif(
     remove: str = typer.Option(..., "--remove", help="Id of a service, an actor (with all "
                                "it provides) or a referral."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days"),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
     """The findings a removal would create and the ones it would resolve."""
     from .printers import whatif_text
@@ -293,13 +272,17 @@ def whatif(
 def report(
     source: str = GraphArg,
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days"),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
+    quiet: bool = Quiet,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from .report import write_report
 
-    write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {source}")
+        write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
+                     progress=progress)
     typer.echo(f"wrote {output}")
 
 
@@ -331,8 +314,7 @@ def plan_import(
         typer.echo(f"error: {len(result.warnings)} problem(s) in {plan_path}; nothing written "
                    "(--lenient writes what could be placed)", err=True)
         raise typer.Exit(1)
-    write_graph(result.graph, output,
-                "jsonld" if output.suffix.lower() in (".jsonld", ".json") else "turtle")
+    save_graph(result.graph, output, format_for(output, ("turtle", "jsonld"), default="turtle"))
     counts = graphmod.summary(result.graph)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {counts[k]}" for k in ("goal", "measure", "indicator", "risk", "actor",
@@ -363,7 +345,7 @@ def plan_show(
 def plan_findings_cmd(
     source: str = GraphArg,
     max_concurrent_leads: int = typer.Option(
-        3, "--max-concurrent-leads", min=1,
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
         help="actor-overload fires when an actor leads more measures than this in one month."),
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
@@ -421,12 +403,16 @@ def neo4j_push(
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
                                          help="The region to replace (default: the graph's name)."),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per statement."),
+    quiet: bool = Quiet,
 ) -> None:
     """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
     from .neo4jstore import push_graph
 
-    g = load_graph(source)
-    r = push_graph(g, uri, user, password, database, region, batch_size=batch_size)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {source}")
+        g = load_graph(source)
+        r = push_graph(g, uri, user, password, database, region, batch_size=batch_size,
+                       progress=progress)
     typer.echo(f"pushed region '{r.region}': {r.nodes} nodes, {r.relationships} relationships "
                f"({r.created_nodes} nodes and {r.created_relationships} relationships new, "
                f"{r.deleted_nodes} nodes and {r.deleted_relationships} relationships removed) "
@@ -442,18 +428,16 @@ def neo4j_pull(
         "The region to read (default: the only one in the database).")),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
+    quiet: bool = Quiet,
 ) -> None:
     """Read one region back into a graph file."""
     from .neo4jstore import pull_graph
 
-    g = pull_graph(uri, user, password, database, region)
-    suffix = output.suffix.lower()
-    fmt = {".jsonld": "jsonld", ".json": "jsonld", ".xlsx": "xlsx", ".ttl": "turtle",
-           ".turtle": "turtle", "": "workbook"}.get(suffix)
-    if fmt is None:
-        raise PolkuError("write a .ttl, .jsonld or .xlsx file, or a folder (no suffix)",
-                         file=str(output))
-    write_graph(g, output, fmt)
+    fmt = format_for(output)
+    with terminal_progress(wanted(quiet)) as progress:
+        g = pull_graph(uri, user, password, database, region, progress=progress)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: region '{g.graph.get('name')}', " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))
@@ -480,7 +464,7 @@ def neo4j_findings(
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
                                          help="The region (or ?region= in the URI)."),
     format: str = typer.Option("table", "--format", help="table, json or markdown."),
-    long_wait_days: float = typer.Option(30, "--long-wait-days", help="long-wait fires "
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
                                          "above this median wait."),
 ) -> None:
     """Findings that Cypher answers in the server, without pulling the graph.

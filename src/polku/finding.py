@@ -1,6 +1,6 @@
 """The finding record every analysis returns, its stable sort order and its JSON shape.
 
-A finding is one thing a leader or designer should look at (``shared/spec/findings.md``).
+A finding is one thing a leader or designer should look at (``docs/findings.md``).
 Every analysis (ecosystem findings in :mod:`polku.findings`, plan findings in
 :mod:`polku.plan_findings`) returns :class:`Finding` records so that they sort, diff and
 print the same way. This module has no analysis in it, so any analysis can import it.

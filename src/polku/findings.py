@@ -1,5 +1,5 @@
 """Ecosystem findings: gaps, overlapping responsibilities and bottlenecks, exactly as
-``shared/spec/findings.md`` defines them.
+``docs/findings.md`` defines them.
 
 :func:`find` is the one entry point: graph in, sorted :class:`~polku.finding.Finding` list
 out. It covers the ecosystem kinds (services, referrals, segments, designed paths) and adds
@@ -40,28 +40,12 @@ import networkx as nx
 from polku.finding import Finding, format_number, number, sort_findings
 from polku.gcpause import gc_paused
 from polku.graph import label
+from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
                          segment_groups, segment_reach, segment_spofs)
 
-LONG_WAIT_DAYS = 30
-
-#: Every ecosystem kind with its severity, in the spec's table order.
-KINDS: dict[str, str] = {
-    "service-without-provider": "error",
-    "no-lead": "error",
-    "multiple-leads": "warning",
-    "referral-without-owner": "error",
-    "no-information-flow": "warning",
-    "long-wait": "warning",
-    "unreachable-service": "warning",
-    "dead-end": "error",
-    "segment-without-outcome": "error",
-    "unmet-need": "error",
-    "overlapping-services": "info",
-    "over-capacity": "warning",
-    "single-point-of-failure": "warning",
-    "path-broken": "error",
-}
+#: Every ecosystem kind with its severity, in the spec's table order (from the catalogue).
+KINDS: dict[str, str] = severities("ecosystem")
 
 
 def name(g: nx.MultiDiGraph, node: str) -> str:

@@ -37,6 +37,7 @@ import networkx as nx
 
 from .errors import PolkuError
 from .graph import EDGE_KINDS, NODE_TYPES, new_graph
+from .progress import Progress, silent
 
 NODE_LABEL = "Polku"
 REGION_LABEL = "PolkuRegion"
@@ -357,7 +358,8 @@ def _batches(rows: list, size: int) -> Iterator[list]:
 
 def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = None,
                password: str | None = None, database: str | None = None,
-               region: str | None = None, batch_size: int = DEFAULT_BATCH) -> PushResult:
+               region: str | None = None, batch_size: int = DEFAULT_BATCH,
+               progress: Progress = silent) -> PushResult:
     """Make region ``region`` (default: the graph's name) of the Neo4j database equal to ``g``.
 
     Idempotent: nodes are MERGEd on ``(region, id)`` and relationships on their endpoints,
@@ -366,6 +368,7 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
     has are deleted. Other regions are never read or written. Everything happens in one
     transaction: if the push fails part way, the region keeps its previous state.
     ``batch_size=1`` is one statement per row (for comparison in the benchmark).
+    ``progress`` hears of every batch (rows written so far, of all rows).
 
     >>> push_graph(g, "bolt://localhost:7687", password="…")  # doctest: +SKIP
     PushResult(region='keski-uusimaa', nodes=210, relationships=668, ...)
@@ -387,7 +390,7 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
             tx = session.begin_transaction()
             try:
                 gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
-                                                      batch_size, counts)
+                                                      batch_size, counts, progress)
                 tx.commit()
             finally:
                 _close_quietly(tx)
@@ -399,7 +402,7 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
 
 def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
                   rels: dict[str, list[dict]], graph_attrs: str, batch_size: int,
-                  counts: dict[str, int]) -> tuple[int, int]:
+                  counts: dict[str, int], progress: Progress = silent) -> tuple[int, int]:
     """The push's statements, all in ``tx``; returns the numbers of nodes and relationships
     deleted."""
     def run(query: str, graph_part: bool = True, **params: Any) -> None:
@@ -421,14 +424,22 @@ def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
         run("UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid DETACH DELETE n", ids=batch)
     run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) SET r.graph = $graph",
         graph_part=False, region=region, graph=graph_attrs)
+    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+    done = 0
+    progress(f"pushing region '{region}'", done, total)
     for node_type in sorted(nodes):
         query = _node_statement(node_type)
         for batch in _batches(nodes[node_type], batch_size):
             run(query, rows=batch, region=region)
+            done += len(batch)
+            progress(f"pushing region '{region}': {node_type} nodes", done, total)
     for kind in sorted(rels):
         query = _rel_statement(kind)
         for batch in _batches(rels[kind], batch_size):
             run(query, rows=batch, region=region)
+            done += len(batch)
+            progress(f"pushing region '{region}': {kind} relationships", done, total)
+    progress(f"committing region '{region}'")
     return len(gone_nodes), len(gone_rels)
 
 
@@ -486,7 +497,8 @@ def _regions(driver: Any, database: str | None) -> list[str]:
 
 
 def pull_graph(uri: str | None = None, user: str | None = None, password: str | None = None,
-               database: str | None = None, region: str | None = None) -> nx.MultiDiGraph:
+               database: str | None = None, region: str | None = None,
+               progress: Progress = silent) -> nx.MultiDiGraph:
     """The graph of region ``region`` as a typed networkx graph (see :mod:`polku.graph`).
 
     Without a region, the database must hold exactly one. Reads in one transaction, so a
@@ -497,10 +509,10 @@ def pull_graph(uri: str | None = None, user: str | None = None, password: str | 
     t = target(uri, user, password, database, region)
     with open_driver(t) as driver, neo4j_errors(t, "pull", t.region):
         with driver.session(database=t.database) as session:
-            return session.execute_read(_read_region, t)
+            return session.execute_read(_read_region, t, progress)
 
 
-def _read_region(tx: Any, t: Target) -> nx.MultiDiGraph:
+def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiGraph:
     region = t.region
     if region is None:
         held = [r["region"] for r in tx.run(
@@ -519,6 +531,8 @@ def _read_region(tx: Any, t: Target) -> nx.MultiDiGraph:
         g.graph.update(json.loads(meta["graph"]))
     for n, labels, props in _rows(tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
                                   "n.id, labels(n), properties(n)", region):
+        if not g.number_of_nodes() % 2000:
+            progress(f"pulling region '{region}': nodes", g.number_of_nodes())
         types = [TYPES_OF_LABEL[x] for x in labels if x in TYPES_OF_LABEL]
         if len(types) != 1:
             raise PolkuError(f"region '{region}' in {t.where}: the node has "
@@ -529,6 +543,8 @@ def _read_region(tx: Any, t: Target) -> nx.MultiDiGraph:
             tx, f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
                 f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
             "a.id, b.id, type(r), properties(r)", region):
+        if not g.number_of_edges() % 2000:
+            progress(f"pulling region '{region}': relationships", g.number_of_edges())
         kind = KINDS_OF_REL.get(rel_type)
         if kind is None:
             raise PolkuError(f"region '{region}' in {t.where}: relationship type "

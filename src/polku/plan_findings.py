@@ -4,7 +4,7 @@ A development plan has gaps of its own, beside the ecosystem's: a measure nobody
 measure two organisations lead "until the division of work is clarified", a measure with
 no way to tell whether it worked, an organisation leading more measures at once than it
 can carry. :func:`plan_findings` returns them as :class:`~polku.finding.Finding` records,
-in the shape and order of ``shared/spec/findings.md``, so they print and diff with the
+in the shape and order of ``docs/findings.md``, so they print and diff with the
 ecosystem's findings (:func:`polku.findings.find` adds them to its list).
 
 Kinds and severities (subject is always a measure, except ``actor-overload``):
@@ -33,17 +33,10 @@ import networkx as nx
 
 from polku.finding import Finding, sort_findings
 from polku.graph import label, nodes_of, targets
+from polku.kinds import MAX_CONCURRENT_LEADS, severities
 
-MAX_CONCURRENT_LEADS = 3
-
-#: the plan kinds and their severities (see the module doc)
-KINDS: dict[str, str] = {
-    "no-lead": "error",
-    "multiple-leads": "warning",
-    "deferred-responsibility": "warning",
-    "measure-without-indicator": "warning",
-    "actor-overload": "warning",
-}
+#: the plan kinds and their severities (from the catalogue, :mod:`polku.kinds`)
+KINDS: dict[str, str] = severities("plan")
 
 
 def roles_on(g: nx.MultiDiGraph, subject: str) -> dict[str, list[str]]:

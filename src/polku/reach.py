@@ -1,6 +1,6 @@
 """Reachability: what a client segment can reach, and what is reachable at all.
 
-The definitions are the spec's (``shared/spec/findings.md``, "Reachability for a segment"):
+The definitions are the spec's (``docs/findings.md``, "Reachability for a segment"):
 
 R(s) starts at segment s's ``entry`` services; it follows referrals whose ``segments`` is
 empty or names s; it enters a service only if the service's ``segments`` is empty or names

@@ -24,37 +24,20 @@ from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import label, summary
+from polku.kinds import meaning
 from polku.paths import best_paths
+from polku.progress import Progress, silent
 from polku.reach import ecosystem
 
-#: One line per kind for the reader (exact semantics: shared/spec/findings.md, README).
-MEANING = {
-    "service-without-provider": "no actor delivers the service",
-    "no-lead": "two or more providers (or a plan measure) and nobody leads",
-    "multiple-leads": "two or more actors lead the same thing",
-    "referral-without-owner": "nobody answers for the hand-off",
-    "no-information-flow": "the client's information does not travel with the referral",
-    "long-wait": "the median wait of a referral is above the limit",
-    "unreachable-service": "no client can get to the service",
-    "dead-end": "clients get in, but no referral chain leads to an outcome",
-    "segment-without-outcome": "a client segment can reach no outcome at all",
-    "unmet-need": "a segment's need that no service it can reach addresses",
-    "overlapping-services": "several providers' services address the same need of a segment",
-    "over-capacity": "more clients are referred in than the service can take",
-    "single-point-of-failure": "without this service a segment reaches no outcome",
-    "path-broken": "a designed path has a step no referral carries",
-    "deferred-responsibility": "a plan measure's division of work is still to be agreed",
-    "measure-without-indicator": "a plan measure has no indicator",
-    "actor-overload": "an actor leads more plan measures at once than the limit",
-}
 RESPONSIBILITY_KINDS = ("multiple-leads", "no-lead", "overlapping-services")
 LIST_LIMITS = {"error": 200, "warning": 100, "info": 50}
 EMBEDDED_SEGMENT_VIEWS = 6
 
 
 def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
-                top: int = 10) -> dict[str, Any]:
+                top: int = 10, progress: Progress = silent) -> dict[str, Any]:
     """Everything the report shows, as plain data (the templates only lay it out)."""
+    progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
     findings = find(g, long_wait_days=long_wait_days, eco=eco)
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
@@ -62,13 +45,15 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         by_severity[f.severity].append(f)
     per_subject = Counter(f.subject for f in findings)
     segments = []
-    for s in eco.segments:
+    for i, s in enumerate(eco.segments):
+        progress("best paths of the segments", i, len(eco.segments))
         best = best_paths(g, s, k=1, eco=eco)
         segments.append({
             "id": s, "label": label(g, s), "size": g.nodes[s].get("size"),
             "best": best[0] if best else None,
             "findings": per_subject[s],
         })
+    progress("ranking bottlenecks")
     rows = ranking(g, eco)
     counts = summary(g)
     return {
@@ -79,7 +64,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                                                   "segment", "referral", "path", "measure")},
         "total": len(findings),
         "severity_counts": {s: len(v) for s, v in by_severity.items()},
-        "kinds": [{"severity": s, "kind": k, "count": n, "meaning": MEANING.get(k, "")}
+        "kinds": [{"severity": s, "kind": k, "count": n, "meaning": meaning(k)}
                   for s, k, n in counts_by_kind(findings)],
         "lists": [{"severity": s, "findings": [f.to_dict() for f in v[:LIST_LIMITS[s]]],
                    "more": max(0, len(v) - LIST_LIMITS[s])} for s, v in by_severity.items()],
@@ -150,16 +135,19 @@ def report_markdown(data: dict[str, Any]) -> str:
     return "\n".join(out) + "\n"
 
 
-def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
+def _views(g: nx.MultiDiGraph, data: dict[str, Any],
+           progress: Progress = silent) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
     from .views import page_assets, render_fragment
 
     findings = [f.to_dict() for f in data["findings"]]
+    progress("drawing the ecosystem view")
     views = [{"title": "The ecosystem",
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
                                       height="640px", findings=findings)}]
     biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
+        progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
         views.append({"title": f"Segment: {s['label']}",
                       "html": render_fragment(
@@ -170,25 +158,28 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any]) -> dict[str, Any]:
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
 
-def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True) -> str:
+def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
+                progress: Progress = silent) -> str:
     """The report as one self-contained HTML page (autoescaped template)."""
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("polku", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
-    extra = _views(g, data) if views else {"assets": "", "views": [], "omitted": 0}
+    extra = _views(g, data, progress) if views else {"assets": "", "views": [], "omitted": 0}
     return env.get_template("report.html").render(d=data, path_text=_path_text, **extra)
 
 
 def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
-                 top: int = 10) -> Path:
+                 top: int = 10, progress: Progress = silent) -> Path:
     """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``."""
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise PolkuError("the report is written as .html or .md", file=str(out))
-    data = report_data(g, long_wait_days=long_wait_days, top=top)
-    text = report_markdown(data) if suffix in (".md", ".markdown") else report_html(g, data)
+    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress)
+    text = report_markdown(data) if suffix in (".md", ".markdown") else \
+        report_html(g, data, progress=progress)
+    progress(f"writing {out.name}")
     atomic.write_text(out, text)
     return out

@@ -1,12 +1,13 @@
 """Validation: is this workbook or graph a valid polku graph, and if not, what exactly is wrong.
 
 Two layers: the workbook reader checks cells and references (file, sheet, row, column);
-the SHACL shapes in ``ontology/shapes.ttl`` check the RDF graph (pyshacl), so a graph that
+the SHACL shapes in ``polku/ontology/shapes.ttl`` (package data) check the RDF graph (pyshacl), so a graph that
 arrives as Turtle or JSON-LD from elsewhere is held to the same rules.
 """
 
 from __future__ import annotations
 
+from importlib import resources
 from pathlib import Path
 
 import networkx as nx
@@ -14,14 +15,19 @@ import networkx as nx
 from . import rdf
 from .errors import PolkuError, PolkuErrors
 from .load import load_graph
+from .progress import Progress, silent
 
-ONTOLOGY_DIR = Path(__file__).resolve().parents[2] / "ontology"
 SH = "http://www.w3.org/ns/shacl#"
 
 
 def ontology_path(name: str) -> Path:
-    """A file of ``ontology/`` (the repository's, next to ``src/``)."""
-    path = ONTOLOGY_DIR / name
+    """A file of polku's ontology (``polku.ttl``, ``shapes.ttl``), shipped inside the
+    package so that an installed polku (wheel, not only a checkout) can validate.
+
+    >>> ontology_path("shapes.ttl").name
+    'shapes.ttl'
+    """
+    path = Path(str(resources.files("polku") / "ontology" / name))
     if not path.exists():
         raise PolkuError("the ontology file is missing from this installation", file=str(path))
     return path
@@ -59,22 +65,28 @@ def shacl_problems(g, source: str | None = None) -> list[PolkuError]:
     return sorted(problems, key=str)
 
 
-def validate(source: str | Path) -> nx.MultiDiGraph:
+def validate(source: str | Path, progress: Progress = silent) -> nx.MultiDiGraph:
     """Load ``source`` (any input :func:`polku.load.load_graph` takes) and check it whole.
 
     Returns the graph when it is valid; raises :class:`PolkuErrors` listing every problem.
+    ``progress`` hears of each step (reading, the SHACL check: tens of seconds nationally).
     """
     path = Path(str(source))
     if path.suffix.lower() in (".ttl", ".turtle", ".jsonld", ".json") and path.is_file():
         # check the RDF as it was written, not as polku would read it: every violation at
         # once, before loading stops at the first thing the analyses cannot use
+        progress(f"reading {path.name}")
         if path.suffix.lower() in (".ttl", ".turtle"):
             rdf.parse_turtle_triples(path.read_bytes(), str(path))  # its syntax errors are clearer
-        problems = shacl_problems(rdf.rdflib_graph(path), str(source))
+        data = rdf.rdflib_graph(path)
+        progress("checking the SHACL shapes")
+        problems = shacl_problems(data, str(source))
         if problems:
             raise PolkuErrors(problems)
         return load_graph(source)
+    progress(f"reading {path.name or source}")
     g = load_graph(source)
+    progress("checking the SHACL shapes")
     problems = shacl_problems(g, str(source))
     if problems:
         raise PolkuErrors(problems)

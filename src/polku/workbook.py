@@ -1,4 +1,4 @@
-"""The workbook: the spreadsheet format designers fill in (``../shared/spec/workbook.md``).
+"""The workbook: the spreadsheet format designers fill in (``docs/workbook.md``).
 
 A workbook is a folder of CSV files (``<sheet>.csv``) or one ``.xlsx`` whose sheets carry
 the same names. :func:`read_workbook` turns one into the typed graph of :mod:`polku.graph`

@@ -129,7 +129,7 @@ def _findings_by_subject(findings: list[dict[str, Any]]) -> dict[str, list[dict[
 # Graph facts the views show
 
 def reach(g: nx.MultiDiGraph, segment: str, eco: Any = None) -> set[str]:
-    """R(segment) as ``shared/spec/findings.md`` defines it (:mod:`polku.reach` walks it;
+    """R(segment) as ``docs/findings.md`` defines it (:mod:`polku.reach` walks it;
     pass its ``ecosystem(g)`` index as ``eco`` when the caller already built it).
 
     The page's segment filter runs the same walk in the browser (``polku-view.js``), so

@@ -112,7 +112,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     (the report draws several segment views of one graph).
 
     ``findings``: the analyses' findings (list of dicts in the shape of
-    ``shared/spec/findings.md``, or the whole ``{"findings": [...]}`` document);
+    ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
     with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted.
     """

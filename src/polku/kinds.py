@@ -1,0 +1,95 @@
+"""The catalogue of finding kinds: one entry per kind, with its severity and meaning.
+
+Every place that needs to know a kind asks here: the ecosystem findings
+(:mod:`polku.findings`), the plan findings (:mod:`polku.plan_findings`), the Cypher
+findings, the report's "what it means" column, and the README's kinds table (a test holds
+the README to this catalogue). A new kind is one new entry here, then the code that fires it.
+
+The exact rules are in ``docs/findings.md``; ``meaning`` is the one line a leader reads.
+
+>>> KIND_CATALOGUE["long-wait"].severity
+'warning'
+>>> severities("plan")["actor-overload"]
+'warning'
+>>> "actor-overload" in severities("ecosystem")
+False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+#: The ``long-wait`` limit in days (a setting of the spec, default 30): the commands, the
+#: API, the report and the views all take their default from here.
+LONG_WAIT_DAYS = 30
+
+#: ``actor-overload`` fires when an actor leads more running plan measures than this in
+#: one month (a setting, default 3).
+MAX_CONCURRENT_LEADS = 3
+
+#: The layers findings come from: the ecosystem graph and the action plan beside it.
+LAYERS = ("ecosystem", "plan")
+
+
+@dataclass(frozen=True)
+class FindingKind:
+    """One kind of finding: its name (the JSON ``kind``), severity, the layers that fire it
+    and what it means in one line."""
+
+    name: str
+    severity: str
+    layers: tuple[str, ...]
+    meaning: str
+
+
+_ECO = ("ecosystem",)
+_PLAN = ("plan",)
+_BOTH = ("ecosystem", "plan")
+
+#: Every kind, in the order of the spec's tables (ecosystem first, then the plan layer).
+KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
+    FindingKind("service-without-provider", "error", _ECO, "no actor delivers the service"),
+    FindingKind("no-lead", "error", _BOTH,
+                "two or more providers (or a plan measure) and nobody leads"),
+    FindingKind("multiple-leads", "warning", _BOTH, "two or more actors lead the same thing"),
+    FindingKind("referral-without-owner", "error", _ECO, "nobody answers for the hand-off"),
+    FindingKind("no-information-flow", "warning", _ECO,
+                "the client's information does not travel with the referral"),
+    FindingKind("long-wait", "warning", _ECO,
+                "the median wait of a referral is above the limit"),
+    FindingKind("unreachable-service", "warning", _ECO, "no client can get to the service"),
+    FindingKind("dead-end", "error", _ECO,
+                "clients get in, but no referral chain leads to an outcome"),
+    FindingKind("segment-without-outcome", "error", _ECO,
+                "a client segment can reach no outcome at all"),
+    FindingKind("unmet-need", "error", _ECO,
+                "a segment's need that no service it can reach addresses"),
+    FindingKind("overlapping-services", "info", _ECO,
+                "several providers' services address the same need of a segment"),
+    FindingKind("over-capacity", "warning", _ECO,
+                "more clients are referred in than the service can take"),
+    FindingKind("single-point-of-failure", "warning", _ECO,
+                "without this service a segment reaches no outcome"),
+    FindingKind("path-broken", "error", _ECO, "a designed path has a step no referral carries"),
+    FindingKind("deferred-responsibility", "warning", _PLAN,
+                "a plan measure's division of work is still to be agreed"),
+    FindingKind("measure-without-indicator", "warning", _PLAN,
+                "a plan measure has no indicator"),
+    FindingKind("actor-overload", "warning", _PLAN,
+                "an actor leads more plan measures at once than the limit"),
+)}
+
+
+def severities(layer: str | None = None) -> dict[str, str]:
+    """Kind → severity for one layer (``ecosystem`` or ``plan``), or for every kind."""
+    if layer is not None and layer not in LAYERS:
+        raise ValueError(f"unknown layer {layer!r} (use {' or '.join(LAYERS)})")
+    return {k.name: k.severity for k in KIND_CATALOGUE.values()
+            if layer is None or layer in k.layers}
+
+
+def meaning(kind: str) -> str:
+    """The one line that says what ``kind`` means ('' for a kind the catalogue lacks)."""
+    entry = KIND_CATALOGUE.get(kind)
+    return entry.meaning if entry else ""
