@@ -153,7 +153,8 @@ def show(
     lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from .describe import describe, describe_text
+    from .describe import describe
+    from .printers import describe_text
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -178,7 +179,7 @@ def render(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from . import render as views
+    from . import views
 
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
@@ -201,7 +202,8 @@ def findings(
         "more plan measures than this in one month."),
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
-    from .finding import at_or_above, findings_json, findings_markdown, findings_table
+    from .finding import at_or_above, findings_json
+    from .printers import findings_markdown, findings_table
     from .findings import find
 
     check_format(format, ("table", "json", "markdown"))
@@ -225,7 +227,8 @@ def bottlenecks(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from .bottlenecks import bottlenecks as rank, bottlenecks_table
+    from .bottlenecks import bottlenecks as rank
+    from .printers import bottlenecks_table
 
     check_format(format, ("table", "json"))
     result = rank(load_graph(source), top=top)
@@ -243,7 +246,8 @@ def paths(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """The k best paths of a segment to its outcomes, and its designed paths checked."""
-    from .paths import paths_report, paths_text
+    from .paths import paths_report
+    from .printers import paths_text
 
     check_format(format, ("table", "json"))
     result = paths_report(load_graph(source), segment, k=k, to=to)
@@ -261,7 +265,8 @@ def whatif(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
     """The findings a removal would create and the ones it would resolve."""
-    from .whatif import whatif as run, whatif_text
+    from .printers import whatif_text
+    from .whatif import whatif as run
 
     check_format(format, ("table", "json"))
     result = run(load_graph(source), remove, long_wait_days=long_wait_days)
@@ -332,7 +337,8 @@ def plan_show(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Show a graph's plan: goals, and measures with leads, participants and months."""
-    from .plan import plan_summary, plan_table
+    from .plan import plan_summary
+    from .printers import plan_table
 
     check_format(format, ("table", "json"))
     summary = plan_summary(load_graph(source))
@@ -474,7 +480,8 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from .finding import findings_json, findings_markdown, findings_table
+    from .finding import findings_json
+    from .printers import findings_markdown, findings_table
     from .neo4j_findings import cypher_findings
 
     check_format(format, ("table", "json", "markdown"))

@@ -5,15 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from .graph import nodes_of, referrals, summary, targets
-from .i18n import N_, Translator, translator
-
-#: The node types as ``polku show`` names them (the keys of :func:`polku.graph.summary`).
-TYPE_NAMES = {"actor": N_("actors"), "service": N_("services"), "outcome": N_("outcomes"),
-              "need": N_("needs"), "segment": N_("client segments"),
-              "referral": N_("referrals"), "responsibility": N_("responsibilities"),
-              "path": N_("designed paths"), "goal": N_("plan goals"),
-              "measure": N_("plan measures"), "indicator": N_("indicators"),
-              "risk": N_("risks")}
+from .i18n import Translator, translator
 
 
 def describe(g: nx.MultiDiGraph, tr: Translator | None = None) -> dict:
@@ -43,38 +35,3 @@ def describe(g: nx.MultiDiGraph, tr: Translator | None = None) -> dict:
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
         "outcomes": [{"id": o, "name": tr.label(g, o)} for o in nodes_of(g, "outcome")],
     }
-
-
-def describe_text(info: dict, tr: Translator | None = None) -> str:
-    """The :func:`describe` dict as a short plain-text summary in the language of ``tr``.
-
-    >>> from polku.graph import new_graph
-    >>> print(describe_text(describe(new_graph("x")), translator("en")))
-    Graph x
-      0 people in segments, 0 referrals a month
-    """
-    tr = tr or translator()
-    counts = info["counts"]
-    head = tr("Graph {name}").format(name=info["graph"])
-    if info["regions"]:
-        head += f" ({', '.join(info['regions'])})"
-    lines = [head]
-    if info.get("illustrative"):
-        lines.append("  " + tr("Example data – the numbers are illustrative"))
-    names = {k: tr(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in counts}
-    width = max((len(names[k]) for k in counts), default=0)
-    lines += [f"  {names[k]:<{width}}  {tr.number(n):>6}" for k, n in counts.items() if n]
-    lines.append("  " + tr("{people} people in segments, {referrals} referrals a month").format(
-        people=tr.number(info["people_in_segments"]),
-        referrals=tr.number(info["referral_volume_per_month"])))
-    if info["segments"]:
-        lines.append(tr("Client segments:"))
-        for s in info["segments"]:
-            lines.append("  " + tr("{id}: {name} — size {size}, in work {rate}, enters at "
-                                   "{entries}").format(
-                id=s["id"], name=s["name"], size=tr.number(s["size"]),
-                rate=tr.percent(s["participation_rate"]),
-                entries=", ".join(s["entries"]) or tr("nowhere")))
-    if info["outcomes"]:
-        lines.append(tr("Outcomes:") + " " + ", ".join(o["name"] for o in info["outcomes"]))
-    return "\n".join(lines)

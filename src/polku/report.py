@@ -6,7 +6,7 @@ warnings and the rest; each segment's best path; the bottleneck ranking; respons
 overlaps (several leads, no lead, overlapping services). The HTML is one self-contained
 file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
 and embeds the interactive ecosystem view and the views of the largest segments from
-:mod:`polku.render`. The markdown has the same text without the views.
+:mod:`polku.views`. The markdown has the same text without the views.
 """
 
 from __future__ import annotations
@@ -172,23 +172,23 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
 def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
            progress: Progress = silent) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
-    from polku import render
+    from .views import page_assets, render_fragment
 
     findings = [f.to_dict() for f in data["findings"]]
     progress("drawing the ecosystem view")
     views = [{"title": tr("The ecosystem"),
-              "html": render.render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                             height="640px", findings=findings)}]
+              "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
+                                      height="640px", findings=findings)}]
     biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
         progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
         views.append({"title": tr("Client segment: {name}").format(name=s["label"]),
-                      "html": render.render_fragment(
+                      "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
                           eco=data["eco"])})
-    return {"assets": render.page_assets(), "views": views,
+    return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
 
