@@ -177,13 +177,16 @@ def render(
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import views
 
+    lang = check_lang(lang)
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
-    views.write_view(g, view, output, focus=focus, depth=depth, cluster_by=cluster_by, **extra)
+    views.write_view(g, view, output, focus=focus, depth=depth, cluster_by=cluster_by,
+                     lang=lang, **extra)
     typer.echo(f"wrote {output}")
 
 

@@ -178,7 +178,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
     progress("drawing the ecosystem view")
     views = [{"title": tr("The ecosystem"),
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                      height="640px", findings=findings)}]
+                                      height="640px", findings=findings, lang=tr.lang)}]
     biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
         progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
@@ -187,7 +187,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
                       "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
-                          eco=data["eco"])})
+                          eco=data["eco"], lang=tr.lang)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
