@@ -39,6 +39,7 @@ class Request:
     cluster_threshold: int
     cluster_by: str
     eco: Any
+    today: Any = None
 
 
 def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
@@ -77,7 +78,8 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
              title="Vastuut · Responsibilities"),
     ViewSpec("plan", lambda g, f, r: plan_view(g, f), title="Suunnitelma · Plan",
              needs="measure"),
-    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f), title="Aikajana · Timeline",
+    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f, r.today),
+             title="Aikajana · Timeline",
              needs="measure"),
 )}
 VIEW_NAMES = tuple(VIEWS)
@@ -105,7 +107,7 @@ def parse_view(spec: str) -> tuple[str, str | None]:
 def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
-               cluster_by: str = "provider", eco: Any = None) -> View:
+               cluster_by: str = "provider", eco: Any = None, today: Any = None) -> View:
     """The nodes, edges and legend of one view (see :mod:`polku.views` for the views).
 
     ``eco``: the :func:`polku.reach.ecosystem` index of ``g``, when the caller has it
@@ -114,14 +116,15 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     ``findings``: the analyses' findings (list of dicts in the shape of
     ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
-    with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted.
+    with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
+    ``today``: the date of the timeline's today line (default: the day it is drawn).
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
         raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region")
     facts = Facts(g, finding_list(findings))
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
-                      cluster_by=cluster_by, eco=eco)
+                      cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
     if focus is not None:
         narrow(v, g, focus, depth)
