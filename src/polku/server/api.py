@@ -151,7 +151,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
         try:
-            found = sheets[sheet][1][edits.find_row(sheets, sheet, key)]
+            index = edits.find_row(sheets, sheet, key)
+            found = sheets[sheet][1][index]
         except edits.RowNotFound as e:
             raise ApiError(404, e.message, field="key") from None
         except edits.EditConflict as e:
