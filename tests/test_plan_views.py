@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from polku import render
+from polku import views as render
 from polku.cli import app
 from polku.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
 from polku.plan import parse_plan
-from polku.plan_views import MONTH_WIDTH
+from polku.views.timeline import MONTH_WIDTH
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 CHROMIUM = Path("/usr/bin/chromium")

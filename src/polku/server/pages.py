@@ -113,13 +113,10 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str) -> str:
 
 
 def views_of(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    views = [("ecosystem", "Ekosysteemi · Ecosystem"),
-             ("responsibility", "Vastuut · Responsibilities")]
-    views += [(f"segment:{s}", f"Segmentti · Segment: {label(g, s)}") for s in nodes_of(g, "segment")]
-    views += [(f"path:{p}", f"Polku · Path: {label(g, p)}") for p in nodes_of(g, "path")]
-    if nodes_of(g, "measure"):
-        views += [("plan", "Suunnitelma · Plan"), ("timeline", "Aikajana · Timeline")]
-    return views
+    """The views the UI offers for ``g`` (the views package's menu)."""
+    from ..views import menu
+
+    return menu(g)
 
 
 def _lines(title: Any) -> list[str]:
@@ -175,7 +172,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50)
              ) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
-        from ..render import analysed, render_html
+        from ..views import analysed, render_html
 
         g, entry = store.get(name)
         try:
@@ -199,7 +196,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
               depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50)
               ) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
-        from ..render import analysed, build_view
+        from ..views import analysed, build_view
 
         g, entry = store.get(name)
         try:
