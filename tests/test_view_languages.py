@@ -215,3 +215,11 @@ def test_report_passes_its_language_to_the_embedded_views(tmp_path: Path):
         sections = re.findall(r'<section class="polku-view" id="[^"]+" lang="(\w+)"', page)
         assert sections and set(sections) == {lang}
         assert title in page
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_timeline_chart_page_says_its_language(g, findings, lang):
+    page = render.render_html(g, "timeline", findings=findings, lang=lang)
+    assert f'<html lang="{lang}">' in page
+    assert re.search(rf'<section class="polku-view polku-chart" id="polku-view" lang="{lang}"', page)
+    assert translator(lang)("Plan timeline · {graph}").split(" ·")[0] in page

@@ -123,7 +123,12 @@ class View:
     segments: list[tuple[str, str]] = field(default_factory=list)
     hierarchical: bool = False
     cluster: dict[str, Any] | None = None
-    physics: bool = True  # False: the nodes carry their own positions (timeline)
+    physics: bool = True  # False: the nodes carry their own positions
+    #: a view drawn as a chart of its own (inline SVG) instead of a network: the timeline
+    chart: Any = None
+    #: the chart's facts as a table (``title``, ``headers``, ``rows``) for screen readers,
+    #: keyboard users and copying
+    table: dict[str, Any] | None = None
     lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
 
     def types(self) -> list[tuple[str, str]]:

@@ -185,6 +185,10 @@ def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-v
 
 
 def _fragment(v: View, element_id: str, height: str) -> Markup:
+    if v.chart is not None:
+        # a chart of its own (the timeline): no network, no script, no data payload
+        return Markup(_env().get_template("chart.html").render(
+            view=v, element_id=element_id, **translator(v.lang).jinja_globals()))
     tpl = _env().get_template("view.html")
     return Markup(tpl.render(view=v, element_id=element_id, height=height,
                              data=Markup(json_for_html(_payload(v))),
@@ -196,7 +200,8 @@ def render_html(g: nx.MultiDiGraph, view: str, **kwargs: Any) -> str:
     Finnish) with ``<html lang>`` to match. Keyword arguments as for :func:`build_view`."""
     v = build_view(g, view, **kwargs)
     page = _env().get_template("page.html")
-    return page.render(view=v, assets=page_assets(), fragment=_fragment(v, "polku-view", "100%"),
+    return page.render(view=v, assets=page_assets() if v.chart is None else "",
+                       fragment=_fragment(v, "polku-view", "100%"),
                        **translator(v.lang).jinja_globals())
 
 

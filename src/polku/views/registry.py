@@ -40,6 +40,7 @@ class Request:
     cluster_threshold: int
     cluster_by: str
     eco: Any
+    today: Any = None
 
 
 def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
@@ -79,7 +80,7 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
              title=N_("Responsibilities")),
     ViewSpec("plan", lambda g, f, r: plan_view(g, f), title=N_("Action plan"),
              needs="measure"),
-    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f), title=N_("Timeline"),
+    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f, r.today), title=N_("Timeline"),
              needs="measure"),
 )}
 VIEW_NAMES = tuple(VIEWS)
@@ -107,7 +108,8 @@ def parse_view(spec: str) -> tuple[str, str | None]:
 def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
-               cluster_by: str = "provider", eco: Any = None, lang: str | None = None) -> View:
+               cluster_by: str = "provider", eco: Any = None, today: Any = None,
+               lang: str | None = None) -> View:
     """The nodes, edges and legend of one view (see :mod:`polku.views` for the views),
     every text in ``lang`` (fi, sv or en; default Finnish), node labels from
     ``name_sv``/``name_en`` where the graph gives them.
@@ -118,7 +120,8 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     ``findings``: the analyses' findings (list of dicts in the shape of
     ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
-    with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted.
+    with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
+    ``today``: the date of the timeline's today line (default: the day it is drawn).
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
@@ -126,7 +129,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     tr = translator(lang)
     facts = Facts(g, finding_list(findings), tr)
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
-                      cluster_by=cluster_by, eco=eco)
+                      cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
     v.lang = tr.lang
     if focus is not None:
