@@ -21,6 +21,7 @@ from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
+from .paths import MAX_EXPANSIONS
 from .progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -234,12 +235,17 @@ def paths(
     to: Optional[str] = typer.Option(None, "--to", help="Only paths to this outcome id."),
     k: int = typer.Option(5, "-k", min=1, help="How many best paths."),
     format: str = typer.Option("table", "--format", help="table or json."),
+    max_expansions: int = typer.Option(
+        MAX_EXPANSIONS, "--max-expansions", min=0, help="Partial paths the search may expand "
+        "before it gives good paths instead of provably the best (the output says so)."),
 ) -> None:
-    """The k best paths of a segment to its outcomes, and its designed paths checked."""
+    """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
+    shortest wait, then fewest hand-offs), and its designed paths checked."""
     from .paths import paths_report, paths_text
 
     check_format(format, ("table", "json"))
-    result = paths_report(load_graph(source), segment, k=k, to=to)
+    result = paths_report(load_graph(source), segment, k=k, to=to,
+                          max_expansions=max_expansions)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result))
 
