@@ -254,18 +254,66 @@ def paths(
 @reports_errors
 def whatif(
     source: str = GraphArg,
-    remove: str = typer.Option(..., "--remove", help="Id of a service, an actor (with all "
-                               "it provides) or a referral."),
+    remove: Optional[str] = typer.Option(None, "--remove", help="Id of a service, an actor "
+                                         "(with all it provides) or a referral."),
+    capacity: Optional[list[str]] = typer.Option(
+        None, "--capacity", metavar="SVC=N", help="Set a service's capacity per month "
+        "(repeatable)."),
+    places: Optional[list[str]] = typer.Option(
+        None, "--places", metavar="SVC=C", help="Set a service's parallel places (repeatable)."),
+    demand: Optional[list[str]] = typer.Option(
+        None, "--demand", metavar="SVC=+20%", help="Change the demand at a service by a "
+        "percentage; it flows downstream with the referral volumes (repeatable)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
-    """The findings a removal would create and the ones it would resolve."""
-    from .whatif import whatif as run, whatif_text
-
+    """What a change would do: --remove gives the findings a removal creates and resolves;
+    --capacity, --places and --demand give every affected service's utilisation and
+    predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
     check_format(format, ("table", "json"))
-    result = run(load_graph(source), remove, long_wait_days=long_wait_days)
+    queued = bool(capacity or places or demand)
+    if remove is not None and queued:
+        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
+                         "are separate questions: ask one at a time")
+    if remove is None and not queued:
+        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
+    if remove is not None:
+        from .whatif import whatif as run, whatif_text
+
+        result = run(load_graph(source), remove, long_wait_days=long_wait_days)
+        text = whatif_text
+    else:
+        from .queues import queue_whatif, queue_whatif_text
+
+        changes = queue_changes(capacity or [], places or [], demand or [])
+        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days)
+        text = queue_whatif_text
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else whatif_text(result))
+               else text(result))
+
+
+def queue_changes(capacity: list[str], places: list[str], demand: list[str]
+                  ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
+    """The queue options' SVC=VALUE items as numbers; a bad value names the option."""
+    from .queues import parse_assignments, parse_percent
+    from .workbook import parse_number
+
+    caps: dict[str, float] = {}
+    for sid, value in parse_assignments(capacity, "--capacity"):
+        try:
+            caps[sid] = parse_number(value)
+        except ValueError as e:
+            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+        if caps[sid] < 0:
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+    slots: dict[str, int] = {}
+    for sid, value in parse_assignments(places, "--places"):
+        if not value.isdigit() or int(value) < 1:
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+        slots[sid] = int(value)
+    change = {sid: parse_percent(value, f"--demand {sid}")
+              for sid, value in parse_assignments(demand, "--demand")}
+    return caps, slots, change
 
 
 @app.command()
