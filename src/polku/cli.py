@@ -318,6 +318,36 @@ def queue_changes(capacity: list[str], places: list[str], demand: list[str]
 
 @app.command()
 @reports_errors
+def eventlog(
+    log: Path = typer.Argument(..., metavar="LOG", help="An anonymised event log (CSV: case, "
+                               "service, start, optional end and segment)."),
+    graph: str = typer.Option(..., "--graph", help="The graph whose referrals get the log's "
+                              "waits and volumes."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl, "
+                                ".jsonld, .xlsx or a folder)."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+    quiet: bool = Quiet,
+) -> None:
+    """Median waits and monthly volumes per referral from an event log, and the hand-offs
+    the graph has no referral for (unmodelled-flow findings)."""
+    from .eventlog import apply_stats, event_log_stats, read_event_log, stats_json, stats_text
+
+    check_format(format, ("table", "json"))
+    fmt = format_for(output)
+    check_output(output, fmt, log)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {graph}")
+        g = load_graph(graph)
+        progress(f"reading {log.name}")
+        stats = event_log_stats(g, read_event_log(log, g))
+        progress(f"writing {output.name}")
+        save_graph(apply_stats(g, stats), output, fmt)
+    typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
+               else stats_text(g, stats) + f"\nwrote {output}")
+
+
+@app.command()
+@reports_errors
 def report(
     source: str = GraphArg,
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
