@@ -8,7 +8,8 @@ import pytest
 
 from ecobuild import Builder
 from polku.errors import PolkuError
-from polku.paths import best_paths, designed_paths, paths_report, paths_text, ranked_paths
+from polku.paths import best_paths, designed_paths, paths_report, ranked_paths
+from polku.printers import paths_text
 
 
 def two_routes() -> Builder:

@@ -214,21 +214,15 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
     def graph_page(name: str) -> str:
         from .describe import describe
         from .findings import find
-        from .graph import label, nodes_of
+        from .views import menu
         g = store.get(name)
-        views = [("ecosystem", "Ekosysteemi · Ecosystem"),
-                 ("responsibility", "Vastuut · Responsibilities")]
-        views += [(f"segment:{s}", f"Segmentti: {label(g, s)}") for s in nodes_of(g, "segment")]
-        views += [(f"path:{p}", f"Polku: {label(g, p)}") for p in nodes_of(g, "path")]
-        if nodes_of(g, "measure"):
-            views += [("plan", "Suunnitelma · Plan"), ("timeline", "Aikajana · Timeline")]
-        return page.render(page="graph", title=name, info=describe(g), views=views,
+        return page.render(page="graph", title=name, info=describe(g), views=menu(g),
                            findings=[f.to_dict() for f in find(g)])
 
     @app.get("/graphs/{name}/view", response_class=HTMLResponse)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50)) -> str:
-        from .render import analysed, render_html
+        from .views import analysed, render_html
         g = store.get(name)
         kwargs = analysed(g, view, k=k)
         if focus:

@@ -19,6 +19,7 @@ import typer
 
 from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
+from .i18n import check_lang, translator
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
 from .paths import MAX_EXPANSIONS
@@ -73,6 +74,10 @@ class ExportFormat(str, Enum):
     turtle = "turtle"
     jsonld = "jsonld"
 
+
+Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
+                    help="The language of what is written for people: fi, sv or en "
+                    "(default: POLKU_LANG, else fi).")
 
 Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
                      "a terminal anyway).")
@@ -146,14 +151,17 @@ def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
 def show(
     source: str = GraphArg,
     format: str = typer.Option("table", "--format", help="table or json."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from .describe import describe, describe_text
+    from .describe import describe
+    from .printers import describe_text
 
     check_format(format, ("table", "json"))
-    info = describe(load_graph(source))
+    tr = translator(lang)
+    info = describe(load_graph(source), tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
-               else describe_text(info))
+               else describe_text(info, tr))
 
 
 @app.command()
@@ -172,7 +180,7 @@ def render(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from . import render as views
+    from . import views
 
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
@@ -195,7 +203,8 @@ def findings(
         "more plan measures than this in one month."),
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
-    from .finding import at_or_above, findings_json, findings_markdown, findings_table
+    from .finding import at_or_above, findings_json
+    from .printers import findings_markdown, findings_table
     from .findings import find
 
     check_format(format, ("table", "json", "markdown"))
@@ -219,7 +228,8 @@ def bottlenecks(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from .bottlenecks import bottlenecks as rank, bottlenecks_table
+    from .bottlenecks import bottlenecks as rank
+    from .printers import bottlenecks_table
 
     check_format(format, ("table", "json"))
     result = rank(load_graph(source), top=top)
@@ -241,7 +251,8 @@ def paths(
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
-    from .paths import paths_report, paths_text
+    from .paths import paths_report
+    from .printers import paths_text
 
     check_format(format, ("table", "json"))
     result = paths_report(load_graph(source), segment, k=k, to=to,
@@ -278,12 +289,14 @@ def whatif(
     if remove is None and not queued:
         raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
     if remove is not None:
-        from .whatif import whatif as run, whatif_text
+        from .printers import whatif_text
+        from .whatif import whatif as run
 
         result = run(load_graph(source), remove, long_wait_days=long_wait_days)
         text = whatif_text
     else:
-        from .queues import queue_whatif, queue_whatif_text
+        from .printers import queue_whatif_text
+        from .queues import queue_whatif
 
         changes = queue_changes(capacity or [], places or [], demand or [])
         result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days)
@@ -330,7 +343,8 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from .eventlog import apply_stats, event_log_stats, read_event_log, stats_json, stats_text
+    from .eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from .printers import eventlog_text
 
     check_format(format, ("table", "json"))
     fmt = format_for(output)
@@ -343,7 +357,7 @@ def eventlog(
         progress(f"writing {output.name}")
         save_graph(apply_stats(g, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
-               else stats_text(g, stats) + f"\nwrote {output}")
+               else eventlog_text(stats) + f"\nwrote {output}")
 
 
 @app.command()
@@ -354,14 +368,16 @@ def report(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
     quiet: bool = Quiet,
+    lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from .report import write_report
 
+    lang = check_lang(lang)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
         write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress)
+                     progress=progress, lang=lang)
     typer.echo(f"wrote {output}")
 
 
@@ -407,7 +423,8 @@ def plan_show(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Show a graph's plan: goals, and measures with leads, participants and months."""
-    from .plan import plan_summary, plan_table
+    from .plan import plan_summary
+    from .printers import plan_table
 
     check_format(format, ("table", "json"))
     summary = plan_summary(load_graph(source))
@@ -549,7 +566,8 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from .finding import findings_json, findings_markdown, findings_table
+    from .finding import findings_json
+    from .printers import findings_markdown, findings_table
     from .neo4j_findings import cypher_findings
 
     check_format(format, ("table", "json", "markdown"))

@@ -310,7 +310,8 @@ def event_log_stats(g: nx.MultiDiGraph, log: EventLog) -> dict[str, Any]:
             ref = eco.refs[rid]
             n = len(group_waits)
             referrals[rid] = {
-                "from": ref.source, "to": ref.target, "handoffs": n,
+                "from": ref.source, "to": ref.target, "from_label": label(g, ref.source),
+                "to_label": label(g, ref.target), "handoffs": n,
                 "volume_per_month": number(round(n / h.months, 2)),
                 "median_wait_days": number(round(float(np.median(group_waits)), 2)),
                 "before": {"volume_per_month": number(ref.volume),
@@ -353,24 +354,3 @@ def apply_stats(g: nx.MultiDiGraph, stats: dict[str, Any]) -> nx.MultiDiGraph:
 def stats_json(stats: dict[str, Any]) -> dict[str, Any]:
     """:func:`event_log_stats` as JSON-ready data (findings as the spec's objects)."""
     return {**stats, "findings": [f.to_dict() for f in stats["findings"]]}
-
-
-def stats_text(g: nx.MultiDiGraph, stats: dict[str, Any]) -> str:
-    """:func:`event_log_stats` as plain text for the terminal."""
-    log = stats["log"]
-    lines = [f"Event log: {log['events']} events, {log['cases']} cases, {log['handoffs']} "
-             f"hand-offs over {log['months']} month(s) from {log['first']}"
-             + ("" if log["has_end"] else " (no end column: waits run start to start)")]
-    lines.append(f"Referrals seen ({len(stats['referrals'])}):")
-    for rid, r in stats["referrals"].items():
-        b = r["before"]
-        lines.append(f"  {label(g, r['from'])} → {label(g, r['to'])} ({rid}): "
-                     f"{r['handoffs']} hand-offs, {r['volume_per_month']} a month "
-                     f"(was {b['volume_per_month'] if b['volume_per_month'] is not None else '?'}), "
-                     f"median wait {r['median_wait_days']} d "
-                     f"(was {b['median_wait_days'] if b['median_wait_days'] is not None else '?'})")
-    if stats["not_seen"]:
-        lines.append(f"Referrals the log never shows (kept as they were): {len(stats['not_seen'])}")
-    lines += ["", f"Unmodelled flows ({len(stats['findings'])}):"]
-    lines += [f"  {f.severity:<7}  {f.kind:<16}  {f.message}" for f in stats["findings"]]
-    return "\n".join(lines)

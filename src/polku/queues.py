@@ -291,6 +291,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     new = {f.identity: f for f in after}
     return {
         "graph": g.graph.get("name", "graph"),
+        "days_per_month": DAYS_PER_MONTH,
         "changes": {"capacity": {k: number(v) for k, v in sorted(capacity.items())},
                     "places": dict(sorted(places.items())),
                     "demand": {k: number(round(v, 6)) for k, v in sorted(demand.items())}},
@@ -298,36 +299,3 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         "findings": {"created": [f.to_dict() for k, f in new.items() if k not in old],
                      "resolved": [f.to_dict() for k, f in old.items() if k not in new]},
     }
-
-
-def _state_text(s: dict[str, Any]) -> str:
-    if s["unstable"]:
-        return f"utilisation {s['utilization'] if s['utilization'] is not None else '∞'}: " \
-               "queue grows without bound"
-    if s["utilization"] is None:
-        return "no queue (capacity or inflow not known)" if s["inflow"] is None or \
-            s["capacity"] is None else "capacity 0"
-    return f"utilisation {s['utilization']}, wait {s['wait_days']} d"
-
-
-def queue_whatif_text(result: dict[str, Any]) -> str:
-    """:func:`queue_whatif` as plain text for the terminal."""
-    ch = result["changes"]
-    asked = [f"capacity of {k} to {v}" for k, v in ch["capacity"].items()]
-    asked += [f"places of {k} to {v}" for k, v in ch["places"].items()]
-    asked += [f"demand at {k} {'+' if v >= 0 else ''}{number(round(v * 100, 4))}%"
-              for k, v in ch["demand"].items()]
-    lines = [f"What if {', '.join(asked)} in {result['graph']}? (M/M/c queues, "
-             f"{DAYS_PER_MONTH} days a month)"]
-    for sid, s in result["services"].items():
-        b, a = s["before"], s["after"]
-        lines.append(f"  {s['label']} ({sid}): inflow {b['inflow']} → {a['inflow']}, "
-                     f"capacity {b['capacity']} → {a['capacity']}, places {b['places']} → "
-                     f"{a['places']}")
-        lines.append(f"      before: {_state_text(b)}")
-        lines.append(f"      after:  {_state_text(a)}")
-    for title, key in (("Created", "created"), ("Resolved", "resolved")):
-        found = result["findings"][key]
-        lines += ["", f"{title} ({len(found)}):"]
-        lines += [f"  {f['severity']:<7}  {f['kind']:<24}  {f['message']}" for f in found]
-    return "\n".join(lines)
