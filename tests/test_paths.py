@@ -186,3 +186,22 @@ def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):
     text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg",
                                     "--max-expansions", "1"]).stdout
     assert "bounded search: stopped after 1 partial paths" in text
+
+
+def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
+    from polku.views.registry import build_view
+
+    b = needy()
+    b.path("designed", "seg", ["a", "d", "work"])
+    paths = best_paths(b.g, "seg", k=3)
+    v = build_view(b.g, "segment:seg", paths=paths, k=3)
+    edges = {e["rid"]: e["label"] for e in v.edges if e.get("kind") == "referral"}
+    assert edges["r-ad"] == "#1 · 10 d · ?/mo · X"            # on best path #1
+    assert edges["r-ab"] == "#3 · 5 d · ?/mo · X"
+    legend = [i["label"] for i in v.legend if i.get("item") != "heading"]
+    assert any(t.startswith("#1:") and t.endswith("covers every need") for t in legend)
+    assert any(t.startswith("#3:") and "needs left uncovered: Debt, Housing" in t
+               for t in legend)
+    p = build_view(b.g, "path:designed")
+    assert sorted(e["label"] for e in p.edges if e.get("kind") == "referral") == [
+        "10 d · ?/mo · X", "10 d · ?/mo · Y"]
