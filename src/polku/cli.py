@@ -456,20 +456,50 @@ def plan_findings_cmd(
 @app.command()
 @reports_errors
 def serve(
-    sources: list[Path] = typer.Argument(None, help="Graph files or folders to serve "
-                                         "(default: graphs/)."),
+    sources: list[str] = typer.Argument(None, help="Graph files, folders or Neo4j URIs "
+                                        "(neo4j://host:port?region=R) to serve (default: graphs/)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    tokens: Optional[Path] = typer.Option(None, "--tokens", help="A file of name:token lines: "
+                                          "who may edit (default: POLKU_TOKENS; none: read-only)."),
+    changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
+                                           "(default: .polku/ beside each graph)."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
+    import os
+
     import uvicorn
 
     from .app import create_app
+    from .server.auth import load_tokens
 
-    application = create_app(sources or [Path("graphs")])
-    typer.echo(f"polku serving {', '.join(sorted(application.state.store.sources)) or 'no graphs'}"
-               f" at http://{host}:{port}/")
+    known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
+    application = create_app(sources or ["graphs"], known, changes)
+    store = application.state.store
+    listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
+    typer.echo(f"polku serving {listing or 'no graphs'} at http://{host}:{port}/"
+               + ("" if known.enabled else " (read-only: no tokens)"))
+    if not known.enabled and not is_loopback(host):
+        typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
+                   "server is read-only and open to that network (anyone who reaches it can "
+                   "read every graph)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help=(
