@@ -86,8 +86,9 @@ def import_(
     workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
                                          help="A folder of CSV sheets or an .xlsx file."),
     output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
-    name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
-                                       "file name without suffix)."),
+    name: Optional[str] = typer.Option(None, help="The graph's name for a workbook without a "
+                                       "graph sheet (default: the workbook's folder or file "
+                                       "name; never the output's)."),
     quiet: bool = Quiet,
 ) -> None:
     """Import a workbook, validate it, and write it as an RDF graph."""
@@ -98,7 +99,7 @@ def import_(
     check_output(output, fmt, workbook_path)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {workbook_path.name}")
-        g = workbook.read_workbook(workbook_path, name=name or output.stem)
+        g = workbook.read_workbook(workbook_path, name=name)
         progress("checking the SHACL shapes")
         problems = shacl_problems(g, str(workbook_path))
         if problems:

@@ -73,6 +73,7 @@ STEP = POLKU + "PathStep"
 ATTRS: dict[str, str] = {
     "description": DCT + "description",
     "kind": POLKU + "actorKind",
+    "business_id": POLKU + "businessId",
     "region": POLKU + "region",
     "capacity_per_month": POLKU + "capacityPerMonth",
     "entry": POLKU + "isEntryPoint",
@@ -89,6 +90,15 @@ ATTRS: dict[str, str] = {
     "target_groups": POLKU + "targetGroups",
     "deferred_text": POLKU + "deferredText",
 }
+#: the graph's own attributes (the workbook's ``graph`` sheet) -> predicate
+GRAPH_ATTRS: dict[str, str] = {
+    "title": DCT + "title",
+    "description": DCT + "description",
+    "region": POLKU + "region",
+    "illustrative": POLKU + "illustrative",
+    "source": DCT + "source",
+}
+GRAPH_ATTR_OF_PREDICATE = {v: k for k, v in GRAPH_ATTRS.items()}
 #: attributes that hold a list (one triple per item, read back as a list)
 LIST_ATTRS: set[str] = {"parts"}
 #: edge kind -> predicate from the edge's source to its target
@@ -163,9 +173,11 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
     base = base_iri(name)
     yield base, TYPE, GRAPH_CLASS
     yield base, IDENTIFIER, Lit(name)
-    for key in ("title", "description"):
-        if g.graph.get(key):
-            yield base, DCT + key, Lit(str(g.graph[key]))
+    for key, predicate in GRAPH_ATTRS.items():
+        if g.graph.get(key) is not None and g.graph.get(key) != "":
+            yield base, predicate, _literal(g.graph[key])
+    for col, value in (g.graph.get("extra") or {}).items():
+        yield base, EXTRA + quote(col, safe=""), Lit(str(value))
 
     def iri(node: str) -> str:
         return base + node
@@ -243,6 +255,22 @@ def _id_of_iri(iri: str) -> str:
     return unquote(re.split(r"[/#]", iri.rstrip("/"))[-1])
 
 
+def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
+    """The graph's own attributes from the triples about its ``polku:Graph`` resource."""
+    attrs: dict[str, object] = {}
+    extra: dict[str, str] = {}
+    for p, o in pos:
+        if type(o) is not Lit:
+            continue
+        if p in GRAPH_ATTR_OF_PREDICATE:
+            attrs[GRAPH_ATTR_OF_PREDICATE[p]] = _python(o)
+        elif p.startswith(EXTRA):
+            extra[unquote(p[len(EXTRA):])] = o.value
+    if extra:
+        attrs["extra"] = extra
+    return attrs
+
+
 def from_triples(triples: Iterable[Triple], name: str | None = None,
                  source: str | None = None) -> nx.MultiDiGraph:
     """Build the typed graph from RDF triples (the inverse of :func:`to_triples`).
@@ -263,6 +291,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
             by_subject.setdefault(s, []).append((p, o))
 
     graph_name = name
+    graph_attrs: dict[str, object] = {}
     ids: dict[str, str] = {}
     types: dict[str, str] = {}
     responsibilities: list[str] = []
@@ -271,6 +300,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     for s, cls in classes.items():
         if GRAPH_CLASS in cls:
             graph_name = idents.get(s, graph_name)
+            graph_attrs = _graph_attrs(by_subject.get(s, ()))
         elif RESPONSIBILITY in cls:
             responsibilities.append(s)
         elif STEP in cls:
@@ -372,6 +402,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
                       f"step:{sattrs['order']}", sattrs))
 
     g = new_graph(graph_name or "graph")
+    g.graph.update(graph_attrs)
     g.add_nodes_from(nodes)
     add_edges(g, edges)
     if g.number_of_nodes() == 0:
