@@ -71,6 +71,19 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
     turtle = "turtle"
     jsonld = "jsonld"
+    cpsv_ap = "cpsv-ap"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    mermaid = "mermaid"
+
+
+Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=(
+    "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
+    "out of what goes to other people (JSON-LD, CPSV-AP, GraphML, GEXF, CSV, Mermaid, pages, "
+    "the report) and kept in the owner's working copies (workbook, xlsx, Turtle); this flag "
+    "turns that on or off."))
+MinCell = typer.Option(5, "--min-cell", min=1, help="Counts below this are small cells.")
 
 
 Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
@@ -115,19 +128,46 @@ def import_(
 @reports_errors
 def export(
     source: str = GraphArg,
-    to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
+    to: ExportFormat = typer.Option(..., "--to", help=(
+        "workbook (CSV folder), xlsx, turtle, jsonld; cpsv-ap (.ttl or .jsonld, CPSV-AP "
+        "3.2.0); graphml, gexf (Gephi, yEd, Cytoscape); csv (a folder for neo4j-admin "
+        "import); mermaid (.mmd or .md).")),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
+    segment: Optional[str] = typer.Option(None, "--segment", help="mermaid: the segment "
+                                          "whose best and designed paths to draw."),
+    k: int = typer.Option(3, "-k", min=1, help="mermaid: best paths to draw."),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
 ) -> None:
-    """Export a valid graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
+    """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
+    exchange format for other tools."""
+    from . import exchange, privacy
     from .validate import validate as checked
 
-    check_output(output, to.value, source)
+    fmt = to.value
+    if fmt in exchange.EXPORTS:
+        exchange.check_export_name(output, fmt)
+        if Path(source).exists() and Path(source).resolve() == output.resolve():
+            raise PolkuError("the output would overwrite the input", file=str(output))
+    else:
+        check_output(output, fmt, source)
     with terminal_progress(wanted(quiet)) as progress:
         g = checked(source, progress=progress)
+        if segment is not None and segment not in g:
+            raise PolkuError(f"unknown segment '{segment}'")
+        out = privacy.suppress(g, min_cell) if (
+            suppress if suppress is not None else fmt in privacy.SHARED_FORMATS) else g
         progress(f"writing {output.name}")
-        save_graph(g, output, to.value)
+        if fmt in exchange.EXPORTS:
+            exchange.EXPORTS[fmt][1](out, output, segment=segment, k=k)  # type: ignore[operator]
+        else:
+            save_graph(out, output, fmt)
     typer.echo(f"wrote {output}")
+    if fmt == "cpsv-ap":
+        left = exchange.not_public_services(g)
+        for node, why in left:
+            typer.echo(f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}")
 
 
 @app.command()

@@ -25,6 +25,7 @@ import networkx as nx
 from . import atomic
 from .errors import PolkuError, PolkuErrors
 from .graph import ACTOR_KINDS, INFORMATION_FLOWS, ROLES, add_edge, add_edges, new_graph
+from .privacy import HETU_MESSAGE, find_hetu
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
@@ -489,6 +490,10 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
                 if _CONTROL.search(text):
                     reader.error("the cell holds a control character (such as NUL); "
                                  "remove it", file=file, sheet=name, row=rownum, column=h)
+                    continue
+                if len(text) >= 11 and find_hetu(text) is not None:
+                    reader.error(f"the cell {HETU_MESSAGE}", file=file, sheet=name,
+                                 row=rownum, column=h)
                     continue
                 if not text:
                     if col is not None and col.required:
