@@ -39,6 +39,7 @@ from jinja2 import Environment
 from .errors import PolkuError
 from .kinds import LONG_WAIT_DAYS
 from .load import load_graph
+from .privacy import suppress, suppress_figures
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -164,7 +165,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
     @app.get("/api/graphs/{name}")
     def graph_info(name: str) -> dict[str, Any]:
         from .describe import describe
-        return describe(store.get(name))
+        return suppress_figures(describe(store.get(name)))
 
     @app.get("/api/graphs/{name}/findings")
     def findings(name: str, long_wait_days: float = LONG_WAIT_DAYS,
@@ -173,12 +174,12 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
         result = [f.to_dict() for f in find(store.get(name), long_wait_days=long_wait_days)
                   if f.severity in keep]
-        return {"graph": name, "findings": result}
+        return suppress_figures({"graph": name, "findings": result})
 
     @app.get("/api/graphs/{name}/bottlenecks")
     def bottlenecks(name: str, top: int = Query(20, ge=1)) -> dict:
         from .bottlenecks import bottlenecks as rank
-        return rank(store.get(name), top=top)
+        return suppress_figures(rank(store.get(name), top=top))
 
     @app.get("/api/graphs/{name}/paths")
     def paths(name: str, segment: str, k: int = Query(5, ge=1, le=50),
@@ -189,7 +190,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
     @app.get("/api/graphs/{name}/whatif")
     def whatif(name: str, remove: str, long_wait_days: float = LONG_WAIT_DAYS) -> dict:
         from .whatif import whatif as run
-        return run(store.get(name), remove, long_wait_days=long_wait_days)
+        return suppress_figures(run(store.get(name), remove, long_wait_days=long_wait_days))
 
     @app.get("/api/graphs/{name}/plan")
     def plan(name: str) -> dict:
@@ -199,7 +200,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
     @app.get("/api/graphs/{name}/export")
     def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$")):
         from . import rdf
-        g = store.get(name)
+        g = suppress(store.get(name))
         if format == "turtle":
             return PlainTextResponse(rdf.graph_turtle(g), media_type="text/turtle")
         return PlainTextResponse(rdf.graph_jsonld(g), media_type="application/ld+json")
@@ -222,8 +223,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         views += [(f"path:{p}", f"Polku: {label(g, p)}") for p in nodes_of(g, "path")]
         if nodes_of(g, "measure"):
             views += [("plan", "Suunnitelma · Plan"), ("timeline", "Aikajana · Timeline")]
-        return page.render(page="graph", title=name, info=describe(g), views=views,
-                           findings=[f.to_dict() for f in find(g)])
+        return page.render(page="graph", title=name, info=suppress_figures(describe(g)),
+                           views=views,
+                           findings=suppress_figures([f.to_dict() for f in find(g)]))
 
     @app.get("/graphs/{name}/view", response_class=HTMLResponse)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
@@ -233,13 +235,13 @@ def create_app(sources: Sequence[str | Path] = ("graphs",)) -> FastAPI:
         kwargs = analysed(g, view, k=k)
         if focus:
             kwargs.update(focus=focus, depth=depth)
-        return render_html(g, view, **kwargs)
+        return render_html(suppress(g), view, **kwargs)
 
     @app.get("/graphs/{name}/report", response_class=HTMLResponse)
     def report(name: str) -> str:
         from .report import report_data, report_html
         g = store.get(name)
-        return report_html(g, report_data(g))
+        return report_html(suppress(g), suppress_figures(report_data(g)))
 
     return app
 

@@ -210,13 +210,18 @@ def render(
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
+                                  "(counts of 1 to --min-cell minus 1 people) out of the page."),
+    min_cell: int = MinCell,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import render as views
+    from .privacy import suppress as suppressed
 
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
-    views.write_view(g, view, output, focus=focus, depth=depth, cluster_by=cluster_by, **extra)
+    views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
+                     depth=depth, cluster_by=cluster_by, **extra)
     typer.echo(f"wrote {output}")
 
 
@@ -310,6 +315,9 @@ def report(
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
+                                  "(counts of 1 to --min-cell minus 1 people) out of the report."),
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
@@ -318,7 +326,7 @@ def report(
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
         write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress)
+                     progress=progress, min_cell=min_cell if suppress else None)
     typer.echo(f"wrote {output}")
 
 

@@ -29,7 +29,8 @@ PEOPLE_COUNTS: dict[str, tuple[str, ...]] = {
 #: output formats that go to other people: small cells are suppressed in them by default
 SHARED_FORMATS = frozenset({"jsonld", "cpsv-ap", "graphml", "gexf", "csv", "mermaid"})
 #: figures the analyses compute about people (flow into a service), by their key
-PEOPLE_FIGURES = ("inflow", "volume_per_month", "size")
+PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
+                  "referral_volume_per_month")
 
 # ddmmyy, century sign, individual number, check character; a look-alike inside a longer
 # run of digits or letters is not one
@@ -134,12 +135,15 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     """A JSON-like answer (findings, bottlenecks) with every people figure (``inflow`` …)
     that is a small cell shown as ``<5``; other values unchanged.
 
-    >>> suppress_figures({"metrics": {"inflow": 3, "capacity": 2}})
-    {'metrics': {'inflow': '<5', 'capacity': 2}}
+    >>> suppress_figures({"metrics": {"inflow": 3, "capacity": 2, "utilization": 1.5}})
+    {'metrics': {'inflow': '<5', 'capacity': 2, 'utilization': None}}
     """
     if isinstance(value, dict):
-        return {k: (shown(v, min_cell) if k in PEOPLE_FIGURES else suppress_figures(v, min_cell))
-                for k, v in value.items()}
+        out = {k: (shown(v, min_cell) if k in PEOPLE_FIGURES else suppress_figures(v, min_cell))
+               for k, v in value.items()}
+        if is_small(value.get("inflow"), min_cell) and out.get("utilization") is not None:
+            out["utilization"] = None  # inflow / capacity would give the small inflow back
+        return out
     if isinstance(value, list):
         return [suppress_figures(v, min_cell) for v in value]
     return value
