@@ -330,6 +330,58 @@ def report(
     typer.echo(f"wrote {output}")
 
 
+@app.command()
+@reports_errors
+def diff(
+    a: str = typer.Argument(..., metavar="A", help="The earlier version, or one region."),
+    b: str = typer.Argument(..., metavar="B", help="The later version, or the other region."),
+    format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    suppress: Optional[bool] = typer.Option(None, "--suppress/--no-suppress",
+                                            show_default=False, help=(
+        "Leave small cells out (default: in the html page, which goes to other people).")),
+    min_cell: int = MinCell,
+) -> None:
+    """What changed between two graphs: nodes and responsibilities added, removed and
+    changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
+    from .diff import diff as run, diff_text
+    from .findings import find
+    from .privacy import suppress as suppressed
+
+    check_format(format, ("text", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html diff is a page: give -o DIFF.html")
+    if output is not None and output.suffix.lower() not in (
+            {"html": (".html", ".htm")}.get(format, (".txt", ".json", ".md"))):
+        raise PolkuError(f"a {format} diff needs a name ending in "
+                         f"{'.html' if format == 'html' else '.json, .txt or .md'}",
+                         file=str(output))
+    ga, gb = load_graph(a), load_graph(b)
+    fa = find(ga, long_wait_days=long_wait_days)
+    fb = find(gb, long_wait_days=long_wait_days)
+    if suppress if suppress is not None else format == "html":
+        ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
+    result = run(ga, gb, findings_a=fa, findings_b=fb)
+    if format == "html":
+        from . import atomic
+        from .diffview import diff_html
+
+        atomic.write_text(output, diff_html(ga, gb, result))
+        typer.echo(f"wrote {output}")
+        return
+    text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
+        else diff_text(result, ga, gb)
+    if output is not None:
+        from . import atomic
+
+        atomic.write_text(output, text + "\n")
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text)
+
+
 plan_app = typer.Typer(no_args_is_help=True, help=(
     "The action plan: import a plan table (goals, measures, responsibilities), show it, "
     "and find its responsibility gaps."))

@@ -1183,7 +1183,12 @@ def _fragment(v: View, element_id: str, height: str) -> Markup:
 def render_html(g: nx.MultiDiGraph, view: str, **kwargs: Any) -> str:
     """One view as a complete, self-contained HTML page. Keyword arguments as for
     :func:`build_view`."""
-    v = build_view(g, view, **kwargs)
+    return view_html(build_view(g, view, **kwargs))
+
+
+def view_html(v: View) -> str:
+    """A complete, self-contained page for a view the caller built (and perhaps restyled,
+    as the diff page does)."""
     page = _env().get_template("page.html")
     return page.render(view=v, assets=page_assets(), fragment=_fragment(v, "polku-view", "100%"))
 
@@ -1224,6 +1229,7 @@ def write_view(g: nx.MultiDiGraph, view: str, out: str | Path, **kwargs: Any) ->
 
 
 __all__ = [
-    "View", "analysed", "build_view", "render_html", "render_fragment", "page_assets", "iframe",
+    "View", "analysed", "build_view", "render_html", "view_html", "legend_node",
+    "legend_edge", "render_fragment", "page_assets", "iframe",
     "write_view", "parse_view", "json_for_html", "reach",
 ]
