@@ -382,6 +382,49 @@ def diff(
         typer.echo(text)
 
 
+@app.command()
+@reports_errors
+def merge(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regional "
+                                        "graphs (any input polku reads)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The national graph (.ttl or .jsonld)."),
+    name: str = typer.Option("national", "--name", help="The merged graph's name (its "
+                             "namespace holds the actors regions share)."),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
+    quiet: bool = Quiet,
+) -> None:
+    """Regions side by side in one graph, each under its own namespace; actors with the same
+    business id become one; conflicting facts about them are reported."""
+    from .merge import merge as run
+    from .privacy import SHARED_FORMATS, suppress as suppressed
+
+    if len(sources) < 2:
+        raise PolkuError("merge needs at least two graphs")
+    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
+    check_output(output, fmt)
+    for s in sources:
+        if Path(s).exists() and Path(s).resolve() == output.resolve():
+            raise PolkuError("the output would overwrite an input", file=str(output))
+    with terminal_progress(wanted(quiet)) as progress:
+        graphs = []
+        for s in sources:
+            progress(f"reading {s}")
+            graphs.append(load_graph(s))
+        result = run(graphs, name)
+        g = result.graph
+        if suppress if suppress is not None else fmt in SHARED_FORMATS:
+            g = suppressed(g, min_cell)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
+    for c in result.conflicts:
+        typer.echo(f"conflict: {c}")
+    shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
+    typer.echo(f"wrote {output}: {len(graphs)} regions, {shared} shared actors "
+               f"(same business id), {len(result.conflicts)} conflicts, "
+               f"{g.number_of_nodes()} nodes")
+
+
 plan_app = typer.Typer(no_args_is_help=True, help=(
     "The action plan: import a plan table (goals, measures, responsibilities), show it, "
     "and find its responsibility gaps."))
@@ -521,16 +564,37 @@ def neo4j_pull(
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
     region: Optional[str] = typer.Option(None, "--region", show_default=False, help=(
         "The region to read (default: the only one in the database).")),
+    all_regions: bool = typer.Option(False, "--all", help="Every region, merged into one "
+                                     "national graph as `polku merge` merges files."),
+    name: str = typer.Option("national", "--name", help="--all: the merged graph's name."),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
     quiet: bool = Quiet,
 ) -> None:
-    """Read one region back into a graph file."""
-    from .neo4jstore import pull_graph
+    """Read one region (or, with --all, every region merged) back into a graph file."""
+    from .neo4jstore import pull_graph, regions
 
     fmt = format_for(output)
+    if all_regions and region:
+        raise PolkuError("give --region or --all, not both")
     with terminal_progress(wanted(quiet)) as progress:
-        g = pull_graph(uri, user, password, database, region, progress=progress)
+        if all_regions:
+            from .merge import merge as merged
+
+            names = regions(uri, user, password, database)
+            if not names:
+                raise PolkuError("the database holds no regions")
+            pulled = []
+            for r in names:
+                one = pull_graph(uri, user, password, database, r, progress=progress)
+                one.graph["name"] = r  # in the database the region is the namespace
+                pulled.append(one)
+            result = merged(pulled, name)
+            g = result.graph
+            for c in result.conflicts:
+                typer.echo(f"conflict: {c}", err=True)
+        else:
+            g = pull_graph(uri, user, password, database, region, progress=progress)
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     counts = graphmod.summary(g)

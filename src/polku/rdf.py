@@ -141,6 +141,16 @@ class Lit(NamedTuple):
 Triple = tuple[str, str, "str | Lit"]
 
 
+def node_iri(base: str, node: str) -> str:
+    """A node's IRI: under the graph's namespace ``base``, or, for a merged graph's
+    ``region/id``, under that region's own namespace.
+
+    >>> node_iri(base_iri("national"), "keski-uusimaa/kela")
+    'https://w3id.org/polku/id/keski-uusimaa/kela'
+    """
+    return DATA + node if "/" in node else base + node
+
+
 def base_iri(name: str) -> str:
     """The namespace of one graph's resources: ids are only unique within a region."""
     return f"{DATA}{quote(name, safe='')}/"
@@ -186,7 +196,7 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
         yield base, EXTRA + quote(col, safe=""), Lit(str(value))
 
     def iri(node: str) -> str:
-        return base + node
+        return node_iri(base, node)
 
     factors: set[str] = set()
     yield from _cpsv_ap_triples(g, base)
@@ -248,7 +258,7 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
             for col, value in (d.get("extra") or {}).items():
                 yield r, EXTRA + quote(col, safe=""), Lit(str(value))
         elif kind == "step":
-            st = f"{base}{u}/step/{d['order']}"
+            st = f"{iri(u)}/step/{d['order']}"
             yield iri(u), POLKU + "hasStep", st
             yield st, TYPE, STEP
             yield st, POLKU + "order", _literal(int(d["order"]))
@@ -326,7 +336,7 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
     fallback = locations(g.graph.get("region")) or locations("koko maa")
     places: set[str] = set()
     for node in sorted(public):
-        s = base + node
+        s = node_iri(base, node)
         yield s, TYPE, CV + "PublicOrganisation"
         where = locations(g.nodes[node].get("region")) or fallback
         for place in where:
@@ -336,7 +346,7 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
         if data["type"] == "actor" and node not in public:
             for place in locations(data.get("region")):
                 places.add(place)
-                yield base + node, DCT + "spatial", place
+                yield node_iri(base, node), DCT + "spatial", place
     for place in sorted(places):
         yield place, TYPE, LOCATION
         if place in NAMES:
@@ -346,13 +356,13 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
         if data["type"] == "service" and data.get("description"):
             authorities = competent_authorities(g, node, public)
             if authorities:
-                yield base + node, TYPE, PUBLIC_SERVICE
+                yield node_iri(base, node), TYPE, PUBLIC_SERVICE
                 for a in authorities:
-                    yield base + node, COMPETENT_AUTHORITY, base + a
+                    yield node_iri(base, node), COMPETENT_AUTHORITY, node_iri(base, a)
         elif data["type"] == "segment":
             segments = True
-            yield base + node, TYPE, SKOS + "Concept"
-            yield base + node, SKOS + "inScheme", base + "segments"
+            yield node_iri(base, node), TYPE, SKOS + "Concept"
+            yield node_iri(base, node), SKOS + "inScheme", base + "segments"
     if segments:
         yield base + "segments", TYPE, SKOS + "ConceptScheme"
         yield base + "segments", DCT + "title", Lit("Asiakassegmentit", None, "fi")

@@ -810,6 +810,11 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
     The write is atomic: the folder or file appears whole or not at all.
     """
     path = Path(path)
+    qualified = next((n for n in g.nodes if "/" in str(n)), None)
+    if qualified is not None:
+        raise PolkuError(f"a merged national graph (ids such as '{qualified}') is not a "
+                         "workbook: workbook ids hold no region; export Turtle or JSON-LD, or "
+                         "each region's own workbook", file=str(path))
     # the plan's sheets only when the graph has a plan; the spec's sheets always, as a
     # template to fill in
     sheets = {name: rows for name, rows in sheet_rows(g).items()
