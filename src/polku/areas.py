@@ -38,9 +38,13 @@ GROUPS: dict[str, tuple[str, ...]] = {
 NATIONWIDE = {"koko maa", "suomi", "finland", "hela landet", "nationwide", "valtakunnallinen"}
 
 #: IRI -> its name, for the labels of the locations written
+def _proper(name: str) -> str:
+    return "-".join(part.capitalize() for part in name.split("-"))
+
+
 NAMES: dict[str, str] = {
-    **{MUNICIPALITY + code: name.capitalize() for name, code in MUNICIPALITIES.items()},
-    **{REGION + code: name.capitalize() for name, code in REGIONS.items()},
+    **{MUNICIPALITY + code: _proper(name) for name, code in MUNICIPALITIES.items()},
+    **{REGION + code: _proper(name) for name, code in REGIONS.items()},
     FINLAND: "Suomi",
 }
 

@@ -97,17 +97,24 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
 @reports_errors
 def import_(
     workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
-                                         help="A folder of CSV sheets or an .xlsx file."),
-    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
+                                         help="A folder of CSV sheets or an .xlsx file; or "
+                                         "another publisher's CPSV-AP data (.ttl, .jsonld, "
+                                         ".rdf, .nt)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or "
+                                ".jsonld; from CPSV-AP also a workbook folder or .xlsx)."),
     name: Optional[str] = typer.Option(None, help="The graph's name for a workbook without a "
                                        "graph sheet (default: the workbook's folder or file "
                                        "name; never the output's)."),
     quiet: bool = Quiet,
 ) -> None:
-    """Import a workbook, validate it, and write it as an RDF graph."""
+    """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
     from . import workbook
     from .validate import shacl_problems
 
+    if not workbook.is_workbook(workbook_path) and workbook_path.suffix.lower() in (
+            ".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl", ".nt"):
+        import_cpsv_ap(workbook_path, output, name)
+        return
     fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
     check_output(output, fmt, workbook_path)
     with terminal_progress(wanted(quiet)) as progress:
@@ -122,6 +129,27 @@ def import_(
     counts = graphmod.summary(g)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {n}" for k, n in counts.items() if n))
+
+
+def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
+    """`polku import` of CPSV-AP data: services, organisations and audiences into a graph or
+    a workbook, and a report of what had no place."""
+    from .cpsvap import read_cpsv_ap
+    from .validate import shacl_problems
+
+    fmt = format_for(output)
+    check_output(output, fmt, source)
+    result = read_cpsv_ap(source, name)
+    problems = shacl_problems(result.graph, str(source))
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for predicate, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {predicate} ({n} triple{'s' if n > 1 else ''})")
+    counts = graphmod.summary(result.graph)
+    typer.echo(f"wrote {output}: " + ", ".join(f"{k} {n}" for k, n in counts.items() if n))
 
 
 @app.command()
@@ -423,6 +451,44 @@ def merge(
     typer.echo(f"wrote {output}: {len(graphs)} regions, {shared} shared actors "
                f"(same business id), {len(result.conflicts)} conflicts, "
                f"{g.number_of_nodes()} nodes")
+
+
+ptv_app = typer.Typer(no_args_is_help=True, help=(
+    "The national service catalogue (PTV, Suomi.fi): read its open-API v11 JSON."))
+app.add_typer(ptv_app, name="ptv")
+
+
+@ptv_app.command("import")
+@reports_errors
+def ptv_import(
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help="PTV v11 JSON: Service "
+                                       "objects, lists or pages of them."),
+    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
+                                "or .xlsx), or a graph (.ttl, .jsonld)."),
+    name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
+) -> None:
+    """Read PTV services and organisations into a valid workbook that a designer then
+    completes with segments and referrals; report what had no place."""
+    from .ptv import read_ptv
+    from .validate import shacl_problems
+    from .workbook import ID_RE
+
+    if not ID_RE.match(name):
+        raise PolkuError(f"'{name}' is not a valid graph id (lower-case letters, digits, "
+                         "'-' and '_')")
+    fmt = format_for(output)
+    check_output(output, fmt)
+    result = read_ptv([str(f) for f in files], name)
+    problems = shacl_problems(result.graph, ", ".join(str(f) for f in files))
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for where, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {where} ({n} service{'s' if n > 1 else ''})")
+    typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
+               "organisations (add segments, needs and referrals next)")
 
 
 plan_app = typer.Typer(no_args_is_help=True, help=(
