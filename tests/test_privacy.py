@@ -122,7 +122,7 @@ def test_report_leaves_small_cells_out(small: Path, tmp_path: Path, name: str) -
     text = (tmp_path / name).read_text(encoding="utf-8")
     assert "| 2 | 20 |" not in text and "0.1 |" not in text  # inflow, utilization 2/20
     assert "Volume: 3 / month" not in text and "Volume: 2 / month" not in text
-    assert "&lt;5" in text
+    assert "&lt;5" in text or "| <5 |" in text  # html escapes it; markdown need not
     assert run("report", small, "-o", tmp_path / f"n{name}", "--no-suppress").exit_code == 0
     assert "&lt;5" not in (tmp_path / f"n{name}").read_text(encoding="utf-8")
 

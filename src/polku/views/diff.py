@@ -1,8 +1,9 @@
 """The diff page: both graphs' union drawn once, what was added, removed or changed styled.
 
 A page, so it lives apart from :mod:`polku.diff` (which computes the diff): it takes the
-diff's result and the two graphs, builds the ecosystem view of their union with
-:mod:`polku.render`, and restyles each node and edge by what happened to it.
+diff's result and the two graphs, builds the ecosystem view of their union, and restyles
+each node and edge by what happened to it. It draws two graphs, so it is not one of the
+registry's one-graph views (:mod:`polku.views.registry`).
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from typing import Any
 
 import networkx as nx
 
-from .graph import new_graph
-from .render import View, build_view, legend_edge, legend_node, view_html
+from ..graph import new_graph
+from .facts import View, legend_edge, legend_node
+from .page import view_html
+from .registry import build_view
 
 #: status -> (fill, border, border dash) of a node, and the colour of an edge
 STATUS_STYLE = {
