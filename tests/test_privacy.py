@@ -39,14 +39,24 @@ def edit(path: Path, old: str, new: str) -> None:
 
 # -- henkilötunnus ------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("code", ["131052-308T", "010594Y9032", "020304A123N", "311299+123X"])
-def test_every_century_sign_is_recognised(code: str) -> None:
-    # check characters computed independently of polku: the mod-31 table
-    digits = code[:6] + code[7:10]
-    assert "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(digits) % 31] == code[10] or \
-        find_hetu(code) is None
-    if "0123456789ABCDEFHJKLMNPRSTUVWXY"[int(digits) % 31] == code[10]:
-        assert find_hetu(f"asiakas {code}.") == 8
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"  # the mod-31 table of the identity code
+
+
+@pytest.mark.parametrize("date, sign", [("311299", "+"), ("131052", "-"), ("010594", "Y"),
+                                        ("150699", "U"), ("020304", "A"), ("290224", "F")])
+def test_every_century_sign_is_recognised(date: str, sign: str) -> None:
+    number = "234"
+    code = f"{date}{sign}{number}{CHECK[int(date + number) % 31]}"
+    assert find_hetu(f"asiakas {code}.") == 8
+    wrong = CHECK[(int(date + number) + 1) % 31]
+    assert find_hetu(f"asiakas {code[:-1]}{wrong}.") is None  # a look-alike
+    assert find_hetu(f"x{code}") is None  # inside a longer run of letters: not one
+
+
+def test_impossible_dates_are_not_codes() -> None:
+    for date in ("310299", "000100", "011399"):
+        code = f"{date}-234{CHECK[int(date + '234') % 31]}"
+        assert find_hetu(code) is None, code
 
 
 @pytest.mark.parametrize("sheet, old, column", [
