@@ -73,6 +73,19 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
     turtle = "turtle"
     jsonld = "jsonld"
+    cpsv_ap = "cpsv-ap"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    mermaid = "mermaid"
+
+
+Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=(
+    "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
+    "out of what goes to other people (JSON-LD, CPSV-AP, GraphML, GEXF, CSV, Mermaid, pages, "
+    "the report) and kept in the owner's working copies (workbook, xlsx, Turtle); this flag "
+    "turns that on or off."))
+MinCell = typer.Option(5, "--min-cell", min=1, help="Counts below this are small cells.")
 
 
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
@@ -90,21 +103,29 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
 @reports_errors
 def import_(
     workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
-                                         help="A folder of CSV sheets or an .xlsx file."),
-    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
-    name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
-                                       "file name without suffix)."),
+                                         help="A folder of CSV sheets or an .xlsx file; or "
+                                         "another publisher's CPSV-AP data (.ttl, .jsonld, "
+                                         ".rdf, .nt)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or "
+                                ".jsonld; from CPSV-AP also a workbook folder or .xlsx)."),
+    name: Optional[str] = typer.Option(None, help="The graph's name for a workbook without a "
+                                       "graph sheet (default: the workbook's folder or file "
+                                       "name; never the output's)."),
     quiet: bool = Quiet,
 ) -> None:
-    """Import a workbook, validate it, and write it as an RDF graph."""
+    """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
     from . import workbook
     from .validate import shacl_problems
 
+    if not workbook.is_workbook(workbook_path) and workbook_path.suffix.lower() in (
+            ".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl", ".nt"):
+        import_cpsv_ap(workbook_path, output, name)
+        return
     fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
     check_output(output, fmt, workbook_path)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {workbook_path.name}")
-        g = workbook.read_workbook(workbook_path, name=name or output.stem)
+        g = workbook.read_workbook(workbook_path, name=name)
         progress("checking the SHACL shapes")
         problems = shacl_problems(g, str(workbook_path))
         if problems:
@@ -116,23 +137,71 @@ def import_(
         f"{k} {n}" for k, n in counts.items() if n))
 
 
+def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
+    """`polku import` of CPSV-AP data: services, organisations and audiences into a graph or
+    a workbook, and a report of what had no place."""
+    from .cpsvap import read_cpsv_ap
+    from .validate import shacl_problems
+
+    fmt = format_for(output)
+    check_output(output, fmt, source)
+    result = read_cpsv_ap(source, name)
+    problems = shacl_problems(result.graph, str(source))
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for predicate, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {predicate} ({n} triple{'s' if n > 1 else ''})")
+    counts = graphmod.summary(result.graph)
+    typer.echo(f"wrote {output}: " + ", ".join(f"{k} {n}" for k, n in counts.items() if n))
+
+
 @app.command()
 @reports_errors
 def export(
     source: str = GraphArg,
-    to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
+    to: ExportFormat = typer.Option(..., "--to", help=(
+        "workbook (CSV folder), xlsx, turtle, jsonld; cpsv-ap (.ttl or .jsonld, CPSV-AP "
+        "3.2.0); graphml, gexf (Gephi, yEd, Cytoscape); csv (a folder for neo4j-admin "
+        "import); mermaid (.mmd or .md).")),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
+    segment: Optional[str] = typer.Option(None, "--segment", help="mermaid: the segment "
+                                          "whose best and designed paths to draw."),
+    k: int = typer.Option(3, "-k", min=1, help="mermaid: best paths to draw."),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
 ) -> None:
-    """Export a valid graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
+    """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
+    exchange format for other tools."""
+    from . import exchange, privacy
     from .validate import validate as checked
 
-    check_output(output, to.value, source)
+    fmt = to.value
+    if fmt in exchange.EXPORTS:
+        exchange.check_export_name(output, fmt)
+        if Path(source).exists() and Path(source).resolve() == output.resolve():
+            raise PolkuError("the output would overwrite the input", file=str(output))
+    else:
+        check_output(output, fmt, source)
     with terminal_progress(wanted(quiet)) as progress:
         g = checked(source, progress=progress)
+        if segment is not None and segment not in g:
+            raise PolkuError(f"unknown segment '{segment}'")
+        out = privacy.suppress(g, min_cell) if (
+            suppress if suppress is not None else fmt in privacy.SHARED_FORMATS) else g
         progress(f"writing {output.name}")
-        save_graph(g, output, to.value)
+        if fmt in exchange.EXPORTS:
+            exchange.EXPORTS[fmt][1](out, output, segment=segment, k=k)  # type: ignore[operator]
+        else:
+            save_graph(out, output, fmt)
     typer.echo(f"wrote {output}")
+    if fmt == "cpsv-ap":
+        left = exchange.not_public_services(g)
+        for node, why in left:
+            typer.echo(f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}")
 
 
 @app.command()
@@ -178,13 +247,18 @@ def render(
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
+                                  "(counts of 1 to --min-cell minus 1 people) out of the page."),
+    min_cell: int = MinCell,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import views
+    from .privacy import suppress as suppressed
 
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
-    views.write_view(g, view, output, focus=focus, depth=depth, cluster_by=cluster_by, **extra)
+    views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
+                     depth=depth, cluster_by=cluster_by, **extra)
     typer.echo(f"wrote {output}")
 
 
@@ -367,6 +441,9 @@ def report(
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
+                                  "(counts of 1 to --min-cell minus 1 people) out of the report."),
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -377,8 +454,141 @@ def report(
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
         write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress, lang=lang)
+                     progress=progress, lang=lang, min_cell=min_cell if suppress else None)
     typer.echo(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def diff(
+    a: str = typer.Argument(..., metavar="A", help="The earlier version, or one region."),
+    b: str = typer.Argument(..., metavar="B", help="The later version, or the other region."),
+    format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    suppress: Optional[bool] = typer.Option(None, "--suppress/--no-suppress",
+                                            show_default=False, help=(
+        "Leave small cells out (default: in the html page, which goes to other people).")),
+    min_cell: int = MinCell,
+) -> None:
+    """What changed between two graphs: nodes and responsibilities added, removed and
+    changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
+    from .diff import diff as run, diff_text
+    from .findings import find
+    from .privacy import suppress as suppressed
+
+    check_format(format, ("text", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html diff is a page: give -o DIFF.html")
+    if output is not None and output.suffix.lower() not in (
+            {"html": (".html", ".htm")}.get(format, (".txt", ".json", ".md"))):
+        raise PolkuError(f"a {format} diff needs a name ending in "
+                         f"{'.html' if format == 'html' else '.json, .txt or .md'}",
+                         file=str(output))
+    ga, gb = load_graph(a), load_graph(b)
+    fa = find(ga, long_wait_days=long_wait_days)
+    fb = find(gb, long_wait_days=long_wait_days)
+    if suppress if suppress is not None else format == "html":
+        ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
+    result = run(ga, gb, findings_a=fa, findings_b=fb)
+    if format == "html":
+        from . import atomic
+        from .views.diff import diff_html
+
+        atomic.write_text(output, diff_html(ga, gb, result))
+        typer.echo(f"wrote {output}")
+        return
+    text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
+        else diff_text(result, ga, gb)
+    if output is not None:
+        from . import atomic
+
+        atomic.write_text(output, text + "\n")
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+@reports_errors
+def merge(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regional "
+                                        "graphs (any input polku reads)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The national graph (.ttl or .jsonld)."),
+    name: str = typer.Option("national", "--name", help="The merged graph's name (its "
+                             "namespace holds the actors regions share)."),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
+    quiet: bool = Quiet,
+) -> None:
+    """Regions side by side in one graph, each under its own namespace; actors with the same
+    business id become one; conflicting facts about them are reported."""
+    from .merge import merge as run
+    from .privacy import SHARED_FORMATS, suppress as suppressed
+
+    if len(sources) < 2:
+        raise PolkuError("merge needs at least two graphs")
+    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
+    check_output(output, fmt)
+    for s in sources:
+        if Path(s).exists() and Path(s).resolve() == output.resolve():
+            raise PolkuError("the output would overwrite an input", file=str(output))
+    with terminal_progress(wanted(quiet)) as progress:
+        graphs = []
+        for s in sources:
+            progress(f"reading {s}")
+            graphs.append(load_graph(s))
+        result = run(graphs, name)
+        g = result.graph
+        if suppress if suppress is not None else fmt in SHARED_FORMATS:
+            g = suppressed(g, min_cell)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
+    for c in result.conflicts:
+        typer.echo(f"conflict: {c}")
+    shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
+    typer.echo(f"wrote {output}: {len(graphs)} regions, {shared} shared actors "
+               f"(same business id), {len(result.conflicts)} conflicts, "
+               f"{g.number_of_nodes()} nodes")
+
+
+ptv_app = typer.Typer(no_args_is_help=True, help=(
+    "The national service catalogue (PTV, Suomi.fi): read its open-API v11 JSON."))
+app.add_typer(ptv_app, name="ptv")
+
+
+@ptv_app.command("import")
+@reports_errors
+def ptv_import(
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help="PTV v11 JSON: Service "
+                                       "objects, lists or pages of them."),
+    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
+                                "or .xlsx), or a graph (.ttl, .jsonld)."),
+    name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
+) -> None:
+    """Read PTV services and organisations into a valid workbook that a designer then
+    completes with segments and referrals; report what had no place."""
+    from .ptv import read_ptv
+    from .validate import shacl_problems
+    from .workbook import ID_RE
+
+    if not ID_RE.match(name):
+        raise PolkuError(f"'{name}' is not a valid graph id (lower-case letters, digits, "
+                         "'-' and '_')")
+    fmt = format_for(output)
+    check_output(output, fmt)
+    result = read_ptv([str(f) for f in files], name)
+    problems = shacl_problems(result.graph, ", ".join(str(f) for f in files))
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for where, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {where} ({n} service{'s' if n > 1 else ''})")
+    typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
+               "organisations (add segments, needs and referrals next)")
 
 
 plan_app = typer.Typer(no_args_is_help=True, help=(
@@ -551,16 +761,37 @@ def neo4j_pull(
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
     region: Optional[str] = typer.Option(None, "--region", show_default=False, help=(
         "The region to read (default: the only one in the database).")),
+    all_regions: bool = typer.Option(False, "--all", help="Every region, merged into one "
+                                     "national graph as `polku merge` merges files."),
+    name: str = typer.Option("national", "--name", help="--all: the merged graph's name."),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
     quiet: bool = Quiet,
 ) -> None:
-    """Read one region back into a graph file."""
-    from .neo4jstore import pull_graph
+    """Read one region (or, with --all, every region merged) back into a graph file."""
+    from .neo4jstore import pull_graph, regions
 
     fmt = format_for(output)
+    if all_regions and region:
+        raise PolkuError("give --region or --all, not both")
     with terminal_progress(wanted(quiet)) as progress:
-        g = pull_graph(uri, user, password, database, region, progress=progress)
+        if all_regions:
+            from .merge import merge as merged
+
+            names = regions(uri, user, password, database)
+            if not names:
+                raise PolkuError("the database holds no regions")
+            pulled = []
+            for r in names:
+                one = pull_graph(uri, user, password, database, r, progress=progress)
+                one.graph["name"] = r  # in the database the region is the namespace
+                pulled.append(one)
+            result = merged(pulled, name)
+            g = result.graph
+            for c in result.conflicts:
+                typer.echo(f"conflict: {c}", err=True)
+        else:
+            g = pull_graph(uri, user, password, database, region, progress=progress)
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     counts = graphmod.summary(g)

@@ -27,6 +27,7 @@ from polku.graph import summary
 from polku.i18n import Translator, translator
 from polku.kinds import meaning
 from polku.paths import best_paths
+from polku.privacy import MIN_CELL, suppress, suppress_figures
 from polku.progress import Progress, silent
 from polku.reach import ecosystem
 
@@ -179,7 +180,9 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
     views = [{"title": tr("The ecosystem"),
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
                                       height="640px", findings=findings)}]
-    biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
+    # a small cell arrives as "<5": it sorts as the smallest
+    biggest = sorted(data["segments"], key=lambda s: (
+        -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
         progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
@@ -212,15 +215,21 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
 
 
 def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
-                 top: int = 10, progress: Progress = silent, lang: str | None = None) -> Path:
+                 top: int = 10, progress: Progress = silent, lang: str | None = None,
+                 min_cell: int | None = MIN_CELL) -> Path:
     """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
-    ``lang`` (fi, sv or en; default Finnish)."""
+    ``lang`` (fi, sv or en; default Finnish).
+
+    The analyses run on the true values; what the report shows leaves small cells out
+    (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
     tr = translator(lang)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise PolkuError("the report is written as .html or .md", file=str(out))
     data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr)
+    if min_cell is not None:
+        g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
     text = report_markdown(data, tr) if suffix in (".md", ".markdown") else \
         report_html(g, data, progress=progress, tr=tr)
     progress(f"writing {out.name}")
