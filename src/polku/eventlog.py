@@ -19,7 +19,7 @@ Hand-offs that no referral of the graph carries become ``unmodelled-flow`` findi
 move where the model says nobody goes.
 
 Privacy: case ids are only used to group events; they never reach the graph or any output.
-A cell holding a valid personal identity code refuses the whole file (:mod:`polku.hetu`),
+A cell holding a valid personal identity code refuses the whole file (:func:`polku.privacy.find_hetu`),
 and the error names the row and column, never the value.
 
 A million events are read in a few seconds: the file is scanned once for identity codes
@@ -44,7 +44,7 @@ import numpy as np
 from polku.errors import PolkuError, PolkuErrors
 from polku.finding import Finding, number
 from polku.graph import label
-from polku.hetu import CANDIDATE, find_codes, is_valid
+from polku.privacy import HETU_PATTERN, find_hetu, is_hetu
 from polku.kinds import KIND_CATALOGUE
 from polku.reach import ecosystem
 
@@ -83,23 +83,23 @@ def _seconds(text: str) -> float:
     return dt.timestamp()
 
 
-_CODE_BYTES = re.compile(CANDIDATE.pattern.encode())
+_CODE_BYTES = re.compile(HETU_PATTERN.pattern.encode())
 
 
 def _refuse_identity_codes(raw: bytes, file: str) -> None:
     """A valid personal identity code anywhere refuses the file, located by row and
     column (the header is row 1) but never quoted. One pass of a regular expression over
     the bytes; only a file with a candidate is parsed again to locate it."""
-    if not any(is_valid(*(x.decode() for x in m.groups())) for m in _CODE_BYTES.finditer(raw)):
+    if not any(is_hetu(*(x.decode() for x in m.groups())) for m in _CODE_BYTES.finditer(raw)):
         return
     reader = csv.reader(io.StringIO(raw.decode("utf-8-sig", errors="replace")))
     header = next(reader, [])
-    if any(next(find_codes(col), None) is not None for col in header):
+    if any(find_hetu(col) is not None for col in header):
         raise PolkuError("holds a personal identity code (henkilötunnus) in its header",
                          file=file, row=1)
     for row_no, row in enumerate(reader, start=2):
         for col, cell in zip(header + [""] * len(row), row):
-            if next(find_codes(cell), None) is not None:
+            if find_hetu(cell) is not None:
                 raise PolkuError("holds a personal identity code (henkilötunnus): an "
                                  "event log must be anonymised; nothing was read",
                                  file=file, row=row_no, column=col.strip() or None)

@@ -34,7 +34,7 @@ PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
 
 # ddmmyy, century sign, individual number, check character; a look-alike inside a longer
 # run of digits or letters is not one
-_HETU = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![0-9A-Za-z])")
+HETU_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![0-9A-Za-z])")
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900,
             "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
@@ -62,7 +62,7 @@ def find_hetu(text: str) -> int | None:
     """
     if len(text) < 11:
         return None
-    for m in _HETU.finditer(text):
+    for m in HETU_PATTERN.finditer(text):
         if is_hetu(*m.groups()):
             return m.start()
     return None
