@@ -192,8 +192,12 @@ def findings(
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
         "more plan measures than this in one month."),
+    actor: Optional[str] = typer.Option(
+        None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
 ) -> None:
-    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
+    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
+    who must act and the plan measures on it."""
+    from .accountable import check_actor, for_actor
     from .finding import at_or_above, findings_json, findings_markdown, findings_table
     from .findings import find
 
@@ -201,7 +205,11 @@ def findings(
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
     g = load_graph(source)
+    if actor is not None:
+        check_actor(g, actor)
     result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads)
+    if actor is not None:
+        result = for_actor(result, actor)
     name = g.graph.get("name", "graph")
     printer = {"table": findings_table, "json": findings_json,
                "markdown": findings_markdown}[format]
