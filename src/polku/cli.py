@@ -220,6 +220,34 @@ def findings(
 
 @app.command()
 @reports_errors
+def raci(
+    source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table, csv, xlsx, json or html."),
+    subjects: str = typer.Option("all", "--subjects", help="services, referrals, segments, "
+                                 "measures or all."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file "
+                                          "(needed for xlsx; otherwise printed)."),
+) -> None:
+    """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
+    consulted or informed; rows with no lead or several leads marked (from the findings)."""
+    from .findings import find
+    from .raci import raci as matrix
+    from .raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+
+    check_format(format, FORMATS)
+    if format in BINARY_FORMATS and output is None:
+        raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
+    g = load_graph(source)
+    m = matrix(g, find(g), subjects=subjects)
+    if output is None:
+        typer.echo(TEXT_PRINTERS[format](m))
+        return
+    write_raci(m, output, format)
+    typer.echo(f"wrote {output}: {len(m.rows)} subjects, {len(m.actors)} actors")
+
+
+@app.command()
+@reports_errors
 def bottlenecks(
     source: str = GraphArg,
     top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
