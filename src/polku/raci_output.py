@@ -44,8 +44,8 @@ def raci_table(m: Raci) -> str:
     >>> print(raci_table(m))
     RACI g: 1 subjects, 1 actors (P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava)
     <BLANKLINE>
-    subject    kela  mark
-    s          P
+    subject  kela  mark
+    s        P
     """
     legend = ", ".join(f"{ROLE_CODES[r]} = {ROLE_LABELS[r]}" for r in ROLE_LABELS)
     head = f"RACI {m.graph}: {len(m.rows)} subjects, {len(m.actors)} actors ({legend})"
