@@ -210,7 +210,10 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path, browser_page):
     assert run("report", wb, "-o", md, "-q").exit_code == 0
     text = md.read_text(encoding="utf-8")
     assert "## Who must act" in text and "## Vastuumatriisi (RACI)" in text
-    assert "### YYY (`y`)" not in text and "### Yhdistys (`y`)" in text
+    assert "### Yhdistys (`y`)" in text
+    # the segment nobody leads is listed apart: no organisation's list would show it
+    nobody = text.split("### Nobody is accountable")[1].split("##")[0]
+    assert "`segment-without-lead` **seg2**" in nobody
     html_out = tmp_path / "r.html"
     assert run("report", wb, "-o", html_out, "-q").exit_code == 0
     browser_page.goto(html_out.as_uri())

@@ -77,6 +77,9 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "by_flow": flow_ranking(rows)[:top],
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
         "actions": action_lists(g, findings),
+        # Findings no organisation answers for (a segment nobody leads): shown on their own,
+        # since they fall outside every action list.
+        "unowned": [f.to_dict() for f in findings if not f.accountable],
         "raci": raci(g, findings),
         "findings": findings,
         "known_kinds": KINDS,
@@ -171,6 +174,11 @@ def report_markdown(data: dict[str, Any]) -> str:
             "that address them.", ""]
     if not data["actions"]:
         out.append("No finding names an accountable organisation.")
+    if data["unowned"]:
+        out += ["### Nobody is accountable", ""]
+        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                for f in data["unowned"]]
+        out.append("")
     for a in data["actions"]:
         out += [f"### {cell(a['label'])} (`{a['id']}`)", ""]
         for grp in a["groups"]:
