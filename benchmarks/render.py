@@ -37,7 +37,7 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 import networkx as nx  # noqa: E402
 
-from polku import render  # noqa: E402
+from polku import views  # noqa: E402
 from polku.findings import find  # noqa: E402
 from polku.load import load_graph  # noqa: E402
 
@@ -62,7 +62,7 @@ def time_write(g: nx.MultiDiGraph, findings: list, out: Path, repeat: int) -> li
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        render.write_view(g, "ecosystem", out, findings=findings)
+        views.write_view(g, "ecosystem", out, findings=findings)
         times.append(time.perf_counter() - t)
     return times
 
@@ -118,7 +118,7 @@ def time_browser(page_path: Path, repeat: int) -> list[dict]:
 
 def ecosystem_nx(g: nx.MultiDiGraph) -> nx.DiGraph:
     """The ecosystem view's nodes and referral edges as a plain graph for pyvis.from_nx."""
-    view = render.build_view(g, "ecosystem", cluster_threshold=10**9)
+    view = views.build_view(g, "ecosystem", cluster_threshold=10**9)
     h = nx.DiGraph()
     for n in view.nodes:
         h.add_node(n["id"], label=n["label"], title=n["title"], shape=n["shape"],
@@ -135,7 +135,7 @@ def compare_pyvis(g: nx.MultiDiGraph, findings: list, repeat: int) -> tuple[floa
     ours, theirs = [], []
     for _ in range(repeat):
         t = time.perf_counter()
-        render.render_html(g, "ecosystem", findings=findings, cluster_threshold=10**9)
+        views.render_html(g, "ecosystem", findings=findings, cluster_threshold=10**9)
         ours.append(time.perf_counter() - t)
         t = time.perf_counter()
         net = Network(directed=True, cdn_resources="remote")
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         wb = workbook(args.size, base / f"national-{args.size:g}")
         g = load_graph(wb)
         findings = [f.to_dict() for f in find(g)]
-        view = render.build_view(g, "ecosystem", findings=findings)
+        view = views.build_view(g, "ecosystem", findings=findings)
         out = tmp / "ecosystem.html"
         print(f"graph: size {args.size:g}, {g.number_of_nodes()} nodes in the typed graph, "
               f"{len(view.nodes)} in the ecosystem view, {len(view.edges)} edges, "

@@ -57,11 +57,11 @@ def test_paths_bottlenecks_whatif(client: TestClient) -> None:
 
 def test_bad_requests_say_what_is_wrong(client: TestClient) -> None:
     r = client.get("/api/graphs/nowhere")
-    assert r.status_code == 404 and "nowhere" in r.json()["detail"]
+    assert r.status_code == 404 and "nowhere" in r.json()["error"]["message"]
     r = client.get("/api/graphs/keski-uusimaa/paths", params={"segment": "seg-nope"})
-    assert r.status_code == 400 and "unknown segment 'seg-nope'" in r.json()["error"]
+    assert r.status_code == 400 and "unknown segment 'seg-nope'" in r.json()["error"]["message"]
     r = client.get("/api/graphs/keski-uusimaa/findings", params={"severity": "fatal"})
-    assert r.status_code == 422
+    assert r.status_code == 400 and r.json()["error"]["field"] == "severity"
 
 
 def test_export_round_trips(client: TestClient) -> None:
@@ -108,11 +108,15 @@ def test_reloads_a_changed_graph(tmp_path: Path) -> None:
     assert client.get("/api/graphs/live").json()["counts"]["outcome"] == 2
 
 
-def test_discover_prefers_turtle_over_workbook(tmp_path: Path) -> None:
+def test_discover_prefers_the_workbook_and_says_so(tmp_path: Path) -> None:
     shutil.copytree(MINI, tmp_path / "mini")
     rdf.write_turtle(workbook.read_workbook(MINI), tmp_path / "mini.ttl")
-    found = discover([tmp_path])
-    assert found == {"mini": tmp_path / "mini.ttl"}
+    found, shadowed = discover([tmp_path])
+    assert found["mini"].location == str(tmp_path / "mini") and found["mini"].kind == "workbook"
+    assert shadowed == {"mini": ["mini.ttl"]}
+    listed = TestClient(create_app([tmp_path])).get("/api/graphs").json()
+    assert [(g["name"], g["source"], g["shadowed"]) for g in listed] == [("mini", "mini/", ["mini.ttl"])]
+    assert "wins over" in TestClient(create_app([tmp_path])).get("/").text
 
 
 def _free_port() -> int:

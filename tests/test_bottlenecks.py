@@ -6,11 +6,11 @@ import networkx as nx
 import pytest
 
 from ecobuild import Builder
-from polku.bottlenecks import betweenness, bottlenecks, bottlenecks_table, flow, ranking, \
-    referral_graph
+from polku.bottlenecks import betweenness, bottlenecks, flow, ranking, referral_graph
 from polku.errors import PolkuError
+from polku.printers import bottlenecks_table, whatif_text
 from polku.reach import ecosystem
-from polku.whatif import remove, whatif, whatif_text
+from polku.whatif import remove, whatif
 
 
 def hub() -> Builder:

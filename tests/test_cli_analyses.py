@@ -147,7 +147,7 @@ def test_whatif_command(region):
 
 def test_report_html_is_self_contained_and_escaped(region, tmp_path):
     out = tmp_path / "report.html"
-    r = invoke("report", region, "-o", out)
+    r = invoke("report", region, "-o", out, "--lang", "en")
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "Findings by kind" in html and "Each segment" in html and "Bottlenecks" in html
@@ -161,7 +161,7 @@ def test_report_html_is_self_contained_and_escaped(region, tmp_path):
 
 def test_report_markdown(region, tmp_path):
     out = tmp_path / "report.md"
-    assert invoke("report", region, "-o", out).exit_code == 0
+    assert invoke("report", region, "-o", out, "--lang", "en").exit_code == 0
     md = out.read_text(encoding="utf-8")
     assert md.startswith("# polku report: region")
     assert "## Errors" in md and "## Each segment's best path" in md

@@ -22,7 +22,7 @@ MODULES = sorted(m.name for m in pkgutil.walk_packages(polku.__path__, "polku.")
 
 
 def test_modules_are_found():
-    assert {"polku.findings", "polku.kinds", "polku.cli"} <= set(MODULES)
+    assert {"polku.findings", "polku.kinds", "polku.cli", "polku.views.registry"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

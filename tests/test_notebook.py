@@ -27,7 +27,7 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
     finally:
         os.chdir(cwd)
     text = out.getvalue()
-    assert "Graph keski-uusimaa" in text
+    assert "Verkko keski-uusimaa" in text  # Finnish first, as every summary
     assert "[multiple-leads]" not in text  # only errors are printed in full
     assert "[path-broken]" in text
     assert Path(namespace["out"]).exists()

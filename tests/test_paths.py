@@ -6,7 +6,8 @@ import pytest
 
 from ecobuild import Builder
 from polku.errors import PolkuError
-from polku.paths import best_paths, designed_paths, paths_report, paths_text
+from polku.paths import best_paths, designed_paths, paths_report
+from polku.printers import paths_text
 
 
 def two_routes() -> Builder:

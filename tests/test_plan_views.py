@@ -4,22 +4,26 @@ graph, the CLI, and the pages in headless Chromium (no request leaves the page).
 from __future__ import annotations
 
 import os
+import xml.etree.ElementTree as ET
+from datetime import date
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from polku import render
+from polku import views as render
 from polku.cli import app
 from polku.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
 from polku.plan import parse_plan
-from polku.plan_views import MONTH_WIDTH
+from polku.schedule import month_index
+from polku.views.timeline import LABEL_WIDTH, MONTH_WIDTH
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 CHROMIUM = Path("/usr/bin/chromium")
 CI = os.environ.get("CI", "").lower() == "true"
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
@@ -72,36 +76,81 @@ def test_plan_view_marks_a_measure_without_lead():
     assert "1 with no lead" in v.subtitle
 
 
-def test_timeline_bars_span_their_months_and_are_coloured_by_lead(g, findings):
-    v = render.build_view(g, "timeline", findings=findings)
-    nodes = by_id(v)
-    assert not v.physics and v.edges == []
-    months = {n["label"]: n["x"] for n in v.nodes if n["ptype"] == "axis"}
-    x0 = months["2026-01"] - MONTH_WIDTH / 2  # the axis label sits mid-month
+TODAY = date(2026, 11, 29)
 
-    def month_no(month: str) -> int:
-        return int(month[:4]) * 12 + int(month[5:]) - 2026 * 12 - 1
 
+def svg_of(view) -> ET.Element:
+    return ET.fromstring(str(view.chart))
+
+
+def bars(view) -> dict[str, ET.Element]:
+    return {r.get("data-measure"): r for r in svg_of(view).iter(f"{SVG}rect")
+            if "gantt-bar" in r.get("class", "").split()}
+
+
+def test_timeline_is_a_gantt_chart_with_bars_over_their_months(g, findings):
+    v = render.build_view(g, "timeline", findings=findings, today=TODAY)
+    assert v.kind == "timeline" and v.nodes == [] and v.chart is not None
+    drawn = bars(v)
+    # whole years on the axis, from January of the first year
+    first = month_index("2026-01")
     for m in nodes_of(g, "measure"):
-        bar = nodes[m]
-        width = bar["widthConstraint"]["maximum"]
         start, end = g.nodes[m].get("start"), g.nodes[m].get("end")
-        if start:
-            left = bar["x"] - width / 2
-            assert left == pytest.approx(x0 + month_no(start) * MONTH_WIDTH + 2)  # 2px gaps
-            assert width == (month_no(end) - month_no(start) + 1) * MONTH_WIDTH - 4
-        else:
-            assert bar["x"] < x0  # the "no months" column
-        assert bar["fixed"] is True
-    colour = {m: nodes[m]["color"]["background"] for m in nodes_of(g, "measure")}
+        if not start:
+            assert m not in drawn
+            continue
+        bar = drawn[m]
+        assert float(bar.get("x")) == pytest.approx(
+            LABEL_WIDTH + (month_index(start) - first) * MONTH_WIDTH + 1)
+        assert float(bar.get("width")) == pytest.approx(
+            (month_index(end) - month_index(start) + 1) * MONTH_WIDTH - 2)
+    # rows in goal order: each bar lower than the one before
+    ys = [float(drawn[m].get("y")) for m in ("measure-1-1", "measure-1-3", "measure-2-1",
+                                              "measure-3-6")]
+    assert ys == sorted(ys) and len(set(ys)) == 4
+    colour = {m: b.get("fill") for m, b in drawn.items()}
     assert colour["measure-1-1"] == colour["measure-1-3"]  # Keusote + Työllisyysalue
     assert colour["measure-1-2"] == colour["measure-3-1"]  # TTL
     assert len({colour["measure-1-1"], colour["measure-1-2"], colour["measure-2-1"]}) == 3
-    assert nodes["measure-1-1"]["shapeProperties"]["borderDashes"]
-    assert "shapeProperties" not in nodes["measure-1-2"]
-    legend = [i["label"] for i in v.legend if i.get("item") != "heading"]
-    assert "Työterveyslaitos" in legend
-    assert "2 without months" in v.subtitle and "2026-01 – 2028-06" in v.subtitle
+    assert "Työterveyslaitos" in [i["label"] for i in v.legend]
+
+
+def test_timeline_marks_come_from_the_findings(g, findings):
+    v = render.build_view(g, "timeline", findings=findings, today=TODAY)
+    drawn = bars(v)
+    for m, bar in drawn.items():
+        kinds = {f["kind"] for f in findings if f["subject"] == m}
+        classes = set(bar.get("class").split())
+        assert ("deferred" in classes) == ("deferred-responsibility" in kinds
+                                           or g.nodes[m].get("deferred", False)), m
+        assert ("several-leads" in classes) == ("multiple-leads" in kinds), m
+    # without findings, the several-leads mark goes (the chart keeps no rule of its own)
+    bare = bars(render.build_view(g, "timeline", findings=[], today=TODAY))
+    assert not any("several-leads" in b.get("class") for b in bare.values())
+
+
+def test_timeline_shows_milestones_today_and_measures_without_months(g, findings):
+    v = render.build_view(g, "timeline", findings=findings, today=TODAY)
+    svg = svg_of(v)
+    milestones = [m for m in svg.iter(f"{SVG}g") if m.get("class") == "gantt-milestone"]
+    assert [m.get("data-month") for m in milestones] == ["2026-10"]
+    assert "Benchmark" in "".join(milestones[0].itertext())
+    today = next(m for m in svg.iter(f"{SVG}g") if m.get("class") == "gantt-today")
+    line = today.find(f"{SVG}line")
+    # 29 November 2026: the 11th month of the axis, 28/30 of the way through it
+    assert float(line.get("x1")) == pytest.approx(LABEL_WIDTH + (10 + 28 / 30) * MONTH_WIDTH)
+    # Finnish by default: the two measures without months say so in their rows
+    assert "".join(svg.itertext()).count("ei aikataulua suunnitelmassa") == 2
+    assert v.subtitle.startswith("18 toimenpidettä · 2026-01 – 2028-06")
+    assert len(v.table["rows"]) == 18
+    assert [r["milestones"] for r in v.table["rows"] if r["id"] == "measure-1-2"] == [
+        "2026-10 Benchmark"]
+    assert sum(1 for r in v.table["rows"] if r["start"] is None) == 2
+
+
+def test_today_outside_the_plan_draws_no_today_line(g, findings):
+    v = render.build_view(g, "timeline", findings=findings, today=date(2031, 1, 1))
+    assert not any(x.get("class") == "gantt-today" for x in svg_of(v).iter(f"{SVG}g"))
 
 
 def test_render_cli_writes_both_views(tmp_path):
@@ -147,32 +196,63 @@ if CHROMIUM.exists() or CI:
         page.wait_for_selector('.polku-view[data-stable="1"]', state="attached", timeout=90_000)
         return page, problems
 
-    @pytest.mark.parametrize("view", ["plan", "timeline"])
-    def test_views_in_chromium(browser, tmp_path, g, findings, view):
-        out = tmp_path / f"{view}.html"
-        render.write_view(g, view, out, findings=findings)
+    def test_plan_view_in_chromium(browser, tmp_path, g, findings):
+        out = tmp_path / "plan.html"
+        render.write_view(g, "plan", out, findings=findings)
         page, problems = open_view(browser, out)
         try:
             shown = set(page.evaluate("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
             assert set(nodes_of(g, "measure")) <= shown
             box = {m: page.evaluate("id => window.network.getBoundingBox(id)", m)
                    for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
-            if view == "timeline":
-                # drawn where the months say: 1.3 and 1.4 both run 2026-04..2028-03
-                assert box["measure-1-3"]["left"] == pytest.approx(box["measure-1-4"]["left"], abs=1)
-                assert box["measure-1-3"]["right"] == pytest.approx(box["measure-1-4"]["right"], abs=1)
-                assert box["measure-1-1"]["left"] < box["measure-1-3"]["left"] < box["measure-3-6"]["left"]
-                assert box["measure-1-1"]["top"] < box["measure-1-3"]["top"] < box["measure-3-6"]["top"]
-            else:
-                # hierarchical, left to right: goal, measures, actors
-                goal = page.evaluate("id => window.network.getPosition(id)", "goal-1")
-                actor = page.evaluate("id => window.network.getPosition(id)", "ttl")
-                assert goal["x"] < box["measure-1-1"]["left"] and box["measure-1-1"]["right"] < actor["x"]
+            # hierarchical, left to right: goal, measures, actors
+            goal = page.evaluate("id => window.network.getPosition(id)", "goal-1")
+            actor = page.evaluate("id => window.network.getPosition(id)", "ttl")
+            assert goal["x"] < box["measure-1-1"]["left"] and box["measure-1-1"]["right"] < actor["x"]
             page.fill(".pv-search-input", "measure-2-4")
             page.click(".pv-search-go")
             assert page.evaluate("window.network.getSelectedNodes()") == ["measure-2-4"]
             ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / f"plan-{view}.png"))
+            page.screenshot(path=str(ARTIFACTS / "plan-plan.png"))
+            assert problems == []
+        finally:
+            page.close()
+
+    def test_gantt_chart_in_chromium(browser, tmp_path, g, findings):
+        out = tmp_path / "timeline.html"
+        render.write_view(g, "timeline", out, findings=findings, today=TODAY)
+        page, problems = open_view(browser, out)
+        try:
+            bar = {m: page.locator(f'rect.gantt-bar[data-measure="{m}"]').bounding_box()
+                   for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
+            # drawn where the months say: 1.3 and 1.4 both run 2026-04..2028-03
+            assert bar["measure-1-3"]["x"] == pytest.approx(bar["measure-1-4"]["x"], abs=1)
+            assert bar["measure-1-3"]["width"] == pytest.approx(bar["measure-1-4"]["width"], abs=1)
+            assert bar["measure-1-1"]["x"] < bar["measure-1-3"]["x"] < bar["measure-3-6"]["x"]
+            assert bar["measure-1-1"]["y"] < bar["measure-1-3"]["y"] < bar["measure-3-6"]["y"]
+            # labels are legible at the default size: at least 12 px, and no two row labels
+            # overlap
+            sizes = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
+                                  ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+            assert len(sizes) == 18 and min(sizes) >= 12
+            boxes = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
+                                  ".map(e => { const b = e.getBoundingClientRect(); "
+                                  "return [b.top, b.bottom]; })")
+            assert all(a[1] <= b[0] + 0.5 for a, b in zip(boxes, boxes[1:]))
+            # the label column is not overlapped by the bars
+            first_bar_left = min(b["x"] for b in bar.values())
+            rights = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
+                                   ".map(e => e.getBoundingClientRect().right)")
+            assert max(rights) < first_bar_left
+            # the today line and the milestone are drawn
+            assert page.locator(".gantt-today line").count() == 1
+            assert page.locator('.gantt-milestone[data-month="2026-10"]').count() == 1
+            # the table alternative is reachable by keyboard
+            page.keyboard.press("Tab")
+            page.keyboard.press("Tab")
+            assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "plan-timeline.png"), full_page=True)
             assert problems == []
         finally:
             page.close()

@@ -208,6 +208,8 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path, browser_page):
     wb = small(tmp_path)
     md = tmp_path / "r.md"
     assert run("report", wb, "-o", md, "-q").exit_code == 0
+    assert "## Kenen on toimittava" in md.read_text(encoding="utf-8")   # Finnish by default
+    assert run("report", wb, "-o", md, "-q", "--lang", "en").exit_code == 0
     text = md.read_text(encoding="utf-8")
     assert "## Who must act" in text and "## Vastuumatriisi (RACI)" in text
     assert "### Yhdistys (`y`)" in text

@@ -15,7 +15,8 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from polku import render
+from polku import views as render
+from polku.views.page import _vis_assets
 from polku.cli import app
 from polku.errors import PolkuError
 from polku.paths import best_paths
@@ -67,7 +68,7 @@ def test_title_and_options_are_autoescaped():
 
 
 def test_inlined_library_cannot_close_its_script():
-    js, css = render._vis_assets()
+    js, css = _vis_assets()
     assert not re.search(r"</script", js, re.I) and not re.search(r"</style", css, re.I)
     assert "sourceMappingURL" not in js
 

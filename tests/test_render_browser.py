@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from polku import render
+from polku import views as render
 from polku.graph import nodes_of, responsibilities
 from polku.paths import best_paths
 from polku.reach import ecosystem, segment_reach

@@ -39,13 +39,15 @@ def run_installed(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedP
 def test_wheel_carries_ontology_shapes_and_templates(installed: Path, tmp_path: Path) -> None:
     code = ("import polku, pathlib; root = pathlib.Path(polku.__file__).parent; "
             "print(root); print(sorted(p.relative_to(root).as_posix() for p in root.rglob('*') "
-            "if p.suffix in ('.ttl', '.html', '.css', '.js')))")
+            "if p.suffix in ('.ttl', '.html', '.css', '.js', '.mo')))")
     out = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path,
                          capture_output=True, text=True, check=True).stdout
     location, files = out.splitlines()
     assert str(installed.parent) in location, "polku must come from the wheel, not the checkout"
     assert "ontology/polku.ttl" in files and "ontology/shapes.ttl" in files
     assert "templates/page.html" in files
+    # the build compiled the gettext catalogues
+    assert "locale/fi/LC_MESSAGES/polku.mo" in files and "locale/sv/LC_MESSAGES/polku.mo" in files
 
 
 def test_installed_polku_validates_and_finds_from_another_folder(installed: Path,
@@ -60,3 +62,5 @@ def test_installed_polku_validates_and_finds_from_another_folder(installed: Path
                       str(tmp_path / "region.ttl"), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "region.ttl").read_bytes().startswith(b"@prefix")
+    r = run_installed(installed, "show", str(EXAMPLE), "--lang", "sv", cwd=tmp_path)
+    assert r.returncode == 0 and "kundgrupper" in r.stdout, r.stderr

@@ -241,7 +241,7 @@ def test_atomic_write_leaves_old_file_on_failure(wb: Path, tmp_path: Path) -> No
 
 
 def test_show_summarises(wb: Path) -> None:
-    result = run("show", wb)
+    result = run("show", wb, "--lang", "en")
     assert result.exit_code == 0
     assert "service" in result.stdout and "Nuoret" in result.stdout
     import json
@@ -251,7 +251,7 @@ def test_show_summarises(wb: Path) -> None:
 
 def test_console_script_runs() -> None:
     exe = Path(sys.executable).parent / "polku"
-    out = subprocess.run([str(exe), "show", str(MINI)], capture_output=True, text=True, check=True)
+    out = subprocess.run([str(exe), "show", str(MINI), "--lang", "en"], capture_output=True, text=True, check=True)
     assert "Graph mini" in out.stdout
 
 

@@ -136,25 +136,3 @@ def bottlenecks(g: nx.MultiDiGraph, top: int | None = 20,
         "by_flow": flow_ranking(rows)[:top] if top else flow_ranking(rows),
         "findings": [f.to_dict() for f in findings if f.kind in BOTTLENECK_KINDS],
     }
-
-
-def bottlenecks_table(result: dict[str, Any]) -> str:
-    """Plain-text tables of :func:`bottlenecks` for the terminal."""
-    def fmt(v: Any) -> str:
-        return "–" if v is None else str(v)
-
-    lines = [f"Bottlenecks in {result['graph']}", "", "By betweenness (structural importance):",
-             f"{'#':>4}  {'betweenness':>11}  {'inflow':>7}  {'capacity':>8}  {'util.':>5}  service"]
-    for r in result["by_betweenness"]:
-        lines.append(f"{r['rank']:>4}  {r['betweenness']:>11.4f}  {fmt(r['inflow']):>7}  "
-                     f"{fmt(r['capacity']):>8}  {fmt(r['utilization']):>5}  "
-                     f"{r['label']} ({r['service']})")
-    lines += ["", "By flow (utilization, inflow):",
-              f"{'util.':>5}  {'inflow':>7}  {'capacity':>8}  service"]
-    for r in result["by_flow"]:
-        lines.append(f"{fmt(r['utilization']):>5}  {fmt(r['inflow']):>7}  "
-                     f"{fmt(r['capacity']):>8}  {r['label']} ({r['service']})")
-    lines += ["", f"Bottleneck findings ({len(result['findings'])}):"]
-    for f in result["findings"]:
-        lines.append(f"  {f['severity']:<7}  {f['kind']:<24}  {f['message']}")
-    return "\n".join(lines)

@@ -19,6 +19,7 @@ import typer
 
 from . import graph as graphmod
 from .errors import PolkuError, PolkuErrors
+from .i18n import check_lang, translator
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
 from .progress import terminal_progress, wanted
@@ -72,6 +73,10 @@ class ExportFormat(str, Enum):
     turtle = "turtle"
     jsonld = "jsonld"
 
+
+Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
+                    help="The language of what is written for people: fi, sv or en "
+                    "(default: POLKU_LANG, else fi).")
 
 Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
                      "a terminal anyway).")
@@ -145,14 +150,17 @@ def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
 def show(
     source: str = GraphArg,
     format: str = typer.Option("table", "--format", help="table or json."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from .describe import describe, describe_text
+    from .describe import describe
+    from .printers import describe_text
 
     check_format(format, ("table", "json"))
-    info = describe(load_graph(source))
+    tr = translator(lang)
+    info = describe(load_graph(source), tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
-               else describe_text(info))
+               else describe_text(info, tr))
 
 
 @app.command()
@@ -171,7 +179,7 @@ def render(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from . import render as views
+    from . import views
 
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
@@ -198,7 +206,8 @@ def findings(
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it."""
     from .accountable import check_actor, for_actor
-    from .finding import at_or_above, findings_json, findings_markdown, findings_table
+    from .finding import at_or_above, findings_json
+    from .printers import findings_markdown, findings_table
     from .findings import find
 
     check_format(format, ("table", "json", "markdown"))
@@ -254,7 +263,8 @@ def bottlenecks(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from .bottlenecks import bottlenecks as rank, bottlenecks_table
+    from .bottlenecks import bottlenecks as rank
+    from .printers import bottlenecks_table
 
     check_format(format, ("table", "json"))
     result = rank(load_graph(source), top=top)
@@ -272,7 +282,8 @@ def paths(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """The k best paths of a segment to its outcomes, and its designed paths checked."""
-    from .paths import paths_report, paths_text
+    from .paths import paths_report
+    from .printers import paths_text
 
     check_format(format, ("table", "json"))
     result = paths_report(load_graph(source), segment, k=k, to=to)
@@ -290,7 +301,8 @@ def whatif(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
     """The findings a removal would create and the ones it would resolve."""
-    from .whatif import whatif as run, whatif_text
+    from .printers import whatif_text
+    from .whatif import whatif as run
 
     check_format(format, ("table", "json"))
     result = run(load_graph(source), remove, long_wait_days=long_wait_days)
@@ -306,14 +318,16 @@ def report(
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
     quiet: bool = Quiet,
+    lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from .report import write_report
 
+    lang = check_lang(lang)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
         write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress)
+                     progress=progress, lang=lang)
     typer.echo(f"wrote {output}")
 
 
@@ -359,7 +373,8 @@ def plan_show(
     format: str = typer.Option("table", "--format", help="table or json."),
 ) -> None:
     """Show a graph's plan: goals, and measures with leads, participants and months."""
-    from .plan import plan_summary, plan_table
+    from .plan import plan_summary
+    from .printers import plan_table
 
     check_format(format, ("table", "json"))
     summary = plan_summary(load_graph(source))
@@ -391,20 +406,50 @@ def plan_findings_cmd(
 @app.command()
 @reports_errors
 def serve(
-    sources: list[Path] = typer.Argument(None, help="Graph files or folders to serve "
-                                         "(default: graphs/)."),
+    sources: list[str] = typer.Argument(None, help="Graph files, folders or Neo4j URIs "
+                                        "(neo4j://host:port?region=R) to serve (default: graphs/)."),
     host: str = typer.Option("127.0.0.1", help="Address to listen on."),
     port: int = typer.Option(8000, help="Port to listen on."),
+    tokens: Optional[Path] = typer.Option(None, "--tokens", help="A file of name:token lines: "
+                                          "who may edit (default: POLKU_TOKENS; none: read-only)."),
+    changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
+                                           "(default: .polku/ beside each graph)."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
+    import os
+
     import uvicorn
 
     from .app import create_app
+    from .server.auth import load_tokens
 
-    application = create_app(sources or [Path("graphs")])
-    typer.echo(f"polku serving {', '.join(sorted(application.state.store.sources)) or 'no graphs'}"
-               f" at http://{host}:{port}/")
+    known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
+    application = create_app(sources or ["graphs"], known, changes)
+    store = application.state.store
+    listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
+    typer.echo(f"polku serving {listing or 'no graphs'} at http://{host}:{port}/"
+               + ("" if known.enabled else " (read-only: no tokens)"))
+    if not known.enabled and not is_loopback(host):
+        typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
+                   "server is read-only and open to that network (anyone who reaches it can "
+                   "read every graph)", err=True)
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` only listens on this machine.
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 neo4j_app = typer.Typer(no_args_is_help=True, help=(
@@ -501,7 +546,8 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from .finding import findings_json, findings_markdown, findings_table
+    from .finding import findings_json
+    from .printers import findings_markdown, findings_table
     from .neo4j_findings import cypher_findings
 
     check_format(format, ("table", "json", "markdown"))

@@ -4,55 +4,34 @@ from __future__ import annotations
 
 import networkx as nx
 
-from .graph import label, nodes_of, referrals, summary, targets
+from .graph import nodes_of, referrals, summary, targets
+from .i18n import Translator, translator
 
 
-def describe(g: nx.MultiDiGraph) -> dict:
-    """Counts by kind, regions, segments with sizes, entry services and outcomes.
+def describe(g: nx.MultiDiGraph, tr: Translator | None = None) -> dict:
+    """Counts by kind, regions, segments with sizes, entry services and outcomes; names in
+    the language of ``tr`` (default Finnish).
 
     >>> from polku.graph import new_graph
     >>> describe(new_graph("x"))["counts"]["service"]
     0
     """
+    tr = tr or translator()
     regions = sorted({r for _, r in g.nodes(data="region") if r})
-    segs = [{"id": s, "name": label(g, s), "size": g.nodes[s].get("size"),
+    segs = [{"id": s, "name": tr.label(g, s), "size": g.nodes[s].get("size"),
              "participation_rate": g.nodes[s].get("participation_rate"),
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
     refs = list(referrals(g))
     volume = sum(r.volume_per_month or 0 for r in refs)
     return {
         "graph": g.graph.get("name", "graph"),
+        "title": g.graph.get("title"),
+        "illustrative": bool(g.graph.get("illustrative")),
         "counts": summary(g),
         "regions": regions,
         "people_in_segments": sum(s["size"] or 0 for s in segs),
         "referral_volume_per_month": volume,
         "segments": segs,
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
-        "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
+        "outcomes": [{"id": o, "name": tr.label(g, o)} for o in nodes_of(g, "outcome")],
     }
-
-
-def _num(x: object) -> str:
-    if isinstance(x, float):
-        return f"{x:g}"
-    return "–" if x is None else str(x)
-
-
-def describe_text(info: dict) -> str:
-    """The :func:`describe` dict as a short plain-text summary."""
-    counts = info["counts"]
-    lines = [f"Graph {info['graph']}" + (f" ({', '.join(info['regions'])})" if info["regions"] else "")]
-    width = max(len(k) for k in counts)
-    lines += [f"  {k:<{width}}  {n:>6}" for k, n in counts.items() if n]
-    lines.append(f"  {info['people_in_segments']:g} people in segments, "
-                 f"{info['referral_volume_per_month']:g} referrals a month")
-    if info["segments"]:
-        lines.append("Segments:")
-        for s in info["segments"]:
-            rate = s["participation_rate"]
-            lines.append(f"  {s['id']}: {s['name']} — size {_num(s['size'])}, in work "
-                         f"{'–' if rate is None else f'{rate:.0%}'}, enters at "
-                         f"{', '.join(s['entries']) or 'nowhere'}")
-    if info["outcomes"]:
-        lines.append("Outcomes: " + ", ".join(o["name"] for o in info["outcomes"]))
-    return "\n".join(lines)

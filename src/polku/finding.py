@@ -147,34 +147,3 @@ def at_or_above(findings: Iterable[Finding], severity: str) -> list[Finding]:
     if severity not in SEVERITY_RANK:
         raise ValueError(severity)
     return [f for f in findings if SEVERITY_RANK[f.severity] <= SEVERITY_RANK[severity]]
-
-
-def findings_table(graph_name: str, findings: Iterable[Finding]) -> str:
-    """Findings as plain text for a terminal: a count line per kind, then one line each."""
-    fs = sort_findings(findings)
-    lines = [f"{graph_name}: {len(fs)} finding(s)"]
-    lines += [f"  {n:>5}  {s:<7}  {k}" for s, k, n in counts_by_kind(fs)]
-    if fs:
-        lines.append("")
-    width = max((len(f.kind) for f in fs), default=0)
-    lines += [f"{f.severity:<7}  {f.kind:<{width}}  {f.subject}: {f.message}" for f in fs]
-    return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    """Text safe inside a markdown table cell."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))
-
-
-def findings_markdown(graph_name: str, findings: Iterable[Finding]) -> str:
-    """Findings as a markdown document: counts by kind, then a table of every finding."""
-    fs = sort_findings(findings)
-    lines = [f"# Findings: {_md(graph_name)}", "", f"{len(fs)} finding(s).", "",
-             "| severity | kind | count |", "|---|---|---:|"]
-    lines += [f"| {s} | `{k}` | {n} |" for s, k, n in counts_by_kind(fs)]
-    lines += ["", "| severity | kind | subject | related | message |", "|---|---|---|---|---|"]
-    lines += [f"| {f.severity} | `{f.kind}` | `{_md(f.subject)}` | "
-              f"{', '.join('`' + _md(r) + '`' for r in f.related)} | {_md(f.message)} |"
-              for f in fs]
-    return "\n".join(lines)

@@ -20,6 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
+from polku.i18n import N_
+
 #: The ``long-wait`` limit in days (a setting of the spec, default 30): the commands, the
 #: API, the report and the views all take their default from here.
 LONG_WAIT_DAYS = 30
@@ -49,39 +51,39 @@ _BOTH = ("ecosystem", "plan")
 
 #: Every kind, in the order of the spec's tables (ecosystem first, then the plan layer).
 KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
-    FindingKind("service-without-provider", "error", _ECO, "no actor delivers the service"),
+    FindingKind("service-without-provider", "error", _ECO, N_("no actor delivers the service")),
     FindingKind("no-lead", "error", _BOTH,
-                "two or more providers (or a plan measure) and nobody leads"),
-    FindingKind("multiple-leads", "warning", _BOTH, "two or more actors lead the same thing"),
-    FindingKind("referral-without-owner", "error", _ECO, "nobody answers for the hand-off"),
+                N_("two or more providers (or a plan measure) and nobody leads")),
+    FindingKind("multiple-leads", "warning", _BOTH, N_("two or more actors lead the same thing")),
+    FindingKind("referral-without-owner", "error", _ECO, N_("nobody answers for the hand-off")),
     FindingKind("no-information-flow", "warning", _ECO,
-                "the client's information does not travel with the referral"),
+                N_("the client's information does not travel with the referral")),
     FindingKind("long-wait", "warning", _ECO,
-                "the median wait of a referral is above the limit"),
-    FindingKind("unreachable-service", "warning", _ECO, "no client can get to the service"),
+                N_("the median wait of a referral is above the limit")),
+    FindingKind("unreachable-service", "warning", _ECO, N_("no client can get to the service")),
     FindingKind("dead-end", "error", _ECO,
-                "clients get in, but no referral chain leads to an outcome"),
+                N_("clients get in, but no referral chain leads to an outcome")),
     FindingKind("segment-without-outcome", "error", _ECO,
-                "a client segment can reach no outcome at all"),
+                N_("a client segment can reach no outcome at all")),
     FindingKind("unmet-need", "error", _ECO,
-                "a segment's need that no service it can reach addresses"),
+                N_("a segment's need that no service it can reach addresses")),
     FindingKind("overlapping-services", "info", _ECO,
-                "several providers' services address the same need of a segment"),
+                N_("several providers' services address the same need of a segment")),
     FindingKind("segment-without-lead", "warning", _ECO,
-                "nobody answers for this group of people"),
+                N_("nobody answers for this group of people")),
     FindingKind("over-capacity", "warning", _ECO,
-                "more clients are referred in than the service can take"),
+                N_("more clients are referred in than the service can take")),
     FindingKind("single-point-of-failure", "warning", _ECO,
-                "without this service a segment reaches no outcome"),
-    FindingKind("path-broken", "error", _ECO, "a designed path has a step no referral carries"),
+                N_("without this service a segment reaches no outcome")),
+    FindingKind("path-broken", "error", _ECO, N_("a designed path has a step no referral carries")),
     FindingKind("deferred-responsibility", "warning", _PLAN,
-                "a plan measure's division of work is still to be agreed"),
+                N_("a plan measure's division of work is still to be agreed")),
     FindingKind("measure-without-indicator", "warning", _PLAN,
-                "a plan measure has no indicator"),
+                N_("a plan measure has no indicator")),
     FindingKind("actor-overload", "warning", _PLAN,
-                "an actor leads more plan measures at once than the limit"),
+                N_("an actor leads more plan measures at once than the limit")),
     FindingKind("risk-without-mitigation", "info", _PLAN,
-                "the plan names a risk but no way to mitigate it"),
+                N_("the plan names a risk but no way to mitigate it")),
 )}
 
 
@@ -100,6 +102,7 @@ def severities(layer: str | None = None) -> dict[str, str]:
 
 
 def meaning(kind: str) -> str:
-    """The one line that says what ``kind`` means ('' for a kind the catalogue lacks)."""
+    """The one line that says what ``kind`` means, in English ('' for a kind the catalogue
+    lacks); :meth:`polku.i18n.Translator.gettext` gives it in another language."""
     entry = KIND_CATALOGUE.get(kind)
     return entry.meaning if entry else ""

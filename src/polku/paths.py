@@ -205,34 +205,3 @@ def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
     return {"graph": g.graph.get("name", "graph"), "segment": segment,
             "segment_label": label(g, segment) if segment in g else segment, "to": to,
             "best": best_paths(g, segment, k, to, eco), "designed": designed_paths(g, segment, eco)}
-
-
-def _step_text(s: dict[str, Any]) -> str:
-    who = ", ".join(s["provider_labels"]) or ("–" if s["type"] == "service" else "")
-    text = f"{s['label']} [{s['node']}]" + (f" — {who}" if who else "")
-    if s["referral"]:
-        wait = "wait ?" if s["wait"] is None else f"wait {s['wait']} d"
-        owner = f", owner {s['owner_label']}" if s["owner"] else ", no owner"
-        text = f"→ ({wait}{owner}{', HAND-OFF' if s['handoff'] else ''}) {text}"
-    return text
-
-
-def paths_text(report: dict) -> str:
-    """:func:`paths_report` as plain text for the terminal."""
-    lines = [f"Best paths for {report['segment_label']} ({report['segment']})"
-             + (f" to {report['to']}" if report["to"] else "")]
-    if not report["best"]:
-        lines.append("  (no path from the segment's entries reaches an outcome)")
-    for p in report["best"]:
-        lines.append(f"{p['rank']}. {p['total_wait_days']} days, {p['handoffs']} hand-off(s)"
-                     + (f", {p['unknown_waits']} unknown wait(s)" if p["unknown_waits"] else ""))
-        lines += [f"     {_step_text(s)}" for s in p["steps"]]
-    lines += ["", f"Designed paths ({len(report['designed'])}):"]
-    for d in report["designed"]:
-        state = f"BROKEN at {len(d['broken'])} step(s)" if d["broken"] else "ok"
-        lines.append(f"- {d['label']} ({d['path']}): {state}, {d['total_wait_days']} days, "
-                     f"{d['handoffs']} hand-off(s)")
-        for s in d["steps"]:
-            mark = "  ✗ no referral " if s.get("broken") else "    "
-            lines.append(f"   {mark}{_step_text(s)}")
-    return "\n".join(lines)

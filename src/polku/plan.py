@@ -821,37 +821,3 @@ def plan_summary(g: nx.MultiDiGraph) -> dict[str, list[dict[str, object]]]:
             "deferred": bool(data.get("deferred", False)),
         })
     return {"goals": goals, "measures": measures}
-
-
-def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48) -> str:
-    """A readable text table of :func:`plan_summary`: goals as headings, a line per measure.
-
-    >>> print(plan_table(plan_summary(parse_plan(SAMPLE).graph)))  # doctest: +NORMALIZE_WHITESPACE
-    goal-1  Tavoite
-      measure      title           months             leads  participants  ind  risks  deferred
-      measure-1-1  Kootaan toimijat  2026-01..2026-09  ttl    keusote       1    1
-    """
-    def short(text: str) -> str:
-        return text if len(text) <= width else text[:width - 1].rstrip() + "…"
-
-    lines: list[str] = []
-    by_goal: dict[object, list[dict[str, object]]] = {}
-    for m in summary["measures"]:
-        by_goal.setdefault(m["goal"], []).append(m)
-    sections = [(g["id"], g["title"]) for g in summary["goals"]]
-    if None in by_goal:
-        sections.append((None, "(no goal)"))
-    header = ("measure", "title", "months", "leads", "participants", "ind", "risks", "deferred")
-    for gid, title in sections:
-        ms = by_goal.get(gid, [])
-        lines.append(f"{gid or '-'}  {title}")
-        rows = [header] + [(
-            str(m["id"]), short(str(m["title"])),
-            f"{m['start'] or '?'}..{m['end'] or '?'}" if m["start"] or m["end"] else "-",
-            ", ".join(m["leads"]) or "-", ", ".join(m["participants"]) or "-",  # type: ignore[arg-type]
-            str(len(m["indicators"])), str(len(m["risks"])),  # type: ignore[arg-type]
-            "deferred" if m["deferred"] else "") for m in ms]
-        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-        for r in rows:
-            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
-    return "\n".join(lines)

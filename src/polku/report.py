@@ -8,7 +8,7 @@ organisation, the findings it is accountable for by severity, with the plan meas
 them); the RACI matrix (:mod:`polku.raci`). The HTML is one self-contained
 file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
 and embeds the interactive ecosystem view and the views of the largest segments from
-:mod:`polku.render`. The markdown has the same text without the views.
+:mod:`polku.views`. The markdown has the same text without the views.
 """
 
 from __future__ import annotations
@@ -22,11 +22,12 @@ import networkx as nx
 
 from polku import atomic
 from polku.bottlenecks import flow_ranking, ranking
-from polku.errors import PolkuError
 from polku.accountable import by_actor
+from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.findings import KINDS, LONG_WAIT_DAYS, find
-from polku.graph import label, summary
+from polku.graph import summary
+from polku.i18n import Translator, translator
 from polku.kinds import meaning
 from polku.paths import best_paths
 from polku.progress import Progress, silent
@@ -39,8 +40,11 @@ EMBEDDED_SEGMENT_VIEWS = 6
 
 
 def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
-                top: int = 10, progress: Progress = silent) -> dict[str, Any]:
-    """Everything the report shows, as plain data (the templates only lay it out)."""
+                top: int = 10, progress: Progress = silent,
+                tr: Translator | None = None) -> dict[str, Any]:
+    """Everything the report shows, as plain data (the templates only lay it out); labels
+    in the language of ``tr`` (default Finnish)."""
+    tr = tr or translator()
     progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
     findings = find(g, long_wait_days=long_wait_days, eco=eco)
@@ -52,16 +56,20 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     for i, s in enumerate(eco.segments):
         progress("best paths of the segments", i, len(eco.segments))
         best = best_paths(g, s, k=1, eco=eco)
+        for step in best[0]["steps"] if best else ():
+            step["label"] = tr.label(g, step["node"])
         segments.append({
-            "id": s, "label": label(g, s), "size": g.nodes[s].get("size"),
+            "id": s, "label": tr.label(g, s), "size": g.nodes[s].get("size"),
             "best": best[0] if best else None,
             "findings": per_subject[s],
         })
     progress("ranking bottlenecks")
-    rows = ranking(g, eco)
+    rows = [dict(r, label=tr.label(g, r["service"])) for r in ranking(g, eco)]
     counts = summary(g)
     return {
         "graph": g.graph.get("name", "graph"),
+        "title": g.graph.get("title") or g.graph.get("name", "graph"),
+        "illustrative": bool(g.graph.get("illustrative")),
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
         "long_wait_days": number(long_wait_days),
         "counts": {k: counts.get(k, 0) for k in ("actor", "service", "outcome", "need",
@@ -76,7 +84,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "by_betweenness": rows[:top],
         "by_flow": flow_ranking(rows)[:top],
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
-        "actions": action_lists(g, findings),
+        "actions": action_lists(g, findings, tr),
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
         # since they fall outside every action list.
         "unowned": [f.to_dict() for f in findings if not f.accountable],
@@ -87,10 +95,11 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     }
 
 
-def action_lists(g: nx.MultiDiGraph, findings: list[Finding]) -> list[dict[str, Any]]:
+def action_lists(g: nx.MultiDiGraph, findings: list[Finding],
+                 tr: Translator | None = None) -> list[dict[str, Any]]:
     """For each actor with something to do: the findings it is accountable for, grouped by
     severity (errors first), each with the plan measures that address it; actors with the
-    most errors first, then the most findings, then by id.
+    most errors first, then the most findings, then by id; labels in ``tr``'s language.
 
     >>> from polku.graph import new_graph
     >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
@@ -98,6 +107,7 @@ def action_lists(g: nx.MultiDiGraph, findings: list[Finding]) -> list[dict[str, 
     >>> a[0]["label"], [(s["severity"], len(s["findings"])) for s in a[0]["groups"]]
     ('Kela', [('warning', 1)])
     """
+    tr = tr or translator()
     out = []
     for actor, mine in by_actor(findings).items():
         groups = []
@@ -106,38 +116,55 @@ def action_lists(g: nx.MultiDiGraph, findings: list[Finding]) -> list[dict[str, 
             if fs:
                 groups.append({"severity": sev, "count": len(fs), "more": max(0, len(fs) - LIST_LIMITS[sev]),
                                "findings": [{**f.to_dict(), "measure_labels": [
-                                   {"id": m, "label": label(g, m)} for m in f.measures]}
+                                   {"id": m, "label": tr.label(g, m)} for m in f.measures]}
                                    for f in fs[:LIST_LIMITS[sev]]]})
         counts = {g_["severity"]: g_["count"] for g_ in groups}
-        out.append({"id": actor, "label": label(g, actor), "total": len(mine),
+        out.append({"id": actor, "label": tr.label(g, actor), "total": len(mine),
                     "counts": counts, "groups": groups})
     out.sort(key=lambda a: (-a["counts"].get("error", 0), -a["total"], a["id"]))
     return out
 
 
-def _path_text(p: dict[str, Any] | None) -> str:
+def _path_text(p: dict[str, Any] | None, tr: Translator) -> str:
     if not p:
-        return "no path from its entries reaches an outcome"
+        return tr("no path from its entries reaches an outcome")
     return " → ".join(s["label"] for s in p["steps"])
 
 
-def report_markdown(data: dict[str, Any]) -> str:
-    """The report as markdown (no interactive views)."""
+def severity_names(tr: Translator) -> dict[str, str]:
+    """The severities as a reader of ``tr``'s language says them."""
+    return {"error": tr("error"), "warning": tr("warning"), "info": tr("for information")}
+
+
+def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
+    """The report as markdown (no interactive views), in the language of ``tr``."""
+    tr = tr or translator()
+    num = tr.number
+    sev = severity_names(tr)
     def cell(text: Any) -> str:
         return ("–" if text is None else str(text)).replace("|", "\\|").replace("\n", " ") \
             .replace("<", "&lt;").replace(">", "&gt;")
 
     c = data["counts"]
     sc = data["severity_counts"]
-    out = [f"# polku report: {cell(data['graph'])}", "",
-           f"{c['service']} services, {c['segment']} segments, {c['referral']} referrals, "
-           f"{c['actor']} actors. **{data['total']} findings: {sc['error']} errors, "
-           f"{sc['warning']} warnings, {sc['info']} info.** Long wait means over "
-           f"{data['long_wait_days']} days. Generated {data['generated']}.", "",
-           "## Findings by kind", "", "| severity | kind | count | means |", "|---|---|---:|---|"]
-    out += [f"| {k['severity']} | `{k['kind']}` | {k['count']} | {cell(k['meaning'])} |"
-            for k in data["kinds"]]
-    titles = {"error": "Errors", "warning": "Warnings", "info": "For information"}
+    out = [f"# {tr('polku report: {graph}').format(graph=cell(data['title']))}", ""]
+    if data["illustrative"]:
+        out += [f"> **{tr('Example data – the numbers are illustrative')}**", ""]
+    out += [tr("{services} services, {segments} client segments, {referrals} referrals, "
+               "{actors} actors.").format(services=num(c["service"]), segments=num(c["segment"]),
+                                          referrals=num(c["referral"]), actors=num(c["actor"]))
+            + " **" + tr("{total} findings: {errors} errors, {warnings} warnings, {info} for "
+                         "information.").format(total=num(data["total"]), errors=num(sc["error"]),
+                                                warnings=num(sc["warning"]),
+                                                info=num(sc["info"])) + "** "
+            + tr("Generated {time}; a wait counts as long above {days} days.").format(
+                time=data["generated"], days=num(data["long_wait_days"])), "",
+            f"## {tr('Findings by kind')}", "",
+            f"| {tr('severity')} | {tr('kind')} | {tr('count')} | {tr('means')} |",
+            "|---|---|---:|---|"]
+    out += [f"| {sev[k['severity']]} | `{k['kind']}` | {num(k['count'])} | "
+            f"{cell(tr(k['meaning']))} |" for k in data["kinds"]]
+    titles = {"error": tr("Errors"), "warning": tr("Warnings"), "info": tr("For information")}
     for block in data["lists"]:
         if not block["findings"]:
             continue
@@ -145,37 +172,47 @@ def report_markdown(data: dict[str, Any]) -> str:
         out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
                 for f in block["findings"]]
         if block["more"]:
-            out.append(f"- … and {block['more']} more (`polku findings` lists every one)")
-    out += ["", "## Each segment's best path", "",
-            "| segment | best path | wait (days) | hand-offs |", "|---|---|---:|---:|"]
+            out.append("- " + tr("… and {n} more: polku findings lists every one.").format(
+                n=num(block["more"])))
+    out += ["", "## " + tr("Each segment's best path"), "",
+            f"| {tr('client segment')} | {tr('best path')} | {tr('wait (days)')} | "
+            f"{tr('hand-offs between organisations')} |", "|---|---|---:|---:|"]
     for s in data["segments"]:
         b = s["best"]
-        out.append(f"| {cell(s['label'])} (`{s['id']}`) | {cell(_path_text(b))} | "
-                   f"{cell(b['total_wait_days'] if b else None)} | "
-                   f"{cell(b['handoffs'] if b else None)} |")
-    out += ["", "## Bottlenecks", "", "Structural importance (betweenness on the referral "
-            "graph) is a ranking, not a finding: being central is not a defect.", "",
-            "| # | service | betweenness | inflow | capacity | utilization |",
+        out.append(f"| {cell(s['label'])} (`{s['id']}`) | {cell(_path_text(b, tr))} | "
+                   f"{num(b['total_wait_days']) if b else '–'} | "
+                   f"{num(b['handoffs']) if b else '–'} |")
+    out += ["", f"## {tr('Bottlenecks')}", "",
+            tr("Structural importance (betweenness: how many routes between services pass "
+               "through this one) is a ranking, not a finding: being central is not a defect, "
+               "but a disruption there spreads furthest. Over-capacity and single points of "
+               "failure are listed with the warnings above."), "",
+            tr("Utilisation is the clients referred in a month divided by the clients the "
+               "service can take in a month: above 1 means a queue grows."), "",
+            f"| # | {tr('service')} | {tr('betweenness')} | {tr('inflow / month')} | "
+            f"{tr('capacity / month')} | {tr('utilisation')} |",
             "|---:|---|---:|---:|---:|---:|"]
-    out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | {r['betweenness']} | "
-            f"{cell(r['inflow'])} | {cell(r['capacity'])} | {cell(r['utilization'])} |"
-            for r in data["by_betweenness"]]
-    out += ["", "By flow:", "", "| service | utilization | inflow | capacity |",
-            "|---|---:|---:|---:|"]
-    out += [f"| {cell(r['label'])} (`{r['service']}`) | {cell(r['utilization'])} | "
-            f"{cell(r['inflow'])} | {cell(r['capacity'])} |" for r in data["by_flow"]]
-    out += ["", "## Responsibility overlaps", ""]
+    out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
+            f"{num(r['betweenness'], 4)} | {num(r['inflow'])} | {num(r['capacity'])} | "
+            f"{num(r['utilization'])} |" for r in data["by_betweenness"]]
+    out += ["", tr("By flow (utilisation, then inflow):"), "",
+            f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
+            f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
+    out += [f"| {cell(r['label'])} (`{r['service']}`) | {num(r['utilization'])} | "
+            f"{num(r['inflow'])} | {num(r['capacity'])} |" for r in data["by_flow"]]
+    out += ["", f"## {tr('Responsibility overlaps')}", ""]
     if not data["responsibility"]:
-        out.append("None found.")
+        out.append(tr("None found."))
     out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
             for f in data["responsibility"]]
-    out += ["", "## Who must act", "", "For each organisation, the findings it is accountable "
-            "for (its lead, else the providers or the referring service), with the plan measures "
-            "that address them.", ""]
+    out += ["", f"## {tr('Who must act')}", "", tr(
+        "For each organisation, the findings it is accountable for (the subject's lead; else a "
+        "service's providers, a referral's referring service, a measure's participants), most "
+        "severe first, with the plan measures that address them."), ""]
     if not data["actions"]:
-        out.append("No finding names an accountable organisation.")
+        out.append(tr("No finding names an accountable organisation."))
     if data["unowned"]:
-        out += ["### Nobody is accountable", ""]
+        out += [f"### {tr('Nobody is accountable')}", ""]
         out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
                 for f in data["unowned"]]
         out.append("")
@@ -186,25 +223,30 @@ def report_markdown(data: dict[str, Any]) -> str:
             out.append("")
             for f in grp["findings"]:
                 plan = "; ".join(f"{cell(m['label'])} (`{m['id']}`)" for m in f["measure_labels"])
-                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
-                           + (f" — measures: {plan}" if plan else " — no plan measure"))
+                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])} — "
+                           + (tr("plan measures: {measures}").format(measures=plan) if plan
+                              else tr("no plan measure addresses this")))
             if grp["more"]:
-                out.append(f"- … and {grp['more']} more (`polku findings --actor {a['id']}`)")
+                out.append("- " + tr("… and {n} more: polku findings --actor {actor} lists every "
+                                     "one.").format(n=num(grp["more"]), actor=a["id"]))
             out.append("")
-    out += _raci_markdown(data["raci"], cell)
+    out += _raci_markdown(data["raci"], cell, tr)
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _raci_markdown(m: Any, cell: Any) -> list[str]:
+def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
     from polku.raci import MARK_LABELS, ROLE_LABELS
 
     out = ["", "## Vastuumatriisi (RACI)", ""]
     if not m.rows:
-        return out + ["No responsibilities recorded."]
+        return out + [tr("No responsibilities recorded.")]
     counts = ", ".join(f"{n} × {MARK_LABELS[k]}" for k, n in m.marked().items() if n)
-    out += [f"{len(m.rows)} subjects, {len(m.actors)} actors" + (f"; {counts}" if counts else "")
-            + ".", "", "| subject | " + " | ".join(f"`{cell(a)}`" for a in m.actors) + " | mark |",
+    out += [tr("{subjects} subjects, {actors} actors").format(
+                subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
+            + (f"; {counts}" if counts else "") + ".", "",
+            f"| {tr('subject')} | " + " | ".join(f"`{cell(a)}`" for a in m.actors)
+            + f" | {tr('mark')} |",
             "|---|" + "---|" * len(m.actors) + "---|"]
     for r in m.rows:
         roles = [ROLE_LABELS.get(c.role, c.role) if (c := m.cell(a, r.subject)) else ""
@@ -214,32 +256,35 @@ def _raci_markdown(m: Any, cell: Any) -> list[str]:
     return out
 
 
-def _views(g: nx.MultiDiGraph, data: dict[str, Any],
+def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
            progress: Progress = silent) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
-    from polku import render
+    from .views import page_assets, render_fragment
 
     findings = [f.to_dict() for f in data["findings"]]
     progress("drawing the ecosystem view")
-    views = [{"title": "The ecosystem",
-              "html": render.render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                             height="640px", findings=findings)}]
+    views = [{"title": tr("The ecosystem"),
+              "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
+                                      height="640px", findings=findings)}]
     biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
         progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
-        views.append({"title": f"Segment: {s['label']}",
-                      "html": render.render_fragment(
+        views.append({"title": tr("Client segment: {name}").format(name=s["label"]),
+                      "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
                           eco=data["eco"])})
-    return {"assets": render.page_assets(), "views": views,
+    return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
 
 def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
-                progress: Progress = silent) -> str:
-    """The report as one self-contained HTML page (autoescaped template)."""
+                progress: Progress = silent, tr: Translator | None = None,
+                switch: dict[str, str] | None = None) -> str:
+    """The report as one self-contained HTML page (autoescaped template) in the language
+    of ``tr``; ``switch`` (language → address) draws the language switch (the web UI)."""
+    tr = tr or translator()
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("polku", "templates"),
@@ -247,21 +292,26 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
                       lstrip_blocks=True)
     from polku.raci_output import raci_context
 
-    extra = _views(g, data, progress) if views else {"assets": "", "views": [], "omitted": 0}
-    return env.get_template("report.html").render(d=data, path_text=_path_text,
-                                                  **raci_context(data["raci"]), **extra)
+    extra = _views(g, data, tr, progress) if views else {"assets": "", "views": [],
+                                                          "omitted": 0}
+    env.globals.update(tr.jinja_globals())
+    return env.get_template("report.html").render(
+        d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
+        switch=switch, **raci_context(data["raci"]), **extra)
 
 
 def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
-                 top: int = 10, progress: Progress = silent) -> Path:
-    """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``."""
+                 top: int = 10, progress: Progress = silent, lang: str | None = None) -> Path:
+    """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
+    ``lang`` (fi, sv or en; default Finnish)."""
+    tr = translator(lang)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise PolkuError("the report is written as .html or .md", file=str(out))
-    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress)
-    text = report_markdown(data) if suffix in (".md", ".markdown") else \
-        report_html(g, data, progress=progress)
+    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr)
+    text = report_markdown(data, tr) if suffix in (".md", ".markdown") else \
+        report_html(g, data, progress=progress, tr=tr)
     progress(f"writing {out.name}")
     atomic.write_text(out, text)
     return out

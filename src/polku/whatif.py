@@ -95,17 +95,3 @@ def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS
         "before": len(before),
         "after": len(after),
     }
-
-
-def whatif_text(result: dict[str, Any]) -> str:
-    """:func:`whatif` as plain text for the terminal."""
-    lines = [f"What if {result['removed_label']} ({result['removed_type']}) were removed "
-             f"from {result['graph']}?"]
-    if len(result["removed_ids"]) > 1:
-        lines.append(f"  also removed: {', '.join(i for i in result['removed_ids'] if i != result['removed'])}")
-    lines.append(f"  findings: {result['before']} before, {result['after']} after")
-    for title, key in (("Created", "created"), ("Resolved", "resolved"),
-                       ("Gone with what was removed", "removed_with")):
-        lines += ["", f"{title} ({len(result[key])}):"]
-        lines += [f"  {f['severity']:<7}  {f['kind']:<24}  {f['message']}" for f in result[key]]
-    return "\n".join(lines)

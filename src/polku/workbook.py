@@ -288,6 +288,16 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+def cell_as_text(value: object) -> str:
+    """A cell's value as the text the workbook rules read (numbers and booleans from a
+    spreadsheet as they would be typed).
+
+    >>> cell_as_text(40.0), cell_as_text(True), cell_as_text(None)
+    ('40', 'yes', '')
+    """
+    return _text(value)
+
+
 def parse_number(text: str) -> int | float:
     """A number with ``.`` or ``,`` as the decimal mark; spaces as thousands separators.
 
@@ -399,13 +409,28 @@ class _Row:
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": column}
 
 
-def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str]]:
-    """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
-    the problems found, and the sheets that could not be read at all. A cell that is wrong
-    is left out of its row.
-    """
+#: sheet name -> (file, header, [(spreadsheet row number, cells)]): a workbook's raw cells
+Tables = dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]
+
+
+def read_tables(path: str | Path) -> Tables:
+    """The raw cells of every known sheet of a workbook, as :func:`read_rows` reads them."""
     reader = _Reader(Path(path))
     tables = reader.tables()
+    if reader.errors:
+        raise PolkuErrors(reader.errors)
+    return tables
+
+
+def read_rows(path: str | Path, tables: Tables | None = None,
+              ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str]]:
+    """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
+    the problems found, and the sheets that could not be read at all. A cell that is wrong
+    is left out of its row. ``tables`` are cells held in memory (an edit about to be
+    written) instead of those in the file at ``path``.
+    """
+    reader = _Reader(Path(path))
+    tables = reader.tables() if tables is None else tables
     for name, sheet in SHEETS.items():
         if sheet.required and name not in tables and not any(
                 e.sheet == name for e in reader.errors):
@@ -472,18 +497,20 @@ def read_rows(path: str | Path) -> tuple[dict[str, list[_Row]], list[PolkuError]
     return result, reader.errors, reader.failed
 
 
-def read_workbook(path: str | Path, name: str | None = None) -> nx.MultiDiGraph:
+def read_workbook(path: str | Path, name: str | None = None,
+                  tables: Tables | None = None) -> nx.MultiDiGraph:
     """Read a workbook (CSV folder or .xlsx) into the typed graph of :mod:`polku.graph`.
 
     ``name`` defaults to the folder or file name without suffix. Every problem is found
     before anything is returned; they are raised together as :class:`PolkuErrors`.
+    ``tables`` checks cells held in memory with the same rules (see :func:`read_rows`).
 
     >>> g = read_workbook("graphs/keski-uusimaa")  # doctest: +SKIP
     >>> g.nodes["kela"]["type"]  # doctest: +SKIP
     'actor'
     """
     path = Path(path)
-    rows, errors, failed = read_rows(path)
+    rows, errors, failed = read_rows(path, tables)
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
     g = new_graph(name or path.stem)

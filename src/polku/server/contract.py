@@ -1,0 +1,117 @@
+"""The one error contract of the HTTP API: ``{"error": {"code", "message", "field"}}``.
+
+Every error the server answers — a bad parameter, an unknown graph, a wrong token, a stale
+ETag, a row the workbook rules refuse — is an :class:`ApiError` with its HTTP status, a
+stable ``code`` for programs, a ``message`` for people (never an absolute server path, never
+a token) and the ``field`` it is about (a parameter, a column, or ``null``). A row refused
+by the workbook rules also lists every problem in ``problems``.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from ..errors import PolkuError, PolkuErrors
+
+#: status -> (code, what it means in the OpenAPI description)
+STATUSES: dict[int, tuple[str, str]] = {
+    400: ("bad-request", "A parameter or the body is not what the route takes."),
+    401: ("unauthorized", "A write without a valid bearer token."),
+    403: ("forbidden", "The server has no tokens: it is read-only."),
+    404: ("not-found", "No such graph, sheet or row."),
+    409: ("conflict", "The graph's source is broken (the last good version is served, but "
+                      "it cannot take writes), or the key names several rows."),
+    412: ("precondition-failed", "If-Match does not name the graph's current ETag: someone "
+                                 "else changed it first."),
+    422: ("invalid-row", "The workbook rules refuse the row (same message, sheet and "
+                         "column as `polku import`)."),
+    428: ("precondition-required", "A write needs If-Match with the graph's ETag."),
+}
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+    problems: list[dict[str, Any]] | None = None
+
+
+class ErrorBody(BaseModel):
+    """Every error response of the API."""
+    error: ErrorDetail
+
+
+class ApiError(Exception):
+    """An error answer: its status, code, message and field."""
+
+    def __init__(self, status: int, message: str, field: str | None = None,
+                 code: str | None = None, problems: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code or STATUSES.get(status, ("error", ""))[0]
+        self.message = message
+        self.field = field
+        self.problems = problems
+        self.headers = headers or {}
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "field": self.field}
+        if self.problems is not None:
+            error["problems"] = self.problems
+        return {"error": error}
+
+
+def responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route that can answer ``statuses``."""
+    return {s: {"model": ErrorBody, "description": STATUSES[s][1]} for s in statuses}
+
+
+def relative(error: PolkuError, root: Path | None) -> PolkuError:
+    """``error`` with its file named relative to the served folder ``root`` (a server
+    never shows its absolute paths)."""
+    if isinstance(error, PolkuErrors):
+        return PolkuErrors([relative(e, root) for e in error.errors])
+    file = error.file
+    if file:
+        file = shown_path(file, root)
+    return PolkuError(error.message, file=file, sheet=error.sheet, row=error.row,
+                      column=error.column, node=error.node)
+
+
+def shown_path(file: str | Path, root: Path | None) -> str:
+    """A path as the server shows it: relative to ``root`` when inside it, else its name.
+
+    >>> shown_path("/srv/graphs/ku/services.csv", Path("/srv/graphs"))
+    'ku/services.csv'
+    >>> shown_path("/etc/passwd", Path("/srv/graphs"))
+    'passwd'
+    """
+    path = Path(file)
+    if root is not None:
+        try:
+            rel = os.path.relpath(path.absolute(), root.absolute())
+        except ValueError:
+            rel = ""
+        if rel and not rel.startswith(".."):
+            return rel
+    return path.name
+
+
+def problems_of(error: PolkuError) -> list[dict[str, Any]]:
+    """Every problem of an error as plain data (message, sheet, row, field)."""
+    errors = error.errors if isinstance(error, PolkuErrors) else [error]
+    return [{"message": str(e), "sheet": e.sheet, "row": e.row, "field": e.column or e.node}
+            for e in errors]
+
+
+def invalid(error: PolkuError) -> ApiError:
+    """A 422 for a row the workbook rules refuse: the first problem as the message (with
+    file, sheet, row and column, exactly as ``polku import`` says it), every one listed."""
+    problems = problems_of(error)
+    first = error.errors[0] if isinstance(error, PolkuErrors) else error
+    return ApiError(422, str(first), field=first.column or first.node, problems=problems)

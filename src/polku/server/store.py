@@ -1,0 +1,395 @@
+"""The graphs one server holds: where each lives, its last good version, and its state.
+
+Sources are found again on every look (new files and folders appear, removed ones are
+noticed); each graph is read again when its source changes — any file of a workbook folder
+added, removed or changed, not only the newest. When a source breaks (a half-saved sheet, a
+file moved away) the graph keeps its **last good version** and is ``stale`` with the
+problem named (relative file, sheet, row, column); a graph that never loaded is
+``failed``. One broken region never takes the others down.
+
+Names: a workbook folder wins over an ``.xlsx``, a Turtle or a JSON-LD file of the same
+name (the designers edit the workbook; ``polku import`` makes the Turtle from it); the
+others are listed as ``shadowed``. Symbolic links that lead out of a served folder are
+refused, also for a workbook's sheet files.
+
+Writes (:meth:`GraphStore.edit`) run one at a time per graph, check the caller's ETag
+against the graph's current one, and record the change in the graph's change log.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import networkx as nx
+
+from .. import edits
+from ..changelog import ChangeLog, NothingToUndo, revert
+from ..errors import PolkuError
+from ..load import load_graph
+from ..neo4jstore import is_neo4j_uri
+from .contract import ApiError, invalid, relative, shown_path
+
+log = logging.getLogger("polku.server")
+
+#: suffix -> kind of source; the order is the precedence among sources of one name
+KINDS = {"": "workbook", ".xlsx": "xlsx", ".ttl": "turtle", ".jsonld": "jsonld"}
+#: seconds a graph pulled from Neo4j is served before it is pulled again
+NEO4J_REFRESH = 5.0
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where one graph lives: a path (file or workbook folder) or a Neo4j URI."""
+    name: str
+    location: str
+    kind: str
+    root: Path | None = None
+    refused: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The source as the server names it: relative to its served folder."""
+        if self.kind == "neo4j":
+            return self.location
+        text = shown_path(self.location, self.root)
+        return text + "/" if self.kind == "workbook" else text
+
+
+def is_workbook_folder(path: Path) -> bool:
+    return path.is_dir() and ((path / "services.csv").exists() or (path / "actors.csv").exists())
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def _kind(path: Path) -> str | None:
+    if path.is_dir():
+        return "workbook" if is_workbook_folder(path) else None
+    return KINDS.get(path.suffix.lower()) if path.suffix else None
+
+
+def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str, list[str]]]:
+    """Graph name -> source, and name -> the sources of that name that are not served.
+
+    Files and folders given directly are served as they are; in a folder of graphs every
+    workbook folder, ``.xlsx``, ``.ttl`` and ``.jsonld`` is a graph.
+    """
+    found: dict[str, list[Source]] = {}
+    for src in sources:
+        text = str(src)
+        if is_neo4j_uri(text):
+            from ..neo4jstore import target
+
+            region = target(text).region
+            if not region:
+                raise PolkuError("a served Neo4j URI names its region: ?region=R")
+            found.setdefault(region, []).append(Source(region, text, "neo4j"))
+            continue
+        path = Path(text)
+        if not path.exists() and not path.is_symlink():
+            raise PolkuError("no such file or folder", file=text)
+        kind = _kind(path)
+        if path.is_file() or kind == "workbook":
+            found.setdefault(path.stem, []).append(
+                Source(path.stem, text, kind or "turtle", path.parent))
+            continue
+        for entry in sorted(path.iterdir()):
+            if entry.name.startswith("."):
+                continue
+            kind = _kind(entry)
+            if kind is None:
+                continue
+            refused = None
+            if entry.is_symlink() and not _inside(entry, path):
+                refused = "refused: a symbolic link that leads out of the served folder"
+            found.setdefault(entry.stem, []).append(
+                Source(entry.stem, str(entry), kind, path, refused))
+    order = list(KINDS.values()) + ["neo4j"]
+    chosen: dict[str, Source] = {}
+    shadowed: dict[str, list[str]] = {}
+    for name, candidates in found.items():
+        candidates.sort(key=lambda s: (s.refused is not None, order.index(s.kind)))
+        chosen[name] = candidates[0]
+        if candidates[1:]:
+            shadowed[name] = [c.shown for c in candidates[1:]]
+    return chosen, shadowed
+
+
+@dataclass
+class Entry:
+    """One graph: its source, last good version and current problem."""
+    source: Source
+    stamp: object = None
+    graph: nx.MultiDiGraph | None = None
+    etag: str | None = None
+    loaded_at: str | None = None
+    problem: PolkuError | None = None
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    @property
+    def state(self) -> str:
+        if self.graph is None:
+            return "failed"
+        return "stale" if self.problem is not None else "ok"
+
+    def problem_text(self) -> str | None:
+        if self.problem is None:
+            return None
+        lines = str(self.problem).splitlines()
+        more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
+        return (lines[0] if lines else "unreadable") + more
+
+    def summary(self, shadowed: list[str]) -> dict[str, Any]:
+        from ..graph import summary
+
+        return {"name": self.source.name, "state": self.state, "source": self.source.shown,
+                "kind": self.source.kind, "shadowed": shadowed,
+                "problem": self.problem_text(), "etag": self.etag,
+                "counts": summary(self.graph) if self.graph is not None else None}
+
+
+def _files(source: Source) -> list[Path]:
+    path = Path(source.location)
+    if source.kind == "workbook":
+        return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+    return [path]
+
+
+def stamp_of(source: Source) -> object:
+    """What changes when the source changes: every sheet file's name, size and time (so a
+    removed or added sheet counts), ``None`` when the source is gone."""
+    if source.kind == "neo4j":
+        return int(time.monotonic() // NEO4J_REFRESH)
+    path = Path(source.location)
+    if not path.exists():
+        return None
+    try:
+        return tuple((p.name, st.st_mtime_ns, st.st_size, st.st_ino)
+                     for p in _files(source) for st in [p.stat()])
+    except OSError:
+        return None
+
+
+def content_digest(source: Source, g: nx.MultiDiGraph) -> str:
+    """The graph's ETag value: a hash of its source's bytes (of the graph itself for
+    Neo4j), so that any change by anyone gives a new one."""
+    if source.kind == "neo4j":
+        from ..rdf import graph_turtle
+
+        return edits.digest(graph_turtle(g).encode())
+    parts = []
+    for p in _files(source):
+        parts.append(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return edits.digest(b"".join(parts))
+
+
+def _check_links(source: Source) -> None:
+    if source.refused:
+        raise PolkuError(source.refused, file=source.location)
+    if source.kind == "workbook":
+        folder = Path(source.location)
+        for p in _files(source):
+            if p.is_symlink() and not _inside(p, folder):
+                raise PolkuError("refused: a symbolic link that leads out of the workbook "
+                                 "folder", file=str(p))
+
+
+class GraphStore:
+    """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
+    logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
+
+    def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None) -> None:
+        self.roots = list(sources)
+        self.changes_dir = changes_dir
+        self._lock = threading.Lock()
+        self._entries: dict[str, Entry] = {}
+        self.shadowed: dict[str, list[str]] = {}
+        self.scan()
+
+    # -- finding and reading --------------------------------------------------------------
+    def scan(self) -> None:
+        """Notice new graphs and sources that changed kind (a Turtle file now shadowed by a
+        new workbook folder of the same name)."""
+        try:
+            found, shadowed = discover(self.roots)
+        except (PolkuError, OSError) as e:  # a served folder itself moved away
+            log.warning("cannot scan the served folders: %s", e)
+            return
+        with self._lock:
+            self.shadowed = shadowed
+            for name, source in found.items():
+                entry = self._entries.get(name)
+                if entry is None or entry.source != source:
+                    fresh = Entry(source)
+                    if entry is not None:  # keep serving the old one until the new loads
+                        fresh.graph, fresh.etag = entry.graph, entry.etag
+                    self._entries[name] = fresh
+
+    @property
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def entry(self, name: str, refresh: bool = True) -> Entry:
+        """The graph's entry, read again if its source changed; 404 for an unknown name."""
+        if name not in self._entries:
+            self.scan()
+        entry = self._entries.get(name)
+        if entry is None:
+            raise ApiError(404, f"no graph named '{name}'", field="name")
+        if refresh:
+            with entry.lock:
+                self._refresh(entry)
+        return entry
+
+    def get(self, name: str) -> tuple[nx.MultiDiGraph, Entry]:
+        """The graph to serve (its last good version) and its entry; 409 when it never
+        loaded."""
+        entry = self.entry(name)
+        if entry.graph is None:
+            raise ApiError(409, f"the graph '{name}' cannot be read: {entry.problem_text()}",
+                           field="name", code="graph-failed")
+        return entry.graph, entry
+
+    def entries(self) -> list[Entry]:
+        """Every graph, each refreshed."""
+        self.scan()
+        return [self.entry(n) for n in self.names]
+
+    def _refresh(self, entry: Entry) -> None:
+        source = entry.source
+        stamp = stamp_of(source)
+        if stamp is not None and stamp == entry.stamp:
+            return
+        if stamp is None:
+            entry.stamp = None
+            entry.problem = PolkuError("the source was removed or moved away",
+                                       file=source.shown)
+            return
+        try:
+            _check_links(source)
+            for _ in range(3):  # a change while reading: read again
+                g = load_graph(source.location)
+                etag = content_digest(source, g)
+                if stamp_of(source) == stamp:
+                    break
+                stamp = stamp_of(source)
+        except PolkuError as e:
+            entry.stamp = stamp
+            entry.problem = relative(e, source.root)
+            log.warning("graph '%s': %s", source.name, entry.problem_text())
+            return
+        except Exception as e:  # noqa: BLE001 - one broken source never stops the server
+            entry.stamp = stamp
+            entry.problem = PolkuError(f"cannot be read ({e.__class__.__name__})",
+                                       file=source.shown)
+            log.exception("graph '%s' cannot be read", source.name)
+            return
+        g.graph["name"] = source.name
+        entry.graph, entry.etag, entry.stamp, entry.problem = g, etag, stamp, None
+        entry.loaded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+    # -- writing --------------------------------------------------------------------------
+    def changelog(self, name: str) -> ChangeLog:
+        source = self.entry(name, refresh=False).source
+        folder = self.changes_dir
+        if folder is None:
+            folder = (Path(".polku") if source.kind == "neo4j"
+                      else Path(source.location).absolute().parent / ".polku")
+        return ChangeLog(folder / f"{name}.changes.jsonl")
+
+    def sheets(self, name: str) -> tuple[edits.Sheets, Entry]:
+        """The graph's workbook sheets as they are now, and its entry."""
+        g, entry = self.get(name)
+        with entry.lock:
+            return self._sheets(entry, g), entry
+
+    def _sheets(self, entry: Entry, g: nx.MultiDiGraph) -> edits.Sheets:
+        store = edits.row_store(entry.source.location)
+        try:
+            return store.sheets(g)
+        except PolkuError as e:
+            raise ApiError(409, f"the source cannot be read: {relative(e, entry.source.root)}",
+                           code="source-broken") from None
+
+    def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
+             key: str | None = None, values: dict[str, str] | None = None) -> dict[str, Any]:
+        """Apply one row edit: 428/412 on a missing or stale ETag, 409 while the source is
+        broken, 404 for an unknown sheet or row, 422 for what the workbook rules refuse.
+        Returns the logged change, the new ETag and the findings created and resolved."""
+        if not if_match:
+            raise ApiError(428, "a write needs If-Match with the graph's current ETag "
+                           "(GET the graph or its rows to learn it)", field="If-Match")
+        entry = self.entry(name, refresh=False)
+        with entry.lock:
+            self._refresh(entry)
+            current = self._writable(entry, if_match)
+            if action == "undo":
+                log_ = self.changelog(name)
+                try:
+                    undone = log_.to_undo()
+                except NothingToUndo as e:
+                    raise ApiError(409, e.message, code="nothing-to-undo") from None
+                action, key, values = revert(undone)
+                sheet = undone["sheet"]
+                undoes: int | None = undone["version"]
+            else:
+                undoes = None
+            return self._write(entry, current, who, action, sheet, key, values, undoes)
+
+    def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
+        if entry.graph is None or entry.problem is not None:
+            raise ApiError(409, "the graph's source is broken, so it takes no writes until "
+                           f"it is fixed: {entry.problem_text()}", code="source-broken")
+        tags = [t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")]
+        if entry.etag not in tags and "*" not in tags:
+            raise ApiError(412, "the graph changed since you read it (If-Match does not name "
+                           "its current ETag): read it again and redo your change",
+                           field="If-Match", headers={"ETag": f'"{entry.etag}"'})
+        return entry.graph
+
+    def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
+               sheet: str, key: str | None, values: dict[str, str] | None,
+               undoes: int | None) -> dict[str, Any]:
+        from ..findings import find
+
+        source = entry.source
+        store = edits.row_store(source.location)
+        sheets = self._sheets(entry, current)
+        try:
+            new_sheets, change = edits.apply(sheets, action, sheet, key, values)
+        except edits.RowNotFound as e:
+            raise ApiError(404, e.message, field="key" if e.sheet in edits.workbook.SHEETS
+                           else "sheet") from None
+        except edits.EditConflict as e:
+            raise ApiError(409, e.message, field="key") from None
+        where = source.shown.rstrip("/")
+        try:
+            g = edits.check(new_sheets, source.name, where, store.file_of, current.graph)
+        except PolkuError as e:
+            raise invalid(e) from None  # the file_of labels are already relative
+        g.graph["name"] = source.name
+        try:
+            store.write(new_sheets, g, change.sheet)
+        except PolkuError as e:
+            raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
+                           code="write-failed") from None
+        logged = self.changelog(source.name).append(change, who, undoes)
+        entry.graph = g
+        entry.stamp = stamp_of(source)
+        entry.etag = content_digest(source, g)
+        entry.problem = None
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
+        return {"change": logged, "etag": entry.etag,
+                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
+                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}

@@ -1,0 +1,61 @@
+"""Narrow any view to what lies within ``depth`` steps of one node, in both directions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+
+import networkx as nx
+
+from ..errors import PolkuError
+from ..graph import label
+from .facts import View
+
+
+def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int) -> None:
+    """Keep only what lies within ``depth`` steps of ``focus`` (edges in both directions)."""
+    if depth < 0:
+        raise PolkuError(f"--depth must be 0 or more, got {depth}")
+    by_gid: dict[str, list[str]] = defaultdict(list)
+    for n in view.nodes:
+        by_gid[n["gid"]].append(n["id"])
+    start = list(by_gid.get(focus, []))
+    if not start and g.nodes.get(focus, {}).get("type") == "referral":
+        start = [v for e in view.edges if e.get("rid") == focus for v in (e["from"], e["to"])]
+    if not start:
+        if focus in g:
+            raise PolkuError(f"node is not shown in the {view.kind} view", node=focus)
+        raise PolkuError("no such node in the graph", node=focus)
+    adj: dict[str, set[str]] = defaultdict(set)
+    for e in view.edges:
+        adj[e["from"]].add(e["to"])
+        adj[e["to"]].add(e["from"])
+    dist = {s: 0 for s in start}
+    todo = deque(start)
+    while todo:
+        n = todo.popleft()
+        if dist[n] >= depth:
+            continue
+        for m in adj[n]:
+            if m not in dist:
+                dist[m] = dist[n] + 1
+                todo.append(m)
+    total = len(view.nodes)
+    view.nodes = [n for n in view.nodes if n["id"] in dist]
+    view.edges = [e for e in view.edges if e["from"] in dist and e["to"] in dist]
+    for n in view.nodes:
+        if n["id"] in start:
+            n["focus"] = True
+            n["size"] = max(float(n.get("size") or 14), 36.0)
+            n["font"] = {"size": 21, "color": "#111111", "strokeWidth": 5}
+            n["widthConstraint"] = {"maximum": 280}
+            if not n.get("sev"):
+                n["color"]["border"] = "#111111"
+                n["borderWidth"] = 4
+    view.title += f" · around {label(g, focus)}"
+    view.legend[:0] = [{"item": "heading", "label": "Focus"},
+                       {"item": "text", "label": f"{label(g, focus)} (large, dark ring) and what "
+                                                 f"lies within {depth} step(s) of it"}]
+    view.subtitle = (f"{len(view.nodes)} of {total} nodes within {depth} step(s) of "
+                     f"{label(g, focus)}")
+

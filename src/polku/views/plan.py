@@ -1,0 +1,177 @@
+"""The ``plan`` view: goals → measures → actors, left to right. A lead is a thick solid
+edge, a participant a thin dashed one; a measure with no lead or several leads gets a red
+or amber ring (its plan findings), and one whose division of work is still to be agreed a
+dashed border and ``deferred`` in its label.
+
+It returns a :class:`polku.views.facts.View`, so it becomes the same self-contained page
+(search, filters, legend, tooltips) as every other view. The measure helpers here serve
+the timeline too.
+
+>>> measure_number("measure-1-3"), measure_number("m7"), short("Työllisyys", 5)
+('1.3', 'm7', 'Työl…')
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import networkx as nx
+
+from ..graph import label, nodes_of, targets
+from .facts import (SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines,
+                    legend_edge, legend_node, names_text)
+
+GOAL_COLOUR = "#ffd166"
+PLAN_ROLE_STYLES = {  # role: (width, dashes, colour)
+    "lead": (4.5, False, "#1d3557"),
+    "participant": (1.5, [6, 5], "#6c8ebf"),
+}
+DEFERRED_BORDER = SEVERITY_COLOURS["warning"]
+
+
+def natural(node: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", node))
+
+
+def measure_roles(g: nx.MultiDiGraph, m: str) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = {}
+    for u, _, d in g.in_edges(m, data=True):
+        if d.get("kind") == "responsibility":
+            out.setdefault(d.get("role", ""), set()).add(u)
+    return {r: sorted(a) for r, a in out.items()}
+
+
+def short(text: str, n: int) -> str:
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def measure_number(m: str) -> str:
+    """``measure-1-3`` → ``1.3`` (other ids as they are)."""
+    found = re.fullmatch(r"measure-(\d+)-(\d+)", m)
+    return f"{found.group(1)}.{found.group(2)}" if found else m
+
+
+def measure_tooltip(g: nx.MultiDiGraph, facts: Facts, m: str) -> str:
+    """Everything a leader wants to see about one measure, as plain lines."""
+    d = g.nodes[m]
+    roles = measure_roles(g, m)
+    lines = [f"Plan measure {measure_number(m)}: {label(g, m)}", f"id: {m}"]
+    goal = targets(g, m, "in_goal")
+    if goal:
+        lines.append(f"Goal: {names_text(g, goal)}")
+    if d.get("start") or d.get("end"):
+        lines.append(f"Runs: {d.get('start') or '?'} – {d.get('end') or '?'}")
+    else:
+        lines.append("Runs: no months given")
+    lines.append(f"Lead: {names_text(g, roles.get('lead', [])) or '– (none)'}")
+    if roles.get("participant"):
+        lines.append(f"Participants: {names_text(g, roles['participant'])}")
+    if d.get("deferred"):
+        lines.append("Division of work: still to be agreed"
+                     + (f" (“{d['deferred_text'].splitlines()[0]}”)" if d.get("deferred_text") else ""))
+    if d.get("parts"):
+        lines.append(f"Parts: {', '.join(d['parts'])}")
+    subjects = targets(g, m, "subject")
+    if subjects:
+        lines.append(f"Works on: {names_text(g, subjects)}")
+    indicators = sorted(targets(g, m, "has_indicator"), key=natural)
+    lines.append(f"Indicators ({len(indicators)}):" if indicators else "Indicators: none")
+    lines += [f"  • {label(g, i)}" for i in indicators]
+    risks = sorted(targets(g, m, "has_risk"), key=natural)
+    if risks:
+        lines.append(f"Risks ({len(risks)}):")
+        for r in risks:
+            mit = g.nodes[r].get("mitigation")
+            lines.append(f"  • {label(g, r)}" + (f" → {mit}" if mit else ""))
+    lines += finding_lines(facts.findings.get(m, []))
+    return "\n".join(lines)
+
+
+def _goal_node(g: nx.MultiDiGraph, goal: str, **extra: Any) -> dict[str, Any]:
+    d = g.nodes[goal]
+    title = [f"Goal {goal}: {label(g, goal)}"]
+    if d.get("subthemes"):
+        title.append(f"Sub-themes: {d['subthemes']}")
+    n_measures = len([m for m in nodes_of(g, "measure") if goal in targets(g, m, "in_goal")])
+    title.append(f"{n_measures} measure(s)")
+    node = {"id": goal, "gid": goal, "ptype": "goal", "shape": "box",
+            "label": short(label(g, goal), 70),
+            "color": {"background": GOAL_COLOUR, "border": darker(GOAL_COLOUR),
+                      "highlight": {"background": GOAL_COLOUR, "border": "#111111"}},
+            "borderWidth": 1.5, "title": "\n".join(title),
+            "widthConstraint": {"maximum": 260}, "margin": 10}
+    node.update(extra)
+    return node
+
+
+def mark_deferred(node: dict[str, Any], g: nx.MultiDiGraph, m: str) -> None:
+    if g.nodes[m].get("deferred"):
+        node["label"] += " · deferred"
+        node["shapeProperties"] = {"borderDashes": [6, 4]}
+        if not node.get("sev"):
+            node["color"]["border"] = DEFERRED_BORDER
+        node["borderWidth"] = max(float(node.get("borderWidth") or 1), 3.0)
+        node["deferred"] = True
+
+
+def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
+    """goal → measure → actor, lead and participant edges drawn apart (see the module doc)."""
+    measures = sorted(nodes_of(g, "measure"), key=natural)
+    goals = sorted(nodes_of(g, "goal"), key=natural)
+    ring = ("no-lead", "multiple-leads", "deferred-responsibility", "measure-without-indicator")
+    nodes: list[dict[str, Any]] = [_goal_node(g, goal) for goal in goals]
+    edges: list[dict[str, Any]] = []
+    actors: set[str] = set()
+    for m in measures:
+        node = facts.node(m, size=22, ring_kinds=ring)
+        node["label"] = f"{measure_number(m)} {short(label(g, m), 60)}"
+        node["shape"] = "box"
+        node["widthConstraint"] = {"maximum": 240}
+        node["title"] = measure_tooltip(g, facts, m)
+        mark_deferred(node, g, m)
+        nodes.append(node)
+        for goal in targets(g, m, "in_goal"):
+            edges.append({"id": f"goal:{goal}:{m}", "from": goal, "to": m, "kind": "in_goal",
+                          "arrows": "to", "width": 1.5,
+                          "color": {"color": "#c9a227", "highlight": "#111111"},
+                          "title": f"{label(g, m)} serves {label(g, goal)}"})
+        for role, actor_ids in measure_roles(g, m).items():
+            width, dashes, colour = PLAN_ROLE_STYLES.get(role, (1.2, [2, 5], "#b0b8c4"))
+            for a in actor_ids:
+                actors.add(a)
+                note = g.edges[a, m, f"responsibility:{role}"].get("note") \
+                    if g.has_edge(a, m, f"responsibility:{role}") else None
+                title = f"{label(g, a)} — {role} — {measure_number(m)} {label(g, m)}"
+                if note:
+                    title += f"\nNote: {note}"
+                # drawn measure → actor so that actors stand in the rightmost column
+                edges.append({"id": f"resp:{a}:{m}:{role}", "from": m, "to": a, "kind": role,
+                              "arrows": "to", "width": width, "dashes": dashes,
+                              "color": {"color": colour, "highlight": "#111111"},
+                              "title": title})
+    for a in sorted(actors):
+        leads = [m for m in measures if a in measure_roles(g, m).get("lead", [])]
+        node = facts.node(a, size=24, ring_kinds=("actor-overload",))
+        node["title"] += f"\nLeads {len(leads)} measure(s)"
+        nodes.append(node)
+    legend = [{"item": "heading", "label": "Roles"}] + [
+        legend_edge(role, colour, width, dashes)
+        for role, (width, dashes, colour) in PLAN_ROLE_STYLES.items()] + [
+        {"item": "heading", "label": "Nodes"},
+        legend_node("goal", "box", GOAL_COLOUR),
+        legend_node("measure", "box", TYPE_COLOURS["measure"]),
+        legend_node("deferred: division of work still to be agreed", "box", "#ffffff",
+                     DEFERRED_BORDER),
+        legend_node("no lead", "box", "#ffffff", SEVERITY_COLOURS["error"]),
+        legend_node("several leads / other finding", "box", "#ffffff", SEVERITY_COLOURS["warning"]),
+    ]
+    deferred = sum(1 for m in measures if g.nodes[m].get("deferred"))
+    no_lead = sum(1 for m in measures if not measure_roles(g, m).get("lead"))
+    many = sum(1 for m in measures if len(measure_roles(g, m).get("lead", [])) > 1)
+    return View(
+        kind="plan", title=f"Plan · {g.graph.get('name', 'graph')}",
+        subtitle=(f"{len(goals)} goals · {len(measures)} measures · {len(actors)} actors · "
+                  f"{no_lead} with no lead · {many} with several leads · {deferred} deferred"),
+        nodes=nodes, edges=edges, legend=legend, hierarchical=True)
+

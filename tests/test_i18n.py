@@ -1,0 +1,112 @@
+"""Finnish first, Swedish and English too: the catalogues are complete and in step with the
+code, and the report speaks each language with the right ``lang``."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from typer.testing import CliRunner
+
+from polku.cli import app
+from polku.i18n import LANGUAGES, check_lang, negotiate, translator
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALE = ROOT / "src" / "polku" / "locale"
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
+runner = CliRunner()
+
+
+def catalogue(lang: str):
+    with (LOCALE / lang / "LC_MESSAGES" / "polku.po").open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory) -> set[str]:
+    """The texts the code and templates mark for translation today."""
+    pot = tmp_path_factory.mktemp("pot") / "polku.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract",
+                    "-F", str(ROOT / "babel.cfg"), "-k", "N_", "-k", "tr",
+                    "-k", "ngettext:1,2", "--no-location", "-o", str(pot),
+                    str(ROOT / "src" / "polku")], check=True, cwd=ROOT, capture_output=True)
+    with pot.open("rb") as f:
+        return {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(f) if m.id}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_catalogue_translates_every_text_of_the_code(lang: str, extracted: set[str]) -> None:
+    cat = catalogue(lang)
+    translated = {(m.id if isinstance(m.id, str) else m.id[0]) for m in cat
+                  if m.id and m.string and (m.string if isinstance(m.string, str)
+                                            else all(m.string)) and "fuzzy" not in m.flags}
+    missing = sorted(extracted - translated)
+    assert not missing, (f"{lang}: {len(missing)} texts fall back to English; run "
+                         f"scripts/i18n and translate them:\n" + "\n".join(missing))
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_translations_keep_every_placeholder(lang: str) -> None:
+    for m in catalogue(lang):
+        if not m.id or not m.string or not isinstance(m.id, str):
+            continue
+        assert sorted(re.findall(r"\{\w*\}", m.id)) == sorted(re.findall(r"\{\w*\}", m.string)), m.id
+
+
+def test_a_missing_translation_falls_back_to_english() -> None:
+    assert translator("fi")("a text no catalogue has") == "a text no catalogue has"
+    assert translator("fi")("Bottlenecks") == "Pullonkaulat"
+    assert translator("en")("Bottlenecks") == "Bottlenecks"
+
+
+def test_unknown_language_names_the_choices() -> None:
+    with pytest.raises(Exception, match=r"unknown language 'de' \(use fi, sv or en\)"):
+        check_lang("de")
+    r = runner.invoke(app, ["report", str(EXAMPLE), "-o", "x.html", "--lang", "de"])
+    assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
+
+
+def test_browser_language_is_negotiated() -> None:
+    assert negotiate(None, "sv-FI,sv;q=0.9,en;q=0.5") == "sv"
+    assert negotiate(None, "de-DE") == "fi"
+    assert negotiate("en", "sv") == "en"
+    assert negotiate(None, "en;q=0, sv;q=0.2") == "sv"
+
+
+@pytest.mark.parametrize("lang, heading, severity", [
+    ("fi", "Havainnot lajeittain", "Pullonkaulat"),
+    ("sv", "Iakttagelser per typ", "Flaskhalsar"),
+    ("en", "Findings by kind", "Bottlenecks"),
+])
+def test_report_speaks_each_language(tmp_path: Path, lang: str, heading: str,
+                                     severity: str) -> None:
+    out = tmp_path / "r.html"
+    r = runner.invoke(app, ["report", str(EXAMPLE), "-o", str(out), "--lang", lang])
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert f'<html lang="{lang}">' in html
+    assert heading in html and severity in html
+    md = tmp_path / "r.md"
+    assert runner.invoke(app, ["report", str(EXAMPLE), "-o", str(md), "--lang", lang]).exit_code == 0
+    assert heading in md.read_text(encoding="utf-8")
+
+
+def test_finnish_is_the_default_and_numbers_are_written_the_finnish_way(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    assert runner.invoke(app, ["report", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# polku-raportti:")
+    # utilisation and betweenness carry a decimal comma
+    assert re.search(r"\| \d+,\d{4} \|", text)
+
+
+def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path) -> None:
+    fi = runner.invoke(app, ["show", str(EXAMPLE)]).stdout
+    sv = runner.invoke(app, ["show", str(EXAMPLE), "--lang", "sv"]).stdout
+    en = runner.invoke(app, ["show", str(EXAMPLE), "--lang", "en"]).stdout
+    assert "asiakasryhmät" in fi and "kundgrupper" in sv and "client segments" in en
+    assert set(LANGUAGES) == {"fi", "sv", "en"}

@@ -1,0 +1,432 @@
+"""The shared workspace over HTTP: the error contract, headers, a store that keeps serving
+when a source breaks, and row edits with tokens, ETags, the workbook rules, the change log
+and undo — on every kind of source, through the real app (and the real server process)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from polku import rdf, workbook
+from polku.app import create_app
+from polku.errors import PolkuErrors
+from polku.server.auth import parse_tokens
+
+ROOT = Path(__file__).parents[1]
+MINI = Path(__file__).parent / "data" / "mini"
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
+ANNA, BO = "anna-token-0123456789", "bo-token-9876543210ab"
+TOKENS = parse_tokens(f"anna:{ANNA}\nbo:{BO}")
+
+
+def auth(token: str = ANNA, etag: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if etag:
+        headers["If-Match"] = etag
+    return headers
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    """A served folder holding a copy of the mini workbook."""
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    shutil.copytree(MINI, folder / "mini")
+    return folder
+
+
+@pytest.fixture
+def client(served: Path) -> TestClient:
+    return TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
+
+
+def etag_of(client: TestClient, name: str = "mini") -> str:
+    r = client.get(f"/api/graphs/{name}")
+    assert r.status_code == 200
+    return r.headers["etag"]
+
+
+def touch_later(path: Path) -> None:
+    """Move a file's time forward, so a change within the same clock tick is seen."""
+    later = time.time() + 5
+    os.utime(path, (later, later))
+
+
+# -- the error contract -------------------------------------------------------------------
+
+def test_every_error_has_one_shape(client: TestClient) -> None:
+    cases = [
+        (client.get("/api/graphs/nowhere"), 404, "not-found", "name"),
+        (client.get("/api/graphs/mini/paths", params={"segment": "nope"}), 400, "bad-request", "segment"),
+        (client.get("/api/graphs/mini/findings", params={"severity": "fatal"}), 400, "bad-request", "severity"),
+        (client.get("/api/graphs/mini/bottlenecks", params={"top": "x"}), 400, "bad-request", "top"),
+        (client.get("/api/graphs/mini/rows/nosheet"), 400, "bad-request", "sheet"),
+        (client.get("/api/graphs/mini/rows/services/nope"), 404, "not-found", "key"),
+        (client.get("/no/such/route"), 404, "not-found", None),
+        (client.put("/api/graphs"), 405, "method-not-allowed", None),
+    ]
+    for r, status, code, field in cases:
+        assert r.status_code == status, r.text
+        body = r.json()
+        assert set(body) == {"error"} and {"code", "message", "field"} <= set(body["error"])
+        assert (body["error"]["code"], body["error"]["field"]) == (code, field), body
+
+
+def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    ops = schema["paths"]
+    assert set(ops["/api/graphs/{name}/rows/{sheet}"]["post"]["responses"]) == {
+        "201", "400", "401", "403", "404", "409", "412", "422", "428"}
+    assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {"200", "400", "404", "409"}
+    ref = ops["/api/graphs/{name}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
+    assert ref == {"$ref": "#/components/schemas/ErrorBody"}
+    assert "HTTPValidationError" not in json.dumps(schema)
+
+
+def test_browsers_get_an_html_error_page_in_the_ui_language(client: TestClient) -> None:
+    r = client.get("/graphs/nowhere", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
+    assert '<html lang="fi">' in r.text and "Ei löydy · Not found" in r.text and "nowhere" in r.text
+
+
+def test_head_headers_gzip_and_caching(client: TestClient) -> None:
+    get = client.get("/graphs/mini", headers={"Accept-Encoding": "gzip"})
+    head = client.head("/graphs/mini", headers={"Accept-Encoding": "gzip"})
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["content-length"] == get.headers["content-length"]
+    assert get.headers["content-encoding"] == "gzip"
+    for r in (get, head, client.get("/api/graphs/nowhere"), client.get("/openapi.json")):
+        assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+        assert r.headers["referrer-policy"] == "no-referrer"
+    assert get.headers["cache-control"] == "no-cache" and get.headers["etag"]
+    assert client.head("/api/graphs/mini").status_code == 200
+    raw = client.get("/api/graphs/mini/findings", headers={"Accept-Encoding": "gzip"})
+    assert raw.headers["content-encoding"] == "gzip" and raw.json()["graph"] == "mini"
+    static = client.get("/static-offline-docs/swagger-ui.css")
+    assert static.status_code == 200 and "max-age=86400" in static.headers["cache-control"]
+
+
+# -- a store that keeps serving -----------------------------------------------------------
+
+def test_a_broken_source_serves_the_last_good_version(client: TestClient, served: Path) -> None:
+    good = client.get("/api/graphs/mini/findings").json()
+    services = served / "mini" / "services.csv"
+    services.write_text(services.read_text().replace("40,5", "40x"))
+    touch_later(services)
+    r = client.get("/api/graphs/mini/findings")
+    assert r.status_code == 200 and r.json() == good
+    stale = r.headers["x-polku-stale"]
+    assert "mini/services.csv" in stale and "row 2" in stale and "capacity_per_month" in stale
+    assert str(served) not in stale  # no absolute server paths
+    listed = {g["name"]: g for g in client.get("/api/graphs").json()}
+    assert listed["mini"]["state"] == "stale" and "40x" in listed["mini"]["problem"]
+    page = client.get("/graphs/mini")
+    assert page.status_code == 200 and "The source is broken" in page.text
+    assert "x-polku-stale" in client.get("/graphs/mini/view").headers
+    services.write_text((MINI / "services.csv").read_text())
+    touch_later(services)
+    r = client.get("/api/graphs/mini")
+    assert "x-polku-stale" not in r.headers and r.json()["state"] == "ok"
+
+
+def test_one_broken_graph_never_takes_down_the_index(client: TestClient, served: Path) -> None:
+    (served / "broken.ttl").write_text("this is not turtle")
+    shutil.copytree(MINI, served / "second")
+    listed = {g["name"]: g for g in client.get("/api/graphs").json()}
+    assert listed["broken"]["state"] == "failed" and listed["broken"]["counts"] is None
+    assert listed["second"]["state"] == "ok"  # a new folder is noticed without a restart
+    assert client.get("/").status_code == 200
+    r = client.get("/api/graphs/broken")
+    assert r.status_code == 409 and r.json()["error"]["code"] == "graph-failed"
+    assert str(served) not in r.text
+
+
+def test_removed_and_added_sheets_and_files_are_noticed(client: TestClient, served: Path) -> None:
+    assert client.get("/api/graphs/mini").json()["counts"]["path"] == 1
+    (served / "mini" / "paths.csv").unlink()  # an older file's removal changes no newest mtime
+    assert client.get("/api/graphs/mini").json()["counts"]["path"] == 0
+    (served / "mini" / "paths.csv").write_text((MINI / "paths.csv").read_text())
+    assert client.get("/api/graphs/mini").json()["counts"]["path"] == 1
+    shutil.move(served / "mini", served.parent / "moved-away")
+    r = client.get("/api/graphs/mini")
+    assert r.status_code == 200 and "removed or moved away" in r.headers["x-polku-stale"]
+    assert client.get("/").status_code == 200
+
+
+def test_symlinks_out_of_the_served_folder_are_refused(client: TestClient, served: Path,
+                                                      tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    shutil.copytree(MINI, outside)
+    (served / "escape").symlink_to(outside)
+    (served / "mini" / "needs.csv").unlink()
+    (served / "mini" / "needs.csv").symlink_to(outside / "needs.csv")
+    listed = {g["name"]: g for g in client.get("/api/graphs").json()}
+    assert listed["escape"]["state"] == "failed" and "refused" in listed["escape"]["problem"]
+    assert listed["mini"]["state"] == "failed" and "leads out of the workbook" in listed["mini"]["problem"]
+
+
+# -- tokens and ETags ---------------------------------------------------------------------
+
+def test_writes_need_a_token_and_the_current_etag(served: Path) -> None:
+    readonly = TestClient(create_app([served]))
+    new = {"id": "tyo2", "name": "Työ 2"}
+    r = readonly.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth())
+    assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
+    client = TestClient(create_app([served], TOKENS))
+    r = client.post("/api/graphs/mini/rows/outcomes", json=new)
+    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    r = client.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth("wrong-token-000000000"))
+    assert r.status_code == 401 and "wrong-token" not in r.text
+    r = client.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth())
+    assert r.status_code == 428 and r.json()["error"]["field"] == "If-Match"
+    r = client.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth(etag='"0000"'))
+    assert r.status_code == 412
+    etag = etag_of(client)
+    r = client.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth(etag=etag))
+    assert r.status_code == 201 and r.headers["etag"] != etag
+    assert "tyo2,Työ 2" in (served / "mini" / "outcomes.csv").read_text()
+
+
+def test_two_writers_racing_on_one_etag(client: TestClient, served: Path) -> None:
+    etag = etag_of(client)
+    results: list[int] = []
+    barrier = threading.Barrier(2)
+
+    def write(token: str, value: int) -> None:
+        barrier.wait()
+        r = client.patch("/api/graphs/mini/rows/services/kuntouttava",
+                         json={"capacity_per_month": value}, headers=auth(token, etag))
+        results.append(r.status_code)
+
+    threads = [threading.Thread(target=write, args=(t, v)) for t, v in ((ANNA, 21), (BO, 22))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [200, 412]
+    changes = client.get("/api/graphs/mini/changes").json()["changes"]
+    assert len(changes) == 1
+    stored = workbook.read_workbook(served / "mini").nodes["kuntouttava"]["capacity_per_month"]
+    assert stored == int(changes[0]["after"]["capacity_per_month"])
+
+
+# -- the workbook rules -------------------------------------------------------------------
+
+def test_a_refused_row_gets_the_import_message_and_nothing_is_written(client: TestClient,
+                                                                      served: Path) -> None:
+    before = (served / "mini" / "services.csv").read_bytes()
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava",
+                     json={"capacity_per_month": "20x", "providers": "keusote;kelaa"},
+                     headers=auth(etag=etag_of(client)))
+    assert r.status_code == 422
+    error = r.json()["error"]
+    # the same lines `polku import` prints for that workbook
+    copy = served.parent / "copy"
+    shutil.copytree(served / "mini", copy)
+    text = (copy / "services.csv").read_text().replace(
+        "kuntouttava,Kuntouttava työtoiminta,keusote;kela,20,",
+        "kuntouttava,Kuntouttava työtoiminta,keusote;kelaa,20x,")
+    (copy / "services.csv").write_text(text)
+    with pytest.raises(PolkuErrors) as imported:
+        workbook.read_workbook(copy)
+    expected = [str(e).replace(str(copy), "mini") for e in imported.value.errors]
+    assert [p["message"] for p in error["problems"]] == expected
+    assert error["message"] == expected[0] and error["field"] == "capacity_per_month"
+    assert (served / "mini" / "services.csv").read_bytes() == before
+    assert client.get("/api/graphs/mini/changes").json()["changes"] == []
+
+
+def test_a_delete_that_breaks_references_is_refused(client: TestClient) -> None:
+    r = client.delete("/api/graphs/mini/rows/actors/kela", headers=auth(etag=etag_of(client)))
+    assert r.status_code == 422 and "unknown actor id 'kela'" in r.json()["error"]["message"]
+
+
+def test_keys_of_responsibilities_and_paths(client: TestClient, served: Path) -> None:
+    rows = client.get("/api/graphs/mini/rows/responsibilities").json()
+    assert [r["key"] for r in rows["rows"]] == ["keusote~kuntouttava", "kela~kuntouttava"]
+    r = client.patch("/api/graphs/mini/rows/responsibilities/kela~kuntouttava",
+                     json={"note": "vain neuvonta"}, headers=auth(etag=etag_of(client)))
+    assert r.status_code == 200 and r.json()["change"]["after"]["note"] == "vain neuvonta"
+    r = client.delete("/api/graphs/mini/rows/paths/p1~3", headers=auth(etag=r.headers["etag"]))
+    assert r.status_code == 200 and r.json()["change"]["before"]["node"] == "tyo"
+    assert "p1,nuoret,3" not in (served / "mini" / "paths.csv").read_text()
+
+
+# -- change log, undo, findings -----------------------------------------------------------
+
+def test_change_log_undo_and_findings_after_saving(client: TestClient, served: Path) -> None:
+    original = (served / "mini" / "referrals.csv").read_bytes()
+    etag0 = etag_of(client)
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"owner": None},
+                     headers=auth(BO, etag0))
+    assert r.status_code == 200
+    assert [f["kind"] for f in r.json()["findings"]["created"]] == ["referral-without-owner"]
+    r = client.post("/api/graphs/mini/rows/outcomes", json={"id": "opiskelu", "name": "Opiskelu"},
+                    headers=auth(ANNA, r.headers["etag"]))
+    assert r.status_code == 201
+    changes = client.get("/api/graphs/mini/changes").json()["changes"]
+    assert [(c["version"], c["who"], c["action"], c["sheet"], c["key"]) for c in changes] == [
+        (2, "anna", "create", "outcomes", "opiskelu"), (1, "bo", "update", "referrals", "r1")]
+    assert changes[1]["before"]["owner"] == "keusote" and "owner" not in changes[1]["after"]
+    etag = r.headers["etag"]
+    for expected in ("opiskelu", "r1"):
+        r = client.post("/api/graphs/mini/undo", headers=auth(ANNA, etag))
+        assert r.status_code == 200 and r.json()["change"]["key"] == expected
+        etag = r.headers["etag"]
+    assert r.json()["change"]["undoes"] == 1
+    assert [f["kind"] for f in r.json()["findings"]["resolved"]] == ["referral-without-owner"]
+    assert etag == etag0 and (served / "mini" / "referrals.csv").read_bytes() == original
+    r = client.post("/api/graphs/mini/undo", headers=auth(ANNA, etag))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "nothing-to-undo"
+    assert len(client.get("/api/graphs/mini/changes").json()["changes"]) == 4
+
+
+def test_a_write_during_a_broken_source_is_refused(client: TestClient, served: Path) -> None:
+    etag = etag_of(client)
+    needs = served / "mini" / "needs.csv"
+    needs.write_text("id,name\n")  # the factor column is optional; now tyokyky is unknown
+    touch_later(needs)
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava", json={"capacity_per_month": 5},
+                     headers=auth(etag=etag))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "source-broken"
+    assert "tyokyky" in r.json()["error"]["message"]
+    assert client.get("/api/graphs/mini/changes").json()["changes"] == []
+
+
+def test_edits_survive_a_restart(served: Path) -> None:
+    first = TestClient(create_app([served], TOKENS))
+    r = first.patch("/api/graphs/mini/rows/services/kuntouttava", json={"capacity_per_month": 33},
+                    headers=auth(etag=etag_of(first)))
+    assert r.status_code == 200
+    second = TestClient(create_app([served], TOKENS))
+    assert etag_of(second) == r.headers["etag"]
+    row = second.get("/api/graphs/mini/rows/services/kuntouttava").json()
+    assert row["values"]["capacity_per_month"] == "33"
+    assert second.get("/api/graphs/mini/changes").json()["changes"][0]["version"] == 1
+    r = second.post("/api/graphs/mini/undo", headers=auth(etag=etag_of(second)))
+    assert r.status_code == 200
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld", ".xlsx"])
+def test_edits_to_graph_files_and_xlsx(tmp_path: Path, suffix: str) -> None:
+    from polku.load import load_graph, save_graph
+
+    path = tmp_path / f"mini{suffix}"
+    save_graph(workbook.read_workbook(MINI), path)
+    client = TestClient(create_app([path], TOKENS))
+    r = client.patch("/api/graphs/mini/rows/segments/nuoret", json={"size": 1500},
+                     headers=auth(etag=etag_of(client)))
+    assert r.status_code == 200, r.text
+    assert load_graph(path).nodes["nuoret"]["size"] == 1500
+    r = client.patch("/api/graphs/mini/rows/segments/nuoret", json={"participation_rate": "2"},
+                     headers=auth(etag=r.headers["etag"]))
+    assert r.status_code == 422 and "between 0 and 1" in r.json()["error"]["message"]
+    assert r.json()["error"]["field"] == "participation_rate"
+    if suffix == ".ttl":  # the Turtle stays deterministic: one line changed
+        expected = rdf.graph_turtle(load_graph(path))
+        assert path.read_text() == expected
+
+
+def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch) -> None:
+    from polku.neo4jstore import pull_graph, push_graph
+
+    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user, "password": neo4j_server.password}
+    g = workbook.read_workbook(MINI, name="mini-edits")
+    push_graph(g, region="mini-edits", **creds)
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    client = TestClient(create_app([f"{neo4j_server.uri}?region=mini-edits"], TOKENS,
+                                   changes_dir=Path(os.environ.get("TMPDIR", "/tmp")) / f"pc-{os.getpid()}"))
+    r = client.post("/api/graphs/mini-edits/rows/outcomes", json={"id": "opiskelu", "name": "Opiskelu"},
+                    headers=auth(etag=etag_of(client, "mini-edits")))
+    assert r.status_code == 201, r.text
+    assert pull_graph(region="mini-edits", **creds).nodes["opiskelu"]["name"] == "Opiskelu"
+    r = client.post("/api/graphs/mini-edits/undo", headers=auth(etag=r.headers["etag"]))
+    assert r.status_code == 200
+    assert "opiskelu" not in pull_graph(region="mini-edits", **creds)
+
+
+# -- tokens file and the real server ------------------------------------------------------
+
+def test_tokens_file_errors_never_show_tokens(tmp_path: Path) -> None:
+    from polku.errors import PolkuError
+    from polku.server.auth import load_tokens
+
+    f = tmp_path / "tokens"
+    f.write_text("anna:secret-secret-secret\nbroken-line-with-secret\n")
+    with pytest.raises(PolkuError) as e:
+        load_tokens(f)
+    assert "row 2" in str(e.value) and "secret" not in str(e.value)
+    assert "secret" not in repr(load_tokens(None, "anna:secret-secret-secret"))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_polku_serve_with_tokens_and_the_open_network_warning(served: Path, tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "polku"
+    port = _free_port()
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"anna:{ANNA}\n")
+    proc = subprocess.Popen([str(exe), "serve", str(served), "--port", str(port), "--tokens",
+                             str(tokens)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/graphs/mini", timeout=2) as r:
+                    etag = r.headers["ETag"]
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None, "server did not start"
+                time.sleep(0.2)
+        req = urllib.request.Request(f"{base}/api/graphs/mini/rows/outcomes", method="POST",
+                                     data=json.dumps({"id": "opiskelu", "name": "Opiskelu"}).encode(),
+                                     headers={"Content-Type": "application/json",
+                                              "Authorization": f"Bearer {ANNA}", "If-Match": etag,
+                                              "Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(req, timeout=30) as r:
+            assert r.status == 201
+            body = r.read()
+            data = json.loads(gzip.decompress(body) if r.headers.get("Content-Encoding") == "gzip" else body)
+            assert data["change"]["who"] == "anna"
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
+    assert "mini (mini/)" in out and ANNA not in out + err
+    # binding to every address without tokens: a warning, before anything is served
+    port = _free_port()
+    proc = subprocess.Popen([str(exe), "serve", str(served), "--host", "0.0.0.0", "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={k: v for k, v in os.environ.items() if k != "POLKU_TOKENS"})
+    try:
+        time.sleep(0.5)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/graphs", timeout=2).close()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and proc.poll() is None
+                time.sleep(0.2)
+    finally:
+        proc.terminate()
+        out, err = proc.communicate(timeout=10)
+    assert "read-only and open to that network" in err
