@@ -391,7 +391,7 @@ def test_cli_push_pull_and_findings_on_a_uri(server, tmp_path, monkeypatch):
     runner = CliRunner()
     pushed = runner.invoke(app, ["neo4j", "push", str(EXAMPLE), "--uri", server.uri])
     assert pushed.exit_code == 0, pushed.output
-    assert "pushed region 'keski-uusimaa': 210 nodes" in pushed.output
+    assert "pushed region 'keski-uusimaa': 231 nodes" in pushed.output
     out = tmp_path / "pulled.ttl"
     pulled = runner.invoke(app, ["neo4j", "pull", "--uri", server.uri, "--region",
                                  "keski-uusimaa", "-o", str(out)])
