@@ -275,8 +275,12 @@ def findings(
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
         "more plan measures than this in one month."),
+    actor: Optional[str] = typer.Option(
+        None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
 ) -> None:
-    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
+    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
+    who must act and the plan measures on it."""
+    from .accountable import check_actor, for_actor
     from .finding import at_or_above, findings_json
     from .printers import findings_markdown, findings_table
     from .findings import find
@@ -285,13 +289,45 @@ def findings(
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
     g = load_graph(source)
+    if actor is not None:
+        check_actor(g, actor)
     result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads)
+    if actor is not None:
+        result = for_actor(result, actor)
     name = g.graph.get("name", "graph")
     printer = {"table": findings_table, "json": findings_json,
                "markdown": findings_markdown}[format]
     typer.echo(printer(name, result))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def raci(
+    source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table, csv, xlsx, json or html."),
+    subjects: str = typer.Option("all", "--subjects", help="services, referrals, segments, "
+                                 "measures or all."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file "
+                                          "(needed for xlsx; otherwise printed)."),
+) -> None:
+    """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
+    consulted or informed; rows with no lead or several leads marked (from the findings)."""
+    from .findings import find
+    from .raci import raci as matrix
+    from .raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+
+    check_format(format, FORMATS)
+    if format in BINARY_FORMATS and output is None:
+        raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
+    g = load_graph(source)
+    m = matrix(g, find(g), subjects=subjects)
+    if output is None:
+        typer.echo(TEXT_PRINTERS[format](m))
+        return
+    write_raci(m, output, format)
+    typer.echo(f"wrote {output}: {len(m.rows)} subjects, {len(m.actors)} actors")
 
 
 @app.command()

@@ -71,6 +71,8 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 N_("a segment's need that no service it can reach addresses")),
     FindingKind("overlapping-services", "info", _ECO,
                 N_("several providers' services address the same need of a segment")),
+    FindingKind("segment-without-lead", "warning", _ECO,
+                N_("nobody answers for this group of people")),
     FindingKind("over-capacity", "warning", _ECO,
                 N_("more clients are referred in than the service can take")),
     FindingKind("single-point-of-failure", "warning", _ECO,
@@ -82,9 +84,17 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 N_("a plan measure has no indicator")),
     FindingKind("actor-overload", "warning", _PLAN,
                 N_("an actor leads more plan measures at once than the limit")),
+    FindingKind("risk-without-mitigation", "info", _PLAN,
+                N_("the plan names a risk but no way to mitigate it")),
     FindingKind("unmodelled-flow", "warning", _LOG,
                 N_("the event log shows clients handed over where the graph has no referral")),
 )}
+
+
+#: Kinds that say a subject has nobody in charge, and that it has several: the views, the
+#: RACI matrix and the report mark subjects from these findings (one definition for all).
+NO_LEAD_KINDS = ("no-lead", "segment-without-lead", "referral-without-owner")
+SEVERAL_LEADS_KINDS = ("multiple-leads",)
 
 
 def severities(layer: str | None = None) -> dict[str, str]:

@@ -359,10 +359,12 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
                    eco: Ecosystem | None = None) -> list[dict[str, Any]]:
     """Designed paths (of ``segment``, or all), each step with the referral that carries it
     (the best one applying to the path's segment), and ``broken`` step pairs: the same
-    ``path-broken`` findings :func:`polku.findings.find` reports."""
+    ``path-broken`` findings :func:`polku.findings.find` reports (who must act included)."""
+    from polku.accountable import responsibilities_of, who_must_act
     from polku.findings import path_broken
 
     eco = eco or ecosystem(g)
+    resp = None
     out = []
     for p, (seg, nodes) in sorted(eco.paths.items()):
         if segment is not None and seg != segment:
@@ -377,8 +379,9 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
             steps.append(step)
             if step["broken"]:
                 numbers = eco.path_numbers[p]
-                findings.append(path_broken(g, p, seg, (numbers[i - 1], numbers[i]), prev,
-                                            node).to_dict())
+                resp = resp or responsibilities_of(g)
+                findings += [f.to_dict() for f in who_must_act(resp, [path_broken(
+                    g, p, seg, (numbers[i - 1], numbers[i]), prev, node)])]
         covered, uncovered = coverage(eco, seg, nodes) if seg in eco.segment_needs \
             else ([], [])
         out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,

@@ -90,6 +90,7 @@ ATTRS: dict[str, str] = {
     "volume_per_month": POLKU + "volumePerMonth",
     "median_wait_days": POLKU + "medianWaitDays",
     "information_flow": POLKU + "informationFlow",
+    "organised": POLKU + "organised",
     # plan layer (polku.plan)
     "start": POLKU + "startMonth",
     "end": POLKU + "endMonth",

@@ -24,7 +24,8 @@ import networkx as nx
 
 from . import atomic
 from .errors import PolkuError, PolkuErrors
-from .graph import ACTOR_KINDS, INFORMATION_FLOWS, ROLES, add_edge, add_edges, new_graph
+from .graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
+                    new_graph)
 from .privacy import HETU_MESSAGE, find_hetu
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -94,7 +95,8 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("entry", "bool"),
         Column("needs", "refs", targets=("need",)),
         Column("segments", "refs", targets=("segment",)),
-        Column("method"), Column("legal_basis"), Column("description"),
+        Column("method"), Column("legal_basis"),
+        Column("organised", "enum", choices=ORGANISED), Column("description"),
     ), "service", True, {"providers": ("provides", True), "needs": ("addresses", False),
                          "segments": ("for_segment", False)}),
     Sheet("outcomes", (Column("id", "id", True), *_names(), Column("description")), "outcome"),
@@ -130,7 +132,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("leads", "refs", targets=("actor",)),
         Column("participants", "refs", targets=("actor",)),
         Column("start", "month"), Column("end", "month"),
-        Column("subjects", "refs", targets=("segment", "service", "need")),
+        Column("subjects", "refs", targets=("segment", "service", "need", "referral")),
         Column("deferred", "bool"), Column("deferred_text"), Column("description"),
         Column("note"), Column("parts", "list"), Column("actions"), Column("target_groups"),
         Column("outputs"), Column("impacts"),

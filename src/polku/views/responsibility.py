@@ -1,5 +1,7 @@
 """The ``responsibility`` view: actors and what they lead, take part in, are consulted on or
-informed of; subjects with no lead or several leads are marked.
+informed of; subjects with no lead or several leads are marked from the findings
+(:func:`polku.raci.marks`), so this view, the RACI matrix and the report count the same
+subjects; a subject marked so is shown even if no responsibility row names it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections import defaultdict
 import networkx as nx
 
 from ..graph import label, nodes_of, responsibilities
+from ..raci import marks
 from .facts import (ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend, legend_edge,
                     legend_node, names_text, shape_legend)
 
@@ -23,9 +26,12 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
             leads[r.subject]  # noqa: B018 - registers the subject with no lead yet
         if r.role == "lead":
             leads[r.subject].add(r.actor)
+    marked = {s: m for s, m in marks(f for fs in facts.findings.values() for f in fs).items()
+              if s in g and m in ("no-lead", "several-leads")}
+    subjects += sorted(s for s in marked if s not in leads)
     actors = sorted({r.actor for r in rows})
     # Rings here speak of responsibility only; every finding is still in the tooltip.
-    ring = ("no-lead", "multiple-leads", "referral-without-owner")
+    ring = ("no-lead", "multiple-leads", "referral-without-owner", "segment-without-lead")
     nodes = [facts.node(a, size=20, ring_kinds=ring) for a in actors]
     for s in subjects:
         t = g.nodes[s].get("type")
@@ -38,17 +44,15 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
             node["title"] = facts.referral_tooltip(s)
         else:
             node = facts.node(s, size=16, segs=segs, ring_kinds=ring)
-        n_leads = len(leads[s])
-        if t == "referral" and not n_leads and facts.targets(s, "owner"):
-            n_leads = 1  # the owner answers for a hand-off (as referral-without-owner reads it)
-        if n_leads != 1:
-            mark = "no lead" if n_leads == 0 else f"{n_leads} leads"
-            node["resp"] = "none" if n_leads == 0 else "many"
-            node["color"]["border"] = SEVERITY_COLOURS["error" if n_leads == 0 else "warning"]
+        mark = marked.get(s)
+        if mark:
+            text = "no lead" if mark == "no-lead" else f"{len(leads[s])} leads"
+            node["resp"] = "none" if mark == "no-lead" else "many"
+            node["color"]["border"] = SEVERITY_COLOURS["error" if mark == "no-lead" else "warning"]
             node["borderWidth"] = 5
-            node["label"] += f"\n⚠ {mark}"
-            node["title"] += f"\n\nResponsibility: {mark}" + (
-                f" ({names_text(g, sorted(leads[s]))})" if n_leads > 1 else "")
+            node["label"] += f"\n⚠ {text}"
+            node["title"] += f"\n\nResponsibility: {text}" + (
+                f" ({names_text(g, sorted(leads[s]))})" if mark != "no-lead" else "")
         nodes.append(node)
     edges = []
     for i, r in enumerate(rows):
@@ -66,8 +70,8 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
         legend_node("no lead", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
         legend_node("several leads", "dot", "#ffffff", SEVERITY_COLOURS["warning"]),
     ] + shape_legend(nodes) + kind_legend(nodes, g)
-    no_lead = sum(1 for s in subjects if not leads[s])
-    many = sum(1 for s in subjects if len(leads[s]) > 1)
+    no_lead = sum(1 for m in marked.values() if m == "no-lead")
+    many = sum(1 for m in marked.values() if m == "several-leads")
     return View(
         kind="responsibility", title=f"Responsibilities · {g.graph.get('name', 'graph')}",
         subtitle=(f"{len(actors)} actors · {len(subjects)} subjects · {no_lead} with no lead · "
