@@ -8,7 +8,7 @@ candidate service a removal and a re-traversal, every lookup through the graph's
 No indexes, no shared work, no dominators.
 
 ``naive_find(g)`` returns findings as comparable tuples ``(kind, severity, subject,
-related, metrics)`` (no messages), sorted.
+related, metrics, accountable, measures)`` (no messages), sorted.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ SEVERITY = {"service-without-provider": "error", "no-lead": "error",
             "unreachable-service": "warning", "dead-end": "error",
             "segment-without-outcome": "error", "unmet-need": "error",
             "overlapping-services": "info", "over-capacity": "warning",
-            "single-point-of-failure": "warning", "path-broken": "error"}
+            "single-point-of-failure": "warning", "path-broken": "error",
+            "segment-without-lead": "warning"}
 
 
 def _n(x):
@@ -74,7 +75,10 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
 
     def add(kind: str, subject: str, related=(), metrics=None) -> None:
         out.append((kind, SEVERITY[kind], subject, tuple(sorted(set(related))),
-                    json.dumps(metrics or {}, sort_keys=True)))
+                    json.dumps(metrics or {}, sort_keys=True),
+                    tuple(sorted(acc(subject))),
+                    tuple(sorted({m for x in (subject, *related)
+                                  for m in sources(g, x, "subject")}))))
 
     services = nodes_of(g, "service")
     outcomes = set(nodes_of(g, "outcome"))
@@ -86,16 +90,37 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
         return {u for u, _, d in g.in_edges(subject, data=True)
                 if d["kind"] == "responsibility" and d.get("role") == "lead"}
 
+    def acc(x: str) -> set[str]:
+        """The spec's acc(), word for word (ecosystem subjects only)."""
+        t = _type(g, x)
+        if t == "service":
+            return leads_of(x) or set(sources(g, x, "provides"))
+        if t == "referral":
+            lead = leads_of(x) | set(targets(g, x, "owner"))
+            src = targets(g, x, "from")
+            return lead or (acc(src[0]) if src else set())
+        if t == "segment":
+            return leads_of(x)
+        if t == "path":
+            seg = targets(g, x, "path_segment")
+            return acc(seg[0]) if seg else set()
+        return set()
+
     for s in services:
         provs = [u for u, _, k in g.in_edges(s, data="kind") if k == "provides"]
         if not provs:
             add("service-without-provider", s)
-        elif len(set(provs)) >= 2 and not leads_of(s):
+        elif len(set(provs)) >= 2 and not leads_of(s) \
+                and g.nodes[s].get("organised") != "separately":
             add("no-lead", s, provs)
     for subject in services + segments + [r.id for r in refs]:
         leads = leads_of(subject)
         if len(leads) >= 2:
             add("multiple-leads", subject, leads, {"leads": len(leads)})
+    for s in segments:
+        if not leads_of(s):
+            add("segment-without-lead", s, {u for u, _, k in g.in_edges(s, data="kind")
+                                            if k == "responsibility"})
     for r in refs:
         ends = [x for x in (r.source, r.target) if x]
         if not r.owner and not leads_of(r.id):
@@ -133,11 +158,19 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
                     and need in targets(g, v, "addresses")]
             if not svcs:
                 add("unmet-need", s, [need], {"need": need})
-            elif len(svcs) >= 2:
-                sets = {frozenset(u for u, _, k in g.in_edges(v, data="kind") if k == "provides")
-                        for v in svcs}
-                if len(sets) > 1:
-                    add("overlapping-services", s, svcs, {"need": need, "services": len(svcs)})
+            else:
+                def provs(v):
+                    return frozenset(sources(g, v, "provides"))
+
+                def linked(a, b):
+                    return any(t == b and (not ss or s in ss) for _, t, ss in out_referrals(g, a))
+
+                pairs = [(a, b) for a in svcs for b in svcs if a < b and provs(a) != provs(b)
+                         and not linked(a, b) and not linked(b, a)]
+                overlap = {v for pair in pairs for v in pair}
+                if overlap:
+                    add("overlapping-services", s, overlap,
+                        {"need": need, "services": len(overlap)})
     for v, segs in spof.items():
         add("single-point-of-failure", v, segs, {"segments": len(segs)})
 
@@ -181,4 +214,5 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
 def comparable(findings) -> list[tuple]:
     """The fast findings in :func:`naive_find`'s form (metrics as sorted JSON)."""
     return sorted({(f.kind, f.severity, f.subject, tuple(f.related),
-                    json.dumps(dict(f.metrics), sort_keys=True)) for f in findings})
+                    json.dumps(dict(f.metrics), sort_keys=True), f.accountable, f.measures)
+                   for f in findings})

@@ -48,9 +48,12 @@ class Builder:
 
     def service(self, sid: str, providers: Iterable[str] = (), entry: bool | None = None,
                 segments: Iterable[str] = (), needs: Iterable[str] = (),
-                capacity: float | None = None, name: str | None = None) -> "Builder":
+                capacity: float | None = None, name: str | None = None,
+                organised: str | None = None) -> "Builder":
         self._reset(sid, ("for_segment", "addresses"), ("provides",))
         attrs: dict = {"type": "service", "name": name or sid.title()}
+        if organised is not None:
+            attrs["organised"] = organised
         if entry is not None:
             attrs["entry"] = entry
         if capacity is not None:
@@ -109,6 +112,30 @@ class Builder:
                  role=role)
         return self
 
+    def measure(self, mid: str, subjects: Iterable[str] = (), leads: Iterable[str] = (),
+                participants: Iterable[str] = (), name: str | None = None,
+                deferred: bool | None = None) -> "Builder":
+        """A plan measure working on ``subjects`` (segment, service, need or referral ids)."""
+        attrs: dict = {"type": "measure", "name": name or mid.title()}
+        if deferred is not None:
+            attrs["deferred"] = deferred
+        self.g.add_node(mid, **attrs)
+        for x in subjects:
+            add_edge(self.g, mid, x, "subject", key=f"subject:{x}")
+        for a in leads:
+            self.role(a, mid, "lead")
+        for a in participants:
+            self.role(a, mid, "participant")
+        return self
+
+    def risk(self, rid: str, measure: str, mitigation: str | None = None) -> "Builder":
+        attrs: dict = {"type": "risk", "name": rid.title()}
+        if mitigation is not None:
+            attrs["mitigation"] = mitigation
+        self.g.add_node(rid, **attrs)
+        add_edge(self.g, measure, rid, "has_risk")
+        return self
+
     def path(self, pid: str, segment: str, steps: Iterable[str],
              name: str | None = None) -> "Builder":
         self.g.add_node(pid, type="path", name=name or pid.title())
@@ -119,7 +146,8 @@ class Builder:
 
     def chain(self, segment: str = "seg", outcome: str = "work") -> "Builder":
         """A healthy little ecosystem: segment ``seg`` enters at ``a`` (provider x), is
-        referred to ``b`` (provider x) and from there to the outcome ``work``."""
+        referred to ``b`` (provider x) and from there to the outcome ``work``; x leads the
+        work for the segment."""
         self.actor("x")
         self.outcome(outcome)
         self.service("a", providers=["x"], entry=True)
@@ -127,4 +155,5 @@ class Builder:
         self.segment(segment, entries=["a"])
         self.referral("r-ab", "a", "b", owner="x", info="yes", wait=5)
         self.referral("r-bw", "b", outcome, owner="x", info="yes", wait=5)
+        self.role("x", segment, "lead")
         return self

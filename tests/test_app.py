@@ -75,7 +75,7 @@ def test_web_ui_pages(client: TestClient) -> None:
     assert index.status_code == 200 and 'href="/graphs/keski-uusimaa"' in index.text
     page = client.get("/graphs/keski-uusimaa")
     assert page.status_code == 200
-    assert "view?view=segment%3Aseg-nuoret" in page.text and "multiple-leads" in page.text
+    assert "view?view=segment%3Aseg-nuoret" in page.text and "segment-without-lead" in page.text
     view = client.get("/graphs/keski-uusimaa/view", params={"view": "segment:seg-nuoret"})
     assert view.status_code == 200 and "<html" in view.text.lower()
     assert 'href="/graphs/keski-uusimaa/report"' in page.text

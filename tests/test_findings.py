@@ -218,10 +218,39 @@ def test_overlapping_services_one_per_segment_and_need():
     b = Builder().chain()
     b.segment("seg", needs=["work-skills", "debt"])
     b.service("a", providers=["x"], entry=True, needs=["work-skills", "debt"])
-    b.service("b", providers=["y"], needs=["work-skills", "debt"])
+    b.service("c", providers=["y"], needs=["work-skills", "debt"])
+    b.referral("r-ac", "a", "c", segments=["other"])  # not for seg: no link for seg
+    b.referral("r-bc", "b", "c", owner="x")          # c reached through b (b has no needs)
+    b.referral("r-cw", "c", "work", owner="y")
     fs = kinds(b.g, "overlapping-services")
     assert [(f.subject, f.related, f.metrics["need"], f.severity) for f in fs] == [
-        ("seg", ("a", "b"), "debt", "info"), ("seg", ("a", "b"), "work-skills", "info")]
+        ("seg", ("a", "c"), "debt", "info"), ("seg", ("a", "c"), "work-skills", "info")]
+
+
+def test_a_referral_for_the_segment_makes_two_services_consecutive_steps_not_an_overlap():
+    b = Builder().chain()
+    b.segment("seg", needs=["debt"])
+    b.service("a", providers=["x"], entry=True, needs=["debt"])
+    b.service("b", providers=["y"], needs=["debt"])  # chain: r-ab from a to b, any segment
+    assert kinds(b.g, "overlapping-services") == []
+    # The referral the other way counts too; one limited to the segment as well.
+    b.g.remove_node("r-ab")
+    b.segment("seg", entries=["b"])                  # b an entry too: both in R(seg)
+    b.referral("r-ba", "b", "a", segments=["other"], owner="x")
+    assert [f.related for f in kinds(b.g, "overlapping-services")] == [("a", "b")]
+    b.referral("r-ba", "b", "a", segments=["seg"], owner="x")
+    assert kinds(b.g, "overlapping-services") == []
+    # a refers to both b and c, but nothing links b and c: only they overlap.
+    b.service("c", providers=["z"], needs=["debt"])
+    b.referral("r-ac", "a", "c", owner="x")
+    b.referral("r-cw", "c", "work", owner="z")
+    fs = kinds(b.g, "overlapping-services")
+    assert [(f.related, f.metrics) for f in fs] == [(("b", "c"), {"need": "debt", "services": 2})]
+    # A referral from b to c for another segment does not link them for seg; for seg it does.
+    b.referral("r-bc", "b", "c", segments=["other"])
+    assert len(kinds(b.g, "overlapping-services")) == 1
+    b.referral("r-bc", "b", "c", segments=["seg", "other"])
+    assert kinds(b.g, "overlapping-services") == []
 
 
 def test_same_providers_do_not_overlap():
@@ -368,8 +397,8 @@ def test_every_kind_has_the_spec_severity():
         "referral-without-owner": "error", "no-information-flow": "warning",
         "long-wait": "warning", "unreachable-service": "warning", "dead-end": "error",
         "segment-without-outcome": "error", "unmet-need": "error",
-        "overlapping-services": "info", "over-capacity": "warning",
-        "single-point-of-failure": "warning", "path-broken": "error"}
+        "overlapping-services": "info", "segment-without-lead": "warning",
+        "over-capacity": "warning", "single-point-of-failure": "warning", "path-broken": "error"}
 
 
 def _messy() -> Builder:
@@ -398,7 +427,8 @@ def test_json_shape_matches_the_spec_and_is_stable():
     doc = json.loads(text)
     assert list(doc) == ["graph", "findings"] and doc["graph"] == "messy"
     for f in doc["findings"]:
-        assert list(f) == ["kind", "severity", "subject", "related", "message", "metrics"]
+        assert list(f) == ["kind", "severity", "subject", "related", "message", "metrics",
+                           "accountable", "measures"]
     assert text == findings_json("messy", list(reversed(find(g))))
     assert text == findings_json("messy", find(g.copy()))
 

@@ -391,7 +391,7 @@ def test_cli_push_pull_and_findings_on_a_uri(server, tmp_path, monkeypatch):
     runner = CliRunner()
     pushed = runner.invoke(app, ["neo4j", "push", str(EXAMPLE), "--uri", server.uri])
     assert pushed.exit_code == 0, pushed.output
-    assert "pushed region 'keski-uusimaa': 210 nodes" in pushed.output
+    assert "pushed region 'keski-uusimaa': 231 nodes" in pushed.output
     out = tmp_path / "pulled.ttl"
     pulled = runner.invoke(app, ["neo4j", "pull", "--uri", server.uri, "--region",
                                  "keski-uusimaa", "-o", str(out)])
@@ -438,6 +438,15 @@ def synthetic_graph() -> nx.MultiDiGraph:
 @pytest.mark.parametrize("source", ["example", "synthetic"])
 def test_cypher_findings_equal_networkx_findings(server, source):
     g = load_graph(EXAMPLE) if source == "example" else synthetic_graph()
+    # Who must act: plan measures on a service and on a referral, and a shared service
+    # organised separately (no lead expected), so every rule has something to do.
+    shared = sorted(f.subject for f in find(g, plan=False) if f.kind == "no-lead")
+    refs = nodes_of(g, "referral")
+    g.add_node("measure-x", type="measure", name="Mittari")
+    add_edge(g, "measure-x", refs[0], "subject", key="subject:1")
+    add_edge(g, "measure-x", (shared or nodes_of(g, "service"))[0], "subject", key="subject:2")
+    if len(shared) > 1:
+        g.nodes[shared[1]]["organised"] = "separately"
     region = f"cypher-{source}"
     ns.push_graph(g, **creds(server), region=region)
     for limit in (30, 14.5):
@@ -445,6 +454,10 @@ def test_cypher_findings_equal_networkx_findings(server, source):
         got = cypher_findings(**creds(server), region=region, long_wait_days=limit)
         assert got == want
         assert [f.metrics for f in got] == [f.metrics for f in want]
+        assert [(f.accountable, f.measures) for f in got] == \
+            [(f.accountable, f.measures) for f in want]
+        assert any(f.measures == ("measure-x",) for f in got)
+        assert sum(1 for f in got if f.accountable) > len(got) / 2
     if source == "synthetic":
         assert {f.kind for f in want} == set(CYPHER_KINDS)  # every kind is exercised
 

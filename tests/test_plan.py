@@ -226,14 +226,16 @@ def test_cli_import_show_and_findings(tmp_path):
     assert r.exit_code == 0 and "measure-3-6" in r.output and "deferred" in r.output
     r = run("plan", "findings", out)
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
-    assert kinds == {"multiple-leads", "deferred-responsibility", "actor-overload"}
+    # the eight two-lead measures are all deferred: deferred-responsibility, not also
+    # multiple-leads; 29 of the 39 risks name no mitigation
+    assert kinds == {"deferred-responsibility", "actor-overload", "risk-without-mitigation"}
     r = run("plan", "findings", out, "--max-concurrent-leads", "8")
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
     assert "actor-overload" not in kinds
     # the findings of the whole graph carry the plan kinds and their setting
     r = run("findings", out, "--format", "json")
     assert {f["kind"] for f in json.loads(r.output)["findings"]} == {
-        "multiple-leads", "deferred-responsibility", "actor-overload"}
+        "deferred-responsibility", "actor-overload", "risk-without-mitigation"}
     r = run("findings", out, "--format", "json", "--max-concurrent-leads", "7")
     overloaded = [f for f in json.loads(r.output)["findings"] if f["kind"] == "actor-overload"]
     assert [(f["subject"], f["metrics"]["concurrent"], f["metrics"]["month"]) for f in overloaded] \
@@ -331,8 +333,16 @@ def test_seed_findings_and_ecosystem_findings_include_plan_kinds(seed):
     for f in found:
         by_kind.setdefault(f.kind, set()).add(f.subject)
     two_leads = {f"measure-{m}" for m in ("1-1", "1-3", "1-4", "1-6", "2-2", "2-5", "3-2", "3-4")}
-    assert by_kind == {"multiple-leads": two_leads, "deferred-responsibility": two_leads,
+    unmitigated = by_kind.pop("risk-without-mitigation")
+    assert by_kind == {"deferred-responsibility": two_leads,
                        "actor-overload": {"keusote", "tyollisyysalue", "ttl"}}
+    assert len(unmitigated) == 29 and {"risk-1-2-2", "risk-3-6-1"} <= unmitigated
+    assert all(not seed.graph.nodes[r].get("mitigation") for r in unmitigated)
+    # the deferred measures name their two leads as accountable
+    for f in found:
+        if f.kind == "deferred-responsibility":
+            assert f.accountable == f.related and len(f.accountable) == 2 and \
+                f.measures == (f.subject,)
     assert {(f.kind, f.subject) for f in find(seed.graph)} >= {(f.kind, f.subject) for f in found}
 
 

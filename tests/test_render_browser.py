@@ -114,7 +114,7 @@ def shot(opened: Opened, name: str) -> None:
     opened.page.screenshot(path=str(ARTIFACTS / f"render-{name}.png"))
 
 
-def expected(g, view: str) -> set[str]:
+def expected(g, view: str, findings=()) -> set[str]:
     """What each view must draw, worked out from the graph, not from the view code."""
     if view == "ecosystem":
         return {n for n, t in g.nodes(data="type")
@@ -128,7 +128,10 @@ def expected(g, view: str) -> set[str]:
         seg = {v for _, v, k in g.out_edges(arg, data="kind") if k == "path_segment"}
         return steps | seg
     rows = responsibilities(g)
-    return {r.actor for r in rows} | {r.subject for r in rows}
+    # and the subjects the findings say nobody (or several) leads, even with no row on them
+    from polku.kinds import NO_LEAD_KINDS, SEVERAL_LEADS_KINDS
+    flagged = {f["subject"] for f in findings if f["kind"] in NO_LEAD_KINDS + SEVERAL_LEADS_KINDS}
+    return {r.actor for r in rows} | {r.subject for r in rows} | flagged
 
 
 @pytest.mark.parametrize("view", ["ecosystem", "segment:seg-mielenterveys",
@@ -137,7 +140,7 @@ def expected(g, view: str) -> set[str]:
 def test_view_loads_offline_with_its_nodes(tmp_path, open_page, g, findings, view):
     paths = best_paths(g, view.split(":")[1], k=3) if view.startswith("segment:") else None
     opened = open_page(write(tmp_path, g, view, findings=findings, paths=paths, k=3))
-    want = expected(g, view)
+    want = expected(g, view, findings)
     assert opened.in_network() == want
     assert opened.drawn() == want
     assert opened.js("document.querySelectorAll('.pv-legend-item').length") >= 4

@@ -52,6 +52,8 @@ def test_reads_spec_conventions(wb: Path) -> None:
     g = workbook.read_workbook(wb)
     assert g.nodes["alkuhaastattelu"]["capacity_per_month"] == 40.5  # decimal comma
     assert g.nodes["alkuhaastattelu"]["entry"] is True                 # kyllä
+    assert g.nodes["alkuhaastattelu"]["places"] == 3                  # parallel places
+    assert "places" not in g.nodes["kuntouttava"]                      # empty = not said
     assert g.nodes["kuntouttava"]["entry"] is False                    # ei
     assert g.nodes["nuoret"]["participation_rate"] == 0.35
     assert g.nodes["alkuhaastattelu"]["extra"] == {"url": "http://x"}  # unknown column kept
@@ -70,7 +72,7 @@ def test_lists_ignore_spaces_and_empty_items(wb: Path) -> None:
 def test_round_trip_csv_turtle_xlsx_jsonld(wb: Path, tmp_path: Path) -> None:
     assert run("import", wb, "-o", tmp_path / "a.ttl").exit_code == 0
     assert run("export", tmp_path / "a.ttl", "--to", "workbook", "-o", tmp_path / "wb2").exit_code == 0
-    assert run("import", tmp_path / "wb2", "-o", tmp_path / "b.ttl", "--name", "a").exit_code == 0
+    assert run("import", tmp_path / "wb2", "-o", tmp_path / "b.ttl").exit_code == 0
     assert (tmp_path / "a.ttl").read_text() == (tmp_path / "b.ttl").read_text()
     ga, gb = rdf.read_turtle(tmp_path / "a.ttl"), rdf.read_turtle(tmp_path / "b.ttl")
     assert same_graph(ga, gb)
@@ -78,10 +80,12 @@ def test_round_trip_csv_turtle_xlsx_jsonld(wb: Path, tmp_path: Path) -> None:
     from rdflib.compare import isomorphic
     assert isomorphic(rdf.to_rdflib(ga), rdf.to_rdflib(gb))
     assert run("export", tmp_path / "a.ttl", "--to", "xlsx", "-o", tmp_path / "x.xlsx").exit_code == 0
-    assert same_graph(workbook.read_workbook(tmp_path / "x.xlsx", name="a"), ga)
-    assert run("export", tmp_path / "x.xlsx", "--to", "jsonld", "-o", tmp_path / "a.jsonld").exit_code == 0
+    assert same_graph(workbook.read_workbook(tmp_path / "x.xlsx"), ga)
+    # JSON-LD goes to other people: small cells are left out unless asked
+    assert run("export", tmp_path / "x.xlsx", "--to", "jsonld", "-o", tmp_path / "a.jsonld",
+               "--no-suppress").exit_code == 0
     gj = rdf.read_jsonld(tmp_path / "a.jsonld")
-    gj.graph["name"] = "a"
+    assert gj.graph["name"] == ga.graph["name"] == "mini"  # the workbook's, not a file's
     assert same_graph(gj, ga)
 
 
@@ -100,7 +104,7 @@ def test_example_region_round_trips(tmp_path: Path) -> None:
     example = Path(__file__).parents[1] / "graphs" / "keski-uusimaa"
     g = workbook.read_workbook(example)
     workbook.write_workbook(g, tmp_path / "wb")
-    assert same_graph(workbook.read_workbook(tmp_path / "wb", name="keski-uusimaa"), g)
+    assert same_graph(workbook.read_workbook(tmp_path / "wb"), g)
     text = rdf.graph_turtle(g)
     assert same_graph(rdf.from_triples(rdf.parse_turtle_triples(text.encode())), g)
 
@@ -134,6 +138,10 @@ BAD_CASES = {
                                     ["sheet 'referrals'", "row 3", "column 'to'", "'kela' is an actor"]),
     "malformed number": (lambda wb: edit(wb / "services.csv", ",20,", ",20x,"),
                          ["sheet 'services'", "row 3", "column 'capacity_per_month'", "'20x' is not a number"]),
+    "places not a whole number": (lambda wb: edit(wb / "services.csv", '"40,5",3,', '"40,5","2,5",'),
+                                  ["sheet 'services'", "row 2", "column 'places'", "'2,5' is not a whole number"]),
+    "no places": (lambda wb: edit(wb / "services.csv", '"40,5",3,', '"40,5",0,'),
+                  ["sheet 'services'", "row 2", "column 'places'", "'0' is less than 1"]),
     "malformed boolean": (lambda wb: edit(wb / "services.csv", ",kyllä,", ",ehkä,"),
                           ["sheet 'services'", "row 2", "column 'entry'", "'ehkä' is not a boolean"]),
     "role outside the list": (lambda wb: edit(wb / "responsibilities.csv", "keusote,kuntouttava,lead", "keusote,kuntouttava,boss"),

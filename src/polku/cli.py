@@ -22,6 +22,7 @@ from .errors import PolkuError, PolkuErrors
 from .i18n import check_lang, translator
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
+from .paths import MAX_EXPANSIONS
 from .progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -72,6 +73,19 @@ class ExportFormat(str, Enum):
     xlsx = "xlsx"
     turtle = "turtle"
     jsonld = "jsonld"
+    cpsv_ap = "cpsv-ap"
+    graphml = "graphml"
+    gexf = "gexf"
+    csv = "csv"
+    mermaid = "mermaid"
+
+
+Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=(
+    "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
+    "out of what goes to other people (JSON-LD, CPSV-AP, GraphML, GEXF, CSV, Mermaid, pages, "
+    "the report) and kept in the owner's working copies (workbook, xlsx, Turtle); this flag "
+    "turns that on or off."))
+MinCell = typer.Option(5, "--min-cell", min=1, help="Counts below this are small cells.")
 
 
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
@@ -89,21 +103,29 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
 @reports_errors
 def import_(
     workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
-                                         help="A folder of CSV sheets or an .xlsx file."),
-    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
-    name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
-                                       "file name without suffix)."),
+                                         help="A folder of CSV sheets or an .xlsx file; or "
+                                         "another publisher's CPSV-AP data (.ttl, .jsonld, "
+                                         ".rdf, .nt)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or "
+                                ".jsonld; from CPSV-AP also a workbook folder or .xlsx)."),
+    name: Optional[str] = typer.Option(None, help="The graph's name for a workbook without a "
+                                       "graph sheet (default: the workbook's folder or file "
+                                       "name; never the output's)."),
     quiet: bool = Quiet,
 ) -> None:
-    """Import a workbook, validate it, and write it as an RDF graph."""
+    """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
     from . import workbook
     from .validate import shacl_problems
 
+    if not workbook.is_workbook(workbook_path) and workbook_path.suffix.lower() in (
+            ".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl", ".nt"):
+        import_cpsv_ap(workbook_path, output, name)
+        return
     fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
     check_output(output, fmt, workbook_path)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {workbook_path.name}")
-        g = workbook.read_workbook(workbook_path, name=name or output.stem)
+        g = workbook.read_workbook(workbook_path, name=name)
         progress("checking the SHACL shapes")
         problems = shacl_problems(g, str(workbook_path))
         if problems:
@@ -115,23 +137,71 @@ def import_(
         f"{k} {n}" for k, n in counts.items() if n))
 
 
+def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
+    """`polku import` of CPSV-AP data: services, organisations and audiences into a graph or
+    a workbook, and a report of what had no place."""
+    from .cpsvap import read_cpsv_ap
+    from .validate import shacl_problems
+
+    fmt = format_for(output)
+    check_output(output, fmt, source)
+    result = read_cpsv_ap(source, name)
+    problems = shacl_problems(result.graph, str(source))
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for predicate, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {predicate} ({n} triple{'s' if n > 1 else ''})")
+    counts = graphmod.summary(result.graph)
+    typer.echo(f"wrote {output}: " + ", ".join(f"{k} {n}" for k, n in counts.items() if n))
+
+
 @app.command()
 @reports_errors
 def export(
     source: str = GraphArg,
-    to: ExportFormat = typer.Option(..., "--to", help="workbook (CSV folder), xlsx, turtle or jsonld."),
+    to: ExportFormat = typer.Option(..., "--to", help=(
+        "workbook (CSV folder), xlsx, turtle, jsonld; cpsv-ap (.ttl or .jsonld, CPSV-AP "
+        "3.2.0); graphml, gexf (Gephi, yEd, Cytoscape); csv (a folder for neo4j-admin "
+        "import); mermaid (.mmd or .md).")),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
+    segment: Optional[str] = typer.Option(None, "--segment", help="mermaid: the segment "
+                                          "whose best and designed paths to draw."),
+    k: int = typer.Option(3, "-k", min=1, help="mermaid: best paths to draw."),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
 ) -> None:
-    """Export a valid graph as a workbook (CSV folder or .xlsx), Turtle or JSON-LD."""
+    """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
+    exchange format for other tools."""
+    from . import exchange, privacy
     from .validate import validate as checked
 
-    check_output(output, to.value, source)
+    fmt = to.value
+    if fmt in exchange.EXPORTS:
+        exchange.check_export_name(output, fmt)
+        if Path(source).exists() and Path(source).resolve() == output.resolve():
+            raise PolkuError("the output would overwrite the input", file=str(output))
+    else:
+        check_output(output, fmt, source)
     with terminal_progress(wanted(quiet)) as progress:
         g = checked(source, progress=progress)
+        if segment is not None and segment not in g:
+            raise PolkuError(f"unknown segment '{segment}'")
+        out = privacy.suppress(g, min_cell) if (
+            suppress if suppress is not None else fmt in privacy.SHARED_FORMATS) else g
         progress(f"writing {output.name}")
-        save_graph(g, output, to.value)
+        if fmt in exchange.EXPORTS:
+            exchange.EXPORTS[fmt][1](out, output, segment=segment, k=k)  # type: ignore[operator]
+        else:
+            save_graph(out, output, fmt)
     typer.echo(f"wrote {output}")
+    if fmt == "cpsv-ap":
+        left = exchange.not_public_services(g)
+        for node, why in left:
+            typer.echo(f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}")
 
 
 @app.command()
@@ -177,16 +247,20 @@ def render(
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
+                                  "(counts of 1 to --min-cell minus 1 people) out of the page."),
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import views
+    from .privacy import suppress as suppressed
 
     lang = check_lang(lang)
     g = load_graph(source)
     extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
-    views.write_view(g, view, output, focus=focus, depth=depth, cluster_by=cluster_by,
-                     lang=lang, **extra)
+    views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
+                     depth=depth, cluster_by=cluster_by, lang=lang, **extra)
     typer.echo(f"wrote {output}")
 
 
@@ -203,8 +277,12 @@ def findings(
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
         "more plan measures than this in one month."),
+    actor: Optional[str] = typer.Option(
+        None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
 ) -> None:
-    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted."""
+    """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
+    who must act and the plan measures on it."""
+    from .accountable import check_actor, for_actor
     from .finding import at_or_above, findings_json
     from .printers import findings_markdown, findings_table
     from .findings import find
@@ -213,13 +291,45 @@ def findings(
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
     g = load_graph(source)
+    if actor is not None:
+        check_actor(g, actor)
     result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads)
+    if actor is not None:
+        result = for_actor(result, actor)
     name = g.graph.get("name", "graph")
     printer = {"table": findings_table, "json": findings_json,
                "markdown": findings_markdown}[format]
     typer.echo(printer(name, result))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
+
+
+@app.command()
+@reports_errors
+def raci(
+    source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table, csv, xlsx, json or html."),
+    subjects: str = typer.Option("all", "--subjects", help="services, referrals, segments, "
+                                 "measures or all."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file "
+                                          "(needed for xlsx; otherwise printed)."),
+) -> None:
+    """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
+    consulted or informed; rows with no lead or several leads marked (from the findings)."""
+    from .findings import find
+    from .raci import raci as matrix
+    from .raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+
+    check_format(format, FORMATS)
+    if format in BINARY_FORMATS and output is None:
+        raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
+    g = load_graph(source)
+    m = matrix(g, find(g), subjects=subjects)
+    if output is None:
+        typer.echo(TEXT_PRINTERS[format](m))
+        return
+    write_raci(m, output, format)
+    typer.echo(f"wrote {output}: {len(m.rows)} subjects, {len(m.actors)} actors")
 
 
 @app.command()
@@ -247,13 +357,18 @@ def paths(
     to: Optional[str] = typer.Option(None, "--to", help="Only paths to this outcome id."),
     k: int = typer.Option(5, "-k", min=1, help="How many best paths."),
     format: str = typer.Option("table", "--format", help="table or json."),
+    max_expansions: int = typer.Option(
+        MAX_EXPANSIONS, "--max-expansions", min=0, help="Partial paths the search may expand "
+        "before it gives good paths instead of provably the best (the output says so)."),
 ) -> None:
-    """The k best paths of a segment to its outcomes, and its designed paths checked."""
+    """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
+    shortest wait, then fewest hand-offs), and its designed paths checked."""
     from .paths import paths_report
     from .printers import paths_text
 
     check_format(format, ("table", "json"))
-    result = paths_report(load_graph(source), segment, k=k, to=to)
+    result = paths_report(load_graph(source), segment, k=k, to=to,
+                          max_expansions=max_expansions)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result))
 
@@ -262,19 +377,99 @@ def paths(
 @reports_errors
 def whatif(
     source: str = GraphArg,
-    remove: str = typer.Option(..., "--remove", help="Id of a service, an actor (with all "
-                               "it provides) or a referral."),
+    remove: Optional[str] = typer.Option(None, "--remove", help="Id of a service, an actor "
+                                         "(with all it provides) or a referral."),
+    capacity: Optional[list[str]] = typer.Option(
+        None, "--capacity", metavar="SVC=N", help="Set a service's capacity per month "
+        "(repeatable)."),
+    places: Optional[list[str]] = typer.Option(
+        None, "--places", metavar="SVC=C", help="Set a service's parallel places (repeatable)."),
+    demand: Optional[list[str]] = typer.Option(
+        None, "--demand", metavar="SVC=+20%", help="Change the demand at a service by a "
+        "percentage; it flows downstream with the referral volumes (repeatable)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
-    """The findings a removal would create and the ones it would resolve."""
-    from .printers import whatif_text
-    from .whatif import whatif as run
+    """What a change would do: --remove gives the findings a removal creates and resolves;
+    --capacity, --places and --demand give every affected service's utilisation and
+    predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    check_format(format, ("table", "json"))
+    queued = bool(capacity or places or demand)
+    if remove is not None and queued:
+        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
+                         "are separate questions: ask one at a time")
+    if remove is None and not queued:
+        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
+    if remove is not None:
+        from .printers import whatif_text
+        from .whatif import whatif as run
+
+        result = run(load_graph(source), remove, long_wait_days=long_wait_days)
+        text = whatif_text
+    else:
+        from .printers import queue_whatif_text
+        from .queues import queue_whatif
+
+        changes = queue_changes(capacity or [], places or [], demand or [])
+        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days)
+        text = queue_whatif_text
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
+               else text(result))
+
+
+def queue_changes(capacity: list[str], places: list[str], demand: list[str]
+                  ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
+    """The queue options' SVC=VALUE items as numbers; a bad value names the option."""
+    from .queues import parse_assignments, parse_percent
+    from .workbook import parse_number
+
+    caps: dict[str, float] = {}
+    for sid, value in parse_assignments(capacity, "--capacity"):
+        try:
+            caps[sid] = parse_number(value)
+        except ValueError as e:
+            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+        if caps[sid] < 0:
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+    slots: dict[str, int] = {}
+    for sid, value in parse_assignments(places, "--places"):
+        if not value.isdigit() or int(value) < 1:
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+        slots[sid] = int(value)
+    change = {sid: parse_percent(value, f"--demand {sid}")
+              for sid, value in parse_assignments(demand, "--demand")}
+    return caps, slots, change
+
+
+@app.command()
+@reports_errors
+def eventlog(
+    log: Path = typer.Argument(..., metavar="LOG", help="An anonymised event log (CSV: case, "
+                               "service, start, optional end and segment)."),
+    graph: str = typer.Option(..., "--graph", help="The graph whose referrals get the log's "
+                              "waits and volumes."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl, "
+                                ".jsonld, .xlsx or a folder)."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+    quiet: bool = Quiet,
+) -> None:
+    """Median waits and monthly volumes per referral from an event log, and the hand-offs
+    the graph has no referral for (unmodelled-flow findings)."""
+    from .eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from .printers import eventlog_text
 
     check_format(format, ("table", "json"))
-    result = run(load_graph(source), remove, long_wait_days=long_wait_days)
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else whatif_text(result))
+    fmt = format_for(output)
+    check_output(output, fmt, log)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {graph}")
+        g = load_graph(graph)
+        progress(f"reading {log.name}")
+        stats = event_log_stats(g, read_event_log(log, g))
+        progress(f"writing {output.name}")
+        save_graph(apply_stats(g, stats), output, fmt)
+    typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
+               else eventlog_text(stats) + f"\nwrote {output}")
 
 
 @app.command()
@@ -284,6 +479,9 @@ def report(
     output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
+                                  "(counts of 1 to --min-cell minus 1 people) out of the report."),
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -294,8 +492,141 @@ def report(
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
         write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress, lang=lang)
+                     progress=progress, lang=lang, min_cell=min_cell if suppress else None)
     typer.echo(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def diff(
+    a: str = typer.Argument(..., metavar="A", help="The earlier version, or one region."),
+    b: str = typer.Argument(..., metavar="B", help="The later version, or the other region."),
+    format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    suppress: Optional[bool] = typer.Option(None, "--suppress/--no-suppress",
+                                            show_default=False, help=(
+        "Leave small cells out (default: in the html page, which goes to other people).")),
+    min_cell: int = MinCell,
+) -> None:
+    """What changed between two graphs: nodes and responsibilities added, removed and
+    changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
+    from .diff import diff as run, diff_text
+    from .findings import find
+    from .privacy import suppress as suppressed
+
+    check_format(format, ("text", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html diff is a page: give -o DIFF.html")
+    if output is not None and output.suffix.lower() not in (
+            {"html": (".html", ".htm")}.get(format, (".txt", ".json", ".md"))):
+        raise PolkuError(f"a {format} diff needs a name ending in "
+                         f"{'.html' if format == 'html' else '.json, .txt or .md'}",
+                         file=str(output))
+    ga, gb = load_graph(a), load_graph(b)
+    fa = find(ga, long_wait_days=long_wait_days)
+    fb = find(gb, long_wait_days=long_wait_days)
+    if suppress if suppress is not None else format == "html":
+        ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
+    result = run(ga, gb, findings_a=fa, findings_b=fb)
+    if format == "html":
+        from . import atomic
+        from .views.diff import diff_html
+
+        atomic.write_text(output, diff_html(ga, gb, result))
+        typer.echo(f"wrote {output}")
+        return
+    text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
+        else diff_text(result, ga, gb)
+    if output is not None:
+        from . import atomic
+
+        atomic.write_text(output, text + "\n")
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text)
+
+
+@app.command()
+@reports_errors
+def merge(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regional "
+                                        "graphs (any input polku reads)."),
+    output: Path = typer.Option(..., "-o", "--output", help="The national graph (.ttl or .jsonld)."),
+    name: str = typer.Option("national", "--name", help="The merged graph's name (its "
+                             "namespace holds the actors regions share)."),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
+    quiet: bool = Quiet,
+) -> None:
+    """Regions side by side in one graph, each under its own namespace; actors with the same
+    business id become one; conflicting facts about them are reported."""
+    from .merge import merge as run
+    from .privacy import SHARED_FORMATS, suppress as suppressed
+
+    if len(sources) < 2:
+        raise PolkuError("merge needs at least two graphs")
+    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
+    check_output(output, fmt)
+    for s in sources:
+        if Path(s).exists() and Path(s).resolve() == output.resolve():
+            raise PolkuError("the output would overwrite an input", file=str(output))
+    with terminal_progress(wanted(quiet)) as progress:
+        graphs = []
+        for s in sources:
+            progress(f"reading {s}")
+            graphs.append(load_graph(s))
+        result = run(graphs, name)
+        g = result.graph
+        if suppress if suppress is not None else fmt in SHARED_FORMATS:
+            g = suppressed(g, min_cell)
+        progress(f"writing {output.name}")
+        save_graph(g, output, fmt)
+    for c in result.conflicts:
+        typer.echo(f"conflict: {c}")
+    shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
+    typer.echo(f"wrote {output}: {len(graphs)} regions, {shared} shared actors "
+               f"(same business id), {len(result.conflicts)} conflicts, "
+               f"{g.number_of_nodes()} nodes")
+
+
+ptv_app = typer.Typer(no_args_is_help=True, help=(
+    "The national service catalogue (PTV, Suomi.fi): read its open-API v11 JSON."))
+app.add_typer(ptv_app, name="ptv")
+
+
+@ptv_app.command("import")
+@reports_errors
+def ptv_import(
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help="PTV v11 JSON: Service "
+                                       "objects, lists or pages of them."),
+    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
+                                "or .xlsx), or a graph (.ttl, .jsonld)."),
+    name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
+) -> None:
+    """Read PTV services and organisations into a valid workbook that a designer then
+    completes with segments and referrals; report what had no place."""
+    from .ptv import read_ptv
+    from .validate import shacl_problems
+    from .workbook import ID_RE
+
+    if not ID_RE.match(name):
+        raise PolkuError(f"'{name}' is not a valid graph id (lower-case letters, digits, "
+                         "'-' and '_')")
+    fmt = format_for(output)
+    check_output(output, fmt)
+    result = read_ptv([str(f) for f in files], name)
+    problems = shacl_problems(result.graph, ", ".join(str(f) for f in files))
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for where, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {where} ({n} service{'s' if n > 1 else ''})")
+    typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
+               "organisations (add segments, needs and referrals next)")
 
 
 plan_app = typer.Typer(no_args_is_help=True, help=(
@@ -468,16 +799,37 @@ def neo4j_pull(
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
     region: Optional[str] = typer.Option(None, "--region", show_default=False, help=(
         "The region to read (default: the only one in the database).")),
+    all_regions: bool = typer.Option(False, "--all", help="Every region, merged into one "
+                                     "national graph as `polku merge` merges files."),
+    name: str = typer.Option("national", "--name", help="--all: the merged graph's name."),
     output: Path = typer.Option(..., "-o", "--output",
                                 help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
     quiet: bool = Quiet,
 ) -> None:
-    """Read one region back into a graph file."""
-    from .neo4jstore import pull_graph
+    """Read one region (or, with --all, every region merged) back into a graph file."""
+    from .neo4jstore import pull_graph, regions
 
     fmt = format_for(output)
+    if all_regions and region:
+        raise PolkuError("give --region or --all, not both")
     with terminal_progress(wanted(quiet)) as progress:
-        g = pull_graph(uri, user, password, database, region, progress=progress)
+        if all_regions:
+            from .merge import merge as merged
+
+            names = regions(uri, user, password, database)
+            if not names:
+                raise PolkuError("the database holds no regions")
+            pulled = []
+            for r in names:
+                one = pull_graph(uri, user, password, database, r, progress=progress)
+                one.graph["name"] = r  # in the database the region is the namespace
+                pulled.append(one)
+            result = merged(pulled, name)
+            g = result.graph
+            for c in result.conflicts:
+                typer.echo(f"conflict: {c}", err=True)
+        else:
+            g = pull_graph(uri, user, password, database, region, progress=progress)
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     counts = graphmod.summary(g)

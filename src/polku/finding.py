@@ -19,7 +19,9 @@ SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 @dataclass(frozen=True)
 class Finding:
     """One finding: ``kind`` and ``severity`` from the spec, workbook ids in ``subject`` and
-    ``related`` (kept sorted), a plain sentence in ``message`` and numbers in ``metrics``.
+    ``related`` (kept sorted), a plain sentence in ``message`` and numbers in ``metrics``;
+    who must act in ``accountable`` (actor ids) and the plan measures that deal with it in
+    ``measures`` (both sorted, filled in by :mod:`polku.accountable`).
 
     >>> f = Finding("long-wait", "warning", "r1", ("b", "a"), "waits 40 days", {"median_wait_days": 40})
     >>> f.related
@@ -33,11 +35,15 @@ class Finding:
     related: tuple[str, ...] = ()
     message: str = ""
     metrics: Mapping[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    accountable: tuple[str, ...] = ()
+    measures: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITY_RANK:
             raise ValueError(f"unknown severity {self.severity!r} for finding {self.kind!r}")
         object.__setattr__(self, "related", tuple(sorted(set(self.related))))
+        object.__setattr__(self, "accountable", tuple(sorted(set(self.accountable))))
+        object.__setattr__(self, "measures", tuple(sorted(set(self.measures))))
         metrics = tuple((k, _sortable(v)) for k, v in sorted(self.metrics.items()))
         # Computed once: findings are sorted at least twice (by find and by the printers).
         object.__setattr__(self, "_key", (SEVERITY_RANK[self.severity], self.kind,
@@ -59,12 +65,14 @@ class Finding:
         """The spec's JSON object, keys in the spec's order."""
         return {"kind": self.kind, "severity": self.severity, "subject": self.subject,
                 "related": list(self.related), "message": self.message,
-                "metrics": dict(self.metrics)}
+                "metrics": dict(self.metrics), "accountable": list(self.accountable),
+                "measures": list(self.measures)}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
         return cls(d["kind"], d["severity"], d["subject"], tuple(d.get("related") or ()),
-                   d.get("message", ""), dict(d.get("metrics") or {}))
+                   d.get("message", ""), dict(d.get("metrics") or {}),
+                   tuple(d.get("accountable") or ()), tuple(d.get("measures") or ()))
 
 
 def _sortable(value: Any) -> tuple:
@@ -96,7 +104,7 @@ def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, An
     >>> print(findings_json("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")]))
     {"graph": "g",
      "findings": [
-      {"kind": "dead-end", "severity": "error", "subject": "s", "related": [], "message": "S leads nowhere", "metrics": {}}
+      {"kind": "dead-end", "severity": "error", "subject": "s", "related": [], "message": "S leads nowhere", "metrics": {}, "accountable": [], "measures": []}
      ]}
     >>> json.loads(findings_json("g", []))
     {'graph': 'g', 'findings': []}

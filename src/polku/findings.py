@@ -18,9 +18,14 @@ Semantics decided where the spec leaves room (listed in the README too):
   0 is said).
 - ``no-lead``/``multiple-leads``: a lead is any responsibility row with role ``lead`` on
   the subject, whether or not the actor provides the service. ``multiple-leads`` on
-  measures comes from the plan findings.
+  measures comes from the plan findings. A service ``organised: separately`` (each
+  provider runs its own part for its own area) expects no common lead.
+- ``segment-without-lead``: ``related`` is every actor with another role on the segment.
 - ``overlapping-services``: a service with no providers has the empty provider set, which
-  differs from any other set.
+  differs from any other set. Two services joined by a referral (either way) that applies
+  to the segment are consecutive steps, not an overlap.
+- Every finding says who must act (``accountable``) and which plan measures deal with it
+  (``measures``): :mod:`polku.accountable`.
 - ``path-broken``: one finding per broken consecutive pair; ``related`` is the two steps'
   node ids (sorted, as the spec sorts every ``related``); ``metrics`` says which step
   (``step``: the number of the first step of the pair) and the path's segment. Only the
@@ -37,6 +42,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
+from polku.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.finding import Finding, format_number, number, sort_findings
 from polku.gcpause import gc_paused
 from polku.graph import label
@@ -82,12 +88,15 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         out += _capacity_findings(g, eco)
         out += _reach_findings(g, eco)
         out += _path_findings(g, eco)
+        resp = responsibilities_of(g)
+        out = who_must_act(resp, out)
         if plan:
-            out += _plan_findings(g, max_concurrent_leads)
+            out += _plan_findings(g, max_concurrent_leads, resp)
         return sort_findings(out)
 
 
-def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None) -> list[Finding]:
+def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None,
+                   resp: Responsibilities | None = None) -> list[Finding]:
     """The plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings`.
 
     Measures are handled there only, so nothing is reported twice; imported only when the
@@ -96,7 +105,8 @@ def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None) 
     if not any(t == "measure" for _, t in g.nodes(data="type")):
         return []
     from polku.plan_findings import MAX_CONCURRENT_LEADS, plan_findings
-    return list(plan_findings(g, max_concurrent_leads=max_concurrent_leads or MAX_CONCURRENT_LEADS))
+    return list(plan_findings(g, max_concurrent_leads=max_concurrent_leads or MAX_CONCURRENT_LEADS,
+                              resp=resp))
 
 
 def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
@@ -107,7 +117,8 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding
         if not provs:
             out.append(Finding("service-without-provider", "error", s, (),
                                f"{name(g, s)} has no provider"))
-        elif len(provs) >= 2 and not leads.get(s):
+        elif len(provs) >= 2 and not leads.get(s) and \
+                g.nodes[s].get("organised") != "separately":
             out.append(Finding(
                 "no-lead", "error", s, tuple(provs),
                 f"{name(g, s)} has {len(provs)} providers ({names(g, provs)}) and no lead"))
@@ -119,6 +130,13 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding
                 "multiple-leads", "warning", subject, tuple(actors),
                 f"{name(g, subject)} has {len(actors)} leads: {names(g, actors)}",
                 {"leads": len(actors)}))
+    for s in eco.segments:
+        if not leads.get(s):
+            others = {u for u, _, k in g.in_edges(s, data="kind") if k == "responsibility"}
+            out.append(Finding(
+                "segment-without-lead", KINDS["segment-without-lead"], s, tuple(others),
+                f"Nobody leads the work for {name(g, s)}"
+                + (f" (other roles: {names(g, others)})" if others else "")))
     return out
 
 
@@ -183,6 +201,9 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
             if v in eco.services and eco.eligible(v, first):
                 for need in eco.service_needs.get(v, ()):
                     by_need[need].append(v)
+        # Pairs joined by a referral for the segment (equal for the group: same named
+        # referrals): consecutive steps, not an overlap.
+        linked = _linked_pairs(eco, first, by_need)
         for s in group:
             per_segment[s] = reach
             if not has_outcome:
@@ -201,11 +222,14 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
                         f"No service that {name(g, s)} can reach addresses the need "
                         f"{name(g, need)}", {"need": need}))
                 elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
-                    out.append(Finding(
-                        "overlapping-services", "info", s, tuple(svcs),
-                        f"For {name(g, s)}, {len(svcs)} services from different providers "
-                        f"address the need {name(g, need)}: {names(g, svcs)}",
-                        {"need": need, "services": len(svcs)}))
+                    overlap = _overlapping(eco, svcs, linked)
+                    if overlap:
+                        out.append(Finding(
+                            "overlapping-services", "info", s, tuple(overlap),
+                            f"For {name(g, s)}, {len(overlap)} services from different "
+                            f"providers, with no referral between them, address the need "
+                            f"{name(g, need)}: {names(g, overlap)}",
+                            {"need": need, "services": len(overlap)}))
     for v, segs in sorted(spof_segments.items()):
         segs = sorted(segs)
         out.append(Finding(
@@ -225,6 +249,33 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
                                f"{name(g, v)} is reachable but no referral chain from it "
                                f"leads to an outcome"))
     return out
+
+
+def _linked_pairs(eco: Ecosystem, segment: str,
+                  by_need: dict[str, list[str]]) -> set[frozenset[str]]:
+    """Pairs of the candidate services joined by a referral (either way) that applies to
+    ``segment``: one look at each candidate's outgoing referrals."""
+    candidates = {v for svcs in by_need.values() if len(svcs) >= 2 for v in svcs}
+    return {frozenset((a, b)) for a in candidates for _, b, segs in eco.out_refs.get(a, ())
+            if b in candidates and b != a and (not segs or segment in segs)}
+
+
+def _overlapping(eco: Ecosystem, services: list[str],
+                 linked: set[frozenset[str]]) -> list[str]:
+    """Every service in a pair with different provider sets and no referral between them.
+
+    >>> eco = Ecosystem(providers={"a": frozenset({"x"}), "b": frozenset({"y"}),
+    ...                            "c": frozenset({"x"})})
+    >>> _overlapping(eco, ["a", "b", "c"], {frozenset({"a", "b"})})
+    ['b', 'c']
+    """
+    out: set[str] = set()
+    for i, a in enumerate(services):
+        pa = eco.providers.get(a, frozenset())
+        for b in services[i + 1:]:
+            if eco.providers.get(b, frozenset()) != pa and frozenset((a, b)) not in linked:
+                out.update((a, b))
+    return sorted(out)
 
 
 def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:

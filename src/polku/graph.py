@@ -15,7 +15,7 @@ type            attributes
 ==============  ==============================================================================
 actor           name, name_sv, name_en, kind (``wellbeing-county`` …), region
 service         name, name_sv, name_en, capacity_per_month, entry (bool), method,
-                legal_basis, description
+                legal_basis, organised (``jointly``/``separately``), description
 outcome         name, name_sv, name_en, description
 need            name, name_sv, name_en, factor
 segment         name, name_sv, name_en, size, participation_rate, description
@@ -50,7 +50,8 @@ responsibility    actor → subject             key ``responsibility:<role>``; a
 path_segment      path → segment              the segment the designed path is for
 step              path → service|outcome      key ``step:<n>``; attr order (1 = first)
 in_goal           measure → goal              plan layer: the measure serves the goal
-subject           measure → segment|service|need  plan layer: what the measure works on
+subject           measure → segment|service|  plan layer: what the measure works on
+                  need|referral
 has_indicator     measure → indicator         plan layer: the measure is followed up by it
 has_risk          measure → risk              plan layer: a risk the plan names for the measure
 ================  ==========================  ==============================================
@@ -81,6 +82,9 @@ ACTOR_KINDS = (
 )
 ROLES = ("lead", "participant", "consulted", "informed")
 INFORMATION_FLOWS = ("yes", "no", "unknown")
+#: how a service with several providers is organised: ``separately`` = each provider runs
+#: its own part for its own area (a statutory municipal task), so no common lead is expected
+ORGANISED = ("jointly", "separately")
 LABEL_LANGUAGES = ("fi", "sv", "en")
 
 

@@ -114,9 +114,12 @@ class Translator:
 
     def number(self, value: Any, digits: int | None = None) -> str:
         """A number as people of this language write it (decimal comma in Finnish and
-        Swedish, a narrow space between thousands); ``–`` for nothing."""
+        Swedish, a narrow space between thousands); ``–`` for nothing; text (a small cell
+        shown as ``<5``) as it is."""
         if value is None:
             return "–"
+        if isinstance(value, str):
+            return value
         if isinstance(value, float) and value.is_integer() and digits is None:
             value = int(value)
         from babel.numbers import format_decimal

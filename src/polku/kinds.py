@@ -30,8 +30,9 @@ LONG_WAIT_DAYS = 30
 #: one month (a setting, default 3).
 MAX_CONCURRENT_LEADS = 3
 
-#: The layers findings come from: the ecosystem graph and the action plan beside it.
-LAYERS = ("ecosystem", "plan")
+#: The layers findings come from: the ecosystem graph, the action plan beside it, and an
+#: event log read against the graph (``polku eventlog``).
+LAYERS = ("ecosystem", "plan", "eventlog")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class FindingKind:
 _ECO = ("ecosystem",)
 _PLAN = ("plan",)
 _BOTH = ("ecosystem", "plan")
+_LOG = ("eventlog",)
 
 #: Every kind, in the order of the spec's tables (ecosystem first, then the plan layer).
 KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
@@ -69,6 +71,8 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 N_("a segment's need that no service it can reach addresses")),
     FindingKind("overlapping-services", "info", _ECO,
                 N_("several providers' services address the same need of a segment")),
+    FindingKind("segment-without-lead", "warning", _ECO,
+                N_("nobody answers for this group of people")),
     FindingKind("over-capacity", "warning", _ECO,
                 N_("more clients are referred in than the service can take")),
     FindingKind("single-point-of-failure", "warning", _ECO,
@@ -80,13 +84,24 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 N_("a plan measure has no indicator")),
     FindingKind("actor-overload", "warning", _PLAN,
                 N_("an actor leads more plan measures at once than the limit")),
+    FindingKind("risk-without-mitigation", "info", _PLAN,
+                N_("the plan names a risk but no way to mitigate it")),
+    FindingKind("unmodelled-flow", "warning", _LOG,
+                N_("the event log shows clients handed over where the graph has no referral")),
 )}
 
 
+#: Kinds that say a subject has nobody in charge, and that it has several: the views, the
+#: RACI matrix and the report mark subjects from these findings (one definition for all).
+NO_LEAD_KINDS = ("no-lead", "segment-without-lead", "referral-without-owner")
+SEVERAL_LEADS_KINDS = ("multiple-leads",)
+
+
 def severities(layer: str | None = None) -> dict[str, str]:
-    """Kind → severity for one layer (``ecosystem`` or ``plan``), or for every kind."""
+    """Kind → severity for one layer (``ecosystem``, ``plan`` or ``eventlog``), or for every
+    kind."""
     if layer is not None and layer not in LAYERS:
-        raise ValueError(f"unknown layer {layer!r} (use {' or '.join(LAYERS)})")
+        raise ValueError(f"unknown layer {layer!r} (use {', '.join(LAYERS[:-1])} or {LAYERS[-1]})")
     return {k.name: k.severity for k in KIND_CATALOGUE.values()
             if layer is None or layer in k.layers}
 

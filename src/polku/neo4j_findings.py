@@ -10,20 +10,24 @@ need R(s) for every segment, a fixpoint over the referral graph per segment; the
 networkx (:func:`polku.findings.find` on :func:`polku.neo4jstore.pull_graph`), which is
 what ``polku findings neo4j://…`` does. ``benchmarks/neo4j_push_pull.py`` measures both.
 
-The findings are the same records, with the same messages and metrics, as
-:func:`polku.findings.find` gives for these kinds (the tests compare them).
+The findings are the same records, with the same messages, metrics, ``accountable`` and
+``measures``, as :func:`polku.findings.find` gives for these kinds (the tests compare
+them): who must act is read from the server for the findings' own nodes and neighbours
+(:data:`RESPONSIBILITY_QUERY`) and decided by the same rules (:mod:`polku.accountable`).
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from .accountable import Responsibilities, who_must_act
 from .errors import PolkuError
 from .finding import Finding, number, sort_findings
 # The very formatting the networkx findings use, so messages match character for character.
 from .finding import format_number
 from .findings import KINDS, LONG_WAIT_DAYS
-from .neo4jstore import LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, open_driver, neo4j_errors, target
+from .neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, TYPES_OF_LABEL,
+                         neo4j_errors, open_driver, target)
 
 #: The kinds that run as Cypher in the server.
 CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
@@ -40,6 +44,24 @@ def _typed(label: str) -> str:
 _SERVICE, _REFERRAL, _SEGMENT = LABELS["service"], LABELS["referral"], LABELS["segment"]
 _PROVIDES, _RESP = REL_TYPES["provides"], REL_TYPES["responsibility"]
 _FROM, _TO, _OWNER = REL_TYPES["from"], REL_TYPES["to"], REL_TYPES["owner"]
+_PATH_SEGMENT, _HAS_RISK, _SUBJECT = (REL_TYPES["path_segment"], REL_TYPES["has_risk"],
+                                      REL_TYPES["subject"])
+
+#: What :mod:`polku.accountable` needs to know about the given nodes: their type, leads
+#: (and a referral's owner), participants, providers, a referral's ``from``, a path's
+#: segment, a risk's measure, and the measures whose subjects name them.
+RESPONSIBILITY_QUERY = f"""
+    UNWIND $ids AS id
+    MATCH (x:{NODE_LABEL} {{{REGION_PROPERTY}: $region, id: id}})
+    RETURN x.id AS id, labels(x) AS labels,
+        [(a:{_N})-[r:{_RESP}]->(x) WHERE r.role = 'lead' | a.id] +
+        [(x)-[:{_OWNER}]->(a:{_N}) | a.id] AS leads,
+        [(a:{_N})-[r:{_RESP}]->(x) WHERE r.role = 'participant' | a.id] AS participants,
+        [(a:{_N})-[:{_PROVIDES}]->(x) | a.id] AS providers,
+        [(x)-[:{_FROM}]->(v:{_N}) | v.id] AS from_service,
+        [(x)-[:{_PATH_SEGMENT}]->(v:{_N}) | v.id] AS path_segment,
+        [(m:{_N})-[:{_HAS_RISK}]->(x) | m.id] AS risk_measure,
+        [(m:{_N})-[:{_SUBJECT}]->(x) | m.id] AS measures_on"""
 
 QUERIES = {
     "providers": f"""
@@ -47,7 +69,7 @@ QUERIES = {
         OPTIONAL MATCH (p:{_N})-[:{_PROVIDES}]->(s)
         WITH s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN [p.id, p.name] END) AS providers
         WHERE size(providers) <> 1
-        RETURN s.id AS id, s.name AS name, providers,
+        RETURN s.id AS id, s.name AS name, providers, s.organised AS organised,
                EXISTS {{ MATCH (:{_N})-[l:{_RESP} {{role: 'lead'}}]->(s) }} AS has_lead""",
     "leads": f"""
         MATCH (a:{_N})-[:{_RESP} {{role: 'lead'}}]->(x:{_N})
@@ -123,7 +145,8 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str]) -> list[Finding]:
             if not provs and "service-without-provider" in wanted:
                 out.append(Finding("service-without-provider", "error", rec["id"], (),
                                    f"{s} has no provider"))
-            elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted:
+            elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
+                    and rec["organised"] != "separately":
                 out.append(Finding("no-lead", "error", rec["id"], tuple(p for p, _ in provs),
                                    f"{s} has {len(provs)} providers ({_names(provs)}) and no lead"))
     if want("multiple-leads"):
@@ -160,4 +183,30 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str]) -> list[Finding]:
                 f"against a capacity of {format_number(cap)}",
                 {"inflow": total, "capacity": number(cap), "utilization": util}))
     assert all(KINDS[f.kind] == f.severity for f in out)
-    return sort_findings(out)
+    ids = {x for f in out for x in (f.subject, *f.related)}
+    return sort_findings(who_must_act(_responsibilities(tx, region, ids), out))
+
+
+def _responsibilities(tx: Any, region: str, ids: set[str]) -> Responsibilities:
+    """:class:`~polku.accountable.Responsibilities` for ``ids`` and whatever their rules
+    lead on to (a referral's ``from`` service, a path's segment, a risk's measure), read
+    from the server in a few rounds of :data:`RESPONSIBILITY_QUERY`."""
+    r = Responsibilities()
+    wanted = set(ids)
+    while wanted:
+        for rec in tx.run(RESPONSIBILITY_QUERY, region=region, ids=sorted(wanted)):
+            x = rec["id"]
+            types = [TYPES_OF_LABEL[lab] for lab in rec["labels"] if lab in TYPES_OF_LABEL]
+            r.types[x] = types[0] if types else ""
+            for attr in ("leads", "participants", "providers", "measures_on"):
+                if rec[attr]:
+                    getattr(r, attr)[x] = frozenset(rec[attr])
+            for attr, one in (("referral_from", rec["from_service"]),
+                              ("path_segment", rec["path_segment"]),
+                              ("risk_measure", rec["risk_measure"])):
+                if one:
+                    getattr(r, attr)[x] = one[0]
+        seen = set(r.types) | wanted
+        wanted = {v for m in (r.referral_from, r.path_segment, r.risk_measure)
+                  for v in m.values()} - seen
+    return r

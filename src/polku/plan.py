@@ -632,13 +632,27 @@ def _text_attr(parts: list[_Part], col: int) -> str | None:
     return "\n".join(chunks) or None
 
 
+def refuse_hetu_lines(lines: list[str], source: str) -> None:
+    """Refuse a plan that names a person by their identity code, with its line and column
+    (a plan is about measures and organisations, never a person)."""
+    from .privacy import HETU_MESSAGE, find_hetu, first_hetu
+
+    i = first_hetu(lines)
+    if i is not None:
+        cells = lines[i].split("\t")
+        column = next(n for n, c in enumerate(cells, 1) if find_hetu(c) is not None)
+        raise PolkuError(f"line {i + 1}, column {column} {HETU_MESSAGE}", file=source)
+
+
 def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImport:
     """Parse plan-table text into the typed graph (see the module doc).
 
-    Never raises for bad content: what cannot be placed is in ``warnings``.
+    Never raises for bad content: what cannot be placed is in ``warnings``; only a
+    personal identity code refuses the whole plan.
     """
     reader = _Reader(source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    refuse_hetu_lines(lines, source)
     header = None
     for i, line in enumerate(lines):
         cells = [" ".join(paragraphs(c)).lower() for c in line.split("\t")]

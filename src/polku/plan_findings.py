@@ -13,24 +13,30 @@ Kinds and severities (subject is always a measure, except ``actor-overload``):
 kind                       severity  fires when
 =========================  ========  ========================================================
 no-lead                    error     no actor holds role ``lead`` on the measure
-multiple-leads             warning   two or more actors hold role ``lead`` on the measure
+multiple-leads             warning   two or more actors hold role ``lead`` on the measure,
+                                     and its responsibility is not deferred
 deferred-responsibility    warning   the measure's responsibility text leaves the division
                                      of work to be agreed later (``deferred`` is true)
 measure-without-indicator  warning   the measure has no indicator
 actor-overload             warning   (subject: actor) in some month the actor leads more
                                      running measures than ``max_concurrent_leads`` (3)
+risk-without-mitigation    info      (subject: risk, related: its measure) the risk's
+                                     mitigation is empty or only question marks (``??``)
 =========================  ========  ========================================================
 
 ``no-lead`` is an error as for services: nobody is accountable. The rest are warnings: a
 leader should look, but the plan may have reasons (a shared lead can work if the split is
 written down, and an overload threshold is a setting, not a fact). Measures without a
-start and an end month do not count towards ``actor-overload``.
+start and an end month do not count towards ``actor-overload``. A deferred measure with
+several leads gets ``deferred-responsibility`` only: that one finding says the split is
+open. Every finding says who must act (:mod:`polku.accountable`).
 """
 
 from __future__ import annotations
 
 import networkx as nx
 
+from polku.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.finding import Finding, sort_findings
 from polku.graph import label, nodes_of, targets
 from polku.kinds import MAX_CONCURRENT_LEADS, severities
@@ -102,8 +108,10 @@ def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:
 
 
 def plan_findings(g: nx.MultiDiGraph,
-                  max_concurrent_leads: int = MAX_CONCURRENT_LEADS) -> list[Finding]:
-    """Every plan finding of the graph, sorted as the spec says (see the module doc).
+                  max_concurrent_leads: int = MAX_CONCURRENT_LEADS,
+                  resp: Responsibilities | None = None) -> list[Finding]:
+    """Every plan finding of the graph, sorted as the spec says (see the module doc), with
+    who must act; ``resp`` is the graph's index if the caller has it.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph(); g.add_node("m", type="measure", name="Tilannekuva", deferred=True)
@@ -111,7 +119,7 @@ def plan_findings(g: nx.MultiDiGraph,
     ...     g.add_node(a, type="actor", name=a.title())
     ...     add_edge(g, a, "m", "responsibility", key="responsibility:lead", role="lead")
     >>> [(f.kind, f.subject, f.related) for f in plan_findings(g)]
-    [('deferred-responsibility', 'm', ('keusote', 'tyollisyysalue')), ('measure-without-indicator', 'm', ()), ('multiple-leads', 'm', ('keusote', 'tyollisyysalue'))]
+    [('deferred-responsibility', 'm', ('keusote', 'tyollisyysalue')), ('measure-without-indicator', 'm', ())]
     """
     out: list[Finding] = []
     for m in nodes_of(g, "measure"):
@@ -125,7 +133,7 @@ def plan_findings(g: nx.MultiDiGraph,
                 f"{title} has no lead"
                 + (f"; participants: {_names(g, participants)}" if participants else ""),
                 {"participants": len(participants)}))
-        elif len(leads) >= 2:
+        elif len(leads) >= 2 and data.get("deferred") is not True:
             out.append(Finding(
                 "multiple-leads", KINDS["multiple-leads"], m, tuple(leads),
                 f"{title} has {len(leads)} leads: {_names(g, leads)}",
@@ -144,6 +152,11 @@ def plan_findings(g: nx.MultiDiGraph,
                 "measure-without-indicator", KINDS["measure-without-indicator"], m,
                 tuple(goals), f"{title} has no indicator: nobody can tell "
                 "whether it worked", {}))
+        for risk in targets(g, m, "has_risk"):
+            if not str(g.nodes[risk].get("mitigation") or "").strip("? \n\t"):
+                out.append(Finding(
+                    "risk-without-mitigation", KINDS["risk-without-mitigation"], risk, (m,),
+                    f"The risk “{label(g, risk)}” of {title} has no mitigation", {}))
 
     for actor, per_month in sorted(lead_load(g).items()):
         over = sorted(month for month, ms in per_month.items() if len(ms) > max_concurrent_leads)
@@ -159,4 +172,4 @@ def plan_findings(g: nx.MultiDiGraph,
             f"{over[0]} to {over[-1]}",
             {"month": peak_month, "concurrent": peak, "max_concurrent_leads": max_concurrent_leads,
              "months_over": len(over), "first_month": over[0], "last_month": over[-1]}))
-    return sort_findings(out)
+    return sort_findings(who_must_act(resp or responsibilities_of(g), out))

@@ -51,7 +51,7 @@ IDENTIFIER = DCT + "identifier"
 #: node type -> its main class, and the classes that are implied by it (not read back)
 CLASSES: dict[str, str] = {
     "actor": POLKU + "Actor",
-    "service": CPSV + "PublicService",
+    "service": POLKU + "Service",
     "outcome": POLKU + "Outcome",
     "need": POLKU + "Need",
     "segment": POLKU + "Segment",
@@ -62,7 +62,12 @@ CLASSES: dict[str, str] = {
     "indicator": POLKU + "Indicator",
     "risk": POLKU + "Risk",
 }
-TYPE_OF_CLASS = {v: k for k, v in CLASSES.items()}
+PUBLIC_SERVICE = CPSV + "PublicService"
+#: classes read as node types: polku's own, and CPSV-AP's public service (other publishers'
+#: data, and polku's Turtle written before polku:Service)
+TYPE_OF_CLASS = {**{v: k for k, v in CLASSES.items()}, PUBLIC_SERVICE: "service"}
+LOCATION = DCT + "Location"
+COMPETENT_AUTHORITY = CV + "hasCompetentAuthority"
 PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "kela", "state"}
 FACTOR = POLKU + "Factor"
 GRAPH_CLASS = POLKU + "Graph"
@@ -73,8 +78,10 @@ STEP = POLKU + "PathStep"
 ATTRS: dict[str, str] = {
     "description": DCT + "description",
     "kind": POLKU + "actorKind",
+    "business_id": POLKU + "businessId",
     "region": POLKU + "region",
     "capacity_per_month": POLKU + "capacityPerMonth",
+    "places": POLKU + "places",
     "entry": POLKU + "isEntryPoint",
     "method": POLKU + "method",
     "legal_basis": POLKU + "legalBasis",
@@ -83,14 +90,25 @@ ATTRS: dict[str, str] = {
     "volume_per_month": POLKU + "volumePerMonth",
     "median_wait_days": POLKU + "medianWaitDays",
     "information_flow": POLKU + "informationFlow",
+    "organised": POLKU + "organised",
     # plan layer (polku.plan)
     "start": POLKU + "startMonth",
     "end": POLKU + "endMonth",
     "target_groups": POLKU + "targetGroups",
     "deferred_text": POLKU + "deferredText",
 }
+#: the graph's own attributes (the workbook's ``graph`` sheet) -> predicate
+GRAPH_ATTRS: dict[str, str] = {
+    "title": DCT + "title",
+    "description": DCT + "description",
+    "region": POLKU + "region",
+    "illustrative": POLKU + "illustrative",
+    "source": DCT + "source",
+    "min_cell": POLKU + "min_cell",
+}
+GRAPH_ATTR_OF_PREDICATE = {v: k for k, v in GRAPH_ATTRS.items()}
 #: attributes that hold a list (one triple per item, read back as a list)
-LIST_ATTRS: set[str] = {"parts"}
+LIST_ATTRS: set[str] = {"parts", "suppressed"}
 #: edge kind -> predicate from the edge's source to its target
 EDGES: dict[str, str] = {
     "part_of": ORG + "subOrganizationOf",
@@ -123,6 +141,16 @@ class Lit(NamedTuple):
 
 
 Triple = tuple[str, str, "str | Lit"]
+
+
+def node_iri(base: str, node: str) -> str:
+    """A node's IRI: under the graph's namespace ``base``, or, for a merged graph's
+    ``region/id``, under that region's own namespace.
+
+    >>> node_iri(base_iri("national"), "keski-uusimaa/kela")
+    'https://w3id.org/polku/id/keski-uusimaa/kela'
+    """
+    return DATA + node if "/" in node else base + node
 
 
 def base_iri(name: str) -> str:
@@ -163,14 +191,17 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
     base = base_iri(name)
     yield base, TYPE, GRAPH_CLASS
     yield base, IDENTIFIER, Lit(name)
-    for key in ("title", "description"):
-        if g.graph.get(key):
-            yield base, DCT + key, Lit(str(g.graph[key]))
+    for key, predicate in GRAPH_ATTRS.items():
+        if g.graph.get(key) is not None and g.graph.get(key) != "":
+            yield base, predicate, _literal(g.graph[key])
+    for col, value in (g.graph.get("extra") or {}).items():
+        yield base, EXTRA + quote(col, safe=""), Lit(str(value))
 
     def iri(node: str) -> str:
-        return base + node
+        return node_iri(base, node)
 
     factors: set[str] = set()
+    yield from _cpsv_ap_triples(g, base)
     for node, data in g.nodes(data=True):
         s = iri(node)
         node_type = data["type"]
@@ -178,8 +209,6 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
         yield s, IDENTIFIER, Lit(node)
         if node_type == "actor":
             yield s, TYPE, ORG + "Organization"
-            if data.get("kind") in PUBLIC_ACTOR_KINDS:
-                yield s, TYPE, CV + "PublicOrganisation"
         if node_type == "need":
             yield s, TYPE, SKOS + "Concept"
             yield s, SKOS + "inScheme", base + "needs"
@@ -188,6 +217,11 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
                 continue
             if attr in LANG_OF_NAME:
                 yield s, NAME_PREDICATE.get(node_type, DCT + "title"), Lit(str(value), None, LANG_OF_NAME[attr])
+                if node_type in LABELLED_TWICE:
+                    yield s, SKOS + "prefLabel", Lit(str(value), None, LANG_OF_NAME[attr])
+            elif attr == "description":
+                # CPSV-AP wants language-tagged text; workbooks are written in Finnish
+                yield s, DCT + "description", Lit(str(value), None, "fi")
             elif attr == "factor" and node_type == "need":
                 factor = base + "factor-" + quote(str(value), safe="")
                 factors.add(str(value))
@@ -226,7 +260,7 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
             for col, value in (d.get("extra") or {}).items():
                 yield r, EXTRA + quote(col, safe=""), Lit(str(value))
         elif kind == "step":
-            st = f"{base}{u}/step/{d['order']}"
+            st = f"{iri(u)}/step/{d['order']}"
             yield iri(u), POLKU + "hasStep", st
             yield st, TYPE, STEP
             yield st, POLKU + "order", _literal(int(d["order"]))
@@ -237,10 +271,136 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
             yield iri(u), EDGES.get(kind, POLKU + kind), iri(v)
 
 
+#: node types whose names are also ``skos:prefLabel`` (CPSV-AP labels organisations so, and
+#: segments are concepts of the graph's audience scheme)
+LABELLED_TWICE = {"actor", "segment"}
+
+
+def public_actors(g: nx.MultiDiGraph) -> set[str]:
+    """Actors that are public organisations by their kind."""
+    return {n for n, d in g.nodes(data=True)
+            if d["type"] == "actor" and d.get("kind") in PUBLIC_ACTOR_KINDS}
+
+
+def competent_authorities(g: nx.MultiDiGraph, service: str,
+                          public: set[str] | None = None) -> list[str]:
+    """The public organisations that answer for ``service`` in CPSV-AP's sense: its public
+    leads; else its public providers (one is the sole provider's case); else the nearest
+    public parent of its leads or providers (a unit's organisation). ``[]`` when no public
+    organisation answers for it (a club house run by an association).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("keusote", type="actor", kind="wellbeing-county")
+    >>> g.add_node("klubi", type="actor", kind="third-sector")
+    >>> g.add_node("s", type="service", name="S")
+    >>> add_edge(g, "klubi", "s", "provides")
+    >>> competent_authorities(g, "s")
+    []
+    >>> add_edge(g, "keusote", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> competent_authorities(g, "s")
+    ['keusote']
+    """
+    public = public_actors(g) if public is None else public
+    leads = sorted({u for u, _, d in g.in_edges(service, data=True)
+                    if d["kind"] == "responsibility" and d.get("role") == "lead"})
+    providers = sorted({u for u, _, k in g.in_edges(service, data="kind") if k == "provides"})
+    for group in (leads, providers):
+        found = [a for a in group if a in public]
+        if found:
+            return found
+    parents: set[str] = set()
+    for actor in leads + providers:
+        seen = {actor}
+        while True:
+            up = [v for _, v, k in g.out_edges(actor, data="kind") if k == "part_of"]
+            if not up or up[0] in seen:
+                break
+            actor = up[0]
+            seen.add(actor)
+            if actor in public:
+                parents.add(actor)
+                break
+    return sorted(parents)
+
+
+def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
+    """What CPSV-AP 3.2.0's shapes ask for beyond polku's own facts, all derived from them:
+    public organisations as ``cv:PublicOrganisation`` with a ``dct:spatial`` location from
+    the code lists (the actor's region, else the graph's, else Finland); a service that a
+    public organisation answers for and that has a description as ``cpsv:PublicService``
+    with its ``cv:hasCompetentAuthority``; segments as ``skos:Concept``s of the graph's
+    audience scheme. (Names of organisations and segments also as ``skos:prefLabel``,
+    descriptions language-tagged: see :func:`to_triples`.)"""
+    from .areas import NAMES, locations
+
+    public = public_actors(g)
+    fallback = locations(g.graph.get("region")) or locations("koko maa")
+    places: set[str] = set()
+    for node in sorted(public):
+        s = node_iri(base, node)
+        yield s, TYPE, CV + "PublicOrganisation"
+        where = locations(g.nodes[node].get("region")) or fallback
+        for place in where:
+            places.add(place)
+            yield s, DCT + "spatial", place
+    for node, data in g.nodes(data=True):
+        if data["type"] == "actor" and node not in public:
+            for place in locations(data.get("region")):
+                places.add(place)
+                yield node_iri(base, node), DCT + "spatial", place
+    for place in sorted(places):
+        yield place, TYPE, LOCATION
+        if place in NAMES:
+            yield place, SKOS + "prefLabel", Lit(NAMES[place], None, "fi")
+    segments = False
+    for node, data in g.nodes(data=True):
+        if data["type"] == "service" and data.get("description"):
+            authorities = competent_authorities(g, node, public)
+            if authorities:
+                yield node_iri(base, node), TYPE, PUBLIC_SERVICE
+                for a in authorities:
+                    yield node_iri(base, node), COMPETENT_AUTHORITY, node_iri(base, a)
+        elif data["type"] == "segment":
+            segments = True
+            yield node_iri(base, node), TYPE, SKOS + "Concept"
+            yield node_iri(base, node), SKOS + "inScheme", base + "segments"
+    if segments:
+        yield base + "segments", TYPE, SKOS + "ConceptScheme"
+        yield base + "segments", DCT + "title", Lit("Asiakassegmentit", None, "fi")
+
+
 # -- triples -> graph ----------------------------------------------------------------------
 
 def _id_of_iri(iri: str) -> str:
     return unquote(re.split(r"[/#]", iri.rstrip("/"))[-1])
+
+
+def refuse_hetu(literals: list[tuple[str, str, str]], source: str | None = None) -> None:
+    """Refuse RDF whose literal holds a personal identity code, naming the resource and the
+    property (``literals``: subject, predicate, text)."""
+    from .privacy import HETU_MESSAGE, first_hetu
+
+    i = first_hetu(text for _, _, text in literals)
+    if i is not None:
+        s, p, _ = literals[i]
+        raise PolkuError(f"<{p}> {HETU_MESSAGE}", file=source, node=s)
+
+
+def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
+    """The graph's own attributes from the triples about its ``polku:Graph`` resource."""
+    attrs: dict[str, object] = {}
+    extra: dict[str, str] = {}
+    for p, o in pos:
+        if type(o) is not Lit:
+            continue
+        if p in GRAPH_ATTR_OF_PREDICATE:
+            attrs[GRAPH_ATTR_OF_PREDICATE[p]] = _python(o)
+        elif p.startswith(EXTRA):
+            extra[unquote(p[len(EXTRA):])] = o.value
+    if extra:
+        attrs["extra"] = extra
+    return attrs
 
 
 def from_triples(triples: Iterable[Triple], name: str | None = None,
@@ -254,7 +414,10 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     by_subject: dict[str, list[tuple[str, str | Lit]]] = {}
     classes: dict[str, set[str]] = {}
     idents: dict[str, str] = {}
+    literals: list[tuple[str, str, str]] = []
     for s, p, o in triples:
+        if type(o) is Lit:
+            literals.append((s, p, o.value))
         if p == TYPE:
             classes.setdefault(s, set()).add(o)  # type: ignore[arg-type]
         elif p == IDENTIFIER and type(o) is Lit:
@@ -262,7 +425,9 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         else:
             by_subject.setdefault(s, []).append((p, o))
 
+    refuse_hetu(literals, source)
     graph_name = name
+    graph_attrs: dict[str, object] = {}
     ids: dict[str, str] = {}
     types: dict[str, str] = {}
     responsibilities: list[str] = []
@@ -271,6 +436,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     for s, cls in classes.items():
         if GRAPH_CLASS in cls:
             graph_name = idents.get(s, graph_name)
+            graph_attrs = _graph_attrs(by_subject.get(s, ()))
         elif RESPONSIBILITY in cls:
             responsibilities.append(s)
         elif STEP in cls:
@@ -372,6 +538,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
                       f"step:{sattrs['order']}", sattrs))
 
     g = new_graph(graph_name or "graph")
+    g.graph.update(graph_attrs)
     g.add_nodes_from(nodes)
     add_edges(g, edges)
     if g.number_of_nodes() == 0:
@@ -384,7 +551,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
 
 
 #: attributes the analyses compute with, and what they must hold
-NUMBERS = ("capacity_per_month", "size", "participation_rate", "volume_per_month",
+NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume_per_month",
            "median_wait_days")
 
 
@@ -547,7 +714,7 @@ def to_rdflib(g: nx.MultiDiGraph):  # -> rdflib.Graph
     return out
 
 
-def _from_rdflib_triples(graph) -> Iterator[Triple]:
+def from_rdflib_triples(graph) -> Iterator[Triple]:
     import rdflib
 
     for s, p, o in graph:
@@ -591,4 +758,4 @@ def read_jsonld(path: str | Path) -> nx.MultiDiGraph:
 
     path = Path(path)
     graph = rdflib_graph(path)
-    return from_triples(_from_rdflib_triples(graph), name=path.stem, source=str(path))
+    return from_triples(from_rdflib_triples(graph), name=path.stem, source=str(path))

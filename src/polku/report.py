@@ -3,7 +3,9 @@
 ``polku report PATH -o report.html`` (or ``report.md``) gathers the analyses into one
 document: finding counts by kind (with what each kind means), the errors first, then the
 warnings and the rest; each segment's best path; the bottleneck ranking; responsibility
-overlaps (several leads, no lead, overlapping services). The HTML is one self-contained
+overlaps (several leads, no lead, overlapping services); who must act (for each
+organisation, the findings it is accountable for by severity, with the plan measures on
+them); the RACI matrix (:mod:`polku.raci`). The HTML is one self-contained
 file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
 and embeds the interactive ecosystem view and the views of the largest segments from
 :mod:`polku.views`. The markdown has the same text without the views.
@@ -20,6 +22,7 @@ import networkx as nx
 
 from polku import atomic
 from polku.bottlenecks import flow_ranking, ranking
+from polku.accountable import by_actor
 from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.findings import KINDS, LONG_WAIT_DAYS, find
@@ -27,7 +30,9 @@ from polku.graph import summary
 from polku.i18n import Translator, translator
 from polku.kinds import meaning
 from polku.paths import best_paths
+from polku.privacy import MIN_CELL, suppress, suppress_figures
 from polku.progress import Progress, silent
+from polku.raci import raci
 from polku.reach import ecosystem
 
 RESPONSIBILITY_KINDS = ("multiple-leads", "no-lead", "overlapping-services")
@@ -80,10 +85,45 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "by_betweenness": rows[:top],
         "by_flow": flow_ranking(rows)[:top],
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
+        "actions": action_lists(g, findings, tr),
+        # Findings no organisation answers for (a segment nobody leads): shown on their own,
+        # since they fall outside every action list.
+        "unowned": [f.to_dict() for f in findings if not f.accountable],
+        "raci": raci(g, findings),
         "findings": findings,
         "known_kinds": KINDS,
         "eco": eco,
     }
+
+
+def action_lists(g: nx.MultiDiGraph, findings: list[Finding],
+                 tr: Translator | None = None) -> list[dict[str, Any]]:
+    """For each actor with something to do: the findings it is accountable for, grouped by
+    severity (errors first), each with the plan measures that address it; actors with the
+    most errors first, then the most findings, then by id; labels in ``tr``'s language.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> a = action_lists(g, [Finding("long-wait", "warning", "r", accountable=("kela",))])
+    >>> a[0]["label"], [(s["severity"], len(s["findings"])) for s in a[0]["groups"]]
+    ('Kela', [('warning', 1)])
+    """
+    tr = tr or translator()
+    out = []
+    for actor, mine in by_actor(findings).items():
+        groups = []
+        for sev in ("error", "warning", "info"):
+            fs = [f for f in mine if f.severity == sev]
+            if fs:
+                groups.append({"severity": sev, "count": len(fs), "more": max(0, len(fs) - LIST_LIMITS[sev]),
+                               "findings": [{**f.to_dict(), "measure_labels": [
+                                   {"id": m, "label": tr.label(g, m)} for m in f.measures]}
+                                   for f in fs[:LIST_LIMITS[sev]]]})
+        counts = {g_["severity"]: g_["count"] for g_ in groups}
+        out.append({"id": actor, "label": tr.label(g, actor), "total": len(mine),
+                    "counts": counts, "groups": groups})
+    out.sort(key=lambda a: (-a["counts"].get("error", 0), -a["total"], a["id"]))
+    return out
 
 
 def _path_text(p: dict[str, Any] | None, tr: Translator) -> str:
@@ -166,7 +206,55 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
         out.append(tr("None found."))
     out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
             for f in data["responsibility"]]
-    return "\n".join(out) + "\n"
+    out += ["", f"## {tr('Who must act')}", "", tr(
+        "For each organisation, the findings it is accountable for (the subject's lead; else a "
+        "service's providers, a referral's referring service, a measure's participants), most "
+        "severe first, with the plan measures that address them."), ""]
+    if not data["actions"]:
+        out.append(tr("No finding names an accountable organisation."))
+    if data["unowned"]:
+        out += [f"### {tr('Nobody is accountable')}", ""]
+        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                for f in data["unowned"]]
+        out.append("")
+    for a in data["actions"]:
+        out += [f"### {cell(a['label'])} (`{a['id']}`)", ""]
+        for grp in a["groups"]:
+            out.append(f"**{titles[grp['severity']]} ({grp['count']})**")
+            out.append("")
+            for f in grp["findings"]:
+                plan = "; ".join(f"{cell(m['label'])} (`{m['id']}`)" for m in f["measure_labels"])
+                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])} — "
+                           + (tr("plan measures: {measures}").format(measures=plan) if plan
+                              else tr("no plan measure addresses this")))
+            if grp["more"]:
+                out.append("- " + tr("… and {n} more: polku findings --actor {actor} lists every "
+                                     "one.").format(n=num(grp["more"]), actor=a["id"]))
+            out.append("")
+    out += _raci_markdown(data["raci"], cell, tr)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
+    """The RACI matrix as a markdown table (role words; marks from the findings)."""
+    from polku.raci import MARK_LABELS, ROLE_LABELS
+
+    out = ["", "## Vastuumatriisi (RACI)", ""]
+    if not m.rows:
+        return out + [tr("No responsibilities recorded.")]
+    counts = ", ".join(f"{n} × {MARK_LABELS[k]}" for k, n in m.marked().items() if n)
+    out += [tr("{subjects} subjects, {actors} actors").format(
+                subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
+            + (f"; {counts}" if counts else "") + ".", "",
+            f"| {tr('subject')} | " + " | ".join(f"`{cell(a)}`" for a in m.actors)
+            + f" | {tr('mark')} |",
+            "|---|" + "---|" * len(m.actors) + "---|"]
+    for r in m.rows:
+        roles = [ROLE_LABELS.get(c.role, c.role) if (c := m.cell(a, r.subject)) else ""
+                 for a in m.actors]
+        out.append(f"| {cell(r.label)} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
+                   + (MARK_LABELS[r.mark] if r.mark else "") + " |")
+    return out
 
 
 def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
@@ -179,7 +267,9 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
     views = [{"title": tr("The ecosystem"),
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
                                       height="640px", findings=findings, lang=tr.lang)}]
-    biggest = sorted(data["segments"], key=lambda s: (-(s["size"] or 0), s["id"]))
+    # a small cell arrives as "<5": it sorts as the smallest
+    biggest = sorted(data["segments"], key=lambda s: (
+        -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
         progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
@@ -203,24 +293,32 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     env = Environment(loader=PackageLoader("polku", "templates"),
                       autoescape=select_autoescape(["html"]), trim_blocks=True,
                       lstrip_blocks=True)
+    from polku.raci_output import raci_context
+
     extra = _views(g, data, tr, progress) if views else {"assets": "", "views": [],
                                                           "omitted": 0}
     env.globals.update(tr.jinja_globals())
     return env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
-        switch=switch, **extra)
+        switch=switch, **raci_context(data["raci"]), **extra)
 
 
 def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
-                 top: int = 10, progress: Progress = silent, lang: str | None = None) -> Path:
+                 top: int = 10, progress: Progress = silent, lang: str | None = None,
+                 min_cell: int | None = MIN_CELL) -> Path:
     """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
-    ``lang`` (fi, sv or en; default Finnish)."""
+    ``lang`` (fi, sv or en; default Finnish).
+
+    The analyses run on the true values; what the report shows leaves small cells out
+    (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
     tr = translator(lang)
     out = Path(out)
     suffix = out.suffix.lower()
     if suffix not in (".html", ".htm", ".md", ".markdown"):
         raise PolkuError("the report is written as .html or .md", file=str(out))
     data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr)
+    if min_cell is not None:
+        g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
     text = report_markdown(data, tr) if suffix in (".md", ".markdown") else \
         report_html(g, data, progress=progress, tr=tr)
     progress(f"writing {out.name}")

@@ -24,7 +24,9 @@ import networkx as nx
 
 from . import atomic
 from .errors import PolkuError, PolkuErrors
-from .graph import ACTOR_KINDS, INFORMATION_FLOWS, ROLES, add_edge, add_edges, new_graph
+from .graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
+                    new_graph)
+from .privacy import HETU_MESSAGE, find_hetu
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
@@ -39,13 +41,15 @@ class Column:
     ``kind`` says how a cell is read: ``text``, ``id``, ``number``, ``integer``, ``bool``,
     ``ratio`` (a number 0–1), ``enum`` (one of ``choices``), ``ref`` / ``refs`` (one id /
     a ``;`` list of ids of the node types in ``targets``), ``list`` (a ``;`` list of text),
-    ``month`` (``YYYY-MM``).
+    ``month`` (``YYYY-MM``), ``business_id`` (a Y-tunnus, check digit verified).
+    ``minimum``: the smallest number allowed (numbers are never negative anyway).
     """
     name: str
     kind: str = "text"
     required: bool = False
     targets: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    minimum: int | None = None
 
 
 def _names() -> list[Column]:
@@ -71,8 +75,14 @@ class Sheet:
 
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
+    # one row naming the graph itself: its id is where every resource IRI comes from
+    Sheet("graph", (
+        Column("id", "id", True), Column("title"), Column("region"),
+        Column("illustrative", "bool"), Column("source"),
+    )),
     Sheet("actors", (
         Column("id", "id", True), *_names(),
+        Column("business_id", "business_id"),
         Column("kind", "enum", True, choices=ACTOR_KINDS),
         Column("parent", "ref", targets=("actor",)),
         Column("region"),
@@ -81,10 +91,12 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("id", "id", True), *_names(),
         Column("providers", "refs", targets=("actor",)),
         Column("capacity_per_month", "number"),
+        Column("places", "integer", minimum=1),
         Column("entry", "bool"),
         Column("needs", "refs", targets=("need",)),
         Column("segments", "refs", targets=("segment",)),
-        Column("method"), Column("legal_basis"), Column("description"),
+        Column("method"), Column("legal_basis"),
+        Column("organised", "enum", choices=ORGANISED), Column("description"),
     ), "service", True, {"providers": ("provides", True), "needs": ("addresses", False),
                          "segments": ("for_segment", False)}),
     Sheet("outcomes", (Column("id", "id", True), *_names(), Column("description")), "outcome"),
@@ -120,7 +132,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("leads", "refs", targets=("actor",)),
         Column("participants", "refs", targets=("actor",)),
         Column("start", "month"), Column("end", "month"),
-        Column("subjects", "refs", targets=("segment", "service", "need")),
+        Column("subjects", "refs", targets=("segment", "service", "need", "referral")),
         Column("deferred", "bool"), Column("deferred_text"), Column("description"),
         Column("note"), Column("parts", "list"), Column("actions"), Column("target_groups"),
         Column("outputs"), Column("impacts"),
@@ -325,6 +337,35 @@ def parse_bool(text: str) -> bool:
     raise ValueError(f"'{text}' is not a boolean (use yes/no, true/false or kyllä/ei)")
 
 
+def check_business_id(text: str) -> str:
+    """A Finnish business id (Y-tunnus) ``1234567-8`` whose check digit is right, or
+    ValueError saying what is wrong. Old six-digit ids gain their leading zero.
+
+    The check digit: weights 7, 9, 10, 5, 8, 4, 2 on the seven digits; remainder 0 gives 0,
+    remainder 1 is never issued, otherwise 11 minus the remainder.
+
+    >>> check_business_id("0246246-0")  # Kela
+    '0246246-0'
+    >>> check_business_id("0246246-1")
+    Traceback (most recent call last):
+    ValueError: '0246246-1' is not a valid business id (Y-tunnus): the check digit should be 0
+    """
+    m = re.fullmatch(r"(\d{6,7})-(\d)", text.strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a business id (Y-tunnus): write seven digits, "
+                         "a hyphen and the check digit, e.g. 0246246-0")
+    digits = m.group(1).zfill(7)
+    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
+    if remainder == 1:
+        raise ValueError(f"'{text}' is not a valid business id (Y-tunnus): no id has these "
+                         "seven digits")
+    check = 0 if remainder == 0 else 11 - remainder
+    if int(m.group(2)) != check:
+        raise ValueError(f"'{text}' is not a valid business id (Y-tunnus): the check digit "
+                         f"should be {check}")
+    return f"{digits}-{check}"
+
+
 _SHEET_OF_TYPE = {s.node_type: s for s in SHEETS.values() if s.node_type}
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
@@ -380,6 +421,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
             return word
         if col.kind == "ref":
             return text
+        if col.kind == "business_id":
+            return check_business_id(text)
         if col.kind in ("refs", "list"):
             items = [t.strip() for t in text.split(";")]
             return [t for t in items if t]
@@ -390,6 +433,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         raise ValueError(f"'{_text(raw)}' is not a whole number")
     if isinstance(value, (int, float)) and value < 0:
         raise ValueError(f"'{_text(raw)}' is negative")
+    if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
+        raise ValueError(f"'{_text(raw)}' is less than {col.minimum}")
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
         raise ValueError(f"'{_text(raw)}' is not a share between 0 and 1")
     return value
@@ -478,6 +523,10 @@ def read_rows(path: str | Path, tables: Tables | None = None,
                     reader.error("the cell holds a control character (such as NUL); "
                                  "remove it", file=file, sheet=name, row=rownum, column=h)
                     continue
+                if len(text) >= 11 and find_hetu(text) is not None:
+                    reader.error(f"the cell {HETU_MESSAGE}", file=file, sheet=name,
+                                 row=rownum, column=h)
+                    continue
                 if not text:
                     if col is not None and col.required:
                         reader.error(f"the required value '{h}' is empty", file=file,
@@ -499,8 +548,12 @@ def read_workbook(path: str | Path, name: str | None = None,
                   tables: Tables | None = None) -> nx.MultiDiGraph:
     """Read a workbook (CSV folder or .xlsx) into the typed graph of :mod:`polku.graph`.
 
-    ``name`` defaults to the folder or file name without suffix. Every problem is found
-    before anything is returned; they are raised together as :class:`PolkuErrors`.
+    The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
+    ``id``; without that sheet it is ``name``, else the folder or file name without suffix
+    (never an output file's name). A ``name`` that contradicts the sheet is an error. The
+    sheet's title, region, illustrative and source become graph attributes
+    (``g.graph["illustrative"]`` …). Every problem is found before anything is returned;
+    they are raised together as :class:`PolkuErrors`.
     ``tables`` checks cells held in memory with the same rules (see :func:`read_rows`).
 
     >>> g = read_workbook("graphs/keski-uusimaa")  # doctest: +SKIP
@@ -512,6 +565,22 @@ def read_workbook(path: str | Path, name: str | None = None,
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
     g = new_graph(name or path.stem)
+    graph_rows = rows.get("graph", [])
+    for row in graph_rows[1:]:
+        errors.append(PolkuError(f"the graph sheet has one row (the first is row "
+                                 f"{graph_rows[0].row})", **row.where()))
+    if graph_rows:
+        meta = graph_rows[0]
+        sheet_id = meta.values.get("id")
+        if isinstance(sheet_id, str):
+            if name and name != sheet_id:
+                errors.append(PolkuError(f"the graph is named '{sheet_id}' here, not "
+                                         f"'{name}': rename it in this sheet, not on the "
+                                         "command line", **meta.where("id")))
+            g.graph["name"] = sheet_id
+        g.graph.update({k: v for k, v in meta.values.items() if k != "id"})
+        if meta.extra:
+            g.graph["extra"] = dict(meta.extra)
     first_seen: dict[str, _Row] = {}
 
     def fail(message: str, row: _Row, column: str | None) -> None:
@@ -744,6 +813,13 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                     rec["note"] = d["note"]
                 rec.update(d.get("extra") or {})
                 records.append(rec)
+        elif name == "graph":
+            rec = {"id": str(g.graph.get("name", "graph"))}
+            for col in sheet.columns[1:]:
+                if g.graph.get(col.name) is not None:
+                    rec[col.name] = _format(g.graph[col.name])
+            rec.update(g.graph.get("extra") or {})
+            records.append(rec)
         elif name == "paths":
             for pid in sorted(n for n, t in g.nodes(data="type") if t == "path"):
                 seg = _out_targets(g, pid, "path_segment")
@@ -768,6 +844,11 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
     The write is atomic: the folder or file appears whole or not at all.
     """
     path = Path(path)
+    qualified = next((n for n in g.nodes if "/" in str(n)), None)
+    if qualified is not None:
+        raise PolkuError(f"a merged national graph (ids such as '{qualified}') is not a "
+                         "workbook: workbook ids hold no region; export Turtle or JSON-LD, or "
+                         "each region's own workbook", file=str(path))
     # the plan's sheets only when the graph has a plan; the spec's sheets always, as a
     # template to fill in
     sheets = {name: rows for name, rows in sheet_rows(g).items()
@@ -801,7 +882,7 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
 
 
-SPEC_SHEETS = ("actors", "services", "outcomes", "needs", "segments", "referrals",
+SPEC_SHEETS = ("graph", "actors", "services", "outcomes", "needs", "segments", "referrals",
                "responsibilities", "paths")
 
 

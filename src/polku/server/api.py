@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from .. import edits, workbook
 from ..errors import PolkuError
 from ..kinds import LONG_WAIT_DAYS
+from ..privacy import suppress, suppress_figures
 from .auth import Tokens
 from .contract import ApiError, responses
 from .http import header_text
@@ -66,7 +67,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from ..describe import describe
 
         g, entry = read(name, response)
-        return {**describe(g), **{k: v for k, v in entry.summary(
+        return {**suppress_figures(describe(g)), **{k: v for k, v in entry.summary(
             store.shadowed.get(name, [])).items() if k not in ("counts", "name")}}
 
     @router.get("/graphs/{name}/findings", responses=READ)
@@ -78,8 +79,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
         g, _ = read(name, response)
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
-        return {"graph": name, "findings": [
-            f.to_dict() for f in find(g, long_wait_days=long_wait_days) if f.severity in keep]}
+        return suppress_figures({"graph": name, "findings": [
+            f.to_dict() for f in find(g, long_wait_days=long_wait_days) if f.severity in keep]})
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
@@ -88,7 +89,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from ..bottlenecks import bottlenecks as rank
 
         g, _ = read(name, response)
-        return rank(g, top=top)
+        return suppress_figures(rank(g, top=top))
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
@@ -110,7 +111,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
         g, _ = read(name, response)
         try:
-            return run(g, remove, long_wait_days=long_wait_days)
+            return suppress_figures(run(g, remove, long_wait_days=long_wait_days))
         except PolkuError as e:
             raise ApiError(400, e.message, field="remove") from None
 
@@ -128,6 +129,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from .. import rdf
 
         g, entry = store.get(name)
+        g = suppress(g)  # the API goes to other people: small cells stay out
         if format == "turtle":
             return PlainTextResponse(rdf.graph_turtle(g), media_type="text/turtle",
                                      headers=graph_headers(entry))

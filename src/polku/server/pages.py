@@ -18,6 +18,7 @@ from markupsafe import escape
 from .. import workbook
 from ..errors import PolkuError
 from ..graph import label, nodes_of
+from ..privacy import suppress, suppress_figures
 from .api import graph_headers
 from .contract import ApiError, responses
 from .store import Entry, GraphStore
@@ -159,11 +160,13 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         from ..findings import find
 
         g, entry = store.get(name)
-        findings = [dict(f.to_dict(), link=finding_link(g, name, f.subject)) for f in find(g)]
+        findings = [dict(suppress_figures(f.to_dict()), link=finding_link(g, name, f.subject))
+                    for f in find(g)]
         forms = [dict(id=f.id, sheet=f.sheet, title=f.title, mode=f.mode,
                       columns=form_columns(f),
                       existing=form_keys(g, f)) for f in FORMS]
-        return html("graph.html", entry, title=name, info=describe(g), views=views_of(g),
+        return html("graph.html", entry, title=name, info=suppress_figures(describe(g)),
+                    views=views_of(g),
                     findings=findings, forms=forms, writable=writable, etag=entry.etag,
                     entry=entry.summary(store.shadowed.get(name, [])))
 
@@ -179,7 +182,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             kwargs = analysed(g, view, k=k)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
-            page = render_html(g, view, **kwargs)
+            page = render_html(suppress(g), view, **kwargs)
         except PolkuError as e:
             raise ApiError(400, e.message, field="focus" if focus and focus in e.message
                            else "view") from None
@@ -203,7 +206,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             kwargs = analysed(g, view, k=k)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
-            v = build_view(g, view, **kwargs)
+            v = build_view(suppress(g), view, **kwargs)
         except PolkuError as e:
             raise ApiError(400, e.message, field="view") from None
         nodes, edges = table_rows(v)
@@ -237,7 +240,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         g, entry = store.get(name)
         return html("bottlenecks.html", entry, title=f"Pullonkaulat · Bottlenecks: {name}",
-                    name=name, ranking=bottlenecks(g, top=top))
+                    name=name, ranking=suppress_figures(bottlenecks(g, top=top)))
 
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str) -> HTMLResponse:
@@ -252,7 +255,8 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         from ..report import report_data, report_html
 
         g, entry = store.get(name)
-        return HTMLResponse(report_html(g, report_data(g)), headers=graph_headers(entry))
+        return HTMLResponse(report_html(suppress(g), suppress_figures(report_data(g))),
+                            headers=graph_headers(entry))
 
     return router
 

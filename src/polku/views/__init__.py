@@ -23,6 +23,10 @@ Views (``--view``), one module each, listed in :mod:`polku.views.registry`:
 ``plan``, ``timeline``
     the action plan's goals, measures and who leads them; its measures over the months.
 
+The diff page (:mod:`polku.views.diff`) draws two graphs at once, so it is not in the
+registry of one-graph views: ``polku diff --format html`` builds it from the ecosystem view
+of both graphs' union.
+
 Any view can be narrowed with ``focus``/``depth``: only what lies within ``depth`` steps
 of one node, in both directions (:mod:`polku.views.focus`). Colours, legends and the
 lookups every view shares are in :mod:`polku.views.facts`.
@@ -41,11 +45,13 @@ from __future__ import annotations
 
 from .facts import (DASHES_NO, DASHES_UNKNOWN, EDGE_COLOURS, KIND_COLOURS, PATH_COLOURS,
                     SEVERITY_COLOURS, TYPE_COLOURS, UNMET_COLOUR, View, reach)
-from .page import iframe, json_for_html, page_assets, render_fragment, render_html, write_view
+from .page import (iframe, json_for_html, page_assets, render_fragment, render_html, view_html,
+                   write_view)
 from .registry import VIEW_NAMES, VIEWS, analysed, build_view, menu, parse_view
 
 __all__ = [
-    "View", "analysed", "build_view", "render_html", "render_fragment", "page_assets", "iframe",
+    "View", "analysed", "build_view", "render_html", "view_html", "render_fragment",
+    "page_assets", "iframe",
     "write_view", "parse_view", "json_for_html", "reach", "VIEWS", "VIEW_NAMES", "menu",
     "DASHES_NO", "DASHES_UNKNOWN", "EDGE_COLOURS", "KIND_COLOURS", "PATH_COLOURS",
     "SEVERITY_COLOURS", "TYPE_COLOURS", "UNMET_COLOUR",

@@ -198,7 +198,12 @@ def _fragment(v: View, element_id: str, height: str) -> Markup:
 def render_html(g: nx.MultiDiGraph, view: str, **kwargs: Any) -> str:
     """One view as a complete, self-contained HTML page in ``lang`` (fi, sv or en; default
     Finnish) with ``<html lang>`` to match. Keyword arguments as for :func:`build_view`."""
-    v = build_view(g, view, **kwargs)
+    return view_html(build_view(g, view, **kwargs))
+
+
+def view_html(v: View) -> str:
+    """A complete, self-contained page for a view the caller built (and perhaps restyled,
+    as the diff page does), in the view's language."""
     page = _env().get_template("page.html")
     return page.render(view=v, assets=page_assets() if v.chart is None else "",
                        fragment=_fragment(v, "polku-view", "100%"),

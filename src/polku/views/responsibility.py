@@ -1,5 +1,7 @@
 """The ``responsibility`` view: actors and what they lead, take part in, are consulted on or
-informed of; subjects with no lead or several leads are marked.
+informed of; subjects with no lead or several leads are marked from the findings
+(:func:`polku.raci.marks`), so this view, the RACI matrix and the report count the same
+subjects; a subject marked so is shown even if no responsibility row names it.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from collections import defaultdict
 import networkx as nx
 
 from ..graph import nodes_of, responsibilities
+from ..raci import marks
 from .facts import (ROLE_NAMES, ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend,
                     legend_edge, legend_node, names_text, shape_legend)
 
@@ -24,9 +27,12 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
             leads[r.subject]  # noqa: B018 - registers the subject with no lead yet
         if r.role == "lead":
             leads[r.subject].add(r.actor)
+    marked = {s: m for s, m in marks(f for fs in facts.findings.values() for f in fs).items()
+              if s in g and m in ("no-lead", "several-leads")}
+    subjects += sorted(s for s in marked if s not in leads)
     actors = sorted({r.actor for r in rows})
     # Rings here speak of responsibility only; every finding is still in the tooltip.
-    ring = ("no-lead", "multiple-leads", "referral-without-owner")
+    ring = ("no-lead", "multiple-leads", "referral-without-owner", "segment-without-lead")
     nodes = [facts.node(a, size=20, ring_kinds=ring) for a in actors]
     for s in subjects:
         t = g.nodes[s].get("type")
@@ -39,17 +45,16 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
             node["title"] = facts.referral_tooltip(s)
         else:
             node = facts.node(s, size=16, segs=segs, ring_kinds=ring)
-        n_leads = len(leads[s])
-        if t == "referral" and not n_leads and facts.targets(s, "owner"):
-            n_leads = 1  # the owner answers for a hand-off (as referral-without-owner reads it)
-        if n_leads != 1:
-            mark = tr("no lead") if n_leads == 0 else tr("{n} leads").format(n=n_leads)
-            node["resp"] = "none" if n_leads == 0 else "many"
-            node["color"]["border"] = SEVERITY_COLOURS["error" if n_leads == 0 else "warning"]
+        mark = marked.get(s)
+        if mark:
+            text = tr("no lead") if mark == "no-lead" else tr("{n} leads").format(
+                n=len(leads[s]))
+            node["resp"] = "none" if mark == "no-lead" else "many"
+            node["color"]["border"] = SEVERITY_COLOURS["error" if mark == "no-lead" else "warning"]
             node["borderWidth"] = 5
-            node["label"] += f"\n⚠ {mark}"
-            node["title"] += "\n\n" + tr("Responsibility: {mark}").format(mark=mark) + (
-                f" ({names_text(g, sorted(leads[s]), tr)})" if n_leads > 1 else "")
+            node["label"] += f"\n⚠ {text}"
+            node["title"] += "\n\n" + tr("Responsibility: {mark}").format(mark=text) + (
+                f" ({names_text(g, sorted(leads[s]), tr)})" if mark != "no-lead" else "")
         nodes.append(node)
     edges = []
     for i, r in enumerate(rows):
@@ -68,8 +73,8 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
         legend_node(tr("no lead"), "dot", "#ffffff", SEVERITY_COLOURS["error"]),
         legend_node(tr("several leads"), "dot", "#ffffff", SEVERITY_COLOURS["warning"]),
     ] + shape_legend(nodes, tr) + kind_legend(nodes, g, tr)
-    no_lead = sum(1 for s in subjects if not leads[s])
-    many = sum(1 for s in subjects if len(leads[s]) > 1)
+    no_lead = sum(1 for m in marked.values() if m == "no-lead")
+    many = sum(1 for m in marked.values() if m == "several-leads")
     return View(
         kind="responsibility",
         title=tr("Responsibilities · {name}").format(name=g.graph.get("name", "graph")),

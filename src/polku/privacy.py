@@ -1,0 +1,157 @@
+"""Privacy by default (``../shared/spec/workbook.md``, "Privacy").
+
+A graph holds aggregates about groups of people, never a person. Two rules follow:
+
+- a valid Finnish personal identity code (henkilötunnus) anywhere in an input refuses the
+  input, naming where it is (:func:`find_hetu` finds one; the loaders call it on every cell,
+  line and literal). The code itself is never printed back;
+- counts about people from 1 up to a threshold (1–4 by default) are *small cells*: what goes
+  to other people shows them as ``<5`` or leaves them out. :func:`suppress` is the one
+  function that does it, applied to a copy of the graph at output time; analyses always run
+  on the true values.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Iterable
+
+import networkx as nx
+
+#: small cells are 1 .. MIN_CELL - 1 people
+MIN_CELL = 5
+#: node type -> attributes that count people (the segment's size, clients per month)
+PEOPLE_COUNTS: dict[str, tuple[str, ...]] = {
+    "segment": ("size",),
+    "referral": ("volume_per_month",),
+}
+#: output formats that go to other people: small cells are suppressed in them by default
+SHARED_FORMATS = frozenset({"jsonld", "cpsv-ap", "graphml", "gexf", "csv", "mermaid"})
+#: figures the analyses compute about people (flow into a service), by their key
+PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
+                  "referral_volume_per_month")
+
+# ddmmyy, century sign, individual number, check character; a look-alike inside a longer
+# run of digits or letters is not one
+HETU_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![0-9A-Za-z])")
+_CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
+_CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900,
+            "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
+
+
+def is_hetu(day: str, month: str, year: str, sign: str, number: str, check: str) -> bool:
+    """The parts make a valid henkilötunnus: a real date and the right check character."""
+    try:
+        datetime.date(_CENTURY[sign] + int(year), int(month), int(day))
+    except (ValueError, KeyError):
+        return False
+    return _CHECK[int(day + month + year + number) % 31] == check
+
+
+def find_hetu(text: str) -> int | None:
+    """The offset of the first valid personal identity code in ``text``, else None; a
+    look-alike whose check character fails is ordinary text.
+
+    >>> find_hetu("asiakas 131052-308T soitti")
+    8
+    >>> find_hetu("131052-308U") is None, find_hetu("010203A123X") is None
+    (True, True)
+    >>> find_hetu("Kela 0246246-0") is None
+    True
+    """
+    if len(text) < 11:
+        return None
+    for m in HETU_PATTERN.finditer(text):
+        if is_hetu(*m.groups()):
+            return m.start()
+    return None
+
+
+HETU_MESSAGE = ("holds a personal identity code (henkilötunnus): polku keeps aggregates about "
+                "groups of people, never a person; remove it")
+
+
+def first_hetu(texts: Iterable[str]) -> int | None:
+    """The index of the first text that holds a personal identity code, else None.
+
+    Why one pass: a national graph has 100,000 literals; one regex over their join finds
+    that there is none in a few milliseconds, and only then are they looked at one by one.
+    """
+    texts = list(texts)
+    joined = "\n".join(texts)
+    if find_hetu(joined) is None:
+        return None
+    return next((i for i, t in enumerate(texts) if find_hetu(t) is not None), None)
+
+
+# -- small cells ------------------------------------------------------------------------------
+
+def is_small(value: object, min_cell: int = MIN_CELL) -> bool:
+    """A count of 1 up to ``min_cell - 1`` people (0 is not a small cell: nobody is shown).
+
+    >>> is_small(3), is_small(0), is_small(5), is_small(4.5)
+    (True, False, False, True)
+    """
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and 0 < value < min_cell)
+
+
+def shown(value: object, min_cell: int = MIN_CELL) -> object:
+    """A figure as it may be shown to other people: ``<5`` for a small cell.
+
+    >>> shown(3), shown(12)
+    ('<5', 12)
+    """
+    return f"<{min_cell}" if is_small(value, min_cell) else value
+
+
+def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
+    """A copy of ``g`` fit to go to other people: every small cell (a segment's size, a
+    referral's clients per month, from 1 to ``min_cell - 1``) is left out, and the node
+    lists what was left out in ``suppressed`` (so a page or table can say ``<5``);
+    ``g.graph["min_cell"]`` records the threshold. ``g`` itself is not changed (the copy
+    shares its edges' attribute dicts: outputs only read them).
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("s", type="segment", name="S", size=3)
+    >>> out = suppress(g)
+    >>> "size" in out.nodes["s"], out.nodes["s"]["suppressed"], g.nodes["s"]["size"]
+    (False, ['size'], 3)
+    """
+    from .graph import add_edges, new_graph
+
+    out = new_graph()
+    out.graph.update(g.graph)
+    out.graph["min_cell"] = min_cell
+    nodes = []
+    for node, data in g.nodes(data=True):
+        attrs = PEOPLE_COUNTS.get(data.get("type", ""), ())
+        small = [a for a in attrs if is_small(data.get(a), min_cell)]
+        if small:
+            data = {k: v for k, v in data.items() if k not in small}
+            data["suppressed"] = sorted(set(small) | set(data.get("suppressed") or ()))
+        nodes.append((node, dict(data)))
+    out.add_nodes_from(nodes)
+    # edges carry no people counts: their attribute dicts are shared, not copied (a copy
+    # of a national graph's 40,000 edges cost more than the whole suppression)
+    add_edges(out, g.edges(keys=True, data=True))
+    return out
+
+
+def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
+    """A JSON-like answer (findings, bottlenecks) with every people figure (``inflow`` …)
+    that is a small cell shown as ``<5``; other values unchanged.
+
+    >>> suppress_figures({"metrics": {"inflow": 3, "capacity": 2, "utilization": 1.5}})
+    {'metrics': {'inflow': '<5', 'capacity': 2, 'utilization': None}}
+    """
+    if isinstance(value, dict):
+        out = {k: (shown(v, min_cell) if k in PEOPLE_FIGURES else suppress_figures(v, min_cell))
+               for k, v in value.items()}
+        if is_small(value.get("inflow"), min_cell) and out.get("utilization") is not None:
+            out["utilization"] = None  # inflow / capacity would give the small inflow back
+        return out
+    if isinstance(value, list):
+        return [suppress_figures(v, min_cell) for v in value]
+    return value

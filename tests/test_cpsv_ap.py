@@ -1,0 +1,117 @@
+"""CPSV-AP 3.2.0 conformance: polku's Turtle and `polku export --to cpsv-ap` validate with
+zero violations against the official SHACL shapes (tests/standards/, CC-BY 4.0 © EU)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyshacl
+import pytest
+import rdflib
+from typer.testing import CliRunner
+
+from polku import rdf
+from polku.cli import app
+from polku.load import load_graph
+
+ROOT = Path(__file__).parents[1]
+SHAPES = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
+SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+CV = rdflib.Namespace("http://data.europa.eu/m8g/")
+CPSV = rdflib.Namespace("http://purl.org/vocab/cpsv#")
+runner = CliRunner()
+
+#: every workbook the tests import as a whole region
+WORKBOOKS = [ROOT / "graphs" / "keski-uusimaa", Path(__file__).parent / "data" / "mini",
+             Path(__file__).parent / "data" / "keski-suomi"]
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def shapes() -> rdflib.Graph:
+    return rdflib.Graph().parse(SHAPES, format="turtle")
+
+
+def violations(data: rdflib.Graph, shapes: rdflib.Graph) -> list[str]:
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                           allow_warnings=True)
+    out = []
+    for r in report.subjects(rdflib.RDF.type, SH.ValidationResult):
+        if report.value(r, SH.resultSeverity) == SH.Violation:
+            out.append(f"{report.value(r, SH.focusNode)} {report.value(r, SH.resultPath)}: "
+                       f"{report.value(r, SH.resultMessage)}")
+    return sorted(out)
+
+
+def test_the_copy_is_the_official_file(shapes: rdflib.Graph) -> None:
+    member = rdflib.URIRef("https://semiceu.github.io/CPSV-AP/releases/3.2.0//shacl/"
+                           "cpsv-ap-SHACL.ttl#PublicServiceShape")
+    assert (member, rdflib.RDF.type, SH.NodeShape) in shapes
+    assert "CC-BY 4.0" in (SHAPES.parent / "README.md").read_text(encoding="utf-8")
+
+
+def test_committed_example_turtle_conforms(shapes: rdflib.Graph) -> None:
+    data = rdflib.Graph().parse(ROOT / "graphs" / "keski-uusimaa.ttl", format="turtle")
+    assert violations(data, shapes) == []
+
+
+@pytest.mark.parametrize("workbook", WORKBOOKS, ids=lambda p: p.name)
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
+def test_cpsv_ap_export_conforms(shapes: rdflib.Graph, tmp_path: Path, workbook: Path,
+                                 suffix: str) -> None:
+    run("import", workbook, "-o", tmp_path / "g.ttl")
+    out = tmp_path / f"cpsv{suffix}"
+    result = run("export", tmp_path / "g.ttl", "--to", "cpsv-ap", "-o", out)
+    assert result.exit_code == 0, result.output
+    data = rdflib.Graph().parse(out, format="json-ld" if suffix == ".jsonld" else "turtle")
+    assert violations(data, shapes) == []
+    # it still holds every public service with its competent authority, and polku's facts
+    services = set(data.subjects(rdflib.RDF.type, CPSV.PublicService))
+    assert services and all(data.value(s, CV.hasCompetentAuthority) for s in services)
+    g = load_graph(tmp_path / "g.ttl")
+    back = rdf.from_triples(rdf.from_rdflib_triples(data))
+    assert sorted(back.nodes) == sorted(g.nodes)
+
+
+def test_competent_authority_is_the_lead_or_sole_provider(tmp_path: Path) -> None:
+    g = load_graph(ROOT / "graphs" / "keski-uusimaa.ttl")
+    data = rdf.to_rdflib(g)
+    base = rdf.base_iri("keski-uusimaa")
+    public = rdf.public_actors(g)
+    for service in (n for n, d in g.nodes(data=True) if d["type"] == "service"):
+        authorities = {str(o)[len(base):] for o in
+                       data.objects(rdflib.URIRef(base + service), CV.hasCompetentAuthority)}
+        leads = {u for u, _, d in g.in_edges(service, data=True)
+                 if d["kind"] == "responsibility" and d["role"] == "lead"} & public
+        providers = {u for u, _, k in g.in_edges(service, data="kind") if k == "provides"}
+        if leads:
+            assert authorities == leads, service
+        elif len(providers) == 1 and providers <= public:
+            assert authorities == providers, service
+        assert authorities <= public
+
+
+def test_organisations_are_placed_in_code_list_areas() -> None:
+    g = load_graph(ROOT / "graphs" / "keski-uusimaa.ttl")
+    data = rdf.to_rdflib(g)
+    base = rdf.base_iri("keski-uusimaa")
+    spatial = rdflib.URIRef("http://purl.org/dc/terms/spatial")
+    hyvinkaa = {str(o) for o in data.objects(rdflib.URIRef(base + "hyvinkaa"), spatial)}
+    assert "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/106" in hyvinkaa or \
+        len(hyvinkaa) == 6  # the actor's own region text: Hyvinkää, or the county's six
+    kela = {str(o) for o in data.objects(rdflib.URIRef(base + "kela"), spatial)}
+    assert kela == {"http://publications.europa.eu/resource/authority/country/FIN"}
+
+
+def test_services_without_a_public_authority_are_reported(tmp_path: Path) -> None:
+    run("import", ROOT / "tests" / "data" / "mini", "-o", tmp_path / "g.ttl")
+    result = run("export", tmp_path / "g.ttl", "--to", "cpsv-ap", "-o", tmp_path / "c.ttl")
+    assert result.exit_code == 0
+    g = load_graph(tmp_path / "g.ttl")
+    from polku.exchange import not_public_services
+
+    for node, why in not_public_services(g):
+        assert f"{node}: {why}" in result.output

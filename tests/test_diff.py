@@ -1,0 +1,121 @@
+"""`polku diff A B`: two versions of a region, two regions, a graph with itself; text, JSON
+and the HTML page (opened in headless Chromium)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from polku.cli import app
+
+ROOT = Path(__file__).parents[1]
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
+SECOND = Path(__file__).parent / "data" / "keski-suomi"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def versions(tmp_path: Path) -> tuple[Path, Path]:
+    """The mini region before and after a meeting: a service renamed and its capacity
+    raised, a referral added (with no owner), a responsibility dropped."""
+    before, after = tmp_path / "before", tmp_path / "after"
+    shutil.copytree(Path(__file__).parent / "data" / "mini", before)
+    shutil.copytree(before, after)
+    edit(after / "services.csv", "kuntouttava,Kuntouttava työtoiminta,keusote;kela,20,",
+         "kuntouttava,Kuntouttava työtoiminta (uusi),keusote;kela,25,")
+    with open(after / "referrals.csv", "a", encoding="utf-8") as f:
+        f.write("r3,alkuhaastattelu,tyo,,9,3,,yes\n")
+    return before, after
+
+
+def test_a_graph_diffed_with_itself_is_empty(tmp_path: Path) -> None:
+    result = run("diff", EXAMPLE, EXAMPLE, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.output) == {"added": [], "removed": [], "changed": [],
+                                         "findings": {"created": [], "resolved": []}}
+
+
+def test_two_versions(versions: tuple[Path, Path]) -> None:
+    before, after = versions
+    result = run("diff", before, after, "--format", "json")
+    assert result.exit_code == 0, result.output
+    d = json.loads(result.output)
+    assert d["added"] == ["r3"] and d["removed"] == []
+    assert d["changed"] == [{"id": "kuntouttava", "fields": {
+        "capacity_per_month": ["20", "25"],
+        "name": ["Kuntouttava työtoiminta", "Kuntouttava työtoiminta (uusi)"]}}]
+    created = [(f["kind"], f["subject"]) for f in d["findings"]["created"]]
+    assert ("referral-without-owner", "r3") in created
+    assert set(d) == {"added", "removed", "changed", "findings"}
+    # the reverse diff swaps added/removed and created/resolved
+    back = json.loads(run("diff", after, before, "--format", "json").output)
+    assert back["removed"] == ["r3"]
+    assert back["findings"]["resolved"] == d["findings"]["created"]
+    text = run("diff", before, after).output
+    assert "+ r3" in text and "~ kuntouttava" in text and "capacity_per_month: 20 → 25" in text
+
+
+def test_two_regions_compare_by_id() -> None:
+    result = run("diff", EXAMPLE, SECOND, "--format", "json")
+    assert result.exit_code == 0
+    d = json.loads(result.output)
+    assert d["added"] == sorted(d["added"]) and d["removed"] == sorted(d["removed"])
+    assert "hyvaks" in d["added"] and "keusote" in d["removed"]
+    kela = next(c for c in d["changed"] if c["id"] == "kela")
+    assert kela["fields"]["name"] == ["Kansaneläkelaitos (Kela)", "Kela"]
+    assert "alkuhaastattelu" in {c["id"] for c in d["changed"]}  # same id, other facts
+
+
+def test_bad_diff_requests(tmp_path: Path) -> None:
+    assert run("diff", EXAMPLE, SECOND, "--format", "yaml").exit_code == 1
+    result = run("diff", EXAMPLE, SECOND, "--format", "html")
+    assert result.exit_code == 1 and "-o" in result.output
+    assert run("diff", EXAMPLE, tmp_path / "missing.ttl").exit_code == 1
+    result = run("diff", EXAMPLE, SECOND, "--format", "html", "-o", tmp_path / "d.json")
+    assert result.exit_code == 1 and not (tmp_path / "d.json").exists()
+
+
+def test_diff_page(versions: tuple[Path, Path], tmp_path: Path) -> None:
+    before, after = versions
+    out = tmp_path / "diff.html"
+    assert run("diff", before, after, "--format", "html", "-o", out).exit_code == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<script src=" not in page and "<link " not in page  # self-contained
+    if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
+        pytest.skip("Chromium is not installed (scripts/setup --tests installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        pg = browser.new_page(viewport={"width": 1400, "height": 900})
+        errors: list[str] = []
+        requests: list[str] = []
+        pg.on("pageerror", lambda e: errors.append(str(e)))
+        pg.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
+        pg.goto(out.as_uri())
+        pg.wait_for_selector('.polku-view[data-stable="1"]', timeout=30000)
+        status = pg.evaluate("Object.fromEntries(window.polku.nodes.get().map(n => [n.id, n.diff]))")
+        edges = pg.evaluate("window.polku.edges.get().filter(e => e.rid === 'r3').map(e => e.diff)")
+        ARTIFACTS.mkdir(exist_ok=True)
+        pg.screenshot(path=str(ARTIFACTS / "diff.png"))
+        browser.close()
+    assert errors == [] and requests == []
+    assert status["kuntouttava"] == "changed" and status["alkuhaastattelu"] == "same"
+    assert edges == ["added"]

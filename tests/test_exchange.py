@@ -1,0 +1,259 @@
+"""Formats out, read back by real readers: GraphML (networkx, igraph), GEXF (networkx and
+the GEXF 1.2 structure), neo4j-admin CSV (loaded into the real Neo4j the suite starts),
+Mermaid; and small cells suppressed in every output that goes to other people."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import http.server
+import json
+import shutil
+import threading
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from typer.testing import CliRunner
+
+from polku import exchange, workbook
+from polku.cli import app
+from polku.graph import summary
+from polku.load import load_graph
+
+DATA = Path(__file__).parent / "data"
+EXAMPLE = Path(__file__).parents[1] / "graphs" / "keski-uusimaa.ttl"
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Path:
+    """The mini workbook with a segment of 4 people and a referral of 3 clients a month."""
+    dest = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", dest)
+    text = (dest / "segments.csv").read_text(encoding="utf-8").replace(",1200,", ",4,")
+    (dest / "segments.csv").write_text(text, encoding="utf-8")
+    return dest
+
+
+# -- GraphML and GEXF -------------------------------------------------------------------------
+
+def test_graphml_reads_in_networkx_and_igraph(tmp_path: Path) -> None:
+    out = tmp_path / "ku.graphml"
+    assert run("export", EXAMPLE, "--to", "graphml", "-o", out, "--no-suppress").exit_code == 0
+    g = load_graph(EXAMPLE)
+    back = nx.read_graphml(out)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    assert back.nodes["alkuhaastattelu"]["type"] == "service"
+    assert back.nodes["alkuhaastattelu"]["label"] == g.nodes["alkuhaastattelu"]["name"]
+    assert back.nodes["alkuhaastattelu"]["capacity_per_month"] == \
+        float(g.nodes["alkuhaastattelu"]["capacity_per_month"])
+    assert back.graph["name"] == "keski-uusimaa" and back.graph["illustrative"] == "true"
+
+    import igraph
+
+    ig = igraph.Graph.Read_GraphML(str(out))
+    assert ig.vcount() == g.number_of_nodes() and ig.ecount() == g.number_of_edges()
+    v = ig.vs.find(id="alkuhaastattelu")
+    assert v["type"] == "service" and v["capacity_per_month"] == \
+        float(g.nodes["alkuhaastattelu"]["capacity_per_month"])
+    kinds = {e["kind"] for e in ig.es}
+    assert {"provides", "from", "to", "responsibility", "step"} <= kinds
+    # every key id is unique, as the GraphML schema (xsd:ID) requires
+    ids = [k.get("id") for k in ET.parse(out).getroot().iter("{http://graphml.graphdrawing.org/xmlns}key")]
+    assert len(ids) == len(set(ids))
+
+
+def test_gexf_reads_in_networkx_and_declares_typed_attributes(tmp_path: Path) -> None:
+    out = tmp_path / "ku.gexf"
+    assert run("export", EXAMPLE, "--to", "gexf", "-o", out, "--no-suppress").exit_code == 0
+    g = load_graph(EXAMPLE)
+    back = nx.read_gexf(out)
+    assert back.number_of_nodes() == g.number_of_nodes()
+    assert back.number_of_edges() == g.number_of_edges()
+    assert back.nodes["kela"]["label"] == g.nodes["kela"]["name"]
+    assert back.nodes["kela"]["type"] == "actor"
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    root = ET.parse(out).getroot()
+    declared = {a.get("title"): a.get("type") for a in
+                root.findall("g:graph/g:attributes[@class='node']/g:attribute", ns)}
+    assert declared["capacity_per_month"] == "double" and declared["entry"] == "boolean"
+    assert declared["type"] == "string"
+    nodes = root.findall("g:graph/g:nodes/g:node", ns)
+    assert len(nodes) == g.number_of_nodes() and all(n.get("label") for n in nodes)
+
+
+# -- neo4j-admin CSV, loaded into the real server ---------------------------------------------
+
+def test_csv_headers_are_what_neo4j_admin_reads(tmp_path: Path) -> None:
+    assert run("export", EXAMPLE, "--to", "csv", "-o", tmp_path / "csv").exit_code == 0
+    nodes = next(csv.reader(open(tmp_path / "csv" / "nodes.csv", encoding="utf-8")))
+    rels = next(csv.reader(open(tmp_path / "csv" / "relationships.csv", encoding="utf-8")))
+    assert nodes[:2] == ["id:ID", ":LABEL"] and "capacity_per_month:long" in nodes
+    assert "entry:boolean" in nodes and "participation_rate:double" in nodes
+    assert rels[:3] == [":START_ID", ":END_ID", ":TYPE"]
+
+
+def _cypher_value(header: str) -> tuple[str, str]:
+    """(property name, Cypher expression) for a neo4j-admin header, reading ``row``."""
+    name, _, kind = header.partition(":")
+    cell = f"row[{json.dumps(header)}]"
+    expr = {"long": f"toInteger({cell})", "double": f"toFloat({cell})",
+            "boolean": f"toBoolean({cell})", "string[]": f"split({cell}, ';')"}.get(kind, cell)
+    return name, expr
+
+
+def test_csv_loads_into_the_real_neo4j(neo4j_server, tmp_path: Path) -> None:
+    from neo4j import GraphDatabase
+
+    folder = tmp_path / "csv"
+    assert run("export", EXAMPLE, "--to", "csv", "-o", folder).exit_code == 0
+    g = load_graph(EXAMPLE)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    node_header = next(csv.reader(open(folder / "nodes.csv", encoding="utf-8")))
+    rel_header = next(csv.reader(open(folder / "relationships.csv", encoding="utf-8")))
+    props = ", ".join(f"`{n}`: {e}" for n, e in map(_cypher_value, node_header)
+                      if n and n != "id")
+    rprops = ", ".join(f"`{n}`: {e}" for n, e in map(_cypher_value, rel_header[3:]))
+    driver = GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password))
+    try:
+        with driver.session() as s:
+            s.run("MATCH (n:CsvImport) DETACH DELETE n").consume()
+            s.run(f"LOAD CSV WITH HEADERS FROM $url AS row "
+                  f"CREATE (n:CsvImport {{id: row['id:ID'], labels: split(row[':LABEL'], ';'), "
+                  f"{props}}})", url=f"{base}/nodes.csv").consume()
+            s.run("CREATE INDEX csv_import_id IF NOT EXISTS FOR (n:CsvImport) ON (n.id)").consume()
+            s.run(f"LOAD CSV WITH HEADERS FROM $url AS row "
+                  f"MATCH (a:CsvImport {{id: row[':START_ID']}}), (b:CsvImport {{id: row[':END_ID']}}) "
+                  f"CREATE (a)-[r:CSV_IMPORT {{type: row[':TYPE'], {rprops}}}]->(b)",
+                  url=f"{base}/relationships.csv").consume()
+            by_label = dict(s.run("MATCH (n:CsvImport) UNWIND n.labels AS l "
+                                  "RETURN l, count(*) AS c").values())
+            rels = s.run("MATCH (:CsvImport)-[r:CSV_IMPORT]->() RETURN r.type AS t, count(*) AS c")
+            by_type = dict(rels.values())
+            service = s.run("MATCH (n:CsvImport {id: 'alkuhaastattelu'}) RETURN n").single()["n"]
+            segment = s.run("MATCH (n:CsvImport) WHERE 'Segment' IN n.labels "
+                            "RETURN n LIMIT 1").single()["n"]
+            s.run("MATCH (n:CsvImport) DETACH DELETE n").consume()
+    finally:
+        driver.close()
+        httpd.shutdown()
+    counts = summary(g)
+    assert by_label["Polku"] == g.number_of_nodes()
+    for node_type, lab in exchange.NODE_LABELS.items():
+        assert by_label.get(lab, 0) == counts[node_type], node_type
+    kinds: dict[str, int] = {}
+    for *_, k in g.edges(data="kind"):
+        kinds[k.upper()] = kinds.get(k.upper(), 0) + 1
+    assert by_type == kinds
+    assert service["capacity_per_month"] == g.nodes["alkuhaastattelu"]["capacity_per_month"]
+    assert service["entry"] is g.nodes["alkuhaastattelu"]["entry"]
+    assert isinstance(segment["size"], int)
+
+
+# -- Mermaid ----------------------------------------------------------------------------------
+
+def test_mermaid_draws_a_segments_paths(tmp_path: Path) -> None:
+    out = tmp_path / "nuoret.md"
+    assert run("export", EXAMPLE, "--to", "mermaid", "--segment", "seg-nuoret", "-o", out).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# ") and "```mermaid\nflowchart LR\n" in text
+    lines = text.split("```mermaid\n")[1].split("```")[0].splitlines()[1:]
+    import re
+
+    node_re = re.compile(r'^    n_\w+(\["[^"]*"\]|\(\["[^"]*"\]\))$')
+    edge_re = re.compile(r"^    n_\w+ (-->|-\.->)(\|[^|]*\|)? n_\w+$")
+    assert all(node_re.match(x) or edge_re.match(x) or x.startswith("    %%") for x in lines), lines
+    assert any("n_alkuhaastattelu" in x for x in lines)
+    assert run("export", EXAMPLE, "--to", "mermaid", "--segment", "ei-ole", "-o",
+               tmp_path / "x.mmd").exit_code == 1
+
+
+def test_mermaid_escapes_labels() -> None:
+    from polku.graph import new_graph
+
+    g = new_graph()
+    g.add_node("a", type="service", name='Palvelu "A" <b>')
+    g.add_node("r", type="referral")
+    g.add_node("o", type="outcome", name="Työ")
+    from polku.graph import add_edge
+
+    add_edge(g, "r", "a", "from"), add_edge(g, "r", "o", "to")
+    text = exchange.mermaid(g)
+    assert 'n_a["Palvelu #quot;A#quot; #lt;b#gt;"]' in text and "n_a --> n_o" in text
+
+
+def test_export_names_must_fit_the_format(tmp_path: Path) -> None:
+    for fmt, name in (("graphml", "x.ttl"), ("gexf", "x.graphml"), ("csv", "x.csv"),
+                      ("mermaid", "x.txt"), ("cpsv-ap", "x.xlsx")):
+        result = run("export", EXAMPLE, "--to", fmt, "-o", tmp_path / name)
+        assert result.exit_code == 1 and "error:" in result.output, fmt
+        assert not (tmp_path / name).exists()
+
+
+# -- small cells in every output --------------------------------------------------------------
+
+OUTPUTS = {  # format -> (file name, shared with other people?)
+    "jsonld": ("x.jsonld", True), "cpsv-ap": ("x.ttl", True), "graphml": ("x.graphml", True),
+    "gexf": ("x.gexf", True), "csv": ("csv", True), "mermaid": ("x.mmd", True),
+    "turtle": ("x.ttl", False), "workbook": ("wb", False), "xlsx": ("x.xlsx", False),
+}
+
+
+def _text_of(path: Path) -> str:
+    if path.is_dir():
+        return "\n".join(p.read_text(encoding="utf-8") for p in sorted(path.iterdir()))
+    if path.suffix == ".xlsx":
+        g = workbook.read_workbook(path)
+        return json.dumps({n: d for n, d in g.nodes(data=True)}, default=str)
+    return path.read_text(encoding="utf-8")
+
+
+def _holds_small_cells(fmt: str, path: Path) -> bool:
+    """Whether the output still says the segment has 4 people and the referral 3 a month."""
+    if fmt in ("turtle", "jsonld", "cpsv-ap", "workbook", "xlsx"):
+        g = load_graph(path)
+        return g.nodes["nuoret"].get("size") == 4 and g.nodes["r2"].get("volume_per_month") == 3
+    if fmt in ("graphml", "gexf"):
+        g = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+        return g.nodes["nuoret"].get("size") == 4.0 and g.nodes["r2"].get("volume_per_month") == 3.0
+    if fmt == "csv":
+        rows = {r["id:ID"]: r for r in csv.DictReader(open(path / "nodes.csv", encoding="utf-8"))}
+        return rows["nuoret"].get("size:long") == "4" and rows["r2"].get("volume_per_month:long") == "3"
+    return "3/kk" in path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", sorted(OUTPUTS))
+def test_small_cells_by_default_and_by_flag(small: Path, tmp_path: Path, fmt: str) -> None:
+    name, shared = OUTPUTS[fmt]
+    assert run("import", small, "-o", tmp_path / "g.ttl").exit_code == 0
+    default, flipped = tmp_path / "default", tmp_path / "flipped"
+    default.mkdir(), flipped.mkdir()
+    assert run("export", tmp_path / "g.ttl", "--to", fmt, "-o", default / name).exit_code == 0
+    flag = "--no-suppress" if shared else "--suppress"
+    assert run("export", tmp_path / "g.ttl", "--to", fmt, "-o", flipped / name, flag).exit_code == 0
+    assert _holds_small_cells(fmt, default / name) is not shared
+    assert _holds_small_cells(fmt, flipped / name) is shared
+    if fmt == "mermaid":
+        assert "#lt;5/kk" in (default / name).read_text(encoding="utf-8")  # Mermaid for <5
+
+
+def test_min_cell_moves_the_threshold(small: Path, tmp_path: Path) -> None:
+    run("import", small, "-o", tmp_path / "g.ttl")
+    run("export", tmp_path / "g.ttl", "--to", "graphml", "-o", tmp_path / "a.graphml",
+        "--min-cell", "20")
+    g = nx.read_graphml(tmp_path / "a.graphml")
+    assert "volume_per_month" not in g.nodes["r1"]  # 12 < 20
+    assert g.nodes["r1"]["suppressed"] == "volume_per_month"
+    run("export", tmp_path / "g.ttl", "--to", "graphml", "-o", tmp_path / "b.graphml",
+        "--min-cell", "2")
+    assert nx.read_graphml(tmp_path / "b.graphml").nodes["r2"]["volume_per_month"] == 3.0

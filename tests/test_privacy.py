@@ -1,0 +1,153 @@
+"""Privacy by default (spec "Privacy"): a personal identity code in any input refuses it,
+naming where; small cells stay out of pages, the report and the API."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from polku.app import create_app
+from polku.cli import app
+from polku.privacy import find_hetu
+
+DATA = Path(__file__).parent / "data"
+HETU = "131052-308T"  # the Population Register Centre's own example: valid check character
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def wb(tmp_path: Path) -> Path:
+    dest = tmp_path / "mini"
+    shutil.copytree(DATA / "mini", dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+# -- henkilötunnus ------------------------------------------------------------------------------
+
+CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"  # the mod-31 table of the identity code
+
+
+@pytest.mark.parametrize("date, sign", [("311299", "+"), ("131052", "-"), ("010594", "Y"),
+                                        ("150699", "U"), ("020304", "A"), ("290224", "F")])
+def test_every_century_sign_is_recognised(date: str, sign: str) -> None:
+    number = "234"
+    code = f"{date}{sign}{number}{CHECK[int(date + number) % 31]}"
+    assert find_hetu(f"asiakas {code}.") == 8
+    wrong = CHECK[(int(date + number) + 1) % 31]
+    assert find_hetu(f"asiakas {code[:-1]}{wrong}.") is None  # a look-alike
+    assert find_hetu(f"x{code}") is None  # inside a longer run of letters: not one
+
+
+def test_impossible_dates_are_not_codes() -> None:
+    for date in ("310299", "000100", "011399"):
+        code = f"{date}-234{CHECK[int(date + '234') % 31]}"
+        assert find_hetu(code) is None, code
+
+
+@pytest.mark.parametrize("sheet, old, column", [
+    ("services.csv", "Eka, toka", "description"),      # a known column
+    ("services.csv", "http://x", "url"),               # an unknown column, kept as extra
+    ("actors.csv", "FPA", "name_sv"),
+])
+def test_workbook_cell_with_a_hetu_is_refused(wb: Path, tmp_path: Path, sheet: str, old: str,
+                                              column: str) -> None:
+    edit(wb / sheet, old, f"asiakas {HETU}")
+    result = run("import", wb, "-o", tmp_path / "a.ttl")
+    assert result.exit_code == 1
+    assert f"column '{column}'" in result.output and "henkilötunnus" in result.output
+    assert HETU not in result.output  # never printed back
+    assert not (tmp_path / "a.ttl").exists()
+    assert run("validate", wb).exit_code == 1
+
+
+def test_a_look_alike_is_ordinary_text(wb: Path, tmp_path: Path) -> None:
+    edit(wb / "services.csv", "Eka, toka", "viite 131052-308U")  # check character fails
+    assert run("import", wb, "-o", tmp_path / "a.ttl").exit_code == 0
+
+
+def test_plan_table_with_a_hetu_is_refused(tmp_path: Path) -> None:
+    from polku.plan import SAMPLE
+
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SAMPLE.replace("Päävastuu: TTL", f"Päävastuu: TTL ({HETU})"), encoding="utf-8")
+    result = run("plan", "import", plan, "-o", tmp_path / "p.ttl", "--lenient")
+    assert result.exit_code == 1
+    assert "line 2, column 10" in result.output and "henkilötunnus" in result.output
+    assert HETU not in result.output and not (tmp_path / "p.ttl").exists()
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
+def test_rdf_literal_with_a_hetu_is_refused(wb: Path, tmp_path: Path, suffix: str) -> None:
+    run("import", wb, "-o", tmp_path / f"a{suffix}")
+    path = tmp_path / f"a{suffix}"
+    edit(path, "Eka, toka", f"asiakas {HETU}")
+    for command in (("findings", path), ("validate", path),
+                    ("export", path, "--to", "workbook", "-o", tmp_path / "out")):
+        result = run(*command)
+        assert result.exit_code == 1, command
+        assert "alkuhaastattelu" in result.output and "dc/terms/description" in result.output
+        assert "henkilötunnus" in result.output and HETU not in result.output
+    assert not (tmp_path / "out").exists()
+
+
+# -- small cells where people look ---------------------------------------------------------------
+
+@pytest.fixture
+def small(wb: Path) -> Path:
+    """Mini with a segment of 4 people; its referral r2 already carries 3 clients a month."""
+    edit(wb / "segments.csv", ",1200,", ",4,")
+    return wb
+
+
+def test_page_leaves_small_cells_out(small: Path, tmp_path: Path) -> None:
+    assert run("render", small, "-o", tmp_path / "p.html", "--lang", "en").exit_code == 0
+    page = (tmp_path / "p.html").read_text(encoding="utf-8")
+    assert "Size: 4 people" not in page and "Volume: 3 / month" not in page
+    assert "Volume: 12 / month" in page  # not a small cell
+    assert run("render", small, "-o", tmp_path / "q.html", "--no-suppress", "--lang", "en").exit_code == 0
+    page = (tmp_path / "q.html").read_text(encoding="utf-8")
+    assert "Size: 4 people" in page and "Volume: 3 / month" in page
+
+
+@pytest.mark.parametrize("name", ["r.md", "r.html"])
+def test_report_leaves_small_cells_out(small: Path, tmp_path: Path, name: str) -> None:
+    # kuntouttava's only inflow becomes 2 a month: its bottleneck rows must not say so
+    edit(small / "referrals.csv", "nuoret,12,14", "nuoret,2,14")
+    assert run("report", small, "-o", tmp_path / name, "--lang", "en").exit_code == 0
+    text = (tmp_path / name).read_text(encoding="utf-8")
+    assert "| 2 | 20 |" not in text and "0.1 |" not in text  # inflow, utilization 2/20
+    assert "Volume: 3 / month" not in text and "Volume: 2 / month" not in text
+    assert "&lt;5" in text or "| <5 |" in text  # html escapes it; markdown need not
+    assert run("report", small, "-o", tmp_path / f"n{name}", "--no-suppress", "--lang", "en").exit_code == 0
+    assert "&lt;5" not in (tmp_path / f"n{name}").read_text(encoding="utf-8")
+
+
+def test_api_leaves_small_cells_out(small: Path, tmp_path: Path) -> None:
+    client = TestClient(create_app([small]))
+    info = client.get("/api/graphs/mini").json()
+    assert [s["size"] for s in info["segments"]] == ["<5"]
+    flows = client.get("/api/graphs/mini/bottlenecks").json()
+    inflows = {r["service"]: r["inflow"] for r in flows["by_flow"]}
+    assert inflows.get("tyo", "<5") == "<5" and 3 not in inflows.values()
+    turtle = client.get("/api/graphs/mini/export?format=turtle").text
+    assert "volumePerMonth 3 " not in turtle and "polku:size 4" not in turtle
+    assert "polku:suppressed" in turtle
+    page = client.get("/graphs/mini/view").text
+    assert "Volume: 3 / month" not in page
+    assert "Volume: 3 / month" not in client.get("/graphs/mini/report").text
+    assert json.dumps(client.get("/api/graphs/mini/findings").json()).count('"inflow": 3') == 0

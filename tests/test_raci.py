@@ -1,0 +1,226 @@
+"""The RACI matrix (polku.raci, polku.raci_output) through the real command, in every format,
+and its page in Chromium: sortable, filterable, usable from the keyboard."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ecobuild import Builder
+from polku.cli import app
+from polku.findings import find
+from polku.raci import ROLE_LABELS, raci
+from polku.workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+PLAN = ROOT / "graphs" / "plan.ttl"
+CHROMIUM = Path("/usr/bin/chromium")
+CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture
+def browser_page():
+    """A Chromium page that may load only the file it opens; errors fail the test."""
+    if not CHROMIUM.exists() and not CI:
+        pytest.skip("Chromium is not installed (scripts/setup --tests installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        outside: list[str] = []
+        errors: list[str] = []
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                   else (outside.append(r.request.url), r.abort()))
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        yield page
+        browser.close()
+        assert outside == [] and errors == [], (outside, errors)
+
+
+def small(tmp_path: Path) -> Path:
+    """Two actors; a service led by both (several leads), a shared service with no lead, a
+    referral owned by y, a segment nobody leads, a measure with a role text."""
+    b = Builder("raci").chain().actor("y", "Yhdistys")
+    b.service("b", providers=["x", "y"])                       # no-lead
+    b.service("a", providers=["x"], entry=True)
+    b.role("x", "a", "lead").role("y", "a", "lead")            # multiple-leads
+    b.referral("r-ab", "a", "b", owner="y", info="yes")        # owner = lead of the hand-off
+    b.segment("seg2", entries=["a"])
+    b.role("y", "seg2", "consulted")                           # segment-without-lead
+    b.measure("m", leads=["x"], participants=["y"], name="Yhteinen malli")
+    b.g.edges["y", "m", "responsibility:participant"]["note"] = "vastaa toimista sote-palveluja koskien"
+    b.role("y", "b", "informed")
+    write_workbook(b.g, tmp_path / "raci")
+    return tmp_path / "raci"
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_json_has_the_exact_shape_and_the_owner_leads(tmp_path):
+    r = run("raci", small(tmp_path), "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.output)
+    assert list(doc) == ["actors", "subjects", "cells"]
+    assert doc["actors"] == ["x", "y"]
+    # segments, services, referrals, measures; each by id
+    assert doc["subjects"] == ["seg", "seg2", "a", "b", "r-ab", "r-bw", "m"]
+    assert all(list(c) == ["actor", "subject", "role"] for c in doc["cells"])
+    assert {c["role"] for c in doc["cells"]} <= {"lead", "participant", "consulted", "informed"}
+    cells = {(c["actor"], c["subject"]): c["role"] for c in doc["cells"]}
+    assert cells[("y", "r-ab")] == "lead"             # the referral's owner
+    assert cells[("x", "a")] == cells[("y", "a")] == "lead"
+    assert cells[("y", "seg2")] == "consulted" and cells[("y", "m")] == "participant"
+    r = run("raci", small(tmp_path), "--format", "json", "--subjects", "services")
+    assert json.loads(r.output)["subjects"] == ["a", "b"]
+    r = run("raci", small(tmp_path), "--format", "json", "--subjects", "referrals")
+    assert json.loads(r.output)["subjects"] == ["r-ab", "r-bw"]
+
+
+def test_marks_come_from_the_findings(tmp_path):
+    from polku.load import load_graph
+
+    g = load_graph(small(tmp_path))
+    m = raci(g, find(g))
+    marks = {r.subject: r.mark for r in m.rows}
+    assert marks == {"seg": None, "seg2": "no-lead", "a": "several-leads", "b": "no-lead",
+                     "r-ab": None, "r-bw": None, "m": None}
+    assert m.marked() == {"no-lead": 2, "several-leads": 1, "deferred": 0}
+    # the same counts with no findings given: nothing is marked (no definition of its own)
+    assert raci(g, []).marked() == {"no-lead": 0, "several-leads": 0, "deferred": 0}
+
+
+def test_table_and_csv(tmp_path):
+    wb = small(tmp_path)
+    r = run("raci", wb)
+    assert r.exit_code == 0, r.output
+    assert "P = päävastuu" in r.output and "⚠ päävastuu puuttuu" in r.output
+    assert "2 × päävastuu puuttuu; 1 × useita päävastuullisia" in r.output
+    r = run("raci", wb, "--format", "csv")
+    rows = list(csv.reader(io.StringIO(r.output)))
+    assert rows[0] == ["subject", "name", "type", "mark", "x", "y", "notes"]
+    by = {row[0]: row for row in rows[1:] if row}
+    assert by["a"][3] == "useita päävastuullisia" and by["a"][4:6] == ["päävastuu", "päävastuu"]
+    assert by["m"][4:6] == ["päävastuu", "mukana"]
+    assert by["m"][6] == "y: vastaa toimista sote-palveluja koskien"
+    assert by["r-ab"][1] == "A → B" and by["r-ab"][5] == "päävastuu"
+    out = tmp_path / "raci.csv"
+    r = run("raci", wb, "--format", "csv", "-o", out)
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8").splitlines()[0].startswith("subject,")
+
+
+def test_xlsx_a_leader_can_forward(tmp_path):
+    from openpyxl import load_workbook
+
+    out = tmp_path / "raci.xlsx"
+    r = run("raci", small(tmp_path), "--format", "xlsx", "-o", out)
+    assert r.exit_code == 0, r.output
+    book = load_workbook(out)
+    assert book.sheetnames == ["RACI", "Selitteet"]
+    ws = book["RACI"]
+    assert [c.value for c in ws[1]][:4] == ["tunnus", "nimi", "tyyppi", "huomio"]
+    assert [c.value for c in ws[2]][4:] == ["x", "y"]
+    rows = {row[0].value: row for row in ws.iter_rows(min_row=3)}
+    assert rows["b"][3].value == "päävastuu puuttuu"
+    note = rows["m"][5]
+    assert note.value == "mukana" and "sote-palveluja" in note.comment.text
+    assert ws.freeze_panes == "E3"
+    legend = [row[0].value for row in book["Selitteet"].iter_rows()]
+    assert set(ROLE_LABELS.values()) <= set(legend)
+    # no -o: a clear error, nothing printed as binary
+    r = run("raci", small(tmp_path), "--format", "xlsx")
+    assert r.exit_code == 1 and "-o" in r.output
+    # atomic: an existing file is replaced only by a whole workbook
+    r = run("raci", small(tmp_path), "--format", "xlsx", "-o", out)
+    assert r.exit_code == 0 and load_workbook(out).sheetnames == ["RACI", "Selitteet"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
+
+
+def test_bad_choices_are_named(tmp_path):
+    wb = small(tmp_path)
+    r = run("raci", wb, "--subjects", "people")
+    assert r.exit_code == 1
+    assert "unknown subjects 'people' (use segments, services, referrals, measures, all)" in r.output
+    r = run("raci", wb, "--format", "pdf")
+    assert r.exit_code == 1 and "unknown format 'pdf'" in r.output
+
+
+def test_plan_notes_and_deferred_marks():
+    r = run("raci", PLAN, "--format", "csv", "--subjects", "measures")
+    rows = {row[0]: row for row in csv.reader(io.StringIO(r.output)) if row}
+    assert rows["measure-1-1"][3] == "vastuunjako sopimatta"
+    assert rows["measure-1-1"][4:7] == ["päävastuu", "mukana", "päävastuu"]
+    assert "kontaktointivastuut" in rows["measure-1-1"][7]
+
+
+def test_html_page_is_self_contained_sortable_filterable_and_keyboard_usable(tmp_path, browser_page):
+    out = tmp_path / "raci.html"
+    r = run("raci", small(tmp_path), "--format", "html", "-o", out)
+    assert r.exit_code == 0, r.output
+    html = out.read_text(encoding="utf-8")
+    assert "<html lang=\"fi\">" in html and "default-src 'none'" in html
+    assert "http://" not in html and "https://" not in html
+    page = browser_page
+    page.goto(out.as_uri())
+    rows = lambda: page.eval_on_selector_all(  # noqa: E731
+        "tbody tr:not([hidden]) td.subject code", "els => els.map(e => e.textContent)")
+    assert rows() == ["seg", "seg2", "a", "b", "r-ab", "r-bw", "m"]
+    assert "näytetään 7 / 7" in page.inner_text(".raci-status")
+    # keyboard: tab to the search box, type, the rows filter
+    page.keyboard.press("Tab")
+    page.keyboard.type("seg")
+    assert rows() == ["seg", "seg2"]
+    page.fill(".raci-q", "")
+    page.check(".raci-marked")
+    assert rows() == ["seg2", "a", "b"]
+    page.uncheck(".raci-marked")
+    page.select_option(".raci-actor", label="Yhdistys")
+    assert rows() == ["seg2", "a", "b", "r-ab", "m"]
+    page.select_option(".raci-actor", value="")
+    page.select_option(".raci-type", value="referral")
+    assert rows() == ["r-ab", "r-bw"]
+    page.select_option(".raci-type", value="")
+    # sort by actor y with the keyboard: leads first, then participant, consulted, informed
+    page.focus("thead button[data-col='2']")
+    page.keyboard.press("Enter")
+    assert page.get_attribute("thead th:nth-child(3)", "aria-sort") == "ascending"
+    assert rows()[:5] == ["a", "r-ab", "m", "seg2", "b"]
+    page.keyboard.press("Enter")
+    assert page.get_attribute("thead th:nth-child(3)", "aria-sort") == "descending"
+    # the role text opens from the keyboard
+    page.focus("tr:has(code:text-is('m')) summary")
+    page.keyboard.press("Enter")
+    assert page.is_visible("text=vastaa toimista sote-palveluja koskien")
+    (ROOT / "test-artifacts").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "test-artifacts" / "raci.png"), full_page=True)
+
+
+def test_report_has_the_raci_section_and_who_must_act(tmp_path, browser_page):
+    wb = small(tmp_path)
+    md = tmp_path / "r.md"
+    assert run("report", wb, "-o", md, "-q").exit_code == 0
+    assert "## Kenen on toimittava" in md.read_text(encoding="utf-8")   # Finnish by default
+    assert run("report", wb, "-o", md, "-q", "--lang", "en").exit_code == 0
+    text = md.read_text(encoding="utf-8")
+    assert "## Who must act" in text and "## Vastuumatriisi (RACI)" in text
+    assert "### Yhdistys (`y`)" in text
+    # the segment nobody leads is listed apart: no organisation's list would show it
+    nobody = text.split("### Nobody is accountable")[1].split("##")[0]
+    assert "`segment-without-lead` **seg2**" in nobody
+    html_out = tmp_path / "r.html"
+    assert run("report", wb, "-o", html_out, "-q").exit_code == 0
+    browser_page.goto(html_out.as_uri())
+    assert browser_page.is_visible("#raci table")
+    assert browser_page.inner_text("#raci .raci-summary").startswith("7 kohdetta, 2 toimijaa")
+    browser_page.fill("#raci .raci-q", "r-")
+    assert browser_page.inner_text("#raci .raci-status") == "näytetään 2 / 7"
+    assert "Yhdistys" in browser_page.inner_text("#actions")
