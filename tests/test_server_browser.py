@@ -162,7 +162,7 @@ def test_finding_opens_its_node_in_a_focused_view(browser, base_url: str) -> Non
 
 def test_edit_forms_in_the_browser(browser, base_url: str) -> None:
     page = new_page(browser, base_url)
-    page.goto(base_url + "/graphs/keski-uusimaa", wait_until="networkidle")
+    page.goto(base_url + "/graphs/keski-uusimaa?lang=en", wait_until="networkidle")
     page.fill("#token", TOKEN)
     page.dispatch_event("#token", "change")
     # a new service with a capacity the workbook refuses: the message sits beside the field
