@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ecobuild import Builder
 from polku.findings import find
-from polku.paths import best_paths, handoff
+from polku.paths import best_paths, handoff, ranked_paths
 from polku.reach import dominators_of_sink, ecosystem, segment_reach
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
@@ -100,56 +100,59 @@ def test_find_agrees_through_a_workbook_round_trip(tmp_path_factory, b):
     assert comparable(find(g)) == naive_find(g) == comparable(find(b.g))
 
 
-def _brute_force_best(b: Builder, segment: str) -> tuple | None:
-    """The best (wait, hand-offs) over every simple path in R(s), by enumeration."""
+def _brute_force_ranked(b: Builder, segment: str) -> list[tuple]:
+    """Every path of the segment in R(s), by enumeration, as its rank key (needs left
+    uncovered, wait in 1/100 days, hand-offs, node ids), sorted."""
     eco = ecosystem(b.g)
     reach = segment_reach(eco, segment)
     entries = set(eco.segment_entries[segment])
-    best = None
+    needs = set(eco.segment_needs[segment])
+    out = []
 
     def step_cost(u, v):
         waits = [eco.refs[r].wait for r, t, segs in eco.out_refs.get(u, ())
                  if t == v and (not segs or segment in segs)]
         known = [w for w in waits if w is not None]
-        return (min(known) if known else 0), handoff(eco, u, v)
+        return round((min(known) if known else 0) * 100), handoff(eco, u, v)
 
-    def walk(node, seen, wait, hand):
-        nonlocal best
+    def covers(v):
+        if v not in eco.services or not eco.eligible(v, segment):
+            return set()
+        return set(eco.service_needs[v]) & needs
+
+    def walk(path, wait, hand, covered):
+        node = path[-1]
         if node in eco.outcomes:
-            cand = (wait, hand)
-            best = cand if best is None or cand < best else best
+            out.append((len(needs - covered), wait, hand, list(path)))
             return
         for _, v, segs in eco.out_refs.get(node, ()):
-            if v in seen or v not in reach or (segs and segment not in segs):
+            if v in path or v not in reach or (segs and segment not in segs):
                 continue
             if v in eco.services and not eco.eligible(v, segment):
                 continue
             w, h = step_cost(node, v)
-            walk(v, seen | {v}, wait + w, hand + h)
+            walk(path + [v], wait + w, hand + h, covered | covers(v))
 
     for e in sorted(entries & reach):
-        walk(e, {e}, 0, 0)
-    return best
+        walk([e], 0, 0, covers(e))
+    return sorted(set((u, w, h, tuple(p)) for u, w, h, p in out))
 
 
 @settings(max_examples=200, deadline=None)
-@given(ecosystems())
-def test_best_path_is_the_brute_force_optimum(b):
+@given(ecosystems(), st.integers(1, 6))
+def test_k_best_paths_are_exactly_the_brute_force_k_best(b, k):
+    """The 4-key order (uncovered needs, wait, hand-offs, ids): the search's k paths are
+    the first k of every path enumerated and sorted."""
     eco = ecosystem(b.g)
     for s in eco.segments:
-        found = best_paths(b.g, s, k=3, eco=eco)
-        expected = _brute_force_best(b, s)
-        if expected is None:
-            assert found == []
-            continue
-        assert (found[0]["total_wait_days"], found[0]["handoffs"]) == expected
-        keys = [(p["total_wait_days"], p["handoffs"]) for p in found]
-        assert keys == sorted(keys)
-        for p in found:
-            nodes = [st_["node"] for st_ in p["steps"]]
-            assert len(set(nodes)) == len(nodes)                 # simple
-            assert nodes[0] in eco.segment_entries[s]           # from an entry
-            assert nodes[-1] in eco.outcomes                     # to an outcome
+        search = ranked_paths(b.g, s, k=k, eco=eco)
+        expected = _brute_force_ranked(b, s)[:k]
+        got = [(len(p["uncovered"]), round(p["total_wait_days"] * 100), p["handoffs"],
+                tuple(st_["node"] for st_ in p["steps"])) for p in search.paths]
+        assert search.exact
+        assert got == expected
+        for p in search.paths:
+            assert sorted(p["covered"] + p["uncovered"]) == sorted(eco.segment_needs[s])
 
 
 @settings(max_examples=300, deadline=None)

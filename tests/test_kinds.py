@@ -28,7 +28,9 @@ def test_readme_lists_every_kind_with_its_severity():
 def test_findings_modules_take_their_kinds_from_the_catalogue():
     assert findings.KINDS == severities("ecosystem")
     assert plan_findings.KINDS == severities("plan")
-    assert set(findings.KINDS) | set(plan_findings.KINDS) == set(KIND_CATALOGUE)
+    assert set(findings.KINDS) | set(plan_findings.KINDS) | set(severities("eventlog")) == \
+        set(KIND_CATALOGUE)
+    assert severities("eventlog") == {"unmodelled-flow": "warning"}
 
 
 def test_every_kind_means_something_for_the_report():
@@ -38,4 +40,6 @@ def test_every_kind_means_something_for_the_report():
 
 def test_unknown_layer_is_refused():
     with pytest.raises(ValueError, match="unknown layer"):
+        severities("national")
+    with pytest.raises(ValueError, match="ecosystem, plan or eventlog"):
         severities("national")

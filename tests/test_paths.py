@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from ecobuild import Builder
 from polku.errors import PolkuError
-from polku.paths import best_paths, designed_paths, paths_report
+from polku.paths import best_paths, designed_paths, paths_report, ranked_paths
 from polku.printers import paths_text
 
 
@@ -115,3 +117,91 @@ def test_report_and_text_name_things_by_label():
     text = paths_text(report)
     assert "Best paths for Seg (seg)" in text
     assert "HAND-OFF" in text and "owner X" in text and "Work [work]" in text
+
+
+def needy() -> Builder:
+    """The issue's case: seg has debt and housing needs. The fast route a → b → work (10
+    days) meets neither; a → d (debt) → h (housing) → work takes 40 days and meets both;
+    a → d → work (20 days) meets debt only."""
+    b = Builder().chain().actor("y").actor("z")
+    b.segment("seg", entries=["a"], needs=["debt", "housing"])
+    b.service("d", providers=["y"], needs=["debt"])
+    b.service("h", providers=["z"], needs=["housing"])
+    b.referral("r-ad", "a", "d", owner="x", wait=10)
+    b.referral("r-dh", "d", "h", owner="y", wait=20)
+    b.referral("r-hw", "h", "work", owner="z", wait=10)
+    b.referral("r-dw", "d", "work", owner="y", wait=10)
+    return b
+
+
+def test_paths_that_meet_more_needs_rank_first():
+    paths = best_paths(needy().g, "seg", k=5)
+    assert [nodes(p) for p in paths] == [["a", "d", "h", "work"], ["a", "d", "work"],
+                                         ["a", "b", "work"]]
+    assert [(p["covered"], p["uncovered"]) for p in paths] == [
+        (["debt", "housing"], []), (["debt"], ["housing"]), ([], ["debt", "housing"])]
+
+
+def test_a_service_not_for_the_segment_covers_nothing():
+    b = needy()
+    b.service("a", providers=["x"], entry=True, needs=["debt", "housing"], segments=["other"])
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "work"]]
+    assert p["uncovered"] == ["debt", "housing"]       # a is only an (ineligible) entry
+
+
+def test_paths_command_json_gives_covered_and_uncovered_needs(tmp_path):
+    from typer.testing import CliRunner
+
+    from polku.cli import app
+    from polku.workbook import write_workbook
+
+    folder = tmp_path / "needy"
+    write_workbook(needy().g, folder)
+    r = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["needs"] == ["debt", "housing"]
+    assert doc["search"]["exact"] is True
+    assert [(p["covered"], p["uncovered"]) for p in doc["best"]][0] == (["debt", "housing"], [])
+    text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg"]).stdout
+    assert "needs left uncovered: housing" in text and "bounded search" not in text
+
+
+def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):
+    from typer.testing import CliRunner
+
+    from polku.cli import app
+    from polku.workbook import write_workbook
+
+    folder = tmp_path / "needy"
+    write_workbook(needy().g, folder)
+    search = ranked_paths(needy().g, "seg", k=3, max_expansions=1)
+    assert not search.exact and search.expanded == 1
+    assert len(search.paths) == 3
+    assert all(nodes(p)[0] == "a" and nodes(p)[-1] == "work" for p in search.paths)
+    r = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg", "--format", "json",
+                                 "--max-expansions", "1"])
+    assert json.loads(r.stdout)["search"] == {"exact": False, "expanded": 1,
+                                              "max_expansions": 1}
+    text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg",
+                                    "--max-expansions", "1"]).stdout
+    assert "bounded search: stopped after 1 partial paths" in text
+
+
+def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
+    from polku.views.registry import build_view
+
+    b = needy()
+    b.path("designed", "seg", ["a", "d", "work"])
+    paths = best_paths(b.g, "seg", k=3)
+    v = build_view(b.g, "segment:seg", paths=paths, k=3)
+    edges = {e["rid"]: e["label"] for e in v.edges if e.get("kind") == "referral"}
+    assert edges["r-ad"] == "#1 · 10 d · ?/mo · X"            # on best path #1
+    assert edges["r-ab"] == "#3 · 5 d · ?/mo · X"
+    legend = [i["label"] for i in v.legend if i.get("item") != "heading"]
+    assert any(t.startswith("#1:") and t.endswith("covers every need") for t in legend)
+    assert any(t.startswith("#3:") and "needs left uncovered: Debt, Housing" in t
+               for t in legend)
+    p = build_view(b.g, "path:designed")
+    assert sorted(e["label"] for e in p.edges if e.get("kind") == "referral") == [
+        "10 d · ?/mo · X", "10 d · ?/mo · Y"]

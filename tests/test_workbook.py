@@ -52,6 +52,8 @@ def test_reads_spec_conventions(wb: Path) -> None:
     g = workbook.read_workbook(wb)
     assert g.nodes["alkuhaastattelu"]["capacity_per_month"] == 40.5  # decimal comma
     assert g.nodes["alkuhaastattelu"]["entry"] is True                 # kyllä
+    assert g.nodes["alkuhaastattelu"]["places"] == 3                  # parallel places
+    assert "places" not in g.nodes["kuntouttava"]                      # empty = not said
     assert g.nodes["kuntouttava"]["entry"] is False                    # ei
     assert g.nodes["nuoret"]["participation_rate"] == 0.35
     assert g.nodes["alkuhaastattelu"]["extra"] == {"url": "http://x"}  # unknown column kept
@@ -134,6 +136,10 @@ BAD_CASES = {
                                     ["sheet 'referrals'", "row 3", "column 'to'", "'kela' is an actor"]),
     "malformed number": (lambda wb: edit(wb / "services.csv", ",20,", ",20x,"),
                          ["sheet 'services'", "row 3", "column 'capacity_per_month'", "'20x' is not a number"]),
+    "places not a whole number": (lambda wb: edit(wb / "services.csv", '"40,5",3,', '"40,5","2,5",'),
+                                  ["sheet 'services'", "row 2", "column 'places'", "'2,5' is not a whole number"]),
+    "no places": (lambda wb: edit(wb / "services.csv", '"40,5",3,', '"40,5",0,'),
+                  ["sheet 'services'", "row 2", "column 'places'", "'0' is less than 1"]),
     "malformed boolean": (lambda wb: edit(wb / "services.csv", ",kyllä,", ",ehkä,"),
                           ["sheet 'services'", "row 2", "column 'entry'", "'ehkä' is not a boolean"]),
     "role outside the list": (lambda wb: edit(wb / "responsibilities.csv", "keusote,kuntouttava,lead", "keusote,kuntouttava,boss"),

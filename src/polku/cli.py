@@ -22,6 +22,7 @@ from .errors import PolkuError, PolkuErrors
 from .i18n import check_lang, translator
 from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from .load import check_output, format_for, load_graph, save_graph
+from .paths import MAX_EXPANSIONS
 from .progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -244,13 +245,18 @@ def paths(
     to: Optional[str] = typer.Option(None, "--to", help="Only paths to this outcome id."),
     k: int = typer.Option(5, "-k", min=1, help="How many best paths."),
     format: str = typer.Option("table", "--format", help="table or json."),
+    max_expansions: int = typer.Option(
+        MAX_EXPANSIONS, "--max-expansions", min=0, help="Partial paths the search may expand "
+        "before it gives good paths instead of provably the best (the output says so)."),
 ) -> None:
-    """The k best paths of a segment to its outcomes, and its designed paths checked."""
+    """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
+    shortest wait, then fewest hand-offs), and its designed paths checked."""
     from .paths import paths_report
     from .printers import paths_text
 
     check_format(format, ("table", "json"))
-    result = paths_report(load_graph(source), segment, k=k, to=to)
+    result = paths_report(load_graph(source), segment, k=k, to=to,
+                          max_expansions=max_expansions)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result))
 
@@ -259,19 +265,99 @@ def paths(
 @reports_errors
 def whatif(
     source: str = GraphArg,
-    remove: str = typer.Option(..., "--remove", help="Id of a service, an actor (with all "
-                               "it provides) or a referral."),
+    remove: Optional[str] = typer.Option(None, "--remove", help="Id of a service, an actor "
+                                         "(with all it provides) or a referral."),
+    capacity: Optional[list[str]] = typer.Option(
+        None, "--capacity", metavar="SVC=N", help="Set a service's capacity per month "
+        "(repeatable)."),
+    places: Optional[list[str]] = typer.Option(
+        None, "--places", metavar="SVC=C", help="Set a service's parallel places (repeatable)."),
+    demand: Optional[list[str]] = typer.Option(
+        None, "--demand", metavar="SVC=+20%", help="Change the demand at a service by a "
+        "percentage; it flows downstream with the referral volumes (repeatable)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
 ) -> None:
-    """The findings a removal would create and the ones it would resolve."""
-    from .printers import whatif_text
-    from .whatif import whatif as run
+    """What a change would do: --remove gives the findings a removal creates and resolves;
+    --capacity, --places and --demand give every affected service's utilisation and
+    predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    check_format(format, ("table", "json"))
+    queued = bool(capacity or places or demand)
+    if remove is not None and queued:
+        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
+                         "are separate questions: ask one at a time")
+    if remove is None and not queued:
+        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
+    if remove is not None:
+        from .printers import whatif_text
+        from .whatif import whatif as run
+
+        result = run(load_graph(source), remove, long_wait_days=long_wait_days)
+        text = whatif_text
+    else:
+        from .printers import queue_whatif_text
+        from .queues import queue_whatif
+
+        changes = queue_changes(capacity or [], places or [], demand or [])
+        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days)
+        text = queue_whatif_text
+    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
+               else text(result))
+
+
+def queue_changes(capacity: list[str], places: list[str], demand: list[str]
+                  ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
+    """The queue options' SVC=VALUE items as numbers; a bad value names the option."""
+    from .queues import parse_assignments, parse_percent
+    from .workbook import parse_number
+
+    caps: dict[str, float] = {}
+    for sid, value in parse_assignments(capacity, "--capacity"):
+        try:
+            caps[sid] = parse_number(value)
+        except ValueError as e:
+            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+        if caps[sid] < 0:
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+    slots: dict[str, int] = {}
+    for sid, value in parse_assignments(places, "--places"):
+        if not value.isdigit() or int(value) < 1:
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+        slots[sid] = int(value)
+    change = {sid: parse_percent(value, f"--demand {sid}")
+              for sid, value in parse_assignments(demand, "--demand")}
+    return caps, slots, change
+
+
+@app.command()
+@reports_errors
+def eventlog(
+    log: Path = typer.Argument(..., metavar="LOG", help="An anonymised event log (CSV: case, "
+                               "service, start, optional end and segment)."),
+    graph: str = typer.Option(..., "--graph", help="The graph whose referrals get the log's "
+                              "waits and volumes."),
+    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl, "
+                                ".jsonld, .xlsx or a folder)."),
+    format: str = typer.Option("table", "--format", help="table or json."),
+    quiet: bool = Quiet,
+) -> None:
+    """Median waits and monthly volumes per referral from an event log, and the hand-offs
+    the graph has no referral for (unmodelled-flow findings)."""
+    from .eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from .printers import eventlog_text
 
     check_format(format, ("table", "json"))
-    result = run(load_graph(source), remove, long_wait_days=long_wait_days)
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else whatif_text(result))
+    fmt = format_for(output)
+    check_output(output, fmt, log)
+    with terminal_progress(wanted(quiet)) as progress:
+        progress(f"reading {graph}")
+        g = load_graph(graph)
+        progress(f"reading {log.name}")
+        stats = event_log_stats(g, read_event_log(log, g))
+        progress(f"writing {output.name}")
+        save_graph(apply_stats(g, stats), output, fmt)
+    typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
+               else eventlog_text(stats) + f"\nwrote {output}")
 
 
 @app.command()

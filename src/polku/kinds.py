@@ -30,8 +30,9 @@ LONG_WAIT_DAYS = 30
 #: one month (a setting, default 3).
 MAX_CONCURRENT_LEADS = 3
 
-#: The layers findings come from: the ecosystem graph and the action plan beside it.
-LAYERS = ("ecosystem", "plan")
+#: The layers findings come from: the ecosystem graph, the action plan beside it, and an
+#: event log read against the graph (``polku eventlog``).
+LAYERS = ("ecosystem", "plan", "eventlog")
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class FindingKind:
 _ECO = ("ecosystem",)
 _PLAN = ("plan",)
 _BOTH = ("ecosystem", "plan")
+_LOG = ("eventlog",)
 
 #: Every kind, in the order of the spec's tables (ecosystem first, then the plan layer).
 KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
@@ -80,13 +82,16 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 N_("a plan measure has no indicator")),
     FindingKind("actor-overload", "warning", _PLAN,
                 N_("an actor leads more plan measures at once than the limit")),
+    FindingKind("unmodelled-flow", "warning", _LOG,
+                N_("the event log shows clients handed over where the graph has no referral")),
 )}
 
 
 def severities(layer: str | None = None) -> dict[str, str]:
-    """Kind → severity for one layer (``ecosystem`` or ``plan``), or for every kind."""
+    """Kind → severity for one layer (``ecosystem``, ``plan`` or ``eventlog``), or for every
+    kind."""
     if layer is not None and layer not in LAYERS:
-        raise ValueError(f"unknown layer {layer!r} (use {' or '.join(LAYERS)})")
+        raise ValueError(f"unknown layer {layer!r} (use {', '.join(LAYERS[:-1])} or {LAYERS[-1]})")
     return {k.name: k.severity for k in KIND_CATALOGUE.values()
             if layer is None or layer in k.layers}
 

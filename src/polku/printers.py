@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from .finding import Finding, counts_by_kind, sort_findings
+from .finding import Finding, counts_by_kind, number, sort_findings
 from .i18n import N_, Translator, translator
 
 
@@ -115,17 +115,28 @@ def paths_text(report: dict) -> str:
     """:func:`polku.paths.paths_report` as plain text for the terminal."""
     lines = [f"Best paths for {report['segment_label']} ({report['segment']})"
              + (f" to {report['to']}" if report["to"] else "")]
+    if report.get("needs"):
+        lines.append(f"  needs: {', '.join(report['needs'])}")
+    search = report.get("search") or {}
+    if search and not search["exact"]:
+        lines.append(f"  (bounded search: stopped after {search['expanded']} partial paths; "
+                     "the paths below are good ones, not provably the best)")
     if not report["best"]:
         lines.append("  (no path from the segment's entries reaches an outcome)")
     for p in report["best"]:
+        uncovered = (f", needs left uncovered: {', '.join(p['uncovered'])}" if p["uncovered"]
+                     else (", covers every need" if report.get("needs") else ""))
         lines.append(f"{p['rank']}. {p['total_wait_days']} days, {p['handoffs']} hand-off(s)"
-                     + (f", {p['unknown_waits']} unknown wait(s)" if p["unknown_waits"] else ""))
+                     + (f", {p['unknown_waits']} unknown wait(s)" if p["unknown_waits"] else "")
+                     + uncovered)
         lines += [f"     {_step_text(s)}" for s in p["steps"]]
     lines += ["", f"Designed paths ({len(report['designed'])}):"]
     for d in report["designed"]:
         state = f"BROKEN at {len(d['broken'])} step(s)" if d["broken"] else "ok"
         lines.append(f"- {d['label']} ({d['path']}): {state}, {d['total_wait_days']} days, "
-                     f"{d['handoffs']} hand-off(s)")
+                     f"{d['handoffs']} hand-off(s)"
+                     + (f", needs left uncovered: {', '.join(d['uncovered'])}"
+                        if d.get("uncovered") else ""))
         for s in d["steps"]:
             mark = "  ✗ no referral " if s.get("broken") else "    "
             lines.append(f"   {mark}{_step_text(s)}")
@@ -167,6 +178,67 @@ def whatif_text(result: dict[str, Any]) -> str:
                        ("Gone with what was removed", "removed_with")):
         lines += ["", f"{title} ({len(result[key])}):"]
         lines += [f"  {f['severity']:<7}  {f['kind']:<24}  {f['message']}" for f in result[key]]
+    return "\n".join(lines)
+
+
+def _state_text(s: dict[str, Any]) -> str:
+    if s["unstable"]:
+        return f"utilisation {s['utilization'] if s['utilization'] is not None else '∞'}: " \
+               "queue grows without bound"
+    if s["utilization"] is None:
+        return "no queue (capacity or inflow not known)" if s["inflow"] is None or \
+            s["capacity"] is None else "capacity 0"
+    return f"utilisation {s['utilization']}, wait {s['wait_days']} d"
+
+
+def queue_whatif_text(result: dict[str, Any]) -> str:
+    """:func:`polku.queues.queue_whatif` as plain text for the terminal."""
+    ch = result["changes"]
+    asked = [f"capacity of {k} to {v}" for k, v in ch["capacity"].items()]
+    asked += [f"places of {k} to {v}" for k, v in ch["places"].items()]
+    asked += [f"demand at {k} {'+' if v >= 0 else ''}{number(round(v * 100, 4))}%"
+              for k, v in ch["demand"].items()]
+    lines = [f"What if {', '.join(asked)} in {result['graph']}? (M/M/c queues, "
+             f"{result['days_per_month']} days a month)"]
+    for sid, s in result["services"].items():
+        b, a = s["before"], s["after"]
+        lines.append(f"  {s['label']} ({sid}): inflow {b['inflow']} → {a['inflow']}, "
+                     f"capacity {b['capacity']} → {a['capacity']}, places {b['places']} → "
+                     f"{a['places']}")
+        lines.append(f"      before: {_state_text(b)}")
+        lines.append(f"      after:  {_state_text(a)}")
+    for title, key in (("Created", "created"), ("Resolved", "resolved")):
+        found = result["findings"][key]
+        lines += ["", f"{title} ({len(found)}):"]
+        lines += [f"  {f['severity']:<7}  {f['kind']:<24}  {f['message']}" for f in found]
+    return "\n".join(lines)
+
+
+# -- event logs (``polku eventlog``) ------------------------------------------------------
+
+def _as_dict(f: Any) -> dict[str, Any]:
+    return f.to_dict() if isinstance(f, Finding) else f
+
+
+def eventlog_text(stats: dict[str, Any]) -> str:
+    """:func:`polku.eventlog.event_log_stats` as plain text for the terminal."""
+    log = stats["log"]
+    lines = [f"Event log: {log['events']} events, {log['cases']} cases, {log['handoffs']} "
+             f"hand-offs over {log['months']} month(s) from {log['first']}"
+             + ("" if log["has_end"] else " (no end column: waits run start to start)")]
+    lines.append(f"Referrals seen ({len(stats['referrals'])}):")
+    for rid, r in stats["referrals"].items():
+        b = r["before"]
+        lines.append(f"  {r['from_label']} → {r['to_label']} ({rid}): "
+                     f"{r['handoffs']} hand-offs, {r['volume_per_month']} a month "
+                     f"(was {b['volume_per_month'] if b['volume_per_month'] is not None else '?'}), "
+                     f"median wait {r['median_wait_days']} d "
+                     f"(was {b['median_wait_days'] if b['median_wait_days'] is not None else '?'})")
+    if stats["not_seen"]:
+        lines.append(f"Referrals the log never shows (kept as they were): {len(stats['not_seen'])}")
+    lines += ["", f"Unmodelled flows ({len(stats['findings'])}):"]
+    lines += [f"  {f['severity']:<7}  {f['kind']:<16}  {f['message']}"
+              for f in map(_as_dict, stats["findings"])]
     return "\n".join(lines)
 
 

@@ -75,6 +75,7 @@ ATTRS: dict[str, str] = {
     "kind": POLKU + "actorKind",
     "region": POLKU + "region",
     "capacity_per_month": POLKU + "capacityPerMonth",
+    "places": POLKU + "places",
     "entry": POLKU + "isEntryPoint",
     "method": POLKU + "method",
     "legal_basis": POLKU + "legalBasis",
@@ -384,7 +385,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
 
 
 #: attributes the analyses compute with, and what they must hold
-NUMBERS = ("capacity_per_month", "size", "participation_rate", "volume_per_month",
+NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume_per_month",
            "median_wait_days")
 
 

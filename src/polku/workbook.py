@@ -39,13 +39,15 @@ class Column:
     ``kind`` says how a cell is read: ``text``, ``id``, ``number``, ``integer``, ``bool``,
     ``ratio`` (a number 0–1), ``enum`` (one of ``choices``), ``ref`` / ``refs`` (one id /
     a ``;`` list of ids of the node types in ``targets``), ``list`` (a ``;`` list of text),
-    ``month`` (``YYYY-MM``).
+    ``month`` (``YYYY-MM``). ``minimum``: the smallest number allowed (numbers are never
+    negative anyway).
     """
     name: str
     kind: str = "text"
     required: bool = False
     targets: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
+    minimum: int | None = None
 
 
 def _names() -> list[Column]:
@@ -81,6 +83,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("id", "id", True), *_names(),
         Column("providers", "refs", targets=("actor",)),
         Column("capacity_per_month", "number"),
+        Column("places", "integer", minimum=1),
         Column("entry", "bool"),
         Column("needs", "refs", targets=("need",)),
         Column("segments", "refs", targets=("segment",)),
@@ -390,6 +393,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         raise ValueError(f"'{_text(raw)}' is not a whole number")
     if isinstance(value, (int, float)) and value < 0:
         raise ValueError(f"'{_text(raw)}' is negative")
+    if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
+        raise ValueError(f"'{_text(raw)}' is less than {col.minimum}")
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
         raise ValueError(f"'{_text(raw)}' is not a share between 0 and 1")
     return value

@@ -352,6 +352,17 @@ class Facts:
         node.update(extra)
         return node
 
+    def handoff_label(self, r: Any) -> str:
+        """What a designer reads on a hand-off edge without hovering: its median wait,
+        clients a month and owner (the referral's owner, else its lead)."""
+        wait = f"{fmt(r.median_wait_days)} d" if r.median_wait_days is not None else "? d"
+        vol = f"{fmt(r.volume_per_month)}/mo" if r.volume_per_month is not None else "?/mo"
+        leads = sorted(u for u, _, d in self.g.in_edges(r.id, data=True)
+                       if d.get("kind") == "responsibility" and d.get("role") == "lead")
+        owner = r.owner or (leads[0] if leads else None)
+        who = label(self.g, owner) if owner else "no owner"
+        return f"{wait} · {vol} · {who[:28] + '…' if len(who) > 29 else who}"
+
     def referral_edge(self, r: Any, *, width_max: float, **extra: Any) -> dict[str, Any]:
         """A referral drawn as an edge from its ``from`` service to its ``to`` target."""
         fs = self.findings.get(r.id, [])

@@ -54,7 +54,10 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
         finding = broken.get(tuple(sorted((a, b)))) or broken.get((a, b))
         for r in refs:
             edge = facts.referral_edge(r, width_max=vol_max)
-            edge.update({"id": f"ref:{r.id}:{i}", "from": step_ids[i], "to": step_ids[i + 1]})
+            edge.update({"id": f"ref:{r.id}:{i}", "from": step_ids[i], "to": step_ids[i + 1],
+                         "label": facts.handoff_label(r),
+                         "font": {"size": 11, "color": "#374151", "strokeWidth": 3,
+                                  "align": "top"}})
             edges.append(edge)
         if not refs or finding:
             n_broken += 1

@@ -73,6 +73,8 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
     cap_max = max((float(g.nodes[s].get("capacity_per_month") or 0) for s in r), default=0.0)
 
     ranked = [(_path_node_ids(p), _path_wait(p)) for p in (paths or [])][:k]
+    uncovered = [list(p.get("uncovered") or []) if isinstance(p, Mapping) else []
+                 for p in (paths or [])][:k]
     on_path: dict[tuple[str, str], int] = {}
     node_paths: dict[str, list[int]] = defaultdict(list)
     for i, (ids, _) in enumerate(ranked):
@@ -117,13 +119,16 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
         for ref in refs:
             idx = on_path.get((ref.source, ref.target))
             edge = facts.referral_edge(ref, width_max=vol_max)
+            edge["label"] = facts.handoff_label(ref)
+            edge["font"] = {"size": 10, "color": "#374151", "strokeWidth": 3, "align": "top"}
             if idx is not None:
                 # The path's colour wins; a finding on the hand-off shows as ⚠ and in the
                 # tooltip, so the k paths stay readable as paths.
                 colour = PATH_COLOURS[idx % len(PATH_COLOURS)]
                 edge["color"] = {"color": colour, "highlight": "#111111", "opacity": 1}
                 edge["width"] = max(edge["width"], 5.0 if idx == 0 else 3.5)
-                edge["label"] = f"#{idx + 1}" + (" ⚠" if edge.get("sev") else "")
+                edge["label"] = f"#{idx + 1}" + (" ⚠" if edge.get("sev") else "") + \
+                    f" · {facts.handoff_label(ref)}"
                 edge["font"] = {"color": colour, "strokeWidth": 3, "size": 13, "align": "top"}
                 edge["onpath"] = idx
                 edge["title"] += f"\n\nOn best path #{idx + 1}"
@@ -145,6 +150,10 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
             text = f"#{i + 1}: {len(ids)} steps"
             if wait is not None:
                 text += f", {fmt(wait)} days' wait"
+            if uncovered[i]:
+                text += ", needs left uncovered: " + ", ".join(label(g, n) for n in uncovered[i])
+            elif needs:
+                text += ", covers every need"
             legend.append(legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
     legend += [{"item": "heading", "label": "Needs of the segment"},
                legend_node("need met by a reachable service", "triangle",

@@ -1,0 +1,213 @@
+"""``polku eventlog``: median waits and monthly volumes per referral from an event log,
+checked against pm4py's performance directly-follows graph (the process-mining field's
+reference) on the same log, and every bad input refused with nothing written."""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from ecobuild import Builder
+from polku.cli import app
+from polku.load import load_graph
+from polku.workbook import write_workbook
+
+runner = CliRunner()
+HETU = "131052-308T"            # the Population Register Centre's own example code
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture()
+def region(tmp_path: Path) -> Path:
+    """a → b → work, b → c → work, a → c (r-ac, and r-ac2 for seg2 only); a → work and
+    anything backwards is not modelled."""
+    b = Builder("region").chain()
+    b.actor("y")
+    b.service("c", providers=["y"])
+    b.segment("seg2", entries=["a"])
+    b.referral("r-bc", "b", "c", owner="x", wait=3, volume=2)
+    b.referral("r-ac", "a", "c", owner="x", wait=9)
+    b.referral("r-ac2", "a", "c", owner="x", segments=["seg2"], wait=1)
+    b.referral("r-cw", "c", "work", owner="y")
+    folder = tmp_path / "region"
+    write_workbook(b.g, folder)
+    return folder
+
+
+def write_log(path: Path, rows: list[dict], columns=("case", "service", "start", "end")) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=list(columns), extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+    return path
+
+
+def random_log(seed: int, cases: int = 400) -> list[dict]:
+    """Cases walking a → b → c → work (and a → c, b → work), with random waits, random
+    durations, some overlapping events, some repeated visits to one service."""
+    rng = random.Random(seed)
+    t0 = datetime(2025, 1, 1, tzinfo=timezone.utc)
+    rows = []
+    for i in range(cases):
+        case = f"asiakas-{i:05d}"
+        t = t0 + timedelta(minutes=rng.randrange(0, 60 * 24 * 150))
+        route = rng.choice([["a", "b", "c", "work"], ["a", "c", "work"], ["a", "b", "work"],
+                            ["a", "a", "b", "c"], ["a", "b"], ["a", "work"]])
+        for svc in route:
+            duration = timedelta(minutes=rng.randrange(0, 60 * 24 * 3))
+            rows.append({"case": case, "service": svc, "start": t.isoformat(),
+                         "end": (t + duration).isoformat()})
+            # the next service starts after a wait, or (now and then) before this one ends
+            t = t + duration + timedelta(minutes=rng.randrange(-600, 60 * 24 * 40))
+    rng.shuffle(rows)           # logs come in any order
+    return rows
+
+
+def pm4py_medians(rows: list[dict], with_end: bool) -> dict[tuple[str, str], float]:
+    import pandas as pd
+    import pm4py
+
+    df = pd.DataFrame(rows)
+    out = pd.DataFrame({
+        "case:concept:name": df["case"], "concept:name": df["service"],
+        "time:timestamp": pd.to_datetime(df["end" if with_end else "start"], utc=True)})
+    if with_end:
+        out["start_timestamp"] = pd.to_datetime(df["start"], utc=True)
+    dfg, _, _ = pm4py.discover_performance_dfg(out, perf_aggregation_key="median")
+    return {pair: seconds / 86400 for pair, seconds in dfg.items() if pair[0] != pair[1]}
+
+
+@pytest.mark.parametrize("with_end", [True, False])
+def test_median_waits_match_pm4pys_performance_dfg(region, tmp_path, with_end):
+    rows = random_log(7)
+    columns = ("case", "service", "start", "end") if with_end else ("case", "service", "start")
+    log = write_log(tmp_path / "log.csv", rows, columns)
+    r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "out.ttl", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    reference = pm4py_medians(rows, with_end)
+    ours = {(v["from"], v["to"]): v["median_wait_days"] for v in doc["referrals"].values()}
+    unmodelled = {(f["subject"], f["related"][0]) for f in doc["findings"]}
+    assert set(ours) | unmodelled == set(reference)
+    for pair, median in ours.items():
+        assert median == pytest.approx(reference[pair], abs=0.006), pair   # ours: 2 decimals
+    assert ("a", "work") in unmodelled and not unmodelled & set(ours)
+    # the log does exercise next services that start before the previous one ends
+    by_case: dict[str, list[dict]] = {}
+    for x in rows:
+        by_case.setdefault(x["case"], []).append(x)
+    assert any(b["start"] < a["end"] for evs in by_case.values()
+               for a, b in zip(sorted(evs, key=lambda x: x["start"]),
+                               sorted(evs, key=lambda x: x["start"])[1:]))
+    # the written graph carries the same numbers
+    g = load_graph(tmp_path / "out.ttl")
+    assert g.nodes["r-bc"]["median_wait_days"] == doc["referrals"]["r-bc"]["median_wait_days"]
+
+
+def test_volumes_are_handoffs_per_calendar_month_and_case_ids_go_nowhere(region, tmp_path):
+    rows = random_log(3, cases=120)
+    log = write_log(tmp_path / "log.csv", rows)
+    r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "out.ttl", "--format", "json")
+    doc = json.loads(r.stdout)
+    months = doc["log"]["months"]
+    starts = sorted(datetime.fromisoformat(x["start"]) for x in rows)
+    ends = sorted(datetime.fromisoformat(x["end"]) for x in rows)
+    first, last = starts[0], max(starts[-1], ends[-1])
+    assert months == (last.year - first.year) * 12 + last.month - first.month + 1
+    for v in doc["referrals"].values():
+        assert v["volume_per_month"] == round(v["handoffs"] / months, 2)
+    [flow] = [f for f in doc["findings"] if f["subject"] == "a" and f["related"] == ["work"]]
+    assert flow["kind"] == "unmodelled-flow" and flow["severity"] == "warning"
+    assert flow["metrics"]["count"] == sum(
+        1 for case in {x["case"] for x in rows}
+        for u, v in zip(*(lambda evs: (evs, evs[1:]))(
+            [x["service"] for x in sorted((x for x in rows if x["case"] == case),
+                                          key=lambda x: x["start"])]))
+        if (u, v) == ("a", "work"))
+    text = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "out2.ttl").stdout
+    assert "unmodelled-flow" in text and "asiakas-" not in text
+    assert "asiakas-" not in r.stdout
+    assert "asiakas-" not in (tmp_path / "out.ttl").read_text(encoding="utf-8")
+
+
+def test_a_handoff_goes_to_the_referral_of_the_cases_segment(region, tmp_path):
+    rows = [{"case": "1", "service": "a", "start": "2025-01-01", "segment": "seg2"},
+            {"case": "1", "service": "c", "start": "2025-01-03", "segment": "seg2"},
+            {"case": "2", "service": "a", "start": "2025-01-01", "segment": ""},
+            {"case": "2", "service": "c", "start": "2025-01-11", "segment": ""}]
+    log = write_log(tmp_path / "log.csv", rows, ("case", "service", "start", "segment"))
+    doc = json.loads(invoke("eventlog", log, "--graph", region, "-o", tmp_path / "o.ttl",
+                            "--format", "json").stdout)
+    assert doc["referrals"]["r-ac2"]["median_wait_days"] == 2
+    assert doc["referrals"]["r-ac"]["median_wait_days"] == 10
+
+
+def test_equal_starts_keep_their_file_order(region, tmp_path):
+    def handoff(order):
+        rows = [{"case": "1", "service": s, "start": "2025-01-01T10:00"} for s in order]
+        log = write_log(tmp_path / "log.csv", rows, ("case", "service", "start"))
+        doc = json.loads(invoke("eventlog", log, "--graph", region, "-o", tmp_path / "o.ttl",
+                                "--format", "json").stdout)
+        return sorted(doc["referrals"]) + [f["subject"] for f in doc["findings"]]
+
+    assert handoff(["b", "c"]) == ["r-bc"]
+    assert handoff(["c", "b"]) == ["c"]          # c → b: no referral, unmodelled
+
+
+GOOD = "case,service,start,end\n1,a,2025-01-01T09:00,2025-01-01T10:00\n1,b,2025-01-05,\n"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("case,service,end\n1,a,2025-01-01\n", ["row 1", "missing column 'start'"]),
+    ("kase,service,begin\n1,a,2025-01-01\n", ["missing columns 'case', 'start'"]),
+    (GOOD + "1,c,5.1.2025,\n", ["row 4", "column 'start'", "'5.1.2025' is not an ISO 8601"]),
+    (GOOD + "1,c,2025-01-07,2025-13-01\n", ["row 4", "column 'end'", "'2025-13-01' is not"]),
+    (GOOD + "1,c,2025-01-07T12:00,2025-01-07T11:00\n",
+     ["row 4", "column 'end'", "ends (2025-01-07T11:00) before it starts"]),
+    (GOOD + "1,x,2025-01-07,\n", ["row 4", "column 'service'", "'x' is an actor"]),
+    (GOOD + "1,zzz,2025-01-07,\n", ["row 4", "column 'service'", "'zzz' is not in the graph"]),
+    ("case,service,start,segment\n1,a,2025-01-01,nope\n",
+     ["row 2", "column 'segment'", "'nope' is not a segment"]),
+    (GOOD + "1,c,,\n", ["row 4", "column 'start'", "the start is empty"]),
+    ("", ["the file is empty"]),
+])
+def test_bad_logs_are_refused_with_row_and_column_and_nothing_is_written(
+        region, tmp_path, text, expected):
+    log = tmp_path / "log.csv"
+    log.write_text(text, encoding="utf-8")
+    out = tmp_path / "out.ttl"
+    r = invoke("eventlog", log, "--graph", region, "-o", out)
+    assert r.exit_code == 1 and r.stdout == ""
+    for part in expected:
+        assert part in r.stderr, (part, r.stderr)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("where", ["case", "service", "note"])
+def test_a_personal_identity_code_anywhere_refuses_the_file(region, tmp_path, where):
+    rows = [{"case": "1", "service": "a", "start": "2025-01-01", "note": ""},
+            {"case": "1", "service": "b", "start": "2025-01-03", "note": "ok"}]
+    rows[1][where] = HETU if where != "note" else f"asiakas {HETU}"
+    log = write_log(tmp_path / "log.csv", rows, ("case", "service", "start", "note"))
+    out = tmp_path / "out.ttl"
+    r = invoke("eventlog", log, "--graph", region, "-o", out)
+    assert r.exit_code == 1 and not out.exists()
+    assert f"row 3, column '{where}'" in r.stderr and "personal identity code" in r.stderr
+    assert HETU not in r.stderr + r.stdout
+
+
+def test_a_look_alike_code_is_ordinary_text(region, tmp_path):
+    rows = [{"case": "131052-308A", "service": "a", "start": "2025-01-01"},   # check fails
+            {"case": "131052-308A", "service": "b", "start": "2025-01-03"}]
+    log = write_log(tmp_path / "log.csv", rows, ("case", "service", "start"))
+    r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "o.ttl")
+    assert r.exit_code == 0, r.output
