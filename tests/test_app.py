@@ -72,13 +72,13 @@ def test_export_round_trips(client: TestClient) -> None:
 
 def test_web_ui_pages(client: TestClient) -> None:
     index = client.get("/")
-    assert index.status_code == 200 and 'href="/graphs/keski-uusimaa"' in index.text
+    assert index.status_code == 200 and 'href="/graphs/keski-uusimaa?lang=fi"' in index.text
     page = client.get("/graphs/keski-uusimaa")
     assert page.status_code == 200
     assert "view?view=segment%3Aseg-nuoret" in page.text and "segment-without-lead" in page.text
     view = client.get("/graphs/keski-uusimaa/view", params={"view": "segment:seg-nuoret"})
     assert view.status_code == 200 and "<html" in view.text.lower()
-    assert 'href="/graphs/keski-uusimaa/report"' in page.text
+    assert 'href="/graphs/keski-uusimaa/report?lang=fi"' in page.text
     report = client.get("/graphs/keski-uusimaa/report")
     assert report.status_code == 200 and "keski-uusimaa" in report.text
     import re
@@ -116,7 +116,7 @@ def test_discover_prefers_the_workbook_and_says_so(tmp_path: Path) -> None:
     assert shadowed == {"mini": ["mini.ttl"]}
     listed = TestClient(create_app([tmp_path])).get("/api/graphs").json()
     assert [(g["name"], g["source"], g["shadowed"]) for g in listed] == [("mini", "mini/", ["mini.ttl"])]
-    assert "wins over" in TestClient(create_app([tmp_path])).get("/").text
+    assert "wins over" in TestClient(create_app([tmp_path])).get("/?lang=en").text
 
 
 def _free_port() -> int:

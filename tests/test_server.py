@@ -96,9 +96,12 @@ def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> N
 
 
 def test_browsers_get_an_html_error_page_in_the_ui_language(client: TestClient) -> None:
-    r = client.get("/graphs/nowhere", headers={"Accept": "text/html,application/xhtml+xml"})
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    r = client.get("/graphs/nowhere", headers=html)  # Finnish by default
     assert r.status_code == 404 and r.headers["content-type"].startswith("text/html")
-    assert '<html lang="fi">' in r.text and "Ei löydy · Not found" in r.text and "nowhere" in r.text
+    assert '<html lang="fi">' in r.text and "Ei löydy" in r.text and "nowhere" in r.text
+    r = client.get("/graphs/nowhere", params={"lang": "en"}, headers=html)
+    assert '<html lang="en">' in r.text and "Not found" in r.text and "nowhere" in r.text
 
 
 def test_head_headers_gzip_and_caching(client: TestClient) -> None:
@@ -133,7 +136,7 @@ def test_a_broken_source_serves_the_last_good_version(client: TestClient, served
     assert str(served) not in stale  # no absolute server paths
     listed = {g["name"]: g for g in client.get("/api/graphs").json()}
     assert listed["mini"]["state"] == "stale" and "40x" in listed["mini"]["problem"]
-    page = client.get("/graphs/mini")
+    page = client.get("/graphs/mini", params={"lang": "en"})
     assert page.status_code == 200 and "The source is broken" in page.text
     assert "x-polku-stale" in client.get("/graphs/mini/view").headers
     services.write_text((MINI / "services.csv").read_text())

@@ -110,6 +110,50 @@ def test_no_wcag_violations(browser, base_url: str, kind: str) -> None:
     page.close()
 
 
+@pytest.mark.parametrize("lang", ["sv", "en"])
+@pytest.mark.parametrize("kind", ["index", "graph", "paths", "view", "error"])
+def test_no_wcag_violations_in_other_languages(browser, base_url: str, kind: str,
+                                               lang: str) -> None:
+    page = new_page(browser, base_url)
+    address = PAGES[kind] + ("&" if "?" in PAGES[kind] else "?") + f"lang={lang}"
+    page.goto(base_url + address, wait_until="networkidle")
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+    violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                  for v in results.response["violations"]]
+    assert violations == [], violations
+    if kind != "view":  # the view page is the views package's; the UI's bar declares its own
+        assert page.evaluate("document.documentElement.lang") == lang
+    assert page.locator(f'nav [aria-current="true"][lang="{lang}"]').count() == 1
+    page.close()
+
+
+def test_language_switch_in_the_browser(browser, base_url: str) -> None:
+    """The browser's language is followed, the switch changes it, links keep it."""
+    context = browser.new_context(locale="sv-FI", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/graphs/keski-uusimaa", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.lang") == "sv"
+    expect(page.get_by_role("heading", name=re.compile("Iakttagelser"))).to_be_visible()
+    page.get_by_role("navigation", name="Språk").get_by_role("link", name="English").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "en" and "lang=en" in page.url
+    page.get_by_role("link", name="Path explorer").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "en" and "lang=en" in page.url
+    expect(page.get_by_role("heading", name=re.compile("Path explorer"))).to_be_visible()
+    # the path form keeps the language too
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_load_state("networkidle")
+    assert "lang=en" in page.url and page.evaluate("document.documentElement.lang") == "en"
+    page.get_by_role("navigation", name="Language").get_by_role("link", name="suomi").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    expect(page.get_by_role("heading", name=re.compile("Polkuselain"))).to_be_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "server-paths-fi.png"), full_page=False)
+    context.close()
+
+
 def _luminance(rgb: list[float]) -> float:
     def channel(c: float) -> float:
         c /= 255
@@ -162,7 +206,7 @@ def test_finding_opens_its_node_in_a_focused_view(browser, base_url: str) -> Non
 
 def test_edit_forms_in_the_browser(browser, base_url: str) -> None:
     page = new_page(browser, base_url)
-    page.goto(base_url + "/graphs/keski-uusimaa", wait_until="networkidle")
+    page.goto(base_url + "/graphs/keski-uusimaa?lang=en", wait_until="networkidle")
     page.fill("#token", TOKEN)
     page.dispatch_event("#token", "change")
     # a new service with a capacity the workbook refuses: the message sits beside the field

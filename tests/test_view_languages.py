@@ -83,7 +83,7 @@ CHARACTERISTIC = {
     "path:polku-ips": {"fi": ["Suunniteltu polku · ", "Vaiheet"],
                        "sv": ["Planerad väg · ", "brutet steg"],
                        "en": ["Designed path · ", "broken step"]},
-    "responsibility": {"fi": ["Vastuut · demo-region", "päävastuu puuttuu", "konsultoitava"],
+    "responsibility": {"fi": ["Vastuut · demo-region", "päävastuu puuttuu", "kuultava"],
                        "sv": ["Ansvar · demo-region", "huvudansvar saknas", "konsulteras"],
                        "en": ["Responsibilities · demo-region", "no lead", "consulted"]},
     "plan": {"fi": ["Suunnitelma · demo-region", "työnjako auki", "päävastuu"],
@@ -223,3 +223,25 @@ def test_the_timeline_chart_page_says_its_language(g, findings, lang):
     assert f'<html lang="{lang}">' in page
     assert re.search(rf'<section class="polku-view polku-chart" id="polku-view" lang="{lang}"', page)
     assert translator(lang)("Plan timeline · {graph}").split(" ·")[0] in page
+
+
+def test_the_web_ui_serves_views_and_their_menu_in_its_language(tmp_path: Path):
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", tmp_path / "keski-uusimaa")
+    client = TestClient(create_app([tmp_path]))
+    for lang, title, menu_title in (("sv", "Ekosystemet · ", "Ansvar"),
+                                    ("en", "Ecosystem · ", "Responsibilities"),
+                                    ("fi", "Ekosysteemi · ", "Vastuut")):
+        page = client.get("/graphs/keski-uusimaa/view", params={"view": "ecosystem",
+                                                                 "lang": lang}).text
+        assert f'<html lang="{lang}">' in page and title in page
+        table = client.get("/graphs/keski-uusimaa/table", params={"view": "responsibility",
+                                                                   "lang": lang}).text
+        assert translator(lang)("Responsibilities · {name}").split(" ·")[0] in table
+        graph = client.get("/graphs/keski-uusimaa", params={"lang": lang}).text
+        assert f">{menu_title}<" in graph

@@ -44,6 +44,7 @@ from .server.api import api_router
 from .server.auth import Tokens, load_tokens
 from .server.contract import ApiError
 from .server.http import ServerHeaders
+from .server.language import error_language
 from .server.pages import error_page, pages_router
 from .server.store import GraphStore, discover
 
@@ -60,7 +61,8 @@ def wants_html(request: Request) -> bool:
 def error_response(request: Request, error: ApiError) -> Any:
     headers = dict(error.headers)
     if wants_html(request):
-        return HTMLResponse(error_page(error.status, error.code, error.message),
+        return HTMLResponse(error_page(error.status, error.code, error.message,
+                                       error_language(request)),
                             status_code=error.status, headers=headers)
     return JSONResponse(error.body(), status_code=error.status, headers=headers)
 

@@ -1,5 +1,6 @@
 """What every response of the server gets, whatever route answered: HEAD for every GET,
-security headers, cache headers, and the ``X-Polku-Stale`` header naming a broken source.
+security headers, cache headers, ``Vary: Accept-Language`` on pages (their language may
+come from the browser), and the ``X-Polku-Stale`` header naming a broken source.
 
 Written as plain ASGI middleware (no per-route code), so that error pages, the API docs
 and static assets get the same headers as the pages and the JSON API.
@@ -44,6 +45,26 @@ def header_text(text: str) -> str:
     return quote(" ".join(text.split()), safe=" !#$&'()*+,/:;=?@[]~<>{}|^`\"\\-_.")
 
 
+def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
+
+
+def _vary_on_language(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+    """``headers`` with Accept-Language added to ``Vary`` (kept once, beside any other).
+
+    >>> _vary_on_language([(b"vary", b"Accept-Encoding")])
+    [(b'vary', b'Accept-Encoding, Accept-Language')]
+    >>> _vary_on_language([])
+    [(b'vary', b'Accept-Language')]
+    """
+    values = [v.decode() for k, v in headers if k.lower() == b"vary"]
+    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
+    if "accept-language" not in {n.lower() for n in names}:
+        names.append("Accept-Language")
+    return [(k, v) for k, v in headers if k.lower() != b"vary"] + \
+        [(b"vary", ", ".join(names).encode())]
+
+
 class ServerHeaders:
     """HEAD answered as GET without a body; security and cache headers on everything."""
 
@@ -66,6 +87,8 @@ class ServerHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
+                if _is_html(headers):
+                    headers = _vary_on_language(headers)
                 if b"cache-control" not in present:
                     cache = STATIC_CACHE if path.startswith(STATIC_PREFIXES) else DYNAMIC_CACHE
                     headers.append((b"cache-control", cache.encode()))

@@ -1,7 +1,8 @@
 """The web UI's pages: the index, a graph with its findings and edit forms, the views and
 their table alternatives, the path explorer, the bottleneck ranking, the change log and the
 report. Every page is self-contained (inline styles and scripts, nothing from a CDN), in
-Finnish with English beside it, and shows a banner while a graph's source is broken.
+the request's language (:mod:`polku.server.language`: Finnish, Swedish or English, with a
+switch on every page), and shows a banner while a graph's source is broken.
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
-from markupsafe import escape
 
 from .. import workbook
 from ..errors import PolkuError
-from ..graph import label, nodes_of
+from ..graph import nodes_of
+from ..i18n import N_, Translator
+from ..printers import TYPE_NAMES
 from ..privacy import suppress, suppress_figures
 from .api import graph_headers
 from .contract import ApiError, responses
+from .language import PageLanguage, page_language
 from .store import Entry, GraphStore
 
 PAGE = responses(400, 404, 409)
@@ -51,39 +54,72 @@ class Form:
 
 
 FORMS = (
-    Form("service", "services", "Palvelu · Service",
+    Form("service", "services", N_("Service"),
          ("id", "name", "providers", "capacity_per_month", "entry", "needs", "segments",
           "legal_basis")),
-    Form("referral", "referrals", "Lähete · Referral",
+    Form("referral", "referrals", N_("Referral"),
          ("id", "from", "to", "segments", "volume_per_month", "median_wait_days", "owner",
           "information_flow")),
-    Form("responsibility", "responsibilities", "Vastuu · Responsibility",
+    Form("responsibility", "responsibilities", N_("Responsibility"),
          ("actor", "subject", "role", "note")),
-    Form("owner", "referrals", "Lähetteen omistaja · Referral owner", ("owner",), "update"),
+    Form("owner", "referrals", N_("Owner of a referral"), ("owner",), "update"),
 )
-HINTS = {"refs": "ids separated by ';'", "ref": "an id", "number": "a number (0,5 or 0.5)",
-         "integer": "a whole number", "ratio": "a share between 0 and 1"}
+#: what a person types in a column of each kind
+HINTS = {"refs": N_("ids separated by ';'"), "ref": N_("an id"),
+         "number": N_("a number (0,5 or 0.5)"), "integer": N_("a whole number"),
+         "ratio": N_("a share between 0 and 1")}
+#: the columns the forms offer, as a person reads them (the workbook's column name is
+#: shown beside: the workbook's messages name it)
+COLUMN_NAMES = {
+    "id": N_("Id"), "name": N_("Name"), "providers": N_("Providers"),
+    "capacity_per_month": N_("Clients it can take a month"), "entry": N_("Entry for segments"),
+    "needs": N_("Needs it meets"), "segments": N_("Client segments"),
+    "legal_basis": N_("Legal basis"), "from": N_("From service"),
+    "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
+    "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
+    "information_flow": N_("Client information travels with the referral"),
+    "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
+}
+#: the node types a reference may name (singular)
+TARGET_NAMES = {"actor": N_("actor"), "service": N_("service"), "outcome": N_("outcome"),
+                "need": N_("need"), "segment": N_("client segment"),
+                "referral": N_("referral"), "measure": N_("plan measure"),
+                "goal": N_("plan goal")}
+#: the values of enum columns, as a person reads them (the value sent stays the workbook's)
+CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
+                "lead": N_("lead"), "participant": N_("participant"),
+                "consulted": N_("consulted"), "informed": N_("informed")}
+#: the states of a served graph and the actions of the change log
+STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
+               "failed": N_("failed to load")}
+ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
+                "undo": N_("undone")}
+SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "info": N_("for information")}
 
 
-def form_columns(form: Form) -> list[FormColumn]:
+def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
     sheet = workbook.SHEETS[form.sheet]
     out = []
     for name in form.columns:
         col = sheet.column(name)
         assert col is not None
         choices = col.choices or (("yes", "no") if col.kind == "bool" else ())
-        targets = f" ({' or '.join(col.targets)})" if col.targets else ""
-        out.append(FormColumn(name, name.replace("_", " "), col.required, tuple(choices),
-                              HINTS.get(col.kind, "") + targets))
+        hint = tr(HINTS[col.kind]) if col.kind in HINTS else ""
+        if col.targets:
+            kinds = ", ".join(tr(TARGET_NAMES.get(t, t)) for t in col.targets)
+            hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
+        out.append(FormColumn(name, tr(COLUMN_NAMES.get(name, name.replace("_", " "))),
+                              col.required, tuple(choices), hint))
     return out
 
 
-def form_keys(g: nx.MultiDiGraph, form: Form) -> list[tuple[str, str]]:
+def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
     if form.sheet == "responsibilities":
         from ..graph import responsibilities
 
         return [(f"{r.actor}~{r.subject}~{r.role}",
-                 f"{label(g, r.actor)} → {label(g, r.subject)} ({r.role})")
+                 f"{tr.label(g, r.actor)} → {tr.label(g, r.subject)} "
+                 f"({tr(CHOICE_NAMES.get(r.role, r.role))})")
                 for r in responsibilities(g)]
     node_type = workbook.SHEETS[form.sheet].node_type
     out = []
@@ -91,17 +127,16 @@ def form_keys(g: nx.MultiDiGraph, form: Form) -> list[tuple[str, str]]:
         if node_type == "referral":
             src = next((v for _, v, k in g.out_edges(n, data="kind") if k == "from"), "")
             dst = next((v for _, v, k in g.out_edges(n, data="kind") if k == "to"), "")
-            out.append((n, f"{n}: {label(g, src)} → {label(g, dst)}"))
+            out.append((n, f"{n}: {tr.label(g, src)} → {tr.label(g, dst)}"))
         else:
-            out.append((n, f"{label(g, n)} ({n})"))
+            out.append((n, f"{tr.label(g, n)} ({n})"))
     return out
 
 
-def finding_link(g: nx.MultiDiGraph, name: str, subject: str) -> str:
-    """The view that shows a finding's subject, focused there."""
-    from urllib.parse import urlencode
-
+def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLanguage) -> str:
+    """The view that shows a finding's subject, focused there (in the page's language)."""
     node_type = g.nodes[subject].get("type") if subject in g else None
+    query: dict[str, object]
     if node_type == "path":
         query = {"view": f"path:{subject}"}
     elif node_type == "segment":
@@ -110,14 +145,29 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str) -> str:
         query = {"view": "plan", "focus": subject, "depth": 1}
     else:
         query = {"view": "ecosystem", "focus": subject, "depth": 1}
-    return f"/graphs/{name}/view?{urlencode(query)}"
+    return language.url(f"/graphs/{name}/view", **query)
 
 
-def views_of(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """The views the UI offers for ``g`` (the views package's menu)."""
+def relabelled(g: nx.MultiDiGraph, report: dict[str, Any], tr: Translator) -> dict[str, Any]:
+    """A paths report with every node named in the language of ``tr``."""
+    def step(s: dict[str, Any]) -> dict[str, Any]:
+        return dict(s, label=tr.label(g, s["node"]),
+                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
+                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
+
+    return dict(report, segment_label=tr.label(g, report["segment"]),
+                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
+                designed=[dict(d, label=tr.label(g, d["path"]),
+                               steps=[step(s) for s in d["steps"]])
+                          for d in report["designed"]])
+
+
+def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
+    """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
+    language."""
     from ..views import menu
 
-    return menu(g)
+    return menu(g, tr)
 
 
 def _lines(title: Any) -> list[str]:
@@ -138,42 +188,53 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
 def pages_router(store: GraphStore, writable: bool) -> APIRouter:
     router = APIRouter()
     env = environment()
+    Language = Depends(page_language)
 
-    def html(template: str, of: Entry | None = None, status: int = 200, **context: Any
+    def html(template: str, language: PageLanguage, of: Entry | None = None,
+             g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
         stale = of.problem_text() if of is not None and of.problem is not None else None
-        body = env.get_template(template).render(stale=stale, **context)
+        illustrative = g is not None and bool(g.graph.get("illustrative"))
+        body = env.get_template(template).render(
+            stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
+            severity_names=SEVERITY_NAMES, **language.context(), **context)
         return HTMLResponse(body, status_code=status,
                             headers=graph_headers(of) if of is not None else None)
 
     @router.get("/", response_class=HTMLResponse, responses=responses(400))
-    def index() -> HTMLResponse:
+    def index(language: PageLanguage = Language) -> HTMLResponse:
         """The graphs served, with their state and source."""
         rows = [e.summary(store.shadowed.get(e.source.name, [])) for e in store.entries()]
-        return html("index.html", title="Verkot · Graphs", graphs=rows)
+        return html("index.html", language, title=language.tr("Regional graphs"),
+                    graphs=rows, type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
-    def graph_page(name: str) -> HTMLResponse:
+    def graph_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """One graph: its findings (each linked to its node in a view), views (each with a
         table alternative), and the edit forms."""
         from ..describe import describe
         from ..findings import find
+        from ..kinds import meaning
 
+        tr = language.tr
         g, entry = store.get(name)
-        findings = [dict(suppress_figures(f.to_dict()), link=finding_link(g, name, f.subject))
+        findings = [dict(suppress_figures(f.to_dict()),
+                         link=finding_link(g, name, f.subject, language),
+                         meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
                     for f in find(g)]
-        forms = [dict(id=f.id, sheet=f.sheet, title=f.title, mode=f.mode,
-                      columns=form_columns(f),
-                      existing=form_keys(g, f)) for f in FORMS]
-        return html("graph.html", entry, title=name, info=suppress_figures(describe(g)),
-                    views=views_of(g),
-                    findings=findings, forms=forms, writable=writable, etag=entry.etag,
-                    entry=entry.summary(store.shadowed.get(name, [])))
+        forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
+                      columns=form_columns(f, tr), existing=form_keys(g, f, tr),
+                      choice_names=CHOICE_NAMES) for f in FORMS]
+        return html("graph.html", language, entry, g, title=name,
+                    info=suppress_figures(describe(g, tr)),
+                    views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
+                    etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
+                    type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
-             depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50)
-             ) -> HTMLResponse:
+             depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+             language: PageLanguage = Language) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
         from ..views import analysed, render_html
 
@@ -182,22 +243,20 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             kwargs = analysed(g, view, k=k)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
-            page = render_html(suppress(g), view, **kwargs)
+            page = render_html(suppress(g), view, lang=language.lang, **kwargs)
         except PolkuError as e:
             raise ApiError(400, e.message, field="focus" if focus and focus in e.message
                            else "view") from None
-        if entry.problem is not None:
-            banner = ('<div role="status" style="background:#fff4ce;border-bottom:2px solid '
-                      '#7a4100;color:#3d2100;padding:.4rem 1rem">Lähde on rikki · The source '
-                      f'is broken; the last good version is shown: {escape(entry.problem_text())}'
-                      '</div>')
-            page = page.replace('<body class="polku-page">', '<body class="polku-page">' + banner, 1)
+        stale = entry.problem_text() if entry.problem is not None else None
+        bar = env.get_template("viewbar.html").render(
+            stale=stale, name=name, view=view, **language.context())
+        page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
         return HTMLResponse(page, headers=graph_headers(entry))
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
-              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50)
-              ) -> HTMLResponse:
+              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+              language: PageLanguage = Language) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
         from ..views import analysed, build_view
 
@@ -206,69 +265,85 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             kwargs = analysed(g, view, k=k)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
-            v = build_view(suppress(g), view, **kwargs)
+            v = build_view(suppress(g), view, lang=language.lang, **kwargs)
         except PolkuError as e:
             raise ApiError(400, e.message, field="view") from None
         nodes, edges = table_rows(v)
-        return html("table.html", entry, title=v.title, name=name, view=v, spec=view,
-                    nodes=nodes, edges=edges)
+        return html("table.html", language, entry, g, title=v.title, name=name, view=v,
+                    spec=view, nodes=nodes, edges=edges)
 
     @router.get("/graphs/{name}/paths", response_class=HTMLResponse, responses=PAGE)
     def path_explorer(name: str, segment: str | None = None, to: str | None = None,
-                      k: int = Query(5, ge=1, le=50)) -> HTMLResponse:
+                      k: int = Query(5, ge=1, le=50),
+                      language: PageLanguage = Language) -> HTMLResponse:
         """Path explorer: a segment's k best paths (to an outcome) and its designed paths."""
         from ..paths import paths_report
 
+        tr = language.tr
         g, entry = store.get(name)
-        segments = [(s, label(g, s)) for s in nodes_of(g, "segment")]
-        outcomes = [(o, label(g, o)) for o in nodes_of(g, "outcome")]
+        segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
+        outcomes = [(o, tr.label(g, o)) for o in nodes_of(g, "outcome")]
         segment = segment or (segments[0][0] if segments else None)
         report, error = None, None
         if segment:
             try:
-                report = paths_report(g, segment, k=k, to=to or None)
+                report = relabelled(g, paths_report(g, segment, k=k, to=to or None), tr)
             except PolkuError as e:
                 error = e.message
-        return html("paths.html", entry, status=400 if error else 200,
-                    title=f"Polut · Paths: {name}", name=name, segments=segments,
-                    outcomes=outcomes, segment=segment, to=to, k=k, report=report, error=error)
+        return html("paths.html", language, entry, g, status=400 if error else 200,
+                    title=tr("Path explorer: {graph}").format(graph=name), name=name,
+                    segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
+                    report=report, error=error)
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
-    def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000)) -> HTMLResponse:
+    def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
+                        language: PageLanguage = Language) -> HTMLResponse:
         """The bottleneck ranking: betweenness and flow."""
         from ..bottlenecks import bottlenecks
 
+        tr = language.tr
         g, entry = store.get(name)
-        return html("bottlenecks.html", entry, title=f"Pullonkaulat · Bottlenecks: {name}",
-                    name=name, ranking=suppress_figures(bottlenecks(g, top=top)))
+        ranking = suppress_figures(bottlenecks(g, top=top))
+        for key in ("by_betweenness", "by_flow"):
+            ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
+        return html("bottlenecks.html", language, entry, g,
+                    title=tr("Bottlenecks: {graph}").format(graph=name), name=name,
+                    ranking=ranking)
 
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
-    def changes_page(name: str) -> HTMLResponse:
+    def changes_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """The change log, newest first."""
         entry = store.entry(name)
-        return html("changes.html", entry, title=f"Muutokset · Changes: {name}", name=name,
-                    changes=store.changelog(name).newest_first(500))
+        return html("changes.html", language, entry,
+                    title=language.tr("Changes: {graph}").format(graph=name), name=name,
+                    changes=store.changelog(name).newest_first(500), action_names=ACTION_NAMES)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
-    def report(name: str) -> HTMLResponse:
+    def report(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """The leader's report."""
         from ..report import report_data, report_html
 
         g, entry = store.get(name)
-        return HTMLResponse(report_html(suppress(g), suppress_figures(report_data(g))),
+        tr = language.tr
+        return HTMLResponse(report_html(suppress(g), suppress_figures(report_data(g, tr=tr)),
+                                        tr=tr, switch=language.switch),
                             headers=graph_headers(entry))
 
     return router
 
 
-def error_page(status: int, code: str, message: str) -> str:
-    """An error as a page in the UI's language (Finnish, with English beside it)."""
-    headings = {400: "Virheellinen pyyntö · Bad request", 401: "Tunniste puuttuu · Not signed in",
-                403: "Ei oikeutta · Forbidden", 404: "Ei löydy · Not found",
-                405: "Menetelmä ei käy · Method not allowed",
-                409: "Ristiriita · Conflict", 412: "Verkko on muuttunut · The graph changed",
-                422: "Rivi ei kelpaa · The row is not valid",
-                428: "ETag puuttuu · If-Match needed"}
+#: the heading of an error page by HTTP status
+HEADINGS = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Not allowed"),
+            404: N_("Not found"), 405: N_("This address does not take that method"),
+            409: N_("Conflict"), 412: N_("The graph has changed meanwhile"),
+            422: N_("The row is not valid"), 428: N_("The graph's version (If-Match) is needed"),
+            500: N_("The server failed")}
+OTHER_HEADING = N_("Error")
+
+
+def error_page(status: int, code: str, message: str, language: PageLanguage) -> str:
+    """An error as a page in the request's language."""
+    heading = language.tr(HEADINGS.get(status, OTHER_HEADING))
     return environment().get_template("error.html").render(
-        title=headings.get(status, "Virhe · Error"), heading=headings.get(status, "Virhe · Error"),
-        message=message, status=status, code=code, stale=None)
+        title=heading, heading=heading, message=message, status=status, code=code, stale=None,
+        illustrative=False, **language.context())

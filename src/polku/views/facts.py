@@ -74,7 +74,7 @@ KIND_NAMES = {
     "education": N_("education"),
     "occupational-health": N_("occupational health care"),
     "research": N_("research"),
-    "state": N_("state"),
+    "state": N_("central government"),
     "other": N_("other"),
 }
 #: The roles of a responsibility row as people say them.

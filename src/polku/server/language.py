@@ -1,0 +1,72 @@
+"""The language of a web page: ``?lang=`` (checked), else the browser's ``Accept-Language``,
+else Finnish; the language switch of every page and links that keep the language.
+
+The choice is made per request and travels in the address (every link a page draws
+carries ``lang``), so a page's address says its language and the switch can be a plain link.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from fastapi import Query, Request
+
+from ..errors import PolkuError
+from ..i18n import LANGUAGES, Translator, negotiate, translator
+from .contract import ApiError
+
+LangQuery = Query(None, description="The page's language: fi, sv or en (default: the "
+                  "browser's Accept-Language, else fi).")
+
+
+@dataclass(frozen=True)
+class PageLanguage:
+    """The translator of one request and the addresses of the same page in each language."""
+
+    tr: Translator
+    switch: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def lang(self) -> str:
+        return self.tr.lang
+
+    def url(self, path: str, **query: object) -> str:
+        """An address of the UI in this language; ``None`` values are left out.
+
+        >>> PageLanguage(translator("sv")).url("/graphs/a b/view", view="segment:x", focus=None)
+        '/graphs/a%20b/view?view=segment%3Ax&lang=sv'
+        """
+        params = [(k, str(v)) for k, v in query.items() if v is not None and k != "lang"]
+        return quote(path) + "?" + urlencode(params + [("lang", self.lang)])
+
+    def context(self) -> dict[str, object]:
+        """What a template needs: ``_``, ``num``, ``lang``, the switch and ``url``."""
+        return {**self.tr.jinja_globals(), "switch": self.switch, "url": self.url}
+
+
+def switch_links(request: Request) -> dict[str, str]:
+    """The current path and query with ``lang`` replaced, for each language."""
+    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    path = request.url.path
+    return {code: path + "?" + urlencode(kept + [("lang", code)]) for code in LANGUAGES}
+
+
+def page_language(request: Request, lang: str | None = LangQuery) -> PageLanguage:
+    """The language of a page request; an unknown ``?lang=`` is a 400 naming the choices."""
+    try:
+        chosen = negotiate(lang, request.headers.get("accept-language"))
+    except PolkuError as e:
+        raise ApiError(400, e.message, field="lang") from None
+    return PageLanguage(translator(chosen), switch_links(request))
+
+
+def error_language(request: Request) -> PageLanguage:
+    """The language of an error page: the request's, or the browser's when ``?lang=`` is
+    itself what is wrong."""
+    accept = request.headers.get("accept-language")
+    try:
+        chosen = negotiate(request.query_params.get("lang"), accept)
+    except PolkuError:
+        chosen = negotiate(None, accept)
+    return PageLanguage(translator(chosen), switch_links(request))
