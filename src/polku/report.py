@@ -300,7 +300,7 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     env.globals.update(tr.jinja_globals())
     return env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
-        switch=switch, **raci_context(data["raci"]), **extra)
+        switch=switch, **raci_context(data["raci"], tr), **extra)
 
 
 def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
