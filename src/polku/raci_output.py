@@ -13,7 +13,10 @@ import json
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup
+
 from polku import atomic
+from polku.i18n import N_, Translator, translator
 from polku.raci import MARK_LABELS, ROLE_CODES, ROLE_LABELS, TYPE_LABELS, Raci
 
 FORMATS = ("table", "csv", "xlsx", "json", "html")
@@ -26,6 +29,14 @@ ROLE_FILLS = {"lead": "1F6FEB", "participant": "8CC4FF", "consulted": "D8E8F8",
 ROLE_TEXT = {"lead": "FFFFFF", "participant": "0B2540", "consulted": "0B2540",
              "informed": "3D4450"}
 MARK_FILLS = {"no-lead": "FFEBE9", "several-leads": "FFF8C5", "deferred": "FFF8C5"}
+#: the words of roles, marks and row types in the catalogues (English source texts), for
+#: pages in the reader's language; the Finnish printers keep :mod:`polku.raci`'s own words
+ROLE_WORDS = {"lead": N_("lead"), "participant": N_("participant"),
+              "consulted": N_("consulted"), "informed": N_("informed")}
+MARK_WORDS = {"no-lead": N_("no lead"), "several-leads": N_("several leads"),
+              "deferred": N_("division of work still to be agreed")}
+TYPE_WORDS = {"segment": N_("client segment"), "service": N_("service"),
+              "referral": N_("referral"), "measure": N_("plan measure")}
 
 
 def _row_name(row) -> str:
@@ -148,26 +159,41 @@ def raci_xlsx_bytes(m: Raci) -> bytes:
 
 def raci_html(m: Raci) -> str:
     """The matrix as one self-contained page (no network: inline style and script)."""
-    return _env().get_template("raci.html").render(**raci_context(m))
+    env = _env()
+    env.globals.update(translator("fi").jinja_globals())
+    return env.get_template("raci.html").render(**raci_context(m))
 
 
-def raci_context(m: Raci) -> dict:
-    """What the RACI templates need (the page and the report's section share them)."""
+def raci_section(m: Raci, tr: Translator) -> Markup:
+    """The matrix with its controls as an HTML section in the language of ``tr``, for a
+    page that has its own frame (the web UI's RACI page)."""
+    env = _env()
+    env.globals.update(tr.jinja_globals())
+    return Markup(env.get_template("raci-table.html").render(**raci_context(m, tr)))
+
+
+def raci_context(m: Raci, tr: Translator | None = None) -> dict:
+    """What the RACI templates need (the page and the report's section share them); the
+    words of roles, marks and types in the language of ``tr``, or :mod:`polku.raci`'s
+    Finnish without one."""
+    role_labels = ROLE_LABELS if tr is None else {r: tr(w) for r, w in ROLE_WORDS.items()}
+    mark_labels = MARK_LABELS if tr is None else {k: tr(w) for k, w in MARK_WORDS.items()}
+    type_labels = TYPE_LABELS if tr is None else {t: tr(w) for t, w in TYPE_WORDS.items()}
     rows = []
     for r in m.rows:
         cells = []
         for a in m.actors:
             c = m.cell(a, r.subject)
             cells.append(None if c is None else {
-                "role": c.role, "label": ROLE_LABELS.get(c.role, c.role), "note": c.note or ""})
+                "role": c.role, "label": role_labels.get(c.role, c.role), "note": c.note or ""})
         rows.append({"subject": r.subject, "name": _row_name(r), "type": r.type,
-                     "type_label": TYPE_LABELS.get(r.type, r.type), "mark": r.mark,
-                     "mark_label": MARK_LABELS.get(r.mark, "") if r.mark else "",
+                     "type_label": type_labels.get(r.type, r.type), "mark": r.mark,
+                     "mark_label": mark_labels.get(r.mark, "") if r.mark else "",
                      "kinds": list(r.kinds), "cells": cells})
     return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a)}
                                             for a in m.actors],
-            "role_labels": ROLE_LABELS, "mark_labels": MARK_LABELS, "counts": m.marked(),
-            "type_labels": {t: TYPE_LABELS[t] for t in TYPE_LABELS
+            "role_labels": role_labels, "mark_labels": mark_labels, "counts": m.marked(),
+            "type_labels": {t: type_labels[t] for t in TYPE_LABELS
                             if any(r.type == t for r in m.rows)}}
 
 
