@@ -89,6 +89,8 @@ PAGES = {
     "view": "/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
     "table": "/graphs/keski-uusimaa/table?view=ecosystem",
     "paths": "/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
+    "whatif": "/graphs/keski-uusimaa/whatif?segment=seg-nuoret&service=tyokokeilu&capacity=40",
+    "whatif-error": "/graphs/keski-uusimaa/whatif?segment=seg-nuoret&service=tyokokeilu&demand=20",
     "bottlenecks": "/graphs/keski-uusimaa/bottlenecks",
     "raci": "/graphs/keski-uusimaa/raci",
     "changes": "/graphs/keski-uusimaa/changes",
@@ -112,7 +114,7 @@ def test_no_wcag_violations(browser, base_url: str, kind: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
-@pytest.mark.parametrize("kind", ["index", "graph", "paths", "view", "error"])
+@pytest.mark.parametrize("kind", ["index", "graph", "paths", "view", "whatif", "error"])
 def test_no_wcag_violations_in_other_languages(browser, base_url: str, kind: str,
                                                lang: str) -> None:
     page = new_page(browser, base_url)

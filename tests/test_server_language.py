@@ -29,6 +29,8 @@ PAGES = {
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
               ("Kenen polku?", "Vems väg?", "Whose path?")),
+    "whatif": ("/graphs/keski-uusimaa/whatif?segment=seg-nuoret&service=tyokokeilu&capacity=40",
+               ("käyttöaste ennen", "beläggningsgrad före", "utilisation before")),
     "bottlenecks": ("/graphs/keski-uusimaa/bottlenecks",
                     ("Välillisyyden mukaan", "Efter mellanliggande centralitet", "By betweenness")),
     "changes": ("/graphs/keski-uusimaa/changes",

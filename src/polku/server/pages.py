@@ -1,6 +1,6 @@
 """The web UI's pages: the index, a graph with its findings and edit forms, the views and
-their table alternatives, the path explorer, the bottleneck ranking, the change log and the
-report. Every page is self-contained (inline styles and scripts, nothing from a CDN), in
+their table alternatives, the path explorer, the queueing what-if, the bottleneck ranking,
+the change log and the report. Every page is self-contained (inline styles and scripts, nothing from a CDN), in
 the request's language (:mod:`polku.server.language`: Finnish, Swedish or English, with a
 switch on every page), and shows a banner while a graph's source is broken.
 """
@@ -295,6 +295,34 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
                     report=report, error=error)
 
+    @router.get("/graphs/{name}/whatif", response_class=HTMLResponse, responses=PAGE)
+    def whatif_page(name: str, segment: str | None = None, service: str | None = None,
+                    capacity: str | None = None, places: str | None = None,
+                    demand: str | None = None,
+                    language: PageLanguage = Language) -> HTMLResponse:
+        """Queueing what-if for a segment's services: change one service's capacity,
+        places or demand (in %) and see the affected services' utilisation and predicted
+        wait before and after, and the findings created and resolved. A bad value is
+        answered 400 with the form, the message and the field marked."""
+        tr = language.tr
+        g, entry = store.get(name)
+        segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
+        segment = segment or (segments[0][0] if segments else None)
+        services: list[tuple[str, str]] = []
+        result, error = None, None
+        try:
+            services = queue_services(g, segment, tr)
+            asked = whatif_changes(g, services, service, capacity, places, demand, tr)
+            if asked is not None:
+                result = whatif_result(g, *asked, tr=tr, language=language, name=name)
+        except ApiError as e:
+            error = e
+        title = tr("What if: {graph}").format(graph=name)
+        return html("whatif.html", language, entry, g, status=error.status if error else 200,
+                    title=title, name=name, segments=segments, segment=segment,
+                    services=services, service=service, capacity=capacity or "",
+                    places=places or "", demand=demand or "", result=result, error=error)
+
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
     def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
                         language: PageLanguage = Language) -> HTMLResponse:
@@ -338,6 +366,91 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                             headers=graph_headers(entry))
 
     return router
+
+
+def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
+                   ) -> list[tuple[str, str]]:
+    """The services segment ``segment`` can reach that have a capacity (the ones the
+    what-if page can change), as (id, name in ``tr``'s language)."""
+    from ..reach import ecosystem, segment_reach
+
+    if segment is None:
+        return []
+    if segment not in g or g.nodes[segment].get("type") != "segment":
+        raise ApiError(400, tr("'{value}' is not a client segment of this graph").format(
+            value=segment), field="segment")
+    eco = ecosystem(g)
+    reach = segment_reach(eco, segment)
+    return [(s, f"{tr.label(g, s)} ({s})") for s in sorted(reach)
+            if s in eco.services and s in eco.capacity]
+
+
+def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]], service: str | None,
+                   capacity: str | None, places: str | None, demand: str | None,
+                   tr: Translator
+                   ) -> tuple[dict[str, float], dict[str, int], dict[str, float]] | None:
+    """The what-if form's values as :func:`polku.queues.queue_whatif`'s changes, None when
+    no service is chosen; a bad value is an :class:`ApiError` naming its field."""
+    from ..queues import parse_percent
+    from ..workbook import parse_number
+
+    if not service:
+        return None
+    if service not in dict(services):
+        raise ApiError(400, tr("'{value}' is not a service of this segment with a capacity")
+                       .format(value=service), field="service")
+    caps: dict[str, float] = {}
+    if capacity and capacity.strip():
+        try:
+            caps[service] = parse_number(capacity.strip())
+        except ValueError:
+            caps[service] = -1.0
+        if caps[service] < 0:
+            raise ApiError(400, tr("capacity '{value}': a number, 0 or more").format(
+                value=capacity), field="capacity")
+    slots: dict[str, int] = {}
+    if places and places.strip():
+        if not places.strip().isdigit() or int(places.strip()) < 1:
+            raise ApiError(400, tr("places '{value}': a whole number, 1 or more").format(
+                value=places), field="places")
+        slots[service] = int(places.strip())
+    change: dict[str, float] = {}
+    if demand and demand.strip():
+        try:
+            change[service] = parse_percent(demand, "demand")
+        except PolkuError:
+            raise ApiError(400, tr("demand '{value}': a percentage of at least {least}, "
+                                   "e.g. {up} or {down}").format(
+                value=demand, least="-100%", up="+20%", down="-10%"),
+                           field="demand") from None
+    return caps, slots, change
+
+
+def whatif_result(g: nx.MultiDiGraph, capacity: dict[str, float], places: dict[str, int],
+                  demand: dict[str, float], tr: Translator, language: PageLanguage,
+                  name: str) -> dict[str, Any]:
+    """:func:`polku.queues.queue_whatif` with small cells hidden, names in ``tr``'s
+    language and each finding linked to its view."""
+    from ..kinds import meaning
+    from ..queues import queue_whatif
+
+    try:
+        out: Any = suppress_figures(queue_whatif(g, capacity=capacity, places=places,
+                                                 demand=demand))
+    except PolkuError as e:
+        raise ApiError(400, e.message, field="service") from None
+    services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]
+
+    def shown(f: dict[str, Any]) -> dict[str, Any]:
+        return dict(f, link=finding_link(g, name, f["subject"], language),
+                    subject_label=tr.label(g, f["subject"]) if f["subject"] in g
+                    else f["subject"],
+                    meaning=tr(meaning(f["kind"])) if meaning(f["kind"]) else "")
+
+    return dict(out, services=services,
+                created=[shown(f) for f in out["findings"]["created"]],
+                resolved=[shown(f) for f in out["findings"]["resolved"]],
+                changed=bool(capacity or places or demand))
 
 
 #: the RACI page's choices of subjects, as a person reads them

@@ -1,0 +1,156 @@
+"""The web UI's queueing what-if (``/graphs/NAME/whatif``): a segment's services with a
+capacity, one changed (capacity, places or demand in %), the affected services' utilisation
+and predicted wait before and after, unstable queues said in words, and the findings
+created and resolved; bad values answered 400 with the field marked. Through the real app
+over the example region, checked against :func:`polku.queues.queue_whatif`."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from html import unescape
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from polku.app import create_app
+from polku.load import load_graph
+from polku.queues import queue_whatif
+
+ROOT = Path(__file__).resolve().parents[1]
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+PAGE = "/graphs/keski-uusimaa/whatif"
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory) -> TestClient:
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
+    return TestClient(create_app([folder]), raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def graph():
+    return load_graph(ROOT / "graphs" / "keski-uusimaa")
+
+
+def rows(page: str) -> dict[str, list[str]]:
+    """The result table: service id → its cells' texts."""
+    table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
+    out = {}
+    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
+        sid = re.search(r"<code>([^<]+)</code>", row)
+        cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip()
+                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        out[sid.group(1) if sid else ""] = cells
+    return out
+
+
+def options(page: str, select: str) -> list[str]:
+    body = page.split(f'<select id="{select}"', 1)[1].split("</select>", 1)[0]
+    return [v for v in re.findall(r'<option value="([^"]*)"', body) if v]
+
+
+def test_finnish_page_says_an_unstable_queue_in_words_and_the_finding_it_creates(
+        client, graph) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
+                                 "capacity": "40", "lang": "fi"}, headers=HTML)
+    assert r.status_code == 200, r.text
+    assert '<html lang="fi">' in r.text
+    assert "tyokokeilu" in options(r.text, "service")
+    expected = queue_whatif(graph, capacity={"tyokokeilu": 40})
+    table = rows(r.text)
+    assert set(table) == set(expected["services"]) == {"tyokokeilu"}
+    cells = table["tyokokeilu"]
+    # inflow, capacity, places, utilisation before/after, wait before/after
+    assert cells[1:] == ["48", "60 → 40", "1", "80 %", "120 %", "2,03", "kasvaa rajatta"]
+    created = r.text.split("Uudet havainnot", 1)[1].split("Poistuvat havainnot", 1)[0]
+    assert [f["kind"] for f in expected["findings"]["created"]] == ["over-capacity"]
+    assert "over-capacity" in created and "Työkokeilu" in created
+    assert "Mikään havainto ei poistu." in r.text
+
+
+def test_english_page_demand_flows_downstream(client, graph) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
+                                 "demand": "+20%", "lang": "en"}, headers=HTML)
+    assert r.status_code == 200, r.text
+    assert '<html lang="en">' in r.text and "Services affected: before and after" in r.text
+    expected = queue_whatif(graph, demand={"tyokokeilu": 0.2})["services"]
+    table = rows(r.text)
+    assert set(table) == set(expected) and len(expected) > 1
+    for sid, q in expected.items():
+        inflow = table[sid][1]
+        assert inflow.split(" → ")[-1] == f"{q['after']['inflow']:g}", sid
+        if q["after"]["wait_days"] is not None:
+            assert table[sid][7] == f"{q['after']['wait_days']:g}", sid
+    # the form keeps what was asked
+    assert 'value="+20%"' in r.text
+
+
+def test_raising_capacity_resolves_an_over_capacity_finding(client, graph) -> None:
+    expected = queue_whatif(graph, capacity={"monialainen-palvelutarvearvio": 80})
+    assert [f["kind"] for f in expected["findings"]["resolved"]] == ["over-capacity"]
+    r = client.get(PAGE, params={"segment": "seg-monitarve",
+                                 "service": "monialainen-palvelutarvearvio",
+                                 "capacity": "80", "lang": "en"}, headers=HTML)
+    assert r.status_code == 200, r.text
+    resolved = r.text.split("Findings resolved", 1)[1]
+    assert "over-capacity" in resolved and "No finding is created." in r.text
+    assert "grows without bound" in rows(r.text)["monialainen-palvelutarvearvio"][6]
+
+
+def test_without_a_change_the_form_only(client) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "lang": "en"}, headers=HTML)
+    assert r.status_code == 200
+    assert "<tbody>" not in r.text and "tyokokeilu" in options(r.text, "service")
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
+                                 "lang": "en"}, headers=HTML)
+    assert "Change the capacity, places or demand to see the effect." in r.text
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ({"service": "no-such-service", "capacity": "10"}, "service",
+     "'no-such-service' is not a service of this segment with a capacity"),
+    ({"service": "talous-ja-velkaneuvonta", "capacity": "10"}, "service",
+     "'talous-ja-velkaneuvonta' is not a service of this segment with a capacity"),
+    ({"service": "tyokokeilu", "capacity": "-5"}, "capacity",
+     "capacity '-5': a number, 0 or more"),
+    ({"service": "tyokokeilu", "capacity": "lots"}, "capacity",
+     "capacity 'lots': a number, 0 or more"),
+    ({"service": "tyokokeilu", "places": "0"}, "places",
+     "places '0': a whole number, 1 or more"),
+    ({"service": "tyokokeilu", "demand": "20"}, "demand",
+     "demand '20': a percentage of at least -100%, e.g. +20% or -10%"),
+    ({"service": "tyokokeilu", "demand": "-150%"}, "demand",
+     "demand '-150%': a percentage of at least -100%, e.g. +20% or -10%"),
+    ({"segment": "tyokokeilu"}, "segment", "'tyokokeilu' is not a client segment of this graph"),
+])
+def test_bad_input_is_400_with_the_field_marked(client, query, field, message) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", **query, "lang": "en"},
+                   headers=HTML)
+    assert r.status_code == 400
+    alert = re.search(r'<p class="error" role="alert" id="whatif-error" data-field="(\w+)">'
+                      r"([^<]*)</p>", r.text)
+    assert alert and alert.group(1) == field and unescape(alert.group(2)) == message
+    marked = re.findall(r'id="(\w+)"[^>]*aria-invalid="true"', r.text)
+    assert marked == [field]
+    assert "<tbody>" not in r.text
+
+
+def test_bad_input_in_finnish(client) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
+                                 "demand": "paljon", "lang": "fi"}, headers=HTML)
+    assert r.status_code == 400
+    assert "kysyntä &#39;paljon&#39;: prosentteina vähintään -100%" in r.text
+
+
+def test_linked_from_the_segment_view_and_the_graph_page(client) -> None:
+    view = client.get("/graphs/keski-uusimaa/view",
+                      params={"view": "segment:seg-nuoret", "lang": "en"}, headers=HTML)
+    assert 'href="/graphs/keski-uusimaa/whatif?segment=seg-nuoret&amp;lang=en"' in view.text
+    other = client.get("/graphs/keski-uusimaa/view", params={"view": "ecosystem"},
+                       headers=HTML)
+    assert "/whatif" not in other.text
+    graph = client.get("/graphs/keski-uusimaa", params={"lang": "en"}, headers=HTML)
+    assert "/graphs/keski-uusimaa/whatif?segment=seg-nuoret" in graph.text
