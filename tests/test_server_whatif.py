@@ -154,3 +154,27 @@ def test_linked_from_the_segment_view_and_the_graph_page(client) -> None:
     assert "/whatif" not in other.text
     graph = client.get("/graphs/keski-uusimaa", params={"lang": "en"}, headers=HTML)
     assert "/graphs/keski-uusimaa/whatif?segment=seg-nuoret" in graph.text
+
+
+def test_api_queue_whatif_is_the_cli_json(client, graph) -> None:
+    r = client.get("/api/graphs/keski-uusimaa/whatif",
+                   params={"capacity": "tyokokeilu=40", "demand": "palkkatuki=+20%"})
+    assert r.status_code == 200, r.text
+    expected = queue_whatif(graph, capacity={"tyokokeilu": 40}, demand={"palkkatuki": 0.2})
+    assert r.json()["services"] == expected["services"]
+    assert r.json()["findings"] == expected["findings"]
+    assert r.json()["services"]["tyokokeilu"]["after"]["unstable"] is True
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"capacity": "no-such=10"}, "capacity"),
+    ({"capacity": "tyokokeilu=-1"}, "capacity"),
+    ({"places": "tyokokeilu=0"}, "places"),
+    ({"demand": "tyokokeilu=20"}, "demand"),
+    ({}, "remove"),
+    ({"remove": "tyokokeilu", "capacity": "tyokokeilu=10"}, "remove"),
+])
+def test_api_queue_whatif_bad_input(client, query, field) -> None:
+    r = client.get("/api/graphs/keski-uusimaa/whatif", params=query)
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == field, r.json()

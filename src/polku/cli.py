@@ -408,37 +408,13 @@ def whatif(
         text = whatif_text
     else:
         from .printers import queue_whatif_text
-        from .queues import queue_whatif
+        from .queues import queue_changes, queue_whatif
 
         changes = queue_changes(capacity or [], places or [], demand or [])
         result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days)
         text = queue_whatif_text
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result))
-
-
-def queue_changes(capacity: list[str], places: list[str], demand: list[str]
-                  ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
-    """The queue options' SVC=VALUE items as numbers; a bad value names the option."""
-    from .queues import parse_assignments, parse_percent
-    from .workbook import parse_number
-
-    caps: dict[str, float] = {}
-    for sid, value in parse_assignments(capacity, "--capacity"):
-        try:
-            caps[sid] = parse_number(value)
-        except ValueError as e:
-            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
-        if caps[sid] < 0:
-            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
-    slots: dict[str, int] = {}
-    for sid, value in parse_assignments(places, "--places"):
-        if not value.isdigit() or int(value) < 1:
-            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
-        slots[sid] = int(value)
-    change = {sid: parse_percent(value, f"--demand {sid}")
-              for sid, value in parse_assignments(demand, "--demand")}
-    return caps, slots, change
 
 
 @app.command()

@@ -221,6 +221,30 @@ def parse_percent(text: str, where: str) -> float:
     return value
 
 
+def queue_changes(capacity: list[str], places: list[str], demand: list[str]
+                  ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
+    """The queue options' SVC=VALUE items (``polku whatif``, the API's ``whatif``) as
+    numbers; a bad value names the option."""
+    from .workbook import parse_number
+
+    caps: dict[str, float] = {}
+    for sid, value in parse_assignments(capacity, "--capacity"):
+        try:
+            caps[sid] = parse_number(value)
+        except ValueError as e:
+            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+        if caps[sid] < 0:
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+    slots: dict[str, int] = {}
+    for sid, value in parse_assignments(places, "--places"):
+        if not value.isdigit() or int(value) < 1:
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+        slots[sid] = int(value)
+    change = {sid: parse_percent(value, f"--demand {sid}")
+              for sid, value in parse_assignments(demand, "--demand")}
+    return caps, slots, change
+
+
 def _service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
     if sid not in g or g.nodes[sid].get("type") != "service":
         t = str(g.nodes[sid].get("type")) if sid in g else ""

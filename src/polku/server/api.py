@@ -104,16 +104,36 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(400, e.message, field="to" if to and e.node == to else "segment") from None
 
     @router.get("/graphs/{name}/whatif", responses=READ)
-    def whatif(name: str, response: Response, remove: str,
+    def whatif(name: str, response: Response, remove: str | None = None,
+               capacity: list[str] = Query([], description="SERVICE=N: a service's new "
+                                           "capacity a month (repeatable)"),
+               places: list[str] = Query([], description="SERVICE=C: a service's parallel "
+                                         "places (repeatable)"),
+               demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
+                                         "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6)) -> dict:
-        """Findings created and resolved by removing a service, actor or referral."""
+        """Findings created and resolved by removing a service, actor or referral
+        (``remove``); or, with ``capacity``/``places``/``demand``, every affected
+        service's queue (inflow, utilisation, predicted wait in days, unstable) before and
+        after, with the findings created and resolved, as ``polku whatif --format json``.
+        A bad value answers 400 naming its parameter in ``field``."""
+        from ..queues import queue_changes, queue_whatif
         from ..whatif import whatif as run
 
+        queued = bool(capacity or places or demand)
+        if (remove is None) == (not queued):
+            raise ApiError(400, "ask one thing: remove=ID, or capacity/places/demand",
+                           field="remove")
         g, _ = read(name, response)
         try:
-            return suppress_figures(run(g, remove, long_wait_days=long_wait_days))
+            if remove is not None:
+                return suppress_figures(run(g, remove, long_wait_days=long_wait_days))
+            changes = queue_changes(capacity, places, demand)
+            return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days))
         except PolkuError as e:
-            raise ApiError(400, e.message, field="remove") from None
+            field = next((f for f in ("capacity", "places", "demand")
+                          if e.message.startswith(f"--{f}")), "remove")
+            raise ApiError(400, e.message, field=field) from None
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:
