@@ -271,3 +271,41 @@ def test_cli_bad_input_is_one_clear_line_and_writes_nothing(tmp_path: Path, g, a
     assert message in res.output
     assert res.output.count("\n") == 1 and "Traceback" not in res.output
     assert not out.exists()
+
+
+def test_segment_view_overlays_its_designed_paths_on_the_example_region():
+    """Every consecutive step of a segment's designed paths is a dashed 'designed' edge,
+    named in the legend in the view's language; other segments' paths are not drawn."""
+    from polku.graph import nodes_of, path_steps, targets
+    from polku.load import load_graph
+    from polku.views.segment import DESIGNED_COLOUR, DESIGNED_DASHES
+
+    region = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
+    checked = 0
+    for segment in nodes_of(region, "segment"):
+        mine = [p for p in nodes_of(region, "path")
+                if segment in targets(region, p, "path_segment")]
+        for lang, heading in (("fi", "Suunnitellut polut"), ("en", "Designed paths")):
+            v = render.build_view(region, f"segment:{segment}", lang=lang)
+            shown = {n["id"] for n in v.nodes}
+            designed = [e for e in v.edges if e["kind"] == "designed"]
+            expected = [(p, a, b) for p in mine for a, b in zip(path_steps(region, p),
+                                                                 path_steps(region, p)[1:])
+                        if a in shown and b in shown]
+            assert [(e["path"], e["from"], e["to"]) for e in designed] == expected
+            for e in designed:
+                assert e["dashes"] == DESIGNED_DASHES
+                assert e["color"]["color"] == DESIGNED_COLOUR
+            legend = [x for x in v.legend if x.get("colour") == DESIGNED_COLOUR]
+            if expected:
+                assert [x["dash"] for x in legend] == [" ".join(map(str, DESIGNED_DASHES))]
+                assert {"item": "heading", "label": heading} in v.legend
+                checked += 1
+            else:
+                assert legend == []
+    assert checked >= 2 * 5   # most segments of the region have a designed path drawn
+    # a path of seg-nuoret: all its steps are reachable, so all of them are drawn
+    v = render.build_view(region, "segment:seg-nuoret", lang="en")
+    steps = path_steps(region, "polku-nuori-ohjaamo")
+    assert {(e["from"], e["to"]) for e in v.edges if e["kind"] == "designed"} == set(
+        zip(steps, steps[1:]))

@@ -1,6 +1,6 @@
 """The ``segment:S`` view: what segment S can reach (R(S) of the findings spec), left to
-right from the entries to the outcomes, the k best paths highlighted and unmet needs as
-red need nodes.
+right from the entries to the outcomes, the k best paths highlighted, the segment's
+designed paths overlaid as dashed step edges, and unmet needs as red need nodes.
 """
 
 from __future__ import annotations
@@ -43,6 +43,29 @@ def _path_wait(item: Any) -> float | None:
         if isinstance(value, (int, float)):
             return float(value)
     return None
+
+
+#: the overlay of a designed path's steps: dashed, so it reads apart from the referrals
+#: and the best paths it may run along
+DESIGNED_COLOUR = "#6d28d9"
+DESIGNED_DASHES = [14, 5, 3, 5]
+
+
+def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
+                   ) -> list[tuple[str, int, str, str]]:
+    """The consecutive steps (path, step number, from, to) of the designed paths of
+    ``segment`` whose both ends are drawn (``shown``), in path and step order."""
+    from ..graph import nodes_of, path_steps, targets
+
+    out = []
+    for p in nodes_of(g, "path"):
+        if segment not in targets(g, p, "path_segment"):
+            continue
+        steps = path_steps(g, p)
+        for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
+            if a in shown and b in shown:
+                out.append((p, i, a, b))
+    return out
 
 
 def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
@@ -136,6 +159,14 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
             else:
                 edge["color"]["opacity"] = 0.55
             edges.append(edge)
+    shown = {n["id"] for n in nodes}
+    designed = designed_steps(g, segment, shown)
+    for i, (p, number, a, b) in enumerate(designed):
+        edges.append(plain_edge(
+            f"designed-{i}", a, b, "designed", width=3, dashes=DESIGNED_DASHES,
+            color={"color": DESIGNED_COLOUR, "highlight": "#111111", "opacity": 0.9},
+            path=p, title=tr("Designed path {name}, step {a} → {b}").format(
+                name=tr.label(g, p), a=number, b=number + 1)))
     for i, e in enumerate(entries):
         edges.append(plain_edge(i, segment, e, "entry", width=2.5))
     for i, need in enumerate(needs):
@@ -159,6 +190,11 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
             elif needs:
                 text += ", " + tr("covers every need")
             legend.append(legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
+    if designed:
+        names = sorted({tr.label(g, p) for p, *_ in designed})
+        legend += [{"item": "heading", "label": tr("Designed paths")},
+                   legend_edge(tr("designed path step ({names})").format(
+                       names=", ".join(names)), DESIGNED_COLOUR, 3, DESIGNED_DASHES)]
     legend += [{"item": "heading", "label": tr("Needs of the segment")},
                legend_node(tr("need met by a reachable service"), "triangle",
                            TYPE_COLOURS["need"]),
