@@ -45,9 +45,9 @@ def _path_wait(item: Any) -> float | None:
     return None
 
 
-#: the overlay of a designed path's steps: dashed, so it reads apart from the referrals
-#: and the best paths it may run along
-DESIGNED_COLOUR = "#6d28d9"
+#: the overlay of a designed path's steps: dark and dash-dotted, so it reads apart from the
+#: grey referrals and the coloured best paths it may run along
+DESIGNED_COLOUR = "#3d2b1f"
 DESIGNED_DASHES = [14, 5, 3, 5]
 
 
