@@ -148,20 +148,6 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
-def relabelled(g: nx.MultiDiGraph, report: dict[str, Any], tr: Translator) -> dict[str, Any]:
-    """A paths report with every node named in the language of ``tr``."""
-    def step(s: dict[str, Any]) -> dict[str, Any]:
-        return dict(s, label=tr.label(g, s["node"]),
-                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
-                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
-
-    return dict(report, segment_label=tr.label(g, report["segment"]),
-                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
-                designed=[dict(d, label=tr.label(g, d["path"]),
-                               steps=[step(s) for s in d["steps"]])
-                          for d in report["designed"]])
-
-
 def views_of(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu)."""
     from ..views import menu
@@ -220,7 +206,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         findings = [dict(suppress_figures(f.to_dict()),
                          link=finding_link(g, name, f.subject, language),
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
-                    for f in find(g)]
+                    for f in find(g, lang=tr.lang)]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
@@ -286,7 +272,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         report, error = None, None
         if segment:
             try:
-                report = relabelled(g, paths_report(g, segment, k=k, to=to or None), tr)
+                report = paths_report(g, segment, k=k, to=to or None, lang=tr.lang)
             except PolkuError as e:
                 error = e.message
         return html("paths.html", language, entry, g, status=400 if error else 200,
@@ -302,7 +288,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         tr = language.tr
         g, entry = store.get(name)
-        ranking = suppress_figures(bottlenecks(g, top=top))
+        ranking = suppress_figures(bottlenecks(g, top=top, lang=tr.lang))
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         return html("bottlenecks.html", language, entry, g,
