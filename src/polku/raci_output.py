@@ -125,7 +125,7 @@ def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = "RACI"
-    fixed = [tr("id"), tr("name"), tr("type"), tr("mark")]
+    fixed = [tr("id"), tr("name"), tr("type of subject"), tr("mark")]
     ws.append(fixed + [m.actor_labels.get(a, a) for a in m.actors])
     ws.append(["", "", "", ""] + list(m.actors))
     bold = Font(bold=True)
