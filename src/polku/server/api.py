@@ -186,9 +186,11 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
 
     def write(name: str, authorization: str | None, if_match: str | None, action: str,
-              sheet: str, key: str | None, body: Any, status: int) -> JSONResponse:
+              sheet: str, key: str | None, body: Any, status: int,
+              lang: str | None = None) -> JSONResponse:
         who = tokens.who(authorization)
         store.entry(name, refresh=False)  # 404 before anything else about the request
+        lang = api_lang(lang)
         values = None
         if body is not None:
             if not isinstance(body, dict):
@@ -199,29 +201,32 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                 raise ApiError(404, e.message, field="sheet") from None
             except PolkuError as e:
                 raise ApiError(400, e.message, field=e.column) from None
-        result = store.edit(name, if_match, who, action, sheet, key, values)
+        result = store.edit(name, if_match, who, action, sheet, key, values, lang=lang)
         return JSONResponse(result, status_code=status, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.post("/graphs/{name}/rows/{sheet}", status_code=201, responses=WRITE)
     def create_row(name: str, sheet: str = SheetName, body: dict[str, Cell] = RowBody,
-                   authorization: str | None = Bearer, if_match: str | None = IfMatch):
+                   authorization: str | None = Bearer, if_match: str | None = IfMatch,
+                   lang: str | None = MessageLang):
         """Add a row. Checked with exactly the workbook import's rules (422 with the same
         message, sheet and column), refused whole on any problem, written atomically, and
         logged. Answers the change, the new ETag and the findings created and resolved."""
-        return write(name, authorization, if_match, "create", sheet, None, body, 201)
+        return write(name, authorization, if_match, "create", sheet, None, body, 201, lang)
 
     @router.patch("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def update_row(name: str, sheet: str = SheetName, key: str = RowKey,
                    body: dict[str, Cell] = RowBody, authorization: str | None = Bearer,
-                   if_match: str | None = IfMatch):
+                   if_match: str | None = IfMatch,
+                   lang: str | None = MessageLang):
         """Change the columns given (an empty value or null clears a cell)."""
-        return write(name, authorization, if_match, "update", sheet, key, body, 200)
+        return write(name, authorization, if_match, "update", sheet, key, body, 200, lang)
 
     @router.delete("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def delete_row(name: str, sheet: str = SheetName, key: str = RowKey,
-                   authorization: str | None = Bearer, if_match: str | None = IfMatch):
+                   authorization: str | None = Bearer, if_match: str | None = IfMatch,
+                   lang: str | None = MessageLang):
         """Delete a row (refused when other rows still refer to it)."""
-        return write(name, authorization, if_match, "delete", sheet, key, None, 200)
+        return write(name, authorization, if_match, "delete", sheet, key, None, 200, lang)
 
     @router.get("/graphs/{name}/changes", responses=responses(400, 404))
     def changes(name: str, response: Response,
@@ -233,12 +238,13 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return {"graph": name, "changes": store.changelog(name).newest_first(limit)}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
-    def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch):
+    def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch,
+             lang: str | None = MessageLang):
         """Revert the latest change not yet undone, as a new change (409 when there is
         none)."""
         who = tokens.who(authorization)
         store.entry(name, refresh=False)
-        result = store.edit(name, if_match, who, "undo", "")
+        result = store.edit(name, if_match, who, "undo", "", lang=api_lang(lang))
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     return router
