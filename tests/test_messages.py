@@ -282,3 +282,18 @@ def test_report_findings_are_in_the_report_language(tmp_path):
                                 str(out), "--lang", lang, "-q"])
         assert r.exit_code == 0, r.output
         assert text in out.read_text(encoding="utf-8")
+
+
+def test_view_pages_show_the_findings_in_their_language(tmp_path, client):
+    example = ROOT / "graphs" / "keski-uusimaa"
+    for lang, text, other in (("sv", "saknar ägare och huvudansvar", "has no owner and no lead"),
+                              ("en", "has no owner and no lead", "saknar ägare")):
+        out = tmp_path / f"v-{lang}.html"
+        r = runner.invoke(app, ["render", str(example), "-o", str(out), "--lang", lang])
+        assert r.exit_code == 0, r.output
+        page = out.read_text(encoding="utf-8")
+        assert (text in page or text.encode("unicode_escape").decode() in page) and \
+            other not in page
+        served = client.get(f"/graphs/keski-uusimaa/view?view=ecosystem&lang={lang}").text
+        assert (text in served or text.encode("unicode_escape").decode() in served) and \
+            other not in served

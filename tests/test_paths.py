@@ -196,7 +196,7 @@ def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
     b = needy()
     b.path("designed", "seg", ["a", "d", "work"])
     paths = best_paths(b.g, "seg", k=3)
-    v = build_view(b.g, "segment:seg", paths=paths, k=3)
+    v = build_view(b.g, "segment:seg", paths=paths, k=3, lang="en")
     edges = {e["rid"]: e["label"] for e in v.edges if e.get("kind") == "referral"}
     assert edges["r-ad"] == "#1 · 10 d · ?/mo · X"            # on best path #1
     assert edges["r-ab"] == "#3 · 5 d · ?/mo · X"
@@ -204,6 +204,6 @@ def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
     assert any(t.startswith("#1:") and t.endswith("covers every need") for t in legend)
     assert any(t.startswith("#3:") and "needs left uncovered: Debt, Housing" in t
                for t in legend)
-    p = build_view(b.g, "path:designed")
+    p = build_view(b.g, "path:designed", lang="en")
     assert sorted(e["label"] for e in p.edges if e.get("kind") == "referral") == [
         "10 d · ?/mo · X", "10 d · ?/mo · Y"]

@@ -41,7 +41,7 @@ def by_id(view):
 
 
 def test_plan_view_draws_goals_measures_actors_and_roles_apart(g, findings):
-    v = render.build_view(g, "plan", findings=findings)
+    v = render.build_view(g, "plan", findings=findings, lang="en")
     nodes = by_id(v)
     assert set(nodes) == set(nodes_of(g, "goal")) | set(nodes_of(g, "measure")) | set(nodes_of(g, "actor"))
     rows = [r for r in responsibilities(g)]
@@ -71,7 +71,7 @@ def test_plan_view_marks_a_measure_without_lead():
     g.add_node("ttl", type="actor", name="TTL", kind="research")
     add_edge(g, "m", "goal-1", "in_goal")
     add_edge(g, "ttl", "m", "responsibility", key="responsibility:participant", role="participant")
-    v = render.build_view(g, "plan", findings=[f.to_dict() for f in find(g)])
+    v = render.build_view(g, "plan", findings=[f.to_dict() for f in find(g)], lang="en")
     assert by_id(v)["m"]["sev"] == "error"
     assert "1 with no lead" in v.subtitle
 

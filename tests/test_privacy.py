@@ -115,11 +115,11 @@ def small(wb: Path) -> Path:
 
 
 def test_page_leaves_small_cells_out(small: Path, tmp_path: Path) -> None:
-    assert run("render", small, "-o", tmp_path / "p.html").exit_code == 0
+    assert run("render", small, "-o", tmp_path / "p.html", "--lang", "en").exit_code == 0
     page = (tmp_path / "p.html").read_text(encoding="utf-8")
     assert "Size: 4 people" not in page and "Volume: 3 / month" not in page
     assert "Volume: 12 / month" in page  # not a small cell
-    assert run("render", small, "-o", tmp_path / "q.html", "--no-suppress").exit_code == 0
+    assert run("render", small, "-o", tmp_path / "q.html", "--no-suppress", "--lang", "en").exit_code == 0
     page = (tmp_path / "q.html").read_text(encoding="utf-8")
     assert "Size: 4 people" in page and "Volume: 3 / month" in page
 
@@ -128,12 +128,12 @@ def test_page_leaves_small_cells_out(small: Path, tmp_path: Path) -> None:
 def test_report_leaves_small_cells_out(small: Path, tmp_path: Path, name: str) -> None:
     # kuntouttava's only inflow becomes 2 a month: its bottleneck rows must not say so
     edit(small / "referrals.csv", "nuoret,12,14", "nuoret,2,14")
-    assert run("report", small, "-o", tmp_path / name).exit_code == 0
+    assert run("report", small, "-o", tmp_path / name, "--lang", "en").exit_code == 0
     text = (tmp_path / name).read_text(encoding="utf-8")
     assert "| 2 | 20 |" not in text and "0.1 |" not in text  # inflow, utilization 2/20
     assert "Volume: 3 / month" not in text and "Volume: 2 / month" not in text
     assert "&lt;5" in text or "| <5 |" in text  # html escapes it; markdown need not
-    assert run("report", small, "-o", tmp_path / f"n{name}", "--no-suppress").exit_code == 0
+    assert run("report", small, "-o", tmp_path / f"n{name}", "--no-suppress", "--lang", "en").exit_code == 0
     assert "&lt;5" not in (tmp_path / f"n{name}").read_text(encoding="utf-8")
 
 

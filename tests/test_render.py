@@ -61,7 +61,7 @@ def test_user_text_never_reaches_the_page_as_markup(g, findings):
 def test_title_and_options_are_autoescaped():
     g = demo_graph(name=XSS_SCRIPT)
     g.nodes["seg-tyovalmiit"]["name"] = XSS
-    page = render.render_html(g, "ecosystem")
+    page = render.render_html(g, "ecosystem", lang="en")
     assert "<title>Ecosystem · &lt;/script&gt;&lt;script&gt;alert(2)" in page
     assert f'<option value="seg-tyovalmiit">{html.escape(XSS)}</option>' in page
     assert "<img" not in page
@@ -110,7 +110,7 @@ def gids(view: render.View) -> set[str]:
 
 
 def test_ecosystem_draws_every_actor_service_segment_need_and_outcome(g, findings):
-    v = render.build_view(g, "ecosystem", findings=findings)
+    v = render.build_view(g, "ecosystem", findings=findings, lang="en")
     want = {n for n, t in g.nodes(data="type")
             if t in ("actor", "service", "segment", "need", "outcome")}
     assert gids(v) == want
@@ -160,7 +160,7 @@ def test_unmet_need_is_a_red_need_node(g, findings):
 
 
 def test_path_view_marks_broken_steps(g, findings):
-    v = render.build_view(g, "path:polku-velat", findings=findings)
+    v = render.build_view(g, "path:polku-velat", findings=findings, lang="en")
     broken = [e for e in v.edges if e["kind"] == "broken"]
     assert [(e["from"], e["to"]) for e in broken] == [("alkuhaastattelu", "velkaneuvonta"),
                                                       ("velkaneuvonta", "tyo")]
@@ -203,7 +203,7 @@ def test_focus_keeps_what_lies_within_depth_steps_both_ways(g):
 
 
 def test_big_graphs_collapse_services_into_their_providers(g):
-    v = render.build_view(g, "ecosystem", cluster_threshold=10)
+    v = render.build_view(g, "ecosystem", cluster_threshold=10, lang="en")
     groups = v.cluster["groups"]
     nodes = {n["gid"]: n for n in v.nodes}
     assert nodes["typ"]["cid"] == "actor:kela"        # first provider by id
@@ -215,7 +215,7 @@ def test_big_graphs_collapse_services_into_their_providers(g):
     assert nodes["seg-tyovalmiit"]["cid"] == "actor:tyollisyysalue"
     assert groups["actor:tyollisyysalue"]["segment"] == 3
     assert "cid" not in nodes["tyonhaku"]
-    assert "3 segment(s)" in groups["actor:tyollisyysalue"]["title"]
+    assert "3 segments" in groups["actor:tyollisyysalue"]["title"]
     by_region = render.build_view(g, "ecosystem", cluster_threshold=10, cluster_by="region")
     assert {n["cid"] for n in by_region.nodes if n.get("cid")} == {"region:Keski-Uusimaa", "none"}
     assert render.build_view(g, "ecosystem").cluster is None

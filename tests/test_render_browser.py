@@ -155,7 +155,7 @@ def test_view_loads_offline_with_its_nodes(tmp_path, open_page, g, findings, vie
 
 
 def test_search_focuses_and_selects_a_node(tmp_path, open_page, g, findings):
-    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings, lang="en"))
     box = opened.page.locator(".pv-search-input")
     box.fill("ips-työhönvalmennus")           # any case
     box.press("Enter")
@@ -174,7 +174,7 @@ def test_search_focuses_and_selects_a_node(tmp_path, open_page, g, findings):
 
 
 def test_clicking_a_node_shows_its_tooltip(tmp_path, open_page, g, findings):
-    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings, lang="en"))
     x, y = opened.dom_point("typ")
     opened.page.mouse.move(x, y)
     opened.page.mouse.click(x, y)
@@ -190,7 +190,7 @@ def test_clicking_a_node_shows_its_tooltip(tmp_path, open_page, g, findings):
 
 
 def test_xss_label_stays_text(tmp_path, open_page, g, findings):
-    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings))
+    opened = open_page(write(tmp_path, g, "ecosystem", findings=findings, lang="en"))
     box = opened.page.locator(".pv-search-input")
     box.fill(XSS)
     box.press("Enter")
@@ -279,7 +279,7 @@ def test_focus_page(tmp_path, open_page, g, findings):
 
 
 def test_page_embedded_as_iframe_srcdoc_runs_sandboxed(tmp_path, open_page, g, findings):
-    inner = render.render_html(g, "segment:seg-mielenterveys", findings=findings)
+    inner = render.render_html(g, "segment:seg-mielenterveys", findings=findings, lang="en")
     outer = tmp_path / "embed.html"
     outer.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
                      f"{render.iframe(inner, title=XSS, height='600px')}</body></html>",
@@ -290,4 +290,33 @@ def test_page_embedded_as_iframe_srcdoc_runs_sandboxed(tmp_path, open_page, g, f
     frame.locator('.polku-view[data-stable="1"]').wait_for(state="attached", timeout=60_000)
     assert frame.locator(".pv-title").inner_text() == "Segment · Mielenterveyden häiriö"
     assert opened.js("document.querySelector('iframe').getAttribute('sandbox')") == "allow-scripts"
+    opened.clean()
+
+
+def test_swedish_page_speaks_swedish(tmp_path, open_page, g, findings):
+    h = g.copy()
+    h.nodes["ips"]["name_sv"] = "IPS-arbetsträning"
+    opened = open_page(write(tmp_path, h, "ecosystem", findings=findings, lang="sv"))
+    assert opened.js("document.documentElement.lang") == "sv"
+    side = opened.page.locator(".pv-side")
+    assert side.locator("label.pv-label").first.text_content() == "Sök ett objekt"
+    assert side.locator(".pv-search-go").inner_text() == "Sök"
+    assert side.locator(".pv-reset").inner_text() == "Återställ"
+    assert "Teckenförklaring" in side.text_content() and "Alla kundgrupper" in side.text_content()
+    box = opened.page.locator(".pv-search-input")
+    box.fill("ips-arbetsträning")
+    box.press("Enter")
+    status = opened.page.locator(".pv-status")
+    assert status.inner_text() == "Hittade: IPS-arbetsträning."
+    details = opened.page.locator(".pv-details-text").inner_text()
+    assert details.startswith("Tjänst: IPS-arbetsträning")
+    assert "Producent: Keusote" in details and "fi: IPS-työhönvalmennus" in details
+    box.fill("finns inte")
+    box.press("Enter")
+    assert status.inner_text() == "Inget matchar ”finns inte”."
+    opened.page.locator(".pv-type[value=service]").uncheck()
+    total = len(expected(g, "ecosystem"))
+    shown = total - len(nodes_of(g, "service"))
+    assert status.inner_text() == f"{shown} av {total} visas."
+    shot(opened, "swedish")
     opened.clean()

@@ -250,15 +250,17 @@ def render(
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
                                   "(counts of 1 to --min-cell minus 1 people) out of the page."),
     min_cell: int = MinCell,
+    lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
     from . import views
     from .privacy import suppress as suppressed
 
+    lang = check_lang(lang)
     g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
+    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days, lang=lang)
     views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
-                     depth=depth, cluster_by=cluster_by, **extra)
+                     depth=depth, cluster_by=cluster_by, lang=lang, **extra)
     typer.echo(f"wrote {output}")
 
 

@@ -266,7 +266,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
     progress("drawing the ecosystem view")
     views = [{"title": tr("The ecosystem"),
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                      height="640px", findings=findings)}]
+                                      height="640px", findings=findings, lang=tr.lang)}]
     # a small cell arrives as "<5": it sorts as the smallest
     biggest = sorted(data["segments"], key=lambda s: (
         -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
@@ -277,7 +277,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
                       "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
-                          eco=data["eco"])})
+                          eco=data["eco"], lang=tr.lang)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 

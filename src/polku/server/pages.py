@@ -148,11 +148,12 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
-def views_of(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """The views the UI offers for ``g`` (the views package's menu)."""
+def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
+    """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
+    language."""
     from ..views import menu
 
-    return menu(g)
+    return menu(g, tr)
 
 
 def _lines(title: Any) -> list[str]:
@@ -212,7 +213,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=name,
                     info=suppress_figures(describe(g, tr)),
-                    views=views_of(g), findings=findings, forms=forms, writable=writable,
+                    views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
                     type_names=TYPE_NAMES)
 
@@ -225,10 +226,10 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         g, entry = store.get(name)
         try:
-            kwargs = analysed(g, view, k=k)
+            kwargs = analysed(g, view, k=k, lang=language.lang)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
-            page = render_html(suppress(g), view, **kwargs)
+            page = render_html(suppress(g), view, lang=language.lang, **kwargs)
         except PolkuError as e:
             raise ApiError(400, e.message, field="focus" if focus and focus in e.message
                            else "view") from None
@@ -247,10 +248,10 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         g, entry = store.get(name)
         try:
-            kwargs = analysed(g, view, k=k)
+            kwargs = analysed(g, view, k=k, lang=language.lang)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
-            v = build_view(suppress(g), view, **kwargs)
+            v = build_view(suppress(g), view, lang=language.lang, **kwargs)
         except PolkuError as e:
             raise ApiError(400, e.message, field="view") from None
         nodes, edges = table_rows(v)

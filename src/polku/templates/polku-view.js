@@ -11,6 +11,13 @@
   function $(root, sel) { return root.querySelector(sel); }
   function $$(root, sel) { return Array.prototype.slice.call(root.querySelectorAll(sel)); }
 
+  /* A sentence of the page's language (from the JSON document) with its {fields} filled. */
+  function say(view, key, fields) {
+    return String((view.data.texts || {})[key] || key).replace(/\{(\w+)\}/g, function (m, k) {
+      return fields && fields[k] !== undefined ? String(fields[k]) : m;
+    });
+  }
+
   function norm(text) { return String(text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim(); }
 
   function View(root) {
@@ -146,7 +153,7 @@
       var g = agg[key];
       g.width = Math.min(1 + Math.log(g.n) / Math.LN2, 7);
       g.color = { color: "#8d96a3", opacity: 0.4 };
-      g.title = g.n + " connection(s) into a closed cluster";
+      g.title = say(self, "aggregate", { n: g.n });
       out.push(g);
     });
     return out;
@@ -214,7 +221,7 @@
     var hits = this.findNodes(text);
     status.classList.remove("pv-miss");
     if (!hits.length) {
-      status.textContent = text ? "No node matches “" + text + "”." : "";
+      status.textContent = text ? say(this, "noMatch", { text: text }) : "";
       if (text) status.classList.add("pv-miss");
       return null;
     }
@@ -224,8 +231,9 @@
     this.network.selectNodes([id]);
     this.network.focus(id, { scale: 1.3, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     this.showDetails(this.byId[id].title);
-    status.textContent = "Found " + this.byId[id].label.replace(/\n/g, " ") +
-      (hits.length > 1 ? " (" + (hits.length - 1) + " more match)" : "") + ".";
+    var found = this.byId[id].label.replace(/\n/g, " ");
+    status.textContent = hits.length > 1 ? say(this, "foundMore", { label: found, more: hits.length - 1 })
+      : say(this, "found", { label: found });
     return id;
   };
 
@@ -300,7 +308,7 @@
     this.segment = s;
     this.sync();
     $(this.root, ".pv-status").textContent = all ? "" :
-      shown + " of " + this.data.nodes.length + " nodes shown.";
+      say(this, "shown", { shown: shown, total: this.data.nodes.length });
   };
 
   View.prototype.resetFilters = function () {

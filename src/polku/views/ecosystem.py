@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from ..graph import label, nodes_of
+from ..graph import nodes_of
 from .facts import (EDGE_COLOURS, NO_PROVIDER_COLOUR, Facts, View, finding_legend,
                     kind_legend, legend_edge, legend_node, plain_edge, referral_legend,
                     scaled, shape_legend, spread_parallel)
@@ -78,27 +78,33 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
     cluster = None
     if big:
         cluster = _clusters(g, nodes, facts, cluster_by)
-    legend = (shape_legend(nodes) + kind_legend(nodes, g) + referral_legend() + [
-        {"item": "heading", "label": "Other edges"},
-        legend_edge("provides (actor → service)", EDGE_COLOURS["provides"], 1.5),
-        legend_edge("entry (segment → first service)", EDGE_COLOURS["entry"], 1.5),
-        legend_edge("need (segment / service → need)", EDGE_COLOURS["has_need"], 1.5),
-        legend_edge("part of (unit → parent)", EDGE_COLOURS["part_of"], 1.5),
-        {"item": "heading", "label": "Size"},
-        {"item": "text", "label": "service: capacity (or inflow) · segment: people · "
-                                  "actor: services provided"},
-    ] + finding_legend())
+    tr = facts.tr
+    legend = (shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
+        {"item": "heading", "label": tr("Other edges")},
+        legend_edge(tr("provides (actor → service)"), EDGE_COLOURS["provides"], 1.5),
+        legend_edge(tr("entry (segment → first service)"), EDGE_COLOURS["entry"], 1.5),
+        legend_edge(tr("need (segment / service → need)"), EDGE_COLOURS["has_need"], 1.5),
+        legend_edge(tr("part of (unit → parent)"), EDGE_COLOURS["part_of"], 1.5),
+        {"item": "heading", "label": tr("Size")},
+        {"item": "text", "label": tr("service: capacity (or inflow) · segment: people · "
+                                     "actor: services provided")},
+    ] + finding_legend(tr))
     if cluster:
-        legend += [{"item": "heading", "label": "Clusters"},
-                   legend_node(f"a {cluster_by} with its services (click to open)", "dot",
-                                "#e9ecef", "#343a40", "3 2")]
+        legend += [{"item": "heading", "label": tr("Groups")},
+                   legend_node(tr("a provider with its services (click to open)")
+                               if cluster_by == "provider"
+                               else tr("a region with its services (click to open)"), "dot",
+                               "#e9ecef", "#343a40", "3 2")]
     nseg = len(nodes_of(g, "segment"))
     return View(
-        kind="ecosystem", title=f"Ecosystem · {g.graph.get('name', 'graph')}",
-        subtitle=(f"{len(nodes_of(g, 'actor'))} actors · {len(nodes_of(g, 'service'))} services "
-                  f"· {nseg} segments · {len(facts.refs)} referrals"),
+        kind="ecosystem",
+        title=tr("Ecosystem · {name}").format(name=g.graph.get("name", "graph")),
+        subtitle=tr("{actors} actors · {services} services · {segments} segments · "
+                    "{referrals} referrals").format(
+            actors=len(nodes_of(g, "actor")), services=len(nodes_of(g, "service")),
+            segments=nseg, referrals=len(facts.refs)),
         nodes=nodes, edges=edges, legend=legend,
-        segments=[(s, label(g, s)) for s in nodes_of(g, "segment")], cluster=cluster,
+        segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")], cluster=cluster,
     )
 
 
@@ -109,6 +115,7 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
     with the group of its first entry service, so that a national picture starts as one
     node per provider (or region) and opens where a designer clicks."""
     groups: dict[str, dict[str, Any]] = {}
+    tr = facts.tr
 
     def group(key: str, name: str, colour: str) -> dict[str, Any]:
         return groups.setdefault(key, {"id": f"cluster:{key}", "label": name, "colour": colour,
@@ -125,12 +132,12 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
         else:
             continue
         if owner is None:
-            key, name, colour = "none", "(no provider)", NO_PROVIDER_COLOUR
+            key, name, colour = "none", tr("(no provider)"), NO_PROVIDER_COLOUR
         elif cluster_by == "region":
-            region = str(g.nodes[owner].get("region") or "(no region)")
+            region = str(g.nodes[owner].get("region") or tr("(no region)"))
             key, name, colour = f"region:{region}", region, "#ced4da"
         else:
-            key, name = f"actor:{owner}", label(g, owner)
+            key, name = f"actor:{owner}", tr.label(g, owner)
             colour = facts.kind_colour(owner)
         node["cid"] = key
         grp = group(key, name, colour)
@@ -149,11 +156,18 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
                 node["cid"] = entries[0]["cid"]
                 groups[node["cid"]]["segment"] += 1
     for grp in groups.values():
-        parts = [f"{grp[t]} {t}(s)" for t in ("service", "actor", "segment") if grp[t]]
-        marks = [f"{grp[t]} with {t[:-1]}s" for t in ("errors", "warnings") if grp[t]]
-        grp["title"] = (f"Cluster: {grp['label']}\n" + ", ".join(parts)
-                        + (f"\nFindings: {', '.join(marks)}" if marks else "")
-                        + "\nClick to open")
+        counts = {"service": tr.ngettext("{n} service", "{n} services", grp["service"]),
+                  "actor": tr.ngettext("{n} actor", "{n} actors", grp["actor"]),
+                  "segment": tr.ngettext("{n} segment", "{n} segments", grp["segment"])}
+        parts = [counts[t].format(n=grp[t]) for t in ("service", "actor", "segment") if grp[t]]
+        marks = [(tr.ngettext("{n} with an error", "{n} with errors", grp["errors"])
+                  if t == "errors" else
+                  tr.ngettext("{n} with a warning", "{n} with warnings", grp["warnings"]))
+                 .format(n=grp[t]) for t in ("errors", "warnings") if grp[t]]
+        grp["title"] = (tr("Group: {name}").format(name=grp["label"]) + "\n" + ", ".join(parts)
+                        + ("\n" + tr("Findings: {marks}").format(marks=", ".join(marks))
+                           if marks else "")
+                        + "\n" + tr("Click to open"))
         grp["services"] = grp["service"]
     return {"by": cluster_by, "groups": groups}
 

@@ -18,6 +18,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from ..graph import Referral, label, nodes_of
+from ..i18n import DEFAULT_LANG, LANGUAGES, N_, Translator, translator
+from ..kinds import KIND_CATALOGUE
 
 # Fill colours: actors and services by organisation kind (a service takes its first
 # provider's kind), the other node types by type. Red and amber are kept for findings.
@@ -52,15 +54,40 @@ TYPE_SHAPES = {
     "referral": "square",
     "measure": "triangleDown",
 }
-TYPE_LABELS = {
-    "actor": "Actor",
-    "service": "Service",
-    "segment": "Segment",
-    "need": "Need",
-    "outcome": "Outcome",
-    "referral": "Referral (as subject)",
-    "measure": "Plan measure",
+TYPE_LABELS = {  # translated where shown
+    "actor": N_("Actor"),
+    "service": N_("Service"),
+    "segment": N_("Segment"),
+    "need": N_("Need"),
+    "outcome": N_("Outcome"),
+    "referral": N_("Referral (as subject)"),
+    "measure": N_("Plan measure"),
 }
+#: Organisation kinds (ids in the data) as people say them.
+KIND_NAMES = {
+    "wellbeing-county": N_("wellbeing services county"),
+    "employment-area": N_("employment area"),
+    "municipality": N_("municipality"),
+    "kela": N_("Kela"),
+    "third-sector": N_("third sector"),
+    "employer": N_("employer"),
+    "education": N_("education"),
+    "occupational-health": N_("occupational health care"),
+    "research": N_("research"),
+    "state": N_("central government"),
+    "other": N_("other"),
+}
+#: The roles of a responsibility row as people say them.
+ROLE_NAMES = {
+    "lead": N_("lead"),
+    "participant": N_("participant"),
+    "consulted": N_("consulted"),
+    "informed": N_("informed"),
+}
+#: Whether the client's information travels with a referral.
+FLOW_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown")}
+SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"),
+                  "info": N_("for information")}
 SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f4a100"}
 UNMET_COLOUR = "#d62728"
 PATH_COLOURS = ("#0b3c8c", "#e85d04", "#7b2cbf", "#2b9348", "#c9184a",
@@ -102,10 +129,12 @@ class View:
     #: the chart's facts as a table (``title``, ``headers``, ``rows``) for screen readers,
     #: keyboard users and copying
     table: dict[str, Any] | None = None
+    lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
 
     def types(self) -> list[tuple[str, str]]:
         present = {n["ptype"] for n in self.nodes}
-        return [(t, TYPE_LABELS.get(t, t)) for t in TYPE_LABELS if t in present]
+        tr = translator(self.lang)
+        return [(t, tr(TYPE_LABELS[t])) for t in TYPE_LABELS if t in present]
 
 
 
@@ -161,8 +190,9 @@ def fmt(x: Any) -> str:
     return str(x)
 
 
-def names_text(g: nx.MultiDiGraph, ids: Iterable[str]) -> str:
-    return ", ".join(label(g, i) for i in ids)
+def names_text(g: nx.MultiDiGraph, ids: Iterable[str], tr: Translator | None = None) -> str:
+    """The nodes' labels, comma-separated (in ``tr``'s language where the graph has one)."""
+    return ", ".join(tr.label(g, i) if tr else label(g, i) for i in ids)
 
 
 def scaled(value: float | None, vmax: float, lo: float, hi: float) -> float:
@@ -171,12 +201,20 @@ def scaled(value: float | None, vmax: float, lo: float, hi: float) -> float:
     return round(lo + (hi - lo) * math.sqrt(min(value, vmax) / vmax), 1)
 
 
-def finding_lines(fs: list[dict[str, Any]]) -> list[str]:
+def finding_lines(fs: list[dict[str, Any]], tr: Translator | None = None) -> list[str]:
+    """A tooltip's findings: the severity and what the kind means in the reader's words,
+    then the finding's own message and its kind (the id ``polku findings`` and the README
+    use)."""
     if not fs:
         return []
-    lines = ["", "Findings:"]
+    tr = tr or translator()
+    lines = ["", tr("Findings:")]
     for f in fs:
-        lines.append(f"• [{f.get('severity', '?')}] {f.get('kind', '')}: {f.get('message', '')}")
+        sev, kind = f.get("severity", "?"), str(f.get("kind", ""))
+        head = f"• {tr(SEVERITY_NAMES[sev]) if sev in SEVERITY_NAMES else sev}"
+        if kind in KIND_CATALOGUE:
+            head += f": {tr(KIND_CATALOGUE[kind].meaning)}"
+        lines += [head, f"  {f.get('message', '')} ({kind})"]
     return lines
 
 
@@ -188,8 +226,11 @@ def _worst(fs: list[dict[str, Any]]) -> str | None:
 class Facts:
     """Lookups shared by the views, computed once per render."""
 
-    def __init__(self, g: nx.MultiDiGraph, findings: list[dict[str, Any]]) -> None:
+    def __init__(self, g: nx.MultiDiGraph, findings: list[dict[str, Any]],
+                 tr: Translator | None = None) -> None:
         self.g = g
+        #: the language every text of the view is written in
+        self.tr = tr or translator()
         self.findings = _findings_by_subject(findings)
         # One pass over the edges instead of a scan of a node's edges per question:
         # the national graph asks some 70,000 of them.
@@ -241,88 +282,111 @@ class Facts:
                                     KIND_COLOURS["other"])
         return TYPE_COLOURS.get(t, "#adb5bd")
 
+    def num(self, value: Any) -> str:
+        """A number as the view's language writes it."""
+        return self.tr.number(value)
+
     def tooltip(self, n: str) -> str:
-        g, d = self.g, self.g.nodes[n]
+        g, d, tr, num = self.g, self.g.nodes[n], self.tr, self.num
         t = d.get("type", "")
-        lines = [f"{TYPE_LABELS.get(t, t)}: {label(g, n)}", f"id: {n}"]
-        for lang in ("sv", "en"):
-            if d.get(f"name_{lang}"):
-                lines.append(f"{lang}: {d[f'name_{lang}']}")
+        kind = tr(TYPE_LABELS[t]) if t in TYPE_LABELS else t
+        lines = [f"{kind}: {tr.label(g, n)}", f"id: {n}"]
+        # The name in the other languages, where the graph gives one.
+        for lang in LANGUAGES:
+            other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
+            if lang != tr.lang and other and other != tr.label(g, n):
+                lines.append(f"{lang}: {other}")
+        none = tr("– (none)")
         if t == "actor":
-            lines.append(f"Kind: {d.get('kind', '–')}")
+            k = d.get("kind", "other")
+            lines.append(tr("Kind: {kind}").format(kind=tr(KIND_NAMES[k]) if k in KIND_NAMES else k))
             if d.get("region"):
-                lines.append(f"Region: {d['region']}")
+                lines.append(tr("Region: {region}").format(region=d["region"]))
             parent = self.targets(n, "part_of")
             if parent:
-                lines.append(f"Part of: {names_text(g, parent)}")
+                lines.append(tr("Part of: {names}").format(names=names_text(g, parent, tr)))
             provided = self.targets(n, "provides")
-            lines.append(f"Provides {len(provided)} service(s)")
+            lines.append(tr.ngettext("Provides {n} service", "Provides {n} services",
+                                     len(provided)).format(n=len(provided)))
         elif t == "service":
             prov = self.providers.get(n) or []
-            lines.append(f"Provider: {names_text(g, prov) if prov else '– (none)'}")
+            lines.append(tr("Provider: {names}").format(
+                names=names_text(g, prov, tr) if prov else none))
             cap = d.get("capacity_per_month")
-            lines.append(f"Capacity: {fmt(cap) + ' / month' if cap is not None else '–'}")
+            lines.append(tr("Capacity: {n} / month").format(n=num(cap)) if cap is not None
+                         else tr("Capacity: –"))
             inflow = self.inflow.get(n)
             if inflow:
-                util = f" ({inflow / cap:.0%} of capacity)" if cap else ""
-                lines.append(f"Inflow: {fmt(inflow)} / month{util}")
+                line = tr("Inflow: {n} / month").format(n=num(inflow))
+                if cap:
+                    line += " " + tr("({share} of capacity)").format(share=tr.percent(inflow / cap))
+                lines.append(line)
             waits = self.waits_in.get(n)
             if waits:
                 lo, hi = min(waits), max(waits)
-                span = fmt(lo) if lo == hi else f"{fmt(lo)}–{fmt(hi)}"
-                lines.append(f"Wait to get in: {span} days (median of incoming referrals)")
+                span = num(lo) if lo == hi else f"{num(lo)}–{num(hi)}"
+                lines.append(tr("Wait to get in: {days} days (median of incoming referrals)")
+                             .format(days=span))
             segs = self.targets(n, "for_segment")
-            lines.append(f"For segments: {names_text(g, segs) if segs else 'all'}")
+            lines.append(tr("For segments: {names}").format(
+                names=names_text(g, segs, tr) if segs else tr("all")))
             needs = self.targets(n, "addresses")
             if needs:
-                lines.append(f"Addresses: {names_text(g, needs)}")
+                lines.append(tr("Addresses: {names}").format(names=names_text(g, needs, tr)))
             if d.get("entry"):
-                lines.append("Entry point: yes")
-            for key, name in (("method", "Method"), ("legal_basis", "Legal basis")):
-                if d.get(key):
-                    lines.append(f"{name}: {d[key]}")
+                lines.append(tr("Entry point: yes"))
+            if d.get("method"):
+                lines.append(tr("Method: {text}").format(text=d["method"]))
+            if d.get("legal_basis"):
+                lines.append(tr("Legal basis: {text}").format(text=d["legal_basis"]))
         elif t == "segment":
             if d.get("size") is not None:
-                lines.append(f"Size: {fmt(d['size'])} people")
+                lines.append(tr("Size: {n} people").format(n=num(d["size"])))
             if d.get("participation_rate") is not None:
-                lines.append(f"In work: {float(d['participation_rate']):.0%}")
+                lines.append(tr("In work: {share}").format(
+                    share=tr.percent(float(d["participation_rate"]))))
             needs = self.targets(n, "has_need")
             if needs:
-                lines.append(f"Needs: {names_text(g, needs)}")
+                lines.append(tr("Needs: {names}").format(names=names_text(g, needs, tr)))
             entries = self.targets(n, "entry")
             if entries:
-                lines.append(f"Entries: {names_text(g, entries)}")
+                lines.append(tr("Entries: {names}").format(names=names_text(g, entries, tr)))
         elif t == "need":
             if d.get("factor"):
-                lines.append(f"Factor: {d['factor']}")
+                lines.append(tr("Factor: {factor}").format(factor=d["factor"]))
         elif t == "referral":
             lines[1:1] = self._referral_lines(n)[1:]
         if d.get("description"):
             lines.append(f"{d['description']}")
-        lines += finding_lines(self.findings.get(n, []))
+        lines += finding_lines(self.findings.get(n, []), tr)
         return "\n".join(lines)
 
     def _referral_lines(self, rid: str) -> list[str]:
-        g, d = self.g, self.g.nodes[rid]
+        g, d, tr, num = self.g, self.g.nodes[rid], self.tr, self.num
         src = self.targets(rid, "from")
         dst = self.targets(rid, "to")
         owner = self.targets(rid, "owner")
         segs = self.targets(rid, "for_segment")
         vol = d.get("volume_per_month")
         wait = d.get("median_wait_days")
+        flow = d.get("information_flow", "unknown")
         return [
-            f"Referral {rid}",
-            f"{names_text(g, src)} → {names_text(g, dst)}",
-            f"Volume: {fmt(vol) + ' / month' if vol is not None else '–'}",
-            f"Median wait: {fmt(wait) + ' days' if wait is not None else '–'}",
-            f"Owner: {names_text(g, owner) if owner else '– (none)'}",
-            f"Information flow: {d.get('information_flow', 'unknown')}",
-            f"Segments: {names_text(g, segs) if segs else 'all'}",
+            tr("Referral {id}").format(id=rid),
+            f"{names_text(g, src, tr)} → {names_text(g, dst, tr)}",
+            tr("Volume: {n} / month").format(n=num(vol)) if vol is not None else tr("Volume: –"),
+            tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
+            else tr("Median wait: –"),
+            tr("Owner: {names}").format(names=names_text(g, owner, tr) if owner
+                                        else tr("– (none)")),
+            tr("Information flow: {flow}").format(
+                flow=tr(FLOW_NAMES[flow]) if flow in FLOW_NAMES else flow),
+            tr("Segments: {names}").format(names=names_text(g, segs, tr) if segs
+                                                  else tr("all")),
         ]
 
     def referral_tooltip(self, rid: str) -> str:
         return "\n".join(self._referral_lines(rid)
-                         + finding_lines(self.findings.get(rid, [])))
+                         + finding_lines(self.findings.get(rid, []), self.tr))
 
     def node(self, n: str, *, size: float | None = None,
              ring_kinds: Sequence[str] | None = None, **extra: Any) -> dict[str, Any]:
@@ -337,7 +401,7 @@ class Facts:
         sev = _worst(fs)
         border = SEVERITY_COLOURS[sev] if sev else darker(fill)
         node: dict[str, Any] = {
-            "id": n, "gid": n, "label": label(self.g, n), "ptype": t,
+            "id": n, "gid": n, "label": self.tr.label(self.g, n), "ptype": t,
             "shape": TYPE_SHAPES.get(t, "dot"),
             "color": {"background": fill, "border": border,
                       "highlight": {"background": fill, "border": "#111111"},
@@ -355,12 +419,15 @@ class Facts:
     def handoff_label(self, r: Any) -> str:
         """What a designer reads on a hand-off edge without hovering: its median wait,
         clients a month and owner (the referral's owner, else its lead)."""
-        wait = f"{fmt(r.median_wait_days)} d" if r.median_wait_days is not None else "? d"
-        vol = f"{fmt(r.volume_per_month)}/mo" if r.volume_per_month is not None else "?/mo"
+        tr = self.tr
+        wait = tr("{n} d").format(n=self.num(r.median_wait_days)
+                                  if r.median_wait_days is not None else "?")
+        vol = tr("{n}/mo").format(n=self.num(r.volume_per_month)
+                                  if r.volume_per_month is not None else "?")
         leads = sorted(u for u, _, d in self.g.in_edges(r.id, data=True)
                        if d.get("kind") == "responsibility" and d.get("role") == "lead")
         owner = r.owner or (leads[0] if leads else None)
-        who = label(self.g, owner) if owner else "no owner"
+        who = tr.label(self.g, owner) if owner else tr("no owner")
         return f"{wait} · {vol} · {who[:28] + '…' if len(who) > 29 else who}"
 
     def referral_edge(self, r: Any, *, width_max: float, **extra: Any) -> dict[str, Any]:
@@ -423,7 +490,9 @@ def legend_edge(name: str, colour: str, width: float = 2, dashes: Any = False) -
     return {"item": "edge", "label": name, "colour": colour, "width": width, "dash": dash}
 
 
-def kind_legend(nodes: list[dict[str, Any]], g: nx.MultiDiGraph) -> list[dict]:
+def kind_legend(nodes: list[dict[str, Any]], g: nx.MultiDiGraph,
+                tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
     kinds = set()
     no_provider = False
     for n in nodes:
@@ -436,37 +505,43 @@ def kind_legend(nodes: list[dict[str, Any]], g: nx.MultiDiGraph) -> list[dict]:
                 for kind, c in KIND_COLOURS.items():
                     if c == n["color"]["background"]:
                         kinds.add(kind)
-    items = [{"item": "heading", "label": "Colour: organisation kind (service: its provider)"}]
-    items += [legend_node(k, "dot", KIND_COLOURS[k]) for k in KIND_COLOURS if k in kinds]
+    items = [{"item": "heading",
+              "label": tr("Colour: kind of organisation (a service: its provider's)")}]
+    items += [legend_node(tr(KIND_NAMES.get(k, k)), "dot", KIND_COLOURS[k])
+              for k in KIND_COLOURS if k in kinds]
     if no_provider:
-        items.append(legend_node("no provider", "dot", NO_PROVIDER_COLOUR))
+        items.append(legend_node(tr("no provider"), "dot", NO_PROVIDER_COLOUR))
     return items
 
 
-def shape_legend(nodes: list[dict[str, Any]]) -> list[dict]:
+def shape_legend(nodes: list[dict[str, Any]], tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
     present = {n["ptype"] for n in nodes}
-    items = [{"item": "heading", "label": "Shape: node type"}]
+    items = [{"item": "heading", "label": tr("Shape: what it is")}]
     for t in TYPE_LABELS:
         if t in present:
             colour = TYPE_COLOURS.get(t, "#9aa0a8") if t not in ("actor", "service") else "#9aa0a8"
-            items.append(legend_node(TYPE_LABELS[t], TYPE_SHAPES[t], colour))
+            items.append(legend_node(tr(TYPE_LABELS[t]), TYPE_SHAPES[t], colour))
     return items
 
 
-def finding_legend() -> list[dict]:
+def finding_legend(tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
     return [
-        {"item": "heading", "label": "Findings"},
-        legend_node("error (red ring / red edge)", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
-        legend_node("warning (amber ring / amber edge)", "dot", "#ffffff",
-                     SEVERITY_COLOURS["warning"]),
+        {"item": "heading", "label": tr("Findings")},
+        legend_node(tr("error (red ring / red edge)"), "dot", "#ffffff",
+                    SEVERITY_COLOURS["error"]),
+        legend_node(tr("warning (amber ring / amber edge)"), "dot", "#ffffff",
+                    SEVERITY_COLOURS["warning"]),
     ]
 
 
-def referral_legend() -> list[dict]:
+def referral_legend(tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
     return [
-        {"item": "heading", "label": "Referrals (width = clients / month)"},
-        legend_edge("information travels", EDGE_COLOURS["referral"], 2.5),
-        legend_edge("information does not travel", EDGE_COLOURS["referral"], 2.5, DASHES_NO),
-        legend_edge("information flow unknown", EDGE_COLOURS["referral"], 2.5, DASHES_UNKNOWN),
+        {"item": "heading", "label": tr("Referrals (width = clients / month)")},
+        legend_edge(tr("information travels"), EDGE_COLOURS["referral"], 2.5),
+        legend_edge(tr("information does not travel"), EDGE_COLOURS["referral"], 2.5, DASHES_NO),
+        legend_edge(tr("information flow unknown"), EDGE_COLOURS["referral"], 2.5,
+                    DASHES_UNKNOWN),
     ]
-

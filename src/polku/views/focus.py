@@ -8,12 +8,14 @@ from collections import defaultdict, deque
 import networkx as nx
 
 from ..errors import PolkuError
-from ..graph import label
+from ..i18n import Translator, translator
 from .facts import View
 
 
-def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int) -> None:
-    """Keep only what lies within ``depth`` steps of ``focus`` (edges in both directions)."""
+def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
+           tr: Translator | None = None) -> None:
+    """Keep only what lies within ``depth`` steps of ``focus`` (edges in both directions);
+    the title, subtitle and legend say so in the language of ``tr``."""
     if depth < 0:
         raise PolkuError(f"--depth must be 0 or more, got {depth}")
     by_gid: dict[str, list[str]] = defaultdict(list)
@@ -52,10 +54,16 @@ def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int) -> None:
             if not n.get("sev"):
                 n["color"]["border"] = "#111111"
                 n["borderWidth"] = 4
-    view.title += f" · around {label(g, focus)}"
-    view.legend[:0] = [{"item": "heading", "label": "Focus"},
-                       {"item": "text", "label": f"{label(g, focus)} (large, dark ring) and what "
-                                                 f"lies within {depth} step(s) of it"}]
-    view.subtitle = (f"{len(view.nodes)} of {total} nodes within {depth} step(s) of "
-                     f"{label(g, focus)}")
+    tr = tr or translator()
+    name = tr.label(g, focus)
+    view.title += " · " + tr("around {name}").format(name=name)
+    view.legend[:0] = [{"item": "heading", "label": tr("Focus")},
+                       {"item": "text", "label": tr.ngettext(
+                           "{name} (large, dark ring) and what lies within {depth} step of it",
+                           "{name} (large, dark ring) and what lies within {depth} steps of it",
+                           depth).format(name=name, depth=depth)}]
+    view.subtitle = tr.ngettext("{shown} of {total} shown, within {depth} step of {name}",
+                                "{shown} of {total} shown, within {depth} steps of {name}",
+                                depth).format(shown=len(view.nodes), total=total, depth=depth,
+                                              name=name)
 

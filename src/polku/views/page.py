@@ -8,6 +8,9 @@ of one, or an ``<iframe srcdoc>``) of our own template.
   ``<``, ``>`` and ``&`` written as ``\\u003c`` … so no text can close the block; the page
   script only ever sets ``textContent``, and vis-network's tooltip uses ``innerText`` on
   plain title strings.
+* **In the reader's language**: the template's texts go through the view's
+  :class:`polku.i18n.Translator`, and the page script takes its few sentences from the
+  JSON document (``texts``), so it holds no language of its own.
 * **Fast**: nodes and edges go to the page in bulk (pyvis's ``add_node`` checks membership
   in a list, which is quadratic); pyvis serves for the physics and layout options model.
 """
@@ -27,6 +30,7 @@ from markupsafe import Markup
 
 from .. import atomic
 from ..errors import PolkuError
+from ..i18n import Translator, translator
 from .facts import View
 from .registry import build_view
 
@@ -130,9 +134,23 @@ def _env() -> Environment:
                        keep_trailing_newline=True)
 
 
+def _script_texts(tr: Translator) -> dict[str, str]:
+    """The sentences ``polku-view.js`` shows, in the view's language (``{name}`` fields are
+    filled in by the script)."""
+    return {
+        "noMatch": tr("No node matches “{text}”."),
+        "found": tr("Found {label}."),
+        "foundMore": tr("Found {label}; other matches: {more}."),
+        "shown": tr("{shown} of {total} shown."),
+        "aggregate": tr("Connections into a closed group: {n}"),
+    }
+
+
 def _payload(view: View) -> dict[str, Any]:
     return {
         "kind": view.kind,
+        "lang": view.lang,
+        "texts": _script_texts(translator(view.lang)),
         "nodes": view.nodes,
         "edges": view.edges,
         "options": _vis_options(view),
@@ -158,7 +176,8 @@ def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-v
                     height: str = "100%", **kwargs: Any) -> Markup:
     """One view as an HTML fragment (``<section>`` with its data and start-up script) for
     a page that already has :func:`page_assets` in its head. ``element_id`` must be unique
-    on the page. Keyword arguments as for :func:`build_view`."""
+    on the page. Keyword arguments as for :func:`build_view` (``lang`` among them: the
+    fragment's ``<section lang>`` says it, so it may differ from the page's)."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", element_id):
         raise PolkuError(f"element id '{element_id}' must be letters, digits, - and _")
     v = build_view(g, view, **kwargs)
@@ -168,24 +187,27 @@ def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-v
 def _fragment(v: View, element_id: str, height: str) -> Markup:
     if v.chart is not None:
         # a chart of its own (the timeline): no network, no script, no data payload
-        return Markup(_env().get_template("chart.html").render(view=v, element_id=element_id))
+        return Markup(_env().get_template("chart.html").render(
+            view=v, element_id=element_id, **translator(v.lang).jinja_globals()))
     tpl = _env().get_template("view.html")
     return Markup(tpl.render(view=v, element_id=element_id, height=height,
-                             data=Markup(json_for_html(_payload(v)))))
+                             data=Markup(json_for_html(_payload(v))),
+                             **translator(v.lang).jinja_globals()))
 
 
 def render_html(g: nx.MultiDiGraph, view: str, **kwargs: Any) -> str:
-    """One view as a complete, self-contained HTML page. Keyword arguments as for
-    :func:`build_view`."""
+    """One view as a complete, self-contained HTML page in ``lang`` (fi, sv or en; default
+    Finnish) with ``<html lang>`` to match. Keyword arguments as for :func:`build_view`."""
     return view_html(build_view(g, view, **kwargs))
 
 
 def view_html(v: View) -> str:
     """A complete, self-contained page for a view the caller built (and perhaps restyled,
-    as the diff page does)."""
+    as the diff page does), in the view's language."""
     page = _env().get_template("page.html")
     return page.render(view=v, assets=page_assets() if v.chart is None else "",
-                       fragment=_fragment(v, "polku-view", "100%"))
+                       fragment=_fragment(v, "polku-view", "100%"),
+                       **translator(v.lang).jinja_globals())
 
 
 def iframe(html: str, *, title: str = "polku view", height: str = "640px") -> Markup:

@@ -9,7 +9,7 @@ from typing import Any
 import networkx as nx
 
 from ..errors import PolkuError
-from ..graph import label, path_steps
+from ..graph import path_steps
 from .facts import (SEVERITY_COLOURS, Facts, View, finding_legend, kind_legend, legend_edge,
                     names_text, plain_edge, referral_legend, shape_legend, spread_parallel)
 
@@ -18,6 +18,7 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
     if g.nodes.get(path, {}).get("type") != "path":
         raise PolkuError("no such designed path", node=path)
     steps = path_steps(g, path)
+    tr = facts.tr
     seg = facts.targets(path, "path_segment")
     segment = seg[0] if seg else None
     broken = {}
@@ -35,11 +36,12 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
         step_ids.append(vid)
         node = facts.node(n, level=i + 1, size=22, segs=[segment] if segment else [])
         node["id"] = vid
-        node["label"] = f"{i}. {label(g, n)}"
+        node["label"] = f"{i}. {tr.label(g, n)}"
         prov = facts.providers.get(n)
         if prov:
-            node["label"] += f"\n({names_text(g, prov)})"
-        node["title"] = f"Step {i} of {len(steps)}\n" + node["title"]
+            node["label"] += f"\n({names_text(g, prov, tr)})"
+        node["title"] = (tr("Step {i} of {n}").format(i=i, n=len(steps)) + "\n"
+                         + node["title"])
         nodes.append(node)
     if segment:
         nodes.insert(0, facts.node(segment, level=1, size=26, segs=[segment]))
@@ -61,15 +63,16 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
             edges.append(edge)
         if not refs or finding:
             n_broken += 1
-            why = (finding or {}).get("message") or (
-                f"No referral from {label(g, a)} to {label(g, b)} applies to this path's segment")
+            why = (finding or {}).get("message") or tr(
+                "No referral from {a} to {b} applies to this path's segment").format(
+                a=tr.label(g, a), b=tr.label(g, b))
             edges.append({
                 "id": f"broken:{i}", "from": step_ids[i], "to": step_ids[i + 1],
                 "kind": "broken", "arrows": "to", "width": 4, "dashes": [4, 4],
                 "color": {"color": SEVERITY_COLOURS["error"], "highlight": "#111111"},
-                "label": "✕ broken", "font": {"color": SEVERITY_COLOURS["error"],
+                "label": "✕ " + tr("broken"), "font": {"color": SEVERITY_COLOURS["error"],
                                              "strokeWidth": 3, "size": 14, "align": "top"},
-                "title": f"Broken step {i + 1} → {i + 2}\n{why}",
+                "title": tr("Broken step {a} → {b}").format(a=i + 1, b=i + 2) + f"\n{why}",
             })
             for vid in (step_ids[i], step_ids[i + 1]):
                 for node in nodes:
@@ -77,16 +80,18 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
                         node["broken"] = True
     spread_parallel(edges)
     legend = [
-        {"item": "heading", "label": "Steps"},
-        {"item": "text", "label": "left to right: segment → step 1 → step 2 → …"},
-        legend_edge("broken step: no referral for this segment", SEVERITY_COLOURS["error"], 4,
-                     [4, 4]),
-    ] + referral_legend() + shape_legend(nodes) + kind_legend(nodes, g) + finding_legend()
+        {"item": "heading", "label": tr("Steps")},
+        {"item": "text", "label": tr("left to right: segment → step 1 → step 2 → …")},
+        legend_edge(tr("broken step: no referral for this segment"), SEVERITY_COLOURS["error"],
+                    4, [4, 4]),
+    ] + referral_legend(tr) + shape_legend(nodes, tr) + kind_legend(nodes, g, tr) \
+        + finding_legend(tr)
     return View(
-        kind="path", title=f"Designed path · {label(g, path)}",
-        subtitle=(f"for {label(g, segment) if segment else 'no segment'} · {len(steps)} steps · "
-                  f"{n_broken} broken"),
+        kind="path", title=tr("Designed path · {name}").format(name=tr.label(g, path)),
+        subtitle=tr("for {segment} · {steps} steps · {broken} broken").format(
+            segment=tr.label(g, segment) if segment else tr("no segment"), steps=len(steps),
+            broken=n_broken),
         nodes=nodes, edges=edges, legend=legend,
-        segments=[(segment, label(g, segment))] if segment else [], hierarchical=True,
+        segments=[(segment, tr.label(g, segment))] if segment else [], hierarchical=True,
     )
 

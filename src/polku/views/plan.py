@@ -18,9 +18,10 @@ from typing import Any
 
 import networkx as nx
 
-from ..graph import label, nodes_of, targets
-from .facts import (SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines,
-                    legend_edge, legend_node, names_text)
+from ..graph import nodes_of, targets
+from ..i18n import Translator, translator
+from .facts import (ROLE_NAMES, SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker,
+                    finding_lines, legend_edge, legend_node, names_text)
 
 GOAL_COLOUR = "#ffd166"
 PLAN_ROLE_STYLES = {  # role: (width, dashes, colour)
@@ -55,48 +56,54 @@ def measure_number(m: str) -> str:
 def measure_tooltip(g: nx.MultiDiGraph, facts: Facts, m: str) -> str:
     """Everything a leader wants to see about one measure, as plain lines."""
     d = g.nodes[m]
+    tr = facts.tr
     roles = measure_roles(g, m)
-    lines = [f"Plan measure {measure_number(m)}: {label(g, m)}", f"id: {m}"]
+    lines = [tr("Plan measure {number}: {name}").format(number=measure_number(m),
+                                                       name=tr.label(g, m)), f"id: {m}"]
     goal = targets(g, m, "in_goal")
     if goal:
-        lines.append(f"Goal: {names_text(g, goal)}")
+        lines.append(tr("Goal: {names}").format(names=names_text(g, goal, tr)))
     if d.get("start") or d.get("end"):
-        lines.append(f"Runs: {d.get('start') or '?'} – {d.get('end') or '?'}")
+        lines.append(tr("Runs: {start} – {end}").format(start=d.get("start") or "?",
+                                                        end=d.get("end") or "?"))
     else:
-        lines.append("Runs: no months given")
-    lines.append(f"Lead: {names_text(g, roles.get('lead', [])) or '– (none)'}")
+        lines.append(tr("Runs: no months given"))
+    lines.append(tr("Lead: {names}").format(
+        names=names_text(g, roles.get("lead", []), tr) or tr("– (none)")))
     if roles.get("participant"):
-        lines.append(f"Participants: {names_text(g, roles['participant'])}")
+        lines.append(tr("Participants: {names}").format(
+            names=names_text(g, roles["participant"], tr)))
     if d.get("deferred"):
-        lines.append("Division of work: still to be agreed"
+        lines.append(tr("Division of work: still to be agreed")
                      + (f" (“{d['deferred_text'].splitlines()[0]}”)" if d.get("deferred_text") else ""))
     if d.get("parts"):
-        lines.append(f"Parts: {', '.join(d['parts'])}")
+        lines.append(tr("Parts: {parts}").format(parts=", ".join(d["parts"])))
     subjects = targets(g, m, "subject")
     if subjects:
-        lines.append(f"Works on: {names_text(g, subjects)}")
+        lines.append(tr("Works on: {names}").format(names=names_text(g, subjects, tr)))
     indicators = sorted(targets(g, m, "has_indicator"), key=natural)
-    lines.append(f"Indicators ({len(indicators)}):" if indicators else "Indicators: none")
-    lines += [f"  • {label(g, i)}" for i in indicators]
+    lines.append(tr("Indicators ({n}):").format(n=len(indicators)) if indicators
+                 else tr("Indicators: none"))
+    lines += [f"  • {tr.label(g, i)}" for i in indicators]
     risks = sorted(targets(g, m, "has_risk"), key=natural)
     if risks:
-        lines.append(f"Risks ({len(risks)}):")
+        lines.append(tr("Risks ({n}):").format(n=len(risks)))
         for r in risks:
             mit = g.nodes[r].get("mitigation")
-            lines.append(f"  • {label(g, r)}" + (f" → {mit}" if mit else ""))
-    lines += finding_lines(facts.findings.get(m, []))
+            lines.append(f"  • {tr.label(g, r)}" + (f" → {mit}" if mit else ""))
+    lines += finding_lines(facts.findings.get(m, []), tr)
     return "\n".join(lines)
 
 
-def _goal_node(g: nx.MultiDiGraph, goal: str, **extra: Any) -> dict[str, Any]:
+def _goal_node(g: nx.MultiDiGraph, goal: str, tr: Translator, **extra: Any) -> dict[str, Any]:
     d = g.nodes[goal]
-    title = [f"Goal {goal}: {label(g, goal)}"]
+    title = [tr("Goal {id}: {name}").format(id=goal, name=tr.label(g, goal))]
     if d.get("subthemes"):
-        title.append(f"Sub-themes: {d['subthemes']}")
+        title.append(tr("Sub-themes: {text}").format(text=d["subthemes"]))
     n_measures = len([m for m in nodes_of(g, "measure") if goal in targets(g, m, "in_goal")])
-    title.append(f"{n_measures} measure(s)")
+    title.append(tr.ngettext("{n} measure", "{n} measures", n_measures).format(n=n_measures))
     node = {"id": goal, "gid": goal, "ptype": "goal", "shape": "box",
-            "label": short(label(g, goal), 70),
+            "label": short(tr.label(g, goal), 70),
             "color": {"background": GOAL_COLOUR, "border": darker(GOAL_COLOUR),
                       "highlight": {"background": GOAL_COLOUR, "border": "#111111"}},
             "borderWidth": 1.5, "title": "\n".join(title),
@@ -105,9 +112,11 @@ def _goal_node(g: nx.MultiDiGraph, goal: str, **extra: Any) -> dict[str, Any]:
     return node
 
 
-def mark_deferred(node: dict[str, Any], g: nx.MultiDiGraph, m: str) -> None:
+def mark_deferred(node: dict[str, Any], g: nx.MultiDiGraph, m: str,
+                  tr: Translator | None = None) -> None:
+    tr = tr or translator()
     if g.nodes[m].get("deferred"):
-        node["label"] += " · deferred"
+        node["label"] += " · " + tr("deferred")
         node["shapeProperties"] = {"borderDashes": [6, 4]}
         if not node.get("sev"):
             node["color"]["border"] = DEFERRED_BORDER
@@ -120,31 +129,34 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     measures = sorted(nodes_of(g, "measure"), key=natural)
     goals = sorted(nodes_of(g, "goal"), key=natural)
     ring = ("no-lead", "multiple-leads", "deferred-responsibility", "measure-without-indicator")
-    nodes: list[dict[str, Any]] = [_goal_node(g, goal) for goal in goals]
+    tr = facts.tr
+    nodes: list[dict[str, Any]] = [_goal_node(g, goal, tr) for goal in goals]
     edges: list[dict[str, Any]] = []
     actors: set[str] = set()
     for m in measures:
         node = facts.node(m, size=22, ring_kinds=ring)
-        node["label"] = f"{measure_number(m)} {short(label(g, m), 60)}"
+        node["label"] = f"{measure_number(m)} {short(tr.label(g, m), 60)}"
         node["shape"] = "box"
         node["widthConstraint"] = {"maximum": 240}
         node["title"] = measure_tooltip(g, facts, m)
-        mark_deferred(node, g, m)
+        mark_deferred(node, g, m, tr)
         nodes.append(node)
         for goal in targets(g, m, "in_goal"):
             edges.append({"id": f"goal:{goal}:{m}", "from": goal, "to": m, "kind": "in_goal",
                           "arrows": "to", "width": 1.5,
                           "color": {"color": "#c9a227", "highlight": "#111111"},
-                          "title": f"{label(g, m)} serves {label(g, goal)}"})
+                          "title": tr("{measure} serves {goal}").format(
+                              measure=tr.label(g, m), goal=tr.label(g, goal))})
         for role, actor_ids in measure_roles(g, m).items():
             width, dashes, colour = PLAN_ROLE_STYLES.get(role, (1.2, [2, 5], "#b0b8c4"))
             for a in actor_ids:
                 actors.add(a)
                 note = g.edges[a, m, f"responsibility:{role}"].get("note") \
                     if g.has_edge(a, m, f"responsibility:{role}") else None
-                title = f"{label(g, a)} — {role} — {measure_number(m)} {label(g, m)}"
+                title = (f"{tr.label(g, a)} — {tr(ROLE_NAMES.get(role, role))} — "
+                         f"{measure_number(m)} {tr.label(g, m)}")
                 if note:
-                    title += f"\nNote: {note}"
+                    title += "\n" + tr("Note: {text}").format(text=note)
                 # drawn measure → actor so that actors stand in the rightmost column
                 edges.append({"id": f"resp:{a}:{m}:{role}", "from": m, "to": a, "kind": role,
                               "arrows": "to", "width": width, "dashes": dashes,
@@ -153,25 +165,29 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     for a in sorted(actors):
         leads = [m for m in measures if a in measure_roles(g, m).get("lead", [])]
         node = facts.node(a, size=24, ring_kinds=("actor-overload",))
-        node["title"] += f"\nLeads {len(leads)} measure(s)"
+        node["title"] += "\n" + tr.ngettext("Leads {n} measure", "Leads {n} measures",
+                                             len(leads)).format(n=len(leads))
         nodes.append(node)
-    legend = [{"item": "heading", "label": "Roles"}] + [
-        legend_edge(role, colour, width, dashes)
+    legend = [{"item": "heading", "label": tr("Roles")}] + [
+        legend_edge(tr(ROLE_NAMES[role]), colour, width, dashes)
         for role, (width, dashes, colour) in PLAN_ROLE_STYLES.items()] + [
-        {"item": "heading", "label": "Nodes"},
-        legend_node("goal", "box", GOAL_COLOUR),
-        legend_node("measure", "box", TYPE_COLOURS["measure"]),
-        legend_node("deferred: division of work still to be agreed", "box", "#ffffff",
-                     DEFERRED_BORDER),
-        legend_node("no lead", "box", "#ffffff", SEVERITY_COLOURS["error"]),
-        legend_node("several leads / other finding", "box", "#ffffff", SEVERITY_COLOURS["warning"]),
+        {"item": "heading", "label": tr("Boxes")},
+        legend_node(tr("goal"), "box", GOAL_COLOUR),
+        legend_node(tr("measure"), "box", TYPE_COLOURS["measure"]),
+        legend_node(tr("deferred: division of work still to be agreed"), "box", "#ffffff",
+                    DEFERRED_BORDER),
+        legend_node(tr("no lead"), "box", "#ffffff", SEVERITY_COLOURS["error"]),
+        legend_node(tr("several leads / other finding"), "box", "#ffffff",
+                    SEVERITY_COLOURS["warning"]),
     ]
     deferred = sum(1 for m in measures if g.nodes[m].get("deferred"))
     no_lead = sum(1 for m in measures if not measure_roles(g, m).get("lead"))
     many = sum(1 for m in measures if len(measure_roles(g, m).get("lead", [])) > 1)
     return View(
-        kind="plan", title=f"Plan · {g.graph.get('name', 'graph')}",
-        subtitle=(f"{len(goals)} goals · {len(measures)} measures · {len(actors)} actors · "
-                  f"{no_lead} with no lead · {many} with several leads · {deferred} deferred"),
+        kind="plan", title=tr("Plan · {name}").format(name=g.graph.get("name", "graph")),
+        subtitle=tr("{goals} goals · {measures} measures · {actors} actors · {no_lead} with no "
+                    "lead · {many} with several leads · {deferred} deferred").format(
+            goals=len(goals), measures=len(measures), actors=len(actors), no_lead=no_lead,
+            many=many, deferred=deferred),
         nodes=nodes, edges=edges, legend=legend, hierarchical=True)
 

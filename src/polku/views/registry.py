@@ -19,7 +19,8 @@ from typing import Any, Callable, Sequence
 import networkx as nx
 
 from ..errors import PolkuError
-from ..graph import label, nodes_of
+from ..graph import nodes_of
+from ..i18n import N_, Translator, translator
 from .ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
 from .facts import Facts, View, finding_list
 from .focus import narrow
@@ -52,7 +53,8 @@ def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
 class ViewSpec:
     """One view: ``build`` draws it; ``argument`` is the node type of the id it takes
     (``segment:ID``), if any; ``title`` names it in the web UI's menu (for a view with an
-    id, the prefix before each node's name); the menu lists it only when the graph has a
+    id, the prefix before each node's name; marked with ``N_`` here and translated by
+    :func:`menu`); the menu lists it only when the graph has a
     node of type ``needs``; ``analyses`` runs what it shows beyond the findings."""
     name: str
     build: Callable[[nx.MultiDiGraph, Facts, Request], View]
@@ -69,17 +71,16 @@ class ViewSpec:
 VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
     ViewSpec("ecosystem", lambda g, f, r: ecosystem_view(
         g, f, cluster_threshold=r.cluster_threshold, cluster_by=r.cluster_by),
-        title="Ekosysteemi · Ecosystem"),
+        title=N_("Ecosystem")),
     ViewSpec("segment", lambda g, f, r: segment_view(g, f, str(r.arg), r.paths, r.k, r.eco),
-             title="Segmentti", argument="segment", analyses=_segment_analyses),
-    ViewSpec("path", lambda g, f, r: path_view(g, f, str(r.arg)), title="Polku",
+             title=N_("Client segment"), argument="segment", analyses=_segment_analyses),
+    ViewSpec("path", lambda g, f, r: path_view(g, f, str(r.arg)), title=N_("Designed path"),
              argument="path"),
     ViewSpec("responsibility", lambda g, f, r: responsibility_view(g, f),
-             title="Vastuut · Responsibilities"),
-    ViewSpec("plan", lambda g, f, r: plan_view(g, f), title="Suunnitelma · Plan",
+             title=N_("Responsibilities")),
+    ViewSpec("plan", lambda g, f, r: plan_view(g, f), title=N_("Action plan"),
              needs="measure"),
-    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f, r.today),
-             title="Aikajana · Timeline",
+    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f, r.today), title=N_("Timeline"),
              needs="measure"),
 )}
 VIEW_NAMES = tuple(VIEWS)
@@ -107,8 +108,11 @@ def parse_view(spec: str) -> tuple[str, str | None]:
 def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
-               cluster_by: str = "provider", eco: Any = None, today: Any = None) -> View:
-    """The nodes, edges and legend of one view (see :mod:`polku.views` for the views).
+               cluster_by: str = "provider", eco: Any = None, today: Any = None,
+               lang: str | None = None) -> View:
+    """The nodes, edges and legend of one view (see :mod:`polku.views` for the views),
+    every text in ``lang`` (fi, sv or en; default Finnish), node labels from
+    ``name_sv``/``name_en`` where the graph gives them.
 
     ``eco``: the :func:`polku.reach.ecosystem` index of ``g``, when the caller has it
     (the report draws several segment views of one graph).
@@ -122,39 +126,44 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
         raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region")
-    facts = Facts(g, finding_list(findings))
+    tr = translator(lang)
+    facts = Facts(g, finding_list(findings), tr)
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
+    v.lang = tr.lang
     if focus is not None:
-        narrow(v, g, focus, depth)
+        narrow(v, g, focus, depth, tr)
         if v.cluster and len(v.nodes) <= cluster_threshold:
             v.cluster = None
     return v
 
 
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
-             long_wait_days: float | None = None) -> dict[str, Any]:
-    """The analyses a view shows, run on ``g``: ``findings`` always, and for a segment view
-    its ``k`` best paths. Pass the result on to :func:`polku.views.render_html` as keyword
-    arguments."""
+             long_wait_days: float | None = None, lang: str | None = None) -> dict[str, Any]:
+    """The analyses a view shows, run on ``g``: ``findings`` always (their messages in
+    ``lang``, default Finnish), and for a segment view its ``k`` best paths. Pass the result
+    on to :func:`polku.views.render_html` as keyword arguments."""
     from ..findings import LONG_WAIT_DAYS, find
 
     name, arg = parse_view(view)
-    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS)}
+    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS,
+                                            lang=lang)}
     extra = VIEWS[name].analyses
     if extra is not None:
         out.update(extra(g, str(arg), k))
     return out
 
 
-def menu(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """``(view, title)`` for every view of ``g`` the web UI offers, in :data:`MENU_ORDER`."""
+def menu(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
+    """``(view, title)`` for every view of ``g`` the web UI offers, in :data:`MENU_ORDER`,
+    titles and node names in the language of ``tr`` (default Finnish)."""
+    tr = tr or translator()
     out: list[tuple[str, str]] = []
     for spec in (VIEWS[name] for name in MENU_ORDER):
         if spec.argument:
-            out += [(f"{spec.name}:{n}", f"{spec.title}: {label(g, n)}")
+            out += [(f"{spec.name}:{n}", f"{tr(spec.title)}: {tr.label(g, n)}")
                     for n in nodes_of(g, spec.argument)]
         elif spec.needs is None or nodes_of(g, spec.needs):
-            out.append((spec.name, spec.title))
+            out.append((spec.name, tr(spec.title)))
     return out

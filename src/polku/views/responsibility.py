@@ -10,14 +10,15 @@ from collections import defaultdict
 
 import networkx as nx
 
-from ..graph import label, nodes_of, responsibilities
+from ..graph import nodes_of, responsibilities
 from ..raci import marks
-from .facts import (ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend, legend_edge,
-                    legend_node, names_text, shape_legend)
+from .facts import (ROLE_NAMES, ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend,
+                    legend_edge, legend_node, names_text, shape_legend)
 
 
 def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     rows = responsibilities(g)
+    tr = facts.tr
     leads: dict[str, set[str]] = defaultdict(set)
     subjects: list[str] = []
     for r in rows:
@@ -40,43 +41,47 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
         if t == "referral":
             node = facts.node(s, size=10, segs=segs, ring_kinds=ring)
             src, dst = facts.targets(s, "from"), facts.targets(s, "to")
-            node["label"] = f"{names_text(g, src)} → {names_text(g, dst)}"
+            node["label"] = f"{names_text(g, src, tr)} → {names_text(g, dst, tr)}"
             node["title"] = facts.referral_tooltip(s)
         else:
             node = facts.node(s, size=16, segs=segs, ring_kinds=ring)
         mark = marked.get(s)
         if mark:
-            text = "no lead" if mark == "no-lead" else f"{len(leads[s])} leads"
+            text = tr("no lead") if mark == "no-lead" else tr("{n} leads").format(
+                n=len(leads[s]))
             node["resp"] = "none" if mark == "no-lead" else "many"
             node["color"]["border"] = SEVERITY_COLOURS["error" if mark == "no-lead" else "warning"]
             node["borderWidth"] = 5
             node["label"] += f"\n⚠ {text}"
-            node["title"] += f"\n\nResponsibility: {text}" + (
-                f" ({names_text(g, sorted(leads[s]))})" if mark != "no-lead" else "")
+            node["title"] += "\n\n" + tr("Responsibility: {mark}").format(mark=text) + (
+                f" ({names_text(g, sorted(leads[s]), tr)})" if mark != "no-lead" else "")
         nodes.append(node)
     edges = []
     for i, r in enumerate(rows):
         width, dashes, colour = ROLE_STYLES.get(r.role, (1, False, "#999999"))
-        title = f"{label(g, r.actor)} — {r.role} — {label(g, r.subject)}"
+        role = tr(ROLE_NAMES[r.role]) if r.role in ROLE_NAMES else r.role
+        title = f"{tr.label(g, r.actor)} — {role} — {tr.label(g, r.subject)}"
         if r.note:
-            title += f"\nNote: {r.note}"
+            title += "\n" + tr("Note: {text}").format(text=r.note)
         edges.append({"id": f"resp{i}", "from": r.actor, "to": r.subject, "kind": r.role,
                       "arrows": "to", "width": width, "dashes": dashes,
                       "color": {"color": colour, "highlight": "#111111"}, "title": title})
-    legend = [{"item": "heading", "label": "Roles"}] + [
-        legend_edge(role, colour, width, dashes)
+    legend = [{"item": "heading", "label": tr("Roles")}] + [
+        legend_edge(tr(ROLE_NAMES[role]), colour, width, dashes)
         for role, (width, dashes, colour) in ROLE_STYLES.items()] + [
-        {"item": "heading", "label": "Subjects"},
-        legend_node("no lead", "dot", "#ffffff", SEVERITY_COLOURS["error"]),
-        legend_node("several leads", "dot", "#ffffff", SEVERITY_COLOURS["warning"]),
-    ] + shape_legend(nodes) + kind_legend(nodes, g)
+        {"item": "heading", "label": tr("What they answer for")},
+        legend_node(tr("no lead"), "dot", "#ffffff", SEVERITY_COLOURS["error"]),
+        legend_node(tr("several leads"), "dot", "#ffffff", SEVERITY_COLOURS["warning"]),
+    ] + shape_legend(nodes, tr) + kind_legend(nodes, g, tr)
     no_lead = sum(1 for m in marked.values() if m == "no-lead")
     many = sum(1 for m in marked.values() if m == "several-leads")
     return View(
-        kind="responsibility", title=f"Responsibilities · {g.graph.get('name', 'graph')}",
-        subtitle=(f"{len(actors)} actors · {len(subjects)} subjects · {no_lead} with no lead · "
-                  f"{many} with several leads"),
+        kind="responsibility",
+        title=tr("Responsibilities · {name}").format(name=g.graph.get("name", "graph")),
+        subtitle=tr("{actors} actors · {subjects} subjects · {no_lead} with no lead · "
+                    "{many} with several leads").format(
+            actors=len(actors), subjects=len(subjects), no_lead=no_lead, many=many),
         nodes=nodes, edges=edges, legend=legend,
-        segments=[(s, label(g, s)) for s in nodes_of(g, "segment")],
+        segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")],
     )
 

@@ -11,9 +11,8 @@ from typing import Any, Mapping, Sequence
 import networkx as nx
 
 from ..errors import PolkuError
-from ..graph import label
 from .facts import (EDGE_COLOURS, PATH_COLOURS, TYPE_COLOURS, UNMET_COLOUR, Facts, View,
-                    finding_legend, fmt, kind_legend, legend_edge, legend_node, plain_edge,
+                    finding_legend, kind_legend, legend_edge, legend_node, names_text, plain_edge,
                     reach, referral_legend, scaled, shape_legend, spread_parallel)
 
 
@@ -51,6 +50,7 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
     if g.nodes.get(segment, {}).get("type") != "segment":
         raise PolkuError("no such segment", node=segment)
     r = reach(g, segment, eco)
+    tr = facts.tr
     entries = facts.targets(segment, "entry")
     needs = facts.targets(segment, "has_need")
     unmet = {rel for f in facts.findings.get(segment, []) if f.get("kind") == "unmet-need"
@@ -98,8 +98,8 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
             node["color"]["border"] = PATH_COLOURS[best % len(PATH_COLOURS)]
             node["borderWidth"] = 3.5
         if n in node_paths:
-            node["title"] += "\n\nOn best path(s): " + ", ".join(
-                f"#{i + 1}" for i in node_paths[n])
+            node["title"] += "\n\n" + tr("On best paths: {numbers}").format(
+                numbers=", ".join(f"#{i + 1}" for i in node_paths[n]))
         nodes.append(node)
     for need in needs:
         node = facts.node(need, level=0, size=16, segs=[segment])
@@ -108,7 +108,8 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
                              "highlight": {"background": UNMET_COLOUR, "border": "#111111"}}
             node["borderWidth"] = 2
             node["unmet"] = True
-            node["title"] += "\n\nUnmet: no service this segment can reach addresses it."
+            node["title"] += "\n\n" + tr("Unmet: no service this segment can reach "
+                                          "addresses it.")
             node["font"] = {"color": "#9b1c1c"}
         nodes.append(node)
 
@@ -131,7 +132,7 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
                     f" · {facts.handoff_label(ref)}"
                 edge["font"] = {"color": colour, "strokeWidth": 3, "size": 13, "align": "top"}
                 edge["onpath"] = idx
-                edge["title"] += f"\n\nOn best path #{idx + 1}"
+                edge["title"] += "\n\n" + tr("On best path #{number}").format(number=idx + 1)
             else:
                 edge["color"]["opacity"] = 0.55
             edges.append(edge)
@@ -145,30 +146,35 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
 
     legend: list[dict] = []
     if ranked:
-        legend.append({"item": "heading", "label": f"Best paths (k = {len(ranked)})"})
+        legend.append({"item": "heading",
+                       "label": tr("Best paths (k = {k})").format(k=len(ranked))})
         for i, (ids, wait) in enumerate(ranked):
-            text = f"#{i + 1}: {len(ids)} steps"
+            text = f"#{i + 1}: " + tr.ngettext("{n} step", "{n} steps", len(ids)).format(
+                n=len(ids))
             if wait is not None:
-                text += f", {fmt(wait)} days' wait"
+                text += ", " + tr("{days} days' wait").format(days=facts.num(wait))
             if uncovered[i]:
-                text += ", needs left uncovered: " + ", ".join(label(g, n) for n in uncovered[i])
+                text += ", " + tr("needs left uncovered: {names}").format(
+                    names=names_text(g, uncovered[i], tr))
             elif needs:
-                text += ", covers every need"
+                text += ", " + tr("covers every need")
             legend.append(legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
-    legend += [{"item": "heading", "label": "Needs of the segment"},
-               legend_node("need met by a reachable service", "triangle",
-                            TYPE_COLOURS["need"]),
-               legend_node("unmet need", "triangle", UNMET_COLOUR, "#7f1d1d")]
-    legend += shape_legend(nodes) + kind_legend(nodes, g) + referral_legend() + [
-        {"item": "heading", "label": "Layout"},
-        {"item": "text", "label": "left to right: needs → segment → entries → … → outcomes"},
-    ] + finding_legend()
+    legend += [{"item": "heading", "label": tr("Needs of the segment")},
+               legend_node(tr("need met by a reachable service"), "triangle",
+                           TYPE_COLOURS["need"]),
+               legend_node(tr("unmet need"), "triangle", UNMET_COLOUR, "#7f1d1d")]
+    legend += shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
+        {"item": "heading", "label": tr("Layout")},
+        {"item": "text", "label": tr("left to right: needs → segment → entries → … → outcomes")},
+    ] + finding_legend(tr)
     n_out = sum(1 for n in r if g.nodes[n]["type"] == "outcome")
     return View(
-        kind="segment", title=f"Segment · {label(g, segment)}",
-        subtitle=(f"reaches {len(r) - n_out} services and {n_out} outcomes · "
-                  f"{len(needs)} needs, {len(unmet & set(needs))} unmet"),
-        nodes=nodes, edges=edges, legend=legend, segments=[(segment, label(g, segment))],
+        kind="segment", title=tr("Segment · {name}").format(name=tr.label(g, segment)),
+        subtitle=tr("reaches {services} services and {outcomes} outcomes · {needs} needs, "
+                    "{unmet} unmet").format(services=len(r) - n_out, outcomes=n_out,
+                                            needs=len(needs),
+                                            unmet=len(unmet & set(needs))),
+        nodes=nodes, edges=edges, legend=legend, segments=[(segment, tr.label(g, segment))],
         hierarchical=True,
     )
 
