@@ -225,7 +225,7 @@ def test_cli_import_show_and_findings(tmp_path):
     r = run("plan", "show", out, "--lang", "en")
     assert r.exit_code == 0 and "measure-3-6" in r.output and "deferred" in r.output
     r = run("plan", "show", out)
-    assert r.exit_code == 0 and "toimenpide" in r.output and "sopimatta" in r.output
+    assert r.exit_code == 0 and "toimenpide" in r.output and "työnjako auki" in r.output
     r = run("plan", "findings", out)
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
     # the eight two-lead measures are all deferred: deferred-responsibility, not also
