@@ -126,7 +126,7 @@ def test_xlsx_a_leader_can_forward(tmp_path):
     r = run("raci", small(tmp_path), "--format", "xlsx", "-o", out)
     assert r.exit_code == 0, r.output
     book = load_workbook(out)
-    assert book.sheetnames == ["RACI", "Selitteet"]
+    assert book.sheetnames == ["RACI", "Selite"]
     ws = book["RACI"]
     assert [c.value for c in ws[1]][:4] == ["tunnus", "nimi", "tyyppi", "merkintä"]
     assert [c.value for c in ws[2]][4:] == ["x", "y"]
@@ -135,7 +135,7 @@ def test_xlsx_a_leader_can_forward(tmp_path):
     note = rows["m"][5]
     assert note.value == "mukana" and "sote-palveluja" in note.comment.text
     assert ws.freeze_panes == "E3"
-    legend = [row[0].value for row in book["Selitteet"].iter_rows()]
+    legend = [row[0].value for row in book["Selite"].iter_rows()]
     assert {"päävastuu", "mukana", "konsultoitava", "tiedotettava"} <= set(legend)
     assert {role_label(r, translator("fi")) for r in ROLE_LABELS} <= set(legend)
     # no -o: a clear error, nothing printed as binary
@@ -143,7 +143,7 @@ def test_xlsx_a_leader_can_forward(tmp_path):
     assert r.exit_code == 1 and "-o" in r.output
     # atomic: an existing file is replaced only by a whole workbook
     r = run("raci", small(tmp_path), "--format", "xlsx", "-o", out)
-    assert r.exit_code == 0 and load_workbook(out).sheetnames == ["RACI", "Selitteet"]
+    assert r.exit_code == 0 and load_workbook(out).sheetnames == ["RACI", "Selite"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
