@@ -30,6 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from timing import best_of  # noqa: E402
+
 GOAL_END_TO_END_S = 1.5
 GOAL_SPEEDUP = 10.0
 GOAL_SCALING = 10.0
@@ -39,14 +41,6 @@ def polku_command() -> list[str]:
     script = Path(sys.executable).parent / "polku"
     return [str(script)] if script.exists() else [sys.executable, "-m", "polku.cli"]
 
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def end_to_end(path: Path, repeat: int) -> float:

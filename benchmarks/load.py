@@ -13,23 +13,15 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 import synthetic  # noqa: E402
+from timing import best_of  # noqa: E402
 
 from polku import rdf, workbook  # noqa: E402
 
-
-def best_of(n: int, func) -> float:
-    times = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - t0)
-    return min(times)
 
 
 def main(argv: list[str] | None = None) -> int:

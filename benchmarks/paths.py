@@ -32,6 +32,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "src"))
 
+from timing import best_of  # noqa: E402
+
 GOAL_REPORT_RATIO = 2.0
 EXACT_BOUND = 10_000_000
 
@@ -73,14 +75,6 @@ def wait_first_paths(g, segment, k=5, to=None, eco=None):
         p["rank"] = i
     return out
 
-
-def best_of(repeat: int, fn) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
 
 
 def bound_rows(g, bounds: list[int], k: int) -> list[dict]:

@@ -223,6 +223,7 @@ if CHROMIUM.exists() or CI:
         render.write_view(g, "timeline", out, findings=findings, today=TODAY)
         page, problems = open_view(browser, out)
         try:
+            assert page.evaluate("document.documentElement.lang") == "fi"
             bar = {m: page.locator(f'rect.gantt-bar[data-measure="{m}"]').bounding_box()
                    for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
             # drawn where the months say: 1.3 and 1.4 both run 2026-04..2028-03

@@ -90,6 +90,7 @@ PAGES = {
     "table": "/graphs/keski-uusimaa/table?view=ecosystem",
     "paths": "/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
     "bottlenecks": "/graphs/keski-uusimaa/bottlenecks",
+    "raci": "/graphs/keski-uusimaa/raci",
     "changes": "/graphs/keski-uusimaa/changes",
     "report": "/graphs/keski-uusimaa/report",
     "plan-view": "/graphs/plan/view?view=plan",

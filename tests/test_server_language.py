@@ -35,6 +35,8 @@ PAGES = {
                 ("Ei vielä muutoksia.", "Inga ändringar ännu.", "No changes yet.")),
     "report": ("/graphs/keski-uusimaa/report",
                ("Havainnot lajeittain", "Iakttagelser per typ", "Findings by kind")),
+    "raci": ("/graphs/keski-uusimaa/raci",
+             ("vain merkityt rivit", "endast markerade rader", "only marked rows")),
     "plan-view": ("/graphs/plan/view?view=plan",
                   ("Takaisin verkkoon plan", "Tillbaka till nätverket plan",
                    "Back to the graph plan")),
@@ -173,3 +175,38 @@ def test_the_edit_forms_speak_the_language(tmp_path: Path) -> None:
     # the values sent stay the workbook's
     assert '<option value="lead">päävastuu</option>' in fi
     assert '"saved": "Tallennettu: versio {version}' in fi
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_raci_page_in_each_language(client: TestClient, lang: str) -> None:
+    """The RACI matrix in the UI's frame: roles, marks and controls in the page's language,
+    the subjects narrowed by ``?subjects=``, reached from the graph page."""
+    words = {"fi": ("päävastuu", "Vastuumatriisi (RACI)", "näytetään {shown} / {total}"),
+             "sv": ("huvudansvar", "Ansvarsmatris (RACI)", "visar {shown} av {total}"),
+             "en": ("lead", "Responsibility matrix (RACI)", "showing {shown} of {total}")}[lang]
+    graph_page = client.get(f"/graphs/keski-uusimaa?lang={lang}").text
+    assert f'href="/graphs/keski-uusimaa/raci?lang={lang}"' in graph_page
+    r = client.get(f"/graphs/keski-uusimaa/raci?lang={lang}")
+    assert r.status_code == 200
+    page = unescape(r.text)
+    assert f'<td class="role r-lead" data-sort="lead">{words[0]}' in page
+    assert f"<h1>{words[1]}: keski-uusimaa</h1>" in page and words[2] in page
+    assert 'role="note"' in page  # the example region's banner
+    everything = len(re.findall(r'<tr class="[^"]*" data-type=', page))
+    only = unescape(client.get(f"/graphs/keski-uusimaa/raci?subjects=services&lang={lang}").text)
+    types = set(re.findall(r'<tr class="[^"]*" data-type="(\w+)"', only))
+    assert types == {"service"} and 0 < only.count('data-type="service"') < everything
+    assert '<option value="services" selected>' in only
+
+
+def test_the_raci_page_refuses_unknown_subjects(client: TestClient) -> None:
+    r = client.get("/graphs/keski-uusimaa/raci?subjects=people&lang=en")
+    assert r.status_code == 400
+    assert r.json() == {"error": {
+        "code": "bad-request", "field": "subjects",
+        "message": "unknown subjects 'people' (use segments, services, referrals, "
+                   "measures, all)"}}
+    r = client.get("/graphs/keski-uusimaa/raci?subjects=people&lang=sv", headers=HTML)
+    assert r.status_code == 400 and '<html lang="sv">' in r.text
+    assert "okänd mängd föremål" in unescape(r.text)
+    assert client.get("/graphs/nowhere/raci").status_code == 404

@@ -245,3 +245,26 @@ def test_the_web_ui_serves_views_and_their_menu_in_its_language(tmp_path: Path):
         assert translator(lang)("Responsibilities · {name}").split(" ·")[0] in table
         graph = client.get("/graphs/keski-uusimaa", params={"lang": lang}).text
         assert f">{menu_title}<" in graph
+
+
+def test_illustrative_graph_says_so_on_every_view_page():
+    """The example region is made-up data: its view pages (whole and as fragments, the
+    timeline chart too) carry the banner in the reader's language; a graph without the
+    flag carries none."""
+    from polku.load import load_graph
+
+    example = load_graph(ROOT / "graphs" / "keski-uusimaa.ttl")
+    assert example.graph["illustrative"] is True
+    fi = render.render_html(example, "ecosystem", lang="fi", cluster_threshold=10**9)
+    assert "Esimerkkiaineisto – luvut ovat kuvitteellisia" in fi
+    sv = render.render_fragment(example, "ecosystem", lang="sv")
+    assert translator("sv")("Example data – the numbers are illustrative") in sv
+    assert "Esimerkkiaineisto" not in sv
+    plain = graph()
+    assert not plain.graph.get("illustrative")
+    for view in ("ecosystem", "timeline"):
+        html = render.render_html(plain, view, lang="fi")
+        assert 'class="pv-banner"' not in html
+    plain.graph["illustrative"] = True
+    assert 'class="pv-banner"' in render.render_html(plain, "timeline", lang="en")
+    assert "the numbers are illustrative" in render.render_html(plain, "ecosystem", lang="en")

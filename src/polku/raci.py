@@ -25,7 +25,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding, as_finding
-from polku.graph import ROLES, targets
+from polku.graph import ROLES, Responsibility, targets
 from polku.i18n import N_, Translator, translator
 from polku.kinds import NO_LEAD_KINDS, SEVERAL_LEADS_KINDS
 
@@ -87,13 +87,9 @@ SUBJECT_CHOICES: dict[str, tuple[str, ...]] = {
 _ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
 
 
-@dataclass(frozen=True)
-class Cell:
-    """One actor's role on one subject; ``note`` the role text the plan or workbook gave."""
-    actor: str
-    subject: str
-    role: str
-    note: str | None = None
+#: One actor's role on one subject; ``note`` the role text the plan or workbook gave: the
+#: same record as a responsibility row (a referral's owner shows as its lead).
+Cell = Responsibility
 
 
 @dataclass(frozen=True)

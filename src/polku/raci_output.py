@@ -15,6 +15,8 @@ import json
 from pathlib import Path
 from typing import Callable
 
+from markupsafe import Markup
+
 from polku import atomic
 from polku.i18n import N_, Translator, translator
 from polku.raci import (MARK_LABELS, ROLE_LABELS, TYPE_LABELS, Raci, mark_label, role_code,
@@ -176,6 +178,14 @@ def raci_html(m: Raci, tr: Translator | None = None) -> str:
     env = _env()
     env.globals.update(tr.jinja_globals())
     return env.get_template("raci.html").render(**raci_context(m, tr))
+
+
+def raci_section(m: Raci, tr: Translator) -> Markup:
+    """The matrix with its controls as an HTML section in the language of ``tr``, for a
+    page that has its own frame (the web UI's RACI page)."""
+    env = _env()
+    env.globals.update(tr.jinja_globals())
+    return Markup(env.get_template("raci-table.html").render(**raci_context(m, tr)))
 
 
 def raci_context(m: Raci, tr: Translator | None = None) -> dict:

@@ -59,6 +59,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         best = best_paths(g, s, k=1, eco=eco)
         for step in best[0]["steps"] if best else ():
             step["label"] = tr.label(g, step["node"])
+        if best:
+            best[0]["uncovered_labels"] = [tr.label(g, n) for n in best[0].get("uncovered", ())]
         segments.append({
             "id": s, "label": tr.label(g, s), "size": g.nodes[s].get("size"),
             "best": best[0] if best else None,
@@ -177,12 +179,14 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                 n=num(block["more"])))
     out += ["", "## " + tr("Each segment's best path"), "",
             f"| {tr('client segment')} | {tr('best path')} | {tr('wait (days)')} | "
-            f"{tr('hand-offs between organisations')} |", "|---|---|---:|---:|"]
+            f"{tr('hand-offs between organisations')} | {tr('needs left uncovered')} |",
+            "|---|---|---:|---:|---|"]
     for s in data["segments"]:
         b = s["best"]
         out.append(f"| {cell(s['label'])} (`{s['id']}`) | {cell(_path_text(b, tr))} | "
                    f"{num(b['total_wait_days']) if b else '–'} | "
-                   f"{num(b['handoffs']) if b else '–'} |")
+                   f"{num(b['handoffs']) if b else '–'} | "
+                   f"{cell(', '.join(b['uncovered_labels'])) if b and b['uncovered_labels'] else '–'} |")
     out += ["", f"## {tr('Bottlenecks')}", "",
             tr("Structural importance (betweenness: how many routes between services pass "
                "through this one) is a ranking, not a finding: being central is not a defect, "

@@ -296,6 +296,14 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                     title=tr("Bottlenecks: {graph}").format(graph=name), name=name,
                     ranking=ranking)
 
+    @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
+    def raci_page(name: str, subjects: str = "all",
+                  language: PageLanguage = Language) -> HTMLResponse:
+        """The RACI matrix (who leads, takes part in, is consulted on or informed of what),
+        sortable and filterable, for ``subjects`` (all, segments, services, referrals,
+        measures)."""
+        return raci_response(store, name, subjects, language, html)
+
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """The change log, newest first."""
@@ -316,6 +324,33 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                             headers=graph_headers(entry))
 
     return router
+
+
+#: the RACI page's choices of subjects, as a person reads them
+RACI_SUBJECTS = {"all": N_("all"), "segments": N_("client segments"),
+                 "services": N_("services"), "referrals": N_("referrals"),
+                 "measures": N_("plan measures")}
+
+
+def raci_response(store: GraphStore, name: str, subjects: str, language: PageLanguage,
+                  html: Any) -> HTMLResponse:
+    """The RACI page: :func:`polku.raci.raci` on the served graph's findings, drawn by
+    :func:`polku.raci_output.raci_section` in the page's language."""
+    from ..findings import find
+    from ..raci import SUBJECT_CHOICES, raci
+    from ..raci_output import raci_section
+
+    tr = language.tr
+    if subjects not in SUBJECT_CHOICES:
+        raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
+            value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
+    g, entry = store.get(name)
+    # names, the owner's note and the marks' findings in the page's language
+    m = raci(g, find(g, lang=tr.lang), subjects, lang=tr.lang)
+    choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
+    return html("raci.html", language, entry, g,
+                title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
+                name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
 
 
 #: the heading of an error page by HTTP status

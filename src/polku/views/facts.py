@@ -130,6 +130,8 @@ class View:
     #: keyboard users and copying
     table: dict[str, Any] | None = None
     lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
+    #: the graph says its numbers are made up (``g.graph["illustrative"]``): the page says so
+    illustrative: bool = False
 
     def types(self) -> list[tuple[str, str]]:
         present = {n["ptype"] for n in self.nodes}

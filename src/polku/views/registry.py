@@ -132,6 +132,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
     v.lang = tr.lang
+    v.illustrative = bool(g.graph.get("illustrative"))
     if focus is not None:
         narrow(v, g, focus, depth, tr)
         if v.cluster and len(v.nodes) <= cluster_threshold:
