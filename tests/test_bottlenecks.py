@@ -8,6 +8,7 @@ import pytest
 from ecobuild import Builder
 from polku.bottlenecks import betweenness, bottlenecks, flow, ranking, referral_graph
 from polku.errors import PolkuError
+from polku.i18n import translator
 from polku.printers import bottlenecks_table, whatif_text
 from polku.reach import ecosystem
 from polku.whatif import remove, whatif
@@ -116,12 +117,12 @@ def test_removing_a_service_takes_its_referrals_and_breaks_designed_paths():
     b.path("p", "seg", ["e1", "h", "work"])
     h, gone = remove(b.g, "h")
     assert gone == ["h", "r-e1", "r-e2", "r-e3", "r-hw"]
-    result = whatif(b.g, "h")
+    result = whatif(b.g, "h", lang="en")
     created = {(f["kind"], f["subject"], tuple(f["related"])) for f in result["created"]}
     assert ("path-broken", "p", ("e1", "work")) in created
     assert ("segment-without-outcome", "seg", ("e1", "e2")) in created
     assert {f["subject"] for f in result["removed_with"]} <= set(gone)
-    assert "What if H (h) (service) were removed" in whatif_text(result)
+    assert "What if H (h) (service) were removed" in whatif_text(result, translator("en"))
 
 
 def test_whatif_unknown_or_unremovable_id():

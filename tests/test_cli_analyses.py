@@ -99,7 +99,7 @@ def test_long_wait_days_setting(warnings_only):
 def test_table_and_markdown(region):
     table = invoke("findings", region).stdout
     assert table.startswith("region: ") and "service-without-provider" in table
-    md = invoke("findings", region, "--format", "markdown").stdout
+    md = invoke("findings", region, "--format", "markdown", "--lang", "en").stdout
     assert md.startswith("# Findings: region") and "| error | `path-broken` |" in md
     assert XSS not in md
 
@@ -117,7 +117,7 @@ def test_bottlenecks_command(region):
     doc = json.loads(r.stdout)
     assert len(doc["by_betweenness"]) == 2 and doc["by_betweenness"][0]["rank"] == 1
     assert {f["kind"] for f in doc["findings"]} <= {"over-capacity", "single-point-of-failure"}
-    assert "By betweenness" in invoke("bottlenecks", region).stdout
+    assert "By betweenness" in invoke("bottlenecks", region, "--lang", "en").stdout
 
 
 def test_paths_command(region):
@@ -126,7 +126,7 @@ def test_paths_command(region):
     doc = json.loads(r.stdout)
     assert [s["node"] for s in doc["best"][0]["steps"]] == ["a", "b", "work"]
     assert doc["designed"][0]["path"] == "p" and doc["designed"][0]["broken"]
-    text = invoke("paths", region, "--segment", "seg", "--to", "work").stdout
+    text = invoke("paths", region, "--segment", "seg", "--to", "work", "--lang", "en").stdout
     assert "Best paths for Seg (seg) to work" in text and "BROKEN" in text
     r = invoke("paths", region, "--segment", "nope")
     assert r.exit_code == 1 and "unknown segment 'nope'" in r.stderr
@@ -140,7 +140,7 @@ def test_whatif_command(region):
     doc = json.loads(r.stdout)
     assert ("service-without-provider", "a") in {(f["kind"], f["subject"])
                                                   for f in doc["created"]}
-    assert "Created (" in invoke("whatif", region, "--remove", "r-ac").stdout
+    assert "Created (" in invoke("whatif", region, "--remove", "r-ac", "--lang", "en").stdout
     r = invoke("whatif", region, "--remove", "ghost")
     assert r.exit_code == 1 and "unknown id 'ghost'" in r.stderr
 

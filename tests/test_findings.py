@@ -16,7 +16,7 @@ from polku.findings import KINDS, find
 
 
 def kinds(g, kind: str) -> list[Finding]:
-    return [f for f in find(g) if f.kind == kind]
+    return [f for f in find(g, lang="en") if f.kind == kind]
 
 
 def subjects(g, kind: str) -> list[str]:

@@ -422,6 +422,12 @@ def test_cli_server_side_findings(server, monkeypatch):
     got = json.loads(result.output)["findings"]
     want = [f.to_dict() for f in find(load_graph(EXAMPLE), plan=False) if f.kind in CYPHER_KINDS]
     assert got == want and got
+    sv = CliRunner().invoke(app, ["neo4j", "findings", "--format", "json", "--lang", "sv"])
+    assert json.loads(sv.output)["findings"] == [
+        f.to_dict() for f in find(load_graph(EXAMPLE), plan=False, lang="sv")
+        if f.kind in CYPHER_KINDS]
+    table = CliRunner().invoke(app, ["neo4j", "findings", "--lang", "en"]).output
+    assert "error    referral-without-owner" in table and "has no owner and no lead" in table
 
 
 def synthetic_graph() -> nx.MultiDiGraph:
@@ -449,10 +455,13 @@ def test_cypher_findings_equal_networkx_findings(server, source):
         g.nodes[shared[1]]["organised"] = "separately"
     region = f"cypher-{source}"
     ns.push_graph(g, **creds(server), region=region)
-    for limit in (30, 14.5):
-        want = [f for f in find(g, long_wait_days=limit, plan=False) if f.kind in CYPHER_KINDS]
-        got = cypher_findings(**creds(server), region=region, long_wait_days=limit)
+    for limit, lang in ((30, "fi"), (14.5, "sv"), (14.5, "en")):
+        want = [f for f in find(g, long_wait_days=limit, plan=False, lang=lang)
+                if f.kind in CYPHER_KINDS]
+        got = cypher_findings(**creds(server), region=region, long_wait_days=limit, lang=lang)
         assert got == want
+        # the messages too, character for character, labels in the language included
+        assert [f.message for f in got] == [f.message for f in want]
         assert [f.metrics for f in got] == [f.metrics for f in want]
         assert [(f.accountable, f.measures) for f in got] == \
             [(f.accountable, f.measures) for f in want]

@@ -9,6 +9,7 @@ import pytest
 from ecobuild import Builder
 from polku.errors import PolkuError
 from polku.paths import best_paths, designed_paths, paths_report, ranked_paths
+from polku.i18n import translator
 from polku.printers import paths_text
 
 
@@ -113,8 +114,8 @@ def test_designed_paths_are_checked_and_match_path_broken_findings():
 
 
 def test_report_and_text_name_things_by_label():
-    report = paths_report(two_routes().g, "seg", k=2)
-    text = paths_text(report)
+    report = paths_report(two_routes().g, "seg", k=2, lang="en")
+    text = paths_text(report, translator("en"))
     assert "Best paths for Seg (seg)" in text
     assert "HAND-OFF" in text and "owner X" in text and "Work [work]" in text
 
@@ -163,7 +164,8 @@ def test_paths_command_json_gives_covered_and_uncovered_needs(tmp_path):
     assert doc["needs"] == ["debt", "housing"]
     assert doc["search"]["exact"] is True
     assert [(p["covered"], p["uncovered"]) for p in doc["best"]][0] == (["debt", "housing"], [])
-    text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg"]).stdout
+    text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg",
+                                    "--lang", "en"]).stdout
     assert "needs left uncovered: housing" in text and "bounded search" not in text
 
 
@@ -184,7 +186,7 @@ def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):
     assert json.loads(r.stdout)["search"] == {"exact": False, "expanded": 1,
                                               "max_expansions": 1}
     text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg",
-                                    "--max-expansions", "1"]).stdout
+                                    "--max-expansions", "1", "--lang", "en"]).stdout
     assert "bounded search: stopped after 1 partial paths" in text
 
 

@@ -222,8 +222,10 @@ def test_cli_import_show_and_findings(tmp_path):
     assert (m11["id"], m11["goal"], m11["leads"], m11["participants"], m11["start"], m11["end"],
             m11["deferred"]) == ("measure-1-1", "goal-1", ["keusote", "tyollisyysalue"], ["ttl"],
                                  "2026-01", "2026-09", True)
-    r = run("plan", "show", out)
+    r = run("plan", "show", out, "--lang", "en")
     assert r.exit_code == 0 and "measure-3-6" in r.output and "deferred" in r.output
+    r = run("plan", "show", out)
+    assert r.exit_code == 0 and "toimenpide" in r.output and "työnjako auki" in r.output
     r = run("plan", "findings", out)
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
     # the eight two-lead measures are all deferred: deferred-responsibility, not also

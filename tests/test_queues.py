@@ -110,7 +110,7 @@ def test_demand_flows_downstream_and_findings_are_created(clinic):
 def test_more_capacity_resolves_an_over_capacity(clinic):
     r = invoke("whatif", clinic, "--capacity", "t=10", "--format", "json")
     assert [f["subject"] for f in json.loads(r.stdout)["findings"]["created"]] == ["t"]
-    r = invoke("whatif", clinic, "--capacity", "t=10", "--capacity", "s=20,5")
+    r = invoke("whatif", clinic, "--capacity", "t=10", "--capacity", "s=20,5", "--lang", "en")
     assert r.exit_code == 0, r.output
     assert "queue grows without bound" in r.stdout and "Created (2)" in r.stdout
 

@@ -15,7 +15,8 @@ from typer.testing import CliRunner
 from ecobuild import Builder
 from polku.cli import app
 from polku.findings import find
-from polku.raci import ROLE_LABELS, raci
+from polku.i18n import translator
+from polku.raci import ROLE_LABELS, raci, role_label
 from polku.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -125,23 +126,24 @@ def test_xlsx_a_leader_can_forward(tmp_path):
     r = run("raci", small(tmp_path), "--format", "xlsx", "-o", out)
     assert r.exit_code == 0, r.output
     book = load_workbook(out)
-    assert book.sheetnames == ["RACI", "Selitteet"]
+    assert book.sheetnames == ["RACI", "Selite"]
     ws = book["RACI"]
-    assert [c.value for c in ws[1]][:4] == ["tunnus", "nimi", "tyyppi", "huomio"]
+    assert [c.value for c in ws[1]][:4] == ["tunnus", "nimi", "tyyppi", "merkintä"]
     assert [c.value for c in ws[2]][4:] == ["x", "y"]
     rows = {row[0].value: row for row in ws.iter_rows(min_row=3)}
     assert rows["b"][3].value == "päävastuu puuttuu"
     note = rows["m"][5]
     assert note.value == "mukana" and "sote-palveluja" in note.comment.text
     assert ws.freeze_panes == "E3"
-    legend = [row[0].value for row in book["Selitteet"].iter_rows()]
-    assert set(ROLE_LABELS.values()) <= set(legend)
+    legend = [row[0].value for row in book["Selite"].iter_rows()]
+    assert {"päävastuu", "mukana", "konsultoitava", "tiedotettava"} <= set(legend)
+    assert {role_label(r, translator("fi")) for r in ROLE_LABELS} <= set(legend)
     # no -o: a clear error, nothing printed as binary
     r = run("raci", small(tmp_path), "--format", "xlsx")
     assert r.exit_code == 1 and "-o" in r.output
     # atomic: an existing file is replaced only by a whole workbook
     r = run("raci", small(tmp_path), "--format", "xlsx", "-o", out)
-    assert r.exit_code == 0 and load_workbook(out).sheetnames == ["RACI", "Selitteet"]
+    assert r.exit_code == 0 and load_workbook(out).sheetnames == ["RACI", "Selite"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
@@ -211,7 +213,7 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path, browser_page):
     assert "## Kenen on toimittava" in md.read_text(encoding="utf-8")   # Finnish by default
     assert run("report", wb, "-o", md, "-q", "--lang", "en").exit_code == 0
     text = md.read_text(encoding="utf-8")
-    assert "## Who must act" in text and "## Vastuumatriisi (RACI)" in text
+    assert "## Who must act" in text and "## Responsibility matrix (RACI)" in text
     assert "### Yhdistys (`y`)" in text
     # the segment nobody leads is listed apart: no organisation's list would show it
     nobody = text.split("### Nobody is accountable")[1].split("##")[0]

@@ -160,7 +160,8 @@ def test_api_queue_whatif_is_the_cli_json(client, graph) -> None:
     r = client.get("/api/graphs/keski-uusimaa/whatif",
                    params={"capacity": "tyokokeilu=40", "demand": "palkkatuki=+20%"})
     assert r.status_code == 200, r.text
-    expected = queue_whatif(graph, capacity={"tyokokeilu": 40}, demand={"palkkatuki": 0.2})
+    expected = queue_whatif(graph, capacity={"tyokokeilu": 40}, demand={"palkkatuki": 0.2},
+                            lang="fi")
     assert r.json()["services"] == expected["services"]
     assert r.json()["findings"] == expected["findings"]
     assert r.json()["services"]["tyokokeilu"]["after"]["unstable"] is True

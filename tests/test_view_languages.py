@@ -83,7 +83,7 @@ CHARACTERISTIC = {
     "path:polku-ips": {"fi": ["Suunniteltu polku · ", "Vaiheet"],
                        "sv": ["Planerad väg · ", "brutet steg"],
                        "en": ["Designed path · ", "broken step"]},
-    "responsibility": {"fi": ["Vastuut · demo-region", "päävastuu puuttuu", "kuultava"],
+    "responsibility": {"fi": ["Vastuut · demo-region", "päävastuu puuttuu", "konsultoitava"],
                        "sv": ["Ansvar · demo-region", "huvudansvar saknas", "konsulteras"],
                        "en": ["Responsibilities · demo-region", "no lead", "consulted"]},
     "plan": {"fi": ["Suunnitelma · demo-region", "työnjako auki", "päävastuu"],

@@ -258,7 +258,7 @@ def render(
 
     lang = check_lang(lang)
     g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
+    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days, lang=lang)
     views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
                      depth=depth, cluster_by=cluster_by, lang=lang, **extra)
     typer.echo(f"wrote {output}")
@@ -279,29 +279,38 @@ def findings(
         "more plan measures than this in one month."),
     actor: Optional[str] = typer.Option(
         None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it."""
     from .accountable import check_actor, for_actor
-    from .finding import at_or_above, findings_json
-    from .printers import findings_markdown, findings_table
+    from .finding import at_or_above
     from .findings import find
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
+    tr = translator(lang)
     g = load_graph(source)
     if actor is not None:
         check_actor(g, actor)
-    result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads)
+    result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads,
+                  lang=tr.lang)
     if actor is not None:
         result = for_actor(result, actor)
-    name = g.graph.get("name", "graph")
-    printer = {"table": findings_table, "json": findings_json,
-               "markdown": findings_markdown}[format]
-    typer.echo(printer(name, result))
+    typer.echo(print_findings(format, g.graph.get("name", "graph"), result, tr))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
+
+
+def print_findings(format: str, graph_name: str, result: list, tr) -> str:
+    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown."""
+    from .finding import findings_json
+    from .printers import findings_markdown, findings_table
+
+    if format == "json":
+        return findings_json(graph_name, result)
+    return {"table": findings_table, "markdown": findings_markdown}[format](graph_name, result, tr)
 
 
 @app.command()
@@ -313,6 +322,7 @@ def raci(
                                  "measures or all."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file "
                                           "(needed for xlsx; otherwise printed)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
@@ -323,12 +333,13 @@ def raci(
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
+    tr = translator(lang)
     g = load_graph(source)
-    m = matrix(g, find(g), subjects=subjects)
+    m = matrix(g, find(g, lang=tr.lang), subjects=subjects, lang=tr.lang)
     if output is None:
-        typer.echo(TEXT_PRINTERS[format](m))
+        typer.echo(TEXT_PRINTERS[format](m, tr))
         return
-    write_raci(m, output, format)
+    write_raci(m, output, format, tr)
     typer.echo(f"wrote {output}: {len(m.rows)} subjects, {len(m.actors)} actors")
 
 
@@ -338,15 +349,17 @@ def bottlenecks(
     source: str = GraphArg,
     top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
     format: str = typer.Option("table", "--format", help="table or json."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from .bottlenecks import bottlenecks as rank
     from .printers import bottlenecks_table
 
     check_format(format, ("table", "json"))
-    result = rank(load_graph(source), top=top)
+    tr = translator(lang)
+    result = rank(load_graph(source), top=top, lang=tr.lang)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else bottlenecks_table(result))
+               else bottlenecks_table(result, tr))
 
 
 @app.command()
@@ -360,6 +373,7 @@ def paths(
     max_expansions: int = typer.Option(
         MAX_EXPANSIONS, "--max-expansions", min=0, help="Partial paths the search may expand "
         "before it gives good paths instead of provably the best (the output says so)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
@@ -367,10 +381,11 @@ def paths(
     from .printers import paths_text
 
     check_format(format, ("table", "json"))
+    tr = translator(lang)
     result = paths_report(load_graph(source), segment, k=k, to=to,
-                          max_expansions=max_expansions)
+                          max_expansions=max_expansions, lang=tr.lang)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else paths_text(result))
+               else paths_text(result, tr))
 
 
 @app.command()
@@ -389,11 +404,13 @@ def whatif(
         "percentage; it flows downstream with the referral volumes (repeatable)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    lang: Optional[str] = Lang,
 ) -> None:
     """What a change would do: --remove gives the findings a removal creates and resolves;
     --capacity, --places and --demand give every affected service's utilisation and
     predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
     check_format(format, ("table", "json"))
+    tr = translator(lang)
     queued = bool(capacity or places or demand)
     if remove is not None and queued:
         raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
@@ -404,17 +421,18 @@ def whatif(
         from .printers import whatif_text
         from .whatif import whatif as run
 
-        result = run(load_graph(source), remove, long_wait_days=long_wait_days)
+        result = run(load_graph(source), remove, long_wait_days=long_wait_days, lang=tr.lang)
         text = whatif_text
     else:
         from .printers import queue_whatif_text
         from .queues import queue_changes, queue_whatif
 
         changes = queue_changes(capacity or [], places or [], demand or [])
-        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days)
+        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days,
+                              lang=tr.lang)
         text = queue_whatif_text
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else text(result))
+               else text(result, tr))
 
 
 @app.command()
@@ -428,6 +446,7 @@ def eventlog(
                                 ".jsonld, .xlsx or a folder)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     quiet: bool = Quiet,
+    lang: Optional[str] = Lang,
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
@@ -435,17 +454,18 @@ def eventlog(
     from .printers import eventlog_text
 
     check_format(format, ("table", "json"))
+    tr = translator(lang)
     fmt = format_for(output)
     check_output(output, fmt, log)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {graph}")
         g = load_graph(graph)
         progress(f"reading {log.name}")
-        stats = event_log_stats(g, read_event_log(log, g))
+        stats = event_log_stats(g, read_event_log(log, g), lang=tr.lang)
         progress(f"writing {output.name}")
         save_graph(apply_stats(g, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
-               else eventlog_text(stats) + f"\nwrote {output}")
+               else eventlog_text(stats, tr) + f"\nwrote {output}")
 
 
 @app.command()
@@ -485,6 +505,7 @@ def diff(
                                             show_default=False, help=(
         "Leave small cells out (default: in the html page, which goes to other people).")),
     min_cell: int = MinCell,
+    lang: Optional[str] = Lang,
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
@@ -500,9 +521,10 @@ def diff(
         raise PolkuError(f"a {format} diff needs a name ending in "
                          f"{'.html' if format == 'html' else '.json, .txt or .md'}",
                          file=str(output))
+    tr = translator(lang)
     ga, gb = load_graph(a), load_graph(b)
-    fa = find(ga, long_wait_days=long_wait_days)
-    fb = find(gb, long_wait_days=long_wait_days)
+    fa = find(ga, long_wait_days=long_wait_days, lang=tr.lang)
+    fb = find(gb, long_wait_days=long_wait_days, lang=tr.lang)
     if suppress if suppress is not None else format == "html":
         ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
     result = run(ga, gb, findings_a=fa, findings_b=fb)
@@ -514,7 +536,7 @@ def diff(
         typer.echo(f"wrote {output}")
         return
     text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
-        else diff_text(result, ga, gb)
+        else diff_text(result, ga, gb, tr)
     if output is not None:
         from . import atomic
 
@@ -645,18 +667,20 @@ def plan_import(
 def plan_show(
     source: str = GraphArg,
     format: str = typer.Option("table", "--format", help="table or json."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Show a graph's plan: goals, and measures with leads, participants and months."""
     from .plan import plan_summary
     from .printers import plan_table
 
     check_format(format, ("table", "json"))
+    tr = translator(lang)
     summary = plan_summary(load_graph(source))
     if format == "json":
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        typer.echo(plan_table(summary) if summary["measures"] or summary["goals"]
-                   else f"{source}: no plan (no goals or measures)")
+        typer.echo(plan_table(summary, tr=tr) if summary["measures"] or summary["goals"]
+                   else tr("{source}: no plan (no goals or measures)").format(source=source))
 
 
 @plan_app.command("findings")
@@ -666,6 +690,7 @@ def plan_findings_cmd(
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
         help="actor-overload fires when an actor leads more measures than this in one month."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
     measure-without-indicator, actor-overload) as the findings JSON."""
@@ -674,7 +699,8 @@ def plan_findings_cmd(
 
     g = load_graph(source)
     typer.echo(findings_json(g.graph.get("name", "graph"),
-                             plan_findings(g, max_concurrent_leads=max_concurrent_leads)))
+                             plan_findings(g, max_concurrent_leads=max_concurrent_leads,
+                                           lang=check_lang(lang))))
 
 
 @app.command()
@@ -836,22 +862,21 @@ def neo4j_findings(
     format: str = typer.Option("table", "--format", help="table, json or markdown."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
                                          "above this median wait."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Findings that Cypher answers in the server, without pulling the graph.
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from .finding import findings_json
-    from .printers import findings_markdown, findings_table
     from .neo4j_findings import cypher_findings
+    from .neo4jstore import target
 
     check_format(format, ("table", "json", "markdown"))
+    tr = translator(lang)
     result = cypher_findings(uri, user, password, database, region,
-                             long_wait_days=long_wait_days)
-    printer = {"table": findings_table, "json": findings_json,
-               "markdown": findings_markdown}[format]
-    from .neo4jstore import target
-    typer.echo(printer(target(uri, user, password, database, region).region or "graph", result))
+                             long_wait_days=long_wait_days, lang=tr.lang)
+    typer.echo(print_findings(format, target(uri, user, password, database, region).region
+                              or "graph", result, tr))
 
 
 def main() -> None:

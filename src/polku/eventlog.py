@@ -43,7 +43,8 @@ import numpy as np
 
 from polku.errors import PolkuError, PolkuErrors
 from polku.finding import Finding, number
-from polku.graph import label
+from polku import messages as say
+from polku.i18n import translator
 from polku.privacy import HETU_PATTERN, find_hetu, is_hetu
 from polku.kinds import KIND_CATALOGUE
 from polku.reach import ecosystem
@@ -278,10 +279,12 @@ def _referral_for(eco, source: str, target: str, segment: str | None) -> str | N
     return min(cands)[1] if cands else None
 
 
-def event_log_stats(g: nx.MultiDiGraph, log: EventLog) -> dict[str, Any]:
+def event_log_stats(g: nx.MultiDiGraph, log: EventLog, lang: str | None = None) -> dict[str, Any]:
     """Per referral the hand-offs, volume per month and median wait the log shows, and the
-    ``unmodelled-flow`` findings (plain data; :func:`apply_stats` writes them into a graph).
+    ``unmodelled-flow`` findings (plain data; :func:`apply_stats` writes them into a graph);
+    labels and messages in ``lang`` (fi, sv or en; default Finnish).
     """
+    tr = translator(lang)
     eco = ecosystem(g)
     h = handoffs(log)
     n_seg = len(log.segments) + 1
@@ -310,8 +313,8 @@ def event_log_stats(g: nx.MultiDiGraph, log: EventLog) -> dict[str, Any]:
             ref = eco.refs[rid]
             n = len(group_waits)
             referrals[rid] = {
-                "from": ref.source, "to": ref.target, "from_label": label(g, ref.source),
-                "to_label": label(g, ref.target), "handoffs": n,
+                "from": ref.source, "to": ref.target, "from_label": tr.label(g, ref.source),
+                "to_label": tr.label(g, ref.target), "handoffs": n,
                 "volume_per_month": number(round(n / h.months, 2)),
                 "median_wait_days": number(round(float(np.median(group_waits)), 2)),
                 "before": {"volume_per_month": number(ref.volume),
@@ -325,8 +328,8 @@ def event_log_stats(g: nx.MultiDiGraph, log: EventLog) -> dict[str, Any]:
         unmodelled[key] = unmodelled.get(key, 0) + int(n)
     severity = KIND_CATALOGUE["unmodelled-flow"].severity
     findings = [Finding("unmodelled-flow", severity, a, (b,),
-                        f"{label(g, a)} ({a}) hands {n} client(s) over to {label(g, b)} "
-                        f"({b}) in the event log, but the graph has no referral between them",
+                        say.unmodelled_flow(tr, f"{tr.label(g, a)} ({a})",
+                                            f"{tr.label(g, b)} ({b})", n),
                         {"count": n})
                 for (a, b), n in sorted(unmodelled.items())]
     first = float(log.start.min()) if len(log) else None

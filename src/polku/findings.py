@@ -43,9 +43,10 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from polku.accountable import Responsibilities, responsibilities_of, who_must_act
-from polku.finding import Finding, format_number, number, sort_findings
+from polku import messages as say
+from polku.finding import Finding, number, sort_findings
 from polku.gcpause import gc_paused
-from polku.graph import label
+from polku.i18n import Translator, translator
 from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
                          segment_groups, segment_reach, segment_spofs)
@@ -54,24 +55,27 @@ from polku.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any,
 KINDS: dict[str, str] = severities("ecosystem")
 
 
-def name(g: nx.MultiDiGraph, node: str) -> str:
-    """A node as messages show it: its label, with the id in brackets when they differ."""
-    lab = label(g, node)
-    return lab if lab == node else f"{lab} ({node})"
+def name(g: nx.MultiDiGraph, node: str, tr: Translator | None = None) -> str:
+    """A node as messages show it: its label (in ``tr``'s language, default Finnish), with
+    the id in brackets when they differ."""
+    return say.name(g, node, tr or translator())
 
 
-def names(g: nx.MultiDiGraph, nodes: Iterable[str]) -> str:
-    return ", ".join(name(g, n) for n in sorted(nodes))
+def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator | None = None) -> str:
+    return say.names(g, nodes, tr or translator())
 
 
 def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
          eco: Ecosystem | None = None, plan: bool = True,
-         max_concurrent_leads: int | None = None) -> list[Finding]:
+         max_concurrent_leads: int | None = None, lang: str | None = None) -> list[Finding]:
     """Every finding of the graph, sorted as the spec says.
 
     ``long_wait_days`` is the ``long-wait`` threshold. ``eco`` lets a caller that already
     indexed the graph pass the index. ``plan=False`` leaves out the plan layer's findings;
-    ``max_concurrent_leads`` is its ``actor-overload`` threshold (default 3).
+    ``max_concurrent_leads`` is its ``actor-overload`` threshold (default 3). ``lang``
+    (fi, sv or en; default Finnish) is the messages' language: kinds, ids, metrics and the
+    order never depend on it (the order's last tie-break, the message, is never reached:
+    findings equal in everything else are one finding).
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
@@ -79,24 +83,28 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     >>> g.add_node("work", type="outcome", name="Työ")
     >>> [(f.kind, f.subject) for f in find(g)]
     [('dead-end', 'debt'), ('service-without-provider', 'debt')]
+    >>> [f.message for f in find(g, lang="sv")][1]
+    'Velkaneuvonta (debt): producent saknas'
     """
+    tr = translator(lang)
     with gc_paused():
         eco = eco or ecosystem(g)
         out: list[Finding] = []
-        out += _responsibility_findings(g, eco)
-        out += _referral_findings(g, eco, long_wait_days)
-        out += _capacity_findings(g, eco)
-        out += _reach_findings(g, eco)
-        out += _path_findings(g, eco)
+        out += _responsibility_findings(g, eco, tr)
+        out += _referral_findings(g, eco, long_wait_days, tr)
+        out += _capacity_findings(g, eco, tr)
+        out += _reach_findings(g, eco, tr)
+        out += _path_findings(g, eco, tr)
         resp = responsibilities_of(g)
         out = who_must_act(resp, out)
         if plan:
-            out += _plan_findings(g, max_concurrent_leads, resp)
+            out += _plan_findings(g, max_concurrent_leads, resp, tr)
         return sort_findings(out)
 
 
 def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None,
-                   resp: Responsibilities | None = None) -> list[Finding]:
+                   resp: Responsibilities | None = None,
+                   tr: Translator | None = None) -> list[Finding]:
     """The plan layer's findings (measures) from :func:`polku.plan_findings.plan_findings`.
 
     Measures are handled there only, so nothing is reported twice; imported only when the
@@ -106,63 +114,73 @@ def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None,
         return []
     from polku.plan_findings import MAX_CONCURRENT_LEADS, plan_findings
     return list(plan_findings(g, max_concurrent_leads=max_concurrent_leads or MAX_CONCURRENT_LEADS,
-                              resp=resp))
+                              resp=resp, lang=(tr or translator()).lang))
 
 
-def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
+def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem,
+                             tr: Translator) -> list[Finding]:
+    def name(node: str) -> str:
+        return say.name(g, node, tr)
+
+    def names(nodes: Iterable[str]) -> str:
+        return say.names(g, nodes, tr)
+
     out = []
     leads = eco.leads
     for s in sorted(eco.services):
         provs = eco.providers.get(s, frozenset())
         if not provs:
             out.append(Finding("service-without-provider", "error", s, (),
-                               f"{name(g, s)} has no provider"))
+                               say.service_without_provider(tr, name(s))))
         elif len(provs) >= 2 and not leads.get(s) and \
                 g.nodes[s].get("organised") != "separately":
             out.append(Finding(
                 "no-lead", "error", s, tuple(provs),
-                f"{name(g, s)} has {len(provs)} providers ({names(g, provs)}) and no lead"))
+                say.no_lead(tr, name(s), len(provs), names(provs))))
     subjects = set(eco.services) | set(eco.segments) | set(eco.refs)
     for subject in sorted(subjects & leads.keys()):
         actors = leads[subject]
         if len(actors) >= 2:
             out.append(Finding(
                 "multiple-leads", "warning", subject, tuple(actors),
-                f"{name(g, subject)} has {len(actors)} leads: {names(g, actors)}",
+                say.multiple_leads(tr, name(subject), len(actors), names(actors)),
                 {"leads": len(actors)}))
     for s in eco.segments:
         if not leads.get(s):
             others = {u for u, _, k in g.in_edges(s, data="kind") if k == "responsibility"}
             out.append(Finding(
                 "segment-without-lead", KINDS["segment-without-lead"], s, tuple(others),
-                f"Nobody leads the work for {name(g, s)}"
-                + (f" (other roles: {names(g, others)})" if others else "")))
+                say.segment_without_lead(tr, name(s), names(others))))
     return out
 
 
-def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem,
-                       long_wait_days: float) -> list[Finding]:
+def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem, long_wait_days: float,
+                       tr: Translator) -> list[Finding]:
     out = []
     leads = eco.leads
     for r in eco.refs.values():
         ends = tuple(x for x in (r.source, r.target) if x)
-        hop = f"referral {r.id} from {name(g, r.source)} to {name(g, r.target)}"
+        hop = (r.id, _end(g, r.source, tr), _end(g, r.target, tr))
         if not r.owner and not leads.get(r.id):
             out.append(Finding("referral-without-owner", "error", r.id, ends,
-                               f"The {hop} has no owner and no lead"))
+                               say.referral_without_owner(tr, *hop)))
         if r.info == "no":
             out.append(Finding("no-information-flow", "warning", r.id, ends,
-                               f"The client's information does not travel with the {hop}"))
+                               say.no_information_flow(tr, *hop)))
         if r.wait is not None and r.wait > long_wait_days:
             out.append(Finding(
                 "long-wait", "warning", r.id, ends,
-                f"The {hop} waits a median of {format_number(r.wait)} days "
-                f"(limit {format_number(long_wait_days)})",
+                say.long_wait(tr, *hop, number(r.wait), number(long_wait_days)),
                 {"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
     return out
 
 
-def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
+def _end(g: nx.MultiDiGraph, node: str | None, tr: Translator) -> str:
+    """One end of a referral as messages show it (a missing end reads ``None``)."""
+    return say.name(g, node, tr) if node is not None else say.named(None, None)
+
+
+def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
     inflow: dict[str, float] = defaultdict(float)
     into: dict[str, list[str]] = defaultdict(list)
     for r in eco.refs.values():
@@ -178,15 +196,20 @@ def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
         util = round(total / cap, 2) if cap else None
         out.append(Finding(
             "over-capacity", "warning", s, tuple(into[s]),
-            f"{name(g, s)} takes in {format_number(total)} clients a month against a capacity of "
-            f"{format_number(cap)}",
+            say.over_capacity(tr, say.name(g, s, tr), total, number(cap)),
             {"inflow": total, "capacity": number(cap), "utilization": util}))
     return out
 
 
-def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
+def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
     """Findings that need R(s): computed once per group of segments that see the same
     subgraph (:func:`polku.reach.segment_groups`)."""
+    def name(node: str) -> str:
+        return say.name(g, node, tr)
+
+    def names(nodes: Iterable[str]) -> str:
+        return say.names(g, nodes, tr)
+
     out: list[Finding] = []
     per_segment: dict[str, set[str]] = {}
     spof_segments: dict[str, list[str]] = defaultdict(list)
@@ -210,8 +233,7 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
                 entries = eco.segment_entries.get(s, ())
                 out.append(Finding(
                     "segment-without-outcome", "error", s, entries,
-                    f"{name(g, s)} reaches no outcome from its entries "
-                    f"({names(g, entries) or 'none'})"))
+                    say.segment_without_outcome(tr, name(s), names(entries))))
             for v in spofs:
                 spof_segments[v].append(s)
             for need in eco.segment_needs.get(s, ()):
@@ -219,35 +241,30 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
                 if not svcs:
                     out.append(Finding(
                         "unmet-need", "error", s, (need,),
-                        f"No service that {name(g, s)} can reach addresses the need "
-                        f"{name(g, need)}", {"need": need}))
+                        say.unmet_need(tr, name(s), name(need)), {"need": need}))
                 elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
                     overlap = _overlapping(eco, svcs, linked)
                     if overlap:
                         out.append(Finding(
                             "overlapping-services", "info", s, tuple(overlap),
-                            f"For {name(g, s)}, {len(overlap)} services from different "
-                            f"providers, with no referral between them, address the need "
-                            f"{name(g, need)}: {names(g, overlap)}",
+                            say.overlapping_services(tr, name(s), len(overlap), name(need),
+                                                     names(overlap)),
                             {"need": need, "services": len(overlap)}))
     for v, segs in sorted(spof_segments.items()):
         segs = sorted(segs)
         out.append(Finding(
             "single-point-of-failure", "warning", v, tuple(segs),
-            f"Without {name(g, v)}, {len(segs)} segment(s) reach no outcome: "
-            f"{names(g, segs[:5])}{' …' if len(segs) > 5 else ''}",
+            say.single_point_of_failure(tr, name(v), len(segs), names(segs[:5])
+                                        + (" …" if len(segs) > 5 else "")),
             {"segments": len(segs)}))
     reach_all = reachable(eco, per_segment)
     to_outcome = reaches_outcome_any(eco)
     for v in sorted(eco.services):
         if v not in reach_all:
             out.append(Finding("unreachable-service", "warning", v, (),
-                               f"No client can reach {name(g, v)}: no segment's path and no "
-                               f"entry service leads there"))
+                               say.unreachable_service(tr, name(v))))
         elif v not in to_outcome:
-            out.append(Finding("dead-end", "error", v, (),
-                               f"{name(g, v)} is reachable but no referral chain from it "
-                               f"leads to an outcome"))
+            out.append(Finding("dead-end", "error", v, (), say.dead_end(tr, name(v))))
     return out
 
 
@@ -278,25 +295,27 @@ def _overlapping(eco: Ecosystem, services: list[str],
     return sorted(out)
 
 
-def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
+def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
     out = []
     for p, (seg, steps) in eco.paths.items():
         numbers = eco.path_numbers[p]
         for i, (a, b) in enumerate(zip(steps, steps[1:])):
             if not applies(eco, a, b, seg):
-                out.append(path_broken(g, p, seg, (numbers[i], numbers[i + 1]), a, b))
+                out.append(path_broken(g, p, seg, (numbers[i], numbers[i + 1]), a, b, tr))
     return out
 
 
 def path_broken(g: nx.MultiDiGraph, path: str, segment: str | None, steps: tuple[int, int],
-                a: str, b: str) -> Finding:
+                a: str, b: str, tr: Translator | None = None) -> Finding:
     """The ``path-broken`` finding for two consecutive steps, numbered as the designer
-    numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``)."""
+    numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``),
+    its message in ``tr``'s language (default Finnish)."""
+    tr = tr or translator()
     return Finding(
         "path-broken", "error", path, (a, b),
-        f"Designed path {name(g, path)}: no referral for "
-        f"{name(g, segment) if segment else '–'} leads from step {steps[0]} {name(g, a)} "
-        f"to step {steps[1]} {name(g, b)}", {"step": steps[0], "segment": segment})
+        say.path_broken(tr, say.name(g, path, tr), say.name(g, segment, tr) if segment else "–",
+                        steps[0], say.name(g, a, tr), steps[1], say.name(g, b, tr)),
+        {"step": steps[0], "segment": segment})
 
 
 def applies(eco: Ecosystem, a: str, b: str, segment: str | None) -> bool:

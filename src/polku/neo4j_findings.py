@@ -10,7 +10,9 @@ need R(s) for every segment, a fixpoint over the referral graph per segment; the
 networkx (:func:`polku.findings.find` on :func:`polku.neo4jstore.pull_graph`), which is
 what ``polku findings neo4j://…`` does. ``benchmarks/neo4j_push_pull.py`` measures both.
 
-The findings are the same records, with the same messages, metrics, ``accountable`` and
+The findings are the same records, with the same messages (in each language: the same
+templates, :mod:`polku.messages`, and the same labels, ``name_sv``/``name_en`` read from
+the server), metrics, ``accountable`` and
 ``measures``, as :func:`polku.findings.find` gives for these kinds (the tests compare
 them): who must act is read from the server for the findings' own nodes and neighbours
 (:data:`RESPONSIBILITY_QUERY`) and decided by the same rules (:mod:`polku.accountable`).
@@ -20,12 +22,14 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from . import messages as say
 from .accountable import Responsibilities, who_must_act
 from .errors import PolkuError
 from .finding import Finding, number, sort_findings
-# The very formatting the networkx findings use, so messages match character for character.
-from .finding import format_number
 from .findings import KINDS, LONG_WAIT_DAYS
+# The very templates and formatting the networkx findings use, so messages match
+# character for character in every language.
+from .i18n import Translator, translator
 from .neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, TYPES_OF_LABEL,
                          neo4j_errors, open_driver, target)
 
@@ -34,6 +38,12 @@ CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
                 "referral-without-owner", "no-information-flow", "long-wait", "over-capacity")
 
 _N = f"{NODE_LABEL} {{{REGION_PROPERTY}: $region}}"
+
+
+def _label(var: str) -> str:
+    """A node's label in the language whose property ``$name_key`` names (``name_sv``,
+    ``name_en``), else its ``name``: :meth:`polku.i18n.Translator.label` in Cypher."""
+    return f"coalesce(CASE WHEN {var}[$name_key] <> '' THEN {var}[$name_key] END, {var}.name)"
 
 
 def _typed(label: str) -> str:
@@ -67,16 +77,16 @@ QUERIES = {
     "providers": f"""
         MATCH (s:{_typed(_SERVICE)})
         OPTIONAL MATCH (p:{_N})-[:{_PROVIDES}]->(s)
-        WITH s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN [p.id, p.name] END) AS providers
+        WITH s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN [p.id, {_label("p")}] END) AS providers
         WHERE size(providers) <> 1
-        RETURN s.id AS id, s.name AS name, providers, s.organised AS organised,
+        RETURN s.id AS id, {_label("s")} AS name, providers, s.organised AS organised,
                EXISTS {{ MATCH (:{_N})-[l:{_RESP} {{role: 'lead'}}]->(s) }} AS has_lead""",
     "leads": f"""
         MATCH (a:{_N})-[:{_RESP} {{role: 'lead'}}]->(x:{_N})
         WHERE x:{_SERVICE} OR x:{_SEGMENT} OR x:{_REFERRAL}
-        WITH x, collect(DISTINCT [a.id, a.name]) AS leads
+        WITH x, collect(DISTINCT [a.id, {_label("a")}]) AS leads
         WHERE size(leads) >= 2
-        RETURN x.id AS id, x.name AS name, leads""",
+        RETURN x.id AS id, {_label("x")} AS name, leads""",
     "referrals": f"""
         MATCH (r:{_typed(_REFERRAL)})
         WITH r, coalesce(r.information_flow, 'unknown') AS info, r.median_wait_days AS wait
@@ -86,24 +96,18 @@ QUERIES = {
         WHERE NOT owned OR info = 'no' OR wait > $limit
         OPTIONAL MATCH (r)-[:{_FROM}]->(src:{_N})
         OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
-        RETURN r.id AS id, info, wait, owned, src.id AS src, src.name AS src_name,
-               dst.id AS dst, dst.name AS dst_name""",
+        RETURN r.id AS id, info, wait, owned, src.id AS src, {_label("src")} AS src_name,
+               dst.id AS dst, {_label("dst")} AS dst_name""",
     "capacity": f"""
         MATCH (r:{_typed(_REFERRAL)})-[:{_TO}]->(s:{_typed(_SERVICE)})
         WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month <> 0
         WITH s, sum(r.volume_per_month) AS inflow, collect(r.id) AS refs
         WHERE inflow > s.capacity_per_month
-        RETURN s.id AS id, s.name AS name, s.capacity_per_month AS capacity, inflow, refs""",
+        RETURN s.id AS id, {_label("s")} AS name, s.capacity_per_month AS capacity, inflow, refs""",
 }
 
 
-def _name(node: str | None, label: str | None) -> str:
-    """:func:`polku.findings.name` for a node read from the server (a missing end of a
-    referral reads ``None`` there too)."""
-    if node is None:
-        return "None"
-    lab = str(label or node)
-    return lab if lab == node else f"{lab} ({node})"
+_name = say.named
 
 
 def _names(pairs: Iterable[tuple[str, str | None]]) -> str:
@@ -113,8 +117,10 @@ def _names(pairs: Iterable[tuple[str, str | None]]) -> str:
 def cypher_findings(uri: str | None = None, user: str | None = None,
                     password: str | None = None, database: str | None = None,
                     region: str | None = None, long_wait_days: float = LONG_WAIT_DAYS,
-                    kinds: Iterable[str] = CYPHER_KINDS) -> list[Finding]:
-    """The findings of :data:`CYPHER_KINDS` for one region, computed in the server.
+                    kinds: Iterable[str] = CYPHER_KINDS, lang: str | None = None) -> list[Finding]:
+    """The findings of :data:`CYPHER_KINDS` for one region, computed in the server, their
+    messages in ``lang`` (fi, sv or en; default Finnish) as :func:`polku.findings.find`
+    writes them.
 
     >>> cypher_findings("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
     [Finding(kind='service-without-provider', ...), ...]
@@ -124,63 +130,64 @@ def cypher_findings(uri: str | None = None, user: str | None = None,
     if unknown:
         raise PolkuError(f"not computed in the server: {', '.join(unknown)} "
                          f"(server-side kinds: {', '.join(CYPHER_KINDS)})")
+    tr = translator(lang)
     t = target(uri, user, password, database, region)
     if not t.region:
         raise PolkuError("name the region: --region or ?region=")
     with open_driver(t) as driver, neo4j_errors(t, "findings query", t.region):
         with driver.session(database=t.database) as session:
-            return session.execute_read(_run, t.region, long_wait_days, wanted)
+            return session.execute_read(_run, t.region, long_wait_days, wanted, tr)
 
 
-def _run(tx: Any, region: str, limit: float, wanted: set[str]) -> list[Finding]:
+def _run(tx: Any, region: str, limit: float, wanted: set[str], tr: Translator) -> list[Finding]:
     out: list[Finding] = []
+    name_key = f"name_{tr.lang}"
 
     def want(*kinds: str) -> bool:
         return any(k in wanted for k in kinds)
 
     if want("service-without-provider", "no-lead"):
-        for rec in tx.run(QUERIES["providers"], region=region):
+        for rec in tx.run(QUERIES["providers"], region=region, name_key=name_key):
             provs = [(p, lab) for p, lab in rec["providers"]]
             s = _name(rec["id"], rec["name"])
             if not provs and "service-without-provider" in wanted:
                 out.append(Finding("service-without-provider", "error", rec["id"], (),
-                                   f"{s} has no provider"))
+                                   say.service_without_provider(tr, s)))
             elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
                     and rec["organised"] != "separately":
                 out.append(Finding("no-lead", "error", rec["id"], tuple(p for p, _ in provs),
-                                   f"{s} has {len(provs)} providers ({_names(provs)}) and no lead"))
+                                   say.no_lead(tr, s, len(provs), _names(provs))))
     if want("multiple-leads"):
-        for rec in tx.run(QUERIES["leads"], region=region):
+        for rec in tx.run(QUERIES["leads"], region=region, name_key=name_key):
             leads = [tuple(x) for x in rec["leads"]]
             out.append(Finding(
                 "multiple-leads", "warning", rec["id"], tuple(a for a, _ in leads),
-                f"{_name(rec['id'], rec['name'])} has {len(leads)} leads: {_names(leads)}",
+                say.multiple_leads(tr, _name(rec["id"], rec["name"]), len(leads), _names(leads)),
                 {"leads": len(leads)}))
     if want("referral-without-owner", "no-information-flow", "long-wait"):
-        for rec in tx.run(QUERIES["referrals"], region=region, limit=limit):
+        for rec in tx.run(QUERIES["referrals"], region=region, limit=limit, name_key=name_key):
             ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
-            hop = (f"referral {rec['id']} from {_name(rec['src'], rec['src_name'])} "
-                   f"to {_name(rec['dst'], rec['dst_name'])}")
+            hop = (rec["id"], _name(rec["src"], rec["src_name"]),
+                   _name(rec["dst"], rec["dst_name"]))
             if not rec["owned"] and "referral-without-owner" in wanted:
                 out.append(Finding("referral-without-owner", "error", rec["id"], ends,
-                                   f"The {hop} has no owner and no lead"))
+                                   say.referral_without_owner(tr, *hop)))
             if rec["info"] == "no" and "no-information-flow" in wanted:
                 out.append(Finding("no-information-flow", "warning", rec["id"], ends,
-                                   f"The client's information does not travel with the {hop}"))
+                                   say.no_information_flow(tr, *hop)))
             wait = rec["wait"]
             if wait is not None and wait > limit and "long-wait" in wanted:
                 out.append(Finding(
                     "long-wait", "warning", rec["id"], ends,
-                    f"The {hop} waits a median of {format_number(wait)} days (limit {format_number(limit)})",
+                    say.long_wait(tr, *hop, number(wait), number(limit)),
                     {"median_wait_days": number(wait), "limit": number(limit)}))
     if want("over-capacity"):
-        for rec in tx.run(QUERIES["capacity"], region=region):
+        for rec in tx.run(QUERIES["capacity"], region=region, name_key=name_key):
             cap, total = rec["capacity"], number(round(rec["inflow"], 6))
             util = round(total / cap, 2) if cap else None
             out.append(Finding(
                 "over-capacity", "warning", rec["id"], tuple(rec["refs"]),
-                f"{_name(rec['id'], rec['name'])} takes in {format_number(total)} clients a month "
-                f"against a capacity of {format_number(cap)}",
+                say.over_capacity(tr, _name(rec["id"], rec["name"]), total, number(cap)),
                 {"inflow": total, "capacity": number(cap), "utilization": util}))
     assert all(KINDS[f.kind] == f.severity for f in out)
     ids = {x for f in out for x in (f.subject, *f.related)}

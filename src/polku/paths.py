@@ -43,6 +43,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import number
 from polku.graph import label
+from polku.i18n import Translator, translator
 from polku.reach import Ecosystem, ecosystem, segment_reach
 
 _SOURCE = ("source",)
@@ -356,10 +357,12 @@ def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
 
 
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
-                   eco: Ecosystem | None = None) -> list[dict[str, Any]]:
+                   eco: Ecosystem | None = None, lang: str | None = None) -> list[dict[str, Any]]:
     """Designed paths (of ``segment``, or all), each step with the referral that carries it
     (the best one applying to the path's segment), and ``broken`` step pairs: the same
-    ``path-broken`` findings :func:`polku.findings.find` reports (who must act included)."""
+    ``path-broken`` findings :func:`polku.findings.find` reports (who must act included,
+    the message in ``lang``, default Finnish)."""
+    tr = translator(lang)
     from polku.accountable import responsibilities_of, who_must_act
     from polku.findings import path_broken
 
@@ -381,7 +384,7 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
                 numbers = eco.path_numbers[p]
                 resp = resp or responsibilities_of(g)
                 findings += [f.to_dict() for f in who_must_act(resp, [path_broken(
-                    g, p, seg, (numbers[i - 1], numbers[i]), prev, node)])]
+                    g, p, seg, (numbers[i - 1], numbers[i]), prev, node, tr)])]
         covered, uncovered = coverage(eco, seg, nodes) if seg in eco.segment_needs \
             else ([], [])
         out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,
@@ -395,15 +398,30 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
 
 
 def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
-                 max_expansions: int = MAX_EXPANSIONS) -> dict:
+                 max_expansions: int = MAX_EXPANSIONS, lang: str | None = None) -> dict:
     """Everything ``polku paths`` shows: the k best paths (with ``search``: whether they
     are exactly the best, see :func:`ranked_paths`), the segment's needs and its designed
-    paths."""
+    paths; labels and messages in ``lang`` (fi, sv or en; default Finnish)."""
+    tr = translator(lang)
     eco = ecosystem(g)
     found = ranked_paths(g, segment, k, to, eco, max_expansions)
-    return {"graph": g.graph.get("name", "graph"), "segment": segment,
-            "segment_label": label(g, segment) if segment in g else segment, "to": to,
-            "needs": list(eco.segment_needs.get(segment, ())),
-            "best": found.paths, "search": found.meta(),
-            "designed": designed_paths(g, segment, eco)}
+    return relabelled(g, {"graph": g.graph.get("name", "graph"), "segment": segment,
+                          "segment_label": label(g, segment) if segment in g else segment,
+                          "to": to, "needs": list(eco.segment_needs.get(segment, ())),
+                          "best": found.paths, "search": found.meta(),
+                          "designed": designed_paths(g, segment, eco, tr.lang)}, tr)
+
+
+def relabelled(g: nx.MultiDiGraph, report: dict[str, Any], tr: Translator) -> dict[str, Any]:
+    """A paths report with every node named in the language of ``tr``."""
+    def step(s: dict[str, Any]) -> dict[str, Any]:
+        return dict(s, label=tr.label(g, s["node"]),
+                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
+                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
+
+    return dict(report, segment_label=tr.label(g, report["segment"]),
+                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
+                designed=[dict(d, label=tr.label(g, d["path"]),
+                               steps=[step(s) for s in d["steps"]])
+                          for d in report["designed"]])
 

@@ -36,9 +36,11 @@ from __future__ import annotations
 
 import networkx as nx
 
+from polku import messages as say
 from polku.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.finding import Finding, sort_findings
-from polku.graph import label, nodes_of, targets
+from polku.graph import nodes_of, targets
+from polku.i18n import Translator, translator
 from polku.kinds import MAX_CONCURRENT_LEADS, severities
 
 #: the plan kinds and their severities (from the catalogue, :mod:`polku.kinds`)
@@ -74,14 +76,11 @@ def _valid_month(value: object) -> bool:
         and value[:4].isdigit() and value[5:].isdigit() and 1 <= int(value[5:]) <= 12
 
 
-def _title(g: nx.MultiDiGraph, m: str, n: int = 60) -> str:
-    """The start of a measure's title, quoted (printers show the id beside the message)."""
-    t = label(g, m)
+def _title(g: nx.MultiDiGraph, m: str, tr: Translator, n: int = 60) -> str:
+    """The start of a measure's title in ``tr``'s language, quoted (printers show the id
+    beside the message)."""
+    t = tr.label(g, m)
     return f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”"
-
-
-def _names(g: nx.MultiDiGraph, ids: list[str]) -> str:
-    return ", ".join(label(g, i) for i in ids)
 
 
 def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:
@@ -109,9 +108,11 @@ def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:
 
 def plan_findings(g: nx.MultiDiGraph,
                   max_concurrent_leads: int = MAX_CONCURRENT_LEADS,
-                  resp: Responsibilities | None = None) -> list[Finding]:
+                  resp: Responsibilities | None = None,
+                  lang: str | None = None) -> list[Finding]:
     """Every plan finding of the graph, sorted as the spec says (see the module doc), with
-    who must act; ``resp`` is the graph's index if the caller has it.
+    who must act; ``resp`` is the graph's index if the caller has it; the messages in
+    ``lang`` (fi, sv or en; default Finnish).
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph(); g.add_node("m", type="measure", name="Tilannekuva", deferred=True)
@@ -121,42 +122,40 @@ def plan_findings(g: nx.MultiDiGraph,
     >>> [(f.kind, f.subject, f.related) for f in plan_findings(g)]
     [('deferred-responsibility', 'm', ('keusote', 'tyollisyysalue')), ('measure-without-indicator', 'm', ())]
     """
+    tr = translator(lang)
     out: list[Finding] = []
     for m in nodes_of(g, "measure"):
         data = g.nodes[m]
-        title = _title(g, m)
+        title = _title(g, m, tr)
         roles = roles_on(g, m)
         leads, participants = roles.get("lead", []), roles.get("participant", [])
         if not leads:
             out.append(Finding(
                 "no-lead", KINDS["no-lead"], m, tuple(participants),
-                f"{title} has no lead"
-                + (f"; participants: {_names(g, participants)}" if participants else ""),
+                say.measure_without_lead(tr, title, say.labels(g, participants, tr)),
                 {"participants": len(participants)}))
         elif len(leads) >= 2 and data.get("deferred") is not True:
             out.append(Finding(
                 "multiple-leads", KINDS["multiple-leads"], m, tuple(leads),
-                f"{title} has {len(leads)} leads: {_names(g, leads)}",
+                say.multiple_leads(tr, title, len(leads), say.labels(g, leads, tr)),
                 {"leads": len(leads)}))
         if data.get("deferred") is True:
             said = data.get("deferred_text")
             out.append(Finding(
                 "deferred-responsibility", KINDS["deferred-responsibility"], m,
                 tuple(leads or participants),
-                f"{title} leaves the division of work to be agreed later"
-                + (f' ("{said.splitlines()[0]}")' if said else ""),
+                say.deferred_responsibility(tr, title, said.splitlines()[0] if said else None),
                 {"leads": len(leads)}))
         if not targets(g, m, "has_indicator"):
             goals = targets(g, m, "in_goal")
             out.append(Finding(
                 "measure-without-indicator", KINDS["measure-without-indicator"], m,
-                tuple(goals), f"{title} has no indicator: nobody can tell "
-                "whether it worked", {}))
+                tuple(goals), say.measure_without_indicator(tr, title), {}))
         for risk in targets(g, m, "has_risk"):
             if not str(g.nodes[risk].get("mitigation") or "").strip("? \n\t"):
                 out.append(Finding(
                     "risk-without-mitigation", KINDS["risk-without-mitigation"], risk, (m,),
-                    f"The risk “{label(g, risk)}” of {title} has no mitigation", {}))
+                    say.risk_without_mitigation(tr, tr.label(g, risk), title), {}))
 
     for actor, per_month in sorted(lead_load(g).items()):
         over = sorted(month for month, ms in per_month.items() if len(ms) > max_concurrent_leads)
@@ -167,9 +166,8 @@ def plan_findings(g: nx.MultiDiGraph,
         running = sorted(per_month[peak_month])
         out.append(Finding(
             "actor-overload", KINDS["actor-overload"], actor, tuple(running),
-            f"{label(g, actor)} leads {peak} measures at once in {peak_month} (the setting "
-            f"allows {max_concurrent_leads}); over the limit in {len(over)} months, "
-            f"{over[0]} to {over[-1]}",
+            say.actor_overload(tr, tr.label(g, actor), peak, peak_month, max_concurrent_leads,
+                               len(over), over[0], over[-1]),
             {"month": peak_month, "concurrent": peak, "max_concurrent_leads": max_concurrent_leads,
              "months_over": len(over), "first_month": over[0], "last_month": over[-1]}))
     return sort_findings(who_must_act(resp or responsibilities_of(g), out))

@@ -2,7 +2,9 @@
 forward, and a self-contained HTML page (sortable, filterable, usable from the keyboard).
 
 Printers only: every decision about rows, cells and marks is made in :func:`polku.raci.raci`.
-Files are written atomically (:mod:`polku.atomic`).
+Every printer speaks the language of its :class:`~polku.i18n.Translator` (default Finnish);
+ids and the JSON's role values stay English. Files are written atomically
+(:mod:`polku.atomic`).
 """
 
 from __future__ import annotations
@@ -17,7 +19,8 @@ from markupsafe import Markup
 
 from polku import atomic
 from polku.i18n import N_, Translator, translator
-from polku.raci import MARK_LABELS, ROLE_CODES, ROLE_LABELS, TYPE_LABELS, Raci
+from polku.raci import (MARK_LABELS, ROLE_LABELS, TYPE_LABELS, Raci, mark_label, role_code,
+                        role_label, type_label)
 
 FORMATS = ("table", "csv", "xlsx", "json", "html")
 #: formats that are files (the command needs ``-o``)
@@ -29,14 +32,6 @@ ROLE_FILLS = {"lead": "1F6FEB", "participant": "8CC4FF", "consulted": "D8E8F8",
 ROLE_TEXT = {"lead": "FFFFFF", "participant": "0B2540", "consulted": "0B2540",
              "informed": "3D4450"}
 MARK_FILLS = {"no-lead": "FFEBE9", "several-leads": "FFF8C5", "deferred": "FFF8C5"}
-#: the words of roles, marks and row types in the catalogues (English source texts), for
-#: pages in the reader's language; the Finnish printers keep :mod:`polku.raci`'s own words
-ROLE_WORDS = {"lead": N_("lead"), "participant": N_("participant"),
-              "consulted": N_("consulted"), "informed": N_("informed")}
-MARK_WORDS = {"no-lead": N_("no lead"), "several-leads": N_("several leads"),
-              "deferred": N_("division of work still to be agreed")}
-TYPE_WORDS = {"segment": N_("client segment"), "service": N_("service"),
-              "referral": N_("referral"), "measure": N_("plan measure")}
 
 
 def _row_name(row) -> str:
@@ -46,51 +41,61 @@ def _row_name(row) -> str:
     return row.detail if row.label == row.subject else f"{row.label}: {row.detail}"
 
 
-def raci_table(m: Raci) -> str:
+def raci_table(m: Raci, tr: Translator | None = None) -> str:
     """The matrix for a terminal: one letter per role (legend first), marked rows flagged.
 
     >>> from polku.raci import Cell, Raci, Row
     >>> m = Raci("g", "all", ("kela",), {"kela": "Kela"},
     ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),))
     >>> print(raci_table(m))
-    RACI g: 1 subjects, 1 actors (P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava)
+    RACI g: 1 kohdetta, 1 toimijaa (P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava)
     <BLANKLINE>
-    subject  kela  mark
-    s        P
+    kohde  kela  merkintä
+    s      P
+    >>> print(raci_table(m, translator("en")).splitlines()[0])
+    RACI g: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
     """
-    legend = ", ".join(f"{ROLE_CODES[r]} = {ROLE_LABELS[r]}" for r in ROLE_LABELS)
-    head = f"RACI {m.graph}: {len(m.rows)} subjects, {len(m.actors)} actors ({legend})"
-    width = max([len("subject")] + [len(r.subject) for r in m.rows]) + 2
+    tr = tr or translator()
+    legend = ", ".join(f"{role_code(r, tr)} = {role_label(r, tr)}" for r in ROLE_LABELS)
+    head = "RACI " + _counts(m, tr) + f" ({legend})"
+    subject, mark_head = tr("subject"), tr("mark")
+    width = max([len(subject)] + [len(r.subject) for r in m.rows]) + 2
     cols = [max(len(a), 1) + 2 for a in m.actors]
-    lines = [head, "", "subject".ljust(width) + "".join(a.ljust(w) for a, w in zip(m.actors, cols))
-             + "mark"]
+    lines = [head, "", subject.ljust(width) + "".join(a.ljust(w) for a, w in zip(m.actors, cols))
+             + mark_head]
     for r in m.rows:
-        cells = [(ROLE_CODES.get(c.role, "?") if (c := m.cell(a, r.subject)) else "").ljust(w)
+        cells = [(role_code(c.role, tr) if (c := m.cell(a, r.subject)) else "").ljust(w)
                  for a, w in zip(m.actors, cols)]
-        mark = f"⚠ {MARK_LABELS[r.mark]}" if r.mark else ""
+        mark = f"⚠ {mark_label(r.mark, tr)}" if r.mark else ""
         lines.append((r.subject.ljust(width) + "".join(cells) + mark).rstrip())
     counts = m.marked()
     if any(counts.values()):
-        lines += ["", "; ".join(f"{n} × {MARK_LABELS[k]}" for k, n in counts.items() if n)]
+        lines += ["", "; ".join(f"{n} × {mark_label(k, tr)}" for k, n in counts.items() if n)]
     return "\n".join(lines)
 
 
-def raci_csv(m: Raci) -> str:
+def _counts(m: Raci, tr: Translator) -> str:
+    return tr("{graph}: {subjects} subjects, {actors} actors").format(
+        graph=m.graph, subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
+
+
+def raci_csv(m: Raci, tr: Translator | None = None) -> str:
     """One row per subject: id, name, type, mark, then one column per actor (the role in
-    words), then the notes (``actor: note``)."""
+    words), then the notes (``actor: note``); the header row keeps the ids and English
+    column names a program reads, the words in the cells are ``tr``'s."""
+    tr = tr or translator()
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["subject", "name", "type", "mark", *m.actors, "notes"])
     for r in m.rows:
         cells = [m.cell(a, r.subject) for a in m.actors]
         notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
-        w.writerow([r.subject, _row_name(r), TYPE_LABELS.get(r.type, r.type),
-                    MARK_LABELS.get(r.mark, "") if r.mark else "",
-                    *[ROLE_LABELS.get(c.role, c.role) if c else "" for c in cells], notes])
+        w.writerow([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
+                    *[role_label(c.role, tr) if c else "" for c in cells], notes])
     return buf.getvalue()
 
 
-def raci_json(m: Raci) -> str:
+def raci_json(m: Raci, tr: Translator | None = None) -> str:
     """The exchange shape (:meth:`polku.raci.Raci.to_json`), one cell per line."""
     doc = m.to_json()
     cells = ",\n  ".join(json.dumps(c, ensure_ascii=False) for c in doc["cells"])
@@ -99,9 +104,21 @@ def raci_json(m: Raci) -> str:
             + (f"\n  {cells}\n " if cells else "") + "]}")
 
 
-def raci_xlsx_bytes(m: Raci) -> bytes:
+#: What each mark means, on the .xlsx's legend sheet.
+MARK_MEANINGS = {"no-lead": N_("nobody in charge (no lead, no owner)"),
+                 "several-leads": N_("several actors lead"),
+                 "deferred": N_("the division of work is to be agreed later")}
+#: What each role means, on the .xlsx's legend sheet.
+ROLE_MEANINGS = {"lead": N_("leads and answers for it"), "participant": N_("takes part"),
+                 "consulted": N_("is asked before decisions"),
+                 "informed": N_("is told of decisions")}
+
+
+def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
     """An .xlsx: sheet ``RACI`` (frozen headers, roles in words and colour, the plan's role
-    text as a cell comment, marked rows shaded) and sheet ``Selitteet`` (what it all means)."""
+    text as a cell comment, marked rows shaded) and a legend sheet (what it all means), in
+    ``tr``'s language."""
+    tr = tr or translator()
     from openpyxl import Workbook
     from openpyxl.comments import Comment
     from openpyxl.styles import Alignment, Font, PatternFill
@@ -110,7 +127,7 @@ def raci_xlsx_bytes(m: Raci) -> bytes:
     book = Workbook()
     ws = book.active
     ws.title = "RACI"
-    fixed = ["tunnus", "nimi", "tyyppi", "huomio"]
+    fixed = [tr("id"), tr("name"), tr("type of subject"), tr("mark")]
     ws.append(fixed + [m.actor_labels.get(a, a) for a in m.actors])
     ws.append(["", "", "", ""] + list(m.actors))
     bold = Font(bold=True)
@@ -119,8 +136,7 @@ def raci_xlsx_bytes(m: Raci) -> bytes:
             c.font = bold
             c.alignment = Alignment(wrap_text=True, vertical="top")
     for r in m.rows:
-        ws.append([r.subject, _row_name(r), TYPE_LABELS.get(r.type, r.type),
-                   MARK_LABELS[r.mark] if r.mark else ""])
+        ws.append([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr)])
         n = ws.max_row
         if r.mark:
             for col in range(1, 5):
@@ -129,7 +145,7 @@ def raci_xlsx_bytes(m: Raci) -> bytes:
             c = m.cell(a, r.subject)
             if not c:
                 continue
-            cell = ws.cell(n, j, ROLE_LABELS.get(c.role, c.role))
+            cell = ws.cell(n, j, role_label(c.role, tr))
             cell.fill = PatternFill("solid", fgColor=ROLE_FILLS.get(c.role, "FFFFFF"))
             cell.font = Font(color=ROLE_TEXT.get(c.role, "000000"), bold=c.role == "lead")
             if c.note:
@@ -139,17 +155,15 @@ def raci_xlsx_bytes(m: Raci) -> bytes:
         ws.column_dimensions[get_column_letter(i)].width = wdt
     ws.freeze_panes = "E3"
     ws.auto_filter.ref = f"A2:{get_column_letter(max(4, 4 + len(m.actors)))}{ws.max_row}"
-    legend = book.create_sheet("Selitteet")
-    legend.append(["merkintä", "tarkoittaa"])
-    for role, word in ROLE_LABELS.items():
-        legend.append([word, role])
-    for mark, word in MARK_LABELS.items():
-        legend.append([word, {"no-lead": "nobody in charge (no lead, no owner)",
-                              "several-leads": "several actors lead", "deferred":
-                              "the division of work is to be agreed later"}[mark]])
+    legend = book.create_sheet(tr("Legend"))
+    legend.append([tr("mark"), tr("means")])
+    for role in ROLE_LABELS:
+        legend.append([role_label(role, tr), tr(ROLE_MEANINGS[role])])
+    for mark in MARK_LABELS:
+        legend.append([mark_label(mark, tr), tr(MARK_MEANINGS[mark])])
     legend.append([])
-    legend.append(["Solun kommentti", "suunnitelman tai työkirjan vastuuteksti"])
-    legend.append(["Aineisto", m.graph])
+    legend.append([tr("Cell comment"), tr("the responsibility text of the plan or the workbook")])
+    legend.append([tr("Data"), m.graph])
     legend.column_dimensions["A"].width = 28
     legend.column_dimensions["B"].width = 60
     buf = io.BytesIO()
@@ -157,11 +171,13 @@ def raci_xlsx_bytes(m: Raci) -> bytes:
     return buf.getvalue()
 
 
-def raci_html(m: Raci) -> str:
-    """The matrix as one self-contained page (no network: inline style and script)."""
+def raci_html(m: Raci, tr: Translator | None = None) -> str:
+    """The matrix as one self-contained page (no network: inline style and script) in
+    ``tr``'s language, ``<html lang>`` included."""
+    tr = tr or translator()
     env = _env()
-    env.globals.update(translator("fi").jinja_globals())
-    return env.get_template("raci.html").render(**raci_context(m))
+    env.globals.update(tr.jinja_globals())
+    return env.get_template("raci.html").render(**raci_context(m, tr))
 
 
 def raci_section(m: Raci, tr: Translator) -> Markup:
@@ -173,27 +189,24 @@ def raci_section(m: Raci, tr: Translator) -> Markup:
 
 
 def raci_context(m: Raci, tr: Translator | None = None) -> dict:
-    """What the RACI templates need (the page and the report's section share them); the
-    words of roles, marks and types in the language of ``tr``, or :mod:`polku.raci`'s
-    Finnish without one."""
-    role_labels = ROLE_LABELS if tr is None else {r: tr(w) for r, w in ROLE_WORDS.items()}
-    mark_labels = MARK_LABELS if tr is None else {k: tr(w) for k, w in MARK_WORDS.items()}
-    type_labels = TYPE_LABELS if tr is None else {t: tr(w) for t, w in TYPE_WORDS.items()}
+    """What the RACI templates need (the page and the report's section share them)."""
+    tr = tr or translator()
     rows = []
     for r in m.rows:
         cells = []
         for a in m.actors:
             c = m.cell(a, r.subject)
             cells.append(None if c is None else {
-                "role": c.role, "label": role_labels.get(c.role, c.role), "note": c.note or ""})
+                "role": c.role, "label": role_label(c.role, tr), "note": c.note or ""})
         rows.append({"subject": r.subject, "name": _row_name(r), "type": r.type,
-                     "type_label": type_labels.get(r.type, r.type), "mark": r.mark,
-                     "mark_label": mark_labels.get(r.mark, "") if r.mark else "",
+                     "type_label": type_label(r.type, tr), "mark": r.mark,
+                     "mark_label": mark_label(r.mark, tr),
                      "kinds": list(r.kinds), "cells": cells})
     return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a)}
                                             for a in m.actors],
-            "role_labels": role_labels, "mark_labels": mark_labels, "counts": m.marked(),
-            "type_labels": {t: type_labels[t] for t in TYPE_LABELS
+            "role_labels": {r: role_label(r, tr) for r in ROLE_LABELS},
+            "mark_labels": {k: mark_label(k, tr) for k in MARK_LABELS}, "counts": m.marked(),
+            "type_labels": {t: type_label(t, tr) for t in TYPE_LABELS
                             if any(r.type == t for r in m.rows)}}
 
 
@@ -205,16 +218,16 @@ def _env():
                        lstrip_blocks=True)
 
 
-TEXT_PRINTERS: dict[str, Callable[[Raci], str]] = {
+TEXT_PRINTERS: dict[str, Callable[..., str]] = {
     "table": raci_table, "csv": raci_csv, "json": raci_json, "html": raci_html}
 
 
-def write_raci(m: Raci, out: str | Path, format: str) -> Path:
-    """Write the matrix to ``out`` in ``format``, atomically."""
+def write_raci(m: Raci, out: str | Path, format: str, tr: Translator | None = None) -> Path:
+    """Write the matrix to ``out`` in ``format`` (the words in ``tr``'s language), atomically."""
     out = Path(out)
     if format in BINARY_FORMATS:
-        atomic.write_bytes(out, raci_xlsx_bytes(m))
+        atomic.write_bytes(out, raci_xlsx_bytes(m, tr))
     else:
-        text = TEXT_PRINTERS[format](m)
+        text = TEXT_PRINTERS[format](m, tr)
         atomic.write_text(out, text if text.endswith("\n") else text + "\n")
     return out

@@ -48,7 +48,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     tr = tr or translator()
     progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
-    findings = find(g, long_wait_days=long_wait_days, eco=eco)
+    findings = find(g, long_wait_days=long_wait_days, eco=eco, lang=tr.lang)
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
         by_severity[f.severity].append(f)
@@ -91,7 +91,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
         # since they fall outside every action list.
         "unowned": [f.to_dict() for f in findings if not f.accountable],
-        "raci": raci(g, findings),
+        "raci": raci(g, findings, lang=tr.lang),
         "findings": findings,
         "known_kinds": KINDS,
         "eco": eco,
@@ -241,12 +241,12 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.raci import MARK_LABELS, ROLE_LABELS
+    from polku.raci import mark_label, role_label
 
-    out = ["", "## Vastuumatriisi (RACI)", ""]
+    out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:
         return out + [tr("No responsibilities recorded.")]
-    counts = ", ".join(f"{n} × {MARK_LABELS[k]}" for k, n in m.marked().items() if n)
+    counts = ", ".join(f"{n} × {mark_label(k, tr)}" for k, n in m.marked().items() if n)
     out += [tr("{subjects} subjects, {actors} actors").format(
                 subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
             + (f"; {counts}" if counts else "") + ".", "",
@@ -254,10 +254,10 @@ def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
             + f" | {tr('mark')} |",
             "|---|" + "---|" * len(m.actors) + "---|"]
     for r in m.rows:
-        roles = [ROLE_LABELS.get(c.role, c.role) if (c := m.cell(a, r.subject)) else ""
+        roles = [role_label(c.role, tr) if (c := m.cell(a, r.subject)) else ""
                  for a in m.actors]
         out.append(f"| {cell(r.label)} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
-                   + (MARK_LABELS[r.mark] if r.mark else "") + " |")
+                   + mark_label(r.mark, tr) + " |")
     return out
 
 

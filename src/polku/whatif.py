@@ -29,6 +29,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import Finding
 from polku.findings import LONG_WAIT_DAYS, find, name
+from polku.i18n import translator
 
 REMOVABLE = ("service", "actor", "referral")
 
@@ -70,14 +71,15 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
 
 
 def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS,
-           before: list[Finding] | None = None) -> dict[str, Any]:
+           before: list[Finding] | None = None, lang: str | None = None) -> dict[str, Any]:
     """Findings created, resolved and removed-with-the-subject when ``node`` is removed.
 
-    ``before`` lets a caller pass the graph's findings if it already has them.
+    ``before`` lets a caller pass the graph's findings if it already has them (in
+    ``lang``, the language of the messages and the label; default Finnish).
     """
     h, gone = remove(g, node)
-    before = before if before is not None else find(g, long_wait_days)
-    after = find(h, long_wait_days)
+    before = before if before is not None else find(g, long_wait_days, lang=lang)
+    after = find(h, long_wait_days, lang=lang)
     old = {f.identity: f for f in before}
     new = {f.identity: f for f in after}
     gone_set = set(gone)
@@ -87,7 +89,7 @@ def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS
         "graph": g.graph.get("name", "graph"),
         "removed": node,
         "removed_type": g.nodes[node].get("type"),
-        "removed_label": name(g, node),
+        "removed_label": name(g, node, translator(lang)),
         "removed_ids": gone,
         "created": [f.to_dict() for f in created],
         "resolved": [f.to_dict() for f in vanished if f.subject not in gone_set],

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from .. import edits, workbook
 from ..errors import PolkuError
+from ..i18n import check_lang
 from ..kinds import LONG_WAIT_DAYS
 from ..privacy import suppress, suppress_figures
 from .auth import Tokens
@@ -35,6 +36,20 @@ RowBody = Body(..., description="Column → value, as in the workbook (lists may
 
 READ = responses(400, 404, 409)
 WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
+
+
+#: ``?lang=``: the language of the findings' messages and labels in an answer (ids, keys
+#: and kinds never change with it).
+MessageLang = Query(None, description="The language of messages and labels: fi, sv or en "
+                    "(default fi).")
+
+
+def api_lang(lang: str | None) -> str:
+    """``?lang=`` checked (default Finnish); an unknown one is a 400 naming the choices."""
+    try:
+        return check_lang(lang)
+    except PolkuError as e:
+        raise ApiError(400, e.message, field="lang") from None
 
 
 def graph_headers(entry: Entry) -> dict[str, str]:
@@ -73,33 +88,40 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     @router.get("/graphs/{name}/findings", responses=READ)
     def findings(name: str, response: Response,
                  long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
-                 severity: str = Query("info", pattern="^(error|warning|info)$")) -> dict:
-        """The findings JSON of the spec (``severity`` = lowest severity to include)."""
+                 severity: str = Query("info", pattern="^(error|warning|info)$"),
+                 lang: str | None = MessageLang) -> dict:
+        """The findings JSON of the spec (``severity`` = lowest severity to include;
+        ``lang`` = the messages' language)."""
         from ..findings import find
 
         g, _ = read(name, response)
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
         return suppress_figures({"graph": name, "findings": [
-            f.to_dict() for f in find(g, long_wait_days=long_wait_days) if f.severity in keep]})
+            f.to_dict() for f in find(g, long_wait_days=long_wait_days, lang=api_lang(lang))
+            if f.severity in keep]})
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
-                    top: int = Query(20, ge=1, le=100000)) -> dict:
+                    top: int = Query(20, ge=1, le=100000),
+                    lang: str | None = MessageLang) -> dict:
         """Betweenness and flow ranking."""
         from ..bottlenecks import bottlenecks as rank
 
+        lang = api_lang(lang)
         g, _ = read(name, response)
-        return suppress_figures(rank(g, top=top))
+        return suppress_figures(rank(g, top=top, lang=lang))
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
-              k: int = Query(5, ge=1, le=50), to: str | None = None) -> dict:
+              k: int = Query(5, ge=1, le=50), to: str | None = None,
+              lang: str | None = MessageLang) -> dict:
         """The k best and the designed paths of a segment."""
         from ..paths import paths_report
 
+        lang = api_lang(lang)
         g, _ = read(name, response)
         try:
-            return paths_report(g, segment, k=k, to=to)
+            return paths_report(g, segment, k=k, to=to, lang=lang)
         except PolkuError as e:
             raise ApiError(400, e.message, field="to" if to and e.node == to else "segment") from None
 
@@ -111,7 +133,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                                          "places (repeatable)"),
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
-               long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6)) -> dict:
+               long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               lang: str | None = MessageLang) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
@@ -120,6 +143,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from ..queues import queue_changes, queue_whatif
         from ..whatif import whatif as run
 
+        lang = api_lang(lang)
         queued = bool(capacity or places or demand)
         if (remove is None) == (not queued):
             raise ApiError(400, "ask one thing: remove=ID, or capacity/places/demand",
@@ -127,9 +151,11 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         g, _ = read(name, response)
         try:
             if remove is not None:
-                return suppress_figures(run(g, remove, long_wait_days=long_wait_days))
+                return suppress_figures(run(g, remove, long_wait_days=long_wait_days,
+                                            lang=lang))
             changes = queue_changes(capacity, places, demand)
-            return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days))
+            return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days,
+                                                 lang=lang))
         except PolkuError as e:
             field = next((f for f in ("capacity", "places", "demand")
                           if e.message.startswith(f"--{f}")), "remove")
@@ -182,9 +208,11 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
 
     def write(name: str, authorization: str | None, if_match: str | None, action: str,
-              sheet: str, key: str | None, body: Any, status: int) -> JSONResponse:
+              sheet: str, key: str | None, body: Any, status: int,
+              lang: str | None = None) -> JSONResponse:
         who = tokens.who(authorization)
         store.entry(name, refresh=False)  # 404 before anything else about the request
+        lang = api_lang(lang)
         values = None
         if body is not None:
             if not isinstance(body, dict):
@@ -195,29 +223,32 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                 raise ApiError(404, e.message, field="sheet") from None
             except PolkuError as e:
                 raise ApiError(400, e.message, field=e.column) from None
-        result = store.edit(name, if_match, who, action, sheet, key, values)
+        result = store.edit(name, if_match, who, action, sheet, key, values, lang=lang)
         return JSONResponse(result, status_code=status, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.post("/graphs/{name}/rows/{sheet}", status_code=201, responses=WRITE)
     def create_row(name: str, sheet: str = SheetName, body: dict[str, Cell] = RowBody,
-                   authorization: str | None = Bearer, if_match: str | None = IfMatch):
+                   authorization: str | None = Bearer, if_match: str | None = IfMatch,
+                   lang: str | None = MessageLang):
         """Add a row. Checked with exactly the workbook import's rules (422 with the same
         message, sheet and column), refused whole on any problem, written atomically, and
         logged. Answers the change, the new ETag and the findings created and resolved."""
-        return write(name, authorization, if_match, "create", sheet, None, body, 201)
+        return write(name, authorization, if_match, "create", sheet, None, body, 201, lang)
 
     @router.patch("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def update_row(name: str, sheet: str = SheetName, key: str = RowKey,
                    body: dict[str, Cell] = RowBody, authorization: str | None = Bearer,
-                   if_match: str | None = IfMatch):
+                   if_match: str | None = IfMatch,
+                   lang: str | None = MessageLang):
         """Change the columns given (an empty value or null clears a cell)."""
-        return write(name, authorization, if_match, "update", sheet, key, body, 200)
+        return write(name, authorization, if_match, "update", sheet, key, body, 200, lang)
 
     @router.delete("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def delete_row(name: str, sheet: str = SheetName, key: str = RowKey,
-                   authorization: str | None = Bearer, if_match: str | None = IfMatch):
+                   authorization: str | None = Bearer, if_match: str | None = IfMatch,
+                   lang: str | None = MessageLang):
         """Delete a row (refused when other rows still refer to it)."""
-        return write(name, authorization, if_match, "delete", sheet, key, None, 200)
+        return write(name, authorization, if_match, "delete", sheet, key, None, 200, lang)
 
     @router.get("/graphs/{name}/changes", responses=responses(400, 404))
     def changes(name: str, response: Response,
@@ -229,12 +260,13 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return {"graph": name, "changes": store.changelog(name).newest_first(limit)}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
-    def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch):
+    def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch,
+             lang: str | None = MessageLang):
         """Revert the latest change not yet undone, as a new change (409 when there is
         none)."""
         who = tokens.who(authorization)
         store.entry(name, refresh=False)
-        result = store.edit(name, if_match, who, "undo", "")
+        result = store.edit(name, if_match, who, "undo", "", lang=api_lang(lang))
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     return router

@@ -7,7 +7,7 @@ switch on every page), and shows a banner while a graph's source is broken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -148,20 +148,6 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
-def relabelled(g: nx.MultiDiGraph, report: dict[str, Any], tr: Translator) -> dict[str, Any]:
-    """A paths report with every node named in the language of ``tr``."""
-    def step(s: dict[str, Any]) -> dict[str, Any]:
-        return dict(s, label=tr.label(g, s["node"]),
-                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
-                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
-
-    return dict(report, segment_label=tr.label(g, report["segment"]),
-                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
-                designed=[dict(d, label=tr.label(g, d["path"]),
-                               steps=[step(s) for s in d["steps"]])
-                          for d in report["designed"]])
-
-
 def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
     language."""
@@ -221,7 +207,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         findings = [dict(suppress_figures(f.to_dict()),
                          link=finding_link(g, name, f.subject, language),
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
-                    for f in find(g)]
+                    for f in find(g, lang=tr.lang)]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
@@ -240,7 +226,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         g, entry = store.get(name)
         try:
-            kwargs = analysed(g, view, k=k)
+            kwargs = analysed(g, view, k=k, lang=language.lang)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
             page = render_html(suppress(g), view, lang=language.lang, **kwargs)
@@ -262,7 +248,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         g, entry = store.get(name)
         try:
-            kwargs = analysed(g, view, k=k)
+            kwargs = analysed(g, view, k=k, lang=language.lang)
             if focus:
                 kwargs.update(focus=focus, depth=depth)
             v = build_view(suppress(g), view, lang=language.lang, **kwargs)
@@ -287,7 +273,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         report, error = None, None
         if segment:
             try:
-                report = relabelled(g, paths_report(g, segment, k=k, to=to or None), tr)
+                report = paths_report(g, segment, k=k, to=to or None, lang=tr.lang)
             except PolkuError as e:
                 error = e.message
         return html("paths.html", language, entry, g, status=400 if error else 200,
@@ -331,7 +317,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         tr = language.tr
         g, entry = store.get(name)
-        ranking = suppress_figures(bottlenecks(g, top=top))
+        ranking = suppress_figures(bottlenecks(g, top=top, lang=tr.lang))
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         return html("bottlenecks.html", language, entry, g,
@@ -436,7 +422,7 @@ def whatif_result(g: nx.MultiDiGraph, capacity: dict[str, float], places: dict[s
 
     try:
         out: Any = suppress_figures(queue_whatif(g, capacity=capacity, places=places,
-                                                 demand=demand))
+                                                 demand=demand, lang=tr.lang))
     except PolkuError as e:
         raise ApiError(400, e.message, field="service") from None
     services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]
@@ -472,10 +458,8 @@ def raci_response(store: GraphStore, name: str, subjects: str, language: PageLan
         raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
             value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
     g, entry = store.get(name)
-    m = raci(g, find(g), subjects)
-    # names in the page's language (name_sv/name_en where the workbook gives them)
-    m = replace(m, actor_labels={a: tr.label(g, a) for a in m.actors},
-                rows=tuple(replace(r, label=tr.label(g, r.subject)) for r in m.rows))
+    # names, the owner's note and the marks' findings in the page's language
+    m = raci(g, find(g, lang=tr.lang), subjects, lang=tr.lang)
     choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
     return html("raci.html", language, entry, g,
                 title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),

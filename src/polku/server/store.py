@@ -322,10 +322,12 @@ class GraphStore:
                            code="source-broken") from None
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
-             key: str | None = None, values: dict[str, str] | None = None) -> dict[str, Any]:
+             key: str | None = None, values: dict[str, str] | None = None,
+             lang: str | None = None) -> dict[str, Any]:
         """Apply one row edit: 428/412 on a missing or stale ETag, 409 while the source is
         broken, 404 for an unknown sheet or row, 422 for what the workbook rules refuse.
-        Returns the logged change, the new ETag and the findings created and resolved."""
+        Returns the logged change, the new ETag and the findings created and resolved
+        (their messages in ``lang``, default Finnish)."""
         if not if_match:
             raise ApiError(428, "a write needs If-Match with the graph's current ETag "
                            "(GET the graph or its rows to learn it)", field="If-Match")
@@ -344,7 +346,7 @@ class GraphStore:
                 undoes: int | None = undone["version"]
             else:
                 undoes = None
-            return self._write(entry, current, who, action, sheet, key, values, undoes)
+            return self._write(entry, current, who, action, sheet, key, values, undoes, lang)
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
@@ -359,7 +361,7 @@ class GraphStore:
 
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
-               undoes: int | None) -> dict[str, Any]:
+               undoes: int | None, lang: str | None = None) -> dict[str, Any]:
         from ..findings import find
 
         source = entry.source
@@ -388,8 +390,8 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
-        before = {f.identity: f for f in find(current)}
-        after = {f.identity: f for f in find(g)}
+        before = {f.identity: f for f in find(current, lang=lang)}
+        after = {f.identity: f for f in find(g, lang=lang)}
         return {"change": logged, "etag": entry.etag,
                 "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
                              "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}

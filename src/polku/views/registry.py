@@ -141,14 +141,15 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
 
 
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
-             long_wait_days: float | None = None) -> dict[str, Any]:
-    """The analyses a view shows, run on ``g``: ``findings`` always, and for a segment view
-    its ``k`` best paths. Pass the result on to :func:`polku.views.render_html` as keyword
-    arguments."""
+             long_wait_days: float | None = None, lang: str | None = None) -> dict[str, Any]:
+    """The analyses a view shows, run on ``g``: ``findings`` always (their messages in
+    ``lang``, default Finnish), and for a segment view its ``k`` best paths. Pass the result
+    on to :func:`polku.views.render_html` as keyword arguments."""
     from ..findings import LONG_WAIT_DAYS, find
 
     name, arg = parse_view(view)
-    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS)}
+    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS,
+                                            lang=lang)}
     extra = VIEWS[name].analyses
     if extra is not None:
         out.update(extra(g, str(arg), k))

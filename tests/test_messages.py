@@ -1,0 +1,299 @@
+"""Finding messages in Finnish (the default), Swedish and English: every kind, with the
+nodes' labels in the message's language; kinds, ids, metrics and order never change with
+the language; the commands, the report, the API and the pages pass the language on."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from ecobuild import Builder
+from polku.app import create_app
+from polku.cli import app
+from polku.eventlog import event_log_stats, read_event_log
+from polku.findings import KINDS, find
+from polku.i18n import translator
+from polku.kinds import severities
+from polku.printers import findings_markdown, findings_table
+from polku.raci import raci
+from polku.raci_output import raci_html, raci_table
+from polku.workbook import write_workbook
+
+ROOT = Path(__file__).resolve().parents[1]
+runner = CliRunner()
+LANGS = ("fi", "sv", "en")
+#: Words of the English templates; a Finnish or Swedish message must contain none of them.
+ENGLISH = re.compile(r"\b(has|have|the|The|no|No|and|leads?|referral|reach(es|able)?|"
+                     r"Nobody|Without|For|services|segments?|clients?|waits|limit|step|"
+                     r"Designed|measures?|indicator|risk|mitigation|hands|over|between)\b")
+
+
+def labelled(b: Builder) -> Builder:
+    """Every named node gets a Swedish and an English label (``name_sv``, ``name_en``)."""
+    for n, data in b.g.nodes(data=True):
+        if data.get("name"):
+            data["name_sv"] = f"SV·{data['name']}"
+            data["name_en"] = f"EN·{data['name']}"
+    return b
+
+
+def every_kind() -> Builder:
+    """One graph on which every ecosystem and plan kind fires at least once."""
+    b = Builder("kaikki").chain()
+    b.actor("y").actor("z")
+    b.service("b", providers=["x", "y"], capacity=1)         # no-lead, over-capacity
+    b.service("c")                                          # service-without-provider
+    b.service("island", providers=["x"])                    # unreachable-service
+    b.service("stuck", providers=["x"], entry=True)         # dead-end
+    b.service("d1", providers=["x"], needs=["debt"])
+    b.service("d2", providers=["y"], needs=["debt"])        # overlapping-services
+    b.segment("seg", needs=["debt", "housing"])             # unmet-need (housing)
+    b.segment("lost", entries=["stuck"])                    # segment-without-outcome
+    b.referral("r-ad1", "a", "d1", owner="x")
+    b.referral("r-ad2", "a", "d2", owner="x")
+    b.referral("r-ab", "a", "b", volume=5, wait=90, info="no")  # owner, info, wait
+    b.role("x", "seg").role("y", "seg")                     # multiple-leads
+    b.role("z", "lost", "participant")                      # segment-without-lead
+    b.path("p", "seg", ["a", "c"])                          # path-broken
+    # the plan: no lead, several leads, deferred, no indicator, overload, open risk
+    b.measure("m-none", participants=["y"])
+    b.measure("m-two", leads=["x", "y"])
+    b.measure("m-later", leads=["x", "y"], deferred=True)
+    b.risk("riski", "m-two", mitigation="??")
+    for i in range(4):
+        b.measure(f"m-run{i}", leads=["z"])
+        b.g.nodes[f"m-run{i}"].update(start="2026-01", end="2026-03")
+    return labelled(b)
+
+
+@pytest.fixture(scope="module")
+def found() -> dict[str, list]:
+    g = every_kind().g
+    return {lang: find(g, lang=lang) for lang in LANGS}
+
+
+def test_every_kind_fires_and_only_the_message_changes_with_the_language(found):
+    fi, sv, en = found["fi"], found["sv"], found["en"]
+    plan_kinds = set(severities("plan"))
+    assert {f.kind for f in fi} == set(KINDS) | plan_kinds
+    for lang in ("sv", "en"):
+        assert [(f.kind, f.severity, f.subject, f.related, dict(f.metrics), f.accountable,
+                 f.measures) for f in found[lang]] == \
+            [(f.kind, f.severity, f.subject, f.related, dict(f.metrics), f.accountable,
+              f.measures) for f in fi]
+    for a, b, c in zip(fi, sv, en):
+        assert len({a.message, b.message, c.message}) == 3, (a.kind, a.message)
+        assert not ENGLISH.search(a.message), ("fi", a.kind, a.message)
+        assert not ENGLISH.search(b.message), ("sv", b.kind, b.message)
+
+
+def test_messages_name_nodes_in_their_language(found):
+    g = every_kind().g
+    for lang, prefix in (("fi", ""), ("sv", "SV·"), ("en", "EN·")):
+        for f in found[lang]:
+            named = [n for n in (f.subject, *f.related) if n in g and g.nodes[n].get("name")]
+            shown = [n for n in named if g.nodes[n]["name"] in f.message]
+            assert shown, (lang, f.kind, f.message)
+            for n in shown:
+                assert f"{prefix}{g.nodes[n]['name']}" in f.message, (lang, f.kind, f.message)
+            others = {"fi": ("SV·", "EN·"), "sv": ("EN·",), "en": ("SV·",)}[lang]
+            assert not any(o in f.message for o in others), (lang, f.kind, f.message)
+
+
+@pytest.mark.parametrize("kind, subject, fi, sv, en", [
+    ("service-without-provider", "c", "C (c): tuottaja puuttuu", "SV·C (c): producent saknas",
+     "EN·C (c) has no provider"),
+    ("no-lead", "b", "B (b): 2 tuottajaa (X (x), Y (y)), mutta päävastuu puuttuu",
+     "SV·B (b): 2 producenter (SV·X (x), SV·Y (y)), men huvudansvar saknas",
+     "EN·B (b) has 2 providers (EN·X (x), EN·Y (y)) and no lead"),
+    ("no-lead", "m-none", "“M-None”: päävastuu puuttuu; mukana: Y",
+     "“SV·M-None”: huvudansvar saknas; medverkande: SV·Y",
+     "“EN·M-None” has no lead; participants: EN·Y"),
+    ("long-wait", "r-ab", "Ohjauksessa r-ab (A (a) → B (b)) odotetaan mediaanina 90 päivää (raja 30)",
+     "Vid remissen r-ab (SV·A (a) → SV·B (b)) är medianväntan 90 dagar (gräns 30)",
+     "The referral r-ab from EN·A (a) to EN·B (b) waits a median of 90 days (limit 30)"),
+    ("segment-without-lead", "lost",
+     "Lost (lost): asiakasryhmän työltä puuttuu päävastuu (muut roolit: Z (z))",
+     "SV·Lost (lost): arbetet för kundgruppen saknar huvudansvar (andra roller: SV·Z (z))",
+     "Nobody leads the work for EN·Lost (lost) (other roles: EN·Z (z))"),
+])
+def test_a_message_in_each_language(found, kind, subject, fi, sv, en):
+    for lang, text in (("fi", fi), ("sv", sv), ("en", en)):
+        [f] = [f for f in found[lang] if f.kind == kind and f.subject == subject]
+        assert f.message == text
+
+
+def test_numbers_are_written_the_way_the_language_writes_them():
+    b = labelled(Builder("n").chain())
+    b.referral("r-ab", "a", "b", owner="x", info="yes", wait=1234.5)
+    msgs = {lang: [f.message for f in find(b.g, lang=lang, long_wait_days=30.25)
+                   if f.kind == "long-wait"][0] for lang in LANGS}
+    assert "1\xa0234,5" in msgs["fi"] and "30,25" in msgs["fi"]
+    assert "1\xa0234,5" in msgs["sv"] and "1,234.5" in msgs["en"] and "30.25" in msgs["en"]
+
+
+def test_the_unmodelled_flow_message_follows_the_language(tmp_path):
+    g = labelled(Builder("log").chain()).g
+    log = tmp_path / "log.csv"
+    with log.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["case", "service", "start"])
+        w.writerows([["k1", "a", "2025-01-01"], ["k1", "work", "2025-01-05"],
+                     ["k2", "a", "2025-01-02"], ["k2", "work", "2025-01-09"]])
+    events = read_event_log(log, g)
+    msgs = {lang: [f.message for f in event_log_stats(g, events, lang=lang)["findings"]]
+            for lang in LANGS}
+    assert msgs["en"] == ["EN·A (a) hands 2 clients over to EN·Work (work) in the event log, "
+                          "but the graph has no referral between them"]
+    assert msgs["fi"] == ["A (a) siirtää tapahtumalokissa 2 asiakasta palveluun Work (work), "
+                          "mutta aineistossa ei ole ohjausta niiden välillä"]
+    assert msgs["sv"][0].startswith("SV·A (a) lämnar i händelseloggen över 2 klienter")
+
+
+def test_printers_speak_the_language(found):
+    fi = findings_table("g", found["fi"])
+    assert fi.startswith(f"g: {len(found['fi'])} havaintoa") and "virhe" in fi
+    sv = findings_markdown("g", found["sv"], translator("sv"))
+    assert sv.startswith("# Iakttagelser: g") and "| allvarlighet |" in sv
+    en = findings_table("g", found["en"], translator("en"))
+    assert "error    service-without-provider" in en
+
+
+def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
+    folder = tmp_path / "kaikki"
+    write_workbook(every_kind().g, folder)
+    docs = {}
+    for lang in LANGS:
+        r = runner.invoke(app, ["findings", str(folder), "--format", "json", "--lang", lang])
+        assert r.exit_code == 0, r.output
+        docs[lang] = json.loads(r.stdout)
+    strip = [{k: v for k, v in f.items() if k != "message"} for f in docs["en"]["findings"]]
+    for lang in ("fi", "sv"):
+        assert [{k: v for k, v in f.items() if k != "message"}
+                for f in docs[lang]["findings"]] == strip
+    sv = {f["kind"]: f["message"] for f in docs["sv"]["findings"]}
+    assert sv["service-without-provider"] == "SV·C (c): producent saknas"
+    # Finnish by default, POLKU_LANG too
+    default = runner.invoke(app, ["findings", str(folder), "--format", "json"]).stdout
+    assert json.loads(default) == docs["fi"]
+    env = runner.invoke(app, ["findings", str(folder), "--format", "json"],
+                        env={"POLKU_LANG": "en"}).stdout
+    assert json.loads(env) == docs["en"]
+    table = runner.invoke(app, ["findings", str(folder), "--lang", "sv"]).stdout
+    assert "iakttagelser" in table and "fel" in table
+    r = runner.invoke(app, ["findings", str(folder), "--lang", "de"])
+    assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
+
+
+@pytest.mark.parametrize("args, fi, sv, en", [
+    (["plan", "findings"], "päävastuu puuttuu", "huvudansvar saknas", "has no lead"),
+    (["plan", "show"], "toimenpide", "åtgärd", "measure"),
+    (["bottlenecks"], "Pullonkaulat", "Flaskhalsar", "Bottlenecks in"),
+    (["paths", "--segment", "seg"], "Parhaat polut", "Bästa vägar", "Best paths for"),
+    (["whatif", "--remove", "b"], "Entä jos", "Tänk om", "What if"),
+    (["raci"], "päävastuu", "huvudansvar", "lead"),
+])
+def test_every_command_for_people_takes_lang(tmp_path, args, fi, sv, en):
+    folder = tmp_path / "kaikki"
+    write_workbook(every_kind().g, folder)
+    for lang, word in (("fi", fi), ("sv", sv), ("en", en)):
+        r = runner.invoke(app, [args[0], *args[1:2], str(folder), *args[2:], "--lang", lang]
+                          if args[0] == "plan" else [args[0], str(folder), *args[1:],
+                                                     "--lang", lang])
+        assert r.exit_code == 0, r.output
+        assert word in r.stdout, (lang, r.stdout[:400])
+
+
+def test_diff_speaks_the_language(tmp_path):
+    b = every_kind()
+    a = tmp_path / "a"
+    write_workbook(b.g, a)
+    b.service("c", providers=["x"])
+    c = tmp_path / "c"
+    write_workbook(b.g, c)
+    out = {lang: runner.invoke(app, ["diff", str(a), str(c), "--lang", lang]).stdout
+           for lang in LANGS}
+    assert "havaintoja" in out["fi"] and "poistuneet havainnot:" in out["fi"]
+    assert "C (c): tuottaja puuttuu" in out["fi"]
+    assert "SV·C (c): producent saknas" in out["sv"] and "lösta iakttagelser:" in out["sv"]
+    assert "findings resolved:" in out["en"] and "EN·C (c) has no provider" in out["en"]
+
+
+def test_raci_words_and_page_language():
+    g = every_kind().g
+    fs = find(g, lang="sv")
+    m = raci(g, fs, lang="sv")
+    table = raci_table(m, translator("sv"))
+    assert "H = huvudansvar" in table and "huvudansvar saknas" in table
+    assert "P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava" in raci_table(
+        raci(g, find(g)))
+    for lang in LANGS:
+        html = raci_html(raci(g, find(g, lang=lang), lang=lang), translator(lang))
+        assert f'<html lang="{lang}">' in html
+    en = raci_html(raci(g, find(g, lang="en"), lang="en"), translator("en"))
+    assert "Responsibility matrix (RACI)" in en and "no lead" in en and "päävastuu" not in en
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory) -> TestClient:
+    folder = tmp_path_factory.mktemp("served")
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
+    return TestClient(create_app([folder]), raise_server_exceptions=False)
+
+
+def test_api_findings_take_lang(client):
+    docs = {}
+    for lang in LANGS:
+        r = client.get(f"/api/graphs/keski-uusimaa/findings?lang={lang}")
+        assert r.status_code == 200, r.text
+        docs[lang] = r.json()["findings"]
+    assert client.get("/api/graphs/keski-uusimaa/findings").json()["findings"] == docs["fi"]
+    assert [(f["kind"], f["subject"]) for f in docs["sv"]] == \
+        [(f["kind"], f["subject"]) for f in docs["en"]]
+    assert docs["en"][0]["message"] != docs["sv"][0]["message"] != docs["fi"][0]["message"]
+    r = client.get("/api/graphs/keski-uusimaa/findings?lang=xx")
+    assert r.status_code == 400 and r.json()["error"]["field"] == "lang"
+    assert "use fi, sv or en" in r.json()["error"]["message"]
+
+
+def test_graph_page_shows_the_messages_in_its_language(client):
+    en = client.get("/api/graphs/keski-uusimaa/findings?lang=en").json()["findings"]
+    sv = client.get("/api/graphs/keski-uusimaa/findings?lang=sv").json()["findings"]
+    import html as htmlmod
+    page_sv = htmlmod.unescape(client.get("/graphs/keski-uusimaa?lang=sv").text)
+    page_en = htmlmod.unescape(client.get("/graphs/keski-uusimaa?lang=en").text)
+    assert sv[0]["message"] in page_sv and en[0]["message"] not in page_sv
+    assert en[0]["message"] in page_en
+
+
+def test_report_findings_are_in_the_report_language(tmp_path):
+    for lang, text in (("fi", "puuttuvat omistaja ja päävastuu"),
+                       ("sv", "saknar ägare och huvudansvar"),
+                       ("en", "has no owner and no lead")):
+        out = tmp_path / f"r-{lang}.md"
+        r = runner.invoke(app, ["report", str(ROOT / "graphs" / "keski-uusimaa"), "-o",
+                                str(out), "--lang", lang, "-q"])
+        assert r.exit_code == 0, r.output
+        assert text in out.read_text(encoding="utf-8")
+
+
+def test_view_pages_show_the_findings_in_their_language(tmp_path, client):
+    example = ROOT / "graphs" / "keski-uusimaa"
+    for lang, text, other in (("sv", "saknar ägare och huvudansvar", "has no owner and no lead"),
+                              ("en", "has no owner and no lead", "saknar ägare")):
+        out = tmp_path / f"v-{lang}.html"
+        r = runner.invoke(app, ["render", str(example), "-o", str(out), "--lang", lang])
+        assert r.exit_code == 0, r.output
+        page = out.read_text(encoding="utf-8")
+        assert (text in page or text.encode("unicode_escape").decode() in page) and \
+            other not in page
+        served = client.get(f"/graphs/keski-uusimaa/view?view=ecosystem&lang={lang}").text
+        assert (text in served or text.encode("unicode_escape").decode() in served) and \
+            other not in served
