@@ -1,4 +1,4 @@
-"""Privacy by default (``../shared/spec/workbook.md``, "Privacy").
+"""Privacy by default (``docs/workbook.md``, "Privacy").
 
 A graph holds aggregates about groups of people, never a person. Two rules follow:
 
