@@ -222,14 +222,12 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
              language: PageLanguage = Language) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
-        from ..views import analysed, render_html
+        from ..views import render_html
 
         g, entry = store.get(name)
         try:
-            kwargs = analysed(g, view, k=k, lang=language.lang)
-            if focus:
-                kwargs.update(focus=focus, depth=depth)
-            page = render_html(suppress(g), view, lang=language.lang, **kwargs)
+            page = render_html(suppress(g), view, lang=language.lang,
+                               **view_arguments(g, view, k, focus, depth, language.lang))
         except PolkuError as e:
             raise ApiError(400, e.message, field="focus" if focus and focus in e.message
                            else "view") from None
@@ -244,14 +242,12 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
               depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
               language: PageLanguage = Language) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
-        from ..views import analysed, build_view
+        from ..views import build_view
 
         g, entry = store.get(name)
         try:
-            kwargs = analysed(g, view, k=k, lang=language.lang)
-            if focus:
-                kwargs.update(focus=focus, depth=depth)
-            v = build_view(suppress(g), view, lang=language.lang, **kwargs)
+            v = build_view(suppress(g), view, lang=language.lang,
+                           **view_arguments(g, view, k, focus, depth, language.lang))
         except PolkuError as e:
             raise ApiError(400, e.message, field="view") from None
         nodes, edges = table_rows(v)
@@ -467,6 +463,18 @@ def raci_response(store: GraphStore, name: str, subjects: str, language: PageLan
 
 
 #: the heading of an error page by HTTP status
+def view_arguments(g: Any, view: str, k: int, focus: str | None, depth: int,
+                   lang: str) -> dict[str, Any]:
+    """What a view page and its table both draw from: the view's analyses (on the true
+    values) and the focus asked for."""
+    from ..views import analysed
+
+    kwargs = analysed(g, view, k=k, lang=lang)
+    if focus:
+        kwargs.update(focus=focus, depth=depth)
+    return kwargs
+
+
 HEADINGS = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Not allowed"),
             404: N_("Not found"), 405: N_("This address does not take that method"),
             409: N_("Conflict"), 412: N_("The graph has changed meanwhile"),
