@@ -5,14 +5,11 @@ not a CDN. Under CI=true nothing here is skipped."""
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from live_server import serving
 from polku.app import create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,20 +29,8 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 @pytest.fixture(scope="module")
 def base_url():
     """The real app on a loopback port, served by uvicorn in a thread."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app([ROOT / "graphs" / "keski-uusimaa.ttl"]),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app([ROOT / "graphs" / "keski-uusimaa.ttl"])) as url:
+        yield url
 
 
 def test_api_docs_render_offline(base_url: str) -> None:

@@ -9,14 +9,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
-import uvicorn
 
+from live_server import serving
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
@@ -43,20 +40,8 @@ def base_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
     shutil.copy(ROOT / "graphs" / "plan.ttl", folder / "plan.ttl")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    app = create_app([folder], parse_tokens(f"designer:{TOKEN}"))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(create_app([folder], parse_tokens(f"designer:{TOKEN}"))) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -99,6 +99,21 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
                           ".xlsx), or a neo4j:// URI.")
 
 
+def save_imported(result, source: str, output: Path, fmt: str, unit: str) -> None:
+    """Check a graph read from another publisher's data against polku's shapes, write it,
+    and say what the reader noted and what had no place (counted in ``unit``s)."""
+    from .validate import shacl_problems
+
+    problems = shacl_problems(result.graph, source)
+    if problems:
+        raise PolkuErrors(problems)
+    save_graph(result.graph, output, fmt)
+    for note in result.notes:
+        typer.echo(f"note: {note}")
+    for where, n in sorted(result.unplaced.items()):
+        typer.echo(f"no place in polku's graph: {where} ({n} {unit}{'s' if n > 1 else ''})")
+
+
 @app.command("import")
 @reports_errors
 def import_(
@@ -141,19 +156,11 @@ def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
     """`polku import` of CPSV-AP data: services, organisations and audiences into a graph or
     a workbook, and a report of what had no place."""
     from .cpsvap import read_cpsv_ap
-    from .validate import shacl_problems
 
     fmt = format_for(output)
     check_output(output, fmt, source)
     result = read_cpsv_ap(source, name)
-    problems = shacl_problems(result.graph, str(source))
-    if problems:
-        raise PolkuErrors(problems)
-    save_graph(result.graph, output, fmt)
-    for note in result.notes:
-        typer.echo(f"note: {note}")
-    for predicate, n in sorted(result.unplaced.items()):
-        typer.echo(f"no place in polku's graph: {predicate} ({n} triple{'s' if n > 1 else ''})")
+    save_imported(result, str(source), output, fmt, "triple")
     counts = graphmod.summary(result.graph)
     typer.echo(f"wrote {output}: " + ", ".join(f"{k} {n}" for k, n in counts.items() if n))
 
@@ -606,7 +613,6 @@ def ptv_import(
     """Read PTV services and organisations into a valid workbook that a designer then
     completes with segments and referrals; report what had no place."""
     from .ptv import read_ptv
-    from .validate import shacl_problems
     from .workbook import ID_RE
 
     if not ID_RE.match(name):
@@ -615,14 +621,7 @@ def ptv_import(
     fmt = format_for(output)
     check_output(output, fmt)
     result = read_ptv([str(f) for f in files], name)
-    problems = shacl_problems(result.graph, ", ".join(str(f) for f in files))
-    if problems:
-        raise PolkuErrors(problems)
-    save_graph(result.graph, output, fmt)
-    for note in result.notes:
-        typer.echo(f"note: {note}")
-    for where, n in sorted(result.unplaced.items()):
-        typer.echo(f"no place in polku's graph: {where} ({n} service{'s' if n > 1 else ''})")
+    save_imported(result, ", ".join(str(f) for f in files), output, fmt, "service")
     typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
                "organisations (add segments, needs and referrals next)")
 
