@@ -45,8 +45,8 @@ def polku_command() -> list[str]:
 
 def generate(path: Path, events: int, seed: int) -> None:
     """A log of about ``events`` events on the example graph, written as CSV."""
-    from polku.load import load_graph
-    from polku.reach import ecosystem
+    from polku.io.load import load_graph
+    from polku.analyses.reach import ecosystem
 
     rng = random.Random(seed)
     eco = ecosystem(load_graph(GRAPH))

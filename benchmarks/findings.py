@@ -6,7 +6,7 @@ Measures, in one run, on the synthetic national workbook (benchmarks/synthetic.p
    loading and analysis included), from the workbook folder and from its Turtle file, at
    size 1 (≈3,000 services, 600 segments, 5,000 referrals, 300 paths) and size 10.
    Goal: under 1.5 s at size 1.
-2. In-process, on the loaded graph: :func:`polku.findings.find` against the plain
+2. In-process, on the loaded graph: :func:`polku.analyses.findings.find` against the plain
    reimplementation in benchmarks/naive.py (per segment a fresh traversal, per candidate
    service a removal and a re-traversal), after checking that both give the same findings.
    Goal: at least 10× faster.
@@ -56,8 +56,8 @@ def end_to_end(path: Path, repeat: int) -> float:
 def prepare(folder: Path, size: float, seed: int) -> tuple[Path, Path]:
     """The synthetic workbook of ``size`` and its Turtle file, made once."""
     from synthetic import generate, write_workbook_csv
-    from polku.rdf import write_turtle
-    from polku.workbook import read_workbook
+    from polku.io.rdf import write_turtle
+    from polku.io.workbook import read_workbook
 
     wb = folder / f"national-x{size:g}"
     ttl = folder / f"national-x{size:g}.ttl"
@@ -77,8 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from naive import comparable, naive_find
-    from polku.findings import find
-    from polku.load import load_graph
+    from polku.analyses.findings import find
+    from polku.io.load import load_graph
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="polku-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synthetic  # noqa: E402
 from timing import best_of  # noqa: E402
 
-from polku import rdf, workbook  # noqa: E402
+from polku.io import rdf, workbook  # noqa: E402
 
 
 

@@ -1,7 +1,7 @@
 """A plain reimplementation of the ecosystem findings, straight from the spec's words.
 
 Why: it is the yardstick twice over. The property tests (tests/test_findings_property.py)
-check that :func:`polku.findings.find` agrees with it on random graphs, and
+check that :func:`polku.analyses.findings.find` agrees with it on random graphs, and
 benchmarks/findings.py measures how much faster the real implementation is. It does what a
 first implementation would do: per segment a fresh traversal over the networkx graph, per
 candidate service a removal and a re-traversal, every lookup through the graph's accessors.

@@ -11,8 +11,8 @@ throughput JVM settings, generates the synthetic national workbook
    worth of rows, pushed fresh each time), and the one-statement-per-row time extrapolated
    to the whole graph at the subset's rate (pushing all 49,000 rows one by one would take
    minutes; the extrapolation assumes the per-row rate stays the same at full size).
-3. The direct findings (:data:`polku.neo4j_findings.CYPHER_KINDS`) pulled into networkx
-   (pull + :func:`polku.findings.find`) against the same findings as Cypher in the server,
+3. The direct findings (:data:`polku.analyses.neo4j_findings.CYPHER_KINDS`) pulled into networkx
+   (pull + :func:`polku.analyses.findings.find`) against the same findings as Cypher in the server,
    after checking both give the same findings; and, for scale, every finding via pull.
 
 Run: ``.venv/bin/python benchmarks/neo4j_push_pull.py [--size 1] [--repeat 3]``.
@@ -35,10 +35,10 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 import synthetic  # noqa: E402
 from neo4j_server import Neo4jServer  # noqa: E402
 
-from polku import neo4jstore as ns  # noqa: E402
-from polku.findings import find  # noqa: E402
-from polku.neo4j_findings import CYPHER_KINDS, cypher_findings  # noqa: E402
-from polku.workbook import read_workbook  # noqa: E402
+from polku.io import neo4jstore as ns  # noqa: E402
+from polku.analyses.findings import find  # noqa: E402
+from polku.analyses.neo4j_findings import CYPHER_KINDS, cypher_findings  # noqa: E402
+from polku.io.workbook import read_workbook  # noqa: E402
 
 BENCH_JVM_OPTIONS = ("-Xms1g", "-Xmx2g")
 

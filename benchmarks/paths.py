@@ -5,14 +5,14 @@ Measures, in one run, on the synthetic national graph (benchmarks/synthetic.py) 
 and 10:
 
 1. For each bound in ``--bounds`` (partial paths expanded per segment; the last is
-   :data:`polku.paths.MAX_EXPANSIONS`, the default) and k = 3: in how many segments the
+   :data:`polku.analyses.paths.MAX_EXPANSIONS`, the default) and k = 3: in how many segments the
    bound cuts the search, and for those, how far the bounded paths land from the exact
    ones (found with a bound of 10^7): extra needs left uncovered and extra days of wait of
    the path at each rank, and how many ranks differ at all.
 2. The national report (``report_data`` + ``report_html``: every segment's best path, the
    embedded segment views with 3 paths each) with the need-aware paths, against the same
    report with the ranking it had before (Yen's k shortest paths by wait, then hand-offs:
-   :func:`wait_first_paths` below, the previous ``polku.paths.best_paths``). Goal: at most
+   :func:`wait_first_paths` below, the previous ``polku.analyses.paths.best_paths``). Goal: at most
    2x.
 
 Run: ``.venv/bin/python benchmarks/paths.py`` (``--repeat N``, ``--keep DIR`` to reuse
@@ -43,8 +43,8 @@ def wait_first_paths(g, segment, k=5, to=None, eco=None):
     wait (1/100 days) then hand-offs, the yardstick for the report's cost."""
     import networkx as nx
 
-    from polku import paths as P
-    from polku.reach import ecosystem, segment_reach
+    from polku.analyses import paths as P
+    from polku.analyses.reach import ecosystem, segment_reach
 
     eco = eco or ecosystem(g)
     P.check_segment(g, segment)
@@ -79,8 +79,8 @@ def wait_first_paths(g, segment, k=5, to=None, eco=None):
 
 def bound_rows(g, bounds: list[int], k: int) -> list[dict]:
     """Per bound: segments cut, and the distance of the cut ones from exact."""
-    from polku.paths import ranked_paths
-    from polku.reach import ecosystem
+    from polku.analyses.paths import ranked_paths
+    from polku.analyses.reach import ecosystem
 
     eco = ecosystem(g)
     exact = {}
@@ -118,7 +118,7 @@ def bound_rows(g, bounds: list[int], k: int) -> list[dict]:
 
 def report_seconds(g, ranking, repeat: int) -> float:
     """report_data + report_html on ``g`` with ``ranking`` as the report's best paths."""
-    from polku import report
+    from polku.present import report
 
     original = report.best_paths
     report.best_paths = ranking
@@ -129,7 +129,7 @@ def report_seconds(g, ranking, repeat: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from polku.paths import MAX_EXPANSIONS, best_paths
+    from polku.analyses.paths import MAX_EXPANSIONS, best_paths
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
@@ -141,7 +141,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from findings import prepare
-    from polku.load import load_graph
+    from polku.io.load import load_graph
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="polku-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)

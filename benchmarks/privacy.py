@@ -20,7 +20,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synthetic  # noqa: E402
 from timing import best_of  # noqa: E402
 
-from polku import privacy, rdf, workbook  # noqa: E402
+from polku import privacy
+from polku.io import rdf, workbook  # noqa: E402
 
 
 

@@ -37,9 +37,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 
 import networkx as nx  # noqa: E402
 
-from polku import views  # noqa: E402
-from polku.findings import find  # noqa: E402
-from polku.load import load_graph  # noqa: E402
+from polku.present import views  # noqa: E402
+from polku.analyses.findings import find  # noqa: E402
+from polku.io.load import load_graph  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

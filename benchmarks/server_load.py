@@ -196,7 +196,7 @@ def measure(args: argparse.Namespace, port: int, served: Path, tokens: dict[str,
             lost.append(ack)
     versions = sorted(logged)
     gapless = versions == list(range(1, len(versions) + 1)) and len(versions) == len(acknowledged)
-    from polku.workbook import read_workbook
+    from polku.io.workbook import read_workbook
 
     g = read_workbook(served / "keski-uusimaa")
     last: dict[str, dict] = {}

@@ -302,7 +302,7 @@ def _region(rnd: random.Random, r: int, sheets: dict[str, list[dict[str, str]]],
 def write_workbook_csv(sheets: dict[str, list[dict[str, str]]], folder: str | Path) -> Path:
     """Write the sheets as ``<sheet>.csv`` files into ``folder`` atomically (whole folder)."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from polku.atomic import output_dir
+    from polku.io.atomic import output_dir
 
     folder = Path(folder)
     with output_dir(folder) as tmp:
@@ -329,8 +329,8 @@ def main(argv: list[str] | None = None) -> int:
     counts = ", ".join(f"{k} {len(v)}" for k, v in sheets.items())
     print(f"wrote {folder}: {counts}")
     if args.ttl:
-        from polku.rdf import write_turtle
-        from polku.workbook import read_workbook
+        from polku.io.rdf import write_turtle
+        from polku.io.workbook import read_workbook
 
         ttl = folder.with_suffix(".ttl")
         write_turtle(read_workbook(folder), ttl)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import networkx as nx
 import pytest
 
-from polku.findings import find
+from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph
 
 XSS = "<img src=x onerror=alert(1)>"

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from polku import rdf, workbook
+from polku.io import rdf, workbook
 from polku.app import create_app, discover
 
 ROOT = Path(__file__).parents[1]

@@ -1,4 +1,4 @@
-"""Bottleneck ranking (polku.bottlenecks) and what-if removal (polku.whatif)."""
+"""Bottleneck ranking (polku.analyses.bottlenecks) and what-if removal (polku.analyses.whatif)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import networkx as nx
 import pytest
 
 from ecobuild import Builder
-from polku.bottlenecks import betweenness, bottlenecks, flow, ranking, referral_graph
+from polku.analyses.bottlenecks import betweenness, bottlenecks, flow, ranking, referral_graph
 from polku.errors import PolkuError
-from polku.i18n import translator
-from polku.printers import bottlenecks_table, whatif_text
-from polku.reach import ecosystem
-from polku.whatif import remove, whatif
+from polku.present.i18n import translator
+from polku.present.printers import bottlenecks_table, whatif_text
+from polku.analyses.reach import ecosystem
+from polku.analyses.whatif import remove, whatif
 
 
 def hub() -> Builder:

@@ -1,7 +1,7 @@
 """The analysis commands through the real CLI: findings, bottlenecks, paths, whatif, report.
 
 Graphs are written as workbooks (CSV folders) and as Turtle, and the commands read them
-the way a user's would, through :func:`polku.load.load_graph`.
+the way a user's would, through :func:`polku.io.load.load_graph`.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from ecobuild import Builder
 from polku.cli import app
-from polku.rdf import write_turtle
-from polku.workbook import write_workbook
+from polku.io.rdf import write_turtle
+from polku.io.workbook import write_workbook
 
 runner = CliRunner()
 XSS = "<img src=x onerror=alert(1)>"
@@ -69,7 +69,7 @@ def test_findings_json_is_the_spec_shape_sorted(region):
 
 
 def test_findings_from_turtle_equal_findings_from_workbook(region, tmp_path):
-    from polku.load import load_graph
+    from polku.io.load import load_graph
 
     ttl = tmp_path / "region.ttl"
     write_turtle(load_graph(region), ttl)

@@ -10,9 +10,9 @@ import pytest
 import rdflib
 from typer.testing import CliRunner
 
-from polku import rdf
+from polku.io import rdf
 from polku.cli import app
-from polku.load import load_graph
+from polku.io.load import load_graph
 
 ROOT = Path(__file__).parents[1]
 SHAPES = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
@@ -111,7 +111,7 @@ def test_services_without_a_public_authority_are_reported(tmp_path: Path) -> Non
     result = run("export", tmp_path / "g.ttl", "--to", "cpsv-ap", "-o", tmp_path / "c.ttl")
     assert result.exit_code == 0
     g = load_graph(tmp_path / "g.ttl")
-    from polku.exchange import not_public_services
+    from polku.io.exchange import not_public_services
 
     for node, why in not_public_services(g):
         assert f"{node}: {why}" in result.output

@@ -17,12 +17,12 @@ import pytest
 import polku
 
 ROOT = Path(__file__).resolve().parents[1]
-NEEDS_A_SERVER = {"polku.neo4j_findings"}
+NEEDS_A_SERVER = {"polku.analyses.neo4j_findings"}
 MODULES = sorted(m.name for m in pkgutil.walk_packages(polku.__path__, "polku."))
 
 
 def test_modules_are_found():
-    assert {"polku.findings", "polku.kinds", "polku.cli", "polku.views.registry"} <= set(MODULES)
+    assert {"polku.analyses.findings", "polku.kinds", "polku.cli", "polku.present.views.registry"} <= set(MODULES)
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 
 from ecobuild import Builder
 from polku.cli import app
-from polku.load import load_graph
-from polku.workbook import write_workbook
+from polku.io.load import load_graph
+from polku.io.workbook import write_workbook
 
 runner = CliRunner()
 HETU = "131052-308T"            # the Population Register Centre's own example code

@@ -17,10 +17,10 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from polku import exchange, workbook
+from polku.io import exchange, workbook
 from polku.cli import app
 from polku.graph import summary
-from polku.load import load_graph
+from polku.io.load import load_graph
 
 DATA = Path(__file__).parent / "data"
 EXAMPLE = Path(__file__).parents[1] / "graphs" / "keski-uusimaa.ttl"

@@ -12,7 +12,7 @@ from polku.graph import add_edge
 
 from ecobuild import Builder
 from polku.finding import Finding, findings_json, sort_findings
-from polku.findings import KINDS, find
+from polku.analyses.findings import KINDS, find
 
 
 def kinds(g, kind: str) -> list[Finding]:

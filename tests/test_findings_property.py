@@ -1,11 +1,11 @@
 """Property tests: the fast analyses agree with plain reimplementations on random graphs.
 
-- :func:`polku.findings.find` (shared segment groups, one-pass index, dominators) against
+- :func:`polku.analyses.findings.find` (shared segment groups, one-pass index, dominators) against
   benchmarks/naive.py (a fresh traversal per segment, a removal and re-traversal per
   candidate service), on random small ecosystems and on the same ecosystems written to a
   workbook and read back;
-- :func:`polku.paths.best_paths` against brute-force enumeration of every simple path;
-- :func:`polku.reach.dominators_of_sink` against networkx's immediate dominators.
+- :func:`polku.analyses.paths.best_paths` against brute-force enumeration of every simple path;
+- :func:`polku.analyses.reach.dominators_of_sink` against networkx's immediate dominators.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ecobuild import Builder
-from polku.findings import find
-from polku.paths import best_paths, handoff, ranked_paths
-from polku.reach import dominators_of_sink, ecosystem, segment_reach
+from polku.analyses.findings import find
+from polku.analyses.paths import best_paths, handoff, ranked_paths
+from polku.analyses.reach import dominators_of_sink, ecosystem, segment_reach
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from naive import comparable, naive_find  # noqa: E402
@@ -96,7 +96,7 @@ def test_find_agrees_with_the_naive_reimplementation(b, wait_limit):
                                                                 HealthCheck.function_scoped_fixture])
 @given(b=ecosystems())
 def test_find_agrees_through_a_workbook_round_trip(tmp_path_factory, b):
-    from polku.workbook import read_workbook, write_workbook
+    from polku.io.workbook import read_workbook, write_workbook
 
     folder = tmp_path_factory.mktemp("wb") / "random"
     write_workbook(b.g, folder)

@@ -13,11 +13,11 @@ import polku
 
 SRC = Path(polku.__file__).parent
 #: the analyses and the layers under them: graph in, plain data out
-ANALYSES = ("polku.reach", "polku.paths", "polku.bottlenecks", "polku.whatif",
-            "polku.findings", "polku.finding", "polku.plan_findings", "polku.kinds",
-            "polku.schedule", "polku.graph", "polku.describe")
+ANALYSES = ("polku.analyses.reach", "polku.analyses.paths", "polku.analyses.bottlenecks", "polku.analyses.whatif",
+            "polku.analyses.findings", "polku.finding", "polku.analyses.plan_findings", "polku.kinds",
+            "polku.analyses.schedule", "polku.graph", "polku.analyses.describe")
 #: what shows or serves results; an analysis must never reach these
-PRESENTATION = ("polku.views", "polku.printers", "polku.report", "polku.app", "polku.cli")
+PRESENTATION = ("polku.present.views", "polku.present.printers", "polku.present.report", "polku.app", "polku.cli")
 
 
 def imports() -> nx.DiGraph:
@@ -54,7 +54,7 @@ def known() -> set[str]:
 
 def test_no_import_circles() -> None:
     g = imports()
-    assert g.has_edge("polku.views.plan", "polku.views.facts")  # the imports are read
+    assert g.has_edge("polku.present.views.plan", "polku.present.views.facts")  # the imports are read
     assert list(nx.simple_cycles(g)) == []
 
 

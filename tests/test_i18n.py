@@ -13,7 +13,7 @@ from babel.messages.pofile import read_po
 from typer.testing import CliRunner
 
 from polku.cli import app
-from polku.i18n import LANGUAGES, check_lang, negotiate, translator
+from polku.present.i18n import LANGUAGES, check_lang, negotiate, translator
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "src" / "polku" / "locale"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from polku import rdf, workbook
+from polku.io import rdf, workbook
 from polku.cli import app
-from polku.load import load_graph
+from polku.io.load import load_graph
 
 DATA = Path(__file__).parent / "data"
 MINI = DATA / "mini"

@@ -13,7 +13,7 @@ import rdflib
 from typer.testing import CliRunner
 
 from polku.cli import app
-from polku.load import load_graph
+from polku.io.load import load_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PTV = FIXTURES / "ptv"

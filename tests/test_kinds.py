@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from polku import findings, plan_findings
+from polku.analyses import findings, plan_findings
 from polku.kinds import KIND_CATALOGUE, meaning, severities
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from polku import rdf
+from polku.io import rdf
 from polku.cli import app
-from polku.findings import find
-from polku.load import load_graph
-from polku.merge import merge
+from polku.analyses.findings import find
+from polku.io.load import load_graph
+from polku.analyses.merge import merge
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
@@ -118,7 +118,7 @@ def test_merged_export_conforms_to_cpsv_ap(national: tuple[Path, str], tmp_path:
 
 
 def test_neo4j_pull_all_is_the_merge_of_every_region(neo4j_server, tmp_path: Path) -> None:
-    from polku import neo4jstore as ns
+    from polku.io import neo4jstore as ns
 
     creds = ["--uri", neo4j_server.uri, "--user", neo4j_server.user,
              "--password", neo4j_server.password]

@@ -17,14 +17,14 @@ from typer.testing import CliRunner
 from ecobuild import Builder
 from polku.app import create_app
 from polku.cli import app
-from polku.eventlog import event_log_stats, read_event_log
-from polku.findings import KINDS, find
-from polku.i18n import translator
+from polku.io.eventlog import event_log_stats, read_event_log
+from polku.analyses.findings import KINDS, find
+from polku.present.i18n import translator
 from polku.kinds import severities
-from polku.printers import findings_markdown, findings_table
-from polku.raci import raci
-from polku.raci_output import raci_html, raci_table
-from polku.workbook import write_workbook
+from polku.present.printers import findings_markdown, findings_table
+from polku.analyses.raci import raci
+from polku.present.raci_output import raci_html, raci_table
+from polku.io.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()

@@ -17,14 +17,14 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from polku import neo4jstore as ns
+from polku.io import neo4jstore as ns
 from polku.cli import app
 from polku.errors import PolkuError
-from polku.findings import find
+from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of
-from polku.load import load_graph
-from polku.neo4j_findings import CYPHER_KINDS, cypher_findings
-from polku.workbook import read_workbook
+from polku.io.load import load_graph
+from polku.analyses.neo4j_findings import CYPHER_KINDS, cypher_findings
+from polku.io.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"

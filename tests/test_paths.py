@@ -1,4 +1,4 @@
-"""Best paths and designed paths (polku.paths): ranking, hand-offs, owners, checks."""
+"""Best paths and designed paths (polku.analyses.paths): ranking, hand-offs, owners, checks."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import pytest
 
 from ecobuild import Builder
 from polku.errors import PolkuError
-from polku.paths import best_paths, designed_paths, paths_report, ranked_paths
-from polku.i18n import translator
-from polku.printers import paths_text
+from polku.analyses.paths import best_paths, designed_paths, paths_report, ranked_paths
+from polku.present.i18n import translator
+from polku.present.printers import paths_text
 
 
 def two_routes() -> Builder:
@@ -98,7 +98,7 @@ def test_unknown_segment_is_named():
 
 
 def test_designed_paths_are_checked_and_match_path_broken_findings():
-    from polku.findings import find
+    from polku.analyses.findings import find
 
     b = two_routes()
     b.path("ok", "seg", ["a", "b", "work"])
@@ -154,7 +154,7 @@ def test_paths_command_json_gives_covered_and_uncovered_needs(tmp_path):
     from typer.testing import CliRunner
 
     from polku.cli import app
-    from polku.workbook import write_workbook
+    from polku.io.workbook import write_workbook
 
     folder = tmp_path / "needy"
     write_workbook(needy().g, folder)
@@ -173,7 +173,7 @@ def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):
     from typer.testing import CliRunner
 
     from polku.cli import app
-    from polku.workbook import write_workbook
+    from polku.io.workbook import write_workbook
 
     folder = tmp_path / "needy"
     write_workbook(needy().g, folder)
@@ -191,7 +191,7 @@ def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):
 
 
 def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
-    from polku.views.registry import build_view
+    from polku.present.views.registry import build_view
 
     b = needy()
     b.path("designed", "seg", ["a", "d", "work"])

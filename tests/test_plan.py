@@ -17,13 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from polku import rdf
+from polku.io import rdf
 from polku.cli import app
-from polku.findings import find
+from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, targets
-from polku.plan import (import_plan, parse_month_range, parse_plan, parse_responsibility,
-                        plan_summary)
-from polku.plan_findings import plan_findings
+from polku.io.plan import (import_plan, parse_month_range, parse_plan, parse_responsibility, plan_summary)
+from polku.analyses.plan_findings import plan_findings
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -426,7 +425,7 @@ def test_plan_round_trips_through_the_workbook(seed, tmp_path, target):
     if not target.endswith(".xlsx"):
         header = (tmp_path / target / "measures.csv").read_text(encoding="utf-8").splitlines()[0]
         assert header.startswith("id,goal,title,leads,participants,start,end,subjects")
-    from polku import workbook
+    from polku.io import workbook
     back = workbook.read_workbook(tmp_path / target, name="plan")
     assert _norm(back) == _norm(parse_plan(SEED_TEXT, name="plan").graph)
 
@@ -450,7 +449,7 @@ def test_measures_sheet_joins_the_plan_to_the_ecosystem(tmp_path):
                     "m-ips,goal-1,IPS-pilotti,keusote;kela,tyokykytiimi,2026-04,4/2027,"
                     "nuoret;kuntouttava;tyokyky\n",
                     extra_rows="keusote,m-ips,lead,vetää pilotin\n")
-    from polku import workbook
+    from polku.io import workbook
     g = workbook.read_workbook(wb)
     assert targets(g, "m-ips", "subject") == ["kuntouttava", "nuoret", "tyokyky"]
     assert targets(g, "m-ips", "in_goal") == ["goal-1"]

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from polku import views as render
+from polku.present import views as render
 from polku.cli import app
-from polku.findings import find
+from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
-from polku.plan import parse_plan
-from polku.schedule import month_index
-from polku.views.timeline import LABEL_WIDTH, MONTH_WIDTH
+from polku.io.plan import parse_plan
+from polku.analyses.schedule import month_index
+from polku.present.views.timeline import LABEL_WIDTH, MONTH_WIDTH
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 CHROMIUM = Path("/usr/bin/chromium")

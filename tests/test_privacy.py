@@ -81,7 +81,7 @@ def test_a_look_alike_is_ordinary_text(wb: Path, tmp_path: Path) -> None:
 
 
 def test_plan_table_with_a_hetu_is_refused(tmp_path: Path) -> None:
-    from polku.plan import SAMPLE
+    from polku.io.plan import SAMPLE
 
     plan = tmp_path / "plan.txt"
     plan.write_text(SAMPLE.replace("Päävastuu: TTL", f"Päävastuu: TTL ({HETU})"), encoding="utf-8")

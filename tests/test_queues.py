@@ -1,4 +1,4 @@
-"""The queueing what-if (polku.queues, ``polku whatif --capacity/--places/--demand``).
+"""The queueing what-if (polku.analyses.queues, ``polku whatif --capacity/--places/--demand``).
 
 The Erlang C prediction is checked against a discrete-event simulation of the same M/M/c
 queue with ciw (a queueing-network simulation library): the mean wait of the simulated
@@ -20,8 +20,8 @@ from typer.testing import CliRunner
 
 from ecobuild import Builder
 from polku.cli import app
-from polku.queues import DAYS_PER_MONTH, erlang_c, queue
-from polku.workbook import write_workbook
+from polku.analyses.queues import DAYS_PER_MONTH, erlang_c, queue
+from polku.io.workbook import write_workbook
 
 runner = CliRunner()
 TOLERANCE = 0.10

@@ -1,4 +1,4 @@
-"""The RACI matrix (polku.raci, polku.raci_output) through the real command, in every format,
+"""The RACI matrix (polku.analyses.raci, polku.present.raci_output) through the real command, in every format,
 and its page in Chromium: sortable, filterable, usable from the keyboard."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from typer.testing import CliRunner
 
 from ecobuild import Builder
 from polku.cli import app
-from polku.findings import find
-from polku.i18n import translator
-from polku.raci import ROLE_LABELS, raci, role_label
-from polku.workbook import write_workbook
+from polku.analyses.findings import find
+from polku.present.i18n import translator
+from polku.analyses.raci import ROLE_LABELS, raci, role_label
+from polku.io.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
 PLAN = ROOT / "graphs" / "plan.ttl"
@@ -88,7 +88,7 @@ def test_json_has_the_exact_shape_and_the_owner_leads(tmp_path):
 
 
 def test_marks_come_from_the_findings(tmp_path):
-    from polku.load import load_graph
+    from polku.io.load import load_graph
 
     g = load_graph(small(tmp_path))
     m = raci(g, find(g))

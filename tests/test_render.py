@@ -15,13 +15,13 @@ import pytest
 from hypothesis import given, settings, strategies as st
 from typer.testing import CliRunner
 
-from polku import views as render
-from polku.views.page import _vis_assets
+from polku.present import views as render
+from polku.present.views.page import _vis_assets
 from polku.cli import app
 from polku.errors import PolkuError
-from polku.paths import best_paths
-from polku.reach import ecosystem, segment_reach
-from polku.workbook import write_workbook
+from polku.analyses.paths import best_paths
+from polku.analyses.reach import ecosystem, segment_reach
+from polku.io.workbook import write_workbook
 from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 (fixtures)
 
 VIEWS = ("ecosystem", "segment:seg-mielenterveys", "segment:seg-monitarve", "path:polku-ips",
@@ -277,8 +277,8 @@ def test_segment_view_overlays_its_designed_paths_on_the_example_region():
     """Every consecutive step of a segment's designed paths is a dashed 'designed' edge,
     named in the legend in the view's language; other segments' paths are not drawn."""
     from polku.graph import nodes_of, path_steps, targets
-    from polku.load import load_graph
-    from polku.views.segment import DESIGNED_COLOUR, DESIGNED_DASHES
+    from polku.io.load import load_graph
+    from polku.present.views.segment import DESIGNED_COLOUR, DESIGNED_DASHES
 
     region = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
     checked = 0

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from polku import views as render
+from polku.present import views as render
 from polku.graph import nodes_of, responsibilities
-from polku.paths import best_paths
-from polku.reach import ecosystem, segment_reach
+from polku.analyses.paths import best_paths
+from polku.analyses.reach import ecosystem, segment_reach
 from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 (fixtures)
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -1,13 +1,13 @@
-"""The plan's schedule (polku.schedule): measures over months by goal, the marks the
+"""The plan's schedule (polku.analyses.schedule): measures over months by goal, the marks the
 findings give, and the milestones the plan's text names."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from polku.findings import find
-from polku.load import load_graph
-from polku.schedule import milestones, plan_schedule
+from polku.analyses.findings import find
+from polku.io.load import load_graph
+from polku.analyses.schedule import milestones, plan_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 

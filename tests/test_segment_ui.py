@@ -11,10 +11,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from polku.app import create_app
-from polku.i18n import translator
-from polku.load import load_graph
-from polku.paths import best_paths
-from polku.report import report_data, report_html, report_markdown
+from polku.present.i18n import translator
+from polku.io.load import load_graph
+from polku.analyses.paths import best_paths
+from polku.present.report import report_data, report_html, report_markdown
 
 ROOT = Path(__file__).resolve().parents[1]
 

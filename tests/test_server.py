@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from polku import rdf, workbook
+from polku.io import rdf, workbook
 from polku.app import create_app
 from polku.errors import PolkuErrors
 from polku.server.auth import parse_tokens
@@ -325,7 +325,7 @@ def test_edits_survive_a_restart(served: Path) -> None:
 
 @pytest.mark.parametrize("suffix", [".ttl", ".jsonld", ".xlsx"])
 def test_edits_to_graph_files_and_xlsx(tmp_path: Path, suffix: str) -> None:
-    from polku.load import load_graph, save_graph
+    from polku.io.load import load_graph, save_graph
 
     path = tmp_path / f"mini{suffix}"
     save_graph(workbook.read_workbook(MINI), path)
@@ -344,7 +344,7 @@ def test_edits_to_graph_files_and_xlsx(tmp_path: Path, suffix: str) -> None:
 
 
 def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch) -> None:
-    from polku.neo4jstore import pull_graph, push_graph
+    from polku.io.neo4jstore import pull_graph, push_graph
 
     creds = {"uri": neo4j_server.uri, "user": neo4j_server.user, "password": neo4j_server.password}
     g = workbook.read_workbook(MINI, name="mini-edits")

@@ -151,7 +151,7 @@ def test_links_between_pages_keep_the_language(client: TestClient, kind: str) ->
 
 def test_labels_follow_the_language(client: TestClient) -> None:
     """Node labels use name_sv/name_en where the workbook gives them, else the name."""
-    from polku.load import load_graph
+    from polku.io.load import load_graph
 
     g = load_graph(ROOT / "graphs" / "keski-uusimaa")
     translated = [(n, d) for n, d in g.nodes(data=True)

@@ -2,7 +2,7 @@
 capacity, one changed (capacity, places or demand in %), the affected services' utilisation
 and predicted wait before and after, unstable queues said in words, and the findings
 created and resolved; bad values answered 400 with the field marked. Through the real app
-over the example region, checked against :func:`polku.queues.queue_whatif`."""
+over the example region, checked against :func:`polku.analyses.queues.queue_whatif`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from polku.app import create_app
-from polku.load import load_graph
-from polku.queues import queue_whatif
+from polku.io.load import load_graph
+from polku.analyses.queues import queue_whatif
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = {"Accept": "text/html,application/xhtml+xml"}

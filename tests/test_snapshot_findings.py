@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from polku.atomic import write_text
+from polku.io.atomic import write_text
 from polku.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from polku import views as render
+from polku.present import views as render
 from polku.cli import app
-from polku.findings import find
+from polku.analyses.findings import find
 from polku.graph import add_edge
-from polku.i18n import translator
-from polku.workbook import write_workbook
+from polku.present.i18n import translator
+from polku.io.workbook import write_workbook
 from render_graph import demo_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -251,7 +251,7 @@ def test_illustrative_graph_says_so_on_every_view_page():
     """The example region is made-up data: its view pages (whole and as fragments, the
     timeline chart too) carry the banner in the reader's language; a graph without the
     flag carries none."""
-    from polku.load import load_graph
+    from polku.io.load import load_graph
 
     example = load_graph(ROOT / "graphs" / "keski-uusimaa.ttl")
     assert example.graph["illustrative"] is True

@@ -11,9 +11,9 @@ from typer.testing import CliRunner
 
 from ecobuild import Builder
 from polku.cli import app
-from polku.findings import find
-from polku.plan_findings import plan_findings
-from polku.workbook import read_workbook, write_workbook
+from polku.analyses.findings import find
+from polku.analyses.plan_findings import plan_findings
+from polku.io.workbook import read_workbook, write_workbook
 
 
 def one(g, kind, subject=None):
@@ -125,7 +125,7 @@ def test_a_deferred_measure_gets_deferred_responsibility_not_also_multiple_leads
 # -- round trips and the command -------------------------------------------------------------
 
 def test_organised_and_referral_subjects_round_trip_and_bad_values_are_refused(tmp_path):
-    from polku.rdf import read_turtle, write_turtle
+    from polku.io.rdf import read_turtle, write_turtle
 
     b = Builder("rt").chain().actor("y")
     b.service("b", providers=["x", "y"], organised="separately")
@@ -151,7 +151,7 @@ def test_organised_and_referral_subjects_round_trip_and_bad_values_are_refused(t
 
 
 def test_shapes_refuse_a_bad_organised_value():
-    from polku.validate import shacl_problems
+    from polku.io.validate import shacl_problems
 
     b = Builder("bad").chain()
     b.service("b", providers=["x"], organised="apart")

@@ -11,7 +11,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from polku import rdf, workbook
+from polku.io import rdf, workbook
 from polku.cli import app
 from polku.errors import PolkuErrors
 

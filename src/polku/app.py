@@ -4,7 +4,7 @@ The app is a thin layer, like the CLI: it wires the parts of :mod:`polku.server`
 the graph store with last good versions (``store``), bearer tokens (``auth``), the error
 contract (``contract``), the headers every response gets (``http``), the JSON API
 (``api``) and the pages (``pages``). Row edits and the change log are the library's
-(:mod:`polku.edits`, :mod:`polku.changelog`).
+(:mod:`polku.ops.edits`, :mod:`polku.ops.changelog`).
 
 JSON API (every graph addressed by its name, the file or folder name without suffix):
 
@@ -39,14 +39,14 @@ from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
-from .errors import PolkuError
-from .server.api import api_router
-from .server.auth import Tokens, load_tokens
-from .server.contract import ApiError
-from .server.http import ServerHeaders
-from .server.language import error_language
-from .server.pages import error_page, pages_router
-from .server.store import GraphStore, discover
+from polku.errors import PolkuError
+from polku.server.api import api_router
+from polku.server.auth import Tokens, load_tokens
+from polku.server.contract import ApiError
+from polku.server.http import ServerHeaders
+from polku.server.language import error_language
+from polku.server.pages import error_page, pages_router
+from polku.server.store import GraphStore, discover
 
 log = logging.getLogger("polku.server")
 

@@ -3,7 +3,7 @@
 Each command parses its options, calls the library, prints, and maps bad input
 (:class:`polku.errors.PolkuError`) to one clear line per problem on stderr and exit status 1.
 Every command that takes a graph accepts a Turtle or JSON-LD file, a workbook folder, an
-.xlsx, or a Neo4j URI (see :func:`polku.load.load_graph`).
+.xlsx, or a Neo4j URI (see :func:`polku.io.load.load_graph`).
 """
 
 from __future__ import annotations
@@ -17,13 +17,13 @@ from typing import Callable, Optional, TypeVar
 
 import typer
 
-from . import graph as graphmod
-from .errors import PolkuError, PolkuErrors
-from .i18n import check_lang, translator
-from .kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
-from .load import check_output, format_for, load_graph, save_graph
-from .paths import MAX_EXPANSIONS
-from .progress import terminal_progress, wanted
+from polku import graph as graphmod
+from polku.errors import PolkuError, PolkuErrors
+from polku.present.i18n import check_lang, translator
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from polku.io.load import check_output, format_for, load_graph, save_graph
+from polku.analyses.paths import MAX_EXPANSIONS
+from polku.progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
@@ -102,7 +102,7 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
 def save_imported(result, source: str, output: Path, fmt: str, unit: str) -> None:
     """Check a graph read from another publisher's data against polku's shapes, write it,
     and say what the reader noted and what had no place (counted in ``unit``s)."""
-    from .validate import shacl_problems
+    from polku.io.validate import shacl_problems
 
     problems = shacl_problems(result.graph, source)
     if problems:
@@ -129,8 +129,8 @@ def import_(
     quiet: bool = Quiet,
 ) -> None:
     """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
-    from . import workbook
-    from .validate import shacl_problems
+    from polku.io import workbook
+    from polku.io.validate import shacl_problems
 
     if not workbook.is_workbook(workbook_path) and workbook_path.suffix.lower() in (
             ".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl", ".nt"):
@@ -155,7 +155,7 @@ def import_(
 def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
     """`polku import` of CPSV-AP data: services, organisations and audiences into a graph or
     a workbook, and a report of what had no place."""
-    from .cpsvap import read_cpsv_ap
+    from polku.io.cpsvap import read_cpsv_ap
 
     fmt = format_for(output)
     check_output(output, fmt, source)
@@ -183,8 +183,9 @@ def export(
 ) -> None:
     """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
     exchange format for other tools."""
-    from . import exchange, privacy
-    from .validate import validate as checked
+    from polku.io import exchange
+    from polku import privacy
+    from polku.io.validate import validate as checked
 
     fmt = to.value
     if fmt in exchange.EXPORTS:
@@ -215,7 +216,7 @@ def export(
 @reports_errors
 def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
     """Check a workbook or graph; list every problem and exit 1 if there are any."""
-    from .validate import validate as run
+    from polku.io.validate import validate as run
 
     with terminal_progress(wanted(quiet)) as progress:
         g = run(source, progress=progress)
@@ -230,8 +231,8 @@ def show(
     lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from .describe import describe
-    from .printers import describe_text
+    from polku.analyses.describe import describe
+    from polku.present.printers import describe_text
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -260,8 +261,8 @@ def render(
     lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from . import views
-    from .privacy import suppress as suppressed
+    from polku.present import views
+    from polku.privacy import suppress as suppressed
 
     lang = check_lang(lang)
     g = load_graph(source)
@@ -290,9 +291,9 @@ def findings(
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it."""
-    from .accountable import check_actor, for_actor
-    from .finding import at_or_above
-    from .findings import find
+    from polku.analyses.accountable import check_actor, for_actor
+    from polku.finding import at_or_above
+    from polku.analyses.findings import find
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
@@ -312,8 +313,8 @@ def findings(
 
 def print_findings(format: str, graph_name: str, result: list, tr) -> str:
     """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown."""
-    from .finding import findings_json
-    from .printers import findings_markdown, findings_table
+    from polku.finding import findings_json
+    from polku.present.printers import findings_markdown, findings_table
 
     if format == "json":
         return findings_json(graph_name, result)
@@ -333,9 +334,9 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from .findings import find
-    from .raci import raci as matrix
-    from .raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+    from polku.analyses.findings import find
+    from polku.analyses.raci import raci as matrix
+    from polku.present.raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
 
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
@@ -359,8 +360,8 @@ def bottlenecks(
     lang: Optional[str] = Lang,
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from .bottlenecks import bottlenecks as rank
-    from .printers import bottlenecks_table
+    from polku.analyses.bottlenecks import bottlenecks as rank
+    from polku.present.printers import bottlenecks_table
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -384,8 +385,8 @@ def paths(
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
-    from .paths import paths_report
-    from .printers import paths_text
+    from polku.analyses.paths import paths_report
+    from polku.present.printers import paths_text
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -425,14 +426,14 @@ def whatif(
     if remove is None and not queued:
         raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
     if remove is not None:
-        from .printers import whatif_text
-        from .whatif import whatif as run
+        from polku.present.printers import whatif_text
+        from polku.analyses.whatif import whatif as run
 
         result = run(load_graph(source), remove, long_wait_days=long_wait_days, lang=tr.lang)
         text = whatif_text
     else:
-        from .printers import queue_whatif_text
-        from .queues import queue_changes, queue_whatif
+        from polku.present.printers import queue_whatif_text
+        from polku.analyses.queues import queue_changes, queue_whatif
 
         changes = queue_changes(capacity or [], places or [], demand or [])
         result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days,
@@ -457,8 +458,8 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from .eventlog import apply_stats, event_log_stats, read_event_log, stats_json
-    from .printers import eventlog_text
+    from polku.io.eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from polku.present.printers import eventlog_text
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -489,7 +490,7 @@ def report(
     lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
-    from .report import write_report
+    from polku.present.report import write_report
 
     lang = check_lang(lang)
     with terminal_progress(wanted(quiet)) as progress:
@@ -516,9 +517,9 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from .diff import diff as run, diff_text
-    from .findings import find
-    from .privacy import suppress as suppressed
+    from polku.analyses.diff import diff as run, diff_text
+    from polku.analyses.findings import find
+    from polku.privacy import suppress as suppressed
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
@@ -536,8 +537,8 @@ def diff(
         ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
     result = run(ga, gb, findings_a=fa, findings_b=fb)
     if format == "html":
-        from . import atomic
-        from .views.diff import diff_html
+        from polku.io import atomic
+        from polku.present.views.diff import diff_html
 
         atomic.write_text(output, diff_html(ga, gb, result))
         typer.echo(f"wrote {output}")
@@ -545,7 +546,7 @@ def diff(
     text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
         else diff_text(result, ga, gb, tr)
     if output is not None:
-        from . import atomic
+        from polku.io import atomic
 
         atomic.write_text(output, text + "\n")
         typer.echo(f"wrote {output}")
@@ -567,8 +568,8 @@ def merge(
 ) -> None:
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
-    from .merge import merge as run
-    from .privacy import SHARED_FORMATS, suppress as suppressed
+    from polku.analyses.merge import merge as run
+    from polku.privacy import SHARED_FORMATS, suppress as suppressed
 
     if len(sources) < 2:
         raise PolkuError("merge needs at least two graphs")
@@ -612,8 +613,8 @@ def ptv_import(
 ) -> None:
     """Read PTV services and organisations into a valid workbook that a designer then
     completes with segments and referrals; report what had no place."""
-    from .ptv import read_ptv
-    from .workbook import ID_RE
+    from polku.io.ptv import read_ptv
+    from polku.io.workbook import ID_RE
 
     if not ID_RE.match(name):
         raise PolkuError(f"'{name}' is not a valid graph id (lower-case letters, digits, "
@@ -645,7 +646,7 @@ def plan_import(
 ) -> None:
     """Import a plan table; every cell that cannot be placed is reported with its line and
     column, and stops the import (exit 1) unless --lenient is given."""
-    from .plan import import_plan
+    from polku.io.plan import import_plan
 
     result = import_plan(plan_path, name=name or output.stem)
     for warning in result.warnings:
@@ -669,8 +670,8 @@ def plan_show(
     lang: Optional[str] = Lang,
 ) -> None:
     """Show a graph's plan: goals, and measures with leads, participants and months."""
-    from .plan import plan_summary
-    from .printers import plan_table
+    from polku.io.plan import plan_summary
+    from polku.present.printers import plan_table
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -693,8 +694,8 @@ def plan_findings_cmd(
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
     measure-without-indicator, actor-overload) as the findings JSON."""
-    from .finding import findings_json
-    from .plan_findings import plan_findings
+    from polku.finding import findings_json
+    from polku.analyses.plan_findings import plan_findings
 
     g = load_graph(source)
     typer.echo(findings_json(g.graph.get("name", "graph"),
@@ -719,8 +720,8 @@ def serve(
 
     import uvicorn
 
-    from .app import create_app
-    from .server.auth import load_tokens
+    from polku.app import create_app
+    from polku.server.auth import load_tokens
 
     known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
     application = create_app(sources or ["graphs"], known, changes)
@@ -780,7 +781,7 @@ def neo4j_push(
     quiet: bool = Quiet,
 ) -> None:
     """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
-    from .neo4jstore import push_graph
+    from polku.io.neo4jstore import push_graph
 
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
@@ -808,14 +809,14 @@ def neo4j_pull(
     quiet: bool = Quiet,
 ) -> None:
     """Read one region (or, with --all, every region merged) back into a graph file."""
-    from .neo4jstore import pull_graph, regions
+    from polku.io.neo4jstore import pull_graph, regions
 
     fmt = format_for(output)
     if all_regions and region:
         raise PolkuError("give --region or --all, not both")
     with terminal_progress(wanted(quiet)) as progress:
         if all_regions:
-            from .merge import merge as merged
+            from polku.analyses.merge import merge as merged
 
             names = regions(uri, user, password, database)
             if not names:
@@ -845,7 +846,7 @@ def neo4j_regions(
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
 ) -> None:
     """List the regions held in the database."""
-    from .neo4jstore import regions
+    from polku.io.neo4jstore import regions
 
     for name in regions(uri, user, password, database):
         typer.echo(name)
@@ -867,8 +868,8 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from .neo4j_findings import cypher_findings
-    from .neo4jstore import target
+    from polku.analyses.neo4j_findings import cypher_findings
+    from polku.io.neo4jstore import target
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)

@@ -1,8 +1,8 @@
 """The finding record every analysis returns, its stable sort order and its JSON shape.
 
 A finding is one thing a leader or designer should look at (``docs/findings.md``).
-Every analysis (ecosystem findings in :mod:`polku.findings`, plan findings in
-:mod:`polku.plan_findings`) returns :class:`Finding` records so that they sort, diff and
+Every analysis (ecosystem findings in :mod:`polku.analyses.findings`, plan findings in
+:mod:`polku.analyses.plan_findings`) returns :class:`Finding` records so that they sort, diff and
 print the same way. This module has no analysis in it, so any analysis can import it.
 """
 
@@ -21,7 +21,7 @@ class Finding:
     """One finding: ``kind`` and ``severity`` from the spec, workbook ids in ``subject`` and
     ``related`` (kept sorted), a plain sentence in ``message`` and numbers in ``metrics``;
     who must act in ``accountable`` (actor ids) and the plan measures that deal with it in
-    ``measures`` (both sorted, filled in by :mod:`polku.accountable`).
+    ``measures`` (both sorted, filled in by :mod:`polku.analyses.accountable`).
 
     >>> f = Finding("long-wait", "warning", "r1", ("b", "a"), "waits 40 days", {"median_wait_days": 40})
     >>> f.related

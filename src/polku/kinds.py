@@ -1,7 +1,7 @@
 """The catalogue of finding kinds: one entry per kind, with its severity and meaning.
 
 Every place that needs to know a kind asks here: the ecosystem findings
-(:mod:`polku.findings`), the plan findings (:mod:`polku.plan_findings`), the Cypher
+(:mod:`polku.analyses.findings`), the plan findings (:mod:`polku.analyses.plan_findings`), the Cypher
 findings, the report's "what it means" column, and the README's kinds table (a test holds
 the README to this catalogue). A new kind is one new entry here, then the code that fires it.
 
@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from polku.i18n import N_
+from polku.words import N_
 
 #: The ``long-wait`` limit in days (a setting of the spec, default 30): the commands, the
 #: API, the report and the views all take their default from here.
@@ -108,6 +108,6 @@ def severities(layer: str | None = None) -> dict[str, str]:
 
 def meaning(kind: str) -> str:
     """The one line that says what ``kind`` means, in English ('' for a kind the catalogue
-    lacks); :meth:`polku.i18n.Translator.gettext` gives it in another language."""
+    lacks); :meth:`polku.present.i18n.Translator.gettext` gives it in another language."""
     entry = KIND_CATALOGUE.get(kind)
     return entry.meaning if entry else ""

@@ -119,7 +119,7 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     >>> "size" in out.nodes["s"], out.nodes["s"]["suppressed"], g.nodes["s"]["size"]
     (False, ['size'], 3)
     """
-    from .graph import add_edges, new_graph
+    from polku.graph import add_edges, new_graph
 
     out = new_graph()
     out.graph.update(g.graph)

@@ -11,15 +11,16 @@ from typing import Any, Union
 from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from .. import edits, workbook
-from ..errors import PolkuError
-from ..i18n import check_lang
-from ..kinds import LONG_WAIT_DAYS
-from ..privacy import suppress, suppress_figures
-from .auth import Tokens
-from .contract import ApiError, responses
-from .http import header_text
-from .store import Entry, GraphStore
+from polku.ops import edits
+from polku.io import workbook
+from polku.errors import PolkuError
+from polku.present.i18n import check_lang
+from polku.kinds import LONG_WAIT_DAYS
+from polku.privacy import suppress, suppress_figures
+from polku.server.auth import Tokens
+from polku.server.contract import ApiError, responses
+from polku.server.http import header_text
+from polku.server.store import Entry, GraphStore
 
 SEVERITIES = ("error", "warning", "info")
 Cell = Union[str, int, float, bool, None, list[str]]
@@ -79,7 +80,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response) -> dict[str, Any]:
         """What ``polku show`` says, with the graph's state and source."""
-        from ..describe import describe
+        from polku.analyses.describe import describe
 
         g, entry = read(name, response)
         return {**suppress_figures(describe(g)), **{k: v for k, v in entry.summary(
@@ -92,7 +93,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                  lang: str | None = MessageLang) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
-        from ..findings import find
+        from polku.analyses.findings import find
 
         g, _ = read(name, response)
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
@@ -105,7 +106,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     top: int = Query(20, ge=1, le=100000),
                     lang: str | None = MessageLang) -> dict:
         """Betweenness and flow ranking."""
-        from ..bottlenecks import bottlenecks as rank
+        from polku.analyses.bottlenecks import bottlenecks as rank
 
         lang = api_lang(lang)
         g, _ = read(name, response)
@@ -116,7 +117,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
               k: int = Query(5, ge=1, le=50), to: str | None = None,
               lang: str | None = MessageLang) -> dict:
         """The k best and the designed paths of a segment."""
-        from ..paths import paths_report
+        from polku.analyses.paths import paths_report
 
         lang = api_lang(lang)
         g, _ = read(name, response)
@@ -140,8 +141,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
         after, with the findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
-        from ..queues import queue_changes, queue_whatif
-        from ..whatif import whatif as run
+        from polku.analyses.queues import queue_changes, queue_whatif
+        from polku.analyses.whatif import whatif as run
 
         lang = api_lang(lang)
         queued = bool(capacity or places or demand)
@@ -164,7 +165,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:
         """The plan layer, as ``polku plan show --format json``."""
-        from ..plan import plan_summary
+        from polku.io.plan import plan_summary
 
         g, _ = read(name, response)
         return plan_summary(g)
@@ -172,7 +173,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
     def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$")):
         """The graph as Turtle or JSON-LD."""
-        from .. import rdf
+        from polku.io import rdf
 
         g, entry = store.get(name)
         g = suppress(g)  # the API goes to other people: small cells stay out

@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import PolkuError, PolkuErrors
+from polku.errors import PolkuError, PolkuErrors
 
 #: status -> (code, what it means in the OpenAPI description)
 STATUSES: dict[int, tuple[str, str]] = {

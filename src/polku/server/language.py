@@ -12,9 +12,9 @@ from urllib.parse import quote, urlencode
 
 from fastapi import Query, Request
 
-from ..errors import PolkuError
-from ..i18n import LANGUAGES, Translator, negotiate, translator
-from .contract import ApiError
+from polku.errors import PolkuError
+from polku.present.i18n import LANGUAGES, Translator, negotiate, translator
+from polku.server.contract import ApiError
 
 LangQuery = Query(None, description="The page's language: fi, sv or en (default: the "
                   "browser's Accept-Language, else fi).")

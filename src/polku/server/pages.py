@@ -15,16 +15,16 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .. import workbook
-from ..errors import PolkuError
-from ..graph import nodes_of
-from ..i18n import N_, Translator
-from ..printers import TYPE_NAMES
-from ..privacy import suppress, suppress_figures
-from .api import graph_headers
-from .contract import ApiError, responses
-from .language import PageLanguage, page_language
-from .store import Entry, GraphStore
+from polku.io import workbook
+from polku.errors import PolkuError
+from polku.graph import nodes_of
+from polku.present.i18n import N_, Translator
+from polku.present.printers import TYPE_NAMES
+from polku.privacy import suppress, suppress_figures
+from polku.server.api import graph_headers
+from polku.server.contract import ApiError, responses
+from polku.server.language import PageLanguage, page_language
+from polku.server.store import Entry, GraphStore
 
 PAGE = responses(400, 404, 409)
 
@@ -115,7 +115,7 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
     if form.sheet == "responsibilities":
-        from ..graph import responsibilities
+        from polku.graph import responsibilities
 
         return [(f"{r.actor}~{r.subject}~{r.role}",
                  f"{tr.label(g, r.actor)} → {tr.label(g, r.subject)} "
@@ -151,7 +151,7 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
 def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
     language."""
-    from ..views import menu
+    from polku.present.views import menu
 
     return menu(g, tr)
 
@@ -198,9 +198,9 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
     def graph_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """One graph: its findings (each linked to its node in a view), views (each with a
         table alternative), and the edit forms."""
-        from ..describe import describe
-        from ..findings import find
-        from ..kinds import meaning
+        from polku.analyses.describe import describe
+        from polku.analyses.findings import find
+        from polku.kinds import meaning
 
         tr = language.tr
         g, entry = store.get(name)
@@ -222,7 +222,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
              language: PageLanguage = Language) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
-        from ..views import render_html
+        from polku.present.views import render_html
 
         g, entry = store.get(name)
         try:
@@ -242,7 +242,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
               depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
               language: PageLanguage = Language) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
-        from ..views import build_view
+        from polku.present.views import build_view
 
         g, entry = store.get(name)
         try:
@@ -259,7 +259,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                       k: int = Query(5, ge=1, le=50),
                       language: PageLanguage = Language) -> HTMLResponse:
         """Path explorer: a segment's k best paths (to an outcome) and its designed paths."""
-        from ..paths import paths_report
+        from polku.analyses.paths import paths_report
 
         tr = language.tr
         g, entry = store.get(name)
@@ -309,7 +309,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
     def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
                         language: PageLanguage = Language) -> HTMLResponse:
         """The bottleneck ranking: betweenness and flow."""
-        from ..bottlenecks import bottlenecks
+        from polku.analyses.bottlenecks import bottlenecks
 
         tr = language.tr
         g, entry = store.get(name)
@@ -339,7 +339,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """The leader's report."""
-        from ..report import report_data, report_html
+        from polku.present.report import report_data, report_html
 
         g, entry = store.get(name)
         tr = language.tr
@@ -354,7 +354,7 @@ def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
                    ) -> list[tuple[str, str]]:
     """The services segment ``segment`` can reach that have a capacity (the ones the
     what-if page can change), as (id, name in ``tr``'s language)."""
-    from ..reach import ecosystem, segment_reach
+    from polku.analyses.reach import ecosystem, segment_reach
 
     if segment is None:
         return []
@@ -371,10 +371,10 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]], service:
                    capacity: str | None, places: str | None, demand: str | None,
                    tr: Translator
                    ) -> tuple[dict[str, float], dict[str, int], dict[str, float]] | None:
-    """The what-if form's values as :func:`polku.queues.queue_whatif`'s changes, None when
+    """The what-if form's values as :func:`polku.analyses.queues.queue_whatif`'s changes, None when
     no service is chosen; a bad value is an :class:`ApiError` naming its field."""
-    from ..queues import parse_percent
-    from ..workbook import parse_number
+    from polku.analyses.queues import parse_percent
+    from polku.io.workbook import parse_number
 
     if not service:
         return None
@@ -411,10 +411,10 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]], service:
 def whatif_result(g: nx.MultiDiGraph, capacity: dict[str, float], places: dict[str, int],
                   demand: dict[str, float], tr: Translator, language: PageLanguage,
                   name: str) -> dict[str, Any]:
-    """:func:`polku.queues.queue_whatif` with small cells hidden, names in ``tr``'s
+    """:func:`polku.analyses.queues.queue_whatif` with small cells hidden, names in ``tr``'s
     language and each finding linked to its view."""
-    from ..kinds import meaning
-    from ..queues import queue_whatif
+    from polku.kinds import meaning
+    from polku.analyses.queues import queue_whatif
 
     try:
         out: Any = suppress_figures(queue_whatif(g, capacity=capacity, places=places,
@@ -443,11 +443,11 @@ RACI_SUBJECTS = {"all": N_("all"), "segments": N_("client segments"),
 
 def raci_response(store: GraphStore, name: str, subjects: str, language: PageLanguage,
                   html: Any) -> HTMLResponse:
-    """The RACI page: :func:`polku.raci.raci` on the served graph's findings, drawn by
-    :func:`polku.raci_output.raci_section` in the page's language."""
-    from ..findings import find
-    from ..raci import SUBJECT_CHOICES, raci
-    from ..raci_output import raci_section
+    """The RACI page: :func:`polku.analyses.raci.raci` on the served graph's findings, drawn by
+    :func:`polku.present.raci_output.raci_section` in the page's language."""
+    from polku.analyses.findings import find
+    from polku.analyses.raci import SUBJECT_CHOICES, raci
+    from polku.present.raci_output import raci_section
 
     tr = language.tr
     if subjects not in SUBJECT_CHOICES:
@@ -467,7 +467,7 @@ def view_arguments(g: Any, view: str, k: int, focus: str | None, depth: int,
                    lang: str) -> dict[str, Any]:
     """What a view page and its table both draw from: the view's analyses (on the true
     values) and the focus asked for."""
-    from ..views import analysed
+    from polku.present.views import analysed
 
     kwargs = analysed(g, view, k=k, lang=lang)
     if focus:

@@ -27,12 +27,12 @@ from typing import Any, Sequence
 
 import networkx as nx
 
-from .. import edits
-from ..changelog import ChangeLog, NothingToUndo, revert
-from ..errors import PolkuError
-from ..load import load_graph
-from ..neo4jstore import is_neo4j_uri
-from .contract import ApiError, invalid, relative, shown_path
+from polku.ops import edits
+from polku.ops.changelog import ChangeLog, NothingToUndo, revert
+from polku.errors import PolkuError
+from polku.io.load import load_graph
+from polku.io.neo4jstore import is_neo4j_uri
+from polku.server.contract import ApiError, invalid, relative, shown_path
 
 log = logging.getLogger("polku.server")
 
@@ -88,7 +88,7 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
     for src in sources:
         text = str(src)
         if is_neo4j_uri(text):
-            from ..neo4jstore import target
+            from polku.io.neo4jstore import target
 
             region = target(text).region
             if not region:
@@ -150,7 +150,7 @@ class Entry:
         return (lines[0] if lines else "unreadable") + more
 
     def summary(self, shadowed: list[str]) -> dict[str, Any]:
-        from ..graph import summary
+        from polku.graph import summary
 
         return {"name": self.source.name, "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,
@@ -184,7 +184,7 @@ def content_digest(source: Source, g: nx.MultiDiGraph) -> str:
     """The graph's ETag value: a hash of its source's bytes (of the graph itself for
     Neo4j), so that any change by anyone gives a new one."""
     if source.kind == "neo4j":
-        from ..rdf import graph_turtle
+        from polku.io.rdf import graph_turtle
 
         return edits.digest(graph_turtle(g).encode())
     parts = []
@@ -362,7 +362,7 @@ class GraphStore:
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None) -> dict[str, Any]:
-        from ..findings import find
+        from polku.analyses.findings import find
 
         source = entry.source
         store = edits.row_store(source.location)

@@ -1,0 +1,1 @@
+"""The analyses: plain functions, graph in, plain data out (no language, no printing)."""

@@ -1,0 +1,183 @@
+"""Who must act on a finding: its ``accountable`` actors and the plan ``measures`` on it.
+
+A finding is only useful to a leader if it says whose move it is (``docs/findings.md``,
+"Who must act"). With lead(x) the actors in role ``lead`` on x, and a referral's ``owner``
+counted as one of its leads:
+
+- acc(service) = lead(service) if any, else its providers;
+- acc(referral) = lead(referral) if any, else acc(its ``from`` service);
+- acc(segment) = lead(segment); acc(path) = acc(its segment);
+- acc(measure) = lead(measure) if any, else its participants; acc(risk) = acc(its measure);
+- acc(actor) = [the actor]; anything else: nobody.
+
+``measures`` are the plan measures whose ``subjects`` name the finding's subject or any id
+in its ``related``; a finding on a measure or a risk has that measure.
+
+The rules work on :class:`Responsibilities`, plain lookups that can be read off the
+networkx graph (:func:`responsibilities_of`) or off a Neo4j region
+(:mod:`polku.analyses.neo4j_findings`), so both give the same answer by construction.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.finding import Finding
+from polku.graph import nodes_of
+
+EMPTY: frozenset[str] = frozenset()
+
+
+@dataclass
+class Responsibilities:
+    """What the rules need to know about each node (ids throughout).
+
+    ``leads`` already holds a referral's owner; ``measures_on[x]`` the measures whose
+    ``subjects`` name x.
+    """
+    types: dict[str, str] = field(default_factory=dict)
+    leads: dict[str, frozenset[str]] = field(default_factory=dict)
+    providers: dict[str, frozenset[str]] = field(default_factory=dict)
+    participants: dict[str, frozenset[str]] = field(default_factory=dict)
+    referral_from: dict[str, str] = field(default_factory=dict)
+    path_segment: dict[str, str] = field(default_factory=dict)
+    risk_measure: dict[str, str] = field(default_factory=dict)
+    measures_on: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def responsibilities_of(g: nx.MultiDiGraph) -> Responsibilities:
+    """Index the graph once (one pass over its edges).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph(); g.add_node("kela", type="actor"); g.add_node("s", type="service")
+    >>> add_edge(g, "kela", "s", "provides")
+    >>> responsibilities_of(g).providers["s"]
+    frozenset({'kela'})
+    """
+    sets: dict[str, dict[str, set[str]]] = {
+        k: defaultdict(set) for k in ("leads", "providers", "participants", "measures_on")}
+    r = Responsibilities(types={n: t for n, t in g.nodes(data="type")})
+    # The adjacency dicts directly (as polku.analyses.reach does): networkx's edge views cost about
+    # twice as much per edge, and a national graph has some 50,000 edges.
+    for u, v, d in ((u, v, d) for u, nbrs in g._adj.items() for v, keyed in nbrs.items()
+                    for d in keyed.values()):
+        kind = d.get("kind")
+        if kind == "responsibility":
+            role = d.get("role")
+            if role == "lead":
+                sets["leads"][v].add(u)
+            elif role == "participant":
+                sets["participants"][v].add(u)
+        elif kind == "owner":
+            sets["leads"][u].add(v)
+        elif kind == "provides":
+            sets["providers"][v].add(u)
+        elif kind == "from":
+            r.referral_from[u] = v
+        elif kind == "path_segment":
+            r.path_segment[u] = v
+        elif kind == "has_risk":
+            r.risk_measure[v] = u
+        elif kind == "subject":
+            sets["measures_on"][v].add(u)
+    for name, by_node in sets.items():
+        setattr(r, name, {n: frozenset(a) for n, a in by_node.items()})
+    return r
+
+
+def accountable(r: Responsibilities, subject: str) -> frozenset[str]:
+    """acc(subject) by the rules of the module doc.
+
+    >>> r = Responsibilities(types={"s": "service", "ref": "referral", "a": "actor"},
+    ...                      providers={"s": frozenset({"kela", "keusote"})},
+    ...                      referral_from={"ref": "s"})
+    >>> sorted(accountable(r, "ref")), sorted(accountable(r, "a"))
+    (['kela', 'keusote'], ['a'])
+    """
+    t = r.types.get(subject)
+    leads = r.leads.get(subject, EMPTY)
+    if t == "service":
+        return leads or r.providers.get(subject, EMPTY)
+    if t == "referral":
+        src = r.referral_from.get(subject)
+        return leads or (accountable(r, src) if src else EMPTY)
+    if t == "segment":
+        return leads
+    if t == "path":
+        seg = r.path_segment.get(subject)
+        return accountable(r, seg) if seg else EMPTY
+    if t == "measure":
+        return leads or r.participants.get(subject, EMPTY)
+    if t == "risk":
+        m = r.risk_measure.get(subject)
+        return accountable(r, m) if m else EMPTY
+    if t == "actor":
+        return frozenset({subject})
+    return EMPTY
+
+
+def measures_for(r: Responsibilities, finding: Finding) -> frozenset[str]:
+    """The plan measures that deal with the finding (see the module doc)."""
+    t = r.types.get(finding.subject)
+    if t == "measure":
+        return frozenset({finding.subject})
+    if t == "risk":
+        m = r.risk_measure.get(finding.subject)
+        return frozenset({m}) if m else EMPTY
+    out: set[str] = set()
+    for x in (finding.subject, *finding.related):
+        out |= r.measures_on.get(x, EMPTY)
+    return frozenset(out)
+
+
+def who_must_act(r: Responsibilities, findings: Iterable[Finding]) -> list[Finding]:
+    """The findings with ``accountable`` and ``measures`` filled in, in the same order.
+
+    >>> r = Responsibilities(types={"s": "service"}, leads={"s": frozenset({"keusote"})},
+    ...                      measures_on={"s": frozenset({"measure-1-1"})})
+    >>> f = who_must_act(r, [Finding("long-wait", "warning", "s")])[0]
+    >>> f.accountable, f.measures
+    (('keusote',), ('measure-1-1',))
+    """
+    out = []
+    for f in findings:
+        # A copy with the two fields set: the sort key does not involve them, so the frozen
+        # record's __post_init__ (which recomputes the key) need not run again.
+        done = copy.copy(f)
+        object.__setattr__(done, "accountable", tuple(sorted(accountable(r, f.subject))))
+        object.__setattr__(done, "measures", tuple(sorted(measures_for(r, f))))
+        out.append(done)
+    return out
+
+
+def check_actor(g: nx.MultiDiGraph, actor: str) -> None:
+    """Refuse an id that is not an actor of the graph, naming the actors there are."""
+    if g.nodes.get(actor, {}).get("type") != "actor":
+        known = nodes_of(g, "actor")
+        shown = ", ".join(known[:30]) + (f" … ({len(known)} in all)" if len(known) > 30 else "")
+        raise PolkuError(f"unknown actor '{actor}' (the graph's actors: {shown or 'none'})")
+
+
+def for_actor(findings: Iterable[Finding], actor: str) -> list[Finding]:
+    """The findings ``actor`` is accountable for."""
+    return [f for f in findings if actor in f.accountable]
+
+
+def by_actor(findings: Iterable[Finding]) -> Mapping[str, list[Finding]]:
+    """Actor id → the findings it is accountable for (in the findings' order), actors sorted.
+
+    >>> fs = [Finding("dead-end", "error", "s", accountable=("b", "a"))]
+    >>> list(by_actor(fs))
+    ['a', 'b']
+    """
+    out: dict[str, list[Finding]] = defaultdict(list)
+    for f in findings:
+        for a in f.accountable:
+            out[a].append(f)
+    return {a: out[a] for a in sorted(out)}

@@ -1,0 +1,37 @@
+"""What a graph is about, in a few lines: the data behind ``polku show``."""
+
+from __future__ import annotations
+
+import networkx as nx
+
+from polku.graph import nodes_of, referrals, summary, targets
+from polku.present.i18n import Translator, translator
+
+
+def describe(g: nx.MultiDiGraph, tr: Translator | None = None) -> dict:
+    """Counts by kind, regions, segments with sizes, entry services and outcomes; names in
+    the language of ``tr`` (default Finnish).
+
+    >>> from polku.graph import new_graph
+    >>> describe(new_graph("x"))["counts"]["service"]
+    0
+    """
+    tr = tr or translator()
+    regions = sorted({r for _, r in g.nodes(data="region") if r})
+    segs = [{"id": s, "name": tr.label(g, s), "size": g.nodes[s].get("size"),
+             "participation_rate": g.nodes[s].get("participation_rate"),
+             "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
+    refs = list(referrals(g))
+    volume = sum(r.volume_per_month or 0 for r in refs)
+    return {
+        "graph": g.graph.get("name", "graph"),
+        "title": g.graph.get("title"),
+        "illustrative": bool(g.graph.get("illustrative")),
+        "counts": summary(g),
+        "regions": regions,
+        "people_in_segments": sum(s["size"] or 0 for s in segs),
+        "referral_volume_per_month": volume,
+        "segments": segs,
+        "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
+        "outcomes": [{"id": o, "name": tr.label(g, o)} for o in nodes_of(g, "outcome")],
+    }

@@ -1,0 +1,159 @@
+"""Regions side by side in one national graph.
+
+Each region keeps its own namespace: its node ``x`` becomes ``<region>/x`` in the merged
+graph, and its RDF resource stays ``https://w3id.org/polku/id/<region>/x``. Actors with the
+same ``business_id`` (Y-tunnus) are one organisation and become one actor, named in the
+merged graph's own namespace (``<name>/<its id in the first region>``, regions taken in
+the order of their names, so the result does not depend on the order given), so national
+bodies such as Kela appear once and every region's services hang on the same node. What
+the regions say differently about such an actor (its name, kind, parent …) is reported as a
+conflict, never settled silently: the merged graph keeps the first region's value and the
+conflict says which region said what.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.graph import new_graph
+
+#: actor attributes compared across regions (extra columns are kept from each region)
+COMPARED = ("name", "name_sv", "name_en", "kind", "region")
+
+
+@dataclass
+class Conflict:
+    """Regions disagree on one fact about one merged actor."""
+    actor: str
+    business_id: str
+    field: str
+    values: dict[str, object]  # region -> what it says
+
+    def __str__(self) -> str:
+        said = "; ".join(f"{r} says {v!r}" for r, v in self.values.items())
+        first = next(iter(self.values))
+        return (f"{self.actor} (business id {self.business_id}): {self.field}: {said} "
+                f"(the merged graph keeps {first}'s)")
+
+
+@dataclass
+class Merged:
+    graph: nx.MultiDiGraph
+    conflicts: list[Conflict] = field(default_factory=list)
+    #: business id -> the merged actor's id and the regional ids it stands for
+    shared: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+
+
+def qualified(region: str, node: str) -> str:
+    """A regional node's id in the merged graph.
+
+    >>> qualified("keski-uusimaa", "alkuhaastattelu")
+    'keski-uusimaa/alkuhaastattelu'
+    """
+    return f"{region}/{node}"
+
+
+def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
+    """Merge regional graphs into one (see the module doc). Graphs must have distinct
+    names (their namespaces), none equal to ``name``.
+
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> a.add_node("kela", type="actor", name="Kela", kind="kela", business_id="0246246-0")
+    >>> b.add_node("fpa", type="actor", name="Kela", kind="kela", business_id="0246246-0")
+    >>> sorted(merge([a, b]).graph.nodes)
+    ['national/kela']
+    """
+    names = [str(g.graph.get("name", "graph")) for g in graphs]
+    seen: set[str] = set()
+    for n in names:
+        if n in seen:
+            raise PolkuError(f"two graphs are named '{n}': each region needs its own graph id "
+                             "(the id in its graph sheet) to keep its own namespace")
+        seen.add(n)
+    # regions in the order of their names: the merge of A and B is the merge of B and A
+    names, graphs = zip(*sorted(zip(names, graphs), key=lambda x: x[0])) if graphs else ((), ())
+    for region, g in zip(names, graphs):
+        if any("/" in str(n) for n in g.nodes):
+            raise PolkuError(f"'{region}' is already a merged graph: merge the regions "
+                             "themselves")
+    if name in seen:
+        raise PolkuError(f"the merged graph's name '{name}' is also a region's: choose "
+                         "another with --name")
+
+    # one merged actor per business id, named after its id in the first region that has it
+    by_business: dict[str, list[tuple[str, str]]] = {}
+    for region, g in zip(names, graphs):
+        for node, data in sorted(g.nodes(data=True)):
+            if data.get("type") == "actor" and data.get("business_id"):
+                by_business.setdefault(str(data["business_id"]), []).append((region, node))
+    result = Merged(new_graph(name))
+    rename: dict[tuple[str, str], str] = {}
+    taken: set[str] = set()
+    for bid, members in sorted(by_business.items()):
+        local = members[0][1]
+        merged_id = qualified(name, local if qualified(name, local) not in taken
+                              else f"{local}-{bid.replace('-', '')}")
+        taken.add(merged_id)
+        for region, node in members:
+            rename[(region, node)] = merged_id
+        result.shared[bid] = (merged_id, [qualified(r, n) for r, n in members])
+
+    g_out = result.graph
+    g_out.graph.update({
+        "title": "Kansallinen yhdistelmä: " + ", ".join(
+            str(g.graph.get("title") or n) for n, g in zip(names, graphs)),
+        "region": "koko maa",
+        "illustrative": any(bool(g.graph.get("illustrative")) for g in graphs),
+        "source": "polku merge: " + ", ".join(names),
+    })
+    for region, g in zip(names, graphs):
+        for node, data in g.nodes(data=True):
+            new_id = rename.get((region, node), qualified(region, node))
+            if new_id not in g_out:
+                g_out.add_node(new_id, **{k: (dict(v) if isinstance(v, dict) else v)
+                                          for k, v in data.items()})
+            else:
+                _merge_actor(result, new_id, region, data)
+        for u, v, key, data in g.edges(keys=True, data=True):
+            nu = rename.get((region, u), qualified(region, u))
+            nv = rename.get((region, v), qualified(region, v))
+            g_out.add_edge(nu, nv, key=key, **data)
+    for merged_id, _ in result.shared.values():
+        parents = sorted({v for _, v, k in g_out.out_edges(merged_id, data="kind")
+                          if k == "part_of"})
+        if len(parents) > 1:
+            result.conflicts.append(Conflict(
+                merged_id, str(g_out.nodes[merged_id].get("business_id")), "parent",
+                {p.split("/", 1)[0]: p for p in parents}))
+    return result
+
+
+def _merge_actor(result: Merged, merged_id: str, region: str, data: dict) -> None:
+    """Fold another region's view of a merged actor in; disagreements become conflicts."""
+    node = result.graph.nodes[merged_id]
+    for f in COMPARED:
+        if f in data and f in node and data[f] != node[f]:
+            conflict = next((c for c in result.conflicts
+                             if c.actor == merged_id and c.field == f), None)
+            if conflict is None:
+                owner = _first_region(result, merged_id)
+                conflict = Conflict(merged_id, str(node.get("business_id")), f,
+                                    {owner: node[f]})
+                result.conflicts.append(conflict)
+            conflict.values[region] = data[f]
+        elif f in data and f not in node:
+            node[f] = data[f]
+    if data.get("extra"):
+        node.setdefault("extra", {}).update(
+            {k: v for k, v in data["extra"].items() if k not in node.get("extra", {})})
+
+
+def _first_region(result: Merged, merged_id: str) -> str:
+    for merged, members in result.shared.values():
+        if merged == merged_id:
+            return members[0].split("/", 1)[0]
+    return "?"

@@ -1,0 +1,427 @@
+"""Service paths: the k best ways a segment can get from its entries to an outcome, and the
+designed paths of the segment checked step by step.
+
+A path of segment s is a simple path inside R(s) (:func:`polku.analyses.reach.segment_reach`): it
+starts at one of the segment's entry services, follows referrals that apply to the segment
+into services that are for the segment, and ends at an outcome. It *covers* need n of s
+when a service on it that is for s addresses n. Paths are ranked by
+
+1. the needs of s left uncovered, fewest first (a path that ignores the needs of the people
+   on it is not a good path however fast it is), then
+2. the summed ``median_wait_days`` of their referrals (a referral without a wait counts as
+   0 days; each path says how many of its waits are unknown), then
+3. the number of *hand-offs between organisations*: consecutive services whose provider
+   sets do not intersect (a service with no provider shares no organisation with anyone;
+   the last step into an outcome is not a hand-off), then
+4. the step ids, so equal paths come out in a stable order.
+
+Between two steps the referral with the shortest wait is used (unknown waits last, then
+the referral id); which referral carries a step changes neither coverage nor hand-offs.
+Waits count to 1/100 of a day in the ranking.
+
+Coverage is not a sum along the path, so Yen's k shortest paths cannot rank by it. The
+search is best-first over partial paths (:func:`ranked_paths`): a partial path is keyed by
+a lower bound of every completion's rank — the needs that no service still reachable from
+its last step could cover, its wait plus the shortest wait from there to an outcome, its
+hand-offs so far, its ids — so complete paths leave the queue exactly in rank order and the
+k first are the exact k best. Where paths with equal bounds are many (a national graph), the
+search stops after :data:`MAX_EXPANSIONS` partial paths: the paths found until then are
+still exactly the best, the rest of the k are the best of a wider candidate set (Yen's paths
+by wait, and the most promising partial paths completed by their shortest wait), and the
+result says ``exact: false``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from heapq import heappop, heappush, nsmallest
+from itertools import islice
+from typing import Any, Iterable
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.finding import number
+from polku.graph import label
+from polku.present.i18n import Translator, translator
+from polku.analyses.reach import Ecosystem, ecosystem, segment_reach
+
+_SOURCE = ("source",)
+_SINK = ("sink",)
+_HANDOFF_UNITS = 1000  # hand-offs per path stay far below this; waits dominate the weight
+
+
+def handoff(eco: Ecosystem, u: str, v: str) -> bool:
+    """Is the step from ``u`` to ``v`` a hand-off between organisations?"""
+    if v not in eco.services or u not in eco.services:
+        return False
+    return not (eco.providers.get(u, frozenset()) & eco.providers.get(v, frozenset()))
+
+
+def _best_referral(eco: Ecosystem, u: str, v: str, segment: str | None) -> str | None:
+    """The applicable referral from u to v with the shortest known wait (None if none)."""
+    cands = [eco.refs[rid] for rid, t, segs in eco.out_refs.get(u, ())
+             if t == v and (not segs or segment in segs)]
+    if not cands:
+        return None
+    cands.sort(key=lambda r: (r.wait is None, r.wait or 0, r.id))
+    return cands[0].id
+
+
+def _owner(eco: Ecosystem, rid: str) -> str | None:
+    """Who answers for the hand-off: the referral's owner, else its (first) lead."""
+    ref = eco.refs[rid]
+    if ref.owner:
+        return ref.owner
+    leads = sorted(eco.leads.get(rid, ()))
+    return leads[0] if leads else None
+
+
+def segment_graph(eco: Ecosystem, segment: str, reach: set[str] | None = None) -> nx.DiGraph:
+    """The segment's reachable part as a weighted digraph: one edge per step a client of
+    the segment can take, carrying the best referral, its wait and whether it hands off."""
+    reach = segment_reach(eco, segment) if reach is None else reach
+    dg = nx.DiGraph()
+    for u in sorted(reach):
+        if u not in eco.services:
+            continue
+        for _, v, segs in eco.out_refs.get(u, ()):
+            if v not in reach or dg.has_edge(u, v) or (segs and segment not in segs):
+                continue
+            if v in eco.services and not eco.eligible(v, segment):
+                continue  # an ineligible entry: clients start there, they are not sent there
+            rid = _best_referral(eco, u, v, segment)
+            wait = eco.refs[rid].wait
+            ho = handoff(eco, u, v)
+            wc = round((wait or 0) * 100)
+            dg.add_edge(u, v, referral=rid, wait=wait, handoff=ho, wc=wc,
+                        w=wc * _HANDOFF_UNITS + int(ho))
+    return dg
+
+
+def _step(g: nx.MultiDiGraph, eco: Ecosystem, node: str, rid: str | None,
+          prev: str | None, segment: str | None) -> dict[str, Any]:
+    provs = sorted(eco.providers.get(node, ()))
+    ref = eco.refs.get(rid) if rid else None
+    owner = _owner(eco, rid) if rid else None
+    return {
+        "node": node, "label": label(g, node),
+        "type": "outcome" if node in eco.outcomes else "service",
+        "providers": provs, "provider_labels": [label(g, p) for p in provs],
+        "referral": rid, "wait": number(ref.wait) if ref else None,
+        "owner": owner, "owner_label": label(g, owner) if owner else None,
+        "handoff": handoff(eco, prev, node) if prev else False,
+        "eligible": node in eco.outcomes or eco.eligible(node, segment) if segment else True,
+    }
+
+
+def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
+    waits = [s["wait"] for s in steps[1:]]
+    return {
+        "total_wait_days": number(round(sum(w or 0 for w in waits), 6)),
+        "handoffs": sum(1 for s in steps if s["handoff"]),
+        "unknown_waits": sum(1 for w in waits if w is None),
+        "organisations": len({p for s in steps for p in s["providers"]}),
+    }
+
+
+#: Partial paths the search expands per segment before it stops being exact (see the
+#: module doc); a regional graph needs a few hundred, ``benchmarks/paths.py`` measures how
+#: often a national graph hits it and how far from exact the result then lands.
+MAX_EXPANSIONS = 5000
+#: Candidates for the rest of the k when the bound cuts: Yen's paths by wait per path still
+#: wanted, and partial paths completed by their shortest wait.
+_FALLBACK_YEN = 4
+_FALLBACK_FRONTIER = 40
+
+
+@dataclass
+class PathSearch:
+    """What :func:`ranked_paths` found: the paths, best first, and whether they are exactly
+    the k best (``exact``) or the search stopped at ``max_expansions``."""
+    paths: list[dict[str, Any]]
+    exact: bool
+    expanded: int
+    max_expansions: int
+
+    def meta(self) -> dict[str, Any]:
+        return {"exact": self.exact, "expanded": self.expanded,
+                "max_expansions": self.max_expansions}
+
+
+def _need_masks(eco: Ecosystem, segment: str, nodes: Iterable[str]) -> tuple[
+        tuple[str, ...], dict[str, int]]:
+    """The segment's needs, and per node the bit mask of those needs it covers (a service
+    that is for the segment and addresses them; outcomes and ineligible entries cover none)."""
+    needs = eco.segment_needs.get(segment, ())
+    bit = {n: 1 << i for i, n in enumerate(needs)}
+    own = {}
+    for v in nodes:
+        mask = 0
+        if v in eco.services and eco.eligible(v, segment):
+            for n in eco.service_needs.get(v, ()):
+                mask |= bit.get(n, 0)
+        own[v] = mask
+    return needs, own
+
+
+def coverage(eco: Ecosystem, segment: str, nodes: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The needs of ``segment`` that a path through ``nodes`` covers, and those it leaves
+    uncovered (both sorted).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("a", type="service"); g.add_node("s", type="segment")
+    >>> for n in ("debt", "housing"): g.add_node(n, type="need"); add_edge(g, "s", n, "has_need")
+    >>> add_edge(g, "a", "debt", "addresses")
+    >>> coverage(ecosystem(g), "s", ["a"])
+    (['debt'], ['housing'])
+    """
+    nodes = list(nodes)
+    needs, own = _need_masks(eco, segment, nodes)
+    mask = 0
+    for v in nodes:
+        mask |= own[v]
+    covered = [n for i, n in enumerate(needs) if mask >> i & 1]
+    return sorted(covered), sorted(n for n in needs if n not in covered)
+
+
+def _cover_from(dg: nx.DiGraph, own: dict[str, int]) -> dict[str, int]:
+    """Per node, the needs some node reachable from it (itself included) covers: what a
+    path through it could still cover at best. One pass over the condensation."""
+    cond = nx.condensation(dg)
+    members = cond.graph["mapping"]
+    mask_of = {c: 0 for c in cond}
+    for v, c in members.items():
+        mask_of[c] |= own.get(v, 0)
+    for c in reversed(list(nx.topological_sort(cond))):
+        for d in cond.succ[c]:
+            mask_of[c] |= mask_of[d]
+    return {v: mask_of[c] for v, c in members.items()}
+
+
+def ranked_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
+                 eco: Ecosystem | None = None,
+                 max_expansions: int = MAX_EXPANSIONS) -> PathSearch:
+    """The ``k`` best paths of ``segment`` in the order of the module doc, and whether the
+    search was exact. Unknown segment or outcome → :class:`PolkuError`.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b", "c"): g.add_node(n, type="service")
+    >>> g.add_node("o", type="outcome"); g.add_node("s", type="segment")
+    >>> g.add_node("debt", type="need"); add_edge(g, "s", "debt", "has_need")
+    >>> add_edge(g, "s", "a", "entry"); add_edge(g, "b", "debt", "addresses")
+    >>> for r, u, v, w in (("r1", "a", "b", 10), ("r2", "b", "o", 5), ("r3", "a", "c", 1),
+    ...                    ("r4", "c", "o", 1)):
+    ...     g.add_node(r, type="referral", median_wait_days=w)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
+    >>> found = ranked_paths(g, "s")
+    >>> [([s["node"] for s in p["steps"]], p["uncovered"]) for p in found.paths], found.exact
+    ([(['a', 'b', 'o'], []), (['a', 'c', 'o'], ['debt'])], True)
+    """
+    eco = eco or ecosystem(g)
+    check_segment(g, segment)
+    if to is not None and (to not in g or g.nodes[to].get("type") != "outcome"):
+        raise PolkuError(f"'{to}' is not an outcome of the graph", node=to)
+    reach = segment_reach(eco, segment)
+    dg = segment_graph(eco, segment, reach)
+    entries = [e for e in eco.segment_entries.get(segment, ()) if e in reach]
+    targets = {o for o in reach & eco.outcomes if to is None or o == to}
+    if not entries or not targets or k <= 0:
+        return PathSearch([], True, 0, max_expansions)
+    dg.add_nodes_from(entries)
+    # The shortest wait from each node to an outcome (centi-days): a lower bound on the rest
+    # of any path, and the nodes without one can lead nowhere.
+    rest = nx.multi_source_dijkstra_path_length(dg.reverse(copy=False), targets, weight="wc")
+    if not any(e in rest for e in entries):
+        return PathSearch([], True, 0, max_expansions)
+    dg = dg.subgraph(rest).copy()
+    needs, own = _need_masks(eco, segment, dg)
+    all_needs = (1 << len(needs)) - 1
+    reachable_cover = _cover_from(dg, own)
+    succ = {u: [(v, d["wc"], int(d["handoff"])) for v, d in sorted(nbrs.items())]
+            for u, nbrs in dg.succ.items()}
+
+    heap: list[tuple] = []
+    for e in sorted(set(entries)):
+        if e in rest:
+            heappush(heap, ((all_needs & ~reachable_cover[e]).bit_count(), rest[e], 0, (e,),
+                            own[e], 0))
+    found: list[tuple[str, ...]] = []
+    expanded = 0
+    exact = True
+    while heap and len(found) < k:
+        item = heap[0]
+        nodes = item[3]
+        last = nodes[-1]
+        if last in targets:
+            heappop(heap)
+            found.append(nodes)
+            continue
+        if expanded >= max_expansions:
+            exact = False
+            break
+        heappop(heap)
+        expanded += 1
+        _, _, hand, _, cov, wait = item
+        on = set(nodes)
+        for v, wc, ho in succ[last]:
+            if v in on:
+                continue
+            ncov = cov | own[v]
+            nwait = wait + wc
+            heappush(heap, ((all_needs & ~(ncov | reachable_cover[v])).bit_count(),
+                            nwait + rest[v], hand + ho, nodes + (v,), ncov, nwait))
+    chosen = list(found)
+    if not exact:
+        chosen += _fallback(dg, entries, targets, heap, k - len(found), set(found))
+
+    def rank_key(nodes: tuple[str, ...]) -> tuple:
+        cov = 0
+        for v in nodes:
+            cov |= own[v]
+        edges = [dg.edges[u, v] for u, v in zip(nodes, nodes[1:])]
+        return ((all_needs & ~cov).bit_count(), sum(d["wc"] for d in edges),
+                sum(int(d["handoff"]) for d in edges), list(nodes))
+
+    chosen.sort(key=rank_key)
+    out = []
+    for rank, nodes in enumerate(chosen[:k], start=1):
+        steps = [_step(g, eco, nodes[0], None, None, segment)]
+        for u, v in zip(nodes, nodes[1:]):
+            steps.append(_step(g, eco, v, dg.edges[u, v]["referral"], u, segment))
+        covered, uncovered = coverage(eco, segment, nodes)
+        out.append({"steps": steps, "outcome": nodes[-1], **_summary(steps),
+                    "covered": covered, "uncovered": uncovered, "rank": rank})
+    return PathSearch(out, exact, expanded, max_expansions)
+
+
+def _fallback(dg: nx.DiGraph, entries: list[str], targets: set[str], frontier: list[tuple],
+              wanted: int, have: set[tuple[str, ...]]) -> list[tuple[str, ...]]:
+    """Candidates for the ``wanted`` paths the bounded search did not reach: Yen's best by
+    wait and hand-offs, and the most promising partial paths completed by their shortest
+    wait (a completion may not revisit the partial path's nodes)."""
+    cands: set[tuple[str, ...]] = set()
+    work = dg.copy()
+    for e in entries:
+        if e in work:
+            work.add_edge(_SOURCE, e, w=0, wc=0)
+    for o in targets:
+        work.add_edge(o, _SINK, w=0, wc=0)
+    try:
+        for p in islice(nx.shortest_simple_paths(work, _SOURCE, _SINK, weight="w"),
+                        _FALLBACK_YEN * wanted):
+            cands.add(tuple(p[1:-1]))
+    except nx.NetworkXNoPath:
+        pass
+    for item in nsmallest(_FALLBACK_FRONTIER, frontier):
+        prefix = item[3]
+        view = nx.subgraph_view(work, filter_node=lambda n, skip=set(prefix[:-1]): n not in skip)
+        try:
+            tail = nx.dijkstra_path(view, prefix[-1], _SINK, weight="wc")
+        except nx.NetworkXNoPath:
+            continue
+        cands.add(prefix + tuple(tail[1:-1]))
+    return sorted(cands - have)
+
+
+def best_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
+               eco: Ecosystem | None = None) -> list[dict[str, Any]]:
+    """The ``k`` best paths of ``segment`` from its entries to an outcome (``to``: only that
+    outcome), best first; each has ``steps``, ``covered`` and ``uncovered`` needs,
+    ``total_wait_days``, ``handoffs``, ``unknown_waits`` and ``outcome``
+    (:func:`ranked_paths` also says whether the search was exact).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b", "c"): g.add_node(n, type="service")
+    >>> g.add_node("o", type="outcome"); g.add_node("s", type="segment")
+    >>> add_edge(g, "s", "a", "entry")
+    >>> for r, u, v, w in (("r1", "a", "b", 10), ("r2", "b", "o", 5), ("r3", "a", "c", 1),
+    ...                    ("r4", "c", "o", 1)):
+    ...     g.add_node(r, type="referral", median_wait_days=w)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
+    >>> [([s["node"] for s in p["steps"]], p["total_wait_days"]) for p in best_paths(g, "s")]
+    [(['a', 'c', 'o'], 2), (['a', 'b', 'o'], 15)]
+    """
+    return ranked_paths(g, segment, k, to, eco).paths
+
+
+def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
+    if segment not in g or g.nodes[segment].get("type") != "segment":
+        known = sorted(n for n, t in g.nodes(data="type") if t == "segment")
+        hint = f" (segments: {', '.join(known[:8])}{' …' if len(known) > 8 else ''})" \
+            if known else ""
+        raise PolkuError(f"unknown segment '{segment}'{hint}", node=segment)
+
+
+def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
+                   eco: Ecosystem | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+    """Designed paths (of ``segment``, or all), each step with the referral that carries it
+    (the best one applying to the path's segment), and ``broken`` step pairs: the same
+    ``path-broken`` findings :func:`polku.analyses.findings.find` reports (who must act included,
+    the message in ``lang``, default Finnish)."""
+    tr = translator(lang)
+    from polku.analyses.accountable import responsibilities_of, who_must_act
+    from polku.analyses.findings import path_broken
+
+    eco = eco or ecosystem(g)
+    resp = None
+    out = []
+    for p, (seg, nodes) in sorted(eco.paths.items()):
+        if segment is not None and seg != segment:
+            continue
+        steps: list[dict[str, Any]] = []
+        findings = []
+        for i, node in enumerate(nodes):
+            prev = nodes[i - 1] if i else None
+            rid = _best_referral(eco, prev, node, seg) if prev else None
+            step = _step(g, eco, node, rid, prev, seg)
+            step["broken"] = bool(prev) and rid is None
+            steps.append(step)
+            if step["broken"]:
+                numbers = eco.path_numbers[p]
+                resp = resp or responsibilities_of(g)
+                findings += [f.to_dict() for f in who_must_act(resp, [path_broken(
+                    g, p, seg, (numbers[i - 1], numbers[i]), prev, node, tr)])]
+        covered, uncovered = coverage(eco, seg, nodes) if seg in eco.segment_needs \
+            else ([], [])
+        out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,
+                    "broken": findings, **_summary(steps), "covered": covered,
+                    "uncovered": uncovered} if steps else
+                   {"path": p, "label": label(g, p), "segment": seg, "steps": [],
+                    "broken": [], "total_wait_days": 0, "handoffs": 0, "unknown_waits": 0,
+                    "organisations": 0, "covered": [], "uncovered": list(
+                        eco.segment_needs.get(seg, ())) if seg else []})
+    return out
+
+
+def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
+                 max_expansions: int = MAX_EXPANSIONS, lang: str | None = None) -> dict:
+    """Everything ``polku paths`` shows: the k best paths (with ``search``: whether they
+    are exactly the best, see :func:`ranked_paths`), the segment's needs and its designed
+    paths; labels and messages in ``lang`` (fi, sv or en; default Finnish)."""
+    tr = translator(lang)
+    eco = ecosystem(g)
+    found = ranked_paths(g, segment, k, to, eco, max_expansions)
+    return relabelled(g, {"graph": g.graph.get("name", "graph"), "segment": segment,
+                          "segment_label": label(g, segment) if segment in g else segment,
+                          "to": to, "needs": list(eco.segment_needs.get(segment, ())),
+                          "best": found.paths, "search": found.meta(),
+                          "designed": designed_paths(g, segment, eco, tr.lang)}, tr)
+
+
+def relabelled(g: nx.MultiDiGraph, report: dict[str, Any], tr: Translator) -> dict[str, Any]:
+    """A paths report with every node named in the language of ``tr``."""
+    def step(s: dict[str, Any]) -> dict[str, Any]:
+        return dict(s, label=tr.label(g, s["node"]),
+                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
+                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
+
+    return dict(report, segment_label=tr.label(g, report["segment"]),
+                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
+                designed=[dict(d, label=tr.label(g, d["path"]),
+                               steps=[step(s) for s in d["steps"]])
+                          for d in report["designed"]])
+

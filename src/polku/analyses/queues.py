@@ -1,0 +1,327 @@
+"""Queues: what happens to waiting times when capacity, places or demand change.
+
+Each service with a capacity is an M/M/c queue (Erlang C): clients arrive at random
+(Poisson) at the rate λ = its inflow per month (the summed ``volume_per_month`` of the
+referrals into it), ``c`` = its ``places`` (parallel places, 1 when not said) each serve one
+client at a time, and each place serves at the rate μ = ``capacity_per_month`` / c, with
+exponential service times. Utilisation ρ = λ / (c μ) = inflow / capacity. When ρ < 1 the
+predicted mean wait before service is Wq = C(c, λ/μ) / (c μ − λ) months (C: the Erlang C
+probability that an arriving client has to wait), given in days at
+:data:`DAYS_PER_MONTH` days a month; when ρ ≥ 1 the queue grows without bound
+(``unstable``, no wait).
+
+A demand change at a service flows downstream: a service's outgoing referral volumes scale
+with its inflow, so +20 % into a service sends 20 % more along each of its referrals, and
+so on through the services they reach (around a cycle until the change dies out). A service
+with no known inflow (no referral into it has a volume: a front door) takes a demand change
+as a change of its outgoing volumes; its own queue is not computed (no arrivals known).
+
+Why an analysis of its own: a designer asks "what if we add ten places here, or demand
+grows by a fifth?" before a budget is decided; the findings the change creates or resolves
+(an over-capacity gone, a new one downstream) come with the answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.finding import Finding, number
+from polku.analyses.findings import find
+from polku.graph import label
+from polku.present.i18n import translator
+from polku.kinds import LONG_WAIT_DAYS
+from polku.analyses.reach import Ecosystem, ecosystem
+
+#: Days in a month, on average (365.25 / 12 rounded as the issue states it).
+DAYS_PER_MONTH = 30.4
+#: A demand change that has not died out after this many rounds around the referral graph
+#: is amplified by a cycle whose outgoing volumes exceed its inflow.
+_MAX_ROUNDS = 10_000
+_SETTLED = 1e-9
+
+
+def erlang_c(places: int, load: float) -> float:
+    """The probability that an arriving client waits, in an M/M/c queue with ``places``
+    servers and offered load ``load`` = λ/μ (< places). Erlang B by its stable recurrence,
+    then C = B / (1 − ρ (1 − B)).
+
+    >>> round(erlang_c(1, 0.8), 6)    # one server: C = ρ
+    0.8
+    >>> round(erlang_c(2, 1.0), 6)    # two servers at ρ = 0.5: C = 1/3
+    0.333333
+    """
+    if places < 1:
+        raise ValueError("an M/M/c queue needs at least one place")
+    if load >= places:
+        return 1.0
+    b = 1.0
+    for k in range(1, places + 1):
+        b = load * b / (k + load * b)
+    rho = load / places
+    return b / (1 - rho * (1 - b))
+
+
+@dataclass(frozen=True)
+class QueueState:
+    """One service as a queue: its inflow (clients a month; None if unknown), capacity,
+    places, utilisation, predicted mean wait in days, and whether the queue grows without
+    bound."""
+    inflow: float | None
+    capacity: float | None
+    places: int
+    utilization: float | None
+    wait_days: float | None
+    unstable: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"inflow": _num(self.inflow, 2), "capacity": _num(self.capacity, 2),
+                "places": self.places, "utilization": _num(self.utilization, 3),
+                "wait_days": _num(self.wait_days, 2), "unstable": self.unstable}
+
+
+def _num(x: float | None, digits: int) -> float | int | None:
+    return None if x is None else number(round(x, digits))
+
+
+def queue(inflow: float | None, capacity: float | None, places: int = 1) -> QueueState:
+    """The M/M/c prediction for one service (see the module doc).
+
+    >>> q = queue(8, 10)              # one place, ρ = 0.8: Wq = ρ / (μ − λ) = 0.4 months
+    >>> q.utilization, round(q.wait_days, 2), q.unstable
+    (0.8, 12.16, False)
+    >>> queue(12, 10, 2).unstable
+    True
+    """
+    if capacity is None or inflow is None:
+        return QueueState(inflow, capacity, places, None, None, False)
+    if capacity <= 0:
+        return QueueState(inflow, capacity, places, None, None if inflow > 0 else 0.0,
+                          inflow > 0)
+    rho = inflow / capacity
+    if rho >= 1:
+        return QueueState(inflow, capacity, places, rho, None, True)
+    mu = capacity / places
+    wait_months = erlang_c(places, inflow / mu) / (capacity - inflow) if inflow > 0 else 0.0
+    return QueueState(inflow, capacity, places, rho, wait_months * DAYS_PER_MONTH, False)
+
+
+def inflows(eco: Ecosystem, volumes: Mapping[str, float] | None = None) -> dict[str, float]:
+    """Service → summed volume of the referrals into it that state one (services with no
+    such referral are absent: their arrivals are not known). ``volumes`` overrides the
+    referrals' own volumes."""
+    out: dict[str, float] = {}
+    for rid, ref in eco.refs.items():
+        vol = volumes.get(rid, ref.volume) if volumes is not None else ref.volume
+        if vol is None or ref.target not in eco.services:
+            continue
+        out[ref.target] = out.get(ref.target, 0.0) + vol
+    return out
+
+
+def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, float]:
+    """New referral volumes (referral id → clients a month) after the relative demand
+    changes ``demand`` (service → +0.2 for +20 %), flowed downstream as the module doc
+    says. The extra clients of a service with a known inflow come in along its incoming
+    referrals, in proportion to their volumes (so its inflow, and the ``over-capacity``
+    finding, grow by the percentage). Only referrals whose volume changes are returned.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b", "c"): g.add_node(n, type="service")
+    >>> for r, u, v, vol in (("r1", "a", "b", 10), ("r2", "b", "c", 5)):
+    ...     g.add_node(r, type="referral", volume_per_month=vol)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
+    >>> propagate_demand(ecosystem(g), {"b": 0.2})    # b: 10 a month in, 2 more
+    {'r1': 12.0, 'r2': 6.0}
+    >>> propagate_demand(ecosystem(g), {"a": 0.5})    # a front door: its outflow scales
+    {'r1': 15.0, 'r2': 7.5}
+    """
+    inflow = inflows(eco)
+    outflow: dict[str, float] = {}
+    for ref in eco.refs.values():
+        if ref.volume is not None and ref.source is not None:
+            outflow[ref.source] = outflow.get(ref.source, 0.0) + ref.volume
+    # Each service's throughput: its inflow if known, else its outflow (a front door).
+    through = {v: inflow[v] if inflow.get(v) else outflow.get(v, 0.0)
+               for v in eco.services}
+    external = {v: p * through[v] for v, p in demand.items() if through.get(v)}
+    change = dict(external)
+    for _ in range(_MAX_ROUNDS):
+        pushed: dict[str, float] = dict(external)
+        for ref in eco.refs.values():
+            u = ref.source
+            if ref.volume is None or u not in change or not through.get(u) \
+                    or ref.target not in eco.services:
+                continue
+            pushed[ref.target] = pushed.get(ref.target, 0.0) + \
+                ref.volume * change[u] / through[u]
+        # A front door's throughput change is only what was asked of it: nothing flows in.
+        pushed = {v: d for v, d in pushed.items() if inflow.get(v) or v in external}
+        settled = all(abs(pushed.get(v, 0.0) - change.get(v, 0.0)) <= _SETTLED *
+                      max(1.0, abs(change.get(v, 0.0))) for v in set(pushed) | set(change))
+        change = pushed
+        if settled:
+            break
+        if any(not math.isfinite(d) or abs(d) > 1e12 for d in change.values()):
+            break
+    else:
+        settled = False
+    if not settled:
+        raise PolkuError("the demand change does not settle: around a cycle of referrals "
+                         "more clients are referred on than come in, so the change grows "
+                         "without bound (check the volumes on that cycle)",
+                         node=sorted(demand)[0] if demand else None)
+    out = {}
+    for rid, ref in eco.refs.items():
+        u, t = ref.source, ref.target
+        if ref.volume is None:
+            continue
+        new = ref.volume
+        if u in change and through.get(u):
+            new += ref.volume * change[u] / through[u]
+        if t in external and inflow.get(t):
+            new += external[t] * ref.volume / inflow[t]
+        if abs(new - ref.volume) > 1e-12:
+            out[rid] = max(0.0, new)
+    return out
+
+
+PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
+
+
+def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
+    """``SVC=VALUE`` items of a command option, split; a malformed one is a PolkuError."""
+    out = []
+    for item in items:
+        if "=" not in item:
+            raise PolkuError(f"{option} '{item}': write SERVICE=VALUE")
+        sid, value = item.split("=", 1)
+        out.append((sid.strip(), value.strip()))
+    return out
+
+
+def parse_percent(text: str, where: str) -> float:
+    """``+20%``, ``-10 %``, ``15,5%`` → 0.2, −0.1, 0.155; anything else is refused.
+
+    >>> parse_percent("+20%", "x"), parse_percent("-12,5%", "x")
+    (0.2, -0.125)
+    """
+    m = PERCENT_RE.match(text)
+    if not m:
+        raise PolkuError(f"{where}: '{text}' is not a percentage (write e.g. +20% or -10%)")
+    value = float(m.group(2).replace(",", ".")) / 100
+    value = -value if m.group(1) == "-" else value
+    if value < -1:
+        raise PolkuError(f"{where}: '{text}' would make demand negative (at least -100%)")
+    return value
+
+
+def queue_changes(capacity: list[str], places: list[str], demand: list[str]
+                  ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
+    """The queue options' SVC=VALUE items (``polku whatif``, the API's ``whatif``) as
+    numbers; a bad value names the option."""
+    from polku.io.workbook import parse_number
+
+    caps: dict[str, float] = {}
+    for sid, value in parse_assignments(capacity, "--capacity"):
+        try:
+            caps[sid] = parse_number(value)
+        except ValueError as e:
+            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+        if caps[sid] < 0:
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+    slots: dict[str, int] = {}
+    for sid, value in parse_assignments(places, "--places"):
+        if not value.isdigit() or int(value) < 1:
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+        slots[sid] = int(value)
+    change = {sid: parse_percent(value, f"--demand {sid}")
+              for sid, value in parse_assignments(demand, "--demand")}
+    return caps, slots, change
+
+
+def _service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
+    if sid not in g or g.nodes[sid].get("type") != "service":
+        t = str(g.nodes[sid].get("type")) if sid in g else ""
+        what = (f"an {t}" if t[:1] in "aeiou" else f"a {t}") if t else "not in the graph"
+        raise PolkuError(f"{option} {sid}=…: '{sid}' is {what}, not a service", node=sid)
+    return sid
+
+
+def _places_of(g: nx.MultiDiGraph, sid: str) -> int:
+    places = g.nodes[sid].get("places", 1)
+    if isinstance(places, bool) or not isinstance(places, int) or places < 1:
+        raise PolkuError(f"places must be a whole number, 1 or more, not {places!r}", node=sid)
+    return places
+
+
+def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None,
+                 places: Mapping[str, int] | None = None,
+                 demand: Mapping[str, float] | None = None,
+                 long_wait_days: float = LONG_WAIT_DAYS,
+                 before: list[Finding] | None = None,
+                 lang: str | None = None) -> dict[str, Any]:
+    """Every affected service's queue before and after the changes, and the findings the
+    changes create and resolve (labels and messages in ``lang``, default Finnish). ``capacity``: service → new capacity per month;
+    ``places``: service → parallel places; ``demand``: service → relative change (0.2 =
+    +20 %). Unknown services, negative capacities and places below 1 are refused."""
+    capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
+    for option, changes in (("--capacity", capacity), ("--places", places),
+                            ("--demand", demand)):
+        for sid in changes:
+            _service(g, sid, option)
+    for sid, cap in capacity.items():
+        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 0 \
+                or not math.isfinite(cap):
+            raise PolkuError(f"--capacity {sid}={cap}: a capacity is a number, 0 or more",
+                             node=sid)
+    for sid, c in places.items():
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise PolkuError(f"--places {sid}={c}: places is a whole number, 1 or more",
+                             node=sid)
+    for sid, p in demand.items():
+        if not math.isfinite(p) or p < -1:
+            raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid)
+    eco = ecosystem(g)
+    volumes = propagate_demand(eco, demand)
+    h = g.copy()
+    for rid, vol in volumes.items():
+        h.nodes[rid]["volume_per_month"] = number(round(vol, 2))
+    for sid, cap in capacity.items():
+        h.nodes[sid]["capacity_per_month"] = number(cap)
+    for sid, c in places.items():
+        h.nodes[sid]["places"] = c
+    eco_after = ecosystem(h)
+    in_before, in_after = inflows(eco), inflows(eco_after)
+    affected = set(capacity) | set(places) | set(demand) | {
+        v for v in set(in_before) | set(in_after)
+        if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}
+    services = {}
+    for sid in sorted(affected):
+        services[sid] = {
+            "label": translator(lang).label(g, sid),
+            "before": queue(in_before.get(sid), g.nodes[sid].get("capacity_per_month"),
+                            _places_of(g, sid)).to_dict(),
+            "after": queue(in_after.get(sid), h.nodes[sid].get("capacity_per_month"),
+                           _places_of(h, sid)).to_dict(),
+        }
+    before = before if before is not None else find(g, long_wait_days, eco=eco, lang=lang)
+    after = find(h, long_wait_days, eco=eco_after, lang=lang)
+    old = {f.identity: f for f in before}
+    new = {f.identity: f for f in after}
+    return {
+        "graph": g.graph.get("name", "graph"),
+        "days_per_month": DAYS_PER_MONTH,
+        "changes": {"capacity": {k: number(v) for k, v in sorted(capacity.items())},
+                    "places": dict(sorted(places.items())),
+                    "demand": {k: number(round(v, 6)) for k, v in sorted(demand.items())}},
+        "services": services,
+        "findings": {"created": [f.to_dict() for k, f in new.items() if k not in old],
+                     "resolved": [f.to_dict() for k, f in old.items() if k not in new]},
+    }

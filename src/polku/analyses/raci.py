@@ -1,0 +1,222 @@
+"""The RACI matrix: who leads, takes part in, is consulted on or informed of what.
+
+Actors are the columns, subjects (services, referrals, segments, plan measures) the rows,
+and a cell holds one actor's role on one subject with the role text the plan gave it
+(e.g. "vastaa toimista sote-palveluja koskien") as its note. A referral's ``owner`` is its
+lead, as the findings read it. Rows with nobody in charge, with several leads, or with the
+division of work left for later are marked **from the findings** (:data:`MARK_OF_KIND`), so
+the matrix, the responsibility view and the report count the same things.
+
+:func:`raci` is the analysis (graph and findings in, plain data out); the printers (table,
+CSV, JSON, .xlsx, HTML) are in :mod:`polku.present.raci_output`.
+
+The words people read are in :data:`ROLE_LABELS`, :data:`MARK_LABELS` and
+:data:`TYPE_LABELS`: English source texts of the catalogues, shown translated
+(:func:`role_label`, :func:`role_code`, :func:`mark_label`, :func:`type_label`); Finnish
+reads päävastuu, mukana, konsultoitava, tiedotettava.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.finding import Finding, as_finding
+from polku.graph import ROLES, Responsibility, targets
+from polku.present.i18n import N_, Translator, translator
+from polku.kinds import NO_LEAD_KINDS, SEVERAL_LEADS_KINDS
+
+#: Role → the word a leader reads (Finnish: the plan's own words, päävastuu and mukana).
+ROLE_LABELS: dict[str, str] = {
+    "lead": N_("lead"), "participant": N_("participant"),
+    "consulted": N_("consulted"), "informed": N_("informed"),
+}
+#: Row mark → what it says.
+MARK_LABELS: dict[str, str] = {
+    "no-lead": N_("no lead"),
+    "several-leads": N_("several leads"),
+    "deferred": N_("division of work not agreed"),
+}
+#: The note on a cell that comes from a referral's ``owner``.
+OWNER_NOTE = N_("owner of the referral")
+#: Subject type → what the rows are called.
+TYPE_LABELS: dict[str, str] = {
+    "segment": N_("client segment"), "service": N_("service"), "referral": N_("referral"),
+    "measure": N_("measure"),
+}
+
+
+def role_label(role: str, tr: Translator) -> str:
+    """A role as a reader of ``tr``'s language says it (an unknown role as it is)."""
+    return tr(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def role_code(role: str, tr: Translator) -> str:
+    """One letter for a role in the terminal table: the first of its word in ``tr``'s
+    language (P, M, K, T in Finnish; H, D, K, I in Swedish; L, P, C, I in English).
+
+    >>> [role_code(r, translator("fi")) for r in ROLE_LABELS]
+    ['P', 'M', 'K', 'T']
+    """
+    return role_label(role, tr)[:1].upper() if role in ROLE_LABELS else "?"
+
+
+def mark_label(mark: str | None, tr: Translator) -> str:
+    """What a row mark says in ``tr``'s language (empty for no mark)."""
+    return tr(MARK_LABELS[mark]) if mark in MARK_LABELS else ""
+
+
+def type_label(kind: str, tr: Translator) -> str:
+    """What rows of a subject type are called in ``tr``'s language."""
+    return tr(TYPE_LABELS[kind]) if kind in TYPE_LABELS else kind
+
+#: Finding kind → the mark it puts on its subject's row (first one wins, in this order).
+MARK_OF_KIND: dict[str, str] = {
+    **{k: "no-lead" for k in NO_LEAD_KINDS},
+    **{k: "several-leads" for k in SEVERAL_LEADS_KINDS},
+    "deferred-responsibility": "deferred",
+}
+#: ``--subjects`` choice → the node types shown, in row order.
+SUBJECT_CHOICES: dict[str, tuple[str, ...]] = {
+    "segments": ("segment",), "services": ("service",), "referrals": ("referral",),
+    "measures": ("measure",), "all": ("segment", "service", "referral", "measure"),
+}
+_ROLE_RANK = {r: i for i, r in enumerate(ROLES)}
+
+
+#: One actor's role on one subject; ``note`` the role text the plan or workbook gave: the
+#: same record as a responsibility row (a referral's owner shows as its lead).
+Cell = Responsibility
+
+
+@dataclass(frozen=True)
+class Row:
+    """One subject: its type, label, the findings that mark it and the mark they give."""
+    subject: str
+    type: str
+    label: str
+    detail: str
+    mark: str | None
+    kinds: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Raci:
+    """The matrix as plain data: actors (columns), rows, and the filled cells."""
+    graph: str
+    subjects: str
+    actors: tuple[str, ...]
+    actor_labels: Mapping[str, str]
+    rows: tuple[Row, ...]
+    cells: tuple[Cell, ...]
+
+    def cell(self, actor: str, subject: str) -> Cell | None:
+        return self._index.get((actor, subject))  # type: ignore[attr-defined]
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {(c.actor, c.subject): c for c in self.cells})
+
+    def marked(self) -> dict[str, int]:
+        """How many rows carry each mark (every mark listed, zero included)."""
+        counts = {m: 0 for m in MARK_LABELS}
+        for r in self.rows:
+            if r.mark:
+                counts[r.mark] += 1
+        return counts
+
+    def to_json(self) -> dict[str, Any]:
+        """The exchange shape: ``{"actors", "subjects", "cells": [{"actor", "subject",
+        "role"}]}``, role one of ``lead``, ``participant``, ``consulted``, ``informed``."""
+        return {"actors": list(self.actors), "subjects": [r.subject for r in self.rows],
+                "cells": [{"actor": c.actor, "subject": c.subject, "role": c.role}
+                          for c in self.cells]}
+
+
+def marks(findings: Iterable[Finding | Mapping[str, Any]]) -> dict[str, str]:
+    """Subject → its mark, from the findings (:data:`MARK_OF_KIND`).
+
+    >>> marks([Finding("multiple-leads", "warning", "s"), Finding("no-lead", "error", "s"),
+    ...        Finding("segment-without-lead", "warning", "g")])
+    {'s': 'no-lead', 'g': 'no-lead'}
+    """
+    order = list(MARK_OF_KIND)
+    best: dict[str, str] = {}
+    for f in map(as_finding, findings):
+        if f.kind in MARK_OF_KIND:
+            cur = best.get(f.subject)
+            if cur is None or order.index(f.kind) < order.index(cur):
+                best[f.subject] = f.kind
+    return {s: MARK_OF_KIND[k] for s, k in best.items()}
+
+
+def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
+         subjects: str = "all", lang: str | None = None) -> Raci:
+    """The RACI matrix of the graph for the ``subjects`` choice (:data:`SUBJECT_CHOICES`),
+    its labels (and the owner's note) in ``lang`` (fi, sv or en; default Finnish).
+
+    Rows are the subjects with a role on them or a mark; one cell per actor and subject
+    (the strongest role if an actor has several, their notes together). Rows are grouped by
+    type (segments, services, referrals, measures) and sorted by id; actors by id.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph("g"); g.add_node("s", type="service", name="Palvelu")
+    >>> for a in ("keusote", "kela"):
+    ...     g.add_node(a, type="actor", name=a.title())
+    ...     add_edge(g, a, "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> m = raci(g, [Finding("multiple-leads", "warning", "s", ("kela", "keusote"))])
+    >>> m.to_json()["cells"][0], m.rows[0].mark
+    ({'actor': 'kela', 'subject': 's', 'role': 'lead'}, 'several-leads')
+    """
+    if subjects not in SUBJECT_CHOICES:
+        raise PolkuError(f"unknown subjects '{subjects}' (use {', '.join(SUBJECT_CHOICES)})")
+    types = SUBJECT_CHOICES[subjects]
+    tr = translator(lang)
+    findings = [as_finding(f) for f in findings]
+    row_marks = marks(findings)
+    kinds_on: dict[str, set[str]] = {}
+    for f in findings:
+        if f.kind in MARK_OF_KIND:
+            kinds_on.setdefault(f.subject, set()).add(f.kind)
+
+    found: dict[tuple[str, str], tuple[str, list[str]]] = {}
+
+    def put(actor: str, subject: str, role: str, note: str | None) -> None:
+        cur_role, notes = found.get((actor, subject), (role, []))
+        if _ROLE_RANK.get(role, 9) < _ROLE_RANK.get(cur_role, 9):
+            cur_role = role
+        if note and note not in notes:
+            notes.append(note)
+        found[(actor, subject)] = (cur_role, notes)
+
+    for u, v, d in g.edges(data=True):
+        kind = d.get("kind")
+        if kind == "responsibility" and g.nodes[v].get("type") in types:
+            put(u, v, d.get("role", ""), d.get("note"))
+        elif kind == "owner" and "referral" in types:
+            put(v, u, "lead", tr(OWNER_NOTE))
+
+    shown = {s for _, s in found} | {s for s in row_marks
+                                      if s in g and g.nodes[s].get("type") in types}
+    order = {t: i for i, t in enumerate(types)}
+    rows = tuple(
+        Row(s, g.nodes[s]["type"], tr.label(g, s), _detail(g, s, tr), row_marks.get(s),
+            tuple(sorted(kinds_on.get(s, ()))))
+        for s in sorted(shown, key=lambda s: (order[g.nodes[s]["type"]], s)))
+    row_index = {r.subject: i for i, r in enumerate(rows)}
+    cells = tuple(Cell(a, s, role, "\n".join(notes) or None)
+                  for (a, s), (role, notes) in sorted(found.items(),
+                                                      key=lambda x: (row_index[x[0][1]], x[0][0])))
+    actors = tuple(sorted({c.actor for c in cells}))
+    return Raci(graph=g.graph.get("name", "graph"), subjects=subjects, actors=actors,
+                actor_labels={a: tr.label(g, a) for a in actors}, rows=rows, cells=cells)
+
+
+def _detail(g: nx.MultiDiGraph, subject: str, tr: Translator) -> str:
+    """What a row needs beside its label: a referral's two ends."""
+    if g.nodes[subject].get("type") != "referral":
+        return ""
+    src, dst = targets(g, subject, "from"), targets(g, subject, "to")
+    return f"{', '.join(tr.label(g, x) for x in src)} → {', '.join(tr.label(g, x) for x in dst)}"

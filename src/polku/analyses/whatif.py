@@ -1,0 +1,99 @@
+"""What if: remove a service, an actor or a referral, and see which findings that creates
+and which it resolves.
+
+What a removal takes with it (decided here; the README lists it):
+
+- a **service**: the service node and every edge of it; every referral from or to it (a
+  referral cannot exist without its ends), and with them the responsibilities on those
+  referrals; the service's steps in designed paths (so the steps around it become
+  consecutive, which usually shows up as a new ``path-broken``); segments lose it as an
+  entry.
+- an **actor**: the actor and its units (actors that are ``part_of`` it, transitively:
+  an organisation provides through its units), with every edge of them: what they
+  provide, their responsibilities; referrals they own lose their owner. Services they
+  provided stay; those they alone provided now have no provider and show up as
+  ``service-without-provider`` (a gap to fill, not a service gone).
+- a **referral**: the referral node and every edge of it (its responsibilities too).
+
+Findings are matched by (kind, subject, related) (:attr:`Finding.identity`). The result
+separates findings that disappear because their subject was removed (``removed``) from
+findings that are genuinely ``resolved`` while their subject stays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.finding import Finding
+from polku.analyses.findings import LONG_WAIT_DAYS, find, name
+from polku.present.i18n import translator
+
+REMOVABLE = ("service", "actor", "referral")
+
+
+def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
+    """A copy of ``g`` without ``node`` and what goes with it; also the removed node ids.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b"): g.add_node(n, type="service")
+    >>> g.add_node("r", type="referral"); add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> h, gone = remove(g, "a"); gone
+    ['a', 'r']
+    """
+    if node not in g:
+        raise PolkuError(f"unknown id '{node}': no service, actor or referral has it",
+                         node=node)
+    t = g.nodes[node].get("type")
+    if t not in REMOVABLE:
+        raise PolkuError(f"'{node}' is a {t}; what-if removes a service, an actor or a "
+                         f"referral", node=node)
+    h = g.copy()
+    gone = [node]
+    if t == "service":
+        for r, _, kind in g.in_edges(node, data="kind"):
+            if kind in ("from", "to") and g.nodes[r].get("type") == "referral":
+                gone.append(r)
+    elif t == "actor":
+        # An organisation provides through its units: they go with it (transitively).
+        stack = [node]
+        while stack:
+            parent = stack.pop()
+            for unit, _, kind in g.in_edges(parent, data="kind"):
+                if kind == "part_of" and unit not in gone:
+                    gone.append(unit)
+                    stack.append(unit)
+    h.remove_nodes_from(gone)
+    return h, sorted(set(gone))
+
+
+def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS,
+           before: list[Finding] | None = None, lang: str | None = None) -> dict[str, Any]:
+    """Findings created, resolved and removed-with-the-subject when ``node`` is removed.
+
+    ``before`` lets a caller pass the graph's findings if it already has them (in
+    ``lang``, the language of the messages and the label; default Finnish).
+    """
+    h, gone = remove(g, node)
+    before = before if before is not None else find(g, long_wait_days, lang=lang)
+    after = find(h, long_wait_days, lang=lang)
+    old = {f.identity: f for f in before}
+    new = {f.identity: f for f in after}
+    gone_set = set(gone)
+    created = [f for k, f in new.items() if k not in old]
+    vanished = [f for k, f in old.items() if k not in new]
+    return {
+        "graph": g.graph.get("name", "graph"),
+        "removed": node,
+        "removed_type": g.nodes[node].get("type"),
+        "removed_label": name(g, node, translator(lang)),
+        "removed_ids": gone,
+        "created": [f.to_dict() for f in created],
+        "resolved": [f.to_dict() for f in vanished if f.subject not in gone_set],
+        "removed_with": [f.to_dict() for f in vanished if f.subject in gone_set],
+        "before": len(before),
+        "after": len(after),
+    }

@@ -1,0 +1,604 @@
+"""Push polku graphs to a Neo4j server and pull them back.
+
+Many regional graphs live side by side in one Neo4j database. Each polku node becomes a
+Neo4j node with two labels, :data:`NODE_LABEL` and the label of its type (``Service``,
+``Referral`` …), and the properties ``id``, ``polku_region`` and its attributes; each edge
+becomes a relationship whose type is the edge kind in capitals (``PROVIDES``, ``FROM`` …)
+with the property ``key`` and its attributes. One :data:`REGION_LABEL` node per region keeps
+the graph's own attributes (its name). A uniqueness constraint on ``(polku_region, id)``
+keeps one node per id and region; Community edition has uniqueness (not node-key)
+constraints, which is all a MERGE on id needs.
+
+Attribute values that Neo4j can store (strings, booleans, 64-bit integers, floats, lists of
+one of these) are stored as they are; the workbook's unknown columns (``extra``) become
+``extra.<column>`` properties, and any other value a ``json.<name>`` property holding JSON,
+so a push then a pull gives back the same graph (a tuple comes back as a list).
+
+Safety: labels and relationship types come only from :data:`LABELS` and :data:`REL_TYPES`
+(built from the fixed lists in :mod:`polku.graph`), every value travels as a query
+parameter, and credentials are never part of a message. A push runs in one transaction, so
+a push that fails part way leaves the region as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+from urllib.parse import parse_qs, urlsplit, urlunsplit
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.graph import EDGE_KINDS, NODE_TYPES, new_graph
+from polku.progress import Progress, silent
+
+NODE_LABEL = "Polku"
+REGION_LABEL = "PolkuRegion"
+REGION_PROPERTY = "polku_region"
+#: node type → Neo4j label; fixed in code, never taken from data.
+LABELS: dict[str, str] = {t: "".join(p.capitalize() for p in t.split("_")) for t in NODE_TYPES}
+#: edge kind → Neo4j relationship type; fixed in code, never taken from data.
+REL_TYPES: dict[str, str] = {k: k.upper() for k in EDGE_KINDS}
+TYPES_OF_LABEL = {v: k for k, v in LABELS.items()}
+KINDS_OF_REL = {v: k for k, v in REL_TYPES.items()}
+# Belt and braces: whatever graph.py lists, only plain identifiers ever reach query text.
+assert all(re.fullmatch(r"[A-Z][A-Za-z]*", x) for x in LABELS.values())
+assert all(re.fullmatch(r"[A-Z][A-Z_]*", x) for x in REL_TYPES.values())
+
+NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+DEFAULT_BATCH = 1000
+EXTRA_PREFIX = "extra."
+JSON_PREFIX = "json."
+NODE_RESERVED = ("id", REGION_PROPERTY)
+EDGE_RESERVED = ("key",)
+INT64 = (-(2 ** 63), 2 ** 63 - 1)
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a graph lives: a server, optional credentials, database and region.
+
+    The password is kept out of ``repr`` so that it cannot end up in a log or a traceback.
+    """
+    uri: str
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    database: str | None = None
+    region: str | None = None
+
+    @property
+    def where(self) -> str:
+        """The server as messages name it (never with credentials)."""
+        return f"Neo4j at {self.uri}" + (f", database '{self.database}'" if self.database else "")
+
+
+def target(uri: str | None = None, user: str | None = None, password: str | None = None,
+           database: str | None = None, region: str | None = None) -> Target:
+    """A :class:`Target` from options, falling back on ``NEO4J_URI``, ``NEO4J_USER`` and
+    ``NEO4J_PASSWORD``. ``?region=R&database=D`` in the URI fill in what the options leave
+    open. A password inside the URI is refused (it would show up in shell histories and
+    process lists); ``user@`` is accepted.
+
+    >>> t = target("neo4j://localhost:7687?region=keski-uusimaa", password="pw")
+    >>> (t.uri, t.user, t.region)
+    ('neo4j://localhost:7687', 'neo4j', 'keski-uusimaa')
+    >>> t
+    Target(uri='neo4j://localhost:7687', user='neo4j', database=None, region='keski-uusimaa')
+    """
+    text = uri or os.environ.get("NEO4J_URI")
+    if not text:
+        raise PolkuError("no Neo4j server given: pass --uri or set NEO4J_URI")
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+    except ValueError:
+        raise PolkuError("not a valid Neo4j URI (expected e.g. bolt://localhost:7687)") from None
+    if parts.scheme not in NEO4J_SCHEMES or not parts.hostname:
+        shown = f"{parts.scheme}://{parts.hostname or ''}" if parts.scheme else "the URI"
+        raise PolkuError(f"{shown} is not a Neo4j URI (use bolt://host:port or "
+                         f"neo4j://host:port, optionally ?region=R&database=D)")
+    if parts.password is not None:
+        raise PolkuError("do not put the password in the Neo4j URI: use --password or "
+                         "NEO4J_PASSWORD")
+    query = parse_qs(parts.query, keep_blank_values=True)
+    unknown = sorted(set(query) - {"region", "database"})
+    if unknown:
+        raise PolkuError(f"unknown Neo4j URI parameter(s): {', '.join(unknown)} "
+                         "(known: region, database)")
+    host = parts.hostname + (f":{parts.port}" if parts.port else "")
+    if ":" in parts.hostname:  # IPv6 literal
+        host = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
+    clean = urlunsplit((parts.scheme, host, parts.path, "", ""))
+    password = password if password is not None else os.environ.get("NEO4J_PASSWORD")
+    user = user or parts.username or os.environ.get("NEO4J_USER")
+    if password is not None and not user:
+        user = "neo4j"
+    return Target(clean, user, password,
+                  database or _one(query, "database") or None,
+                  region or _one(query, "region") or None)
+
+
+def _one(query: Mapping[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise PolkuError(f"the Neo4j URI gives '{name}' {len(values)} times")
+    return values[0]
+
+
+# --- connection and errors -------------------------------------------------------------
+
+@contextmanager
+def open_driver(t: Target) -> Iterator[Any]:
+    """A driver for ``t`` whose failures all come out as one clear :class:`PolkuError`."""
+    import neo4j
+
+    # The driver logs a broken connection at ERROR; without a handler of the application's,
+    # logging's last resort would print that beside our own one-line error.
+    driver_log = logging.getLogger("neo4j")
+    if not driver_log.handlers:
+        driver_log.addHandler(logging.NullHandler())
+    auth = (t.user, t.password) if t.password is not None else None
+    with neo4j_errors(t, "connect to"):
+        driver = neo4j.GraphDatabase.driver(
+            t.uri, auth=auth, connection_timeout=15, connection_acquisition_timeout=60,
+            max_transaction_retry_time=0,
+            # Server notifications (deprecations, cartesian products) would go to logging.
+            notifications_min_severity="OFF")
+    try:
+        with neo4j_errors(t, "connect to"):
+            driver.verify_connectivity()
+        yield driver
+    finally:
+        driver.close()
+
+
+@contextmanager
+def neo4j_errors(t: Target, action: str, region: str | None = None) -> Iterator[None]:
+    """Translate the driver's exceptions into PolkuError, naming the server, never the
+    credentials."""
+    from neo4j import exceptions as ex
+
+    during = f" (region '{region}')" if region else ""
+    try:
+        yield
+    except PolkuError:
+        raise
+    except ex.AuthError:
+        who = f"user '{t.user}'" if t.user else "no credentials"
+        raise PolkuError(
+            f"{t.where} refused the credentials ({who}): check --user/--password or "
+            "NEO4J_USER/NEO4J_PASSWORD") from None
+    except ex.IncompleteCommit:
+        raise PolkuError(
+            f"the connection to {t.where} broke while committing{during}: the change may or "
+            "may not have been applied; run the push again (it is idempotent)") from None
+    except (ex.ServiceUnavailable, ex.SessionExpired, ex.TransactionError,
+            ConnectionError, OSError) as e:
+        if action == "connect to":
+            raise PolkuError(f"cannot connect to {t.where}: {_reason(e)}") from None
+        raise PolkuError(
+            f"lost the connection to {t.where} during {action}{during}: {_reason(e)}; "
+            "nothing was changed (the transaction was rolled back)"
+            if action == "push" else
+            f"lost the connection to {t.where} during {action}{during}: {_reason(e)}") from None
+    except ex.Neo4jError as e:
+        suffix = "; nothing was changed (the transaction was rolled back)" if action == "push" else ""
+        raise PolkuError(f"{t.where} refused the {action}{during}: "
+                         f"{e.message or e.code}{suffix}") from None
+    except ex.DriverError as e:
+        raise PolkuError(f"{action} {t.where} failed{during}: {_reason(e)}") from None
+    except ValueError as e:
+        # The driver's own checks of the URI and options.
+        raise PolkuError(f"cannot use {t.where}: {e}") from None
+
+
+def _reason(e: BaseException) -> str:
+    """The driver's explanation in one line: the socket's reason when it gives one."""
+    text = " ".join(str(e).split()) or type(e).__name__
+    found = re.search(r"reason:? (.*?)\)?$", text)
+    return found.group(1).strip() if found else text
+
+
+# --- values ------------------------------------------------------------------------------
+
+def _storable(value: object) -> bool:
+    """Whether Neo4j stores ``value`` as a property and gives the same value back."""
+    if isinstance(value, bool) or isinstance(value, (str, float)):
+        return True
+    if isinstance(value, int):
+        return INT64[0] <= value <= INT64[1]
+    if type(value) is list and value:
+        kinds = {type(x) for x in value}
+        return len(kinds) == 1 and kinds <= {str, bool, int, float} and all(
+            _storable(x) for x in value)
+    return False
+
+
+def _encode(attrs: Mapping[str, Any], reserved: tuple[str, ...], skip: tuple[str, ...],
+            where: dict[str, str]) -> dict[str, Any]:
+    """Neo4j properties for a node's or edge's attributes (see the module doc)."""
+    out: dict[str, Any] = {}
+    for name, value in attrs.items():
+        if name in skip:
+            continue
+        if not isinstance(name, str) or name in reserved or name.startswith(
+                (EXTRA_PREFIX, JSON_PREFIX)):
+            raise PolkuError(f"attribute name {name!r} is reserved for the Neo4j mapping",
+                             **where)
+        if (name == "extra" and isinstance(value, dict) and value
+                and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
+            for col, text in value.items():
+                out[EXTRA_PREFIX + col] = text
+        elif _storable(value):
+            out[name] = value
+        else:
+            try:
+                out[JSON_PREFIX + name] = json.dumps(value, ensure_ascii=False, sort_keys=True)
+            except (TypeError, ValueError):
+                raise PolkuError(f"attribute {name!r} has a value Neo4j cannot hold: "
+                                 f"{type(value).__name__}", **where) from None
+    return out
+
+
+def _decode(props: Mapping[str, Any], reserved: tuple[str, ...]) -> dict[str, Any]:
+    """The attributes that :func:`_encode` turned into ``props``."""
+    attrs: dict[str, Any] = {}
+    extra: dict[str, str] = {}
+    for name, value in props.items():
+        if name in reserved:
+            continue
+        if name.startswith(EXTRA_PREFIX):
+            extra[name[len(EXTRA_PREFIX):]] = value
+        elif name.startswith(JSON_PREFIX):
+            attrs[name[len(JSON_PREFIX):]] = json.loads(value)
+        else:
+            attrs[name] = value
+    if extra:
+        attrs["extra"] = dict(sorted(extra.items()))
+    return attrs
+
+
+# --- schema ------------------------------------------------------------------------------
+
+SCHEMA = (
+    # One node per (region, id), whatever its type: MERGE on id relies on it, and it backs
+    # the index every lookup of a node uses.
+    f"CREATE CONSTRAINT polku_node_region_id IF NOT EXISTS FOR (n:{NODE_LABEL}) "
+    f"REQUIRE (n.{REGION_PROPERTY}, n.id) IS UNIQUE",
+    f"CREATE CONSTRAINT polku_region_name IF NOT EXISTS FOR (r:{REGION_LABEL}) "
+    f"REQUIRE r.{REGION_PROPERTY} IS UNIQUE",
+    # Pull and clean-up select a whole region.
+    f"CREATE INDEX polku_node_region IF NOT EXISTS FOR (n:{NODE_LABEL}) ON (n.{REGION_PROPERTY})",
+)
+
+
+def ensure_schema(driver: Any, database: str | None) -> None:
+    """Create the constraints and indexes (idempotent). Schema changes cannot share a
+    transaction with data, so this runs before the push's transaction."""
+    for statement in SCHEMA:
+        driver.execute_query(statement, database_=database)
+    driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
+
+
+# --- push --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PushResult:
+    """What a push did: the region, what it now holds, what it removed, how long it took."""
+    region: str
+    nodes: int
+    relationships: int
+    deleted_nodes: int
+    deleted_relationships: int
+    created_nodes: int
+    created_relationships: int
+    statements: int
+    seconds: float
+
+
+def graph_rows(g: nx.MultiDiGraph, region: str) -> tuple[dict[str, list[dict]], dict[str, list[dict]]]:
+    """Rows to push: node rows by type, relationship rows by kind (checked and encoded)."""
+    nodes: dict[str, list[dict]] = defaultdict(list)
+    for n, d in g.nodes(data=True):
+        if not isinstance(n, str) or not n:
+            raise PolkuError(f"node id {n!r} is not a non-empty string", node=str(n))
+        t = d.get("type")
+        if t not in LABELS:
+            raise PolkuError(f"unknown node type {t!r} (known: {', '.join(LABELS)})", node=n)
+        props = _encode(d, NODE_RESERVED, ("type",), {"node": n})
+        props["id"] = n
+        props[REGION_PROPERTY] = region
+        nodes[t].append({"id": n, "props": props})
+    rels: dict[str, list[dict]] = defaultdict(list)
+    for u, v, key, d in g.edges(keys=True, data=True):
+        kind = d.get("kind")
+        if kind not in REL_TYPES:
+            raise PolkuError(f"edge {u} → {v} has unknown kind {kind!r} "
+                             f"(known: {', '.join(REL_TYPES)})", node=u)
+        if not isinstance(key, str):
+            raise PolkuError(f"edge {u} → {v} ({kind}) has a key that is not a string: {key!r}",
+                             node=u)
+        props = _encode(d, EDGE_RESERVED, ("kind",), {"node": u})
+        props["key"] = key
+        rels[kind].append({"u": u, "v": v, "key": key, "props": props})
+    return nodes, rels
+
+
+def _node_statement(node_type: str) -> str:
+    label = LABELS[node_type]
+    others = [x for x in LABELS.values() if x != label]
+    # A node whose type changed keeps its id; drop the old type's label.
+    return (f"UNWIND $rows AS row "
+            f"MERGE (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region, id: row.id}}) "
+            f"SET n = row.props, n:`{label}` "
+            f"REMOVE n:{':'.join(f'`{x}`' for x in others)}")
+
+
+def _rel_statement(kind: str) -> str:
+    return (f"UNWIND $rows AS row "
+            f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region, id: row.u}}) "
+            f"MATCH (b:{NODE_LABEL} {{{REGION_PROPERTY}: $region, id: row.v}}) "
+            f"MERGE (a)-[r:`{REL_TYPES[kind]}` {{key: row.key}}]->(b) "
+            f"SET r = row.props")
+
+
+def _batches(rows: list, size: int) -> Iterator[list]:
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = None,
+               password: str | None = None, database: str | None = None,
+               region: str | None = None, batch_size: int = DEFAULT_BATCH,
+               progress: Progress = silent) -> PushResult:
+    """Make region ``region`` (default: the graph's name) of the Neo4j database equal to ``g``.
+
+    Idempotent: nodes are MERGEd on ``(region, id)`` and relationships on their endpoints,
+    type and key, in batches of ``batch_size`` rows (``UNWIND $rows``); properties are set
+    to exactly the attributes; nodes and relationships of the region that ``g`` no longer
+    has are deleted. Other regions are never read or written. Everything happens in one
+    transaction: if the push fails part way, the region keeps its previous state.
+    ``batch_size=1`` is one statement per row (for comparison in the benchmark).
+    ``progress`` hears of every batch (rows written so far, of all rows).
+
+    >>> push_graph(g, "bolt://localhost:7687", password="…")  # doctest: +SKIP
+    PushResult(region='keski-uusimaa', nodes=210, relationships=668, ...)
+    """
+    t = target(uri, user, password, database, region)
+    region = t.region or str(g.graph.get("name") or "")
+    if not region:
+        raise PolkuError("no region given and the graph has no name: pass --region")
+    if batch_size < 1:
+        raise PolkuError(f"batch size must be at least 1, not {batch_size}")
+    nodes, rels = graph_rows(g, region)
+    graph_attrs = json.dumps(dict(g.graph), ensure_ascii=False, sort_keys=True, default=str)
+    started = time.perf_counter()
+    counts: dict[str, int] = defaultdict(int)
+    with open_driver(t) as driver:
+        with neo4j_errors(t, "schema set-up"):
+            ensure_schema(driver, t.database)
+        with neo4j_errors(t, "push", region), driver.session(database=t.database) as session:
+            tx = session.begin_transaction()
+            try:
+                gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
+                                                      batch_size, counts, progress)
+                tx.commit()
+            finally:
+                _close_quietly(tx)
+    return PushResult(region, sum(map(len, nodes.values())), sum(map(len, rels.values())),
+                      gone_nodes, gone_rels, counts["nodes_created"],
+                      counts["relationships_created"], counts["statements"],
+                      time.perf_counter() - started)
+
+
+def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
+                  rels: dict[str, list[dict]], graph_attrs: str, batch_size: int,
+                  counts: dict[str, int], progress: Progress = silent) -> tuple[int, int]:
+    """The push's statements, all in ``tx``; returns the numbers of nodes and relationships
+    deleted."""
+    def run(query: str, graph_part: bool = True, **params: Any) -> None:
+        summary = tx.run(query, **params).consume()
+        counts["statements"] += 1
+        if graph_part:  # the region's own node is not part of the graph
+            counts["nodes_created"] += summary.counters.nodes_created
+            counts["relationships_created"] += summary.counters.relationships_created
+
+    old_nodes, old_rels = _existing(tx, region)
+    keep_nodes = {r["id"] for rows in nodes.values() for r in rows}
+    keep_rels = {(r["u"], REL_TYPES[kind], r["key"], r["v"])
+                 for kind, rows in rels.items() for r in rows}
+    gone_rels = [eid for ident, eid in old_rels.items() if ident not in keep_rels]
+    gone_nodes = [eid for n, eid in old_nodes.items() if n not in keep_nodes]
+    for batch in _batches(gone_rels, batch_size):
+        run("UNWIND $ids AS eid MATCH ()-[r]->() WHERE elementId(r) = eid DELETE r", ids=batch)
+    for batch in _batches(gone_nodes, batch_size):
+        run("UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid DETACH DELETE n", ids=batch)
+    run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) SET r.graph = $graph",
+        graph_part=False, region=region, graph=graph_attrs)
+    total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
+    done = 0
+    progress(f"pushing region '{region}'", done, total)
+    for node_type in sorted(nodes):
+        query = _node_statement(node_type)
+        for batch in _batches(nodes[node_type], batch_size):
+            run(query, rows=batch, region=region)
+            done += len(batch)
+            progress(f"pushing region '{region}': {node_type} nodes", done, total)
+    for kind in sorted(rels):
+        query = _rel_statement(kind)
+        for batch in _batches(rels[kind], batch_size):
+            run(query, rows=batch, region=region)
+            done += len(batch)
+            progress(f"pushing region '{region}': {kind} relationships", done, total)
+    progress(f"committing region '{region}'")
+    return len(gone_nodes), len(gone_rels)
+
+
+def _close_quietly(tx: Any) -> None:
+    """Roll back an unfinished transaction; if the connection is already gone, the server
+    rolls it back itself, and the error that got us here is the one to report."""
+    from neo4j.exceptions import DriverError, Neo4jError
+
+    if tx.closed():
+        return
+    try:
+        tx.rollback()
+    except (DriverError, Neo4jError, OSError):
+        pass
+
+
+def _existing(tx: Any, region: str) -> tuple[dict[str, str], dict[tuple, str]]:
+    """The region's node ids and relationship identities now in the database, each with
+    its element id (for deleting what the new graph no longer has)."""
+    nodes = {n: eid for n, eid in _rows(
+        tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})", "n.id, elementId(n)",
+        region)}
+    rels = {(u, rt, key, v): eid for u, rt, key, v, eid in _rows(
+        tx, f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
+            f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
+        "a.id, type(r), r.key, b.id, elementId(r)", region)}
+    return nodes, rels
+
+
+def _rows(tx: Any, match: str, values: str, region: str, chunk: int = 2000) -> Iterator[list]:
+    """The rows ``[values]`` of ``match``, fetched ``chunk`` rows to a record: the driver
+    spends most of a pull on per-record work, so a record per row is 2–3 times slower."""
+    result = tx.run(f"{match} WITH collect([{values}]) AS rows "
+                    "UNWIND range(0, size(rows) - 1, $chunk) AS i "
+                    "RETURN rows[i..i + $chunk] AS chunk", region=region, chunk=chunk)
+    for record in result:
+        yield from record["chunk"]
+
+
+# --- pull --------------------------------------------------------------------------------
+
+def regions(uri: str | None = None, user: str | None = None, password: str | None = None,
+            database: str | None = None) -> list[str]:
+    """The regions held in the database, sorted."""
+    t = target(uri, user, password, database)
+    with open_driver(t) as driver, neo4j_errors(t, "listing of regions"):
+        return _regions(driver, t.database)
+
+
+def _regions(driver: Any, database: str | None) -> list[str]:
+    records, _, _ = driver.execute_query(
+        f"MATCH (r:{REGION_LABEL}) RETURN r.{REGION_PROPERTY} AS region ORDER BY region",
+        database_=database)
+    return [r["region"] for r in records]
+
+
+def pull_graph(uri: str | None = None, user: str | None = None, password: str | None = None,
+               database: str | None = None, region: str | None = None,
+               progress: Progress = silent) -> nx.MultiDiGraph:
+    """The graph of region ``region`` as a typed networkx graph (see :mod:`polku.graph`).
+
+    Without a region, the database must hold exactly one. Reads in one transaction, so a
+    push running at the same time is seen whole or not at all.
+
+    >>> g = pull_graph("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
+    """
+    t = target(uri, user, password, database, region)
+    with open_driver(t) as driver, neo4j_errors(t, "pull", t.region):
+        with driver.session(database=t.database) as session:
+            return session.execute_read(_read_region, t, progress)
+
+
+def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiGraph:
+    region = t.region
+    if region is None:
+        held = [r["region"] for r in tx.run(
+            f"MATCH (r:{REGION_LABEL}) RETURN r.{REGION_PROPERTY} AS region ORDER BY region")]
+        if len(held) != 1:
+            raise PolkuError(f"{t.where} holds {len(held)} regions"
+                             + (f" ({', '.join(held)})" if held else "")
+                             + ": name one with --region or ?region=")
+        region = held[0]
+    meta = tx.run(f"MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) RETURN r.graph AS graph",
+                  region=region).single()
+    if meta is None:
+        raise PolkuError(f"{t.where} has no region '{region}'")
+    g = new_graph(region)
+    if meta["graph"]:
+        g.graph.update(json.loads(meta["graph"]))
+    for n, labels, props in _rows(tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
+                                  "n.id, labels(n), properties(n)", region):
+        if not g.number_of_nodes() % 2000:
+            progress(f"pulling region '{region}': nodes", g.number_of_nodes())
+        types = [TYPES_OF_LABEL[x] for x in labels if x in TYPES_OF_LABEL]
+        if len(types) != 1:
+            raise PolkuError(f"region '{region}' in {t.where}: the node has "
+                             f"{'no type label' if not types else 'several type labels'} "
+                             f"(labels: {', '.join(sorted(labels))})", node=n)
+        g.add_node(n, type=types[0], **_decode(props, NODE_RESERVED))
+    for u, v, rel_type, props in _rows(
+            tx, f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
+                f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
+            "a.id, b.id, type(r), properties(r)", region):
+        if not g.number_of_edges() % 2000:
+            progress(f"pulling region '{region}': relationships", g.number_of_edges())
+        kind = KINDS_OF_REL.get(rel_type)
+        if kind is None:
+            raise PolkuError(f"region '{region}' in {t.where}: relationship type "
+                             f"{rel_type!r} to {v} is not a polku edge kind", node=u)
+        key = props.get("key") or kind
+        g.add_edge(u, v, key=key, kind=kind, **_decode(props, EDGE_RESERVED))
+    return g
+
+
+def pull_graph_from_uri(text: str) -> nx.MultiDiGraph:
+    """:func:`pull_graph` for a ``neo4j://host:port?region=R`` URI (what
+    :func:`polku.io.load.load_graph` accepts); credentials from the environment."""
+    return pull_graph(text)
+
+
+def is_neo4j_uri(text: str) -> bool:
+    """Whether ``text`` names a Neo4j server rather than a file.
+
+    >>> is_neo4j_uri("bolt://localhost:7687?region=x"), is_neo4j_uri("graphs/x.ttl")
+    (True, False)
+    """
+    return text.split("://", 1)[0] in NEO4J_SCHEMES and "://" in text
+
+
+def delete_region(uri: str | None = None, user: str | None = None, password: str | None = None,
+                  database: str | None = None, region: str | None = None) -> int:
+    """Remove one region (its nodes, relationships and region node) in one transaction;
+    returns the number of nodes removed."""
+    t = target(uri, user, password, database, region)
+    if not t.region:
+        raise PolkuError("name the region to delete")
+    with open_driver(t) as driver, neo4j_errors(t, "delete", t.region):
+        records, _, _ = driver.execute_query(
+            f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE n "
+            f"WITH count(*) AS removed "
+            f"OPTIONAL MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE r "
+            "RETURN removed", region=t.region, database_=t.database)
+        return records[0]["removed"] if records else 0
+
+
+def equal_graphs(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:
+    """Whether two polku graphs hold the same nodes with the same attributes and the same
+    edges (endpoints, keys and attributes). Ids are the identity, so this is isomorphism
+    with the ids kept."""
+    return (dict(a.nodes(data=True)) == dict(b.nodes(data=True))
+            and _edge_set(a) == _edge_set(b))
+
+
+def _edge_set(g: nx.MultiDiGraph) -> dict[tuple, dict]:
+    return {(u, v, k): d for u, v, k, d in g.edges(keys=True, data=True)}
+
+
+__all__ = [
+    "LABELS", "REL_TYPES", "NODE_LABEL", "REGION_LABEL", "REGION_PROPERTY", "Target",
+    "PushResult", "target", "push_graph", "pull_graph", "pull_graph_from_uri", "regions",
+    "delete_region", "is_neo4j_uri", "equal_graphs", "graph_rows", "ensure_schema",
+]

@@ -1,0 +1,761 @@
+"""RDF ⇄ the typed graph: the one place that knows how polku's graph is spelled in RDF.
+
+Nothing else in polku parses or builds RDF. The mapping follows ``ontology/polku.ttl``:
+services are ``cpsv:PublicService``, organisations ``org:Organization`` (public ones also
+``cv:PublicOrganisation``), names ``dct:title`` with language tags (fi, sv, en), target
+segments ``dct:audience``, needs and their factors ``skos:Concept`` in concept schemes.
+Responsibilities and path steps, which are edges with attributes in the graph, become
+resources of their own. Every resource carries its workbook id as ``dct:identifier``.
+
+Reading is fast because it skips rdflib: pyoxigraph parses Turtle (0.3 s for 100k triples
+where rdflib's parser takes 6 s) and the triples go straight into networkx. rdflib is used
+where its features are needed: SHACL validation (pyshacl) and JSON-LD.
+
+Writing Turtle is deterministic: fixed prefixes, subjects sorted, ``a`` first and then
+predicates sorted, objects sorted; a graph kept in git diffs line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterable, Iterator, NamedTuple
+from urllib.parse import quote, unquote
+
+import networkx as nx
+
+from polku.io import atomic
+from polku.errors import PolkuError, PolkuErrors
+from polku.graph import add_edge, add_edges, new_graph
+
+POLKU = "https://w3id.org/polku/ontology#"
+EXTRA = "https://w3id.org/polku/extra#"
+DATA = "https://w3id.org/polku/id/"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCT = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+ORG = "http://www.w3.org/ns/org#"
+CPSV = "http://purl.org/vocab/cpsv#"
+CV = "http://data.europa.eu/m8g/"
+OWL = "http://www.w3.org/2002/07/owl#"
+
+PREFIXES = {
+    "cpsv": CPSV, "cv": CV, "dct": DCT, "org": ORG, "owl": OWL, "polku": POLKU,
+    "polkux": EXTRA, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD,
+}
+TYPE = RDF + "type"
+IDENTIFIER = DCT + "identifier"
+
+#: node type -> its main class, and the classes that are implied by it (not read back)
+CLASSES: dict[str, str] = {
+    "actor": POLKU + "Actor",
+    "service": POLKU + "Service",
+    "outcome": POLKU + "Outcome",
+    "need": POLKU + "Need",
+    "segment": POLKU + "Segment",
+    "referral": POLKU + "Referral",
+    "path": POLKU + "Path",
+    "goal": POLKU + "Goal",
+    "measure": POLKU + "Measure",
+    "indicator": POLKU + "Indicator",
+    "risk": POLKU + "Risk",
+}
+PUBLIC_SERVICE = CPSV + "PublicService"
+#: classes read as node types: polku's own, and CPSV-AP's public service (other publishers'
+#: data, and polku's Turtle written before polku:Service)
+TYPE_OF_CLASS = {**{v: k for k, v in CLASSES.items()}, PUBLIC_SERVICE: "service"}
+LOCATION = DCT + "Location"
+COMPETENT_AUTHORITY = CV + "hasCompetentAuthority"
+PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "kela", "state"}
+FACTOR = POLKU + "Factor"
+GRAPH_CLASS = POLKU + "Graph"
+RESPONSIBILITY = POLKU + "Responsibility"
+STEP = POLKU + "PathStep"
+
+#: node attribute -> predicate; attributes not listed use ``polku:<attribute>``
+ATTRS: dict[str, str] = {
+    "description": DCT + "description",
+    "kind": POLKU + "actorKind",
+    "business_id": POLKU + "businessId",
+    "region": POLKU + "region",
+    "capacity_per_month": POLKU + "capacityPerMonth",
+    "places": POLKU + "places",
+    "entry": POLKU + "isEntryPoint",
+    "method": POLKU + "method",
+    "legal_basis": POLKU + "legalBasis",
+    "size": POLKU + "size",
+    "participation_rate": POLKU + "participationRate",
+    "volume_per_month": POLKU + "volumePerMonth",
+    "median_wait_days": POLKU + "medianWaitDays",
+    "information_flow": POLKU + "informationFlow",
+    "organised": POLKU + "organised",
+    # plan layer (polku.io.plan)
+    "start": POLKU + "startMonth",
+    "end": POLKU + "endMonth",
+    "target_groups": POLKU + "targetGroups",
+    "deferred_text": POLKU + "deferredText",
+}
+#: the graph's own attributes (the workbook's ``graph`` sheet) -> predicate
+GRAPH_ATTRS: dict[str, str] = {
+    "title": DCT + "title",
+    "description": DCT + "description",
+    "region": POLKU + "region",
+    "illustrative": POLKU + "illustrative",
+    "source": DCT + "source",
+    "min_cell": POLKU + "min_cell",
+}
+GRAPH_ATTR_OF_PREDICATE = {v: k for k, v in GRAPH_ATTRS.items()}
+#: attributes that hold a list (one triple per item, read back as a list)
+LIST_ATTRS: set[str] = {"parts", "suppressed"}
+#: edge kind -> predicate from the edge's source to its target
+EDGES: dict[str, str] = {
+    "part_of": ORG + "subOrganizationOf",
+    "provides": CPSV + "provides",
+    "addresses": POLKU + "addressesNeed",
+    "for_segment": DCT + "audience",
+    "has_need": POLKU + "hasNeed",
+    "entry": POLKU + "entryService",
+    "from": POLKU + "fromService",
+    "to": POLKU + "toNode",
+    "owner": POLKU + "owner",
+    "path_segment": POLKU + "forSegment",
+    "in_goal": POLKU + "inGoal",
+    "subject": POLKU + "worksOn",
+    "has_indicator": POLKU + "hasIndicator",
+    "has_risk": POLKU + "hasRisk",
+}
+EDGE_OF_PREDICATE = {v: k for k, v in EDGES.items()}
+NAME_PREDICATE = {"need": SKOS + "prefLabel"}
+LANG_OF_NAME = {"name": "fi", "name_sv": "sv", "name_en": "en"}
+NAME_OF_LANG = {v: k for k, v in LANG_OF_NAME.items()}
+ATTR_OF_PREDICATE = {v: k for k, v in ATTRS.items()}
+
+
+class Lit(NamedTuple):
+    """An RDF literal; IRIs are plain ``str``."""
+    value: str
+    datatype: str | None = None
+    lang: str | None = None
+
+
+Triple = tuple[str, str, "str | Lit"]
+
+
+def node_iri(base: str, node: str) -> str:
+    """A node's IRI: under the graph's namespace ``base``, or, for a merged graph's
+    ``region/id``, under that region's own namespace.
+
+    >>> node_iri(base_iri("national"), "keski-uusimaa/kela")
+    'https://w3id.org/polku/id/keski-uusimaa/kela'
+    """
+    return DATA + node if "/" in node else base + node
+
+
+def base_iri(name: str) -> str:
+    """The namespace of one graph's resources: ids are only unique within a region."""
+    return f"{DATA}{quote(name, safe='')}/"
+
+
+def _literal(value: object) -> Lit:
+    if isinstance(value, bool):
+        return Lit("true" if value else "false", XSD + "boolean")
+    if isinstance(value, int):
+        return Lit(str(value), XSD + "integer")
+    if isinstance(value, float):
+        return Lit(repr(value), XSD + "decimal" if "e" not in repr(value) else XSD + "double")
+    return Lit(str(value))
+
+
+def _python(lit: Lit) -> object:
+    dt = lit.datatype
+    if dt == XSD + "boolean":
+        return lit.value.strip() in ("true", "1")
+    if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
+        return int(lit.value)
+    if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+        return float(lit.value)
+    return lit.value
+
+
+def _attr_predicate(attr: str) -> str:
+    return ATTRS.get(attr) or POLKU + attr
+
+
+# -- graph -> triples ----------------------------------------------------------------------
+
+def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
+    """The graph as RDF triples (IRIs as ``str``, literals as :class:`Lit`)."""
+    name = g.graph.get("name", "graph")
+    base = base_iri(name)
+    yield base, TYPE, GRAPH_CLASS
+    yield base, IDENTIFIER, Lit(name)
+    for key, predicate in GRAPH_ATTRS.items():
+        if g.graph.get(key) is not None and g.graph.get(key) != "":
+            yield base, predicate, _literal(g.graph[key])
+    for col, value in (g.graph.get("extra") or {}).items():
+        yield base, EXTRA + quote(col, safe=""), Lit(str(value))
+
+    def iri(node: str) -> str:
+        return node_iri(base, node)
+
+    factors: set[str] = set()
+    yield from _cpsv_ap_triples(g, base)
+    for node, data in g.nodes(data=True):
+        s = iri(node)
+        node_type = data["type"]
+        yield s, TYPE, CLASSES[node_type]
+        yield s, IDENTIFIER, Lit(node)
+        if node_type == "actor":
+            yield s, TYPE, ORG + "Organization"
+        if node_type == "need":
+            yield s, TYPE, SKOS + "Concept"
+            yield s, SKOS + "inScheme", base + "needs"
+        for attr, value in data.items():
+            if attr in ("type", "extra"):
+                continue
+            if attr in LANG_OF_NAME:
+                yield s, NAME_PREDICATE.get(node_type, DCT + "title"), Lit(str(value), None, LANG_OF_NAME[attr])
+                if node_type in LABELLED_TWICE:
+                    yield s, SKOS + "prefLabel", Lit(str(value), None, LANG_OF_NAME[attr])
+            elif attr == "description":
+                # CPSV-AP wants language-tagged text; workbooks are written in Finnish
+                yield s, DCT + "description", Lit(str(value), None, "fi")
+            elif attr == "factor" and node_type == "need":
+                factor = base + "factor-" + quote(str(value), safe="")
+                factors.add(str(value))
+                yield s, SKOS + "broader", factor
+            elif isinstance(value, (list, tuple)):
+                for item in value:
+                    yield s, _attr_predicate(attr), _literal(item)
+            else:
+                yield s, _attr_predicate(attr), _literal(value)
+        for col, value in (data.get("extra") or {}).items():
+            yield s, EXTRA + quote(col, safe=""), Lit(str(value))
+    if any(t == "need" for _, t in g.nodes(data="type")):
+        yield base + "needs", TYPE, SKOS + "ConceptScheme"
+        yield base + "needs", DCT + "title", Lit("Tarpeet", None, "fi")
+    if factors:
+        yield base + "factors", TYPE, SKOS + "ConceptScheme"
+        yield base + "factors", DCT + "title", Lit("Työkykytekijät", None, "fi")
+    for factor in factors:
+        f = base + "factor-" + quote(factor, safe="")
+        yield f, TYPE, SKOS + "Concept"
+        yield f, TYPE, FACTOR
+        yield f, SKOS + "prefLabel", Lit(factor)
+        yield f, SKOS + "inScheme", base + "factors"
+        yield f, SKOS + "topConceptOf", base + "factors"
+
+    for u, v, d in g.edges(data=True):
+        kind = d["kind"]
+        if kind == "responsibility":
+            r = f"{base}responsibility/{u}/{v}/{d['role']}"
+            yield r, TYPE, RESPONSIBILITY
+            yield r, POLKU + "actor", iri(u)
+            yield r, POLKU + "subject", iri(v)
+            yield r, POLKU + "role", Lit(d["role"])
+            if d.get("note"):
+                yield r, RDFS + "comment", Lit(d["note"])
+            for col, value in (d.get("extra") or {}).items():
+                yield r, EXTRA + quote(col, safe=""), Lit(str(value))
+        elif kind == "step":
+            st = f"{iri(u)}/step/{d['order']}"
+            yield iri(u), POLKU + "hasStep", st
+            yield st, TYPE, STEP
+            yield st, POLKU + "order", _literal(int(d["order"]))
+            yield st, POLKU + "stepNode", iri(v)
+            for col, value in (d.get("extra") or {}).items():
+                yield st, EXTRA + quote(col, safe=""), Lit(str(value))
+        else:
+            yield iri(u), EDGES.get(kind, POLKU + kind), iri(v)
+
+
+#: node types whose names are also ``skos:prefLabel`` (CPSV-AP labels organisations so, and
+#: segments are concepts of the graph's audience scheme)
+LABELLED_TWICE = {"actor", "segment"}
+
+
+def public_actors(g: nx.MultiDiGraph) -> set[str]:
+    """Actors that are public organisations by their kind."""
+    return {n for n, d in g.nodes(data=True)
+            if d["type"] == "actor" and d.get("kind") in PUBLIC_ACTOR_KINDS}
+
+
+def competent_authorities(g: nx.MultiDiGraph, service: str,
+                          public: set[str] | None = None) -> list[str]:
+    """The public organisations that answer for ``service`` in CPSV-AP's sense: its public
+    leads; else its public providers (one is the sole provider's case); else the nearest
+    public parent of its leads or providers (a unit's organisation). ``[]`` when no public
+    organisation answers for it (a club house run by an association).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("keusote", type="actor", kind="wellbeing-county")
+    >>> g.add_node("klubi", type="actor", kind="third-sector")
+    >>> g.add_node("s", type="service", name="S")
+    >>> add_edge(g, "klubi", "s", "provides")
+    >>> competent_authorities(g, "s")
+    []
+    >>> add_edge(g, "keusote", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> competent_authorities(g, "s")
+    ['keusote']
+    """
+    public = public_actors(g) if public is None else public
+    leads = sorted({u for u, _, d in g.in_edges(service, data=True)
+                    if d["kind"] == "responsibility" and d.get("role") == "lead"})
+    providers = sorted({u for u, _, k in g.in_edges(service, data="kind") if k == "provides"})
+    for group in (leads, providers):
+        found = [a for a in group if a in public]
+        if found:
+            return found
+    parents: set[str] = set()
+    for actor in leads + providers:
+        seen = {actor}
+        while True:
+            up = [v for _, v, k in g.out_edges(actor, data="kind") if k == "part_of"]
+            if not up or up[0] in seen:
+                break
+            actor = up[0]
+            seen.add(actor)
+            if actor in public:
+                parents.add(actor)
+                break
+    return sorted(parents)
+
+
+def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
+    """What CPSV-AP 3.2.0's shapes ask for beyond polku's own facts, all derived from them:
+    public organisations as ``cv:PublicOrganisation`` with a ``dct:spatial`` location from
+    the code lists (the actor's region, else the graph's, else Finland); a service that a
+    public organisation answers for and that has a description as ``cpsv:PublicService``
+    with its ``cv:hasCompetentAuthority``; segments as ``skos:Concept``s of the graph's
+    audience scheme. (Names of organisations and segments also as ``skos:prefLabel``,
+    descriptions language-tagged: see :func:`to_triples`.)"""
+    from polku.io.areas import NAMES, locations
+
+    public = public_actors(g)
+    fallback = locations(g.graph.get("region")) or locations("koko maa")
+    places: set[str] = set()
+    for node in sorted(public):
+        s = node_iri(base, node)
+        yield s, TYPE, CV + "PublicOrganisation"
+        where = locations(g.nodes[node].get("region")) or fallback
+        for place in where:
+            places.add(place)
+            yield s, DCT + "spatial", place
+    for node, data in g.nodes(data=True):
+        if data["type"] == "actor" and node not in public:
+            for place in locations(data.get("region")):
+                places.add(place)
+                yield node_iri(base, node), DCT + "spatial", place
+    for place in sorted(places):
+        yield place, TYPE, LOCATION
+        if place in NAMES:
+            yield place, SKOS + "prefLabel", Lit(NAMES[place], None, "fi")
+    segments = False
+    for node, data in g.nodes(data=True):
+        if data["type"] == "service" and data.get("description"):
+            authorities = competent_authorities(g, node, public)
+            if authorities:
+                yield node_iri(base, node), TYPE, PUBLIC_SERVICE
+                for a in authorities:
+                    yield node_iri(base, node), COMPETENT_AUTHORITY, node_iri(base, a)
+        elif data["type"] == "segment":
+            segments = True
+            yield node_iri(base, node), TYPE, SKOS + "Concept"
+            yield node_iri(base, node), SKOS + "inScheme", base + "segments"
+    if segments:
+        yield base + "segments", TYPE, SKOS + "ConceptScheme"
+        yield base + "segments", DCT + "title", Lit("Asiakassegmentit", None, "fi")
+
+
+# -- triples -> graph ----------------------------------------------------------------------
+
+def _id_of_iri(iri: str) -> str:
+    return unquote(re.split(r"[/#]", iri.rstrip("/"))[-1])
+
+
+def refuse_hetu(literals: list[tuple[str, str, str]], source: str | None = None) -> None:
+    """Refuse RDF whose literal holds a personal identity code, naming the resource and the
+    property (``literals``: subject, predicate, text)."""
+    from polku.privacy import HETU_MESSAGE, first_hetu
+
+    i = first_hetu(text for _, _, text in literals)
+    if i is not None:
+        s, p, _ = literals[i]
+        raise PolkuError(f"<{p}> {HETU_MESSAGE}", file=source, node=s)
+
+
+def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
+    """The graph's own attributes from the triples about its ``polku:Graph`` resource."""
+    attrs: dict[str, object] = {}
+    extra: dict[str, str] = {}
+    for p, o in pos:
+        if type(o) is not Lit:
+            continue
+        if p in GRAPH_ATTR_OF_PREDICATE:
+            attrs[GRAPH_ATTR_OF_PREDICATE[p]] = _python(o)
+        elif p.startswith(EXTRA):
+            extra[unquote(p[len(EXTRA):])] = o.value
+    if extra:
+        attrs["extra"] = extra
+    return attrs
+
+
+def from_triples(triples: Iterable[Triple], name: str | None = None,
+                 source: str | None = None) -> nx.MultiDiGraph:
+    """Build the typed graph from RDF triples (the inverse of :func:`to_triples`).
+
+    Node ids are read from ``dct:identifier``; a resource without one is named by the
+    last segment of its IRI. ``name`` is used when the data names no ``polku:Graph``.
+    Raises :class:`PolkuError` naming the RDF node when the data cannot be placed.
+    """
+    by_subject: dict[str, list[tuple[str, str | Lit]]] = {}
+    classes: dict[str, set[str]] = {}
+    idents: dict[str, str] = {}
+    literals: list[tuple[str, str, str]] = []
+    for s, p, o in triples:
+        if type(o) is Lit:
+            literals.append((s, p, o.value))
+        if p == TYPE:
+            classes.setdefault(s, set()).add(o)  # type: ignore[arg-type]
+        elif p == IDENTIFIER and type(o) is Lit:
+            idents[s] = o.value
+        else:
+            by_subject.setdefault(s, []).append((p, o))
+
+    refuse_hetu(literals, source)
+    graph_name = name
+    graph_attrs: dict[str, object] = {}
+    ids: dict[str, str] = {}
+    types: dict[str, str] = {}
+    responsibilities: list[str] = []
+    steps: list[str] = []
+    factor_label: dict[str, str] = {}
+    for s, cls in classes.items():
+        if GRAPH_CLASS in cls:
+            graph_name = idents.get(s, graph_name)
+            graph_attrs = _graph_attrs(by_subject.get(s, ()))
+        elif RESPONSIBILITY in cls:
+            responsibilities.append(s)
+        elif STEP in cls:
+            steps.append(s)
+        elif FACTOR in cls:
+            factor_label[s] = next((o.value for p, o in by_subject.get(s, ())
+                                    if p == SKOS + "prefLabel" and type(o) is Lit), s)
+        else:
+            node_type = next((TYPE_OF_CLASS[c] for c in sorted(cls) if c in TYPE_OF_CLASS), None)
+            if node_type is not None:
+                types[s] = node_type
+                ids[s] = idents.get(s) or _id_of_iri(s)
+    seen_ids: dict[str, str] = {}
+    for s, node in ids.items():
+        if node in seen_ids:
+            raise PolkuError(f"the id '{node}' (dct:identifier) is also used by "
+                             f"<{seen_ids[node]}>", file=source, node=s)
+        seen_ids[node] = s
+
+    def node_of(o: str | Lit, s: str, p: str) -> str:
+        if type(o) is Lit or o not in ids:
+            raise PolkuError(f"<{p}> points to {o!r}, which is not a polku resource", node=s)
+        return ids[o]  # type: ignore[index]
+
+    def extra_of(pos: list[tuple[str, str | Lit]]) -> dict[str, str]:
+        return {unquote(p[len(EXTRA):]): o.value for p, o in pos
+                if p.startswith(EXTRA) and type(o) is Lit}  # type: ignore[union-attr]
+
+    skip = {SKOS + "inScheme", POLKU + "hasStep"}
+    names = {DCT + "title", SKOS + "prefLabel"}
+    nodes: list[tuple[str, dict]] = []
+    edges: list[tuple[str, str, str, dict]] = []
+    path_of_step: dict[str, str] = {}
+    for s, node_type in types.items():
+        node = ids[s]
+        attrs: dict[str, object] = {"type": node_type}
+        extra: dict[str, str] = {}
+        for p, o in by_subject.get(s, ()):
+            if p in skip:
+                if p == POLKU + "hasStep":
+                    path_of_step[o] = node  # type: ignore[index]
+                continue
+            if type(o) is Lit:
+                if p in names:
+                    attrs[NAME_OF_LANG.get(o.lang or "fi", "name")] = o.value
+                elif p.startswith(EXTRA):
+                    extra[unquote(p[len(EXTRA):])] = o.value
+                else:
+                    attr = ATTR_OF_PREDICATE.get(p) or (
+                        p[len(POLKU):] if p.startswith(POLKU) else None)
+                    if attr is None:
+                        continue
+                    value = _python(o)
+                    if attr in LIST_ATTRS:
+                        attrs.setdefault(attr, []).append(value)  # type: ignore[union-attr]
+                    else:
+                        attrs[attr] = value
+            elif p == SKOS + "broader" and node_type == "need":
+                attrs["factor"] = factor_label.get(o, _id_of_iri(o))
+            else:
+                kind = EDGE_OF_PREDICATE.get(p) or (p[len(POLKU):] if p.startswith(POLKU) else None)
+                if kind is not None:
+                    edges.append((node, node_of(o, s, p), kind, {"kind": kind}))
+        for attr in LIST_ATTRS & attrs.keys():
+            attrs[attr] = sorted(attrs[attr])  # type: ignore[type-var]
+        if extra:
+            attrs["extra"] = extra
+        nodes.append((node, attrs))
+
+    for s in responsibilities:
+        pos = by_subject.get(s, [])
+        values = dict(pos)
+        try:
+            actor = node_of(values[POLKU + "actor"], s, POLKU + "actor")
+            subject = node_of(values[POLKU + "subject"], s, POLKU + "subject")
+            role = values[POLKU + "role"]
+        except KeyError as e:
+            raise PolkuError(f"the responsibility has no <{e.args[0]}>", node=s) from None
+        rattrs: dict[str, object] = {"kind": "responsibility",
+                                     "role": role.value if type(role) is Lit else str(role)}
+        comment = values.get(RDFS + "comment")
+        if type(comment) is Lit:
+            rattrs["note"] = comment.value
+        if extra := extra_of(pos):
+            rattrs["extra"] = extra
+        edges.append((actor, subject, f"responsibility:{rattrs['role']}", rattrs))
+    for s in steps:
+        pos = by_subject.get(s, [])
+        values = dict(pos)
+        path = path_of_step.get(s)
+        order = values.get(POLKU + "order")
+        if path is None or POLKU + "stepNode" not in values or type(order) is not Lit:
+            raise PolkuError("the path step belongs to no path, or lacks its node or order",
+                             node=s)
+        sattrs: dict[str, object] = {"kind": "step", "order": int(_python(order))}
+        if extra := extra_of(pos):
+            sattrs["extra"] = extra
+        edges.append((path, node_of(values[POLKU + "stepNode"], s, POLKU + "stepNode"),
+                      f"step:{sattrs['order']}", sattrs))
+
+    g = new_graph(graph_name or "graph")
+    g.graph.update(graph_attrs)
+    g.add_nodes_from(nodes)
+    add_edges(g, edges)
+    if g.number_of_nodes() == 0:
+        raise PolkuError("holds no polku resources (actors, services, segments, …): is it a "
+                         "polku graph?", file=source)
+    problems = structural_problems(g, source)
+    if problems:
+        raise PolkuErrors(problems)
+    return g
+
+
+#: attributes the analyses compute with, and what they must hold
+NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume_per_month",
+           "median_wait_days")
+
+
+def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[PolkuError]:
+    """What every command relies on, checked when a graph arrives as RDF: numbers are
+    numbers, a referral runs from one service to one service or outcome, a step is a
+    service or outcome. (The SHACL shapes say all this and more; ``polku validate`` runs
+    them, but they are too slow to run before every analysis.)"""
+    problems = []
+    for node, data in g.nodes(data=True):
+        for attr in NUMBERS:
+            value = data.get(attr)
+            if value is not None and (isinstance(value, bool) or
+                                      not isinstance(value, (int, float))):
+                problems.append(PolkuError(f"{_attr_predicate(attr).replace(POLKU, 'polku:')} "
+                                           f"must be a number, not {value!r}",
+                                           file=source, node=node))
+        if "entry" in data and not isinstance(data["entry"], bool):
+            problems.append(PolkuError(f"polku:isEntryPoint must be true or false, not "
+                                       f"{data['entry']!r}", file=source, node=node))
+        if data["type"] == "referral":
+            for kind, allowed in (("from", ("service",)), ("to", ("service", "outcome"))):
+                ends = [v for _, v, k in g.out_edges(node, data="kind") if k == kind]
+                if len(ends) != 1 or g.nodes[ends[0]]["type"] not in allowed:
+                    problems.append(PolkuError(
+                        f"{EDGES[kind].replace(POLKU, 'polku:')} must be exactly one "
+                        f"{' or '.join(allowed)}", file=source, node=node))
+            flow = data.get("information_flow", "unknown")
+            if flow not in ("yes", "no", "unknown"):
+                problems.append(PolkuError(f"polku:informationFlow must be yes, no or unknown, "
+                                           f"not {flow!r}", file=source, node=node))
+    for u, v, d in g.edges(data=True):
+        if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
+            problems.append(PolkuError(f"step {d['order']} is {v}, which is not a service or "
+                                       "outcome", file=source, node=u))
+    return problems
+
+
+# -- Turtle ---------------------------------------------------------------------------------
+
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
+
+
+def _iri_term(iri: str, prefixes: list[tuple[str, str]]) -> str:
+    for prefix, ns in prefixes:
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            if local == "" or _PN_LOCAL.match(local):
+                return f"{prefix}:{local}"
+    return "<" + iri.replace("\\", "\\u005C").replace(">", "\\u003E") + ">"
+
+
+def _escape(text: str) -> str:
+    return (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+            .replace("\r", "\\r").replace("\t", "\\t"))
+
+
+def _lit_term(lit: Lit, prefixes: list[tuple[str, str]]) -> str:
+    if lit.datatype in (XSD + "integer", XSD + "boolean") and re.fullmatch(r"-?\d+|true|false", lit.value):
+        return lit.value
+    body = f'"{_escape(lit.value)}"'
+    if lit.lang:
+        return f"{body}@{lit.lang}"
+    if lit.datatype and lit.datatype != XSD + "string":
+        return f"{body}^^{_iri_term(lit.datatype, prefixes)}"
+    return body
+
+
+def turtle(triples: Iterable[Triple], base: str | None = None) -> str:
+    """Serialise triples as deterministic Turtle (see the module doc)."""
+    prefixes = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+    if base:
+        prefixes = [("", base)] + prefixes
+    by_subject: dict[str, set[tuple[str, str]]] = {}
+    for s, p, o in triples:
+        obj = _lit_term(o, prefixes) if isinstance(o, Lit) else _iri_term(o, prefixes)
+        by_subject.setdefault(s, set()).add((p, obj))
+    lines = [f"@prefix {k}: <{v}> ." for k, v in sorted(PREFIXES.items())]
+    if base:
+        lines.insert(0, f"@prefix : <{base}> .")
+    lines.append("")
+    for s in sorted(by_subject):
+        pos = by_subject[s]
+        preds = sorted({p for p, _ in pos}, key=lambda p: (p != TYPE, p))
+        chunks = []
+        for p in preds:
+            objs = sorted(o for pp, o in pos if pp == p)
+            pred = "a" if p == TYPE else _iri_term(p, prefixes)
+            chunks.append(f"    {pred} " + ",\n        ".join(objs))
+        lines.append(_iri_term(s, prefixes) + "\n" + " ;\n".join(chunks) + " .\n")
+    return "\n".join(lines)
+
+
+def graph_turtle(g: nx.MultiDiGraph) -> str:
+    """The graph as deterministic Turtle text."""
+    return turtle(to_triples(g), base_iri(g.graph.get("name", "graph")))
+
+
+def write_turtle(g: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write the graph as Turtle, atomically (temporary file renamed into place)."""
+    atomic.write_text(path, graph_turtle(g))
+
+
+def parse_turtle_triples(data: bytes, source: str = "<data>") -> list[Triple]:
+    """Parse Turtle bytes with pyoxigraph; a syntax error names the file, line and column."""
+    import pyoxigraph as ox
+
+    literal = ox.Literal
+    string = XSD + "string"
+    datatypes: dict[object, str | None] = {}  # datatype NamedNode -> str, looked up once
+    out: list[Triple] = []
+    append = out.append
+    try:
+        for t in ox.parse(data, format=ox.RdfFormat.TURTLE):
+            o = t.object
+            if type(o) is literal:
+                if o.language:
+                    obj: str | Lit = Lit(o.value, None, o.language)
+                else:
+                    dt = o.datatype
+                    if dt not in datatypes:
+                        datatypes[dt] = None if dt.value == string else dt.value
+                    obj = Lit(o.value, datatypes[dt])
+            else:
+                obj = o.value
+            append((t.subject.value, t.predicate.value, obj))
+    except SyntaxError as e:
+        raise PolkuError(f"Turtle syntax error: {e}", file=source) from None
+    return out
+
+
+def read_turtle(path: str | Path) -> nx.MultiDiGraph:
+    """Load a Turtle file into the typed graph."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise PolkuError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+    if not data.strip():
+        raise PolkuError("the file is empty", file=str(path))
+    return from_triples(parse_turtle_triples(data, str(path)), name=path.stem, source=str(path))
+
+
+# -- rdflib (SHACL, JSON-LD) ----------------------------------------------------------------
+
+def to_rdflib(g: nx.MultiDiGraph):  # -> rdflib.Graph
+    """The graph as an rdflib Graph in the default store (what pyshacl needs)."""
+    import rdflib
+
+    out = rdflib.Graph()
+    for k, v in PREFIXES.items():
+        out.bind(k, v)
+    for s, p, o in to_triples(g):
+        if isinstance(o, Lit):
+            obj = rdflib.Literal(o.value, lang=o.lang,
+                                 datatype=rdflib.URIRef(o.datatype) if o.datatype else None)
+        else:
+            obj = rdflib.URIRef(o)
+        out.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
+    return out
+
+
+def from_rdflib_triples(graph) -> Iterator[Triple]:
+    import rdflib
+
+    for s, p, o in graph:
+        if isinstance(o, rdflib.Literal):
+            dt = str(o.datatype) if o.datatype else None
+            yield str(s), str(p), Lit(str(o), None if dt == XSD + "string" else dt, o.language)
+        else:
+            yield str(s), str(p), str(o)
+
+
+def rdflib_graph(path: str | Path):  # -> rdflib.Graph
+    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
+    import rdflib
+
+    path = Path(path)
+    fmt = "json-ld" if path.suffix.lower() in (".jsonld", ".json") else "turtle"
+    try:
+        return rdflib.Graph().parse(path, format=fmt)
+    except Exception as e:  # rdflib raises many types for bad input
+        detail = " ".join(str(e).split())  # rdflib's messages run over several lines
+        raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {detail[:300]})",
+                         file=str(path)) from None
+
+
+def jsonld_context() -> dict[str, str]:
+    return dict(PREFIXES)
+
+
+def graph_jsonld(g: nx.MultiDiGraph) -> str:
+    """The graph as JSON-LD (compacted with polku's prefixes)."""
+    return to_rdflib(g).serialize(format="json-ld", context=jsonld_context(), indent=2,
+                                  sort_keys=True)
+
+
+def write_jsonld(g: nx.MultiDiGraph, path: str | Path) -> None:
+    atomic.write_text(path, graph_jsonld(g))
+
+
+def read_jsonld(path: str | Path) -> nx.MultiDiGraph:
+    import rdflib
+
+    path = Path(path)
+    graph = rdflib_graph(path)
+    return from_triples(from_rdflib_triples(graph), name=path.stem, source=str(path))

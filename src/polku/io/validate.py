@@ -1,0 +1,95 @@
+"""Validation: is this workbook or graph a valid polku graph, and if not, what exactly is wrong.
+
+Two layers: the workbook reader checks cells and references (file, sheet, row, column);
+the SHACL shapes in ``polku/ontology/shapes.ttl`` (package data) check the RDF graph (pyshacl), so a graph that
+arrives as Turtle or JSON-LD from elsewhere is held to the same rules.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import networkx as nx
+
+from polku.io import rdf
+from polku.errors import PolkuError, PolkuErrors
+from polku.io.load import load_graph
+from polku.progress import Progress, silent
+
+SH = "http://www.w3.org/ns/shacl#"
+
+
+def ontology_path(name: str) -> Path:
+    """A file of polku's ontology (``polku.ttl``, ``shapes.ttl``), shipped inside the
+    package so that an installed polku (wheel, not only a checkout) can validate.
+
+    >>> ontology_path("shapes.ttl").name
+    'shapes.ttl'
+    """
+    path = Path(str(resources.files("polku") / "ontology" / name))
+    if not path.exists():
+        raise PolkuError("the ontology file is missing from this installation", file=str(path))
+    return path
+
+
+def shacl_problems(g, source: str | None = None) -> list[PolkuError]:
+    """Every SHACL violation of the graph, each naming the node (by workbook id) and path.
+
+    ``g`` is the typed graph, or an rdflib Graph holding RDF exactly as it was given.
+    """
+    import pyshacl
+    import rdflib
+
+    data = g if isinstance(g, rdflib.Graph) else rdf.to_rdflib(g)
+    shapes = rdflib.Graph().parse(ontology_path("shapes.ttl"), format="turtle")
+    conforms, report, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none",
+                                           advanced=False, allow_warnings=True)
+    if conforms:
+        return []
+    problems = []
+    ident = rdflib.URIRef(rdf.IDENTIFIER)
+    for result in report.subjects(rdflib.RDF.type, rdflib.URIRef(SH + "ValidationResult")):
+        focus = report.value(result, rdflib.URIRef(SH + "focusNode"))
+        path = report.value(result, rdflib.URIRef(SH + "resultPath"))
+        message = report.value(result, rdflib.URIRef(SH + "resultMessage"))
+        value = report.value(result, rdflib.URIRef(SH + "value"))
+        node_id = data.value(focus, ident) or focus
+        prefix = ""
+        if path is not None:
+            prefix = data.namespace_manager.normalizeUri(path) + ": "
+        text = f"{prefix}{message}"
+        if value is not None and str(value) != str(focus):
+            text += f" (found {value.n3(data.namespace_manager)})"
+        problems.append(PolkuError(text, file=source, node=str(node_id)))
+    return sorted(problems, key=str)
+
+
+def validate(source: str | Path, progress: Progress = silent) -> nx.MultiDiGraph:
+    """Load ``source`` (any input :func:`polku.io.load.load_graph` takes) and check it whole.
+
+    Returns the graph when it is valid; raises :class:`PolkuErrors` listing every problem.
+    ``progress`` hears of each step (reading, the SHACL check: tens of seconds nationally).
+    """
+    path = Path(str(source))
+    if path.suffix.lower() in (".ttl", ".turtle", ".jsonld", ".json") and path.is_file():
+        # check the RDF as it was written, not as polku would read it: every violation at
+        # once, before loading stops at the first thing the analyses cannot use
+        progress(f"reading {path.name}")
+        if path.suffix.lower() in (".ttl", ".turtle"):
+            rdf.parse_turtle_triples(path.read_bytes(), str(path))  # its syntax errors are clearer
+        data = rdf.rdflib_graph(path)
+        rdf.refuse_hetu([(s, p, o.value) for s, p, o in rdf.from_rdflib_triples(data)
+                         if isinstance(o, rdf.Lit)], str(source))
+        progress("checking the SHACL shapes")
+        problems = shacl_problems(data, str(source))
+        if problems:
+            raise PolkuErrors(problems)
+        return load_graph(source)
+    progress(f"reading {path.name or source}")
+    g = load_graph(source)
+    progress("checking the SHACL shapes")
+    problems = shacl_problems(g, str(source))
+    if problems:
+        raise PolkuErrors(problems)
+    return g

@@ -1,0 +1,912 @@
+"""The workbook: the spreadsheet format designers fill in (``docs/workbook.md``).
+
+A workbook is a folder of CSV files (``<sheet>.csv``) or one ``.xlsx`` whose sheets carry
+the same names. :func:`read_workbook` turns one into the typed graph of :mod:`polku.graph`
+and reports every problem it finds with file, sheet, row and column;
+:func:`write_workbook` writes a graph back, so that workbook → graph → workbook → graph
+loses nothing the sheets can say.
+
+The sheets are declared once, in :data:`SHEETS`; reading, writing and the checks all
+follow that table.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+import networkx as nx
+
+from polku.io import atomic
+from polku.errors import PolkuError, PolkuErrors
+from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges, new_graph)
+from polku.privacy import HETU_MESSAGE, find_hetu
+
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
+FALSE_WORDS = {"no", "false", "ei", "nej"}
+ROLE_WORDS = {"päävastuu": "lead", "paavastuu": "lead", "mukana": "participant"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet.
+
+    ``kind`` says how a cell is read: ``text``, ``id``, ``number``, ``integer``, ``bool``,
+    ``ratio`` (a number 0–1), ``enum`` (one of ``choices``), ``ref`` / ``refs`` (one id /
+    a ``;`` list of ids of the node types in ``targets``), ``list`` (a ``;`` list of text),
+    ``month`` (``YYYY-MM``), ``business_id`` (a Y-tunnus, check digit verified).
+    ``minimum``: the smallest number allowed (numbers are never negative anyway).
+    """
+    name: str
+    kind: str = "text"
+    required: bool = False
+    targets: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()
+    minimum: int | None = None
+
+
+def _names() -> list[Column]:
+    return [Column("name", required=True), Column("name_sv"), Column("name_en")]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet: its columns, the node type its rows become, and whether it must exist."""
+    name: str
+    columns: tuple[Column, ...]
+    node_type: str | None = None
+    required: bool = False
+    #: how the list/reference columns become edges: column -> (edge kind, reversed?)
+    edges: dict[str, tuple[str, bool]] = field(default_factory=dict)
+    #: columns that hold another node attribute's value: column -> attribute (title -> name)
+    attrs: dict[str, str] = field(default_factory=dict)
+    #: actor-list columns that become responsibilities on the row: column -> role
+    roles: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+SHEETS: dict[str, Sheet] = {s.name: s for s in (
+    # one row naming the graph itself: its id is where every resource IRI comes from
+    Sheet("graph", (
+        Column("id", "id", True), Column("title"), Column("region"),
+        Column("illustrative", "bool"), Column("source"),
+    )),
+    Sheet("actors", (
+        Column("id", "id", True), *_names(),
+        Column("business_id", "business_id"),
+        Column("kind", "enum", True, choices=ACTOR_KINDS),
+        Column("parent", "ref", targets=("actor",)),
+        Column("region"),
+    ), "actor", True, {"parent": ("part_of", False)}),
+    Sheet("services", (
+        Column("id", "id", True), *_names(),
+        Column("providers", "refs", targets=("actor",)),
+        Column("capacity_per_month", "number"),
+        Column("places", "integer", minimum=1),
+        Column("entry", "bool"),
+        Column("needs", "refs", targets=("need",)),
+        Column("segments", "refs", targets=("segment",)),
+        Column("method"), Column("legal_basis"),
+        Column("organised", "enum", choices=ORGANISED), Column("description"),
+    ), "service", True, {"providers": ("provides", True), "needs": ("addresses", False),
+                         "segments": ("for_segment", False)}),
+    Sheet("outcomes", (Column("id", "id", True), *_names(), Column("description")), "outcome"),
+    Sheet("needs", (Column("id", "id", True), *_names(), Column("factor")), "need"),
+    Sheet("segments", (
+        Column("id", "id", True), *_names(),
+        Column("size", "number"),
+        Column("participation_rate", "ratio"),
+        Column("needs", "refs", targets=("need",)),
+        Column("entry", "refs", targets=("service",)),
+        Column("description"),
+    ), "segment", False, {"needs": ("has_need", False), "entry": ("entry", False)}),
+    Sheet("referrals", (
+        Column("id", "id", True),
+        Column("from", "ref", True, targets=("service",)),
+        Column("to", "ref", True, targets=("service", "outcome")),
+        Column("segments", "refs", targets=("segment",)),
+        Column("volume_per_month", "number"),
+        Column("median_wait_days", "number"),
+        Column("owner", "ref", targets=("actor",)),
+        Column("information_flow", "enum", choices=INFORMATION_FLOWS),
+    ), "referral", False, {"from": ("from", False), "to": ("to", False),
+                           "segments": ("for_segment", False), "owner": ("owner", False)}),
+    # the plan layer (polku.io.plan): goals, measures and how measures are followed up
+    Sheet("goals", (
+        Column("id", "id", True), Column("title", required=True), Column("description"),
+        Column("subthemes"),
+    ), "goal", attrs={"title": "name"}),
+    Sheet("measures", (
+        Column("id", "id", True),
+        Column("goal", "ref", targets=("goal",)),
+        Column("title", required=True),
+        Column("leads", "refs", targets=("actor",)),
+        Column("participants", "refs", targets=("actor",)),
+        Column("start", "month"), Column("end", "month"),
+        Column("subjects", "refs", targets=("segment", "service", "need", "referral")),
+        Column("deferred", "bool"), Column("deferred_text"), Column("description"),
+        Column("note"), Column("parts", "list"), Column("actions"), Column("target_groups"),
+        Column("outputs"), Column("impacts"),
+    ), "measure", False, {"goal": ("in_goal", False), "subjects": ("subject", False)},
+        attrs={"title": "name"}, roles={"leads": "lead", "participants": "participant"}),
+    Sheet("indicators", (
+        Column("id", "id", True), Column("measure", "ref", True, targets=("measure",)),
+        Column("name", required=True), Column("part"),
+    ), "indicator", False, {"measure": ("has_indicator", True)}),
+    Sheet("risks", (
+        Column("id", "id", True), Column("measure", "ref", True, targets=("measure",)),
+        Column("name", required=True), Column("mitigation"), Column("part"),
+    ), "risk", False, {"measure": ("has_risk", True)}),
+    Sheet("responsibilities", (
+        Column("actor", "ref", True, targets=("actor",)),
+        Column("subject", "ref", True, targets=("service", "referral", "segment", "measure")),
+        Column("role", "enum", True, choices=ROLES),
+        Column("note"),
+    )),
+    Sheet("paths", (
+        Column("path", "text", True),
+        Column("segment", "ref", True, targets=("segment",)),
+        Column("step", "integer", True),
+        Column("node", "ref", True, targets=("service", "outcome")),
+        Column("name"),
+    )),
+)}
+
+
+class _Reader:
+    """Reads the raw rows of one workbook and collects every problem instead of stopping."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[PolkuError] = []
+        #: sheets that could not be read at all: references to their ids are not reported
+        #: again one by one
+        self.failed: set[str] = set()
+        #: the sheet (or CSV file) names present, for hints about a wrongly spelt one
+        self.names: list[str] = []
+
+    def error(self, message: str, *, file: str | None = None, sheet: str | None = None,
+              row: int | None = None, column: str | None = None) -> None:
+        self.errors.append(PolkuError(message, file=file or str(self.path), sheet=sheet,
+                                      row=row, column=column))
+
+    # -- raw tables -----------------------------------------------------------------
+    def tables(self) -> dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]:
+        """sheet name -> (file, header, [(spreadsheet row number, cells)])."""
+        if self.path.is_dir():
+            return self._csv_tables()
+        if not self.path.exists():
+            raise PolkuError("no such file or folder", file=str(self.path))
+        if self.path.suffix.lower() in (".xlsx", ".xlsm"):
+            return self._xlsx_tables()
+        raise PolkuError("not a workbook: expected a folder of CSV files or an .xlsx file",
+                         file=str(self.path))
+
+    def _csv_tables(self) -> dict:
+        tables = {}
+        self.names = sorted(p.stem for p in self.path.glob("*.csv"))
+        for name in SHEETS:
+            file = self.path / f"{name}.csv"
+            if not file.exists():
+                continue
+            raw = file.read_bytes()
+            try:
+                text = raw.decode("utf-8-sig")
+            except UnicodeDecodeError as e:
+                row = raw[:e.start].count(b"\n") + 1
+                self.error(f"not UTF-8: byte 0x{raw[e.start]:02x} at offset {e.start} "
+                           "(save the file as UTF-8 CSV)", file=str(file), sheet=name, row=row)
+                self.failed.add(name)
+                continue
+            if not text.strip():
+                self.error("the file is empty: it needs at least a header row",
+                           file=str(file), sheet=name)
+                self.failed.add(name)
+                continue
+            reader = csv.reader(io.StringIO(text, newline=""))
+            rows, lines = [], []
+            line = 1
+            for record in reader:
+                rows.append(record)
+                lines.append(line)
+                if reader.line_num > line and len(record) < len(rows[0]):
+                    # a quoted cell ran over lines and the row still came out short: the
+                    # classic sign of a missing closing quote, which swallows what follows
+                    self.error(f"a quoted cell runs from line {line} to line "
+                               f"{reader.line_num} and the row has too few cells: is a "
+                               "closing quote (\") missing?", file=str(file), sheet=name,
+                               row=line)
+                line = reader.line_num + 1
+            header = [h.strip() for h in rows[0]]
+            if len(header) == 1 and ";" in header[0]:
+                self.error("the header has one column with ';' in it: polku reads "
+                           "comma-separated CSV", file=str(file), sheet=name, row=1)
+                self.failed.add(name)
+                continue
+            body = [(n, [c.strip() for c in r]) for n, r in zip(lines[1:], rows[1:])]
+            tables[name] = (str(file), header, body)
+        return tables
+
+    def _xlsx_tables(self) -> dict:
+        import openpyxl  # imported here: only .xlsx users pay for it
+
+        if self.path.stat().st_size == 0:
+            raise PolkuError("the file is empty", file=str(self.path))
+        try:
+            book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
+            raise PolkuError(f"not a readable .xlsx file ({e.__class__.__name__}: {e})",
+                             file=str(self.path)) from None
+        tables = {}
+        self.names = list(book.sheetnames)
+        try:
+            for name in SHEETS:
+                if name not in book.sheetnames:
+                    continue
+                ws = book[name]
+                first = next(ws.iter_rows(max_row=1, values_only=True), ())
+                header = ["" if h is None else str(h).strip() for h in first]
+                while header and header[-1] == "":
+                    header.pop()
+                if not header:
+                    self.error("the sheet is empty: it needs at least a header row", sheet=name)
+                    self.failed.add(name)
+                    continue
+                # one column past the header, to notice data with no header; a formatted
+                # cell far to the right would otherwise make every row 16,384 cells wide
+                width = len(header) + 1
+                body = [(i + 2, [c.strip() if isinstance(c, str) else c for c in r])
+                        for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width,
+                                                           values_only=True))]
+                tables[name] = (str(self.path), header, body)
+        finally:
+            book.close()
+        return tables
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _a(noun: str) -> str:
+    """'an outcome', 'a service'."""
+    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
+
+
+def _case_hint(name: str, present: Iterable[str]) -> str:
+    """Point out a name that differs only in case or spaces ('ID' for 'id')."""
+    near = [p for p in present if p.strip().lower() == name and p != name]
+    return f" (found '{near[0]}': names are lower-case)" if near else ""
+
+
+def _text(value: object) -> str:
+    """A cell as text: spreadsheets hand over numbers and booleans as such."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def cell_as_text(value: object) -> str:
+    """A cell's value as the text the workbook rules read (numbers and booleans from a
+    spreadsheet as they would be typed).
+
+    >>> cell_as_text(40.0), cell_as_text(True), cell_as_text(None)
+    ('40', 'yes', '')
+    """
+    return _text(value)
+
+
+def parse_number(text: str) -> int | float:
+    """A number with ``.`` or ``,`` as the decimal mark; spaces as thousands separators.
+
+    >>> parse_number("0,35"), parse_number("1 200"), parse_number("40")
+    (0.35, 1200, 40)
+    """
+    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cleaned):
+        raise ValueError(f"'{text}' is not a number")
+    if re.fullmatch(r"[+-]?\d+", cleaned):
+        return int(cleaned)
+    value = float(cleaned)
+    if not math.isfinite(value):
+        raise ValueError(f"'{text}' is too large a number")
+    return value
+
+
+def parse_bool(text: str) -> bool:
+    """``yes``/``no``, ``true``/``false``, ``kyllä``/``ei`` in any case."""
+    word = text.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ValueError(f"'{text}' is not a boolean (use yes/no, true/false or kyllä/ei)")
+
+
+def check_business_id(text: str) -> str:
+    """A Finnish business id (Y-tunnus) ``1234567-8`` whose check digit is right, or
+    ValueError saying what is wrong. Old six-digit ids gain their leading zero.
+
+    The check digit: weights 7, 9, 10, 5, 8, 4, 2 on the seven digits; remainder 0 gives 0,
+    remainder 1 is never issued, otherwise 11 minus the remainder.
+
+    >>> check_business_id("0246246-0")  # Kela
+    '0246246-0'
+    >>> check_business_id("0246246-1")
+    Traceback (most recent call last):
+    ValueError: '0246246-1' is not a valid business id (Y-tunnus): the check digit should be 0
+    """
+    m = re.fullmatch(r"(\d{6,7})-(\d)", text.strip())
+    if not m:
+        raise ValueError(f"'{text}' is not a business id (Y-tunnus): write seven digits, "
+                         "a hyphen and the check digit, e.g. 0246246-0")
+    digits = m.group(1).zfill(7)
+    remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
+    if remainder == 1:
+        raise ValueError(f"'{text}' is not a valid business id (Y-tunnus): no id has these "
+                         "seven digits")
+    check = 0 if remainder == 0 else 11 - remainder
+    if int(m.group(2)) != check:
+        raise ValueError(f"'{text}' is not a valid business id (Y-tunnus): the check digit "
+                         f"should be {check}")
+    return f"{digits}-{check}"
+
+
+_SHEET_OF_TYPE = {s.node_type: s for s in SHEETS.values() if s.node_type}
+MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def parse_month(raw: object) -> str:
+    """A month cell as ``YYYY-MM``: the text ``2026-04`` or a spreadsheet date.
+
+    >>> parse_month("2026-04"), parse_month("4/2026")
+    ('2026-04', '2026-04')
+    """
+    if hasattr(raw, "year") and hasattr(raw, "month"):
+        return f"{raw.year:04d}-{raw.month:02d}"  # type: ignore[attr-defined]
+    text = _text(raw).strip()
+    m = re.match(r"^(\d{1,2})\s*[/.]\s*(\d{4})$", text)
+    if m and 1 <= int(m.group(1)) <= 12:
+        return f"{m.group(2)}-{int(m.group(1)):02d}"
+    if not MONTH_RE.match(text):
+        raise ValueError(f"'{text}' is not a month (write YYYY-MM, e.g. 2026-04)")
+    return text
+
+
+def _parse_cell(col: Column, raw: object, text: str) -> object:
+    """Turn one non-empty cell (its raw value and its text) into its value, or raise
+    ValueError with what is wrong."""
+    if col.kind == "text":
+        return text
+    if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
+            and not isinstance(raw, bool):
+        value: object = int(raw) if float(raw).is_integer() and col.kind == "integer" else raw
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+    else:
+        if col.kind == "id":
+            if not ID_RE.match(text):
+                raise ValueError(f"'{text}' is not a valid id (lower-case letters, digits, "
+                                 "'-' and '_', starting with a letter or digit)")
+            return text
+        if col.kind == "bool":
+            if isinstance(raw, bool):
+                return raw
+            return parse_bool(text)
+        if col.kind == "enum":
+            word = text.lower()
+            if col.name == "role":
+                word = ROLE_WORDS.get(word, word)
+            if col.name == "information_flow" and word not in col.choices:
+                try:
+                    word = "yes" if parse_bool(word) else "no"
+                except ValueError:
+                    pass
+            if word not in col.choices:
+                raise ValueError(f"'{text}' is not one of: {', '.join(col.choices)}")
+            return word
+        if col.kind == "ref":
+            return text
+        if col.kind == "business_id":
+            return check_business_id(text)
+        if col.kind in ("refs", "list"):
+            items = [t.strip() for t in text.split(";")]
+            return [t for t in items if t]
+        if col.kind == "month":
+            return parse_month(raw)
+        value = parse_number(text)
+    if col.kind == "integer" and not isinstance(value, int):
+        raise ValueError(f"'{_text(raw)}' is not a whole number")
+    if isinstance(value, (int, float)) and value < 0:
+        raise ValueError(f"'{_text(raw)}' is negative")
+    if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
+        raise ValueError(f"'{_text(raw)}' is less than {col.minimum}")
+    if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
+        raise ValueError(f"'{_text(raw)}' is not a share between 0 and 1")
+    return value
+
+
+@dataclass
+class _Row:
+    sheet: str
+    file: str
+    row: int
+    values: dict[str, object]
+    extra: dict[str, str]
+
+    def where(self, column: str | None = None) -> dict:
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": column}
+
+
+#: sheet name -> (file, header, [(spreadsheet row number, cells)]): a workbook's raw cells
+Tables = dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]
+
+
+def read_tables(path: str | Path) -> Tables:
+    """The raw cells of every known sheet of a workbook, as :func:`read_rows` reads them."""
+    reader = _Reader(Path(path))
+    tables = reader.tables()
+    if reader.errors:
+        raise PolkuErrors(reader.errors)
+    return tables
+
+
+def read_rows(path: str | Path, tables: Tables | None = None,
+              ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str]]:
+    """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
+    the problems found, and the sheets that could not be read at all. A cell that is wrong
+    is left out of its row. ``tables`` are cells held in memory (an edit about to be
+    written) instead of those in the file at ``path``.
+    """
+    reader = _Reader(Path(path))
+    tables = reader.tables() if tables is None else tables
+    for name, sheet in SHEETS.items():
+        if sheet.required and name not in tables and not any(
+                e.sheet == name for e in reader.errors):
+            where = (Path(path) / f"{name}.csv") if Path(path).is_dir() else Path(path)
+            reader.error(f"the required sheet '{name}' is missing{_case_hint(name, reader.names)}",
+                         file=str(where), sheet=name)
+            reader.failed.add(name)
+    result: dict[str, list[_Row]] = {}
+    for name, (file, header, body) in tables.items():
+        sheet = SHEETS[name]
+        seen: set[str] = set()
+        for h in header:
+            if h and h in seen:
+                reader.error(f"the column '{h}' appears twice", file=file, sheet=name, row=1,
+                             column=h)
+            seen.add(h)
+        missing = [c.name for c in sheet.columns if c.required and c.name not in header]
+        for m in missing:
+            reader.error(f"the required column '{m}' is missing{_case_hint(m, header)}",
+                         file=file, sheet=name, row=1, column=m)
+        if missing:
+            reader.failed.add(name)
+            continue
+        rows = []
+        columns = [(h, sheet.column(h)) for h in header]
+        for rownum, cells in body:
+            # cells arrive stripped; spreadsheets also hand over numbers and booleans
+            texts = [c if type(c) is str else _text(c) for c in cells]
+            if not any(texts):
+                continue
+            if len(texts) > len(header) and any(texts[len(header):]):
+                reader.error(f"the row has {len(cells)} cells but the header only "
+                             f"{len(header)} columns", file=file, sheet=name, row=rownum)
+                continue
+            if len(texts) < len(header):  # a short row: its missing cells are empty
+                cells = list(cells) + [""] * (len(header) - len(cells))
+                texts += [""] * (len(header) - len(texts))
+            values: dict[str, object] = {}
+            extra: dict[str, str] = {}
+            for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
+                if not h:
+                    if text:
+                        reader.error(f"column {i + 1} has a value ('{text[:40]}') but no header",
+                                     file=file, sheet=name, row=rownum)
+                    continue
+                if _CONTROL.search(text):
+                    reader.error("the cell holds a control character (such as NUL); "
+                                 "remove it", file=file, sheet=name, row=rownum, column=h)
+                    continue
+                if len(text) >= 11 and find_hetu(text) is not None:
+                    reader.error(f"the cell {HETU_MESSAGE}", file=file, sheet=name,
+                                 row=rownum, column=h)
+                    continue
+                if not text:
+                    if col is not None and col.required:
+                        reader.error(f"the required value '{h}' is empty", file=file,
+                                     sheet=name, row=rownum, column=h)
+                    continue
+                if col is None:
+                    extra[h] = text
+                    continue
+                try:
+                    values[h] = _parse_cell(col, raw, text)
+                except ValueError as e:
+                    reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
+            rows.append(_Row(name, file, rownum, values, extra))
+        result[name] = rows
+    return result, reader.errors, reader.failed
+
+
+def read_workbook(path: str | Path, name: str | None = None,
+                  tables: Tables | None = None) -> nx.MultiDiGraph:
+    """Read a workbook (CSV folder or .xlsx) into the typed graph of :mod:`polku.graph`.
+
+    The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
+    ``id``; without that sheet it is ``name``, else the folder or file name without suffix
+    (never an output file's name). A ``name`` that contradicts the sheet is an error. The
+    sheet's title, region, illustrative and source become graph attributes
+    (``g.graph["illustrative"]`` …). Every problem is found before anything is returned;
+    they are raised together as :class:`PolkuErrors`.
+    ``tables`` checks cells held in memory with the same rules (see :func:`read_rows`).
+
+    >>> g = read_workbook("graphs/keski-uusimaa")  # doctest: +SKIP
+    >>> g.nodes["kela"]["type"]  # doctest: +SKIP
+    'actor'
+    """
+    path = Path(path)
+    rows, errors, failed = read_rows(path, tables)
+    # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
+    unread_types = {SHEETS[name].node_type for name in failed}
+    g = new_graph(name or path.stem)
+    graph_rows = rows.get("graph", [])
+    for row in graph_rows[1:]:
+        errors.append(PolkuError(f"the graph sheet has one row (the first is row "
+                                 f"{graph_rows[0].row})", **row.where()))
+    if graph_rows:
+        meta = graph_rows[0]
+        sheet_id = meta.values.get("id")
+        if isinstance(sheet_id, str):
+            if name and name != sheet_id:
+                errors.append(PolkuError(f"the graph is named '{sheet_id}' here, not "
+                                         f"'{name}': rename it in this sheet, not on the "
+                                         "command line", **meta.where("id")))
+            g.graph["name"] = sheet_id
+        g.graph.update({k: v for k, v in meta.values.items() if k != "id"})
+        if meta.extra:
+            g.graph["extra"] = dict(meta.extra)
+    first_seen: dict[str, _Row] = {}
+
+    def fail(message: str, row: _Row, column: str | None) -> None:
+        errors.append(PolkuError(message, **row.where(column)))
+
+    def claim(node_id: str, row: _Row, column: str) -> bool:
+        """Take an id for ``row``; ids are unique across every sheet."""
+        if node_id in first_seen:
+            other = first_seen[node_id]
+            fail(f"duplicate id '{node_id}' (already used in sheet '{other.sheet}', "
+                 f"row {other.row})", row, column)
+            return False
+        first_seen[node_id] = row
+        return True
+
+    # nodes first, so that references across sheets can be checked in one pass
+    for name, sheet in SHEETS.items():
+        if sheet.node_type is None:
+            continue
+        for row in rows.get(name, []):
+            node_id = row.values.get("id")
+            if not isinstance(node_id, str):
+                continue
+            if not claim(node_id, row, "id"):
+                continue
+            attrs = {sheet.attrs.get(k, k): v for k, v in row.values.items()
+                     if k != "id" and k not in sheet.edges and k not in sheet.roles}
+            if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
+                    and attrs["start"] > attrs["end"]:
+                fail(f"the end {attrs['end']} comes before the start {attrs['start']}", row, "end")
+            if sheet.node_type == "referral":
+                attrs.setdefault("information_flow", "unknown")
+            if row.extra:
+                attrs["extra"] = dict(row.extra)
+            g.add_node(node_id, type=sheet.node_type, **attrs)
+
+    paths: dict[str, list[_Row]] = {}
+    for row in rows.get("paths", []):
+        pid = row.values.get("path")
+        if isinstance(pid, str):
+            paths.setdefault(pid, []).append(row)
+    for pid, prow in paths.items():
+        row = prow[0]
+        if not ID_RE.match(pid):
+            fail(f"'{pid}' is not a valid id", row, "path")
+            continue
+        if not claim(pid, row, "path"):
+            continue
+        attrs = {"name": row.values["name"]} if "name" in row.values else {}
+        g.add_node(pid, type="path", **attrs)
+
+    from_role_columns: set[tuple[str, str, str]] = set()
+
+    def check_ref(ref: str, col: Column, row: _Row) -> bool:
+        node_type = g.nodes[ref]["type"] if ref in g else None
+        if node_type is None:
+            if not unread_types.intersection(col.targets):
+                fail(f"unknown {' or '.join(col.targets)} id '{ref}'", row, col.name)
+            return False
+        if node_type not in col.targets:
+            fail(f"'{ref}' is {_a(node_type)}, not {_a(' or '.join(col.targets))}", row,
+                 col.name)
+            return False
+        return True
+
+    list_edges: list[tuple[str, str, str, dict]] = []
+    for name, sheet in SHEETS.items():
+        if sheet.node_type is None:
+            continue
+        for row in rows.get(name, []):
+            node_id = row.values.get("id")
+            if not isinstance(node_id, str) or first_seen.get(node_id) is not row:
+                continue
+            for colname, (kind, reverse) in sheet.edges.items():
+                col = sheet.column(colname)
+                assert col is not None
+                value = row.values.get(colname)
+                refs = value if isinstance(value, list) else ([value] if value else [])
+                for ref in refs:
+                    assert isinstance(ref, str)
+                    if not check_ref(ref, col, row):
+                        continue
+                    if kind == "part_of" and ref == node_id:
+                        fail("an actor cannot be its own parent", row, colname)
+                        continue
+                    u, v = (ref, node_id) if reverse else (node_id, ref)
+                    list_edges.append((u, v, kind, {"kind": kind}))
+            for colname, role in sheet.roles.items():
+                col = sheet.column(colname)
+                assert col is not None
+                for ref in row.values.get(colname) or []:
+                    assert isinstance(ref, str)
+                    if not check_ref(ref, col, row):
+                        continue
+                    if any(d.get("kind") == "responsibility"
+                           for d in g.get_edge_data(ref, node_id, default={}).values()):
+                        fail(f"'{ref}' is named twice among the leads and participants", row,
+                             colname)
+                        continue
+                    add_edge(g, ref, node_id, "responsibility", key=f"responsibility:{role}",
+                             role=role)
+                    from_role_columns.add((ref, node_id, role))
+    add_edges(g, list_edges)
+
+    res_sheet = SHEETS["responsibilities"]
+    for row in rows.get("responsibilities", []):
+        actor, subject, role = (row.values.get(c) for c in ("actor", "subject", "role"))
+        if not (isinstance(actor, str) and isinstance(subject, str) and isinstance(role, str)):
+            continue
+        ok = check_ref(actor, res_sheet.columns[0], row)
+        ok = check_ref(subject, res_sheet.columns[1], row) and ok
+        if not ok:
+            continue
+        key = f"responsibility:{role}"
+        if (actor, subject, role) in from_role_columns:
+            # the measures sheet named the actor; this row adds the note
+            from_role_columns.discard((actor, subject, role))
+            data = g.edges[actor, subject, key]
+            if "note" in row.values:
+                data["note"] = row.values["note"]
+            if row.extra:
+                data["extra"] = dict(row.extra)
+            continue
+        if g.has_edge(actor, subject, key):
+            fail(f"'{actor}' already has role '{role}' on '{subject}'", row, "role")
+            continue
+        attrs: dict[str, object] = {"role": role}
+        if "note" in row.values:
+            attrs["note"] = row.values["note"]
+        if row.extra:
+            attrs["extra"] = dict(row.extra)
+        add_edge(g, actor, subject, "responsibility", key=key, **attrs)
+
+    path_sheet = SHEETS["paths"]
+    for pid, prow in paths.items():
+        if first_seen.get(pid) is not prow[0]:
+            continue
+        segment = prow[0].values["segment"]
+        if isinstance(segment, str) and check_ref(segment, path_sheet.column("segment"), prow[0]):
+            add_edge(g, pid, segment, "path_segment")
+        steps_seen: dict[int, _Row] = {}
+        for row in prow:
+            if row.values.get("segment") != segment:
+                fail(f"path '{pid}' is for segment '{segment}' (row {prow[0].row}), "
+                     f"not '{row.values.get('segment')}'", row, "segment")
+            step = row.values.get("step")
+            node = row.values.get("node")
+            if not isinstance(step, int) or not isinstance(node, str):
+                continue
+            if step < 1:
+                fail("steps are numbered from 1", row, "step")
+                continue
+            if step in steps_seen:
+                fail(f"path '{pid}' already has step {step} (row {steps_seen[step].row})",
+                     row, "step")
+                continue
+            steps_seen[step] = row
+            if check_ref(node, path_sheet.column("node"), row):
+                attrs = {"order": step}
+                if row.extra:
+                    attrs["extra"] = dict(row.extra)
+                add_edge(g, pid, node, "step", key=f"step:{step}", **attrs)
+    if errors:
+        raise PolkuErrors(errors)
+    return g
+
+
+# -- writing ------------------------------------------------------------------------------
+
+def _format(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def _out_targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    return sorted({v for _, v, k in g.out_edges(node, data="kind") if k == kind})
+
+
+def _role_holders(g: nx.MultiDiGraph, node: str, role: str) -> list[str]:
+    return sorted({u for u, _, d in g.in_edges(node, data=True)
+                   if d.get("kind") == "responsibility" and d.get("role") == role})
+
+
+def _in_sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    return sorted({u for u, _, k in g.in_edges(node, data="kind") if k == kind})
+
+
+def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    """The graph as sheets: name -> (header, rows of cell text), sorted, ready to write."""
+    out: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+    for name, sheet in SHEETS.items():
+        records: list[dict[str, str]] = []
+        if sheet.node_type is not None:
+            for node in sorted(n for n, t in g.nodes(data="type") if t == sheet.node_type):
+                data = g.nodes[node]
+                rec = {"id": node}
+                for col in sheet.columns:
+                    attr = sheet.attrs.get(col.name, col.name)
+                    if col.name in sheet.edges:
+                        kind, reverse = sheet.edges[col.name]
+                        refs = (_in_sources if reverse else _out_targets)(g, node, kind)
+                        if refs:
+                            rec[col.name] = ";".join(refs)
+                    elif col.name in sheet.roles:
+                        actors = _role_holders(g, node, sheet.roles[col.name])
+                        if actors:
+                            rec[col.name] = ";".join(actors)
+                    elif col.name != "id" and attr in data:
+                        rec[col.name] = _format(data[attr])
+                for k, v in (data.get("extra") or {}).items():
+                    rec[k] = v
+                records.append(rec)
+        elif name == "responsibilities":
+            for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[1], e[0], e[2].get("role", ""))):
+                if d["kind"] != "responsibility":
+                    continue
+                # a measure's leads and participants are in the measures sheet; only their
+                # notes need a row here
+                subject_sheet = _SHEET_OF_TYPE.get(g.nodes[v].get("type"))
+                if subject_sheet and d["role"] in subject_sheet.roles.values() \
+                        and not d.get("note") and not d.get("extra"):
+                    continue
+                rec = {"actor": u, "subject": v, "role": d["role"]}
+                if d.get("note"):
+                    rec["note"] = d["note"]
+                rec.update(d.get("extra") or {})
+                records.append(rec)
+        elif name == "graph":
+            rec = {"id": str(g.graph.get("name", "graph"))}
+            for col in sheet.columns[1:]:
+                if g.graph.get(col.name) is not None:
+                    rec[col.name] = _format(g.graph[col.name])
+            rec.update(g.graph.get("extra") or {})
+            records.append(rec)
+        elif name == "paths":
+            for pid in sorted(n for n, t in g.nodes(data="type") if t == "path"):
+                seg = _out_targets(g, pid, "path_segment")
+                steps = sorted((d["order"], v, d) for _, v, d in g.out_edges(pid, data=True)
+                               if d["kind"] == "step")
+                for i, (order, node, d) in enumerate(steps):
+                    rec = {"path": pid, "segment": seg[0] if seg else "", "step": str(order),
+                           "node": node}
+                    if i == 0 and g.nodes[pid].get("name"):
+                        rec["name"] = g.nodes[pid]["name"]
+                    rec.update(d.get("extra") or {})
+                    records.append(rec)
+        known = [c.name for c in sheet.columns]
+        extra_cols = sorted({k for r in records for k in r} - set(known))
+        out[name] = (known + extra_cols, records)
+    return out
+
+
+def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
+    """Write the graph as a workbook: a CSV folder, or one .xlsx when ``path`` ends so.
+
+    The write is atomic: the folder or file appears whole or not at all.
+    """
+    path = Path(path)
+    qualified = next((n for n in g.nodes if "/" in str(n)), None)
+    if qualified is not None:
+        raise PolkuError(f"a merged national graph (ids such as '{qualified}') is not a "
+                         "workbook: workbook ids hold no region; export Turtle or JSON-LD, or "
+                         "each region's own workbook", file=str(path))
+    # the plan's sheets only when the graph has a plan; the spec's sheets always, as a
+    # template to fill in
+    sheets = {name: rows for name, rows in sheet_rows(g).items()
+              if name in SPEC_SHEETS or rows[1]}
+    if path.suffix.lower() == ".xlsx":
+        import openpyxl
+
+        if path.is_dir():
+            raise PolkuError("is a folder, not an .xlsx file", file=str(path))
+        book = openpyxl.Workbook()
+        book.remove(book.active)
+        for name, (header, records) in sheets.items():
+            ws = book.create_sheet(name)
+            ws.append(header)
+            for rec in records:
+                ws.append([rec.get(h, "") or None for h in header])
+                for cell in ws[ws.max_row]:
+                    # text that starts with "=" is a name, not a formula
+                    if isinstance(cell.value, str) and cell.value.startswith("="):
+                        cell.data_type = "s"
+        with atomic.output_file(path) as tmp:
+            book.save(tmp)
+        return
+    _check_replaceable(path)
+    with atomic.output_dir(path) as tmp:
+        for name, (header, records) in sheets.items():
+            buf = io.StringIO(newline="")
+            w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
+            w.writeheader()
+            w.writerows(records)
+            (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+SPEC_SHEETS = ("graph", "actors", "services", "outcomes", "needs", "segments", "referrals",
+               "responsibilities", "paths")
+
+
+def _check_replaceable(path: Path) -> None:
+    """A CSV export replaces its folder whole; refuse a folder that holds anything else,
+    so that an export never deletes a user's other files."""
+    if not path.exists():
+        return
+    if not path.is_dir():
+        raise PolkuError("exists and is not a folder: a workbook export is a folder of CSV "
+                         "files", file=str(path))
+    if path.resolve() in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
+        raise PolkuError("is the current folder or one above it: export to a new folder",
+                         file=str(path))
+    sheet_files = {f"{name}.csv" for name in SHEETS}
+    others = sorted(p.name for p in path.iterdir() if p.name not in sheet_files)
+    if others:
+        shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
+        raise PolkuError(f"the folder holds files that are not workbook sheets ({shown}); "
+                         "an export replaces the folder whole, so export to a new folder",
+                         file=str(path))
+
+
+def is_workbook(path: str | Path) -> bool:
+    """True for a folder (of CSV sheets) or an .xlsx file."""
+    p = Path(path)
+    return p.is_dir() or p.suffix.lower() in (".xlsx", ".xlsm")
+

@@ -1,0 +1,1 @@
+"""The operations: one per question the doors (CLI, API, pages) ask, and the write contract."""

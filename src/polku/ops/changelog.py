@@ -1,0 +1,124 @@
+"""The change log of a graph: every row edit, who made it and when, and how to undo it.
+
+One JSON object a line, oldest first, in a file of its own (``<name>.changes.jsonl``);
+every append rewrites the file atomically (:mod:`polku.io.atomic`), so a crash leaves the log
+as it was before or after the change, never half a line. Entries::
+
+    {"version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna", "action": "update",
+     "sheet": "services", "key": "debt-advice", "before": {...}, "after": {...}}
+
+``before`` / ``after`` are the whole row as cell text (``null`` when there was or is no
+row). An undo is a change of its own (``"action": "undo"``, ``"undoes": 2``).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from polku.io import atomic
+from polku.ops.edits import Change
+from polku.errors import PolkuError
+
+
+def now() -> str:
+    """The current time in UTC, to the second, as the log writes it."""
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+@dataclass
+class ChangeLog:
+    """The change log kept in ``path``."""
+    path: Path
+
+    def entries(self) -> list[dict[str, Any]]:
+        """Every change, oldest first."""
+        if not self.path.exists():
+            return []
+        out = []
+        for number, line in enumerate(self.path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                out.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise PolkuError(f"not a change log line ({e.msg})", file=self.path.name,
+                                 row=number) from None
+        return out
+
+    def newest_first(self, limit: int | None = None) -> list[dict[str, Any]]:
+        entries = self.entries()[::-1]
+        return entries if limit is None else entries[:limit]
+
+    def version(self) -> int:
+        """The latest version number (0 before the first change)."""
+        entries = self.entries()
+        return entries[-1]["version"] if entries else 0
+
+    def append(self, change: Change, who: str, undoes: int | None = None) -> dict[str, Any]:
+        """Log ``change`` made by ``who`` as the next version; return the entry."""
+        entries = self.entries()
+        entry: dict[str, Any] = {
+            "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
+            "who": who, "action": "undo" if undoes is not None else change.action,
+            "sheet": change.sheet, "key": change.key, "before": change.before,
+            "after": change.after}
+        if undoes is not None:
+            entry["undoes"] = undoes
+        lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries + [entry]]
+        atomic.write_text(self.path, "\n".join(lines) + "\n")
+        return entry
+
+    def to_undo(self) -> dict[str, Any]:
+        """The latest change not yet undone (undos themselves are not undone: undoing
+        again goes one change further back).
+
+        >>> import tempfile
+        >>> log = ChangeLog(Path(tempfile.mkdtemp()) / "g.changes.jsonl")
+        >>> for action in ("create", "update"):
+        ...     _ = log.append(Change(action, "actors", "kela", None, {"id": "kela"}), "anna")
+        >>> _ = log.append(Change("update", "actors", "kela", None, None), "anna", undoes=2)
+        >>> log.to_undo()["version"]
+        1
+        """
+        undone: set[int] = set()
+        for entry in reversed(self.entries()):
+            if entry.get("undoes") is not None:
+                undone.add(entry["undoes"])
+                continue
+            if entry["version"] not in undone:
+                return entry
+        raise NothingToUndo("there is no change left to undo")
+
+
+class NothingToUndo(PolkuError):
+    """The change log holds no change that is not undone already."""
+
+
+def revert(entry: dict[str, Any]) -> tuple[str, str | None, dict[str, str] | None]:
+    """The edit that reverts a logged change: (action, key of the row now, values).
+
+    >>> revert({"action": "create", "sheet": "actors", "key": "kela", "before": None,
+    ...         "after": {"id": "kela"}})
+    ('delete', 'kela', None)
+    """
+    if entry["action"] == "create":
+        return "delete", _full_key(entry["sheet"], entry["after"] or {}) or entry["key"], None
+    if entry["action"] == "delete":
+        return "create", None, entry["before"]
+    from polku.ops.edits import row_key
+
+    after = entry["after"] or {}
+    return "replace", _full_key(entry["sheet"], after) or row_key(entry["sheet"], after), \
+        entry["before"]
+
+
+def _full_key(sheet: str, row: dict[str, str]) -> str | None:
+    """``actor~subject~role`` for a responsibility (an actor may hold several roles on one
+    subject, and the undo must find exactly the row it changed)."""
+    if sheet == "responsibilities":
+        return "~".join(row.get(c, "") for c in ("actor", "subject", "role"))
+    return None

@@ -1,0 +1,385 @@
+"""Row edits: a designer's change to one workbook row, checked with exactly the workbook
+import's rules and written to wherever the graph lives.
+
+The designers' unit of work is a row of a workbook sheet (``docs/workbook.md``). An edit
+creates, changes or deletes one row; the whole workbook, with the edit applied in memory,
+then goes through :func:`polku.io.workbook.read_workbook` and the SHACL shapes — the same
+checks ``polku import`` runs — and only a workbook that passes is written. A graph kept as
+Turtle, JSON-LD or in Neo4j is edited through its sheets (:func:`polku.io.workbook.sheet_rows`
+gives them back losslessly) and written whole; a CSV folder gets only the changed sheet
+rewritten, an ``.xlsx`` keeps its other sheets and formatting.
+
+Rows are named by a key: the ``id`` column, ``actor~subject`` for responsibilities
+(``actor~subject~role`` when the actor holds several roles on the subject) and
+``path~step`` for designed paths.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping, Protocol
+
+import networkx as nx
+
+from polku.io import atomic, workbook
+from polku.errors import PolkuError, PolkuErrors
+
+#: sheet -> (header, rows of cell text): a workbook as the editor holds it
+Sheets = dict[str, tuple[list[str], list[dict[str, str]]]]
+
+#: the columns that name a row, per sheet (default: ``id``)
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "responsibilities": ("actor", "subject", "role"), "paths": ("path", "step")}
+KEY_SEPARATOR = "~"
+
+
+class RowNotFound(PolkuError):
+    """The sheet or the row an edit names does not exist."""
+
+
+class EditConflict(PolkuError):
+    """The edit cannot be applied as asked (an ambiguous key, nothing left to undo, a
+    source that cannot take writes)."""
+
+
+def key_columns(sheet: str) -> tuple[str, ...]:
+    """The columns whose values make a row's key.
+
+    >>> key_columns("services"), key_columns("paths")
+    (('id',), ('path', 'step'))
+    """
+    return KEY_COLUMNS.get(sheet, ("id",))
+
+
+def row_key(sheet: str, row: Mapping[str, str]) -> str:
+    """The key of a row: its id, ``actor~subject`` or ``path~step``.
+
+    >>> row_key("responsibilities", {"actor": "kela", "subject": "s1", "role": "lead"})
+    'kela~s1'
+    >>> row_key("services", {"id": "s1", "name": "S"})
+    's1'
+    """
+    cols = key_columns(sheet)[:2]
+    return KEY_SEPARATOR.join(row.get(c, "") for c in cols)
+
+
+def cell_text(value: object, column: str = "") -> str:
+    """A JSON value as the workbook cell that says it: lists joined with ``;``, booleans
+    ``yes``/``no``, numbers as written, ``null`` empty.
+
+    >>> cell_text(["kela", "keusote"]), cell_text(True), cell_text(40.5), cell_text(None)
+    ('kela;keusote', 'yes', '40.5', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, (list, tuple)):
+        return ";".join(cell_text(v) for v in value)
+    if isinstance(value, str):
+        return value.strip()
+    raise PolkuError(f"a cell holds text, a number, a boolean or a list, not "
+                     f"{type(value).__name__}", column=column or None)
+
+
+def row_values(sheet: str, body: Mapping[str, Any]) -> dict[str, str]:
+    """An edit's JSON body (column → value) as cell text, with the column names checked."""
+    if sheet not in workbook.SHEETS:
+        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
+                          sheet=sheet)
+    values: dict[str, str] = {}
+    for column, value in body.items():
+        if not isinstance(column, str) or not column.strip() or column != column.strip():
+            raise PolkuError(f"'{column}' is not a column name", sheet=sheet, column=str(column))
+        values[column] = cell_text(value, column)
+    return values
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit did to one row: the row before and after (``None`` = no row)."""
+    action: str
+    sheet: str
+    key: str
+    before: dict[str, str] | None
+    after: dict[str, str] | None
+
+
+def _matches(sheet: str, row: Mapping[str, str], key: str) -> bool:
+    parts = key.split(KEY_SEPARATOR)
+    cols = key_columns(sheet)
+    if len(parts) > len(cols) or (len(cols) > 1 and len(parts) < 2):
+        return False
+    for col, part in zip(cols, parts):
+        have = row.get(col, "")
+        if col == "role":
+            have = _role(have)
+            part = _role(part)
+        if col == "step":
+            if have.strip() != part.strip():
+                try:
+                    if workbook.parse_number(have) != workbook.parse_number(part):
+                        return False
+                except ValueError:
+                    return False
+            continue
+        if have != part:
+            return False
+    return True
+
+
+def _role(text: str) -> str:
+    word = text.strip().lower()
+    return workbook.ROLE_WORDS.get(word, word)
+
+
+def find_row(sheets: Sheets, sheet: str, key: str) -> int:
+    """The index of the row named ``key`` in ``sheet``, or :class:`RowNotFound`."""
+    if sheet not in workbook.SHEETS:
+        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
+                          sheet=sheet)
+    rows = sheets.get(sheet, ([], []))[1]
+    hits = [i for i, row in enumerate(rows) if _matches(sheet, row, key)]
+    if not hits:
+        raise RowNotFound(f"no row '{key}' in sheet '{sheet}'", sheet=sheet)
+    if len(hits) > 1:
+        roles = ", ".join(rows[i].get("role", "") for i in hits)
+        raise EditConflict(f"{len(hits)} rows have the key '{key}' (roles {roles}): name "
+                           f"one as actor{KEY_SEPARATOR}subject{KEY_SEPARATOR}role", sheet=sheet)
+    return hits[0]
+
+
+def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
+          values: Mapping[str, str] | None = None) -> tuple[Sheets, Change]:
+    """``sheets`` with one row created, updated (only the columns given; an empty value
+    clears a cell), replaced whole, or deleted; and the change. Nothing is checked here
+    beyond the row's existence: :func:`check` runs the import's rules on the result.
+
+    >>> s = {"actors": (["id", "name", "kind"], [{"id": "kela", "name": "Kela", "kind": "kela"}])}
+    >>> s2, change = apply(s, "update", "actors", "kela", {"name": "Kela FPA"})
+    >>> s2["actors"][1][0]["name"], change.before["name"], s["actors"][1][0]["name"]
+    ('Kela FPA', 'Kela', 'Kela')
+    """
+    if sheet not in workbook.SHEETS:
+        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
+                          sheet=sheet)
+    values = dict(values or {})
+    header, rows = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
+    header, rows = list(header), [dict(r) for r in rows]
+    for column in values:
+        if column not in header:
+            header.append(column)
+    out = dict(sheets)
+    if action == "create":
+        after = {c: v for c, v in values.items() if v != ""}
+        rows.append(after)
+        out[sheet] = (header, rows)
+        return out, Change(action, sheet, row_key(sheet, after), None, after)
+    if key is None:
+        raise RowNotFound(f"no row named in sheet '{sheet}'", sheet=sheet)
+    index = find_row(sheets, sheet, key)
+    before = rows[index]
+    if action == "delete":
+        del rows[index]
+        out[sheet] = (header, rows)
+        return out, Change(action, sheet, row_key(sheet, before), before, None)
+    if action == "update":
+        after = {**before, **values}
+    elif action == "replace":
+        after = dict(values)
+    else:
+        raise PolkuError(f"unknown edit action '{action}'")
+    after = {c: v for c, v in after.items() if v != ""}
+    rows[index] = after
+    out[sheet] = (header, rows)
+    return out, Change("update", sheet, row_key(sheet, after), before, after)
+
+
+def as_tables(sheets: Sheets, file_of: Callable[[str], str]) -> workbook.Tables:
+    """The sheets as the raw tables :func:`polku.io.workbook.read_rows` checks; rows numbered
+    as in a spreadsheet (the header is row 1)."""
+    return {name: (file_of(name), header,
+                   [(i + 2, [row.get(h, "") for h in header]) for i, row in enumerate(rows)])
+            for name, (header, rows) in sheets.items()}
+
+
+def check(sheets: Sheets, name: str, where: str, file_of: Callable[[str], str],
+          graph_attrs: Mapping[str, Any] | None = None) -> nx.MultiDiGraph:
+    """The graph the sheets make, checked exactly as ``polku import`` checks a workbook
+    (every cell, every reference, the SHACL shapes); every problem raised at once as
+    :class:`PolkuErrors`."""
+    from polku.io.validate import shacl_problems
+
+    g = workbook.read_workbook(where, name=name, tables=as_tables(sheets, file_of))
+    problems = shacl_problems(g, where)
+    if problems:
+        raise PolkuErrors(problems)
+    for k, v in (graph_attrs or {}).items():
+        g.graph.setdefault(k, v)
+    return g
+
+
+def sheets_of_graph(g: nx.MultiDiGraph) -> Sheets:
+    """A graph as the workbook sheets that say it (those with rows, and the required ones)."""
+    required = {n for n, s in workbook.SHEETS.items() if s.required}
+    return {n: (h, rows) for n, (h, rows) in workbook.sheet_rows(g).items()
+            if rows or n in required}
+
+
+def sheets_of_tables(tables: workbook.Tables) -> Sheets:
+    """Raw workbook cells as text rows keyed by column (empty cells left out)."""
+    out: Sheets = {}
+    for name, (_, header, body) in tables.items():
+        rows = []
+        for _, cells in body:
+            texts = [workbook.cell_as_text(c) for c in cells]
+            if not any(texts):
+                continue
+            rows.append({h: t for h, t in zip(header, texts) if h and t})
+        out[name] = (list(header), rows)
+    return out
+
+
+# -- where graphs live ---------------------------------------------------------------------
+
+class RowStore(Protocol):
+    """A place a graph lives that takes row edits: it hands out the workbook's sheets,
+    names the file a sheet's problems are reported in, and writes an edited workbook."""
+
+    def sheets(self, current: nx.MultiDiGraph) -> Sheets: ...
+
+    def file_of(self, sheet: str) -> str: ...
+
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None: ...
+
+
+@dataclass
+class CsvFolder:
+    """A workbook folder: an edit rewrites only the changed sheet's CSV file (atomically);
+    the other files stay byte for byte as the designer left them."""
+    path: Path
+
+    def sheets(self, current: nx.MultiDiGraph) -> Sheets:
+        return sheets_of_tables(workbook.read_tables(self.path))
+
+    def file_of(self, sheet: str) -> str:
+        return f"{self.path.name}/{sheet}.csv"
+
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+        header, rows = sheets[changed]
+        buf = io.StringIO(newline="")
+        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+        atomic.write_text(self.path / f"{changed}.csv", buf.getvalue())
+
+
+@dataclass
+class XlsxFile:
+    """An ``.xlsx`` workbook: the changed sheet's cells are replaced (numbers stay numbers),
+    the other sheets and the formatting are kept; the file is replaced atomically."""
+    path: Path
+
+    def sheets(self, current: nx.MultiDiGraph) -> Sheets:
+        return sheets_of_tables(workbook.read_tables(self.path))
+
+    def file_of(self, sheet: str) -> str:
+        return self.path.name
+
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+        import openpyxl
+
+        header, rows = sheets[changed]
+        book = openpyxl.load_workbook(self.path)
+        ws = book[changed] if changed in book.sheetnames else book.create_sheet(changed)
+        if ws.max_row:
+            ws.delete_rows(1, ws.max_row)
+        ws.append(header)
+        spec = workbook.SHEETS[changed]
+        for row in rows:
+            ws.append([_xlsx_value(spec.column(h), row.get(h, "")) for h in header])
+            for cell in ws[ws.max_row]:
+                if isinstance(cell.value, str) and cell.value.startswith("="):
+                    cell.data_type = "s"  # a name, not a formula
+        with atomic.output_file(self.path) as tmp:
+            book.save(tmp)
+
+
+def _xlsx_value(col: workbook.Column | None, text: str) -> object:
+    if not text:
+        return None
+    if col is not None and col.kind in ("number", "integer", "ratio"):
+        try:
+            return workbook.parse_number(text)
+        except ValueError:
+            return text
+    return text
+
+
+@dataclass
+class GraphFile:
+    """A Turtle or JSON-LD file: the edited graph is written whole (atomically), in the
+    file's own format."""
+    path: Path
+
+    def sheets(self, current: nx.MultiDiGraph) -> Sheets:
+        return sheets_of_graph(current)
+
+    def file_of(self, sheet: str) -> str:
+        return self.path.name
+
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+        from polku.io.load import save_graph
+
+        save_graph(g, self.path)
+
+
+@dataclass
+class Neo4jRegion:
+    """A region of a Neo4j database: the edited graph is pushed in one transaction
+    (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``)."""
+    uri: str
+
+    def sheets(self, current: nx.MultiDiGraph) -> Sheets:
+        return sheets_of_graph(current)
+
+    def file_of(self, sheet: str) -> str:
+        from polku.io.neo4jstore import target
+
+        return f"Neo4j region '{target(self.uri).region or ''}'"
+
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+        from polku.io.neo4jstore import push_graph, target
+
+        t = target(self.uri)
+        push_graph(g, t.uri, t.user, t.password, t.database, t.region)
+
+
+def row_store(source: str | Path) -> RowStore:
+    """The :class:`RowStore` for a graph's source (a path or a Neo4j URI)."""
+    text = str(source)
+    from polku.io.neo4jstore import is_neo4j_uri
+
+    if is_neo4j_uri(text):
+        return Neo4jRegion(text)
+    path = Path(text)
+    if path.is_dir():
+        return CsvFolder(path)
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return XlsxFile(path)
+    return GraphFile(path)
+
+
+def digest(data: bytes) -> str:
+    """A short content hash (an ETag's value).
+
+    >>> len(digest(b"polku")), digest(b"polku") == digest(b"polku"), digest(b"a") == digest(b"b")
+    (20, True, False)
+    """
+    return hashlib.sha256(data).hexdigest()[:20]

@@ -1,0 +1,1 @@
+"""What people read: sentences, tables, pages and reports in the reader's language."""

@@ -1,0 +1,179 @@
+"""The languages polku speaks to people: Finnish first, Swedish and English too.
+
+Everything polku writes for a person (the report, the pages, the web UI, finding
+messages, the command line's summaries) goes through a :class:`Translator`. Texts live in
+gettext catalogues (``polku/locale/<lang>/LC_MESSAGES/polku.po``) made and kept with Babel:
+``scripts/i18n`` extracts the English source texts from the code and templates, updates the
+Finnish and Swedish catalogues, and compiles them (the wheel build compiles them too).
+English is the source language, so a text a catalogue lacks falls back to English; a test
+fails while any catalogue is incomplete.
+
+Ids, JSON keys and kind names never change with the language; labels of nodes do, where
+the workbook gives ``name_sv``/``name_en``.
+
+>>> tr = translator("sv")
+>>> tr.lang, tr.html_lang
+('sv', 'sv')
+>>> tr.number(0.35), translator("en").number(0.35), tr.number(1200)
+('0,35', '0.35', '1\\xa0200')
+>>> check_lang("de")
+Traceback (most recent call last):
+polku.errors.PolkuError: unknown language 'de' (use fi, sv or en)
+"""
+
+from __future__ import annotations
+
+import gettext
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.words import N_  # noqa: F401  (marked texts are imported from here too)
+
+#: The languages, Finnish first (the default everywhere).
+LANGUAGES = ("fi", "sv", "en")
+DEFAULT_LANG = "fi"
+#: Each language's name in itself, for the language switch on every page.
+LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+DOMAIN = "polku"
+
+
+def locale_dir() -> Path:
+    """Where the catalogues live inside the package."""
+    return Path(str(resources.files("polku") / "locale"))
+
+
+def check_lang(lang: str | None) -> str:
+    """``lang`` if polku speaks it (default Finnish), else a clear error naming the choices."""
+    if lang is None or lang == "":
+        return DEFAULT_LANG
+    value = str(lang).strip().lower()
+    if value not in LANGUAGES:
+        raise PolkuError(f"unknown language '{lang}' (use {', '.join(LANGUAGES[:-1])} or "
+                         f"{LANGUAGES[-1]})")
+    return value
+
+
+@lru_cache(maxsize=None)
+def _catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang``; in a checkout whose ``.mo`` is missing or older
+    than its ``.po`` (a translator at work), the ``.po`` is compiled in memory by Babel."""
+    if lang == "en":
+        return gettext.NullTranslations()
+    folder = locale_dir() / lang / "LC_MESSAGES"
+    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
+    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    if not po.exists():
+        raise PolkuError(f"the {lang} catalogue is missing from this installation", file=str(po))
+    from io import BytesIO
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang)
+    buffer = BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@dataclass(frozen=True)
+class Translator:
+    """The texts, labels and numbers of one language."""
+
+    lang: str
+    catalogue: gettext.NullTranslations = field(repr=False, compare=False)
+
+    @property
+    def html_lang(self) -> str:
+        """The value of ``<html lang>``."""
+        return self.lang
+
+    def gettext(self, message: str) -> str:
+        return self.catalogue.gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return self.catalogue.ngettext(singular, plural, n)
+
+    __call__ = gettext
+
+    def label(self, g: nx.MultiDiGraph, node: str) -> str:
+        """The node's label in this language (``name_sv``/``name_en`` where the workbook
+        gives one, else the primary ``name``), or its id."""
+        if node not in g:
+            return node
+        data = g.nodes[node]
+        return str(data.get(f"name_{self.lang}") or data.get("name") or node)
+
+    def number(self, value: Any, digits: int | None = None) -> str:
+        """A number as people of this language write it (decimal comma in Finnish and
+        Swedish, a narrow space between thousands); ``–`` for nothing; text (a small cell
+        shown as ``<5``) as it is."""
+        if value is None:
+            return "–"
+        if isinstance(value, str):
+            return value
+        if isinstance(value, float) and value.is_integer() and digits is None:
+            value = int(value)
+        from babel.numbers import format_decimal
+
+        fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+        return format_decimal(value, format=fmt, locale=self.lang)
+
+    def percent(self, share: float | None) -> str:
+        """A share 0–1 as a percentage of this language (``35 %``)."""
+        if share is None:
+            return "–"
+        from babel.numbers import format_percent
+
+        return format_percent(share, locale=self.lang)
+
+    def jinja_globals(self) -> dict[str, Any]:
+        """What templates need: ``_``/``gettext``/``ngettext``, ``lang`` and the switch."""
+        return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
+                "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
+                "num": self.number}
+
+
+def translator(lang: str | None = None) -> Translator:
+    """The :class:`Translator` of ``lang`` (checked; default Finnish)."""
+    lang = check_lang(lang)
+    return Translator(lang, _catalogue(lang))
+
+
+def negotiate(query: str | None, accept_language: str | None) -> str:
+    """The language of a web request: ``?lang=`` if given (checked), else the best of the
+    browser's ``Accept-Language`` that polku speaks, else Finnish.
+
+    >>> negotiate(None, "en-GB,en;q=0.9,fi;q=0.8"), negotiate(None, "de, sv-FI;q=0.5")
+    ('en', 'sv')
+    >>> negotiate("sv", "en"), negotiate(None, None)
+    ('sv', 'fi')
+    """
+    if query:
+        return check_lang(query)
+    ranked: list[tuple[float, int, str]] = []
+    for i, part in enumerate((accept_language or "").split(",")):
+        pieces = part.strip().split(";")
+        tag = pieces[0].strip().lower()
+        q = 1.0
+        for p in pieces[1:]:
+            if p.strip().startswith("q="):
+                try:
+                    q = float(p.strip()[2:])
+                except ValueError:
+                    q = 0.0
+        primary = tag.split("-")[0]
+        if primary in LANGUAGES and q > 0:
+            ranked.append((-q, i, primary))
+    return min(ranked)[2] if ranked else DEFAULT_LANG
+
+

@@ -1,0 +1,372 @@
+"""Printers: the analyses' results as text for the terminal and as markdown, kept apart
+from the analyses (which return plain data) so that the same data can be printed, served
+as JSON or drawn, and an analysis never depends on how it is shown. What each function
+prints is what the CLI command of the same name prints.
+
+Each printer speaks the language of its :class:`~polku.present.i18n.Translator` (default Finnish);
+kind names and ids stay as they are.
+
+>>> from polku.finding import Finding
+>>> print(findings_table("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")],
+...                      translator("en")))
+g: 1 finding
+      1  error    dead-end
+<BLANKLINE>
+error    dead-end  s: S leads nowhere
+>>> print(findings_table("g", [], translator("sv")))
+g: 0 iakttagelser
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from polku.finding import Finding, counts_by_kind, number, sort_findings
+from polku.present.i18n import N_, Translator, translator
+
+
+# -- findings (``polku findings``) -----------------------------------------------------------
+
+#: The severities as a reader says them (the JSON keeps ``error``, ``warning``, ``info``).
+SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
+
+
+def severity_name(severity: str, tr: Translator) -> str:
+    """A severity in ``tr``'s language."""
+    return tr(SEVERITY_NAMES[severity]) if severity in SEVERITY_NAMES else severity
+
+
+def _finding_count(n: int, tr: Translator) -> str:
+    return tr.ngettext("{count} finding", "{count} findings", n).format(count=tr.number(n))
+
+
+def findings_table(graph_name: str, findings: Iterable[Finding],
+                   tr: Translator | None = None) -> str:
+    """Findings as plain text for a terminal: a count line per kind, then one line each."""
+    tr = tr or translator()
+    fs = sort_findings(findings)
+    sev = {s: severity_name(s, tr) for s in SEVERITY_NAMES}
+    sw = max(7, *(len(v) for v in sev.values()))
+    lines = [f"{graph_name}: {_finding_count(len(fs), tr)}"]
+    lines += [f"  {n:>5}  {sev[s]:<{sw}}  {k}" for s, k, n in counts_by_kind(fs)]
+    if fs:
+        lines.append("")
+    width = max((len(f.kind) for f in fs), default=0)
+    lines += [f"{sev[f.severity]:<{sw}}  {f.kind:<{width}}  {f.subject}: {f.message}"
+              for f in fs]
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    """Text safe inside a markdown table cell."""
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+            .replace("<", "&lt;").replace(">", "&gt;"))
+
+
+def findings_markdown(graph_name: str, findings: Iterable[Finding],
+                      tr: Translator | None = None) -> str:
+    """Findings as a markdown document: counts by kind, then a table of every finding."""
+    tr = tr or translator()
+    fs = sort_findings(findings)
+    sev, kind, count = tr("severity"), tr("kind"), tr("count")
+    subject, related, message = tr("subject"), tr("related"), tr("message")
+    title = tr("Findings: {graph}").format(graph=_md(graph_name))
+    lines = [f"# {title}", "", _finding_count(len(fs), tr) + ".", "",
+             f"| {sev} | {kind} | {count} |", "|---|---|---:|"]
+    lines += [f"| {severity_name(s, tr)} | `{k}` | {tr.number(n)} |"
+              for s, k, n in counts_by_kind(fs)]
+    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} |",
+              "|---|---|---|---|---|"]
+    lines += [f"| {severity_name(f.severity, tr)} | `{f.kind}` | `{_md(f.subject)}` | "
+              f"{', '.join('`' + _md(r) + '`' for r in f.related)} | {_md(f.message)} |"
+              for f in fs]
+    return "\n".join(lines)
+
+
+# -- a graph (``polku show``) ---------------------------------------------------------------
+
+#: The node types as ``polku show`` names them (the keys of :func:`polku.graph.summary`).
+TYPE_NAMES = {"actor": N_("actors"), "service": N_("services"), "outcome": N_("outcomes"),
+              "need": N_("needs"), "segment": N_("client segments"),
+              "referral": N_("referrals"), "responsibility": N_("responsibilities"),
+              "path": N_("designed paths"), "goal": N_("plan goals"),
+              "measure": N_("plan measures"), "indicator": N_("indicators"),
+              "risk": N_("risks")}
+
+
+def describe_text(info: dict, tr: Translator | None = None) -> str:
+    """The :func:`describe` dict as a short plain-text summary in the language of ``tr``.
+
+    >>> from polku.analyses.describe import describe
+    >>> from polku.graph import new_graph
+    >>> print(describe_text(describe(new_graph("x")), translator("en")))
+    Graph x
+      0 people in segments, 0 referrals a month
+    """
+    tr = tr or translator()
+    counts = info["counts"]
+    head = tr("Graph {name}").format(name=info["graph"])
+    if info["regions"]:
+        head += f" ({', '.join(info['regions'])})"
+    lines = [head]
+    if info.get("illustrative"):
+        lines.append("  " + tr("Example data – the numbers are illustrative"))
+    names = {k: tr(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in counts}
+    width = max((len(names[k]) for k in counts), default=0)
+    lines += [f"  {names[k]:<{width}}  {tr.number(n):>6}" for k, n in counts.items() if n]
+    lines.append("  " + tr("{people} people in segments, {referrals} referrals a month").format(
+        people=tr.number(info["people_in_segments"]),
+        referrals=tr.number(info["referral_volume_per_month"])))
+    if info["segments"]:
+        lines.append(tr("Client segments:"))
+        for s in info["segments"]:
+            lines.append("  " + tr("{id}: {name} — size {size}, in work {rate}, enters at "
+                                   "{entries}").format(
+                id=s["id"], name=s["name"], size=tr.number(s["size"]),
+                rate=tr.percent(s["participation_rate"]),
+                entries=", ".join(s["entries"]) or tr("nowhere")))
+    if info["outcomes"]:
+        lines.append(tr("Outcomes:") + " " + ", ".join(o["name"] for o in info["outcomes"]))
+    return "\n".join(lines)
+
+
+# -- paths (``polku paths``) ----------------------------------------------------------------
+
+def _step_text(s: dict[str, Any], tr: Translator) -> str:
+    who = ", ".join(s["provider_labels"]) or ("–" if s["type"] == "service" else "")
+    text = f"{s['label']} [{s['node']}]" + (f" — {who}" if who else "")
+    if s["referral"]:
+        wait = tr("wait ?") if s["wait"] is None else tr("wait {days} d").format(
+            days=tr.number(s["wait"]))
+        owner = (", " + tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
+                 else ", " + tr("no owner"))
+        handoff = ", " + tr("HAND-OFF") if s["handoff"] else ""
+        text = f"→ ({wait}{owner}{handoff}) {text}"
+    return text
+
+
+def _uncovered(needs: list[str], tr: Translator) -> str:
+    return ", " + tr("needs left uncovered: {needs}").format(needs=", ".join(needs))
+
+
+def paths_text(report: dict, tr: Translator | None = None) -> str:
+    """:func:`polku.analyses.paths.paths_report` as plain text for the terminal."""
+    tr = tr or translator()
+    head = tr("Best paths for {segment} ({id})").format(segment=report["segment_label"],
+                                                        id=report["segment"])
+    lines = [head + (" " + tr("to {outcome}").format(outcome=report["to"]) if report["to"]
+                     else "")]
+    if report.get("needs"):
+        lines.append("  " + tr("needs: {needs}").format(needs=", ".join(report["needs"])))
+    search = report.get("search") or {}
+    if search and not search["exact"]:
+        lines.append("  " + tr("(bounded search: stopped after {count} partial paths; the "
+                               "paths below are good ones, not provably the best)").format(
+            count=tr.number(search["expanded"])))
+    if not report["best"]:
+        lines.append("  " + tr("(no path from the segment's entries reaches an outcome)"))
+    for p in report["best"]:
+        uncovered = (_uncovered(p["uncovered"], tr) if p["uncovered"]
+                     else (", " + tr("covers every need") if report.get("needs") else ""))
+        lines.append(f"{p['rank']}. " + _wait_handoffs(p, tr)
+                     + (", " + tr("{count} unknown wait(s)").format(
+                         count=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
+                     + uncovered)
+        lines += [f"     {_step_text(s, tr)}" for s in p["steps"]]
+    lines += ["", tr("Designed paths ({count}):").format(count=len(report["designed"]))]
+    for d in report["designed"]:
+        state = (tr("BROKEN at {count} step(s)").format(count=len(d["broken"])) if d["broken"]
+                 else tr("ok"))
+        lines.append(f"- {d['label']} ({d['path']}): {state}, " + _wait_handoffs(d, tr)
+                     + (_uncovered(d["uncovered"], tr) if d.get("uncovered") else ""))
+        for s in d["steps"]:
+            mark = "  ✗ " + tr("no referral") + " " if s.get("broken") else "    "
+            lines.append(f"   {mark}{_step_text(s, tr)}")
+    return "\n".join(lines)
+
+
+def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
+    return tr("{days} days, {count} hand-off(s)").format(days=tr.number(p["total_wait_days"]),
+                                                         count=tr.number(p["handoffs"]))
+
+
+# -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------
+
+def _finding_lines(found: Iterable[dict[str, Any]], tr: Translator, width: int = 24) -> list[str]:
+    return [f"  {severity_name(f['severity'], tr):<9}  {f['kind']:<{width}}  {f['message']}"
+            for f in found]
+
+
+def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> str:
+    """Plain-text tables of :func:`polku.analyses.bottlenecks.bottlenecks` for the terminal."""
+    tr = tr or translator()
+
+    def fmt(v: Any) -> str:
+        return tr.number(v)
+
+    bt, inflow, cap, util, svc = (tr("betweenness"), tr("inflow"), tr("capacity"),
+                                  tr("util."), tr("service"))
+    lines = [tr("Bottlenecks in {graph}").format(graph=result["graph"]), "",
+             tr("By betweenness (structural importance):"),
+             f"{'#':>4}  {bt:>11}  {inflow:>7}  {cap:>8}  {util:>5}  {svc}"]
+    for r in result["by_betweenness"]:
+        lines.append(f"{r['rank']:>4}  {tr.number(r['betweenness'], 4):>11}  "
+                     f"{fmt(r['inflow']):>7}  {fmt(r['capacity']):>8}  "
+                     f"{fmt(r['utilization']):>5}  {r['label']} ({r['service']})")
+    lines += ["", tr("By flow (utilisation, inflow):"),
+              f"{util:>5}  {inflow:>7}  {cap:>8}  {svc}"]
+    for r in result["by_flow"]:
+        lines.append(f"{fmt(r['utilization']):>5}  {fmt(r['inflow']):>7}  "
+                     f"{fmt(r['capacity']):>8}  {r['label']} ({r['service']})")
+    lines += ["", tr("Bottleneck findings ({count}):").format(count=len(result["findings"]))]
+    lines += _finding_lines(result["findings"], tr)
+    return "\n".join(lines)
+
+
+#: The node types a what-if removes, as a reader says them.
+REMOVED_TYPES = {"service": N_("service"), "actor": N_("actor"), "referral": N_("referral")}
+
+
+def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
+    """:func:`polku.analyses.whatif.whatif` as plain text for the terminal."""
+    tr = tr or translator()
+    kind = result["removed_type"]
+    lines = [tr("What if {name} ({type}) were removed from {graph}?").format(
+        name=result["removed_label"], type=tr(REMOVED_TYPES[kind]) if kind in REMOVED_TYPES
+        else kind, graph=result["graph"])]
+    if len(result["removed_ids"]) > 1:
+        lines.append("  " + tr("also removed: {ids}").format(ids=", ".join(
+            i for i in result["removed_ids"] if i != result["removed"])))
+    lines.append("  " + tr("findings: {before} before, {after} after").format(
+        before=tr.number(result["before"]), after=tr.number(result["after"])))
+    for title, key in ((N_("Created ({count}):"), "created"),
+                       (N_("Resolved ({count}):"), "resolved"),
+                       (N_("Gone with what was removed ({count}):"), "removed_with")):
+        lines += ["", tr(title).format(count=len(result[key]))]
+        lines += _finding_lines(result[key], tr)
+    return "\n".join(lines)
+
+
+def _state_text(s: dict[str, Any], tr: Translator) -> str:
+    if s["unstable"]:
+        return tr("utilisation {utilisation}: the queue grows without bound").format(
+            utilisation=tr.number(s["utilization"]) if s["utilization"] is not None else "∞")
+    if s["utilization"] is None:
+        return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
+            s["capacity"] is None else tr("capacity 0")
+    return tr("utilisation {utilisation}, wait {days} d").format(
+        utilisation=tr.number(s["utilization"]), days=tr.number(s["wait_days"]))
+
+
+def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
+    """:func:`polku.analyses.queues.queue_whatif` as plain text for the terminal."""
+    tr = tr or translator()
+    num = tr.number
+    ch = result["changes"]
+    asked = [tr("capacity of {service} to {value}").format(service=k, value=num(v))
+             for k, v in ch["capacity"].items()]
+    asked += [tr("places of {service} to {value}").format(service=k, value=num(v))
+              for k, v in ch["places"].items()]
+    asked += [tr("demand at {service} {change}").format(
+        service=k, change=('+' if v >= 0 else '') + num(number(round(v * 100, 4)))
+        + ("%" if tr.lang == "en" else "\u00a0%")) for k, v in ch["demand"].items()]
+    lines = [tr("What if {changes} in {graph}? (M/M/c queues, {days} days a month)").format(
+        changes=", ".join(asked), graph=result["graph"], days=num(result["days_per_month"]))]
+    for sid, s in result["services"].items():
+        b, a = s["before"], s["after"]
+        lines.append(f"  {s['label']} ({sid}): " + tr(
+            "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
+            "{capacity_after}, places {places_before} → {places_after}").format(
+            inflow_before=num(b["inflow"]), inflow_after=num(a["inflow"]),
+            capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
+            places_before=num(b["places"]), places_after=num(a["places"])))
+        lines.append("      " + tr("before: {state}").format(state=_state_text(b, tr)))
+        lines.append("      " + tr("after: {state}").format(state=_state_text(a, tr)))
+    for title, key in ((N_("Created ({count}):"), "created"),
+                       (N_("Resolved ({count}):"), "resolved")):
+        found = result["findings"][key]
+        lines += ["", tr(title).format(count=len(found))]
+        lines += _finding_lines(found, tr)
+    return "\n".join(lines)
+
+
+# -- event logs (``polku eventlog``) ------------------------------------------------------
+
+def _as_dict(f: Any) -> dict[str, Any]:
+    return f.to_dict() if isinstance(f, Finding) else f
+
+
+def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
+    """:func:`polku.io.eventlog.event_log_stats` as plain text for the terminal."""
+    tr = tr or translator()
+    num = tr.number
+    log = stats["log"]
+
+    def was(v: Any) -> str:
+        return "?" if v is None else num(v)
+
+    lines = [tr("Event log: {events} events, {cases} cases, {handoffs} hand-offs over "
+                "{months} month(s) from {first}").format(
+        events=num(log["events"]), cases=num(log["cases"]), handoffs=num(log["handoffs"]),
+        months=num(log["months"]), first=log["first"])
+        + ("" if log["has_end"] else " " + tr("(no end column: waits run start to start)"))]
+    lines.append(tr("Referrals seen ({count}):").format(count=len(stats["referrals"])))
+    for rid, r in stats["referrals"].items():
+        b = r["before"]
+        lines.append(f"  {r['from_label']} → {r['to_label']} ({rid}): " + tr(
+            "{handoffs} hand-offs, {volume} a month (was {volume_before}), median wait "
+            "{wait} d (was {wait_before})").format(
+            handoffs=num(r["handoffs"]), volume=num(r["volume_per_month"]),
+            volume_before=was(b["volume_per_month"]), wait=num(r["median_wait_days"]),
+            wait_before=was(b["median_wait_days"])))
+    if stats["not_seen"]:
+        lines.append(tr("Referrals the log never shows (kept as they were): {count}").format(
+            count=len(stats["not_seen"])))
+    lines += ["", tr("Unmodelled flows ({count}):").format(count=len(stats["findings"]))]
+    lines += _finding_lines(map(_as_dict, stats["findings"]), tr, 16)
+    return "\n".join(lines)
+
+
+# -- the plan (``polku plan show``) ---------------------------------------------------------
+
+#: The columns of ``polku plan show`` (``ind`` = indicators).
+PLAN_HEADER = (N_("measure"), N_("title"), N_("months"), N_("leads"), N_("participants"),
+               N_("ind"), N_("risks"), N_("deferred"))
+
+
+def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
+               tr: Translator | None = None) -> str:
+    """A readable text table of :func:`polku.io.plan.plan_summary`: goals as headings, a line
+    per measure; the headings in ``tr``'s language (default Finnish).
+
+    >>> from polku.io.plan import SAMPLE, parse_plan, plan_summary
+    >>> print(plan_table(plan_summary(parse_plan(SAMPLE).graph), tr=translator("en")))  # doctest: +NORMALIZE_WHITESPACE
+    goal-1  Tavoite
+      measure      title           months             leads  participants  ind  risks  deferred
+      measure-1-1  Kootaan toimijat  2026-01..2026-09  ttl    keusote       1    1
+    """
+    tr = tr or translator()
+    def short(text: str) -> str:
+        return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+    lines: list[str] = []
+    by_goal: dict[object, list[dict[str, object]]] = {}
+    for m in summary["measures"]:
+        by_goal.setdefault(m["goal"], []).append(m)
+    sections = [(g["id"], g["title"]) for g in summary["goals"]]
+    if None in by_goal:
+        sections.append((None, tr("(no goal)")))
+    header = tuple(tr(h) for h in PLAN_HEADER)
+    for gid, title in sections:
+        ms = by_goal.get(gid, [])
+        lines.append(f"{gid or '-'}  {title}")
+        rows = [header] + [(
+            str(m["id"]), short(str(m["title"])),
+            f"{m['start'] or '?'}..{m['end'] or '?'}" if m["start"] or m["end"] else "-",
+            ", ".join(m["leads"]) or "-", ", ".join(m["participants"]) or "-",  # type: ignore[arg-type]
+            str(len(m["indicators"])), str(len(m["risks"])),  # type: ignore[arg-type]
+            tr("deferred") if m["deferred"] else "") for m in ms]
+        widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+        for r in rows:
+            lines.append("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    return "\n".join(lines)

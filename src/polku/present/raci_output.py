@@ -1,0 +1,232 @@
+"""The RACI matrix (:mod:`polku.analyses.raci`) as a terminal table, CSV, JSON, an .xlsx a leader can
+forward, and a self-contained HTML page (sortable, filterable, usable from the keyboard).
+
+Printers only: every decision about rows, cells and marks is made in :func:`polku.analyses.raci.raci`.
+Every printer speaks the language of its :class:`~polku.present.i18n.Translator` (default Finnish);
+ids and the JSON's role values stay English. Files are written atomically
+(:mod:`polku.io.atomic`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Callable
+
+from markupsafe import Markup
+
+from polku.io import atomic
+from polku.present.i18n import N_, Translator, translator
+from polku.analyses.raci import (MARK_LABELS, ROLE_LABELS, TYPE_LABELS, Raci, mark_label, role_code, role_label, type_label)
+
+FORMATS = ("table", "csv", "xlsx", "json", "html")
+#: formats that are files (the command needs ``-o``)
+BINARY_FORMATS = ("xlsx",)
+
+#: cell fill per role in the .xlsx and the page (light, so the text stays readable)
+ROLE_FILLS = {"lead": "1F6FEB", "participant": "8CC4FF", "consulted": "D8E8F8",
+              "informed": "F1F3F5"}
+ROLE_TEXT = {"lead": "FFFFFF", "participant": "0B2540", "consulted": "0B2540",
+             "informed": "3D4450"}
+MARK_FILLS = {"no-lead": "FFEBE9", "several-leads": "FFF8C5", "deferred": "FFF8C5"}
+
+
+def _row_name(row) -> str:
+    """A row's name: its label, and a referral's two ends (a referral's label is its id)."""
+    if not row.detail:
+        return row.label
+    return row.detail if row.label == row.subject else f"{row.label}: {row.detail}"
+
+
+def raci_table(m: Raci, tr: Translator | None = None) -> str:
+    """The matrix for a terminal: one letter per role (legend first), marked rows flagged.
+
+    >>> from polku.analyses.raci import Cell, Raci, Row
+    >>> m = Raci("g", "all", ("kela",), {"kela": "Kela"},
+    ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),))
+    >>> print(raci_table(m))
+    RACI g: 1 kohdetta, 1 toimijaa (P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava)
+    <BLANKLINE>
+    kohde  kela  merkintä
+    s      P
+    >>> print(raci_table(m, translator("en")).splitlines()[0])
+    RACI g: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
+    """
+    tr = tr or translator()
+    legend = ", ".join(f"{role_code(r, tr)} = {role_label(r, tr)}" for r in ROLE_LABELS)
+    head = "RACI " + _counts(m, tr) + f" ({legend})"
+    subject, mark_head = tr("subject"), tr("mark")
+    width = max([len(subject)] + [len(r.subject) for r in m.rows]) + 2
+    cols = [max(len(a), 1) + 2 for a in m.actors]
+    lines = [head, "", subject.ljust(width) + "".join(a.ljust(w) for a, w in zip(m.actors, cols))
+             + mark_head]
+    for r in m.rows:
+        cells = [(role_code(c.role, tr) if (c := m.cell(a, r.subject)) else "").ljust(w)
+                 for a, w in zip(m.actors, cols)]
+        mark = f"⚠ {mark_label(r.mark, tr)}" if r.mark else ""
+        lines.append((r.subject.ljust(width) + "".join(cells) + mark).rstrip())
+    counts = m.marked()
+    if any(counts.values()):
+        lines += ["", "; ".join(f"{n} × {mark_label(k, tr)}" for k, n in counts.items() if n)]
+    return "\n".join(lines)
+
+
+def _counts(m: Raci, tr: Translator) -> str:
+    return tr("{graph}: {subjects} subjects, {actors} actors").format(
+        graph=m.graph, subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
+
+
+def raci_csv(m: Raci, tr: Translator | None = None) -> str:
+    """One row per subject: id, name, type, mark, then one column per actor (the role in
+    words), then the notes (``actor: note``); the header row keeps the ids and English
+    column names a program reads, the words in the cells are ``tr``'s."""
+    tr = tr or translator()
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["subject", "name", "type", "mark", *m.actors, "notes"])
+    for r in m.rows:
+        cells = [m.cell(a, r.subject) for a in m.actors]
+        notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
+        w.writerow([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
+                    *[role_label(c.role, tr) if c else "" for c in cells], notes])
+    return buf.getvalue()
+
+
+def raci_json(m: Raci, tr: Translator | None = None) -> str:
+    """The exchange shape (:meth:`polku.analyses.raci.Raci.to_json`), one cell per line."""
+    doc = m.to_json()
+    cells = ",\n  ".join(json.dumps(c, ensure_ascii=False) for c in doc["cells"])
+    return ('{"actors": ' + json.dumps(doc["actors"], ensure_ascii=False) + ',\n "subjects": '
+            + json.dumps(doc["subjects"], ensure_ascii=False) + ',\n "cells": ['
+            + (f"\n  {cells}\n " if cells else "") + "]}")
+
+
+#: What each mark means, on the .xlsx's legend sheet.
+MARK_MEANINGS = {"no-lead": N_("nobody in charge (no lead, no owner)"),
+                 "several-leads": N_("several actors lead"),
+                 "deferred": N_("the division of work is to be agreed later")}
+#: What each role means, on the .xlsx's legend sheet.
+ROLE_MEANINGS = {"lead": N_("leads and answers for it"), "participant": N_("takes part"),
+                 "consulted": N_("is asked before decisions"),
+                 "informed": N_("is told of decisions")}
+
+
+def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
+    """An .xlsx: sheet ``RACI`` (frozen headers, roles in words and colour, the plan's role
+    text as a cell comment, marked rows shaded) and a legend sheet (what it all means), in
+    ``tr``'s language."""
+    tr = tr or translator()
+    from openpyxl import Workbook
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    ws = book.active
+    ws.title = "RACI"
+    fixed = [tr("id"), tr("name"), tr("type of subject"), tr("mark")]
+    ws.append(fixed + [m.actor_labels.get(a, a) for a in m.actors])
+    ws.append(["", "", "", ""] + list(m.actors))
+    bold = Font(bold=True)
+    for row in ws.iter_rows(min_row=1, max_row=2):
+        for c in row:
+            c.font = bold
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in m.rows:
+        ws.append([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr)])
+        n = ws.max_row
+        if r.mark:
+            for col in range(1, 5):
+                ws.cell(n, col).fill = PatternFill("solid", fgColor=MARK_FILLS[r.mark])
+        for j, a in enumerate(m.actors, start=5):
+            c = m.cell(a, r.subject)
+            if not c:
+                continue
+            cell = ws.cell(n, j, role_label(c.role, tr))
+            cell.fill = PatternFill("solid", fgColor=ROLE_FILLS.get(c.role, "FFFFFF"))
+            cell.font = Font(color=ROLE_TEXT.get(c.role, "000000"), bold=c.role == "lead")
+            if c.note:
+                cell.comment = Comment(c.note, "polku", width=320, height=120)
+    widths = [28, 48, 14, 24] + [16] * len(m.actors)
+    for i, wdt in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = wdt
+    ws.freeze_panes = "E3"
+    ws.auto_filter.ref = f"A2:{get_column_letter(max(4, 4 + len(m.actors)))}{ws.max_row}"
+    legend = book.create_sheet(tr("Legend"))
+    legend.append([tr("mark"), tr("means")])
+    for role in ROLE_LABELS:
+        legend.append([role_label(role, tr), tr(ROLE_MEANINGS[role])])
+    for mark in MARK_LABELS:
+        legend.append([mark_label(mark, tr), tr(MARK_MEANINGS[mark])])
+    legend.append([])
+    legend.append([tr("Cell comment"), tr("the responsibility text of the plan or the workbook")])
+    legend.append([tr("Data"), m.graph])
+    legend.column_dimensions["A"].width = 28
+    legend.column_dimensions["B"].width = 60
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def raci_html(m: Raci, tr: Translator | None = None) -> str:
+    """The matrix as one self-contained page (no network: inline style and script) in
+    ``tr``'s language, ``<html lang>`` included."""
+    tr = tr or translator()
+    env = _env()
+    env.globals.update(tr.jinja_globals())
+    return env.get_template("raci.html").render(**raci_context(m, tr))
+
+
+def raci_section(m: Raci, tr: Translator) -> Markup:
+    """The matrix with its controls as an HTML section in the language of ``tr``, for a
+    page that has its own frame (the web UI's RACI page)."""
+    env = _env()
+    env.globals.update(tr.jinja_globals())
+    return Markup(env.get_template("raci-table.html").render(**raci_context(m, tr)))
+
+
+def raci_context(m: Raci, tr: Translator | None = None) -> dict:
+    """What the RACI templates need (the page and the report's section share them)."""
+    tr = tr or translator()
+    rows = []
+    for r in m.rows:
+        cells = []
+        for a in m.actors:
+            c = m.cell(a, r.subject)
+            cells.append(None if c is None else {
+                "role": c.role, "label": role_label(c.role, tr), "note": c.note or ""})
+        rows.append({"subject": r.subject, "name": _row_name(r), "type": r.type,
+                     "type_label": type_label(r.type, tr), "mark": r.mark,
+                     "mark_label": mark_label(r.mark, tr),
+                     "kinds": list(r.kinds), "cells": cells})
+    return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a)}
+                                            for a in m.actors],
+            "role_labels": {r: role_label(r, tr) for r in ROLE_LABELS},
+            "mark_labels": {k: mark_label(k, tr) for k in MARK_LABELS}, "counts": m.marked(),
+            "type_labels": {t: type_label(t, tr) for t in TYPE_LABELS
+                            if any(r.type == t for r in m.rows)}}
+
+
+def _env():
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(loader=PackageLoader("polku", "templates"),
+                       autoescape=select_autoescape(["html"]), trim_blocks=True,
+                       lstrip_blocks=True)
+
+
+TEXT_PRINTERS: dict[str, Callable[..., str]] = {
+    "table": raci_table, "csv": raci_csv, "json": raci_json, "html": raci_html}
+
+
+def write_raci(m: Raci, out: str | Path, format: str, tr: Translator | None = None) -> Path:
+    """Write the matrix to ``out`` in ``format`` (the words in ``tr``'s language), atomically."""
+    out = Path(out)
+    if format in BINARY_FORMATS:
+        atomic.write_bytes(out, raci_xlsx_bytes(m, tr))
+    else:
+        text = TEXT_PRINTERS[format](m, tr)
+        atomic.write_text(out, text if text.endswith("\n") else text + "\n")
+    return out

@@ -1,0 +1,330 @@
+"""The leader's report: what is wrong with the ecosystem, readable in five minutes.
+
+``polku report PATH -o report.html`` (or ``report.md``) gathers the analyses into one
+document: finding counts by kind (with what each kind means), the errors first, then the
+warnings and the rest; each segment's best path; the bottleneck ranking; responsibility
+overlaps (several leads, no lead, overlapping services); who must act (for each
+organisation, the findings it is accountable for by severity, with the plan measures on
+them); the RACI matrix (:mod:`polku.analyses.raci`). The HTML is one self-contained
+file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
+and embeds the interactive ecosystem view and the views of the largest segments from
+:mod:`polku.present.views`. The markdown has the same text without the views.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from polku.io import atomic
+from polku.analyses.bottlenecks import flow_ranking, ranking
+from polku.analyses.accountable import by_actor
+from polku.errors import PolkuError
+from polku.finding import Finding, counts_by_kind, number
+from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
+from polku.graph import summary
+from polku.present.i18n import Translator, translator
+from polku.kinds import meaning
+from polku.analyses.paths import best_paths
+from polku.privacy import MIN_CELL, suppress, suppress_figures
+from polku.progress import Progress, silent
+from polku.analyses.raci import raci
+from polku.analyses.reach import ecosystem
+
+RESPONSIBILITY_KINDS = ("multiple-leads", "no-lead", "overlapping-services")
+LIST_LIMITS = {"error": 200, "warning": 100, "info": 50}
+EMBEDDED_SEGMENT_VIEWS = 6
+
+
+def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
+                top: int = 10, progress: Progress = silent,
+                tr: Translator | None = None) -> dict[str, Any]:
+    """Everything the report shows, as plain data (the templates only lay it out); labels
+    in the language of ``tr`` (default Finnish)."""
+    tr = tr or translator()
+    progress("finding gaps, overlaps and bottlenecks")
+    eco = ecosystem(g)
+    findings = find(g, long_wait_days=long_wait_days, eco=eco, lang=tr.lang)
+    by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
+    for f in findings:
+        by_severity[f.severity].append(f)
+    per_subject = Counter(f.subject for f in findings)
+    segments = []
+    for i, s in enumerate(eco.segments):
+        progress("best paths of the segments", i, len(eco.segments))
+        best = best_paths(g, s, k=1, eco=eco)
+        for step in best[0]["steps"] if best else ():
+            step["label"] = tr.label(g, step["node"])
+        if best:
+            best[0]["uncovered_labels"] = [tr.label(g, n) for n in best[0].get("uncovered", ())]
+        segments.append({
+            "id": s, "label": tr.label(g, s), "size": g.nodes[s].get("size"),
+            "best": best[0] if best else None,
+            "findings": per_subject[s],
+        })
+    progress("ranking bottlenecks")
+    rows = [dict(r, label=tr.label(g, r["service"])) for r in ranking(g, eco)]
+    counts = summary(g)
+    return {
+        "graph": g.graph.get("name", "graph"),
+        "title": g.graph.get("title") or g.graph.get("name", "graph"),
+        "illustrative": bool(g.graph.get("illustrative")),
+        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "long_wait_days": number(long_wait_days),
+        "counts": {k: counts.get(k, 0) for k in ("actor", "service", "outcome", "need",
+                                                  "segment", "referral", "path", "measure")},
+        "total": len(findings),
+        "severity_counts": {s: len(v) for s, v in by_severity.items()},
+        "kinds": [{"severity": s, "kind": k, "count": n, "meaning": meaning(k)}
+                  for s, k, n in counts_by_kind(findings)],
+        "lists": [{"severity": s, "findings": [f.to_dict() for f in v[:LIST_LIMITS[s]]],
+                   "more": max(0, len(v) - LIST_LIMITS[s])} for s, v in by_severity.items()],
+        "segments": segments,
+        "by_betweenness": rows[:top],
+        "by_flow": flow_ranking(rows)[:top],
+        "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
+        "actions": action_lists(g, findings, tr),
+        # Findings no organisation answers for (a segment nobody leads): shown on their own,
+        # since they fall outside every action list.
+        "unowned": [f.to_dict() for f in findings if not f.accountable],
+        "raci": raci(g, findings, lang=tr.lang),
+        "findings": findings,
+        "known_kinds": KINDS,
+        "eco": eco,
+    }
+
+
+def action_lists(g: nx.MultiDiGraph, findings: list[Finding],
+                 tr: Translator | None = None) -> list[dict[str, Any]]:
+    """For each actor with something to do: the findings it is accountable for, grouped by
+    severity (errors first), each with the plan measures that address it; actors with the
+    most errors first, then the most findings, then by id; labels in ``tr``'s language.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> a = action_lists(g, [Finding("long-wait", "warning", "r", accountable=("kela",))])
+    >>> a[0]["label"], [(s["severity"], len(s["findings"])) for s in a[0]["groups"]]
+    ('Kela', [('warning', 1)])
+    """
+    tr = tr or translator()
+    out = []
+    for actor, mine in by_actor(findings).items():
+        groups = []
+        for sev in ("error", "warning", "info"):
+            fs = [f for f in mine if f.severity == sev]
+            if fs:
+                groups.append({"severity": sev, "count": len(fs), "more": max(0, len(fs) - LIST_LIMITS[sev]),
+                               "findings": [{**f.to_dict(), "measure_labels": [
+                                   {"id": m, "label": tr.label(g, m)} for m in f.measures]}
+                                   for f in fs[:LIST_LIMITS[sev]]]})
+        counts = {g_["severity"]: g_["count"] for g_ in groups}
+        out.append({"id": actor, "label": tr.label(g, actor), "total": len(mine),
+                    "counts": counts, "groups": groups})
+    out.sort(key=lambda a: (-a["counts"].get("error", 0), -a["total"], a["id"]))
+    return out
+
+
+def _path_text(p: dict[str, Any] | None, tr: Translator) -> str:
+    if not p:
+        return tr("no path from its entries reaches an outcome")
+    return " → ".join(s["label"] for s in p["steps"])
+
+
+def severity_names(tr: Translator) -> dict[str, str]:
+    """The severities as a reader of ``tr``'s language says them."""
+    return {"error": tr("error"), "warning": tr("warning"), "info": tr("for information")}
+
+
+def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
+    """The report as markdown (no interactive views), in the language of ``tr``."""
+    tr = tr or translator()
+    num = tr.number
+    sev = severity_names(tr)
+    def cell(text: Any) -> str:
+        return ("–" if text is None else str(text)).replace("|", "\\|").replace("\n", " ") \
+            .replace("<", "&lt;").replace(">", "&gt;")
+
+    c = data["counts"]
+    sc = data["severity_counts"]
+    out = [f"# {tr('polku report: {graph}').format(graph=cell(data['title']))}", ""]
+    if data["illustrative"]:
+        out += [f"> **{tr('Example data – the numbers are illustrative')}**", ""]
+    out += [tr("{services} services, {segments} client segments, {referrals} referrals, "
+               "{actors} actors.").format(services=num(c["service"]), segments=num(c["segment"]),
+                                          referrals=num(c["referral"]), actors=num(c["actor"]))
+            + " **" + tr("{total} findings: {errors} errors, {warnings} warnings, {info} for "
+                         "information.").format(total=num(data["total"]), errors=num(sc["error"]),
+                                                warnings=num(sc["warning"]),
+                                                info=num(sc["info"])) + "** "
+            + tr("Generated {time}; a wait counts as long above {days} days.").format(
+                time=data["generated"], days=num(data["long_wait_days"])), "",
+            f"## {tr('Findings by kind')}", "",
+            f"| {tr('severity')} | {tr('kind')} | {tr('count')} | {tr('means')} |",
+            "|---|---|---:|---|"]
+    out += [f"| {sev[k['severity']]} | `{k['kind']}` | {num(k['count'])} | "
+            f"{cell(tr(k['meaning']))} |" for k in data["kinds"]]
+    titles = {"error": tr("Errors"), "warning": tr("Warnings"), "info": tr("For information")}
+    for block in data["lists"]:
+        if not block["findings"]:
+            continue
+        out += ["", f"## {titles[block['severity']]}", ""]
+        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                for f in block["findings"]]
+        if block["more"]:
+            out.append("- " + tr("… and {n} more: polku findings lists every one.").format(
+                n=num(block["more"])))
+    out += ["", "## " + tr("Each segment's best path"), "",
+            f"| {tr('client segment')} | {tr('best path')} | {tr('wait (days)')} | "
+            f"{tr('hand-offs between organisations')} | {tr('needs left uncovered')} |",
+            "|---|---|---:|---:|---|"]
+    for s in data["segments"]:
+        b = s["best"]
+        out.append(f"| {cell(s['label'])} (`{s['id']}`) | {cell(_path_text(b, tr))} | "
+                   f"{num(b['total_wait_days']) if b else '–'} | "
+                   f"{num(b['handoffs']) if b else '–'} | "
+                   f"{cell(', '.join(b['uncovered_labels'])) if b and b['uncovered_labels'] else '–'} |")
+    out += ["", f"## {tr('Bottlenecks')}", "",
+            tr("Structural importance (betweenness: how many routes between services pass "
+               "through this one) is a ranking, not a finding: being central is not a defect, "
+               "but a disruption there spreads furthest. Over-capacity and single points of "
+               "failure are listed with the warnings above."), "",
+            tr("Utilisation is the clients referred in a month divided by the clients the "
+               "service can take in a month: above 1 means a queue grows."), "",
+            f"| # | {tr('service')} | {tr('betweenness')} | {tr('inflow / month')} | "
+            f"{tr('capacity / month')} | {tr('utilisation')} |",
+            "|---:|---|---:|---:|---:|---:|"]
+    out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
+            f"{num(r['betweenness'], 4)} | {num(r['inflow'])} | {num(r['capacity'])} | "
+            f"{num(r['utilization'])} |" for r in data["by_betweenness"]]
+    out += ["", tr("By flow (utilisation, then inflow):"), "",
+            f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
+            f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
+    out += [f"| {cell(r['label'])} (`{r['service']}`) | {num(r['utilization'])} | "
+            f"{num(r['inflow'])} | {num(r['capacity'])} |" for r in data["by_flow"]]
+    out += ["", f"## {tr('Responsibility overlaps')}", ""]
+    if not data["responsibility"]:
+        out.append(tr("None found."))
+    out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+            for f in data["responsibility"]]
+    out += ["", f"## {tr('Who must act')}", "", tr(
+        "For each organisation, the findings it is accountable for (the subject's lead; else a "
+        "service's providers, a referral's referring service, a measure's participants), most "
+        "severe first, with the plan measures that address them."), ""]
+    if not data["actions"]:
+        out.append(tr("No finding names an accountable organisation."))
+    if data["unowned"]:
+        out += [f"### {tr('Nobody is accountable')}", ""]
+        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                for f in data["unowned"]]
+        out.append("")
+    for a in data["actions"]:
+        out += [f"### {cell(a['label'])} (`{a['id']}`)", ""]
+        for grp in a["groups"]:
+            out.append(f"**{titles[grp['severity']]} ({grp['count']})**")
+            out.append("")
+            for f in grp["findings"]:
+                plan = "; ".join(f"{cell(m['label'])} (`{m['id']}`)" for m in f["measure_labels"])
+                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])} — "
+                           + (tr("plan measures: {measures}").format(measures=plan) if plan
+                              else tr("no plan measure addresses this")))
+            if grp["more"]:
+                out.append("- " + tr("… and {n} more: polku findings --actor {actor} lists every "
+                                     "one.").format(n=num(grp["more"]), actor=a["id"]))
+            out.append("")
+    out += _raci_markdown(data["raci"], cell, tr)
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
+    """The RACI matrix as a markdown table (role words; marks from the findings)."""
+    from polku.analyses.raci import mark_label, role_label
+
+    out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
+    if not m.rows:
+        return out + [tr("No responsibilities recorded.")]
+    counts = ", ".join(f"{n} × {mark_label(k, tr)}" for k, n in m.marked().items() if n)
+    out += [tr("{subjects} subjects, {actors} actors").format(
+                subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
+            + (f"; {counts}" if counts else "") + ".", "",
+            f"| {tr('subject')} | " + " | ".join(f"`{cell(a)}`" for a in m.actors)
+            + f" | {tr('mark')} |",
+            "|---|" + "---|" * len(m.actors) + "---|"]
+    for r in m.rows:
+        roles = [role_label(c.role, tr) if (c := m.cell(a, r.subject)) else ""
+                 for a in m.actors]
+        out.append(f"| {cell(r.label)} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
+                   + mark_label(r.mark, tr) + " |")
+    return out
+
+
+def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
+           progress: Progress = silent) -> dict[str, Any]:
+    """The embedded interactive views: the ecosystem and the largest segments."""
+    from polku.present.views import page_assets, render_fragment
+
+    findings = [f.to_dict() for f in data["findings"]]
+    progress("drawing the ecosystem view")
+    views = [{"title": tr("The ecosystem"),
+              "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
+                                      height="640px", findings=findings, lang=tr.lang)}]
+    # a small cell arrives as "<5": it sorts as the smallest
+    biggest = sorted(data["segments"], key=lambda s: (
+        -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
+    for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
+        progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
+        paths = best_paths(g, s["id"], k=3, eco=data["eco"])
+        views.append({"title": tr("Client segment: {name}").format(name=s["label"]),
+                      "html": render_fragment(
+                          g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
+                          height="560px", findings=findings, paths=paths, k=3,
+                          eco=data["eco"], lang=tr.lang)})
+    return {"assets": page_assets(), "views": views,
+            "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
+
+
+def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
+                progress: Progress = silent, tr: Translator | None = None,
+                switch: dict[str, str] | None = None) -> str:
+    """The report as one self-contained HTML page (autoescaped template) in the language
+    of ``tr``; ``switch`` (language → address) draws the language switch (the web UI)."""
+    tr = tr or translator()
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    env = Environment(loader=PackageLoader("polku", "templates"),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True,
+                      lstrip_blocks=True)
+    from polku.present.raci_output import raci_context
+
+    extra = _views(g, data, tr, progress) if views else {"assets": "", "views": [],
+                                                          "omitted": 0}
+    env.globals.update(tr.jinja_globals())
+    return env.get_template("report.html").render(
+        d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
+        switch=switch, **raci_context(data["raci"], tr), **extra)
+
+
+def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
+                 top: int = 10, progress: Progress = silent, lang: str | None = None,
+                 min_cell: int | None = MIN_CELL) -> Path:
+    """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
+    ``lang`` (fi, sv or en; default Finnish).
+
+    The analyses run on the true values; what the report shows leaves small cells out
+    (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
+    tr = translator(lang)
+    out = Path(out)
+    suffix = out.suffix.lower()
+    if suffix not in (".html", ".htm", ".md", ".markdown"):
+        raise PolkuError("the report is written as .html or .md", file=str(out))
+    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr)
+    if min_cell is not None:
+        g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
+    text = report_markdown(data, tr) if suffix in (".md", ".markdown") else \
+        report_html(g, data, progress=progress, tr=tr)
+    progress(f"writing {out.name}")
+    atomic.write_text(out, text)
+    return out

@@ -1,0 +1,171 @@
+"""The ``ecosystem`` view: actors, services, segments, needs and outcomes, referrals drawn
+as edges from their ``from`` service to their ``to`` target. Past ``cluster_threshold``
+nodes the page groups services with their provider (or the provider's region) into
+clusters that open on click.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from polku.graph import nodes_of
+from polku.present.views.facts import (EDGE_COLOURS, NO_PROVIDER_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, plain_edge, referral_legend, scaled, shape_legend, spread_parallel)
+
+CLUSTER_THRESHOLD = 1500
+CLUSTER_BY = ("provider", "region")
+
+
+def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
+               cluster_by: str) -> View:
+    shown = ("actor", "service", "segment", "need", "outcome")
+    ids = [n for t in shown for n in nodes_of(g, t)]
+    idset = set(ids)
+    cap_max = max((float(g.nodes[s].get("capacity_per_month") or facts.inflow.get(s) or 0)
+                   for s in nodes_of(g, "service")), default=0.0)
+    size_max = max((float(g.nodes[s].get("size") or 0) for s in nodes_of(g, "segment")),
+                   default=0.0)
+    prov_max = max((len(facts.targets(a, "provides")) for a in nodes_of(g, "actor")), default=0)
+    big = len(ids) > cluster_threshold
+
+    nodes = []
+    for n in ids:
+        d = g.nodes[n]
+        t = d["type"]
+        extra: dict[str, Any] = {}
+        if t == "service":
+            value = d.get("capacity_per_month") or facts.inflow.get(n)
+            size = scaled(value, cap_max, 12, 42)
+            extra["segs"] = facts.targets(n, "for_segment")
+            if d.get("entry"):
+                extra["entry"] = True
+        elif t == "segment":
+            size = scaled(d.get("size"), size_max, 16, 36)
+        elif t == "actor":
+            size = scaled(len(facts.targets(n, "provides")), prov_max, 14, 32)
+        else:
+            size = 16
+        nodes.append(facts.node(n, size=size, **extra))
+
+    edges: list[dict[str, Any]] = []
+    vol_max = max((float(r.volume_per_month or 0) for r in facts.refs), default=0.0)
+    for r in facts.refs:
+        if r.source in idset and r.target in idset:
+            edges.append(facts.referral_edge(r, width_max=vol_max))
+    plain = (("provides", "provides"), ("entry", "entry"), ("has_need", "has_need"),
+             ("addresses", "addresses"), ("part_of", "part_of"))
+    if big:
+        # Thousands of service → need edges make a hairball and slow the layout; each
+        # service's tooltip still lists the needs it addresses.
+        plain = tuple(p for p in plain if p[0] != "addresses")
+    i = 0
+    for u, v, kind in g.edges(data="kind"):
+        if kind in dict(plain) and u in idset and v in idset:
+            extra = {}
+            if kind in ("has_need", "addresses"):
+                extra = {"width": 0.8, "arrows": ""}
+                if big:
+                    # Forty needs shared by hundreds of segments would pull every segment
+                    # into one knot; drawn, but without a spring.
+                    extra["physics"] = False
+            edges.append(plain_edge(i, u, v, kind, **extra))
+            i += 1
+    spread_parallel(edges)
+
+    cluster = None
+    if big:
+        cluster = _clusters(g, nodes, facts, cluster_by)
+    tr = facts.tr
+    legend = (shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
+        {"item": "heading", "label": tr("Other edges")},
+        legend_edge(tr("provides (actor → service)"), EDGE_COLOURS["provides"], 1.5),
+        legend_edge(tr("entry (segment → first service)"), EDGE_COLOURS["entry"], 1.5),
+        legend_edge(tr("need (segment / service → need)"), EDGE_COLOURS["has_need"], 1.5),
+        legend_edge(tr("part of (unit → parent)"), EDGE_COLOURS["part_of"], 1.5),
+        {"item": "heading", "label": tr("Size")},
+        {"item": "text", "label": tr("service: capacity (or inflow) · segment: people · "
+                                     "actor: services provided")},
+    ] + finding_legend(tr))
+    if cluster:
+        legend += [{"item": "heading", "label": tr("Groups")},
+                   legend_node(tr("a provider with its services (click to open)")
+                               if cluster_by == "provider"
+                               else tr("a region with its services (click to open)"), "dot",
+                               "#e9ecef", "#343a40", "3 2")]
+    nseg = len(nodes_of(g, "segment"))
+    return View(
+        kind="ecosystem",
+        title=tr("Ecosystem · {name}").format(name=g.graph.get("name", "graph")),
+        subtitle=tr("{actors} actors · {services} services · {segments} segments · "
+                    "{referrals} referrals").format(
+            actors=len(nodes_of(g, "actor")), services=len(nodes_of(g, "service")),
+            segments=nseg, referrals=len(facts.refs)),
+        nodes=nodes, edges=edges, legend=legend,
+        segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")], cluster=cluster,
+    )
+
+
+def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
+              cluster_by: str) -> dict[str, Any]:
+    """Tag each service, each providing actor and each segment with the group it collapses
+    into: a service goes with its first provider (or that provider's region), a segment
+    with the group of its first entry service, so that a national picture starts as one
+    node per provider (or region) and opens where a designer clicks."""
+    groups: dict[str, dict[str, Any]] = {}
+    tr = facts.tr
+
+    def group(key: str, name: str, colour: str) -> dict[str, Any]:
+        return groups.setdefault(key, {"id": f"cluster:{key}", "label": name, "colour": colour,
+                                       "service": 0, "actor": 0, "segment": 0,
+                                       "errors": 0, "warnings": 0, "sev": None})
+
+    for node in nodes:
+        n = node["gid"]
+        if node["ptype"] == "service":
+            prov = facts.providers.get(n) or []
+            owner = prov[0] if prov else None
+        elif node["ptype"] == "actor" and facts.targets(n, "provides"):
+            owner = n
+        else:
+            continue
+        if owner is None:
+            key, name, colour = "none", tr("(no provider)"), NO_PROVIDER_COLOUR
+        elif cluster_by == "region":
+            region = str(g.nodes[owner].get("region") or tr("(no region)"))
+            key, name, colour = f"region:{region}", region, "#ced4da"
+        else:
+            key, name = f"actor:{owner}", tr.label(g, owner)
+            colour = facts.kind_colour(owner)
+        node["cid"] = key
+        grp = group(key, name, colour)
+        grp[node["ptype"]] += 1
+        if node.get("sev"):
+            grp["errors" if node["sev"] == "error" else "warnings"] += 1
+            # The ring speaks for the services and actors inside, not for the segments.
+            if node["sev"] == "error" or not grp["sev"]:
+                grp["sev"] = node["sev"]
+    by_gid = {node["gid"]: node for node in nodes}
+    for node in nodes:
+        if node["ptype"] == "segment":
+            entries = [by_gid[e] for e in facts.targets(node["gid"], "entry")
+                       if e in by_gid and by_gid[e].get("cid")]
+            if entries:
+                node["cid"] = entries[0]["cid"]
+                groups[node["cid"]]["segment"] += 1
+    for grp in groups.values():
+        counts = {"service": tr.ngettext("{n} service", "{n} services", grp["service"]),
+                  "actor": tr.ngettext("{n} actor", "{n} actors", grp["actor"]),
+                  "segment": tr.ngettext("{n} segment", "{n} segments", grp["segment"])}
+        parts = [counts[t].format(n=grp[t]) for t in ("service", "actor", "segment") if grp[t]]
+        marks = [(tr.ngettext("{n} with an error", "{n} with errors", grp["errors"])
+                  if t == "errors" else
+                  tr.ngettext("{n} with a warning", "{n} with warnings", grp["warnings"]))
+                 .format(n=grp[t]) for t in ("errors", "warnings") if grp[t]]
+        grp["title"] = (tr("Group: {name}").format(name=grp["label"]) + "\n" + ", ".join(parts)
+                        + ("\n" + tr("Findings: {marks}").format(marks=", ".join(marks))
+                           if marks else "")
+                        + "\n" + tr("Click to open"))
+        grp["services"] = grp["service"]
+    return {"by": cluster_by, "groups": groups}
+

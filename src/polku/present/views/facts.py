@@ -1,0 +1,549 @@
+"""What every view shares: the :class:`View` a page shows, the colours, shapes and legends,
+and :class:`Facts`, the lookups (edges by kind, referrals, inflow, tooltips) a view asks
+of the graph, computed once per drawing.
+
+>>> darker("#ffffff")
+'#b2b2b2'
+>>> fmt(2.0), fmt(2.50), scaled(None, 10, 12, 42), scaled(10, 10, 12, 42)
+('2', '2.5', 12, 42.0)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping, Sequence
+
+import networkx as nx
+
+from polku.graph import Referral, label, nodes_of
+from polku.present.i18n import DEFAULT_LANG, LANGUAGES, N_, Translator, translator
+from polku.kinds import KIND_CATALOGUE
+
+# Fill colours: actors and services by organisation kind (a service takes its first
+# provider's kind), the other node types by type. Red and amber are kept for findings.
+KIND_COLOURS = {
+    "wellbeing-county": "#2a9d8f",
+    "employment-area": "#3d5a80",
+    "municipality": "#588157",
+    "kela": "#48bfe3",
+    "third-sector": "#e56b9f",
+    "employer": "#9c6644",
+    "education": "#a7c957",
+    "occupational-health": "#84a59d",
+    "research": "#b5838d",
+    "state": "#6d6875",
+    "other": "#adb5bd",
+}
+NO_PROVIDER_COLOUR = "#dee2e6"
+TYPE_COLOURS = {
+    "segment": "#3a0ca3",
+    "need": "#b8a1d9",
+    "outcome": "#06a77d",
+    "referral": "#5c677d",
+    "measure": "#ffafcc",
+    "path": "#3a0ca3",
+}
+TYPE_SHAPES = {
+    "actor": "hexagon",
+    "service": "dot",
+    "segment": "diamond",
+    "need": "triangle",
+    "outcome": "star",
+    "referral": "square",
+    "measure": "triangleDown",
+}
+TYPE_LABELS = {  # translated where shown
+    "actor": N_("Actor"),
+    "service": N_("Service"),
+    "segment": N_("Segment"),
+    "need": N_("Need"),
+    "outcome": N_("Outcome"),
+    "referral": N_("Referral (as subject)"),
+    "measure": N_("Plan measure"),
+}
+#: Organisation kinds (ids in the data) as people say them.
+KIND_NAMES = {
+    "wellbeing-county": N_("wellbeing services county"),
+    "employment-area": N_("employment area"),
+    "municipality": N_("municipality"),
+    "kela": N_("Kela"),
+    "third-sector": N_("third sector"),
+    "employer": N_("employer"),
+    "education": N_("education"),
+    "occupational-health": N_("occupational health care"),
+    "research": N_("research"),
+    "state": N_("central government"),
+    "other": N_("other"),
+}
+#: The roles of a responsibility row as people say them.
+ROLE_NAMES = {
+    "lead": N_("lead"),
+    "participant": N_("participant"),
+    "consulted": N_("consulted"),
+    "informed": N_("informed"),
+}
+#: Whether the client's information travels with a referral.
+FLOW_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown")}
+SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"),
+                  "info": N_("for information")}
+SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f4a100"}
+UNMET_COLOUR = "#d62728"
+PATH_COLOURS = ("#0b3c8c", "#e85d04", "#7b2cbf", "#2b9348", "#c9184a",
+                "#1982c4", "#8d6a9f", "#6a994e")
+EDGE_COLOURS = {
+    "referral": "#5c677d",
+    "provides": "#b7bcc4",
+    "entry": "#7b6fd0",
+    "has_need": "#cdbfe6",
+    "addresses": "#e2dcef",
+    "part_of": "#9aa0a8",
+}
+ROLE_STYLES = {  # role: (width, dashes, colour)
+    "lead": (4.0, False, "#1d3557"),
+    "participant": (1.8, False, "#6c8ebf"),
+    "consulted": (1.5, [8, 6], "#8d99ae"),
+    "informed": (1.2, [2, 5], "#b0b8c4"),
+}
+# vis-network dash patterns: information does not travel / nobody knows whether it does.
+DASHES_NO = [10, 7]
+DASHES_UNKNOWN = [2, 5]
+
+
+@dataclass
+class View:
+    """What one page shows: vis-network nodes and edges plus the page furniture."""
+    kind: str
+    title: str
+    subtitle: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, Any]] = field(default_factory=list)
+    segments: list[tuple[str, str]] = field(default_factory=list)
+    hierarchical: bool = False
+    cluster: dict[str, Any] | None = None
+    physics: bool = True  # False: the nodes carry their own positions
+    #: a view drawn as a chart of its own (inline SVG) instead of a network: the timeline
+    chart: Any = None
+    #: the chart's facts as a table (``title``, ``headers``, ``rows``) for screen readers,
+    #: keyboard users and copying
+    table: dict[str, Any] | None = None
+    lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
+    #: the graph says its numbers are made up (``g.graph["illustrative"]``): the page says so
+    illustrative: bool = False
+
+    def types(self) -> list[tuple[str, str]]:
+        present = {n["ptype"] for n in self.nodes}
+        tr = translator(self.lang)
+        return [(t, tr(TYPE_LABELS[t])) for t in TYPE_LABELS if t in present]
+
+
+
+def finding_list(findings: Any) -> list[dict[str, Any]]:
+    """Findings as a list of dicts, from a list or from the ``{"findings": [...]}`` document."""
+    if findings is None:
+        return []
+    if isinstance(findings, Mapping):
+        findings = findings.get("findings", [])
+    out = []
+    for f in findings:
+        if hasattr(f, "to_dict"):  # polku.finding.Finding
+            f = f.to_dict()
+        out.append(dict(f))
+    return out
+
+
+def _findings_by_subject(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    by: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for f in findings:
+        by[str(f.get("subject", ""))].append(f)
+    return by
+
+
+# ---------------------------------------------------------------------------------------
+# Graph facts the views show
+
+def reach(g: nx.MultiDiGraph, segment: str, eco: Any = None) -> set[str]:
+    """R(segment) as ``docs/findings.md`` defines it (:mod:`polku.analyses.reach` walks it;
+    pass its ``ecosystem(g)`` index as ``eco`` when the caller already built it).
+
+    The page's segment filter runs the same walk in the browser (``polku-view.js``), so
+    that filtering needs no data per segment.
+    """
+    from polku.analyses.reach import ecosystem, segment_reach
+
+    return segment_reach(eco or ecosystem(g), segment)
+
+
+def _inflow(refs: Iterable[Any]) -> dict[str, float]:
+    flow: dict[str, float] = defaultdict(float)
+    for r in refs:
+        if r.target and r.volume_per_month:
+            flow[r.target] += float(r.volume_per_month)
+    return flow
+
+
+def fmt(x: Any) -> str:
+    if isinstance(x, float) and x.is_integer():
+        return str(int(x))
+    if isinstance(x, float):
+        return f"{x:.2f}".rstrip("0").rstrip(".")
+    return str(x)
+
+
+def names_text(g: nx.MultiDiGraph, ids: Iterable[str], tr: Translator | None = None) -> str:
+    """The nodes' labels, comma-separated (in ``tr``'s language where the graph has one)."""
+    return ", ".join(tr.label(g, i) if tr else label(g, i) for i in ids)
+
+
+def scaled(value: float | None, vmax: float, lo: float, hi: float) -> float:
+    if not value or vmax <= 0:
+        return lo
+    return round(lo + (hi - lo) * math.sqrt(min(value, vmax) / vmax), 1)
+
+
+def finding_lines(fs: list[dict[str, Any]], tr: Translator | None = None) -> list[str]:
+    """A tooltip's findings: the severity and what the kind means in the reader's words,
+    then the finding's own message and its kind (the id ``polku findings`` and the README
+    use)."""
+    if not fs:
+        return []
+    tr = tr or translator()
+    lines = ["", tr("Findings:")]
+    for f in fs:
+        sev, kind = f.get("severity", "?"), str(f.get("kind", ""))
+        head = f"• {tr(SEVERITY_NAMES[sev]) if sev in SEVERITY_NAMES else sev}"
+        if kind in KIND_CATALOGUE:
+            head += f": {tr(KIND_CATALOGUE[kind].meaning)}"
+        lines += [head, f"  {f.get('message', '')} ({kind})"]
+    return lines
+
+
+def _worst(fs: list[dict[str, Any]]) -> str | None:
+    sev = {f.get("severity") for f in fs}
+    return "error" if "error" in sev else "warning" if "warning" in sev else None
+
+
+class Facts:
+    """Lookups shared by the views, computed once per render."""
+
+    def __init__(self, g: nx.MultiDiGraph, findings: list[dict[str, Any]],
+                 tr: Translator | None = None) -> None:
+        self.g = g
+        #: the language every text of the view is written in
+        self.tr = tr or translator()
+        self.findings = _findings_by_subject(findings)
+        # One pass over the edges instead of a scan of a node's edges per question:
+        # the national graph asks some 70,000 of them.
+        self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        self.into: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+        for u, v, kind in g.edges(data="kind"):
+            self.out[kind][u].append(v)
+            self.into[kind][v].append(u)
+        for index in (self.out, self.into):
+            for by_node in index.values():
+                for n, vs in by_node.items():
+                    by_node[n] = sorted(set(vs))
+        self.refs = [self._referral(rid) for rid in nodes_of(g, "referral")]
+        self.inflow = _inflow(self.refs)
+        self.providers = {s: self.sources(s, "provides") for s in nodes_of(g, "service")}
+        self.waits_in: dict[str, list[float]] = defaultdict(list)
+        for r in self.refs:
+            if r.target and r.median_wait_days is not None:
+                self.waits_in[r.target].append(float(r.median_wait_days))
+
+    def _referral(self, rid: str) -> Referral:
+        """:func:`polku.graph.referrals`' record, from the index."""
+        d = self.g.nodes[rid]
+        src, dst, owner = (self.targets(rid, k) for k in ("from", "to", "owner"))
+        return Referral(id=rid, source=src[0] if src else "", target=dst[0] if dst else "",
+                        segments=tuple(self.targets(rid, "for_segment")),
+                        volume_per_month=d.get("volume_per_month"),
+                        median_wait_days=d.get("median_wait_days"),
+                        owner=owner[0] if owner else None,
+                        information_flow=d.get("information_flow", "unknown"))
+
+    def targets(self, n: str, kind: str) -> list[str]:
+        """:func:`polku.graph.targets`, from the index."""
+        return self.out[kind].get(n, [])
+
+    def sources(self, n: str, kind: str) -> list[str]:
+        return self.into[kind].get(n, [])
+
+    def kind_colour(self, n: str) -> str:
+        d = self.g.nodes[n]
+        t = d.get("type")
+        if t == "actor":
+            return KIND_COLOURS.get(d.get("kind", "other"), KIND_COLOURS["other"])
+        if t == "service":
+            prov = self.providers.get(n) or []
+            if not prov:
+                return NO_PROVIDER_COLOUR
+            return KIND_COLOURS.get(self.g.nodes[prov[0]].get("kind", "other"),
+                                    KIND_COLOURS["other"])
+        return TYPE_COLOURS.get(t, "#adb5bd")
+
+    def num(self, value: Any) -> str:
+        """A number as the view's language writes it."""
+        return self.tr.number(value)
+
+    def tooltip(self, n: str) -> str:
+        g, d, tr, num = self.g, self.g.nodes[n], self.tr, self.num
+        t = d.get("type", "")
+        kind = tr(TYPE_LABELS[t]) if t in TYPE_LABELS else t
+        lines = [f"{kind}: {tr.label(g, n)}", f"id: {n}"]
+        # The name in the other languages, where the graph gives one.
+        for lang in LANGUAGES:
+            other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
+            if lang != tr.lang and other and other != tr.label(g, n):
+                lines.append(f"{lang}: {other}")
+        none = tr("– (none)")
+        if t == "actor":
+            k = d.get("kind", "other")
+            lines.append(tr("Kind: {kind}").format(kind=tr(KIND_NAMES[k]) if k in KIND_NAMES else k))
+            if d.get("region"):
+                lines.append(tr("Region: {region}").format(region=d["region"]))
+            parent = self.targets(n, "part_of")
+            if parent:
+                lines.append(tr("Part of: {names}").format(names=names_text(g, parent, tr)))
+            provided = self.targets(n, "provides")
+            lines.append(tr.ngettext("Provides {n} service", "Provides {n} services",
+                                     len(provided)).format(n=len(provided)))
+        elif t == "service":
+            prov = self.providers.get(n) or []
+            lines.append(tr("Provider: {names}").format(
+                names=names_text(g, prov, tr) if prov else none))
+            cap = d.get("capacity_per_month")
+            lines.append(tr("Capacity: {n} / month").format(n=num(cap)) if cap is not None
+                         else tr("Capacity: –"))
+            inflow = self.inflow.get(n)
+            if inflow:
+                line = tr("Inflow: {n} / month").format(n=num(inflow))
+                if cap:
+                    line += " " + tr("({share} of capacity)").format(share=tr.percent(inflow / cap))
+                lines.append(line)
+            waits = self.waits_in.get(n)
+            if waits:
+                lo, hi = min(waits), max(waits)
+                span = num(lo) if lo == hi else f"{num(lo)}–{num(hi)}"
+                lines.append(tr("Wait to get in: {days} days (median of incoming referrals)")
+                             .format(days=span))
+            segs = self.targets(n, "for_segment")
+            lines.append(tr("For segments: {names}").format(
+                names=names_text(g, segs, tr) if segs else tr("all")))
+            needs = self.targets(n, "addresses")
+            if needs:
+                lines.append(tr("Addresses: {names}").format(names=names_text(g, needs, tr)))
+            if d.get("entry"):
+                lines.append(tr("Entry point: yes"))
+            if d.get("method"):
+                lines.append(tr("Method: {text}").format(text=d["method"]))
+            if d.get("legal_basis"):
+                lines.append(tr("Legal basis: {text}").format(text=d["legal_basis"]))
+        elif t == "segment":
+            if d.get("size") is not None:
+                lines.append(tr("Size: {n} people").format(n=num(d["size"])))
+            if d.get("participation_rate") is not None:
+                lines.append(tr("In work: {share}").format(
+                    share=tr.percent(float(d["participation_rate"]))))
+            needs = self.targets(n, "has_need")
+            if needs:
+                lines.append(tr("Needs: {names}").format(names=names_text(g, needs, tr)))
+            entries = self.targets(n, "entry")
+            if entries:
+                lines.append(tr("Entries: {names}").format(names=names_text(g, entries, tr)))
+        elif t == "need":
+            if d.get("factor"):
+                lines.append(tr("Factor: {factor}").format(factor=d["factor"]))
+        elif t == "referral":
+            lines[1:1] = self._referral_lines(n)[1:]
+        if d.get("description"):
+            lines.append(f"{d['description']}")
+        lines += finding_lines(self.findings.get(n, []), tr)
+        return "\n".join(lines)
+
+    def _referral_lines(self, rid: str) -> list[str]:
+        g, d, tr, num = self.g, self.g.nodes[rid], self.tr, self.num
+        src = self.targets(rid, "from")
+        dst = self.targets(rid, "to")
+        owner = self.targets(rid, "owner")
+        segs = self.targets(rid, "for_segment")
+        vol = d.get("volume_per_month")
+        wait = d.get("median_wait_days")
+        flow = d.get("information_flow", "unknown")
+        return [
+            tr("Referral {id}").format(id=rid),
+            f"{names_text(g, src, tr)} → {names_text(g, dst, tr)}",
+            tr("Volume: {n} / month").format(n=num(vol)) if vol is not None else tr("Volume: –"),
+            tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
+            else tr("Median wait: –"),
+            tr("Owner: {names}").format(names=names_text(g, owner, tr) if owner
+                                        else tr("– (none)")),
+            tr("Information flow: {flow}").format(
+                flow=tr(FLOW_NAMES[flow]) if flow in FLOW_NAMES else flow),
+            tr("Segments: {names}").format(names=names_text(g, segs, tr) if segs
+                                                  else tr("all")),
+        ]
+
+    def referral_tooltip(self, rid: str) -> str:
+        return "\n".join(self._referral_lines(rid)
+                         + finding_lines(self.findings.get(rid, []), self.tr))
+
+    def node(self, n: str, *, size: float | None = None,
+             ring_kinds: Sequence[str] | None = None, **extra: Any) -> dict[str, Any]:
+        """A vis-network node for graph node ``n``: shape by type, fill by kind, a red or
+        amber ring when a finding (of ``ring_kinds``, default any) is about it."""
+        d = self.g.nodes[n]
+        t = d.get("type", "")
+        fill = self.kind_colour(n)
+        fs = self.findings.get(n, [])
+        if ring_kinds is not None:
+            fs = [f for f in fs if f.get("kind") in ring_kinds]
+        sev = _worst(fs)
+        border = SEVERITY_COLOURS[sev] if sev else darker(fill)
+        node: dict[str, Any] = {
+            "id": n, "gid": n, "label": self.tr.label(self.g, n), "ptype": t,
+            "shape": TYPE_SHAPES.get(t, "dot"),
+            "color": {"background": fill, "border": border,
+                      "highlight": {"background": fill, "border": "#111111"},
+                      "hover": {"background": fill, "border": border}},
+            "borderWidth": 5 if sev else 1.5, "borderWidthSelected": 6 if sev else 3,
+            "title": self.tooltip(n),
+        }
+        if sev:
+            node["sev"] = sev
+        if size is not None:
+            node["size"] = size
+        node.update(extra)
+        return node
+
+    def handoff_label(self, r: Any) -> str:
+        """What a designer reads on a hand-off edge without hovering: its median wait,
+        clients a month and owner (the referral's owner, else its lead)."""
+        tr = self.tr
+        wait = tr("{n} d").format(n=self.num(r.median_wait_days)
+                                  if r.median_wait_days is not None else "?")
+        vol = tr("{n}/mo").format(n=self.num(r.volume_per_month)
+                                  if r.volume_per_month is not None else "?")
+        leads = sorted(u for u, _, d in self.g.in_edges(r.id, data=True)
+                       if d.get("kind") == "responsibility" and d.get("role") == "lead")
+        owner = r.owner or (leads[0] if leads else None)
+        who = tr.label(self.g, owner) if owner else tr("no owner")
+        return f"{wait} · {vol} · {who[:28] + '…' if len(who) > 29 else who}"
+
+    def referral_edge(self, r: Any, *, width_max: float, **extra: Any) -> dict[str, Any]:
+        """A referral drawn as an edge from its ``from`` service to its ``to`` target."""
+        fs = self.findings.get(r.id, [])
+        sev = _worst(fs)
+        colour = SEVERITY_COLOURS[sev] if sev else EDGE_COLOURS["referral"]
+        flow = r.information_flow or "unknown"
+        edge: dict[str, Any] = {
+            "id": f"ref:{r.id}", "from": r.source, "to": r.target, "kind": "referral",
+            "rid": r.id, "segs": list(r.segments),
+            "arrows": "to",
+            "width": scaled(r.volume_per_month, width_max, 1.0, 8.0),
+            "dashes": DASHES_NO if flow == "no" else DASHES_UNKNOWN if flow == "unknown" else False,
+            "color": {"color": colour, "highlight": "#111111", "hover": colour, "opacity": 0.9},
+            "title": self.referral_tooltip(r.id),
+        }
+        if sev:
+            edge["sev"] = sev
+        edge.update(extra)
+        return edge
+
+
+def darker(hex_colour: str, factor: float = 0.7) -> str:
+    h = hex_colour.lstrip("#")
+    r, g_, b = (int(h[i:i + 2], 16) for i in (0, 2, 4))
+    return "#{:02x}{:02x}{:02x}".format(int(r * factor), int(g_ * factor), int(b * factor))
+
+
+def plain_edge(i: int, u: str, v: str, kind: str, **extra: Any) -> dict[str, Any]:
+    edge = {"id": f"e{i}", "from": u, "to": v, "kind": kind, "arrows": "to", "width": 1,
+            "color": {"color": EDGE_COLOURS.get(kind, "#b7bcc4"), "opacity": 0.8}}
+    edge.update(extra)
+    return edge
+
+
+def spread_parallel(edges: list[dict[str, Any]]) -> None:
+    """Parallel edges (two referrals between the same services) would be drawn on top of
+    each other; bend every one after the first a little more."""
+    count: dict[tuple[str, str], int] = defaultdict(int)
+    for e in edges:
+        key = (e["from"], e["to"])
+        k = count[key]
+        count[key] += 1
+        if k:
+            e["smooth"] = {"enabled": True, "type": "curvedCW", "roundness": min(0.15 * k, 0.9)}
+
+
+# ---------------------------------------------------------------------------------------
+# Legends
+
+def legend_node(name: str, shape: str, colour: str, border: str | None = None,
+                 dash: str = "") -> dict:
+    return {"item": "node", "label": name, "shape": shape, "colour": colour,
+            "border": border or darker(colour), "dash": dash}
+
+
+def legend_edge(name: str, colour: str, width: float = 2, dashes: Any = False) -> dict:
+    dash = " ".join(str(x) for x in dashes) if dashes else ""
+    return {"item": "edge", "label": name, "colour": colour, "width": width, "dash": dash}
+
+
+def kind_legend(nodes: list[dict[str, Any]], g: nx.MultiDiGraph,
+                tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
+    kinds = set()
+    no_provider = False
+    for n in nodes:
+        if n["ptype"] == "actor":
+            kinds.add(g.nodes[n["gid"]].get("kind", "other"))
+        elif n["ptype"] == "service":
+            if n["color"]["background"] == NO_PROVIDER_COLOUR:
+                no_provider = True
+            else:
+                for kind, c in KIND_COLOURS.items():
+                    if c == n["color"]["background"]:
+                        kinds.add(kind)
+    items = [{"item": "heading",
+              "label": tr("Colour: kind of organisation (a service: its provider's)")}]
+    items += [legend_node(tr(KIND_NAMES.get(k, k)), "dot", KIND_COLOURS[k])
+              for k in KIND_COLOURS if k in kinds]
+    if no_provider:
+        items.append(legend_node(tr("no provider"), "dot", NO_PROVIDER_COLOUR))
+    return items
+
+
+def shape_legend(nodes: list[dict[str, Any]], tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
+    present = {n["ptype"] for n in nodes}
+    items = [{"item": "heading", "label": tr("Shape: what it is")}]
+    for t in TYPE_LABELS:
+        if t in present:
+            colour = TYPE_COLOURS.get(t, "#9aa0a8") if t not in ("actor", "service") else "#9aa0a8"
+            items.append(legend_node(tr(TYPE_LABELS[t]), TYPE_SHAPES[t], colour))
+    return items
+
+
+def finding_legend(tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
+    return [
+        {"item": "heading", "label": tr("Findings")},
+        legend_node(tr("error (red ring / red edge)"), "dot", "#ffffff",
+                    SEVERITY_COLOURS["error"]),
+        legend_node(tr("warning (amber ring / amber edge)"), "dot", "#ffffff",
+                    SEVERITY_COLOURS["warning"]),
+    ]
+
+
+def referral_legend(tr: Translator | None = None) -> list[dict]:
+    tr = tr or translator()
+    return [
+        {"item": "heading", "label": tr("Referrals (width = clients / month)")},
+        legend_edge(tr("information travels"), EDGE_COLOURS["referral"], 2.5),
+        legend_edge(tr("information does not travel"), EDGE_COLOURS["referral"], 2.5, DASHES_NO),
+        legend_edge(tr("information flow unknown"), EDGE_COLOURS["referral"], 2.5,
+                    DASHES_UNKNOWN),
+    ]

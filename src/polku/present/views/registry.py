@@ -1,0 +1,170 @@
+"""The views by name: what builds each one, whether it takes an id (``segment:S``), what
+analyses it shows and how the web UI lists it. :func:`build_view` and :func:`analysed`,
+the CLI's ``polku render``, the report and the web UI all go through :data:`VIEWS`, so a
+new view is one entry here and one module beside the others.
+
+>>> parse_view("segment:youth"), parse_view("ecosystem")
+(('segment', 'youth'), ('ecosystem', None))
+>>> [spec.usage for spec in VIEWS.values()]
+['ecosystem', 'segment:ID', 'path:ID', 'responsibility', 'plan', 'timeline']
+>>> sorted(MENU_ORDER) == sorted(VIEWS)
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.graph import nodes_of
+from polku.present.i18n import N_, Translator, translator
+from polku.present.views.ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
+from polku.present.views.facts import Facts, View, finding_list
+from polku.present.views.focus import narrow
+from polku.present.views.path import path_view
+from polku.present.views.plan import plan_view
+from polku.present.views.responsibility import responsibility_view
+from polku.present.views.segment import segment_view
+from polku.present.views.timeline import timeline_view
+
+
+@dataclass(frozen=True)
+class Request:
+    """What a view may ask for beyond the graph and its facts."""
+    arg: str | None
+    paths: Sequence[Any] | None
+    k: int
+    cluster_threshold: int
+    cluster_by: str
+    eco: Any
+    today: Any = None
+
+
+def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
+    from polku.analyses.paths import best_paths
+
+    return {"paths": best_paths(g, arg, k=k), "k": k}
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    """One view: ``build`` draws it; ``argument`` is the node type of the id it takes
+    (``segment:ID``), if any; ``title`` names it in the web UI's menu (for a view with an
+    id, the prefix before each node's name; marked with ``N_`` here and translated by
+    :func:`menu`); the menu lists it only when the graph has a
+    node of type ``needs``; ``analyses`` runs what it shows beyond the findings."""
+    name: str
+    build: Callable[[nx.MultiDiGraph, Facts, Request], View]
+    title: str
+    argument: str | None = None
+    needs: str | None = None
+    analyses: Callable[[nx.MultiDiGraph, str, int], dict[str, Any]] | None = None
+
+    @property
+    def usage(self) -> str:
+        return f"{self.name}:ID" if self.argument else self.name
+
+
+VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
+    ViewSpec("ecosystem", lambda g, f, r: ecosystem_view(
+        g, f, cluster_threshold=r.cluster_threshold, cluster_by=r.cluster_by),
+        title=N_("Ecosystem")),
+    ViewSpec("segment", lambda g, f, r: segment_view(g, f, str(r.arg), r.paths, r.k, r.eco),
+             title=N_("Client segment"), argument="segment", analyses=_segment_analyses),
+    ViewSpec("path", lambda g, f, r: path_view(g, f, str(r.arg)), title=N_("Designed path"),
+             argument="path"),
+    ViewSpec("responsibility", lambda g, f, r: responsibility_view(g, f),
+             title=N_("Responsibilities")),
+    ViewSpec("plan", lambda g, f, r: plan_view(g, f), title=N_("Action plan"),
+             needs="measure"),
+    ViewSpec("timeline", lambda g, f, r: timeline_view(g, f, r.today), title=N_("Timeline"),
+             needs="measure"),
+)}
+VIEW_NAMES = tuple(VIEWS)
+#: the web UI's menu: the whole-graph pictures first, then one entry per segment and path
+MENU_ORDER = ("ecosystem", "responsibility", "segment", "path", "plan", "timeline")
+
+
+def parse_view(spec: str) -> tuple[str, str | None]:
+    """Split ``segment:S`` into ``("segment", "S")``; ``ecosystem`` has no argument."""
+    name, _, arg = spec.partition(":")
+    name = name.strip()
+    if name not in VIEWS:
+        usages = [s.usage for s in VIEWS.values()]
+        raise PolkuError(f"unknown view '{spec}': expected {', '.join(usages[:-1])} "
+                         f"or {usages[-1]}")
+    if VIEWS[name].argument:
+        if not arg.strip():
+            raise PolkuError(f"view '{name}' needs an id: --view {name}:ID")
+        return name, arg.strip()
+    if arg:
+        raise PolkuError(f"view '{name}' takes no argument (got '{spec}')")
+    return name, None
+
+
+def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
+               paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
+               depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
+               cluster_by: str = "provider", eco: Any = None, today: Any = None,
+               lang: str | None = None) -> View:
+    """The nodes, edges and legend of one view (see :mod:`polku.present.views` for the views),
+    every text in ``lang`` (fi, sv or en; default Finnish), node labels from
+    ``name_sv``/``name_en`` where the graph gives them.
+
+    ``eco``: the :func:`polku.analyses.reach.ecosystem` index of ``g``, when the caller has it
+    (the report draws several segment views of one graph).
+
+    ``findings``: the analyses' findings (list of dicts in the shape of
+    ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
+    ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
+    with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
+    ``today``: the date of the timeline's today line (default: the day it is drawn).
+    """
+    name, arg = parse_view(view)
+    if cluster_by not in CLUSTER_BY:
+        raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region")
+    tr = translator(lang)
+    facts = Facts(g, finding_list(findings), tr)
+    request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
+                      cluster_by=cluster_by, eco=eco, today=today)
+    v = VIEWS[name].build(g, facts, request)
+    v.lang = tr.lang
+    v.illustrative = bool(g.graph.get("illustrative"))
+    if focus is not None:
+        narrow(v, g, focus, depth, tr)
+        if v.cluster and len(v.nodes) <= cluster_threshold:
+            v.cluster = None
+    return v
+
+
+def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
+             long_wait_days: float | None = None, lang: str | None = None) -> dict[str, Any]:
+    """The analyses a view shows, run on ``g``: ``findings`` always (their messages in
+    ``lang``, default Finnish), and for a segment view its ``k`` best paths. Pass the result
+    on to :func:`polku.present.views.render_html` as keyword arguments."""
+    from polku.analyses.findings import LONG_WAIT_DAYS, find
+
+    name, arg = parse_view(view)
+    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS,
+                                            lang=lang)}
+    extra = VIEWS[name].analyses
+    if extra is not None:
+        out.update(extra(g, str(arg), k))
+    return out
+
+
+def menu(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
+    """``(view, title)`` for every view of ``g`` the web UI offers, in :data:`MENU_ORDER`,
+    titles and node names in the language of ``tr`` (default Finnish)."""
+    tr = tr or translator()
+    out: list[tuple[str, str]] = []
+    for spec in (VIEWS[name] for name in MENU_ORDER):
+        if spec.argument:
+            out += [(f"{spec.name}:{n}", f"{tr(spec.title)}: {tr.label(g, n)}")
+                    for n in nodes_of(g, spec.argument)]
+        elif spec.needs is None or nodes_of(g, spec.needs):
+            out.append((spec.name, tr(spec.title)))
+    return out

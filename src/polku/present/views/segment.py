@@ -1,0 +1,214 @@
+"""The ``segment:S`` view: what segment S can reach (R(S) of the findings spec), left to
+right from the entries to the outcomes, the k best paths highlighted, the segment's
+designed paths overlaid as dashed step edges, and unmet needs as red need nodes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict, deque
+from typing import Any, Mapping, Sequence
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.present.views.facts import (EDGE_COLOURS, PATH_COLOURS, TYPE_COLOURS, UNMET_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, names_text, plain_edge, reach, referral_legend, scaled, shape_legend, spread_parallel)
+
+
+def _path_node_ids(item: Any) -> list[str]:
+    """The node ids of one ranked path, whatever shape the analyses hand it in."""
+    if isinstance(item, Mapping):
+        for key in ("nodes", "steps", "path"):
+            if key in item:
+                return _path_node_ids(item[key])
+        raise PolkuError(f"a path must list its nodes or steps, got keys {sorted(item)}")
+    for attr in ("nodes", "steps"):
+        if hasattr(item, attr) and not isinstance(item, (str, bytes)):
+            return _path_node_ids(getattr(item, attr))
+    ids = []
+    for step in item:
+        if isinstance(step, str):
+            ids.append(step)
+        elif isinstance(step, Mapping):
+            ids.append(str(step.get("node") or step.get("id") or step.get("service")))
+        else:
+            ids.append(str(getattr(step, "node", None) or getattr(step, "id")))
+    return ids
+
+
+def _path_wait(item: Any) -> float | None:
+    for key in ("total_wait_days", "wait_days", "wait"):
+        value = item.get(key) if isinstance(item, Mapping) else getattr(item, key, None)
+        if isinstance(value, (int, float)):
+            return float(value)
+    return None
+
+
+#: the overlay of a designed path's steps: dark and dash-dotted, so it reads apart from the
+#: grey referrals and the coloured best paths it may run along
+DESIGNED_COLOUR = "#3d2b1f"
+DESIGNED_DASHES = [14, 5, 3, 5]
+
+
+def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
+                   ) -> list[tuple[str, int, str, str]]:
+    """The consecutive steps (path, step number, from, to) of the designed paths of
+    ``segment`` whose both ends are drawn (``shown``), in path and step order."""
+    from polku.graph import nodes_of, path_steps, targets
+
+    out = []
+    for p in nodes_of(g, "path"):
+        if segment not in targets(g, p, "path_segment"):
+            continue
+        steps = path_steps(g, p)
+        for i, (a, b) in enumerate(zip(steps, steps[1:]), start=1):
+            if a in shown and b in shown:
+                out.append((p, i, a, b))
+    return out
+
+
+def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
+             k: int, eco: Any = None) -> View:
+    if g.nodes.get(segment, {}).get("type") != "segment":
+        raise PolkuError("no such segment", node=segment)
+    r = reach(g, segment, eco)
+    tr = facts.tr
+    entries = facts.targets(segment, "entry")
+    needs = facts.targets(segment, "has_need")
+    unmet = {rel for f in facts.findings.get(segment, []) if f.get("kind") == "unmet-need"
+             for rel in f.get("related", [])}
+    # Column (level) of each node: breadth-first distance from the entries over the
+    # referrals that apply to the segment; outcomes all go to the right-hand column.
+    out_refs = defaultdict(list)
+    for ref in facts.refs:
+        if ref.source in r and ref.target in r and (not ref.segments or segment in ref.segments):
+            out_refs[ref.source].append(ref)
+    level = {e: 2 for e in entries}
+    todo = deque(entries)
+    while todo:
+        n = todo.popleft()
+        for ref in out_refs[n]:
+            if ref.target not in level:
+                level[ref.target] = level[n] + 1
+                todo.append(ref.target)
+    svc_max = max((lv for n, lv in level.items() if g.nodes[n]["type"] != "outcome"), default=2)
+    cap_max = max((float(g.nodes[s].get("capacity_per_month") or 0) for s in r), default=0.0)
+
+    ranked = [(_path_node_ids(p), _path_wait(p)) for p in (paths or [])][:k]
+    uncovered = [list(p.get("uncovered") or []) if isinstance(p, Mapping) else []
+                 for p in (paths or [])][:k]
+    on_path: dict[tuple[str, str], int] = {}
+    node_paths: dict[str, list[int]] = defaultdict(list)
+    for i, (ids, _) in enumerate(ranked):
+        for a, b in zip(ids, ids[1:]):
+            on_path.setdefault((a, b), i)
+        for n in ids:
+            node_paths[n].append(i)
+
+    nodes = [facts.node(segment, level=1, size=26, segs=[segment])]
+    for n in sorted(r):
+        t = g.nodes[n]["type"]
+        lv = svc_max + 1 if t == "outcome" else level.get(n, svc_max)
+        extra: dict[str, Any] = {"level": lv, "segs": [segment]}
+        if n in node_paths:
+            extra["onpath"] = node_paths[n]
+        cap = g.nodes[n].get("capacity_per_month")
+        node = facts.node(n, size=scaled(cap, cap_max, 12, 28) if t == "service" else 20,
+                          **extra)
+        if n in node_paths and not node.get("sev"):
+            best = min(node_paths[n])
+            node["color"]["border"] = PATH_COLOURS[best % len(PATH_COLOURS)]
+            node["borderWidth"] = 3.5
+        if n in node_paths:
+            node["title"] += "\n\n" + tr("On best paths: {numbers}").format(
+                numbers=", ".join(f"#{i + 1}" for i in node_paths[n]))
+        nodes.append(node)
+    for need in needs:
+        node = facts.node(need, level=0, size=16, segs=[segment])
+        if need in unmet:
+            node["color"] = {"background": UNMET_COLOUR, "border": "#7f1d1d",
+                             "highlight": {"background": UNMET_COLOUR, "border": "#111111"}}
+            node["borderWidth"] = 2
+            node["unmet"] = True
+            node["title"] += "\n\n" + tr("Unmet: no service this segment can reach "
+                                          "addresses it.")
+            node["font"] = {"color": "#9b1c1c"}
+        nodes.append(node)
+
+    edges: list[dict[str, Any]] = []
+    vol_max = max((float(ref.volume_per_month or 0) for refs in out_refs.values()
+                   for ref in refs), default=0.0)
+    for refs in out_refs.values():
+        for ref in refs:
+            idx = on_path.get((ref.source, ref.target))
+            edge = facts.referral_edge(ref, width_max=vol_max)
+            edge["label"] = facts.handoff_label(ref)
+            edge["font"] = {"size": 10, "color": "#374151", "strokeWidth": 3, "align": "top"}
+            if idx is not None:
+                # The path's colour wins; a finding on the hand-off shows as ⚠ and in the
+                # tooltip, so the k paths stay readable as paths.
+                colour = PATH_COLOURS[idx % len(PATH_COLOURS)]
+                edge["color"] = {"color": colour, "highlight": "#111111", "opacity": 1}
+                edge["width"] = max(edge["width"], 5.0 if idx == 0 else 3.5)
+                edge["label"] = f"#{idx + 1}" + (" ⚠" if edge.get("sev") else "") + \
+                    f" · {facts.handoff_label(ref)}"
+                edge["font"] = {"color": colour, "strokeWidth": 3, "size": 13, "align": "top"}
+                edge["onpath"] = idx
+                edge["title"] += "\n\n" + tr("On best path #{number}").format(number=idx + 1)
+            else:
+                edge["color"]["opacity"] = 0.55
+            edges.append(edge)
+    shown = {n["id"] for n in nodes}
+    designed = designed_steps(g, segment, shown)
+    for i, (p, number, a, b) in enumerate(designed):
+        edges.append(plain_edge(
+            f"designed-{i}", a, b, "designed", width=3, dashes=DESIGNED_DASHES,
+            color={"color": DESIGNED_COLOUR, "highlight": "#111111", "opacity": 0.9},
+            path=p, title=tr("Designed path {name}, step {a} → {b}").format(
+                name=tr.label(g, p), a=number, b=number + 1)))
+    for i, e in enumerate(entries):
+        edges.append(plain_edge(i, segment, e, "entry", width=2.5))
+    for i, need in enumerate(needs):
+        edges.append(plain_edge(len(entries) + i, need, segment, "has_need", arrows="",
+                                 width=1.5, color={"color": UNMET_COLOUR if need in unmet
+                                                   else EDGE_COLOURS["has_need"]}))
+    spread_parallel(edges)
+
+    legend: list[dict] = []
+    if ranked:
+        legend.append({"item": "heading",
+                       "label": tr("Best paths (k = {k})").format(k=len(ranked))})
+        for i, (ids, wait) in enumerate(ranked):
+            text = f"#{i + 1}: " + tr.ngettext("{n} step", "{n} steps", len(ids)).format(
+                n=len(ids))
+            if wait is not None:
+                text += ", " + tr("{days} days' wait").format(days=facts.num(wait))
+            if uncovered[i]:
+                text += ", " + tr("needs left uncovered: {names}").format(
+                    names=names_text(g, uncovered[i], tr))
+            elif needs:
+                text += ", " + tr("covers every need")
+            legend.append(legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
+    if designed:
+        names = sorted({tr.label(g, p) for p, *_ in designed})
+        legend += [{"item": "heading", "label": tr("Designed paths")},
+                   legend_edge(tr("designed path step ({names})").format(
+                       names=", ".join(names)), DESIGNED_COLOUR, 3, DESIGNED_DASHES)]
+    legend += [{"item": "heading", "label": tr("Needs of the segment")},
+               legend_node(tr("need met by a reachable service"), "triangle",
+                           TYPE_COLOURS["need"]),
+               legend_node(tr("unmet need"), "triangle", UNMET_COLOUR, "#7f1d1d")]
+    legend += shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
+        {"item": "heading", "label": tr("Layout")},
+        {"item": "text", "label": tr("left to right: needs → segment → entries → … → outcomes")},
+    ] + finding_legend(tr)
+    n_out = sum(1 for n in r if g.nodes[n]["type"] == "outcome")
+    return View(
+        kind="segment", title=tr("Segment · {name}").format(name=tr.label(g, segment)),
+        subtitle=tr("reaches {services} services and {outcomes} outcomes · {needs} needs, "
+                    "{unmet} unmet").format(services=len(r) - n_out, outcomes=n_out,
+                                            needs=len(needs),
+                                            unmet=len(unmet & set(needs))),
+        nodes=nodes, edges=edges, legend=legend, segments=[(segment, tr.label(g, segment))],
+        hierarchical=True,
+    )
+
