@@ -18,6 +18,7 @@ import pytest
 from typer.testing import CliRunner
 
 from polku.io import exchange, workbook
+from polku.present.mermaid import mermaid
 from polku.cli import app
 from polku.graph import summary
 from polku.io.load import load_graph
@@ -188,7 +189,7 @@ def test_mermaid_escapes_labels() -> None:
     from polku.graph import add_edge
 
     add_edge(g, "r", "a", "from"), add_edge(g, "r", "o", "to")
-    text = exchange.mermaid(g)
+    text = mermaid(g)
     assert 'n_a["Palvelu #quot;A#quot; #lt;b#gt;"]' in text and "n_a --> n_o" in text
 
 

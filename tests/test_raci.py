@@ -16,7 +16,8 @@ from ecobuild import Builder
 from polku.cli import app
 from polku.analyses.findings import find
 from polku.present.i18n import translator
-from polku.analyses.raci import ROLE_LABELS, raci, role_label
+from polku.analyses.raci import ROLE_LABELS, raci
+from polku.present.raci_output import role_label
 from polku.io.workbook import write_workbook
 
 ROOT = Path(__file__).resolve().parents[1]

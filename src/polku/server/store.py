@@ -363,6 +363,8 @@ class GraphStore:
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None) -> dict[str, Any]:
         from polku.analyses.findings import find
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
 
         source = entry.source
         store = edits.row_store(source.location)
@@ -390,8 +392,11 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
-        before = {f.identity: f for f in find(current, lang=lang)}
-        after = {f.identity: f for f in find(g, lang=lang)}
+        tr = translator(lang)
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
         return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
-                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}
