@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 
@@ -45,6 +46,8 @@ class CpsvImport:
     #: predicate (as a CURIE where polku knows the prefix) -> triples that had no place
     unplaced: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: what ``unplaced`` counts
+    unit: ClassVar[str] = "triple"
 
 
 def _curie(iri: str) -> str:
