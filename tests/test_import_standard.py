@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pyshacl
@@ -172,3 +173,91 @@ def test_cpsv_ap_bad_input(tmp_path: Path) -> None:
     result = run("import", tmp_path / "h.ttl", "-o", tmp_path / "o.ttl")
     assert result.exit_code == 1 and "henkilötunnus" in result.output
     assert not (tmp_path / "o.ttl").exists()
+
+
+# -- the official CPSV-AP example, in without loss --------------------------------------------
+
+EXAMPLE = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-example-public-service.ttl"
+EX = "http://example.com/"
+TIME = "http://www.w3.org/2006/time#"
+#: what the official example holds that polku's graph has no place for, per property
+EXAMPLE_LISTED = {
+    "cpsv:hasInput": 1, "cv:contactPoint": 1, "cv:hasChannel": 1, "cv:hasInputType": 1,
+    "cv:evidenceTypeClassification": 1, "cv:frequency": 2, "cv:hasSupportingEvidence": 1,
+    "cv:holdsRequirement": 1, "cv:openingHours": 1, "cv:specialOpeningHoursSpecification": 1,
+    "cv:supportsRequirement": 1, "cv:telephone": 1, "dct:conformsTo": 1,
+    "dct:description": 3, "dct:identifier": 4, "dct:title": 2, "dct:type": 2, "rdf:type": 15,
+    f"<{TIME}dayOfWeek>": 2, f"<{TIME}hasBeginning>": 2, f"<{TIME}hasEnd>": 2,
+    f"<{TIME}hour>": 2, f"<{TIME}inDateTime>": 4, f"<{TIME}minute>": 2,
+    f"<{TIME}unitType>": 2,
+}
+
+
+def tags(g: rdflib.Graph, s: rdflib.URIRef) -> set[tuple[str, str, str | None]]:
+    return {(str(p), str(o), o.language) for p, o in g.predicate_objects(s)
+            if isinstance(o, rdflib.Literal) and o.language}
+
+
+def test_official_cpsv_ap_example_every_triple_kept_or_listed(tmp_path: Path) -> None:
+    """The official CPSV-AP 3.2.0 example (SEMIC, tests/standards/): every triple is either
+    kept (found again in the export, with its language tag) or listed as having no place,
+    never both, nothing else."""
+    from polku.io.cpsvap import read_cpsv_ap
+    from polku.io.rdf import Lit, from_rdflib_triples
+
+    def plain(t: tuple) -> tuple:  # blank nodes differ from one parse to the next
+        return tuple("_:b" if isinstance(x, str) and not x.startswith("http") else x
+                     for x in t)
+
+    source = rdflib.Graph().parse(EXAMPLE)
+    everything = Counter(plain(t) for t in from_rdflib_triples(source))
+    result = read_cpsv_ap(EXAMPLE)
+    listed = Counter(plain(t) for t in result.unplaced_triples)
+    assert sum(everything.values()) == len(source) and not listed - everything
+    assert result.unplaced == EXAMPLE_LISTED
+    kept = everything - listed
+    assert all(n == 1 for n in kept.values()) and not any("_:b" in t for t in kept)
+    service, org = EX + "publicService1", EX + "publicOrganisation1"
+    assert {s for s, _, _ in kept} == {service, org}
+
+    out = run("import", EXAMPLE, "-o", tmp_path / "wb")
+    assert out.exit_code == 0, out.output
+    assert "no place in polku's graph: cv:contactPoint (1 triple)" in out.output
+    assert run("export", tmp_path / "wb", "--to", "cpsv-ap", "-o", tmp_path / "c.ttl").exit_code == 0
+    back = rdflib.Graph().parse(tmp_path / "c.ttl")
+    base = "https://w3id.org/polku/id/cpsv-ap-3-2-0-example-public-service/"
+    rename = {service: base + "tax-on-web", org: base + "federal-public-service-finance"}
+
+    def term(x: object) -> rdflib.term.Node:
+        if isinstance(x, Lit):
+            return rdflib.Literal(x.value, lang=x.lang,
+                                  datatype=rdflib.URIRef(x.datatype) if x.datatype else None)
+        return rdflib.URIRef(rename.get(str(x), str(x)))
+
+    for s, p, o in kept:
+        if p == "http://purl.org/dc/terms/identifier":  # the publisher's id, as an extra
+            assert (term(s), rdflib.URIRef("https://w3id.org/polku/extra#identifier"),
+                    rdflib.Literal(o.value)) in back
+        else:
+            assert (term(s), rdflib.URIRef(p), term(o)) in back, (s, p, o)
+    for s, p, o in listed:
+        assert (term(s), rdflib.URIRef(p), term(o)) not in back, (s, p, o)
+    # every language tag as it was: the English title is not relabelled Finnish, the French,
+    # Dutch and German labels are there, Belgium is not Finland
+    for s in (service, org):
+        assert tags(source, rdflib.URIRef(s)) <= tags(back, rdflib.URIRef(rename[s]))
+    assert not any(o.language == "fi" for o in back.objects()
+                   if isinstance(o, rdflib.Literal) and o.language)
+    spatial = set(back.objects(rdflib.URIRef(rename[org]),
+                               rdflib.URIRef("http://purl.org/dc/terms/spatial")))
+    assert spatial == {rdflib.URIRef("http://publications.europa.eu/resource/authority/atu/BEL")}
+    # and polku's own RDF reads it back as it was written
+    g = load_graph(tmp_path / "wb")
+    again = load_graph(tmp_path / "c.ttl")
+    for node in g:
+        assert again.nodes[node] == g.nodes[node], node
+    assert g.nodes["tax-on-web"]["name"] == "Tax-on-web"
+    assert g.nodes["tax-on-web"]["extra"]["name_lang"] == "en"
+    assert g.nodes["federal-public-service-finance"]["extra"]["name@de"] == \
+        "Foderaler Offentlicher Dienst FINANZEN"
+    assert "name_en" not in g.nodes["federal-public-service-finance"]
