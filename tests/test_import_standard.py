@@ -110,6 +110,90 @@ def test_ptv_bad_input(tmp_path: Path) -> None:
     assert run("ptv", "import", LIPERI, "-o", tmp_path / "w", "--name", "Bad Name").exit_code == 1
 
 
+# -- PTV organisations and older versions -------------------------------------------------------
+
+NAANTALI_V11 = PTV / "v11_organization_naantali_from_v9.json"
+VAASA_V9 = PTV / "v9_organization_vaasa.json"
+MIKKELI_V7 = PTV / "v7_organization_mikkeli.json"
+ETSIVA_V9 = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
+ESIOPETUS_V9 = PTV / "v9_service_esiopetuksen_oppilashuolto_naantali.json"
+PERUSOPETUS_V9 = PTV / "v9_service_perusopetus_vaasa.json"
+
+
+def test_ptv_organisations_become_actors_and_services_link_up(tmp_path: Path) -> None:
+    out = tmp_path / "alue"
+    result = run("ptv", "import", NAANTALI_V11, VAASA_V9, ETSIVA_V9, ESIOPETUS_V9,
+                 PERUSOPETUS_V9, "-o", out, "--name", "ptv-org")
+    assert result.exit_code == 0, result.output
+    assert "3 services, 2 organisations" in result.output
+    # older shapes are recognised and named; the v11 record is not
+    assert "v9_organization_vaasa.json: organisation 'Vaasan kaupunki' has the shape of " \
+           "PTV open API v8–v9" in result.output
+    assert "service 'Etsivä nuorisotyö' has the shape of PTV open API v10 or older" in result.output
+    assert "Naantalin kaupunki' has the shape" not in result.output
+    assert "no place in polku's graph: v9_organization_vaasa.json: addresses (1 organisation)" \
+        in result.output
+    assert run("validate", out).exit_code == 0
+    g = load_graph(out)
+    naantali = g.nodes["naantalin-kaupunki"]
+    assert naantali["business_id"] == "0135457-2" and naantali["kind"] == "municipality"
+    assert naantali["region"] == "Naantali"
+    assert naantali["extra"]["ptv_id"] == "3d1759a2-e47a-4947-9a31-cab1c1e2512b"
+    vaasa = g.nodes["vaasan-kaupunki"]
+    assert (vaasa["name"], vaasa["name_sv"], vaasa["name_en"]) == (
+        "Vaasan kaupunki", "Vasa stad", "City of Vaasa")
+    assert vaasa["business_id"] == "0209602-6"
+    # the services link to the organisation records' actors: lead and provider
+    for service in ("etsiva-nuorisotyo", "esiopetuksen-oppilashuolto"):
+        assert g.has_edge("naantalin-kaupunki", service, "responsibility:lead")
+        assert g.has_edge("naantalin-kaupunki", service, "provides")
+    assert g.has_edge("vaasan-kaupunki", "perusopetus", "responsibility:lead")
+    assert sorted(n for n, d in g.nodes(data=True) if d["type"] == "actor") == [
+        "naantalin-kaupunki", "vaasan-kaupunki"]  # one actor per organisation
+    assert run("export", out, "--to", "cpsv-ap", "-o", tmp_path / "c.ttl").exit_code == 0
+    assert conforms(tmp_path / "c.ttl")
+
+
+def test_ptv_organisation_record_links_its_services_alone(tmp_path: Path) -> None:
+    """An organisation record's own service list links services whose records do not name
+    it (here: the service record's organisations removed)."""
+    data = json.loads(ETSIVA_V9.read_text(encoding="utf-8"))
+    data["organizations"] = []
+    (tmp_path / "s.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("ptv", "import", NAANTALI_V11, tmp_path / "s.json", "-o", tmp_path / "w")
+    assert result.exit_code == 0, result.output
+    assert "Naantalin kaupunki lists 9 service(s) that are not in the files read" in result.output
+    g = load_graph(tmp_path / "w")
+    assert g.has_edge("naantalin-kaupunki", "etsiva-nuorisotyo", "responsibility:lead")
+
+
+def test_ptv_older_organisation_versions(tmp_path: Path) -> None:
+    result = run("ptv", "import", MIKKELI_V7, "-o", tmp_path / "w")
+    assert result.exit_code == 0, result.output
+    assert "organisation 'Mikkelin kaupunki' has the shape of PTV open API v7 or older" \
+        in result.output
+    assert "0 services, 1 organisations" in result.output
+    a = load_graph(tmp_path / "w").nodes["mikkelin-kaupunki"]
+    assert a["business_id"] == "0165116-3" and a["region"] == "Mikkeli"
+    assert a["extra"]["alternate_names"] == "fi: Mikkeli"
+
+
+def test_ptv_organisation_version_unreadable(tmp_path: Path) -> None:
+    data = json.loads(VAASA_V9.read_text(encoding="utf-8"))
+    data["names"] = data.pop("organizationNames")  # a shape no API version has
+    (tmp_path / "o.json").write_text(json.dumps({"itemList": [data]}), encoding="utf-8")
+    result = run("ptv", "import", ETSIVA_V9, tmp_path / "o.json", "-o", tmp_path / "w")
+    assert result.exit_code == 1
+    assert "o.json" in result.output and "version cannot be read" in result.output
+    assert "no 'organizationNames'" in result.output
+    assert not (tmp_path / "w").exists()
+    data = json.loads(VAASA_V9.read_text(encoding="utf-8"))
+    del data["id"]
+    (tmp_path / "o.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("ptv", "import", tmp_path / "o.json", "-o", tmp_path / "w")
+    assert result.exit_code == 1 and "no 'id'" in result.output
+
+
 # -- CPSV-AP from other publishers ---------------------------------------------------------------
 
 def test_cpsv_ap_services_come_with_their_organisations(tmp_path: Path) -> None:
