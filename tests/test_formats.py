@@ -153,8 +153,9 @@ def test_names_must_fit_the_format(tmp_path: Path) -> None:
     with pytest.raises(PolkuError, match=r"a csv export is a folder \(nodes.csv and "
                        "relationships.csv\\); 'x.v2' looks like a file name"):
         formats.check_name(tmp_path / "x.v2", "csv")
-    with pytest.raises(PolkuError, match="gexf output needs a name ending in .gexf"):
+    with pytest.raises(PolkuError, match="gexf output needs a name ending in .gexf") as e:
         formats.check_name(tmp_path / "x.graphml", "gexf")
+    assert e.value.field == "output"
     with pytest.raises(PolkuError, match="unknown format 'pdf' \\(use turtle, jsonld"):
         formats.get("pdf")
 

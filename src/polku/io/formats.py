@@ -150,7 +150,8 @@ def get(name: str) -> Format:
     try:
         return FORMATS[name]
     except KeyError:
-        raise PolkuError(f"unknown format '{name}' (use {', '.join(FORMATS)})") from None
+        raise PolkuError(f"unknown format '{name}' (use {', '.join(FORMATS)})",
+                         field="format") from None
 
 
 def graph_formats() -> tuple[str, ...]:
@@ -244,7 +245,7 @@ def format_for(out: str | Path, formats: tuple[str, ...] | None = None,
         else f"write a {names[0]} file"
     if any(FORMATS[f].is_folder for f in formats):
         what += ", or a folder (no suffix)"
-    raise PolkuError(what, file=str(out))
+    raise PolkuError(what, file=str(out), field="output")
 
 
 def rdf_format_for(out: str | Path) -> str:
@@ -265,17 +266,17 @@ def _file_suffixes() -> set[str]:
 def check_name(out: Path, fmt: str) -> None:
     """Refuse a name that does not fit the format: a GEXF file called ``x.ttl``, a Turtle
     file named ``region.xlsx`` (it would overwrite the user's workbook), a folder named like
-    a file."""
+    a file. The error's ``field`` is ``output``."""
     f = get(fmt)
     suffix = out.suffix.lower()
     if f.is_folder:
         if suffix and (f.bare_folder or suffix in _file_suffixes()):
             hint = f" (use --to {f.one_file} for one file)" if f.one_file else ""
             raise PolkuError(f"a {fmt} export is a folder {f.holds}; '{out.name}' looks like "
-                             f"a file name{hint}", file=str(out))
+                             f"a file name{hint}", file=str(out), field="output")
     elif suffix not in f.suffixes:
         raise PolkuError(f"{fmt} output needs a name ending in {' or '.join(f.suffixes)}",
-                         file=str(out))
+                         file=str(out), field="output")
 
 
 def check_output(out: Path, fmt: str, source: str | Path | None = None) -> None:
@@ -283,7 +284,7 @@ def check_output(out: Path, fmt: str, source: str | Path | None = None) -> None:
     check_name(out, fmt)
     if source is not None and Path(str(source)).exists() and \
             Path(str(source)).resolve() == out.resolve():
-        raise PolkuError("the output would overwrite the input", file=str(out))
+        raise PolkuError("the output would overwrite the input", file=str(out), field="output")
 
 
 def taking(option: str) -> str:
