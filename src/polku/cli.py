@@ -606,7 +606,8 @@ app.add_typer(ptv_app, name="ptv")
 @reports_errors
 def ptv_import(
     files: list[Path] = typer.Argument(..., metavar="FILES...", help="PTV v11 JSON: Service "
-                                       "objects, lists or pages of them."),
+                                       "and Organization objects, lists or pages of them "
+                                       "(older versions are recognised and named)."),
     output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
                                 "or .xlsx), or a graph (.ttl, .jsonld)."),
     name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
@@ -623,6 +624,8 @@ def ptv_import(
     check_output(output, fmt)
     result = read_ptv([str(f) for f in files], name)
     save_imported(result, ", ".join(str(f) for f in files), output, fmt, "service")
+    for where, n in sorted(result.unplaced_organisations.items()):
+        typer.echo(f"no place in polku's graph: {where} ({n} organisation{'s' if n > 1 else ''})")
     typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
                "organisations (add segments, needs and referrals next)")
 

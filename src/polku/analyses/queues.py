@@ -191,13 +191,14 @@ def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
     out = []
     for item in items:
         if "=" not in item:
-            raise PolkuError(f"{option} '{item}': write SERVICE=VALUE")
+            raise PolkuError(f"{option} '{item}': write SERVICE=VALUE",
+                             field=option.lstrip("-"))
         sid, value = item.split("=", 1)
         out.append((sid.strip(), value.strip()))
     return out
 
 
-def parse_percent(text: str, where: str) -> float:
+def parse_percent(text: str, where: str, field: str = "demand") -> float:
     """``+20%``, ``-10 %``, ``15,5%`` → 0.2, −0.1, 0.155; anything else is refused.
 
     >>> parse_percent("+20%", "x"), parse_percent("-12,5%", "x")
@@ -205,11 +206,13 @@ def parse_percent(text: str, where: str) -> float:
     """
     m = PERCENT_RE.match(text)
     if not m:
-        raise PolkuError(f"{where}: '{text}' is not a percentage (write e.g. +20% or -10%)")
+        raise PolkuError(f"{where}: '{text}' is not a percentage (write e.g. +20% or -10%)",
+                         field=field)
     value = float(m.group(2).replace(",", ".")) / 100
     value = -value if m.group(1) == "-" else value
     if value < -1:
-        raise PolkuError(f"{where}: '{text}' would make demand negative (at least -100%)")
+        raise PolkuError(f"{where}: '{text}' would make demand negative (at least -100%)",
+                         field=field)
     return value
 
 
@@ -224,13 +227,15 @@ def queue_changes(capacity: list[str], places: list[str], demand: list[str]
         try:
             caps[sid] = parse_number(value)
         except ValueError as e:
-            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+            raise PolkuError(f"--capacity {sid}={value}: {e}", field="capacity") from None
         if caps[sid] < 0:
-            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative",
+                             field="capacity")
     slots: dict[str, int] = {}
     for sid, value in parse_assignments(places, "--places"):
         if not value.isdigit() or int(value) < 1:
-            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more",
+                             field="places")
         slots[sid] = int(value)
     change = {sid: parse_percent(value, f"--demand {sid}")
               for sid, value in parse_assignments(demand, "--demand")}
@@ -241,7 +246,8 @@ def _service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
     if sid not in g or g.nodes[sid].get("type") != "service":
         t = str(g.nodes[sid].get("type")) if sid in g else ""
         what = (f"an {t}" if t[:1] in "aeiou" else f"a {t}") if t else "not in the graph"
-        raise PolkuError(f"{option} {sid}=…: '{sid}' is {what}, not a service", node=sid)
+        raise PolkuError(f"{option} {sid}=…: '{sid}' is {what}, not a service", node=sid,
+                         field=option.lstrip("-"))
     return sid
 
 
@@ -271,14 +277,15 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 0 \
                 or not math.isfinite(cap):
             raise PolkuError(f"--capacity {sid}={cap}: a capacity is a number, 0 or more",
-                             node=sid)
+                             node=sid, field="capacity")
     for sid, c in places.items():
         if isinstance(c, bool) or not isinstance(c, int) or c < 1:
             raise PolkuError(f"--places {sid}={c}: places is a whole number, 1 or more",
-                             node=sid)
+                             node=sid, field="places")
     for sid, p in demand.items():
         if not math.isfinite(p) or p < -1:
-            raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid)
+            raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
+                             field="demand")
     eco = ecosystem(g)
     volumes = propagate_demand(eco, demand)
     h = g.copy()

@@ -288,12 +288,12 @@ def check_export_name(out: Path, fmt: str) -> None:
 def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
     """Services CPSV-AP has no place for as public services, with why: no public
     organisation answers for them, or they have no description (both are required)."""
-    from polku.io.rdf import competent_authorities, public_actors
+    from polku.io.rdf import competent_authorities, has_description, public_actors
 
     public = public_actors(g)
     out = []
     for node in sorted(n for n, d in g.nodes(data=True) if d["type"] == "service"):
-        if not g.nodes[node].get("description"):
+        if not has_description(g.nodes[node]):
             out.append((node, "no description"))
         elif not competent_authorities(g, node, public):
             out.append((node, "no public organisation answers for it"))

@@ -50,7 +50,7 @@ def api_lang(lang: str | None) -> str:
     try:
         return check_lang(lang)
     except PolkuError as e:
-        raise ApiError(400, e.message, field="lang") from None
+        raise ApiError(400, e.message, field=e.field) from None
 
 
 def graph_headers(entry: Entry) -> dict[str, str]:
@@ -124,7 +124,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         try:
             return paths_report(g, segment, k=k, to=to, lang=lang)
         except PolkuError as e:
-            raise ApiError(400, e.message, field="to" if to and e.node == to else "segment") from None
+            raise ApiError(400, e.message, field=e.field or "segment") from None
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -158,9 +158,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days,
                                                  lang=lang))
         except PolkuError as e:
-            field = next((f for f in ("capacity", "places", "demand")
-                          if e.message.startswith(f"--{f}")), "remove")
-            raise ApiError(400, e.message, field=field) from None
+            raise ApiError(400, e.message, field=e.field or "remove") from None
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:
@@ -223,7 +221,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             except edits.RowNotFound as e:
                 raise ApiError(404, e.message, field="sheet") from None
             except PolkuError as e:
-                raise ApiError(400, e.message, field=e.column) from None
+                raise ApiError(400, e.message, field=e.field or e.column) from None
         result = store.edit(name, if_match, who, action, sheet, key, values, lang=lang)
         return JSONResponse(result, status_code=status, headers={"ETag": f'"{result["etag"]}"'})
 

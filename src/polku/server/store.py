@@ -352,8 +352,14 @@ class GraphStore:
         if entry.graph is None or entry.problem is not None:
             raise ApiError(409, "the graph's source is broken, so it takes no writes until "
                            f"it is fixed: {entry.problem_text()}", code="source-broken")
-        tags = [t.strip().removeprefix("W/").strip('"') for t in if_match.split(",")]
-        if entry.etag not in tags and "*" not in tags:
+        tags = [t.strip() for t in if_match.split(",")]
+        if "*" in tags or any(t.upper().startswith("W/") for t in tags):
+            # RFC 9110 13.1.1: If-Match compares strongly; '*' would let a writer overwrite
+            # a change they never saw
+            raise ApiError(412, "If-Match takes the graph's current ETag itself: '*' and "
+                           "weak tags (W/\"...\") are not accepted for writes",
+                           field="If-Match", headers={"ETag": f'"{entry.etag}"'})
+        if entry.etag not in [t.strip('"') for t in tags]:
             raise ApiError(412, "the graph changed since you read it (If-Match does not name "
                            "its current ETag): read it again and redo your change",
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
