@@ -42,6 +42,7 @@ from collections import defaultdict
 import networkx as nx
 
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
+from polku.analyses.flow import inflows
 from polku.finding import Finding, number, sort_findings
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, severities
@@ -109,15 +110,16 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding
     for s in sorted(eco.services):
         provs = eco.providers.get(s, frozenset())
         if not provs:
-            out.append(Finding("service-without-provider", "error", s))
+            out.append(Finding("service-without-provider", KINDS["service-without-provider"],
+                               s))
         elif len(provs) >= 2 and not leads.get(s) and \
                 g.nodes[s].get("organised") != "separately":
-            out.append(Finding("no-lead", "error", s, tuple(provs)))
+            out.append(Finding("no-lead", KINDS["no-lead"], s, tuple(provs)))
     subjects = set(eco.services) | set(eco.segments) | set(eco.refs)
     for subject in sorted(subjects & leads.keys()):
         actors = leads[subject]
         if len(actors) >= 2:
-            out.append(Finding("multiple-leads", "warning", subject, tuple(actors),
+            out.append(Finding("multiple-leads", KINDS["multiple-leads"], subject, tuple(actors),
                                metrics={"leads": len(actors)}))
     for s in eco.segments:
         if not leads.get(s):
@@ -134,32 +136,26 @@ def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem,
     for r in eco.refs.values():
         ends = tuple(x for x in (r.source, r.target) if x)
         if not r.owner and not leads.get(r.id):
-            out.append(Finding("referral-without-owner", "error", r.id, ends))
+            out.append(Finding("referral-without-owner", KINDS["referral-without-owner"], r.id,
+                               ends))
         if r.info == "no":
-            out.append(Finding("no-information-flow", "warning", r.id, ends))
+            out.append(Finding("no-information-flow", KINDS["no-information-flow"], r.id, ends))
         if r.wait is not None and r.wait > long_wait_days:
-            out.append(Finding(
-                "long-wait", "warning", r.id, ends,
+            out.append(Finding("long-wait", KINDS["long-wait"], r.id, ends,
                 metrics={"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
     return out
 
 
 def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
-    inflow: dict[str, float] = defaultdict(float)
-    into: dict[str, list[str]] = defaultdict(list)
-    for r in eco.refs.values():
-        if r.target and r.volume is not None:
-            inflow[r.target] += r.volume
-            into[r.target].append(r.id)
     out = []
-    for s in sorted(inflow):
+    for s, into in sorted(inflows(eco).items()):
         cap = eco.capacity.get(s)
-        if cap is None or inflow[s] <= cap:
+        if cap is None or into.volume <= cap:
             continue
-        total = number(round(inflow[s], 6))
+        total = number(round(into.volume, 6))
         util = round(total / cap, 2) if cap else None
         out.append(Finding(
-            "over-capacity", "warning", s, tuple(into[s]),
+            "over-capacity", KINDS["over-capacity"], s, into.referrals,
             metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
     return out
 
@@ -188,31 +184,32 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
             per_segment[s] = reach
             if not has_outcome:
                 entries = eco.segment_entries.get(s, ())
-                out.append(Finding("segment-without-outcome", "error", s, entries))
+                out.append(Finding("segment-without-outcome", KINDS["segment-without-outcome"],
+                                   s, entries))
             for v in spofs:
                 spof_segments[v].append(s)
             for need in eco.segment_needs.get(s, ()):
                 svcs = by_need.get(need, [])
                 if not svcs:
-                    out.append(Finding("unmet-need", "error", s, (need,),
+                    out.append(Finding("unmet-need", KINDS["unmet-need"], s, (need,),
                                        metrics={"need": need}))
                 elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
                     overlap = _overlapping(eco, svcs, linked)
                     if overlap:
                         out.append(Finding(
-                            "overlapping-services", "info", s, tuple(overlap),
-                            metrics={"need": need, "services": len(overlap)}))
+                            "overlapping-services", KINDS["overlapping-services"], s,
+                            tuple(overlap), metrics={"need": need, "services": len(overlap)}))
     for v, segs in sorted(spof_segments.items()):
         segs = sorted(segs)
-        out.append(Finding("single-point-of-failure", "warning", v, tuple(segs),
-                           metrics={"segments": len(segs)}))
+        out.append(Finding("single-point-of-failure", KINDS["single-point-of-failure"], v,
+                           tuple(segs), metrics={"segments": len(segs)}))
     reach_all = reachable(eco, per_segment)
     to_outcome = reaches_outcome_any(eco)
     for v in sorted(eco.services):
         if v not in reach_all:
-            out.append(Finding("unreachable-service", "warning", v))
+            out.append(Finding("unreachable-service", KINDS["unreachable-service"], v))
         elif v not in to_outcome:
-            out.append(Finding("dead-end", "error", v))
+            out.append(Finding("dead-end", KINDS["dead-end"], v))
     return out
 
 
@@ -258,7 +255,7 @@ def path_broken(path: str, segment: str | None, steps: tuple[int, int],
     """The ``path-broken`` finding for two consecutive steps, numbered as the designer
     numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``; the
     message names both, from the path's steps in the graph)."""
-    return Finding("path-broken", "error", path, (a, b),
+    return Finding("path-broken", KINDS["path-broken"], path, (a, b),
                    metrics={"step": steps[0], "segment": segment})
 
 

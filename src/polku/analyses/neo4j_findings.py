@@ -29,9 +29,12 @@ import networkx as nx
 from polku.analyses.accountable import Responsibilities, who_must_act
 from polku.errors import PolkuError
 from polku.finding import Finding, number, sort_findings
-from polku.analyses.findings import KINDS, LONG_WAIT_DAYS
 from polku.graph import add_edge, new_graph
+from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.io.neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, TYPES_OF_LABEL, neo4j_errors, open_driver, target)
+
+#: Kind → severity, from the catalogue (:mod:`polku.kinds`), as the networkx findings have it.
+KINDS: dict[str, str] = severities("ecosystem")
 
 #: The kinds that run as Cypher in the server.
 CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
@@ -98,13 +101,15 @@ QUERIES = {
         OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
         RETURN r.id AS id, info, wait, owned, src.id AS src, {_named("src")} AS src_node,
                dst.id AS dst, {_named("dst")} AS dst_node""",
+    # Every referral with a volume, 0 included, as polku.analyses.flow counts them; the
+    # volumes are added up in Python, in referral-id order as there, so that the float
+    # sum and hence "inflow > capacity" are the same to the last bit.
     "capacity": f"""
         MATCH (r:{_typed(_REFERRAL)})-[:{_TO}]->(s:{_typed(_SERVICE)})
-        WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month <> 0
-        WITH s, sum(r.volume_per_month) AS inflow, collect(r.id) AS refs
-        WHERE inflow > s.capacity_per_month
-        RETURN s.id AS id, {_named("s")} AS node, s.capacity_per_month AS capacity, inflow,
-               refs""",
+        WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month IS NOT NULL
+        WITH s, r ORDER BY r.id
+        WITH s, collect([r.id, r.volume_per_month]) AS refs
+        RETURN s.id AS id, {_named("s")} AS node, s.capacity_per_month AS capacity, refs""",
 }
 
 
@@ -169,19 +174,20 @@ def _run(tx: Any, region: str, limit: float,
             provs = rec["providers"]
             if not provs and "service-without-provider" in wanted:
                 _put(names, rec["node"], "service")
-                out.append(Finding("service-without-provider", "error", rec["id"]))
+                out.append(Finding("service-without-provider",
+                                   KINDS["service-without-provider"], rec["id"]))
             elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
                     and rec["organised"] != "separately":
                 _put(names, rec["node"], "service")
-                out.append(Finding("no-lead", "error", rec["id"],
+                out.append(Finding("no-lead", KINDS["no-lead"], rec["id"],
                                    tuple(_put(names, p, "actor") for p in provs)))
     if want("multiple-leads"):
         for rec in tx.run(QUERIES["leads"], region=region):
             types = [TYPES_OF_LABEL[lab] for lab in rec["labels"] if lab in TYPES_OF_LABEL]
             _put(names, rec["node"], types[0] if types else None)
             leads = {_put(names, a, "actor") for a in rec["leads"]}
-            out.append(Finding("multiple-leads", "warning", rec["id"], tuple(leads),
-                               metrics={"leads": len(leads)}))
+            out.append(Finding("multiple-leads", KINDS["multiple-leads"], rec["id"],
+                               tuple(leads), metrics={"leads": len(leads)}))
     if want("referral-without-owner", "no-information-flow", "long-wait"):
         for rec in tx.run(QUERIES["referrals"], region=region, limit=limit):
             ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
@@ -190,23 +196,30 @@ def _run(tx: Any, region: str, limit: float,
                 if _put(names, end) is not None:
                     add_edge(names, rec["id"], end["id"], kind)
             if not rec["owned"] and "referral-without-owner" in wanted:
-                out.append(Finding("referral-without-owner", "error", rec["id"], ends))
+                out.append(Finding("referral-without-owner", KINDS["referral-without-owner"],
+                                   rec["id"], ends))
             if rec["info"] == "no" and "no-information-flow" in wanted:
-                out.append(Finding("no-information-flow", "warning", rec["id"], ends))
+                out.append(Finding("no-information-flow", KINDS["no-information-flow"],
+                                   rec["id"], ends))
             wait = rec["wait"]
             if wait is not None and wait > limit and "long-wait" in wanted:
                 out.append(Finding(
-                    "long-wait", "warning", rec["id"], ends,
+                    "long-wait", KINDS["long-wait"], rec["id"], ends,
                     metrics={"median_wait_days": number(wait), "limit": number(limit)}))
     if want("over-capacity"):
         for rec in tx.run(QUERIES["capacity"], region=region):
-            cap, total = rec["capacity"], number(round(rec["inflow"], 6))
+            cap, inflow = rec["capacity"], 0.0
+            for _, volume in rec["refs"]:
+                inflow += volume
+            if inflow <= cap:
+                continue
+            total = number(round(inflow, 6))
             util = round(total / cap, 2) if cap else None
             _put(names, rec["node"], "service")
             out.append(Finding(
-                "over-capacity", "warning", rec["id"], tuple(rec["refs"]),
+                "over-capacity", KINDS["over-capacity"], rec["id"],
+                tuple(r for r, _ in rec["refs"]),
                 metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
-    assert all(KINDS[f.kind] == f.severity for f in out)
     ids = {x for f in out for x in (f.subject, *f.related)}
     return sort_findings(who_must_act(_responsibilities(tx, region, ids), out)), names
 

@@ -1,6 +1,6 @@
-"""Exchange formats out: GraphML and GEXF (Gephi, yEd, Cytoscape), neo4j-admin CSV, and
-CPSV-AP (the Mermaid picture of the paths is drawn in :mod:`polku.present.mermaid`; the
-registry ``polku export --to`` uses is :mod:`polku.present.exports`).
+"""Exchange formats out: GraphML and GEXF (Gephi, yEd, Cytoscape), neo4j-admin CSV and
+CPSV-AP (the Mermaid picture of the paths is drawn from the analyses, so it lives in
+:mod:`polku.present.mermaid`).
 
 These go to other people, so the CLI hands them a graph that :func:`polku.privacy.suppress`
 has already stripped of small cells. Every node carries ``label`` (its name), ``type`` and
@@ -170,9 +170,11 @@ def write_neo4j_csv(g: nx.MultiDiGraph, folder: str | Path) -> None:
             (tmp / name).write_text(text, encoding="utf-8")
 
 
-# -- the registry the CLI's export uses ------------------------------------------------------
+# -- CPSV-AP out (the registry polku.io.formats names these) -----------------------------------
 
-def _write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path, **_: object) -> None:
+def write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path) -> None:
+    """polku's RDF, which is CPSV-AP 3.2.0 conformant: JSON-LD for a ``.jsonld`` or ``.json``
+    name, else Turtle."""
     from polku.io import rdf
 
     if Path(path).suffix.lower() in (".jsonld", ".json"):
@@ -181,25 +183,21 @@ def _write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path, **_: object) -> None:
         rdf.write_turtle(g, path)
 
 
-#: format -> (file name endings, "" = a folder; writer(g, path, segment=, k=)): the graph
-#: formats; :data:`polku.present.exports.EXPORTS` adds the Mermaid picture
-EXPORTS: dict[str, tuple[tuple[str, ...], object]] = {
-    "cpsv-ap": ((".ttl", ".jsonld", ".json"), _write_cpsv_ap),
-    "graphml": ((".graphml",), lambda g, p, **_: write_graphml(g, p)),
-    "gexf": ((".gexf",), lambda g, p, **_: write_gexf(g, p)),
-    "csv": (("",), lambda g, p, **_: write_neo4j_csv(g, p)),
-}
+def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[str]:
+    """What a CPSV-AP export tells its user: the services that are not public services."""
+    return [f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}"
+            for node, why in not_public_services(g)]
 
 
 def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
     """Services CPSV-AP has no place for as public services, with why: no public
     organisation answers for them, or they have no description (both are required)."""
-    from polku.io.rdf import competent_authorities, public_actors
+    from polku.io.rdf import competent_authorities, has_description, public_actors
 
     public = public_actors(g)
     out = []
     for node in sorted(n for n, d in g.nodes(data=True) if d["type"] == "service"):
-        if not g.nodes[node].get("description"):
+        if not has_description(g.nodes[node]):
             out.append((node, "no description"))
         elif not competent_authorities(g, node, public):
             out.append((node, "no public organisation answers for it"))

@@ -1,7 +1,7 @@
 """The Mermaid picture of the paths, for docs: a segment's best and designed paths (or every
 referral) as a flowchart. A picture of the analyses' paths, so it lives with the other
 pictures (it calls :func:`polku.analyses.paths.paths_report`); ``polku export --to mermaid``
-writes it (:mod:`polku.present.exports`).
+writes it (the format registry, :mod:`polku.io.formats`, names it).
 """
 
 from __future__ import annotations

@@ -96,13 +96,13 @@ def parse_view(spec: str) -> tuple[str, str | None]:
     if name not in VIEWS:
         usages = [s.usage for s in VIEWS.values()]
         raise PolkuError(f"unknown view '{spec}': expected {', '.join(usages[:-1])} "
-                         f"or {usages[-1]}")
+                         f"or {usages[-1]}", field="view")
     if VIEWS[name].argument:
         if not arg.strip():
-            raise PolkuError(f"view '{name}' needs an id: --view {name}:ID")
+            raise PolkuError(f"view '{name}' needs an id: --view {name}:ID", field="view")
         return name, arg.strip()
     if arg:
-        raise PolkuError(f"view '{name}' takes no argument (got '{spec}')")
+        raise PolkuError(f"view '{name}' takes no argument (got '{spec}')", field="view")
     return name, None
 
 
@@ -127,7 +127,8 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
-        raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region")
+        raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region",
+                         field="cluster_by")
     tr = translator(lang)
     facts = Facts(g, _worded(finding_list(findings), g, tr), tr)
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
@@ -160,7 +161,10 @@ def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
     out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS)}
     extra = VIEWS[name].analyses
     if extra is not None:
-        out.update(extra(g, str(arg), k))
+        try:
+            out.update(extra(g, str(arg), k))
+        except PolkuError as e:  # the view's id is what was wrong, whatever asked for it
+            raise PolkuError(e.message, node=e.node, field="view") from None
     return out
 
 
