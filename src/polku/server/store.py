@@ -341,12 +341,34 @@ class GraphStore:
                     undone = log_.to_undo()
                 except NothingToUndo as e:
                     raise ApiError(409, e.message, code="nothing-to-undo") from None
+                if "changes" in undone:  # several rows changed as one: undone as one
+                    return self._undo_batch(entry, current, who, log_, lang)
                 action, key, values = revert(undone)
                 sheet = undone["sheet"]
                 undoes: int | None = undone["version"]
             else:
                 undoes = None
             return self._write(entry, current, who, action, sheet, key, values, undoes, lang)
+
+    def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
+                    lang: str | None) -> dict[str, Any]:
+        from polku.analyses.findings import find
+        from polku.ops.batch import undo_latest
+
+        source = entry.source
+        try:
+            g, logged = undo_latest(source.location, current, who, log_,
+                                    where=source.shown.rstrip("/"))
+        except PolkuError as e:
+            raise invalid(e) from None
+        g.graph["name"] = source.name
+        entry.graph, entry.stamp = g, stamp_of(source)
+        entry.etag, entry.problem = content_digest(source, g), None
+        before = {f.identity: f for f in find(current, lang=lang)}
+        after = {f.identity: f for f in find(g, lang=lang)}
+        return {"change": logged, "etag": entry.etag,
+                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
+                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
