@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 
@@ -63,6 +64,8 @@ class CpsvImport:
     notes: list[str] = field(default_factory=list)
     #: every input triple the graph has no place for, as read
     unplaced_triples: list[rdf.Triple] = field(default_factory=list)
+    #: what ``unplaced`` counts
+    unit: ClassVar[str] = "triple"
 
 
 def _curie(iri: str) -> str:

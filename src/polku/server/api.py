@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from polku.ops import edits
-from polku.io import workbook
+from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present.i18n import check_lang
 from polku.kinds import LONG_WAIT_DAYS
@@ -34,6 +34,10 @@ RowBody = Body(..., description="Column → value, as in the workbook (lists may
                "JSON arrays or ';'-separated text).",
                examples=[{"id": "velkaneuvonta-2", "name": "Velkaneuvonta",
                           "providers": "keusote"}])
+
+#: ``/export?format=``: the formats of the registry that have a text form
+ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.text_formats()),
+                     pattern="^(" + "|".join(formats.text_formats()) + ")$")
 
 READ = responses(400, 404, 409)
 WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -169,16 +173,12 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return plan_summary(g)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$")):
+    def export(name: str, format: str = ExportFormat):
         """The graph as Turtle or JSON-LD."""
-        from polku.io import rdf
-
         g, entry = store.get(name)
         g = suppress(g)  # the API goes to other people: small cells stay out
-        if format == "turtle":
-            return PlainTextResponse(rdf.graph_turtle(g), media_type="text/turtle",
-                                     headers=graph_headers(entry))
-        return PlainTextResponse(rdf.graph_jsonld(g), media_type="application/ld+json",
+        fmt = formats.get(format)
+        return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
                                  headers=graph_headers(entry))
 
     # -- rows -----------------------------------------------------------------------------
