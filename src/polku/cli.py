@@ -629,6 +629,149 @@ def ptv_import(
                "organisations (add segments, needs and referrals next)")
 
 
+@ptv_app.command("compare")
+@reports_errors
+def ptv_compare(
+    source: str = GraphArg,
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help="The catalogue: PTV JSON "
+                                       "of the region's services and organisations (all of "
+                                       "them: a record not given reads as gone)."),
+    format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    municipality: Optional[list[str]] = typer.Option(
+        None, "--municipality", help="A municipality code of the region (repeat; default: "
+        "the model's region, its actors' regions and its services' areas)."),
+    apply: bool = typer.Option(False, "--apply", help="Write the proposed edits to the "
+                               "model as one change in its change log (undo: polku undo)."),
+    pick: Optional[str] = typer.Option(None, "--pick", help="With --apply: only these edits, "
+                                       "by their numbers in the text output (1,3,4)."),
+    who: str = typer.Option("polku ptv compare", "--who", help="Who the change log names."),
+    lang: Optional[str] = Lang,
+) -> None:
+    """What differs between a region's model and the national catalogue (PTV): services
+    and organisations the model lacks, entries whose PTV record is gone or changed, each
+    as a proposed row edit; --apply writes the chosen ones."""
+    from polku.analyses.ptv_diff import compare
+    from polku.io.ptv import read_ptv
+    from polku.present.ptv_compare import compare_html, compare_text
+
+    check_format(format, ("text", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    tr = translator(lang)
+    model = load_graph(source)
+    catalogue = read_ptv([str(f) for f in files], "ptv")
+    result = compare(model, catalogue.graph, municipality, catalogue.channels)
+    if format == "html":
+        from polku.io import atomic
+
+        atomic.write_text(output, compare_html(result, str(model.graph.get("name")), tr))
+        typer.echo(f"wrote {output}")
+    else:
+        text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
+            else compare_text(result, tr)
+        if output is not None:
+            from polku.io import atomic
+
+            atomic.write_text(output, text + "\n")
+            typer.echo(f"wrote {output}")
+        else:
+            typer.echo(text)
+    if apply:
+        from polku.ops.batch import write_all
+
+        chosen = result["edits"]
+        if pick:
+            try:
+                numbers = [int(x) for x in pick.split(",") if x.strip()]
+            except ValueError:
+                raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
+                                 field="pick") from None
+            bad = [n for n in numbers if not 1 <= n <= len(chosen)]
+            if bad:
+                raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
+                                 f"{len(chosen)})", field="pick")
+            chosen = [chosen[n - 1] for n in numbers]
+        _, entry = write_all(source, model, chosen, who, "ptv compare")
+        typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
+                   "(undo: polku undo " + source + ")")
+
+
+@app.command()
+@reports_errors
+def compare(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regions: "
+                                        "graphs, workbooks, or neo4j://host:port?region=R; a "
+                                        "Neo4j URI without ?region= brings every region of "
+                                        "that database."),
+    format: str = typer.Option("table", "--format", help="table, csv, json or html (a page "
+                               "with a small-multiples chart)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+        "Leave segments under --min-cell people out of the totals (the comparison goes to "
+        "other regions).")),
+    min_cell: int = MinCell,
+    lang: Optional[str] = Lang,
+) -> None:
+    """Regions side by side: findings by kind per 10,000 people in segments, needs covered,
+    median waits on hand-offs, the share of referrals where information travels, leads per
+    plan measure."""
+    from polku.analyses.regions import compare_regions
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.present.regions import regions_csv, regions_html, regions_text
+
+    check_format(format, ("table", "csv", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    graphs = []
+    for source in sources:
+        if is_neo4j_uri(source):
+            from polku.io.neo4jstore import pull_graph, regions, target
+
+            t = target(source)
+            names = [t.region] if t.region else regions(t.uri, t.user, t.password, t.database)
+            for r in names:
+                one = pull_graph(t.uri, t.user, t.password, t.database, r)
+                one.graph["name"] = r  # in the database the region is the namespace
+                graphs.append(one)
+        else:
+            graphs.append(load_graph(source))
+    if len(graphs) < 2:
+        raise PolkuError("compare needs two regions or more", field="sources")
+    tr = translator(lang)
+    result = compare_regions(graphs, min_cell if suppress else None)
+    if format == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        text = regions_csv(result)
+    elif format == "html":
+        text = regions_html(result, tr)
+    else:
+        text = regions_text(result, tr) + "\n"
+    if output is not None:
+        from polku.io import atomic
+
+        atomic.write_text(output, text)
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+@reports_errors
+def undo(source: str = GraphArg,
+         who: str = typer.Option("polku undo", "--who", help="Who the change log names.")
+         ) -> None:
+    """Undo the newest change in a graph's change log (a row edit, or all of a batch such
+    as ptv compare --apply), as a change of its own."""
+    from polku.ops.batch import undo_latest
+
+    _, entry = undo_latest(source, load_graph(source), who)
+    typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
+
+
 plan_app = typer.Typer(no_args_is_help=True, help=(
     "The action plan: import a plan table (goals, measures, responsibilities), show it, "
     "and find its responsibility gaps."))

@@ -349,12 +349,39 @@ class GraphStore:
                     undone = log_.to_undo()
                 except NothingToUndo as e:
                     raise ApiError(409, e.message, code="nothing-to-undo") from None
+                if "changes" in undone:  # several rows changed as one: undone as one
+                    return self._undo_batch(entry, current, who, log_, lang)
                 action, key, values = revert(undone)
                 sheet = undone["sheet"]
                 undoes: int | None = undone["version"]
             else:
                 undoes = None
             return self._write(entry, current, who, action, sheet, key, values, undoes, lang)
+
+    def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
+                    lang: str | None) -> dict[str, Any]:
+        from polku.analyses.findings import find
+        from polku.ops.batch import undo_latest
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
+
+        source = entry.source
+        try:
+            g, logged = undo_latest(source.location, current, who, log_,
+                                    where=source.shown.rstrip("/"))
+        except PolkuError as e:
+            raise invalid(e) from None
+        g.graph["name"] = source.name
+        entry.graph, entry.stamp = g, stamp_of(source)
+        entry.etag, entry.problem = content_digest(source, g), None
+        tr = translator(lang)
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
+        return {"change": logged, "etag": entry.etag,
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
