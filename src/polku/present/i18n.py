@@ -55,7 +55,7 @@ def check_lang(lang: str | None) -> str:
     value = str(lang).strip().lower()
     if value not in LANGUAGES:
         raise PolkuError(f"unknown language '{lang}' (use {', '.join(LANGUAGES[:-1])} or "
-                         f"{LANGUAGES[-1]})")
+                         f"{LANGUAGES[-1]})", field="lang")
     return value
 
 
@@ -83,6 +83,16 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+@lru_cache(maxsize=1 << 16)
+def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
+    """Babel's ``format_decimal``, remembered: a national report writes some 20,000
+    numbers, most of them the same few hundred, and Babel takes about 0.2 ms each.
+    (``kind`` keeps ``1``, ``1.0`` and ``True`` apart, which hash alike.)"""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=fmt, locale=lang)
 
 
 @dataclass(frozen=True)
@@ -123,10 +133,8 @@ class Translator:
             return value
         if isinstance(value, float) and value.is_integer() and digits is None:
             value = int(value)
-        from babel.numbers import format_decimal
-
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
-        return format_decimal(value, format=fmt, locale=self.lang)
+        return _decimal(type(value), value, fmt, self.lang)
 
     def percent(self, share: float | None) -> str:
         """A share 0–1 as a percentage of this language (``35 %``)."""
