@@ -429,7 +429,8 @@ def test_cli_server_side_findings(server, monkeypatch):
         f.to_dict() for f in worded(find(g, plan=False), g, translator("sv"))
         if f.kind in CYPHER_KINDS]
     table = run("neo4j", "findings", "--lang", "en").output
-    assert "error    referral-without-owner" in table and "has no owner and no lead" in table
+    assert "error            referral-without-owner" in table and \
+        "has no owner and no lead" in table
 
 
 def synthetic_graph() -> nx.MultiDiGraph:

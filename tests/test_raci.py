@@ -76,7 +76,7 @@ def test_table_and_csv(tmp_path):
     assert rows[0] == ["subject", "name", "type", "mark", "x", "y", "notes"]
     by = {row[0]: row for row in rows[1:] if row}
     assert by["a"][3] == "useita päävastuullisia" and by["a"][4:6] == ["päävastuu", "päävastuu"]
-    assert by["m"][4:6] == ["päävastuu", "mukana"]
+    assert by["m"][4:6] == ["päävastuu", "osallistuja"]
     assert by["m"][6] == "y: vastaa toimista sote-palveluja koskien"
     assert by["r-ab"][1] == "A → B" and by["r-ab"][5] == "päävastuu"
     out = tmp_path / "raci.csv"
@@ -98,10 +98,10 @@ def test_xlsx_a_leader_can_forward(tmp_path):
     rows = {row[0].value: row for row in ws.iter_rows(min_row=3)}
     assert rows["b"][3].value == "päävastuu puuttuu"
     note = rows["m"][5]
-    assert note.value == "mukana" and "sote-palveluja" in note.comment.text
+    assert note.value == "osallistuja" and "sote-palveluja" in note.comment.text
     assert ws.freeze_panes == "E3"
     legend = [row[0].value for row in book["Selite"].iter_rows()]
-    assert {"päävastuu", "mukana", "konsultoitava", "tiedotettava"} <= set(legend)
+    assert {"päävastuu", "osallistuja", "kuultava", "tiedotettava"} <= set(legend)
     assert {role_label(r, translator("fi")) for r in ROLE_LABELS} <= set(legend)
     # no -o: a clear error, nothing printed as binary
     r = run("raci", small(tmp_path), "--format", "xlsx")
@@ -125,7 +125,7 @@ def test_plan_notes_and_deferred_marks():
     r = run("raci", PLAN, "--format", "csv", "--subjects", "measures")
     rows = {row[0]: row for row in csv.reader(io.StringIO(r.output)) if row}
     assert rows["measure-1-1"][3] == "vastuunjako sopimatta"
-    assert rows["measure-1-1"][4:7] == ["päävastuu", "mukana", "päävastuu"]
+    assert rows["measure-1-1"][4:7] == ["päävastuu", "osallistuja", "päävastuu"]
     assert "kontaktointivastuut" in rows["measure-1-1"][7]
 
 

@@ -1,10 +1,16 @@
-"""The words polku shows for its own terms, as English source texts marked for the
-catalogues: :func:`N_` marks a text where it is defined, and it is translated where it is
-shown (:mod:`polku.present.i18n`). This module is part of the ground so that the kinds
-catalogue and the display names can be defined beside the data they name.
+"""The words polku shows for its own terms: one catalogue of display names, as English source
+texts marked for the catalogues. :func:`N_` marks a text where it is defined; it is
+translated where it is shown (:mod:`polku.present.i18n`: ``severity_name``, ``role_name``,
+``type_name``, ``edge_kind_name``, ``status_name``), in the glossary's words (Finnish virhe,
+varoitus, tiedoksi; päävastuu, osallistuja, kuultava, tiedotettava; Swedish fel, varning,
+för kännedom; huvudansvar, deltagare, hörs, informeras). This module is part of the ground
+so that the kinds catalogue and every step can name things without the translator; the
+ids (the JSON's ``info``, a role's ``lead``) never change, only the words shown for them.
 
 >>> N_("warning")
 'warning'
+>>> SEVERITY_NAMES["info"], ROLE_NAMES["consulted"], NODE_TYPE_NAMES["segment"]
+('for information', 'consulted', ('client segment', 'client segments'))
 """
 
 from __future__ import annotations
@@ -13,3 +19,64 @@ from __future__ import annotations
 def N_(message: str) -> str:
     """Marks a text for the catalogues where it is defined; it is translated where shown."""
     return message
+
+
+#: A finding's severity (the JSON keeps ``error``, ``warning``, ``info``).
+SEVERITY_NAMES: dict[str, str] = {
+    "error": N_("error"), "warning": N_("warning"), "info": N_("for information"),
+}
+
+#: The role of a responsibility (RACI: lead = R/A, then participant, consulted, informed).
+ROLE_NAMES: dict[str, str] = {
+    "lead": N_("lead"), "participant": N_("participant"), "consulted": N_("consulted"),
+    "informed": N_("informed"),
+}
+
+#: What each role means (the RACI legend).
+ROLE_MEANINGS: dict[str, str] = {
+    "lead": N_("leads and answers for it"), "participant": N_("takes part"),
+    "consulted": N_("is asked before decisions"), "informed": N_("is told of decisions"),
+}
+
+#: A node type: (one, several). Every type of :data:`polku.graph.NODE_TYPES`.
+NODE_TYPE_NAMES: dict[str, tuple[str, str]] = {
+    "actor": (N_("actor"), N_("actors")),
+    "service": (N_("service"), N_("services")),
+    "outcome": (N_("outcome"), N_("outcomes")),
+    "need": (N_("need"), N_("needs")),
+    "segment": (N_("client segment"), N_("client segments")),
+    "referral": (N_("referral"), N_("referrals")),
+    "responsibility": (N_("responsibility"), N_("responsibilities")),
+    "path": (N_("designed path"), N_("designed paths")),
+    "goal": (N_("plan goal"), N_("plan goals")),
+    "measure": (N_("plan measure"), N_("plan measures")),
+    "indicator": (N_("indicator"), N_("indicators")),
+    "risk": (N_("risk"), N_("risks")),
+}
+
+#: An edge kind, as the relation reads from its source to its target. Every kind of
+#: :data:`polku.graph.EDGE_KINDS`.
+EDGE_KIND_NAMES: dict[str, str] = {
+    "part_of": N_("part of the organisation"),
+    "provides": N_("provides the service"),
+    "addresses": N_("meets the need"),
+    "for_segment": N_("for the client segment"),
+    "has_need": N_("the client segment's need"),
+    "entry": N_("enters at the service"),
+    "from": N_("referral from the service"),
+    "to": N_("referral to"),
+    "owner": N_("owner of the referral"),
+    "responsibility": N_("responsibility for"),
+    "path_segment": N_("designed path of the client segment"),
+    "step": N_("step of the designed path"),
+    "in_goal": N_("measure of the plan goal"),
+    "subject": N_("plan measure works on"),
+    "has_indicator": N_("indicator of the plan measure"),
+    "has_risk": N_("risk of the plan measure"),
+}
+
+#: The follow-up status of a finding (what a team has done about it).
+STATUS_NAMES: dict[str, str] = {
+    "new": N_("new"), "in-progress": N_("in progress"), "resolved": N_("resolved"),
+    "accepted-risk": N_("accepted risk"),
+}

@@ -28,13 +28,11 @@ from polku.errors import PolkuError
 from polku.finding import Finding, as_finding
 from polku.graph import ROLES, Responsibility, label, targets
 from polku.kinds import NO_LEAD_KINDS, SEVERAL_LEADS_KINDS
-from polku.words import N_
+from polku.words import N_, NODE_TYPE_NAMES, ROLE_NAMES
 
-#: Role → the word a leader reads (Finnish: the plan's own words, päävastuu and mukana).
-ROLE_LABELS: dict[str, str] = {
-    "lead": N_("lead"), "participant": N_("participant"),
-    "consulted": N_("consulted"), "informed": N_("informed"),
-}
+#: Role → the word a leader reads: the one catalogue's (:mod:`polku.words`; Finnish
+#: päävastuu, osallistuja, kuultava, tiedotettava).
+ROLE_LABELS: dict[str, str] = ROLE_NAMES
 #: Row mark → what it says.
 MARK_LABELS: dict[str, str] = {
     "no-lead": N_("no lead"),
@@ -43,11 +41,9 @@ MARK_LABELS: dict[str, str] = {
 }
 #: The note on a cell that comes from a referral's ``owner``.
 OWNER_NOTE = N_("owner of the referral")
-#: Subject type → what the rows are called.
-TYPE_LABELS: dict[str, str] = {
-    "segment": N_("client segment"), "service": N_("service"), "referral": N_("referral"),
-    "measure": N_("measure"),
-}
+#: Subject type → what the rows are called (the one catalogue's singular names).
+TYPE_LABELS: dict[str, str] = {t: NODE_TYPE_NAMES[t][0]
+                               for t in ("segment", "service", "referral", "measure")}
 
 
 #: Finding kind → the mark it puts on its subject's row (first one wins, in this order).

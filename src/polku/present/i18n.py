@@ -33,7 +33,8 @@ from typing import Any
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.words import N_  # noqa: F401  (marked texts are imported from here too)
+from polku.words import (EDGE_KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES,
+                         STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
 #: The languages, Finnish first (the default everywhere).
 LANGUAGES = ("fi", "sv", "en")
@@ -155,6 +156,46 @@ def translator(lang: str | None = None) -> Translator:
     """The :class:`Translator` of ``lang`` (checked; default Finnish)."""
     lang = check_lang(lang)
     return Translator(lang, _catalogue(lang))
+
+
+# -- the display names of polku's own terms (the one catalogue: polku.words) ----------------
+
+def severity_name(severity: str, tr: Translator) -> str:
+    """A finding's severity in ``tr``'s language (an unknown one as it is).
+
+    >>> severity_name("info", translator("fi")), severity_name("info", translator("en"))
+    ('tiedoksi', 'for information')
+    """
+    return tr(SEVERITY_NAMES[severity]) if severity in SEVERITY_NAMES else severity
+
+
+def role_name(role: str, tr: Translator) -> str:
+    """A responsibility's role in ``tr``'s language (an unknown one as it is).
+
+    >>> [role_name(r, translator("fi")) for r in ROLE_NAMES]
+    ['päävastuu', 'osallistuja', 'kuultava', 'tiedotettava']
+    """
+    return tr(ROLE_NAMES[role]) if role in ROLE_NAMES else role
+
+
+def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
+    """What one node (or, ``plural``, several) of a type is called in ``tr``'s language.
+
+    >>> type_name("segment", translator("sv")), type_name("path", translator("fi"), plural=True)
+    ('kundgrupp', 'suunnitellut palvelupolut')
+    """
+    names = NODE_TYPE_NAMES.get(node_type)
+    return tr(names[1 if plural else 0]) if names else node_type
+
+
+def edge_kind_name(kind: str, tr: Translator) -> str:
+    """An edge kind in ``tr``'s language (an unknown one as it is)."""
+    return tr(EDGE_KIND_NAMES[kind]) if kind in EDGE_KIND_NAMES else kind
+
+
+def status_name(status: str, tr: Translator) -> str:
+    """A finding's follow-up status in ``tr``'s language (an unknown one as it is)."""
+    return tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
 def negotiate(query: str | None, accept_language: str | None) -> str:

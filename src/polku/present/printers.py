@@ -10,9 +10,9 @@ kind names and ids stay as they are.
 >>> print(findings_table("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")],
 ...                      translator("en")))
 g: 1 finding
-      1  error    dead-end
+      1  error            dead-end
 <BLANKLINE>
-error    dead-end  s: S leads nowhere
+error            dead-end  s: S leads nowhere
 >>> print(findings_table("g", [], translator("sv")))
 g: 0 iakttagelser
 """
@@ -24,18 +24,11 @@ from typing import Any, Iterable
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
-from polku.present.i18n import N_, Translator, translator
+from polku.present.i18n import N_, Translator, severity_name, translator, type_name
+from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
 
 
 # -- findings (``polku findings``) -----------------------------------------------------------
-
-#: The severities as a reader says them (the JSON keeps ``error``, ``warning``, ``info``).
-SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "info": N_("info")}
-
-
-def severity_name(severity: str, tr: Translator) -> str:
-    """A severity in ``tr``'s language."""
-    return tr(SEVERITY_NAMES[severity]) if severity in SEVERITY_NAMES else severity
 
 
 def _finding_count(n: int, tr: Translator) -> str:
@@ -87,13 +80,9 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
 
 # -- a graph (``polku show``) ---------------------------------------------------------------
 
-#: The node types as ``polku show`` names them (the keys of :func:`polku.graph.summary`).
-TYPE_NAMES = {"actor": N_("actors"), "service": N_("services"), "outcome": N_("outcomes"),
-              "need": N_("needs"), "segment": N_("client segments"),
-              "referral": N_("referrals"), "responsibility": N_("responsibilities"),
-              "path": N_("designed paths"), "goal": N_("plan goals"),
-              "measure": N_("plan measures"), "indicator": N_("indicators"),
-              "risk": N_("risks")}
+#: The node types as ``polku show`` and the pages count them (the keys of
+#: :func:`polku.graph.summary`): the plurals of the one catalogue, :mod:`polku.words`.
+TYPE_NAMES = {t: several for t, (_, several) in NODE_TYPE_NAMES.items()}
 
 
 def describe_text(info: dict, tr: Translator | None = None) -> str:
@@ -225,17 +214,12 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     return "\n".join(lines)
 
 
-#: The node types a what-if removes, as a reader says them.
-REMOVED_TYPES = {"service": N_("service"), "actor": N_("actor"), "referral": N_("referral")}
-
-
 def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """:func:`polku.analyses.whatif.whatif` as plain text for the terminal."""
     tr = tr or translator()
     kind = result["removed_type"]
     lines = [tr("What if {name} ({type}) were removed from {graph}?").format(
-        name=result["removed_label"], type=tr(REMOVED_TYPES[kind]) if kind in REMOVED_TYPES
-        else kind, graph=result["graph"])]
+        name=result["removed_label"], type=type_name(kind, tr), graph=result["graph"])]
     if len(result["removed_ids"]) > 1:
         lines.append("  " + tr("also removed: {ids}").format(ids=", ".join(
             i for i in result["removed_ids"] if i != result["removed"])))

@@ -6,10 +6,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from polku.present.i18n import Translator, translator
+from polku.present.i18n import Translator, translator, type_name
 from polku.words import N_
 
-TYPE_WORDS = {"service": N_("service"), "actor": N_("organisation")}
 FIELD_WORDS = {"name": N_("name"), "name_sv": N_("name (sv)"), "name_en": N_("name (en)"),
                "area": N_("area"), "target_groups": N_("target groups"),
                "producers": N_("producers"), "responsible": N_("responsible"),
@@ -40,10 +39,10 @@ def compare_text(result: dict[str, Any], tr: Translator | None = None) -> str:
         changed=len(result["changed"]), edits=len(result["edits"]))]
     for sign, key in (("+", "missing"), ("-", "gone")):
         for item in result[key]:
-            lines.append(f"{sign} {tr(TYPE_WORDS[item['type']])} {item['id']} "
+            lines.append(f"{sign} {type_name(item['type'], tr)} {item['id']} "
                          f"({item['name']}) PTV {item['ptv_id']}")
     for item in result["changed"]:
-        lines.append(f"~ {tr(TYPE_WORDS[item['type']])} {item['id']} PTV {item['ptv_id']}")
+        lines.append(f"~ {type_name(item['type'], tr)} {item['id']} PTV {item['ptv_id']}")
         for field, (old, new) in item["fields"].items():
             lines.append(f"    {tr(FIELD_WORDS.get(field, field))}: {_value(old)} → "
                          f"{_value(new)}")
@@ -69,10 +68,10 @@ def compare_html(result: dict[str, Any], model_name: str, tr: Translator | None 
     kind, ident, name = tr("kind"), tr("id"), tr("name")
     parts = [
         table(tr("In the catalogue, missing from the model"), [kind, ident, name, "PTV"],
-              [[tr(TYPE_WORDS[i["type"]]), i["id"], i["name"], i["ptv_id"]]
+              [[type_name(i["type"], tr), i["id"], i["name"], i["ptv_id"]]
                for i in result["missing"]]),
         table(tr("In the model, gone from the catalogue"), [kind, ident, name, "PTV"],
-              [[tr(TYPE_WORDS[i["type"]]), i["id"], i["name"], i["ptv_id"]]
+              [[type_name(i["type"], tr), i["id"], i["name"], i["ptv_id"]]
                for i in result["gone"]]),
         table(tr("Changed in the catalogue"), [ident, tr("field"), tr("model"), tr("catalogue")],
               [[i["id"], tr(FIELD_WORDS.get(f, f)), _value(a), _value(b)]

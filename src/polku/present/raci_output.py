@@ -20,7 +20,8 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from polku.io import atomic
-from polku.present.i18n import N_, Translator, translator
+from polku.present.i18n import N_, Translator, role_name, translator
+from polku.words import ROLE_MEANINGS
 from polku.analyses.raci import (MARK_LABELS, OWNER_NOTE, ROLE_LABELS, TYPE_LABELS, Raci,
                                  detail)
 
@@ -36,19 +37,29 @@ ROLE_TEXT = {"lead": "FFFFFF", "participant": "0B2540", "consulted": "0B2540",
 MARK_FILLS = {"no-lead": "FFEBE9", "several-leads": "FFF8C5", "deferred": "FFF8C5"}
 
 
-def role_label(role: str, tr: Translator) -> str:
-    """A role as a reader of ``tr``'s language says it (an unknown role as it is)."""
-    return tr(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+role_label = role_name
+
+
+def role_codes(tr: Translator) -> dict[str, str]:
+    """Role → its code in the terminal table: the first letter of its word in ``tr``'s
+    language, or its first two where an earlier role has that letter (P, O, K, T in
+    Finnish; H, D, Hö, I in Swedish; L, P, C, I in English).
+
+    >>> role_codes(translator("fi")), list(role_codes(translator("sv")).values())
+    ({'lead': 'P', 'participant': 'O', 'consulted': 'K', 'informed': 'T'}, ['H', 'D', 'Hö', 'I'])
+    """
+    codes: dict[str, str] = {}
+    for role in ROLE_LABELS:
+        word = role_name(role, tr)
+        code = word[:1].upper()
+        codes[role] = code if code not in codes.values() else word[:2].capitalize()
+    return codes
 
 
 def role_code(role: str, tr: Translator) -> str:
-    """One letter for a role in the terminal table: the first of its word in ``tr``'s
-    language (P, M, K, T in Finnish; H, D, K, I in Swedish; L, P, C, I in English).
-
-    >>> [role_code(r, translator("fi")) for r in ROLE_LABELS]
-    ['P', 'M', 'K', 'T']
-    """
-    return role_label(role, tr)[:1].upper() if role in ROLE_LABELS else "?"
+    """One role's code in the terminal table (:func:`role_codes`; ``?`` for an unknown
+    role)."""
+    return role_codes(tr).get(role, "?")
 
 
 def mark_label(mark: str | None, tr: Translator) -> str:
@@ -83,13 +94,13 @@ def _row_name(row) -> str:
 
 
 def raci_table(m: Raci, tr: Translator | None = None) -> str:
-    """The matrix for a terminal: one letter per role (legend first), marked rows flagged.
+    """The matrix for a terminal: a code per role (legend first), marked rows flagged.
 
     >>> from polku.analyses.raci import Cell, Raci, Row
     >>> m = Raci("g", "all", ("kela",), {"kela": "Kela"},
     ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),))
     >>> print(raci_table(m))
-    RACI g: 1 kohdetta, 1 toimijaa (P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava)
+    RACI g: 1 kohdetta, 1 toimijaa (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
     <BLANKLINE>
     kohde  kela  merkintä
     s      P
@@ -97,7 +108,8 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     RACI g: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
     """
     tr = tr or translator()
-    legend = ", ".join(f"{role_code(r, tr)} = {role_label(r, tr)}" for r in ROLE_LABELS)
+    codes = role_codes(tr)
+    legend = ", ".join(f"{codes[r]} = {role_label(r, tr)}" for r in ROLE_LABELS)
     head = "RACI " + _counts(m, tr) + f" ({legend})"
     subject, mark_head = tr("subject"), tr("mark")
     width = max([len(subject)] + [len(r.subject) for r in m.rows]) + 2
@@ -105,7 +117,7 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     lines = [head, "", subject.ljust(width) + "".join(a.ljust(w) for a, w in zip(m.actors, cols))
              + mark_head]
     for r in m.rows:
-        cells = [(role_code(c.role, tr) if (c := m.cell(a, r.subject)) else "").ljust(w)
+        cells = [(codes.get(c.role, "?") if (c := m.cell(a, r.subject)) else "").ljust(w)
                  for a, w in zip(m.actors, cols)]
         mark = f"⚠ {mark_label(r.mark, tr)}" if r.mark else ""
         lines.append((r.subject.ljust(width) + "".join(cells) + mark).rstrip())
@@ -149,10 +161,6 @@ def raci_json(m: Raci, tr: Translator | None = None) -> str:
 MARK_MEANINGS = {"no-lead": N_("nobody in charge (no lead, no owner)"),
                  "several-leads": N_("several actors lead"),
                  "deferred": N_("the division of work is to be agreed later")}
-#: What each role means, on the .xlsx's legend sheet.
-ROLE_MEANINGS = {"lead": N_("leads and answers for it"), "participant": N_("takes part"),
-                 "consulted": N_("is asked before decisions"),
-                 "informed": N_("is told of decisions")}
 
 
 def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:

@@ -27,10 +27,11 @@ from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
-from polku.present.i18n import Translator, translator
+from polku.present.i18n import Translator, severity_name, translator
 from polku.present.messages import worded
 from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
+from polku.words import SEVERITY_NAMES
 from polku.analyses.paths import best_paths
 from polku.privacy import MIN_CELL, suppress, suppress_figures
 from polku.progress import Progress, silent
@@ -137,8 +138,8 @@ def _path_text(p: dict[str, Any] | None, tr: Translator) -> str:
 
 
 def severity_names(tr: Translator) -> dict[str, str]:
-    """The severities as a reader of ``tr``'s language says them."""
-    return {"error": tr("error"), "warning": tr("warning"), "info": tr("for information")}
+    """The severities as a reader of ``tr``'s language says them (:mod:`polku.words`)."""
+    return {s: severity_name(s, tr) for s in SEVERITY_NAMES}
 
 
 def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:

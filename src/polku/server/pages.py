@@ -22,6 +22,7 @@ from polku.present.i18n import N_, Translator
 from polku.present.messages import finding_json
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
+from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.privacy import suppress, suppress_figures
 from polku.server.api import graph_headers
 from polku.server.contract import ApiError, responses
@@ -82,21 +83,15 @@ COLUMN_NAMES = {
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
 }
-#: the node types a reference may name (singular)
-TARGET_NAMES = {"actor": N_("actor"), "service": N_("service"), "outcome": N_("outcome"),
-                "need": N_("need"), "segment": N_("client segment"),
-                "referral": N_("referral"), "measure": N_("plan measure"),
-                "goal": N_("plan goal")}
+#: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
+TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
-CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
-                "lead": N_("lead"), "participant": N_("participant"),
-                "consulted": N_("consulted"), "informed": N_("informed")}
+CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **ROLE_NAMES}
 #: the states of a served graph and the actions of the change log
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
                 "undo": N_("undone")}
-SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "info": N_("for information")}
 
 
 def form_columns(form: Form, tr: Translator) -> list[FormColumn]:

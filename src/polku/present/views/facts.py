@@ -18,7 +18,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, nodes_of
-from polku.present.i18n import DEFAULT_LANG, LANGUAGES, N_, Translator, translator
+from polku.present.i18n import (DEFAULT_LANG, LANGUAGES, N_, Translator, role_name,
+                                severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 
 # Fill colours: actors and services by organisation kind (a service takes its first
@@ -54,15 +55,9 @@ TYPE_SHAPES = {
     "referral": "square",
     "measure": "triangleDown",
 }
-TYPE_LABELS = {  # translated where shown
-    "actor": N_("Actor"),
-    "service": N_("Service"),
-    "segment": N_("Segment"),
-    "need": N_("Need"),
-    "outcome": N_("Outcome"),
-    "referral": N_("Referral (as subject)"),
-    "measure": N_("Plan measure"),
-}
+#: The node types a view draws, in the order of its legend (named by the one catalogue,
+#: :mod:`polku.words`: :func:`type_title`).
+TYPE_LABELS = ("actor", "service", "segment", "need", "outcome", "referral", "measure")
 #: Organisation kinds (ids in the data) as people say them.
 KIND_NAMES = {
     "wellbeing-county": N_("wellbeing services county"),
@@ -77,17 +72,8 @@ KIND_NAMES = {
     "state": N_("central government"),
     "other": N_("other"),
 }
-#: The roles of a responsibility row as people say them.
-ROLE_NAMES = {
-    "lead": N_("lead"),
-    "participant": N_("participant"),
-    "consulted": N_("consulted"),
-    "informed": N_("informed"),
-}
 #: Whether the client's information travels with a referral.
 FLOW_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown")}
-SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"),
-                  "info": N_("for information")}
 SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f4a100"}
 UNMET_COLOUR = "#d62728"
 PATH_COLOURS = ("#0b3c8c", "#e85d04", "#7b2cbf", "#2b9348", "#c9184a",
@@ -136,8 +122,18 @@ class View:
     def types(self) -> list[tuple[str, str]]:
         present = {n["ptype"] for n in self.nodes}
         tr = translator(self.lang)
-        return [(t, tr(TYPE_LABELS[t])) for t in TYPE_LABELS if t in present]
+        return [(t, type_title(t, tr)) for t in TYPE_LABELS if t in present]
 
+
+
+def type_title(node_type: str, tr: Translator) -> str:
+    """A node type as a legend or a tooltip heads it: its name, capitalised.
+
+    >>> type_title("segment", translator("fi")), type_title("measure", translator("en"))
+    ('Asiakasryhmä', 'Plan measure')
+    """
+    name = type_name(node_type, tr)
+    return name[:1].upper() + name[1:]
 
 
 def finding_list(findings: Any) -> list[dict[str, Any]]:
@@ -213,7 +209,7 @@ def finding_lines(fs: list[dict[str, Any]], tr: Translator | None = None) -> lis
     lines = ["", tr("Findings:")]
     for f in fs:
         sev, kind = f.get("severity", "?"), str(f.get("kind", ""))
-        head = f"• {tr(SEVERITY_NAMES[sev]) if sev in SEVERITY_NAMES else sev}"
+        head = f"• {severity_name(sev, tr)}"
         if kind in KIND_CATALOGUE:
             head += f": {tr(KIND_CATALOGUE[kind].meaning)}"
         lines += [head, f"  {f.get('message', '')} ({kind})"]
@@ -291,7 +287,7 @@ class Facts:
     def tooltip(self, n: str) -> str:
         g, d, tr, num = self.g, self.g.nodes[n], self.tr, self.num
         t = d.get("type", "")
-        kind = tr(TYPE_LABELS[t]) if t in TYPE_LABELS else t
+        kind = type_title(t, tr) if t in TYPE_LABELS else t
         lines = [f"{kind}: {tr.label(g, n)}", f"id: {n}"]
         # The name in the other languages, where the graph gives one.
         for lang in LANGUAGES:
@@ -523,7 +519,7 @@ def shape_legend(nodes: list[dict[str, Any]], tr: Translator | None = None) -> l
     for t in TYPE_LABELS:
         if t in present:
             colour = TYPE_COLOURS.get(t, "#9aa0a8") if t not in ("actor", "service") else "#9aa0a8"
-            items.append(legend_node(tr(TYPE_LABELS[t]), TYPE_SHAPES[t], colour))
+            items.append(legend_node(type_title(t, tr), TYPE_SHAPES[t], colour))
     return items
 
 

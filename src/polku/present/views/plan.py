@@ -19,8 +19,8 @@ from typing import Any
 import networkx as nx
 
 from polku.graph import nodes_of, targets
-from polku.present.i18n import Translator, translator
-from polku.present.views.facts import (ROLE_NAMES, SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines, legend_edge, legend_node, names_text)
+from polku.present.i18n import Translator, role_name, translator
+from polku.present.views.facts import (SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines, legend_edge, legend_node, names_text)
 
 GOAL_COLOUR = "#ffd166"
 PLAN_ROLE_STYLES = {  # role: (width, dashes, colour)
@@ -152,7 +152,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
                 actors.add(a)
                 note = g.edges[a, m, f"responsibility:{role}"].get("note") \
                     if g.has_edge(a, m, f"responsibility:{role}") else None
-                title = (f"{tr.label(g, a)} — {tr(ROLE_NAMES.get(role, role))} — "
+                title = (f"{tr.label(g, a)} — {role_name(role, tr)} — "
                          f"{measure_number(m)} {tr.label(g, m)}")
                 if note:
                     title += "\n" + tr("Note: {text}").format(text=note)
@@ -168,7 +168,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
                                              len(leads)).format(n=len(leads))
         nodes.append(node)
     legend = [{"item": "heading", "label": tr("Roles")}] + [
-        legend_edge(tr(ROLE_NAMES[role]), colour, width, dashes)
+        legend_edge(role_name(role, tr), colour, width, dashes)
         for role, (width, dashes, colour) in PLAN_ROLE_STYLES.items()] + [
         {"item": "heading", "label": tr("Boxes")},
         legend_node(tr("goal"), "box", GOAL_COLOUR),

@@ -12,7 +12,8 @@ import networkx as nx
 
 from polku.graph import nodes_of, responsibilities
 from polku.analyses.raci import marks
-from polku.present.views.facts import (ROLE_NAMES, ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend, legend_edge, legend_node, names_text, shape_legend)
+from polku.present.i18n import role_name
+from polku.present.views.facts import (ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend, legend_edge, legend_node, names_text, shape_legend)
 
 
 def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
@@ -58,7 +59,7 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     edges = []
     for i, r in enumerate(rows):
         width, dashes, colour = ROLE_STYLES.get(r.role, (1, False, "#999999"))
-        role = tr(ROLE_NAMES[r.role]) if r.role in ROLE_NAMES else r.role
+        role = role_name(r.role, tr)
         title = f"{tr.label(g, r.actor)} — {role} — {tr.label(g, r.subject)}"
         if r.note:
             title += "\n" + tr("Note: {text}").format(text=r.note)
@@ -66,7 +67,7 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
                       "arrows": "to", "width": width, "dashes": dashes,
                       "color": {"color": colour, "highlight": "#111111"}, "title": title})
     legend = [{"item": "heading", "label": tr("Roles")}] + [
-        legend_edge(tr(ROLE_NAMES[role]), colour, width, dashes)
+        legend_edge(role_name(role, tr), colour, width, dashes)
         for role, (width, dashes, colour) in ROLE_STYLES.items()] + [
         {"item": "heading", "label": tr("What they answer for")},
         legend_node(tr("no lead"), "dot", "#ffffff", SEVERITY_COLOURS["error"]),
