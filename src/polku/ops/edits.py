@@ -109,6 +109,8 @@ class Change:
     key: str
     before: dict[str, str] | None
     after: dict[str, str] | None
+    #: columns the edit added to the sheet's header (an undo takes them away again)
+    added: tuple[str, ...] = ()
 
 
 def _matches(sheet: str, row: Mapping[str, str], key: str) -> bool:
@@ -156,10 +158,13 @@ def find_row(sheets: Sheets, sheet: str, key: str) -> int:
 
 
 def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
-          values: Mapping[str, str] | None = None) -> tuple[Sheets, Change]:
+          values: Mapping[str, str] | None = None,
+          drop: tuple[str, ...] | list[str] = ()) -> tuple[Sheets, Change]:
     """``sheets`` with one row created, updated (only the columns given; an empty value
     clears a cell), replaced whole, or deleted; and the change. Nothing is checked here
     beyond the row's existence: :func:`check` runs the import's rules on the result.
+    ``drop``: header columns to take away when no row holds a value in them any more (an
+    undo of the edit that added them).
 
     >>> s = {"actors": (["id", "name", "kind"], [{"id": "kela", "name": "Kela", "kind": "kela"}])}
     >>> s2, change = apply(s, "update", "actors", "kela", {"name": "Kela FPA"})
@@ -172,22 +177,25 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
     values = dict(values or {})
     header, rows = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
     header, rows = list(header), [dict(r) for r in rows]
-    for column in values:
-        if column not in header:
-            header.append(column)
+    added = tuple(c for c in values if c not in header)
+    header.extend(added)
     out = dict(sheets)
+
+    def without_dropped(header: list[str]) -> list[str]:
+        return [h for h in header if h not in drop or any(r.get(h) for r in rows)]
+
     if action == "create":
         after = {c: v for c, v in values.items() if v != ""}
         rows.append(after)
-        out[sheet] = (header, rows)
-        return out, Change(action, sheet, row_key(sheet, after), None, after)
+        out[sheet] = (without_dropped(header), rows)
+        return out, Change(action, sheet, row_key(sheet, after), None, after, added)
     if key is None:
         raise RowNotFound(f"no row named in sheet '{sheet}'", sheet=sheet)
     index = find_row(sheets, sheet, key)
     before = rows[index]
     if action == "delete":
         del rows[index]
-        out[sheet] = (header, rows)
+        out[sheet] = (without_dropped(header), rows)
         return out, Change(action, sheet, row_key(sheet, before), before, None)
     if action == "update":
         after = {**before, **values}
@@ -197,8 +205,8 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
         raise PolkuError(f"unknown edit action '{action}'")
     after = {c: v for c, v in after.items() if v != ""}
     rows[index] = after
-    out[sheet] = (header, rows)
-    return out, Change("update", sheet, row_key(sheet, after), before, after)
+    out[sheet] = (without_dropped(header), rows)
+    return out, Change("update", sheet, row_key(sheet, after), before, after, added)
 
 
 def as_tables(sheets: Sheets, file_of: Callable[[str], str]) -> workbook.Tables:
@@ -276,7 +284,7 @@ class CsvFolder:
         buf = io.StringIO(newline="")
         w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(workbook.neutral_rows(rows))
         atomic.write_text(self.path / f"{changed}.csv", buf.getvalue())
 
 

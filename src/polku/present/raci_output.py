@@ -18,6 +18,7 @@ from typing import Callable
 from markupsafe import Markup
 
 from polku.io import atomic
+from polku.io.workbook import neutral
 from polku.present.i18n import N_, Translator, translator
 from polku.analyses.raci import (MARK_LABELS, ROLE_LABELS, TYPE_LABELS, Raci, mark_label, role_code, role_label, type_label)
 
@@ -89,8 +90,9 @@ def raci_csv(m: Raci, tr: Translator | None = None) -> str:
     for r in m.rows:
         cells = [m.cell(a, r.subject) for a in m.actors]
         notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
-        w.writerow([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
-                    *[role_label(c.role, tr) if c else "" for c in cells], notes])
+        w.writerow([neutral(t) for t in (
+            r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
+            *[role_label(c.role, tr) if c else "" for c in cells], notes)])
     return buf.getvalue()
 
 

@@ -36,7 +36,7 @@ RowBody = Body(..., description="Column → value, as in the workbook (lists may
                           "providers": "keusote"}])
 
 READ = responses(400, 404, 409)
-WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
+WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 #: ``?lang=``: the language of the findings' messages and labels in an answer (ids, keys
