@@ -95,7 +95,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(PolkuError)
     async def polku_error(request: Request, exc: PolkuError):
-        return error_response(request, ApiError(400, exc.message, field=exc.column))
+        return error_response(request, ApiError(400, exc.message, field=exc.field or exc.column))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):

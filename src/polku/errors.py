@@ -9,19 +9,27 @@ class PolkuError(Exception):
     The message reads as one line: ``file, sheet 'services', row 4, column 'capacity_per_month':
     '12x' is not a number``. Row numbers are spreadsheet rows (the header is row 1).
 
+    ``field`` names the parameter a problem is about (``segment``, ``capacity``, ``lang``
+    ...): the doors map it to the API's error ``field``, the page's form field or the
+    command's option, so no door ever reads the message to learn what was wrong.
+
+    >>> PolkuError("unknown segment 'x'", field="segment").field
+    'segment'
+
     >>> str(PolkuError("duplicate id 'kela'", file="w/actors.csv", sheet="actors", row=3, column="id"))
     "w/actors.csv, sheet 'actors', row 3, column 'id': duplicate id 'kela'"
     """
 
     def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
                  row: int | None = None, column: str | None = None,
-                 node: str | None = None) -> None:
+                 node: str | None = None, field: str | None = None) -> None:
         self.message = message
         self.file = file
         self.sheet = sheet
         self.row = row
         self.column = column
         self.node = node
+        self.field = field
         super().__init__(str(self))
 
     @property
@@ -50,6 +58,7 @@ class PolkuErrors(PolkuError):
     def __init__(self, errors: list[PolkuError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
+        self.field = errors[0].field if errors else None
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)

@@ -8,7 +8,8 @@ A graph holds aggregates about groups of people, never a person. Two rules follo
 - counts about people from 1 up to a threshold (1–4 by default) are *small cells*: what goes
   to other people shows them as ``<5`` or leaves them out. :func:`suppress` is the one
   function that does it, applied to a copy of the graph at output time; analyses always run
-  on the true values.
+  on the true values. Which file formats go to other people (and so are suppressed by
+  default) is each format's ``shared`` in the registry :mod:`polku.io.formats`.
 """
 
 from __future__ import annotations
@@ -26,8 +27,6 @@ PEOPLE_COUNTS: dict[str, tuple[str, ...]] = {
     "segment": ("size",),
     "referral": ("volume_per_month",),
 }
-#: output formats that go to other people: small cells are suppressed in them by default
-SHARED_FORMATS = frozenset({"jsonld", "cpsv-ap", "graphml", "gexf", "csv", "mermaid"})
 #: figures the analyses compute about people (flow into a service), by their key
 PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
                   "referral_volume_per_month")

@@ -161,7 +161,8 @@ def check_actor(g: nx.MultiDiGraph, actor: str) -> None:
     if g.nodes.get(actor, {}).get("type") != "actor":
         known = nodes_of(g, "actor")
         shown = ", ".join(known[:30]) + (f" … ({len(known)} in all)" if len(known) > 30 else "")
-        raise PolkuError(f"unknown actor '{actor}' (the graph's actors: {shown or 'none'})")
+        raise PolkuError(f"unknown actor '{actor}' (the graph's actors: {shown or 'none'})",
+                         field="actor")
 
 
 def for_actor(findings: Iterable[Finding], actor: str) -> list[Finding]:

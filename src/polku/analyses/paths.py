@@ -223,7 +223,7 @@ def ranked_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
     eco = eco or ecosystem(g)
     check_segment(g, segment)
     if to is not None and (to not in g or g.nodes[to].get("type") != "outcome"):
-        raise PolkuError(f"'{to}' is not an outcome of the graph", node=to)
+        raise PolkuError(f"'{to}' is not an outcome of the graph", node=to, field="to")
     reach = segment_reach(eco, segment)
     dg = segment_graph(eco, segment, reach)
     entries = [e for e in eco.segment_entries.get(segment, ()) if e in reach]
@@ -353,7 +353,7 @@ def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
         known = sorted(n for n, t in g.nodes(data="type") if t == "segment")
         hint = f" (segments: {', '.join(known[:8])}{' …' if len(known) > 8 else ''})" \
             if known else ""
-        raise PolkuError(f"unknown segment '{segment}'{hint}", node=segment)
+        raise PolkuError(f"unknown segment '{segment}'{hint}", node=segment, field="segment")
 
 
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,

@@ -33,6 +33,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import Finding, number
 from polku.analyses.findings import find
+from polku.analyses.flow import inflows, outflows
 from polku.graph import label
 from polku.present.i18n import translator
 from polku.kinds import LONG_WAIT_DAYS
@@ -111,17 +112,10 @@ def queue(inflow: float | None, capacity: float | None, places: int = 1) -> Queu
     return QueueState(inflow, capacity, places, rho, wait_months * DAYS_PER_MONTH, False)
 
 
-def inflows(eco: Ecosystem, volumes: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Service → summed volume of the referrals into it that state one (services with no
-    such referral are absent: their arrivals are not known). ``volumes`` overrides the
-    referrals' own volumes."""
-    out: dict[str, float] = {}
-    for rid, ref in eco.refs.items():
-        vol = volumes.get(rid, ref.volume) if volumes is not None else ref.volume
-        if vol is None or ref.target not in eco.services:
-            continue
-        out[ref.target] = out.get(ref.target, 0.0) + vol
-    return out
+def _volumes_in(eco: Ecosystem) -> dict[str, float]:
+    """Service → clients a month into it (:func:`polku.analyses.flow.inflows`; absent when
+    not known)."""
+    return {s: i.volume for s, i in inflows(eco).items()}
 
 
 def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, float]:
@@ -142,11 +136,8 @@ def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, f
     >>> propagate_demand(ecosystem(g), {"a": 0.5})    # a front door: its outflow scales
     {'r1': 15.0, 'r2': 7.5}
     """
-    inflow = inflows(eco)
-    outflow: dict[str, float] = {}
-    for ref in eco.refs.values():
-        if ref.volume is not None and ref.source is not None:
-            outflow[ref.source] = outflow.get(ref.source, 0.0) + ref.volume
+    inflow = _volumes_in(eco)
+    outflow = outflows(eco)
     # Each service's throughput: its inflow if known, else its outflow (a front door).
     through = {v: inflow[v] if inflow.get(v) else outflow.get(v, 0.0)
                for v in eco.services}
@@ -200,13 +191,14 @@ def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
     out = []
     for item in items:
         if "=" not in item:
-            raise PolkuError(f"{option} '{item}': write SERVICE=VALUE")
+            raise PolkuError(f"{option} '{item}': write SERVICE=VALUE",
+                             field=option.lstrip("-"))
         sid, value = item.split("=", 1)
         out.append((sid.strip(), value.strip()))
     return out
 
 
-def parse_percent(text: str, where: str) -> float:
+def parse_percent(text: str, where: str, field: str = "demand") -> float:
     """``+20%``, ``-10 %``, ``15,5%`` → 0.2, −0.1, 0.155; anything else is refused.
 
     >>> parse_percent("+20%", "x"), parse_percent("-12,5%", "x")
@@ -214,11 +206,13 @@ def parse_percent(text: str, where: str) -> float:
     """
     m = PERCENT_RE.match(text)
     if not m:
-        raise PolkuError(f"{where}: '{text}' is not a percentage (write e.g. +20% or -10%)")
+        raise PolkuError(f"{where}: '{text}' is not a percentage (write e.g. +20% or -10%)",
+                         field=field)
     value = float(m.group(2).replace(",", ".")) / 100
     value = -value if m.group(1) == "-" else value
     if value < -1:
-        raise PolkuError(f"{where}: '{text}' would make demand negative (at least -100%)")
+        raise PolkuError(f"{where}: '{text}' would make demand negative (at least -100%)",
+                         field=field)
     return value
 
 
@@ -233,13 +227,15 @@ def queue_changes(capacity: list[str], places: list[str], demand: list[str]
         try:
             caps[sid] = parse_number(value)
         except ValueError as e:
-            raise PolkuError(f"--capacity {sid}={value}: {e}") from None
+            raise PolkuError(f"--capacity {sid}={value}: {e}", field="capacity") from None
         if caps[sid] < 0:
-            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative")
+            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative",
+                             field="capacity")
     slots: dict[str, int] = {}
     for sid, value in parse_assignments(places, "--places"):
         if not value.isdigit() or int(value) < 1:
-            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more")
+            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more",
+                             field="places")
         slots[sid] = int(value)
     change = {sid: parse_percent(value, f"--demand {sid}")
               for sid, value in parse_assignments(demand, "--demand")}
@@ -250,7 +246,8 @@ def _service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
     if sid not in g or g.nodes[sid].get("type") != "service":
         t = str(g.nodes[sid].get("type")) if sid in g else ""
         what = (f"an {t}" if t[:1] in "aeiou" else f"a {t}") if t else "not in the graph"
-        raise PolkuError(f"{option} {sid}=…: '{sid}' is {what}, not a service", node=sid)
+        raise PolkuError(f"{option} {sid}=…: '{sid}' is {what}, not a service", node=sid,
+                         field=option.lstrip("-"))
     return sid
 
 
@@ -280,14 +277,15 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 0 \
                 or not math.isfinite(cap):
             raise PolkuError(f"--capacity {sid}={cap}: a capacity is a number, 0 or more",
-                             node=sid)
+                             node=sid, field="capacity")
     for sid, c in places.items():
         if isinstance(c, bool) or not isinstance(c, int) or c < 1:
             raise PolkuError(f"--places {sid}={c}: places is a whole number, 1 or more",
-                             node=sid)
+                             node=sid, field="places")
     for sid, p in demand.items():
         if not math.isfinite(p) or p < -1:
-            raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid)
+            raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
+                             field="demand")
     eco = ecosystem(g)
     volumes = propagate_demand(eco, demand)
     h = g.copy()
@@ -298,7 +296,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     for sid, c in places.items():
         h.nodes[sid]["places"] = c
     eco_after = ecosystem(h)
-    in_before, in_after = inflows(eco), inflows(eco_after)
+    in_before, in_after = _volumes_in(eco), _volumes_in(eco_after)
     affected = set(capacity) | set(places) | set(demand) | {
         v for v in set(in_before) | set(in_after)
         if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}

@@ -46,11 +46,11 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
     """
     if node not in g:
         raise PolkuError(f"unknown id '{node}': no service, actor or referral has it",
-                         node=node)
+                         node=node, field="remove")
     t = g.nodes[node].get("type")
     if t not in REMOVABLE:
         raise PolkuError(f"'{node}' is a {t}; what-if removes a service, an actor or a "
-                         f"referral", node=node)
+                         f"referral", node=node, field="remove")
     h = g.copy()
     gone = [node]
     if t == "service":

@@ -55,7 +55,7 @@ def check_lang(lang: str | None) -> str:
     value = str(lang).strip().lower()
     if value not in LANGUAGES:
         raise PolkuError(f"unknown language '{lang}' (use {', '.join(LANGUAGES[:-1])} or "
-                         f"{LANGUAGES[-1]})")
+                         f"{LANGUAGES[-1]})", field="lang")
     return value
 
 

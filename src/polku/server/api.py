@@ -12,7 +12,7 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from polku.ops import edits
-from polku.io import workbook
+from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present.i18n import check_lang
 from polku.kinds import LONG_WAIT_DAYS
@@ -35,6 +35,10 @@ RowBody = Body(..., description="Column → value, as in the workbook (lists may
                examples=[{"id": "velkaneuvonta-2", "name": "Velkaneuvonta",
                           "providers": "keusote"}])
 
+#: ``/export?format=``: the formats of the registry that have a text form
+ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.text_formats()),
+                     pattern="^(" + "|".join(formats.text_formats()) + ")$")
+
 READ = responses(400, 404, 409)
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
@@ -50,7 +54,7 @@ def api_lang(lang: str | None) -> str:
     try:
         return check_lang(lang)
     except PolkuError as e:
-        raise ApiError(400, e.message, field="lang") from None
+        raise ApiError(400, e.message, field=e.field) from None
 
 
 def graph_headers(entry: Entry) -> dict[str, str]:
@@ -124,7 +128,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         try:
             return paths_report(g, segment, k=k, to=to, lang=lang)
         except PolkuError as e:
-            raise ApiError(400, e.message, field="to" if to and e.node == to else "segment") from None
+            raise ApiError(400, e.message, field=e.field or "segment") from None
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -158,9 +162,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days,
                                                  lang=lang))
         except PolkuError as e:
-            field = next((f for f in ("capacity", "places", "demand")
-                          if e.message.startswith(f"--{f}")), "remove")
-            raise ApiError(400, e.message, field=field) from None
+            raise ApiError(400, e.message, field=e.field or "remove") from None
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:
@@ -171,16 +173,12 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return plan_summary(g)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$")):
+    def export(name: str, format: str = ExportFormat):
         """The graph as Turtle or JSON-LD."""
-        from polku.io import rdf
-
         g, entry = store.get(name)
         g = suppress(g)  # the API goes to other people: small cells stay out
-        if format == "turtle":
-            return PlainTextResponse(rdf.graph_turtle(g), media_type="text/turtle",
-                                     headers=graph_headers(entry))
-        return PlainTextResponse(rdf.graph_jsonld(g), media_type="application/ld+json",
+        fmt = formats.get(format)
+        return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
                                  headers=graph_headers(entry))
 
     # -- rows -----------------------------------------------------------------------------
@@ -223,7 +221,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             except edits.RowNotFound as e:
                 raise ApiError(404, e.message, field="sheet") from None
             except PolkuError as e:
-                raise ApiError(400, e.message, field=e.column) from None
+                raise ApiError(400, e.message, field=e.field or e.column) from None
         result = store.edit(name, if_match, who, action, sheet, key, values, lang=lang)
         return JSONResponse(result, status_code=status, headers={"ETag": f'"{result["etag"]}"'})
 

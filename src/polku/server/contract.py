@@ -81,7 +81,7 @@ def relative(error: PolkuError, root: Path | None) -> PolkuError:
     if file:
         file = shown_path(file, root)
     return PolkuError(error.message, file=file, sheet=error.sheet, row=error.row,
-                      column=error.column, node=error.node)
+                      column=error.column, node=error.node, field=error.field)
 
 
 def shown_path(file: str | Path, root: Path | None) -> str:

@@ -229,8 +229,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             page = render_html(suppress(g), view, lang=language.lang,
                                **view_arguments(g, view, k, focus, depth, language.lang))
         except PolkuError as e:
-            raise ApiError(400, e.message, field="focus" if focus and focus in e.message
-                           else "view") from None
+            raise ApiError(400, e.message, field=e.field or "view") from None
         stale = entry.problem_text() if entry.problem is not None else None
         bar = env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, **language.context())
@@ -249,7 +248,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             v = build_view(suppress(g), view, lang=language.lang,
                            **view_arguments(g, view, k, focus, depth, language.lang))
         except PolkuError as e:
-            raise ApiError(400, e.message, field="view") from None
+            raise ApiError(400, e.message, field=e.field or "view") from None
         nodes, edges = table_rows(v)
         return html("table.html", language, entry, g, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)

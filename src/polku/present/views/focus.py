@@ -17,7 +17,7 @@ def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
     """Keep only what lies within ``depth`` steps of ``focus`` (edges in both directions);
     the title, subtitle and legend say so in the language of ``tr``."""
     if depth < 0:
-        raise PolkuError(f"--depth must be 0 or more, got {depth}")
+        raise PolkuError(f"--depth must be 0 or more, got {depth}", field="depth")
     by_gid: dict[str, list[str]] = defaultdict(list)
     for n in view.nodes:
         by_gid[n["gid"]].append(n["id"])
@@ -26,8 +26,9 @@ def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
         start = [v for e in view.edges if e.get("rid") == focus for v in (e["from"], e["to"])]
     if not start:
         if focus in g:
-            raise PolkuError(f"node is not shown in the {view.kind} view", node=focus)
-        raise PolkuError("no such node in the graph", node=focus)
+            raise PolkuError(f"node is not shown in the {view.kind} view", node=focus,
+                             field="focus")
+        raise PolkuError("no such node in the graph", node=focus, field="focus")
     adj: dict[str, set[str]] = defaultdict(set)
     for e in view.edges:
         adj[e["from"]].add(e["to"])

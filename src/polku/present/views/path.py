@@ -15,7 +15,7 @@ from polku.present.views.facts import (SEVERITY_COLOURS, Facts, View, finding_le
 
 def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
     if g.nodes.get(path, {}).get("type") != "path":
-        raise PolkuError("no such designed path", node=path)
+        raise PolkuError("no such designed path", node=path, field="view")
     steps = path_steps(g, path)
     tr = facts.tr
     seg = facts.targets(path, "path_segment")

@@ -95,13 +95,13 @@ def parse_view(spec: str) -> tuple[str, str | None]:
     if name not in VIEWS:
         usages = [s.usage for s in VIEWS.values()]
         raise PolkuError(f"unknown view '{spec}': expected {', '.join(usages[:-1])} "
-                         f"or {usages[-1]}")
+                         f"or {usages[-1]}", field="view")
     if VIEWS[name].argument:
         if not arg.strip():
-            raise PolkuError(f"view '{name}' needs an id: --view {name}:ID")
+            raise PolkuError(f"view '{name}' needs an id: --view {name}:ID", field="view")
         return name, arg.strip()
     if arg:
-        raise PolkuError(f"view '{name}' takes no argument (got '{spec}')")
+        raise PolkuError(f"view '{name}' takes no argument (got '{spec}')", field="view")
     return name, None
 
 
@@ -125,7 +125,8 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
-        raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region")
+        raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region",
+                         field="cluster_by")
     tr = translator(lang)
     facts = Facts(g, finding_list(findings), tr)
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
@@ -152,7 +153,10 @@ def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
                                             lang=lang)}
     extra = VIEWS[name].analyses
     if extra is not None:
-        out.update(extra(g, str(arg), k))
+        try:
+            out.update(extra(g, str(arg), k))
+        except PolkuError as e:  # the view's id is what was wrong, whatever asked for it
+            raise PolkuError(e.message, node=e.node, field="view") from None
     return out
 
 

@@ -69,7 +69,7 @@ def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
 def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
              k: int, eco: Any = None) -> View:
     if g.nodes.get(segment, {}).get("type") != "segment":
-        raise PolkuError("no such segment", node=segment)
+        raise PolkuError("no such segment", node=segment, field="view")
     r = reach(g, segment, eco)
     tr = facts.tr
     entries = facts.targets(segment, "entry")

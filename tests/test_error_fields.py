@@ -1,0 +1,71 @@
+"""Errors carry the parameter they are about as data (``PolkuError.field``): every door maps
+it to the API's ``field`` or the page's marked form field, and no door reads a message to
+learn what was wrong."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from polku.app import create_app
+from polku.errors import PolkuError
+from polku.io.load import load_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+SRC = ROOT / "src" / "polku"
+MINI = Path(__file__).parent / "data" / "mini"
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app([MINI]), raise_server_exceptions=False)
+
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/graphs/mini/paths?segment=nope", "segment"),
+    ("/api/graphs/mini/paths?segment=nuoret&to=kuntouttava", "to"),
+    ("/api/graphs/mini/whatif?remove=nuoret", "remove"),
+    ("/api/graphs/mini/whatif?capacity=kuntouttava=lots", "capacity"),
+    ("/api/graphs/mini/whatif?capacity=nuoret=3", "capacity"),
+    ("/api/graphs/mini/whatif?places=kuntouttava=0", "places"),
+    ("/api/graphs/mini/whatif?demand=kuntouttava=x", "demand"),
+    ("/api/graphs/mini/findings?lang=de", "lang"),
+    ("/graphs/mini/view?view=ecosystem&focus=nope", "focus"),
+    ("/graphs/mini/view?view=nope", "view"),
+    ("/graphs/mini/view?view=segment:nope", "view"),
+    ("/graphs/mini/table?view=ecosystem&focus=nope", "focus"),
+    ("/graphs/mini/raci?subjects=nope", "subjects"),
+])
+def test_a_bad_parameter_is_named_in_field(client: TestClient, url: str, field: str) -> None:
+    r = client.get(url)
+    assert r.status_code == 400, r.text
+    assert r.json()["error"]["field"] == field, r.json()
+
+
+def test_the_analyses_raise_with_the_field() -> None:
+    from polku.analyses.paths import paths_report
+    from polku.analyses.queues import queue_changes
+    from polku.present.i18n import check_lang
+
+    g = load_graph(MINI)
+    cases = [(lambda: paths_report(g, "nope"), "segment"),
+             (lambda: paths_report(g, "nuoret", to="alkuhaastattelu"), "to"),
+             (lambda: queue_changes([], ["a=x"], []), "places"),
+             (lambda: queue_changes([], [], ["a=+x%"]), "demand"),
+             (lambda: check_lang("xx"), "lang")]
+    for call, field in cases:
+        with pytest.raises(PolkuError) as caught:
+            call()
+        assert caught.value.field == field
+
+
+def test_no_door_reads_a_message_to_find_the_field() -> None:
+    doors = [SRC / "cli.py", SRC / "app.py", *sorted((SRC / "server").glob("*.py"))]
+    pattern = re.compile(r'startswith\(f"--|in e\.message|e\.node ==|\w+ in \w+\.message')
+    found = [f"{p.name}:{n}" for p in doors
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
+             if pattern.search(line)]
+    assert not found, found
