@@ -223,3 +223,36 @@ def test_a_folder_named_unlike_its_graph_takes_writes(tmp_path: Path) -> None:
                     headers=auth(etag_of(client, "other")))
     assert r.status_code == 201, r.text
     assert load_graph(ttl / "other.ttl").graph["name"] == "mini-region"
+
+
+# -- several servers over one Neo4j database --------------------------------------------------
+
+def test_two_servers_over_one_neo4j_region_never_overwrite_each_other(
+        neo4j_server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from polku.io import workbook
+    from polku.io.neo4jstore import pull_graph, push_graph
+    from polku.server import store as store_module
+
+    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
+             "password": neo4j_server.password}
+    push_graph(workbook.read_workbook(MINI, name="mini-race"), region="mini-race", **creds)
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    # neither server looks at the database again before its write: only the check in the
+    # write's own transaction can notice the other's change
+    monkeypatch.setattr(store_module, "NEO4J_REFRESH", 1e9)
+    source = f"{neo4j_server.uri}?region=mini-race"
+    a = TestClient(create_app([source], TOKENS, changes_dir=tmp_path / "a"),
+                   raise_server_exceptions=False)
+    b = TestClient(create_app([source], TOKENS, changes_dir=tmp_path / "b"),
+                   raise_server_exceptions=False)
+    etag_a, etag_b = etag_of(a, "mini-race"), etag_of(b, "mini-race")
+    assert etag_a == etag_b
+    r = a.post("/api/graphs/mini-race/rows/outcomes", json={"id": "from-a", "name": "A"},
+               headers=auth(etag_a))
+    assert r.status_code == 201, r.text
+    r = b.post("/api/graphs/mini-race/rows/outcomes", json={"id": "from-b", "name": "B"},
+               headers=auth(etag_b))
+    assert r.status_code == 412, r.text
+    now = pull_graph(region="mini-race", **creds)
+    assert "from-a" in now and "from-b" not in now

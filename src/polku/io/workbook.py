@@ -20,13 +20,14 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 import networkx as nx
 
 from polku.io import atomic
 from polku.errors import PolkuError, PolkuErrors
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges, new_graph)
 from polku.privacy import HETU_MESSAGE, find_hetu
+from polku.progress import Progress, silent
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
@@ -275,9 +276,11 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
 class _Reader:
     """Reads the raw rows of one workbook and collects every problem instead of stopping."""
 
-    def __init__(self, path: Path, max_rows: int | None = None) -> None:
+    def __init__(self, path: Path, max_rows: int | None = None,
+                 progress: Progress = silent) -> None:
         self.path = path
         self.max_rows = max_rows
+        self.progress = progress
         self.errors: list[PolkuError] = []
         #: sheets that could not be read at all: references to their ids are not reported
         #: again one by one
@@ -309,26 +312,16 @@ class _Reader:
             file = self.path / f"{name}.csv"
             if not file.exists():
                 continue
-            raw = file.read_bytes()
-            try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as e:
-                row = raw[:e.start].count(b"\n") + 1
-                self.error(f"not UTF-8: byte 0x{raw[e.start]:02x} at offset {e.start} "
-                           "(save the file as UTF-8 CSV)", file=str(file), sheet=name, row=row)
-                self.failed.add(name)
-                continue
-            if not text.strip():
-                self.error("the file is empty: it needs at least a header row",
-                           file=str(file), sheet=name)
-                self.failed.add(name)
-                continue
-            reader = csv.reader(io.StringIO(text, newline=""))
+            # streamed line by line: the file's text is never held whole, and a sheet past
+            # the row ceiling stops being read there
+            reader = csv.reader(_utf8_lines(file))
             rows, lines = [], []
             line = 1
             ceiling = row_ceiling(self.max_rows)
             try:
                 for record in reader:
+                    if len(rows) % 20_000 == 0 and rows:
+                        self.progress(f"reading {file.name}", len(rows))
                     rows.append(record)
                     lines.append(line)
                     if reader.line_num > line and len(record) < len(rows[0]):
@@ -347,6 +340,16 @@ class _Reader:
                 continue
             except csv.Error as e:
                 self.error(_csv_problem(e), file=str(file), sheet=name, row=line)
+                self.failed.add(name)
+                continue
+            except _NotUtf8 as e:
+                self.error(e.message, file=str(file), sheet=name, row=e.row)
+                self.failed.add(name)
+                continue
+            if not rows or not any(c.strip() for c in rows[0]) and \
+                    not any(c.strip() for r in rows for c in r):
+                self.error("the file is empty: it needs at least a header row",
+                           file=str(file), sheet=name)
                 self.failed.add(name)
                 continue
             header = [h.strip() for h in rows[0]]
@@ -391,6 +394,8 @@ class _Reader:
                 uncomputed = _uncomputed_cells(book, ws)
                 body = []
                 for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True)):
+                    if i % 20_000 == 0 and i:
+                        self.progress(f"reading sheet {name}", i)
                     if i >= ceiling:
                         self.error(_TooManyRows(ceiling).message, sheet=name)
                         self.failed.add(name)
@@ -410,6 +415,29 @@ class _Reader:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _NotUtf8(PolkuError):
+    def __init__(self, row: int, byte: int, offset: int) -> None:
+        super().__init__(f"not UTF-8: byte 0x{byte:02x} at offset {offset} (save the file "
+                         "as UTF-8 CSV)")
+        self.row = row
+
+
+def _utf8_lines(file: Path) -> Iterator[str]:
+    """The lines of a UTF-8 CSV file (a byte-order mark dropped), read one at a time; a
+    byte that is not UTF-8 raises :class:`_NotUtf8` with its line and offset."""
+    offset = 0
+    with open(file, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise _NotUtf8(number, raw[e.start], offset + e.start) from None
+            offset += len(raw)
+            yield text
 
 
 class _TooManyRows(PolkuError):
@@ -657,6 +685,7 @@ def read_tables(path: str | Path, max_rows: int | None = None) -> Tables:
 
 
 def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | None = None,
+              progress: Progress = silent,
               ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str]]:
     """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
     the problems found, and the sheets that could not be read at all. A cell that is wrong
@@ -664,9 +693,10 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
     written) instead of those in the file at ``path``. A sheet of more rows than
     ``max_rows`` (see :func:`row_ceiling`) is refused whole.
     """
-    reader = _Reader(Path(path), max_rows)
+    reader = _Reader(Path(path), max_rows, progress)
     tables = reader.tables() if tables is None else tables
     ceiling = row_ceiling(max_rows)
+    progress("checking every cell")
     for name, sheet in SHEETS.items():
         if sheet.required and name not in tables and not any(
                 e.sheet == name for e in reader.errors):
@@ -768,7 +798,8 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
 
 
 def read_workbook(path: str | Path, name: str | None = None,
-                  tables: Tables | None = None, max_rows: int | None = None) -> nx.MultiDiGraph:
+                  tables: Tables | None = None, max_rows: int | None = None,
+                  progress: Progress = silent) -> nx.MultiDiGraph:
     """Read a workbook (CSV folder or .xlsx) into the typed graph of :mod:`polku.graph`.
 
     The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
@@ -784,7 +815,8 @@ def read_workbook(path: str | Path, name: str | None = None,
     'actor'
     """
     path = Path(path)
-    rows, errors, failed = read_rows(path, tables, max_rows)
+    rows, errors, failed = read_rows(path, tables, max_rows, progress)
+    progress("checking the references")
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
     g = new_graph(name or path.stem)

@@ -46,6 +46,15 @@ class EditConflict(PolkuError):
     source that cannot take writes)."""
 
 
+class StaleVersion(EditConflict):
+    """The graph changed since the writer read it (found where the write happens)."""
+
+
+#: a check of the graph as it is where it lives, run in the same transaction as the write
+#: (Neo4j); it raises :class:`StaleVersion` when someone else changed it first
+Expect = Callable[[nx.MultiDiGraph], None]
+
+
 def key_columns(sheet: str) -> tuple[str, ...]:
     """The columns whose values make a row's key.
 
@@ -264,7 +273,8 @@ class RowStore(Protocol):
 
     def file_of(self, sheet: str) -> str: ...
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None: ...
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None: ...
 
 
 @dataclass
@@ -279,7 +289,8 @@ class CsvFolder:
     def file_of(self, sheet: str) -> str:
         return f"{self.path.name}/{sheet}.csv"
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         header, rows = sheets[changed]
         buf = io.StringIO(newline="")
         w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
@@ -300,7 +311,8 @@ class XlsxFile:
     def file_of(self, sheet: str) -> str:
         return self.path.name
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         import openpyxl
 
         header, rows = sheets[changed]
@@ -342,7 +354,8 @@ class GraphFile:
     def file_of(self, sheet: str) -> str:
         return self.path.name
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         from polku.io.load import save_graph
 
         save_graph(g, self.path)
@@ -351,7 +364,9 @@ class GraphFile:
 @dataclass
 class Neo4jRegion:
     """A region of a Neo4j database: the edited graph is pushed in one transaction
-    (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``)."""
+    (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``), which first checks ``expect``
+    against the region as it is in the database (several servers share one database: the
+    version check and the write are one transaction)."""
     uri: str
 
     def sheets(self, current: nx.MultiDiGraph) -> Sheets:
@@ -362,11 +377,12 @@ class Neo4jRegion:
 
         return f"Neo4j region '{target(self.uri).region or ''}'"
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         from polku.io.neo4jstore import push_graph, target
 
         t = target(self.uri)
-        push_graph(g, t.uri, t.user, t.password, t.database, t.region)
+        push_graph(g, t.uri, t.user, t.password, t.database, t.region, expect=expect)
 
 
 def row_store(source: str | Path) -> RowStore:

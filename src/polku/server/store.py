@@ -448,8 +448,18 @@ class GraphStore:
                             current.graph)
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
+        read_etag = entry.etag
+
+        def expect(now: nx.MultiDiGraph) -> None:
+            if content_digest(source, now) != read_etag:
+                raise edits.StaleVersion("the graph changed since you read it (another "
+                                         "server wrote first): read it again and redo your "
+                                         "change")
+
         try:
-            store.write(new_sheets, g, change.sheet)
+            store.write(new_sheets, g, change.sheet, expect=expect)
+        except edits.StaleVersion as e:
+            raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
                            code="write-failed") from None
