@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Callable
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from polku.io import atomic
 from polku.io.workbook import neutral
@@ -192,23 +192,50 @@ def raci_section(m: Raci, tr: Translator) -> Markup:
 def raci_context(m: Raci, tr: Translator | None = None) -> dict:
     """What the RACI templates need (the page and the report's section share them)."""
     tr = tr or translator()
+    # The cells as HTML, written here rather than by the template: a national matrix has
+    # some two million cells, nearly all empty, and a template loop over them took most of
+    # the report's time. Filled cells are few; a row is its filled cells among empty ones.
+    column = {a: i for i, a in enumerate(m.actors)}
+    filled: dict[str, list[tuple[int, str]]] = {}
+    for c in m.cells:
+        filled.setdefault(c.subject, []).append(
+            (column[c.actor], _cell_html(c.role, role_label(c.role, tr), c.note)))
+    empty_row = _EMPTY_CELL * len(m.actors)
     rows = []
     for r in m.rows:
-        cells = []
-        for a in m.actors:
-            c = m.cell(a, r.subject)
-            cells.append(None if c is None else {
-                "role": c.role, "label": role_label(c.role, tr), "note": c.note or ""})
+        cells = empty_row
+        if r.subject in filled:
+            tds = [_EMPTY_CELL] * len(m.actors)
+            for i, td in filled[r.subject]:
+                tds[i] = td
+            cells = "".join(tds)
         rows.append({"subject": r.subject, "name": _row_name(r), "type": r.type,
                      "type_label": type_label(r.type, tr), "mark": r.mark,
                      "mark_label": mark_label(r.mark, tr),
-                     "kinds": list(r.kinds), "cells": cells})
+                     "kinds": list(r.kinds), "cells_html": Markup(cells)})
     return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a)}
                                             for a in m.actors],
             "role_labels": {r: role_label(r, tr) for r in ROLE_LABELS},
             "mark_labels": {k: mark_label(k, tr) for k in MARK_LABELS}, "counts": m.marked(),
             "type_labels": {t: type_label(t, tr) for t in TYPE_LABELS
                             if any(r.type == t for r in m.rows)}}
+
+
+_EMPTY_CELL = '<td class="role" data-sort=""></td>'
+
+
+def _cell_html(role: str, label: str, note: str | None) -> str:
+    """One filled cell of the matrix's table (the role's class and sort key, its label, the
+    responsibility text behind a disclosure), every text escaped.
+
+    >>> _cell_html("lead", "vastuussa", "<b>")
+    '<td class="role r-lead" data-sort="lead"><details><summary>vastuussa</summary><p>&lt;b&gt;</p></details></td>'
+    """
+    role, label = escape(role), escape(label)
+    head = f'<td class="role r-{role}" data-sort="{role}">'
+    if note:
+        return f"{head}<details><summary>{label}</summary><p>{escape(note)}</p></details></td>"
+    return f"{head}{label}</td>"
 
 
 def _env():

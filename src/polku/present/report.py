@@ -265,12 +265,16 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
            progress: Progress = silent) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
     from polku.present.views import page_assets, render_fragment
+    from polku.present.views.facts import Facts
 
     findings = [f.to_dict() for f in data["findings"]]
+    # One index of the graph for every view drawn (the views only read it).
+    facts = Facts(g, findings, tr)
     progress("drawing the ecosystem view")
     views = [{"title": tr("The ecosystem"),
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                      height="640px", findings=findings, lang=tr.lang)}]
+                                      height="640px", findings=findings, lang=tr.lang,
+                                      facts=facts)}]
     # a small cell arrives as "<5": it sorts as the smallest
     biggest = sorted(data["segments"], key=lambda s: (
         -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
@@ -281,7 +285,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
                       "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
-                          eco=data["eco"], lang=tr.lang)})
+                          eco=data["eco"], lang=tr.lang, facts=facts)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 

@@ -109,7 +109,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
                cluster_by: str = "provider", eco: Any = None, today: Any = None,
-               lang: str | None = None) -> View:
+               lang: str | None = None, facts: Facts | None = None) -> View:
     """The nodes, edges and legend of one view (see :mod:`polku.present.views` for the views),
     every text in ``lang`` (fi, sv or en; default Finnish), node labels from
     ``name_sv``/``name_en`` where the graph gives them.
@@ -121,14 +121,20 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
     with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
-    ``today``: the date of the timeline's today line (default: the day it is drawn).
+    ``today``: the date of the timeline's today line (default: the day it is drawn);
+    ``facts``: the :class:`~polku.present.views.facts.Facts` of ``g``, these findings and
+    this language, when the caller draws several views of one graph (the report: building
+    them is most of a national view's time).
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
         raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region",
                          field="cluster_by")
     tr = translator(lang)
-    facts = Facts(g, finding_list(findings), tr)
+    if facts is None:
+        facts = Facts(g, finding_list(findings), tr)
+    elif facts.g is not g or facts.tr.lang != tr.lang:
+        raise ValueError("the facts given are of another graph or language")
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
