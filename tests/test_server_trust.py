@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import copy_mini
+from helpers import MINI, copy_mini
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
@@ -198,7 +198,7 @@ def test_every_page_allows_only_its_own_scripts(client: TestClient) -> None:
 
 def test_a_folder_named_unlike_its_graph_takes_writes(tmp_path: Path) -> None:
     folder = tmp_path / "graphs"
-    shutil.copytree(MINI, folder / "ku")
+    copy_mini(folder / "ku")
     (folder / "ku" / "graph.csv").write_text("id,title\nmini-region,Mini\n")
     client = TestClient(create_app([folder], TOKENS), raise_server_exceptions=False)
     listed = client.get("/api/graphs").json()[0]
