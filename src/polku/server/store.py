@@ -394,6 +394,8 @@ class GraphStore:
                     lang: str | None) -> dict[str, Any]:
         from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
 
         source = entry.source
         try:
@@ -403,11 +405,14 @@ class GraphStore:
             raise invalid(e) from None
         entry.graph, entry.stamp = g, stamp_of(source)
         entry.etag, entry.problem = content_digest(source, g), None
-        before = {f.identity: f for f in find(current, lang=lang)}
-        after = {f.identity: f for f in find(g, lang=lang)}
+        tr = translator(lang)
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
         return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
-                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
@@ -431,6 +436,8 @@ class GraphStore:
                undoes: int | None, lang: str | None = None,
                drop: tuple[str, ...] = ()) -> dict[str, Any]:
         from polku.analyses.findings import find
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
 
         source = entry.source
         store = edits.row_store(source.location)
@@ -468,8 +475,11 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
-        before = {f.identity: f for f in find(current, lang=lang)}
-        after = {f.identity: f for f in find(g, lang=lang)}
+        tr = translator(lang)
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
         return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
-                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}
