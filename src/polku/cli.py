@@ -860,6 +860,8 @@ def serve(
                                           "who may edit (default: POLKU_TOKENS; none: read-only)."),
     changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
                                            "(default: .polku/ beside each graph)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
+                                "writes are serialised across them by a file lock."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import os
@@ -879,7 +881,18 @@ def serve(
         typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # each worker process builds its own app from the same settings (uvicorn imports the
+    # factory by name in every process)
+    os.environ["POLKU_GRAPHS"] = os.pathsep.join(str(s) for s in (sources or ["graphs"]))
+    if tokens:
+        os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
+    if changes:
+        os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 def is_loopback(host: str) -> bool:

@@ -18,6 +18,7 @@ from pathlib import Path
 import networkx as nx
 
 from polku.io import atomic
+from polku.io.workbook import neutral
 from polku.errors import PolkuError
 from polku.graph import label
 
@@ -99,8 +100,8 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return neutral(";".join(str(v) for v in value))
+    return neutral(str(value))
 
 
 def _columns(records: list[dict[str, object]], fixed: list[str]) -> list[tuple[str, str]]:

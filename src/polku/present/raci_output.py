@@ -20,6 +20,7 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from polku.io import atomic
+from polku.io.workbook import neutral
 from polku.present.i18n import N_, Translator, role_name, translator
 from polku.words import ROLE_MEANINGS
 from polku.analyses.raci import (MARK_LABELS, OWNER_NOTE, ROLE_LABELS, TYPE_LABELS, Raci,
@@ -143,8 +144,9 @@ def raci_csv(m: Raci, tr: Translator | None = None) -> str:
     for r in m.rows:
         cells = [m.cell(a, r.subject) for a in m.actors]
         notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
-        w.writerow([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
-                    *[role_label(c.role, tr) if c else "" for c in cells], notes])
+        w.writerow([neutral(t) for t in (
+            r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
+            *[role_label(c.role, tr) if c else "" for c in cells], notes)])
     return buf.getvalue()
 
 

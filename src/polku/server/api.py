@@ -42,7 +42,7 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
                      pattern="^(" + "|".join(formats.text_formats()) + ")$")
 
 READ = responses(400, 404, 409)
-WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
+WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 #: ``?lang=``: the language of the findings' messages and labels in an answer (ids, keys
