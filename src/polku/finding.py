@@ -55,6 +55,21 @@ class Finding:
         and related ids (not the message, whose numbers may change)."""
         return (self.kind, self.subject, self.related)
 
+    def with_message(self, message: str) -> "Finding":
+        """The same finding with ``message`` (the edge words findings in a reader's language:
+        :func:`polku.present.messages.worded`). A copy of the record whose sort key gets the
+        new message, without sorting the ids again (several times quicker than
+        :func:`dataclasses.replace`, which a national graph's thousands of findings feel).
+
+        >>> f = Finding("dead-end", "error", "s").with_message("S leads nowhere")
+        >>> f.message, f.sort_key()[-1], f == Finding("dead-end", "error", "s", (), "S leads nowhere")
+        ('S leads nowhere', 'S leads nowhere', True)
+        """
+        done = object.__new__(type(self))
+        done.__dict__.update(self.__dict__, message=message,
+                             _key=self._key[:-1] + (message,))  # type: ignore[attr-defined]
+        return done
+
     def sort_key(self) -> tuple:
         """Severity (error, warning, info), kind, subject as the spec says; then related ids
         and the metrics, so that findings of one kind on one subject (one per need, one per
