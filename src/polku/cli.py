@@ -693,7 +693,11 @@ def ptv_compare(
                 raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
                                  f"{len(chosen)})", field="pick")
             chosen = [chosen[n - 1] for n in numbers]
-        _, entry = write_all(source, model, chosen, who, "ptv compare")
+        from polku.ops.batch import changelog_of
+        from polku.ops.changelog import write_lock
+
+        with write_lock(changelog_of(source)):  # a server writing the same graph waits
+            _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
                    "(undo: polku undo " + source + ")")
 
@@ -766,9 +770,11 @@ def undo(source: str = GraphArg,
          ) -> None:
     """Undo the newest change in a graph's change log (a row edit, or all of a batch such
     as ptv compare --apply), as a change of its own."""
-    from polku.ops.batch import undo_latest
+    from polku.ops.batch import changelog_of, undo_latest
+    from polku.ops.changelog import write_lock
 
-    _, entry = undo_latest(source, load_graph(source), who)
+    with write_lock(changelog_of(source)):  # a server writing the same graph waits
+        _, entry = undo_latest(source, load_graph(source), who)
     typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
 
 
