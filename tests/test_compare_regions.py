@@ -10,21 +10,15 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.analyses.findings import find
 from polku.analyses.regions import compare_regions, needs_covered, region_figures
-from polku.cli import app
 from polku.io.load import load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "graphs" / "keski-uusimaa"
 SECOND = Path(__file__).parent / "data" / "keski-suomi"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def test_figures_follow_the_graph() -> None:
