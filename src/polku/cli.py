@@ -215,10 +215,12 @@ def show(
     """Summarise a graph: counts by kind and what the graph is about."""
     from polku.analyses.describe import describe
     from polku.present.printers import describe_text
+    from polku.present.results import described
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    info = describe(load_graph(source), tr)
+    g = load_graph(source)
+    info = described(describe(g), g, tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
 
@@ -248,7 +250,7 @@ def render(
 
     lang = check_lang(lang)
     g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days, lang=lang)
+    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
     views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
                      depth=depth, cluster_by=cluster_by, lang=lang, **extra)
     typer.echo(f"wrote {output}")
@@ -276,6 +278,7 @@ def findings(
     from polku.analyses.accountable import check_actor, for_actor
     from polku.finding import at_or_above
     from polku.analyses.findings import find
+    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
@@ -284,8 +287,8 @@ def findings(
     g = load_graph(source)
     if actor is not None:
         check_actor(g, actor)
-    result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads,
-                  lang=tr.lang)
+    result = worded(find(g, long_wait_days=long_wait_days,
+                         max_concurrent_leads=max_concurrent_leads), g, tr)
     if actor is not None:
         result = for_actor(result, actor)
     typer.echo(print_findings(format, g.graph.get("name", "graph"), result, tr))
@@ -318,14 +321,15 @@ def raci(
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
     from polku.analyses.findings import find
     from polku.analyses.raci import raci as matrix
-    from polku.present.raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_worded,
+                                           write_raci)
 
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
     tr = translator(lang)
     g = load_graph(source)
-    m = matrix(g, find(g, lang=tr.lang), subjects=subjects, lang=tr.lang)
+    m = raci_worded(matrix(g, find(g), subjects=subjects), g, tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
@@ -344,10 +348,12 @@ def bottlenecks(
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from polku.analyses.bottlenecks import bottlenecks as rank
     from polku.present.printers import bottlenecks_table
+    from polku.present.results import bottlenecks_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = rank(load_graph(source), top=top, lang=tr.lang)
+    g = load_graph(source)
+    result = bottlenecks_worded(rank(g, top=top), g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result, tr))
 
@@ -369,11 +375,13 @@ def paths(
     shortest wait, then fewest hand-offs), and its designed paths checked."""
     from polku.analyses.paths import paths_report
     from polku.present.printers import paths_text
+    from polku.present.results import paths_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = paths_report(load_graph(source), segment, k=k, to=to,
-                          max_expansions=max_expansions, lang=tr.lang)
+    g = load_graph(source)
+    result = paths_worded(paths_report(g, segment, k=k, to=to,
+                                       max_expansions=max_expansions), g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
 
@@ -411,15 +419,20 @@ def whatif(
         from polku.present.printers import whatif_text
         from polku.analyses.whatif import whatif as run
 
-        result = run(load_graph(source), remove, long_wait_days=long_wait_days, lang=tr.lang)
+        from polku.present.results import whatif_worded
+
+        g = load_graph(source)
+        result = whatif_worded(run(g, remove, long_wait_days=long_wait_days), g, tr)
         text = whatif_text
     else:
         from polku.present.printers import queue_whatif_text
         from polku.analyses.queues import queue_changes, queue_whatif
 
+        from polku.present.results import queue_worded
+
         changes = queue_changes(capacity or [], places or [], demand or [])
-        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days,
-                              lang=tr.lang)
+        g = load_graph(source)
+        result = queue_worded(queue_whatif(g, *changes, long_wait_days=long_wait_days), g, tr)
         text = queue_whatif_text
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result, tr))
@@ -440,8 +453,10 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.io.eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from polku.analyses.eventlog import apply_stats, event_log_stats, stats_json
+    from polku.io.eventlog import read_event_log
     from polku.present.printers import eventlog_text
+    from polku.present.results import eventlog_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -451,7 +466,7 @@ def eventlog(
         progress(f"reading {graph}")
         g = load_graph(graph)
         progress(f"reading {log.name}")
-        stats = event_log_stats(g, read_event_log(log, g), lang=tr.lang)
+        stats = eventlog_worded(event_log_stats(g, read_event_log(log, g)), g, tr)
         progress(f"writing {output.name}")
         save_graph(apply_stats(g, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
@@ -499,8 +514,10 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from polku.analyses.diff import diff as run, diff_text
+    from polku.analyses.diff import diff as run
     from polku.analyses.findings import find
+    from polku.present.printers import diff_text
+    from polku.present.results import diff_worded
     from polku.privacy import suppress as suppressed
 
     check_format(format, ("text", "json", "html"))
@@ -513,11 +530,11 @@ def diff(
                          file=str(output))
     tr = translator(lang)
     ga, gb = load_graph(a), load_graph(b)
-    fa = find(ga, long_wait_days=long_wait_days, lang=tr.lang)
-    fb = find(gb, long_wait_days=long_wait_days, lang=tr.lang)
+    fa = find(ga, long_wait_days=long_wait_days)
+    fb = find(gb, long_wait_days=long_wait_days)
     if suppress if suppress is not None else format == "html":
         ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
-    result = run(ga, gb, findings_a=fa, findings_b=fb)
+    result = diff_worded(run(ga, gb, findings_a=fa, findings_b=fb), ga, gb, tr)
     if format == "html":
         from polku.io import atomic
         from polku.present.views.diff import diff_html
@@ -612,6 +629,149 @@ def ptv_import(
                "organisations (add segments, needs and referrals next)")
 
 
+@ptv_app.command("compare")
+@reports_errors
+def ptv_compare(
+    source: str = GraphArg,
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help="The catalogue: PTV JSON "
+                                       "of the region's services and organisations (all of "
+                                       "them: a record not given reads as gone)."),
+    format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    municipality: Optional[list[str]] = typer.Option(
+        None, "--municipality", help="A municipality code of the region (repeat; default: "
+        "the model's region, its actors' regions and its services' areas)."),
+    apply: bool = typer.Option(False, "--apply", help="Write the proposed edits to the "
+                               "model as one change in its change log (undo: polku undo)."),
+    pick: Optional[str] = typer.Option(None, "--pick", help="With --apply: only these edits, "
+                                       "by their numbers in the text output (1,3,4)."),
+    who: str = typer.Option("polku ptv compare", "--who", help="Who the change log names."),
+    lang: Optional[str] = Lang,
+) -> None:
+    """What differs between a region's model and the national catalogue (PTV): services
+    and organisations the model lacks, entries whose PTV record is gone or changed, each
+    as a proposed row edit; --apply writes the chosen ones."""
+    from polku.analyses.ptv_diff import compare
+    from polku.io.ptv import read_ptv
+    from polku.present.ptv_compare import compare_html, compare_text
+
+    check_format(format, ("text", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    tr = translator(lang)
+    model = load_graph(source)
+    catalogue = read_ptv([str(f) for f in files], "ptv")
+    result = compare(model, catalogue.graph, municipality, catalogue.channels)
+    if format == "html":
+        from polku.io import atomic
+
+        atomic.write_text(output, compare_html(result, str(model.graph.get("name")), tr))
+        typer.echo(f"wrote {output}")
+    else:
+        text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
+            else compare_text(result, tr)
+        if output is not None:
+            from polku.io import atomic
+
+            atomic.write_text(output, text + "\n")
+            typer.echo(f"wrote {output}")
+        else:
+            typer.echo(text)
+    if apply:
+        from polku.ops.batch import write_all
+
+        chosen = result["edits"]
+        if pick:
+            try:
+                numbers = [int(x) for x in pick.split(",") if x.strip()]
+            except ValueError:
+                raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
+                                 field="pick") from None
+            bad = [n for n in numbers if not 1 <= n <= len(chosen)]
+            if bad:
+                raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
+                                 f"{len(chosen)})", field="pick")
+            chosen = [chosen[n - 1] for n in numbers]
+        _, entry = write_all(source, model, chosen, who, "ptv compare")
+        typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
+                   "(undo: polku undo " + source + ")")
+
+
+@app.command()
+@reports_errors
+def compare(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regions: "
+                                        "graphs, workbooks, or neo4j://host:port?region=R; a "
+                                        "Neo4j URI without ?region= brings every region of "
+                                        "that database."),
+    format: str = typer.Option("table", "--format", help="table, csv, json or html (a page "
+                               "with a small-multiples chart)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+        "Leave segments under --min-cell people out of the totals (the comparison goes to "
+        "other regions).")),
+    min_cell: int = MinCell,
+    lang: Optional[str] = Lang,
+) -> None:
+    """Regions side by side: findings by kind per 10,000 people in segments, needs covered,
+    median waits on hand-offs, the share of referrals where information travels, leads per
+    plan measure."""
+    from polku.analyses.regions import compare_regions
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.present.regions import regions_csv, regions_html, regions_text
+
+    check_format(format, ("table", "csv", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    graphs = []
+    for source in sources:
+        if is_neo4j_uri(source):
+            from polku.io.neo4jstore import pull_graph, regions, target
+
+            t = target(source)
+            names = [t.region] if t.region else regions(t.uri, t.user, t.password, t.database)
+            for r in names:
+                one = pull_graph(t.uri, t.user, t.password, t.database, r)
+                one.graph["name"] = r  # in the database the region is the namespace
+                graphs.append(one)
+        else:
+            graphs.append(load_graph(source))
+    if len(graphs) < 2:
+        raise PolkuError("compare needs two regions or more", field="sources")
+    tr = translator(lang)
+    result = compare_regions(graphs, min_cell if suppress else None)
+    if format == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        text = regions_csv(result)
+    elif format == "html":
+        text = regions_html(result, tr)
+    else:
+        text = regions_text(result, tr) + "\n"
+    if output is not None:
+        from polku.io import atomic
+
+        atomic.write_text(output, text)
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+@reports_errors
+def undo(source: str = GraphArg,
+         who: str = typer.Option("polku undo", "--who", help="Who the change log names.")
+         ) -> None:
+    """Undo the newest change in a graph's change log (a row edit, or all of a batch such
+    as ptv compare --apply), as a change of its own."""
+    from polku.ops.batch import undo_latest
+
+    _, entry = undo_latest(source, load_graph(source), who)
+    typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
+
+
 plan_app = typer.Typer(no_args_is_help=True, help=(
     "The action plan: import a plan table (goals, measures, responsibilities), show it, "
     "and find its responsibility gaps."))
@@ -681,11 +841,12 @@ def plan_findings_cmd(
     measure-without-indicator, actor-overload) as the findings JSON."""
     from polku.finding import findings_json
     from polku.analyses.plan_findings import plan_findings
+    from polku.present.messages import worded
 
+    tr = translator(lang)
     g = load_graph(source)
-    typer.echo(findings_json(g.graph.get("name", "graph"),
-                             plan_findings(g, max_concurrent_leads=max_concurrent_leads,
-                                           lang=check_lang(lang))))
+    typer.echo(findings_json(g.graph.get("name", "graph"), worded(
+        plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)))
 
 
 @app.command()
@@ -699,6 +860,8 @@ def serve(
                                           "who may edit (default: POLKU_TOKENS; none: read-only)."),
     changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
                                            "(default: .polku/ beside each graph)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
+                                "writes are serialised across them by a file lock."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import os
@@ -718,7 +881,18 @@ def serve(
         typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # each worker process builds its own app from the same settings (uvicorn imports the
+    # factory by name in every process)
+    os.environ["POLKU_GRAPHS"] = os.pathsep.join(str(s) for s in (sources or ["graphs"]))
+    if tokens:
+        os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
+    if changes:
+        os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 def is_loopback(host: str) -> bool:
@@ -853,13 +1027,15 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from polku.analyses.neo4j_findings import cypher_findings
+    from polku.analyses.neo4j_findings import cypher_findings_named
     from polku.io.neo4jstore import target
+    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
-    result = cypher_findings(uri, user, password, database, region,
-                             long_wait_days=long_wait_days, lang=tr.lang)
+    found, names = cypher_findings_named(uri, user, password, database, region,
+                                         long_wait_days=long_wait_days)
+    result = worded(found, names, tr)
     typer.echo(print_findings(format, target(uri, user, password, database, region).region
                               or "graph", result, tr))
 

@@ -116,6 +116,9 @@ class PtvImport:
     unplaced_organisations: dict[str, int] = field(default_factory=dict)
     #: PTV id -> node id, for the services and organisations read
     node_of: dict[str, str] = field(default_factory=dict)
+    #: a service's PTV id -> the names of its service channels (not placed in the graph;
+    #: ``ptv compare`` compares them with a model that keeps a ``channels`` column)
+    channels: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _texts(items: Any, kind: str | None = None) -> dict[str, str]:
@@ -344,6 +347,10 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
     result.services += 1
     if svc.get("id"):
         result.node_of[str(svc["id"])] = sid
+        result.channels[str(svc["id"])] = sorted(
+            str((c.get("serviceChannel") or {}).get("name") or "").strip()
+            for c in svc.get("serviceChannels") or [] if isinstance(c, dict)
+            and (c.get("serviceChannel") or {}).get("name"))
     for org in svc.get("organizations") or []:
         info = org.get("organization") or {}
         oid, oname = str(info.get("id") or ""), str(info.get("name") or "").strip()
