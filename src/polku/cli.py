@@ -746,14 +746,11 @@ def compare(
         raise PolkuError("compare needs two regions or more", field="sources")
     tr = translator(lang)
     result = compare_regions(graphs, min_cell if suppress else None)
-    if format == "json":
-        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    elif format == "csv":
-        text = regions_csv(result)
-    elif format == "html":
-        text = regions_html(result, tr)
-    else:
-        text = regions_text(result, tr) + "\n"
+    renderers = {"table": lambda: regions_text(result, tr) + "\n",
+                 "csv": lambda: regions_csv(result),
+                 "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                 "html": lambda: regions_html(result, tr)}
+    text = renderers[format]()
     if output is not None:
         from polku.io import atomic
 
