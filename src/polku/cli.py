@@ -23,6 +23,9 @@ from polku.present.i18n import check_lang, translator
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.io.load import check_output, format_for, load_graph, save_graph
 from polku.analyses.paths import MAX_EXPANSIONS
+from polku.ops import operations as ops
+from polku.ops.model import Model
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -85,7 +88,17 @@ Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, he
     "out of what goes to other people (JSON-LD, CPSV-AP, GraphML, GEXF, CSV, Mermaid, pages, "
     "the report) and kept in the owner's working copies (workbook, xlsx, Turtle); this flag "
     "turns that on or off."))
-MinCell = typer.Option(5, "--min-cell", min=1, help="Counts below this are small cells.")
+MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help="Counts below this are small cells.")
+
+
+def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
+    """The model of the graph in ``source`` (the owner's: an editor reads it)."""
+    return Model(load_graph(source), min_cell=min_cell)
+
+
+def audience_of(suppress: bool) -> str:
+    """A file meant for others (small cells left out) is for the public."""
+    return PUBLIC if suppress else EDITOR
 
 
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
@@ -198,8 +211,8 @@ def export(
         g = checked(source, progress=progress)
         if segment is not None and segment not in g:
             raise PolkuError(f"unknown segment '{segment}'")
-        out = privacy.suppress(g, min_cell) if (
-            suppress if suppress is not None else fmt in privacy.SHARED_FORMATS) else g
+        out = Model(g, min_cell=min_cell).published(audience_of(
+            suppress if suppress is not None else fmt in privacy.SHARED_FORMATS)).graph
         progress(f"writing {output.name}")
         if fmt in exchange.EXPORTS:
             exchange.EXPORTS[fmt][1](out, output, segment=segment, k=k)  # type: ignore[operator]
@@ -231,12 +244,11 @@ def show(
     lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from polku.analyses.describe import describe
     from polku.present.printers import describe_text
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    info = describe(load_graph(source), tr)
+    info = ops.answer(ops.Describe(lang=tr.lang), model_of(source))
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
 
@@ -261,14 +273,14 @@ def render(
     lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from polku.present import views
-    from polku.privacy import suppress as suppressed
+    from polku.io import atomic
+    from polku.present.views import view_html
 
     lang = check_lang(lang)
-    g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days, lang=lang)
-    views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
-                     depth=depth, cluster_by=cluster_by, lang=lang, **extra)
+    v = ops.answer(ops.ViewOf(view=view, focus=focus, depth=depth, k=k, cluster_by=cluster_by,
+                              long_wait_days=long_wait_days, lang=lang),
+                   model_of(source, min_cell), audience_of(suppress))
+    atomic.write_text(output, view_html(v))
     typer.echo(f"wrote {output}")
 
 
@@ -291,22 +303,18 @@ def findings(
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it."""
-    from polku.analyses.accountable import check_actor, for_actor
     from polku.finding import at_or_above
-    from polku.analyses.findings import find
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
-        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
+        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)",
+                         field="fail_on")
     tr = translator(lang)
-    g = load_graph(source)
-    if actor is not None:
-        check_actor(g, actor)
-    result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads,
-                  lang=tr.lang)
-    if actor is not None:
-        result = for_actor(result, actor)
-    typer.echo(print_findings(format, g.graph.get("name", "graph"), result, tr))
+    model = model_of(source)
+    result = ops.answer(ops.Findings(long_wait_days=long_wait_days,
+                                     max_concurrent_leads=max_concurrent_leads, actor=actor,
+                                     lang=tr.lang), model)
+    typer.echo(print_findings(format, model.name, result, tr))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 
@@ -334,16 +342,13 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from polku.analyses.findings import find
-    from polku.analyses.raci import raci as matrix
     from polku.present.raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
 
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
     tr = translator(lang)
-    g = load_graph(source)
-    m = matrix(g, find(g, lang=tr.lang), subjects=subjects, lang=tr.lang)
+    m = ops.answer(ops.Raci(subjects=subjects, lang=tr.lang), model_of(source))
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
@@ -360,12 +365,11 @@ def bottlenecks(
     lang: Optional[str] = Lang,
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from polku.analyses.bottlenecks import bottlenecks as rank
     from polku.present.printers import bottlenecks_table
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = rank(load_graph(source), top=top, lang=tr.lang)
+    result = ops.answer(ops.Bottlenecks(top=top, lang=tr.lang), model_of(source))
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result, tr))
 
@@ -385,13 +389,12 @@ def paths(
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
-    from polku.analyses.paths import paths_report
     from polku.present.printers import paths_text
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = paths_report(load_graph(source), segment, k=k, to=to,
-                          max_expansions=max_expansions, lang=tr.lang)
+    result = ops.answer(ops.Paths(segment=segment, to=to, k=k, max_expansions=max_expansions,
+                                  lang=tr.lang), model_of(source))
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
 
@@ -417,28 +420,14 @@ def whatif(
     """What a change would do: --remove gives the findings a removal creates and resolves;
     --capacity, --places and --demand give every affected service's utilisation and
     predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    from polku.present.printers import queue_whatif_text, whatif_text
+
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    queued = bool(capacity or places or demand)
-    if remove is not None and queued:
-        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
-                         "are separate questions: ask one at a time")
-    if remove is None and not queued:
-        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
-    if remove is not None:
-        from polku.present.printers import whatif_text
-        from polku.analyses.whatif import whatif as run
-
-        result = run(load_graph(source), remove, long_wait_days=long_wait_days, lang=tr.lang)
-        text = whatif_text
-    else:
-        from polku.present.printers import queue_whatif_text
-        from polku.analyses.queues import queue_changes, queue_whatif
-
-        changes = queue_changes(capacity or [], places or [], demand or [])
-        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days,
-                              lang=tr.lang)
-        text = queue_whatif_text
+    operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
+                                     long_wait_days=long_wait_days, lang=tr.lang)
+    result = ops.answer(operation, model_of(source))
+    text = {"removal": whatif_text, "queueing": queue_whatif_text}[operation.name]
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result, tr))
 
@@ -458,7 +447,7 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.io.eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from polku.io.eventlog import apply_stats, stats_json
     from polku.present.printers import eventlog_text
 
     check_format(format, ("table", "json"))
@@ -467,11 +456,11 @@ def eventlog(
     check_output(output, fmt, log)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {graph}")
-        g = load_graph(graph)
+        model = model_of(graph)
         progress(f"reading {log.name}")
-        stats = event_log_stats(g, read_event_log(log, g), lang=tr.lang)
+        stats = ops.answer(ops.EventLog(log=log, lang=tr.lang), model)
         progress(f"writing {output.name}")
-        save_graph(apply_stats(g, stats), output, fmt)
+        save_graph(apply_stats(model.graph, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + f"\nwrote {output}")
 
@@ -490,13 +479,18 @@ def report(
     lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
-    from polku.present.report import write_report
+    from polku.present.report import check_report_name, write_report_data
 
-    lang = check_lang(lang)
+    tr = translator(lang)
+    check_report_name(output)
+    who = audience_of(suppress)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
-        write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress, lang=lang, min_cell=min_cell if suppress else None)
+        model = model_of(source, min_cell)
+        progress("finding gaps, overlaps and bottlenecks")
+        data = ops.answer(ops.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
+                          model, who, progress=progress)
+        write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(f"wrote {output}")
 
 
@@ -517,9 +511,7 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from polku.analyses.diff import diff as run, diff_text
-    from polku.analyses.findings import find
-    from polku.privacy import suppress as suppressed
+    from polku.analyses.diff import diff_text
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
@@ -530,12 +522,11 @@ def diff(
                          f"{'.html' if format == 'html' else '.json, .txt or .md'}",
                          file=str(output))
     tr = translator(lang)
-    ga, gb = load_graph(a), load_graph(b)
-    fa = find(ga, long_wait_days=long_wait_days, lang=tr.lang)
-    fb = find(gb, long_wait_days=long_wait_days, lang=tr.lang)
-    if suppress if suppress is not None else format == "html":
-        ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
-    result = run(ga, gb, findings_a=fa, findings_b=fb)
+    ma, mb = model_of(a, min_cell), model_of(b, min_cell)
+    who = audience_of(suppress if suppress is not None else format == "html")
+    result = ops.answer(ops.Diff(against=mb, long_wait_days=long_wait_days, lang=tr.lang),
+                        ma, who)
+    ga, gb = ma.published(who).graph, mb.published(who).graph
     if format == "html":
         from polku.io import atomic
         from polku.present.views.diff import diff_html
@@ -569,7 +560,7 @@ def merge(
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
     from polku.analyses.merge import merge as run
-    from polku.privacy import SHARED_FORMATS, suppress as suppressed
+    from polku.privacy import SHARED_FORMATS
 
     if len(sources) < 2:
         raise PolkuError("merge needs at least two graphs")
@@ -585,8 +576,8 @@ def merge(
             graphs.append(load_graph(s))
         result = run(graphs, name)
         g = result.graph
-        if suppress if suppress is not None else fmt in SHARED_FORMATS:
-            g = suppressed(g, min_cell)
+        g = Model(g, min_cell=min_cell).published(audience_of(
+            suppress if suppress is not None else fmt in SHARED_FORMATS)).graph
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     for c in result.conflicts:

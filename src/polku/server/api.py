@@ -12,17 +12,18 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from polku.ops import edits
+from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths, answer,
+                                  whatif_operation)
 from polku.io import workbook
 from polku.errors import PolkuError
 from polku.present.i18n import check_lang
 from polku.kinds import LONG_WAIT_DAYS
-from polku.privacy import suppress, suppress_figures
-from polku.server.auth import Tokens
+from polku.privacy import EDITOR, shown_change, shown_row
+from polku.server.auth import Tokens, audience
 from polku.server.contract import ApiError, responses
 from polku.server.http import header_text
 from polku.server.store import Entry, GraphStore
 
-SEVERITIES = ("error", "warning", "info")
 Cell = Union[str, int, float, bool, None, list[str]]
 SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS),
                  pattern="^(" + "|".join(workbook.SHEETS) + ")$")
@@ -30,6 +31,11 @@ RowKey = Path(..., description="The row's id; actor~subject (or actor~subject~ro
               "responsibilities; path~step for paths.")
 IfMatch = Header(None, alias="If-Match", description="The graph's current ETag.")
 Bearer = Header(None, alias="Authorization", description="Bearer TOKEN")
+#: a read's optional credential: with a valid token the true figures, without it the
+#: published ones (small cells as <5, totals from what is shown)
+Reader = Header(None, alias="Authorization", description="Bearer TOKEN (optional): an "
+                "editor reads the true figures; everyone else the published ones, small "
+                "cells (1-4 people) left out.")
 RowBody = Body(..., description="Column → value, as in the workbook (lists may be given as "
                "JSON arrays or ';'-separated text).",
                examples=[{"id": "velkaneuvonta-2", "name": "Velkaneuvonta",
@@ -66,9 +72,18 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     router = APIRouter(prefix="/api")
 
     def read(name: str, response: Response):
-        g, entry = store.get(name)
+        model, entry = store.model(name)
         response.headers.update(graph_headers(entry))
-        return g, entry
+        return model, entry
+
+    def ask(name: str, response: Response, operation: Any, authorization: str | None) -> Any:
+        """One operation on the graph's current model, for the reader's audience; a bad
+        parameter is a 400 naming its field."""
+        model, _ = read(name, response)
+        try:
+            return answer(operation, model, audience(tokens, authorization))
+        except PolkuError as e:
+            raise ApiError(400, e.message, field=e.field) from None
 
     @router.get("/graphs", responses=responses(400))
     def graphs() -> list[dict[str, Any]]:
@@ -78,53 +93,42 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return [e.summary(store.shadowed.get(e.source.name, [])) for e in store.entries()]
 
     @router.get("/graphs/{name}", responses=READ)
-    def graph_info(name: str, response: Response) -> dict[str, Any]:
+    def graph_info(name: str, response: Response,
+                   authorization: str | None = Reader) -> dict[str, Any]:
         """What ``polku show`` says, with the graph's state and source."""
-        from polku.analyses.describe import describe
-
-        g, entry = read(name, response)
-        return {**suppress_figures(describe(g)), **{k: v for k, v in entry.summary(
+        info = ask(name, response, Describe(), authorization)
+        entry = store.entry(name, refresh=False)
+        return {**info, **{k: v for k, v in entry.summary(
             store.shadowed.get(name, [])).items() if k not in ("counts", "name")}}
 
     @router.get("/graphs/{name}/findings", responses=READ)
     def findings(name: str, response: Response,
                  long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                  severity: str = Query("info", pattern="^(error|warning|info)$"),
-                 lang: str | None = MessageLang) -> dict:
+                 lang: str | None = MessageLang,
+                 authorization: str | None = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
-        from polku.analyses.findings import find
-
-        g, _ = read(name, response)
-        keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
-        return suppress_figures({"graph": name, "findings": [
-            f.to_dict() for f in find(g, long_wait_days=long_wait_days, lang=api_lang(lang))
-            if f.severity in keep]})
+        found = ask(name, response, Findings(long_wait_days=long_wait_days, severity=severity,
+                                             lang=api_lang(lang)), authorization)
+        return {"graph": name, "findings": [f.to_dict() for f in found]}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
                     top: int = Query(20, ge=1, le=100000),
-                    lang: str | None = MessageLang) -> dict:
+                    lang: str | None = MessageLang,
+                    authorization: str | None = Reader) -> dict:
         """Betweenness and flow ranking."""
-        from polku.analyses.bottlenecks import bottlenecks as rank
-
-        lang = api_lang(lang)
-        g, _ = read(name, response)
-        return suppress_figures(rank(g, top=top, lang=lang))
+        return ask(name, response, Bottlenecks(top=top, lang=api_lang(lang)), authorization)
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
               k: int = Query(5, ge=1, le=50), to: str | None = None,
-              lang: str | None = MessageLang) -> dict:
+              lang: str | None = MessageLang,
+              authorization: str | None = Reader) -> dict:
         """The k best and the designed paths of a segment."""
-        from polku.analyses.paths import paths_report
-
-        lang = api_lang(lang)
-        g, _ = read(name, response)
-        try:
-            return paths_report(g, segment, k=k, to=to, lang=lang)
-        except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field or "segment") from None
+        return ask(name, response, Paths(segment=segment, k=k, to=to, lang=api_lang(lang)),
+                   authorization)
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -135,46 +139,37 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
-               lang: str | None = MessageLang) -> dict:
+               lang: str | None = MessageLang,
+               authorization: str | None = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
         after, with the findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
-        from polku.analyses.queues import queue_changes, queue_whatif
-        from polku.analyses.whatif import whatif as run
-
         lang = api_lang(lang)
-        queued = bool(capacity or places or demand)
-        if (remove is None) == (not queued):
-            raise ApiError(400, "ask one thing: remove=ID, or capacity/places/demand",
-                           field="remove")
-        g, _ = read(name, response)
         try:
-            if remove is not None:
-                return suppress_figures(run(g, remove, long_wait_days=long_wait_days,
-                                            lang=lang))
-            changes = queue_changes(capacity, places, demand)
-            return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days,
-                                                 lang=lang))
+            operation = whatif_operation(remove, capacity, places, demand,
+                                         long_wait_days=long_wait_days, lang=lang)
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field or "remove") from None
+            raise ApiError(400, e.message, field=e.field) from None
+        return ask(name, response, operation, authorization)
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:
         """The plan layer, as ``polku plan show --format json``."""
         from polku.io.plan import plan_summary
 
-        g, _ = read(name, response)
-        return plan_summary(g)
+        model, _ = read(name, response)
+        return plan_summary(model.graph)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$")):
-        """The graph as Turtle or JSON-LD."""
+    def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$"),
+               authorization: str | None = Reader):
+        """The graph as Turtle or JSON-LD (for the public, small cells left out)."""
         from polku.io import rdf
 
-        g, entry = store.get(name)
-        g = suppress(g)  # the API goes to other people: small cells stay out
+        model, entry = store.model(name)
+        g = model.published(audience(tokens, authorization)).graph
         if format == "turtle":
             return PlainTextResponse(rdf.graph_turtle(g), media_type="text/turtle",
                                      headers=graph_headers(entry))
@@ -183,17 +178,22 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     # -- rows -----------------------------------------------------------------------------
     @router.get("/graphs/{name}/rows/{sheet}", responses=READ)
-    def rows(name: str, response: Response, sheet: str = SheetName) -> dict:
-        """A sheet's rows as cell text, each with its key."""
+    def rows(name: str, response: Response, sheet: str = SheetName,
+             authorization: str | None = Reader) -> dict:
+        """A sheet's rows as cell text, each with its key (for the public, a small cell
+        that counts people reads ``<5``)."""
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
+        editor = audience(tokens, authorization) == EDITOR
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
-                "rows": [{"key": edits.row_key(sheet, r), "values": r} for r in body]}
+                "rows": [{"key": edits.row_key(sheet, r),
+                          "values": r if editor else shown_row(sheet, r)} for r in body]}
 
     @router.get("/graphs/{name}/rows/{sheet}/{key}", responses=READ)
-    def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey) -> dict:
+    def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
+            authorization: str | None = Reader) -> dict:
         """One row as cell text."""
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
@@ -204,6 +204,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(404, e.message, field="key") from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key") from None
+        if audience(tokens, authorization) != EDITOR:
+            found = shown_row(sheet, found) or found
         return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
 
     def write(name: str, authorization: str | None, if_match: str | None, action: str,
@@ -251,12 +253,16 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.get("/graphs/{name}/changes", responses=responses(400, 404))
     def changes(name: str, response: Response,
-                limit: int = Query(100, ge=1, le=10000)) -> dict:
+                limit: int = Query(100, ge=1, le=10000),
+                authorization: str | None = Reader) -> dict:
         """The change log, newest first: version, time, who (the token's name), action,
-        sheet, key, and the row before and after."""
+        sheet, key, and the row before and after (for the public, small cells as ``<5``)."""
         entry = store.entry(name)
         response.headers.update(graph_headers(entry))
-        return {"graph": name, "changes": store.changelog(name).newest_first(limit)}
+        changes = store.changelog(name).newest_first(limit)
+        if audience(tokens, authorization) != EDITOR:
+            changes = [shown_change(c) for c in changes]
+        return {"graph": name, "changes": changes}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
     def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch,

@@ -32,6 +32,7 @@ from polku.ops.changelog import ChangeLog, NothingToUndo, revert
 from polku.errors import PolkuError
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
+from polku.ops.model import Model
 from polku.server.contract import ApiError, invalid, relative, shown_path
 
 log = logging.getLogger("polku.server")
@@ -135,6 +136,19 @@ class Entry:
     loaded_at: str | None = None
     problem: PolkuError | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _model: Model | None = field(default=None, repr=False)
+
+    @property
+    def model(self) -> Model | None:
+        """The served version as a :class:`polku.ops.model.Model` (its index and findings
+        computed once, when first asked, and shared by every route and language); a new
+        version (a reload, a write) gets a new model."""
+        if self.graph is None:
+            return None
+        model = self._model
+        if model is None or model.graph is not self.graph or model.version != self.etag:
+            model = self._model = Model(self.graph, self.etag)
+        return model
 
     @property
     def state(self) -> str:
@@ -260,6 +274,14 @@ class GraphStore:
                            field="name", code="graph-failed")
         return entry.graph, entry
 
+    def model(self, name: str) -> tuple[Model, Entry]:
+        """The served version's model (see :meth:`get`) and its entry."""
+        g, entry = self.get(name)
+        with entry.lock:
+            model = entry.model
+        assert model is not None
+        return model, entry
+
     def entries(self) -> list[Entry]:
         """Every graph, each refreshed."""
         self.scan()
@@ -368,9 +390,8 @@ class GraphStore:
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None) -> dict[str, Any]:
-        from polku.analyses.findings import find
-
         source = entry.source
+        before_model = entry.model
         store = edits.row_store(source.location)
         sheets = self._sheets(entry, current)
         try:
@@ -396,8 +417,11 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
-        before = {f.identity: f for f in find(current, lang=lang)}
-        after = {f.identity: f for f in find(g, lang=lang)}
+        # the new version's model: its findings answer this write and then every reader
+        model = entry.model
+        assert model is not None and before_model is not None
+        before = {f.identity: f for f in before_model.findings(lang=lang)}
+        after = {f.identity: f for f in model.findings(lang=lang)}
         return {"change": logged, "etag": entry.etag,
                 "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
                              "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
