@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 from typer.testing import CliRunner
 
-from polku.io import exchange, workbook
+from polku.io import exchange, formats, workbook
 from polku.cli import app
 from polku.graph import summary
 from polku.io.load import load_graph
@@ -207,6 +207,13 @@ OUTPUTS = {  # format -> (file name, shared with other people?)
     "gexf": ("x.gexf", True), "csv": ("csv", True), "mermaid": ("x.mmd", True),
     "turtle": ("x.ttl", False), "workbook": ("wb", False), "xlsx": ("x.xlsx", False),
 }
+
+
+def test_every_format_is_checked_for_small_cells() -> None:
+    """A new format of the registry gets a case here, and its ``shared`` is what this
+    test expects of it."""
+    assert {f: shared for f, (_, shared) in OUTPUTS.items()} == \
+        {name: f.shared for name, f in formats.FORMATS.items()}
 
 
 def _text_of(path: Path) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections import Counter
 from pathlib import Path
 
 import pyshacl
@@ -109,6 +110,90 @@ def test_ptv_bad_input(tmp_path: Path) -> None:
     assert run("ptv", "import", LIPERI, "-o", tmp_path / "w", "--name", "Bad Name").exit_code == 1
 
 
+# -- PTV organisations and older versions -------------------------------------------------------
+
+NAANTALI_V11 = PTV / "v11_organization_naantali_from_v9.json"
+VAASA_V9 = PTV / "v9_organization_vaasa.json"
+MIKKELI_V7 = PTV / "v7_organization_mikkeli.json"
+ETSIVA_V9 = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
+ESIOPETUS_V9 = PTV / "v9_service_esiopetuksen_oppilashuolto_naantali.json"
+PERUSOPETUS_V9 = PTV / "v9_service_perusopetus_vaasa.json"
+
+
+def test_ptv_organisations_become_actors_and_services_link_up(tmp_path: Path) -> None:
+    out = tmp_path / "alue"
+    result = run("ptv", "import", NAANTALI_V11, VAASA_V9, ETSIVA_V9, ESIOPETUS_V9,
+                 PERUSOPETUS_V9, "-o", out, "--name", "ptv-org")
+    assert result.exit_code == 0, result.output
+    assert "3 services, 2 organisations" in result.output
+    # older shapes are recognised and named; the v11 record is not
+    assert "v9_organization_vaasa.json: organisation 'Vaasan kaupunki' has the shape of " \
+           "PTV open API v8–v9" in result.output
+    assert "service 'Etsivä nuorisotyö' has the shape of PTV open API v10 or older" in result.output
+    assert "Naantalin kaupunki' has the shape" not in result.output
+    assert "no place in polku's graph: v9_organization_vaasa.json: addresses (1 organisation)" \
+        in result.output
+    assert run("validate", out).exit_code == 0
+    g = load_graph(out)
+    naantali = g.nodes["naantalin-kaupunki"]
+    assert naantali["business_id"] == "0135457-2" and naantali["kind"] == "municipality"
+    assert naantali["region"] == "Naantali"
+    assert naantali["extra"]["ptv_id"] == "3d1759a2-e47a-4947-9a31-cab1c1e2512b"
+    vaasa = g.nodes["vaasan-kaupunki"]
+    assert (vaasa["name"], vaasa["name_sv"], vaasa["name_en"]) == (
+        "Vaasan kaupunki", "Vasa stad", "City of Vaasa")
+    assert vaasa["business_id"] == "0209602-6"
+    # the services link to the organisation records' actors: lead and provider
+    for service in ("etsiva-nuorisotyo", "esiopetuksen-oppilashuolto"):
+        assert g.has_edge("naantalin-kaupunki", service, "responsibility:lead")
+        assert g.has_edge("naantalin-kaupunki", service, "provides")
+    assert g.has_edge("vaasan-kaupunki", "perusopetus", "responsibility:lead")
+    assert sorted(n for n, d in g.nodes(data=True) if d["type"] == "actor") == [
+        "naantalin-kaupunki", "vaasan-kaupunki"]  # one actor per organisation
+    assert run("export", out, "--to", "cpsv-ap", "-o", tmp_path / "c.ttl").exit_code == 0
+    assert conforms(tmp_path / "c.ttl")
+
+
+def test_ptv_organisation_record_links_its_services_alone(tmp_path: Path) -> None:
+    """An organisation record's own service list links services whose records do not name
+    it (here: the service record's organisations removed)."""
+    data = json.loads(ETSIVA_V9.read_text(encoding="utf-8"))
+    data["organizations"] = []
+    (tmp_path / "s.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("ptv", "import", NAANTALI_V11, tmp_path / "s.json", "-o", tmp_path / "w")
+    assert result.exit_code == 0, result.output
+    assert "Naantalin kaupunki lists 9 service(s) that are not in the files read" in result.output
+    g = load_graph(tmp_path / "w")
+    assert g.has_edge("naantalin-kaupunki", "etsiva-nuorisotyo", "responsibility:lead")
+
+
+def test_ptv_older_organisation_versions(tmp_path: Path) -> None:
+    result = run("ptv", "import", MIKKELI_V7, "-o", tmp_path / "w")
+    assert result.exit_code == 0, result.output
+    assert "organisation 'Mikkelin kaupunki' has the shape of PTV open API v7 or older" \
+        in result.output
+    assert "0 services, 1 organisations" in result.output
+    a = load_graph(tmp_path / "w").nodes["mikkelin-kaupunki"]
+    assert a["business_id"] == "0165116-3" and a["region"] == "Mikkeli"
+    assert a["extra"]["alternate_names"] == "fi: Mikkeli"
+
+
+def test_ptv_organisation_version_unreadable(tmp_path: Path) -> None:
+    data = json.loads(VAASA_V9.read_text(encoding="utf-8"))
+    data["names"] = data.pop("organizationNames")  # a shape no API version has
+    (tmp_path / "o.json").write_text(json.dumps({"itemList": [data]}), encoding="utf-8")
+    result = run("ptv", "import", ETSIVA_V9, tmp_path / "o.json", "-o", tmp_path / "w")
+    assert result.exit_code == 1
+    assert "o.json" in result.output and "version cannot be read" in result.output
+    assert "no 'organizationNames'" in result.output
+    assert not (tmp_path / "w").exists()
+    data = json.loads(VAASA_V9.read_text(encoding="utf-8"))
+    del data["id"]
+    (tmp_path / "o.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("ptv", "import", tmp_path / "o.json", "-o", tmp_path / "w")
+    assert result.exit_code == 1 and "no 'id'" in result.output
+
+
 # -- CPSV-AP from other publishers ---------------------------------------------------------------
 
 def test_cpsv_ap_services_come_with_their_organisations(tmp_path: Path) -> None:
@@ -172,3 +257,91 @@ def test_cpsv_ap_bad_input(tmp_path: Path) -> None:
     result = run("import", tmp_path / "h.ttl", "-o", tmp_path / "o.ttl")
     assert result.exit_code == 1 and "henkilötunnus" in result.output
     assert not (tmp_path / "o.ttl").exists()
+
+
+# -- the official CPSV-AP example, in without loss --------------------------------------------
+
+EXAMPLE = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-example-public-service.ttl"
+EX = "http://example.com/"
+TIME = "http://www.w3.org/2006/time#"
+#: what the official example holds that polku's graph has no place for, per property
+EXAMPLE_LISTED = {
+    "cpsv:hasInput": 1, "cv:contactPoint": 1, "cv:hasChannel": 1, "cv:hasInputType": 1,
+    "cv:evidenceTypeClassification": 1, "cv:frequency": 2, "cv:hasSupportingEvidence": 1,
+    "cv:holdsRequirement": 1, "cv:openingHours": 1, "cv:specialOpeningHoursSpecification": 1,
+    "cv:supportsRequirement": 1, "cv:telephone": 1, "dct:conformsTo": 1,
+    "dct:description": 3, "dct:identifier": 4, "dct:title": 2, "dct:type": 2, "rdf:type": 15,
+    f"<{TIME}dayOfWeek>": 2, f"<{TIME}hasBeginning>": 2, f"<{TIME}hasEnd>": 2,
+    f"<{TIME}hour>": 2, f"<{TIME}inDateTime>": 4, f"<{TIME}minute>": 2,
+    f"<{TIME}unitType>": 2,
+}
+
+
+def tags(g: rdflib.Graph, s: rdflib.URIRef) -> set[tuple[str, str, str | None]]:
+    return {(str(p), str(o), o.language) for p, o in g.predicate_objects(s)
+            if isinstance(o, rdflib.Literal) and o.language}
+
+
+def test_official_cpsv_ap_example_every_triple_kept_or_listed(tmp_path: Path) -> None:
+    """The official CPSV-AP 3.2.0 example (SEMIC, tests/standards/): every triple is either
+    kept (found again in the export, with its language tag) or listed as having no place,
+    never both, nothing else."""
+    from polku.io.cpsvap import read_cpsv_ap
+    from polku.io.rdf import Lit, from_rdflib_triples
+
+    def plain(t: tuple) -> tuple:  # blank nodes differ from one parse to the next
+        return tuple("_:b" if isinstance(x, str) and not x.startswith("http") else x
+                     for x in t)
+
+    source = rdflib.Graph().parse(EXAMPLE)
+    everything = Counter(plain(t) for t in from_rdflib_triples(source))
+    result = read_cpsv_ap(EXAMPLE)
+    listed = Counter(plain(t) for t in result.unplaced_triples)
+    assert sum(everything.values()) == len(source) and not listed - everything
+    assert result.unplaced == EXAMPLE_LISTED
+    kept = everything - listed
+    assert all(n == 1 for n in kept.values()) and not any("_:b" in t for t in kept)
+    service, org = EX + "publicService1", EX + "publicOrganisation1"
+    assert {s for s, _, _ in kept} == {service, org}
+
+    out = run("import", EXAMPLE, "-o", tmp_path / "wb")
+    assert out.exit_code == 0, out.output
+    assert "no place in polku's graph: cv:contactPoint (1 triple)" in out.output
+    assert run("export", tmp_path / "wb", "--to", "cpsv-ap", "-o", tmp_path / "c.ttl").exit_code == 0
+    back = rdflib.Graph().parse(tmp_path / "c.ttl")
+    base = "https://w3id.org/polku/id/cpsv-ap-3-2-0-example-public-service/"
+    rename = {service: base + "tax-on-web", org: base + "federal-public-service-finance"}
+
+    def term(x: object) -> rdflib.term.Node:
+        if isinstance(x, Lit):
+            return rdflib.Literal(x.value, lang=x.lang,
+                                  datatype=rdflib.URIRef(x.datatype) if x.datatype else None)
+        return rdflib.URIRef(rename.get(str(x), str(x)))
+
+    for s, p, o in kept:
+        if p == "http://purl.org/dc/terms/identifier":  # the publisher's id, as an extra
+            assert (term(s), rdflib.URIRef("https://w3id.org/polku/extra#identifier"),
+                    rdflib.Literal(o.value)) in back
+        else:
+            assert (term(s), rdflib.URIRef(p), term(o)) in back, (s, p, o)
+    for s, p, o in listed:
+        assert (term(s), rdflib.URIRef(p), term(o)) not in back, (s, p, o)
+    # every language tag as it was: the English title is not relabelled Finnish, the French,
+    # Dutch and German labels are there, Belgium is not Finland
+    for s in (service, org):
+        assert tags(source, rdflib.URIRef(s)) <= tags(back, rdflib.URIRef(rename[s]))
+    assert not any(o.language == "fi" for o in back.objects()
+                   if isinstance(o, rdflib.Literal) and o.language)
+    spatial = set(back.objects(rdflib.URIRef(rename[org]),
+                               rdflib.URIRef("http://purl.org/dc/terms/spatial")))
+    assert spatial == {rdflib.URIRef("http://publications.europa.eu/resource/authority/atu/BEL")}
+    # and polku's own RDF reads it back as it was written
+    g = load_graph(tmp_path / "wb")
+    again = load_graph(tmp_path / "c.ttl")
+    for node in g:
+        assert again.nodes[node] == g.nodes[node], node
+    assert g.nodes["tax-on-web"]["name"] == "Tax-on-web"
+    assert g.nodes["tax-on-web"]["extra"]["name_lang"] == "en"
+    assert g.nodes["federal-public-service-finance"]["extra"]["name@de"] == \
+        "Foderaler Offentlicher Dienst FINANZEN"
+    assert "name_en" not in g.nodes["federal-public-service-finance"]

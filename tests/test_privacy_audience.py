@@ -23,7 +23,8 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from polku.app import create_app
-from polku.cli import ExportFormat, app as cli
+from polku.cli import app as cli
+from polku.io import formats
 from polku.server.auth import Tokens
 
 MINI = Path(__file__).parent / "data" / "mini"
@@ -48,7 +49,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
                                   {"demand": "alkuhaastattelu=+50%"},
                                   {"places": "kuntouttava=2", "demand": "kuntouttava=-10%"}],
     "/api/graphs/{name}/plan": [{}],
-    "/api/graphs/{name}/export": [{"format": "turtle"}, {"format": "jsonld"}],
+    "/api/graphs/{name}/export": [{"format": f.name} for f in formats.FORMATS.values()
+                                  if f.text],
     "/api/graphs/{name}/rows/{sheet}": [{}],
     "/api/graphs/{name}/rows/{sheet}/{key}": [{}],
     "/api/graphs/{name}/changes": [{}],
@@ -205,16 +207,13 @@ def plant(tmp: Path, size: int, volume: int) -> Path:
     return wb
 
 
-SUFFIX = {"workbook": "", "xlsx": ".xlsx", "turtle": ".ttl", "jsonld": ".jsonld",
-          "cpsv-ap": ".ttl", "graphml": ".graphml", "gexf": ".gexf", "csv": "",
-          "mermaid": ".mmd"}
 #: the CLI's outputs for others, by their default (a shared format, a page, the report) or
-#: by --suppress (the owner's own formats, and a diff given to someone)
-COMMANDS = [(f"export-{fmt.value}", lambda wb, out, f=fmt.value: [
-                "export", wb, "--to", f, "-o", out / f"x{SUFFIX[f]}"]
-             + ([] if f in ("jsonld", "cpsv-ap", "graphml", "gexf", "csv", "mermaid")
-                else ["--suppress"]), lambda out, f=fmt.value: out / f"x{SUFFIX[f]}")
-            for fmt in ExportFormat] + [
+#: by --suppress (the owner's own formats, and a diff given to someone); every format of the
+#: registry is one of them
+COMMANDS = [(f"export-{f.name}", lambda wb, out, f=f: [
+                "export", wb, "--to", f.name, "-o", out / f"x{f.suffixes[0]}"]
+             + ([] if f.shared else ["--suppress"]), lambda out, f=f: out / f"x{f.suffixes[0]}")
+            for f in formats.FORMATS.values()] + [
     ("render", lambda wb, out: ["render", wb, "-o", out / "v.html", "--view", "segment:nuoret"],
      lambda out: out / "v.html"),
     ("report", lambda wb, out: ["report", wb, "-o", out / "r.md"], lambda out: out / "r.md"),

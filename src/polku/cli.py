@@ -21,7 +21,9 @@ from polku import graph as graphmod
 from polku.errors import PolkuError, PolkuErrors
 from polku.present.i18n import check_lang, translator
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
-from polku.io.load import check_output, format_for, load_graph, save_graph
+from polku.io import formats
+from polku.io.formats import check_output, format_for
+from polku.io.load import load_graph, save_graph
 from polku.analyses.paths import MAX_EXPANSIONS
 from polku.ops import operations as ops
 from polku.ops.model import Model
@@ -71,23 +73,19 @@ def check_format(format: str, choices: tuple[str, ...]) -> None:
                          f"{choices[-1]})")
 
 
-class ExportFormat(str, Enum):
-    workbook = "workbook"
-    xlsx = "xlsx"
-    turtle = "turtle"
-    jsonld = "jsonld"
-    cpsv_ap = "cpsv-ap"
-    graphml = "graphml"
-    gexf = "gexf"
-    csv = "csv"
-    mermaid = "mermaid"
+#: the choices of ``export --to``: every format of the registry
+ExportFormat = Enum("ExportFormat", [(n.replace("-", "_"), n) for n in formats.FORMATS],
+                    type=str)
+
+
+def _titles(shared: bool) -> str:
+    return ", ".join(f.title for f in formats.FORMATS.values() if f.shared is shared)
 
 
 Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=(
     "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
-    "out of what goes to other people (JSON-LD, CPSV-AP, GraphML, GEXF, CSV, Mermaid, pages, "
-    "the report) and kept in the owner's working copies (workbook, xlsx, Turtle); this flag "
-    "turns that on or off."))
+    f"out of what goes to other people ({_titles(True)}, pages, the report) and kept in the "
+    f"owner's working copies ({_titles(False)}); this flag turns that on or off."))
 MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help="Counts below this are small cells.")
 
 
@@ -145,11 +143,11 @@ def import_(
     from polku.io import workbook
     from polku.io.validate import shacl_problems
 
-    if not workbook.is_workbook(workbook_path) and workbook_path.suffix.lower() in (
-            ".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl", ".nt"):
-        import_cpsv_ap(workbook_path, output, name)
+    other = formats.importer_for(workbook_path)
+    if other is not None:
+        import_other(other, workbook_path, output, name)
         return
-    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
+    fmt = formats.rdf_format_for(output)
     check_output(output, fmt, workbook_path)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {workbook_path.name}")
@@ -165,15 +163,13 @@ def import_(
         f"{k} {n}" for k, n in counts.items() if n))
 
 
-def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
-    """`polku import` of CPSV-AP data: services, organisations and audiences into a graph or
-    a workbook, and a report of what had no place."""
-    from polku.io.cpsvap import read_cpsv_ap
-
+def import_other(other: formats.Format, source: Path, output: Path, name: Optional[str]) -> None:
+    """`polku import` of another publisher's data (CPSV-AP): services, organisations and
+    audiences into a graph or a workbook, and a report of what had no place."""
     fmt = format_for(output)
     check_output(output, fmt, source)
-    result = read_cpsv_ap(source, name)
-    save_imported(result, str(source), output, fmt, "triple")
+    result = formats.resolve(other.importer)(source, name)  # type: ignore[arg-type]
+    save_imported(result, str(source), output, fmt, result.unit)
     counts = graphmod.summary(result.graph)
     typer.echo(f"wrote {output}: " + ", ".join(f"{k} {n}" for k, n in counts.items() if n))
 
@@ -182,47 +178,33 @@ def import_cpsv_ap(source: Path, output: Path, name: Optional[str]) -> None:
 @reports_errors
 def export(
     source: str = GraphArg,
-    to: ExportFormat = typer.Option(..., "--to", help=(
-        "workbook (CSV folder), xlsx, turtle, jsonld; cpsv-ap (.ttl or .jsonld, CPSV-AP "
-        "3.2.0); graphml, gexf (Gephi, yEd, Cytoscape); csv (a folder for neo4j-admin "
-        "import); mermaid (.mmd or .md).")),
+    to: ExportFormat = typer.Option(..., "--to", help=formats.help_text()),
     output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
-    segment: Optional[str] = typer.Option(None, "--segment", help="mermaid: the segment "
-                                          "whose best and designed paths to draw."),
-    k: int = typer.Option(3, "-k", min=1, help="mermaid: best paths to draw."),
+    segment: Optional[str] = typer.Option(None, "--segment", help=f"{formats.taking('segment')}: "
+                                          "the segment whose best and designed paths to draw."),
+    k: int = typer.Option(3, "-k", min=1, help=f"{formats.taking('k')}: best paths to draw."),
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
 ) -> None:
     """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
     exchange format for other tools."""
-    from polku.io import exchange
     from polku import privacy
     from polku.io.validate import validate as checked
 
-    fmt = to.value
-    if fmt in exchange.EXPORTS:
-        exchange.check_export_name(output, fmt)
-        if Path(source).exists() and Path(source).resolve() == output.resolve():
-            raise PolkuError("the output would overwrite the input", file=str(output))
-    else:
-        check_output(output, fmt, source)
+    fmt = formats.get(to.value)
+    check_output(output, fmt.name, source)
     with terminal_progress(wanted(quiet)) as progress:
         g = checked(source, progress=progress)
         if segment is not None and segment not in g:
             raise PolkuError(f"unknown segment '{segment}'")
         out = Model(g, min_cell=min_cell).published(audience_of(
-            suppress if suppress is not None else fmt in privacy.SHARED_FORMATS)).graph
+            suppress if suppress is not None else fmt.shared)).graph
         progress(f"writing {output.name}")
-        if fmt in exchange.EXPORTS:
-            exchange.EXPORTS[fmt][1](out, output, segment=segment, k=k)  # type: ignore[operator]
-        else:
-            save_graph(out, output, fmt)
+        fmt.write(out, output, segment=segment, k=k)
     typer.echo(f"wrote {output}")
-    if fmt == "cpsv-ap":
-        left = exchange.not_public_services(g)
-        for node, why in left:
-            typer.echo(f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}")
+    for line in formats.resolve(fmt.notes)(g) if fmt.notes else ():
+        typer.echo(line)
 
 
 @app.command()
@@ -560,11 +542,10 @@ def merge(
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
     from polku.analyses.merge import merge as run
-    from polku.privacy import SHARED_FORMATS
 
     if len(sources) < 2:
         raise PolkuError("merge needs at least two graphs")
-    fmt = format_for(output, ("turtle", "jsonld"), default="turtle")
+    fmt = formats.rdf_format_for(output)
     check_output(output, fmt)
     for s in sources:
         if Path(s).exists() and Path(s).resolve() == output.resolve():
@@ -577,7 +558,7 @@ def merge(
         result = run(graphs, name)
         g = result.graph
         g = Model(g, min_cell=min_cell).published(audience_of(
-            suppress if suppress is not None else fmt in SHARED_FORMATS)).graph
+            suppress if suppress is not None else formats.shared(fmt))).graph
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     for c in result.conflicts:
@@ -597,7 +578,8 @@ app.add_typer(ptv_app, name="ptv")
 @reports_errors
 def ptv_import(
     files: list[Path] = typer.Argument(..., metavar="FILES...", help="PTV v11 JSON: Service "
-                                       "objects, lists or pages of them."),
+                                       "and Organization objects, lists or pages of them "
+                                       "(older versions are recognised and named)."),
     output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
                                 "or .xlsx), or a graph (.ttl, .jsonld)."),
     name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
@@ -614,8 +596,92 @@ def ptv_import(
     check_output(output, fmt)
     result = read_ptv([str(f) for f in files], name)
     save_imported(result, ", ".join(str(f) for f in files), output, fmt, "service")
+    for where, n in sorted(result.unplaced_organisations.items()):
+        typer.echo(f"no place in polku's graph: {where} ({n} organisation{'s' if n > 1 else ''})")
     typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
                "organisations (add segments, needs and referrals next)")
+
+
+@ptv_app.command("compare")
+@reports_errors
+def ptv_compare(
+    source: str = GraphArg,
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help="The catalogue: PTV JSON "
+                                       "of the region's services and organisations (all of "
+                                       "them: a record not given reads as gone)."),
+    format: str = typer.Option("text", "--format", help="text, json or html."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    municipality: Optional[list[str]] = typer.Option(
+        None, "--municipality", help="A municipality code of the region (repeat; default: "
+        "the model's region, its actors' regions and its services' areas)."),
+    apply: bool = typer.Option(False, "--apply", help="Write the proposed edits to the "
+                               "model as one change in its change log (undo: polku undo)."),
+    pick: Optional[str] = typer.Option(None, "--pick", help="With --apply: only these edits, "
+                                       "by their numbers in the text output (1,3,4)."),
+    who: str = typer.Option("polku ptv compare", "--who", help="Who the change log names."),
+    lang: Optional[str] = Lang,
+) -> None:
+    """What differs between a region's model and the national catalogue (PTV): services
+    and organisations the model lacks, entries whose PTV record is gone or changed, each
+    as a proposed row edit; --apply writes the chosen ones."""
+    from polku.analyses.ptv_diff import compare
+    from polku.io.ptv import read_ptv
+    from polku.present.ptv_compare import compare_html, compare_text
+
+    check_format(format, ("text", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    tr = translator(lang)
+    model = load_graph(source)
+    catalogue = read_ptv([str(f) for f in files], "ptv")
+    result = compare(model, catalogue.graph, municipality, catalogue.channels)
+    if format == "html":
+        from polku.io import atomic
+
+        atomic.write_text(output, compare_html(result, str(model.graph.get("name")), tr))
+        typer.echo(f"wrote {output}")
+    else:
+        text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
+            else compare_text(result, tr)
+        if output is not None:
+            from polku.io import atomic
+
+            atomic.write_text(output, text + "\n")
+            typer.echo(f"wrote {output}")
+        else:
+            typer.echo(text)
+    if apply:
+        from polku.ops.batch import write_all
+
+        chosen = result["edits"]
+        if pick:
+            try:
+                numbers = [int(x) for x in pick.split(",") if x.strip()]
+            except ValueError:
+                raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
+                                 field="pick") from None
+            bad = [n for n in numbers if not 1 <= n <= len(chosen)]
+            if bad:
+                raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
+                                 f"{len(chosen)})", field="pick")
+            chosen = [chosen[n - 1] for n in numbers]
+        _, entry = write_all(source, model, chosen, who, "ptv compare")
+        typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
+                   "(undo: polku undo " + source + ")")
+
+
+@app.command()
+@reports_errors
+def undo(source: str = GraphArg,
+         who: str = typer.Option("polku undo", "--who", help="Who the change log names.")
+         ) -> None:
+    """Undo the newest change in a graph's change log (a row edit, or all of a batch such
+    as ptv compare --apply), as a change of its own."""
+    from polku.ops.batch import undo_latest
+
+    _, entry = undo_latest(source, load_graph(source), who)
+    typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
 
 
 plan_app = typer.Typer(no_args_is_help=True, help=(
@@ -646,7 +712,7 @@ def plan_import(
         typer.echo(f"error: {len(result.warnings)} problem(s) in {plan_path}; nothing written "
                    "(--lenient writes what could be placed)", err=True)
         raise typer.Exit(1)
-    save_graph(result.graph, output, format_for(output, ("turtle", "jsonld"), default="turtle"))
+    save_graph(result.graph, output, formats.rdf_format_for(output))
     counts = graphmod.summary(result.graph)
     typer.echo(f"wrote {output}: " + ", ".join(
         f"{k} {counts[k]}" for k in ("goal", "measure", "indicator", "risk", "actor",

@@ -15,7 +15,8 @@ credential (a valid bearer token on the server) and the owner's own working copi
 operations (:mod:`polku.ops`) run on :func:`suppress`'s copy of the graph — the published
 figures — so every answer derived from it (totals, inflows, waits, findings, diffs) is
 computed from what may be shown and no small cell can be recovered by subtraction; rows and
-change-log entries (cell text) go through :func:`shown_row`.
+change-log entries (cell text) go through :func:`shown_row`. Which file formats go to other people (and so
+are public by default) is each format's ``shared`` in the registry :mod:`polku.io.formats`.
 """
 
 from __future__ import annotations
@@ -41,8 +42,6 @@ PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "segments": ("size",),
     "referrals": ("volume_per_month",),
 }
-#: output formats that go to other people: small cells are suppressed in them by default
-SHARED_FORMATS = frozenset({"jsonld", "cpsv-ap", "graphml", "gexf", "csv", "mermaid"})
 #: figures the analyses compute about people (flow into a service), by their key
 PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
                   "referral_volume_per_month")

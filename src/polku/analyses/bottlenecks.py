@@ -9,20 +9,21 @@ Being central is not a defect, so the ranking is not a finding (``docs/findings.
   referrals (parallel referrals between one pair are one edge). Exact, computed by
   rustworkx: networkx needed 602 s on a 10k-node, 50k-edge graph, rustworkx about 20 s,
   and the two agree (tests/test_bottlenecks.py checks against networkx on small graphs).
-- *Flow*: ``inflow`` (sum of ``volume_per_month`` over referrals into the service),
+- *Flow*: ``inflow`` (sum of ``volume_per_month`` over referrals into the service, as
+  :mod:`polku.analyses.flow` computes it for every analysis),
   ``capacity`` (``capacity_per_month``) and ``utilization`` (inflow / capacity, 2 decimals;
   absent without a capacity, null when the capacity is 0).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import networkx as nx
 
 from polku.finding import Finding, number
 from polku.graph import label
+from polku.analyses.flow import inflows, outflows
 from polku.analyses.reach import Ecosystem, ecosystem
 
 BOTTLENECK_KINDS = ("over-capacity", "single-point-of-failure")
@@ -66,13 +67,8 @@ def betweenness(rg: nx.DiGraph) -> dict[str, float]:
 
 def flow(eco: Ecosystem) -> dict[str, dict[str, Any]]:
     """Per service: inflow, outflow, capacity and utilization (see the module doc)."""
-    inflow: dict[str, float] = defaultdict(float)
-    outflow: dict[str, float] = defaultdict(float)
-    for r in eco.refs.values():
-        if r.volume and r.target:
-            inflow[r.target] += r.volume
-        if r.volume and r.source:
-            outflow[r.source] += r.volume
+    inflow = {s: i.volume for s, i in inflows(eco).items()}
+    outflow = outflows(eco)
     out = {}
     for s in sorted(eco.services):
         cap = eco.capacity.get(s)

@@ -42,6 +42,7 @@ from typing import Iterable, Iterator
 
 import networkx as nx
 
+from polku.analyses.flow import inflows
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.present import messages as say
 from polku.finding import Finding, number, sort_findings
@@ -129,19 +130,19 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem,
     for s in sorted(eco.services):
         provs = eco.providers.get(s, frozenset())
         if not provs:
-            out.append(Finding("service-without-provider", "error", s, (),
-                               say.service_without_provider(tr, name(s))))
+            out.append(Finding("service-without-provider", KINDS["service-without-provider"],
+                               s, (), say.service_without_provider(tr, name(s))))
         elif len(provs) >= 2 and not leads.get(s) and \
                 g.nodes[s].get("organised") != "separately":
             out.append(Finding(
-                "no-lead", "error", s, tuple(provs),
+                "no-lead", KINDS["no-lead"], s, tuple(provs),
                 say.no_lead(tr, name(s), len(provs), names(provs))))
     subjects = set(eco.services) | set(eco.segments) | set(eco.refs)
     for subject in sorted(subjects & leads.keys()):
         actors = leads[subject]
         if len(actors) >= 2:
             out.append(Finding(
-                "multiple-leads", "warning", subject, tuple(actors),
+                "multiple-leads", KINDS["multiple-leads"], subject, tuple(actors),
                 say.multiple_leads(tr, name(subject), len(actors), names(actors)),
                 {"leads": len(actors)}))
     for s in eco.segments:
@@ -161,14 +162,14 @@ def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem, long_wait_days: float
         ends = tuple(x for x in (r.source, r.target) if x)
         hop = (r.id, _end(g, r.source, tr), _end(g, r.target, tr))
         if not r.owner and not leads.get(r.id):
-            out.append(Finding("referral-without-owner", "error", r.id, ends,
-                               say.referral_without_owner(tr, *hop)))
+            out.append(Finding("referral-without-owner", KINDS["referral-without-owner"], r.id,
+                               ends, say.referral_without_owner(tr, *hop)))
         if r.info == "no":
-            out.append(Finding("no-information-flow", "warning", r.id, ends,
+            out.append(Finding("no-information-flow", KINDS["no-information-flow"], r.id, ends,
                                say.no_information_flow(tr, *hop)))
         if r.wait is not None and r.wait > long_wait_days:
             out.append(Finding(
-                "long-wait", "warning", r.id, ends,
+                "long-wait", KINDS["long-wait"], r.id, ends,
                 say.long_wait(tr, *hop, number(r.wait), number(long_wait_days)),
                 {"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
     return out
@@ -180,21 +181,15 @@ def _end(g: nx.MultiDiGraph, node: str | None, tr: Translator) -> str:
 
 
 def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
-    inflow: dict[str, float] = defaultdict(float)
-    into: dict[str, list[str]] = defaultdict(list)
-    for r in eco.refs.values():
-        if r.target and r.volume is not None:
-            inflow[r.target] += r.volume
-            into[r.target].append(r.id)
     out = []
-    for s in sorted(inflow):
+    for s, into in sorted(inflows(eco).items()):
         cap = eco.capacity.get(s)
-        if cap is None or inflow[s] <= cap:
+        if cap is None or into.volume <= cap:
             continue
-        total = number(round(inflow[s], 6))
+        total = number(round(into.volume, 6))
         util = round(total / cap, 2) if cap else None
         out.append(Finding(
-            "over-capacity", "warning", s, tuple(into[s]),
+            "over-capacity", KINDS["over-capacity"], s, into.referrals,
             say.over_capacity(tr, say.name(g, s, tr), total, number(cap)),
             {"inflow": total, "capacity": number(cap), "utilization": util}))
     return out
@@ -231,7 +226,7 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[
             if not has_outcome:
                 entries = eco.segment_entries.get(s, ())
                 out.append(Finding(
-                    "segment-without-outcome", "error", s, entries,
+                    "segment-without-outcome", KINDS["segment-without-outcome"], s, entries,
                     say.segment_without_outcome(tr, name(s), names(entries))))
             for v in spofs:
                 spof_segments[v].append(s)
@@ -239,20 +234,21 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[
                 svcs = by_need.get(need, [])
                 if not svcs:
                     out.append(Finding(
-                        "unmet-need", "error", s, (need,),
+                        "unmet-need", KINDS["unmet-need"], s, (need,),
                         say.unmet_need(tr, name(s), name(need)), {"need": need}))
                 elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
                     overlap = _overlapping(eco, svcs, linked)
                     if overlap:
                         out.append(Finding(
-                            "overlapping-services", "info", s, tuple(overlap),
+                            "overlapping-services", KINDS["overlapping-services"], s,
+                            tuple(overlap),
                             say.overlapping_services(tr, name(s), len(overlap), name(need),
                                                      names(overlap)),
                             {"need": need, "services": len(overlap)}))
     for v, segs in sorted(spof_segments.items()):
         segs = sorted(segs)
         out.append(Finding(
-            "single-point-of-failure", "warning", v, tuple(segs),
+            "single-point-of-failure", KINDS["single-point-of-failure"], v, tuple(segs),
             say.single_point_of_failure(tr, name(v), len(segs), names(segs[:5])
                                         + (" …" if len(segs) > 5 else "")),
             {"segments": len(segs)}))
@@ -260,10 +256,10 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[
     to_outcome = reaches_outcome_any(eco)
     for v in sorted(eco.services):
         if v not in reach_all:
-            out.append(Finding("unreachable-service", "warning", v, (),
+            out.append(Finding("unreachable-service", KINDS["unreachable-service"], v, (),
                                say.unreachable_service(tr, name(v))))
         elif v not in to_outcome:
-            out.append(Finding("dead-end", "error", v, (), say.dead_end(tr, name(v))))
+            out.append(Finding("dead-end", KINDS["dead-end"], v, (), say.dead_end(tr, name(v))))
     return out
 
 
@@ -311,7 +307,7 @@ def path_broken(g: nx.MultiDiGraph, path: str, segment: str | None, steps: tuple
     its message in ``tr``'s language (default Finnish)."""
     tr = tr or translator()
     return Finding(
-        "path-broken", "error", path, (a, b),
+        "path-broken", KINDS["path-broken"], path, (a, b),
         say.path_broken(tr, say.name(g, path, tr), say.name(g, segment, tr) if segment else "–",
                         steps[0], say.name(g, a, tr), steps[1], say.name(g, b, tr)),
         {"step": steps[0], "segment": segment})

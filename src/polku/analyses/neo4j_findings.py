@@ -26,11 +26,14 @@ from polku.present import messages as say
 from polku.analyses.accountable import Responsibilities, who_must_act
 from polku.errors import PolkuError
 from polku.finding import Finding, number, sort_findings
-from polku.analyses.findings import KINDS, LONG_WAIT_DAYS
+from polku.kinds import LONG_WAIT_DAYS, severities
 # The very templates and formatting the networkx findings use, so messages match
 # character for character in every language.
 from polku.present.i18n import Translator, translator
 from polku.io.neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, TYPES_OF_LABEL, neo4j_errors, open_driver, target)
+
+#: Kind → severity, from the catalogue (:mod:`polku.kinds`), as the networkx findings have it.
+KINDS: dict[str, str] = severities("ecosystem")
 
 #: The kinds that run as Cypher in the server.
 CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
@@ -97,12 +100,15 @@ QUERIES = {
         OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
         RETURN r.id AS id, info, wait, owned, src.id AS src, {_label("src")} AS src_name,
                dst.id AS dst, {_label("dst")} AS dst_name""",
+    # Every referral with a volume, 0 included, as polku.analyses.flow counts them; the
+    # volumes are added up in Python, in referral-id order as there, so that the float
+    # sum and hence "inflow > capacity" are the same to the last bit.
     "capacity": f"""
         MATCH (r:{_typed(_REFERRAL)})-[:{_TO}]->(s:{_typed(_SERVICE)})
-        WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month <> 0
-        WITH s, sum(r.volume_per_month) AS inflow, collect(r.id) AS refs
-        WHERE inflow > s.capacity_per_month
-        RETURN s.id AS id, {_label("s")} AS name, s.capacity_per_month AS capacity, inflow, refs""",
+        WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month IS NOT NULL
+        WITH s, r ORDER BY r.id
+        WITH s, collect([r.id, r.volume_per_month]) AS refs
+        RETURN s.id AS id, {_label("s")} AS name, s.capacity_per_month AS capacity, refs""",
 }
 
 
@@ -150,17 +156,19 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str], tr: Translator) -
             provs = [(p, lab) for p, lab in rec["providers"]]
             s = _name(rec["id"], rec["name"])
             if not provs and "service-without-provider" in wanted:
-                out.append(Finding("service-without-provider", "error", rec["id"], (),
+                out.append(Finding("service-without-provider", KINDS["service-without-provider"],
+                                   rec["id"], (),
                                    say.service_without_provider(tr, s)))
             elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
                     and rec["organised"] != "separately":
-                out.append(Finding("no-lead", "error", rec["id"], tuple(p for p, _ in provs),
+                out.append(Finding("no-lead", KINDS["no-lead"], rec["id"],
+                                   tuple(p for p, _ in provs),
                                    say.no_lead(tr, s, len(provs), _names(provs))))
     if want("multiple-leads"):
         for rec in tx.run(QUERIES["leads"], region=region, name_key=name_key):
             leads = [tuple(x) for x in rec["leads"]]
             out.append(Finding(
-                "multiple-leads", "warning", rec["id"], tuple(a for a, _ in leads),
+                "multiple-leads", KINDS["multiple-leads"], rec["id"], tuple(a for a, _ in leads),
                 say.multiple_leads(tr, _name(rec["id"], rec["name"]), len(leads), _names(leads)),
                 {"leads": len(leads)}))
     if want("referral-without-owner", "no-information-flow", "long-wait"):
@@ -169,26 +177,31 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str], tr: Translator) -
             hop = (rec["id"], _name(rec["src"], rec["src_name"]),
                    _name(rec["dst"], rec["dst_name"]))
             if not rec["owned"] and "referral-without-owner" in wanted:
-                out.append(Finding("referral-without-owner", "error", rec["id"], ends,
-                                   say.referral_without_owner(tr, *hop)))
+                out.append(Finding("referral-without-owner", KINDS["referral-without-owner"],
+                                   rec["id"], ends, say.referral_without_owner(tr, *hop)))
             if rec["info"] == "no" and "no-information-flow" in wanted:
-                out.append(Finding("no-information-flow", "warning", rec["id"], ends,
-                                   say.no_information_flow(tr, *hop)))
+                out.append(Finding("no-information-flow", KINDS["no-information-flow"],
+                                   rec["id"], ends, say.no_information_flow(tr, *hop)))
             wait = rec["wait"]
             if wait is not None and wait > limit and "long-wait" in wanted:
                 out.append(Finding(
-                    "long-wait", "warning", rec["id"], ends,
+                    "long-wait", KINDS["long-wait"], rec["id"], ends,
                     say.long_wait(tr, *hop, number(wait), number(limit)),
                     {"median_wait_days": number(wait), "limit": number(limit)}))
     if want("over-capacity"):
         for rec in tx.run(QUERIES["capacity"], region=region, name_key=name_key):
-            cap, total = rec["capacity"], number(round(rec["inflow"], 6))
+            cap, inflow = rec["capacity"], 0.0
+            for _, volume in rec["refs"]:
+                inflow += volume
+            if inflow <= cap:
+                continue
+            total = number(round(inflow, 6))
             util = round(total / cap, 2) if cap else None
             out.append(Finding(
-                "over-capacity", "warning", rec["id"], tuple(rec["refs"]),
+                "over-capacity", KINDS["over-capacity"], rec["id"],
+                tuple(r for r, _ in rec["refs"]),
                 say.over_capacity(tr, _name(rec["id"], rec["name"]), total, number(cap)),
                 {"inflow": total, "capacity": number(cap), "utilization": util}))
-    assert all(KINDS[f.kind] == f.severity for f in out)
     ids = {x for f in out for x in (f.subject, *f.related)}
     return sort_findings(who_must_act(_responsibilities(tx, region, ids), out))
 

@@ -33,6 +33,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import Finding, number
 from polku.analyses.findings import find
+from polku.analyses.flow import inflows, outflows
 from polku.graph import label
 from polku.present.i18n import translator
 from polku.kinds import LONG_WAIT_DAYS
@@ -111,17 +112,10 @@ def queue(inflow: float | None, capacity: float | None, places: int = 1) -> Queu
     return QueueState(inflow, capacity, places, rho, wait_months * DAYS_PER_MONTH, False)
 
 
-def inflows(eco: Ecosystem, volumes: Mapping[str, float] | None = None) -> dict[str, float]:
-    """Service → summed volume of the referrals into it that state one (services with no
-    such referral are absent: their arrivals are not known). ``volumes`` overrides the
-    referrals' own volumes."""
-    out: dict[str, float] = {}
-    for rid, ref in eco.refs.items():
-        vol = volumes.get(rid, ref.volume) if volumes is not None else ref.volume
-        if vol is None or ref.target not in eco.services:
-            continue
-        out[ref.target] = out.get(ref.target, 0.0) + vol
-    return out
+def _volumes_in(eco: Ecosystem) -> dict[str, float]:
+    """Service → clients a month into it (:func:`polku.analyses.flow.inflows`; absent when
+    not known)."""
+    return {s: i.volume for s, i in inflows(eco).items()}
 
 
 def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, float]:
@@ -142,11 +136,8 @@ def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, f
     >>> propagate_demand(ecosystem(g), {"a": 0.5})    # a front door: its outflow scales
     {'r1': 15.0, 'r2': 7.5}
     """
-    inflow = inflows(eco)
-    outflow: dict[str, float] = {}
-    for ref in eco.refs.values():
-        if ref.volume is not None and ref.source is not None:
-            outflow[ref.source] = outflow.get(ref.source, 0.0) + ref.volume
+    inflow = _volumes_in(eco)
+    outflow = outflows(eco)
     # Each service's throughput: its inflow if known, else its outflow (a front door).
     through = {v: inflow[v] if inflow.get(v) else outflow.get(v, 0.0)
                for v in eco.services}
@@ -305,7 +296,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     for sid, c in places.items():
         h.nodes[sid]["places"] = c
     eco_after = ecosystem(h)
-    in_before, in_after = inflows(eco), inflows(eco_after)
+    in_before, in_after = _volumes_in(eco), _volumes_in(eco_after)
     affected = set(capacity) | set(places) | set(demand) | {
         v for v in set(in_before) | set(in_after)
         if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}

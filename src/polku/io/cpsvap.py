@@ -5,9 +5,16 @@ their audiences.
 polku's graph of it: every ``cpsv:PublicService`` a service; the organisations named by
 ``cv:hasCompetentAuthority`` (a ``lead`` responsibility) and ``cpsv:provides`` (a provider;
 when a service names no provider, its competent authority provides it) actors; ``dct:audience``
-concepts segments; ``cv:hasLegalResource`` the legal basis; ``dct:spatial`` an actor's region.
-Ids come from ``dct:identifier`` when it is a valid id, else from the name. What had no
-place in polku's graph is counted per property in the report, so nothing goes silently.
+concepts segments; ``cv:hasLegalResource`` the legal basis; ``dct:spatial`` an actor's region
+(a place polku has no name for is kept as its IRI in the extra column ``spatial``).
+
+Nothing is lost silently. Texts keep their language tags: Finnish, Swedish and English go to
+the workbook's name columns; a text with no Finnish version names the node in its own
+language (``name_lang``); other languages go to extra columns (``name@fr``,
+``description@de``) that are written back as tagged RDF. Ids come from ``dct:identifier``
+when it is a valid id, else from the name (the publisher's id is kept). Every triple the
+graph has no place for is listed in :attr:`CpsvImport.unplaced_triples` and counted per
+property.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 import networkx as nx
 
@@ -39,19 +47,69 @@ READ = {rdf.TYPE, DCT + "identifier", DCT + "title", DCT + "description", SKOS +
         DCT + "spatial", CPSV + "provides"}
 
 
+#: classes that polku's graph keeps (as a node type, an actor's kind or a place)
+KEPT_CLASSES = {rdf.PUBLIC_SERVICE, CV + "PublicOrganisation", rdf.ORG + "Organization",
+                FOAF + "Organization", FOAF + "Agent", SKOS + "Concept", DCT + "Location",
+                ELI + "LegalResource"}
+NAME_PREDICATES = (DCT + "title", SKOS + "prefLabel", FOAF + "name")
+#: the order in which a language names a node that has no Finnish name
+PRIMARY_ORDER = ("sv", "en")
+
+
 @dataclass
 class CpsvImport:
     graph: nx.MultiDiGraph
     #: predicate (as a CURIE where polku knows the prefix) -> triples that had no place
     unplaced: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: every input triple the graph has no place for, as read
+    unplaced_triples: list[rdf.Triple] = field(default_factory=list)
+    #: what ``unplaced`` counts
+    unit: ClassVar[str] = "triple"
 
 
 def _curie(iri: str) -> str:
-    for prefix, ns in sorted(rdf.PREFIXES.items(), key=lambda kv: -len(kv[1])):
+    for prefix, ns in sorted({**rdf.PREFIXES, "foaf": FOAF, "eli": ELI}.items(),
+                             key=lambda kv: -len(kv[1])):
         if iri.startswith(ns):
             return f"{prefix}:{iri[len(ns):]}"
     return f"<{iri}>"
+
+
+def text_columns(col: str, texts: dict[str | None, str]) -> tuple[dict[str, str],
+                                                                   dict[str, str]]:
+    """Where a node's texts in several languages go: (attributes, extra columns).
+
+    ``col`` is ``name`` or ``description``; ``texts`` maps a language tag (``None`` for an
+    untagged text, read as Finnish) to the text.
+
+    >>> text_columns("name", {"en": "Tax-on-web"})
+    ({'name': 'Tax-on-web'}, {'name_lang': 'en'})
+    >>> text_columns("name", {"fi": "Verot", "sv": "Skatter", "fr": "Impôts"})
+    ({'name': 'Verot', 'name_sv': 'Skatter'}, {'name@fr': 'Impôts'})
+    >>> text_columns("description", {"fr": "Service", "en": "A service"})
+    ({'description': 'A service'}, {'description_lang': 'en', 'description@fr': 'Service'})
+    """
+    attrs: dict[str, str] = {}
+    extra: dict[str, str] = {}
+    if not texts:
+        return attrs, extra
+    fi = texts.get("fi", texts.get(None))
+    others = sorted(lang for lang in texts if lang not in (None, "fi"))
+    if fi is not None:
+        attrs[col], primary = fi, "fi"
+    else:
+        primary = next((lang for lang in PRIMARY_ORDER if lang in texts), others[0])
+        attrs[col] = texts[primary]
+        extra[f"{col}_lang"] = primary
+    for lang in others:
+        if lang == primary:
+            continue
+        if col == "name" and lang in rdf.NAME_OF_LANG:
+            attrs[rdf.NAME_OF_LANG[lang]] = texts[lang]
+        else:
+            extra[f"{col}@{lang}"] = texts[lang]
+    return attrs, extra
 
 
 def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
@@ -68,7 +126,7 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
         detail = " ".join(str(e).split())
         raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {detail[:300]})",
                          file=str(path)) from None
-    triples = list(rdf.from_rdflib_triples(data))
+    triples = sorted(set(rdf.from_rdflib_triples(data)), key=repr)
     rdf.refuse_hetu([(s, p, o.value) for s, p, o in triples if isinstance(o, rdf.Lit)],
                     str(path))
     by_subject: dict[str, list[tuple[str, object]]] = {}
@@ -84,17 +142,29 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
     if not services:
         raise PolkuError("no cpsv:PublicService in the data: nothing to import", file=str(path))
 
-    def texts(s: str, *preds: str) -> dict[str, str]:
-        out: dict[str, str] = {}
+    used: set[tuple[str, str, object]] = set()  # the triples the graph keeps
+
+    def texts(s: str, *preds: str) -> dict[str | None, str]:
+        """The subject's text per language tag, the first predicate first; a second,
+        different text in the same language has no place (it is left unused)."""
+        out: dict[str | None, str] = {}
         for p in preds:
             for pp, o in by_subject.get(s, ()):
-                if pp == p and isinstance(o, rdf.Lit):
-                    out.setdefault(o.lang or "fi", o.value)
+                if pp == p and isinstance(o, rdf.Lit) and out.get(o.lang, o.value) == o.value:
+                    out[o.lang] = o.value
+                    used.add((s, p, o))
         return out
 
     def objects(s: str, p: str) -> list[str]:
         return sorted(str(o) for pp, o in by_subject.get(s, ()) if pp == p
                       and not isinstance(o, rdf.Lit))
+
+    def identifier(s: str) -> str | None:
+        for p, o in by_subject.get(s, ()):
+            if p == DCT + "identifier" and isinstance(o, rdf.Lit):
+                used.add((s, p, o))
+                return o.value
+        return None
 
     result = CpsvImport(new_graph(name or slug(path.stem, "cpsv-ap")))
     g = result.graph
@@ -102,77 +172,92 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
                     "source": f"CPSV-AP-tiedosto {path.name}"})
     taken: set[str] = set()
     ids: dict[str, str] = {}
-    placed: set[str] = set()
 
-    def node_id(s: str, names: dict[str, str], fallback: str) -> str:
-        ident = next((o.value for p, o in by_subject.get(s, ())
-                      if p == DCT + "identifier" and isinstance(o, rdf.Lit)), None)
+    def node_id(ident: str | None, s: str, primary: str, fallback: str) -> str:
         if ident and ID_RE.match(ident) and ident not in taken:
             taken.add(ident)
             return ident
-        base = slug(names.get("fi") or next(iter(names.values()), "") or
-                    re.split(r"[/#]", s.rstrip("/"))[-1], fallback)
+        base = slug(primary or re.split(r"[/#]", s.rstrip("/"))[-1], fallback)
         return unique(base, taken)
 
     def add_named(s: str, node_type: str, fallback: str, **attrs: object) -> str:
         if s in ids:
             return ids[s]
-        names = texts(s, DCT + "title", SKOS + "prefLabel", FOAF + "name")
-        primary = names.get("fi") or next(iter(names.values()), None)
-        if primary is None:
-            primary = re.split(r"[/#]", s.rstrip("/"))[-1] or s
+        names = texts(s, *NAME_PREDICATES)
+        if any(lang is None for lang in names) and "fi" not in names:
+            result.notes.append(f"<{s}> has a name with no language tag: read as Finnish")
+        node, extra = text_columns("name", names)
+        if not names:
+            node["name"] = re.split(r"[/#]", s.rstrip("/"))[-1] or s
             result.notes.append(f"<{s}> has no name: named after its IRI")
-        nid = node_id(s, names, fallback)
+        desc, desc_extra = text_columns("description", texts(s, DCT + "description"))
+        extra.update(desc_extra)
+        ident = identifier(s)
+        nid = node_id(ident, s, str(node["name"]), fallback)
         ids[s] = nid
-        placed.add(s)
-        node: dict[str, object] = {"type": node_type, "name": primary, **attrs}
-        ident = next((o.value for p, o in by_subject.get(s, ())
-                      if p == DCT + "identifier" and isinstance(o, rdf.Lit)), None)
+        for cls in classes.get(s, ()):
+            if cls in KEPT_CLASSES:
+                used.add((s, rdf.TYPE, cls))
         if ident is not None and ident != nid:
-            node["extra"] = {"identifier": ident}  # the publisher's own id, kept
-        for lang, col in (("sv", "name_sv"), ("en", "name_en")):
-            if lang in names and names[lang] != primary:
-                node[col] = names[lang]
-        desc = texts(s, DCT + "description")
-        if desc:
-            node["description"] = desc.get("fi") or next(iter(desc.values()))
-        g.add_node(nid, **node)
+            extra["identifier"] = ident  # the publisher's own id, kept
+        extra.update(attrs.pop("extra", {}))  # type: ignore[arg-type]
+        g.add_node(nid, type=node_type, **node, **desc, **attrs)
+        if extra:
+            g.nodes[nid]["extra"] = extra
         return nid
 
     def add_actor(s: str) -> str:
         if s in ids:
             return ids[s]
-        names = texts(s, SKOS + "prefLabel", DCT + "title", FOAF + "name")
         public = CV + "PublicOrganisation" in classes.get(s, set())
-        where = []
+        where, unknown = [], []
         for o in objects(s, DCT + "spatial"):
-            placed.add(o)
-            where.append(NAMES.get(o) or next(iter(texts(o, SKOS + "prefLabel").values()), None))
-        attrs: dict[str, object] = {"kind": guess_kind(names.get("fi") or
-                                                       next(iter(names.values()), ""), public)}
-        if any(where):
-            attrs["region"] = "; ".join(w for w in where if w)
+            used.add((s, DCT + "spatial", o))
+            for cls in classes.get(o, ()):
+                if cls == DCT + "Location":
+                    used.add((o, rdf.TYPE, cls))
+            if o in NAMES:
+                where.append(NAMES[o])
+                texts(o, SKOS + "prefLabel")  # polku writes the code list's own name
+            else:
+                unknown.append(o)
+                label = next(iter(texts(o, SKOS + "prefLabel").values()), None)
+                if label:
+                    where.append(label)
+        names = texts(s, SKOS + "prefLabel", DCT + "title", FOAF + "name")
+        primary = names.get("fi") or names.get(None) or next(iter(names.values()), "")
+        attrs: dict[str, object] = {"kind": guess_kind(primary, public)}
+        if where:
+            attrs["region"] = "; ".join(where)
+        if unknown:
+            attrs["extra"] = {"spatial": " ".join(unknown)}
         return add_named(s, "actor", "toimija", **attrs)
 
     for s in services:
         sid = add_named(s, "service", "palvelu")
         laws = []
         for law in objects(s, CV + "hasLegalResource"):
+            used.add((s, CV + "hasLegalResource", law))
             title = texts(law, DCT + "title", ELI + "title")
             laws.append(title.get("fi") or next(iter(title.values()), law))
-            placed.add(law)
+            for cls in classes.get(law, ()):
+                if cls in KEPT_CLASSES:
+                    used.add((law, rdf.TYPE, cls))
         if laws:
             g.nodes[sid]["legal_basis"] = "; ".join(laws)
         for authority in objects(s, CV + "hasCompetentAuthority"):
+            used.add((s, CV + "hasCompetentAuthority", authority))
             aid = add_actor(authority)
             add_edge(g, aid, sid, "responsibility", key="responsibility:lead", role="lead")
         for audience in objects(s, DCT + "audience"):
+            used.add((s, DCT + "audience", audience))
             seg = add_named(audience, "segment", "segmentti")
             add_edge(g, sid, seg, "for_segment")
-    for s, pos in by_subject.items():
+    for s, pos in list(by_subject.items()):
         for p, o in pos:
-            if p == CPSV + "provides" and str(o) in ids and ids[str(o)] in g and \
+            if p == CPSV + "provides" and str(o) in ids and \
                     g.nodes[ids[str(o)]]["type"] == "service":
+                used.add((s, p, o))
                 add_edge(g, add_actor(s), ids[str(o)], "provides")
     for sid in [n for n, d in g.nodes(data=True) if d["type"] == "service"]:
         if not any(k == "provides" for *_, k in g.in_edges(sid, data="kind")):
@@ -182,9 +267,9 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             if leads:
                 result.notes.append(f"{sid}: no cpsv:provides; its competent authority "
                                     "provides it")
-    for s, pos in by_subject.items():
-        for p, _ in pos:
-            if s not in placed or p not in READ:
-                key = _curie(p)
-                result.unplaced[key] = result.unplaced.get(key, 0) + 1
+    for t in triples:
+        if t not in used:
+            result.unplaced_triples.append(t)
+            key = _curie(t[1])
+            result.unplaced[key] = result.unplaced.get(key, 0) + 1
     return result

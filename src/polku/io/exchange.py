@@ -251,9 +251,11 @@ def write_mermaid(g: nx.MultiDiGraph, path: str | Path, segment: str | None = No
     atomic.write_text(path, text)
 
 
-# -- the registry the CLI's export uses ------------------------------------------------------
+# -- CPSV-AP out (the registry polku.io.formats names these) -----------------------------------
 
-def _write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path, **_: object) -> None:
+def write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path) -> None:
+    """polku's RDF, which is CPSV-AP 3.2.0 conformant: JSON-LD for a ``.jsonld`` or ``.json``
+    name, else Turtle."""
     from polku.io import rdf
 
     if Path(path).suffix.lower() in (".jsonld", ".json"):
@@ -262,38 +264,21 @@ def _write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path, **_: object) -> None:
         rdf.write_turtle(g, path)
 
 
-#: format -> (file name endings, "" = a folder; writer(g, path, segment=, k=))
-EXPORTS: dict[str, tuple[tuple[str, ...], object]] = {
-    "cpsv-ap": ((".ttl", ".jsonld", ".json"), _write_cpsv_ap),
-    "graphml": ((".graphml",), lambda g, p, **_: write_graphml(g, p)),
-    "gexf": ((".gexf",), lambda g, p, **_: write_gexf(g, p)),
-    "csv": (("",), lambda g, p, **_: write_neo4j_csv(g, p)),
-    "mermaid": ((".mmd", ".md"), lambda g, p, segment=None, k=3: write_mermaid(g, p, segment, k)),
-}
-
-
-def check_export_name(out: Path, fmt: str) -> None:
-    """Refuse a name that does not fit the format (a GEXF file called ``x.ttl``)."""
-    wanted = EXPORTS[fmt][0]
-    suffix = out.suffix.lower()
-    if wanted == ("",):
-        if suffix:
-            raise PolkuError(f"a {fmt} export is a folder (nodes.csv and relationships.csv); "
-                             f"'{out.name}' looks like a file name", file=str(out))
-    elif suffix not in wanted:
-        raise PolkuError(f"{fmt} output needs a name ending in {' or '.join(wanted)}",
-                         file=str(out))
+def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[str]:
+    """What a CPSV-AP export tells its user: the services that are not public services."""
+    return [f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}"
+            for node, why in not_public_services(g)]
 
 
 def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
     """Services CPSV-AP has no place for as public services, with why: no public
     organisation answers for them, or they have no description (both are required)."""
-    from polku.io.rdf import competent_authorities, public_actors
+    from polku.io.rdf import competent_authorities, has_description, public_actors
 
     public = public_actors(g)
     out = []
     for node in sorted(n for n, d in g.nodes(data=True) if d["type"] == "service"):
-        if not g.nodes[node].get("description"):
+        if not has_description(g.nodes[node]):
             out.append((node, "no description"))
         elif not competent_authorities(g, node, public):
             out.append((node, "no public organisation answers for it"))

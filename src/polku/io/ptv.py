@@ -1,8 +1,8 @@
 """The national service catalogue (PTV, Suomi.fi palvelutietovaranto) in: open-API v11 JSON.
 
-:func:`read_ptv` reads Service objects as the API gives them (one object, a list, a page
-``{"itemList": [...]}``, or a dict of them by id) into the typed graph, ready to be written
-as a workbook that a designer completes with segments and referrals:
+:func:`read_ptv` reads Service and Organization objects as the API gives them (one object,
+a list, a page ``{"itemList": [...]}``, or a dict of them by id) into the typed graph, ready
+to be written as a workbook that a designer completes with segments and referrals:
 
 - names and descriptions in Finnish, Swedish and English;
 - organisations with their roles: ``Responsible`` → a ``lead`` responsibility,
@@ -10,10 +10,17 @@ as a workbook that a designer completes with segments and referrals:
 - target groups (KR codes) and service classes (P codes) kept as coded concepts, the
   service's extra columns ``target_groups`` and ``service_classes`` (``KR1 Kansalaiset``);
 - the areas (municipalities by code, or nationwide) as the extra column ``area``;
-- legislation as the legal basis; PTV's own ids in the extra column ``ptv_id``.
+- legislation as the legal basis; PTV's own ids in the extra column ``ptv_id``;
+- organisation records become actors: business id (Y-tunnus), names in every language
+  (Swedish and English in their columns, others as ``name@xx``), kind from the
+  organisation type, the municipality or area as region/``area``, the parent organisation
+  as ``part_of``; the services an organisation record lists link to it in their roles.
 
-What has no place (service channels, vouchers, ontology terms …) is counted in the report.
-A personal identity code anywhere refuses the file.
+Older API versions are recognised by their shape (:func:`organisation_version`,
+:func:`service_version`) and named in a notice; a record whose version cannot be read is
+refused with its file and the reason. What has no place (service channels, vouchers,
+ontology terms …) is counted in the report. A personal identity code anywhere refuses the
+file.
 """
 
 from __future__ import annotations
@@ -38,6 +45,65 @@ READ = {"id", "type", "serviceNames", "serviceDescriptions", "organizations", "t
         "modified", "sourceId"}
 
 
+#: the Organization fields polku reads
+ORG_READ = {"id", "organizationNames", "displayNameType", "businessCode", "organizationType",
+            "municipality", "areaType", "areas", "parentOrganizationId", "parentOrganization",
+            "services", "publishingStatus", "modified", "sourceId", "organizationRootId",
+            "businessName", "oid"}
+#: fields any organisation record of any version has one of (what makes it one)
+ORG_MARKERS = ("organizationNames", "businessCode", "organizationType", "organizationRootId")
+#: PTV organisation type -> polku's actor kind (other types: guessed from the name)
+KIND_OF_TYPE = {"Municipality": "municipality", "State": "state"}
+CURRENT = "v11"
+
+
+def organisation_version(org: dict) -> str:
+    """Which open-API version an Organization object has the shape of; raise
+    :class:`ValueError` with the reason when no version polku reads has that shape.
+
+    v7 and older name the parent ``parentOrganization`` and the e-mails
+    ``emailAddresses``; v8 and v9 put ``organizationId`` in every item of ``services``,
+    which v10 and v11 leave out (their shapes are otherwise the same).
+
+    >>> organisation_version({"id": "x", "organizationNames": [], "parentOrganization": None})
+    'v7 or older'
+    >>> organisation_version({"id": "x", "organizationNames": [], "parentOrganizationId": None,
+    ...                       "services": [{"organizationId": "x", "service": {}}]})
+    'v8–v9'
+    >>> organisation_version({"id": "x", "organizationNames": [], "services": []})
+    'v11'
+    >>> organisation_version({"businessCode": "0209602-6", "names": []})
+    Traceback (most recent call last):
+    ValueError: no 'organizationNames' (every open-API version since v1 names an organisation there)
+    """
+    if not isinstance(org.get("organizationNames"), list):
+        raise ValueError("no 'organizationNames' (every open-API version since v1 names an "
+                         "organisation there)")
+    if not org.get("id"):
+        raise ValueError("no 'id' (PTV's id of the organisation)")
+    if "parentOrganization" in org or "emailAddresses" in org:
+        return "v7 or older"
+    if any(isinstance(x, dict) and "organizationId" in x for x in org.get("services") or []):
+        return "v8–v9"
+    return CURRENT
+
+
+def service_version(svc: dict) -> str:
+    """Which open-API version a Service object has the shape of: v11 added
+    ``responsibleSoteOrganization`` (and ``newUri`` on target groups); without them the
+    record is of an earlier version, whose fields polku reads the same way.
+
+    >>> service_version({"serviceNames": [], "responsibleSoteOrganization": None})
+    'v11'
+    >>> service_version({"serviceNames": [], "targetGroups": [{"uri": "x"}]})
+    'v10 or older'
+    """
+    if "responsibleSoteOrganization" in svc or any(
+            isinstance(t, dict) and "newUri" in t for t in svc.get("targetGroups") or []):
+        return CURRENT
+    return "v10 or older"
+
+
 @dataclass
 class PtvImport:
     graph: nx.MultiDiGraph
@@ -46,6 +112,13 @@ class PtvImport:
     #: what had no place: "<file>: <field>" -> how many services had it
     unplaced: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the same for organisation records
+    unplaced_organisations: dict[str, int] = field(default_factory=dict)
+    #: PTV id -> node id, for the services and organisations read
+    node_of: dict[str, str] = field(default_factory=dict)
+    #: a service's PTV id -> the names of its service channels (not placed in the graph;
+    #: ``ptv compare`` compares them with a model that keeps a ``channels`` column)
+    channels: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _texts(items: Any, kind: str | None = None) -> dict[str, str]:
@@ -72,25 +145,37 @@ def _strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
             yield from _strings(v, f"{where}[{i}]")
 
 
-def _services(data: Any, file: str) -> tuple[list[dict], list[str]]:
-    """The Service objects in one file, and notes about what else it held."""
+def _records(data: Any, file: str) -> tuple[list[dict], list[dict], list[str]]:
+    """The Service and Organization objects in one file, and notes about what else it
+    held. An organisation record whose version cannot be read is refused here."""
     if isinstance(data, dict) and isinstance(data.get("itemList"), list):
         data = data["itemList"]
-    if isinstance(data, dict) and "serviceNames" in data:
-        data = [data]
-    elif isinstance(data, dict) and data and all(
-            isinstance(v, dict) and "serviceNames" in v for v in data.values()):
-        data = list(data.values())
-    elif isinstance(data, dict) and "serviceChannelNames" in data:
+
+    def is_record(x: Any) -> bool:
+        return isinstance(x, dict) and ("serviceNames" in x or any(m in x for m in ORG_MARKERS))
+
+    if isinstance(data, dict) and "serviceChannelNames" in data:
         names = _texts(data.get("serviceChannelNames"))
-        return [], [f"{file}: a service channel ({data.get('serviceChannelType', '?')}) "
-                    f"'{names.get('fi') or next(iter(names.values()), '?')}', not a service: "
-                    "channels have no place in polku's graph"]
-    if not isinstance(data, list) or not data or not all(
-            isinstance(x, dict) and "serviceNames" in x for x in data):
-        raise PolkuError("not PTV service JSON: expected v11 Service objects (with "
-                         "serviceNames), a list or page (itemList) of them", file=file)
-    return data, []
+        return [], [], [f"{file}: a service channel ({data.get('serviceChannelType', '?')}) "
+                        f"'{names.get('fi') or next(iter(names.values()), '?')}', not a "
+                        "service: channels have no place in polku's graph"]
+    if is_record(data):
+        data = [data]
+    elif isinstance(data, dict) and data and all(is_record(v) for v in data.values()):
+        data = list(data.values())
+    if not isinstance(data, list) or not data or not all(is_record(x) for x in data):
+        raise PolkuError("not PTV service JSON (nor organisation JSON): expected v11 Service "
+                         "objects (with serviceNames) or Organization objects (with "
+                         "organizationNames), a list or page (itemList) of them", file=file)
+    services = [x for x in data if "serviceNames" in x]
+    organisations = [x for x in data if "serviceNames" not in x]
+    for i, org in enumerate(organisations):
+        try:
+            organisation_version(org)
+        except ValueError as e:
+            raise PolkuError(f"an organisation record whose API version cannot be read "
+                             f"(record {i + 1}): {e}", file=file) from None
+    return services, organisations, []
 
 
 def read_ptv(paths: list[str | Path], name: str = "ptv") -> PtvImport:
@@ -102,6 +187,8 @@ def read_ptv(paths: list[str | Path], name: str = "ptv") -> PtvImport:
                               + ", ".join(Path(p).name for p in paths)})
     taken: set[str] = set()
     actor_of: dict[str, str] = {}  # PTV organisation id -> actor id
+    services: list[tuple[dict, str]] = []
+    organisations: list[tuple[dict, str]] = []
     for path in paths:
         file = str(path)
         try:
@@ -113,14 +200,114 @@ def read_ptv(paths: list[str | Path], name: str = "ptv") -> PtvImport:
         for where, text in _strings(data):
             if len(text) >= 11 and find_hetu(text) is not None:
                 raise PolkuError(f"the field {where} {HETU_MESSAGE}", file=file)
-        services, notes = _services(data, file)
+        svcs, orgs, notes = _records(data, file)
         result.notes += notes
-        for svc in services:
-            _add_service(result, svc, file, taken, actor_of)
-    if result.services == 0:
-        raise PolkuError("no PTV service in " + ", ".join(str(p) for p in paths)
+        services += [(x, file) for x in svcs]
+        organisations += [(x, file) for x in orgs]
+    # organisations first, so that the services' organisations are these actors
+    for org, file in organisations:
+        _add_organisation(result, org, file, taken, actor_of)
+    for svc, file in services:
+        _add_service(result, svc, file, taken, actor_of)
+    for org, file in organisations:
+        _link_organisation(result, org, file, actor_of)
+    if result.services == 0 and result.organisations == 0:
+        raise PolkuError("no PTV service or organisation in " + ", ".join(str(p) for p in paths)
                          + (": " + "; ".join(result.notes) if result.notes else ""))
     return result
+
+
+def _add_organisation(result: PtvImport, org: dict, file: str, taken: set[str],
+                      actor_of: dict[str, str]) -> None:
+    """One Organization record as an actor (see the module doc)."""
+    from polku.io.cpsvap import text_columns
+
+    g = result.graph
+    oid = str(org["id"])
+    version = organisation_version(org)
+    display = {str(d.get("language")): d.get("type") for d in org.get("displayNameType") or []
+               if isinstance(d, dict)}
+    names: dict[str | None, str] = {}
+    alternates: list[str] = []
+    for item in org.get("organizationNames") or []:
+        if not isinstance(item, dict) or not item.get("value"):
+            continue
+        lang, kind = str(item.get("language") or "fi"), item.get("type") or "Name"
+        if kind == display.get(lang, "Name") and lang not in names:
+            names[lang] = str(item["value"]).strip()
+        else:
+            alternates.append(f"{lang}: {str(item['value']).strip()}")
+    if not names:
+        raise PolkuError(f"organisation {oid} has no name", file=file)
+    attrs, extra = text_columns("name", names)  # type: ignore[arg-type]
+    name = str(attrs["name"])
+    if oid in actor_of:  # the same organisation twice (two files): the first one stands
+        result.notes.append(f"{file}: organisation {oid} '{name}' read already")
+        return
+    if version != CURRENT:
+        result.notes.append(f"{Path(file).name}: organisation '{name}' has the shape of PTV "
+                            f"open API {version}: read as such")
+    aid = unique(slug(name, "toimija"), taken)
+    actor_of[oid] = aid
+    result.node_of[oid] = aid
+    kind = KIND_OF_TYPE.get(str(org.get("organizationType"))) or guess_kind(name)
+    node: dict[str, Any] = {"type": "actor", **attrs, "kind": kind}
+    if org.get("businessCode"):
+        node["business_id"] = str(org["businessCode"]).strip()
+    municipality = org.get("municipality") or {}
+    if org.get("areaType") == "Nationwide":
+        node["region"] = "koko maa"
+    elif kind == "municipality" and municipality:
+        label = _texts(municipality.get("name") or municipality.get("names")).get("fi")
+        if label:
+            node["region"] = label
+    extra["ptv_id"] = oid
+    if org.get("organizationType"):
+        extra["organization_type"] = str(org["organizationType"])
+    if area := _area(org):
+        extra["area"] = area
+    if alternates:
+        extra["alternate_names"] = "; ".join(alternates)
+    node["extra"] = extra
+    g.add_node(aid, **node)
+    result.organisations += 1
+    for key, value in org.items():
+        if key not in ORG_READ and value not in (None, [], {}, ""):
+            where = f"{Path(file).name}: {key}"
+            result.unplaced_organisations[where] = result.unplaced_organisations.get(where, 0) + 1
+
+
+def _link_organisation(result: PtvImport, org: dict, file: str,
+                       actor_of: dict[str, str]) -> None:
+    """An organisation record's parent (``part_of``) and the services it lists, in their
+    roles, where those are among the records read."""
+    g = result.graph
+    aid = actor_of[str(org["id"])]
+    parent = org.get("parentOrganizationId") or org.get("parentOrganization")
+    if isinstance(parent, dict):
+        parent = parent.get("id")
+    if parent and str(parent) in actor_of and actor_of[str(parent)] != aid:
+        add_edge(g, aid, actor_of[str(parent)], "part_of")
+    elif parent:
+        g.nodes[aid]["extra"]["parent_ptv_id"] = str(parent)
+    elsewhere = 0
+    for item in org.get("services") or []:
+        sid = result.node_of.get(str((item.get("service") or {}).get("id")))
+        if sid is None or g.nodes[sid]["type"] != "service":
+            elsewhere += 1
+            continue
+        _link(g, aid, sid, item.get("roleType"))
+    if elsewhere:
+        result.notes.append(f"{Path(file).name}: {g.nodes[aid]['name']} lists {elsewhere} "
+                            "service(s) that are not in the files read")
+
+
+def _link(g: nx.MultiDiGraph, aid: str, sid: str, role: Any) -> None:
+    if role == "Producer":
+        add_edge(g, aid, sid, "provides")
+    elif role in ROLE_OF:
+        add_edge(g, aid, sid, "responsibility", key=f"responsibility:{ROLE_OF[role]}",
+                 role=ROLE_OF[role])
 
 
 def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
@@ -130,6 +317,10 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
     if not names:
         raise PolkuError(f"service {svc.get('id')} has no name", file=file)
     primary = names.get("fi") or names.get("sv") or next(iter(names.values()))
+    version = service_version(svc)
+    if version != CURRENT:
+        result.notes.append(f"{Path(file).name}: service '{primary}' has the shape of PTV "
+                            f"open API {version}: read as such")
     sid = unique(slug(primary, "palvelu"), taken)
     attrs: dict[str, Any] = {"type": "service", "name": primary}
     for lang, col in LANG_COLUMN.items():
@@ -154,6 +345,12 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
     attrs["extra"] = {k: v for k, v in extra.items() if v}
     g.add_node(sid, **attrs)
     result.services += 1
+    if svc.get("id"):
+        result.node_of[str(svc["id"])] = sid
+        result.channels[str(svc["id"])] = sorted(
+            str((c.get("serviceChannel") or {}).get("name") or "").strip()
+            for c in svc.get("serviceChannels") or [] if isinstance(c, dict)
+            and (c.get("serviceChannel") or {}).get("name"))
     for org in svc.get("organizations") or []:
         info = org.get("organization") or {}
         oid, oname = str(info.get("id") or ""), str(info.get("name") or "").strip()
@@ -162,16 +359,11 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
         if oid not in actor_of:
             aid = unique(slug(oname, "toimija"), taken)
             actor_of[oid] = aid
+            result.node_of[oid] = aid
             g.add_node(aid, type="actor", name=oname, kind=guess_kind(oname),
                        extra={"ptv_id": oid})
             result.organisations += 1
-        aid = actor_of[oid]
-        role = org.get("roleType")
-        if role == "Producer":
-            add_edge(g, aid, sid, "provides")
-        elif role in ROLE_OF:
-            add_edge(g, aid, sid, "responsibility", key=f"responsibility:{ROLE_OF[role]}",
-                     role=ROLE_OF[role])
+        _link(g, actor_of[oid], sid, org.get("roleType"))
     for key, value in svc.items():
         if key not in READ and value not in (None, [], {}, ""):
             where = f"{Path(file).name}: {key}"
@@ -179,7 +371,8 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
 
 
 def _area(svc: dict) -> str:
-    """``koko maa`` for a nationwide service, else its municipalities (name and code)."""
+    """``koko maa`` for a nationwide service (or organisation), else its municipalities
+    (name and code)."""
     if svc.get("areaType") == "Nationwide":
         return "koko maa"
     parts = []

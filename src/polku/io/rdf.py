@@ -130,6 +130,11 @@ EDGE_OF_PREDICATE = {v: k for k, v in EDGES.items()}
 NAME_PREDICATE = {"need": SKOS + "prefLabel"}
 LANG_OF_NAME = {"name": "fi", "name_sv": "sv", "name_en": "en"}
 NAME_OF_LANG = {v: k for k, v in LANG_OF_NAME.items()}
+#: texts in languages the workbook has no column for live in extra columns ``name@fr``,
+#: ``description@de``; the text columns' own language is Finnish unless the extra column
+#: ``name_lang`` / ``description_lang`` says otherwise (data from another publisher that has
+#: no Finnish text). Both are written as language-tagged RDF and read back the same way.
+TEXT_IN_EXTRA = re.compile(r"^(name|description)@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$")
 ATTR_OF_PREDICATE = {v: k for k, v in ATTRS.items()}
 
 
@@ -212,16 +217,24 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
         if node_type == "need":
             yield s, TYPE, SKOS + "Concept"
             yield s, SKOS + "inScheme", base + "needs"
+        extra = data.get("extra") or {}
+        name_pred = NAME_PREDICATE.get(node_type, DCT + "title")
+
+        def names(text: str, lang: str) -> Iterator[Triple]:
+            yield s, name_pred, Lit(text, None, lang)
+            if node_type in LABELLED_TWICE:
+                yield s, SKOS + "prefLabel", Lit(text, None, lang)
+
         for attr, value in data.items():
             if attr in ("type", "extra"):
                 continue
             if attr in LANG_OF_NAME:
-                yield s, NAME_PREDICATE.get(node_type, DCT + "title"), Lit(str(value), None, LANG_OF_NAME[attr])
-                if node_type in LABELLED_TWICE:
-                    yield s, SKOS + "prefLabel", Lit(str(value), None, LANG_OF_NAME[attr])
+                lang = extra.get("name_lang", "fi") if attr == "name" else LANG_OF_NAME[attr]
+                yield from names(str(value), lang)
             elif attr == "description":
                 # CPSV-AP wants language-tagged text; workbooks are written in Finnish
-                yield s, DCT + "description", Lit(str(value), None, "fi")
+                yield s, DCT + "description", Lit(str(value), None,
+                                                  extra.get("description_lang", "fi"))
             elif attr == "factor" and node_type == "need":
                 factor = base + "factor-" + quote(str(value), safe="")
                 factors.add(str(value))
@@ -231,8 +244,14 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
                     yield s, _attr_predicate(attr), _literal(item)
             else:
                 yield s, _attr_predicate(attr), _literal(value)
-        for col, value in (data.get("extra") or {}).items():
-            yield s, EXTRA + quote(col, safe=""), Lit(str(value))
+        for col, value in extra.items():
+            text = TEXT_IN_EXTRA.match(col)
+            if text and text.group(1) == "name":
+                yield from names(str(value), text.group(2))
+            elif text:
+                yield s, DCT + "description", Lit(str(value), None, text.group(2))
+            else:
+                yield s, EXTRA + quote(col, safe=""), Lit(str(value))
     if any(t == "need" for _, t in g.nodes(data="type")):
         yield base + "needs", TYPE, SKOS + "ConceptScheme"
         yield base + "needs", DCT + "title", Lit("Tarpeet", None, "fi")
@@ -324,6 +343,21 @@ def competent_authorities(g: nx.MultiDiGraph, service: str,
     return sorted(parents)
 
 
+def has_description(data: dict) -> bool:
+    """Whether a node has a description in some language (CPSV-AP requires one)."""
+    return bool(data.get("description")) or any(
+        k.startswith("description@") for k in (data.get("extra") or {}))
+
+
+def _places(data: dict) -> list[str]:
+    """An actor's places: its region's code-list IRIs and the places another publisher gave
+    that polku has no name for (the extra column ``spatial``, IRIs separated by spaces)."""
+    from polku.io.areas import locations
+
+    spatial = str((data.get("extra") or {}).get("spatial") or "").split()
+    return sorted(set(locations(data.get("region")) + spatial))
+
+
 def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
     """What CPSV-AP 3.2.0's shapes ask for beyond polku's own facts, all derived from them:
     public organisations as ``cv:PublicOrganisation`` with a ``dct:spatial`` location from
@@ -340,13 +374,13 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
     for node in sorted(public):
         s = node_iri(base, node)
         yield s, TYPE, CV + "PublicOrganisation"
-        where = locations(g.nodes[node].get("region")) or fallback
+        where = _places(g.nodes[node]) or fallback
         for place in where:
             places.add(place)
             yield s, DCT + "spatial", place
     for node, data in g.nodes(data=True):
         if data["type"] == "actor" and node not in public:
-            for place in locations(data.get("region")):
+            for place in _places(data):
                 places.add(place)
                 yield node_iri(base, node), DCT + "spatial", place
     for place in sorted(places):
@@ -355,7 +389,7 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
             yield place, SKOS + "prefLabel", Lit(NAMES[place], None, "fi")
     segments = False
     for node, data in g.nodes(data=True):
-        if data["type"] == "service" and data.get("description"):
+        if data["type"] == "service" and has_description(data):
             authorities = competent_authorities(g, node, public)
             if authorities:
                 yield node_iri(base, node), TYPE, PUBLIC_SERVICE
@@ -401,6 +435,22 @@ def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
     if extra:
         attrs["extra"] = extra
     return attrs
+
+
+def _place_texts(texts: list[tuple[str, str | None, str]], attrs: dict[str, object],
+                 extra: dict[str, str]) -> None:
+    """Put a node's language-tagged names and descriptions where :func:`to_triples` took
+    them from: the text columns in their language (Finnish, or ``name_lang`` /
+    ``description_lang``), ``name_sv``/``name_en``, else ``name@fr``-style extra columns.
+    An untagged text is read as the column's own language."""
+    for col, lang, value in texts:
+        own = extra.get(f"{col}_lang", "fi")
+        if lang is None or lang == own:
+            attrs[col] = value
+        elif col == "name" and lang in NAME_OF_LANG:
+            attrs[NAME_OF_LANG[lang]] = value
+        else:
+            extra[f"{col}@{lang}"] = value
 
 
 def from_triples(triples: Iterable[Triple], name: str | None = None,
@@ -474,6 +524,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         node = ids[s]
         attrs: dict[str, object] = {"type": node_type}
         extra: dict[str, str] = {}
+        texts: list[tuple[str, str | None, str]] = []
         for p, o in by_subject.get(s, ()):
             if p in skip:
                 if p == POLKU + "hasStep":
@@ -481,7 +532,9 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
                 continue
             if type(o) is Lit:
                 if p in names:
-                    attrs[NAME_OF_LANG.get(o.lang or "fi", "name")] = o.value
+                    texts.append(("name", o.lang, o.value))
+                elif p == DCT + "description":
+                    texts.append(("description", o.lang, o.value))
                 elif p.startswith(EXTRA):
                     extra[unquote(p[len(EXTRA):])] = o.value
                 else:
@@ -502,6 +555,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
                     edges.append((node, node_of(o, s, p), kind, {"kind": kind}))
         for attr in LIST_ATTRS & attrs.keys():
             attrs[attr] = sorted(attrs[attr])  # type: ignore[type-var]
+        _place_texts(texts, attrs, extra)
         if extra:
             attrs["extra"] = extra
         nodes.append((node, attrs))

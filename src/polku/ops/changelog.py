@@ -9,6 +9,11 @@ as it was before or after the change, never half a line. Entries::
 
 ``before`` / ``after`` are the whole row as cell text (``null`` when there was or is no
 row). An undo is a change of its own (``"action": "undo"``, ``"undoes": 2``).
+
+Several row edits made as one (``polku ptv compare --apply``) are one entry,
+``"action": "batch"``, whose ``changes`` list the rows (each with ``action``, ``sheet``,
+``key``, ``before``, ``after``; the entry's own ``before``/``after`` are ``null``); undoing
+it reverts them all, as one entry again. :func:`row_changes` gives any entry's rows.
 """
 
 from __future__ import annotations
@@ -72,6 +77,24 @@ class ChangeLog:
         atomic.write_text(self.path, "\n".join(lines) + "\n")
         return entry
 
+    def append_batch(self, changes: list[Change], who: str, note: str = "",
+                     undoes: int | None = None) -> dict[str, Any]:
+        """Log several row changes made together as one entry (see the module doc)."""
+        entries = self.entries()
+        entry: dict[str, Any] = {
+            "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
+            "who": who, "action": "undo" if undoes is not None else "batch",
+            "sheet": None, "key": None, "before": None, "after": None,
+            "changes": [{"action": c.action, "sheet": c.sheet, "key": c.key,
+                         "before": c.before, "after": c.after} for c in changes]}
+        if note:
+            entry["note"] = note
+        if undoes is not None:
+            entry["undoes"] = undoes
+        lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries + [entry]]
+        atomic.write_text(self.path, "\n".join(lines) + "\n")
+        return entry
+
     def to_undo(self) -> dict[str, Any]:
         """The latest change not yet undone (undos themselves are not undone: undoing
         again goes one change further back).
@@ -114,6 +137,26 @@ def revert(entry: dict[str, Any]) -> tuple[str, str | None, dict[str, str] | Non
     after = entry["after"] or {}
     return "replace", _full_key(entry["sheet"], after) or row_key(entry["sheet"], after), \
         entry["before"]
+
+
+def row_changes(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """The row changes an entry holds: itself, or a batch's ``changes``.
+
+    >>> row_changes({"action": "update", "sheet": "actors", "key": "k", "before": {},
+    ...              "after": {}})[0]["sheet"]
+    'actors'
+    >>> row_changes({"action": "batch", "changes": [{"sheet": "a"}, {"sheet": "b"}]})[1]
+    {'sheet': 'b'}
+    """
+    if "changes" in entry:
+        return list(entry["changes"])
+    return [entry]
+
+
+def reverts(entry: dict[str, Any]) -> list[tuple[str, str, str | None, dict[str, str] | None]]:
+    """The edits that revert a logged change, one row or a batch (newest row first):
+    (sheet, action, key, values)."""
+    return [(c["sheet"], *revert(c)) for c in reversed(row_changes(entry))]
 
 
 def _full_key(sheet: str, row: dict[str, str]) -> str | None:

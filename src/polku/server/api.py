@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from polku.ops import edits
 from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths, answer,
                                   whatif_operation)
-from polku.io import workbook
+from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present.i18n import check_lang
 from polku.kinds import LONG_WAIT_DAYS
@@ -40,6 +40,10 @@ RowBody = Body(..., description="Column → value, as in the workbook (lists may
                "JSON arrays or ';'-separated text).",
                examples=[{"id": "velkaneuvonta-2", "name": "Velkaneuvonta",
                           "providers": "keusote"}])
+
+#: ``/export?format=``: the formats of the registry that have a text form
+ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.text_formats()),
+                     pattern="^(" + "|".join(formats.text_formats()) + ")$")
 
 READ = responses(400, 404, 409)
 WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
@@ -163,17 +167,12 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return plan_summary(model.graph)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = Query("turtle", pattern="^(turtle|jsonld)$"),
-               authorization: str | None = Reader):
+    def export(name: str, format: str = ExportFormat, authorization: str | None = Reader):
         """The graph as Turtle or JSON-LD (for the public, small cells left out)."""
-        from polku.io import rdf
-
         model, entry = store.model(name)
         g = model.published(audience(tokens, authorization)).graph
-        if format == "turtle":
-            return PlainTextResponse(rdf.graph_turtle(g), media_type="text/turtle",
-                                     headers=graph_headers(entry))
-        return PlainTextResponse(rdf.graph_jsonld(g), media_type="application/ld+json",
+        fmt = formats.get(format)
+        return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
                                  headers=graph_headers(entry))
 
     # -- rows -----------------------------------------------------------------------------

@@ -30,6 +30,7 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import ChangeLog, NothingToUndo, revert
 from polku.errors import PolkuError
+from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
@@ -37,8 +38,9 @@ from polku.server.contract import ApiError, invalid, relative, shown_path
 
 log = logging.getLogger("polku.server")
 
-#: suffix -> kind of source; the order is the precedence among sources of one name
-KINDS = {"": "workbook", ".xlsx": "xlsx", ".ttl": "turtle", ".jsonld": "jsonld"}
+#: suffix -> kind of source (a format of the registry); the order is the precedence among
+#: sources of one name
+KINDS = formats.served_kinds()
 #: seconds a graph pulled from Neo4j is served before it is pulled again
 NEO4J_REFRESH = 5.0
 
@@ -58,7 +60,13 @@ class Source:
         if self.kind == "neo4j":
             return self.location
         text = shown_path(self.location, self.root)
-        return text + "/" if self.kind == "workbook" else text
+        return text + "/" if self.is_folder else text
+
+    @property
+    def is_folder(self) -> bool:
+        """A folder of files (a workbook's sheets), not one file or a server."""
+        kind = formats.FORMATS.get(self.kind)
+        return kind is not None and kind.is_folder
 
 
 def is_workbook_folder(path: Path) -> bool:
@@ -75,7 +83,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _kind(path: Path) -> str | None:
     if path.is_dir():
-        return "workbook" if is_workbook_folder(path) else None
+        return KINDS.get("") if is_workbook_folder(path) else None
     return KINDS.get(path.suffix.lower()) if path.suffix else None
 
 
@@ -100,7 +108,7 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
         if not path.exists() and not path.is_symlink():
             raise PolkuError("no such file or folder", file=text)
         kind = _kind(path)
-        if path.is_file() or kind == "workbook":
+        if path.is_file() or (kind is not None and path.is_dir()):
             found.setdefault(path.stem, []).append(
                 Source(path.stem, text, kind or "turtle", path.parent))
             continue
@@ -174,7 +182,7 @@ class Entry:
 
 def _files(source: Source) -> list[Path]:
     path = Path(source.location)
-    if source.kind == "workbook":
+    if source.is_folder:
         return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
     return [path]
 
@@ -210,7 +218,7 @@ def content_digest(source: Source, g: nx.MultiDiGraph) -> str:
 def _check_links(source: Source) -> None:
     if source.refused:
         raise PolkuError(source.refused, file=source.location)
-    if source.kind == "workbook":
+    if source.is_folder:
         folder = Path(source.location)
         for p in _files(source):
             if p.is_symlink() and not _inside(p, folder):
@@ -363,12 +371,34 @@ class GraphStore:
                     undone = log_.to_undo()
                 except NothingToUndo as e:
                     raise ApiError(409, e.message, code="nothing-to-undo") from None
+                if "changes" in undone:  # several rows changed as one: undone as one
+                    return self._undo_batch(entry, current, who, log_, lang)
                 action, key, values = revert(undone)
                 sheet = undone["sheet"]
                 undoes: int | None = undone["version"]
             else:
                 undoes = None
             return self._write(entry, current, who, action, sheet, key, values, undoes, lang)
+
+    def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
+                    lang: str | None) -> dict[str, Any]:
+        from polku.analyses.findings import find
+        from polku.ops.batch import undo_latest
+
+        source = entry.source
+        try:
+            g, logged = undo_latest(source.location, current, who, log_,
+                                    where=source.shown.rstrip("/"))
+        except PolkuError as e:
+            raise invalid(e) from None
+        g.graph["name"] = source.name
+        entry.graph, entry.stamp = g, stamp_of(source)
+        entry.etag, entry.problem = content_digest(source, g), None
+        before = {f.identity: f for f in find(current, lang=lang)}
+        after = {f.identity: f for f in find(g, lang=lang)}
+        return {"change": logged, "etag": entry.etag,
+                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
+                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:

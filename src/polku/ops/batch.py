@@ -1,0 +1,93 @@
+"""Several row edits as one change: applied together, checked once with the workbook
+import's rules, written once per changed sheet, logged as one change-log entry, and undone
+together.
+
+``polku ptv compare --apply`` writes the proposed edits this way; ``polku undo`` (and the
+server's undo) reverts the newest change, one row or a batch.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.ops import edits
+from polku.ops.changelog import ChangeLog, reverts
+
+
+def changelog_of(source: str | Path, name: str | None = None) -> ChangeLog:
+    """The change log the server keeps for a graph served from ``source``: beside it, in
+    ``.polku/<name>.changes.jsonl`` (``name``: the file's or folder's stem)."""
+    path = Path(str(source))
+    return ChangeLog(path.absolute().parent / ".polku" / f"{name or path.stem}.changes.jsonl")
+
+
+def apply_all(sheets: edits.Sheets, wanted: Iterable[Mapping[str, Any]]
+              ) -> tuple[edits.Sheets, list[edits.Change]]:
+    """``sheets`` with every edit ``{"action", "sheet", "key", "row"}`` applied in order.
+
+    >>> s = {"actors": (["id", "name"], [{"id": "a", "name": "A"}])}
+    >>> s2, done = apply_all(s, [{"action": "update", "sheet": "actors", "key": "a",
+    ...                           "row": {"name": "B"}},
+    ...                          {"action": "create", "sheet": "actors", "key": "c",
+    ...                           "row": {"id": "c", "name": "C"}}])
+    >>> [r["name"] for r in s2["actors"][1]], [c.action for c in done]
+    (['B', 'C'], ['update', 'create'])
+    """
+    changes = []
+    for number, e in enumerate(wanted, 1):
+        try:
+            values = edits.row_values(e["sheet"], e.get("row") or {})
+            sheets, change = edits.apply(sheets, e["action"], e["sheet"], e.get("key"), values)
+        except PolkuError as err:
+            raise PolkuError(f"edit {number} ({e['action']} {e['sheet']} {e.get('key')}): "
+                             f"{err.message}") from None
+        changes.append(change)
+    return sheets, changes
+
+
+def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping[str, Any]],
+              who: str, note: str = "", log: ChangeLog | None = None,
+              undoes: int | None = None) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+    """Apply ``wanted`` to the graph at ``source`` as one change: checked exactly as
+    ``polku import`` checks a workbook (nothing is written when any row fails), every
+    changed sheet written, one entry logged. Returns the new graph and the entry."""
+    if not wanted:
+        raise PolkuError("no edits to apply")
+    store = edits.row_store(source)
+    sheets = store.sheets(current)
+    new_sheets, changes = apply_all(sheets, wanted)
+    name = str(current.graph.get("name") or Path(str(source)).stem)
+    g = edits.check(new_sheets, name, str(source), store.file_of, current.graph)
+    for sheet in dict.fromkeys(c.sheet for c in changes):
+        store.write(new_sheets, g, sheet)
+    log = log or changelog_of(source)
+    return g, log.append_batch(changes, who, note, undoes)
+
+
+def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
+                log: ChangeLog | None = None, where: str | None = None
+                ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+    """Revert the newest change not yet undone (a row or a batch) as one change
+    (``where``: how problems name the source)."""
+    log = log or changelog_of(source)
+    entry = log.to_undo()
+    wanted = [{"action": action, "sheet": sheet, "key": key, "row": values or {}}
+              for sheet, action, key, values in reverts(entry)]
+    # a revert replaces a row whole: apply_all's update would keep the cells it clears
+    store = edits.row_store(source)
+    sheets = store.sheets(current)
+    changes = []
+    for e in wanted:
+        sheets, change = edits.apply(sheets, e["action"], e["sheet"], e["key"], e["row"])
+        changes.append(change)
+    name = str(current.graph.get("name") or Path(str(source)).stem)
+    g = edits.check(sheets, name, where or str(source), store.file_of, current.graph)
+    for sheet in dict.fromkeys(c.sheet for c in changes):
+        store.write(sheets, g, sheet)
+    if len(changes) == 1 and "changes" not in entry:
+        return g, log.append(changes[0], who, undoes=entry["version"])
+    return g, log.append_batch(changes, who, "undo", undoes=entry["version"])

@@ -1,0 +1,135 @@
+"""Keeping a region in step with PTV: `polku ptv compare` on the real PTV fixtures
+(tests/fixtures/ptv/, provenance there) lists missing, gone and changed entries as proposed
+row edits; `--apply` writes them as one change in the change log, undone as one (by
+`polku undo` and by the server's undo)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from polku.app import create_app
+from polku.cli import app
+from polku.io.load import load_graph
+from polku.server.auth import parse_tokens
+
+PTV = Path(__file__).parent / "fixtures" / "ptv"
+NAANTALI = PTV / "v11_organization_naantali_from_v9.json"
+ETSIVA = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
+ESIOPETUS = PTV / "v9_service_esiopetuksen_oppilashuolto_naantali.json"
+VAASA = PTV / "v9_organization_vaasa.json"
+PERUSOPETUS_VAASA = PTV / "v9_service_perusopetus_vaasa.json"
+CATALOGUE = [NAANTALI, ETSIVA, ESIOPETUS, VAASA, PERUSOPETUS_VAASA]
+GONE_ID = "0b0b0b0b-0000-4000-8000-000000000000"
+runner = CliRunner()
+
+
+def run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> Path:
+    """Naantali's model, made from PTV once and then drifted: a service renamed, one never
+    taken in, one whose record PTV no longer has."""
+    folder = tmp_path / "graphs" / "naantali"
+    assert run("ptv", "import", NAANTALI, ETSIVA, "-o", folder, "--name", "naantali").exit_code == 0
+    services = folder / "services.csv"
+    text = services.read_text(encoding="utf-8").replace("Etsivä nuorisotyö,",
+                                                        "Etsivä nuorisotyö (vanha),", 1)
+    header = text.splitlines()[0].split(",")
+    row = {c: "" for c in header} | {"id": "kotouttaminen", "name": "Kotouttaminen",
+                                     "providers": "naantalin-kaupunki", "ptv_id": GONE_ID}
+    services.write_text(text + ",".join(row[c] for c in header) + "\n", encoding="utf-8")
+    assert run("validate", folder).exit_code == 0
+    return folder
+
+
+def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
+    result = run("ptv", "compare", model, *CATALOGUE, "--format", "json")
+    assert result.exit_code == 0, result.output
+    r = json.loads(result.output)
+    assert set(r) == {"missing", "gone", "changed", "edits"}
+    # Vaasa's services and Vaasa itself are not in Naantali's municipalities
+    assert [(m["type"], m["id"], m["ptv_id"]) for m in r["missing"]] == [
+        ("service", "esiopetuksen-oppilashuolto", "c4f1632e-66a8-410b-94f0-9196e028c644")]
+    assert [(g["id"], g["ptv_id"]) for g in r["gone"]] == [("kotouttaminen", GONE_ID)]
+    assert r["changed"] == [{"id": "etsiva-nuorisotyo", "type": "service",
+                             "ptv_id": "228738ee-754a-49b7-8240-2b84c5ca2970",
+                             "fields": {"name": ["Etsivä nuorisotyö (vanha)", "Etsivä nuorisotyö"]}}]
+    assert [(e["action"], e["sheet"], e["key"]) for e in r["edits"]] == [
+        ("create", "services", "esiopetuksen-oppilashuolto"),
+        ("create", "responsibilities", "naantalin-kaupunki~esiopetuksen-oppilashuolto~lead"),
+        ("update", "services", "etsiva-nuorisotyo"),
+        ("delete", "services", "kotouttaminen")]
+    create = r["edits"][0]["row"]
+    assert create["providers"] == "naantalin-kaupunki" and create["area"] == "Naantali (529)"
+    assert create["ptv_id"] == "c4f1632e-66a8-410b-94f0-9196e028c644"
+    assert r["edits"][2]["row"] == {"name": "Etsivä nuorisotyö"}
+    # the text and the page say the same, in the reader's language
+    text = run("ptv", "compare", model, *CATALOGUE, "--lang", "en").output
+    assert "1 missing from the model, 1 gone from the catalogue, 1 changed; 4 proposed edits" in text
+    assert "name: Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö" in text
+    assert "  4. delete services kotouttaminen" in text
+    page = model.parent / "ptv.html"
+    assert run("ptv", "compare", model, *CATALOGUE, "--format", "html", "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<table>" in html and "esiopetuksen-oppilashuolto" in html and "http" not in html.split(
+        "Content-Security-Policy")[1].split(">", 1)[1]
+
+
+def test_apply_is_one_change_and_undo_reverts_it(model: Path) -> None:
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    result = run("ptv", "compare", model, *CATALOGUE, "--apply", "--who", "anna")
+    assert result.exit_code == 0, result.output
+    assert "applied 4 edits" in result.output
+    log = (model.parent / ".polku" / "naantali.changes.jsonl").read_text(encoding="utf-8")
+    entries = [json.loads(x) for x in log.splitlines()]
+    assert len(entries) == 1 and entries[0]["action"] == "batch" and entries[0]["who"] == "anna"
+    assert [c["action"] for c in entries[0]["changes"]] == ["create", "create", "update", "delete"]
+    g = load_graph(model)
+    assert g.nodes["etsiva-nuorisotyo"]["name"] == "Etsivä nuorisotyö"
+    assert "kotouttaminen" not in g
+    assert g.has_edge("naantalin-kaupunki", "esiopetuksen-oppilashuolto", "responsibility:lead")
+    again = json.loads(run("ptv", "compare", model, *CATALOGUE, "--format", "json").output)
+    assert again == {"missing": [], "gone": [], "changed": [], "edits": []}
+    result = run("undo", model)
+    assert result.exit_code == 0, result.output
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+    assert "no change left to undo" in run("undo", model).output
+
+
+def test_apply_picks_edits_by_number(model: Path) -> None:
+    result = run("ptv", "compare", model, *CATALOGUE, "--apply", "--pick", "3")
+    assert result.exit_code == 0, result.output
+    g = load_graph(model)
+    assert g.nodes["etsiva-nuorisotyo"]["name"] == "Etsivä nuorisotyö"
+    assert "kotouttaminen" in g and "esiopetuksen-oppilashuolto" not in g
+    bad = run("ptv", "compare", model, *CATALOGUE, "--apply", "--pick", "9")
+    assert bad.exit_code == 1 and "no edit number 9" in bad.output
+    # an edit the workbook rules refuse writes nothing
+    bad = run("ptv", "compare", model, *CATALOGUE, "--apply", "--pick", "2")
+    assert bad.exit_code == 1 and "esiopetuksen-oppilashuolto" in bad.output
+    assert load_graph(model).nodes["etsiva-nuorisotyo"]["name"] == "Etsivä nuorisotyö"
+
+
+def test_server_undoes_a_batch_as_one(model: Path) -> None:
+    assert run("ptv", "compare", model, *CATALOGUE, "--apply").exit_code == 0
+    applied = (model / "services.csv").read_bytes()
+    token = "anna-token-0123456789"
+    client = TestClient(create_app([model.parent], parse_tokens(f"anna:{token}")),
+                        raise_server_exceptions=False)
+    etag = client.get("/api/graphs/naantali").headers["etag"]
+    r = client.post("/api/graphs/naantali/undo",
+                    headers={"Authorization": f"Bearer {token}", "If-Match": etag})
+    assert r.status_code == 200, r.text
+    assert r.json()["change"]["undoes"] == 1 and len(r.json()["change"]["changes"]) == 4
+    assert (model / "services.csv").read_bytes() != applied
+    assert "kotouttaminen" in load_graph(model)
+    changes = client.get("/api/graphs/naantali/changes").json()["changes"]
+    assert [c["action"] for c in changes] == ["undo", "batch"]
