@@ -36,7 +36,8 @@ from typing import Any, Callable, Hashable, TypeVar
 import networkx as nx
 
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
-from polku.privacy import AUDIENCES, MIN_CELL, PUBLIC, suppress
+from polku import privacy
+from polku.privacy import AUDIENCES, MIN_CELL, PUBLIC
 
 T = TypeVar("T")
 
@@ -109,4 +110,4 @@ class Model:
         if audience != PUBLIC or self.audience == PUBLIC:
             return self
         return self.memo(("published", self.min_cell), lambda: Model(
-            suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell))
+            privacy.suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell))
