@@ -1,6 +1,7 @@
 """Finding messages in Finnish (the default), Swedish and English: every kind, with the
 nodes' labels in the message's language; kinds, ids, metrics and order never change with
-the language; the commands, the report, the API and the pages pass the language on."""
+the language (the analyses give findings as data, :mod:`polku.present.messages` words them
+at the edge); the commands, the report, the API and the pages pass the language on."""
 
 from __future__ import annotations
 
@@ -8,26 +9,25 @@ import csv
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from ecobuild import Builder
+from helpers import EXAMPLE, ROOT, run
 from polku.app import create_app
-from polku.cli import app
-from polku.io.eventlog import event_log_stats, read_event_log
+from polku.analyses.eventlog import event_log_stats
+from polku.io.eventlog import read_event_log
 from polku.analyses.findings import KINDS, find
 from polku.present.i18n import translator
-from polku.kinds import severities
+from polku.present.messages import WRITERS, worded
+from polku.present.results import eventlog_worded
+from polku.kinds import KIND_CATALOGUE, severities
 from polku.present.printers import findings_markdown, findings_table
 from polku.analyses.raci import raci
-from polku.present.raci_output import raci_html, raci_table
+from polku.present.raci_output import raci_html, raci_table, raci_worded
 from polku.io.workbook import write_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-runner = CliRunner()
 LANGS = ("fi", "sv", "en")
 #: Words of the English templates; a Finnish or Swedish message must contain none of them.
 ENGLISH = re.compile(r"\b(has|have|the|The|no|No|and|leads?|referral|reach(es|able)?|"
@@ -76,7 +76,14 @@ def every_kind() -> Builder:
 @pytest.fixture(scope="module")
 def found() -> dict[str, list]:
     g = every_kind().g
-    return {lang: find(g, lang=lang) for lang in LANGS}
+    found = find(g)
+    return {lang: worded(found, g, translator(lang)) for lang in LANGS}
+
+
+def test_the_analysis_writes_no_sentence_and_every_kind_has_a_writer():
+    g = every_kind().g
+    assert {f.message for f in find(g)} == {""}
+    assert set(WRITERS) == set(KIND_CATALOGUE)
 
 
 def test_every_kind_fires_and_only_the_message_changes_with_the_language(found):
@@ -133,7 +140,8 @@ def test_a_message_in_each_language(found, kind, subject, fi, sv, en):
 def test_numbers_are_written_the_way_the_language_writes_them():
     b = labelled(Builder("n").chain())
     b.referral("r-ab", "a", "b", owner="x", info="yes", wait=1234.5)
-    msgs = {lang: [f.message for f in find(b.g, lang=lang, long_wait_days=30.25)
+    msgs = {lang: [f.message for f in worded(find(b.g, long_wait_days=30.25), b.g,
+                                              translator(lang))
                    if f.kind == "long-wait"][0] for lang in LANGS}
     assert "1\xa0234,5" in msgs["fi"] and "30,25" in msgs["fi"]
     assert "1\xa0234,5" in msgs["sv"] and "1,234.5" in msgs["en"] and "30.25" in msgs["en"]
@@ -148,7 +156,9 @@ def test_the_unmodelled_flow_message_follows_the_language(tmp_path):
         w.writerows([["k1", "a", "2025-01-01"], ["k1", "work", "2025-01-05"],
                      ["k2", "a", "2025-01-02"], ["k2", "work", "2025-01-09"]])
     events = read_event_log(log, g)
-    msgs = {lang: [f.message for f in event_log_stats(g, events, lang=lang)["findings"]]
+    stats = event_log_stats(g, events)
+    assert [f.message for f in stats["findings"]] == [""]
+    msgs = {lang: [f.message for f in eventlog_worded(stats, g, translator(lang))["findings"]]
             for lang in LANGS}
     assert msgs["en"] == ["EN·A (a) hands 2 clients over to EN·Work (work) in the event log, "
                           "but the graph has no referral between them"]
@@ -171,7 +181,7 @@ def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
     write_workbook(every_kind().g, folder)
     docs = {}
     for lang in LANGS:
-        r = runner.invoke(app, ["findings", str(folder), "--format", "json", "--lang", lang])
+        r = run("findings", folder, "--format", "json", "--lang", lang)
         assert r.exit_code == 0, r.output
         docs[lang] = json.loads(r.stdout)
     strip = [{k: v for k, v in f.items() if k != "message"} for f in docs["en"]["findings"]]
@@ -181,14 +191,13 @@ def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
     sv = {f["kind"]: f["message"] for f in docs["sv"]["findings"]}
     assert sv["service-without-provider"] == "SV·C (c): producent saknas"
     # Finnish by default, POLKU_LANG too
-    default = runner.invoke(app, ["findings", str(folder), "--format", "json"]).stdout
+    default = run("findings", folder, "--format", "json").stdout
     assert json.loads(default) == docs["fi"]
-    env = runner.invoke(app, ["findings", str(folder), "--format", "json"],
-                        env={"POLKU_LANG": "en"}).stdout
+    env = run("findings", folder, "--format", "json", env={"POLKU_LANG": "en"}).stdout
     assert json.loads(env) == docs["en"]
-    table = runner.invoke(app, ["findings", str(folder), "--lang", "sv"]).stdout
+    table = run("findings", folder, "--lang", "sv").stdout
     assert "iakttagelser" in table and "fel" in table
-    r = runner.invoke(app, ["findings", str(folder), "--lang", "de"])
+    r = run("findings", folder, "--lang", "de")
     assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
 
 
@@ -204,9 +213,8 @@ def test_every_command_for_people_takes_lang(tmp_path, args, fi, sv, en):
     folder = tmp_path / "kaikki"
     write_workbook(every_kind().g, folder)
     for lang, word in (("fi", fi), ("sv", sv), ("en", en)):
-        r = runner.invoke(app, [args[0], *args[1:2], str(folder), *args[2:], "--lang", lang]
-                          if args[0] == "plan" else [args[0], str(folder), *args[1:],
-                                                     "--lang", lang])
+        r = run(*([args[0], *args[1:2], folder, *args[2:], "--lang", lang]
+                  if args[0] == "plan" else [args[0], folder, *args[1:], "--lang", lang]))
         assert r.exit_code == 0, r.output
         assert word in r.stdout, (lang, r.stdout[:400])
 
@@ -218,7 +226,7 @@ def test_diff_speaks_the_language(tmp_path):
     b.service("c", providers=["x"])
     c = tmp_path / "c"
     write_workbook(b.g, c)
-    out = {lang: runner.invoke(app, ["diff", str(a), str(c), "--lang", lang]).stdout
+    out = {lang: run("diff", a, c, "--lang", lang).stdout
            for lang in LANGS}
     assert "havaintoja" in out["fi"] and "poistuneet havainnot:" in out["fi"]
     assert "C (c): tuottaja puuttuu" in out["fi"]
@@ -228,16 +236,17 @@ def test_diff_speaks_the_language(tmp_path):
 
 def test_raci_words_and_page_language():
     g = every_kind().g
-    fs = find(g, lang="sv")
-    m = raci(g, fs, lang="sv")
-    table = raci_table(m, translator("sv"))
+    sv = translator("sv")
+    fs = worded(find(g), g, sv)
+    m = raci_worded(raci(g, fs), g, sv)
+    table = raci_table(m, sv)
     assert "H = huvudansvar" in table and "huvudansvar saknas" in table
     assert "P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava" in raci_table(
         raci(g, find(g)))
     for lang in LANGS:
-        html = raci_html(raci(g, find(g, lang=lang), lang=lang), translator(lang))
+        html = raci_html(raci_worded(raci(g, find(g)), g, translator(lang)), translator(lang))
         assert f'<html lang="{lang}">' in html
-    en = raci_html(raci(g, find(g, lang="en"), lang="en"), translator("en"))
+    en = raci_html(raci_worded(raci(g, find(g)), g, translator("en")), translator("en"))
     assert "Responsibility matrix (RACI)" in en and "no lead" in en and "päävastuu" not in en
 
 
@@ -278,8 +287,7 @@ def test_report_findings_are_in_the_report_language(tmp_path):
                        ("sv", "saknar ägare och huvudansvar"),
                        ("en", "has no owner and no lead")):
         out = tmp_path / f"r-{lang}.md"
-        r = runner.invoke(app, ["report", str(ROOT / "graphs" / "keski-uusimaa"), "-o",
-                                str(out), "--lang", lang, "-q"])
+        r = run("report", EXAMPLE, "-o", out, "--lang", lang, "-q")
         assert r.exit_code == 0, r.output
         assert text in out.read_text(encoding="utf-8")
 
@@ -289,7 +297,7 @@ def test_view_pages_show_the_findings_in_their_language(tmp_path, client):
     for lang, text, other in (("sv", "saknar ägare och huvudansvar", "has no owner and no lead"),
                               ("en", "has no owner and no lead", "saknar ägare")):
         out = tmp_path / f"v-{lang}.html"
-        r = runner.invoke(app, ["render", str(example), "-o", str(out), "--lang", lang])
+        r = run("render", example, "-o", out, "--lang", lang)
         assert r.exit_code == 0, r.output
         page = out.read_text(encoding="utf-8")
         assert (text in page or text.encode("unicode_escape").decode() in page) and \

@@ -26,6 +26,7 @@ from polku.io.formats import check_output, format_for
 from polku.io.load import load_graph, save_graph
 from polku.analyses.paths import MAX_EXPANSIONS
 from polku.ops import operations as ops
+from polku.present import operations as pages
 from polku.ops.model import Model
 from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.progress import terminal_progress, wanted
@@ -97,6 +98,12 @@ def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
 def audience_of(suppress: bool) -> str:
     """A file meant for others (small cells left out) is for the public."""
     return PUBLIC if suppress else EDITOR
+
+
+def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
+    """An operation's answer for ``who`` and the graph that reader sees (the answer is worded
+    from it)."""
+    return ops.answer(operation, model, who), model.published(who).graph
 
 
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
@@ -227,10 +234,12 @@ def show(
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
     from polku.present.printers import describe_text
+    from polku.present.results import described
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    info = ops.answer(ops.Describe(lang=tr.lang), model_of(source))
+    info, g = asked(ops.Describe(), model_of(source))
+    info = described(info, g, tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
 
@@ -259,7 +268,7 @@ def render(
     from polku.present.views import view_html
 
     lang = check_lang(lang)
-    v = ops.answer(ops.ViewOf(view=view, focus=focus, depth=depth, k=k, cluster_by=cluster_by,
+    v = ops.answer(pages.ViewOf(view=view, focus=focus, depth=depth, k=k, cluster_by=cluster_by,
                               long_wait_days=long_wait_days, lang=lang),
                    model_of(source, min_cell), audience_of(suppress))
     atomic.write_text(output, view_html(v))
@@ -286,6 +295,7 @@ def findings(
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it."""
     from polku.finding import at_or_above
+    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
@@ -293,9 +303,10 @@ def findings(
                          field="fail_on")
     tr = translator(lang)
     model = model_of(source)
-    result = ops.answer(ops.Findings(long_wait_days=long_wait_days,
-                                     max_concurrent_leads=max_concurrent_leads, actor=actor,
-                                     lang=tr.lang), model)
+    result, g = asked(ops.Findings(long_wait_days=long_wait_days,
+                                   max_concurrent_leads=max_concurrent_leads, actor=actor),
+                      model)
+    result = worded(result, g, tr)
     typer.echo(print_findings(format, model.name, result, tr))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
@@ -324,13 +335,15 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from polku.present.raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_worded,
+                                           write_raci)
 
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
     tr = translator(lang)
-    m = ops.answer(ops.Raci(subjects=subjects, lang=tr.lang), model_of(source))
+    m, g = asked(ops.Raci(subjects=subjects), model_of(source))
+    m = raci_worded(m, g, tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
@@ -348,10 +361,12 @@ def bottlenecks(
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from polku.present.printers import bottlenecks_table
+    from polku.present.results import bottlenecks_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = ops.answer(ops.Bottlenecks(top=top, lang=tr.lang), model_of(source))
+    result, g = asked(ops.Bottlenecks(top=top), model_of(source))
+    result = bottlenecks_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result, tr))
 
@@ -372,11 +387,13 @@ def paths(
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
     from polku.present.printers import paths_text
+    from polku.present.results import paths_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = ops.answer(ops.Paths(segment=segment, to=to, k=k, max_expansions=max_expansions,
-                                  lang=tr.lang), model_of(source))
+    result, g = asked(ops.Paths(segment=segment, to=to, k=k, max_expansions=max_expansions),
+                      model_of(source))
+    result = paths_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
 
@@ -403,13 +420,17 @@ def whatif(
     --capacity, --places and --demand give every affected service's utilisation and
     predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
     from polku.present.printers import queue_whatif_text, whatif_text
+    from polku.present.results import queue_worded, whatif_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
     operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
-                                     long_wait_days=long_wait_days, lang=tr.lang)
-    result = ops.answer(operation, model_of(source))
-    text = {"removal": whatif_text, "queueing": queue_whatif_text}[operation.name]
+                                     long_wait_days=long_wait_days)
+    result, g = asked(operation, model_of(source))
+    # the answer worded, and printed, by the question asked
+    word, text = {"removal": (whatif_worded, whatif_text),
+                  "queueing": (queue_worded, queue_whatif_text)}[operation.name]
+    result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result, tr))
 
@@ -429,8 +450,9 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.io.eventlog import apply_stats, stats_json
+    from polku.analyses.eventlog import apply_stats, stats_json
     from polku.present.printers import eventlog_text
+    from polku.present.results import eventlog_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -440,7 +462,8 @@ def eventlog(
         progress(f"reading {graph}")
         model = model_of(graph)
         progress(f"reading {log.name}")
-        stats = ops.answer(ops.EventLog(log=log, lang=tr.lang), model)
+        stats, g = asked(ops.EventLog(log=log), model)
+        stats = eventlog_worded(stats, g, tr)
         progress(f"writing {output.name}")
         save_graph(apply_stats(model.graph, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
@@ -470,7 +493,7 @@ def report(
         progress(f"reading {source}")
         model = model_of(source, min_cell)
         progress("finding gaps, overlaps and bottlenecks")
-        data = ops.answer(ops.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
+        data = ops.answer(pages.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
                           model, who, progress=progress)
         write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(f"wrote {output}")
@@ -493,7 +516,8 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from polku.analyses.diff import diff_text
+    from polku.present.printers import diff_text
+    from polku.present.results import diff_worded
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
@@ -506,9 +530,9 @@ def diff(
     tr = translator(lang)
     ma, mb = model_of(a, min_cell), model_of(b, min_cell)
     who = audience_of(suppress if suppress is not None else format == "html")
-    result = ops.answer(ops.Diff(against=mb, long_wait_days=long_wait_days, lang=tr.lang),
-                        ma, who)
+    result = ops.answer(ops.Diff(against=mb, long_wait_days=long_wait_days), ma, who)
     ga, gb = ma.published(who).graph, mb.published(who).graph
+    result = diff_worded(result, ga, gb, tr)
     if format == "html":
         from polku.io import atomic
         from polku.present.views.diff import diff_html
@@ -673,6 +697,67 @@ def ptv_compare(
 
 @app.command()
 @reports_errors
+def compare(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regions: "
+                                        "graphs, workbooks, or neo4j://host:port?region=R; a "
+                                        "Neo4j URI without ?region= brings every region of "
+                                        "that database."),
+    format: str = typer.Option("table", "--format", help="table, csv, json or html (a page "
+                               "with a small-multiples chart)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+        "Leave segments under --min-cell people out of the totals (the comparison goes to "
+        "other regions).")),
+    min_cell: int = MinCell,
+    lang: Optional[str] = Lang,
+) -> None:
+    """Regions side by side: findings by kind per 10,000 people in segments, needs covered,
+    median waits on hand-offs, the share of referrals where information travels, leads per
+    plan measure."""
+    from polku.analyses.regions import compare_regions
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.present.regions import regions_csv, regions_html, regions_text
+
+    check_format(format, ("table", "csv", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    graphs = []
+    for source in sources:
+        if is_neo4j_uri(source):
+            from polku.io.neo4jstore import pull_graph, regions, target
+
+            t = target(source)
+            names = [t.region] if t.region else regions(t.uri, t.user, t.password, t.database)
+            for r in names:
+                one = pull_graph(t.uri, t.user, t.password, t.database, r)
+                one.graph["name"] = r  # in the database the region is the namespace
+                graphs.append(one)
+        else:
+            graphs.append(load_graph(source))
+    if len(graphs) < 2:
+        raise PolkuError("compare needs two regions or more", field="sources")
+    tr = translator(lang)
+    result = compare_regions(graphs, min_cell if suppress else None)
+    if format == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        text = regions_csv(result)
+    elif format == "html":
+        text = regions_html(result, tr)
+    else:
+        text = regions_text(result, tr) + "\n"
+    if output is not None:
+        from polku.io import atomic
+
+        atomic.write_text(output, text)
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+@reports_errors
 def undo(source: str = GraphArg,
          who: str = typer.Option("polku undo", "--who", help="Who the change log names.")
          ) -> None:
@@ -753,11 +838,12 @@ def plan_findings_cmd(
     measure-without-indicator, actor-overload) as the findings JSON."""
     from polku.finding import findings_json
     from polku.analyses.plan_findings import plan_findings
+    from polku.present.messages import worded
 
+    tr = translator(lang)
     g = load_graph(source)
-    typer.echo(findings_json(g.graph.get("name", "graph"),
-                             plan_findings(g, max_concurrent_leads=max_concurrent_leads,
-                                           lang=check_lang(lang))))
+    typer.echo(findings_json(g.graph.get("name", "graph"), worded(
+        plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)))
 
 
 @app.command()
@@ -771,6 +857,8 @@ def serve(
                                           "who may edit (default: POLKU_TOKENS; none: read-only)."),
     changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
                                            "(default: .polku/ beside each graph)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
+                                "writes are serialised across them by a file lock."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import os
@@ -790,7 +878,18 @@ def serve(
         typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # each worker process builds its own app from the same settings (uvicorn imports the
+    # factory by name in every process)
+    os.environ["POLKU_GRAPHS"] = os.pathsep.join(str(s) for s in (sources or ["graphs"]))
+    if tokens:
+        os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
+    if changes:
+        os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 def is_loopback(host: str) -> bool:
@@ -925,13 +1024,15 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from polku.analyses.neo4j_findings import cypher_findings
+    from polku.analyses.neo4j_findings import cypher_findings_named
     from polku.io.neo4jstore import target
+    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
-    result = cypher_findings(uri, user, password, database, region,
-                             long_wait_days=long_wait_days, lang=tr.lang)
+    found, names = cypher_findings_named(uri, user, password, database, region,
+                                         long_wait_days=long_wait_days)
+    result = worded(found, names, tr)
     typer.echo(print_findings(format, target(uri, user, password, database, region).region
                               or "graph", result, tr))
 

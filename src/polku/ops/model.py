@@ -8,8 +8,8 @@ it loaded. What a model holds:
 - ``graph``: the loaded graph (never changed: analyses only read it);
 - ``version``: the graph's ETag (None for a file the CLI read);
 - ``index``: :func:`polku.analyses.reach.ecosystem`, the index every analysis walks;
-- ``findings(...)``: the findings for a set of thresholds (the defaults' run is the one the
-  pages and the API share);
+- ``findings(...)``: the findings for a set of thresholds, as data (the defaults' run is the
+  one the pages and the API share, in every language: the doors word them);
 - ``published(audience)``: the model the ``public`` sees (:func:`polku.privacy.suppress`'s
   copy, with its own index and findings), or this one for an ``editor``;
 - ``memo(key, compute)``: any other answer worth keeping for the version (a describe, a
@@ -89,17 +89,15 @@ class Model:
         return self.memo("index", lambda: ecosystem(self.graph))
 
     def findings(self, long_wait_days: float = LONG_WAIT_DAYS,
-                 max_concurrent_leads: int = MAX_CONCURRENT_LEADS,
-                 lang: str | None = None) -> list:
-        """Every finding for these thresholds (a list shared by every caller: read it, do
-        not change it)."""
+                 max_concurrent_leads: int = MAX_CONCURRENT_LEADS) -> list:
+        """Every finding for these thresholds, as data (a list shared by every caller and
+        every language: read it, do not change it)."""
         from polku.analyses.findings import find
 
-        key = ("findings", float(long_wait_days), int(max_concurrent_leads), lang)
+        key = ("findings", float(long_wait_days), int(max_concurrent_leads))
         return self.memo(key, lambda: find(self.graph, long_wait_days=long_wait_days,
                                            eco=self.index,
-                                           max_concurrent_leads=max_concurrent_leads,
-                                           lang=lang))
+                                           max_concurrent_leads=max_concurrent_leads))
 
     def published(self, audience: str) -> "Model":
         """The model ``audience`` reads: this one for an editor; for the public, the model

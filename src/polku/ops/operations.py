@@ -3,9 +3,12 @@
 An operation is a typed parameter record (a dataclass whose defaults come from
 :mod:`polku.kinds` and the analyses), one :meth:`check` that refuses a bad parameter with a
 :class:`polku.errors.PolkuError` naming it in ``field``, and :meth:`run` that answers from a
-:class:`polku.ops.model.Model` with plain data. The CLI (:mod:`polku.cli`), the API
+:class:`polku.ops.model.Model` with plain data: ids, numbers and findings as data, in no
+language. The two questions whose answer is a page's own data, the report and a view, are
+operations of :mod:`polku.present.operations` (they take the reader's ``lang``). The CLI (:mod:`polku.cli`), the API
 (:mod:`polku.server.api`) and the pages (:mod:`polku.server.pages`) only parse their input
-into a record, call :func:`answer`, and render what comes back; defaults, checks, privacy and
+into a record, call :func:`answer`, word what comes back in the reader's language
+(:mod:`polku.present.results`, from the graph the reader sees) and render it; defaults, checks, privacy and
 the error's field are decided here once.
 
 :func:`answer` decides privacy by audience (:mod:`polku.privacy`): for ``public`` the
@@ -33,7 +36,7 @@ from typing import Any, ClassVar, Protocol
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import PolkuError, check_count, check_threshold
 from polku.finding import Finding
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.ops.model import Model
@@ -57,25 +60,6 @@ class Operation(Protocol):
 
 # -- shared checks ------------------------------------------------------------------------------
 
-def check_threshold(value: float, name: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or value < 0:
-        raise PolkuError(f"{name.replace('_', '-')} must be a number, 0 or more, not {value!r}",
-                         field=name)
-
-
-def check_count(value: int, name: str, least: int = 1) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise PolkuError(f"{name.replace('_', '-')} must be a whole number, {least} or more, "
-                         f"not {value!r}", field=name)
-
-
-def check_lang(lang: str | None) -> str:
-    from polku.present.i18n import check_lang as checked
-
-    return checked(lang)
-
-
 def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: str) -> None:
     if g.nodes.get(node, {}).get("type") != node_type:
         raise PolkuError(f"'{node}' is not {what} of this graph", node=node, field=name)
@@ -87,17 +71,14 @@ def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: s
 class Describe:
     """What a graph is about: counts, regions, segments with sizes, entries, outcomes."""
     name: ClassVar[str] = "describe"
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
-        check_lang(self.lang)
+        pass
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.describe import describe
-        from polku.present.i18n import translator
 
-        return model.memo(("describe", self.lang),
-                          lambda: describe(model.graph, translator(self.lang)))
+        return model.memo("describe", lambda: describe(model.graph))
 
 
 @dataclass(frozen=True)
@@ -108,7 +89,6 @@ class Findings:
     max_concurrent_leads: int = MAX_CONCURRENT_LEADS
     severity: str = "info"
     actor: str | None = None
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         check_threshold(self.long_wait_days, "long_wait_days")
@@ -120,12 +100,11 @@ class Findings:
             from polku.analyses.accountable import check_actor
 
             check_actor(g, self.actor)
-        check_lang(self.lang)
 
     def run(self, model: Model) -> list[Finding]:
         from polku.analyses.accountable import for_actor
 
-        found = model.findings(self.long_wait_days, self.max_concurrent_leads, self.lang)
+        found = model.findings(self.long_wait_days, self.max_concurrent_leads)
         keep = SEVERITIES[: SEVERITIES.index(self.severity) + 1]
         found = [f for f in found if f.severity in keep]
         return for_actor(found, self.actor) if self.actor is not None else found
@@ -136,18 +115,15 @@ class Bottlenecks:
     """Services ranked by betweenness and by flow, with the bottleneck findings."""
     name: ClassVar[str] = "bottlenecks"
     top: int = 20
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         check_count(self.top, "top")
-        check_lang(self.lang)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.bottlenecks import bottlenecks
 
-        return model.memo(("bottlenecks", self.top, self.lang), lambda: bottlenecks(
-            model.graph, top=self.top, findings=model.findings(lang=self.lang),
-            lang=self.lang))
+        return model.memo(("bottlenecks", self.top), lambda: bottlenecks(
+            model.graph, top=self.top, findings=model.findings()))
 
 
 @dataclass(frozen=True)
@@ -158,7 +134,6 @@ class Paths:
     to: str | None = None
     k: int = 5
     max_expansions: int | None = None
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.paths import check_segment
@@ -169,14 +144,13 @@ class Paths:
         check_count(self.k, "k")
         if self.max_expansions is not None:
             check_count(self.max_expansions, "max_expansions", 0)
-        check_lang(self.lang)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.paths import MAX_EXPANSIONS, paths_report
 
         return paths_report(model.graph, self.segment, k=self.k, to=self.to,
                             max_expansions=self.max_expansions if self.max_expansions
-                            is not None else MAX_EXPANSIONS, lang=self.lang)
+                            is not None else MAX_EXPANSIONS)
 
 
 @dataclass(frozen=True)
@@ -186,7 +160,6 @@ class Removal:
     name: ClassVar[str] = "removal"
     remove: str = ""
     long_wait_days: float = LONG_WAIT_DAYS
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.whatif import REMOVABLE
@@ -199,14 +172,12 @@ class Removal:
             raise PolkuError(f"'{self.remove}' is a {t}; what-if removes a service, an actor "
                              "or a referral", node=self.remove, field="remove")
         check_threshold(self.long_wait_days, "long_wait_days")
-        check_lang(self.lang)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.whatif import whatif
 
         return whatif(model.graph, self.remove, long_wait_days=self.long_wait_days,
-                      before=model.findings(self.long_wait_days, lang=self.lang),
-                      lang=self.lang)
+                      before=model.findings(self.long_wait_days))
 
 
 @dataclass(frozen=True)
@@ -218,7 +189,6 @@ class Queueing:
     places: dict[str, int] = field(default_factory=dict)
     demand: dict[str, float] = field(default_factory=dict)
     long_wait_days: float = LONG_WAIT_DAYS
-    lang: str | None = None
 
     @classmethod
     def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
@@ -254,15 +224,13 @@ class Queueing:
                 raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
                                  field="demand")
         check_threshold(self.long_wait_days, "long_wait_days")
-        check_lang(self.lang)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.queues import queue_whatif
 
         return queue_whatif(model.graph, self.capacity, self.places, self.demand,
                             long_wait_days=self.long_wait_days,
-                            before=model.findings(self.long_wait_days, lang=self.lang),
-                            lang=self.lang)
+                            before=model.findings(self.long_wait_days))
 
 
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
@@ -285,7 +253,6 @@ class Raci:
     """The RACI matrix for a choice of subjects, marked from the findings."""
     name: ClassVar[str] = "raci"
     subjects: str = "all"
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.raci import SUBJECT_CHOICES
@@ -293,98 +260,11 @@ class Raci:
         if self.subjects not in SUBJECT_CHOICES:
             raise PolkuError(f"unknown subjects '{self.subjects}' (use "
                              f"{', '.join(SUBJECT_CHOICES)})", field="subjects")
-        check_lang(self.lang)
 
     def run(self, model: Model) -> Any:
         from polku.analyses.raci import raci
 
-        return raci(model.graph, model.findings(lang=self.lang), self.subjects,
-                    lang=self.lang)
-
-
-@dataclass(frozen=True)
-class Report:
-    """Everything the leader's report shows, as plain data."""
-    name: ClassVar[str] = "report"
-    long_wait_days: float = LONG_WAIT_DAYS
-    top: int = 10
-    lang: str | None = None
-
-    def check(self, g: nx.MultiDiGraph) -> None:
-        check_threshold(self.long_wait_days, "long_wait_days")
-        check_count(self.top, "top")
-        check_lang(self.lang)
-
-    def run(self, model: Model, progress: Any = None) -> dict[str, Any]:
-        from polku.present.i18n import translator
-        from polku.present.report import report_data
-        from polku.progress import silent
-
-        return report_data(model.graph, long_wait_days=self.long_wait_days, top=self.top,
-                           progress=progress or silent, tr=translator(self.lang))
-
-
-@dataclass(frozen=True)
-class ViewOf:
-    """One interactive view's nodes, edges and legend (drawn on the graph the audience
-    reads), narrowed to ``focus`` when asked."""
-    name: ClassVar[str] = "view"
-    view: str = "ecosystem"
-    focus: str | None = None
-    depth: int = 1
-    k: int = 5
-    cluster_by: str = "provider"
-    long_wait_days: float = LONG_WAIT_DAYS
-    lang: str | None = None
-
-    def check(self, g: nx.MultiDiGraph) -> None:
-        from polku.present.views.ecosystem import CLUSTER_BY
-        from polku.present.views.registry import VIEWS, parse_view
-
-        name, arg = parse_view(self.view)
-        kind = VIEWS[name].argument
-        if kind == "segment" and arg is not None:
-            from polku.analyses.paths import check_segment
-
-            try:
-                check_segment(g, arg)
-            except PolkuError as e:
-                raise PolkuError(e.message, node=arg, field="view") from None
-        elif kind is not None and arg is not None \
-                and g.nodes.get(arg, {}).get("type") != kind:
-            raise PolkuError("no such designed path" if kind == "path" else f"no such {kind}",
-                             node=arg, field="view")
-        if self.focus is not None and self.focus not in g:
-            raise PolkuError("no such node in the graph", node=self.focus, field="focus")
-        check_count(self.depth, "depth", 0)
-        check_count(self.k, "k")
-        if self.cluster_by not in CLUSTER_BY:
-            raise PolkuError(f"unknown --cluster-by '{self.cluster_by}': expected provider "
-                             "or region", field="cluster_by")
-        check_threshold(self.long_wait_days, "long_wait_days")
-        check_lang(self.lang)
-
-    def arguments(self, model: Model) -> dict[str, Any]:
-        """What :func:`polku.present.views.build_view` takes beside the graph and the view:
-        the view's analyses (from the model) and the focus."""
-        from polku.present.views.registry import VIEWS, parse_view
-
-        name, arg = parse_view(self.view)
-        out: dict[str, Any] = {"findings": model.findings(self.long_wait_days, lang=self.lang),
-                               "lang": self.lang, "cluster_by": self.cluster_by,
-                               "eco": model.index}
-        extra = VIEWS[name].analyses
-        if extra is not None:
-            out.update(model.memo(("view-analyses", name, arg, self.k),
-                                  lambda: extra(model.graph, str(arg), self.k)))
-        if self.focus is not None:
-            out.update(focus=self.focus, depth=self.depth)
-        return out
-
-    def run(self, model: Model) -> Any:
-        from polku.present.views import build_view
-
-        return build_view(model.graph, self.view, **self.arguments(model))
+        return raci(model.graph, model.findings(), self.subjects)
 
 
 @dataclass(frozen=True)
@@ -394,13 +274,11 @@ class Diff:
     name: ClassVar[str] = "diff"
     against: Model | None = None
     long_wait_days: float = LONG_WAIT_DAYS
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.against is None:
             raise PolkuError("a diff needs the other graph", field="against")
         check_threshold(self.long_wait_days, "long_wait_days")
-        check_lang(self.lang)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.diff import diff
@@ -408,9 +286,8 @@ class Diff:
         assert self.against is not None
         other = self.against.published(model.audience)
         return diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
-                    findings_a=model.findings(self.long_wait_days, lang=self.lang),
-                    findings_b=other.findings(self.long_wait_days, lang=self.lang),
-                    lang=self.lang)
+                    findings_a=model.findings(self.long_wait_days),
+                    findings_b=other.findings(self.long_wait_days))
 
 
 @dataclass(frozen=True)
@@ -419,25 +296,22 @@ class EventLog:
     the graph has no referral for."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
-    lang: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.log is None:
             raise PolkuError("an event log is needed", field="log")
-        check_lang(self.lang)
 
     def run(self, model: Model) -> dict[str, Any]:
-        from polku.io.eventlog import event_log_stats, read_event_log
+        from polku.analyses.eventlog import event_log_stats
+        from polku.io.eventlog import read_event_log
 
         assert self.log is not None
-        return event_log_stats(model.graph, read_event_log(self.log, model.graph),
-                               lang=self.lang)
+        return event_log_stats(model.graph, read_event_log(self.log, model.graph))
 
 
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
-    Describe, Findings, Bottlenecks, Paths, Removal, Queueing, Raci, Report, ViewOf, Diff,
-    EventLog)}
+    Describe, Findings, Bottlenecks, Paths, Removal, Queueing, Raci, Diff, EventLog)}
 
 
 # -- privacy at the boundary --------------------------------------------------------------------

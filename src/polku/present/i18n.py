@@ -85,6 +85,16 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+@lru_cache(maxsize=1 << 16)
+def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
+    """Babel's ``format_decimal``, remembered: a national report writes some 20,000
+    numbers, most of them the same few hundred, and Babel takes about 0.2 ms each.
+    (``kind`` keeps ``1``, ``1.0`` and ``True`` apart, which hash alike.)"""
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, format=fmt, locale=lang)
+
+
 @dataclass(frozen=True)
 class Translator:
     """The texts, labels and numbers of one language."""
@@ -123,10 +133,8 @@ class Translator:
             return value
         if isinstance(value, float) and value.is_integer() and digits is None:
             value = int(value)
-        from babel.numbers import format_decimal
-
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
-        return format_decimal(value, format=fmt, locale=self.lang)
+        return _decimal(type(value), value, fmt, self.lang)
 
     def percent(self, share: float | None) -> str:
         """A share 0–1 as a percentage of this language (``35 %``)."""

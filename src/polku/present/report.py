@@ -29,6 +29,8 @@ from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
 from polku.present.i18n import Translator, translator
+from polku.present.messages import worded
+from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
 from polku.analyses.paths import best_paths
 from polku.privacy import MIN_CELL, suppress, suppress_figures
@@ -49,7 +51,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     tr = tr or translator()
     progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
-    findings = find(g, long_wait_days=long_wait_days, eco=eco, lang=tr.lang)
+    findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr)
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
         by_severity[f.severity].append(f)
@@ -92,7 +94,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
         # since they fall outside every action list.
         "unowned": [f.to_dict() for f in findings if not f.accountable],
-        "raci": raci(g, findings, lang=tr.lang),
+        "raci": raci_worded(raci(g, findings), g, tr),
         "findings": findings,
         "known_kinds": KINDS,
         "eco": eco,
@@ -242,7 +244,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.analyses.raci import mark_label, role_label
+    from polku.present.raci_output import mark_label, role_label
 
     out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:
@@ -266,12 +268,16 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
            progress: Progress = silent) -> dict[str, Any]:
     """The embedded interactive views: the ecosystem and the largest segments."""
     from polku.present.views import page_assets, render_fragment
+    from polku.present.views.facts import Facts
 
     findings = [f.to_dict() for f in data["findings"]]
+    # One index of the graph for every view drawn (the views only read it).
+    facts = Facts(g, findings, tr)
     progress("drawing the ecosystem view")
     views = [{"title": tr("The ecosystem"),
               "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                      height="640px", findings=findings, lang=tr.lang)}]
+                                      height="640px", findings=findings, lang=tr.lang,
+                                      facts=facts)}]
     # a small cell arrives as "<5": it sorts as the smallest
     biggest = sorted(data["segments"], key=lambda s: (
         -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
@@ -282,7 +288,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
                       "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
                           height="560px", findings=findings, paths=paths, k=3,
-                          eco=data["eco"], lang=tr.lang)})
+                          eco=data["eco"], lang=tr.lang, facts=facts)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 

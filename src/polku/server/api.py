@@ -16,7 +16,9 @@ from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, P
                                   whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
-from polku.present.i18n import check_lang
+from polku.present import results
+from polku.present.i18n import check_lang, translator
+from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS
 from polku.privacy import EDITOR, shown_change, shown_row
 from polku.server.auth import Tokens, audience
@@ -46,7 +48,9 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
                      pattern="^(" + "|".join(formats.text_formats()) + ")$")
 
 READ = responses(400, 404, 409)
-WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
+#: a what-if's answer worded in the reader's language, by operation
+WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
+WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 #: ``?lang=``: the language of the findings' messages and labels in an answer (ids, keys
@@ -80,12 +84,15 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         response.headers.update(graph_headers(entry))
         return model, entry
 
-    def ask(name: str, response: Response, operation: Any, authorization: str | None) -> Any:
-        """One operation on the graph's current model, for the reader's audience; a bad
-        parameter is a 400 naming its field."""
+    def ask(name: str, response: Response, operation: Any, authorization: str | None
+            ) -> tuple[Any, Any]:
+        """One operation on the graph's current model, for the reader's audience, and the
+        graph that reader sees (its answer is worded from it); a bad parameter is a 400
+        naming its field."""
         model, _ = read(name, response)
+        who = audience(tokens, authorization)
         try:
-            return answer(operation, model, audience(tokens, authorization))
+            return answer(operation, model, who), model.published(who).graph
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field) from None
 
@@ -100,7 +107,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     def graph_info(name: str, response: Response,
                    authorization: str | None = Reader) -> dict[str, Any]:
         """What ``polku show`` says, with the graph's state and source."""
-        info = ask(name, response, Describe(), authorization)
+        info, g = ask(name, response, Describe(), authorization)
         entry = store.entry(name, refresh=False)
         return {**info, **{k: v for k, v in entry.summary(
             store.shadowed.get(name, [])).items() if k not in ("counts", "name")}}
@@ -113,9 +120,10 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                  authorization: str | None = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
-        found = ask(name, response, Findings(long_wait_days=long_wait_days, severity=severity,
-                                             lang=api_lang(lang)), authorization)
-        return {"graph": name, "findings": [f.to_dict() for f in found]}
+        found, g = ask(name, response, Findings(long_wait_days=long_wait_days,
+                                                severity=severity), authorization)
+        tr = translator(api_lang(lang))
+        return {"graph": name, "findings": [finding_json(f, g, tr) for f in found]}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
@@ -123,7 +131,9 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     lang: str | None = MessageLang,
                     authorization: str | None = Reader) -> dict:
         """Betweenness and flow ranking."""
-        return ask(name, response, Bottlenecks(top=top, lang=api_lang(lang)), authorization)
+        tr = translator(api_lang(lang))
+        ranking, g = ask(name, response, Bottlenecks(top=top), authorization)
+        return results.bottlenecks_worded(ranking, g, tr)
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
@@ -131,8 +141,9 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
               lang: str | None = MessageLang,
               authorization: str | None = Reader) -> dict:
         """The k best and the designed paths of a segment."""
-        return ask(name, response, Paths(segment=segment, k=k, to=to, lang=api_lang(lang)),
-                   authorization)
+        tr = translator(api_lang(lang))
+        report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
+        return results.paths_worded(report, g, tr)
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -150,13 +161,14 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
         after, with the findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
-        lang = api_lang(lang)
+        tr = translator(api_lang(lang))
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         long_wait_days=long_wait_days, lang=lang)
+                                         long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field) from None
-        return ask(name, response, operation, authorization)
+        result, g = ask(name, response, operation, authorization)
+        return WORDED[operation.name](result, g, tr)
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:

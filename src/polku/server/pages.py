@@ -19,10 +19,13 @@ from polku.io import workbook
 from polku.errors import PolkuError
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator
+from polku.present.messages import finding_json
 from polku.present.printers import TYPE_NAMES
+from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
 from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
-                                  Report, ViewOf, answer)
+                                  answer)
+from polku.present.operations import Report, ViewOf
 from polku.privacy import shown_change
 from polku.server.api import graph_headers
 from polku.server.auth import Tokens, audience
@@ -224,14 +227,15 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         tr = language.tr
         model, entry = store.model(name)
         g = model.graph
-        findings = [dict(f.to_dict(), link=finding_link(g, name, f.subject, language),
+        seen = model.published(who).graph  # what the findings are worded from
+        findings = [dict(finding_json(f, seen, tr), link=finding_link(g, name, f.subject, language),
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
-                    for f in ask(model, Findings(lang=tr.lang), who)]
+                    for f in ask(model, Findings(), who)]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=name,
-                    info=ask(model, Describe(lang=tr.lang), who),
+                    info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
                     type_names=TYPE_NAMES)
@@ -278,8 +282,8 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         report, error = None, None
         if segment:
             try:
-                report = answer(Paths(segment=segment, k=k, to=to or None, lang=tr.lang),
-                                model, who)
+                report = paths_worded(answer(Paths(segment=segment, k=k, to=to or None),
+                                             model, who), model.published(who).graph, tr)
             except PolkuError as e:
                 error = e.message
         return html("paths.html", language, entry, g, status=400 if error else 200,
@@ -324,7 +328,8 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         tr = language.tr
         model, entry = store.model(name)
         g = model.graph
-        ranking = dict(ask(model, Bottlenecks(top=top, lang=tr.lang), who))
+        ranking = bottlenecks_worded(ask(model, Bottlenecks(top=top), who),
+                                     model.published(who).graph, tr)
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         return html("bottlenecks.html", language, entry, g,
@@ -338,14 +343,14 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         sortable and filterable, for ``subjects`` (all, segments, services, referrals,
         measures)."""
         from polku.analyses.raci import SUBJECT_CHOICES
-        from polku.present.raci_output import raci_section
+        from polku.present.raci_output import raci_section, raci_worded
 
         tr = language.tr
         if subjects not in SUBJECT_CHOICES:  # the page's own words, before any graph is read
             raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
                 value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
         model, entry = store.model(name)
-        m = ask(model, Raci(subjects=subjects, lang=tr.lang), who)
+        m = raci_worded(ask(model, Raci(subjects=subjects), who), model.published(who).graph, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, entry, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
@@ -446,7 +451,8 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
 
     g = model.graph
     try:
-        out: Any = answer(Queueing(capacity, places, demand, lang=tr.lang), model, who)
+        out: Any = queue_worded(answer(Queueing(capacity, places, demand), model, who),
+                                model.published(who).graph, tr)
     except PolkuError as e:
         raise ApiError(400, e.message, field="service") from None
     services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]

@@ -21,6 +21,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator, translator
+from polku.present.messages import message
 from polku.present.views.ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
 from polku.present.views.facts import Facts, View, finding_list
 from polku.present.views.focus import narrow
@@ -109,7 +110,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
                cluster_by: str = "provider", eco: Any = None, today: Any = None,
-               lang: str | None = None) -> View:
+               lang: str | None = None, facts: Facts | None = None) -> View:
     """The nodes, edges and legend of one view (see :mod:`polku.present.views` for the views),
     every text in ``lang`` (fi, sv or en; default Finnish), node labels from
     ``name_sv``/``name_en`` where the graph gives them.
@@ -117,18 +118,25 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     ``eco``: the :func:`polku.analyses.reach.ecosystem` index of ``g``, when the caller has it
     (the report draws several segment views of one graph).
 
-    ``findings``: the analyses' findings (list of dicts in the shape of
-    ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
+    ``findings``: the analyses' findings (:class:`~polku.finding.Finding` records or dicts
+    in the shape of ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
+    those without a message are worded in the view's language;
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
     with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
-    ``today``: the date of the timeline's today line (default: the day it is drawn).
+    ``today``: the date of the timeline's today line (default: the day it is drawn);
+    ``facts``: the :class:`~polku.present.views.facts.Facts` of ``g``, these findings and
+    this language, when the caller draws several views of one graph (the report: building
+    them is most of a national view's time).
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
         raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region",
                          field="cluster_by")
     tr = translator(lang)
-    facts = Facts(g, finding_list(findings), tr)
+    if facts is None:
+        facts = Facts(g, _worded(finding_list(findings), g, tr), tr)
+    elif facts.g is not g or facts.tr.lang != tr.lang:
+        raise ValueError("the facts given are of another graph or language")
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
@@ -141,16 +149,22 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     return v
 
 
+def _worded(findings: list[dict[str, Any]], g: nx.MultiDiGraph,
+            tr: Translator) -> list[dict[str, Any]]:
+    """The findings, those without a message worded in ``tr``'s language (a message that
+    came with a finding is kept: the caller wrote it for this reader)."""
+    return [f if f.get("message") else dict(f, message=message(f, g, tr)) for f in findings]
+
+
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
-             long_wait_days: float | None = None, lang: str | None = None) -> dict[str, Any]:
-    """The analyses a view shows, run on ``g``: ``findings`` always (their messages in
-    ``lang``, default Finnish), and for a segment view its ``k`` best paths. Pass the result
-    on to :func:`polku.present.views.render_html` as keyword arguments."""
+             long_wait_days: float | None = None) -> dict[str, Any]:
+    """The analyses a view shows, run on ``g``: ``findings`` always (data: the view words
+    them in its language), and for a segment view its ``k`` best paths. Pass the result on
+    to :func:`polku.present.views.render_html` as keyword arguments."""
     from polku.analyses.findings import LONG_WAIT_DAYS, find
 
     name, arg = parse_view(view)
-    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS,
-                                            lang=lang)}
+    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS)}
     extra = VIEWS[name].analyses
     if extra is not None:
         try:
