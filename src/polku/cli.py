@@ -690,7 +690,11 @@ def ptv_compare(
                 raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
                                  f"{len(chosen)})", field="pick")
             chosen = [chosen[n - 1] for n in numbers]
-        _, entry = write_all(source, model, chosen, who, "ptv compare")
+        from polku.ops.batch import changelog_of
+        from polku.ops.changelog import write_lock
+
+        with write_lock(changelog_of(source)):  # a server writing the same graph waits
+            _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
                    "(undo: polku undo " + source + ")")
 
@@ -739,14 +743,11 @@ def compare(
         raise PolkuError("compare needs two regions or more", field="sources")
     tr = translator(lang)
     result = compare_regions(graphs, min_cell if suppress else None)
-    if format == "json":
-        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    elif format == "csv":
-        text = regions_csv(result)
-    elif format == "html":
-        text = regions_html(result, tr)
-    else:
-        text = regions_text(result, tr) + "\n"
+    renderers = {"table": lambda: regions_text(result, tr) + "\n",
+                 "csv": lambda: regions_csv(result),
+                 "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                 "html": lambda: regions_html(result, tr)}
+    text = renderers[format]()
     if output is not None:
         from polku.io import atomic
 
@@ -763,9 +764,11 @@ def undo(source: str = GraphArg,
          ) -> None:
     """Undo the newest change in a graph's change log (a row edit, or all of a batch such
     as ptv compare --apply), as a change of its own."""
-    from polku.ops.batch import undo_latest
+    from polku.ops.batch import changelog_of, undo_latest
+    from polku.ops.changelog import write_lock
 
-    _, entry = undo_latest(source, load_graph(source), who)
+    with write_lock(changelog_of(source)):  # a server writing the same graph waits
+        _, entry = undo_latest(source, load_graph(source), who)
     typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
 
 

@@ -103,6 +103,20 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         source of the same name it shadows), and counts by kind."""
         return [e.summary(store.shadowed.get(e.source.name, [])) for e in store.entries()]
 
+    @router.get("/compare", responses=responses(400))
+    def compare(graphs: Union[str, None] = Query(
+            None, description="Graph names, comma-separated (default: every graph served)")
+            ) -> dict[str, Any]:
+        """Regions side by side (``polku compare``): per region, findings by kind per
+        10,000 people in segments, needs covered, median waits on hand-offs, the share of
+        referrals where information travels, leads per plan measure; small cells left out
+        of the totals. ``not_compared`` names graphs that could not be read."""
+        from polku.server.compare import compare_served
+
+        result, problems = compare_served(store, graphs)
+        return {**(result or {"regions": [], "kinds": [], "measures": []}),
+                "not_compared": problems}
+
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,
                    authorization: str | None = Reader) -> dict[str, Any]:

@@ -100,7 +100,7 @@ CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
-                "undo": N_("undone")}
+                "undo": N_("undone"), "batch": N_("changed together")}
 SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "info": N_("for information")}
 
 
@@ -355,6 +355,23 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return html("raci.html", language, entry, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
+
+    @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
+    def compare_page(graphs: str | None = None, language: PageLanguage = Language
+                     ) -> HTMLResponse:
+        """Regions side by side: the served graphs (or those named, comma-separated) on the
+        same figures, as a small-multiples chart and a table; small cells left out."""
+        from polku.present.regions import _notes, regions_table, small_multiples_svg
+
+        from polku.server.compare import compare_served
+
+        result, problems = compare_served(store, graphs)
+        tr = language.tr
+        return html("compare.html", language, title=tr("Regions side by side"),
+                    rows=regions_table(result, tr) if result else [],
+                    chart=small_multiples_svg(result, tr) if result else "",
+                    notes=_notes(result, tr) if result else [], problems=problems,
+                    graphs=graphs or "")
 
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str, language: PageLanguage = Language,

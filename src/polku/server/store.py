@@ -32,7 +32,7 @@ from typing import Any, Sequence
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, NothingToUndo, revert
+from polku.ops.changelog import ChangeLog, NothingToUndo, revert, write_lock
 from polku.errors import PolkuError
 from polku.io import formats
 from polku.io.load import load_graph
@@ -47,8 +47,6 @@ log = logging.getLogger("polku.server")
 KINDS = formats.served_kinds()
 #: seconds a graph pulled from Neo4j is served before it is pulled again
 NEO4J_REFRESH = 5.0
-#: seconds a write waits for another process's write to the same graph
-WRITE_LOCK_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -348,11 +346,7 @@ class GraphStore:
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
-        from filelock import FileLock
-
-        path = self.changelog(name).path.with_name(f"{name}.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(path, timeout=WRITE_LOCK_TIMEOUT)
+        return write_lock(self.changelog(name))
 
     def sheets(self, name: str) -> tuple[edits.Sheets, Entry]:
         """The graph's workbook sheets as they are now, and its entry."""
