@@ -54,6 +54,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/graphs/{name}/rows/{sheet}": [{}],
     "/api/graphs/{name}/rows/{sheet}/{key}": [{}],
     "/api/graphs/{name}/changes": [{}],
+    "/api/compare": [{}],
+    "/compare": [{}, {"lang": "en"}],
     "/": [{}],
     "/graphs/{name}": [{}, {"lang": "en"}],
     "/graphs/{name}/view": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1",
@@ -76,8 +78,9 @@ ROWS = {"segments": ["nuoret"], "referrals": ["r1", "r2"]}
 def world(tmp: Path, size: int, volume: int) -> TestClient:
     """The mini workbook served, with ``size`` and ``volume`` planted by an editor."""
     shutil.copytree(MINI, tmp / NAME)
-    client = TestClient(create_app([tmp / NAME], Tokens({"editor": TOKEN}), tmp / "changes"),
-                        raise_server_exceptions=False)
+    shutil.copytree(MINI, tmp / "other")  # a second region, for the regions side by side
+    client = TestClient(create_app([tmp / NAME, tmp / "other"], Tokens({"editor": TOKEN}),
+                                   tmp / "changes"), raise_server_exceptions=False)
     for sheet, key, column, value in (("segments", "nuoret", "size", size),
                                       ("referrals", "r1", "volume_per_month", volume),
                                       ("referrals", "r2", "volume_per_month", 9)):
