@@ -25,6 +25,10 @@ from polku.io import formats
 from polku.io.formats import check_output, format_for
 from polku.io.load import load_graph, save_graph
 from polku.analyses.paths import MAX_EXPANSIONS
+from polku.ops import operations as ops
+from polku.present import operations as pages
+from polku.ops.model import Model
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -83,7 +87,23 @@ Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, he
     "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
     f"out of what goes to other people ({_titles(True)}, pages, the report) and kept in the "
     f"owner's working copies ({_titles(False)}); this flag turns that on or off."))
-MinCell = typer.Option(5, "--min-cell", min=1, help="Counts below this are small cells.")
+MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help="Counts below this are small cells.")
+
+
+def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
+    """The model of the graph in ``source`` (the owner's: an editor reads it)."""
+    return Model(load_graph(source), min_cell=min_cell)
+
+
+def audience_of(suppress: bool) -> str:
+    """A file meant for others (small cells left out) is for the public."""
+    return PUBLIC if suppress else EDITOR
+
+
+def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
+    """An operation's answer for ``who`` and the graph that reader sees (the answer is worded
+    from it)."""
+    return ops.answer(operation, model, who), model.published(who).graph
 
 
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
@@ -185,8 +205,8 @@ def export(
         g = checked(source, progress=progress)
         if segment is not None and segment not in g:
             raise PolkuError(f"unknown segment '{segment}'")
-        out = privacy.suppress(g, min_cell) if (
-            suppress if suppress is not None else fmt.shared) else g
+        out = Model(g, min_cell=min_cell).published(audience_of(
+            suppress if suppress is not None else fmt.shared)).graph
         progress(f"writing {output.name}")
         fmt.write(out, output, segment=segment, k=k)
     typer.echo(f"wrote {output}")
@@ -213,14 +233,13 @@ def show(
     lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from polku.analyses.describe import describe
     from polku.present.printers import describe_text
     from polku.present.results import described
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    info = described(describe(g), g, tr)
+    info, g = asked(ops.Describe(), model_of(source))
+    info = described(info, g, tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
 
@@ -245,14 +264,14 @@ def render(
     lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from polku.present import views
-    from polku.privacy import suppress as suppressed
+    from polku.io import atomic
+    from polku.present.views import view_html
 
     lang = check_lang(lang)
-    g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
-    views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
-                     depth=depth, cluster_by=cluster_by, lang=lang, **extra)
+    v = ops.answer(pages.ViewOf(view=view, focus=focus, depth=depth, k=k, cluster_by=cluster_by,
+                              long_wait_days=long_wait_days, lang=lang),
+                   model_of(source, min_cell), audience_of(suppress))
+    atomic.write_text(output, view_html(v))
     typer.echo(f"wrote {output}")
 
 
@@ -275,23 +294,20 @@ def findings(
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it."""
-    from polku.analyses.accountable import check_actor, for_actor
     from polku.finding import at_or_above
-    from polku.analyses.findings import find
     from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
-        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
+        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)",
+                         field="fail_on")
     tr = translator(lang)
-    g = load_graph(source)
-    if actor is not None:
-        check_actor(g, actor)
-    result = worded(find(g, long_wait_days=long_wait_days,
-                         max_concurrent_leads=max_concurrent_leads), g, tr)
-    if actor is not None:
-        result = for_actor(result, actor)
-    typer.echo(print_findings(format, g.graph.get("name", "graph"), result, tr))
+    model = model_of(source)
+    result, g = asked(ops.Findings(long_wait_days=long_wait_days,
+                                   max_concurrent_leads=max_concurrent_leads, actor=actor),
+                      model)
+    result = worded(result, g, tr)
+    typer.echo(print_findings(format, model.name, result, tr))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 
@@ -319,8 +335,6 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from polku.analyses.findings import find
-    from polku.analyses.raci import raci as matrix
     from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_worded,
                                            write_raci)
 
@@ -328,8 +342,8 @@ def raci(
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
     tr = translator(lang)
-    g = load_graph(source)
-    m = raci_worded(matrix(g, find(g), subjects=subjects), g, tr)
+    m, g = asked(ops.Raci(subjects=subjects), model_of(source))
+    m = raci_worded(m, g, tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
@@ -346,14 +360,13 @@ def bottlenecks(
     lang: Optional[str] = Lang,
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from polku.analyses.bottlenecks import bottlenecks as rank
     from polku.present.printers import bottlenecks_table
     from polku.present.results import bottlenecks_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    result = bottlenecks_worded(rank(g, top=top), g, tr)
+    result, g = asked(ops.Bottlenecks(top=top), model_of(source))
+    result = bottlenecks_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result, tr))
 
@@ -373,15 +386,14 @@ def paths(
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
-    from polku.analyses.paths import paths_report
     from polku.present.printers import paths_text
     from polku.present.results import paths_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    result = paths_worded(paths_report(g, segment, k=k, to=to,
-                                       max_expansions=max_expansions), g, tr)
+    result, g = asked(ops.Paths(segment=segment, to=to, k=k, max_expansions=max_expansions),
+                      model_of(source))
+    result = paths_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
 
@@ -407,33 +419,18 @@ def whatif(
     """What a change would do: --remove gives the findings a removal creates and resolves;
     --capacity, --places and --demand give every affected service's utilisation and
     predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    from polku.present.printers import queue_whatif_text, whatif_text
+    from polku.present.results import queue_worded, whatif_worded
+
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    queued = bool(capacity or places or demand)
-    if remove is not None and queued:
-        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
-                         "are separate questions: ask one at a time")
-    if remove is None and not queued:
-        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
-    if remove is not None:
-        from polku.present.printers import whatif_text
-        from polku.analyses.whatif import whatif as run
-
-        from polku.present.results import whatif_worded
-
-        g = load_graph(source)
-        result = whatif_worded(run(g, remove, long_wait_days=long_wait_days), g, tr)
-        text = whatif_text
-    else:
-        from polku.present.printers import queue_whatif_text
-        from polku.analyses.queues import queue_changes, queue_whatif
-
-        from polku.present.results import queue_worded
-
-        changes = queue_changes(capacity or [], places or [], demand or [])
-        g = load_graph(source)
-        result = queue_worded(queue_whatif(g, *changes, long_wait_days=long_wait_days), g, tr)
-        text = queue_whatif_text
+    operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
+                                     long_wait_days=long_wait_days)
+    result, g = asked(operation, model_of(source))
+    # the answer worded, and printed, by the question asked
+    word, text = {"removal": (whatif_worded, whatif_text),
+                  "queueing": (queue_worded, queue_whatif_text)}[operation.name]
+    result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result, tr))
 
@@ -453,8 +450,7 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.analyses.eventlog import apply_stats, event_log_stats, stats_json
-    from polku.io.eventlog import read_event_log
+    from polku.analyses.eventlog import apply_stats, stats_json
     from polku.present.printers import eventlog_text
     from polku.present.results import eventlog_worded
 
@@ -464,11 +460,12 @@ def eventlog(
     check_output(output, fmt, log)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {graph}")
-        g = load_graph(graph)
+        model = model_of(graph)
         progress(f"reading {log.name}")
-        stats = eventlog_worded(event_log_stats(g, read_event_log(log, g)), g, tr)
+        stats, g = asked(ops.EventLog(log=log), model)
+        stats = eventlog_worded(stats, g, tr)
         progress(f"writing {output.name}")
-        save_graph(apply_stats(g, stats), output, fmt)
+        save_graph(apply_stats(model.graph, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + f"\nwrote {output}")
 
@@ -487,13 +484,18 @@ def report(
     lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
-    from polku.present.report import write_report
+    from polku.present.report import check_report_name, write_report_data
 
-    lang = check_lang(lang)
+    tr = translator(lang)
+    check_report_name(output)
+    who = audience_of(suppress)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
-        write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress, lang=lang, min_cell=min_cell if suppress else None)
+        model = model_of(source, min_cell)
+        progress("finding gaps, overlaps and bottlenecks")
+        data = ops.answer(pages.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
+                          model, who, progress=progress)
+        write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(f"wrote {output}")
 
 
@@ -514,11 +516,8 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from polku.analyses.diff import diff as run
-    from polku.analyses.findings import find
     from polku.present.printers import diff_text
     from polku.present.results import diff_worded
-    from polku.privacy import suppress as suppressed
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
@@ -529,12 +528,11 @@ def diff(
                          f"{'.html' if format == 'html' else '.json, .txt or .md'}",
                          file=str(output))
     tr = translator(lang)
-    ga, gb = load_graph(a), load_graph(b)
-    fa = find(ga, long_wait_days=long_wait_days)
-    fb = find(gb, long_wait_days=long_wait_days)
-    if suppress if suppress is not None else format == "html":
-        ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
-    result = diff_worded(run(ga, gb, findings_a=fa, findings_b=fb), ga, gb, tr)
+    ma, mb = model_of(a, min_cell), model_of(b, min_cell)
+    who = audience_of(suppress if suppress is not None else format == "html")
+    result = ops.answer(ops.Diff(against=mb, long_wait_days=long_wait_days), ma, who)
+    ga, gb = ma.published(who).graph, mb.published(who).graph
+    result = diff_worded(result, ga, gb, tr)
     if format == "html":
         from polku.io import atomic
         from polku.present.views.diff import diff_html
@@ -568,7 +566,6 @@ def merge(
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
     from polku.analyses.merge import merge as run
-    from polku.privacy import suppress as suppressed
 
     if len(sources) < 2:
         raise PolkuError("merge needs at least two graphs")
@@ -584,8 +581,8 @@ def merge(
             graphs.append(load_graph(s))
         result = run(graphs, name)
         g = result.graph
-        if suppress if suppress is not None else formats.shared(fmt):
-            g = suppressed(g, min_cell)
+        g = Model(g, min_cell=min_cell).published(audience_of(
+            suppress if suppress is not None else formats.shared(fmt))).graph
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     for c in result.conflicts:

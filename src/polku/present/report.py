@@ -21,6 +21,7 @@ from typing import Any
 import networkx as nx
 
 from polku.io import atomic
+from polku.analyses.describe import shown_size
 from polku.analyses.bottlenecks import flow_ranking, ranking
 from polku.analyses.accountable import by_actor
 from polku.errors import PolkuError
@@ -64,7 +65,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         if best:
             best[0]["uncovered_labels"] = [tr.label(g, n) for n in best[0].get("uncovered", ())]
         segments.append({
-            "id": s, "label": tr.label(g, s), "size": g.nodes[s].get("size"),
+            "id": s, "label": tr.label(g, s), "size": shown_size(g, s),
             "best": best[0] if best else None,
             "findings": per_subject[s],
         })
@@ -322,14 +323,26 @@ def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LO
     The analyses run on the true values; what the report shows leaves small cells out
     (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
     tr = translator(lang)
-    out = Path(out)
-    suffix = out.suffix.lower()
-    if suffix not in (".html", ".htm", ".md", ".markdown"):
-        raise PolkuError("the report is written as .html or .md", file=str(out))
+    check_report_name(out)
     data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr)
     if min_cell is not None:
         g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
-    text = report_markdown(data, tr) if suffix in (".md", ".markdown") else \
+    return write_report_data(g, data, out, tr, progress)
+
+
+def check_report_name(out: str | Path) -> None:
+    """The report is written as HTML (``.html``, ``.htm``) or markdown (``.md``)."""
+    if Path(out).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
+        raise PolkuError("the report is written as .html or .md", file=str(out), field="output")
+
+
+def write_report_data(g: nx.MultiDiGraph, data: dict[str, Any], out: str | Path,
+                      tr: Translator, progress: Progress = silent) -> Path:
+    """Write a report whose data the caller has (:func:`report_data` of the graph ``g``
+    its reader sees) to ``out``, HTML or markdown by its suffix, atomically."""
+    out = Path(out)
+    check_report_name(out)
+    text = report_markdown(data, tr) if out.suffix.lower() in (".md", ".markdown") else \
         report_html(g, data, progress=progress, tr=tr)
     progress(f"writing {out.name}")
     atomic.write_text(out, text)

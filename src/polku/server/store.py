@@ -37,6 +37,7 @@ from polku.errors import PolkuError
 from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
+from polku.ops.model import Model
 from polku.server.contract import ApiError, invalid, relative, shown_path
 
 log = logging.getLogger("polku.server")
@@ -147,6 +148,19 @@ class Entry:
     loaded_at: str | None = None
     problem: PolkuError | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _model: Model | None = field(default=None, repr=False)
+
+    @property
+    def model(self) -> Model | None:
+        """The served version as a :class:`polku.ops.model.Model` (its index and findings
+        computed once, when first asked, and shared by every route and language); a new
+        version (a reload, a write) gets a new model."""
+        if self.graph is None:
+            return None
+        model = self._model
+        if model is None or model.graph is not self.graph or model.version != self.etag:
+            model = self._model = Model(self.graph, self.etag)
+        return model
 
     @property
     def state(self) -> str:
@@ -273,6 +287,14 @@ class GraphStore:
             raise ApiError(409, f"the graph '{name}' cannot be read: {entry.problem_text()}",
                            field="name", code="graph-failed")
         return entry.graph, entry
+
+    def model(self, name: str) -> tuple[Model, Entry]:
+        """The served version's model (see :meth:`get`) and its entry."""
+        g, entry = self.get(name)
+        with entry.lock:
+            model = entry.model
+        assert model is not None
+        return model, entry
 
     def entries(self) -> list[Entry]:
         """Every graph, each refreshed."""
@@ -429,11 +451,11 @@ class GraphStore:
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None,
                drop: tuple[str, ...] = ()) -> dict[str, Any]:
-        from polku.analyses.findings import find
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
 
         source = entry.source
+        before_model = entry.model
         store = edits.row_store(source.location)
         sheets = self._sheets(entry, current)
         try:
@@ -469,9 +491,12 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
+        # the new version's model: its findings answer this write and then every reader
+        model = entry.model
+        assert model is not None and before_model is not None
         tr = translator(lang)
-        before = {f.identity: f for f in find(current)}
-        after = {f.identity: f for f in find(g)}
+        before = {f.identity: f for f in before_model.findings()}
+        after = {f.identity: f for f in model.findings()}
         return {"change": logged, "etag": entry.etag,
                 "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
                                          if k not in before],
