@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import os
 import shutil
 import socket
 import statistics
@@ -103,10 +104,13 @@ def run(args: argparse.Namespace, tmp: Path) -> int:
     tokens = {f"writer{i}": f"load-test-token-{i:04d}-abcdefgh" for i in range(args.writers)}
     (tmp / "tokens").write_text("".join(f"{n}:{t}\n" for n, t in tokens.items()))
     port = free_port()
-    exe = Path(sys.executable).parent / "polku"
-    proc = subprocess.Popen([str(exe), "serve", str(served), "--port", str(port),
-                             "--tokens", str(tmp / "tokens")],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    # the server of this checkout (not whatever polku the environment installed)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src")] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    proc = subprocess.Popen([sys.executable, "-m", "polku.cli", "serve", str(served),
+                             "--port", str(port), "--tokens", str(tmp / "tokens")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=env)
     try:
         deadline = time.monotonic() + 60
         while True:

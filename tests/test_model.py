@@ -4,13 +4,12 @@ version; the operations' registry and their checks."""
 
 from __future__ import annotations
 
-import shutil
 import threading
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers import MINI, copy_mini
 from polku.app import create_app
 from polku.errors import PolkuError
 from polku.io.load import load_graph
@@ -18,7 +17,6 @@ from polku.ops import operations as ops
 from polku.ops.model import Model
 from polku.server.auth import Tokens
 
-MINI = Path(__file__).parent / "data" / "mini"
 TOKEN = "editor-token-0123456789"
 
 
@@ -48,7 +46,7 @@ def test_findings_are_computed_once_even_when_many_ask_at_once(monkeypatch) -> N
 
 
 def test_the_server_keeps_one_model_per_version_and_a_write_makes_a_new_one(tmp_path) -> None:
-    shutil.copytree(MINI, tmp_path / "mini")
+    copy_mini(tmp_path / "mini")
     app = create_app([tmp_path / "mini"], Tokens({"editor": TOKEN}), tmp_path / "changes")
     client, store = TestClient(app), app.state.store
     assert client.get("/api/graphs/mini/findings").status_code == 200

@@ -14,20 +14,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
+from helpers import MINI, copy_mini, run
 from polku.app import create_app
-from polku.cli import app as cli
 from polku.io import formats
 from polku.server.auth import Tokens
 
-MINI = Path(__file__).parent / "data" / "mini"
 TOKEN = "editor-token-0123456789"
 EDITOR = {"Authorization": f"Bearer {TOKEN}"}
 NAME = "mini"
@@ -42,6 +39,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/graphs": [{}],
     "/api/graphs/{name}": [{}],
     "/api/graphs/{name}/findings": [{}, {"lang": "en"}],
+    "/api/graphs/{name}/actions": [{}, {"format": "json"}, {"format": "xlsx"}],
+    "/api/graphs/{name}/suggestions": [{}],
     "/api/graphs/{name}/bottlenecks": [{}],
     "/api/graphs/{name}/paths": [{"segment": "nuoret"}, {"segment": "nuoret", "to": "tyo"}],
     "/api/graphs/{name}/whatif": [{"remove": "r1"}, {"remove": "alkuhaastattelu"},
@@ -77,8 +76,8 @@ ROWS = {"segments": ["nuoret"], "referrals": ["r1", "r2"]}
 
 def world(tmp: Path, size: int, volume: int) -> TestClient:
     """The mini workbook served, with ``size`` and ``volume`` planted by an editor."""
-    shutil.copytree(MINI, tmp / NAME)
-    shutil.copytree(MINI, tmp / "other")  # a second region, for the regions side by side
+    copy_mini(tmp / NAME)
+    copy_mini(tmp / "other")  # a second region, for the regions side by side
     client = TestClient(create_app([tmp / NAME, tmp / "other"], Tokens({"editor": TOKEN}),
                                    tmp / "changes"), raise_server_exceptions=False)
     for sheet, key, column, value in (("segments", "nuoret", "size", size),
@@ -200,7 +199,7 @@ def read_output(path: Path) -> str:
 
 def plant(tmp: Path, size: int, volume: int) -> Path:
     wb = tmp / NAME
-    shutil.copytree(MINI, wb)
+    copy_mini(wb)
     for sheet, old, new in (("segments", ",1200,", f",{size},"),
                             ("referrals", "nuoret,12,14", f"nuoret,{volume},14")):
         path = wb / f"{sheet}.csv"
@@ -239,7 +238,7 @@ def test_every_file_for_others_leaves_small_cells_out(tmp_path: Path, name, comm
         wb = plant(tmp_path / w, *cells)
         out = tmp_path / w / "out"
         out.mkdir()
-        r = CliRunner().invoke(cli, [str(a) for a in command(wb, out)])
+        r = run(*command(wb, out))
         assert r.exit_code == 0, r.output
         texts.append(normal(read_output(output(out))).replace(str(tmp_path / w), "TMP"))
     assert texts[0] == texts[1], f"{name}: the file depends on a small cell"

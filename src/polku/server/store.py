@@ -149,6 +149,7 @@ class Entry:
     problem: PolkuError | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
     _model: Model | None = field(default=None, repr=False)
+    model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def model(self) -> Model | None:
@@ -274,9 +275,13 @@ class GraphStore:
         entry = self._entries.get(name)
         if entry is None:
             raise ApiError(404, f"no graph named '{name}'", field="name")
-        if refresh:
-            with entry.lock:
+        # a reader never waits for a write in progress (it holds the lock for seconds: the
+        # whole workbook is checked again): it is served the version before that write
+        if refresh and entry.lock.acquire(blocking=entry.graph is None):
+            try:
                 self._refresh(entry)
+            finally:
+                entry.lock.release()
         return entry
 
     def get(self, name: str) -> tuple[nx.MultiDiGraph, Entry]:
@@ -291,7 +296,7 @@ class GraphStore:
     def model(self, name: str) -> tuple[Model, Entry]:
         """The served version's model (see :meth:`get`) and its entry."""
         g, entry = self.get(name)
-        with entry.lock:
+        with entry.model_lock:  # never held while a write runs
             model = entry.model
         assert model is not None
         return model, entry
@@ -455,9 +460,14 @@ class GraphStore:
         from polku.present.messages import finding_json
 
         source = entry.source
-        before_model = entry.model
+        with entry.model_lock:
+            before_model = entry.model
         store = edits.row_store(source.location)
         sheets = self._sheets(entry, current)
+        if undoes is None:
+            from polku.ops.changelog import now
+
+            values = edits.stamped(sheet, action, values, who, now())
         try:
             new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:
@@ -492,7 +502,8 @@ class GraphStore:
         entry.etag = content_digest(source, g)
         entry.problem = None
         # the new version's model: its findings answer this write and then every reader
-        model = entry.model
+        with entry.model_lock:
+            model = entry.model
         assert model is not None and before_model is not None
         tr = translator(lang)
         before = {f.identity: f for f in before_model.findings()}
