@@ -2,16 +2,19 @@
 
 Builds the typed graph exactly as :mod:`polku.graph` documents it (referrals are nodes
 with from/to edges, responsibilities are edges keyed by role), so tests state a case in a
-few lines: ``b.service("a", providers=["x"], entry=True)``.
+few lines: ``b.service("a", providers=["x"], entry=True)``; ``b.workbook(folder)`` writes it
+as a workbook for the CLI and the server.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Iterable
 
 import networkx as nx
 
 from polku.graph import add_edge, new_graph
+from polku.io.workbook import write_workbook
 
 
 class Builder:
@@ -157,3 +160,9 @@ class Builder:
         self.referral("r-bw", "b", outcome, owner="x", info="yes", wait=5)
         self.role("x", segment, "lead")
         return self
+
+    def workbook(self, folder: Path) -> Path:
+        """Write the graph as a workbook folder (one CSV per sheet), for the CLI and the
+        server to read as a user's file; returns ``folder``."""
+        write_workbook(self.g, folder)
+        return folder

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import socket
 import subprocess
 import sys
@@ -14,12 +13,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers import EXAMPLE_TTL as EXAMPLE, MINI, copy_mini, run
 from polku.io import rdf, workbook
 from polku.app import create_app, discover
-
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
-MINI = Path(__file__).parent / "data" / "mini"
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +30,7 @@ def test_lists_graphs(client: TestClient) -> None:
 
 
 def test_findings_are_the_cli_json(client: TestClient) -> None:
-    from typer.testing import CliRunner
-
-    from polku.cli import app as cli
-
-    cli_json = json.loads(CliRunner().invoke(cli, ["findings", str(EXAMPLE), "--format", "json"]).stdout)
+    cli_json = json.loads(run("findings", EXAMPLE, "--format", "json").stdout)
     api_json = client.get("/api/graphs/keski-uusimaa/findings").json()
     assert api_json == cli_json
     errors = client.get("/api/graphs/keski-uusimaa/findings", params={"severity": "error"}).json()
@@ -87,8 +79,7 @@ def test_web_ui_pages(client: TestClient) -> None:
 
 
 def test_user_data_is_escaped_in_pages(tmp_path: Path) -> None:
-    wb = tmp_path / "xss"
-    shutil.copytree(MINI, wb)
+    wb = copy_mini(tmp_path / "xss")
     services = wb / "services.csv"
     services.write_text(services.read_text().replace("Alkuhaastattelu", "<img src=x onerror=alert(1)>"))
     (wb / "referrals.csv").write_text("id,from,to\n")  # dead ends and more: findings name the service
@@ -97,8 +88,7 @@ def test_user_data_is_escaped_in_pages(tmp_path: Path) -> None:
 
 
 def test_reloads_a_changed_graph(tmp_path: Path) -> None:
-    wb = tmp_path / "live"
-    shutil.copytree(MINI, wb)
+    wb = copy_mini(tmp_path / "live")
     client = TestClient(create_app([wb]))
     assert client.get("/api/graphs/live").json()["counts"]["outcome"] == 1
     time.sleep(0.01)
@@ -109,7 +99,7 @@ def test_reloads_a_changed_graph(tmp_path: Path) -> None:
 
 
 def test_discover_prefers_the_workbook_and_says_so(tmp_path: Path) -> None:
-    shutil.copytree(MINI, tmp_path / "mini")
+    copy_mini(tmp_path / "mini")
     rdf.write_turtle(workbook.read_workbook(MINI), tmp_path / "mini.ttl")
     found, shadowed = discover([tmp_path])
     assert found["mini"].location == str(tmp_path / "mini") and found["mini"].kind == "workbook"

@@ -11,19 +11,12 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from ecobuild import Builder
-from polku.cli import app
+from helpers import run as invoke
 from polku.io.rdf import write_turtle
-from polku.io.workbook import write_workbook
 
-runner = CliRunner()
 XSS = "<img src=x onerror=alert(1)>"
-
-
-def invoke(*args: str):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture()
@@ -37,9 +30,7 @@ def region(tmp_path: Path) -> Path:
     b.referral("r-ac", "a", "c", owner="x", info="yes", wait=45)
     b.referral("r-cw", "c", "work", owner="x", info="yes", wait=1)
     b.path("p", "seg", ["a", "c", "b"])
-    folder = tmp_path / "region"
-    write_workbook(b.g, folder)
-    return folder
+    return b.workbook(tmp_path / "region")
 
 
 @pytest.fixture()
@@ -48,9 +39,7 @@ def warnings_only(tmp_path: Path) -> Path:
     b.service("c", providers=["x"])
     b.referral("r-ac", "a", "c", owner="x", info="yes", wait=45)
     b.referral("r-cw", "c", "work", owner="x", info="yes")
-    folder = tmp_path / "calm"
-    write_workbook(b.g, folder)
-    return folder
+    return b.workbook(tmp_path / "calm")
 
 
 def test_findings_json_is_the_spec_shape_sorted(region):

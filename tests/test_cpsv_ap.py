@@ -8,10 +8,9 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.io import rdf
-from polku.cli import app
 from polku.io.load import load_graph
 
 ROOT = Path(__file__).parents[1]
@@ -19,15 +18,10 @@ SHAPES = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")
 CV = rdflib.Namespace("http://data.europa.eu/m8g/")
 CPSV = rdflib.Namespace("http://purl.org/vocab/cpsv#")
-runner = CliRunner()
 
 #: every workbook the tests import as a whole region
 WORKBOOKS = [ROOT / "graphs" / "keski-uusimaa", Path(__file__).parent / "data" / "mini",
              Path(__file__).parent / "data" / "keski-suomi"]
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

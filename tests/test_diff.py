@@ -4,31 +4,12 @@ and the HTML page (opened in headless Chromium)."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from polku.cli import app
-
-ROOT = Path(__file__).parents[1]
-EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
-SECOND = Path(__file__).parent / "data" / "keski-suomi"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+from helpers import ARTIFACTS, EXAMPLE, SECOND, copy_mini, edit, only, run
 
 
 @pytest.fixture
@@ -36,7 +17,7 @@ def versions(tmp_path: Path) -> tuple[Path, Path]:
     """The mini region before and after a meeting: a service renamed and its capacity
     raised, a referral added (with no owner), a responsibility dropped."""
     before, after = tmp_path / "before", tmp_path / "after"
-    shutil.copytree(Path(__file__).parent / "data" / "mini", before)
+    copy_mini(before)
     shutil.copytree(before, after)
     edit(after / "services.csv", "kuntouttava,Kuntouttava työtoiminta,keusote;kela,20,",
          "kuntouttava,Kuntouttava työtoiminta (uusi),keusote;kela,25,")
@@ -98,24 +79,18 @@ def test_diff_page(versions: tuple[Path, Path], tmp_path: Path) -> None:
     assert run("diff", before, after, "--format", "html", "-o", out).exit_code == 0
     page = out.read_text(encoding="utf-8")
     assert "<script src=" not in page and "<link " not in page  # self-contained
-    if not CHROMIUM.exists() and os.environ.get("CI", "").lower() != "true":
-        pytest.skip("Chromium is not installed (scripts/setup --tests installs it)")
-    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        pg = browser.new_page(viewport={"width": 1400, "height": 900})
-        errors: list[str] = []
-        requests: list[str] = []
-        pg.on("pageerror", lambda e: errors.append(str(e)))
-        pg.on("request", lambda r: requests.append(r.url) if not r.url.startswith("file:") else None)
-        pg.goto(out.as_uri())
-        pg.wait_for_selector('.polku-view[data-stable="1"]', timeout=30000)
-        status = pg.evaluate("Object.fromEntries(window.polku.nodes.get().map(n => [n.id, n.diff]))")
-        edges = pg.evaluate("window.polku.edges.get().filter(e => e.rid === 'r3').map(e => e.diff)")
-        ARTIFACTS.mkdir(exist_ok=True)
-        pg.screenshot(path=str(ARTIFACTS / "diff.png"))
-        browser.close()
-    assert errors == [] and requests == []
+
+def test_diff_page_in_chromium(versions: tuple[Path, Path], tmp_path: Path, open_page) -> None:
+    before, after = versions
+    out = tmp_path / "diff.html"
+    assert run("diff", before, after, "--format", "html", "-o", out).exit_code == 0
+    opened = open_page(out, width=1400, height=900, allow=only("file:"), timeout=30000,
+                       state="visible")
+    status = opened.js("Object.fromEntries(window.polku.nodes.get().map(n => [n.id, n.diff]))")
+    edges = opened.js("window.polku.edges.get().filter(e => e.rid === 'r3').map(e => e.diff)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.screenshot(path=str(ARTIFACTS / "diff.png"))
+    assert opened.errors == [] and opened.requests == []
     assert status["kuntouttava"] == "changed" and status["alkuhaastattelu"] == "same"
     assert edges == ["added"]

@@ -5,18 +5,16 @@ learn what was wrong."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers import MINI, ROOT
 from polku.app import create_app
 from polku.errors import PolkuError
 from polku.io.load import load_graph
 
-ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "polku"
-MINI = Path(__file__).parent / "data" / "mini"
 
 
 @pytest.fixture(scope="module")

@@ -11,19 +11,12 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from ecobuild import Builder
-from polku.cli import app
+from helpers import run as invoke
 from polku.io.load import load_graph
-from polku.io.workbook import write_workbook
 
-runner = CliRunner()
 HETU = "131052-308T"            # the Population Register Centre's own example code
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture()
@@ -38,9 +31,7 @@ def region(tmp_path: Path) -> Path:
     b.referral("r-ac", "a", "c", owner="x", wait=9)
     b.referral("r-ac2", "a", "c", owner="x", segments=["seg2"], wait=1)
     b.referral("r-cw", "c", "work", owner="y")
-    folder = tmp_path / "region"
-    write_workbook(b.g, folder)
-    return folder
+    return b.workbook(tmp_path / "region")
 
 
 def write_log(path: Path, rows: list[dict], columns=("case", "service", "start", "end")) -> Path:

@@ -8,37 +8,25 @@ import csv
 import functools
 import http.server
 import json
-import shutil
 import threading
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
 
+from helpers import EXAMPLE_TTL as EXAMPLE, edit, run
 from polku.io import exchange, formats, workbook
-from polku.cli import app
 from polku.graph import summary
 from polku.io.load import load_graph
 
-DATA = Path(__file__).parent / "data"
-EXAMPLE = Path(__file__).parents[1] / "graphs" / "keski-uusimaa.ttl"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def small(tmp_path: Path) -> Path:
+def small(mini: Path) -> Path:
     """The mini workbook with a segment of 4 people and a referral of 3 clients a month."""
-    dest = tmp_path / "mini"
-    shutil.copytree(DATA / "mini", dest)
-    text = (dest / "segments.csv").read_text(encoding="utf-8").replace(",1200,", ",4,")
-    (dest / "segments.csv").write_text(text, encoding="utf-8")
-    return dest
+    edit(mini / "segments.csv", ",1200,", ",4,")
+    return mini
 
 
 # -- GraphML and GEXF -------------------------------------------------------------------------

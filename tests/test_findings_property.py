@@ -15,6 +15,7 @@ from itertools import islice
 from pathlib import Path
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from ecobuild import Builder
@@ -85,6 +86,7 @@ def ecosystems(draw) -> Builder:
     return b
 
 
+@pytest.mark.slow  # 300 graphs against a naive reimplementation
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(ecosystems(), st.sampled_from([10, 30]))
 def test_find_agrees_with_the_naive_reimplementation(b, wait_limit):
@@ -142,6 +144,7 @@ def _brute_force_ranked(b: Builder, segment: str) -> list[tuple]:
     return sorted(set((u, w, h, tuple(p)) for u, w, h, p in out))
 
 
+@pytest.mark.slow  # 200 graphs against a brute force
 @settings(max_examples=200, deadline=None)
 @given(ecosystems(), st.integers(1, 6))
 def test_k_best_paths_are_exactly_the_brute_force_k_best(b, k):

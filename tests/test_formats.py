@@ -11,9 +11,9 @@ import networkx as nx
 import pytest
 import typer
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 import polku
+from helpers import run
 from polku.app import create_app
 from polku.cli import app
 from polku.errors import PolkuError
@@ -25,7 +25,6 @@ from polku.server import store
 
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
-runner = CliRunner()
 
 
 def _option(command: str, name: str):
@@ -79,8 +78,7 @@ def test_export_choices_and_help_are_the_registry() -> None:
     from polku.cli import ExportFormat
 
     assert [m.value for m in ExportFormat] == list(FORMATS)  # same names, same order
-    r = runner.invoke(app, ["export", str(EXAMPLE), "--to", "pdf", "-o", "x"],
-                      env={"COLUMNS": "400"})
+    r = run("export", EXAMPLE, "--to", "pdf", "-o", "x", env={"COLUMNS": "400"})
     assert r.exit_code == 2
     assert "'pdf' is not one of " + ", ".join(f"'{n}'" for n in FORMATS) in r.output
     to = _option("export", "to")
@@ -94,7 +92,7 @@ def test_export_choices_and_help_are_the_registry() -> None:
 
 
 def test_export_help_lists_every_format() -> None:
-    text = runner.invoke(app, ["export", "--help"], env={"COLUMNS": "400"}).stdout
+    text = run("export", "--help", env={"COLUMNS": "400"}).stdout
     assert "<" + "|".join(FORMATS) + ">" in text
 
 
@@ -140,7 +138,7 @@ def test_privacy_default_is_the_registry(tmp_path: Path, monkeypatch: pytest.Mon
     names = {"turtle": "x.ttl", "jsonld": "x.jsonld", "graphml": "x.graphml", "csv": "csv"}
     for name, out in names.items():
         seen.clear()
-        r = runner.invoke(app, ["export", str(EXAMPLE), "--to", name, "-o", str(tmp_path / out)])
+        r = run("export", EXAMPLE, "--to", name, "-o", tmp_path / out)
         assert r.exit_code == 0, r.output
         assert bool(seen) is FORMATS[name].shared, name
 

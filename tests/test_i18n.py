@@ -10,15 +10,13 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from typer.testing import CliRunner
 
-from polku.cli import app
+from helpers import run
 from polku.present.i18n import LANGUAGES, check_lang, negotiate, translator
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "src" / "polku" / "locale"
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
-runner = CliRunner()
 
 
 def catalogue(lang: str):
@@ -66,7 +64,7 @@ def test_a_missing_translation_falls_back_to_english() -> None:
 def test_unknown_language_names_the_choices() -> None:
     with pytest.raises(Exception, match=r"unknown language 'de' \(use fi, sv or en\)"):
         check_lang("de")
-    r = runner.invoke(app, ["report", str(EXAMPLE), "-o", "x.html", "--lang", "de"])
+    r = run("report", EXAMPLE, "-o", "x.html", "--lang", "de")
     assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
 
 
@@ -85,19 +83,19 @@ def test_browser_language_is_negotiated() -> None:
 def test_report_speaks_each_language(tmp_path: Path, lang: str, heading: str,
                                      severity: str) -> None:
     out = tmp_path / "r.html"
-    r = runner.invoke(app, ["report", str(EXAMPLE), "-o", str(out), "--lang", lang])
+    r = run("report", EXAMPLE, "-o", out, "--lang", lang)
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert f'<html lang="{lang}">' in html
     assert heading in html and severity in html
     md = tmp_path / "r.md"
-    assert runner.invoke(app, ["report", str(EXAMPLE), "-o", str(md), "--lang", lang]).exit_code == 0
+    assert run("report", EXAMPLE, "-o", md, "--lang", lang).exit_code == 0
     assert heading in md.read_text(encoding="utf-8")
 
 
 def test_finnish_is_the_default_and_numbers_are_written_the_finnish_way(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
-    assert runner.invoke(app, ["report", str(EXAMPLE), "-o", str(out)]).exit_code == 0
+    assert run("report", EXAMPLE, "-o", out).exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# polku-raportti:")
     # utilisation and betweenness carry a decimal comma
@@ -105,8 +103,8 @@ def test_finnish_is_the_default_and_numbers_are_written_the_finnish_way(tmp_path
 
 
 def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path) -> None:
-    fi = runner.invoke(app, ["show", str(EXAMPLE)]).stdout
-    sv = runner.invoke(app, ["show", str(EXAMPLE), "--lang", "sv"]).stdout
-    en = runner.invoke(app, ["show", str(EXAMPLE), "--lang", "en"]).stdout
+    fi = run("show", EXAMPLE).stdout
+    sv = run("show", EXAMPLE, "--lang", "sv").stdout
+    en = run("show", EXAMPLE, "--lang", "en").stdout
     assert "asiakasryhmät" in fi and "kundgrupper" in sv and "client segments" in en
     assert set(LANGUAGES) == {"fi", "sv", "en"}

@@ -3,30 +3,19 @@ import reads it, and no output file name changes an IRI; actors' business ids (Y
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import EXAMPLE, MINI, run
 from polku.io import rdf, workbook
-from polku.cli import app
 from polku.io.load import load_graph
-
-DATA = Path(__file__).parent / "data"
-MINI = DATA / "mini"
-EXAMPLE = Path(__file__).parents[1] / "graphs" / "keski-uusimaa"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def wb(tmp_path: Path) -> Path:
-    dest = tmp_path / "mini"
-    shutil.copytree(MINI, dest)
+def wb(mini: Path) -> Path:
+    """The mini workbook with a graph sheet."""
+    dest = mini
     (dest / "graph.csv").write_text(
         "id,title,region,illustrative,source\n"
         "pikku,Pieni esimerkki,Keski-Uusimaa,kyllä,testiaineisto\n", encoding="utf-8")

@@ -11,9 +11,8 @@ from pathlib import Path
 import pyshacl
 import pytest
 import rdflib
-from typer.testing import CliRunner
 
-from polku.cli import app
+from helpers import run
 from polku.io.load import load_graph
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -24,11 +23,6 @@ CHANNEL = PTV / "v11_servicechannel_servicelocation_otava.json"
 CODELIST = PTV / "codelist_ptvkohderyhmat_TargetGroups.json"
 LAUKAA = FIXTURES / "cpsv-ap" / "laukaa-services.ttl"
 SHAPES = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def conforms(path: Path) -> bool:

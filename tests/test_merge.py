@@ -8,10 +8,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.io import rdf
-from polku.cli import app
 from polku.analyses.findings import find
 from polku.io.load import load_graph
 from polku.analyses.merge import merge
@@ -19,11 +18,6 @@ from polku.analyses.merge import merge
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
 SECOND = Path(__file__).parent / "data" / "keski-suomi"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

@@ -8,15 +8,13 @@ import csv
 import json
 import re
 import shutil
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
 from ecobuild import Builder
+from helpers import EXAMPLE, ROOT, run
 from polku.app import create_app
-from polku.cli import app
 from polku.io.eventlog import event_log_stats, read_event_log
 from polku.analyses.findings import KINDS, find
 from polku.present.i18n import translator
@@ -26,8 +24,6 @@ from polku.analyses.raci import raci
 from polku.present.raci_output import raci_html, raci_table
 from polku.io.workbook import write_workbook
 
-ROOT = Path(__file__).resolve().parents[1]
-runner = CliRunner()
 LANGS = ("fi", "sv", "en")
 #: Words of the English templates; a Finnish or Swedish message must contain none of them.
 ENGLISH = re.compile(r"\b(has|have|the|The|no|No|and|leads?|referral|reach(es|able)?|"
@@ -171,7 +167,7 @@ def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
     write_workbook(every_kind().g, folder)
     docs = {}
     for lang in LANGS:
-        r = runner.invoke(app, ["findings", str(folder), "--format", "json", "--lang", lang])
+        r = run("findings", folder, "--format", "json", "--lang", lang)
         assert r.exit_code == 0, r.output
         docs[lang] = json.loads(r.stdout)
     strip = [{k: v for k, v in f.items() if k != "message"} for f in docs["en"]["findings"]]
@@ -181,14 +177,13 @@ def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
     sv = {f["kind"]: f["message"] for f in docs["sv"]["findings"]}
     assert sv["service-without-provider"] == "SV·C (c): producent saknas"
     # Finnish by default, POLKU_LANG too
-    default = runner.invoke(app, ["findings", str(folder), "--format", "json"]).stdout
+    default = run("findings", folder, "--format", "json").stdout
     assert json.loads(default) == docs["fi"]
-    env = runner.invoke(app, ["findings", str(folder), "--format", "json"],
-                        env={"POLKU_LANG": "en"}).stdout
+    env = run("findings", folder, "--format", "json", env={"POLKU_LANG": "en"}).stdout
     assert json.loads(env) == docs["en"]
-    table = runner.invoke(app, ["findings", str(folder), "--lang", "sv"]).stdout
+    table = run("findings", folder, "--lang", "sv").stdout
     assert "iakttagelser" in table and "fel" in table
-    r = runner.invoke(app, ["findings", str(folder), "--lang", "de"])
+    r = run("findings", folder, "--lang", "de")
     assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
 
 
@@ -204,9 +199,8 @@ def test_every_command_for_people_takes_lang(tmp_path, args, fi, sv, en):
     folder = tmp_path / "kaikki"
     write_workbook(every_kind().g, folder)
     for lang, word in (("fi", fi), ("sv", sv), ("en", en)):
-        r = runner.invoke(app, [args[0], *args[1:2], str(folder), *args[2:], "--lang", lang]
-                          if args[0] == "plan" else [args[0], str(folder), *args[1:],
-                                                     "--lang", lang])
+        r = run(*([args[0], *args[1:2], folder, *args[2:], "--lang", lang]
+                  if args[0] == "plan" else [args[0], folder, *args[1:], "--lang", lang]))
         assert r.exit_code == 0, r.output
         assert word in r.stdout, (lang, r.stdout[:400])
 
@@ -218,7 +212,7 @@ def test_diff_speaks_the_language(tmp_path):
     b.service("c", providers=["x"])
     c = tmp_path / "c"
     write_workbook(b.g, c)
-    out = {lang: runner.invoke(app, ["diff", str(a), str(c), "--lang", lang]).stdout
+    out = {lang: run("diff", a, c, "--lang", lang).stdout
            for lang in LANGS}
     assert "havaintoja" in out["fi"] and "poistuneet havainnot:" in out["fi"]
     assert "C (c): tuottaja puuttuu" in out["fi"]
@@ -278,8 +272,7 @@ def test_report_findings_are_in_the_report_language(tmp_path):
                        ("sv", "saknar ägare och huvudansvar"),
                        ("en", "has no owner and no lead")):
         out = tmp_path / f"r-{lang}.md"
-        r = runner.invoke(app, ["report", str(ROOT / "graphs" / "keski-uusimaa"), "-o",
-                                str(out), "--lang", lang, "-q"])
+        r = run("report", EXAMPLE, "-o", out, "--lang", lang, "-q")
         assert r.exit_code == 0, r.output
         assert text in out.read_text(encoding="utf-8")
 
@@ -289,7 +282,7 @@ def test_view_pages_show_the_findings_in_their_language(tmp_path, client):
     for lang, text, other in (("sv", "saknar ägare och huvudansvar", "has no owner and no lead"),
                               ("en", "has no owner and no lead", "saknar ägare")):
         out = tmp_path / f"v-{lang}.html"
-        r = runner.invoke(app, ["render", str(example), "-o", str(out), "--lang", lang])
+        r = run("render", example, "-o", out, "--lang", lang)
         assert r.exit_code == 0, r.output
         page = out.read_text(encoding="utf-8")
         assert (text in page or text.encode("unicode_escape").decode() in page) and \

@@ -15,10 +15,9 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.io import neo4jstore as ns
-from polku.cli import app
 from polku.errors import PolkuError
 from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of
@@ -255,7 +254,7 @@ def test_wrong_password_is_a_clear_error_that_does_not_show_it(server, monkeypat
 def test_wrong_password_through_the_cli(server, monkeypatch):
     secret = "wrong-secret-4242"
     monkeypatch.setenv("NEO4J_PASSWORD", secret)
-    result = CliRunner().invoke(app, ["neo4j", "push", str(EXAMPLE), "--uri", server.uri])
+    result = run("neo4j", "push", EXAMPLE, "--uri", server.uri)
     assert result.exit_code == 1
     assert "refused the credentials" in result.output
     assert secret not in result.output
@@ -388,25 +387,23 @@ def test_missing_region_and_ambiguous_default(server):
 
 def test_cli_push_pull_and_findings_on_a_uri(server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEO4J_PASSWORD", server.password)
-    runner = CliRunner()
-    pushed = runner.invoke(app, ["neo4j", "push", str(EXAMPLE), "--uri", server.uri])
+    pushed = run("neo4j", "push", EXAMPLE, "--uri", server.uri)
     assert pushed.exit_code == 0, pushed.output
     assert "pushed region 'keski-uusimaa': 231 nodes" in pushed.output
     out = tmp_path / "pulled.ttl"
-    pulled = runner.invoke(app, ["neo4j", "pull", "--uri", server.uri, "--region",
-                                 "keski-uusimaa", "-o", str(out)])
+    pulled = run("neo4j", "pull", "--uri", server.uri, "--region", "keski-uusimaa", "-o", out)
     assert pulled.exit_code == 0, pulled.output
     assert_same_graph(load_graph(EXAMPLE), load_graph(out))
 
     # neo4j:// (routing) works against a single server as well as bolt://.
     uri = f"{server.uri.replace('bolt://', 'neo4j://')}?region=keski-uusimaa"
-    from_neo4j = runner.invoke(app, ["findings", uri, "--format", "json"])
-    from_files = runner.invoke(app, ["findings", str(EXAMPLE), "--format", "json"])
+    from_neo4j = run("findings", uri, "--format", "json")
+    from_files = run("findings", EXAMPLE, "--format", "json")
     assert from_neo4j.exit_code == from_files.exit_code == 0, from_neo4j.output
     assert json.loads(from_neo4j.output) == json.loads(from_files.output)
     assert json.loads(from_neo4j.output)["findings"]
 
-    regions = runner.invoke(app, ["neo4j", "regions", "--uri", server.uri])
+    regions = run("neo4j", "regions", "--uri", server.uri)
     assert "keski-uusimaa" in regions.output.splitlines()
     for result in (pushed, pulled, from_neo4j, regions):
         assert server.password not in result.output
@@ -417,16 +414,16 @@ def test_cli_server_side_findings(server, monkeypatch):
     monkeypatch.setenv("NEO4J_USER", server.user)
     monkeypatch.setenv("NEO4J_PASSWORD", server.password)
     ns.push_graph(load_graph(EXAMPLE), region="cli-cypher")
-    result = CliRunner().invoke(app, ["neo4j", "findings", "--format", "json"])
+    result = run("neo4j", "findings", "--format", "json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.output)["findings"]
     want = [f.to_dict() for f in find(load_graph(EXAMPLE), plan=False) if f.kind in CYPHER_KINDS]
     assert got == want and got
-    sv = CliRunner().invoke(app, ["neo4j", "findings", "--format", "json", "--lang", "sv"])
+    sv = run("neo4j", "findings", "--format", "json", "--lang", "sv")
     assert json.loads(sv.output)["findings"] == [
         f.to_dict() for f in find(load_graph(EXAMPLE), plan=False, lang="sv")
         if f.kind in CYPHER_KINDS]
-    table = CliRunner().invoke(app, ["neo4j", "findings", "--lang", "en"]).output
+    table = run("neo4j", "findings", "--lang", "en").output
     assert "error    referral-without-owner" in table and "has no owner and no lead" in table
 
 
@@ -499,6 +496,7 @@ def test_target_reads_options_uri_and_environment(monkeypatch):
 
 # --- without Java -------------------------------------------------------------------------
 
+@pytest.mark.neo4j  # runs pytest on the server fixture twice: as slow as the server tests
 @pytest.mark.parametrize("ci", ["", "true"])
 def test_without_java_the_server_tests_skip_except_in_ci(tmp_path, ci):
     """No java on PATH: the fixture skips with the reason, but under CI=true it fails."""

@@ -8,7 +8,11 @@ import json
 import os
 from pathlib import Path
 
-ROOT = Path(__file__).parents[1]
+import pytest
+
+from helpers import ROOT
+
+pytestmark = pytest.mark.notebook  # conftest.py adds slow
 
 
 def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from ecobuild import Builder
+from helpers import run
 from polku.errors import PolkuError
 from polku.analyses.paths import best_paths, designed_paths, paths_report, ranked_paths
 from polku.present.i18n import translator
@@ -151,42 +152,28 @@ def test_a_service_not_for_the_segment_covers_nothing():
 
 
 def test_paths_command_json_gives_covered_and_uncovered_needs(tmp_path):
-    from typer.testing import CliRunner
-
-    from polku.cli import app
-    from polku.io.workbook import write_workbook
-
-    folder = tmp_path / "needy"
-    write_workbook(needy().g, folder)
-    r = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg", "--format", "json"])
+    folder = needy().workbook(tmp_path / "needy")
+    r = run("paths", folder, "--segment", "seg", "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     assert doc["needs"] == ["debt", "housing"]
     assert doc["search"]["exact"] is True
     assert [(p["covered"], p["uncovered"]) for p in doc["best"]][0] == (["debt", "housing"], [])
-    text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg",
-                                    "--lang", "en"]).stdout
+    text = run("paths", folder, "--segment", "seg", "--lang", "en").stdout
     assert "needs left uncovered: housing" in text and "bounded search" not in text
 
 
 def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):
-    from typer.testing import CliRunner
-
-    from polku.cli import app
-    from polku.io.workbook import write_workbook
-
-    folder = tmp_path / "needy"
-    write_workbook(needy().g, folder)
+    folder = needy().workbook(tmp_path / "needy")
     search = ranked_paths(needy().g, "seg", k=3, max_expansions=1)
     assert not search.exact and search.expanded == 1
     assert len(search.paths) == 3
     assert all(nodes(p)[0] == "a" and nodes(p)[-1] == "work" for p in search.paths)
-    r = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg", "--format", "json",
-                                 "--max-expansions", "1"])
+    r = run("paths", folder, "--segment", "seg", "--format", "json", "--max-expansions", "1")
     assert json.loads(r.stdout)["search"] == {"exact": False, "expanded": 1,
                                               "max_expansions": 1}
-    text = CliRunner().invoke(app, ["paths", str(folder), "--segment", "seg",
-                                    "--max-expansions", "1", "--lang", "en"]).stdout
+    text = run("paths", folder, "--segment", "seg", "--max-expansions", "1",
+               "--lang", "en").stdout
     assert "bounded search: stopped after 1 partial paths" in text
 
 

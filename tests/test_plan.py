@@ -15,10 +15,9 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
+from helpers import PLAN, copy_mini, run
 from polku.io import rdf
-from polku.cli import app
 from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, targets
 from polku.io.plan import (import_plan, parse_month_range, parse_plan, parse_responsibility, plan_summary)
@@ -28,11 +27,6 @@ SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusim
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 HEADER = ("Tavoitteet\talateemat\ttoimenpiteet\tkonkreettiset toimet\tkohderyhmät\ttulokset\t"
           "mittarit\tpitkäaikaiset vaikutukset\triskit\tvastuut")
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")
@@ -384,6 +378,7 @@ def mangled(draw) -> str:
     return "\n".join(lines)
 
 
+@pytest.mark.slow  # 150 mangled plans
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mangled())
 def test_mangled_plan_never_crashes_nor_invents_measures(text):
@@ -410,9 +405,6 @@ def test_entities_in_place_of_characters_change_nothing(chars):
 
 # -- the workbook's plan sheets -------------------------------------------------------------
 
-MINI = Path(__file__).parent / "data" / "mini"
-
-
 def _norm(g):
     return ({n: dict(d) for n, d in g.nodes(data=True)},
             sorted((u, v, k, sorted(d.items())) for u, v, k, d in g.edges(keys=True, data=True)))
@@ -420,7 +412,7 @@ def _norm(g):
 
 @pytest.mark.parametrize("target", ["wb", "wb.xlsx"])
 def test_plan_round_trips_through_the_workbook(seed, tmp_path, target):
-    r = run("export", Path(__file__).resolve().parents[1] / "graphs" / "plan.ttl", "--to", "xlsx" if target.endswith(".xlsx") else "workbook", "-o", tmp_path / target)
+    r = run("export", PLAN, "--to", "xlsx" if target.endswith(".xlsx") else "workbook", "-o", tmp_path / target)
     assert r.exit_code == 0, r.output
     if not target.endswith(".xlsx"):
         header = (tmp_path / target / "measures.csv").read_text(encoding="utf-8").splitlines()[0]
@@ -432,9 +424,7 @@ def test_plan_round_trips_through_the_workbook(seed, tmp_path, target):
 
 def _mini_with(tmp_path: Path, measures: str, goals: str = "id,title\ngoal-1,Tavoite\n",
                extra_rows: str = "") -> Path:
-    import shutil
-    dest = tmp_path / "mini"
-    shutil.copytree(MINI, dest)
+    dest = copy_mini(tmp_path / "mini")
     (dest / "goals.csv").write_text(goals, encoding="utf-8")
     (dest / "measures.csv").write_text(measures, encoding="utf-8")
     if extra_rows:

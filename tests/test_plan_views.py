@@ -3,16 +3,14 @@ graph, the CLI, and the pages in headless Chromium (no request leaves the page).
 
 from __future__ import annotations
 
-import os
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import ARTIFACTS, PLAN, run
 from polku.present import views as render
-from polku.cli import app
 from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
 from polku.io.plan import parse_plan
@@ -20,9 +18,6 @@ from polku.analyses.schedule import month_index
 from polku.present.views.timeline import LABEL_WIDTH, MONTH_WIDTH
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
-CHROMIUM = Path("/usr/bin/chromium")
-CI = os.environ.get("CI", "").lower() == "true"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -154,11 +149,9 @@ def test_today_outside_the_plan_draws_no_today_line(g, findings):
 
 
 def test_render_cli_writes_both_views(tmp_path):
-    runner = CliRunner()
-    ttl = Path(__file__).resolve().parents[1] / "graphs" / "plan.ttl"
     for view in ("plan", "timeline"):
         out = tmp_path / f"{view}.html"
-        r = runner.invoke(app, ["render", str(ttl), "--view", view, "-o", str(out)])
+        r = run("render", PLAN, "--view", view, "-o", out)
         assert r.exit_code == 0, r.output
         html = out.read_text(encoding="utf-8")
         assert 'data-view="' + view + '"' in html and "<script src" not in html
@@ -166,94 +159,61 @@ def test_render_cli_writes_both_views(tmp_path):
 
 # -- in a browser ---------------------------------------------------------------------------
 
-if CHROMIUM.exists() or CI:
-    from playwright.sync_api import sync_playwright
+def test_plan_view_in_chromium(open_page, tmp_path, g, findings):
+    out = tmp_path / "plan.html"
+    render.write_view(g, "plan", out, findings=findings)
+    opened = open_page(out)
+    page = opened.page
+    shown = set(page.evaluate("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+    assert set(nodes_of(g, "measure")) <= shown
+    box = {m: page.evaluate("id => window.network.getBoundingBox(id)", m)
+           for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
+    # hierarchical, left to right: goal, measures, actors
+    goal = page.evaluate("id => window.network.getPosition(id)", "goal-1")
+    actor = page.evaluate("id => window.network.getPosition(id)", "ttl")
+    assert goal["x"] < box["measure-1-1"]["left"] and box["measure-1-1"]["right"] < actor["x"]
+    page.fill(".pv-search-input", "measure-2-4")
+    page.click(".pv-search-go")
+    assert page.evaluate("window.network.getSelectedNodes()") == ["measure-2-4"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-plan.png"))
+    opened.clean()
 
-    @pytest.fixture(scope="module")
-    def browser():
-        with sync_playwright() as p:
-            b = p.chromium.launch(executable_path=str(CHROMIUM),
-                                  args=["--headless", "--no-sandbox", "--disable-gpu"])
-            yield b
-            b.close()
 
-    def open_view(browser, path: Path):
-        page = browser.new_page(viewport={"width": 1600, "height": 1000})
-        url = path.resolve().as_uri()
-        problems: list[str] = []
-
-        def route(r):
-            if r.request.url == url:
-                r.continue_()
-            else:
-                problems.append(f"request {r.request.url}")
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
-        page.goto(url)
-        page.wait_for_selector('.polku-view[data-stable="1"]', state="attached", timeout=90_000)
-        return page, problems
-
-    def test_plan_view_in_chromium(browser, tmp_path, g, findings):
-        out = tmp_path / "plan.html"
-        render.write_view(g, "plan", out, findings=findings)
-        page, problems = open_view(browser, out)
-        try:
-            shown = set(page.evaluate("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
-            assert set(nodes_of(g, "measure")) <= shown
-            box = {m: page.evaluate("id => window.network.getBoundingBox(id)", m)
-                   for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
-            # hierarchical, left to right: goal, measures, actors
-            goal = page.evaluate("id => window.network.getPosition(id)", "goal-1")
-            actor = page.evaluate("id => window.network.getPosition(id)", "ttl")
-            assert goal["x"] < box["measure-1-1"]["left"] and box["measure-1-1"]["right"] < actor["x"]
-            page.fill(".pv-search-input", "measure-2-4")
-            page.click(".pv-search-go")
-            assert page.evaluate("window.network.getSelectedNodes()") == ["measure-2-4"]
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "plan-plan.png"))
-            assert problems == []
-        finally:
-            page.close()
-
-    def test_gantt_chart_in_chromium(browser, tmp_path, g, findings):
-        out = tmp_path / "timeline.html"
-        render.write_view(g, "timeline", out, findings=findings, today=TODAY)
-        page, problems = open_view(browser, out)
-        try:
-            assert page.evaluate("document.documentElement.lang") == "fi"
-            bar = {m: page.locator(f'rect.gantt-bar[data-measure="{m}"]').bounding_box()
-                   for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
-            # drawn where the months say: 1.3 and 1.4 both run 2026-04..2028-03
-            assert bar["measure-1-3"]["x"] == pytest.approx(bar["measure-1-4"]["x"], abs=1)
-            assert bar["measure-1-3"]["width"] == pytest.approx(bar["measure-1-4"]["width"], abs=1)
-            assert bar["measure-1-1"]["x"] < bar["measure-1-3"]["x"] < bar["measure-3-6"]["x"]
-            assert bar["measure-1-1"]["y"] < bar["measure-1-3"]["y"] < bar["measure-3-6"]["y"]
-            # labels are legible at the default size: at least 12 px, and no two row labels
-            # overlap
-            sizes = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
-                                  ".map(e => parseFloat(getComputedStyle(e).fontSize))")
-            assert len(sizes) == 18 and min(sizes) >= 12
-            boxes = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
-                                  ".map(e => { const b = e.getBoundingClientRect(); "
-                                  "return [b.top, b.bottom]; })")
-            assert all(a[1] <= b[0] + 0.5 for a, b in zip(boxes, boxes[1:]))
-            # the label column is not overlapped by the bars
-            first_bar_left = min(b["x"] for b in bar.values())
-            rights = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
-                                   ".map(e => e.getBoundingClientRect().right)")
-            assert max(rights) < first_bar_left
-            # the today line and the milestone are drawn
-            assert page.locator(".gantt-today line").count() == 1
-            assert page.locator('.gantt-milestone[data-month="2026-10"]').count() == 1
-            # the table alternative is reachable by keyboard
-            page.keyboard.press("Tab")
-            page.keyboard.press("Tab")
-            assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "plan-timeline.png"), full_page=True)
-            assert problems == []
-        finally:
-            page.close()
+def test_gantt_chart_in_chromium(open_page, tmp_path, g, findings):
+    out = tmp_path / "timeline.html"
+    render.write_view(g, "timeline", out, findings=findings, today=TODAY)
+    opened = open_page(out)
+    page = opened.page
+    assert page.evaluate("document.documentElement.lang") == "fi"
+    bar = {m: page.locator(f'rect.gantt-bar[data-measure="{m}"]').bounding_box()
+           for m in ("measure-1-1", "measure-1-3", "measure-1-4", "measure-3-6")}
+    # drawn where the months say: 1.3 and 1.4 both run 2026-04..2028-03
+    assert bar["measure-1-3"]["x"] == pytest.approx(bar["measure-1-4"]["x"], abs=1)
+    assert bar["measure-1-3"]["width"] == pytest.approx(bar["measure-1-4"]["width"], abs=1)
+    assert bar["measure-1-1"]["x"] < bar["measure-1-3"]["x"] < bar["measure-3-6"]["x"]
+    assert bar["measure-1-1"]["y"] < bar["measure-1-3"]["y"] < bar["measure-3-6"]["y"]
+    # labels are legible at the default size: at least 12 px, and no two row labels
+    # overlap
+    sizes = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
+                          ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+    assert len(sizes) == 18 and min(sizes) >= 12
+    boxes = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
+                          ".map(e => { const b = e.getBoundingClientRect(); "
+                          "return [b.top, b.bottom]; })")
+    assert all(a[1] <= b[0] + 0.5 for a, b in zip(boxes, boxes[1:]))
+    # the label column is not overlapped by the bars
+    first_bar_left = min(b["x"] for b in bar.values())
+    rights = page.evaluate("[...document.querySelectorAll('.gantt-label')]"
+                           ".map(e => e.getBoundingClientRect().right)")
+    assert max(rights) < first_bar_left
+    # the today line and the milestone are drawn
+    assert page.locator(".gantt-today line").count() == 1
+    assert page.locator('.gantt-milestone[data-month="2026-10"]').count() == 1
+    # the table alternative is reachable by keyboard
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.tagName") == "SUMMARY"
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "plan-timeline.png"), full_page=True)
+    opened.clean()

@@ -4,37 +4,22 @@ naming where; small cells stay out of pages, the report and the API."""
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
+from helpers import edit, run
 from polku.app import create_app
-from polku.cli import app
 from polku.privacy import find_hetu
 
-DATA = Path(__file__).parent / "data"
 HETU = "131052-308T"  # the Population Register Centre's own example: valid check character
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def wb(tmp_path: Path) -> Path:
-    dest = tmp_path / "mini"
-    shutil.copytree(DATA / "mini", dest)
-    return dest
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def wb(mini: Path) -> Path:
+    """A writable copy of the mini workbook (conftest's ``mini``)."""
+    return mini
 
 
 # -- henkilötunnus ------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ def run_on_terminal(*args: str) -> tuple[int, str]:
     return proc.wait(), drawn.decode("utf-8", "replace")
 
 
+@pytest.mark.slow  # the real command on a pseudo-terminal, three times
 @pytest.mark.parametrize("args, step", [
     (("import", str(EXAMPLE), "-o", "{tmp}/region.ttl"), "checking the SHACL shapes"),
     (("validate", str(EXAMPLE)), "checking the SHACL shapes"),

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.app import create_app
-from polku.cli import app
 from polku.io.load import load_graph
 from polku.server.auth import parse_tokens
 
@@ -26,11 +25,6 @@ VAASA = PTV / "v9_organization_vaasa.json"
 PERUSOPETUS_VAASA = PTV / "v9_service_perusopetus_vaasa.json"
 CATALOGUE = [NAANTALI, ETSIVA, ESIOPETUS, VAASA, PERUSOPETUS_VAASA]
 GONE_ID = "0b0b0b0b-0000-4000-8000-000000000000"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture

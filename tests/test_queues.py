@@ -16,19 +16,12 @@ import statistics
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
 from ecobuild import Builder
-from polku.cli import app
+from helpers import run as invoke
 from polku.analyses.queues import DAYS_PER_MONTH, erlang_c, queue
-from polku.io.workbook import write_workbook
 
-runner = CliRunner()
 TOLERANCE = 0.10
-
-
-def invoke(*args):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 def simulated_wait_days(arrivals: float, capacity: float, places: int, seeds=(1, 2, 3),
@@ -64,9 +57,7 @@ def clinic(tmp_path: Path) -> Path:
     b.referral("r-st", "s", "t", owner="x", info="yes", volume=14, wait=3)
     b.referral("r-sw", "s", "work", owner="x", info="yes", volume=7, wait=3)
     b.referral("r-tw", "t", "work", owner="x", info="yes", volume=14, wait=3)
-    folder = tmp_path / "clinic"
-    write_workbook(b.g, folder)
-    return folder
+    return b.workbook(tmp_path / "clinic")
 
 
 def test_erlang_c_matches_the_textbook_values():
@@ -78,6 +69,7 @@ def test_erlang_c_matches_the_textbook_values():
     assert 0 < erlang_c(200, 190.0) < 1
 
 
+@pytest.mark.slow  # a discrete-event simulation, three seeds
 def test_whatif_predicts_the_waits_a_ciw_simulation_gives(clinic):
     r = invoke("whatif", clinic, "--places", "s=3", "--format", "json")
     assert r.exit_code == 0, r.output

@@ -6,44 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 from pathlib import Path
 
-import pytest
-from typer.testing import CliRunner
-
 from ecobuild import Builder
-from polku.cli import app
+from helpers import ARTIFACTS, PLAN, run
 from polku.analyses.findings import find
 from polku.present.i18n import translator
 from polku.analyses.raci import ROLE_LABELS, raci, role_label
-from polku.io.workbook import write_workbook
-
-ROOT = Path(__file__).resolve().parents[1]
-PLAN = ROOT / "graphs" / "plan.ttl"
-CHROMIUM = Path("/usr/bin/chromium")
-CI = os.environ.get("CI", "").lower() == "true"
-
-
-@pytest.fixture
-def browser_page():
-    """A Chromium page that may load only the file it opens; errors fail the test."""
-    if not CHROMIUM.exists() and not CI:
-        pytest.skip("Chromium is not installed (scripts/setup --tests installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox"])
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        outside: list[str] = []
-        errors: list[str] = []
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
-                   else (outside.append(r.request.url), r.abort()))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        yield page
-        browser.close()
-        assert outside == [] and errors == [], (outside, errors)
 
 
 def small(tmp_path: Path) -> Path:
@@ -59,12 +28,7 @@ def small(tmp_path: Path) -> Path:
     b.measure("m", leads=["x"], participants=["y"], name="Yhteinen malli")
     b.g.edges["y", "m", "responsibility:participant"]["note"] = "vastaa toimista sote-palveluja koskien"
     b.role("y", "b", "informed")
-    write_workbook(b.g, tmp_path / "raci")
-    return tmp_path / "raci"
-
-
-def run(*args: str):
-    return CliRunner().invoke(app, [str(a) for a in args])
+    return b.workbook(tmp_path / "raci")
 
 
 def test_json_has_the_exact_shape_and_the_owner_leads(tmp_path):
@@ -164,14 +128,14 @@ def test_plan_notes_and_deferred_marks():
     assert "kontaktointivastuut" in rows["measure-1-1"][7]
 
 
-def test_html_page_is_self_contained_sortable_filterable_and_keyboard_usable(tmp_path, browser_page):
+def test_html_page_is_self_contained_sortable_filterable_and_keyboard_usable(tmp_path, file_page):
     out = tmp_path / "raci.html"
     r = run("raci", small(tmp_path), "--format", "html", "-o", out)
     assert r.exit_code == 0, r.output
     html = out.read_text(encoding="utf-8")
     assert "<html lang=\"fi\">" in html and "default-src 'none'" in html
     assert "http://" not in html and "https://" not in html
-    page = browser_page
+    page = file_page
     page.goto(out.as_uri())
     rows = lambda: page.eval_on_selector_all(  # noqa: E731
         "tbody tr:not([hidden]) td.subject code", "els => els.map(e => e.textContent)")
@@ -202,11 +166,11 @@ def test_html_page_is_self_contained_sortable_filterable_and_keyboard_usable(tmp
     page.focus("tr:has(code:text-is('m')) summary")
     page.keyboard.press("Enter")
     assert page.is_visible("text=vastaa toimista sote-palveluja koskien")
-    (ROOT / "test-artifacts").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "test-artifacts" / "raci.png"), full_page=True)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "raci.png"), full_page=True)
 
 
-def test_report_has_the_raci_section_and_who_must_act(tmp_path, browser_page):
+def test_report_has_the_raci_section_and_who_must_act(tmp_path):
     wb = small(tmp_path)
     md = tmp_path / "r.md"
     assert run("report", wb, "-o", md, "-q").exit_code == 0
@@ -218,11 +182,15 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path, browser_page):
     # the segment nobody leads is listed apart: no organisation's list would show it
     nobody = text.split("### Nobody is accountable")[1].split("##")[0]
     assert "`segment-without-lead` **seg2**" in nobody
+
+
+def test_report_page_has_the_raci_table_and_who_must_act(tmp_path, file_page):
+    wb = small(tmp_path)
     html_out = tmp_path / "r.html"
     assert run("report", wb, "-o", html_out, "-q").exit_code == 0
-    browser_page.goto(html_out.as_uri())
-    assert browser_page.is_visible("#raci table")
-    assert browser_page.inner_text("#raci .raci-summary").startswith("7 kohdetta, 2 toimijaa")
-    browser_page.fill("#raci .raci-q", "r-")
-    assert browser_page.inner_text("#raci .raci-status") == "näytetään 2 / 7"
-    assert "Yhdistys" in browser_page.inner_text("#actions")
+    file_page.goto(html_out.as_uri())
+    assert file_page.is_visible("#raci table")
+    assert file_page.inner_text("#raci .raci-summary").startswith("7 kohdetta, 2 toimijaa")
+    file_page.fill("#raci .raci-q", "r-")
+    assert file_page.inner_text("#raci .raci-status") == "näytetään 2 / 7"
+    assert "Yhdistys" in file_page.inner_text("#actions")

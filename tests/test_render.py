@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings, strategies as st
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.present import views as render
 from polku.present.views.page import _vis_assets
-from polku.cli import app
 from polku.errors import PolkuError
 from polku.analyses.paths import best_paths
 from polku.analyses.reach import ecosystem, segment_reach
@@ -236,10 +235,9 @@ def test_bad_views_say_what_is_wrong(g):
 def test_cli_renders_every_view_from_a_workbook(tmp_path: Path, g):
     wb = tmp_path / "region"
     write_workbook(g, wb)
-    runner = CliRunner()
     for view in VIEWS:
         out = tmp_path / f"{view.replace(':', '_')}.html"
-        res = runner.invoke(app, ["render", str(wb), "-o", str(out), "--view", view])
+        res = run("render", wb, "-o", out, "--view", view)
         assert res.exit_code == 0, res.output
         assert f"wrote {out}" in res.output
         page = out.read_text(encoding="utf-8")
@@ -250,7 +248,7 @@ def test_cli_renders_every_view_from_a_workbook(tmp_path: Path, g):
     seg = data_block((tmp_path / "segment_seg-mielenterveys.html").read_text(encoding="utf-8"))
     assert any("onpath" in e for e in seg["edges"])
     out = tmp_path / "focus.html"
-    res = runner.invoke(app, ["render", str(wb), "-o", str(out), "--focus", "ips", "--depth", "1"])
+    res = run("render", wb, "-o", out, "--focus", "ips", "--depth", "1")
     assert res.exit_code == 0, res.output
     assert {n["gid"] for n in data_block(out.read_text(encoding="utf-8"))["nodes"]} == {
         "ips", "typ", "tyo", "keusote", "mielenterveys"}
@@ -266,7 +264,7 @@ def test_cli_bad_input_is_one_clear_line_and_writes_nothing(tmp_path: Path, g, a
     wb = tmp_path / "region"
     write_workbook(g, wb)
     out = tmp_path / "out.html"
-    res = CliRunner().invoke(app, ["render", str(wb), "-o", str(out), *args])
+    res = run("render", wb, "-o", out, *args)
     assert res.exit_code == 1
     assert message in res.output
     assert res.output.count("\n") == 1 and "Traceback" not in res.output

@@ -3,104 +3,22 @@ scripts/setup --tests) driven by Playwright, every page opened from disk with al
 traffic blocked.
 
 Each test fails if the page attempts any request other than its own file, logs a console
-error, or opens a dialog. Screenshots go to test-artifacts/. Under CI=true nothing here is
-skipped; elsewhere the module skips only when Chromium is missing.
+error, or opens a dialog (the ``open_page`` fixture, conftest.py). Screenshots go to
+test-artifacts/. Under CI=true nothing here is skipped; elsewhere only when Chromium is missing.
 """
 
 from __future__ import annotations
 
-import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
+from helpers import ARTIFACTS, Opened
 from polku.present import views as render
 from polku.graph import nodes_of, responsibilities
 from polku.analyses.paths import best_paths
 from polku.analyses.reach import ecosystem, segment_reach
 from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 (fixtures)
-
-CHROMIUM = Path("/usr/bin/chromium")
-CI = os.environ.get("CI", "").lower() == "true"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
-if not CHROMIUM.exists() and not CI:
-    pytest.skip("Chromium is not installed (scripts/setup --tests installs it)",
-                allow_module_level=True)
-
-from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-@dataclass
-class Opened:
-    page: Page
-    url: str
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-    def js(self, expression: str, arg=None):
-        return self.page.evaluate(expression, arg)
-
-    def drawn(self) -> set[str]:
-        """Ids of the nodes vis-network holds and shows."""
-        return set(self.js("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
-
-    def in_network(self) -> set[str]:
-        return set(self.js("Object.keys(window.network.getPositions())"))
-
-    def dom_point(self, node_id: str) -> tuple[float, float]:
-        box = self.page.locator(".pv-canvas").bounding_box()
-        p = self.js("id => window.network.canvasToDOM(window.network.getPosition(id))", node_id)
-        return box["x"] + p["x"], box["y"] + p["y"]
-
-    def clean(self) -> None:
-        """Nothing but the page's own file was requested; no error; no dialog."""
-        assert self.requests == [], f"requests attempted: {self.requests}"
-        assert self.errors == [], f"console errors: {self.errors}"
-        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
-
-
-@pytest.fixture
-def open_page(browser: Browser):
-    pages = []
-
-    def opener(path: Path, width: int = 1600, height: int = 1000,
-               wait: str = '.polku-view[data-stable="1"]') -> Opened:
-        page = browser.new_page(viewport={"width": width, "height": height})
-        pages.append(page)
-        url = path.resolve().as_uri()
-        opened = Opened(page, url)
-
-        def route(r):
-            if r.request.url == url:
-                r.continue_()
-            else:
-                opened.requests.append(r.request.url)
-                r.abort()
-
-        page.route("**/*", route)
-        page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
-        page.on("pageerror", lambda e: opened.errors.append(f"uncaught: {e}"))
-        page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
-        page.goto(url)
-        page.wait_for_selector(wait, state="attached", timeout=90_000)
-        return opened
-
-    yield opener
-    for page in pages:
-        page.close()
 
 
 def write(tmp_path: Path, g, view: str, **kwargs) -> Path:

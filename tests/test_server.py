@@ -19,14 +19,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers import MINI, copy_mini
 from polku.io import rdf, workbook
 from polku.app import create_app
 from polku.errors import PolkuErrors
 from polku.server.auth import parse_tokens
 
-ROOT = Path(__file__).parents[1]
-MINI = Path(__file__).parent / "data" / "mini"
-EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
 ANNA, BO = "anna-token-0123456789", "bo-token-9876543210ab"
 TOKENS = parse_tokens(f"anna:{ANNA}\nbo:{BO}")
 
@@ -43,7 +41,7 @@ def served(tmp_path: Path) -> Path:
     """A served folder holding a copy of the mini workbook."""
     folder = tmp_path / "graphs"
     folder.mkdir()
-    shutil.copytree(MINI, folder / "mini")
+    copy_mini(folder / "mini")
     return folder
 
 
@@ -147,7 +145,7 @@ def test_a_broken_source_serves_the_last_good_version(client: TestClient, served
 
 def test_one_broken_graph_never_takes_down_the_index(client: TestClient, served: Path) -> None:
     (served / "broken.ttl").write_text("this is not turtle")
-    shutil.copytree(MINI, served / "second")
+    copy_mini(served / "second")
     listed = {g["name"]: g for g in client.get("/api/graphs").json()}
     assert listed["broken"]["state"] == "failed" and listed["broken"]["counts"] is None
     assert listed["second"]["state"] == "ok"  # a new folder is noticed without a restart
@@ -172,7 +170,7 @@ def test_removed_and_added_sheets_and_files_are_noticed(client: TestClient, serv
 def test_symlinks_out_of_the_served_folder_are_refused(client: TestClient, served: Path,
                                                       tmp_path: Path) -> None:
     outside = tmp_path / "outside"
-    shutil.copytree(MINI, outside)
+    copy_mini(outside)
     (served / "escape").symlink_to(outside)
     (served / "mini" / "needs.csv").unlink()
     (served / "mini" / "needs.csv").symlink_to(outside / "needs.csv")
@@ -382,6 +380,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # starts `polku serve` as a process
 def test_polku_serve_with_tokens_and_the_open_network_warning(served: Path, tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "polku"
     port = _free_port()

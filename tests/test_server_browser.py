@@ -6,32 +6,20 @@ Every request that leaves the machine is blocked. Under CI=true nothing here is 
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 
+from helpers import ARTIFACTS, ROOT, guard, only
 from live_server import serving
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = Path("/usr/bin/chromium")
-CI = os.environ.get("CI", "").lower() == "true"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = ROOT / "test-artifacts"
 TOKEN = "designer-token-0123456789"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-
-if not CHROMIUM.exists() and not CI:
-    pytest.skip("Chromium is not installed (scripts/setup --tests installs it)",
-                allow_module_level=True)
-
-from axe_playwright_python.sync_playwright import Axe  # noqa: E402
-from playwright.sync_api import expect, sync_playwright  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -44,27 +32,11 @@ def base_url(tmp_path_factory):
         yield url
 
 
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
 def new_page(browser, base_url: str):
+    """A page of the shared Chromium (conftest's ``browser``) that may load only the app."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    outside: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(base_url) or r.request.url.startswith(("data:", "about:")):
-            r.continue_()
-        else:
-            outside.append(r.request.url)
-            r.abort()
-
-    page.route("**/*", route)
-    page.outside = outside  # type: ignore[attr-defined]
+    opened = guard(page, base_url, only(base_url, "data:", "about:"))
+    page.outside = opened.requests  # type: ignore[attr-defined]
     return page
 
 

@@ -13,11 +13,12 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, status_code_conformance
 
+from helpers import MINI
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
-MINI = Path(__file__).parent / "data" / "mini"
 TOKEN = "schema-token-0123456789"
+pytestmark = pytest.mark.slow  # every documented route, 25 generated requests each
 
 
 # schemathesis builds its tests when the module is collected, so the served copy is made

@@ -4,16 +4,15 @@ that keep every graph readable, any folder name, and the security headers."""
 from __future__ import annotations
 
 import hashlib
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
+from helpers import copy_mini
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
-MINI = Path(__file__).parent / "data" / "mini"
 ANNA = "anna-token-0123456789"
 TOKENS = parse_tokens(f"anna:{ANNA}")
 
@@ -35,7 +34,7 @@ def snapshot(folder: Path) -> dict[str, str]:
 def served(tmp_path: Path) -> Path:
     folder = tmp_path / "graphs"
     folder.mkdir()
-    shutil.copytree(MINI, folder / "mini")
+    copy_mini(folder / "mini")
     return folder
 
 

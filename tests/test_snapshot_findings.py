@@ -15,10 +15,9 @@ import os
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.io.atomic import write_text
-from polku.cli import app
 
 ROOT = Path(__file__).resolve().parents[1]
 SNAPSHOT = ROOT / "tests" / "snapshots" / "keski-uusimaa-findings.json"
@@ -27,7 +26,7 @@ SOURCES = [ROOT / "graphs" / "keski-uusimaa", ROOT / "graphs" / "keski-uusimaa.t
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
 def test_example_region_findings_match_the_snapshot(source):
-    result = CliRunner().invoke(app, ["findings", str(source), "--format", "json", "--lang", "en"])
+    result = run("findings", source, "--format", "json", "--lang", "en")
     assert result.exit_code == 0, result.output
     if os.environ.get("POLKU_UPDATE_SNAPSHOTS") == "1" and source == SOURCES[0]:
         write_text(SNAPSHOT, result.stdout)

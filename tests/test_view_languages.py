@@ -10,10 +10,9 @@ import re
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from helpers import run
 from polku.present import views as render
-from polku.cli import app
 from polku.analyses.findings import find
 from polku.graph import add_edge
 from polku.present.i18n import translator
@@ -21,7 +20,6 @@ from polku.io.workbook import write_workbook
 from render_graph import demo_graph
 
 ROOT = Path(__file__).resolve().parents[1]
-runner = CliRunner()
 
 #: node: (name_sv, name_en); the demo graph's primary names are Finnish
 TRANSLATED = {
@@ -192,15 +190,15 @@ def test_cli_render_takes_lang(tmp_path: Path, g):
     for lang, title in (("sv", "Ansvar · "), ("en", "Responsibilities · "), (None, "Vastuut · ")):
         out = tmp_path / f"{lang}.html"
         args = ["render", str(wb), "-o", str(out), "--view", "responsibility"]
-        r = runner.invoke(app, args + (["--lang", lang] if lang else []))
+        r = run(*args, *(["--lang", lang] if lang else []))
         assert r.exit_code == 0, r.output
         page = out.read_text(encoding="utf-8")
         assert f'<html lang="{lang or "fi"}">' in page and title in page
     out = tmp_path / "env.html"
-    r = runner.invoke(app, ["render", str(wb), "-o", str(out)], env={"POLKU_LANG": "sv"})
+    r = run("render", wb, "-o", out, env={"POLKU_LANG": "sv"})
     assert r.exit_code == 0 and '<html lang="sv">' in out.read_text(encoding="utf-8")
     bad = tmp_path / "bad.html"
-    r = runner.invoke(app, ["render", str(wb), "-o", str(bad), "--lang", "de"])
+    r = run("render", wb, "-o", bad, "--lang", "de")
     assert r.exit_code == 1 and "unknown language 'de' (use fi, sv or en)" in r.output
     assert not bad.exists()
 
@@ -209,7 +207,7 @@ def test_report_passes_its_language_to_the_embedded_views(tmp_path: Path):
     example = ROOT / "graphs" / "keski-uusimaa.ttl"
     for lang, title in (("sv", "Ekosystemet · "), ("en", "Ecosystem · ")):
         out = tmp_path / f"{lang}.html"
-        r = runner.invoke(app, ["report", str(example), "-o", str(out), "--lang", lang])
+        r = run("report", example, "-o", out, "--lang", lang)
         assert r.exit_code == 0, r.output
         page = out.read_text(encoding="utf-8")
         sections = re.findall(r'<section class="polku-view" id="[^"]+" lang="(\w+)"', page)

@@ -11,8 +11,15 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
+from helpers import EXAMPLE_TTL as EXAMPLE, ROOT
+
+pytestmark = pytest.mark.wheel  # conftest.py adds slow
+
+
+def outside_env() -> dict[str, str]:
+    """The environment without the checkout: with PYTHONPATH pointing at src/ (as when
+    working on polku), the fresh virtualenv would see the checkout's polku instead."""
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
 
 
 @pytest.fixture(scope="module")
@@ -26,13 +33,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     venv.create(work / "venv", with_pip=True)
     bin_dir = work / "venv" / "bin"
     subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheels[0])],
-                   check=True, capture_output=True)
+                   check=True, capture_output=True, env=outside_env())
     return bin_dir
 
 
 def run_installed(bin_dir: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
-    return subprocess.run([str(bin_dir / "polku"), *args], cwd=cwd, env=env,
+    return subprocess.run([str(bin_dir / "polku"), *args], cwd=cwd, env=outside_env(),
                           capture_output=True, text=True)
 
 
@@ -40,7 +46,7 @@ def test_wheel_carries_ontology_shapes_and_templates(installed: Path, tmp_path: 
     code = ("import polku, pathlib; root = pathlib.Path(polku.__file__).parent; "
             "print(root); print(sorted(p.relative_to(root).as_posix() for p in root.rglob('*') "
             "if p.suffix in ('.ttl', '.html', '.css', '.js', '.mo')))")
-    out = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path,
+    out = subprocess.run([str(installed / "python"), "-c", code], cwd=tmp_path, env=outside_env(),
                          capture_output=True, text=True, check=True).stdout
     location, files = out.splitlines()
     assert str(installed.parent) in location, "polku must come from the wheel, not the checkout"

@@ -7,10 +7,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from ecobuild import Builder
-from polku.cli import app
+from helpers import run
 from polku.analyses.findings import find
 from polku.analyses.plan_findings import plan_findings
 from polku.io.workbook import read_workbook, write_workbook
@@ -144,7 +143,7 @@ def test_organised_and_referral_subjects_round_trip_and_bad_values_are_refused(t
     # a bad value: one line naming file, sheet, row and column; SHACL says so too
     services = (tmp_path / "wb" / "services.csv")
     services.write_text(text.replace("separately", "apart"), encoding="utf-8")
-    r = CliRunner().invoke(app, ["validate", str(tmp_path / "wb")])
+    r = run("validate", tmp_path / "wb")
     assert r.exit_code == 1
     assert "sheet 'services'" in r.output and "column 'organised'" in r.output and \
         "'apart' is not one of: jointly, separately" in r.output
@@ -165,29 +164,27 @@ def _graph_with_findings(tmp_path):
     b.service("b", providers=["x", "y"], capacity=1)  # no-lead (x, y)
     b.referral("r-ab", "a", "b", volume=5, info="no", owner="y")
     b.measure("m", subjects=["b"], leads=["x"], name="Arviointi")
-    write_workbook(b.g, tmp_path / "who")
-    return tmp_path / "who"
+    return b.workbook(tmp_path / "who")
 
 
 def test_cli_findings_json_carries_who_must_act_and_actor_filters(tmp_path):
     wb = _graph_with_findings(tmp_path)
-    run = CliRunner().invoke
-    doc = json.loads(run(app, ["findings", str(wb), "--format", "json"]).output)
+    doc = json.loads(run("findings", wb, "--format", "json").output)
     by = {(f["kind"], f["subject"]): f for f in doc["findings"]}
     assert by[("no-lead", "b")]["accountable"] == ["x", "y"]
     assert by[("no-lead", "b")]["measures"] == ["m"]
     assert by[("no-information-flow", "r-ab")]["accountable"] == ["y"]
     assert by[("no-information-flow", "r-ab")]["measures"] == ["m"]   # its end b
-    r = run(app, ["findings", str(wb), "--format", "json", "--actor", "y"])
+    r = run("findings", wb, "--format", "json", "--actor", "y")
     assert r.exit_code == 0
     mine = json.loads(r.output)["findings"]
     assert mine and all("y" in f["accountable"] for f in mine)
     assert {(f["kind"], f["subject"]) for f in mine} == {
         k for k, f in by.items() if "y" in f["accountable"]}
-    r = run(app, ["findings", str(wb), "--actor", "x"])
+    r = run("findings", wb, "--actor", "x")
     assert r.exit_code == 0 and "no-lead" in r.output and "no-information-flow" not in r.output
-    r = run(app, ["findings", str(wb), "--actor", "nobody"])
+    r = run("findings", wb, "--actor", "nobody")
     assert r.exit_code == 1
     assert "unknown actor 'nobody'" in r.output and "x, y" in r.output
-    r = run(app, ["findings", str(wb), "--actor", "b"])   # a service is not an actor
+    r = run("findings", wb, "--actor", "b")   # a service is not an actor
     assert r.exit_code == 1 and "unknown actor 'b'" in r.output

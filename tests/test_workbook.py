@@ -2,40 +2,23 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import networkx as nx
 import pytest
-from typer.testing import CliRunner
 
+from helpers import MINI, edit, run
 from polku.io import rdf, workbook
-from polku.cli import app
 from polku.errors import PolkuErrors
 
-DATA = Path(__file__).parent / "data"
-MINI = DATA / "mini"
-runner = CliRunner()
-
-
-def run(*args: str):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture
-def wb(tmp_path: Path) -> Path:
-    """A writable copy of the small, valid workbook."""
-    dest = tmp_path / "mini"
-    shutil.copytree(MINI, dest)
-    return dest
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+def wb(mini: Path) -> Path:
+    """A writable copy of the small, valid workbook (conftest's ``mini``)."""
+    return mini
 
 
 def edges(g: nx.MultiDiGraph) -> list:

@@ -683,6 +683,67 @@ def ptv_compare(
 
 @app.command()
 @reports_errors
+def compare(
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regions: "
+                                        "graphs, workbooks, or neo4j://host:port?region=R; a "
+                                        "Neo4j URI without ?region= brings every region of "
+                                        "that database."),
+    format: str = typer.Option("table", "--format", help="table, csv, json or html (a page "
+                               "with a small-multiples chart)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output",
+                                          help="Where to write (html needs it)."),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+        "Leave segments under --min-cell people out of the totals (the comparison goes to "
+        "other regions).")),
+    min_cell: int = MinCell,
+    lang: Optional[str] = Lang,
+) -> None:
+    """Regions side by side: findings by kind per 10,000 people in segments, needs covered,
+    median waits on hand-offs, the share of referrals where information travels, leads per
+    plan measure."""
+    from polku.analyses.regions import compare_regions
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.present.regions import regions_csv, regions_html, regions_text
+
+    check_format(format, ("table", "csv", "json", "html"))
+    if format == "html" and output is None:
+        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+    graphs = []
+    for source in sources:
+        if is_neo4j_uri(source):
+            from polku.io.neo4jstore import pull_graph, regions, target
+
+            t = target(source)
+            names = [t.region] if t.region else regions(t.uri, t.user, t.password, t.database)
+            for r in names:
+                one = pull_graph(t.uri, t.user, t.password, t.database, r)
+                one.graph["name"] = r  # in the database the region is the namespace
+                graphs.append(one)
+        else:
+            graphs.append(load_graph(source))
+    if len(graphs) < 2:
+        raise PolkuError("compare needs two regions or more", field="sources")
+    tr = translator(lang)
+    result = compare_regions(graphs, min_cell if suppress else None)
+    if format == "json":
+        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+    elif format == "csv":
+        text = regions_csv(result)
+    elif format == "html":
+        text = regions_html(result, tr)
+    else:
+        text = regions_text(result, tr) + "\n"
+    if output is not None:
+        from polku.io import atomic
+
+        atomic.write_text(output, text)
+        typer.echo(f"wrote {output}")
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command()
+@reports_errors
 def undo(source: str = GraphArg,
          who: str = typer.Option("polku undo", "--who", help="Who the change log names.")
          ) -> None:

@@ -1,0 +1,146 @@
+"""Regions side by side: the same measures for every region, so that a region can see
+where it stands beside another (the seed plan benchmarks against Keski-Suomi).
+
+:func:`region_figures` computes, for one region's graph,
+
+- ``people``: people in its segments (the denominator; small cells left out, see below);
+- ``findings_per_10k``: findings by kind per 10,000 people in segments;
+- ``needs_covered``: the share of (segment, need) pairs that some service open to the
+  segment addresses;
+- ``median_wait_days``: the median of the hand-offs' (referrals') median waits;
+- ``information_travels``: the share of referrals along which information travels
+  (``information_flow`` = ``yes``);
+- ``leads_per_measure``: plan measures' lead responsibilities per measure (1 is the aim).
+
+:func:`compare_regions` puts several regions' figures side by side. Privacy is decided
+like any output's (:mod:`polku.privacy`): with ``min_cell`` given, the people total is
+the sum of the sizes that may be shown (a small segment is left out, so it cannot be
+recovered by subtraction) and a total that is itself a small cell is not shown.
+Plain data out, no sentences.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any, Sequence
+
+import networkx as nx
+
+#: the figures of a region, in the order tables and charts show them
+MEASURES = ("people", "needs_covered", "median_wait_days", "information_travels",
+            "leads_per_measure", "findings_per_10k_total")
+
+
+def _nodes(g: nx.MultiDiGraph, kind: str) -> list[str]:
+    return sorted(n for n, t in g.nodes(data="type") if t == kind)
+
+
+def _out(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    return [v for _, v, k in g.out_edges(node, data="kind") if k == kind]
+
+
+def needs_covered(g: nx.MultiDiGraph) -> float | None:
+    """The share of (segment, need) pairs that a service open to the segment (one limited
+    to it, or one limited to no segment) addresses; ``None`` without needs.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n, t in (("s", "segment"), ("n1", "need"), ("n2", "need"), ("x", "service")):
+    ...     g.add_node(n, type=t, name=n)
+    >>> add_edge(g, "s", "n1", "has_need"); add_edge(g, "s", "n2", "has_need")
+    >>> add_edge(g, "x", "n1", "addresses")
+    >>> needs_covered(g)
+    0.5
+    """
+    pairs = covered = 0
+    for seg in _nodes(g, "segment"):
+        for need in _out(g, seg, "has_need"):
+            pairs += 1
+            for svc, _, k in g.in_edges(need, data="kind"):
+                if k != "addresses" or g.nodes[svc]["type"] != "service":
+                    continue
+                limited = _out(g, svc, "for_segment")
+                if not limited or seg in limited:
+                    covered += 1
+                    break
+    return covered / pairs if pairs else None
+
+
+def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
+                   min_cell: int | None = None) -> dict[str, Any]:
+    """One region's figures (see the module doc). ``findings`` default to
+    :func:`polku.analyses.findings.find`; ``min_cell`` suppresses small cells.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("r"); g.add_node("s", type="segment", name="S", size=3)
+    >>> g.add_node("t", type="segment", name="T", size=20000)
+    >>> f = region_figures(g, findings=[], min_cell=5)
+    >>> f["people"], f["suppressed_segments"]
+    (20000, 1)
+    """
+    from polku import privacy
+    from polku.analyses.findings import find
+
+    if findings is None:
+        findings = find(g)
+    sizes = [g.nodes[s].get("size") for s in _nodes(g, "segment")]
+    sizes = [s for s in sizes if isinstance(s, (int, float)) and not isinstance(s, bool)]
+    shown_sizes = [s for s in sizes if min_cell is None or not privacy.is_small(s, min_cell)]
+    small = len(sizes) - len(shown_sizes)
+    people: Any = sum(shown_sizes) if sizes else None
+    by_kind: dict[str, int] = {}
+    for f in findings:
+        kind = f.kind if hasattr(f, "kind") else f["kind"]
+        by_kind[kind] = by_kind.get(kind, 0) + 1
+    per_10k = ({k: round(n / people * 10000, 2) for k, n in sorted(by_kind.items())}
+               if isinstance(people, (int, float)) and people > 0 else {})
+    referrals = _nodes(g, "referral")
+    waits = [g.nodes[r]["median_wait_days"] for r in referrals
+             if isinstance(g.nodes[r].get("median_wait_days"), (int, float))]
+    flows = [g.nodes[r].get("information_flow", "unknown") for r in referrals]
+    measures = _nodes(g, "measure")
+    leads = [sum(1 for _, _, d in g.in_edges(m, data=True)
+                 if d["kind"] == "responsibility" and d.get("role") == "lead") for m in measures]
+    if min_cell is not None and privacy.is_small(people, min_cell):
+        people, per_10k = privacy.shown(people, min_cell), {}
+    return {
+        "region": str(g.graph.get("name", "")),
+        "title": str(g.graph.get("title") or g.graph.get("name", "")),
+        "illustrative": bool(g.graph.get("illustrative")),
+        "people": people,
+        "suppressed_segments": small,
+        "findings": dict(sorted(by_kind.items())),
+        "findings_per_10k": per_10k,
+        "findings_per_10k_total": (round(sum(by_kind.values()) / people * 10000, 2)
+                                   if isinstance(people, (int, float)) and people > 0 else None),
+        "needs_covered": needs_covered(g),
+        "median_wait_days": median(waits) if waits else None,
+        "information_travels": (sum(1 for f in flows if f == "yes") / len(flows)
+                                if flows else None),
+        "leads_per_measure": sum(leads) / len(leads) if leads else None,
+        "counts": {t: len(_nodes(g, t)) for t in ("actor", "service", "segment", "referral",
+                                                   "measure")},
+    }
+
+
+def compare_regions(graphs: Sequence[nx.MultiDiGraph], min_cell: int | None = None,
+                    findings: Sequence[Sequence[Any]] | None = None) -> dict[str, Any]:
+    """Several regions' figures side by side: ``{"regions": [...], "kinds": [...],
+    "measures": [...]}`` (``kinds``: every finding kind any region has, sorted).
+
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> [r["region"] for r in compare_regions([a, b], findings=[[], []])["regions"]]
+    ['a', 'b']
+    """
+    names = [str(g.graph.get("name", "")) for g in graphs]
+    if len(set(names)) != len(names):
+        from polku.errors import PolkuError
+
+        raise PolkuError("two regions have the same name: give each graph its own name",
+                         field="graphs")
+    rows = [region_figures(g, None if findings is None else findings[i], min_cell)
+            for i, g in enumerate(graphs)]
+    kinds = sorted({k for r in rows for k in r["findings"]})
+    return {"regions": rows, "kinds": kinds, "measures": list(MEASURES),
+            "min_cell": min_cell}

@@ -1,0 +1,163 @@
+"""Regions side by side for people: a terminal table, CSV, and a self-contained page with a
+small-multiples chart (inline SVG, nothing fetched), in the reader's language. The figures
+come from :func:`polku.analyses.regions.compare_regions`."""
+
+from __future__ import annotations
+
+import csv
+import io
+from html import escape
+from typing import Any
+
+from polku.present.i18n import Translator, translator
+from polku.words import N_
+
+#: measure -> (its label, how it is written: count, share, days, ratio, rate)
+MEASURE_WORDS: dict[str, tuple[str, str]] = {
+    "people": (N_("people in segments"), "count"),
+    "needs_covered": (N_("needs covered"), "share"),
+    "median_wait_days": (N_("median wait on hand-offs (days)"), "days"),
+    "information_travels": (N_("referrals where information travels"), "share"),
+    "leads_per_measure": (N_("leads per plan measure"), "ratio"),
+    "findings_per_10k_total": (N_("findings per 10,000 people"), "rate"),
+}
+#: colours of the regions' bars (at least 3:1 against white, told apart also by the label)
+COLOURS = ("#1f5fa8", "#b3541e", "#2b7a3d", "#7b3fa0", "#8a6d00", "#a3324a")
+
+
+def _value(v: Any, how: str, tr: Translator) -> str:
+    if v is None:
+        return "–"
+    if isinstance(v, str):  # a suppressed small cell, as privacy shows it
+        return v
+    if how == "share":
+        return tr.percent(v)
+    if how in ("days", "ratio", "rate"):
+        return tr.number(round(float(v), 1), 1 if how != "days" or v % 1 else None)
+    return tr.number(v)
+
+
+def regions_table(result: dict[str, Any], tr: Translator | None = None) -> list[list[str]]:
+    """The comparison as rows of text: a header, one row per measure and per finding kind
+    (per 10,000 people), a column per region."""
+    tr = tr or translator()
+    regions = result["regions"]
+    rows = [[tr("figure")] + [r["region"] for r in regions]]
+    for m in result["measures"]:
+        label, how = MEASURE_WORDS[m]
+        rows.append([tr(label)] + [_value(r.get(m), how, tr) for r in regions])
+    for kind in result["kinds"]:
+        rows.append([tr("{kind} per 10,000 people").format(kind=kind)]
+                    + [_value(r["findings_per_10k"].get(kind, 0 if r["findings_per_10k"] else None),
+                              "rate", tr) for r in regions])
+    return rows
+
+
+def regions_text(result: dict[str, Any], tr: Translator | None = None) -> str:
+    """The table for a terminal, columns aligned; illustrative regions marked."""
+    tr = tr or translator()
+    rows = regions_table(result, tr)
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in
+                       enumerate(zip(r, widths))).rstrip() for r in rows]
+    notes = _notes(result, tr)
+    return "\n".join(lines + [""] + notes if notes else lines)
+
+
+def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
+    notes = [tr("{region}: illustrative data, not real figures").format(region=r["region"])
+             for r in result["regions"] if r["illustrative"]]
+    if result.get("min_cell"):
+        notes.append(tr("Segments under {n} people are left out of the totals.").format(
+            n=result["min_cell"]))
+    return notes
+
+
+def regions_csv(result: dict[str, Any]) -> str:
+    """One row per region, one column per figure (machine-readable: plain numbers, the
+    kinds' rates as ``findings_per_10k:<kind>``)."""
+    buf = io.StringIO(newline="")
+    cols = ["region", "title", "illustrative", "suppressed_segments"] + result["measures"] + [
+        f"findings_per_10k:{k}" for k in result["kinds"]]
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(cols)
+    for r in result["regions"]:
+        row = {**r, **{f"findings_per_10k:{k}": r["findings_per_10k"].get(k, 0)
+                       if r["findings_per_10k"] else "" for k in result["kinds"]}}
+        w.writerow(["" if row.get(c) is None else
+                    ("yes" if row[c] is True else "no" if row[c] is False else row[c])
+                    for c in cols])
+    return buf.getvalue()
+
+
+def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) -> str:
+    """One small bar chart per measure and per finding kind, a bar per region, all on
+    their own scales; inline SVG with a title and description for screen readers (the
+    table beside it says the same)."""
+    tr = tr or translator()
+    regions = result["regions"]
+    panels: list[tuple[str, str, list[Any]]] = []
+    for m in result["measures"]:
+        label, how = MEASURE_WORDS[m]
+        panels.append((tr(label), how, [r.get(m) for r in regions]))
+    for kind in result["kinds"]:
+        panels.append((tr("{kind} per 10,000 people").format(kind=kind), "rate",
+                       [r["findings_per_10k"].get(kind, 0) if r["findings_per_10k"] else None
+                        for r in regions]))
+    cols, pw, bar, gap = 3, 300, 22, 8
+    ph = 46 + len(regions) * (bar + gap)
+    rows_n = (len(panels) + cols - 1) // cols
+    width, height = cols * pw, rows_n * ph
+    e = escape
+    title = tr("Regions side by side")
+    desc = tr("One small chart per figure, a bar per region; the table gives the same "
+              "figures.")
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+           f'width="{width}" height="{height}" role="img" aria-labelledby="rs-title rs-desc" '
+           'font-family="system-ui, sans-serif" font-size="12">',
+           f'<title id="rs-title">{e(title)}</title>',
+           f'<desc id="rs-desc">{e(desc)}</desc>']
+    for i, (label, how, values) in enumerate(panels):
+        x0, y0 = (i % cols) * pw, (i // cols) * ph
+        numbers = [v for v in values if isinstance(v, (int, float))]
+        top = max(numbers) if numbers else 0
+        out.append(f'<g transform="translate({x0},{y0})">')
+        out.append(f'<text x="8" y="18" font-weight="600" fill="#1a1a1a">{e(label)}</text>')
+        for j, (r, v) in enumerate(zip(regions, values)):
+            y = 30 + j * (bar + gap)
+            out.append(f'<text x="8" y="{y + 15}" fill="#1a1a1a">{e(r["region"][:14])}</text>')
+            length = (v / top * 130) if isinstance(v, (int, float)) and top > 0 else 0
+            out.append(f'<rect x="110" y="{y}" width="{length:.1f}" height="{bar}" '
+                       f'fill="{COLOURS[j % len(COLOURS)]}"/>')
+            out.append(f'<text x="{114 + length:.1f}" y="{y + 15}" fill="#1a1a1a">'
+                       f'{e(_value(v, how, tr))}</text>')
+        out.append("</g>")
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def regions_html(result: dict[str, Any], tr: Translator | None = None) -> str:
+    """The comparison as one self-contained page: the chart, the table, what is illustrative
+    and what was left out (nothing fetched: a Content-Security-Policy blocks it)."""
+    tr = tr or translator()
+    e = escape
+    rows = regions_table(result, tr)
+    head = "".join(f'<th scope="col">{e(c)}</th>' for c in rows[0])
+    body = "".join("<tr>" + f'<th scope="row">{e(r[0])}</th>'
+                   + "".join(f"<td>{e(c)}</td>" for c in r[1:]) + "</tr>" for r in rows[1:])
+    notes = "".join(f"<li>{e(x)}</li>" for x in _notes(result, tr))
+    title = tr("Regions side by side")
+    style = ("body{font-family:system-ui,sans-serif;margin:2rem;color:#1a1a1a}"
+             "table{border-collapse:collapse;margin-top:1.5rem}"
+             "th,td{border:1px solid #868e96;padding:.3rem .6rem}td{text-align:right}"
+             "thead th{background:#e9ecef}tbody th{text-align:left;font-weight:normal}"
+             "svg{max-width:100%;height:auto}")
+    return (f'<!DOCTYPE html>\n<html lang="{tr.html_lang}"><head><meta charset="utf-8">'
+            '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+            'style-src \'unsafe-inline\'">'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{e(title)}</title><style>{style}</style></head><body><main>"
+            f"<h1>{e(title)}</h1>" + (f"<ul>{notes}</ul>" if notes else "")
+            + f"<figure>{small_multiples_svg(result, tr)}</figure>"
+            + f"<table><caption>{e(title)}</caption><thead><tr>{head}</tr></thead>"
+            + f"<tbody>{body}</tbody></table></main></body></html>\n")

@@ -1,0 +1,133 @@
+"""What many test modules share: paths, the CLI runner, the mini workbook and the Chromium page.
+
+conftest.py turns these into fixtures (``mini``, ``browser``, ``open_page``) and marks the
+slow groups; a test module imports the plain helpers it needs::
+
+    from helpers import MINI, edit, run
+
+    def test_validate(mini):
+        edit(mini / "services.csv", ",20,", ",x,")
+        assert run("validate", mini).exit_code == 1
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "tests" / "data"
+#: the small, valid workbook the tests copy and edit
+MINI = DATA / "mini"
+#: the example region as a workbook folder and as Turtle
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
+EXAMPLE_TTL = ROOT / "graphs" / "keski-uusimaa.ttl"
+#: a second region, for merges and diffs
+SECOND = DATA / "keski-suomi"
+PLAN = ROOT / "graphs" / "plan.ttl"
+#: screenshots and other files a reader may want after a run
+ARTIFACTS = ROOT / "test-artifacts"
+#: under CI nothing is skipped: a missing browser or server fails instead
+CI = os.environ.get("CI", "").lower() == "true"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def run(*args: object, **options: Any):
+    """``polku ARGS...`` through typer's CliRunner; every argument is turned into a string,
+    ``options`` go to ``CliRunner.invoke`` (``env=``, ``input=``)."""
+    # imported here, not at the top: conftest imports this module, and one broken import in
+    # polku should fail the tests that use the CLI, not the collection of the whole suite
+    from typer.testing import CliRunner
+
+    from polku.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], **options)
+
+
+def copy_mini(dest: Path) -> Path:
+    """A writable copy of the mini workbook at ``dest`` (a folder that does not exist yet)."""
+    shutil.copytree(MINI, dest)
+    return dest
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Replace the first ``old`` in a text file by ``new``; fails if ``old`` is not there."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def need_chromium() -> None:
+    """Skip the calling test when Chromium is missing, except under CI, where it fails."""
+    if not CHROMIUM.exists():
+        message = "Chromium is not installed (scripts/setup --tests installs it)"
+        if CI:
+            pytest.fail(f"{message}; browser tests cannot run under CI=true", pytrace=False)
+        pytest.skip(message)
+
+
+@dataclass
+class Opened:
+    """A page with what it tried to do besides loading what it was allowed to."""
+
+    page: Any
+    url: str
+    #: requests the page attempted outside what it was allowed (each was aborted)
+    requests: list[str] = field(default_factory=list)
+    #: console errors and uncaught exceptions
+    errors: list[str] = field(default_factory=list)
+    #: dialogs the page opened (each was dismissed)
+    dialogs: list[str] = field(default_factory=list)
+
+    def js(self, expression: str, arg=None):
+        return self.page.evaluate(expression, arg)
+
+    def drawn(self) -> set[str]:
+        """Ids of the nodes vis-network holds and shows (a polku view page)."""
+        return set(self.js("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
+
+    def in_network(self) -> set[str]:
+        return set(self.js("Object.keys(window.network.getPositions())"))
+
+    def dom_point(self, node_id: str) -> tuple[float, float]:
+        box = self.page.locator(".pv-canvas").bounding_box()
+        p = self.js("id => window.network.canvasToDOM(window.network.getPosition(id))", node_id)
+        return box["x"] + p["x"], box["y"] + p["y"]
+
+    def clean(self) -> None:
+        """Nothing but what was allowed was requested; no error; no dialog."""
+        assert self.requests == [], f"requests attempted: {self.requests}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.dialogs == [], f"dialogs opened: {self.dialogs}"
+
+
+def guard(page: Any, url: str, allow: Callable[[str], bool]) -> Opened:
+    """Abort and record every request ``allow`` refuses; record console errors, uncaught
+    exceptions and dialogs (dismissing them). Call before the page loads anything."""
+    opened = Opened(page, url)
+
+    def route(r) -> None:
+        if allow(r.request.url):
+            r.continue_()
+        else:
+            opened.requests.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: opened.errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: opened.errors.append(f"uncaught: {e}"))
+    page.on("dialog", lambda d: (opened.dialogs.append(d.message), d.dismiss()))
+    return opened
+
+
+def only(*prefixes: str) -> Callable[[str], bool]:
+    """An ``allow`` for :func:`guard`: addresses that start with one of ``prefixes``."""
+    return lambda address: address.startswith(prefixes)

@@ -1,0 +1,118 @@
+"""Regions side by side: `polku compare` on the two example regions (graphs/keski-uusimaa and
+the illustrative second region tests/data/keski-suomi) as a table, CSV, JSON and a page with
+a small-multiples chart; small cells left out of the totals; regions read from Neo4j."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import run
+from polku.analyses.findings import find
+from polku.analyses.regions import compare_regions, needs_covered, region_figures
+from polku.io.load import load_graph
+
+ROOT = Path(__file__).resolve().parents[1]
+FIRST = ROOT / "graphs" / "keski-uusimaa"
+SECOND = Path(__file__).parent / "data" / "keski-suomi"
+
+
+def test_figures_follow_the_graph() -> None:
+    """Every figure recomputed by hand from the second region's workbook."""
+    g = load_graph(SECOND)
+    sizes = [d["size"] for _, d in g.nodes(data=True) if d["type"] == "segment"]
+    assert 3 in sizes  # the small cell the region holds on purpose
+    f = region_figures(g, min_cell=5)
+    assert f["people"] == sum(s for s in sizes if s >= 5) and f["suppressed_segments"] == 1
+    assert region_figures(g)["people"] == sum(sizes)
+    kinds: dict[str, int] = {}
+    for x in find(g):
+        kinds[x.kind] = kinds.get(x.kind, 0) + 1
+    assert f["findings"] == kinds
+    assert f["findings_per_10k"] == {k: round(n / f["people"] * 10000, 2)
+                                     for k, n in kinds.items()}
+    refs = [d for _, d in g.nodes(data=True) if d["type"] == "referral"]
+    assert f["information_travels"] == sum(
+        d.get("information_flow") == "yes" for d in refs) / len(refs)
+    waits = sorted(d["median_wait_days"] for d in refs if "median_wait_days" in d)
+    mid = len(waits) // 2
+    assert f["median_wait_days"] == (waits[mid] if len(waits) % 2 else
+                                     (waits[mid - 1] + waits[mid]) / 2)
+    assert 0 <= needs_covered(g) <= 1 and f["needs_covered"] == needs_covered(g)
+    plan = load_graph(ROOT / "graphs" / "plan.ttl")
+    measures = [n for n, d in plan.nodes(data=True) if d["type"] == "measure"]
+    leads = sum(1 for m in measures for _, _, d in plan.in_edges(m, data=True)
+                if d.get("role") == "lead")
+    assert region_figures(plan, findings=[])["leads_per_measure"] == leads / len(measures)
+
+
+def test_compare_prints_the_table_for_the_two_example_regions() -> None:
+    result = run("compare", FIRST, SECOND, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["figure", "keski-uusimaa", "keski-suomi"]
+    assert lines[1].startswith("people in segments") and lines[1].split()[-1] == "1,320"
+    assert any(x.startswith("findings per 10,000 people") for x in lines)
+    assert any(x.startswith("no-information-flow per 10,000 people") for x in lines)
+    assert "keski-suomi: illustrative data, not real figures" in result.output
+    assert "Segments under 5 people are left out of the totals." in result.output
+    fi = run("compare", FIRST, SECOND).output  # Finnish by default
+    assert "keski-suomi" in fi and "people in segments" not in fi
+
+
+def test_compare_csv_and_json_say_the_same() -> None:
+    data = json.loads(run("compare", FIRST, SECOND, "--format", "json").output)
+    rows = list(csv.DictReader(io.StringIO(run("compare", FIRST, SECOND, "--format", "csv").output)))
+    assert [r["region"] for r in data["regions"]] == [r["region"] for r in rows] == [
+        "keski-uusimaa", "keski-suomi"]
+    for r, c in zip(data["regions"], rows):
+        assert float(c["people"]) == r["people"]
+        assert float(c["findings_per_10k_total"]) == r["findings_per_10k_total"]
+        assert c["illustrative"] == "yes"
+        for kind in data["kinds"]:
+            assert float(c[f"findings_per_10k:{kind}"]) == r["findings_per_10k"].get(kind, 0)
+    # nothing of the small cell leaves: the total is of the sizes that may be shown
+    assert data["regions"][1]["people"] == 1320 and data["min_cell"] == 5
+    raw = json.loads(run("compare", FIRST, SECOND, "--format", "json", "--no-suppress").output)
+    assert raw["regions"][1]["people"] == 1323
+
+
+def test_compare_refuses_what_it_cannot_compare(tmp_path: Path) -> None:
+    assert "two regions or more" in run("compare", FIRST).output
+    assert run("compare", FIRST, FIRST).exit_code == 1
+    assert "-o PAGE.html" in run("compare", FIRST, SECOND, "--format", "html").output
+    with pytest.raises(Exception):
+        compare_regions([load_graph(FIRST), load_graph(FIRST)])
+
+
+def test_compare_page_is_self_contained(tmp_path: Path) -> None:
+    page = tmp_path / "regions.html"
+    assert run("compare", FIRST, SECOND, "--format", "html", "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert html.count("<svg") == 1 and "<table>" in html
+    assert "src=" not in html and "href=" not in html and "<script" not in html
+    assert "keski-suomi" in html
+
+
+def test_compare_regions_in_one_neo4j_database(neo4j_server, monkeypatch) -> None:
+    from polku.io.neo4jstore import push_graph
+
+    for path, region in ((FIRST, "cmp-first"), (SECOND, "cmp-second")):
+        push_graph(load_graph(path), neo4j_server.uri, neo4j_server.user,
+                   neo4j_server.password, region=region)
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    files = json.loads(run("compare", FIRST, SECOND, "--format", "json").output)
+    result = run("compare", f"{neo4j_server.uri}?region=cmp-first",
+                 f"{neo4j_server.uri}?region=cmp-second", "--format", "json")
+    assert result.exit_code == 0, result.output
+    db = json.loads(result.output)
+    assert [r["region"] for r in db["regions"]] == ["cmp-first", "cmp-second"]
+    for a, b in zip(files["regions"], db["regions"]):
+        for key in ("people", "findings", "needs_covered", "median_wait_days",
+                    "information_travels", "findings_per_10k_total"):
+            assert a[key] == b[key], key
