@@ -10,6 +10,7 @@ from polku.analyses.bottlenecks import betweenness, bottlenecks, flow, ranking, 
 from polku.errors import PolkuError
 from polku.present.i18n import translator
 from polku.present.printers import bottlenecks_table, whatif_text
+from polku.present.results import whatif_worded
 from polku.analyses.reach import ecosystem
 from polku.analyses.whatif import remove, whatif
 
@@ -117,7 +118,7 @@ def test_removing_a_service_takes_its_referrals_and_breaks_designed_paths():
     b.path("p", "seg", ["e1", "h", "work"])
     h, gone = remove(b.g, "h")
     assert gone == ["h", "r-e1", "r-e2", "r-e3", "r-hw"]
-    result = whatif(b.g, "h", lang="en")
+    result = whatif_worded(whatif(b.g, "h"), b.g, translator("en"))
     created = {(f["kind"], f["subject"], tuple(f["related"])) for f in result["created"]}
     assert ("path-broken", "p", ("e1", "work")) in created
     assert ("segment-without-outcome", "seg", ("e1", "e2")) in created

@@ -17,6 +17,7 @@ import pytest
 
 from helpers import EXAMPLE_TTL as EXAMPLE, edit, run
 from polku.io import exchange, formats, workbook
+from polku.present.mermaid import mermaid
 from polku.graph import summary
 from polku.io.load import load_graph
 
@@ -176,7 +177,7 @@ def test_mermaid_escapes_labels() -> None:
     from polku.graph import add_edge
 
     add_edge(g, "r", "a", "from"), add_edge(g, "r", "o", "to")
-    text = exchange.mermaid(g)
+    text = mermaid(g)
     assert 'n_a["Palvelu #quot;A#quot; #lt;b#gt;"]' in text and "n_a --> n_o" in text
 
 

@@ -13,10 +13,12 @@ from polku.graph import add_edge
 from ecobuild import Builder
 from polku.finding import Finding, findings_json, sort_findings
 from polku.analyses.findings import KINDS, find
+from polku.present.i18n import translator
+from polku.present.messages import worded
 
 
 def kinds(g, kind: str) -> list[Finding]:
-    return [f for f in find(g, lang="en") if f.kind == kind]
+    return [f for f in worded(find(g), g, translator("en")) if f.kind == kind]
 
 
 def subjects(g, kind: str) -> list[str]:

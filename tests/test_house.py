@@ -1,5 +1,14 @@
-"""The house stays easy to see: no import circles in src/, and data flows one way
-(analyses never import views, printers, the report or the tool around them)."""
+"""The house stays easy to see: no import circles in src/, and data flows one way, as a rule
+about folders (load -> graph -> analyses -> findings -> views and exports):
+
+- the ground (top-level modules other than the doors ``cli.py`` and ``app.py``) imports only
+  the ground;
+- ``io/`` imports the ground and ``io/``; ``analyses/`` adds ``analyses/``; ``ops/`` adds
+  ``ops/``; ``present/`` imports the ground, ``io/``, ``analyses/`` and ``present/``;
+- ``server/`` imports anything but the doors;
+
+and analyses speak no language: no function in ``analyses/`` or ``io/`` takes ``lang`` or
+``tr`` (a finding's sentence and a result's labels are written at the edge)."""
 
 from __future__ import annotations
 
@@ -8,25 +17,48 @@ import pkgutil
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 import polku
 
 SRC = Path(polku.__file__).parent
-#: the analyses and the layers under them: graph in, plain data out
-ANALYSES = ("polku.analyses.reach", "polku.analyses.paths", "polku.analyses.bottlenecks", "polku.analyses.whatif",
-            "polku.analyses.findings", "polku.finding", "polku.analyses.plan_findings", "polku.kinds",
-            "polku.analyses.schedule", "polku.graph", "polku.analyses.describe")
-#: what shows or serves results; an analysis must never reach these
-PRESENTATION = ("polku.present.views", "polku.present.printers", "polku.present.report", "polku.app", "polku.cli")
+DOORS = ("polku.cli", "polku.app")
+#: folder -> the folders its modules may import ("ground": the top-level modules but the doors)
+ALLOWED = {
+    "ground": {"ground"},
+    "io": {"ground", "io"},
+    "analyses": {"ground", "io", "analyses"},
+    "ops": {"ground", "io", "analyses", "ops"},
+    "present": {"ground", "io", "analyses", "present"},
+    "server": {"ground", "io", "analyses", "ops", "present", "server"},
+}
+#: parameters that carry a reader's language; analyses and readers have none
+LANGUAGE_PARAMETERS = ("lang", "tr")
+
+
+def modules() -> dict[str, Path]:
+    """Every module of the package: dotted name -> its file."""
+    out = {"polku": SRC / "__init__.py"}
+    for info in pkgutil.walk_packages(polku.__path__, "polku."):
+        path = SRC.joinpath(*info.name.split(".")[1:])
+        out[info.name] = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    return out
+
+
+def folder(module: str) -> str:
+    """The step a module belongs to: ``ground``, ``door`` or its first sub-package."""
+    if module in DOORS:
+        return "door"
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and SRC.joinpath(parts[1]).is_dir()) \
+        else "ground"
 
 
 def imports() -> nx.DiGraph:
     """Module → module it imports (at the top or inside a function), within polku."""
+    known = modules()
     g = nx.DiGraph()
-    for info in pkgutil.walk_packages(polku.__path__, "polku."):
-        name = info.name
-        path = SRC.joinpath(*name.split(".")[1:])
-        path = path / "__init__.py" if path.is_dir() else path.with_suffix(".py")
+    for name, path in known.items():
         package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
         g.add_node(name)
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -43,13 +75,9 @@ def imports() -> nx.DiGraph:
             else:
                 continue
             for t in targets:
-                if t.startswith("polku") and t != name and t in known():
+                if t.startswith("polku") and t != name and t in known:
                     g.add_edge(name, t)
     return g
-
-
-def known() -> set[str]:
-    return {"polku"} | {m.name for m in pkgutil.walk_packages(polku.__path__, "polku.")}
 
 
 def test_no_import_circles() -> None:
@@ -58,9 +86,33 @@ def test_no_import_circles() -> None:
     assert list(nx.simple_cycles(g)) == []
 
 
-def test_analyses_never_reach_views_or_printers() -> None:
+def test_the_folders_are_steps() -> None:
+    assert folder("polku.graph") == "ground" and folder("polku.cli") == "door"
+    assert folder("polku.analyses.findings") == "analyses"
+    assert folder("polku.present.views.plan") == "present" and folder("polku.io") == "io"
+
+
+@pytest.mark.parametrize("step", sorted(ALLOWED))
+def test_each_step_imports_only_the_steps_before_it(step: str) -> None:
     g = imports()
-    for analysis in ANALYSES:
-        reached = nx.descendants(g, analysis)
-        bad = sorted(m for m in reached if m.startswith(PRESENTATION))
-        assert bad == [], f"{analysis} reaches {bad}"
+    mine = [m for m in g if folder(m) == step]
+    assert mine, step
+    bad = sorted((m, t) for m in mine for t in g.successors(m)
+                 if t != "polku" and folder(t) not in ALLOWED[step])
+    assert bad == [], f"{step} reaches past its steps: {bad}"
+
+
+def test_analyses_and_readers_take_no_language() -> None:
+    """No function in ``analyses/`` or ``io/`` has a parameter ``lang`` or ``tr``."""
+    found = []
+    for name, path in modules().items():
+        if folder(name) not in ("analyses", "io"):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                a = node.args
+                for arg in (*a.posonlyargs, *a.args, *a.kwonlyargs, a.vararg, a.kwarg):
+                    if arg is not None and arg.arg in LANGUAGE_PARAMETERS:
+                        found.append(f"{name}:{node.lineno} {getattr(node, 'name', 'lambda')}"
+                                     f"({arg.arg})")
+    assert found == []

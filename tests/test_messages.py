@@ -1,6 +1,7 @@
 """Finding messages in Finnish (the default), Swedish and English: every kind, with the
 nodes' labels in the message's language; kinds, ids, metrics and order never change with
-the language; the commands, the report, the API and the pages pass the language on."""
+the language (the analyses give findings as data, :mod:`polku.present.messages` words them
+at the edge); the commands, the report, the API and the pages pass the language on."""
 
 from __future__ import annotations
 
@@ -15,13 +16,16 @@ from fastapi.testclient import TestClient
 from ecobuild import Builder
 from helpers import EXAMPLE, ROOT, run
 from polku.app import create_app
-from polku.io.eventlog import event_log_stats, read_event_log
+from polku.analyses.eventlog import event_log_stats
+from polku.io.eventlog import read_event_log
 from polku.analyses.findings import KINDS, find
 from polku.present.i18n import translator
-from polku.kinds import severities
+from polku.present.messages import WRITERS, worded
+from polku.present.results import eventlog_worded
+from polku.kinds import KIND_CATALOGUE, severities
 from polku.present.printers import findings_markdown, findings_table
 from polku.analyses.raci import raci
-from polku.present.raci_output import raci_html, raci_table
+from polku.present.raci_output import raci_html, raci_table, raci_worded
 from polku.io.workbook import write_workbook
 
 LANGS = ("fi", "sv", "en")
@@ -72,7 +76,14 @@ def every_kind() -> Builder:
 @pytest.fixture(scope="module")
 def found() -> dict[str, list]:
     g = every_kind().g
-    return {lang: find(g, lang=lang) for lang in LANGS}
+    found = find(g)
+    return {lang: worded(found, g, translator(lang)) for lang in LANGS}
+
+
+def test_the_analysis_writes_no_sentence_and_every_kind_has_a_writer():
+    g = every_kind().g
+    assert {f.message for f in find(g)} == {""}
+    assert set(WRITERS) == set(KIND_CATALOGUE)
 
 
 def test_every_kind_fires_and_only_the_message_changes_with_the_language(found):
@@ -129,7 +140,8 @@ def test_a_message_in_each_language(found, kind, subject, fi, sv, en):
 def test_numbers_are_written_the_way_the_language_writes_them():
     b = labelled(Builder("n").chain())
     b.referral("r-ab", "a", "b", owner="x", info="yes", wait=1234.5)
-    msgs = {lang: [f.message for f in find(b.g, lang=lang, long_wait_days=30.25)
+    msgs = {lang: [f.message for f in worded(find(b.g, long_wait_days=30.25), b.g,
+                                              translator(lang))
                    if f.kind == "long-wait"][0] for lang in LANGS}
     assert "1\xa0234,5" in msgs["fi"] and "30,25" in msgs["fi"]
     assert "1\xa0234,5" in msgs["sv"] and "1,234.5" in msgs["en"] and "30.25" in msgs["en"]
@@ -144,7 +156,9 @@ def test_the_unmodelled_flow_message_follows_the_language(tmp_path):
         w.writerows([["k1", "a", "2025-01-01"], ["k1", "work", "2025-01-05"],
                      ["k2", "a", "2025-01-02"], ["k2", "work", "2025-01-09"]])
     events = read_event_log(log, g)
-    msgs = {lang: [f.message for f in event_log_stats(g, events, lang=lang)["findings"]]
+    stats = event_log_stats(g, events)
+    assert [f.message for f in stats["findings"]] == [""]
+    msgs = {lang: [f.message for f in eventlog_worded(stats, g, translator(lang))["findings"]]
             for lang in LANGS}
     assert msgs["en"] == ["EN·A (a) hands 2 clients over to EN·Work (work) in the event log, "
                           "but the graph has no referral between them"]
@@ -222,16 +236,17 @@ def test_diff_speaks_the_language(tmp_path):
 
 def test_raci_words_and_page_language():
     g = every_kind().g
-    fs = find(g, lang="sv")
-    m = raci(g, fs, lang="sv")
-    table = raci_table(m, translator("sv"))
+    sv = translator("sv")
+    fs = worded(find(g), g, sv)
+    m = raci_worded(raci(g, fs), g, sv)
+    table = raci_table(m, sv)
     assert "H = huvudansvar" in table and "huvudansvar saknas" in table
     assert "P = päävastuu, M = mukana, K = konsultoitava, T = tiedotettava" in raci_table(
         raci(g, find(g)))
     for lang in LANGS:
-        html = raci_html(raci(g, find(g, lang=lang), lang=lang), translator(lang))
+        html = raci_html(raci_worded(raci(g, find(g)), g, translator(lang)), translator(lang))
         assert f'<html lang="{lang}">' in html
-    en = raci_html(raci(g, find(g, lang="en"), lang="en"), translator("en"))
+    en = raci_html(raci_worded(raci(g, find(g)), g, translator("en")), translator("en"))
     assert "Responsibility matrix (RACI)" in en and "no lead" in en and "päävastuu" not in en
 
 

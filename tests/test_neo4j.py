@@ -11,6 +11,7 @@ import socket
 import sys
 import tempfile
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
@@ -22,7 +23,9 @@ from polku.errors import PolkuError
 from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of
 from polku.io.load import load_graph
-from polku.analyses.neo4j_findings import CYPHER_KINDS, cypher_findings
+from polku.analyses.neo4j_findings import CYPHER_KINDS, cypher_findings, cypher_findings_named
+from polku.present.i18n import translator
+from polku.present.messages import worded
 from polku.io.workbook import read_workbook
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -417,11 +420,13 @@ def test_cli_server_side_findings(server, monkeypatch):
     result = run("neo4j", "findings", "--format", "json")
     assert result.exit_code == 0, result.output
     got = json.loads(result.output)["findings"]
-    want = [f.to_dict() for f in find(load_graph(EXAMPLE), plan=False) if f.kind in CYPHER_KINDS]
+    g = load_graph(EXAMPLE)
+    want = [f.to_dict() for f in worded(find(g, plan=False), g, translator("fi"))
+            if f.kind in CYPHER_KINDS]
     assert got == want and got
     sv = run("neo4j", "findings", "--format", "json", "--lang", "sv")
     assert json.loads(sv.output)["findings"] == [
-        f.to_dict() for f in find(load_graph(EXAMPLE), plan=False, lang="sv")
+        f.to_dict() for f in worded(find(g, plan=False), g, translator("sv"))
         if f.kind in CYPHER_KINDS]
     table = run("neo4j", "findings", "--lang", "en").output
     assert "error    referral-without-owner" in table and "has no owner and no lead" in table
@@ -453,10 +458,16 @@ def test_cypher_findings_equal_networkx_findings(server, source):
     region = f"cypher-{source}"
     ns.push_graph(g, **creds(server), region=region)
     for limit, lang in ((30, "fi"), (14.5, "sv"), (14.5, "en")):
-        want = [f for f in find(g, long_wait_days=limit, plan=False, lang=lang)
+        tr = translator(lang)
+        want = [f for f in worded(find(g, long_wait_days=limit, plan=False), g, tr)
                 if f.kind in CYPHER_KINDS]
-        got = cypher_findings(**creds(server), region=region, long_wait_days=limit, lang=lang)
-        assert got == want
+        found, names = cypher_findings_named(**creds(server), region=region,
+                                             long_wait_days=limit)
+        got = worded(found, names, tr)
+        assert got == want and found == [replace(f, message="") for f in want]
+        if lang == "fi":  # the findings alone, as data
+            assert cypher_findings(**creds(server), region=region,
+                                   long_wait_days=limit) == found
         # the messages too, character for character, labels in the language included
         assert [f.message for f in got] == [f.message for f in want]
         assert [f.metrics for f in got] == [f.metrics for f in want]

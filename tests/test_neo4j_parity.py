@@ -19,9 +19,11 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from polku.analyses.findings import find
-from polku.analyses.neo4j_findings import CYPHER_KINDS, cypher_findings
+from polku.analyses.neo4j_findings import CYPHER_KINDS, cypher_findings, cypher_findings_named
 from polku.graph import add_edge, new_graph
 from polku.io import neo4jstore as ns
+from polku.present.i18n import translator
+from polku.present.messages import worded
 
 REGION = "parity"
 ROLES = ("lead", "participant", "consulted", "informed")
@@ -112,10 +114,11 @@ def test_cypher_findings_equal_networkx_findings_on_random_graphs(neo4j_server, 
     creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
              "password": neo4j_server.password}
     ns.push_graph(g, **creds, region=REGION)
-    want = [f.to_dict() for f in find(g, long_wait_days=limit, plan=False, lang=lang)
+    tr = translator(lang)
+    want = [f.to_dict() for f in worded(find(g, long_wait_days=limit, plan=False), g, tr)
             if f.kind in CYPHER_KINDS]
-    got = [f.to_dict() for f in cypher_findings(**creds, region=REGION, long_wait_days=limit,
-                                                lang=lang)]
+    found, names = cypher_findings_named(**creds, region=REGION, long_wait_days=limit)
+    got = [f.to_dict() for f in worded(found, names, tr)]
     assert got == want
 
 

@@ -12,6 +12,7 @@ from polku.errors import PolkuError
 from polku.analyses.paths import best_paths, designed_paths, paths_report, ranked_paths
 from polku.present.i18n import translator
 from polku.present.printers import paths_text
+from polku.present.results import paths_worded
 
 
 def two_routes() -> Builder:
@@ -115,7 +116,8 @@ def test_designed_paths_are_checked_and_match_path_broken_findings():
 
 
 def test_report_and_text_name_things_by_label():
-    report = paths_report(two_routes().g, "seg", k=2, lang="en")
+    g = two_routes().g
+    report = paths_worded(paths_report(g, "seg", k=2), g, translator("en"))
     text = paths_text(report, translator("en"))
     assert "Best paths for Seg (seg)" in text
     assert "HAND-OFF" in text and "owner X" in text and "Work [work]" in text

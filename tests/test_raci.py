@@ -12,7 +12,8 @@ from ecobuild import Builder
 from helpers import ARTIFACTS, PLAN, run
 from polku.analyses.findings import find
 from polku.present.i18n import translator
-from polku.analyses.raci import ROLE_LABELS, raci, role_label
+from polku.analyses.raci import ROLE_LABELS, raci
+from polku.present.raci_output import role_label
 
 
 def small(tmp_path: Path) -> Path:

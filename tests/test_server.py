@@ -86,7 +86,7 @@ def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> N
     schema = client.get("/openapi.json").json()
     ops = schema["paths"]
     assert set(ops["/api/graphs/{name}/rows/{sheet}"]["post"]["responses"]) == {
-        "201", "400", "401", "403", "404", "409", "412", "422", "428"}
+        "201", "400", "401", "403", "404", "409", "412", "413", "422", "428"}
     assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {"200", "400", "404", "409"}
     ref = ops["/api/graphs/{name}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
     assert ref == {"$ref": "#/components/schemas/ErrorBody"}

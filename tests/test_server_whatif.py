@@ -17,6 +17,8 @@ from fastapi.testclient import TestClient
 from polku.app import create_app
 from polku.io.load import load_graph
 from polku.analyses.queues import queue_whatif
+from polku.present.i18n import translator
+from polku.present.results import queue_worded
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = {"Accept": "text/html,application/xhtml+xml"}
@@ -160,8 +162,8 @@ def test_api_queue_whatif_is_the_cli_json(client, graph) -> None:
     r = client.get("/api/graphs/keski-uusimaa/whatif",
                    params={"capacity": "tyokokeilu=40", "demand": "palkkatuki=+20%"})
     assert r.status_code == 200, r.text
-    expected = queue_whatif(graph, capacity={"tyokokeilu": 40}, demand={"palkkatuki": 0.2},
-                            lang="fi")
+    expected = queue_worded(queue_whatif(graph, capacity={"tyokokeilu": 40},
+                                         demand={"palkkatuki": 0.2}), graph, translator("fi"))
     assert r.json()["services"] == expected["services"]
     assert r.json()["findings"] == expected["findings"]
     assert r.json()["services"]["tyokokeilu"]["after"]["unstable"] is True

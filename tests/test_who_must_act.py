@@ -12,6 +12,8 @@ from ecobuild import Builder
 from helpers import run
 from polku.analyses.findings import find
 from polku.analyses.plan_findings import plan_findings
+from polku.present.i18n import translator
+from polku.present.messages import message
 from polku.io.workbook import read_workbook, write_workbook
 
 
@@ -98,7 +100,7 @@ def test_segment_without_lead_fires_and_not():
     b.role("y", "seg2", "consulted").role("z", "seg2", "informed")
     f = one(b.g, "segment-without-lead")
     assert (f.subject, f.severity, f.related) == ("seg2", "warning", ("y", "z"))
-    assert "Seg2" in f.message
+    assert "Seg2" in message(f, b.g, translator())
     b.role("y", "seg2", "lead")
     assert [f for f in find(b.g) if f.kind == "segment-without-lead"] == []
 

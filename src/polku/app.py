@@ -43,7 +43,7 @@ from polku.errors import PolkuError
 from polku.server.api import api_router
 from polku.server.auth import Tokens, load_tokens
 from polku.server.contract import ApiError
-from polku.server.http import ServerHeaders
+from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.store import GraphStore, discover
@@ -124,7 +124,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.include_router(api_router(store, tokens))
     app.include_router(pages_router(store, tokens.enabled))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    app.add_middleware(ScriptHashes)  # inside the compression: it reads the page's scripts
     app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
     return app
 

@@ -215,10 +215,12 @@ def show(
     """Summarise a graph: counts by kind and what the graph is about."""
     from polku.analyses.describe import describe
     from polku.present.printers import describe_text
+    from polku.present.results import described
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    info = describe(load_graph(source), tr)
+    g = load_graph(source)
+    info = described(describe(g), g, tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
 
@@ -248,7 +250,7 @@ def render(
 
     lang = check_lang(lang)
     g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days, lang=lang)
+    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
     views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
                      depth=depth, cluster_by=cluster_by, lang=lang, **extra)
     typer.echo(f"wrote {output}")
@@ -276,6 +278,7 @@ def findings(
     from polku.analyses.accountable import check_actor, for_actor
     from polku.finding import at_or_above
     from polku.analyses.findings import find
+    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
@@ -284,8 +287,8 @@ def findings(
     g = load_graph(source)
     if actor is not None:
         check_actor(g, actor)
-    result = find(g, long_wait_days=long_wait_days, max_concurrent_leads=max_concurrent_leads,
-                  lang=tr.lang)
+    result = worded(find(g, long_wait_days=long_wait_days,
+                         max_concurrent_leads=max_concurrent_leads), g, tr)
     if actor is not None:
         result = for_actor(result, actor)
     typer.echo(print_findings(format, g.graph.get("name", "graph"), result, tr))
@@ -318,14 +321,15 @@ def raci(
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
     from polku.analyses.findings import find
     from polku.analyses.raci import raci as matrix
-    from polku.present.raci_output import BINARY_FORMATS, FORMATS, TEXT_PRINTERS, write_raci
+    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_worded,
+                                           write_raci)
 
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
     tr = translator(lang)
     g = load_graph(source)
-    m = matrix(g, find(g, lang=tr.lang), subjects=subjects, lang=tr.lang)
+    m = raci_worded(matrix(g, find(g), subjects=subjects), g, tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
@@ -344,10 +348,12 @@ def bottlenecks(
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from polku.analyses.bottlenecks import bottlenecks as rank
     from polku.present.printers import bottlenecks_table
+    from polku.present.results import bottlenecks_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = rank(load_graph(source), top=top, lang=tr.lang)
+    g = load_graph(source)
+    result = bottlenecks_worded(rank(g, top=top), g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result, tr))
 
@@ -369,11 +375,13 @@ def paths(
     shortest wait, then fewest hand-offs), and its designed paths checked."""
     from polku.analyses.paths import paths_report
     from polku.present.printers import paths_text
+    from polku.present.results import paths_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result = paths_report(load_graph(source), segment, k=k, to=to,
-                          max_expansions=max_expansions, lang=tr.lang)
+    g = load_graph(source)
+    result = paths_worded(paths_report(g, segment, k=k, to=to,
+                                       max_expansions=max_expansions), g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
 
@@ -411,15 +419,20 @@ def whatif(
         from polku.present.printers import whatif_text
         from polku.analyses.whatif import whatif as run
 
-        result = run(load_graph(source), remove, long_wait_days=long_wait_days, lang=tr.lang)
+        from polku.present.results import whatif_worded
+
+        g = load_graph(source)
+        result = whatif_worded(run(g, remove, long_wait_days=long_wait_days), g, tr)
         text = whatif_text
     else:
         from polku.present.printers import queue_whatif_text
         from polku.analyses.queues import queue_changes, queue_whatif
 
+        from polku.present.results import queue_worded
+
         changes = queue_changes(capacity or [], places or [], demand or [])
-        result = queue_whatif(load_graph(source), *changes, long_wait_days=long_wait_days,
-                              lang=tr.lang)
+        g = load_graph(source)
+        result = queue_worded(queue_whatif(g, *changes, long_wait_days=long_wait_days), g, tr)
         text = queue_whatif_text
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result, tr))
@@ -440,8 +453,10 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.io.eventlog import apply_stats, event_log_stats, read_event_log, stats_json
+    from polku.analyses.eventlog import apply_stats, event_log_stats, stats_json
+    from polku.io.eventlog import read_event_log
     from polku.present.printers import eventlog_text
+    from polku.present.results import eventlog_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
@@ -451,7 +466,7 @@ def eventlog(
         progress(f"reading {graph}")
         g = load_graph(graph)
         progress(f"reading {log.name}")
-        stats = event_log_stats(g, read_event_log(log, g), lang=tr.lang)
+        stats = eventlog_worded(event_log_stats(g, read_event_log(log, g)), g, tr)
         progress(f"writing {output.name}")
         save_graph(apply_stats(g, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
@@ -499,8 +514,10 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from polku.analyses.diff import diff as run, diff_text
+    from polku.analyses.diff import diff as run
     from polku.analyses.findings import find
+    from polku.present.printers import diff_text
+    from polku.present.results import diff_worded
     from polku.privacy import suppress as suppressed
 
     check_format(format, ("text", "json", "html"))
@@ -513,11 +530,11 @@ def diff(
                          file=str(output))
     tr = translator(lang)
     ga, gb = load_graph(a), load_graph(b)
-    fa = find(ga, long_wait_days=long_wait_days, lang=tr.lang)
-    fb = find(gb, long_wait_days=long_wait_days, lang=tr.lang)
+    fa = find(ga, long_wait_days=long_wait_days)
+    fb = find(gb, long_wait_days=long_wait_days)
     if suppress if suppress is not None else format == "html":
         ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
-    result = run(ga, gb, findings_a=fa, findings_b=fb)
+    result = diff_worded(run(ga, gb, findings_a=fa, findings_b=fb), ga, gb, tr)
     if format == "html":
         from polku.io import atomic
         from polku.present.views.diff import diff_html
@@ -824,11 +841,12 @@ def plan_findings_cmd(
     measure-without-indicator, actor-overload) as the findings JSON."""
     from polku.finding import findings_json
     from polku.analyses.plan_findings import plan_findings
+    from polku.present.messages import worded
 
+    tr = translator(lang)
     g = load_graph(source)
-    typer.echo(findings_json(g.graph.get("name", "graph"),
-                             plan_findings(g, max_concurrent_leads=max_concurrent_leads,
-                                           lang=check_lang(lang))))
+    typer.echo(findings_json(g.graph.get("name", "graph"), worded(
+        plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)))
 
 
 @app.command()
@@ -842,6 +860,8 @@ def serve(
                                           "who may edit (default: POLKU_TOKENS; none: read-only)."),
     changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
                                            "(default: .polku/ beside each graph)."),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
+                                "writes are serialised across them by a file lock."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import os
@@ -861,7 +881,18 @@ def serve(
         typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
-    uvicorn.run(application, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(application, host=host, port=port, log_level="warning")
+        return
+    # each worker process builds its own app from the same settings (uvicorn imports the
+    # factory by name in every process)
+    os.environ["POLKU_GRAPHS"] = os.pathsep.join(str(s) for s in (sources or ["graphs"]))
+    if tokens:
+        os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
+    if changes:
+        os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
+                workers=workers, log_level="warning")
 
 
 def is_loopback(host: str) -> bool:
@@ -996,13 +1027,15 @@ def neo4j_findings(
 
     The kinds on a node and its neighbours: providers, leads, owners, information flow,
     waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from polku.analyses.neo4j_findings import cypher_findings
+    from polku.analyses.neo4j_findings import cypher_findings_named
     from polku.io.neo4jstore import target
+    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
-    result = cypher_findings(uri, user, password, database, region,
-                             long_wait_days=long_wait_days, lang=tr.lang)
+    found, names = cypher_findings_named(uri, user, password, database, region,
+                                         long_wait_days=long_wait_days)
+    result = worded(found, names, tr)
     typer.echo(print_findings(format, target(uri, user, password, database, region).region
                               or "graph", result, tr))
 

@@ -115,18 +115,18 @@ def flow_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def bottlenecks(g: nx.MultiDiGraph, top: int | None = 20,
-                findings: list[Finding] | None = None, lang: str | None = None) -> dict[str, Any]:
+                findings: list[Finding] | None = None) -> dict[str, Any]:
     """Top services by betweenness and by flow, and the bottleneck findings beside them.
 
-    ``findings`` lets a caller that already ran :func:`polku.analyses.findings.find` reuse them;
-    ``lang`` is the language of the findings' messages (default Finnish).
+    ``findings`` lets a caller that already ran :func:`polku.analyses.findings.find` reuse them
+    (their messages are written at the edge: :func:`polku.present.results.bottlenecks_worded`).
     """
     from polku.analyses.findings import find
 
     eco = ecosystem(g)
     rows = ranking(g, eco)
     if findings is None:
-        findings = find(g, eco=eco, plan=False, lang=lang)
+        findings = find(g, eco=eco, plan=False)
     return {
         "graph": g.graph.get("name", "graph"),
         "by_betweenness": rows[:top] if top else rows,

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import networkx as nx
 
-from polku.graph import nodes_of, referrals, summary, targets
-from polku.present.i18n import Translator, translator
+from polku.graph import label, nodes_of, referrals, summary, targets
 
 
-def describe(g: nx.MultiDiGraph, tr: Translator | None = None) -> dict:
-    """Counts by kind, regions, segments with sizes, entry services and outcomes; names in
-    the language of ``tr`` (default Finnish).
+def describe(g: nx.MultiDiGraph) -> dict:
+    """Counts by kind, regions, segments with sizes, entry services and outcomes, named by
+    their primary names (:func:`polku.present.results.described` names them in a reader's
+    language).
 
     >>> from polku.graph import new_graph
     >>> describe(new_graph("x"))["counts"]["service"]
     0
     """
-    tr = tr or translator()
     regions = sorted({r for _, r in g.nodes(data="region") if r})
-    segs = [{"id": s, "name": tr.label(g, s), "size": g.nodes[s].get("size"),
+    segs = [{"id": s, "name": label(g, s), "size": g.nodes[s].get("size"),
              "participation_rate": g.nodes[s].get("participation_rate"),
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
     refs = list(referrals(g))
@@ -33,5 +32,5 @@ def describe(g: nx.MultiDiGraph, tr: Translator | None = None) -> dict:
         "referral_volume_per_month": volume,
         "segments": segs,
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
-        "outcomes": [{"id": o, "name": tr.label(g, o)} for o in nodes_of(g, "outcome")],
+        "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
     }

@@ -15,7 +15,6 @@ import networkx as nx
 from polku.finding import Finding
 from polku.analyses.findings import find
 from polku.kinds import LONG_WAIT_DAYS
-from polku.present.i18n import N_, Translator, translator
 from polku.io.workbook import SHEETS, sheet_rows
 
 
@@ -60,11 +59,12 @@ def records(g: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
 
 def diff(a: nx.MultiDiGraph, b: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
          findings_a: list[Finding] | None = None,
-         findings_b: list[Finding] | None = None, lang: str | None = None) -> dict[str, Any]:
+         findings_b: list[Finding] | None = None) -> dict[str, Any]:
     """``{"added": [ids], "removed": [ids], "changed": [{"id", "fields": {column: [old,
     new]}}], "findings": {"created": [findings], "resolved": [findings]}}``, ids sorted;
     a value a graph does not have is ``None``. A graph diffed with itself gives empty lists.
-    ``lang`` is the language of the findings' messages (default Finnish).
+    The findings' messages are written at the edge (:func:`polku.present.results.diff_worded`:
+    the created ones from ``b``, the resolved ones from ``a``).
 
     >>> from polku.graph import new_graph
     >>> a = new_graph(); a.add_node("kela", type="actor", name="Kela", kind="kela")
@@ -80,10 +80,8 @@ def diff(a: nx.MultiDiGraph, b: nx.MultiDiGraph, long_wait_days: float = LONG_WA
                   if old.get(k) != new.get(k)}
         if fields:
             changed.append({"id": node, "fields": fields})
-    fa = findings_a if findings_a is not None else find(a, long_wait_days=long_wait_days,
-                                                        lang=lang)
-    fb = findings_b if findings_b is not None else find(b, long_wait_days=long_wait_days,
-                                                        lang=lang)
+    fa = findings_a if findings_a is not None else find(a, long_wait_days=long_wait_days)
+    fb = findings_b if findings_b is not None else find(b, long_wait_days=long_wait_days)
     before = {f.identity: f for f in fa}
     after = {f.identity: f for f in fb}
     return {
@@ -97,34 +95,3 @@ def diff(a: nx.MultiDiGraph, b: nx.MultiDiGraph, long_wait_days: float = LONG_WA
                 (f for k, f in before.items() if k not in after), key=Finding.sort_key)],
         },
     }
-
-
-def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
-              tr: Translator | None = None) -> str:
-    """The diff for a terminal: ``+`` added, ``-`` removed, ``~`` changed with old → new;
-    the words and labels in ``tr``'s language (default Finnish)."""
-    tr = tr or translator()
-
-    def name(g: nx.MultiDiGraph, node: str) -> str:
-        lab = tr.label(g, node)
-        return f"{node} ({lab})" if node in g and lab != node else node
-
-    f = result["findings"]
-    lines = [f"{a.graph.get('name', 'a')} → {b.graph.get('name', 'b')}: " + tr(
-        "{added} added, {removed} removed, {changed} changed; findings {created} created, "
-        "{resolved} resolved").format(added=len(result["added"]),
-                                      removed=len(result["removed"]),
-                                      changed=len(result["changed"]),
-                                      created=len(f["created"]), resolved=len(f["resolved"]))]
-    lines += [f"+ {name(b, n)}" for n in result["added"]]
-    lines += [f"- {name(a, n)}" for n in result["removed"]]
-    for c in result["changed"]:
-        lines.append(f"~ {name(b, c['id'])}")
-        for field, (old, new) in c["fields"].items():
-            lines.append(f"    {field}: {'–' if old is None else old} → {'–' if new is None else new}")
-    for title, key in ((N_("findings created:"), "created"),
-                       (N_("findings resolved:"), "resolved")):
-        if f[key]:
-            lines.append(tr(title))
-            lines += [f"  {x['severity']:<7}  {x['kind']:<24}  {x['message']}" for x in f[key]]
-    return "\n".join(lines)

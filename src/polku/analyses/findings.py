@@ -38,16 +38,13 @@ Semantics decided where the spec leaves room (listed in the README too):
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Iterable, Iterator
 
 import networkx as nx
 
-from polku.analyses.flow import inflows
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
-from polku.present import messages as say
+from polku.analyses.flow import inflows
 from polku.finding import Finding, number, sort_findings
 from polku.gcpause import gc_paused
-from polku.present.i18n import Translator, translator
 from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.analyses.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any, segment_groups, segment_reach, segment_spofs)
 
@@ -55,27 +52,19 @@ from polku.analyses.reach import (Ecosystem, ecosystem, reachable, reaches_outco
 KINDS: dict[str, str] = severities("ecosystem")
 
 
-def name(g: nx.MultiDiGraph, node: str, tr: Translator | None = None) -> str:
-    """A node as messages show it: its label (in ``tr``'s language, default Finnish), with
-    the id in brackets when they differ."""
-    return say.name(g, node, tr or translator())
-
-
-def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator | None = None) -> str:
-    return say.names(g, nodes, tr or translator())
-
-
 def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
          eco: Ecosystem | None = None, plan: bool = True,
-         max_concurrent_leads: int | None = None, lang: str | None = None) -> list[Finding]:
+         max_concurrent_leads: int | None = None) -> list[Finding]:
     """Every finding of the graph, sorted as the spec says.
 
     ``long_wait_days`` is the ``long-wait`` threshold. ``eco`` lets a caller that already
     indexed the graph pass the index. ``plan=False`` leaves out the plan layer's findings;
-    ``max_concurrent_leads`` is its ``actor-overload`` threshold (default 3). ``lang``
-    (fi, sv or en; default Finnish) is the messages' language: kinds, ids, metrics and the
-    order never depend on it (the order's last tie-break, the message, is never reached:
-    findings equal in everything else are one finding).
+    ``max_concurrent_leads`` is its ``actor-overload`` threshold (default 3).
+
+    Findings are data: kind, severity, ids, metrics, who must act and the measures on it;
+    their ``message`` is empty. The sentence is written at the edge, in the reader's
+    language, by :func:`polku.present.messages.worded`, so one computation serves every
+    language.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
@@ -83,28 +72,26 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     >>> g.add_node("work", type="outcome", name="Työ")
     >>> [(f.kind, f.subject) for f in find(g)]
     [('dead-end', 'debt'), ('service-without-provider', 'debt')]
-    >>> [f.message for f in find(g, lang="sv")][1]
-    'Velkaneuvonta (debt): producent saknas'
+    >>> find(g)[1].message
+    ''
     """
-    tr = translator(lang)
     with gc_paused():
         eco = eco or ecosystem(g)
         out: list[Finding] = []
-        out += _responsibility_findings(g, eco, tr)
-        out += _referral_findings(g, eco, long_wait_days, tr)
-        out += _capacity_findings(g, eco, tr)
-        out += _reach_findings(g, eco, tr)
-        out += _path_findings(g, eco, tr)
+        out += _responsibility_findings(g, eco)
+        out += _referral_findings(g, eco, long_wait_days)
+        out += _capacity_findings(g, eco)
+        out += _reach_findings(g, eco)
+        out += _path_findings(g, eco)
         resp = responsibilities_of(g)
         out = who_must_act(resp, out)
         if plan:
-            out += _plan_findings(g, max_concurrent_leads, resp, tr)
+            out += _plan_findings(g, max_concurrent_leads, resp)
         return sort_findings(out)
 
 
 def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None,
-                   resp: Responsibilities | None = None,
-                   tr: Translator | None = None) -> list[Finding]:
+                   resp: Responsibilities | None = None) -> list[Finding]:
     """The plan layer's findings (measures) from :func:`polku.analyses.plan_findings.plan_findings`.
 
     Measures are handled there only, so nothing is reported twice; imported only when the
@@ -114,73 +101,52 @@ def _plan_findings(g: nx.MultiDiGraph, max_concurrent_leads: int | None = None,
         return []
     from polku.analyses.plan_findings import MAX_CONCURRENT_LEADS, plan_findings
     return list(plan_findings(g, max_concurrent_leads=max_concurrent_leads or MAX_CONCURRENT_LEADS,
-                              resp=resp, lang=(tr or translator()).lang))
+                              resp=resp))
 
 
-def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem,
-                             tr: Translator) -> list[Finding]:
-    def name(node: str) -> str:
-        return say.name(g, node, tr)
-
-    def names(nodes: Iterable[str]) -> str:
-        return say.names(g, nodes, tr)
-
+def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
     leads = eco.leads
     for s in sorted(eco.services):
         provs = eco.providers.get(s, frozenset())
         if not provs:
             out.append(Finding("service-without-provider", KINDS["service-without-provider"],
-                               s, (), say.service_without_provider(tr, name(s))))
+                               s))
         elif len(provs) >= 2 and not leads.get(s) and \
                 g.nodes[s].get("organised") != "separately":
-            out.append(Finding(
-                "no-lead", KINDS["no-lead"], s, tuple(provs),
-                say.no_lead(tr, name(s), len(provs), names(provs))))
+            out.append(Finding("no-lead", KINDS["no-lead"], s, tuple(provs)))
     subjects = set(eco.services) | set(eco.segments) | set(eco.refs)
     for subject in sorted(subjects & leads.keys()):
         actors = leads[subject]
         if len(actors) >= 2:
-            out.append(Finding(
-                "multiple-leads", KINDS["multiple-leads"], subject, tuple(actors),
-                say.multiple_leads(tr, name(subject), len(actors), names(actors)),
-                {"leads": len(actors)}))
+            out.append(Finding("multiple-leads", KINDS["multiple-leads"], subject, tuple(actors),
+                               metrics={"leads": len(actors)}))
     for s in eco.segments:
         if not leads.get(s):
             others = {u for u, _, k in g.in_edges(s, data="kind") if k == "responsibility"}
-            out.append(Finding(
-                "segment-without-lead", KINDS["segment-without-lead"], s, tuple(others),
-                say.segment_without_lead(tr, name(s), names(others))))
+            out.append(Finding("segment-without-lead", KINDS["segment-without-lead"], s,
+                               tuple(others)))
     return out
 
 
-def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem, long_wait_days: float,
-                       tr: Translator) -> list[Finding]:
+def _referral_findings(g: nx.MultiDiGraph, eco: Ecosystem,
+                       long_wait_days: float) -> list[Finding]:
     out = []
     leads = eco.leads
     for r in eco.refs.values():
         ends = tuple(x for x in (r.source, r.target) if x)
-        hop = (r.id, _end(g, r.source, tr), _end(g, r.target, tr))
         if not r.owner and not leads.get(r.id):
             out.append(Finding("referral-without-owner", KINDS["referral-without-owner"], r.id,
-                               ends, say.referral_without_owner(tr, *hop)))
+                               ends))
         if r.info == "no":
-            out.append(Finding("no-information-flow", KINDS["no-information-flow"], r.id, ends,
-                               say.no_information_flow(tr, *hop)))
+            out.append(Finding("no-information-flow", KINDS["no-information-flow"], r.id, ends))
         if r.wait is not None and r.wait > long_wait_days:
-            out.append(Finding(
-                "long-wait", KINDS["long-wait"], r.id, ends,
-                say.long_wait(tr, *hop, number(r.wait), number(long_wait_days)),
-                {"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
+            out.append(Finding("long-wait", KINDS["long-wait"], r.id, ends,
+                metrics={"median_wait_days": number(r.wait), "limit": number(long_wait_days)}))
     return out
 
 
-def _end(g: nx.MultiDiGraph, node: str | None, tr: Translator) -> str:
-    """One end of a referral as messages show it (a missing end reads ``None``)."""
-    return say.name(g, node, tr) if node is not None else say.named(None, None)
-
-
-def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
+def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
     for s, into in sorted(inflows(eco).items()):
         cap = eco.capacity.get(s)
@@ -190,20 +156,13 @@ def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> li
         util = round(total / cap, 2) if cap else None
         out.append(Finding(
             "over-capacity", KINDS["over-capacity"], s, into.referrals,
-            say.over_capacity(tr, say.name(g, s, tr), total, number(cap)),
-            {"inflow": total, "capacity": number(cap), "utilization": util}))
+            metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
     return out
 
 
-def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
+def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     """Findings that need R(s): computed once per group of segments that see the same
     subgraph (:func:`polku.analyses.reach.segment_groups`)."""
-    def name(node: str) -> str:
-        return say.name(g, node, tr)
-
-    def names(nodes: Iterable[str]) -> str:
-        return say.names(g, nodes, tr)
-
     out: list[Finding] = []
     per_segment: dict[str, set[str]] = {}
     spof_segments: dict[str, list[str]] = defaultdict(list)
@@ -225,41 +184,32 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[
             per_segment[s] = reach
             if not has_outcome:
                 entries = eco.segment_entries.get(s, ())
-                out.append(Finding(
-                    "segment-without-outcome", KINDS["segment-without-outcome"], s, entries,
-                    say.segment_without_outcome(tr, name(s), names(entries))))
+                out.append(Finding("segment-without-outcome", KINDS["segment-without-outcome"],
+                                   s, entries))
             for v in spofs:
                 spof_segments[v].append(s)
             for need in eco.segment_needs.get(s, ()):
                 svcs = by_need.get(need, [])
                 if not svcs:
-                    out.append(Finding(
-                        "unmet-need", KINDS["unmet-need"], s, (need,),
-                        say.unmet_need(tr, name(s), name(need)), {"need": need}))
+                    out.append(Finding("unmet-need", KINDS["unmet-need"], s, (need,),
+                                       metrics={"need": need}))
                 elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
                     overlap = _overlapping(eco, svcs, linked)
                     if overlap:
                         out.append(Finding(
                             "overlapping-services", KINDS["overlapping-services"], s,
-                            tuple(overlap),
-                            say.overlapping_services(tr, name(s), len(overlap), name(need),
-                                                     names(overlap)),
-                            {"need": need, "services": len(overlap)}))
+                            tuple(overlap), metrics={"need": need, "services": len(overlap)}))
     for v, segs in sorted(spof_segments.items()):
         segs = sorted(segs)
-        out.append(Finding(
-            "single-point-of-failure", KINDS["single-point-of-failure"], v, tuple(segs),
-            say.single_point_of_failure(tr, name(v), len(segs), names(segs[:5])
-                                        + (" …" if len(segs) > 5 else "")),
-            {"segments": len(segs)}))
+        out.append(Finding("single-point-of-failure", KINDS["single-point-of-failure"], v,
+                           tuple(segs), metrics={"segments": len(segs)}))
     reach_all = reachable(eco, per_segment)
     to_outcome = reaches_outcome_any(eco)
     for v in sorted(eco.services):
         if v not in reach_all:
-            out.append(Finding("unreachable-service", KINDS["unreachable-service"], v, (),
-                               say.unreachable_service(tr, name(v))))
+            out.append(Finding("unreachable-service", KINDS["unreachable-service"], v))
         elif v not in to_outcome:
-            out.append(Finding("dead-end", KINDS["dead-end"], v, (), say.dead_end(tr, name(v))))
+            out.append(Finding("dead-end", KINDS["dead-end"], v))
     return out
 
 
@@ -290,27 +240,23 @@ def _overlapping(eco: Ecosystem, services: list[str],
     return sorted(out)
 
 
-def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem, tr: Translator) -> list[Finding]:
+def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
     for p, (seg, steps) in eco.paths.items():
         numbers = eco.path_numbers[p]
         for i, (a, b) in enumerate(zip(steps, steps[1:])):
             if not applies(eco, a, b, seg):
-                out.append(path_broken(g, p, seg, (numbers[i], numbers[i + 1]), a, b, tr))
+                out.append(path_broken(p, seg, (numbers[i], numbers[i + 1]), a, b))
     return out
 
 
-def path_broken(g: nx.MultiDiGraph, path: str, segment: str | None, steps: tuple[int, int],
-                a: str, b: str, tr: Translator | None = None) -> Finding:
+def path_broken(path: str, segment: str | None, steps: tuple[int, int],
+                a: str, b: str) -> Finding:
     """The ``path-broken`` finding for two consecutive steps, numbered as the designer
-    numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``),
-    its message in ``tr``'s language (default Finnish)."""
-    tr = tr or translator()
-    return Finding(
-        "path-broken", KINDS["path-broken"], path, (a, b),
-        say.path_broken(tr, say.name(g, path, tr), say.name(g, segment, tr) if segment else "–",
-                        steps[0], say.name(g, a, tr), steps[1], say.name(g, b, tr)),
-        {"step": steps[0], "segment": segment})
+    numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``; the
+    message names both, from the path's steps in the graph)."""
+    return Finding("path-broken", KINDS["path-broken"], path, (a, b),
+                   metrics={"step": steps[0], "segment": segment})
 
 
 def applies(eco: Ecosystem, a: str, b: str, segment: str | None) -> bool:

@@ -10,26 +10,27 @@ need R(s) for every segment, a fixpoint over the referral graph per segment; the
 networkx (:func:`polku.analyses.findings.find` on :func:`polku.io.neo4jstore.pull_graph`), which is
 what ``polku findings neo4j://…`` does. ``benchmarks/neo4j_push_pull.py`` measures both.
 
-The findings are the same records, with the same messages (in each language: the same
-templates, :mod:`polku.present.messages`, and the same labels, ``name_sv``/``name_en`` read from
-the server), metrics, ``accountable`` and
-``measures``, as :func:`polku.analyses.findings.find` gives for these kinds (the tests compare
-them): who must act is read from the server for the findings' own nodes and neighbours
+The findings are the same records, with the same metrics, ``accountable`` and ``measures``,
+as :func:`polku.analyses.findings.find` gives for these kinds (the tests compare them): who
+must act is read from the server for the findings' own nodes and neighbours
 (:data:`RESPONSIBILITY_QUERY`) and decided by the same rules (:mod:`polku.analyses.accountable`).
+Like every finding they are data; :func:`cypher_findings_named` also returns the small graph
+of the nodes they name (type, ``name``, ``name_sv``, ``name_en``, a referral's two ends), so
+that the edge words them exactly as it words the networkx findings
+(:func:`polku.present.messages.worded`), in any language, without pulling the region.
 """
 
 from __future__ import annotations
 
 from typing import Any, Iterable
 
-from polku.present import messages as say
+import networkx as nx
+
 from polku.analyses.accountable import Responsibilities, who_must_act
 from polku.errors import PolkuError
 from polku.finding import Finding, number, sort_findings
+from polku.graph import add_edge, new_graph
 from polku.kinds import LONG_WAIT_DAYS, severities
-# The very templates and formatting the networkx findings use, so messages match
-# character for character in every language.
-from polku.present.i18n import Translator, translator
 from polku.io.neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, TYPES_OF_LABEL, neo4j_errors, open_driver, target)
 
 #: Kind → severity, from the catalogue (:mod:`polku.kinds`), as the networkx findings have it.
@@ -42,10 +43,10 @@ CYPHER_KINDS = ("service-without-provider", "no-lead", "multiple-leads",
 _N = f"{NODE_LABEL} {{{REGION_PROPERTY}: $region}}"
 
 
-def _label(var: str) -> str:
-    """A node's label in the language whose property ``$name_key`` names (``name_sv``,
-    ``name_en``), else its ``name``: :meth:`polku.present.i18n.Translator.label` in Cypher."""
-    return f"coalesce(CASE WHEN {var}[$name_key] <> '' THEN {var}[$name_key] END, {var}.name)"
+def _named(var: str) -> str:
+    """A node as a map of its id and names in every language (null for no node): what the
+    edge needs to word a finding (:func:`cypher_findings_named`)."""
+    return f"{var} {{.id, .name, .name_sv, .name_en}}"
 
 
 def _typed(label: str) -> str:
@@ -79,16 +80,16 @@ QUERIES = {
     "providers": f"""
         MATCH (s:{_typed(_SERVICE)})
         OPTIONAL MATCH (p:{_N})-[:{_PROVIDES}]->(s)
-        WITH s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN [p.id, {_label("p")}] END) AS providers
+        WITH s, collect(DISTINCT CASE WHEN p IS NOT NULL THEN {_named("p")} END) AS providers
         WHERE size(providers) <> 1
-        RETURN s.id AS id, {_label("s")} AS name, providers, s.organised AS organised,
+        RETURN s.id AS id, {_named("s")} AS node, providers, s.organised AS organised,
                EXISTS {{ MATCH (:{_N})-[l:{_RESP} {{role: 'lead'}}]->(s) }} AS has_lead""",
     "leads": f"""
         MATCH (a:{_N})-[:{_RESP} {{role: 'lead'}}]->(x:{_N})
         WHERE x:{_SERVICE} OR x:{_SEGMENT} OR x:{_REFERRAL}
-        WITH x, collect(DISTINCT [a.id, {_label("a")}]) AS leads
+        WITH x, collect(DISTINCT {_named("a")}) AS leads
         WHERE size(leads) >= 2
-        RETURN x.id AS id, {_label("x")} AS name, leads""",
+        RETURN x.id AS id, {_named("x")} AS node, labels(x) AS labels, leads""",
     "referrals": f"""
         MATCH (r:{_typed(_REFERRAL)})
         WITH r, coalesce(r.information_flow, 'unknown') AS info, r.median_wait_days AS wait
@@ -98,8 +99,8 @@ QUERIES = {
         WHERE NOT owned OR info = 'no' OR wait > $limit
         OPTIONAL MATCH (r)-[:{_FROM}]->(src:{_N})
         OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
-        RETURN r.id AS id, info, wait, owned, src.id AS src, {_label("src")} AS src_name,
-               dst.id AS dst, {_label("dst")} AS dst_name""",
+        RETURN r.id AS id, info, wait, owned, src.id AS src, {_named("src")} AS src_node,
+               dst.id AS dst, {_named("dst")} AS dst_node""",
     # Every referral with a volume, 0 included, as polku.analyses.flow counts them; the
     # volumes are added up in Python, in referral-id order as there, so that the float
     # sum and hence "inflow > capacity" are the same to the last bit.
@@ -108,88 +109,105 @@ QUERIES = {
         WHERE s.capacity_per_month IS NOT NULL AND r.volume_per_month IS NOT NULL
         WITH s, r ORDER BY r.id
         WITH s, collect([r.id, r.volume_per_month]) AS refs
-        RETURN s.id AS id, {_label("s")} AS name, s.capacity_per_month AS capacity, refs""",
+        RETURN s.id AS id, {_named("s")} AS node, s.capacity_per_month AS capacity, refs""",
 }
-
-
-_name = say.named
-
-
-def _names(pairs: Iterable[tuple[str, str | None]]) -> str:
-    return ", ".join(_name(n, lab) for n, lab in sorted(pairs))
 
 
 def cypher_findings(uri: str | None = None, user: str | None = None,
                     password: str | None = None, database: str | None = None,
                     region: str | None = None, long_wait_days: float = LONG_WAIT_DAYS,
-                    kinds: Iterable[str] = CYPHER_KINDS, lang: str | None = None) -> list[Finding]:
-    """The findings of :data:`CYPHER_KINDS` for one region, computed in the server, their
-    messages in ``lang`` (fi, sv or en; default Finnish) as :func:`polku.analyses.findings.find`
-    writes them.
+                    kinds: Iterable[str] = CYPHER_KINDS) -> list[Finding]:
+    """The findings of :data:`CYPHER_KINDS` for one region, computed in the server, as
+    :func:`polku.analyses.findings.find` gives them (data; messages empty).
 
     >>> cypher_findings("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
     [Finding(kind='service-without-provider', ...), ...]
     """
+    return cypher_findings_named(uri, user, password, database, region, long_wait_days,
+                                 kinds)[0]
+
+
+def cypher_findings_named(uri: str | None = None, user: str | None = None,
+                          password: str | None = None, database: str | None = None,
+                          region: str | None = None, long_wait_days: float = LONG_WAIT_DAYS,
+                          kinds: Iterable[str] = CYPHER_KINDS
+                          ) -> tuple[list[Finding], nx.MultiDiGraph]:
+    """:func:`cypher_findings`, and the graph of the nodes they name: each with its type,
+    ``name``, ``name_sv`` and ``name_en``, a referral with its ``from`` and ``to`` edges;
+    what :func:`polku.present.messages.worded` needs to word them in any language."""
     wanted = set(kinds)
     unknown = sorted(wanted - set(CYPHER_KINDS))
     if unknown:
         raise PolkuError(f"not computed in the server: {', '.join(unknown)} "
                          f"(server-side kinds: {', '.join(CYPHER_KINDS)})")
-    tr = translator(lang)
     t = target(uri, user, password, database, region)
     if not t.region:
         raise PolkuError("name the region: --region or ?region=")
     with open_driver(t) as driver, neo4j_errors(t, "findings query", t.region):
         with driver.session(database=t.database) as session:
-            return session.execute_read(_run, t.region, long_wait_days, wanted, tr)
+            return session.execute_read(_run, t.region, long_wait_days, wanted)
 
 
-def _run(tx: Any, region: str, limit: float, wanted: set[str], tr: Translator) -> list[Finding]:
+def _put(names: nx.MultiDiGraph, node: dict[str, Any] | None,
+         node_type: str | None = None) -> str | None:
+    """Add a node of a query row (its ``_named`` map) to the graph of names, with its type
+    where the query knows it; its id."""
+    if not node:
+        return None
+    attrs = {k: v for k, v in node.items() if k != "id" and v not in (None, "")}
+    if node_type:
+        attrs["type"] = node_type
+    names.add_node(node["id"], **attrs)
+    return node["id"]
+
+
+def _run(tx: Any, region: str, limit: float,
+         wanted: set[str]) -> tuple[list[Finding], nx.MultiDiGraph]:
     out: list[Finding] = []
-    name_key = f"name_{tr.lang}"
+    names = new_graph(region)
 
     def want(*kinds: str) -> bool:
         return any(k in wanted for k in kinds)
 
     if want("service-without-provider", "no-lead"):
-        for rec in tx.run(QUERIES["providers"], region=region, name_key=name_key):
-            provs = [(p, lab) for p, lab in rec["providers"]]
-            s = _name(rec["id"], rec["name"])
+        for rec in tx.run(QUERIES["providers"], region=region):
+            provs = rec["providers"]
             if not provs and "service-without-provider" in wanted:
-                out.append(Finding("service-without-provider", KINDS["service-without-provider"],
-                                   rec["id"], (),
-                                   say.service_without_provider(tr, s)))
+                _put(names, rec["node"], "service")
+                out.append(Finding("service-without-provider",
+                                   KINDS["service-without-provider"], rec["id"]))
             elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
                     and rec["organised"] != "separately":
+                _put(names, rec["node"], "service")
                 out.append(Finding("no-lead", KINDS["no-lead"], rec["id"],
-                                   tuple(p for p, _ in provs),
-                                   say.no_lead(tr, s, len(provs), _names(provs))))
+                                   tuple(_put(names, p, "actor") for p in provs)))
     if want("multiple-leads"):
-        for rec in tx.run(QUERIES["leads"], region=region, name_key=name_key):
-            leads = [tuple(x) for x in rec["leads"]]
-            out.append(Finding(
-                "multiple-leads", KINDS["multiple-leads"], rec["id"], tuple(a for a, _ in leads),
-                say.multiple_leads(tr, _name(rec["id"], rec["name"]), len(leads), _names(leads)),
-                {"leads": len(leads)}))
+        for rec in tx.run(QUERIES["leads"], region=region):
+            types = [TYPES_OF_LABEL[lab] for lab in rec["labels"] if lab in TYPES_OF_LABEL]
+            _put(names, rec["node"], types[0] if types else None)
+            leads = {_put(names, a, "actor") for a in rec["leads"]}
+            out.append(Finding("multiple-leads", KINDS["multiple-leads"], rec["id"],
+                               tuple(leads), metrics={"leads": len(leads)}))
     if want("referral-without-owner", "no-information-flow", "long-wait"):
-        for rec in tx.run(QUERIES["referrals"], region=region, limit=limit, name_key=name_key):
+        for rec in tx.run(QUERIES["referrals"], region=region, limit=limit):
             ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
-            hop = (rec["id"], _name(rec["src"], rec["src_name"]),
-                   _name(rec["dst"], rec["dst_name"]))
+            names.add_node(rec["id"], type="referral")
+            for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
+                if _put(names, end) is not None:
+                    add_edge(names, rec["id"], end["id"], kind)
             if not rec["owned"] and "referral-without-owner" in wanted:
                 out.append(Finding("referral-without-owner", KINDS["referral-without-owner"],
-                                   rec["id"], ends, say.referral_without_owner(tr, *hop)))
+                                   rec["id"], ends))
             if rec["info"] == "no" and "no-information-flow" in wanted:
                 out.append(Finding("no-information-flow", KINDS["no-information-flow"],
-                                   rec["id"], ends, say.no_information_flow(tr, *hop)))
+                                   rec["id"], ends))
             wait = rec["wait"]
             if wait is not None and wait > limit and "long-wait" in wanted:
                 out.append(Finding(
                     "long-wait", KINDS["long-wait"], rec["id"], ends,
-                    say.long_wait(tr, *hop, number(wait), number(limit)),
-                    {"median_wait_days": number(wait), "limit": number(limit)}))
+                    metrics={"median_wait_days": number(wait), "limit": number(limit)}))
     if want("over-capacity"):
-        for rec in tx.run(QUERIES["capacity"], region=region, name_key=name_key):
+        for rec in tx.run(QUERIES["capacity"], region=region):
             cap, inflow = rec["capacity"], 0.0
             for _, volume in rec["refs"]:
                 inflow += volume
@@ -197,13 +215,13 @@ def _run(tx: Any, region: str, limit: float, wanted: set[str], tr: Translator) -
                 continue
             total = number(round(inflow, 6))
             util = round(total / cap, 2) if cap else None
+            _put(names, rec["node"], "service")
             out.append(Finding(
                 "over-capacity", KINDS["over-capacity"], rec["id"],
                 tuple(r for r, _ in rec["refs"]),
-                say.over_capacity(tr, _name(rec["id"], rec["name"]), total, number(cap)),
-                {"inflow": total, "capacity": number(cap), "utilization": util}))
+                metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
     ids = {x for f in out for x in (f.subject, *f.related)}
-    return sort_findings(who_must_act(_responsibilities(tx, region, ids), out))
+    return sort_findings(who_must_act(_responsibilities(tx, region, ids), out)), names
 
 
 def _responsibilities(tx: Any, region: str, ids: set[str]) -> Responsibilities:

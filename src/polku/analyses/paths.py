@@ -43,7 +43,6 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import number
 from polku.graph import label
-from polku.present.i18n import Translator, translator
 from polku.analyses.reach import Ecosystem, ecosystem, segment_reach
 
 _SOURCE = ("source",)
@@ -357,12 +356,11 @@ def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
 
 
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
-                   eco: Ecosystem | None = None, lang: str | None = None) -> list[dict[str, Any]]:
+                   eco: Ecosystem | None = None) -> list[dict[str, Any]]:
     """Designed paths (of ``segment``, or all), each step with the referral that carries it
     (the best one applying to the path's segment), and ``broken`` step pairs: the same
-    ``path-broken`` findings :func:`polku.analyses.findings.find` reports (who must act included,
-    the message in ``lang``, default Finnish)."""
-    tr = translator(lang)
+    ``path-broken`` findings :func:`polku.analyses.findings.find` reports (who must act
+    included; their messages are written at the edge)."""
     from polku.analyses.accountable import responsibilities_of, who_must_act
     from polku.analyses.findings import path_broken
 
@@ -384,7 +382,7 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
                 numbers = eco.path_numbers[p]
                 resp = resp or responsibilities_of(g)
                 findings += [f.to_dict() for f in who_must_act(resp, [path_broken(
-                    g, p, seg, (numbers[i - 1], numbers[i]), prev, node, tr)])]
+                    p, seg, (numbers[i - 1], numbers[i]), prev, node)])]
         covered, uncovered = coverage(eco, seg, nodes) if seg in eco.segment_needs \
             else ([], [])
         out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,
@@ -398,30 +396,16 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
 
 
 def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
-                 max_expansions: int = MAX_EXPANSIONS, lang: str | None = None) -> dict:
+                 max_expansions: int = MAX_EXPANSIONS) -> dict:
     """Everything ``polku paths`` shows: the k best paths (with ``search``: whether they
     are exactly the best, see :func:`ranked_paths`), the segment's needs and its designed
-    paths; labels and messages in ``lang`` (fi, sv or en; default Finnish)."""
-    tr = translator(lang)
+    paths; nodes by their primary names (:func:`polku.present.results.paths_worded` names
+    them in a reader's language and words the broken steps' findings)."""
     eco = ecosystem(g)
     found = ranked_paths(g, segment, k, to, eco, max_expansions)
-    return relabelled(g, {"graph": g.graph.get("name", "graph"), "segment": segment,
-                          "segment_label": label(g, segment) if segment in g else segment,
-                          "to": to, "needs": list(eco.segment_needs.get(segment, ())),
-                          "best": found.paths, "search": found.meta(),
-                          "designed": designed_paths(g, segment, eco, tr.lang)}, tr)
-
-
-def relabelled(g: nx.MultiDiGraph, report: dict[str, Any], tr: Translator) -> dict[str, Any]:
-    """A paths report with every node named in the language of ``tr``."""
-    def step(s: dict[str, Any]) -> dict[str, Any]:
-        return dict(s, label=tr.label(g, s["node"]),
-                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
-                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
-
-    return dict(report, segment_label=tr.label(g, report["segment"]),
-                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
-                designed=[dict(d, label=tr.label(g, d["path"]),
-                               steps=[step(s) for s in d["steps"]])
-                          for d in report["designed"]])
+    return {"graph": g.graph.get("name", "graph"), "segment": segment,
+            "segment_label": label(g, segment) if segment in g else segment,
+            "to": to, "needs": list(eco.segment_needs.get(segment, ())),
+            "best": found.paths, "search": found.meta(),
+            "designed": designed_paths(g, segment, eco)}
 

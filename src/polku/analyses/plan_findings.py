@@ -36,11 +36,9 @@ from __future__ import annotations
 
 import networkx as nx
 
-from polku.present import messages as say
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.finding import Finding, sort_findings
 from polku.graph import nodes_of, targets
-from polku.present.i18n import Translator, translator
 from polku.kinds import MAX_CONCURRENT_LEADS, severities
 
 #: the plan kinds and their severities (from the catalogue, :mod:`polku.kinds`)
@@ -76,13 +74,6 @@ def _valid_month(value: object) -> bool:
         and value[:4].isdigit() and value[5:].isdigit() and 1 <= int(value[5:]) <= 12
 
 
-def _title(g: nx.MultiDiGraph, m: str, tr: Translator, n: int = 60) -> str:
-    """The start of a measure's title in ``tr``'s language, quoted (printers show the id
-    beside the message)."""
-    t = tr.label(g, m)
-    return f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”"
-
-
 def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:
     """For each actor, the measures it leads that run in each month: actor → month → ids.
 
@@ -108,11 +99,10 @@ def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:
 
 def plan_findings(g: nx.MultiDiGraph,
                   max_concurrent_leads: int = MAX_CONCURRENT_LEADS,
-                  resp: Responsibilities | None = None,
-                  lang: str | None = None) -> list[Finding]:
+                  resp: Responsibilities | None = None) -> list[Finding]:
     """Every plan finding of the graph, sorted as the spec says (see the module doc), with
-    who must act; ``resp`` is the graph's index if the caller has it; the messages in
-    ``lang`` (fi, sv or en; default Finnish).
+    who must act; ``resp`` is the graph's index if the caller has it. The findings are data
+    (their messages are written at the edge: :mod:`polku.present.messages`).
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph(); g.add_node("m", type="measure", name="Tilannekuva", deferred=True)
@@ -122,40 +112,28 @@ def plan_findings(g: nx.MultiDiGraph,
     >>> [(f.kind, f.subject, f.related) for f in plan_findings(g)]
     [('deferred-responsibility', 'm', ('keusote', 'tyollisyysalue')), ('measure-without-indicator', 'm', ())]
     """
-    tr = translator(lang)
     out: list[Finding] = []
     for m in nodes_of(g, "measure"):
         data = g.nodes[m]
-        title = _title(g, m, tr)
         roles = roles_on(g, m)
         leads, participants = roles.get("lead", []), roles.get("participant", [])
         if not leads:
-            out.append(Finding(
-                "no-lead", KINDS["no-lead"], m, tuple(participants),
-                say.measure_without_lead(tr, title, say.labels(g, participants, tr)),
-                {"participants": len(participants)}))
+            out.append(Finding("no-lead", KINDS["no-lead"], m, tuple(participants),
+                               metrics={"participants": len(participants)}))
         elif len(leads) >= 2 and data.get("deferred") is not True:
-            out.append(Finding(
-                "multiple-leads", KINDS["multiple-leads"], m, tuple(leads),
-                say.multiple_leads(tr, title, len(leads), say.labels(g, leads, tr)),
-                {"leads": len(leads)}))
+            out.append(Finding("multiple-leads", KINDS["multiple-leads"], m, tuple(leads),
+                               metrics={"leads": len(leads)}))
         if data.get("deferred") is True:
-            said = data.get("deferred_text")
-            out.append(Finding(
-                "deferred-responsibility", KINDS["deferred-responsibility"], m,
-                tuple(leads or participants),
-                say.deferred_responsibility(tr, title, said.splitlines()[0] if said else None),
-                {"leads": len(leads)}))
+            out.append(Finding("deferred-responsibility", KINDS["deferred-responsibility"],
+                               m, tuple(leads or participants), metrics={"leads": len(leads)}))
         if not targets(g, m, "has_indicator"):
             goals = targets(g, m, "in_goal")
-            out.append(Finding(
-                "measure-without-indicator", KINDS["measure-without-indicator"], m,
-                tuple(goals), say.measure_without_indicator(tr, title), {}))
+            out.append(Finding("measure-without-indicator", KINDS["measure-without-indicator"],
+                               m, tuple(goals)))
         for risk in targets(g, m, "has_risk"):
             if not str(g.nodes[risk].get("mitigation") or "").strip("? \n\t"):
-                out.append(Finding(
-                    "risk-without-mitigation", KINDS["risk-without-mitigation"], risk, (m,),
-                    say.risk_without_mitigation(tr, tr.label(g, risk), title), {}))
+                out.append(Finding("risk-without-mitigation", KINDS["risk-without-mitigation"],
+                                   risk, (m,)))
 
     for actor, per_month in sorted(lead_load(g).items()):
         over = sorted(month for month, ms in per_month.items() if len(ms) > max_concurrent_leads)
@@ -166,8 +144,6 @@ def plan_findings(g: nx.MultiDiGraph,
         running = sorted(per_month[peak_month])
         out.append(Finding(
             "actor-overload", KINDS["actor-overload"], actor, tuple(running),
-            say.actor_overload(tr, tr.label(g, actor), peak, peak_month, max_concurrent_leads,
-                               len(over), over[0], over[-1]),
-            {"month": peak_month, "concurrent": peak, "max_concurrent_leads": max_concurrent_leads,
+            metrics={"month": peak_month, "concurrent": peak, "max_concurrent_leads": max_concurrent_leads,
              "months_over": len(over), "first_month": over[0], "last_month": over[-1]}))
     return sort_findings(who_must_act(resp or responsibilities_of(g), out))

@@ -34,8 +34,6 @@ from polku.errors import PolkuError
 from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
-from polku.graph import label
-from polku.present.i18n import translator
 from polku.kinds import LONG_WAIT_DAYS
 from polku.analyses.reach import Ecosystem, ecosystem
 
@@ -262,10 +260,10 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
                  places: Mapping[str, int] | None = None,
                  demand: Mapping[str, float] | None = None,
                  long_wait_days: float = LONG_WAIT_DAYS,
-                 before: list[Finding] | None = None,
-                 lang: str | None = None) -> dict[str, Any]:
+                 before: list[Finding] | None = None) -> dict[str, Any]:
     """Every affected service's queue before and after the changes, and the findings the
-    changes create and resolve (labels and messages in ``lang``, default Finnish). ``capacity``: service → new capacity per month;
+    changes create and resolve (ids and numbers; :func:`polku.present.results.queue_worded`
+    adds the services' names and the findings' messages). ``capacity``: service → new capacity per month;
     ``places``: service → parallel places; ``demand``: service → relative change (0.2 =
     +20 %). Unknown services, negative capacities and places below 1 are refused."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
@@ -303,14 +301,13 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     services = {}
     for sid in sorted(affected):
         services[sid] = {
-            "label": translator(lang).label(g, sid),
             "before": queue(in_before.get(sid), g.nodes[sid].get("capacity_per_month"),
                             _places_of(g, sid)).to_dict(),
             "after": queue(in_after.get(sid), h.nodes[sid].get("capacity_per_month"),
                            _places_of(h, sid)).to_dict(),
         }
-    before = before if before is not None else find(g, long_wait_days, eco=eco, lang=lang)
-    after = find(h, long_wait_days, eco=eco_after, lang=lang)
+    before = before if before is not None else find(g, long_wait_days, eco=eco)
+    after = find(h, long_wait_days, eco=eco_after)
     old = {f.identity: f for f in before}
     new = {f.identity: f for f in after}
     return {

@@ -10,24 +10,25 @@ the matrix, the responsibility view and the report count the same things.
 :func:`raci` is the analysis (graph and findings in, plain data out); the printers (table,
 CSV, JSON, .xlsx, HTML) are in :mod:`polku.present.raci_output`.
 
-The words people read are in :data:`ROLE_LABELS`, :data:`MARK_LABELS` and
-:data:`TYPE_LABELS`: English source texts of the catalogues, shown translated
-(:func:`role_label`, :func:`role_code`, :func:`mark_label`, :func:`type_label`); Finnish
-reads päävastuu, mukana, konsultoitava, tiedotettava.
+The matrix is data: ids, roles and marks, with the subjects and actors named by their
+primary names; :func:`polku.present.raci_output.raci_worded` names them in a reader's
+language, and the words people read for roles, marks and types (:data:`ROLE_LABELS`,
+:data:`MARK_LABELS`, :data:`TYPE_LABELS`: English source texts of the catalogues) are
+translated where shown (:mod:`polku.present.raci_output`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding, as_finding
-from polku.graph import ROLES, Responsibility, targets
-from polku.present.i18n import N_, Translator, translator
+from polku.graph import ROLES, Responsibility, label, targets
 from polku.kinds import NO_LEAD_KINDS, SEVERAL_LEADS_KINDS
+from polku.words import N_
 
 #: Role → the word a leader reads (Finnish: the plan's own words, päävastuu and mukana).
 ROLE_LABELS: dict[str, str] = {
@@ -48,30 +49,6 @@ TYPE_LABELS: dict[str, str] = {
     "measure": N_("measure"),
 }
 
-
-def role_label(role: str, tr: Translator) -> str:
-    """A role as a reader of ``tr``'s language says it (an unknown role as it is)."""
-    return tr(ROLE_LABELS[role]) if role in ROLE_LABELS else role
-
-
-def role_code(role: str, tr: Translator) -> str:
-    """One letter for a role in the terminal table: the first of its word in ``tr``'s
-    language (P, M, K, T in Finnish; H, D, K, I in Swedish; L, P, C, I in English).
-
-    >>> [role_code(r, translator("fi")) for r in ROLE_LABELS]
-    ['P', 'M', 'K', 'T']
-    """
-    return role_label(role, tr)[:1].upper() if role in ROLE_LABELS else "?"
-
-
-def mark_label(mark: str | None, tr: Translator) -> str:
-    """What a row mark says in ``tr``'s language (empty for no mark)."""
-    return tr(MARK_LABELS[mark]) if mark in MARK_LABELS else ""
-
-
-def type_label(kind: str, tr: Translator) -> str:
-    """What rows of a subject type are called in ``tr``'s language."""
-    return tr(TYPE_LABELS[kind]) if kind in TYPE_LABELS else kind
 
 #: Finding kind → the mark it puts on its subject's row (first one wins, in this order).
 MARK_OF_KIND: dict[str, str] = {
@@ -153,9 +130,10 @@ def marks(findings: Iterable[Finding | Mapping[str, Any]]) -> dict[str, str]:
 
 
 def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
-         subjects: str = "all", lang: str | None = None) -> Raci:
+         subjects: str = "all") -> Raci:
     """The RACI matrix of the graph for the ``subjects`` choice (:data:`SUBJECT_CHOICES`),
-    its labels (and the owner's note) in ``lang`` (fi, sv or en; default Finnish).
+    subjects and actors by their primary names, a referral owner's cell noted with
+    :data:`OWNER_NOTE` (the English source text, translated where shown).
 
     Rows are the subjects with a role on them or a mark; one cell per actor and subject
     (the strongest role if an actor has several, their notes together). Rows are grouped by
@@ -174,7 +152,6 @@ def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
         raise PolkuError(f"unknown subjects '{subjects}' (use {', '.join(SUBJECT_CHOICES)})",
                          field="subjects")
     types = SUBJECT_CHOICES[subjects]
-    tr = translator(lang)
     findings = [as_finding(f) for f in findings]
     row_marks = marks(findings)
     kinds_on: dict[str, set[str]] = {}
@@ -202,13 +179,13 @@ def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
                 if kind == "responsibility" and node[v].get("type") in types:
                     put(u, v, d.get("role", ""), d.get("note"))
                 elif kind == "owner" and "referral" in types:
-                    put(v, u, "lead", tr(OWNER_NOTE))
+                    put(v, u, "lead", OWNER_NOTE)
 
     shown = {s for _, s in found} | {s for s in row_marks
                                       if s in g and g.nodes[s].get("type") in types}
     order = {t: i for i, t in enumerate(types)}
     rows = tuple(
-        Row(s, g.nodes[s]["type"], tr.label(g, s), _detail(g, s, tr), row_marks.get(s),
+        Row(s, g.nodes[s]["type"], label(g, s), detail(g, s), row_marks.get(s),
             tuple(sorted(kinds_on.get(s, ()))))
         for s in sorted(shown, key=lambda s: (order[g.nodes[s]["type"]], s)))
     row_index = {r.subject: i for i, r in enumerate(rows)}
@@ -217,12 +194,14 @@ def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
                                                       key=lambda x: (row_index[x[0][1]], x[0][0])))
     actors = tuple(sorted({c.actor for c in cells}))
     return Raci(graph=g.graph.get("name", "graph"), subjects=subjects, actors=actors,
-                actor_labels={a: tr.label(g, a) for a in actors}, rows=rows, cells=cells)
+                actor_labels={a: label(g, a) for a in actors}, rows=rows, cells=cells)
 
 
-def _detail(g: nx.MultiDiGraph, subject: str, tr: Translator) -> str:
-    """What a row needs beside its label: a referral's two ends."""
-    if g.nodes[subject].get("type") != "referral":
+def detail(g: nx.MultiDiGraph, subject: str, name: Callable[[str], str] | None = None) -> str:
+    """What a row needs beside its label: a referral's two ends (named by ``name``,
+    default their primary names)."""
+    if subject not in g or g.nodes[subject].get("type") != "referral":
         return ""
+    name = name or (lambda x: label(g, x))
     src, dst = targets(g, subject, "from"), targets(g, subject, "to")
-    return f"{', '.join(tr.label(g, x) for x in src)} → {', '.join(tr.label(g, x) for x in dst)}"
+    return f"{', '.join(name(x) for x in src)} → {', '.join(name(x) for x in dst)}"

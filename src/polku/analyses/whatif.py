@@ -28,8 +28,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding
-from polku.analyses.findings import LONG_WAIT_DAYS, find, name
-from polku.present.i18n import translator
+from polku.analyses.findings import LONG_WAIT_DAYS, find
 
 REMOVABLE = ("service", "actor", "referral")
 
@@ -71,15 +70,16 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
 
 
 def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS,
-           before: list[Finding] | None = None, lang: str | None = None) -> dict[str, Any]:
-    """Findings created, resolved and removed-with-the-subject when ``node`` is removed.
+           before: list[Finding] | None = None) -> dict[str, Any]:
+    """Findings created, resolved and removed-with-the-subject when ``node`` is removed
+    (ids and numbers; :func:`polku.present.results.whatif_worded` adds the removed node's
+    name and the findings' messages, all worded from ``g``, which holds every node of both).
 
-    ``before`` lets a caller pass the graph's findings if it already has them (in
-    ``lang``, the language of the messages and the label; default Finnish).
+    ``before`` lets a caller pass the graph's findings if it already has them.
     """
     h, gone = remove(g, node)
-    before = before if before is not None else find(g, long_wait_days, lang=lang)
-    after = find(h, long_wait_days, lang=lang)
+    before = before if before is not None else find(g, long_wait_days)
+    after = find(h, long_wait_days)
     old = {f.identity: f for f in before}
     new = {f.identity: f for f in after}
     gone_set = set(gone)
@@ -89,7 +89,6 @@ def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS
         "graph": g.graph.get("name", "graph"),
         "removed": node,
         "removed_type": g.nodes[node].get("type"),
-        "removed_label": name(g, node, translator(lang)),
         "removed_ids": gone,
         "created": [f.to_dict() for f in created],
         "resolved": [f.to_dict() for f in vanished if f.subject not in gone_set],

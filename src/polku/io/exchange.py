@@ -1,4 +1,6 @@
-"""Exchange formats out: GraphML and GEXF (Gephi, yEd, Cytoscape), neo4j-admin CSV, Mermaid.
+"""Exchange formats out: GraphML and GEXF (Gephi, yEd, Cytoscape), neo4j-admin CSV and
+CPSV-AP (the Mermaid picture of the paths is drawn from the analyses, so it lives in
+:mod:`polku.present.mermaid`).
 
 These go to other people, so the CLI hands them a graph that :func:`polku.privacy.suppress`
 has already stripped of small cells. Every node carries ``label`` (its name), ``type`` and
@@ -11,12 +13,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from pathlib import Path
 
 import networkx as nx
 
 from polku.io import atomic
+from polku.io.workbook import neutral
 from polku.errors import PolkuError
 from polku.graph import label
 
@@ -98,8 +100,8 @@ def _csv_cell(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return ";".join(str(v) for v in value)
-    return str(value)
+        return neutral(";".join(str(v) for v in value))
+    return neutral(str(value))
 
 
 def _columns(records: list[dict[str, object]], fixed: list[str]) -> list[tuple[str, str]]:
@@ -167,88 +169,6 @@ def write_neo4j_csv(g: nx.MultiDiGraph, folder: str | Path) -> None:
     with atomic.output_dir(folder) as tmp:
         for name, text in neo4j_csv(g).items():
             (tmp / name).write_text(text, encoding="utf-8")
-
-
-# -- Mermaid --------------------------------------------------------------------------------
-
-def _mermaid_id(node: str) -> str:
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node)
-
-
-def _mermaid_text(text: str) -> str:
-    """Label text inside ``["…"]``: Mermaid's entity codes for what would end the label."""
-    return (text.replace("&", "#amp;").replace('"', "#quot;").replace("<", "#lt;")
-            .replace(">", "#gt;").replace("\n", " "))
-
-
-def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3) -> str:
-    """A Mermaid flowchart for docs: a segment's ``k`` best paths and designed paths (with
-    waits and clients per month on the arrows), or without a segment every referral
-    between services and outcomes. Broken steps of a designed path are dashed and marked ✕.
-    """
-    from polku.graph import referrals
-
-    lines = ["flowchart LR"]
-    shown: dict[str, str] = {}
-    edges: dict[tuple[str, str], str] = {}
-    min_cell = g.graph.get("min_cell")
-    volume = {r.id: r.volume_per_month for r in referrals(g)}
-
-    def node(n: str) -> None:
-        if n in shown:
-            return
-        text = _mermaid_text(label(g, n))
-        shape = f'(["{text}"])' if g.nodes[n]["type"] == "outcome" else f'["{text}"]'
-        shown[n] = _mermaid_id(n) + shape
-
-    def flow(ref: str | None, wait: object) -> str:
-        parts = []
-        if wait is not None:
-            parts.append(f"{wait:g} pv" if isinstance(wait, (int, float)) else str(wait))
-        if ref is not None:
-            v = volume.get(ref)
-            if v is not None:
-                parts.append(f"{v:g}/kk")
-            elif min_cell and "volume_per_month" in (g.nodes[ref].get("suppressed") or ()):
-                parts.append(f"<{min_cell}/kk")
-        return ", ".join(parts)
-
-    if segment is None:
-        for r in referrals(g):
-            node(r.source), node(r.target)
-            edges[(r.source, r.target)] = flow(r.id, r.median_wait_days)
-    else:
-        from polku.analyses.paths import paths_report
-
-        report = paths_report(g, segment, k=k)
-        lines.append(f"    %% {_mermaid_text(report['segment_label'])} ({segment})")
-        for path in report["best"] + report["designed"]:
-            steps = path["steps"]
-            for a, b in zip(steps, steps[1:]):
-                node(a["node"]), node(b["node"])
-                if b.get("broken"):
-                    edges.setdefault((a["node"], b["node"]), "✕")
-                else:
-                    edges[(a["node"], b["node"])] = flow(b["referral"], b["wait"])
-            if len(steps) == 1:
-                node(steps[0]["node"])
-    for n in sorted(shown):
-        lines.append(f"    {shown[n]}")
-    for (a, b), text in sorted(edges.items()):
-        arrow = "-.->" if text == "✕" else "-->"
-        lines.append(f"    {_mermaid_id(a)} {arrow}" + (f"|{_mermaid_text(text)}|" if text else "")
-                     + f" {_mermaid_id(b)}")
-    return "\n".join(lines) + "\n"
-
-
-def write_mermaid(g: nx.MultiDiGraph, path: str | Path, segment: str | None = None,
-                  k: int = 3) -> None:
-    """A ``.mmd`` file holds the chart; a ``.md`` file holds it in a ```mermaid block."""
-    text = mermaid(g, segment, k)
-    if Path(path).suffix.lower() == ".md":
-        title = label(g, segment) if segment else str(g.graph.get("title") or g.graph.get("name"))
-        text = f"# {title}\n\n```mermaid\n{text}```\n"
-    atomic.write_text(path, text)
 
 
 # -- CPSV-AP out (the registry polku.io.formats names these) -----------------------------------

@@ -9,9 +9,10 @@ formats with a ``text`` form) and the kinds of source the server serves. A new f
 new :class:`Format` in :data:`FORMATS`.
 
 Readers and writers are named ``"module:function"`` and imported when first called: naming
-a format costs nothing (``polku --help`` imports no RDF library), and a writer that needs
-more than ``io/`` (the Mermaid picture of paths needs the analyses) is reached without
-``io/`` importing it.
+a format costs nothing (``polku --help`` imports no RDF library). One writer is not in
+``io/``: the Mermaid picture of the paths is drawn from the analyses, so it lives with the
+other pictures (:mod:`polku.present.mermaid`); this registry names it, and only the door
+that writes it imports it.
 
 >>> [f.name for f in FORMATS.values() if f.shared]
 ['jsonld', 'cpsv-ap', 'graphml', 'gexf', 'csv', 'mermaid']
@@ -141,7 +142,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            holds="(nodes.csv and relationships.csv)", bare_folder=True),
     Format("mermaid", "Mermaid", "a flowchart of a segment's best paths (--segment, -k) "
            "or of every referral", (".mmd", ".md"),
-           "polku.io.exchange:write_mermaid", shared=True, options=("segment", "k")),
+           "polku.present.mermaid:write_mermaid", shared=True, options=("segment", "k")),
 )}
 
 

@@ -29,8 +29,8 @@ import re
 import time
 from collections import defaultdict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable, Iterator, Mapping
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import networkx as nx
@@ -359,7 +359,8 @@ def _batches(rows: list, size: int) -> Iterator[list]:
 def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = None,
                password: str | None = None, database: str | None = None,
                region: str | None = None, batch_size: int = DEFAULT_BATCH,
-               progress: Progress = silent) -> PushResult:
+               progress: Progress = silent,
+               expect: Callable[[nx.MultiDiGraph], None] | None = None) -> PushResult:
     """Make region ``region`` (default: the graph's name) of the Neo4j database equal to ``g``.
 
     Idempotent: nodes are MERGEd on ``(region, id)`` and relationships on their endpoints,
@@ -369,6 +370,11 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
     transaction: if the push fails part way, the region keeps its previous state.
     ``batch_size=1`` is one statement per row (for comparison in the benchmark).
     ``progress`` hears of every batch (rows written so far, of all rows).
+    ``expect``: called, inside the transaction and after it holds the region's write lock,
+    with the region as it is now; what it raises rolls the push back. A writer that read
+    the region before passes a check of that version, so that two servers over one
+    database never overwrite each other's change (the check and the write are one
+    transaction).
 
     >>> push_graph(g, "bolt://localhost:7687", password="…")  # doctest: +SKIP
     PushResult(region='keski-uusimaa', nodes=210, relationships=668, ...)
@@ -389,6 +395,13 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
         with neo4j_errors(t, "push", region), driver.session(database=t.database) as session:
             tx = session.begin_transaction()
             try:
+                if expect is not None:
+                    # the region node's lock is taken first and held to the commit: a
+                    # second writer waits here, then reads what the first one committed
+                    tx.run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) "
+                           "SET r.version = coalesce(r.version, 0) + 1",
+                           region=region).consume()
+                    expect(_read_region(tx, replace(t, region=region)))
                 gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
                                                       batch_size, counts, progress)
                 tx.commit()

@@ -220,10 +220,11 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
         extra = data.get("extra") or {}
         name_pred = NAME_PREDICATE.get(node_type, DCT + "title")
 
-        def names(text: str, lang: str) -> Iterator[Triple]:
-            yield s, name_pred, Lit(text, None, lang)
+        def names(text: str, tag: str) -> Iterator[Triple]:
+            # tag: the literal's RDF language tag (data, not a reader's language)
+            yield s, name_pred, Lit(text, None, tag)
             if node_type in LABELLED_TWICE:
-                yield s, SKOS + "prefLabel", Lit(text, None, lang)
+                yield s, SKOS + "prefLabel", Lit(text, None, tag)
 
         for attr, value in data.items():
             if attr in ("type", "extra"):

@@ -14,6 +14,8 @@ import networkx as nx
 
 from polku.io import rdf
 from polku.errors import PolkuError, PolkuErrors
+from polku.gcpause import gc_paused
+from polku.io import workbook
 from polku.io.load import load_graph
 from polku.progress import Progress, silent
 
@@ -87,7 +89,11 @@ def validate(source: str | Path, progress: Progress = silent) -> nx.MultiDiGraph
             raise PolkuErrors(problems)
         return load_graph(source)
     progress(f"reading {path.name or source}")
-    g = load_graph(source)
+    if workbook.is_workbook(path):  # with progress sheet by sheet (big workbooks)
+        with gc_paused():
+            g = workbook.read_workbook(path, progress=progress)
+    else:
+        g = load_graph(source)
     progress("checking the SHACL shapes")
     problems = shacl_problems(g, str(source))
     if problems:

@@ -15,22 +15,134 @@ from __future__ import annotations
 import csv
 import io
 import math
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 import networkx as nx
 
 from polku.io import atomic
 from polku.errors import PolkuError, PolkuErrors
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges, new_graph)
 from polku.privacy import HETU_MESSAGE, find_hetu
+from polku.progress import Progress, silent
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
 FALSE_WORDS = {"no", "false", "ei", "nej"}
 ROLE_WORDS = {"päävastuu": "lead", "paavastuu": "lead", "mukana": "participant"}
+
+#: the longest cell, in characters: a spreadsheet's own limit (Excel keeps 32,767); longer
+#: text is no workbook cell, and a CSV field past the csv module's limit (131,072) would make
+#: the sheet unreadable for every later reader
+MAX_CELL = 32_767
+#: the most rows one sheet may have unless ``POLKU_MAX_ROWS`` (or ``max_rows=``) says
+#: otherwise: a ceiling that answers a clear error before a huge file eats the memory
+MAX_ROWS = 250_000
+#: what makes a spreadsheet run a cell as a formula (CSV injection, OWASP)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: the longest column name
+MAX_COLUMN_NAME = 100
+
+
+def row_ceiling(given: int | None = None) -> int:
+    """The row ceiling of a sheet: ``given``, else ``POLKU_MAX_ROWS``, else :data:`MAX_ROWS`.
+
+    >>> row_ceiling(10)
+    10
+    """
+    if given is not None:
+        return given
+    text = os.environ.get("POLKU_MAX_ROWS", "").strip()
+    if text:
+        try:
+            value = int(text)
+        except ValueError:
+            raise PolkuError(f"POLKU_MAX_ROWS is '{text}', not a whole number") from None
+        if value < 1:
+            raise PolkuError(f"POLKU_MAX_ROWS is {value}: it must be 1 or more")
+        return value
+    return MAX_ROWS
+
+
+def column_name_problem(name: str) -> str | None:
+    """What is wrong with a column name, or None. A name never holds an identity code
+    (it would travel as a property name into every export), a separator that breaks the
+    CSV header, or a formula start.
+
+    >>> column_name_problem("note_fi") is None
+    True
+    >>> column_name_problem("=cmd")
+    'a column name cannot start with =, +, -, @, a tab or a line break (a spreadsheet would run it as a formula)'
+    """
+    if find_hetu(name) is not None:
+        return f"the column name {HETU_MESSAGE}"
+    if name.startswith(FORMULA_STARTS):
+        return ("a column name cannot start with =, +, -, @, a tab or a line break (a "
+                "spreadsheet would run it as a formula)")
+    if any(c in name for c in ',"\n\r\t') or _CONTROL.search(name):
+        return "a column name cannot hold a comma, a quote, a line break, a tab or a control character"
+    if len(name) > MAX_COLUMN_NAME:
+        return f"a column name has at most {MAX_COLUMN_NAME} characters"
+    return None
+
+
+def _shown_name(name: str) -> str:
+    """A refused column name as a message may quote it (never an identity code)."""
+    if find_hetu(name) is not None:
+        return "(not shown)"
+    return repr(name[:40] + ("…" if len(name) > 40 else ""))
+
+
+class Uncomputed:
+    """An .xlsx cell holding a formula whose value was never saved (the file was written by
+    a program that does not compute formulas): read as empty, and refused in a typed column
+    so that a figure is never silently lost."""
+
+    __slots__ = ("formula",)
+
+    def __init__(self, formula: str = "") -> None:
+        self.formula = formula
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return f"Uncomputed({self.formula!r})"
+
+
+def neutral(text: str) -> str:
+    """A cell's text as a CSV file may carry it: a leading ``'`` before a formula start, as a
+    spreadsheet itself writes it, so that opening the file never runs a formula; the reader
+    takes the ``'`` away again (numbers stay as they are).
+
+    >>> neutral("=HYPERLINK(1)"), neutral("-5"), neutral("Kela")
+    ("'=HYPERLINK(1)", '-5', 'Kela')
+    """
+    if text and text.startswith(FORMULA_STARTS) and not _NUMBER_RE.fullmatch(text.strip()):
+        return "'" + text
+    return text
+
+
+def neutral_rows(rows: Iterable[dict[str, str]]) -> list[dict[str, str]]:
+    """Rows with every cell :func:`neutral` (what every CSV polku writes holds)."""
+    return [{k: neutral(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
+
+
+def unneutral(text: str) -> str:
+    """The text :func:`neutral` protected.
+
+    >>> unneutral("'=HYPERLINK(1)"), unneutral("'Kela")
+    ('=HYPERLINK(1)', "'Kela")
+    """
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
+
+
+_NUMBER_RE = re.compile(r"[+-]?(\d[\d \u00a0\u202f]*([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
 @dataclass(frozen=True)
@@ -164,8 +276,11 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
 class _Reader:
     """Reads the raw rows of one workbook and collects every problem instead of stopping."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, max_rows: int | None = None,
+                 progress: Progress = silent) -> None:
         self.path = path
+        self.max_rows = max_rows
+        self.progress = progress
         self.errors: list[PolkuError] = []
         #: sheets that could not be read at all: references to their ids are not reported
         #: again one by one
@@ -197,34 +312,46 @@ class _Reader:
             file = self.path / f"{name}.csv"
             if not file.exists():
                 continue
-            raw = file.read_bytes()
+            # streamed line by line: the file's text is never held whole, and a sheet past
+            # the row ceiling stops being read there
+            reader = csv.reader(_utf8_lines(file))
+            rows, lines = [], []
+            line = 1
+            ceiling = row_ceiling(self.max_rows)
             try:
-                text = raw.decode("utf-8-sig")
-            except UnicodeDecodeError as e:
-                row = raw[:e.start].count(b"\n") + 1
-                self.error(f"not UTF-8: byte 0x{raw[e.start]:02x} at offset {e.start} "
-                           "(save the file as UTF-8 CSV)", file=str(file), sheet=name, row=row)
+                for record in reader:
+                    if len(rows) % 20_000 == 0 and rows:
+                        self.progress(f"reading {file.name}", len(rows))
+                    rows.append(record)
+                    lines.append(line)
+                    if reader.line_num > line and len(record) < len(rows[0]):
+                        # a quoted cell ran over lines and the row still came out short: the
+                        # classic sign of a missing closing quote, which swallows what follows
+                        self.error(f"a quoted cell runs from line {line} to line "
+                                   f"{reader.line_num} and the row has too few cells: is a "
+                                   "closing quote (\") missing?", file=str(file), sheet=name,
+                                   row=line)
+                    line = reader.line_num + 1
+                    if len(rows) > ceiling + 1:
+                        raise _TooManyRows(ceiling)
+            except _TooManyRows as e:
+                self.error(e.message, file=str(file), sheet=name)
                 self.failed.add(name)
                 continue
-            if not text.strip():
+            except csv.Error as e:
+                self.error(_csv_problem(e), file=str(file), sheet=name, row=line)
+                self.failed.add(name)
+                continue
+            except _NotUtf8 as e:
+                self.error(e.message, file=str(file), sheet=name, row=e.row)
+                self.failed.add(name)
+                continue
+            if not rows or not any(c.strip() for c in rows[0]) and \
+                    not any(c.strip() for r in rows for c in r):
                 self.error("the file is empty: it needs at least a header row",
                            file=str(file), sheet=name)
                 self.failed.add(name)
                 continue
-            reader = csv.reader(io.StringIO(text, newline=""))
-            rows, lines = [], []
-            line = 1
-            for record in reader:
-                rows.append(record)
-                lines.append(line)
-                if reader.line_num > line and len(record) < len(rows[0]):
-                    # a quoted cell ran over lines and the row still came out short: the
-                    # classic sign of a missing closing quote, which swallows what follows
-                    self.error(f"a quoted cell runs from line {line} to line "
-                               f"{reader.line_num} and the row has too few cells: is a "
-                               "closing quote (\") missing?", file=str(file), sheet=name,
-                               row=line)
-                line = reader.line_num + 1
             header = [h.strip() for h in rows[0]]
             if len(header) == 1 and ";" in header[0]:
                 self.error("the header has one column with ';' in it: polku reads "
@@ -263,9 +390,24 @@ class _Reader:
                 # one column past the header, to notice data with no header; a formatted
                 # cell far to the right would otherwise make every row 16,384 cells wide
                 width = len(header) + 1
-                body = [(i + 2, [c.strip() if isinstance(c, str) else c for c in r])
-                        for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width,
-                                                           values_only=True))]
+                ceiling = row_ceiling(self.max_rows)
+                uncomputed = _uncomputed_cells(book, ws)
+                body = []
+                for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True)):
+                    if i % 20_000 == 0 and i:
+                        self.progress(f"reading sheet {name}", i)
+                    if i >= ceiling:
+                        self.error(_TooManyRows(ceiling).message, sheet=name)
+                        self.failed.add(name)
+                        break
+                    cells = [c.strip() if isinstance(c, str) else c for c in r]
+                    if uncomputed:
+                        for col in uncomputed.get(i + 2, ()):
+                            if col <= len(cells) and cells[col - 1] is None:
+                                cells[col - 1] = Uncomputed()
+                    body.append((i + 2, cells))
+                if name in self.failed:
+                    continue
                 tables[name] = (str(self.path), header, body)
         finally:
             book.close()
@@ -273,6 +415,84 @@ class _Reader:
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class _NotUtf8(PolkuError):
+    def __init__(self, row: int, byte: int, offset: int) -> None:
+        super().__init__(f"not UTF-8: byte 0x{byte:02x} at offset {offset} (save the file "
+                         "as UTF-8 CSV)")
+        self.row = row
+
+
+def _utf8_lines(file: Path) -> Iterator[str]:
+    """The lines of a UTF-8 CSV file (a byte-order mark dropped), read one at a time; a
+    byte that is not UTF-8 raises :class:`_NotUtf8` with its line and offset."""
+    offset = 0
+    with open(file, "rb") as f:
+        for number, raw in enumerate(f, 1):
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw, offset = raw[3:], 3
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as e:
+                raise _NotUtf8(number, raw[e.start], offset + e.start) from None
+            offset += len(raw)
+            yield text
+
+
+class _TooManyRows(PolkuError):
+    def __init__(self, ceiling: int) -> None:
+        super().__init__(f"the sheet has more than {ceiling:,} rows, the most this server or "
+                         "command takes (POLKU_MAX_ROWS raises the ceiling)")
+
+
+def _csv_problem(error: csv.Error) -> str:
+    """A csv module error as a designer can act on it."""
+    text = str(error)
+    if "field larger than field limit" in text:
+        return (f"a cell is longer than {MAX_CELL:,} characters, the most a cell holds (did a "
+                "quote (\") open a cell that never closes?)")
+    if "NUL" in text:
+        return "the file holds a NUL character: save it again as UTF-8 CSV"
+    return f"the CSV cannot be read here ({text})"
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
+    """Row -> columns (1-based) of the cells of a read-only sheet that hold a formula but no
+    saved value. Only sheets with a formula at all are parsed a second time."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.cell import coordinate_to_tuple
+
+    archive = getattr(book, "_archive", None)
+    part = getattr(ws, "_worksheet_path", None)
+    if archive is None or part is None:
+        return {}
+    with archive.open(part) as src:
+        tail = b""
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            if _FORMULA_TAG.search(tail + chunk):
+                break
+            tail = chunk[-16:]
+        else:
+            return {}
+    found: dict[int, list[int]] = {}
+    with archive.open(part) as src:
+        for _, elem in iterparse(src):
+            if not elem.tag.endswith("}c"):
+                if elem.tag.endswith("}row"):
+                    elem.clear()
+                continue
+            children = {child.tag.rsplit("}", 1)[-1]: child for child in elem}
+            value = children.get("v")
+            if "f" in children and (value is None or not (value.text or "")) \
+                    and elem.get("t") != "inlineStr" and elem.get("r"):
+                row, col = coordinate_to_tuple(elem.get("r"))
+                found.setdefault(row, []).append(col)
+    return found
 
 
 def _a(noun: str) -> str:
@@ -455,24 +675,28 @@ class _Row:
 Tables = dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]
 
 
-def read_tables(path: str | Path) -> Tables:
+def read_tables(path: str | Path, max_rows: int | None = None) -> Tables:
     """The raw cells of every known sheet of a workbook, as :func:`read_rows` reads them."""
-    reader = _Reader(Path(path))
+    reader = _Reader(Path(path), max_rows)
     tables = reader.tables()
     if reader.errors:
         raise PolkuErrors(reader.errors)
     return tables
 
 
-def read_rows(path: str | Path, tables: Tables | None = None,
+def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | None = None,
+              progress: Progress = silent,
               ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str]]:
     """Every sheet's rows, cells parsed and checked one by one (no cross-references yet),
     the problems found, and the sheets that could not be read at all. A cell that is wrong
     is left out of its row. ``tables`` are cells held in memory (an edit about to be
-    written) instead of those in the file at ``path``.
+    written) instead of those in the file at ``path``. A sheet of more rows than
+    ``max_rows`` (see :func:`row_ceiling`) is refused whole.
     """
-    reader = _Reader(Path(path))
+    reader = _Reader(Path(path), max_rows, progress)
     tables = reader.tables() if tables is None else tables
+    ceiling = row_ceiling(max_rows)
+    progress("checking every cell")
     for name, sheet in SHEETS.items():
         if sheet.required and name not in tables and not any(
                 e.sheet == name for e in reader.errors):
@@ -483,12 +707,26 @@ def read_rows(path: str | Path, tables: Tables | None = None,
     result: dict[str, list[_Row]] = {}
     for name, (file, header, body) in tables.items():
         sheet = SHEETS[name]
+        if len(body) > ceiling:
+            reader.error(_TooManyRows(ceiling).message, file=file, sheet=name)
+            reader.failed.add(name)
+            continue
         seen: set[str] = set()
-        for h in header:
+        refused: set[str] = set()
+        for i, h in enumerate(header):
+            problem = column_name_problem(h) if h else None
+            if problem is not None:
+                reader.error(f"column {i + 1} of the header ({_shown_name(h)}): {problem}",
+                             file=file, sheet=name, row=1)
+                refused.add(h)
+                continue
             if h and h in seen:
                 reader.error(f"the column '{h}' appears twice", file=file, sheet=name, row=1,
                              column=h)
             seen.add(h)
+        if refused:
+            reader.failed.add(name)
+            continue
         missing = [c.name for c in sheet.columns if c.required and c.name not in header]
         for m in missing:
             reader.error(f"the required column '{m}' is missing{_case_hint(m, header)}",
@@ -513,6 +751,22 @@ def read_rows(path: str | Path, tables: Tables | None = None,
             values: dict[str, object] = {}
             extra: dict[str, str] = {}
             for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
+                if isinstance(raw, Uncomputed):
+                    if col is not None and col.kind != "text":
+                        reader.error("the cell holds a formula whose value was never saved "
+                                     "(open the workbook in a spreadsheet program and save it, "
+                                     "or type the value)", file=file, sheet=name, row=rownum,
+                                     column=h)
+                    continue
+                if len(text) > MAX_CELL:
+                    reader.error(f"the cell has {len(text):,} characters; a cell holds at "
+                                 f"most {MAX_CELL:,}", file=file, sheet=name, row=rownum,
+                                 column=h or None)
+                    continue
+                if text.startswith("'"):
+                    text = unneutral(text)
+                    if type(raw) is str:
+                        raw = text
                 if not h:
                     if text:
                         reader.error(f"column {i + 1} has a value ('{text[:40]}') but no header",
@@ -544,7 +798,8 @@ def read_rows(path: str | Path, tables: Tables | None = None,
 
 
 def read_workbook(path: str | Path, name: str | None = None,
-                  tables: Tables | None = None) -> nx.MultiDiGraph:
+                  tables: Tables | None = None, max_rows: int | None = None,
+                  progress: Progress = silent) -> nx.MultiDiGraph:
     """Read a workbook (CSV folder or .xlsx) into the typed graph of :mod:`polku.graph`.
 
     The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
@@ -560,7 +815,8 @@ def read_workbook(path: str | Path, name: str | None = None,
     'actor'
     """
     path = Path(path)
-    rows, errors, failed = read_rows(path, tables)
+    rows, errors, failed = read_rows(path, tables, max_rows, progress)
+    progress("checking the references")
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
     g = new_graph(name or path.stem)
@@ -612,6 +868,9 @@ def read_workbook(path: str | Path, name: str | None = None,
                 fail(f"the end {attrs['end']} comes before the start {attrs['start']}", row, "end")
             if sheet.node_type == "referral":
                 attrs.setdefault("information_flow", "unknown")
+                if row.values.get("from") is not None and \
+                        row.values.get("from") == row.values.get("to"):
+                    fail("a referral cannot go from a service to itself", row, "to")
             if row.extra:
                 attrs["extra"] = dict(row.extra)
             g.add_node(node_id, type=sheet.node_type, **attrs)
@@ -877,7 +1136,7 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             buf = io.StringIO(newline="")
             w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n")
             w.writeheader()
-            w.writerows(records)
+            w.writerows(neutral_rows(records))
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
 
 

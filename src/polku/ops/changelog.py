@@ -73,6 +73,8 @@ class ChangeLog:
             "after": change.after}
         if undoes is not None:
             entry["undoes"] = undoes
+        if change.added:
+            entry["added_columns"] = list(change.added)
         lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries + [entry]]
         atomic.write_text(self.path, "\n".join(lines) + "\n")
         return entry

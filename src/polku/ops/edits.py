@@ -46,6 +46,15 @@ class EditConflict(PolkuError):
     source that cannot take writes)."""
 
 
+class StaleVersion(EditConflict):
+    """The graph changed since the writer read it (found where the write happens)."""
+
+
+#: a check of the graph as it is where it lives, run in the same transaction as the write
+#: (Neo4j); it raises :class:`StaleVersion` when someone else changed it first
+Expect = Callable[[nx.MultiDiGraph], None]
+
+
 def key_columns(sheet: str) -> tuple[str, ...]:
     """The columns whose values make a row's key.
 
@@ -109,6 +118,8 @@ class Change:
     key: str
     before: dict[str, str] | None
     after: dict[str, str] | None
+    #: columns the edit added to the sheet's header (an undo takes them away again)
+    added: tuple[str, ...] = ()
 
 
 def _matches(sheet: str, row: Mapping[str, str], key: str) -> bool:
@@ -156,10 +167,13 @@ def find_row(sheets: Sheets, sheet: str, key: str) -> int:
 
 
 def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
-          values: Mapping[str, str] | None = None) -> tuple[Sheets, Change]:
+          values: Mapping[str, str] | None = None,
+          drop: tuple[str, ...] | list[str] = ()) -> tuple[Sheets, Change]:
     """``sheets`` with one row created, updated (only the columns given; an empty value
     clears a cell), replaced whole, or deleted; and the change. Nothing is checked here
     beyond the row's existence: :func:`check` runs the import's rules on the result.
+    ``drop``: header columns to take away when no row holds a value in them any more (an
+    undo of the edit that added them).
 
     >>> s = {"actors": (["id", "name", "kind"], [{"id": "kela", "name": "Kela", "kind": "kela"}])}
     >>> s2, change = apply(s, "update", "actors", "kela", {"name": "Kela FPA"})
@@ -172,22 +186,25 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
     values = dict(values or {})
     header, rows = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
     header, rows = list(header), [dict(r) for r in rows]
-    for column in values:
-        if column not in header:
-            header.append(column)
+    added = tuple(c for c in values if c not in header)
+    header.extend(added)
     out = dict(sheets)
+
+    def without_dropped(header: list[str]) -> list[str]:
+        return [h for h in header if h not in drop or any(r.get(h) for r in rows)]
+
     if action == "create":
         after = {c: v for c, v in values.items() if v != ""}
         rows.append(after)
-        out[sheet] = (header, rows)
-        return out, Change(action, sheet, row_key(sheet, after), None, after)
+        out[sheet] = (without_dropped(header), rows)
+        return out, Change(action, sheet, row_key(sheet, after), None, after, added)
     if key is None:
         raise RowNotFound(f"no row named in sheet '{sheet}'", sheet=sheet)
     index = find_row(sheets, sheet, key)
     before = rows[index]
     if action == "delete":
         del rows[index]
-        out[sheet] = (header, rows)
+        out[sheet] = (without_dropped(header), rows)
         return out, Change(action, sheet, row_key(sheet, before), before, None)
     if action == "update":
         after = {**before, **values}
@@ -197,8 +214,8 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
         raise PolkuError(f"unknown edit action '{action}'")
     after = {c: v for c, v in after.items() if v != ""}
     rows[index] = after
-    out[sheet] = (header, rows)
-    return out, Change("update", sheet, row_key(sheet, after), before, after)
+    out[sheet] = (without_dropped(header), rows)
+    return out, Change("update", sheet, row_key(sheet, after), before, after, added)
 
 
 def as_tables(sheets: Sheets, file_of: Callable[[str], str]) -> workbook.Tables:
@@ -256,7 +273,8 @@ class RowStore(Protocol):
 
     def file_of(self, sheet: str) -> str: ...
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None: ...
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None: ...
 
 
 @dataclass
@@ -271,12 +289,13 @@ class CsvFolder:
     def file_of(self, sheet: str) -> str:
         return f"{self.path.name}/{sheet}.csv"
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         header, rows = sheets[changed]
         buf = io.StringIO(newline="")
         w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
         w.writeheader()
-        w.writerows(rows)
+        w.writerows(workbook.neutral_rows(rows))
         atomic.write_text(self.path / f"{changed}.csv", buf.getvalue())
 
 
@@ -292,7 +311,8 @@ class XlsxFile:
     def file_of(self, sheet: str) -> str:
         return self.path.name
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         import openpyxl
 
         header, rows = sheets[changed]
@@ -334,7 +354,8 @@ class GraphFile:
     def file_of(self, sheet: str) -> str:
         return self.path.name
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         from polku.io.load import save_graph
 
         save_graph(g, self.path)
@@ -343,7 +364,9 @@ class GraphFile:
 @dataclass
 class Neo4jRegion:
     """A region of a Neo4j database: the edited graph is pushed in one transaction
-    (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``)."""
+    (credentials from ``NEO4J_USER`` / ``NEO4J_PASSWORD``), which first checks ``expect``
+    against the region as it is in the database (several servers share one database: the
+    version check and the write are one transaction)."""
     uri: str
 
     def sheets(self, current: nx.MultiDiGraph) -> Sheets:
@@ -354,11 +377,12 @@ class Neo4jRegion:
 
         return f"Neo4j region '{target(self.uri).region or ''}'"
 
-    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str) -> None:
+    def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
+              expect: Expect | None = None) -> None:
         from polku.io.neo4jstore import push_graph, target
 
         t = target(self.uri)
-        push_graph(g, t.uri, t.user, t.password, t.database, t.region)
+        push_graph(g, t.uri, t.user, t.password, t.database, t.region, expect=expect)
 
 
 def row_store(source: str | Path) -> RowStore:

@@ -1,11 +1,16 @@
-"""The finding messages, one catalogued template per message, in the reader's language.
+"""The finding messages: one catalogued template per message, and one writer per kind that
+words a finding in the reader's language, at the edge.
 
-Every analysis that writes a finding (:mod:`polku.analyses.findings`, :mod:`polku.analyses.plan_findings`,
-:mod:`polku.analyses.neo4j_findings`, :mod:`polku.io.eventlog`) builds its ``message`` here from the
-nodes' labels in that language (``name_sv``/``name_en`` where given) and numbers as the
-language writes them, so the networkx and the Cypher findings say exactly the same thing,
-and the analyses decide *what* is found while this module decides how it is said. Kind
-names, ids and metrics never change with the language; only the message does.
+Analyses (:mod:`polku.analyses.findings`, :mod:`polku.analyses.plan_findings`,
+:mod:`polku.analyses.neo4j_findings`, :mod:`polku.analyses.eventlog`) return findings as data:
+kind, severity, the ids they are about and their figures, with an empty ``message``. The
+printers, the report, the views and the server then word them here (:func:`worded`,
+:func:`worded_dicts`, :func:`finding_json`) from the finding and the graph it was found in:
+the nodes' labels in the reader's language (``name_sv``/``name_en`` where given), numbers as
+that language writes them, and what only the graph knows (a referral's two ends in order, a
+plan measure's own words on its division of work, a designed path's step numbers). So the
+networkx and the Cypher findings say exactly the same thing, findings are computed once and
+worded for each reader, and kind names, ids and metrics never change with the language.
 
 The templates are English (the catalogues' source texts); ``scripts/i18n`` extracts them
 and ``polku/locale/{fi,sv}`` translate them. Finnish and Swedish put the node's name first
@@ -17,14 +22,21 @@ or after a colon, so that no name has to be inflected.
 'Velkaneuvonta (debt) has no provider'
 >>> service_without_provider(translator("fi"), "Velkaneuvonta (debt)")
 'Velkaneuvonta (debt): tuottaja puuttuu'
+>>> from polku.finding import Finding
+>>> from polku.graph import new_graph
+>>> g = new_graph(); g.add_node("debt", type="service", name="Velkaneuvonta")
+>>> [f.message for f in worded([Finding("dead-end", "error", "debt")], g, translator("en"))]
+['Velkaneuvonta (debt) is reachable but no referral chain from it leads to an outcome']
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from dataclasses import replace
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
+from polku.finding import Finding, as_finding, number
 from polku.present.i18n import Translator
 
 
@@ -191,3 +203,222 @@ def unmodelled_flow(tr: Translator, source: str, target: str, count: int) -> str
                        "{source} hands {count} clients over to {target} in the event log, "
                        "but the graph has no referral between them",
                        count).format(source=source, target=target, count=tr.number(count))
+
+
+# -- the writers: a finding and its graph -> the sentence ------------------------------------
+
+#: A writer words one finding of its kind from the graph it was found in.
+Writer = Callable[[Finding, nx.MultiDiGraph, Translator], str]
+
+
+def _ends(g: nx.MultiDiGraph, referral: str) -> tuple[str | None, str | None]:
+    """A referral's ``from`` and ``to`` ends (None where the graph has none)."""
+    src = dst = None
+    if referral in g:
+        for _, v, kind in g.out_edges(referral, data="kind"):
+            if kind == "from":
+                src = v
+            elif kind == "to":
+                dst = v
+    return src, dst
+
+
+def _hop(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> tuple[str, str, str]:
+    """A referral finding's referral id and its two ends as messages show them (a missing
+    end reads ``None``)."""
+    src, dst = _ends(g, f.subject)
+    return (f.subject, named(None, None) if src is None else name(g, src, tr),
+            named(None, None) if dst is None else name(g, dst, tr))
+
+
+def _is_measure(g: nx.MultiDiGraph, node: str) -> bool:
+    return node in g and g.nodes[node].get("type") == "measure"
+
+
+def title(g: nx.MultiDiGraph, measure: str, tr: Translator, n: int = 60) -> str:
+    """The start of a plan measure's title in ``tr``'s language, quoted (printers show the
+    id beside the message)."""
+    t = tr.label(g, measure)
+    return f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”"
+
+
+def _said(g: nx.MultiDiGraph, measure: str) -> str | None:
+    """The first line of what the plan says about a deferred division of work."""
+    said = g.nodes[measure].get("deferred_text") if measure in g else None
+    return said.splitlines()[0] if said else None
+
+
+def _path_pair(f: Finding, g: nx.MultiDiGraph) -> tuple[str, int, str, int]:
+    """A ``path-broken`` finding's two steps in order, with the designer's numbers: the
+    step numbered ``metrics.step`` comes first; the other of ``related`` is the next step
+    (its first number after it; the steps between may have been removed, as in a what-if)."""
+    step = f.metrics.get("step")
+    numbers: dict[str, list[int]] = {}
+    if f.subject in g:
+        for _, v, d in g.out_edges(f.subject, data=True):
+            if d.get("kind") == "step":
+                numbers.setdefault(v, []).append(d.get("order"))
+    related = list(f.related)
+    first = next((n for n in related if step in numbers.get(n, ())), related[0])
+    second = next((n for n in related if n != first), first)
+    after = sorted(n for n in numbers.get(second, ()) if step is None or n > step)
+    return first, step, second, after[0] if after else None
+
+
+def _service_without_provider(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return service_without_provider(tr, name(g, f.subject, tr))
+
+
+def _no_lead(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    if _is_measure(g, f.subject):
+        return measure_without_lead(tr, title(g, f.subject, tr), labels(g, f.related, tr))
+    return no_lead(tr, name(g, f.subject, tr), len(f.related), names(g, f.related, tr))
+
+
+def _multiple_leads(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    if _is_measure(g, f.subject):
+        return multiple_leads(tr, title(g, f.subject, tr), len(f.related),
+                              labels(g, f.related, tr))
+    return multiple_leads(tr, name(g, f.subject, tr), len(f.related), names(g, f.related, tr))
+
+
+def _segment_without_lead(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return segment_without_lead(tr, name(g, f.subject, tr), names(g, f.related, tr))
+
+
+def _referral_without_owner(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return referral_without_owner(tr, *_hop(f, g, tr))
+
+
+def _no_information_flow(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return no_information_flow(tr, *_hop(f, g, tr))
+
+
+def _long_wait(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return long_wait(tr, *_hop(f, g, tr), number(f.metrics.get("median_wait_days")),
+                     number(f.metrics.get("limit")))
+
+
+def _over_capacity(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return over_capacity(tr, name(g, f.subject, tr), f.metrics.get("inflow"),
+                         f.metrics.get("capacity"))
+
+
+def _segment_without_outcome(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return segment_without_outcome(tr, name(g, f.subject, tr), names(g, f.related, tr))
+
+
+def _unmet_need(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    need = f.metrics.get("need") or (f.related[0] if f.related else "")
+    return unmet_need(tr, name(g, f.subject, tr), name(g, need, tr))
+
+
+def _overlapping_services(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return overlapping_services(tr, name(g, f.subject, tr), len(f.related),
+                                name(g, str(f.metrics.get("need")), tr), names(g, f.related, tr))
+
+
+def _single_point_of_failure(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    segs = f.related
+    return single_point_of_failure(tr, name(g, f.subject, tr), len(segs),
+                                   names(g, segs[:5], tr) + (" …" if len(segs) > 5 else ""))
+
+
+def _unreachable_service(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return unreachable_service(tr, name(g, f.subject, tr))
+
+
+def _dead_end(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return dead_end(tr, name(g, f.subject, tr))
+
+
+def _path_broken(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    a, step_a, b, step_b = _path_pair(f, g)
+    segment = f.metrics.get("segment")
+    return path_broken(tr, name(g, f.subject, tr), name(g, segment, tr) if segment else "–",
+                       step_a, name(g, a, tr), step_b, name(g, b, tr))
+
+
+def _deferred_responsibility(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return deferred_responsibility(tr, title(g, f.subject, tr), _said(g, f.subject))
+
+
+def _measure_without_indicator(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    return measure_without_indicator(tr, title(g, f.subject, tr))
+
+
+def _risk_without_mitigation(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    measure = f.related[0] if f.related else ""
+    return risk_without_mitigation(tr, tr.label(g, f.subject), title(g, measure, tr))
+
+
+def _actor_overload(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    m = f.metrics
+    return actor_overload(tr, tr.label(g, f.subject), m.get("concurrent"), m.get("month"),
+                          m.get("max_concurrent_leads"), m.get("months_over"),
+                          m.get("first_month"), m.get("last_month"))
+
+
+def _unmodelled_flow(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    # the event log's services are always shown with their ids, even where label = id
+    a = f.subject
+    b = f.related[0] if f.related else ""
+    return unmodelled_flow(tr, f"{tr.label(g, a)} ({a})", f"{tr.label(g, b)} ({b})",
+                           f.metrics.get("count"))
+
+
+#: Kind -> its writer: every kind of :data:`polku.kinds.KIND_CATALOGUE` (a test checks).
+WRITERS: dict[str, Writer] = {
+    "service-without-provider": _service_without_provider,
+    "no-lead": _no_lead,
+    "multiple-leads": _multiple_leads,
+    "referral-without-owner": _referral_without_owner,
+    "no-information-flow": _no_information_flow,
+    "long-wait": _long_wait,
+    "unreachable-service": _unreachable_service,
+    "dead-end": _dead_end,
+    "segment-without-outcome": _segment_without_outcome,
+    "unmet-need": _unmet_need,
+    "overlapping-services": _overlapping_services,
+    "segment-without-lead": _segment_without_lead,
+    "over-capacity": _over_capacity,
+    "single-point-of-failure": _single_point_of_failure,
+    "path-broken": _path_broken,
+    "deferred-responsibility": _deferred_responsibility,
+    "measure-without-indicator": _measure_without_indicator,
+    "actor-overload": _actor_overload,
+    "risk-without-mitigation": _risk_without_mitigation,
+    "unmodelled-flow": _unmodelled_flow,
+}
+
+
+def message(f: Finding | Mapping[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
+    """The sentence of one finding (a :class:`~polku.finding.Finding` or its JSON object)
+    in ``tr``'s language; ``g`` is the graph it was found in. A kind without a writer keeps
+    the message it came with."""
+    f = as_finding(f)
+    writer = WRITERS.get(f.kind)
+    return writer(f, g, tr) if writer is not None else f.message
+
+
+def worded(findings: Iterable[Finding], g: nx.MultiDiGraph, tr: Translator) -> list[Finding]:
+    """The same findings, in the same order, with their messages in ``tr``'s language."""
+    return [replace(f, message=message(f, g, tr)) for f in findings]
+
+
+def worded_dicts(findings: Iterable[Finding | Mapping[str, Any]], g: nx.MultiDiGraph,
+                 tr: Translator) -> list[dict[str, Any]]:
+    """Findings as JSON objects (any extra keys kept) with the message in ``tr``'s
+    language."""
+    out = []
+    for f in findings:
+        d = f.to_dict() if isinstance(f, Finding) else dict(f)
+        d["message"] = message(f, g, tr)
+        out.append(d)
+    return out
+
+
+def finding_json(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """One finding's JSON object (``docs/findings.md``) with its message in ``tr``'s
+    language."""
+    return {**f.to_dict(), "message": message(f, g, tr)}

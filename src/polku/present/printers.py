@@ -21,6 +21,8 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+import networkx as nx
+
 from polku.finding import Finding, counts_by_kind, number, sort_findings
 from polku.present.i18n import N_, Translator, translator
 
@@ -324,6 +326,40 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
             count=len(stats["not_seen"])))
     lines += ["", tr("Unmodelled flows ({count}):").format(count=len(stats["findings"]))]
     lines += _finding_lines(map(_as_dict, stats["findings"]), tr, 16)
+    return "\n".join(lines)
+
+
+# -- diff (``polku diff``) ----------------------------------------------------------------
+
+def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
+              tr: Translator | None = None) -> str:
+    """:func:`polku.analyses.diff.diff` for a terminal (its findings worded:
+    :func:`polku.present.results.diff_worded`): ``+`` added, ``-`` removed, ``~`` changed
+    with old → new; the words and labels in ``tr``'s language (default Finnish)."""
+    tr = tr or translator()
+
+    def name(g: nx.MultiDiGraph, node: str) -> str:
+        lab = tr.label(g, node)
+        return f"{node} ({lab})" if node in g and lab != node else node
+
+    f = result["findings"]
+    lines = [f"{a.graph.get('name', 'a')} → {b.graph.get('name', 'b')}: " + tr(
+        "{added} added, {removed} removed, {changed} changed; findings {created} created, "
+        "{resolved} resolved").format(added=len(result["added"]),
+                                      removed=len(result["removed"]),
+                                      changed=len(result["changed"]),
+                                      created=len(f["created"]), resolved=len(f["resolved"]))]
+    lines += [f"+ {name(b, n)}" for n in result["added"]]
+    lines += [f"- {name(a, n)}" for n in result["removed"]]
+    for c in result["changed"]:
+        lines.append(f"~ {name(b, c['id'])}")
+        for field, (old, new) in c["fields"].items():
+            lines.append(f"    {field}: {'–' if old is None else old} → {'–' if new is None else new}")
+    for title, key in ((N_("findings created:"), "created"),
+                       (N_("findings resolved:"), "resolved")):
+        if f[key]:
+            lines.append(tr(title))
+            lines += [f"  {x['severity']:<7}  {x['kind']:<24}  {x['message']}" for x in f[key]]
     return "\n".join(lines)
 
 

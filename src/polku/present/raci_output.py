@@ -12,14 +12,18 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
+import networkx as nx
 from markupsafe import Markup, escape
 
 from polku.io import atomic
+from polku.io.workbook import neutral
 from polku.present.i18n import N_, Translator, translator
-from polku.analyses.raci import (MARK_LABELS, ROLE_LABELS, TYPE_LABELS, Raci, mark_label, role_code, role_label, type_label)
+from polku.analyses.raci import (MARK_LABELS, OWNER_NOTE, ROLE_LABELS, TYPE_LABELS, Raci,
+                                 detail)
 
 FORMATS = ("table", "csv", "xlsx", "json", "html")
 #: formats that are files (the command needs ``-o``)
@@ -31,6 +35,45 @@ ROLE_FILLS = {"lead": "1F6FEB", "participant": "8CC4FF", "consulted": "D8E8F8",
 ROLE_TEXT = {"lead": "FFFFFF", "participant": "0B2540", "consulted": "0B2540",
              "informed": "3D4450"}
 MARK_FILLS = {"no-lead": "FFEBE9", "several-leads": "FFF8C5", "deferred": "FFF8C5"}
+
+
+def role_label(role: str, tr: Translator) -> str:
+    """A role as a reader of ``tr``'s language says it (an unknown role as it is)."""
+    return tr(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+def role_code(role: str, tr: Translator) -> str:
+    """One letter for a role in the terminal table: the first of its word in ``tr``'s
+    language (P, M, K, T in Finnish; H, D, K, I in Swedish; L, P, C, I in English).
+
+    >>> [role_code(r, translator("fi")) for r in ROLE_LABELS]
+    ['P', 'M', 'K', 'T']
+    """
+    return role_label(role, tr)[:1].upper() if role in ROLE_LABELS else "?"
+
+
+def mark_label(mark: str | None, tr: Translator) -> str:
+    """What a row mark says in ``tr``'s language (empty for no mark)."""
+    return tr(MARK_LABELS[mark]) if mark in MARK_LABELS else ""
+
+
+def type_label(kind: str, tr: Translator) -> str:
+    """What rows of a subject type are called in ``tr``'s language."""
+    return tr(TYPE_LABELS[kind]) if kind in TYPE_LABELS else kind
+
+
+def raci_worded(m: Raci, g: nx.MultiDiGraph, tr: Translator) -> Raci:
+    """The matrix of :func:`polku.analyses.raci.raci` with its subjects, a referral's ends and
+    the actors named in ``tr``'s language, and a referral owner's note translated."""
+    owner = tr(OWNER_NOTE)
+    rows = tuple(replace(r, label=tr.label(g, r.subject),
+                         detail=detail(g, r.subject, lambda x: tr.label(g, x)))
+                 for r in m.rows)
+    cells = tuple(replace(c, note="\n".join(owner if line == OWNER_NOTE else line
+                                            for line in c.note.split("\n")))
+                  if c.note else c for c in m.cells)
+    return replace(m, rows=rows, cells=cells,
+                   actor_labels={a: tr.label(g, a) for a in m.actors})
 
 
 def _row_name(row) -> str:
@@ -89,8 +132,9 @@ def raci_csv(m: Raci, tr: Translator | None = None) -> str:
     for r in m.rows:
         cells = [m.cell(a, r.subject) for a in m.actors]
         notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
-        w.writerow([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
-                    *[role_label(c.role, tr) if c else "" for c in cells], notes])
+        w.writerow([neutral(t) for t in (
+            r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
+            *[role_label(c.role, tr) if c else "" for c in cells], notes)])
     return buf.getvalue()
 
 

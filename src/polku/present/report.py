@@ -28,6 +28,8 @@ from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
 from polku.present.i18n import Translator, translator
+from polku.present.messages import worded
+from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
 from polku.analyses.paths import best_paths
 from polku.privacy import MIN_CELL, suppress, suppress_figures
@@ -48,7 +50,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     tr = tr or translator()
     progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
-    findings = find(g, long_wait_days=long_wait_days, eco=eco, lang=tr.lang)
+    findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr)
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
         by_severity[f.severity].append(f)
@@ -91,7 +93,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
         # since they fall outside every action list.
         "unowned": [f.to_dict() for f in findings if not f.accountable],
-        "raci": raci(g, findings, lang=tr.lang),
+        "raci": raci_worded(raci(g, findings), g, tr),
         "findings": findings,
         "known_kinds": KINDS,
         "eco": eco,
@@ -241,7 +243,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.analyses.raci import mark_label, role_label
+    from polku.present.raci_output import mark_label, role_label
 
     out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:

@@ -14,7 +14,9 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from polku.ops import edits
 from polku.io import formats, workbook
 from polku.errors import PolkuError
-from polku.present.i18n import check_lang
+from polku.present import results
+from polku.present.i18n import check_lang, translator
+from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS
 from polku.privacy import suppress, suppress_figures
 from polku.server.auth import Tokens
@@ -40,7 +42,7 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
                      pattern="^(" + "|".join(formats.text_formats()) + ")$")
 
 READ = responses(400, 404, 409)
-WRITE = responses(400, 401, 403, 404, 409, 412, 422, 428)
+WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
 #: ``?lang=``: the language of the findings' messages and labels in an answer (ids, keys
@@ -99,10 +101,11 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         ``lang`` = the messages' language)."""
         from polku.analyses.findings import find
 
+        tr = translator(api_lang(lang))
         g, _ = read(name, response)
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
         return suppress_figures({"graph": name, "findings": [
-            f.to_dict() for f in find(g, long_wait_days=long_wait_days, lang=api_lang(lang))
+            finding_json(f, g, tr) for f in find(g, long_wait_days=long_wait_days)
             if f.severity in keep]})
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
@@ -112,9 +115,9 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         """Betweenness and flow ranking."""
         from polku.analyses.bottlenecks import bottlenecks as rank
 
-        lang = api_lang(lang)
+        tr = translator(api_lang(lang))
         g, _ = read(name, response)
-        return suppress_figures(rank(g, top=top, lang=lang))
+        return suppress_figures(results.bottlenecks_worded(rank(g, top=top), g, tr))
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
@@ -123,10 +126,10 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         """The k best and the designed paths of a segment."""
         from polku.analyses.paths import paths_report
 
-        lang = api_lang(lang)
+        tr = translator(api_lang(lang))
         g, _ = read(name, response)
         try:
-            return paths_report(g, segment, k=k, to=to, lang=lang)
+            return results.paths_worded(paths_report(g, segment, k=k, to=to), g, tr)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field or "segment") from None
 
@@ -148,7 +151,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from polku.analyses.queues import queue_changes, queue_whatif
         from polku.analyses.whatif import whatif as run
 
-        lang = api_lang(lang)
+        tr = translator(api_lang(lang))
         queued = bool(capacity or places or demand)
         if (remove is None) == (not queued):
             raise ApiError(400, "ask one thing: remove=ID, or capacity/places/demand",
@@ -156,11 +159,11 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         g, _ = read(name, response)
         try:
             if remove is not None:
-                return suppress_figures(run(g, remove, long_wait_days=long_wait_days,
-                                            lang=lang))
+                return suppress_figures(results.whatif_worded(
+                    run(g, remove, long_wait_days=long_wait_days), g, tr))
             changes = queue_changes(capacity, places, demand)
-            return suppress_figures(queue_whatif(g, *changes, long_wait_days=long_wait_days,
-                                                 lang=lang))
+            return suppress_figures(results.queue_worded(
+                queue_whatif(g, *changes, long_wait_days=long_wait_days), g, tr))
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field or "remove") from None
 

@@ -19,7 +19,9 @@ from polku.io import workbook
 from polku.errors import PolkuError
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator
+from polku.present.messages import finding_json
 from polku.present.printers import TYPE_NAMES
+from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
 from polku.privacy import suppress, suppress_figures
 from polku.server.api import graph_headers
 from polku.server.contract import ApiError, responses
@@ -204,15 +206,15 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         tr = language.tr
         g, entry = store.get(name)
-        findings = [dict(suppress_figures(f.to_dict()),
+        findings = [dict(suppress_figures(finding_json(f, g, tr)),
                          link=finding_link(g, name, f.subject, language),
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
-                    for f in find(g, lang=tr.lang)]
+                    for f in find(g)]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=name,
-                    info=suppress_figures(describe(g, tr)),
+                    info=suppress_figures(described(describe(g), g, tr)),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
                     type_names=TYPE_NAMES)
@@ -227,7 +229,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         g, entry = store.get(name)
         try:
             page = render_html(suppress(g), view, lang=language.lang,
-                               **view_arguments(g, view, k, focus, depth, language.lang))
+                               **view_arguments(g, view, k, focus, depth))
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field or "view") from None
         stale = entry.problem_text() if entry.problem is not None else None
@@ -246,7 +248,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         g, entry = store.get(name)
         try:
             v = build_view(suppress(g), view, lang=language.lang,
-                           **view_arguments(g, view, k, focus, depth, language.lang))
+                           **view_arguments(g, view, k, focus, depth))
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field or "view") from None
         nodes, edges = table_rows(v)
@@ -268,7 +270,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
         report, error = None, None
         if segment:
             try:
-                report = paths_report(g, segment, k=k, to=to or None, lang=tr.lang)
+                report = paths_worded(paths_report(g, segment, k=k, to=to or None), g, tr)
             except PolkuError as e:
                 error = e.message
         return html("paths.html", language, entry, g, status=400 if error else 200,
@@ -312,7 +314,7 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
         tr = language.tr
         g, entry = store.get(name)
-        ranking = suppress_figures(bottlenecks(g, top=top, lang=tr.lang))
+        ranking = suppress_figures(bottlenecks_worded(bottlenecks(g, top=top), g, tr))
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         return html("bottlenecks.html", language, entry, g,
@@ -416,8 +418,8 @@ def whatif_result(g: nx.MultiDiGraph, capacity: dict[str, float], places: dict[s
     from polku.analyses.queues import queue_whatif
 
     try:
-        out: Any = suppress_figures(queue_whatif(g, capacity=capacity, places=places,
-                                                 demand=demand, lang=tr.lang))
+        out: Any = suppress_figures(queue_worded(queue_whatif(
+            g, capacity=capacity, places=places, demand=demand), g, tr))
     except PolkuError as e:
         raise ApiError(400, e.message, field="service") from None
     services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]
@@ -446,7 +448,7 @@ def raci_response(store: GraphStore, name: str, subjects: str, language: PageLan
     :func:`polku.present.raci_output.raci_section` in the page's language."""
     from polku.analyses.findings import find
     from polku.analyses.raci import SUBJECT_CHOICES, raci
-    from polku.present.raci_output import raci_section
+    from polku.present.raci_output import raci_section, raci_worded
 
     tr = language.tr
     if subjects not in SUBJECT_CHOICES:
@@ -454,7 +456,7 @@ def raci_response(store: GraphStore, name: str, subjects: str, language: PageLan
             value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
     g, entry = store.get(name)
     # names, the owner's note and the marks' findings in the page's language
-    m = raci(g, find(g, lang=tr.lang), subjects, lang=tr.lang)
+    m = raci_worded(raci(g, find(g), subjects), g, tr)
     choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
     return html("raci.html", language, entry, g,
                 title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
@@ -462,13 +464,13 @@ def raci_response(store: GraphStore, name: str, subjects: str, language: PageLan
 
 
 #: the heading of an error page by HTTP status
-def view_arguments(g: Any, view: str, k: int, focus: str | None, depth: int,
-                   lang: str) -> dict[str, Any]:
+def view_arguments(g: Any, view: str, k: int, focus: str | None,
+                   depth: int) -> dict[str, Any]:
     """What a view page and its table both draw from: the view's analyses (on the true
-    values) and the focus asked for."""
+    values; the view words the findings in its language) and the focus asked for."""
     from polku.present.views import analysed
 
-    kwargs = analysed(g, view, k=k, lang=lang)
+    kwargs = analysed(g, view, k=k)
     if focus:
         kwargs.update(focus=focus, depth=depth)
     return kwargs

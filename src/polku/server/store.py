@@ -12,8 +12,12 @@ name (the designers edit the workbook; ``polku import`` makes the Turtle from it
 others are listed as ``shadowed``. Symbolic links that lead out of a served folder are
 refused, also for a workbook's sheet files.
 
-Writes (:meth:`GraphStore.edit`) run one at a time per graph, check the caller's ETag
-against the graph's current one, and record the change in the graph's change log.
+Writes (:meth:`GraphStore.edit`) run one at a time per graph — across threads and across
+processes (``polku serve --workers N``, or several servers over one folder), by a file lock
+``.polku/NAME.lock`` beside the change log — read the source again under that lock, check
+the caller's ETag (a hash of the source's bytes) against it, and record the change in the
+graph's change log. Every process notices another's write by the source's files (name,
+size, time, inode) and reads it again.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ log = logging.getLogger("polku.server")
 KINDS = formats.served_kinds()
 #: seconds a graph pulled from Neo4j is served before it is pulled again
 NEO4J_REFRESH = 5.0
+#: seconds a write waits for another process's write to the same graph
+WRITE_LOCK_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -160,7 +166,9 @@ class Entry:
     def summary(self, shadowed: list[str]) -> dict[str, Any]:
         from polku.graph import summary
 
-        return {"name": self.source.name, "state": self.state, "source": self.source.shown,
+        return {"name": self.source.name,
+                "id": self.graph.graph.get("name") if self.graph is not None else None,
+                "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,
                 "problem": self.problem_text(), "etag": self.etag,
                 "counts": summary(self.graph) if self.graph is not None else None}
@@ -302,7 +310,7 @@ class GraphStore:
                                        file=source.shown)
             log.exception("graph '%s' cannot be read", source.name)
             return
-        g.graph["name"] = source.name
+        # the graph keeps its own id (its IRIs are built from it); the URL names its source
         entry.graph, entry.etag, entry.stamp, entry.problem = g, etag, stamp, None
         entry.loaded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
@@ -314,6 +322,15 @@ class GraphStore:
             folder = (Path(".polku") if source.kind == "neo4j"
                       else Path(source.location).absolute().parent / ".polku")
         return ChangeLog(folder / f"{name}.changes.jsonl")
+
+    def write_lock(self, name: str) -> Any:
+        """The lock that serialises writes to the graph across processes (released by the
+        kernel when a process dies, so a killed worker never leaves it held)."""
+        from filelock import FileLock
+
+        path = self.changelog(name).path.with_name(f"{name}.lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return FileLock(path, timeout=WRITE_LOCK_TIMEOUT)
 
     def sheets(self, name: str) -> tuple[edits.Sheets, Entry]:
         """The graph's workbook sheets as they are now, and its entry."""
@@ -339,29 +356,46 @@ class GraphStore:
         if not if_match:
             raise ApiError(428, "a write needs If-Match with the graph's current ETag "
                            "(GET the graph or its rows to learn it)", field="If-Match")
+        from filelock import Timeout
+
         entry = self.entry(name, refresh=False)
-        with entry.lock:
-            self._refresh(entry)
-            current = self._writable(entry, if_match)
-            if action == "undo":
-                log_ = self.changelog(name)
-                try:
-                    undone = log_.to_undo()
-                except NothingToUndo as e:
-                    raise ApiError(409, e.message, code="nothing-to-undo") from None
-                if "changes" in undone:  # several rows changed as one: undone as one
-                    return self._undo_batch(entry, current, who, log_, lang)
-                action, key, values = revert(undone)
-                sheet = undone["sheet"]
-                undoes: int | None = undone["version"]
-            else:
-                undoes = None
-            return self._write(entry, current, who, action, sheet, key, values, undoes, lang)
+        try:
+            with entry.lock, self.write_lock(name):
+                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang)
+        except Timeout:
+            raise ApiError(409, "another write to this graph has held it for over a minute: "
+                           "try again", code="busy") from None
+
+    def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
+              key: str | None, values: dict[str, str] | None,
+              lang: str | None) -> dict[str, Any]:
+        """One edit, under the thread lock and the file lock: the source is read again
+        first, so a write another process made is what the ETag is compared with."""
+        self._refresh(entry)
+        current = self._writable(entry, if_match)
+        if action == "undo":
+            log_ = self.changelog(name)
+            try:
+                undone = log_.to_undo()
+            except NothingToUndo as e:
+                raise ApiError(409, e.message, code="nothing-to-undo") from None
+            if "changes" in undone:  # several rows changed as one: undone as one
+                return self._undo_batch(entry, current, who, log_, lang)
+            action, key, values = revert(undone)
+            sheet = undone["sheet"]
+            undoes: int | None = undone["version"]
+            drop = tuple(undone.get("added_columns") or ())
+        else:
+            undoes, drop = None, ()
+        return self._write(entry, current, who, action, sheet, key, values, undoes, lang,
+                           drop)
 
     def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
                     lang: str | None) -> dict[str, Any]:
         from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
 
         source = entry.source
         try:
@@ -369,14 +403,16 @@ class GraphStore:
                                     where=source.shown.rstrip("/"))
         except PolkuError as e:
             raise invalid(e) from None
-        g.graph["name"] = source.name
         entry.graph, entry.stamp = g, stamp_of(source)
         entry.etag, entry.problem = content_digest(source, g), None
-        before = {f.identity: f for f in find(current, lang=lang)}
-        after = {f.identity: f for f in find(g, lang=lang)}
+        tr = translator(lang)
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
         return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
-                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
@@ -397,14 +433,17 @@ class GraphStore:
 
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
-               undoes: int | None, lang: str | None = None) -> dict[str, Any]:
+               undoes: int | None, lang: str | None = None,
+               drop: tuple[str, ...] = ()) -> dict[str, Any]:
         from polku.analyses.findings import find
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
 
         source = entry.source
         store = edits.row_store(source.location)
         sheets = self._sheets(entry, current)
         try:
-            new_sheets, change = edits.apply(sheets, action, sheet, key, values)
+            new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:
             raise ApiError(404, e.message, field="key" if e.sheet in edits.workbook.SHEETS
                            else "sheet") from None
@@ -412,12 +451,22 @@ class GraphStore:
             raise ApiError(409, e.message, field="key") from None
         where = source.shown.rstrip("/")
         try:
-            g = edits.check(new_sheets, source.name, where, store.file_of, current.graph)
+            g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
+                            current.graph)
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
-        g.graph["name"] = source.name
+        read_etag = entry.etag
+
+        def expect(now: nx.MultiDiGraph) -> None:
+            if content_digest(source, now) != read_etag:
+                raise edits.StaleVersion("the graph changed since you read it (another "
+                                         "server wrote first): read it again and redo your "
+                                         "change")
+
         try:
-            store.write(new_sheets, g, change.sheet)
+            store.write(new_sheets, g, change.sheet, expect=expect)
+        except edits.StaleVersion as e:
+            raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
                            code="write-failed") from None
@@ -426,8 +475,11 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
-        before = {f.identity: f for f in find(current, lang=lang)}
-        after = {f.identity: f for f in find(g, lang=lang)}
+        tr = translator(lang)
+        before = {f.identity: f for f in find(current)}
+        after = {f.identity: f for f in find(g)}
         return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [f.to_dict() for k, f in after.items() if k not in before],
-                             "resolved": [f.to_dict() for k, f in before.items() if k not in after]}}
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}

@@ -21,6 +21,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator, translator
+from polku.present.messages import message
 from polku.present.views.ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
 from polku.present.views.facts import Facts, View, finding_list
 from polku.present.views.focus import narrow
@@ -117,8 +118,9 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     ``eco``: the :func:`polku.analyses.reach.ecosystem` index of ``g``, when the caller has it
     (the report draws several segment views of one graph).
 
-    ``findings``: the analyses' findings (list of dicts in the shape of
-    ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
+    ``findings``: the analyses' findings (:class:`~polku.finding.Finding` records or dicts
+    in the shape of ``docs/findings.md``, or the whole ``{"findings": [...]}`` document);
+    those without a message are worded in the view's language;
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
     with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
     ``today``: the date of the timeline's today line (default: the day it is drawn);
@@ -132,7 +134,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                          field="cluster_by")
     tr = translator(lang)
     if facts is None:
-        facts = Facts(g, finding_list(findings), tr)
+        facts = Facts(g, _worded(finding_list(findings), g, tr), tr)
     elif facts.g is not g or facts.tr.lang != tr.lang:
         raise ValueError("the facts given are of another graph or language")
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
@@ -147,16 +149,22 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     return v
 
 
+def _worded(findings: list[dict[str, Any]], g: nx.MultiDiGraph,
+            tr: Translator) -> list[dict[str, Any]]:
+    """The findings, those without a message worded in ``tr``'s language (a message that
+    came with a finding is kept: the caller wrote it for this reader)."""
+    return [f if f.get("message") else dict(f, message=message(f, g, tr)) for f in findings]
+
+
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
-             long_wait_days: float | None = None, lang: str | None = None) -> dict[str, Any]:
-    """The analyses a view shows, run on ``g``: ``findings`` always (their messages in
-    ``lang``, default Finnish), and for a segment view its ``k`` best paths. Pass the result
-    on to :func:`polku.present.views.render_html` as keyword arguments."""
+             long_wait_days: float | None = None) -> dict[str, Any]:
+    """The analyses a view shows, run on ``g``: ``findings`` always (data: the view words
+    them in its language), and for a segment view its ``k`` best paths. Pass the result on
+    to :func:`polku.present.views.render_html` as keyword arguments."""
     from polku.analyses.findings import LONG_WAIT_DAYS, find
 
     name, arg = parse_view(view)
-    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS,
-                                            lang=lang)}
+    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS)}
     extra = VIEWS[name].analyses
     if extra is not None:
         try:

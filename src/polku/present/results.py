@@ -1,0 +1,97 @@
+"""The analyses' results in a reader's language: each function takes a result as an analysis
+returns it (ids and numbers, findings with empty messages, nodes by their primary names)
+and the graph it was computed on, and gives the same result with the nodes named in
+``tr``'s language (``name_sv``/``name_en`` where the graph gives them) and the findings
+worded (:mod:`polku.present.messages`). The shapes stay those the analyses document, so the
+JSON of the commands and the API and what the printers and pages read are unchanged; only
+the words follow the reader.
+
+>>> from polku.analyses.describe import describe
+>>> from polku.graph import new_graph
+>>> from polku.present.i18n import translator
+>>> g = new_graph("x"); g.add_node("o", type="outcome", name="Työ", name_en="Work")
+>>> described(describe(g), g, translator("en"))["outcomes"]
+[{'id': 'o', 'name': 'Work'}]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from polku.present.i18n import Translator
+from polku.present.messages import name, worded, worded_dicts
+
+
+def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.describe.describe` with segments and outcomes named in ``tr``'s
+    language."""
+    return dict(info, segments=[dict(s, name=tr.label(g, s["id"])) for s in info["segments"]],
+                outcomes=[dict(o, name=tr.label(g, o["id"])) for o in info["outcomes"]])
+
+
+def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.paths.paths_report` with every node named in ``tr``'s language
+    and the broken steps' findings worded."""
+    def step(s: dict[str, Any]) -> dict[str, Any]:
+        return dict(s, label=tr.label(g, s["node"]),
+                    provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
+                    owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
+
+    return dict(report, segment_label=tr.label(g, report["segment"]),
+                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
+                designed=[dict(d, label=tr.label(g, d["path"]),
+                               steps=[step(s) for s in d["steps"]],
+                               broken=worded_dicts(d["broken"], g, tr))
+                          for d in report["designed"]])
+
+
+def bottlenecks_worded(result: dict[str, Any], g: nx.MultiDiGraph,
+                       tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.bottlenecks.bottlenecks` with its findings worded in ``tr``'s
+    language (the rankings keep the services' primary names, as they always have)."""
+    return dict(result, findings=worded_dicts(result["findings"], g, tr))
+
+
+def whatif_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.whatif.whatif` with ``removed_label`` (the removed node as
+    messages name it) and the findings worded in ``tr``'s language, all from ``g``, the
+    graph before the removal (it holds every node the findings name)."""
+    out: dict[str, Any] = {}
+    for key, value in result.items():
+        out[key] = worded_dicts(value, g, tr) if key in ("created", "resolved",
+                                                         "removed_with") else value
+        if key == "removed_type":
+            out["removed_label"] = name(g, result["removed"], tr)
+    return out
+
+
+def queue_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.queues.queue_whatif` with each service's ``label`` and the
+    findings worded in ``tr``'s language (from ``g``, the graph before the changes: the
+    changes move numbers only, and the findings carry theirs)."""
+    services = {sid: {"label": tr.label(g, sid), **s} for sid, s in result["services"].items()}
+    findings = {k: worded_dicts(v, g, tr) for k, v in result["findings"].items()}
+    return dict(result, services=services, findings=findings)
+
+
+def diff_worded(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
+                tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.diff.diff` with its findings worded in ``tr``'s language: the
+    created ones from ``b`` (where they are found), the resolved ones from ``a``."""
+    f = result["findings"]
+    return dict(result, findings={"created": worded_dicts(f["created"], b, tr),
+                                  "resolved": worded_dicts(f["resolved"], a, tr)})
+
+
+def eventlog_worded(stats: dict[str, Any], g: nx.MultiDiGraph,
+                    tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.eventlog.event_log_stats` with each referral's two ends named
+    (``from_label``, ``to_label``) and the findings worded in ``tr``'s language."""
+    referrals = {}
+    for rid, r in stats["referrals"].items():
+        referrals[rid] = {"from": r["from"], "to": r["to"], "from_label": tr.label(g, r["from"]),
+                          "to_label": tr.label(g, r["to"]),
+                          **{k: v for k, v in r.items() if k not in ("from", "to")}}
+    return dict(stats, referrals=referrals, findings=worded(stats["findings"], g, tr))

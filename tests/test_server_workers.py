@@ -1,0 +1,145 @@
+"""Several server processes over one folder (issue 18): ``polku serve --workers 4`` with
+writers racing on the same graph, and one worker SIGKILLed in the middle of the burst.
+Every acknowledged write is on disk and in the change log, no two acknowledged writes
+were made from the same version (no lost update), and the graph still reads."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from polku.io import workbook
+
+MINI = Path(__file__).parent / "data" / "mini"
+TOKEN = "workers-token-0123456789"
+WRITERS, WRITES_EACH = 6, 5
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def call(url: str, method: str = "GET", body: dict | None = None,
+         headers: dict | None = None) -> tuple[int, dict, dict]:
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=120) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, json.loads(r.read() or b"{}")
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read() or b"{}")
+
+
+def workers_of(pid: int) -> list[int]:
+    """The uvicorn worker processes under the server process."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    found = []
+    for child in map(int, children):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
+            found.append(child)
+    return found
+
+
+def test_four_workers_racing_writers_and_a_killed_worker_lose_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "graphs"
+    shutil.copytree(MINI, folder / "mini")
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"racer:{TOKEN}\n")
+    port = free_port()
+    import polku
+
+    env = {**os.environ, "PYTHONPATH": str(Path(polku.__file__).parents[1])}  # this polku
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from polku.cli import main; main()", "serve", str(folder),
+         "--port", str(port), "--tokens", str(tokens), "--workers", "4"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}/api/graphs/mini"
+    try:
+        deadline = time.monotonic() + 180
+        while True:
+            assert server.poll() is None, server.stdout.read().decode()
+            try:
+                if call(base)[0] == 200 and len(workers_of(server.pid)) == 4:
+                    break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.5)
+        acknowledged: list[dict] = []
+        lock = threading.Lock()
+        errors: list[str] = []
+
+        def writer(w: int) -> None:
+            for j in range(WRITES_EACH):
+                row = {"id": f"w{w}-{j}", "name": f"Writer {w} row {j}"}
+                for _ in range(200):
+                    try:
+                        status, headers, _ = call(f"{base}/rows/outcomes")
+                        etag = headers["etag"]
+                        status, headers, body = call(
+                            f"{base}/rows/outcomes", "POST", row,
+                            {"Authorization": f"Bearer {TOKEN}", "If-Match": etag})
+                    except OSError:  # the killed worker's connection: not acknowledged
+                        continue
+                    if status == 201:
+                        with lock:
+                            acknowledged.append({"id": row["id"], "if_match": etag,
+                                                 "version": body["change"]["version"]})
+                        break
+                    if status == 422 and "twice" in json.dumps(body):
+                        break  # written by a request whose answer was lost with the worker
+                    if status != 412:
+                        errors.append(f"{status} {body}")
+                        return
+                else:
+                    errors.append(f"writer {w} never got row {j} in")
+
+        threads = [threading.Thread(target=writer, args=(w,)) for w in range(WRITERS)]
+        for t in threads:
+            t.start()
+        while len(acknowledged) < 6 and any(t.is_alive() for t in threads):
+            time.sleep(0.05)
+        victim = workers_of(server.pid)[0]
+        os.kill(victim, signal.SIGKILL)  # mid-burst: writes are under way in every worker
+        for t in threads:
+            t.join(timeout=600)
+        assert not errors, errors
+        assert len(acknowledged) >= 6
+        on_disk = workbook.read_workbook(folder / "mini")
+        missing = [a["id"] for a in acknowledged if a["id"] not in on_disk]
+        assert not missing, f"acknowledged but lost: {missing}"
+        bases = [a["if_match"] for a in acknowledged]
+        assert len(set(bases)) == len(bases), "two writes were acknowledged on one version"
+        log = [json.loads(line) for line in
+               (folder / ".polku" / "mini.changes.jsonl").read_text().splitlines()]
+        versions = [e["version"] for e in log]
+        assert versions == list(range(1, len(log) + 1))
+        logged = {e["key"] for e in log}
+        assert {a["id"] for a in acknowledged} <= logged
+        assert {a["version"] for a in acknowledged} <= set(versions)
+        status, _, listed = call(f"http://127.0.0.1:{port}/api/graphs")
+        assert status == 200 and listed[0]["state"] == "ok"
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
