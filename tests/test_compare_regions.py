@@ -116,3 +116,26 @@ def test_compare_regions_in_one_neo4j_database(neo4j_server, monkeypatch) -> Non
         for key in ("people", "findings", "needs_covered", "median_wait_days",
                     "information_travels", "findings_per_10k_total"):
             assert a[key] == b[key], key
+
+
+def test_served_regions_side_by_side(tmp_path: Path) -> None:
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(FIRST, tmp_path / "keski-uusimaa")
+    shutil.copytree(SECOND, tmp_path / "keski-suomi")
+    client = TestClient(create_app([tmp_path]))
+    api = client.get("/api/compare").json()
+    cli = json.loads(run("compare", tmp_path / "keski-suomi", tmp_path / "keski-uusimaa",
+                         "--format", "json").output)
+    assert {k: v for k, v in api.items() if k != "not_compared"} == cli
+    assert api["not_compared"] == [] and api["regions"][0]["people"] == 1320
+    page = client.get("/compare?lang=en")
+    assert page.status_code == 200 and page.text.count("<svg") == 1
+    assert "keski-suomi: illustrative data, not real figures" in page.text
+    assert "Regions side by side" in client.get("/?lang=en").text
+    one = client.get("/api/compare?graphs=keski-suomi,nowhere").json()
+    assert one["regions"] == [] and one["not_compared"] == ["nowhere"]

@@ -9,7 +9,7 @@ import pyshacl
 import pytest
 import rdflib
 
-from helpers import run
+from helpers import MINI, run
 from polku.io import rdf
 from polku.io.load import load_graph
 
@@ -20,7 +20,7 @@ CV = rdflib.Namespace("http://data.europa.eu/m8g/")
 CPSV = rdflib.Namespace("http://purl.org/vocab/cpsv#")
 
 #: every workbook the tests import as a whole region
-WORKBOOKS = [ROOT / "graphs" / "keski-uusimaa", Path(__file__).parent / "data" / "mini",
+WORKBOOKS = [ROOT / "graphs" / "keski-uusimaa", MINI,
              Path(__file__).parent / "data" / "keski-suomi"]
 
 
@@ -101,7 +101,7 @@ def test_organisations_are_placed_in_code_list_areas() -> None:
 
 
 def test_services_without_a_public_authority_are_reported(tmp_path: Path) -> None:
-    run("import", ROOT / "tests" / "data" / "mini", "-o", tmp_path / "g.ttl")
+    run("import", MINI, "-o", tmp_path / "g.ttl")
     result = run("export", tmp_path / "g.ttl", "--to", "cpsv-ap", "-o", tmp_path / "c.ttl")
     assert result.exit_code == 0
     g = load_graph(tmp_path / "g.ttl")

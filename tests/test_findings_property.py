@@ -64,6 +64,8 @@ def ecosystems(draw) -> Builder:
                                     min_size=n_services, max_size=2 * n_services + 2)):
         if j <= i and draw(st.integers(0, 3)) > 0:
             j = draw(st.integers(min(i + 1, len(targets) - 1), len(targets) - 1))
+        if targets[j] == services[i]:
+            continue  # a referral from a service to itself is no valid graph (docs/workbook.md)
         pairs.append((services[i], targets[j]))
     for i, (u, v) in enumerate(pairs):
         b.referral(f"r{i}", u, v,

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 import tempfile
 from pathlib import Path
 
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from helpers import MINI, copy_mini
 from polku.app import create_app
 from polku.errors import PolkuError
 from polku.io import workbook
@@ -26,7 +26,6 @@ from polku.io.ptv import read_ptv
 from polku.server.auth import parse_tokens
 
 HERE = Path(__file__).parent
-MINI = HERE / "data" / "mini"
 PTV = sorted((HERE / "fixtures" / "ptv").glob("v11_*.json"))
 CPSV = HERE / "fixtures" / "cpsv-ap" / "laukaa-services.ttl"
 TOKEN = "fuzz-token-0123456789"
@@ -89,7 +88,7 @@ def only_located_errors(call) -> None:
 def test_the_workbook_reader_never_fails_with_a_traceback(sheets) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "w"
-        shutil.copytree(MINI, folder)
+        copy_mini(folder)
         for name, data in sheets:
             (folder / f"{name}.csv").write_bytes(data)
         only_located_errors(lambda: workbook.read_workbook(folder))
@@ -193,7 +192,7 @@ class Served:
     def __init__(self) -> None:
         self.tmp = tempfile.TemporaryDirectory()
         self.folder = Path(self.tmp.name) / "graphs"
-        shutil.copytree(MINI, self.folder / "mini")
+        copy_mini(self.folder / "mini")
         self.client = TestClient(create_app([self.folder], parse_tokens(f"fuzz:{TOKEN}")),
                                  raise_server_exceptions=False)
 

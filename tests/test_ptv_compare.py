@@ -127,3 +127,5 @@ def test_server_undoes_a_batch_as_one(model: Path) -> None:
     assert "kotouttaminen" in load_graph(model)
     changes = client.get("/api/graphs/naantali/changes").json()["changes"]
     assert [c["action"] for c in changes] == ["undo", "batch"]
+    page = client.get("/graphs/naantali/changes?lang=en").text
+    assert "changed together" in page and "naantalin-kaupunki~esiopetuksen-oppilashuolto" in page

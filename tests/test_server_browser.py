@@ -52,6 +52,7 @@ PAGES = {
     "raci": "/graphs/keski-uusimaa/raci",
     "changes": "/graphs/keski-uusimaa/changes",
     "report": "/graphs/keski-uusimaa/report",
+    "compare": "/compare",
     "plan-view": "/graphs/plan/view?view=plan",
     "error": "/graphs/nowhere",
 }

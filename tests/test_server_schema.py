@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error, status_code_conformance
 
-from helpers import MINI
+from helpers import copy_mini
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
@@ -24,7 +24,7 @@ pytestmark = pytest.mark.slow  # every documented route, 25 generated requests e
 # schemathesis builds its tests when the module is collected, so the served copy is made
 # here and removed when the module's tests are done
 FOLDER = Path(tempfile.mkdtemp(prefix="polku-schema-"))
-shutil.copytree(MINI, FOLDER / "mini")
+copy_mini(FOLDER / "mini")
 schema = schemathesis.openapi.from_asgi(
     "/openapi.json", create_app([FOLDER], parse_tokens(f"tester:{TOKEN}")))
 

@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from polku.app import create_app
+from polku.server.auth import Tokens
 from polku.io.load import load_graph
 from polku.analyses.queues import queue_whatif
 from polku.present.i18n import translator
@@ -23,13 +24,18 @@ from polku.present.results import queue_worded
 ROOT = Path(__file__).resolve().parents[1]
 HTML = {"Accept": "text/html,application/xhtml+xml"}
 PAGE = "/graphs/keski-uusimaa/whatif"
+EDITOR_TOKEN = "editor-token-0123456789"
 
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory) -> TestClient:
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
-    return TestClient(create_app([folder]), raise_server_exceptions=False)
+    # an editor reads: the figures are compared with the analyses on the true values (what
+    # the public reads is tests/test_privacy_audience.py's)
+    return TestClient(create_app([folder], Tokens({"editor": EDITOR_TOKEN})),
+                      raise_server_exceptions=False,
+                      headers={"Authorization": f"Bearer {EDITOR_TOKEN}"})
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import signal
 import socket
 import subprocess
@@ -18,9 +17,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import pytest
+
+from helpers import copy_mini
 from polku.io import workbook
 
-MINI = Path(__file__).parent / "data" / "mini"
 TOKEN = "workers-token-0123456789"
 WRITERS, WRITES_EACH = 6, 5
 
@@ -57,9 +58,10 @@ def workers_of(pid: int) -> list[int]:
     return found
 
 
+@pytest.mark.slow  # four server processes, six writers, a killed worker
 def test_four_workers_racing_writers_and_a_killed_worker_lose_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "graphs"
-    shutil.copytree(MINI, folder / "mini")
+    copy_mini(folder / "mini")
     tokens = tmp_path / "tokens"
     tokens.write_text(f"racer:{TOKEN}\n")
     port = free_port()

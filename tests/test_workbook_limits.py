@@ -5,31 +5,16 @@ no traceback, nothing written."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import openpyxl
 import pytest
-from typer.testing import CliRunner
 
-from polku.cli import app
+from helpers import run
 from polku.errors import PolkuErrors
 from polku.io import workbook
 from polku.io.load import load_graph, save_graph
 from polku.io.validate import shacl_problems
-
-MINI = Path(__file__).parent / "data" / "mini"
-runner = CliRunner()
-
-
-def run(*args: object):
-    return runner.invoke(app, [str(a) for a in args])
-
-
-@pytest.fixture
-def mini(tmp_path: Path) -> Path:
-    shutil.copytree(MINI, tmp_path / "mini")
-    return tmp_path / "mini"
 
 
 def append(path: Path, line: str) -> None:

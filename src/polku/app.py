@@ -122,7 +122,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                                                 "is in its log", code="server-error"))
 
     app.include_router(api_router(store, tokens))
-    app.include_router(pages_router(store, tokens.enabled))
+    app.include_router(pages_router(store, tokens))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     app.add_middleware(ScriptHashes)  # inside the compression: it reads the page's scripts
     app.add_middleware(GZipMiddleware, minimum_size=800)

@@ -25,6 +25,10 @@ from polku.io import formats
 from polku.io.formats import check_output, format_for
 from polku.io.load import load_graph, save_graph
 from polku.analyses.paths import MAX_EXPANSIONS
+from polku.ops import operations as ops
+from polku.present import operations as pages
+from polku.ops.model import Model
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -83,7 +87,23 @@ Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, he
     "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
     f"out of what goes to other people ({_titles(True)}, pages, the report) and kept in the "
     f"owner's working copies ({_titles(False)}); this flag turns that on or off."))
-MinCell = typer.Option(5, "--min-cell", min=1, help="Counts below this are small cells.")
+MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help="Counts below this are small cells.")
+
+
+def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
+    """The model of the graph in ``source`` (the owner's: an editor reads it)."""
+    return Model(load_graph(source), min_cell=min_cell)
+
+
+def audience_of(suppress: bool) -> str:
+    """A file meant for others (small cells left out) is for the public."""
+    return PUBLIC if suppress else EDITOR
+
+
+def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
+    """An operation's answer for ``who`` and the graph that reader sees (the answer is worded
+    from it)."""
+    return ops.answer(operation, model, who), model.published(who).graph
 
 
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
@@ -185,8 +205,8 @@ def export(
         g = checked(source, progress=progress)
         if segment is not None and segment not in g:
             raise PolkuError(f"unknown segment '{segment}'")
-        out = privacy.suppress(g, min_cell) if (
-            suppress if suppress is not None else fmt.shared) else g
+        out = Model(g, min_cell=min_cell).published(audience_of(
+            suppress if suppress is not None else fmt.shared)).graph
         progress(f"writing {output.name}")
         fmt.write(out, output, segment=segment, k=k)
     typer.echo(f"wrote {output}")
@@ -213,14 +233,13 @@ def show(
     lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
-    from polku.analyses.describe import describe
     from polku.present.printers import describe_text
     from polku.present.results import described
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    info = described(describe(g), g, tr)
+    info, g = asked(ops.Describe(), model_of(source))
+    info = described(info, g, tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
 
@@ -245,14 +264,14 @@ def render(
     lang: Optional[str] = Lang,
 ) -> None:
     """Draw one interactive view as a self-contained, offline HTML page."""
-    from polku.present import views
-    from polku.privacy import suppress as suppressed
+    from polku.io import atomic
+    from polku.present.views import view_html
 
     lang = check_lang(lang)
-    g = load_graph(source)
-    extra = views.analysed(g, view, k=k, long_wait_days=long_wait_days)
-    views.write_view(suppressed(g, min_cell) if suppress else g, view, output, focus=focus,
-                     depth=depth, cluster_by=cluster_by, lang=lang, **extra)
+    v = ops.answer(pages.ViewOf(view=view, focus=focus, depth=depth, k=k, cluster_by=cluster_by,
+                              long_wait_days=long_wait_days, lang=lang),
+                   model_of(source, min_cell), audience_of(suppress))
+    atomic.write_text(output, view_html(v))
     typer.echo(f"wrote {output}")
 
 
@@ -271,39 +290,166 @@ def findings(
         "more plan measures than this in one month."),
     actor: Optional[str] = typer.Option(
         None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="VERSION or DATE: the findings created and resolved since that "
+        "change log version or day, and the follow-ups past due (instead of every finding)."),
+    changes: Optional[Path] = typer.Option(
+        None, "--changes", help="The change log for --since (default: the one polku serve "
+        "keeps, .polku/NAME.changes.jsonl beside the source)."),
     lang: Optional[str] = Lang,
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
-    who must act and the plan measures on it."""
-    from polku.analyses.accountable import check_actor, for_actor
+    who must act and the plan measures on it, its stable key and its follow-up."""
     from polku.finding import at_or_above
-    from polku.analyses.findings import find
     from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
-        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)")
+        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)",
+                         field="fail_on")
     tr = translator(lang)
-    g = load_graph(source)
-    if actor is not None:
-        check_actor(g, actor)
-    result = worded(find(g, long_wait_days=long_wait_days,
-                         max_concurrent_leads=max_concurrent_leads), g, tr)
-    if actor is not None:
-        result = for_actor(result, actor)
-    typer.echo(print_findings(format, g.graph.get("name", "graph"), result, tr))
+    if since is not None:
+        from polku.analyses.accountable import check_actor, for_actor
+        from polku.analyses.findings import find
+
+        g = load_graph(source)
+        if actor is not None:
+            check_actor(g, actor)
+
+        def run(graph):
+            found = worded(find(graph, long_wait_days=long_wait_days,
+                                max_concurrent_leads=max_concurrent_leads), graph, tr)
+            return for_actor(found, actor) if actor is not None else found
+
+        typer.echo(print_changes(format, g, source, since, changes, run, tr))
+        return
+    model = model_of(source)
+    result, g = asked(ops.Findings(long_wait_days=long_wait_days,
+                                   max_concurrent_leads=max_concurrent_leads, actor=actor),
+                      model)
+    result = worded(result, g, tr)
+    followups = g.graph.get("followups") or {}
+    if actor is not None:  # only this actor's findings are here: only their follow-ups
+        followups = {k: v for k, v in followups.items() if k in {f.key for f in result}}
+    typer.echo(print_findings(format, model.name, result, tr, followups))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 
 
-def print_findings(format: str, graph_name: str, result: list, tr) -> str:
-    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown."""
+def print_findings(format: str, graph_name: str, result: list, tr,
+                   followups: dict | None = None, present: set | None = None) -> str:
+    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown; the
+    graph's follow-ups as they stand beside the findings."""
     from polku.finding import findings_json
+    from polku.followup import effective
+    from polku.followup import today
     from polku.present.printers import findings_markdown, findings_table
 
+    present = {f.key for f in result} if present is None else present
+    states = effective(followups, present, today()) if followups else None
     if format == "json":
-        return findings_json(graph_name, result)
-    return {"table": findings_table, "markdown": findings_markdown}[format](graph_name, result, tr)
+        return findings_json(graph_name, result, states)
+    return {"table": findings_table, "markdown": findings_markdown}[format](
+        graph_name, result, tr, states)
+
+
+def review_since(g, source: str, since: str, changes: Optional[Path], run) -> dict:
+    """What changed since ``since`` (a version or a date of the graph's change log)."""
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.ops import edits
+    from polku.ops.changelog import ChangeLog, log_beside
+    from polku.ops.review import changes_since, parse_since
+
+    name = str(g.graph.get("name", "graph"))
+    log = ChangeLog(changes) if changes is not None else \
+        log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
+    when = parse_since(since)
+    sheets = edits.row_store(source).sheets(g)
+    return changes_since(g, sheets, log.entries(), when, run)
+
+
+def print_changes(format: str, g, source: str, since: str, changes: Optional[Path], run,
+                  tr) -> str:
+    """``polku findings --since``: what changed since a version or a date of the change log."""
+    from polku.present.printers import changes_text
+
+    name = str(g.graph.get("name", "graph"))
+    result = review_since(g, source, since, changes, run)
+    if format == "json":
+        return json.dumps({"graph": name, **result}, ensure_ascii=False, indent=2)
+    return changes_text(result, tr, markdown=format == "markdown")
+
+
+@app.command()
+@reports_errors
+def actions(
+    source: str = GraphArg,
+    actor: Optional[str] = typer.Option(None, "--actor", help="Only this organisation's "
+                                        "actions (an actor id)."),
+    format: str = typer.Option("csv", "--format", help="xlsx, csv or json."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write "
+                                          "(xlsx needs it; csv and json print without)."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    lang: Optional[str] = Lang,
+) -> None:
+    """The action list per organisation to take away: one row per organisation and finding
+    it is accountable for, with the plan measures and the follow-up."""
+    from polku.analyses.accountable import check_actor
+    from polku.analyses.findings import find
+    from polku.followup import effective
+    from polku.io import atomic
+    from polku.followup import today
+    from polku.present.actions import ACTION_FORMATS, action_rows
+    from polku.present.messages import worded
+
+    check_format(format, tuple(ACTION_FORMATS))
+    kind = ACTION_FORMATS[format]
+    if kind.binary and output is None:
+        raise PolkuError(f"a {format} action list is a file: give -o ACTIONS.{format}",
+                         field="output")
+    tr = translator(lang)
+    g = load_graph(source)
+    if actor is not None:
+        check_actor(g, actor)
+    found = worded(find(g, long_wait_days=long_wait_days), g, tr)
+    states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+    rows = action_rows(g, found, states, actor, tr)
+    name = str(g.graph.get("name", "graph"))
+    data = kind.write(name, str(g.graph.get("title") or name), rows, tr)
+    if output is None:
+        typer.echo(data, nl=False)
+        return
+    with atomic.output_file(output) as tmp:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def suggest(
+    source: str = GraphArg,
+    finding: Optional[str] = typer.Option(
+        None, "--finding", help="Only the suggestions for this finding (its key, as polku "
+        "findings shows it)."),
+    format: str = typer.Option("text", "--format", help="text or json."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    lang: Optional[str] = Lang,
+) -> None:
+    """Verified suggestions: edits computed from the graph that would resolve a finding,
+    each applied to a copy with the workbook's rules and the analyses rerun; offered only
+    if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
+    from polku.analyses.suggest import suggest as run
+    from polku.present.printers import suggestions_text
+
+    check_format(format, ("text", "json"))
+    tr = translator(lang)
+    g = load_graph(source)
+    result = run(g, finding, long_wait_days=long_wait_days)
+    typer.echo(json.dumps({"suggestions": result}, ensure_ascii=False, indent=2)
+               if format == "json" else suggestions_text(result, tr))
 
 
 @app.command()
@@ -319,8 +465,6 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from polku.analyses.findings import find
-    from polku.analyses.raci import raci as matrix
     from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_worded,
                                            write_raci)
 
@@ -328,8 +472,8 @@ def raci(
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
     tr = translator(lang)
-    g = load_graph(source)
-    m = raci_worded(matrix(g, find(g), subjects=subjects), g, tr)
+    m, g = asked(ops.Raci(subjects=subjects), model_of(source))
+    m = raci_worded(m, g, tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
@@ -346,14 +490,13 @@ def bottlenecks(
     lang: Optional[str] = Lang,
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
-    from polku.analyses.bottlenecks import bottlenecks as rank
     from polku.present.printers import bottlenecks_table
     from polku.present.results import bottlenecks_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    result = bottlenecks_worded(rank(g, top=top), g, tr)
+    result, g = asked(ops.Bottlenecks(top=top), model_of(source))
+    result = bottlenecks_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else bottlenecks_table(result, tr))
 
@@ -373,15 +516,14 @@ def paths(
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
     shortest wait, then fewest hand-offs), and its designed paths checked."""
-    from polku.analyses.paths import paths_report
     from polku.present.printers import paths_text
     from polku.present.results import paths_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    result = paths_worded(paths_report(g, segment, k=k, to=to,
-                                       max_expansions=max_expansions), g, tr)
+    result, g = asked(ops.Paths(segment=segment, to=to, k=k, max_expansions=max_expansions),
+                      model_of(source))
+    result = paths_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
 
@@ -407,33 +549,18 @@ def whatif(
     """What a change would do: --remove gives the findings a removal creates and resolves;
     --capacity, --places and --demand give every affected service's utilisation and
     predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    from polku.present.printers import queue_whatif_text, whatif_text
+    from polku.present.results import queue_worded, whatif_worded
+
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    queued = bool(capacity or places or demand)
-    if remove is not None and queued:
-        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
-                         "are separate questions: ask one at a time")
-    if remove is None and not queued:
-        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand")
-    if remove is not None:
-        from polku.present.printers import whatif_text
-        from polku.analyses.whatif import whatif as run
-
-        from polku.present.results import whatif_worded
-
-        g = load_graph(source)
-        result = whatif_worded(run(g, remove, long_wait_days=long_wait_days), g, tr)
-        text = whatif_text
-    else:
-        from polku.present.printers import queue_whatif_text
-        from polku.analyses.queues import queue_changes, queue_whatif
-
-        from polku.present.results import queue_worded
-
-        changes = queue_changes(capacity or [], places or [], demand or [])
-        g = load_graph(source)
-        result = queue_worded(queue_whatif(g, *changes, long_wait_days=long_wait_days), g, tr)
-        text = queue_whatif_text
+    operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
+                                     long_wait_days=long_wait_days)
+    result, g = asked(operation, model_of(source))
+    # the answer worded, and printed, by the question asked
+    word, text = {"removal": (whatif_worded, whatif_text),
+                  "queueing": (queue_worded, queue_whatif_text)}[operation.name]
+    result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else text(result, tr))
 
@@ -453,8 +580,7 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.analyses.eventlog import apply_stats, event_log_stats, stats_json
-    from polku.io.eventlog import read_event_log
+    from polku.analyses.eventlog import apply_stats, stats_json
     from polku.present.printers import eventlog_text
     from polku.present.results import eventlog_worded
 
@@ -464,11 +590,12 @@ def eventlog(
     check_output(output, fmt, log)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {graph}")
-        g = load_graph(graph)
+        model = model_of(graph)
         progress(f"reading {log.name}")
-        stats = eventlog_worded(event_log_stats(g, read_event_log(log, g)), g, tr)
+        stats, g = asked(ops.EventLog(log=log), model)
+        stats = eventlog_worded(stats, g, tr)
         progress(f"writing {output.name}")
-        save_graph(apply_stats(g, stats), output, fmt)
+        save_graph(apply_stats(model.graph, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + f"\nwrote {output}")
 
@@ -477,23 +604,55 @@ def eventlog(
 @reports_errors
 def report(
     source: str = GraphArg,
-    output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
+    output: Path = typer.Option(..., "-o", "--output", help="report.html, report.md or "
+                                "report.pdf."),
+    format: Optional[str] = typer.Option(
+        None, "--format", help="html, md or pdf (default: from the output's suffix); pdf is "
+        "A4 with page numbers, contents and every section open."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
                                   "(counts of 1 to --min-cell minus 1 people) out of the report."),
     min_cell: int = MinCell,
     quiet: bool = Quiet,
+    since: Optional[str] = typer.Option(
+        None, "--since", help="VERSION or DATE: add 'Changes since the last review' (findings "
+        "created and resolved since then, follow-ups past due)."),
+    changes: Optional[Path] = typer.Option(
+        None, "--changes", help="The change log for --since (default: the one polku serve "
+        "keeps, .polku/NAME.changes.jsonl beside the source)."),
     lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
-    from polku.present.report import write_report
+    from polku.present.report import check_report_name, write_report_data
 
-    lang = check_lang(lang)
+    tr = translator(lang)
+    if format is not None:
+        check_format(format, ("html", "md", "pdf"))
+        wanted_suffixes = {"html": (".html", ".htm"), "md": (".md", ".markdown"),
+                           "pdf": (".pdf",)}[format]
+        if output.suffix.lower() not in wanted_suffixes:
+            raise PolkuError(f"a {format} report needs a name ending in {wanted_suffixes[0]}",
+                             file=str(output), field="output")
+    check_report_name(output)
+    who = audience_of(suppress)
     with terminal_progress(wanted(quiet)) as progress:
         progress(f"reading {source}")
-        write_report(load_graph(source), output, long_wait_days=long_wait_days, top=top,
-                     progress=progress, lang=lang, min_cell=min_cell if suppress else None)
+        model = model_of(source, min_cell)
+        progress("finding gaps, overlaps and bottlenecks")
+        data = ops.answer(pages.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
+                          model, who, progress=progress)
+        if since is not None:
+            from polku.analyses.findings import find
+            from polku.present.messages import worded
+            from polku.present.printers import followup_text
+
+            progress("comparing with the last review")
+            review = review_since(model.graph, source, since, changes, lambda x: worded(find(
+                x, long_wait_days=long_wait_days), x, tr))
+            data["changes"] = dict(review, overdue=[
+                dict(o, text=followup_text(o, tr)) for o in review["overdue"]])
+        write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(f"wrote {output}")
 
 
@@ -514,11 +673,8 @@ def diff(
 ) -> None:
     """What changed between two graphs: nodes and responsibilities added, removed and
     changed (old and new values), findings created and resolved. Exit 0 (an answer)."""
-    from polku.analyses.diff import diff as run
-    from polku.analyses.findings import find
     from polku.present.printers import diff_text
     from polku.present.results import diff_worded
-    from polku.privacy import suppress as suppressed
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
@@ -529,12 +685,11 @@ def diff(
                          f"{'.html' if format == 'html' else '.json, .txt or .md'}",
                          file=str(output))
     tr = translator(lang)
-    ga, gb = load_graph(a), load_graph(b)
-    fa = find(ga, long_wait_days=long_wait_days)
-    fb = find(gb, long_wait_days=long_wait_days)
-    if suppress if suppress is not None else format == "html":
-        ga, gb = suppressed(ga, min_cell), suppressed(gb, min_cell)
-    result = diff_worded(run(ga, gb, findings_a=fa, findings_b=fb), ga, gb, tr)
+    ma, mb = model_of(a, min_cell), model_of(b, min_cell)
+    who = audience_of(suppress if suppress is not None else format == "html")
+    result = ops.answer(ops.Diff(against=mb, long_wait_days=long_wait_days), ma, who)
+    ga, gb = ma.published(who).graph, mb.published(who).graph
+    result = diff_worded(result, ga, gb, tr)
     if format == "html":
         from polku.io import atomic
         from polku.present.views.diff import diff_html
@@ -568,7 +723,6 @@ def merge(
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
     from polku.analyses.merge import merge as run
-    from polku.privacy import suppress as suppressed
 
     if len(sources) < 2:
         raise PolkuError("merge needs at least two graphs")
@@ -584,8 +738,8 @@ def merge(
             graphs.append(load_graph(s))
         result = run(graphs, name)
         g = result.graph
-        if suppress if suppress is not None else formats.shared(fmt):
-            g = suppressed(g, min_cell)
+        g = Model(g, min_cell=min_cell).published(audience_of(
+            suppress if suppress is not None else formats.shared(fmt))).graph
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     for c in result.conflicts:
@@ -693,7 +847,11 @@ def ptv_compare(
                 raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
                                  f"{len(chosen)})", field="pick")
             chosen = [chosen[n - 1] for n in numbers]
-        _, entry = write_all(source, model, chosen, who, "ptv compare")
+        from polku.ops.batch import changelog_of
+        from polku.ops.changelog import write_lock
+
+        with write_lock(changelog_of(source)):  # a server writing the same graph waits
+            _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
                    "(undo: polku undo " + source + ")")
 
@@ -742,14 +900,11 @@ def compare(
         raise PolkuError("compare needs two regions or more", field="sources")
     tr = translator(lang)
     result = compare_regions(graphs, min_cell if suppress else None)
-    if format == "json":
-        text = json.dumps(result, ensure_ascii=False, indent=2) + "\n"
-    elif format == "csv":
-        text = regions_csv(result)
-    elif format == "html":
-        text = regions_html(result, tr)
-    else:
-        text = regions_text(result, tr) + "\n"
+    renderers = {"table": lambda: regions_text(result, tr) + "\n",
+                 "csv": lambda: regions_csv(result),
+                 "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                 "html": lambda: regions_html(result, tr)}
+    text = renderers[format]()
     if output is not None:
         from polku.io import atomic
 
@@ -766,9 +921,11 @@ def undo(source: str = GraphArg,
          ) -> None:
     """Undo the newest change in a graph's change log (a row edit, or all of a batch such
     as ptv compare --apply), as a change of its own."""
-    from polku.ops.batch import undo_latest
+    from polku.ops.batch import changelog_of, undo_latest
+    from polku.ops.changelog import write_lock
 
-    _, entry = undo_latest(source, load_graph(source), who)
+    with write_lock(changelog_of(source)):  # a server writing the same graph waits
+        _, entry = undo_latest(source, load_graph(source), who)
     typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 
 class PolkuError(Exception):
     """Bad input or a failed operation, located as precisely as the input allows.
@@ -62,3 +64,25 @@ class PolkuErrors(PolkuError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+# -- the checks every operation makes of its parameters (the field travels with the error) --
+
+def check_threshold(value: float, name: str) -> None:
+    """A threshold: a finite number, 0 or more.
+
+    >>> check_threshold(-1, "long_wait_days")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: long-wait-days must be a number, 0 or more, not -1
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value < 0:
+        raise PolkuError(f"{name.replace('_', '-')} must be a number, 0 or more, not {value!r}",
+                         field=name)
+
+
+def check_count(value: int, name: str, least: int = 1) -> None:
+    """A count: a whole number, ``least`` or more."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < least:
+        raise PolkuError(f"{name.replace('_', '-')} must be a whole number, {least} or more, "
+                         f"not {value!r}", field=name)

@@ -5,11 +5,18 @@ A graph holds aggregates about groups of people, never a person. Two rules follo
 - a valid Finnish personal identity code (henkilötunnus) anywhere in an input refuses the
   input, naming where it is (:func:`find_hetu` finds one; the loaders call it on every cell,
   line and literal). The code itself is never printed back;
-- counts about people from 1 up to a threshold (1–4 by default) are *small cells*: what goes
-  to other people shows them as ``<5`` or leaves them out. :func:`suppress` is the one
-  function that does it, applied to a copy of the graph at output time; analyses always run
-  on the true values. Which file formats go to other people (and so are suppressed by
-  default) is each format's ``shared`` in the registry :mod:`polku.io.formats`.
+- counts about people from 1 up to a threshold (1–4 by default, :data:`MIN_CELL`, the one
+  place the default is decided) are *small cells*: what goes to other people shows them as
+  ``<5`` or leaves them out.
+
+Who reads decides, once: the **audience**. ``editor`` is a reader with an editor's
+credential (a valid bearer token on the server) and the owner's own working copies;
+``public`` is every other reader and every file meant for others. For ``public`` the
+operations (:mod:`polku.ops`) run on :func:`suppress`'s copy of the graph — the published
+figures — so every answer derived from it (totals, inflows, waits, findings, diffs) is
+computed from what may be shown and no small cell can be recovered by subtraction; rows and
+change-log entries (cell text) go through :func:`shown_row`. Which file formats go to other people (and so
+are public by default) is each format's ``shared`` in the registry :mod:`polku.io.formats`.
 """
 
 from __future__ import annotations
@@ -20,12 +27,20 @@ from typing import Iterable
 
 import networkx as nx
 
-#: small cells are 1 .. MIN_CELL - 1 people
+#: small cells are 1 .. MIN_CELL - 1 people: the one default of every door and format
 MIN_CELL = 5
+#: the readers: ``public`` sees the published figures, ``editor`` the true ones
+PUBLIC, EDITOR = "public", "editor"
+AUDIENCES = (PUBLIC, EDITOR)
 #: node type -> attributes that count people (the segment's size, clients per month)
 PEOPLE_COUNTS: dict[str, tuple[str, ...]] = {
     "segment": ("size",),
     "referral": ("volume_per_month",),
+}
+#: workbook sheet -> columns whose cells count people (rows and the change log)
+PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "segments": ("size",),
+    "referrals": ("volume_per_month",),
 }
 #: figures the analyses compute about people (flow into a service), by their key
 PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
@@ -154,3 +169,47 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     if isinstance(value, list):
         return [suppress_figures(v, min_cell) for v in value]
     return value
+
+
+def cell_number(text: object) -> float | None:
+    """A workbook cell's number (decimal comma or point, spaces as thousands separators),
+    None when it holds none.
+
+    >>> cell_number("1 200"), cell_number("0,5"), cell_number(""), cell_number("x")
+    (1200.0, 0.5, None, None)
+    """
+    if isinstance(text, bool):
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    if not isinstance(text, str):
+        return None
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
+    try:
+        return float(cleaned) if cleaned else None
+    except ValueError:
+        return None
+
+
+def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | None:
+    """A workbook row (cell text) as it may be shown to the public: a cell that counts people
+    and holds a small cell reads ``<5``.
+
+    >>> shown_row("segments", {"id": "s", "size": "3"}), shown_row("segments", {"size": "12"})
+    ({'id': 's', 'size': '<5'}, {'size': '12'})
+    """
+    if row is None:
+        return None
+    columns = [c for c in PEOPLE_COLUMNS.get(sheet, ()) if c in row]
+    if not any(is_small(cell_number(row[c]), min_cell) for c in columns):
+        return row
+    return {k: (f"<{min_cell}" if k in columns and is_small(cell_number(v), min_cell) else v)
+            for k, v in row.items()}
+
+
+def shown_change(entry: dict, min_cell: int = MIN_CELL) -> dict:
+    """A change-log entry as the public may see it: its rows before and after through
+    :func:`shown_row`."""
+    sheet = entry.get("sheet", "")
+    return dict(entry, before=shown_row(sheet, entry.get("before"), min_cell),
+                after=shown_row(sheet, entry.get("after"), min_cell))

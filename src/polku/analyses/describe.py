@@ -5,6 +5,7 @@ from __future__ import annotations
 import networkx as nx
 
 from polku.graph import label, nodes_of, referrals, summary, targets
+from polku.privacy import MIN_CELL
 
 
 def describe(g: nx.MultiDiGraph) -> dict:
@@ -17,7 +18,7 @@ def describe(g: nx.MultiDiGraph) -> dict:
     0
     """
     regions = sorted({r for _, r in g.nodes(data="region") if r})
-    segs = [{"id": s, "name": label(g, s), "size": g.nodes[s].get("size"),
+    segs = [{"id": s, "name": label(g, s), "size": shown_size(g, s),
              "participation_rate": g.nodes[s].get("participation_rate"),
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
     refs = list(referrals(g))
@@ -28,9 +29,20 @@ def describe(g: nx.MultiDiGraph) -> dict:
         "illustrative": bool(g.graph.get("illustrative")),
         "counts": summary(g),
         "regions": regions,
-        "people_in_segments": sum(s["size"] or 0 for s in segs),
+        # of a published copy, the sum of the sizes shown: a small cell left out is not in
+        # it, so no total gives one back by subtraction (docs/workbook.md, Privacy)
+        "people_in_segments": sum(s["size"] for s in segs if isinstance(s["size"], (int, float))),
         "referral_volume_per_month": volume,
         "segments": segs,
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
         "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
     }
+
+
+def shown_size(g: nx.MultiDiGraph, segment: str) -> object:
+    """A segment's size; in a published copy (:func:`polku.privacy.suppress`) a size left out
+    as a small cell reads ``<5``."""
+    data = g.nodes[segment]
+    if data.get("size") is None and "size" in (data.get("suppressed") or ()):
+        return f"<{g.graph.get('min_cell', MIN_CELL)}"
+    return data.get("size")

@@ -61,6 +61,8 @@ class Format:
     reader: str | None = None
     #: endings the reader also reads (an ``.xlsm`` is read as an ``.xlsx``)
     also_reads: tuple[str, ...] = ()
+    #: polku's graph as one RDF file (what ``import``, ``merge`` and ``plan import`` write)
+    rdf: bool = False
     #: goes to other people: small cells are left out unless ``--no-suppress``
     shared: bool = False
     #: ``"module:function"`` giving the whole graph as text (``g -> str``): what the HTTP API
@@ -117,10 +119,11 @@ class Format:
 #: every format, in the order help texts and messages list them
 FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("turtle", "Turtle", "polku's own RDF file", (".ttl", ".turtle"),
-           "polku.io.rdf:write_turtle", reader="polku.io.rdf:read_turtle",
+           "polku.io.rdf:write_turtle", reader="polku.io.rdf:read_turtle", rdf=True,
            text="polku.io.rdf:graph_turtle", media_type="text/turtle", served=2),
     Format("jsonld", "JSON-LD", "the same RDF in JSON-LD", (".jsonld", ".json"),
-           "polku.io.rdf:write_jsonld", reader="polku.io.rdf:read_jsonld", shared=True,
+           "polku.io.rdf:write_jsonld", reader="polku.io.rdf:read_jsonld", rdf=True,
+           shared=True,
            text="polku.io.rdf:graph_jsonld", media_type="application/ld+json", served=3),
     Format("xlsx", "xlsx", "the workbook in one file", (".xlsx",),
            "polku.io.workbook:write_workbook", reader="polku.io.workbook:read_workbook",
@@ -162,8 +165,12 @@ def graph_formats() -> tuple[str, ...]:
 
 
 def rdf_formats() -> tuple[str, ...]:
-    """The graph formats that are single RDF files (what ``import`` and ``merge`` write)."""
-    return tuple(f.name for f in FORMATS.values() if f.reader and f.text)
+    """The graph formats that are single RDF files (what ``import`` and ``merge`` write).
+
+    >>> rdf_formats()
+    ('turtle', 'jsonld')
+    """
+    return tuple(f.name for f in FORMATS.values() if f.reader and f.rdf)
 
 
 def text_formats() -> tuple[str, ...]:

@@ -119,6 +119,35 @@ class ChangeLog:
         raise NothingToUndo("there is no change left to undo")
 
 
+def log_beside(source: str, name: str) -> ChangeLog:
+    """The change log ``polku serve`` keeps for a graph served from ``source`` under the
+    name ``name`` (without ``--changes``): ``.polku/NAME.changes.jsonl`` beside the source,
+    or in the current folder for a Neo4j region."""
+    from polku.io.neo4jstore import is_neo4j_uri
+
+    folder = Path(".polku") if is_neo4j_uri(source) else \
+        Path(source).absolute().parent / ".polku"
+    return ChangeLog(folder / f"{name}.changes.jsonl")
+
+
+#: seconds a write waits for another process's write to the same graph
+WRITE_LOCK_TIMEOUT = 60.0
+
+
+def write_lock(log: ChangeLog) -> Any:
+    """The file lock that serialises the writes to one graph across processes and threads
+    (the servers' workers, other servers over the folder, ``polku undo``, ``ptv compare
+    --apply``): ``NAME.lock`` beside the change log ``NAME.changes.jsonl``. Taking it again
+    in the same thread is allowed; the kernel releases it when a process dies.
+    ``filelock.Timeout`` after :data:`WRITE_LOCK_TIMEOUT` seconds."""
+    from filelock import FileLock
+
+    name = log.path.name.removesuffix(".changes.jsonl")
+    log.path.parent.mkdir(parents=True, exist_ok=True)
+    return FileLock(log.path.with_name(f"{name}.lock"), timeout=WRITE_LOCK_TIMEOUT,
+                    is_singleton=True)
+
+
 class NothingToUndo(PolkuError):
     """The change log holds no change that is not undone already."""
 

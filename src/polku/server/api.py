@@ -12,19 +12,20 @@ from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from polku.ops import edits
+from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths, answer,
+                                  whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
 from polku.present.i18n import check_lang, translator
 from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS
-from polku.privacy import suppress, suppress_figures
-from polku.server.auth import Tokens
+from polku.privacy import EDITOR, shown_change, shown_row
+from polku.server.auth import Tokens, audience
 from polku.server.contract import ApiError, responses
 from polku.server.http import header_text
 from polku.server.store import Entry, GraphStore
 
-SEVERITIES = ("error", "warning", "info")
 Cell = Union[str, int, float, bool, None, list[str]]
 SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS),
                  pattern="^(" + "|".join(workbook.SHEETS) + ")$")
@@ -32,6 +33,11 @@ RowKey = Path(..., description="The row's id; actor~subject (or actor~subject~ro
               "responsibilities; path~step for paths.")
 IfMatch = Header(None, alias="If-Match", description="The graph's current ETag.")
 Bearer = Header(None, alias="Authorization", description="Bearer TOKEN")
+#: a read's optional credential: with a valid token the true figures, without it the
+#: published ones (small cells as <5, totals from what is shown)
+Reader = Header(None, alias="Authorization", description="Bearer TOKEN (optional): an "
+                "editor reads the true figures; everyone else the published ones, small "
+                "cells (1-4 people) left out.")
 RowBody = Body(..., description="Column → value, as in the workbook (lists may be given as "
                "JSON arrays or ';'-separated text).",
                examples=[{"id": "velkaneuvonta-2", "name": "Velkaneuvonta",
@@ -42,6 +48,8 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
                      pattern="^(" + "|".join(formats.text_formats()) + ")$")
 
 READ = responses(400, 404, 409)
+#: a what-if's answer worded in the reader's language, by operation
+WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
@@ -72,9 +80,21 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     router = APIRouter(prefix="/api")
 
     def read(name: str, response: Response):
-        g, entry = store.get(name)
+        model, entry = store.model(name)
         response.headers.update(graph_headers(entry))
-        return g, entry
+        return model, entry
+
+    def ask(name: str, response: Response, operation: Any, authorization: str | None
+            ) -> tuple[Any, Any]:
+        """One operation on the graph's current model, for the reader's audience, and the
+        graph that reader sees (its answer is worded from it); a bad parameter is a 400
+        naming its field."""
+        model, _ = read(name, response)
+        who = audience(tokens, authorization)
+        try:
+            return answer(operation, model, who), model.published(who).graph
+        except PolkuError as e:
+            raise ApiError(400, e.message, field=e.field) from None
 
     @router.get("/graphs", responses=responses(400))
     def graphs() -> list[dict[str, Any]]:
@@ -83,55 +103,120 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         source of the same name it shadows), and counts by kind."""
         return [e.summary(store.shadowed.get(e.source.name, [])) for e in store.entries()]
 
-    @router.get("/graphs/{name}", responses=READ)
-    def graph_info(name: str, response: Response) -> dict[str, Any]:
-        """What ``polku show`` says, with the graph's state and source."""
-        from polku.analyses.describe import describe
+    @router.get("/compare", responses=responses(400))
+    def compare(graphs: Union[str, None] = Query(
+            None, description="Graph names, comma-separated (default: every graph served)")
+            ) -> dict[str, Any]:
+        """Regions side by side (``polku compare``): per region, findings by kind per
+        10,000 people in segments, needs covered, median waits on hand-offs, the share of
+        referrals where information travels, leads per plan measure; small cells left out
+        of the totals. ``not_compared`` names graphs that could not be read."""
+        from polku.server.compare import compare_served
 
-        g, entry = read(name, response)
-        return {**suppress_figures(describe(g)), **{k: v for k, v in entry.summary(
+        result, problems = compare_served(store, graphs)
+        return {**(result or {"regions": [], "kinds": [], "measures": []}),
+                "not_compared": problems}
+
+    @router.get("/graphs/{name}", responses=READ)
+    def graph_info(name: str, response: Response,
+                   authorization: str | None = Reader) -> dict[str, Any]:
+        """What ``polku show`` says, with the graph's state and source."""
+        info, g = ask(name, response, Describe(), authorization)
+        entry = store.entry(name, refresh=False)
+        return {**info, **{k: v for k, v in entry.summary(
             store.shadowed.get(name, [])).items() if k not in ("counts", "name")}}
 
     @router.get("/graphs/{name}/findings", responses=READ)
     def findings(name: str, response: Response,
                  long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                  severity: str = Query("info", pattern="^(error|warning|info)$"),
-                 lang: str | None = MessageLang) -> dict:
+                 lang: str | None = MessageLang,
+                 authorization: str | None = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
-        from polku.analyses.findings import find
+        from polku.followup import effective, today
 
+        every, g = ask(name, response, Findings(long_wait_days=long_wait_days,
+                                                severity="info"), authorization)
         tr = translator(api_lang(lang))
-        g, _ = read(name, response)
         keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
-        return suppress_figures({"graph": name, "findings": [
-            finding_json(f, g, tr) for f in find(g, long_wait_days=long_wait_days)
-            if f.severity in keep]})
+        doc: dict[str, Any] = {"graph": name, "findings": [
+            finding_json(f, g, tr) for f in every if f.severity in keep]}
+        if g.graph.get("followups"):
+            # each follow-up as it stands: resolved where its finding no longer occurs
+            doc["followups"] = effective(g.graph["followups"], {f.key for f in every}, today())
+        return doc
+
+    @router.get("/graphs/{name}/actions", responses=READ,
+                response_class=Response)
+    def actions(name: str, response: Response,
+                format: str = Query("csv", pattern="^(csv|xlsx|json)$"),
+                actor: str | None = Query(None, description="Only this organisation's rows."),
+                lang: str | None = MessageLang,
+                authorization: str | None = Reader) -> Response:
+        """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
+        or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
+        from polku.analyses.accountable import check_actor
+        from polku.followup import effective, today
+        from polku.present.actions import ACTION_FORMATS, action_rows
+        from polku.present.messages import worded
+
+        found, g = ask(name, response, Findings(severity="info"), authorization)
+        tr = translator(api_lang(lang))
+        if actor is not None:
+            try:
+                check_actor(g, actor)
+            except PolkuError as e:
+                raise ApiError(404, e.message, field="actor") from None
+        found = worded(found, g, tr)
+        states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+        rows = action_rows(g, found, states, actor, tr)
+        stem = f"{name}-actions" + (f"-{actor}" if actor else "")
+        headers = dict(response.headers)
+        headers["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
+        kind = ACTION_FORMATS[format]
+        return Response(kind.write(name, str(g.graph.get("title") or name), rows, tr),
+                        media_type=kind.media_type, headers=headers)
+
+    @router.get("/graphs/{name}/suggestions", responses=READ)
+    def suggestions(name: str, response: Response,
+                    finding: str | None = Query(None, description="A finding's key: only its "
+                                                "suggestions."),
+                    long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+                    authorization: str | None = Reader) -> dict:
+        """Verified suggestions (``polku suggest``): edits in this API's own terms (action,
+        sheet, key, row) that resolve a finding and create no error, checked on a copy of
+        the graph the reader sees (the public's has its small cells left out)."""
+        from polku.analyses.suggest import suggest
+
+        model, _ = read(name, response)
+        g = model.published(audience(tokens, authorization)).graph
+        try:
+            result = suggest(g, finding, long_wait_days=long_wait_days)
+        except PolkuError as e:
+            raise ApiError(404 if e.field == "finding" else 400, e.message,
+                           field=e.field) from None
+        return {"graph": name, "suggestions": result}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
                     top: int = Query(20, ge=1, le=100000),
-                    lang: str | None = MessageLang) -> dict:
+                    lang: str | None = MessageLang,
+                    authorization: str | None = Reader) -> dict:
         """Betweenness and flow ranking."""
-        from polku.analyses.bottlenecks import bottlenecks as rank
-
         tr = translator(api_lang(lang))
-        g, _ = read(name, response)
-        return suppress_figures(results.bottlenecks_worded(rank(g, top=top), g, tr))
+        ranking, g = ask(name, response, Bottlenecks(top=top), authorization)
+        return results.bottlenecks_worded(ranking, g, tr)
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
               k: int = Query(5, ge=1, le=50), to: str | None = None,
-              lang: str | None = MessageLang) -> dict:
+              lang: str | None = MessageLang,
+              authorization: str | None = Reader) -> dict:
         """The k best and the designed paths of a segment."""
-        from polku.analyses.paths import paths_report
-
         tr = translator(api_lang(lang))
-        g, _ = read(name, response)
-        try:
-            return results.paths_worded(paths_report(g, segment, k=k, to=to), g, tr)
-        except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field or "segment") from None
+        report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
+        return results.paths_worded(report, g, tr)
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -142,61 +227,57 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
-               lang: str | None = MessageLang) -> dict:
+               lang: str | None = MessageLang,
+               authorization: str | None = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
         after, with the findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
-        from polku.analyses.queues import queue_changes, queue_whatif
-        from polku.analyses.whatif import whatif as run
-
         tr = translator(api_lang(lang))
-        queued = bool(capacity or places or demand)
-        if (remove is None) == (not queued):
-            raise ApiError(400, "ask one thing: remove=ID, or capacity/places/demand",
-                           field="remove")
-        g, _ = read(name, response)
         try:
-            if remove is not None:
-                return suppress_figures(results.whatif_worded(
-                    run(g, remove, long_wait_days=long_wait_days), g, tr))
-            changes = queue_changes(capacity, places, demand)
-            return suppress_figures(results.queue_worded(
-                queue_whatif(g, *changes, long_wait_days=long_wait_days), g, tr))
+            operation = whatif_operation(remove, capacity, places, demand,
+                                         long_wait_days=long_wait_days)
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field or "remove") from None
+            raise ApiError(400, e.message, field=e.field) from None
+        result, g = ask(name, response, operation, authorization)
+        return WORDED[operation.name](result, g, tr)
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:
         """The plan layer, as ``polku plan show --format json``."""
         from polku.io.plan import plan_summary
 
-        g, _ = read(name, response)
-        return plan_summary(g)
+        model, _ = read(name, response)
+        return plan_summary(model.graph)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = ExportFormat):
-        """The graph as Turtle or JSON-LD."""
-        g, entry = store.get(name)
-        g = suppress(g)  # the API goes to other people: small cells stay out
+    def export(name: str, format: str = ExportFormat, authorization: str | None = Reader):
+        """The graph as Turtle or JSON-LD (for the public, small cells left out)."""
+        model, entry = store.model(name)
+        g = model.published(audience(tokens, authorization)).graph
         fmt = formats.get(format)
         return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
                                  headers=graph_headers(entry))
 
     # -- rows -----------------------------------------------------------------------------
     @router.get("/graphs/{name}/rows/{sheet}", responses=READ)
-    def rows(name: str, response: Response, sheet: str = SheetName) -> dict:
-        """A sheet's rows as cell text, each with its key."""
+    def rows(name: str, response: Response, sheet: str = SheetName,
+             authorization: str | None = Reader) -> dict:
+        """A sheet's rows as cell text, each with its key (for the public, a small cell
+        that counts people reads ``<5``)."""
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
+        editor = audience(tokens, authorization) == EDITOR
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
-                "rows": [{"key": edits.row_key(sheet, r), "values": r} for r in body]}
+                "rows": [{"key": edits.row_key(sheet, r),
+                          "values": r if editor else shown_row(sheet, r)} for r in body]}
 
     @router.get("/graphs/{name}/rows/{sheet}/{key}", responses=READ)
-    def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey) -> dict:
+    def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
+            authorization: str | None = Reader) -> dict:
         """One row as cell text."""
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
@@ -207,6 +288,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(404, e.message, field="key") from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key") from None
+        if audience(tokens, authorization) != EDITOR:
+            found = shown_row(sheet, found) or found
         return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
 
     def write(name: str, authorization: str | None, if_match: str | None, action: str,
@@ -254,12 +337,16 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.get("/graphs/{name}/changes", responses=responses(400, 404))
     def changes(name: str, response: Response,
-                limit: int = Query(100, ge=1, le=10000)) -> dict:
+                limit: int = Query(100, ge=1, le=10000),
+                authorization: str | None = Reader) -> dict:
         """The change log, newest first: version, time, who (the token's name), action,
-        sheet, key, and the row before and after."""
+        sheet, key, and the row before and after (for the public, small cells as ``<5``)."""
         entry = store.entry(name)
         response.headers.update(graph_headers(entry))
-        return {"graph": name, "changes": store.changelog(name).newest_first(limit)}
+        changes = store.changelog(name).newest_first(limit)
+        if audience(tokens, authorization) != EDITOR:
+            changes = [shown_change(c) for c in changes]
+        return {"graph": name, "changes": changes}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
     def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch,

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from polku.errors import PolkuError
+from polku.privacy import EDITOR, PUBLIC
 from polku.server.contract import ApiError
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
@@ -49,6 +50,19 @@ class Tokens:
             raise ApiError(401, "the token is not valid", field="Authorization",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return found
+
+
+def audience(tokens: Tokens, authorization: str | None) -> str:
+    """Who reads (:mod:`polku.privacy`): ``editor`` with a valid bearer token, ``public``
+    for everyone else (no header, a wrong token, or a server without tokens). Never an
+    error: a reader without a credential simply reads the published figures."""
+    if authorization is None or not tokens.enabled:
+        return PUBLIC
+    try:
+        tokens.who(authorization)
+    except ApiError:
+        return PUBLIC
+    return EDITOR
 
 
 def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:

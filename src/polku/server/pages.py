@@ -11,19 +11,25 @@ from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from polku.io import workbook
 from polku.errors import PolkuError
+from polku.followup import STATUS_LABELS
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator
 from polku.present.messages import finding_json
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
-from polku.privacy import suppress, suppress_figures
+from polku.ops.model import Model
+from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
+                                  answer)
+from polku.present.operations import Report, ViewOf
+from polku.privacy import shown_change
 from polku.server.api import graph_headers
+from polku.server.auth import Tokens, audience
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import Entry, GraphStore
@@ -65,11 +71,14 @@ FORMS = (
     Form("responsibility", "responsibilities", N_("Responsibility"),
          ("actor", "subject", "role", "note")),
     Form("owner", "referrals", N_("Owner of a referral"), ("owner",), "update"),
+    Form("followup", "followups", N_("Follow-up of a finding"),
+         ("finding", "status", "owner", "due", "note")),
 )
 #: what a person types in a column of each kind
 HINTS = {"refs": N_("ids separated by ';'"), "ref": N_("an id"),
          "number": N_("a number (0,5 or 0.5)"), "integer": N_("a whole number"),
-         "ratio": N_("a share between 0 and 1")}
+         "ratio": N_("a share between 0 and 1"), "date": N_("a date, YYYY-MM-DD"),
+         "finding_key": N_("the finding's key, shown beside it")}
 #: the columns the forms offer, as a person reads them (the workbook's column name is
 #: shown beside: the workbook's messages name it)
 COLUMN_NAMES = {
@@ -81,6 +90,7 @@ COLUMN_NAMES = {
     "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
+    "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
 }
 #: the node types a reference may name (singular)
 TARGET_NAMES = {"actor": N_("actor"), "service": N_("service"), "outcome": N_("outcome"),
@@ -90,12 +100,13 @@ TARGET_NAMES = {"actor": N_("actor"), "service": N_("service"), "outcome": N_("o
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
 CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
                 "lead": N_("lead"), "participant": N_("participant"),
-                "consulted": N_("consulted"), "informed": N_("informed")}
+                "consulted": N_("consulted"), "informed": N_("informed"),
+                **STATUS_LABELS}
 #: the states of a served graph and the actions of the change log
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
-                "undo": N_("undone")}
+                "undo": N_("undone"), "batch": N_("changed together")}
 SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "info": N_("for information")}
 
 
@@ -116,6 +127,8 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
+    if form.sheet == "followups":
+        return [(k, k) for k in sorted(g.graph.get("followups") or {})]
     if form.sheet == "responsibilities":
         from polku.graph import responsibilities
 
@@ -173,10 +186,26 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
-def pages_router(store: GraphStore, writable: bool) -> APIRouter:
+def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
+    """The pages over ``store``; a page is public (the published figures) unless the request
+    carries one of ``tokens``."""
     router = APIRouter()
     env = environment()
     Language = Depends(page_language)
+    writable = tokens.enabled
+
+    def reader(authorization: str | None = Header(None, alias="Authorization",
+                                                  include_in_schema=False)) -> str:
+        return audience(tokens, authorization)
+
+    Reader = Depends(reader)
+
+    def ask(model: Model, operation: Any, who: str) -> Any:
+        """One operation for the page's reader; a bad parameter is a 400 naming its field."""
+        try:
+            return answer(operation, model, who)
+        except PolkuError as e:
+            raise ApiError(400, e.message, field=e.field) from None
 
     def html(template: str, language: PageLanguage, of: Entry | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
@@ -197,41 +226,50 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
                     graphs=rows, type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
-    def graph_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
+    def graph_page(name: str, language: PageLanguage = Language,
+                   who: str = Reader) -> HTMLResponse:
         """One graph: its findings (each linked to its node in a view), views (each with a
         table alternative), and the edit forms."""
-        from polku.analyses.describe import describe
-        from polku.analyses.findings import find
         from polku.kinds import meaning
 
+        from polku.followup import effective
+        from polku.followup import today
+        from polku.present.printers import followup_text
+
         tr = language.tr
-        g, entry = store.get(name)
-        findings = [dict(suppress_figures(finding_json(f, g, tr)),
-                         link=finding_link(g, name, f.subject, language),
-                         meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
-                    for f in find(g)]
+        model, entry = store.model(name)
+        g = model.graph
+        seen = model.published(who).graph  # what the findings are worded from
+        found = ask(model, Findings(), who)
+        states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+        findings = [dict(finding_json(f, seen, tr), link=finding_link(g, name, f.subject, language),
+                         meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
+                         followup=followup_text(states.get(f.key), tr),
+                         overdue=bool(states.get(f.key, {}).get("overdue")))
+                    for f in found]
+        # follow-ups whose finding no longer occurs: resolved in this version
+        gone = [dict(s, text=followup_text(s, tr)) for k, s in states.items()
+                if k not in {f.key for f in found}]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=name,
-                    info=suppress_figures(described(describe(g), g, tr)),
+                    info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
+                    gone_followups=gone,
                     etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
                     type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
-             language: PageLanguage = Language) -> HTMLResponse:
+             language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
-        from polku.present.views import render_html
+        from polku.present.views import view_html
 
-        g, entry = store.get(name)
-        try:
-            page = render_html(suppress(g), view, lang=language.lang,
-                               **view_arguments(g, view, k, focus, depth))
-        except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field or "view") from None
+        model, entry = store.model(name)
+        page = view_html(ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k,
+                                           lang=language.lang), who))
         stale = entry.problem_text() if entry.problem is not None else None
         bar = env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, **language.context())
@@ -241,36 +279,31 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
               depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
-              language: PageLanguage = Language) -> HTMLResponse:
+              language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
-        from polku.present.views import build_view
-
-        g, entry = store.get(name)
-        try:
-            v = build_view(suppress(g), view, lang=language.lang,
-                           **view_arguments(g, view, k, focus, depth))
-        except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field or "view") from None
+        model, entry = store.model(name)
+        v = ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k, lang=language.lang),
+                who)
         nodes, edges = table_rows(v)
-        return html("table.html", language, entry, g, title=v.title, name=name, view=v,
+        return html("table.html", language, entry, model.graph, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)
 
     @router.get("/graphs/{name}/paths", response_class=HTMLResponse, responses=PAGE)
     def path_explorer(name: str, segment: str | None = None, to: str | None = None,
                       k: int = Query(5, ge=1, le=50),
-                      language: PageLanguage = Language) -> HTMLResponse:
+                      language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """Path explorer: a segment's k best paths (to an outcome) and its designed paths."""
-        from polku.analyses.paths import paths_report
-
         tr = language.tr
-        g, entry = store.get(name)
+        model, entry = store.model(name)
+        g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         outcomes = [(o, tr.label(g, o)) for o in nodes_of(g, "outcome")]
         segment = segment or (segments[0][0] if segments else None)
         report, error = None, None
         if segment:
             try:
-                report = paths_worded(paths_report(g, segment, k=k, to=to or None), g, tr)
+                report = paths_worded(answer(Paths(segment=segment, k=k, to=to or None),
+                                             model, who), model.published(who).graph, tr)
             except PolkuError as e:
                 error = e.message
         return html("paths.html", language, entry, g, status=400 if error else 200,
@@ -282,13 +315,14 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
     def whatif_page(name: str, segment: str | None = None, service: str | None = None,
                     capacity: str | None = None, places: str | None = None,
                     demand: str | None = None,
-                    language: PageLanguage = Language) -> HTMLResponse:
+                    language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """Queueing what-if for a segment's services: change one service's capacity,
         places or demand (in %) and see the affected services' utilisation and predicted
         wait before and after, and the findings created and resolved. A bad value is
         answered 400 with the form, the message and the field marked."""
         tr = language.tr
-        g, entry = store.get(name)
+        model, entry = store.model(name)
+        g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         segment = segment or (segments[0][0] if segments else None)
         services: list[tuple[str, str]] = []
@@ -297,7 +331,8 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
             services = queue_services(g, segment, tr)
             asked = whatif_changes(g, services, service, capacity, places, demand, tr)
             if asked is not None:
-                result = whatif_result(g, *asked, tr=tr, language=language, name=name)
+                result = whatif_result(model, *asked, tr=tr, language=language, name=name,
+                                       who=who)
         except ApiError as e:
             error = e
         title = tr("What if: {graph}").format(graph=name)
@@ -308,13 +343,13 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
     def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
-                        language: PageLanguage = Language) -> HTMLResponse:
+                        language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """The bottleneck ranking: betweenness and flow."""
-        from polku.analyses.bottlenecks import bottlenecks
-
         tr = language.tr
-        g, entry = store.get(name)
-        ranking = suppress_figures(bottlenecks_worded(bottlenecks(g, top=top), g, tr))
+        model, entry = store.model(name)
+        g = model.graph
+        ranking = bottlenecks_worded(ask(model, Bottlenecks(top=top), who),
+                                     model.published(who).graph, tr)
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         return html("bottlenecks.html", language, entry, g,
@@ -323,29 +358,64 @@ def pages_router(store: GraphStore, writable: bool) -> APIRouter:
 
     @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
     def raci_page(name: str, subjects: str = "all",
-                  language: PageLanguage = Language) -> HTMLResponse:
+                  language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """The RACI matrix (who leads, takes part in, is consulted on or informed of what),
         sortable and filterable, for ``subjects`` (all, segments, services, referrals,
         measures)."""
-        return raci_response(store, name, subjects, language, html)
+        from polku.analyses.raci import SUBJECT_CHOICES
+        from polku.present.raci_output import raci_section, raci_worded
+
+        tr = language.tr
+        if subjects not in SUBJECT_CHOICES:  # the page's own words, before any graph is read
+            raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
+                value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
+        model, entry = store.model(name)
+        m = raci_worded(ask(model, Raci(subjects=subjects), who), model.published(who).graph, tr)
+        choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
+        return html("raci.html", language, entry, model.graph,
+                    title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
+                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
+
+    @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
+    def compare_page(graphs: str | None = None, language: PageLanguage = Language
+                     ) -> HTMLResponse:
+        """Regions side by side: the served graphs (or those named, comma-separated) on the
+        same figures, as a small-multiples chart and a table; small cells left out."""
+        from polku.present.regions import _notes, regions_table, small_multiples_svg
+
+        from polku.server.compare import compare_served
+
+        result, problems = compare_served(store, graphs)
+        tr = language.tr
+        return html("compare.html", language, title=tr("Regions side by side"),
+                    rows=regions_table(result, tr) if result else [],
+                    chart=small_multiples_svg(result, tr) if result else "",
+                    notes=_notes(result, tr) if result else [], problems=problems,
+                    graphs=graphs or "")
 
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
-    def changes_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
-        """The change log, newest first."""
+    def changes_page(name: str, language: PageLanguage = Language,
+                     who: str = Reader) -> HTMLResponse:
+        """The change log, newest first (for the public, small cells as ``<5``)."""
         entry = store.entry(name)
+        changes = store.changelog(name).newest_first(500)
+        if who != "editor":
+            changes = [shown_change(c) for c in changes]
         return html("changes.html", language, entry,
                     title=language.tr("Changes: {graph}").format(graph=name), name=name,
-                    changes=store.changelog(name).newest_first(500), action_names=ACTION_NAMES)
+                    changes=changes, action_names=ACTION_NAMES)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
-    def report(name: str, language: PageLanguage = Language) -> HTMLResponse:
+    def report(name: str, language: PageLanguage = Language,
+               who: str = Reader) -> HTMLResponse:
         """The leader's report."""
-        from polku.present.report import report_data, report_html
+        from polku.present.report import report_html
 
-        g, entry = store.get(name)
+        model, entry = store.model(name)
         tr = language.tr
-        return HTMLResponse(report_html(suppress(g), suppress_figures(report_data(g, tr=tr)),
-                                        tr=tr, switch=language.switch),
+        data = ask(model, Report(lang=tr.lang), who)
+        return HTMLResponse(report_html(model.published(who).graph, data, tr=tr,
+                                        switch=language.switch),
                             headers=graph_headers(entry))
 
     return router
@@ -409,17 +479,17 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]], service:
     return caps, slots, change
 
 
-def whatif_result(g: nx.MultiDiGraph, capacity: dict[str, float], places: dict[str, int],
+def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, int],
                   demand: dict[str, float], tr: Translator, language: PageLanguage,
-                  name: str) -> dict[str, Any]:
-    """:func:`polku.analyses.queues.queue_whatif` with small cells hidden, names in ``tr``'s
-    language and each finding linked to its view."""
+                  name: str, who: str) -> dict[str, Any]:
+    """The queueing what-if for the page's reader (small cells hidden for the public),
+    names in ``tr``'s language and each finding linked to its view."""
     from polku.kinds import meaning
-    from polku.analyses.queues import queue_whatif
 
+    g = model.graph
     try:
-        out: Any = suppress_figures(queue_worded(queue_whatif(
-            g, capacity=capacity, places=places, demand=demand), g, tr))
+        out: Any = queue_worded(answer(Queueing(capacity, places, demand), model, who),
+                                model.published(who).graph, tr)
     except PolkuError as e:
         raise ApiError(400, e.message, field="service") from None
     services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]
@@ -442,40 +512,7 @@ RACI_SUBJECTS = {"all": N_("all"), "segments": N_("client segments"),
                  "measures": N_("plan measures")}
 
 
-def raci_response(store: GraphStore, name: str, subjects: str, language: PageLanguage,
-                  html: Any) -> HTMLResponse:
-    """The RACI page: :func:`polku.analyses.raci.raci` on the served graph's findings, drawn by
-    :func:`polku.present.raci_output.raci_section` in the page's language."""
-    from polku.analyses.findings import find
-    from polku.analyses.raci import SUBJECT_CHOICES, raci
-    from polku.present.raci_output import raci_section, raci_worded
-
-    tr = language.tr
-    if subjects not in SUBJECT_CHOICES:
-        raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
-            value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
-    g, entry = store.get(name)
-    # names, the owner's note and the marks' findings in the page's language
-    m = raci_worded(raci(g, find(g), subjects), g, tr)
-    choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
-    return html("raci.html", language, entry, g,
-                title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
-                name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
-
-
 #: the heading of an error page by HTTP status
-def view_arguments(g: Any, view: str, k: int, focus: str | None,
-                   depth: int) -> dict[str, Any]:
-    """What a view page and its table both draw from: the view's analyses (on the true
-    values; the view words the findings in its language) and the focus asked for."""
-    from polku.present.views import analysed
-
-    kwargs = analysed(g, view, k=k)
-    if focus:
-        kwargs.update(focus=focus, depth=depth)
-    return kwargs
-
-
 HEADINGS = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Not allowed"),
             404: N_("Not found"), 405: N_("This address does not take that method"),
             409: N_("Conflict"), 412: N_("The graph has changed meanwhile"),

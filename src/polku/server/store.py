@@ -32,11 +32,12 @@ from typing import Any, Sequence
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, NothingToUndo, revert
+from polku.ops.changelog import ChangeLog, NothingToUndo, revert, write_lock
 from polku.errors import PolkuError
 from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
+from polku.ops.model import Model
 from polku.server.contract import ApiError, invalid, relative, shown_path
 
 log = logging.getLogger("polku.server")
@@ -46,8 +47,6 @@ log = logging.getLogger("polku.server")
 KINDS = formats.served_kinds()
 #: seconds a graph pulled from Neo4j is served before it is pulled again
 NEO4J_REFRESH = 5.0
-#: seconds a write waits for another process's write to the same graph
-WRITE_LOCK_TIMEOUT = 60.0
 
 
 @dataclass(frozen=True)
@@ -149,6 +148,20 @@ class Entry:
     loaded_at: str | None = None
     problem: PolkuError | None = None
     lock: threading.RLock = field(default_factory=threading.RLock)
+    _model: Model | None = field(default=None, repr=False)
+    model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def model(self) -> Model | None:
+        """The served version as a :class:`polku.ops.model.Model` (its index and findings
+        computed once, when first asked, and shared by every route and language); a new
+        version (a reload, a write) gets a new model."""
+        if self.graph is None:
+            return None
+        model = self._model
+        if model is None or model.graph is not self.graph or model.version != self.etag:
+            model = self._model = Model(self.graph, self.etag)
+        return model
 
     @property
     def state(self) -> str:
@@ -262,9 +275,13 @@ class GraphStore:
         entry = self._entries.get(name)
         if entry is None:
             raise ApiError(404, f"no graph named '{name}'", field="name")
-        if refresh:
-            with entry.lock:
+        # a reader never waits for a write in progress (it holds the lock for seconds: the
+        # whole workbook is checked again): it is served the version before that write
+        if refresh and entry.lock.acquire(blocking=entry.graph is None):
+            try:
                 self._refresh(entry)
+            finally:
+                entry.lock.release()
         return entry
 
     def get(self, name: str) -> tuple[nx.MultiDiGraph, Entry]:
@@ -275,6 +292,14 @@ class GraphStore:
             raise ApiError(409, f"the graph '{name}' cannot be read: {entry.problem_text()}",
                            field="name", code="graph-failed")
         return entry.graph, entry
+
+    def model(self, name: str) -> tuple[Model, Entry]:
+        """The served version's model (see :meth:`get`) and its entry."""
+        g, entry = self.get(name)
+        with entry.model_lock:  # never held while a write runs
+            model = entry.model
+        assert model is not None
+        return model, entry
 
     def entries(self) -> list[Entry]:
         """Every graph, each refreshed."""
@@ -326,11 +351,7 @@ class GraphStore:
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
-        from filelock import FileLock
-
-        path = self.changelog(name).path.with_name(f"{name}.lock")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        return FileLock(path, timeout=WRITE_LOCK_TIMEOUT)
+        return write_lock(self.changelog(name))
 
     def sheets(self, name: str) -> tuple[edits.Sheets, Entry]:
         """The graph's workbook sheets as they are now, and its entry."""
@@ -435,13 +456,18 @@ class GraphStore:
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None,
                drop: tuple[str, ...] = ()) -> dict[str, Any]:
-        from polku.analyses.findings import find
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
 
         source = entry.source
+        with entry.model_lock:
+            before_model = entry.model
         store = edits.row_store(source.location)
         sheets = self._sheets(entry, current)
+        if undoes is None:
+            from polku.ops.changelog import now
+
+            values = edits.stamped(sheet, action, values, who, now())
         try:
             new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:
@@ -475,9 +501,13 @@ class GraphStore:
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
         entry.problem = None
+        # the new version's model: its findings answer this write and then every reader
+        with entry.model_lock:
+            model = entry.model
+        assert model is not None and before_model is not None
         tr = translator(lang)
-        before = {f.identity: f for f in find(current)}
-        after = {f.identity: f for f in find(g)}
+        before = {f.identity: f for f in before_model.findings()}
+        after = {f.identity: f for f in model.findings()}
         return {"change": logged, "etag": entry.etag,
                 "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
                                          if k not in before],

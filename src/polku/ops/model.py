@@ -1,0 +1,111 @@
+"""A model: one version of a graph and what is computed from it, once, when first asked.
+
+The server keeps one :class:`Model` per graph and version (its ETag); every route and every
+language shares it, so sixteen readers of the findings cost one run of the analyses, and a
+write makes a new model (the old one is simply dropped). The CLI builds a model from the file
+it loaded. What a model holds:
+
+- ``graph``: the loaded graph (never changed: analyses only read it);
+- ``version``: the graph's ETag (None for a file the CLI read);
+- ``index``: :func:`polku.analyses.reach.ecosystem`, the index every analysis walks;
+- ``findings(...)``: the findings for a set of thresholds, as data (the defaults' run is the
+  one the pages and the API share, in every language: the doors word them);
+- ``published(audience)``: the model the ``public`` sees (:func:`polku.privacy.suppress`'s
+  copy, with its own index and findings), or this one for an ``editor``;
+- ``memo(key, compute)``: any other answer worth keeping for the version (a describe, a
+  bottleneck ranking).
+
+Each value is computed at most once per model even when many threads ask at the same time
+(one lock per key: the others wait for the first).
+
+>>> from polku.graph import new_graph
+>>> g = new_graph("demo"); g.add_node("s", type="segment", name="S", size=3)
+>>> m = Model(g, "v1")
+>>> m.findings() is m.findings(), m.published("public").graph.nodes["s"].get("size")
+(True, None)
+>>> m.published("editor") is m
+True
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Callable, Hashable, TypeVar
+
+import networkx as nx
+
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from polku import privacy
+from polku.privacy import AUDIENCES, MIN_CELL, PUBLIC
+
+T = TypeVar("T")
+
+
+class Model:
+    """One version of one graph and its answers, computed lazily and kept."""
+
+    def __init__(self, graph: nx.MultiDiGraph, version: str | None = None,
+                 audience: str = "editor", min_cell: int = MIN_CELL) -> None:
+        self.graph = graph
+        self.version = version
+        self.audience = audience
+        self.min_cell = min_cell
+        self._values: dict[Hashable, Any] = {}
+        self._locks: dict[Hashable, threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    @classmethod
+    def load(cls, source: str | Path) -> "Model":
+        """A model of the graph in ``source`` (any input :func:`polku.io.load.load_graph`
+        reads)."""
+        from polku.io.load import load_graph
+
+        return cls(load_graph(source))
+
+    @property
+    def name(self) -> str:
+        return str(self.graph.graph.get("name", "graph"))
+
+    def memo(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()``, run once per model and ``key``; concurrent askers wait for the
+        first."""
+        try:
+            return self._values[key]
+        except KeyError:
+            pass
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._values:
+                self._values[key] = compute()
+            return self._values[key]
+
+    @property
+    def index(self) -> Any:
+        """:func:`polku.analyses.reach.ecosystem` of the graph."""
+        from polku.analyses.reach import ecosystem
+
+        return self.memo("index", lambda: ecosystem(self.graph))
+
+    def findings(self, long_wait_days: float = LONG_WAIT_DAYS,
+                 max_concurrent_leads: int = MAX_CONCURRENT_LEADS) -> list:
+        """Every finding for these thresholds, as data (a list shared by every caller and
+        every language: read it, do not change it)."""
+        from polku.analyses.findings import find
+
+        key = ("findings", float(long_wait_days), int(max_concurrent_leads))
+        return self.memo(key, lambda: find(self.graph, long_wait_days=long_wait_days,
+                                           eco=self.index,
+                                           max_concurrent_leads=max_concurrent_leads))
+
+    def published(self, audience: str) -> "Model":
+        """The model ``audience`` reads: this one for an editor; for the public, the model
+        of the published copy (small cells left out, :func:`polku.privacy.suppress`), kept
+        with this version."""
+        if audience not in AUDIENCES:
+            raise ValueError(f"unknown audience {audience!r}")
+        if audience != PUBLIC or self.audience == PUBLIC:
+            return self
+        return self.memo(("published", self.min_cell), lambda: Model(
+            privacy.suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell))

@@ -1,0 +1,365 @@
+"""The questions polku answers, one operation each, shared by every door.
+
+An operation is a typed parameter record (a dataclass whose defaults come from
+:mod:`polku.kinds` and the analyses), one :meth:`check` that refuses a bad parameter with a
+:class:`polku.errors.PolkuError` naming it in ``field``, and :meth:`run` that answers from a
+:class:`polku.ops.model.Model` with plain data: ids, numbers and findings as data, in no
+language. The two questions whose answer is a page's own data, the report and a view, are
+operations of :mod:`polku.present.operations` (they take the reader's ``lang``). The CLI (:mod:`polku.cli`), the API
+(:mod:`polku.server.api`) and the pages (:mod:`polku.server.pages`) only parse their input
+into a record, call :func:`answer`, word what comes back in the reader's language
+(:mod:`polku.present.results`, from the graph the reader sees) and render it; defaults, checks, privacy and
+the error's field are decided here once.
+
+:func:`answer` decides privacy by audience (:mod:`polku.privacy`): for ``public`` the
+operation runs on the model of the published copy (small cells left out, so every figure
+derived from them — totals, inflows, waits — is computed from what may be shown), and the
+figures it answers go through :func:`published_figures`.
+
+>>> from polku.io.load import load_graph
+>>> m = Model(load_graph("tests/data/mini"))
+>>> sorted(OPERATIONS)[:4]
+['bottlenecks', 'describe', 'diff', 'eventlog']
+>>> answer(Paths(segment="nope"), m)
+Traceback (most recent call last):
+polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: nuoret)
+>>> [r["inflow"] for r in answer(Bottlenecks(), m, "public")["by_flow"]]
+[12, 0]
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, ClassVar, Protocol
+
+import networkx as nx
+
+from polku.errors import PolkuError, check_count, check_threshold
+from polku.finding import Finding
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from polku.ops.model import Model
+from polku.privacy import AUDIENCES, EDITOR, PUBLIC, suppress_figures
+
+#: severities, most severe first (``severity=`` keeps this one and the ones above it)
+SEVERITIES = ("error", "warning", "info")
+#: figures of a service that follow from its inflow: hidden with it for the public
+INFLOW_FIGURES = ("inflow", "utilization", "wait_days")
+
+
+class Operation(Protocol):
+    """What every operation offers."""
+
+    name: ClassVar[str]
+
+    def check(self, g: nx.MultiDiGraph) -> None: ...
+
+    def run(self, model: Model) -> Any: ...
+
+
+# -- shared checks ------------------------------------------------------------------------------
+
+def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: str) -> None:
+    if g.nodes.get(node, {}).get("type") != node_type:
+        raise PolkuError(f"'{node}' is not {what} of this graph", node=node, field=name)
+
+
+# -- the operations -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Describe:
+    """What a graph is about: counts, regions, segments with sizes, entries, outcomes."""
+    name: ClassVar[str] = "describe"
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        pass
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.describe import describe
+
+        return model.memo("describe", lambda: describe(model.graph))
+
+
+@dataclass(frozen=True)
+class Findings:
+    """Every finding (sorted), at or above ``severity``, perhaps only ``actor``'s."""
+    name: ClassVar[str] = "findings"
+    long_wait_days: float = LONG_WAIT_DAYS
+    max_concurrent_leads: int = MAX_CONCURRENT_LEADS
+    severity: str = "info"
+    actor: str | None = None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        check_threshold(self.long_wait_days, "long_wait_days")
+        check_count(self.max_concurrent_leads, "max_concurrent_leads")
+        if self.severity not in SEVERITIES:
+            raise PolkuError(f"unknown severity '{self.severity}' (use error, warning or info)",
+                             field="severity")
+        if self.actor is not None:
+            from polku.analyses.accountable import check_actor
+
+            check_actor(g, self.actor)
+
+    def run(self, model: Model) -> list[Finding]:
+        from polku.analyses.accountable import for_actor
+
+        found = model.findings(self.long_wait_days, self.max_concurrent_leads)
+        keep = SEVERITIES[: SEVERITIES.index(self.severity) + 1]
+        found = [f for f in found if f.severity in keep]
+        return for_actor(found, self.actor) if self.actor is not None else found
+
+
+@dataclass(frozen=True)
+class Bottlenecks:
+    """Services ranked by betweenness and by flow, with the bottleneck findings."""
+    name: ClassVar[str] = "bottlenecks"
+    top: int = 20
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        check_count(self.top, "top")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.bottlenecks import bottlenecks
+
+        return model.memo(("bottlenecks", self.top), lambda: bottlenecks(
+            model.graph, top=self.top, findings=model.findings()))
+
+
+@dataclass(frozen=True)
+class Paths:
+    """A segment's k best paths (to one outcome, or any) and its designed paths."""
+    name: ClassVar[str] = "paths"
+    segment: str = ""
+    to: str | None = None
+    k: int = 5
+    max_expansions: int | None = None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        from polku.analyses.paths import check_segment
+
+        check_segment(g, self.segment)
+        if self.to is not None:
+            check_node(g, self.to, "outcome", "to", "an outcome")
+        check_count(self.k, "k")
+        if self.max_expansions is not None:
+            check_count(self.max_expansions, "max_expansions", 0)
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.paths import MAX_EXPANSIONS, paths_report
+
+        return paths_report(model.graph, self.segment, k=self.k, to=self.to,
+                            max_expansions=self.max_expansions if self.max_expansions
+                            is not None else MAX_EXPANSIONS)
+
+
+@dataclass(frozen=True)
+class Removal:
+    """The findings removing a service, an actor (with all it provides) or a referral would
+    create and resolve."""
+    name: ClassVar[str] = "removal"
+    remove: str = ""
+    long_wait_days: float = LONG_WAIT_DAYS
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        from polku.analyses.whatif import REMOVABLE
+
+        if self.remove not in g:
+            raise PolkuError(f"unknown id '{self.remove}': no service, actor or referral has "
+                             "it", node=self.remove, field="remove")
+        t = g.nodes[self.remove].get("type")
+        if t not in REMOVABLE:
+            raise PolkuError(f"'{self.remove}' is a {t}; what-if removes a service, an actor "
+                             "or a referral", node=self.remove, field="remove")
+        check_threshold(self.long_wait_days, "long_wait_days")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.whatif import whatif
+
+        return whatif(model.graph, self.remove, long_wait_days=self.long_wait_days,
+                      before=model.findings(self.long_wait_days))
+
+
+@dataclass(frozen=True)
+class Queueing:
+    """Every affected service's queue (inflow, utilisation, predicted wait) before and after
+    a change of capacity, places or demand, and the findings it creates and resolves."""
+    name: ClassVar[str] = "queueing"
+    capacity: dict[str, float] = field(default_factory=dict)
+    places: dict[str, int] = field(default_factory=dict)
+    demand: dict[str, float] = field(default_factory=dict)
+    long_wait_days: float = LONG_WAIT_DAYS
+
+    @classmethod
+    def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
+                     demand: list[str] = (), **kwargs: Any) -> "Queueing":  # type: ignore[assignment]
+        """From ``SVC=VALUE`` items, as ``polku whatif`` and the API take them; a malformed
+        one names its option in ``field``."""
+        from polku.analyses.queues import queue_changes
+
+        caps, slots, change = queue_changes(list(capacity), list(places), list(demand))
+        return cls(caps, slots, change, **kwargs)
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        for option, changes in (("capacity", self.capacity), ("places", self.places),
+                                ("demand", self.demand)):
+            for sid in changes:
+                if g.nodes.get(sid, {}).get("type") != "service":
+                    t = str(g.nodes[sid].get("type")) if sid in g else ""
+                    what = (f"an {t}" if t[:1] in "aeiou" else f"a {t}") if t \
+                        else "not in the graph"
+                    raise PolkuError(f"--{option} {sid}=…: '{sid}' is {what}, not a service",
+                                     node=sid, field=option)
+        for sid, cap in self.capacity.items():
+            if isinstance(cap, bool) or not isinstance(cap, (int, float)) \
+                    or not math.isfinite(cap) or cap < 0:
+                raise PolkuError(f"--capacity {sid}={cap}: a capacity is a number, 0 or more",
+                                 node=sid, field="capacity")
+        for sid, c in self.places.items():
+            if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+                raise PolkuError(f"--places {sid}={c}: places is a whole number, 1 or more",
+                                 node=sid, field="places")
+        for sid, p in self.demand.items():
+            if not math.isfinite(p) or p < -1:
+                raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
+                                 field="demand")
+        check_threshold(self.long_wait_days, "long_wait_days")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.queues import queue_whatif
+
+        return queue_whatif(model.graph, self.capacity, self.places, self.demand,
+                            long_wait_days=self.long_wait_days,
+                            before=model.findings(self.long_wait_days))
+
+
+def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
+                     demand: list[str], **kwargs: Any) -> Removal | Queueing:
+    """The what-if a door was asked: a removal, or a change of queues, never both."""
+    queued = bool(capacity or places or demand)
+    if remove is not None and queued:
+        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
+                         "are separate questions: ask one at a time", field="remove")
+    if remove is None and not queued:
+        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand",
+                         field="remove")
+    if remove is not None:
+        return Removal(remove, **kwargs)
+    return Queueing.from_options(capacity, places, demand, **kwargs)
+
+
+@dataclass(frozen=True)
+class Raci:
+    """The RACI matrix for a choice of subjects, marked from the findings."""
+    name: ClassVar[str] = "raci"
+    subjects: str = "all"
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        from polku.analyses.raci import SUBJECT_CHOICES
+
+        if self.subjects not in SUBJECT_CHOICES:
+            raise PolkuError(f"unknown subjects '{self.subjects}' (use "
+                             f"{', '.join(SUBJECT_CHOICES)})", field="subjects")
+
+    def run(self, model: Model) -> Any:
+        from polku.analyses.raci import raci
+
+        return raci(model.graph, model.findings(), self.subjects)
+
+
+@dataclass(frozen=True)
+class Diff:
+    """What changed from this model's graph to ``against``'s: nodes and responsibilities
+    added, removed and changed, findings created and resolved."""
+    name: ClassVar[str] = "diff"
+    against: Model | None = None
+    long_wait_days: float = LONG_WAIT_DAYS
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if self.against is None:
+            raise PolkuError("a diff needs the other graph", field="against")
+        check_threshold(self.long_wait_days, "long_wait_days")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.diff import diff
+
+        assert self.against is not None
+        other = self.against.published(model.audience)
+        return diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
+                    findings_a=model.findings(self.long_wait_days),
+                    findings_b=other.findings(self.long_wait_days))
+
+
+@dataclass(frozen=True)
+class EventLog:
+    """Median waits and monthly volumes per referral from an event log, and the hand-offs
+    the graph has no referral for."""
+    name: ClassVar[str] = "eventlog"
+    log: Path | None = None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if self.log is None:
+            raise PolkuError("an event log is needed", field="log")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.eventlog import event_log_stats
+        from polku.io.eventlog import read_event_log
+
+        assert self.log is not None
+        return event_log_stats(model.graph, read_event_log(self.log, model.graph))
+
+
+#: every operation by name: the doors look them up here (no if/elif over questions)
+OPERATIONS: dict[str, type] = {op.name: op for op in (
+    Describe, Findings, Bottlenecks, Paths, Removal, Queueing, Raci, Diff, EventLog)}
+
+
+# -- privacy at the boundary --------------------------------------------------------------------
+
+def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) -> Any:
+    """Check ``operation``'s parameters against the graph, run it on the model ``audience``
+    reads and return its answer fit for that audience."""
+    if audience not in AUDIENCES:
+        raise PolkuError(f"unknown audience '{audience}'", field="audience")
+    operation.check(model.graph)
+    seen = model.published(audience)
+    result = operation.run(seen, **kwargs)
+    return published_figures(result, seen) if audience == PUBLIC else result
+
+
+def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
+    """Services (and outcomes) of a published graph that a referral with a suppressed volume
+    leads to: their inflow, and what follows from it, is not shown."""
+    out = set()
+    for node, data in g.nodes(data=True):
+        if data.get("type") == "referral" and "volume_per_month" in (data.get("suppressed") or ()):
+            out.update(v for _, v, k in g.out_edges(node, data="kind") if k == "to")
+    return frozenset(out)
+
+
+def published_figures(value: Any, model: Model) -> Any:
+    """An answer as the public may see it: small people figures as ``<5``
+    (:func:`polku.privacy.suppress_figures`), and the inflow, utilisation and wait of a
+    service that a suppressed referral leads to left out (None)."""
+    hidden = model.memo("hidden-services", lambda: hidden_services(model.graph))
+    return _hide(suppress_figures(value, model.min_cell), hidden, False, model.min_cell)
+
+
+def _hide(value: Any, hidden: frozenset[str], inside: bool, min_cell: int) -> Any:
+    if isinstance(value, Finding):
+        metrics = suppress_figures(dict(value.metrics), min_cell)
+        return replace(value, metrics=_hide(metrics, hidden, inside or value.subject in hidden,
+                                            min_cell))
+    if isinstance(value, dict):
+        here = inside or value.get("service") in hidden or value.get("subject") in hidden
+        out = {}
+        for k, v in value.items():
+            if here and k in INFLOW_FIGURES and v is not None:
+                out[k] = None
+            else:
+                out[k] = _hide(v, hidden, here or (isinstance(k, str) and k in hidden),
+                               min_cell)
+        return out
+    if isinstance(value, list):
+        return [_hide(v, hidden, inside, min_cell) for v in value]
+    return value

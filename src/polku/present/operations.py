@@ -1,0 +1,111 @@
+"""The two operations whose answer is a page's own data: the leader's report and one
+interactive view. Like those of :mod:`polku.ops.operations` they are typed parameter
+records with defaults from :mod:`polku.kinds`, one ``check()`` that raises a
+:class:`polku.errors.PolkuError` naming the parameter in ``field``, and ``run(model)``; they
+live here because what they build is presentation (in the reader's ``lang``). The doors call
+them through :func:`polku.ops.operations.answer` like any other, so privacy by audience
+applies to them too (the model they run on is the one the reader sees).
+
+>>> sorted(OPERATIONS)
+['report', 'view']
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import networkx as nx
+
+from polku.errors import PolkuError, check_count, check_threshold
+from polku.kinds import LONG_WAIT_DAYS
+from polku.present.i18n import check_lang
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything the leader's report shows, as plain data."""
+    name: ClassVar[str] = "report"
+    long_wait_days: float = LONG_WAIT_DAYS
+    top: int = 10
+    lang: str | None = None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        check_threshold(self.long_wait_days, "long_wait_days")
+        check_count(self.top, "top")
+        check_lang(self.lang)
+
+    def run(self, model: Any, progress: Any = None) -> dict[str, Any]:
+        from polku.present.i18n import translator
+        from polku.present.report import report_data
+        from polku.progress import silent
+
+        return report_data(model.graph, long_wait_days=self.long_wait_days, top=self.top,
+                           progress=progress or silent, tr=translator(self.lang))
+
+
+@dataclass(frozen=True)
+class ViewOf:
+    """One interactive view's nodes, edges and legend (drawn on the graph the audience
+    reads), narrowed to ``focus`` when asked."""
+    name: ClassVar[str] = "view"
+    view: str = "ecosystem"
+    focus: str | None = None
+    depth: int = 1
+    k: int = 5
+    cluster_by: str = "provider"
+    long_wait_days: float = LONG_WAIT_DAYS
+    lang: str | None = None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        from polku.present.views.ecosystem import CLUSTER_BY
+        from polku.present.views.registry import VIEWS, parse_view
+
+        name, arg = parse_view(self.view)
+        kind = VIEWS[name].argument
+        if kind == "segment" and arg is not None:
+            from polku.analyses.paths import check_segment
+
+            try:
+                check_segment(g, arg)
+            except PolkuError as e:
+                raise PolkuError(e.message, node=arg, field="view") from None
+        elif kind is not None and arg is not None \
+                and g.nodes.get(arg, {}).get("type") != kind:
+            raise PolkuError("no such designed path" if kind == "path" else f"no such {kind}",
+                             node=arg, field="view")
+        if self.focus is not None and self.focus not in g:
+            raise PolkuError("no such node in the graph", node=self.focus, field="focus")
+        check_count(self.depth, "depth", 0)
+        check_count(self.k, "k")
+        if self.cluster_by not in CLUSTER_BY:
+            raise PolkuError(f"unknown --cluster-by '{self.cluster_by}': expected provider "
+                             "or region", field="cluster_by")
+        check_threshold(self.long_wait_days, "long_wait_days")
+        check_lang(self.lang)
+
+    def arguments(self, model: Any) -> dict[str, Any]:
+        """What :func:`polku.present.views.build_view` takes beside the graph and the view:
+        the view's analyses (from the model) and the focus."""
+        from polku.present.views.registry import VIEWS, parse_view
+
+        name, arg = parse_view(self.view)
+        out: dict[str, Any] = {"findings": model.findings(self.long_wait_days),
+                               "lang": self.lang, "cluster_by": self.cluster_by,
+                               "eco": model.index}
+        extra = VIEWS[name].analyses
+        if extra is not None:
+            out.update(model.memo(("view-analyses", name, arg, self.k),
+                                  lambda: extra(model.graph, str(arg), self.k)))
+        if self.focus is not None:
+            out.update(focus=self.focus, depth=self.depth)
+        return out
+
+    def run(self, model: Any) -> Any:
+        from polku.present.views import build_view
+
+        return build_view(model.graph, self.view, **self.arguments(model))
+
+
+#: the page operations by name
+OPERATIONS: dict[str, type] = {op.name: op for op in (Report, ViewOf)}

@@ -1,0 +1,98 @@
+"""A model per graph version (:mod:`polku.ops.model`): the index and the findings computed
+once per version, lazily, shared by every route and every reader; a write makes a new
+version; the operations' registry and their checks."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import MINI, copy_mini
+from polku.app import create_app
+from polku.errors import PolkuError
+from polku.io.load import load_graph
+from polku.ops import operations as ops
+from polku.ops.model import Model
+from polku.server.auth import Tokens
+
+TOKEN = "editor-token-0123456789"
+
+
+def test_findings_are_computed_once_even_when_many_ask_at_once(monkeypatch) -> None:
+    import polku.analyses.findings as findings
+
+    calls = []
+    real = findings.find
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(findings, "find", counted)
+    model = Model(load_graph(MINI), "v1")
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(model.findings()))
+               for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(calls) == 1 and all(r is results[0] for r in results)
+    assert model.findings(long_wait_days=5) is not results[0] and len(calls) == 2
+    assert model.published("public") is model.published("public")
+    assert model.published("editor") is model
+
+
+def test_the_server_keeps_one_model_per_version_and_a_write_makes_a_new_one(tmp_path) -> None:
+    copy_mini(tmp_path / "mini")
+    app = create_app([tmp_path / "mini"], Tokens({"editor": TOKEN}), tmp_path / "changes")
+    client, store = TestClient(app), app.state.store
+    assert client.get("/api/graphs/mini/findings").status_code == 200
+    first, _ = store.model("mini")
+    assert client.get("/graphs/mini?lang=en").status_code == 200
+    assert client.get("/api/graphs/mini/bottlenecks").status_code == 200
+    assert store.model("mini")[0] is first  # every route shares it
+    etag = client.get("/api/graphs/mini").headers["etag"]
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava",
+                     json={"capacity_per_month": "5"},
+                     headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag})
+    assert r.status_code == 200, r.text
+    second, entry = store.model("mini")
+    assert second is not first and second.version == entry.etag != first.version
+    assert second.graph.nodes["kuntouttava"]["capacity_per_month"] == 5
+    kinds = {f["kind"] for f in client.get("/api/graphs/mini/findings").json()["findings"]}
+    assert "over-capacity" in kinds  # read from the new version
+
+
+def test_every_operation_is_registered_and_checks_its_parameters() -> None:
+    from polku.present import operations as pages
+
+    assert set(ops.OPERATIONS) | set(pages.OPERATIONS) == {
+        "describe", "findings", "bottlenecks", "paths", "removal", "queueing", "raci",
+        "report", "view", "diff", "eventlog"}
+    model = Model(load_graph(MINI))
+    bad = [(ops.Findings(long_wait_days=-1), "long_wait_days"),
+           (ops.Findings(severity="loud"), "severity"),
+           (ops.Findings(actor="nobody"), "actor"),
+           (ops.Bottlenecks(top=0), "top"),
+           (ops.Paths(segment="nuoret", k=0), "k"),
+           (ops.Paths(segment="nuoret", to="kela"), "to"),
+           (ops.Removal(remove="nuoret"), "remove"),
+           (ops.Queueing(capacity={"kela": 3}), "capacity"),
+           (ops.Queueing(places={"kuntouttava": 0}), "places"),
+           (ops.Raci(subjects="everyone"), "subjects"),
+           (pages.Report(top=0), "top"),
+           (pages.ViewOf(view="segment:nope"), "view"),
+           (pages.ViewOf(focus="nope"), "focus"),
+           (pages.ViewOf(depth=-1), "depth"),
+           (ops.Diff(), "against"),
+           (pages.Report(lang="de"), "lang")]
+    for operation, field in bad:
+        with pytest.raises(PolkuError) as caught:
+            ops.answer(operation, model)
+        assert caught.value.field == field, operation
+    with pytest.raises(PolkuError) as caught:
+        ops.whatif_operation("r1", ["kuntouttava=3"], [], [])
+    assert caught.value.field == "remove"
