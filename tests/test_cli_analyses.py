@@ -156,5 +156,6 @@ def test_report_markdown(region, tmp_path):
     assert "## Errors" in md and "## Each segment's best path" in md
     assert "| Seg (`seg`) | A → " in md
     assert XSS not in md
-    r = invoke("report", region, "-o", tmp_path / "report.pdf")
-    assert r.exit_code == 1 and ".html or .md" in r.stderr
+    # PDF is a report format now (tests/test_report_print.py); other suffixes are refused
+    r = invoke("report", region, "-o", tmp_path / "report.txt")
+    assert r.exit_code == 1 and ".html, .md or .pdf" in r.stderr

@@ -430,7 +430,7 @@ def test_json_shape_matches_the_spec_and_is_stable():
     assert list(doc) == ["graph", "findings"] and doc["graph"] == "messy"
     for f in doc["findings"]:
         assert list(f) == ["kind", "severity", "subject", "related", "message", "metrics",
-                           "accountable", "measures"]
+                           "accountable", "measures", "key"]
     assert text == findings_json("messy", list(reversed(find(g))))
     assert text == findings_json("messy", find(g.copy()))
 

@@ -39,6 +39,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/graphs": [{}],
     "/api/graphs/{name}": [{}],
     "/api/graphs/{name}/findings": [{}, {"lang": "en"}],
+    "/api/graphs/{name}/actions": [{}, {"format": "json"}, {"format": "xlsx"}],
+    "/api/graphs/{name}/suggestions": [{}],
     "/api/graphs/{name}/bottlenecks": [{}],
     "/api/graphs/{name}/paths": [{"segment": "nuoret"}, {"segment": "nuoret", "to": "tyo"}],
     "/api/graphs/{name}/whatif": [{"remove": "r1"}, {"remove": "alkuhaastattelu"},

@@ -290,10 +290,16 @@ def findings(
         "more plan measures than this in one month."),
     actor: Optional[str] = typer.Option(
         None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
+    since: Optional[str] = typer.Option(
+        None, "--since", help="VERSION or DATE: the findings created and resolved since that "
+        "change log version or day, and the follow-ups past due (instead of every finding)."),
+    changes: Optional[Path] = typer.Option(
+        None, "--changes", help="The change log for --since (default: the one polku serve "
+        "keeps, .polku/NAME.changes.jsonl beside the source)."),
     lang: Optional[str] = Lang,
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
-    who must act and the plan measures on it."""
+    who must act and the plan measures on it, its stable key and its follow-up."""
     from polku.finding import at_or_above
     from polku.present.messages import worded
 
@@ -302,24 +308,148 @@ def findings(
         raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)",
                          field="fail_on")
     tr = translator(lang)
+    if since is not None:
+        from polku.analyses.accountable import check_actor, for_actor
+        from polku.analyses.findings import find
+
+        g = load_graph(source)
+        if actor is not None:
+            check_actor(g, actor)
+
+        def run(graph):
+            found = worded(find(graph, long_wait_days=long_wait_days,
+                                max_concurrent_leads=max_concurrent_leads), graph, tr)
+            return for_actor(found, actor) if actor is not None else found
+
+        typer.echo(print_changes(format, g, source, since, changes, run, tr))
+        return
     model = model_of(source)
     result, g = asked(ops.Findings(long_wait_days=long_wait_days,
                                    max_concurrent_leads=max_concurrent_leads, actor=actor),
                       model)
     result = worded(result, g, tr)
-    typer.echo(print_findings(format, model.name, result, tr))
+    followups = g.graph.get("followups") or {}
+    if actor is not None:  # only this actor's findings are here: only their follow-ups
+        followups = {k: v for k, v in followups.items() if k in {f.key for f in result}}
+    typer.echo(print_findings(format, model.name, result, tr, followups))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 
 
-def print_findings(format: str, graph_name: str, result: list, tr) -> str:
-    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown."""
+def print_findings(format: str, graph_name: str, result: list, tr,
+                   followups: dict | None = None, present: set | None = None) -> str:
+    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown; the
+    graph's follow-ups as they stand beside the findings."""
     from polku.finding import findings_json
+    from polku.followup import effective
+    from polku.followup import today
     from polku.present.printers import findings_markdown, findings_table
 
+    present = {f.key for f in result} if present is None else present
+    states = effective(followups, present, today()) if followups else None
     if format == "json":
-        return findings_json(graph_name, result)
-    return {"table": findings_table, "markdown": findings_markdown}[format](graph_name, result, tr)
+        return findings_json(graph_name, result, states)
+    return {"table": findings_table, "markdown": findings_markdown}[format](
+        graph_name, result, tr, states)
+
+
+def review_since(g, source: str, since: str, changes: Optional[Path], run) -> dict:
+    """What changed since ``since`` (a version or a date of the graph's change log)."""
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.ops import edits
+    from polku.ops.changelog import ChangeLog, log_beside
+    from polku.ops.review import changes_since, parse_since
+
+    name = str(g.graph.get("name", "graph"))
+    log = ChangeLog(changes) if changes is not None else \
+        log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
+    when = parse_since(since)
+    sheets = edits.row_store(source).sheets(g)
+    return changes_since(g, sheets, log.entries(), when, run)
+
+
+def print_changes(format: str, g, source: str, since: str, changes: Optional[Path], run,
+                  tr) -> str:
+    """``polku findings --since``: what changed since a version or a date of the change log."""
+    from polku.present.printers import changes_text
+
+    name = str(g.graph.get("name", "graph"))
+    result = review_since(g, source, since, changes, run)
+    if format == "json":
+        return json.dumps({"graph": name, **result}, ensure_ascii=False, indent=2)
+    return changes_text(result, tr, markdown=format == "markdown")
+
+
+@app.command()
+@reports_errors
+def actions(
+    source: str = GraphArg,
+    actor: Optional[str] = typer.Option(None, "--actor", help="Only this organisation's "
+                                        "actions (an actor id)."),
+    format: str = typer.Option("csv", "--format", help="xlsx, csv or json."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write "
+                                          "(xlsx needs it; csv and json print without)."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    lang: Optional[str] = Lang,
+) -> None:
+    """The action list per organisation to take away: one row per organisation and finding
+    it is accountable for, with the plan measures and the follow-up."""
+    from polku.analyses.accountable import check_actor
+    from polku.analyses.findings import find
+    from polku.followup import effective
+    from polku.io import atomic
+    from polku.followup import today
+    from polku.present.actions import ACTION_FORMATS, action_rows
+    from polku.present.messages import worded
+
+    check_format(format, tuple(ACTION_FORMATS))
+    kind = ACTION_FORMATS[format]
+    if kind.binary and output is None:
+        raise PolkuError(f"a {format} action list is a file: give -o ACTIONS.{format}",
+                         field="output")
+    tr = translator(lang)
+    g = load_graph(source)
+    if actor is not None:
+        check_actor(g, actor)
+    found = worded(find(g, long_wait_days=long_wait_days), g, tr)
+    states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+    rows = action_rows(g, found, states, actor, tr)
+    name = str(g.graph.get("name", "graph"))
+    data = kind.write(name, str(g.graph.get("title") or name), rows, tr)
+    if output is None:
+        typer.echo(data, nl=False)
+        return
+    with atomic.output_file(output) as tmp:
+        if isinstance(data, bytes):
+            tmp.write_bytes(data)
+        else:
+            tmp.write_text(data, encoding="utf-8")
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+@reports_errors
+def suggest(
+    source: str = GraphArg,
+    finding: Optional[str] = typer.Option(
+        None, "--finding", help="Only the suggestions for this finding (its key, as polku "
+        "findings shows it)."),
+    format: str = typer.Option("text", "--format", help="text or json."),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    lang: Optional[str] = Lang,
+) -> None:
+    """Verified suggestions: edits computed from the graph that would resolve a finding,
+    each applied to a copy with the workbook's rules and the analyses rerun; offered only
+    if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
+    from polku.analyses.suggest import suggest as run
+    from polku.present.printers import suggestions_text
+
+    check_format(format, ("text", "json"))
+    tr = translator(lang)
+    g = load_graph(source)
+    result = run(g, finding, long_wait_days=long_wait_days)
+    typer.echo(json.dumps({"suggestions": result}, ensure_ascii=False, indent=2)
+               if format == "json" else suggestions_text(result, tr))
 
 
 @app.command()
@@ -474,19 +604,36 @@ def eventlog(
 @reports_errors
 def report(
     source: str = GraphArg,
-    output: Path = typer.Option(..., "-o", "--output", help="report.html or report.md."),
+    output: Path = typer.Option(..., "-o", "--output", help="report.html, report.md or "
+                                "report.pdf."),
+    format: Optional[str] = typer.Option(
+        None, "--format", help="html, md or pdf (default: from the output's suffix); pdf is "
+        "A4 with page numbers, contents and every section open."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
                                   "(counts of 1 to --min-cell minus 1 people) out of the report."),
     min_cell: int = MinCell,
     quiet: bool = Quiet,
+    since: Optional[str] = typer.Option(
+        None, "--since", help="VERSION or DATE: add 'Changes since the last review' (findings "
+        "created and resolved since then, follow-ups past due)."),
+    changes: Optional[Path] = typer.Option(
+        None, "--changes", help="The change log for --since (default: the one polku serve "
+        "keeps, .polku/NAME.changes.jsonl beside the source)."),
     lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
     from polku.present.report import check_report_name, write_report_data
 
     tr = translator(lang)
+    if format is not None:
+        check_format(format, ("html", "md", "pdf"))
+        wanted_suffixes = {"html": (".html", ".htm"), "md": (".md", ".markdown"),
+                           "pdf": (".pdf",)}[format]
+        if output.suffix.lower() not in wanted_suffixes:
+            raise PolkuError(f"a {format} report needs a name ending in {wanted_suffixes[0]}",
+                             file=str(output), field="output")
     check_report_name(output)
     who = audience_of(suppress)
     with terminal_progress(wanted(quiet)) as progress:
@@ -495,6 +642,16 @@ def report(
         progress("finding gaps, overlaps and bottlenecks")
         data = ops.answer(pages.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
                           model, who, progress=progress)
+        if since is not None:
+            from polku.analyses.findings import find
+            from polku.present.messages import worded
+            from polku.present.printers import followup_text
+
+            progress("comparing with the last review")
+            review = review_since(model.graph, source, since, changes, lambda x: worded(find(
+                x, long_wait_days=long_wait_days), x, tr))
+            data["changes"] = dict(review, overdue=[
+                dict(o, text=followup_text(o, tr)) for o in review["overdue"]])
         write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(f"wrote {output}")
 

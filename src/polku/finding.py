@@ -55,6 +55,11 @@ class Finding:
         and related ids (not the message, whose numbers may change)."""
         return (self.kind, self.subject, self.related)
 
+    @property
+    def key(self) -> str:
+        """The finding's stable key across versions of a graph (:func:`finding_key`)."""
+        return finding_key(self)
+
     def sort_key(self) -> tuple:
         """Severity (error, warning, info), kind, subject as the spec says; then related ids
         and the metrics, so that findings of one kind on one subject (one per need, one per
@@ -62,17 +67,50 @@ class Finding:
         return self._key  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec's JSON object, keys in the spec's order."""
+        """The spec's JSON object, keys in the spec's order; ``key`` last (the stable key a
+        follow-up names the finding by)."""
         return {"kind": self.kind, "severity": self.severity, "subject": self.subject,
                 "related": list(self.related), "message": self.message,
                 "metrics": dict(self.metrics), "accountable": list(self.accountable),
-                "measures": list(self.measures)}
+                "measures": list(self.measures), "key": self.key}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Finding":
         return cls(d["kind"], d["severity"], d["subject"], tuple(d.get("related") or ()),
                    d.get("message", ""), dict(d.get("metrics") or {}),
                    tuple(d.get("accountable") or ()), tuple(d.get("measures") or ()))
+
+
+#: Kinds that can fire more than once on one subject, and what tells those findings apart
+#: in their key: the ``related`` ids, or one named metric (``docs/findings.md``).
+KEY_DETAIL: Mapping[str, str] = {"path-broken": "related", "unmet-need": "related",
+                                 "unmodelled-flow": "related", "overlapping-services": "need"}
+#: the separator between a key's parts (ids never hold it) and between detail ids
+KEY_SEPARATOR = ":"
+
+
+def finding_key(f: "Finding | Mapping[str, Any]") -> str:
+    """A finding's stable key: ``kind:subject``, and for the kinds that fire more than once
+    on one subject (:data:`KEY_DETAIL`) ``kind:subject:detail`` with the ids that tell them
+    apart, joined with ``+``. Figures, messages and the other related ids are left out, so a
+    finding keeps its key while its numbers change (an over-capacity finding whose inflow
+    grows is the same finding); a follow-up names its finding by this key.
+
+    >>> finding_key(Finding("over-capacity", "warning", "typ", ("r2", "r1")))
+    'over-capacity:typ'
+    >>> finding_key(Finding("path-broken", "error", "p1", ("s2", "s1")))
+    'path-broken:p1:s1+s2'
+    >>> finding_key(Finding("overlapping-services", "info", "seg", ("a", "b"), "", {"need": "debt"}))
+    'overlapping-services:seg:debt'
+    """
+    f = as_finding(f)
+    detail = KEY_DETAIL.get(f.kind)
+    parts = [f.kind, f.subject]
+    if detail == "related":
+        parts.append("+".join(f.related))
+    elif detail is not None and f.metrics.get(detail) is not None:
+        parts.append(str(f.metrics[detail]))
+    return KEY_SEPARATOR.join(parts)
 
 
 def _sortable(value: Any) -> tuple:
@@ -97,23 +135,30 @@ def sort_findings(findings: Iterable["Finding | Mapping[str, Any]"]) -> list[Fin
     return sorted(unique.values(), key=Finding.sort_key)
 
 
-def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"]) -> str:
+def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"],
+                  followups: Mapping[str, Any] | None = None) -> str:
     """The spec's JSON document, sorted, one finding per line, so that two versions of a
     graph diff line by line (a changed finding is one changed line).
 
     >>> print(findings_json("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")]))
     {"graph": "g",
      "findings": [
-      {"kind": "dead-end", "severity": "error", "subject": "s", "related": [], "message": "S leads nowhere", "metrics": {}, "accountable": [], "measures": []}
+      {"kind": "dead-end", "severity": "error", "subject": "s", "related": [], "message": "S leads nowhere", "metrics": {}, "accountable": [], "measures": [], "key": "dead-end:s"}
      ]}
     >>> json.loads(findings_json("g", []))
     {'graph': 'g', 'findings': []}
     """
     lines = [json.dumps(f.to_dict(), ensure_ascii=False) for f in sort_findings(findings)]
     head = '{"graph": ' + json.dumps(graph_name, ensure_ascii=False) + ',\n "findings": ['
+    tail = "}"
+    if followups:
+        # the follow-ups as they stand (polku.followup.effective), one a line, by key
+        tail = ',\n "followups": {\n  ' + ",\n  ".join(
+            f"{json.dumps(k, ensure_ascii=False)}: {json.dumps(v, ensure_ascii=False, sort_keys=True)}"
+            for k, v in sorted(followups.items())) + "\n }}"
     if not lines:
-        return head + ']}'
-    return head + "\n  " + ",\n  ".join(lines) + "\n ]}"
+        return head + ']' + tail
+    return head + "\n  " + ",\n  ".join(lines) + "\n ]" + tail
 
 
 def number(value: float | int | None) -> float | int | None:

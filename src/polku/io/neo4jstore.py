@@ -42,6 +42,9 @@ from polku.progress import Progress, silent
 NODE_LABEL = "Polku"
 REGION_LABEL = "PolkuRegion"
 REGION_PROPERTY = "polku_region"
+#: one node per follow-up of a region (``g.graph["followups"]``): its finding key, status,
+#: owner, due date, note, updated and by as properties, queryable beside the graph
+FOLLOW_UP_LABEL = "PolkuFollowUp"
 #: node type → Neo4j label; fixed in code, never taken from data.
 LABELS: dict[str, str] = {t: "".join(p.capitalize() for p in t.split("_")) for t in NODE_TYPES}
 #: edge kind → Neo4j relationship type; fixed in code, never taken from data.
@@ -386,7 +389,9 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
     if batch_size < 1:
         raise PolkuError(f"batch size must be at least 1, not {batch_size}")
     nodes, rels = graph_rows(g, region)
-    graph_attrs = json.dumps(dict(g.graph), ensure_ascii=False, sort_keys=True, default=str)
+    graph_attrs = json.dumps({k: v for k, v in g.graph.items() if k != "followups"},
+                             ensure_ascii=False, sort_keys=True, default=str)
+    followups = followup_rows(g)
     started = time.perf_counter()
     counts: dict[str, int] = defaultdict(int)
     with open_driver(t) as driver:
@@ -403,7 +408,7 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
                            region=region).consume()
                     expect(_read_region(tx, replace(t, region=region)))
                 gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
-                                                      batch_size, counts, progress)
+                                                      batch_size, counts, progress, followups)
                 tx.commit()
             finally:
                 _close_quietly(tx)
@@ -415,7 +420,8 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
 
 def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
                   rels: dict[str, list[dict]], graph_attrs: str, batch_size: int,
-                  counts: dict[str, int], progress: Progress = silent) -> tuple[int, int]:
+                  counts: dict[str, int], progress: Progress = silent,
+                  followups: list[dict] = ()) -> tuple[int, int]:
     """The push's statements, all in ``tx``; returns the numbers of nodes and relationships
     deleted."""
     def run(query: str, graph_part: bool = True, **params: Any) -> None:
@@ -437,6 +443,13 @@ def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
         run("UNWIND $ids AS eid MATCH (n) WHERE elementId(n) = eid DETACH DELETE n", ids=batch)
     run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) SET r.graph = $graph",
         graph_part=False, region=region, graph=graph_attrs)
+    # follow-ups are few and small: replaced whole, in the same transaction
+    run(f"MATCH (f:{FOLLOW_UP_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE f",
+        graph_part=False, region=region)
+    if followups:
+        run(f"UNWIND $rows AS row CREATE (f:{FOLLOW_UP_LABEL}) "
+            f"SET f = row, f.{REGION_PROPERTY} = $region", graph_part=False, rows=list(followups),
+            region=region)
     total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
     done = 0
     progress(f"pushing region '{region}'", done, total)
@@ -454,6 +467,21 @@ def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
             progress(f"pushing region '{region}': {kind} relationships", done, total)
     progress(f"committing region '{region}'")
     return len(gone_nodes), len(gone_rels)
+
+
+def followup_rows(g: nx.MultiDiGraph) -> list[dict[str, Any]]:
+    """The graph's follow-ups as node property maps (``finding`` and the fields; a
+    workbook's extra columns as ``extra.<column>``)."""
+    rows = []
+    for key, record in sorted((g.graph.get("followups") or {}).items()):
+        row: dict[str, Any] = {"finding": key}
+        for k, v in record.items():
+            if k == "extra":
+                row.update({EXTRA_PREFIX + c: str(x) for c, x in (v or {}).items()})
+            elif v is not None:
+                row[k] = v if _storable(v) else str(v)
+        rows.append(row)
+    return rows
 
 
 def _close_quietly(tx: Any) -> None:
@@ -542,6 +570,18 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
     g = new_graph(region)
     if meta["graph"]:
         g.graph.update(json.loads(meta["graph"]))
+    followups = {}
+    for record in tx.run(f"MATCH (f:{FOLLOW_UP_LABEL} {{{REGION_PROPERTY}: $region}}) "
+                         "RETURN properties(f) AS props", region=region):
+        props = dict(record["props"])
+        props.pop(REGION_PROPERTY, None)
+        key = props.pop("finding")
+        extra = {k[len(EXTRA_PREFIX):]: v for k, v in props.items() if k.startswith(EXTRA_PREFIX)}
+        followups[key] = {k: v for k, v in props.items() if not k.startswith(EXTRA_PREFIX)}
+        if extra:
+            followups[key]["extra"] = extra
+    if followups:
+        g.graph["followups"] = followups
     for n, labels, props in _rows(tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
                                   "n.id, labels(n), properties(n)", region):
         if not g.number_of_nodes() % 2000:
@@ -594,7 +634,9 @@ def delete_region(uri: str | None = None, user: str | None = None, password: str
             f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE n "
             f"WITH count(*) AS removed "
             f"OPTIONAL MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE r "
-            "RETURN removed", region=t.region, database_=t.database)
+            f"WITH DISTINCT removed "
+            f"OPTIONAL MATCH (f:{FOLLOW_UP_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE f "
+            "WITH DISTINCT removed RETURN removed", region=t.region, database_=t.database)
         return records[0]["removed"] if records else 0
 
 

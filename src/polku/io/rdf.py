@@ -73,6 +73,11 @@ FACTOR = POLKU + "Factor"
 GRAPH_CLASS = POLKU + "Graph"
 RESPONSIBILITY = POLKU + "Responsibility"
 STEP = POLKU + "PathStep"
+FOLLOW_UP = POLKU + "FollowUp"
+#: a follow-up's fields -> predicates (``owner`` points to the actor; the rest are literals)
+FOLLOW_UP_FIELDS: dict[str, str] = {
+    "status": POLKU + "status", "owner": POLKU + "owner", "due": POLKU + "due",
+    "note": RDFS + "comment", "updated": DCT + "modified", "by": POLKU + "updatedBy"}
 
 #: node attribute -> predicate; attributes not listed use ``polku:<attribute>``
 ATTRS: dict[str, str] = {
@@ -290,6 +295,23 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
         else:
             yield iri(u), EDGES.get(kind, POLKU + kind), iri(v)
 
+    for key, record in sorted((g.graph.get("followups") or {}).items()):
+        f = f"{base}followup/{quote(key, safe='')}"
+        yield f, TYPE, FOLLOW_UP
+        yield f, POLKU + "finding", Lit(key)
+        for attr, predicate in FOLLOW_UP_FIELDS.items():
+            value = record.get(attr)
+            if value in (None, ""):
+                continue
+            if attr == "owner":
+                yield f, predicate, iri(str(value))
+            elif attr == "due":
+                yield f, predicate, Lit(str(value), XSD + "date")
+            else:
+                yield f, predicate, Lit(str(value))
+        for col, value in (record.get("extra") or {}).items():
+            yield f, EXTRA + quote(col, safe=""), Lit(str(value))
+
 
 #: node types whose names are also ``skos:prefLabel`` (CPSV-AP labels organisations so, and
 #: segments are concepts of the graph's audience scheme)
@@ -483,6 +505,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     types: dict[str, str] = {}
     responsibilities: list[str] = []
     steps: list[str] = []
+    followup_resources: list[str] = []
     factor_label: dict[str, str] = {}
     for s, cls in classes.items():
         if GRAPH_CLASS in cls:
@@ -492,6 +515,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
             responsibilities.append(s)
         elif STEP in cls:
             steps.append(s)
+        elif FOLLOW_UP in cls:
+            followup_resources.append(s)
         elif FACTOR in cls:
             factor_label[s] = next((o.value for p, o in by_subject.get(s, ())
                                     if p == SKOS + "prefLabel" and type(o) is Lit), s)
@@ -592,8 +617,28 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         edges.append((path, node_of(values[POLKU + "stepNode"], s, POLKU + "stepNode"),
                       f"step:{sattrs['order']}", sattrs))
 
+    followups: dict[str, dict[str, object]] = {}
+    field_of = {p: a for a, p in FOLLOW_UP_FIELDS.items()}
+    for s in followup_resources:
+        pos = by_subject.get(s, [])
+        key = next((o.value for p, o in pos if p == POLKU + "finding" and type(o) is Lit), None)
+        if key is None:
+            raise PolkuError("the follow-up names no finding (polku:finding)", node=s)
+        record: dict[str, object] = {}
+        for p, o in pos:
+            attr = field_of.get(p)
+            if attr == "owner":
+                record[attr] = node_of(o, s, p)
+            elif attr is not None and type(o) is Lit:
+                record[attr] = o.value
+        if extra := extra_of(pos):
+            record["extra"] = extra
+        followups[key] = record
+
     g = new_graph(graph_name or "graph")
     g.graph.update(graph_attrs)
+    if followups:
+        g.graph["followups"] = followups
     g.add_nodes_from(nodes)
     add_edges(g, edges)
     if g.number_of_nodes() == 0:

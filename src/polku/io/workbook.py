@@ -26,6 +26,7 @@ import networkx as nx
 from polku.io import atomic
 from polku.errors import PolkuError, PolkuErrors
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges, new_graph)
+from polku.followup import STATUSES, check_key, parse_date, parse_status
 from polku.privacy import HETU_MESSAGE, find_hetu
 from polku.progress import Progress, silent
 
@@ -152,7 +153,9 @@ class Column:
     ``kind`` says how a cell is read: ``text``, ``id``, ``number``, ``integer``, ``bool``,
     ``ratio`` (a number 0–1), ``enum`` (one of ``choices``), ``ref`` / ``refs`` (one id /
     a ``;`` list of ids of the node types in ``targets``), ``list`` (a ``;`` list of text),
-    ``month`` (``YYYY-MM``), ``business_id`` (a Y-tunnus, check digit verified).
+    ``month`` (``YYYY-MM``), ``date`` (``YYYY-MM-DD``), ``business_id`` (a Y-tunnus, check
+    digit verified), ``status`` (a follow-up status, :mod:`polku.followup`), ``finding_key``
+    (a finding's stable key, :func:`polku.finding.finding_key`).
     ``minimum``: the smallest number allowed (numbers are never negative anyway).
     """
     name: str
@@ -269,6 +272,14 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("step", "integer", True),
         Column("node", "ref", True, targets=("service", "outcome")),
         Column("name"),
+    )),
+    # what is being done about each finding (polku.followup); kept as g.graph["followups"]
+    Sheet("followups", (
+        Column("finding", "finding_key", True),
+        Column("status", "status", True, choices=STATUSES),
+        Column("owner", "ref", targets=("actor",)),
+        Column("due", "date"),
+        Column("note"), Column("updated"), Column("by"),
     )),
 )}
 
@@ -647,6 +658,12 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
             return [t for t in items if t]
         if col.kind == "month":
             return parse_month(raw)
+        if col.kind == "date":
+            return parse_date(raw)
+        if col.kind == "status":
+            return parse_status(text)
+        if col.kind == "finding_key":
+            return check_key(text)
         value = parse_number(text)
     if col.kind == "integer" and not isinstance(value, int):
         raise ValueError(f"'{_text(raw)}' is not a whole number")
@@ -1001,6 +1018,27 @@ def read_workbook(path: str | Path, name: str | None = None,
                 if row.extra:
                     attrs["extra"] = dict(row.extra)
                 add_edge(g, pid, node, "step", key=f"step:{step}", **attrs)
+    followups: dict[str, dict[str, object]] = {}
+    followup_rows: dict[str, _Row] = {}
+    fu_sheet = SHEETS["followups"]
+    for row in rows.get("followups", []):
+        key = row.values.get("finding")
+        if not isinstance(key, str) or "status" not in row.values:
+            continue
+        if key in followup_rows:
+            fail(f"the finding '{key}' already has a follow-up (row {followup_rows[key].row})",
+                 row, "finding")
+            continue
+        owner = row.values.get("owner")
+        if isinstance(owner, str) and not check_ref(owner, fu_sheet.column("owner"), row):
+            continue
+        followup_rows[key] = row
+        record = {k: v for k, v in row.values.items() if k != "finding"}
+        if row.extra:
+            record["extra"] = dict(row.extra)
+        followups[key] = record
+    if followups:
+        g.graph["followups"] = followups
     if errors:
         raise PolkuErrors(errors)
     return g
@@ -1078,6 +1116,14 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                     rec[col.name] = _format(g.graph[col.name])
             rec.update(g.graph.get("extra") or {})
             records.append(rec)
+        elif name == "followups":
+            for key, record in sorted((g.graph.get("followups") or {}).items()):
+                rec = {"finding": key}
+                for col in sheet.columns[1:]:
+                    if record.get(col.name) not in (None, ""):
+                        rec[col.name] = _format(record[col.name])
+                rec.update(record.get("extra") or {})
+                records.append(rec)
         elif name == "paths":
             for pid in sorted(n for n, t in g.nodes(data="type") if t == "path"):
                 seg = _out_targets(g, pid, "path_segment")

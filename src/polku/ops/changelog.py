@@ -119,6 +119,17 @@ class ChangeLog:
         raise NothingToUndo("there is no change left to undo")
 
 
+def log_beside(source: str, name: str) -> ChangeLog:
+    """The change log ``polku serve`` keeps for a graph served from ``source`` under the
+    name ``name`` (without ``--changes``): ``.polku/NAME.changes.jsonl`` beside the source,
+    or in the current folder for a Neo4j region."""
+    from polku.io.neo4jstore import is_neo4j_uri
+
+    folder = Path(".polku") if is_neo4j_uri(source) else \
+        Path(source).absolute().parent / ".polku"
+    return ChangeLog(folder / f"{name}.changes.jsonl")
+
+
 #: seconds a write waits for another process's write to the same graph
 WRITE_LOCK_TIMEOUT = 60.0
 

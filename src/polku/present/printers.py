@@ -42,10 +42,33 @@ def _finding_count(n: int, tr: Translator) -> str:
     return tr.ngettext("{count} finding", "{count} findings", n).format(count=tr.number(n))
 
 
+def followup_text(state: dict[str, Any] | None, tr: Translator) -> str:
+    """A follow-up as one short phrase: status, owner, due date ('' when there is none).
+
+    >>> followup_text({"status": "in-progress", "owner": "te", "due": "2026-03-31",
+    ...                "overdue": True}, translator("en"))
+    'in progress, te, due 2026-03-31 (overdue)'
+    """
+    if not state or state.get("recorded_status") is None and state.get("status") == "new":
+        return ""
+    from polku.followup import STATUS_LABELS
+
+    parts = [tr(STATUS_LABELS.get(state["status"], state["status"]))]
+    if state.get("owner"):
+        parts.append(str(state["owner"]))
+    if state.get("due"):
+        parts.append(tr("due {date}").format(date=state["due"]))
+    text = ", ".join(parts)
+    return text + (" " + tr("(overdue)") if state.get("overdue") else "")
+
+
 def findings_table(graph_name: str, findings: Iterable[Finding],
-                   tr: Translator | None = None) -> str:
-    """Findings as plain text for a terminal: a count line per kind, then one line each."""
+                   tr: Translator | None = None,
+                   followups: dict[str, dict[str, Any]] | None = None) -> str:
+    """Findings as plain text for a terminal: a count line per kind, then one line each
+    (with its follow-up, when ``followups`` has one for its key)."""
     tr = tr or translator()
+    followups = followups or {}
     fs = sort_findings(findings)
     sev = {s: severity_name(s, tr) for s in SEVERITY_NAMES}
     sw = max(7, *(len(v) for v in sev.values()))
@@ -54,8 +77,30 @@ def findings_table(graph_name: str, findings: Iterable[Finding],
     if fs:
         lines.append("")
     width = max((len(f.kind) for f in fs), default=0)
-    lines += [f"{sev[f.severity]:<{sw}}  {f.kind:<{width}}  {f.subject}: {f.message}"
-              for f in fs]
+    for f in fs:
+        lines.append(f"{sev[f.severity]:<{sw}}  {f.kind:<{width}}  {f.subject}: {f.message}")
+        if text := followup_text(followups.get(f.key), tr):
+            lines.append(f"{'':<{sw}}  {'':<{width}}  → {text}")
+    return "\n".join(lines)
+
+
+def changes_text(result: dict[str, Any], tr: Translator | None = None,
+                 markdown: bool = False) -> str:
+    """``polku findings --since``: the findings created and resolved since a version, and
+    the follow-ups past due."""
+    tr = tr or translator()
+    since = result["since"]
+    head = tr("Changes since the last review (version {version})").format(
+        version=since["version"])
+    lines = [f"# {head}" if markdown else head]
+    for title, found in ((tr("Created"), result["created"]), (tr("Resolved"), result["resolved"])):
+        lines += ["", f"## {title} ({len(found)})" if markdown else f"{title} ({len(found)})"]
+        lines += [f"- {severity_name(f['severity'], tr)}: {f['message']} ({f['key']})"
+                  for f in found]
+    overdue = result["overdue"]
+    title = tr("Overdue")
+    lines += ["", f"## {title} ({len(overdue)})" if markdown else f"{title} ({len(overdue)})"]
+    lines += [f"- {o['finding']}: {followup_text(o, tr)}" for o in overdue]
     return "\n".join(lines)
 
 
@@ -65,9 +110,38 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
+def edit_text(edit: dict[str, Any], tr: Translator) -> str:
+    """One suggested edit as a line: what row of which sheet gets which values.
+
+    >>> edit_text({"action": "update", "sheet": "referrals", "key": "r1",
+    ...            "row": {"owner": "kela"}}, translator("en"))
+    'change referrals r1: owner = kela'
+    """
+    verb = {"create": tr("add to"), "update": tr("change"), "delete": tr("delete from")}
+    values = ", ".join(f"{k} = {v}" for k, v in edit["row"].items())
+    return f"{verb.get(edit['action'], edit['action'])} {edit['sheet']} {edit['key']}: {values}"
+
+
+def suggestions_text(suggestions: list[dict[str, Any]], tr: Translator | None = None) -> str:
+    """``polku suggest``: each verified suggestion, its edits and what it resolves."""
+    tr = tr or translator()
+    if not suggestions:
+        return tr("No verified suggestions.")
+    lines = []
+    for s in suggestions:
+        lines.append(f"{s['finding']}")
+        lines += [f"  {edit_text(e, tr)}" for e in s["edits"]]
+        lines.append("  " + tr("resolves: {keys}").format(keys=", ".join(s["resolves"])))
+        if s["creates"]:
+            lines.append("  " + tr("creates: {keys}").format(keys=", ".join(s["creates"])))
+    return "\n".join(lines)
+
+
 def findings_markdown(graph_name: str, findings: Iterable[Finding],
-                      tr: Translator | None = None) -> str:
-    """Findings as a markdown document: counts by kind, then a table of every finding."""
+                      tr: Translator | None = None,
+                      followups: dict[str, dict[str, Any]] | None = None) -> str:
+    """Findings as a markdown document: counts by kind, then a table of every finding (its
+    follow-up in the last column when the graph has follow-ups)."""
     tr = tr or translator()
     fs = sort_findings(findings)
     sev, kind, count = tr("severity"), tr("kind"), tr("count")
@@ -77,10 +151,12 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
              f"| {sev} | {kind} | {count} |", "|---|---|---:|"]
     lines += [f"| {severity_name(s, tr)} | `{k}` | {tr.number(n)} |"
               for s, k, n in counts_by_kind(fs)]
-    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} |",
-              "|---|---|---|---|---|"]
+    extra = f" {tr('follow-up')} |" if followups else ""
+    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} |{extra}",
+              "|---|---|---|---|---|" + ("---|" if followups else "")]
     lines += [f"| {severity_name(f.severity, tr)} | `{f.kind}` | `{_md(f.subject)}` | "
               f"{', '.join('`' + _md(r) + '`' for r in f.related)} | {_md(f.message)} |"
+              + (f" {_md(followup_text(followups.get(f.key), tr))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)
 

@@ -17,6 +17,7 @@ from collections import Counter
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import networkx as nx
 
@@ -45,13 +46,21 @@ EMBEDDED_SEGMENT_VIEWS = 6
 
 def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                 top: int = 10, progress: Progress = silent,
-                tr: Translator | None = None) -> dict[str, Any]:
+                tr: Translator | None = None,
+                changes: dict[str, Any] | None = None) -> dict[str, Any]:
     """Everything the report shows, as plain data (the templates only lay it out); labels
-    in the language of ``tr`` (default Finnish)."""
+    in the language of ``tr`` (default Finnish). ``changes`` is what changed since the last
+    review (:func:`polku.ops.review.changes_since`), shown when given."""
+    from polku.followup import effective
+    from polku.followup import today
+    from polku.present.actions import action_rows, actions_csv
+    from polku.present.printers import followup_text
+
     tr = tr or translator()
     progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
     findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr)
+    states = effective(g.graph.get("followups") or {}, {f.key for f in findings}, today())
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
         by_severity[f.severity].append(f)
@@ -95,6 +104,12 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # since they fall outside every action list.
         "unowned": [f.to_dict() for f in findings if not f.accountable],
         "raci": raci_worded(raci(g, findings), g, tr),
+        # the action list as a CSV to download from the report itself (self-contained)
+        "actions_csv": actions_csv(action_rows(g, findings, states, None, tr), tr),
+        # each followed-up finding's follow-up as one phrase, by finding key
+        "followups": {k: followup_text(v, tr) for k, v in states.items()},
+        "changes": None if changes is None else dict(changes, overdue=[
+            dict(o, text=followup_text(o, tr)) for o in changes["overdue"]]),
         "findings": findings,
         "known_kinds": KINDS,
         "eco": eco,
@@ -156,6 +171,11 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     out = [f"# {tr('polku report: {graph}').format(graph=cell(data['title']))}", ""]
     if data["illustrative"]:
         out += [f"> **{tr('Example data – the numbers are illustrative')}**", ""]
+    if data.get("changes") is not None:
+        from polku.present.printers import changes_text
+
+        out += ["#" + changes_text(data["changes"], tr, markdown=True).replace("\n## ", "\n### "),
+                ""]
     out += [tr("{services} services, {segments} client segments, {referrals} referrals, "
                "{actors} actors.").format(services=num(c["service"]), segments=num(c["segment"]),
                                           referrals=num(c["referral"]), actors=num(c["actor"]))
@@ -176,6 +196,8 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             continue
         out += ["", f"## {titles[block['severity']]}", ""]
         out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                + (f" *({cell(data['followups'][f['key']])})*"
+                   if data.get("followups", {}).get(f["key"]) else "")
                 for f in block["findings"]]
         if block["more"]:
             out.append("- " + tr("… and {n} more: polku findings lists every one.").format(
@@ -295,7 +317,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
 
 def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
                 progress: Progress = silent, tr: Translator | None = None,
-                switch: dict[str, str] | None = None) -> str:
+                switch: dict[str, str] | None = None, print_mode: bool = False) -> str:
     """The report as one self-contained HTML page (autoescaped template) in the language
     of ``tr``; ``switch`` (language → address) draws the language switch (the web UI)."""
     tr = tr or translator()
@@ -311,12 +333,28 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     env.globals.update(tr.jinja_globals())
     return env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
-        switch=switch, **raci_context(data["raci"], tr), **extra)
+        switch=switch, print_mode=print_mode,
+        actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr), **extra)
+
+
+def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None = None,
+               progress: Progress = silent) -> bytes:
+    """The report as a PDF (WeasyPrint): the HTML report without its interactive views, laid
+    out by its print CSS (A4, the graph's title and the date on every page, page numbers,
+    contents with page numbers, every section open)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as e:  # OSError: the pango library is missing
+        raise PolkuError(f"the PDF report needs WeasyPrint and pango ({e}); scripts/setup "
+                         "installs them") from None
+    html = report_html(g, data, views=False, tr=tr, progress=progress, print_mode=True)
+    progress("laying out the PDF")
+    return HTML(string=html).write_pdf()
 
 
 def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
                  top: int = 10, progress: Progress = silent, lang: str | None = None,
-                 min_cell: int | None = MIN_CELL) -> Path:
+                 min_cell: int | None = MIN_CELL, changes: dict[str, Any] | None = None) -> Path:
     """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
     ``lang`` (fi, sv or en; default Finnish).
 
@@ -324,24 +362,32 @@ def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LO
     (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
     tr = translator(lang)
     check_report_name(out)
-    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr)
+    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr,
+                       changes=changes)
     if min_cell is not None:
         g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
     return write_report_data(g, data, out, tr, progress)
 
 
 def check_report_name(out: str | Path) -> None:
-    """The report is written as HTML (``.html``, ``.htm``) or markdown (``.md``)."""
-    if Path(out).suffix.lower() not in (".html", ".htm", ".md", ".markdown"):
-        raise PolkuError("the report is written as .html or .md", file=str(out), field="output")
+    """The report is written as HTML (``.html``, ``.htm``), markdown (``.md``) or PDF."""
+    if Path(out).suffix.lower() not in (".html", ".htm", ".md", ".markdown", ".pdf"):
+        raise PolkuError("the report is written as .html, .md or .pdf", file=str(out),
+                         field="output")
 
 
 def write_report_data(g: nx.MultiDiGraph, data: dict[str, Any], out: str | Path,
                       tr: Translator, progress: Progress = silent) -> Path:
     """Write a report whose data the caller has (:func:`report_data` of the graph ``g``
-    its reader sees) to ``out``, HTML or markdown by its suffix, atomically."""
+    its reader sees) to ``out``, HTML, markdown or PDF by its suffix, atomically."""
     out = Path(out)
     check_report_name(out)
+    if out.suffix.lower() == ".pdf":
+        pdf = report_pdf(g, data, tr=tr, progress=progress)
+        progress(f"writing {out.name}")
+        with atomic.output_file(out) as tmp:
+            Path(tmp).write_bytes(pdf)
+        return out
     text = report_markdown(data, tr) if out.suffix.lower() in (".md", ".markdown") else \
         report_html(g, data, progress=progress, tr=tr)
     progress(f"writing {out.name}")

@@ -134,10 +134,69 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                  authorization: str | None = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
-        found, g = ask(name, response, Findings(long_wait_days=long_wait_days,
-                                                severity=severity), authorization)
+        from polku.followup import effective, today
+
+        every, g = ask(name, response, Findings(long_wait_days=long_wait_days,
+                                                severity="info"), authorization)
         tr = translator(api_lang(lang))
-        return {"graph": name, "findings": [finding_json(f, g, tr) for f in found]}
+        keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
+        doc: dict[str, Any] = {"graph": name, "findings": [
+            finding_json(f, g, tr) for f in every if f.severity in keep]}
+        if g.graph.get("followups"):
+            # each follow-up as it stands: resolved where its finding no longer occurs
+            doc["followups"] = effective(g.graph["followups"], {f.key for f in every}, today())
+        return doc
+
+    @router.get("/graphs/{name}/actions", responses=READ,
+                response_class=Response)
+    def actions(name: str, response: Response,
+                format: str = Query("csv", pattern="^(csv|xlsx|json)$"),
+                actor: str | None = Query(None, description="Only this organisation's rows."),
+                lang: str | None = MessageLang,
+                authorization: str | None = Reader) -> Response:
+        """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
+        or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
+        from polku.analyses.accountable import check_actor
+        from polku.followup import effective, today
+        from polku.present.actions import ACTION_FORMATS, action_rows
+        from polku.present.messages import worded
+
+        found, g = ask(name, response, Findings(severity="info"), authorization)
+        tr = translator(api_lang(lang))
+        if actor is not None:
+            try:
+                check_actor(g, actor)
+            except PolkuError as e:
+                raise ApiError(404, e.message, field="actor") from None
+        found = worded(found, g, tr)
+        states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+        rows = action_rows(g, found, states, actor, tr)
+        stem = f"{name}-actions" + (f"-{actor}" if actor else "")
+        headers = dict(response.headers)
+        headers["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
+        kind = ACTION_FORMATS[format]
+        return Response(kind.write(name, str(g.graph.get("title") or name), rows, tr),
+                        media_type=kind.media_type, headers=headers)
+
+    @router.get("/graphs/{name}/suggestions", responses=READ)
+    def suggestions(name: str, response: Response,
+                    finding: str | None = Query(None, description="A finding's key: only its "
+                                                "suggestions."),
+                    long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+                    authorization: str | None = Reader) -> dict:
+        """Verified suggestions (``polku suggest``): edits in this API's own terms (action,
+        sheet, key, row) that resolve a finding and create no error, checked on a copy of
+        the graph the reader sees (the public's has its small cells left out)."""
+        from polku.analyses.suggest import suggest
+
+        model, _ = read(name, response)
+        g = model.published(audience(tokens, authorization)).graph
+        try:
+            result = suggest(g, finding, long_wait_days=long_wait_days)
+        except PolkuError as e:
+            raise ApiError(404 if e.field == "finding" else 400, e.message,
+                           field=e.field) from None
+        return {"graph": name, "suggestions": result}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,

@@ -17,6 +17,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from polku.io import workbook
 from polku.errors import PolkuError
+from polku.followup import STATUS_LABELS
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator
 from polku.present.messages import finding_json
@@ -70,11 +71,14 @@ FORMS = (
     Form("responsibility", "responsibilities", N_("Responsibility"),
          ("actor", "subject", "role", "note")),
     Form("owner", "referrals", N_("Owner of a referral"), ("owner",), "update"),
+    Form("followup", "followups", N_("Follow-up of a finding"),
+         ("finding", "status", "owner", "due", "note")),
 )
 #: what a person types in a column of each kind
 HINTS = {"refs": N_("ids separated by ';'"), "ref": N_("an id"),
          "number": N_("a number (0,5 or 0.5)"), "integer": N_("a whole number"),
-         "ratio": N_("a share between 0 and 1")}
+         "ratio": N_("a share between 0 and 1"), "date": N_("a date, YYYY-MM-DD"),
+         "finding_key": N_("the finding's key, shown beside it")}
 #: the columns the forms offer, as a person reads them (the workbook's column name is
 #: shown beside: the workbook's messages name it)
 COLUMN_NAMES = {
@@ -86,6 +90,7 @@ COLUMN_NAMES = {
     "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
+    "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
 }
 #: the node types a reference may name (singular)
 TARGET_NAMES = {"actor": N_("actor"), "service": N_("service"), "outcome": N_("outcome"),
@@ -95,7 +100,8 @@ TARGET_NAMES = {"actor": N_("actor"), "service": N_("service"), "outcome": N_("o
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
 CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"),
                 "lead": N_("lead"), "participant": N_("participant"),
-                "consulted": N_("consulted"), "informed": N_("informed")}
+                "consulted": N_("consulted"), "informed": N_("informed"),
+                **STATUS_LABELS}
 #: the states of a served graph and the actions of the change log
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
@@ -121,6 +127,8 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
+    if form.sheet == "followups":
+        return [(k, k) for k in sorted(g.graph.get("followups") or {})]
     if form.sheet == "responsibilities":
         from polku.graph import responsibilities
 
@@ -224,19 +232,31 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         table alternative), and the edit forms."""
         from polku.kinds import meaning
 
+        from polku.followup import effective
+        from polku.followup import today
+        from polku.present.printers import followup_text
+
         tr = language.tr
         model, entry = store.model(name)
         g = model.graph
         seen = model.published(who).graph  # what the findings are worded from
+        found = ask(model, Findings(), who)
+        states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         findings = [dict(finding_json(f, seen, tr), link=finding_link(g, name, f.subject, language),
-                         meaning=tr(meaning(f.kind)) if meaning(f.kind) else "")
-                    for f in ask(model, Findings(), who)]
+                         meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
+                         followup=followup_text(states.get(f.key), tr),
+                         overdue=bool(states.get(f.key, {}).get("overdue")))
+                    for f in found]
+        # follow-ups whose finding no longer occurs: resolved in this version
+        gone = [dict(s, text=followup_text(s, tr)) for k, s in states.items()
+                if k not in {f.key for f in found}]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=name,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
+                    gone_followups=gone,
                     etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
                     type_names=TYPE_NAMES)
 

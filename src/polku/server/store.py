@@ -464,6 +464,10 @@ class GraphStore:
             before_model = entry.model
         store = edits.row_store(source.location)
         sheets = self._sheets(entry, current)
+        if undoes is None:
+            from polku.ops.changelog import now
+
+            values = edits.stamped(sheet, action, values, who, now())
         try:
             new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:

@@ -1,0 +1,234 @@
+"""A workbook's sheets as rows of cell text, and one row edit on them: the write contract's
+row rules without any store behind them.
+
+:mod:`polku.ops.edits` builds the edits people make on these (and writes them where the
+graph lives); an analysis that tries an edit on a copy (:mod:`polku.analyses.suggest`) uses
+the same functions, so a suggestion is applied exactly as the write API will apply it.
+
+Rows are named by a key: the ``id`` column, ``actor~subject`` for responsibilities
+(``actor~subject~role`` when the actor holds several roles on the subject),
+``path~step`` for designed paths and the finding key for follow-ups.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+import networkx as nx
+
+from polku.errors import PolkuError
+from polku.io import workbook
+
+#: sheet -> (header, rows of cell text): a workbook as the editor holds it
+Sheets = dict[str, tuple[list[str], list[dict[str, str]]]]
+
+#: the columns that name a row, per sheet (default: ``id``)
+KEY_COLUMNS: dict[str, tuple[str, ...]] = {
+    "responsibilities": ("actor", "subject", "role"), "paths": ("path", "step"),
+    "followups": ("finding",)}
+#: graph attributes the sheets themselves hold: never carried over from the graph before
+#: an edit (a deleted follow-up must stay deleted)
+SHEET_ATTRS = ("followups",)
+KEY_SEPARATOR = "~"
+
+
+class RowNotFound(PolkuError):
+    """The sheet or the row an edit names does not exist."""
+
+
+class EditConflict(PolkuError):
+    """The edit cannot be applied as asked (an ambiguous key, nothing left to undo, a
+    source that cannot take writes)."""
+
+
+def key_columns(sheet: str) -> tuple[str, ...]:
+    """The columns whose values make a row's key.
+
+    >>> key_columns("services"), key_columns("paths")
+    (('id',), ('path', 'step'))
+    """
+    return KEY_COLUMNS.get(sheet, ("id",))
+
+
+def row_key(sheet: str, row: Mapping[str, str]) -> str:
+    """The key of a row: its id, ``actor~subject`` or ``path~step``.
+
+    >>> row_key("responsibilities", {"actor": "kela", "subject": "s1", "role": "lead"})
+    'kela~s1'
+    >>> row_key("services", {"id": "s1", "name": "S"})
+    's1'
+    """
+    cols = key_columns(sheet)[:2]
+    return KEY_SEPARATOR.join(row.get(c, "") for c in cols)
+
+
+def cell_text(value: object, column: str = "") -> str:
+    """A JSON value as the workbook cell that says it: lists joined with ``;``, booleans
+    ``yes``/``no``, numbers as written, ``null`` empty.
+
+    >>> cell_text(["kela", "keusote"]), cell_text(True), cell_text(40.5), cell_text(None)
+    ('kela;keusote', 'yes', '40.5', '')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (int, float)):
+        return repr(value) if isinstance(value, float) else str(value)
+    if isinstance(value, (list, tuple)):
+        return ";".join(cell_text(v) for v in value)
+    if isinstance(value, str):
+        return value.strip()
+    raise PolkuError(f"a cell holds text, a number, a boolean or a list, not "
+                     f"{type(value).__name__}", column=column or None)
+
+
+def row_values(sheet: str, body: Mapping[str, Any]) -> dict[str, str]:
+    """An edit's JSON body (column → value) as cell text, with the column names checked."""
+    if sheet not in workbook.SHEETS:
+        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
+                          sheet=sheet)
+    values: dict[str, str] = {}
+    for column, value in body.items():
+        if not isinstance(column, str) or not column.strip() or column != column.strip():
+            raise PolkuError(f"'{column}' is not a column name", sheet=sheet, column=str(column))
+        values[column] = cell_text(value, column)
+    return values
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an edit did to one row: the row before and after (``None`` = no row)."""
+    action: str
+    sheet: str
+    key: str
+    before: dict[str, str] | None
+    after: dict[str, str] | None
+    #: columns the edit added to the sheet's header (an undo takes them away again)
+    added: tuple[str, ...] = ()
+
+
+def _matches(sheet: str, row: Mapping[str, str], key: str) -> bool:
+    parts = key.split(KEY_SEPARATOR)
+    cols = key_columns(sheet)
+    if len(parts) > len(cols) or (len(cols) > 1 and len(parts) < 2):
+        return False
+    for col, part in zip(cols, parts):
+        have = row.get(col, "")
+        if col == "role":
+            have = _role(have)
+            part = _role(part)
+        if col == "step":
+            if have.strip() != part.strip():
+                try:
+                    if workbook.parse_number(have) != workbook.parse_number(part):
+                        return False
+                except ValueError:
+                    return False
+            continue
+        if have != part:
+            return False
+    return True
+
+
+def _role(text: str) -> str:
+    word = text.strip().lower()
+    return workbook.ROLE_WORDS.get(word, word)
+
+
+def find_row(sheets: Sheets, sheet: str, key: str) -> int:
+    """The index of the row named ``key`` in ``sheet``, or :class:`RowNotFound`."""
+    if sheet not in workbook.SHEETS:
+        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
+                          sheet=sheet)
+    rows = sheets.get(sheet, ([], []))[1]
+    hits = [i for i, row in enumerate(rows) if _matches(sheet, row, key)]
+    if not hits:
+        raise RowNotFound(f"no row '{key}' in sheet '{sheet}'", sheet=sheet)
+    if len(hits) > 1:
+        roles = ", ".join(rows[i].get("role", "") for i in hits)
+        raise EditConflict(f"{len(hits)} rows have the key '{key}' (roles {roles}): name "
+                           f"one as actor{KEY_SEPARATOR}subject{KEY_SEPARATOR}role", sheet=sheet)
+    return hits[0]
+
+
+def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
+          values: Mapping[str, str] | None = None,
+          drop: tuple[str, ...] | list[str] = ()) -> tuple[Sheets, Change]:
+    """``sheets`` with one row created, updated (only the columns given; an empty value
+    clears a cell), replaced whole, or deleted; and the change. Nothing is checked here
+    beyond the row's existence: :func:`check` runs the import's rules on the result.
+    ``drop``: header columns to take away when no row holds a value in them any more (an
+    undo of the edit that added them).
+
+    >>> s = {"actors": (["id", "name", "kind"], [{"id": "kela", "name": "Kela", "kind": "kela"}])}
+    >>> s2, change = apply(s, "update", "actors", "kela", {"name": "Kela FPA"})
+    >>> s2["actors"][1][0]["name"], change.before["name"], s["actors"][1][0]["name"]
+    ('Kela FPA', 'Kela', 'Kela')
+    """
+    if sheet not in workbook.SHEETS:
+        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
+                          sheet=sheet)
+    values = dict(values or {})
+    header, rows = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
+    header, rows = list(header), [dict(r) for r in rows]
+    added = tuple(c for c in values if c not in header)
+    header.extend(added)
+    out = dict(sheets)
+
+    def without_dropped(header: list[str]) -> list[str]:
+        return [h for h in header if h not in drop or any(r.get(h) for r in rows)]
+
+    if action == "create":
+        after = {c: v for c, v in values.items() if v != ""}
+        rows.append(after)
+        out[sheet] = (without_dropped(header), rows)
+        return out, Change(action, sheet, row_key(sheet, after), None, after, added)
+    if key is None:
+        raise RowNotFound(f"no row named in sheet '{sheet}'", sheet=sheet)
+    index = find_row(sheets, sheet, key)
+    before = rows[index]
+    if action == "delete":
+        del rows[index]
+        out[sheet] = (without_dropped(header), rows)
+        return out, Change(action, sheet, row_key(sheet, before), before, None)
+    if action == "update":
+        after = {**before, **values}
+    elif action == "replace":
+        after = dict(values)
+    else:
+        raise PolkuError(f"unknown edit action '{action}'")
+    after = {c: v for c, v in after.items() if v != ""}
+    rows[index] = after
+    out[sheet] = (without_dropped(header), rows)
+    return out, Change("update", sheet, row_key(sheet, after), before, after, added)
+
+
+def as_tables(sheets: Sheets, file_of: Callable[[str], str]) -> workbook.Tables:
+    """The sheets as the raw tables :func:`polku.io.workbook.read_rows` checks; rows numbered
+    as in a spreadsheet (the header is row 1)."""
+    return {name: (file_of(name), header,
+                   [(i + 2, [row.get(h, "") for h in header]) for i, row in enumerate(rows)])
+            for name, (header, rows) in sheets.items()}
+
+
+def sheets_of_graph(g: nx.MultiDiGraph) -> Sheets:
+    """A graph as the workbook sheets that say it (those with rows, and the required ones)."""
+    required = {n for n, s in workbook.SHEETS.items() if s.required}
+    return {n: (h, rows) for n, (h, rows) in workbook.sheet_rows(g).items()
+            if rows or n in required}
+
+
+def sheets_of_tables(tables: workbook.Tables) -> Sheets:
+    """Raw workbook cells as text rows keyed by column (empty cells left out)."""
+    out: Sheets = {}
+    for name, (_, header, body) in tables.items():
+        rows = []
+        for _, cells in body:
+            texts = [workbook.cell_as_text(c) for c in cells]
+            if not any(texts):
+                continue
+            rows.append({h: t for h, t in zip(header, texts) if h and t})
+        out[name] = (list(header), rows)
+    return out

@@ -1,0 +1,136 @@
+"""The action list per organisation as a file to take away: .xlsx, .csv or JSON.
+
+``polku actions GRAPH [--actor ID] --format xlsx|csv|json`` (and the API's
+``/api/graphs/NAME/actions?format=``) give one row per organisation and finding it is
+accountable for (:func:`polku.analyses.accountable.by_actor`): the organisation, the
+finding's severity, what it is about in words, the plan measures on it, and its follow-up
+(status, owner, due date, note), so a leader can take the list into a meeting or a
+spreadsheet of their own. Column headings are in the reader's language; ids stay ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+import networkx as nx
+
+from polku.analyses.accountable import by_actor
+from polku.finding import Finding
+from polku.followup import STATUS_LABELS
+from polku.present.i18n import N_, Translator, translator
+
+#: the columns, in order: key → heading (English source; fi/sv in the catalogues)
+COLUMNS = {
+    "actor": N_("organisation id"), "actor_name": N_("organisation"),
+    "severity": N_("severity"), "kind": N_("kind"), "message": N_("finding"),
+    "subject": N_("subject"), "measures": N_("plan measures"),
+    "status": N_("status"), "owner": N_("owner"), "due": N_("due date"), "note": N_("note"),
+    "key": N_("finding key"),
+}
+SEVERITY_WORDS = {"error": N_("error"), "warning": N_("warning"), "info": N_("for information")}
+
+
+def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
+                followups: Mapping[str, Mapping[str, Any]] | None = None,
+                actor: str | None = None, tr: Translator | None = None) -> list[dict[str, str]]:
+    """One row per (organisation, finding), organisations by id, findings in their order;
+    ``followups`` are the follow-ups as they stand (:func:`polku.followup.effective`).
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> rows = action_rows(g, [Finding("long-wait", "warning", "r", (), "odottaa", accountable=("kela",))],
+    ...                    tr=translator("en"))
+    >>> rows[0]["actor_name"], rows[0]["severity"], rows[0]["status"], rows[0]["key"]
+    ('Kela', 'warning', 'new', 'long-wait:r')
+    """
+    tr = tr or translator()
+    followups = followups or {}
+    rows = []
+    for who, mine in by_actor(findings).items():
+        if actor is not None and who != actor:
+            continue
+        for f in mine:
+            fu = followups.get(f.key) or {}
+            status = str(fu.get("status") or "new")
+            rows.append({
+                "actor": who, "actor_name": tr.label(g, who),
+                "severity": tr(SEVERITY_WORDS[f.severity]), "kind": f.kind,
+                "message": f.message, "subject": f.subject,
+                "measures": "; ".join(tr.label(g, m) for m in f.measures),
+                "status": tr(STATUS_LABELS.get(status, status)),
+                "owner": tr.label(g, str(fu["owner"])) if fu.get("owner") else "",
+                "due": str(fu.get("due") or ""), "note": str(fu.get("note") or ""),
+                "key": f.key})
+    return rows
+
+
+def headings(tr: Translator) -> list[str]:
+    return [tr(h) for h in COLUMNS.values()]
+
+
+def actions_csv(rows: list[dict[str, str]], tr: Translator | None = None) -> str:
+    """The rows as CSV (UTF-8, comma-separated, headings in ``tr``'s language)."""
+    tr = tr or translator()
+    buf = io.StringIO(newline="")
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(headings(tr))
+    for r in rows:
+        w.writerow([r[k] for k in COLUMNS])
+    return buf.getvalue()
+
+
+def actions_xlsx(rows: list[dict[str, str]], tr: Translator | None = None,
+                 title: str = "") -> bytes:
+    """The rows as an .xlsx workbook: one sheet, headings bold and frozen, columns sized."""
+    import openpyxl
+    from openpyxl.styles import Font
+
+    tr = tr or translator()
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = tr("Actions")[:31]
+    ws.append(headings(tr))
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for r in rows:
+        ws.append([r[k] for k in COLUMNS])
+        for cell in ws[ws.max_row]:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, not a formula
+    ws.freeze_panes = "A2"
+    for i, key in enumerate(COLUMNS, start=1):
+        width = max([len(headings(tr)[i - 1])] + [len(r[key]) for r in rows[:500]])
+        ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = min(60, width + 2)
+    if title:
+        book.properties.title = title
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def actions_json(graph: str, rows: list[dict[str, str]]) -> str:
+    return json.dumps({"graph": graph, "actions": rows}, ensure_ascii=False, indent=2)
+
+
+@dataclass(frozen=True)
+class ActionFormat:
+    """One way to take the action list away: its media type, whether it is bytes (a file
+    only) and how it is written from (graph name, title, rows, translator)."""
+    media_type: str
+    binary: bool
+    write: Callable[[str, str, list[dict[str, str]], Translator], "str | bytes"]
+
+
+#: the action list's formats, by name (the CLI's ``--format`` and the API's ``?format=``)
+ACTION_FORMATS: Mapping[str, ActionFormat] = {
+    "xlsx": ActionFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                         True, lambda name, title, rows, tr: actions_xlsx(rows, tr, title)),
+    "csv": ActionFormat("text/csv; charset=utf-8", False,
+                        lambda name, title, rows, tr: actions_csv(rows, tr)),
+    "json": ActionFormat("application/json", False,
+                         lambda name, title, rows, tr: actions_json(name, rows) + "\n"),
+}

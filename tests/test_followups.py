@@ -1,0 +1,273 @@
+"""Follow-ups: stable finding keys, the followups sheet, and its round trip through every
+store (CSV, .xlsx, Turtle, JSON-LD, Neo4j on the real server)."""
+
+from __future__ import annotations
+
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from polku.analyses.findings import find
+from polku.errors import PolkuErrors
+from polku.followup import effective, for_findings
+from polku.io.load import load_graph, save_graph
+from polku.io.workbook import read_workbook, write_workbook
+from helpers import run
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
+PLAN = ROOT / "graphs" / "plan.ttl"
+
+FOLLOWUPS_CSV = (
+    "finding,status,owner,due,note,updated,by,extra_col\n"
+    "long-wait:ref-diakonia-velkaneuvonta,työn alla,keusote,2026-03-31,"
+    "\"Jono puretaan, lisäaika\",2026-12-01T10:00:00Z,anna,x\n"
+    "path-broken:polku-velat-asuminen:kuntouttava-tyotoiminta+talous-ja-velkaneuvonta,"
+    "accepted-risk,,,,,\n"
+    "unmet-need:seg-terveys:tarve-tyokyvyn-arviointi,ny,,31.1.2027,,,,\n")
+
+
+def example_with_followups(tmp_path: Path) -> Path:
+    folder = tmp_path / "keski-uusimaa"
+    shutil.copytree(EXAMPLE, folder)
+    (folder / "followups.csv").write_text(FOLLOWUPS_CSV, encoding="utf-8")
+    return folder
+
+
+def test_keys_are_unique_and_stable_on_the_example_and_the_plan() -> None:
+    for source in (EXAMPLE, PLAN):
+        g = load_graph(source)
+        keys = [f.key for f in find(g)]
+        assert keys and not [k for k, n in Counter(keys).items() if n > 1]
+        # the numbers change, the keys do not
+        g2 = load_graph(source)
+        for n, d in g2.nodes(data=True):
+            if d.get("type") == "referral" and d.get("median_wait_days", 0) > 30:
+                d["median_wait_days"] += 10
+        after = find(g2)
+        assert [f.key for f in after] == keys
+        if source == EXAMPLE:
+            assert [dict(f.metrics) for f in after] != [dict(f.metrics) for f in find(g)]
+
+
+def test_the_sheet_reads_status_words_dates_and_extra_columns(tmp_path) -> None:
+    g = read_workbook(example_with_followups(tmp_path))
+    fu = g.graph["followups"]
+    assert fu["long-wait:ref-diakonia-velkaneuvonta"] == {
+        "status": "in-progress", "owner": "keusote", "due": "2026-03-31",
+        "note": "Jono puretaan, lisäaika", "updated": "2026-12-01T10:00:00Z", "by": "anna",
+        "extra": {"extra_col": "x"}}
+    assert fu["unmet-need:seg-terveys:tarve-tyokyvyn-arviointi"] == {
+        "status": "new", "due": "2027-01-31"}
+
+
+def test_the_sheet_refuses_bad_rows_with_their_place(tmp_path) -> None:
+    folder = example_with_followups(tmp_path)
+    (folder / "followups.csv").write_text(
+        "finding,status,owner,due\n"
+        "long-wait:r1,valmis,,\n"
+        "no such key,new,,\n"
+        "long-wait:r2,new,nobody,2026-02-30\n"
+        "long-wait:r3,new,,\n"
+        "long-wait:r3,resolved,,\n", encoding="utf-8")
+    with pytest.raises(PolkuErrors) as e:
+        read_workbook(folder)
+    found = {(x.row, x.column) for x in e.value.errors}
+    assert {(2, "status"), (3, "finding"), (4, "due"), (6, "finding")} <= found
+    assert any("'valmis' is not one of" in x.message for x in e.value.errors)
+
+
+@pytest.mark.parametrize("suffix", ["", ".xlsx", ".ttl", ".jsonld"])
+def test_followups_survive_every_file_store(tmp_path, suffix) -> None:
+    g = read_workbook(example_with_followups(tmp_path))
+    out = tmp_path / f"out{suffix}"
+    if suffix in ("", ".xlsx"):
+        write_workbook(g, out)
+    else:
+        save_graph(g, out)
+    back = load_graph(out)
+    assert back.graph["followups"] == g.graph["followups"]
+    # and once more: written back, read back, the same
+    again = tmp_path / f"again{suffix}"
+    (write_workbook if suffix in ("", ".xlsx") else save_graph)(back, again)
+    assert load_graph(again).graph["followups"] == g.graph["followups"]
+
+
+def test_turtle_with_followups_passes_shacl(tmp_path) -> None:
+    from polku.io.validate import shacl_problems
+
+    g = read_workbook(example_with_followups(tmp_path))
+    assert shacl_problems(g) == []
+    g.graph["followups"]["long-wait:x"] = {"status": "closed"}
+    assert any("status" in p.message for p in shacl_problems(g))
+
+
+def test_followups_survive_neo4j(tmp_path, neo4j_server) -> None:
+    from polku.io import neo4jstore as ns
+
+    g = read_workbook(example_with_followups(tmp_path))
+    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
+             "password": neo4j_server.password}
+    try:
+        ns.push_graph(g, region="fu-roundtrip", **creds)
+        back = ns.pull_graph(region="fu-roundtrip", **creds)
+        assert back.graph["followups"] == g.graph["followups"]
+        assert ns.equal_graphs(g, back)
+        # a follow-up deleted in the graph is deleted in the database
+        del g.graph["followups"]["long-wait:ref-diakonia-velkaneuvonta"]
+        ns.push_graph(g, region="fu-roundtrip", **creds)
+        assert ns.pull_graph(region="fu-roundtrip", **creds).graph["followups"] == \
+            g.graph["followups"]
+    finally:
+        ns.delete_region(region="fu-roundtrip", **creds)
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(neo4j_server.uri,
+                                    auth=(neo4j_server.user, neo4j_server.password)) as d:
+        records, _, _ = d.execute_query(
+            "MATCH (f:PolkuFollowUp {polku_region: 'fu-roundtrip'}) RETURN count(f) AS n")
+    assert records[0]["n"] == 0
+
+
+def test_a_finding_gone_is_resolved_and_an_open_one_past_due_is_overdue(tmp_path) -> None:
+    g = read_workbook(example_with_followups(tmp_path))
+    keys = [f.key for f in find(g)]
+    state = for_findings(g.graph["followups"], keys, "2026-12-03")
+    assert state["long-wait:ref-diakonia-velkaneuvonta"]["overdue"] is True
+    assert state["unmet-need:seg-terveys:tarve-tyokyvyn-arviointi"]["overdue"] is False
+    gone = effective(g.graph["followups"], [k for k in keys if not k.startswith("long-wait:ref-d")],
+                     "2026-12-03")
+    assert gone["long-wait:ref-diakonia-velkaneuvonta"]["status"] == "resolved"
+    assert gone["long-wait:ref-diakonia-velkaneuvonta"]["recorded_status"] == "in-progress"
+    assert gone["long-wait:ref-diakonia-velkaneuvonta"]["overdue"] is False
+
+
+# -- through the write contract, and what changed since a version --------------------------
+
+def served_client(tmp_path: Path):
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+    from polku.server.auth import parse_tokens
+
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    example_with_followups(folder)
+    tokens = parse_tokens("anna:anna-token-0123456789")
+    client = TestClient(create_app([folder], tokens), raise_server_exceptions=False)
+    return client, folder / "keski-uusimaa"
+
+
+def write(client, method: str, path: str, body=None):
+    etag = client.get("/api/graphs/keski-uusimaa").headers["etag"]
+    headers = {"Authorization": "Bearer anna-token-0123456789", "If-Match": etag}
+    return client.request(method, "/api/graphs/keski-uusimaa" + path, json=body,
+                          headers=headers)
+
+
+def test_followups_are_edited_through_the_write_contract(tmp_path) -> None:
+    client, folder = served_client(tmp_path)
+    key = "referral-without-owner:ref-ktt-tyokokeilu"
+    r = write(client, "POST", "/rows/followups",
+              {"finding": key, "status": "työn alla", "owner": "keusote", "due": "2020-01-31",
+               "note": "Sovitaan vastuutaho"})
+    assert r.status_code == 201, r.text
+    row = client.get(f"/api/graphs/keski-uusimaa/rows/followups/{key}").json()
+    assert row["values"]["by"] == "anna" and row["values"]["updated"].endswith("Z")
+    doc = client.get("/api/graphs/keski-uusimaa/findings").json()
+    assert doc["followups"][key]["status"] == "in-progress"
+    assert doc["followups"][key]["overdue"] is True
+    assert key in {f["key"] for f in doc["findings"]}
+    # a bad status is refused with its place, as any row
+    r = write(client, "PATCH", f"/rows/followups/{key}", {"status": "valmis"})
+    assert r.status_code == 422 and "valmis" in r.text
+    # an owner who is not an actor likewise
+    r = write(client, "PATCH", f"/rows/followups/{key}", {"owner": "nobody"})
+    assert r.status_code == 422
+    # the fix itself: the referral gets an owner; the finding is gone, the follow-up resolved
+    r = write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu", {"owner": "keusote"})
+    assert r.status_code == 200, r.text
+    assert key in {f["key"] for f in r.json()["findings"]["resolved"]}
+    doc = client.get("/api/graphs/keski-uusimaa/findings").json()
+    assert doc["followups"][key]["status"] == "resolved"
+    assert doc["followups"][key]["recorded_status"] == "in-progress"
+    # the sheet on disk says it, and undo takes the last change back
+    assert key in (folder / "followups.csv").read_text(encoding="utf-8")
+    r = write(client, "POST", "/undo")
+    assert r.status_code == 200, r.text
+    assert client.get("/api/graphs/keski-uusimaa/findings").json()["followups"][key][
+        "status"] == "in-progress"
+    r = write(client, "DELETE", f"/rows/followups/{key}")
+    assert r.status_code == 200, r.text
+    assert key not in client.get("/api/graphs/keski-uusimaa/findings").json()["followups"]
+
+
+def test_findings_since_a_version_and_a_date(tmp_path) -> None:
+    import json
+
+
+
+    client, folder = served_client(tmp_path)
+    fixed = "referral-without-owner:ref-ktt-tyokokeilu"
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    assert write(client, "PATCH", "/rows/referrals/ref-diakonia-velkaneuvonta",
+                 {"information_flow": "no"}).status_code == 200
+
+    def since(value: str) -> dict:
+        r = run(*["findings", str(folder), "--since", value, "--format", "json"])
+        assert r.exit_code == 0, r.output
+        return json.loads(r.stdout)
+
+    zero = since("0")
+    assert zero["since"] == {"version": 0, "time": None}
+    assert [f["key"] for f in zero["resolved"]] == [fixed]
+    assert [f["key"] for f in zero["created"]] == [
+        "no-information-flow:ref-diakonia-velkaneuvonta"]
+    # the follow-up of the long wait is open and past its due date
+    assert [o["finding"] for o in zero["overdue"]] == ["long-wait:ref-diakonia-velkaneuvonta"]
+    one = since("1")
+    assert one["resolved"] == [] and len(one["created"]) == 1
+    assert since("2")["created"] == [] == since("2")["resolved"]
+    # a date: every change made today is after the day began
+    from polku.ops.review import today
+
+    assert since(today())["since"]["version"] == 0
+    text = run(*["findings", str(folder), "--since", "0", "--lang", "en"]).stdout
+    assert "Resolved (1)" in text and fixed in text
+    bad = run(*["findings", str(folder), "--since", "eilen"])
+    assert bad.exit_code != 0 and "--since" in bad.output
+    assert run(*["findings", str(folder), "--since", "9"]).exit_code != 0
+
+
+def test_report_and_graph_page_show_followups_and_changes(tmp_path) -> None:
+    import html
+
+
+
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    for suffix in (".html", ".md"):
+        out = tmp_path / f"report{suffix}"
+        r = run(*["report", str(folder), "-o", str(out), "--since", "0", "-q"])
+        assert r.exit_code == 0, r.output
+        text = html.unescape(out.read_text(encoding="utf-8"))
+        assert "Muutokset edellisestä katselmoinnista (versio 0)" in text
+        assert "Ratkaistut (1)" in text and "Myöhässä (1)" in text
+        assert "työn alla, keusote, määräaika 2026-03-31 (myöhässä)" in text
+    sv = tmp_path / "report-sv.md"
+    run(*["report", str(folder), "-o", str(sv), "--since", "0", "--lang", "sv"])
+    assert "Ändringar sedan den senaste granskningen" in sv.read_text(encoding="utf-8")
+    # without --since, no such section; the follow-up still stands beside its finding
+    plain = tmp_path / "plain.md"
+    run(*["report", str(folder), "-o", str(plain)])
+    text = plain.read_text(encoding="utf-8")
+    assert "Muutokset edellisestä" not in text and "työn alla, keusote" in text
+    page = html.unescape(client.get("/graphs/keski-uusimaa").text)
+    assert "työn alla, keusote, määräaika 2026-03-31 (myöhässä)" in page
+    assert 'id="form-followup"' in page and 'data-sheet="followups"' in page
+    table = run(*["findings", str(folder), "--lang", "en"]).stdout
+    assert "→ in progress, keusote, due 2026-03-31 (overdue)" in table

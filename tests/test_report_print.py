@@ -1,0 +1,105 @@
+"""The report on paper: `polku report --format pdf` (A4, page count in the PDF's page tree,
+the graph's title in the header), the HTML report's print CSS, and the action list per
+organisation as .xlsx, .csv and JSON from the CLI, the API and the report."""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+import zlib
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from fastapi.testclient import TestClient
+
+from polku.app import create_app
+from helpers import run
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
+
+
+def pdf_objects(data: bytes) -> bytes:
+    """A PDF's objects as text: its own bytes and every Flate stream inflated (WeasyPrint
+    keeps the page tree in compressed object streams)."""
+    parts = [data]
+    for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", data, re.S):
+        try:
+            parts.append(zlib.decompress(m.group(1)))
+        except zlib.error:
+            pass
+    return b"\n".join(parts)
+
+
+@pytest.mark.slow
+def test_pdf_report_is_a4_with_its_page_count_in_the_page_tree(tmp_path) -> None:
+    out = tmp_path / "report.pdf"
+    r = run(*["report", str(EXAMPLE), "--format", "pdf", "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    data = out.read_bytes()
+    assert data.startswith(b"%PDF-")
+    objects = pdf_objects(data)
+    counts = [int(n) for n in re.findall(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)", objects)]
+    pages = len(re.findall(rb"/Type\s*/Page\b(?!s)", objects))
+    assert counts and counts[0] == pages and pages >= 5
+    # A4: 595 x 842 points
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]", objects)
+    assert box and round(float(box.group(1))) == 595 and round(float(box.group(2))) == 842
+    bad = run(*["report", str(EXAMPLE), "--format", "pdf",
+                                   "-o", str(tmp_path / "report.html")])
+    assert bad.exit_code != 0 and ".pdf" in bad.output
+
+
+def test_html_report_prints_the_same_way(tmp_path) -> None:
+    out = tmp_path / "report.html"
+    r = run(*["report", str(EXAMPLE), "-o", str(out), "-q"])
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "size: A4" in page and "counter(pages)" in page and "target-counter" in page
+    assert 'class="print-meta"' in page and "beforeprint" in page
+    # the action list downloads from the report itself
+    href = re.search(r'download="keski-uusimaa-actions.csv" href="data:text/csv;charset=utf-8,'
+                     r'([^"]+)"', page)
+    assert href
+    rows = list(csv.reader(io.StringIO(unquote(html.unescape(href.group(1))).lstrip("\ufeff"))))
+    assert rows[0][:2] == ["organisaation tunnus", "organisaatio"] and len(rows) > 5
+
+
+def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
+    import openpyxl
+
+    r = run(*["actions", str(EXAMPLE), "--format", "json"])
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["graph"] == "keski-uusimaa" and doc["actions"]
+    actors = {row["actor"] for row in doc["actions"]}
+    one = sorted(actors)[0]
+    mine = json.loads(run(*["actions", str(EXAMPLE), "--actor", one,
+                                          "--format", "json"]).stdout)["actions"]
+    assert mine and {row["actor"] for row in mine} == {one}
+    text = run(*["actions", str(EXAMPLE), "--lang", "sv"]).stdout
+    assert text.splitlines()[0].startswith("organisationens id,organisation,")
+    xlsx = tmp_path / "actions.xlsx"
+    assert run(*["actions", str(EXAMPLE), "--format", "xlsx",
+                               "-o", str(xlsx)]).exit_code == 0
+    ws = openpyxl.load_workbook(xlsx).active
+    assert ws.max_row == len(doc["actions"]) + 1 and ws.freeze_panes == "A2"
+    assert run(*["actions", str(EXAMPLE), "--format", "xlsx"]).exit_code != 0
+    assert run(*["actions", str(EXAMPLE), "--actor", "nobody"]).exit_code != 0
+
+    client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
+    r = client.get("/api/graphs/keski-uusimaa/actions", params={"format": "json"})
+    assert r.status_code == 200 and r.json()["actions"] == doc["actions"]
+    r = client.get("/api/graphs/keski-uusimaa/actions", params={"format": "xlsx"})
+    assert r.status_code == 200 and r.content[:2] == b"PK"
+    assert 'filename="keski-uusimaa-actions.xlsx"' in r.headers["content-disposition"]
+    r = client.get("/api/graphs/keski-uusimaa/actions", params={"format": "csv", "actor": one})
+    assert r.status_code == 200 and r.text.count("\n") == len(mine) + 1
+    r = client.get("/api/graphs/keski-uusimaa/actions", params={"actor": "nobody"})
+    assert r.status_code == 404 and r.json()["error"]["field"] == "actor"
+    page = client.get("/graphs/keski-uusimaa").text
+    assert "/api/graphs/keski-uusimaa/actions?format=xlsx" in page

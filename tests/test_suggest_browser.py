@@ -1,0 +1,51 @@
+"""The web UI applies a verified suggestion with one click, as an ordinary write (If-Match,
+change log, undo), and fills the follow-up form from a finding; in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import urllib.request
+from pathlib import Path
+
+from live_server import serving
+from helpers import ROOT
+from polku.app import create_app
+from polku.server.auth import parse_tokens
+
+TOKEN = "designer-token-0123456789"
+KEY = "referral-without-owner:ref-ktt-tyokokeilu"
+
+
+def get(url: str) -> dict:
+    with urllib.request.urlopen(url) as r:
+        return json.loads(r.read())
+
+
+def test_one_click_applies_a_suggestion_and_undo_takes_it_back(tmp_path, browser) -> None:
+    from playwright.sync_api import expect
+
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", tmp_path / "keski-uusimaa")
+    with serving(create_app([tmp_path], parse_tokens(f"designer:{TOKEN}"))) as base:
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto(f"{base}/graphs/keski-uusimaa?lang=en")
+        page.fill("#token", TOKEN)
+        page.dispatch_event("#token", "change")
+        page.click(f'button.suggest[data-key="{KEY}"]')
+        apply = page.locator("#suggestions-list button.apply-suggestion").first
+        expect(apply).to_be_visible(timeout=60_000)
+        apply.click()
+        expect(page.locator("#suggestions-list")).to_contain_text("Applied: 1 change(s)",
+                                                                   timeout=60_000)
+        api = f"{base}/api/graphs/keski-uusimaa"
+        assert KEY not in {f["key"] for f in get(f"{api}/findings")["findings"]}
+        change = get(f"{api}/changes")["changes"][0]
+        assert change["who"] == "designer" and change["sheet"] == "referrals"
+        # undo, from the page's own form
+        page.click("#form-undo button[type=submit]")
+        expect(page.locator("#undo-result")).to_contain_text("version 2", timeout=60_000)
+        assert KEY in {f["key"] for f in get(f"{api}/findings")["findings"]}
+        # "follow up" fills the follow-up form with the finding's key
+        page.click(f'button.follow-up[data-key="{KEY}"]')
+        expect(page.locator('#form-followup [data-col="finding"]')).to_have_value(KEY)
+        page.close()
