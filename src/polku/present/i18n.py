@@ -24,7 +24,7 @@ polku.errors.PolkuError: unknown language 'de' (use fi, sv or en)
 from __future__ import annotations
 
 import gettext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -96,12 +96,29 @@ def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
     return format_decimal(value, format=fmt, locale=lang)
 
 
+#: how Finnish and Swedish write a date and time (Kielitoimisto; Institutet för de inhemska
+#: språken); other languages take Babel's medium format
+DATETIME_PATTERNS = {"fi": "d.M.yyyy 'klo' H.mm", "sv": "d.M.yyyy 'kl.' H.mm"}
+
+
 @dataclass(frozen=True)
 class Translator:
     """The texts, labels and numbers of one language."""
 
     lang: str
     catalogue: gettext.NullTranslations = field(repr=False, compare=False)
+    #: name nodes without their ids in sentences (the report and the pages people read;
+    #: the CLI and the JSON keep the ids: :meth:`plainly`)
+    plain: bool = field(default=False, compare=False)
+
+    def plainly(self) -> "Translator":
+        """The same language, naming nodes by their labels only in finding messages
+        (:func:`polku.present.messages.name`); the ids stay in titles, details and JSON.
+
+        >>> translator("fi").plainly().plain, translator("fi").plain
+        (True, False)
+        """
+        return replace(self, plain=True)
 
     @property
     def html_lang(self) -> str:
@@ -123,6 +140,23 @@ class Translator:
             return node
         data = g.nodes[node]
         return str(data.get(f"name_{self.lang}") or data.get("name") or node)
+
+    def datetime(self, moment: Any) -> str:
+        """A moment as people of this language write it, in Helsinki time (Babel):
+        ``3.12.2026 klo 12.47`` in Finnish, ``3.12.2026 kl. 12.47`` in Swedish.
+
+        >>> from datetime import datetime, timezone
+        >>> t = datetime(2026, 12, 3, 10, 47, tzinfo=timezone.utc)
+        >>> translator("fi").datetime(t), translator("sv").datetime(t)
+        ('3.12.2026 klo 12.47', '3.12.2026 kl. 12.47')
+        """
+        from babel.dates import format_datetime, get_timezone
+
+        pattern = DATETIME_PATTERNS.get(self.lang)
+        zone = get_timezone("Europe/Helsinki")
+        if pattern is None:
+            return format_datetime(moment, "medium", tzinfo=zone, locale=self.lang)
+        return format_datetime(moment, pattern, tzinfo=zone, locale=self.lang)
 
     def number(self, value: Any, digits: int | None = None) -> str:
         """A number as people of this language write it (decimal comma in Finnish and

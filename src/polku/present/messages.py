@@ -55,7 +55,18 @@ def named(node: str | None, label: str | None) -> str:
 
 
 def name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
-    """:func:`named` with the node's label in ``tr``'s language."""
+    """:func:`named` with the node's label in ``tr``'s language; the label alone when
+    ``tr`` words plainly (:meth:`~polku.present.i18n.Translator.plainly`: the report and
+    the pages, where the ids are on hover and in the details).
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("debt", type="service", name="Velkaneuvonta")
+    >>> name(g, "debt", translator("en")), name(g, "debt", translator("en").plainly())
+    ('Velkaneuvonta (debt)', 'Velkaneuvonta')
+    """
+    if tr.plain:
+        return tr.label(g, node)
     return named(node, tr.label(g, node) if node in g else node)
 
 
@@ -93,17 +104,27 @@ def segment_without_lead(tr: Translator, segment: str, others: str) -> str:
 
 
 def referral_without_owner(tr: Translator, referral: str, source: str, target: str) -> str:
+    if not referral:  # worded plainly: the referral by its two ends
+        return tr("The referral from {source} to {target} has no owner and no lead").format(
+            source=source, target=target)
     return tr("The referral {referral} from {source} to {target} has no owner and no "
               "lead").format(referral=referral, source=source, target=target)
 
 
 def no_information_flow(tr: Translator, referral: str, source: str, target: str) -> str:
+    if not referral:
+        return tr("The client's information does not travel with the referral from {source} "
+                  "to {target}").format(source=source, target=target)
     return tr("The client's information does not travel with the referral {referral} from "
               "{source} to {target}").format(referral=referral, source=source, target=target)
 
 
 def long_wait(tr: Translator, referral: str, source: str, target: str, days: float,
               limit: float) -> str:
+    if not referral:
+        return tr("The referral from {source} to {target} waits a median of {days} days "
+                  "(limit {limit})").format(source=source, target=target,
+                                            days=tr.number(days), limit=tr.number(limit))
     return tr("The referral {referral} from {source} to {target} waits a median of {days} "
               "days (limit {limit})").format(referral=referral, source=source, target=target,
                                              days=tr.number(days), limit=tr.number(limit))
@@ -228,7 +249,8 @@ def _hop(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> tuple[str, str, str]
     """A referral finding's referral id and its two ends as messages show them (a missing
     end reads ``None``)."""
     src, dst = _ends(g, f.subject)
-    return (f.subject, named(None, None) if src is None else name(g, src, tr),
+    # worded plainly, a referral is named by its two ends (its id is only an id)
+    return ("" if tr.plain else f.subject, named(None, None) if src is None else name(g, src, tr),
             named(None, None) if dst is None else name(g, dst, tr))
 
 
@@ -364,6 +386,8 @@ def _unmodelled_flow(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
     # the event log's services are always shown with their ids, even where label = id
     a = f.subject
     b = f.related[0] if f.related else ""
+    if tr.plain:
+        return unmodelled_flow(tr, tr.label(g, a), tr.label(g, b), f.metrics.get("count"))
     return unmodelled_flow(tr, f"{tr.label(g, a)} ({a})", f"{tr.label(g, b)} ({b})",
                            f.metrics.get("count"))
 

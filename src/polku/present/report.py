@@ -30,6 +30,7 @@ from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
 from polku.present.i18n import Translator, severity_name, translator
+from polku.present.decisions import decisions
 from polku.present.messages import worded
 from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
@@ -48,9 +49,12 @@ EMBEDDED_SEGMENT_VIEWS = 6
 def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                 top: int = 10, progress: Progress = silent,
                 tr: Translator | None = None,
-                changes: dict[str, Any] | None = None) -> dict[str, Any]:
+                changes: dict[str, Any] | None = None,
+                suggestions: bool = True) -> dict[str, Any]:
     """Everything the report shows, as plain data (the templates only lay it out); labels
-    in the language of ``tr`` (default Finnish). ``changes`` is what changed since the last
+    in the language of ``tr`` (default Finnish). The first page's decisions
+    (:mod:`polku.present.decisions`) carry verified suggestions unless ``suggestions`` is
+    False. ``changes`` is what changed since the last
     review (:func:`polku.ops.review.changes_since`), shown when given."""
     from polku.followup import effective
     from polku.followup import today
@@ -60,7 +64,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     tr = tr or translator()
     progress("finding gaps, overlaps and bottlenecks")
     eco = ecosystem(g)
-    findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr)
+    # the report is read by people: nodes by their names, the ids on hover and in the data
+    findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr.plainly())
     states = effective(g.graph.get("followups") or {}, {f.key for f in findings}, today())
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
@@ -82,11 +87,15 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     progress("ranking bottlenecks")
     rows = [dict(r, label=tr.label(g, r["service"])) for r in ranking(g, eco)]
     counts = summary(g)
+    progress("choosing the decisions and checking their suggestions")
+    first_page = decisions(findings, g, eco, tr, suggestions=suggestions,
+                           long_wait_days=long_wait_days)
     return {
         "graph": g.graph.get("name", "graph"),
         "title": g.graph.get("title") or g.graph.get("name", "graph"),
         "illustrative": bool(g.graph.get("illustrative")),
-        "generated": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "generated": tr.datetime(datetime.now(timezone.utc)),
+        "decisions": first_page,
         "long_wait_days": number(long_wait_days),
         "counts": {k: counts.get(k, 0) for k in ("actor", "service", "outcome", "need",
                                                   "segment", "referral", "path", "measure")},
@@ -94,8 +103,11 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "severity_counts": {s: len(v) for s, v in by_severity.items()},
         "kinds": [{"severity": s, "kind": k, "count": n, "meaning": meaning(k)}
                   for s, k, n in counts_by_kind(findings)],
-        "lists": [{"severity": s, "findings": [f.to_dict() for f in v[:LIST_LIMITS[s]]],
-                   "more": max(0, len(v) - LIST_LIMITS[s])} for s, v in by_severity.items()],
+        # each finding listed once: the responsibility kinds in their own section below
+        "lists": [{"severity": s, "findings": [f.to_dict() for f in listed[:LIST_LIMITS[s]]],
+                   "more": max(0, len(listed) - LIST_LIMITS[s])}
+                  for s, v in by_severity.items()
+                  for listed in [[f for f in v if f.kind not in RESPONSIBILITY_KINDS]]],
         "segments": segments,
         "by_betweenness": rows[:top],
         "by_flow": flow_ranking(rows)[:top],
@@ -104,6 +116,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
         # since they fall outside every action list.
         "unowned": [f.to_dict() for f in findings if not f.accountable],
+        # whether any finding has a plan measure on it ("no plan measure" is said once)
+        "any_measures": any(f.measures for f in findings),
         "raci": raci_worded(raci(g, findings), g, tr),
         # the action list as a CSV to download from the report itself (self-contained)
         "actions_csv": actions_csv(action_rows(g, findings, states, None, tr), tr),
@@ -172,6 +186,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     out = [f"# {tr('polku report: {graph}').format(graph=cell(data['title']))}", ""]
     if data["illustrative"]:
         out += [f"> **{tr('Example data – the numbers are illustrative')}**", ""]
+    out += decisions_markdown(data, tr, cell)  # the first page decides
     if data.get("changes") is not None:
         from polku.present.printers import changes_text
 
@@ -201,7 +216,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                    if data.get("followups", {}).get(f["key"]) else "")
                 for f in block["findings"]]
         if block["more"]:
-            out.append("- " + tr("… and {n} more: polku findings lists every one.").format(
+            out.append("- " + tr("… and {n} more (the findings data has every one).").format(
                 n=num(block["more"])))
     out += ["", "## " + tr("Each segment's best path"), "",
             f"| {tr('client segment')} | {tr('best path')} | {tr('wait (days)')} | "
@@ -242,6 +257,10 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
         "severe first, with the plan measures that address them."), ""]
     if not data["actions"]:
         out.append(tr("No finding names an accountable organisation."))
+    elif data.get("any_measures"):
+        out += [tr("A finding without a line “Plan measures:” has no plan measure addressing it."), ""]
+    else:
+        out += [tr("No plan measure addresses any of these findings."), ""]
     if data["unowned"]:
         out += [f"### {tr('Nobody is accountable')}", ""]
         out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
@@ -254,15 +273,39 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             out.append("")
             for f in grp["findings"]:
                 plan = "; ".join(f"{cell(m['label'])} (`{m['id']}`)" for m in f["measure_labels"])
-                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])} — "
-                           + (tr("plan measures: {measures}").format(measures=plan) if plan
-                              else tr("no plan measure addresses this")))
+                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                           + (" — " + tr("plan measures: {measures}").format(measures=plan)
+                              if plan else ""))
             if grp["more"]:
-                out.append("- " + tr("… and {n} more: polku findings --actor {actor} lists every "
-                                     "one.").format(n=num(grp["more"]), actor=a["id"]))
+                out.append("- " + tr("… and {n} more (the action list to download has every "
+                                     "one).").format(n=num(grp["more"])))
             out.append("")
     out += _raci_markdown(data["raci"], cell, tr)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[str]:
+    """The first page's decisions as markdown (:mod:`polku.present.decisions`)."""
+    out = [f"## {tr('Decisions to make')}", ""]
+    if not data.get("decisions"):
+        return out + [tr("Nothing to decide: no finding names an accountable organisation."), ""]
+    sev = severity_names(tr)
+    for i, c in enumerate(data["decisions"], 1):
+        out.append(f"{i}. **{sev[c['severity']]}: {cell(c['sentence'])}**"
+                   + (" " + tr("({people} people in the client segments it reaches)").format(
+                       people=tr.number(c["people"])) if c["people"] else ""))
+        out.append(f"   - {tr('Accountable')}: "
+                   + ", ".join(cell(a["label"]) for a in c["accountable"]))
+        if c["partners"]:
+            out.append(f"   - {tr('Partners')}: "
+                       + ", ".join(cell(a["label"]) for a in c["partners"]))
+        if c["measure"]:
+            out.append(f"   - {tr('Plan measure')}: {cell(c['measure']['label'])} ("
+                       + tr("ends {month}").format(month=c["measure"]["end"]) + ")")
+        if c["suggestion"]:
+            out.append(f"   - {tr('Checked suggestion')}: "
+                       f"{cell(c['suggestion'])}")
+    return out + [""]
 
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:

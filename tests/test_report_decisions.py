@@ -1,0 +1,140 @@
+"""The report's first page decides (issue 17): "Päätettävät asiat" opens the report, at most
+seven decisions each naming its accountable organisation, in plain words (names, no ids);
+each finding listed once; no command lines; dates as Finnish and Swedish write them."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from helpers import ARTIFACTS, run
+from polku.io.load import load_graph
+from polku.present.decisions import MAX_DECISIONS, rank
+from polku.present.i18n import translator
+from polku.present.report import report_data
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_graph(EXAMPLE)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory):
+    """The example's HTML report in Finnish and Swedish, and its markdown in Finnish."""
+    folder = tmp_path_factory.mktemp("reports")
+    out = {}
+    for name in ("fi.html", "sv.html", "fi.md"):
+        lang, _ = name.split(".")
+        r = run("report", str(EXAMPLE), "-o", str(folder / name), "--lang", lang, "-q")
+        assert r.exit_code == 0, r.output
+        out[name] = (folder / name).read_text(encoding="utf-8")
+    return out
+
+
+def section(page: str, ident: str) -> str:
+    m = re.search(rf'<section id="{ident}".*?</section>', page, re.S)
+    assert m, f"no section {ident}"
+    return m.group(0)
+
+
+def text(fragment: str) -> str:
+    """What a reader sees: the tags (and their title attributes) left out."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", fragment))
+
+
+def test_decisions_open_the_report_before_the_counts(reports) -> None:
+    page = reports["fi.html"]
+    first = section(page, "decisions")
+    assert "Päätettävät asiat" in first
+    assert page.index('id="decisions"') < page.index('class="lead"') < page.index('class="cards"')
+    items = re.findall(r'<li class="decision".*?</li>', first, re.S)
+    assert 1 <= len(items) <= MAX_DECISIONS
+    for item in items:
+        accountable = re.search(r"<dt>Vastuussa</dt><dd>(.*?)</dd>", item, re.S)
+        assert accountable and text(accountable.group(1)).strip(), item
+    assert "Beslut att fatta" in section(reports["sv.html"], "decisions")
+    md = reports["fi.md"]
+    assert md.index("## Päätettävät asiat") < md.index("## Havainnot lajeittain")
+
+
+def test_no_id_of_the_graph_in_the_decisions_sentences(reports, example) -> None:
+    seen = text(section(reports["fi.html"], "decisions"))
+    # ids that are also words of some name ("seurakunnat") are not telling
+    names = " ".join(str(d.get(k) or "") for _, d in example.nodes(data=True)
+                     for k in ("name", "name_sv", "name_en"))
+    ids = [n for n in example.nodes
+           if len(n) > 3 and not re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", names)]
+    found = [n for n in ids if re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", seen)]
+    assert found == []
+    # the ids are there for who hovers: a decision's key, the organisations' ids
+    assert 'title="' in section(reports["fi.html"], "decisions")
+
+
+def test_each_finding_listed_once(reports) -> None:
+    page = reports["fi.html"]
+    listed = Counter(re.findall(r'<li data-finding="([^"]+)"', page.split('id="kinds"')[1]))
+    assert listed and max(listed.values()) == 1, [k for k, n in listed.items() if n > 1]
+    # the overlapping-services findings are in the responsibility section, not twice
+    assert any(k.startswith("overlapping-services:") for k in listed)
+
+
+def test_no_command_lines_and_no_plan_measure_said_once(reports) -> None:
+    for name, page in reports.items():
+        read = re.sub(r"<(style|script)\b.*?</\1>", "", page, flags=re.S)  # what people read
+        assert not re.search(r"\bpolku (render|findings|report|actions)\b", read), name
+    fi = reports["fi.html"]
+    assert fi.count("Mikään suunnitelman toimenpide ei koske") <= 1
+
+
+def test_dates_as_finnish_and_swedish_write_them(reports) -> None:
+    assert re.search(r"Laadittu \d{1,2}\.\d{1,2}\.\d{4} klo \d{1,2}\.\d{2}", reports["fi.html"])
+    assert re.search(r"\d{1,2}\.\d{1,2}\.\d{4} kl\. \d{1,2}\.\d{2}", reports["sv.html"])
+    assert "UTC" not in text(reports["fi.html"].split("<main>")[1][:20000])
+
+
+def test_decisions_are_ranked_by_severity_then_people(example) -> None:
+    data = report_data(example, tr=translator("fi"), suggestions=False)
+    chosen = data["decisions"]
+    order = [({"error": 0, "warning": 1, "info": 2}[c["severity"]], -c["people"])
+             for c in chosen]
+    assert order == sorted(order)
+    assert all(c["accountable"] for c in chosen) and len(chosen) <= MAX_DECISIONS
+    assert [f.key for f in rank([f for f in data["findings"] if f.accountable], example,
+                                data["eco"])[:len(chosen)]] == [c["key"] for c in chosen]
+
+
+def test_cli_and_json_keep_their_messages_with_ids(example) -> None:
+    from polku.analyses.findings import find
+    from polku.present.messages import worded
+
+    f = next(f for f in find(example) if f.kind == "referral-without-owner")
+    assert f.subject in worded([f], example, translator("fi"))[0].message
+    assert f.subject not in worded([f], example, translator("fi").plainly())[0].message
+
+
+@pytest.mark.slow
+def test_first_page_screenshots_in_finnish_and_swedish(reports, browser, tmp_path) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    for lang in ("fi", "sv"):
+        path = tmp_path / f"report-{lang}.html"
+        path.write_text(reports[f"{lang}.html"], encoding="utf-8")
+        page = browser.new_page(viewport={"width": 1280, "height": 1400})
+        try:
+            page.goto(path.resolve().as_uri())
+            page.wait_for_selector("#decisions")
+            shot = ARTIFACTS / f"report-first-page-{lang}.png"
+            page.screenshot(path=str(shot))
+            assert shot.stat().st_size > 10_000
+            box = page.locator("#decisions").bounding_box()
+            # the decisions are the first thing read, within the first screen
+            assert box and box["y"] < 300
+        finally:
+            page.close()
