@@ -192,7 +192,9 @@ def test_the_raci_page_in_each_language(client: TestClient, lang: str) -> None:
     assert r.status_code == 200
     page = unescape(r.text)
     assert f'<td class="role r-lead" data-sort="lead">{words[0]}' in page
-    assert f"<h1>{words[1]}: keski-uusimaa</h1>" in page and words[2] in page
+    # the graph by its title, not its id (issue 17)
+    assert f"<h1>{words[1]}: Keski-Uudenmaan työhön osallistumisen ekosysteemi</h1>" in page \
+        and words[2] in page
     assert 'role="note"' in page  # the example region's banner
     everything = len(re.findall(r'<tr class="[^"]*" data-type=', page))
     only = unescape(client.get(f"/graphs/keski-uusimaa/raci?subjects=services&lang={lang}").text)
@@ -212,3 +214,14 @@ def test_the_raci_page_refuses_unknown_subjects(client: TestClient) -> None:
     assert r.status_code == 400 and '<html lang="sv">' in r.text
     assert "okänd mängd föremål" in unescape(r.text)
     assert client.get("/graphs/nowhere/raci").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/graphs/keski-uusimaa", "/graphs/keski-uusimaa/bottlenecks",
+                                  "/graphs/keski-uusimaa/paths", "/graphs/keski-uusimaa/raci"])
+def test_pages_are_headed_by_the_graphs_title_not_its_id(client: TestClient, path: str) -> None:
+    text = client.get(path).text
+    h1 = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.S).group(1)
+    title = re.search(r"<title>(.*?)</title>", text, re.S).group(1)
+    for shown in (h1, title):
+        assert "Keski-Uudenmaan työhön osallistumisen ekosysteemi" in shown, shown
+        assert "keski-uusimaa" not in shown, shown

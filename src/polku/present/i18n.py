@@ -183,7 +183,27 @@ class Translator:
         """What templates need: ``_``/``gettext``/``ngettext``, ``lang`` and the switch."""
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
-                "num": self.number}
+                "num": self.number, "when": self.when}
+
+    def when(self, moment: Any) -> str:
+        """:meth:`datetime` of a moment or of its ISO text (``2026-12-03T10:47:00Z``, as the
+        change log keeps it); other text as it is.
+
+        >>> translator("fi").when("2026-12-03T10:47:00Z"), translator("fi").when("–")
+        ('3.12.2026 klo 12.47', '–')
+        """
+        from datetime import datetime as moment_type, timezone
+
+        if isinstance(moment, str):
+            try:
+                moment = moment_type.fromisoformat(moment.replace("Z", "+00:00"))
+            except ValueError:
+                return moment
+        if isinstance(moment, moment_type):
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            return self.datetime(moment)
+        return "–" if moment is None else str(moment)
 
 
 def translator(lang: str | None = None) -> Translator:

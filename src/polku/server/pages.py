@@ -38,6 +38,11 @@ from polku.server.store import Entry, GraphStore
 PAGE = responses(400, 404, 409)
 
 
+def shown(g: nx.MultiDiGraph | None, name: str | None) -> str | None:
+    """A graph as its pages name it: its title (the graph sheet's), else its id."""
+    return (g.graph.get("title") if g is not None else None) or name
+
+
 def environment() -> Environment:
     return Environment(loader=PackageLoader("polku", "templates/server"),
                        autoescape=select_autoescape(default=True, default_for_string=True))
@@ -207,6 +212,8 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
              ) -> HTMLResponse:
         stale = of.problem_text() if of is not None and of.problem is not None else None
         illustrative = g is not None and bool(g.graph.get("illustrative"))
+        # the graph's title from its graph sheet heads the page; its id stays in the links
+        context.setdefault("graph_title", shown(g, context.get("name")))
         body = env.get_template(template).render(
             stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
             severity_names=SEVERITY_NAMES, **language.context(), **context)
@@ -237,7 +244,8 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         seen = model.published(who).graph  # what the findings are worded from
         found = ask(model, Findings(), who)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
-        findings = [dict(finding_json(f, seen, tr), link=finding_link(g, name, f.subject, language),
+        # people read the page: names in the sentences, the subject id beside (the link)
+        findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
                          overdue=bool(states.get(f.key, {}).get("overdue")))
@@ -248,7 +256,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
-        return html("graph.html", language, entry, g, title=name,
+        return html("graph.html", language, entry, g, title=shown(g, name), name=name,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone,
@@ -302,7 +310,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             except PolkuError as e:
                 error = e.message
         return html("paths.html", language, entry, g, status=400 if error else 200,
-                    title=tr("Path explorer: {graph}").format(graph=name), name=name,
+                    title=tr("Path explorer: {graph}").format(graph=shown(g, name)), name=name,
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
                     report=report, error=error)
 
@@ -330,7 +338,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                                        who=who)
         except ApiError as e:
             error = e
-        title = tr("What if: {graph}").format(graph=name)
+        title = tr("What if: {graph}").format(graph=shown(g, name))
         return html("whatif.html", language, entry, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, service=service, capacity=capacity or "",
@@ -348,7 +356,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         return html("bottlenecks.html", language, entry, g,
-                    title=tr("Bottlenecks: {graph}").format(graph=name), name=name,
+                    title=tr("Bottlenecks: {graph}").format(graph=shown(g, name)), name=name,
                     ranking=ranking)
 
     @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
@@ -368,7 +376,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         m = raci_worded(ask(model, Raci(subjects=subjects), who), model.published(who).graph, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, entry, model.graph,
-                    title=tr("Responsibility matrix (RACI): {graph}").format(graph=name),
+                    title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
 
     @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
