@@ -131,3 +131,10 @@ def guard(page: Any, url: str, allow: Callable[[str], bool]) -> Opened:
 def only(*prefixes: str) -> Callable[[str], bool]:
     """An ``allow`` for :func:`guard`: addresses that start with one of ``prefixes``."""
     return lambda address: address.startswith(prefixes)
+
+
+def etag_of(client, name: str = "mini") -> str:
+    """The current ETag of a served graph, as a writer reads it before writing."""
+    r = client.get(f"/api/graphs/{name}")
+    assert r.status_code == 200
+    return r.headers["etag"]

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import MINI, copy_mini
+from helpers import MINI, copy_mini, etag_of
 from polku.io import rdf, workbook
 from polku.app import create_app
 from polku.errors import PolkuErrors
@@ -48,12 +48,6 @@ def served(tmp_path: Path) -> Path:
 @pytest.fixture
 def client(served: Path) -> TestClient:
     return TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
-
-
-def etag_of(client: TestClient, name: str = "mini") -> str:
-    r = client.get(f"/api/graphs/{name}")
-    assert r.status_code == 200
-    return r.headers["etag"]
 
 
 def touch_later(path: Path) -> None:

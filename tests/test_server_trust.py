@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import MINI, copy_mini
+from helpers import MINI, copy_mini, etag_of
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
@@ -42,12 +42,6 @@ def served(tmp_path: Path) -> Path:
 @pytest.fixture
 def client(served: Path) -> TestClient:
     return TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
-
-
-def etag_of(client: TestClient, name: str = "mini") -> str:
-    r = client.get(f"/api/graphs/{name}")
-    assert r.status_code == 200
-    return r.headers["etag"]
 
 
 # -- strong preconditions (RFC 9110 §13.1.1: If-Match uses the strong comparison) ----------

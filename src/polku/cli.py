@@ -106,6 +106,10 @@ def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
     return ops.answer(operation, model, who), model.published(who).graph
 
 
+#: --changes of the commands that take --since: which change log to read
+ChangeLogOption = typer.Option(
+    None, "--changes", help="The change log for --since (default: the one polku serve "
+    "keeps, .polku/NAME.changes.jsonl beside the source).")
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
                     help="The language of what is written for people: fi, sv or en "
                     "(default: POLKU_LANG, else fi).")
@@ -293,9 +297,7 @@ def findings(
     since: Optional[str] = typer.Option(
         None, "--since", help="VERSION or DATE: the findings created and resolved since that "
         "change log version or day, and the follow-ups past due (instead of every finding)."),
-    changes: Optional[Path] = typer.Option(
-        None, "--changes", help="The change log for --since (default: the one polku serve "
-        "keeps, .polku/NAME.changes.jsonl beside the source)."),
+    changes: Optional[Path] = ChangeLogOption,
     lang: Optional[str] = Lang,
 ) -> None:
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
@@ -618,9 +620,7 @@ def report(
     since: Optional[str] = typer.Option(
         None, "--since", help="VERSION or DATE: add 'Changes since the last review' (findings "
         "created and resolved since then, follow-ups past due)."),
-    changes: Optional[Path] = typer.Option(
-        None, "--changes", help="The change log for --since (default: the one polku serve "
-        "keeps, .polku/NAME.changes.jsonl beside the source)."),
+    changes: Optional[Path] = ChangeLogOption,
     lang: Optional[str] = Lang,
 ) -> None:
     """A five-minute summary for a leader, as self-contained HTML or markdown."""
