@@ -163,6 +163,41 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
+def finding_facets(g: nx.MultiDiGraph, f: Any) -> tuple[list[str], list[str]]:
+    """The organisations (the top of each accountable actor's ``part_of`` chain) and the
+    client segments a finding concerns, for the graph page's filters: the segments it names
+    (subject, related, ``segment``/``segments`` in its metrics), a referral's segments and
+    a service's ``for_segment``."""
+    from polku.analyses.handoffs import organisation
+
+    orgs = sorted({organisation(g, a) for a in f.accountable if a in g})
+    metrics = dict(f.metrics or {})
+    many = metrics.get("segments")
+    named = [f.subject, *f.related, metrics.get("segment"),
+             *(many if isinstance(many, (list, tuple)) else ())]
+    segs = {n for n in named if isinstance(n, str) and g.nodes.get(n, {}).get("type") == "segment"}
+    if f.subject in g and g.nodes[f.subject].get("type") in ("referral", "service"):
+        segs |= {v for _, v, k in g.out_edges(f.subject, data="kind") if k == "for_segment"}
+    return orgs, sorted(segs)
+
+
+def finding_filters(g: nx.MultiDiGraph, found: list[Any],
+                    facets: dict[Any, tuple[list[str], list[str]]], tr: Translator
+                    ) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the findings filters: only values some finding has, named in ``tr``'s
+    language (organisations and segments by name, kinds by what they mean)."""
+    from polku.kinds import meaning
+
+    orgs = sorted({o for os_, _ in facets.values() for o in os_}, key=lambda o: tr.label(g, o))
+    segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.label(g, s))
+    kinds = sorted({f.kind for f in found})
+    return {"organisation": [(o, tr.label(g, o)) for o in orgs],
+            "severity": [(s, tr(SEVERITY_NAMES[s])) for s in SEVERITY_NAMES
+                         if any(f.severity == s for f in found)],
+            "kind": [(k, f"{tr(meaning(k))} ({k})" if meaning(k) else k) for k in kinds],
+            "segment": [(s, tr.label(g, s)) for s in segs]}
+
+
 def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
     language."""
@@ -245,7 +280,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         found = ask(model, Findings(), who)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         # people read the page: names in the sentences, the subject id beside (the link)
+        facets = {f.key: finding_facets(seen, f) for f in found}
         findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
+                         orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
                          overdue=bool(states.get(f.key, {}).get("overdue")))
@@ -259,7 +296,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return html("graph.html", language, entry, g, title=shown(g, name), name=name,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
-                    gone_followups=gone,
+                    gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
                     type_names=TYPE_NAMES)
 
@@ -373,11 +410,12 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
                 value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
         model, entry = store.model(name)
-        m = raci_worded(ask(model, Raci(subjects=subjects), who), model.published(who).graph, tr)
+        seen = model.published(who).graph
+        m = raci_worded(ask(model, Raci(subjects=subjects), who), seen, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, entry, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
-                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
+                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
     @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
     def compare_page(graphs: str | None = None, language: PageLanguage = Language
