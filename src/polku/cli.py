@@ -254,11 +254,13 @@ def render(
     source: str = GraphArg,
     output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write."),
     view: str = typer.Option("ecosystem", "--view", help="ecosystem, segment:ID, path:ID, "
+                             "blueprint:ID (a designed path, or a segment's best paths), "
                              "responsibility, plan or timeline."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Only what lies within --depth "
                                         "steps of this node id (both directions)."),
     depth: int = typer.Option(1, "--depth", min=0, help="Steps around --focus."),
-    k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight."),
+    k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight; "
+                          "a segment's blueprint: best paths to draw."),
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
