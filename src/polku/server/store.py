@@ -422,6 +422,8 @@ class GraphStore:
         try:
             g, logged = undo_latest(source.location, current, who, log_,
                                     where=source.shown.rstrip("/"))
+        except edits.StaleVersion as e:
+            raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
         entry.graph, entry.stamp = g, stamp_of(source)
