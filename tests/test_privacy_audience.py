@@ -47,6 +47,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
                                   {"capacity": "kuntouttava=10"},
                                   {"demand": "alkuhaastattelu=+50%"},
                                   {"places": "kuntouttava=2", "demand": "kuntouttava=-10%"}],
+    "/api/graphs/{name}/blueprint": [{"subject": "p1"}, {"subject": "nuoret"}],
     "/api/graphs/{name}/plan": [{}],
     "/api/graphs/{name}/export": [{"format": f.name} for f in formats.FORMATS.values()
                                   if f.text],
@@ -58,7 +59,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/": [{}],
     "/graphs/{name}": [{}, {"lang": "en"}],
     "/graphs/{name}/view": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1",
-                                                  "responsibility")]
+                                                  "responsibility", "blueprint:p1",
+                                                  "blueprint:nuoret")]
                            + [{"view": "ecosystem", "focus": "r1"}],
     "/graphs/{name}/table": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1")],
     "/graphs/{name}/paths": [{"segment": "nuoret"}],
@@ -70,6 +72,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/graphs/{name}/raci": [{}],
     "/graphs/{name}/changes": [{}],
     "/graphs/{name}/report": [{}],
+    "/graphs/{name}/ptv": [{}],
 }
 ROWS = {"segments": ["nuoret"], "referrals": ["r1", "r2"]}
 
