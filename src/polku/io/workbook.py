@@ -19,6 +19,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 import networkx as nx
@@ -185,7 +186,12 @@ class Sheet:
     roles: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        # looked up for every reference of every row: a dict, made once per sheet
+        return {c.name: c for c in reversed(self.columns)}
 
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
