@@ -227,17 +227,20 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               calibrate: bool = Query(True, description="model each service with an "
+                                       "observed wait at the capacity that reproduces it"),
                lang: str | None = MessageLang,
                authorization: str | None = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
-        after, with the findings created and resolved, as ``polku whatif --format json``.
+        after, calibrated to the observed waits unless ``calibrate=false``, with the
+        findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
         tr = translator(api_lang(lang))
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         long_wait_days=long_wait_days)
+                                         calibrate=calibrate, long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field) from None
         result, g = ask(name, response, operation, authorization)
