@@ -59,7 +59,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/": [{}],
     "/graphs/{name}": [{}, {"lang": "en"}],
     "/graphs/{name}/view": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1",
-                                                  "responsibility")]
+                                                  "responsibility", "blueprint:p1",
+                                                  "blueprint:nuoret")]
                            + [{"view": "ecosystem", "focus": "r1"}],
     "/graphs/{name}/table": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1")],
     "/graphs/{name}/paths": [{"segment": "nuoret"}],
@@ -75,6 +76,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/graphs/{name}/raci": [{}],
     "/graphs/{name}/changes": [{}],
     "/graphs/{name}/report": [{}],
+    "/graphs/{name}/ptv": [{}],
 }
 ROWS = {"segments": ["nuoret"], "referrals": ["r1", "r2"]}
 
