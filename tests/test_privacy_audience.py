@@ -48,6 +48,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
                                   {"demand": "alkuhaastattelu=+50%"},
                                   {"places": "kuntouttava=2", "demand": "kuntouttava=-10%"},
                                   {"capacity": "kuntouttava=10", "calibrate": "false"}],
+    "/api/graphs/{name}/blueprint": [{"subject": "p1"}, {"subject": "nuoret"}],
     "/api/graphs/{name}/plan": [{}],
     "/api/graphs/{name}/export": [{"format": f.name} for f in formats.FORMATS.values()
                                   if f.text],

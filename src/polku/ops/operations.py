@@ -155,6 +155,26 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class Blueprint:
+    """A service blueprint of a designed path, or of a segment's ``k`` best paths, as data
+    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it)."""
+    name: ClassVar[str] = "blueprint"
+    subject: str = ""
+    k: int = 5
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if g.nodes.get(self.subject, {}).get("type") not in ("path", "segment"):
+            raise PolkuError("no such designed path or client segment", node=self.subject,
+                             field="subject")
+        check_count(self.k, "k")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.blueprint import blueprint
+
+        return blueprint(model.graph, self.subject, k=self.k, eco=model.index)
+
+
+@dataclass(frozen=True)
 class Removal:
     """The findings removing a service, an actor (with all it provides) or a referral would
     create and resolve."""
@@ -422,7 +442,7 @@ class PtvCompare:
 
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
-    Describe, Findings, Bottlenecks, Paths, Removal, Queueing, Raci, Diff, EventLog, Compare,
+    Describe, Findings, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff, EventLog, Compare,
     PtvCompare)}
 
 

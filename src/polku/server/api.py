@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from polku.ops import edits
-from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths,
-                                  PtvCompare, answer, whatif_operation)
+from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
+                                  Paths, PtvCompare, answer, whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
@@ -254,6 +254,20 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         tr = translator(api_lang(lang))
         report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
         return results.paths_worded(report, g, tr)
+
+    @router.get("/graphs/{name}/blueprint", responses=READ)
+    def blueprint(name: str, response: Response,
+                  subject: str = Query(..., description="a designed path's id, or a client "
+                                       "segment's (its k best paths)"),
+                  k: int = Query(5, ge=1, le=50), lang: str | None = MessageLang,
+                  authorization: str | None = Reader) -> dict:
+        """A service blueprint as data: per path its lanes (the client's, then one per
+        organisation), steps, hand-offs (wait, clients a month, whether information travels,
+        owner), the needs each step meets and the needs left uncovered; names in ``lang``.
+        The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
+        tr = translator(api_lang(lang))
+        data, g = ask(name, response, Blueprint(subject=subject, k=k), authorization)
+        return results.blueprint_worded(data, g, tr)
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
