@@ -73,7 +73,7 @@ def test_every_designed_path_of_the_example_as_a_blueprint(example) -> None:
                 continue
             ref = eco.refs[h["referral"]]
             assert ref.source == steps[h["from"]] and ref.target == steps[h["to"]]
-            assert (h["wait"], h["volume"], h["information"]) == \
+            assert (h["wait"], h["volume_per_month"], h["information"]) == \
                 (ref.wait, ref.volume, ref.info)
         # needs: what each step meets, together, is what the path covers
         met = {n for s in bp["steps"] for n in s["needs_met"]}
@@ -258,3 +258,31 @@ def test_cli_page_and_links(tmp_path, example) -> None:
     assert "view=blueprint%3Ap1" in graph
     r = client.get("/graphs/mini/view", params={"view": "blueprint:kuntouttava"})
     assert r.status_code == 400
+
+
+def test_the_api_answers_the_blueprint_as_data(tmp_path) -> None:
+    mini = copy_mini(tmp_path / "served" / "mini")
+    edit(mini / "referrals.csv", "r1,alkuhaastattelu,kuntouttava,nuoret,12,",
+         "r1,alkuhaastattelu,kuntouttava,nuoret,4,")
+    client = TestClient(create_app([mini.parent], Tokens({"editor": TOKEN})))
+    editor = {"Authorization": f"Bearer {TOKEN}"}
+    r = client.get("/api/graphs/mini/blueprint", params={"subject": "p1", "lang": "sv"},
+                   headers=editor)
+    assert r.status_code == 200, r.text
+    data = r.json()
+    assert data["kind"] == "path" and data["label"] == "Nuoren polku"
+    bp, = data["blueprints"]
+    assert [s["node"] for s in bp["steps"]] == ["alkuhaastattelu", "kuntouttava", "tyo"]
+    assert [lane["label"] for lane in bp["lanes"]] == ["Nuoret",
+                                                       "Mellersta Nylands välfärdsområde"]
+    assert [h["volume_per_month"] for h in bp["handoffs"]] == [4, 3]
+    assert bp["handoffs"][0]["owner_label"] == "Mellersta Nylands välfärdsområde"
+    # the same, as the public reads it: the small volumes hidden
+    public = client.get("/api/graphs/mini/blueprint", params={"subject": "p1"}).json()
+    hand = public["blueprints"][0]["handoffs"]
+    assert [(h["volume_per_month"], h["volume_hidden"]) for h in hand] == [(None, True)] * 2
+    # a segment's best paths; a bad id names its parameter
+    seg = client.get("/api/graphs/mini/blueprint", params={"subject": "nuoret", "k": 1}).json()
+    assert seg["kind"] == "segment" and len(seg["blueprints"]) == 1
+    r = client.get("/api/graphs/mini/blueprint", params={"subject": "kuntouttava"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "subject"

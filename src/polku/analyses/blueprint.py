@@ -47,7 +47,7 @@ the referral; the hand-off then says ``volume_hidden`` (the page writes ``<5``).
 [('s', 'client'), ('kunta', 'organisation'), ('kela', 'organisation')]
 >>> [(s["node"], s["lane"], s["needs_met"]) for s in bp["steps"]]
 [('a', 1, []), ('b', 2, ['debt']), ('o', 0, [])]
->>> [(h["referral"], h["wait"], h["volume"], h["information"], h["owner"], h["between"])
+>>> [(h["referral"], h["wait"], h["volume_per_month"], h["information"], h["owner"], h["between"])
 ...  for h in bp["handoffs"]]
 [('r1', 14, 12, 'yes', 'kunta', True), ('r2', None, 12, 'unknown', 'kunta', False)]
 >>> bp["covered"], bp["uncovered"]
@@ -79,7 +79,7 @@ def blueprint(g: nx.MultiDiGraph, subject: str, k: int = 3,
     path's id, or None), ``rank``, ``outcome``, ``lanes`` (``node``, ``role``), ``steps``
     (``node``, ``type``, ``lane``: an index into ``lanes``, ``also``: the other providers,
     ``needs_met``, ``eligible``), ``handoffs`` (``from``/``to``: step indexes,
-    ``referral``, ``wait``, ``volume``, ``volume_hidden``, ``information``, ``owner``,
+    ``referral``, ``wait``, ``volume_per_month``, ``volume_hidden``, ``information``, ``owner``,
     ``between``: between organisations, ``broken``), ``covered``, ``uncovered``,
     ``total_wait_days``, ``unknown_waits`` and ``handoffs_between``.
 
@@ -160,7 +160,7 @@ def _one(g: nx.MultiDiGraph, eco: Ecosystem, found: dict[str, Any], segment: str
         handoffs.append({
             "from": i - 1, "to": i, "referral": rid,
             "wait": number(ref.wait) if ref else None,
-            "volume": number(data.get("volume_per_month")),
+            "volume_per_month": number(data.get("volume_per_month")),
             "volume_hidden": "volume_per_month" in (data.get("suppressed") or ()),
             "information": ref.info if ref else None,
             "owner": step.get("owner"),

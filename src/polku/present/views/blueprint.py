@@ -485,8 +485,8 @@ def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Transla
                   "strong" if h["wait"] is not None else "warn")]
         if h["volume_hidden"]:
             lines.append((tr("{n} clients a month").format(n=f"<{min_cell}"), "plain"))
-        elif h["volume"] is not None:
-            lines.append((tr("{n} clients a month").format(n=tr.number(round(h["volume"]))),
+        elif h["volume_per_month"] is not None:
+            lines.append((tr("{n} clients a month").format(n=tr.number(round(h["volume_per_month"]))),
                           "plain"))
         else:
             lines.append((tr("clients a month not known"), "plain"))
@@ -549,6 +549,24 @@ def _summary(bp: dict[str, Any], tr: Translator) -> str:
     return " · ".join(parts)
 
 
+def sheet_spans(steps: int) -> list[tuple[int, int]]:
+    """The steps of each printed sheet (first, last + 1): as few sheets as
+    :data:`STEPS_PER_SHEET` allows, the steps shared out evenly (no sheet left holding only
+    the outcome).
+
+    >>> sheet_spans(7), sheet_spans(3), sheet_spans(4)
+    ([(0, 3), (3, 5), (5, 7)], [(0, 3)], [(0, 2), (2, 4)])
+    """
+    count = max(1, -(-steps // STEPS_PER_SHEET))
+    base, extra = divmod(steps, count)
+    out, first = [], 0
+    for i in range(count):
+        last = first + base + (1 if i < extra else 0)
+        out.append((first, last))
+        first = last
+    return out
+
+
 def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
                    paths: Sequence[Any] | None, k: int) -> View:
     """The blueprint of a designed path, or of a segment's ``k`` best paths (``paths``:
@@ -558,7 +576,7 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
     min_cell = int(g.graph.get("min_cell") or 5)
     sections = []
     uids = (f"bp{n}" for n in itertools.count(1))
-    for n, bp in enumerate(data["blueprints"], start=1):
+    for n, bp in enumerate([bp for bp in data["blueprints"] if bp["steps"]], start=1):
         texts = _texts(g, bp, data["needs"], tr, min_cell)
         if data["kind"] == "path":
             heading = tr.label(g, subject)
@@ -568,11 +586,10 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
         summary = _summary(bp, tr)
         whole = Picture(bp, texts, next(uids), 0, len(bp["steps"]), f"{heading}: {summary}")
         sheets = []
-        count = max(1, -(-len(bp["steps"]) // STEPS_PER_SHEET))
-        for s, first in enumerate(range(0, len(bp["steps"]), STEPS_PER_SHEET), start=1):
-            last = min(first + STEPS_PER_SHEET, len(bp["steps"]))
+        spans = sheet_spans(len(bp["steps"]))
+        for s, (first, last) in enumerate(spans, start=1):
             part = tr("{heading}, part {part} of {parts}").format(
-                heading=heading, part=s, parts=count)
+                heading=heading, part=s, parts=len(spans))
             sheets.append({"title": part, "svg": Picture(
                 bp, texts, next(uids), first, last, part, all_lanes=False).svg()})
         sections.append({"id": f"blueprint-{n}", "heading": heading, "summary": summary,
@@ -600,5 +617,6 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
     return View(kind="blueprint", title=title, subtitle=subtitle, nodes=[], edges=[],
                 legend=legend, hierarchical=False, physics=False, template="blueprint.html",
                 chart={"sections": sections, "segment": segment,
-                       "empty": tr("No path of this client segment reaches an outcome.")
-                       if not sections else ""})
+                       "empty": "" if sections else
+                       tr("The designed path has no steps.") if data["kind"] == "path" else
+                       tr("No path of this client segment reaches an outcome.")})
