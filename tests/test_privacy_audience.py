@@ -70,6 +70,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/graphs/{name}/raci": [{}],
     "/graphs/{name}/changes": [{}],
     "/graphs/{name}/report": [{}],
+    "/graphs/{name}/ptv": [{}],
 }
 ROWS = {"segments": ["nuoret"], "referrals": ["r1", "r2"]}
 

@@ -806,7 +806,6 @@ def ptv_compare(
     """What differs between a region's model and the national catalogue (PTV): services
     and organisations the model lacks, entries whose PTV record is gone or changed, each
     as a proposed row edit; --apply writes the chosen ones."""
-    from polku.analyses.ptv_diff import compare
     from polku.io.ptv import read_ptv
     from polku.present.ptv_compare import compare_html, compare_text
 
@@ -815,8 +814,10 @@ def ptv_compare(
         raise PolkuError("the html comparison is a page: give -o PAGE.html")
     tr = translator(lang)
     model = load_graph(source)
-    catalogue = read_ptv([str(f) for f in files], "ptv")
-    result = compare(model, catalogue.graph, municipality, catalogue.channels)
+    operation = ops.PtvCompare(read_ptv([str(f) for f in files], "ptv"),
+                               tuple(municipality) if municipality else None,
+                               ops.PtvCompare.parse_pick(pick) if apply else None)
+    result = ops.answer(operation, Model(model))
     if format == "html":
         from polku.io import atomic
 
@@ -833,23 +834,10 @@ def ptv_compare(
         else:
             typer.echo(text)
     if apply:
-        from polku.ops.batch import write_all
-
-        chosen = result["edits"]
-        if pick:
-            try:
-                numbers = [int(x) for x in pick.split(",") if x.strip()]
-            except ValueError:
-                raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
-                                 field="pick") from None
-            bad = [n for n in numbers if not 1 <= n <= len(chosen)]
-            if bad:
-                raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
-                                 f"{len(chosen)})", field="pick")
-            chosen = [chosen[n - 1] for n in numbers]
-        from polku.ops.batch import changelog_of
+        from polku.ops.batch import changelog_of, write_all
         from polku.ops.changelog import write_lock
 
+        chosen = operation.chosen(result)
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
@@ -876,7 +864,6 @@ def compare(
     """Regions side by side: findings by kind per 10,000 people in segments, needs covered,
     median waits on hand-offs, the share of referrals where information travels, leads per
     plan measure."""
-    from polku.analyses.regions import compare_regions
     from polku.io.neo4jstore import is_neo4j_uri
     from polku.present.regions import regions_csv, regions_html, regions_text
 
@@ -899,7 +886,8 @@ def compare(
     if len(graphs) < 2:
         raise PolkuError("compare needs two regions or more", field="sources")
     tr = translator(lang)
-    result = compare_regions(graphs, min_cell if suppress else None)
+    models = [Model(g, min_cell=min_cell) for g in graphs]
+    result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
     renderers = {"table": lambda: regions_text(result, tr) + "\n",
                  "csv": lambda: regions_csv(result),
                  "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",

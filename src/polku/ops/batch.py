@@ -62,8 +62,12 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
     new_sheets, changes = apply_all(sheets, wanted)
     name = str(current.graph.get("name") or Path(str(source)).stem)
     g = edits.check(new_sheets, name, str(source), store.file_of, current.graph)
+    # Neo4j pushes the whole graph at each sheet: the first push checks against what
+    # was read, the next ones against what the first wrote
+    seen = current
     for sheet in dict.fromkeys(c.sheet for c in changes):
-        store.write(new_sheets, g, sheet)
+        store.write(new_sheets, g, sheet, expect=edits.unchanged_since(seen))
+        seen = g
     log = log or changelog_of(source)
     return g, log.append_batch(changes, who, note, undoes)
 
@@ -86,8 +90,12 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
         changes.append(change)
     name = str(current.graph.get("name") or Path(str(source)).stem)
     g = edits.check(sheets, name, where or str(source), store.file_of, current.graph)
+    # Neo4j pushes the whole graph at each sheet: the first push checks against what
+    # was read, the next ones against what the first wrote
+    seen = current
     for sheet in dict.fromkeys(c.sheet for c in changes):
-        store.write(sheets, g, sheet)
+        store.write(sheets, g, sheet, expect=edits.unchanged_since(seen))
+        seen = g
     if len(changes) == 1 and "changes" not in entry:
         return g, log.append(changes[0], who, undoes=entry["version"])
     return g, log.append_batch(changes, who, "undo", undoes=entry["version"])

@@ -10,10 +10,11 @@ from typing import Any, Union
 
 from fastapi import APIRouter, Body, Header, Path, Query, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
 
 from polku.ops import edits
-from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths, answer,
-                                  whatif_operation)
+from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths,
+                                  PtvCompare, answer, whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
@@ -58,6 +59,42 @@ WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 #: and kinds never change with it).
 MessageLang = Query(None, description="The language of messages and labels: fi, sv or en "
                     "(default fi).")
+
+
+class PtvFile(BaseModel):
+    """One PTV JSON file, as the browser read it."""
+    name: str = Field(..., min_length=1, max_length=255, description="The file's name (it "
+                      "names the file in messages).")
+    text: str = Field(..., description="The file's content: PTV open-API JSON.")
+
+
+class PtvCatalogue(BaseModel):
+    """The catalogue to compare with: the region's PTV files (all of them: a record not
+    given reads as gone)."""
+    files: list[PtvFile] = Field(..., min_length=1, max_length=500)
+    municipality: Union[list[str], None] = Field(
+        None, max_length=500, description="Three-digit municipality codes of the region "
+        "(default: the model's region, its actors' regions and its services' areas).")
+
+
+class PtvPick(PtvCatalogue):
+    """The catalogue and the proposed edits to apply."""
+    pick: Union[list[int], None] = Field(None, max_length=10000, description="The edits to "
+                                         "apply by number (1-based, as the comparison lists "
+                                         "them); default: all.")
+
+
+def ptv_operation(body: PtvCatalogue, pick: list[int] | None = None) -> PtvCompare:
+    """The comparison a request asks for; files that are not PTV JSON are a 400 naming
+    ``files`` (the message names the file)."""
+    from polku.io.ptv import read_ptv_texts
+
+    try:
+        catalogue = read_ptv_texts([(f.name, f.text) for f in body.files], "ptv")
+    except PolkuError as e:
+        raise ApiError(400, str(e), field="files") from None
+    return PtvCompare(catalogue, None if body.municipality is None
+                      else tuple(body.municipality), None if pick is None else tuple(pick))
 
 
 def api_lang(lang: str | None) -> str:
@@ -243,6 +280,33 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
         result, g = ask(name, response, operation, authorization)
         return WORDED[operation.name](result, g, tr)
+
+    @router.post("/graphs/{name}/ptv/compare", responses=responses(400, 404, 409, 413))
+    def ptv_compare(name: str, response: Response, body: PtvCatalogue,
+                    authorization: str | None = Reader) -> dict:
+        """What differs between the graph and the national service catalogue (PTV), as
+        ``polku ptv compare --format json``: ``missing``, ``gone``, ``changed`` and the
+        proposed ``edits`` in this API's own terms. The answer's ``ETag`` is the version
+        compared: apply the edits with it. Files up to 16 MiB in all."""
+        result, _ = ask(name, response, ptv_operation(body), authorization)
+        return {"graph": name, **result}
+
+    @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
+    def ptv_apply(name: str, body: PtvPick, authorization: str | None = Bearer,
+                  if_match: str | None = IfMatch, lang: str | None = MessageLang):
+        """Apply the proposed edits of the comparison (those ``pick`` names, or all) as one
+        change in the change log, undone as one by ``/undo``. The comparison is made again
+        on the version ``If-Match`` names, so the numbers are the ones the reader saw."""
+        who = tokens.who(authorization)
+        model, _ = store.model(name)  # 404 before anything else about the request
+        lang = api_lang(lang)
+        operation = ptv_operation(body, body.pick)
+        try:
+            chosen = operation.chosen(answer(operation, model, EDITOR))
+        except PolkuError as e:
+            raise ApiError(400, e.message, field=e.field) from None
+        result = store.edit_batch(name, if_match, who, chosen, "ptv compare", lang=lang)
+        return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:

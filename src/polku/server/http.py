@@ -99,23 +99,30 @@ DYNAMIC_CACHE = "no-cache"
 #: the largest request body, in bytes: a row is a few kilobytes, and the longest cell
 #: (32,767 characters) fits many times over
 MAX_BODY = 1 << 20
+#: routes that take files (a region's PTV JSON, as the PTV comparison page uploads it) and
+#: the most they take
+UPLOADS = ((re.compile(r"^/api/graphs/[^/]+/ptv/(compare|apply)$"), 16 << 20),)
 
 
 class BodyLimit:
     """Refuses a request body larger than ``limit`` bytes with 413 in the error contract,
     before any route sees it (a declared Content-Length is refused unread)."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY,
+                 uploads: tuple[tuple[re.Pattern[str], int], ...] = UPLOADS) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((most for route, most in self.uploads if route.match(path)), self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send, scope)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit, scope)
             return
         chunks: list[bytes] = []
         size = 0
@@ -124,8 +131,8 @@ class BodyLimit:
             if message["type"] == "http.disconnect":
                 return
             size += len(message.get("body", b""))
-            if size > self.limit:
-                await self._refuse(send, scope)
+            if size > limit:
+                await self._refuse(send, limit, scope)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -142,15 +149,15 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Callable, scope: Scope) -> None:
+    async def _refuse(self, send: Callable, limit: int, scope: Scope) -> None:
         import json
         from urllib.parse import parse_qs
 
         from polku.present.i18n import LANGUAGES, translator
         from polku.server.contract import ApiError
 
-        error = ApiError(413, N_("the request body is larger than {limit} bytes, the most a "
-                                 "write takes"), field="body", params={"limit": f"{self.limit:,}"})
+        error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
+                                 "route takes"), field="body", params={"limit": f"{limit:,}"})
         query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
         lang = (query.get("lang") or [""])[0].strip().lower()
         body = json.dumps(error.body(translator(lang) if lang in LANGUAGES else None)).encode()

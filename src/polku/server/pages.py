@@ -424,6 +424,47 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     notes=_notes(result, tr) if result else [], problems=problems,
                     graphs=graphs or "")
 
+    @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
+    def ptv_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
+        """The graph beside the national service catalogue (PTV): the reader chooses the
+        region's PTV files, sees what the model lacks, what is gone and what changed, picks
+        proposed edits and applies them as one change (undone as one)."""
+        from polku.present.ptv_compare import ACTION_WORDS, FIELD_WORDS
+        from polku.server.http import UPLOADS
+
+        tr = language.tr
+        model, entry = store.model(name)
+        g = model.graph
+        most = max(limit for _, limit in UPLOADS)
+        words = {
+            "summary": tr("PTV: {missing} missing from the model, {gone} gone from the "
+                          "catalogue, {changed} changed; {edits} proposed edits"),
+            "missing": tr("In the catalogue, missing from the model"),
+            "gone": tr("In the model, gone from the catalogue"),
+            "changedTitle": tr("Changed in the catalogue"), "edits": tr("Proposed edits"),
+            "kind": tr("kind"), "id": tr("id"), "name": tr("name"), "field": tr("field"),
+            "model": tr("model"), "catalogue": tr("catalogue"), "edit": tr("edit"),
+            "apply": tr("apply"), "none": tr("None."),
+            "pick": tr("Apply edit {n}"), "pickOne": tr("Choose at least one edit."),
+            "reading": tr("Reading the files…"), "compared": tr("Compared."),
+            "noFiles": tr("Choose the PTV files first."),
+            "tooLarge": tr("The files are larger than {mb} MB in all."),
+            "applied": tr("Applied {n} edits as change {version}; Undo takes them back "
+                          "together."),
+            "undone": tr("Undone (now change {version})."),
+            "again": tr("compare again"),
+            "created": tr("Findings created"), "resolved": tr("Findings resolved"),
+            "types": {t: tr(one) for t, (one, _) in NODE_TYPE_NAMES.items()},
+            "fields": {k: tr(v) for k, v in FIELD_WORDS.items()},
+            "actions": {k: tr(v) for k, v in ACTION_WORDS.items()},
+            "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
+        }
+        return html("ptv.html", language, entry, g,
+                    title=tr("{graph} and the national service catalogue (PTV)").format(
+                        graph=shown(g, name)), name=name, writable=writable, words=words,
+                    source=entry.source.shown, upload_bytes=most,
+                    upload_mb=most >> 20)
+
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str, language: PageLanguage = Language,
                      who: str = Reader) -> HTMLResponse:
