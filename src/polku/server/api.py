@@ -13,8 +13,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
 from polku.ops import edits
-from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths,
-                                  PtvCompare, answer, whatif_operation)
+from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
+                                  Paths, PtvCompare, answer, whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
@@ -256,6 +256,20 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
         return results.paths_worded(report, g, tr)
 
+    @router.get("/graphs/{name}/blueprint", responses=READ)
+    def blueprint(name: str, response: Response,
+                  subject: str = Query(..., description="a designed path's id, or a client "
+                                       "segment's (its k best paths)"),
+                  k: int = Query(5, ge=1, le=50), lang: str | None = MessageLang,
+                  authorization: str | None = Reader) -> dict:
+        """A service blueprint as data: per path its lanes (the client's, then one per
+        organisation), steps, hand-offs (wait, clients a month, whether information travels,
+        owner), the needs each step meets and the needs left uncovered; names in ``lang``.
+        The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
+        tr = translator(api_lang(lang))
+        data, g = ask(name, response, Blueprint(subject=subject, k=k), authorization)
+        return results.blueprint_worded(data, g, tr)
+
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
                capacity: list[str] = Query([], description="SERVICE=N: a service's new "
@@ -265,17 +279,20 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               calibrate: bool = Query(True, description="model each service with an "
+                                       "observed wait at the capacity that reproduces it"),
                lang: str | None = MessageLang,
                authorization: str | None = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
-        after, with the findings created and resolved, as ``polku whatif --format json``.
+        after, calibrated to the observed waits unless ``calibrate=false``, with the
+        findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
         tr = translator(api_lang(lang))
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         long_wait_days=long_wait_days)
+                                         calibrate=calibrate, long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
         result, g = ask(name, response, operation, authorization)
