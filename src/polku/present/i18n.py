@@ -169,6 +169,10 @@ class Translator:
             return value
         if isinstance(value, float) and value.is_integer() and digits is None:
             value = int(value)
+        if digits is None and type(value) is int and 0 <= value < 1000:
+            # written alike in every language (no sign, no grouping): no need for Babel,
+            # whose import and locale data cost a short command a third of a second
+            return str(value)
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return _decimal(type(value), value, fmt, self.lang)
 

@@ -211,6 +211,20 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
+def plain_switch(language: PageLanguage) -> bool:
+    """Whether the page's address carries nothing but ``lang`` (its language switch then
+    says nothing else), so that the page may be kept for every reader; other query
+    parameters would make every address a new page to keep.
+
+    >>> from polku.present.i18n import translator
+    >>> plain_switch(PageLanguage(translator("fi"), {"fi": "/graphs/a?lang=fi"}))
+    True
+    >>> plain_switch(PageLanguage(translator("fi"), {"fi": "/graphs/a?x=1&lang=fi"}))
+    False
+    """
+    return all(v.partition("?")[2] == f"lang={code}" for code, v in language.switch.items())
+
+
 def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     """The pages over ``store``; a page is public (the published figures) unless the request
     carries one of ``tokens``."""
@@ -252,11 +266,8 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return html("index.html", language, title=language.tr("Regional graphs"),
                     graphs=rows, type_names=TYPE_NAMES)
 
-    @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
-    def graph_page(name: str, language: PageLanguage = Language,
-                   who: str = Reader) -> HTMLResponse:
-        """One graph: its findings (each linked to its node in a view), views (each with a
-        table alternative), and the edit forms."""
+    def graph_html(model: Model, entry: Entry, shadowed: list[str], name: str,
+                   language: PageLanguage, who: str) -> HTMLResponse:
         from polku.kinds import meaning
 
         from polku.followup import effective
@@ -264,7 +275,6 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from polku.present.printers import followup_text
 
         tr = language.tr
-        model, entry = store.model(name)
         g = model.graph
         seen = model.published(who).graph  # what the findings are worded from
         found = ask(model, Findings(), who)
@@ -288,8 +298,28 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone,
-                    etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
+                    etag=model.version, entry=dict(entry.summary(shadowed), etag=model.version),
                     type_names=TYPE_NAMES)
+
+    @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
+    def graph_page(name: str, language: PageLanguage = Language,
+                   who: str = Reader) -> HTMLResponse:
+        """One graph: its findings (each linked to its node in a view), views (each with a
+        table alternative), and the edit forms."""
+        from polku.followup import today
+
+        model, entry = store.model(name)
+        shadowed = list(store.shadowed.get(name, []))
+        if not plain_switch(language):
+            return graph_html(model, entry, shadowed, name, language, who)
+        # the page of a version is the same for every reader of one audience and language
+        # on one day: rendered once and kept with the version's model (a broken source or
+        # a file it shadows changes the page, so they are part of the key)
+        key = ("page:graph", name, who, language.lang, today(), entry.problem_text(),
+               tuple(shadowed))
+        body = model.memo(key, lambda: graph_html(model, entry, shadowed, name, language,
+                                                  who).body)
+        return HTMLResponse(body, headers=graph_headers(entry))
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
