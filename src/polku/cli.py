@@ -546,19 +546,27 @@ def whatif(
     demand: Optional[list[str]] = typer.Option(
         None, "--demand", metavar="SVC=+20%", help="Change the demand at a service by a "
         "percentage; it flows downstream with the referral volumes (repeatable)."),
+    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Model each "
+                                   "service with an observed wait at the capacity that "
+                                   "reproduces it (else at its nominal capacity)."),
+    eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar="LOG", help="Take "
+                                            "the observed waits and volumes from an event "
+                                            "log's hand-offs (CSV, as polku eventlog reads)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     lang: Optional[str] = Lang,
 ) -> None:
     """What a change would do: --remove gives the findings a removal creates and resolves;
     --capacity, --places and --demand give every affected service's utilisation and
-    predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    predicted wait (M/M/c queues, calibrated to the observed waits of the graph or of
+    --eventlog) before and after, with the findings created and resolved."""
     from polku.present.printers import queue_whatif_text, whatif_text
     from polku.present.results import queue_worded, whatif_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
     operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
+                                     calibrate=calibrate, log=eventlog,
                                      long_wait_days=long_wait_days)
     result, g = asked(operation, model_of(source))
     # the answer worded, and printed, by the question asked

@@ -173,16 +173,35 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         ``lang`` = the messages' language)."""
         from polku.followup import effective, today
 
-        every, g = ask(name, response, Findings(long_wait_days=long_wait_days,
-                                                severity="info"), authorization)
-        tr = translator(api_lang(lang))
-        keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
-        doc: dict[str, Any] = {"graph": name, "findings": [
-            finding_json(f, g, tr) for f in every if f.severity in keep]}
-        if g.graph.get("followups"):
-            # each follow-up as it stands: resolved where its finding no longer occurs
-            doc["followups"] = effective(g.graph["followups"], {f.key for f in every}, today())
-        return doc
+        language = api_lang(lang)
+        model, entry = read(name, response)
+        who = audience(tokens, authorization)
+
+        def body() -> bytes:
+            try:  # the model read above, so that the answer is the version it is kept with
+                every = answer(Findings(long_wait_days=long_wait_days, severity="info"),
+                               model, who)
+            except PolkuError as e:
+                raise ApiError(400, e.message, field=e.field) from None
+            g = model.published(who).graph
+            tr = translator(language)
+            keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
+            doc: dict[str, Any] = {"graph": name, "findings": [
+                finding_json(f, g, tr) for f in every if f.severity in keep]}
+            if g.graph.get("followups"):
+                # each follow-up as it stands: resolved where its finding no longer occurs
+                doc["followups"] = effective(g.graph["followups"], {f.key for f in every},
+                                             today())
+            return JSONResponse(doc).body
+
+        # the answer is the version's: kept with its model for every later reader (the
+        # default threshold only, so that odd thresholds cannot fill the memory)
+        if long_wait_days != LONG_WAIT_DAYS:
+            return Response(body(), media_type="application/json",
+                            headers=dict(response.headers))
+        key = ("api:findings", name, who, language, severity, today())
+        return Response(model.memo(key, body), media_type="application/json",
+                        headers=dict(response.headers))
 
     @router.get("/graphs/{name}/actions", responses=READ,
                 response_class=Response)
@@ -278,17 +297,20 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               calibrate: bool = Query(True, description="model each service with an "
+                                       "observed wait at the capacity that reproduces it"),
                lang: str | None = MessageLang,
                authorization: str | None = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
-        after, with the findings created and resolved, as ``polku whatif --format json``.
+        after, calibrated to the observed waits unless ``calibrate=false``, with the
+        findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
         tr = translator(api_lang(lang))
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         long_wait_days=long_wait_days)
+                                         calibrate=calibrate, long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field) from None
         result, g = ask(name, response, operation, authorization)
