@@ -40,6 +40,7 @@ def page_of(browser, base_url: str, address: str, *, scripts: bool = True,
     page = context.new_page()
     opened = guard(page, base_url, only(base_url, "data:", "about:"))
     page.goto(base_url + address, wait_until="networkidle")
+    page.wait_for_function("document.readyState === 'complete'")
     return opened
 
 
@@ -57,6 +58,9 @@ def test_raci_orders_principal_organisations_first_then_by_involvement(browser, 
 
     flags = [principal(a) for a in heads]
     assert flags[0] and flags == sorted(flags, reverse=True)   # the principal ones first
+    widths = opened.js("""Array.from(document.querySelectorAll('#raci-table tbody tr'))
+        .map(r => r.cells.length)""")
+    assert set(widths) == {len(heads) + 1}, (len(heads), sorted(set(widths)))
     counts = opened.js("""Array.from(document.querySelectorAll('#raci-table thead th[data-org]'))
         .map((h, i) => Array.from(document.querySelectorAll('#raci-table tbody tr'))
             .filter(r => r.cells[i + 1].dataset.sort).length)""")
