@@ -1019,22 +1019,53 @@ def serve(
                                            "(default: .polku/ beside each graph)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
                                 "writes are serialised across them by a file lock."),
+    oidc_issuer: Optional[str] = typer.Option(
+        None, "--oidc-issuer", help="Sign in with this OpenID Connect identity provider "
+        "(its issuer URL, e.g. https://id.example.fi/realms/ku; default: POLKU_OIDC_ISSUER)."),
+    oidc_client_id: Optional[str] = typer.Option(
+        None, "--oidc-client-id", help="polku's client id at the provider (default: "
+        "POLKU_OIDC_CLIENT_ID); its secret comes from POLKU_OIDC_CLIENT_SECRET."),
+    oidc_roles_claim: Optional[str] = typer.Option(
+        None, "--oidc-roles-claim", help="The claim holding the roles viewer, editor, admin "
+        "(a dotted path; default: POLKU_OIDC_ROLES_CLAIM, else realm_access.roles)."),
+    oidc_org_claim: Optional[str] = typer.Option(
+        None, "--oidc-org-claim", help="The claim holding the person's organisation, an "
+        "actor id (default: POLKU_OIDC_ORG_CLAIM, else organisation)."),
+    oidc_audience: Optional[str] = typer.Option(
+        None, "--oidc-audience", help="What a bearer token's aud must name (default: "
+        "POLKU_OIDC_AUDIENCE, else the client id)."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import os
+    import secrets
 
     import uvicorn
 
     from polku.app import create_app
     from polku.server.auth import load_tokens
+    from polku.server.oidc import settings_from_env
 
     known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
-    application = create_app(sources or ["graphs"], known, changes)
+    asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
+             "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
+             "audience": oidc_audience}
+    if workers > 1 and (oidc_issuer or os.environ.get("POLKU_OIDC_ISSUER")) \
+            and not os.environ.get("POLKU_SESSION_SECRET"):
+        # every worker must read the session cookies the others signed
+        os.environ["POLKU_SESSION_SECRET"] = secrets.token_urlsafe(32)
+    try:
+        oidc = settings_from_env(**asked)
+    except PolkuError as e:
+        raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
+    application = create_app(sources or ["graphs"], known, changes, oidc)
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
+    writers = ([] if not known.enabled else ["tokens"]) + \
+        ([f"sign-in at {oidc.issuer}"] if oidc is not None else [])
     typer.echo(f"polku serving {listing or 'no graphs'} at http://{host}:{port}/"
-               + ("" if known.enabled else " (read-only: no tokens)"))
-    if not known.enabled and not is_loopback(host):
+               + (f" (writes: {', '.join(writers)})" if writers
+                  else " (read-only: no tokens, no identity provider)"))
+    if not writers and not is_loopback(host):
         typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
@@ -1048,6 +1079,12 @@ def serve(
         os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
     if changes:
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
+                 "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
+                 "audience": "POLKU_OIDC_AUDIENCE"}
+    for key, value in asked.items():
+        if value is not None:
+            os.environ[env_names[key]] = value
     uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
 

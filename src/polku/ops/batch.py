@@ -69,10 +69,11 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
 
 
 def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
-                log: ChangeLog | None = None, where: str | None = None
+                log: ChangeLog | None = None, where: str | None = None,
+                identity: dict[str, Any] | None = None
                 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Revert the newest change not yet undone (a row or a batch) as one change
-    (``where``: how problems name the source)."""
+    (``where``: how problems name the source; ``identity``: logged beside ``who``)."""
     log = log or changelog_of(source)
     entry = log.to_undo()
     wanted = [{"action": action, "sheet": sheet, "key": key, "row": values or {}}
@@ -89,5 +90,6 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
     for sheet in dict.fromkeys(c.sheet for c in changes):
         store.write(sheets, g, sheet)
     if len(changes) == 1 and "changes" not in entry:
-        return g, log.append(changes[0], who, undoes=entry["version"])
-    return g, log.append_batch(changes, who, "undo", undoes=entry["version"])
+        return g, log.append(changes[0], who, undoes=entry["version"], identity=identity)
+    return g, log.append_batch(changes, who, "undo", undoes=entry["version"],
+                               identity=identity)

@@ -27,18 +27,22 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, NothingToUndo, revert, write_lock
+from polku.ops.changelog import ChangeLog, NothingToUndo, revert, row_changes, write_lock
 from polku.errors import PolkuError
 from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
 from polku.server.contract import ApiError, invalid, relative, shown_path
+
+#: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
+#: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
+RowCheck = Callable[[str, Any, Any, Any], None]
 
 log = logging.getLogger("polku.server")
 
@@ -369,9 +373,13 @@ class GraphStore:
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
-             lang: str | None = None) -> dict[str, Any]:
+             lang: str | None = None, check: RowCheck | None = None,
+             identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """Apply one row edit: 428/412 on a missing or stale ETag, 409 while the source is
         broken, 404 for an unknown sheet or row, 422 for what the workbook rules refuse.
+        ``check`` sees every row the edit changes (sheet, before, after, the sheets) before
+        the workbook rules do, and refuses what the writer may not change (403, raised by
+        it); ``identity`` is logged beside ``who`` (a signed-in person's subject).
         Returns the logged change, the new ETag and the findings created and resolved
         (their messages in ``lang``, default Finnish)."""
         if not if_match:
@@ -382,14 +390,16 @@ class GraphStore:
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self.write_lock(name):
-                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang)
+                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
+                                  check, identity or {})
         except Timeout:
             raise ApiError(409, "another write to this graph has held it for over a minute: "
                            "try again", code="busy") from None
 
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
-              lang: str | None) -> dict[str, Any]:
+              lang: str | None, check: RowCheck | None = None,
+              identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """One edit, under the thread lock and the file lock: the source is read again
         first, so a write another process made is what the ETag is compared with."""
         self._refresh(entry)
@@ -401,7 +411,11 @@ class GraphStore:
             except NothingToUndo as e:
                 raise ApiError(409, e.message, code="nothing-to-undo") from None
             if "changes" in undone:  # several rows changed as one: undone as one
-                return self._undo_batch(entry, current, who, log_, lang)
+                if check is not None:  # undoing is making each row as it was before
+                    sheets = self._sheets(entry, current)
+                    for c in row_changes(undone):
+                        check(c["sheet"], c.get("after"), c.get("before"), sheets)
+                return self._undo_batch(entry, current, who, log_, lang, identity)
             action, key, values = revert(undone)
             sheet = undone["sheet"]
             undoes: int | None = undone["version"]
@@ -409,10 +423,11 @@ class GraphStore:
         else:
             undoes, drop = None, ()
         return self._write(entry, current, who, action, sheet, key, values, undoes, lang,
-                           drop)
+                           drop, check, identity)
 
     def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
-                    lang: str | None) -> dict[str, Any]:
+                    lang: str | None, identity: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
         from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
         from polku.present.i18n import translator
@@ -421,7 +436,7 @@ class GraphStore:
         source = entry.source
         try:
             g, logged = undo_latest(source.location, current, who, log_,
-                                    where=source.shown.rstrip("/"))
+                                    where=source.shown.rstrip("/"), identity=identity)
         except PolkuError as e:
             raise invalid(e) from None
         entry.graph, entry.stamp = g, stamp_of(source)
@@ -455,7 +470,8 @@ class GraphStore:
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None,
-               drop: tuple[str, ...] = ()) -> dict[str, Any]:
+               drop: tuple[str, ...] = (), check: RowCheck | None = None,
+               identity: dict[str, Any] | None = None) -> dict[str, Any]:
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
 
@@ -475,6 +491,8 @@ class GraphStore:
                            else "sheet") from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key") from None
+        if check is not None:  # whose row it is, before the workbook rules say anything
+            check(change.sheet, change.before, change.after, sheets)
         where = source.shown.rstrip("/")
         try:
             g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
@@ -496,7 +514,7 @@ class GraphStore:
         except PolkuError as e:
             raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
                            code="write-failed") from None
-        logged = self.changelog(source.name).append(change, who, undoes)
+        logged = self.changelog(source.name).append(change, who, undoes, identity)
         entry.graph = g
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
