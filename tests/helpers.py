@@ -29,6 +29,8 @@ EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
 EXAMPLE_TTL = ROOT / "graphs" / "keski-uusimaa.ttl"
 #: a second region, for merges and diffs
 SECOND = DATA / "keski-suomi"
+#: the second example region (illustrative figures, real organisations): what compare shows
+SECOND_REGION = ROOT / "graphs" / "keski-suomi"
 PLAN = ROOT / "graphs" / "plan.ttl"
 #: screenshots and other files a reader may want after a run
 ARTIFACTS = ROOT / "test-artifacts"

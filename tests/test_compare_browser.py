@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from helpers import EXAMPLE, SECOND, only, run
+from helpers import EXAMPLE, SECOND_REGION, only, run
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
@@ -17,7 +17,7 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_chart_page_passes_axe(open_page, tmp_path: Path, lang: str) -> None:
     page_file = tmp_path / f"regions-{lang}.html"
-    result = run("compare", EXAMPLE, SECOND, "--format", "html", "-o", page_file, "--lang", lang)
+    result = run("compare", EXAMPLE, SECOND_REGION, "--format", "html", "-o", page_file, "--lang", lang)
     assert result.exit_code == 0, result.output
     opened = open_page(page_file, width=1280, height=900, wait=None,
                        allow=only("file:", "data:", "about:"))

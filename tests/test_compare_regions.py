@@ -1,6 +1,7 @@
 """Regions side by side: `polku compare` on the two example regions (graphs/keski-uusimaa and
-the illustrative second region tests/data/keski-suomi) as a table, CSV, JSON and a page with
-a small-multiples chart; small cells left out of the totals; regions read from Neo4j."""
+the illustrative second region graphs/keski-suomi) as a table, CSV, JSON and a page with
+a small-multiples chart; small cells left out of the totals (the small test region
+tests/data/keski-suomi holds one); regions read from Neo4j, named or all of a database."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from polku.io.load import load_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 FIRST = ROOT / "graphs" / "keski-uusimaa"
-SECOND = Path(__file__).parent / "data" / "keski-suomi"
+SECOND = Path(__file__).parent / "data" / "keski-suomi"  # small, with a segment of 3
+REGION = ROOT / "graphs" / "keski-suomi"  # the second example region
 
 
 def test_figures_follow_the_graph() -> None:
@@ -51,22 +53,39 @@ def test_figures_follow_the_graph() -> None:
 
 
 def test_compare_prints_the_table_for_the_two_example_regions() -> None:
-    result = run("compare", FIRST, SECOND, "--lang", "en")
+    result = run("compare", FIRST, REGION, "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split() == ["figure", "keski-uusimaa", "keski-suomi"]
-    assert lines[1].startswith("people in segments") and lines[1].split()[-1] == "1,320"
+    sizes = [d["size"] for _, d in load_graph(REGION).nodes(data=True) if d["type"] == "segment"]
+    assert lines[1].startswith("people in segments") and lines[1].split()[-1] == f"{sum(sizes):,}"
     assert any(x.startswith("findings per 10,000 people") for x in lines)
     assert any(x.startswith("no-information-flow per 10,000 people") for x in lines)
+    # the two regions differ where the second one was made to (its README's list)
+    over = next(x for x in lines if x.startswith("over-capacity per 10,000 people")).split()
+    assert over[-1] != over[-2]
     assert "keski-suomi: illustrative data, not real figures" in result.output
+    assert "keski-uusimaa: illustrative data, not real figures" in result.output
     assert "Segments under 5 people are left out of the totals." in result.output
-    fi = run("compare", FIRST, SECOND).output  # Finnish by default
+    fi = run("compare", FIRST, REGION).output  # Finnish by default
     assert "keski-suomi" in fi and "people in segments" not in fi
 
 
+def test_the_second_region_is_valid_and_marked_illustrative() -> None:
+    assert run("validate", REGION).exit_code == 0
+    g = load_graph(REGION)
+    assert g.graph["illustrative"] is True and "keski-suomi" == g.graph["name"]
+    readme = (REGION / "README.md").read_text(encoding="utf-8")
+    assert "Illustrative, not a model of the region" in readme
+    # every business id kept is one a source named (the README lists them)
+    ids = {d["business_id"] for _, d in g.nodes(data=True)
+           if d["type"] == "actor" and d.get("business_id")}
+    assert ids and all(i in readme for i in ids)
+
+
 def test_compare_csv_and_json_say_the_same() -> None:
-    data = json.loads(run("compare", FIRST, SECOND, "--format", "json").output)
-    rows = list(csv.DictReader(io.StringIO(run("compare", FIRST, SECOND, "--format", "csv").output)))
+    data = json.loads(run("compare", FIRST, REGION, "--format", "json").output)
+    rows = list(csv.DictReader(io.StringIO(run("compare", FIRST, REGION, "--format", "csv").output)))
     assert [r["region"] for r in data["regions"]] == [r["region"] for r in rows] == [
         "keski-uusimaa", "keski-suomi"]
     for r, c in zip(data["regions"], rows):
@@ -75,8 +94,9 @@ def test_compare_csv_and_json_say_the_same() -> None:
         assert c["illustrative"] == "yes"
         for kind in data["kinds"]:
             assert float(c[f"findings_per_10k:{kind}"]) == r["findings_per_10k"].get(kind, 0)
-    # nothing of the small cell leaves: the total is of the sizes that may be shown
-    assert data["regions"][1]["people"] == 1320 and data["min_cell"] == 5
+    # nothing of a small cell leaves: the total is of the sizes that may be shown
+    small = json.loads(run("compare", FIRST, SECOND, "--format", "json").output)
+    assert small["regions"][1]["people"] == 1320 and small["min_cell"] == 5
     raw = json.loads(run("compare", FIRST, SECOND, "--format", "json", "--no-suppress").output)
     assert raw["regions"][1]["people"] == 1323
 
@@ -84,14 +104,14 @@ def test_compare_csv_and_json_say_the_same() -> None:
 def test_compare_refuses_what_it_cannot_compare(tmp_path: Path) -> None:
     assert "two regions or more" in run("compare", FIRST).output
     assert run("compare", FIRST, FIRST).exit_code == 1
-    assert "-o PAGE.html" in run("compare", FIRST, SECOND, "--format", "html").output
+    assert "-o PAGE.html" in run("compare", FIRST, REGION, "--format", "html").output
     with pytest.raises(Exception):
         compare_regions([load_graph(FIRST), load_graph(FIRST)])
 
 
 def test_compare_page_is_self_contained(tmp_path: Path) -> None:
     page = tmp_path / "regions.html"
-    assert run("compare", FIRST, SECOND, "--format", "html", "-o", page).exit_code == 0
+    assert run("compare", FIRST, REGION, "--format", "html", "-o", page).exit_code == 0
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 1 and "<table>" in html
     assert "src=" not in html and "href=" not in html and "<script" not in html
@@ -101,21 +121,30 @@ def test_compare_page_is_self_contained(tmp_path: Path) -> None:
 def test_compare_regions_in_one_neo4j_database(neo4j_server, monkeypatch) -> None:
     from polku.io.neo4jstore import push_graph
 
-    for path, region in ((FIRST, "cmp-first"), (SECOND, "cmp-second")):
+    for path, region in ((FIRST, "cmp-first"), (REGION, "cmp-second")):
         push_graph(load_graph(path), neo4j_server.uri, neo4j_server.user,
                    neo4j_server.password, region=region)
     monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
-    files = json.loads(run("compare", FIRST, SECOND, "--format", "json").output)
+    files = json.loads(run("compare", FIRST, REGION, "--format", "json").output)
     result = run("compare", f"{neo4j_server.uri}?region=cmp-first",
                  f"{neo4j_server.uri}?region=cmp-second", "--format", "json")
     assert result.exit_code == 0, result.output
     db = json.loads(result.output)
     assert [r["region"] for r in db["regions"]] == ["cmp-first", "cmp-second"]
+    keys = ("people", "findings", "needs_covered", "median_wait_days", "information_travels",
+            "findings_per_10k_total", "counts")
     for a, b in zip(files["regions"], db["regions"]):
-        for key in ("people", "findings", "needs_covered", "median_wait_days",
-                    "information_travels", "findings_per_10k_total"):
+        for key in keys:
             assert a[key] == b[key], key
+    # a URI without ?region= brings every region of the database (as neo4j pull --all)
+    every = run("compare", neo4j_server.uri, "--format", "json")
+    assert every.exit_code == 0, every.output
+    by_name = {r["region"]: r for r in json.loads(every.output)["regions"]}
+    assert {"cmp-first", "cmp-second"} <= set(by_name)
+    for a, name in zip(files["regions"], ("cmp-first", "cmp-second")):
+        for key in keys:
+            assert a[key] == by_name[name][key], (name, key)
 
 
 def test_served_regions_side_by_side(tmp_path: Path) -> None:
@@ -126,13 +155,14 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     from polku.app import create_app
 
     shutil.copytree(FIRST, tmp_path / "keski-uusimaa")
-    shutil.copytree(SECOND, tmp_path / "keski-suomi")
+    shutil.copytree(REGION, tmp_path / "keski-suomi")
     client = TestClient(create_app([tmp_path]))
     api = client.get("/api/compare").json()
     cli = json.loads(run("compare", tmp_path / "keski-suomi", tmp_path / "keski-uusimaa",
                          "--format", "json").output)
     assert {k: v for k, v in api.items() if k != "not_compared"} == cli
-    assert api["not_compared"] == [] and api["regions"][0]["people"] == 1320
+    sizes = [d["size"] for _, d in load_graph(REGION).nodes(data=True) if d["type"] == "segment"]
+    assert api["not_compared"] == [] and api["regions"][0]["people"] == sum(sizes)
     page = client.get("/compare?lang=en")
     assert page.status_code == 200 and page.text.count("<svg") == 1
     assert "keski-suomi: illustrative data, not real figures" in page.text

@@ -46,7 +46,9 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/graphs/{name}/whatif": [{"remove": "r1"}, {"remove": "alkuhaastattelu"},
                                   {"capacity": "kuntouttava=10"},
                                   {"demand": "alkuhaastattelu=+50%"},
-                                  {"places": "kuntouttava=2", "demand": "kuntouttava=-10%"}],
+                                  {"places": "kuntouttava=2", "demand": "kuntouttava=-10%"},
+                                  {"capacity": "kuntouttava=10", "calibrate": "false"}],
+    "/api/graphs/{name}/blueprint": [{"subject": "p1"}, {"subject": "nuoret"}],
     "/api/graphs/{name}/plan": [{}],
     "/api/graphs/{name}/export": [{"format": f.name} for f in formats.FORMATS.values()
                                   if f.text],
@@ -58,18 +60,24 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/": [{}],
     "/graphs/{name}": [{}, {"lang": "en"}],
     "/graphs/{name}/view": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1",
-                                                  "responsibility")]
+                                                  "responsibility", "blueprint:p1",
+                                                  "blueprint:nuoret")]
                            + [{"view": "ecosystem", "focus": "r1"}],
     "/graphs/{name}/table": [{"view": v} for v in ("ecosystem", "segment:nuoret", "path:p1")],
     "/graphs/{name}/paths": [{"segment": "nuoret"}],
     "/graphs/{name}/whatif": [{"segment": "nuoret"},
                               {"segment": "nuoret", "service": "kuntouttava", "capacity": "10"},
                               {"segment": "nuoret", "service": "alkuhaastattelu",
-                               "demand": "+50%"}],
+                               "demand": "+50%"},
+                              {"segment": "nuoret", "service": ["kuntouttava", "alkuhaastattelu"],
+                               "capacity": ["10", ""], "demand": ["", "+50%"]},
+                              {"segment": "nuoret", "service": "kuntouttava", "capacity": "10",
+                               "calibrate": "false"}],
     "/graphs/{name}/bottlenecks": [{}],
     "/graphs/{name}/raci": [{}],
     "/graphs/{name}/changes": [{}],
     "/graphs/{name}/report": [{}],
+    "/graphs/{name}/ptv": [{}],
 }
 ROWS = {"segments": ["nuoret"], "referrals": ["r1", "r2"]}
 

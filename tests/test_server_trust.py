@@ -249,3 +249,50 @@ def test_two_servers_over_one_neo4j_region_never_overwrite_each_other(
     assert r.status_code == 412, r.text
     now = pull_graph(region="mini-race", **creds)
     assert "from-a" in now and "from-b" not in now
+
+
+def test_cli_writes_to_a_neo4j_region_check_the_version_they_read(
+        neo4j_server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`polku undo` and the CLI's batch writes (ptv compare --apply, suggest --apply) carry
+    no ETag: the region they read is checked in the write's own transaction, so a server
+    that wrote in between is never overwritten."""
+    from polku.io import workbook
+    from polku.io.load import load_graph
+    from polku.io.neo4jstore import pull_graph, push_graph
+    from polku.ops import edits
+    from polku.ops.batch import undo_latest, write_all
+    from polku.ops.changelog import ChangeLog
+
+    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
+             "password": neo4j_server.password}
+    push_graph(workbook.read_workbook(MINI, name="mini-cli"), region="mini-cli", **creds)
+    monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
+    source = f"{neo4j_server.uri}?region=mini-cli"
+    log = ChangeLog(tmp_path / "mini-cli.changes.jsonl")
+    # two sheets in one change: the second push must not trip over the first
+    fresh = load_graph(source)
+    g, _ = write_all(source, fresh, [
+        {"action": "create", "sheet": "outcomes", "key": "o-cli", "row": {"id": "o-cli",
+                                                                        "name": "O"}},
+        {"action": "create", "sheet": "needs", "key": "n-cli", "row": {"id": "n-cli",
+                                                                      "name": "N"}}],
+        "cli", log=log)
+    assert {"o-cli", "n-cli"} <= set(pull_graph(region="mini-cli", **creds))
+
+    stale = load_graph(source)
+    other = pull_graph(region="mini-cli", **creds)
+    other.add_node("from-server", type="outcome", name="S")
+    push_graph(other, region="mini-cli", **creds)  # a server writes after the CLI read
+    with pytest.raises(edits.StaleVersion):
+        write_all(source, stale, [{"action": "create", "sheet": "outcomes", "key": "late",
+                                   "row": {"id": "late", "name": "L"}}], "cli", log=log)
+    with pytest.raises(edits.StaleVersion):
+        undo_latest(source, stale, "cli", log)
+    now = pull_graph(region="mini-cli", **creds)
+    assert {"from-server", "o-cli", "n-cli"} <= set(now) and "late" not in now
+    assert len(log.entries()) == 1  # nothing logged for the refused writes
+
+    g, entry = undo_latest(source, load_graph(source), "cli", log)
+    now = pull_graph(region="mini-cli", **creds)
+    assert "from-server" in now and not {"o-cli", "n-cli"} & set(now)

@@ -91,6 +91,14 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         provider = Oidc(oidc)
     access = Access(tokens, provider)
     store = GraphStore(sources, changes_dir)
+    if tokens.enabled:
+        # the shapes every write is checked against, read now rather than by the first write
+        from polku.io.shapes import Unsupported, compile_shapes
+
+        try:
+            compile_shapes()
+        except Unsupported:
+            pass
     # /docs loads its scripts from an installed package, not from a CDN: it must work on a
     # machine with no network (fastapi_offline ships the assets). No /redoc: ReDoc's page
     # fetches its logo from redoc.ly whatever it is told.

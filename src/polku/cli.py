@@ -254,11 +254,13 @@ def render(
     source: str = GraphArg,
     output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write."),
     view: str = typer.Option("ecosystem", "--view", help="ecosystem, segment:ID, path:ID, "
+                             "blueprint:ID (a designed path, or a segment's best paths), "
                              "responsibility, plan or timeline."),
     focus: Optional[str] = typer.Option(None, "--focus", help="Only what lies within --depth "
                                         "steps of this node id (both directions)."),
     depth: int = typer.Option(1, "--depth", min=0, help="Steps around --focus."),
-    k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight."),
+    k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight; "
+                          "a segment's blueprint: best paths to draw."),
     cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
                                    "services by provider or region."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
@@ -544,19 +546,27 @@ def whatif(
     demand: Optional[list[str]] = typer.Option(
         None, "--demand", metavar="SVC=+20%", help="Change the demand at a service by a "
         "percentage; it flows downstream with the referral volumes (repeatable)."),
+    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Model each "
+                                   "service with an observed wait at the capacity that "
+                                   "reproduces it (else at its nominal capacity)."),
+    eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar="LOG", help="Take "
+                                            "the observed waits and volumes from an event "
+                                            "log's hand-offs (CSV, as polku eventlog reads)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     lang: Optional[str] = Lang,
 ) -> None:
     """What a change would do: --remove gives the findings a removal creates and resolves;
     --capacity, --places and --demand give every affected service's utilisation and
-    predicted wait (M/M/c queues) before and after, with the findings created and resolved."""
+    predicted wait (M/M/c queues, calibrated to the observed waits of the graph or of
+    --eventlog) before and after, with the findings created and resolved."""
     from polku.present.printers import queue_whatif_text, whatif_text
     from polku.present.results import queue_worded, whatif_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
     operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
+                                     calibrate=calibrate, log=eventlog,
                                      long_wait_days=long_wait_days)
     result, g = asked(operation, model_of(source))
     # the answer worded, and printed, by the question asked
@@ -806,7 +816,6 @@ def ptv_compare(
     """What differs between a region's model and the national catalogue (PTV): services
     and organisations the model lacks, entries whose PTV record is gone or changed, each
     as a proposed row edit; --apply writes the chosen ones."""
-    from polku.analyses.ptv_diff import compare
     from polku.io.ptv import read_ptv
     from polku.present.ptv_compare import compare_html, compare_text
 
@@ -815,8 +824,10 @@ def ptv_compare(
         raise PolkuError("the html comparison is a page: give -o PAGE.html")
     tr = translator(lang)
     model = load_graph(source)
-    catalogue = read_ptv([str(f) for f in files], "ptv")
-    result = compare(model, catalogue.graph, municipality, catalogue.channels)
+    operation = ops.PtvCompare(read_ptv([str(f) for f in files], "ptv"),
+                               tuple(municipality) if municipality else None,
+                               ops.PtvCompare.parse_pick(pick) if apply else None)
+    result = ops.answer(operation, Model(model))
     if format == "html":
         from polku.io import atomic
 
@@ -833,23 +844,10 @@ def ptv_compare(
         else:
             typer.echo(text)
     if apply:
-        from polku.ops.batch import write_all
-
-        chosen = result["edits"]
-        if pick:
-            try:
-                numbers = [int(x) for x in pick.split(",") if x.strip()]
-            except ValueError:
-                raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
-                                 field="pick") from None
-            bad = [n for n in numbers if not 1 <= n <= len(chosen)]
-            if bad:
-                raise PolkuError(f"--pick: no edit number {bad[0]} (there are "
-                                 f"{len(chosen)})", field="pick")
-            chosen = [chosen[n - 1] for n in numbers]
-        from polku.ops.batch import changelog_of
+        from polku.ops.batch import changelog_of, write_all
         from polku.ops.changelog import write_lock
 
+        chosen = operation.chosen(result)
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
@@ -876,7 +874,6 @@ def compare(
     """Regions side by side: findings by kind per 10,000 people in segments, needs covered,
     median waits on hand-offs, the share of referrals where information travels, leads per
     plan measure."""
-    from polku.analyses.regions import compare_regions
     from polku.io.neo4jstore import is_neo4j_uri
     from polku.present.regions import regions_csv, regions_html, regions_text
 
@@ -899,7 +896,8 @@ def compare(
     if len(graphs) < 2:
         raise PolkuError("compare needs two regions or more", field="sources")
     tr = translator(lang)
-    result = compare_regions(graphs, min_cell if suppress else None)
+    models = [Model(g, min_cell=min_cell) for g in graphs]
+    result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
     renderers = {"table": lambda: regions_text(result, tr) + "\n",
                  "csv": lambda: regions_csv(result),
                  "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",

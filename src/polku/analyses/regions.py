@@ -83,10 +83,13 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
 
     if findings is None:
         findings = find(g)
-    sizes = [g.nodes[s].get("size") for s in _nodes(g, "segment")]
+    segments = _nodes(g, "segment")
+    sizes = [g.nodes[s].get("size") for s in segments]
     sizes = [s for s in sizes if isinstance(s, (int, float)) and not isinstance(s, bool)]
     shown_sizes = [s for s in sizes if min_cell is None or not privacy.is_small(s, min_cell)]
-    small = len(sizes) - len(shown_sizes)
+    # a published copy (privacy.suppress) has already left its small sizes out
+    small = len(sizes) - len(shown_sizes) + sum(
+        1 for s in segments if "size" in (g.nodes[s].get("suppressed") or ()))
     people: Any = sum(shown_sizes) if sizes else None
     by_kind: dict[str, int] = {}
     for f in findings:

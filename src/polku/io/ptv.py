@@ -180,21 +180,32 @@ def _records(data: Any, file: str) -> tuple[list[dict], list[dict], list[str]]:
 
 def read_ptv(paths: list[str | Path], name: str = "ptv") -> PtvImport:
     """Read PTV v11 JSON files into one graph named ``name`` (see the module doc)."""
+    texts = []
+    for path in paths:
+        try:
+            texts.append((str(path), Path(path).read_bytes()))
+        except OSError as e:
+            raise PolkuError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+    return read_ptv_texts(texts, name)
+
+
+def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> PtvImport:
+    """:func:`read_ptv` of files already in memory (an upload): ``(file name, content)``
+    pairs, the name used in messages and the graph's source."""
     result = PtvImport(new_graph(name))
     g = result.graph
     g.graph.update({"title": "PTV-palvelukuvaukset", "illustrative": False,
                     "source": "Suomi.fi-palvelutietovaranto (PTV), avoin rajapinta v11: "
-                              + ", ".join(Path(p).name for p in paths)})
+                              + ", ".join(Path(p).name for p, _ in texts)})
     taken: set[str] = set()
     actor_of: dict[str, str] = {}  # PTV organisation id -> actor id
     services: list[tuple[dict, str]] = []
     organisations: list[tuple[dict, str]] = []
-    for path in paths:
-        file = str(path)
+    for file, content in texts:
         try:
-            data = json.loads(Path(path).read_text(encoding="utf-8-sig"))
-        except OSError as e:
-            raise PolkuError(f"cannot read the file ({e.strerror})", file=file) from None
+            text = content.decode("utf-8-sig") if isinstance(content, bytes) \
+                else content.removeprefix("\ufeff")
+            data = json.loads(text)
         except (UnicodeDecodeError, json.JSONDecodeError) as e:
             raise PolkuError(f"not JSON ({e})", file=file) from None
         for where, text in _strings(data):
@@ -212,7 +223,7 @@ def read_ptv(paths: list[str | Path], name: str = "ptv") -> PtvImport:
     for org, file in organisations:
         _link_organisation(result, org, file, actor_of)
     if result.services == 0 and result.organisations == 0:
-        raise PolkuError("no PTV service or organisation in " + ", ".join(str(p) for p in paths)
+        raise PolkuError("no PTV service or organisation in " + ", ".join(p for p, _ in texts)
                          + (": " + "; ".join(result.notes) if result.notes else ""))
     return result
 

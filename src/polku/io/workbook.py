@@ -19,6 +19,7 @@ import os
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 import networkx as nx
@@ -185,7 +186,12 @@ class Sheet:
     roles: dict[str, str] = field(default_factory=dict)
 
     def column(self, name: str) -> Column | None:
-        return next((c for c in self.columns if c.name == name), None)
+        return self._by_name.get(name)
+
+    @cached_property
+    def _by_name(self) -> dict[str, Column]:
+        # looked up for every reference of every row: a dict, made once per sheet
+        return {c.name: c for c in reversed(self.columns)}
 
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
@@ -544,6 +550,8 @@ def parse_number(text: str) -> int | float:
     >>> parse_number("0,35"), parse_number("1 200"), parse_number("40")
     (0.35, 1200, 40)
     """
+    if text.isascii() and text.isdigit():  # the common cell, as the rules below read it
+        return int(text)
     cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
@@ -765,6 +773,12 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             if len(texts) < len(header):  # a short row: its missing cells are empty
                 cells = list(cells) + [""] * (len(header) - len(cells))
                 texts += [""] * (len(header) - len(texts))
+            # one look at the whole row for a control character or a personal identity
+            # code (a cell holding one makes the row hold one; the line breaks between
+            # cells are neither): the cells are looked at one by one only when it finds one
+            joined = "\n".join(texts)
+            screen = _CONTROL.search(joined) is not None or (
+                len(joined) >= 11 and find_hetu(joined) is not None)
             values: dict[str, object] = {}
             extra: dict[str, str] = {}
             for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
@@ -789,11 +803,11 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                         reader.error(f"column {i + 1} has a value ('{text[:40]}') but no header",
                                      file=file, sheet=name, row=rownum)
                     continue
-                if _CONTROL.search(text):
+                if screen and _CONTROL.search(text):
                     reader.error("the cell holds a control character (such as NUL); "
                                  "remove it", file=file, sheet=name, row=rownum, column=h)
                     continue
-                if len(text) >= 11 and find_hetu(text) is not None:
+                if screen and len(text) >= 11 and find_hetu(text) is not None:
                     reader.error(f"the cell {HETU_MESSAGE}", file=file, sheet=name,
                                  row=rownum, column=h)
                     continue

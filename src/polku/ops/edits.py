@@ -47,6 +47,30 @@ class StaleVersion(EditConflict):
 Expect = Callable[[nx.MultiDiGraph], None]
 
 
+def unchanged_since(seen: nx.MultiDiGraph) -> Expect:
+    """An :data:`Expect` that passes only while the graph where it lives is still ``seen``
+    (compared as canonical Turtle), for writers without an ETag of their own: ``polku
+    undo`` and the batch writes of the CLI, which a server over the same Neo4j region may
+    have overtaken between the read and the write.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph(name="r"); g.add_node("a", type="outcome", name="A")
+    >>> unchanged_since(g)(g.copy())
+    >>> h = g.copy(); h.add_node("b", type="outcome", name="B")
+    >>> unchanged_since(g)(h)
+    Traceback (most recent call last):
+    polku.ops.edits.StaleVersion: the graph changed since it was read (someone else wrote first): run the command again
+    """
+    from polku.io.rdf import graph_turtle
+
+    def expect(now: nx.MultiDiGraph) -> None:
+        # computed only when a store checks (Neo4j): files are guarded by the write lock
+        if digest(graph_turtle(now).encode()) != digest(graph_turtle(seen).encode()):
+            raise StaleVersion("the graph changed since it was read (someone else wrote "
+                               "first): run the command again")
+    return expect
+
+
 def check(sheets: Sheets, name: str, where: str, file_of: Callable[[str], str],
           graph_attrs: Mapping[str, Any] | None = None) -> nx.MultiDiGraph:
     """The graph the sheets make, checked exactly as ``polku import`` checks a workbook

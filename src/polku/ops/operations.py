@@ -19,7 +19,7 @@ figures it answers go through :func:`published_figures`.
 >>> from polku.io.load import load_graph
 >>> m = Model(load_graph("tests/data/mini"))
 >>> sorted(OPERATIONS)[:4]
-['bottlenecks', 'describe', 'diff', 'eventlog']
+['bottlenecks', 'compare', 'describe', 'diff']
 >>> answer(Paths(segment="nope"), m)
 Traceback (most recent call last):
 polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: nuoret)
@@ -45,7 +45,8 @@ from polku.privacy import AUDIENCES, EDITOR, PUBLIC, suppress_figures
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
 #: figures of a service that follow from its inflow: hidden with it for the public
-INFLOW_FIGURES = ("inflow", "utilization", "wait_days")
+INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
+                  "effective_capacity", "ratio")
 
 
 class Operation(Protocol):
@@ -154,6 +155,26 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class Blueprint:
+    """A service blueprint of a designed path, or of a segment's ``k`` best paths, as data
+    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it)."""
+    name: ClassVar[str] = "blueprint"
+    subject: str = ""
+    k: int = 5
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if g.nodes.get(self.subject, {}).get("type") not in ("path", "segment"):
+            raise PolkuError("no such designed path or client segment", node=self.subject,
+                             field="subject")
+        check_count(self.k, "k")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.blueprint import blueprint
+
+        return blueprint(model.graph, self.subject, k=self.k, eco=model.index)
+
+
+@dataclass(frozen=True)
 class Removal:
     """The findings removing a service, an actor (with all it provides) or a referral would
     create and resolve."""
@@ -183,12 +204,16 @@ class Removal:
 @dataclass(frozen=True)
 class Queueing:
     """Every affected service's queue (inflow, utilisation, predicted wait) before and after
-    a change of capacity, places or demand, and the findings it creates and resolves."""
+    a change of capacity, places or demand, and the findings it creates and resolves;
+    calibrated to the observed waits (``calibrate``), which ``log`` (an event log's
+    hand-offs) gives instead of the graph's referrals."""
     name: ClassVar[str] = "queueing"
     capacity: dict[str, float] = field(default_factory=dict)
     places: dict[str, int] = field(default_factory=dict)
     demand: dict[str, float] = field(default_factory=dict)
     long_wait_days: float = LONG_WAIT_DAYS
+    calibrate: bool = True
+    log: Path | None = None
 
     @classmethod
     def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
@@ -228,15 +253,33 @@ class Queueing:
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.queues import queue_whatif
 
-        return queue_whatif(model.graph, self.capacity, self.places, self.demand,
-                            long_wait_days=self.long_wait_days,
-                            before=model.findings(self.long_wait_days))
+        observed: dict[str, Any] = {"source": "graph"}
+        if self.log is not None:
+            # the log's waits and volumes in place of the graph's: the model starts there
+            from polku.analyses.eventlog import apply_stats, event_log_stats
+            from polku.io.eventlog import read_event_log
+
+            stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
+            model = Model(apply_stats(model.graph, stats), audience=model.audience,
+                          min_cell=model.min_cell)
+            observed = {"source": "eventlog", "log": stats["log"],
+                        "referrals": sorted(stats["referrals"])}
+        result = queue_whatif(model.graph, self.capacity, self.places, self.demand,
+                              long_wait_days=self.long_wait_days,
+                              before=model.findings(self.long_wait_days),
+                              calibrate=self.calibrate)
+        return dict(result, observed=observed)
 
 
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
-                     demand: list[str], **kwargs: Any) -> Removal | Queueing:
-    """The what-if a door was asked: a removal, or a change of queues, never both."""
+                     demand: list[str], calibrate: bool = True, log: Path | None = None,
+                     **kwargs: Any) -> Removal | Queueing:
+    """The what-if a door was asked: a removal, or a change of queues, never both
+    (``calibrate`` and ``log`` are the queues')."""
     queued = bool(capacity or places or demand)
+    if remove is not None and log is not None:
+        raise PolkuError("--eventlog calibrates the queues (--capacity, --places, --demand), "
+                         "not a removal", field="eventlog")
     if remove is not None and queued:
         raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
                          "are separate questions: ask one at a time", field="remove")
@@ -245,7 +288,8 @@ def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
                          field="remove")
     if remove is not None:
         return Removal(remove, **kwargs)
-    return Queueing.from_options(capacity, places, demand, **kwargs)
+    return Queueing.from_options(capacity, places, demand, calibrate=calibrate, log=log,
+                                 **kwargs)
 
 
 @dataclass(frozen=True)
@@ -309,9 +353,97 @@ class EventLog:
         return event_log_stats(model.graph, read_event_log(self.log, model.graph))
 
 
+@dataclass(frozen=True)
+class Compare:
+    """Regions side by side: this model's region and ``others`` on the same figures
+    (:func:`polku.analyses.regions.compare_regions`). For the public every region is read
+    from its published copy and small cells are left out of the totals."""
+    name: ClassVar[str] = "compare"
+    others: tuple[Model, ...] = ()
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if not self.others:
+            raise PolkuError("compare needs two regions or more", field="graphs")
+        names = [str(g.graph.get("name", ""))] + [o.name for o in self.others]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise PolkuError(f"two regions have the same name ({', '.join(twice)}): give "
+                             "each graph its own name", field="graphs")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.regions import compare_regions
+
+        models = [model] + [o.published(model.audience) for o in self.others]
+        return compare_regions([m.graph for m in models],
+                               model.min_cell if model.audience == PUBLIC else None,
+                               findings=[m.findings() for m in models])
+
+
+@dataclass(frozen=True)
+class PtvCompare:
+    """What differs between the model and the national service catalogue (PTV):
+    ``{"missing", "gone", "changed", "edits"}`` (:func:`polku.analyses.ptv_diff.compare`).
+    ``catalogue`` is what :func:`polku.io.ptv.read_ptv` read; ``municipalities`` (three-digit
+    codes) default to the model's; ``pick`` numbers the edits to apply (1-based, as the
+    text lists them; None: all), see :meth:`chosen`."""
+    name: ClassVar[str] = "ptv-compare"
+    catalogue: Any = None
+    municipalities: tuple[str, ...] | None = None
+    pick: tuple[int, ...] | None = None
+
+    @staticmethod
+    def parse_pick(text: str | None) -> tuple[int, ...] | None:
+        """``--pick 1,3,4`` as numbers; a malformed one names ``pick``.
+
+        >>> PtvCompare.parse_pick("1, 3"), PtvCompare.parse_pick(None)
+        ((1, 3), None)
+        """
+        if text is None:
+            return None
+        try:
+            return tuple(int(x) for x in text.split(",") if x.strip())
+        except ValueError:
+            raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
+                             field="pick") from None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if self.catalogue is None:
+            raise PolkuError("the comparison needs the catalogue's PTV files", field="files")
+        for code in self.municipalities or ():
+            if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):
+                raise PolkuError(f"'{code}' is not a municipality code (three digits, e.g. "
+                                 "179 for Jyväskylä)", field="municipality")
+        if self.pick is not None:
+            if not self.pick:
+                raise PolkuError("pick at least one edit", field="pick")
+            for n in self.pick:
+                if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                    raise PolkuError(f"'{n}' is not an edit number (1 or more)", field="pick")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.ptv_diff import compare
+
+        return compare(model.graph, self.catalogue.graph,
+                       None if self.municipalities is None else list(self.municipalities),
+                       self.catalogue.channels)
+
+    def chosen(self, result: dict[str, Any]) -> list[dict[str, Any]]:
+        """The edits of ``result`` that ``pick`` names (all without it); a number with no
+        edit names ``pick``."""
+        edits = result["edits"]
+        if self.pick is None:
+            return list(edits)
+        bad = [n for n in self.pick if not 1 <= n <= len(edits)]
+        if bad:
+            raise PolkuError(f"--pick: no edit number {bad[0]} (there are {len(edits)})",
+                             field="pick")
+        return [edits[n - 1] for n in self.pick]
+
+
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
-    Describe, Findings, Bottlenecks, Paths, Removal, Queueing, Raci, Diff, EventLog)}
+    Describe, Findings, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff, EventLog, Compare,
+    PtvCompare)}
 
 
 # -- privacy at the boundary --------------------------------------------------------------------

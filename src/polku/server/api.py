@@ -10,10 +10,11 @@ from typing import Any, Union
 
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from pydantic import BaseModel, Field
 
 from polku.ops import edits
-from polku.ops.operations import (SEVERITIES, Bottlenecks, Describe, Findings, Paths, answer,
-                                  whatif_operation)
+from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
+                                  Paths, PtvCompare, answer, whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
@@ -74,6 +75,42 @@ WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 #: and kinds never change with it).
 MessageLang = Query(None, description="The language of messages and labels: fi, sv or en "
                     "(default fi).")
+
+
+class PtvFile(BaseModel):
+    """One PTV JSON file, as the browser read it."""
+    name: str = Field(..., min_length=1, max_length=255, description="The file's name (it "
+                      "names the file in messages).")
+    text: str = Field(..., description="The file's content: PTV open-API JSON.")
+
+
+class PtvCatalogue(BaseModel):
+    """The catalogue to compare with: the region's PTV files (all of them: a record not
+    given reads as gone)."""
+    files: list[PtvFile] = Field(..., min_length=1, max_length=500)
+    municipality: Union[list[str], None] = Field(
+        None, max_length=500, description="Three-digit municipality codes of the region "
+        "(default: the model's region, its actors' regions and its services' areas).")
+
+
+class PtvPick(PtvCatalogue):
+    """The catalogue and the proposed edits to apply."""
+    pick: Union[list[int], None] = Field(None, max_length=10000, description="The edits to "
+                                         "apply by number (1-based, as the comparison lists "
+                                         "them); default: all.")
+
+
+def ptv_operation(body: PtvCatalogue, pick: list[int] | None = None) -> PtvCompare:
+    """The comparison a request asks for; files that are not PTV JSON are a 400 naming
+    ``files`` (the message names the file)."""
+    from polku.io.ptv import read_ptv_texts
+
+    try:
+        catalogue = read_ptv_texts([(f.name, f.text) for f in body.files], "ptv")
+    except PolkuError as e:
+        raise ApiError(400, str(e), field="files") from None
+    return PtvCompare(catalogue, None if body.municipality is None
+                      else tuple(body.municipality), None if pick is None else tuple(pick))
 
 
 def api_lang(lang: str | None) -> str:
@@ -154,16 +191,35 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         ``lang`` = the messages' language)."""
         from polku.followup import effective, today
 
-        every, g = ask(name, response, Findings(long_wait_days=long_wait_days,
-                                                severity="info"), authorization)
-        tr = translator(api_lang(lang))
-        keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
-        doc: dict[str, Any] = {"graph": name, "findings": [
-            finding_json(f, g, tr) for f in every if f.severity in keep]}
-        if g.graph.get("followups"):
-            # each follow-up as it stands: resolved where its finding no longer occurs
-            doc["followups"] = effective(g.graph["followups"], {f.key for f in every}, today())
-        return doc
+        language = api_lang(lang)
+        model, entry = read(name, response)
+        who = access.audience(authorization)
+
+        def body() -> bytes:
+            try:  # the model read above, so that the answer is the version it is kept with
+                every = answer(Findings(long_wait_days=long_wait_days, severity="info"),
+                               model, who)
+            except PolkuError as e:
+                raise ApiError(400, e.message, field=e.field) from None
+            g = model.published(who).graph
+            tr = translator(language)
+            keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
+            doc: dict[str, Any] = {"graph": name, "findings": [
+                finding_json(f, g, tr) for f in every if f.severity in keep]}
+            if g.graph.get("followups"):
+                # each follow-up as it stands: resolved where its finding no longer occurs
+                doc["followups"] = effective(g.graph["followups"], {f.key for f in every},
+                                             today())
+            return JSONResponse(doc).body
+
+        # the answer is the version's: kept with its model for every later reader (the
+        # default threshold only, so that odd thresholds cannot fill the memory)
+        if long_wait_days != LONG_WAIT_DAYS:
+            return Response(body(), media_type="application/json",
+                            headers=dict(response.headers))
+        key = ("api:findings", name, who, language, severity, today())
+        return Response(model.memo(key, body), media_type="application/json",
+                        headers=dict(response.headers))
 
     @router.get("/graphs/{name}/actions", responses=READ,
                 response_class=Response)
@@ -236,6 +292,20 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
         return results.paths_worded(report, g, tr)
 
+    @router.get("/graphs/{name}/blueprint", responses=READ)
+    def blueprint(name: str, response: Response,
+                  subject: str = Query(..., description="a designed path's id, or a client "
+                                       "segment's (its k best paths)"),
+                  k: int = Query(5, ge=1, le=50), lang: str | None = MessageLang,
+                  authorization: Credentials = Reader) -> dict:
+        """A service blueprint as data: per path its lanes (the client's, then one per
+        organisation), steps, hand-offs (wait, clients a month, whether information travels,
+        owner), the needs each step meets and the needs left uncovered; names in ``lang``.
+        The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
+        tr = translator(api_lang(lang))
+        data, g = ask(name, response, Blueprint(subject=subject, k=k), authorization)
+        return results.blueprint_worded(data, g, tr)
+
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
                capacity: list[str] = Query([], description="SERVICE=N: a service's new "
@@ -245,21 +315,52 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                demand: list[str] = Query([], description="SERVICE=+20%: a change of demand "
                                          "at a service, in percent (repeatable)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               calibrate: bool = Query(True, description="model each service with an "
+                                       "observed wait at the capacity that reproduces it"),
                lang: str | None = MessageLang,
                authorization: Credentials = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
-        after, with the findings created and resolved, as ``polku whatif --format json``.
+        after, calibrated to the observed waits unless ``calibrate=false``, with the
+        findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
         tr = translator(api_lang(lang))
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         long_wait_days=long_wait_days)
+                                         calibrate=calibrate, long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field) from None
         result, g = ask(name, response, operation, authorization)
         return WORDED[operation.name](result, g, tr)
+
+    @router.post("/graphs/{name}/ptv/compare", responses=responses(400, 404, 409, 413))
+    def ptv_compare(name: str, response: Response, body: PtvCatalogue,
+                    authorization: Credentials = Reader) -> dict:
+        """What differs between the graph and the national service catalogue (PTV), as
+        ``polku ptv compare --format json``: ``missing``, ``gone``, ``changed`` and the
+        proposed ``edits`` in this API's own terms. The answer's ``ETag`` is the version
+        compared: apply the edits with it. Files up to 16 MiB in all."""
+        result, _ = ask(name, response, ptv_operation(body), authorization)
+        return {"graph": name, **result}
+
+    @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
+    def ptv_apply(name: str, body: PtvPick, authorization: Credentials = Bearer,
+                  if_match: str | None = IfMatch, lang: str | None = MessageLang):
+        """Apply the proposed edits of the comparison (those ``pick`` names, or all) as one
+        change in the change log, undone as one by ``/undo``. The comparison is made again
+        on the version ``If-Match`` names, so the numbers are the ones the reader saw."""
+        who = access.writer(authorization)
+        model, _ = store.model(name)  # 404 before anything else about the request
+        lang = api_lang(lang)
+        operation = ptv_operation(body, body.pick)
+        try:
+            chosen = operation.chosen(answer(operation, model, EDITOR))
+        except PolkuError as e:
+            raise ApiError(400, e.message, field=e.field) from None
+        result = store.edit_batch(name, if_match, who.name, chosen, "ptv compare", lang=lang,
+                                  check=access.row_check(who), identity=who.identity())
+        return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response) -> dict:

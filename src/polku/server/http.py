@@ -103,23 +103,30 @@ DYNAMIC_CACHE = "no-cache"
 #: the largest request body, in bytes: a row is a few kilobytes, and the longest cell
 #: (32,767 characters) fits many times over
 MAX_BODY = 1 << 20
+#: routes that take files (a region's PTV JSON, as the PTV comparison page uploads it) and
+#: the most they take
+UPLOADS = ((re.compile(r"^/api/graphs/[^/]+/ptv/(compare|apply)$"), 16 << 20),)
 
 
 class BodyLimit:
     """Refuses a request body larger than ``limit`` bytes with 413 in the error contract,
     before any route sees it (a declared Content-Length is refused unread)."""
 
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY,
+                 uploads: tuple[tuple[re.Pattern[str], int], ...] = UPLOADS) -> None:
         self.app = app
         self.limit = limit
+        self.uploads = uploads
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
+        path = scope.get("path", "")
+        limit = next((most for route, most in self.uploads if route.match(path)), self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.limit:
-            await self._refuse(send)
+        if declared is not None and declared.isdigit() and int(declared) > limit:
+            await self._refuse(send, limit)
             return
         chunks: list[bytes] = []
         size = 0
@@ -128,8 +135,8 @@ class BodyLimit:
             if message["type"] == "http.disconnect":
                 return
             size += len(message.get("body", b""))
-            if size > self.limit:
-                await self._refuse(send)
+            if size > limit:
+                await self._refuse(send, limit)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -146,13 +153,13 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Callable) -> None:
+    async def _refuse(self, send: Callable, limit: int) -> None:
         import json
 
         body = json.dumps({"error": {
             "code": "payload-too-large", "field": "body",
-            "message": f"the request body is larger than {self.limit:,} bytes, the most a "
-                       "write takes"}}).encode()
+            "message": f"the request body is larger than {limit:,} bytes, the most this "
+                       "route takes"}}).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close")]})

@@ -218,6 +218,26 @@ def account_of(who: Principal | None, signs_in: bool, request: Request,
             "writes": who.writes}
 
 
+def personal(language: PageLanguage) -> bool:
+    """Whether the page shows who reads it (a signed-in person's name and their session's
+    CSRF token): such a page is never kept for other readers."""
+    return bool(isinstance(language, Page) and language.account.get("signed_in"))
+
+
+def plain_switch(language: PageLanguage) -> bool:
+    """Whether the page's address carries nothing but ``lang`` (its language switch then
+    says nothing else), so that the page may be kept for every reader; other query
+    parameters would make every address a new page to keep.
+
+    >>> from polku.present.i18n import translator
+    >>> plain_switch(PageLanguage(translator("fi"), {"fi": "/graphs/a?lang=fi"}))
+    True
+    >>> plain_switch(PageLanguage(translator("fi"), {"fi": "/graphs/a?x=1&lang=fi"}))
+    False
+    """
+    return all(v.partition("?")[2] == f"lang={code}" for code, v in language.switch.items())
+
+
 def pages_router(store: GraphStore, access: Access) -> APIRouter:
     """The pages over ``store``; a page is public (the published figures) unless the request
     carries an editor's credential (:class:`polku.server.auth.Access`)."""
@@ -270,11 +290,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("index.html", language, title=language.tr("Regional graphs"),
                     graphs=rows, type_names=TYPE_NAMES)
 
-    @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
-    def graph_page(name: str, language: PageLanguage = Language,
-                   who: str = Reader) -> HTMLResponse:
-        """One graph: its findings (each linked to its node in a view), views (each with a
-        table alternative), and the edit forms."""
+    def graph_html(model: Model, entry: Entry, shadowed: list[str], name: str,
+                   language: PageLanguage, who: str) -> HTMLResponse:
         from polku.kinds import meaning
 
         from polku.followup import effective
@@ -282,7 +299,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.printers import followup_text
 
         tr = language.tr
-        model, entry = store.model(name)
         g = model.graph
         seen = model.published(who).graph  # what the findings are worded from
         found = ask(model, Findings(), who)
@@ -303,8 +319,28 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone,
-                    etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
+                    etag=model.version, entry=dict(entry.summary(shadowed), etag=model.version),
                     type_names=TYPE_NAMES)
+
+    @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
+    def graph_page(name: str, language: PageLanguage = Language,
+                   who: str = Reader) -> HTMLResponse:
+        """One graph: its findings (each linked to its node in a view), views (each with a
+        table alternative), and the edit forms."""
+        from polku.followup import today
+
+        model, entry = store.model(name)
+        shadowed = list(store.shadowed.get(name, []))
+        if personal(language) or not plain_switch(language):
+            return graph_html(model, entry, shadowed, name, language, who)
+        # the page of a version is the same for every reader of one audience and language
+        # on one day: rendered once and kept with the version's model (a broken source or
+        # a file it shadows changes the page, so they are part of the key)
+        key = ("page:graph", name, who, language.lang, today(), entry.problem_text(),
+               tuple(shadowed))
+        body = model.memo(key, lambda: graph_html(model, entry, shadowed, name, language,
+                                                  who).body)
+        return HTMLResponse(body, headers=graph_headers(entry))
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
@@ -358,34 +394,41 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     report=report, error=error)
 
     @router.get("/graphs/{name}/whatif", response_class=HTMLResponse, responses=PAGE)
-    def whatif_page(name: str, segment: str | None = None, service: str | None = None,
-                    capacity: str | None = None, places: str | None = None,
-                    demand: str | None = None,
+    def whatif_page(name: str, segment: str | None = None,
+                    service: list[str] = Query([], description="the services changed, one "
+                                               "per row (repeatable)"),
+                    capacity: list[str] = Query([], description="each row's new capacity"),
+                    places: list[str] = Query([], description="each row's new places"),
+                    demand: list[str] = Query([], description="each row's demand change"),
+                    calibrate: bool = True,
                     language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
-        """Queueing what-if for a segment's services: change one service's capacity,
-        places or demand (in %) and see the affected services' utilisation and predicted
-        wait before and after, and the findings created and resolved. A bad value is
-        answered 400 with the form, the message and the field marked."""
+        """Queueing what-if for a segment's services: change the capacity, places or demand
+        (in %) of one or more services, one row each, and see the affected services'
+        observed wait beside the modelled utilisation and wait before and after (calibrated
+        to the observed waits unless ``calibrate=false``), and the findings created and
+        resolved. A bad value is answered 400 with the form, the message and the field
+        marked."""
         tr = language.tr
         model, entry = store.model(name)
         g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         segment = segment or (segments[0][0] if segments else None)
         services: list[tuple[str, str]] = []
+        rows = change_rows(service, capacity, places, demand)
         result, error = None, None
         try:
             services = queue_services(g, segment, tr)
-            asked = whatif_changes(g, services, service, capacity, places, demand, tr)
+            asked = whatif_changes(g, services, rows, tr)
             if asked is not None:
                 result = whatif_result(model, *asked, tr=tr, language=language, name=name,
-                                       who=who)
+                                       who=who, calibrate=calibrate)
         except ApiError as e:
             error = e
         title = tr("What if: {graph}").format(graph=shown(g, name))
         return html("whatif.html", language, entry, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
-                    services=services, service=service, capacity=capacity or "",
-                    places=places or "", demand=demand or "", result=result, error=error)
+                    services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
+                    result=result, error=error, error_row=getattr(error, "row", 0))
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
     def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
@@ -439,6 +482,47 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     notes=_notes(result, tr) if result else [], problems=problems,
                     graphs=graphs or "")
 
+    @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
+    def ptv_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
+        """The graph beside the national service catalogue (PTV): the reader chooses the
+        region's PTV files, sees what the model lacks, what is gone and what changed, picks
+        proposed edits and applies them as one change (undone as one)."""
+        from polku.present.ptv_compare import ACTION_WORDS, FIELD_WORDS
+        from polku.server.http import UPLOADS
+
+        tr = language.tr
+        model, entry = store.model(name)
+        g = model.graph
+        most = max(limit for _, limit in UPLOADS)
+        words = {
+            "summary": tr("PTV: {missing} missing from the model, {gone} gone from the "
+                          "catalogue, {changed} changed; {edits} proposed edits"),
+            "missing": tr("In the catalogue, missing from the model"),
+            "gone": tr("In the model, gone from the catalogue"),
+            "changedTitle": tr("Changed in the catalogue"), "edits": tr("Proposed edits"),
+            "kind": tr("kind"), "id": tr("id"), "name": tr("name"), "field": tr("field"),
+            "model": tr("model"), "catalogue": tr("catalogue"), "edit": tr("edit"),
+            "apply": tr("apply"), "none": tr("None."),
+            "pick": tr("Apply edit {n}"), "pickOne": tr("Choose at least one edit."),
+            "reading": tr("Reading the files…"), "compared": tr("Compared."),
+            "noFiles": tr("Choose the PTV files first."),
+            "tooLarge": tr("The files are larger than {mb} MB in all."),
+            "applied": tr("Applied {n} edits as change {version}; Undo takes them back "
+                          "together."),
+            "undone": tr("Undone (now change {version})."),
+            "again": tr("compare again"),
+            "created": tr("Findings created"), "resolved": tr("Findings resolved"),
+            "types": {t: tr(one) for t, (one, _) in NODE_TYPE_NAMES.items()},
+            "fields": {k: tr(v) for k, v in FIELD_WORDS.items()},
+            "actions": {k: tr(v) for k, v in ACTION_WORDS.items()},
+            "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
+        }
+        return html("ptv.html", language, entry, g,
+                    title=tr("{graph} and the national service catalogue (PTV)").format(
+                        graph=shown(g, name)), name=name, writable=writable, words=words,
+                    source=entry.source.shown, upload_bytes=most,
+                    upload_mb=most >> 20)
+
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str, language: PageLanguage = Language,
                      who: str = Reader) -> HTMLResponse:
@@ -470,7 +554,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
                    ) -> list[tuple[str, str]]:
     """The services segment ``segment`` can reach that have a capacity (the ones the
-    what-if page can change), as (id, name in ``tr``'s language)."""
+    what-if page can change), as (id, name in ``tr``'s language), by name."""
     from polku.analyses.reach import ecosystem, segment_reach
 
     if segment is None:
@@ -480,65 +564,114 @@ def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
             value=segment), field="segment")
     eco = ecosystem(g)
     reach = segment_reach(eco, segment)
-    return [(s, f"{tr.label(g, s)} ({s})") for s in sorted(reach)
-            if s in eco.services and s in eco.capacity]
+    named = [(s, tr.label(g, s)) for s in reach if s in eco.services and s in eco.capacity]
+    return sorted(named, key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
-def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]], service: str | None,
-                   capacity: str | None, places: str | None, demand: str | None,
-                   tr: Translator
+@dataclass
+class ChangeRow:
+    """One row of the what-if form: a service and what changes there, as typed."""
+    service: str = ""
+    capacity: str = ""
+    places: str = ""
+    demand: str = ""
+
+    def empty(self) -> bool:
+        return not any(v.strip() for v in (self.service, self.capacity, self.places,
+                                           self.demand))
+
+
+class RowError(ApiError):
+    """A bad value of the what-if form, with the row (from 0) it is on."""
+
+    def __init__(self, row: int, status: int, message: str, field: str) -> None:
+        super().__init__(status, message, field=field)
+        self.row = row
+
+
+#: rows of the what-if form at most (a change of more services is the CLI's or the API's)
+MAX_ROWS = 20
+
+
+def change_rows(service: list[str], capacity: list[str], places: list[str],
+                demand: list[str]) -> list[ChangeRow]:
+    """The form's repeated fields as rows (the n-th of each field is row n); rows left
+    wholly empty are dropped."""
+    from itertools import zip_longest
+
+    rows = [ChangeRow(*(v or "" for v in values))
+            for values in zip_longest(service, capacity, places, demand, fillvalue="")]
+    return [r for r in rows if not r.empty()][:MAX_ROWS]
+
+
+def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
+                   rows: list[ChangeRow], tr: Translator
                    ) -> tuple[dict[str, float], dict[str, int], dict[str, float]] | None:
-    """The what-if form's values as :func:`polku.analyses.queues.queue_whatif`'s changes, None when
-    no service is chosen; a bad value is an :class:`ApiError` naming its field."""
+    """The what-if form's rows as :func:`polku.analyses.queues.queue_whatif`'s changes,
+    None when no service is chosen; a bad value is a :class:`RowError` naming its field
+    and row."""
     from polku.analyses.queues import parse_percent
     from polku.io.workbook import parse_number
 
-    if not service:
+    if not any(r.service.strip() for r in rows):
         return None
-    if service not in dict(services):
-        raise ApiError(400, tr("'{value}' is not a service of this segment with a capacity")
-                       .format(value=service), field="service")
     caps: dict[str, float] = {}
-    if capacity and capacity.strip():
-        try:
-            caps[service] = parse_number(capacity.strip())
-        except ValueError:
-            caps[service] = -1.0
-        if caps[service] < 0:
-            raise ApiError(400, tr("capacity '{value}': a number, 0 or more").format(
-                value=capacity), field="capacity")
     slots: dict[str, int] = {}
-    if places and places.strip():
-        if not places.strip().isdigit() or int(places.strip()) < 1:
-            raise ApiError(400, tr("places '{value}': a whole number, 1 or more").format(
-                value=places), field="places")
-        slots[service] = int(places.strip())
     change: dict[str, float] = {}
-    if demand and demand.strip():
-        try:
-            change[service] = parse_percent(demand, "demand")
-        except PolkuError:
-            raise ApiError(400, tr("demand '{value}': a percentage of at least {least}, "
-                                   "e.g. {up} or {down}").format(
-                value=demand, least="-100%", up="+20%", down="-10%"),
-                           field="demand") from None
+    names = dict(services)
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        service = row.service.strip()
+        if not service:
+            raise RowError(i, 400, tr("choose the service this row changes"), "service")
+        if service not in names:
+            raise RowError(i, 400, tr("'{value}' is not a service of this segment with a "
+                                      "capacity").format(value=service), "service")
+        if service in seen:
+            raise RowError(i, 400, tr("{service} is on two rows: change it on one").format(
+                service=names[service]), "service")
+        seen.add(service)
+        capacity, places, demand = row.capacity.strip(), row.places.strip(), row.demand.strip()
+        if capacity:
+            try:
+                caps[service] = parse_number(capacity)
+            except ValueError:
+                caps[service] = -1.0
+            if caps[service] < 0:
+                raise RowError(i, 400, tr("capacity '{value}': a number, 0 or more").format(
+                    value=row.capacity), "capacity")
+        if places:
+            if not places.isdigit() or int(places) < 1:
+                raise RowError(i, 400, tr("places '{value}': a whole number, 1 or more")
+                               .format(value=row.places), "places")
+            slots[service] = int(places)
+        if demand:
+            try:
+                change[service] = parse_percent(demand, "demand")
+            except PolkuError:
+                raise RowError(i, 400, tr("demand '{value}': a percentage of at least "
+                                          "{least}, e.g. {up} or {down}").format(
+                    value=row.demand, least="-100%", up="+20%", down="-10%"),
+                    "demand") from None
     return caps, slots, change
 
 
 def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, int],
                   demand: dict[str, float], tr: Translator, language: PageLanguage,
-                  name: str, who: str) -> dict[str, Any]:
+                  name: str, who: str, calibrate: bool = True) -> dict[str, Any]:
     """The queueing what-if for the page's reader (small cells hidden for the public),
-    names in ``tr``'s language and each finding linked to its view."""
+    names in ``tr``'s language, services by name and each finding linked to its view."""
     from polku.kinds import meaning
 
     g = model.graph
     try:
-        out: Any = queue_worded(answer(Queueing(capacity, places, demand), model, who),
+        out: Any = queue_worded(answer(Queueing(capacity, places, demand,
+                                                calibrate=calibrate), model, who),
                                 model.published(who).graph, tr)
     except PolkuError as e:
         raise ApiError(400, e.message, field="service") from None
-    services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]
+    services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
+                      key=lambda s: (s["label"].casefold(), s["id"]))
 
     def shown(f: dict[str, Any]) -> dict[str, Any]:
         return dict(f, link=finding_link(g, name, f["subject"], language),

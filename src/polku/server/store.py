@@ -396,6 +396,61 @@ class GraphStore:
             raise ApiError(409, "another write to this graph has held it for over a minute: "
                            "try again", code="busy") from None
 
+    def edit_batch(self, name: str, if_match: str | None, who: str,
+                   wanted: list[dict[str, Any]], note: str = "",
+                   lang: str | None = None, check: RowCheck | None = None,
+                   identity: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Apply several row edits (``{"action", "sheet", "key", "row"}``, as
+        ``ptv compare`` proposes them) as one change: the same preconditions and answers
+        (``check`` and ``identity`` too) as :meth:`edit`; undone as one by the undo."""
+        if not if_match:
+            raise ApiError(428, "a write needs If-Match with the graph's current ETag "
+                           "(GET the graph or its rows to learn it)", field="If-Match")
+        from filelock import Timeout
+
+        entry = self.entry(name, refresh=False)
+        try:
+            with entry.lock, self.write_lock(name):
+                self._refresh(entry)
+                current = self._writable(entry, if_match)
+                return self._batch(entry, current, who, wanted, note, lang, check, identity)
+        except Timeout:
+            raise ApiError(409, "another write to this graph has held it for over a minute: "
+                           "try again", code="busy") from None
+
+    def _batch(self, entry: Entry, current: nx.MultiDiGraph, who: str,
+               wanted: list[dict[str, Any]], note: str, lang: str | None,
+               check: RowCheck | None = None, identity: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
+        from polku.ops.batch import write_all
+        from polku.present.i18n import translator
+        from polku.present.messages import finding_json
+
+        source = entry.source
+        with entry.model_lock:
+            before_model = entry.model
+        try:
+            g, logged = write_all(source.location, current, wanted, who, note,
+                                  log=self.changelog(source.name), check=check,
+                                  identity=identity)
+        except edits.StaleVersion as e:
+            raise ApiError(412, e.message, field="If-Match") from None
+        except PolkuError as e:
+            raise invalid(relative(e, source.root)) from None
+        entry.graph, entry.stamp = g, stamp_of(source)
+        entry.etag, entry.problem = content_digest(source, g), None
+        with entry.model_lock:
+            model = entry.model
+        assert model is not None and before_model is not None
+        tr = translator(lang)
+        before = {f.identity: f for f in before_model.findings()}
+        after = {f.identity: f for f in model.findings()}
+        return {"change": logged, "etag": entry.etag,
+                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
+                                         if k not in before],
+                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
+                                          if k not in after]}}
+
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
               lang: str | None, check: RowCheck | None = None,
@@ -437,6 +492,8 @@ class GraphStore:
         try:
             g, logged = undo_latest(source.location, current, who, log_,
                                     where=source.shown.rstrip("/"), identity=identity)
+        except edits.StaleVersion as e:
+            raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
         entry.graph, entry.stamp = g, stamp_of(source)
@@ -492,7 +549,8 @@ class GraphStore:
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key") from None
         if check is not None:  # whose row it is, before the workbook rules say anything
-            check(change.sheet, change.before, change.after, sheets)
+            check(change.sheet, change.before, None, sheets)
+            check(change.sheet, None, change.after, new_sheets)
         where = source.shown.rstrip("/")
         try:
             g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,

@@ -115,6 +115,8 @@ class View:
     #: the chart's facts as a table (``title``, ``headers``, ``rows``) for screen readers,
     #: keyboard users and copying
     table: dict[str, Any] | None = None
+    #: the template that draws a chart view (default ``chart.html``; the blueprint has its own)
+    template: str | None = None
     lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
     #: the graph says its numbers are made up (``g.graph["illustrative"]``): the page says so
     illustrative: bool = False

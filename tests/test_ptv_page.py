@@ -1,0 +1,150 @@
+"""The PTV comparison as a page of the server (/graphs/NAME/ptv) and its API
+(POST /api/graphs/NAME/ptv/compare and /ptv/apply): the reader chooses the region's PTV
+files, sees missing, gone and changed entries and the proposed edits, picks edits and
+applies them as one change, undone as one. In headless Chromium: axe-clean in fi, sv and
+en, nothing fetched from elsewhere, no console error (the CSP allows only the page's own
+script)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import only, run
+from live_server import serving
+from polku.app import create_app
+from polku.io.load import load_graph
+from polku.server.auth import parse_tokens
+from test_ptv_compare import CATALOGUE, GONE_ID, model  # noqa: F401  (the drifted model)
+
+TOKEN = "anna-token-0123456789"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def files() -> list[dict[str, str]]:
+    return [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in CATALOGUE]
+
+
+@pytest.fixture
+def client(model: Path) -> TestClient:  # noqa: F811
+    return TestClient(create_app([model.parent], parse_tokens(f"anna:{TOKEN}")),
+                      raise_server_exceptions=False)
+
+
+def test_the_api_compares_as_the_cli_does(client: TestClient, model: Path) -> None:  # noqa: F811
+    r = client.post("/api/graphs/naantali/ptv/compare", json={"files": files()})
+    assert r.status_code == 200, r.text
+    cli = json.loads(run("ptv", "compare", model, *CATALOGUE, "--format", "json").output)
+    assert r.json() == {"graph": "naantali", **cli}
+    assert r.headers["etag"] == client.get("/api/graphs/naantali").headers["etag"]
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"files": [{"name": "x.json", "text": "{"}]}, "files"),
+    ({"files": [{"name": "x.json", "text": "[1, 2]"}]}, "files"),
+    ({"files": []}, "files"),
+    ({"files": files(), "municipality": ["52"]}, "municipality"),
+])
+def test_a_bad_request_names_its_field(client: TestClient, body, field: str) -> None:
+    r = client.post("/api/graphs/naantali/ptv/compare", json=body)
+    assert r.status_code == 400 and r.json()["error"]["field"] == field, r.text
+
+
+def test_apply_writes_the_picked_edits_as_one_change(client: TestClient, model: Path) -> None:  # noqa: F811
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    etag = client.post("/api/graphs/naantali/ptv/compare", json={"files": files()}).headers["etag"]
+    body = {"files": files(), "pick": [1, 3, 4]}
+    assert client.post("/api/graphs/naantali/ptv/apply", json=body,
+                       headers={"If-Match": etag}).status_code == 401
+    editor = {"Authorization": f"Bearer {TOKEN}"}
+    bad = client.post("/api/graphs/naantali/ptv/apply", json={**body, "pick": [9]},
+                      headers={**editor, "If-Match": etag})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "pick"
+    stale = client.post("/api/graphs/naantali/ptv/apply", json=body,
+                        headers={**editor, "If-Match": '"not-the-etag"'})
+    assert stale.status_code == 412
+    # a responsibility for a service not created: the workbook rules refuse, nothing written
+    refused = client.post("/api/graphs/naantali/ptv/apply", json={**body, "pick": [2]},
+                          headers={**editor, "If-Match": etag})
+    assert refused.status_code == 422, refused.text
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+    r = client.post("/api/graphs/naantali/ptv/apply", json=body,
+                    headers={**editor, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    change = r.json()["change"]
+    assert change["action"] == "batch" and change["who"] == "anna"
+    assert [(c["action"], c["key"]) for c in change["changes"]] == [
+        ("create", "esiopetuksen-oppilashuolto"), ("update", "etsiva-nuorisotyo"),
+        ("delete", "kotouttaminen")]
+    g = load_graph(model)
+    assert "kotouttaminen" not in g and g.nodes["etsiva-nuorisotyo"]["name"] == "Etsivä nuorisotyö"
+    again = client.post("/api/graphs/naantali/ptv/compare", json={"files": files()}).json()
+    assert [e["key"] for e in again["edits"]] == [
+        "naantalin-kaupunki~esiopetuksen-oppilashuolto~lead"]
+    undo = client.post("/api/graphs/naantali/undo",
+                       headers={**editor, "If-Match": r.headers["etag"]})
+    assert undo.status_code == 200, undo.text
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+
+
+def test_the_upload_has_its_own_size_limit(client: TestClient) -> None:
+    from polku.server.http import MAX_BODY
+
+    big = [{"name": "big.json", "text": "[" + " " * (2 * MAX_BODY) + "]"}]
+    r = client.post("/api/graphs/naantali/ptv/compare", json={"files": big})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "files"  # read, not refused
+    huge = [{"name": "huge.json", "text": " " * (17 << 20)}]
+    r = client.post("/api/graphs/naantali/ptv/compare", json={"files": huge})
+    assert r.status_code == 413 and r.json()["error"]["field"] == "body"
+    # every other write keeps the small limit
+    r = client.post("/api/graphs/naantali/rows/actors", json={"id": "x" * (2 * MAX_BODY)})
+    assert r.status_code == 413
+
+
+def test_the_graph_page_links_to_the_comparison(client: TestClient) -> None:
+    page = client.get("/graphs/naantali?lang=en").text
+    assert 'href="/graphs/naantali/ptv?lang=en"' in page and "Compare with PTV" in page
+    for lang, title in (("fi", "ja palvelutietovaranto (PTV)"),
+                        ("sv", "och servicedatalagret (PTV)"),
+                        ("en", "national service catalogue")):
+        r = client.get(f"/graphs/naantali/ptv?lang={lang}")
+        assert r.status_code == 200 and title in r.text, lang
+        assert "'unsafe-inline'" not in r.headers["content-security-policy"].split(
+            "script-src")[1].split(";")[0]
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: str) -> None:  # noqa: F811
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    app = create_app([model.parent], parse_tokens(f"anna:{TOKEN}"))
+    with serving(app) as base:
+        opened = open_page(f"{base}/graphs/naantali/ptv?lang={lang}", wait="#ptv-form",
+                           allow=only(base))
+        page = opened.page
+        page.set_input_files("#ptv-files", [str(p) for p in CATALOGUE])
+        page.click("#ptv-form button[type=submit]")
+        expect(page.locator("#ptv-result")).to_be_visible(timeout=60_000)
+        assert page.locator("input.pick").count() == 4
+        assert "kotouttaminen" in page.locator("#ptv-tables").inner_text()
+        results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
+        violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
+                      for v in results.response["violations"]]
+        assert violations == []
+        page.fill("#token", TOKEN)
+        page.dispatch_event("#token", "change")
+        page.uncheck('input.pick[value="2"]')
+        page.click("#ptv-apply button[type=submit]")
+        expect(page.locator("#ptv-apply-result")).to_contain_text("1", timeout=60_000)
+        expect(page.locator("input.pick")).to_have_count(1, timeout=60_000)
+        g = load_graph(model)
+        assert "kotouttaminen" not in g and "esiopetuksen-oppilashuolto" in g
+        page.click("#ptv-undo")
+        expect(page.locator("input.pick")).to_have_count(4, timeout=60_000)
+        assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+        assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)
