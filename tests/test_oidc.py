@@ -256,11 +256,10 @@ def test_reads_show_the_true_figures_to_editors_only(client, provider, served) -
 def session_for(client: TestClient, **claims: Any) -> tuple[str, str]:
     """A session cookie as the sign-in sets it, and its CSRF token."""
     oidc: Oidc = client.app.state.access.oidc
-    csrf = "csrf-token-of-this-session"
     payload = {"sub": "sub-kaisa", "name": "Kaisa Keusote", "roles": ["editor"],
-               "orgs": ["keusote"], "csrf": csrf, "idt": "x"}
+               "orgs": ["keusote"], "csrf": "csrf-token-of-this-session", "idt": "x"}
     payload.update(claims)
-    return oidc.seal(payload, "session", 3600), csrf
+    return oidc.seal(payload, "session", 3600), payload["csrf"]
 
 
 def test_a_session_write_needs_its_csrf_token(client) -> None:
@@ -344,3 +343,19 @@ def test_without_a_provider_nothing_changes(served) -> None:
     assert "/auth/login" not in page and '<meta name="polku-csrf"' not in page
     assert 'class="account"' not in page
     assert "form-action 'self';" in client.get("/graphs/mini").headers["content-security-policy"]
+
+
+def test_a_signed_in_page_is_never_kept_for_another_reader(client) -> None:
+    # the graph page of a version is kept for every reader of one audience: never the
+    # page that names a signed-in person and carries their session's CSRF token
+    first, csrf_1 = session_for(client, csrf="csrf-of-the-first-person")
+    second, csrf_2 = session_for(client, csrf="csrf-of-the-second", name="Ulla Toinen")
+    pages = {}
+    for who, cookie in (("first", first), ("second", second), ("anonymous", None)):
+        client.cookies.clear()
+        if cookie:
+            client.cookies.set("polku_session", cookie)
+        pages[who] = client.get("/graphs/mini?lang=en").text
+    assert "csrf-of-the-first-person" in pages["first"] and "Kaisa Keusote" in pages["first"]
+    assert "csrf-of-the-first-person" not in pages["second"] and "Ulla Toinen" in pages["second"]
+    assert "csrf-of-the" not in pages["anonymous"] and "Kaisa" not in pages["anonymous"]
