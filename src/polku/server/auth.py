@@ -37,6 +37,7 @@ from typing import Any, Callable, Mapping
 from polku.errors import PolkuError
 from polku.privacy import EDITOR, PUBLIC
 from polku.server.contract import ApiError
+from polku.words import N_
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MIN_TOKEN = 16
@@ -70,16 +71,21 @@ def challenge(error: str | None = None, description: str | None = None) -> dict[
     return {"WWW-Authenticate": value}
 
 
-def unauthorized(message: str, error: str | None = "invalid_token") -> ApiError:
-    """A 401 in the one error shape, with its RFC 6750 challenge."""
-    return ApiError(401, message, field="Authorization",
-                    headers=challenge(error, message if error else None))
+def unauthorized(message: str, error: str | None = "invalid_token",
+                 params: dict[str, Any] | None = None) -> ApiError:
+    """A 401 in the one error shape, with its RFC 6750 challenge (``message``: a
+    catalogued template of ``params``, worded in the request's language)."""
+    english = message.format(**params) if params else message
+    return ApiError(401, message, field="Authorization", params=params,
+                    headers=challenge(error, english if error else None))
 
 
-def insufficient(message: str, field: str | None = "Authorization") -> ApiError:
+def insufficient(message: str, field: str | None = "Authorization",
+                 params: dict[str, Any] | None = None) -> ApiError:
     """A 403 for a valid credential that lacks the role or the organisation."""
-    return ApiError(403, message, field=field,
-                    headers=challenge("insufficient_scope", message))
+    english = message.format(**params) if params else message
+    return ApiError(403, message, field=field, params=params,
+                    headers=challenge("insufficient_scope", english))
 
 
 @dataclass(frozen=True)
@@ -193,13 +199,13 @@ class Access:
             scheme, _, token = creds.authorization.strip().partition(" ")
             token = token.strip()
             if scheme.lower() != "bearer" or not token:
-                raise unauthorized("the Authorization header is not 'Bearer <token>'")
+                raise unauthorized(N_("the Authorization header is not 'Bearer <token>'"))
             name = self.tokens.find(token) if self.tokens.enabled else None
             if name is not None:
                 return Principal(name, frozenset({"admin"}), via="token")
             if self.oidc is not None and token.count(".") == 2:
                 return self.oidc.bearer(token)
-            raise unauthorized("the token is not valid")
+            raise unauthorized(N_("the edit key (token) is not valid"))
         if creds.session and self.oidc is not None:
             return self.oidc.session(creds.session)
         return None
@@ -222,25 +228,27 @@ class Access:
         session write without its CSRF token, and 403 (insufficient_scope) for a viewer or
         an editor without an organisation."""
         if not self.writable:
-            raise ApiError(403, "this server is read-only: it was started without tokens "
-                           "(polku serve --tokens FILE) and without an identity provider "
-                           "(--oidc-issuer)", field="Authorization")
+            raise ApiError(403, N_("this server is read-only: it was started without "
+                                   "tokens (polku serve --tokens FILE)"), field="Authorization")
         who = self.principal(creds)
         if who is None:
             if creds.session and self.oidc is not None:
-                raise unauthorized("the sign-in session has ended: sign in again")
-            raise unauthorized("a write needs 'Authorization: Bearer <token>'"
-                               + (" or signing in" if self.oidc is not None else ""), error=None)
+                raise unauthorized(N_("the sign-in session has ended: sign in again"))
+            raise unauthorized(N_("a write needs an edit key (the header 'Authorization: "
+                                  "Bearer <token>')") if self.oidc is None else
+                               N_("a write needs signing in, or an edit key (the header "
+                                  "'Authorization: Bearer <token>')"), error=None)
         if who.via == "session" and not (creds.csrf and who.csrf and hmac.compare_digest(
                 creds.csrf.encode(), who.csrf.encode())):
-            raise ApiError(403, f"a write signed in by the session cookie needs the page's "
-                           f"{CSRF_HEADER} header", field=CSRF_HEADER, code="csrf-failed")
+            raise ApiError(403, N_("a write signed in by the session cookie needs the "
+                                   "page's {header} header"), field=CSRF_HEADER,
+                           code="csrf-failed", params={"header": CSRF_HEADER})
         if not who.writes:
-            raise insufficient(f"the role {who.role or '(none)'} may not change rows: that "
-                               "takes the role editor or admin")
+            raise insufficient(N_("the role '{role}' may not change rows: that takes the "
+                                  "role editor or admin"), params={"role": who.role or "-"})
         if not who.admin and not who.organisations:
-            raise insufficient("an editor changes their own organisation's rows, and the "
-                               "token names no organisation")
+            raise insufficient(N_("an editor changes their own organisation's rows, and the "
+                                  "token names no organisation"))
         return who
 
     @staticmethod
@@ -260,12 +268,14 @@ class Access:
                 return
             yours = ", ".join(who.organisations)
             if not belongs:
-                raise insufficient(
-                    f"this row of {sheet} belongs to no organisation (the sheet is the "
-                    f"region's shared model, or the row names no actor): only an admin "
-                    f"changes it", field="key")
-            raise insufficient(f"this row of {sheet} belongs to {', '.join(sorted(belongs))}"
-                               f", not to your organisation ({yours})", field="key")
+                raise insufficient(N_("this row of {sheet} belongs to no organisation (the "
+                                      "sheet is the region's shared model, or the row names "
+                                      "no actor): only an admin changes it"), field="key",
+                                   params={"sheet": sheet})
+            raise insufficient(N_("this row of {sheet} belongs to {owners}, not to your "
+                                  "organisation ({yours})"), field="key",
+                               params={"sheet": sheet, "owners": ", ".join(sorted(belongs)),
+                                       "yours": yours})
 
         return check
 

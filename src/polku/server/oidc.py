@@ -51,6 +51,7 @@ from polku.errors import PolkuError
 from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
                                Principal, unauthorized)
 from polku.server.contract import ApiError, responses
+from polku.words import N_
 
 log = logging.getLogger("polku.server.oidc")
 
@@ -188,7 +189,13 @@ def principal_of(claims: Mapping[str, Any], settings: OidcSettings, via: str,
 
 
 class InvalidToken(Exception):
-    """A token that is not valid; its message says why, for the 401's description."""
+    """A token that is not valid; its message (a catalogued template of ``params``) says
+    why, for the 401's message and description."""
+
+    def __init__(self, message: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.msgid = message
+        self.params = params
 
 
 class ProviderUnavailable(Exception):
@@ -300,17 +307,17 @@ class Oidc:
         try:
             header = extract_compact(token.encode()).headers()
         except (JoseError, ValueError, TypeError):
-            raise InvalidToken("the token is not a signed JWT") from None
+            raise InvalidToken(N_("the token is not a signed JWT")) from None
         if header.get("alg") not in ALGORITHMS:
-            raise InvalidToken("the token's signature algorithm is not accepted")
+            raise InvalidToken(N_("the token's signature algorithm is not accepted"))
         kid = header.get("kid")
         key_set = self.key_set(str(kid) if kid is not None else None)
         try:
             decoded = jwt.decode(token, key_set, algorithms=list(ALGORITHMS))
         except BadSignatureError:
-            raise InvalidToken("the token's signature is not valid") from None
+            raise InvalidToken(N_("the token's signature is not valid")) from None
         except (JoseError, ValueError, TypeError):
-            raise InvalidToken("the token cannot be verified with the issuer's keys") from None
+            raise InvalidToken(N_("the token cannot be verified with the issuer's keys")) from None
         claims = decoded.claims
         registry = jwt.JWTClaimsRegistry(
             now=lambda: int(self.clock()), leeway=self.settings.leeway,
@@ -319,25 +326,26 @@ class Oidc:
         try:
             registry.validate(claims)
         except ExpiredTokenError:
-            raise InvalidToken("the token has expired") from None
+            raise InvalidToken(N_("the token has expired")) from None
         except (MissingClaimError, InvalidClaimError) as e:
-            raise InvalidToken(f"the token's claims are not valid ({e.description})") from None
+            raise InvalidToken(N_("the token's claims are not valid ({problem})"),
+                               {"problem": e.description}) from None
         except JoseError:
-            raise InvalidToken("the token's claims are not valid") from None
+            raise InvalidToken(N_("the token's claims are not valid")) from None
         audiences = claims.get("aud")
         audiences = [audiences] if isinstance(audiences, str) else list(audiences or [])
         if kind == "id":
             if self.settings.client_id not in audiences or (
                     len(audiences) > 1 and claims.get("azp") != self.settings.client_id):
-                raise InvalidToken("the ID token is not meant for this client")
+                raise InvalidToken(N_("the ID token is not meant for this client"))
             if nonce is None or not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
-                raise InvalidToken("the ID token's nonce is not the one sent")
+                raise InvalidToken(N_("the ID token's nonce is not the one sent"))
         else:
             if claims.get("typ") in NOT_ACCESS:
-                raise InvalidToken("the token is not an access token")
+                raise InvalidToken(N_("the token is not an access token"))
             if self.settings.expected_audience not in audiences and \
                     claims.get("azp") != self.settings.client_id:
-                raise InvalidToken("the token is not meant for this server (aud, azp)")
+                raise InvalidToken(N_("the token is not meant for this server (aud, azp)"))
         return claims
 
     # -- the two credentials --------------------------------------------------------------
@@ -347,11 +355,11 @@ class Oidc:
         try:
             claims = self.verify(token)
         except InvalidToken as e:
-            raise unauthorized(str(e)) from None
+            raise unauthorized(e.msgid, params=e.params) from None
         except ProviderUnavailable as e:
             log.warning("cannot check a bearer token: %s", e)
-            raise ApiError(503, "the identity provider cannot be reached to check the token: "
-                           "try again later", code="unavailable") from None
+            raise ApiError(503, N_("the identity provider cannot be reached to check the "
+                                   "token: try again later"), code="unavailable") from None
         return principal_of(claims, self.settings, "bearer")
 
     def seal(self, payload: dict[str, Any], use: str, seconds: int) -> str:
@@ -416,7 +424,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             return oidc.metadata()
         except ProviderUnavailable as e:
             log.warning("the identity provider cannot be reached: %s", e)
-            raise ApiError(503, "the identity provider cannot be reached: try again later",
+            raise ApiError(503, N_("the identity provider cannot be reached: try again later"),
                            code="unavailable") from None
 
     @router.get("/login", include_in_schema=False)
@@ -447,11 +455,11 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         started = oidc.unseal(request.cookies.get(LOGIN_COOKIE, ""), "login")
         if started is None or not state or not secrets.compare_digest(
                 str(started.get("state")), state):
-            raise ApiError(400, "this sign-in was not started here or took too long: sign in "
-                           "again", field="state")
+            raise ApiError(400, N_("this sign-in was not started here or took too long: "
+                                   "sign in again"), field="state")
         if error or not code:
-            raise ApiError(401, f"the identity provider did not sign you in "
-                           f"({error or 'no code'})", code="unauthorized")
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized", params={"problem": error or "no code"})
         doc = provider()
         form = {"grant_type": "authorization_code", "code": code,
                 "redirect_uri": str(request.url_for("oidc_callback")),
@@ -464,11 +472,12 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                                     nonce=str(started["nonce"]))
         except ProviderUnavailable as e:
             log.warning("sign-in failed at the token endpoint: %s", e)
-            raise ApiError(401, "the identity provider did not sign you in (the code could "
-                           "not be exchanged): sign in again", code="unauthorized") from None
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized",
+                           params={"problem": "the code could not be exchanged"}) from None
         except InvalidToken as e:
-            raise ApiError(401, f"the identity provider's answer is not valid: {e}",
-                           code="unauthorized") from None
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized", params={"problem": str(e)}) from None
         claims = dict(id_claims)
         access_token = str(tokens.get("access_token", ""))
         if access_token.count(".") == 2:
@@ -498,8 +507,9 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         target = str(request.url_for("index"))
         if session is not None:
             if not sent or not secrets.compare_digest(sent, str(session.get("csrf", ""))):
-                raise ApiError(403, "signing out takes the page's own form (its CSRF token "
-                               "did not match)", field="csrf", code="csrf-failed")
+                raise ApiError(403, N_("signing out takes the page's own form (its CSRF "
+                                       "token did not match)"), field="csrf",
+                               code="csrf-failed")
             end = None
             try:
                 end = oidc.metadata().get("end_session_endpoint")

@@ -34,6 +34,7 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import ChangeLog, NothingToUndo, revert, row_changes, write_lock
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
@@ -278,7 +279,8 @@ class GraphStore:
             self.scan()
         entry = self._entries.get(name)
         if entry is None:
-            raise ApiError(404, f"no graph named '{name}'", field="name")
+            raise ApiError(404, N_("no graph named '{name}'"), field="name",
+                           params={"name": name})
         # a reader never waits for a write in progress (it holds the lock for seconds: the
         # whole workbook is checked again): it is served the version before that write
         if refresh and entry.lock.acquire(blocking=entry.graph is None):
@@ -293,8 +295,9 @@ class GraphStore:
         loaded."""
         entry = self.entry(name)
         if entry.graph is None:
-            raise ApiError(409, f"the graph '{name}' cannot be read: {entry.problem_text()}",
-                           field="name", code="graph-failed")
+            raise ApiError(409, N_("the graph '{name}' cannot be read: {problem}"),
+                           field="name", code="graph-failed",
+                           params={"name": name, "problem": entry.problem_text()})
         return entry.graph, entry
 
     def model(self, name: str) -> tuple[Model, Entry]:
@@ -368,8 +371,9 @@ class GraphStore:
         try:
             return store.sheets(g)
         except PolkuError as e:
-            raise ApiError(409, f"the source cannot be read: {relative(e, entry.source.root)}",
-                           code="source-broken") from None
+            raise ApiError(409, N_("the source cannot be read: {problem}"),
+                           code="source-broken",
+                           params={"problem": str(relative(e, entry.source.root))}) from None
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
@@ -383,8 +387,9 @@ class GraphStore:
         Returns the logged change, the new ETag and the findings created and resolved
         (their messages in ``lang``, default Finnish)."""
         if not if_match:
-            raise ApiError(428, "a write needs If-Match with the graph's current ETag "
-                           "(GET the graph or its rows to learn it)", field="If-Match")
+            raise ApiError(428, N_("a write needs If-Match with the graph's current ETag "
+                                   "(GET the graph or its rows to learn it)"),
+                           field="If-Match")
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
@@ -393,8 +398,8 @@ class GraphStore:
                 return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
                                   check, identity or {})
         except Timeout:
-            raise ApiError(409, "another write to this graph has held it for over a minute: "
-                           "try again", code="busy") from None
+            raise ApiError(409, N_("another write to this graph has held it for over a "
+                                   "minute: try again"), code="busy") from None
 
     def edit_batch(self, name: str, if_match: str | None, who: str,
                    wanted: list[dict[str, Any]], note: str = "",
@@ -464,7 +469,7 @@ class GraphStore:
             try:
                 undone = log_.to_undo()
             except NothingToUndo as e:
-                raise ApiError(409, e.message, code="nothing-to-undo") from None
+                raise ApiError(409, e.message, code="nothing-to-undo", cause=e) from None
             if "changes" in undone:  # several rows changed as one: undone as one
                 if check is not None:  # undoing is making each row as it was before
                     sheets = self._sheets(entry, current)
@@ -509,18 +514,20 @@ class GraphStore:
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
-            raise ApiError(409, "the graph's source is broken, so it takes no writes until "
-                           f"it is fixed: {entry.problem_text()}", code="source-broken")
+            raise ApiError(409, N_("the graph's source is broken, so it takes no writes "
+                                   "until it is fixed: {problem}"), code="source-broken",
+                           params={"problem": entry.problem_text()})
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or any(t.upper().startswith("W/") for t in tags):
             # RFC 9110 13.1.1: If-Match compares strongly; '*' would let a writer overwrite
             # a change they never saw
-            raise ApiError(412, "If-Match takes the graph's current ETag itself: '*' and "
-                           "weak tags (W/\"...\") are not accepted for writes",
+            raise ApiError(412, N_("If-Match takes the graph's current ETag itself: '*' "
+                                   "and weak tags (W/\"...\") are not accepted for writes"),
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
         if entry.etag not in [t.strip('"') for t in tags]:
-            raise ApiError(412, "the graph changed since you read it (If-Match does not name "
-                           "its current ETag): read it again and redo your change",
+            raise ApiError(412, N_("the graph changed since you read it (If-Match does not "
+                                   "name its current ETag): read it again and redo your "
+                                   "change"),
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
         return entry.graph
 
@@ -545,9 +552,9 @@ class GraphStore:
             new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:
             raise ApiError(404, e.message, field="key" if e.sheet in edits.workbook.SHEETS
-                           else "sheet") from None
+                           else "sheet", cause=e) from None
         except edits.EditConflict as e:
-            raise ApiError(409, e.message, field="key") from None
+            raise ApiError(409, e.message, field="key", cause=e) from None
         if check is not None:  # whose row it is, before the workbook rules say anything
             check(change.sheet, change.before, None, sheets)
             check(change.sheet, None, change.after, new_sheets)
@@ -561,17 +568,18 @@ class GraphStore:
 
         def expect(now: nx.MultiDiGraph) -> None:
             if content_digest(source, now) != read_etag:
-                raise edits.StaleVersion("the graph changed since you read it (another "
-                                         "server wrote first): read it again and redo your "
-                                         "change")
+                raise edits.StaleVersion(N_("the graph changed since you read it (another "
+                                            "server wrote first): read it again and redo "
+                                            "your change"), params={})
 
         try:
             store.write(new_sheets, g, change.sheet, expect=expect)
         except edits.StaleVersion as e:
-            raise ApiError(412, e.message, field="If-Match") from None
+            raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
-            raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
-                           code="write-failed") from None
+            raise ApiError(409, N_("the change could not be written: {problem}"),
+                           code="write-failed",
+                           params={"problem": str(relative(e, source.root))}) from None
         logged = self.changelog(source.name).append(change, who, undoes, identity)
         entry.graph = g
         entry.stamp = stamp_of(source)
