@@ -97,11 +97,18 @@ COLUMN_NAMES = {
     "needs": N_("Needs it meets"), "segments": N_("Client segments"),
     "legal_basis": N_("Legal basis"), "from": N_("From service"),
     "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
-    "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
+    "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
     "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
+    # columns the change log shows that the forms do not offer
+    "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
+    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
+    "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
 }
+#: the columns whose values are words of a list (shown by their names in the change log)
+ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
+                         if c.choices or c.kind in ("bool", "status"))
 #: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
 TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
@@ -512,7 +519,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             changes = [shown_change(c) for c in changes]
         return html("changes.html", language, entry,
                     title=language.tr("Changes: {graph}").format(graph=name), name=name,
-                    changes=changes, action_names=ACTION_NAMES)
+                    changes=changes, action_names=ACTION_NAMES, sheet_names=SHEET_NAMES,
+                    column_names=COLUMN_NAMES, choice_names=CHOICE_NAMES,
+                    enum_columns=ENUM_COLUMNS)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,
