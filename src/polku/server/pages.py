@@ -7,11 +7,12 @@ switch on every page), and shows a banner while a graph's source is broken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -30,7 +31,7 @@ from polku.present.operations import Report, ViewOf
 from polku.privacy import shown_change
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
-from polku.server.auth import Tokens, audience
+from polku.server.auth import Access, Credentials, Principal
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import Entry, GraphStore
@@ -253,6 +254,43 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
+#: the roles of a signed-in person, as the account bar shows them
+ROLE_LABELS = {"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")}
+
+
+@dataclass(frozen=True)
+class Page(PageLanguage):
+    """A page's language and who reads it: the account bar of every page (sign in, or the
+    signed-in person with a sign-out form carrying the session's CSRF token)."""
+    account: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "account": self.account}
+
+
+def account_of(who: Principal | None, signs_in: bool, request: Request,
+               tr: Translator) -> dict[str, Any]:
+    """What the account bar shows: nothing without an identity provider; else a sign-in
+    link back to this page, or the person, their role and organisations, and the CSRF
+    token the page's writes and its sign-out send back."""
+    if not signs_in:
+        return {}
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if who is None or who.via != "session":
+        return {"enabled": True, "signed_in": False, "login": "/auth/login?" + urlencode(
+            {"next": here, "lang": tr.lang})}
+    return {"enabled": True, "signed_in": True, "name": who.name,
+            "role": tr(ROLE_LABELS[who.role]) if who.role else tr("no role"),
+            "organisations": list(who.organisations), "csrf": who.csrf or "",
+            "writes": who.writes}
+
+
+def personal(language: PageLanguage) -> bool:
+    """Whether the page shows who reads it (a signed-in person's name and their session's
+    CSRF token): such a page is never kept for other readers."""
+    return bool(isinstance(language, Page) and language.account.get("signed_in"))
+
+
 def plain_switch(language: PageLanguage) -> bool:
     """Whether the page's address carries nothing but ``lang`` (its language switch then
     says nothing else), so that the page may be kept for every reader; other query
@@ -267,18 +305,29 @@ def plain_switch(language: PageLanguage) -> bool:
     return all(v.partition("?")[2] == f"lang={code}" for code, v in language.switch.items())
 
 
-def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
+def pages_router(store: GraphStore, access: Access) -> APIRouter:
     """The pages over ``store``; a page is public (the published figures) unless the request
-    carries one of ``tokens``."""
+    carries an editor's credential (:class:`polku.server.auth.Access`)."""
     router = APIRouter()
     env = environment()
-    Language = Depends(page_language)
-    writable = tokens.enabled
+    writable = access.writable
+    signs_in = access.oidc is not None
 
-    def reader(authorization: str | None = Header(None, alias="Authorization",
-                                                  include_in_schema=False)) -> str:
-        return audience(tokens, authorization)
+    def credentials(request: Request, authorization: str | None = Header(
+            None, alias="Authorization", include_in_schema=False)) -> Credentials:
+        return Credentials.of(request.headers, request.cookies, authorization)
 
+    def language_of(request: Request, language: PageLanguage = Depends(page_language),
+                    creds: Credentials = Depends(credentials)) -> PageLanguage:
+        if not signs_in:
+            return language
+        return Page(language.tr, language.switch,
+                    account_of(access.reader(creds), signs_in, request, language.tr))
+
+    def reader(creds: Credentials = Depends(credentials)) -> str:
+        return access.audience(creds)
+
+    Language = Depends(language_of)
     Reader = Depends(reader)
 
     def ask(model: Model, operation: Any, who: str) -> Any:
@@ -354,7 +403,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
         model, entry = store.model(name)
         shadowed = list(store.shadowed.get(name, []))
-        if not plain_switch(language):
+        if personal(language) or not plain_switch(language):
             return graph_html(model, entry, shadowed, name, language, who)
         # the page of a version is the same for every reader of one audience and language
         # on one day: rendered once and kept with the version's model (a broken source or
