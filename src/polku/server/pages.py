@@ -7,11 +7,12 @@ switch on every page), and shows a banner while a graph's source is broken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -30,7 +31,7 @@ from polku.present.operations import Report, ViewOf
 from polku.privacy import shown_change
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
-from polku.server.auth import Tokens, audience
+from polku.server.auth import Access, Credentials, Principal
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import Entry, GraphStore
@@ -55,6 +56,10 @@ class FormColumn:
     required: bool = False
     choices: tuple[str, ...] = ()
     hint: str = ""
+    #: the node types a reference column names: the field is a combobox of their names
+    targets: tuple[str, ...] = ()
+    #: several references, separated by ';'
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,17 +98,34 @@ COLUMN_NAMES = {
     "needs": N_("Needs it meets"), "segments": N_("Client segments"),
     "legal_basis": N_("Legal basis"), "from": N_("From service"),
     "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
-    "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
+    "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
     "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
+    # columns the change log shows that the forms do not offer
+    "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
+    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
+    "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
 }
+#: the columns whose values are words of a list (shown by their names in the change log)
+ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
+                         if c.choices or c.kind in ("bool", "status"))
 #: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
 TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
 CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **ROLE_NAMES,
                 **STATUS_LABELS}
 #: the states of a served graph and the actions of the change log
+#: what a served graph's source is, as a person reads it (``entry.kind``)
+SOURCE_KIND_NAMES = {"workbook": N_("workbook folder"), "xlsx": N_("Excel workbook"),
+                     "turtle": N_("Turtle file"), "jsonld": N_("JSON-LD file"),
+                     "neo4j": N_("Neo4j database")}
+#: what the row a write changed is, by sheet (the form's result says it)
+SHEET_NAMES = {"services": N_("service"), "referrals": N_("referral"),
+               "responsibilities": N_("responsibility"), "followups": N_("follow-up"),
+               "actors": N_("actor"), "segments": N_("client segment"), "needs": N_("need"),
+               "outcomes": N_("outcome"), "paths": N_("designed path"),
+               "measures": N_("plan measure")}
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
@@ -122,8 +144,19 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
             kinds = ", ".join(tr(TARGET_NAMES.get(t, t)) for t in col.targets)
             hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
         out.append(FormColumn(name, tr(COLUMN_NAMES.get(name, name.replace("_", " "))),
-                              col.required, tuple(choices), hint))
+                              col.required, tuple(choices), hint, tuple(col.targets),
+                              col.kind == "refs"))
     return out
+
+
+def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translator
+                      ) -> dict[str, list[tuple[str, str]]]:
+    """Node type -> (id, name in ``tr``'s language) of every node a reference field of
+    ``forms`` may name, by name: what the forms' comboboxes offer."""
+    types = sorted({t for f in forms for name in f.columns
+                    for t in (workbook.SHEETS[f.sheet].column(name).targets or ())})
+    return {t: sorted(((n, tr.label(g, n)) for n in nodes_of(g, t)),
+                      key=lambda item: (item[1].casefold(), item[0])) for t in types}
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
@@ -186,6 +219,43 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
+#: the roles of a signed-in person, as the account bar shows them
+ROLE_LABELS = {"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")}
+
+
+@dataclass(frozen=True)
+class Page(PageLanguage):
+    """A page's language and who reads it: the account bar of every page (sign in, or the
+    signed-in person with a sign-out form carrying the session's CSRF token)."""
+    account: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "account": self.account}
+
+
+def account_of(who: Principal | None, signs_in: bool, request: Request,
+               tr: Translator) -> dict[str, Any]:
+    """What the account bar shows: nothing without an identity provider; else a sign-in
+    link back to this page, or the person, their role and organisations, and the CSRF
+    token the page's writes and its sign-out send back."""
+    if not signs_in:
+        return {}
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if who is None or who.via != "session":
+        return {"enabled": True, "signed_in": False, "login": "/auth/login?" + urlencode(
+            {"next": here, "lang": tr.lang})}
+    return {"enabled": True, "signed_in": True, "name": who.name,
+            "role": tr(ROLE_LABELS[who.role]) if who.role else tr("no role"),
+            "organisations": list(who.organisations), "csrf": who.csrf or "",
+            "writes": who.writes}
+
+
+def personal(language: PageLanguage) -> bool:
+    """Whether the page shows who reads it (a signed-in person's name and their session's
+    CSRF token): such a page is never kept for other readers."""
+    return bool(isinstance(language, Page) and language.account.get("signed_in"))
+
+
 def plain_switch(language: PageLanguage) -> bool:
     """Whether the page's address carries nothing but ``lang`` (its language switch then
     says nothing else), so that the page may be kept for every reader; other query
@@ -200,18 +270,29 @@ def plain_switch(language: PageLanguage) -> bool:
     return all(v.partition("?")[2] == f"lang={code}" for code, v in language.switch.items())
 
 
-def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
+def pages_router(store: GraphStore, access: Access) -> APIRouter:
     """The pages over ``store``; a page is public (the published figures) unless the request
-    carries one of ``tokens``."""
+    carries an editor's credential (:class:`polku.server.auth.Access`)."""
     router = APIRouter()
     env = environment()
-    Language = Depends(page_language)
-    writable = tokens.enabled
+    writable = access.writable
+    signs_in = access.oidc is not None
 
-    def reader(authorization: str | None = Header(None, alias="Authorization",
-                                                  include_in_schema=False)) -> str:
-        return audience(tokens, authorization)
+    def credentials(request: Request, authorization: str | None = Header(
+            None, alias="Authorization", include_in_schema=False)) -> Credentials:
+        return Credentials.of(request.headers, request.cookies, authorization)
 
+    def language_of(request: Request, language: PageLanguage = Depends(page_language),
+                    creds: Credentials = Depends(credentials)) -> PageLanguage:
+        if not signs_in:
+            return language
+        return Page(language.tr, language.switch,
+                    account_of(access.reader(creds), signs_in, request, language.tr))
+
+    def reader(creds: Credentials = Depends(credentials)) -> str:
+        return access.audience(creds)
+
+    Language = Depends(language_of)
     Reader = Depends(reader)
 
     def ask(model: Model, operation: Any, who: str) -> Any:
@@ -219,7 +300,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         try:
             return answer(operation, model, who)
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
 
     def html(template: str, language: PageLanguage, of: Entry | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
@@ -267,6 +348,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=shown(g, name), name=name,
+                    choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
+                    sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
+                    source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone,
@@ -282,7 +366,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
         model, entry = store.model(name)
         shadowed = list(store.shadowed.get(name, []))
-        if not plain_switch(language):
+        if personal(language) or not plain_switch(language):
             return graph_html(model, entry, shadowed, name, language, who)
         # the page of a version is the same for every reader of one audience and language
         # on one day: rendered once and kept with the version's model (a broken source or
@@ -484,7 +568,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             changes = [shown_change(c) for c in changes]
         return html("changes.html", language, entry,
                     title=language.tr("Changes: {graph}").format(graph=name), name=name,
-                    changes=changes, action_names=ACTION_NAMES)
+                    changes=changes, action_names=ACTION_NAMES, sheet_names=SHEET_NAMES,
+                    column_names=COLUMN_NAMES, choice_names=CHOICE_NAMES,
+                    enum_columns=ENUM_COLUMNS)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,
@@ -620,7 +706,7 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
                                                 calibrate=calibrate), model, who),
                                 model.published(who).graph, tr)
     except PolkuError as e:
-        raise ApiError(400, e.message, field="service") from None
+        raise ApiError(400, e.message, field="service", cause=e) from None
     services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
                       key=lambda s: (s["label"].casefold(), s["id"]))
 

@@ -161,7 +161,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
     table: list[dict[str, Any]] = []
     y = float(AXIS_HEIGHT)
     for goal in schedule["goals"]:
-        title = (f"{goal['id']}: {goal['title']}" if goal["title"]
+        title = (goal["title"] if goal["title"]
                  else tr("Measures with no goal"))
         lines = _wrap(title, int(layout.width / 7.6), 2)
         body.append(f'<rect x="0" y="{y:.1f}" width="{layout.width:.1f}" '
