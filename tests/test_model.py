@@ -71,7 +71,7 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
 
     assert set(ops.OPERATIONS) | set(pages.OPERATIONS) == {
         "describe", "findings", "bottlenecks", "paths", "removal", "queueing", "raci",
-        "report", "view", "diff", "eventlog"}
+        "report", "view", "diff", "eventlog", "compare", "ptv-compare"}
     model = Model(load_graph(MINI))
     bad = [(ops.Findings(long_wait_days=-1), "long_wait_days"),
            (ops.Findings(severity="loud"), "severity"),
@@ -88,6 +88,8 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
            (pages.ViewOf(focus="nope"), "focus"),
            (pages.ViewOf(depth=-1), "depth"),
            (ops.Diff(), "against"),
+           (ops.Compare(), "graphs"),
+           (ops.PtvCompare(), "files"),
            (pages.Report(lang="de"), "lang")]
     for operation, field in bad:
         with pytest.raises(PolkuError) as caught:
