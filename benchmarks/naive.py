@@ -216,3 +216,21 @@ def comparable(findings) -> list[tuple]:
     return sorted({(f.kind, f.severity, f.subject, tuple(f.related),
                     json.dumps(dict(f.metrics), sort_keys=True), f.accountable, f.measures)
                    for f in findings})
+
+
+def main(argv: list[str]) -> int:
+    """``python benchmarks/naive.py PATH``: the naive findings of the graph at ``PATH``,
+    end to end as ``polku findings`` runs (start-up, loading with polku's own reader, the
+    findings, JSON out), so that benchmarks/findings.py times both sides the same way."""
+    from polku.io.load import load_graph
+
+    g = load_graph(argv[0])
+    print(json.dumps({"graph": g.graph.get("name"), "findings": naive_find(g)}))
+    return 0
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))
+

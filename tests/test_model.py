@@ -71,7 +71,7 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
 
     assert set(ops.OPERATIONS) | set(pages.OPERATIONS) == {
         "describe", "findings", "bottlenecks", "paths", "removal", "queueing", "raci",
-        "report", "view", "diff", "eventlog", "compare", "ptv-compare"}
+        "report", "view", "diff", "eventlog", "compare", "ptv-compare", "blueprint"}
     model = Model(load_graph(MINI))
     bad = [(ops.Findings(long_wait_days=-1), "long_wait_days"),
            (ops.Findings(severity="loud"), "severity"),
@@ -79,6 +79,8 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
            (ops.Bottlenecks(top=0), "top"),
            (ops.Paths(segment="nuoret", k=0), "k"),
            (ops.Paths(segment="nuoret", to="kela"), "to"),
+           (ops.Blueprint(subject="kuntouttava"), "subject"),
+           (ops.Blueprint(subject="p1", k=0), "k"),
            (ops.Removal(remove="nuoret"), "remove"),
            (ops.Queueing(capacity={"kela": 3}), "capacity"),
            (ops.Queueing(places={"kuntouttava": 0}), "places"),

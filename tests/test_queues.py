@@ -19,7 +19,9 @@ import pytest
 
 from ecobuild import Builder
 from helpers import run as invoke
-from polku.analyses.queues import DAYS_PER_MONTH, erlang_c, queue
+from polku.analyses.queues import (DAYS_PER_MONTH, effective_capacity, erlang_c, queue,
+                                   queue_whatif)
+from polku.io.load import load_graph
 
 TOLERANCE = 0.10
 
@@ -71,7 +73,7 @@ def test_erlang_c_matches_the_textbook_values():
 
 @pytest.mark.slow  # a discrete-event simulation, three seeds
 def test_whatif_predicts_the_waits_a_ciw_simulation_gives(clinic):
-    r = invoke("whatif", clinic, "--places", "s=3", "--format", "json")
+    r = invoke("whatif", clinic, "--places", "s=3", "--format", "json", "--no-calibrate")
     assert r.exit_code == 0, r.output
     s = json.loads(r.stdout)["services"]["s"]
     assert s["before"]["inflow"] == 21 and s["before"]["places"] == 1
@@ -84,7 +86,7 @@ def test_whatif_predicts_the_waits_a_ciw_simulation_gives(clinic):
 
 
 def test_demand_flows_downstream_and_findings_are_created(clinic):
-    r = invoke("whatif", clinic, "--demand", "s=+20%", "--format", "json")
+    r = invoke("whatif", clinic, "--demand", "s=+20%", "--format", "json", "--no-calibrate")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.stdout)
     services = doc["services"]
@@ -94,7 +96,7 @@ def test_demand_flows_downstream_and_findings_are_created(clinic):
     assert services["t"]["before"]["unstable"] is False
     assert services["t"]["after"] == {"inflow": 16.8, "capacity": 15, "places": 1,
                                       "utilization": 1.12, "wait_days": None,
-                                      "unstable": True}
+                                      "unstable": True, "effective_capacity": None}
     created = [(f["kind"], f["subject"]) for f in doc["findings"]["created"]]
     assert created == [("over-capacity", "t")] and doc["findings"]["resolved"] == []
 
@@ -145,3 +147,90 @@ def test_remove_still_works(clinic):
     r = invoke("whatif", clinic, "--remove", "t", "--format", "json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["removed_ids"] == ["r-st", "r-tw", "t"]
+
+
+# -- calibrated to the observed waits ------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa"
+
+
+def test_the_baseline_reproduces_the_observed_wait_of_debt_advice():
+    """The example's debt advice: 30 clients a month, capacity 70, 35 days observed. At its
+    nominal capacity the model said 0.33 days; calibrated, it starts from the 35."""
+    g = load_graph(EXAMPLE)
+    nominal = queue_whatif(g, capacity={"talous-ja-velkaneuvonta": 80}, calibrate=False)
+    s = nominal["services"]["talous-ja-velkaneuvonta"]
+    assert s["before"]["wait_days"] < 1 and s["observed_wait_days"] == 35
+    result = queue_whatif(g, capacity={"talous-ja-velkaneuvonta": 80})
+    s = result["services"]["talous-ja-velkaneuvonta"]
+    assert s["before"]["wait_days"] == pytest.approx(s["observed_wait_days"], rel=TOLERANCE)
+    assert s["calibration"]["effective_capacity"] == s["before"]["effective_capacity"]
+    # more nominal capacity is served at the same ratio: the wait falls, but not to nothing
+    assert s["after"]["effective_capacity"] == pytest.approx(
+        80 * s["calibration"]["ratio"], rel=1e-2)
+    assert 1 < s["after"]["wait_days"] < s["before"]["wait_days"]
+
+
+def test_every_service_with_an_observed_wait_starts_from_it():
+    g = load_graph(EXAMPLE)
+    services = [n for n, d in g.nodes(data=True)
+                if d.get("type") == "service" and d.get("capacity_per_month")]
+    result = queue_whatif(g, demand={s: 0.0 for s in services}, capacity={
+        s: g.nodes[s]["capacity_per_month"] for s in services})
+    checked = 0
+    for sid, s in result["services"].items():
+        if s["calibration"]:
+            checked += 1
+            assert s["before"]["wait_days"] == pytest.approx(s["observed_wait_days"],
+                                                             rel=TOLERANCE), sid
+            assert s["after"] == s["before"], sid         # nothing changed: the same
+    assert checked >= 10
+
+
+@pytest.mark.parametrize("inflow, places, wait", [
+    (30, 1, 35), (21, 1, 3), (60, 4, 25), (0.5, 1, 200), (400, 30, 0.5), (12, 3, 90)])
+def test_effective_capacity_gives_the_observed_wait(inflow, places, wait):
+    cap = effective_capacity(inflow, places, wait)
+    assert cap > inflow
+    assert queue(inflow, cap, places).wait_days == pytest.approx(wait, rel=1e-6)
+
+
+def test_nothing_to_calibrate_to():
+    assert effective_capacity(None, 1, 10) is None and effective_capacity(10, 1, None) is None
+    assert effective_capacity(10, 1, 0) is None and effective_capacity(0, 1, 10) is None
+
+
+@pytest.mark.slow  # a discrete-event simulation, three seeds
+def test_a_simulated_queue_at_the_effective_capacity_waits_as_observed(clinic):
+    """The clinic's s: 21 clients a month and 3 days observed before it (its referral's
+    wait); simulated at the calibrated capacity, clients wait the 3 days."""
+    r = invoke("whatif", clinic, "--capacity", "s=30", "--format", "json")
+    s = json.loads(r.stdout)["services"]["s"]
+    assert s["observed_wait_days"] == 3
+    cap = s["calibration"]["effective_capacity"]
+    assert simulated_wait_days(21, cap, 1) == pytest.approx(3, rel=TOLERANCE)
+
+
+def test_calibrated_from_an_event_log(clinic, tmp_path: Path):
+    """``polku whatif GRAPH --eventlog LOG``: the observed waits and volumes come from the
+    log's hand-offs (a → s in 8 days, s → t in 20 days, by the median), not the graph's."""
+    log = tmp_path / "log.csv"
+    lines = ["case,service,start,end"]
+    for i in range(40):                   # 40 cases in two months: 20 a month into s
+        wait = 30 if i == 0 else 8        # one outlier: the median is 8
+        lines += [f"c{i},a,2025-01-01T00:00,2025-01-01T00:00",
+                  f"c{i},s,2025-01-{1 + wait:02d}T00:00,2025-01-{1 + wait:02d}T02:00"]
+    lines += ["c99,a,2025-02-28T00:00,2025-02-28T00:00"]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = invoke("whatif", clinic, "--eventlog", log, "--capacity", "s=40", "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["observed"]["source"] == "eventlog" and doc["observed"]["log"]["months"] == 2
+    s = doc["services"]["s"]
+    assert s["observed_wait_days"] == 8 and s["before"]["inflow"] == 20
+    assert s["before"]["wait_days"] == pytest.approx(8, rel=TOLERANCE)
+    text = invoke("whatif", clinic, "--eventlog", log, "--capacity", "s=40", "--lang", "en")
+    assert "from the event log: 81 events over 2 month(s)" in text.stdout
+    assert "observed wait 8.0 d; calibrated" in text.stdout
+    r = invoke("whatif", clinic, "--eventlog", log, "--remove", "s")
+    assert r.exit_code == 1 and "--eventlog" in r.stderr

@@ -1,8 +1,10 @@
 """The web UI's queueing what-if (``/graphs/NAME/whatif``): a segment's services with a
-capacity, one changed (capacity, places or demand in %), the affected services' utilisation
-and predicted wait before and after, unstable queues said in words, and the findings
-created and resolved; bad values answered 400 with the field marked. Through the real app
-over the example region, checked against :func:`polku.analyses.queues.queue_whatif`."""
+capacity, listed by name, one or more changed (capacity, places or demand in %, one row
+each), the affected services' observed wait beside the modelled utilisation and wait before
+and after (calibrated to the observed waits), figures rounded to what they can mean,
+unstable queues said in words, and the findings created and resolved; bad values answered
+400 with the field and its row marked. Through the real app over the example region,
+checked against :func:`polku.analyses.queues.queue_whatif`."""
 
 from __future__ import annotations
 
@@ -44,11 +46,11 @@ def graph():
 
 
 def rows(page: str) -> dict[str, list[str]]:
-    """The result table: service id → its cells' texts."""
+    """The result table: service id (the row's ``data-service``) → its cells' texts."""
     table = page.split("<tbody>", 1)[1].split("</tbody>", 1)[0]
     out = {}
-    for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
-        sid = re.search(r"<code>([^<]+)</code>", row)
+    for attrs, row in re.findall(r"<tr([^>]*)>(.*?)</tr>", table, re.S):
+        sid = re.search(r'data-service="([^"]+)"', attrs)
         cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip()
                  for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
         out[sid.group(1) if sid else ""] = cells
@@ -71,8 +73,10 @@ def test_finnish_page_says_an_unstable_queue_in_words_and_the_finding_it_creates
     table = rows(r.text)
     assert set(table) == set(expected["services"]) == {"tyokokeilu"}
     cells = table["tyokokeilu"]
-    # inflow, capacity, places, utilisation before/after, wait before/after
-    assert cells[1:] == ["48", "60 → 40", "1", "80 %", "120 %", "2,03", "kasvaa rajatta"]
+    # by name; inflow, capacity, effective capacity, places, observed wait, utilisation
+    # before/after, wait before/after: the modelled wait before is the observed one
+    assert cells == ["Työkokeilu", "48", "60 → 40", "50 → 33", "1", "15", "96 %", "144 %",
+                     "15", "kasvaa rajatta"]
     created = r.text.split("Uudet havainnot", 1)[1].split("Poistuvat havainnot", 1)[0]
     assert [f["kind"] for f in expected["findings"]["created"]] == ["over-capacity"]
     assert "over-capacity" in created and "Työkokeilu" in created
@@ -83,15 +87,17 @@ def test_english_page_demand_flows_downstream(client, graph) -> None:
     r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
                                  "demand": "+20%", "lang": "en"}, headers=HTML)
     assert r.status_code == 200, r.text
-    assert '<html lang="en">' in r.text and "Services affected: before and after" in r.text
+    assert '<html lang="en">' in r.text
+    assert "Services affected: observed, and modelled before and after" in r.text
     expected = queue_whatif(graph, demand={"tyokokeilu": 0.2})["services"]
     table = rows(r.text)
+    en = translator("en")
     assert set(table) == set(expected) and len(expected) > 1
     for sid, q in expected.items():
         inflow = table[sid][1]
-        assert inflow.split(" → ")[-1] == f"{q['after']['inflow']:g}", sid
+        assert inflow.split(" → ")[-1] == en.clients(q["after"]["inflow"]), sid
         if q["after"]["wait_days"] is not None:
-            assert table[sid][7] == f"{q['after']['wait_days']:g}", sid
+            assert table[sid][9] == en.days(q["after"]["wait_days"]), sid
     # the form keeps what was asked
     assert 'value="+20%"' in r.text
 
@@ -99,13 +105,96 @@ def test_english_page_demand_flows_downstream(client, graph) -> None:
 def test_raising_capacity_resolves_an_over_capacity_finding(client, graph) -> None:
     expected = queue_whatif(graph, capacity={"monialainen-palvelutarvearvio": 80})
     assert [f["kind"] for f in expected["findings"]["resolved"]] == ["over-capacity"]
-    r = client.get(PAGE, params={"segment": "seg-monitarve",
-                                 "service": "monialainen-palvelutarvearvio",
-                                 "capacity": "80", "lang": "en"}, headers=HTML)
+    query = {"segment": "seg-monitarve", "service": "monialainen-palvelutarvearvio",
+             "capacity": "80", "lang": "en"}
+    r = client.get(PAGE, params=query, headers=HTML)
     assert r.status_code == 200, r.text
     resolved = r.text.split("Findings resolved", 1)[1]
     assert "over-capacity" in resolved and "No finding is created." in r.text
-    assert "grows without bound" in rows(r.text)["monialainen-palvelutarvearvio"][6]
+    # the inflow is above the nominal capacity, yet clients wait 25 days, not for ever: the
+    # model starts from the observed wait, served at an effective capacity above the inflow
+    cells = rows(r.text)["monialainen-palvelutarvearvio"]
+    assert cells[2] == "45 → 80" and cells[5] == cells[8] == "25"
+    # at the nominal capacities the queue grows without bound before the change
+    r = client.get(PAGE, params={**query, "calibrate": "false"}, headers=HTML)
+    cells = rows(r.text)["monialainen-palvelutarvearvio"]
+    assert "grows without bound" in cells[8] and cells[3] == "–" and cells[5] == "25"
+    assert "Modelled at the nominal capacities" in r.text
+
+
+def test_the_baseline_reproduces_the_observed_wait(client, graph) -> None:
+    """Debt advice: 35 days observed; the nominal model said 0,3 days before the change."""
+    r = client.get(PAGE, params={"segment": "seg-monitarve",
+                                 "service": "talous-ja-velkaneuvonta", "capacity": "80",
+                                 "lang": "fi"}, headers=HTML)
+    assert r.status_code == 200, r.text
+    cells = rows(r.text)["talous-ja-velkaneuvonta"]
+    assert cells[0] == "Talous- ja velkaneuvonta"
+    assert cells[5] == "35" and cells[8] == "35"          # observed and modelled before
+    assert cells[9] == "4,9"                              # one decimal below ten days
+    q = queue_whatif(graph, capacity={"talous-ja-velkaneuvonta": 80})["services"]
+    before = q["talous-ja-velkaneuvonta"]["before"]["wait_days"]
+    assert before == pytest.approx(35, rel=0.10)
+
+
+def test_several_services_changed_at_once(client, graph) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "lang": "en",
+                                 "service": ["tyokokeilu", "palkkatuki"],
+                                 "capacity": ["70", ""], "places": ["", "2"],
+                                 "demand": ["", "-10%"]}, headers=HTML)
+    assert r.status_code == 200, r.text
+    expected = queue_whatif(graph, capacity={"tyokokeilu": 70}, places={"palkkatuki": 2},
+                            demand={"palkkatuki": -0.1})
+    table = rows(r.text)
+    assert set(table) == set(expected["services"]) >= {"tyokokeilu", "palkkatuki"}
+    en = translator("en")
+    for sid, q in expected["services"].items():
+        assert table[sid][0] == en.label(graph, sid)
+        assert table[sid][4] == (f"{q['before']['places']} → {q['after']['places']}"
+                                 if q["before"]["places"] != q["after"]["places"]
+                                 else str(q["before"]["places"]))
+    # the rows come back as asked, and an empty row below them for one more service
+    assert re.findall(r'<select id="(service(?:-\d)?)"', r.text) == [
+        "service", "service-2", "service-3"]
+    assert 'id="places-2" name="places" type="text" inputmode="numeric" value="2"' in r.text
+    assert 'id="demand-3" name="demand" type="text" value=""' in r.text
+
+
+def test_a_bad_value_on_the_second_row_is_marked_there(client) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "lang": "en",
+                                 "service": ["tyokokeilu", "palkkatuki"],
+                                 "capacity": ["70", "many"]}, headers=HTML)
+    assert r.status_code == 400
+    assert re.findall(r'id="([\w-]+)"[^>]*aria-invalid="true"', r.text) == ["capacity-2"]
+    assert 'data-field="capacity"' in r.text and "capacity &#39;many&#39;" in r.text
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "lang": "fi",
+                                 "service": ["tyokokeilu", "tyokokeilu"],
+                                 "capacity": ["70", "80"]}, headers=HTML)
+    assert r.status_code == 400
+    assert re.findall(r'id="([\w-]+)"[^>]*aria-invalid="true"', r.text) == ["service-2"]
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "lang": "en",
+                                 "service": ["tyokokeilu", ""],
+                                 "capacity": ["70", "80"]}, headers=HTML)
+    assert r.status_code == 400 and "choose the service this row changes" in r.text
+
+
+def test_services_by_name_and_figures_rounded(client) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
+                                 "demand": "+7%", "lang": "fi"}, headers=HTML)
+    assert r.status_code == 200, r.text
+    body = r.text.split('<select id="service"', 1)[1].split("</select>", 1)[0]
+    names = [unescape(t) for t in re.findall(r'<option value="[^"]+"[^>]*>([^<]+)<', body)]
+    assert names == sorted(names, key=str.casefold) and "Työkokeilu" in names
+    assert not any("(" + sid + ")" in r.text for sid in ("tyokokeilu", "palkkatuki"))
+    for sid, cells in rows(r.text).items():
+        assert "<code>" not in cells[0] and sid not in cells[0]
+        # whole clients a month; days whole from ten up, one decimal below
+        for cell in cells[1:4]:
+            for figure in cell.split(" → "):
+                assert re.fullmatch(r"–|\d+", figure), (sid, cell)
+        for cell in cells[5:]:
+            assert re.fullmatch(r"–|\d+ %|< 0,1|\d,\d|[1-9]\d+|kasvaa rajatta|tuntematon",
+                                cell), (sid, cell)
 
 
 def test_without_a_change_the_form_only(client) -> None:
@@ -141,7 +230,7 @@ def test_bad_input_is_400_with_the_field_marked(client, query, field, message) -
     alert = re.search(r'<p class="error" role="alert" id="whatif-error" data-field="(\w+)">'
                       r"([^<]*)</p>", r.text)
     assert alert and alert.group(1) == field and unescape(alert.group(2)) == message
-    marked = re.findall(r'id="(\w+)"[^>]*aria-invalid="true"', r.text)
+    marked = re.findall(r'id="([\w-]+)"[^>]*aria-invalid="true"', r.text)
     assert marked == [field]
     assert "<tbody>" not in r.text
 

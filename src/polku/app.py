@@ -1,7 +1,8 @@
 """The HTTP API and web UI: ``create_app(sources)`` returns the FastAPI app over some graphs.
 
 The app is a thin layer, like the CLI: it wires the parts of :mod:`polku.server` together —
-the graph store with last good versions (``store``), bearer tokens (``auth``), the error
+the graph store with last good versions (``store``), who reads and writes (``auth``: shared
+tokens; ``oidc``: sign-in with the organisations' identity provider), the error
 contract (``contract``), the headers every response gets (``http``), the JSON API
 (``api``) and the pages (``pages``). Row edits and the change log are the library's
 (:mod:`polku.ops.edits`, :mod:`polku.ops.changelog`).
@@ -22,6 +23,7 @@ JSON API (every graph addressed by its name, the file or folder name without suf
 ``PATCH|DELETE /api/graphs/{g}/rows/{s}/{key}`` change or delete a row (token, If-Match)
 ``GET /api/graphs/{g}/changes``                 the change log, newest first
 ``POST /api/graphs/{g}/undo``                   revert the latest change (token, If-Match)
+``GET /auth/me``                                who the request speaks for (with OIDC)
 ==============================================  ==========================================
 """
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,13 +42,17 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.server.api import api_router
-from polku.server.auth import Tokens, load_tokens
+from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import ApiError
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.store import GraphStore, discover
+
+if TYPE_CHECKING:
+    from polku.server.oidc import OidcSettings
 
 log = logging.getLogger("polku.server")
 
@@ -58,27 +64,53 @@ def wants_html(request: Request) -> bool:
     return html >= 0 and (json_ < 0 or html < json_)
 
 
+def message_language(request: Request) -> Any:
+    """The translator of a JSON error: the request's ``?lang=`` (the pages' scripts send
+    it); without one, or with one polku does not speak, English as before."""
+    from polku.present.i18n import LANGUAGES, translator
+
+    lang = (request.query_params.get("lang") or "").strip().lower()
+    return translator(lang) if lang in LANGUAGES else None
+
+
 def error_response(request: Request, error: ApiError) -> Any:
     headers = dict(error.headers)
     if wants_html(request):
-        return HTMLResponse(error_page(error.status, error.code, error.message,
-                                       error_language(request)),
+        language = error_language(request)
+        return HTMLResponse(error_page(error.status, error.code, error.worded(language.tr),
+                                       language),
                             status_code=error.status, headers=headers)
-    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+    return JSONResponse(error.body(message_language(request)), status_code=error.status,
+                        headers=headers)
 
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
-               changes_dir: Path | None = None) -> FastAPI:
+               changes_dir: Path | None = None, oidc: "OidcSettings | None" = None) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
-    writes need one of ``tokens`` (none: read-only); change logs go to ``changes_dir``
-    (default: ``.polku/`` beside each graph).
+    writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
+    (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
+    each graph).
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()
+    provider = None
+    if oidc is not None:
+        from polku.server.oidc import Oidc
+
+        provider = Oidc(oidc)
+    access = Access(tokens, provider)
     store = GraphStore(sources, changes_dir)
+    if tokens.enabled:
+        # the shapes every write is checked against, read now rather than by the first write
+        from polku.io.shapes import Unsupported, compile_shapes
+
+        try:
+            compile_shapes()
+        except Unsupported:
+            pass
     # /docs loads its scripts from an installed package, not from a CDN: it must work on a
     # machine with no network (fastapi_offline ships the assets). No /redoc: ReDoc's page
     # fetches its logo from redoc.ly whatever it is told.
@@ -88,6 +120,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                          'error is `{"error": {"code", "message", "field"}}`.')
     app.state.store = store
     app.state.tokens = tokens
+    app.state.access = access
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
@@ -95,7 +128,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(PolkuError)
     async def polku_error(request: Request, exc: PolkuError):
-        return error_response(request, ApiError(400, exc.message, field=exc.field or exc.column))
+        return error_response(request, ApiError(400, exc.message, field=exc.field or exc.column,
+                                                cause=exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
@@ -108,7 +142,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        message = {404: "no such page or route", 405: "this route does not take that method"
+        message = {404: N_("no such page or route"),
+                   405: N_("this route does not take that method")
                    }.get(exc.status_code, str(exc.detail))
         error = ApiError(exc.status_code, message, code={404: "not-found", 405: "method-not-allowed"
                                                           }.get(exc.status_code, "error"),
@@ -118,13 +153,25 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("error answering %s %s", request.method, request.url.path)
-        return error_response(request, ApiError(500, "the server failed to answer; the error "
-                                                "is in its log", code="server-error"))
+        return error_response(request, ApiError(500, N_("the server failed to answer; the "
+                                                   "error is in its log"),
+                                                code="server-error"))
 
-    app.include_router(api_router(store, tokens))
-    app.include_router(pages_router(store, tokens))
+    app.include_router(api_router(store, access))
+    app.include_router(pages_router(store, access))
+    form_action: tuple[str, ...] = ()
+    if provider is not None:
+        from urllib.parse import urlsplit
+
+        from polku.server.oidc import oidc_router
+
+        app.include_router(oidc_router(access, provider))
+        # signing out is a form whose answer leads on to the provider's own sign-out
+        issuer = urlsplit(provider.settings.issuer)
+        form_action = (f"{issuer.scheme}://{issuer.netloc}",)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(ScriptHashes)  # inside the compression: it reads the page's scripts
+    # inside the compression: it reads the page's scripts
+    app.add_middleware(ScriptHashes, form_action=form_action)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
@@ -154,12 +201,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory polku.app:app_from_env``: sources from ``POLKU_GRAPHS``
     (``os.pathsep``-separated, default ``graphs``), tokens from ``POLKU_TOKENS_FILE`` or
-    ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph)."""
+    ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
+    identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
+    ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`)."""
+    from polku.server.oidc import settings_from_env
+
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
                          os.environ.get("POLKU_TOKENS"))
     changes = os.environ.get("POLKU_CHANGES")
     return create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
-                      Path(changes) if changes else None)
+                      Path(changes) if changes else None, settings_from_env())
 
 
 __all__ = ["create_app", "discover", "GraphStore", "app_from_env"]

@@ -10,6 +10,21 @@ probability that an arriving client has to wait), given in days at
 :data:`DAYS_PER_MONTH` days a month; when ρ ≥ 1 the queue grows without bound
 (``unstable``, no wait).
 
+**Calibrated to what is observed.** A nominal capacity rarely says how fast clients are
+really served (no-shows, paperwork, part-time places), so the formula alone can say 0.3 days
+where the referrals into the service say 35. Where a service has a capacity, a known
+inflow λ and an observed wait W (the ``median_wait_days`` of the referrals into it, weighted
+by their volumes: :func:`observed_waits`; from the workbook, or from an event log's
+hand-offs), the model is calibrated: its *effective capacity* c·μ' is the one at which the
+M/M/c mean wait equals W (:func:`effective_capacity`; the wait falls as the capacity grows,
+so exactly one capacity above λ gives it, found by bisection), and its baseline reproduces
+the observed wait. The ratio of effective to nominal capacity is kept through a change: a
+new nominal capacity is served at the same ratio, new places share the same effective
+capacity, and a demand change meets it. A service without an observed wait (or with 0 days,
+or no inflow) is modelled at its nominal capacity. ``calibrate=False`` gives the nominal
+model everywhere. The observed figure is a median and the model's a mean; the calibration
+equates them, so the baseline says what the designers see.
+
 A demand change at a service flows downstream: a service's outgoing referral volumes scale
 with its inflow, so +20 % into a service sends 20 % more along each of its referrals, and
 so on through the services they reach (around a cycle until the change dies out). A service
@@ -25,7 +40,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 import networkx as nx
@@ -70,33 +85,43 @@ def erlang_c(places: int, load: float) -> float:
 class QueueState:
     """One service as a queue: its inflow (clients a month; None if unknown), capacity,
     places, utilisation, predicted mean wait in days, and whether the queue grows without
-    bound."""
+    bound; ``effective_capacity`` is the calibrated capacity the utilisation and wait are
+    computed at (None: the nominal one)."""
     inflow: float | None
     capacity: float | None
     places: int
     utilization: float | None
     wait_days: float | None
     unstable: bool
+    effective_capacity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"inflow": _num(self.inflow, 2), "capacity": _num(self.capacity, 2),
                 "places": self.places, "utilization": _num(self.utilization, 3),
-                "wait_days": _num(self.wait_days, 2), "unstable": self.unstable}
+                "wait_days": _num(self.wait_days, 2), "unstable": self.unstable,
+                "effective_capacity": _num(self.effective_capacity, 2)}
 
 
 def _num(x: float | None, digits: int) -> float | int | None:
     return None if x is None else number(round(x, digits))
 
 
-def queue(inflow: float | None, capacity: float | None, places: int = 1) -> QueueState:
-    """The M/M/c prediction for one service (see the module doc).
+def queue(inflow: float | None, capacity: float | None, places: int = 1,
+          effective: float | None = None) -> QueueState:
+    """The M/M/c prediction for one service (see the module doc); with ``effective``, its
+    utilisation and wait at that (calibrated) capacity, its nominal ``capacity`` kept.
 
     >>> q = queue(8, 10)              # one place, ρ = 0.8: Wq = ρ / (μ − λ) = 0.4 months
     >>> q.utilization, round(q.wait_days, 2), q.unstable
     (0.8, 12.16, False)
     >>> queue(12, 10, 2).unstable
     True
+    >>> round(queue(8, 10, 1, effective=9).wait_days, 1)   # served at 9 a month, not 10
+    27.0
     """
+    if effective is not None:
+        return replace(queue(inflow, effective, places), capacity=capacity,
+                       effective_capacity=effective)
     if capacity is None or inflow is None:
         return QueueState(inflow, capacity, places, None, None, False)
     if capacity <= 0:
@@ -108,6 +133,86 @@ def queue(inflow: float | None, capacity: float | None, places: int = 1) -> Queu
     mu = capacity / places
     wait_months = erlang_c(places, inflow / mu) / (capacity - inflow) if inflow > 0 else 0.0
     return QueueState(inflow, capacity, places, rho, wait_months * DAYS_PER_MONTH, False)
+
+
+def wait_months(inflow: float, capacity: float, places: int) -> float:
+    """M/M/c's mean wait in months (infinite when the inflow reaches the capacity)."""
+    if inflow >= capacity:
+        return math.inf
+    if inflow <= 0:
+        return 0.0
+    return erlang_c(places, inflow * places / capacity) / (capacity - inflow)
+
+
+def effective_capacity(inflow: float | None, places: int, wait_days: float | None
+                       ) -> float | None:
+    """The capacity a month at which an M/M/c queue with ``places`` places and ``inflow``
+    clients a month has the mean wait ``wait_days``: what calibrates the model to an
+    observed wait (see the module doc). None when it cannot say (no inflow, no wait, or a
+    wait of 0, which no finite capacity gives).
+
+    >>> cap = effective_capacity(30, 1, 35)     # debt advice: 30 a month, 35 days' wait
+    >>> round(cap, 2), round(queue(30, 70, 1, effective=cap).wait_days, 2)
+    (30.84, 35.0)
+    """
+    if inflow is None or wait_days is None or inflow <= 0 or wait_days <= 0 \
+            or not math.isfinite(wait_days):
+        return None
+    target = wait_days / DAYS_PER_MONTH
+    lo, hi = float(inflow), 2.0 * inflow
+    while wait_months(inflow, hi, places) > target:
+        lo, hi = hi, 2 * hi
+    # the wait falls as the capacity grows: bisect to a relative 1e-12
+    while hi - lo > 1e-12 * hi:
+        mid = (lo + hi) / 2
+        if wait_months(inflow, mid, places) > target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def calibration(inflow: float | None, capacity: float | None, places: int,
+                observed: float | None) -> dict[str, float] | None:
+    """How one service is calibrated to its ``observed`` wait: its effective capacity and
+    that capacity's ratio to the nominal one; None when it is modelled at its nominal
+    capacity (no capacity, inflow or observed wait).
+
+    >>> calibration(30, 70, 1, 35)["ratio"] < 0.5      # served at under half its capacity
+    True
+    """
+    if capacity is None or capacity <= 0:
+        return None
+    effective = effective_capacity(inflow, places, observed)
+    if effective is None:
+        return None
+    return {"effective_capacity": effective, "ratio": effective / capacity}
+
+
+def observed_waits(eco: Ecosystem) -> dict[str, float]:
+    """Service → the wait observed before it: the ``median_wait_days`` of the referrals
+    into it, weighted by their monthly volumes (a plain mean when no volume is known;
+    referrals without a wait are left out).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b", "c"): g.add_node(n, type="service")
+    >>> for r, u, vol, wait in (("r1", "a", 30, 10), ("r2", "b", 10, 30)):
+    ...     g.add_node(r, type="referral", volume_per_month=vol, median_wait_days=wait)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, "c", "to")
+    >>> observed_waits(ecosystem(g))
+    {'c': 15.0}
+    """
+    weighted: dict[str, list[tuple[float, float]]] = {}
+    for ref in eco.refs.values():
+        if ref.wait is not None and ref.target in eco.services:
+            weighted.setdefault(ref.target, []).append((ref.wait, ref.volume or 0.0))
+    out = {}
+    for sid, pairs in weighted.items():
+        total = sum(v for _, v in pairs)
+        out[sid] = (sum(w * v for w, v in pairs) / total if total > 0
+                    else sum(w for w, _ in pairs) / len(pairs))
+    return out
 
 
 def _volumes_in(eco: Ecosystem) -> dict[str, float]:
@@ -260,12 +365,18 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
                  places: Mapping[str, int] | None = None,
                  demand: Mapping[str, float] | None = None,
                  long_wait_days: float = LONG_WAIT_DAYS,
-                 before: list[Finding] | None = None) -> dict[str, Any]:
+                 before: list[Finding] | None = None,
+                 calibrate: bool = True) -> dict[str, Any]:
     """Every affected service's queue before and after the changes, and the findings the
     changes create and resolve (ids and numbers; :func:`polku.present.results.queue_worded`
     adds the services' names and the findings' messages). ``capacity``: service → new capacity per month;
     ``places``: service → parallel places; ``demand``: service → relative change (0.2 =
-    +20 %). Unknown services, negative capacities and places below 1 are refused."""
+    +20 %). Unknown services, negative capacities and places below 1 are refused.
+
+    With ``calibrate`` (the default) a service with an observed wait is modelled at its
+    effective capacity (the module doc): each service says its ``observed_wait_days`` and
+    its ``calibration``, the effective capacity and its ratio to the nominal one (None:
+    modelled at the nominal capacity)."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
     for option, changes in (("--capacity", capacity), ("--places", places),
                             ("--demand", demand)):
@@ -298,13 +409,23 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     affected = set(capacity) | set(places) | set(demand) | {
         v for v in set(in_before) | set(in_after)
         if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}
+    observed = observed_waits(eco)
     services = {}
     for sid in sorted(affected):
+        cap_before = g.nodes[sid].get("capacity_per_month")
+        cap_after = h.nodes[sid].get("capacity_per_month")
+        found = calibration(in_before.get(sid), cap_before, _places_of(g, sid),
+                            observed.get(sid)) if calibrate else None
+        ratio = found["ratio"] if found else None
         services[sid] = {
-            "before": queue(in_before.get(sid), g.nodes[sid].get("capacity_per_month"),
-                            _places_of(g, sid)).to_dict(),
-            "after": queue(in_after.get(sid), h.nodes[sid].get("capacity_per_month"),
-                           _places_of(h, sid)).to_dict(),
+            "observed_wait_days": _num(observed.get(sid), 2),
+            "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
+                                      for k, v in found.items()},
+            "before": queue(in_before.get(sid), cap_before, _places_of(g, sid),
+                            found["effective_capacity"] if found else None).to_dict(),
+            "after": queue(in_after.get(sid), cap_after, _places_of(h, sid),
+                           cap_after * ratio if ratio is not None
+                           and cap_after is not None else None).to_dict(),
         }
     before = before if before is not None else find(g, long_wait_days, eco=eco)
     after = find(h, long_wait_days, eco=eco_after)
@@ -313,6 +434,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     return {
         "graph": g.graph.get("name", "graph"),
         "days_per_month": DAYS_PER_MONTH,
+        "calibrated": calibrate,
         "changes": {"capacity": {k: number(v) for k, v in sorted(capacity.items())},
                     "places": dict(sorted(places.items())),
                     "demand": {k: number(round(v, 6)) for k, v in sorted(demand.items())}},

@@ -18,6 +18,7 @@ predicates sorted, objects sorted; a graph kept in git diffs line by line.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Iterator, NamedTuple
 from urllib.parse import quote, unquote
@@ -804,14 +805,28 @@ def to_rdflib(g: nx.MultiDiGraph):  # -> rdflib.Graph
     out = rdflib.Graph()
     for k, v in PREFIXES.items():
         out.bind(k, v)
-    for s, p, o in to_triples(g):
-        if isinstance(o, Lit):
-            obj = rdflib.Literal(o.value, lang=o.lang,
-                                 datatype=rdflib.URIRef(o.datatype) if o.datatype else None)
-        else:
-            obj = rdflib.URIRef(o)
-        out.add((rdflib.URIRef(s), rdflib.URIRef(p), obj))
+    for t in to_rdflib_triples(g):
+        out.add(t)
     return out
+
+
+def to_rdflib_triples(g: nx.MultiDiGraph) -> Iterator[tuple]:
+    """The graph's triples as rdflib terms, without building an rdflib Graph (what
+    :func:`to_rdflib` adds, and what :mod:`polku.io.shapes` checks)."""
+    for s, p, o in to_triples(g):
+        yield _rdflib_term(s), _rdflib_term(p), _rdflib_term(o)
+
+
+@lru_cache(maxsize=1 << 18)
+def _rdflib_term(term: "str | Lit"):  # -> rdflib.URIRef | rdflib.Literal
+    """One term as rdflib's (terms are immutable, and the versions of one graph repeat
+    nearly all of them, so each is made once)."""
+    import rdflib
+
+    if isinstance(term, Lit):
+        return rdflib.Literal(term.value, lang=term.lang,
+                              datatype=rdflib.URIRef(term.datatype) if term.datatype else None)
+    return rdflib.URIRef(term)
 
 
 def from_rdflib_triples(graph) -> Iterator[Triple]:

@@ -19,7 +19,7 @@ figures it answers go through :func:`published_figures`.
 >>> from polku.io.load import load_graph
 >>> m = Model(load_graph("tests/data/mini"))
 >>> sorted(OPERATIONS)[:4]
-['bottlenecks', 'compare', 'describe', 'diff']
+['blueprint', 'bottlenecks', 'compare', 'describe']
 >>> answer(Paths(segment="nope"), m)
 Traceback (most recent call last):
 polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: nuoret)
@@ -45,7 +45,8 @@ from polku.privacy import AUDIENCES, EDITOR, PUBLIC, suppress_figures
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
 #: figures of a service that follow from its inflow: hidden with it for the public
-INFLOW_FIGURES = ("inflow", "utilization", "wait_days")
+INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
+                  "effective_capacity", "ratio")
 
 
 class Operation(Protocol):
@@ -154,6 +155,26 @@ class Paths:
 
 
 @dataclass(frozen=True)
+class Blueprint:
+    """A service blueprint of a designed path, or of a segment's ``k`` best paths, as data
+    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it)."""
+    name: ClassVar[str] = "blueprint"
+    subject: str = ""
+    k: int = 5
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        if g.nodes.get(self.subject, {}).get("type") not in ("path", "segment"):
+            raise PolkuError("no such designed path or client segment", node=self.subject,
+                             field="subject")
+        check_count(self.k, "k")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.blueprint import blueprint
+
+        return blueprint(model.graph, self.subject, k=self.k, eco=model.index)
+
+
+@dataclass(frozen=True)
 class Removal:
     """The findings removing a service, an actor (with all it provides) or a referral would
     create and resolve."""
@@ -183,12 +204,16 @@ class Removal:
 @dataclass(frozen=True)
 class Queueing:
     """Every affected service's queue (inflow, utilisation, predicted wait) before and after
-    a change of capacity, places or demand, and the findings it creates and resolves."""
+    a change of capacity, places or demand, and the findings it creates and resolves;
+    calibrated to the observed waits (``calibrate``), which ``log`` (an event log's
+    hand-offs) gives instead of the graph's referrals."""
     name: ClassVar[str] = "queueing"
     capacity: dict[str, float] = field(default_factory=dict)
     places: dict[str, int] = field(default_factory=dict)
     demand: dict[str, float] = field(default_factory=dict)
     long_wait_days: float = LONG_WAIT_DAYS
+    calibrate: bool = True
+    log: Path | None = None
 
     @classmethod
     def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
@@ -228,15 +253,33 @@ class Queueing:
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.queues import queue_whatif
 
-        return queue_whatif(model.graph, self.capacity, self.places, self.demand,
-                            long_wait_days=self.long_wait_days,
-                            before=model.findings(self.long_wait_days))
+        observed: dict[str, Any] = {"source": "graph"}
+        if self.log is not None:
+            # the log's waits and volumes in place of the graph's: the model starts there
+            from polku.analyses.eventlog import apply_stats, event_log_stats
+            from polku.io.eventlog import read_event_log
+
+            stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
+            model = Model(apply_stats(model.graph, stats), audience=model.audience,
+                          min_cell=model.min_cell)
+            observed = {"source": "eventlog", "log": stats["log"],
+                        "referrals": sorted(stats["referrals"])}
+        result = queue_whatif(model.graph, self.capacity, self.places, self.demand,
+                              long_wait_days=self.long_wait_days,
+                              before=model.findings(self.long_wait_days),
+                              calibrate=self.calibrate)
+        return dict(result, observed=observed)
 
 
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
-                     demand: list[str], **kwargs: Any) -> Removal | Queueing:
-    """The what-if a door was asked: a removal, or a change of queues, never both."""
+                     demand: list[str], calibrate: bool = True, log: Path | None = None,
+                     **kwargs: Any) -> Removal | Queueing:
+    """The what-if a door was asked: a removal, or a change of queues, never both
+    (``calibrate`` and ``log`` are the queues')."""
     queued = bool(capacity or places or demand)
+    if remove is not None and log is not None:
+        raise PolkuError("--eventlog calibrates the queues (--capacity, --places, --demand), "
+                         "not a removal", field="eventlog")
     if remove is not None and queued:
         raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
                          "are separate questions: ask one at a time", field="remove")
@@ -245,7 +288,8 @@ def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
                          field="remove")
     if remove is not None:
         return Removal(remove, **kwargs)
-    return Queueing.from_options(capacity, places, demand, **kwargs)
+    return Queueing.from_options(capacity, places, demand, calibrate=calibrate, log=log,
+                                 **kwargs)
 
 
 @dataclass(frozen=True)
@@ -398,7 +442,7 @@ class PtvCompare:
 
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
-    Describe, Findings, Bottlenecks, Paths, Removal, Queueing, Raci, Diff, EventLog, Compare,
+    Describe, Findings, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff, EventLog, Compare,
     PtvCompare)}
 
 

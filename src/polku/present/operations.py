@@ -22,6 +22,11 @@ from polku.kinds import LONG_WAIT_DAYS
 from polku.present.i18n import check_lang
 
 
+#: what a view's id that names nothing of its kind is told
+NO_SUCH = {("path",): "no such designed path",
+           ("path", "segment"): "no such designed path or client segment"}
+
+
 @dataclass(frozen=True)
 class Report:
     """Everything the leader's report shows, as plain data."""
@@ -62,18 +67,17 @@ class ViewOf:
         from polku.present.views.registry import VIEWS, parse_view
 
         name, arg = parse_view(self.view)
-        kind = VIEWS[name].argument
-        if kind == "segment" and arg is not None:
-            from polku.analyses.paths import check_segment
+        takes = VIEWS[name].takes
+        if arg is not None and takes and g.nodes.get(arg, {}).get("type") not in takes:
+            if takes == ("segment",):
+                from polku.analyses.paths import check_segment
 
-            try:
-                check_segment(g, arg)
-            except PolkuError as e:
-                raise PolkuError(e.message, node=arg, field="view") from None
-        elif kind is not None and arg is not None \
-                and g.nodes.get(arg, {}).get("type") != kind:
-            raise PolkuError("no such designed path" if kind == "path" else f"no such {kind}",
-                             node=arg, field="view")
+                try:
+                    check_segment(g, arg)
+                except PolkuError as e:
+                    raise PolkuError(e.message, node=arg, field="view") from None
+            raise PolkuError(NO_SUCH.get(takes, "no such " + " or ".join(takes)), node=arg,
+                             field="view")
         if self.focus is not None and self.focus not in g:
             raise PolkuError("no such node in the graph", node=self.focus, field="focus")
         check_count(self.depth, "depth", 0)

@@ -312,36 +312,70 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 def _state_text(s: dict[str, Any], tr: Translator) -> str:
     if s["unstable"]:
         return tr("utilisation {utilisation}: the queue grows without bound").format(
-            utilisation=tr.number(s["utilization"]) if s["utilization"] is not None else "∞")
+            utilisation=tr.percent(round(s["utilization"], 2))
+            if s["utilization"] is not None else "∞")
     if s["utilization"] is None:
         return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
             s["capacity"] is None else tr("capacity 0")
+    # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
     return tr("utilisation {utilisation}, wait {days} d").format(
-        utilisation=tr.number(s["utilization"]), days=tr.number(s["wait_days"]))
+        utilisation=tr.percent(min(round(s["utilization"], 2), 0.99)),
+        days=tr.days(s["wait_days"]))
+
+
+def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
+    """What the model of one service starts from: the observed wait, and the capacity at
+    which the model reproduces it."""
+    observed = s.get("observed_wait_days")
+    cal = s.get("calibration")
+    if cal and cal.get("effective_capacity") is not None:
+        return tr("observed wait {days} d; calibrated: served at {effective} a month "
+                  "({share} of its capacity), which gives that wait").format(
+            days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
+            share=tr.percent(round(cal["ratio"], 2)))
+    if observed is not None:
+        return tr("observed wait {days} d; modelled at its capacity").format(
+            days=tr.days(observed))
+    return None
 
 
 def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
-    """:func:`polku.analyses.queues.queue_whatif` as plain text for the terminal."""
+    """:func:`polku.analyses.queues.queue_whatif` as plain text for the terminal: services
+    by name, clients a month whole, days to one decimal below ten."""
     tr = tr or translator()
     num = tr.number
     ch = result["changes"]
-    asked = [tr("capacity of {service} to {value}").format(service=k, value=num(v))
+    services = result["services"]
+
+    def name(sid: str) -> str:
+        return services.get(sid, {}).get("label", sid)
+
+    asked = [tr("capacity of {service} to {value}").format(service=name(k),
+                                                           value=tr.clients(v))
              for k, v in ch["capacity"].items()]
-    asked += [tr("places of {service} to {value}").format(service=k, value=num(v))
+    asked += [tr("places of {service} to {value}").format(service=name(k), value=num(v))
               for k, v in ch["places"].items()]
     asked += [tr("demand at {service} {change}").format(
-        service=k, change=('+' if v >= 0 else '') + num(number(round(v * 100, 4)))
+        service=name(k), change=('+' if v >= 0 else '') + num(number(round(v * 100, 1)))
         + ("%" if tr.lang == "en" else "\u00a0%")) for k, v in ch["demand"].items()]
     lines = [tr("What if {changes} in {graph}? (M/M/c queues, {days} days a month)").format(
         changes=", ".join(asked), graph=result["graph"], days=num(result["days_per_month"]))]
-    for sid, s in result["services"].items():
+    if result.get("observed", {}).get("source") == "eventlog":
+        log = result["observed"]["log"]
+        lines.append(tr("Observed waits and volumes from the event log: {events} events over "
+                        "{months} month(s) from {first}").format(
+            events=num(log["events"]), months=num(log["months"]), first=log["first"]))
+    for sid, s in services.items():
         b, a = s["before"], s["after"]
         lines.append(f"  {s['label']} ({sid}): " + tr(
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(
-            inflow_before=num(b["inflow"]), inflow_after=num(a["inflow"]),
-            capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
+            inflow_before=tr.clients(b["inflow"]), inflow_after=tr.clients(a["inflow"]),
+            capacity_before=tr.clients(b["capacity"]), capacity_after=tr.clients(a["capacity"]),
             places_before=num(b["places"]), places_after=num(a["places"])))
+        said = _calibration_text(s, tr)
+        if said:
+            lines.append("      " + said)
         lines.append("      " + tr("before: {state}").format(state=_state_text(b, tr)))
         lines.append("      " + tr("after: {state}").format(state=_state_text(a, tr)))
     for title, key in ((N_("Created ({count}):"), "created"),

@@ -39,12 +39,41 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
                     provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
                     owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
 
+    from polku.analyses.paths import deciding_key
+
+    best = report["best"]
     return dict(report, segment_label=tr.label(g, report["segment"]),
-                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
+                best=[dict(p, steps=[step(s) for s in p["steps"]],
+                           uncovered_labels=[tr.label(g, n) for n in p.get("uncovered", ())],
+                           decided_by=deciding_key(best[i - 1], p) if i else None)
+                      for i, p in enumerate(best)],
                 designed=[dict(d, label=tr.label(g, d["path"]),
                                steps=[step(s) for s in d["steps"]],
                                broken=worded_dicts(d["broken"], g, tr))
                           for d in report["designed"]])
+
+
+def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
+                     tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.blueprint.blueprint` with every node beside its name in
+    ``tr``'s language (``label``, ``owner_label``, ``needs_met_labels`` …)."""
+    def named(n: str | None) -> str | None:
+        return tr.label(g, n) if n else None
+
+    def one(bp: dict[str, Any]) -> dict[str, Any]:
+        return dict(
+            bp, outcome_label=named(bp["outcome"]),
+            lanes=[dict(lane, label=named(lane["node"])) for lane in bp["lanes"]],
+            steps=[dict(s, label=named(s["node"]), also_labels=[named(a) for a in s["also"]],
+                        needs_met_labels=[named(n) for n in s["needs_met"]])
+                   for s in bp["steps"]],
+            handoffs=[dict(h, owner_label=named(h["owner"])) for h in bp["handoffs"]],
+            covered_labels=[named(n) for n in bp["covered"]],
+            uncovered_labels=[named(n) for n in bp["uncovered"]])
+
+    return dict(data, label=named(data["subject"]), segment_label=named(data["segment"]),
+                needs_labels=[named(n) for n in data["needs"]],
+                blueprints=[one(bp) for bp in data["blueprints"]])
 
 
 def bottlenecks_worded(result: dict[str, Any], g: nx.MultiDiGraph,

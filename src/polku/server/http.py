@@ -14,6 +14,8 @@ import re
 from typing import Any, Awaitable, Callable, MutableMapping
 from urllib.parse import quote
 
+from polku.words import N_
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
@@ -25,21 +27,25 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 #: hash): an injected script runs nowhere.
 CSP_TEMPLATE = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
                 "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-                "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-CSP = CSP_TEMPLATE.format(hashes="")
+                "frame-src 'self'; form-action 'self'{forms}; base-uri 'none'; "
+                "frame-ancestors 'none'")
+CSP = CSP_TEMPLATE.format(hashes="", forms="")
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc\s*=)[^>]*>(.*?)</script\s*>",
                             re.IGNORECASE | re.DOTALL)
 
 
-def script_policy(html: bytes) -> str:
-    """The content security policy of a page: its inline scripts allowed by their SHA-256.
+def script_policy(html: bytes, form_action: tuple[str, ...] = ()) -> str:
+    """The content security policy of a page: its inline scripts allowed by their SHA-256
+    (``form_action``: origins besides the server's own that a form may lead to, such as
+    the identity provider that signing out ends at).
 
     >>> script_policy(b"<p>x</p><script>go()</script>").split("; ")[1]
     "script-src 'self' 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='"
     """
     hashes = sorted({base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
                      for m in _INLINE_SCRIPT.finditer(html)})
-    return CSP_TEMPLATE.format(hashes="".join(f" 'sha256-{h}'" for h in hashes))
+    return CSP_TEMPLATE.format(hashes="".join(f" 'sha256-{h}'" for h in hashes),
+                               forms="".join(f" {o}" for o in form_action))
 
 
 class ScriptHashes:
@@ -47,8 +53,9 @@ class ScriptHashes:
     inline scripts (no ``'unsafe-inline'``). Sits inside the compression, so it reads the
     page as written."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, form_action: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.form_action = form_action
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -74,7 +81,8 @@ class ScriptHashes:
             body = b"".join(chunks)
             headers = [(k, v) for k, v in start.get("headers", [])
                        if k.lower() != b"content-security-policy"]
-            headers.append((b"content-security-policy", script_policy(body).encode()))
+            headers.append((b"content-security-policy",
+                            script_policy(body, self.form_action).encode()))
             await send(dict(start, headers=headers))
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
@@ -120,7 +128,7 @@ class BodyLimit:
         limit = next((most for route, most in self.uploads if route.match(path)), self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit)
+            await self._refuse(send, limit, scope)
             return
         chunks: list[bytes] = []
         size = 0
@@ -130,7 +138,7 @@ class BodyLimit:
                 return
             size += len(message.get("body", b""))
             if size > limit:
-                await self._refuse(send, limit)
+                await self._refuse(send, limit, scope)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -147,13 +155,18 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Callable, limit: int) -> None:
+    async def _refuse(self, send: Callable, limit: int, scope: Scope) -> None:
         import json
+        from urllib.parse import parse_qs
 
-        body = json.dumps({"error": {
-            "code": "payload-too-large", "field": "body",
-            "message": f"the request body is larger than {limit:,} bytes, the most this "
-                       "route takes"}}).encode()
+        from polku.present.i18n import LANGUAGES, translator
+        from polku.server.contract import ApiError
+
+        error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
+                                 "route takes"), field="body", params={"limit": f"{limit:,}"})
+        query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
+        lang = (query.get("lang") or [""])[0].strip().lower()
+        body = json.dumps(error.body(translator(lang) if lang in LANGUAGES else None)).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close")]})

@@ -7,11 +7,12 @@ switch on every page), and shows a banner while a graph's source is broken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -30,7 +31,7 @@ from polku.present.operations import Report, ViewOf
 from polku.privacy import shown_change
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
-from polku.server.auth import Tokens, audience
+from polku.server.auth import Access, Credentials, Principal
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import Entry, GraphStore
@@ -55,6 +56,10 @@ class FormColumn:
     required: bool = False
     choices: tuple[str, ...] = ()
     hint: str = ""
+    #: the node types a reference column names: the field is a combobox of their names
+    targets: tuple[str, ...] = ()
+    #: several references, separated by ';'
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -93,17 +98,34 @@ COLUMN_NAMES = {
     "needs": N_("Needs it meets"), "segments": N_("Client segments"),
     "legal_basis": N_("Legal basis"), "from": N_("From service"),
     "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
-    "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
+    "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
     "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
+    # columns the change log shows that the forms do not offer
+    "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
+    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
+    "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
 }
+#: the columns whose values are words of a list (shown by their names in the change log)
+ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
+                         if c.choices or c.kind in ("bool", "status"))
 #: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
 TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
 CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **ROLE_NAMES,
                 **STATUS_LABELS}
 #: the states of a served graph and the actions of the change log
+#: what a served graph's source is, as a person reads it (``entry.kind``)
+SOURCE_KIND_NAMES = {"workbook": N_("workbook folder"), "xlsx": N_("Excel workbook"),
+                     "turtle": N_("Turtle file"), "jsonld": N_("JSON-LD file"),
+                     "neo4j": N_("Neo4j database")}
+#: what the row a write changed is, by sheet (the form's result says it)
+SHEET_NAMES = {"services": N_("service"), "referrals": N_("referral"),
+               "responsibilities": N_("responsibility"), "followups": N_("follow-up"),
+               "actors": N_("actor"), "segments": N_("client segment"), "needs": N_("need"),
+               "outcomes": N_("outcome"), "paths": N_("designed path"),
+               "measures": N_("plan measure")}
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
@@ -122,8 +144,19 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
             kinds = ", ".join(tr(TARGET_NAMES.get(t, t)) for t in col.targets)
             hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
         out.append(FormColumn(name, tr(COLUMN_NAMES.get(name, name.replace("_", " "))),
-                              col.required, tuple(choices), hint))
+                              col.required, tuple(choices), hint, tuple(col.targets),
+                              col.kind == "refs"))
     return out
+
+
+def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translator
+                      ) -> dict[str, list[tuple[str, str]]]:
+    """Node type -> (id, name in ``tr``'s language) of every node a reference field of
+    ``forms`` may name, by name: what the forms' comboboxes offer."""
+    types = sorted({t for f in forms for name in f.columns
+                    for t in (workbook.SHEETS[f.sheet].column(name).targets or ())})
+    return {t: sorted(((n, tr.label(g, n)) for n in nodes_of(g, t)),
+                      key=lambda item: (item[1].casefold(), item[0])) for t in types}
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
@@ -163,6 +196,41 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
+def finding_facets(g: nx.MultiDiGraph, f: Any) -> tuple[list[str], list[str]]:
+    """The organisations (the top of each accountable actor's ``part_of`` chain) and the
+    client segments a finding concerns, for the graph page's filters: the segments it names
+    (subject, related, ``segment``/``segments`` in its metrics), a referral's segments and
+    a service's ``for_segment``."""
+    from polku.analyses.handoffs import organisation
+
+    orgs = sorted({organisation(g, a) for a in f.accountable if a in g})
+    metrics = dict(f.metrics or {})
+    many = metrics.get("segments")
+    named = [f.subject, *f.related, metrics.get("segment"),
+             *(many if isinstance(many, (list, tuple)) else ())]
+    segs = {n for n in named if isinstance(n, str) and g.nodes.get(n, {}).get("type") == "segment"}
+    if f.subject in g and g.nodes[f.subject].get("type") in ("referral", "service"):
+        segs |= {v for _, v, k in g.out_edges(f.subject, data="kind") if k == "for_segment"}
+    return orgs, sorted(segs)
+
+
+def finding_filters(g: nx.MultiDiGraph, found: list[Any],
+                    facets: dict[Any, tuple[list[str], list[str]]], tr: Translator
+                    ) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the findings filters: only values some finding has, named in ``tr``'s
+    language (organisations and segments by name, kinds by what they mean)."""
+    from polku.kinds import meaning
+
+    orgs = sorted({o for os_, _ in facets.values() for o in os_}, key=lambda o: tr.label(g, o))
+    segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.label(g, s))
+    kinds = sorted({f.kind for f in found})
+    return {"organisation": [(o, tr.label(g, o)) for o in orgs],
+            "severity": [(s, tr(SEVERITY_NAMES[s])) for s in SEVERITY_NAMES
+                         if any(f.severity == s for f in found)],
+            "kind": [(k, f"{tr(meaning(k))} ({k})" if meaning(k) else k) for k in kinds],
+            "segment": [(s, tr.label(g, s)) for s in segs]}
+
+
 def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
     language."""
@@ -186,18 +254,80 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
-def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
+#: the roles of a signed-in person, as the account bar shows them
+ROLE_LABELS = {"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")}
+
+
+@dataclass(frozen=True)
+class Page(PageLanguage):
+    """A page's language and who reads it: the account bar of every page (sign in, or the
+    signed-in person with a sign-out form carrying the session's CSRF token)."""
+    account: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "account": self.account}
+
+
+def account_of(who: Principal | None, signs_in: bool, request: Request,
+               tr: Translator) -> dict[str, Any]:
+    """What the account bar shows: nothing without an identity provider; else a sign-in
+    link back to this page, or the person, their role and organisations, and the CSRF
+    token the page's writes and its sign-out send back."""
+    if not signs_in:
+        return {}
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if who is None or who.via != "session":
+        return {"enabled": True, "signed_in": False, "login": "/auth/login?" + urlencode(
+            {"next": here, "lang": tr.lang})}
+    return {"enabled": True, "signed_in": True, "name": who.name,
+            "role": tr(ROLE_LABELS[who.role]) if who.role else tr("no role"),
+            "organisations": list(who.organisations), "csrf": who.csrf or "",
+            "writes": who.writes}
+
+
+def personal(language: PageLanguage) -> bool:
+    """Whether the page shows who reads it (a signed-in person's name and their session's
+    CSRF token): such a page is never kept for other readers."""
+    return bool(isinstance(language, Page) and language.account.get("signed_in"))
+
+
+def plain_switch(language: PageLanguage) -> bool:
+    """Whether the page's address carries nothing but ``lang`` (its language switch then
+    says nothing else), so that the page may be kept for every reader; other query
+    parameters would make every address a new page to keep.
+
+    >>> from polku.present.i18n import translator
+    >>> plain_switch(PageLanguage(translator("fi"), {"fi": "/graphs/a?lang=fi"}))
+    True
+    >>> plain_switch(PageLanguage(translator("fi"), {"fi": "/graphs/a?x=1&lang=fi"}))
+    False
+    """
+    return all(v.partition("?")[2] == f"lang={code}" for code, v in language.switch.items())
+
+
+def pages_router(store: GraphStore, access: Access) -> APIRouter:
     """The pages over ``store``; a page is public (the published figures) unless the request
-    carries one of ``tokens``."""
+    carries an editor's credential (:class:`polku.server.auth.Access`)."""
     router = APIRouter()
     env = environment()
-    Language = Depends(page_language)
-    writable = tokens.enabled
+    writable = access.writable
+    signs_in = access.oidc is not None
 
-    def reader(authorization: str | None = Header(None, alias="Authorization",
-                                                  include_in_schema=False)) -> str:
-        return audience(tokens, authorization)
+    def credentials(request: Request, authorization: str | None = Header(
+            None, alias="Authorization", include_in_schema=False)) -> Credentials:
+        return Credentials.of(request.headers, request.cookies, authorization)
 
+    def language_of(request: Request, language: PageLanguage = Depends(page_language),
+                    creds: Credentials = Depends(credentials)) -> PageLanguage:
+        if not signs_in:
+            return language
+        return Page(language.tr, language.switch,
+                    account_of(access.reader(creds), signs_in, request, language.tr))
+
+    def reader(creds: Credentials = Depends(credentials)) -> str:
+        return access.audience(creds)
+
+    Language = Depends(language_of)
     Reader = Depends(reader)
 
     def ask(model: Model, operation: Any, who: str) -> Any:
@@ -205,7 +335,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         try:
             return answer(operation, model, who)
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
 
     def html(template: str, language: PageLanguage, of: Entry | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
@@ -227,11 +357,8 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return html("index.html", language, title=language.tr("Regional graphs"),
                     graphs=rows, type_names=TYPE_NAMES)
 
-    @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
-    def graph_page(name: str, language: PageLanguage = Language,
-                   who: str = Reader) -> HTMLResponse:
-        """One graph: its findings (each linked to its node in a view), views (each with a
-        table alternative), and the edit forms."""
+    def graph_html(model: Model, entry: Entry, shadowed: list[str], name: str,
+                   language: PageLanguage, who: str) -> HTMLResponse:
         from polku.kinds import meaning
 
         from polku.followup import effective
@@ -239,13 +366,14 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         from polku.present.printers import followup_text
 
         tr = language.tr
-        model, entry = store.model(name)
         g = model.graph
         seen = model.published(who).graph  # what the findings are worded from
         found = ask(model, Findings(), who)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         # people read the page: names in the sentences, the subject id beside (the link)
+        facets = {f.key: finding_facets(seen, f) for f in found}
         findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
+                         orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
                          overdue=bool(states.get(f.key, {}).get("overdue")))
@@ -257,11 +385,34 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=shown(g, name), name=name,
+                    choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
+                    sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
+                    source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
-                    gone_followups=gone,
-                    etag=entry.etag, entry=entry.summary(store.shadowed.get(name, [])),
+                    gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
+                    etag=model.version, entry=dict(entry.summary(shadowed), etag=model.version),
                     type_names=TYPE_NAMES)
+
+    @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
+    def graph_page(name: str, language: PageLanguage = Language,
+                   who: str = Reader) -> HTMLResponse:
+        """One graph: its findings (each linked to its node in a view), views (each with a
+        table alternative), and the edit forms."""
+        from polku.followup import today
+
+        model, entry = store.model(name)
+        shadowed = list(store.shadowed.get(name, []))
+        if personal(language) or not plain_switch(language):
+            return graph_html(model, entry, shadowed, name, language, who)
+        # the page of a version is the same for every reader of one audience and language
+        # on one day: rendered once and kept with the version's model (a broken source or
+        # a file it shadows changes the page, so they are part of the key)
+        key = ("page:graph", name, who, language.lang, today(), entry.problem_text(),
+               tuple(shadowed))
+        body = model.memo(key, lambda: graph_html(model, entry, shadowed, name, language,
+                                                  who).body)
+        return HTMLResponse(body, headers=graph_headers(entry))
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
@@ -315,34 +466,41 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     report=report, error=error)
 
     @router.get("/graphs/{name}/whatif", response_class=HTMLResponse, responses=PAGE)
-    def whatif_page(name: str, segment: str | None = None, service: str | None = None,
-                    capacity: str | None = None, places: str | None = None,
-                    demand: str | None = None,
+    def whatif_page(name: str, segment: str | None = None,
+                    service: list[str] = Query([], description="the services changed, one "
+                                               "per row (repeatable)"),
+                    capacity: list[str] = Query([], description="each row's new capacity"),
+                    places: list[str] = Query([], description="each row's new places"),
+                    demand: list[str] = Query([], description="each row's demand change"),
+                    calibrate: bool = True,
                     language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
-        """Queueing what-if for a segment's services: change one service's capacity,
-        places or demand (in %) and see the affected services' utilisation and predicted
-        wait before and after, and the findings created and resolved. A bad value is
-        answered 400 with the form, the message and the field marked."""
+        """Queueing what-if for a segment's services: change the capacity, places or demand
+        (in %) of one or more services, one row each, and see the affected services'
+        observed wait beside the modelled utilisation and wait before and after (calibrated
+        to the observed waits unless ``calibrate=false``), and the findings created and
+        resolved. A bad value is answered 400 with the form, the message and the field
+        marked."""
         tr = language.tr
         model, entry = store.model(name)
         g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         segment = segment or (segments[0][0] if segments else None)
         services: list[tuple[str, str]] = []
+        rows = change_rows(service, capacity, places, demand)
         result, error = None, None
         try:
             services = queue_services(g, segment, tr)
-            asked = whatif_changes(g, services, service, capacity, places, demand, tr)
+            asked = whatif_changes(g, services, rows, tr)
             if asked is not None:
                 result = whatif_result(model, *asked, tr=tr, language=language, name=name,
-                                       who=who)
+                                       who=who, calibrate=calibrate)
         except ApiError as e:
             error = e
         title = tr("What if: {graph}").format(graph=shown(g, name))
         return html("whatif.html", language, entry, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
-                    services=services, service=service, capacity=capacity or "",
-                    places=places or "", demand=demand or "", result=result, error=error)
+                    services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
+                    result=result, error=error, error_row=getattr(error, "row", 0))
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
     def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
@@ -373,11 +531,12 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
                 value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
         model, entry = store.model(name)
-        m = raci_worded(ask(model, Raci(subjects=subjects), who), model.published(who).graph, tr)
+        seen = model.published(who).graph
+        m = raci_worded(ask(model, Raci(subjects=subjects), who), seen, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, entry, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
-                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
+                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
     @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
     def compare_page(graphs: str | None = None, language: PageLanguage = Language
@@ -447,7 +606,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             changes = [shown_change(c) for c in changes]
         return html("changes.html", language, entry,
                     title=language.tr("Changes: {graph}").format(graph=name), name=name,
-                    changes=changes, action_names=ACTION_NAMES)
+                    changes=changes, action_names=ACTION_NAMES, sheet_names=SHEET_NAMES,
+                    column_names=COLUMN_NAMES, choice_names=CHOICE_NAMES,
+                    enum_columns=ENUM_COLUMNS)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,
@@ -468,7 +629,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
                    ) -> list[tuple[str, str]]:
     """The services segment ``segment`` can reach that have a capacity (the ones the
-    what-if page can change), as (id, name in ``tr``'s language)."""
+    what-if page can change), as (id, name in ``tr``'s language), by name."""
     from polku.analyses.reach import ecosystem, segment_reach
 
     if segment is None:
@@ -478,65 +639,114 @@ def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
             value=segment), field="segment")
     eco = ecosystem(g)
     reach = segment_reach(eco, segment)
-    return [(s, f"{tr.label(g, s)} ({s})") for s in sorted(reach)
-            if s in eco.services and s in eco.capacity]
+    named = [(s, tr.label(g, s)) for s in reach if s in eco.services and s in eco.capacity]
+    return sorted(named, key=lambda pair: (pair[1].casefold(), pair[0]))
 
 
-def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]], service: str | None,
-                   capacity: str | None, places: str | None, demand: str | None,
-                   tr: Translator
+@dataclass
+class ChangeRow:
+    """One row of the what-if form: a service and what changes there, as typed."""
+    service: str = ""
+    capacity: str = ""
+    places: str = ""
+    demand: str = ""
+
+    def empty(self) -> bool:
+        return not any(v.strip() for v in (self.service, self.capacity, self.places,
+                                           self.demand))
+
+
+class RowError(ApiError):
+    """A bad value of the what-if form, with the row (from 0) it is on."""
+
+    def __init__(self, row: int, status: int, message: str, field: str) -> None:
+        super().__init__(status, message, field=field)
+        self.row = row
+
+
+#: rows of the what-if form at most (a change of more services is the CLI's or the API's)
+MAX_ROWS = 20
+
+
+def change_rows(service: list[str], capacity: list[str], places: list[str],
+                demand: list[str]) -> list[ChangeRow]:
+    """The form's repeated fields as rows (the n-th of each field is row n); rows left
+    wholly empty are dropped."""
+    from itertools import zip_longest
+
+    rows = [ChangeRow(*(v or "" for v in values))
+            for values in zip_longest(service, capacity, places, demand, fillvalue="")]
+    return [r for r in rows if not r.empty()][:MAX_ROWS]
+
+
+def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
+                   rows: list[ChangeRow], tr: Translator
                    ) -> tuple[dict[str, float], dict[str, int], dict[str, float]] | None:
-    """The what-if form's values as :func:`polku.analyses.queues.queue_whatif`'s changes, None when
-    no service is chosen; a bad value is an :class:`ApiError` naming its field."""
+    """The what-if form's rows as :func:`polku.analyses.queues.queue_whatif`'s changes,
+    None when no service is chosen; a bad value is a :class:`RowError` naming its field
+    and row."""
     from polku.analyses.queues import parse_percent
     from polku.io.workbook import parse_number
 
-    if not service:
+    if not any(r.service.strip() for r in rows):
         return None
-    if service not in dict(services):
-        raise ApiError(400, tr("'{value}' is not a service of this segment with a capacity")
-                       .format(value=service), field="service")
     caps: dict[str, float] = {}
-    if capacity and capacity.strip():
-        try:
-            caps[service] = parse_number(capacity.strip())
-        except ValueError:
-            caps[service] = -1.0
-        if caps[service] < 0:
-            raise ApiError(400, tr("capacity '{value}': a number, 0 or more").format(
-                value=capacity), field="capacity")
     slots: dict[str, int] = {}
-    if places and places.strip():
-        if not places.strip().isdigit() or int(places.strip()) < 1:
-            raise ApiError(400, tr("places '{value}': a whole number, 1 or more").format(
-                value=places), field="places")
-        slots[service] = int(places.strip())
     change: dict[str, float] = {}
-    if demand and demand.strip():
-        try:
-            change[service] = parse_percent(demand, "demand")
-        except PolkuError:
-            raise ApiError(400, tr("demand '{value}': a percentage of at least {least}, "
-                                   "e.g. {up} or {down}").format(
-                value=demand, least="-100%", up="+20%", down="-10%"),
-                           field="demand") from None
+    names = dict(services)
+    seen: set[str] = set()
+    for i, row in enumerate(rows):
+        service = row.service.strip()
+        if not service:
+            raise RowError(i, 400, tr("choose the service this row changes"), "service")
+        if service not in names:
+            raise RowError(i, 400, tr("'{value}' is not a service of this segment with a "
+                                      "capacity").format(value=service), "service")
+        if service in seen:
+            raise RowError(i, 400, tr("{service} is on two rows: change it on one").format(
+                service=names[service]), "service")
+        seen.add(service)
+        capacity, places, demand = row.capacity.strip(), row.places.strip(), row.demand.strip()
+        if capacity:
+            try:
+                caps[service] = parse_number(capacity)
+            except ValueError:
+                caps[service] = -1.0
+            if caps[service] < 0:
+                raise RowError(i, 400, tr("capacity '{value}': a number, 0 or more").format(
+                    value=row.capacity), "capacity")
+        if places:
+            if not places.isdigit() or int(places) < 1:
+                raise RowError(i, 400, tr("places '{value}': a whole number, 1 or more")
+                               .format(value=row.places), "places")
+            slots[service] = int(places)
+        if demand:
+            try:
+                change[service] = parse_percent(demand, "demand")
+            except PolkuError:
+                raise RowError(i, 400, tr("demand '{value}': a percentage of at least "
+                                          "{least}, e.g. {up} or {down}").format(
+                    value=row.demand, least="-100%", up="+20%", down="-10%"),
+                    "demand") from None
     return caps, slots, change
 
 
 def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, int],
                   demand: dict[str, float], tr: Translator, language: PageLanguage,
-                  name: str, who: str) -> dict[str, Any]:
+                  name: str, who: str, calibrate: bool = True) -> dict[str, Any]:
     """The queueing what-if for the page's reader (small cells hidden for the public),
-    names in ``tr``'s language and each finding linked to its view."""
+    names in ``tr``'s language, services by name and each finding linked to its view."""
     from polku.kinds import meaning
 
     g = model.graph
     try:
-        out: Any = queue_worded(answer(Queueing(capacity, places, demand), model, who),
+        out: Any = queue_worded(answer(Queueing(capacity, places, demand,
+                                                calibrate=calibrate), model, who),
                                 model.published(who).graph, tr)
     except PolkuError as e:
-        raise ApiError(400, e.message, field="service") from None
-    services = [dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()]
+        raise ApiError(400, e.message, field="service", cause=e) from None
+    services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
+                      key=lambda s: (s["label"].casefold(), s["id"]))
 
     def shown(f: dict[str, Any]) -> dict[str, Any]:
         return dict(f, link=finding_link(g, name, f["subject"], language),

@@ -27,18 +27,23 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, NothingToUndo, revert, write_lock
+from polku.ops.changelog import ChangeLog, NothingToUndo, revert, row_changes, write_lock
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
 from polku.server.contract import ApiError, invalid, relative, shown_path
+
+#: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
+#: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
+RowCheck = Callable[[str, Any, Any, Any], None]
 
 log = logging.getLogger("polku.server")
 
@@ -274,7 +279,8 @@ class GraphStore:
             self.scan()
         entry = self._entries.get(name)
         if entry is None:
-            raise ApiError(404, f"no graph named '{name}'", field="name")
+            raise ApiError(404, N_("no graph named '{name}'"), field="name",
+                           params={"name": name})
         # a reader never waits for a write in progress (it holds the lock for seconds: the
         # whole workbook is checked again): it is served the version before that write
         if refresh and entry.lock.acquire(blocking=entry.graph is None):
@@ -289,8 +295,9 @@ class GraphStore:
         loaded."""
         entry = self.entry(name)
         if entry.graph is None:
-            raise ApiError(409, f"the graph '{name}' cannot be read: {entry.problem_text()}",
-                           field="name", code="graph-failed")
+            raise ApiError(409, N_("the graph '{name}' cannot be read: {problem}"),
+                           field="name", code="graph-failed",
+                           params={"name": name, "problem": entry.problem_text()})
         return entry.graph, entry
 
     def model(self, name: str) -> tuple[Model, Entry]:
@@ -364,35 +371,43 @@ class GraphStore:
         try:
             return store.sheets(g)
         except PolkuError as e:
-            raise ApiError(409, f"the source cannot be read: {relative(e, entry.source.root)}",
-                           code="source-broken") from None
+            raise ApiError(409, N_("the source cannot be read: {problem}"),
+                           code="source-broken",
+                           params={"problem": str(relative(e, entry.source.root))}) from None
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
-             lang: str | None = None) -> dict[str, Any]:
+             lang: str | None = None, check: RowCheck | None = None,
+             identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """Apply one row edit: 428/412 on a missing or stale ETag, 409 while the source is
         broken, 404 for an unknown sheet or row, 422 for what the workbook rules refuse.
+        ``check`` sees every row the edit changes (sheet, before, after, the sheets) before
+        the workbook rules do, and refuses what the writer may not change (403, raised by
+        it); ``identity`` is logged beside ``who`` (a signed-in person's subject).
         Returns the logged change, the new ETag and the findings created and resolved
         (their messages in ``lang``, default Finnish)."""
         if not if_match:
-            raise ApiError(428, "a write needs If-Match with the graph's current ETag "
-                           "(GET the graph or its rows to learn it)", field="If-Match")
+            raise ApiError(428, N_("a write needs If-Match with the graph's current ETag "
+                                   "(GET the graph or its rows to learn it)"),
+                           field="If-Match")
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self.write_lock(name):
-                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang)
+                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
+                                  check, identity or {})
         except Timeout:
-            raise ApiError(409, "another write to this graph has held it for over a minute: "
-                           "try again", code="busy") from None
+            raise ApiError(409, N_("another write to this graph has held it for over a "
+                                   "minute: try again"), code="busy") from None
 
     def edit_batch(self, name: str, if_match: str | None, who: str,
                    wanted: list[dict[str, Any]], note: str = "",
-                   lang: str | None = None) -> dict[str, Any]:
+                   lang: str | None = None, check: RowCheck | None = None,
+                   identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """Apply several row edits (``{"action", "sheet", "key", "row"}``, as
         ``ptv compare`` proposes them) as one change: the same preconditions and answers
-        as :meth:`edit`; undone as one by the undo."""
+        (``check`` and ``identity`` too) as :meth:`edit`; undone as one by the undo."""
         if not if_match:
             raise ApiError(428, "a write needs If-Match with the graph's current ETag "
                            "(GET the graph or its rows to learn it)", field="If-Match")
@@ -403,13 +418,15 @@ class GraphStore:
             with entry.lock, self.write_lock(name):
                 self._refresh(entry)
                 current = self._writable(entry, if_match)
-                return self._batch(entry, current, who, wanted, note, lang)
+                return self._batch(entry, current, who, wanted, note, lang, check, identity)
         except Timeout:
             raise ApiError(409, "another write to this graph has held it for over a minute: "
                            "try again", code="busy") from None
 
     def _batch(self, entry: Entry, current: nx.MultiDiGraph, who: str,
-               wanted: list[dict[str, Any]], note: str, lang: str | None) -> dict[str, Any]:
+               wanted: list[dict[str, Any]], note: str, lang: str | None,
+               check: RowCheck | None = None, identity: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
         from polku.ops.batch import write_all
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
@@ -419,7 +436,8 @@ class GraphStore:
             before_model = entry.model
         try:
             g, logged = write_all(source.location, current, wanted, who, note,
-                                  log=self.changelog(source.name))
+                                  log=self.changelog(source.name), check=check,
+                                  identity=identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
@@ -440,7 +458,8 @@ class GraphStore:
 
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
-              lang: str | None) -> dict[str, Any]:
+              lang: str | None, check: RowCheck | None = None,
+              identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """One edit, under the thread lock and the file lock: the source is read again
         first, so a write another process made is what the ETag is compared with."""
         self._refresh(entry)
@@ -450,9 +469,13 @@ class GraphStore:
             try:
                 undone = log_.to_undo()
             except NothingToUndo as e:
-                raise ApiError(409, e.message, code="nothing-to-undo") from None
+                raise ApiError(409, e.message, code="nothing-to-undo", cause=e) from None
             if "changes" in undone:  # several rows changed as one: undone as one
-                return self._undo_batch(entry, current, who, log_, lang)
+                if check is not None:  # undoing is making each row as it was before
+                    sheets = self._sheets(entry, current)
+                    for c in row_changes(undone):
+                        check(c["sheet"], c.get("after"), c.get("before"), sheets)
+                return self._undo_batch(entry, current, who, log_, lang, identity)
             action, key, values = revert(undone)
             sheet = undone["sheet"]
             undoes: int | None = undone["version"]
@@ -460,10 +483,11 @@ class GraphStore:
         else:
             undoes, drop = None, ()
         return self._write(entry, current, who, action, sheet, key, values, undoes, lang,
-                           drop)
+                           drop, check, identity)
 
     def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
-                    lang: str | None) -> dict[str, Any]:
+                    lang: str | None, identity: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
         from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
         from polku.present.i18n import translator
@@ -472,7 +496,7 @@ class GraphStore:
         source = entry.source
         try:
             g, logged = undo_latest(source.location, current, who, log_,
-                                    where=source.shown.rstrip("/"))
+                                    where=source.shown.rstrip("/"), identity=identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
@@ -490,25 +514,28 @@ class GraphStore:
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
-            raise ApiError(409, "the graph's source is broken, so it takes no writes until "
-                           f"it is fixed: {entry.problem_text()}", code="source-broken")
+            raise ApiError(409, N_("the graph's source is broken, so it takes no writes "
+                                   "until it is fixed: {problem}"), code="source-broken",
+                           params={"problem": entry.problem_text()})
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or any(t.upper().startswith("W/") for t in tags):
             # RFC 9110 13.1.1: If-Match compares strongly; '*' would let a writer overwrite
             # a change they never saw
-            raise ApiError(412, "If-Match takes the graph's current ETag itself: '*' and "
-                           "weak tags (W/\"...\") are not accepted for writes",
+            raise ApiError(412, N_("If-Match takes the graph's current ETag itself: '*' "
+                                   "and weak tags (W/\"...\") are not accepted for writes"),
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
         if entry.etag not in [t.strip('"') for t in tags]:
-            raise ApiError(412, "the graph changed since you read it (If-Match does not name "
-                           "its current ETag): read it again and redo your change",
+            raise ApiError(412, N_("the graph changed since you read it (If-Match does not "
+                                   "name its current ETag): read it again and redo your "
+                                   "change"),
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
         return entry.graph
 
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None,
-               drop: tuple[str, ...] = ()) -> dict[str, Any]:
+               drop: tuple[str, ...] = (), check: RowCheck | None = None,
+               identity: dict[str, Any] | None = None) -> dict[str, Any]:
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
 
@@ -525,9 +552,12 @@ class GraphStore:
             new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:
             raise ApiError(404, e.message, field="key" if e.sheet in edits.workbook.SHEETS
-                           else "sheet") from None
+                           else "sheet", cause=e) from None
         except edits.EditConflict as e:
-            raise ApiError(409, e.message, field="key") from None
+            raise ApiError(409, e.message, field="key", cause=e) from None
+        if check is not None:  # whose row it is, before the workbook rules say anything
+            check(change.sheet, change.before, None, sheets)
+            check(change.sheet, None, change.after, new_sheets)
         where = source.shown.rstrip("/")
         try:
             g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
@@ -538,18 +568,19 @@ class GraphStore:
 
         def expect(now: nx.MultiDiGraph) -> None:
             if content_digest(source, now) != read_etag:
-                raise edits.StaleVersion("the graph changed since you read it (another "
-                                         "server wrote first): read it again and redo your "
-                                         "change")
+                raise edits.StaleVersion(N_("the graph changed since you read it (another "
+                                            "server wrote first): read it again and redo "
+                                            "your change"), params={})
 
         try:
             store.write(new_sheets, g, change.sheet, expect=expect)
         except edits.StaleVersion as e:
-            raise ApiError(412, e.message, field="If-Match") from None
+            raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
-            raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
-                           code="write-failed") from None
-        logged = self.changelog(source.name).append(change, who, undoes)
+            raise ApiError(409, N_("the change could not be written: {problem}"),
+                           code="write-failed",
+                           params={"problem": str(relative(e, source.root))}) from None
+        logged = self.changelog(source.name).append(change, who, undoes, identity)
         entry.graph = g
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)

@@ -17,6 +17,10 @@ Views (``--view``), one module each, listed in :mod:`polku.present.views.registr
     to the outcomes, the k best paths highlighted and unmet needs as red need nodes.
 ``path:P``
     one designed path step by step; steps without a referral between them are marked.
+``blueprint:P``, ``blueprint:S``
+    a service blueprint of designed path P, or of segment S's best paths: lanes per
+    organisation, steps left to right, each hand-off's wait, volume, information and owner,
+    the needs met and left uncovered; one SVG drawn on the server, with a table alternative.
 ``responsibility``
     actors and what they lead, take part in, are consulted on or informed of; subjects
     with no lead or several leads are marked.

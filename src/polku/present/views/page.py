@@ -187,7 +187,7 @@ def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-v
 def _fragment(v: View, element_id: str, height: str) -> Markup:
     if v.chart is not None:
         # a chart of its own (the timeline): no network, no script, no data payload
-        return Markup(_env().get_template("chart.html").render(
+        return Markup(_env().get_template(v.template or "chart.html").render(
             view=v, element_id=element_id, **translator(v.lang).jinja_globals()))
     tpl = _env().get_template("view.html")
     return Markup(tpl.render(view=v, element_id=element_id, height=height,

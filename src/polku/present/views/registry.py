@@ -6,7 +6,9 @@ new view is one entry here and one module beside the others.
 >>> parse_view("segment:youth"), parse_view("ecosystem")
 (('segment', 'youth'), ('ecosystem', None))
 >>> [spec.usage for spec in VIEWS.values()]
-['ecosystem', 'segment:ID', 'path:ID', 'responsibility', 'plan', 'timeline']
+['ecosystem', 'segment:ID', 'path:ID', 'blueprint:ID', 'responsibility', 'plan', 'timeline']
+>>> VIEWS["blueprint"].takes
+('path', 'segment')
 >>> sorted(MENU_ORDER) == sorted(VIEWS)
 True
 """
@@ -24,6 +26,7 @@ from polku.present.i18n import N_, Translator, translator
 from polku.present.messages import message
 from polku.present.views.ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
 from polku.present.views.facts import Facts, View, finding_list
+from polku.present.views.blueprint import blueprint_view
 from polku.present.views.focus import narrow
 from polku.present.views.path import path_view
 from polku.present.views.plan import plan_view
@@ -50,10 +53,19 @@ def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
     return {"paths": best_paths(g, arg, k=k), "k": k}
 
 
+def _blueprint_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
+    """A segment's blueprint draws its best paths (found once, as the segment view's); a
+    designed path's needs nothing beyond the graph."""
+    if g.nodes.get(arg, {}).get("type") == "segment":
+        return _segment_analyses(g, arg, k)
+    return {"k": k}
+
+
 @dataclass(frozen=True)
 class ViewSpec:
     """One view: ``build`` draws it; ``argument`` is the node type of the id it takes
-    (``segment:ID``), if any; ``title`` names it in the web UI's menu (for a view with an
+    (``segment:ID``), if any, and ``also`` the other node types that id may name (the
+    menu lists the nodes of ``argument``); ``title`` names it in the web UI's menu (for a view with an
     id, the prefix before each node's name; marked with ``N_`` here and translated by
     :func:`menu`); the menu lists it only when the graph has a
     node of type ``needs``; ``analyses`` runs what it shows beyond the findings."""
@@ -61,8 +73,14 @@ class ViewSpec:
     build: Callable[[nx.MultiDiGraph, Facts, Request], View]
     title: str
     argument: str | None = None
+    also: tuple[str, ...] = ()
     needs: str | None = None
     analyses: Callable[[nx.MultiDiGraph, str, int], dict[str, Any]] | None = None
+
+    @property
+    def takes(self) -> tuple[str, ...]:
+        """The node types the view's id may name."""
+        return ((self.argument,) if self.argument else ()) + self.also
 
     @property
     def usage(self) -> str:
@@ -77,6 +95,9 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
              title=N_("Client segment"), argument="segment", analyses=_segment_analyses),
     ViewSpec("path", lambda g, f, r: path_view(g, f, str(r.arg)), title=N_("Designed path"),
              argument="path"),
+    ViewSpec("blueprint", lambda g, f, r: blueprint_view(g, f, str(r.arg), r.paths, r.k),
+             title=N_("Service blueprint"), argument="path", also=("segment",),
+             analyses=_blueprint_analyses),
     ViewSpec("responsibility", lambda g, f, r: responsibility_view(g, f),
              title=N_("Responsibilities")),
     ViewSpec("plan", lambda g, f, r: plan_view(g, f), title=N_("Action plan"),
@@ -86,7 +107,8 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
 )}
 VIEW_NAMES = tuple(VIEWS)
 #: the web UI's menu: the whole-graph pictures first, then one entry per segment and path
-MENU_ORDER = ("ecosystem", "responsibility", "segment", "path", "plan", "timeline")
+MENU_ORDER = ("ecosystem", "responsibility", "segment", "path", "blueprint", "plan",
+              "timeline")
 
 
 def parse_view(spec: str) -> tuple[str, str | None]:
