@@ -40,6 +40,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Tokens, load_tokens
 from polku.server.contract import ApiError
@@ -58,13 +59,24 @@ def wants_html(request: Request) -> bool:
     return html >= 0 and (json_ < 0 or html < json_)
 
 
+def message_language(request: Request) -> Any:
+    """The translator of a JSON error: the request's ``?lang=`` (the pages' scripts send
+    it); without one, or with one polku does not speak, English as before."""
+    from polku.present.i18n import LANGUAGES, translator
+
+    lang = (request.query_params.get("lang") or "").strip().lower()
+    return translator(lang) if lang in LANGUAGES else None
+
+
 def error_response(request: Request, error: ApiError) -> Any:
     headers = dict(error.headers)
     if wants_html(request):
-        return HTMLResponse(error_page(error.status, error.code, error.message,
-                                       error_language(request)),
+        language = error_language(request)
+        return HTMLResponse(error_page(error.status, error.code, error.worded(language.tr),
+                                       language),
                             status_code=error.status, headers=headers)
-    return JSONResponse(error.body(), status_code=error.status, headers=headers)
+    return JSONResponse(error.body(message_language(request)), status_code=error.status,
+                        headers=headers)
 
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
@@ -103,7 +115,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(PolkuError)
     async def polku_error(request: Request, exc: PolkuError):
-        return error_response(request, ApiError(400, exc.message, field=exc.field or exc.column))
+        return error_response(request, ApiError(400, exc.message, field=exc.field or exc.column,
+                                                cause=exc))
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
@@ -116,7 +129,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        message = {404: "no such page or route", 405: "this route does not take that method"
+        message = {404: N_("no such page or route"),
+                   405: N_("this route does not take that method")
                    }.get(exc.status_code, str(exc.detail))
         error = ApiError(exc.status_code, message, code={404: "not-found", 405: "method-not-allowed"
                                                           }.get(exc.status_code, "error"),
@@ -126,8 +140,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("error answering %s %s", request.method, request.url.path)
-        return error_response(request, ApiError(500, "the server failed to answer; the error "
-                                                "is in its log", code="server-error"))
+        return error_response(request, ApiError(500, N_("the server failed to answer; the "
+                                                   "error is in its log"),
+                                                code="server-error"))
 
     app.include_router(api_router(store, tokens))
     app.include_router(pages_router(store, tokens))

@@ -3,6 +3,42 @@
 from __future__ import annotations
 
 import math
+from typing import Any, Mapping
+
+
+class NodeTypes(tuple):
+    """A parameter of a message naming node types (``service or outcome``): the edge words
+    each in the reader's language; ``article`` gives English its ``a``/``an``.
+
+    >>> str(NodeTypes(("service", "outcome"))), str(NodeTypes(("actor",), article=True))
+    ('service or outcome', 'an actor')
+    """
+
+    article: bool
+
+    def __new__(cls, types: tuple[str, ...] | list[str], article: bool = False) -> "NodeTypes":
+        made = super().__new__(cls, tuple(types))
+        made.article = article
+        return made
+
+    def __str__(self) -> str:
+        text = " or ".join(self)
+        return f"{'an' if text[:1] in 'aeiou' else 'a'} {text}" if self.article else text
+
+
+class Said(str):
+    """A parameter of a message that is itself a catalogued text (a SHACL shape's
+    message): the edge translates it too."""
+
+
+def said(template: str, params: Mapping[str, Any]) -> str:
+    """A message template with its parameters, as English reads it.
+
+    >>> said("unknown {targets} id '{ref}'", {"targets": NodeTypes(["service"]), "ref": "x"})
+    "unknown service id 'x'"
+    """
+    return template.format(**{k: str(v) if isinstance(v, NodeTypes) else v
+                              for k, v in params.items()})
 
 
 class PolkuError(Exception):
@@ -20,12 +56,23 @@ class PolkuError(Exception):
 
     >>> str(PolkuError("duplicate id 'kela'", file="w/actors.csv", sheet="actors", row=3, column="id"))
     "w/actors.csv, sheet 'actors', row 3, column 'id': duplicate id 'kela'"
+
+    With ``params``, ``message`` is a catalogued template (marked ``N_``) and the error
+    keeps it as ``msgid`` beside its ``params``: the edge words it in the reader's language
+    (:func:`polku.present.i18n.error_text`); ``message`` is the English.
+
+    >>> e = PolkuError("'{value}' is not a number", params={"value": "12x"}, column="size")
+    >>> e.message, e.msgid, e.params
+    ("'12x' is not a number", "'{value}' is not a number", {'value': '12x'})
     """
 
     def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
                  row: int | None = None, column: str | None = None,
-                 node: str | None = None, field: str | None = None) -> None:
-        self.message = message
+                 node: str | None = None, field: str | None = None,
+                 params: Mapping[str, Any] | None = None) -> None:
+        self.msgid: str | None = message if params is not None else None
+        self.params: dict[str, Any] = dict(params or {})
+        self.message = said(message, self.params) if params is not None else message
         self.file = file
         self.sheet = sheet
         self.row = row
@@ -52,6 +99,20 @@ class PolkuError(Exception):
     def __str__(self) -> str:
         where = self.location
         return f"{where}: {self.message}" if where else self.message
+
+
+class CellError(ValueError):
+    """What is wrong with one cell's text, as a catalogued template and its parameters
+    (the reader adds where the cell is).
+
+    >>> str(CellError("'{value}' is negative", value="-3"))
+    "'-3' is negative"
+    """
+
+    def __init__(self, template: str, **params: Any) -> None:
+        self.msgid = template
+        self.params = params
+        super().__init__(said(template, params))
 
 
 class PolkuErrors(PolkuError):

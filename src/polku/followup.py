@@ -23,7 +23,8 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 from zoneinfo import ZoneInfo
 
-from polku.words import STATUS_NAMES
+from polku.errors import CellError
+from polku.words import N_, STATUS_NAMES
 
 #: The statuses, in the order work goes.
 STATUSES = ("new", "in-progress", "resolved", "accepted-risk")
@@ -63,8 +64,9 @@ def parse_status(text: str) -> str:
     word = " ".join(text.strip().lower().split())
     word = STATUS_WORDS.get(word, word)
     if word not in STATUSES:
-        raise ValueError(f"'{text}' is not one of: {', '.join(STATUSES)} (or uusi, työn alla, "
-                         "ratkaistu, hyväksytty riski; ny, pågår, löst, accepterad risk)")
+        raise CellError(N_("'{value}' is not one of: {choices} (or uusi, työn alla, "
+                           "ratkaistu, hyväksytty riski; ny, pågår, löst, accepterad risk)"),
+                        value=text, choices=", ".join(STATUSES))
     return word
 
 
@@ -75,7 +77,7 @@ def parse_date(raw: object) -> str:
     ('2026-03-31', '2026-03-31')
     >>> parse_date("2026-02-30")
     Traceback (most recent call last):
-    ValueError: '2026-02-30' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)
+    polku.errors.CellError: '2026-02-30' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)
     """
     if isinstance(raw, datetime):
         return raw.date().isoformat()
@@ -90,7 +92,8 @@ def parse_date(raw: object) -> str:
             raise ValueError
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise ValueError(f"'{raw}' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)") from None
+        raise CellError(N_("'{value}' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)"),
+                        value=raw) from None
 
 
 def check_key(text: str) -> str:
@@ -100,8 +103,9 @@ def check_key(text: str) -> str:
     'path-broken:p1:s1+s2'
     """
     if not KEY_RE.match(text):
-        raise ValueError(f"'{text}' is not a finding key (kind:subject or kind:subject:detail, "
-                         "e.g. over-capacity:typ-assessment; docs/findings.md)")
+        raise CellError(N_("'{value}' is not a finding key (kind:subject or "
+                           "kind:subject:detail, e.g. over-capacity:typ-assessment; "
+                           "docs/findings.md)"), value=text)
     return text
 
 

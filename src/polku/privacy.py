@@ -27,6 +27,8 @@ from typing import Iterable
 
 import networkx as nx
 
+from polku.words import N_
+
 #: small cells are 1 .. MIN_CELL - 1 people: the one default of every door and format
 MIN_CELL = 5
 #: the readers: ``public`` sees the published figures, ``editor`` the true ones
@@ -82,8 +84,8 @@ def find_hetu(text: str) -> int | None:
     return None
 
 
-HETU_MESSAGE = ("holds a personal identity code (henkilötunnus): polku keeps aggregates about "
-                "groups of people, never a person; remove it")
+HETU_MESSAGE = N_("holds a personal identity code (henkilötunnus): polku keeps aggregates "
+                  "about groups of people, never a person; remove it")
 
 
 def first_hetu(texts: Iterable[str]) -> int | None:

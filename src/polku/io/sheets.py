@@ -19,6 +19,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.io import workbook
+from polku.words import N_
 
 #: sheet -> (header, rows of cell text): a workbook as the editor holds it
 Sheets = dict[str, tuple[list[str], list[dict[str, str]]]]
@@ -80,19 +81,20 @@ def cell_text(value: object, column: str = "") -> str:
         return ";".join(cell_text(v) for v in value)
     if isinstance(value, str):
         return value.strip()
-    raise PolkuError(f"a cell holds text, a number, a boolean or a list, not "
-                     f"{type(value).__name__}", column=column or None)
+    raise PolkuError(N_("a cell holds text, a number, a boolean or a list, not {kind}"),
+                     column=column or None, params={"kind": type(value).__name__})
 
 
 def row_values(sheet: str, body: Mapping[str, Any]) -> dict[str, str]:
     """An edit's JSON body (column → value) as cell text, with the column names checked."""
     if sheet not in workbook.SHEETS:
-        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
-                          sheet=sheet)
+        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
+                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)})
     values: dict[str, str] = {}
     for column, value in body.items():
         if not isinstance(column, str) or not column.strip() or column != column.strip():
-            raise PolkuError(f"'{column}' is not a column name", sheet=sheet, column=str(column))
+            raise PolkuError(N_("'{name}' is not a column name"), sheet=sheet,
+                             column=str(column), params={"name": column})
         values[column] = cell_text(value, column)
     return values
 
@@ -140,16 +142,19 @@ def _role(text: str) -> str:
 def find_row(sheets: Sheets, sheet: str, key: str) -> int:
     """The index of the row named ``key`` in ``sheet``, or :class:`RowNotFound`."""
     if sheet not in workbook.SHEETS:
-        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
-                          sheet=sheet)
+        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
+                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)})
     rows = sheets.get(sheet, ([], []))[1]
     hits = [i for i, row in enumerate(rows) if _matches(sheet, row, key)]
     if not hits:
-        raise RowNotFound(f"no row '{key}' in sheet '{sheet}'", sheet=sheet)
+        raise RowNotFound(N_("no row '{key}' in sheet '{sheet}'"), sheet=sheet,
+                          params={"key": key, "sheet": sheet})
     if len(hits) > 1:
         roles = ", ".join(rows[i].get("role", "") for i in hits)
-        raise EditConflict(f"{len(hits)} rows have the key '{key}' (roles {roles}): name "
-                           f"one as actor{KEY_SEPARATOR}subject{KEY_SEPARATOR}role", sheet=sheet)
+        raise EditConflict(N_("{n} rows have the key '{key}' (roles {roles}): name one as "
+                              "actor{sep}subject{sep}role"), sheet=sheet,
+                           params={"n": len(hits), "key": key, "roles": roles,
+                                   "sep": KEY_SEPARATOR})
     return hits[0]
 
 
@@ -168,8 +173,8 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
     ('Kela FPA', 'Kela', 'Kela')
     """
     if sheet not in workbook.SHEETS:
-        raise RowNotFound(f"no sheet named '{sheet}' (sheets: {', '.join(workbook.SHEETS)})",
-                          sheet=sheet)
+        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
+                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)})
     values = dict(values or {})
     header, rows = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
     header, rows = list(header), [dict(r) for r in rows]

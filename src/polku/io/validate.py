@@ -15,11 +15,12 @@ from pathlib import Path
 import networkx as nx
 
 from polku.io import rdf
-from polku.errors import PolkuError, PolkuErrors
+from polku.errors import PolkuError, PolkuErrors, Said
 from polku.gcpause import gc_paused
 from polku.io import workbook
 from polku.io.load import load_graph
 from polku.progress import Progress, silent
+from polku.words import N_
 
 SH = "http://www.w3.org/ns/shacl#"
 
@@ -35,6 +36,52 @@ def ontology_path(name: str) -> Path:
     if not path.exists():
         raise PolkuError("the ontology file is missing from this installation", file=str(path))
     return path
+
+
+#: a SHACL violation as polku says it: the property, the shape's message (catalogued in
+#: :data:`SHAPE_MESSAGES`), the value found
+SHACL_TEMPLATES = {"pathvalue": N_("{path}: {message} (found {value})"),
+                   "path": N_("{path}: {message}"),
+                   "value": N_("{message} (found {value})"), "": N_("{message}")}
+#: every ``sh:message`` of ``ontology/shapes.ttl``, marked for the catalogues (a test keeps
+#: this list and the shapes in step)
+SHAPE_MESSAGES = (
+    N_("needs exactly one id (dct:identifier) of lower-case letters, digits, '-' and '_'"),
+    N_("needs a name (dct:title with a language tag, one per language)"),
+    N_("needs exactly one kind from the list of actor kinds"),
+    N_("can be a unit of one parent actor only"),
+    N_("can only provide services"),
+    N_("capacity per month must be one number, 0 or more"),
+    N_("places must be one whole number, 1 or more"),
+    N_("entry must be one boolean"),
+    N_("can only address needs"),
+    N_("can only be limited to segments"),
+    N_("organised must be jointly or separately"),
+    N_("a need needs a name (skos:prefLabel)"),
+    N_("a need needs exactly one id"),
+    N_("size must be one number, 0 or more"),
+    N_("participation rate must be one share between 0 and 1"),
+    N_("needs must be needs"),
+    N_("entries must be services"),
+    N_("a referral starts at exactly one service"),
+    N_("a referral ends at exactly one service or outcome"),
+    N_("a referral cannot go from a service to itself"),
+    N_("a referral has at most one owner, an actor"),
+    N_("volume per month must be one number, 0 or more"),
+    N_("median wait must be one number of days, 0 or more"),
+    N_("information flow must be yes, no or unknown"),
+    N_("a responsibility belongs to exactly one actor"),
+    N_("a responsibility is on exactly one service, referral, segment or measure"),
+    N_("role must be lead, participant, consulted or informed"),
+    N_("a path is for exactly one segment"),
+    N_("a path needs at least one step"),
+    N_("a step needs one order number, 1 or more"),
+    N_("a step is exactly one service or outcome"),
+    N_("a follow-up names exactly one finding by its key (kind:subject[:detail])"),
+    N_("status must be new, in-progress, resolved or accepted-risk"),
+    N_("a follow-up has at most one owner, an actor"),
+    N_("due must be one date (YYYY-MM-DD)"),
+)
 
 
 def shacl_problems(g, source: str | None = None) -> list[PolkuError]:
@@ -79,10 +126,12 @@ def shacl_problems(g, source: str | None = None) -> list[PolkuError]:
         prefix = ""
         if path is not None:
             prefix = data.namespace_manager.normalizeUri(path) + ": "
-        text = f"{prefix}{message}"
+        params = {"path": prefix[:-2], "message": Said(str(message))}
         if value is not None and str(value) != str(focus):
-            text += f" (found {value.n3(data.namespace_manager)})"
-        problems.append(PolkuError(text, file=source, node=str(node_id)))
+            params["value"] = value.n3(data.namespace_manager)
+        problems.append(PolkuError(SHACL_TEMPLATES[("path" if path is not None else "")
+                                                   + ("value" if "value" in params else "")],
+                                   params=params, file=source, node=str(node_id)))
     return sorted(problems, key=str)
 
 

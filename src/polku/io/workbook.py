@@ -25,11 +25,12 @@ from typing import Iterable, Iterator
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import PolkuError, PolkuErrors
+from polku.errors import CellError, NodeTypes, PolkuError, PolkuErrors, Said
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges, new_graph)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
 from polku.privacy import HETU_MESSAGE, find_hetu
 from polku.progress import Progress, silent
+from polku.words import N_
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
@@ -306,9 +307,13 @@ class _Reader:
         self.names: list[str] = []
 
     def error(self, message: str, *, file: str | None = None, sheet: str | None = None,
-              row: int | None = None, column: str | None = None) -> None:
+              row: int | None = None, column: str | None = None, **params: object) -> None:
+        """One problem; with ``params`` (or ``catalogued``), ``message`` is a catalogued
+        template the edge words in the reader's language."""
+        catalogued = bool(params.pop("catalogued", False)) or bool(params)
         self.errors.append(PolkuError(message, file=file or str(self.path), sheet=sheet,
-                                      row=row, column=column))
+                                      row=row, column=column,
+                                      params=params if catalogued else None))
 
     # -- raw tables -----------------------------------------------------------------
     def tables(self) -> dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]:
@@ -512,11 +517,6 @@ def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     return found
 
 
-def _a(noun: str) -> str:
-    """'an outcome', 'a service'."""
-    return f"{'an' if noun[:1] in 'aeiou' else 'a'} {noun}"
-
-
 def _case_hint(name: str, present: Iterable[str]) -> str:
     """Point out a name that differs only in case or spaces ('ID' for 'id')."""
     near = [p for p in present if p.strip().lower() == name and p != name]
@@ -556,12 +556,12 @@ def parse_number(text: str) -> int | float:
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cleaned):
-        raise ValueError(f"'{text}' is not a number")
+        raise CellError(N_("'{value}' is not a number"), value=text)
     if re.fullmatch(r"[+-]?\d+", cleaned):
         return int(cleaned)
     value = float(cleaned)
     if not math.isfinite(value):
-        raise ValueError(f"'{text}' is too large a number")
+        raise CellError(N_("'{value}' is too large a number"), value=text)
     return value
 
 
@@ -572,7 +572,8 @@ def parse_bool(text: str) -> bool:
         return True
     if word in FALSE_WORDS:
         return False
-    raise ValueError(f"'{text}' is not a boolean (use yes/no, true/false or kyllä/ei)")
+    raise CellError(N_("'{value}' is not a boolean (use yes/no, true/false or kyllä/ei)"),
+                    value=text)
 
 
 def check_business_id(text: str) -> str:
@@ -586,21 +587,21 @@ def check_business_id(text: str) -> str:
     '0246246-0'
     >>> check_business_id("0246246-1")
     Traceback (most recent call last):
-    ValueError: '0246246-1' is not a valid business id (Y-tunnus): the check digit should be 0
+    polku.errors.CellError: '0246246-1' is not a valid business id (Y-tunnus): the check digit should be 0
     """
     m = re.fullmatch(r"(\d{6,7})-(\d)", text.strip())
     if not m:
-        raise ValueError(f"'{text}' is not a business id (Y-tunnus): write seven digits, "
-                         "a hyphen and the check digit, e.g. 0246246-0")
+        raise CellError(N_("'{value}' is not a business id (Y-tunnus): write seven digits, "
+                           "a hyphen and the check digit, e.g. 0246246-0"), value=text)
     digits = m.group(1).zfill(7)
     remainder = sum(int(d) * w for d, w in zip(digits, (7, 9, 10, 5, 8, 4, 2))) % 11
     if remainder == 1:
-        raise ValueError(f"'{text}' is not a valid business id (Y-tunnus): no id has these "
-                         "seven digits")
+        raise CellError(N_("'{value}' is not a valid business id (Y-tunnus): no id has "
+                           "these seven digits"), value=text)
     check = 0 if remainder == 0 else 11 - remainder
     if int(m.group(2)) != check:
-        raise ValueError(f"'{text}' is not a valid business id (Y-tunnus): the check digit "
-                         f"should be {check}")
+        raise CellError(N_("'{value}' is not a valid business id (Y-tunnus): the check "
+                           "digit should be {check}"), value=text, check=check)
     return f"{digits}-{check}"
 
 
@@ -621,7 +622,8 @@ def parse_month(raw: object) -> str:
     if m and 1 <= int(m.group(1)) <= 12:
         return f"{m.group(2)}-{int(m.group(1)):02d}"
     if not MONTH_RE.match(text):
-        raise ValueError(f"'{text}' is not a month (write YYYY-MM, e.g. 2026-04)")
+        raise CellError(N_("'{value}' is not a month (write YYYY-MM, e.g. 2026-04)"),
+                        value=text)
     return text
 
 
@@ -638,8 +640,9 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     else:
         if col.kind == "id":
             if not ID_RE.match(text):
-                raise ValueError(f"'{text}' is not a valid id (lower-case letters, digits, "
-                                 "'-' and '_', starting with a letter or digit)")
+                raise CellError(N_("'{value}' is not a valid id (lower-case letters, "
+                                   "digits, '-' and '_', starting with a letter or digit)"),
+                                value=text)
             return text
         if col.kind == "bool":
             if isinstance(raw, bool):
@@ -655,7 +658,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 except ValueError:
                     pass
             if word not in col.choices:
-                raise ValueError(f"'{text}' is not one of: {', '.join(col.choices)}")
+                raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
+                                choices=", ".join(col.choices))
             return word
         if col.kind == "ref":
             return text
@@ -674,13 +678,14 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
             return check_key(text)
         value = parse_number(text)
     if col.kind == "integer" and not isinstance(value, int):
-        raise ValueError(f"'{_text(raw)}' is not a whole number")
+        raise CellError(N_("'{value}' is not a whole number"), value=_text(raw))
     if isinstance(value, (int, float)) and value < 0:
-        raise ValueError(f"'{_text(raw)}' is negative")
+        raise CellError(N_("'{value}' is negative"), value=_text(raw))
     if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
-        raise ValueError(f"'{_text(raw)}' is less than {col.minimum}")
+        raise CellError(N_("'{value}' is less than {least}"), value=_text(raw),
+                        least=col.minimum)
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
-        raise ValueError(f"'{_text(raw)}' is not a share between 0 and 1")
+        raise CellError(N_("'{value}' is not a share between 0 and 1"), value=_text(raw))
     return value
 
 
@@ -726,8 +731,9 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
         if sheet.required and name not in tables and not any(
                 e.sheet == name for e in reader.errors):
             where = (Path(path) / f"{name}.csv") if Path(path).is_dir() else Path(path)
-            reader.error(f"the required sheet '{name}' is missing{_case_hint(name, reader.names)}",
-                         file=str(where), sheet=name)
+            reader.error(N_("the required sheet '{name}' is missing{hint}"),
+                         file=str(where), sheet=name, name=name,
+                         hint=_case_hint(name, reader.names))
             reader.failed.add(name)
     result: dict[str, list[_Row]] = {}
     for name, (file, header, body) in tables.items():
@@ -741,21 +747,23 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
         for i, h in enumerate(header):
             problem = column_name_problem(h) if h else None
             if problem is not None:
-                reader.error(f"column {i + 1} of the header ({_shown_name(h)}): {problem}",
-                             file=file, sheet=name, row=1)
+                reader.error(N_("column {number} of the header ({name}): {problem}"),
+                             file=file, sheet=name, row=1, number=i + 1,
+                             name=_shown_name(h), problem=problem)
                 refused.add(h)
                 continue
             if h and h in seen:
-                reader.error(f"the column '{h}' appears twice", file=file, sheet=name, row=1,
-                             column=h)
+                reader.error(N_("the column '{name}' appears twice"), file=file, sheet=name,
+                             row=1, column=h, name=h)
             seen.add(h)
         if refused:
             reader.failed.add(name)
             continue
         missing = [c.name for c in sheet.columns if c.required and c.name not in header]
         for m in missing:
-            reader.error(f"the required column '{m}' is missing{_case_hint(m, header)}",
-                         file=file, sheet=name, row=1, column=m)
+            reader.error(N_("the required column '{name}' is missing{hint}"),
+                         file=file, sheet=name, row=1, column=m, name=m,
+                         hint=_case_hint(m, header))
         if missing:
             reader.failed.add(name)
             continue
@@ -767,8 +775,9 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             if not any(texts):
                 continue
             if len(texts) > len(header) and any(texts[len(header):]):
-                reader.error(f"the row has {len(cells)} cells but the header only "
-                             f"{len(header)} columns", file=file, sheet=name, row=rownum)
+                reader.error(N_("the row has {cells} cells but the header only {columns} "
+                                "columns"), file=file, sheet=name, row=rownum,
+                             cells=len(cells), columns=len(header))
                 continue
             if len(texts) < len(header):  # a short row: its missing cells are empty
                 cells = list(cells) + [""] * (len(header) - len(cells))
@@ -790,9 +799,10 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                                      column=h)
                     continue
                 if len(text) > MAX_CELL:
-                    reader.error(f"the cell has {len(text):,} characters; a cell holds at "
-                                 f"most {MAX_CELL:,}", file=file, sheet=name, row=rownum,
-                                 column=h or None)
+                    reader.error(N_("the cell has {length} characters; a cell holds at "
+                                    "most {most}"), file=file, sheet=name, row=rownum,
+                                 column=h or None, length=f"{len(text):,}",
+                                 most=f"{MAX_CELL:,}")
                     continue
                 if text.startswith("'"):
                     text = unneutral(text)
@@ -800,27 +810,32 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                         raw = text
                 if not h:
                     if text:
-                        reader.error(f"column {i + 1} has a value ('{text[:40]}') but no header",
-                                     file=file, sheet=name, row=rownum)
+                        reader.error(N_("column {number} has a value ('{value}') but no "
+                                        "header"), file=file, sheet=name, row=rownum,
+                                     number=i + 1, value=text[:40])
                     continue
                 if screen and _CONTROL.search(text):
-                    reader.error("the cell holds a control character (such as NUL); "
-                                 "remove it", file=file, sheet=name, row=rownum, column=h)
+                    reader.error(N_("the cell holds a control character (such as NUL); "
+                                    "remove it"), file=file, sheet=name, row=rownum,
+                                 column=h, catalogued=True)
                     continue
                 if screen and len(text) >= 11 and find_hetu(text) is not None:
-                    reader.error(f"the cell {HETU_MESSAGE}", file=file, sheet=name,
-                                 row=rownum, column=h)
+                    reader.error(N_("the cell {problem}"), file=file, sheet=name,
+                                 row=rownum, column=h, problem=Said(HETU_MESSAGE))
                     continue
                 if not text:
                     if col is not None and col.required:
-                        reader.error(f"the required value '{h}' is empty", file=file,
-                                     sheet=name, row=rownum, column=h)
+                        reader.error(N_("the required value '{name}' is empty"), file=file,
+                                     sheet=name, row=rownum, column=h, name=h)
                     continue
                 if col is None:
                     extra[h] = text
                     continue
                 try:
                     values[h] = _parse_cell(col, raw, text)
+                except CellError as e:
+                    reader.error(e.msgid, file=file, sheet=name, row=rownum, column=h,
+                                 catalogued=True, **e.params)
                 except ValueError as e:
                     reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
             rows.append(_Row(name, file, rownum, values, extra))
@@ -853,8 +868,8 @@ def read_workbook(path: str | Path, name: str | None = None,
     g = new_graph(name or path.stem)
     graph_rows = rows.get("graph", [])
     for row in graph_rows[1:]:
-        errors.append(PolkuError(f"the graph sheet has one row (the first is row "
-                                 f"{graph_rows[0].row})", **row.where()))
+        errors.append(PolkuError(N_("the graph sheet has one row (the first is row {first})"),
+                                 params={"first": graph_rows[0].row}, **row.where()))
     if graph_rows:
         meta = graph_rows[0]
         sheet_id = meta.values.get("id")
@@ -869,15 +884,16 @@ def read_workbook(path: str | Path, name: str | None = None,
             g.graph["extra"] = dict(meta.extra)
     first_seen: dict[str, _Row] = {}
 
-    def fail(message: str, row: _Row, column: str | None) -> None:
-        errors.append(PolkuError(message, **row.where(column)))
+    def fail(message: str, at: _Row, column: str | None, **params: object) -> None:
+        """A problem of the row ``at``: ``message`` is a catalogued template of ``params``."""
+        errors.append(PolkuError(message, params=params, **at.where(column)))
 
     def claim(node_id: str, row: _Row, column: str) -> bool:
         """Take an id for ``row``; ids are unique across every sheet."""
         if node_id in first_seen:
             other = first_seen[node_id]
-            fail(f"duplicate id '{node_id}' (already used in sheet '{other.sheet}', "
-                 f"row {other.row})", row, column)
+            fail(N_("duplicate id '{id}' (already used in sheet '{sheet}', row {row})"),
+                 row, column, id=node_id, sheet=other.sheet, row=other.row)
             return False
         first_seen[node_id] = row
         return True
@@ -896,12 +912,13 @@ def read_workbook(path: str | Path, name: str | None = None,
                      if k != "id" and k not in sheet.edges and k not in sheet.roles}
             if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
                     and attrs["start"] > attrs["end"]:
-                fail(f"the end {attrs['end']} comes before the start {attrs['start']}", row, "end")
+                fail(N_("the end {end} comes before the start {start}"), row, "end",
+                     end=attrs["end"], start=attrs["start"])
             if sheet.node_type == "referral":
                 attrs.setdefault("information_flow", "unknown")
                 if row.values.get("from") is not None and \
                         row.values.get("from") == row.values.get("to"):
-                    fail("a referral cannot go from a service to itself", row, "to")
+                    fail(N_("a referral cannot go from a service to itself"), row, "to")
             if row.extra:
                 attrs["extra"] = dict(row.extra)
             g.add_node(node_id, type=sheet.node_type, **attrs)
@@ -914,7 +931,7 @@ def read_workbook(path: str | Path, name: str | None = None,
     for pid, prow in paths.items():
         row = prow[0]
         if not ID_RE.match(pid):
-            fail(f"'{pid}' is not a valid id", row, "path")
+            fail(N_("'{value}' is not a valid id"), row, "path", value=pid)
             continue
         if not claim(pid, row, "path"):
             continue
@@ -927,11 +944,13 @@ def read_workbook(path: str | Path, name: str | None = None,
         node_type = g.nodes[ref]["type"] if ref in g else None
         if node_type is None:
             if not unread_types.intersection(col.targets):
-                fail(f"unknown {' or '.join(col.targets)} id '{ref}'", row, col.name)
+                fail(N_("unknown {targets} id '{ref}'"), row, col.name,
+                     targets=NodeTypes(col.targets), ref=ref)
             return False
         if node_type not in col.targets:
-            fail(f"'{ref}' is {_a(node_type)}, not {_a(' or '.join(col.targets))}", row,
-                 col.name)
+            fail(N_("'{ref}' is {found}, not {expected}"), row, col.name, ref=ref,
+                 found=NodeTypes([node_type], article=True),
+                 expected=NodeTypes(col.targets, article=True))
             return False
         return True
 
@@ -953,7 +972,7 @@ def read_workbook(path: str | Path, name: str | None = None,
                     if not check_ref(ref, col, row):
                         continue
                     if kind == "part_of" and ref == node_id:
-                        fail("an actor cannot be its own parent", row, colname)
+                        fail(N_("an actor cannot be its own parent"), row, colname)
                         continue
                     u, v = (ref, node_id) if reverse else (node_id, ref)
                     list_edges.append((u, v, kind, {"kind": kind}))
@@ -966,8 +985,8 @@ def read_workbook(path: str | Path, name: str | None = None,
                         continue
                     if any(d.get("kind") == "responsibility"
                            for d in g.get_edge_data(ref, node_id, default={}).values()):
-                        fail(f"'{ref}' is named twice among the leads and participants", row,
-                             colname)
+                        fail(N_("'{ref}' is named twice among the leads and participants"),
+                             row, colname, ref=ref)
                         continue
                     add_edge(g, ref, node_id, "responsibility", key=f"responsibility:{role}",
                              role=role)
@@ -994,7 +1013,8 @@ def read_workbook(path: str | Path, name: str | None = None,
                 data["extra"] = dict(row.extra)
             continue
         if g.has_edge(actor, subject, key):
-            fail(f"'{actor}' already has role '{role}' on '{subject}'", row, "role")
+            fail(N_("'{actor}' already has role '{role}' on '{subject}'"), row, "role",
+                 actor=actor, role=role, subject=subject)
             continue
         attrs: dict[str, object] = {"role": role}
         if "note" in row.values:
@@ -1013,18 +1033,19 @@ def read_workbook(path: str | Path, name: str | None = None,
         steps_seen: dict[int, _Row] = {}
         for row in prow:
             if row.values.get("segment") != segment:
-                fail(f"path '{pid}' is for segment '{segment}' (row {prow[0].row}), "
-                     f"not '{row.values.get('segment')}'", row, "segment")
+                fail(N_("path '{path}' is for segment '{segment}' (row {row}), not "
+                        "'{other}'"), row, "segment", path=pid, segment=segment,
+                     row=prow[0].row, other=row.values.get("segment"))
             step = row.values.get("step")
             node = row.values.get("node")
             if not isinstance(step, int) or not isinstance(node, str):
                 continue
             if step < 1:
-                fail("steps are numbered from 1", row, "step")
+                fail(N_("steps are numbered from 1"), row, "step")
                 continue
             if step in steps_seen:
-                fail(f"path '{pid}' already has step {step} (row {steps_seen[step].row})",
-                     row, "step")
+                fail(N_("path '{path}' already has step {step} (row {row})"), row, "step",
+                     path=pid, step=step, row=steps_seen[step].row)
                 continue
             steps_seen[step] = row
             if check_ref(node, path_sheet.column("node"), row):
@@ -1040,8 +1061,8 @@ def read_workbook(path: str | Path, name: str | None = None,
         if not isinstance(key, str) or "status" not in row.values:
             continue
         if key in followup_rows:
-            fail(f"the finding '{key}' already has a follow-up (row {followup_rows[key].row})",
-                 row, "finding")
+            fail(N_("the finding '{key}' already has a follow-up (row {row})"), row,
+                 "finding", key=key, row=followup_rows[key].row)
             continue
         owner = row.values.get("owner")
         if isinstance(owner, str) and not check_ref(owner, fu_sheet.column("owner"), row):

@@ -27,6 +27,7 @@ from typing import Any
 from polku.io import atomic
 from polku.ops.edits import Change
 from polku.errors import PolkuError
+from polku.words import N_
 
 
 def now() -> str:
@@ -116,7 +117,7 @@ class ChangeLog:
                 continue
             if entry["version"] not in undone:
                 return entry
-        raise NothingToUndo("there is no change left to undo")
+        raise NothingToUndo(N_("there is no change left to undo"), params={})
 
 
 def log_beside(source: str, name: str) -> ChangeLog:

@@ -19,7 +19,7 @@ figures it answers go through :func:`published_figures`.
 >>> from polku.io.load import load_graph
 >>> m = Model(load_graph("tests/data/mini"))
 >>> sorted(OPERATIONS)[:4]
-['bottlenecks', 'compare', 'describe', 'diff']
+['blueprint', 'bottlenecks', 'compare', 'describe']
 >>> answer(Paths(segment="nope"), m)
 Traceback (most recent call last):
 polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: nuoret)

@@ -287,6 +287,76 @@ def status_name(status: str, tr: Translator) -> str:
     return tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status
 
 
+# -- errors worded at the edge (the readers and the server raise them with a template and
+# its parameters: polku.errors) ------------------------------------------------------------
+
+def error_param(value: Any, tr: Translator) -> Any:
+    """One parameter of an error message in ``tr``'s language: node types by their names,
+    a catalogued text translated, anything else as it is."""
+    from polku.errors import NodeTypes, Said
+
+    if isinstance(value, NodeTypes):
+        if tr.lang == "en":
+            return str(value)
+        joiner = " " + tr("or") + " "
+        return joiner.join(type_name(t, tr) for t in value)
+    if isinstance(value, Said):
+        return tr(str(value))
+    return value
+
+
+def error_message(error: "PolkuError", tr: Translator) -> str:
+    """What went wrong, without where, in ``tr``'s language (a message raised without a
+    template stays as it was written).
+
+    >>> from polku.errors import NodeTypes
+    >>> e = PolkuError("unknown {targets} id '{ref}'", params={
+    ...     "targets": NodeTypes(("service", "outcome")), "ref": "kuntoutus"}, column="to")
+    >>> error_message(e, translator("fi"))
+    "tuntematon tunnus 'kuntoutus' (odotettiin: palvelu tai tulos)"
+    """
+    if error.msgid is None or tr.lang == "en":
+        return error.message
+    try:
+        return tr(error.msgid).format(**{k: error_param(v, tr) for k, v in error.params.items()})
+    except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+        return error.message
+
+
+def error_location(error: "PolkuError", tr: Translator) -> str:
+    """Where a problem is (file, sheet, row, column, node) in ``tr``'s language."""
+    if tr.lang == "en":
+        return error.location
+    parts = [str(error.file)] if error.file else []
+    if error.sheet:
+        parts.append(tr("sheet '{sheet}'").format(sheet=error.sheet))
+    if error.row is not None:
+        parts.append(tr("row {row}").format(row=error.row))
+    if error.column:
+        parts.append(tr("column '{column}'").format(column=error.column))
+    if error.node:
+        parts.append(tr("node <{node}>").format(node=error.node))
+    return ", ".join(parts)
+
+
+def error_text(error: "PolkuError", tr: Translator) -> str:
+    """An error as one line per problem, located, in ``tr``'s language (English: exactly
+    ``str(error)``).
+
+    >>> e = PolkuError("'{value}' is not a number", params={"value": "20x"}, sheet="services",
+    ...                row=4, column="capacity_per_month")
+    >>> error_text(e, translator("fi"))
+    "taulukko 'services', rivi 4, sarake 'capacity_per_month': '20x' ei ole luku"
+    """
+    from polku.errors import PolkuErrors
+
+    if isinstance(error, PolkuErrors):
+        return "\n".join(error_text(e, tr) for e in error.errors)
+    where = error_location(error, tr)
+    message = error_message(error, tr)
+    return f"{where}: {message}" if where else message
+
+
 def negotiate(query: str | None, accept_language: str | None) -> str:
     """The language of a web request: ``?lang=`` if given (checked), else the best of the
     browser's ``Accept-Language`` that polku speaks, else Finnish.

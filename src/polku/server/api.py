@@ -25,6 +25,7 @@ from polku.privacy import EDITOR, shown_change, shown_row
 from polku.server.auth import Tokens, audience
 from polku.server.contract import ApiError, responses
 from polku.server.http import header_text
+from polku.words import N_
 from polku.server.store import Entry, GraphStore
 
 Cell = Union[str, int, float, bool, None, list[str]]
@@ -101,7 +102,7 @@ def api_lang(lang: str | None) -> str:
     try:
         return check_lang(lang)
     except PolkuError as e:
-        raise ApiError(400, e.message, field=e.field) from None
+        raise ApiError(400, e.message, field=e.field, cause=e) from None
 
 
 def graph_headers(entry: Entry) -> dict[str, str]:
@@ -131,7 +132,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         try:
             return answer(operation, model, who), model.published(who).graph
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
 
     @router.get("/graphs", responses=responses(400))
     def graphs() -> list[dict[str, Any]]:
@@ -223,7 +224,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             try:
                 check_actor(g, actor)
             except PolkuError as e:
-                raise ApiError(404, e.message, field="actor") from None
+                raise ApiError(404, e.message, field="actor", cause=e) from None
         found = worded(found, g, tr)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         rows = action_rows(g, found, states, actor, tr)
@@ -251,7 +252,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             result = suggest(g, finding, long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(404 if e.field == "finding" else 400, e.message,
-                           field=e.field) from None
+                           field=e.field, cause=e) from None
         return {"graph": name, "suggestions": result}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
@@ -312,7 +313,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             operation = whatif_operation(remove, capacity, places, demand,
                                          calibrate=calibrate, long_wait_days=long_wait_days)
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
         result, g = ask(name, response, operation, authorization)
         return WORDED[operation.name](result, g, tr)
 
@@ -385,9 +386,9 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             index = edits.find_row(sheets, sheet, key)
             found = sheets[sheet][1][index]
         except edits.RowNotFound as e:
-            raise ApiError(404, e.message, field="key") from None
+            raise ApiError(404, e.message, field="key", cause=e) from None
         except edits.EditConflict as e:
-            raise ApiError(409, e.message, field="key") from None
+            raise ApiError(409, e.message, field="key", cause=e) from None
         if audience(tokens, authorization) != EDITOR:
             found = shown_row(sheet, found) or found
         return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
@@ -401,13 +402,14 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         values = None
         if body is not None:
             if not isinstance(body, dict):
-                raise ApiError(400, "the body is a JSON object: column → value", field="body")
+                raise ApiError(400, N_("the body is a JSON object: column → value"),
+                               field="body")
             try:
                 values = edits.row_values(sheet, body)
             except edits.RowNotFound as e:
-                raise ApiError(404, e.message, field="sheet") from None
+                raise ApiError(404, e.message, field="sheet", cause=e) from None
             except PolkuError as e:
-                raise ApiError(400, e.message, field=e.field or e.column) from None
+                raise ApiError(400, e.message, field=e.field or e.column, cause=e) from None
         result = store.edit(name, if_match, who, action, sheet, key, values, lang=lang)
         return JSONResponse(result, status_code=status, headers={"ETag": f'"{result["etag"]}"'})
 

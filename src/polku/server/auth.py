@@ -16,6 +16,7 @@ from pathlib import Path
 from polku.errors import PolkuError
 from polku.privacy import EDITOR, PUBLIC
 from polku.server.contract import ApiError
+from polku.words import N_
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MIN_TOKEN = 16
@@ -34,11 +35,12 @@ class Tokens:
         """The name of the token in an ``Authorization: Bearer …`` header: 403 when the
         server has no tokens, 401 when the header is missing or the token unknown."""
         if not self.enabled:
-            raise ApiError(403, "this server is read-only: it was started without tokens "
-                           "(polku serve --tokens FILE)", field="Authorization")
+            raise ApiError(403, N_("this server is read-only: it was started without "
+                                   "tokens (polku serve --tokens FILE)"), field="Authorization")
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, "a write needs 'Authorization: Bearer <token>'",
+            raise ApiError(401, N_("a write needs an edit key (the header 'Authorization: "
+                                   "Bearer <token>')"),
                            field="Authorization", headers={"WWW-Authenticate": "Bearer"})
         token = token.strip()
         found = None
@@ -47,7 +49,7 @@ class Tokens:
             if hmac.compare_digest(known.encode(), token.encode()):
                 found = name
         if found is None:
-            raise ApiError(401, "the token is not valid", field="Authorization",
+            raise ApiError(401, N_("the edit key (token) is not valid"), field="Authorization",
                            headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return found
 

@@ -47,23 +47,55 @@ class ErrorBody(BaseModel):
 
 
 class ApiError(Exception):
-    """An error answer: its status, code, message and field."""
+    """An error answer: its status, code, message and field.
+
+    ``message`` is English. Worded for a reader (:meth:`body` with a translator), it is
+    the ``cause``'s problems when the error comes from a :class:`PolkuError` (the workbook
+    rules, the shapes, a parameter), else ``message`` as a catalogued template of
+    ``params`` (marked ``N_`` where it is raised).
+    """
 
     def __init__(self, status: int, message: str, field: str | None = None,
                  code: str | None = None, problems: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
-        super().__init__(message)
+                 headers: dict[str, str] | None = None,
+                 params: dict[str, Any] | None = None,
+                 cause: PolkuError | None = None) -> None:
+        english = message.format(**params) if params is not None else message
+        super().__init__(english)
         self.status = status
         self.code = code or STATUSES.get(status, ("error", ""))[0]
-        self.message = message
+        self.msgid = message
+        self.params = params
+        self.message = english
         self.field = field
         self.problems = problems
         self.headers = headers or {}
+        self.cause = cause
 
-    def body(self) -> dict[str, Any]:
-        error: dict[str, Any] = {"code": self.code, "message": self.message, "field": self.field}
+    def worded(self, tr: Any = None) -> str:
+        """The message in ``tr``'s language (English without one)."""
+        if tr is None or tr.lang == "en":
+            return self.message
+        from polku.present.i18n import error_message, error_text
+
+        if self.cause is not None:
+            first = self.cause.errors[0] if isinstance(self.cause, PolkuErrors) and \
+                self.cause.errors else self.cause
+            return error_text(first, tr) if self.problems is not None else \
+                error_message(first, tr)
+        text = tr(self.msgid)
+        try:
+            return text.format(**self.params) if self.params is not None else text
+        except (KeyError, IndexError, ValueError):
+            return self.message
+
+    def body(self, tr: Any = None) -> dict[str, Any]:
+        """The error as the API answers it, worded in ``tr``'s language (English without)."""
+        error: dict[str, Any] = {"code": self.code, "message": self.worded(tr),
+                                 "field": self.field}
         if self.problems is not None:
-            error["problems"] = self.problems
+            error["problems"] = problems_of(self.cause, tr) if self.cause is not None \
+                else self.problems
         return {"error": error}
 
 
@@ -80,8 +112,9 @@ def relative(error: PolkuError, root: Path | None) -> PolkuError:
     file = error.file
     if file:
         file = shown_path(file, root)
-    return PolkuError(error.message, file=file, sheet=error.sheet, row=error.row,
-                      column=error.column, node=error.node, field=error.field)
+    return PolkuError(error.msgid or error.message, file=file, sheet=error.sheet,
+                      row=error.row, column=error.column, node=error.node, field=error.field,
+                      params=error.params if error.msgid is not None else None)
 
 
 def shown_path(file: str | Path, root: Path | None) -> str:
@@ -103,11 +136,18 @@ def shown_path(file: str | Path, root: Path | None) -> str:
     return path.name
 
 
-def problems_of(error: PolkuError) -> list[dict[str, Any]]:
-    """Every problem of an error as plain data (message, sheet, row, field)."""
+def problems_of(error: PolkuError, tr: Any = None) -> list[dict[str, Any]]:
+    """Every problem of an error as plain data: ``message`` located (file, sheet, row,
+    column), ``text`` what is wrong alone (for the form field it is shown beside), both in
+    ``tr``'s language (English without one), with the sheet, row and field."""
+    from polku.present.i18n import error_message, error_text
+
     errors = error.errors if isinstance(error, PolkuErrors) else [error]
-    return [{"message": str(e), "sheet": e.sheet, "row": e.row, "field": e.column or e.node}
-            for e in errors]
+    if tr is None:
+        return [{"message": str(e), "text": e.message, "sheet": e.sheet, "row": e.row,
+                 "field": e.column or e.node} for e in errors]
+    return [{"message": error_text(e, tr), "text": error_message(e, tr), "sheet": e.sheet,
+             "row": e.row, "field": e.column or e.node} for e in errors]
 
 
 def invalid(error: PolkuError) -> ApiError:
@@ -115,4 +155,5 @@ def invalid(error: PolkuError) -> ApiError:
     file, sheet, row and column, exactly as ``polku import`` says it), every one listed."""
     problems = problems_of(error)
     first = error.errors[0] if isinstance(error, PolkuErrors) else error
-    return ApiError(422, str(first), field=first.column or first.node, problems=problems)
+    return ApiError(422, str(first), field=first.column or first.node, problems=problems,
+                    cause=error)

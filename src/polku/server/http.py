@@ -15,6 +15,8 @@ from functools import lru_cache
 from typing import Any, Awaitable, Callable, MutableMapping
 from urllib.parse import quote
 
+from polku.words import N_
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]],
@@ -122,7 +124,7 @@ class BodyLimit:
         limit = next((most for route, most in self.uploads if route.match(path)), self.limit)
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit)
+            await self._refuse(send, limit, scope)
             return
         chunks: list[bytes] = []
         size = 0
@@ -132,7 +134,7 @@ class BodyLimit:
                 return
             size += len(message.get("body", b""))
             if size > limit:
-                await self._refuse(send, limit)
+                await self._refuse(send, limit, scope)
                 return
             chunks.append(message.get("body", b""))
             if not message.get("more_body", False):
@@ -149,13 +151,18 @@ class BodyLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Callable, limit: int) -> None:
+    async def _refuse(self, send: Callable, limit: int, scope: Scope) -> None:
         import json
+        from urllib.parse import parse_qs
 
-        body = json.dumps({"error": {
-            "code": "payload-too-large", "field": "body",
-            "message": f"the request body is larger than {limit:,} bytes, the most this "
-                       "route takes"}}).encode()
+        from polku.present.i18n import LANGUAGES, translator
+        from polku.server.contract import ApiError
+
+        error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
+                                 "route takes"), field="body", params={"limit": f"{limit:,}"})
+        query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
+        lang = (query.get("lang") or [""])[0].strip().lower()
+        body = json.dumps(error.body(translator(lang) if lang in LANGUAGES else None)).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close")]})

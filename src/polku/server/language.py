@@ -57,7 +57,7 @@ def page_language(request: Request, lang: str | None = LangQuery) -> PageLanguag
     try:
         chosen = negotiate(lang, request.headers.get("accept-language"))
     except PolkuError as e:
-        raise ApiError(400, e.message, field="lang") from None
+        raise ApiError(400, e.message, field="lang", cause=e) from None
     return PageLanguage(translator(chosen), switch_links(request))
 
 

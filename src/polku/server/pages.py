@@ -55,6 +55,10 @@ class FormColumn:
     required: bool = False
     choices: tuple[str, ...] = ()
     hint: str = ""
+    #: the node types a reference column names: the field is a combobox of their names
+    targets: tuple[str, ...] = ()
+    #: several references, separated by ';'
+    several: bool = False
 
 
 @dataclass(frozen=True)
@@ -104,6 +108,16 @@ TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
 CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **ROLE_NAMES,
                 **STATUS_LABELS}
 #: the states of a served graph and the actions of the change log
+#: what a served graph's source is, as a person reads it (``entry.kind``)
+SOURCE_KIND_NAMES = {"workbook": N_("workbook folder"), "xlsx": N_("Excel workbook"),
+                     "turtle": N_("Turtle file"), "jsonld": N_("JSON-LD file"),
+                     "neo4j": N_("Neo4j database")}
+#: what the row a write changed is, by sheet (the form's result says it)
+SHEET_NAMES = {"services": N_("service"), "referrals": N_("referral"),
+               "responsibilities": N_("responsibility"), "followups": N_("follow-up"),
+               "actors": N_("actor"), "segments": N_("client segment"), "needs": N_("need"),
+               "outcomes": N_("outcome"), "paths": N_("designed path"),
+               "measures": N_("plan measure")}
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
@@ -122,8 +136,19 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
             kinds = ", ".join(tr(TARGET_NAMES.get(t, t)) for t in col.targets)
             hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
         out.append(FormColumn(name, tr(COLUMN_NAMES.get(name, name.replace("_", " "))),
-                              col.required, tuple(choices), hint))
+                              col.required, tuple(choices), hint, tuple(col.targets),
+                              col.kind == "refs"))
     return out
+
+
+def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translator
+                      ) -> dict[str, list[tuple[str, str]]]:
+    """Node type -> (id, name in ``tr``'s language) of every node a reference field of
+    ``forms`` may name, by name: what the forms' comboboxes offer."""
+    types = sorted({t for f in forms for name in f.columns
+                    for t in (workbook.SHEETS[f.sheet].column(name).targets or ())})
+    return {t: sorted(((n, tr.label(g, n)) for n in nodes_of(g, t)),
+                      key=lambda item: (item[1].casefold(), item[0])) for t in types}
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
@@ -219,7 +244,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         try:
             return answer(operation, model, who)
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
 
     def html(template: str, language: PageLanguage, of: Entry | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
@@ -267,6 +292,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, entry, g, title=shown(g, name), name=name,
+                    choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
+                    sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
+                    source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone,
@@ -620,7 +648,7 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
                                                 calibrate=calibrate), model, who),
                                 model.published(who).graph, tr)
     except PolkuError as e:
-        raise ApiError(400, e.message, field="service") from None
+        raise ApiError(400, e.message, field="service", cause=e) from None
     services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
                       key=lambda s: (s["label"].casefold(), s["id"]))
 

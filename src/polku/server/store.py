@@ -34,6 +34,7 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import ChangeLog, NothingToUndo, revert, write_lock
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
@@ -274,7 +275,8 @@ class GraphStore:
             self.scan()
         entry = self._entries.get(name)
         if entry is None:
-            raise ApiError(404, f"no graph named '{name}'", field="name")
+            raise ApiError(404, N_("no graph named '{name}'"), field="name",
+                           params={"name": name})
         # a reader never waits for a write in progress (it holds the lock for seconds: the
         # whole workbook is checked again): it is served the version before that write
         if refresh and entry.lock.acquire(blocking=entry.graph is None):
@@ -289,8 +291,9 @@ class GraphStore:
         loaded."""
         entry = self.entry(name)
         if entry.graph is None:
-            raise ApiError(409, f"the graph '{name}' cannot be read: {entry.problem_text()}",
-                           field="name", code="graph-failed")
+            raise ApiError(409, N_("the graph '{name}' cannot be read: {problem}"),
+                           field="name", code="graph-failed",
+                           params={"name": name, "problem": entry.problem_text()})
         return entry.graph, entry
 
     def model(self, name: str) -> tuple[Model, Entry]:
@@ -364,8 +367,9 @@ class GraphStore:
         try:
             return store.sheets(g)
         except PolkuError as e:
-            raise ApiError(409, f"the source cannot be read: {relative(e, entry.source.root)}",
-                           code="source-broken") from None
+            raise ApiError(409, N_("the source cannot be read: {problem}"),
+                           code="source-broken",
+                           params={"problem": str(relative(e, entry.source.root))}) from None
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
@@ -375,8 +379,9 @@ class GraphStore:
         Returns the logged change, the new ETag and the findings created and resolved
         (their messages in ``lang``, default Finnish)."""
         if not if_match:
-            raise ApiError(428, "a write needs If-Match with the graph's current ETag "
-                           "(GET the graph or its rows to learn it)", field="If-Match")
+            raise ApiError(428, N_("a write needs If-Match with the graph's current ETag "
+                                   "(GET the graph or its rows to learn it)"),
+                           field="If-Match")
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
@@ -384,8 +389,8 @@ class GraphStore:
             with entry.lock, self.write_lock(name):
                 return self._edit(entry, name, if_match, who, action, sheet, key, values, lang)
         except Timeout:
-            raise ApiError(409, "another write to this graph has held it for over a minute: "
-                           "try again", code="busy") from None
+            raise ApiError(409, N_("another write to this graph has held it for over a "
+                                   "minute: try again"), code="busy") from None
 
     def edit_batch(self, name: str, if_match: str | None, who: str,
                    wanted: list[dict[str, Any]], note: str = "",
@@ -450,7 +455,7 @@ class GraphStore:
             try:
                 undone = log_.to_undo()
             except NothingToUndo as e:
-                raise ApiError(409, e.message, code="nothing-to-undo") from None
+                raise ApiError(409, e.message, code="nothing-to-undo", cause=e) from None
             if "changes" in undone:  # several rows changed as one: undone as one
                 return self._undo_batch(entry, current, who, log_, lang)
             action, key, values = revert(undone)
@@ -490,18 +495,20 @@ class GraphStore:
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
-            raise ApiError(409, "the graph's source is broken, so it takes no writes until "
-                           f"it is fixed: {entry.problem_text()}", code="source-broken")
+            raise ApiError(409, N_("the graph's source is broken, so it takes no writes "
+                                   "until it is fixed: {problem}"), code="source-broken",
+                           params={"problem": entry.problem_text()})
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or any(t.upper().startswith("W/") for t in tags):
             # RFC 9110 13.1.1: If-Match compares strongly; '*' would let a writer overwrite
             # a change they never saw
-            raise ApiError(412, "If-Match takes the graph's current ETag itself: '*' and "
-                           "weak tags (W/\"...\") are not accepted for writes",
+            raise ApiError(412, N_("If-Match takes the graph's current ETag itself: '*' "
+                                   "and weak tags (W/\"...\") are not accepted for writes"),
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
         if entry.etag not in [t.strip('"') for t in tags]:
-            raise ApiError(412, "the graph changed since you read it (If-Match does not name "
-                           "its current ETag): read it again and redo your change",
+            raise ApiError(412, N_("the graph changed since you read it (If-Match does not "
+                                   "name its current ETag): read it again and redo your "
+                                   "change"),
                            field="If-Match", headers={"ETag": f'"{entry.etag}"'})
         return entry.graph
 
@@ -525,9 +532,9 @@ class GraphStore:
             new_sheets, change = edits.apply(sheets, action, sheet, key, values, drop)
         except edits.RowNotFound as e:
             raise ApiError(404, e.message, field="key" if e.sheet in edits.workbook.SHEETS
-                           else "sheet") from None
+                           else "sheet", cause=e) from None
         except edits.EditConflict as e:
-            raise ApiError(409, e.message, field="key") from None
+            raise ApiError(409, e.message, field="key", cause=e) from None
         where = source.shown.rstrip("/")
         try:
             g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
@@ -538,17 +545,18 @@ class GraphStore:
 
         def expect(now: nx.MultiDiGraph) -> None:
             if content_digest(source, now) != read_etag:
-                raise edits.StaleVersion("the graph changed since you read it (another "
-                                         "server wrote first): read it again and redo your "
-                                         "change")
+                raise edits.StaleVersion(N_("the graph changed since you read it (another "
+                                            "server wrote first): read it again and redo "
+                                            "your change"), params={})
 
         try:
             store.write(new_sheets, g, change.sheet, expect=expect)
         except edits.StaleVersion as e:
-            raise ApiError(412, e.message, field="If-Match") from None
+            raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
-            raise ApiError(409, f"the change could not be written: {relative(e, source.root)}",
-                           code="write-failed") from None
+            raise ApiError(409, N_("the change could not be written: {problem}"),
+                           code="write-failed",
+                           params={"problem": str(relative(e, source.root))}) from None
         logged = self.changelog(source.name).append(change, who, undoes)
         entry.graph = g
         entry.stamp = stamp_of(source)

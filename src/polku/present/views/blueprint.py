@@ -123,9 +123,19 @@ def wrap(text: str, width: float, lines: int, size: float = SIZE,
         if text_width(trial, size, bold) <= width:
             line = trial
             continue
-        if line:
+        word = word.lstrip()
+        if line and text_width(word, size, bold) > width:
+            # a word wider than a line starts on this one ("2. Työllistymissuun-")
+            room = width - text_width(line + glue, size, bold)
+            cut = _fit(word, room, size, bold) if room > 0 else ""
+            if len(cut) >= 3:
+                out.append(f"{line}{glue}{cut}-")
+                word = word[len(cut):]
+            else:
+                out.append(line)
+        elif line:
             out.append(line)
-        line = word.lstrip()
+        line = word
         while text_width(line, size, bold) > width:  # a word wider than a line: cut it
             cut = _fit(line, width, size, bold)
             out.append(cut + "-")

@@ -1,0 +1,87 @@
+"""Every message a write can answer is catalogued and worded at the edge (issue 20): the
+workbook rules and the SHACL shapes raise a template with its parameters, the server's own
+refusals (401, 403, 412, 413, 422, 428) are templates too, and the API words them in the
+request's ``?lang=`` (the pages' scripts send it); without ``lang`` the answer stays the
+English it always was."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import MINI, copy_mini, etag_of
+from polku.app import create_app
+from polku.io.validate import SHAPE_MESSAGES, ontology_path
+from polku.present.i18n import translator
+from polku.server.auth import parse_tokens
+
+TOKEN = "designer-token-0123456789"
+
+
+@pytest.fixture
+def client(tmp_path) -> TestClient:
+    copy_mini(tmp_path / "mini")
+    return TestClient(create_app([tmp_path / "mini"], parse_tokens(f"d:{TOKEN}")))
+
+
+def post(client: TestClient, row: dict, lang: str | None = None, **headers: str):
+    query = f"?lang={lang}" if lang else ""
+    return client.post(f"/api/graphs/mini/rows/referrals{query}", json=row, headers={
+        "Authorization": f"Bearer {TOKEN}", "If-Match": etag_of(client), **headers})
+
+
+def test_every_shape_message_is_catalogued_and_translated() -> None:
+    shapes = set(re.findall(r'sh:message "([^"]*)"', ontology_path("shapes.ttl")
+                            .read_text(encoding="utf-8")))
+    assert shapes == set(SHAPE_MESSAGES)
+    for lang in ("fi", "sv"):
+        tr = translator(lang)
+        assert [m for m in SHAPE_MESSAGES if tr(m) == m] == []
+
+
+def test_a_typo_in_a_reference_is_answered_in_the_pages_language(client) -> None:
+    row = {"id": "r9", "from": "kuntouttava", "to": "tyo-typo", "volume_per_month": "4x"}
+    fi = post(client, row, "fi").json()["error"]
+    assert fi["field"] in ("to", "volume_per_month")
+    by_field = {p["field"]: p for p in fi["problems"]}
+    assert by_field["to"]["text"] == "tuntematon tunnus 'tyo-typo' (odotettiin: palvelu tai tulos)"
+    assert "taulukko 'referrals'" in by_field["to"]["message"]
+    assert "sarake 'to'" in by_field["to"]["message"]
+    assert by_field["volume_per_month"]["text"] == "'4x' ei ole luku"
+    sv = post(client, row, "sv").json()["error"]
+    assert {p["field"]: p["text"] for p in sv["problems"]}["to"] == \
+        "okänt id 'tyo-typo' (väntat: tjänst eller utfall)"
+    # without lang: the English of polku import, as before
+    en = post(client, row).json()["error"]
+    assert "column 'volume_per_month': '4x' is not a number" in en["message"]
+    assert {p["field"]: p["text"] for p in en["problems"]}["to"] == \
+        "unknown service or outcome id 'tyo-typo'"
+
+
+def test_the_servers_refusals_are_worded_too(client) -> None:
+    row = {"id": "r9", "from": "kuntouttava", "to": "tyo"}
+    r = client.post("/api/graphs/mini/rows/referrals?lang=fi", json=row)
+    assert r.status_code == 401 and "Muokkausavain" in r.json()["error"]["message"]
+    r = client.post("/api/graphs/mini/rows/referrals?lang=sv", json=row,
+                    headers={"Authorization": "Bearer wrong-token-0123456789"})
+    assert r.status_code == 401 and "redigeringsnyckel" in r.json()["error"]["message"]
+    r = post(client, row, "fi", **{"If-Match": '"stale"'})
+    assert r.status_code == 412 and "lataa sivu uudelleen" in r.json()["error"]["message"]
+    r = client.post("/api/graphs/mini/rows/referrals?lang=fi", json=row,
+                    headers={"Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code == 428 and "If-Match-otsakkeen" in r.json()["error"]["message"]
+    r = client.post("/api/graphs/mini/rows/referrals?lang=fi", content=b"x" * (2 << 20),
+                    headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag_of(client),
+                             "Content-Type": "application/json"})
+    assert r.status_code == 413 and "tavua" in r.json()["error"]["message"]
+    r = client.post("/api/graphs/nowhere/undo?lang=fi",
+                    headers={"Authorization": f"Bearer {TOKEN}", "If-Match": '"x"'})
+    assert r.status_code == 404 and r.json()["error"]["message"] == "verkkoa 'nowhere' ei ole"
+    read_only = TestClient(create_app([MINI]))
+    r = read_only.post("/api/graphs/mini/rows/referrals?lang=fi", json=row)
+    assert r.status_code == 403 and "vain luettavissa" in r.json()["error"]["message"]
+    # the English stays without lang
+    r = read_only.post("/api/graphs/mini/rows/referrals", json=row)
+    assert r.json()["error"]["message"].startswith("this server is read-only")
