@@ -2,10 +2,12 @@
 
 Fixtures: ``mini`` (a writable copy of the mini workbook), ``browser`` (headless Chromium
 driven by Playwright), ``open_page`` and ``file_page`` (Chromium pages that may load only
-what they are allowed), ``neo4j_server`` (a real Neo4j server, neo4j_server.py).
+what they are allowed), ``neo4j_server`` (a real Neo4j server, neo4j_server.py),
+``keycloak_server`` (a real Keycloak with the test realm, keycloak_server.py).
 
 Markers: a test that uses ``browser`` (directly or through another fixture) is marked
-``browser``, one that uses ``neo4j_server`` is marked ``neo4j``; test_wheel.py and
+``browser``, one that uses ``neo4j_server`` is marked ``neo4j``, one that uses
+``keycloak_server`` is marked ``keycloak``; test_wheel.py and
 test_notebook.py mark their module ``wheel`` and ``notebook``. Each of these is also marked
 ``slow`` (as are a few long tests, by hand), so ``-m "not slow"`` is the quick loop. Under
 CI=true nothing is skipped.
@@ -20,6 +22,7 @@ import pytest
 from hypothesis import settings
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, Opened, copy_mini, guard, need_chromium, only
+from keycloak_server import keycloak_server  # noqa: F401  (session-scoped real Keycloak)
 from neo4j_server import neo4j_server  # noqa: F401  (session-scoped real Neo4j server)
 
 # Under CI the property tests run a fixed set of examples (a run is repeatable and a red
@@ -29,9 +32,9 @@ if os.environ.get("CI", "").lower() == "true":
     settings.load_profile("ci")
 
 #: marker -> the fixture whose use sets it (the wheel and notebook modules mark themselves)
-MARK_BY_FIXTURE = {"browser": "browser", "neo4j": "neo4j_server"}
+MARK_BY_FIXTURE = {"browser": "browser", "neo4j": "neo4j_server", "keycloak": "keycloak_server"}
 #: the groups that take long: each is also marked ``slow``
-SLOW = ("browser", "neo4j", "wheel", "notebook")
+SLOW = ("browser", "neo4j", "keycloak", "wheel", "notebook")
 #: what a polku view page sets when it has drawn itself
 VIEW_READY = '.polku-view[data-stable="1"]'
 

@@ -140,3 +140,23 @@ def etag_of(client, name: str = "mini") -> str:
     r = client.get(f"/api/graphs/{name}")
     assert r.status_code == 200
     return r.headers["etag"]
+
+
+#: what :func:`copy_two_organisations` adds to the mini workbook: an association, a service
+#: it provides and a referral from that service (the county, ``keusote``, has the rest)
+ASSOCIATION_ROWS = {
+    "actors.csv": "yhdistys,Työttömien yhdistys,,third-sector,,Keski-Uusimaa\n",
+    "services.csv": "vertaistuki,Vertaistuki,yhdistys,10,,,tyokyky,,,,,\n",
+    "referrals.csv": "r3,vertaistuki,alkuhaastattelu,,2,,yhdistys,unknown\n",
+}
+
+
+def copy_two_organisations(dest: Path) -> Path:
+    """The mini workbook with a second organisation, the association ``yhdistys`` (its
+    service ``vertaistuki`` and referral ``r3``), beside the county ``keusote`` and its
+    unit ``tyokykytiimi``: for the tests of who may change which rows."""
+    copy_mini(dest)
+    for name, line in ASSOCIATION_ROWS.items():
+        with open(dest / name, "a", encoding="utf-8") as f:
+            f.write(line)
+    return dest

@@ -202,3 +202,75 @@ def test_a_look_alike_code_is_ordinary_text(region, tmp_path):
     log = write_log(tmp_path / "log.csv", rows, ("case", "service", "start"))
     r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "o.ttl")
     assert r.exit_code == 0, r.output
+
+
+# -- the fast reader and the careful one read the same log ----------------------------------
+
+def _both(path: Path, g):
+    """The log as the fast (numpy) reader and as the careful (row by row) one read it."""
+    import io as _io
+
+    from polku.io import eventlog as reader
+
+    raw = path.read_bytes()
+    fast = reader._fast_read(raw, g, str(path))
+    careful = reader._read_rows(csv.reader(_io.StringIO(raw.decode("utf-8-sig"), newline="")),
+                                g, str(path))
+    return fast, careful
+
+
+def _same(fast, careful) -> None:
+    import numpy as np
+
+    assert fast is not None, "the fast reader gave up on a log it should read"
+    for name in ("case", "service", "segment", "start", "end"):
+        assert np.array_equal(getattr(fast, name), getattr(careful, name), equal_nan=True), name
+        assert getattr(fast, name).dtype == getattr(careful, name).dtype, name
+    assert (fast.services, fast.segments, fast.has_end, fast.cases) == \
+        (careful.services, careful.segments, careful.has_end, careful.cases)
+
+
+STAMPS = ["2025-03-04", "2025-03-04T09:30", "2025-03-04 09:30", "2025-03-04T09:30:59",
+          "2025-03-04T09:30Z", "2025-03-04T09:30:05Z", "2025-03-04T09:30+02:00",
+          "2025-03-04T09:30:05-05:30", "2024-02-29T23:59:59+14:00",
+          # not of the fast forms: read by datetime.fromisoformat, row by row
+          "2025-03-04T09:30:05.250", "2025-03-04T09", "20250304", "2025-03-04T09:30+0200"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_the_fast_reader_reads_what_the_careful_one_reads(region, tmp_path, seed, ending):
+    rng = random.Random(seed)
+    g = load_graph(region)
+    lines = ["case,service,start,end,segment"]
+    for i in range(300):
+        case = f"c{rng.randrange(60)}" if seed != 3 else f"case-{rng.randrange(60):040d}"
+        start = rng.choice(STAMPS[:-4]) if rng.random() < 0.9 else rng.choice(STAMPS)
+        end = "" if rng.random() < 0.3 else start
+        lines.append(",".join([case, rng.choice(["a", "b", "c", "work"]),
+                               start, end, rng.choice(["", "", "seg2"])]))
+    path = tmp_path / "log.csv"
+    text = ending.join(lines) + (ending if seed != 2 else "")     # seed 2: no last newline
+    path.write_bytes((b"\xef\xbb\xbf" if seed == 1 else b"") + text.encode())
+    fast, careful = _both(path, g)
+    _same(fast, careful)
+    assert len(careful) == 300
+
+
+@pytest.mark.parametrize("body, why", [
+    ('c1,a,"2025-01-01",\n', "a quoted cell"),
+    ("c1,a,2025-01-01,\n\nc2,b,2025-01-02,\n", "a blank row"),
+    ("c1,a,2025-01-01\n", "a short row"),
+    (" c1,a,2025-01-01,\n", "a case with a space before it"),
+    ("c1,ä,2025-01-01,\n", "a byte outside ASCII"),
+    ("c1,a,2025-02-30,\n", "a day that is not in the month"),
+    ("c1,a,2025-01-02,2025-01-01\n", "an end before the start"),
+    ("c1,nowhere,2025-01-01,\n", "an unknown service"),
+])
+def test_the_fast_reader_leaves_what_it_cannot_vouch_for_to_the_careful_one(
+        region, tmp_path, body, why):
+    from polku.io import eventlog as reader
+
+    path = tmp_path / "log.csv"
+    path.write_text("case,service,start,end\n" + body, encoding="utf-8")
+    assert reader._fast_read(path.read_bytes(), load_graph(region), str(path)) is None, why

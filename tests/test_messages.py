@@ -124,7 +124,7 @@ def test_messages_name_nodes_in_their_language(found):
      "“SV·M-None”: huvudansvar saknas; medverkande: SV·Y",
      "“EN·M-None” has no lead; participants: EN·Y"),
     ("long-wait", "r-ab", "Ohjauksessa r-ab (A (a) → B (b)) odotetaan mediaanina 90 päivää (raja 30)",
-     "Vid remissen r-ab (SV·A (a) → SV·B (b)) är medianväntan 90 dagar (gräns 30)",
+     "Vid hänvisningen r-ab (SV·A (a) → SV·B (b)) är medianväntan 90 dagar (gräns 30)",
      "The referral r-ab from EN·A (a) to EN·B (b) waits a median of 90 days (limit 30)"),
     ("segment-without-lead", "lost",
      "Lost (lost): asiakasryhmän työltä puuttuu päävastuu (muut roolit: Z (z))",
@@ -162,7 +162,7 @@ def test_the_unmodelled_flow_message_follows_the_language(tmp_path):
             for lang in LANGS}
     assert msgs["en"] == ["EN·A (a) hands 2 clients over to EN·Work (work) in the event log, "
                           "but the graph has no referral between them"]
-    assert msgs["fi"] == ["A (a) siirtää tapahtumalokissa 2 asiakasta palveluun Work (work), "
+    assert msgs["fi"] == ["A (a) ohjaa tapahtumalokissa 2 asiakasta palveluun Work (work), "
                           "mutta aineistossa ei ole ohjausta niiden välillä"]
     assert msgs["sv"][0].startswith("SV·A (a) lämnar i händelseloggen över 2 klienter")
 
@@ -294,8 +294,8 @@ def test_graph_page_shows_the_messages_in_its_language(client):
 
 
 def test_report_findings_are_in_the_report_language(tmp_path):
-    for lang, text in (("fi", "puuttuvat omistaja ja päävastuu"),
-                       ("sv", "saknar ägare och huvudansvar"),
+    for lang, text in (("fi", "puuttuvat vastuutaho ja päävastuu"),
+                       ("sv", "saknar ansvarig aktör och huvudansvar"),
                        ("en", "has no owner and no lead")):
         out = tmp_path / f"r-{lang}.md"
         r = run("report", EXAMPLE, "-o", out, "--lang", lang, "-q")
@@ -305,8 +305,8 @@ def test_report_findings_are_in_the_report_language(tmp_path):
 
 def test_view_pages_show_the_findings_in_their_language(tmp_path, client):
     example = ROOT / "graphs" / "keski-uusimaa"
-    for lang, text, other in (("sv", "saknar ägare och huvudansvar", "has no owner and no lead"),
-                              ("en", "has no owner and no lead", "saknar ägare")):
+    for lang, text, other in (("sv", "saknar ansvarig aktör och huvudansvar", "has no owner and no lead"),
+                              ("en", "has no owner and no lead", "saknar ansvarig aktör")):
         out = tmp_path / f"v-{lang}.html"
         r = run("render", example, "-o", out, "--lang", lang)
         assert r.exit_code == 0, r.output

@@ -182,7 +182,7 @@ def test_writes_need_a_token_and_the_current_etag(served: Path) -> None:
     assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden"
     client = TestClient(create_app([served], TOKENS))
     r = client.post("/api/graphs/mini/rows/outcomes", json=new)
-    assert r.status_code == 401 and r.headers["www-authenticate"] == "Bearer"
+    assert r.status_code == 401 and r.headers["www-authenticate"] == 'Bearer realm="polku"'
     r = client.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth("wrong-token-000000000"))
     assert r.status_code == 401 and "wrong-token" not in r.text
     r = client.post("/api/graphs/mini/rows/outcomes", json=new, headers=auth())

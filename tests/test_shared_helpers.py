@@ -19,6 +19,8 @@ OWN_COPIES = {
         ("helpers.py", "use helpers.run"),
     r"Neo4jServer\(":
         ("neo4j_server.py", "use the neo4j_server fixture"),
+    r"KeycloakServer\(":
+        ("keycloak_server.py", "use the keycloak_server fixture"),
     r"copytree\(\s*MINI\b|\"data\" / \"mini\"":
         ("helpers.py", "use the mini fixture, helpers.copy_mini or helpers.MINI"),
 }
@@ -54,12 +56,14 @@ def test_the_slow_groups_are_marked_by_the_fixtures_they_use(pytestconfig) -> No
     # a fixture's closure holds what it uses: open_page stands on browser
     page = FakeItem(("tmp_path", "open_page", "browser"))
     neo4j = FakeItem(("server", "neo4j_server"))
+    keycloak = FakeItem(("keycloak_server",))
     wheel = FakeItem(("installed",), marks=("wheel",))
     plain = FakeItem(("tmp_path", "mini"))
-    conftest.pytest_collection_modifyitems([page, neo4j, wheel, plain])
+    conftest.pytest_collection_modifyitems([page, neo4j, keycloak, wheel, plain])
     assert page.marks == {"browser", "slow"}
     assert neo4j.marks == {"neo4j", "slow"}
+    assert keycloak.marks == {"keycloak", "slow"}
     assert wheel.marks == {"wheel", "slow"}
     assert plain.marks == set()
     registered = {line.split(":")[0] for line in pytestconfig.getini("markers")}
-    assert {"slow", "browser", "neo4j", "wheel", "notebook"} <= registered
+    assert {"slow", "browser", "neo4j", "keycloak", "wheel", "notebook"} <= registered

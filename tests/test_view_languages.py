@@ -205,7 +205,9 @@ def test_cli_render_takes_lang(tmp_path: Path, g):
 
 def test_report_passes_its_language_to_the_embedded_views(tmp_path: Path):
     example = ROOT / "graphs" / "keski-uusimaa.ttl"
-    for lang, title in (("sv", "Ekosystemet · "), ("en", "Ecosystem · ")):
+    # the embedded views are the largest segments' (the ecosystem is summarised as a table
+    # of organisations and their hand-offs, in the report's language too)
+    for lang, title in (("sv", "Kundgrupp · "), ("en", "Segment · ")):
         out = tmp_path / f"{lang}.html"
         r = run("report", example, "-o", out, "--lang", lang)
         assert r.exit_code == 0, r.output
@@ -213,6 +215,7 @@ def test_report_passes_its_language_to_the_embedded_views(tmp_path: Path):
         sections = re.findall(r'<section class="polku-view" id="[^"]+" lang="(\w+)"', page)
         assert sections and set(sections) == {lang}
         assert title in page
+        assert translator(lang)("The ecosystem at a glance") in page
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])

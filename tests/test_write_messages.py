@@ -85,3 +85,26 @@ def test_the_servers_refusals_are_worded_too(client) -> None:
     # the English stays without lang
     r = read_only.post("/api/graphs/mini/rows/referrals", json=row)
     assert r.json()["error"]["message"].startswith("this server is read-only")
+
+
+def test_the_cli_says_import_validate_merge_and_diff_in_the_language_asked(tmp_path) -> None:
+    from helpers import edit, run
+
+    bad = copy_mini(tmp_path / "bad")
+    edit(bad / "services.csv", ",20,", ",20x,")
+    r = run("import", bad, "-o", tmp_path / "out.ttl", "--lang", "fi")
+    assert r.exit_code == 1
+    assert "virhe: " in r.stderr and "taulukko 'services'" in r.stderr
+    assert "'20x' ei ole luku" in r.stderr and "is not a number" not in r.stderr
+    r = run("validate", bad, env={"POLKU_LANG": "sv"})
+    assert r.exit_code == 1 and "'20x' är inte ett tal" in r.stderr and "fel: " in r.stderr
+    # without --lang or POLKU_LANG: the English these commands always wrote
+    r = run("validate", bad, env={"POLKU_LANG": ""})
+    assert "error: " in r.stderr and "'20x' is not a number" in r.stderr
+    r = run("import", MINI, "-o", tmp_path / "ok.ttl", "--lang", "fi")
+    assert r.exit_code == 0 and r.stdout.startswith("kirjoitettu ") and "palvelut 2" in r.stdout
+    assert run("validate", MINI, "--lang", "sv").stdout.startswith(f"{MINI}: giltig")
+    r = run("merge", MINI, "-o", tmp_path / "n.ttl", "--lang", "fi")
+    assert r.exit_code == 1 and "vähintään kaksi verkkoa" in r.stderr
+    r = run("diff", MINI, MINI, "--format", "html", "--lang", "sv")
+    assert r.exit_code == 1 and "html-jämförelsen är en sida" in r.stderr

@@ -1,7 +1,8 @@
 """The HTTP API and web UI: ``create_app(sources)`` returns the FastAPI app over some graphs.
 
 The app is a thin layer, like the CLI: it wires the parts of :mod:`polku.server` together —
-the graph store with last good versions (``store``), bearer tokens (``auth``), the error
+the graph store with last good versions (``store``), who reads and writes (``auth``: shared
+tokens; ``oidc``: sign-in with the organisations' identity provider), the error
 contract (``contract``), the headers every response gets (``http``), the JSON API
 (``api``) and the pages (``pages``). Row edits and the change log are the library's
 (:mod:`polku.ops.edits`, :mod:`polku.ops.changelog`).
@@ -22,6 +23,7 @@ JSON API (every graph addressed by its name, the file or folder name without suf
 ``PATCH|DELETE /api/graphs/{g}/rows/{s}/{key}`` change or delete a row (token, If-Match)
 ``GET /api/graphs/{g}/changes``                 the change log, newest first
 ``POST /api/graphs/{g}/undo``                   revert the latest change (token, If-Match)
+``GET /auth/me``                                who the request speaks for (with OIDC)
 ==============================================  ==========================================
 """
 
@@ -30,7 +32,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -42,12 +44,15 @@ from starlette.middleware.gzip import GZipMiddleware
 from polku.errors import PolkuError
 from polku.words import N_
 from polku.server.api import api_router
-from polku.server.auth import Tokens, load_tokens
+from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import ApiError
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.store import GraphStore, discover
+
+if TYPE_CHECKING:
+    from polku.server.oidc import OidcSettings
 
 log = logging.getLogger("polku.server")
 
@@ -80,16 +85,23 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
-               changes_dir: Path | None = None) -> FastAPI:
+               changes_dir: Path | None = None, oidc: "OidcSettings | None" = None) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
-    writes need one of ``tokens`` (none: read-only); change logs go to ``changes_dir``
-    (default: ``.polku/`` beside each graph).
+    writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
+    (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
+    each graph).
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()
+    provider = None
+    if oidc is not None:
+        from polku.server.oidc import Oidc
+
+        provider = Oidc(oidc)
+    access = Access(tokens, provider)
     store = GraphStore(sources, changes_dir)
     if tokens.enabled:
         # the shapes every write is checked against, read now rather than by the first write
@@ -108,6 +120,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                          'error is `{"error": {"code", "message", "field"}}`.')
     app.state.store = store
     app.state.tokens = tokens
+    app.state.access = access
 
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
@@ -144,10 +157,21 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                                                    "error is in its log"),
                                                 code="server-error"))
 
-    app.include_router(api_router(store, tokens))
-    app.include_router(pages_router(store, tokens))
+    app.include_router(api_router(store, access))
+    app.include_router(pages_router(store, access))
+    form_action: tuple[str, ...] = ()
+    if provider is not None:
+        from urllib.parse import urlsplit
+
+        from polku.server.oidc import oidc_router
+
+        app.include_router(oidc_router(access, provider))
+        # signing out is a form whose answer leads on to the provider's own sign-out
+        issuer = urlsplit(provider.settings.issuer)
+        form_action = (f"{issuer.scheme}://{issuer.netloc}",)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
-    app.add_middleware(ScriptHashes)  # inside the compression: it reads the page's scripts
+    # inside the compression: it reads the page's scripts
+    app.add_middleware(ScriptHashes, form_action=form_action)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
@@ -177,12 +201,16 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory polku.app:app_from_env``: sources from ``POLKU_GRAPHS``
     (``os.pathsep``-separated, default ``graphs``), tokens from ``POLKU_TOKENS_FILE`` or
-    ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph)."""
+    ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
+    identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
+    ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`)."""
+    from polku.server.oidc import settings_from_env
+
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
                          os.environ.get("POLKU_TOKENS"))
     changes = os.environ.get("POLKU_CHANGES")
     return create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
-                      Path(changes) if changes else None)
+                      Path(changes) if changes else None, settings_from_env())
 
 
 __all__ = ["create_app", "discover", "GraphStore", "app_from_env"]

@@ -19,7 +19,7 @@ import typer
 
 from polku import graph as graphmod
 from polku.errors import PolkuError, PolkuErrors
-from polku.present.i18n import check_lang, translator
+from polku.present.i18n import Translator, check_lang, translator, type_name
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.io import formats
 from polku.io.formats import check_output, format_for
@@ -29,6 +29,7 @@ from polku.ops import operations as ops
 from polku.present import operations as pages
 from polku.ops.model import Model
 from polku.privacy import EDITOR, MIN_CELL, PUBLIC
+from polku.words import N_
 from polku.progress import terminal_progress, wanted
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
@@ -40,15 +41,27 @@ F = TypeVar("F", bound=Callable)
 MAX_PROBLEMS_SHOWN = 100
 
 
-def fail(error: PolkuError) -> None:
+def said_in(lang: str | None) -> Translator:
+    """The translator of the texts of ``import``, ``export``, ``validate``, ``merge`` and
+    ``diff`` about files and problems: ``--lang`` (or POLKU_LANG); without either the
+    English they always wrote (scripts read it)."""
+    return translator(lang) if lang else translator("en")
+
+
+def fail(error: PolkuError, tr: Translator | None = None) -> None:
     """Print the problems of ``error`` on stderr, one line each (at most
-    :data:`MAX_PROBLEMS_SHOWN`, then how many more), and exit 1."""
+    :data:`MAX_PROBLEMS_SHOWN`, then how many more), in ``tr``'s language (English
+    without one), and exit 1."""
+    from polku.present.i18n import error_text
+
+    tr = tr or translator("en")
     problems = error.errors if isinstance(error, PolkuErrors) else [error]
     for p in problems[:MAX_PROBLEMS_SHOWN]:
-        typer.echo(f"error: {p}", err=True)
+        typer.echo(tr("error: {problem}").format(problem=error_text(p, tr)), err=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
-        typer.echo(f"error: … and {len(problems) - MAX_PROBLEMS_SHOWN} more problems "
-                   "(fix the first ones; later ones often follow from them)", err=True)
+        typer.echo(tr("error: … and {n} more problems (fix the first ones; later ones often "
+                      "follow from them)").format(n=len(problems) - MAX_PROBLEMS_SHOWN),
+                   err=True)
     raise typer.Exit(1)
 
 
@@ -60,7 +73,8 @@ def reports_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except PolkuError as e:
-            fail(e)
+            lang = kwargs.get("lang")
+            fail(e, said_in(lang) if lang in ("fi", "sv", "en") else None)
         except OSError as e:
             where = e.filename or ""
             fail(PolkuError(e.strerror or str(e), file=str(where) if where else None))
@@ -121,6 +135,13 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
                           ".xlsx), or a neo4j:// URI.")
 
 
+def wrote(output: Path, counts: dict[str, int], tr: Translator) -> str:
+    """``wrote OUTPUT: 17 actors, 40 services …`` in ``tr``'s language."""
+    return tr("wrote {output}: {counts}").format(output=output, counts=", ".join(
+        f"{type_name(k, tr, plural=True)} {n}" if tr.lang != "en" else f"{k} {n}"
+        for k, n in counts.items() if n))
+
+
 def save_imported(result, source: str, output: Path, fmt: str, unit: str) -> None:
     """Check a graph read from another publisher's data against polku's shapes, write it,
     and say what the reader noted and what had no place (counted in ``unit``s)."""
@@ -149,6 +170,9 @@ def import_(
                                        "graph sheet (default: the workbook's folder or file "
                                        "name; never the output's)."),
     quiet: bool = Quiet,
+    lang: Optional[str] = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
+                                       help="The language of the messages: fi, sv or en "
+                                       "(default: POLKU_LANG, else English)."),
 ) -> None:
     """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
     from polku.io import workbook
@@ -169,9 +193,7 @@ def import_(
             raise PolkuErrors(problems)
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
-    counts = graphmod.summary(g)
-    typer.echo(f"wrote {output}: " + ", ".join(
-        f"{k} {n}" for k, n in counts.items() if n))
+    typer.echo(wrote(output, graphmod.summary(g), said_in(lang)))
 
 
 def import_other(other: formats.Format, source: Path, output: Path, name: Optional[str]) -> None:
@@ -197,6 +219,9 @@ def export(
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
+    lang: Optional[str] = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
+                                       help="The language of the messages: fi, sv or en "
+                                       "(default: POLKU_LANG, else English)."),
 ) -> None:
     """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
     exchange format for other tools."""
@@ -208,25 +233,32 @@ def export(
     with terminal_progress(wanted(quiet)) as progress:
         g = checked(source, progress=progress)
         if segment is not None and segment not in g:
-            raise PolkuError(f"unknown segment '{segment}'")
+            raise PolkuError(N_("unknown segment '{segment}'"), params={"segment": segment},
+                             field="segment")
         out = Model(g, min_cell=min_cell).published(audience_of(
             suppress if suppress is not None else fmt.shared)).graph
         progress(f"writing {output.name}")
         fmt.write(out, output, segment=segment, k=k)
-    typer.echo(f"wrote {output}")
+    tr = said_in(lang)
+    typer.echo(tr("wrote {output}").format(output=output))
     for line in formats.resolve(fmt.notes)(g) if fmt.notes else ():
         typer.echo(line)
 
 
 @app.command()
 @reports_errors
-def validate(source: str = GraphArg, quiet: bool = Quiet) -> None:
+def validate(source: str = GraphArg, quiet: bool = Quiet,
+             lang: Optional[str] = typer.Option(
+                 None, "--lang", envvar="POLKU_LANG", show_default=False,
+                 help="The language of the messages: fi, sv or en (default: POLKU_LANG, "
+                 "else English).")) -> None:
     """Check a workbook or graph; list every problem and exit 1 if there are any."""
     from polku.io.validate import validate as run
 
     with terminal_progress(wanted(quiet)) as progress:
         g = run(source, progress=progress)
-    typer.echo(f"{source}: valid ({g.number_of_nodes()} nodes)")
+    tr = said_in(lang)
+    typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=g.number_of_nodes()))
 
 
 @app.command()
@@ -688,12 +720,13 @@ def diff(
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
-        raise PolkuError("the html diff is a page: give -o DIFF.html")
+        raise PolkuError(N_("the html diff is a page: give -o DIFF.html"), params={},
+                         field="output")
     if output is not None and output.suffix.lower() not in (
             {"html": (".html", ".htm")}.get(format, (".txt", ".json", ".md"))):
-        raise PolkuError(f"a {format} diff needs a name ending in "
-                         f"{'.html' if format == 'html' else '.json, .txt or .md'}",
-                         file=str(output))
+        raise PolkuError(N_("a {format} diff needs a name ending in {suffixes}"),
+                         params={"format": format, "suffixes": ".html" if format == "html"
+                                 else ".json, .txt or .md"}, file=str(output), field="output")
     tr = translator(lang)
     ma, mb = model_of(a, min_cell), model_of(b, min_cell)
     who = audience_of(suppress if suppress is not None else format == "html")
@@ -705,7 +738,7 @@ def diff(
         from polku.present.views.diff import diff_html
 
         atomic.write_text(output, diff_html(ga, gb, result))
-        typer.echo(f"wrote {output}")
+        typer.echo(tr("wrote {output}").format(output=output))
         return
     text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
         else diff_text(result, ga, gb, tr)
@@ -713,7 +746,7 @@ def diff(
         from polku.io import atomic
 
         atomic.write_text(output, text + "\n")
-        typer.echo(f"wrote {output}")
+        typer.echo(tr("wrote {output}").format(output=output))
     else:
         typer.echo(text)
 
@@ -729,18 +762,22 @@ def merge(
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
+    lang: Optional[str] = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
+                                       help="The language of the messages: fi, sv or en "
+                                       "(default: POLKU_LANG, else English)."),
 ) -> None:
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
     from polku.analyses.merge import merge as run
 
     if len(sources) < 2:
-        raise PolkuError("merge needs at least two graphs")
+        raise PolkuError(N_("merge needs at least two graphs"), params={}, field="sources")
     fmt = formats.rdf_format_for(output)
     check_output(output, fmt)
     for s in sources:
         if Path(s).exists() and Path(s).resolve() == output.resolve():
-            raise PolkuError("the output would overwrite an input", file=str(output))
+            raise PolkuError(N_("the output would overwrite an input"), params={},
+                             file=str(output))
     with terminal_progress(wanted(quiet)) as progress:
         graphs = []
         for s in sources:
@@ -752,12 +789,14 @@ def merge(
             suppress if suppress is not None else formats.shared(fmt))).graph
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
+    tr = said_in(lang)
     for c in result.conflicts:
-        typer.echo(f"conflict: {c}")
+        typer.echo(tr("conflict: {conflict}").format(conflict=c))
     shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
-    typer.echo(f"wrote {output}: {len(graphs)} regions, {shared} shared actors "
-               f"(same business id), {len(result.conflicts)} conflicts, "
-               f"{g.number_of_nodes()} nodes")
+    typer.echo(tr("wrote {output}: {regions} regions, {shared} shared actors (same business "
+                  "id), {conflicts} conflicts, {nodes} nodes").format(
+        output=output, regions=len(graphs), shared=shared, conflicts=len(result.conflicts),
+        nodes=g.number_of_nodes()))
 
 
 ptv_app = typer.Typer(no_args_is_help=True, help=(
@@ -1017,22 +1056,53 @@ def serve(
                                            "(default: .polku/ beside each graph)."),
     workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
                                 "writes are serialised across them by a file lock."),
+    oidc_issuer: Optional[str] = typer.Option(
+        None, "--oidc-issuer", help="Sign in with this OpenID Connect identity provider "
+        "(its issuer URL, e.g. https://id.example.fi/realms/ku; default: POLKU_OIDC_ISSUER)."),
+    oidc_client_id: Optional[str] = typer.Option(
+        None, "--oidc-client-id", help="polku's client id at the provider (default: "
+        "POLKU_OIDC_CLIENT_ID); its secret comes from POLKU_OIDC_CLIENT_SECRET."),
+    oidc_roles_claim: Optional[str] = typer.Option(
+        None, "--oidc-roles-claim", help="The claim holding the roles viewer, editor, admin "
+        "(a dotted path; default: POLKU_OIDC_ROLES_CLAIM, else realm_access.roles)."),
+    oidc_org_claim: Optional[str] = typer.Option(
+        None, "--oidc-org-claim", help="The claim holding the person's organisation, an "
+        "actor id (default: POLKU_OIDC_ORG_CLAIM, else organisation)."),
+    oidc_audience: Optional[str] = typer.Option(
+        None, "--oidc-audience", help="What a bearer token's aud must name (default: "
+        "POLKU_OIDC_AUDIENCE, else the client id)."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import os
+    import secrets
 
     import uvicorn
 
     from polku.app import create_app
     from polku.server.auth import load_tokens
+    from polku.server.oidc import settings_from_env
 
     known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
-    application = create_app(sources or ["graphs"], known, changes)
+    asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
+             "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
+             "audience": oidc_audience}
+    if workers > 1 and (oidc_issuer or os.environ.get("POLKU_OIDC_ISSUER")) \
+            and not os.environ.get("POLKU_SESSION_SECRET"):
+        # every worker must read the session cookies the others signed
+        os.environ["POLKU_SESSION_SECRET"] = secrets.token_urlsafe(32)
+    try:
+        oidc = settings_from_env(**asked)
+    except PolkuError as e:
+        raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
+    application = create_app(sources or ["graphs"], known, changes, oidc)
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
+    writers = ([] if not known.enabled else ["tokens"]) + \
+        ([f"sign-in at {oidc.issuer}"] if oidc is not None else [])
     typer.echo(f"polku serving {listing or 'no graphs'} at http://{host}:{port}/"
-               + ("" if known.enabled else " (read-only: no tokens)"))
-    if not known.enabled and not is_loopback(host):
+               + (f" (writes: {', '.join(writers)})" if writers
+                  else " (read-only: no tokens, no identity provider)"))
+    if not writers and not is_loopback(host):
         typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
@@ -1046,6 +1116,12 @@ def serve(
         os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
     if changes:
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
+                 "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
+                 "audience": "POLKU_OIDC_AUDIENCE"}
+    for key, value in asked.items():
+        if value is not None:
+            os.environ[env_names[key]] = value
     uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
 

@@ -56,9 +56,15 @@ def handoffs(log: EventLog) -> Handoffs:
     if len(log) == 0:
         return Handoffs(*(np.empty(0, dtype=t) for t in (np.int32, np.int32, np.float64,
                                                          np.int32)), months=1)
-    order = np.lexsort((np.arange(len(log)), log.start, log.case))
-    case, svc = log.case[order], log.service[order]
-    start, end, seg = log.start[order], log.end[order], log.segment[order]
+    same_case = log.case[1:] == log.case[:-1]
+    if (log.case[1:] >= log.case[:-1]).all() and \
+            (~same_case | (log.start[1:] >= log.start[:-1])).all():
+        # already in order (a log written case by case, each in time): nothing to sort
+        case, svc, start, end, seg = log.case, log.service, log.start, log.end, log.segment
+    else:
+        order = np.lexsort((log.start, log.case))    # stable: equal starts keep file order
+        case, svc = log.case[order], log.service[order]
+        start, end, seg = log.start[order], log.end[order], log.segment[order]
     done = np.where(np.isnan(end), start, end)
     pair = (case[:-1] == case[1:]) & (svc[:-1] != svc[1:])
     idx = np.nonzero(pair)[0]

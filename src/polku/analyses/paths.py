@@ -395,6 +395,31 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
     return out
 
 
+#: the keys that rank paths, in the order they decide (the module doc)
+RANK_KEYS = ("uncovered", "wait", "handoffs", "ids")
+
+
+def deciding_key(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Which rank key puts path ``after`` below path ``before`` (both as
+    :func:`ranked_paths` returns them): the first of :data:`RANK_KEYS` in which they
+    differ — needs left uncovered, total wait (to 1/100 of a day), hand-offs between
+    organisations, else the step ids. A reader sees why a 119-day path can rank above a
+    52-day one: it leaves fewer needs uncovered.
+
+    >>> a = {"uncovered": ["n1"], "total_wait_days": 119, "handoffs": 5}
+    >>> deciding_key(a, {"uncovered": ["n1", "n2"], "total_wait_days": 52, "handoffs": 2})
+    'uncovered'
+    >>> deciding_key(a, {"uncovered": ["n3"], "total_wait_days": 119.004, "handoffs": 6})
+    'handoffs'
+    """
+    keys = [(len(p.get("uncovered") or ()), round(float(p.get("total_wait_days") or 0) * 100),
+             int(p.get("handoffs") or 0)) for p in (before, after)]
+    for name, x, y in zip(RANK_KEYS, *keys):
+        if x != y:
+            return name
+    return "ids"
+
+
 def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
                  max_expansions: int = MAX_EXPANSIONS) -> dict:
     """Everything ``polku paths`` shows: the k best paths (with ``search``: whether they

@@ -9,7 +9,7 @@ server's undo) reverts the newest change, one row or a batch.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -51,15 +51,24 @@ def apply_all(sheets: edits.Sheets, wanted: Iterable[Mapping[str, Any]]
 
 def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping[str, Any]],
               who: str, note: str = "", log: ChangeLog | None = None,
-              undoes: int | None = None) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+              undoes: int | None = None, check: Callable[..., None] | None = None,
+              identity: dict[str, Any] | None = None
+              ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Apply ``wanted`` to the graph at ``source`` as one change: checked exactly as
     ``polku import`` checks a workbook (nothing is written when any row fails), every
-    changed sheet written, one entry logged. Returns the new graph and the entry."""
+    changed sheet written, one entry logged. ``check(sheet, before, after, sheets)`` sees
+    each row's old state against the sheets before and its new one against the sheets
+    after, and raises to refuse the whole change (whose rows the writer may change);
+    ``identity`` is logged beside ``who``. Returns the new graph and the entry."""
     if not wanted:
         raise PolkuError("no edits to apply")
     store = edits.row_store(source)
     sheets = store.sheets(current)
     new_sheets, changes = apply_all(sheets, wanted)
+    if check is not None:
+        for c in changes:
+            check(c.sheet, c.before, None, sheets)
+            check(c.sheet, None, c.after, new_sheets)
     name = str(current.graph.get("name") or Path(str(source)).stem)
     g = edits.check(new_sheets, name, str(source), store.file_of, current.graph)
     # Neo4j pushes the whole graph at each sheet: the first push checks against what
@@ -69,14 +78,15 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
         store.write(new_sheets, g, sheet, expect=edits.unchanged_since(seen))
         seen = g
     log = log or changelog_of(source)
-    return g, log.append_batch(changes, who, note, undoes)
+    return g, log.append_batch(changes, who, note, undoes, identity)
 
 
 def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
-                log: ChangeLog | None = None, where: str | None = None
+                log: ChangeLog | None = None, where: str | None = None,
+                identity: dict[str, Any] | None = None
                 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Revert the newest change not yet undone (a row or a batch) as one change
-    (``where``: how problems name the source)."""
+    (``where``: how problems name the source; ``identity``: logged beside ``who``)."""
     log = log or changelog_of(source)
     entry = log.to_undo()
     wanted = [{"action": action, "sheet": sheet, "key": key, "row": values or {}}
@@ -97,5 +107,6 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
         store.write(sheets, g, sheet, expect=edits.unchanged_since(seen))
         seen = g
     if len(changes) == 1 and "changes" not in entry:
-        return g, log.append(changes[0], who, undoes=entry["version"])
-    return g, log.append_batch(changes, who, "undo", undoes=entry["version"])
+        return g, log.append(changes[0], who, undoes=entry["version"], identity=identity)
+    return g, log.append_batch(changes, who, "undo", undoes=entry["version"],
+                               identity=identity)

@@ -64,12 +64,16 @@ class ChangeLog:
         entries = self.entries()
         return entries[-1]["version"] if entries else 0
 
-    def append(self, change: Change, who: str, undoes: int | None = None) -> dict[str, Any]:
-        """Log ``change`` made by ``who`` as the next version; return the entry."""
+    def append(self, change: Change, who: str, undoes: int | None = None,
+               identity: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Log ``change`` made by ``who`` as the next version; return the entry.
+        ``identity`` is logged beside the name (a signed-in person's ``sub`` and
+        ``organisations``)."""
         entries = self.entries()
         entry: dict[str, Any] = {
             "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
-            "who": who, "action": "undo" if undoes is not None else change.action,
+            "who": who, **(identity or {}),
+            "action": "undo" if undoes is not None else change.action,
             "sheet": change.sheet, "key": change.key, "before": change.before,
             "after": change.after}
         if undoes is not None:
@@ -81,12 +85,13 @@ class ChangeLog:
         return entry
 
     def append_batch(self, changes: list[Change], who: str, note: str = "",
-                     undoes: int | None = None) -> dict[str, Any]:
+                     undoes: int | None = None, identity: dict[str, Any] | None = None
+                     ) -> dict[str, Any]:
         """Log several row changes made together as one entry (see the module doc)."""
         entries = self.entries()
         entry: dict[str, Any] = {
             "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
-            "who": who, "action": "undo" if undoes is not None else "batch",
+            "who": who, **(identity or {}), "action": "undo" if undoes is not None else "batch",
             "sheet": None, "key": None, "before": None, "after": None,
             "changes": [{"action": c.action, "sheet": c.sheet, "key": c.key,
                          "before": c.before, "after": c.after} for c in changes]}

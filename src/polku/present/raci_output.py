@@ -23,6 +23,7 @@ from polku.io import atomic
 from polku.io.workbook import neutral
 from polku.present.i18n import N_, Translator, role_name, translator
 from polku.words import ROLE_MEANINGS
+from polku.analyses.handoffs import organisation
 from polku.analyses.raci import (MARK_LABELS, OWNER_NOTE, ROLE_LABELS, TYPE_LABELS, Raci,
                                  detail)
 
@@ -85,6 +86,41 @@ def raci_worded(m: Raci, g: nx.MultiDiGraph, tr: Translator) -> Raci:
                   if c.note else c for c in m.cells)
     return replace(m, rows=rows, cells=cells,
                    actor_labels={a: tr.label(g, a) for a in m.actors})
+
+
+#: the organisations a regional matrix is about: their columns come first
+PRINCIPAL_KINDS = ("wellbeing-county", "employment-area")
+
+
+def principal(g: nx.MultiDiGraph, actor: str) -> bool:
+    """Whether the actor is (a unit of) a principal organisation (:data:`PRINCIPAL_KINDS`)."""
+    return any(g.nodes.get(x, {}).get("kind") in PRINCIPAL_KINDS
+               for x in (actor, organisation(g, actor)))
+
+
+def by_involvement(m: Raci, g: nx.MultiDiGraph) -> Raci:
+    """The matrix with its actors ordered for people who read it: the principal
+    organisations (:data:`PRINCIPAL_KINDS`: the wellbeing services county and the
+    employment area, with their units) first, then by involvement (filled cells, leads
+    counted first), then by name; the rows are unchanged.
+
+    >>> from polku.analyses.raci import Cell, Raci, Row
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("g")
+    >>> g.add_node("a", type="actor", kind="municipality"); g.add_node("h", type="actor", kind="wellbeing-county")
+    >>> rows = (Row("s", "service", "S", "", None, ()), Row("t", "service", "T", "", None, ()))
+    >>> m = Raci("g", "all", ("a", "h"), {}, rows, (Cell("a", "s", "lead"), Cell("a", "t", "lead"), Cell("h", "s", "informed")))
+    >>> by_involvement(m, g).actors
+    ('h', 'a')
+    """
+    cells: dict[str, list[int]] = {a: [0, 0] for a in m.actors}
+    for c in m.cells:
+        cells[c.actor][0] += 1
+        cells[c.actor][1] += c.role == "lead"
+
+    order = sorted(m.actors, key=lambda a: (not principal(g, a), -cells[a][0], -cells[a][1],
+                                            m.actor_labels.get(a, a).casefold(), a))
+    return replace(m, actors=tuple(order))
 
 
 def _row_name(row) -> str:
@@ -231,17 +267,29 @@ def raci_html(m: Raci, tr: Translator | None = None) -> str:
     return env.get_template("raci.html").render(**raci_context(m, tr))
 
 
-def raci_section(m: Raci, tr: Translator) -> Markup:
+def raci_section(m: Raci, tr: Translator, g: nx.MultiDiGraph | None = None) -> Markup:
     """The matrix with its controls as an HTML section in the language of ``tr``, for a
-    page that has its own frame (the web UI's RACI page)."""
+    page that has its own frame (the web UI's RACI page); with the graph ``g``, the
+    columns are ordered by involvement (:func:`by_involvement`) and can be filtered by
+    organisation."""
     env = _env()
     env.globals.update(tr.jinja_globals())
-    return Markup(env.get_template("raci-table.html").render(**raci_context(m, tr)))
+    return Markup(env.get_template("raci-table.html").render(**raci_context(m, tr, g)))
 
 
-def raci_context(m: Raci, tr: Translator | None = None) -> dict:
-    """What the RACI templates need (the page and the report's section share them)."""
+def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | None = None
+                 ) -> dict:
+    """What the RACI templates need (the page and the report's section share them); with
+    the graph ``g``, the actors ordered by involvement and grouped by organisation."""
     tr = tr or translator()
+    org_of: dict[str, str] = {}
+    orgs: list[dict[str, str]] = []
+    if g is not None:
+        m = by_involvement(m, g)
+        org_of = {a: organisation(g, a) for a in m.actors}
+        for a in m.actors:  # in column order: the principal organisations first
+            if org_of[a] not in {o["id"] for o in orgs}:
+                orgs.append({"id": org_of[a], "label": tr.label(g, org_of[a])})
     # The cells as HTML, written here rather than by the template: a national matrix has
     # some two million cells, nearly all empty, and a template loop over them took most of
     # the report's time. Filled cells are few; a row is its filled cells among empty ones.
@@ -263,8 +311,11 @@ def raci_context(m: Raci, tr: Translator | None = None) -> dict:
                      "type_label": type_label(r.type, tr), "mark": r.mark,
                      "mark_label": mark_label(r.mark, tr),
                      "kinds": list(r.kinds), "cells_html": Markup(cells)})
-    return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a)}
+    return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a),
+                                             "org": org_of.get(a, a),
+                                             "principal": g is not None and principal(g, a)}
                                             for a in m.actors],
+            "organisations": orgs,
             "role_labels": {r: role_label(r, tr) for r in ROLE_LABELS},
             "mark_labels": {k: mark_label(k, tr) for k in MARK_LABELS}, "counts": m.marked(),
             "type_labels": {t: type_label(t, tr) for t in TYPE_LABELS

@@ -24,6 +24,7 @@ import networkx as nx
 from polku.io import atomic
 from polku.analyses.describe import shown_size
 from polku.analyses.bottlenecks import flow_ranking, ranking
+from polku.analyses.handoffs import handoff_summary
 from polku.analyses.accountable import by_actor
 from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
@@ -119,6 +120,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # whether any finding has a plan measure on it ("no plan measure" is said once)
         "any_measures": any(f.measures for f in findings),
         "raci": raci_worded(raci(g, findings), g, tr),
+        # the ecosystem as a leader reads it: organisations and their hand-offs
+        "handoffs": handoffs_worded(handoff_summary(g), g, tr),
         # the action list as a CSV to download from the report itself (self-contained)
         "actions_csv": actions_csv(action_rows(g, findings, states, None, tr), tr),
         # each followed-up finding's follow-up as one phrase, by finding key
@@ -280,8 +283,29 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                 out.append("- " + tr("… and {n} more (the action list to download has every "
                                      "one).").format(n=num(grp["more"])))
             out.append("")
+    out += _handoffs_markdown(data["handoffs"], cell, tr)
     out += _raci_markdown(data["raci"], cell, tr)
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _handoffs_markdown(h: dict[str, Any], cell: Any, tr: Translator) -> list[str]:
+    """The ecosystem at a glance: the largest client flows between organisations."""
+    num = tr.number
+    out = ["", "## " + tr("The ecosystem at a glance"), "", tr(
+        "{organisations} organisations refer clients to each other: {handoffs} referrals "
+        "cross from one organisation to another, {clients} clients a month.").format(
+        organisations=num(h["n_organisations"]), handoffs=num(h["n_handoffs"]),
+        clients=num(round(h["clients"])))]
+    if h["pairs"]:
+        out += ["", "| " + " | ".join([tr("from"), tr("to"), tr("referrals"),
+                                       tr("clients a month"),
+                                       tr("client information does not travel or unknown"),
+                                       tr("without an owner")]) + " |", "|---|---|--:|--:|--:|--:|"]
+        out += [f"| {cell(p['from_label'])} | {cell(p['to_label'])} | {num(p['referrals'])} | "
+                f"{num(round(p['clients']))} | "
+                f"{num(p['no_information'] + p['unknown_information'])} | {num(p['no_owner'])} |"
+                for p in h["pairs"]]
+    return out
 
 
 def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[str]:
@@ -330,20 +354,38 @@ def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     return out
 
 
+#: rows of the ecosystem summary's tables (organisations, pairs of organisations)
+HANDOFF_ROWS = 12
+
+
+def handoffs_worded(summary: dict[str, Any], g: nx.MultiDiGraph, tr: Translator
+                    ) -> dict[str, Any]:
+    """:func:`polku.analyses.handoffs.handoff_summary` with the organisations named in
+    ``tr``'s language, the first :data:`HANDOFF_ROWS` of each table and how many more."""
+    orgs, pairs = summary["organisations"], summary["pairs"]
+    return {"organisations": [dict(o, label=tr.label(g, o["id"]))
+                              for o in orgs[:HANDOFF_ROWS]],
+            "pairs": [dict(p, from_label=tr.label(g, p["from"]), to_label=tr.label(g, p["to"]))
+                      for p in pairs[:HANDOFF_ROWS]],
+            "more_organisations": max(0, len(orgs) - HANDOFF_ROWS),
+            "more_pairs": max(0, len(pairs) - HANDOFF_ROWS),
+            "n_organisations": sum(1 for o in orgs if o["out"] or o["in"]),
+            "n_handoffs": sum(p["referrals"] for p in pairs),
+            "clients": sum(p["clients"] for p in pairs)}
+
+
 def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
            progress: Progress = silent) -> dict[str, Any]:
-    """The embedded interactive views: the ecosystem and the largest segments."""
+    """The embedded interactive views: the largest segments."""
     from polku.present.views import page_assets, render_fragment
     from polku.present.views.facts import Facts
 
     findings = [f.to_dict() for f in data["findings"]]
     # One index of the graph for every view drawn (the views only read it).
     facts = Facts(g, findings, tr)
-    progress("drawing the ecosystem view")
-    views = [{"title": tr("The ecosystem"),
-              "html": render_fragment(g, "ecosystem", element_id="view-ecosystem",
-                                      height="640px", findings=findings, lang=tr.lang,
-                                      facts=facts)}]
+    # The whole ecosystem as one picture was a hairball with unreadable labels: the report
+    # summarises it as organisations and their hand-offs (handoffs_worded) instead.
+    views: list[dict[str, Any]] = []
     # a small cell arrives as "<5": it sorts as the smallest
     biggest = sorted(data["segments"], key=lambda s: (
         -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
@@ -378,7 +420,7 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     return env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
         switch=switch, print_mode=print_mode,
-        actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr), **extra)
+        actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra)
 
 
 def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None = None,

@@ -39,8 +39,14 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
                     provider_labels=[tr.label(g, p) for p in s.get("providers", ())],
                     owner_label=tr.label(g, s["owner"]) if s.get("owner") else None)
 
+    from polku.analyses.paths import deciding_key
+
+    best = report["best"]
     return dict(report, segment_label=tr.label(g, report["segment"]),
-                best=[dict(p, steps=[step(s) for s in p["steps"]]) for p in report["best"]],
+                best=[dict(p, steps=[step(s) for s in p["steps"]],
+                           uncovered_labels=[tr.label(g, n) for n in p.get("uncovered", ())],
+                           decided_by=deciding_key(best[i - 1], p) if i else None)
+                      for i, p in enumerate(best)],
                 designed=[dict(d, label=tr.label(g, d["path"]),
                                steps=[step(s) for s in d["steps"]],
                                broken=worded_dicts(d["broken"], g, tr))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Union
 
-from fastapi import APIRouter, Body, Header, Path, Query, Response
+from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 
@@ -22,7 +22,7 @@ from polku.present.i18n import check_lang, translator
 from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS
 from polku.privacy import EDITOR, shown_change, shown_row
-from polku.server.auth import Tokens, audience
+from polku.server.auth import Access, Credentials
 from polku.server.contract import ApiError, responses
 from polku.server.http import header_text
 from polku.words import N_
@@ -34,12 +34,29 @@ SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEE
 RowKey = Path(..., description="The row's id; actor~subject (or actor~subject~role) for "
               "responsibilities; path~step for paths.")
 IfMatch = Header(None, alias="If-Match", description="The graph's current ETag.")
-Bearer = Header(None, alias="Authorization", description="Bearer TOKEN")
-#: a read's optional credential: with a valid token the true figures, without it the
-#: published ones (small cells as <5, totals from what is shown)
-Reader = Header(None, alias="Authorization", description="Bearer TOKEN (optional): an "
-                "editor reads the true figures; everyone else the published ones, small "
-                "cells (1-4 people) left out.")
+
+
+def write_credentials(request: Request, authorization: str | None = Header(
+        None, alias="Authorization", description="Bearer TOKEN: a shared token, or a JWT "
+        "of the identity provider (an editor for their organisation's rows, an admin for "
+        "any). The web UI signs in by its session cookie and sends X-Polku-CSRF instead.")
+        ) -> Credentials:
+    """A write's credential: the Authorization header, or the session cookie with the
+    page's CSRF header."""
+    return Credentials.of(request.headers, request.cookies, authorization)
+
+
+def read_credentials(request: Request, authorization: str | None = Header(
+        None, alias="Authorization", description="Bearer TOKEN (optional): an editor or "
+        "admin reads the true figures; everyone else (a viewer too) the published ones, "
+        "small cells (1-4 people) left out.")) -> Credentials:
+    """A read's optional credential: with an editor's the true figures, without it the
+    published ones (small cells as <5, totals from what is shown)."""
+    return Credentials.of(request.headers, request.cookies, authorization)
+
+
+Bearer = Depends(write_credentials)
+Reader = Depends(read_credentials)
 RowBody = Body(..., description="Column → value, as in the workbook (lists may be given as "
                "JSON arrays or ';'-separated text).",
                examples=[{"id": "velkaneuvonta-2", "name": "Velkaneuvonta",
@@ -113,8 +130,9 @@ def graph_headers(entry: Entry) -> dict[str, str]:
     return headers
 
 
-def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
-    """The ``/api`` routes over ``store``; writes need one of ``tokens``."""
+def api_router(store: GraphStore, access: Access) -> APIRouter:
+    """The ``/api`` routes over ``store``; ``access`` decides who reads what and who may
+    write (:mod:`polku.server.auth`)."""
     router = APIRouter(prefix="/api")
 
     def read(name: str, response: Response):
@@ -122,13 +140,13 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         response.headers.update(graph_headers(entry))
         return model, entry
 
-    def ask(name: str, response: Response, operation: Any, authorization: str | None
+    def ask(name: str, response: Response, operation: Any, authorization: Credentials
             ) -> tuple[Any, Any]:
         """One operation on the graph's current model, for the reader's audience, and the
         graph that reader sees (its answer is worded from it); a bad parameter is a 400
         naming its field."""
         model, _ = read(name, response)
-        who = audience(tokens, authorization)
+        who = access.audience(authorization)
         try:
             return answer(operation, model, who), model.published(who).graph
         except PolkuError as e:
@@ -157,7 +175,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,
-                   authorization: str | None = Reader) -> dict[str, Any]:
+                   authorization: Credentials = Reader) -> dict[str, Any]:
         """What ``polku show`` says, with the graph's state and source."""
         info, g = ask(name, response, Describe(), authorization)
         entry = store.entry(name, refresh=False)
@@ -169,14 +187,14 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                  long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                  severity: str = Query("info", pattern="^(error|warning|info)$"),
                  lang: str | None = MessageLang,
-                 authorization: str | None = Reader) -> dict:
+                 authorization: Credentials = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
         from polku.followup import effective, today
 
         language = api_lang(lang)
         model, entry = read(name, response)
-        who = audience(tokens, authorization)
+        who = access.audience(authorization)
 
         def body() -> bytes:
             try:  # the model read above, so that the answer is the version it is kept with
@@ -210,7 +228,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                 format: str = Query("csv", pattern="^(csv|xlsx|json)$"),
                 actor: str | None = Query(None, description="Only this organisation's rows."),
                 lang: str | None = MessageLang,
-                authorization: str | None = Reader) -> Response:
+                authorization: Credentials = Reader) -> Response:
         """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
         or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
         from polku.analyses.accountable import check_actor
@@ -240,14 +258,14 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     finding: str | None = Query(None, description="A finding's key: only its "
                                                 "suggestions."),
                     long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
-                    authorization: str | None = Reader) -> dict:
+                    authorization: Credentials = Reader) -> dict:
         """Verified suggestions (``polku suggest``): edits in this API's own terms (action,
         sheet, key, row) that resolve a finding and create no error, checked on a copy of
         the graph the reader sees (the public's has its small cells left out)."""
         from polku.analyses.suggest import suggest
 
         model, _ = read(name, response)
-        g = model.published(audience(tokens, authorization)).graph
+        g = model.published(access.audience(authorization)).graph
         try:
             result = suggest(g, finding, long_wait_days=long_wait_days)
         except PolkuError as e:
@@ -259,7 +277,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     def bottlenecks(name: str, response: Response,
                     top: int = Query(20, ge=1, le=100000),
                     lang: str | None = MessageLang,
-                    authorization: str | None = Reader) -> dict:
+                    authorization: Credentials = Reader) -> dict:
         """Betweenness and flow ranking."""
         tr = translator(api_lang(lang))
         ranking, g = ask(name, response, Bottlenecks(top=top), authorization)
@@ -269,7 +287,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     def paths(name: str, response: Response, segment: str,
               k: int = Query(5, ge=1, le=50), to: str | None = None,
               lang: str | None = MessageLang,
-              authorization: str | None = Reader) -> dict:
+              authorization: Credentials = Reader) -> dict:
         """The k best and the designed paths of a segment."""
         tr = translator(api_lang(lang))
         report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
@@ -280,7 +298,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                   subject: str = Query(..., description="a designed path's id, or a client "
                                        "segment's (its k best paths)"),
                   k: int = Query(5, ge=1, le=50), lang: str | None = MessageLang,
-                  authorization: str | None = Reader) -> dict:
+                  authorization: Credentials = Reader) -> dict:
         """A service blueprint as data: per path its lanes (the client's, then one per
         organisation), steps, hand-offs (wait, clients a month, whether information travels,
         owner), the needs each step meets and the needs left uncovered; names in ``lang``.
@@ -301,7 +319,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                calibrate: bool = Query(True, description="model each service with an "
                                        "observed wait at the capacity that reproduces it"),
                lang: str | None = MessageLang,
-               authorization: str | None = Reader) -> dict:
+               authorization: Credentials = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
         service's queue (inflow, utilisation, predicted wait in days, unstable) before and
@@ -319,7 +337,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.post("/graphs/{name}/ptv/compare", responses=responses(400, 404, 409, 413))
     def ptv_compare(name: str, response: Response, body: PtvCatalogue,
-                    authorization: str | None = Reader) -> dict:
+                    authorization: Credentials = Reader) -> dict:
         """What differs between the graph and the national service catalogue (PTV), as
         ``polku ptv compare --format json``: ``missing``, ``gone``, ``changed`` and the
         proposed ``edits`` in this API's own terms. The answer's ``ETag`` is the version
@@ -328,12 +346,12 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return {"graph": name, **result}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
-    def ptv_apply(name: str, body: PtvPick, authorization: str | None = Bearer,
+    def ptv_apply(name: str, body: PtvPick, authorization: Credentials = Bearer,
                   if_match: str | None = IfMatch, lang: str | None = MessageLang):
         """Apply the proposed edits of the comparison (those ``pick`` names, or all) as one
         change in the change log, undone as one by ``/undo``. The comparison is made again
         on the version ``If-Match`` names, so the numbers are the ones the reader saw."""
-        who = tokens.who(authorization)
+        who = access.writer(authorization)
         model, _ = store.model(name)  # 404 before anything else about the request
         lang = api_lang(lang)
         operation = ptv_operation(body, body.pick)
@@ -341,7 +359,8 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             chosen = operation.chosen(answer(operation, model, EDITOR))
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field) from None
-        result = store.edit_batch(name, if_match, who, chosen, "ptv compare", lang=lang)
+        result = store.edit_batch(name, if_match, who.name, chosen, "ptv compare", lang=lang,
+                                  check=access.row_check(who), identity=who.identity())
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.get("/graphs/{name}/plan", responses=READ)
@@ -353,10 +372,10 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         return plan_summary(model.graph)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = ExportFormat, authorization: str | None = Reader):
+    def export(name: str, format: str = ExportFormat, authorization: Credentials = Reader):
         """The graph as Turtle or JSON-LD (for the public, small cells left out)."""
         model, entry = store.model(name)
-        g = model.published(audience(tokens, authorization)).graph
+        g = model.published(access.audience(authorization)).graph
         fmt = formats.get(format)
         return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
                                  headers=graph_headers(entry))
@@ -364,13 +383,13 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     # -- rows -----------------------------------------------------------------------------
     @router.get("/graphs/{name}/rows/{sheet}", responses=READ)
     def rows(name: str, response: Response, sheet: str = SheetName,
-             authorization: str | None = Reader) -> dict:
+             authorization: Credentials = Reader) -> dict:
         """A sheet's rows as cell text, each with its key (for the public, a small cell
         that counts people reads ``<5``)."""
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
-        editor = audience(tokens, authorization) == EDITOR
+        editor = access.audience(authorization) == EDITOR
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
                 "rows": [{"key": edits.row_key(sheet, r),
@@ -378,7 +397,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.get("/graphs/{name}/rows/{sheet}/{key}", responses=READ)
     def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
-            authorization: str | None = Reader) -> dict:
+            authorization: Credentials = Reader) -> dict:
         """One row as cell text."""
         sheets, entry = store.sheets(name)
         response.headers.update(graph_headers(entry))
@@ -389,14 +408,14 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(404, e.message, field="key", cause=e) from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key", cause=e) from None
-        if audience(tokens, authorization) != EDITOR:
+        if access.audience(authorization) != EDITOR:
             found = shown_row(sheet, found) or found
         return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
 
-    def write(name: str, authorization: str | None, if_match: str | None, action: str,
+    def write(name: str, authorization: Credentials, if_match: str | None, action: str,
               sheet: str, key: str | None, body: Any, status: int,
               lang: str | None = None) -> JSONResponse:
-        who = tokens.who(authorization)
+        who = access.writer(authorization)
         store.entry(name, refresh=False)  # 404 before anything else about the request
         lang = api_lang(lang)
         values = None
@@ -410,12 +429,13 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                 raise ApiError(404, e.message, field="sheet", cause=e) from None
             except PolkuError as e:
                 raise ApiError(400, e.message, field=e.field or e.column, cause=e) from None
-        result = store.edit(name, if_match, who, action, sheet, key, values, lang=lang)
+        result = store.edit(name, if_match, who.name, action, sheet, key, values, lang=lang,
+                            check=access.row_check(who), identity=who.identity())
         return JSONResponse(result, status_code=status, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.post("/graphs/{name}/rows/{sheet}", status_code=201, responses=WRITE)
     def create_row(name: str, sheet: str = SheetName, body: dict[str, Cell] = RowBody,
-                   authorization: str | None = Bearer, if_match: str | None = IfMatch,
+                   authorization: Credentials = Bearer, if_match: str | None = IfMatch,
                    lang: str | None = MessageLang):
         """Add a row. Checked with exactly the workbook import's rules (422 with the same
         message, sheet and column), refused whole on any problem, written atomically, and
@@ -424,7 +444,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.patch("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def update_row(name: str, sheet: str = SheetName, key: str = RowKey,
-                   body: dict[str, Cell] = RowBody, authorization: str | None = Bearer,
+                   body: dict[str, Cell] = RowBody, authorization: Credentials = Bearer,
                    if_match: str | None = IfMatch,
                    lang: str | None = MessageLang):
         """Change the columns given (an empty value or null clears a cell)."""
@@ -432,7 +452,7 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
     @router.delete("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def delete_row(name: str, sheet: str = SheetName, key: str = RowKey,
-                   authorization: str | None = Bearer, if_match: str | None = IfMatch,
+                   authorization: Credentials = Bearer, if_match: str | None = IfMatch,
                    lang: str | None = MessageLang):
         """Delete a row (refused when other rows still refer to it)."""
         return write(name, authorization, if_match, "delete", sheet, key, None, 200, lang)
@@ -440,24 +460,26 @@ def api_router(store: GraphStore, tokens: Tokens) -> APIRouter:
     @router.get("/graphs/{name}/changes", responses=responses(400, 404))
     def changes(name: str, response: Response,
                 limit: int = Query(100, ge=1, le=10000),
-                authorization: str | None = Reader) -> dict:
-        """The change log, newest first: version, time, who (the token's name), action,
-        sheet, key, and the row before and after (for the public, small cells as ``<5``)."""
+                authorization: Credentials = Reader) -> dict:
+        """The change log, newest first: version, time, who (the token's name, or the
+        signed-in person's name with their ``sub`` and ``organisations``), action, sheet,
+        key, and the row before and after (for the public, small cells as ``<5``)."""
         entry = store.entry(name)
         response.headers.update(graph_headers(entry))
         changes = store.changelog(name).newest_first(limit)
-        if audience(tokens, authorization) != EDITOR:
+        if access.audience(authorization) != EDITOR:
             changes = [shown_change(c) for c in changes]
         return {"graph": name, "changes": changes}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
-    def undo(name: str, authorization: str | None = Bearer, if_match: str | None = IfMatch,
+    def undo(name: str, authorization: Credentials = Bearer, if_match: str | None = IfMatch,
              lang: str | None = MessageLang):
         """Revert the latest change not yet undone, as a new change (409 when there is
         none)."""
-        who = tokens.who(authorization)
+        who = access.writer(authorization)
         store.entry(name, refresh=False)
-        result = store.edit(name, if_match, who, "undo", "", lang=api_lang(lang))
+        result = store.edit(name, if_match, who.name, "undo", "", lang=api_lang(lang),
+                            check=access.row_check(who), identity=who.identity())
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     return router

@@ -1,9 +1,29 @@
-"""Who may write: bearer tokens, one ``name:token`` a line.
+"""Who reads and who may write: shared bearer tokens, and the people the organisations'
+identity provider signs in (:mod:`polku.server.oidc`).
 
-Tokens come from ``polku serve --tokens FILE`` or the ``POLKU_TOKENS`` environment
-variable (the same lines, or ``name:token`` pairs separated by commas). Without tokens the
-server is read-only: every write answers 403. A token is compared in constant time and
-never appears in a message or a log; the change log records the token's *name*.
+Shared tokens come from ``polku serve --tokens FILE`` or the ``POLKU_TOKENS`` environment
+variable (the same lines, or ``name:token`` pairs separated by commas): one ``name:token``
+a line, for scripts and single-user use. A token is compared in constant time and never
+appears in a message or a log; the change log records the token's *name*. A shared token
+may change anything (it acts as an admin).
+
+With OpenID Connect on (``polku serve --oidc-issuer URL --oidc-client-id ID``), a request
+may also carry a bearer JWT from the identity provider, or the session cookie the web UI's
+sign-in sets; either names a :class:`Principal` with roles ``viewer``, ``editor`` or
+``admin`` and organisations from the token's claims. :class:`Access` decides:
+
+- reads: an editor or an admin (or a shared token) reads the true figures (audience
+  ``editor``); everyone else, a signed-in viewer included, the published ones (``public``);
+- writes, as RFC 6750 says: no credential, or one that is not valid (unknown, garbage,
+  expired, another issuer's or another application's token) answers 401 with
+  ``WWW-Authenticate: Bearer realm="polku"`` (and ``error="invalid_token"`` for a bad
+  one); a valid credential without the right (a viewer, an editor without an organisation,
+  an editor changing another organisation's row: :mod:`polku.ops.ownership`) answers 403
+  with ``error="insufficient_scope"``; a server with neither tokens nor an identity
+  provider is read-only (403);
+- a write signed in by the session cookie must carry the page's CSRF token in the
+  ``X-Polku-CSRF`` header (a form post from another site cannot set it; the cookie is
+  also ``SameSite=Lax``), else 403.
 """
 
 from __future__ import annotations
@@ -12,6 +32,7 @@ import hmac
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Mapping
 
 from polku.errors import PolkuError
 from polku.privacy import EDITOR, PUBLIC
@@ -20,6 +41,117 @@ from polku.words import N_
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
 MIN_TOKEN = 16
+#: the realm every ``WWW-Authenticate`` challenge names (RFC 6750, section 3)
+REALM = "polku"
+#: the roles a principal may hold, weakest first
+ROLES = ("viewer", "editor", "admin")
+#: the roles that write (and read the true figures)
+WRITERS = ("editor", "admin")
+#: the header a write signed in by the session cookie carries its CSRF token in
+CSRF_HEADER = "X-Polku-CSRF"
+#: the web UI's session cookie (set by :mod:`polku.server.oidc`)
+SESSION_COOKIE = "polku_session"
+
+
+def challenge(error: str | None = None, description: str | None = None) -> dict[str, str]:
+    """The ``WWW-Authenticate`` header of a 401 or 403 (RFC 6750, section 3).
+
+    >>> challenge()
+    {'WWW-Authenticate': 'Bearer realm="polku"'}
+    >>> challenge("invalid_token", "the token has expired")["WWW-Authenticate"]
+    'Bearer realm="polku", error="invalid_token", error_description="the token has expired"'
+    """
+    value = f'Bearer realm="{REALM}"'
+    if error:
+        value += f', error="{error}"'
+    if description:
+        # a quoted-string of visible ASCII without quotes or backslashes (RFC 6750, 3)
+        text = "".join(c for c in description if " " <= c <= "~" and c not in '"\\')
+        value += f', error_description="{text}"'
+    return {"WWW-Authenticate": value}
+
+
+def unauthorized(message: str, error: str | None = "invalid_token",
+                 params: dict[str, Any] | None = None) -> ApiError:
+    """A 401 in the one error shape, with its RFC 6750 challenge (``message``: a
+    catalogued template of ``params``, worded in the request's language)."""
+    english = message.format(**params) if params else message
+    return ApiError(401, message, field="Authorization", params=params,
+                    headers=challenge(error, english if error else None))
+
+
+def insufficient(message: str, field: str | None = "Authorization",
+                 params: dict[str, Any] | None = None) -> ApiError:
+    """A 403 for a valid credential that lacks the role or the organisation."""
+    english = message.format(**params) if params else message
+    return ApiError(403, message, field=field, params=params,
+                    headers=challenge("insufficient_scope", english))
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who a request speaks for: a shared token's name, or a signed-in person.
+
+    >>> p = Principal("Kaisa", frozenset({"editor"}), ("keusote",), sub="ce74", via="bearer")
+    >>> p.role, p.audience, p.writes
+    ('editor', 'editor', True)
+    >>> Principal("Ville", frozenset({"viewer"})).audience
+    'public'
+    """
+    name: str
+    roles: frozenset[str] = frozenset()
+    organisations: tuple[str, ...] = ()
+    sub: str | None = None
+    #: ``token`` (a shared token), ``bearer`` (a JWT) or ``session`` (the UI's cookie)
+    via: str = "token"
+    #: the session's CSRF token (a session only)
+    csrf: str | None = field(default=None, repr=False)
+
+    @property
+    def role(self) -> str | None:
+        """The strongest role held."""
+        held = [r for r in ROLES if r in self.roles]
+        return held[-1] if held else None
+
+    @property
+    def writes(self) -> bool:
+        return self.role in WRITERS
+
+    @property
+    def admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def audience(self) -> str:
+        """An editor or an admin reads the true figures; a viewer what the public reads."""
+        return EDITOR if self.writes else PUBLIC
+
+    def identity(self) -> dict[str, Any]:
+        """What the change log records beside the name: the subject and organisations of a
+        signed-in person (nothing for a shared token)."""
+        if self.sub is None:
+            return {}
+        return {"sub": self.sub, "organisations": list(self.organisations)}
+
+    def as_json(self) -> dict[str, Any]:
+        return {"signed_in": True, "name": self.name, "sub": self.sub, "role": self.role,
+                "roles": sorted(self.roles, key=ROLES.index), "organisations":
+                list(self.organisations), "via": self.via, "audience": self.audience}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """What a request carries: its ``Authorization`` header, the session cookie and the
+    CSRF header (the doors read them; :class:`Access` judges them)."""
+    authorization: str | None = None
+    session: str | None = field(default=None, repr=False)
+    csrf: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def of(cls, headers: Mapping[str, str], cookies: Mapping[str, str],
+           authorization: str | None = None) -> "Credentials":
+        return cls(authorization if authorization is not None else headers.get("authorization"),
+                   cookies.get(SESSION_COOKIE), headers.get(CSRF_HEADER.lower()))
 
 
 @dataclass(frozen=True)
@@ -31,40 +163,121 @@ class Tokens:
     def enabled(self) -> bool:
         return bool(self.by_name)
 
-    def who(self, authorization: str | None) -> str:
-        """The name of the token in an ``Authorization: Bearer …`` header: 403 when the
-        server has no tokens, 401 when the header is missing or the token unknown."""
-        if not self.enabled:
-            raise ApiError(403, N_("this server is read-only: it was started without "
-                                   "tokens (polku serve --tokens FILE)"), field="Authorization")
-        scheme, _, token = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
-            raise ApiError(401, N_("a write needs an edit key (the header 'Authorization: "
-                                   "Bearer <token>')"),
-                           field="Authorization", headers={"WWW-Authenticate": "Bearer"})
-        token = token.strip()
+    def find(self, token: str) -> str | None:
+        """The name of ``token``, or None (every token compared, in constant time each)."""
         found = None
         for name, known in self.by_name.items():
             # compare every token, so the time taken says nothing about which one is near
             if hmac.compare_digest(known.encode(), token.encode()):
                 found = name
-        if found is None:
-            raise ApiError(401, N_("the edit key (token) is not valid"), field="Authorization",
-                           headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
         return found
 
 
-def audience(tokens: Tokens, authorization: str | None) -> str:
-    """Who reads (:mod:`polku.privacy`): ``editor`` with a valid bearer token, ``public``
-    for everyone else (no header, a wrong token, or a server without tokens). Never an
-    error: a reader without a credential simply reads the published figures."""
-    if authorization is None or not tokens.enabled:
-        return PUBLIC
-    try:
-        tokens.who(authorization)
-    except ApiError:
-        return PUBLIC
-    return EDITOR
+#: a check of one row a write changes: (sheet, row before, row after, the sheets before)
+RowCheck = Callable[[str, Mapping[str, str] | None, Mapping[str, str] | None, Any], None]
+
+
+class Access:
+    """Shared tokens and the identity provider together: who a request speaks for, what
+    they read, and whether they may write. ``oidc`` is a :class:`polku.server.oidc.Oidc`
+    (or None): it turns a bearer JWT into a :class:`Principal` (a 401 when it is not
+    valid) and a session cookie into one (None when it has ended)."""
+
+    def __init__(self, tokens: Tokens | None = None, oidc: Any = None) -> None:
+        self.tokens = tokens or Tokens()
+        self.oidc = oidc
+
+    @property
+    def writable(self) -> bool:
+        """Whether anyone can write: with shared tokens or an identity provider."""
+        return self.tokens.enabled or self.oidc is not None
+
+    def principal(self, creds: Credentials) -> Principal | None:
+        """Who ``creds`` speak for; None without a credential (or with a session that has
+        ended); a 401 for a bearer that is not valid. A bearer wins over the cookie."""
+        if creds.authorization is not None and creds.authorization.strip():
+            scheme, _, token = creds.authorization.strip().partition(" ")
+            token = token.strip()
+            if scheme.lower() != "bearer" or not token:
+                raise unauthorized(N_("the Authorization header is not 'Bearer <token>'"))
+            name = self.tokens.find(token) if self.tokens.enabled else None
+            if name is not None:
+                return Principal(name, frozenset({"admin"}), via="token")
+            if self.oidc is not None and token.count(".") == 2:
+                return self.oidc.bearer(token)
+            raise unauthorized(N_("the edit key (token) is not valid"))
+        if creds.session and self.oidc is not None:
+            return self.oidc.session(creds.session)
+        return None
+
+    def reader(self, creds: Credentials) -> Principal | None:
+        """Who reads: never an error (a credential that is not valid reads as none)."""
+        try:
+            return self.principal(creds)
+        except ApiError:
+            return None
+
+    def audience(self, creds: Credentials) -> str:
+        """``editor`` for an editor, an admin or a shared token; ``public`` for everyone
+        else (:mod:`polku.privacy`)."""
+        who = self.reader(creds)
+        return who.audience if who is not None else PUBLIC
+
+    def writer(self, creds: Credentials) -> Principal:
+        """Who writes: 403 on a read-only server, 401 without a valid credential, 403 for a
+        session write without its CSRF token, and 403 (insufficient_scope) for a viewer or
+        an editor without an organisation."""
+        if not self.writable:
+            raise ApiError(403, N_("this server is read-only: it was started without "
+                                   "tokens (polku serve --tokens FILE)"), field="Authorization")
+        who = self.principal(creds)
+        if who is None:
+            if creds.session and self.oidc is not None:
+                raise unauthorized(N_("the sign-in session has ended: sign in again"))
+            raise unauthorized(N_("a write needs an edit key (the header 'Authorization: "
+                                  "Bearer <token>')") if self.oidc is None else
+                               N_("a write needs signing in, or an edit key (the header "
+                                  "'Authorization: Bearer <token>')"), error=None)
+        if who.via == "session" and not (creds.csrf and who.csrf and hmac.compare_digest(
+                creds.csrf.encode(), who.csrf.encode())):
+            raise ApiError(403, N_("a write signed in by the session cookie needs the "
+                                   "page's {header} header"), field=CSRF_HEADER,
+                           code="csrf-failed", params={"header": CSRF_HEADER})
+        if not who.writes:
+            raise insufficient(N_("the role '{role}' may not change rows: that takes the "
+                                  "role editor or admin"), params={"role": who.role or "-"})
+        if not who.admin and not who.organisations:
+            raise insufficient(N_("an editor changes their own organisation's rows, and the "
+                                  "token names no organisation"))
+        return who
+
+    @staticmethod
+    def row_check(who: Principal) -> RowCheck | None:
+        """The check of every row ``who`` changes (:mod:`polku.ops.ownership`): None for
+        an admin (and a shared token), who may change anything."""
+        if who.admin:
+            return None
+        from polku.ops.ownership import refusal
+
+        mine = set(who.organisations)
+
+        def check(sheet: str, before: Mapping[str, str] | None,
+                  after: Mapping[str, str] | None, sheets: Any) -> None:
+            belongs = refusal(mine, sheet, before, after, sheets)
+            if belongs is None:
+                return
+            yours = ", ".join(who.organisations)
+            if not belongs:
+                raise insufficient(N_("this row of {sheet} belongs to no organisation (the "
+                                      "sheet is the region's shared model, or the row names "
+                                      "no actor): only an admin changes it"), field="key",
+                                   params={"sheet": sheet})
+            raise insufficient(N_("this row of {sheet} belongs to {owners}, not to your "
+                                  "organisation ({yours})"), field="key",
+                               params={"sheet": sheet, "owners": ", ".join(sorted(belongs)),
+                                       "yours": yours})
+
+        return check
 
 
 def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:

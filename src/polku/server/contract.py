@@ -20,8 +20,14 @@ from polku.errors import PolkuError, PolkuErrors
 #: status -> (code, what it means in the OpenAPI description)
 STATUSES: dict[int, tuple[str, str]] = {
     400: ("bad-request", "A parameter or the body is not what the route takes."),
-    401: ("unauthorized", "A write without a valid bearer token."),
-    403: ("forbidden", "The server has no tokens: it is read-only."),
+    401: ("unauthorized", "A write without a valid credential: no bearer token (or sign-in), "
+                          "or one that is unknown, malformed or expired "
+                          "(`WWW-Authenticate: Bearer realm=\"polku\"`, with "
+                          "`error=\"invalid_token\"` for a bad one)."),
+    403: ("forbidden", "The credential is valid but does not reach: a viewer, or an editor "
+                       "changing another organisation's row (`error=\"insufficient_scope\"`); "
+                       "a session write without its CSRF token; or the server is read-only "
+                       "(no tokens, no identity provider)."),
     404: ("not-found", "No such graph, sheet or row."),
     409: ("conflict", "The graph's source is broken (the last good version is served, but "
                       "it cannot take writes), or the key names several rows."),
@@ -31,6 +37,7 @@ STATUSES: dict[int, tuple[str, str]] = {
     422: ("invalid-row", "The workbook rules refuse the row (same message, sheet and "
                          "column as `polku import`)."),
     428: ("precondition-required", "A write needs If-Match with the graph's ETag."),
+    503: ("unavailable", "The identity provider cannot be reached to check a token."),
 }
 
 

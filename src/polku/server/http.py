@@ -28,22 +28,26 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 #: hash): an injected script runs nowhere.
 CSP_TEMPLATE = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
                 "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
-                "frame-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
-CSP = CSP_TEMPLATE.format(hashes="")
+                "frame-src 'self'; form-action 'self'{forms}; base-uri 'none'; "
+                "frame-ancestors 'none'")
+CSP = CSP_TEMPLATE.format(hashes="", forms="")
 _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc\s*=)[^>]*>(.*?)</script\s*>",
                             re.IGNORECASE | re.DOTALL)
 
 
 @lru_cache(maxsize=16)  # a page kept per version is sent again and again: hashed once
-def script_policy(html: bytes) -> str:
-    """The content security policy of a page: its inline scripts allowed by their SHA-256.
+def script_policy(html: bytes, form_action: tuple[str, ...] = ()) -> str:
+    """The content security policy of a page: its inline scripts allowed by their SHA-256
+    (``form_action``: origins besides the server's own that a form may lead to, such as
+    the identity provider that signing out ends at).
 
     >>> script_policy(b"<p>x</p><script>go()</script>").split("; ")[1]
     "script-src 'self' 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='"
     """
     hashes = sorted({base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
                      for m in _INLINE_SCRIPT.finditer(html)})
-    return CSP_TEMPLATE.format(hashes="".join(f" 'sha256-{h}'" for h in hashes))
+    return CSP_TEMPLATE.format(hashes="".join(f" 'sha256-{h}'" for h in hashes),
+                               forms="".join(f" {o}" for o in form_action))
 
 
 class ScriptHashes:
@@ -51,8 +55,9 @@ class ScriptHashes:
     inline scripts (no ``'unsafe-inline'``). Sits inside the compression, so it reads the
     page as written."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, form_action: tuple[str, ...] = ()) -> None:
         self.app = app
+        self.form_action = form_action
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -78,7 +83,8 @@ class ScriptHashes:
             body = b"".join(chunks)
             headers = [(k, v) for k, v in start.get("headers", [])
                        if k.lower() != b"content-security-policy"]
-            headers.append((b"content-security-policy", script_policy(body).encode()))
+            headers.append((b"content-security-policy",
+                            script_policy(body, self.form_action).encode()))
             await send(dict(start, headers=headers))
             await send({"type": "http.response.body", "body": body, "more_body": False})
 

@@ -7,11 +7,12 @@ switch on every page), and shows a banner while a graph's source is broken.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlencode
 
 import networkx as nx
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -30,7 +31,7 @@ from polku.present.operations import Report, ViewOf
 from polku.privacy import shown_change
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
-from polku.server.auth import Tokens, audience
+from polku.server.auth import Access, Credentials, Principal
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import Entry, GraphStore
@@ -97,11 +98,18 @@ COLUMN_NAMES = {
     "needs": N_("Needs it meets"), "segments": N_("Client segments"),
     "legal_basis": N_("Legal basis"), "from": N_("From service"),
     "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
-    "median_wait_days": N_("Median wait (days)"), "owner": N_("Owner of the hand-off"),
+    "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
     "information_flow": N_("Client information travels with the referral"),
     "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
     "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
+    # columns the change log shows that the forms do not offer
+    "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
+    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
+    "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
 }
+#: the columns whose values are words of a list (shown by their names in the change log)
+ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
+                         if c.choices or c.kind in ("bool", "status"))
 #: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
 TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
 #: the values of enum columns, as a person reads them (the value sent stays the workbook's)
@@ -188,6 +196,41 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
+def finding_facets(g: nx.MultiDiGraph, f: Any) -> tuple[list[str], list[str]]:
+    """The organisations (the top of each accountable actor's ``part_of`` chain) and the
+    client segments a finding concerns, for the graph page's filters: the segments it names
+    (subject, related, ``segment``/``segments`` in its metrics), a referral's segments and
+    a service's ``for_segment``."""
+    from polku.analyses.handoffs import organisation
+
+    orgs = sorted({organisation(g, a) for a in f.accountable if a in g})
+    metrics = dict(f.metrics or {})
+    many = metrics.get("segments")
+    named = [f.subject, *f.related, metrics.get("segment"),
+             *(many if isinstance(many, (list, tuple)) else ())]
+    segs = {n for n in named if isinstance(n, str) and g.nodes.get(n, {}).get("type") == "segment"}
+    if f.subject in g and g.nodes[f.subject].get("type") in ("referral", "service"):
+        segs |= {v for _, v, k in g.out_edges(f.subject, data="kind") if k == "for_segment"}
+    return orgs, sorted(segs)
+
+
+def finding_filters(g: nx.MultiDiGraph, found: list[Any],
+                    facets: dict[Any, tuple[list[str], list[str]]], tr: Translator
+                    ) -> dict[str, list[tuple[str, str]]]:
+    """The choices of the findings filters: only values some finding has, named in ``tr``'s
+    language (organisations and segments by name, kinds by what they mean)."""
+    from polku.kinds import meaning
+
+    orgs = sorted({o for os_, _ in facets.values() for o in os_}, key=lambda o: tr.label(g, o))
+    segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.label(g, s))
+    kinds = sorted({f.kind for f in found})
+    return {"organisation": [(o, tr.label(g, o)) for o in orgs],
+            "severity": [(s, tr(SEVERITY_NAMES[s])) for s in SEVERITY_NAMES
+                         if any(f.severity == s for f in found)],
+            "kind": [(k, f"{tr(meaning(k))} ({k})" if meaning(k) else k) for k in kinds],
+            "segment": [(s, tr.label(g, s)) for s in segs]}
+
+
 def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
     language."""
@@ -211,6 +254,43 @@ def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
     return nodes, edges
 
 
+#: the roles of a signed-in person, as the account bar shows them
+ROLE_LABELS = {"viewer": N_("viewer"), "editor": N_("editor"), "admin": N_("admin")}
+
+
+@dataclass(frozen=True)
+class Page(PageLanguage):
+    """A page's language and who reads it: the account bar of every page (sign in, or the
+    signed-in person with a sign-out form carrying the session's CSRF token)."""
+    account: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, object]:
+        return {**super().context(), "account": self.account}
+
+
+def account_of(who: Principal | None, signs_in: bool, request: Request,
+               tr: Translator) -> dict[str, Any]:
+    """What the account bar shows: nothing without an identity provider; else a sign-in
+    link back to this page, or the person, their role and organisations, and the CSRF
+    token the page's writes and its sign-out send back."""
+    if not signs_in:
+        return {}
+    here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    if who is None or who.via != "session":
+        return {"enabled": True, "signed_in": False, "login": "/auth/login?" + urlencode(
+            {"next": here, "lang": tr.lang})}
+    return {"enabled": True, "signed_in": True, "name": who.name,
+            "role": tr(ROLE_LABELS[who.role]) if who.role else tr("no role"),
+            "organisations": list(who.organisations), "csrf": who.csrf or "",
+            "writes": who.writes}
+
+
+def personal(language: PageLanguage) -> bool:
+    """Whether the page shows who reads it (a signed-in person's name and their session's
+    CSRF token): such a page is never kept for other readers."""
+    return bool(isinstance(language, Page) and language.account.get("signed_in"))
+
+
 def plain_switch(language: PageLanguage) -> bool:
     """Whether the page's address carries nothing but ``lang`` (its language switch then
     says nothing else), so that the page may be kept for every reader; other query
@@ -225,18 +305,29 @@ def plain_switch(language: PageLanguage) -> bool:
     return all(v.partition("?")[2] == f"lang={code}" for code, v in language.switch.items())
 
 
-def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
+def pages_router(store: GraphStore, access: Access) -> APIRouter:
     """The pages over ``store``; a page is public (the published figures) unless the request
-    carries one of ``tokens``."""
+    carries an editor's credential (:class:`polku.server.auth.Access`)."""
     router = APIRouter()
     env = environment()
-    Language = Depends(page_language)
-    writable = tokens.enabled
+    writable = access.writable
+    signs_in = access.oidc is not None
 
-    def reader(authorization: str | None = Header(None, alias="Authorization",
-                                                  include_in_schema=False)) -> str:
-        return audience(tokens, authorization)
+    def credentials(request: Request, authorization: str | None = Header(
+            None, alias="Authorization", include_in_schema=False)) -> Credentials:
+        return Credentials.of(request.headers, request.cookies, authorization)
 
+    def language_of(request: Request, language: PageLanguage = Depends(page_language),
+                    creds: Credentials = Depends(credentials)) -> PageLanguage:
+        if not signs_in:
+            return language
+        return Page(language.tr, language.switch,
+                    account_of(access.reader(creds), signs_in, request, language.tr))
+
+    def reader(creds: Credentials = Depends(credentials)) -> str:
+        return access.audience(creds)
+
+    Language = Depends(language_of)
     Reader = Depends(reader)
 
     def ask(model: Model, operation: Any, who: str) -> Any:
@@ -280,7 +371,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
         found = ask(model, Findings(), who)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         # people read the page: names in the sentences, the subject id beside (the link)
+        facets = {f.key: finding_facets(seen, f) for f in found}
         findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
+                         orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
                          overdue=bool(states.get(f.key, {}).get("overdue")))
@@ -297,7 +390,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
-                    gone_followups=gone,
+                    gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=model.version, entry=dict(entry.summary(shadowed), etag=model.version),
                     type_names=TYPE_NAMES)
 
@@ -310,7 +403,7 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
 
         model, entry = store.model(name)
         shadowed = list(store.shadowed.get(name, []))
-        if not plain_switch(language):
+        if personal(language) or not plain_switch(language):
             return graph_html(model, entry, shadowed, name, language, who)
         # the page of a version is the same for every reader of one audience and language
         # on one day: rendered once and kept with the version's model (a broken source or
@@ -438,11 +531,12 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
                 value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
         model, entry = store.model(name)
-        m = raci_worded(ask(model, Raci(subjects=subjects), who), model.published(who).graph, tr)
+        seen = model.published(who).graph
+        m = raci_worded(ask(model, Raci(subjects=subjects), who), seen, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, entry, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
-                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr))
+                    name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
     @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
     def compare_page(graphs: str | None = None, language: PageLanguage = Language
@@ -512,7 +606,9 @@ def pages_router(store: GraphStore, tokens: Tokens) -> APIRouter:
             changes = [shown_change(c) for c in changes]
         return html("changes.html", language, entry,
                     title=language.tr("Changes: {graph}").format(graph=name), name=name,
-                    changes=changes, action_names=ACTION_NAMES)
+                    changes=changes, action_names=ACTION_NAMES, sheet_names=SHEET_NAMES,
+                    column_names=COLUMN_NAMES, choice_names=CHOICE_NAMES,
+                    enum_columns=ENUM_COLUMNS)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,

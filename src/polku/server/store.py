@@ -27,12 +27,12 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, NothingToUndo, revert, write_lock
+from polku.ops.changelog import ChangeLog, NothingToUndo, revert, row_changes, write_lock
 from polku.errors import PolkuError
 from polku.words import N_
 from polku.io import formats
@@ -40,6 +40,10 @@ from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
 from polku.server.contract import ApiError, invalid, relative, shown_path
+
+#: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
+#: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
+RowCheck = Callable[[str, Any, Any, Any], None]
 
 log = logging.getLogger("polku.server")
 
@@ -373,9 +377,13 @@ class GraphStore:
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
-             lang: str | None = None) -> dict[str, Any]:
+             lang: str | None = None, check: RowCheck | None = None,
+             identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """Apply one row edit: 428/412 on a missing or stale ETag, 409 while the source is
         broken, 404 for an unknown sheet or row, 422 for what the workbook rules refuse.
+        ``check`` sees every row the edit changes (sheet, before, after, the sheets) before
+        the workbook rules do, and refuses what the writer may not change (403, raised by
+        it); ``identity`` is logged beside ``who`` (a signed-in person's subject).
         Returns the logged change, the new ETag and the findings created and resolved
         (their messages in ``lang``, default Finnish)."""
         if not if_match:
@@ -387,17 +395,19 @@ class GraphStore:
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self.write_lock(name):
-                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang)
+                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
+                                  check, identity or {})
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
                                    "minute: try again"), code="busy") from None
 
     def edit_batch(self, name: str, if_match: str | None, who: str,
                    wanted: list[dict[str, Any]], note: str = "",
-                   lang: str | None = None) -> dict[str, Any]:
+                   lang: str | None = None, check: RowCheck | None = None,
+                   identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """Apply several row edits (``{"action", "sheet", "key", "row"}``, as
         ``ptv compare`` proposes them) as one change: the same preconditions and answers
-        as :meth:`edit`; undone as one by the undo."""
+        (``check`` and ``identity`` too) as :meth:`edit`; undone as one by the undo."""
         if not if_match:
             raise ApiError(428, "a write needs If-Match with the graph's current ETag "
                            "(GET the graph or its rows to learn it)", field="If-Match")
@@ -408,13 +418,15 @@ class GraphStore:
             with entry.lock, self.write_lock(name):
                 self._refresh(entry)
                 current = self._writable(entry, if_match)
-                return self._batch(entry, current, who, wanted, note, lang)
+                return self._batch(entry, current, who, wanted, note, lang, check, identity)
         except Timeout:
             raise ApiError(409, "another write to this graph has held it for over a minute: "
                            "try again", code="busy") from None
 
     def _batch(self, entry: Entry, current: nx.MultiDiGraph, who: str,
-               wanted: list[dict[str, Any]], note: str, lang: str | None) -> dict[str, Any]:
+               wanted: list[dict[str, Any]], note: str, lang: str | None,
+               check: RowCheck | None = None, identity: dict[str, Any] | None = None
+               ) -> dict[str, Any]:
         from polku.ops.batch import write_all
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
@@ -424,7 +436,8 @@ class GraphStore:
             before_model = entry.model
         try:
             g, logged = write_all(source.location, current, wanted, who, note,
-                                  log=self.changelog(source.name))
+                                  log=self.changelog(source.name), check=check,
+                                  identity=identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
@@ -445,7 +458,8 @@ class GraphStore:
 
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
-              lang: str | None) -> dict[str, Any]:
+              lang: str | None, check: RowCheck | None = None,
+              identity: dict[str, Any] | None = None) -> dict[str, Any]:
         """One edit, under the thread lock and the file lock: the source is read again
         first, so a write another process made is what the ETag is compared with."""
         self._refresh(entry)
@@ -457,7 +471,11 @@ class GraphStore:
             except NothingToUndo as e:
                 raise ApiError(409, e.message, code="nothing-to-undo", cause=e) from None
             if "changes" in undone:  # several rows changed as one: undone as one
-                return self._undo_batch(entry, current, who, log_, lang)
+                if check is not None:  # undoing is making each row as it was before
+                    sheets = self._sheets(entry, current)
+                    for c in row_changes(undone):
+                        check(c["sheet"], c.get("after"), c.get("before"), sheets)
+                return self._undo_batch(entry, current, who, log_, lang, identity)
             action, key, values = revert(undone)
             sheet = undone["sheet"]
             undoes: int | None = undone["version"]
@@ -465,10 +483,11 @@ class GraphStore:
         else:
             undoes, drop = None, ()
         return self._write(entry, current, who, action, sheet, key, values, undoes, lang,
-                           drop)
+                           drop, check, identity)
 
     def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
-                    lang: str | None) -> dict[str, Any]:
+                    lang: str | None, identity: dict[str, Any] | None = None
+                    ) -> dict[str, Any]:
         from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
         from polku.present.i18n import translator
@@ -477,7 +496,7 @@ class GraphStore:
         source = entry.source
         try:
             g, logged = undo_latest(source.location, current, who, log_,
-                                    where=source.shown.rstrip("/"))
+                                    where=source.shown.rstrip("/"), identity=identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
@@ -515,7 +534,8 @@ class GraphStore:
     def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None,
-               drop: tuple[str, ...] = ()) -> dict[str, Any]:
+               drop: tuple[str, ...] = (), check: RowCheck | None = None,
+               identity: dict[str, Any] | None = None) -> dict[str, Any]:
         from polku.present.i18n import translator
         from polku.present.messages import finding_json
 
@@ -535,6 +555,9 @@ class GraphStore:
                            else "sheet", cause=e) from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key", cause=e) from None
+        if check is not None:  # whose row it is, before the workbook rules say anything
+            check(change.sheet, change.before, None, sheets)
+            check(change.sheet, None, change.after, new_sheets)
         where = source.shown.rstrip("/")
         try:
             g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
@@ -557,7 +580,7 @@ class GraphStore:
             raise ApiError(409, N_("the change could not be written: {problem}"),
                            code="write-failed",
                            params={"problem": str(relative(e, source.root))}) from None
-        logged = self.changelog(source.name).append(change, who, undoes)
+        logged = self.changelog(source.name).append(change, who, undoes, identity)
         entry.graph = g
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)

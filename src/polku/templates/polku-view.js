@@ -96,7 +96,8 @@
       shape: "dot", size: Math.min(16 + 3 * Math.sqrt(count), 60), borderWidth: 3,
       shapeProperties: { borderDashes: [6, 4] },
       color: { background: g.colour, border: ring, highlight: { background: g.colour, border: "#111111" } },
-      font: { size: 15, color: "#111827", strokeWidth: 4, strokeColor: "#ffffff" }
+      font: { size: 15, color: "#111827", strokeWidth: 4, strokeColor: "#ffffff" },
+      x: g.x, y: g.y   // laid out by the server, where it has done so
     };
   };
 

@@ -6,6 +6,7 @@ clusters that open on click.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import networkx as nx
@@ -76,6 +77,10 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
     cluster = None
     if big:
         cluster = _clusters(g, nodes, facts, cluster_by)
+        # Laid out here, once, for the picture the page opens with (one node per closed
+        # group): the browser draws it at once instead of running physics on it, which
+        # took most of the national page's time to become stable.
+        place_collapsed(nodes, edges, cluster)
     tr = facts.tr
     legend = (shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
         {"item": "heading", "label": tr("Other edges")},
@@ -103,7 +108,48 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
             segments=nseg, referrals=len(facts.refs)),
         nodes=nodes, edges=edges, legend=legend,
         segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")], cluster=cluster,
+        physics=not cluster,
     )
+
+
+def place_collapsed(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
+                    cluster: dict[str, Any], seed: int = 7) -> None:
+    """Positions (``x``, ``y``) for what the page first draws when the ecosystem is
+    clustered: each group of two or more members as one node (as ``polku-view.js`` closes
+    them), every other node itself, an edge per pair of drawn nodes. A force-directed
+    layout (networkx's ``spring_layout``, seeded, so the picture is the same each time),
+    spread so that nodes keep apart (:func:`spread`); the groups' positions go on the groups,
+    the others' on the nodes. A member of a closed group opens around its group's place."""
+    members: dict[str, int] = {}
+    for n in nodes:
+        if n.get("cid"):
+            members[n["cid"]] = members.get(n["cid"], 0) + 1
+
+    def rep(n: dict[str, Any]) -> str:
+        cid = n.get("cid")
+        return f"cluster:{cid}" if cid and members[cid] > 1 else n["id"]
+
+    drawn = {n["id"]: rep(n) for n in nodes}
+    h = nx.Graph()
+    h.add_nodes_from(sorted(set(drawn.values())))
+    for e in edges:
+        a, b = drawn.get(e["from"]), drawn.get(e["to"])
+        if a and b and a != b:
+            w = h.edges[a, b]["weight"] + 1 if h.has_edge(a, b) else 1
+            h.add_edge(a, b, weight=w)
+    if not len(h):
+        return
+    # A log weight: a group with hundreds of ties to another pulls, but does not crush.
+    for _, _, d in h.edges(data=True):
+        d["pull"] = 1 + math.log(d["weight"])
+    pos = spread(nx.spring_layout(h, weight="pull", seed=seed, iterations=60))
+    for n in nodes:
+        if drawn[n["id"]] == n["id"]:
+            n["x"], n["y"] = round(float(pos[n["id"]][0]), 1), round(float(pos[n["id"]][1]), 1)
+    for key, grp in cluster["groups"].items():
+        at = pos.get(f"cluster:{key}")
+        if at is not None:
+            grp["x"], grp["y"] = round(float(at[0]), 1), round(float(at[1]), 1)
 
 
 def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
@@ -169,3 +215,40 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
         grp["services"] = grp["service"]
     return {"by": cluster_by, "groups": groups}
 
+
+
+def spread(pos: dict[str, Any], typical: float = 130.0, least: float = 75.0,
+           rounds: int = 40) -> dict[str, Any]:
+    """Layout positions scaled so that the median distance to the nearest neighbour is
+    ``typical`` px, then pushed apart pair by pair until no two are closer than ``least``
+    (a node with its label needs about that much), in at most ``rounds`` passes.
+
+    >>> p = spread({"a": (0.0, 0.0), "b": (0.001, 0.0), "c": (1.0, 1.0)})
+    >>> import math; math.dist(p["a"], p["b"]) >= 74.9
+    True
+    """
+    import numpy as np
+
+    ids = list(pos)
+    if len(ids) < 2:
+        return {i: (0.0, 0.0) for i in ids}
+    xy = np.array([pos[i] for i in ids], dtype=float)
+    rng = np.random.default_rng(7)
+    xy += rng.normal(scale=1e-6, size=xy.shape)  # no two exactly on one spot
+
+    def distances() -> tuple[Any, Any]:
+        d = xy[:, None, :] - xy[None, :, :]
+        r = np.sqrt((d ** 2).sum(-1))
+        np.fill_diagonal(r, np.inf)
+        return d, r
+
+    _, r = distances()
+    xy *= typical / max(float(np.median(r.min(axis=1))), 1e-9)
+    for _ in range(rounds):
+        d, r = distances()
+        close = r < least
+        if not close.any():
+            break
+        push = np.where(close, (least - r) / (2 * np.maximum(r, 1e-9)), 0.0)
+        xy += (d * push[:, :, None]).sum(axis=1)
+    return {i: (float(x), float(y)) for i, (x, y) in zip(ids, xy)}

@@ -21,6 +21,7 @@ from polku.graph import Referral, label, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, LANGUAGES, N_, Translator, role_name,
                                 severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
+from polku.finding import SEVERITY_RANK
 
 # Fill colours: actors and services by organisation kind (a service takes its first
 # provider's kind), the other node types by type. Red and amber are kept for findings.
@@ -424,11 +425,25 @@ class Facts:
                                   if r.median_wait_days is not None else "?")
         vol = tr("{n}/mo").format(n=self.num(r.volume_per_month)
                                   if r.volume_per_month is not None else "?")
-        leads = sorted(u for u, _, d in self.g.in_edges(r.id, data=True)
-                       if d.get("kind") == "responsibility" and d.get("role") == "lead")
-        owner = r.owner or (leads[0] if leads else None)
+        owner = self.owner_of(r)
         who = tr.label(self.g, owner) if owner else tr("no owner")
         return f"{wait} · {vol} · {who[:28] + '…' if len(who) > 29 else who}"
+
+    def owner_of(self, r: Any) -> str | None:
+        """A referral's vastuutaho: its owner, else the first actor that leads it."""
+        leads = sorted(u for u, _, d in self.g.in_edges(r.id, data=True)
+                       if d.get("kind") == "responsibility" and d.get("role") == "lead")
+        return r.owner or (leads[0] if leads else None)
+
+    def finding_word(self, fs: list[dict[str, Any]]) -> str:
+        """The worst of a subject's findings in a few words of the reader's language
+        (severity: what its kind means), empty for none."""
+        if not fs:
+            return ""
+        f = min(fs, key=lambda f: SEVERITY_RANK.get(f.get("severity", "info"), 9))
+        kind = str(f.get("kind", ""))
+        meaning = self.tr(KIND_CATALOGUE[kind].meaning) if kind in KIND_CATALOGUE else kind
+        return f"⚠ {severity_name(f.get('severity', '?'), self.tr)}: {meaning}"
 
     def referral_edge(self, r: Any, *, width_max: float, **extra: Any) -> dict[str, Any]:
         """A referral drawn as an edge from its ``from`` service to its ``to`` target."""

@@ -47,6 +47,10 @@ def _path_wait(item: Any) -> float | None:
 #: grey referrals and the coloured best paths it may run along
 DESIGNED_COLOUR = "#3d2b1f"
 DESIGNED_DASHES = [14, 5, 3, 5]
+#: a need's fill and border by what the best paths do with it (the legend shows the same)
+NEED_STATES = {"met": (TYPE_COLOURS["need"], "#6b5a8e"),
+               "uncovered": ("#f4a100", "#8a5a00"),
+               "unmet": (UNMET_COLOUR, "#7f1d1d")}
 
 
 def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
@@ -122,16 +126,32 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
             node["title"] += "\n\n" + tr("On best paths: {numbers}").format(
                 numbers=", ".join(f"#{i + 1}" for i in node_paths[n]))
         nodes.append(node)
+    # A need's colour says the same as the legend and the best paths' lines: unmet (no
+    # reachable service addresses it), left uncovered by a best path shown, or met.
+    left_by: dict[str, list[int]] = defaultdict(list)
+    for i, names in enumerate(uncovered):
+        for need in names:
+            left_by[need].append(i)
+    states: set[str] = set()
     for need in needs:
         node = facts.node(need, level=0, size=16, segs=[segment])
-        if need in unmet:
-            node["color"] = {"background": UNMET_COLOUR, "border": "#7f1d1d",
-                             "highlight": {"background": UNMET_COLOUR, "border": "#111111"}}
+        state = "unmet" if need in unmet else "uncovered" if need in left_by else "met"
+        states.add(state)
+        colour, border = NEED_STATES[state]
+        node["color"] = {"background": colour, "border": border,
+                         "highlight": {"background": colour, "border": "#111111"},
+                         "hover": {"background": colour, "border": border}}
+        node["need"] = state
+        if state == "unmet":
             node["borderWidth"] = 2
             node["unmet"] = True
             node["title"] += "\n\n" + tr("Unmet: no service this segment can reach "
                                           "addresses it.")
             node["font"] = {"color": "#9b1c1c"}
+        elif state == "uncovered":
+            node["borderWidth"] = 2
+            node["title"] += "\n\n" + tr("Left uncovered by best path {numbers}").format(
+                numbers=", ".join(f"#{i + 1}" for i in left_by[need]))
         nodes.append(node)
 
     edges: list[dict[str, Any]] = []
@@ -140,18 +160,16 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
     for refs in out_refs.values():
         for ref in refs:
             idx = on_path.get((ref.source, ref.target))
+            # No text on the edges: dozens of labels between the same columns overlap
+            # however they are placed. The hand-off's wait, volume and vastuutaho are in its
+            # tooltip and, for the best paths, in the table beside the picture.
             edge = facts.referral_edge(ref, width_max=vol_max)
-            edge["label"] = facts.handoff_label(ref)
-            edge["font"] = {"size": 10, "color": "#374151", "strokeWidth": 3, "align": "top"}
             if idx is not None:
-                # The path's colour wins; a finding on the hand-off shows as ⚠ and in the
-                # tooltip, so the k paths stay readable as paths.
+                # The path's colour wins; a finding on the hand-off shows in the tooltip
+                # and the table, so the k paths stay readable as paths.
                 colour = PATH_COLOURS[idx % len(PATH_COLOURS)]
                 edge["color"] = {"color": colour, "highlight": "#111111", "opacity": 1}
                 edge["width"] = max(edge["width"], 5.0 if idx == 0 else 3.5)
-                edge["label"] = f"#{idx + 1}" + (" ⚠" if edge.get("sev") else "") + \
-                    f" · {facts.handoff_label(ref)}"
-                edge["font"] = {"color": colour, "strokeWidth": 3, "size": 13, "align": "top"}
                 edge["onpath"] = idx
                 edge["title"] += "\n\n" + tr("On best path #{number}").format(number=idx + 1)
             else:
@@ -193,10 +211,14 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
         legend += [{"item": "heading", "label": tr("Designed paths")},
                    legend_edge(tr("designed path step ({names})").format(
                        names=", ".join(names)), DESIGNED_COLOUR, 3, DESIGNED_DASHES)]
-    legend += [{"item": "heading", "label": tr("Needs of the segment")},
-               legend_node(tr("need met by a reachable service"), "triangle",
-                           TYPE_COLOURS["need"]),
-               legend_node(tr("unmet need"), "triangle", UNMET_COLOUR, "#7f1d1d")]
+    need_words = {"met": tr("need met on every best path shown"),
+                  "uncovered": tr("need left uncovered by a best path (a service that "
+                                  "meets it is reachable)"),
+                  "unmet": tr("unmet need: no reachable service meets it")}
+    if needs:
+        legend.append({"item": "heading", "label": tr("Needs of the segment")})
+        legend += [dict(legend_node(need_words[s], "triangle", *NEED_STATES[s]), state=s)
+                   for s in ("met", "uncovered", "unmet") if s in states]
     legend += shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
         {"item": "heading", "label": tr("Layout")},
         {"item": "text", "label": tr("left to right: needs → segment → entries → … → outcomes")},
@@ -209,6 +231,40 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
                                             needs=len(needs),
                                             unmet=len(unmet & set(needs))),
         nodes=nodes, edges=edges, legend=legend, segments=[(segment, tr.label(g, segment))],
-        hierarchical=True,
+        hierarchical=True, table=handoff_table(g, facts, ranked, out_refs) if ranked else None,
     )
+
+
+def handoff_table(g: nx.MultiDiGraph, facts: Facts, ranked: list[tuple[list[str], Any]],
+                  out_refs: Mapping[str, list[Any]]) -> dict[str, Any]:
+    """The hand-offs of the best paths as rows a designer reads beside the picture: path,
+    from, to, median wait, clients a month, vastuutaho, whether information travels and
+    the worst finding on it (the edges carry no text of their own)."""
+    tr = facts.tr
+    by_pair = {}
+    for refs in out_refs.values():
+        for ref in refs:
+            by_pair.setdefault((ref.source, ref.target), ref)
+    flows = {"yes": tr("yes"), "no": tr("no")}
+    rows = []
+    for i, (ids, _) in enumerate(ranked):
+        for a, b in zip(ids, ids[1:]):
+            ref = by_pair.get((a, b))
+            if ref is None:
+                continue
+            owner = facts.owner_of(ref)
+            rows.append({"path": i, "colour": PATH_COLOURS[i % len(PATH_COLOURS)],
+                         "cells": [f"#{i + 1}", tr.label(g, a), tr.label(g, b),
+                                   facts.num(ref.median_wait_days)
+                                   if ref.median_wait_days is not None else "?",
+                                   facts.num(ref.volume_per_month)
+                                   if ref.volume_per_month is not None else "?",
+                                   tr.label(g, owner) if owner else tr("no owner"),
+                                   flows.get(ref.information_flow or "", tr("unknown")),
+                                   facts.finding_word(facts.findings.get(ref.id, []))]})
+    return {"title": tr("Hand-offs on the best paths"),
+            "headers": [tr("path"), tr("from"), tr("to"), tr("wait (days)"),
+                        tr("clients a month"), tr("owner"), tr("information travels"),
+                        tr("finding")],
+            "rows": rows}
 

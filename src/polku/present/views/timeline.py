@@ -48,6 +48,8 @@ LABEL_WIDTH = 440
 ROW_HEIGHT = 30
 GOAL_HEIGHT = 44
 AXIS_HEIGHT = 64
+#: width of one character of the today label (12 px, bold), to keep it inside the chart
+TODAY_CHAR = 7.5
 BAR_HEIGHT = 18
 #: characters of a measure's title that fit its label at 13 px beside the number
 LABEL_CHARS = 56
@@ -161,7 +163,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
     table: list[dict[str, Any]] = []
     y = float(AXIS_HEIGHT)
     for goal in schedule["goals"]:
-        title = (f"{goal['id']}: {goal['title']}" if goal["title"]
+        title = (goal["title"] if goal["title"]
                  else tr("Measures with no goal"))
         lines = _wrap(title, int(layout.width / 7.6), 2)
         body.append(f'<rect x="0" y="{y:.1f}" width="{layout.width:.1f}" '
@@ -224,10 +226,18 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
     today_line = []
     if layout.first <= today.year * 12 + today.month - 1 < layout.first + layout.months:
         tx = layout.x_of_day(today)
+        text = tr("today {date}").format(date=today.isoformat())
+        # The line starts below the axis (year and month labels stay clear of it); its
+        # label sits in the band above the years, beside a small marker, and turns to
+        # the left of the line near the chart's right edge.
+        right = tx + 10 + TODAY_CHAR * len(text) > layout.width
         today_line = [f'<g class="gantt-today" data-date="{today.isoformat()}">'
-                      f'<line x1="{tx:.1f}" y1="4" x2="{tx:.1f}" y2="{bottom:.1f}"/>'
-                      + _svg_text(tx + 4, 14, tr("today {date}").format(
-                          date=today.isoformat()), "gantt-todaylabel") + '</g>']
+                      f'<line x1="{tx:.1f}" y1="{AXIS_HEIGHT - 2:.1f}" x2="{tx:.1f}" '
+                      f'y2="{bottom:.1f}"/>'
+                      f'<polygon points="{tx - 5:.1f},{AXIS_HEIGHT - 9:.1f} '
+                      f'{tx + 5:.1f},{AXIS_HEIGHT - 9:.1f} {tx:.1f},{AXIS_HEIGHT - 2:.1f}"/>'
+                      + _svg_text(tx - 6 if right else tx + 6, 14, text, "gantt-todaylabel",
+                                  text_anchor="end" if right else "start") + '</g>']
     height = bottom + 4
     title = tr("Plan timeline · {graph}").format(graph=g.graph.get("title")
                                                  or g.graph.get("name", "graph"))

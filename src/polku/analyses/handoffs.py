@@ -1,0 +1,115 @@
+"""Hand-offs between organisations: the ecosystem as a leader reads it, one row per
+organisation and one per pair of organisations that refer clients to each other, instead of
+a picture of every service.
+
+An actor belongs to an *organisation*: up its ``part_of`` chain while the parent is of the
+same kind (a unit of the wellbeing services county belongs to the county; an employment area
+hosted by a city stays an organisation of its own kind). A service belongs to the
+organisation of its first provider (by id); a referral between two services is a *hand-off*
+when the organisations of their providers do not meet (as in :mod:`polku.analyses.paths`);
+a referral into an outcome is none.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import networkx as nx
+
+from polku.graph import nodes_of, referrals
+
+
+def organisation(g: nx.MultiDiGraph, actor: str) -> str:
+    """The organisation an actor belongs to (see the module doc).
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a, kind in (("city", "municipality"), ("area", "employment-area"),
+    ...                 ("unit", "employment-area")):
+    ...     g.add_node(a, type="actor", kind=kind)
+    >>> add_edge(g, "area", "city", "part_of"); add_edge(g, "unit", "area", "part_of")
+    >>> organisation(g, "unit"), organisation(g, "area")
+    ('area', 'area')
+    """
+    seen = {actor}
+    while True:
+        kind = g.nodes[actor].get("kind") if actor in g else None
+        parents = sorted(v for _, v, k in g.out_edges(actor, data="kind") if k == "part_of")
+        if not parents or parents[0] in seen or g.nodes[parents[0]].get("kind") != kind:
+            return actor
+        actor = parents[0]
+        seen.add(actor)
+
+
+def service_organisations(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Service → the organisations of its providers, the first provider's (by id) first."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for a, s, k in sorted(g.edges(data="kind"), key=lambda e: (e[1], e[0])):
+        if k == "provides" and g.nodes[s].get("type") == "service":
+            org = organisation(g, a)
+            if org not in out[s]:
+                out[s].append(org)
+    return dict(out)
+
+
+def handoff_summary(g: nx.MultiDiGraph) -> dict[str, Any]:
+    """Each organisation's services and hand-offs to and from other organisations (with
+    clients a month), and each pair of organisations with the referrals from one to the
+    other: how many, clients a month, how many carry no client information or nobody
+    knows, how many have no owner. Organisations with the most hand-offs first; pairs by
+    clients a month, then referrals.
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a in ("x", "y"): g.add_node(a, type="actor", kind="municipality")
+    >>> for s, a in (("s1", "x"), ("s2", "y"), ("s3", "y")):
+    ...     g.add_node(s, type="service"); add_edge(g, a, s, "provides")
+    >>> for r, a, b, flow in (("r1", "s1", "s2", "no"), ("r2", "s2", "s3", "yes")):
+    ...     g.add_node(r, type="referral", volume_per_month=10, information_flow=flow)
+    ...     add_edge(g, r, a, "from"); add_edge(g, r, b, "to")
+    >>> s = handoff_summary(g)
+    >>> [(o["id"], o["services"], o["out"], o["in"], o["within"]) for o in s["organisations"]]
+    [('y', 2, 0, 1, 1), ('x', 1, 1, 0, 0)]
+    >>> [(p["from"], p["to"], p["referrals"], p["clients"], p["no_information"]) for p in s["pairs"]]
+    [('x', 'y', 1, 10.0, 1)]
+    """
+    orgs_of = service_organisations(g)
+    rows: dict[str, dict[str, Any]] = {}
+
+    def row(org: str) -> dict[str, Any]:
+        return rows.setdefault(org, {"id": org, "services": 0, "out": 0, "in": 0, "within": 0,
+                                     "clients_out": 0.0, "clients_in": 0.0})
+
+    for s, orgs in orgs_of.items():
+        row(orgs[0])["services"] += 1
+    pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in referrals(g):
+        a, b = orgs_of.get(r.source), orgs_of.get(r.target)
+        if not a or not b or g.nodes[r.target].get("type") != "service":
+            continue
+        clients = float(r.volume_per_month or 0)
+        if set(a) & set(b):
+            row(a[0])["within"] += 1
+            continue
+        row(a[0])["out"] += 1
+        row(a[0])["clients_out"] += clients
+        row(b[0])["in"] += 1
+        row(b[0])["clients_in"] += clients
+        p = pairs.setdefault((a[0], b[0]), {"from": a[0], "to": b[0], "referrals": 0,
+                                            "clients": 0.0, "no_information": 0,
+                                            "unknown_information": 0, "no_owner": 0})
+        p["referrals"] += 1
+        p["clients"] += clients
+        flow = r.information_flow or "unknown"
+        p["no_information"] += flow == "no"
+        p["unknown_information"] += flow not in ("yes", "no")
+        p["no_owner"] += not r.owner and not any(
+            d.get("kind") == "responsibility" and d.get("role") == "lead"
+            for _, _, d in g.in_edges(r.id, data=True))
+    organisations = sorted(rows.values(), key=lambda o: (-(o["out"] + o["in"]),
+                                                         -o["services"], o["id"]))
+    return {"organisations": organisations,
+            "pairs": sorted(pairs.values(), key=lambda p: (-p["clients"], -p["referrals"],
+                                                           p["from"], p["to"])),
+            "actors": len(nodes_of(g, "actor"))}

@@ -1,0 +1,540 @@
+"""Sign-in with the organisations' own accounts: OpenID Connect.
+
+The organisations that share a region's model sign in with their own identity provider
+(Keycloak, Entra ID, any OpenID Connect issuer). :class:`OidcSettings` names the issuer,
+polku's client and which claims carry the roles and the organisation; :class:`Oidc` does
+the rest:
+
+- **bearer JWTs for the API**: :meth:`Oidc.bearer` checks a token's signature with the
+  issuer's keys (the JWKS its discovery document names, fetched once and cached, fetched
+  again when a token names a key not yet seen), its ``iss``, that it is meant for polku
+  (``aud`` names the audience, default the client id; or, where the provider leaves polku
+  out of ``aud``, ``azp`` is polku's client id), ``exp`` (and ``nbf``, ``iat``) with a
+  small leeway. Only asymmetric algorithms are taken (never ``none`` or HMAC);
+- **sign-in for the web UI** (:func:`oidc_router`): the authorization code flow with PKCE
+  (S256), ``state`` and ``nonce`` kept in a short-lived signed cookie; the ID token is
+  checked as above (``aud`` is the client id, ``nonce`` the one sent) and the person is
+  kept in a signed session cookie (HttpOnly, SameSite=Lax, Secure when served over https,
+  eight hours by default) with a CSRF token that every write from the pages sends back in
+  ``X-Polku-CSRF``; signing out clears it and ends the session at the provider too;
+- **who**: the roles ``viewer``, ``editor``, ``admin`` from the roles claim (a dotted path
+  such as ``realm_access.roles``; a list, or a string of names), the organisations (actor
+  ids of the graph) from the organisation claim (a string or a list), the name from
+  ``name``, else ``preferred_username``, else ``sub``.
+
+The session cookie is signed with the session secret (``POLKU_SESSION_SECRET``; without
+it a random one, so sessions end when the server restarts; ``polku serve --workers N``
+shares one between its processes). Roles are read at sign-in: a role taken away at the
+provider holds in a session until it ends.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from polku.errors import PolkuError
+from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
+                               Principal, unauthorized)
+from polku.server.contract import ApiError, responses
+from polku.words import N_
+
+log = logging.getLogger("polku.server.oidc")
+
+#: the signature algorithms a token may use: asymmetric only (a JWKS holds public keys,
+#: so an HMAC "signed" with one of them, or ``none``, is never taken)
+ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384",
+              "ES512", "EdDSA")
+#: the sign-in's own cookie: state, nonce and PKCE verifier, for ten minutes
+LOGIN_COOKIE = "polku_login"
+LOGIN_SECONDS = 600
+#: how long discovery documents and keys are kept before they are fetched again
+CACHE_SECONDS = 3600.0
+#: the least time between two fetches of the keys for a key id not yet seen
+REFETCH_SECONDS = 30.0
+#: Keycloak's ``typ`` of tokens that are not access tokens
+NOT_ACCESS = ("ID", "Refresh", "Logout")
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """The identity provider and how its tokens name roles and organisations."""
+    issuer: str
+    client_id: str
+    client_secret: str | None = field(default=None, repr=False)
+    #: a dotted path into the token (``realm_access.roles``; a claim whose own name holds
+    #: dots, such as a URL, is found whole first)
+    roles_claim: str = "realm_access.roles"
+    org_claim: str = "organisation"
+    #: what ``aud`` must name (default: the client id)
+    audience: str | None = None
+    scope: str = "openid profile email"
+    session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    session_seconds: int = 8 * 3600
+    #: seconds of clock difference allowed on ``exp``, ``nbf`` and ``iat``
+    leeway: int = 30
+
+    def __post_init__(self) -> None:
+        if not self.issuer.startswith(("https://", "http://")):
+            raise PolkuError(f"the OpenID Connect issuer must be an https:// address, not "
+                             f"'{self.issuer}'", field="oidc-issuer")
+        if not self.client_id:
+            raise PolkuError("the OpenID Connect client id is empty", field="oidc-client-id")
+        if len(self.session_secret) < 16:
+            raise PolkuError("the session secret must be at least 16 characters",
+                             field="session-secret")
+
+    @property
+    def expected_audience(self) -> str:
+        return self.audience or self.client_id
+
+
+def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
+                      ) -> OidcSettings | None:
+    """The settings from ``given`` (the command's options; None ones left out) over the
+    environment: ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID``,
+    ``POLKU_OIDC_CLIENT_SECRET``, ``POLKU_OIDC_ROLES_CLAIM``, ``POLKU_OIDC_ORG_CLAIM``,
+    ``POLKU_OIDC_AUDIENCE``, ``POLKU_SESSION_SECRET``; None without an issuer.
+
+    >>> s = settings_from_env({"POLKU_OIDC_ISSUER": "https://id.example.fi/realms/ku",
+    ...                        "POLKU_OIDC_CLIENT_ID": "polku"}, org_claim="org")
+    >>> s.client_id, s.roles_claim, s.org_claim
+    ('polku', 'realm_access.roles', 'org')
+    >>> settings_from_env({}) is None
+    True
+    """
+    env = os.environ if env is None else env
+    names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
+             "client_secret": "POLKU_OIDC_CLIENT_SECRET",
+             "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
+             "audience": "POLKU_OIDC_AUDIENCE", "session_secret": "POLKU_SESSION_SECRET"}
+    values: dict[str, Any] = {k: env[v] for k, v in names.items() if env.get(v)}
+    values.update({k: v for k, v in given.items() if v is not None})
+    if not values.get("issuer"):
+        if values.get("client_id"):
+            raise PolkuError("an OpenID Connect client id needs its issuer (--oidc-issuer)",
+                             field="oidc-issuer")
+        return None
+    if not values.get("client_id"):
+        raise PolkuError("the OpenID Connect issuer needs polku's client id "
+                         "(--oidc-client-id)", field="oidc-client-id")
+    if isinstance(values.get("session_secret"), str):
+        values["session_secret"] = values["session_secret"].encode()
+    return OidcSettings(**values)
+
+
+def claim(claims: Mapping[str, Any], path: str) -> Any:
+    """The claim at a dotted ``path`` (a claim named with the dots, whole, wins).
+
+    >>> claim({"realm_access": {"roles": ["editor"]}}, "realm_access.roles")
+    ['editor']
+    >>> claim({"https://x.fi/org": "keusote"}, "https://x.fi/org")
+    'keusote'
+    >>> claim({}, "a.b") is None
+    True
+    """
+    if path in claims:
+        return claims[path]
+    value: Any = claims
+    for part in path.split("."):
+        if not isinstance(value, Mapping) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def names(value: Any) -> list[str]:
+    """A claim as a list of names: a list of strings, or one string (space- or comma-
+    separated names).
+
+    >>> names(["editor", 3]), names("viewer editor"), names(None)
+    (['editor'], ['viewer', 'editor'], [])
+    """
+    if isinstance(value, str):
+        return [v for v in value.replace(",", " ").split() if v]
+    if isinstance(value, (list, tuple)):
+        return [v.strip() for v in value if isinstance(v, str) and v.strip()]
+    return []
+
+
+def principal_of(claims: Mapping[str, Any], settings: OidcSettings, via: str,
+                 csrf: str | None = None) -> Principal:
+    """The person a token's claims name, with their roles and organisations.
+
+    >>> s = OidcSettings("https://id.example.fi/realms/ku", "polku")
+    >>> p = principal_of({"sub": "ab12", "name": "Kaisa K", "organisation": "keusote",
+    ...                   "realm_access": {"roles": ["editor", "offline_access"]}}, s, "bearer")
+    >>> p.name, p.role, p.organisations
+    ('Kaisa K', 'editor', ('keusote',))
+    """
+    roles = frozenset(r for r in names(claim(claims, settings.roles_claim)) if r in ROLES)
+    organisations = tuple(dict.fromkeys(names(claim(claims, settings.org_claim))))
+    sub = str(claims.get("sub") or "")
+    name = str(claims.get("name") or claims.get("preferred_username") or sub)
+    return Principal(name, roles, organisations, sub=sub, via=via, csrf=csrf)
+
+
+class InvalidToken(Exception):
+    """A token that is not valid; its message (a catalogued template of ``params``) says
+    why, for the 401's message and description."""
+
+    def __init__(self, message: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.msgid = message
+        self.params = params
+
+
+class ProviderUnavailable(Exception):
+    """The identity provider's discovery document or keys could not be fetched."""
+
+
+def fetch_json(url: str, form: Mapping[str, str] | None = None, timeout: float = 10.0
+               ) -> dict[str, Any]:
+    """GET ``url`` (POST ``form``, URL-encoded) and read its JSON object."""
+    data = urllib.parse.urlencode(form).encode() if form is not None else None
+    request = urllib.request.Request(url, data=data, headers={"Accept": "application/json"})
+    if data is not None:
+        request.add_header("Content-Type", "application/x-www-form-urlencoded")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as answer:
+            doc = json.loads(answer.read(1 << 20))
+    except urllib.error.HTTPError as e:
+        try:
+            detail = json.loads(e.read(1 << 16))
+        except (ValueError, OSError):
+            detail = {}
+        raise ProviderUnavailable(f"{e.code} from the identity provider"
+                                  + (f": {detail.get('error')}" if isinstance(detail, dict)
+                                     and detail.get("error") else "")) from None
+    except (urllib.error.URLError, OSError, ValueError) as e:
+        raise ProviderUnavailable(f"the identity provider cannot be reached "
+                                  f"({getattr(e, 'reason', e)})") from None
+    if not isinstance(doc, dict):
+        raise ProviderUnavailable("the identity provider answered something else than a "
+                                  "JSON object")
+    return doc
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Oidc:
+    """One identity provider: its discovery document and keys (cached), tokens checked,
+    and the session cookies signed. Thread-safe."""
+
+    def __init__(self, settings: OidcSettings,
+                 fetch: Callable[..., dict[str, Any]] = fetch_json,
+                 clock: Callable[[], float] = time.time) -> None:
+        from joserfc.jwk import OctKey
+
+        self.settings = settings
+        self.fetch = fetch
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._metadata: tuple[float, dict[str, Any]] | None = None
+        self._keys: tuple[float, Any, set[str]] | None = None
+        # a key of 256 bits whatever the secret's length
+        self._session_key = OctKey.import_key(hashlib.sha256(settings.session_secret).digest())
+
+    # -- the provider ---------------------------------------------------------------------
+    def metadata(self) -> dict[str, Any]:
+        """The issuer's discovery document (cached); its ``issuer`` must be the one
+        configured, exactly."""
+        with self._lock:
+            if self._metadata and self.clock() - self._metadata[0] < CACHE_SECONDS:
+                return self._metadata[1]
+        url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
+        doc = self.fetch(url)
+        if doc.get("issuer") != self.settings.issuer:
+            raise ProviderUnavailable(f"the discovery document names the issuer "
+                                      f"{doc.get('issuer')!r}, not {self.settings.issuer!r}")
+        for needed in ("jwks_uri", "authorization_endpoint", "token_endpoint"):
+            if not isinstance(doc.get(needed), str):
+                raise ProviderUnavailable(f"the discovery document has no {needed}")
+        with self._lock:
+            self._metadata = (self.clock(), doc)
+        return doc
+
+    def key_set(self, kid: str | None = None) -> Any:
+        """The issuer's public keys (cached; fetched again when stale, or when a token
+        names a key id not among them, at most every few seconds)."""
+        from joserfc.jwk import KeySet
+
+        with self._lock:
+            cached = self._keys
+        now = self.clock()
+        if cached is not None:
+            fresh = now - cached[0] < CACHE_SECONDS
+            known = kid is None or kid in cached[2]
+            if fresh and (known or now - cached[0] < REFETCH_SECONDS):
+                return cached[1]
+        doc = self.fetch(self.metadata()["jwks_uri"])
+        keys = [k for k in doc.get("keys", []) if isinstance(k, dict)
+                and k.get("use", "sig") == "sig" and k.get("kty") in ("RSA", "EC", "OKP")]
+        try:
+            key_set = KeySet.import_key_set({"keys": keys})
+        except Exception as e:  # joserfc says what is wrong with a key in many ways
+            raise ProviderUnavailable(f"the identity provider's keys cannot be read ({e})") \
+                from None
+        with self._lock:
+            self._keys = (now, key_set, {str(k.get("kid")) for k in keys})
+        return key_set
+
+    def verify(self, token: str, kind: str = "access", nonce: str | None = None
+               ) -> dict[str, Any]:
+        """The claims of a valid token (``kind`` ``access`` or ``id``); InvalidToken
+        saying why not, ProviderUnavailable when the keys cannot be had."""
+        from joserfc import jwt
+        from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimError,
+                                    JoseError, MissingClaimError)
+        from joserfc.jws import extract_compact
+
+        try:
+            header = extract_compact(token.encode()).headers()
+        except (JoseError, ValueError, TypeError):
+            raise InvalidToken(N_("the token is not a signed JWT")) from None
+        if header.get("alg") not in ALGORITHMS:
+            raise InvalidToken(N_("the token's signature algorithm is not accepted"))
+        kid = header.get("kid")
+        key_set = self.key_set(str(kid) if kid is not None else None)
+        try:
+            decoded = jwt.decode(token, key_set, algorithms=list(ALGORITHMS))
+        except BadSignatureError:
+            raise InvalidToken(N_("the token's signature is not valid")) from None
+        except (JoseError, ValueError, TypeError):
+            raise InvalidToken(N_("the token cannot be verified with the issuer's keys")) from None
+        claims = decoded.claims
+        registry = jwt.JWTClaimsRegistry(
+            now=lambda: int(self.clock()), leeway=self.settings.leeway,
+            iss={"essential": True, "value": self.settings.issuer},
+            exp={"essential": True}, sub={"essential": True})
+        try:
+            registry.validate(claims)
+        except ExpiredTokenError:
+            raise InvalidToken(N_("the token has expired")) from None
+        except (MissingClaimError, InvalidClaimError) as e:
+            raise InvalidToken(N_("the token's claims are not valid ({problem})"),
+                               {"problem": e.description}) from None
+        except JoseError:
+            raise InvalidToken(N_("the token's claims are not valid")) from None
+        audiences = claims.get("aud")
+        audiences = [audiences] if isinstance(audiences, str) else list(audiences or [])
+        if kind == "id":
+            if self.settings.client_id not in audiences or (
+                    len(audiences) > 1 and claims.get("azp") != self.settings.client_id):
+                raise InvalidToken(N_("the ID token is not meant for this client"))
+            if nonce is None or not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+                raise InvalidToken(N_("the ID token's nonce is not the one sent"))
+        else:
+            if claims.get("typ") in NOT_ACCESS:
+                raise InvalidToken(N_("the token is not an access token"))
+            if self.settings.expected_audience not in audiences and \
+                    claims.get("azp") != self.settings.client_id:
+                raise InvalidToken(N_("the token is not meant for this server (aud, azp)"))
+        return claims
+
+    # -- the two credentials --------------------------------------------------------------
+    def bearer(self, token: str) -> Principal:
+        """The person a bearer JWT names; a 401 (invalid_token) when it is not valid, a 503
+        when the provider cannot be reached to check it."""
+        try:
+            claims = self.verify(token)
+        except InvalidToken as e:
+            raise unauthorized(e.msgid, params=e.params) from None
+        except ProviderUnavailable as e:
+            log.warning("cannot check a bearer token: %s", e)
+            raise ApiError(503, N_("the identity provider cannot be reached to check the "
+                                   "token: try again later"), code="unavailable") from None
+        return principal_of(claims, self.settings, "bearer")
+
+    def seal(self, payload: dict[str, Any], use: str, seconds: int) -> str:
+        """A cookie value: ``payload`` signed (HS256 with the session secret) with its use
+        and expiry."""
+        from joserfc import jwt
+
+        now = int(self.clock())
+        return jwt.encode({"alg": "HS256"}, {**payload, "use": use, "iat": now,
+                                             "exp": now + seconds}, self._session_key)
+
+    def unseal(self, value: str, use: str) -> dict[str, Any] | None:
+        """A cookie's payload when its signature, use and expiry hold, else None."""
+        from joserfc import jwt
+        from joserfc.errors import JoseError
+
+        try:
+            claims = jwt.decode(value, self._session_key, algorithms=["HS256"]).claims
+        except (JoseError, ValueError, TypeError):
+            return None
+        if claims.get("use") != use or not isinstance(claims.get("exp"), int) \
+                or claims["exp"] <= self.clock():
+            return None
+        return claims
+
+    def session(self, value: str) -> Principal | None:
+        """The person a session cookie names, or None when it is not valid or has ended."""
+        claims = self.unseal(value, "session")
+        if claims is None:
+            return None
+        return Principal(str(claims.get("name") or claims.get("sub")),
+                         frozenset(r for r in claims.get("roles", []) if r in ROLES),
+                         tuple(claims.get("orgs", [])), sub=str(claims.get("sub")),
+                         via="session", csrf=str(claims.get("csrf") or "") or None)
+
+
+def local_path(target: str | None) -> str:
+    """Where to go after signing in or out: a path of this server, never another site.
+
+    >>> local_path("/graphs/ku?lang=sv"), local_path("//evil.example/x"), local_path("https://x")
+    ('/graphs/ku?lang=sv', '/', '/')
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target \
+            or any(ord(c) < 32 for c in target):
+        return "/"
+    return target
+
+
+def _cookie(response: Response, request: Request, name: str, value: str, seconds: int,
+            path: str = "/") -> None:
+    response.set_cookie(name, value, max_age=seconds, path=path, httponly=True,
+                        samesite="lax", secure=request.url.scheme == "https")
+
+
+def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
+    """``/auth/login``, ``/auth/callback``, ``/auth/logout`` and ``/auth/me``."""
+    router = APIRouter(prefix="/auth")
+    settings = oidc.settings
+
+    def provider() -> dict[str, Any]:
+        try:
+            return oidc.metadata()
+        except ProviderUnavailable as e:
+            log.warning("the identity provider cannot be reached: %s", e)
+            raise ApiError(503, N_("the identity provider cannot be reached: try again later"),
+                           code="unavailable") from None
+
+    @router.get("/login", include_in_schema=False)
+    def login(request: Request, next: str | None = Query(None)) -> Response:
+        """Off to the identity provider's sign-in (authorization code flow with PKCE)."""
+        doc = provider()
+        state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
+        query = {"response_type": "code", "client_id": settings.client_id,
+                 "redirect_uri": str(request.url_for("oidc_callback")),
+                 "scope": settings.scope, "state": state, "nonce": nonce,
+                 "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()),
+                 "code_challenge_method": "S256"}
+        lang = request.query_params.get("lang")
+        if lang in ("fi", "sv", "en"):
+            query["ui_locales"] = lang
+        response = RedirectResponse(doc["authorization_endpoint"] + "?" +
+                                    urllib.parse.urlencode(query), status_code=302)
+        _cookie(response, request, LOGIN_COOKIE, oidc.seal(
+            {"state": state, "nonce": nonce, "verifier": verifier, "next": local_path(next)},
+            "login", LOGIN_SECONDS), LOGIN_SECONDS, path="/auth")
+        return response
+
+    @router.get("/callback", name="oidc_callback", include_in_schema=False)
+    def callback(request: Request, code: str | None = None, state: str | None = None,
+                 error: str | None = None) -> Response:
+        """Back from the provider: the code exchanged for tokens, the ID token checked,
+        the session cookie set."""
+        started = oidc.unseal(request.cookies.get(LOGIN_COOKIE, ""), "login")
+        if started is None or not state or not secrets.compare_digest(
+                str(started.get("state")), state):
+            raise ApiError(400, N_("this sign-in was not started here or took too long: "
+                                   "sign in again"), field="state")
+        if error or not code:
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized", params={"problem": error or "no code"})
+        doc = provider()
+        form = {"grant_type": "authorization_code", "code": code,
+                "redirect_uri": str(request.url_for("oidc_callback")),
+                "code_verifier": str(started["verifier"]), "client_id": settings.client_id}
+        if settings.client_secret:
+            form["client_secret"] = settings.client_secret
+        try:
+            tokens = oidc.fetch(doc["token_endpoint"], form)
+            id_claims = oidc.verify(str(tokens.get("id_token", "")), "id",
+                                    nonce=str(started["nonce"]))
+        except ProviderUnavailable as e:
+            log.warning("sign-in failed at the token endpoint: %s", e)
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized",
+                           params={"problem": "the code could not be exchanged"}) from None
+        except InvalidToken as e:
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized", params={"problem": str(e)}) from None
+        claims = dict(id_claims)
+        access_token = str(tokens.get("access_token", ""))
+        if access_token.count(".") == 2:
+            # the roles and the organisation as the API will see them in the access token
+            try:
+                claims.update(oidc.verify(access_token))
+            except (InvalidToken, ProviderUnavailable) as e:
+                log.info("sign-in: the access token is not used for roles: %s", e)
+        who = principal_of(claims, settings, "session")
+        response = RedirectResponse(local_path(str(started.get("next"))), status_code=303)
+        _cookie(response, request, SESSION_COOKIE, oidc.seal(
+            {"sub": who.sub, "name": who.name, "roles": sorted(who.roles),
+             "orgs": list(who.organisations), "csrf": secrets.token_urlsafe(24),
+             "idt": str(tokens.get("id_token"))}, "session", settings.session_seconds),
+            settings.session_seconds)
+        response.delete_cookie(LOGIN_COOKIE, path="/auth")
+        return response
+
+    @router.post("/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        """Sign out (a form post with the page's CSRF token): the session cookie cleared,
+        then the provider's own sign-out, which comes back to the index."""
+        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
+        sent = (form.get("csrf") or [""])[0]
+        value = request.cookies.get(SESSION_COOKIE, "")
+        session = oidc.unseal(value, "session") if value else None
+        target = str(request.url_for("index"))
+        if session is not None:
+            if not sent or not secrets.compare_digest(sent, str(session.get("csrf", ""))):
+                raise ApiError(403, N_("signing out takes the page's own form (its CSRF "
+                                       "token did not match)"), field="csrf",
+                               code="csrf-failed")
+            end = None
+            try:
+                end = oidc.metadata().get("end_session_endpoint")
+            except ProviderUnavailable:
+                pass
+            if isinstance(end, str):
+                target = end + "?" + urllib.parse.urlencode(
+                    {"id_token_hint": session.get("idt", ""), "client_id": settings.client_id,
+                     "post_logout_redirect_uri": target})
+        response = RedirectResponse(target, status_code=303)
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                               secure=request.url.scheme == "https")
+        return response
+
+    @router.get("/me", responses=responses(401))
+    def me(request: Request) -> JSONResponse:
+        """Who the request speaks for (a bearer token, or the session cookie): name,
+        subject, roles, organisations and the audience they read as; ``signed_in`` false
+        without a credential. A credential that is not valid answers 401."""
+        who = access.principal(Credentials.of(request.headers, request.cookies))
+        return JSONResponse(who.as_json() if who is not None else
+                            {"signed_in": False, "audience": "public"})
+
+    return router
+
+
+__all__ = ["ALGORITHMS", "CSRF_HEADER", "Oidc", "OidcSettings", "InvalidToken",
+           "ProviderUnavailable", "oidc_router", "principal_of", "settings_from_env"]

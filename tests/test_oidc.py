@@ -1,0 +1,361 @@
+"""Sign-in without a provider at hand: tokens signed here with a key of the test's own,
+served to polku as a fake issuer's discovery document and JWKS. Each check of a bearer JWT
+(signature, algorithm, iss, aud/azp, exp, key rotation), the session cookie and its CSRF
+token, 401 against 403 as RFC 6750 says, and whose rows an editor may change
+(:mod:`polku.ops.ownership`). tests/test_keycloak.py does the same against a real Keycloak.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from joserfc import jwt
+from joserfc.jwk import OctKey, RSAKey
+
+from helpers import copy_two_organisations, etag_of
+from polku.app import create_app
+from polku.server.auth import parse_tokens
+from polku.server.oidc import Oidc, OidcSettings
+
+ISSUER = "https://id.example.fi/realms/ku"
+TOKEN = "script-token-0123456789"
+
+
+class Provider:
+    """A fake issuer: its discovery document and keys, and tokens it signs."""
+
+    def __init__(self) -> None:
+        self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+        self.published = [self.key]
+        self.fetched: list[str] = []
+
+    def fetch(self, url: str, form: Any = None) -> dict[str, Any]:
+        self.fetched.append(url)
+        if url.endswith("/.well-known/openid-configuration"):
+            return {"issuer": ISSUER, "jwks_uri": ISSUER + "/certs",
+                    "authorization_endpoint": ISSUER + "/auth",
+                    "token_endpoint": ISSUER + "/token",
+                    "end_session_endpoint": ISSUER + "/logout"}
+        if url == ISSUER + "/certs":
+            return {"keys": [k.as_dict(private=False) for k in self.published]}
+        raise AssertionError(url)
+
+    def token(self, key: RSAKey | None = None, alg: str = "RS256", **claims: Any) -> str:
+        now = int(time.time())
+        body = {"iss": ISSUER, "sub": "sub-kaisa", "aud": "polku", "azp": "polku",
+                "exp": now + 300, "iat": now, "name": "Kaisa Keusote",
+                "organisation": "keusote", "realm_access": {"roles": ["editor"]}}
+        body.update(claims)
+        body = {k: v for k, v in body.items() if v is not None}
+        key = key or self.key
+        return jwt.encode({"alg": alg, "kid": key.kid}, body, key)
+
+
+def bearer(token: str, etag: str | None = None) -> dict[str, str]:
+    headers = {"Authorization": f"Bearer {token}"}
+    if etag:
+        headers["If-Match"] = etag
+    return headers
+
+
+@pytest.fixture
+def provider() -> Provider:
+    return Provider()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    copy_two_organisations(tmp_path / "graphs" / "mini")
+    return tmp_path / "graphs"
+
+
+@pytest.fixture
+def client(served: Path, provider: Provider) -> TestClient:
+    app = create_app([served], parse_tokens(f"script:{TOKEN}"),
+                     oidc=OidcSettings(ISSUER, "polku", leeway=0))
+    app.state.access.oidc.fetch = provider.fetch
+    return TestClient(app)
+
+
+def patch_service(client: TestClient, token: str, key: str = "alkuhaastattelu",
+                  **values: Any) -> Any:
+    return client.patch(f"/api/graphs/mini/rows/services/{key}",
+                        json=values or {"capacity_per_month": 41},
+                        headers=bearer(token, etag_of(client)))
+
+
+# -- bearer tokens ------------------------------------------------------------------------
+
+def test_a_valid_token_names_the_person_role_and_organisation(client, provider) -> None:
+    me = client.get("/auth/me", headers=bearer(provider.token())).json()
+    assert me == {"signed_in": True, "name": "Kaisa Keusote", "sub": "sub-kaisa",
+                  "role": "editor", "roles": ["editor"], "organisations": ["keusote"],
+                  "via": "bearer", "audience": "editor"}
+    assert client.get("/auth/me").json() == {"signed_in": False, "audience": "public"}
+
+
+@pytest.mark.parametrize("why, claims, expected", [
+    ("expired", {"exp": int(time.time()) - 5}, "expired"),
+    ("another issuer", {"iss": "https://evil.example/realms/ku"}, "claims are not valid"),
+    ("another application", {"aud": "account", "azp": "other-app"}, "not meant for"),
+    ("no audience", {"aud": None, "azp": "other-app"}, "not meant for"),
+    ("an ID token", {"typ": "ID"}, "not an access token"),
+    ("no subject", {"sub": None}, "claims are not valid"),
+    ("no expiry", {"exp": None}, "claims are not valid"),
+])
+def test_a_token_that_is_not_valid_is_401_invalid_token(client, provider, why, claims,
+                                                        expected) -> None:
+    r = patch_service(client, provider.token(**claims))
+    assert r.status_code == 401, why
+    assert r.json()["error"]["code"] == "unauthorized" and expected in r.json()["error"]["message"]
+    assert r.headers["www-authenticate"].startswith('Bearer realm="polku", error="invalid_token"')
+
+
+def test_signatures_the_issuer_did_not_make_are_401(client, provider) -> None:
+    stranger = RSAKey.generate_key(2048, parameters={"kid": "k1"})
+    forged = provider.token(key=stranger)
+    assert patch_service(client, forged).status_code == 401
+    # HMAC with the public key as the secret, and no signature at all, are never taken
+    public = json.dumps(provider.key.as_dict(private=False)).encode()
+    hmac_token = jwt.encode({"alg": "HS256", "kid": "k1"}, {"iss": ISSUER, "sub": "x",
+                            "aud": "polku", "exp": int(time.time()) + 60}, OctKey.import_key(public))
+    header, payload, _ = provider.token().split(".")
+    for token in (hmac_token, f"{header}.{payload}.", "not-a-jwt", "a.b.c"):
+        r = patch_service(client, token)
+        assert r.status_code == 401 and "invalid_token" in r.headers["www-authenticate"], token
+
+
+def test_keys_are_cached_and_fetched_again_for_a_new_key_id(client, provider) -> None:
+    assert client.get("/auth/me", headers=bearer(provider.token())).status_code == 200
+    assert client.get("/auth/me", headers=bearer(provider.token())).status_code == 200
+    assert provider.fetched.count(ISSUER + "/certs") == 1  # cached
+    rotated = RSAKey.generate_key(2048, parameters={"kid": "k2"})
+    provider.published = [provider.key, rotated]
+    oidc = client.app.state.access.oidc
+    oidc._keys = (oidc._keys[0] - 60, *oidc._keys[1:])  # the last fetch a minute ago
+    me = client.get("/auth/me", headers=bearer(provider.token(key=rotated))).json()
+    assert me["name"] == "Kaisa Keusote" and provider.fetched.count(ISSUER + "/certs") == 2
+
+
+def test_an_unreachable_provider_is_503_for_a_write_and_public_for_a_read(served) -> None:
+    app = create_app([served], oidc=OidcSettings("http://127.0.0.1:9/realms/none", "polku"))
+    client = TestClient(app)
+    token = Provider().token()
+    r = client.patch("/api/graphs/mini/rows/services/alkuhaastattelu", json={"name": "X"},
+                     headers=bearer(token, etag_of(client)))
+    assert r.status_code == 503 and r.json()["error"]["code"] == "unavailable"
+    assert client.get("/api/graphs/mini/findings", headers=bearer(token)).status_code == 200
+
+
+# -- 401 and 403 ----------------------------------------------------------------------------
+
+def test_no_credential_is_401_with_the_bearer_challenge(client) -> None:
+    r = client.patch("/api/graphs/mini/rows/services/alkuhaastattelu", json={"name": "X"},
+                     headers={"If-Match": etag_of(client)})
+    assert r.status_code == 401 and r.headers["www-authenticate"] == 'Bearer realm="polku"'
+    assert set(r.json()) == {"error"} and r.json()["error"]["field"] == "Authorization"
+
+
+def test_a_viewer_and_an_editor_without_organisation_are_403_insufficient_scope(
+        client, provider) -> None:
+    for token in (provider.token(realm_access={"roles": ["viewer"]}),
+                  provider.token(realm_access={"roles": []}),
+                  provider.token(organisation=None)):
+        r = patch_service(client, token)
+        assert r.status_code == 403, token
+        assert 'error="insufficient_scope"' in r.headers["www-authenticate"]
+        assert r.json()["error"]["code"] == "forbidden"
+
+
+def test_an_editor_changes_only_their_own_organisations_rows(client, provider, served) -> None:
+    before = (served / "mini" / "services.csv").read_bytes()
+    association = provider.token(sub="sub-aino", name="Aino Yhdistys", organisation="yhdistys")
+    county = provider.token()
+    # the county's service: not the association's to change, nor to take over
+    for values in ({"capacity_per_month": 41}, {"providers": "yhdistys"}):
+        r = patch_service(client, association, **values)
+        assert r.status_code == 403 and "belongs to keusote" in r.json()["error"]["message"]
+        assert 'error="insufficient_scope"' in r.headers["www-authenticate"]
+    assert (served / "mini" / "services.csv").read_bytes() == before
+    # a new service is the association's only when it provides it
+    r = client.post("/api/graphs/mini/rows/services", json={"id": "uusi", "name": "Uusi",
+                    "providers": "keusote"}, headers=bearer(association, etag_of(client)))
+    assert r.status_code == 403
+    assert patch_service(client, association, "vertaistuki", name="Vertaistuki 2").status_code == 200
+    assert patch_service(client, county, capacity_per_month=42).status_code == 200
+    # a referral is its from-service's providers'; a responsibility its actor's
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"median_wait_days": 3},
+                     headers=bearer(association, etag_of(client)))
+    assert r.status_code == 403
+    r = client.patch("/api/graphs/mini/rows/referrals/r3", json={"median_wait_days": 3},
+                     headers=bearer(association, etag_of(client)))
+    assert r.status_code == 200
+    # the shared model (needs, segments, outcomes, paths) is an admin's
+    r = client.post("/api/graphs/mini/rows/needs", json={"id": "uusi-tarve", "name": "T"},
+                    headers=bearer(county, etag_of(client)))
+    assert r.status_code == 403 and "only an admin" in r.json()["error"]["message"]
+    admin = provider.token(sub="sub-anna", name="Anna Admin", organisation=None,
+                           realm_access={"roles": ["admin"]})
+    r = client.post("/api/graphs/mini/rows/needs", json={"id": "uusi-tarve", "name": "T"},
+                    headers=bearer(admin, etag_of(client)))
+    assert r.status_code == 201
+    assert patch_service(client, admin, "vertaistuki", name="V3").status_code == 200
+
+
+def test_a_unit_edits_its_own_rows_and_the_parent_its_units(client, provider) -> None:
+    unit = provider.token(sub="sub-tiina", name="Tiina T", organisation="tyokykytiimi")
+    county = provider.token()
+    r = client.post("/api/graphs/mini/rows/services", json={"id": "tiimipalvelu", "name": "T",
+                    "providers": "tyokykytiimi"}, headers=bearer(unit, etag_of(client)))
+    assert r.status_code == 201
+    assert patch_service(client, unit, "tiimipalvelu", name="T2").status_code == 200
+    assert patch_service(client, county, "tiimipalvelu", name="T3").status_code == 200
+    assert patch_service(client, unit).status_code == 403  # the county's own service
+
+
+def test_undo_is_refused_for_another_organisations_change(client, provider) -> None:
+    assert patch_service(client, provider.token(), capacity_per_month=43).status_code == 200
+    association = provider.token(sub="sub-aino", name="Aino", organisation="yhdistys")
+    r = client.post("/api/graphs/mini/undo", headers=bearer(association, etag_of(client)))
+    assert r.status_code == 403
+    r = client.post("/api/graphs/mini/undo", headers=bearer(provider.token(), etag_of(client)))
+    assert r.status_code == 200
+
+
+def test_the_change_log_records_the_person(client, provider) -> None:
+    assert patch_service(client, provider.token(), capacity_per_month=44).status_code == 200
+    assert patch_service(client, TOKEN, capacity_per_month=45).status_code == 200
+    changes = client.get("/api/graphs/mini/changes").json()["changes"]
+    assert changes[0]["who"] == "script" and "sub" not in changes[0]
+    assert (changes[1]["who"], changes[1]["sub"], changes[1]["organisations"]) == \
+        ("Kaisa Keusote", "sub-kaisa", ["keusote"])
+    page = client.get("/graphs/mini/changes?lang=en").text
+    assert "Kaisa Keusote" in page
+
+
+def test_reads_show_the_true_figures_to_editors_only(client, provider, served) -> None:
+    from helpers import edit
+
+    edit(served / "mini" / "segments.csv", "nuoret,Nuoret,1200,", "nuoret,Nuoret,3,")
+    url = "/api/graphs/mini/rows/segments/nuoret"
+    sizes = {who: client.get(url, headers=bearer(provider.token(
+        realm_access={"roles": [who]}))).json()["values"]["size"]
+        for who in ("viewer", "editor", "admin")}
+    # whoever has no editor's credentials (a signed-in viewer too) reads the small cell hidden
+    assert sizes == {"viewer": "<5", "editor": "3", "admin": "3"}
+    assert client.get(url).json()["values"]["size"] == "<5"
+
+
+# -- the session cookie -----------------------------------------------------------------------
+
+def session_for(client: TestClient, **claims: Any) -> tuple[str, str]:
+    """A session cookie as the sign-in sets it, and its CSRF token."""
+    oidc: Oidc = client.app.state.access.oidc
+    payload = {"sub": "sub-kaisa", "name": "Kaisa Keusote", "roles": ["editor"],
+               "orgs": ["keusote"], "csrf": "csrf-token-of-this-session", "idt": "x"}
+    payload.update(claims)
+    return oidc.seal(payload, "session", 3600), payload["csrf"]
+
+
+def test_a_session_write_needs_its_csrf_token(client) -> None:
+    cookie, csrf = session_for(client)
+    client.cookies.set("polku_session", cookie)
+    url = "/api/graphs/mini/rows/services/alkuhaastattelu"
+    r = client.patch(url, json={"capacity_per_month": 46}, headers={"If-Match": etag_of(client)})
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf-failed"
+    r = client.patch(url, json={"capacity_per_month": 46},
+                     headers={"If-Match": etag_of(client), "X-Polku-CSRF": "wrong"})
+    assert r.status_code == 403
+    r = client.patch(url, json={"capacity_per_month": 46},
+                     headers={"If-Match": etag_of(client), "X-Polku-CSRF": csrf})
+    assert r.status_code == 200 and r.json()["change"]["who"] == "Kaisa Keusote"
+    page = client.get("/graphs/mini?lang=en").text
+    assert f'<meta name="polku-csrf" content="{csrf}">' in page and "Sign out" in page
+
+
+def test_a_tampered_or_ended_session_is_no_session(client) -> None:
+    cookie, csrf = session_for(client)
+    header, payload, signature = cookie.split(".")
+    forged = ".".join([header, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1],
+                       signature])
+    ended = client.app.state.access.oidc.seal({"sub": "s", "name": "N", "roles": ["admin"],
+                                               "orgs": [], "csrf": csrf}, "session", -1)
+    login_cookie = client.app.state.access.oidc.seal({"sub": "s", "roles": ["admin"]},
+                                                     "login", 600)
+    for value in (forged, ended, login_cookie):
+        client.cookies.set("polku_session", value)
+        assert client.get("/auth/me").json()["signed_in"] is False
+        r = client.post("/api/graphs/mini/undo", headers={"If-Match": etag_of(client),
+                                                          "X-Polku-CSRF": csrf})
+        assert r.status_code == 401 and "sign in again" in r.json()["error"]["message"]
+    page = client.get("/graphs/mini?lang=en").text
+    assert "/auth/login?next=%2Fgraphs%2Fmini%3Flang%3Den" in page
+
+
+def test_sign_in_starts_the_code_flow_with_pkce(client) -> None:
+    r = client.get("/auth/login?next=/graphs/mini&lang=sv", follow_redirects=False)
+    assert r.status_code == 302
+    from urllib.parse import parse_qs, urlsplit
+
+    target = urlsplit(r.headers["location"])
+    query = {k: v[0] for k, v in parse_qs(target.query).items()}
+    assert f"{target.scheme}://{target.netloc}{target.path}" == ISSUER + "/auth"
+    assert query["response_type"] == "code" and query["code_challenge_method"] == "S256"
+    assert query["redirect_uri"] == "http://testserver/auth/callback"
+    assert len(query["state"]) > 20 and len(query["nonce"]) > 20 and query["ui_locales"] == "sv"
+    cookie = r.headers["set-cookie"]
+    assert "polku_login=" in cookie and "HttpOnly" in cookie and "SameSite=lax" in cookie
+    assert "Path=/auth" in cookie and "Secure" not in cookie  # served over http here
+    # a callback whose state is not the one sent is refused
+    r = client.get("/auth/callback?code=x&state=other", follow_redirects=False)
+    assert r.status_code == 400 and r.json()["error"]["field"] == "state"
+    # over https the cookie is Secure; an address of another site is never where it returns
+    secure = TestClient(client.app, base_url="https://testserver")
+    r = secure.get("/auth/login?next=//evil.example/", follow_redirects=False)
+    assert "Secure" in r.headers["set-cookie"]
+    started = client.app.state.access.oidc.unseal(r.cookies["polku_login"], "login")
+    assert started["next"] == "/"
+
+
+def test_sign_out_takes_the_csrf_token_and_ends_at_the_provider(client) -> None:
+    cookie, csrf = session_for(client)
+    client.cookies.set("polku_session", cookie)
+    r = client.post("/auth/logout", data={"csrf": "wrong"}, follow_redirects=False)
+    assert r.status_code == 403
+    r = client.post("/auth/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(ISSUER + "/logout?")
+    assert "id_token_hint=x" in r.headers["location"]
+    assert 'polku_session=""' in r.headers["set-cookie"] or "Max-Age=0" in r.headers["set-cookie"]
+    # the pages let a form lead to the provider's sign-out, and nowhere else
+    csp = client.get("/graphs/mini").headers["content-security-policy"]
+    assert "form-action 'self' https://id.example.fi;" in csp
+
+
+def test_without_a_provider_nothing_changes(served) -> None:
+    client = TestClient(create_app([served], parse_tokens(f"script:{TOKEN}")))
+    assert client.get("/auth/login").status_code == 404
+    page = client.get("/graphs/mini").text
+    assert "/auth/login" not in page and '<meta name="polku-csrf"' not in page
+    assert 'class="account"' not in page
+    assert "form-action 'self';" in client.get("/graphs/mini").headers["content-security-policy"]
+
+
+def test_a_signed_in_page_is_never_kept_for_another_reader(client) -> None:
+    # the graph page of a version is kept for every reader of one audience: never the
+    # page that names a signed-in person and carries their session's CSRF token
+    first, csrf_1 = session_for(client, csrf="csrf-of-the-first-person")
+    second, csrf_2 = session_for(client, csrf="csrf-of-the-second", name="Ulla Toinen")
+    pages = {}
+    for who, cookie in (("first", first), ("second", second), ("anonymous", None)):
+        client.cookies.clear()
+        if cookie:
+            client.cookies.set("polku_session", cookie)
+        pages[who] = client.get("/graphs/mini?lang=en").text
+    assert "csrf-of-the-first-person" in pages["first"] and "Kaisa Keusote" in pages["first"]
+    assert "csrf-of-the-first-person" not in pages["second"] and "Ulla Toinen" in pages["second"]
+    assert "csrf-of-the" not in pages["anonymous"] and "Kaisa" not in pages["anonymous"]
