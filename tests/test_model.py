@@ -90,6 +90,8 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
            (pages.ViewOf(focus="nope"), "focus"),
            (pages.ViewOf(depth=-1), "depth"),
            (ops.Diff(), "against"),
+           (ops.Compare(), "graphs"),
+           (ops.PtvCompare(), "files"),
            (pages.Report(lang="de"), "lang")]
     for operation, field in bad:
         with pytest.raises(PolkuError) as caught:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from functools import lru_cache
 from typing import Any, Awaitable, Callable, MutableMapping
 from urllib.parse import quote
 
@@ -34,6 +35,7 @@ _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc\s*=)[^>]*>(.*?)</script\s*>"
                             re.IGNORECASE | re.DOTALL)
 
 
+@lru_cache(maxsize=16)  # a page kept per version is sent again and again: hashed once
 def script_policy(html: bytes, form_action: tuple[str, ...] = ()) -> str:
     """The content security policy of a page: its inline scripts allowed by their SHA-256
     (``form_action``: origins besides the server's own that a form may lead to, such as
