@@ -234,3 +234,22 @@ def test_write_bodies_never_answer_5xx_and_a_refusal_writes_nothing(
 
 
 SERVED: dict[str, Served] = {}
+
+
+def test_a_ptv_organisation_of_the_wrong_shape_is_refused_with_its_file_and_id(
+        tmp_path: Path) -> None:
+    """Found by the fuzz test: ``"areas": true`` in an organisation record was a
+    TypeError; it is refused with the file and the record's id."""
+    source = next(p for p in sorted(Path(__file__).parent.joinpath("fixtures", "ptv").glob(
+        "*.json")) if "organization" in p.name.lower())
+    record = json.loads(source.read_text(encoding="utf-8"))
+    record["areas"] = True
+    path = tmp_path / "org.json"
+    path.write_text(json.dumps(record), encoding="utf-8")
+    try:
+        read_ptv([path])
+    except PolkuError as e:
+        assert e.file == str(path) and str(record["id"]) in e.message
+        assert "shape of a PTV organisation record" in e.message
+    else:
+        raise AssertionError("a record of the wrong shape was read")

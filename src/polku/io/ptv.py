@@ -26,6 +26,7 @@ file.
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
@@ -217,15 +218,32 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
         organisations += [(x, file) for x in orgs]
     # organisations first, so that the services' organisations are these actors
     for org, file in organisations:
-        _add_organisation(result, org, file, taken, actor_of)
+        with _record_shape("organisation", org, file):
+            _add_organisation(result, org, file, taken, actor_of)
     for svc, file in services:
-        _add_service(result, svc, file, taken, actor_of)
+        with _record_shape("service", svc, file):
+            _add_service(result, svc, file, taken, actor_of)
     for org, file in organisations:
-        _link_organisation(result, org, file, actor_of)
+        with _record_shape("organisation", org, file):
+            _link_organisation(result, org, file, actor_of)
     if result.services == 0 and result.organisations == 0:
         raise PolkuError("no PTV service or organisation in " + ", ".join(p for p, _ in texts)
                          + (": " + "; ".join(result.notes) if result.notes else ""))
     return result
+
+
+@contextmanager
+def _record_shape(kind: str, record: dict, file: str) -> Iterator[None]:
+    """Refuse a record whose fields are not of the types PTV's schema gives them (a list
+    where an object belongs, a number for a list of areas...) with its file and id, not a
+    traceback: such a record cannot be read as any version of the API."""
+    try:
+        yield
+    except (TypeError, AttributeError, KeyError, ValueError) as e:
+        ident = record.get("id") if isinstance(record, dict) else None
+        raise PolkuError(f"the {kind} record {ident!s} does not have the shape of a PTV "
+                         f"{kind} record, so it cannot be read ({type(e).__name__}: {e})",
+                         file=file) from None
 
 
 def _add_organisation(result: PtvImport, org: dict, file: str, taken: set[str],
