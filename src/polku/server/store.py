@@ -27,7 +27,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 import networkx as nx
 
@@ -238,6 +238,25 @@ def _check_links(source: Source) -> None:
                                  "folder", file=str(p))
 
 
+def written(logged: dict[str, Any], etag: str, before_graph: nx.MultiDiGraph,
+            before: Iterable[Any], after_graph: nx.MultiDiGraph, after: Iterable[Any],
+            lang: str | None) -> dict[str, Any]:
+    """The answer to a write: the change as logged, the graph's new ETag, and the findings
+    it created (worded on the new graph) and resolved (on the old one, where their
+    subjects still have names), in ``lang``."""
+    from polku.present.i18n import translator
+    from polku.present.messages import finding_json
+
+    tr = translator(lang)
+    old = {f.identity: f for f in before}
+    new = {f.identity: f for f in after}
+    return {"change": logged, "etag": etag,
+            "findings": {"created": [finding_json(f, after_graph, tr)
+                                     for k, f in new.items() if k not in old],
+                         "resolved": [finding_json(f, before_graph, tr)
+                                      for k, f in old.items() if k not in new]}}
+
+
 class GraphStore:
     """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
@@ -428,8 +447,6 @@ class GraphStore:
                check: RowCheck | None = None, identity: dict[str, Any] | None = None
                ) -> dict[str, Any]:
         from polku.ops.batch import write_all
-        from polku.present.i18n import translator
-        from polku.present.messages import finding_json
 
         source = entry.source
         with entry.model_lock:
@@ -447,14 +464,8 @@ class GraphStore:
         with entry.model_lock:
             model = entry.model
         assert model is not None and before_model is not None
-        tr = translator(lang)
-        before = {f.identity: f for f in before_model.findings()}
-        after = {f.identity: f for f in model.findings()}
-        return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
-                                         if k not in before],
-                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
-                                          if k not in after]}}
+        return written(logged, entry.etag, current, before_model.findings(), g,
+                       model.findings(), lang)
 
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
@@ -490,8 +501,6 @@ class GraphStore:
                     ) -> dict[str, Any]:
         from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
-        from polku.present.i18n import translator
-        from polku.present.messages import finding_json
 
         source = entry.source
         try:
@@ -503,14 +512,7 @@ class GraphStore:
             raise invalid(e) from None
         entry.graph, entry.stamp = g, stamp_of(source)
         entry.etag, entry.problem = content_digest(source, g), None
-        tr = translator(lang)
-        before = {f.identity: f for f in find(current)}
-        after = {f.identity: f for f in find(g)}
-        return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
-                                         if k not in before],
-                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
-                                          if k not in after]}}
+        return written(logged, entry.etag, current, find(current), g, find(g), lang)
 
     def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
         if entry.graph is None or entry.problem is not None:
@@ -536,8 +538,6 @@ class GraphStore:
                undoes: int | None, lang: str | None = None,
                drop: tuple[str, ...] = (), check: RowCheck | None = None,
                identity: dict[str, Any] | None = None) -> dict[str, Any]:
-        from polku.present.i18n import translator
-        from polku.present.messages import finding_json
 
         source = entry.source
         with entry.model_lock:
@@ -589,11 +589,5 @@ class GraphStore:
         with entry.model_lock:
             model = entry.model
         assert model is not None and before_model is not None
-        tr = translator(lang)
-        before = {f.identity: f for f in before_model.findings()}
-        after = {f.identity: f for f in model.findings()}
-        return {"change": logged, "etag": entry.etag,
-                "findings": {"created": [finding_json(f, g, tr) for k, f in after.items()
-                                         if k not in before],
-                             "resolved": [finding_json(f, current, tr) for k, f in before.items()
-                                          if k not in after]}}
+        return written(logged, entry.etag, current, before_model.findings(), g,
+                       model.findings(), lang)
