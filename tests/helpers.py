@@ -16,7 +16,8 @@ import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from contextlib import contextmanager
+from typing import Any, Callable, Iterator
 
 import pytest
 
@@ -52,6 +53,21 @@ def run(*args: object, **options: Any):
     from polku.cli import app
 
     return CliRunner().invoke(app, [str(a) for a in args], **options)
+
+
+@contextmanager
+def serving_example(folder: Path, tokens: str | None = None) -> Iterator[str]:
+    """The bundled example region (a writable copy in ``folder``) served by a real uvicorn
+    on loopback, with ``tokens`` (``name:token`` lines) as its editors; yields the base
+    URL."""
+    from live_server import serving
+    from polku.app import create_app
+    from polku.server.auth import parse_tokens
+
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
+    app = create_app([folder], parse_tokens(tokens)) if tokens else create_app([folder])
+    with serving(app) as url:
+        yield url
 
 
 def copy_mini(dest: Path) -> Path:

@@ -13,14 +13,11 @@ skipped."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from helpers import ARTIFACTS, EXAMPLE, ROOT, guard, only
-from live_server import serving
-from polku.app import create_app
+from helpers import ARTIFACTS, EXAMPLE, guard, only, serving_example
 from polku.graph import nodes_of
 from polku.io.load import load_graph
 
@@ -53,8 +50,7 @@ LABELS = """(scope) => {
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
-    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
-    with serving(create_app([folder])) as url:
+    with serving_example(folder) as url:
         yield url
 
 

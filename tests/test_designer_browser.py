@@ -8,15 +8,11 @@ with its list open and its messages shown."""
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from helpers import ARTIFACTS, ROOT, guard, only
-from live_server import serving
-from polku.app import create_app
-from polku.server.auth import parse_tokens
+from helpers import ARTIFACTS, guard, only, serving_example
 
 TOKEN = "designer-token-0123456789"
 GRAPH = "/graphs/keski-uusimaa"
@@ -29,8 +25,7 @@ BROKEN = ("path-broken:polku-velat-asuminen:kuntouttava-tyotoiminta+"
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("designer")
-    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
-    with serving(create_app([folder], parse_tokens(f"designer:{TOKEN}"))) as url:
+    with serving_example(folder, f"designer:{TOKEN}") as url:
         yield url
 
 

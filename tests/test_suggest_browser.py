@@ -4,14 +4,10 @@ change log, undo), and fills the follow-up form from a finding; in headless Chro
 from __future__ import annotations
 
 import json
-import shutil
 import urllib.request
 from pathlib import Path
 
-from live_server import serving
-from helpers import ROOT
-from polku.app import create_app
-from polku.server.auth import parse_tokens
+from helpers import serving_example
 
 TOKEN = "designer-token-0123456789"
 KEY = "referral-without-owner:ref-ktt-tyokokeilu"
@@ -25,8 +21,7 @@ def get(url: str) -> dict:
 def test_one_click_applies_a_suggestion_and_undo_takes_it_back(tmp_path, browser) -> None:
     from playwright.sync_api import expect
 
-    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", tmp_path / "keski-uusimaa")
-    with serving(create_app([tmp_path], parse_tokens(f"designer:{TOKEN}"))) as base:
+    with serving_example(tmp_path, f"designer:{TOKEN}") as base:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(f"{base}/graphs/keski-uusimaa?lang=en")
         page.fill("#token", TOKEN)

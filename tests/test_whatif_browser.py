@@ -5,16 +5,12 @@ several rows, or with a bad value marked on the second row."""
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from helpers import ARTIFACTS, ROOT, guard, only
-from live_server import serving
-from polku.app import create_app
-from polku.server.auth import parse_tokens
+from helpers import ARTIFACTS, guard, only, serving_example
 
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PAGE = "/graphs/keski-uusimaa/whatif"
@@ -24,8 +20,7 @@ TOKEN = "designer-token-0123456789"
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     folder = tmp_path_factory.mktemp("served")
-    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder / "keski-uusimaa")
-    with serving(create_app([folder], parse_tokens(f"designer:{TOKEN}"))) as url:
+    with serving_example(folder, f"designer:{TOKEN}") as url:
         yield url
 
 
