@@ -111,3 +111,18 @@ def test_cli_and_api_agree_and_a_bad_key_is_located(tmp_path) -> None:
         for e in s["edits"]:
             assert list(e) == ["action", "sheet", "key", "row"]
             assert e["action"] in ("create", "update", "delete")
+
+
+def test_a_limit_gives_the_first_suggestions_of_the_full_answer() -> None:
+    """The report asks for one suggestion per decision, for several findings at once: the
+    same suggestions as the full answer's first of each, verified no further."""
+    g = read_workbook(EXAMPLE)
+    full = suggest(g)
+    first: dict[str, dict] = {}
+    for s in full:
+        first.setdefault(s["finding"], s)
+    assert suggest(g, limit=1) == list(first.values())
+    some = sorted(first)[::2]
+    assert suggest(g, among=some, limit=1) == [first[k] for k in first if k in some]
+    one = some[0]
+    assert suggest(g, finding=one, limit=2) == [s for s in full if s["finding"] == one][:2]

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Collection, Iterator
 
 import networkx as nx
 
@@ -197,11 +197,17 @@ def verify(sheets: Any, name: str, edits_: list[Edit],
 
 def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             long_wait_days: float = LONG_WAIT_DAYS,
-            findings: list[Finding] | None = None) -> list[dict[str, Any]]:
-    """Verified suggestions for every finding (or the one whose key is ``finding``): up to
-    :data:`MAX_PER_FINDING` each, as ``{"finding": KEY, "edits": [...], "resolves": [KEYS],
-    "creates": [KEYS]}`` in the findings' order. A key that names no finding is a located
-    error (field ``finding``)."""
+            findings: list[Finding] | None = None,
+            among: Collection[str] | None = None,
+            limit: int = MAX_PER_FINDING) -> list[dict[str, Any]]:
+    """Verified suggestions for every finding (or the one whose key is ``finding``, or those
+    whose keys are ``among``): up to ``limit`` (at most :data:`MAX_PER_FINDING`) each, as
+    ``{"finding": KEY, "edits": [...], "resolves": [KEYS], "creates": [KEYS]}`` in the
+    findings' order. A key that names no finding is a located error (field ``finding``).
+
+    A smaller ``limit`` gives the first suggestions of the full answer and stops verifying
+    once they are found (the report shows one per decision); asking for several findings
+    at once reads the graph's sheets once for all of them."""
     from polku.analyses.findings import find
     from polku.io import sheets as edits
 
@@ -213,17 +219,22 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     if finding is not None and finding not in keys:
         raise PolkuError(f"no finding has the key '{finding}' (polku findings lists the keys)",
                          field="finding")
-    sheets = edits.sheets_of_graph(g)
+    wanted = None if finding is None and among is None else \
+        ({finding} if finding is not None else set()) | set(among or ())
+    limit = min(limit, MAX_PER_FINDING)
+    sheets = None
     name = str(g.graph.get("name", "graph"))
     score = _involvement(g)
     out: list[dict[str, Any]] = []
     for f in before:
-        if finding is not None and f.key != finding:
+        if wanted is not None and f.key not in wanted:
             continue
         offered = 0
         for tried, candidate in enumerate(_candidates(g, f, score, long_wait_days)):
-            if offered >= MAX_PER_FINDING or tried >= 3 * MAX_PER_FINDING:
+            if offered >= limit or tried >= 3 * MAX_PER_FINDING:
                 break
+            if sheets is None:  # the whole graph as sheets: once, and only when needed
+                sheets = edits.sheets_of_graph(g)
             after = verify(sheets, name, candidate, run)
             if after is None:
                 continue
