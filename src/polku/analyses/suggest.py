@@ -41,7 +41,8 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding
-from polku.graph import nodes_of, path_steps, responsibilities, sources, targets
+from polku.graph import (Responsibility, nodes_of, path_steps, responsibilities, sources,
+                         targets)
 from polku.kinds import LONG_WAIT_DAYS
 
 #: candidates tried per finding; at most this many verified suggestions are offered
@@ -61,8 +62,18 @@ def _involvement(g: nx.MultiDiGraph) -> Counter:
     return score
 
 
+def _held(g: nx.MultiDiGraph, subject: str) -> list[Responsibility]:
+    """The responsibilities on ``subject``, by actor and role: those of
+    :func:`polku.graph.responsibilities` on it, without reading every edge of the graph."""
+    if subject not in g:
+        return []
+    return sorted((Responsibility(u, subject, d["role"], d.get("note"))
+                   for u, keyed in g._pred[subject].items() for d in keyed.values()
+                   if d.get("kind") == "responsibility"), key=lambda r: (r.actor, r.role))
+
+
 def _leads(g: nx.MultiDiGraph, node: str) -> list[str]:
-    return sorted({r.actor for r in responsibilities(g) if r.subject == node and r.role == "lead"})
+    return sorted({r.actor for r in _held(g, node) if r.role == "lead"})
 
 
 def _ranked(candidates: list[str], score: Counter) -> list[str]:
@@ -102,19 +113,17 @@ def _candidates(g: nx.MultiDiGraph, f: Finding, score: Counter,
         for a in _ranked(sources(g, subject, "provides"), score):
             yield [_lead_row(a, subject)]
     elif kind == "no-lead" and node_type == "measure":
-        participants = [r.actor for r in responsibilities(g)
-                        if r.subject == subject and r.role == "participant"]
+        participants = [r.actor for r in _held(g, subject) if r.role == "participant"]
         for a in _ranked(participants, score):
             others = sorted(set(participants) - {a})
             yield [_edit("update", "measures", subject,
                          {"leads": a, "participants": ";".join(others)})]
     elif kind == "segment-without-lead":
-        roles = [r.actor for r in responsibilities(g) if r.subject == subject]
+        roles = [r.actor for r in _held(g, subject)]
         entry = [a for s in targets(g, subject, "entry") for a in sources(g, s, "provides")]
         for a in _ranked(roles or entry, score):
             if a in roles:
-                role = next(r.role for r in responsibilities(g)
-                            if r.subject == subject and r.actor == a)
+                role = next(r.role for r in _held(g, subject) if r.actor == a)
                 yield [_edit("update", "responsibilities", f"{a}~{subject}~{role}",
                              {"role": "lead"})]
             else:
