@@ -41,6 +41,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding
+from polku.gcpause import gc_paused
 from polku.graph import (Responsibility, nodes_of, path_steps, responsibilities, sources,
                          targets)
 from polku.kinds import LONG_WAIT_DAYS
@@ -469,6 +470,8 @@ class Trials:
         undo.append(restore)
 
 
+# each candidate reads and analyses a national-size graph, creating no reference cycles
+@gc_paused()
 def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             long_wait_days: float = LONG_WAIT_DAYS,
             findings: list[Finding] | None = None,
@@ -510,12 +513,13 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             after = trials.findings_after(candidate)
             if after is None:
                 continue
-            after_keys = {x.key for x in after}
-            created = [x for x in after if x.key not in keys]
-            if f.key in after_keys or any(x.severity == "error" for x in created):
+            after_keyed = [(x.key, x) for x in after]  # a key is computed, not stored
+            after_keys = {k for k, _ in after_keyed}
+            created = [(k, x) for k, x in after_keyed if k not in keys]
+            if f.key in after_keys or any(x.severity == "error" for _, x in created):
                 continue
             out.append({"finding": f.key, "edits": candidate,
                         "resolves": sorted(keys - after_keys),
-                        "creates": sorted(x.key for x in created)})
+                        "creates": sorted(k for k, _ in created)})
             offered += 1
     return out
