@@ -155,6 +155,8 @@ class Entry:
     lock: threading.RLock = field(default_factory=threading.RLock)
     _model: Model | None = field(default=None, repr=False)
     model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: the served version's workbook sheets, read once: (graph, stamp, sheets)
+    kept_sheets: tuple[Any, object, Any] | None = field(default=None, repr=False)
 
     @property
     def model(self) -> Model | None:
@@ -386,13 +388,25 @@ class GraphStore:
             return self._sheets(entry, g), entry
 
     def _sheets(self, entry: Entry, g: nx.MultiDiGraph) -> edits.Sheets:
+        """The sheets of the version ``g``, read from its source once and kept while the
+        source's files are as that version found them (a write or any change to the files
+        reads them again). Shared: an edit makes new sheets, never changes these."""
+        kept = entry.kept_sheets
+        if kept is not None and kept[0] is g and kept[1] is not None and \
+                kept[1] == entry.stamp:
+            return kept[2]
+        stamp = entry.stamp
         store = edits.row_store(entry.source.location)
         try:
-            return store.sheets(g)
+            sheets = store.sheets(g)
         except PolkuError as e:
             raise ApiError(409, N_("the source cannot be read: {problem}"),
                            code="source-broken",
                            params={"problem": str(relative(e, entry.source.root))}) from None
+        # kept only when the files read are the ones the version was loaded from
+        if g is entry.graph and stamp is not None and stamp_of(entry.source) == stamp:
+            entry.kept_sheets = (g, stamp, sheets)
+        return sheets
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
