@@ -157,6 +157,9 @@ class Entry:
     model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: the served version's workbook sheets, read once: (graph, stamp, sheets)
     kept_sheets: tuple[Any, object, Any] | None = field(default=None, repr=False)
+    #: the version this server wrote, with its triples found to conform to the shapes
+    #: (the next write checks the shapes on what it changes): (graph, Conforming)
+    conforming: tuple[Any, Any] | None = field(default=None, repr=False)
 
     @property
     def model(self) -> Model | None:
@@ -573,9 +576,11 @@ class GraphStore:
             check(change.sheet, change.before, None, sheets)
             check(change.sheet, None, change.after, new_sheets)
         where = source.shown.rstrip("/")
+        since = entry.conforming[1] if entry.conforming is not None and \
+            entry.conforming[0] is current else None
         try:
-            g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
-                            current.graph)
+            g, seen = edits.checked(new_sheets, current.graph.get("name"), where,
+                                    store.file_of, current.graph, since)
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
         read_etag = entry.etag
@@ -595,6 +600,7 @@ class GraphStore:
                            code="write-failed",
                            params={"problem": str(relative(e, source.root))}) from None
         logged = self.changelog(source.name).append(change, who, undoes, identity)
+        entry.conforming = (g, seen) if seen is not None else None
         entry.graph = g
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
