@@ -1095,6 +1095,9 @@ def serve(
     except PolkuError as e:
         raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
     application = create_app(sources or ["graphs"], known, changes, oidc)
+    from polku.gcpause import settle
+
+    settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
     writers = ([] if not known.enabled else ["tokens"]) + \
@@ -1107,6 +1110,8 @@ def serve(
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
     if workers == 1:
+        if writers:
+            store.prepare_writes()
         uvicorn.run(application, host=host, port=port, log_level="warning")
         return
     # each worker process builds its own app from the same settings (uvicorn imports the

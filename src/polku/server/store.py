@@ -371,6 +371,21 @@ class GraphStore:
         entry.loaded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     # -- writing --------------------------------------------------------------------------
+    def prepare_writes(self) -> None:
+        """Check the shapes of every graph served now, so that the first write to each
+        checks only what it changes (as every later one does) and is not the slowest; for a
+        server that takes writes, once it has started."""
+        from polku.io.validate import shacl_check
+
+        for entry in self.entries():
+            with entry.lock:
+                g = entry.graph
+                if g is None or entry.problem is not None or entry.conforming is not None:
+                    continue
+                problems, seen = shacl_check(g, entry.source.shown)
+                if seen is not None:
+                    entry.conforming = (g, seen)
+
     def changelog(self, name: str) -> ChangeLog:
         source = self.entry(name, refresh=False).source
         folder = self.changes_dir
