@@ -44,6 +44,8 @@ def ecosystems(draw) -> Builder:
         b.outcome(o)
     for s in segments:
         b.segment(s)
+    for n in needs:  # a need nothing addresses or has can still be a measure's subject
+        b.need(n)
     sub = lambda xs, hi=None, lo=0: draw(st.lists(  # noqa: E731
         st.sampled_from(xs), unique=True, min_size=lo, max_size=hi or len(xs)))
     for s in services:

@@ -41,13 +41,22 @@ class Finding:
     def __post_init__(self) -> None:
         if self.severity not in SEVERITY_RANK:
             raise ValueError(f"unknown severity {self.severity!r} for finding {self.kind!r}")
-        object.__setattr__(self, "related", tuple(sorted(set(self.related))))
-        object.__setattr__(self, "accountable", tuple(sorted(set(self.accountable))))
-        object.__setattr__(self, "measures", tuple(sorted(set(self.measures))))
-        metrics = tuple((k, _sortable(v)) for k, v in sorted(self.metrics.items()))
+        put = object.__setattr__
+        # most findings name none or one id in each: no set to build, nothing to sort
+        ids = self.related
+        if type(ids) is not tuple or len(ids) > 1:
+            put(self, "related", tuple(sorted(set(ids))))
+        ids = self.accountable
+        if type(ids) is not tuple or len(ids) > 1:
+            put(self, "accountable", tuple(sorted(set(ids))))
+        ids = self.measures
+        if type(ids) is not tuple or len(ids) > 1:
+            put(self, "measures", tuple(sorted(set(ids))))
+        metrics = tuple([(k, _sortable(v)) for k, v in sorted(self.metrics.items())]) \
+            if self.metrics else ()
         # Computed once: findings are sorted at least twice (by find and by the printers).
-        object.__setattr__(self, "_key", (SEVERITY_RANK[self.severity], self.kind,
-                                          self.subject, self.related, metrics, self.message))
+        put(self, "_key", (SEVERITY_RANK[self.severity], self.kind, self.subject,
+                           self.related, metrics, self.message))
 
     @property
     def identity(self) -> tuple[str, str, tuple[str, ...]]:
@@ -57,8 +66,15 @@ class Finding:
 
     @property
     def key(self) -> str:
-        """The finding's stable key across versions of a graph (:func:`finding_key`)."""
-        return finding_key(self)
+        """The finding's stable key across versions of a graph (:func:`finding_key`),
+        worked out once (the copies :meth:`with_message` makes keep it: the message is no
+        part of it)."""
+        try:
+            return self.__dict__["_stable_key"]
+        except KeyError:
+            key = finding_key(self)
+            object.__setattr__(self, "_stable_key", key)
+            return key
 
     def with_message(self, message: str) -> "Finding":
         """The same finding with ``message`` (the edge words findings in a reader's language:
@@ -144,10 +160,19 @@ def as_finding(f: "Finding | Mapping[str, Any]") -> Finding:
 
 def sort_findings(findings: Iterable["Finding | Mapping[str, Any]"]) -> list[Finding]:
     """Findings in the spec's order, duplicates (same kind, subject, related, metrics) once."""
+    fs = list(map(as_finding, findings))
+    # most callers hand over what find() returned: sorted already, nothing twice
+    keys = [f._key for f in fs]  # type: ignore[attr-defined]
+    if all(a < b and a[:5] != b[:5] for a, b in zip(keys, keys[1:])):
+        return fs
     unique = {}
-    for f in map(as_finding, findings):
-        unique.setdefault(f.sort_key()[:5], f)
+    for f in fs:
+        unique.setdefault(f._key[:5], f)  # type: ignore[attr-defined]
     return sorted(unique.values(), key=Finding.sort_key)
+
+
+#: one encoder for every finding's line (``json.dumps`` with options builds one per call)
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
 
 
 def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"],
@@ -163,7 +188,8 @@ def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, An
     >>> json.loads(findings_json("g", []))
     {'graph': 'g', 'findings': []}
     """
-    lines = [json.dumps(f.to_dict(), ensure_ascii=False) for f in sort_findings(findings)]
+    encode = _ENCODER.encode
+    lines = [encode(f.to_dict()) for f in sort_findings(findings)]
     head = '{"graph": ' + json.dumps(graph_name, ensure_ascii=False) + ',\n "findings": ['
     tail = "}"
     if followups:

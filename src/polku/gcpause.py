@@ -17,6 +17,11 @@ def gc_paused() -> Iterator[None]:
     time and a fifth of the loading time. Reference counting still frees everything; the
     collector resumes (if it was on) afterwards.
 
+    What was allocated meanwhile is handed straight to the oldest generation
+    (``gc.freeze()`` then ``gc.unfreeze()``): left in the youngest, the whole graph would be
+    walked again by the first young collections after the pause, one generation at a time
+    (a sixth of ``polku findings`` at national size). It stays collectable.
+
     >>> with gc_paused():
     ...     gc.isenabled()
     False
@@ -27,6 +32,8 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 

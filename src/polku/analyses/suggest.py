@@ -34,7 +34,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from typing import Any, Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, Callable, Collection, Iterator
 
 import networkx as nx
 
@@ -180,7 +181,8 @@ def _candidates(g: nx.MultiDiGraph, f: Finding, score: Counter,
 def verify(sheets: Any, name: str, edits_: list[Edit],
            run: Callable[[nx.MultiDiGraph], list[Finding]]) -> list[Finding] | None:
     """The findings after applying ``edits_`` to a copy of ``sheets`` with the write
-    contract's row rules, or None when the rules refuse the result."""
+    contract's row rules, or None when the rules refuse the result: the whole round trip
+    (every sheet read again). :class:`Trials` gives the same answer quicker."""
     from polku.io.workbook import read_workbook
     from polku.io import sheets as edits
 
@@ -195,15 +197,283 @@ def verify(sheets: Any, name: str, edits_: list[Edit],
     return run(g)
 
 
+class _Refused(Exception):
+    """The workbook import would refuse the edited sheets."""
+
+
+class Trials:
+    """Candidate edits tried one at a time on one copy of the graph, each answering exactly
+    what :func:`verify` answers, without reading every sheet again per candidate.
+
+    Why: :func:`verify` rebuilds the whole graph from its sheets for every candidate (about
+    a second on a national graph, more than the findings themselves). Here the sheets are
+    read into a graph once (the *base*: the graph exactly as the round trip builds it), and
+    a candidate's rows are patched into it as the import builds them: the edit goes through
+    the write contract's row rules (:func:`polku.io.sheets.apply`), the edited row's cells
+    through the import's cell rules (:func:`polku.io.workbook.read_rows`), its references,
+    ids and roles through the import's checks; the findings are run on the patched base,
+    and the patch is then taken out again. An edit of another shape (a delete, a path, a
+    follow-up, a measure's responsibilities with notes, an id changed, two edits of one
+    row) takes the whole round trip. tests/test_suggest.py holds the two to the same
+    answer and the same graph for every candidate on the example and on random workbooks.
+    """
+
+    def __init__(self, g: nx.MultiDiGraph,
+                 run: Callable[[nx.MultiDiGraph], list[Finding]]) -> None:
+        from polku.io import sheets as edits
+
+        self.run = run
+        self.name = str(g.graph.get("name", "graph"))
+        self.sheets = edits.sheets_of_graph(g)
+        self._base: nx.MultiDiGraph | None = None
+        self._unreadable = False
+
+    def base(self) -> nx.MultiDiGraph | None:
+        """The sheets read into a graph (once), or None when the import refuses them."""
+        from polku.io.workbook import read_workbook
+        from polku.io import sheets as edits
+
+        if self._base is None and not self._unreadable:
+            try:
+                self._base = read_workbook(self.name, name=self.name,
+                                           tables=edits.as_tables(self.sheets, lambda s: s))
+            except PolkuError:
+                self._unreadable = True
+        return self._base
+
+    def findings_after(self, edits_: list[Edit]) -> list[Finding] | None:
+        """The findings after ``edits_``, or None when the write contract refuses them:
+        :func:`verify`'s answer."""
+        if not self.handled(edits_):
+            return verify(self.sheets, self.name, edits_, self.run)
+        with self.applied(edits_) as g:
+            return None if g is None else self.run(g)
+
+    def handled(self, edits_: list[Edit]) -> bool:
+        """Whether ``edits_`` are of the shapes patched in place (else: the round trip)."""
+        from polku.io.workbook import SHEETS
+
+        base = self.base()
+        if base is None:
+            return True  # every candidate is refused, as the round trip refuses them
+        rows: set[tuple[str, str]] = set()
+        creates = [e for e in edits_ if e.get("action") == "create"
+                   and SHEETS.get(str(e.get("sheet")), SHEETS["graph"]).node_type]
+        if creates and len(edits_) > 1:
+            return False  # another edit may name the new node: the import sees all at once
+        for e in edits_:
+            action, sheet, row = e.get("action"), e.get("sheet"), e.get("row")
+            if action not in ("create", "update") or sheet not in SHEETS or \
+                    not isinstance(row, dict):
+                return False
+            if sheet == "responsibilities":
+                if action == "update" and not set(row) <= {"role", "note"}:
+                    return False
+                parts = (str(row.get("actor", "")), str(row.get("subject", ""))) \
+                    if action == "create" else tuple(str(e.get("key", "")).split("~")[:2])
+                # a measure's leads and participants are also in its own row: round trip
+                if base.nodes.get(parts[-1], {}).get("type") == "measure":
+                    return False
+                where = ("responsibilities", "~".join(parts))
+            elif SHEETS[sheet].node_type is None:
+                return False
+            else:
+                node = row.get("id") if action == "create" else e.get("key")
+                if not isinstance(node, str) or (action == "update" and row.get("id", node)
+                                                 != node):
+                    return False
+                if SHEETS[sheet].roles and node in base and any(
+                        d.get("kind") == "responsibility" and (d.get("note") or d.get("extra"))
+                        for _, _, d in base.in_edges(node, data=True)):
+                    return False
+                where = ("node", node)
+            if where in rows:
+                return False
+            rows.add(where)
+        return True
+
+    @contextmanager
+    def applied(self, edits_: list[Edit]) -> Iterator[nx.MultiDiGraph | None]:
+        """The base with ``edits_`` patched in (None when refused), restored afterwards."""
+        from polku.io import sheets as edits, workbook
+
+        base = self.base()
+        undo: list[Callable[[], None]] = []
+        try:
+            if base is None:
+                raise _Refused
+            sheets = self.sheets
+            for e in edits_:
+                values = {k: edits.cell_text(v, k) for k, v in e["row"].items()}
+                try:
+                    sheets, change = edits.apply(
+                        sheets, e["action"], e["sheet"],
+                        None if e["action"] == "create" else e["key"], values)
+                except PolkuError:
+                    raise _Refused from None
+                header, rows = sheets[e["sheet"]]
+                if len(rows) > workbook.row_ceiling():
+                    raise _Refused
+                self._patch(base, e["sheet"], header, change, undo)
+        except _Refused:
+            for step in reversed(undo):
+                step()
+            yield None
+            return
+        try:
+            yield base
+        finally:
+            for step in reversed(undo):
+                step()
+
+    @staticmethod
+    def _parsed(sheet: str, header: list[str], row: dict[str, str] | None) -> Any:
+        """One row through the import's cell rules (:func:`polku.io.workbook.read_rows`)."""
+        from polku.io import workbook
+
+        required = {n: (n, [c.name for c in s.columns], []) for n, s in workbook.SHEETS.items()
+                    if s.required}
+        tables = dict(required, **{sheet: (sheet, header, [(2, [(row or {}).get(h, "")
+                                                                 for h in header])])})
+        rows, errors, failed = workbook.read_rows(sheet, tables)
+        if errors or failed or len(rows.get(sheet, [])) != 1:
+            raise _Refused
+        return rows[sheet][0]
+
+    def _patch(self, g: nx.MultiDiGraph, sheet_name: str, header: list[str], change: Any,
+               undo: list[Callable[[], None]]) -> None:
+        """Patch one edited row into ``g`` as :func:`polku.io.workbook.read_workbook` builds
+        it (raising :class:`_Refused` where it would refuse), noting how to take it out."""
+        from polku.graph import add_edge
+        from polku.io import workbook
+
+        sheet = workbook.SHEETS[sheet_name]
+        row = self._parsed(sheet_name, header, change.after)
+        values = row.values
+
+        def check_ref(ref: object, column: str) -> str:
+            col = sheet.column(column)
+            assert col is not None and isinstance(ref, str)
+            if g.nodes.get(ref, {}).get("type") not in col.targets:
+                raise _Refused
+            return ref
+
+        if sheet_name == "responsibilities":
+            actor = check_ref(values["actor"], "actor")
+            subject = check_ref(values["subject"], "subject")
+            role = values["role"]
+            old = None
+            if change.before is not None:
+                before = self._parsed(sheet_name, header, change.before).values
+                old = f"responsibility:{before['role']}"
+            key = f"responsibility:{role}"
+            if key != old and g.has_edge(actor, subject, key):
+                raise _Refused  # "already has role"
+            self._keep_pair(g, actor, subject, undo)
+            if old is not None:
+                g.remove_edge(actor, subject, old)
+            attrs: dict[str, Any] = {"role": role}
+            if "note" in values:
+                attrs["note"] = values["note"]
+            if row.extra:
+                attrs["extra"] = dict(row.extra)
+            add_edge(g, actor, subject, "responsibility", key=key, **attrs)
+            return
+
+        node = values["id"]
+        assert isinstance(node, str)
+        if change.before is None and node in g:
+            raise _Refused  # a duplicate id
+        attrs = {sheet.attrs.get(k, k): v for k, v in values.items()
+                 if k != "id" and k not in sheet.edges and k not in sheet.roles}
+        if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
+                and attrs["start"] > attrs["end"]:
+            raise _Refused
+        if sheet.node_type == "referral":
+            attrs.setdefault("information_flow", "unknown")
+            if values.get("from") is not None and values.get("from") == values.get("to"):
+                raise _Refused
+        if row.extra:
+            attrs["extra"] = dict(row.extra)
+        self._keep_node(g, node, undo)
+        if node in g:
+            # the row's own edges go: those of its edge columns, its role columns' edges
+            kinds_out = {k for k, rev in sheet.edges.values() if not rev}
+            kinds_in = {k for k, rev in sheet.edges.values() if rev}
+            role_keys = {f"responsibility:{r}" for r in sheet.roles.values()}
+            drop = [(node, v, k) for _, v, k, kind in g.out_edges(node, keys=True, data="kind")
+                    if kind in kinds_out]
+            drop += [(u, node, k) for u, _, k, kind in g.in_edges(node, keys=True, data="kind")
+                     if kind in kinds_in or (kind == "responsibility" and k in role_keys)]
+            g.remove_edges_from(drop)
+            g.nodes[node].clear()
+        g.add_node(node, type=sheet.node_type, **attrs)
+        new_edges: list[tuple[str, str, str, dict]] = []
+        for column, (kind, reverse) in sheet.edges.items():
+            value = values.get(column)
+            for ref in value if isinstance(value, list) else ([value] if value else []):
+                ref = check_ref(ref, column)
+                if kind == "part_of" and ref == node:
+                    raise _Refused
+                u, v = (ref, node) if reverse else (node, ref)
+                new_edges.append((u, v, kind, {"kind": kind}))
+        named: set[str] = set()
+        for column, role in sheet.roles.items():
+            for ref in values.get(column) or []:
+                ref = check_ref(ref, column)
+                if ref in named:
+                    raise _Refused  # named twice among the leads and participants
+                named.add(ref)
+                new_edges.append((ref, node, f"responsibility:{role}",
+                                  {"kind": "responsibility", "role": role}))
+        for u, v, key, data in new_edges:
+            g.add_edge(u, v, key=key, **data)
+
+    @staticmethod
+    def _keep_node(g: nx.MultiDiGraph, node: str, undo: list[Callable[[], None]]) -> None:
+        """Note how to put ``node`` back as it is now (or take it away if it is new)."""
+        if node not in g:
+            undo.append(lambda: g.remove_node(node) if node in g else None)
+            return
+        attrs = dict(g.nodes[node])
+        edges = [(u, v, k, dict(d)) for u, v, k, d in g.out_edges(node, keys=True, data=True)]
+        edges += [(u, v, k, dict(d)) for u, v, k, d in g.in_edges(node, keys=True, data=True)
+                  if u != node]
+
+        def restore() -> None:
+            g.remove_node(node)
+            g.add_node(node, **attrs)
+            for u, v, k, d in edges:
+                g.add_edge(u, v, key=k, **d)
+        undo.append(restore)
+
+    @staticmethod
+    def _keep_pair(g: nx.MultiDiGraph, u: str, v: str, undo: list[Callable[[], None]]) -> None:
+        """Note how to put the edges from ``u`` to ``v`` back as they are now."""
+        edges = {k: dict(d) for k, d in (g.get_edge_data(u, v) or {}).items()}
+
+        def restore() -> None:
+            for k in list(g.get_edge_data(u, v) or {}):
+                g.remove_edge(u, v, k)
+            for k, d in edges.items():
+                g.add_edge(u, v, key=k, **d)
+        undo.append(restore)
+
+
 def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             long_wait_days: float = LONG_WAIT_DAYS,
-            findings: list[Finding] | None = None) -> list[dict[str, Any]]:
-    """Verified suggestions for every finding (or the one whose key is ``finding``): up to
-    :data:`MAX_PER_FINDING` each, as ``{"finding": KEY, "edits": [...], "resolves": [KEYS],
-    "creates": [KEYS]}`` in the findings' order. A key that names no finding is a located
-    error (field ``finding``)."""
+            findings: list[Finding] | None = None,
+            among: Collection[str] | None = None,
+            limit: int = MAX_PER_FINDING) -> list[dict[str, Any]]:
+    """Verified suggestions for every finding (or the one whose key is ``finding``, or those
+    whose keys are ``among``): up to ``limit`` (at most :data:`MAX_PER_FINDING`) each, as
+    ``{"finding": KEY, "edits": [...], "resolves": [KEYS], "creates": [KEYS]}`` in the
+    findings' order. A key that names no finding is a located error (field ``finding``).
+
+    A smaller ``limit`` gives the first suggestions of the full answer and stops verifying
+    once they are found (the report shows one per decision); asking for several findings
+    at once reads the graph's sheets once for all of them."""
     from polku.analyses.findings import find
-    from polku.io import sheets as edits
 
     def run(graph: nx.MultiDiGraph) -> list[Finding]:
         return find(graph, long_wait_days=long_wait_days)
@@ -213,18 +483,22 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     if finding is not None and finding not in keys:
         raise PolkuError(f"no finding has the key '{finding}' (polku findings lists the keys)",
                          field="finding")
-    sheets = edits.sheets_of_graph(g)
-    name = str(g.graph.get("name", "graph"))
+    wanted = None if finding is None and among is None else \
+        ({finding} if finding is not None else set()) | set(among or ())
+    limit = min(limit, MAX_PER_FINDING)
+    trials: Trials | None = None
     score = _involvement(g)
     out: list[dict[str, Any]] = []
     for f in before:
-        if finding is not None and f.key != finding:
+        if wanted is not None and f.key not in wanted:
             continue
         offered = 0
         for tried, candidate in enumerate(_candidates(g, f, score, long_wait_days)):
-            if offered >= MAX_PER_FINDING or tried >= 3 * MAX_PER_FINDING:
+            if offered >= limit or tried >= 3 * MAX_PER_FINDING:
                 break
-            after = verify(sheets, name, candidate, run)
+            if trials is None:  # the graph as sheets: once, and only when needed
+                trials = Trials(g, run)
+            after = trials.findings_after(candidate)
             if after is None:
                 continue
             after_keys = {x.key for x in after}

@@ -147,17 +147,19 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`)."""
     # a decision names who decides: findings nobody answers for have their own list
     chosen = rank([f for f in findings if f.accountable], g, eco)[:MAX_DECISIONS]
+    best: dict[str, str] = {}
+    if suggestions and chosen:
+        from polku.analyses.suggest import suggest
+        from polku.kinds import LONG_WAIT_DAYS
+
+        # one call for all the decisions (the graph's sheets are read once), stopping at
+        # the first verified suggestion of each: the page shows only that one
+        for s in suggest(g, findings=findings, among=[f.key for f in chosen], limit=1,
+                         long_wait_days=long_wait_days or LONG_WAIT_DAYS):
+            best.setdefault(s["finding"], suggestion_text(s, g, tr))
     out = []
     for f in chosen:
         deadline = _deadline(f, g)
-        best = None
-        if suggestions:
-            from polku.analyses.suggest import suggest
-            from polku.kinds import LONG_WAIT_DAYS
-
-            offered = suggest(g, finding=f.key, findings=findings,
-                              long_wait_days=long_wait_days or LONG_WAIT_DAYS)
-            best = suggestion_text(offered[0], g, tr) if offered else None
         out.append({
             "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": f.message,
             "people": people_affected(f, g, eco),
@@ -165,6 +167,6 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "partners": [{"id": a, "label": tr.label(g, a)} for a in _partners(f, g, eco)],
             "measure": None if deadline is None else {
                 "id": deadline[1], "label": tr.label(g, deadline[1]), "end": deadline[0]},
-            "suggestion": best,
+            "suggestion": best.get(f.key),
         })
     return out
