@@ -84,3 +84,23 @@ def test_a_reader_without_a_credential_and_one_with_a_token(tmp_path):
     assert page.status_code == 200
     assert client.get("/graphs/g?lang=sv").status_code == 200
     assert client.get("/graphs/g?lang=xx").status_code == 400
+
+
+def test_a_settled_server_stays_settled():
+    """What a server froze at start is not handed back to the collector by the pauses of
+    the analyses it runs later (``gc_paused`` hands over its allocations otherwise)."""
+    import subprocess
+    import sys
+
+    code = ("import gc\nfrom polku.gcpause import settle, gc_paused\nsettle()\n"
+            "frozen = gc.get_freeze_count()\nwith gc_paused():\n    x = [[i] for i in range(9)]\n"
+            "assert gc.isenabled() and gc.get_freeze_count() == frozen > 0\n"
+            "with gc_paused():\n    pass\nprint('ok')\n")
+    import os
+
+    from helpers import ROOT
+
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src")] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert out.stdout.strip() == "ok", out.stderr
