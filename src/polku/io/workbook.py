@@ -783,6 +783,7 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             continue
         rows = []
         columns = [(h, sheet.column(h)) for h in header]
+        every_column_named = all(header)
         for rownum, cells in body:
             # cells arrive stripped; spreadsheets also hand over numbers and booleans
             texts = [c if type(c) is str else _text(c) for c in cells]
@@ -804,6 +805,28 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                 len(joined) >= 11 and find_hetu(joined) is not None)
             values: dict[str, object] = {}
             extra: dict[str, str] = {}
+            if not screen and every_column_named and len(joined) <= MAX_CELL \
+                    and "\n'" not in joined and joined[:1] != "'" \
+                    and all(type(c) is str for c in cells):
+                # the common row (text cells under named columns, none quoted with ', too
+                # long, or holding anything to screen): only the checks that can still fail
+                for (h, col), text in zip(columns, texts):
+                    if not text:
+                        if col is not None and col.required:
+                            reader.error(N_("the required value '{name}' is empty"),
+                                         file=file, sheet=name, row=rownum, column=h, name=h)
+                    elif col is None:
+                        extra[h] = text
+                    else:
+                        try:
+                            values[h] = _parse_cell(col, text, text)
+                        except CellError as e:
+                            reader.error(e.msgid, file=file, sheet=name, row=rownum,
+                                         column=h, catalogued=True, **e.params)
+                        except ValueError as e:
+                            reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
+                rows.append(_Row(name, file, rownum, values, extra))
+                continue
             for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
                 if isinstance(raw, Uncomputed):
                     if col is not None and col.kind != "text":
