@@ -377,14 +377,17 @@ def print_findings(format: str, graph_name: str, result: list, tr,
     """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown; the
     graph's follow-ups as they stand beside the findings."""
     from polku.finding import findings_json
-    from polku.followup import effective
-    from polku.followup import today
-    from polku.present.printers import findings_markdown, findings_table
 
-    present = {f.key for f in result} if present is None else present
-    states = effective(followups, present, today()) if followups else None
+    states = None
+    if followups:  # imported only then: a short command pays for what it prints
+        from polku.followup import effective, today
+
+        present = {f.key for f in result} if present is None else present
+        states = effective(followups, present, today())
     if format == "json":
         return findings_json(graph_name, result, states)
+    from polku.present.printers import findings_markdown, findings_table
+
     return {"table": findings_table, "markdown": findings_markdown}[format](
         graph_name, result, tr, states)
 
