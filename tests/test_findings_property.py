@@ -201,3 +201,23 @@ def test_k_paths_are_distinct_and_limited():
     assert [[s["node"] for s in p["steps"]] for p in paths] == [["a", "c", "work"],
                                                                 ["a", "b", "work"]]
     assert list(islice(best_paths(b.g, "seg", k=1), 5))[0]["rank"] == 1
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ecosystems())
+def test_the_index_knows_who_answers_as_responsibilities_of_does(b):
+    """find() takes who must act from the ecosystem index's one pass over the edges: it is
+    the same as polku.analyses.accountable's own pass, plan layer included."""
+    from polku.analyses.accountable import responsibilities_of
+
+    if "m0" in b.g:  # a plan measure with a risk: the plan layer's edges too
+        b.risk("k0", "m0")
+    assert ecosystem(b.g).responsibilities == responsibilities_of(b.g)
+
+
+def test_the_example_index_knows_who_answers_as_responsibilities_of_does():
+    from polku.analyses.accountable import responsibilities_of
+    from polku.io.load import load_graph
+
+    g = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
+    assert ecosystem(g).responsibilities == responsibilities_of(g)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import run
 from polku.present.i18n import LANGUAGES, check_lang, negotiate, translator
@@ -108,3 +110,30 @@ def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path)
     en = run("show", EXAMPLE, "--lang", "en").stdout
     assert "asiakasryhmät" in fi and "kundgrupper" in sv and "client segments" in en
     assert set(LANGUAGES) == {"fi", "sv", "en"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(value=st.one_of(st.integers(0, 10 ** 15 - 1),
+                       st.floats(0, 10 ** 15, exclude_max=True, allow_nan=False),
+                       st.floats(0, 100, allow_nan=False).map(lambda x: round(x, 4)),
+                       st.decimals(0, 10_000, places=4).map(float)),
+       digits=st.sampled_from([None, 0, 1, 2]), lang=st.sampled_from(["fi", "sv", "en"]))
+def test_plain_numbers_are_written_as_babel_writes_them(value, digits, lang):
+    """polku writes common numbers without Babel (a short command need not import it); what
+    it writes is what Babel's format_decimal writes, digit for digit, in every language."""
+    from babel.numbers import format_decimal
+
+    from polku.present.i18n import plain_decimal
+
+    fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
+    assert plain_decimal(value, digits, lang) == format_decimal(value, format=fmt, locale=lang)
+
+
+def test_numbers_babel_must_write_are_left_to_it():
+    from polku.present.i18n import plain_decimal, translator
+
+    assert plain_decimal(-1234.5, None, "fi") is None
+    assert plain_decimal(10 ** 15, None, "fi") is None
+    assert plain_decimal(True, None, "fi") is None
+    assert plain_decimal(5, None, "de") is None
+    assert translator("fi").number(-1234.5) == "-1\xa0234,5"

@@ -116,3 +116,59 @@ def test_problems_are_still_pyshacl_s(mini):
     problems = shacl_problems(g, "mini")
     assert [p.node for p in problems] == [service]
     assert "capacity per month must be one number, 0 or more" in str(problems[0])
+
+
+def test_the_check_of_a_change_agrees_with_the_whole_check():
+    """``conforms_after`` looks only at the nodes a change can affect; from a conforming
+    version, on random edits (and edits of edits that still conform), it answers what the
+    check of the whole graph answers."""
+    for source, seed, rounds in ((MINI, 7, 300), (EXAMPLE, 11, 60)):
+        base = list(rdf.to_rdflib_triples(load_graph(source)))
+        assert shapes.conforms(base) is True
+        rng = random.Random(seed)
+        seen = {True: 0, False: 0}
+        for _ in range(rounds):
+            before = base
+            if rng.random() < 0.5:  # start from another conforming version now and then
+                other = mutate(base, rng)
+                if shapes.conforms(other):
+                    before = other
+            after = mutate(before, rng)
+            whole = shapes.conforms(after)
+            assert shapes.conforms_after(set(before), set(after)) == whole, \
+                (set(after) - set(before), set(before) - set(after))
+            seen[whole] += 1
+        assert seen[True] and seen[False]
+
+
+def test_the_check_of_a_change_takes_terms_in_another_form():
+    """The triples may be polku's own plain terms (the server keeps those), turned into
+    rdflib's only for the nodes looked at."""
+    g = load_graph(MINI)
+    before = set(rdf.to_triples(g))
+    service = next(n for n, d in g.nodes(data=True) if d.get("type") == "service")
+    g.nodes[service]["capacity_per_month"] = -5
+    assert shapes.conforms_after(before, set(rdf.to_triples(g)), rdf.rdflib_term) is False
+    g.nodes[service]["capacity_per_month"] = 7
+    assert shapes.conforms_after(before, set(rdf.to_triples(g)), rdf.rdflib_term) is True
+
+
+def test_a_node_that_becomes_a_target_is_checked(tmp_path):
+    """A node named by a ``sh:targetObjectsOf`` predicate for the first time is a focus node
+    now, although none of its own triples changed."""
+    from rdflib import Literal, URIRef
+
+    shapes_file = tmp_path / "shapes.ttl"
+    shapes_file.write_text(
+        "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix ex: <http://example.org/> .\n"
+        "ex:S a sh:NodeShape ; sh:targetObjectsOf ex:p ;\n"
+        "    sh:property [ sh:path ex:name ; sh:minCount 1 ] .\n", encoding="utf-8")
+    ex = "http://example.org/"
+    a, b, c, p, name = (URIRef(ex + x) for x in ("a", "b", "c", "p", "name"))
+    before = {(a, p, b), (b, name, Literal("B")), (c, URIRef(ex + "other"), Literal("C"))}
+    assert shapes.conforms(before, shapes_file) is True
+    after = before | {(a, p, c)}
+    assert shapes.conforms(after, shapes_file) is False
+    assert shapes.conforms_after(before, after, shapes_path=shapes_file) is False
+    named = after | {(c, name, Literal("C"))}
+    assert shapes.conforms_after(before, named, shapes_path=shapes_file) is True

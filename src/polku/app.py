@@ -208,9 +208,15 @@ def app_from_env() -> FastAPI:
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
                          os.environ.get("POLKU_TOKENS"))
+    from polku.gcpause import settle
+
     changes = os.environ.get("POLKU_CHANGES")
-    return create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
-                      Path(changes) if changes else None, settings_from_env())
+    app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
+                     Path(changes) if changes else None, settings_from_env())
+    settle()  # each worker process once: what it has loaded stays, no collection walks it
+    if app.state.access.writable:
+        app.state.store.prepare_writes()
+    return app
 
 
 __all__ = ["create_app", "discover", "GraphStore", "app_from_env"]

@@ -377,14 +377,17 @@ def print_findings(format: str, graph_name: str, result: list, tr,
     """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown; the
     graph's follow-ups as they stand beside the findings."""
     from polku.finding import findings_json
-    from polku.followup import effective
-    from polku.followup import today
-    from polku.present.printers import findings_markdown, findings_table
 
-    present = {f.key for f in result} if present is None else present
-    states = effective(followups, present, today()) if followups else None
+    states = None
+    if followups:  # imported only then: a short command pays for what it prints
+        from polku.followup import effective, today
+
+        present = {f.key for f in result} if present is None else present
+        states = effective(followups, present, today())
     if format == "json":
         return findings_json(graph_name, result, states)
+    from polku.present.printers import findings_markdown, findings_table
+
     return {"table": findings_table, "markdown": findings_markdown}[format](
         graph_name, result, tr, states)
 
@@ -1095,6 +1098,9 @@ def serve(
     except PolkuError as e:
         raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
     application = create_app(sources or ["graphs"], known, changes, oidc)
+    from polku.gcpause import settle
+
+    settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
     writers = ([] if not known.enabled else ["tokens"]) + \
@@ -1107,6 +1113,8 @@ def serve(
                    "server is read-only and open to that network (anyone who reaches it can "
                    "read every graph)", err=True)
     if workers == 1:
+        if writers:
+            store.prepare_writes()
         uvicorn.run(application, host=host, port=port, log_level="warning")
         return
     # each worker process builds its own app from the same settings (uvicorn imports the

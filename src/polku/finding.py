@@ -66,8 +66,15 @@ class Finding:
 
     @property
     def key(self) -> str:
-        """The finding's stable key across versions of a graph (:func:`finding_key`)."""
-        return finding_key(self)
+        """The finding's stable key across versions of a graph (:func:`finding_key`),
+        worked out once (the copies :meth:`with_message` makes keep it: the message is no
+        part of it)."""
+        try:
+            return self.__dict__["_stable_key"]
+        except KeyError:
+            key = finding_key(self)
+            object.__setattr__(self, "_stable_key", key)
+            return key
 
     def with_message(self, message: str) -> "Finding":
         """The same finding with ``message`` (the edge words findings in a reader's language:
@@ -153,8 +160,13 @@ def as_finding(f: "Finding | Mapping[str, Any]") -> Finding:
 
 def sort_findings(findings: Iterable["Finding | Mapping[str, Any]"]) -> list[Finding]:
     """Findings in the spec's order, duplicates (same kind, subject, related, metrics) once."""
+    fs = list(map(as_finding, findings))
+    # most callers hand over what find() returned: sorted already, nothing twice
+    keys = [f._key for f in fs]  # type: ignore[attr-defined]
+    if all(a < b and a[:5] != b[:5] for a, b in zip(keys, keys[1:])):
+        return fs
     unique = {}
-    for f in map(as_finding, findings):
+    for f in fs:
         unique.setdefault(f._key[:5], f)  # type: ignore[attr-defined]
     return sorted(unique.values(), key=Finding.sort_key)
 

@@ -20,7 +20,8 @@ def gc_paused() -> Iterator[None]:
     What was allocated meanwhile is handed straight to the oldest generation
     (``gc.freeze()`` then ``gc.unfreeze()``): left in the youngest, the whole graph would be
     walked again by the first young collections after the pause, one generation at a time
-    (a sixth of ``polku findings`` at national size). It stays collectable.
+    (a sixth of ``polku findings`` at national size). It stays collectable. Not in a process
+    that called :func:`settle` (a server): unfreezing would hand back everything it froze.
 
     >>> with gc_paused():
     ...     gc.isenabled()
@@ -32,6 +33,23 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            gc.freeze()
-            gc.unfreeze()
+            if not gc.get_freeze_count():
+                gc.freeze()
+                gc.unfreeze()
             gc.enable()
+
+
+def settle() -> None:
+    """Collect once, then leave every object alive now out of the collections to come
+    (:func:`gc.freeze`): for a long-running server, once it has started, before it loads
+    any graph.
+
+    Why: a server's modules, templates, compiled shapes and catalogues live as long as the
+    process, yet each full collection walked all of them again (about 110,000 objects, a
+    tenth of a second), stopping every request under load (issue 16's server benchmark).
+    What is made later (each graph version and what is computed from it) is collected as
+    before; graphs are loaded after this on purpose, since what is frozen is never
+    collected (a graph holds reference cycles: frozen, a replaced version would stay).
+    """
+    gc.collect()
+    gc.freeze()

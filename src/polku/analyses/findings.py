@@ -83,7 +83,7 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         out += _capacity_findings(g, eco)
         out += _reach_findings(g, eco)
         out += _path_findings(g, eco)
-        resp = responsibilities_of(g)
+        resp = eco.responsibilities or responsibilities_of(g)
         out = who_must_act(resp, out)
         if plan:
             out += _plan_findings(g, max_concurrent_leads, resp)

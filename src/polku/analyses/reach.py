@@ -27,6 +27,8 @@ from typing import Iterable
 
 import networkx as nx
 
+from polku.analyses.accountable import Responsibilities
+
 EMPTY: frozenset[str] = frozenset()
 
 
@@ -72,6 +74,9 @@ class Ecosystem:
     # Segment-limited services and referrals that name each segment (what makes R(s) differ).
     named_services: dict[str, frozenset[str]] = field(default_factory=dict)
     named_referrals: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: who answers for what (:func:`polku.analyses.accountable.responsibilities_of`), from
+    #: the same pass over the edges
+    responsibilities: Responsibilities | None = None
 
     def eligible(self, service: str, segment: str) -> bool:
         """Is the service for the segment (its ``segments`` empty or naming it)?"""
@@ -93,8 +98,9 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     ref_nodes: dict[str, dict] = {}
     segments: list[str] = []
     path_nodes: list[str] = []
-    for n, d in g.nodes(data=True):
-        t = d.get("type")
+    types: dict[str, str] = {}
+    for n, d in g._node.items():
+        t = types[n] = d.get("type")
         if t == "service":
             eco.services.add(n)
             if d.get("entry") is True:
@@ -121,6 +127,10 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     leads: dict[str, set[str]] = defaultdict(set)
     steps: dict[str, list[tuple[int, str]]] = defaultdict(list)
     path_seg: dict[str, str] = {}
+    owners: dict[str, set[str]] = defaultdict(set)
+    participants: dict[str, set[str]] = defaultdict(set)
+    risk_measure: dict[str, str] = {}
+    measures_on: dict[str, set[str]] = defaultdict(set)
     # The adjacency dicts directly: networkx's edge views cost twice as much per edge, and
     # this pass is most of the index's time on a national graph.
     for u, nbrs in g._adj.items():
@@ -143,13 +153,21 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
                     providers[v].append(u)
                 elif kind == "owner":
                     ref_owner[u] = v
+                    owners[u].add(v)
                 elif kind == "responsibility":
-                    if d.get("role") == "lead":
+                    role = d.get("role")
+                    if role == "lead":
                         leads[v].add(u)
+                    elif role == "participant":
+                        participants[v].add(u)
                 elif kind == "step":
                     steps[u].append((d.get("order", 0), v))
                 elif kind == "path_segment":
                     path_seg[u] = v
+                elif kind == "has_risk":
+                    risk_measure[v] = u
+                elif kind == "subject":
+                    measures_on[v].add(u)
     named_s: dict[str, set[str]] = defaultdict(set)
     named_r: dict[str, set[str]] = defaultdict(set)
     for s in eco.services:
@@ -179,6 +197,16 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     eco.segments = sorted(segments)
     eco.entry_marked.sort()
     eco.leads = {k: frozenset(v) for k, v in leads.items()}
+    # a referral's owner leads it too (polku.analyses.accountable's rules)
+    resp_leads = {k: set(v) for k, v in leads.items()}
+    for r, actors in owners.items():
+        resp_leads.setdefault(r, set()).update(actors)
+    eco.responsibilities = Responsibilities(
+        types=types, leads={k: frozenset(v) for k, v in resp_leads.items()},
+        providers={k: frozenset(v) for k, v in providers.items()},
+        participants={k: frozenset(v) for k, v in participants.items()},
+        referral_from=ref_from, path_segment=path_seg, risk_measure=risk_measure,
+        measures_on={k: frozenset(v) for k, v in measures_on.items()})
     for p in sorted(path_nodes):
         ordered = sorted(steps.get(p, ()))
         eco.paths[p] = (path_seg.get(p), tuple(v for _, v in ordered))

@@ -817,6 +817,11 @@ def to_rdflib_triples(g: nx.MultiDiGraph) -> Iterator[tuple]:
         yield _rdflib_term(s), _rdflib_term(p), _rdflib_term(o)
 
 
+def rdflib_term(term: "str | Lit"):  # -> rdflib.URIRef | rdflib.Literal
+    """One term of :func:`to_triples` as rdflib's (made once per term)."""
+    return _rdflib_term(term)
+
+
 @lru_cache(maxsize=1 << 18)
 def _rdflib_term(term: "str | Lit"):  # -> rdflib.URIRef | rdflib.Literal
     """One term as rdflib's (terms are immutable, and the versions of one graph repeat

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import AbstractSet, Any, Callable, Iterable
 
 import rdflib
 from pyshacl.rdfutil.compare import compare_literal
@@ -297,23 +297,118 @@ def conforms(triples: Iterable[tuple[Any, Any, Any]], shapes_path: str | Path | 
         for p in shape.target_objects_of:
             focus |= data.by_predicate.get(p, set())
         for f in focus:
-            if not _value_ok(data, f, shape.values, rdf_type):
+            if not _focus_ok(data, f, shape, rdf_type):
                 return False
-            for prop in shape.properties:
-                values = data.objects(f, prop.path)
-                if len(values) < prop.min_count:
-                    return False
-                if prop.max_count is not None and len(values) > prop.max_count:
-                    return False
-                for other in prop.disjoint:
-                    if values & data.objects(f, other):
-                        return False
-                if prop.unique_lang:
-                    langs = [str(v.language).lower() for v in values
-                             if isinstance(v, Literal) and v.language]
-                    if len(langs) != len(set(langs)):
-                        return False
-                for v in values:
-                    if not _value_ok(data, v, prop.values, rdf_type):
-                        return False
+    return True
+
+
+def _focus_ok(data: _Data, f: Any, shape: NodeShape, rdf_type: Any) -> bool:
+    """One focus node of ``shape``: its own constraints and each property's."""
+    if not _value_ok(data, f, shape.values, rdf_type):
+        return False
+    for prop in shape.properties:
+        values = data.objects(f, prop.path)
+        if len(values) < prop.min_count:
+            return False
+        if prop.max_count is not None and len(values) > prop.max_count:
+            return False
+        for other in prop.disjoint:
+            if values & data.objects(f, other):
+                return False
+        if prop.unique_lang:
+            langs = [str(v.language).lower() for v in values
+                     if isinstance(v, Literal) and v.language]
+            if len(langs) != len(set(langs)):
+                return False
+        for v in values:
+            if not _value_ok(data, v, prop.values, rdf_type):
+                return False
+    return True
+
+
+def _same(term: Any) -> Any:
+    return term
+
+
+def conforms_after(before: AbstractSet[tuple], after: AbstractSet[tuple],
+                   term: Callable[[Any], Any] = _same,
+                   shapes_path: str | Path | None = None) -> bool | None:
+    """Whether the triples ``after`` conform, given that ``before`` (the version they were
+    made from) conforms to the same shapes: only the nodes the difference can change are
+    checked, so a write of one row costs a look at that row's nodes, not at the whole graph.
+
+    What a node's conformance depends on, with these shapes: its own triples (values,
+    counts, ``sh:disjoint``, ``sh:uniqueLang``), the types of the nodes its values name
+    (``sh:class``), and whether it is a focus node (its types; whether it is the object of
+    a ``sh:targetObjectsOf`` predicate). So the nodes checked are every subject of a triple
+    added or removed, the object of one whose predicate targets objects, and every node
+    naming a subject whose type changed. ``term`` turns a term of the triples into rdflib's
+    (the triples may be kept in another, hashable, form); None as :func:`conforms` says.
+
+    >>> from rdflib import Literal, URIRef
+    >>> from polku.io import rdf
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("demo")
+    >>> g.add_node("kela", type="actor", name="Kela", kind="kela")
+    >>> before = set(rdf.to_rdflib_triples(g))
+    >>> g.nodes["kela"]["kind"] = "nobody"
+    >>> conforms_after(before, set(rdf.to_rdflib_triples(g)))
+    False
+    >>> g.nodes["kela"]["kind"] = "municipality"
+    >>> conforms_after(before, set(rdf.to_rdflib_triples(g)))
+    True
+    """
+    try:
+        shapes = compile_shapes(shapes_path)
+    except Unsupported:
+        return None
+    changed = (after - before) | (before - after)
+    if not changed:
+        return True
+    rdf_type = rdflib.RDF.type
+    kinds: dict[Any, Any] = {}  # a predicate as it is given -> as rdflib's
+
+    def predicate(p: Any) -> Any:
+        found = kinds.get(p)
+        if found is None:
+            found = kinds[p] = term(p)
+        return found
+
+    objects_of = {p for shape in shapes for p in shape.target_objects_of}
+    affected: set = set()
+    retyped: set = set()
+    for s, p, o in changed:
+        rp = predicate(p)
+        if rp == rdflib.RDFS.subClassOf:
+            return None  # class hierarchies in the data: pyshacl follows them
+        affected.add(s)
+        if rp in objects_of:
+            affected.add(o)
+        if rp == rdf_type:
+            retyped.add(s)
+    if retyped:  # a node that names one whose type changed is checked again
+        affected |= {s for s, _, o in after if o in retyped}
+    rows = []
+    targeted: dict[Any, set] = {}  # targeting predicate -> affected nodes it is used on
+    for t in after:
+        s, p, o = t
+        if s in affected:
+            rows.append(t)
+        if o in affected:
+            rp = predicate(p)
+            if rp in objects_of:
+                targeted.setdefault(rp, set()).add(o)
+    named = {o for _, _, o in rows}
+    rows += [t for t in after if t[0] in named and t[0] not in affected
+             and predicate(t[1]) == rdf_type]
+    data = _Data((term(s), predicate(p), term(o)) for s, p, o in rows)
+    for f in affected:
+        rf = term(f)
+        types = data.objects(rf, rdf_type)
+        for shape in shapes:
+            if not (any(c in types for c in shape.target_classes)
+                    or any(f in targeted.get(p, ()) for p in shape.target_objects_of)):
+                continue
+            if not _focus_ok(data, rf, shape, rdf_type):
+                return False
     return True

@@ -545,6 +545,10 @@ def cell_as_text(value: object) -> str:
     return _text(value)
 
 
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+_INTEGER_RE = re.compile(r"[+-]?\d+")
+
+
 def parse_number(text: str) -> int | float:
     """A number with ``.`` or ``,`` as the decimal mark; spaces as thousands separators.
 
@@ -556,9 +560,9 @@ def parse_number(text: str) -> int | float:
     cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", cleaned):
+    if not _PLAIN_NUMBER_RE.fullmatch(cleaned):
         raise CellError(N_("'{value}' is not a number"), value=text)
-    if re.fullmatch(r"[+-]?\d+", cleaned):
+    if _INTEGER_RE.fullmatch(cleaned):
         return int(cleaned)
     value = float(cleaned)
     if not math.isfinite(value):
@@ -784,9 +788,17 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             continue
         rows = []
         columns = [(h, sheet.column(h)) for h in header]
+        every_column_named = all(header)
         for rownum, cells in body:
-            # cells arrive stripped; spreadsheets also hand over numbers and booleans
-            texts = [c if type(c) is str else _text(c) for c in cells]
+            # cells arrive stripped; spreadsheets also hand over numbers and booleans (a
+            # join of the cells fails on those: one C-level look, instead of one per cell)
+            try:
+                joined = "\n".join(cells)
+                all_text = True
+                texts = list(cells)
+            except TypeError:
+                all_text = False
+                texts = [c if type(c) is str else _text(c) for c in cells]
             if not any(texts):
                 continue
             if len(texts) > len(header) and any(texts[len(header):]):
@@ -800,11 +812,33 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             # one look at the whole row for a control character or a personal identity
             # code (a cell holding one makes the row hold one; the line breaks between
             # cells are neither): the cells are looked at one by one only when it finds one
-            joined = "\n".join(texts)
+            if not all_text:
+                joined = "\n".join(texts)
             screen = _CONTROL.search(joined) is not None or (
                 len(joined) >= 11 and find_hetu(joined) is not None)
             values: dict[str, object] = {}
             extra: dict[str, str] = {}
+            if not screen and every_column_named and len(joined) <= MAX_CELL \
+                    and "\n'" not in joined and joined[:1] != "'" and all_text:
+                # the common row (text cells under named columns, none quoted with ', too
+                # long, or holding anything to screen): only the checks that can still fail
+                for (h, col), text in zip(columns, texts):
+                    if not text:
+                        if col is not None and col.required:
+                            reader.error(N_("the required value '{name}' is empty"),
+                                         file=file, sheet=name, row=rownum, column=h, name=h)
+                    elif col is None:
+                        extra[h] = text
+                    else:
+                        try:
+                            values[h] = _parse_cell(col, text, text)
+                        except CellError as e:
+                            reader.error(e.msgid, file=file, sheet=name, row=rownum,
+                                         column=h, catalogued=True, **e.params)
+                        except ValueError as e:
+                            reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
+                rows.append(_Row(name, file, rownum, values, extra))
+                continue
             for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
                 if isinstance(raw, Uncomputed):
                     if col is not None and col.kind != "text":
@@ -917,14 +951,17 @@ def read_workbook(path: str | Path, name: str | None = None,
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
+        # column -> node attribute, None for the columns that become edges or roles
+        attr_of = {c.name: None if c.name == "id" or c.name in sheet.edges
+                   or c.name in sheet.roles else sheet.attrs.get(c.name, c.name)
+                   for c in sheet.columns}
         for row in rows.get(name, []):
             node_id = row.values.get("id")
             if not isinstance(node_id, str):
                 continue
             if not claim(node_id, row, "id"):
                 continue
-            attrs = {sheet.attrs.get(k, k): v for k, v in row.values.items()
-                     if k != "id" and k not in sheet.edges and k not in sheet.roles}
+            attrs = {attr_of[k]: v for k, v in row.values.items() if attr_of[k] is not None}
             if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
                     and attrs["start"] > attrs["end"]:
                 fail(N_("the end {end} comes before the start {start}"), row, "end",
@@ -976,12 +1013,15 @@ def read_workbook(path: str | Path, name: str | None = None,
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
+        edge_columns = [(colname, kind, reverse, sheet.column(colname))
+                        for colname, (kind, reverse) in sheet.edges.items()]
+        role_columns = [(colname, role, sheet.column(colname))
+                        for colname, role in sheet.roles.items()]
         for row in rows.get(name, []):
             node_id = row.values.get("id")
             if not isinstance(node_id, str) or first_seen.get(node_id) is not row:
                 continue
-            for colname, (kind, reverse) in sheet.edges.items():
-                col = sheet.column(colname)
+            for colname, kind, reverse, col in edge_columns:
                 assert col is not None
                 value = row.values.get(colname)
                 refs = value if isinstance(value, list) else ([value] if value else [])
@@ -994,8 +1034,7 @@ def read_workbook(path: str | Path, name: str | None = None,
                         continue
                     u, v = (ref, node_id) if reverse else (node_id, ref)
                     list_edges.append((u, v, kind, {"kind": kind}))
-            for colname, role in sheet.roles.items():
-                col = sheet.column(colname)
+            for colname, role, col in role_columns:
                 assert col is not None
                 for ref in row.values.get(colname) or []:
                     assert isinstance(ref, str)

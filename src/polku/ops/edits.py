@@ -24,7 +24,7 @@ import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Mapping, Protocol
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
 import networkx as nx
 
@@ -36,6 +36,9 @@ from polku.io.sheets import (  # noqa: F401
     KEY_COLUMNS, KEY_SEPARATOR, SHEET_ATTRS, Change, EditConflict, RowNotFound, Sheets, apply,
     as_tables, cell_text, find_row, key_columns, row_key, row_values, sheets_of_graph,
     sheets_of_tables)
+
+if TYPE_CHECKING:
+    from polku.io.validate import Conforming
 
 
 class StaleVersion(EditConflict):
@@ -76,16 +79,25 @@ def check(sheets: Sheets, name: str, where: str, file_of: Callable[[str], str],
     """The graph the sheets make, checked exactly as ``polku import`` checks a workbook
     (every cell, every reference, the SHACL shapes); every problem raised at once as
     :class:`PolkuErrors`."""
-    from polku.io.validate import shacl_problems
+    return checked(sheets, name, where, file_of, graph_attrs)[0]
+
+
+def checked(sheets: Sheets, name: str, where: str, file_of: Callable[[str], str],
+            graph_attrs: Mapping[str, Any] | None = None,
+            since: "Conforming | None" = None) -> tuple[nx.MultiDiGraph, "Conforming | None"]:
+    """:func:`check`, and what the next version's check of the shapes may start from;
+    ``since`` is that of the version these sheets were edited from (the shapes are then
+    checked on the nodes the edit touches: :func:`polku.io.validate.shacl_check`)."""
+    from polku.io.validate import shacl_check
 
     g = workbook.read_workbook(where, name=name, tables=as_tables(sheets, file_of))
-    problems = shacl_problems(g, where)
+    problems, seen = shacl_check(g, where, since)
     if problems:
         raise PolkuErrors(problems)
     for k, v in (graph_attrs or {}).items():
         if k not in SHEET_ATTRS:
             g.graph.setdefault(k, v)
-    return g
+    return g, seen
 
 
 def stamped(sheet: str, action: str, values: Mapping[str, str] | None, who: str,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import gettext
 import math
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -87,6 +88,36 @@ def _catalogue(lang: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(buffer)
 
 
+#: group and decimal separators as Babel (CLDR) writes plain numbers in polku's languages
+_SEPARATORS = {"fi": ("\xa0", ","), "sv": ("\xa0", ","), "en": (",", ".")}
+_LARGEST_PLAIN = 10 ** 15
+
+
+def plain_decimal(value: Any, digits: int | None, lang: str) -> str | None:
+    """A non-negative number below 10^15 as Babel's ``format_decimal`` writes it in ``lang``
+    (at most three decimals, or exactly ``digits``; half to even), without Babel: its
+    import and locale data cost a short command a tenth of a second. None for anything
+    else (Babel writes those). tests/test_i18n.py holds this to Babel.
+
+    >>> plain_decimal(1234567.25, None, "fi"), plain_decimal(2.25, 1, "en")
+    ('1\xa0234\xa0567,25', '2.2')
+    """
+    seps = _SEPARATORS.get(lang)
+    kind = type(value)
+    if seps is None or kind not in (int, float) or not 0 <= value < _LARGEST_PLAIN:
+        return None
+    exact = Decimal(repr(value)) if kind is float else Decimal(value)
+    places = 3 if digits is None else digits
+    text = f"{exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN):f}"
+    whole, _, fraction = text.partition(".")
+    if digits is None:
+        fraction = fraction.rstrip("0")
+    grouped = f"{int(whole):,}"
+    if seps[0] != ",":
+        grouped = grouped.replace(",", seps[0])
+    return grouped + seps[1] + fraction if fraction else grouped
+
+
 @lru_cache(maxsize=1 << 16)
 def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
     """Babel's ``format_decimal``, remembered: a national report writes some 20,000
@@ -100,6 +131,10 @@ def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
 #: how Finnish and Swedish write a date and time (Kielitoimisto; Institutet för de inhemska
 #: språken); other languages take Babel's medium format
 DATETIME_PATTERNS = {"fi": "d.M.yyyy 'klo' H.mm", "sv": "d.M.yyyy 'kl.' H.mm"}
+
+
+#: the node attribute that holds a label in each language
+_NAME_KEYS = {"fi": "name_fi", "sv": "name_sv", "en": "name_en"}
 
 
 @dataclass(frozen=True)
@@ -137,10 +172,11 @@ class Translator:
     def label(self, g: nx.MultiDiGraph, node: str) -> str:
         """The node's label in this language (``name_sv``/``name_en`` where the workbook
         gives one, else the primary ``name``), or its id."""
-        if node not in g:
+        data = g._node.get(node)  # the node dicts directly: a report labels thousands
+        if data is None:
             return node
-        data = g.nodes[node]
-        return str(data.get(f"name_{self.lang}") or data.get("name") or node)
+        return str(data.get(_NAME_KEYS.get(self.lang) or f"name_{self.lang}")
+                   or data.get("name") or node)
 
     def datetime(self, moment: Any) -> str:
         """A moment as people of this language write it, in Helsinki time (Babel):
@@ -173,6 +209,9 @@ class Translator:
             # written alike in every language (no sign, no grouping): no need for Babel,
             # whose import and locale data cost a short command a third of a second
             return str(value)
+        plain = plain_decimal(value, digits, self.lang)
+        if plain is not None:
+            return plain
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return _decimal(type(value), value, fmt, self.lang)
 

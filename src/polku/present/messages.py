@@ -67,7 +67,7 @@ def name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
     """
     if tr.plain:
         return tr.label(g, node)
-    return named(node, tr.label(g, node) if node in g else node)
+    return named(node, tr.label(g, node))  # label() is the id itself for a node not in g
 
 
 def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator) -> str:

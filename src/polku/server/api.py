@@ -36,7 +36,7 @@ RowKey = Path(..., description="The row's id; actor~subject (or actor~subject~ro
 IfMatch = Header(None, alias="If-Match", description="The graph's current ETag.")
 
 
-def write_credentials(request: Request, authorization: str | None = Header(
+async def write_credentials(request: Request, authorization: str | None = Header(
         None, alias="Authorization", description="Bearer TOKEN: a shared token, or a JWT "
         "of the identity provider (an editor for their organisation's rows, an admin for "
         "any). The web UI signs in by its session cookie and sends X-Polku-CSRF instead.")
@@ -46,7 +46,7 @@ def write_credentials(request: Request, authorization: str | None = Header(
     return Credentials.of(request.headers, request.cookies, authorization)
 
 
-def read_credentials(request: Request, authorization: str | None = Header(
+async def read_credentials(request: Request, authorization: str | None = Header(
         None, alias="Authorization", description="Bearer TOKEN (optional): an editor or "
         "admin reads the true figures; everyone else (a viewer too) the published ones, "
         "small cells (1-4 people) left out.")) -> Credentials:

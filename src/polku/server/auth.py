@@ -173,6 +173,16 @@ class Tokens:
         return found
 
 
+def carries(creds: Credentials) -> bool:
+    """Whether a request carries any credential to judge (without one it reads as the
+    public, and nothing needs to be looked up).
+
+    >>> carries(Credentials()), carries(Credentials(" ")), carries(Credentials(session="s"))
+    (False, False, True)
+    """
+    return bool((creds.authorization or "").strip() or creds.session)
+
+
 #: a check of one row a write changes: (sheet, row before, row after, the sheets before)
 RowCheck = Callable[[str, Mapping[str, str] | None, Mapping[str, str] | None, Any], None]
 

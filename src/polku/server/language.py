@@ -52,7 +52,7 @@ def switch_links(request: Request) -> dict[str, str]:
     return {code: path + "?" + urlencode(kept + [("lang", code)]) for code in LANGUAGES}
 
 
-def page_language(request: Request, lang: str | None = LangQuery) -> PageLanguage:
+async def page_language(request: Request, lang: str | None = LangQuery) -> PageLanguage:
     """The language of a page request; an unknown ``?lang=`` is a 400 naming the choices."""
     try:
         chosen = negotiate(lang, request.headers.get("accept-language"))

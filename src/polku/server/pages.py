@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 import networkx as nx
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
+from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from polku.io import workbook
@@ -28,10 +29,10 @@ from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
                                   answer)
 from polku.present.operations import Report, ViewOf
-from polku.privacy import shown_change
+from polku.privacy import PUBLIC, shown_change
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
-from polku.server.auth import Access, Credentials, Principal
+from polku.server.auth import Access, Credentials, Principal, carries
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import Entry, GraphStore
@@ -313,19 +314,24 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     writable = access.writable
     signs_in = access.oidc is not None
 
-    def credentials(request: Request, authorization: str | None = Header(
+    # the dependencies are coroutines: each sync one would cost a request a trip to the
+    # thread pool, and under load every trip waits its turn for the interpreter. Reading
+    # headers is quick; judging a credential (an identity provider's token) is not, so
+    # that goes to the pool, and only when the request carries one.
+    async def credentials(request: Request, authorization: str | None = Header(
             None, alias="Authorization", include_in_schema=False)) -> Credentials:
         return Credentials.of(request.headers, request.cookies, authorization)
 
-    def language_of(request: Request, language: PageLanguage = Depends(page_language),
-                    creds: Credentials = Depends(credentials)) -> PageLanguage:
+    async def language_of(request: Request, language: PageLanguage = Depends(page_language),
+                          creds: Credentials = Depends(credentials)) -> PageLanguage:
         if not signs_in:
             return language
+        who = await run_in_threadpool(access.reader, creds) if carries(creds) else None
         return Page(language.tr, language.switch,
-                    account_of(access.reader(creds), signs_in, request, language.tr))
+                    account_of(who, signs_in, request, language.tr))
 
-    def reader(creds: Credentials = Depends(credentials)) -> str:
-        return access.audience(creds)
+    async def reader(creds: Credentials = Depends(credentials)) -> str:
+        return await run_in_threadpool(access.audience, creds) if carries(creds) else PUBLIC
 
     Language = Depends(language_of)
     Reader = Depends(reader)

@@ -155,6 +155,11 @@ class Entry:
     lock: threading.RLock = field(default_factory=threading.RLock)
     _model: Model | None = field(default=None, repr=False)
     model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: the served version's workbook sheets, read once: (graph, stamp, sheets)
+    kept_sheets: tuple[Any, object, Any] | None = field(default=None, repr=False)
+    #: the version this server wrote, with its triples found to conform to the shapes
+    #: (the next write checks the shapes on what it changes): (graph, Conforming)
+    conforming: tuple[Any, Any] | None = field(default=None, repr=False)
 
     @property
     def model(self) -> Model | None:
@@ -366,6 +371,21 @@ class GraphStore:
         entry.loaded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 
     # -- writing --------------------------------------------------------------------------
+    def prepare_writes(self) -> None:
+        """Check the shapes of every graph served now, so that the first write to each
+        checks only what it changes (as every later one does) and is not the slowest; for a
+        server that takes writes, once it has started."""
+        from polku.io.validate import shacl_check
+
+        for entry in self.entries():
+            with entry.lock:
+                g = entry.graph
+                if g is None or entry.problem is not None or entry.conforming is not None:
+                    continue
+                problems, seen = shacl_check(g, entry.source.shown)
+                if seen is not None:
+                    entry.conforming = (g, seen)
+
     def changelog(self, name: str) -> ChangeLog:
         source = self.entry(name, refresh=False).source
         folder = self.changes_dir
@@ -386,13 +406,25 @@ class GraphStore:
             return self._sheets(entry, g), entry
 
     def _sheets(self, entry: Entry, g: nx.MultiDiGraph) -> edits.Sheets:
+        """The sheets of the version ``g``, read from its source once and kept while the
+        source's files are as that version found them (a write or any change to the files
+        reads them again). Shared: an edit makes new sheets, never changes these."""
+        kept = entry.kept_sheets
+        if kept is not None and kept[0] is g and kept[1] is not None and \
+                kept[1] == entry.stamp:
+            return kept[2]
+        stamp = entry.stamp
         store = edits.row_store(entry.source.location)
         try:
-            return store.sheets(g)
+            sheets = store.sheets(g)
         except PolkuError as e:
             raise ApiError(409, N_("the source cannot be read: {problem}"),
                            code="source-broken",
                            params={"problem": str(relative(e, entry.source.root))}) from None
+        # kept only when the files read are the ones the version was loaded from
+        if g is entry.graph and stamp is not None and stamp_of(entry.source) == stamp:
+            entry.kept_sheets = (g, stamp, sheets)
+        return sheets
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
@@ -559,9 +591,11 @@ class GraphStore:
             check(change.sheet, change.before, None, sheets)
             check(change.sheet, None, change.after, new_sheets)
         where = source.shown.rstrip("/")
+        since = entry.conforming[1] if entry.conforming is not None and \
+            entry.conforming[0] is current else None
         try:
-            g = edits.check(new_sheets, current.graph.get("name"), where, store.file_of,
-                            current.graph)
+            g, seen = edits.checked(new_sheets, current.graph.get("name"), where,
+                                    store.file_of, current.graph, since)
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
         read_etag = entry.etag
@@ -581,6 +615,7 @@ class GraphStore:
                            code="write-failed",
                            params={"problem": str(relative(e, source.root))}) from None
         logged = self.changelog(source.name).append(change, who, undoes, identity)
+        entry.conforming = (g, seen) if seen is not None else None
         entry.graph = g
         entry.stamp = stamp_of(source)
         entry.etag = content_digest(source, g)
