@@ -45,9 +45,14 @@ def organisation(g: nx.MultiDiGraph, actor: str) -> str:
 def service_organisations(g: nx.MultiDiGraph) -> dict[str, list[str]]:
     """Service → the organisations of its providers, the first provider's (by id) first."""
     out: dict[str, list[str]] = defaultdict(list)
-    for a, s, k in sorted(g.edges(data="kind"), key=lambda e: (e[1], e[0])):
-        if k == "provides" and g.nodes[s].get("type") == "service":
-            org = organisation(g, a)
+    provides = sorted((s, a) for a, s, k in g.edges(data="kind") if k == "provides")
+    # an actor provides many services: its organisation is looked up once, not per service
+    org_of: dict[str, str] = {}
+    for s, a in provides:
+        if g.nodes[s].get("type") == "service":
+            org = org_of.get(a)
+            if org is None:
+                org = org_of[a] = organisation(g, a)
             if org not in out[s]:
                 out[s].append(org)
     return dict(out)

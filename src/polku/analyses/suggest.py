@@ -41,7 +41,9 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding
-from polku.graph import nodes_of, path_steps, responsibilities, sources, targets
+from polku.gcpause import gc_paused
+from polku.graph import (Responsibility, nodes_of, path_steps, responsibilities, sources,
+                         targets)
 from polku.kinds import LONG_WAIT_DAYS
 
 #: candidates tried per finding; at most this many verified suggestions are offered
@@ -61,8 +63,18 @@ def _involvement(g: nx.MultiDiGraph) -> Counter:
     return score
 
 
+def _held(g: nx.MultiDiGraph, subject: str) -> list[Responsibility]:
+    """The responsibilities on ``subject``, by actor and role: those of
+    :func:`polku.graph.responsibilities` on it, without reading every edge of the graph."""
+    if subject not in g:
+        return []
+    return sorted((Responsibility(u, subject, d["role"], d.get("note"))
+                   for u, keyed in g._pred[subject].items() for d in keyed.values()
+                   if d.get("kind") == "responsibility"), key=lambda r: (r.actor, r.role))
+
+
 def _leads(g: nx.MultiDiGraph, node: str) -> list[str]:
-    return sorted({r.actor for r in responsibilities(g) if r.subject == node and r.role == "lead"})
+    return sorted({r.actor for r in _held(g, node) if r.role == "lead"})
 
 
 def _ranked(candidates: list[str], score: Counter) -> list[str]:
@@ -102,19 +114,17 @@ def _candidates(g: nx.MultiDiGraph, f: Finding, score: Counter,
         for a in _ranked(sources(g, subject, "provides"), score):
             yield [_lead_row(a, subject)]
     elif kind == "no-lead" and node_type == "measure":
-        participants = [r.actor for r in responsibilities(g)
-                        if r.subject == subject and r.role == "participant"]
+        participants = [r.actor for r in _held(g, subject) if r.role == "participant"]
         for a in _ranked(participants, score):
             others = sorted(set(participants) - {a})
             yield [_edit("update", "measures", subject,
                          {"leads": a, "participants": ";".join(others)})]
     elif kind == "segment-without-lead":
-        roles = [r.actor for r in responsibilities(g) if r.subject == subject]
+        roles = [r.actor for r in _held(g, subject)]
         entry = [a for s in targets(g, subject, "entry") for a in sources(g, s, "provides")]
         for a in _ranked(roles or entry, score):
             if a in roles:
-                role = next(r.role for r in responsibilities(g)
-                            if r.subject == subject and r.actor == a)
+                role = next(r.role for r in _held(g, subject) if r.actor == a)
                 yield [_edit("update", "responsibilities", f"{a}~{subject}~{role}",
                              {"role": "lead"})]
             else:
@@ -460,6 +470,8 @@ class Trials:
         undo.append(restore)
 
 
+# each candidate reads and analyses a national-size graph, creating no reference cycles
+@gc_paused()
 def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             long_wait_days: float = LONG_WAIT_DAYS,
             findings: list[Finding] | None = None,
@@ -501,12 +513,13 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             after = trials.findings_after(candidate)
             if after is None:
                 continue
-            after_keys = {x.key for x in after}
-            created = [x for x in after if x.key not in keys]
-            if f.key in after_keys or any(x.severity == "error" for x in created):
+            after_keyed = [(x.key, x) for x in after]  # a key is computed, not stored
+            after_keys = {k for k, _ in after_keyed}
+            created = [(k, x) for k, x in after_keyed if k not in keys]
+            if f.key in after_keys or any(x.severity == "error" for _, x in created):
                 continue
             out.append({"finding": f.key, "edits": candidate,
                         "resolves": sorted(keys - after_keys),
-                        "creates": sorted(x.key for x in created)})
+                        "creates": sorted(k for k, _ in created)})
             offered += 1
     return out

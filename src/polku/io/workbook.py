@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import defaultdict
 import math
 import os
 import re
@@ -1147,17 +1148,27 @@ def _format(value: object) -> str:
     return str(value)
 
 
+# These read the adjacency dicts (succ[u][v][key], pred[v][u][key]) directly:
+# networkx's edge views cost several times as much per edge, and writing a national graph's
+# sheets asks them some 30,000 times.
+
+def _neighbours(g: nx.MultiDiGraph, node: str, incoming: bool) -> dict[object, set[str]]:
+    """The nodes joined to ``node`` (pointing to it when ``incoming``) by edge kind, and
+    those holding each role on it under ``("role", ROLE)``."""
+    out: dict[object, set[str]] = defaultdict(set)
+    for other, keyed in (g._pred if incoming else g._succ)[node].items():
+        for d in keyed.values():
+            kind = d.get("kind")
+            out[kind].add(other)
+            if kind == "responsibility":
+                out[("role", d.get("role"))].add(other)
+    return out
+
+
 def _out_targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
-    return sorted({v for _, v, k in g.out_edges(node, data="kind") if k == kind})
+    return sorted([v for v, keyed in g._succ[node].items()
+                   if any(d.get("kind") == kind for d in keyed.values())])
 
-
-def _role_holders(g: nx.MultiDiGraph, node: str, role: str) -> list[str]:
-    return sorted({u for u, _, d in g.in_edges(node, data=True)
-                   if d.get("kind") == "responsibility" and d.get("role") == role})
-
-
-def _in_sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
-    return sorted({u for u, _, k in g.in_edges(node, data="kind") if k == kind})
 
 
 def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
@@ -1169,15 +1180,21 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
             for node in sorted(n for n, t in g.nodes(data="type") if t == sheet.node_type):
                 data = g.nodes[node]
                 rec = {"id": node}
+                # the node's neighbours by edge kind (and by role), each side read once
+                ends: dict[bool, dict[object, set[str]]] = {}
                 for col in sheet.columns:
                     attr = sheet.attrs.get(col.name, col.name)
                     if col.name in sheet.edges:
                         kind, reverse = sheet.edges[col.name]
-                        refs = (_in_sources if reverse else _out_targets)(g, node, kind)
+                        if reverse not in ends:
+                            ends[reverse] = _neighbours(g, node, reverse)
+                        refs = sorted(ends[reverse].get(kind, ()))
                         if refs:
                             rec[col.name] = ";".join(refs)
                     elif col.name in sheet.roles:
-                        actors = _role_holders(g, node, sheet.roles[col.name])
+                        if True not in ends:
+                            ends[True] = _neighbours(g, node, True)
+                        actors = sorted(ends[True].get(("role", sheet.roles[col.name]), ()))
                         if actors:
                             rec[col.name] = ";".join(actors)
                     elif col.name != "id" and attr in data:
@@ -1186,9 +1203,8 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                     rec[k] = v
                 records.append(rec)
         elif name == "responsibilities":
-            for u, v, d in sorted(g.edges(data=True), key=lambda e: (e[1], e[0], e[2].get("role", ""))):
-                if d["kind"] != "responsibility":
-                    continue
+            held = [(u, v, d) for u, v, d in g.edges(data=True) if d["kind"] == "responsibility"]
+            for u, v, d in sorted(held, key=lambda e: (e[1], e[0], e[2].get("role", ""))):
                 # a measure's leads and participants are in the measures sheet; only their
                 # notes need a row here
                 subject_sheet = _SHEET_OF_TYPE.get(g.nodes[v].get("type"))

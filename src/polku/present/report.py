@@ -38,6 +38,7 @@ from polku.kinds import meaning
 from polku.words import SEVERITY_NAMES
 from polku.analyses.paths import best_paths
 from polku.privacy import MIN_CELL, suppress, suppress_figures
+from polku.gcpause import gc_paused
 from polku.progress import Progress, silent
 from polku.analyses.raci import raci
 from polku.analyses.reach import ecosystem
@@ -47,6 +48,10 @@ LIST_LIMITS = {"error": 200, "warning": 100, "info": 50}
 EMBEDDED_SEGMENT_VIEWS = 6
 
 
+# The report builds tens of thousands of small records from a big graph and creates no
+# reference cycles: each automatic collection would walk the whole graph (a fifth of a
+# national report), so the collector waits until the data is made and written.
+@gc_paused()
 def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                 top: int = 10, progress: Progress = silent,
                 tr: Translator | None = None,
@@ -462,6 +467,7 @@ def check_report_name(out: str | Path) -> None:
                          field="output")
 
 
+@gc_paused()
 def write_report_data(g: nx.MultiDiGraph, data: dict[str, Any], out: str | Path,
                       tr: Translator, progress: Progress = silent) -> Path:
     """Write a report whose data the caller has (:func:`report_data` of the graph ``g``
