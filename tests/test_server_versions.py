@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import EXAMPLE, MINI
+from helpers import EXAMPLE, copy_mini
 from polku.app import create_app
 from polku.server.auth import Tokens
 from polku.server.contract import ApiError
@@ -21,8 +21,11 @@ from polku.server.store import GraphStore
 TOKEN = "versions-test-token-0123456789"
 
 
-def served(tmp_path: Path, source: Path = MINI) -> tuple[GraphStore, str]:
-    shutil.copytree(source, tmp_path / "g")
+def served(tmp_path: Path, source: Path | None = None) -> tuple[GraphStore, str]:
+    if source is None:
+        copy_mini(tmp_path / "g")
+    else:
+        shutil.copytree(source, tmp_path / "g")
     return GraphStore([tmp_path]), "g"
 
 
@@ -73,7 +76,7 @@ def test_writes_check_the_shapes_on_what_they_change_and_still_refuse(tmp_path, 
 
 
 def test_a_reader_without_a_credential_and_one_with_a_token(tmp_path):
-    shutil.copytree(MINI, tmp_path / "g")
+    copy_mini(tmp_path / "g")
     client = TestClient(create_app([tmp_path], Tokens({"anna": TOKEN})))
     segment = client.get("/api/graphs/g/rows/segments").json()["rows"][0]
     editor = client.get("/api/graphs/g/rows/segments",
@@ -104,3 +107,21 @@ def test_a_settled_server_stays_settled():
         [str(ROOT / "src")] + [p for p in [os.environ.get("PYTHONPATH")] if p])}
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_kept_answers_follow_the_version(tmp_path):
+    """The findings and the page a version keeps are sent again as they were (from the
+    event loop), and a change to the source by anyone is served at once."""
+    copy_mini(tmp_path / "g")
+    client = TestClient(create_app([tmp_path], Tokens({"anna": TOKEN})))
+    for path in ("/api/graphs/g/findings?lang=en", "/graphs/g?lang=fi"):
+        first, again = client.get(path), client.get(path)
+        assert again.status_code == 200 and again.content == first.content
+        assert again.headers["etag"] == first.headers["etag"]
+    before = client.get("/api/graphs/g/findings?lang=en")
+    csv = tmp_path / "g" / "services.csv"
+    csv.write_text(csv.read_text(encoding="utf-8") + "uusi,Uusi palvelu,,,,\n", encoding="utf-8")
+    after = client.get("/api/graphs/g/findings?lang=en")
+    assert after.headers["etag"] != before.headers["etag"]
+    assert "uusi" in after.text and "uusi" not in before.text
+    assert "uusi" in client.get("/graphs/g?lang=fi").text

@@ -81,6 +81,11 @@ class Model:
                 self._values[key] = compute()
             return self._values[key]
 
+    def kept(self, key: Hashable) -> Any:
+        """What :meth:`memo` keeps for ``key``, or None when it is not computed yet (never
+        computes, never waits)."""
+        return self._values.get(key)
+
     @property
     def index(self) -> Any:
         """:func:`polku.analyses.reach.ecosystem` of the graph."""

@@ -401,10 +401,25 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
-    def graph_page(name: str, language: PageLanguage = Language,
-                   who: str = Reader) -> HTMLResponse:
+    async def graph_page(name: str, language: PageLanguage = Language,
+                         who: str = Reader) -> HTMLResponse:
         """One graph: its findings (each linked to its node in a view), views (each with a
         table alternative), and the edit forms."""
+        from polku.followup import today
+
+        # a page kept with the version is sent from here; reading a version or rendering
+        # a page happens in the pool
+        if not personal(language) and plain_switch(language):
+            found = store.current(name)
+            if found is not None:
+                model, entry = found
+                body = model.kept(("page:graph", name, who, language.lang, today(),
+                                   entry.problem_text(), tuple(store.shadowed.get(name, []))))
+                if body is not None:
+                    return HTMLResponse(body, headers=graph_headers(entry))
+        return await run_in_threadpool(graph_page_answer, name, language, who)
+
+    def graph_page_answer(name: str, language: PageLanguage, who: str) -> HTMLResponse:
         from polku.followup import today
 
         model, entry = store.model(name)

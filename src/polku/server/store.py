@@ -324,6 +324,20 @@ class GraphStore:
                            params={"name": name, "problem": entry.problem_text()})
         return entry.graph, entry
 
+    def current(self, name: str) -> tuple[Model, Entry] | None:
+        """The served version's model and entry when nothing needs reading: the graph
+        loaded and its source's files as it found them (their names, sizes and times
+        looked at, nothing read); None otherwise (:meth:`model` then reads what changed).
+        What a route answers from without leaving the event loop, when it has the answer
+        kept."""
+        entry = self._entries.get(name)
+        if entry is None or entry.graph is None or entry.stamp is None or \
+                stamp_of(entry.source) != entry.stamp:
+            return None
+        with entry.model_lock:
+            model = entry.model
+        return (model, entry) if model is not None else None
+
     def model(self, name: str) -> tuple[Model, Entry]:
         """The served version's model (see :meth:`get`) and its entry."""
         g, entry = self.get(name)
