@@ -8,8 +8,10 @@ Every command that takes a graph accepts a Turtle or JSON-LD file, a workbook fo
 
 from __future__ import annotations
 
+import atexit
 import functools
 import json
+import os
 import sys
 from contextlib import nullcontext
 from enum import Enum
@@ -1297,8 +1299,29 @@ def neo4j_findings(
 
 
 def main() -> None:
-    """Console-script entry point."""
-    app()
+    """Console-script entry point.
+
+    Once the command is done, the exit hooks have run (temporary files, open files) and
+    the output is flushed, the process ends at once (``os._exit``) instead of freeing every
+    object one by one: for a national graph, Python's own ending took a fifth of a second
+    more than ``polku findings`` needed. Tests drive ``app`` and never end this way.
+    """
+    try:
+        app()
+    except SystemExit as e:
+        code = e.code
+    else:
+        code = 0
+    if isinstance(code, str):  # what sys.exit("...") would have printed
+        print(code, file=sys.stderr)
+        code = 1
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (polku findings | head): as Python itself ends then
+        code = code or 120
+    os._exit(code or 0)
 
 
 if __name__ == "__main__":  # pragma: no cover
