@@ -23,6 +23,7 @@ size, time, inode) and reads it again.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -213,6 +214,12 @@ def stamp_of(source: Source) -> object:
     if not path.exists():
         return None
     try:
+        if source.is_folder:  # every reader asks: the folder listed once, no Path objects
+            with os.scandir(path) as listing:
+                files = sorted((e.name, e) for e in listing
+                               if os.path.splitext(e.name)[1].lower() == ".csv")
+            return tuple((name, st.st_mtime_ns, st.st_size, st.st_ino)
+                         for name, e in files for st in [e.stat()])
         return tuple((p.name, st.st_mtime_ns, st.st_size, st.st_ino)
                      for p in _files(source) for st in [p.stat()])
     except OSError:
