@@ -17,7 +17,10 @@ processes (``polku serve --workers N``, or several servers over one folder), by 
 ``.polku/NAME.lock`` beside the change log — read the source again under that lock, check
 the caller's ETag (a hash of the source's bytes) against it, and record the change in the
 graph's change log. Every process notices another's write by the source's files (name,
-size, time, inode) and reads it again.
+size, time, inode) and reads it again. A version's workbook sheets are read once and kept
+while its files are unchanged, and a version this server wrote (or checked at start) keeps
+its triples found to conform to the shapes, so the next write checks the shapes only on
+what it changes (:func:`polku.io.shapes.conforms_after`).
 """
 
 from __future__ import annotations
