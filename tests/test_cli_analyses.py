@@ -159,3 +159,32 @@ def test_report_markdown(region, tmp_path):
     # PDF is a report format now (tests/test_report_print.py); other suffixes are refused
     r = invoke("report", region, "-o", tmp_path / "report.txt")
     assert r.exit_code == 1 and ".html, .md or .pdf" in r.stderr
+
+
+def test_the_console_command_ends_with_its_whole_output_and_its_exit_code(tmp_path):
+    """``polku`` as a user runs it (the console entry, a process of its own) ends at once
+    after the command: the output must still be whole and the exit codes the command's."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    polku = [sys.executable, "-m", "polku.cli"]
+    big = Builder("big")  # output past a pipe's buffer: everything must be flushed first
+    big.actor("a")
+    for i in range(400):
+        big.service(f"s{i}", providers=["a"], entry=True)
+    workbook = big.workbook(tmp_path / "big")
+    done = subprocess.run(polku + ["findings", str(workbook), "--format", "json"],
+                          capture_output=True, text=True, cwd=root)
+    assert done.returncode == 0, done.stderr
+    assert len(done.stdout) > 65_536
+    assert len(json.loads(done.stdout)["findings"]) == 400  # a dead end each
+    failing = subprocess.run(polku + ["findings", str(workbook), "--fail-on", "error"],
+                             capture_output=True, text=True, cwd=root)
+    assert failing.returncode == 1 and "s399" in failing.stdout
+    missing = subprocess.run(polku + ["findings", str(tmp_path / "nothing-here")],
+                             capture_output=True, text=True, cwd=root)
+    assert missing.returncode == 1 and "nothing-here" in missing.stderr
+    usage = subprocess.run(polku + ["findings", "--no-such-option"], capture_output=True,
+                           text=True, cwd=root)
+    assert usage.returncode == 2

@@ -261,11 +261,12 @@ class Trials:
 
     def handled(self, edits_: list[Edit]) -> bool:
         """Whether ``edits_`` are of the shapes patched in place (else: the round trip)."""
+        from polku.io.sheets import cell_text
         from polku.io.workbook import SHEETS
 
         base = self.base()
         if base is None:
-            return True  # every candidate is refused, as the round trip refuses them
+            return False  # the sheets as they are are refused: only the round trip can tell
         rows: set[tuple[str, str]] = set()
         creates = [e for e in edits_ if e.get("action") == "create"
                    and SHEETS.get(str(e.get("sheet")), SHEETS["graph"]).node_type]
@@ -275,6 +276,11 @@ class Trials:
             action, sheet, row = e.get("action"), e.get("sheet"), e.get("row")
             if action not in ("create", "update") or sheet not in SHEETS or \
                     not isinstance(row, dict):
+                return False
+            try:  # a row left empty is skipped by the import, not refused: round trip
+                if not any(cell_text(v, k) for k, v in row.items()):
+                    return False
+            except PolkuError:
                 return False
             if sheet == "responsibilities":
                 if action == "update" and not set(row) <= {"role", "note"}:
@@ -314,8 +320,8 @@ class Trials:
                 raise _Refused
             sheets = self.sheets
             for e in edits_:
-                values = {k: edits.cell_text(v, k) for k, v in e["row"].items()}
                 try:
+                    values = {k: edits.cell_text(v, k) for k, v in e["row"].items()}
                     sheets, change = edits.apply(
                         sheets, e["action"], e["sheet"],
                         None if e["action"] == "create" else e["key"], values)

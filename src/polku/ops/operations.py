@@ -38,6 +38,7 @@ import networkx as nx
 
 from polku.errors import PolkuError, check_count, check_threshold
 from polku.finding import Finding
+from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.ops.model import Model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, suppress_figures
@@ -469,6 +470,8 @@ def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
     return frozenset(out)
 
 
+# a report's answer holds every finding: tens of thousands of small records, no cycles
+@gc_paused()
 def published_figures(value: Any, model: Model) -> Any:
     """An answer as the public may see it: small people figures as ``<5``
     (:func:`polku.privacy.suppress_figures`), and the inflow, utilisation and wait of a
@@ -479,9 +482,10 @@ def published_figures(value: Any, model: Model) -> Any:
 
 def _hide(value: Any, hidden: frozenset[str], inside: bool, min_cell: int) -> Any:
     if isinstance(value, Finding):
-        metrics = suppress_figures(dict(value.metrics), min_cell)
-        return replace(value, metrics=_hide(metrics, hidden, inside or value.subject in hidden,
-                                            min_cell))
+        metrics = _hide(suppress_figures(dict(value.metrics), min_cell), hidden,
+                        inside or value.subject in hidden, min_cell)
+        # a finding is immutable: one with nothing to hide is passed on as it is
+        return value if metrics == value.metrics else replace(value, metrics=metrics)
     if isinstance(value, dict):
         here = inside or value.get("service") in hidden or value.get("subject") in hidden
         out = {}
