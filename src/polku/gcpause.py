@@ -7,6 +7,11 @@ from contextlib import contextmanager
 from typing import Iterator
 
 
+#: whether this process has called :func:`settle` (a fact about the collector, which is
+#: one per process; ``gc.get_freeze_count()`` would say it too, but walks every frozen object)
+_settled = False
+
+
 @contextmanager
 def gc_paused() -> Iterator[None]:
     """Pause Python's cyclic garbage collector for the duration.
@@ -33,7 +38,7 @@ def gc_paused() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
-            if not gc.get_freeze_count():
+            if not _settled:
                 gc.freeze()
                 gc.unfreeze()
             gc.enable()
@@ -51,5 +56,7 @@ def settle() -> None:
     before; graphs are loaded after this on purpose, since what is frozen is never
     collected (a graph holds reference cycles: frozen, a replaced version would stay).
     """
+    global _settled
     gc.collect()
     gc.freeze()
+    _settled = True

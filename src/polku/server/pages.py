@@ -174,8 +174,10 @@ def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str,
     out = []
     for n in nodes_of(g, str(node_type)):
         if node_type == "referral":
-            src = next((v for _, v, k in g.out_edges(n, data="kind") if k == "from"), "")
-            dst = next((v for _, v, k in g.out_edges(n, data="kind") if k == "to"), "")
+            ends: dict[str, str] = {}  # the first "from" and the first "to", in one pass
+            for _, v, k in g.out_edges(n, data="kind"):
+                ends.setdefault(k, v)
+            src, dst = ends.get("from", ""), ends.get("to", "")
             out.append((n, f"{n}: {tr.label(g, src)} → {tr.label(g, dst)}"))
         else:
             out.append((n, f"{tr.label(g, n)} ({n})"))

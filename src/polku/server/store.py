@@ -17,12 +17,16 @@ processes (``polku serve --workers N``, or several servers over one folder), by 
 ``.polku/NAME.lock`` beside the change log — read the source again under that lock, check
 the caller's ETag (a hash of the source's bytes) against it, and record the change in the
 graph's change log. Every process notices another's write by the source's files (name,
-size, time, inode) and reads it again.
+size, time, inode) and reads it again. A version's workbook sheets are read once and kept
+while its files are unchanged, and a version this server wrote (or checked at start) keeps
+its triples found to conform to the shapes, so the next write checks the shapes only on
+what it changes (:func:`polku.io.shapes.conforms_after`).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -213,6 +217,12 @@ def stamp_of(source: Source) -> object:
     if not path.exists():
         return None
     try:
+        if source.is_folder:  # every reader asks: the folder listed once, no Path objects
+            with os.scandir(path) as listing:
+                files = sorted((e.name, e) for e in listing
+                               if os.path.splitext(e.name)[1].lower() == ".csv")
+            return tuple((name, st.st_mtime_ns, st.st_size, st.st_ino)
+                         for name, e in files for st in [e.stat()])
         return tuple((p.name, st.st_mtime_ns, st.st_size, st.st_ino)
                      for p in _files(source) for st in [p.stat()])
     except OSError:
