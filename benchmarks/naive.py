@@ -17,7 +17,7 @@ import json
 
 import networkx as nx
 
-from polku.graph import nodes_of, referrals, sources, targets
+from polku.graph import nodes_of, referrals
 
 SEVERITY = {"service-without-provider": "error", "no-lead": "error",
             "multiple-leads": "warning", "referral-without-owner": "error",
@@ -27,6 +27,19 @@ SEVERITY = {"service-without-provider": "error", "no-lead": "error",
             "overlapping-services": "info", "over-capacity": "warning",
             "single-point-of-failure": "warning", "path-broken": "error",
             "segment-without-lead": "warning"}
+
+
+def targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    """Sorted ids that ``node`` points to by edges of ``kind``, through networkx's edge view,
+    as a first implementation reads a graph. Kept here, not borrowed from polku.graph: the
+    yardstick must not speed up when polku's own accessors do (they read the adjacency
+    dicts since 3 December 2026, which made this yardstick 40 % quicker)."""
+    return sorted({v for _, v, k in g.out_edges(node, data="kind") if k == kind})
+
+
+def sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
+    """Sorted ids that point to ``node`` by edges of ``kind`` (as :func:`targets`)."""
+    return sorted({u for u, _, k in g.in_edges(node, data="kind") if k == kind})
 
 
 def _n(x):
