@@ -22,7 +22,7 @@ import typer
 
 from polku import graph as graphmod
 from polku.errors import PolkuError, PolkuErrors
-from polku.gcpause import gc_paused
+from polku.gcpause import gc_paused, settle
 from polku.present.i18n import Translator, check_lang, translator, type_name
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.io import formats
@@ -1095,7 +1095,6 @@ def serve(
         "POLKU_OIDC_AUDIENCE, else the client id)."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
-    import os
     import secrets
 
     import uvicorn
@@ -1117,8 +1116,6 @@ def serve(
     except PolkuError as e:
         raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
     application = create_app(sources or ["graphs"], known, changes, oidc)
-    from polku.gcpause import settle
-
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())

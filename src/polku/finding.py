@@ -42,16 +42,9 @@ class Finding:
         if self.severity not in SEVERITY_RANK:
             raise ValueError(f"unknown severity {self.severity!r} for finding {self.kind!r}")
         put = object.__setattr__
-        # most findings name none or one id in each: no set to build, nothing to sort
-        ids = self.related
-        if type(ids) is not tuple or len(ids) > 1:
-            put(self, "related", tuple(sorted(set(ids))))
-        ids = self.accountable
-        if type(ids) is not tuple or len(ids) > 1:
-            put(self, "accountable", tuple(sorted(set(ids))))
-        ids = self.measures
-        if type(ids) is not tuple or len(ids) > 1:
-            put(self, "measures", tuple(sorted(set(ids))))
+        put(self, "related", _id_tuple(self.related))
+        put(self, "accountable", _id_tuple(self.accountable))
+        put(self, "measures", _id_tuple(self.measures))
         metrics = tuple([(k, _sortable(v)) for k, v in sorted(self.metrics.items())]) \
             if self.metrics else ()
         # Computed once: findings are sorted at least twice (by find and by the printers).
@@ -142,6 +135,14 @@ def finding_key(f: "Finding | Mapping[str, Any]") -> str:
     elif detail is not None and f.metrics.get(detail) is not None:
         parts.append(str(f.metrics[detail]))
     return KEY_SEPARATOR.join(parts)
+
+
+def _id_tuple(ids: Iterable[str]) -> tuple[str, ...]:
+    """Ids sorted, each once; most findings name none or one, which need no set and no
+    sort."""
+    if type(ids) is tuple and len(ids) < 2:
+        return ids
+    return tuple(sorted(set(ids)))
 
 
 def _sortable(value: Any) -> tuple:

@@ -197,12 +197,10 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     eco.segments = sorted(segments)
     eco.entry_marked.sort()
     eco.leads = {k: frozenset(v) for k, v in leads.items()}
-    # a referral's owner leads it too (polku.analyses.accountable's rules)
-    resp_leads = {k: set(v) for k, v in leads.items()}
-    for r, actors in owners.items():
-        resp_leads.setdefault(r, set()).update(actors)
     eco.responsibilities = Responsibilities(
-        types=types, leads={k: frozenset(v) for k, v in resp_leads.items()},
+        # a referral's owner leads it too (polku.analyses.accountable's rules)
+        types=types, leads={k: frozenset(leads.get(k, set()) | owners.get(k, set()))
+                            for k in leads.keys() | owners.keys()},
         providers={k: frozenset(v) for k, v in providers.items()},
         participants={k: frozenset(v) for k, v in participants.items()},
         referral_from=ref_from, path_segment=path_seg, risk_measure=risk_measure,

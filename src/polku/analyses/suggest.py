@@ -400,17 +400,9 @@ class Trials:
         assert isinstance(node, str)
         if change.before is None and node in g:
             raise _Refused  # a duplicate id
-        attrs = {sheet.attrs.get(k, k): v for k, v in values.items()
-                 if k != "id" and k not in sheet.edges and k not in sheet.roles}
-        if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
-                and attrs["start"] > attrs["end"]:
+        attrs, problems = workbook.node_attributes(sheet, row)
+        if problems:
             raise _Refused
-        if sheet.node_type == "referral":
-            attrs.setdefault("information_flow", "unknown")
-            if values.get("from") is not None and values.get("from") == values.get("to"):
-                raise _Refused
-        if row.extra:
-            attrs["extra"] = dict(row.extra)
         self._keep_node(g, node, undo)
         if node in g:
             # the row's own edges go: those of its edge columns, its role columns' edges

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections import defaultdict
 import math
 import os
 import re
 import zipfile
+from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -27,7 +27,8 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.errors import CellError, NodeTypes, PolkuError, PolkuErrors, Said
-from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges, new_graph)
+from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
+                         new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
 from polku.privacy import HETU_MESSAGE, find_hetu
 from polku.progress import Progress, silent
@@ -194,6 +195,13 @@ class Sheet:
     def _by_name(self) -> dict[str, Column]:
         # looked up for every reference of every row: a dict, made once per sheet
         return {c.name: c for c in reversed(self.columns)}
+
+    @cached_property
+    def attribute_of(self) -> dict[str, str | None]:
+        """Column -> the node attribute it fills; None for ``id`` and the columns that
+        become edges or responsibilities."""
+        return {c.name: None if c.name == "id" or c.name in self.edges or c.name in self.roles
+                else self.attrs.get(c.name, c.name) for c in self.columns}
 
 
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
@@ -892,6 +900,28 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
     return result, reader.errors, reader.failed
 
 
+def node_attributes(sheet: Sheet, row: _Row
+                    ) -> tuple[dict[str, object], list[tuple[str, str, dict[str, object]]]]:
+    """A node row's attributes as the graph holds them, and what is wrong with them as
+    ``(catalogued template, column, params)``: an end before the start, a referral from a
+    service to itself. The import and the suggestions' trials (:mod:`polku.analyses.suggest`)
+    build a node row this one way."""
+    attribute_of = sheet.attribute_of
+    attrs = {attribute_of[k]: v for k, v in row.values.items() if attribute_of[k] is not None}
+    problems: list[tuple[str, str, dict[str, object]]] = []
+    start, end = attrs.get("start"), attrs.get("end")
+    if isinstance(start, str) and isinstance(end, str) and start > end:
+        problems.append((N_("the end {end} comes before the start {start}"), "end",
+                         {"end": end, "start": start}))
+    if sheet.node_type == "referral":
+        attrs.setdefault("information_flow", "unknown")
+        if row.values.get("from") is not None and row.values.get("from") == row.values.get("to"):
+            problems.append((N_("a referral cannot go from a service to itself"), "to", {}))
+    if row.extra:
+        attrs["extra"] = dict(row.extra)
+    return attrs, problems
+
+
 def read_workbook(path: str | Path, name: str | None = None,
                   tables: Tables | None = None, max_rows: int | None = None,
                   progress: Progress = silent) -> nx.MultiDiGraph:
@@ -951,28 +981,15 @@ def read_workbook(path: str | Path, name: str | None = None,
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
-        # column -> node attribute, None for the columns that become edges or roles
-        attr_of = {c.name: None if c.name == "id" or c.name in sheet.edges
-                   or c.name in sheet.roles else sheet.attrs.get(c.name, c.name)
-                   for c in sheet.columns}
         for row in rows.get(name, []):
             node_id = row.values.get("id")
             if not isinstance(node_id, str):
                 continue
             if not claim(node_id, row, "id"):
                 continue
-            attrs = {attr_of[k]: v for k, v in row.values.items() if attr_of[k] is not None}
-            if isinstance(attrs.get("start"), str) and isinstance(attrs.get("end"), str) \
-                    and attrs["start"] > attrs["end"]:
-                fail(N_("the end {end} comes before the start {start}"), row, "end",
-                     end=attrs["end"], start=attrs["start"])
-            if sheet.node_type == "referral":
-                attrs.setdefault("information_flow", "unknown")
-                if row.values.get("from") is not None and \
-                        row.values.get("from") == row.values.get("to"):
-                    fail(N_("a referral cannot go from a service to itself"), row, "to")
-            if row.extra:
-                attrs["extra"] = dict(row.extra)
+            attrs, problems = node_attributes(sheet, row)
+            for message, column, params in problems:
+                fail(message, row, column, **params)
             g.add_node(node_id, type=sheet.node_type, **attrs)
 
     paths: dict[str, list[_Row]] = {}
@@ -1165,11 +1182,6 @@ def _neighbours(g: nx.MultiDiGraph, node: str, incoming: bool) -> dict[object, s
     return out
 
 
-def _out_targets(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
-    return sorted([v for v, keyed in g._succ[node].items()
-                   if any(d.get("kind") == kind for d in keyed.values())])
-
-
 
 def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
     """The graph as sheets: name -> (header, rows of cell text), sorted, ready to write."""
@@ -1233,7 +1245,7 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                 records.append(rec)
         elif name == "paths":
             for pid in sorted(n for n, t in g.nodes(data="type") if t == "path"):
-                seg = _out_targets(g, pid, "path_segment")
+                seg = targets(g, pid, "path_segment")
                 steps = sorted((d["order"], v, d) for _, v, d in g.out_edges(pid, data=True)
                                if d["kind"] == "step")
                 for i, (order, node, d) in enumerate(steps):

@@ -133,10 +133,6 @@ def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
 DATETIME_PATTERNS = {"fi": "d.M.yyyy 'klo' H.mm", "sv": "d.M.yyyy 'kl.' H.mm"}
 
 
-#: the node attribute that holds a label in each language
-_NAME_KEYS = {"fi": "name_fi", "sv": "name_sv", "en": "name_en"}
-
-
 @dataclass(frozen=True)
 class Translator:
     """The texts, labels and numbers of one language."""
@@ -175,8 +171,7 @@ class Translator:
         data = g._node.get(node)  # the node dicts directly: a report labels thousands
         if data is None:
             return node
-        return str(data.get(_NAME_KEYS.get(self.lang) or f"name_{self.lang}")
-                   or data.get("name") or node)
+        return str(data.get(f"name_{self.lang}") or data.get("name") or node)
 
     def datetime(self, moment: Any) -> str:
         """A moment as people of this language write it, in Helsinki time (Babel):
