@@ -45,7 +45,7 @@ from polku.errors import PolkuError
 from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
-from polku.server.contract import ApiError
+from polku.server.contract import ApiError, validation_error
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
@@ -66,11 +66,18 @@ def wants_html(request: Request) -> bool:
 
 def message_language(request: Request) -> Any:
     """The translator of a JSON error: the request's ``?lang=`` (the pages' scripts send
-    it); without one, or with one polku does not speak, English as before."""
-    from polku.present.i18n import LANGUAGES, translator
+    it), else the best language of its ``Accept-Language`` that polku speaks; without
+    either, or with a ``?lang=`` polku does not speak, English as before."""
+    from polku.present.i18n import LANGUAGES, negotiate, translator
 
     lang = (request.query_params.get("lang") or "").strip().lower()
-    return translator(lang) if lang in LANGUAGES else None
+    if lang:
+        return translator(lang) if lang in LANGUAGES else None
+    accept = request.headers.get("accept-language")
+    if not accept or not any(part.strip()[:2].lower() in LANGUAGES
+                             for part in accept.split(",")):
+        return None
+    return translator(negotiate(None, accept))
 
 
 def error_response(request: Request, error: ApiError) -> Any:
@@ -133,12 +140,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
-        loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body", "header")]
-        field = loc[0] if loc else None
-        message = f"{field}: {first.get('msg', 'not valid')}" if field else \
-            str(first.get("msg", "the request is not valid"))
-        return error_response(request, ApiError(400, message, field=field))
+        return error_response(request, validation_error(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
