@@ -26,8 +26,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -38,6 +36,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from processes import free_port, launch, stop
 
 ROOT = Path(__file__).resolve().parent / "keycloak"
 TARGET = ROOT / "target"
@@ -57,10 +57,6 @@ class KeycloakUnavailable(RuntimeError):
     """Java 21+ or the unpacked distribution is missing, so no server can be started here."""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def java_release(home: Path) -> int:
@@ -144,9 +140,8 @@ class KeycloakServer:
                    f"--http-management-port={free_port()}", "--hostname-strict=false",
                    "--cache=local", "--log-console-output=default"]
         started = time.monotonic()
-        self.process = subprocess.Popen(command, env=env, cwd=self.home, stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        text=True, start_new_session=True)
+        self.process = launch(command, env=env, cwd=self.home, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         threading.Thread(target=self._drain, daemon=True).start()
         discovery = f"{self.issuer}/.well-known/openid-configuration"
         while time.monotonic() - started < START_TIMEOUT:
@@ -192,13 +187,7 @@ class KeycloakServer:
 
     def stop(self) -> None:
         """Stop the server (SIGTERM, then SIGKILL if it lingers) and remove its home."""
-        if self.process is not None and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop(self.process)
         shutil.rmtree(self.home, ignore_errors=True)
 
     def __enter__(self) -> "KeycloakServer":

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -10,13 +9,13 @@ from typing import Any, Iterator
 
 import uvicorn
 
+from processes import free_port
+
 
 @contextmanager
 def serving(app: Any, start_timeout: float = 30) -> Iterator[str]:
     """Serve ``app`` until the block ends; yields its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
                                            log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)

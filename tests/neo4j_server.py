@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import tempfile
 import threading
@@ -19,6 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
+
+from processes import free_port, launch, stop
 
 ROOT = Path(__file__).resolve().parent / "neo4j"
 TARGET = ROOT / "target"
@@ -34,10 +34,6 @@ class Neo4jUnavailable(RuntimeError):
     """Java or the built launcher is missing, so no server can be started here."""
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def java_command(jvm_options: tuple[str, ...]) -> list[str]:
@@ -76,9 +72,8 @@ class Neo4jServer:
         command = java_command(self.jvm_options) + [str(self.data_dir), str(self.port), self.password]
         started = time.monotonic()
         # stdin stays open as a lifeline: if this process dies, the server sees EOF and stops.
-        self.process = subprocess.Popen(
-            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            text=True, start_new_session=True)
+        self.process = launch(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
         threading.Thread(target=self._drain_stderr, daemon=True).start()
         ready: list[str] = []
         reader = threading.Thread(target=lambda: ready.append(self.process.stdout.readline()),
@@ -100,13 +95,7 @@ class Neo4jServer:
 
     def stop(self) -> None:
         """Ask the server to shut down cleanly; kill it if it takes too long."""
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         if self._own_dir:
             shutil.rmtree(self.data_dir, ignore_errors=True)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -14,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpers import EXAMPLE_TTL as EXAMPLE, MINI, copy_mini, run
+from processes import free_port
 from polku.io import rdf, workbook
 from polku.app import create_app, discover
 
@@ -109,14 +109,8 @@ def test_discover_prefers_the_workbook_and_says_so(tmp_path: Path) -> None:
     assert "wins over" in TestClient(create_app([tmp_path])).get("/?lang=en").text
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_polku_serve_answers_over_http() -> None:
-    port = _free_port()
+    port = free_port()
     exe = Path(sys.executable).parent / "polku"
     proc = subprocess.Popen([str(exe), "serve", str(EXAMPLE), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

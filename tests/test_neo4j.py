@@ -18,6 +18,7 @@ import networkx as nx
 import pytest
 
 from helpers import run
+from processes import free_port
 from polku.io import neo4jstore as ns
 from polku.errors import PolkuError
 from polku.analyses.findings import find
@@ -265,9 +266,7 @@ def test_wrong_password_through_the_cli(server, monkeypatch):
 
 
 def test_no_server_is_a_clear_error(server):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     with pytest.raises(PolkuError, match=f"cannot connect to Neo4j at bolt://127.0.0.1:{port}"):
         ns.pull_graph(f"bolt://127.0.0.1:{port}", password="x", region="r")
 

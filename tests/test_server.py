@@ -8,7 +8,6 @@ import gzip
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpers import MINI, copy_mini, etag_of
+from processes import free_port
 from polku.io import rdf, workbook
 from polku.app import create_app
 from polku.errors import PolkuErrors
@@ -368,16 +368,10 @@ def test_tokens_file_errors_never_show_tokens(tmp_path: Path) -> None:
     assert "secret" not in repr(load_tokens(None, "anna:secret-secret-secret"))
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.mark.slow  # starts `polku serve` as a process
 def test_polku_serve_with_tokens_and_the_open_network_warning(served: Path, tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "polku"
-    port = _free_port()
+    port = free_port()
     tokens = tmp_path / "tokens"
     tokens.write_text(f"anna:{ANNA}\n")
     proc = subprocess.Popen([str(exe), "serve", str(served), "--port", str(port), "--tokens",
@@ -408,7 +402,7 @@ def test_polku_serve_with_tokens_and_the_open_network_warning(served: Path, tmp_
         out, err = proc.communicate(timeout=10)
     assert "mini (mini/)" in out and ANNA not in out + err
     # binding to every address without tokens: a warning, before anything is served
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([str(exe), "serve", str(served), "--host", "0.0.0.0", "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={k: v for k, v in os.environ.items() if k != "POLKU_TOKENS"})

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -20,16 +19,11 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_mini
+from processes import free_port
 from polku.io import workbook
 
 TOKEN = "workers-token-0123456789"
 WRITERS, WRITES_EACH = 6, 5
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def call(url: str, method: str = "GET", body: dict | None = None,

@@ -1,6 +1,7 @@
 """The test modules share their helpers instead of copying them: Chromium comes from the
 ``browser`` fixture (so the test is marked ``browser`` and ``slow``), the CLI from
-``helpers.run``, the Neo4j server from the ``neo4j_server`` fixture (marked ``neo4j``)."""
+``helpers.run``, the Neo4j server from the ``neo4j_server`` fixture (marked ``neo4j``), a
+free port and the servers' processes from processes.py."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ OWN_COPIES = {
         ("neo4j_server.py", "use the neo4j_server fixture"),
     r"KeycloakServer\(":
         ("keycloak_server.py", "use the keycloak_server fixture"),
+    r"s\.bind\(\(\"127\.0\.0\.1\", 0\)\)":
+        ("processes.py", "use processes.free_port"),
     r"copytree\(\s*MINI\b|\"data\" / \"mini\"":
         ("helpers.py", "use the mini fixture, helpers.copy_mini or helpers.MINI"),
 }
@@ -67,3 +70,44 @@ def test_the_slow_groups_are_marked_by_the_fixtures_they_use(pytestconfig) -> No
     assert plain.marks == set()
     registered = {line.split(":")[0] for line in pytestconfig.getini("markers")}
     assert {"slow", "browser", "neo4j", "keycloak", "wheel", "notebook"} <= registered
+
+
+def test_a_launched_server_stops_when_the_suite_is_killed(tmp_path: Path) -> None:
+    """A suite killed with SIGKILL runs no finaliser: what it launched must stop by itself
+    (Keycloak's kc.sh forwards the SIGTERM to its Java; a shell stands in for it here)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "server.pid"
+    suite = subprocess.Popen([sys.executable, "-c", f"""
+import subprocess, sys, time
+sys.path.insert(0, {str(HERE)!r})
+from processes import launch
+launch(["sh", "-c", "trap 'exit 0' TERM; echo $$ > {pid_file}; while :; do sleep 0.1; done"])
+time.sleep(600)
+"""])
+    try:
+        deadline = time.monotonic() + 30
+        while not (pid_file.exists() and pid_file.read_text().strip()):
+            assert time.monotonic() < deadline, "the server never started"
+            time.sleep(0.05)
+        server = int(pid_file.read_text())
+        os.kill(server, 0)  # it runs
+        suite.send_signal(signal.SIGKILL)
+        suite.wait()
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                os.kill(server, 0)
+            except ProcessLookupError:
+                break  # gone (its parent, now init, reaped it)
+            if Path(f"/proc/{server}/stat").read_text().split()[2] == "Z":
+                break  # ended, not yet reaped
+            assert time.monotonic() < deadline, "the server outlived the killed suite"
+            time.sleep(0.05)
+    finally:
+        if suite.poll() is None:
+            suite.kill()

@@ -1,0 +1,70 @@
+"""How the suite starts and stops the servers it needs (Neo4j, Keycloak, ``polku serve``).
+
+A server is started in a session of its own (so that stopping it stops what it started,
+as Keycloak's ``kc.sh`` starts Java) and, on Linux, is told by the kernel to stop when the
+test process dies: a suite killed with SIGKILL (a CI timeout, an impatient developer) must
+not leave a gigabyte of Java listening on a port.
+
+>>> import sys
+>>> p = launch([sys.executable, "-c", "import time; time.sleep(60)"])
+>>> stop(p)
+>>> p.poll() is not None
+True
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import socket
+import subprocess
+import sys
+from typing import Any, Sequence
+
+# prctl(2): "send me this signal when my parent dies"
+_PR_SET_PDEATHSIG = 1
+# looked up before any fork: the child between fork and exec should only make the call
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+
+
+def free_port() -> int:
+    """A loopback TCP port nobody listens on now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """Run in the child between fork and exec: SIGTERM when the parent dies. The setting
+    survives exec; a launcher script that forwards SIGTERM (kc.sh does) stops its Java."""
+    assert _PRCTL is not None
+    if _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+
+
+def launch(command: Sequence[str], **popen: Any) -> subprocess.Popen:
+    """``subprocess.Popen(command, **popen)`` in a new session that ends with this process
+    (on Linux; elsewhere it only gets its own session)."""
+    if _PRCTL is not None:
+        popen["preexec_fn"] = _die_with_parent
+    return subprocess.Popen(list(command), start_new_session=True, **popen)
+
+
+def stop(process: subprocess.Popen | None, wait: float = 30.0) -> None:
+    """Stop ``process`` and everything in its session: SIGTERM, then SIGKILL after
+    ``wait`` seconds."""
+    if process is None or process.poll() is not None:
+        return
+    try:
+        os.killpg(process.pid, signal.SIGTERM)
+    except ProcessLookupError:
+        pass
+    try:
+        process.wait(wait)
+    except subprocess.TimeoutExpired:
+        try:
+            os.killpg(process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        process.wait()
