@@ -270,7 +270,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             try:
                 check_actor(g, actor)
             except PolkuError as e:
-                raise ApiError(404, e.message, field="actor", cause=e) from None
+                # an unknown id in a query is a bad parameter (400); 404 is for the path
+                raise ApiError(400, e.message, field="actor", cause=e) from None
         found = worded(found, g, tr)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         rows = action_rows(g, found, states, actor, tr)
@@ -297,8 +298,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         try:
             result = suggest(g, finding, long_wait_days=long_wait_days)
         except PolkuError as e:
-            raise ApiError(404 if e.field == "finding" else 400, e.message,
-                           field=e.field, cause=e) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
         return {"graph": name, "suggestions": result}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
