@@ -131,3 +131,28 @@ def test_polku_serve_answers_over_http() -> None:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+def test_a_graph_served_under_another_name_links_to_that_name(tmp_path: Path) -> None:
+    """A folder named ``ku`` holding the graph ``keski-uusimaa`` is served as ``ku``: every
+    link of its page, and the page's own calls to the API, go to ``ku``."""
+    import html
+    import re
+    import shutil
+
+    from helpers import EXAMPLE as EXAMPLE_WORKBOOK
+
+    from polku.server.auth import parse_tokens
+
+    shutil.copytree(EXAMPLE_WORKBOOK, tmp_path / "ku")
+    # with an editor, so that the page carries its editing script too
+    client = TestClient(create_app([tmp_path / "ku"], parse_tokens("anna:anna-token-0123456789")))
+    page = client.get("/graphs/ku", params={"lang": "fi"})
+    assert page.status_code == 200
+    links = sorted({html.unescape(h) for h in re.findall(r'href="(/[^"#]*)"', page.text)})
+    graph_links = [h for h in links if h.startswith(("/graphs/", "/api/graphs/"))]
+    assert len(graph_links) > 20
+    assert not [h for h in graph_links if "keski-uusimaa" in h.split("?")[0]]
+    broken = [(h, r.status_code) for h in graph_links if (r := client.get(h)).status_code != 200]
+    assert broken == []
+    assert 'const graph = "ku";' in page.text

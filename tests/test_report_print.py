@@ -100,6 +100,6 @@ def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
     r = client.get("/api/graphs/keski-uusimaa/actions", params={"format": "csv", "actor": one})
     assert r.status_code == 200 and r.text.count("\n") == len(mine) + 1
     r = client.get("/api/graphs/keski-uusimaa/actions", params={"actor": "nobody"})
-    assert r.status_code == 404 and r.json()["error"]["field"] == "actor"
+    assert r.status_code == 400 and r.json()["error"]["field"] == "actor"
     page = client.get("/graphs/keski-uusimaa").text
     assert "/api/graphs/keski-uusimaa/actions?format=xlsx" in page

@@ -102,7 +102,7 @@ def test_cli_and_api_agree_and_a_bad_key_is_located(tmp_path) -> None:
         "/api/graphs/keski-uusimaa/suggestions", params={"finding": one}).json()[
         "suggestions"]} == {one}
     bad = client.get("/api/graphs/keski-uusimaa/suggestions", params={"finding": "nope:x"})
-    assert bad.status_code == 404 and bad.json()["error"]["field"] == "finding"
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "finding"
     r = run(*["suggest", str(EXAMPLE), "--finding", "nope:x"])
     assert r.exit_code != 0 and "nope:x" in r.output
     # the JSON is exactly the shape

@@ -92,11 +92,13 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
-               changes_dir: Path | None = None, oidc: "OidcSettings | None" = None) -> FastAPI:
+               changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
+               etag_secret: str | None = None) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
-    each graph).
+    each graph). ETags are keyed by ``etag_secret`` when given (servers on several machines
+    over one Neo4j region give the same one), else by a key kept beside the change logs.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
@@ -109,7 +111,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
         provider = Oidc(oidc)
     access = Access(tokens, provider)
-    store = GraphStore(sources, changes_dir)
+    store = GraphStore(sources, changes_dir, etag_secret)
     if tokens.enabled:
         # the shapes every write is checked against, read now rather than by the first write
         from polku.io.shapes import Unsupported, compile_shapes
@@ -205,7 +207,8 @@ def app_from_env() -> FastAPI:
     (``os.pathsep``-separated, default ``graphs``), tokens from ``POLKU_TOKENS_FILE`` or
     ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
-    ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`)."""
+    ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
+    secret from ``POLKU_ETAG_SECRET``."""
     from polku.server.oidc import settings_from_env
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
@@ -214,7 +217,8 @@ def app_from_env() -> FastAPI:
 
     changes = os.environ.get("POLKU_CHANGES")
     app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
-                     Path(changes) if changes else None, settings_from_env())
+                     Path(changes) if changes else None, settings_from_env(),
+                     os.environ.get("POLKU_ETAG_SECRET") or None)
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()

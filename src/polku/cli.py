@@ -1139,7 +1139,9 @@ def serve(
         oidc = settings_from_env(**asked)
     except PolkuError as e:
         raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
-    application = create_app(sources or ["graphs"], known, changes, oidc)
+    # a secret, so read from the environment only (options show in process lists)
+    application = create_app(sources or ["graphs"], known, changes, oidc,
+                             os.environ.get("POLKU_ETAG_SECRET") or None)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())

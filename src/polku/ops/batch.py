@@ -52,18 +52,20 @@ def apply_all(sheets: edits.Sheets, wanted: Iterable[Mapping[str, Any]]
 def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping[str, Any]],
               who: str, note: str = "", log: ChangeLog | None = None,
               undoes: int | None = None, check: Callable[..., None] | None = None,
-              identity: dict[str, Any] | None = None
+              identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None
               ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Apply ``wanted`` to the graph at ``source`` as one change: checked exactly as
     ``polku import`` checks a workbook (nothing is written when any row fails), every
     changed sheet written, one entry logged. ``check(sheet, before, after, sheets)`` sees
     each row's old state against the sheets before and its new one against the sheets
     after, and raises to refuse the whole change (whose rows the writer may change);
-    ``identity`` is logged beside ``who``. Returns the new graph and the entry."""
+    ``identity`` is logged beside ``who``; ``sheets``: ``current``'s sheets when the caller
+    has them read (never changed here). Returns the new graph and the entry."""
     if not wanted:
         raise PolkuError("no edits to apply")
     store = edits.row_store(source)
-    sheets = store.sheets(current)
+    if sheets is None:
+        sheets = store.sheets(current)
     new_sheets, changes = apply_all(sheets, wanted)
     if check is not None:
         for c in changes:
@@ -83,17 +85,19 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
 
 def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
                 log: ChangeLog | None = None, where: str | None = None,
-                identity: dict[str, Any] | None = None
+                identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None
                 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Revert the newest change not yet undone (a row or a batch) as one change
-    (``where``: how problems name the source; ``identity``: logged beside ``who``)."""
+    (``where``: how problems name the source; ``identity``: logged beside ``who``;
+    ``sheets``: ``current``'s sheets when the caller has them read, never changed here)."""
     log = log or changelog_of(source)
     entry = log.to_undo()
     wanted = [{"action": action, "sheet": sheet, "key": key, "row": values or {}}
               for sheet, action, key, values in reverts(entry)]
     # a revert replaces a row whole: apply_all's update would keep the cells it clears
     store = edits.row_store(source)
-    sheets = store.sheets(current)
+    if sheets is None:
+        sheets = store.sheets(current)
     changes = []
     for e in wanted:
         sheets, change = edits.apply(sheets, e["action"], e["sheet"], e["key"], e["row"])

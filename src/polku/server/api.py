@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any, Union
 
+import networkx as nx
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
 from polku.ops import edits
+from polku.ops.model import Model
 from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
                                   Paths, PtvCompare, answer, whatif_operation)
 from polku.io import formats, workbook
@@ -27,7 +29,7 @@ from polku.server.auth import Access, Credentials, carries
 from polku.server.contract import ApiError, responses
 from polku.server.http import header_text
 from polku.words import N_
-from polku.server.store import Entry, GraphStore
+from polku.server.store import GraphStore, Version
 
 Cell = Union[str, int, float, bool, None, list[str]]
 SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS),
@@ -123,11 +125,13 @@ def api_lang(lang: str | None) -> str:
         raise ApiError(400, e.message, field=e.field, cause=e) from None
 
 
-def graph_headers(entry: Entry) -> dict[str, str]:
-    """ETag always; X-Polku-Stale naming the problem while the last good version is served."""
-    headers = {"ETag": f'"{entry.etag}"'} if entry.etag else {}
-    if entry.problem is not None:
-        headers["X-Polku-Stale"] = header_text(entry.problem_text() or "")
+def graph_headers(version: Version) -> dict[str, str]:
+    """ETag always; X-Polku-Stale naming the problem while the last good version is served.
+    From the version the answer's body was made from (never the entry's latest), so that
+    the ETag names the data sent."""
+    headers = {"ETag": f'"{version.etag}"'} if version.etag else {}
+    if version.problem is not None:
+        headers["X-Polku-Stale"] = header_text(version.problem_text() or "")
     return headers
 
 
@@ -136,22 +140,29 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     write (:mod:`polku.server.auth`)."""
     router = APIRouter(prefix="/api")
 
-    def read(name: str, response: Response):
-        model, entry = store.model(name)
-        response.headers.update(graph_headers(entry))
-        return model, entry
+    def read(name: str, response: Response) -> tuple[Model, Version]:
+        """The graph's version now and its model, the answer's ETag set from it."""
+        model, version = store.model(name)
+        response.headers.update(graph_headers(version))
+        return model, version
 
-    def ask(name: str, response: Response, operation: Any, authorization: Credentials
-            ) -> tuple[Any, Any]:
-        """One operation on the graph's current model, for the reader's audience, and the
-        graph that reader sees (its answer is worded from it); a bad parameter is a 400
-        naming its field."""
-        model, _ = read(name, response)
+    def asked(name: str, response: Response, operation: Any, authorization: Credentials
+              ) -> tuple[Any, nx.MultiDiGraph, Version]:
+        """One operation on the graph's current model, for the reader's audience, the
+        graph that reader sees (its answer is worded from it) and the version answered;
+        a bad parameter is a 400 naming its field."""
+        model, version = read(name, response)
         who = access.audience(authorization)
         try:
-            return answer(operation, model, who), model.published(who).graph
+            return answer(operation, model, who), model.published(who).graph, version
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
+
+    def ask(name: str, response: Response, operation: Any, authorization: Credentials
+            ) -> tuple[Any, nx.MultiDiGraph]:
+        """:func:`asked` without the version."""
+        result, g, _ = asked(name, response, operation, authorization)
+        return result, g
 
     @router.get("/graphs", responses=responses(400))
     def graphs() -> list[dict[str, Any]]:
@@ -178,9 +189,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def graph_info(name: str, response: Response,
                    authorization: Credentials = Reader) -> dict[str, Any]:
         """What ``polku show`` says, with the graph's state and source."""
-        info, g = ask(name, response, Describe(), authorization)
-        entry = store.entry(name, refresh=False)
-        return {**info, **{k: v for k, v in entry.summary(
+        info, g, version = asked(name, response, Describe(), authorization)
+        return {**info, **{k: v for k, v in version.summary(
             store.shadowed.get(name, [])).items() if k not in ("counts", "name")}}
 
     @router.get("/graphs/{name}/findings", responses=READ)
@@ -199,11 +209,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         if long_wait_days == LONG_WAIT_DAYS and not carries(authorization):
             found = store.current(name)
             if found is not None:
-                model, entry = found
+                model, version = found
                 body = model.kept(("api:findings", name, PUBLIC, language, severity, today()))
                 if body is not None:
                     return Response(body, media_type="application/json",
-                                    headers=graph_headers(entry))
+                                    headers=graph_headers(version))
         return await run_in_threadpool(findings_answer, name, response, long_wait_days,
                                        severity, language, authorization)
 
@@ -211,7 +221,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                         language: str, authorization: Credentials) -> Response:
         from polku.followup import effective, today
 
-        model, entry = read(name, response)
+        model, _ = read(name, response)
         who = access.audience(authorization)
 
         def body() -> bytes:
@@ -260,7 +270,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             try:
                 check_actor(g, actor)
             except PolkuError as e:
-                raise ApiError(404, e.message, field="actor", cause=e) from None
+                # an unknown id in a query is a bad parameter (400); 404 is for the path
+                raise ApiError(400, e.message, field="actor", cause=e) from None
         found = worded(found, g, tr)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         rows = action_rows(g, found, states, actor, tr)
@@ -287,8 +298,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         try:
             result = suggest(g, finding, long_wait_days=long_wait_days)
         except PolkuError as e:
-            raise ApiError(404 if e.field == "finding" else 400, e.message,
-                           field=e.field, cause=e) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
         return {"graph": name, "suggestions": result}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
@@ -392,11 +402,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
     def export(name: str, format: str = ExportFormat, authorization: Credentials = Reader):
         """The graph as Turtle or JSON-LD (for the public, small cells left out)."""
-        model, entry = store.model(name)
+        model, version = store.model(name)
         g = model.published(access.audience(authorization)).graph
         fmt = formats.get(format)
         return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
-                                 headers=graph_headers(entry))
+                                 headers=graph_headers(version))
 
     # -- rows -----------------------------------------------------------------------------
     @router.get("/graphs/{name}/rows/{sheet}", responses=READ)
@@ -404,8 +414,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
              authorization: Credentials = Reader) -> dict:
         """A sheet's rows as cell text, each with its key (for the public, a small cell
         that counts people reads ``<5``)."""
-        sheets, entry = store.sheets(name)
-        response.headers.update(graph_headers(entry))
+        sheets, version = store.sheets(name)
+        response.headers.update(graph_headers(version))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
         editor = access.audience(authorization) == EDITOR
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
@@ -417,8 +427,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
             authorization: Credentials = Reader) -> dict:
         """One row as cell text."""
-        sheets, entry = store.sheets(name)
-        response.headers.update(graph_headers(entry))
+        sheets, version = store.sheets(name)
+        response.headers.update(graph_headers(version))
         try:
             index = edits.find_row(sheets, sheet, key)
             found = sheets[sheet][1][index]
@@ -482,8 +492,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """The change log, newest first: version, time, who (the token's name, or the
         signed-in person's name with their ``sub`` and ``organisations``), action, sheet,
         key, and the row before and after (for the public, small cells as ``<5``)."""
-        entry = store.entry(name)
-        response.headers.update(graph_headers(entry))
+        # the version before the log is read: an ETag never newer than the changes listed
+        response.headers.update(graph_headers(store.entry(name).version))
         changes = store.changelog(name).newest_first(limit)
         if access.audience(authorization) != EDITOR:
             changes = [shown_change(c) for c in changes]

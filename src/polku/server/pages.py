@@ -35,7 +35,7 @@ from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
 from polku.server.contract import ApiError, responses
 from polku.server.language import PageLanguage, page_language
-from polku.server.store import Entry, GraphStore
+from polku.server.store import GraphStore, Version
 
 PAGE = responses(400, 404, 409)
 
@@ -345,7 +345,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
 
-    def html(template: str, language: PageLanguage, of: Entry | None = None,
+    def html(template: str, language: PageLanguage, of: Version | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
         stale = of.problem_text() if of is not None and of.problem is not None else None
@@ -365,7 +365,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("index.html", language, title=language.tr("Regional graphs"),
                     graphs=rows, type_names=TYPE_NAMES)
 
-    def graph_html(model: Model, entry: Entry, shadowed: list[str], name: str,
+    def graph_html(model: Model, version: Version, shadowed: list[str], name: str,
                    language: PageLanguage, who: str) -> HTMLResponse:
         from polku.kinds import meaning
 
@@ -392,14 +392,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
-        return html("graph.html", language, entry, g, title=shown(g, name), name=name,
+        return html("graph.html", language, version, g, title=shown(g, name), name=name,
                     choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
                     sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
-                    etag=model.version, entry=dict(entry.summary(shadowed), etag=model.version),
+                    etag=model.version, entry=dict(version.summary(shadowed), etag=model.version),
                     type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
@@ -414,28 +414,28 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         if not personal(language) and plain_switch(language):
             found = store.current(name)
             if found is not None:
-                model, entry = found
+                model, version = found
                 body = model.kept(("page:graph", name, who, language.lang, today(),
-                                   entry.problem_text(), tuple(store.shadowed.get(name, []))))
+                                   version.problem_text(), tuple(store.shadowed.get(name, []))))
                 if body is not None:
-                    return HTMLResponse(body, headers=graph_headers(entry))
+                    return HTMLResponse(body, headers=graph_headers(version))
         return await run_in_threadpool(graph_page_answer, name, language, who)
 
     def graph_page_answer(name: str, language: PageLanguage, who: str) -> HTMLResponse:
         from polku.followup import today
 
-        model, entry = store.model(name)
+        model, version = store.model(name)
         shadowed = list(store.shadowed.get(name, []))
         if personal(language) or not plain_switch(language):
-            return graph_html(model, entry, shadowed, name, language, who)
+            return graph_html(model, version, shadowed, name, language, who)
         # the page of a version is the same for every reader of one audience and language
         # on one day: rendered once and kept with the version's model (a broken source or
         # a file it shadows changes the page, so they are part of the key)
-        key = ("page:graph", name, who, language.lang, today(), entry.problem_text(),
+        key = ("page:graph", name, who, language.lang, today(), version.problem_text(),
                tuple(shadowed))
-        body = model.memo(key, lambda: graph_html(model, entry, shadowed, name, language,
+        body = model.memo(key, lambda: graph_html(model, version, shadowed, name, language,
                                                   who).body)
-        return HTMLResponse(body, headers=graph_headers(entry))
+        return HTMLResponse(body, headers=graph_headers(version))
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
@@ -444,25 +444,25 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         """An interactive view (the page ``polku render`` writes)."""
         from polku.present.views import view_html
 
-        model, entry = store.model(name)
+        model, version = store.model(name)
         page = view_html(ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k,
                                            lang=language.lang), who))
-        stale = entry.problem_text() if entry.problem is not None else None
+        stale = version.problem_text() if version.problem is not None else None
         bar = env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, **language.context())
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
-        return HTMLResponse(page, headers=graph_headers(entry))
+        return HTMLResponse(page, headers=graph_headers(version))
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
               depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
               language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
-        model, entry = store.model(name)
+        model, version = store.model(name)
         v = ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k, lang=language.lang),
                 who)
         nodes, edges = table_rows(v)
-        return html("table.html", language, entry, model.graph, title=v.title, name=name, view=v,
+        return html("table.html", language, version, model.graph, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)
 
     @router.get("/graphs/{name}/paths", response_class=HTMLResponse, responses=PAGE)
@@ -471,7 +471,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                       language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """Path explorer: a segment's k best paths (to an outcome) and its designed paths."""
         tr = language.tr
-        model, entry = store.model(name)
+        model, version = store.model(name)
         g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         outcomes = [(o, tr.label(g, o)) for o in nodes_of(g, "outcome")]
@@ -484,7 +484,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             except PolkuError as e:
                 # the field it is about is marked on the form, the message in the language
                 error = {"field": e.field, "message": error_message(e, tr)}
-        return html("paths.html", language, entry, g, status=400 if error else 200,
+        return html("paths.html", language, version, g, status=400 if error else 200,
                     title=tr("Path explorer: {graph}").format(graph=shown(g, name)), name=name,
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
                     report=report, error=error)
@@ -505,7 +505,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         resolved. A bad value is answered 400 with the form, the message and the field
         marked."""
         tr = language.tr
-        model, entry = store.model(name)
+        model, version = store.model(name)
         g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         segment = segment or (segments[0][0] if segments else None)
@@ -521,7 +521,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         except ApiError as e:
             error = e
         title = tr("What if: {graph}").format(graph=shown(g, name))
-        return html("whatif.html", language, entry, g, status=error.status if error else 200,
+        return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
                     result=result, error=error, error_row=getattr(error, "row", 0),
@@ -532,13 +532,13 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                         language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """The bottleneck ranking: betweenness and flow."""
         tr = language.tr
-        model, entry = store.model(name)
+        model, version = store.model(name)
         g = model.graph
         ranking = bottlenecks_worded(ask(model, Bottlenecks(top=top), who),
                                      model.published(who).graph, tr)
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
-        return html("bottlenecks.html", language, entry, g,
+        return html("bottlenecks.html", language, version, g,
                     title=tr("Bottlenecks: {graph}").format(graph=shown(g, name)), name=name,
                     ranking=ranking)
 
@@ -555,11 +555,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         if subjects not in SUBJECT_CHOICES:  # the page's own words, before any graph is read
             raise ApiError(400, tr("unknown subjects '{value}' (use {choices})").format(
                 value=subjects, choices=", ".join(SUBJECT_CHOICES)), field="subjects")
-        model, entry = store.model(name)
+        model, version = store.model(name)
         seen = model.published(who).graph
         m = raci_worded(ask(model, Raci(subjects=subjects), who), seen, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
-        return html("raci.html", language, entry, model.graph,
+        return html("raci.html", language, version, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
@@ -589,7 +589,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.server.http import UPLOADS
 
         tr = language.tr
-        model, entry = store.model(name)
+        model, version = store.model(name)
         g = model.graph
         most = max(limit for _, limit in UPLOADS)
         words = {
@@ -615,21 +615,22 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             "actions": {k: tr(v) for k, v in ACTION_WORDS.items()},
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
         }
-        return html("ptv.html", language, entry, g,
+        return html("ptv.html", language, version, g,
                     title=tr("{graph} and the national service catalogue (PTV)").format(
                         graph=shown(g, name)), name=name, writable=writable, words=words,
-                    source=entry.source.shown, upload_bytes=most,
+                    source=version.source.shown, upload_bytes=most,
                     upload_mb=most >> 20)
 
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str, language: PageLanguage = Language,
                      who: str = Reader) -> HTMLResponse:
         """The change log, newest first (for the public, small cells as ``<5``)."""
-        entry = store.entry(name)
+        # the version before the log is read: an ETag never newer than the changes listed
+        version = store.entry(name).version
         changes = store.changelog(name).newest_first(500)
         if who != "editor":
             changes = [shown_change(c) for c in changes]
-        return html("changes.html", language, entry,
+        return html("changes.html", language, version,
                     title=language.tr("Changes: {graph}").format(graph=name), name=name,
                     changes=changes, action_names=ACTION_NAMES, sheet_names=SHEET_NAMES,
                     column_names=COLUMN_NAMES, choice_names=CHOICE_NAMES,
@@ -641,12 +642,12 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         """The leader's report."""
         from polku.present.report import report_html
 
-        model, entry = store.model(name)
+        model, version = store.model(name)
         tr = language.tr
         data = ask(model, Report(lang=tr.lang), who)
         return HTMLResponse(report_html(model.published(who).graph, data, tr=tr,
                                         switch=language.switch),
-                            headers=graph_headers(entry))
+                            headers=graph_headers(version))
 
     return router
 

@@ -15,21 +15,29 @@ refused, also for a workbook's sheet files.
 Writes (:meth:`GraphStore.edit`) run one at a time per graph — across threads and across
 processes (``polku serve --workers N``, or several servers over one folder), by a file lock
 ``.polku/NAME.lock`` beside the change log — read the source again under that lock, check
-the caller's ETag (a hash of the source's bytes) against it, and record the change in the
+the caller's ETag (a hash of the source's bytes, keyed by a secret of the server's: see
+:func:`etag_key`) against it, and record the change in the
 graph's change log. Every process notices another's write by the source's files (name,
-size, time, inode) and reads it again. A version's workbook sheets are read once and kept
-while its files are unchanged, and a version this server wrote (or checked at start) keeps
-its triples found to conform to the shapes, so the next write checks the shapes only on
-what it changes (:func:`polku.io.shapes.conforms_after`).
+size, time, inode) and reads it again. Each version a server serves is one
+:class:`Version` (graph, ETag, stamp, problem, model), replaced whole by a write or a reload
+and taken once by each reader, whose whole answer comes from it: never a new graph under an
+old ETag or the reverse. A reader does not wait for a write in progress: it is answered from
+the version before. A version's workbook sheets are read once and kept with it (a write
+reads them before it replaces any file, so a reader meanwhile finds them kept), and a
+version this server wrote (or checked at start) keeps its triples found to conform to the
+shapes, so the next write checks the shapes only on what it changes
+(:func:`polku.io.shapes.conforms_after`).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -147,35 +155,39 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
     return chosen, shadowed
 
 
-@dataclass
-class Entry:
-    """One graph: its source, last good version and current problem."""
+@dataclass(frozen=True)
+class Version:
+    """One served version of one graph, whole: its graph, ETag, source stamp, problem and
+    model, never changed once made.
+
+    A write or a reload makes a new one and puts it in place with one assignment
+    (:attr:`Entry.version`), and a reader takes it once and answers the whole request from
+    it, body and ``ETag`` alike. So no reader is ever sent data under another version's
+    ETag: in particular never old data under a new ETag, which would let its next write
+    (``If-Match`` with that ETag) overwrite a change it never saw. (The model's
+    ``version`` is this version's ETag.)"""
     source: Source
-    stamp: object = None
     graph: nx.MultiDiGraph | None = None
     etag: str | None = None
-    loaded_at: str | None = None
+    #: the source's files as this version found them (:func:`stamp_of`)
+    stamp: object = None
     problem: PolkuError | None = None
-    lock: threading.RLock = field(default_factory=threading.RLock)
-    _model: Model | None = field(default=None, repr=False)
-    model_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    #: the served version's workbook sheets, read once: (graph, stamp, sheets)
-    kept_sheets: tuple[Any, object, Any] | None = field(default=None, repr=False)
-    #: the version this server wrote, with its triples found to conform to the shapes
-    #: (the next write checks the shapes on what it changes): (graph, Conforming)
-    conforming: tuple[Any, Any] | None = field(default=None, repr=False)
+    loaded_at: str | None = None
+    #: its index and findings, computed once when first asked and shared by every route
+    #: and language (:class:`polku.ops.model.Model`); also keeps the version's sheets
+    model: Model | None = field(default=None, repr=False, compare=False)
 
-    @property
-    def model(self) -> Model | None:
-        """The served version as a :class:`polku.ops.model.Model` (its index and findings
-        computed once, when first asked, and shared by every route and language); a new
-        version (a reload, a write) gets a new model."""
-        if self.graph is None:
-            return None
-        model = self._model
-        if model is None or model.graph is not self.graph or model.version != self.etag:
-            model = self._model = Model(self.graph, self.etag)
-        return model
+    @classmethod
+    def loaded(cls, source: Source, graph: nx.MultiDiGraph, etag: str,
+               stamp: object) -> "Version":
+        """A version read or written whole: no problem, a model of its own."""
+        return cls(source, graph, etag, stamp, None,
+                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), Model(graph, etag))
+
+    def broken(self, stamp: object, problem: PolkuError) -> "Version":
+        """This version served on (its graph, ETag and model) while its source, now at
+        ``stamp``, cannot be read."""
+        return replace(self, stamp=stamp, problem=problem)
 
     @property
     def state(self) -> str:
@@ -199,6 +211,49 @@ class Entry:
                 "kind": self.source.kind, "shadowed": shadowed,
                 "problem": self.problem_text(), "etag": self.etag,
                 "counts": summary(self.graph) if self.graph is not None else None}
+
+
+@dataclass
+class Entry:
+    """One graph: its source, the version served now and the lock its writes take.
+
+    ``version`` is replaced whole, never changed in part: read it once per request
+    (:meth:`GraphStore.model`, :meth:`GraphStore.sheets` hand it out so). The properties
+    below are single looks at it, for callers that need one value."""
+    source: Source
+    version: Version = field(init=False)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    #: the version this server wrote, with its triples found to conform to the shapes
+    #: (the next write checks the shapes on what it changes): (graph, Conforming); only
+    #: writers use it, under ``lock``
+    conforming: tuple[Any, Any] | None = field(default=None, repr=False)
+    #: the secret the ETags of this graph are keyed by (:func:`etag_key`)
+    etag_key: bytes = field(default=b"", repr=False)
+
+    def __post_init__(self) -> None:
+        self.version = Version(self.source)
+
+    @property
+    def graph(self) -> nx.MultiDiGraph | None:
+        return self.version.graph
+
+    @property
+    def etag(self) -> str | None:
+        return self.version.etag
+
+    @property
+    def problem(self) -> PolkuError | None:
+        return self.version.problem
+
+    @property
+    def state(self) -> str:
+        return self.version.state
+
+    def problem_text(self) -> str | None:
+        return self.version.problem_text()
+
+    def summary(self, shadowed: list[str]) -> dict[str, Any]:
+        return self.version.summary(shadowed)
 
 
 def _files(source: Source) -> list[Path]:
@@ -229,17 +284,58 @@ def stamp_of(source: Source) -> object:
         return None
 
 
-def content_digest(source: Source, g: nx.MultiDiGraph) -> str:
+def content_digest(source: Source, g: nx.MultiDiGraph, key: bytes) -> str:
     """The graph's ETag value: a hash of its source's bytes (of the graph itself for
-    Neo4j), so that any change by anyone gives a new one."""
+    Neo4j), so that any change by anyone gives a new one, keyed by ``key``. Keyed, because
+    every reader gets the ETag and the public sees every cell but the suppressed ones: an
+    unkeyed hash of the files would let anyone try the few small values a suppressed cell
+    can hold until the hash matches.
+
+    >>> src = Source("g", "graphs/keski-uusimaa.ttl", "ttl")
+    >>> a, b = content_digest(src, None, b"one"), content_digest(src, None, b"two")
+    >>> len(a), a == b
+    (20, False)
+    """
     if source.kind == "neo4j":
         from polku.io.rdf import graph_turtle
 
-        return edits.digest(graph_turtle(g).encode())
-    parts = []
-    for p in _files(source):
-        parts.append(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return edits.digest(b"".join(parts))
+        data = graph_turtle(g).encode()
+    else:
+        data = b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0"
+                        for p in _files(source))
+    return hmac.new(key, data, hashlib.sha256).hexdigest()[:20]
+
+
+def etag_key(folder: Path) -> bytes:
+    """The secret that keys the ETags of the graphs whose change logs are in ``folder``,
+    kept in ``folder/etag.key`` (readable by its owner alone) so that every server process
+    over one folder, and the next start, answer the same ETags. Made once, atomically (a
+    second process that races to make it reads the first one's). Where ``folder`` cannot be
+    written (a read-only server of a read-only folder), a secret of this process alone:
+    its ETags then differ from another process's, which costs only a conditional GET.
+    """
+    path = folder / "etag.key"
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    secret = os.urandom(32)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        made = folder / f".etag.key.{os.getpid()}.{threading.get_ident()}"
+        fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secret.hex() + "\n")
+        try:
+            os.link(made, path)  # fails if another process made it first: use theirs
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as e:
+        log.warning("cannot keep the ETag key in %s (%s): this process's own is used", folder, e)
+        return secret
 
 
 def _check_links(source: Source) -> None:
@@ -276,11 +372,17 @@ class GraphStore:
     """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
 
-    def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None) -> None:
+    def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None,
+                 etag_secret: str | None = None) -> None:
         self.roots = list(sources)
         self.changes_dir = changes_dir
+        #: a secret given to every server of a graph (several machines over one Neo4j
+        #: region): their ETags agree; without one, each change-log folder keeps its own
+        self._etag_secret = (hashlib.sha256(etag_secret.encode()).digest()
+                             if etag_secret else None)
         self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
+        self._etag_keys: dict[Path, bytes] = {}
         self.shadowed: dict[str, list[str]] = {}
         self.scan()
 
@@ -298,9 +400,10 @@ class GraphStore:
             for name, source in found.items():
                 entry = self._entries.get(name)
                 if entry is None or entry.source != source:
-                    fresh = Entry(source)
+                    fresh = Entry(source, etag_key=self._etag_key_of(source))
                     if entry is not None:  # keep serving the old one until the new loads
-                        fresh.graph, fresh.etag = entry.graph, entry.etag
+                        old = entry.version
+                        fresh.version = Version(source, old.graph, old.etag, model=old.model)
                     self._entries[name] = fresh
 
     @property
@@ -317,44 +420,52 @@ class GraphStore:
                            params={"name": name})
         # a reader never waits for a write in progress (it holds the lock for seconds: the
         # whole workbook is checked again): it is served the version before that write
-        if refresh and entry.lock.acquire(blocking=entry.graph is None):
+        if refresh and entry.lock.acquire(blocking=entry.version.graph is None):
             try:
                 self._refresh(entry)
             finally:
                 entry.lock.release()
         return entry
 
-    def get(self, name: str) -> tuple[nx.MultiDiGraph, Entry]:
-        """The graph to serve (its last good version) and its entry; 409 when it never
-        loaded."""
-        entry = self.entry(name)
-        if entry.graph is None:
+    def _served(self, entry: Entry) -> Version:
+        """The entry's version now (its last good one), taken once; 409 when the graph
+        never loaded."""
+        version = entry.version
+        if version.graph is None:
             raise ApiError(409, N_("the graph '{name}' cannot be read: {problem}"),
                            field="name", code="graph-failed",
-                           params={"name": name, "problem": entry.problem_text()})
-        return entry.graph, entry
+                           params={"name": entry.source.name,
+                                   "problem": version.problem_text()})
+        return version
 
-    def current(self, name: str) -> tuple[Model, Entry] | None:
-        """The served version's model and entry when nothing needs reading: the graph
+    def get(self, name: str) -> tuple[nx.MultiDiGraph, Version]:
+        """The graph to serve (its last good version) and that version; 409 when it never
+        loaded."""
+        version = self._served(self.entry(name))
+        assert version.graph is not None
+        return version.graph, version
+
+    def current(self, name: str) -> tuple[Model, Version] | None:
+        """The served version's model and the version when nothing needs reading: the graph
         loaded and its source's files as it found them (their names, sizes and times
         looked at, nothing read); None otherwise (:meth:`model` then reads what changed).
         What a route answers from without leaving the event loop, when it has the answer
         kept."""
         entry = self._entries.get(name)
-        if entry is None or entry.graph is None or entry.stamp is None or \
-                stamp_of(entry.source) != entry.stamp:
+        if entry is None:
             return None
-        with entry.model_lock:
-            model = entry.model
-        return (model, entry) if model is not None else None
+        version = entry.version
+        if version.model is None or version.stamp is None or \
+                stamp_of(version.source) != version.stamp:
+            return None
+        return version.model, version
 
-    def model(self, name: str) -> tuple[Model, Entry]:
-        """The served version's model (see :meth:`get`) and its entry."""
-        g, entry = self.get(name)
-        with entry.model_lock:  # never held while a write runs
-            model = entry.model
-        assert model is not None
-        return model, entry
+    def model(self, name: str) -> tuple[Model, Version]:
+        """The served version's model (see :meth:`get`) and the version: answer the whole
+        request from these two (its ETag is ``version.etag``)."""
+        _, version = self.get(name)
+        assert version.model is not None
+        return version.model, version
 
     def entries(self) -> list[Entry]:
         """Every graph, each refreshed."""
@@ -362,37 +473,36 @@ class GraphStore:
         return [self.entry(n) for n in self.names]
 
     def _refresh(self, entry: Entry) -> None:
+        """Read the source again when its files changed (under ``entry.lock``); the new
+        version, or the last good one named broken, replaces the old one whole."""
         source = entry.source
+        served = entry.version
         stamp = stamp_of(source)
-        if stamp is not None and stamp == entry.stamp:
+        if stamp is not None and stamp == served.stamp:
             return
         if stamp is None:
-            entry.stamp = None
-            entry.problem = PolkuError("the source was removed or moved away",
-                                       file=source.shown)
+            entry.version = served.broken(None, PolkuError(
+                "the source was removed or moved away", file=source.shown))
             return
         try:
             _check_links(source)
             for _ in range(3):  # a change while reading: read again
                 g = load_graph(source.location)
-                etag = content_digest(source, g)
+                etag = content_digest(source, g, entry.etag_key)
                 if stamp_of(source) == stamp:
                     break
                 stamp = stamp_of(source)
         except PolkuError as e:
-            entry.stamp = stamp
-            entry.problem = relative(e, source.root)
-            log.warning("graph '%s': %s", source.name, entry.problem_text())
+            entry.version = served.broken(stamp, relative(e, source.root))
+            log.warning("graph '%s': %s", source.name, entry.version.problem_text())
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
-            entry.stamp = stamp
-            entry.problem = PolkuError(f"cannot be read ({e.__class__.__name__})",
-                                       file=source.shown)
+            entry.version = served.broken(stamp, PolkuError(
+                f"cannot be read ({e.__class__.__name__})", file=source.shown))
             log.exception("graph '%s' cannot be read", source.name)
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
-        entry.graph, entry.etag, entry.stamp, entry.problem = g, etag, stamp, None
-        entry.loaded_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        entry.version = Version.loaded(source, g, etag, stamp)
 
     # -- writing --------------------------------------------------------------------------
     def prepare_writes(self) -> None:
@@ -403,52 +513,77 @@ class GraphStore:
 
         for entry in self.entries():
             with entry.lock:
-                g = entry.graph
-                if g is None or entry.problem is not None or entry.conforming is not None:
+                version = entry.version
+                g = version.graph
+                if g is None or version.problem is not None or entry.conforming is not None:
                     continue
                 problems, seen = shacl_check(g, entry.source.shown)
                 if seen is not None:
                     entry.conforming = (g, seen)
 
+    def _etag_key_of(self, source: Source) -> bytes:
+        if self._etag_secret is not None:
+            return self._etag_secret
+        folder = self._changes_folder(source)
+        if folder not in self._etag_keys:
+            self._etag_keys[folder] = etag_key(folder)
+        return self._etag_keys[folder]
+
+    def _changes_folder(self, source: Source) -> Path:
+        """Where the change log (and the lock and the ETag key) of ``source`` is kept."""
+        if self.changes_dir is not None:
+            return self.changes_dir
+        return (Path(".polku") if source.kind == "neo4j"
+                else Path(source.location).absolute().parent / ".polku")
+
     def changelog(self, name: str) -> ChangeLog:
         source = self.entry(name, refresh=False).source
-        folder = self.changes_dir
-        if folder is None:
-            folder = (Path(".polku") if source.kind == "neo4j"
-                      else Path(source.location).absolute().parent / ".polku")
-        return ChangeLog(folder / f"{name}.changes.jsonl")
+        return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl")
 
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
         return write_lock(self.changelog(name))
 
-    def sheets(self, name: str) -> tuple[edits.Sheets, Entry]:
-        """The graph's workbook sheets as they are now, and its entry."""
-        g, entry = self.get(name)
+    def sheets(self, name: str) -> tuple[edits.Sheets, Version]:
+        """The workbook sheets of the graph's version now, and that version; read without
+        waiting for a write in progress (the version before it is answered)."""
+        entry = self.entry(name)
+        version = self._served(entry)
+        sheets = self._sheets(version)
+        if sheets is not None:
+            return sheets, version
+        # the files are no longer this version's: a write of another process, a hand edit,
+        # or a write of this server between its files and its new version. Only then does
+        # a reader wait for the write, and reads the version it made
         with entry.lock:
-            return self._sheets(entry, g), entry
+            self._refresh(entry)
+            version = self._served(entry)
+            return self._sheets(version, exact=False), version
 
-    def _sheets(self, entry: Entry, g: nx.MultiDiGraph) -> edits.Sheets:
-        """The sheets of the version ``g``, read from its source once and kept while the
-        source's files are as that version found them (a write or any change to the files
-        reads them again). Shared: an edit makes new sheets, never changes these."""
-        kept = entry.kept_sheets
-        if kept is not None and kept[0] is g and kept[1] is not None and \
-                kept[1] == entry.stamp:
-            return kept[2]
-        stamp = entry.stamp
-        store = edits.row_store(entry.source.location)
+    def _sheets(self, version: Version, exact: bool = True) -> edits.Sheets | None:
+        """The sheets of ``version``, read from its source once and kept with it (a write
+        or any change to the files makes a new version, whose sheets are read again). None
+        when the files are not the version's any more (with ``exact=False``: the sheets
+        read all the same, which are never older than the version). Shared: an edit makes
+        new sheets, never changes these."""
+        model, source, stamp = version.model, version.source, version.stamp
+        assert model is not None and version.graph is not None
+        key = ("sheets", stamp)
+        kept = model.kept(key)
+        if kept is not None:
+            return kept
+        before = stamp_of(source)
         try:
-            sheets = store.sheets(g)
+            sheets = edits.row_store(source.location).sheets(version.graph)
         except PolkuError as e:
             raise ApiError(409, N_("the source cannot be read: {problem}"),
                            code="source-broken",
-                           params={"problem": str(relative(e, entry.source.root))}) from None
+                           params={"problem": str(relative(e, source.root))}) from None
         # kept only when the files read are the ones the version was loaded from
-        if g is entry.graph and stamp is not None and stamp_of(entry.source) == stamp:
-            entry.kept_sheets = (g, stamp, sheets)
-        return sheets
+        if stamp is not None and before == stamp and stamp_of(source) == stamp:
+            return model.memo(key, lambda: sheets)
+        return None if exact else sheets
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
@@ -498,30 +633,39 @@ class GraphStore:
             raise ApiError(409, "another write to this graph has held it for over a minute: "
                            "try again", code="busy") from None
 
-    def _batch(self, entry: Entry, current: nx.MultiDiGraph, who: str,
+    def _publish(self, entry: Entry, g: nx.MultiDiGraph) -> Version:
+        """Serve ``g``, the graph a write just made (its files written), as the next version:
+        its stamp and ETag found first, then the version put in place whole with one
+        assignment, so a reader meanwhile is answered from the version before, whole."""
+        source = entry.source
+        stamp = stamp_of(source)
+        version = Version.loaded(source, g, content_digest(source, g, entry.etag_key), stamp)
+        entry.version = version
+        return version
+
+    def _batch(self, entry: Entry, current: Version, who: str,
                wanted: list[dict[str, Any]], note: str, lang: str | None,
                check: RowCheck | None = None, identity: dict[str, Any] | None = None
                ) -> dict[str, Any]:
         from polku.ops.batch import write_all
 
         source = entry.source
-        with entry.model_lock:
-            before_model = entry.model
+        assert current.graph is not None and current.model is not None
         try:
-            g, logged = write_all(source.location, current, wanted, who, note,
+            # the version's sheets, kept with it: a reader meanwhile needs not read the
+            # files this write replaces
+            g, logged = write_all(source.location, current.graph, wanted, who, note,
                                   log=self.changelog(source.name), check=check,
-                                  identity=identity)
+                                  identity=identity,
+                                  sheets=self._sheets(current, exact=False))
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(relative(e, source.root)) from None
-        entry.graph, entry.stamp = g, stamp_of(source)
-        entry.etag, entry.problem = content_digest(source, g), None
-        with entry.model_lock:
-            model = entry.model
-        assert model is not None and before_model is not None
-        return written(logged, entry.etag, current, before_model.findings(), g,
-                       model.findings(), lang)
+        new = self._publish(entry, g)
+        assert new.model is not None
+        return written(logged, new.etag or "", current.graph, current.model.findings(), g,
+                       new.model.findings(), lang)
 
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
@@ -539,7 +683,7 @@ class GraphStore:
                 raise ApiError(409, e.message, code="nothing-to-undo", cause=e) from None
             if "changes" in undone:  # several rows changed as one: undone as one
                 if check is not None:  # undoing is making each row as it was before
-                    sheets = self._sheets(entry, current)
+                    sheets = self._sheets(current, exact=False)
                     for c in row_changes(undone):
                         check(c["sheet"], c.get("after"), c.get("before"), sheets)
                 return self._undo_batch(entry, current, who, log_, lang, identity)
@@ -552,54 +696,59 @@ class GraphStore:
         return self._write(entry, current, who, action, sheet, key, values, undoes, lang,
                            drop, check, identity)
 
-    def _undo_batch(self, entry: Entry, current: nx.MultiDiGraph, who: str, log_: ChangeLog,
+    def _undo_batch(self, entry: Entry, current: Version, who: str, log_: ChangeLog,
                     lang: str | None, identity: dict[str, Any] | None = None
                     ) -> dict[str, Any]:
-        from polku.analyses.findings import find
         from polku.ops.batch import undo_latest
 
         source = entry.source
+        assert current.graph is not None and current.model is not None
         try:
-            g, logged = undo_latest(source.location, current, who, log_,
-                                    where=source.shown.rstrip("/"), identity=identity)
+            g, logged = undo_latest(source.location, current.graph, who, log_,
+                                    where=source.shown.rstrip("/"), identity=identity,
+                                    sheets=self._sheets(current, exact=False))
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
-        entry.graph, entry.stamp = g, stamp_of(source)
-        entry.etag, entry.problem = content_digest(source, g), None
-        return written(logged, entry.etag, current, find(current), g, find(g), lang)
+        new = self._publish(entry, g)
+        assert new.model is not None
+        return written(logged, new.etag or "", current.graph, current.model.findings(), g,
+                       new.model.findings(), lang)
 
-    def _writable(self, entry: Entry, if_match: str) -> nx.MultiDiGraph:
-        if entry.graph is None or entry.problem is not None:
+    def _writable(self, entry: Entry, if_match: str) -> Version:
+        """The version a write starts from (taken once, under the locks), when ``if_match``
+        names its ETag."""
+        version = entry.version
+        if version.graph is None or version.problem is not None:
             raise ApiError(409, N_("the graph's source is broken, so it takes no writes "
                                    "until it is fixed: {problem}"), code="source-broken",
-                           params={"problem": entry.problem_text()})
+                           params={"problem": version.problem_text()})
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or any(t.upper().startswith("W/") for t in tags):
             # RFC 9110 13.1.1: If-Match compares strongly; '*' would let a writer overwrite
             # a change they never saw
             raise ApiError(412, N_("If-Match takes the graph's current ETag itself: '*' "
                                    "and weak tags (W/\"...\") are not accepted for writes"),
-                           field="If-Match", headers={"ETag": f'"{entry.etag}"'})
-        if entry.etag not in [t.strip('"') for t in tags]:
+                           field="If-Match", headers={"ETag": f'"{version.etag}"'})
+        if version.etag not in [t.strip('"') for t in tags]:
             raise ApiError(412, N_("the graph changed since you read it (If-Match does not "
                                    "name its current ETag): read it again and redo your "
                                    "change"),
-                           field="If-Match", headers={"ETag": f'"{entry.etag}"'})
-        return entry.graph
+                           field="If-Match", headers={"ETag": f'"{version.etag}"'})
+        return version
 
-    def _write(self, entry: Entry, current: nx.MultiDiGraph, who: str, action: str,
+    def _write(self, entry: Entry, current: Version, who: str, action: str,
                sheet: str, key: str | None, values: dict[str, str] | None,
                undoes: int | None, lang: str | None = None,
                drop: tuple[str, ...] = (), check: RowCheck | None = None,
                identity: dict[str, Any] | None = None) -> dict[str, Any]:
 
         source = entry.source
-        with entry.model_lock:
-            before_model = entry.model
+        before = current.graph
+        assert before is not None and current.model is not None
         store = edits.row_store(source.location)
-        sheets = self._sheets(entry, current)
+        sheets = self._sheets(current, exact=False)
         if undoes is None:
             from polku.ops.changelog import now
 
@@ -616,16 +765,16 @@ class GraphStore:
             check(change.sheet, None, change.after, new_sheets)
         where = source.shown.rstrip("/")
         since = entry.conforming[1] if entry.conforming is not None and \
-            entry.conforming[0] is current else None
+            entry.conforming[0] is before else None
         try:
-            g, seen = edits.checked(new_sheets, current.graph.get("name"), where,
-                                    store.file_of, current.graph, since)
+            g, seen = edits.checked(new_sheets, before.graph.get("name"), where,
+                                    store.file_of, before.graph, since)
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
-        read_etag = entry.etag
+        read_etag = current.etag
 
         def expect(now: nx.MultiDiGraph) -> None:
-            if content_digest(source, now) != read_etag:
+            if content_digest(source, now, entry.etag_key) != read_etag:
                 raise edits.StaleVersion(N_("the graph changed since you read it (another "
                                             "server wrote first): read it again and redo "
                                             "your change"), params={})
@@ -640,13 +789,8 @@ class GraphStore:
                            params={"problem": str(relative(e, source.root))}) from None
         logged = self.changelog(source.name).append(change, who, undoes, identity)
         entry.conforming = (g, seen) if seen is not None else None
-        entry.graph = g
-        entry.stamp = stamp_of(source)
-        entry.etag = content_digest(source, g)
-        entry.problem = None
         # the new version's model: its findings answer this write and then every reader
-        with entry.model_lock:
-            model = entry.model
-        assert model is not None and before_model is not None
-        return written(logged, entry.etag, current, before_model.findings(), g,
-                       model.findings(), lang)
+        new = self._publish(entry, g)
+        assert new.model is not None
+        return written(logged, new.etag or "", before, current.model.findings(), g,
+                       new.model.findings(), lang)
