@@ -134,6 +134,9 @@ def test_queue_edge_cases():
     (["--demand", "s=+2O%"], "--demand s: '+2O%' is not a percentage"),
     (["--demand", "s=-120%"], "would make demand negative"),
     (["--demand", "nope=+5%"], "'nope' is not in the graph"),
+    (["--places", "s=1000000000"], "s: at most 100,000 places, not 1000000000"),
+    (["--capacity", "s=1e308"], "s: a capacity of at most 100,000 a month, not 1e+308"),
+    (["--demand", "s=+100000%"], "s: a change of demand of at most +1000%, not +100000%"),
     (["--remove", "s", "--capacity", "s=5"], "ask one at a time"),
     ([], "say what changes"),
 ])

@@ -58,6 +58,16 @@ DAYS_PER_MONTH = 30.4
 #: is amplified by a cycle whose outgoing volumes exceed its inflow.
 _MAX_ROUNDS = 10_000
 _SETTLED = 1e-9
+#: The most a what-if may ask of one service. A Finnish region's busiest employment,
+#: social or health service serves some thousands of clients a month (a wellbeing services
+#: county's whole primary care, tens of thousands); 100,000 places, or clients a month, is
+#: well above any of them, so no real question is refused, and it bounds the model's cost:
+#: Erlang's recurrence (:func:`erlang_c`) is a loop over the places.
+MAX_PLACES = 100_000
+MAX_CAPACITY = 100_000
+#: A demand change of at most +1000 % (eleven times the clients): far beyond any forecast a
+#: region plans for, and the propagated volumes stay ordinary numbers.
+MAX_DEMAND = 10.0
 
 
 def erlang_c(places: int, load: float) -> float:
@@ -77,6 +87,8 @@ def erlang_c(places: int, load: float) -> float:
     b = 1.0
     for k in range(1, places + 1):
         b = load * b / (k + load * b)
+        if b == 0.0:  # underflowed: every later term is 0 too (many places, little load)
+            break
     rho = load / places
     return b / (1 - rho * (1 - b))
 

@@ -42,9 +42,16 @@ from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.ops.model import Model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, suppress_figures
+from polku.words import N_
 
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
+#: a what-if's change above its ceiling, by option (the value and the ceiling as params)
+TOO_MUCH = {
+    "capacity": N_("{service}: a capacity of at most {most} a month, not {value}"),
+    "places": N_("{service}: at most {most} places, not {value}"),
+    "demand": N_("{service}: a change of demand of at most {most}, not {value}"),
+}
 #: figures of a service that follow from its inflow: hidden with it for the public
 INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
                   "effective_capacity", "ratio")
@@ -249,6 +256,21 @@ class Queueing:
             if not math.isfinite(p) or p < -1:
                 raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
                                  field="demand")
+        # the ceilings (polku.analyses.queues: above any region's real service; they also
+        # bound the model's cost), each naming its option
+        from polku.analyses.queues import MAX_CAPACITY, MAX_DEMAND, MAX_PLACES
+
+        for option, changes, most, shown in (
+                ("capacity", self.capacity, MAX_CAPACITY, f"{MAX_CAPACITY:,}"),
+                ("places", self.places, MAX_PLACES, f"{MAX_PLACES:,}"),
+                ("demand", self.demand, MAX_DEMAND, f"+{MAX_DEMAND:.0%}")):
+            for sid, value in changes.items():
+                if value > most:
+                    raise PolkuError(TOO_MUCH[option], params={
+                        "service": sid, "most": shown,
+                        "value": f"{value:+.0%}" if option == "demand" else
+                        str(value) if option == "places" else f"{value:g}"},
+                        node=sid, field=option)
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -330,9 +352,29 @@ class Diff:
 
         assert self.against is not None
         other = self.against.published(model.audience)
-        return diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
-                    findings_a=model.findings(self.long_wait_days),
-                    findings_b=other.findings(self.long_wait_days))
+        result = diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
+                      findings_a=model.findings(self.long_wait_days),
+                      findings_b=other.findings(self.long_wait_days))
+        if model.audience != PUBLIC:
+            return result
+        # for the public both graphs are the published copies; like the change log's
+        # before/after, a small cell on either side reads <5, and a change whose two sides
+        # read the same (3 → 2: <5 → <5) is no change the public can see. The findings
+        # created are the later graph's: what follows from its suppressed inflows is
+        # hidden by its own published figures (answer() hides the earlier graph's)
+        changed = []
+        for change in result["changed"]:
+            fields = {}
+            for column, (old, new) in change["fields"].items():
+                old = shown_suppressed(model.graph, change["id"], column, old, model.min_cell)
+                new = shown_suppressed(other.graph, change["id"], column, new, model.min_cell)
+                if old != new:
+                    fields[column] = [old, new]
+            if fields:
+                changed.append(dict(change, fields=fields))
+        findings = dict(result["findings"],
+                        created=published_figures(result["findings"]["created"], other))
+        return dict(result, changed=changed, findings=findings)
 
 
 @dataclass(frozen=True)
@@ -458,6 +500,15 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
     seen = model.published(audience)
     result = operation.run(seen, **kwargs)
     return published_figures(result, seen) if audience == PUBLIC else result
+
+
+def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
+                     min_cell: int) -> Any:
+    """A workbook cell of a published graph's node as the public reads it: ``<5`` where
+    the cell counts people and the published copy left it out as a small cell."""
+    if value is None and column in (g.nodes.get(node, {}).get("suppressed") or ()):
+        return f"<{min_cell}"
+    return value
 
 
 def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
