@@ -253,3 +253,20 @@ def test_min_cell_moves_the_threshold(small: Path, tmp_path: Path) -> None:
     run("export", tmp_path / "g.ttl", "--to", "graphml", "-o", tmp_path / "b.graphml",
         "--min-cell", "2")
     assert nx.read_graphml(tmp_path / "b.graphml").nodes["r2"]["volume_per_month"] == 3.0
+
+
+def test_json_ld_is_the_same_bytes_in_every_run(tmp_path: Path) -> None:
+    """rdflib lists nodes in the order of its sets, which Python's hash seed changes from
+    process to process: a regional graph kept in git must not churn."""
+    import os
+    import subprocess
+    import sys
+
+    polku = Path(sys.executable).parent / "polku"
+    outs = []
+    for seed in ("1", "2", "3"):
+        out = tmp_path / f"g{seed}.jsonld"
+        subprocess.run([str(polku), "export", str(EXAMPLE), "--to", "jsonld", "-o", str(out)],
+                       check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        outs.append(out.read_bytes())
+    assert outs[0] == outs[1] == outs[2]

@@ -123,27 +123,41 @@ def test_queue_edge_cases():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--capacity", "nope=5"], "'nope' is not in the graph, not a service"),
-    (["--capacity", "x=5"], "'x' is an actor, not a service"),
-    (["--capacity", "s=-5"], "--capacity s=-5: a capacity cannot be negative"),
-    (["--capacity", "s=lots"], "--capacity s=lots: 'lots' is not a number"),
-    (["--capacity", "s"], "--capacity 's': write SERVICE=VALUE"),
-    (["--places", "s=0"], "--places s=0: places is a whole number, 1 or more"),
-    (["--places", "s=1.5"], "--places s=1.5: places is a whole number, 1 or more"),
-    (["--demand", "s=20"], "--demand s: '20' is not a percentage"),
-    (["--demand", "s=+2O%"], "--demand s: '+2O%' is not a percentage"),
+    (["--capacity", "nope=5"], "--capacity: 'nope' is not in the graph"),
+    (["--capacity", "x=5"], "--capacity: 'x' is an actor, not a service"),
+    (["--capacity", "s=-5"], "--capacity: capacity of 's' cannot be negative (-5)"),
+    (["--capacity", "s=lots"], "--capacity: capacity of 's': 'lots' is not a number"),
+    (["--capacity", "s"], "--capacity: 's': write the service's id, = and the value"),
+    (["--places", "s=0"], "--places: places at 's': '0' is not a whole number, 1 or more"),
+    (["--places", "s=1.5"], "--places: places at 's': '1.5' is not a whole number, 1 or more"),
+    (["--demand", "s=20"], "--demand: demand at 's': '20' is not a percentage"),
+    (["--demand", "s=+2O%"], "--demand: demand at 's': '+2O%' is not a percentage"),
     (["--demand", "s=-120%"], "would make demand negative"),
-    (["--demand", "nope=+5%"], "'nope' is not in the graph"),
-    (["--places", "s=1000000000"], "s: at most 100,000 places, not 1000000000"),
-    (["--capacity", "s=1e308"], "s: a capacity of at most 100,000 a month, not 1e+308"),
-    (["--demand", "s=+100000%"], "s: a change of demand of at most +1000%, not +100000%"),
-    (["--remove", "s", "--capacity", "s=5"], "ask one at a time"),
-    ([], "say what changes"),
+    (["--demand", "nope=+5%"], "--demand: 'nope' is not in the graph"),
+    (["--places", "s=1000000000"], "--places: places at 's': at most 100,000, not 1000000000"),
+    (["--capacity", "s=1e308"],
+     "--capacity: capacity of 's': at most 100,000 a month, not 1e+308"),
+    (["--demand", "s=+100000%"],
+     "--demand: demand at 's': a change of at most +1000%, not +100000%"),
+    (["--remove", "s", "--capacity", "s=5"], "--remove: a removal and a change of capacity"),
+    ([], "--remove: say what changes"),
 ])
 def test_bad_queue_options_are_one_clear_error(clinic, args, message):
     r = invoke("whatif", clinic, *args)
     assert r.exit_code == 1
     assert message in r.stderr and r.stdout == ""
+
+
+@pytest.mark.parametrize("lang, args, message", [
+    ("fi", ["--capacity", "s=-5"],
+     "virhe: --capacity: palvelun 's' kapasiteetti ei voi olla negatiivinen (-5)"),
+    ("sv", ["--capacity", "x=5"], "fel: --capacity: 'x' är av typen aktör, inte en tjänst"),
+    ("fi", [], "virhe: --remove: kerro, mikä muuttuu"),
+])
+def test_a_bad_queue_option_is_worded_in_the_readers_language(clinic, lang, args, message):
+    """The option as typed, the rest in --lang: no English left in a Finnish line."""
+    r = invoke("whatif", clinic, *args, "--lang", lang)
+    assert r.exit_code == 1 and message in r.stderr, r.stderr
 
 
 def test_remove_still_works(clinic):

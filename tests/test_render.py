@@ -226,8 +226,9 @@ def test_bad_views_say_what_is_wrong(g):
                       ("ecosystem:x", "takes no argument")):
         with pytest.raises(PolkuError, match=msg):
             render.build_view(g, view)
-    with pytest.raises(PolkuError, match="cluster-by"):
+    with pytest.raises(PolkuError, match="unknown grouping 'colour'") as e:
         render.build_view(g, "ecosystem", cluster_by="colour")
+    assert e.value.field == "cluster_by"
 
 
 # --- the CLI --------------------------------------------------------------------------------
@@ -255,10 +256,12 @@ def test_cli_renders_every_view_from_a_workbook(tmp_path: Path, g):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--view", "segment:nope"], "unknown segment"),
-    (["--view", "colours"], "unknown view 'colours'"),
-    (["--focus", "nothing"], "node <nothing>: no such node in the graph"),
-    (["--cluster-by", "colour"], "unknown --cluster-by"),
+    (["--view", "segment:nope"], "--view: unknown segment 'nope'"),
+    (["--view", "colours"], "--view: unknown view 'colours'"),
+    (["--focus", "nothing"], "--focus: no such node in the graph: 'nothing'"),
+    (["--cluster-by", "colour"], "--cluster-by: unknown grouping 'colour'"),
+    (["--view", "segment:nope", "--lang", "fi"],
+     "virhe: --view: tuntematon asiakasryhmä 'nope' (asiakasryhmät:"),
 ])
 def test_cli_bad_input_is_one_clear_line_and_writes_nothing(tmp_path: Path, g, args, message):
     wb = tmp_path / "region"

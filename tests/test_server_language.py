@@ -121,7 +121,7 @@ def test_an_unknown_language_is_a_400_naming_the_choices(client: TestClient) -> 
     # a browser gets the error as a page, in its own language
     r = client.get("/graphs/keski-uusimaa/paths?lang=de", headers={**HTML, "Accept-Language": "sv"})
     assert r.status_code == 400 and '<html lang="sv">' in r.text
-    assert "Felaktig begäran" in r.text and "use fi, sv or en" in r.text
+    assert "Felaktig begäran" in r.text and "använd fi, sv eller en" in unescape(r.text)
     assert client.get("/graphs/keski-uusimaa/report?lang=FI").status_code == 200  # case is free
 
 

@@ -209,8 +209,9 @@ def test_without_a_change_the_form_only(client) -> None:
 @pytest.mark.parametrize("query, field, message", [
     ({"service": "no-such-service", "capacity": "10"}, "service",
      "'no-such-service' is not a service of this segment with a capacity"),
+    # a service of the graph is named by its name, not its id
     ({"service": "talous-ja-velkaneuvonta", "capacity": "10"}, "service",
-     "'talous-ja-velkaneuvonta' is not a service of this segment with a capacity"),
+     "'Financial and debt advice' is not a service of this segment with a capacity"),
     ({"service": "tyokokeilu", "capacity": "-5"}, "capacity",
      "capacity '-5': a number, 0 or more"),
     ({"service": "tyokokeilu", "capacity": "lots"}, "capacity",
@@ -224,11 +225,11 @@ def test_without_a_change_the_form_only(client) -> None:
     ({"segment": "tyokokeilu"}, "segment", "'tyokokeilu' is not a client segment of this graph"),
     # the operation's ceilings, marked on the row of the service they are about
     ({"service": "tyokokeilu", "places": "1000000000"}, "places",
-     "tyokokeilu: at most 100,000 places, not 1000000000"),
+     "places at 'tyokokeilu': at most 100,000, not 1000000000"),
     ({"service": "tyokokeilu", "capacity": "1e308"}, "capacity",
-     "tyokokeilu: a capacity of at most 100,000 a month, not 1e+308"),
+     "capacity of 'tyokokeilu': at most 100,000 a month, not 1e+308"),
     ({"service": "tyokokeilu", "demand": "+5000%"}, "demand",
-     "tyokokeilu: a change of demand of at most +1000%, not +5000%"),
+     "demand at 'tyokokeilu': a change of at most +1000%, not +5000%"),
 ])
 def test_bad_input_is_400_with_the_field_marked(client, query, field, message) -> None:
     r = client.get(PAGE, params={"segment": "seg-nuoret", **query, "lang": "en"},

@@ -45,7 +45,7 @@ from polku.errors import PolkuError
 from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
-from polku.server.contract import ApiError
+from polku.server.contract import ApiError, validation_error
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
@@ -66,11 +66,18 @@ def wants_html(request: Request) -> bool:
 
 def message_language(request: Request) -> Any:
     """The translator of a JSON error: the request's ``?lang=`` (the pages' scripts send
-    it); without one, or with one polku does not speak, English as before."""
-    from polku.present.i18n import LANGUAGES, translator
+    it), else the best language of its ``Accept-Language`` that polku speaks; without
+    either, or with a ``?lang=`` polku does not speak, English as before."""
+    from polku.present.i18n import LANGUAGES, negotiate, translator
 
     lang = (request.query_params.get("lang") or "").strip().lower()
-    return translator(lang) if lang in LANGUAGES else None
+    if lang:
+        return translator(lang) if lang in LANGUAGES else None
+    accept = request.headers.get("accept-language")
+    if not accept or not any(part.strip()[:2].lower() in LANGUAGES
+                             for part in accept.split(",")):
+        return None
+    return translator(negotiate(None, accept))
 
 
 def error_response(request: Request, error: ApiError) -> Any:
@@ -85,11 +92,13 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
-               changes_dir: Path | None = None, oidc: "OidcSettings | None" = None) -> FastAPI:
+               changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
+               etag_secret: str | None = None) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
-    each graph).
+    each graph). ETags are keyed by ``etag_secret`` when given (servers on several machines
+    over one Neo4j region give the same one), else by a key kept beside the change logs.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
@@ -102,7 +111,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
         provider = Oidc(oidc)
     access = Access(tokens, provider)
-    store = GraphStore(sources, changes_dir)
+    store = GraphStore(sources, changes_dir, etag_secret)
     if tokens.enabled:
         # the shapes every write is checked against, read now rather than by the first write
         from polku.io.shapes import Unsupported, compile_shapes
@@ -133,12 +142,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
-        loc = [str(x) for x in first.get("loc", ()) if x not in ("query", "path", "body", "header")]
-        field = loc[0] if loc else None
-        message = f"{field}: {first.get('msg', 'not valid')}" if field else \
-            str(first.get("msg", "the request is not valid"))
-        return error_response(request, ApiError(400, message, field=field))
+        return error_response(request, validation_error(list(exc.errors())))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -203,7 +207,8 @@ def app_from_env() -> FastAPI:
     (``os.pathsep``-separated, default ``graphs``), tokens from ``POLKU_TOKENS_FILE`` or
     ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
-    ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`)."""
+    ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
+    secret from ``POLKU_ETAG_SECRET``."""
     from polku.server.oidc import settings_from_env
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
@@ -212,7 +217,8 @@ def app_from_env() -> FastAPI:
 
     changes = os.environ.get("POLKU_CHANGES")
     app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
-                     Path(changes) if changes else None, settings_from_env())
+                     Path(changes) if changes else None, settings_from_env(),
+                     os.environ.get("POLKU_ETAG_SECRET") or None)
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()

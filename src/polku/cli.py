@@ -52,21 +52,45 @@ def said_in(lang: str | None) -> Translator:
     return translator(lang) if lang else translator("en")
 
 
-def fail(error: PolkuError, tr: Translator | None = None) -> None:
+def fail(error: PolkuError, tr: Translator | None = None, command: Callable | None = None
+         ) -> None:
     """Print the problems of ``error`` on stderr, one line each (at most
     :data:`MAX_PROBLEMS_SHOWN`, then how many more), in ``tr``'s language (English
     without one), and exit 1."""
-    from polku.present.i18n import error_text
+    from polku.present.i18n import error_message, error_text
 
     tr = tr or translator("en")
     problems = error.errors if isinstance(error, PolkuErrors) else [error]
     for p in problems[:MAX_PROBLEMS_SHOWN]:
-        typer.echo(tr("error: {problem}").format(problem=error_text(p, tr)), err=True)
+        text = error_text(p, tr)
+        option = option_of(p, command) if p.msgid is not None else None
+        if option is not None and not (p.file or p.sheet or p.row is not None or p.column):
+            text = f"{option}: {error_message(p, tr)}"  # the message names the node
+        typer.echo(tr("error: {problem}").format(problem=text), err=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
         typer.echo(tr("error: … and {n} more problems (fix the first ones; later ones often "
                       "follow from them)").format(n=len(problems) - MAX_PROBLEMS_SHOWN),
                    err=True)
     raise typer.Exit(1)
+
+
+def option_of(error: PolkuError, command: Callable | None) -> str | None:
+    """The option of ``command`` that ``error``'s field names (``--capacity``, ``-k``), or
+    None: the command line names the parameter the way its reader typed it, where the API
+    names it in ``field`` and a page marks its form field. (A catalogued message names the
+    parameter neutrally; an uncatalogued one says its option itself.)"""
+    import inspect
+
+    from typer.models import OptionInfo
+
+    if error.field is None or command is None:
+        return None
+    param = inspect.signature(command).parameters.get(error.field)
+    if param is None or not isinstance(param.default, OptionInfo):
+        return None
+    names = [d for d in param.default.param_decls or () if d.startswith("-")]
+    names = [n.split("/")[0] for n in names]
+    return max(names, key=len) if names else "--" + error.field.replace("_", "-")
 
 
 def long_running(func: F) -> F:
@@ -92,7 +116,7 @@ def reports_errors(func: F) -> F:
                 return func(*args, **kwargs)
         except PolkuError as e:
             lang = kwargs.get("lang")
-            fail(e, said_in(lang) if lang in ("fi", "sv", "en") else None)
+            fail(e, said_in(lang) if lang in ("fi", "sv", "en") else None, func)
         except OSError as e:
             where = e.filename or ""
             fail(PolkuError(e.strerror or str(e), file=str(where) if where else None))
@@ -1114,7 +1138,9 @@ def serve(
         oidc = settings_from_env(**asked)
     except PolkuError as e:
         raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
-    application = create_app(sources or ["graphs"], known, changes, oidc)
+    # a secret, so read from the environment only (options show in process lists)
+    application = create_app(sources or ["graphs"], known, changes, oidc,
+                             os.environ.get("POLKU_ETAG_SECRET") or None)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())

@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping
 
+from polku.words import N_, PARAMETER_NAMES
+
 
 class NodeTypes(tuple):
     """A parameter of a message naming node types (``service or outcome``): the edge words
@@ -81,6 +83,18 @@ class PolkuError(Exception):
         self.field = field
         super().__init__(str(self))
 
+    def about(self, field: str, node: str | None = None) -> "PolkuError":
+        """The same problem about another parameter (a view's id was what was wrong,
+        whatever asked for it): the template and its parameters travel along.
+
+        >>> e = PolkuError("no such {x}", params={"x": "y"}, field="segment").about("view")
+        >>> e.field, e.msgid, e.message
+        ('view', 'no such {x}', 'no such y')
+        """
+        return PolkuError(self.msgid or self.message, file=self.file, sheet=self.sheet,
+                          row=self.row, column=self.column, node=node or self.node,
+                          field=field, params=self.params if self.msgid is not None else None)
+
     @property
     def location(self) -> str:
         parts = []
@@ -129,21 +143,38 @@ class PolkuErrors(PolkuError):
 
 # -- the checks every operation makes of its parameters (the field travels with the error) --
 
+def shown(value: Any) -> str:
+    """A value as a message quotes it: a whole float without its ``.0``.
+
+    >>> shown(-1.0), shown("x"), shown(2.5)
+    ('-1', "'x'", '2.5')
+    """
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return repr(value)
+
+
+def parameter(name: str) -> "Said":
+    """A parameter's name as a message shows it (:data:`polku.words.PARAMETER_NAMES`)."""
+    return Said(PARAMETER_NAMES.get(name, name.replace("_", "-")))
+
+
 def check_threshold(value: float, name: str) -> None:
     """A threshold: a finite number, 0 or more.
 
     >>> check_threshold(-1, "long_wait_days")
     Traceback (most recent call last):
-    polku.errors.PolkuError: long-wait-days must be a number, 0 or more, not -1
+    polku.errors.PolkuError: the long-wait threshold (days) must be a number, 0 or more, not -1
     """
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
             or value < 0:
-        raise PolkuError(f"{name.replace('_', '-')} must be a number, 0 or more, not {value!r}",
-                         field=name)
+        raise PolkuError(N_("{name} must be a number, 0 or more, not {value}"),
+                         params={"name": parameter(name), "value": shown(value)}, field=name)
 
 
 def check_count(value: int, name: str, least: int = 1) -> None:
     """A count: a whole number, ``least`` or more."""
     if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise PolkuError(f"{name.replace('_', '-')} must be a whole number, {least} or more, "
-                         f"not {value!r}", field=name)
+        raise PolkuError(N_("{name} must be a whole number, {least} or more, not {value}"),
+                         params={"name": parameter(name), "least": least,
+                                 "value": shown(value)}, field=name)

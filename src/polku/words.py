@@ -80,3 +80,14 @@ STATUS_NAMES: dict[str, str] = {
     "new": N_("new"), "in-progress": N_("in progress"), "resolved": N_("resolved"),
     "accepted-risk": N_("accepted risk"),
 }
+
+#: A parameter an error names, as every door can say it (the CLI adds its option, the API
+#: its field, a page marks its form field): the key is the parameter's ``field``.
+PARAMETER_NAMES: dict[str, str] = {
+    "long_wait_days": N_("the long-wait threshold (days)"),
+    "max_concurrent_leads": N_("the most concurrent leads"),
+    "top": N_("the number of services shown"),
+    "k": N_("the number of paths"),
+    "depth": N_("the depth around the focus"),
+    "max_expansions": N_("the search limit"),
+}

@@ -62,6 +62,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import number
+from polku.words import N_
 from polku.analyses.paths import best_paths, check_segment, designed_paths
 from polku.analyses.reach import Ecosystem, ecosystem
 
@@ -99,8 +100,8 @@ def blueprint(g: nx.MultiDiGraph, subject: str, k: int = 3,
         drawn = [_one(g, eco, p, segment, path=None, rank=p.get("rank", i))
                  for i, p in enumerate(chosen[:k], start=1)]
     else:
-        raise PolkuError("no such designed path or client segment", node=subject,
-                         field="view")
+        raise PolkuError(N_("no such designed path or client segment: '{id}'"),
+                         params={"id": subject}, node=subject, field="view")
     return {"subject": subject, "kind": kind, "segment": segment,
             "needs": list(eco.segment_needs.get(segment, ())) if segment else [],
             "blueprints": drawn}

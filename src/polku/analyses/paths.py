@@ -40,9 +40,10 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import NodeTypes, PolkuError
 from polku.finding import number
 from polku.graph import label
+from polku.words import N_
 from polku.analyses.reach import Ecosystem, ecosystem, segment_reach
 
 _SOURCE = ("source",)
@@ -222,7 +223,9 @@ def ranked_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
     eco = eco or ecosystem(g)
     check_segment(g, segment)
     if to is not None and (to not in g or g.nodes[to].get("type") != "outcome"):
-        raise PolkuError(f"'{to}' is not an outcome of the graph", node=to, field="to")
+        raise PolkuError(N_("'{node}' is not {what} of this graph"),
+                         params={"node": to, "what": NodeTypes(("outcome",), article=True)},
+                         node=to, field="to")
     reach = segment_reach(eco, segment)
     dg = segment_graph(eco, segment, reach)
     entries = [e for e in eco.segment_entries.get(segment, ()) if e in reach]
@@ -350,9 +353,12 @@ def best_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = No
 def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
     if segment not in g or g.nodes[segment].get("type") != "segment":
         known = sorted(n for n, t in g.nodes(data="type") if t == "segment")
-        hint = f" (segments: {', '.join(known[:8])}{' …' if len(known) > 8 else ''})" \
-            if known else ""
-        raise PolkuError(f"unknown segment '{segment}'{hint}", node=segment, field="segment")
+        if not known:
+            raise PolkuError(N_("unknown segment '{segment}'"), params={"segment": segment},
+                             node=segment, field="segment")
+        raise PolkuError(N_("unknown segment '{segment}' (segments: {known})"),
+                         params={"segment": segment, "known": ", ".join(known[:8]) + (
+                             " …" if len(known) > 8 else "")}, node=segment, field="segment")
 
 
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,

@@ -45,11 +45,12 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import NodeTypes, PolkuError
 from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
 from polku.kinds import LONG_WAIT_DAYS
+from polku.words import N_
 from polku.analyses.reach import Ecosystem, ecosystem
 
 #: Days in a month, on average (365.25 / 12 rounded as the issue states it).
@@ -68,6 +69,12 @@ MAX_CAPACITY = 100_000
 #: A demand change of at most +1000 % (eleven times the clients): far beyond any forecast a
 #: region plans for, and the propagated volumes stay ordinary numbers.
 MAX_DEMAND = 10.0
+#: a change above its ceiling, by option (the service, the value and the ceiling as params)
+TOO_MUCH = {
+    "capacity": N_("capacity of '{service}': at most {most} a month, not {value}"),
+    "places": N_("places at '{service}': at most {most}, not {value}"),
+    "demand": N_("demand at '{service}': a change of at most {most}, not {value}"),
+}
 
 
 def erlang_c(places: int, load: float) -> float:
@@ -302,18 +309,19 @@ PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
 
 
 def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
-    """``SVC=VALUE`` items of a command option, split; a malformed one is a PolkuError."""
+    """``SVC=VALUE`` items of an option (``capacity``, ``places``, ``demand``), split; a
+    malformed one is a PolkuError naming the option in ``field``."""
     out = []
     for item in items:
         if "=" not in item:
-            raise PolkuError(f"{option} '{item}': write SERVICE=VALUE",
-                             field=option.lstrip("-"))
+            raise PolkuError(N_("'{item}': write the service's id, = and the value "
+                                "(service=value)"), params={"item": item}, field=option)
         sid, value = item.split("=", 1)
         out.append((sid.strip(), value.strip()))
     return out
 
 
-def parse_percent(text: str, where: str, field: str = "demand") -> float:
+def parse_percent(text: str, service: str, field: str = "demand") -> float:
     """``+20%``, ``-10 %``, ``15,5%`` → 0.2, −0.1, 0.155; anything else is refused.
 
     >>> parse_percent("+20%", "x"), parse_percent("-12,5%", "x")
@@ -321,48 +329,101 @@ def parse_percent(text: str, where: str, field: str = "demand") -> float:
     """
     m = PERCENT_RE.match(text)
     if not m:
-        raise PolkuError(f"{where}: '{text}' is not a percentage (write e.g. +20% or -10%)",
+        raise PolkuError(N_("demand at '{service}': '{value}' is not a percentage (write e.g. "
+                            "{up} or {down})"), params={"service": service, "value": text,
+                                                        "up": "+20%", "down": "-10%"},
                          field=field)
     value = float(m.group(2).replace(",", ".")) / 100
     value = -value if m.group(1) == "-" else value
     if value < -1:
-        raise PolkuError(f"{where}: '{text}' would make demand negative (at least -100%)",
-                         field=field)
+        raise PolkuError(N_("demand at '{service}': '{value}' would make demand negative (at "
+                            "least {least})"), params={"service": service, "value": text,
+                                                       "least": "-100%"}, field=field)
     return value
 
 
 def queue_changes(capacity: list[str], places: list[str], demand: list[str]
                   ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
     """The queue options' SVC=VALUE items (``polku whatif``, the API's ``whatif``) as
-    numbers; a bad value names the option."""
+    numbers; a bad value names the option in ``field``."""
     from polku.io.workbook import parse_number
 
     caps: dict[str, float] = {}
-    for sid, value in parse_assignments(capacity, "--capacity"):
+    for sid, value in parse_assignments(capacity, "capacity"):
         try:
             caps[sid] = parse_number(value)
-        except ValueError as e:
-            raise PolkuError(f"--capacity {sid}={value}: {e}", field="capacity") from None
-        if caps[sid] < 0:
-            raise PolkuError(f"--capacity {sid}={value}: a capacity cannot be negative",
-                             field="capacity")
+        except ValueError:
+            raise PolkuError(N_("capacity of '{service}': '{value}' is not a number"),
+                             params={"service": sid, "value": value},
+                             field="capacity") from None
     slots: dict[str, int] = {}
-    for sid, value in parse_assignments(places, "--places"):
+    for sid, value in parse_assignments(places, "places"):
         if not value.isdigit() or int(value) < 1:
-            raise PolkuError(f"--places {sid}={value}: places is a whole number, 1 or more",
+            raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": value},
                              field="places")
         slots[sid] = int(value)
-    change = {sid: parse_percent(value, f"--demand {sid}")
-              for sid, value in parse_assignments(demand, "--demand")}
+    change = {sid: parse_percent(value, sid)
+              for sid, value in parse_assignments(demand, "demand")}
+    check_values(caps, slots, change)
     return caps, slots, change
 
 
-def _service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
-    if sid not in g or g.nodes[sid].get("type") != "service":
-        t = str(g.nodes[sid].get("type")) if sid in g else ""
-        what = (f"an {t}" if t[:1] in "aeiou" else f"a {t}") if t else "not in the graph"
-        raise PolkuError(f"{option} {sid}=…: '{sid}' is {what}, not a service", node=sid,
-                         field=option.lstrip("-"))
+PLACES_MESSAGE = N_("places at '{service}': '{value}' is not a whole number, 1 or more")
+
+
+def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
+                 demand: Mapping[str, float]) -> None:
+    """Capacities 0 or more, places whole numbers 1 or more, demand changes -100 % or
+    more; a bad one names its option in ``field``."""
+    for sid, cap in capacity.items():
+        if isinstance(cap, bool) or not isinstance(cap, (int, float)) \
+                or not math.isfinite(cap) or cap < 0:
+            raise PolkuError(N_("capacity of '{service}' cannot be negative ({value})"),
+                             params={"service": sid, "value": cap}, node=sid,
+                             field="capacity")
+    for sid, c in places.items():
+        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
+            raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": c}, node=sid,
+                             field="places")
+    for sid, p in demand.items():
+        if not math.isfinite(p) or p < -1:
+            raise PolkuError(N_("demand at '{service}': a change of at least {least}"),
+                             params={"service": sid, "least": "-100%"}, node=sid,
+                             field="demand")
+    # the ceilings: above any region's real service, and they bound the model's cost
+    for option, changes, most, shown in (
+            ("capacity", capacity, MAX_CAPACITY, f"{MAX_CAPACITY:,}"),
+            ("places", places, MAX_PLACES, f"{MAX_PLACES:,}"),
+            ("demand", demand, MAX_DEMAND, f"+{MAX_DEMAND:.0%}")):
+        for sid, value in changes.items():
+            if value > most:
+                raise PolkuError(TOO_MUCH[option], params={
+                    "service": sid, "most": shown,
+                    "value": f"{value:+.0%}" if option == "demand" else
+                    str(value) if option == "places" else f"{value:g}"},
+                    node=sid, field=option)
+
+
+def check_changes(g: nx.MultiDiGraph, capacity: Mapping[str, float],
+                  places: Mapping[str, int], demand: Mapping[str, float]) -> None:
+    """Every service changed is a service of ``g``, and every value is one a queue can
+    take (:func:`check_values`); a bad one names its option in ``field``."""
+    for option, changes in (("capacity", capacity), ("places", places), ("demand", demand)):
+        for sid in changes:
+            check_service(g, sid, option)
+    check_values(capacity, places, demand)
+
+
+def check_service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
+    """``sid`` if it is a service of ``g``, else a PolkuError naming ``option``."""
+    if sid not in g:
+        raise PolkuError(N_("'{service}' is not in the graph"), params={"service": sid},
+                         node=sid, field=option)
+    t = g.nodes[sid].get("type")
+    if t != "service":
+        raise PolkuError(N_("'{service}' is {type}, not a service"),
+                         params={"service": sid, "type": NodeTypes((str(t),), article=True)},
+                         node=sid, field=option)
     return sid
 
 
@@ -390,23 +451,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     its ``calibration``, the effective capacity and its ratio to the nominal one (None:
     modelled at the nominal capacity)."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
-    for option, changes in (("--capacity", capacity), ("--places", places),
-                            ("--demand", demand)):
-        for sid in changes:
-            _service(g, sid, option)
-    for sid, cap in capacity.items():
-        if isinstance(cap, bool) or not isinstance(cap, (int, float)) or cap < 0 \
-                or not math.isfinite(cap):
-            raise PolkuError(f"--capacity {sid}={cap}: a capacity is a number, 0 or more",
-                             node=sid, field="capacity")
-    for sid, c in places.items():
-        if isinstance(c, bool) or not isinstance(c, int) or c < 1:
-            raise PolkuError(f"--places {sid}={c}: places is a whole number, 1 or more",
-                             node=sid, field="places")
-    for sid, p in demand.items():
-        if not math.isfinite(p) or p < -1:
-            raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
-                             field="demand")
+    check_changes(g, capacity, places, demand)
     eco = ecosystem(g)
     volumes = propagate_demand(eco, demand)
     h = g.copy()

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 from urllib.parse import quote, unquote
 
 import networkx as nx
@@ -869,9 +869,33 @@ def jsonld_context() -> dict[str, str]:
 
 
 def graph_jsonld(g: nx.MultiDiGraph) -> str:
-    """The graph as JSON-LD (compacted with polku's prefixes)."""
-    return to_rdflib(g).serialize(format="json-ld", context=jsonld_context(), indent=2,
+    """The graph as JSON-LD (compacted with polku's prefixes), the same bytes for the same
+    graph in every run: rdflib lists nodes and values in the order of its sets, which
+    changes from process to process, and a regional graph kept in git must not churn."""
+    import json
+
+    text = to_rdflib(g).serialize(format="json-ld", context=jsonld_context(), indent=2,
                                   sort_keys=True)
+    return json.dumps(_in_order(json.loads(text)), ensure_ascii=False, indent=2,
+                      sort_keys=True) + "\n"
+
+
+def _in_order(value: Any, key: str | None = None) -> Any:
+    """``value`` with every JSON-LD set (an array that is not an ``@list``) sorted.
+
+    >>> _in_order({"@graph": [{"@id": "b"}, {"@id": "a"}], "x": {"@list": [2, 1]}})
+    {'@graph': [{'@id': 'a'}, {'@id': 'b'}], 'x': {'@list': [2, 1]}}
+    """
+    import json
+
+    if isinstance(value, dict):
+        return {k: _in_order(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_in_order(v) for v in value]
+        if key == "@list":  # an RDF list: its order is its meaning
+            return items
+        return sorted(items, key=lambda v: json.dumps(v, ensure_ascii=False, sort_keys=True))
+    return value
 
 
 def write_jsonld(g: nx.MultiDiGraph, path: str | Path) -> None:

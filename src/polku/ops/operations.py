@@ -36,7 +36,7 @@ from typing import Any, ClassVar, Protocol
 
 import networkx as nx
 
-from polku.errors import PolkuError, check_count, check_threshold
+from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
 from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
@@ -46,12 +46,6 @@ from polku.words import N_
 
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
-#: a what-if's change above its ceiling, by option (the value and the ceiling as params)
-TOO_MUCH = {
-    "capacity": N_("{service}: a capacity of at most {most} a month, not {value}"),
-    "places": N_("{service}: at most {most} places, not {value}"),
-    "demand": N_("{service}: a change of demand of at most {most}, not {value}"),
-}
 #: figures of a service that follow from its inflow: hidden with it for the public
 INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
                   "effective_capacity", "ratio")
@@ -71,7 +65,9 @@ class Operation(Protocol):
 
 def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: str) -> None:
     if g.nodes.get(node, {}).get("type") != node_type:
-        raise PolkuError(f"'{node}' is not {what} of this graph", node=node, field=name)
+        raise PolkuError(N_("'{node}' is not {what} of this graph"),
+                         params={"node": node, "what": NodeTypes((node_type,), article=True)},
+                         node=node, field=name)
 
 
 # -- the operations -----------------------------------------------------------------------------
@@ -103,8 +99,8 @@ class Findings:
         check_threshold(self.long_wait_days, "long_wait_days")
         check_count(self.max_concurrent_leads, "max_concurrent_leads")
         if self.severity not in SEVERITIES:
-            raise PolkuError(f"unknown severity '{self.severity}' (use error, warning or info)",
-                             field="severity")
+            raise PolkuError(N_("unknown severity '{severity}' (use error, warning or info)"),
+                             params={"severity": self.severity}, field="severity")
         if self.actor is not None:
             from polku.analyses.accountable import check_actor
 
@@ -172,8 +168,8 @@ class Blueprint:
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if g.nodes.get(self.subject, {}).get("type") not in ("path", "segment"):
-            raise PolkuError("no such designed path or client segment", node=self.subject,
-                             field="subject")
+            raise PolkuError(N_("no such designed path or client segment: '{id}'"),
+                             params={"id": self.subject}, node=self.subject, field="subject")
         check_count(self.k, "k")
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -194,12 +190,13 @@ class Removal:
         from polku.analyses.whatif import REMOVABLE
 
         if self.remove not in g:
-            raise PolkuError(f"unknown id '{self.remove}': no service, actor or referral has "
-                             "it", node=self.remove, field="remove")
+            raise PolkuError(N_("unknown id '{id}': no service, actor or referral has it"),
+                             params={"id": self.remove}, node=self.remove, field="remove")
         t = g.nodes[self.remove].get("type")
         if t not in REMOVABLE:
-            raise PolkuError(f"'{self.remove}' is a {t}; what-if removes a service, an actor "
-                             "or a referral", node=self.remove, field="remove")
+            raise PolkuError(N_("'{id}' is {type}; what-if removes a service, an actor or a "
+                                "referral"), params={"id": self.remove, "type": NodeTypes(
+                                    (str(t),), article=True)}, node=self.remove, field="remove")
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -234,43 +231,9 @@ class Queueing:
         return cls(caps, slots, change, **kwargs)
 
     def check(self, g: nx.MultiDiGraph) -> None:
-        for option, changes in (("capacity", self.capacity), ("places", self.places),
-                                ("demand", self.demand)):
-            for sid in changes:
-                if g.nodes.get(sid, {}).get("type") != "service":
-                    t = str(g.nodes[sid].get("type")) if sid in g else ""
-                    what = (f"an {t}" if t[:1] in "aeiou" else f"a {t}") if t \
-                        else "not in the graph"
-                    raise PolkuError(f"--{option} {sid}=…: '{sid}' is {what}, not a service",
-                                     node=sid, field=option)
-        for sid, cap in self.capacity.items():
-            if isinstance(cap, bool) or not isinstance(cap, (int, float)) \
-                    or not math.isfinite(cap) or cap < 0:
-                raise PolkuError(f"--capacity {sid}={cap}: a capacity is a number, 0 or more",
-                                 node=sid, field="capacity")
-        for sid, c in self.places.items():
-            if isinstance(c, bool) or not isinstance(c, int) or c < 1:
-                raise PolkuError(f"--places {sid}={c}: places is a whole number, 1 or more",
-                                 node=sid, field="places")
-        for sid, p in self.demand.items():
-            if not math.isfinite(p) or p < -1:
-                raise PolkuError(f"--demand {sid}: a change of at least -100%", node=sid,
-                                 field="demand")
-        # the ceilings (polku.analyses.queues: above any region's real service; they also
-        # bound the model's cost), each naming its option
-        from polku.analyses.queues import MAX_CAPACITY, MAX_DEMAND, MAX_PLACES
+        from polku.analyses.queues import check_changes
 
-        for option, changes, most, shown in (
-                ("capacity", self.capacity, MAX_CAPACITY, f"{MAX_CAPACITY:,}"),
-                ("places", self.places, MAX_PLACES, f"{MAX_PLACES:,}"),
-                ("demand", self.demand, MAX_DEMAND, f"+{MAX_DEMAND:.0%}")):
-            for sid, value in changes.items():
-                if value > most:
-                    raise PolkuError(TOO_MUCH[option], params={
-                        "service": sid, "most": shown,
-                        "value": f"{value:+.0%}" if option == "demand" else
-                        str(value) if option == "places" else f"{value:g}"},
-                        node=sid, field=option)
+        check_changes(g, self.capacity, self.places, self.demand)
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -301,14 +264,14 @@ def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
     (``calibrate`` and ``log`` are the queues')."""
     queued = bool(capacity or places or demand)
     if remove is not None and log is not None:
-        raise PolkuError("--eventlog calibrates the queues (--capacity, --places, --demand), "
-                         "not a removal", field="eventlog")
+        raise PolkuError(N_("an event log calibrates the queues (a change of capacity, places "
+                            "or demand), not a removal"), params={}, field="eventlog")
     if remove is not None and queued:
-        raise PolkuError("--remove and the queue options (--capacity, --places, --demand) "
-                         "are separate questions: ask one at a time", field="remove")
+        raise PolkuError(N_("a removal and a change of capacity, places or demand are separate "
+                            "questions: ask one at a time"), params={}, field="remove")
     if remove is None and not queued:
-        raise PolkuError("say what changes: --remove ID, or --capacity/--places/--demand",
-                         field="remove")
+        raise PolkuError(N_("say what changes: a service, actor or referral to remove, or a "
+                            "change of capacity, places or demand"), params={}, field="remove")
     if remove is not None:
         return Removal(remove, **kwargs)
     return Queueing.from_options(capacity, places, demand, calibrate=calibrate, log=log,
@@ -325,8 +288,9 @@ class Raci:
         from polku.analyses.raci import SUBJECT_CHOICES
 
         if self.subjects not in SUBJECT_CHOICES:
-            raise PolkuError(f"unknown subjects '{self.subjects}' (use "
-                             f"{', '.join(SUBJECT_CHOICES)})", field="subjects")
+            raise PolkuError(N_("unknown subjects '{value}' (use {choices})"),
+                             params={"value": self.subjects,
+                                     "choices": ", ".join(SUBJECT_CHOICES)}, field="subjects")
 
     def run(self, model: Model) -> Any:
         from polku.analyses.raci import raci
@@ -344,7 +308,7 @@ class Diff:
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.against is None:
-            raise PolkuError("a diff needs the other graph", field="against")
+            raise PolkuError(N_("a diff needs the other graph"), params={}, field="against")
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -386,7 +350,7 @@ class EventLog:
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.log is None:
-            raise PolkuError("an event log is needed", field="log")
+            raise PolkuError(N_("an event log is needed"), params={}, field="log")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.eventlog import event_log_stats
@@ -406,12 +370,14 @@ class Compare:
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if not self.others:
-            raise PolkuError("compare needs two regions or more", field="graphs")
+            raise PolkuError(N_("compare needs two regions or more"), params={},
+                             field="graphs")
         names = [str(g.graph.get("name", ""))] + [o.name for o in self.others]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise PolkuError(f"two regions have the same name ({', '.join(twice)}): give "
-                             "each graph its own name", field="graphs")
+            raise PolkuError(N_("two regions have the same name ({names}): give each graph "
+                                "its own name"), params={"names": ", ".join(twice)},
+                             field="graphs")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions
@@ -446,22 +412,25 @@ class PtvCompare:
         try:
             return tuple(int(x) for x in text.split(",") if x.strip())
         except ValueError:
-            raise PolkuError("--pick takes edit numbers separated by commas (1,3,4)",
-                             field="pick") from None
+            raise PolkuError(N_("pick takes edit numbers separated by commas (1,3,4)"),
+                             params={}, field="pick") from None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.catalogue is None:
-            raise PolkuError("the comparison needs the catalogue's PTV files", field="files")
+            raise PolkuError(N_("the comparison needs the catalogue's PTV files"), params={},
+                             field="files")
         for code in self.municipalities or ():
             if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):
-                raise PolkuError(f"'{code}' is not a municipality code (three digits, e.g. "
-                                 "179 for Jyväskylä)", field="municipality")
+                raise PolkuError(N_("'{code}' is not a municipality code (three digits, e.g. "
+                                    "179 for Jyväskylä)"), params={"code": code},
+                                 field="municipality")
         if self.pick is not None:
             if not self.pick:
-                raise PolkuError("pick at least one edit", field="pick")
+                raise PolkuError(N_("pick at least one edit"), params={}, field="pick")
             for n in self.pick:
                 if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-                    raise PolkuError(f"'{n}' is not an edit number (1 or more)", field="pick")
+                    raise PolkuError(N_("'{n}' is not an edit number (1 or more)"),
+                                     params={"n": n}, field="pick")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.ptv_diff import compare
@@ -478,8 +447,8 @@ class PtvCompare:
             return list(edits)
         bad = [n for n in self.pick if not 1 <= n <= len(edits)]
         if bad:
-            raise PolkuError(f"--pick: no edit number {bad[0]} (there are {len(edits)})",
-                             field="pick")
+            raise PolkuError(N_("no edit number {n} (there are {count})"),
+                             params={"n": bad[0], "count": len(edits)}, field="pick")
         return [edits[n - 1] for n in self.pick]
 
 
@@ -495,7 +464,8 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
     """Check ``operation``'s parameters against the graph, run it on the model ``audience``
     reads and return its answer fit for that audience."""
     if audience not in AUDIENCES:
-        raise PolkuError(f"unknown audience '{audience}'", field="audience")
+        raise PolkuError(N_("unknown audience '{audience}'"), params={"audience": audience},
+                         field="audience")
     operation.check(model.graph)
     seen = model.published(audience)
     result = operation.run(seen, **kwargs)

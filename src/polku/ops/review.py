@@ -25,6 +25,7 @@ from polku.finding import Finding
 from polku.followup import HELSINKI, effective, parse_date, today
 from polku.io import workbook
 from polku.ops import edits
+from polku.words import N_
 
 def parse_since(text: str) -> int | str:
     """``--since``: a change log version (a whole number) or a date (``YYYY-MM-DD`` or
@@ -35,8 +36,9 @@ def parse_since(text: str) -> int | str:
     try:
         return parse_date(value)
     except ValueError:
-        raise PolkuError(f"--since takes a change log version (e.g. 3) or a date "
-                         f"(e.g. 2026-12-01), not '{text}'", field="since") from None
+        raise PolkuError(N_("a change log version (e.g. 3) or a date (e.g. 2026-12-01) is "
+                            "needed, not '{text}'"), params={"text": text},
+                         field="since") from None
 
 
 def version_at(entries: list[Mapping[str, Any]], since: int | str) -> int:
@@ -45,7 +47,8 @@ def version_at(entries: list[Mapping[str, Any]], since: int | str) -> int:
     latest = entries[-1]["version"] if entries else 0
     if isinstance(since, int):
         if since > latest:
-            raise PolkuError(f"--since {since}: the change log's latest version is {latest}",
+            raise PolkuError(N_("no version {since}: the change log's latest version is "
+                                "{latest}"), params={"since": since, "latest": latest},
                              field="since")
         return since
     start = datetime.combine(datetime.fromisoformat(since).date(), time(0), HELSINKI)

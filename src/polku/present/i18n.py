@@ -57,8 +57,8 @@ def check_lang(lang: str | None) -> str:
         return DEFAULT_LANG
     value = str(lang).strip().lower()
     if value not in LANGUAGES:
-        raise PolkuError(f"unknown language '{lang}' (use {', '.join(LANGUAGES[:-1])} or "
-                         f"{LANGUAGES[-1]})", field="lang")
+        raise PolkuError(N_("unknown language '{lang}' (use fi, sv or en)"),
+                         params={"lang": lang}, field="lang")
     return value
 
 

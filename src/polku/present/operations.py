@@ -17,14 +17,14 @@ from typing import Any, ClassVar
 
 import networkx as nx
 
-from polku.errors import PolkuError, check_count, check_threshold
+from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
 from polku.kinds import LONG_WAIT_DAYS
-from polku.present.i18n import check_lang
+from polku.present.i18n import N_, check_lang
 
 
 #: what a view's id that names nothing of its kind is told
-NO_SUCH = {("path",): "no such designed path",
-           ("path", "segment"): "no such designed path or client segment"}
+NO_SUCH = {("path",): N_("no such designed path: '{id}'"),
+           ("path", "segment"): N_("no such designed path or client segment: '{id}'")}
 
 
 @dataclass(frozen=True)
@@ -75,16 +75,22 @@ class ViewOf:
                 try:
                     check_segment(g, arg)
                 except PolkuError as e:
-                    raise PolkuError(e.message, node=arg, field="view") from None
-            raise PolkuError(NO_SUCH.get(takes, "no such " + " or ".join(takes)), node=arg,
+                    raise e.about("view", node=arg) from None
+            raise PolkuError(NO_SUCH.get(takes, N_("no such {types}: '{id}'")),
+                             params={"id": arg, "types": NodeTypes(takes)}, node=arg,
                              field="view")
         if self.focus is not None and self.focus not in g:
-            raise PolkuError("no such node in the graph", node=self.focus, field="focus")
+            from polku.present.views.focus import NO_SUCH_NODE
+
+            raise PolkuError(NO_SUCH_NODE, params={"node": self.focus}, node=self.focus,
+                             field="focus")
         check_count(self.depth, "depth", 0)
         check_count(self.k, "k")
         if self.cluster_by not in CLUSTER_BY:
-            raise PolkuError(f"unknown --cluster-by '{self.cluster_by}': expected provider "
-                             "or region", field="cluster_by")
+            from polku.present.views.registry import CLUSTER_BY_MESSAGE
+
+            raise PolkuError(CLUSTER_BY_MESSAGE, params={"value": self.cluster_by},
+                             field="cluster_by")
         check_threshold(self.long_wait_days, "long_wait_days")
         check_lang(self.lang)
 

@@ -229,7 +229,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                 every = answer(Findings(long_wait_days=long_wait_days, severity="info"),
                                model, who)
             except PolkuError as e:
-                raise ApiError(400, e.message, field=e.field) from None
+                raise ApiError(400, e.message, field=e.field, cause=e) from None
             g = model.published(who).graph
             tr = translator(language)
             keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
@@ -376,7 +376,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         try:
             chosen = operation.chosen(answer(operation, model, EDITOR))
         except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field) from None
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
         result = store.edit_batch(name, if_match, who.name, chosen, "ptv compare", lang=lang,
                                   check=access.row_check(who), identity=who.identity())
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})

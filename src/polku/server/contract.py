@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from polku.errors import PolkuError, PolkuErrors
+from polku.words import N_
 
 #: status -> (code, what it means in the OpenAPI description)
 STATUSES: dict[int, tuple[str, str]] = {
@@ -164,3 +165,79 @@ def invalid(error: PolkuError) -> ApiError:
     first = error.errors[0] if isinstance(error, PolkuErrors) else error
     return ApiError(422, str(first), field=first.column or first.node, problems=problems,
                     cause=error)
+
+
+#: what a request the route's types refuse is told, by the validator's error type
+#: (pydantic's ``type``); each names the ``field`` and quotes the ``value``
+VALIDATION_MESSAGES: dict[str, str] = {
+    "missing": N_("{field}: this parameter is needed"),
+    "json_invalid": N_("{field}: the body is not valid JSON"),
+    "json_type": N_("{field}: the body is not valid JSON"),
+    "dict_type": N_("{field}: a JSON object is needed here, not {value}"),
+    "model_type": N_("{field}: a JSON object is needed here, not {value}"),
+    "model_attributes_type": N_("{field}: a JSON object is needed here, not {value}"),
+    "list_type": N_("{field}: a list is needed here, not {value}"),
+    "string_type": N_("{field}: a text is needed here, not {value}"),
+    "int_parsing": N_("{field}: {value} is not a whole number"),
+    "int_type": N_("{field}: {value} is not a whole number"),
+    "int_from_float": N_("{field}: {value} is not a whole number"),
+    "float_parsing": N_("{field}: {value} is not a number"),
+    "float_type": N_("{field}: {value} is not a number"),
+    "finite_number": N_("{field}: {value} is not a number"),
+    "bool_parsing": N_("{field}: {value} is not true or false"),
+    "bool_type": N_("{field}: {value} is not true or false"),
+    "greater_than_equal": N_("{field}: {value} is too small: {limit} or more"),
+    "greater_than": N_("{field}: {value} is too small: more than {limit}"),
+    "less_than_equal": N_("{field}: {value} is too large: at most {limit}"),
+    "less_than": N_("{field}: {value} is too large: less than {limit}"),
+    "string_too_long": N_("{field}: too long, at most {limit} characters"),
+    "too_long": N_("{field}: too many, at most {limit}"),
+    "string_too_short": N_("{field}: too short, at least {limit} characters"),
+    "too_short": N_("{field}: too few, at least {limit}"),
+    "string_pattern_mismatch": N_("{field}: {value} is not one of {choices}"),
+}
+#: any other refusal of the validator
+OTHER_VALIDATION = N_("{field}: {value} is not a valid value")
+#: where a request's part is named in a validator's error location
+_PARTS = ("query", "path", "body", "header", "cookie")
+
+
+def validation_error(errors: list[dict[str, Any]]) -> ApiError:
+    """A 400 for what the route's types refused (FastAPI's request validation), in the
+    one error shape: the first problem's parameter as ``field`` (``body`` for the body as
+    a whole), and a catalogued message naming it and quoting the value.
+
+    >>> e = validation_error([{"type": "string_pattern_mismatch", "loc": ("query", "format"),
+    ...                        "input": "x", "ctx": {"pattern": "^(turtle|jsonld)$"}}])
+    >>> e.field, e.message
+    ('format', "format: 'x' is not one of turtle, jsonld")
+    >>> validation_error([{"type": "json_invalid", "loc": ("body", 0), "input": {}}]).field
+    'body'
+    """
+    import re
+
+    first = errors[0] if errors else {}
+    loc = list(first.get("loc", ()))
+    part = loc.pop(0) if loc and loc[0] in _PARTS else None
+    names = [str(x) for x in loc if isinstance(x, str)]
+    field = names[0] if names else (part or "request")
+    kind = str(first.get("type", ""))
+    ctx = first.get("ctx") or {}
+    value = first.get("input")
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    shown = repr(value) if not isinstance(value, (dict, list)) else \
+        ("{…}" if isinstance(value, dict) else "[…]")
+    if len(shown) > 60:
+        shown = shown[:57] + "…"
+    limit = next((ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length")
+                  if k in ctx), "")
+    if isinstance(limit, float) and limit.is_integer():
+        limit = int(limit)
+    choices = re.fullmatch(r"\^\(([\w|-]+)\)\$", str(ctx.get("pattern", "")))
+    template = VALIDATION_MESSAGES.get(kind, OTHER_VALIDATION)
+    if kind == "string_pattern_mismatch" and choices is None:
+        template = OTHER_VALIDATION
+    params = {"field": field, "value": shown, "limit": limit,
+              "choices": ", ".join(choices.group(1).split("|")) if choices else ""}
+    return ApiError(400, template, field=field, params=params)

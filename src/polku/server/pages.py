@@ -21,7 +21,7 @@ from polku.io import workbook
 from polku.errors import PolkuError
 from polku.followup import STATUS_LABELS
 from polku.graph import nodes_of
-from polku.present.i18n import N_, Translator
+from polku.present.i18n import N_, Translator, error_message
 from polku.present.messages import finding_json
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
@@ -482,7 +482,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 report = paths_worded(answer(Paths(segment=segment, k=k, to=to or None),
                                              model, who), model.published(who).graph, tr)
             except PolkuError as e:
-                error = e.message
+                # the field it is about is marked on the form, the message in the language
+                error = {"field": e.field, "message": error_message(e, tr)}
         return html("paths.html", language, version, g, status=400 if error else 200,
                     title=tr("Path explorer: {graph}").format(graph=shown(g, name)), name=name,
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
@@ -524,7 +525,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
-                    result=result, error=error, error_row=getattr(error, "row", 0))
+                    result=result, error=error, error_row=getattr(error, "row", 0),
+                    error_message=error.worded(tr) if error else None)
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
     def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
@@ -726,7 +728,8 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
             raise RowError(i, 400, tr("choose the service this row changes"), "service")
         if service not in names:
             raise RowError(i, 400, tr("'{value}' is not a service of this segment with a "
-                                      "capacity").format(value=service), "service")
+                                      "capacity").format(value=tr.label(g, service)),
+                           "service")
         if service in seen:
             raise RowError(i, 400, tr("{service} is on two rows: change it on one").format(
                 service=names[service]), "service")
@@ -747,7 +750,7 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
             slots[service] = int(places)
         if demand:
             try:
-                change[service] = parse_percent(demand, "demand")
+                change[service] = parse_percent(demand, service)
             except PolkuError:
                 raise RowError(i, 400, tr("demand '{value}': a percentage of at least "
                                           "{least}, e.g. {up} or {down}").format(

@@ -15,7 +15,8 @@ refused, also for a workbook's sheet files.
 Writes (:meth:`GraphStore.edit`) run one at a time per graph — across threads and across
 processes (``polku serve --workers N``, or several servers over one folder), by a file lock
 ``.polku/NAME.lock`` beside the change log — read the source again under that lock, check
-the caller's ETag (a hash of the source's bytes) against it, and record the change in the
+the caller's ETag (a hash of the source's bytes, keyed by a secret of the server's: see
+:func:`etag_key`) against it, and record the change in the
 graph's change log. Every process notices another's write by the source's files (name,
 size, time, inode) and reads it again. Each version a server serves is one
 :class:`Version` (graph, ETag, stamp, problem, model), replaced whole by a write or a reload
@@ -30,6 +31,8 @@ shapes, so the next write checks the shapes only on what it changes
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 import os
 import threading
@@ -229,6 +232,8 @@ class Entry:
     #: (the next write checks the shapes on what it changes): (graph, Conforming); only
     #: writers use it, under ``lock``
     conforming: tuple[Any, Any] | None = field(default=None, repr=False)
+    #: the secret the ETags of this graph are keyed by (:func:`etag_key`)
+    etag_key: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
         self.version = Version(self.source)
@@ -284,17 +289,58 @@ def stamp_of(source: Source) -> object:
         return None
 
 
-def content_digest(source: Source, g: nx.MultiDiGraph) -> str:
+def content_digest(source: Source, g: nx.MultiDiGraph, key: bytes) -> str:
     """The graph's ETag value: a hash of its source's bytes (of the graph itself for
-    Neo4j), so that any change by anyone gives a new one."""
+    Neo4j), so that any change by anyone gives a new one, keyed by ``key``. Keyed, because
+    every reader gets the ETag and the public sees every cell but the suppressed ones: an
+    unkeyed hash of the files would let anyone try the few small values a suppressed cell
+    can hold until the hash matches.
+
+    >>> src = Source("g", "graphs/keski-uusimaa.ttl", "ttl")
+    >>> a, b = content_digest(src, None, b"one"), content_digest(src, None, b"two")
+    >>> len(a), a == b
+    (20, False)
+    """
     if source.kind == "neo4j":
         from polku.io.rdf import graph_turtle
 
-        return edits.digest(graph_turtle(g).encode())
-    parts = []
-    for p in _files(source):
-        parts.append(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
-    return edits.digest(b"".join(parts))
+        data = graph_turtle(g).encode()
+    else:
+        data = b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0"
+                        for p in _files(source))
+    return hmac.new(key, data, hashlib.sha256).hexdigest()[:20]
+
+
+def etag_key(folder: Path) -> bytes:
+    """The secret that keys the ETags of the graphs whose change logs are in ``folder``,
+    kept in ``folder/etag.key`` (readable by its owner alone) so that every server process
+    over one folder, and the next start, answer the same ETags. Made once, atomically (a
+    second process that races to make it reads the first one's). Where ``folder`` cannot be
+    written (a read-only server of a read-only folder), a secret of this process alone:
+    its ETags then differ from another process's, which costs only a conditional GET.
+    """
+    path = folder / "etag.key"
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError):
+        pass
+    secret = os.urandom(32)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        made = folder / f".etag.key.{os.getpid()}.{threading.get_ident()}"
+        fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as f:
+            f.write(secret.hex() + "\n")
+        try:
+            os.link(made, path)  # fails if another process made it first: use theirs
+        except FileExistsError:
+            pass
+        finally:
+            made.unlink()
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except (OSError, ValueError) as e:
+        log.warning("cannot keep the ETag key in %s (%s): this process's own is used", folder, e)
+        return secret
 
 
 def _check_links(source: Source) -> None:
@@ -331,11 +377,17 @@ class GraphStore:
     """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
 
-    def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None) -> None:
+    def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None,
+                 etag_secret: str | None = None) -> None:
         self.roots = list(sources)
         self.changes_dir = changes_dir
+        #: a secret given to every server of a graph (several machines over one Neo4j
+        #: region): their ETags agree; without one, each change-log folder keeps its own
+        self._etag_secret = (hashlib.sha256(etag_secret.encode()).digest()
+                             if etag_secret else None)
         self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
+        self._etag_keys: dict[Path, bytes] = {}
         self.shadowed: dict[str, list[str]] = {}
         self.scan()
 
@@ -353,7 +405,7 @@ class GraphStore:
             for name, source in found.items():
                 entry = self._entries.get(name)
                 if entry is None or entry.source != source:
-                    fresh = Entry(source)
+                    fresh = Entry(source, etag_key=self._etag_key_of(source))
                     if entry is not None:  # keep serving the old one until the new loads
                         old = entry.version
                         fresh.version = Version(source, old.graph, old.etag, model=old.model)
@@ -441,7 +493,7 @@ class GraphStore:
             _check_links(source)
             for _ in range(3):  # a change while reading: read again
                 g = load_graph(source.location)
-                etag = content_digest(source, g)
+                etag = content_digest(source, g, entry.etag_key)
                 if stamp_of(source) == stamp:
                     break
                 stamp = stamp_of(source)
@@ -474,13 +526,24 @@ class GraphStore:
                 if seen is not None:
                     entry.conforming = (g, seen)
 
+    def _etag_key_of(self, source: Source) -> bytes:
+        if self._etag_secret is not None:
+            return self._etag_secret
+        folder = self._changes_folder(source)
+        if folder not in self._etag_keys:
+            self._etag_keys[folder] = etag_key(folder)
+        return self._etag_keys[folder]
+
+    def _changes_folder(self, source: Source) -> Path:
+        """Where the change log (and the lock and the ETag key) of ``source`` is kept."""
+        if self.changes_dir is not None:
+            return self.changes_dir
+        return (Path(".polku") if source.kind == "neo4j"
+                else Path(source.location).absolute().parent / ".polku")
+
     def changelog(self, name: str) -> ChangeLog:
         source = self.entry(name, refresh=False).source
-        folder = self.changes_dir
-        if folder is None:
-            folder = (Path(".polku") if source.kind == "neo4j"
-                      else Path(source.location).absolute().parent / ".polku")
-        return ChangeLog(folder / f"{name}.changes.jsonl")
+        return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl")
 
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
@@ -582,7 +645,7 @@ class GraphStore:
         assignment, so a reader meanwhile is answered from the version before, whole."""
         source = entry.source
         stamp = stamp_of(source)
-        version = Version.loaded(source, g, content_digest(source, g), stamp)
+        version = Version.loaded(source, g, content_digest(source, g, entry.etag_key), stamp)
         entry.version = version
         return version
 
@@ -717,7 +780,7 @@ class GraphStore:
         read_etag = current.etag
 
         def expect(now: nx.MultiDiGraph) -> None:
-            if content_digest(source, now) != read_etag:
+            if content_digest(source, now, entry.etag_key) != read_etag:
                 raise edits.StaleVersion(N_("the graph changed since you read it (another "
                                             "server wrote first): read it again and redo "
                                             "your change"), params={})

@@ -7,9 +7,12 @@ from collections import defaultdict, deque
 
 import networkx as nx
 
-from polku.errors import PolkuError
-from polku.present.i18n import Translator, translator
+from polku.errors import PolkuError, check_count
+from polku.present.i18n import N_, Translator, translator
 from polku.present.views.facts import View
+
+#: a focus that names nothing in the graph
+NO_SUCH_NODE = N_("no such node in the graph: '{node}'")
 
 
 def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
@@ -17,7 +20,7 @@ def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
     """Keep only what lies within ``depth`` steps of ``focus`` (edges in both directions);
     the title, subtitle and legend say so in the language of ``tr``."""
     if depth < 0:
-        raise PolkuError(f"--depth must be 0 or more, got {depth}", field="depth")
+        check_count(depth, "depth", 0)
     by_gid: dict[str, list[str]] = defaultdict(list)
     for n in view.nodes:
         by_gid[n["gid"]].append(n["id"])
@@ -26,9 +29,9 @@ def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
         start = [v for e in view.edges if e.get("rid") == focus for v in (e["from"], e["to"])]
     if not start:
         if focus in g:
-            raise PolkuError(f"node is not shown in the {view.kind} view", node=focus,
-                             field="focus")
-        raise PolkuError("no such node in the graph", node=focus, field="focus")
+            raise PolkuError(N_("'{node}' is not shown in this view"), params={"node": focus},
+                             node=focus, field="focus")
+        raise PolkuError(NO_SUCH_NODE, params={"node": focus}, node=focus, field="focus")
     adj: dict[str, set[str]] = defaultdict(set)
     for e in view.edges:
         adj[e["from"]].add(e["to"])

@@ -10,12 +10,14 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.graph import path_steps
+from polku.present.i18n import N_
 from polku.present.views.facts import (SEVERITY_COLOURS, Facts, View, finding_legend, kind_legend, legend_edge, names_text, plain_edge, referral_legend, shape_legend, spread_parallel)
 
 
 def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
     if g.nodes.get(path, {}).get("type") != "path":
-        raise PolkuError("no such designed path", node=path, field="view")
+        raise PolkuError(N_("no such designed path: '{id}'"), params={"id": path}, node=path,
+                         field="view")
     steps = path_steps(g, path)
     tr = facts.tr
     seg = facts.targets(path, "path_segment")

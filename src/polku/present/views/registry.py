@@ -34,6 +34,9 @@ from polku.present.views.responsibility import responsibility_view
 from polku.present.views.segment import segment_view
 from polku.present.views.timeline import timeline_view
 
+#: a way of grouping the ecosystem view polku does not know
+CLUSTER_BY_MESSAGE = N_("unknown grouping '{value}': expected provider or region")
+
 
 @dataclass(frozen=True)
 class Request:
@@ -117,14 +120,16 @@ def parse_view(spec: str) -> tuple[str, str | None]:
     name = name.strip()
     if name not in VIEWS:
         usages = [s.usage for s in VIEWS.values()]
-        raise PolkuError(f"unknown view '{spec}': expected {', '.join(usages[:-1])} "
-                         f"or {usages[-1]}", field="view")
+        raise PolkuError(N_("unknown view '{spec}': expected one of {choices}"),
+                         params={"spec": spec, "choices": ", ".join(usages)}, field="view")
     if VIEWS[name].argument:
         if not arg.strip():
-            raise PolkuError(f"view '{name}' needs an id: --view {name}:ID", field="view")
+            raise PolkuError(N_("view '{name}' needs an id: {name}:ID"), params={"name": name},
+                             field="view")
         return name, arg.strip()
     if arg:
-        raise PolkuError(f"view '{name}' takes no argument (got '{spec}')", field="view")
+        raise PolkuError(N_("view '{name}' takes no argument (got '{spec}')"),
+                         params={"name": name, "spec": spec}, field="view")
     return name, None
 
 
@@ -152,8 +157,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     """
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
-        raise PolkuError(f"unknown --cluster-by '{cluster_by}': expected provider or region",
-                         field="cluster_by")
+        raise PolkuError(CLUSTER_BY_MESSAGE, params={"value": cluster_by}, field="cluster_by")
     tr = translator(lang)
     if facts is None:
         facts = Facts(g, _worded(finding_list(findings), g, tr), tr)
@@ -192,7 +196,7 @@ def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
         try:
             out.update(extra(g, str(arg), k))
         except PolkuError as e:  # the view's id is what was wrong, whatever asked for it
-            raise PolkuError(e.message, node=e.node, field="view") from None
+            raise e.about("view") from None
     return out
 
 

@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 import networkx as nx
 
 from polku.errors import PolkuError
+from polku.present.i18n import N_
 from polku.present.views.facts import (EDGE_COLOURS, PATH_COLOURS, TYPE_COLOURS, UNMET_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, names_text, plain_edge, reach, referral_legend, scaled, shape_legend, spread_parallel)
 
 
@@ -73,7 +74,8 @@ def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
 def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
              k: int, eco: Any = None) -> View:
     if g.nodes.get(segment, {}).get("type") != "segment":
-        raise PolkuError("no such segment", node=segment, field="view")
+        raise PolkuError(N_("no such segment: '{id}'"), params={"id": segment}, node=segment,
+                         field="view")
     r = reach(g, segment, eco)
     tr = facts.tr
     entries = facts.targets(segment, "entry")

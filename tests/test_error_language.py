@@ -1,0 +1,155 @@
+"""A bad parameter is told in the reader's language on every door, without the command
+line's wording on the API and the pages: the message names the parameter neutrally and is
+catalogued; the CLI adds its option (``--capacity``), the API its ``field``, a page marks
+its form field. What the route's types refuse (FastAPI's validation) is answered in the
+same shape, with a proper field and a catalogued message."""
+
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import MINI
+from polku.app import create_app
+from polku.errors import PolkuError
+from polku.io.load import load_graph
+from polku.present.i18n import error_message, translator
+
+HTML = {"Accept": "text/html"}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app([MINI]), raise_server_exceptions=False)
+
+
+BAD = [
+    ("/api/graphs/mini/whatif", "remove"),
+    ("/api/graphs/mini/whatif?capacity=kuntouttava=-1", "capacity"),
+    ("/api/graphs/mini/whatif?capacity=kuntouttava=lots", "capacity"),
+    ("/api/graphs/mini/whatif?capacity=nuoret=3", "capacity"),
+    ("/api/graphs/mini/whatif?capacity=kuntouttava", "capacity"),
+    ("/api/graphs/mini/whatif?places=kuntouttava=0", "places"),
+    ("/api/graphs/mini/whatif?demand=kuntouttava=x", "demand"),
+    ("/api/graphs/mini/whatif?demand=kuntouttava=-150%25", "demand"),
+    ("/api/graphs/mini/whatif?remove=kuntouttava&capacity=kuntouttava=3", "remove"),
+    ("/api/graphs/mini/whatif?remove=nope", "remove"),
+    ("/api/graphs/mini/whatif?remove=nuoret", "remove"),
+    ("/api/graphs/mini/paths?segment=nope", "segment"),
+    ("/api/graphs/mini/paths?segment=nuoret&to=kuntouttava", "to"),
+    ("/api/graphs/mini/findings?severity=nope", "severity"),
+    ("/api/graphs/mini/findings?long_wait_days=-1", "long_wait_days"),
+    ("/api/graphs/mini/findings?long_wait_days=x", "long_wait_days"),
+    ("/api/graphs/mini/export?format=x", "format"),
+    ("/graphs/mini/view?view=nope", "view"),
+    ("/graphs/mini/view?view=segment:nope", "view"),
+    ("/graphs/mini/view?view=blueprint:X", "view"),
+    ("/graphs/mini/view?focus=nope", "focus"),
+    ("/graphs/mini/view?depth=x", "depth"),
+]
+
+
+@pytest.mark.parametrize("url, field", BAD)
+def test_a_bad_parameter_is_told_in_the_requests_language(client: TestClient, url: str,
+                                                           field: str) -> None:
+    join = "&" if "?" in url else "?"
+    said = {}
+    for lang in ("en", "fi", "sv"):
+        r = client.get(f"{url}{join}lang={lang}")
+        assert r.status_code == 400, r.text
+        error = r.json()["error"]
+        assert error["field"] == field, error
+        said[lang] = error["message"]
+        # the API names its parameter in field: no command-line option in the message,
+        # and none of the validator's own English
+        assert "--" not in error["message"] and "should" not in error["message"], error
+    assert said["fi"] != said["en"] and said["sv"] != said["en"], said
+    # the browser's language when the address gives none
+    r = client.get(url, headers={"Accept-Language": "sv-FI,sv;q=0.9"})
+    assert r.json()["error"]["message"] == said["sv"]
+
+
+def test_the_examples_of_the_review_read_in_finnish(client: TestClient) -> None:
+    def said(url: str) -> dict:
+        return client.get(url).json()["error"]
+
+    assert said("/api/graphs/mini/whatif?capacity=kuntouttava=-1&lang=fi") == {
+        "code": "bad-request", "field": "capacity",
+        "message": "palvelun 'kuntouttava' kapasiteetti ei voi olla negatiivinen (-1)"}
+    assert said("/api/graphs/mini/export?format=x&lang=fi")["message"] == \
+        "format: 'x' ei ole mikään näistä: turtle, jsonld"
+    assert said("/api/graphs/mini/whatif?lang=fi")["message"].startswith(
+        "kerro, mikä muuttuu: poistettava palvelu, toimija tai ohjaus")
+
+
+@pytest.mark.parametrize("body, headers, message", [
+    (b"not json", {"content-type": "application/json"},
+     "body: pyynnön sisältö ei ole kelvollista JSONia"),
+    (b"not json", {}, "body: tähän tarvitaan JSON-olio, ei 'not json'"),
+    (b"[1, 2]", {"content-type": "application/json"}, "body: tähän tarvitaan JSON-olio, ei […]"),
+])
+def test_a_body_that_is_no_json_object_names_the_body(client: TestClient, body: bytes,
+                                                      headers: dict, message: str) -> None:
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava?lang=fi", content=body,
+                     headers=headers)
+    assert r.status_code == 400
+    assert r.json()["error"] == {"code": "bad-request", "field": "body", "message": message}
+
+
+@pytest.mark.parametrize("url, finnish", [
+    ("/graphs/mini/view?view=nope&lang=fi", "tuntematon näkymä 'nope'"),
+    ("/graphs/mini/view?view=segment:nope&lang=fi", "tuntematon asiakasryhmä 'nope'"),
+    ("/graphs/mini/view?focus=nope&lang=fi", "verkossa ei ole tätä kohdetta: 'nope'"),
+    ("/graphs/mini/view?depth=x&lang=fi", "depth: 'x' ei ole kokonaisluku"),
+    ("/graphs/mini/view?view=blueprint:X&lang=fi",
+     "suunniteltua palvelupolkua tai asiakasryhmää ei ole: 'X'"),
+])
+def test_a_finnish_error_page_is_finnish(client: TestClient, url: str, finnish: str) -> None:
+    r = client.get(url, headers=HTML)
+    assert r.status_code == 400 and '<html lang="fi">' in r.text
+    assert finnish in unescape(r.text), unescape(r.text)
+
+
+def test_the_paths_form_marks_its_bad_field_and_words_it(client: TestClient) -> None:
+    r = client.get("/graphs/mini/paths?segment=nuoret&to=nope&lang=fi", headers=HTML)
+    assert r.status_code == 400
+    page = unescape(r.text)
+    assert "'nope' ei ole tämän verkon tulos" in page
+    marked = re.findall(r'<select id="(\w+)"[^>]*aria-invalid="true"', r.text)
+    assert marked == ["to"] and 'aria-describedby="paths-error"' in r.text
+    assert 'id="paths-error" data-field="to"' in r.text
+
+
+def test_every_check_of_an_operation_is_catalogued() -> None:
+    """Each operation's refusal is a catalogued template: Finnish reads it in Finnish."""
+    from polku.ops.operations import (Blueprint, Findings, Paths, Queueing, Raci, Removal,
+                                      answer, whatif_operation)
+    from polku.ops.model import Model
+    from polku.present.operations import ViewOf
+
+    m = Model(load_graph(MINI))
+    fi = translator("fi")
+    cases = [lambda: answer(Paths(segment="nope"), m),
+             lambda: answer(Paths(segment="nuoret", to="nope"), m),
+             lambda: answer(Paths(segment="nuoret", k=0), m),
+             lambda: answer(Findings(severity="x"), m),
+             lambda: answer(Findings(long_wait_days=-1), m),
+             lambda: answer(Blueprint(subject="x"), m),
+             lambda: answer(Removal(remove="x"), m),
+             lambda: answer(Queueing(capacity={"kuntouttava": -1.0}), m),
+             lambda: answer(Queueing(places={"kuntouttava": 0}), m),
+             lambda: answer(Raci(subjects="x"), m),
+             lambda: whatif_operation(None, [], [], []),
+             lambda: answer(ViewOf(view="x"), m),
+             lambda: answer(ViewOf(focus="x"), m),
+             lambda: answer(ViewOf(depth=-1), m),
+             lambda: answer(ViewOf(cluster_by="x"), m)]
+    for case in cases:
+        with pytest.raises(PolkuError) as caught:
+            case()
+        e = caught.value
+        assert e.msgid is not None and e.field, e
+        assert error_message(e, fi) != e.message, e.message
