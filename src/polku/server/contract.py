@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from polku.errors import PolkuError, PolkuErrors
+from polku.privacy import published_error
 from polku.words import N_
 
 #: status -> (code, what it means in the OpenAPI description)
@@ -92,8 +93,10 @@ class ApiError(Exception):
             return error_text(first, tr) if self.problems is not None else \
                 error_message(first, tr)
         text = tr(self.msgid)
+        params = {k: problem_worded(v.error, tr) if isinstance(v, Problem) else v
+                  for k, v in (self.params or {}).items()}
         try:
-            return text.format(**self.params) if self.params is not None else text
+            return text.format(**params) if self.params is not None else text
         except (KeyError, IndexError, ValueError):
             return self.message
 
@@ -142,6 +145,46 @@ def shown_path(file: str | Path, root: Path | None) -> str:
         if rel and not rel.startswith(".."):
             return rel
     return path.name
+
+
+class Problem(str):
+    """A parameter of an :class:`ApiError` that is a source's problem: English as text,
+    worded in the reader's language where the error is shown (:func:`problem_worded`)."""
+
+    error: PolkuError
+
+    def __new__(cls, error: PolkuError) -> "Problem":
+        made = super().__new__(cls, problem_worded(error) or "")
+        made.error = error
+        return made
+
+
+def problem_worded(problem: PolkuError | None, tr: Any = None) -> str | None:
+    """A broken source's problem in one line as a page shows it: the first problem,
+    located, in ``tr``'s language (English without one), and how many more there are.
+
+    >>> from polku.present.i18n import translator
+    >>> e = PolkuErrors([PolkuError("'{value}' is not a number", params={"value": "x"},
+    ...                             sheet="services", row=3), PolkuError("b")])
+    >>> problem_worded(e), problem_worded(e, translator("fi"))
+    ("sheet 'services', row 3: 'x' is not a number (and 1 more)", "taulukko 'services', rivi 3: 'x' ei ole luku (ja 1 muu)")
+    """
+    if problem is None:
+        return None
+    from polku.present.i18n import error_text, translator
+
+    # anyone may read it (it is shown before the reader is known): a people cell's text
+    # is withheld (polku.privacy.published_error)
+    problem = published_error(problem)
+    tr = tr or translator("en")
+    errors = problem.errors if isinstance(problem, PolkuErrors) else [problem]
+    if not errors:
+        return tr("unreadable")
+    first = error_text(errors[0], tr).splitlines()
+    more = len(errors) - 1 + max(len(first) - 1, 0)
+    text = first[0] if first else tr("unreadable")
+    return text + tr.ngettext(" (and {n} more)", " (and {n} more)", more).format(n=more) \
+        if more else text
 
 
 def problems_of(error: PolkuError, tr: Any = None) -> list[dict[str, Any]]:

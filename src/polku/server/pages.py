@@ -33,7 +33,7 @@ from polku.privacy import EDITOR, PUBLIC, changes_for
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
-from polku.server.contract import ApiError, responses
+from polku.server.contract import ApiError, problem_worded, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.store import GraphStore, Version
 
@@ -348,7 +348,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     def html(template: str, language: PageLanguage, of: Version | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
-        stale = of.problem_text() if of is not None and of.problem is not None else None
+        stale = problem_worded(of.problem, language.tr) if of is not None else None
         illustrative = g is not None and bool(g.graph.get("illustrative"))
         # the graph's title from its graph sheet heads the page; its id stays in the links
         context.setdefault("graph_title", shown(g, context.get("name")))
@@ -361,7 +361,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/", response_class=HTMLResponse, responses=responses(400))
     def index(language: PageLanguage = Language) -> HTMLResponse:
         """The graphs served, with their state and source."""
-        rows = [e.summary(store.shadowed.get(e.source.name, [])) for e in store.entries()]
+        rows = [dict(e.summary(store.shadowed.get(e.source.name, [])),
+                     problem=problem_worded(e.problem, language.tr)) for e in store.entries()]
         return html("index.html", language, title=language.tr("Regional graphs"),
                     graphs=rows, type_names=TYPE_NAMES)
 
@@ -447,7 +448,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         model, version = store.model(name)
         page = view_html(ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k,
                                            lang=language.lang), who))
-        stale = version.problem_text() if version.problem is not None else None
+        stale = problem_worded(version.problem, language.tr)
         bar = env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, **language.context())
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
@@ -807,11 +808,15 @@ HEADINGS = {400: N_("Bad request"), 401: N_("Not signed in"), 403: N_("Not allow
             422: N_("The row is not valid"), 428: N_("The graph's version (If-Match) is needed"),
             500: N_("The server failed")}
 OTHER_HEADING = N_("Error")
+#: the heading of an error page whose code says more than its status (a 409 is a conflict
+#: of writes, but also a source that cannot be read)
+CODE_HEADINGS = {"graph-failed": N_("The graph cannot be read"),
+                 "source-broken": N_("The graph's source cannot be read")}
 
 
 def error_page(status: int, code: str, message: str, language: PageLanguage) -> str:
     """An error as a page in the request's language."""
-    heading = language.tr(HEADINGS.get(status, OTHER_HEADING))
+    heading = language.tr(CODE_HEADINGS.get(code) or HEADINGS.get(status, OTHER_HEADING))
     return environment().get_template("error.html").render(
         title=heading, heading=heading, message=message, status=status, code=code, stale=None,
         illustrative=False, **language.context())

@@ -52,7 +52,7 @@ from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
-from polku.server.contract import ApiError, invalid, relative, shown_path
+from polku.server.contract import ApiError, Problem, invalid, relative, shown_path
 
 #: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
 #: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
@@ -440,7 +440,8 @@ class GraphStore:
             raise ApiError(409, N_("the graph '{name}' cannot be read: {problem}"),
                            field="name", code="graph-failed",
                            params={"name": entry.source.name,
-                                   "problem": version.problem_text()})
+                                   "problem": Problem(version.problem) if version.problem
+                                   is not None else "unreadable"})
         return version
 
     def get(self, name: str) -> tuple[nx.MultiDiGraph, Version]:
