@@ -171,3 +171,27 @@ def test_a_broken_workbook_is_told_in_the_pages_language(tmp_path) -> None:
     assert "Ristiriita" not in page and "'40x' ei ole luku" in page
     sv = unescape(c.get("/graphs/rikki?lang=sv", headers=HTML).text)
     assert "Nätverket kan inte läsas" in sv and "'40x' är inte ett tal" in sv
+
+
+@pytest.mark.parametrize("lang, words, english", [
+    ("fi", ["toimija", "palvelu", "asiakasryhmä", "tuottaa palvelun", "ohjaus"],
+     ["<td>actor</td>", "<td>service</td>", "<td>provides</td>"]),
+    ("sv", ["aktör", "tjänst", "kundgrupp", "hänvisning"], ["<td>actor</td>", "<td>service</td>"]),
+])
+def test_a_table_view_names_types_in_the_pages_language(lang: str, words: list[str],
+                                                        english: list[str]) -> None:
+    from helpers import EXAMPLE
+
+    c = TestClient(create_app([EXAMPLE]))
+    page = unescape(c.get(f"/graphs/keski-uusimaa/table?view=ecosystem&lang={lang}").text)
+    kinds = set(re.findall(r"<td>([^<]*)</td>", page))
+    for word in words:
+        assert word in kinds, (word, sorted(kinds)[:40])
+    for raw in english:
+        assert raw not in page
+    # the names in the other languages are named as such, never a bare "en: …"
+    assert not re.search(r"<br>(en|sv|fi): ", page)
+    other = {"fi": "ruotsiksi: Socialt arbete för vuxna", "sv": "på finska: Aikuissosiaalityö"}
+    assert other[lang] in page
+    roles = unescape(c.get(f"/graphs/keski-uusimaa/table?view=responsibility&lang={lang}").text)
+    assert "<td>lead</td>" not in roles and "<td>consulted</td>" not in roles

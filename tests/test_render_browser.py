@@ -228,7 +228,7 @@ def test_swedish_page_speaks_swedish(tmp_path, open_page, g, findings):
     assert status.inner_text() == "Hittade: IPS-arbetsträning."
     details = opened.page.locator(".pv-details-text").inner_text()
     assert details.startswith("Tjänst: IPS-arbetsträning")
-    assert "Producent: Keusote" in details and "fi: IPS-työhönvalmennus" in details
+    assert "Producent: Keusote" in details and "på finska: IPS-työhönvalmennus" in details
     box.fill("finns inte")
     box.press("Enter")
     assert status.inner_text() == "Inget matchar ”finns inte”."

@@ -15,7 +15,7 @@ from helpers import run
 from polku.present import views as render
 from polku.analyses.findings import find
 from polku.graph import add_edge
-from polku.present.i18n import translator
+from polku.present.i18n import IN_LANGUAGE, translator
 from polku.io.workbook import write_workbook
 from render_graph import demo_graph
 
@@ -130,8 +130,12 @@ def test_labels_come_from_name_sv_and_name_en(g, findings, lang):
     tip = {n["gid"]: n["title"] for n in eco.nodes}["ips"]
     assert tip.splitlines()[0].endswith(want["ips"])
     others = {"fi": "IPS-työhönvalmennus", "sv": TRANSLATED["ips"][0], "en": TRANSLATED["ips"][1]}
+    tr = translator(lang)
     for other, name in others.items():
-        assert (f"{other}: {name}" in tip) == (other != lang), (lang, other)
+        # "in Swedish: …" in the reader's language, never a bare language code
+        said = f"{tr(IN_LANGUAGE[other])}: {name}"
+        assert (said in tip) == (other != lang), (lang, other, tip)
+        assert f"\n{other}: " not in tip
     # and so do the segment filter and the web UI's menu
     page = render.render_html(g, "ecosystem", findings=findings, lang=lang)
     assert f'<option value="seg-mielenterveys">{want["seg-mielenterveys"]}</option>' in page

@@ -41,6 +41,8 @@ from polku.words import (EDGE_KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_
 #: The languages, Finnish first (the default everywhere).
 LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANG = "fi"
+#: "in Swedish": a name given in another language, as a node's facts list it
+IN_LANGUAGE = {"fi": N_("in Finnish"), "sv": N_("in Swedish"), "en": N_("in English")}
 #: Each language's name in itself, for the language switch on every page.
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
 DOMAIN = "polku"

@@ -246,13 +246,22 @@ def _lines(title: Any) -> list[str]:
     return [line for line in str(title or "").splitlines() if line.strip()]
 
 
-def table_rows(view: Any) -> tuple[list[dict], list[dict]]:
-    """A view's nodes and edges as rows: the same facts the picture's tooltips give."""
+def table_rows(view: Any, tr: Translator) -> tuple[list[dict], list[dict]]:
+    """A view's nodes and edges as rows: the same facts the picture's tooltips give, node
+    types and edge kinds by their names in ``tr``'s language (:mod:`polku.words`)."""
+    from polku.present.i18n import edge_kind_name, role_name, type_name
+
+    def kind_name(kind: str) -> str:
+        kind = "path" if kind == "designed" else kind  # a segment view's designed path step
+        if kind in NODE_TYPE_NAMES:
+            return type_name(kind, tr)
+        return role_name(kind, tr) if kind in ROLE_NAMES else edge_kind_name(kind, tr)
+
     by_id = {n["id"]: n.get("label") or n["id"] for n in view.nodes}
-    nodes = [{"label": n.get("label") or n["id"], "type": n.get("ptype", ""),
+    nodes = [{"label": n.get("label") or n["id"], "type": kind_name(n.get("ptype", "")),
               "lines": _lines(n.get("title"))[1:] or [n["id"]]} for n in view.nodes]
     edges = [{"source": by_id.get(e["from"], e["from"]), "target": by_id.get(e["to"], e["to"]),
-              "kind": e.get("kind", ""), "label": e.get("label", ""),
+              "kind": kind_name(e.get("kind", "")), "label": e.get("label", ""),
               "lines": _lines(e.get("title"))} for e in view.edges]
     return nodes, edges
 
@@ -462,7 +471,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         model, version = store.model(name)
         v = ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k, lang=language.lang),
                 who)
-        nodes, edges = table_rows(v)
+        nodes, edges = table_rows(v, language.tr)
         return html("table.html", language, version, model.graph, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)
 

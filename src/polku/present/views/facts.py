@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, nodes_of
-from polku.present.i18n import (DEFAULT_LANG, LANGUAGES, N_, Translator, role_name,
+from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, role_name,
                                 severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 from polku.finding import SEVERITY_RANK
@@ -291,12 +291,12 @@ class Facts:
         g, d, tr, num = self.g, self.g.nodes[n], self.tr, self.num
         t = d.get("type", "")
         kind = type_title(t, tr) if t in TYPE_LABELS else t
-        lines = [f"{kind}: {tr.label(g, n)}", f"id: {n}"]
-        # The name in the other languages, where the graph gives one.
+        lines = [f"{kind}: {tr.label(g, n)}", f"{tr('id')}: {n}"]
+        # The name in the other languages, where the graph gives one ("in Swedish: …").
         for lang in LANGUAGES:
             other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
             if lang != tr.lang and other and other != tr.label(g, n):
-                lines.append(f"{lang}: {other}")
+                lines.append(f"{tr(IN_LANGUAGE[lang])}: {other}")
         none = tr("– (none)")
         if t == "actor":
             k = d.get("kind", "other")
