@@ -93,7 +93,8 @@ def test_the_change_log_shows_the_person(client, keycloak_server) -> None:
                  capacity_per_month=43).status_code == 200
     sub = client.get("/auth/me", headers={
         "Authorization": f"Bearer {kc.access_token('kaisa')}"}).json()["sub"]
-    change = client.get("/api/graphs/mini/changes").json()["changes"][0]
+    change = client.get("/api/graphs/mini/changes", headers={
+        "Authorization": f"Bearer {kc.access_token('kaisa')}"}).json()["changes"][0]
     assert (change["who"], change["sub"], change["organisations"]) == \
         ("Kaisa Keusote", sub, ["keusote"])
     assert "Kaisa Keusote" in client.get("/graphs/mini/changes?lang=en").text
@@ -171,7 +172,8 @@ def test_sign_in_through_keycloaks_login_page(served, keycloak_server, open_page
         page.fill("#service-capacity_per_month", "11")
         page.click("#form-service button[type=submit]")
         expect(page.locator("#service-key-error")).to_contain_text("belongs to yhdistys")
-        log = TestClient(app).get("/api/graphs/mini/changes").json()["changes"]
+        log = TestClient(app).get("/api/graphs/mini/changes", headers={
+            "Authorization": f"Bearer {kc.access_token('kaisa')}"}).json()["changes"]
         assert [(c["who"], c["key"]) for c in log] == [("Kaisa Keusote", "alkuhaastattelu")]
 
         # signing out ends the session here and at Keycloak

@@ -230,12 +230,17 @@ def test_undo_is_refused_for_another_organisations_change(client, provider) -> N
 def test_the_change_log_records_the_person(client, provider) -> None:
     assert patch_service(client, provider.token(), capacity_per_month=44).status_code == 200
     assert patch_service(client, TOKEN, capacity_per_month=45).status_code == 200
-    changes = client.get("/api/graphs/mini/changes").json()["changes"]
+    changes = client.get("/api/graphs/mini/changes", headers=bearer(TOKEN)).json()["changes"]
     assert changes[0]["who"] == "script" and "sub" not in changes[0]
     assert (changes[1]["who"], changes[1]["sub"], changes[1]["organisations"]) == \
         ("Kaisa Keusote", "sub-kaisa", ["keusote"])
-    page = client.get("/graphs/mini/changes?lang=en").text
+    page = client.get("/graphs/mini/changes?lang=en", headers=bearer(TOKEN)).text
     assert "Kaisa Keusote" in page
+    # the public sees that a change was made and when, not by whom
+    public = client.get("/api/graphs/mini/changes").json()["changes"]
+    assert [c["version"] for c in public] == [c["version"] for c in changes]
+    assert not any({"who", "sub", "organisations"} & set(c) for c in public)
+    assert "Kaisa Keusote" not in client.get("/graphs/mini/changes?lang=en").text
 
 
 def test_reads_show_the_true_figures_to_editors_only(client, provider, served) -> None:

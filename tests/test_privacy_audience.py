@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import MINI, copy_mini, run
+from helpers import MINI, copy_mini, edit, run
 from polku.app import create_app
 from polku.io import formats
 from polku.server.auth import Tokens
@@ -195,6 +195,69 @@ def test_an_editor_reads_the_true_figures(clients) -> None:
                      ).json()["values"]["size"] == "<5"
 
 
+#: a broken source's people cells: what each world's files hold while the last good version
+#: is served (not a number, so no suppression by value can catch them)
+BROKEN = {"small": ("3 hlö", "4 kk"), "twin": ("1 hlö", "2 kk")}
+
+
+@pytest.fixture
+def broken(tmp_path) -> dict[str, TestClient]:
+    """Each world served, then its size and volume cells made text that is no number."""
+    import os
+    import time
+
+    out = {}
+    for w, cells in WORLDS.items():
+        client = world(tmp_path / w, *cells)
+        for sheet, old, new in (("segments", f",{cells[0]},", f",{BROKEN[w][0]},"),
+                                ("referrals", f",{cells[1]},", f",{BROKEN[w][1]},")):
+            path = tmp_path / w / NAME / f"{sheet}.csv"
+            text = path.read_text(encoding="utf-8")
+            assert old in text, (sheet, text)
+            path.write_text(text.replace(old, new, 1), encoding="utf-8")
+            later = time.time() + 5  # seen as changed within the same clock tick too
+            os.utime(path, (later, later))
+        out[w] = client
+    return out
+
+
+def test_a_broken_sources_people_cells_reach_the_public_in_no_channel(broken) -> None:
+    small, twin = broken["small"], broken["twin"]
+    listed = small.get("/api/graphs").json()
+    mine = next(g for g in listed if g["name"] == NAME)
+    # the public learns where the source is broken and what is wrong, not the cell's text
+    assert mine["state"] == "stale" and "column 'size'" in mine["problem"]
+    assert "is not a number" in mine["problem"] and "hlö" not in mine["problem"]
+    row = small.get(f"/api/graphs/{NAME}/rows/segments/nuoret").json()["values"]
+    assert row["size"] == "<5"
+    for path, query in calls(small.get("/openapi.json").json()):
+        a, b = small.get(path, params=query), twin.get(path, params=query)
+        assert a.status_code == b.status_code == 200, (path, query, a.text[:300])
+        for text in (a.text, a.headers.get("x-polku-stale", "")):
+            assert not re.search(r"hlö|hl%C3%B6|\d(%20| )kk", text), (path, query)
+        assert normal(a.text) == normal(b.text), f"{path} {query}: the public answer " \
+                                                 "depends on a broken cell's text"
+        assert a.headers.get("x-polku-stale") == b.headers.get("x-polku-stale"), path
+    # the editor reads the cell as it is, to mend it
+    row = small.get(f"/api/graphs/{NAME}/rows/segments/nuoret", headers=EDITOR).json()
+    assert row["values"]["size"] == "3 hlö"
+
+
+def test_the_public_change_log_says_what_changed_and_when_not_by_whom(clients) -> None:
+    small = clients["small"]
+    public = small.get(f"/api/graphs/{NAME}/changes").json()["changes"]
+    assert public and all(set(c) >= {"version", "time", "action", "sheet", "key"}
+                          for c in public)
+    assert all("who" not in c and "sub" not in c and "organisations" not in c
+               for c in public)
+    page = small.get(f"/graphs/{NAME}/changes", params={"lang": "en"}).text
+    assert ">editor<" not in page and ">who<" not in page
+    editor = small.get(f"/api/graphs/{NAME}/changes", headers=EDITOR).json()["changes"]
+    assert {c["who"] for c in editor} == {"editor"}
+    assert ">editor<" in small.get(f"/graphs/{NAME}/changes", params={"lang": "en"},
+                                   headers=EDITOR).text
+
+
 # -- files meant for others ---------------------------------------------------------------------
 
 def read_output(path: Path) -> str:
@@ -221,9 +284,9 @@ def plant(tmp: Path, size: int, volume: int) -> Path:
     return wb
 
 
-#: the CLI's outputs for others, by their default (a shared format, a page, the report) or
-#: by --suppress (the owner's own formats, and a diff given to someone); every format of the
-#: registry is one of them
+#: the CLI's outputs for others, by their default (a shared format, a page, the report, the
+#: action list, a diff in every format) or by --suppress (the owner's own formats); every
+#: format of the registry is one of them
 COMMANDS = [(f"export-{f.name}", lambda wb, out, f=f: [
                 "export", wb, "--to", f.name, "-o", out / f"x{f.suffixes[0]}"]
              + ([] if f.shared else ["--suppress"]), lambda out, f=f: out / f"x{f.suffixes[0]}")
@@ -233,10 +296,18 @@ COMMANDS = [(f"export-{f.name}", lambda wb, out, f=f: [
     ("report", lambda wb, out: ["report", wb, "-o", out / "r.md"], lambda out: out / "r.md"),
     ("report-html", lambda wb, out: ["report", wb, "-o", out / "r.html"],
      lambda out: out / "r.html"),
-    ("diff-json", lambda wb, out: ["diff", MINI, wb, "--format", "json", "--suppress", "-o",
-                                   out / "d.json"], lambda out: out / "d.json"),
-    ("diff-text", lambda wb, out: ["diff", MINI, wb, "--suppress", "-o", out / "d.txt"],
+    ("diff-json", lambda wb, out: ["diff", MINI, wb, "--format", "json", "-o", out / "d.json"],
+     lambda out: out / "d.json"),
+    ("diff-text", lambda wb, out: ["diff", MINI, wb, "-o", out / "d.txt"],
      lambda out: out / "d.txt"),
+    ("diff-json-back", lambda wb, out: ["diff", wb, MINI, "--format", "json", "-o",
+                                        out / "d.json"], lambda out: out / "d.json"),
+    ("diff-text-stdout", lambda wb, out: ["diff", MINI, wb, "--lang", "en"], None),
+    ("actions-csv", lambda wb, out: ["actions", wb, "-o", out / "a.csv"],
+     lambda out: out / "a.csv"),
+    ("actions-json", lambda wb, out: ["actions", wb, "--format", "json"], None),
+    ("actions-xlsx", lambda wb, out: ["actions", wb, "--format", "xlsx", "-o", out / "a.xlsx"],
+     lambda out: out / "a.xlsx"),
     ("diff-html", lambda wb, out: ["diff", MINI, wb, "--format", "html", "-o", out / "d.html"],
      lambda out: out / "d.html"),
 ]
@@ -252,7 +323,52 @@ def test_every_file_for_others_leaves_small_cells_out(tmp_path: Path, name, comm
         out.mkdir()
         r = run(*command(wb, out))
         assert r.exit_code == 0, r.output
-        texts.append(normal(read_output(output(out))).replace(str(tmp_path / w), "TMP"))
+        # an output of None: what the command prints is the file (stdout)
+        text = read_output(output(out)) if output is not None else r.stdout
+        texts.append(normal(text).replace(str(tmp_path / w), "TMP"))
     assert texts[0] == texts[1], f"{name}: the file depends on a small cell"
-    if name in ("diff-json", "export-jsonld"):
+    if name in ("diff-json", "diff-json-back", "export-jsonld", "actions-json"):
         assert small_figures(json.loads(texts[0])) == []
+
+
+def test_the_action_list_is_for_others_and_leaves_small_cells_out(tmp_path: Path) -> None:
+    """A referral of 4 clients a month into a service of capacity 3 fires over-capacity for
+    the editor ("4 clients a month, capacity 3"); 2 a month fires nothing. The action list,
+    a file to take away, says neither: not the figure, and not by a row that comes and goes."""
+    texts, raw = [], []
+    for w, cells in WORLDS.items():
+        wb = plant(tmp_path / w, *cells)
+        edit(wb / "services.csv", "kela,20,", "kela,3,")
+        r = run("actions", wb, "--format", "json", "--lang", "en")
+        assert r.exit_code == 0, r.output
+        texts.append(r.stdout)
+        raw.append(run("actions", wb, "--format", "json", "--lang", "en",
+                       "--no-suppress").stdout)
+    assert texts[0] == texts[1], "the action list depends on a small cell"
+    assert "over-capacity:kuntouttava" not in texts[0]
+    assert "over-capacity:kuntouttava" in raw[0] and "over-capacity:kuntouttava" not in raw[1]
+    # the same list as the API gives a reader without a token
+    client = TestClient(create_app([tmp_path / "small" / NAME]), raise_server_exceptions=False)
+    api = client.get(f"/api/graphs/{NAME}/actions", params={"format": "json", "lang": "en"})
+    assert api.status_code == 200 and api.json() == json.loads(texts[0])
+
+
+def test_a_diff_is_for_others_in_every_format(tmp_path: Path) -> None:
+    """Both sides of a change read <5 where a cell is small; a change from one small cell to
+    another (3 → 1 people) is not listed, since <5 → <5 says nothing; --no-suppress gives
+    the editor the true figures."""
+    small = plant(tmp_path / "small", *WORLDS["small"])
+    twin = plant(tmp_path / "twin", *WORLDS["twin"])
+    doc = json.loads(run("diff", MINI, small, "--format", "json").stdout)
+    fields = {c["id"]: c["fields"] for c in doc["changed"]}
+    assert fields["nuoret"] == {"size": ["1200", "<5"]}
+    assert fields["r1"] == {"volume_per_month": ["12", "<5"]}
+    back = json.loads(run("diff", small, MINI, "--format", "json").stdout)
+    assert {c["id"]: c["fields"] for c in back["changed"]}["nuoret"] == {"size": ["<5", "1200"]}
+    between = json.loads(run("diff", small, twin, "--format", "json").stdout)
+    assert between["changed"] == []
+    text = run("diff", MINI, small, "--lang", "en").stdout
+    assert "size: 1200 → <5" in text and "→ 3" not in text
+    editor = json.loads(run("diff", small, twin, "--format", "json", "--no-suppress").stdout)
+    assert {c["id"]: c["fields"] for c in editor["changed"]} == {
+        "nuoret": {"size": ["3", "1"]}, "r1": {"volume_per_month": ["4", "2"]}}

@@ -134,6 +134,11 @@ def test_queue_edge_cases():
     (["--demand", "s=+2O%"], "--demand: demand at 's': '+2O%' is not a percentage"),
     (["--demand", "s=-120%"], "would make demand negative"),
     (["--demand", "nope=+5%"], "--demand: 'nope' is not in the graph"),
+    (["--places", "s=1000000000"], "--places: places at 's': at most 100,000, not 1000000000"),
+    (["--capacity", "s=1e308"],
+     "--capacity: capacity of 's': at most 100,000 a month, not 1e+308"),
+    (["--demand", "s=+100000%"],
+     "--demand: demand at 's': a change of at most +1000%, not +100000%"),
     (["--remove", "s", "--capacity", "s=5"], "--remove: a removal and a change of capacity"),
     ([], "--remove: say what changes"),
 ])

@@ -223,6 +223,13 @@ def test_without_a_change_the_form_only(client) -> None:
     ({"service": "tyokokeilu", "demand": "-150%"}, "demand",
      "demand '-150%': a percentage of at least -100%, e.g. +20% or -10%"),
     ({"segment": "tyokokeilu"}, "segment", "'tyokokeilu' is not a client segment of this graph"),
+    # the operation's ceilings, marked on the row of the service they are about
+    ({"service": "tyokokeilu", "places": "1000000000"}, "places",
+     "places at 'tyokokeilu': at most 100,000, not 1000000000"),
+    ({"service": "tyokokeilu", "capacity": "1e308"}, "capacity",
+     "capacity of 'tyokokeilu': at most 100,000 a month, not 1e+308"),
+    ({"service": "tyokokeilu", "demand": "+5000%"}, "demand",
+     "demand at 'tyokokeilu': a change of at most +1000%, not +5000%"),
 ])
 def test_bad_input_is_400_with_the_field_marked(client, query, field, message) -> None:
     r = client.get(PAGE, params={"segment": "seg-nuoret", **query, "lang": "en"},
@@ -277,3 +284,37 @@ def test_api_queue_whatif_bad_input(client, query, field) -> None:
     r = client.get("/api/graphs/keski-uusimaa/whatif", params=query)
     assert r.status_code == 400
     assert r.json()["error"]["field"] == field, r.json()
+
+
+@pytest.mark.parametrize("query, field", [
+    ({"places": "tyokokeilu=10000000", "calibrate": "false"}, "places"),
+    ({"places": "tyokokeilu=1000000000"}, "places"),
+    ({"capacity": "tyokokeilu=1e308"}, "capacity"),
+    ({"demand": "tyokokeilu=+100000%"}, "demand"),
+])
+def test_the_api_refuses_what_no_region_has_at_once(client, query, field) -> None:
+    """Unbounded changes tied the server up (ten million places took 8 s, a billion
+    minutes) and a capacity of 1e308 came back as a 300-digit number: the operation's
+    check refuses them, naming the field, before anything is computed."""
+    import time
+
+    start = time.perf_counter()
+    r = client.get("/api/graphs/keski-uusimaa/whatif", params=query)
+    assert r.status_code == 400 and r.json()["error"]["field"] == field, r.text
+    assert time.perf_counter() - start < 1.0
+    assert len(r.text) < 400  # nothing echoed at length
+
+
+def test_the_largest_allowed_change_answers_within_a_second(client) -> None:
+    import time
+
+    for calibrate in ("true", "false"):
+        start = time.perf_counter()
+        r = client.get("/api/graphs/keski-uusimaa/whatif", params={
+            "places": "tyokokeilu=100000", "capacity": "tyokokeilu=100000",
+            "demand": "tyokokeilu=+1000%", "calibrate": calibrate})
+        assert r.status_code == 200, r.text
+        # about 0.05 s alone; the bound is loose for a busy machine (a billion places ran
+        # for minutes)
+        assert time.perf_counter() - start < 5.0
+        assert r.json()["services"]["tyokokeilu"]["after"]["places"] == 100000

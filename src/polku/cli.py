@@ -471,17 +471,17 @@ def actions(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write "
                                           "(xlsx needs it; csv and json print without)."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+        "The action list goes to other people: small cells (segment sizes, clients per "
+        "month from 1 to --min-cell minus 1) are left out of it, as from the report and "
+        "the API's public /actions; --no-suppress for the owner's own copy.")),
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """The action list per organisation to take away: one row per organisation and finding
     it is accountable for, with the plan measures and the follow-up."""
-    from polku.analyses.accountable import check_actor
-    from polku.analyses.findings import find
-    from polku.followup import effective
     from polku.io import atomic
-    from polku.followup import today
-    from polku.present.actions import ACTION_FORMATS, action_rows
-    from polku.present.messages import worded
+    from polku.present.actions import ACTION_FORMATS, action_list
 
     check_format(format, tuple(ACTION_FORMATS))
     kind = ACTION_FORMATS[format]
@@ -489,12 +489,10 @@ def actions(
         raise PolkuError(f"a {format} action list is a file: give -o ACTIONS.{format}",
                          field="output")
     tr = translator(lang)
-    g = load_graph(source)
-    if actor is not None:
-        check_actor(g, actor)
-    found = worded(find(g, long_wait_days=long_wait_days), g, tr)
-    states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
-    rows = action_rows(g, found, states, actor, tr)
+    # the findings operation for the file's audience, as the API's /actions asks it
+    found, g = asked(ops.Findings(long_wait_days=long_wait_days, actor=actor),
+                     model_of(source, min_cell), audience_of(suppress))
+    rows = action_list(g, found, actor, tr)
     name = str(g.graph.get("name", "graph"))
     data = kind.write(name, str(g.graph.get("title") or name), rows, tr)
     if output is None:
@@ -752,9 +750,10 @@ def diff(
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help="Where to write (html needs it)."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
-    suppress: Optional[bool] = typer.Option(None, "--suppress/--no-suppress",
-                                            show_default=False, help=(
-        "Leave small cells out (default: in the html page, which goes to other people).")),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+        "A diff goes to other people: small cells (segment sizes, clients per month from 1 "
+        "to --min-cell minus 1) read <5 on both sides of a change, and a change between two "
+        "small cells is not listed; --no-suppress for the owner's true figures.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -774,7 +773,7 @@ def diff(
                                  else ".json, .txt or .md"}, file=str(output), field="output")
     tr = translator(lang)
     ma, mb = model_of(a, min_cell), model_of(b, min_cell)
-    who = audience_of(suppress if suppress is not None else format == "html")
+    who = audience_of(suppress)
     result = ops.answer(ops.Diff(against=mb, long_wait_days=long_wait_days), ma, who)
     ga, gb = ma.published(who).graph, mb.published(who).graph
     result = diff_worded(result, ga, gb, tr)

@@ -173,45 +173,157 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     return value
 
 
+#: a clean number as a workbook cell holds it (spaces as thousands separators, one decimal
+#: comma or point): the only cell text of a people column that may be shown as such
+_CLEAN_NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")
+
+
 def cell_number(text: object) -> float | None:
-    """A workbook cell's number (decimal comma or point, spaces as thousands separators),
-    None when it holds none.
+    """A workbook cell's number, 0 or more (decimal comma or point, spaces as thousands
+    separators), None when it holds none: anything else (``3 hlö``, ``-3``, ``1e3``,
+    ``nan``) is not a clean count.
 
     >>> cell_number("1 200"), cell_number("0,5"), cell_number(""), cell_number("x")
     (1200.0, 0.5, None, None)
+    >>> cell_number("3 hlö"), cell_number("-3"), cell_number("nan")
+    (None, None, None)
     """
     if isinstance(text, bool):
         return None
     if isinstance(text, (int, float)):
-        return float(text)
+        return float(text) if text >= 0 else None
     if not isinstance(text, str):
         return None
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "").replace(",", ".")
-    try:
-        return float(cleaned) if cleaned else None
-    except ValueError:
-        return None
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    return float(cleaned) if _CLEAN_NUMBER.fullmatch(cleaned) else None
+
+
+def shown_cell(text: object, min_cell: int = MIN_CELL) -> object:
+    """A people column's cell as the public may see it: empty and clean counts that are not
+    small as they are; a small cell, and any text that is not a clean count (``3 hlö`` in a
+    broken source, ``-3``), as ``<5`` — the same marker, so the row says nothing of what
+    the text held, not even whether it was a small count or a typo.
+
+    >>> shown_cell("12"), shown_cell("3"), shown_cell("3 hlö"), shown_cell(""), shown_cell("0")
+    ('12', '<5', '<5', '', '0')
+    """
+    if text is None or (isinstance(text, str) and not text.strip()):
+        return text
+    number = cell_number(text)
+    if number is None or is_small(number, min_cell):
+        return f"<{min_cell}"
+    return text
 
 
 def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | None:
     """A workbook row (cell text) as it may be shown to the public: a cell that counts people
-    and holds a small cell reads ``<5``.
+    goes through :func:`shown_cell` (a small cell, or text that is no clean count, reads
+    ``<5``).
 
     >>> shown_row("segments", {"id": "s", "size": "3"}), shown_row("segments", {"size": "12"})
     ({'id': 's', 'size': '<5'}, {'size': '12'})
+    >>> shown_row("referrals", {"volume_per_month": "4 kk"})
+    {'volume_per_month': '<5'}
     """
     if row is None:
         return None
     columns = [c for c in PEOPLE_COLUMNS.get(sheet, ()) if c in row]
-    if not any(is_small(cell_number(row[c]), min_cell) for c in columns):
+    if all(shown_cell(row[c], min_cell) is row[c] for c in columns):
         return row
-    return {k: (f"<{min_cell}" if k in columns and is_small(cell_number(v), min_cell) else v)
-            for k, v in row.items()}
+    return {k: (shown_cell(v, min_cell) if k in columns else v) for k, v in row.items()}
+
+
+#: what the public reads of a change-log entry: that a change was made, when, and to which
+#: row — not by whom (a staff member's name, subject and organisations are personal data)
+PUBLIC_CHANGE_KEYS = ("version", "time", "action", "sheet", "key", "before", "after",
+                      "undoes", "changes", "note")
 
 
 def shown_change(entry: dict, min_cell: int = MIN_CELL) -> dict:
-    """A change-log entry as the public may see it: its rows before and after through
+    """A change-log entry as the public may see it: its rows before and after (a batch's
+    rows too) through :func:`shown_row`, and nothing of who made it.
+
+    >>> shown_change({"version": 1, "who": "Anna", "sub": "x1", "organisations": ["kela"],
+    ...               "sheet": "segments", "before": {"size": "12"}, "after": {"size": "3"}})
+    {'version': 1, 'sheet': 'segments', 'before': {'size': '12'}, 'after': {'size': '<5'}}
+    """
+    out = {k: v for k, v in entry.items() if k in PUBLIC_CHANGE_KEYS}
+    sheet = entry.get("sheet") or ""
+    for side in ("before", "after"):
+        if side in out:
+            out[side] = shown_row(sheet, out[side], min_cell)
+    if isinstance(out.get("changes"), list):
+        out["changes"] = [shown_change(c, min_cell) for c in out["changes"]]
+    return out
+
+
+# -- problems shown to the public ----------------------------------------------------------------
+
+#: what stands for a people cell's text in a problem the public reads
+WITHHELD = "..."
+WITHHELD_MESSAGE = N_("the cell is not a valid count (its text is withheld: it counts people)")
+
+
+def counts_people(error: object) -> bool:
+    """Whether a problem is about a cell or attribute that counts people: a workbook
+    column of :data:`PEOPLE_COLUMNS` (of its sheet, when the problem names one), or a
+    graph attribute of :data:`PEOPLE_COUNTS` (a problem of an RDF source names it in its
+    ``attribute`` parameter)."""
+    column = getattr(error, "column", None)
+    sheet = getattr(error, "sheet", None)
+    if column:
+        if sheet:
+            return column in PEOPLE_COLUMNS.get(sheet, ())
+        return any(column in cols for cols in PEOPLE_COLUMNS.values())
+    attribute = (getattr(error, "params", None) or {}).get("attribute")
+    return attribute is not None and any(attribute in a for a in PEOPLE_COUNTS.values())
+
+
+def published_error(error: Exception) -> Exception:
+    """A problem as the public may read it (a stale source's problem: the API's
+    ``X-Polku-Stale`` and ``problem``, the pages' banner): where it is and what is wrong,
+    but of a cell that counts people never its text (``'3 hlö' is not a number`` reads
+    ``'...' is not a number``; a problem that carries the text only in its wording reads
+    :data:`WITHHELD_MESSAGE`). Other problems are passed on as they are.
+
+    >>> from polku.errors import PolkuError
+    >>> e = PolkuError("'{value}' is not a number", params={"value": "3 hlö"},
+    ...                sheet="segments", row=2, column="size")
+    >>> str(published_error(e))
+    "sheet 'segments', row 2, column 'size': '...' is not a number"
+    >>> published_error(PolkuError("x", column="capacity_per_month")).message
+    'x'
+    """
+    from polku.errors import PolkuError, PolkuErrors
+
+    if isinstance(error, PolkuErrors):
+        errors = [published_error(e) for e in error.errors]
+        if all(a is b for a, b in zip(errors, error.errors)):
+            return error
+        out: PolkuError = PolkuErrors(errors)  # type: ignore[arg-type]
+        out.field = error.field
+        return out
+    if not isinstance(error, PolkuError) or not counts_people(error):
+        return error
+    where = {"file": error.file, "sheet": error.sheet, "row": error.row,
+             "column": error.column, "node": error.node, "field": error.field}
+    if error.msgid is not None and "value" in error.params:
+        return PolkuError(error.msgid, params=dict(error.params, value=WITHHELD), **where)
+    return PolkuError(WITHHELD_MESSAGE, params={}, **where)
+
+
+# -- by audience: what the doors call ------------------------------------------------------------
+
+def row_for(audience: str, sheet: str, row: dict | None, min_cell: int = MIN_CELL
+            ) -> dict | None:
+    """A workbook row as ``audience`` reads it: the editor the cell text, the public
     :func:`shown_row`."""
-    sheet = entry.get("sheet", "")
-    return dict(entry, before=shown_row(sheet, entry.get("before"), min_cell),
-                after=shown_row(sheet, entry.get("after"), min_cell))
+    return row if audience == EDITOR else shown_row(sheet, row, min_cell)
+
+
+def changes_for(audience: str, entries: list[dict], min_cell: int = MIN_CELL) -> list[dict]:
+    """Change-log entries as ``audience`` reads them: the editor all of each, the public
+    :func:`shown_change` (rows with small cells as ``<5``, nothing of who made them)."""
+    return entries if audience == EDITOR else [shown_change(e, min_cell) for e in entries]

@@ -59,6 +59,22 @@ DAYS_PER_MONTH = 30.4
 #: is amplified by a cycle whose outgoing volumes exceed its inflow.
 _MAX_ROUNDS = 10_000
 _SETTLED = 1e-9
+#: The most a what-if may ask of one service. A Finnish region's busiest employment,
+#: social or health service serves some thousands of clients a month (a wellbeing services
+#: county's whole primary care, tens of thousands); 100,000 places, or clients a month, is
+#: well above any of them, so no real question is refused, and it bounds the model's cost:
+#: Erlang's recurrence (:func:`erlang_c`) is a loop over the places.
+MAX_PLACES = 100_000
+MAX_CAPACITY = 100_000
+#: A demand change of at most +1000 % (eleven times the clients): far beyond any forecast a
+#: region plans for, and the propagated volumes stay ordinary numbers.
+MAX_DEMAND = 10.0
+#: a change above its ceiling, by option (the service, the value and the ceiling as params)
+TOO_MUCH = {
+    "capacity": N_("capacity of '{service}': at most {most} a month, not {value}"),
+    "places": N_("places at '{service}': at most {most}, not {value}"),
+    "demand": N_("demand at '{service}': a change of at most {most}, not {value}"),
+}
 
 
 def erlang_c(places: int, load: float) -> float:
@@ -78,6 +94,8 @@ def erlang_c(places: int, load: float) -> float:
     b = 1.0
     for k in range(1, places + 1):
         b = load * b / (k + load * b)
+        if b == 0.0:  # underflowed: every later term is 0 too (many places, little load)
+            break
     rho = load / places
     return b / (1 - rho * (1 - b))
 
@@ -372,6 +390,18 @@ def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
             raise PolkuError(N_("demand at '{service}': a change of at least {least}"),
                              params={"service": sid, "least": "-100%"}, node=sid,
                              field="demand")
+    # the ceilings: above any region's real service, and they bound the model's cost
+    for option, changes, most, shown in (
+            ("capacity", capacity, MAX_CAPACITY, f"{MAX_CAPACITY:,}"),
+            ("places", places, MAX_PLACES, f"{MAX_PLACES:,}"),
+            ("demand", demand, MAX_DEMAND, f"+{MAX_DEMAND:.0%}")):
+        for sid, value in changes.items():
+            if value > most:
+                raise PolkuError(TOO_MUCH[option], params={
+                    "service": sid, "most": shown,
+                    "value": f"{value:+.0%}" if option == "demand" else
+                    str(value) if option == "places" else f"{value:g}"},
+                    node=sid, field=option)
 
 
 def check_changes(g: nx.MultiDiGraph, capacity: Mapping[str, float],

@@ -27,6 +27,7 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.errors import PolkuError, PolkuErrors
+from polku.words import N_
 from polku.graph import add_edge, add_edges, new_graph
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -667,8 +668,12 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[P
             value = data.get(attr)
             if value is not None and (isinstance(value, bool) or
                                       not isinstance(value, (int, float))):
-                problems.append(PolkuError(f"{_attr_predicate(attr).replace(POLKU, 'polku:')} "
-                                           f"must be a number, not {value!r}",
+                # ``attribute`` names what the value is (the public reads a people
+                # count's problem without its value: polku.privacy.published_error)
+                problems.append(PolkuError(N_("{predicate} must be a number, not {value}"),
+                                           params={"predicate": _attr_predicate(attr).replace(
+                                               POLKU, "polku:"), "value": repr(value),
+                                               "attribute": attr},
                                            file=source, node=node))
         if "entry" in data and not isinstance(data["entry"], bool):
             problems.append(PolkuError(f"polku:isEntryPoint must be true or false, not "

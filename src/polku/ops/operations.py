@@ -316,9 +316,29 @@ class Diff:
 
         assert self.against is not None
         other = self.against.published(model.audience)
-        return diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
-                    findings_a=model.findings(self.long_wait_days),
-                    findings_b=other.findings(self.long_wait_days))
+        result = diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
+                      findings_a=model.findings(self.long_wait_days),
+                      findings_b=other.findings(self.long_wait_days))
+        if model.audience != PUBLIC:
+            return result
+        # for the public both graphs are the published copies; like the change log's
+        # before/after, a small cell on either side reads <5, and a change whose two sides
+        # read the same (3 → 2: <5 → <5) is no change the public can see. The findings
+        # created are the later graph's: what follows from its suppressed inflows is
+        # hidden by its own published figures (answer() hides the earlier graph's)
+        changed = []
+        for change in result["changed"]:
+            fields = {}
+            for column, (old, new) in change["fields"].items():
+                old = shown_suppressed(model.graph, change["id"], column, old, model.min_cell)
+                new = shown_suppressed(other.graph, change["id"], column, new, model.min_cell)
+                if old != new:
+                    fields[column] = [old, new]
+            if fields:
+                changed.append(dict(change, fields=fields))
+        findings = dict(result["findings"],
+                        created=published_figures(result["findings"]["created"], other))
+        return dict(result, changed=changed, findings=findings)
 
 
 @dataclass(frozen=True)
@@ -450,6 +470,15 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
     seen = model.published(audience)
     result = operation.run(seen, **kwargs)
     return published_figures(result, seen) if audience == PUBLIC else result
+
+
+def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
+                     min_cell: int) -> Any:
+    """A workbook cell of a published graph's node as the public reads it: ``<5`` where
+    the cell counts people and the published copy left it out as a small cell."""
+    if value is None and column in (g.nodes.get(node, {}).get("suppressed") or ()):
+        return f"<{min_cell}"
+    return value
 
 
 def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:

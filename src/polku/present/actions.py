@@ -67,6 +67,22 @@ def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
     return rows
 
 
+def action_list(g: nx.MultiDiGraph, findings: Iterable[Finding], actor: str | None = None,
+                tr: Translator | None = None) -> list[dict[str, str]]:
+    """The action list of the findings an audience was answered
+    (:func:`polku.ops.operations.answer` with the ``findings`` operation) worded from the
+    graph that audience reads, ``g``, with the graph's follow-ups as they stand: what
+    ``polku actions`` and the API's ``/actions`` both send, so each door only says who
+    reads (a file meant for others, a reader without a token: the public)."""
+    from polku.followup import effective, today
+    from polku.present.messages import worded
+
+    tr = tr or translator()
+    found = worded(findings, g, tr)
+    states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+    return action_rows(g, found, states, actor, tr)
+
+
 def headings(tr: Translator) -> list[str]:
     return [tr(h) for h in COLUMNS.values()]
 

@@ -24,7 +24,7 @@ from polku.present import results
 from polku.present.i18n import check_lang, translator
 from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS
-from polku.privacy import EDITOR, PUBLIC, shown_change, shown_row
+from polku.privacy import EDITOR, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
 from polku.server.contract import ApiError, responses
 from polku.server.http import header_text
@@ -259,22 +259,12 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                 authorization: Credentials = Reader) -> Response:
         """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
         or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
-        from polku.analyses.accountable import check_actor
-        from polku.followup import effective, today
-        from polku.present.actions import ACTION_FORMATS, action_rows
-        from polku.present.messages import worded
+        from polku.present.actions import ACTION_FORMATS, action_list
 
-        found, g = ask(name, response, Findings(severity="info"), authorization)
+        # an unknown actor is a bad parameter (400 naming it; 404 is for the path)
+        found, g = ask(name, response, Findings(severity="info", actor=actor), authorization)
         tr = translator(api_lang(lang))
-        if actor is not None:
-            try:
-                check_actor(g, actor)
-            except PolkuError as e:
-                # an unknown id in a query is a bad parameter (400); 404 is for the path
-                raise ApiError(400, e.message, field="actor", cause=e) from None
-        found = worded(found, g, tr)
-        states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
-        rows = action_rows(g, found, states, actor, tr)
+        rows = action_list(g, found, actor, tr)
         stem = f"{name}-actions" + (f"-{actor}" if actor else "")
         headers = dict(response.headers)
         headers["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
@@ -417,11 +407,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         sheets, version = store.sheets(name)
         response.headers.update(graph_headers(version))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
-        editor = access.audience(authorization) == EDITOR
+        who = access.audience(authorization)
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
-                "rows": [{"key": edits.row_key(sheet, r),
-                          "values": r if editor else shown_row(sheet, r)} for r in body]}
+                "rows": [{"key": edits.row_key(sheet, r), "values": row_for(who, sheet, r)}
+                         for r in body]}
 
     @router.get("/graphs/{name}/rows/{sheet}/{key}", responses=READ)
     def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
@@ -436,9 +426,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             raise ApiError(404, e.message, field="key", cause=e) from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key", cause=e) from None
-        if access.audience(authorization) != EDITOR:
-            found = shown_row(sheet, found) or found
-        return {"graph": name, "sheet": sheet, "key": edits.row_key(sheet, found), "values": found}
+        key = edits.row_key(sheet, found)
+        found = row_for(access.audience(authorization), sheet, found) or found
+        return {"graph": name, "sheet": sheet, "key": key, "values": found}
 
     def write(name: str, authorization: Credentials, if_match: str | None, action: str,
               sheet: str, key: str | None, body: Any, status: int,
@@ -495,9 +485,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         # the version before the log is read: an ETag never newer than the changes listed
         response.headers.update(graph_headers(store.entry(name).version))
         changes = store.changelog(name).newest_first(limit)
-        if access.audience(authorization) != EDITOR:
-            changes = [shown_change(c) for c in changes]
-        return {"graph": name, "changes": changes}
+        return {"graph": name, "changes": changes_for(access.audience(authorization), changes)}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
     def undo(name: str, authorization: Credentials = Bearer, if_match: str | None = IfMatch,

@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from polku.errors import PolkuError, PolkuErrors
+from polku.privacy import published_error
 from polku.words import N_
 
 #: status -> (code, what it means in the OpenAPI description)
@@ -172,6 +173,9 @@ def problem_worded(problem: PolkuError | None, tr: Any = None) -> str | None:
         return None
     from polku.present.i18n import error_text, translator
 
+    # anyone may read it (it is shown before the reader is known): a people cell's text
+    # is withheld (polku.privacy.published_error)
+    problem = published_error(problem)
     tr = tr or translator("en")
     errors = problem.errors if isinstance(problem, PolkuErrors) else [problem]
     if not errors:

@@ -29,7 +29,7 @@ from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
                                   answer)
 from polku.present.operations import Report, ViewOf
-from polku.privacy import PUBLIC, shown_change
+from polku.privacy import EDITOR, PUBLIC, changes_for
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
@@ -539,6 +539,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             asked = whatif_changes(g, services, rows, tr)
             if asked is not None:
                 result = whatif_result(model, *asked, tr=tr, language=language, name=name,
+                                       rows=[r.service.strip() for r in rows],
                                        who=who, calibrate=calibrate)
         except ApiError as e:
             error = e
@@ -646,16 +647,16 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
     def changes_page(name: str, language: PageLanguage = Language,
                      who: str = Reader) -> HTMLResponse:
-        """The change log, newest first (for the public, small cells as ``<5``)."""
+        """The change log, newest first (for the public, small cells as ``<5`` and not who
+        made a change)."""
         # the version before the log is read: an ETag never newer than the changes listed
         version = store.entry(name).version
         changes = store.changelog(name).newest_first(500)
-        if who != "editor":
-            changes = [shown_change(c) for c in changes]
         g = version.graph
-        return html("changes.html", language, version, g,
+        return html("changes.html", language, version, g, show_who=who == EDITOR,
                     title=language.tr("Changes: {graph}").format(graph=shown(g, name)),
-                    name=name, changes=[change_shown(c, g, language.tr) for c in changes],
+                    name=name, changes=[change_shown(c, g, language.tr)
+                                        for c in changes_for(who, changes)],
                     action_names=ACTION_NAMES)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
@@ -823,10 +824,14 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
 
 def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, int],
                   demand: dict[str, float], tr: Translator, language: PageLanguage,
-                  name: str, who: str, calibrate: bool = True) -> dict[str, Any]:
+                  name: str, who: str, calibrate: bool = True,
+                  rows: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The queueing what-if for the page's reader (small cells hidden for the public),
-    names in ``tr``'s language, services by name and each finding linked to its view."""
+    names in ``tr``'s language, services by name and each finding linked to its view.
+    A value the operation refuses is a :class:`RowError` naming its field and the row
+    (of ``rows``, the form's services in order) it is on."""
     from polku.kinds import meaning
+    from polku.present.i18n import error_message
 
     g = model.graph
     try:
@@ -834,7 +839,9 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
                                                 calibrate=calibrate), model, who),
                                 model.published(who).graph, tr)
     except PolkuError as e:
-        raise ApiError(400, e.message, field=e.field or "service", cause=e) from None
+        field = e.field if e.field in ("capacity", "places", "demand") else "service"
+        row = list(rows).index(e.node) if e.node in rows else 0
+        raise RowError(row, 400, error_message(e, tr), field) from None
     services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
                       key=lambda s: (s["label"].casefold(), s["id"]))
 

@@ -46,6 +46,7 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import ChangeLog, NothingToUndo, revert, row_changes, write_lock
 from polku.errors import PolkuError
+from polku.privacy import published_error
 from polku.words import N_
 from polku.io import formats
 from polku.io.load import load_graph
@@ -195,10 +196,14 @@ class Version:
             return "failed"
         return "stale" if self.problem is not None else "ok"
 
-    def problem_text(self) -> str | None:
+    def problem_text(self, public: bool = True) -> str | None:
+        """The problem in one line (and how many more). Unless ``public`` is False (the
+        server's own log), as anyone may read it (:func:`polku.privacy.published_error`):
+        it is sent before the reader is known (headers, the index, the pages' banner), so
+        a cell that counts people is named, never quoted."""
         if self.problem is None:
             return None
-        lines = str(self.problem).splitlines()
+        lines = str(published_error(self.problem) if public else self.problem).splitlines()
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
         return (lines[0] if lines else "unreadable") + more
 
@@ -495,7 +500,7 @@ class GraphStore:
                 stamp = stamp_of(source)
         except PolkuError as e:
             entry.version = served.broken(stamp, relative(e, source.root))
-            log.warning("graph '%s': %s", source.name, entry.version.problem_text())
+            log.warning("graph '%s': %s", source.name, entry.version.problem_text(public=False))
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
             entry.version = served.broken(stamp, PolkuError(
@@ -580,7 +585,8 @@ class GraphStore:
         except PolkuError as e:
             raise ApiError(409, N_("the source cannot be read: {problem}"),
                            code="source-broken",
-                           params={"problem": str(relative(e, source.root))}) from None
+                           params={"problem": str(published_error(relative(e, source.root)))}
+                           ) from None
         # kept only when the files read are the ones the version was loaded from
         if stamp is not None and before == stamp and stamp_of(source) == stamp:
             return model.memo(key, lambda: sheets)
