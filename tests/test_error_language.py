@@ -234,3 +234,36 @@ def test_the_change_log_page_reads_as_names_in_the_pages_language(tmp_path) -> N
     assert "Koko" not in segment and "tyokyky" not in segment.replace("Työkyky", "")
     assert "Tarpeet, joihin palvelu vastaa" not in page
     assert "Nimi: Velat ja talous" in need and "Työkyvyn osa-alue" in need, need
+
+
+def test_the_graph_page_names_subjects_and_buttons_by_name(tmp_path) -> None:
+    from helpers import EXAMPLE
+    from polku.server.auth import parse_tokens
+
+    c = TestClient(create_app([EXAMPLE], parse_tokens("anna:anna-token-0123456789")))
+    page = c.get("/graphs/keski-uusimaa?lang=fi").text
+    table = re.search(r'<table id="findings-table".*?</table>', page, re.S).group(0)
+    subjects = re.findall(r'<td><a href="[^"]*" title="([^"]*)" aria-label="([^"]*)">([^<]*)</a>',
+                          table)
+    assert subjects
+    g = load_graph(EXAMPLE)
+    for ident, label, text in subjects:
+        if g.nodes.get(ident, {}).get("name"):
+            assert unescape(text) == g.nodes[ident]["name"], (ident, text)
+        assert unescape(label).startswith(unescape(text) + ":")
+    shown = {unescape(t) for _, _, t in subjects}
+    assert any(t.startswith("ohjaus ") and " → " in t for t in shown)  # a referral by its ends
+    # the buttons are named by the finding, not its key (a screen reader reads them)
+    labels = [unescape(x) for x in re.findall(r'class="(?:follow-up|suggest)" data-key="[^"]*" '
+                                              r'aria-label="([^"]*)"', table)]
+    assert labels and not any(re.search(r"[a-z-]+:[a-z0-9-]+", x) for x in labels), labels[:4]
+
+
+def test_show_names_the_graph_by_its_title_and_entries_by_name() -> None:
+    from helpers import EXAMPLE, run
+
+    r = run("show", EXAMPLE, "--lang", "fi")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("Keski-Uudenmaan työhön osallistumisen ekosysteemi")
+    assert "aloittaa palvelusta Aikuissosiaalityö, Terveysaseman vastaanotto" in r.stdout
+    assert "aikuissosiaalityo" not in r.stdout

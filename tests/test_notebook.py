@@ -31,7 +31,8 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
     finally:
         os.chdir(cwd)
     text = out.getvalue()
-    assert "Verkko keski-uusimaa" in text  # Finnish first, as every summary
+    assert "Asiakasryhmät:" in text  # Finnish first, as every summary
+    assert "Keski-Uudenmaan työhön osallistumisen ekosysteemi" in text  # the title, not the id
     assert "[multiple-leads]" not in text  # only errors are printed in full
     assert "[path-broken]" in text
     assert Path(namespace["out"]).exists()

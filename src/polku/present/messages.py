@@ -70,6 +70,29 @@ def name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
     return named(node, tr.label(g, node))  # label() is the id itself for a node not in g
 
 
+def subject_name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
+    """What a finding is about, by name in ``tr``'s language: a node's label, and a referral,
+    which has no name of its own, by its two ends.
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("a", type="service", name="Alku")
+    >>> g.add_node("b", type="service", name="Loppu"); g.add_node("r", type="referral")
+    >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> subject_name(g, "r", translator("fi")), subject_name(g, "a", translator("fi"))
+    ('ohjaus Alku → Loppu', 'Alku')
+    """
+    from polku.graph import targets
+
+    data = g._node.get(node)
+    if data is not None and data.get("type") == "referral" and not data.get("name"):
+        ends = targets(g, node, "from"), targets(g, node, "to")
+        if ends[0] and ends[1]:
+            return tr("referral {source} → {target}").format(
+                source=tr.label(g, ends[0][0]), target=tr.label(g, ends[1][0]))
+    return tr.label(g, node)
+
+
 def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator) -> str:
     """Several nodes, sorted by id, as :func:`name` shows each."""
     return ", ".join(name(g, n, tr) for n in sorted(nodes))

@@ -172,7 +172,8 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     """
     tr = tr or translator()
     counts = info["counts"]
-    head = tr("Graph {name}").format(name=info["graph"])
+    # the graph by its title where its graph sheet gives one, else by its id
+    head = info.get("title") or tr("Graph {name}").format(name=info["graph"])
     if info["regions"]:
         head += f" ({', '.join(info['regions'])})"
     lines = [head]
@@ -191,7 +192,7 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
                                    "{entries}").format(
                 id=s["id"], name=s["name"], size=tr.number(s["size"]),
                 rate=tr.percent(s["participation_rate"]),
-                entries=", ".join(s["entries"]) or tr("nowhere")))
+                entries=", ".join(s.get("entry_names") or s["entries"]) or tr("nowhere")))
     if info["outcomes"]:
         lines.append(tr("Outcomes:") + " " + ", ".join(o["name"] for o in info["outcomes"]))
     return "\n".join(lines)

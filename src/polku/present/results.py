@@ -25,9 +25,11 @@ from polku.present.messages import name, worded, worded_dicts
 
 
 def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
-    """:func:`polku.analyses.describe.describe` with segments and outcomes named in ``tr``'s
-    language."""
-    return dict(info, segments=[dict(s, name=tr.label(g, s["id"])) for s in info["segments"]],
+    """:func:`polku.analyses.describe.describe` with segments, their entries (``entry_names``)
+    and outcomes named in ``tr``'s language."""
+    return dict(info, segments=[dict(s, name=tr.label(g, s["id"]),
+                                     entry_names=[tr.label(g, e) for e in s["entries"]])
+                                for s in info["segments"]],
                 outcomes=[dict(o, name=tr.label(g, o["id"])) for o in info["outcomes"]])
 
 

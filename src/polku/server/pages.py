@@ -22,7 +22,7 @@ from polku.errors import PolkuError
 from polku.followup import STATUS_LABELS
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator, error_message
-from polku.present.messages import finding_json
+from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
 from polku.ops.model import Model
@@ -403,6 +403,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # people read the page: names in the sentences, the subject id beside (the link)
         facets = {f.key: finding_facets(seen, f) for f in found}
         findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
+                         subject_name=subject_name(seen, f.subject, tr),
                          orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
