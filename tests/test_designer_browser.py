@@ -141,7 +141,7 @@ def test_the_designer_adds_a_referral_by_names_sees_the_findings_change_and_undo
     assert_finnish(page)
     page.goto(base_url + GRAPH + "/changes?lang=fi", wait_until="networkidle")
     log = page.inner_text("main")
-    assert "Mistä palvelusta: talous-ja-velkaneuvonta" in log
+    assert "Mistä palvelusta: Talous- ja velkaneuvonta" in log  # by its name, not its id
     assert "information_flow=" not in log and "volume_per_month" not in log
     assert_finnish(page)
     # the typo's 422 is the one failed request the console reports

@@ -195,3 +195,42 @@ def test_a_table_view_names_types_in_the_pages_language(lang: str, words: list[s
     assert other[lang] in page
     roles = unescape(c.get(f"/graphs/keski-uusimaa/table?view=responsibility&lang={lang}").text)
     assert "<td>lead</td>" not in roles and "<td>consulted</td>" not in roles
+
+
+def test_the_change_log_page_reads_as_names_in_the_pages_language(tmp_path) -> None:
+    from helpers import copy_mini, etag_of
+    from polku.server.auth import parse_tokens
+
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    copy_mini(folder / "mini")
+    token = "anna-token-0123456789"
+    c = TestClient(create_app([folder], parse_tokens(f"anna:{token}")),
+                   raise_server_exceptions=False)
+
+    def write(method: str, url: str, body: dict) -> None:
+        r = c.request(method, url, json=body, headers={"Authorization": f"Bearer {token}",
+                                                       "If-Match": etag_of(c)})
+        assert r.status_code in (200, 201), r.text
+
+    write("POST", "/api/graphs/mini/rows/needs", {"id": "velat", "name": "Velat ja talous",
+                                                  "factor": "competence"})
+    write("PATCH", "/api/graphs/mini/rows/segments/nuoret", {"needs": "tyokyky;velat"})
+    write("PATCH", "/api/graphs/mini/rows/services/kuntouttava", {"description": "Ryhmä"})
+    r = c.get("/graphs/mini/changes?lang=fi", headers=HTML)
+    assert r.status_code == 200
+    page = unescape(r.text)
+    head = re.search(r"<thead>(.*?)</thead>", page, re.S).group(1)
+    assert "<th scope=\"col\">muutos</th>" in head and "toimi" not in head
+    rows = re.findall(r"<tr>(.*?)</tr>", re.search(r"<tbody>(.*?)</tbody>", page, re.S)
+                      .group(1), re.S)
+    text = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
+    service, segment, need = text
+    # only what changed, by the column's name in Finnish; references by their names
+    assert "Kuvaus: – " in service and "Kuvaus: Ryhmä" in service, service
+    assert "Kuntouttava työtoiminta" in service and "Kapasiteetti" not in service
+    assert "Asiakasryhmän tarpeet: Työkyky Asiakasryhmän tarpeet: Työkyky; Velat ja talous" \
+        in segment, segment
+    assert "Koko" not in segment and "tyokyky" not in segment.replace("Työkyky", "")
+    assert "Tarpeet, joihin palvelu vastaa" not in page
+    assert "Nimi: Velat ja talous" in need and "Työkyvyn osa-alue" in need, need

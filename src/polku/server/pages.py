@@ -107,6 +107,18 @@ COLUMN_NAMES = {
     "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
     "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
     "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
+    "description": N_("Description"), "method": N_("Method"), "organised": N_("Organised by"),
+    "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
+    "title": N_("Title"), "path": N_("Designed path"), "segment": N_("Client segment"),
+    "step": N_("Step"), "node": N_("Service or outcome"),
+}
+#: a column whose meaning depends on its sheet (a segment's needs are needs it has, a
+#: service's the needs it meets)
+SHEET_COLUMN_NAMES = {
+    ("segments", "needs"): N_("Needs of the segment"),
+    ("segments", "entry"): N_("Services it enters at"),
+    ("referrals", "segments"): N_("For client segments"),
+    ("followups", "owner"): N_("Owner"),
 }
 #: the columns whose values are words of a list (shown by their names in the change log)
 ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
@@ -640,12 +652,12 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # the version before the log is read: an ETag never newer than the changes listed
         version = store.entry(name).version
         changes = store.changelog(name).newest_first(500)
-        return html("changes.html", language, version, show_who=who == EDITOR,
-                    title=language.tr("Changes: {graph}").format(graph=name), name=name,
-                    changes=changes_for(who, changes), action_names=ACTION_NAMES,
-                    sheet_names=SHEET_NAMES,
-                    column_names=COLUMN_NAMES, choice_names=CHOICE_NAMES,
-                    enum_columns=ENUM_COLUMNS)
+        g = version.graph
+        return html("changes.html", language, version, g, show_who=who == EDITOR,
+                    title=language.tr("Changes: {graph}").format(graph=shown(g, name)),
+                    name=name, changes=[change_shown(c, g, language.tr)
+                                        for c in changes_for(who, changes)],
+                    action_names=ACTION_NAMES)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,
@@ -661,6 +673,47 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                             headers=graph_headers(version))
 
     return router
+
+
+def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
+                 tr: Translator) -> dict[str, Any]:
+    """One change of the log as the page shows it: each row's sheet and key by their
+    names, and its cells by their column names in ``tr``'s language, references by the
+    names of what they name, choices by their words; a changed row shows only the columns
+    that changed, an added or deleted one its filled columns."""
+    rows = []
+    for r in change.get("changes") or [change]:
+        sheet = str(r.get("sheet") or "")
+        before, after = r.get("before") or {}, r.get("after") or {}
+        if before and after:
+            columns = [k for k in dict.fromkeys([*before, *after])
+                       if before.get(k, "") != after.get(k, "")]
+        else:
+            columns = [k for k, v in (before or after).items() if str(v or "").strip()]
+        key = str(r.get("key") or "")
+        shown_key = tr.label(g, key) if g is not None and key in g else key
+        rows.append({"sheet": tr(SHEET_NAMES[sheet]) if sheet in SHEET_NAMES else sheet,
+                     "key": key, "key_name": shown_key,
+                     "before": [cell_shown(sheet, k, before.get(k, ""), g, tr)
+                                for k in columns] if before else [],
+                     "after": [cell_shown(sheet, k, after.get(k, ""), g, tr)
+                               for k in columns] if after else []})
+    return dict(change, rows=rows)
+
+
+def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
+               tr: Translator) -> tuple[str, str]:
+    """(column name, value) of one cell as a person reads it."""
+    name = SHEET_COLUMN_NAMES.get((sheet, column)) or COLUMN_NAMES.get(column)
+    text = "" if value is None else str(value)
+    spec = workbook.SHEETS[sheet].column(column) if sheet in workbook.SHEETS else None
+    if spec is not None and spec.kind in ("ref", "refs") and g is not None:
+        ids = [v.strip() for v in text.split(";") if v.strip()] if spec.kind == "refs" \
+            else ([text.strip()] if text.strip() else [])
+        text = "; ".join(tr.label(g, i) if i in g else i for i in ids)
+    elif column in ENUM_COLUMNS and text in CHOICE_NAMES:
+        text = tr(CHOICE_NAMES[text])
+    return (tr(name) if name else column, text or "–")
 
 
 def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
