@@ -97,7 +97,12 @@ def test_the_change_log_shows_the_person(client, keycloak_server) -> None:
         "Authorization": f"Bearer {kc.access_token('kaisa')}"}).json()["changes"][0]
     assert (change["who"], change["sub"], change["organisations"]) == \
         ("Kaisa Keusote", sub, ["keusote"])
-    assert "Kaisa Keusote" in client.get("/graphs/mini/changes?lang=en").text
+    assert "Kaisa Keusote" in client.get("/graphs/mini/changes?lang=en", headers={
+        "Authorization": f"Bearer {kc.access_token('kaisa')}"}).text
+    # the public sees that a change was made and when, not by whom
+    assert "Kaisa Keusote" not in client.get("/graphs/mini/changes?lang=en").text
+    public = client.get("/api/graphs/mini/changes").json()["changes"][0]
+    assert not {"who", "sub", "organisations"} & set(public)
 
 
 def test_no_token_and_bad_tokens_are_401(client, keycloak_server) -> None:
