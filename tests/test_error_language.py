@@ -267,3 +267,25 @@ def test_show_names_the_graph_by_its_title_and_entries_by_name() -> None:
     assert r.stdout.startswith("Keski-Uudenmaan työhön osallistumisen ekosysteemi")
     assert "aloittaa palvelusta Aikuissosiaalityö, Terveysaseman vastaanotto" in r.stdout
     assert "aikuissosiaalityo" not in r.stdout
+
+
+def test_wording_of_the_report_paths_and_a_hidden_inflow() -> None:
+    from helpers import EXAMPLE
+    from polku.present.messages import over_capacity, single_point_of_failure
+
+    c = TestClient(create_app([EXAMPLE]))
+    report = unescape(c.get("/graphs/keski-uusimaa/report?lang=fi").text)
+    assert "<th>selitys</th>" in report and "<th>tarkoittaa</th>" not in report  # glossary
+    paths = unescape(c.get("/graphs/keski-uusimaa/paths?segment=seg-nuoret&lang=fi").text)
+    assert "avaimet samat" not in paths and "tunnusten järjestys" not in paths
+    fi, sv = translator("fi"), translator("sv")
+    # a suppressed inflow: the sentence reads whole without the figure
+    said = over_capacity(fi, "Työkokeilu", None, 5)
+    assert "–" not in said and "pieniin lukuihin" in said and "kapasiteetti 5" in said
+    assert over_capacity(fi, "Työkokeilu", 12, 5) == \
+        "Työkokeilu: tulee 12 asiakasta kuukaudessa, kun kapasiteetti on 5"
+    # the service's name stands apart from the count
+    assert single_point_of_failure(fi, "Monialainen työkyvyn arviointi", 1, "Nuoret") == (
+        "1 asiakasryhmä ei pääse mihinkään tulokseen ilman palvelua "
+        "”Monialainen työkyvyn arviointi”: Nuoret")
+    assert "utan tjänsten ”M”" in single_point_of_failure(sv, "M", 2, "A, B")

@@ -153,7 +153,18 @@ def long_wait(tr: Translator, referral: str, source: str, target: str, days: flo
                                              days=tr.number(days), limit=tr.number(limit))
 
 
-def over_capacity(tr: Translator, service: str, inflow: float, capacity: float) -> str:
+def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: float) -> str:
+    """A service over its capacity; for the public, whose inflow rests on small numbers
+    and is not shown, the sentence reads whole without it.
+
+    >>> from polku.present.i18n import translator
+    >>> over_capacity(translator("en"), "S", None, 5)
+    'S takes in more clients a month than its capacity of 5 (the inflow is not shown: it rests on small numbers)'
+    """
+    if inflow is None or isinstance(inflow, str):
+        return tr("{service} takes in more clients a month than its capacity of {capacity} "
+                  "(the inflow is not shown: it rests on small numbers)").format(
+            service=service, capacity=tr.number(capacity))
     return tr("{service} takes in {inflow} clients a month against a capacity of "
               "{capacity}").format(service=service, inflow=tr.number(inflow),
                                    capacity=tr.number(capacity))

@@ -243,7 +243,7 @@ def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
     ws.freeze_panes = "E3"
     ws.auto_filter.ref = f"A2:{get_column_letter(max(4, 4 + len(m.actors)))}{ws.max_row}"
     legend = book.create_sheet(tr("Legend"))
-    legend.append([tr("mark"), tr("means")])
+    legend.append([tr("mark"), tr("explanation")])
     for role in ROLE_LABELS:
         legend.append([role_label(role, tr), tr(ROLE_MEANINGS[role])])
     for mark in MARK_LABELS:
