@@ -24,8 +24,9 @@ PAGES = {
     "index": ("/", ("Alueelliset verkot", "Regionala nätverk", "Regional graphs")),
     "graph": ("/graphs/keski-uusimaa", ("Polkuselain", "Vägutforskaren", "Path explorer")),
     "view": ("/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
-             ("Takaisin verkkoon keski-uusimaa", "Tillbaka till nätverket keski-uusimaa",
-              "Back to the graph keski-uusimaa")),
+             # the graph by its title, as the other pages' headings name it
+             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till nätverket Keski-Uudenmaan",
+              "Back to the graph Keski-Uudenmaan")),
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
               ("Kenen polku?", "Vems väg?", "Whose path?")),

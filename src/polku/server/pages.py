@@ -472,7 +472,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                                            lang=language.lang), who))
         stale = problem_worded(version.problem, language.tr)
         bar = env.get_template("viewbar.html").render(
-            stale=stale, name=name, view=view, **language.context())
+            stale=stale, name=name, view=view, graph_title=shown(model.graph, name),
+            **language.context())
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
         return HTMLResponse(page, headers=graph_headers(version))
 
@@ -692,7 +693,7 @@ def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
         else:
             columns = [k for k, v in (before or after).items() if str(v or "").strip()]
         key = str(r.get("key") or "")
-        shown_key = tr.label(g, key) if g is not None and key in g else key
+        shown_key = subject_name(g, key, tr) if g is not None and key in g else key
         rows.append({"sheet": tr(SHEET_NAMES[sheet]) if sheet in SHEET_NAMES else sheet,
                      "key": key, "key_name": shown_key,
                      "before": [cell_shown(sheet, k, before.get(k, ""), g, tr)
