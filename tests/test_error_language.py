@@ -289,3 +289,20 @@ def test_wording_of_the_report_paths_and_a_hidden_inflow() -> None:
         "1 asiakasryhmä ei pääse mihinkään tulokseen ilman palvelua "
         "”Monialainen työkyvyn arviointi”: Nuoret")
     assert "utan tjänsten ”M”" in single_point_of_failure(sv, "M", 2, "A, B")
+
+
+@pytest.mark.parametrize("args, line", [
+    (["findings", "--format", "xml"],
+     "virhe: --format: tuntematon muoto 'xml' (käytä jotakin näistä: table, json, markdown)"),
+    (["findings", "--fail-on", "info"],
+     "virhe: --fail-on: tuntematon vakavuus 'info' (käytä error tai warning)"),
+    (["findings", "--long-wait-days", "-1"],
+     "virhe: --long-wait-days: pitkän odotuksen raja (päivää): arvon pitää olla luku"),
+    (["paths", "--segment", "nuoret", "--to", "nope"],
+     "virhe: --to: 'nope' ei ole tämän verkon tulos"),
+])
+def test_the_command_line_names_its_option_and_words_the_rest_in_finnish(args, line) -> None:
+    from helpers import run
+
+    r = run(args[0], MINI, *args[1:], "--lang", "fi")
+    assert r.exit_code == 1 and r.stderr.startswith(line), r.stderr

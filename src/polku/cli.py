@@ -126,8 +126,9 @@ def reports_errors(func: F) -> F:
 def check_format(format: str, choices: tuple[str, ...]) -> None:
     """Refuse an output format the command does not print."""
     if format not in choices:
-        raise PolkuError(f"unknown format '{format}' (use {', '.join(choices[:-1])} or "
-                         f"{choices[-1]})")
+        raise PolkuError(N_("unknown format '{format}' (use one of {choices})"),
+                         params={"format": format, "choices": ", ".join(choices)},
+                         field="format")
 
 
 #: the choices of ``export --to``: every format of the registry
@@ -383,8 +384,8 @@ def findings(
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
-        raise PolkuError(f"unknown severity '{fail_on}' for --fail-on (use error or warning)",
-                         field="fail_on")
+        raise PolkuError(N_("unknown severity '{severity}' (use error or warning)"),
+                         params={"severity": fail_on}, field="fail_on")
     tr = translator(lang)
     if since is not None:
         from polku.analyses.accountable import check_actor, for_actor
@@ -486,8 +487,8 @@ def actions(
     check_format(format, tuple(ACTION_FORMATS))
     kind = ACTION_FORMATS[format]
     if kind.binary and output is None:
-        raise PolkuError(f"a {format} action list is a file: give -o ACTIONS.{format}",
-                         field="output")
+        raise PolkuError(N_("a {format} action list is a file: give -o ACTIONS.{format}"),
+                         params={"format": format}, field="output")
     tr = translator(lang)
     # the findings operation for the file's audience, as the API's /actions asks it
     found, g = asked(ops.Findings(long_wait_days=long_wait_days, actor=actor),
@@ -549,7 +550,8 @@ def raci(
 
     check_format(format, FORMATS)
     if format in BINARY_FORMATS and output is None:
-        raise PolkuError(f"--format {format} writes a file: name it with -o, e.g. -o raci.{format}")
+        raise PolkuError(N_("{format} is written to a file: name it with -o, e.g. -o "
+                            "raci.{format}"), params={"format": format}, field="format")
     tr = translator(lang)
     m, g = asked(ops.Raci(subjects=subjects), model_of(source))
     m = raci_worded(m, g, tr)
@@ -717,7 +719,8 @@ def report(
         wanted_suffixes = {"html": (".html", ".htm"), "md": (".md", ".markdown"),
                            "pdf": (".pdf",)}[format]
         if output.suffix.lower() not in wanted_suffixes:
-            raise PolkuError(f"a {format} report needs a name ending in {wanted_suffixes[0]}",
+            raise PolkuError(N_("a {format} report needs a name ending in {suffix}"),
+                             params={"format": format, "suffix": wanted_suffixes[0]},
                              file=str(output), field="output")
     check_report_name(output)
     who = audience_of(suppress)
