@@ -109,8 +109,7 @@ COLUMN_NAMES = {
     "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
     "description": N_("Description"), "method": N_("Method"), "organised": N_("Organised by"),
     "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
-    "title": N_("Title"), "path": N_("Designed path"), "segment": N_("Client segment"),
-    "step": N_("Step"), "node": N_("Service or outcome"),
+    "title": N_("Title"),
 }
 #: a column whose meaning depends on its sheet (a segment's needs are needs it has, a
 #: service's the needs it meets)
@@ -119,6 +118,8 @@ SHEET_COLUMN_NAMES = {
     ("segments", "entry"): N_("Services it enters at"),
     ("referrals", "segments"): N_("For client segments"),
     ("followups", "owner"): N_("Owner"),
+    ("paths", "path"): N_("Designed path"), ("paths", "segment"): N_("Client segment"),
+    ("paths", "step"): N_("Step"), ("paths", "node"): N_("Service or outcome"),
 }
 #: the columns whose values are words of a list (shown by their names in the change log)
 ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
