@@ -310,3 +310,15 @@ def test_segment_view_overlays_its_designed_paths_on_the_example_region():
     steps = path_steps(region, "polku-nuori-ohjaamo")
     assert {(e["from"], e["to"]) for e in v.edges if e["kind"] == "designed"} == set(
         zip(steps, steps[1:]))
+
+
+def test_view_titles_name_the_graph_by_its_title():
+    """People read the graph's title ("Keski-Uudenmaan … ekosysteemi"), not its id."""
+    from helpers import EXAMPLE_TTL
+    from polku.io.load import load_graph
+
+    g = load_graph(EXAMPLE_TTL)
+    for view, lang, head in (("ecosystem", "fi", "Ekosysteemi · "), ("responsibility", "en",
+                                                                    "Responsibilities · ")):
+        page = render.render_html(g, view, lang=lang)
+        assert f"<title>{head}{html.escape(g.graph['title'])}" in page, view

@@ -178,6 +178,17 @@ class Referral:
     information_flow: str
 
 
+def title(g: nx.MultiDiGraph) -> str:
+    """What a graph is called for people: its title (the ``graph`` sheet's), else its name.
+
+    >>> g = new_graph("keski-uusimaa"); title(g)
+    'keski-uusimaa'
+    >>> g.graph["title"] = "Keski-Uudenmaan ekosysteemi"; title(g)
+    'Keski-Uudenmaan ekosysteemi'
+    """
+    return str(g.graph.get("title") or g.graph.get("name", "graph"))
+
+
 def referrals(g: nx.MultiDiGraph) -> Iterator[Referral]:
     """Every referral as a :class:`Referral`, in id order.
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from polku.graph import nodes_of, targets
+from polku.graph import nodes_of, targets, title as graph_title
 from polku.present.i18n import Translator, role_name, translator
 from polku.present.views.facts import (SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines, legend_edge, legend_node, names_text)
 
@@ -183,7 +183,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     no_lead = sum(1 for m in measures if not measure_roles(g, m).get("lead"))
     many = sum(1 for m in measures if len(measure_roles(g, m).get("lead", [])) > 1)
     return View(
-        kind="plan", title=tr("Plan · {name}").format(name=g.graph.get("name", "graph")),
+        kind="plan", title=tr("Plan · {name}").format(name=graph_title(g)),
         subtitle=tr("{goals} goals · {measures} measures · {actors} actors · {no_lead} with no "
                     "lead · {many} with several leads · {deferred} deferred").format(
             goals=len(goals), measures=len(measures), actors=len(actors), no_lead=no_lead,

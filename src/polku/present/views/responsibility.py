@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from polku.graph import nodes_of, responsibilities
+from polku.graph import nodes_of, responsibilities, title as graph_title
 from polku.analyses.raci import marks
 from polku.present.i18n import role_name
 from polku.present.views.facts import (ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend, legend_edge, legend_node, names_text, shape_legend)
@@ -77,7 +77,7 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     many = sum(1 for m in marked.values() if m == "several-leads")
     return View(
         kind="responsibility",
-        title=tr("Responsibilities · {name}").format(name=g.graph.get("name", "graph")),
+        title=tr("Responsibilities · {name}").format(name=graph_title(g)),
         subtitle=tr("{actors} actors · {subjects} subjects · {no_lead} with no lead · "
                     "{many} with several leads").format(
             actors=len(actors), subjects=len(subjects), no_lead=no_lead, many=many),
