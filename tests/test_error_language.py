@@ -267,6 +267,8 @@ def test_show_names_the_graph_by_its_title_and_entries_by_name() -> None:
     assert r.stdout.startswith("Keski-Uudenmaan työhön osallistumisen ekosysteemi")
     assert "aloittaa palvelusta Aikuissosiaalityö, Terveysaseman vastaanotto" in r.stdout
     assert "aikuissosiaalityo" not in r.stdout
+    # clients a month are whole clients (the sum of the estimates is 2 649,5)
+    assert re.search(r"henkilöä asiakasryhmissä, \d[\d\s]*? ohjausta kuukaudessa\n", r.stdout)
 
 
 def test_wording_of_the_report_paths_and_a_hidden_inflow() -> None:

@@ -184,7 +184,7 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     lines += [f"  {names[k]:<{width}}  {tr.number(n):>6}" for k, n in counts.items() if n]
     lines.append("  " + tr("{people} people in segments, {referrals} referrals a month").format(
         people=tr.number(info["people_in_segments"]),
-        referrals=tr.number(info["referral_volume_per_month"])))
+        referrals=tr.clients(info["referral_volume_per_month"])))
     if info["segments"]:
         lines.append(tr("Client segments:"))
         for s in info["segments"]:
