@@ -495,7 +495,7 @@ def actions(
                      model_of(source, min_cell), audience_of(suppress))
     rows = action_list(g, found, actor, tr)
     name = str(g.graph.get("name", "graph"))
-    data = kind.write(name, str(g.graph.get("title") or name), rows, tr)
+    data = kind.write(name, graphmod.title(g), rows, tr)
     if output is None:
         typer.echo(data, nl=False)
         return

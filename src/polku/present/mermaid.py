@@ -11,7 +11,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from polku.graph import label
+from polku.graph import label, title as graph_title
 from polku.io import atomic
 
 
@@ -90,7 +90,7 @@ def write_mermaid(g: nx.MultiDiGraph, path: str | Path, segment: str | None = No
     """A ``.mmd`` file holds the chart; a ``.md`` file holds it in a ```mermaid block."""
     text = mermaid(g, segment, k)
     if Path(path).suffix.lower() == ".md":
-        title = label(g, segment) if segment else str(g.graph.get("title") or g.graph.get("name"))
+        title = label(g, segment) if segment else graph_title(g)
         text = f"# {title}\n\n```mermaid\n{text}```\n"
     atomic.write_text(path, text)
 
