@@ -50,7 +50,7 @@ def test_paths_bottlenecks_whatif(client: TestClient) -> None:
 def test_bad_requests_say_what_is_wrong(client: TestClient) -> None:
     r = client.get("/api/graphs/nowhere")
     assert r.status_code == 404 and "nowhere" in r.json()["error"]["message"]
-    r = client.get("/api/graphs/keski-uusimaa/paths", params={"segment": "seg-nope"})
+    r = client.get("/api/graphs/keski-uusimaa/paths", params={"segment": "seg-nope", "lang": "en"})
     assert r.status_code == 400 and "unknown segment 'seg-nope'" in r.json()["error"]["message"]
     r = client.get("/api/graphs/keski-uusimaa/findings", params={"severity": "fatal"})
     assert r.status_code == 400 and r.json()["error"]["field"] == "severity"

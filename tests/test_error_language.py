@@ -308,3 +308,28 @@ def test_the_command_line_names_its_option_and_words_the_rest_in_finnish(args, l
 
     r = run(args[0], MINI, *args[1:], "--lang", "fi")
     assert r.exit_code == 1 and r.stderr.startswith(line), r.stderr
+
+
+@pytest.mark.parametrize("method, url, body, finnish", [
+    ("get", "/api/graphs/nowhere", None, "verkkoa 'nowhere' ei ole"),
+    ("get", "/api/nosuch", None, "sivua tai reittiä ei ole"),
+    ("get", "/api/graphs/mini/findings?severity=nope", None, "severity: 'nope'"),
+    ("get", "/api/graphs/mini/paths?segment=nope", None, "tuntematon asiakasryhmä 'nope'"),
+    ("post", "/api/graphs/mini/rows/referrals", b"x" * (2 << 20), "tavua"),
+])
+def test_a_json_error_without_a_language_is_in_the_apis_default_finnish(
+        client: TestClient, method: str, url: str, body: bytes | None, finnish: str) -> None:
+    """The API words its errors as it words its findings: ``?lang=``, else the request's
+    ``Accept-Language``, else Finnish (never English for want of a language)."""
+    sent = {"content": body, "headers": {"Content-Type": "application/json"}} if body else {}
+    r = getattr(client, method)(url, **sent)
+    assert r.status_code >= 400 and finnish in r.json()["error"]["message"], r.text
+    join = "&" if "?" in url else "?"
+    english = getattr(client, method)(f"{url}{join}lang=en", **sent).json()["error"]["message"]
+    assert english != r.json()["error"]["message"]
+    headers = {**sent.get("headers", {}), "Accept-Language": "en-GB,en;q=0.8"}
+    said = getattr(client, method)(url, **{**sent, "headers": headers}).json()["error"]
+    assert said["message"] == english
+    swedish = getattr(client, method)(url, **{**sent, "headers": {
+        **headers, "Accept-Language": "sv"}}).json()["error"]["message"]
+    assert swedish not in (english, r.json()["error"]["message"])

@@ -51,7 +51,8 @@ def claims_of(token: str) -> dict:
 
 
 def patch(client: TestClient, token: str | None, key: str, **values) -> object:
-    headers = {"If-Match": etag_of(client)}
+    # in English: the tests compare with the English messages (the API's default is Finnish)
+    headers = {"If-Match": etag_of(client), "Accept-Language": "en"}
     if token is not None:
         headers["Authorization"] = f"Bearer {token}"
     return client.patch(f"{SERVICE}/{key}", json=values, headers=headers)

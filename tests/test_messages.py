@@ -270,6 +270,9 @@ def test_api_findings_take_lang(client):
     assert docs["en"][0]["message"] != docs["sv"][0]["message"] != docs["fi"][0]["message"]
     r = client.get("/api/graphs/keski-uusimaa/findings?lang=xx")
     assert r.status_code == 400 and r.json()["error"]["field"] == "lang"
+    # in the API's default language (Finnish), or the one Accept-Language asks
+    assert "käytä fi, sv tai en" in r.json()["error"]["message"]
+    r = client.get("/api/graphs/keski-uusimaa/findings?lang=xx", headers={"Accept-Language": "en"})
     assert "use fi, sv or en" in r.json()["error"]["message"]
 
 

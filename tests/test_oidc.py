@@ -84,7 +84,8 @@ def client(served: Path, provider: Provider) -> TestClient:
 
 def patch_service(client: TestClient, token: str, key: str = "alkuhaastattelu",
                   **values: Any) -> Any:
-    return client.patch(f"/api/graphs/mini/rows/services/{key}",
+    # in English: the tests compare with the English messages (the API's default is Finnish)
+    return client.patch(f"/api/graphs/mini/rows/services/{key}?lang=en",
                         json=values or {"capacity_per_month": 41},
                         headers=bearer(token, etag_of(client)))
 
@@ -196,7 +197,7 @@ def test_an_editor_changes_only_their_own_organisations_rows(client, provider, s
                      headers=bearer(association, etag_of(client)))
     assert r.status_code == 200
     # the shared model (needs, segments, outcomes, paths) is an admin's
-    r = client.post("/api/graphs/mini/rows/needs", json={"id": "uusi-tarve", "name": "T"},
+    r = client.post("/api/graphs/mini/rows/needs?lang=en", json={"id": "uusi-tarve", "name": "T"},
                     headers=bearer(county, etag_of(client)))
     assert r.status_code == 403 and "only an admin" in r.json()["error"]["message"]
     admin = provider.token(sub="sub-anna", name="Anna Admin", organisation=None,
@@ -295,8 +296,8 @@ def test_a_tampered_or_ended_session_is_no_session(client) -> None:
     for value in (forged, ended, login_cookie):
         client.cookies.set("polku_session", value)
         assert client.get("/auth/me").json()["signed_in"] is False
-        r = client.post("/api/graphs/mini/undo", headers={"If-Match": etag_of(client),
-                                                          "X-Polku-CSRF": csrf})
+        r = client.post("/api/graphs/mini/undo?lang=en", headers={"If-Match": etag_of(client),
+                                                                  "X-Polku-CSRF": csrf})
         assert r.status_code == 401 and "sign in again" in r.json()["error"]["message"]
     page = client.get("/graphs/mini?lang=en").text
     assert "/auth/login?next=%2Fgraphs%2Fmini%3Flang%3Den" in page

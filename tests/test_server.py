@@ -30,7 +30,9 @@ TOKENS = parse_tokens(f"anna:{ANNA}\nbo:{BO}")
 
 
 def auth(token: str = ANNA, etag: str | None = None) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {token}"}
+    # asked in English: these tests compare with the English messages (the API's
+    # default language is Finnish)
+    headers = {"Accept-Language": "en", "Authorization": f"Bearer {token}"}
     if etag:
         headers["If-Match"] = etag
     return headers

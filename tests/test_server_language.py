@@ -118,7 +118,9 @@ def test_an_unknown_language_is_a_400_naming_the_choices(client: TestClient) -> 
     r = client.get("/graphs/keski-uusimaa?lang=xx")
     assert r.status_code == 400
     assert r.json() == {"error": {"code": "bad-request", "field": "lang",
-                                  "message": "unknown language 'xx' (use fi, sv or en)"}}
+                                  "message": "tuntematon kieli 'xx' (käytä fi, sv tai en)"}}
+    r = client.get("/graphs/keski-uusimaa?lang=xx", headers={"Accept-Language": "en"})
+    assert r.json()["error"]["message"] == "unknown language 'xx' (use fi, sv or en)"
     # a browser gets the error as a page, in its own language
     r = client.get("/graphs/keski-uusimaa/paths?lang=de", headers={**HTML, "Accept-Language": "sv"})
     assert r.status_code == 400 and '<html lang="sv">' in r.text

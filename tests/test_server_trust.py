@@ -18,7 +18,9 @@ TOKENS = parse_tokens(f"anna:{ANNA}")
 
 
 def auth(etag: str | None = None) -> dict[str, str]:
-    headers = {"Authorization": f"Bearer {ANNA}"}
+    # asked in English: these tests compare with the English messages (the API's
+    # default language is Finnish)
+    headers = {"Accept-Language": "en", "Authorization": f"Bearer {ANNA}"}
     if etag:
         headers["If-Match"] = etag
     return headers

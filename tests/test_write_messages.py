@@ -53,8 +53,10 @@ def test_a_typo_in_a_reference_is_answered_in_the_pages_language(client) -> None
     sv = post(client, row, "sv").json()["error"]
     assert {p["field"]: p["text"] for p in sv["problems"]}["to"] == \
         "okänt id 'tyo-typo' (väntat: tjänst eller utfall)"
-    # without lang: the English of polku import, as before
-    en = post(client, row).json()["error"]
+    # without lang: the API's default, Finnish, as its findings
+    assert post(client, row).json()["error"] == fi
+    # in English: the English of polku import
+    en = post(client, row, "en").json()["error"]
     assert "column 'volume_per_month': '4x' is not a number" in en["message"]
     assert {p["field"]: p["text"] for p in en["problems"]}["to"] == \
         "unknown service or outcome id 'tyo-typo'"
@@ -82,8 +84,11 @@ def test_the_servers_refusals_are_worded_too(client) -> None:
     read_only = TestClient(create_app([MINI]))
     r = read_only.post("/api/graphs/mini/rows/referrals?lang=fi", json=row)
     assert r.status_code == 403 and "vain luettavissa" in r.json()["error"]["message"]
-    # the English stays without lang
+    # without lang: Finnish, the API's default; Accept-Language is followed
     r = read_only.post("/api/graphs/mini/rows/referrals", json=row)
+    assert r.json()["error"]["message"].startswith("tämä palvelin on vain luettavissa")
+    r = read_only.post("/api/graphs/mini/rows/referrals", json=row,
+                       headers={"Accept-Language": "en-GB,en;q=0.9"})
     assert r.json()["error"]["message"].startswith("this server is read-only")
 
 

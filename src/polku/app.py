@@ -65,19 +65,11 @@ def wants_html(request: Request) -> bool:
 
 
 def message_language(request: Request) -> Any:
-    """The translator of a JSON error: the request's ``?lang=`` (the pages' scripts send
-    it), else the best language of its ``Accept-Language`` that polku speaks; without
-    either, or with a ``?lang=`` polku does not speak, English as before."""
-    from polku.present.i18n import LANGUAGES, negotiate, translator
-
-    lang = (request.query_params.get("lang") or "").strip().lower()
-    if lang:
-        return translator(lang) if lang in LANGUAGES else None
-    accept = request.headers.get("accept-language")
-    if not accept or not any(part.strip()[:2].lower() in LANGUAGES
-                             for part in accept.split(",")):
-        return None
-    return translator(negotiate(None, accept))
+    """The translator of a JSON error: the API's language of the request
+    (:func:`polku.server.language.api_language`: ``?lang=``, else the best of its
+    ``Accept-Language`` that polku speaks, else Finnish, as every other text of the API; the
+    browser's language or Finnish when ``?lang=`` is itself what is wrong)."""
+    return error_language(request).tr
 
 
 def error_response(request: Request, error: ApiError) -> Any:

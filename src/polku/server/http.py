@@ -159,16 +159,16 @@ class BodyLimit:
 
     async def _refuse(self, send: Callable, limit: int, scope: Scope) -> None:
         import json
-        from urllib.parse import parse_qs
 
-        from polku.present.i18n import LANGUAGES, translator
+        from starlette.requests import Request
+
         from polku.server.contract import ApiError
+        from polku.server.language import error_language
 
         error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
                                  "route takes"), field="body", params={"limit": f"{limit:,}"})
-        query = parse_qs((scope.get("query_string") or b"").decode("latin-1"))
-        lang = (query.get("lang") or [""])[0].strip().lower()
-        body = json.dumps(error.body(translator(lang) if lang in LANGUAGES else None)).encode()
+        # in the API's language of the request, as every other error
+        body = json.dumps(error.body(error_language(Request(scope)).tr)).encode()
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close")]})

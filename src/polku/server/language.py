@@ -61,6 +61,18 @@ async def page_language(request: Request, lang: str | None = LangQuery) -> PageL
     return PageLanguage(translator(chosen), switch_links(request))
 
 
+async def api_language(request: Request, lang: str | None = Query(
+        None, description="The language of messages, labels and the X-Polku-Stale header: "
+        "fi, sv or en (default: the request's Accept-Language, else fi).")) -> Translator:
+    """The language of an API answer's texts, the same rule as the pages': ``?lang=``
+    (checked: an unknown one is a 400 naming the choices), else the best of the request's
+    ``Accept-Language`` that polku speaks, else Finnish."""
+    try:
+        return translator(negotiate(lang, request.headers.get("accept-language")))
+    except PolkuError as e:
+        raise ApiError(400, e.message, field="lang", cause=e) from None
+
+
 def error_language(request: Request) -> PageLanguage:
     """The language of an error page: the request's, or the browser's when ``?lang=`` is
     itself what is wrong."""
