@@ -237,11 +237,17 @@ def broken(tmp_path) -> dict[str, TestClient]:
 
 def test_a_broken_sources_people_cells_reach_the_public_in_no_channel(broken) -> None:
     small, twin = broken["small"], broken["twin"]
-    listed = small.get("/api/graphs").json()
-    mine = next(g for g in listed if g["name"] == NAME)
-    # the public learns where the source is broken and what is wrong, not the cell's text
-    assert mine["state"] == "stale" and "column 'size'" in mine["problem"]
-    assert "is not a number" in mine["problem"] and "hlö" not in mine["problem"]
+    # the public learns where the source is broken and what is wrong, not the cell's text,
+    # in each language (Finnish, the API's default; Swedish by Accept-Language; English)
+    for headers, where, what in (({}, "sarake 'size'", "ei ole luku"),
+                                 ({"Accept-Language": "sv"}, "kolumn 'size'", "är inte ett tal"),
+                                 ({"Accept-Language": "en"}, "column 'size'", "is not a number")):
+        listed = small.get("/api/graphs", headers=headers).json()
+        mine = next(g for g in listed if g["name"] == NAME)
+        assert mine["state"] == "stale" and where in mine["problem"]
+        assert what in mine["problem"] and "hlö" not in mine["problem"]
+        stale = small.get(f"/api/graphs/{NAME}", headers=headers).headers["x-polku-stale"]
+        assert not re.search(r"hlö|hl%C3%B6", stale) and "size" in stale
     row = small.get(f"/api/graphs/{NAME}/rows/segments/nuoret").json()["values"]
     assert row["size"] == "<5"
     for path, query in calls(small.get("/openapi.json").json()):

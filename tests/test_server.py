@@ -125,6 +125,7 @@ def test_a_broken_source_serves_the_last_good_version(client: TestClient, served
     touch_later(services)
     r = client.get("/api/graphs/mini/findings")
     assert r.status_code == 200 and r.json() == good
+    r = client.get("/api/graphs/mini/findings", params={"lang": "en"})
     stale = r.headers["x-polku-stale"]
     assert "mini/services.csv" in stale and "row 2" in stale and "capacity_per_month" in stale
     assert str(served) not in stale  # no absolute server paths
@@ -137,6 +138,53 @@ def test_a_broken_source_serves_the_last_good_version(client: TestClient, served
     touch_later(services)
     r = client.get("/api/graphs/mini")
     assert "x-polku-stale" not in r.headers and r.json()["state"] == "ok"
+
+
+def test_a_broken_sources_problem_is_told_in_the_readers_language(client: TestClient,
+                                                                  served: Path) -> None:
+    """``X-Polku-Stale`` and the summary's ``problem`` follow the request's language as every
+    text of the API: ``?lang=``, else ``Accept-Language``, else Finnish; the header is one
+    line of ASCII, its UTF-8 percent-encoded (``unquote`` gives the text back)."""
+    from urllib.parse import unquote
+
+    assert client.get("/api/graphs/mini").status_code == 200  # a good version first
+    services = served / "mini" / "services.csv"
+    services.write_text(services.read_text().replace("40,5", "40x"))
+    touch_later(services)
+    said = {
+        "fi": ({}, {}, "taulukko 'services', rivi 2, sarake 'capacity_per_month': '40x' ei ole luku"),
+        "sv": ({}, {"Accept-Language": "sv-FI,sv;q=0.9"},
+               "blad 'services', rad 2, kolumn 'capacity_per_month': '40x' är inte ett tal"),
+        "en": ({"lang": "en"}, {"Accept-Language": "sv"},  # ?lang= wins over the browser's
+               "sheet 'services', row 2, column 'capacity_per_month': '40x' is not a number"),
+    }
+    for lang, (query, headers, text) in said.items():
+        for path in ("/api/graphs/mini", "/api/graphs/mini/findings", "/api/graphs/mini/rows/services",
+                     "/api/graphs/mini/export", "/graphs/mini"):
+            r = client.get(path, params=query, headers=headers)
+            stale = r.headers["x-polku-stale"]
+            assert stale.isascii() and "\n" not in stale, stale
+            assert unquote(stale) == f"mini/services.csv, {text}", (lang, path, stale)
+            assert "accept-language" in r.headers["vary"].lower()
+        summary = client.get("/api/graphs/mini", params=query, headers=headers).json()
+        assert summary["problem"] == f"mini/services.csv, {text}", lang
+        listed = client.get("/api/graphs", params=query, headers=headers).json()
+        assert [g["problem"] for g in listed if g["name"] == "mini"] == [summary["problem"]]
+    r = client.get("/api/graphs", params={"lang": "xx"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "lang"
+    # a write to the broken source is refused with its problem in the reader's language too
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava", json={"name": "X"},
+                     headers={**auth(etag=client.get("/api/graphs/mini").headers["etag"]),
+                              "Accept-Language": "fi"})
+    assert r.status_code == 409 and said["fi"][2] in r.json()["error"]["message"], r.text
+    assert "lähde on rikki" in r.json()["error"]["message"] or "row 2" not in r.text
+    # the header of a problem written with letters outside ASCII (Swedish: "tas bort")
+    shutil.move(served / "mini", served.parent / "moved-away")
+    sv = client.get("/api/graphs/mini", headers={"Accept-Language": "sv"})
+    fi = client.get("/api/graphs/mini")
+    assert unquote(sv.headers["x-polku-stale"]) == sv.json()["problem"] != fi.json()["problem"]
+    assert unquote(fi.headers["x-polku-stale"]) == fi.json()["problem"]
+    assert "removed or moved away" not in fi.json()["problem"] + sv.json()["problem"]
 
 
 def test_one_broken_graph_never_takes_down_the_index(client: TestClient, served: Path) -> None:
@@ -158,7 +206,7 @@ def test_removed_and_added_sheets_and_files_are_noticed(client: TestClient, serv
     (served / "mini" / "paths.csv").write_text((MINI / "paths.csv").read_text())
     assert client.get("/api/graphs/mini").json()["counts"]["path"] == 1
     shutil.move(served / "mini", served.parent / "moved-away")
-    r = client.get("/api/graphs/mini")
+    r = client.get("/api/graphs/mini?lang=en")
     assert r.status_code == 200 and "removed or moved away" in r.headers["x-polku-stale"]
     assert client.get("/").status_code == 200
 
@@ -170,7 +218,7 @@ def test_symlinks_out_of_the_served_folder_are_refused(client: TestClient, serve
     (served / "escape").symlink_to(outside)
     (served / "mini" / "needs.csv").unlink()
     (served / "mini" / "needs.csv").symlink_to(outside / "needs.csv")
-    listed = {g["name"]: g for g in client.get("/api/graphs").json()}
+    listed = {g["name"]: g for g in client.get("/api/graphs?lang=en").json()}
     assert listed["escape"]["state"] == "failed" and "refused" in listed["escape"]["problem"]
     assert listed["mini"]["state"] == "failed" and "leads out of the workbook" in listed["mini"]["problem"]
 

@@ -21,13 +21,14 @@ from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, 
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
-from polku.present.i18n import check_lang, translator
+from polku.present.i18n import Translator, translator
 from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS
 from polku.privacy import EDITOR, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
-from polku.server.contract import ApiError, responses
+from polku.server.contract import ApiError, problem_worded, responses
 from polku.server.http import header_text
+from polku.server.language import api_language
 from polku.words import N_
 from polku.server.store import GraphStore, Version
 
@@ -75,10 +76,10 @@ WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
 
 
-#: ``?lang=``: the language of the findings' messages and labels in an answer (ids, keys
-#: and kinds never change with it).
-MessageLang = Query(None, description="The language of messages and labels: fi, sv or en "
-                    "(default fi).")
+#: the language of an answer's texts (the findings' messages and labels, a stale source's
+#: problem in ``X-Polku-Stale`` and ``problem``, the errors): ``?lang=``, else the
+#: request's ``Accept-Language``, else Finnish (ids, keys and kinds never change with it)
+Words = Depends(api_language)
 
 
 class PtvFile(BaseModel):
@@ -117,21 +118,16 @@ def ptv_operation(body: PtvCatalogue, pick: list[int] | None = None) -> PtvCompa
                       else tuple(body.municipality), None if pick is None else tuple(pick))
 
 
-def api_lang(lang: str | None) -> str:
-    """``?lang=`` checked (default Finnish); an unknown one is a 400 naming the choices."""
-    try:
-        return check_lang(lang)
-    except PolkuError as e:
-        raise ApiError(400, e.message, field=e.field, cause=e) from None
-
-
-def graph_headers(version: Version) -> dict[str, str]:
-    """ETag always; X-Polku-Stale naming the problem while the last good version is served.
-    From the version the answer's body was made from (never the entry's latest), so that
-    the ETag names the data sent."""
+def graph_headers(version: Version, tr: Translator | None = None) -> dict[str, str]:
+    """ETag always; X-Polku-Stale naming the problem while the last good version is served,
+    in ``tr``'s language (the reader's; Finnish without one), one line, percent-encoded
+    outside ASCII (:func:`polku.server.http.header_text`), a people cell named, never
+    quoted. From the version the answer's body was made from (never the entry's latest),
+    so that the ETag names the data sent."""
     headers = {"ETag": f'"{version.etag}"'} if version.etag else {}
     if version.problem is not None:
-        headers["X-Polku-Stale"] = header_text(version.problem_text() or "")
+        headers["X-Polku-Stale"] = header_text(
+            problem_worded(version.problem, tr or translator()) or "")
     return headers
 
 
@@ -140,36 +136,39 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     write (:mod:`polku.server.auth`)."""
     router = APIRouter(prefix="/api")
 
-    def read(name: str, response: Response) -> tuple[Model, Version]:
-        """The graph's version now and its model, the answer's ETag set from it."""
+    def read(name: str, response: Response, tr: Translator) -> tuple[Model, Version]:
+        """The graph's version now and its model, the answer's ETag (and X-Polku-Stale, in
+        ``tr``'s language) set from it."""
         model, version = store.model(name)
-        response.headers.update(graph_headers(version))
+        response.headers.update(graph_headers(version, tr))
         return model, version
 
-    def asked(name: str, response: Response, operation: Any, authorization: Credentials
-              ) -> tuple[Any, nx.MultiDiGraph, Version]:
+    def asked(name: str, response: Response, operation: Any, authorization: Credentials,
+              tr: Translator) -> tuple[Any, nx.MultiDiGraph, Version]:
         """One operation on the graph's current model, for the reader's audience, the
         graph that reader sees (its answer is worded from it) and the version answered;
         a bad parameter is a 400 naming its field."""
-        model, version = read(name, response)
+        model, version = read(name, response, tr)
         who = access.audience(authorization)
         try:
             return answer(operation, model, who), model.published(who).graph, version
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
 
-    def ask(name: str, response: Response, operation: Any, authorization: Credentials
-            ) -> tuple[Any, nx.MultiDiGraph]:
+    def ask(name: str, response: Response, operation: Any, authorization: Credentials,
+            tr: Translator) -> tuple[Any, nx.MultiDiGraph]:
         """:func:`asked` without the version."""
-        result, g, _ = asked(name, response, operation, authorization)
+        result, g, _ = asked(name, response, operation, authorization, tr)
         return result, g
 
     @router.get("/graphs", responses=responses(400))
-    def graphs() -> list[dict[str, Any]]:
+    def graphs(tr: Translator = Words) -> list[dict[str, Any]]:
         """Every graph served, with its state (``ok``, ``stale``: its source is broken and
         the last good version is served, ``failed``: it never loaded), its source (and any
-        source of the same name it shadows), and counts by kind."""
-        return [e.summary(store.shadowed.get(e.source.name, [])) for e in store.entries()]
+        source of the same name it shadows), its ``problem`` (in the request's language),
+        and counts by kind."""
+        return [e.summary(store.shadowed.get(e.source.name, []), tr)
+                for e in store.entries()]
 
     @router.get("/compare", responses=responses(400))
     def compare(graphs: Union[str, None] = Query(
@@ -187,23 +186,25 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,
-                   authorization: Credentials = Reader) -> dict[str, Any]:
-        """What ``polku show`` says, with the graph's state and source."""
-        info, g, version = asked(name, response, Describe(), authorization)
+                   authorization: Credentials = Reader,
+                   tr: Translator = Words) -> dict[str, Any]:
+        """What ``polku show`` says, with the graph's state and source (and a broken
+        source's ``problem``, in the request's language)."""
+        info, g, version = asked(name, response, Describe(), authorization, tr)
         return {**info, **{k: v for k, v in version.summary(
-            store.shadowed.get(name, [])).items() if k not in ("counts", "name")}}
+            store.shadowed.get(name, []), tr).items() if k not in ("counts", "name")}}
 
     @router.get("/graphs/{name}/findings", responses=READ)
     async def findings(name: str, response: Response,
                        long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                        severity: str = Query("info", pattern="^(error|warning|info)$"),
-                       lang: str | None = MessageLang,
+                       tr: Translator = Words,
                        authorization: Credentials = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
         ``lang`` = the messages' language)."""
         from polku.followup import today
 
-        language = api_lang(lang)
+        language = tr.lang
         # the public's answer kept with the version is sent from here; anything else (a
         # credential to judge, a version to read or an answer to compute) in the pool
         if long_wait_days == LONG_WAIT_DAYS and not carries(authorization):
@@ -213,15 +214,16 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                 body = model.kept(("api:findings", name, PUBLIC, language, severity, today()))
                 if body is not None:
                     return Response(body, media_type="application/json",
-                                    headers=graph_headers(version))
+                                    headers=graph_headers(version, tr))
         return await run_in_threadpool(findings_answer, name, response, long_wait_days,
-                                       severity, language, authorization)
+                                       severity, tr, authorization)
 
     def findings_answer(name: str, response: Response, long_wait_days: float, severity: str,
-                        language: str, authorization: Credentials) -> Response:
+                        tr: Translator, authorization: Credentials) -> Response:
         from polku.followup import effective, today
 
-        model, _ = read(name, response)
+        language = tr.lang
+        model, _ = read(name, response, tr)
         who = access.audience(authorization)
 
         def body() -> bytes:
@@ -231,7 +233,6 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             except PolkuError as e:
                 raise ApiError(400, e.message, field=e.field, cause=e) from None
             g = model.published(who).graph
-            tr = translator(language)
             keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
             doc: dict[str, Any] = {"graph": name, "findings": [
                 finding_json(f, g, tr) for f in every if f.severity in keep]}
@@ -255,15 +256,14 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def actions(name: str, response: Response,
                 format: str = Query("csv", pattern="^(csv|xlsx|json)$"),
                 actor: str | None = Query(None, description="Only this organisation's rows."),
-                lang: str | None = MessageLang,
+                tr: Translator = Words,
                 authorization: Credentials = Reader) -> Response:
         """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
         or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
         from polku.present.actions import ACTION_FORMATS, action_list
 
         # an unknown actor is a bad parameter (400 naming it; 404 is for the path)
-        found, g = ask(name, response, Findings(severity="info", actor=actor), authorization)
-        tr = translator(api_lang(lang))
+        found, g = ask(name, response, Findings(severity="info", actor=actor), authorization, tr)
         rows = action_list(g, found, actor, tr)
         stem = f"{name}-actions" + (f"-{actor}" if actor else "")
         headers = dict(response.headers)
@@ -277,13 +277,13 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                     finding: str | None = Query(None, description="A finding's key: only its "
                                                 "suggestions."),
                     long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
-                    authorization: Credentials = Reader) -> dict:
+                    authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """Verified suggestions (``polku suggest``): edits in this API's own terms (action,
         sheet, key, row) that resolve a finding and create no error, checked on a copy of
         the graph the reader sees (the public's has its small cells left out)."""
         from polku.analyses.suggest import suggest
 
-        model, _ = read(name, response)
+        model, _ = read(name, response, tr)
         g = model.published(access.audience(authorization)).graph
         try:
             result = suggest(g, finding, long_wait_days=long_wait_days)
@@ -294,35 +294,32 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
                     top: int = Query(20, ge=1, le=100000),
-                    lang: str | None = MessageLang,
+                    tr: Translator = Words,
                     authorization: Credentials = Reader) -> dict:
         """Betweenness and flow ranking."""
-        tr = translator(api_lang(lang))
-        ranking, g = ask(name, response, Bottlenecks(top=top), authorization)
+        ranking, g = ask(name, response, Bottlenecks(top=top), authorization, tr)
         return results.bottlenecks_worded(ranking, g, tr)
 
     @router.get("/graphs/{name}/paths", responses=READ)
     def paths(name: str, response: Response, segment: str,
               k: int = Query(5, ge=1, le=50), to: str | None = None,
-              lang: str | None = MessageLang,
+              tr: Translator = Words,
               authorization: Credentials = Reader) -> dict:
         """The k best and the designed paths of a segment."""
-        tr = translator(api_lang(lang))
-        report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization)
+        report, g = ask(name, response, Paths(segment=segment, k=k, to=to), authorization, tr)
         return results.paths_worded(report, g, tr)
 
     @router.get("/graphs/{name}/blueprint", responses=READ)
     def blueprint(name: str, response: Response,
                   subject: str = Query(..., description="a designed path's id, or a client "
                                        "segment's (its k best paths)"),
-                  k: int = Query(5, ge=1, le=50), lang: str | None = MessageLang,
+                  k: int = Query(5, ge=1, le=50), tr: Translator = Words,
                   authorization: Credentials = Reader) -> dict:
         """A service blueprint as data: per path its lanes (the client's, then one per
         organisation), steps, hand-offs (wait, clients a month, whether information travels,
         owner), the needs each step meets and the needs left uncovered; names in ``lang``.
         The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
-        tr = translator(api_lang(lang))
-        data, g = ask(name, response, Blueprint(subject=subject, k=k), authorization)
+        data, g = ask(name, response, Blueprint(subject=subject, k=k), authorization, tr)
         return results.blueprint_worded(data, g, tr)
 
     @router.get("/graphs/{name}/whatif", responses=READ)
@@ -336,7 +333,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                calibrate: bool = Query(True, description="model each service with an "
                                        "observed wait at the capacity that reproduces it"),
-               lang: str | None = MessageLang,
+               tr: Translator = Words,
                authorization: Credentials = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
@@ -344,34 +341,33 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         after, calibrated to the observed waits unless ``calibrate=false``, with the
         findings created and resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
-        tr = translator(api_lang(lang))
         try:
             operation = whatif_operation(remove, capacity, places, demand,
                                          calibrate=calibrate, long_wait_days=long_wait_days)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
-        result, g = ask(name, response, operation, authorization)
+        result, g = ask(name, response, operation, authorization, tr)
         return WORDED[operation.name](result, g, tr)
 
     @router.post("/graphs/{name}/ptv/compare", responses=responses(400, 404, 409, 413))
     def ptv_compare(name: str, response: Response, body: PtvCatalogue,
-                    authorization: Credentials = Reader) -> dict:
+                    authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """What differs between the graph and the national service catalogue (PTV), as
         ``polku ptv compare --format json``: ``missing``, ``gone``, ``changed`` and the
         proposed ``edits`` in this API's own terms. The answer's ``ETag`` is the version
         compared: apply the edits with it. Files up to 16 MiB in all."""
-        result, _ = ask(name, response, ptv_operation(body), authorization)
+        result, _ = ask(name, response, ptv_operation(body), authorization, tr)
         return {"graph": name, **result}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
     def ptv_apply(name: str, body: PtvPick, authorization: Credentials = Bearer,
-                  if_match: str | None = IfMatch, lang: str | None = MessageLang):
+                  if_match: str | None = IfMatch, tr: Translator = Words):
         """Apply the proposed edits of the comparison (those ``pick`` names, or all) as one
         change in the change log, undone as one by ``/undo``. The comparison is made again
         on the version ``If-Match`` names, so the numbers are the ones the reader saw."""
         who = access.writer(authorization)
         model, _ = store.model(name)  # 404 before anything else about the request
-        lang = api_lang(lang)
+        lang = tr.lang
         operation = ptv_operation(body, body.pick)
         try:
             chosen = operation.chosen(answer(operation, model, EDITOR))
@@ -382,30 +378,31 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 
     @router.get("/graphs/{name}/plan", responses=READ)
-    def plan(name: str, response: Response) -> dict:
+    def plan(name: str, response: Response, tr: Translator = Words) -> dict:
         """The plan layer, as ``polku plan show --format json``."""
         from polku.io.plan import plan_summary
 
-        model, _ = read(name, response)
+        model, _ = read(name, response, tr)
         return plan_summary(model.graph)
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
-    def export(name: str, format: str = ExportFormat, authorization: Credentials = Reader):
+    def export(name: str, format: str = ExportFormat, authorization: Credentials = Reader,
+               tr: Translator = Words):
         """The graph as Turtle or JSON-LD (for the public, small cells left out)."""
         model, version = store.model(name)
         g = model.published(access.audience(authorization)).graph
         fmt = formats.get(format)
         return PlainTextResponse(fmt.as_text(g), media_type=fmt.media_type,
-                                 headers=graph_headers(version))
+                                 headers=graph_headers(version, tr))
 
     # -- rows -----------------------------------------------------------------------------
     @router.get("/graphs/{name}/rows/{sheet}", responses=READ)
     def rows(name: str, response: Response, sheet: str = SheetName,
-             authorization: Credentials = Reader) -> dict:
+             authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """A sheet's rows as cell text, each with its key (for the public, a small cell
         that counts people reads ``<5``)."""
         sheets, version = store.sheets(name)
-        response.headers.update(graph_headers(version))
+        response.headers.update(graph_headers(version, tr))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
         who = access.audience(authorization)
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
@@ -415,10 +412,10 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/rows/{sheet}/{key}", responses=READ)
     def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
-            authorization: Credentials = Reader) -> dict:
+            authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """One row as cell text."""
         sheets, version = store.sheets(name)
-        response.headers.update(graph_headers(version))
+        response.headers.update(graph_headers(version, tr))
         try:
             index = edits.find_row(sheets, sheet, key)
             found = sheets[sheet][1][index]
@@ -435,7 +432,6 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
               lang: str | None = None) -> JSONResponse:
         who = access.writer(authorization)
         store.entry(name, refresh=False)  # 404 before anything else about the request
-        lang = api_lang(lang)
         values = None
         if body is not None:
             if not isinstance(body, dict):
@@ -454,47 +450,47 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     @router.post("/graphs/{name}/rows/{sheet}", status_code=201, responses=WRITE)
     def create_row(name: str, sheet: str = SheetName, body: dict[str, Cell] = RowBody,
                    authorization: Credentials = Bearer, if_match: str | None = IfMatch,
-                   lang: str | None = MessageLang):
+                   tr: Translator = Words):
         """Add a row. Checked with exactly the workbook import's rules (422 with the same
         message, sheet and column), refused whole on any problem, written atomically, and
         logged. Answers the change, the new ETag and the findings created and resolved."""
-        return write(name, authorization, if_match, "create", sheet, None, body, 201, lang)
+        return write(name, authorization, if_match, "create", sheet, None, body, 201, tr.lang)
 
     @router.patch("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def update_row(name: str, sheet: str = SheetName, key: str = RowKey,
                    body: dict[str, Cell] = RowBody, authorization: Credentials = Bearer,
                    if_match: str | None = IfMatch,
-                   lang: str | None = MessageLang):
+                   tr: Translator = Words):
         """Change the columns given (an empty value or null clears a cell)."""
-        return write(name, authorization, if_match, "update", sheet, key, body, 200, lang)
+        return write(name, authorization, if_match, "update", sheet, key, body, 200, tr.lang)
 
     @router.delete("/graphs/{name}/rows/{sheet}/{key}", responses=WRITE)
     def delete_row(name: str, sheet: str = SheetName, key: str = RowKey,
                    authorization: Credentials = Bearer, if_match: str | None = IfMatch,
-                   lang: str | None = MessageLang):
+                   tr: Translator = Words):
         """Delete a row (refused when other rows still refer to it)."""
-        return write(name, authorization, if_match, "delete", sheet, key, None, 200, lang)
+        return write(name, authorization, if_match, "delete", sheet, key, None, 200, tr.lang)
 
     @router.get("/graphs/{name}/changes", responses=responses(400, 404))
     def changes(name: str, response: Response,
                 limit: int = Query(100, ge=1, le=10000),
-                authorization: Credentials = Reader) -> dict:
+                authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """The change log, newest first: version, time, who (the token's name, or the
         signed-in person's name with their ``sub`` and ``organisations``), action, sheet,
         key, and the row before and after (for the public, small cells as ``<5``)."""
         # the version before the log is read: an ETag never newer than the changes listed
-        response.headers.update(graph_headers(store.entry(name).version))
+        response.headers.update(graph_headers(store.entry(name).version, tr))
         changes = store.changelog(name).newest_first(limit)
         return {"graph": name, "changes": changes_for(access.audience(authorization), changes)}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
     def undo(name: str, authorization: Credentials = Bearer, if_match: str | None = IfMatch,
-             lang: str | None = MessageLang):
+             tr: Translator = Words):
         """Revert the latest change not yet undone, as a new change (409 when there is
         none)."""
         who = access.writer(authorization)
         store.entry(name, refresh=False)
-        result = store.edit(name, if_match, who.name, "undo", "", lang=api_lang(lang),
+        result = store.edit(name, if_match, who.name, "undo", "", lang=tr.lang,
                             check=access.row_check(who), identity=who.identity())
         return JSONResponse(result, headers={"ETag": f'"{result["etag"]}"'})
 

@@ -1,6 +1,7 @@
 """What every response of the server gets, whatever route answered: HEAD for every GET,
-security headers, cache headers, ``Vary: Accept-Language`` on pages (their language may
-come from the browser), and the ``X-Polku-Stale`` header naming a broken source.
+security headers, cache headers, ``Vary: Accept-Language`` on pages and on the API (their
+texts, the errors and ``X-Polku-Stale`` among them, may be in the browser's language), and
+the ``X-Polku-Stale`` header naming a broken source.
 
 Written as plain ASGI middleware (no per-route code), so that error pages, the API docs
 and static assets get the same headers as the pages and the JSON API.
@@ -176,10 +177,16 @@ class BodyLimit:
 
 
 def header_text(text: str) -> str:
-    """A message as an HTTP header value: one line, non-ASCII percent-encoded.
+    """A message as an HTTP header value: one line, its UTF-8 percent-encoded outside
+    printable ASCII (``%`` itself as ``%25``), so that any language fits a header (which
+    takes latin-1 at most, and ASCII reliably) and ``urllib.parse.unquote`` (or
+    ``decodeURIComponent``) gives the text back exactly.
 
     >>> header_text("ku/services.csv, row 3: 'ä'\\nmore")
     "ku/services.csv, row 3: '%C3%A4' more"
+    >>> from urllib.parse import unquote
+    >>> unquote(header_text("rivi 2: 'Ööö' ei ole luku (100 %)"))
+    "rivi 2: 'Ööö' ei ole luku (100 %)"
     """
     return quote(" ".join(text.split()), safe=" !#$&'()*+,/:;=?@[]~<>{}|^`\"\\-_.")
 
@@ -226,7 +233,7 @@ class ServerHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
-                if _is_html(headers):
+                if _is_html(headers) or path.startswith("/api/"):
                     headers = _vary_on_language(headers)
                 if b"cache-control" not in present:
                     cache = STATIC_CACHE if path.startswith(STATIC_PREFIXES) else DYNAMIC_CACHE

@@ -378,7 +378,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
             severity_names=SEVERITY_NAMES, **language.context(), **context)
         return HTMLResponse(body, status_code=status,
-                            headers=graph_headers(of) if of is not None else None)
+                            headers=graph_headers(of, language.tr) if of is not None else None)
 
     @router.get("/", response_class=HTMLResponse, responses=responses(400))
     def index(language: PageLanguage = Language) -> HTMLResponse:
@@ -442,7 +442,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 body = model.kept(("page:graph", name, who, language.lang, today(),
                                    version.problem_text(), tuple(store.shadowed.get(name, []))))
                 if body is not None:
-                    return HTMLResponse(body, headers=graph_headers(version))
+                    return HTMLResponse(body, headers=graph_headers(version, language.tr))
         return await run_in_threadpool(graph_page_answer, name, language, who)
 
     def graph_page_answer(name: str, language: PageLanguage, who: str) -> HTMLResponse:
@@ -459,7 +459,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                tuple(shadowed))
         body = model.memo(key, lambda: graph_html(model, version, shadowed, name, language,
                                                   who).body)
-        return HTMLResponse(body, headers=graph_headers(version))
+        return HTMLResponse(body, headers=graph_headers(version, language.tr))
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
@@ -476,7 +476,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             stale=stale, name=name, view=view, graph_title=shown(model.graph, name),
             **language.context())
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
-        return HTMLResponse(page, headers=graph_headers(version))
+        return HTMLResponse(page, headers=graph_headers(version, language.tr))
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
@@ -673,7 +673,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         data = ask(model, Report(lang=tr.lang), who)
         return HTMLResponse(report_html(model.published(who).graph, data, tr=tr,
                                         switch=language.switch),
-                            headers=graph_headers(version))
+                            headers=graph_headers(version, tr))
 
     return router
 

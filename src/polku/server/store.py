@@ -52,7 +52,8 @@ from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
-from polku.server.contract import ApiError, Problem, invalid, relative, shown_path
+from polku.server.contract import (ApiError, Problem, invalid, problem_worded, relative,
+                                   shown_path)
 
 #: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
 #: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
@@ -123,12 +124,13 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
 
             region = target(text).region
             if not region:
-                raise PolkuError("a served Neo4j URI names its region: ?region=R")
+                raise PolkuError(N_("a served Neo4j URI names its region: ?region=R"),
+                                 params={})
             found.setdefault(region, []).append(Source(region, text, "neo4j"))
             continue
         path = Path(text)
         if not path.exists() and not path.is_symlink():
-            raise PolkuError("no such file or folder", file=text)
+            raise PolkuError(N_("no such file or folder"), file=text, params={})
         kind = _kind(path)
         if path.is_file() or (kind is not None and path.is_dir()):
             found.setdefault(path.stem, []).append(
@@ -142,7 +144,7 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
                 continue
             refused = None
             if entry.is_symlink() and not _inside(entry, path):
-                refused = "refused: a symbolic link that leads out of the served folder"
+                refused = N_("refused: a symbolic link that leads out of the served folder")
             found.setdefault(entry.stem, []).append(
                 Source(entry.stem, str(entry), kind, path, refused))
     order = list(KINDS.values()) + ["neo4j"]
@@ -207,14 +209,19 @@ class Version:
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
         return (lines[0] if lines else "unreadable") + more
 
-    def summary(self, shadowed: list[str]) -> dict[str, Any]:
+    def summary(self, shadowed: list[str], tr: Any = None) -> dict[str, Any]:
+        """What the API says of this version: state, source, what it shadows, its ETag and
+        counts, and a broken source's ``problem`` in ``tr``'s language (Finnish without
+        one, as every text of the API), a people cell named, never quoted."""
         from polku.graph import summary
+        from polku.present.i18n import translator
 
         return {"name": self.source.name,
                 "id": self.graph.graph.get("name") if self.graph is not None else None,
                 "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,
-                "problem": self.problem_text(), "etag": self.etag,
+                "problem": problem_worded(self.problem, tr or translator()),
+                "etag": self.etag,
                 "counts": summary(self.graph) if self.graph is not None else None}
 
 
@@ -257,8 +264,8 @@ class Entry:
     def problem_text(self) -> str | None:
         return self.version.problem_text()
 
-    def summary(self, shadowed: list[str]) -> dict[str, Any]:
-        return self.version.summary(shadowed)
+    def summary(self, shadowed: list[str], tr: Any = None) -> dict[str, Any]:
+        return self.version.summary(shadowed, tr)
 
 
 def _files(source: Source) -> list[Path]:
@@ -345,13 +352,13 @@ def etag_key(folder: Path) -> bytes:
 
 def _check_links(source: Source) -> None:
     if source.refused:
-        raise PolkuError(source.refused, file=source.location)
+        raise PolkuError(source.refused, file=source.location, params={})
     if source.is_folder:
         folder = Path(source.location)
         for p in _files(source):
             if p.is_symlink() and not _inside(p, folder):
-                raise PolkuError("refused: a symbolic link that leads out of the workbook "
-                                 "folder", file=str(p))
+                raise PolkuError(N_("refused: a symbolic link that leads out of the "
+                                    "workbook folder"), file=str(p), params={})
 
 
 def written(logged: dict[str, Any], etag: str, before_graph: nx.MultiDiGraph,
@@ -488,7 +495,7 @@ class GraphStore:
             return
         if stamp is None:
             entry.version = served.broken(None, PolkuError(
-                "the source was removed or moved away", file=source.shown))
+                N_("the source was removed or moved away"), file=source.shown, params={}))
             return
         try:
             _check_links(source)
@@ -504,7 +511,8 @@ class GraphStore:
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
             entry.version = served.broken(stamp, PolkuError(
-                f"cannot be read ({e.__class__.__name__})", file=source.shown))
+                N_("cannot be read ({error})"), file=source.shown,
+                params={"error": e.__class__.__name__}))
             log.exception("graph '%s' cannot be read", source.name)
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
@@ -585,7 +593,7 @@ class GraphStore:
         except PolkuError as e:
             raise ApiError(409, N_("the source cannot be read: {problem}"),
                            code="source-broken",
-                           params={"problem": str(published_error(relative(e, source.root)))}
+                           params={"problem": Problem(relative(e, source.root))}
                            ) from None
         # kept only when the files read are the ones the version was loaded from
         if stamp is not None and before == stamp and stamp_of(source) == stamp:
@@ -730,7 +738,7 @@ class GraphStore:
         if version.graph is None or version.problem is not None:
             raise ApiError(409, N_("the graph's source is broken, so it takes no writes "
                                    "until it is fixed: {problem}"), code="source-broken",
-                           params={"problem": version.problem_text()})
+                           params={"problem": Problem(version.problem)})
         tags = [t.strip() for t in if_match.split(",")]
         if "*" in tags or any(t.upper().startswith("W/") for t in tags):
             # RFC 9110 13.1.1: If-Match compares strongly; '*' would let a writer overwrite
@@ -793,7 +801,7 @@ class GraphStore:
         except PolkuError as e:
             raise ApiError(409, N_("the change could not be written: {problem}"),
                            code="write-failed",
-                           params={"problem": str(relative(e, source.root))}) from None
+                           params={"problem": Problem(relative(e, source.root))}) from None
         logged = self.changelog(source.name).append(change, who, undoes, identity)
         entry.conforming = (g, seen) if seen is not None else None
         # the new version's model: its findings answer this write and then every reader
