@@ -265,6 +265,9 @@ def test_api_findings_take_lang(client):
         assert r.status_code == 200, r.text
         docs[lang] = r.json()["findings"]
     assert client.get("/api/graphs/keski-uusimaa/findings").json()["findings"] == docs["fi"]
+    # without ?lang=, the request's Accept-Language (as the API's errors and X-Polku-Stale)
+    assert client.get("/api/graphs/keski-uusimaa/findings", headers={
+        "Accept-Language": "sv-FI,sv;q=0.9"}).json()["findings"] == docs["sv"]
     assert [(f["kind"], f["subject"]) for f in docs["sv"]] == \
         [(f["kind"], f["subject"]) for f in docs["en"]]
     assert docs["en"][0]["message"] != docs["sv"][0]["message"] != docs["fi"][0]["message"]
