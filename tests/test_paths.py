@@ -201,3 +201,23 @@ def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
     p = build_view(b.g, "path:designed", lang="en")
     assert sorted(e["label"] for e in p.edges if e.get("kind") == "referral") == [
         "10 d · ?/mo · X", "10 d · ?/mo · Y"]
+
+
+def test_two_units_of_one_county_hand_nothing_off():
+    """Keusote's health stations and its work-ability team are units of one county (actors
+    ``part_of`` keusote, of its kind): a referral between them is no hand-off between
+    organisations, as the report's hand-off overview and the RACI's organisations count."""
+    from pathlib import Path
+
+    from polku.analyses.handoffs import organisation
+    from polku.io.load import load_graph
+
+    g = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
+    assert organisation(g, "keusote-terveysasemat") == organisation(g, "keusote-tyokykytiimi")
+    [p] = best_paths(g, "seg-elakepolku", k=1)
+    steps = {s["node"]: s for s in p["steps"]}
+    assert steps["terveysasema"]["providers"] == ["keusote-terveysasemat"]
+    assert steps["monialainen-tyokyvyn-arviointi"]["providers"] == ["keusote-tyokykytiimi"]
+    assert steps["monialainen-tyokyvyn-arviointi"]["handoff"] is False
+    assert steps["monialainen-tyokyvyn-arviointi"]["organisations"] == ["keusote"]
+    assert p["handoffs"] == 1 and p["organisations"] == 2
