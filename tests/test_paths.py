@@ -120,7 +120,13 @@ def test_report_and_text_name_things_by_label():
     report = paths_worded(paths_report(g, "seg", k=2), g, translator("en"))
     text = paths_text(report, translator("en"))
     assert "Best paths for Seg (seg)" in text
-    assert "HAND-OFF" in text and "owner X" in text and "Work [work]" in text
+    assert "TO ANOTHER ORGANISATION" in text and "owner X" in text and "Work [work]" in text
+    assert "1 hand-off between organisations" in text
+    # every step is a referral ("ohjaus"): the mark says the organisation changes
+    fi = paths_text(paths_worded(paths_report(g, "seg", k=2), g, translator("fi")),
+                    translator("fi"))
+    assert "TOISEEN ORGANISAATIOON" in fi and "OHJAUS" not in fi
+    assert "1 ohjaus organisaatiosta toiseen" in fi
 
 
 def needy() -> Builder:
