@@ -2,8 +2,8 @@
 
 A leader reads the first page and decides; the counts and the detail come after. Of all
 findings, at most :data:`MAX_DECISIONS` become decisions, ranked by severity (errors first),
-then by the people affected (the summed sizes of the client segments the finding names or
-whose routes reach its subject), then by the nearest plan deadline (the earliest end month of
+then by the people affected (the summed sizes of the client segments the finding names, or
+else of those whose routes reach its subject), then by the nearest plan deadline (the earliest end month of
 the plan measures on it). Each decision is one plain sentence (names, no ids), the
 accountable organisation, the partners, the plan measure and its month, and the best
 verified suggestion (:func:`polku.analyses.suggest.suggest`) in words.
@@ -22,30 +22,58 @@ from polku.present.i18n import Translator
 MAX_DECISIONS = 7
 
 
-def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any) -> set[str]:
-    """The client segments a finding is about: named in it, or reaching its subject."""
-    named = {n for n in (f.subject, *f.related, f.metrics.get("segment"))
+def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any,
+              reach: dict[str, set[str]] | None = None) -> set[str]:
+    """The client segments a finding is about.
+
+    The segments it names (its subject, related nodes or ``segment`` figure, or the segment
+    a designed path it names is for) when it names any: a finding about one group of
+    people is about them alone, however many other groups use the same services. Else the
+    segments whose routes reach what it is about (a service, or both ends of a referral
+    the segment may take); ``reach`` maps each segment to what it
+    reaches (:func:`polku.analyses.reach.segment_reach`), computed here when not given.
+    """
+    about = (f.subject, *f.related)
+    named = {n for n in (*about, f.metrics.get("segment"))
              if n in g and g.nodes[n].get("type") == "segment"}
-    reached: set[str] = set()
-    for n in (f.subject, *f.related):
-        reached |= set(eco.service_segments.get(n, ()))
+    named |= {eco.paths[n][0] for n in about if n in eco.paths and eco.paths[n][0]}
+    if named:
+        return named
+    if reach is None:
+        reach = segment_reaches(eco)
+    found: set[str] = set()
+    for n in about:
         ref = eco.refs.get(n)
         if ref is not None:
-            reached |= set(ref.segments)
-    return named | reached
+            found |= {s for s, seen in reach.items()
+                      if ref.source in seen and ref.target in seen
+                      and (not ref.segments or s in ref.segments)}
+        elif n in eco.services:
+            found |= {s for s, seen in reach.items() if n in seen}
+    return found
 
 
-def people_affected(f: Finding, g: nx.MultiDiGraph, eco: Any) -> float:
-    """The summed sizes of the segments the finding reaches (unknown sizes count 0).
+def segment_reaches(eco: Any) -> dict[str, set[str]]:
+    """Each segment → the services and outcomes its routes reach."""
+    from polku.analyses.reach import segment_reach
+
+    return {s: segment_reach(eco, s) for s in eco.segments}
+
+
+def people_affected(f: Finding, g: nx.MultiDiGraph, eco: Any,
+                    reach: dict[str, set[str]] | None = None) -> float:
+    """The summed sizes of the segments the finding is about (:func:`_segments`; unknown
+    sizes count 0): each group of people once.
 
     >>> from polku.graph import new_graph
     >>> from polku.analyses.reach import ecosystem
     >>> g = new_graph(); g.add_node("s", type="segment", size=120)
+    >>> g.add_node("t", type="segment", size=80)
     >>> people_affected(Finding("segment-without-lead", "warning", "s"), g, ecosystem(g))
     120
     """
     total = 0
-    for s in _segments(f, g, eco):
+    for s in _segments(f, g, eco, reach):
         size = g.nodes[s].get("size")
         if isinstance(size, (int, float)):
             total += size
@@ -62,10 +90,12 @@ def _deadline(f: Finding, g: nx.MultiDiGraph) -> tuple[str, str] | None:
 def rank(findings: Iterable[Finding], g: nx.MultiDiGraph, eco: Any) -> list[Finding]:
     """The findings in the first page's order: severity, people affected (most first), the
     nearest plan deadline (findings without one after), then the findings' own order."""
+    reach = segment_reaches(eco)
+
     def key(item: tuple[int, Finding]) -> tuple:
         i, f = item
         d = _deadline(f, g)
-        return (SEVERITY_RANK[f.severity], -people_affected(f, g, eco),
+        return (SEVERITY_RANK[f.severity], -people_affected(f, g, eco, reach),
                 (0, d[0]) if d else (1, ""), i)
     return [f for _, f in sorted(enumerate(findings), key=key)]
 
@@ -158,11 +188,12 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
                          long_wait_days=long_wait_days or LONG_WAIT_DAYS):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
     out = []
+    reach = segment_reaches(eco)
     for f in chosen:
         deadline = _deadline(f, g)
         out.append({
             "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": f.message,
-            "people": people_affected(f, g, eco),
+            "people": people_affected(f, g, eco, reach),
             "accountable": [{"id": a, "label": tr.label(g, a)} for a in f.accountable],
             "partners": [{"id": a, "label": tr.label(g, a)} for a in _partners(f, g, eco)],
             "measure": None if deadline is None else {

@@ -328,9 +328,17 @@ def status_name(status: str, tr: Translator) -> str:
 
 def error_param(value: Any, tr: Translator) -> Any:
     """One parameter of an error message in ``tr``'s language: node types by their names,
-    a catalogued text translated, anything else as it is."""
-    from polku.errors import NodeTypes, Said
+    choices by their display names beside their codes, a catalogued text translated,
+    anything else as it is.
 
+    >>> from polku.errors import Choices
+    >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
+    'Ekosystemet (ecosystem)'
+    """
+    from polku.errors import Choices, NodeTypes, Said
+
+    if isinstance(value, Choices):
+        return ", ".join(f"{tr(name)} ({code})" for code, name in value)
     if isinstance(value, NodeTypes):
         if tr.lang == "en":
             return str(value)

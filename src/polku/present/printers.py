@@ -208,7 +208,8 @@ def _step_text(s: dict[str, Any], tr: Translator) -> str:
             days=tr.number(s["wait"]))
         owner = (", " + tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
                  else ", " + tr("no owner"))
-        handoff = ", " + tr("HAND-OFF") if s["handoff"] else ""
+        # every step is a referral: what the reader needs marked is the organisation changing
+        handoff = ", " + tr("TO ANOTHER ORGANISATION") if s["handoff"] else ""
         text = f"→ ({wait}{owner}{handoff}) {text}"
     return text
 
@@ -254,8 +255,10 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
 
 
 def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
-    return tr("{days} days, {count} hand-off(s)").format(days=tr.number(p["total_wait_days"]),
-                                                         count=tr.number(p["handoffs"]))
+    return tr.ngettext("{days} days, {count} hand-off between organisations",
+                       "{days} days, {count} hand-offs between organisations",
+                       int(p["handoffs"])).format(days=tr.number(p["total_wait_days"]),
+                                                  count=tr.number(p["handoffs"]))
 
 
 # -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------

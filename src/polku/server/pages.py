@@ -367,6 +367,20 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
 
+    def ask_view(model: Model, name: str, page: str, operation: ViewOf, who: str,
+                 language: PageLanguage) -> Any:
+        """:func:`ask` for a view; a view that is not one of the graph's (an unknown name,
+        a missing or unknown id) answers with the graph's views, by their names in the
+        reader's language, each a link to that view's ``page`` (``view`` or ``table``)."""
+        try:
+            return ask(model, operation, who)
+        except ApiError as e:
+            if e.field == "view":
+                e.choices = (N_("The views of this graph"), [
+                    (language.url(f"/graphs/{name}/{page}", view=v), title)
+                    for v, title in views_of(model.published(who).graph, language.tr)])
+            raise
+
     def html(template: str, language: PageLanguage, of: Version | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
@@ -469,8 +483,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.views import view_html
 
         model, version = store.model(name)
-        page = view_html(ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k,
-                                           lang=language.lang), who))
+        page = view_html(ask_view(model, name, "view", ViewOf(
+            view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language))
         stale = problem_worded(version.problem, language.tr)
         bar = env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, graph_title=shown(model.graph, name),
@@ -484,8 +498,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
               language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
         model, version = store.model(name)
-        v = ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k, lang=language.lang),
-                who)
+        v = ask_view(model, name, "table", ViewOf(view=view, focus=focus, depth=depth, k=k,
+                                                 lang=language.lang), who, language)
         nodes, edges = table_rows(v, language.tr)
         return html("table.html", language, version, model.graph, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)
@@ -879,9 +893,11 @@ CODE_HEADINGS = {"graph-failed": N_("The graph cannot be read"),
                  "source-broken": N_("The graph's source cannot be read")}
 
 
-def error_page(status: int, code: str, message: str, language: PageLanguage) -> str:
-    """An error as a page in the request's language."""
+def error_page(status: int, code: str, message: str, language: PageLanguage,
+               choices: tuple[str, list[tuple[str, str]]] | None = None) -> str:
+    """An error as a page in the request's language; ``choices`` (a heading, then address
+    and name pairs) are listed as links to what the reader may choose instead."""
     heading = language.tr(CODE_HEADINGS.get(code) or HEADINGS.get(status, OTHER_HEADING))
     return environment().get_template("error.html").render(
         title=heading, heading=heading, message=message, status=status, code=code, stale=None,
-        illustrative=False, **language.context())
+        illustrative=False, choices=choices, **language.context())
