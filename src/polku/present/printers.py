@@ -103,30 +103,25 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def edit_text(edit: dict[str, Any], tr: Translator) -> str:
-    """One suggested edit as a line: what row of which sheet gets which values.
-
-    >>> edit_text({"action": "update", "sheet": "referrals", "key": "r1",
-    ...            "row": {"owner": "kela"}}, translator("en"))
-    'change referrals r1: owner = kela'
+def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None) -> str:
+    """``polku suggest``: each verified suggestion as
+    :func:`polku.present.suggestions.suggestions_worded` says it, under its finding (its key
+    in brackets, to ask again with ``--finding``): its edits, what else it resolves and
+    what it creates.
     """
-    verb = {"create": tr("add to"), "update": tr("change"), "delete": tr("delete from")}
-    values = ", ".join(f"{k} = {v}" for k, v in edit["row"].items())
-    return f"{verb.get(edit['action'], edit['action'])} {edit['sheet']} {edit['key']}: {values}"
-
-
-def suggestions_text(suggestions: list[dict[str, Any]], tr: Translator | None = None) -> str:
-    """``polku suggest``: each verified suggestion, its edits and what it resolves."""
     tr = tr or translator()
-    if not suggestions:
+    if not worded:
         return tr("No verified suggestions.")
-    lines = []
-    for s in suggestions:
-        lines.append(f"{s['finding']}")
-        lines += [f"  {edit_text(e, tr)}" for e in s["edits"]]
-        lines.append("  " + tr("resolves: {keys}").format(keys=", ".join(s["resolves"])))
+    lines: list[str] = []
+    for i, s in enumerate(worded):
+        if not i or worded[i - 1]["finding"] != s["finding"]:  # a finding's suggestions follow it
+            lines.append(f"{s['message']} [{s['finding']}]")
+        lines += [f"  → {text}" for text in s["edits"]]
+        also = [t for t in s["resolves"] if t != s["message"]]
+        if also:
+            lines.append("  " + tr("also resolves: {keys}").format(keys="; ".join(also)))
         if s["creates"]:
-            lines.append("  " + tr("creates: {keys}").format(keys=", ".join(s["creates"])))
+            lines.append("  " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
     return "\n".join(lines)
 
 
