@@ -459,7 +459,7 @@ def test_the_public_what_if_says_hidden_and_gives_no_verdict_to_bisect(straddled
         assert page.status_code == 200, page.text
         row = page.text.split('data-service="kuntouttava"', 1)[1].split("</tr>", 1)[0]
         cells = re.findall(r"<td>(.*?)</td>", row)
-        assert cells.count('<span class="hidden-figure">piilotettu</span>') == 7, cells
+        assert cells.count('<span class="hidden-figure">piilotettu</span>') == 8, cells
         assert "kasvaa rajatta" not in row and "–" not in row
         assert "alle 5 asiakasta kuukaudessa" in page.text
         pages.append([c for i, c in enumerate(cells) if i != 1])

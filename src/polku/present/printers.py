@@ -309,29 +309,41 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 
 
 def _state_text(s: dict[str, Any], tr: Translator) -> str:
+    # the model's utilisation (inflow / the capacity it serves at), not the nominal one of
+    # the bottleneck ranking and over-capacity: named so wherever it is shown
     if s["unstable"]:
-        return tr("utilisation {utilisation}: the queue grows without bound").format(
+        return tr("modelled utilisation {utilisation}: the queue grows without bound").format(
             utilisation=tr.percent(round(s["utilization"], 2))
             if s["utilization"] is not None else "∞")
     if s["utilization"] is None:
         return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
             s["capacity"] is None else tr("capacity 0")
     # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
-    return tr("utilisation {utilisation}, wait {days} d").format(
+    return tr("modelled utilisation {utilisation}, wait {days} d").format(
         utilisation=tr.percent(min(round(s["utilization"], 2), 0.99)),
         days=tr.days(s["wait_days"]))
 
 
 def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
-    """What the model of one service starts from: the observed wait, and the capacity at
-    which the model reproduces it."""
+    """What the model of one service starts from: the observed wait, the capacity at which
+    the model reproduces it, and how much of it is lead time the queue does not explain."""
+    from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
+
     observed = s.get("observed_wait_days")
     cal = s.get("calibration")
     if cal and cal.get("effective_capacity") is not None:
-        return tr("observed wait {days} d; calibrated: served at {effective} a month "
-                  "({share} of its capacity), which gives that wait").format(
-            days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
-            share=tr.percent(round(cal["ratio"], 2)))
+        said = dict(days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
+                    ratio=tr.number(round(cal["ratio"], 2)))
+        if cal.get("lead_days"):
+            return tr("observed wait {days} d; calibrated: effective capacity {effective} a "
+                      "month ({ratio} × the nominal); {queue} d of the wait is the queue at "
+                      "a modelled utilisation of {most} (the most the calibration assumes) "
+                      "and {lead} d lead time that capacity and demand do not change").format(
+                queue=tr.days(max(0.0, observed - cal["lead_days"])),
+                most=tr.percent(MAX_CALIBRATED_UTILIZATION), lead=tr.days(cal["lead_days"]),
+                **said)
+        return tr("observed wait {days} d; calibrated: effective capacity {effective} a month "
+                  "({ratio} × the nominal), at which the queue gives that wait").format(**said)
     if observed is not None:
         return tr("observed wait {days} d; modelled at its capacity").format(
             days=tr.days(observed))
@@ -356,7 +368,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         return services.get(sid, {}).get("label", sid)
 
     asked = [tr("capacity of {service} to {value}").format(service=name(k),
-                                                           value=tr.clients(v))
+                                                           value=num(v))
              for k, v in ch["capacity"].items()]
     asked += [tr("places of {service} to {value}").format(service=name(k), value=num(v))
               for k, v in ch["places"].items()]
@@ -377,8 +389,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             lines.append(f"  {s['label']} ({sid}): " + tr(
                 "inflow hidden, capacity {capacity_before} → {capacity_after}, places "
                 "{places_before} → {places_after}").format(
-                capacity_before=tr.clients(b["capacity"]),
-                capacity_after=tr.clients(a["capacity"]),
+                capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
             lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
             continue
@@ -386,7 +397,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(
             inflow_before=tr.clients(b["inflow"]), inflow_after=tr.clients(a["inflow"]),
-            capacity_before=tr.clients(b["capacity"]), capacity_after=tr.clients(a["capacity"]),
+            capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
             places_before=num(b["places"]), places_after=num(a["places"])))
         said = _calibration_text(s, tr)
         if said:

@@ -245,7 +245,8 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                "but a disruption there spreads furthest. Over-capacity and single points of "
                "failure are listed with the warnings above."), "",
             tr("Utilisation is the clients referred in a month divided by the clients the "
-               "service can take in a month: above 1 means a queue grows."), "",
+               "service can take in a month: above 1 means a queue grows.") + " " +
+            tr(NOMINAL_NOTE), "",
             f"| # | {tr('service')} | {tr('betweenness')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} | {tr('utilisation')} |",
             "|---:|---|---:|---:|---:|---:|"]
@@ -414,6 +415,10 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
 
 
+#: the ranking's utilisation is the nominal one (the what-if's is the model's)
+NOMINAL_NOTE = N_("This utilisation divides by the nominal capacity, as over-capacity does; "
+                  "the queueing what-if's modelled utilisation divides by the effective "
+                  "capacity, the one that gives the observed wait, and is another figure.")
 #: what a "–" of the bottleneck ranking means, and a hidden figure (the page says the same)
 DASH_NOTE = N_("–: no figure (the service has no capacity, or no referral into it says how "
                "many clients it brings).")

@@ -26,6 +26,7 @@ from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
 from polku.present.report import ranking_note
+from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
 from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
                                   answer)
@@ -565,6 +566,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
+                    max_calibrated=MAX_CALIBRATED_UTILIZATION,
                     result=result, error=error, error_row=getattr(error, "row", 0),
                     error_message=error.worded(tr) if error else None)
 
