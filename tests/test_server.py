@@ -488,3 +488,19 @@ def test_every_page_has_an_icon_and_no_page_asks_for_one_in_vain(tmp_path) -> No
         "http://www.w3.org/2000/svg", "")
     assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
     assert "/favicon.ico" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_index_names_each_graph_by_its_title(tmp_path) -> None:
+    """A graph is listed by its title (the graph sheet's), its served name beside it."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa",
+                    tmp_path / "ku")
+    client = TestClient(create_app([tmp_path]))
+    [summary] = client.get("/api/graphs").json()
+    assert summary["title"] == "Keski-Uudenmaan työhön osallistumisen ekosysteemi"
+    page = client.get("/?lang=fi").text
+    assert ('<a href="/graphs/ku?lang=fi">Keski-Uudenmaan työhön osallistumisen ekosysteemi'
+            '</a><br><code class="muted">ku</code>') in page
