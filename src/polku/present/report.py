@@ -348,7 +348,7 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.present.raci_output import mark_label, role_label
+    from polku.present.raci_output import mark_label, role_label, row_name
 
     out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:
@@ -357,13 +357,14 @@ def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     out += [tr("{subjects} subjects, {actors} actors").format(
                 subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
             + (f"; {counts}" if counts else "") + ".", "",
-            f"| {tr('subject')} | " + " | ".join(f"`{cell(a)}`" for a in m.actors)
+            f"| {tr('subject')} | " + " | ".join(cell(m.actor_labels.get(a, a)) for a in m.actors)
             + f" | {tr('mark')} |",
             "|---|" + "---|" * len(m.actors) + "---|"]
     for r in m.rows:
         roles = [role_label(c.role, tr) if (c := m.cell(a, r.subject)) else ""
                  for a in m.actors]
-        out.append(f"| {cell(r.label)} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
+        # names, as the HTML matrix shows them (a referral by its two ends); the id beside
+        out.append(f"| {cell(row_name(r))} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
                    + mark_label(r.mark, tr) + " |")
     return out
 
