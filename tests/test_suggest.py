@@ -97,7 +97,10 @@ def test_cli_and_api_agree_and_a_bad_key_is_located(tmp_path) -> None:
     assert api["suggestions"] == cli["suggestions"]
     one = "referral-without-owner:ref-ktt-tyokokeilu"
     r = run(*["suggest", str(EXAMPLE), "--finding", one, "--lang", "en"])
-    assert r.exit_code == 0 and "change referrals ref-ktt-tyokokeilu: owner = " in r.stdout
+    assert r.exit_code == 0 and "referrals ref-ktt-tyokokeilu: owner = " in r.stdout
+    # said as the report says it, with names, under the kind's name and the finding's key
+    assert "Make " in r.stdout and " the owner of the referral" in r.stdout
+    assert r.stdout.startswith(f"referral without an owner: {one}")
     assert {s["finding"] for s in client.get(
         "/api/graphs/keski-uusimaa/suggestions", params={"finding": one}).json()[
         "suggestions"]} == {one}

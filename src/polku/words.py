@@ -75,6 +75,31 @@ EDGE_KIND_NAMES: dict[str, str] = {
     "has_risk": N_("risk of the plan measure"),
 }
 
+KIND_NAMES: dict[str, str] = {
+    "service-without-provider": N_("service without a provider"),
+    "no-lead": N_("no lead"),
+    "multiple-leads": N_("several leads"),
+    "referral-without-owner": N_("referral without an owner"),
+    "no-information-flow": N_("information does not travel"),
+    "long-wait": N_("long wait"),
+    "unreachable-service": N_("unreachable service"),
+    "dead-end": N_("dead end"),
+    "segment-without-outcome": N_("segment reaches no outcome"),
+    "unmet-need": N_("unmet need"),
+    "overlapping-services": N_("overlapping services"),
+    "segment-without-lead": N_("segment without a lead"),
+    "over-capacity": N_("over capacity"),
+    "single-point-of-failure": N_("single point of failure"),
+    "path-broken": N_("broken designed path"),
+    "deferred-responsibility": N_("responsibility still to be agreed"),
+    "measure-without-indicator": N_("measure without an indicator"),
+    "actor-overload": N_("actor overloaded"),
+    "risk-without-mitigation": N_("risk without mitigation"),
+    "unmodelled-flow": N_("unmodelled flow"),
+}
+"""A finding kind as people read it (the JSON, ``--kind`` and the catalogue keep the id,
+``path-broken``). Every kind of :data:`polku.kinds.KIND_CATALOGUE`."""
+
 #: The follow-up status of a finding (what a team has done about it).
 STATUS_NAMES: dict[str, str] = {
     "new": N_("new"), "in-progress": N_("in progress"), "resolved": N_("resolved"),

@@ -81,7 +81,7 @@ def _partners(f: Finding, g: nx.MultiDiGraph, eco: Any) -> list[str]:
     return sorted(found - set(f.accountable))
 
 
-def _edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
+def edit_sentence(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
     """One edit of a verified suggestion as a sentence a leader reads (names, no ids)."""
     from polku.graph import targets
 
@@ -124,7 +124,7 @@ def _edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
 
 
 def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
-    """A verified suggestion's edits in words (:func:`_edit_text`), joined with semicolons.
+    """A verified suggestion's edits in words (:func:`edit_sentence`), joined with semicolons.
 
     >>> from polku.graph import new_graph
     >>> from polku.present.i18n import translator
@@ -134,7 +134,7 @@ def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> st
     ...                             "row": {"owner": "kela"}}]}, g, translator("en"))
     'Make Kela the owner of the referral'
     """
-    return "; ".join(_edit_text(e, g, tr) for e in s["edits"])
+    return "; ".join(edit_sentence(e, g, tr) for e in s["edits"])
 
 
 def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,

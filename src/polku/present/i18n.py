@@ -35,8 +35,8 @@ from typing import Any
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.words import (EDGE_KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES,
-                         STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
+from polku.words import (EDGE_KIND_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
+                         SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
 #: The languages, Finnish first (the default everywhere).
 LANGUAGES = ("fi", "sv", "en")
@@ -254,7 +254,8 @@ class Translator:
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
                 "num": self.number, "when": self.when,
-                "clients": self.clients, "days": self.days}
+                "clients": self.clients, "days": self.days,
+                "kind_name": lambda kind: kind_name(kind, self)}
 
     def when(self, moment: Any) -> str:
         """:meth:`datetime` of a moment or of its ISO text (``2026-12-03T10:47:00Z``, as the
@@ -318,6 +319,16 @@ def edge_kind_name(kind: str, tr: Translator) -> str:
     return tr(EDGE_KIND_NAMES[kind]) if kind in EDGE_KIND_NAMES else kind
 
 
+def kind_name(kind: str, tr: Translator) -> str:
+    """A finding kind as people read it in ``tr``'s language (the id stays in JSON and
+    wherever a user types it; an unknown kind as it is).
+
+    >>> kind_name("path-broken", translator("fi")), kind_name("path-broken", translator("en"))
+    ('katkennut palvelupolku', 'broken designed path')
+    """
+    return tr(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
 def status_name(status: str, tr: Translator) -> str:
     """A finding's follow-up status in ``tr``'s language (an unknown one as it is)."""
     return tr(STATUS_NAMES[status]) if status in STATUS_NAMES else status
@@ -328,9 +339,11 @@ def status_name(status: str, tr: Translator) -> str:
 
 def error_param(value: Any, tr: Translator) -> Any:
     """One parameter of an error message in ``tr``'s language: node types by their names,
-    a catalogued text translated, anything else as it is."""
-    from polku.errors import NodeTypes, Said
+    a catalogued text translated, a problem inside a problem worded, anything else as it is."""
+    from polku.errors import Alternatives, NodeTypes, Said
 
+    if isinstance(value, PolkuError):
+        return error_message(value, tr)
     if isinstance(value, NodeTypes):
         if tr.lang == "en":
             return str(value)
@@ -338,6 +351,8 @@ def error_param(value: Any, tr: Translator) -> Any:
         return joiner.join(type_name(t, tr) for t in value)
     if isinstance(value, Said):
         return tr(str(value))
+    if isinstance(value, Alternatives):
+        return (" " + tr("or") + " ").join(value)
     return value
 
 

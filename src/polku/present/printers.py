@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
-from polku.present.i18n import N_, Translator, severity_name, translator, type_name
+from polku.present.i18n import N_, Translator, kind_name, severity_name, translator, type_name
 from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
 
 
@@ -103,27 +103,34 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def edit_text(edit: dict[str, Any], tr: Translator) -> str:
-    """One suggested edit as a line: what row of which sheet gets which values.
+def edit_text(edit: dict[str, Any]) -> str:
+    """One suggested edit as the workbook holds it (sheet, row key, column = value: the
+    codes a designer types), under the sentence that says it.
 
     >>> edit_text({"action": "update", "sheet": "referrals", "key": "r1",
-    ...            "row": {"owner": "kela"}}, translator("en"))
-    'change referrals r1: owner = kela'
+    ...            "row": {"owner": "kela"}})
+    'referrals r1: owner = kela'
     """
-    verb = {"create": tr("add to"), "update": tr("change"), "delete": tr("delete from")}
     values = ", ".join(f"{k} = {v}" for k, v in edit["row"].items())
-    return f"{verb.get(edit['action'], edit['action'])} {edit['sheet']} {edit['key']}: {values}"
+    return f"{edit['sheet']} {edit['key']}: {values}"
 
 
-def suggestions_text(suggestions: list[dict[str, Any]], tr: Translator | None = None) -> str:
-    """``polku suggest``: each verified suggestion, its edits and what it resolves."""
+def suggestions_text(suggestions: list[dict[str, Any]], g: nx.MultiDiGraph,
+                     tr: Translator | None = None) -> str:
+    """``polku suggest``: each verified suggestion under its finding's kind and key (the key
+    ``--finding`` takes), each edit said as the report says it, with names (then the row
+    it writes), and what it resolves."""
+    from polku.present.decisions import edit_sentence
+
     tr = tr or translator()
     if not suggestions:
         return tr("No verified suggestions.")
     lines = []
     for s in suggestions:
-        lines.append(f"{s['finding']}")
-        lines += [f"  {edit_text(e, tr)}" for e in s["edits"]]
+        kind = str(s["finding"]).split(":")[0]
+        lines.append(f"{kind_name(kind, tr)}: {s['finding']}")
+        for e in s["edits"]:
+            lines += [f"  {edit_sentence(e, g, tr)}", f"    {edit_text(e)}"]
         lines.append("  " + tr("resolves: {keys}").format(keys=", ".join(s["resolves"])))
         if s["creates"]:
             lines.append("  " + tr("creates: {keys}").format(keys=", ".join(s["creates"])))
@@ -225,7 +232,8 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
     lines = [head + (" " + tr("to {outcome}").format(outcome=report["to"]) if report["to"]
                      else "")]
     if report.get("needs"):
-        lines.append("  " + tr("needs: {needs}").format(needs=", ".join(report["needs"])))
+        lines.append("  " + tr("needs: {needs}").format(needs=", ".join(
+            report.get("need_labels") or report["needs"])))
     search = report.get("search") or {}
     if search and not search["exact"]:
         lines.append("  " + tr("(bounded search: stopped after {count} partial paths; the "
@@ -234,19 +242,23 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
     if not report["best"]:
         lines.append("  " + tr("(no path from the segment's entries reaches an outcome)"))
     for p in report["best"]:
-        uncovered = (_uncovered(p["uncovered"], tr) if p["uncovered"]
+        uncovered = (_uncovered(p.get("uncovered_labels") or p["uncovered"], tr)
+                     if p["uncovered"]
                      else (", " + tr("covers every need") if report.get("needs") else ""))
         lines.append(f"{p['rank']}. " + _wait_handoffs(p, tr)
-                     + (", " + tr("{count} unknown wait(s)").format(
-                         count=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
+                     + (", " + tr.ngettext("{n} wait unknown", "{n} waits unknown",
+                                           p["unknown_waits"]).format(
+                         n=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
                      + uncovered)
         lines += [f"     {_step_text(s, tr)}" for s in p["steps"]]
     lines += ["", tr("Designed paths ({count}):").format(count=len(report["designed"]))]
     for d in report["designed"]:
-        state = (tr("BROKEN at {count} step(s)").format(count=len(d["broken"])) if d["broken"]
+        state = (tr.ngettext("BROKEN at {count} step", "BROKEN at {count} steps",
+                             len(d["broken"])).format(count=len(d["broken"])) if d["broken"]
                  else tr("ok"))
         lines.append(f"- {d['label']} ({d['path']}): {state}, " + _wait_handoffs(d, tr)
-                     + (_uncovered(d["uncovered"], tr) if d.get("uncovered") else ""))
+                     + (_uncovered(d.get("uncovered_labels") or d["uncovered"], tr)
+                        if d.get("uncovered") else ""))
         for s in d["steps"]:
             mark = "  ✗ " + tr("no referral") + " " if s.get("broken") else "    "
             lines.append(f"   {mark}{_step_text(s, tr)}")
@@ -254,15 +266,18 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
 
 
 def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
-    return tr("{days} days, {count} hand-off(s)").format(days=tr.number(p["total_wait_days"]),
-                                                         count=tr.number(p["handoffs"]))
+    return tr.ngettext("{days} days, {count} hand-off", "{days} days, {count} hand-offs",
+                       int(p["handoffs"])).format(days=tr.number(p["total_wait_days"]),
+                                                  count=tr.number(p["handoffs"]))
 
 
 # -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------
 
 def _finding_lines(found: Iterable[dict[str, Any]], tr: Translator, width: int = 24) -> list[str]:
-    return [f"  {severity_name(f['severity'], tr):<9}  {f['kind']:<{width}}  {f['message']}"
-            for f in found]
+    """One line a finding: its severity and kind by their names in ``tr``'s language, then
+    its message."""
+    return [f"  {severity_name(f['severity'], tr):<9}  {kind_name(f['kind'], tr):<{width}}  "
+            f"{f['message']}" for f in found]
 
 
 def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> str:
@@ -431,14 +446,18 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     """:func:`polku.analyses.diff.diff` for a terminal (its findings worded:
     :func:`polku.present.results.diff_worded`): ``+`` added, ``-`` removed, ``~`` changed
     with old → new; the words and labels in ``tr``'s language (default Finnish)."""
+    from polku.present.messages import subject_name
+
     tr = tr or translator()
 
     def name(g: nx.MultiDiGraph, node: str) -> str:
-        lab = tr.label(g, node)
-        return f"{node} ({lab})" if node in g and lab != node else node
+        said = subject_name(g, node, tr)
+        return f"{said} ({node})" if said != node else node
 
     f = result["findings"]
-    lines = [f"{a.graph.get('name', 'a')} → {b.graph.get('name', 'b')}: " + tr(
+    from polku.graph import title as graph_title
+
+    lines = [f"{graph_title(a)} → {graph_title(b)}: " + tr(
         "{added} added, {removed} removed, {changed} changed; findings {created} created, "
         "{resolved} resolved").format(added=len(result["added"]),
                                       removed=len(result["removed"]),
@@ -454,7 +473,11 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
                        (N_("findings resolved:"), "resolved")):
         if f[key]:
             lines.append(tr(title))
-            lines += [f"  {x['severity']:<7}  {x['kind']:<24}  {x['message']}" for x in f[key]]
+            sev = [severity_name(x["severity"], tr) for x in f[key]]
+            kinds = [kind_name(x["kind"], tr) for x in f[key]]
+            sw, kw = max(map(len, sev)), max(map(len, kinds))
+            lines += [f"  {s:<{sw}}  {k:<{kw}}  {x['message']}"
+                      for s, k, x in zip(sev, kinds, f[key])]
     return "\n".join(lines)
 
 
