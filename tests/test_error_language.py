@@ -333,3 +333,44 @@ def test_a_json_error_without_a_language_is_in_the_apis_default_finnish(
     swedish = getattr(client, method)(url, **{**sent, "headers": {
         **headers, "Accept-Language": "sv"}}).json()["error"]["message"]
     assert swedish not in (english, r.json()["error"]["message"])
+
+
+@pytest.mark.parametrize("lang, names, heading", [
+    ("fi", ["Ekosysteemi (ecosystem)", "Asiakasryhmä (segment:ID)", "Vastuut (responsibility)"],
+     "Tämän verkon näkymät"),
+    ("sv", ["Ekosystemet (ecosystem)", "Kundgrupp (segment:ID)"], "Nätverkets vyer"),
+    ("en", ["Ecosystem (ecosystem)", "Client segment (segment:ID)"], "The views of this graph"),
+])
+def test_an_unknown_view_lists_the_graphs_views_by_name(client: TestClient, lang: str,
+                                                       names: list[str], heading: str) -> None:
+    """The error page of a view that is not one of the graph's names each view in the
+    reader's language beside its code, and links to the graph's views by name (the code is
+    the link's parameter); the table page links to the tables."""
+    from polku.present.i18n import translator
+
+    tr = translator(lang)
+    for page in ("view", "table"):
+        r = client.get(f"/graphs/mini/{page}?view=nosuch&lang={lang}", headers=HTML)
+        text = unescape(r.text)
+        assert r.status_code == 400 and f"<h2 id=\"choices\">{heading}</h2>" in text
+        for name in names:
+            assert name in text, (name, text)
+        assert "one of ecosystem, segment:ID" not in text
+        links = dict(re.findall(r'<li><a href="([^"]+)">([^<]+)</a></li>', text))
+        assert links[f"/graphs/mini/{page}?view=ecosystem&lang={lang}"] == tr("Ecosystem")
+        assert links[f"/graphs/mini/{page}?view=segment%3Anuoret&lang={lang}"] == \
+            f"{tr('Client segment')}: Nuoret"
+        assert all(v.split(": ")[-1] not in ("nuoret", "p1") for v in links.values())
+    # a view that needs an id and has none lists them too; JSON answers keep the one shape
+    r = client.get(f"/graphs/mini/view?view=segment&lang={lang}", headers=HTML)
+    assert r.status_code == 400 and heading in unescape(r.text)
+    assert set(client.get("/graphs/mini/view?view=nosuch").json()["error"]) == \
+        {"code", "message", "field"}
+
+
+def test_the_cli_names_the_views_in_its_language(tmp_path) -> None:
+    from helpers import run
+
+    r = run("render", MINI, "-o", tmp_path / "x.html", "--view", "nosuch", "--lang", "fi")
+    assert r.exit_code == 1
+    assert "Ekosysteemi (ecosystem)" in r.output and "Aikajana (timeline)" in r.output

@@ -120,7 +120,13 @@ def test_report_and_text_name_things_by_label():
     report = paths_worded(paths_report(g, "seg", k=2), g, translator("en"))
     text = paths_text(report, translator("en"))
     assert "Best paths for Seg (seg)" in text
-    assert "HAND-OFF" in text and "owner X" in text and "Work [work]" in text
+    assert "TO ANOTHER ORGANISATION" in text and "owner X" in text and "Work [work]" in text
+    assert "1 hand-off between organisations" in text
+    # every step is a referral ("ohjaus"): the mark says the organisation changes
+    fi = paths_text(paths_worded(paths_report(g, "seg", k=2), g, translator("fi")),
+                    translator("fi"))
+    assert "TOISEEN ORGANISAATIOON" in fi and "OHJAUS" not in fi
+    assert "1 ohjaus organisaatiosta toiseen" in fi
 
 
 def needy() -> Builder:
@@ -202,3 +208,23 @@ def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
     p = build_view(b.g, "path:designed", lang="en")
     assert sorted(e["label"] for e in p.edges if e.get("kind") == "referral") == [
         "10 d · ?/mo · X", "10 d · ?/mo · Y"]
+
+
+def test_two_units_of_one_county_hand_nothing_off():
+    """Keusote's health stations and its work-ability team are units of one county (actors
+    ``part_of`` keusote, of its kind): a referral between them is no hand-off between
+    organisations, as the report's hand-off overview and the RACI's organisations count."""
+    from pathlib import Path
+
+    from polku.analyses.handoffs import organisation
+    from polku.io.load import load_graph
+
+    g = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
+    assert organisation(g, "keusote-terveysasemat") == organisation(g, "keusote-tyokykytiimi")
+    [p] = best_paths(g, "seg-elakepolku", k=1)
+    steps = {s["node"]: s for s in p["steps"]}
+    assert steps["terveysasema"]["providers"] == ["keusote-terveysasemat"]
+    assert steps["monialainen-tyokyvyn-arviointi"]["providers"] == ["keusote-tyokykytiimi"]
+    assert steps["monialainen-tyokyvyn-arviointi"]["handoff"] is False
+    assert steps["monialainen-tyokyvyn-arviointi"]["organisations"] == ["keusote"]
+    assert p["handoffs"] == 1 and p["organisations"] == 2

@@ -185,7 +185,7 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path):
     assert "### Yhdistys (`y`)" in text
     # the segment nobody leads is listed apart: no organisation's list would show it
     nobody = text.split("### Nobody is accountable")[1].split("##")[0]
-    assert "segment without a lead: **seg2**" in nobody
+    assert "client segment without a lead: **seg2**" in nobody
 
 
 def test_report_page_has_the_raci_table_and_who_must_act(tmp_path, file_page):
@@ -198,3 +198,41 @@ def test_report_page_has_the_raci_table_and_who_must_act(tmp_path, file_page):
     file_page.fill("#raci .raci-q", "r-")
     assert file_page.inner_text("#raci .raci-status") == "näytetään 2 / 7"
     assert "Yhdistys" in file_page.inner_text("#actions")
+
+
+def test_the_responsibility_views_tooltips_name_referrals_by_their_ends() -> None:
+    """A referral has no name: the responsibility view (its nodes, their tooltips and the
+    role edges' tooltips) and every view's referral tooltip name it by its from- and
+    to-services in the reader's language, never by its id (which only the tooltip's own
+    id line gives, as for every node)."""
+    import re
+
+    from helpers import EXAMPLE
+    from polku.graph import nodes_of
+    from polku.io.load import load_graph
+    from polku.present.views import build_view
+
+    g = load_graph(EXAMPLE)
+    referrals = set(nodes_of(g, "referral"))
+    an_id = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, referrals)) + r")(?![\w-])")
+    for lang, id_line, word in (("fi", "tunnus: ", "ohjaus"), ("sv", "id: ", "hänvisning")):
+        tr = translator(lang)
+        view = build_view(g, "responsibility", lang=lang)
+        subjects = {n["id"]: n for n in view.nodes if n["id"] in referrals}
+        assert subjects, "the example names referrals as subjects"
+        for item in view.nodes + view.edges:
+            for text in (item.get("label") or "", item.get("title") or ""):
+                # the findings' own sentences are the findings' (they give ids beside names)
+                own = text.split("\n" + tr("Findings:"))[0]
+                for line in own.splitlines():
+                    assert line.startswith(id_line) or not an_id.search(line), (lang, line)
+        rid = "ref-etsiva-ohjaamo"
+        ends = [tr.label(g, n) for n in ("etsiva-nuorisotyo", "ohjaamo-ohjaus")]
+        assert subjects[rid]["label"] == f"{ends[0]} → {ends[1]}"
+        assert subjects[rid]["title"].startswith(f"{tr('Referral')}: {ends[0]} → {ends[1]}\n")
+        edge = next(e for e in view.edges if e["to"] == rid)
+        assert f"{word} {ends[0]} → {ends[1]}" in edge["title"], edge["title"]
+        # the ecosystem's referral edges say the same
+        eco = build_view(g, "ecosystem", lang=lang)
+        tip = next(e["title"] for e in eco.edges if e.get("rid") == rid)
+        assert tip.startswith(f"{tr('Referral')}: {ends[0]} → {ends[1]}\n{id_line}{rid}\n")

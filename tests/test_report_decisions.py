@@ -111,6 +111,34 @@ def test_decisions_are_ranked_by_severity_then_people(example) -> None:
                                 data["eco"])[:len(chosen)]] == [c["key"] for c in chosen]
 
 
+def test_people_affected_counts_each_group_once_and_only_the_groups_named(example) -> None:
+    """A finding about one client segment (or a designed path for it) counts that segment's
+    people alone; other findings count the segments whose routes reach them, each once."""
+    from polku.analyses.findings import find
+    from polku.analyses.reach import ecosystem, segment_reach
+    from polku.present.decisions import people_affected
+
+    eco = ecosystem(example)
+    size = lambda s: example.nodes[s].get("size") or 0  # noqa: E731
+    found = find(example)
+    checked = set()
+    for f in found:
+        named = [n for n in (f.subject, *f.related) if n in eco.segments]
+        named += [eco.paths[f.subject][0]] if f.subject in eco.paths else []
+        if named:
+            assert people_affected(f, example, eco) == sum(map(size, set(named))), f.key
+            checked.add(f.kind)
+        elif f.subject in eco.services:
+            reaching = [s for s in eco.segments if f.subject in segment_reach(eco, s)]
+            assert people_affected(f, example, eco) == sum(map(size, reaching)), f.key
+            checked.add(f.kind)
+    # the example's broken designed path, its segment's overlaps and an over-full service
+    assert {"path-broken", "overlapping-services", "over-capacity",
+            "single-point-of-failure"} <= checked
+    broken = next(f for f in found if f.kind == "path-broken")
+    assert people_affected(broken, example, eco) == 760  # seg-monitarve alone (was 2 660)
+
+
 def test_cli_and_json_keep_their_messages_with_ids(example) -> None:
     from polku.analyses.findings import find
     from polku.present.messages import worded

@@ -77,7 +77,7 @@ def error_response(request: Request, error: ApiError) -> Any:
     if wants_html(request):
         language = error_language(request)
         return HTMLResponse(error_page(error.status, error.code, error.worded(language.tr),
-                                       language),
+                                       language, error.choices),
                             status_code=error.status, headers=headers)
     return JSONResponse(error.body(message_language(request)), status_code=error.status,
                         headers=headers)

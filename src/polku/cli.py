@@ -553,15 +553,17 @@ def suggest(
     """Verified suggestions: edits computed from the graph that would resolve a finding,
     each applied to a copy with the workbook's rules and the analyses rerun; offered only
     if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
-    from polku.analyses.suggest import suggest as run
     from polku.present.printers import suggestions_text
+    from polku.present.suggestions import suggestions_worded
 
     check_format(format, ("text", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    result = run(g, finding, long_wait_days=long_wait_days)
-    typer.echo(json.dumps({"suggestions": result}, ensure_ascii=False, indent=2)
-               if format == "json" else suggestions_text(result, g, tr))
+    result, g = asked(ops.Suggestions(finding=finding, long_wait_days=long_wait_days),
+                      Model(load_graph(source)))
+    said = suggestions_worded(result, g, tr)
+    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said},
+                          ensure_ascii=False, indent=2)
+               if format == "json" else suggestions_text(said, tr))
 
 
 @app.command()
@@ -664,6 +666,11 @@ def whatif(
                                             "log's hand-offs (CSV, as polku eventlog reads)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    suppress: bool = typer.Option(False, "--suppress/--no-suppress", help=(
+        "Answer as the public reads it (the API and the pages without a token): small "
+        "cells left out, and a service whose inflow rests on one shows its figures as "
+        "hidden. Default: the owner's true figures.")),
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """What a change would do: --remove gives the findings a removal creates and resolves;
@@ -678,7 +685,7 @@ def whatif(
     operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
                                      calibrate=calibrate, log=eventlog,
                                      long_wait_days=long_wait_days)
-    result, g = asked(operation, model_of(source))
+    result, g = asked(operation, model_of(source, min_cell), audience_of(suppress))
     # the answer worded, and printed, by the question asked
     word, text = {"removal": (whatif_worded, whatif_text),
                   "queueing": (queue_worded, queue_whatif_text)}[operation.name]

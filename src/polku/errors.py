@@ -28,6 +28,19 @@ class NodeTypes(tuple):
         return f"{'an' if text[:1] in 'aeiou' else 'a'} {text}" if self.article else text
 
 
+class Choices(tuple):
+    """A parameter of a message listing what may be given instead: each choice as its code
+    (what one types or links to) and its display name (a catalogued text), worded at the
+    edge as ``name (code)`` in the reader's language.
+
+    >>> str(Choices([("ecosystem", "Ecosystem"), ("segment:ID", "Client segment")]))
+    'Ecosystem (ecosystem), Client segment (segment:ID)'
+    """
+
+    def __str__(self) -> str:
+        return ", ".join(f"{name} ({code})" for code, name in self)
+
+
 class Said(str):
     """A parameter of a message that is itself a catalogued text (a SHACL shape's
     message): the edge translates it too."""

@@ -13,7 +13,7 @@ a referral into an outcome is none.
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import Any, Callable
 
 import networkx as nx
 
@@ -32,11 +32,26 @@ def organisation(g: nx.MultiDiGraph, actor: str) -> str:
     >>> organisation(g, "unit"), organisation(g, "area")
     ('area', 'area')
     """
+    return organisation_in(
+        actor, lambda a: g.nodes[a].get("kind") if a in g else None,
+        lambda a: sorted(v for _, v, k in g.out_edges(a, data="kind") if k == "part_of")
+        if a in g else [])
+
+
+def organisation_in(actor: str, kind_of: Callable[[str], Any],
+                    parents_of: Callable[[str], list[str]]) -> str:
+    """:func:`organisation` over any index of the actors' kinds and ``part_of`` parents
+    (sorted): up the chain while the first parent is of the same kind.
+
+    >>> organisation_in("unit", {"unit": "county", "keusote": "county"}.get,
+    ...                 {"unit": ["keusote"]}.get)
+    'keusote'
+    """
     seen = {actor}
     while True:
-        kind = g.nodes[actor].get("kind") if actor in g else None
-        parents = sorted(v for _, v, k in g.out_edges(actor, data="kind") if k == "part_of")
-        if not parents or parents[0] in seen or g.nodes[parents[0]].get("kind") != kind:
+        kind = kind_of(actor)
+        parents = parents_of(actor) or []
+        if not parents or parents[0] in seen or kind_of(parents[0]) != kind:
             return actor
         actor = parents[0]
         seen.add(actor)

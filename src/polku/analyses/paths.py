@@ -10,9 +10,11 @@ when a service on it that is for s addresses n. Paths are ranked by
    on it is not a good path however fast it is), then
 2. the summed ``median_wait_days`` of their referrals (a referral without a wait counts as
    0 days; each path says how many of its waits are unknown), then
-3. the number of *hand-offs between organisations*: consecutive services whose provider
-   sets do not intersect (a service with no provider shares no organisation with anyone;
-   the last step into an outcome is not a hand-off), then
+3. the number of *hand-offs between organisations*: consecutive services whose providers'
+   organisations do not meet (an actor's organisation as :func:`polku.analyses.handoffs.
+   organisation` finds it: two units of one wellbeing services county are one
+   organisation; a service with no provider shares no organisation with anyone; the last
+   step into an outcome is not a hand-off), then
 4. the step ids, so equal paths come out in a stable order.
 
 Between two steps the referral with the shortest wait is used (unknown waits last, then
@@ -52,10 +54,12 @@ _HANDOFF_UNITS = 1000  # hand-offs per path stay far below this; waits dominate 
 
 
 def handoff(eco: Ecosystem, u: str, v: str) -> bool:
-    """Is the step from ``u`` to ``v`` a hand-off between organisations?"""
+    """Is the step from ``u`` to ``v`` a hand-off between organisations (the organisations
+    of their providers do not meet: two units of one county hand nothing off)?"""
     if v not in eco.services or u not in eco.services:
         return False
-    return not (eco.providers.get(u, frozenset()) & eco.providers.get(v, frozenset()))
+    orgs = eco.provider_organisations
+    return not (orgs.get(u, frozenset()) & orgs.get(v, frozenset()))
 
 
 def _best_referral(eco: Ecosystem, u: str, v: str, segment: str | None) -> str | None:
@@ -108,6 +112,7 @@ def _step(g: nx.MultiDiGraph, eco: Ecosystem, node: str, rid: str | None,
         "node": node, "label": label(g, node),
         "type": "outcome" if node in eco.outcomes else "service",
         "providers": provs, "provider_labels": [label(g, p) for p in provs],
+        "organisations": sorted(eco.provider_organisations.get(node, ())),
         "referral": rid, "wait": number(ref.wait) if ref else None,
         "owner": owner, "owner_label": label(g, owner) if owner else None,
         "handoff": handoff(eco, prev, node) if prev else False,
@@ -121,7 +126,7 @@ def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
         "total_wait_days": number(round(sum(w or 0 for w in waits), 6)),
         "handoffs": sum(1 for s in steps if s["handoff"]),
         "unknown_waits": sum(1 for w in waits if w is None),
-        "organisations": len({p for s in steps for p in s["providers"]}),
+        "organisations": len({o for s in steps for o in s["organisations"]}),
     }
 
 

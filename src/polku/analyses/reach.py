@@ -28,6 +28,7 @@ from typing import Iterable
 import networkx as nx
 
 from polku.analyses.accountable import Responsibilities
+from polku.analyses.handoffs import organisation_in
 
 EMPTY: frozenset[str] = frozenset()
 
@@ -64,6 +65,9 @@ class Ecosystem:
     segment_needs: dict[str, tuple[str, ...]] = field(default_factory=dict)
     service_needs: dict[str, frozenset[str]] = field(default_factory=dict)
     providers: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: service → the organisations of its providers (:func:`polku.analyses.handoffs.organisation`:
+    #: a unit of the wellbeing services county is the county)
+    provider_organisations: dict[str, frozenset[str]] = field(default_factory=dict)
     capacity: dict[str, float] = field(default_factory=dict)
     #: subject id → actors holding role ``lead`` on it (responsibility rows)
     leads: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -99,6 +103,7 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     segments: list[str] = []
     path_nodes: list[str] = []
     types: dict[str, str] = {}
+    actor_kind: dict[str, str | None] = {}
     for n, d in g._node.items():
         t = types[n] = d.get("type")
         if t == "service":
@@ -116,6 +121,8 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
             ref_nodes[n] = d
         elif t == "path":
             path_nodes.append(n)
+        elif t == "actor":
+            actor_kind[n] = d.get("kind")
     ref_from: dict[str, str] = {}
     ref_to: dict[str, str] = {}
     ref_owner: dict[str, str] = {}
@@ -131,6 +138,7 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
     participants: dict[str, set[str]] = defaultdict(set)
     risk_measure: dict[str, str] = {}
     measures_on: dict[str, set[str]] = defaultdict(set)
+    part_of: dict[str, list[str]] = defaultdict(list)
     # The adjacency dicts directly: networkx's edge views cost twice as much per edge, and
     # this pass is most of the index's time on a national graph.
     for u, nbrs in g._adj.items():
@@ -168,6 +176,8 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
                     risk_measure[v] = u
                 elif kind == "subject":
                     measures_on[v].add(u)
+                elif kind == "part_of":
+                    part_of[u].append(v)
     named_s: dict[str, set[str]] = defaultdict(set)
     named_r: dict[str, set[str]] = defaultdict(set)
     for s in eco.services:
@@ -177,6 +187,16 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
             named_s[seg].add(s)
         eco.service_needs[s] = frozenset(svc_needs.get(s, ()))
         eco.providers[s] = frozenset(providers.get(s, ()))
+    org_of: dict[str, str] = {}
+    parents = {a: sorted(p) for a, p in part_of.items()}
+    for s, provs in eco.providers.items():
+        orgs = set()
+        for a in provs:
+            org = org_of.get(a)
+            if org is None:
+                org = org_of[a] = organisation_in(a, actor_kind.get, parents.get)
+            orgs.add(org)
+        eco.provider_organisations[s] = frozenset(orgs)
     out_refs: dict[str, list] = defaultdict(list)
     in_refs: dict[str, list] = defaultdict(list)
     for r in sorted(ref_nodes):

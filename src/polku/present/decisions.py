@@ -2,8 +2,8 @@
 
 A leader reads the first page and decides; the counts and the detail come after. Of all
 findings, at most :data:`MAX_DECISIONS` become decisions, ranked by severity (errors first),
-then by the people affected (the summed sizes of the client segments the finding names or
-whose routes reach its subject), then by the nearest plan deadline (the earliest end month of
+then by the people affected (the summed sizes of the client segments the finding names, or
+else of those whose routes reach its subject), then by the nearest plan deadline (the earliest end month of
 the plan measures on it). Each decision is one plain sentence (names, no ids), the
 accountable organisation, the partners, the plan measure and its month, and the best
 verified suggestion (:func:`polku.analyses.suggest.suggest`) in words.
@@ -17,35 +17,64 @@ import networkx as nx
 
 from polku.finding import SEVERITY_RANK, Finding
 from polku.present.i18n import Translator
+from polku.present.suggestions import suggestion_text
 
 #: decisions on the first page, at most (a page a leader reads, not a list)
 MAX_DECISIONS = 7
 
 
-def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any) -> set[str]:
-    """The client segments a finding is about: named in it, or reaching its subject."""
-    named = {n for n in (f.subject, *f.related, f.metrics.get("segment"))
+def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any,
+              reach: dict[str, set[str]] | None = None) -> set[str]:
+    """The client segments a finding is about.
+
+    The segments it names (its subject, related nodes or ``segment`` figure, or the segment
+    a designed path it names is for) when it names any: a finding about one group of
+    people is about them alone, however many other groups use the same services. Else the
+    segments whose routes reach what it is about (a service, or both ends of a referral
+    the segment may take); ``reach`` maps each segment to what it
+    reaches (:func:`polku.analyses.reach.segment_reach`), computed here when not given.
+    """
+    about = (f.subject, *f.related)
+    named = {n for n in (*about, f.metrics.get("segment"))
              if n in g and g.nodes[n].get("type") == "segment"}
-    reached: set[str] = set()
-    for n in (f.subject, *f.related):
-        reached |= set(eco.service_segments.get(n, ()))
+    named |= {eco.paths[n][0] for n in about if n in eco.paths and eco.paths[n][0]}
+    if named:
+        return named
+    if reach is None:
+        reach = segment_reaches(eco)
+    found: set[str] = set()
+    for n in about:
         ref = eco.refs.get(n)
         if ref is not None:
-            reached |= set(ref.segments)
-    return named | reached
+            found |= {s for s, seen in reach.items()
+                      if ref.source in seen and ref.target in seen
+                      and (not ref.segments or s in ref.segments)}
+        elif n in eco.services:
+            found |= {s for s, seen in reach.items() if n in seen}
+    return found
 
 
-def people_affected(f: Finding, g: nx.MultiDiGraph, eco: Any) -> float:
-    """The summed sizes of the segments the finding reaches (unknown sizes count 0).
+def segment_reaches(eco: Any) -> dict[str, set[str]]:
+    """Each segment → the services and outcomes its routes reach."""
+    from polku.analyses.reach import segment_reach
+
+    return {s: segment_reach(eco, s) for s in eco.segments}
+
+
+def people_affected(f: Finding, g: nx.MultiDiGraph, eco: Any,
+                    reach: dict[str, set[str]] | None = None) -> float:
+    """The summed sizes of the segments the finding is about (:func:`_segments`; unknown
+    sizes count 0): each group of people once.
 
     >>> from polku.graph import new_graph
     >>> from polku.analyses.reach import ecosystem
     >>> g = new_graph(); g.add_node("s", type="segment", size=120)
+    >>> g.add_node("t", type="segment", size=80)
     >>> people_affected(Finding("segment-without-lead", "warning", "s"), g, ecosystem(g))
     120
     """
     total = 0
-    for s in _segments(f, g, eco):
+    for s in _segments(f, g, eco, reach):
         size = g.nodes[s].get("size")
         if isinstance(size, (int, float)):
             total += size
@@ -62,10 +91,12 @@ def _deadline(f: Finding, g: nx.MultiDiGraph) -> tuple[str, str] | None:
 def rank(findings: Iterable[Finding], g: nx.MultiDiGraph, eco: Any) -> list[Finding]:
     """The findings in the first page's order: severity, people affected (most first), the
     nearest plan deadline (findings without one after), then the findings' own order."""
+    reach = segment_reaches(eco)
+
     def key(item: tuple[int, Finding]) -> tuple:
         i, f = item
         d = _deadline(f, g)
-        return (SEVERITY_RANK[f.severity], -people_affected(f, g, eco),
+        return (SEVERITY_RANK[f.severity], -people_affected(f, g, eco, reach),
                 (0, d[0]) if d else (1, ""), i)
     return [f for _, f in sorted(enumerate(findings), key=key)]
 
@@ -79,62 +110,6 @@ def _partners(f: Finding, g: nx.MultiDiGraph, eco: Any) -> list[str]:
         if n in g and g.nodes[n].get("type") == "actor":
             found.add(n)
     return sorted(found - set(f.accountable))
-
-
-def edit_sentence(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
-    """One edit of a verified suggestion as a sentence a leader reads (names, no ids)."""
-    from polku.graph import targets
-
-    row, key, sheet, action = e["row"], str(e.get("key") or ""), e["sheet"], e["action"]
-    lab = lambda n: tr.label(g, str(n))  # noqa: E731
-    if sheet == "referrals" and action == "create":
-        text = tr("Add a referral from {source} to {target}").format(
-            source=lab(row.get("from")), target=lab(row.get("to")))
-        return text + (tr(", owned by {owner}").format(owner=lab(row["owner"]))
-                       if row.get("owner") else "")
-    if sheet == "referrals" and set(row) == {"owner"}:
-        return tr("Make {owner} the owner of the referral").format(owner=lab(row["owner"]))
-    if sheet == "responsibilities" and key.count("~") == 2:
-        actor, subject, _ = key.split("~")
-        if action == "create" or row.get("role") == "lead":
-            return tr("Name {actor} the lead of {subject}").format(actor=lab(actor),
-                                                                 subject=lab(subject))
-        if row.get("role") == "participant":
-            return tr("{actor} takes part in {subject} without leading it").format(
-                actor=lab(actor), subject=lab(subject))
-    if sheet == "services" and set(row) == {"capacity_per_month"}:
-        return tr("Raise the capacity of {service} to {n} clients a month").format(
-            service=lab(key), n=tr.number(row["capacity_per_month"]))
-    if sheet == "services" and set(row) == {"segments"}:
-        new = sorted(set(str(row["segments"]).split(";")) - set(targets(g, key, "for_segment")))
-        return tr("Open {service} to {segments}").format(
-            service=lab(key), segments=", ".join(lab(n) for n in new))
-    if sheet == "services" and set(row) == {"providers"}:
-        return tr("Make {actor} a provider of {service}").format(actor=lab(row["providers"]),
-                                                                 service=lab(key))
-    if sheet == "measures" and row.get("leads"):
-        return tr("Name {actor} the lead of {subject}").format(actor=lab(row["leads"]),
-                                                             subject=lab(key))
-    if sheet == "risks" and set(row) == {"mitigation"}:
-        return tr("Mitigate the risk with the measure “{measure}”").format(
-            measure=row["mitigation"])
-    values = ", ".join(f"{k} {lab(v) if str(v) in g else v}" for k, v in row.items()
-                       if k != "id" and v not in (None, ""))
-    return f"{action} {sheet} {lab(key) if key in g else ''}: {values}".replace("  ", " ")
-
-
-def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
-    """A verified suggestion's edits in words (:func:`edit_sentence`), joined with semicolons.
-
-    >>> from polku.graph import new_graph
-    >>> from polku.present.i18n import translator
-    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
-    >>> g.add_node("r", type="referral")
-    >>> suggestion_text({"edits": [{"action": "update", "sheet": "referrals", "key": "r",
-    ...                             "row": {"owner": "kela"}}]}, g, translator("en"))
-    'Make Kela the owner of the referral'
-    """
-    return "; ".join(edit_sentence(e, g, tr) for e in s["edits"])
 
 
 def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,
@@ -158,11 +133,12 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
                          long_wait_days=long_wait_days or LONG_WAIT_DAYS):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
     out = []
+    reach = segment_reaches(eco)
     for f in chosen:
         deadline = _deadline(f, g)
         out.append({
             "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": f.message,
-            "people": people_affected(f, g, eco),
+            "people": people_affected(f, g, eco, reach),
             "accountable": [{"id": a, "label": tr.label(g, a)} for a in f.accountable],
             "partners": [{"id": a, "label": tr.label(g, a)} for a in _partners(f, g, eco)],
             "measure": None if deadline is None else {

@@ -35,8 +35,8 @@ from typing import Any
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.words import (EDGE_KIND_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
-                         SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
+from polku.words import (EDGE_KIND_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES,
+                         STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
 #: The languages, Finnish first (the default everywhere).
 LANGUAGES = ("fi", "sv", "en")
@@ -314,19 +314,18 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     return tr(names[1 if plural else 0]) if names else node_type
 
 
+def kind_name(kind: str, tr: Translator) -> str:
+    """A finding kind as people call it, in ``tr``'s language (an unknown kind as it is).
+
+    >>> kind_name("path-broken", translator("fi")), kind_name("long-wait", translator("sv"))
+    ('katkennut palvelupolku', 'lång väntetid')
+    """
+    return tr(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
+
+
 def edge_kind_name(kind: str, tr: Translator) -> str:
     """An edge kind in ``tr``'s language (an unknown one as it is)."""
     return tr(EDGE_KIND_NAMES[kind]) if kind in EDGE_KIND_NAMES else kind
-
-
-def kind_name(kind: str, tr: Translator) -> str:
-    """A finding kind as people read it in ``tr``'s language (the id stays in JSON and
-    wherever a user types it; an unknown kind as it is).
-
-    >>> kind_name("path-broken", translator("fi")), kind_name("path-broken", translator("en"))
-    ('katkennut palvelupolku', 'broken designed path')
-    """
-    return tr(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 def status_name(status: str, tr: Translator) -> str:
@@ -339,11 +338,19 @@ def status_name(status: str, tr: Translator) -> str:
 
 def error_param(value: Any, tr: Translator) -> Any:
     """One parameter of an error message in ``tr``'s language: node types by their names,
-    a catalogued text translated, a problem inside a problem worded, anything else as it is."""
-    from polku.errors import Alternatives, NodeTypes, Said
+    choices by their display names beside their codes, a catalogued text translated, a
+    problem inside a problem worded, anything else as it is.
+
+    >>> from polku.errors import Choices
+    >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
+    'Ekosystemet (ecosystem)'
+    """
+    from polku.errors import Alternatives, Choices, NodeTypes, Said
 
     if isinstance(value, PolkuError):
         return error_message(value, tr)
+    if isinstance(value, Choices):
+        return ", ".join(f"{tr(name)} ({code})" for code, name in value)
     if isinstance(value, NodeTypes):
         if tr.lang == "en":
             return str(value)

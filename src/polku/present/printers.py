@@ -103,37 +103,25 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def edit_text(edit: dict[str, Any]) -> str:
-    """One suggested edit as the workbook holds it (sheet, row key, column = value: the
-    codes a designer types), under the sentence that says it.
-
-    >>> edit_text({"action": "update", "sheet": "referrals", "key": "r1",
-    ...            "row": {"owner": "kela"}})
-    'referrals r1: owner = kela'
+def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None) -> str:
+    """``polku suggest``: each verified suggestion as
+    :func:`polku.present.suggestions.suggestions_worded` says it, under its finding (its key
+    in brackets, to ask again with ``--finding``): its edits, what else it resolves and
+    what it creates.
     """
-    values = ", ".join(f"{k} = {v}" for k, v in edit["row"].items())
-    return f"{edit['sheet']} {edit['key']}: {values}"
-
-
-def suggestions_text(suggestions: list[dict[str, Any]], g: nx.MultiDiGraph,
-                     tr: Translator | None = None) -> str:
-    """``polku suggest``: each verified suggestion under its finding's kind and key (the key
-    ``--finding`` takes), each edit said as the report says it, with names (then the row
-    it writes), and what it resolves."""
-    from polku.present.decisions import edit_sentence
-
     tr = tr or translator()
-    if not suggestions:
+    if not worded:
         return tr("No verified suggestions.")
-    lines = []
-    for s in suggestions:
-        kind = str(s["finding"]).split(":")[0]
-        lines.append(f"{kind_name(kind, tr)}: {s['finding']}")
-        for e in s["edits"]:
-            lines += [f"  {edit_sentence(e, g, tr)}", f"    {edit_text(e)}"]
-        lines.append("  " + tr("resolves: {keys}").format(keys=", ".join(s["resolves"])))
+    lines: list[str] = []
+    for i, s in enumerate(worded):
+        if not i or worded[i - 1]["finding"] != s["finding"]:  # a finding's suggestions follow it
+            lines.append(f"{s['message']} [{s['finding']}]")
+        lines += [f"  → {text}" for text in s["edits"]]
+        also = [t for t in s["resolves"] if t != s["message"]]
+        if also:
+            lines.append("  " + tr("also resolves: {keys}").format(keys="; ".join(also)))
         if s["creates"]:
-            lines.append("  " + tr("creates: {keys}").format(keys=", ".join(s["creates"])))
+            lines.append("  " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
     return "\n".join(lines)
 
 
@@ -215,7 +203,8 @@ def _step_text(s: dict[str, Any], tr: Translator) -> str:
             days=tr.number(s["wait"]))
         owner = (", " + tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
                  else ", " + tr("no owner"))
-        handoff = ", " + tr("HAND-OFF") if s["handoff"] else ""
+        # every step is a referral: what the reader needs marked is the organisation changing
+        handoff = ", " + tr("TO ANOTHER ORGANISATION") if s["handoff"] else ""
         text = f"→ ({wait}{owner}{handoff}) {text}"
     return text
 
@@ -266,7 +255,8 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
 
 
 def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
-    return tr.ngettext("{days} days, {count} hand-off", "{days} days, {count} hand-offs",
+    return tr.ngettext("{days} days, {count} hand-off between organisations",
+                       "{days} days, {count} hand-offs between organisations",
                        int(p["handoffs"])).format(days=tr.number(p["total_wait_days"]),
                                                   count=tr.number(p["handoffs"]))
 
@@ -326,33 +316,51 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 
 
 def _state_text(s: dict[str, Any], tr: Translator) -> str:
+    # the model's utilisation (inflow / the capacity it serves at), not the nominal one of
+    # the bottleneck ranking and over-capacity: named so wherever it is shown
     if s["unstable"]:
-        return tr("utilisation {utilisation}: the queue grows without bound").format(
+        return tr("modelled utilisation {utilisation}: the queue grows without bound").format(
             utilisation=tr.percent(round(s["utilization"], 2))
             if s["utilization"] is not None else "∞")
     if s["utilization"] is None:
         return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
             s["capacity"] is None else tr("capacity 0")
     # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
-    return tr("utilisation {utilisation}, wait {days} d").format(
+    return tr("modelled utilisation {utilisation}, wait {days} d").format(
         utilisation=tr.percent(min(round(s["utilization"], 2), 0.99)),
         days=tr.days(s["wait_days"]))
 
 
 def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
-    """What the model of one service starts from: the observed wait, and the capacity at
-    which the model reproduces it."""
+    """What the model of one service starts from: the observed wait, the capacity at which
+    the model reproduces it, and how much of it is lead time the queue does not explain."""
+    from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
+
     observed = s.get("observed_wait_days")
     cal = s.get("calibration")
     if cal and cal.get("effective_capacity") is not None:
-        return tr("observed wait {days} d; calibrated: served at {effective} a month "
-                  "({share} of its capacity), which gives that wait").format(
-            days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
-            share=tr.percent(round(cal["ratio"], 2)))
+        said = dict(days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
+                    ratio=tr.number(round(cal["ratio"], 2)))
+        if cal.get("lead_days"):
+            return tr("observed wait {days} d; calibrated: effective capacity {effective} a "
+                      "month ({ratio} × the nominal); {queue} d of the wait is the queue at "
+                      "a modelled utilisation of {most} (the most the calibration assumes) "
+                      "and {lead} d lead time that capacity and demand do not change").format(
+                queue=tr.days(max(0.0, observed - cal["lead_days"])),
+                most=tr.percent(MAX_CALIBRATED_UTILIZATION), lead=tr.days(cal["lead_days"]),
+                **said)
+        return tr("observed wait {days} d; calibrated: effective capacity {effective} a month "
+                  "({ratio} × the nominal), at which the queue gives that wait").format(**said)
     if observed is not None:
         return tr("observed wait {days} d; modelled at its capacity").format(
             days=tr.days(observed))
     return None
+
+
+#: a service whose figures the reader may not see, in the what-if's text
+HIDDEN_QUEUE = N_("figures hidden: a referral into it has fewer than {n} clients a month "
+                  "(small numbers); the model's wait, utilisation and verdict are hidden "
+                  "with them")
 
 
 def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
@@ -367,7 +375,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         return services.get(sid, {}).get("label", sid)
 
     asked = [tr("capacity of {service} to {value}").format(service=name(k),
-                                                           value=tr.clients(v))
+                                                           value=num(v))
              for k, v in ch["capacity"].items()]
     asked += [tr("places of {service} to {value}").format(service=name(k), value=num(v))
               for k, v in ch["places"].items()]
@@ -383,11 +391,20 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             events=num(log["events"]), months=num(log["months"]), first=log["first"]))
     for sid, s in services.items():
         b, a = s["before"], s["after"]
+        if s.get("hidden"):
+            # its figures rest on a suppressed volume: hidden, which is not unknown
+            lines.append(f"  {s['label']} ({sid}): " + tr(
+                "inflow hidden, capacity {capacity_before} → {capacity_after}, places "
+                "{places_before} → {places_after}").format(
+                capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
+                places_before=num(b["places"]), places_after=num(a["places"])))
+            lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
+            continue
         lines.append(f"  {s['label']} ({sid}): " + tr(
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(
             inflow_before=tr.clients(b["inflow"]), inflow_after=tr.clients(a["inflow"]),
-            capacity_before=tr.clients(b["capacity"]), capacity_after=tr.clients(a["capacity"]),
+            capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
             places_before=num(b["places"]), places_after=num(a["places"])))
         said = _calibration_text(s, tr)
         if said:

@@ -177,12 +177,14 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """Regions side by side (``polku compare``): per region, findings by kind per
         10,000 people in segments, needs covered, median waits on hand-offs, the share of
         referrals where information travels, leads per plan measure; small cells left out
-        of the totals. ``not_compared`` names graphs that could not be read."""
+        of the totals. ``not_compared`` names graphs that could not be read, ``not_regions``
+        the graphs left out by default because they have no client segments (a plan on
+        its own); name them in ``graphs`` to compare them all the same."""
         from polku.server.compare import compare_served
 
-        result, problems = compare_served(store, graphs)
+        result, problems, not_regions = compare_served(store, graphs)
         return {**(result or {"regions": [], "kinds": [], "measures": []}),
-                "not_compared": problems}
+                "not_compared": problems, "not_regions": not_regions}
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,
@@ -280,16 +282,17 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                     authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """Verified suggestions (``polku suggest``): edits in this API's own terms (action,
         sheet, key, row) that resolve a finding and create no error, checked on a copy of
-        the graph the reader sees (the public's has its small cells left out)."""
-        from polku.analyses.suggest import suggest
+        the graph the reader sees (the public's has its small cells left out). ``worded``
+        says each, in the same order, in the request's language: its finding's sentence,
+        its edits and what it resolves and creates."""
+        from polku.ops.operations import Suggestions
+        from polku.present.suggestions import suggestions_worded
 
-        model, _ = read(name, response, tr)
-        g = model.published(access.audience(authorization)).graph
-        try:
-            result = suggest(g, finding, long_wait_days=long_wait_days)
-        except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field, cause=e) from None
-        return {"graph": name, "suggestions": result}
+        result, g = ask(name, response, Suggestions(finding=finding,
+                                                    long_wait_days=long_wait_days),
+                        authorization, tr)
+        return {"graph": name, "suggestions": result["suggestions"],
+                "worded": suggestions_worded(result, g, tr)}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,

@@ -68,7 +68,8 @@ class ApiError(Exception):
                  code: str | None = None, problems: list[dict[str, Any]] | None = None,
                  headers: dict[str, str] | None = None,
                  params: dict[str, Any] | None = None,
-                 cause: PolkuError | None = None) -> None:
+                 cause: PolkuError | None = None,
+                 choices: tuple[str, list[tuple[str, str]]] | None = None) -> None:
         english = message.format(**params) if params is not None else message
         super().__init__(english)
         self.status = status
@@ -80,6 +81,10 @@ class ApiError(Exception):
         self.problems = problems
         self.headers = headers or {}
         self.cause = cause
+        #: what the reader may choose instead: a heading (catalogued) and (address, name in
+        #: the reader's language) pairs, which an HTML error page lists as links (a JSON
+        #: answer says its ``field``)
+        self.choices = choices
 
     def worded(self, tr: Any = None) -> str:
         """The message in ``tr``'s language (English without one)."""

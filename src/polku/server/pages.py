@@ -25,11 +25,13 @@ from polku.present.i18n import N_, Translator, error_message
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
+from polku.present.report import ranking_note
+from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
 from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
                                   answer)
 from polku.present.operations import Report, ViewOf
-from polku.privacy import EDITOR, PUBLIC, changes_for
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC, changes_for
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
@@ -367,6 +369,20 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
 
+    def ask_view(model: Model, name: str, page: str, operation: ViewOf, who: str,
+                 language: PageLanguage) -> Any:
+        """:func:`ask` for a view; a view that is not one of the graph's (an unknown name,
+        a missing or unknown id) answers with the graph's views, by their names in the
+        reader's language, each a link to that view's ``page`` (``view`` or ``table``)."""
+        try:
+            return ask(model, operation, who)
+        except ApiError as e:
+            if e.field == "view":
+                e.choices = (N_("The views of this graph"), [
+                    (language.url(f"/graphs/{name}/{page}", view=v), title)
+                    for v, title in views_of(model.published(who).graph, language.tr)])
+            raise
+
     def html(template: str, language: PageLanguage, of: Version | None = None,
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
@@ -469,8 +485,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.views import view_html
 
         model, version = store.model(name)
-        page = view_html(ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k,
-                                           lang=language.lang), who))
+        page = view_html(ask_view(model, name, "view", ViewOf(
+            view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language))
         stale = problem_worded(version.problem, language.tr)
         bar = env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, graph_title=shown(model.graph, name),
@@ -484,8 +500,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
               language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
         model, version = store.model(name)
-        v = ask(model, ViewOf(view=view, focus=focus, depth=depth, k=k, lang=language.lang),
-                who)
+        v = ask_view(model, name, "table", ViewOf(view=view, focus=focus, depth=depth, k=k,
+                                                 lang=language.lang), who, language)
         nodes, edges = table_rows(v, language.tr)
         return html("table.html", language, version, model.graph, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)
@@ -550,6 +566,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
+                    max_calibrated=MAX_CALIBRATED_UTILIZATION,
                     result=result, error=error, error_row=getattr(error, "row", 0),
                     error_message=error.worded(tr) if error else None)
 
@@ -564,9 +581,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                                      model.published(who).graph, tr)
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
+        note = ranking_note(ranking["by_betweenness"] + ranking["by_flow"],
+                            model.published(who).graph.graph.get("min_cell") or MIN_CELL, tr)
         return html("bottlenecks.html", language, version, g,
                     title=tr("Bottlenecks: {graph}").format(graph=shown(g, name)), name=name,
-                    ranking=ranking)
+                    ranking=ranking, note=note)
 
     @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
     def raci_page(name: str, subjects: str = "all",
@@ -594,16 +613,18 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                      ) -> HTMLResponse:
         """Regions side by side: the served graphs (or those named, comma-separated) on the
         same figures, as a small-multiples chart and a table; small cells left out."""
+        from polku.graph import title as graph_title
         from polku.present.regions import _notes, regions_table, small_multiples_svg
 
         from polku.server.compare import compare_served
 
-        result, problems = compare_served(store, graphs)
+        result, problems, not_regions = compare_served(store, graphs)
         tr = language.tr
         return html("compare.html", language, title=tr("Regions side by side"),
                     rows=regions_table(result, tr) if result else [],
                     chart=small_multiples_svg(result, tr) if result else "",
                     notes=_notes(result, tr) if result else [], problems=problems,
+                    not_regions=[graph_title(store.model(n)[0].graph) for n in not_regions],
                     graphs=graphs or "")
 
     @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
@@ -879,9 +900,11 @@ CODE_HEADINGS = {"graph-failed": N_("The graph cannot be read"),
                  "source-broken": N_("The graph's source cannot be read")}
 
 
-def error_page(status: int, code: str, message: str, language: PageLanguage) -> str:
-    """An error as a page in the request's language."""
+def error_page(status: int, code: str, message: str, language: PageLanguage,
+               choices: tuple[str, list[tuple[str, str]]] | None = None) -> str:
+    """An error as a page in the request's language; ``choices`` (a heading, then address
+    and name pairs) are listed as links to what the reader may choose instead."""
     heading = language.tr(CODE_HEADINGS.get(code) or HEADINGS.get(status, OTHER_HEADING))
     return environment().get_template("error.html").render(
         title=heading, heading=heading, message=message, status=status, code=code, stale=None,
-        illustrative=False, **language.context())
+        illustrative=False, choices=choices, **language.context())

@@ -287,11 +287,21 @@ class Facts:
         """A number as the view's language writes it."""
         return self.tr.number(value)
 
+    def name(self, n: str) -> str:
+        """A node by name in the view's language: its label, and a referral, which has no
+        name of its own, by its ends (``Etsivä nuorisotyö → Ohjaamo``), never by its id."""
+        g, tr = self.g, self.tr
+        if g.nodes[n].get("type") == "referral" and not g.nodes[n].get("name"):
+            src, dst = self.targets(n, "from"), self.targets(n, "to")
+            if src or dst:
+                return f"{names_text(g, src, tr) or '–'} → {names_text(g, dst, tr) or '–'}"
+        return tr.label(g, n)
+
     def tooltip(self, n: str) -> str:
         g, d, tr, num = self.g, self.g.nodes[n], self.tr, self.num
         t = d.get("type", "")
         kind = type_title(t, tr) if t in TYPE_LABELS else t
-        lines = [f"{kind}: {tr.label(g, n)}", f"{tr('id')}: {n}"]
+        lines = [f"{kind}: {self.name(n)}", f"{tr('id')}: {n}"]
         # The name in the other languages, where the graph gives one ("in Swedish: …").
         for lang in LANGUAGES:
             other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
@@ -356,7 +366,7 @@ class Facts:
             if d.get("factor"):
                 lines.append(tr("Factor: {factor}").format(factor=d["factor"]))
         elif t == "referral":
-            lines[1:1] = self._referral_lines(n)[1:]
+            lines += self._referral_lines(n)[2:]
         if d.get("description"):
             lines.append(f"{d['description']}")
         lines += finding_lines(self.findings.get(n, []), tr)
@@ -371,9 +381,10 @@ class Facts:
         vol = d.get("volume_per_month")
         wait = d.get("median_wait_days")
         flow = d.get("information_flow", "unknown")
+        # named by its ends, as every node by its name; the id below, as every node's
         return [
-            tr("Referral {id}").format(id=rid),
-            f"{names_text(g, src, tr)} → {names_text(g, dst, tr)}",
+            f"{type_title('referral', tr)}: {self.name(rid)}",
+            f"{tr('id')}: {rid}",
             tr("Volume: {n} / month").format(n=num(vol)) if vol is not None else tr("Volume: –"),
             tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
             else tr("Median wait: –"),

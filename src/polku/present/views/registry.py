@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import Choices, PolkuError
 from polku.graph import nodes_of
 from polku.present.i18n import N_, Translator, translator
 from polku.present.messages import message
@@ -119,9 +119,10 @@ def parse_view(spec: str) -> tuple[str, str | None]:
     name, _, arg = spec.partition(":")
     name = name.strip()
     if name not in VIEWS:
-        usages = [s.usage for s in VIEWS.values()]
+        # each by its name in the reader's language beside the code one types
+        choices = Choices((s.usage, s.title) for s in VIEWS.values())
         raise PolkuError(N_("unknown view '{spec}': expected one of {choices}"),
-                         params={"spec": spec, "choices": ", ".join(usages)}, field="view")
+                         params={"spec": spec, "choices": choices}, field="view")
     if VIEWS[name].argument:
         if not arg.strip():
             raise PolkuError(N_("view '{name}' needs an id: {name}:ID"), params={"name": name},

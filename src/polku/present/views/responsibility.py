@@ -13,6 +13,7 @@ import networkx as nx
 from polku.graph import nodes_of, responsibilities, title as graph_title
 from polku.analyses.raci import marks
 from polku.present.i18n import role_name
+from polku.present.messages import subject_name
 from polku.present.views.facts import (ROLE_STYLES, SEVERITY_COLOURS, Facts, View, kind_legend, legend_edge, legend_node, names_text, shape_legend)
 
 
@@ -40,8 +41,7 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
                 if t in ("service", "referral") else [])
         if t == "referral":
             node = facts.node(s, size=10, segs=segs, ring_kinds=ring)
-            src, dst = facts.targets(s, "from"), facts.targets(s, "to")
-            node["label"] = f"{names_text(g, src, tr)} → {names_text(g, dst, tr)}"
+            node["label"] = facts.name(s)
             node["title"] = facts.referral_tooltip(s)
         else:
             node = facts.node(s, size=16, segs=segs, ring_kinds=ring)
@@ -60,7 +60,8 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     for i, r in enumerate(rows):
         width, dashes, colour = ROLE_STYLES.get(r.role, (1, False, "#999999"))
         role = role_name(r.role, tr)
-        title = f"{tr.label(g, r.actor)} — {role} — {tr.label(g, r.subject)}"
+        # the subject by name (a referral by its ends, as the findings name it), not its id
+        title = f"{tr.label(g, r.actor)} — {role} — {subject_name(g, r.subject, tr)}"
         if r.note:
             title += "\n" + tr("Note: {text}").format(text=r.note)
         edges.append({"id": f"resp{i}", "from": r.actor, "to": r.subject, "kind": r.role,
