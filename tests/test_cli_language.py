@@ -253,3 +253,14 @@ def test_the_diff_speaks_finnish_and_names_what_changed(tmp_path) -> None:
     for english in ("Lisätty · added", "Muutos · Change", " added, ", " created, "):
         assert english not in html
     assert '"lisätty"' in html or ">lisätty<" in html or "lisätty\\n" in html
+
+
+def test_merge_conflicts_are_said_in_the_language_asked(tmp_path) -> None:
+    from helpers import SECOND
+
+    r = run("merge", EXAMPLE, SECOND, "-o", tmp_path / "n.ttl", "--lang", "fi")
+    assert r.exit_code == 0, r.output
+    conflicts = [line for line in r.stdout.splitlines() if line.startswith("ristiriita: ")]
+    assert conflicts and all("Y-tunnus" in c and "yhdistettyyn aineistoon jää alueen" in c
+                             for c in conflicts)
+    assert " says " not in r.stdout and "keeps" not in r.stdout

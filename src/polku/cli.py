@@ -875,8 +875,10 @@ def merge(
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
     tr = translator(lang)
+    from polku.present.printers import conflict_text
+
     for c in result.conflicts:
-        typer.echo(tr("conflict: {conflict}").format(conflict=c))
+        typer.echo(tr("conflict: {conflict}").format(conflict=conflict_text(c, tr)))
     shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
     typer.echo(tr("wrote {output}: {regions} regions, {shared} shared actors (same business "
                   "id), {conflicts} conflicts, {nodes} nodes").format(

@@ -456,6 +456,25 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
     return "\n".join(lines)
 
 
+# -- merge (``polku merge``) --------------------------------------------------------------
+
+def conflict_text(conflict: Any, tr: Translator) -> str:
+    """A fact regions disagree on (:class:`polku.analyses.merge.Conflict`) in ``tr``'s
+    language; English reads as ``str(conflict)``.
+
+    >>> from polku.analyses.merge import Conflict
+    >>> c = Conflict("national/kela", "0246246-0", "name", {"a": "Kela", "b": "KELA"})
+    >>> conflict_text(c, translator("fi"))
+    "national/kela (Y-tunnus 0246246-0): name: a: 'Kela'; b: 'KELA' (yhdistettyyn aineistoon jää alueen a arvo)"
+    """
+    said = "; ".join(tr("{region} says {value}").format(region=r, value=repr(v))
+                     for r, v in conflict.values.items())
+    return tr("{actor} (business id {business_id}): {field}: {said} (the merged graph keeps "
+              "{first}'s)").format(actor=conflict.actor, business_id=conflict.business_id,
+                                   field=conflict.field, said=said,
+                                   first=next(iter(conflict.values)))
+
+
 # -- diff (``polku diff``) ----------------------------------------------------------------
 
 def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
