@@ -258,15 +258,15 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             "|---:|---|---:|---:|---:|---:|"]
     hidden = tr("hidden")
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
-            f"{num(r['betweenness'], 4)} | {hidden if r.get('hidden') else num(r['inflow'])} | "
-            f"{num(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'])} |"
+            f"{num(r['betweenness'], 3)} | {hidden if r.get('hidden') else tr.clients(r['inflow'])} | "
+            f"{tr.clients(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'])} |"
             for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",
             f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
     out += [f"| {cell(r['label'])} (`{r['service']}`) | "
             f"{hidden if r.get('hidden') else num(r['utilization'])} | "
-            f"{hidden if r.get('hidden') else num(r['inflow'])} | {num(r['capacity'])} |"
+            f"{hidden if r.get('hidden') else tr.clients(r['inflow'])} | {tr.clients(r['capacity'])} |"
             for r in data["by_flow"]]
     out += ["", data["ranking_note"]]
     out += ["", f"## {tr('Responsibility overlaps')}", ""]
@@ -354,7 +354,7 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.present.raci_output import mark_label, role_label
+    from polku.present.raci_output import mark_label, role_label, row_name
 
     out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:
@@ -363,13 +363,14 @@ def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     out += [tr("{subjects} subjects, {actors} actors").format(
                 subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
             + (f"; {counts}" if counts else "") + ".", "",
-            f"| {tr('subject')} | " + " | ".join(f"`{cell(a)}`" for a in m.actors)
+            f"| {tr('subject')} | " + " | ".join(cell(m.actor_labels.get(a, a)) for a in m.actors)
             + f" | {tr('mark')} |",
             "|---|" + "---|" * len(m.actors) + "---|"]
     for r in m.rows:
         roles = [role_label(c.role, tr) if (c := m.cell(a, r.subject)) else ""
                  for a in m.actors]
-        out.append(f"| {cell(r.label)} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
+        # names, as the HTML matrix shows them (a referral by its two ends); the id beside
+        out.append(f"| {cell(row_name(r))} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
                    + mark_label(r.mark, tr) + " |")
     return out
 
