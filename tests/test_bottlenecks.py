@@ -66,7 +66,7 @@ def test_bottlenecks_has_over_capacity_and_spof_beside_the_ranking():
     assert [(f["kind"], f["subject"]) for f in result["findings"]] == [
         ("over-capacity", "h"), ("single-point-of-failure", "h")]
     text = bottlenecks_table(result)
-    assert "H (h)" in text and "over-capacity" in text
+    assert "H (h)" in text and "kapasiteetti ylittyy" in text and "over-capacity" not in text
 
 
 def test_rustworkx_handles_national_size_quickly():
