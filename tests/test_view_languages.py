@@ -79,7 +79,7 @@ CHARACTERISTIC = {
                                   "sv": ["Kundgrupp · ", "Kundgruppens behov"],
                                   "en": ["Segment · ", "Needs of the segment"]},
     "path:polku-ips": {"fi": ["Suunniteltu polku · ", "Vaiheet"],
-                       "sv": ["Planerad väg · ", "brutet steg"],
+                       "sv": ["Planerad servicestig · ", "brutet steg"],
                        "en": ["Designed path · ", "broken step"]},
     "responsibility": {"fi": ["Vastuut · demo-region", "päävastuu puuttuu", "kuultava"],
                        "sv": ["Ansvar · demo-region", "huvudansvar saknas", "hörs"],
@@ -151,12 +151,13 @@ def test_finnish_is_the_default_and_words_are_plain(g, findings):
     node = {n["gid"]: n for n in v.nodes}["tyokokeilu"]
     assert "päävastuu puuttuu" in node["label"] and "no-lead" not in node["label"]
     assert "päävastuu puuttuu" in v.subtitle
-    # a finding in a tooltip: the severity and what the kind means in Finnish, then the
-    # message and the kind's id
+    # a finding in a tooltip: the severity, the kind's name and what it means in Finnish,
+    # then the message; the kind's id is a code for the JSON, not for the reader
     typ = {n["gid"]: n["title"] for n in render.build_view(
         g, "ecosystem", findings=findings).nodes}["typ"]
-    assert "• varoitus: kahdella tai useammalla toimijalla on päävastuu samasta asiasta" in typ
-    assert "(multiple-leads)" in typ
+    assert "• varoitus · useita päävastuullisia: kahdella tai useammalla toimijalla on " \
+        "päävastuu samasta asiasta" in typ
+    assert "multiple-leads" not in typ
     assert "Kapasiteetti: 30 asiakasta / kk" in typ and "83\xa0%" in typ  # a share as Finns write it
 
 
@@ -164,7 +165,7 @@ def test_menu_titles_are_translated(g):
     assert render.menu(g)[:2] == [("ecosystem", "Ekosysteemi"), ("responsibility", "Vastuut")]
     sv = dict(render.menu(g, translator("sv")))
     assert sv["ecosystem"] == "Ekosystemet" and sv["plan"] == "Handlingsplan"
-    assert sv["path:polku-ips"] == "Planerad väg: IPS-vägen"
+    assert sv["path:polku-ips"] == "Planerad servicestig: IPS-vägen"
     en = dict(render.menu(g, translator("en")))
     assert en["responsibility"] == "Responsibilities" and en["timeline"] == "Timeline"
 
@@ -203,7 +204,7 @@ def test_cli_render_takes_lang(tmp_path: Path, g):
     assert r.exit_code == 0 and '<html lang="sv">' in out.read_text(encoding="utf-8")
     bad = tmp_path / "bad.html"
     r = run("render", wb, "-o", bad, "--lang", "de")
-    assert r.exit_code == 1 and "unknown language 'de' (use fi, sv or en)" in r.output
+    assert r.exit_code == 1 and "tuntematon kieli 'de' (käytä fi, sv tai en)" in r.output
     assert not bad.exists()
 
 
@@ -273,3 +274,19 @@ def test_illustrative_graph_says_so_on_every_view_page():
     plain.graph["illustrative"] = True
     assert 'class="pv-banner"' in render.render_html(plain, "timeline", lang="en")
     assert "the numbers are illustrative" in render.render_html(plain, "ecosystem", lang="en")
+
+
+def test_unmet_and_left_uncovered_are_two_words() -> None:
+    """A need no reachable service meets is "ilman palvelua"; a need a best path leaves
+    uncovered (a reachable service meets it) is "kattamatta": the segment view said
+    "0 ilman palvelua" above "tarpeet ilman palvelua: Asuminen"."""
+    from polku.io.load import load_graph
+    from polku.present.views.registry import analysed
+
+    g = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
+    view = "segment:seg-monitarve"
+    v = render.build_view(g, view, lang="fi", **analysed(g, view))
+    legend = " | ".join(str(i.get("label", "")) for i in v.legend)
+    assert "joista 0 ilman palvelua" in v.subtitle
+    assert "kattamatta jäävät tarpeet: Asuminen" in legend, legend
+    assert "tarpeet ilman palvelua:" not in legend
