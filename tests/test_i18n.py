@@ -104,7 +104,7 @@ def test_finnish_is_the_default_and_numbers_are_written_the_finnish_way(tmp_path
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# polku-raportti:")
     # utilisation and betweenness carry a decimal comma
-    assert re.search(r"\| \d+,\d{4} \|", text)
+    assert re.search(r"\| \d+,\d{3} \|", text)
 
 
 def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path) -> None:
