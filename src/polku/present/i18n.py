@@ -274,12 +274,8 @@ class Translator:
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
                 "num": self.number, "when": self.when,
-<<<<<<< HEAD
-                "clients": self.clients, "days": self.days, "month": self.month}
-=======
-                "clients": self.clients, "days": self.days,
+                "clients": self.clients, "days": self.days, "month": self.month,
                 "kind_name": lambda kind: kind_name(kind, self)}
->>>>>>> main
 
     def when(self, moment: Any) -> str:
         """:meth:`datetime` of a moment or of its ISO text (``2026-12-03T10:47:00Z``, as the
