@@ -115,7 +115,8 @@ def reports_errors(func: F) -> F:
             with pause():
                 return func(*args, **kwargs)
         except PolkuError as e:
-            lang = kwargs.get("lang")
+            # a command without --lang (neo4j push, serve) says its errors in POLKU_LANG
+            lang = kwargs.get("lang") if "lang" in kwargs else os.environ.get("POLKU_LANG")
             fail(e, said_in(lang) if lang in ("fi", "sv", "en") else None, func)
         except OSError as e:
             where = e.filename or ""
@@ -965,7 +966,8 @@ def compare(
 
     check_format(format, ("table", "csv", "json", "html"))
     if format == "html" and output is None:
-        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+        raise PolkuError(N_("the html comparison is a page: give -o PAGE.html"), params={},
+                         field="output")
     graphs = []
     for source in sources:
         if is_neo4j_uri(source):
@@ -980,7 +982,7 @@ def compare(
         else:
             graphs.append(load_graph(source))
     if len(graphs) < 2:
-        raise PolkuError("compare needs two regions or more", field="sources")
+        raise PolkuError(N_("compare needs two regions or more"), params={}, field="sources")
     tr = translator(lang)
     models = [Model(g, min_cell=min_cell) for g in graphs]
     result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
@@ -993,7 +995,7 @@ def compare(
         from polku.io import atomic
 
         atomic.write_text(output, text)
-        typer.echo(f"wrote {output}")
+        typer.echo(tr("wrote {output}").format(output=output))
     else:
         typer.echo(text, nl=False)
 
@@ -1140,7 +1142,12 @@ def serve(
     try:
         oidc = settings_from_env(**asked)
     except PolkuError as e:
-        raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
+        from polku.present.i18n import error_message
+
+        lang = os.environ.get("POLKU_LANG")
+        raise typer.BadParameter(error_message(e, said_in(lang if lang in ("fi", "sv", "en")
+                                                          else None)),
+                                 param_hint=f"--{e.field}" if e.field else None)
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
                              os.environ.get("POLKU_ETAG_SECRET") or None)

@@ -335,8 +335,14 @@ def error_param(value: Any, tr: Translator) -> Any:
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import Choices, NodeTypes, Said
+    from polku.errors import Choices, NodeTypes, Phrase, Said
 
+    if isinstance(value, Phrase):
+        try:
+            return tr(value.template).format(**{k: error_param(v, tr)
+                                                for k, v in value.params.items()})
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+            return str(value)
     if isinstance(value, Choices):
         return ", ".join(f"{tr(name)} ({code})" for code, name in value)
     if isinstance(value, NodeTypes):
