@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -56,19 +57,23 @@ def test_compare_prints_the_table_for_the_two_example_regions() -> None:
     result = run("compare", FIRST, REGION, "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["figure", "keski-uusimaa", "keski-suomi"]
+    # the regions as people name them (the graph sheet's region), not the graphs' ids
+    assert lines[0].split() == ["figure", "Keski-Uusimaa", "Keski-Suomi"]
     sizes = [d["size"] for _, d in load_graph(REGION).nodes(data=True) if d["type"] == "segment"]
     assert lines[1].startswith("people in segments") and lines[1].split()[-1] == f"{sum(sizes):,}"
     assert any(x.startswith("findings per 10,000 people") for x in lines)
-    assert any(x.startswith("no-information-flow per 10,000 people") for x in lines)
+    # finding kinds by their names, not their ids
+    assert any(x.startswith("information does not travel per 10,000 people") for x in lines)
+    assert not any("-" in x.split(" per ")[0] for x in lines[1:] if " per " in x)
     # the two regions differ where the second one was made to (its README's list)
-    over = next(x for x in lines if x.startswith("over-capacity per 10,000 people")).split()
+    over = next(x for x in lines if x.startswith("over capacity per 10,000 people")).split()
     assert over[-1] != over[-2]
-    assert "keski-suomi: illustrative data, not real figures" in result.output
-    assert "keski-uusimaa: illustrative data, not real figures" in result.output
+    assert "Keski-Suomi: illustrative data, not real figures" in result.output
+    assert "Keski-Uusimaa: illustrative data, not real figures" in result.output
     assert "Segments under 5 people are left out of the totals." in result.output
     fi = run("compare", FIRST, REGION).output  # Finnish by default
-    assert "keski-suomi" in fi and "people in segments" not in fi
+    assert "Keski-Suomi" in fi and "people in segments" not in fi
+    assert "kapasiteetti ylittyy 10 000 henkeä kohden" in fi and "over-capacity" not in fi
 
 
 def test_the_second_region_is_valid_and_marked_illustrative() -> None:
@@ -115,7 +120,12 @@ def test_compare_page_is_self_contained(tmp_path: Path) -> None:
     html = page.read_text(encoding="utf-8")
     assert html.count("<svg") == 1 and "<table>" in html
     assert "src=" not in html and "href=" not in html and "<script" not in html
-    assert "keski-suomi" in html
+    assert "Keski-Suomi" in html
+    # a figure's title wraps in its panel instead of running into the next one
+    titles = re.findall(r'<text font-weight="600"[^>]*>(.*?)</text>', html)
+    lines = [t for title in titles for t in re.findall(r"<tspan[^>]*>(.*?)</tspan>", title)]
+    assert lines and max(map(len, lines)) <= 38
+    assert any(title.count("<tspan") > 1 for title in titles)
 
 
 def test_compare_regions_in_one_neo4j_database(neo4j_server, monkeypatch) -> None:
@@ -160,12 +170,23 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     api = client.get("/api/compare").json()
     cli = json.loads(run("compare", tmp_path / "keski-suomi", tmp_path / "keski-uusimaa",
                          "--format", "json").output)
-    assert {k: v for k, v in api.items() if k != "not_compared"} == cli
+    assert {k: v for k, v in api.items() if k not in ("not_compared", "not_regions")} == cli
     sizes = [d["size"] for _, d in load_graph(REGION).nodes(data=True) if d["type"] == "segment"]
     assert api["not_compared"] == [] and api["regions"][0]["people"] == sum(sizes)
     page = client.get("/compare?lang=en")
     assert page.status_code == 200 and page.text.count("<svg") == 1
-    assert "keski-suomi: illustrative data, not real figures" in page.text
+    assert "Keski-Suomi: illustrative data, not real figures" in page.text
     assert "Regions side by side" in client.get("/?lang=en").text
     one = client.get("/api/compare?graphs=keski-suomi,nowhere").json()
     assert one["regions"] == [] and one["not_compared"] == ["nowhere"]
+    # a plan served beside the regions is no region: left out and said so, not a column
+    # of dashes; named, it is compared all the same
+    shutil.copy(ROOT / "graphs" / "plan.ttl", tmp_path / "plan.ttl")
+    client = TestClient(create_app([tmp_path]))
+    api = client.get("/api/compare").json()
+    assert [r["region"] for r in api["regions"]] == ["keski-suomi", "keski-uusimaa"]
+    assert api["not_regions"] == ["plan"] and api["not_compared"] == []
+    page = client.get("/compare?lang=fi").text
+    assert "Ei vertailussa, koska niissä ei ole asiakasryhmiä" in page
+    named = client.get("/api/compare?graphs=keski-suomi,plan").json()
+    assert [r["region"] for r in named["regions"]] == ["keski-suomi", "plan"]

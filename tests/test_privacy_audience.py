@@ -392,3 +392,91 @@ def test_a_diff_is_for_others_in_every_format(tmp_path: Path) -> None:
     editor = json.loads(run("diff", small, twin, "--format", "json", "--no-suppress").stdout)
     assert {c["id"]: c["fields"] for c in editor["changed"]} == {
         "nuoret": {"size": ["3", "1"]}, "r1": {"volume_per_month": ["4", "2"]}}
+
+
+# -- the queueing what-if: hidden is not unknown, and no verdict to bisect --------------------
+
+#: capacities of kuntouttava on both sides of its visible inflow (10) and of its true one
+#: (14: the visible 10 and the hidden 4), with and without more demand
+CAPACITIES = ("8", "11", "12", "13", "15", "30")
+
+
+@pytest.fixture(scope="module")
+def straddled(tmp_path_factory) -> dict[str, Any]:
+    """The mini workbook with a second referral into kuntouttava, 10 a month and shown,
+    beside r1's hidden 4; served with no token (the public)."""
+    tmp = tmp_path_factory.mktemp("straddled")
+    wb = copy_mini(tmp / NAME)
+    edit(wb / "referrals.csv", "nuoret,12,14", "nuoret,4,14")
+    with (wb / "referrals.csv").open("a", encoding="utf-8") as f:
+        f.write("r3,alkuhaastattelu,kuntouttava,,10,20,keusote,yes\n")
+    return {"wb": wb, "client": TestClient(create_app([wb]), raise_server_exceptions=False)}
+
+
+def without_capacity(value: Any) -> Any:
+    """An answer with the capacity asked for taken out (it is what the reader chose)."""
+    if isinstance(value, dict):
+        return {k: without_capacity(v) for k, v in value.items()
+                if k not in ("capacity", "changes")}
+    if isinstance(value, list):
+        return [without_capacity(v) for v in value]
+    return value
+
+
+@pytest.mark.parametrize("demand", ["", "+50%"])
+def test_the_public_what_if_says_hidden_and_gives_no_verdict_to_bisect(straddled,
+                                                                       demand) -> None:
+    """kuntouttava takes 10 clients a month that the public sees and 4 it does not. At
+    every capacity the public asks for, the answer is the same but for that capacity: no
+    wait, utilisation, observed wait, effective capacity, "grows without bound" nor
+    over-capacity created or resolved, from which the inflow could be found by trying
+    capacities; and the service says its figures are hidden, not unknown."""
+    client = straddled["client"]
+    answers, pages = [], []
+    for cap in CAPACITIES:
+        query = {"capacity": f"kuntouttava={cap}"}
+        if demand:
+            query["demand"] = f"alkuhaastattelu={demand}"
+        r = client.get(f"/api/graphs/{NAME}/whatif", params=query)
+        assert r.status_code == 200, r.text
+        doc = r.json()
+        s = doc["services"]["kuntouttava"]
+        assert s["hidden"] is True and s["calibration"] is None
+        assert s["observed_wait_days"] is None
+        for side in ("before", "after"):
+            assert {k: s[side][k] for k in ("inflow", "utilization", "wait_days", "unstable",
+                                            "effective_capacity")} == dict.fromkeys(
+                ("inflow", "utilization", "wait_days", "unstable", "effective_capacity"))
+        assert s["after"]["capacity"] == float(cap)
+        assert not [f for k in ("created", "resolved") for f in doc["findings"][k]
+                    if f["subject"] == "kuntouttava"], cap
+        answers.append(without_capacity(doc))
+        page = client.get(f"/graphs/{NAME}/whatif", params={
+            "segment": "nuoret", "service": ["kuntouttava"] + (["alkuhaastattelu"] if demand
+                                                              else []),
+            "capacity": [cap] + ([""] if demand else []),
+            "demand": [""] + ([demand] if demand else []), "lang": "fi"})
+        assert page.status_code == 200, page.text
+        row = page.text.split('data-service="kuntouttava"', 1)[1].split("</tr>", 1)[0]
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        assert cells.count('<span class="hidden-figure">piilotettu</span>') == 7, cells
+        assert "kasvaa rajatta" not in row and "–" not in row
+        assert "alle 5 asiakasta kuukaudessa" in page.text
+        pages.append([c for i, c in enumerate(cells) if i != 1])
+    assert all(a == answers[0] for a in answers), "the answer depends on the capacity"
+    assert all(p == pages[0] for p in pages)
+    # the editor reads the true figures: 14 a month, a queue that grows at 13
+    editor = run("whatif", straddled["wb"], "--capacity", "kuntouttava=13", "--format", "json")
+    s = json.loads(editor.stdout)["services"]["kuntouttava"]
+    assert s["hidden"] is False and s["before"]["inflow"] == 14 and s["after"]["unstable"]
+
+
+def test_the_what_if_text_says_hidden_in_each_language(straddled) -> None:
+    for lang, said_hidden in (("fi", "luvut piilotettu"), ("sv", "talen dolda"),
+                              ("en", "figures hidden")):
+        r = run("whatif", straddled["wb"], "--capacity", "kuntouttava=13", "--suppress",
+                "--lang", lang)
+        assert r.exit_code == 0, r.output
+        block = re.split(r"\n  (?! )", r.stdout.split("(kuntouttava)", 1)[1])[0]
+        assert said_hidden in block and "5" in block, block
+        assert "14" not in block and "13 → 13" not in block

@@ -632,6 +632,11 @@ def whatif(
                                             "log's hand-offs (CSV, as polku eventlog reads)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    suppress: bool = typer.Option(False, "--suppress/--no-suppress", help=(
+        "Answer as the public reads it (the API and the pages without a token): small "
+        "cells left out, and a service whose inflow rests on one shows its figures as "
+        "hidden. Default: the owner's true figures.")),
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """What a change would do: --remove gives the findings a removal creates and resolves;
@@ -646,7 +651,7 @@ def whatif(
     operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
                                      calibrate=calibrate, log=eventlog,
                                      long_wait_days=long_wait_days)
-    result, g = asked(operation, model_of(source))
+    result, g = asked(operation, model_of(source, min_cell), audience_of(suppress))
     # the answer worded, and printed, by the question asked
     word, text = {"removal": (whatif_worded, whatif_text),
                   "queueing": (queue_worded, queue_whatif_text)}[operation.name]

@@ -155,6 +155,27 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     return out
 
 
+def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
+    """Services (and outcomes) of a published graph (:func:`suppress`) that a referral with
+    a suppressed volume leads to: their inflow is not known to the reader, and whatever
+    follows from it (utilisation, waits, a queue's verdict, an order by flow) is *hidden*,
+    which is not the same as unknown. Empty for a graph nothing was suppressed from.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b"): g.add_node(n, type="service")
+    >>> g.add_node("r", type="referral", volume_per_month=3); add_edge(g, "r", "a", "from")
+    >>> add_edge(g, "r", "b", "to")
+    >>> sorted(hidden_services(g)), sorted(hidden_services(suppress(g)))
+    ([], ['b'])
+    """
+    out = set()
+    for node, data in g.nodes(data=True):
+        if data.get("type") == "referral" and "volume_per_month" in (data.get("suppressed") or ()):
+            out.update(v for _, v, k in g.out_edges(node, data="kind") if k == "to")
+    return frozenset(out)
+
+
 def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     """A JSON-like answer (findings, bottlenecks) with every people figure (``inflow`` …)
     that is a small cell shown as ``<5``; other values unchanged.

@@ -26,6 +26,31 @@ SEVERITY_NAMES: dict[str, str] = {
     "error": N_("error"), "warning": N_("warning"), "info": N_("for information"),
 }
 
+#: A finding kind as people call it (the JSON keeps the kind's id; ``polku.kinds`` holds
+#: each kind's severity and meaning).
+KIND_NAMES: dict[str, str] = {
+    "service-without-provider": N_("service without a provider"),
+    "no-lead": N_("nobody leads"),
+    "multiple-leads": N_("several leads"),
+    "referral-without-owner": N_("referral without an owner"),
+    "no-information-flow": N_("information does not travel"),
+    "long-wait": N_("long wait"),
+    "unreachable-service": N_("service nobody reaches"),
+    "dead-end": N_("dead end"),
+    "segment-without-outcome": N_("client segment without an outcome"),
+    "unmet-need": N_("unmet need"),
+    "overlapping-services": N_("overlapping services"),
+    "segment-without-lead": N_("client segment without a lead"),
+    "over-capacity": N_("over capacity"),
+    "single-point-of-failure": N_("single point of failure"),
+    "path-broken": N_("broken designed path"),
+    "deferred-responsibility": N_("division of work still to be agreed"),
+    "measure-without-indicator": N_("measure without an indicator"),
+    "actor-overload": N_("too many leads at once"),
+    "risk-without-mitigation": N_("risk without mitigation"),
+    "unmodelled-flow": N_("flow missing from the graph"),
+}
+
 #: The role of a responsibility (RACI: lead = R/A, then participant, consulted, informed).
 ROLE_NAMES: dict[str, str] = {
     "lead": N_("lead"), "participant": N_("participant"), "consulted": N_("consulted"),

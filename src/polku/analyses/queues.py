@@ -50,6 +50,7 @@ from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
 from polku.kinds import LONG_WAIT_DAYS
+from polku.privacy import hidden_services
 from polku.words import N_
 from polku.analyses.reach import Ecosystem, ecosystem
 
@@ -105,13 +106,14 @@ class QueueState:
     """One service as a queue: its inflow (clients a month; None if unknown), capacity,
     places, utilisation, predicted mean wait in days, and whether the queue grows without
     bound; ``effective_capacity`` is the calibrated capacity the utilisation and wait are
-    computed at (None: the nominal one)."""
+    computed at (None: the nominal one). ``unstable`` is None when the verdict is hidden
+    (:func:`hidden_state`)."""
     inflow: float | None
     capacity: float | None
     places: int
     utilization: float | None
     wait_days: float | None
-    unstable: bool
+    unstable: bool | None
     effective_capacity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -152,6 +154,17 @@ def queue(inflow: float | None, capacity: float | None, places: int = 1,
     mu = capacity / places
     wait_months = erlang_c(places, inflow / mu) / (capacity - inflow) if inflow > 0 else 0.0
     return QueueState(inflow, capacity, places, rho, wait_months * DAYS_PER_MONTH, False)
+
+
+def hidden_state(capacity: float | None, places: int) -> QueueState:
+    """A queue whose inflow rests on a suppressed volume, as its reader may see it: its
+    capacity and places, and neither its figures nor its verdict (a queue that grows
+    without bound at a capacity the reader chose would give the inflow back by bisection).
+
+    >>> hidden_state(70, 1).to_dict()["unstable"] is None
+    True
+    """
+    return QueueState(None, capacity, places, None, None, None)
 
 
 def wait_months(inflow: float, capacity: float, places: int) -> float:
@@ -434,6 +447,14 @@ def _places_of(g: nx.MultiDiGraph, sid: str) -> int:
     return places
 
 
+#: the finding kinds that follow from a service's inflow
+INFLOW_KINDS = ("over-capacity",)
+
+
+def _rests_on_hidden(f: Finding, hidden: frozenset[str]) -> bool:
+    return f.kind in INFLOW_KINDS and f.subject in hidden
+
+
 def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None,
                  places: Mapping[str, int] | None = None,
                  demand: Mapping[str, float] | None = None,
@@ -467,14 +488,25 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         v for v in set(in_before) | set(in_after)
         if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}
     observed = observed_waits(eco)
+    # a published graph's services whose inflow rests on a suppressed volume: what the
+    # model says of them (figures, verdict, an over-capacity created or resolved) rests on
+    # a partial inflow and is hidden, not computed from it
+    hidden = hidden_services(g)
     services = {}
     for sid in sorted(affected):
         cap_before = g.nodes[sid].get("capacity_per_month")
         cap_after = h.nodes[sid].get("capacity_per_month")
+        if sid in hidden:
+            services[sid] = {
+                "hidden": True, "observed_wait_days": None, "calibration": None,
+                "before": hidden_state(cap_before, _places_of(g, sid)).to_dict(),
+                "after": hidden_state(cap_after, _places_of(h, sid)).to_dict()}
+            continue
         found = calibration(in_before.get(sid), cap_before, _places_of(g, sid),
                             observed.get(sid)) if calibrate else None
         ratio = found["ratio"] if found else None
         services[sid] = {
+            "hidden": False,
             "observed_wait_days": _num(observed.get(sid), 2),
             "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
                                       for k, v in found.items()},
@@ -486,12 +518,14 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         }
     before = before if before is not None else find(g, long_wait_days, eco=eco)
     after = find(h, long_wait_days, eco=eco_after)
-    old = {f.identity: f for f in before}
-    new = {f.identity: f for f in after}
+    old = {f.identity: f for f in before if not _rests_on_hidden(f, hidden)}
+    new = {f.identity: f for f in after if not _rests_on_hidden(f, hidden)}
     return {
         "graph": g.graph.get("name", "graph"),
         "days_per_month": DAYS_PER_MONTH,
         "calibrated": calibrate,
+        # the threshold a hidden figure is under (a published graph's; None: none hidden)
+        "min_cell": g.graph.get("min_cell") if hidden else None,
         "changes": {"capacity": {k: number(v) for k, v in sorted(capacity.items())},
                     "places": dict(sorted(places.items())),
                     "demand": {k: number(round(v, 6)) for k, v in sorted(demand.items())}},

@@ -109,6 +109,9 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
     return {
         "region": str(g.graph.get("name", "")),
         "title": str(g.graph.get("title") or g.graph.get("name", "")),
+        # the region as people name it (the graph sheet's ``region``), else the title
+        "region_name": str(g.graph.get("region") or g.graph.get("title")
+                           or g.graph.get("name", "")),
         "illustrative": bool(g.graph.get("illustrative")),
         "people": people,
         "suppressed_segments": small,

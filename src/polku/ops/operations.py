@@ -41,14 +41,14 @@ from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.ops.model import Model
-from polku.privacy import AUDIENCES, EDITOR, PUBLIC, suppress_figures
+from polku.privacy import AUDIENCES, EDITOR, PUBLIC, hidden_services, suppress_figures
 from polku.words import N_
 
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
 #: figures of a service that follow from its inflow: hidden with it for the public
 INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
-                  "effective_capacity", "ratio")
+                  "effective_capacity", "ratio", "unstable", "near_full")
 
 
 class Operation(Protocol):
@@ -481,16 +481,6 @@ def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
     return value
 
 
-def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
-    """Services (and outcomes) of a published graph that a referral with a suppressed volume
-    leads to: their inflow, and what follows from it, is not shown."""
-    out = set()
-    for node, data in g.nodes(data=True):
-        if data.get("type") == "referral" and "volume_per_month" in (data.get("suppressed") or ()):
-            out.update(v for _, v, k in g.out_edges(node, data="kind") if k == "to")
-    return frozenset(out)
-
-
 # a report's answer holds every finding: tens of thousands of small records, no cycles
 @gc_paused()
 def published_figures(value: Any, model: Model) -> Any:
@@ -513,6 +503,8 @@ def _hide(value: Any, hidden: frozenset[str], inside: bool, min_cell: int) -> An
         for k, v in value.items():
             if here and k in INFLOW_FIGURES and v is not None:
                 out[k] = None
+            elif here and k == "hidden":
+                out[k] = True  # the reader learns that a figure is hidden, not unknown
             else:
                 out[k] = _hide(v, hidden, here or (isinstance(k, str) and k in hidden),
                                min_cell)

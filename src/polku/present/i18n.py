@@ -35,7 +35,7 @@ from typing import Any
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.words import (EDGE_KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES,
+from polku.words import (EDGE_KIND_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES,
                          STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
 #: The languages, Finnish first (the default everywhere).
@@ -311,6 +311,15 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     """
     names = NODE_TYPE_NAMES.get(node_type)
     return tr(names[1 if plural else 0]) if names else node_type
+
+
+def kind_name(kind: str, tr: Translator) -> str:
+    """A finding kind as people call it, in ``tr``'s language (an unknown kind as it is).
+
+    >>> kind_name("path-broken", translator("fi")), kind_name("long-wait", translator("sv"))
+    ('katkennut palvelupolku', 'lång väntetid')
+    """
+    return tr(KIND_NAMES[kind]) if kind in KIND_NAMES else kind
 
 
 def edge_kind_name(kind: str, tr: Translator) -> str:

@@ -343,6 +343,12 @@ def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
     return None
 
 
+#: a service whose figures the reader may not see, in the what-if's text
+HIDDEN_QUEUE = N_("figures hidden: a referral into it has fewer than {n} clients a month "
+                  "(small numbers); the model's wait, utilisation and verdict are hidden "
+                  "with them")
+
+
 def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """:func:`polku.analyses.queues.queue_whatif` as plain text for the terminal: services
     by name, clients a month whole, days to one decimal below ten."""
@@ -371,6 +377,16 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             events=num(log["events"]), months=num(log["months"]), first=log["first"]))
     for sid, s in services.items():
         b, a = s["before"], s["after"]
+        if s.get("hidden"):
+            # its figures rest on a suppressed volume: hidden, which is not unknown
+            lines.append(f"  {s['label']} ({sid}): " + tr(
+                "inflow hidden, capacity {capacity_before} → {capacity_after}, places "
+                "{places_before} → {places_after}").format(
+                capacity_before=tr.clients(b["capacity"]),
+                capacity_after=tr.clients(a["capacity"]),
+                places_before=num(b["places"]), places_after=num(a["places"])))
+            lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
+            continue
         lines.append(f"  {s['label']} ({sid}): " + tr(
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(

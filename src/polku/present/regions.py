@@ -9,7 +9,7 @@ import io
 from html import escape
 from typing import Any
 
-from polku.present.i18n import Translator, translator
+from polku.present.i18n import Translator, kind_name, translator
 from polku.words import N_
 
 #: measure -> (its label, how it is written: count, share, days, ratio, rate)
@@ -37,17 +37,64 @@ def _value(v: Any, how: str, tr: Translator) -> str:
     return tr.number(v)
 
 
+def region_names(regions: list[dict[str, Any]]) -> list[str]:
+    """The regions as people know them (the graph sheet's ``region``: "Keski-Uusimaa"),
+    else their titles, else their ids: whichever tells them apart first.
+
+    >>> region_names([{"region": "a", "title": "A 2026", "region_name": "A"},
+    ...               {"region": "b", "title": "B", "region_name": "B"}])
+    ['A', 'B']
+    >>> region_names([{"region": "a", "title": "A 2026", "region_name": "A"},
+    ...               {"region": "a2", "title": "A 2027", "region_name": "A"}])
+    ['A 2026', 'A 2027']
+    """
+    for key in ("region_name", "title", "region"):
+        names = [str(r.get(key) or r["region"]) for r in regions]
+        if len(set(names)) == len(names):
+            return names
+    return [r["region"] for r in regions]
+
+
+def _kind_rate(kind: str, tr: Translator) -> str:
+    """A finding kind's rate as a figure's label, by the kind's name in the reader's
+    language."""
+    return tr("{kind} per 10,000 people").format(kind=kind_name(kind, tr))
+
+
+def _wrapped(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` characters, broken between words (a word
+    longer than that stands on its own line), never inside a number.
+
+    >>> _wrapped("över kapaciteten per 10 000 personer", 26)
+    ['över kapaciteten per', '10 000 personer']
+    """
+    lines: list[str] = []
+    words: list[str] = []
+    for word in text.split():
+        # a number's groups of three stay together ("10 000")
+        if words and words[-1][-1:].isdigit() and word.isdigit() and len(word) == 3:
+            words[-1] += " " + word
+        else:
+            words.append(word)
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def regions_table(result: dict[str, Any], tr: Translator | None = None) -> list[list[str]]:
     """The comparison as rows of text: a header, one row per measure and per finding kind
     (per 10,000 people), a column per region."""
     tr = tr or translator()
     regions = result["regions"]
-    rows = [[tr("figure")] + [r["region"] for r in regions]]
+    rows = [[tr("figure")] + region_names(regions)]
     for m in result["measures"]:
         label, how = MEASURE_WORDS[m]
         rows.append([tr(label)] + [_value(r.get(m), how, tr) for r in regions])
     for kind in result["kinds"]:
-        rows.append([tr("{kind} per 10,000 people").format(kind=kind)]
+        rows.append([_kind_rate(kind, tr)]
                     + [_value(r["findings_per_10k"].get(kind, 0 if r["findings_per_10k"] else None),
                               "rate", tr) for r in regions])
     return rows
@@ -65,8 +112,9 @@ def regions_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 
 
 def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
-    notes = [tr("{region}: illustrative data, not real figures").format(region=r["region"])
-             for r in result["regions"] if r["illustrative"]]
+    notes = [tr("{region}: illustrative data, not real figures").format(region=name)
+             for name, r in zip(region_names(result["regions"]), result["regions"])
+             if r["illustrative"]]
     if result.get("min_cell"):
         notes.append(tr("Segments under {n} people are left out of the totals.").format(
             n=result["min_cell"]))
@@ -101,11 +149,15 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
         label, how = MEASURE_WORDS[m]
         panels.append((tr(label), how, [r.get(m) for r in regions]))
     for kind in result["kinds"]:
-        panels.append((tr("{kind} per 10,000 people").format(kind=kind), "rate",
+        panels.append((_kind_rate(kind, tr), "rate",
                        [r["findings_per_10k"].get(kind, 0) if r["findings_per_10k"] else None
                         for r in regions]))
-    cols, pw, bar, gap = 3, 300, 22, 8
-    ph = 46 + len(regions) * (bar + gap)
+    names = region_names(regions)
+    cols, pw, bar, gap, line = 3, 300, 22, 8, 15
+    # a title wraps rather than run into the next panel (about 7 px a bold character at 12 px)
+    titles = [_wrapped(label, 38) for label, _, _ in panels]
+    head = 12 + line * max(len(t) for t in titles) if titles else 12
+    ph = head + 16 + len(regions) * (bar + gap)
     rows_n = (len(panels) + cols - 1) // cols
     width, height = cols * pw, rows_n * ph
     e = escape
@@ -122,10 +174,15 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
         numbers = [v for v in values if isinstance(v, (int, float))]
         top = max(numbers) if numbers else 0
         out.append(f'<g transform="translate({x0},{y0})">')
-        out.append(f'<text x="8" y="18" font-weight="600" fill="#1a1a1a">{e(label)}</text>')
-        for j, (r, v) in enumerate(zip(regions, values)):
-            y = 30 + j * (bar + gap)
-            out.append(f'<text x="8" y="{y + 15}" fill="#1a1a1a">{e(r["region"][:14])}</text>')
+        out.append('<text font-weight="600" fill="#1a1a1a">' + "".join(
+            f'<tspan x="8" y="{18 + k * line}">{e(t)}</tspan>' for k, t in enumerate(titles[i]))
+            + "</text>")
+        for j, (name, v) in enumerate(zip(names, values)):
+            y = head + 4 + j * (bar + gap)
+            # a long name cut short keeps the whole one on hover
+            shown = e(name) if len(name) <= 15 else (
+                f"<title>{e(name)}</title>{e(name[:14])}…")
+            out.append(f'<text x="8" y="{y + 15}" fill="#1a1a1a">{shown}</text>')
             length = (v / top * 130) if isinstance(v, (int, float)) and top > 0 else 0
             out.append(f'<rect x="110" y="{y}" width="{length:.1f}" height="{bar}" '
                        f'fill="{COLOURS[j % len(COLOURS)]}"/>')

@@ -177,12 +177,14 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """Regions side by side (``polku compare``): per region, findings by kind per
         10,000 people in segments, needs covered, median waits on hand-offs, the share of
         referrals where information travels, leads per plan measure; small cells left out
-        of the totals. ``not_compared`` names graphs that could not be read."""
+        of the totals. ``not_compared`` names graphs that could not be read, ``not_regions``
+        the graphs left out by default because they have no client segments (a plan on
+        its own); name them in ``graphs`` to compare them all the same."""
         from polku.server.compare import compare_served
 
-        result, problems = compare_served(store, graphs)
+        result, problems, not_regions = compare_served(store, graphs)
         return {**(result or {"regions": [], "kinds": [], "measures": []}),
-                "not_compared": problems}
+                "not_compared": problems, "not_regions": not_regions}
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,

@@ -608,16 +608,18 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                      ) -> HTMLResponse:
         """Regions side by side: the served graphs (or those named, comma-separated) on the
         same figures, as a small-multiples chart and a table; small cells left out."""
+        from polku.graph import title as graph_title
         from polku.present.regions import _notes, regions_table, small_multiples_svg
 
         from polku.server.compare import compare_served
 
-        result, problems = compare_served(store, graphs)
+        result, problems, not_regions = compare_served(store, graphs)
         tr = language.tr
         return html("compare.html", language, title=tr("Regions side by side"),
                     rows=regions_table(result, tr) if result else [],
                     chart=small_multiples_svg(result, tr) if result else "",
                     notes=_notes(result, tr) if result else [], problems=problems,
+                    not_regions=[graph_title(store.model(n)[0].graph) for n in not_regions],
                     graphs=graphs or "")
 
     @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
