@@ -118,8 +118,10 @@ def test_report_leaves_small_cells_out(small: Path, tmp_path: Path, name: str) -
     assert "| 2 | 20 |" not in text and "0.1 |" not in text  # inflow, utilization 2/20
     assert "Volume: 3 / month" not in text and "Volume: 2 / month" not in text
     # the inflow a suppressed referral makes is left out, with its utilisation
-    # (docs/workbook.md, Privacy): before the audience rule it read <5
-    assert "| – | 20 | – |" in text or '<td class="num">–</td><td class="num">20</td>' in text
+    # (docs/workbook.md, Privacy): before the audience rule it read <5; it reads hidden,
+    # not "–" (which says there is no figure)
+    assert "| hidden | 20 | hidden |" in text or \
+        '<td class="num">hidden</td><td class="num">20</td>' in text
     assert run("report", small, "-o", tmp_path / f"n{name}", "--no-suppress", "--lang", "en").exit_code == 0
     assert "&lt;5" not in (tmp_path / f"n{name}").read_text(encoding="utf-8")
 

@@ -459,7 +459,7 @@ def test_the_public_what_if_says_hidden_and_gives_no_verdict_to_bisect(straddled
         assert page.status_code == 200, page.text
         row = page.text.split('data-service="kuntouttava"', 1)[1].split("</tr>", 1)[0]
         cells = re.findall(r"<td>(.*?)</td>", row)
-        assert cells.count('<span class="hidden-figure">piilotettu</span>') == 7, cells
+        assert cells.count('<span class="hidden-figure">piilotettu</span>') == 8, cells
         assert "kasvaa rajatta" not in row and "–" not in row
         assert "alle 5 asiakasta kuukaudessa" in page.text
         pages.append([c for i, c in enumerate(cells) if i != 1])
@@ -480,3 +480,34 @@ def test_the_what_if_text_says_hidden_in_each_language(straddled) -> None:
         block = re.split(r"\n  (?! )", r.stdout.split("(kuntouttava)", 1)[1])[0]
         assert said_hidden in block and "5" in block, block
         assert "14" not in block and "13 → 13" not in block
+
+
+def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_mean(
+        straddled) -> None:
+    """kuntouttava's flow (10 shown + 4 hidden against 20) would rank it first by
+    utilisation; for the public its figures are hidden, so it is ranked after every service
+    whose figures are shown, in an order that does not depend on them, and the page and the
+    report say what "–" and hidden mean."""
+    client = straddled["client"]
+    flows = client.get(f"/api/graphs/{NAME}/bottlenecks").json()["by_flow"]
+    assert [(r["service"], r["hidden"]) for r in flows] == [("alkuhaastattelu", False),
+                                                            ("kuntouttava", True)]
+    assert flows[1]["inflow"] is None and flows[1]["utilization"] is None
+    editor = run("bottlenecks", straddled["wb"], "--format", "json")
+    assert [r["service"] for r in json.loads(editor.stdout)["by_flow"]] == [
+        "kuntouttava", "alkuhaastattelu"]
+    page = client.get(f"/graphs/{NAME}/bottlenecks", params={"lang": "fi"}).text
+    by_flow = page.split("<caption>", 2)[2]
+    assert by_flow.index("Alkuhaastattelu") < by_flow.index("Kuntouttava työtoiminta")
+    assert '<span class="hidden-figure">piilotettu</span>' in by_flow
+    assert "–: lukua ei ole" in page and "alle 5 asiakasta kuukaudessa" in page
+    report = client.get(f"/graphs/{NAME}/report", params={"lang": "fi"}).text
+    assert "–: lukua ei ole" in report and "alle 5 asiakasta kuukaudessa" in report
+    flow_table = report.split('id="bottlenecks"', 1)[1].split('id="responsibility"', 1)[0]
+    flow_table = flow_table.split("<table>", 2)[2]
+    assert flow_table.index("Alkuhaastattelu") < flow_table.index("Kuntouttava työtoiminta")
+    md = run("report", straddled["wb"], "-o", straddled["wb"].parent / "r.md")
+    assert md.exit_code == 0, md.output
+    text = (straddled["wb"].parent / "r.md").read_text(encoding="utf-8")
+    assert "| Kuntouttava työtoiminta (`kuntouttava`) | piilotettu | piilotettu | 20 |" in text
+    assert "alle 5 asiakasta kuukaudessa" in text

@@ -12,6 +12,7 @@ waits 42 % longer than M/M/3).
 from __future__ import annotations
 
 import json
+import re
 import statistics
 from pathlib import Path
 
@@ -251,3 +252,43 @@ def test_calibrated_from_an_event_log(clinic, tmp_path: Path):
     assert "observed wait 8.0 d; calibrated" in text.stdout
     r = invoke("whatif", clinic, "--eventlog", log, "--remove", "s")
     assert r.exit_code == 1 and "--eventlog" in r.stderr
+
+
+def test_calibration_does_not_push_every_service_to_the_edge():
+    """Read as M/M/1 queueing alone, a wait of weeks in front of a service that serves a
+    client in hours needs a queue at 97-99 % of its capacity: every calibrated service of
+    the example came out nearly full, and a fifth more clients at the front door made a
+    dozen of them grow without bound. The calibration reads at most a modelled utilisation
+    of 80 % into a wait; the rest is lead time, and the baseline still gives the observed
+    wait."""
+    from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
+
+    g = load_graph(EXAMPLE)
+    result = queue_whatif(g, demand={"alkuhaastattelu": 0.2})
+    calibrated = {sid: s for sid, s in result["services"].items() if s["calibration"]}
+    assert len(calibrated) >= 20
+    for sid, s in calibrated.items():
+        assert s["before"]["utilization"] <= MAX_CALIBRATED_UTILIZATION + 1e-3, sid
+        assert s["before"]["wait_days"] == pytest.approx(s["observed_wait_days"],
+                                                         rel=TOLERANCE), sid
+        assert s["calibration"]["lead_days"] >= 0, sid
+    assert [sid for sid, s in result["services"].items() if s["after"]["unstable"]] == []
+    # the lead time stays: more capacity shortens only the queue's part of the wait
+    debt = queue_whatif(g, capacity={"talous-ja-velkaneuvonta": 80})["services"][
+        "talous-ja-velkaneuvonta"]
+    lead = debt["calibration"]["lead_days"]
+    assert 30 < lead < debt["after"]["wait_days"] < debt["before"]["wait_days"] == 35
+
+
+def test_the_what_if_text_names_the_models_utilisation_and_capacity():
+    """One word, one meaning: the what-if's utilisation is the model's (inflow / effective
+    capacity), named so; the effective capacity is a capacity, not a share of one; the
+    capacity asked is written as asked."""
+    r = invoke("whatif", EXAMPLE, "--capacity", "ips=5,5", "--lang", "fi")
+    assert r.exit_code == 0, r.output
+    text = r.stdout.replace("\u00a0", " ").replace("\u202f", " ")
+    assert "mallin käyttöaste 80 %, odotus 18 pv" in text
+    assert "toteutuva kapasiteetti 19 asiakasta kuukaudessa (1,25 × ilmoitettu)" in text
+    assert "jonon ulkopuolista odotusta" in text
+    assert "kapasiteetti 15 → 5,5" in text and "kapasiteetista)" not in text
+    assert not re.search(r"(ennen|jälkeen): +käyttöaste", text)

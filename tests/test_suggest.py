@@ -94,10 +94,12 @@ def test_cli_and_api_agree_and_a_bad_key_is_located(tmp_path) -> None:
     cli = json.loads(r.stdout)
     client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
     api = client.get("/api/graphs/keski-uusimaa/suggestions").json()
-    assert api["suggestions"] == cli["suggestions"]
+    assert api["suggestions"] == cli["suggestions"] and api["worded"] == cli["worded"]
     one = "referral-without-owner:ref-ktt-tyokokeilu"
     r = run(*["suggest", str(EXAMPLE), "--finding", one, "--lang", "en"])
-    assert r.exit_code == 0 and "change referrals ref-ktt-tyokokeilu: owner = " in r.stdout
+    # in words, with names: the finding's sentence, then the edit as a leader reads it
+    assert r.exit_code == 0 and f"[{one}]" in r.stdout and "→ Make " in r.stdout
+    assert "the owner of the referral" in r.stdout and "change referrals" not in r.stdout
     assert {s["finding"] for s in client.get(
         "/api/graphs/keski-uusimaa/suggestions", params={"finding": one}).json()[
         "suggestions"]} == {one}
@@ -105,12 +107,30 @@ def test_cli_and_api_agree_and_a_bad_key_is_located(tmp_path) -> None:
     assert bad.status_code == 400 and bad.json()["error"]["field"] == "finding"
     r = run(*["suggest", str(EXAMPLE), "--finding", "nope:x"])
     assert r.exit_code != 0 and "nope:x" in r.output
-    # the JSON is exactly the issue's shape
+    # the JSON is exactly the issue's shape, and what it says is beside it, in order
+    assert [w["finding"] for w in cli["worded"]] == [s["finding"] for s in cli["suggestions"]]
+    for s, w in zip(cli["suggestions"], cli["worded"]):
+        assert len(w["edits"]) == len(s["edits"]) and len(w["resolves"]) == len(s["resolves"])
+        for text in (w["message"], *w["edits"]):
+            assert not any(e["key"] and e["key"] in text for e in s["edits"]), text
     for s in cli["suggestions"]:
         assert list(s) == ["finding", "edits", "resolves", "creates"]
         for e in s["edits"]:
             assert list(e) == ["action", "sheet", "key", "row"]
             assert e["action"] in ("create", "update", "delete")
+
+
+def test_suggestions_are_said_in_the_readers_language_with_names() -> None:
+    """The graph page shows what the API says: the reviewer saw "muuta responsibilities
+    tyollisyysalue~seg-terveys~participant: role = lead" in the Finnish page."""
+    client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
+    fi = client.get("/api/graphs/keski-uusimaa/suggestions?lang=fi").json()["worded"]
+    sv = client.get("/api/graphs/keski-uusimaa/suggestions?lang=sv").json()["worded"]
+    assert fi and len(fi) == len(sv)
+    edits = [t for w in fi for t in w["edits"]]
+    assert any(": päävastuu taholle " in t for t in edits), edits
+    assert not any("responsibilities" in t or "~" in t or " = " in t for t in edits), edits
+    assert fi[0]["message"] != sv[0]["message"]
 
 
 def test_a_limit_gives_the_first_suggestions_of_the_full_answer() -> None:

@@ -522,15 +522,17 @@ def suggest(
     """Verified suggestions: edits computed from the graph that would resolve a finding,
     each applied to a copy with the workbook's rules and the analyses rerun; offered only
     if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
-    from polku.analyses.suggest import suggest as run
     from polku.present.printers import suggestions_text
+    from polku.present.suggestions import suggestions_worded
 
     check_format(format, ("text", "json"))
     tr = translator(lang)
-    g = load_graph(source)
-    result = run(g, finding, long_wait_days=long_wait_days)
-    typer.echo(json.dumps({"suggestions": result}, ensure_ascii=False, indent=2)
-               if format == "json" else suggestions_text(result, tr))
+    result, g = asked(ops.Suggestions(finding=finding, long_wait_days=long_wait_days),
+                      Model(load_graph(source)))
+    said = suggestions_worded(result, g, tr)
+    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said},
+                          ensure_ascii=False, indent=2)
+               if format == "json" else suggestions_text(said, tr))
 
 
 @app.command()

@@ -24,6 +24,7 @@ import networkx as nx
 from polku.finding import Finding, number
 from polku.graph import label
 from polku.analyses.flow import inflows, outflows
+from polku.privacy import hidden_services
 from polku.analyses.reach import Ecosystem, ecosystem
 
 BOTTLENECK_KINDS = ("over-capacity", "single-point-of-failure")
@@ -85,6 +86,11 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     """Every service with its betweenness and flow, most central first (ties: higher
     utilization, higher inflow, then id).
 
+    A service of a published graph whose inflow rests on a suppressed volume
+    (:func:`polku.privacy.hidden_services`) is ``hidden``: its flow is not known to the
+    reader, so no order depends on it (among equally central services it comes after the
+    others, by id).
+
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
     >>> for n in ("a", "b", "c"): g.add_node(n, type="service", name=n.upper())
@@ -96,22 +102,37 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     eco = eco or ecosystem(g)
     bc = betweenness(referral_graph(g, eco))
     fl = flow(eco)
+    hidden = hidden_services(g)
     rows = []
     for s in eco.services:
         rows.append({"service": s, "label": label(g, s), "betweenness": round(bc.get(s, 0.0), 6),
-                     **fl[s]})
-    rows.sort(key=lambda r: (-r["betweenness"], -(r["utilization"] or 0), -r["inflow"],
-                             r["service"]))
+                     **fl[s], "hidden": s in hidden})
+    rows.sort(key=lambda r: (-r["betweenness"], r["hidden"]) + _by_flow(r))
     for i, row in enumerate(rows, start=1):
         row["rank"] = i
     return rows
 
 
+def _by_flow(r: dict[str, Any]) -> tuple:
+    """Higher utilization, then higher inflow, then id; a hidden row by its id alone."""
+    if r.get("hidden"):
+        return (0, 0, r["service"])
+    return (-(r["utilization"] or 0), -r["inflow"], r["service"])
+
+
 def flow_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The same rows ordered by flow: utilization (services without capacity last), then
-    inflow, then id."""
-    return sorted(rows, key=lambda r: (r["utilization"] is None, -(r["utilization"] or 0),
-                                       -r["inflow"], r["service"]))
+    inflow, then id; hidden rows after all the others, by id (their order would say what
+    is hidden).
+
+    >>> rows = [{"service": "a", "utilization": 0.5, "inflow": 5, "hidden": False},
+    ...         {"service": "h", "utilization": 0.9, "inflow": 9, "hidden": True},
+    ...         {"service": "n", "utilization": None, "inflow": 0, "hidden": False}]
+    >>> [r["service"] for r in flow_ranking(rows)]
+    ['a', 'n', 'h']
+    """
+    return sorted(rows, key=lambda r: (bool(r.get("hidden")), r["utilization"] is None)
+                  + _by_flow(r))
 
 
 def bottlenecks(g: nx.MultiDiGraph, top: int | None = 20,

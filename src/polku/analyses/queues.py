@@ -15,15 +15,33 @@ really served (no-shows, paperwork, part-time places), so the formula alone can 
 where the referrals into the service say 35. Where a service has a capacity, a known
 inflow λ and an observed wait W (the ``median_wait_days`` of the referrals into it, weighted
 by their volumes: :func:`observed_waits`; from the workbook, or from an event log's
-hand-offs), the model is calibrated: its *effective capacity* c·μ' is the one at which the
-M/M/c mean wait equals W (:func:`effective_capacity`; the wait falls as the capacity grows,
-so exactly one capacity above λ gives it, found by bisection), and its baseline reproduces
-the observed wait. The ratio of effective to nominal capacity is kept through a change: a
-new nominal capacity is served at the same ratio, new places share the same effective
-capacity, and a demand change meets it. A service without an observed wait (or with 0 days,
-or no inflow) is modelled at its nominal capacity. ``calibrate=False`` gives the nominal
-model everywhere. The observed figure is a median and the model's a mean; the calibration
-equates them, so the baseline says what the designers see.
+hand-offs), the model is calibrated (:func:`calibration`) so that its baseline reproduces
+W. Its *effective capacity* c·μ' is the one at which the M/M/c mean wait equals W
+(:func:`effective_capacity`; the wait falls as the capacity grows, so exactly one capacity
+above λ gives it, found by bisection) — unless that capacity would put the *modelled
+utilisation* λ / (c·μ') above :data:`MAX_CALIBRATED_UTILIZATION` (0.8). Then the effective
+capacity is the one at 0.8, and the rest of W, which the queue at 0.8 does not explain, is
+a *lead time*: days between the referral and the service that no change of capacity or
+demand moves (booking, paperwork, the client's own timing).
+
+Why the ceiling: a wait of weeks in front of a service whose one place serves a client in
+hours is, for M/M/c, a queue at 97–99 % of its capacity — so every calibrated service of
+the example region came out nearly full, a fifth more clients at the front door made a
+dozen of them grow without bound, and a seventh more capacity cut debt advice's 35 days to
+5. That is the formula's arithmetic, not something the observed waits show: an M/M/1 queue
+at 0.98 takes years to settle (its relaxation time is about 1 / (μ (1 − √ρ)²), some 10,000
+service times), so a wait that has held steady for months does not come from one. At 0.8
+the queue settles within weeks and the waits still rise steeply with more demand. The
+ratio of effective to nominal capacity and the lead time are kept through a change: a new
+nominal capacity is served at the same ratio, new places share the same effective
+capacity, and a demand change meets it. A service without an observed wait (or with 0
+days, or no inflow) is modelled at its nominal capacity. ``calibrate=False`` gives the
+nominal model everywhere. The observed figure is a median and the model's a mean; the
+calibration equates them, so the baseline says what the designers see.
+
+Two utilisations, two names: *utilisation* (``over-capacity``, the bottleneck ranking) is
+inflow / nominal capacity; the *modelled utilisation* of a what-if (its ``utilization``
+before and after) is inflow / effective capacity.
 
 A demand change at a service flows downstream: a service's outgoing referral volumes scale
 with its inflow, so +20 % into a service sends 20 % more along each of its referrals, and
@@ -70,6 +88,9 @@ MAX_CAPACITY = 100_000
 #: A demand change of at most +1000 % (eleven times the clients): far beyond any forecast a
 #: region plans for, and the propagated volumes stay ordinary numbers.
 MAX_DEMAND = 10.0
+#: The most modelled utilisation a calibration reads into an observed wait (the module doc
+#: says why); the rest of a longer wait is lead time that capacity does not change.
+MAX_CALIBRATED_UTILIZATION = 0.8
 #: a change above its ceiling, by option (the service, the value and the ceiling as params)
 TOO_MUCH = {
     "capacity": N_("capacity of '{service}': at most {most} a month, not {value}"),
@@ -128,9 +149,10 @@ def _num(x: float | None, digits: int) -> float | int | None:
 
 
 def queue(inflow: float | None, capacity: float | None, places: int = 1,
-          effective: float | None = None) -> QueueState:
+          effective: float | None = None, lead_days: float = 0.0) -> QueueState:
     """The M/M/c prediction for one service (see the module doc); with ``effective``, its
-    utilisation and wait at that (calibrated) capacity, its nominal ``capacity`` kept.
+    utilisation and wait at that (calibrated) capacity, its nominal ``capacity`` kept;
+    ``lead_days`` (a calibration's lead time) is added to the wait.
 
     >>> q = queue(8, 10)              # one place, ρ = 0.8: Wq = ρ / (μ − λ) = 0.4 months
     >>> q.utilization, round(q.wait_days, 2), q.unstable
@@ -139,21 +161,24 @@ def queue(inflow: float | None, capacity: float | None, places: int = 1,
     True
     >>> round(queue(8, 10, 1, effective=9).wait_days, 1)   # served at 9 a month, not 10
     27.0
+    >>> round(queue(8, 10, lead_days=20).wait_days, 2)     # and 20 days before the queue
+    32.16
     """
     if effective is not None:
-        return replace(queue(inflow, effective, places), capacity=capacity,
-                       effective_capacity=effective)
+        return replace(queue(inflow, effective, places, lead_days=lead_days),
+                       capacity=capacity, effective_capacity=effective)
     if capacity is None or inflow is None:
         return QueueState(inflow, capacity, places, None, None, False)
     if capacity <= 0:
-        return QueueState(inflow, capacity, places, None, None if inflow > 0 else 0.0,
-                          inflow > 0)
+        return QueueState(inflow, capacity, places, None,
+                          None if inflow > 0 else lead_days, inflow > 0)
     rho = inflow / capacity
     if rho >= 1:
         return QueueState(inflow, capacity, places, rho, None, True)
     mu = capacity / places
     wait_months = erlang_c(places, inflow / mu) / (capacity - inflow) if inflow > 0 else 0.0
-    return QueueState(inflow, capacity, places, rho, wait_months * DAYS_PER_MONTH, False)
+    return QueueState(inflow, capacity, places, rho,
+                      wait_months * DAYS_PER_MONTH + lead_days, False)
 
 
 def hidden_state(capacity: float | None, places: int) -> QueueState:
@@ -205,20 +230,33 @@ def effective_capacity(inflow: float | None, places: int, wait_days: float | Non
 
 
 def calibration(inflow: float | None, capacity: float | None, places: int,
-                observed: float | None) -> dict[str, float] | None:
-    """How one service is calibrated to its ``observed`` wait: its effective capacity and
-    that capacity's ratio to the nominal one; None when it is modelled at its nominal
-    capacity (no capacity, inflow or observed wait).
+                observed: float | None,
+                most: float = MAX_CALIBRATED_UTILIZATION) -> dict[str, float] | None:
+    """How one service is calibrated to its ``observed`` wait: its effective capacity, that
+    capacity's ratio to the nominal one, and the lead time (days of the observed wait the
+    queue does not explain: 0 unless the effective capacity that gives the whole wait would
+    put the modelled utilisation above ``most``; the module doc says why). None when it is
+    modelled at its nominal capacity (no capacity, inflow or observed wait).
 
-    >>> calibration(30, 70, 1, 35)["ratio"] < 0.5      # served at under half its capacity
-    True
+    >>> c = calibration(30, 70, 1, 35)    # debt advice: the whole wait would need ρ = 0.97
+    >>> round(c["effective_capacity"], 1), round(c["lead_days"], 1)   # so ρ = 0.8, and
+    (37.5, 31.8)
+    >>> round(queue(30, 70, 1, c["effective_capacity"], c["lead_days"]).wait_days, 1)
+    35.0
+    >>> calibration(21, 30, 1, 3)["lead_days"]                  # 3 days at ρ = 0.74
+    0.0
     """
     if capacity is None or capacity <= 0:
         return None
     effective = effective_capacity(inflow, places, observed)
-    if effective is None:
+    if effective is None or inflow is None or observed is None:
         return None
-    return {"effective_capacity": effective, "ratio": effective / capacity}
+    lead = 0.0
+    if inflow / effective > most:
+        effective = inflow / most
+        lead = max(0.0, observed - wait_months(inflow, effective, places) * DAYS_PER_MONTH)
+    return {"effective_capacity": effective, "ratio": effective / capacity,
+            "lead_days": lead}
 
 
 def observed_waits(eco: Ecosystem) -> dict[str, float]:
@@ -469,8 +507,9 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
 
     With ``calibrate`` (the default) a service with an observed wait is modelled at its
     effective capacity (the module doc): each service says its ``observed_wait_days`` and
-    its ``calibration``, the effective capacity and its ratio to the nominal one (None:
-    modelled at the nominal capacity)."""
+    its ``calibration``, the effective capacity, its ratio to the nominal one and the lead
+    time in days (None: modelled at the nominal capacity). A service of a published graph
+    whose inflow rests on a suppressed volume is ``hidden`` (:func:`hidden_state`)."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
     check_changes(g, capacity, places, demand)
     eco = ecosystem(g)
@@ -505,16 +544,17 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         found = calibration(in_before.get(sid), cap_before, _places_of(g, sid),
                             observed.get(sid)) if calibrate else None
         ratio = found["ratio"] if found else None
+        lead = found["lead_days"] if found else 0.0
         services[sid] = {
             "hidden": False,
             "observed_wait_days": _num(observed.get(sid), 2),
             "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
                                       for k, v in found.items()},
             "before": queue(in_before.get(sid), cap_before, _places_of(g, sid),
-                            found["effective_capacity"] if found else None).to_dict(),
+                            found["effective_capacity"] if found else None, lead).to_dict(),
             "after": queue(in_after.get(sid), cap_after, _places_of(h, sid),
                            cap_after * ratio if ratio is not None
-                           and cap_after is not None else None).to_dict(),
+                           and cap_after is not None else None, lead).to_dict(),
         }
     before = before if before is not None else find(g, long_wait_days, eco=eco)
     after = find(h, long_wait_days, eco=eco_after)

@@ -40,6 +40,7 @@ from typing import Any, Callable, Collection, Iterator
 import networkx as nx
 
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.graph import (Responsibility, nodes_of, path_steps, responsibilities, sources,
@@ -491,8 +492,8 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     before = findings if findings is not None else run(g)
     keys = {f.key for f in before}
     if finding is not None and finding not in keys:
-        raise PolkuError(f"no finding has the key '{finding}' (polku findings lists the keys)",
-                         field="finding")
+        raise PolkuError(N_("no finding has the key '{finding}' (polku findings lists the keys)"),
+                         params={"finding": finding}, field="finding")
     wanted = None if finding is None and among is None else \
         ({finding} if finding is not None else set()) | set(among or ())
     limit = min(limit, MAX_PER_FINDING)

@@ -389,6 +389,30 @@ class Compare:
 
 
 @dataclass(frozen=True)
+class Suggestions:
+    """Verified suggestions (:func:`polku.analyses.suggest.suggest`): edits in the write
+    API's terms that resolve a finding and create no error, each applied to a copy of the
+    graph the reader sees and its analyses rerun; for every finding, or only ``finding``
+    (its key). ``{"suggestions": [...], "findings": [the findings they are for and
+    resolve]}``, the findings as data for the edge to word."""
+    name: ClassVar[str] = "suggestions"
+    finding: str | None = None
+    long_wait_days: float = LONG_WAIT_DAYS
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        check_threshold(self.long_wait_days, "long_wait_days")
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.suggest import suggest
+
+        before = model.findings(self.long_wait_days)
+        found = suggest(model.graph, self.finding, long_wait_days=self.long_wait_days,
+                        findings=before)
+        named = {k for s in found for k in (s["finding"], *s["resolves"])}
+        return {"suggestions": found, "findings": [f for f in before if f.key in named]}
+
+
+@dataclass(frozen=True)
 class PtvCompare:
     """What differs between the model and the national service catalogue (PTV):
     ``{"missing", "gone", "changed", "edits"}`` (:func:`polku.analyses.ptv_diff.compare`).
@@ -455,7 +479,7 @@ class PtvCompare:
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
     Describe, Findings, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff, EventLog, Compare,
-    PtvCompare)}
+    PtvCompare, Suggestions)}
 
 
 # -- privacy at the boundary --------------------------------------------------------------------

@@ -17,6 +17,7 @@ import networkx as nx
 
 from polku.finding import SEVERITY_RANK, Finding
 from polku.present.i18n import Translator
+from polku.present.suggestions import suggestion_text
 
 #: decisions on the first page, at most (a page a leader reads, not a list)
 MAX_DECISIONS = 7
@@ -109,62 +110,6 @@ def _partners(f: Finding, g: nx.MultiDiGraph, eco: Any) -> list[str]:
         if n in g and g.nodes[n].get("type") == "actor":
             found.add(n)
     return sorted(found - set(f.accountable))
-
-
-def _edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
-    """One edit of a verified suggestion as a sentence a leader reads (names, no ids)."""
-    from polku.graph import targets
-
-    row, key, sheet, action = e["row"], str(e.get("key") or ""), e["sheet"], e["action"]
-    lab = lambda n: tr.label(g, str(n))  # noqa: E731
-    if sheet == "referrals" and action == "create":
-        text = tr("Add a referral from {source} to {target}").format(
-            source=lab(row.get("from")), target=lab(row.get("to")))
-        return text + (tr(", owned by {owner}").format(owner=lab(row["owner"]))
-                       if row.get("owner") else "")
-    if sheet == "referrals" and set(row) == {"owner"}:
-        return tr("Make {owner} the owner of the referral").format(owner=lab(row["owner"]))
-    if sheet == "responsibilities" and key.count("~") == 2:
-        actor, subject, _ = key.split("~")
-        if action == "create" or row.get("role") == "lead":
-            return tr("Name {actor} the lead of {subject}").format(actor=lab(actor),
-                                                                 subject=lab(subject))
-        if row.get("role") == "participant":
-            return tr("{actor} takes part in {subject} without leading it").format(
-                actor=lab(actor), subject=lab(subject))
-    if sheet == "services" and set(row) == {"capacity_per_month"}:
-        return tr("Raise the capacity of {service} to {n} clients a month").format(
-            service=lab(key), n=tr.number(row["capacity_per_month"]))
-    if sheet == "services" and set(row) == {"segments"}:
-        new = sorted(set(str(row["segments"]).split(";")) - set(targets(g, key, "for_segment")))
-        return tr("Open {service} to {segments}").format(
-            service=lab(key), segments=", ".join(lab(n) for n in new))
-    if sheet == "services" and set(row) == {"providers"}:
-        return tr("Make {actor} a provider of {service}").format(actor=lab(row["providers"]),
-                                                                 service=lab(key))
-    if sheet == "measures" and row.get("leads"):
-        return tr("Name {actor} the lead of {subject}").format(actor=lab(row["leads"]),
-                                                             subject=lab(key))
-    if sheet == "risks" and set(row) == {"mitigation"}:
-        return tr("Mitigate the risk with the measure “{measure}”").format(
-            measure=row["mitigation"])
-    values = ", ".join(f"{k} {lab(v) if str(v) in g else v}" for k, v in row.items()
-                       if k != "id" and v not in (None, ""))
-    return f"{action} {sheet} {lab(key) if key in g else ''}: {values}".replace("  ", " ")
-
-
-def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
-    """A verified suggestion's edits in words (:func:`_edit_text`), joined with semicolons.
-
-    >>> from polku.graph import new_graph
-    >>> from polku.present.i18n import translator
-    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
-    >>> g.add_node("r", type="referral")
-    >>> suggestion_text({"edits": [{"action": "update", "sheet": "referrals", "key": "r",
-    ...                             "row": {"owner": "kela"}}]}, g, translator("en"))
-    'Make Kela the owner of the referral'
-    """
-    return "; ".join(_edit_text(e, g, tr) for e in s["edits"])
 
 
 def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,

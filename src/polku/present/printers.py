@@ -103,30 +103,25 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def edit_text(edit: dict[str, Any], tr: Translator) -> str:
-    """One suggested edit as a line: what row of which sheet gets which values.
-
-    >>> edit_text({"action": "update", "sheet": "referrals", "key": "r1",
-    ...            "row": {"owner": "kela"}}, translator("en"))
-    'change referrals r1: owner = kela'
+def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None) -> str:
+    """``polku suggest``: each verified suggestion as
+    :func:`polku.present.suggestions.suggestions_worded` says it, under its finding (its key
+    in brackets, to ask again with ``--finding``): its edits, what else it resolves and
+    what it creates.
     """
-    verb = {"create": tr("add to"), "update": tr("change"), "delete": tr("delete from")}
-    values = ", ".join(f"{k} = {v}" for k, v in edit["row"].items())
-    return f"{verb.get(edit['action'], edit['action'])} {edit['sheet']} {edit['key']}: {values}"
-
-
-def suggestions_text(suggestions: list[dict[str, Any]], tr: Translator | None = None) -> str:
-    """``polku suggest``: each verified suggestion, its edits and what it resolves."""
     tr = tr or translator()
-    if not suggestions:
+    if not worded:
         return tr("No verified suggestions.")
-    lines = []
-    for s in suggestions:
-        lines.append(f"{s['finding']}")
-        lines += [f"  {edit_text(e, tr)}" for e in s["edits"]]
-        lines.append("  " + tr("resolves: {keys}").format(keys=", ".join(s["resolves"])))
+    lines: list[str] = []
+    for i, s in enumerate(worded):
+        if not i or worded[i - 1]["finding"] != s["finding"]:  # a finding's suggestions follow it
+            lines.append(f"{s['message']} [{s['finding']}]")
+        lines += [f"  → {text}" for text in s["edits"]]
+        also = [t for t in s["resolves"] if t != s["message"]]
+        if also:
+            lines.append("  " + tr("also resolves: {keys}").format(keys="; ".join(also)))
         if s["creates"]:
-            lines.append("  " + tr("creates: {keys}").format(keys=", ".join(s["creates"])))
+            lines.append("  " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
     return "\n".join(lines)
 
 
@@ -314,29 +309,41 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 
 
 def _state_text(s: dict[str, Any], tr: Translator) -> str:
+    # the model's utilisation (inflow / the capacity it serves at), not the nominal one of
+    # the bottleneck ranking and over-capacity: named so wherever it is shown
     if s["unstable"]:
-        return tr("utilisation {utilisation}: the queue grows without bound").format(
+        return tr("modelled utilisation {utilisation}: the queue grows without bound").format(
             utilisation=tr.percent(round(s["utilization"], 2))
             if s["utilization"] is not None else "∞")
     if s["utilization"] is None:
         return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
             s["capacity"] is None else tr("capacity 0")
     # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
-    return tr("utilisation {utilisation}, wait {days} d").format(
+    return tr("modelled utilisation {utilisation}, wait {days} d").format(
         utilisation=tr.percent(min(round(s["utilization"], 2), 0.99)),
         days=tr.days(s["wait_days"]))
 
 
 def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
-    """What the model of one service starts from: the observed wait, and the capacity at
-    which the model reproduces it."""
+    """What the model of one service starts from: the observed wait, the capacity at which
+    the model reproduces it, and how much of it is lead time the queue does not explain."""
+    from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
+
     observed = s.get("observed_wait_days")
     cal = s.get("calibration")
     if cal and cal.get("effective_capacity") is not None:
-        return tr("observed wait {days} d; calibrated: served at {effective} a month "
-                  "({share} of its capacity), which gives that wait").format(
-            days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
-            share=tr.percent(round(cal["ratio"], 2)))
+        said = dict(days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
+                    ratio=tr.number(round(cal["ratio"], 2)))
+        if cal.get("lead_days"):
+            return tr("observed wait {days} d; calibrated: effective capacity {effective} a "
+                      "month ({ratio} × the nominal); {queue} d of the wait is the queue at "
+                      "a modelled utilisation of {most} (the most the calibration assumes) "
+                      "and {lead} d lead time that capacity and demand do not change").format(
+                queue=tr.days(max(0.0, observed - cal["lead_days"])),
+                most=tr.percent(MAX_CALIBRATED_UTILIZATION), lead=tr.days(cal["lead_days"]),
+                **said)
+        return tr("observed wait {days} d; calibrated: effective capacity {effective} a month "
+                  "({ratio} × the nominal), at which the queue gives that wait").format(**said)
     if observed is not None:
         return tr("observed wait {days} d; modelled at its capacity").format(
             days=tr.days(observed))
@@ -361,7 +368,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         return services.get(sid, {}).get("label", sid)
 
     asked = [tr("capacity of {service} to {value}").format(service=name(k),
-                                                           value=tr.clients(v))
+                                                           value=num(v))
              for k, v in ch["capacity"].items()]
     asked += [tr("places of {service} to {value}").format(service=name(k), value=num(v))
               for k, v in ch["places"].items()]
@@ -382,8 +389,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             lines.append(f"  {s['label']} ({sid}): " + tr(
                 "inflow hidden, capacity {capacity_before} → {capacity_after}, places "
                 "{places_before} → {places_after}").format(
-                capacity_before=tr.clients(b["capacity"]),
-                capacity_after=tr.clients(a["capacity"]),
+                capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
             lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
             continue
@@ -391,7 +397,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(
             inflow_before=tr.clients(b["inflow"]), inflow_after=tr.clients(a["inflow"]),
-            capacity_before=tr.clients(b["capacity"]), capacity_after=tr.clients(a["capacity"]),
+            capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
             places_before=num(b["places"]), places_after=num(a["places"])))
         said = _calibration_text(s, tr)
         if said:

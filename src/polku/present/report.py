@@ -35,7 +35,7 @@ from polku.present.decisions import decisions
 from polku.present.messages import worded
 from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
-from polku.words import SEVERITY_NAMES
+from polku.words import N_, SEVERITY_NAMES
 from polku.analyses.paths import best_paths
 from polku.privacy import MIN_CELL, suppress, suppress_figures
 from polku.gcpause import gc_paused
@@ -117,6 +117,9 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "segments": segments,
         "by_betweenness": rows[:top],
         "by_flow": flow_ranking(rows)[:top],
+        # what a "–" and a hidden figure in the ranking mean
+        "ranking_note": ranking_note(rows[:top] + flow_ranking(rows)[:top],
+                                     g.graph.get("min_cell") or MIN_CELL, tr),
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
         "actions": action_lists(g, findings, tr),
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
@@ -242,18 +245,24 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                "but a disruption there spreads furthest. Over-capacity and single points of "
                "failure are listed with the warnings above."), "",
             tr("Utilisation is the clients referred in a month divided by the clients the "
-               "service can take in a month: above 1 means a queue grows."), "",
+               "service can take in a month: above 1 means a queue grows.") + " " +
+            tr(NOMINAL_NOTE), "",
             f"| # | {tr('service')} | {tr('betweenness')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} | {tr('utilisation')} |",
             "|---:|---|---:|---:|---:|---:|"]
+    hidden = tr("hidden")
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
-            f"{num(r['betweenness'], 4)} | {num(r['inflow'])} | {num(r['capacity'])} | "
-            f"{num(r['utilization'])} |" for r in data["by_betweenness"]]
+            f"{num(r['betweenness'], 4)} | {hidden if r.get('hidden') else num(r['inflow'])} | "
+            f"{num(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'])} |"
+            for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",
             f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
-    out += [f"| {cell(r['label'])} (`{r['service']}`) | {num(r['utilization'])} | "
-            f"{num(r['inflow'])} | {num(r['capacity'])} |" for r in data["by_flow"]]
+    out += [f"| {cell(r['label'])} (`{r['service']}`) | "
+            f"{hidden if r.get('hidden') else num(r['utilization'])} | "
+            f"{hidden if r.get('hidden') else num(r['inflow'])} | {num(r['capacity'])} |"
+            for r in data["by_flow"]]
+    out += ["", data["ranking_note"]]
     out += ["", f"## {tr('Responsibility overlaps')}", ""]
     if not data["responsibility"]:
         out.append(tr("None found."))
@@ -404,6 +413,28 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
                           eco=data["eco"], lang=tr.lang, facts=facts)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
+
+
+#: the ranking's utilisation is the nominal one (the what-if's is the model's)
+NOMINAL_NOTE = N_("This utilisation divides by the nominal capacity, as over-capacity does; "
+                  "the queueing what-if's modelled utilisation divides by the effective "
+                  "capacity, the one that gives the observed wait, and is another figure.")
+#: what a "–" of the bottleneck ranking means, and a hidden figure (the page says the same)
+DASH_NOTE = N_("–: no figure (the service has no capacity, or no referral into it says how "
+               "many clients it brings).")
+HIDDEN_NOTE = N_("Hidden: a referral into the service has fewer than {n} clients a month "
+                 "(small numbers are left out to protect privacy), so its inflow and "
+                 "utilisation are not shown, and in the ranking by utilisation and inflow it "
+                 "comes after the services whose figures are shown, by its id.")
+
+
+def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> str:
+    """The note under the bottleneck ranking: what "–" means, and what hidden means when a
+    row is hidden."""
+    note = tr(DASH_NOTE)
+    if any(r.get("hidden") for r in rows):
+        note += " " + tr(HIDDEN_NOTE).format(n=min_cell)
+    return note
 
 
 def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,

@@ -282,16 +282,17 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                     authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """Verified suggestions (``polku suggest``): edits in this API's own terms (action,
         sheet, key, row) that resolve a finding and create no error, checked on a copy of
-        the graph the reader sees (the public's has its small cells left out)."""
-        from polku.analyses.suggest import suggest
+        the graph the reader sees (the public's has its small cells left out). ``worded``
+        says each, in the same order, in the request's language: its finding's sentence,
+        its edits and what it resolves and creates."""
+        from polku.ops.operations import Suggestions
+        from polku.present.suggestions import suggestions_worded
 
-        model, _ = read(name, response, tr)
-        g = model.published(access.audience(authorization)).graph
-        try:
-            result = suggest(g, finding, long_wait_days=long_wait_days)
-        except PolkuError as e:
-            raise ApiError(400, e.message, field=e.field, cause=e) from None
-        return {"graph": name, "suggestions": result}
+        result, g = ask(name, response, Suggestions(finding=finding,
+                                                    long_wait_days=long_wait_days),
+                        authorization, tr)
+        return {"graph": name, "suggestions": result["suggestions"],
+                "worded": suggestions_worded(result, g, tr)}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,

@@ -25,11 +25,13 @@ from polku.present.i18n import N_, Translator, error_message
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
+from polku.present.report import ranking_note
+from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
 from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
                                   answer)
 from polku.present.operations import Report, ViewOf
-from polku.privacy import EDITOR, PUBLIC, changes_for
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC, changes_for
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
@@ -564,6 +566,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
+                    max_calibrated=MAX_CALIBRATED_UTILIZATION,
                     result=result, error=error, error_row=getattr(error, "row", 0),
                     error_message=error.worded(tr) if error else None)
 
@@ -578,9 +581,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                                      model.published(who).graph, tr)
         for key in ("by_betweenness", "by_flow"):
             ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
+        note = ranking_note(ranking["by_betweenness"] + ranking["by_flow"],
+                            model.published(who).graph.graph.get("min_cell") or MIN_CELL, tr)
         return html("bottlenecks.html", language, version, g,
                     title=tr("Bottlenecks: {graph}").format(graph=shown(g, name)), name=name,
-                    ranking=ranking)
+                    ranking=ranking, note=note)
 
     @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
     def raci_page(name: str, subjects: str = "all",
