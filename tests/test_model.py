@@ -71,7 +71,8 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
 
     assert set(ops.OPERATIONS) | set(pages.OPERATIONS) == {
         "describe", "findings", "bottlenecks", "paths", "removal", "queueing", "raci",
-        "report", "view", "diff", "eventlog", "compare", "ptv-compare", "blueprint"}
+        "report", "view", "diff", "eventlog", "compare", "ptv-compare", "blueprint",
+        "suggestions"}
     model = Model(load_graph(MINI))
     bad = [(ops.Findings(long_wait_days=-1), "long_wait_days"),
            (ops.Findings(severity="loud"), "severity"),
@@ -92,6 +93,8 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
            (ops.Diff(), "against"),
            (ops.Compare(), "graphs"),
            (ops.PtvCompare(), "files"),
+           (ops.Suggestions(long_wait_days=-1), "long_wait_days"),
+           (ops.Suggestions(finding="nope:x"), "finding"),
            (pages.Report(lang="de"), "lang")]
     for operation, field in bad:
         with pytest.raises(PolkuError) as caught:
