@@ -123,6 +123,18 @@ def test_the_paths_form_marks_its_bad_field_and_words_it(client: TestClient) -> 
     assert 'id="paths-error" data-field="to"' in r.text
 
 
+@pytest.mark.parametrize("k, said", [("0", "ei 0"), ("51", "ei 51"), ("kaksi", "ei 'kaksi'")])
+def test_a_bad_number_of_paths_keeps_the_form(client: TestClient, k: str, said: str) -> None:
+    """A bad number of paths is worded by the operation's own check, with the form kept
+    and the field marked (it was a bare error page: "k: '0' on liian pieni")."""
+    r = client.get(f"/graphs/mini/paths?segment=nuoret&k={k}&lang=fi", headers=HTML)
+    assert r.status_code == 400
+    page = unescape(r.text)
+    assert f"polkujen määrä: arvon pitää olla kokonaisluku 1–50, {said}" in page, page
+    assert re.findall(r'<input id="(\w+)"[^>]*aria-invalid="true"', r.text) == ["k"]
+    assert '<select id="segment"' in r.text
+
+
 def test_every_check_of_an_operation_is_catalogued() -> None:
     """Each operation's refusal is a catalogued template: Finnish reads it in Finnish."""
     from polku.ops.operations import (Blueprint, Findings, Paths, Queueing, Raci, Removal,

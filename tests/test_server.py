@@ -471,3 +471,36 @@ def test_polku_serve_with_tokens_and_the_open_network_warning(served: Path, tmp_
         proc.terminate()
         out, err = proc.communicate(timeout=10)
     assert "read-only and open to that network" in err
+
+
+def test_every_page_has_an_icon_and_no_page_asks_for_one_in_vain(tmp_path) -> None:
+    """Browsers ask for /favicon.ico on every page: it answers (an SVG drawn in the code),
+    the pages link it, and it is not an API route."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    client = TestClient(create_app([Path(__file__).resolve().parents[1] / "graphs" /
+                                    "keski-uusimaa.ttl"]))
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["content-type"] == "image/svg+xml"
+    assert icon.text.startswith("<svg") and "http" not in icon.text.replace(
+        "http://www.w3.org/2000/svg", "")
+    assert '<link rel="icon" href="/favicon.ico"' in client.get("/").text
+    assert "/favicon.ico" not in client.get("/openapi.json").json()["paths"]
+
+
+def test_the_index_names_each_graph_by_its_title(tmp_path) -> None:
+    """A graph is listed by its title (the graph sheet's), its served name beside it."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa",
+                    tmp_path / "ku")
+    client = TestClient(create_app([tmp_path]))
+    [summary] = client.get("/api/graphs").json()
+    assert summary["title"] == "Keski-Uudenmaan työhön osallistumisen ekosysteemi"
+    page = client.get("/?lang=fi").text
+    assert ('<a href="/graphs/ku?lang=fi">Keski-Uudenmaan työhön osallistumisen ekosysteemi'
+            '</a><br><code class="muted">ku</code>') in page

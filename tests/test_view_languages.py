@@ -273,3 +273,19 @@ def test_illustrative_graph_says_so_on_every_view_page():
     plain.graph["illustrative"] = True
     assert 'class="pv-banner"' in render.render_html(plain, "timeline", lang="en")
     assert "the numbers are illustrative" in render.render_html(plain, "ecosystem", lang="en")
+
+
+def test_unmet_and_left_uncovered_are_two_words() -> None:
+    """A need no reachable service meets is "ilman palvelua"; a need a best path leaves
+    uncovered (a reachable service meets it) is "kattamatta": the segment view said
+    "0 ilman palvelua" above "tarpeet ilman palvelua: Asuminen"."""
+    from polku.io.load import load_graph
+    from polku.present.views.registry import analysed
+
+    g = load_graph(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa")
+    view = "segment:seg-monitarve"
+    v = render.build_view(g, view, lang="fi", **analysed(g, view))
+    legend = " | ".join(str(i.get("label", "")) for i in v.legend)
+    assert "joista 0 ilman palvelua" in v.subtitle
+    assert "kattamatta jäävät tarpeet: Asuminen" in legend, legend
+    assert "tarpeet ilman palvelua:" not in legend

@@ -203,9 +203,19 @@ def check_threshold(value: float, name: str) -> None:
                          params={"name": parameter(name), "value": shown(value)}, field=name)
 
 
-def check_count(value: int, name: str, least: int = 1) -> None:
-    """A count: a whole number, ``least`` or more."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < least:
-        raise PolkuError(N_("{name} must be a whole number, {least} or more, not {value}"),
-                         params={"name": parameter(name), "least": least,
+def check_count(value: int, name: str, least: int = 1, most: int | None = None) -> None:
+    """A count: a whole number, ``least`` or more (and ``most`` or fewer, when given).
+
+    >>> check_count(51, "k", most=50)
+    Traceback (most recent call last):
+    polku.errors.PolkuError: the number of paths must be a whole number from 1 to 50, not 51
+    """
+    if isinstance(value, bool) or not isinstance(value, int) or value < least \
+            or (most is not None and value > most):
+        if most is None:
+            raise PolkuError(N_("{name} must be a whole number, {least} or more, not {value}"),
+                             params={"name": parameter(name), "least": least,
+                                     "value": shown(value)}, field=name)
+        raise PolkuError(N_("{name} must be a whole number from {least} to {most}, not {value}"),
+                         params={"name": parameter(name), "least": least, "most": most,
                                  "value": shown(value)}, field=name)

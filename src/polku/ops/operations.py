@@ -44,6 +44,8 @@ from polku.ops.model import Model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, hidden_services, suppress_figures
 from polku.words import N_
 
+#: paths a question may ask for at most (each is a search of its own)
+MAX_PATHS = 50
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
 #: figures of a service that follow from its inflow: hidden with it for the public
@@ -146,7 +148,7 @@ class Paths:
         check_segment(g, self.segment)
         if self.to is not None:
             check_node(g, self.to, "outcome", "to", "an outcome")
-        check_count(self.k, "k")
+        check_count(self.k, "k", most=MAX_PATHS)
         if self.max_expansions is not None:
             check_count(self.max_expansions, "max_expansions", 0)
 

@@ -508,9 +508,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/paths", response_class=HTMLResponse, responses=PAGE)
     def path_explorer(name: str, segment: str | None = None, to: str | None = None,
-                      k: int = Query(5, ge=1, le=50),
+                      k: str = Query("5", description="the number of paths, 1 to 50"),
                       language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
-        """Path explorer: a segment's k best paths (to an outcome) and its designed paths."""
+        """Path explorer: a segment's k best paths (to an outcome) and its designed paths.
+        A bad value is answered 400 with the form, the message and the field marked."""
         tr = language.tr
         model, version = store.model(name)
         g = model.graph
@@ -520,7 +521,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         report, error = None, None
         if segment:
             try:
-                report = paths_worded(answer(Paths(segment=segment, k=k, to=to or None),
+                # the form's own text: the operation's check words a bad count, as the
+                # API's and the CLI's
+                count = int(k) if k.strip().lstrip("-").isdigit() else k
+                report = paths_worded(answer(Paths(segment=segment, k=count,  # type: ignore[arg-type]
+                                                   to=to or None),
                                              model, who), model.published(who).graph, tr)
             except PolkuError as e:
                 # the field it is about is marked on the form, the message in the language
