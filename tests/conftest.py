@@ -107,3 +107,12 @@ def file_page(browser):
     yield page
     page.close()
     assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)
+
+
+@pytest.fixture
+def english_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command line in English (``POLKU_LANG=en``), for the modules whose tests read the
+    English source texts of its messages (``pytestmark = pytest.mark.usefixtures(
+    "english_cli")``): the command line's default is Finnish, and test_cli_language.py
+    holds it to that."""
+    monkeypatch.setenv("POLKU_LANG", "en")

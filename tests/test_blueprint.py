@@ -28,6 +28,9 @@ from polku.present.views.blueprint import HEAD_W, STEPS_PER_SHEET, text_width, w
 from polku.server.auth import Tokens
 from render_graph import XSS, XSS_SCRIPT, g  # noqa: F401 (fixture)
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 TOKEN = "editor-token-0123456789"
 
 

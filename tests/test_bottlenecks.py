@@ -66,7 +66,7 @@ def test_bottlenecks_has_over_capacity_and_spof_beside_the_ranking():
     assert [(f["kind"], f["subject"]) for f in result["findings"]] == [
         ("over-capacity", "h"), ("single-point-of-failure", "h")]
     text = bottlenecks_table(result)
-    assert "H (h)" in text and "over-capacity" in text
+    assert "H (h)" in text and "kapasiteetti ylittyy" in text and "over-capacity" not in text
 
 
 def test_rustworkx_handles_national_size_quickly():
@@ -138,3 +138,34 @@ def test_whatif_does_not_touch_the_graph():
     before = (b.g.number_of_nodes(), b.g.number_of_edges())
     whatif(b.g, "x")
     assert (b.g.number_of_nodes(), b.g.number_of_edges()) == before
+
+
+def test_clients_a_month_are_whole_and_betweenness_reads_alike_everywhere(tmp_path) -> None:
+    """Clients a month as whole clients (the glossary: 62,5 is no one), and betweenness
+    to three decimals on the page and in the report alike."""
+    import re
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from pathlib import Path
+
+    from helpers import run
+    from polku.app import create_app
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "graphs" / "keski-uusimaa", tmp_path / "ku")
+    page = TestClient(create_app([tmp_path])).get("/graphs/ku/bottlenecks?lang=fi").text
+    row = re.search(r"Työvoimakoulutus</a> <code>tyovoimakoulutus</code></td>\s*"
+                    r"<td>([^<]*)</td><td>([^<]*)</td>", page)
+    assert row and row.group(2) == "63", row and row.groups()  # inflow 62.5 a month
+    assert re.fullmatch(r"0,\d{3}", row.group(1))
+    report = tmp_path / "r.md"
+    assert run("report", str(tmp_path / "ku"), "-o", str(report), "-q").exit_code == 0
+    lines = report.read_text(encoding="utf-8").splitlines()
+    by_flow = next(x for x in lines if x.startswith("| Työvoimakoulutus (`tyovoimakoulutus`)")
+                   and x.count("|") == 5)
+    assert by_flow.split("|")[3].strip() == "63", by_flow
+    betweenness = [x.split("|")[3].strip() for x in lines if x.count("|") == 7
+                   and re.match(r"\| \d+ \|", x)]
+    assert betweenness and all(re.fullmatch(r"\d,\d{3}", b) for b in betweenness), betweenness

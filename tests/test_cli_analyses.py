@@ -16,6 +16,9 @@ from ecobuild import Builder
 from helpers import run as invoke
 from polku.io.rdf import write_turtle
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 XSS = "<img src=x onerror=alert(1)>"
 
 

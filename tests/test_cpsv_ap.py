@@ -13,6 +13,9 @@ from helpers import MINI, run
 from polku.io import rdf
 from polku.io.load import load_graph
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 ROOT = Path(__file__).parents[1]
 SHAPES = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-SHACL.ttl"
 SH = rdflib.Namespace("http://www.w3.org/ns/shacl#")

@@ -21,6 +21,9 @@ from polku.present.mermaid import mermaid
 from polku.graph import summary
 from polku.io.load import load_graph
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 
 @pytest.fixture

@@ -23,6 +23,9 @@ from polku.io.formats import FORMATS, Format
 from polku.io.load import load_graph, save_graph
 from polku.server import store
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa.ttl"
 

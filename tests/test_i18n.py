@@ -67,6 +67,9 @@ def test_unknown_language_names_the_choices() -> None:
     with pytest.raises(Exception, match=r"unknown language 'de' \(use fi, sv or en\)"):
         check_lang("de")
     r = run("report", EXAMPLE, "-o", "x.html", "--lang", "de")
+    # a language polku does not speak: the problem in the default language, Finnish
+    assert r.exit_code == 1 and "käytä fi, sv tai en" in r.stderr
+    r = run("report", EXAMPLE, "-o", "x.html", "--lang", "de", env={"POLKU_LANG": "en"})
     assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
 
 

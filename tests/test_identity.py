@@ -11,6 +11,9 @@ from helpers import EXAMPLE, MINI, run
 from polku.io import rdf, workbook
 from polku.io.load import load_graph
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 @pytest.fixture
 def wb(mini: Path) -> Path:

@@ -15,6 +15,9 @@ import rdflib
 from helpers import run
 from polku.io.load import load_graph
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 PTV = FIXTURES / "ptv"
 NETTILUKIO = PTV / "v11_service_nettilukio_mikkeli_otavia.json"

@@ -15,6 +15,9 @@ from polku.analyses.findings import find
 from polku.io.load import load_graph
 from polku.analyses.merge import merge
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 ROOT = Path(__file__).parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
 SECOND = Path(__file__).parent / "data" / "keski-suomi"
@@ -23,7 +26,7 @@ SECOND = Path(__file__).parent / "data" / "keski-suomi"
 @pytest.fixture(scope="module")
 def national(tmp_path_factory) -> tuple[Path, str]:
     out = tmp_path_factory.mktemp("merge") / "national.ttl"
-    result = run("merge", EXAMPLE, SECOND, "-o", out)
+    result = run("merge", EXAMPLE, SECOND, "-o", out, "--lang", "en")
     assert result.exit_code == 0, result.output
     return out, result.output
 

@@ -127,7 +127,7 @@ def test_messages_name_nodes_in_their_language(found):
      "Vid hänvisningen r-ab (SV·A (a) → SV·B (b)) är medianväntan 90 dagar (gräns 30)",
      "The referral r-ab from EN·A (a) to EN·B (b) waits a median of 90 days (limit 30)"),
     ("segment-without-lead", "lost",
-     "Lost (lost): asiakasryhmän työltä puuttuu päävastuu (muut roolit: Z (z))",
+     "Lost (lost): asiakasryhmältä puuttuu päävastuutaho (muut roolit: Z (z))",
      "SV·Lost (lost): arbetet för kundgruppen saknar huvudansvar (andra roller: SV·Z (z))",
      "Nobody leads the work for EN·Lost (lost) (other roles: EN·Z (z))"),
 ])
@@ -199,7 +199,7 @@ def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
     table = run("findings", folder, "--lang", "sv").stdout
     assert "iakttagelser" in table and "fel" in table
     r = run("findings", folder, "--lang", "de")
-    assert r.exit_code == 1 and "use fi, sv or en" in r.stderr
+    assert r.exit_code == 1 and "käytä fi, sv tai en" in r.stderr
 
 
 @pytest.mark.parametrize("args, fi, sv, en", [

@@ -168,7 +168,8 @@ def test_paths_command_json_gives_covered_and_uncovered_needs(tmp_path):
     assert doc["search"]["exact"] is True
     assert [(p["covered"], p["uncovered"]) for p in doc["best"]][0] == (["debt", "housing"], [])
     text = run("paths", folder, "--segment", "seg", "--lang", "en").stdout
-    assert "needs left uncovered: housing" in text and "bounded search" not in text
+    # the needs by their names
+    assert "needs left uncovered: Housing" in text and "bounded search" not in text
 
 
 def test_a_bounded_search_says_so_and_still_gives_paths(tmp_path):

@@ -23,6 +23,9 @@ from polku.graph import add_edge, new_graph, nodes_of, targets
 from polku.io.plan import (import_plan, parse_month_range, parse_plan, parse_responsibility, plan_summary)
 from polku.analyses.plan_findings import plan_findings
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 HEADER = ("Tavoitteet\talateemat\ttoimenpiteet\tkonkreettiset toimet\tkohderyhmät\ttulokset\t"
@@ -217,7 +220,7 @@ def test_cli_import_show_and_findings(tmp_path):
                                  "2026-01", "2026-09", True)
     r = run("plan", "show", out, "--lang", "en")
     assert r.exit_code == 0 and "measure-3-6" in r.output and "deferred" in r.output
-    r = run("plan", "show", out)
+    r = run("plan", "show", out, env={"POLKU_LANG": ""})
     assert r.exit_code == 0 and "toimenpide" in r.output and "työnjako auki" in r.output
     r = run("plan", "findings", out)
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}

@@ -13,6 +13,9 @@ from helpers import edit, run
 from polku.app import create_app
 from polku.privacy import find_hetu
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 HETU = "131052-308T"  # the Population Register Centre's own example: valid check character
 
 

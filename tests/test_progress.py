@@ -14,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 ROOT = Path(__file__).resolve().parents[1]
 POLKU = Path(sys.executable).parent / "polku"
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"

@@ -17,6 +17,9 @@ from polku.app import create_app
 from polku.io.load import load_graph
 from polku.server.auth import parse_tokens
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 PTV = Path(__file__).parent / "fixtures" / "ptv"
 NAANTALI = PTV / "v11_organization_naantali_from_v9.json"
 ETSIVA = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"

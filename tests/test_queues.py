@@ -24,6 +24,9 @@ from polku.analyses.queues import (DAYS_PER_MONTH, effective_capacity, erlang_c,
                                    queue_whatif)
 from polku.io.load import load_graph
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 TOLERANCE = 0.10
 
 

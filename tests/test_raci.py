@@ -8,6 +8,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from ecobuild import Builder
 from helpers import ARTIFACTS, PLAN, run
 from polku.analyses.findings import find
@@ -112,6 +114,7 @@ def test_xlsx_a_leader_can_forward(tmp_path):
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".") or p.suffix == ".tmp"]
 
 
+@pytest.mark.usefixtures("english_cli")  # reads the English source texts
 def test_bad_choices_are_named(tmp_path):
     wb = small(tmp_path)
     r = run("raci", wb, "--subjects", "people")
@@ -182,7 +185,7 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path):
     assert "### Yhdistys (`y`)" in text
     # the segment nobody leads is listed apart: no organisation's list would show it
     nobody = text.split("### Nobody is accountable")[1].split("##")[0]
-    assert "`segment-without-lead` **seg2**" in nobody
+    assert "client segment without a lead: **seg2**" in nobody
 
 
 def test_report_page_has_the_raci_table_and_who_must_act(tmp_path, file_page):

@@ -23,6 +23,9 @@ from polku.analyses.reach import ecosystem, segment_reach
 from polku.io.workbook import write_workbook
 from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 (fixtures)
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 VIEWS = ("ecosystem", "segment:seg-mielenterveys", "segment:seg-monitarve", "path:polku-ips",
          "path:polku-velat", "responsibility")
 
@@ -127,7 +130,7 @@ def test_ecosystem_draws_every_actor_service_segment_need_and_outcome(g, finding
     assert nodes["orpo"]["sev"] == "error"                    # service without provider
     assert nodes["orpo"]["color"]["border"] == render.SEVERITY_COLOURS["error"]
     assert nodes["typ"]["sev"] == "warning"                   # two leads
-    assert "multiple-leads" in nodes["typ"]["title"]
+    assert "several leads" in nodes["typ"]["title"]
     assert nodes["typ"]["shape"] == "dot" and nodes["kela"]["shape"] == "hexagon"
     assert nodes["alkuhaastattelu"]["size"] > nodes["xss"]["size"]  # capacity 120 vs 10
     assert "Provider: Keski-Uudenmaan työllisyysalue" in nodes["alkuhaastattelu"]["title"]

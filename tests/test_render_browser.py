@@ -100,7 +100,7 @@ def test_clicking_a_node_shows_its_tooltip(tmp_path, open_page, g, findings):
     tip.wait_for(state="visible", timeout=5_000)
     text = tip.inner_text()
     assert "Service: Monialainen palvelutarpeen arviointi" in text
-    assert "Capacity: 30 / month" in text and "multiple-leads" in text
+    assert "Capacity: 30 / month" in text and "several leads" in text
     assert opened.js("window.network.getSelectedNodes()") == ["typ"]
     assert "Monialainen palvelutarpeen arviointi" in opened.page.locator(".pv-details-text").inner_text()
     shot(opened, "tooltip")

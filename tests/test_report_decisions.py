@@ -166,3 +166,13 @@ def test_first_page_screenshots_in_finnish_and_swedish(reports, browser, tmp_pat
             assert box and box["y"] < 300
         finally:
             page.close()
+
+
+def test_the_markdown_raci_names_actors_and_referrals(reports) -> None:
+    """The Markdown report's RACI matrix heads its columns with the organisations' names and
+    names a referral by its two ends, as the HTML matrix does (it showed ids)."""
+    md = reports["fi.md"]
+    head = next(x for x in md.splitlines() if x.startswith("| kohde |"))
+    assert "Kansaneläkelaitos (Kela)" in head and "`kela`" not in head
+    assert ("| Kotoutumiskoulutus → Työvoimakoulutus "
+            "(`ref-kotoutumiskoulutus-tyovoimakoulutus`) |") in md

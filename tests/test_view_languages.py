@@ -79,7 +79,7 @@ CHARACTERISTIC = {
                                   "sv": ["Kundgrupp · ", "Kundgruppens behov"],
                                   "en": ["Segment · ", "Needs of the segment"]},
     "path:polku-ips": {"fi": ["Suunniteltu polku · ", "Vaiheet"],
-                       "sv": ["Planerad väg · ", "brutet steg"],
+                       "sv": ["Planerad servicestig · ", "brutet steg"],
                        "en": ["Designed path · ", "broken step"]},
     "responsibility": {"fi": ["Vastuut · demo-region", "päävastuu puuttuu", "kuultava"],
                        "sv": ["Ansvar · demo-region", "huvudansvar saknas", "hörs"],
@@ -151,12 +151,13 @@ def test_finnish_is_the_default_and_words_are_plain(g, findings):
     node = {n["gid"]: n for n in v.nodes}["tyokokeilu"]
     assert "päävastuu puuttuu" in node["label"] and "no-lead" not in node["label"]
     assert "päävastuu puuttuu" in v.subtitle
-    # a finding in a tooltip: the severity and what the kind means in Finnish, then the
-    # message and the kind's id
+    # a finding in a tooltip: the severity, the kind's name and what it means in Finnish,
+    # then the message; the kind's id is a code for the JSON, not for the reader
     typ = {n["gid"]: n["title"] for n in render.build_view(
         g, "ecosystem", findings=findings).nodes}["typ"]
-    assert "• varoitus: kahdella tai useammalla toimijalla on päävastuu samasta asiasta" in typ
-    assert "(multiple-leads)" in typ
+    assert "• varoitus · useita päävastuullisia: kahdella tai useammalla toimijalla on " \
+        "päävastuu samasta asiasta" in typ
+    assert "multiple-leads" not in typ
     assert "Kapasiteetti: 30 asiakasta / kk" in typ and "83\xa0%" in typ  # a share as Finns write it
 
 
@@ -164,7 +165,7 @@ def test_menu_titles_are_translated(g):
     assert render.menu(g)[:2] == [("ecosystem", "Ekosysteemi"), ("responsibility", "Vastuut")]
     sv = dict(render.menu(g, translator("sv")))
     assert sv["ecosystem"] == "Ekosystemet" and sv["plan"] == "Handlingsplan"
-    assert sv["path:polku-ips"] == "Planerad väg: IPS-vägen"
+    assert sv["path:polku-ips"] == "Planerad servicestig: IPS-vägen"
     en = dict(render.menu(g, translator("en")))
     assert en["responsibility"] == "Responsibilities" and en["timeline"] == "Timeline"
 
@@ -203,7 +204,7 @@ def test_cli_render_takes_lang(tmp_path: Path, g):
     assert r.exit_code == 0 and '<html lang="sv">' in out.read_text(encoding="utf-8")
     bad = tmp_path / "bad.html"
     r = run("render", wb, "-o", bad, "--lang", "de")
-    assert r.exit_code == 1 and "unknown language 'de' (use fi, sv or en)" in r.output
+    assert r.exit_code == 1 and "tuntematon kieli 'de' (käytä fi, sv tai en)" in r.output
     assert not bad.exists()
 
 

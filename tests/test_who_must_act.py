@@ -16,6 +16,9 @@ from polku.present.i18n import translator
 from polku.present.messages import message
 from polku.io.workbook import read_workbook, write_workbook
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 def one(g, kind, subject=None):
     fs = [f for f in find(g) if f.kind == kind and (subject is None or f.subject == subject)]

@@ -13,6 +13,9 @@ from helpers import MINI, edit, run
 from polku.io import rdf, workbook
 from polku.errors import PolkuErrors
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 
 @pytest.fixture

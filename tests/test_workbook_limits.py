@@ -16,6 +16,9 @@ from polku.io import workbook
 from polku.io.load import load_graph, save_graph
 from polku.io.validate import shacl_problems
 
+# these tests read the command line's English source texts
+pytestmark = pytest.mark.usefixtures("english_cli")
+
 
 def append(path: Path, line: str) -> None:
     path.write_text(path.read_text(encoding="utf-8") + line + "\n", encoding="utf-8")

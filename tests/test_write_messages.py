@@ -103,8 +103,10 @@ def test_the_cli_says_import_validate_merge_and_diff_in_the_language_asked(tmp_p
     assert "'20x' ei ole luku" in r.stderr and "is not a number" not in r.stderr
     r = run("validate", bad, env={"POLKU_LANG": "sv"})
     assert r.exit_code == 1 and "'20x' är inte ett tal" in r.stderr and "fel: " in r.stderr
-    # without --lang or POLKU_LANG: the English these commands always wrote
+    # without --lang or POLKU_LANG: Finnish, as every command (English with --lang en)
     r = run("validate", bad, env={"POLKU_LANG": ""})
+    assert "virhe: " in r.stderr and "'20x' ei ole luku" in r.stderr
+    r = run("validate", bad, "--lang", "en")
     assert "error: " in r.stderr and "'20x' is not a number" in r.stderr
     r = run("import", MINI, "-o", tmp_path / "ok.ttl", "--lang", "fi")
     assert r.exit_code == 0 and r.stdout.startswith("kirjoitettu ") and "palvelut 2" in r.stdout

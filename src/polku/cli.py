@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
 import typer
+import typer.core
 
 from polku import graph as graphmod
-from polku.errors import PolkuError, PolkuErrors
+from polku.errors import PolkuError, PolkuErrors, os_problem
 from polku.gcpause import gc_paused, settle
-from polku.present.i18n import Translator, check_lang, translator, type_name
+from polku.present.i18n import Translator, check_lang, error_text, translator, type_name
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.io import formats
 from polku.io.formats import check_output, format_for
@@ -36,7 +37,32 @@ from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.words import N_
 from polku.progress import terminal_progress, wanted
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help=(
+class PolkuGroup(typer.core.TyperGroup):
+    """polku's commands, whose command-line mistakes (an unknown option, a value that is not
+    a number) are problems like any other: one line in the reader's language, exit 2."""
+
+    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
+        typed = list(args)
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        ctx.meta["polku.args"] = typed
+        return ctx
+
+    def invoke(self, ctx):  # type: ignore[override]
+        from polku.present.usage import given, is_usage_error, usage_problem
+
+        try:
+            return super().invoke(ctx)
+        except Exception as e:
+            if not is_usage_error(e):
+                raise
+            typed = ctx.meta.get("polku.args", [])
+            try:
+                fail(usage_problem(e, typed), reader_language(given(typed, ["--lang"])))
+            except typer.Exit:
+                raise typer.Exit(2) from None
+
+
+app = typer.Typer(cls=PolkuGroup, no_args_is_help=True, add_completion=False, help=(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
 
 F = TypeVar("F", bound=Callable)
@@ -45,21 +71,28 @@ F = TypeVar("F", bound=Callable)
 MAX_PROBLEMS_SHOWN = 100
 
 
-def said_in(lang: str | None) -> Translator:
-    """The translator of the texts of ``import``, ``export``, ``validate``, ``merge`` and
-    ``diff`` about files and problems: ``--lang`` (or POLKU_LANG); without either the
-    English they always wrote (scripts read it)."""
-    return translator(lang) if lang else translator("en")
+def reader_language(lang: str | None = None) -> Translator:
+    """The language a command's problems are worded in: ``--lang`` as given (a command
+    reads POLKU_LANG into it), else POLKU_LANG (a command without ``--lang``, or a problem
+    found before its options were read), else Finnish, as everything polku writes for people.
+    A language polku does not speak is not a reason to hide the problem: Finnish then."""
+    for wanted_lang in (lang, os.environ.get("POLKU_LANG")):
+        if wanted_lang:
+            try:
+                return translator(wanted_lang)
+            except PolkuError:
+                continue
+    return translator()
 
 
 def fail(error: PolkuError, tr: Translator | None = None, command: Callable | None = None
          ) -> None:
     """Print the problems of ``error`` on stderr, one line each (at most
     :data:`MAX_PROBLEMS_SHOWN`, then how many more), in ``tr``'s language (English
-    without one), and exit 1."""
+    without one: :func:`reader_language`), and exit 1."""
     from polku.present.i18n import error_message, error_text
 
-    tr = tr or translator("en")
+    tr = tr or reader_language()
     problems = error.errors if isinstance(error, PolkuErrors) else [error]
     for p in problems[:MAX_PROBLEMS_SHOWN]:
         text = error_text(p, tr)
@@ -115,12 +148,9 @@ def reports_errors(func: F) -> F:
             with pause():
                 return func(*args, **kwargs)
         except PolkuError as e:
-            # a command without --lang (neo4j push, serve) says its errors in POLKU_LANG
-            lang = kwargs.get("lang") if "lang" in kwargs else os.environ.get("POLKU_LANG")
-            fail(e, said_in(lang) if lang in ("fi", "sv", "en") else None, func)
+            fail(e, reader_language(kwargs.get("lang")), func)
         except OSError as e:
-            where = e.filename or ""
-            fail(PolkuError(e.strerror or str(e), file=str(where) if where else None))
+            fail(os_problem(e), reader_language(kwargs.get("lang")), func)
     return wrapper  # type: ignore[return-value]
 
 
@@ -186,19 +216,27 @@ def wrote(output: Path, counts: dict[str, int], tr: Translator) -> str:
         for k, n in counts.items() if n))
 
 
-def save_imported(result, source: str, output: Path, fmt: str, unit: str) -> None:
+def save_imported(result, source: str, output: Path, fmt: str, unit: str,
+                  tr: Translator | None = None) -> None:
     """Check a graph read from another publisher's data against polku's shapes, write it,
     and say what the reader noted and what had no place (counted in ``unit``s)."""
     from polku.io.validate import shacl_problems
 
+    tr = tr or reader_language()
     problems = shacl_problems(result.graph, source)
     if problems:
         raise PolkuErrors(problems)
     save_graph(result.graph, output, fmt)
     for note in result.notes:
-        typer.echo(f"note: {note}")
+        typer.echo(tr("note: {note}").format(
+            note=error_text(note, tr) if isinstance(note, PolkuError) else note))
     for where, n in sorted(result.unplaced.items()):
-        typer.echo(f"no place in polku's graph: {where} ({n} {unit}{'s' if n > 1 else ''})")
+        if unit == "triple":
+            typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} triple)",
+                                   "no place in polku's graph: {where} ({n} triples)",
+                                   n).format(where=where, n=n))
+        else:
+            typer.echo(f"no place in polku's graph: {where} ({n} {unit}{'s' if n > 1 else ''})")
 
 
 @app.command("import")
@@ -214,9 +252,7 @@ def import_(
                                        "graph sheet (default: the workbook's folder or file "
                                        "name; never the output's)."),
     quiet: bool = Quiet,
-    lang: Optional[str] = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
-                                       help="The language of the messages: fi, sv or en "
-                                       "(default: POLKU_LANG, else English)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
     from polku.io import workbook
@@ -224,7 +260,7 @@ def import_(
 
     other = formats.importer_for(workbook_path)
     if other is not None:
-        import_other(other, workbook_path, output, name)
+        import_other(other, workbook_path, output, name, translator(lang))
         return
     fmt = formats.rdf_format_for(output)
     check_output(output, fmt, workbook_path)
@@ -237,18 +273,18 @@ def import_(
             raise PolkuErrors(problems)
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
-    typer.echo(wrote(output, graphmod.summary(g), said_in(lang)))
+    typer.echo(wrote(output, graphmod.summary(g), translator(lang)))
 
 
-def import_other(other: formats.Format, source: Path, output: Path, name: Optional[str]) -> None:
+def import_other(other: formats.Format, source: Path, output: Path, name: Optional[str],
+                 tr: Translator) -> None:
     """`polku import` of another publisher's data (CPSV-AP): services, organisations and
     audiences into a graph or a workbook, and a report of what had no place."""
     fmt = format_for(output)
     check_output(output, fmt, source)
     result = formats.resolve(other.importer)(source, name)  # type: ignore[arg-type]
-    save_imported(result, str(source), output, fmt, result.unit)
-    counts = graphmod.summary(result.graph)
-    typer.echo(f"wrote {output}: " + ", ".join(f"{k} {n}" for k, n in counts.items() if n))
+    save_imported(result, str(source), output, fmt, result.unit, tr)
+    typer.echo(wrote(output, graphmod.summary(result.graph), tr))
 
 
 @app.command()
@@ -263,9 +299,7 @@ def export(
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
-    lang: Optional[str] = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
-                                       help="The language of the messages: fi, sv or en "
-                                       "(default: POLKU_LANG, else English)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
     exchange format for other tools."""
@@ -283,25 +317,22 @@ def export(
             suppress if suppress is not None else fmt.shared)).graph
         progress(f"writing {output.name}")
         fmt.write(out, output, segment=segment, k=k)
-    tr = said_in(lang)
+    tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
-    for line in formats.resolve(fmt.notes)(g) if fmt.notes else ():
-        typer.echo(line)
+    for note in formats.resolve(fmt.notes)(g) if fmt.notes else ():
+        typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 
 
 @app.command()
 @reports_errors
 def validate(source: str = GraphArg, quiet: bool = Quiet,
-             lang: Optional[str] = typer.Option(
-                 None, "--lang", envvar="POLKU_LANG", show_default=False,
-                 help="The language of the messages: fi, sv or en (default: POLKU_LANG, "
-                 "else English).")) -> None:
+             lang: Optional[str] = Lang) -> None:
     """Check a workbook or graph; list every problem and exit 1 if there are any."""
     from polku.io.validate import validate as run
 
     with terminal_progress(wanted(quiet)) as progress:
         g = run(source, progress=progress)
-    tr = said_in(lang)
+    tr = translator(lang)
     typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=g.number_of_nodes()))
 
 
@@ -354,7 +385,7 @@ def render(
                               long_wait_days=long_wait_days, lang=lang),
                    model_of(source, min_cell), audience_of(suppress))
     atomic.write_text(output, view_html(v))
-    typer.echo(f"wrote {output}")
+    typer.echo(translator(lang)("wrote {output}").format(output=output))
 
 
 @app.command()
@@ -505,7 +536,7 @@ def actions(
             tmp.write_bytes(data)
         else:
             tmp.write_text(data, encoding="utf-8")
-    typer.echo(f"wrote {output}")
+    typer.echo(tr("wrote {output}").format(output=output))
 
 
 @app.command()
@@ -562,7 +593,8 @@ def raci(
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
     write_raci(m, output, format, tr)
-    typer.echo(f"wrote {output}: {len(m.rows)} subjects, {len(m.actors)} actors")
+    typer.echo(tr("wrote {output}: {subjects} subjects, {actors} actors").format(
+        output=output, subjects=len(m.rows), actors=len(m.actors)))
 
 
 @app.command()
@@ -582,7 +614,7 @@ def bottlenecks(
     result, g = asked(ops.Bottlenecks(top=top), model_of(source))
     result = bottlenecks_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else bottlenecks_table(result, tr))
+               else bottlenecks_table(dict(result, graph=graphmod.title(g)), tr))
 
 
 @app.command()
@@ -659,7 +691,7 @@ def whatif(
                   "queueing": (queue_worded, queue_whatif_text)}[operation.name]
     result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else text(result, tr))
+               else text(dict(result, graph=graphmod.title(g)), tr))  # people read its title
 
 
 @app.command()
@@ -694,7 +726,7 @@ def eventlog(
         progress(f"writing {output.name}")
         save_graph(apply_stats(model.graph, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
-               else eventlog_text(stats, tr) + f"\nwrote {output}")
+               else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
 
 
 @app.command()
@@ -749,7 +781,7 @@ def report(
             data["changes"] = dict(review, overdue=[
                 dict(o, text=followup_text(o, tr)) for o in review["overdue"]])
         write_report_data(model.published(who).graph, data, output, tr, progress)
-    typer.echo(f"wrote {output}")
+    typer.echo(tr("wrote {output}").format(output=output))
 
 
 @app.command()
@@ -792,7 +824,7 @@ def diff(
         from polku.io import atomic
         from polku.present.views.diff import diff_html
 
-        atomic.write_text(output, diff_html(ga, gb, result))
+        atomic.write_text(output, diff_html(ga, gb, result, tr))
         typer.echo(tr("wrote {output}").format(output=output))
         return
     text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
@@ -817,9 +849,7 @@ def merge(
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
-    lang: Optional[str] = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
-                                       help="The language of the messages: fi, sv or en "
-                                       "(default: POLKU_LANG, else English)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Regions side by side in one graph, each under its own namespace; actors with the same
     business id become one; conflicting facts about them are reported."""
@@ -844,9 +874,11 @@ def merge(
             suppress if suppress is not None else formats.shared(fmt))).graph
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
-    tr = said_in(lang)
+    tr = translator(lang)
+    from polku.present.printers import conflict_text
+
     for c in result.conflicts:
-        typer.echo(tr("conflict: {conflict}").format(conflict=c))
+        typer.echo(tr("conflict: {conflict}").format(conflict=conflict_text(c, tr)))
     shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
     typer.echo(tr("wrote {output}: {regions} regions, {shared} shared actors (same business "
                   "id), {conflicts} conflicts, {nodes} nodes").format(
@@ -926,7 +958,7 @@ def ptv_compare(
         from polku.io import atomic
 
         atomic.write_text(output, compare_html(result, str(model.graph.get("name")), tr))
-        typer.echo(f"wrote {output}")
+        typer.echo(tr("wrote {output}").format(output=output))
     else:
         text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
             else compare_text(result, tr)
@@ -934,7 +966,7 @@ def ptv_compare(
             from polku.io import atomic
 
             atomic.write_text(output, text + "\n")
-            typer.echo(f"wrote {output}")
+            typer.echo(tr("wrote {output}").format(output=output))
         else:
             typer.echo(text)
     if apply:
@@ -1151,9 +1183,7 @@ def serve(
     except PolkuError as e:
         from polku.present.i18n import error_message
 
-        lang = os.environ.get("POLKU_LANG")
-        raise typer.BadParameter(error_message(e, said_in(lang if lang in ("fi", "sv", "en")
-                                                          else None)),
+        raise typer.BadParameter(error_message(e, reader_language()),
                                  param_hint=f"--{e.field}" if e.field else None)
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,

@@ -64,13 +64,25 @@ class Said(str):
     message): the edge translates it too."""
 
 
+class Alternatives(tuple):
+    """A parameter of a message naming choices as they are typed (``.ttl or .turtle``): the
+    edge words the ``or`` in the reader's language.
+
+    >>> str(Alternatives((".ttl", ".turtle")))
+    '.ttl or .turtle'
+    """
+
+    def __str__(self) -> str:
+        return " or ".join(self)
+
+
 def said(template: str, params: Mapping[str, Any]) -> str:
     """A message template with its parameters, as English reads it.
 
     >>> said("unknown {targets} id '{ref}'", {"targets": NodeTypes(["service"]), "ref": "x"})
     "unknown service id 'x'"
     """
-    return template.format(**{k: str(v) if isinstance(v, NodeTypes) else v
+    return template.format(**{k: str(v) if isinstance(v, (NodeTypes, Alternatives)) else v
                               for k, v in params.items()})
 
 
@@ -160,6 +172,12 @@ class CellError(ValueError):
         super().__init__(said(template, params))
 
 
+class Note(PolkuError):
+    """Something a reader or writer tells its user that refuses nothing (a name read as
+    Finnish, a service kept as polku:Service): located and worded at the edge as a problem
+    is, never raised."""
+
+
 class PolkuErrors(PolkuError):
     """Several problems found at once (validation lists every one)."""
 
@@ -219,3 +237,43 @@ def check_count(value: int, name: str, least: int = 1, most: int | None = None) 
         raise PolkuError(N_("{name} must be a whole number from {least} to {most}, not {value}"),
                          params={"name": parameter(name), "least": least, "most": most,
                                  "value": shown(value)}, field=name)
+
+
+#: what the operating system says, by errno, as a catalogued text (its own strerror is
+#: English whatever the reader's language)
+_OS_REASONS = {
+    "ENOENT": N_("no such file or folder"),
+    "EACCES": N_("permission denied"),
+    "EPERM": N_("permission denied"),
+    "EISDIR": N_("is a folder, not a file"),
+    "ENOTDIR": N_("a part of the path is not a folder"),
+    "EEXIST": N_("exists already"),
+    "ENOSPC": N_("no space left on the device"),
+    "EROFS": N_("the file system is read-only"),
+    "ENAMETOOLONG": N_("the name is too long"),
+}
+
+
+def os_reason(error: OSError) -> "Said":
+    """Why a file operation failed, as a catalogued text (the edge translates it).
+
+    >>> import errno
+    >>> os_reason(FileNotFoundError(errno.ENOENT, "No such file or directory"))
+    'no such file or folder'
+    """
+    import errno
+
+    code = errno.errorcode.get(error.errno or -1, "")
+    return Said(_OS_REASONS.get(code) or error.strerror or str(error))
+
+
+def os_problem(error: OSError, file: str | None = None) -> PolkuError:
+    """A failed file operation as a located, catalogued problem.
+
+    >>> import errno
+    >>> str(os_problem(PermissionError(errno.EACCES, "Permission denied", "x.ttl")))
+    'x.ttl: permission denied'
+    """
+    where = file if file is not None else error.filename
+    return PolkuError("{reason}", params={"reason": os_reason(error)},
+                      file=str(where) if where else None)

@@ -28,7 +28,8 @@ import networkx as nx
 
 from polku.io import rdf
 from polku.io.areas import NAMES
-from polku.errors import PolkuError
+from polku.errors import Note, PolkuError
+from polku.words import N_
 from polku.graph import add_edge, new_graph
 from polku.io.naming import guess_kind, slug, unique
 from polku.io.workbook import ID_RE
@@ -119,13 +120,15 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise PolkuError("unknown RDF file: expected .ttl, .jsonld, .rdf or .nt", file=str(path))
+        raise PolkuError(N_("unknown RDF file: expected .ttl, .jsonld, .rdf or .nt"),
+                         params={}, file=str(path))
     try:
         data = rdflib.Graph().parse(path, format=fmt)
     except Exception as e:  # rdflib raises many types for bad input
         detail = " ".join(str(e).split())
-        raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {detail[:300]})",
-                         file=str(path)) from None
+        raise PolkuError(N_("cannot parse as {format} ({detail})"), params={
+            "format": fmt, "detail": f"{e.__class__.__name__}: {detail[:300]}"},
+            file=str(path)) from None
     triples = sorted(set(rdf.from_rdflib_triples(data)), key=repr)
     rdf.refuse_hetu([(s, p, o.value) for s, p, o in triples if isinstance(o, rdf.Lit)],
                     str(path))
@@ -136,11 +139,12 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
         if p == rdf.TYPE:
             classes.setdefault(s, set()).add(str(o))
     if any(rdf.GRAPH_CLASS in c for c in classes.values()):
-        raise PolkuError("this is already a polku graph: read it as it is (every command "
-                         "takes it) or export it", file=str(path))
+        raise PolkuError(N_("this is already a polku graph: read it as it is (every command "
+                            "takes it) or export it"), params={}, file=str(path))
     services = sorted(s for s, c in classes.items() if rdf.PUBLIC_SERVICE in c)
     if not services:
-        raise PolkuError("no cpsv:PublicService in the data: nothing to import", file=str(path))
+        raise PolkuError(N_("no cpsv:PublicService in the data: nothing to import"),
+                         params={}, file=str(path))
 
     used: set[tuple[str, str, object]] = set()  # the triples the graph keeps
 
@@ -185,11 +189,13 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             return ids[s]
         names = texts(s, *NAME_PREDICATES)
         if any(lang is None for lang in names) and "fi" not in names:
-            result.notes.append(f"<{s}> has a name with no language tag: read as Finnish")
+            result.notes.append(Note(N_("<{iri}> has a name with no language tag: read as "
+                                        "Finnish"), params={"iri": s}))
         node, extra = text_columns("name", names)
         if not names:
             node["name"] = re.split(r"[/#]", s.rstrip("/"))[-1] or s
-            result.notes.append(f"<{s}> has no name: named after its IRI")
+            result.notes.append(Note(N_("<{iri}> has no name: named after its IRI"),
+                                     params={"iri": s}))
         desc, desc_extra = text_columns("description", texts(s, DCT + "description"))
         extra.update(desc_extra)
         ident = identifier(s)
@@ -265,8 +271,8 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             for aid in leads:
                 add_edge(g, aid, sid, "provides")
             if leads:
-                result.notes.append(f"{sid}: no cpsv:provides; its competent authority "
-                                    "provides it")
+                result.notes.append(Note(N_("{service}: no cpsv:provides; its competent "
+                                            "authority provides it"), params={"service": sid}))
     for t in triples:
         if t not in used:
             result.unplaced_triples.append(t)

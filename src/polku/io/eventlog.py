@@ -50,7 +50,8 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from polku.errors import PolkuError, PolkuErrors
+from polku.errors import NodeTypes, PolkuError, PolkuErrors
+from polku.words import N_
 from polku.privacy import HETU_PATTERN, find_hetu, is_hetu
 
 REQUIRED = ("case", "service", "start")
@@ -120,14 +121,15 @@ def _refuse_identity_codes(raw: bytes | bytearray, file: str) -> None:
     reader = csv.reader(io.StringIO(bytes(raw).decode("utf-8-sig", errors="replace")))
     header = next(reader, [])
     if any(find_hetu(col) is not None for col in header):
-        raise PolkuError("holds a personal identity code (henkilötunnus) in its header",
-                         file=file, row=1)
+        raise PolkuError(N_("holds a personal identity code (henkilötunnus) in its header"),
+                         params={}, file=file, row=1)
     for row_no, row in enumerate(reader, start=2):
         for col, cell in zip(header + [""] * len(row), row):
             if find_hetu(cell) is not None:
-                raise PolkuError("holds a personal identity code (henkilötunnus): an "
-                                 "event log must be anonymised; nothing was read",
-                                 file=file, row=row_no, column=col.strip() or None)
+                raise PolkuError(N_("holds a personal identity code (henkilötunnus): an "
+                                    "event log must be anonymised; nothing was read"),
+                                 params={}, file=file, row=row_no,
+                                 column=col.strip() or None)
 
 
 def read_event_log(path: str | Path, g: nx.MultiDiGraph) -> EventLog:
@@ -139,7 +141,7 @@ def read_event_log(path: str | Path, g: nx.MultiDiGraph) -> EventLog:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise PolkuError("no such file", file=file) from None
+        raise PolkuError(N_("no such file"), params={}, file=file) from None
     _refuse_identity_codes(raw, file)
     fast = _fast_read(raw, g, file)
     if fast is not None:
@@ -147,8 +149,8 @@ def read_event_log(path: str | Path, g: nx.MultiDiGraph) -> EventLog:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise PolkuError(f"not UTF-8: byte 0x{e.object[e.start]:02x} (save the log as "
-                         "UTF-8 CSV)", file=file) from None
+        raise PolkuError(N_("not UTF-8: byte 0x{byte} (save the log as UTF-8 CSV)"),
+                         params={"byte": f"{e.object[e.start]:02x}"}, file=file) from None
     del raw
     return _read_rows(csv.reader(io.StringIO(text, newline="")), g, file)
 
@@ -157,13 +159,16 @@ def _columns(header: list[str], file: str) -> tuple[int, int, int, int | None, i
     """The indexes of case, service, start, end and segment in the (lower-cased, stripped)
     header; a missing required column is refused."""
     if not any(header):
-        raise PolkuError("the file is empty: it needs a header row (case, service, start)",
-                         file=file)
+        raise PolkuError(N_("the file is empty: it needs a header row (case, service, "
+                            "start)"), params={}, file=file)
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        raise PolkuError(f"missing column{'s' if len(missing) > 1 else ''} "
-                         f"{', '.join(repr(c) for c in missing)} (an event log has case, "
-                         "service, start and optional end and segment)", file=file, row=1)
+        template = N_("missing column {columns} (an event log has case, service, start and "
+                      "optional end and segment)") if len(missing) == 1 else \
+            N_("missing columns {columns} (an event log has case, service, start and optional "
+               "end and segment)")
+        raise PolkuError(template, params={"columns": ", ".join(repr(c) for c in missing)},
+                         file=file, row=1)
     i_case, i_svc, i_start = (header.index(c) for c in REQUIRED)
     return (i_case, i_svc, i_start, header.index("end") if "end" in header else None,
             header.index("segment") if "segment" in header else None)
@@ -453,8 +458,9 @@ def _read_rows(reader, g: nx.MultiDiGraph, file: str) -> EventLog:
     errors: list[PolkuError] = []
     nan = float("nan")
 
-    def error(message: str, row: int, column: str | None) -> None:
-        errors.append(PolkuError(message, file=file, row=row, column=column))
+    def error(message: str, row: int, column: str | None, **params: object) -> None:
+        """One row's problem: ``message`` is a catalogued template of ``params``."""
+        errors.append(PolkuError(message, params=params, file=file, row=row, column=column))
         if len(errors) >= MAX_ERRORS:
             raise PolkuErrors(errors)
 
@@ -467,26 +473,33 @@ def _read_rows(reader, g: nx.MultiDiGraph, file: str) -> EventLog:
         svc = row[i_svc].strip()
         start_text = row[i_start].strip()
         if not case:
-            error("the case is empty", row_no, "case")
+            error(N_("the case is empty"), row_no, "case")
             continue
         if not svc:
-            error("the service is empty", row_no, "service")
+            error(N_("the service is empty"), row_no, "service")
             continue
         sid = svc_ids.get(svc)
         if sid is None:
             if svc not in known_svc:
                 t = str(nodes[svc]["type"]) if svc in nodes else ""
-                what = (f"is an {t}" if t[:1] in "aeiou" else f"is a {t}") if t \
-                    else "is not in the graph"
-                error(f"'{svc}' {what}: the service column names services (or outcomes) "
-                      "of the graph", row_no, "service")
+                if t:
+                    error(N_("'{service}' is {type}: the service column names services (or "
+                             "outcomes) of the graph"), row_no, "service", service=svc,
+                          type=NodeTypes((t,), article=True))
+                else:
+                    error(N_("'{service}' is not in the graph: the service column names "
+                             "services (or outcomes) of the graph"), row_no, "service",
+                          service=svc)
                 continue
             sid = svc_ids[svc] = len(svc_ids)
         try:
             start = _seconds(start_text)
         except ValueError:
-            error(f"'{start_text}' is not an ISO 8601 timestamp (e.g. 2025-03-04T09:30)"
-                  if start_text else "the start is empty", row_no, "start")
+            if start_text:
+                error(N_("'{value}' is not an ISO 8601 timestamp (e.g. 2025-03-04T09:30)"),
+                      row_no, "start", value=start_text)
+            else:
+                error(N_("the start is empty"), row_no, "start")
             continue
         end = nan
         if i_end is not None and row[i_end].strip():
@@ -494,12 +507,12 @@ def _read_rows(reader, g: nx.MultiDiGraph, file: str) -> EventLog:
             try:
                 end = _seconds(end_text)
             except ValueError:
-                error(f"'{end_text}' is not an ISO 8601 timestamp (e.g. 2025-03-04T09:30)",
-                      row_no, "end")
+                error(N_("'{value}' is not an ISO 8601 timestamp (e.g. 2025-03-04T09:30)"),
+                      row_no, "end", value=end_text)
                 continue
             if end < start:
-                error(f"the event ends ({end_text}) before it starts ({start_text})",
-                      row_no, "end")
+                error(N_("the event ends ({end}) before it starts ({start})"), row_no, "end",
+                      end=end_text, start=start_text)
                 continue
         seg = -1
         if i_seg is not None:
@@ -507,7 +520,8 @@ def _read_rows(reader, g: nx.MultiDiGraph, file: str) -> EventLog:
             seg = seg_ids.get(seg_text, -2)
             if seg == -2:
                 if seg_text not in known_seg:
-                    error(f"'{seg_text}' is not a segment of the graph", row_no, "segment")
+                    error(N_("'{segment}' is not a segment of the graph"), row_no, "segment",
+                          segment=seg_text)
                     continue
                 seg = seg_ids[seg_text] = len(seg_ids) - 1
         cid = case_ids.get(case)

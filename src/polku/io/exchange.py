@@ -19,7 +19,8 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.io.workbook import neutral
-from polku.errors import PolkuError
+from polku.errors import Note, PolkuError, Said
+from polku.words import N_
 from polku.graph import label
 
 #: CSV relationship types and node labels, as polku's Neo4j store names them
@@ -164,8 +165,9 @@ def write_neo4j_csv(g: nx.MultiDiGraph, folder: str | Path) -> None:
     folder = Path(folder)
     if folder.exists() and (not folder.is_dir() or any(
             p.name not in ("nodes.csv", "relationships.csv") for p in folder.iterdir())):
-        raise PolkuError("exists and holds other files: the CSV export replaces the folder "
-                         "whole, so export to a new folder", file=str(folder))
+        raise PolkuError(N_("exists and holds other files: the CSV export replaces the "
+                            "folder whole, so export to a new folder"), params={},
+                         file=str(folder))
     with atomic.output_dir(folder) as tmp:
         for name, text in neo4j_csv(g).items():
             (tmp / name).write_text(text, encoding="utf-8")
@@ -184,9 +186,11 @@ def write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path) -> None:
         rdf.write_turtle(g, path)
 
 
-def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[str]:
-    """What a CPSV-AP export tells its user: the services that are not public services."""
-    return [f"not a CPSV-AP public service (kept as polku:Service): {node}: {why}"
+def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[Note]:
+    """What a CPSV-AP export tells its user: the services that are not public services
+    (worded at the edge, :func:`polku.present.i18n.error_text`)."""
+    return [Note(N_("not a CPSV-AP public service (kept as polku:Service): {node}: {why}"),
+                 params={"node": node, "why": Said(why)})
             for node, why in not_public_services(g)]
 
 
@@ -199,7 +203,7 @@ def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
     out = []
     for node in sorted(n for n, d in g.nodes(data=True) if d["type"] == "service"):
         if not has_description(g.nodes[node]):
-            out.append((node, "no description"))
+            out.append((node, N_("no description")))
         elif not competent_authorities(g, node, public):
-            out.append((node, "no public organisation answers for it"))
+            out.append((node, N_("no public organisation answers for it")))
     return out

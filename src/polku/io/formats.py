@@ -31,7 +31,8 @@ from typing import Any, Callable
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import Alternatives, PolkuError, Said
+from polku.words import N_
 
 
 def resolve(ref: str) -> Callable[..., Any]:
@@ -99,7 +100,8 @@ class Format:
 
     def read(self, path: str | Path) -> nx.MultiDiGraph:
         if self.reader is None:
-            raise PolkuError(f"polku does not read {self.name} back", file=str(path))
+            raise PolkuError(N_("polku does not read {format} back"),
+                             params={"format": self.name}, file=str(path))
         return resolve(self.reader)(Path(path))
 
     def reads(self, path: Path) -> bool:
@@ -112,7 +114,7 @@ class Format:
 
     def as_text(self, g: nx.MultiDiGraph) -> str:
         if self.text is None:
-            raise PolkuError(f"{self.name} is not served as text")
+            raise PolkuError(N_("{format} is not served as text"), params={"format": self.name})
         return resolve(self.text)(g)
 
 
@@ -130,7 +132,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            also_reads=(".xlsm",), served=1),
     Format("workbook", "workbook", "the CSV sheets designers edit",
            ("",), "polku.io.workbook:write_workbook", reader="polku.io.workbook:read_workbook",
-           holds="of CSV sheets", one_file="xlsx", served=0),
+           holds=N_("of CSV sheets"), one_file="xlsx", served=0),
     Format("cpsv-ap", "CPSV-AP", "public services in CPSV-AP 3.2.0 (`polku import` "
            "reads other publishers' CPSV-AP)", (".ttl", ".jsonld", ".json"),
            "polku.io.exchange:write_cpsv_ap", shared=True,
@@ -142,7 +144,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("gexf", "GEXF", "Gephi", (".gexf",), "polku.io.exchange:write_gexf", shared=True),
     Format("csv", "CSV", "nodes.csv and relationships.csv for neo4j-admin import",
            ("",), "polku.io.exchange:write_neo4j_csv", shared=True,
-           holds="(nodes.csv and relationships.csv)", bare_folder=True),
+           holds=N_("(nodes.csv and relationships.csv)"), bare_folder=True),
     Format("mermaid", "Mermaid", "a flowchart of a segment's best paths (--segment, -k) "
            "or of every referral", (".mmd", ".md"),
            "polku.present.mermaid:write_mermaid", shared=True, options=("segment", "k")),
@@ -154,7 +156,8 @@ def get(name: str) -> Format:
     try:
         return FORMATS[name]
     except KeyError:
-        raise PolkuError(f"unknown format '{name}' (use {', '.join(FORMATS)})",
+        raise PolkuError(N_("unknown format '{format}' (use {choices})"),
+                         params={"format": name, "choices": ", ".join(FORMATS)},
                          field="format") from None
 
 
@@ -279,11 +282,19 @@ def check_name(out: Path, fmt: str) -> None:
     suffix = out.suffix.lower()
     if f.is_folder:
         if suffix and (f.bare_folder or suffix in _file_suffixes()):
-            hint = f" (use --to {f.one_file} for one file)" if f.one_file else ""
-            raise PolkuError(f"a {fmt} export is a folder {f.holds}; '{out.name}' looks like "
-                             f"a file name{hint}", file=str(out), field="output")
+            if f.one_file:
+                raise PolkuError(N_("a {format} export is a folder {holds}; '{name}' looks "
+                                    "like a file name (use --to {one} for one file)"),
+                                 params={"format": fmt, "holds": Said(f.holds),
+                                         "name": out.name, "one": f.one_file},
+                                 file=str(out), field="output")
+            raise PolkuError(N_("a {format} export is a folder {holds}; '{name}' looks like "
+                                "a file name"), params={"format": fmt, "holds": Said(f.holds),
+                                                        "name": out.name},
+                             file=str(out), field="output")
     elif suffix not in f.suffixes:
-        raise PolkuError(f"{fmt} output needs a name ending in {' or '.join(f.suffixes)}",
+        raise PolkuError(N_("{format} output needs a name ending in {suffixes}"),
+                         params={"format": fmt, "suffixes": Alternatives(f.suffixes)},
                          file=str(out), field="output")
 
 
@@ -292,7 +303,8 @@ def check_output(out: Path, fmt: str, source: str | Path | None = None) -> None:
     check_name(out, fmt)
     if source is not None and Path(str(source)).exists() and \
             Path(str(source)).resolve() == out.resolve():
-        raise PolkuError("the output would overwrite the input", file=str(out), field="output")
+        raise PolkuError(N_("the output would overwrite the input"), params={}, file=str(out),
+                         field="output")
 
 
 def taking(option: str) -> str:

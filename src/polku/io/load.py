@@ -15,6 +15,7 @@ from pathlib import Path
 import networkx as nx
 
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.io import formats
 # the name rules live with the registry; importable from here as before
 from polku.io.formats import check_output, format_for  # noqa: F401
@@ -62,8 +63,9 @@ def _load(text: str) -> nx.MultiDiGraph:
         return neo4jstore.pull_graph_from_uri(text)
     path = Path(text)
     if not path.exists():
-        raise PolkuError("no such file or folder", file=text)
+        raise PolkuError(N_("no such file or folder"), params={}, file=text)
     fmt = formats.reading(path)
     if fmt is None:
-        raise PolkuError(f"unknown kind of file: expected {formats.readable()}", file=text)
+        raise PolkuError(N_("unknown kind of file: expected {kinds}"),
+                         params={"kinds": formats.readable()}, file=text)
     return fmt.read(path)

@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import PolkuError, PolkuErrors
+from polku.errors import NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
 from polku.graph import add_edge, add_edges, new_graph
 
@@ -443,7 +443,9 @@ def refuse_hetu(literals: list[tuple[str, str, str]], source: str | None = None)
     i = first_hetu(text for _, _, text in literals)
     if i is not None:
         s, p, _ = literals[i]
-        raise PolkuError(f"<{p}> {HETU_MESSAGE}", file=source, node=s)
+        raise PolkuError(N_("<{predicate}> {problem}"),
+                         params={"predicate": p, "problem": Said(HETU_MESSAGE)},
+                         file=source, node=s)
 
 
 def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
@@ -530,13 +532,14 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     seen_ids: dict[str, str] = {}
     for s, node in ids.items():
         if node in seen_ids:
-            raise PolkuError(f"the id '{node}' (dct:identifier) is also used by "
-                             f"<{seen_ids[node]}>", file=source, node=s)
+            raise PolkuError(N_("the id '{id}' (dct:identifier) is also used by <{other}>"),
+                             params={"id": node, "other": seen_ids[node]}, file=source, node=s)
         seen_ids[node] = s
 
     def node_of(o: str | Lit, s: str, p: str) -> str:
         if type(o) is Lit or o not in ids:
-            raise PolkuError(f"<{p}> points to {o!r}, which is not a polku resource", node=s)
+            raise PolkuError(N_("<{predicate}> points to {value}, which is not a polku "
+                                "resource"), params={"predicate": p, "value": repr(o)}, node=s)
         return ids[o]  # type: ignore[index]
 
     def extra_of(pos: list[tuple[str, str | Lit]]) -> dict[str, str]:
@@ -596,7 +599,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
             subject = node_of(values[POLKU + "subject"], s, POLKU + "subject")
             role = values[POLKU + "role"]
         except KeyError as e:
-            raise PolkuError(f"the responsibility has no <{e.args[0]}>", node=s) from None
+            raise PolkuError(N_("the responsibility has no <{predicate}>"),
+                             params={"predicate": e.args[0]}, node=s) from None
         rattrs: dict[str, object] = {"kind": "responsibility",
                                      "role": role.value if type(role) is Lit else str(role)}
         comment = values.get(RDFS + "comment")
@@ -611,8 +615,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         path = path_of_step.get(s)
         order = values.get(POLKU + "order")
         if path is None or POLKU + "stepNode" not in values or type(order) is not Lit:
-            raise PolkuError("the path step belongs to no path, or lacks its node or order",
-                             node=s)
+            raise PolkuError(N_("the path step belongs to no path, or lacks its node or "
+                                "order"), params={}, node=s)
         sattrs: dict[str, object] = {"kind": "step", "order": int(_python(order))}
         if extra := extra_of(pos):
             sattrs["extra"] = extra
@@ -625,7 +629,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         pos = by_subject.get(s, [])
         key = next((o.value for p, o in pos if p == POLKU + "finding" and type(o) is Lit), None)
         if key is None:
-            raise PolkuError("the follow-up names no finding (polku:finding)", node=s)
+            raise PolkuError(N_("the follow-up names no finding (polku:finding)"), params={},
+                             node=s)
         record: dict[str, object] = {}
         for p, o in pos:
             attr = field_of.get(p)
@@ -644,8 +649,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     g.add_nodes_from(nodes)
     add_edges(g, edges)
     if g.number_of_nodes() == 0:
-        raise PolkuError("holds no polku resources (actors, services, segments, …): is it a "
-                         "polku graph?", file=source)
+        raise PolkuError(N_("holds no polku resources (actors, services, segments, …): is it "
+                            "a polku graph?"), params={}, file=source)
     problems = structural_problems(g, source)
     if problems:
         raise PolkuErrors(problems)
@@ -676,23 +681,27 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[P
                                                "attribute": attr},
                                            file=source, node=node))
         if "entry" in data and not isinstance(data["entry"], bool):
-            problems.append(PolkuError(f"polku:isEntryPoint must be true or false, not "
-                                       f"{data['entry']!r}", file=source, node=node))
+            problems.append(PolkuError(N_("polku:isEntryPoint must be true or false, not "
+                                          "{value}"), params={"value": repr(data["entry"])},
+                                       file=source, node=node))
         if data["type"] == "referral":
             for kind, allowed in (("from", ("service",)), ("to", ("service", "outcome"))):
                 ends = [v for _, v, k in g.out_edges(node, data="kind") if k == kind]
                 if len(ends) != 1 or g.nodes[ends[0]]["type"] not in allowed:
                     problems.append(PolkuError(
-                        f"{EDGES[kind].replace(POLKU, 'polku:')} must be exactly one "
-                        f"{' or '.join(allowed)}", file=source, node=node))
+                        N_("{predicate} must be exactly one {types}"),
+                        params={"predicate": EDGES[kind].replace(POLKU, "polku:"),
+                                "types": NodeTypes(allowed)}, file=source, node=node))
             flow = data.get("information_flow", "unknown")
             if flow not in ("yes", "no", "unknown"):
-                problems.append(PolkuError(f"polku:informationFlow must be yes, no or unknown, "
-                                           f"not {flow!r}", file=source, node=node))
+                problems.append(PolkuError(N_("polku:informationFlow must be yes, no or "
+                                              "unknown, not {value}"),
+                                           params={"value": repr(flow)}, file=source, node=node))
     for u, v, d in g.edges(data=True):
         if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
-            problems.append(PolkuError(f"step {d['order']} is {v}, which is not a service or "
-                                       "outcome", file=source, node=u))
+            problems.append(PolkuError(N_("step {order} is {node}, which is not a service or "
+                                          "outcome"), params={"order": d["order"], "node": v},
+                                       file=source, node=u))
     return problems
 
 
@@ -785,7 +794,8 @@ def parse_turtle_triples(data: bytes, source: str = "<data>") -> list[Triple]:
                 obj = o.value
             append((t.subject.value, t.predicate.value, obj))
     except SyntaxError as e:
-        raise PolkuError(f"Turtle syntax error: {e}", file=source) from None
+        raise PolkuError(N_("Turtle syntax error: {detail}"), params={"detail": str(e)},
+                         file=source) from None
     return out
 
 
@@ -795,9 +805,10 @@ def read_turtle(path: str | Path) -> nx.MultiDiGraph:
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PolkuError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+        raise PolkuError(N_("cannot read the file ({reason})"), params={
+            "reason": os_reason(e)}, file=str(path)) from None
     if not data.strip():
-        raise PolkuError("the file is empty", file=str(path))
+        raise PolkuError(N_("the file is empty"), params={}, file=str(path))
     return from_triples(parse_turtle_triples(data, str(path)), name=path.stem, source=str(path))
 
 
@@ -860,8 +871,9 @@ def rdflib_graph(path: str | Path):  # -> rdflib.Graph
         return rdflib.Graph().parse(path, format=fmt)
     except Exception as e:  # rdflib raises many types for bad input
         detail = " ".join(str(e).split())  # rdflib's messages run over several lines
-        raise PolkuError(f"cannot parse as {fmt} ({e.__class__.__name__}: {detail[:300]})",
-                         file=str(path)) from None
+        raise PolkuError(N_("cannot parse as {format} ({detail})"), params={
+            "format": fmt, "detail": f"{e.__class__.__name__}: {detail[:300]}"},
+            file=str(path)) from None
 
 
 def jsonld_context() -> dict[str, str]:

@@ -203,7 +203,8 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
     elif action == "replace":
         after = dict(values)
     else:
-        raise PolkuError(f"unknown edit action '{action}'")
+        raise PolkuError(N_("unknown edit action '{action}'"), params={"action": action},
+                         field="action")
     after = {c: v for c, v in after.items() if v != ""}
     rows[index] = after
     out[sheet] = (without_dropped(header), rows)

@@ -35,7 +35,8 @@ def ontology_path(name: str) -> Path:
     """
     path = Path(str(resources.files("polku") / "ontology" / name))
     if not path.exists():
-        raise PolkuError("the ontology file is missing from this installation", file=str(path))
+        raise PolkuError(N_("the ontology file is missing from this installation"), params={},
+                         file=str(path))
     return path
 
 

@@ -65,9 +65,11 @@ def row_ceiling(given: int | None = None) -> int:
         try:
             value = int(text)
         except ValueError:
-            raise PolkuError(f"POLKU_MAX_ROWS is '{text}', not a whole number") from None
+            raise PolkuError(N_("POLKU_MAX_ROWS is '{text}', not a whole number"),
+                             params={"text": text}) from None
         if value < 1:
-            raise PolkuError(f"POLKU_MAX_ROWS is {value}: it must be 1 or more")
+            raise PolkuError(N_("POLKU_MAX_ROWS is {value}: it must be 1 or more"),
+                             params={"value": value})
         return value
     return MAX_ROWS
 
@@ -330,11 +332,11 @@ class _Reader:
         if self.path.is_dir():
             return self._csv_tables()
         if not self.path.exists():
-            raise PolkuError("no such file or folder", file=str(self.path))
+            raise PolkuError(N_("no such file or folder"), params={}, file=str(self.path))
         if self.path.suffix.lower() in (".xlsx", ".xlsm"):
             return self._xlsx_tables()
-        raise PolkuError("not a workbook: expected a folder of CSV files or an .xlsx file",
-                         file=str(self.path))
+        raise PolkuError(N_("not a workbook: expected a folder of CSV files or an .xlsx file"),
+                         params={}, file=str(self.path))
 
     def _csv_tables(self) -> dict:
         tables = {}
@@ -358,35 +360,39 @@ class _Reader:
                     if reader.line_num > line and len(record) < len(rows[0]):
                         # a quoted cell ran over lines and the row still came out short: the
                         # classic sign of a missing closing quote, which swallows what follows
-                        self.error(f"a quoted cell runs from line {line} to line "
-                                   f"{reader.line_num} and the row has too few cells: is a "
-                                   "closing quote (\") missing?", file=str(file), sheet=name,
-                                   row=line)
+                        self.error(N_("a quoted cell runs from line {line} to line {last} "
+                                      "and the row has too few cells: is a closing quote (\") "
+                                      "missing?"), file=str(file), sheet=name, row=line,
+                                   line=line, last=reader.line_num)
                     line = reader.line_num + 1
                     if len(rows) > ceiling + 1:
                         raise _TooManyRows(ceiling)
             except _TooManyRows as e:
-                self.error(e.message, file=str(file), sheet=name)
+                self.error(e.msgid or e.message, file=str(file), sheet=name, **e.params)
                 self.failed.add(name)
                 continue
             except csv.Error as e:
-                self.error(_csv_problem(e), file=str(file), sheet=name, row=line)
+                template, params = _csv_problem(e)
+                self.error(template, file=str(file), sheet=name, row=line, catalogued=True,
+                           **params)
                 self.failed.add(name)
                 continue
             except _NotUtf8 as e:
-                self.error(e.message, file=str(file), sheet=name, row=e.row)
+                self.error(e.msgid or e.message, file=str(file), sheet=name, row=e.row,
+                           **e.params)
                 self.failed.add(name)
                 continue
             if not rows or not any(c.strip() for c in rows[0]) and \
                     not any(c.strip() for r in rows for c in r):
-                self.error("the file is empty: it needs at least a header row",
-                           file=str(file), sheet=name)
+                self.error(N_("the file is empty: it needs at least a header row"),
+                           file=str(file), sheet=name, catalogued=True)
                 self.failed.add(name)
                 continue
             header = [h.strip() for h in rows[0]]
             if len(header) == 1 and ";" in header[0]:
-                self.error("the header has one column with ';' in it: polku reads "
-                           "comma-separated CSV", file=str(file), sheet=name, row=1)
+                self.error(N_("the header has one column with ';' in it: polku reads "
+                              "comma-separated CSV"), file=str(file), sheet=name, row=1,
+                           catalogued=True)
                 self.failed.add(name)
                 continue
             body = [(n, [c.strip() for c in r]) for n, r in zip(lines[1:], rows[1:])]
@@ -397,11 +403,12 @@ class _Reader:
         import openpyxl  # imported here: only .xlsx users pay for it
 
         if self.path.stat().st_size == 0:
-            raise PolkuError("the file is empty", file=str(self.path))
+            raise PolkuError(N_("the file is empty"), params={}, file=str(self.path))
         try:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
-            raise PolkuError(f"not a readable .xlsx file ({e.__class__.__name__}: {e})",
+            raise PolkuError(N_("not a readable .xlsx file ({detail})"),
+                             params={"detail": f"{e.__class__.__name__}: {e}"},
                              file=str(self.path)) from None
         tables = {}
         self.names = list(book.sheetnames)
@@ -415,7 +422,8 @@ class _Reader:
                 while header and header[-1] == "":
                     header.pop()
                 if not header:
-                    self.error("the sheet is empty: it needs at least a header row", sheet=name)
+                    self.error(N_("the sheet is empty: it needs at least a header row"),
+                               sheet=name, catalogued=True)
                     self.failed.add(name)
                     continue
                 # one column past the header, to notice data with no header; a formatted
@@ -428,7 +436,8 @@ class _Reader:
                     if i % 20_000 == 0 and i:
                         self.progress(f"reading sheet {name}", i)
                     if i >= ceiling:
-                        self.error(_TooManyRows(ceiling).message, sheet=name)
+                        too_many = _TooManyRows(ceiling)
+                        self.error(too_many.msgid or "", sheet=name, **too_many.params)
                         self.failed.add(name)
                         break
                     cells = [c.strip() if isinstance(c, str) else c for c in r]
@@ -450,8 +459,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 class _NotUtf8(PolkuError):
     def __init__(self, row: int, byte: int, offset: int) -> None:
-        super().__init__(f"not UTF-8: byte 0x{byte:02x} at offset {offset} (save the file "
-                         "as UTF-8 CSV)")
+        super().__init__(N_("not UTF-8: byte 0x{byte} at offset {offset} (save the file as "
+                            "UTF-8 CSV)"), params={"byte": f"{byte:02x}", "offset": offset})
         self.row = row
 
 
@@ -473,19 +482,21 @@ def _utf8_lines(file: Path) -> Iterator[str]:
 
 class _TooManyRows(PolkuError):
     def __init__(self, ceiling: int) -> None:
-        super().__init__(f"the sheet has more than {ceiling:,} rows, the most this server or "
-                         "command takes (POLKU_MAX_ROWS raises the ceiling)")
+        super().__init__(N_("the sheet has more than {ceiling} rows, the most this server or "
+                            "command takes (POLKU_MAX_ROWS raises the ceiling)"),
+                         params={"ceiling": f"{ceiling:,}"})
 
 
-def _csv_problem(error: csv.Error) -> str:
-    """A csv module error as a designer can act on it."""
+def _csv_problem(error: csv.Error) -> tuple[str, dict[str, object]]:
+    """A csv module error as a designer can act on it: a catalogued template and its
+    parameters."""
     text = str(error)
     if "field larger than field limit" in text:
-        return (f"a cell is longer than {MAX_CELL:,} characters, the most a cell holds (did a "
-                "quote (\") open a cell that never closes?)")
+        return (N_("a cell is longer than {most} characters, the most a cell holds (did a "
+                   "quote (\") open a cell that never closes?)"), {"most": f"{MAX_CELL:,}"})
     if "NUL" in text:
-        return "the file holds a NUL character: save it again as UTF-8 CSV"
-    return f"the CSV cannot be read here ({text})"
+        return N_("the file holds a NUL character: save it again as UTF-8 CSV"), {}
+    return N_("the CSV cannot be read here ({detail})"), {"detail": text}
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -766,7 +777,8 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
     for name, (file, header, body) in tables.items():
         sheet = SHEETS[name]
         if len(body) > ceiling:
-            reader.error(_TooManyRows(ceiling).message, file=file, sheet=name)
+            too_many = _TooManyRows(ceiling)
+            reader.error(too_many.msgid or "", file=file, sheet=name, **too_many.params)
             reader.failed.add(name)
             continue
         seen: set[str] = set()
@@ -850,10 +862,10 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
                 if isinstance(raw, Uncomputed):
                     if col is not None and col.kind != "text":
-                        reader.error("the cell holds a formula whose value was never saved "
-                                     "(open the workbook in a spreadsheet program and save it, "
-                                     "or type the value)", file=file, sheet=name, row=rownum,
-                                     column=h)
+                        reader.error(N_("the cell holds a formula whose value was never "
+                                        "saved (open the workbook in a spreadsheet program "
+                                        "and save it, or type the value)"), file=file,
+                                     sheet=name, row=rownum, column=h, catalogued=True)
                     continue
                 if len(text) > MAX_CELL:
                     reader.error(N_("the cell has {length} characters; a cell holds at "
@@ -954,9 +966,11 @@ def read_workbook(path: str | Path, name: str | None = None,
         sheet_id = meta.values.get("id")
         if isinstance(sheet_id, str):
             if name and name != sheet_id:
-                errors.append(PolkuError(f"the graph is named '{sheet_id}' here, not "
-                                         f"'{name}': rename it in this sheet, not on the "
-                                         "command line", **meta.where("id")))
+                errors.append(PolkuError(N_("the graph is named '{here}' here, not "
+                                            "'{name}': rename it in this sheet, not on the "
+                                            "command line"),
+                                         params={"here": sheet_id, "name": name},
+                                         **meta.where("id")))
             g.graph["name"] = sheet_id
         g.graph.update({k: v for k, v in meta.values.items() if k != "id"})
         if meta.extra:
@@ -1269,9 +1283,10 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
     path = Path(path)
     qualified = next((n for n in g.nodes if "/" in str(n)), None)
     if qualified is not None:
-        raise PolkuError(f"a merged national graph (ids such as '{qualified}') is not a "
-                         "workbook: workbook ids hold no region; export Turtle or JSON-LD, or "
-                         "each region's own workbook", file=str(path))
+        raise PolkuError(N_("a merged national graph (ids such as '{qualified}') is not a "
+                            "workbook: workbook ids hold no region; export Turtle or JSON-LD, "
+                            "or each region's own workbook"), params={"qualified": qualified},
+                         file=str(path))
     # the plan's sheets only when the graph has a plan; the spec's sheets always, as a
     # template to fill in
     sheets = {name: rows for name, rows in sheet_rows(g).items()
@@ -1280,7 +1295,7 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
         import openpyxl
 
         if path.is_dir():
-            raise PolkuError("is a folder, not an .xlsx file", file=str(path))
+            raise PolkuError(N_("is a folder, not an .xlsx file"), params={}, file=str(path))
         book = openpyxl.Workbook()
         book.remove(book.active)
         for name, (header, records) in sheets.items():
@@ -1315,18 +1330,18 @@ def _check_replaceable(path: Path) -> None:
     if not path.exists():
         return
     if not path.is_dir():
-        raise PolkuError("exists and is not a folder: a workbook export is a folder of CSV "
-                         "files", file=str(path))
+        raise PolkuError(N_("exists and is not a folder: a workbook export is a folder of "
+                            "CSV files"), params={}, file=str(path))
     if path.resolve() in (Path.cwd().resolve(), *Path.cwd().resolve().parents):
-        raise PolkuError("is the current folder or one above it: export to a new folder",
-                         file=str(path))
+        raise PolkuError(N_("is the current folder or one above it: export to a new folder"),
+                         params={}, file=str(path))
     sheet_files = {f"{name}.csv" for name in SHEETS}
     others = sorted(p.name for p in path.iterdir() if p.name not in sheet_files)
     if others:
         shown = ", ".join(others[:5]) + (" …" if len(others) > 5 else "")
-        raise PolkuError(f"the folder holds files that are not workbook sheets ({shown}); "
-                         "an export replaces the folder whole, so export to a new folder",
-                         file=str(path))
+        raise PolkuError(N_("the folder holds files that are not workbook sheets ({shown}); "
+                            "an export replaces the folder whole, so export to a new folder"),
+                         params={"shown": shown}, file=str(path))
 
 
 def is_workbook(path: str | Path) -> bool:

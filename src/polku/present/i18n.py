@@ -254,7 +254,8 @@ class Translator:
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
                 "num": self.number, "when": self.when,
-                "clients": self.clients, "days": self.days}
+                "clients": self.clients, "days": self.days,
+                "kind_name": lambda kind: kind_name(kind, self)}
 
     def when(self, moment: Any) -> str:
         """:meth:`datetime` of a moment or of its ISO text (``2026-12-03T10:47:00Z``, as the
@@ -337,15 +338,17 @@ def status_name(status: str, tr: Translator) -> str:
 
 def error_param(value: Any, tr: Translator) -> Any:
     """One parameter of an error message in ``tr``'s language: node types by their names,
-    choices by their display names beside their codes, a catalogued text translated,
-    anything else as it is.
+    choices by their display names beside their codes, a catalogued text translated, a
+    problem inside a problem worded, anything else as it is.
 
     >>> from polku.errors import Choices
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import Choices, NodeTypes, Phrase, Said
+    from polku.errors import Alternatives, Choices, NodeTypes, Phrase, Said
 
+    if isinstance(value, PolkuError):
+        return error_message(value, tr)
     if isinstance(value, Phrase):
         try:
             return tr(value.template).format(**{k: error_param(v, tr)
@@ -361,6 +364,8 @@ def error_param(value: Any, tr: Translator) -> Any:
         return joiner.join(type_name(t, tr) for t in value)
     if isinstance(value, Said):
         return tr(str(value))
+    if isinstance(value, Alternatives):
+        return (" " + tr("or") + " ").join(value)
     return value
 
 

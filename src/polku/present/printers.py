@@ -24,7 +24,7 @@ from typing import Any, Iterable
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
-from polku.present.i18n import N_, Translator, severity_name, translator, type_name
+from polku.present.i18n import N_, Translator, kind_name, severity_name, translator, type_name
 from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
 
 
@@ -221,7 +221,8 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
     lines = [head + (" " + tr("to {outcome}").format(outcome=report["to"]) if report["to"]
                      else "")]
     if report.get("needs"):
-        lines.append("  " + tr("needs: {needs}").format(needs=", ".join(report["needs"])))
+        lines.append("  " + tr("needs: {needs}").format(needs=", ".join(
+            report.get("need_labels") or report["needs"])))
     search = report.get("search") or {}
     if search and not search["exact"]:
         lines.append("  " + tr("(bounded search: stopped after {count} partial paths; the "
@@ -230,19 +231,23 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
     if not report["best"]:
         lines.append("  " + tr("(no path from the segment's entries reaches an outcome)"))
     for p in report["best"]:
-        uncovered = (_uncovered(p["uncovered"], tr) if p["uncovered"]
+        uncovered = (_uncovered(p.get("uncovered_labels") or p["uncovered"], tr)
+                     if p["uncovered"]
                      else (", " + tr("covers every need") if report.get("needs") else ""))
         lines.append(f"{p['rank']}. " + _wait_handoffs(p, tr)
-                     + (", " + tr("{count} unknown wait(s)").format(
-                         count=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
+                     + (", " + tr.ngettext("{n} wait unknown", "{n} waits unknown",
+                                           p["unknown_waits"]).format(
+                         n=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
                      + uncovered)
         lines += [f"     {_step_text(s, tr)}" for s in p["steps"]]
     lines += ["", tr("Designed paths ({count}):").format(count=len(report["designed"]))]
     for d in report["designed"]:
-        state = (tr("BROKEN at {count} step(s)").format(count=len(d["broken"])) if d["broken"]
+        state = (tr.ngettext("BROKEN at {count} step", "BROKEN at {count} steps",
+                             len(d["broken"])).format(count=len(d["broken"])) if d["broken"]
                  else tr("ok"))
         lines.append(f"- {d['label']} ({d['path']}): {state}, " + _wait_handoffs(d, tr)
-                     + (_uncovered(d["uncovered"], tr) if d.get("uncovered") else ""))
+                     + (_uncovered(d.get("uncovered_labels") or d["uncovered"], tr)
+                        if d.get("uncovered") else ""))
         for s in d["steps"]:
             mark = "  ✗ " + tr("no referral") + " " if s.get("broken") else "    "
             lines.append(f"   {mark}{_step_text(s, tr)}")
@@ -259,8 +264,10 @@ def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
 # -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------
 
 def _finding_lines(found: Iterable[dict[str, Any]], tr: Translator, width: int = 24) -> list[str]:
-    return [f"  {severity_name(f['severity'], tr):<9}  {f['kind']:<{width}}  {f['message']}"
-            for f in found]
+    """One line a finding: its severity and kind by their names in ``tr``'s language, then
+    its message."""
+    return [f"  {severity_name(f['severity'], tr):<9}  {kind_name(f['kind'], tr):<{width}}  "
+            f"{f['message']}" for f in found]
 
 
 def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> str:
@@ -449,6 +456,25 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
     return "\n".join(lines)
 
 
+# -- merge (``polku merge``) --------------------------------------------------------------
+
+def conflict_text(conflict: Any, tr: Translator) -> str:
+    """A fact regions disagree on (:class:`polku.analyses.merge.Conflict`) in ``tr``'s
+    language; English reads as ``str(conflict)``.
+
+    >>> from polku.analyses.merge import Conflict
+    >>> c = Conflict("national/kela", "0246246-0", "name", {"a": "Kela", "b": "KELA"})
+    >>> conflict_text(c, translator("fi"))
+    "national/kela (Y-tunnus 0246246-0): name: a: 'Kela'; b: 'KELA' (yhdistettyyn aineistoon jää alueen a arvo)"
+    """
+    said = "; ".join(tr("{region} says {value}").format(region=r, value=repr(v))
+                     for r, v in conflict.values.items())
+    return tr("{actor} (business id {business_id}): {field}: {said} (the merged graph keeps "
+              "{first}'s)").format(actor=conflict.actor, business_id=conflict.business_id,
+                                   field=conflict.field, said=said,
+                                   first=next(iter(conflict.values)))
+
+
 # -- diff (``polku diff``) ----------------------------------------------------------------
 
 def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
@@ -456,14 +482,18 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     """:func:`polku.analyses.diff.diff` for a terminal (its findings worded:
     :func:`polku.present.results.diff_worded`): ``+`` added, ``-`` removed, ``~`` changed
     with old → new; the words and labels in ``tr``'s language (default Finnish)."""
+    from polku.present.messages import subject_name
+
     tr = tr or translator()
 
     def name(g: nx.MultiDiGraph, node: str) -> str:
-        lab = tr.label(g, node)
-        return f"{node} ({lab})" if node in g and lab != node else node
+        said = subject_name(g, node, tr)
+        return f"{said} ({node})" if said != node else node
 
     f = result["findings"]
-    lines = [f"{a.graph.get('name', 'a')} → {b.graph.get('name', 'b')}: " + tr(
+    from polku.graph import title as graph_title
+
+    lines = [f"{graph_title(a)} → {graph_title(b)}: " + tr(
         "{added} added, {removed} removed, {changed} changed; findings {created} created, "
         "{resolved} resolved").format(added=len(result["added"]),
                                       removed=len(result["removed"]),
@@ -479,7 +509,11 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
                        (N_("findings resolved:"), "resolved")):
         if f[key]:
             lines.append(tr(title))
-            lines += [f"  {x['severity']:<7}  {x['kind']:<24}  {x['message']}" for x in f[key]]
+            sev = [severity_name(x["severity"], tr) for x in f[key]]
+            kinds = [kind_name(x["kind"], tr) for x in f[key]]
+            sw, kw = max(map(len, sev)), max(map(len, kinds))
+            lines += [f"  {s:<{sw}}  {k:<{kw}}  {x['message']}"
+                      for s, k, x in zip(sev, kinds, f[key])]
     return "\n".join(lines)
 
 

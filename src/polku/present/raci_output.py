@@ -123,7 +123,7 @@ def by_involvement(m: Raci, g: nx.MultiDiGraph) -> Raci:
     return replace(m, actors=tuple(order))
 
 
-def _row_name(row) -> str:
+def row_name(row) -> str:
     """A row's name: its label, and a referral's two ends (a referral's label is its id)."""
     if not row.detail:
         return row.label
@@ -181,7 +181,7 @@ def raci_csv(m: Raci, tr: Translator | None = None) -> str:
         cells = [m.cell(a, r.subject) for a in m.actors]
         notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
         w.writerow([neutral(t) for t in (
-            r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
+            r.subject, row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
             *[role_label(c.role, tr) if c else "" for c in cells], notes)])
     return buf.getvalue()
 
@@ -223,7 +223,7 @@ def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
             c.font = bold
             c.alignment = Alignment(wrap_text=True, vertical="top")
     for r in m.rows:
-        ws.append([r.subject, _row_name(r), type_label(r.type, tr), mark_label(r.mark, tr)])
+        ws.append([r.subject, row_name(r), type_label(r.type, tr), mark_label(r.mark, tr)])
         n = ws.max_row
         if r.mark:
             for col in range(1, 5):
@@ -307,7 +307,7 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
             for i, td in filled[r.subject]:
                 tds[i] = td
             cells = "".join(tds)
-        rows.append({"subject": r.subject, "name": _row_name(r), "type": r.type,
+        rows.append({"subject": r.subject, "name": row_name(r), "type": r.type,
                      "type_label": type_label(r.type, tr), "mark": r.mark,
                      "mark_label": mark_label(r.mark, tr),
                      "kinds": list(r.kinds), "cells_html": Markup(cells)})

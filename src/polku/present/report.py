@@ -30,7 +30,7 @@ from polku.errors import PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary, title as graph_title
-from polku.present.i18n import Translator, severity_name, translator
+from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.decisions import decisions
 from polku.present.messages import worded
 from polku.present.raci_output import raci_worded
@@ -206,23 +206,29 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     out += [tr("{services} services, {segments} client segments, {referrals} referrals, "
                "{actors} actors.").format(services=num(c["service"]), segments=num(c["segment"]),
                                           referrals=num(c["referral"]), actors=num(c["actor"]))
-            + " **" + tr("{total} findings: {errors} errors, {warnings} warnings, {info} for "
-                         "information.").format(total=num(data["total"]), errors=num(sc["error"]),
-                                                warnings=num(sc["warning"]),
-                                                info=num(sc["info"])) + "** "
+            + " **" + tr("{total}: {errors}, {warnings}, {info}.").format(
+                total=tr.ngettext("{n} finding", "{n} findings", data["total"]).format(
+                    n=num(data["total"])),
+                errors=tr.ngettext("{n} error", "{n} errors", sc["error"]).format(
+                    n=num(sc["error"])),
+                warnings=tr.ngettext("{n} warning", "{n} warnings", sc["warning"]).format(
+                    n=num(sc["warning"])),
+                info=tr.ngettext("{n} for information", "{n} for information",
+                                 sc["info"]).format(n=num(sc["info"]))) + "** "
             + tr("Generated {time}; a wait counts as long above {days} days.").format(
                 time=data["generated"], days=num(data["long_wait_days"])), "",
             f"## {tr('Findings by kind')}", "",
-            f"| {tr('severity')} | {tr('kind')} | {tr('count')} | {tr('means')} |",
+            f"| {tr('severity')} | {tr('kind')} | {tr('count')} | {tr('explanation')} |",
             "|---|---|---:|---|"]
-    out += [f"| {sev[k['severity']]} | `{k['kind']}` | {num(k['count'])} | "
+    out += [f"| {sev[k['severity']]} | {cell(kind_name(k['kind'], tr))} `{k['kind']}` | "
+            f"{num(k['count'])} | "
             f"{cell(tr(k['meaning']))} |" for k in data["kinds"]]
     titles = {"error": tr("Errors"), "warning": tr("Warnings"), "info": tr("For information")}
     for block in data["lists"]:
         if not block["findings"]:
             continue
         out += ["", f"## {titles[block['severity']]}", ""]
-        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+        out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
                 + (f" *({cell(data['followups'][f['key']])})*"
                    if data.get("followups", {}).get(f["key"]) else "")
                 for f in block["findings"]]
@@ -252,21 +258,21 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             "|---:|---|---:|---:|---:|---:|"]
     hidden = tr("hidden")
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
-            f"{num(r['betweenness'], 4)} | {hidden if r.get('hidden') else num(r['inflow'])} | "
-            f"{num(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'])} |"
+            f"{num(r['betweenness'], 3)} | {hidden if r.get('hidden') else tr.clients(r['inflow'])} | "
+            f"{tr.clients(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'])} |"
             for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",
             f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
     out += [f"| {cell(r['label'])} (`{r['service']}`) | "
             f"{hidden if r.get('hidden') else num(r['utilization'])} | "
-            f"{hidden if r.get('hidden') else num(r['inflow'])} | {num(r['capacity'])} |"
+            f"{hidden if r.get('hidden') else tr.clients(r['inflow'])} | {tr.clients(r['capacity'])} |"
             for r in data["by_flow"]]
     out += ["", data["ranking_note"]]
     out += ["", f"## {tr('Responsibility overlaps')}", ""]
     if not data["responsibility"]:
         out.append(tr("None found."))
-    out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+    out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
             for f in data["responsibility"]]
     out += ["", f"## {tr('Who must act')}", "", tr(
         "For each organisation, the findings it is accountable for (the subject's lead; else a "
@@ -280,7 +286,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
         out += [tr("No plan measure addresses any of these findings."), ""]
     if data["unowned"]:
         out += [f"### {tr('Nobody is accountable')}", ""]
-        out += [f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+        out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
                 for f in data["unowned"]]
         out.append("")
     for a in data["actions"]:
@@ -290,7 +296,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             out.append("")
             for f in grp["findings"]:
                 plan = "; ".join(f"{cell(m['label'])} (`{m['id']}`)" for m in f["measure_labels"])
-                out.append(f"- `{f['kind']}` **{cell(f['subject'])}**: {cell(f['message'])}"
+                out.append(f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
                            + (" — " + tr("plan measures: {measures}").format(measures=plan)
                               if plan else ""))
             if grp["more"]:
@@ -348,7 +354,7 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.present.raci_output import mark_label, role_label
+    from polku.present.raci_output import mark_label, role_label, row_name
 
     out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:
@@ -357,13 +363,14 @@ def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     out += [tr("{subjects} subjects, {actors} actors").format(
                 subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
             + (f"; {counts}" if counts else "") + ".", "",
-            f"| {tr('subject')} | " + " | ".join(f"`{cell(a)}`" for a in m.actors)
+            f"| {tr('subject')} | " + " | ".join(cell(m.actor_labels.get(a, a)) for a in m.actors)
             + f" | {tr('mark')} |",
             "|---|" + "---|" * len(m.actors) + "---|"]
     for r in m.rows:
         roles = [role_label(c.role, tr) if (c := m.cell(a, r.subject)) else ""
                  for a in m.actors]
-        out.append(f"| {cell(r.label)} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
+        # names, as the HTML matrix shows them (a referral by its two ends); the id beside
+        out.append(f"| {cell(row_name(r))} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
                    + mark_label(r.mark, tr) + " |")
     return out
 

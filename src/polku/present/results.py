@@ -45,12 +45,15 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
 
     best = report["best"]
     return dict(report, segment_label=tr.label(g, report["segment"]),
+                need_labels=[tr.label(g, n) for n in report.get("needs") or ()],
                 best=[dict(p, steps=[step(s) for s in p["steps"]],
                            uncovered_labels=[tr.label(g, n) for n in p.get("uncovered", ())],
                            decided_by=deciding_key(best[i - 1], p) if i else None)
                       for i, p in enumerate(best)],
                 designed=[dict(d, label=tr.label(g, d["path"]),
                                steps=[step(s) for s in d["steps"]],
+                               uncovered_labels=[tr.label(g, n)
+                                                 for n in d.get("uncovered") or ()],
                                broken=worded_dicts(d["broken"], g, tr))
                           for d in report["designed"]])
 

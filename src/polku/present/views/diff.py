@@ -12,7 +12,9 @@ from typing import Any
 
 import networkx as nx
 
-from polku.graph import new_graph
+from polku.graph import new_graph, title as graph_title
+from polku.present.i18n import N_, Translator, translator
+from polku.present.messages import subject_name
 from polku.present.views.facts import View, legend_edge, legend_node
 from polku.present.views.page import view_html
 from polku.present.views.registry import build_view
@@ -24,8 +26,8 @@ STATUS_STYLE = {
     "changed": ("#fab005", "#b07d00", False),
     "same": ("#dee2e6", "#868e96", False),
 }
-STATUS_LABEL = {"added": "Lisätty · added", "removed": "Poistettu · removed",
-                "changed": "Muuttunut · changed", "same": "Ennallaan · unchanged"}
+STATUS_LABEL = {"added": N_("added"), "removed": N_("removed"), "changed": N_("changed"),
+                "same": N_("unchanged")}
 
 
 def union(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> nx.MultiDiGraph:
@@ -57,11 +59,15 @@ def _edge_status(a: nx.MultiDiGraph, b: nx.MultiDiGraph, edge: dict[str, Any],
     return "added" if in_b and not in_a else "removed" if in_a and not in_b else "same"
 
 
-def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any]) -> View:
+def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
+              tr: Translator | None = None) -> View:
     """The union's ecosystem view, restyled: green added, red dashed removed, amber
-    changed (its tooltip lists each changed field, old → new), grey unchanged."""
+    changed (its tooltip lists each changed field, old → new), grey unchanged; its words in
+    ``tr``'s language (default Finnish), nodes by their names."""
+    tr = tr or translator()
     u = union(a, b)
-    v = build_view(u, "ecosystem", findings=[], cluster_threshold=10**9)
+    v = build_view(u, "ecosystem", findings=[], cluster_threshold=10**9, lang=tr.lang)
+    said = {s: tr(label) for s, label in STATUS_LABEL.items()}
     status = status_of(result)
     fields = {c["id"]: c["fields"] for c in result["changed"]}
     for node in v.nodes:
@@ -73,7 +79,7 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any]) ->
         node["borderWidth"] = 3 if st != "same" else 1
         node["shapeProperties"] = {"borderDashes": dash}
         node.pop("sev", None)
-        lines = [STATUS_LABEL[st]]
+        lines = [said[st]]
         for field, (old, new) in sorted(fields.get(node["id"], {}).items()):
             lines.append(f"{field}: {'–' if old is None else old} → {'–' if new is None else new}")
         node["title"] = "\n".join(lines) + "\n\n" + node.get("title", "")
@@ -85,22 +91,25 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any]) ->
         edge.pop("sev", None)
         if st == "removed":
             edge["dashes"] = [6, 4]
-        edge["title"] = STATUS_LABEL[st] + "\n\n" + edge.get("title", "")
+        edge["title"] = said[st] + "\n\n" + edge.get("title", "")
         edge["diff"] = st
     f = result["findings"]
-    v.title = f"Muutokset · Changes: {a.graph.get('name', 'a')} → {b.graph.get('name', 'b')}"
-    v.subtitle = (f"{len(result['added'])} added, {len(result['removed'])} removed, "
-                  f"{len(result['changed'])} changed · findings {len(f['created'])} created, "
-                  f"{len(f['resolved'])} resolved")
-    v.legend = [{"item": "heading", "label": "Muutos · Change"}]
-    v.legend += [legend_node(STATUS_LABEL[s], "dot", STATUS_STYLE[s][0], STATUS_STYLE[s][1],
+    v.title = tr("Changes: {a} → {b}").format(a=graph_title(a), b=graph_title(b))
+    v.subtitle = tr("{added} added, {removed} removed, {changed} changed; findings {created} "
+                    "created, {resolved} resolved").format(
+        added=len(result["added"]), removed=len(result["removed"]),
+        changed=len(result["changed"]), created=len(f["created"]),
+        resolved=len(f["resolved"]))
+    v.legend = [{"item": "heading", "label": tr("Change")}]
+    v.legend += [legend_node(said[s], "dot", STATUS_STYLE[s][0], STATUS_STYLE[s][1],
                              dash="4 3" if STATUS_STYLE[s][2] else "")
                  for s in ("added", "removed", "changed", "same")]
-    v.legend += [legend_edge("Lisätty · added", STATUS_STYLE["added"][0]),
-                 legend_edge("Poistettu · removed", STATUS_STYLE["removed"][0], dashes=[6, 4])]
+    v.legend += [legend_edge(said["added"], STATUS_STYLE["added"][0]),
+                 legend_edge(said["removed"], STATUS_STYLE["removed"][0], dashes=[6, 4])]
     return v
 
 
-def diff_html(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any]) -> str:
-    """The diff as a self-contained, offline HTML page."""
-    return view_html(diff_view(a, b, result))
+def diff_html(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
+              tr: Translator | None = None) -> str:
+    """The diff as a self-contained, offline HTML page, in ``tr``'s language."""
+    return view_html(diff_view(a, b, result, tr))

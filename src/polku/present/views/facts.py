@@ -18,8 +18,8 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, nodes_of
-from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, role_name,
-                                severity_name, translator, type_name)
+from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, kind_name,
+                                role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 from polku.finding import SEVERITY_RANK
 
@@ -203,19 +203,19 @@ def scaled(value: float | None, vmax: float, lo: float, hi: float) -> float:
 
 
 def finding_lines(fs: list[dict[str, Any]], tr: Translator | None = None) -> list[str]:
-    """A tooltip's findings: the severity and what the kind means in the reader's words,
-    then the finding's own message and its kind (the id ``polku findings`` and the README
-    use)."""
+    """A tooltip's findings: the severity, the kind's name and what it means in the
+    reader's words, then the finding's own message (the kind's id stays in the data, where
+    ``polku findings --format json`` and the README use it)."""
     if not fs:
         return []
     tr = tr or translator()
     lines = ["", tr("Findings:")]
     for f in fs:
         sev, kind = f.get("severity", "?"), str(f.get("kind", ""))
-        head = f"• {severity_name(sev, tr)}"
+        head = f"• {severity_name(sev, tr)} · {kind_name(kind, tr)}"
         if kind in KIND_CATALOGUE:
             head += f": {tr(KIND_CATALOGUE[kind].meaning)}"
-        lines += [head, f"  {f.get('message', '')} ({kind})"]
+        lines += [head, f"  {f.get('message', '')}"]
     return lines
 
 
