@@ -104,7 +104,7 @@ def test_finnish_is_the_default_and_numbers_are_written_the_finnish_way(tmp_path
     text = out.read_text(encoding="utf-8")
     assert text.startswith("# polku-raportti:")
     # utilisation and betweenness carry a decimal comma
-    assert re.search(r"\| \d+,\d{4} \|", text)
+    assert re.search(r"\| \d+,\d{3} \|", text)
 
 
 def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path) -> None:
@@ -113,6 +113,10 @@ def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path)
     en = run("show", EXAMPLE, "--lang", "en").stdout
     assert "asiakasryhmät" in fi and "kundgrupper" in sv and "client segments" in en
     assert set(LANGUAGES) == {"fi", "sv", "en"}
+    # headed by the graph's own region; the areas its organisations serve (a national
+    # actor's is the whole country) on a line of their own
+    assert fi.splitlines()[0].endswith("(Keski-Uusimaa)")
+    assert "  palvelualueet: Uusimaa, koko maa" in fi.splitlines()
 
 
 @settings(max_examples=400, deadline=None)

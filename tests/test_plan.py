@@ -238,6 +238,12 @@ def test_cli_import_show_and_findings(tmp_path):
     overloaded = [f for f in json.loads(r.output)["findings"] if f["kind"] == "actor-overload"]
     assert [(f["subject"], f["metrics"]["concurrent"], f["metrics"]["month"]) for f in overloaded] \
         == [("tyollisyysalue", 8, "2027-01")]
+    # the data keeps the plan's month; the sentence writes it as the reader does, and the
+    # limit is the setting's, not a decree's ("asetus sallii" read as "the decree allows")
+    r = run("findings", out, "--format", "json", "--max-concurrent-leads", "7", "--lang", "fi")
+    [message] = [f["message"] for f in json.loads(r.output)["findings"]
+                 if f["kind"] == "actor-overload"]
+    assert "kuussa 1/2027 (raja on 7)" in message and "asetus" not in message, message
 
 
 def test_cli_import_exit_codes(tmp_path):

@@ -26,6 +26,8 @@ def describe(g: nx.MultiDiGraph) -> dict:
     return {
         "graph": g.graph.get("name", "graph"),
         "title": g.graph.get("title"),
+        # the graph's own region (its graph sheet's); ``regions``: the areas its nodes serve
+        "region": g.graph.get("region"),
         "illustrative": bool(g.graph.get("illustrative")),
         "counts": summary(g),
         "regions": regions,

@@ -223,6 +223,26 @@ class Translator:
             return self.number(value)
         return self.number(int(math.floor(value + 0.5)))
 
+    def month(self, value: Any) -> str:
+        """A month (``2027-01``, as the plan keeps it) as people of this language write it:
+        ``1/2027`` in Finnish and Swedish, ``Jan 2027`` in English; anything else as it is.
+
+        >>> translator("fi").month("2027-01"), translator("en").month("2027-12")
+        ('1/2027', 'Dec 2027')
+        """
+        text = "" if value is None else str(value)
+        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() \
+                or not 1 <= int(text[5:]) <= 12:
+            return self.number(value) if value is None else text
+        year, month = int(text[:4]), int(text[5:])
+        if self.lang in ("fi", "sv"):
+            return f"{month}/{year}"
+        from datetime import date
+
+        from babel.dates import format_date
+
+        return format_date(date(year, month, 1), "MMM y", locale=self.lang)
+
     def days(self, value: Any) -> str:
         """Days as they can mean something: one decimal below ten, whole days from ten up,
         and ``< 0,1`` for a wait above nothing that rounds to nothing.
@@ -254,7 +274,7 @@ class Translator:
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
                 "num": self.number, "when": self.when,
-                "clients": self.clients, "days": self.days,
+                "clients": self.clients, "days": self.days, "month": self.month,
                 "kind_name": lambda kind: kind_name(kind, self)}
 
     def when(self, moment: Any) -> str:

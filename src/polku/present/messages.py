@@ -243,10 +243,10 @@ def risk_without_mitigation(tr: Translator, risk: str, measure: str) -> str:
 
 def actor_overload(tr: Translator, actor: str, count: int, month: str, limit: int,
                    months: int, first: str, last: str) -> str:
-    return tr("{actor} leads {count} measures at once in {month} (the setting allows "
+    return tr("{actor} leads {count} measures at once in {month} (the limit is "
               "{limit}); over the limit in {months} months, {first} to {last}").format(
-        actor=actor, count=tr.number(count), month=month, limit=tr.number(limit),
-        months=tr.number(months), first=first, last=last)
+        actor=actor, count=tr.number(count), month=tr.month(month), limit=tr.number(limit),
+        months=tr.number(months), first=tr.month(first), last=tr.month(last))
 
 
 # -- event logs (polku.io.eventlog) ---------------------------------------------------------------

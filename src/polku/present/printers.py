@@ -169,11 +169,16 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     counts = info["counts"]
     # the graph by its title where its graph sheet gives one, else by its id
     head = info.get("title") or tr("Graph {name}").format(name=info["graph"])
-    if info["regions"]:
-        head += f" ({', '.join(info['regions'])})"
+    if info.get("region"):
+        head += f" ({info['region']})"
     lines = [head]
     if info.get("illustrative"):
         lines.append("  " + tr("Example data – the numbers are illustrative"))
+    # the areas the nodes serve (a national actor's is the whole country): not the graph's
+    # own region, so on a line of their own
+    served = [r for r in info["regions"] if r != info.get("region")]
+    if served:
+        lines.append("  " + tr("areas served: {areas}").format(areas=", ".join(served)))
     names = {k: tr(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in counts}
     width = max((len(names[k]) for k in counts), default=0)
     lines += [f"  {names[k]:<{width}}  {tr.number(n):>6}" for k, n in counts.items() if n]

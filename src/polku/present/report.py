@@ -345,7 +345,7 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
                        + ", ".join(cell(a["label"]) for a in c["partners"]))
         if c["measure"]:
             out.append(f"   - {tr('Plan measure')}: {cell(c['measure']['label'])} ("
-                       + tr("ends {month}").format(month=c["measure"]["end"]) + ")")
+                       + tr("ends {month}").format(month=tr.month(c["measure"]["end"])) + ")")
         if c["suggestion"]:
             out.append(f"   - {tr('Checked suggestion')}: "
                        f"{cell(c['suggestion'])}")
