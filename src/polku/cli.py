@@ -1181,10 +1181,8 @@ def serve(
     try:
         oidc = settings_from_env(**asked)
     except PolkuError as e:
-        from polku.present.i18n import error_message
-
-        raise typer.BadParameter(error_message(e, reader_language()),
-                                 param_hint=f"--{e.field}" if e.field else None)
+        # said as every problem, in the reader's language, naming its option
+        raise e.about(e.field.replace("-", "_")) if e.field else e
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
                              os.environ.get("POLKU_ETAG_SECRET") or None)
