@@ -295,3 +295,23 @@ def test_the_what_if_text_names_the_models_utilisation_and_capacity():
     assert "jonon ulkopuolista odotusta" in text
     assert "kapasiteetti 15 → 5,5" in text and "kapasiteetista)" not in text
     assert not re.search(r"(ennen|jälkeen): +käyttöaste", text)
+
+
+def test_an_event_logs_small_volumes_stay_hidden_for_the_public(clinic, tmp_path: Path):
+    """``polku whatif --eventlog LOG --suppress``: 3 hand-offs a month into s in the log
+    is a small cell like a workbook's; s's figures are hidden, not computed from it."""
+    log = tmp_path / "log.csv"
+    lines = ["case,service,start,end"]
+    for i in range(6):                    # 6 cases in two months: 3 a month into s
+        lines += [f"c{i},a,2025-0{1 + i % 2}-01T00:00,2025-0{1 + i % 2}-01T00:00",
+                  f"c{i},s,2025-0{1 + i % 2}-09T00:00,2025-0{1 + i % 2}-09T02:00"]
+    lines += ["c99,a,2025-02-28T00:00,2025-02-28T00:00"]
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    args = ("whatif", clinic, "--eventlog", log, "--capacity", "s=40", "--format", "json")
+    owner = json.loads(invoke(*args).stdout)["services"]["s"]
+    assert owner["before"]["inflow"] == 3 and owner["hidden"] is False
+    r = invoke(*args, "--suppress")
+    assert r.exit_code == 0, r.output
+    public = json.loads(r.stdout)["services"]["s"]
+    assert public["hidden"] is True and public["before"]["inflow"] is None
+    assert public["before"]["unstable"] is None and '"inflow": 3' not in r.stdout

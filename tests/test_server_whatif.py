@@ -81,8 +81,15 @@ def test_finnish_page_says_an_unstable_queue_in_words_and_the_finding_it_creates
                      "15", "kasvaa rajatta", "13"]
     created = r.text.split("Uudet havainnot", 1)[1].split("Poistuvat havainnot", 1)[0]
     assert [f["kind"] for f in expected["findings"]["created"]] == ["over-capacity"]
-    assert "over-capacity" in created and "Työkokeilu" in created
+    # the kind by its name, its id on hover
+    assert '<span title="over-capacity">kapasiteetti ylittyy</span>' in created
+    assert "Työkokeilu" in created
     assert "Mikään havainto ei poistu." in r.text
+    # the form first; how the model computes is behind a summary after the answer
+    page = r.text
+    assert page.index("<form") < page.index("Uudet havainnot") < page.index(
+        '<details class="model-note"><summary>Miten malli laskee</summary>')
+    assert page.index("Erlang C") > page.index('class="model-note"')
 
 
 def test_english_page_demand_flows_downstream(client, graph) -> None:

@@ -464,6 +464,32 @@ class _NotUtf8(PolkuError):
         self.row = row
 
 
+def likely_id(ref: str, types: Iterable[str], g: nx.MultiDiGraph) -> str | None:
+    """The id a mistyped reference most likely meant, among the nodes of ``types``: the one
+    whose name it is (a name written where the id belongs), else the one closest in
+    spelling (a typo); None when nothing is close. Only a refused cell asks, so its cost
+    is no reader's.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("tyokokeilu", type="service", name="Työkokeilu")
+    >>> likely_id("Työkokeilu", ["service"], g), likely_id("tyokokelu", ["service"], g)
+    ('tyokokeilu', 'tyokokeilu')
+    >>> likely_id("kela", ["service"], g) is None
+    True
+    """
+    import difflib
+
+    wanted = set(types)
+    candidates = {n: d for n, d in g.nodes(data=True) if d.get("type") in wanted}
+    folded = ref.strip().casefold()
+    for n, d in sorted(candidates.items()):
+        names = [v for k, v in d.items() if k == "name" or k.startswith("name_")]
+        if any(isinstance(v, str) and v.strip().casefold() == folded for v in names):
+            return n
+    close = difflib.get_close_matches(ref, sorted(candidates), n=1, cutoff=0.8)
+    return close[0] if close else None
+
+
 def _utf8_lines(file: Path) -> Iterator[str]:
     """The lines of a UTF-8 CSV file (a byte-order mark dropped), read one at a time; a
     byte that is not UTF-8 raises :class:`_NotUtf8` with its line and offset."""
@@ -1030,8 +1056,13 @@ def read_workbook(path: str | Path, name: str | None = None,
         node_type = data["type"] if data is not None else None
         if node_type is None:
             if not unread_types.intersection(col.targets):
-                fail(N_("unknown {targets} id '{ref}'"), row, col.name,
-                     targets=NodeTypes(col.targets), ref=ref)
+                close = likely_id(ref, col.targets, g)
+                if close is None:
+                    fail(N_("unknown {targets} id '{ref}'"), row, col.name,
+                         targets=NodeTypes(col.targets), ref=ref)
+                else:
+                    fail(N_("unknown {targets} id '{ref}' (did you mean '{close}'?)"), row,
+                         col.name, targets=NodeTypes(col.targets), ref=ref, close=close)
             return False
         if node_type not in col.targets:
             fail(N_("'{ref}' is {found}, not {expected}"), row, col.name, ref=ref,

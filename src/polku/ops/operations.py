@@ -248,8 +248,10 @@ class Queueing:
             from polku.io.eventlog import read_event_log
 
             stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
-            model = Model(apply_stats(model.graph, stats), audience=model.audience,
-                          min_cell=model.min_cell)
+            # the log's volumes are people counts too: the public's model leaves its small
+            # ones out as it does the workbook's
+            model = Model(apply_stats(model.graph, stats), min_cell=model.min_cell
+                          ).published(model.audience)
             observed = {"source": "eventlog", "log": stats["log"],
                         "referrals": sorted(stats["referrals"])}
         result = queue_whatif(model.graph, self.capacity, self.places, self.demand,
