@@ -107,9 +107,10 @@ def test_compare_csv_and_json_say_the_same() -> None:
 
 
 def test_compare_refuses_what_it_cannot_compare(tmp_path: Path) -> None:
-    assert "two regions or more" in run("compare", FIRST).output
+    assert "two regions or more" in run("compare", FIRST, "--lang", "en").output
     assert run("compare", FIRST, FIRST).exit_code == 1
-    assert "-o PAGE.html" in run("compare", FIRST, REGION, "--format", "html").output
+    assert "-o PAGE.html" in run("compare", FIRST, REGION, "--format", "html", "--lang",
+                                 "en").output
     with pytest.raises(Exception):
         compare_regions([load_graph(FIRST), load_graph(FIRST)])
 

@@ -365,3 +365,43 @@ def test_a_signed_in_page_is_never_kept_for_another_reader(client) -> None:
     assert "csrf-of-the-first-person" in pages["first"] and "Kaisa Keusote" in pages["first"]
     assert "csrf-of-the-first-person" not in pages["second"] and "Ulla Toinen" in pages["second"]
     assert "csrf-of-the" not in pages["anonymous"] and "Kaisa" not in pages["anonymous"]
+
+
+@pytest.mark.parametrize("lang, claims, said", [
+    ("fi", {"iss": "https://evil.example/realms/ku"},
+     "avaimen tiedot eivät kelpaa (virheellinen tieto: 'iss')"),
+    ("sv", {"sub": None}, "nyckelns uppgifter är inte giltiga (uppgift saknas: 'sub')"),
+    ("en", {"exp": None}, "the token's claims are not valid (Missing claim: 'exp')"),
+])
+def test_a_tokens_bad_claim_is_told_in_the_readers_language(client, provider, lang, claims,
+                                                           said) -> None:
+    """The claim that is wrong is named in the request's language (the library's own
+    'Invalid claim' words stay out of Finnish and Swedish)."""
+    r = client.patch(f"/api/graphs/mini/rows/services/alkuhaastattelu?lang={lang}",
+                     json={"capacity_per_month": 41},
+                     headers=bearer(provider.token(**claims), etag_of(client)))
+    assert r.status_code == 401 and r.json()["error"]["message"] == said
+
+
+def test_a_sign_in_the_provider_refused_is_told_in_the_readers_language(client) -> None:
+    """The callback's own reasons ("no code") are catalogued too."""
+    start = client.get("/auth/login?lang=fi", follow_redirects=False)
+    assert start.status_code == 302
+    from urllib.parse import parse_qs, urlsplit
+
+    state = parse_qs(urlsplit(start.headers["location"]).query)["state"][0]
+    r = client.get(f"/auth/callback?state={state}&lang=fi",
+                   headers={"Accept": "application/json"})
+    assert r.status_code == 401
+    assert r.json()["error"]["message"] == \
+        "tunnistuspalvelu ei kirjannut sinua sisään (koodia ei saatu)"
+
+
+def test_the_sign_in_settings_are_told_in_polku_lang() -> None:
+    from helpers import run
+
+    r = run("serve", "--oidc-issuer", "ftp://id.example.fi", "--oidc-client-id", "polku",
+            env={"POLKU_LANG": "fi"})
+    assert r.exit_code == 1
+    assert "virhe: --oidc-issuer: OpenID Connect -myöntäjän on oltava https://-osoite, ei " \
+        "'ftp://id.example.fi'" in r.output, r.output

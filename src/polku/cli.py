@@ -1005,7 +1005,8 @@ def compare(
 
     check_format(format, ("table", "csv", "json", "html"))
     if format == "html" and output is None:
-        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+        raise PolkuError(N_("the html comparison is a page: give -o PAGE.html"), params={},
+                         field="output")
     graphs = []
     for source in sources:
         if is_neo4j_uri(source):
@@ -1020,7 +1021,7 @@ def compare(
         else:
             graphs.append(load_graph(source))
     if len(graphs) < 2:
-        raise PolkuError("compare needs two regions or more", field="sources")
+        raise PolkuError(N_("compare needs two regions or more"), params={}, field="sources")
     tr = translator(lang)
     models = [Model(g, min_cell=min_cell) for g in graphs]
     result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
@@ -1180,7 +1181,8 @@ def serve(
     try:
         oidc = settings_from_env(**asked)
     except PolkuError as e:
-        raise typer.BadParameter(e.message, param_hint=f"--{e.field}" if e.field else None)
+        # said as every problem, in the reader's language, naming its option
+        raise e.about(e.field.replace("-", "_")) if e.field else e
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
                              os.environ.get("POLKU_ETAG_SECRET") or None)

@@ -41,6 +41,24 @@ class Choices(tuple):
         return ", ".join(f"{name} ({code})" for code, name in self)
 
 
+class Phrase(str):
+    """A parameter of a message that is itself a catalogued template with parameters of its
+    own (``Neo4j at {uri}``): English as text, worded by the edge in the reader's language.
+
+    >>> str(Phrase("Neo4j at {uri}", uri="bolt://db:7687"))
+    'Neo4j at bolt://db:7687'
+    """
+
+    template: str
+    params: dict[str, Any]
+
+    def __new__(cls, template: str, **params: Any) -> "Phrase":
+        made = super().__new__(cls, said(template, params))
+        made.template = template
+        made.params = params
+        return made
+
+
 class Said(str):
     """A parameter of a message that is itself a catalogued text (a SHACL shape's
     message): the edge translates it too."""

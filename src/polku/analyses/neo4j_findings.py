@@ -28,6 +28,7 @@ import networkx as nx
 
 from polku.analyses.accountable import Responsibilities, who_must_act
 from polku.errors import PolkuError
+from polku.words import N_
 from polku.finding import Finding, number, sort_findings
 from polku.graph import add_edge, new_graph
 from polku.kinds import LONG_WAIT_DAYS, severities
@@ -138,11 +139,12 @@ def cypher_findings_named(uri: str | None = None, user: str | None = None,
     wanted = set(kinds)
     unknown = sorted(wanted - set(CYPHER_KINDS))
     if unknown:
-        raise PolkuError(f"not computed in the server: {', '.join(unknown)} "
-                         f"(server-side kinds: {', '.join(CYPHER_KINDS)})")
+        raise PolkuError(N_("not computed in the server: {kinds} (server-side kinds: "
+                            "{known})"), params={"kinds": ", ".join(unknown),
+                                                 "known": ", ".join(CYPHER_KINDS)})
     t = target(uri, user, password, database, region)
     if not t.region:
-        raise PolkuError("name the region: --region or ?region=")
+        raise PolkuError(N_("name the region: --region or ?region="), params={})
     with open_driver(t) as driver, neo4j_errors(t, "findings query", t.region):
         with driver.session(database=t.database) as session:
             return session.execute_read(_run, t.region, long_wait_days, wanted)

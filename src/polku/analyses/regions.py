@@ -143,8 +143,10 @@ def compare_regions(graphs: Sequence[nx.MultiDiGraph], min_cell: int | None = No
     if len(set(names)) != len(names):
         from polku.errors import PolkuError
 
-        raise PolkuError("two regions have the same name: give each graph its own name",
-                         field="graphs")
+        from polku.words import N_
+
+        raise PolkuError(N_("two regions have the same name: give each graph its own name"),
+                         params={}, field="graphs")
     rows = [region_figures(g, None if findings is None else findings[i], min_cell)
             for i, g in enumerate(graphs)]
     kinds = sorted({k for r in rows for k in r["findings"]})

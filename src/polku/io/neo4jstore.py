@@ -35,7 +35,8 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import Phrase, PolkuError
+from polku.words import N_
 from polku.graph import EDGE_KINDS, NODE_TYPES, new_graph
 from polku.progress import Progress, silent
 
@@ -62,6 +63,11 @@ JSON_PREFIX = "json."
 NODE_RESERVED = ("id", REGION_PROPERTY)
 EDGE_RESERVED = ("key",)
 INT64 = (-(2 ** 63), 2 ** 63 - 1)
+#: what a failing call to the server was doing, as messages name it
+ACTIONS = {"connect to": N_("connecting"), "findings query": N_("the findings query"),
+           "schema set-up": N_("the schema set-up"), "push": N_("the push"),
+           "listing of regions": N_("the listing of regions"), "pull": N_("the pull"),
+           "delete": N_("the deletion")}
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,12 @@ class Target:
     region: str | None = None
 
     @property
-    def where(self) -> str:
-        """The server as messages name it (never with credentials)."""
-        return f"Neo4j at {self.uri}" + (f", database '{self.database}'" if self.database else "")
+    def where(self) -> Phrase:
+        """The server as messages name it (never with credentials), worded at the edge."""
+        if self.database:
+            return Phrase(N_("Neo4j at {uri}, database '{database}'"), uri=self.uri,
+                          database=self.database)
+        return Phrase(N_("Neo4j at {uri}"), uri=self.uri)
 
 
 def target(uri: str | None = None, user: str | None = None, password: str | None = None,
@@ -97,24 +106,27 @@ def target(uri: str | None = None, user: str | None = None, password: str | None
     """
     text = uri or os.environ.get("NEO4J_URI")
     if not text:
-        raise PolkuError("no Neo4j server given: pass --uri or set NEO4J_URI")
+        raise PolkuError(N_("no Neo4j server given: pass --uri or set NEO4J_URI"), params={})
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018  (raises ValueError for a bad port)
     except ValueError:
-        raise PolkuError("not a valid Neo4j URI (expected e.g. bolt://localhost:7687)") from None
+        raise PolkuError(N_("not a valid Neo4j URI (expected e.g. bolt://localhost:7687)"),
+                         params={}) from None
     if parts.scheme not in NEO4J_SCHEMES or not parts.hostname:
-        shown = f"{parts.scheme}://{parts.hostname or ''}" if parts.scheme else "the URI"
-        raise PolkuError(f"{shown} is not a Neo4j URI (use bolt://host:port or "
-                         f"neo4j://host:port, optionally ?region=R&database=D)")
+        shown = f"{parts.scheme}://{parts.hostname or ''}" if parts.scheme else \
+            Phrase(N_("the URI"))
+        raise PolkuError(N_("{uri} is not a Neo4j URI (use bolt://host:port or "
+                            "neo4j://host:port, optionally ?region=R&database=D)"),
+                         params={"uri": shown})
     if parts.password is not None:
-        raise PolkuError("do not put the password in the Neo4j URI: use --password or "
-                         "NEO4J_PASSWORD")
+        raise PolkuError(N_("do not put the password in the Neo4j URI: use --password or "
+                            "NEO4J_PASSWORD"), params={})
     query = parse_qs(parts.query, keep_blank_values=True)
     unknown = sorted(set(query) - {"region", "database"})
     if unknown:
-        raise PolkuError(f"unknown Neo4j URI parameter(s): {', '.join(unknown)} "
-                         "(known: region, database)")
+        raise PolkuError(N_("unknown Neo4j URI parameter(s): {names} (known: region, "
+                            "database)"), params={"names": ", ".join(unknown)})
     host = parts.hostname + (f":{parts.port}" if parts.port else "")
     if ":" in parts.hostname:  # IPv6 literal
         host = f"[{parts.hostname}]" + (f":{parts.port}" if parts.port else "")
@@ -133,7 +145,8 @@ def _one(query: Mapping[str, list[str]], name: str) -> str | None:
     if not values:
         return None
     if len(values) > 1:
-        raise PolkuError(f"the Neo4j URI gives '{name}' {len(values)} times")
+        raise PolkuError(N_("the Neo4j URI gives '{name}' {n} times"),
+                         params={"name": name, "n": len(values)})
     return values[0]
 
 
@@ -170,38 +183,52 @@ def neo4j_errors(t: Target, action: str, region: str | None = None) -> Iterator[
     credentials."""
     from neo4j import exceptions as ex
 
-    during = f" (region '{region}')" if region else ""
+    # each part of a message catalogued, worded at the edge (the driver's own reason is
+    # the driver's English)
+    during = Phrase(N_(" (region '{region}')"), region=region) if region else ""
+    server = t.where
+    what = Phrase(ACTIONS.get(action, action))
+    rolled_back = Phrase(N_("; nothing was changed (the transaction was rolled back)")) \
+        if action == "push" else ""
     try:
         yield
     except PolkuError:
         raise
     except ex.AuthError:
-        who = f"user '{t.user}'" if t.user else "no credentials"
-        raise PolkuError(
-            f"{t.where} refused the credentials ({who}): check --user/--password or "
-            "NEO4J_USER/NEO4J_PASSWORD") from None
+        if t.user:
+            raise PolkuError(N_("{server} refused the credentials (user '{user}'): check "
+                                "--user/--password or NEO4J_USER/NEO4J_PASSWORD"),
+                             params={"server": server, "user": t.user}) from None
+        raise PolkuError(N_("{server} refused the credentials (no credentials): check "
+                            "--user/--password or NEO4J_USER/NEO4J_PASSWORD"),
+                         params={"server": server}) from None
     except ex.IncompleteCommit:
         raise PolkuError(
-            f"the connection to {t.where} broke while committing{during}: the change may or "
-            "may not have been applied; run the push again (it is idempotent)") from None
+            N_("the connection to {server} broke while committing{during}: the change may or "
+               "may not have been applied; run the push again (it is idempotent)"),
+            params={"server": server, "during": during}) from None
     except (ex.ServiceUnavailable, ex.SessionExpired, ex.TransactionError,
             ConnectionError, OSError) as e:
         if action == "connect to":
-            raise PolkuError(f"cannot connect to {t.where}: {_reason(e)}") from None
-        raise PolkuError(
-            f"lost the connection to {t.where} during {action}{during}: {_reason(e)}; "
-            "nothing was changed (the transaction was rolled back)"
-            if action == "push" else
-            f"lost the connection to {t.where} during {action}{during}: {_reason(e)}") from None
+            raise PolkuError(N_("cannot connect to {server}: {reason}"),
+                             params={"server": server, "reason": _reason(e)}) from None
+        raise PolkuError(N_("lost the connection to {server} during {action}{during}: "
+                            "{reason}{rolled_back}"),
+                         params={"server": server, "action": what, "during": during,
+                                 "reason": _reason(e), "rolled_back": rolled_back}) from None
     except ex.Neo4jError as e:
-        suffix = "; nothing was changed (the transaction was rolled back)" if action == "push" else ""
-        raise PolkuError(f"{t.where} refused the {action}{during}: "
-                         f"{e.message or e.code}{suffix}") from None
+        raise PolkuError(N_("{server} refused {action}{during}: {reason}{rolled_back}"),
+                         params={"server": server, "action": what, "during": during,
+                                 "reason": e.message or e.code,
+                                 "rolled_back": rolled_back}) from None
     except ex.DriverError as e:
-        raise PolkuError(f"{action} {t.where} failed{during}: {_reason(e)}") from None
+        raise PolkuError(N_("{action} failed at {server}{during}: {reason}"),
+                         params={"server": server, "action": what, "during": during,
+                                 "reason": _reason(e)}) from None
     except ValueError as e:
         # The driver's own checks of the URI and options.
-        raise PolkuError(f"cannot use {t.where}: {e}") from None
+        raise PolkuError(N_("cannot use {server}: {reason}"),
+                         params={"server": server, "reason": str(e)}) from None
 
 
 def _reason(e: BaseException) -> str:
@@ -235,8 +262,8 @@ def _encode(attrs: Mapping[str, Any], reserved: tuple[str, ...], skip: tuple[str
             continue
         if not isinstance(name, str) or name in reserved or name.startswith(
                 (EXTRA_PREFIX, JSON_PREFIX)):
-            raise PolkuError(f"attribute name {name!r} is reserved for the Neo4j mapping",
-                             **where)
+            raise PolkuError(N_("attribute name {name} is reserved for the Neo4j mapping"),
+                             params={"name": repr(name)}, **where)
         if (name == "extra" and isinstance(value, dict) and value
                 and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items())):
             for col, text in value.items():
@@ -247,8 +274,10 @@ def _encode(attrs: Mapping[str, Any], reserved: tuple[str, ...], skip: tuple[str
             try:
                 out[JSON_PREFIX + name] = json.dumps(value, ensure_ascii=False, sort_keys=True)
             except (TypeError, ValueError):
-                raise PolkuError(f"attribute {name!r} has a value Neo4j cannot hold: "
-                                 f"{type(value).__name__}", **where) from None
+                raise PolkuError(N_("attribute {name} has a value Neo4j cannot hold: "
+                                    "{kind}"), params={"name": repr(name),
+                                                       "kind": type(value).__name__},
+                                 **where) from None
     return out
 
 
@@ -313,10 +342,12 @@ def graph_rows(g: nx.MultiDiGraph, region: str) -> tuple[dict[str, list[dict]], 
     nodes: dict[str, list[dict]] = defaultdict(list)
     for n, d in g.nodes(data=True):
         if not isinstance(n, str) or not n:
-            raise PolkuError(f"node id {n!r} is not a non-empty string", node=str(n))
+            raise PolkuError(N_("node id {id} is not a non-empty string"),
+                             params={"id": repr(n)}, node=str(n))
         t = d.get("type")
         if t not in LABELS:
-            raise PolkuError(f"unknown node type {t!r} (known: {', '.join(LABELS)})", node=n)
+            raise PolkuError(N_("unknown node type {type} (known: {known})"),
+                             params={"type": repr(t), "known": ", ".join(LABELS)}, node=n)
         props = _encode(d, NODE_RESERVED, ("type",), {"node": n})
         props["id"] = n
         props[REGION_PROPERTY] = region
@@ -325,10 +356,14 @@ def graph_rows(g: nx.MultiDiGraph, region: str) -> tuple[dict[str, list[dict]], 
     for u, v, key, d in g.edges(keys=True, data=True):
         kind = d.get("kind")
         if kind not in REL_TYPES:
-            raise PolkuError(f"edge {u} → {v} has unknown kind {kind!r} "
-                             f"(known: {', '.join(REL_TYPES)})", node=u)
+            raise PolkuError(N_("edge {source} → {target} has unknown kind {kind} "
+                                "(known: {known})"),
+                             params={"source": u, "target": v, "kind": repr(kind),
+                                     "known": ", ".join(REL_TYPES)}, node=u)
         if not isinstance(key, str):
-            raise PolkuError(f"edge {u} → {v} ({kind}) has a key that is not a string: {key!r}",
+            raise PolkuError(N_("edge {source} → {target} ({kind}) has a key that is not a "
+                                "string: {key}"),
+                             params={"source": u, "target": v, "kind": kind, "key": repr(key)},
                              node=u)
         props = _encode(d, EDGE_RESERVED, ("kind",), {"node": u})
         props["key"] = key
@@ -385,9 +420,10 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
     t = target(uri, user, password, database, region)
     region = t.region or str(g.graph.get("name") or "")
     if not region:
-        raise PolkuError("no region given and the graph has no name: pass --region")
+        raise PolkuError(N_("no region given and the graph has no name: pass --region"),
+                         params={})
     if batch_size < 1:
-        raise PolkuError(f"batch size must be at least 1, not {batch_size}")
+        raise PolkuError(N_("batch size must be at least 1, not {n}"), params={"n": batch_size})
     nodes, rels = graph_rows(g, region)
     graph_attrs = json.dumps({k: v for k, v in g.graph.items() if k != "followups"},
                              ensure_ascii=False, sort_keys=True, default=str)
@@ -559,14 +595,19 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
         held = [r["region"] for r in tx.run(
             f"MATCH (r:{REGION_LABEL}) RETURN r.{REGION_PROPERTY} AS region ORDER BY region")]
         if len(held) != 1:
-            raise PolkuError(f"{t.where} holds {len(held)} regions"
-                             + (f" ({', '.join(held)})" if held else "")
-                             + ": name one with --region or ?region=")
+            if held:
+                raise PolkuError(N_("{server} holds {n} regions ({names}): name one with "
+                                    "--region or ?region="),
+                                 params={"server": t.where, "n": len(held),
+                                         "names": ", ".join(held)})
+            raise PolkuError(N_("{server} holds 0 regions: name one with --region or "
+                                "?region="), params={"server": t.where})
         region = held[0]
     meta = tx.run(f"MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) RETURN r.graph AS graph",
                   region=region).single()
     if meta is None:
-        raise PolkuError(f"{t.where} has no region '{region}'")
+        raise PolkuError(N_("{server} has no region '{region}'"),
+                         params={"server": t.where, "region": region})
     g = new_graph(region)
     if meta["graph"]:
         g.graph.update(json.loads(meta["graph"]))
@@ -588,9 +629,13 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
             progress(f"pulling region '{region}': nodes", g.number_of_nodes())
         types = [TYPES_OF_LABEL[x] for x in labels if x in TYPES_OF_LABEL]
         if len(types) != 1:
-            raise PolkuError(f"region '{region}' in {t.where}: the node has "
-                             f"{'no type label' if not types else 'several type labels'} "
-                             f"(labels: {', '.join(sorted(labels))})", node=n)
+            raise PolkuError(
+                N_("region '{region}' in {server}: the node has no type label (labels: "
+                   "{labels})") if not types else
+                N_("region '{region}' in {server}: the node has several type labels "
+                   "(labels: {labels})"),
+                params={"region": region, "server": t.where,
+                        "labels": ", ".join(sorted(labels))}, node=n)
         g.add_node(n, type=types[0], **_decode(props, NODE_RESERVED))
     for u, v, rel_type, props in _rows(
             tx, f"MATCH (a:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})-[r]->"
@@ -600,8 +645,10 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
             progress(f"pulling region '{region}': relationships", g.number_of_edges())
         kind = KINDS_OF_REL.get(rel_type)
         if kind is None:
-            raise PolkuError(f"region '{region}' in {t.where}: relationship type "
-                             f"{rel_type!r} to {v} is not a polku edge kind", node=u)
+            raise PolkuError(N_("region '{region}' in {server}: relationship type {type} "
+                                "to {target} is not a polku edge kind"),
+                             params={"region": region, "server": t.where,
+                                     "type": repr(rel_type), "target": v}, node=u)
         key = props.get("key") or kind
         g.add_edge(u, v, key=key, kind=kind, **_decode(props, EDGE_RESERVED))
     return g
@@ -628,7 +675,7 @@ def delete_region(uri: str | None = None, user: str | None = None, password: str
     returns the number of nodes removed."""
     t = target(uri, user, password, database, region)
     if not t.region:
-        raise PolkuError("name the region to delete")
+        raise PolkuError(N_("name the region to delete"), params={})
     with open_driver(t) as driver, neo4j_errors(t, "delete", t.region):
         records, _, _ = driver.execute_query(
             f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE n "

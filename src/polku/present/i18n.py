@@ -365,10 +365,16 @@ def error_param(value: Any, tr: Translator) -> Any:
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import Alternatives, Choices, NodeTypes, Said
+    from polku.errors import Alternatives, Choices, NodeTypes, Phrase, Said
 
     if isinstance(value, PolkuError):
         return error_message(value, tr)
+    if isinstance(value, Phrase):
+        try:
+            return tr(value.template).format(**{k: error_param(v, tr)
+                                                for k, v in value.params.items()})
+        except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
+            return str(value)
     if isinstance(value, Choices):
         return ", ".join(f"{tr(name)} ({code})" for code, name in value)
     if isinstance(value, NodeTypes):

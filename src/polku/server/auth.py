@@ -310,16 +310,18 @@ def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:
         name, sep, token = line.partition(":")
         name, token = name.strip(), token.strip()
         if not sep or not NAME_RE.match(name) or not token:
-            raise PolkuError("expected name:token (a name of letters, digits, '.', '_', "
-                             "'@' or '-', then the token)", file=source, row=number)
+            raise PolkuError(N_("expected name:token (a name of letters, digits, '.', '_', "
+                                "'@' or '-', then the token)"), params={}, file=source,
+                             row=number)
         if len(token) < MIN_TOKEN:
-            raise PolkuError(f"the token of '{name}' is shorter than {MIN_TOKEN} characters",
-                             file=source, row=number)
+            raise PolkuError(N_("the token of '{name}' is shorter than {n} characters"),
+                             params={"name": name, "n": MIN_TOKEN}, file=source, row=number)
         if name in by_name:
-            raise PolkuError(f"the name '{name}' has two tokens", file=source, row=number)
-        if token in seen:
-            raise PolkuError(f"the token of '{name}' is used by another name too",
+            raise PolkuError(N_("the name '{name}' has two tokens"), params={"name": name},
                              file=source, row=number)
+        if token in seen:
+            raise PolkuError(N_("the token of '{name}' is used by another name too"),
+                             params={"name": name}, file=source, row=number)
         by_name[name] = token
         seen.add(token)
     return Tokens(by_name)
@@ -332,7 +334,8 @@ def load_tokens(file: str | Path | None = None, env: str | None = None) -> Token
         try:
             text = path.read_text(encoding="utf-8")
         except OSError as e:
-            raise PolkuError(f"cannot read the tokens file ({e.strerror})", file=path.name) from None
+            raise PolkuError(N_("cannot read the tokens file ({reason})"),
+                             params={"reason": e.strerror}, file=path.name) from None
         return parse_tokens(text, path.name)
     if env:
         return parse_tokens(env)

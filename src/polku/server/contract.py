@@ -97,9 +97,11 @@ class ApiError(Exception):
                 self.cause.errors else self.cause
             return error_text(first, tr) if self.problems is not None else \
                 error_message(first, tr)
+        from polku.present.i18n import error_param
+
         text = tr(self.msgid)
-        params = {k: problem_worded(v.error, tr) if isinstance(v, Problem) else v
-                  for k, v in (self.params or {}).items()}
+        params = {k: problem_worded(v.error, tr) if isinstance(v, Problem) else
+                  error_param(v, tr) for k, v in (self.params or {}).items()}
         try:
             return text.format(**params) if self.params is not None else text
         except (KeyError, IndexError, ValueError):

@@ -47,7 +47,7 @@ from typing import Any, Callable, Mapping
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
-from polku.errors import PolkuError
+from polku.errors import Phrase, PolkuError
 from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
                                Principal, unauthorized)
 from polku.server.contract import ApiError, responses
@@ -90,13 +90,15 @@ class OidcSettings:
 
     def __post_init__(self) -> None:
         if not self.issuer.startswith(("https://", "http://")):
-            raise PolkuError(f"the OpenID Connect issuer must be an https:// address, not "
-                             f"'{self.issuer}'", field="oidc-issuer")
+            raise PolkuError(N_("the OpenID Connect issuer must be an https:// address, "
+                                "not '{issuer}'"), params={"issuer": self.issuer},
+                             field="oidc-issuer")
         if not self.client_id:
-            raise PolkuError("the OpenID Connect client id is empty", field="oidc-client-id")
+            raise PolkuError(N_("the OpenID Connect client id is empty"), params={},
+                             field="oidc-client-id")
         if len(self.session_secret) < 16:
-            raise PolkuError("the session secret must be at least 16 characters",
-                             field="session-secret")
+            raise PolkuError(N_("the session secret must be at least 16 characters"),
+                             params={}, field="session-secret")
 
     @property
     def expected_audience(self) -> str:
@@ -126,12 +128,12 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
     values.update({k: v for k, v in given.items() if v is not None})
     if not values.get("issuer"):
         if values.get("client_id"):
-            raise PolkuError("an OpenID Connect client id needs its issuer (--oidc-issuer)",
-                             field="oidc-issuer")
+            raise PolkuError(N_("an OpenID Connect client id needs its issuer "
+                                "(--oidc-issuer)"), params={}, field="oidc-issuer")
         return None
     if not values.get("client_id"):
-        raise PolkuError("the OpenID Connect issuer needs polku's client id "
-                         "(--oidc-client-id)", field="oidc-client-id")
+        raise PolkuError(N_("the OpenID Connect issuer needs polku's client id "
+                            "(--oidc-client-id)"), params={}, field="oidc-client-id")
     if isinstance(values.get("session_secret"), str):
         values["session_secret"] = values["session_secret"].encode()
     return OidcSettings(**values)
@@ -327,9 +329,12 @@ class Oidc:
             registry.validate(claims)
         except ExpiredTokenError:
             raise InvalidToken(N_("the token has expired")) from None
-        except (MissingClaimError, InvalidClaimError) as e:
-            raise InvalidToken(N_("the token's claims are not valid ({problem})"),
-                               {"problem": e.description}) from None
+        except MissingClaimError as e:
+            raise InvalidToken(N_("the token's claims are not valid (Missing claim: "
+                                  "'{claim}')"), {"claim": e.claim}) from None
+        except InvalidClaimError as e:
+            raise InvalidToken(N_("the token's claims are not valid (Invalid claim: "
+                                  "'{claim}')"), {"claim": e.claim}) from None
         except JoseError:
             raise InvalidToken(N_("the token's claims are not valid")) from None
         audiences = claims.get("aud")
@@ -459,7 +464,8 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                                    "sign in again"), field="state")
         if error or not code:
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
-                           code="unauthorized", params={"problem": error or "no code"})
+                           code="unauthorized",
+                           params={"problem": error or Phrase(N_("no code"))})
         doc = provider()
         form = {"grant_type": "authorization_code", "code": code,
                 "redirect_uri": str(request.url_for("oidc_callback")),
@@ -474,10 +480,12 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             log.warning("sign-in failed at the token endpoint: %s", e)
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
                            code="unauthorized",
-                           params={"problem": "the code could not be exchanged"}) from None
+                           params={"problem": Phrase(N_("the code could not be exchanged"))}
+                           ) from None
         except InvalidToken as e:
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
-                           code="unauthorized", params={"problem": str(e)}) from None
+                           code="unauthorized",
+                           params={"problem": Phrase(e.msgid, **(e.params or {}))}) from None
         claims = dict(id_claims)
         access_token = str(tokens.get("access_token", ""))
         if access_token.count(".") == 2:

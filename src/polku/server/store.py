@@ -635,8 +635,8 @@ class GraphStore:
         ``ptv compare`` proposes them) as one change: the same preconditions and answers
         (``check`` and ``identity`` too) as :meth:`edit`; undone as one by the undo."""
         if not if_match:
-            raise ApiError(428, "a write needs If-Match with the graph's current ETag "
-                           "(GET the graph or its rows to learn it)", field="If-Match")
+            raise ApiError(428, N_("a write needs If-Match with the graph's current ETag "
+                                   "(GET the graph or its rows to learn it)"), field="If-Match")
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
@@ -646,8 +646,8 @@ class GraphStore:
                 current = self._writable(entry, if_match)
                 return self._batch(entry, current, who, wanted, note, lang, check, identity)
         except Timeout:
-            raise ApiError(409, "another write to this graph has held it for over a minute: "
-                           "try again", code="busy") from None
+            raise ApiError(409, N_("another write to this graph has held it for over a "
+                                   "minute: try again"), code="busy") from None
 
     def _publish(self, entry: Entry, g: nx.MultiDiGraph) -> Version:
         """Serve ``g``, the graph a write just made (its files written), as the next version:
