@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from polku.io import atomic
@@ -464,23 +464,24 @@ class _NotUtf8(PolkuError):
         self.row = row
 
 
-def likely_id(ref: str, types: Iterable[str], g: nx.MultiDiGraph) -> str | None:
-    """The id a mistyped reference most likely meant, among the nodes of ``types``: the one
-    whose name it is (a name written where the id belongs), else the one closest in
-    spelling (a typo); None when nothing is close. Only a refused cell asks, so its cost
-    is no reader's.
+#: unknown references a read suggests an id for, at most (the rest are refused plainly)
+MAX_GUESSES = 100
 
-    >>> from polku.graph import new_graph
-    >>> g = new_graph(); g.add_node("tyokokeilu", type="service", name="Työkokeilu")
-    >>> likely_id("Työkokeilu", ["service"], g), likely_id("tyokokelu", ["service"], g)
+
+def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The id a mistyped reference most likely meant, among ``candidates`` (id → node data,
+    the nodes of the types the column takes): the one whose name it is (a name written
+    where the id belongs), else the one closest in spelling (a typo); None when nothing is
+    close. Only a refused cell asks, and the reader asks for a bounded number of them.
+
+    >>> nodes = {"tyokokeilu": {"type": "service", "name": "Työkokeilu"}}
+    >>> likely_id("Työkokeilu", nodes), likely_id("tyokokelu", nodes)
     ('tyokokeilu', 'tyokokeilu')
-    >>> likely_id("kela", ["service"], g) is None
+    >>> likely_id("kela", nodes) is None
     True
     """
     import difflib
 
-    wanted = set(types)
-    candidates = {n: d for n, d in g.nodes(data=True) if d.get("type") in wanted}
     folded = ref.strip().casefold()
     for n, d in sorted(candidates.items()):
         names = [v for k, v in d.items() if k == "name" or k.startswith("name_")]
@@ -1051,12 +1052,27 @@ def read_workbook(path: str | Path, name: str | None = None,
 
     node_data = g._node  # the node dicts directly: some 40,000 references at national size
 
+    by_types: dict[tuple[str, ...], dict[str, Any]] = {}
+    guesses = [0]
+
+    def guess(ref: str, types: Iterable[str]) -> str | None:
+        """:func:`likely_id` among the nodes of ``types`` (indexed once per set of types),
+        for the first :data:`MAX_GUESSES` unknown references: a sheet of thousands of
+        wrong ids (a column pasted from elsewhere) does not compare each with every node."""
+        if guesses[0] >= MAX_GUESSES:
+            return None
+        guesses[0] += 1
+        key = tuple(sorted(types))
+        if key not in by_types:
+            by_types[key] = {n: d for n, d in node_data.items() if d.get("type") in key}
+        return likely_id(ref, by_types[key])
+
     def check_ref(ref: str, col: Column, row: _Row) -> bool:
         data = node_data.get(ref)
         node_type = data["type"] if data is not None else None
         if node_type is None:
             if not unread_types.intersection(col.targets):
-                close = likely_id(ref, col.targets, g)
+                close = guess(ref, col.targets)
                 if close is None:
                     fail(N_("unknown {targets} id '{ref}'"), row, col.name,
                          targets=NodeTypes(col.targets), ref=ref)

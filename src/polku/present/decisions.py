@@ -88,10 +88,11 @@ def _deadline(f: Finding, g: nx.MultiDiGraph) -> tuple[str, str] | None:
     return min(ends) if ends else None
 
 
-def rank(findings: Iterable[Finding], g: nx.MultiDiGraph, eco: Any) -> list[Finding]:
+def rank(findings: Iterable[Finding], g: nx.MultiDiGraph, eco: Any,
+         reach: dict[str, set[str]] | None = None) -> list[Finding]:
     """The findings in the first page's order: severity, people affected (most first), the
     nearest plan deadline (findings without one after), then the findings' own order."""
-    reach = segment_reaches(eco)
+    reach = segment_reaches(eco) if reach is None else reach
 
     def key(item: tuple[int, Finding]) -> tuple:
         i, f = item
@@ -121,7 +122,8 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     worded plainly (:meth:`~polku.present.i18n.Translator.plainly`); the suggestions are
     verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`)."""
     # a decision names who decides: findings nobody answers for have their own list
-    chosen = rank([f for f in findings if f.accountable], g, eco)[:MAX_DECISIONS]
+    reach = segment_reaches(eco)  # each segment's routes, once for the ranking and the counts
+    chosen = rank([f for f in findings if f.accountable], g, eco, reach)[:MAX_DECISIONS]
     best: dict[str, str] = {}
     if suggestions and chosen:
         from polku.analyses.suggest import suggest
@@ -133,7 +135,6 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
                          long_wait_days=long_wait_days or LONG_WAIT_DAYS):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
     out = []
-    reach = segment_reaches(eco)
     for f in chosen:
         deadline = _deadline(f, g)
         out.append({
