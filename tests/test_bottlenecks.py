@@ -169,3 +169,32 @@ def test_clients_a_month_are_whole_and_betweenness_reads_alike_everywhere(tmp_pa
     betweenness = [x.split("|")[3].strip() for x in lines if x.count("|") == 7
                    and re.match(r"\| \d+ \|", x)]
     assert betweenness and all(re.fullmatch(r"\d,\d{3}", b) for b in betweenness), betweenness
+
+
+def test_the_cli_answers_bottlenecks_as_the_public_reads_them(tmp_path) -> None:
+    """``polku bottlenecks --suppress`` is the public's ranking (the API's and the pages'):
+    a service a referral of 4 leads into shows no inflow or utilisation, says *hidden* in the
+    table with the note that explains it, and ranks by flow after every shown service;
+    without the flag the owner reads the true figures."""
+    import json
+
+    from helpers import run
+
+    b = hub()
+    b.service("q", providers=["x"], capacity=6)
+    b.referral("r-small", "e3", "q", owner="x", info="yes", volume=4)
+    path = b.workbook(tmp_path / "wb")
+    public = json.loads(run("bottlenecks", str(path), "--suppress", "--format", "json").stdout)
+    q = next(r for r in public["by_betweenness"] if r["service"] == "q")
+    assert q["hidden"] is True and q["inflow"] is None and q["utilization"] is None
+    flow_order = [r["service"] for r in public["by_flow"]]
+    shown = [r["service"] for r in public["by_flow"] if not r["hidden"]]
+    assert flow_order[:len(shown)] == shown and flow_order[-1] == "q"
+    assert "4" not in json.dumps(q)
+    text = run("bottlenecks", str(path), "--suppress", "--lang", "fi").stdout
+    q_line = next(x for x in text.splitlines() if x.rstrip().endswith("(q)"))
+    assert q_line.count("piilotettu") == 2 and " 4 " not in q_line, q_line
+    assert "pienet luvut jätetään pois" in text
+    owner = json.loads(run("bottlenecks", str(path), "--format", "json").stdout)
+    q = next(r for r in owner["by_betweenness"] if r["service"] == "q")
+    assert q["hidden"] is False and q["inflow"] == 4

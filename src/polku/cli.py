@@ -603,6 +603,11 @@ def bottlenecks(
     source: str = GraphArg,
     top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
     format: str = typer.Option("table", "--format", help="table or json."),
+    suppress: bool = typer.Option(False, "--suppress/--no-suppress", help=(
+        "Answer as the public reads it (the API and the pages without a token): small "
+        "cells left out, and a service whose inflow rests on one shows its figures as "
+        "hidden and ranks after the others. Default: the owner's true figures.")),
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
@@ -611,10 +616,12 @@ def bottlenecks(
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    result, g = asked(ops.Bottlenecks(top=top), model_of(source))
+    result, g = asked(ops.Bottlenecks(top=top), model_of(source, min_cell),
+                      audience_of(suppress))
     result = bottlenecks_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else bottlenecks_table(dict(result, graph=graphmod.title(g)), tr))
+               else bottlenecks_table(dict(result, graph=graphmod.title(g), min_cell=min_cell),
+                                      tr))
 
 
 @app.command()

@@ -275,6 +275,28 @@ def _finding_lines(found: Iterable[dict[str, Any]], tr: Translator, width: int =
             f"{f['message']}" for f in found]
 
 
+#: the ranking's utilisation is the nominal one (the what-if's is the model's)
+NOMINAL_NOTE = N_("This utilisation divides by the nominal capacity, as over-capacity does; "
+                  "the queueing what-if's modelled utilisation divides by the effective "
+                  "capacity, the one that gives the observed wait, and is another figure.")
+#: what a "–" of the bottleneck ranking means, and a hidden figure (the page says the same)
+DASH_NOTE = N_("–: no figure (the service has no capacity, or no referral into it says how "
+               "many clients it brings).")
+HIDDEN_NOTE = N_("Hidden: a referral into the service has fewer than {n} clients a month "
+                 "(small numbers are left out to protect privacy), so its inflow and "
+                 "utilisation are not shown, and in the ranking by utilisation and inflow it "
+                 "comes after the services whose figures are shown, by its id.")
+
+
+def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> str:
+    """The note under the bottleneck ranking: what "–" means, and what hidden means when a
+    row is hidden."""
+    note = tr(DASH_NOTE)
+    if any(r.get("hidden") for r in rows):
+        note += " " + tr(HIDDEN_NOTE).format(n=min_cell)
+    return note
+
+
 def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> str:
     """Plain-text tables of :func:`polku.analyses.bottlenecks.bottlenecks` for the terminal."""
     tr = tr or translator()
@@ -287,15 +309,23 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     lines = [tr("Bottlenecks in {graph}").format(graph=result["graph"]), "",
              tr("By betweenness (structural importance):"),
              f"{'#':>4}  {bt:>11}  {inflow:>7}  {cap:>8}  {util:>5}  {svc}"]
+    hidden = tr("hidden")
+
+    def shown(r: dict[str, Any], key: str) -> str:
+        # a hidden figure is said so, not drawn as "–" (which means there is none)
+        return hidden if r.get("hidden") else fmt(r[key])
+
     for r in result["by_betweenness"]:
         lines.append(f"{r['rank']:>4}  {tr.number(r['betweenness'], 4):>11}  "
-                     f"{fmt(r['inflow']):>7}  {fmt(r['capacity']):>8}  "
-                     f"{fmt(r['utilization']):>5}  {r['label']} ({r['service']})")
+                     f"{shown(r, 'inflow'):>7}  {fmt(r['capacity']):>8}  "
+                     f"{shown(r, 'utilization'):>5}  {r['label']} ({r['service']})")
     lines += ["", tr("By flow (utilisation, inflow):"),
               f"{util:>5}  {inflow:>7}  {cap:>8}  {svc}"]
     for r in result["by_flow"]:
-        lines.append(f"{fmt(r['utilization']):>5}  {fmt(r['inflow']):>7}  "
+        lines.append(f"{shown(r, 'utilization'):>5}  {shown(r, 'inflow'):>7}  "
                      f"{fmt(r['capacity']):>8}  {r['label']} ({r['service']})")
+    rows = result["by_betweenness"] + result["by_flow"]
+    lines += ["", ranking_note(rows, result.get("min_cell", 5), tr)]
     lines += ["", tr("Bottleneck findings ({count}):").format(count=len(result["findings"]))]
     lines += _finding_lines(result["findings"], tr)
     return "\n".join(lines)

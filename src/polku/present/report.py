@@ -33,6 +33,7 @@ from polku.graph import summary, title as graph_title
 from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.decisions import decisions
 from polku.present.messages import worded
+from polku.present.printers import NOMINAL_NOTE, ranking_note
 from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
 from polku.words import N_, SEVERITY_NAMES
@@ -420,28 +421,6 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
                           eco=data["eco"], lang=tr.lang, facts=facts)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}
-
-
-#: the ranking's utilisation is the nominal one (the what-if's is the model's)
-NOMINAL_NOTE = N_("This utilisation divides by the nominal capacity, as over-capacity does; "
-                  "the queueing what-if's modelled utilisation divides by the effective "
-                  "capacity, the one that gives the observed wait, and is another figure.")
-#: what a "–" of the bottleneck ranking means, and a hidden figure (the page says the same)
-DASH_NOTE = N_("–: no figure (the service has no capacity, or no referral into it says how "
-               "many clients it brings).")
-HIDDEN_NOTE = N_("Hidden: a referral into the service has fewer than {n} clients a month "
-                 "(small numbers are left out to protect privacy), so its inflow and "
-                 "utilisation are not shown, and in the ranking by utilisation and inflow it "
-                 "comes after the services whose figures are shown, by its id.")
-
-
-def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> str:
-    """The note under the bottleneck ranking: what "–" means, and what hidden means when a
-    row is hidden."""
-    note = tr(DASH_NOTE)
-    if any(r.get("hidden") for r in rows):
-        note += " " + tr(HIDDEN_NOTE).format(n=min_cell)
-    return note
 
 
 def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
