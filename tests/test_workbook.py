@@ -299,6 +299,20 @@ def test_a_sheet_that_cannot_be_read_is_reported_once(wb: Path) -> None:
                      "required column 'id' is missing (found 'ID': names are lower-case)"]
 
 
+def test_a_missing_sheet_or_column_says_what_the_workbook_has_instead(wb: Path) -> None:
+    """A sheet saved under another name is missing: the error lists the sheets found; a
+    column spelt nearly alike is pointed at; both in the reader's language."""
+    (wb / "services.csv").rename(wb / "palvelut.csv")
+    edit(wb / "actors.csv", "id,name,name_sv,kind", "id,nmae,name_sv,kind")
+    err = run("validate", wb, "--lang", "fi").stderr
+    assert ("pakollinen taulukko 'services' puuttuu (työkirjassa on: actors, needs, "
+            "outcomes, palvelut, paths, referrals, responsibilities, segments)") in err, err
+    assert "pakollinen sarake 'name' puuttuu (löytyi 'nmae': tarkoitetaanko sitä?)" in err
+    assert "found" not in err and "workbook has" not in err
+    err = run("validate", wb, "--lang", "en").stderr
+    assert "the required column 'name' is missing (found 'nmae': is it meant?)" in err
+
+
 def test_numbers_must_be_finite(wb: Path) -> None:
     edit(wb / "services.csv", ",20,", ",1e999,")
     assert "'1e999' is too large a number" in run("validate", wb).stderr

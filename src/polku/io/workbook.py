@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import CellError, NodeTypes, PolkuError, PolkuErrors, Said
+from polku.errors import CellError, NodeTypes, Phrase, PolkuError, PolkuErrors, Said
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
@@ -564,10 +564,30 @@ def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     return found
 
 
-def _case_hint(name: str, present: Iterable[str]) -> str:
-    """Point out a name that differs only in case or spaces ('ID' for 'id')."""
+def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
+    """What the workbook has instead of a missing sheet or column, as a catalogued phrase
+    the edge words: a name that differs only in case or spaces ('ID' for 'id'), else one
+    that is spelt nearly alike, else (``listed``) every name it has.
+
+    >>> str(_case_hint("id", ["ID", "name"]))
+    " (found 'ID': names are lower-case)"
+    >>> str(_case_hint("services", ["actor", "service"]))
+    " (found 'service': is it meant?)"
+    >>> str(_case_hint("services", ["actors", "palvelut"], listed=True))
+    ' (the workbook has: actors, palvelut)'
+    """
+    import difflib
+
+    present = [p for p in present if p]
     near = [p for p in present if p.strip().lower() == name and p != name]
-    return f" (found '{near[0]}': names are lower-case)" if near else ""
+    if near:
+        return Phrase(N_(" (found '{found}': names are lower-case)"), found=near[0])
+    close = difflib.get_close_matches(name, present, n=1, cutoff=0.75)
+    if close:
+        return Phrase(N_(" (found '{found}': is it meant?)"), found=close[0])
+    if listed and present:
+        return Phrase(N_(" (the workbook has: {found})"), found=", ".join(present))
+    return ""
 
 
 def _text(value: object) -> str:
@@ -798,7 +818,7 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             where = (Path(path) / f"{name}.csv") if Path(path).is_dir() else Path(path)
             reader.error(N_("the required sheet '{name}' is missing{hint}"),
                          file=str(where), sheet=name, name=name,
-                         hint=_case_hint(name, reader.names))
+                         hint=_case_hint(name, reader.names, listed=True))
             reader.failed.add(name)
     result: dict[str, list[_Row]] = {}
     for name, (file, header, body) in tables.items():
