@@ -90,9 +90,14 @@ def test_long_wait_days_setting(warnings_only):
 
 def test_table_and_markdown(region):
     table = invoke("findings", region).stdout
-    assert table.startswith("region: ") and "service-without-provider" in table
+    # the kind by its name in the reader's language (English here), its code beside it in the counts
+    assert table.startswith("region: ")
+    assert "service without a provider (service-without-provider)" in table
+    assert "\nerror            service without a provider  " in table
     md = invoke("findings", region, "--format", "markdown", "--lang", "en").stdout
-    assert md.startswith("# Findings: region") and "| error | `path-broken` |" in md
+    assert md.startswith("# Findings: region")
+    assert "| error | broken designed path (`path-broken`) | 1 |" in md
+    assert "| error | broken designed path | `" in md
     assert XSS not in md
 
 

@@ -174,7 +174,7 @@ def test_printers_speak_the_language(found):
     assert sv.startswith("# Iakttagelser: g") and "| allvarlighet |" in sv
     en = findings_table("g", found["en"], translator("en"))
     # "for information" is the widest severity name: the column is as wide as it
-    assert "\nerror            service-without-provider" in en
+    assert "\nerror            service without a provider  " in en
 
 
 def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):

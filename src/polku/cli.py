@@ -442,7 +442,9 @@ def findings(
     followups = g.graph.get("followups") or {}
     if actor is not None:  # only this actor's findings are here: only their follow-ups
         followups = {k: v for k, v in followups.items() if k in {f.key for f in result}}
-    typer.echo(print_findings(format, model.name, result, tr, followups))
+    # JSON names the graph by its id, as code reads it; people read its title
+    typer.echo(print_findings(format, model.name if format == "json" else graphmod.title(g),
+                              result, tr, followups))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 

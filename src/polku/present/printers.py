@@ -3,16 +3,17 @@ from the analyses (which return plain data) so that the same data can be printed
 as JSON or drawn, and an analysis never depends on how it is shown. What each function
 prints is what the CLI command of the same name prints.
 
-Each printer speaks the language of its :class:`~polku.present.i18n.Translator` (default Finnish);
-kind names and ids stay as they are.
+Each printer speaks the language of its :class:`~polku.present.i18n.Translator` (default Finnish):
+a finding's kind by its name (the code a user types beside it in the counts), its subject by
+the name its message gives.
 
 >>> from polku.finding import Finding
 >>> print(findings_table("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")],
-...                      translator("en")))
-g: 1 finding
-      1  error            dead-end
+...                      translator("fi")))
+g: 1 havainto
+      1  virhe     umpikuja (dead-end)
 <BLANKLINE>
-error            dead-end  s: S leads nowhere
+virhe     umpikuja  S leads nowhere
 >>> print(findings_table("g", [], translator("sv")))
 g: 0 iakttagelser
 """
@@ -65,13 +66,16 @@ def findings_table(graph_name: str, findings: Iterable[Finding],
     fs = sort_findings(findings)
     sev = {s: severity_name(s, tr) for s in SEVERITY_NAMES}
     sw = max(7, *(len(v) for v in sev.values()))
+    names = {f.kind: kind_name(f.kind, tr) for f in fs}
     lines = [f"{graph_name}: {_finding_count(len(fs), tr)}"]
-    lines += [f"  {n:>5}  {sev[s]:<{sw}}  {k}" for s, k, n in counts_by_kind(fs)]
+    lines += [f"  {n:>5}  {sev[s]:<{sw}}  {names[k]}" + (f" ({k})" if names[k] != k else "")
+              for s, k, n in counts_by_kind(fs)]
     if fs:
         lines.append("")
-    width = max((len(f.kind) for f in fs), default=0)
+    width = max((len(n) for n in names.values()), default=0)
     for f in fs:
-        lines.append(f"{sev[f.severity]:<{sw}}  {f.kind:<{width}}  {f.subject}: {f.message}")
+        # the message names its subject (by name, with the id): no id in front of it
+        lines.append(f"{sev[f.severity]:<{sw}}  {names[f.kind]:<{width}}  {f.message}")
         if text := followup_text(followups.get(f.key), tr):
             lines.append(f"{'':<{sw}}  {'':<{width}}  → {text}")
     return "\n".join(lines)
@@ -137,12 +141,12 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     title = tr("Findings: {graph}").format(graph=_md(graph_name))
     lines = [f"# {title}", "", _finding_count(len(fs), tr) + ".", "",
              f"| {sev} | {kind} | {count} |", "|---|---|---:|"]
-    lines += [f"| {severity_name(s, tr)} | `{k}` | {tr.number(n)} |"
+    lines += [f"| {severity_name(s, tr)} | {_md(kind_name(k, tr))} (`{k}`) | {tr.number(n)} |"
               for s, k, n in counts_by_kind(fs)]
     extra = f" {tr('follow-up')} |" if followups else ""
     lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} |{extra}",
               "|---|---|---|---|---|" + ("---|" if followups else "")]
-    lines += [f"| {severity_name(f.severity, tr)} | `{f.kind}` | `{_md(f.subject)}` | "
+    lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | `{_md(f.subject)}` | "
               f"{', '.join('`' + _md(r) + '`' for r in f.related)} | {_md(f.message)} |"
               + (f" {_md(followup_text(followups.get(f.key), tr))} |" if followups else "")
               for f in fs]
