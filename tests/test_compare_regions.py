@@ -178,8 +178,11 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     assert page.status_code == 200 and page.text.count("<svg") == 1
     assert "Keski-Suomi: illustrative data, not real figures" in page.text
     assert "Regions side by side" in client.get("/?lang=en").text
-    one = client.get("/api/compare?graphs=keski-suomi,nowhere").json()
-    assert one["regions"] == [] and one["not_compared"] == ["nowhere"]
+    # named graphs are compared as named, as `polku compare` compares its files: an unknown
+    # name is refused (the command refuses a file it cannot read), not a smaller comparison
+    one = client.get("/api/compare?graphs=keski-suomi,nowhere&lang=en")
+    assert one.status_code == 404 and one.json()["error"]["field"] == "graphs"
+    assert "nowhere" in one.json()["error"]["message"]
     # a plan served beside the regions is no region: left out and said so, not a column
     # of dashes; named, it is compared all the same
     shutil.copy(ROOT / "graphs" / "plan.ttl", tmp_path / "plan.ttl")
@@ -189,5 +192,53 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     assert api["not_regions"] == ["plan"] and api["not_compared"] == []
     page = client.get("/compare?lang=fi").text
     assert "Ei vertailussa, koska niissä ei ole asiakasryhmiä" in page
-    named = client.get("/api/compare?graphs=keski-suomi,plan").json()
-    assert [r["region"] for r in named["regions"]] == ["keski-suomi", "plan"]
+    # named, it is refused as no region, as the command refuses it
+    named = client.get("/api/compare?graphs=keski-suomi,plan&lang=en")
+    assert named.status_code == 400 and named.json()["error"]["field"] == "graphs"
+    assert "'plan' is no region" in named.json()["error"]["message"]
+    cli = run("compare", REGION, ROOT / "graphs" / "plan.ttl", "--lang", "en")
+    assert cli.exit_code == 1 and "'plan' is no region" in cli.output
+
+
+def test_served_compare_refuses_what_the_command_refuses(tmp_path: Path) -> None:
+    """One region, an unknown language: a reason in the one error shape, never an empty
+    answer."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(FIRST, tmp_path / "keski-uusimaa")
+    shutil.copytree(REGION, tmp_path / "keski-suomi")
+    client = TestClient(create_app([tmp_path]))
+    one = client.get("/api/compare?graphs=keski-suomi")
+    assert one.status_code == 400 and one.json()["error"]["field"] == "graphs"
+    assert one.json()["error"]["message"] == "vertailuun tarvitaan vähintään kaksi aluetta"
+    assert "two regions or more" in client.get(
+        "/api/compare?graphs=keski-suomi&lang=en").json()["error"]["message"]
+    de = client.get("/api/compare?lang=de")
+    assert de.status_code == 400 and de.json()["error"]["field"] == "lang"
+    assert client.get("/api/compare?graphs=keski-suomi,keski-uusimaa").status_code == 200
+
+
+def test_needs_covered_follows_the_unmet_need_rule(tmp_path: Path) -> None:
+    """A need addressed only by a service the segment cannot reach is an unmet need, and so
+    not a covered one: the two figures of a comparison cannot contradict each other."""
+    from helpers import copy_mini, edit
+
+    for name in ("a", "b"):
+        copy_mini(tmp_path / name)
+    b = tmp_path / "b"
+    edit(b / "needs.csv", "tyokyky,Työkyky,health\n",
+         "tyokyky,Työkyky,health\nvelat,Velat,economy\n")
+    edit(b / "segments.csv", ",tyokyky,", ",tyokyky;velat,")
+    # velkaneuvonta addresses the need, is open to every segment, but nothing leads to it
+    (b / "services.csv").write_text((b / "services.csv").read_text(encoding="utf-8")
+                                    + "velkaneuvonta,Velkaneuvonta,keusote,10,,ei,velat,,,,,\n",
+                                    encoding="utf-8")
+    result = run("compare", tmp_path / "a", b, "--format", "json", "--no-suppress")
+    assert result.exit_code == 0, result.output
+    a_fig, b_fig = json.loads(result.output)["regions"]
+    assert b_fig["findings"].get("unmet-need") == 1
+    assert b_fig["needs_covered"] == 0.5 and a_fig["needs_covered"] == 1.0

@@ -5,8 +5,8 @@ where it stands beside another (the seed plan benchmarks against Keski-Suomi).
 
 - ``people``: people in its segments (the denominator; small cells left out, see below);
 - ``findings_per_10k``: findings by kind per 10,000 people in segments;
-- ``needs_covered``: the share of (segment, need) pairs that some service open to the
-  segment addresses;
+- ``needs_covered``: the share of (segment, need) pairs that some service the segment can
+  reach and is open to addresses (the pairs no ``unmet-need`` finding is about);
 - ``median_wait_days``: the median of the hand-offs' (referrals') median waits;
 - ``information_travels``: the share of referrals along which information travels
   (``information_flow`` = ``yes``);
@@ -39,31 +39,55 @@ def _out(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
     return [v for _, v, k in g.out_edges(node, data="kind") if k == kind]
 
 
-def needs_covered(g: nx.MultiDiGraph) -> float | None:
-    """The share of (segment, need) pairs that a service open to the segment (one limited
-    to it, or one limited to no segment) addresses; ``None`` without needs.
+def is_region(g: nx.MultiDiGraph) -> bool:
+    """Whether ``g`` is a region to compare: it has client segments (a plan or a catalogue
+    on its own has none, so no figure per people to set beside a region's).
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("plan"); is_region(g)
+    False
+    >>> g.add_node("s", type="segment", name="S"); is_region(g)
+    True
+    """
+    return any(t == "segment" for _, t in g.nodes(data="type"))
+
+
+def needs_covered(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None) -> float | None:
+    """The share of (segment, need) pairs that are met: no ``unmet-need`` finding is about
+    them, i.e. some service the segment can reach (in R(s)) and is open to addresses the
+    need (``docs/findings.md``). Counted from the findings themselves, so "needs covered"
+    and "unmet needs" cannot contradict each other; ``findings`` default to
+    :func:`polku.analyses.findings.find`. ``None`` without needs.
+
+    Below, ``x`` addresses both needs but only ``n1``'s ``y`` is where the segment enters:
+    ``x`` is out of its reach, so ``n2`` is not covered.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
-    >>> for n, t in (("s", "segment"), ("n1", "need"), ("n2", "need"), ("x", "service")):
+    >>> for n, t in (("s", "segment"), ("n1", "need"), ("n2", "need"), ("x", "service"),
+    ...              ("y", "service")):
     ...     g.add_node(n, type=t, name=n)
     >>> add_edge(g, "s", "n1", "has_need"); add_edge(g, "s", "n2", "has_need")
-    >>> add_edge(g, "x", "n1", "addresses")
+    >>> add_edge(g, "s", "y", "entry"); add_edge(g, "y", "n1", "addresses")
+    >>> add_edge(g, "x", "n2", "addresses")
     >>> needs_covered(g)
     0.5
     """
-    pairs = covered = 0
-    for seg in _nodes(g, "segment"):
-        for need in _out(g, seg, "has_need"):
-            pairs += 1
-            for svc, _, k in g.in_edges(need, data="kind"):
-                if k != "addresses" or g.nodes[svc]["type"] != "service":
-                    continue
-                limited = _out(g, svc, "for_segment")
-                if not limited or seg in limited:
-                    covered += 1
-                    break
-    return covered / pairs if pairs else None
+    pairs = {(seg, need) for seg in _nodes(g, "segment") for need in _out(g, seg, "has_need")}
+    if not pairs:
+        return None
+    if findings is None:
+        from polku.analyses.findings import find
+
+        findings = find(g)
+    unmet = set()
+    for f in findings:
+        kind = f.kind if hasattr(f, "kind") else f["kind"]
+        if kind == "unmet-need":
+            subject = f.subject if hasattr(f, "subject") else f["subject"]
+            metrics = f.metrics if hasattr(f, "metrics") else f.get("metrics", {})
+            unmet.add((subject, metrics.get("need")))
+    return (len(pairs) - len(pairs & unmet)) / len(pairs)
 
 
 def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
@@ -119,7 +143,7 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
         "findings_per_10k": per_10k,
         "findings_per_10k_total": (round(sum(by_kind.values()) / people * 10000, 2)
                                    if isinstance(people, (int, float)) and people > 0 else None),
-        "needs_covered": needs_covered(g),
+        "needs_covered": needs_covered(g, findings),
         "median_wait_days": median(waits) if waits else None,
         "information_travels": (sum(1 for f in flows if f == "yes") / len(flows)
                                 if flows else None),

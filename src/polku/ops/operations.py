@@ -382,6 +382,13 @@ class Compare:
             raise PolkuError(N_("two regions have the same name ({names}): give each graph "
                                 "its own name"), params={"names": ", ".join(twice)},
                              field="graphs")
+        from polku.analyses.regions import is_region
+
+        for name, graph in zip(names, [g] + [o.graph for o in self.others]):
+            if not is_region(graph):
+                raise PolkuError(N_("'{name}' is no region to compare: it has no client "
+                                    "segments (a plan or another graph on its own)"),
+                                 params={"name": name}, field="graphs")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions

@@ -170,21 +170,28 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return [e.summary(store.shadowed.get(e.source.name, []), tr)
                 for e in store.entries()]
 
-    @router.get("/compare", responses=responses(400))
+    @router.get("/compare", responses=responses(400, 404, 409))
     def compare(graphs: Union[str, None] = Query(
-            None, description="Graph names, comma-separated (default: every graph served)")
-            ) -> dict[str, Any]:
+            None, description="Graph names, comma-separated (default: every graph served)"),
+            tr: Translator = Words) -> dict[str, Any]:
         """Regions side by side (``polku compare``): per region, findings by kind per
         10,000 people in segments, needs covered, median waits on hand-offs, the share of
         referrals where information travels, leads per plan measure; small cells left out
-        of the totals. ``not_compared`` names graphs that could not be read, ``not_regions``
-        the graphs left out by default because they have no client segments (a plan on
-        its own); name them in ``graphs`` to compare them all the same."""
+        of the totals. Without ``graphs``, every served region is compared:
+        ``not_compared`` names graphs that could not be read, ``not_regions`` those left
+        out because they have no client segments (a plan on its own). Named graphs are
+        compared as ``polku compare`` compares its files: an unknown name is a 404, a
+        graph that cannot be read a 409, a graph that is no region or fewer than two
+        regions a 400, each with ``field`` ``graphs``."""
         from polku.server.compare import compare_served
 
+        # tr: ``?lang=`` is checked (400 for an unknown one) like on every route, and an
+        # error below is worded in the request's language by the error handler
         result, problems, not_regions = compare_served(store, graphs)
-        return {**(result or {"regions": [], "kinds": [], "measures": []}),
-                "not_compared": problems, "not_regions": not_regions}
+        if result is None:
+            raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
+                           params={})
+        return {**result, "not_compared": problems, "not_regions": not_regions}
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,
