@@ -198,3 +198,26 @@ def test_the_cli_answers_bottlenecks_as_the_public_reads_them(tmp_path) -> None:
     owner = json.loads(run("bottlenecks", str(path), "--format", "json").stdout)
     q = next(r for r in owner["by_betweenness"] if r["service"] == "q")
     assert q["hidden"] is False and q["inflow"] == 4
+
+
+def test_the_ranking_names_services_in_the_readers_language() -> None:
+    """The CLI and the API name a ranked service as the reader's language has it (the
+    example region gives name_sv and name_en), as the page always did."""
+    import json
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from helpers import run
+    from polku.app import create_app
+
+    root = Path(__file__).resolve().parents[1] / "graphs"
+    sv = json.loads(run("bottlenecks", root / "keski-uusimaa", "--lang", "sv", "--format",
+                        "json").stdout)
+    labels = {r["service"]: r["label"] for r in sv["by_betweenness"] + sv["by_flow"]}
+    assert labels["monialainen-tyollistymissuunnitelma"] == \
+        "Sektorsövergripande sysselsättningsplan"
+    api = TestClient(create_app([root])).get("/api/graphs/keski-uusimaa/bottlenecks",
+                                            params={"lang": "en"}).json()
+    labels = {r["service"]: r["label"] for r in api["by_betweenness"] + api["by_flow"]}
+    assert labels["aikuissosiaalityo"] == "Adult social work", labels

@@ -83,9 +83,12 @@ def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
 
 def bottlenecks_worded(result: dict[str, Any], g: nx.MultiDiGraph,
                        tr: Translator) -> dict[str, Any]:
-    """:func:`polku.analyses.bottlenecks.bottlenecks` with its findings worded in ``tr``'s
-    language (the rankings keep the services' primary names, as they always have)."""
-    return dict(result, findings=worded_dicts(result["findings"], g, tr))
+    """:func:`polku.analyses.bottlenecks.bottlenecks` with its findings worded and each
+    ranked service's ``label`` in ``tr``'s language (``name_sv``/``name_en`` where the
+    workbook gives them), so the CLI, the API and the page name them alike."""
+    return dict(result, findings=worded_dicts(result["findings"], g, tr),
+                **{key: [dict(r, label=tr.label(g, r["service"])) for r in result[key]]
+                   for key in ("by_betweenness", "by_flow")})
 
 
 def whatif_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:

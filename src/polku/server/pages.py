@@ -584,8 +584,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         g = model.graph
         ranking = bottlenecks_worded(ask(model, Bottlenecks(top=top), who),
                                      model.published(who).graph, tr)
-        for key in ("by_betweenness", "by_flow"):
-            ranking[key] = [dict(r, label=tr.label(g, r["service"])) for r in ranking[key]]
         note = ranking_note(ranking["by_betweenness"] + ranking["by_flow"],
                             model.published(who).graph.graph.get("min_cell") or MIN_CELL, tr)
         return html("bottlenecks.html", language, version, g,
