@@ -69,6 +69,37 @@ def test_html_report_prints_the_same_way(tmp_path) -> None:
     assert rows[0][:2] == ["organisaation tunnus", "organisaatio"] and len(rows) > 5
 
 
+def test_action_list_json_keeps_codes_in_every_language() -> None:
+    """What code reads in the JSON (severity, kind, status, measures) is a code in every
+    language, with the words beside it; the CSV, read by people, has the words, the kind by
+    its name; the CLI and the API give the same list."""
+    docs = {lang: json.loads(run("actions", EXAMPLE, "--format", "json", "--lang", lang).stdout)
+            for lang in ("fi", "sv", "en")}
+    words = ("actor_name", "severity_name", "kind_name", "status_name", "measure_names",
+             "owner_name", "message")
+    coded = {lang: [{k: v for k, v in row.items() if k not in words} for row in d["actions"]]
+             for lang, d in docs.items()}
+    assert coded["fi"] == coded["sv"] == coded["en"]
+    rows = docs["fi"]["actions"]
+    assert {r["severity"] for r in rows} <= {"error", "warning", "info"}
+    assert {r["status"] for r in rows} == {"new"} and {r["status_name"] for r in rows} == {"uusi"}
+    assert all(isinstance(r["measures"], list) and isinstance(r["measure_names"], list)
+               for r in rows)
+    first = rows[0]
+    assert first["severity"] == "error" and first["severity_name"] == "virhe"
+    assert first["kind"] == "referral-without-owner"
+    assert first["kind_name"] == "ohjaus ilman vastuutahoa"
+    client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
+    for lang, doc in docs.items():
+        api = client.get("/api/graphs/keski-uusimaa/actions",
+                         params={"format": "json", "lang": lang})
+        assert api.status_code == 200 and api.json() == doc
+    table = list(csv.DictReader(io.StringIO(run("actions", EXAMPLE).stdout)))
+    assert table[0]["vakavuus"] == "virhe" and table[0]["tila"] == "uusi"
+    assert table[0]["laji"] == "ohjaus ilman vastuutahoa"
+    assert not any(r["laji"] in {x["kind"] for x in rows} for r in table)
+
+
 def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
     import openpyxl
 

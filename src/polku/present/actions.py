@@ -5,7 +5,15 @@
 accountable for (:func:`polku.analyses.accountable.by_actor`): the organisation, the
 finding's severity, what it is about in words, the plan measures on it, and its follow-up
 (status, owner, due date, note), so a leader can take the list into a meeting or a
-spreadsheet of their own. Column headings are in the reader's language; ids stay ids.
+spreadsheet of their own.
+
+The CSV and the .xlsx are read by people: their headings and words (severity, the kind's
+name, status, the measures' and owner's names) are in the reader's language, ids stay ids.
+The JSON is read by programs: what code reads is a code in every language (``severity``
+``error``, ``kind`` ``long-wait``, ``status`` ``in-progress``, ``measures`` a list of ids,
+``owner`` as recorded) and the words people read travel beside them (``severity_name``,
+``kind_name``, ``status_name``, ``measure_names``, ``owner_name``); only those,
+``actor_name`` and ``message`` change with the language.
 """
 
 from __future__ import annotations
@@ -20,10 +28,11 @@ import networkx as nx
 
 from polku.analyses.accountable import by_actor
 from polku.finding import Finding
-from polku.followup import STATUS_LABELS
-from polku.present.i18n import N_, Translator, severity_name, translator
+from polku.present.i18n import (N_, Translator, kind_name, severity_name, status_name,
+                                translator)
 
-#: the columns, in order: key → heading (English source; fi/sv in the catalogues)
+#: the columns of the CSV and the sheet, in order: key → heading (English source; fi/sv in
+#: the catalogues); each column shows the row's words (:data:`SHOWN`) where it has them
 COLUMNS = {
     "actor": N_("organisation id"), "actor_name": N_("organisation"),
     "severity": N_("severity"), "kind": N_("kind"), "message": N_("finding"),
@@ -32,19 +41,40 @@ COLUMNS = {
     "key": N_("finding key"),
 }
 
+#: the column of a row people read for each column that has a code beside its words
+SHOWN = {"severity": "severity_name", "kind": "kind_name", "measures": "measure_names",
+         "status": "status_name", "owner": "owner_name"}
+
+
+def shown(row: Mapping[str, Any], key: str) -> str:
+    """A row's cell as people read it: its words where the column has them, a list joined.
+
+    >>> shown({"kind": "long-wait", "kind_name": "pitkä odotusaika"}, "kind")
+    'pitkä odotusaika'
+    >>> shown({"measure_names": ["A", "B"]}, "measures")
+    'A; B'
+    """
+    value = row[SHOWN.get(key, key)]
+    return "; ".join(value) if isinstance(value, list) else str(value)
+
 
 def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
                 followups: Mapping[str, Mapping[str, Any]] | None = None,
-                actor: str | None = None, tr: Translator | None = None) -> list[dict[str, str]]:
+                actor: str | None = None, tr: Translator | None = None) -> list[dict[str, Any]]:
     """One row per (organisation, finding), organisations by id, findings in their order;
-    ``followups`` are the follow-ups as they stand (:func:`polku.followup.effective`).
+    ``followups`` are the follow-ups as they stand (:func:`polku.followup.effective`). A
+    row holds codes and ids (the same in every language) and, beside them, the words
+    people read in ``tr``'s language (see the module doc).
 
     >>> from polku.graph import new_graph
     >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
     >>> rows = action_rows(g, [Finding("long-wait", "warning", "r", (), "odottaa", accountable=("kela",))],
-    ...                    tr=translator("en"))
-    >>> rows[0]["actor_name"], rows[0]["severity"], rows[0]["status"], rows[0]["key"]
-    ('Kela', 'warning', 'new', 'long-wait:r')
+    ...                    tr=translator("fi"))
+    >>> r = rows[0]
+    >>> r["actor_name"], r["severity"], r["severity_name"], r["status"], r["status_name"]
+    ('Kela', 'warning', 'varoitus', 'new', 'uusi')
+    >>> r["kind"], r["kind_name"], r["measures"], r["key"]
+    ('long-wait', 'pitkä odotusaika', [], 'long-wait:r')
     """
     tr = tr or translator()
     followups = followups or {}
@@ -55,20 +85,23 @@ def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
         for f in mine:
             fu = followups.get(f.key) or {}
             status = str(fu.get("status") or "new")
+            owner = str(fu["owner"]) if fu.get("owner") else ""
             rows.append({
                 "actor": who, "actor_name": tr.label(g, who),
-                "severity": severity_name(f.severity, tr), "kind": f.kind,
+                "severity": f.severity, "severity_name": severity_name(f.severity, tr),
+                "kind": f.kind, "kind_name": kind_name(f.kind, tr),
                 "message": f.message, "subject": f.subject,
-                "measures": "; ".join(tr.label(g, m) for m in f.measures),
-                "status": tr(STATUS_LABELS.get(status, status)),
-                "owner": tr.label(g, str(fu["owner"])) if fu.get("owner") else "",
+                "measures": list(f.measures),
+                "measure_names": [tr.label(g, m) for m in f.measures],
+                "status": status, "status_name": status_name(status, tr),
+                "owner": owner, "owner_name": tr.label(g, owner) if owner else "",
                 "due": str(fu.get("due") or ""), "note": str(fu.get("note") or ""),
                 "key": f.key})
     return rows
 
 
 def action_list(g: nx.MultiDiGraph, findings: Iterable[Finding], actor: str | None = None,
-                tr: Translator | None = None) -> list[dict[str, str]]:
+                tr: Translator | None = None) -> list[dict[str, Any]]:
     """The action list of the findings an audience was answered
     (:func:`polku.ops.operations.answer` with the ``findings`` operation) worded from the
     graph that audience reads, ``g``, with the graph's follow-ups as they stand: what
@@ -87,18 +120,18 @@ def headings(tr: Translator) -> list[str]:
     return [tr(h) for h in COLUMNS.values()]
 
 
-def actions_csv(rows: list[dict[str, str]], tr: Translator | None = None) -> str:
+def actions_csv(rows: list[dict[str, Any]], tr: Translator | None = None) -> str:
     """The rows as CSV (UTF-8, comma-separated, headings in ``tr``'s language)."""
     tr = tr or translator()
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headings(tr))
     for r in rows:
-        w.writerow([r[k] for k in COLUMNS])
+        w.writerow([shown(r, k) for k in COLUMNS])
     return buf.getvalue()
 
 
-def actions_xlsx(rows: list[dict[str, str]], tr: Translator | None = None,
+def actions_xlsx(rows: list[dict[str, Any]], tr: Translator | None = None,
                  title: str = "") -> bytes:
     """The rows as an .xlsx workbook: one sheet, headings bold and frozen, columns sized."""
     import openpyxl
@@ -112,13 +145,13 @@ def actions_xlsx(rows: list[dict[str, str]], tr: Translator | None = None,
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append([r[k] for k in COLUMNS])
+        ws.append([shown(r, k) for k in COLUMNS])
         for cell in ws[ws.max_row]:
             if isinstance(cell.value, str) and cell.value.startswith("="):
                 cell.data_type = "s"  # text, not a formula
     ws.freeze_panes = "A2"
     for i, key in enumerate(COLUMNS, start=1):
-        width = max([len(headings(tr)[i - 1])] + [len(r[key]) for r in rows[:500]])
+        width = max([len(headings(tr)[i - 1])] + [len(shown(r, key)) for r in rows[:500]])
         ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width = min(60, width + 2)
     if title:
         book.properties.title = title
@@ -127,7 +160,8 @@ def actions_xlsx(rows: list[dict[str, str]], tr: Translator | None = None,
     return buf.getvalue()
 
 
-def actions_json(graph: str, rows: list[dict[str, str]]) -> str:
+def actions_json(graph: str, rows: list[dict[str, Any]]) -> str:
+    """The rows for programs: codes and ids as they are, the words beside them."""
     return json.dumps({"graph": graph, "actions": rows}, ensure_ascii=False, indent=2)
 
 
@@ -137,7 +171,7 @@ class ActionFormat:
     only) and how it is written from (graph name, title, rows, translator)."""
     media_type: str
     binary: bool
-    write: Callable[[str, str, list[dict[str, str]], Translator], "str | bytes"]
+    write: Callable[[str, str, list[dict[str, Any]], Translator], "str | bytes"]
 
 
 #: the action list's formats, by name (the CLI's ``--format`` and the API's ``?format=``)
