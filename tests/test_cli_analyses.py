@@ -196,3 +196,29 @@ def test_the_console_command_ends_with_its_whole_output_and_its_exit_code(tmp_pa
     usage = subprocess.run(polku + ["findings", "--no-such-option"], capture_output=True,
                            text=True, cwd=root)
     assert usage.returncode == 2
+
+
+def test_show_and_paths_answer_as_the_public_reads_them(tmp_path):
+    """``--suppress`` on ``polku show`` and ``polku paths`` gives the public's answer: a
+    segment of 3 reads <5, a referral of 4 is not in the totals, and the totals say *at
+    least*; without it the owner reads the true figures."""
+    from ecobuild import Builder
+
+    b = Builder().chain()  # seg -> a -> work
+    b.segment("seg", size=3)
+    b.segment("big", entries=["a"], size=40)
+    b.service("c", providers=["x"], capacity=10)
+    b.referral("r-small", "a", "c", owner="x", info="yes", volume=4)
+    folder = b.workbook(tmp_path / "wb")
+    public = json.loads(invoke("show", folder, "--suppress", "--format", "json").stdout)
+    sizes = {s["id"]: s["size"] for s in public["segments"]}
+    assert sizes == {"seg": "<5", "big": 40}
+    assert public["people_in_segments"] == 40
+    assert public["partial"] == ["people_in_segments", "referral_volume_per_month"]
+    text = invoke("show", folder, "--suppress", "--lang", "en").stdout
+    assert "at least 40 people in segments" in text and "size <5" in text
+    owner = json.loads(invoke("show", folder, "--format", "json").stdout)
+    assert owner["people_in_segments"] == 43 and "partial" not in owner
+    paths = invoke("paths", folder, "--segment", "seg", "--suppress", "--format", "json")
+    assert paths.exit_code == 0, paths.output
+    assert '"size": 3' not in paths.stdout and ": 4," not in paths.stdout

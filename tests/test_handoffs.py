@@ -50,3 +50,46 @@ def test_report_shows_the_summary_and_no_ecosystem_hairball(tmp_path):
     md = tmp_path / "report.md"
     assert run("report", EXAMPLE, "-o", md, "--lang", "fi").exit_code == 0
     assert "## Ekosysteemi yhdellä silmäyksellä" in md.read_text(encoding="utf-8")
+
+
+def test_a_total_with_a_small_cell_in_it_reads_at_least_what_is_shown(tmp_path):
+    """In what the public reads, a hand-off total that a suppressed volume is part of is the
+    sum of the volumes shown, marked partial and written *vähintään N* (*piilotettu* when
+    nothing of it is shown), never N as if it were all; the bottleneck ranking marks such
+    a service's outflow partial. The owner's copy has the true totals and no marks."""
+    from ecobuild import Builder
+    from polku.analyses.bottlenecks import ranking
+    from polku.privacy import suppress
+
+    b = Builder()
+    for a in ("x", "y", "z"):
+        b.actor(a, kind="municipality")
+    b.outcome("work")
+    b.service("sx", providers=["x"]).service("sy", providers=["y"])
+    b.service("sz", providers=["z"])
+    b.referral("big", "sx", "sy", owner="x", info="yes", volume=40)
+    b.referral("small", "sx", "sy", owner="x", info="yes", volume=4)
+    b.referral("only", "sz", "sy", owner="z", info="yes", volume=3)
+    owner = handoff_summary(b.g)
+    assert {p["from"]: p["clients"] for p in owner["pairs"]} == {"x": 44.0, "z": 3.0}
+    assert not any("partial" in r for r in owner["pairs"] + owner["organisations"])
+    public = handoff_summary(suppress(b.g))
+    pairs = {p["from"]: p for p in public["pairs"]}
+    assert pairs["x"]["clients"] == 40.0 and pairs["x"]["partial"] == ["clients"]
+    assert pairs["z"]["clients"] == 0.0 and pairs["z"]["partial"] == ["clients"]
+    y = next(o for o in public["organisations"] if o["id"] == "y")
+    assert y["clients_in"] == 40.0 and y["partial"] == ["clients_in"]
+    rows = {r["service"]: r for r in ranking(suppress(b.g))}
+    assert rows["sx"].get("outflow_partial") and rows["sx"]["outflow"] == 40
+    assert "outflow_partial" not in {k for r in ranking(b.g) for k in r}
+
+    folder = b.workbook(tmp_path / "wb")
+    page = tmp_path / "r.html"
+    assert run("report", folder, "-o", page, "-q").exit_code == 0  # for others: suppressed
+    section = page.read_text(encoding="utf-8").split('id="ecosystem"', 1)[1]
+    section = section.split("</section>", 1)[0]
+    assert "vähintään 40" in section and "piilotettu" in section
+    assert 'class="num">44<' not in section and 'class="num">47<' not in section
+    assert ('<td>Z</td><td>Y</td><td class="num">1</td><td class="num">piilotettu</td>'
+            in section)
+    assert "joiden luvut näytetään" in section

@@ -176,6 +176,11 @@ Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, he
     f"out of what goes to other people ({_titles(True)}, pages, the report) and kept in the "
     f"owner's working copies ({_titles(False)}); this flag turns that on or off."))
 MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help="Counts below this are small cells.")
+#: --suppress of the owner's questions at the terminal: the true figures unless asked
+PublicAnswer = typer.Option(False, "--suppress/--no-suppress", help=(
+    "Answer as the public reads it (the API and the pages without a token): small cells "
+    "left out, and a service whose inflow rests on one shows its figures as hidden. "
+    "Default: the owner's true figures."))
 
 
 def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
@@ -341,6 +346,8 @@ def validate(source: str = GraphArg, quiet: bool = Quiet,
 def show(
     source: str = GraphArg,
     format: str = typer.Option("table", "--format", help="table or json."),
+    suppress: bool = PublicAnswer,
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """Summarise a graph: counts by kind and what the graph is about."""
@@ -349,7 +356,7 @@ def show(
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    info, g = asked(ops.Describe(), model_of(source))
+    info, g = asked(ops.Describe(), model_of(source, min_cell), audience_of(suppress))
     info = described(info, g, tr)
     typer.echo(json.dumps(info, ensure_ascii=False, indent=2) if format == "json"
                else describe_text(info, tr))
@@ -605,10 +612,7 @@ def bottlenecks(
     source: str = GraphArg,
     top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
     format: str = typer.Option("table", "--format", help="table or json."),
-    suppress: bool = typer.Option(False, "--suppress/--no-suppress", help=(
-        "Answer as the public reads it (the API and the pages without a token): small "
-        "cells left out, and a service whose inflow rests on one shows its figures as "
-        "hidden and ranks after the others. Default: the owner's true figures.")),
+    suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -637,6 +641,8 @@ def paths(
     max_expansions: int = typer.Option(
         MAX_EXPANSIONS, "--max-expansions", min=0, help="Partial paths the search may expand "
         "before it gives good paths instead of provably the best (the output says so)."),
+    suppress: bool = PublicAnswer,
+    min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
@@ -647,7 +653,7 @@ def paths(
     check_format(format, ("table", "json"))
     tr = translator(lang)
     result, g = asked(ops.Paths(segment=segment, to=to, k=k, max_expansions=max_expansions),
-                      model_of(source))
+                      model_of(source, min_cell), audience_of(suppress))
     result = paths_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
                else paths_text(result, tr))
@@ -675,10 +681,7 @@ def whatif(
                                             "log's hand-offs (CSV, as polku eventlog reads)."),
     format: str = typer.Option("table", "--format", help="table or json."),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
-    suppress: bool = typer.Option(False, "--suppress/--no-suppress", help=(
-        "Answer as the public reads it (the API and the pages without a token): small "
-        "cells left out, and a service whose inflow rests on one shows its figures as "
-        "hidden. Default: the owner's true figures.")),
+    suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:

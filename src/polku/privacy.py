@@ -155,11 +155,13 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     return out
 
 
-def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
+def hidden_services(g: nx.MultiDiGraph, end: str = "to") -> frozenset[str]:
     """Services (and outcomes) of a published graph (:func:`suppress`) that a referral with
     a suppressed volume leads to: their inflow is not known to the reader, and whatever
     follows from it (utilisation, waits, a queue's verdict, an order by flow) is *hidden*,
-    which is not the same as unknown. Empty for a graph nothing was suppressed from.
+    which is not the same as unknown. With ``end="from"``, the services such a referral
+    leaves from: their outflow is hidden (the sum of the volumes shown would read as fewer
+    clients than leave). Empty for a graph nothing was suppressed from.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
@@ -168,12 +170,20 @@ def hidden_services(g: nx.MultiDiGraph) -> frozenset[str]:
     >>> add_edge(g, "r", "b", "to")
     >>> sorted(hidden_services(g)), sorted(hidden_services(suppress(g)))
     ([], ['b'])
+    >>> sorted(hidden_services(suppress(g), end="from"))
+    ['a']
     """
     out = set()
-    for node, data in g.nodes(data=True):
-        if data.get("type") == "referral" and "volume_per_month" in (data.get("suppressed") or ()):
-            out.update(v for _, v, k in g.out_edges(node, data="kind") if k == "to")
+    for node in suppressed_referrals(g):
+        out.update(v for _, v, k in g.out_edges(node, data="kind") if k == end)
     return frozenset(out)
+
+
+def suppressed_referrals(g: nx.MultiDiGraph) -> frozenset[str]:
+    """The referrals of a published graph (:func:`suppress`) whose volume was left out."""
+    return frozenset(node for node, data in g.nodes(data=True)
+                     if data.get("type") == "referral"
+                     and "volume_per_month" in (data.get("suppressed") or ()))
 
 
 def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:

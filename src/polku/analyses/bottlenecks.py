@@ -103,10 +103,14 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     bc = betweenness(referral_graph(g, eco))
     fl = flow(eco)
     hidden = hidden_services(g)
+    # a suppressed referral out of a service: its outflow is of the volumes shown, at least
+    hidden_out = hidden_services(g, end="from")
     rows = []
     for s in eco.services:
         rows.append({"service": s, "label": label(g, s), "betweenness": round(bc.get(s, 0.0), 6),
                      **fl[s], "hidden": s in hidden})
+        if s in hidden_out:
+            rows[-1]["outflow_partial"] = True
     rows.sort(key=lambda r: (-r["betweenness"], r["hidden"]) + _by_flow(r))
     for i, row in enumerate(rows, start=1):
         row["rank"] = i

@@ -23,6 +23,10 @@ def describe(g: nx.MultiDiGraph) -> dict:
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
     refs = list(referrals(g))
     volume = sum(r.volume_per_month or 0 for r in refs)
+    # a published copy's totals leave its small cells out: they say "at least"
+    partial = [key for key, about in (("people_in_segments", nodes_of(g, "segment")),
+                                      ("referral_volume_per_month", (r.id for r in refs)))
+               if any(_left_out(g, n) for n in about)]
     return {
         "graph": g.graph.get("name", "graph"),
         "title": g.graph.get("title"),
@@ -35,10 +39,17 @@ def describe(g: nx.MultiDiGraph) -> dict:
         # it, so no total gives one back by subtraction (docs/workbook.md, Privacy)
         "people_in_segments": sum(s["size"] for s in segs if isinstance(s["size"], (int, float))),
         "referral_volume_per_month": volume,
+        **({"partial": partial} if partial else {}),
         "segments": segs,
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
         "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
     }
+
+
+def _left_out(g: nx.MultiDiGraph, node: str) -> bool:
+    """Whether a published copy left the node's people figure out as a small cell."""
+    said = g.nodes[node].get("suppressed") or ()
+    return "size" in said or "volume_per_month" in said
 
 
 def shown_size(g: nx.MultiDiGraph, segment: str) -> object:

@@ -18,6 +18,7 @@ from typing import Any, Callable
 import networkx as nx
 
 from polku.graph import nodes_of, referrals
+from polku.privacy import suppressed_referrals
 
 
 def organisation(g: nx.MultiDiGraph, actor: str) -> str:
@@ -78,7 +79,9 @@ def handoff_summary(g: nx.MultiDiGraph) -> dict[str, Any]:
     clients a month), and each pair of organisations with the referrals from one to the
     other: how many, clients a month, how many carry no client information or nobody
     knows, how many have no owner. Organisations with the most hand-offs first; pairs by
-    clients a month, then referrals.
+    clients a month, then referrals. In a published graph (:func:`polku.privacy.suppress`)
+    a figure that a suppressed volume is part of is the sum of the volumes shown, and its
+    name is listed in the record's ``partial``: the reader learns *at least so many*.
 
     >>> from polku.graph import add_edge, new_graph
     >>> g = new_graph("g")
@@ -104,6 +107,9 @@ def handoff_summary(g: nx.MultiDiGraph) -> dict[str, Any]:
     for s, orgs in orgs_of.items():
         row(orgs[0])["services"] += 1
     pairs: dict[tuple[str, str], dict[str, Any]] = {}
+    # a total that a suppressed volume (a published graph's) is part of is the sum of the
+    # volumes shown, marked partial: read as such it would say that fewer clients move
+    suppressed = suppressed_referrals(g)
     for r in referrals(g):
         a, b = orgs_of.get(r.source), orgs_of.get(r.target)
         if not a or not b or g.nodes[r.target].get("type") != "service":
@@ -119,6 +125,10 @@ def handoff_summary(g: nx.MultiDiGraph) -> dict[str, Any]:
         p = pairs.setdefault((a[0], b[0]), {"from": a[0], "to": b[0], "referrals": 0,
                                             "clients": 0.0, "no_information": 0,
                                             "unknown_information": 0, "no_owner": 0})
+        if r.id in suppressed:
+            for record, key in ((row(a[0]), "clients_out"), (row(b[0]), "clients_in"),
+                                (p, "clients")):
+                record.setdefault("partial", []).append(key)
         p["referrals"] += 1
         p["clients"] += clients
         flow = r.information_flow or "unknown"
@@ -127,8 +137,12 @@ def handoff_summary(g: nx.MultiDiGraph) -> dict[str, Any]:
         p["no_owner"] += not r.owner and not any(
             d.get("kind") == "responsibility" and d.get("role") == "lead"
             for _, _, d in g.in_edges(r.id, data=True))
+    for record in (*rows.values(), *pairs.values()):
+        if "partial" in record:
+            record["partial"] = sorted(set(record["partial"]))
     organisations = sorted(rows.values(), key=lambda o: (-(o["out"] + o["in"]),
                                                          -o["services"], o["id"]))
+    # a pair ranks by the clients shown: a hidden volume may not move it up or down
     return {"organisations": organisations,
             "pairs": sorted(pairs.values(), key=lambda p: (-p["clients"], -p["referrals"],
                                                            p["from"], p["to"])),

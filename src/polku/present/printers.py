@@ -186,9 +186,16 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     names = {k: tr(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in counts}
     width = max((len(names[k]) for k in counts), default=0)
     lines += [f"  {names[k]:<{width}}  {tr.number(n):>6}" for k, n in counts.items() if n]
+    partial = info.get("partial") or ()
+
+    def total(key: str, shown: str) -> str:
+        # a total a small cell is part of is "at least" what is shown
+        return tr("at least {n}").format(n=shown) if key in partial else shown
+
     lines.append("  " + tr("{people} people in segments, {referrals} referrals a month").format(
-        people=tr.number(info["people_in_segments"]),
-        referrals=tr.clients(info["referral_volume_per_month"])))
+        people=total("people_in_segments", tr.number(info["people_in_segments"])),
+        referrals=total("referral_volume_per_month",
+                        tr.clients(info["referral_volume_per_month"]))))
     if info["segments"]:
         lines.append(tr("Client segments:"))
         for s in info["segments"]:

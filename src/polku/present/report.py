@@ -309,12 +309,22 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     return "\n".join(out).rstrip("\n") + "\n"
 
 
+#: the ecosystem summary's sentence; the second when a flow between two organisations is
+#: hidden (a small cell is part of it), so its total is of the flows shown
+HANDOFFS_SAID = N_("{organisations} organisations refer clients to each other: {handoffs} "
+                   "referrals cross from one organisation to another, {clients} clients a "
+                   "month.")
+HANDOFFS_PARTIAL = N_("{organisations} organisations refer clients to each other: {handoffs} "
+                      "referrals cross from one organisation to another, {clients} clients a "
+                      "month in the flows whose figures are shown (a flow of only a few "
+                      "clients is hidden to protect privacy).")
+
+
 def _handoffs_markdown(h: dict[str, Any], cell: Any, tr: Translator) -> list[str]:
     """The ecosystem at a glance: the largest client flows between organisations."""
     num = tr.number
     out = ["", "## " + tr("The ecosystem at a glance"), "", tr(
-        "{organisations} organisations refer clients to each other: {handoffs} referrals "
-        "cross from one organisation to another, {clients} clients a month.").format(
+        h["sentence"]).format(
         organisations=num(h["n_organisations"]), handoffs=num(h["n_handoffs"]),
         clients=num(round(h["clients"])))]
     if h["pairs"]:
@@ -323,7 +333,7 @@ def _handoffs_markdown(h: dict[str, Any], cell: Any, tr: Translator) -> list[str
                                        tr("client information does not travel or unknown"),
                                        tr("without an owner")]) + " |", "|---|---|--:|--:|--:|--:|"]
         out += [f"| {cell(p['from_label'])} | {cell(p['to_label'])} | {num(p['referrals'])} | "
-                f"{num(round(p['clients']))} | "
+                f"{p['clients_shown']} | "
                 f"{num(p['no_information'] + p['unknown_information'])} | {num(p['no_owner'])} |"
                 for p in h["pairs"]]
     return out
@@ -385,15 +395,30 @@ def handoffs_worded(summary: dict[str, Any], g: nx.MultiDiGraph, tr: Translator
     """:func:`polku.analyses.handoffs.handoff_summary` with the organisations named in
     ``tr``'s language, the first :data:`HANDOFF_ROWS` of each table and how many more."""
     orgs, pairs = summary["organisations"], summary["pairs"]
-    return {"organisations": [dict(o, label=tr.label(g, o["id"]))
+
+    def clients(record: dict[str, Any], key: str) -> str:
+        # a total a small cell is part of: "at least" the clients shown, never that sum as
+        # if it were all (and hidden when nothing of it is shown)
+        shown = tr.number(round(record[key]))
+        if key not in record.get("partial", ()):
+            return shown
+        return tr("at least {n}").format(n=shown) if record[key] else tr("hidden")
+
+    return {"organisations": [dict(o, label=tr.label(g, o["id"]),
+                                   clients_out_shown=clients(o, "clients_out"),
+                                   clients_in_shown=clients(o, "clients_in"))
                               for o in orgs[:HANDOFF_ROWS]],
-            "pairs": [dict(p, from_label=tr.label(g, p["from"]), to_label=tr.label(g, p["to"]))
+            "pairs": [dict(p, from_label=tr.label(g, p["from"]), to_label=tr.label(g, p["to"]),
+                           clients_shown=clients(p, "clients"))
                       for p in pairs[:HANDOFF_ROWS]],
             "more_organisations": max(0, len(orgs) - HANDOFF_ROWS),
             "more_pairs": max(0, len(pairs) - HANDOFF_ROWS),
             "n_organisations": sum(1 for o in orgs if o["out"] or o["in"]),
             "n_handoffs": sum(p["referrals"] for p in pairs),
-            "clients": sum(p["clients"] for p in pairs)}
+            "clients": sum(p["clients"] for p in pairs),
+            # the total is of the flows shown; the sentence says so when one is hidden
+            "sentence": HANDOFFS_PARTIAL if any(p.get("partial") for p in pairs)
+            else HANDOFFS_SAID}
 
 
 def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
