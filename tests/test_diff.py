@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ARTIFACTS, EXAMPLE, SECOND, copy_mini, edit, only, run
+from helpers import ARTIFACTS, EXAMPLE, SECOND, SECOND_REGION, copy_mini, edit, only, run
 
 
 @pytest.fixture
@@ -52,7 +52,7 @@ def test_two_versions(versions: tuple[Path, Path]) -> None:
     text = run("diff", before, after).output
     # by name, and the id a designer looks up in the workbook
     assert "(r3)" in text and "+ r3" not in text and "~ " in text and "(kuntouttava)" in text
-    assert "capacity_per_month: 20 → 25" in text
+    assert "Asiakkaita, jotka palvelu voi ottaa kuukaudessa: 20 → 25" in text
 
 
 def test_two_regions_compare_by_id() -> None:
@@ -64,6 +64,31 @@ def test_two_regions_compare_by_id() -> None:
     kela = next(c for c in d["changed"] if c["id"] == "kela")
     assert kela["fields"]["name"] == ["Kansaneläkelaitos (Kela)", "Kela"]
     assert "alkuhaastattelu" in {c["id"] for c in d["changed"]}  # same id, other facts
+
+
+def test_diff_text_says_columns_values_and_ids_in_words() -> None:
+    """The text names each column as people read it, choices by their words and ids by the
+    names of what they name, in the reader's language (as the change log does); the JSON
+    keeps the workbook's columns and values."""
+    from polku.io import workbook
+
+    text = run("diff", EXAMPLE, SECOND_REGION).stdout
+    changed = [line.strip() for line in text.splitlines() if line.startswith("    ")]
+    columns = {c.name for s in workbook.SHEETS.values() for c in s.columns} | {
+        "contact_unit", "steps"}
+    assert changed and not [x for x in changed if x.split(":")[0] in columns]
+    assert "Tuottajien järjestämistapa: – → erikseen" in changed
+    assert "Aloituspalvelu asiakasryhmille: ei → –" in changed
+    assert "Ohjattuja asiakkaita kuukaudessa: <5 → 20" in changed
+    assert "tarve-" not in "\n".join(changed)
+    assert any(x.startswith("Asiakasryhmän tarpeet:") and "Terveys ja toimintakyky" in x
+               for x in changed)
+    en = run("diff", EXAMPLE, SECOND_REGION, "--lang", "en").stdout
+    assert "How the providers organise it: – → separately" in en
+    doc = json.loads(run("diff", EXAMPLE, SECOND_REGION, "--format", "json").stdout)
+    fields = [f for c in doc["changed"] for f in c["fields"].items()]
+    assert ("organised", [None, "separately"]) in fields
+    assert any(k == "needs" and any(v and "tarve-" in v for v in vals) for k, vals in fields)
 
 
 def test_bad_diff_requests(tmp_path: Path) -> None:

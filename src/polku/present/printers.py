@@ -528,6 +528,7 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     """:func:`polku.analyses.diff.diff` for a terminal (its findings worded:
     :func:`polku.present.results.diff_worded`): ``+`` added, ``-`` removed, ``~`` changed
     with old → new; the words and labels in ``tr``'s language (default Finnish)."""
+    from polku.present.cells import cell_shown, sheet_of
     from polku.present.messages import subject_name
 
     tr = tr or translator()
@@ -549,8 +550,14 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     lines += [f"- {name(a, n)}" for n in result["removed"]]
     for c in result["changed"]:
         lines.append(f"~ {name(b, c['id'])}")
+        # columns by their names, choices by their words, ids by the names of what they
+        # name (the old value's in a, the new one's in b), as the change log shows a row;
+        # the JSON keeps the workbook's columns and values
+        sheet = sheet_of(b, c["id"]) or sheet_of(a, c["id"])
         for field, (old, new) in c["fields"].items():
-            lines.append(f"    {field}: {'–' if old is None else old} → {'–' if new is None else new}")
+            column, before = cell_shown(sheet, field, old, a, tr)
+            after = cell_shown(sheet, field, new, b, tr)[1]
+            lines.append(f"    {column}: {before} → {after}")
     for title, key in ((N_("findings created:"), "created"),
                        (N_("findings resolved:"), "resolved")):
         if f[key]:

@@ -19,8 +19,9 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from polku.io import workbook
 from polku.errors import PolkuError
-from polku.followup import STATUS_LABELS
 from polku.graph import nodes_of
+from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
+                                 cell_shown)
 from polku.present.i18n import N_, Translator, error_message
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
@@ -93,55 +94,13 @@ HINTS = {"refs": N_("ids separated by ';'"), "ref": N_("an id"),
          "number": N_("a number (0,5 or 0.5)"), "integer": N_("a whole number"),
          "ratio": N_("a share between 0 and 1"), "date": N_("a date, YYYY-MM-DD"),
          "finding_key": N_("the finding's key, shown beside it")}
-#: the columns the forms offer, as a person reads them (the workbook's column name is
-#: shown beside: the workbook's messages name it)
-COLUMN_NAMES = {
-    "id": N_("Id"), "name": N_("Name"), "providers": N_("Providers"),
-    "capacity_per_month": N_("Clients it can take a month"), "entry": N_("Entry for segments"),
-    "needs": N_("Needs it meets"), "segments": N_("Client segments"),
-    "legal_basis": N_("Legal basis"), "from": N_("From service"),
-    "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
-    "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
-    "information_flow": N_("Client information travels with the referral"),
-    "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
-    "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
-    # columns the change log shows that the forms do not offer
-    "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
-    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
-    "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
-    "description": N_("Description"), "method": N_("Method"), "organised": N_("Organised by"),
-    "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
-    "title": N_("Title"),
-}
-#: a column whose meaning depends on its sheet (a segment's needs are needs it has, a
-#: service's the needs it meets)
-SHEET_COLUMN_NAMES = {
-    ("segments", "needs"): N_("Needs of the segment"),
-    ("segments", "entry"): N_("Services it enters at"),
-    ("referrals", "segments"): N_("For client segments"),
-    ("followups", "owner"): N_("Owner"),
-    ("paths", "path"): N_("Designed path"), ("paths", "segment"): N_("Client segment"),
-    ("paths", "step"): N_("Step"), ("paths", "node"): N_("Service or outcome"),
-}
-#: the columns whose values are words of a list (shown by their names in the change log)
-ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
-                         if c.choices or c.kind in ("bool", "status"))
 #: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
 TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}
-#: the values of enum columns, as a person reads them (the value sent stays the workbook's)
-CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **ROLE_NAMES,
-                **STATUS_LABELS}
 #: the states of a served graph and the actions of the change log
 #: what a served graph's source is, as a person reads it (``entry.kind``)
 SOURCE_KIND_NAMES = {"workbook": N_("workbook folder"), "xlsx": N_("Excel workbook"),
                      "turtle": N_("Turtle file"), "jsonld": N_("JSON-LD file"),
                      "neo4j": N_("Neo4j database")}
-#: what the row a write changed is, by sheet (the form's result says it)
-SHEET_NAMES = {"services": N_("service"), "referrals": N_("referral"),
-               "responsibilities": N_("responsibility"), "followups": N_("follow-up"),
-               "actors": N_("actor"), "segments": N_("client segment"), "needs": N_("need"),
-               "outcomes": N_("outcome"), "paths": N_("designed path"),
-               "measures": N_("plan measure")}
 STATE_NAMES = {"ok": N_("ok"), "stale": N_("source broken, last good version served"),
                "failed": N_("failed to load")}
 ACTION_NAMES = {"create": N_("added"), "update": N_("changed"), "delete": N_("deleted"),
@@ -726,21 +685,6 @@ def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
                      "after": [cell_shown(sheet, k, after.get(k, ""), g, tr)
                                for k in columns] if after else []})
     return dict(change, rows=rows)
-
-
-def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
-               tr: Translator) -> tuple[str, str]:
-    """(column name, value) of one cell as a person reads it."""
-    name = SHEET_COLUMN_NAMES.get((sheet, column)) or COLUMN_NAMES.get(column)
-    text = "" if value is None else str(value)
-    spec = workbook.SHEETS[sheet].column(column) if sheet in workbook.SHEETS else None
-    if spec is not None and spec.kind in ("ref", "refs") and g is not None:
-        ids = [v.strip() for v in text.split(";") if v.strip()] if spec.kind == "refs" \
-            else ([text.strip()] if text.strip() else [])
-        text = "; ".join(tr.label(g, i) if i in g else i for i in ids)
-    elif column in ENUM_COLUMNS and text in CHOICE_NAMES:
-        text = tr(CHOICE_NAMES[text])
-    return (tr(name) if name else column, text or "–")
 
 
 def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator

@@ -1,0 +1,140 @@
+"""Workbook cells as people read them: a column by its name in the reader's language, a
+reference by the name of what it names, a choice by its word, a sheet's row by what it is.
+
+One catalogue for every text that shows a row or a change of one: the change log's pages,
+the forms, ``polku diff``, the PTV comparison's proposed edits. The values themselves stay
+the workbook's (what a program sends and reads); only the words shown change.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from polku.followup import STATUS_LABELS
+from polku.io import workbook
+from polku.present.i18n import N_, Translator
+from polku.present.views.facts import KIND_NAMES as ACTOR_KIND_NAMES
+from polku.words import ROLE_NAMES
+
+#: the columns the forms offer, as a person reads them (the workbook's column name is
+#: shown beside: the workbook's messages name it)
+COLUMN_NAMES = {
+    "id": N_("Id"), "name": N_("Name"), "providers": N_("Providers"),
+    "capacity_per_month": N_("Clients it can take a month"), "entry": N_("Entry for segments"),
+    "needs": N_("Needs it meets"), "segments": N_("Client segments"),
+    "legal_basis": N_("Legal basis"), "from": N_("From service"),
+    "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
+    "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
+    "information_flow": N_("Client information travels with the referral"),
+    "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
+    "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
+    # columns the change log shows that the forms do not offer
+    "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
+    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
+    "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
+    "description": N_("Description"), "method": N_("Method"), "organised": N_("How the providers organise it"),
+    "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
+    "title": N_("Title"),
+    # columns a diff shows besides (a service's contact unit, a designed path's steps as
+    # one list, the plan's sheets)
+    "contact_unit": N_("Contact unit"), "steps": N_("Steps"), "goal": N_("Goal"),
+    "leads": N_("Leads"), "participants": N_("Participants"), "start": N_("Start month"),
+    "end": N_("End month"), "subjects": N_("What it is about"),
+    "deferred": N_("Division of work left to agree"), "measure": N_("Plan measure"),
+    "mitigation": N_("Mitigation"), "illustrative": N_("Illustrative data"),
+    "source": N_("Source"),
+}
+#: a column whose meaning depends on its sheet (a segment's needs are needs it has, a
+#: service's the needs it meets)
+SHEET_COLUMN_NAMES = {
+    ("segments", "needs"): N_("Needs of the segment"),
+    ("segments", "entry"): N_("Services it enters at"),
+    ("referrals", "segments"): N_("For client segments"),
+    ("followups", "owner"): N_("Owner"),
+    ("paths", "path"): N_("Designed path"), ("paths", "segment"): N_("Client segment"),
+    ("paths", "step"): N_("Step"), ("paths", "node"): N_("Service or outcome"),
+}
+#: the columns whose values are words of a list (shown by their names in the change log)
+ENUM_COLUMNS = frozenset(c.name for s in workbook.SHEETS.values() for c in s.columns
+                         if c.choices or c.kind in ("bool", "status"))
+#: the values of enum columns, as a person reads them (the value sent stays the workbook's)
+CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **ROLE_NAMES,
+                **STATUS_LABELS}
+#: the values of columns whose words depend on the column (an actor's kind, how a service
+#: with several providers is organised)
+COLUMN_CHOICE_NAMES = {
+    "kind": ACTOR_KIND_NAMES,
+    "organised": {"jointly": N_("jointly"), "separately": N_("separately")},
+}
+#: columns outside the sheets whose value is a list of ids (a designed path's steps, as
+#: :func:`polku.analyses.diff.records` joins them)
+REFS_COLUMNS = {("paths", "steps")}
+
+#: what the row a write changed is, by sheet (the form's result says it)
+SHEET_NAMES = {"services": N_("service"), "referrals": N_("referral"),
+               "responsibilities": N_("responsibility"), "followups": N_("follow-up"),
+               "actors": N_("actor"), "segments": N_("client segment"), "needs": N_("need"),
+               "outcomes": N_("outcome"), "paths": N_("designed path"),
+               "measures": N_("plan measure")}
+
+
+def column_shown(sheet: str, column: str, tr: Translator) -> str:
+    """A column's name in ``tr``'s language (an unknown one as it is).
+
+    >>> from polku.present.i18n import translator
+    >>> column_shown("segments", "needs", translator("en")), column_shown("x", "y", translator("en"))
+    ('Needs of the segment', 'y')
+    """
+    name = SHEET_COLUMN_NAMES.get((sheet, column)) or COLUMN_NAMES.get(column)
+    return tr(name) if name else column
+
+
+def sheet_shown(sheet: str, tr: Translator) -> str:
+    """What a row of ``sheet`` is, in ``tr``'s language (an unknown sheet as it is)."""
+    return tr(SHEET_NAMES[sheet]) if sheet in SHEET_NAMES else sheet
+
+
+def sheet_of(g: nx.MultiDiGraph, key: str) -> str:
+    """The workbook sheet whose row ``key`` is in ``g`` (a node's, by its type; a
+    responsibility's ``responsibility/actor/subject/role``), or ``""``.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> sheet_of(g, "kela"), sheet_of(g, "responsibility/kela/x/lead"), sheet_of(g, "nope")
+    ('actors', 'responsibilities', '')
+    """
+    if key.startswith("responsibility/"):
+        return "responsibilities"
+    kind = g.nodes[key].get("type") if key in g else None
+    if kind == "path":
+        return "paths"
+    return next((name for name, s in workbook.SHEETS.items()
+                 if kind is not None and s.node_type == kind), "")
+
+
+def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
+               tr: Translator) -> tuple[str, str]:
+    """(column name, value) of one cell as a person reads it: references by the names of
+    what they name in ``g``, choices by their words, an empty cell as ``–``.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> fi = translator("fi")
+    >>> cell_shown("services", "providers", "kela;x", g, fi), cell_shown("services", "entry", "no", g, fi)
+    (('Tuottajat', 'Kela; x'), ('Aloituspalvelu asiakasryhmille', 'ei'))
+    """
+    text = "" if value is None else str(value)
+    spec = workbook.SHEETS[sheet].column(column) if sheet in workbook.SHEETS else None
+    kind = "refs" if (sheet, column) in REFS_COLUMNS else (spec.kind if spec else None)
+    if kind in ("ref", "refs") and g is not None:
+        ids = [v.strip() for v in text.split(";") if v.strip()] if kind == "refs" \
+            else ([text.strip()] if text.strip() else [])
+        text = "; ".join(tr.label(g, i) if i in g else i for i in ids)
+    elif column in ENUM_COLUMNS and text in COLUMN_CHOICE_NAMES.get(column, {}):
+        text = tr(COLUMN_CHOICE_NAMES[column][text])
+    elif column in ENUM_COLUMNS and text in CHOICE_NAMES:
+        text = tr(CHOICE_NAMES[text])
+    return column_shown(sheet, column, tr), text or "–"
