@@ -143,3 +143,27 @@ def test_api_leaves_small_cells_out(small: Path, tmp_path: Path) -> None:
     assert "Volume: 3 / month" not in page
     assert "Volume: 3 / month" not in client.get("/graphs/mini/report").text
     assert json.dumps(client.get("/api/graphs/mini/findings").json()).count('"inflow": 3') == 0
+
+
+def test_an_export_for_others_says_how_many_small_cells_it_left_out(tmp_path) -> None:
+    """A file meant for others leaves its small cells out and says how many, so that its
+    reader does not take its totals for the whole; the owner's copy says nothing."""
+    from ecobuild import Builder
+    from helpers import run
+
+    b = Builder().chain()
+    b.segment("seg", size=3)
+    b.g.nodes["r-ab"]["volume_per_month"] = 4
+    folder = b.workbook(tmp_path / "wb")
+    shared = run("export", folder, "--to", "jsonld", "-o", tmp_path / "a.jsonld", "--lang", "fi")
+    assert shared.exit_code == 0, shared.output
+    assert ("huomio: 2 pientä lukua (1–4) on jätetty pois tästä muille tarkoitetusta "
+            "tiedostosta") in shared.stdout
+    one = run("export", folder, "--to", "jsonld", "-o", tmp_path / "b.jsonld", "--lang", "en",
+              "--min-cell", "4")
+    assert "1 small cell (a count from 1 to 3) is left out" in one.stdout
+    for args, name in ((("--to", "jsonld", "--no-suppress"), "c.jsonld"),
+                       (("--to", "turtle"), "c.ttl")):
+        own = run("export", folder, *args, "-o", tmp_path / name, "--lang", "en")
+        assert own.exit_code == 0 and "wrote" in own.stdout, own.output
+        assert "small cell" not in own.stdout, own.stdout

@@ -381,3 +381,21 @@ def test_a_missing_closing_quote_is_named(wb: Path) -> None:
     err = run("validate", wb).stderr
     assert "sheet 'actors', row 3: a quoted cell runs from line 3 to line 4" in err
     assert "closing quote" in err
+
+
+def test_the_bundled_regions_name_their_segments_person_first() -> None:
+    """The plan warns that segmentation must not stigmatise: the example regions name each
+    client segment by the people in it first ("Henkilöt, jotka …"), never by a diagnosis,
+    a label for a person ("Nuori, …", "Osatyökykyinen, …") or a list of problems, in all
+    three languages."""
+    import csv
+
+    root = Path(__file__).resolve().parents[1] / "graphs"
+    first = {"name": ("Henkilöt, ", "Alle 30-vuotiaat", "Työssä olevat"),
+             "name_sv": ("Personer ", "Under 30 år"),
+             "name_en": ("People ", "Under 30")}
+    for region in ("keski-uusimaa", "keski-suomi"):
+        with open(root / region / "segments.csv", encoding="utf-8", newline="") as f:
+            for row in csv.DictReader(f):
+                for column, starts in first.items():
+                    assert row[column].startswith(starts), (region, row["id"], row[column])

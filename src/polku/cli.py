@@ -324,6 +324,14 @@ def export(
         fmt.write(out, output, segment=segment, k=k)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
+    if dropped := privacy.left_out(out):
+        # a reader of the file would otherwise take its totals for the whole
+        typer.echo(tr("note: {note}").format(note=tr.ngettext(
+            "{n} small cell (a count from 1 to {most}) is left out of this file meant for "
+            "others; --no-suppress keeps it in the owner's copy",
+            "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
+            "others; --no-suppress keeps them in the owner's copy", dropped).format(
+                n=tr.number(dropped), most=min_cell - 1)))
     for note in formats.resolve(fmt.notes)(g) if fmt.notes else ():
         typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 

@@ -179,6 +179,17 @@ def hidden_services(g: nx.MultiDiGraph, end: str = "to") -> frozenset[str]:
     return frozenset(out)
 
 
+def left_out(g: nx.MultiDiGraph) -> int:
+    """How many small cells a published copy (:func:`suppress`) left out.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("s", type="segment", name="S", size=3)
+    >>> left_out(g), left_out(suppress(g))
+    (0, 1)
+    """
+    return sum(len(d) for _, d in g.nodes(data="suppressed") if d)
+
+
 def suppressed_referrals(g: nx.MultiDiGraph) -> frozenset[str]:
     """The referrals of a published graph (:func:`suppress`) whose volume was left out."""
     return frozenset(node for node, data in g.nodes(data=True)
