@@ -67,3 +67,25 @@ def test_no_door_reads_a_message_to_find_the_field() -> None:
              for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1)
              if pattern.search(line)]
     assert not found, found
+
+
+def test_a_refused_number_is_told_as_the_reader_writes_numbers() -> None:
+    """``nan`` is not a number (it was "too large"), and a bound reads as the language
+    writes numbers: 1 000 000 in Finnish, 1,000,000 in English."""
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    client = TestClient(create_app([Path(__file__).resolve().parents[1] / "graphs"]))
+
+    def said(value: str, lang: str) -> str:
+        r = client.get("/api/graphs/keski-uusimaa/findings",
+                       params={"long_wait_days": value, "lang": lang})
+        assert r.status_code == 400 and r.json()["error"]["field"] == "long_wait_days"
+        return r.json()["error"]["message"].replace("\u00a0", " ").replace("\u202f", " ")
+
+    assert said("nan", "fi") == "long_wait_days: 'nan' ei ole luku"
+    assert said("5000000", "fi").endswith("enintään 1 000 000")
+    assert said("5000000", "en").endswith("at most 1,000,000")

@@ -237,11 +237,11 @@ def test_without_a_change_the_form_only(client) -> None:
     ({"segment": "tyokokeilu"}, "segment", "'tyokokeilu' is not a client segment of this graph"),
     # the operation's ceilings, marked on the row of the service they are about
     ({"service": "tyokokeilu", "places": "1000000000"}, "places",
-     "places at 'tyokokeilu': at most 100,000, not 1000000000"),
+     "places at 'tyokokeilu': at most 100,000, not 1,000,000,000"),
     ({"service": "tyokokeilu", "capacity": "1e308"}, "capacity",
      "capacity of 'tyokokeilu': at most 100,000 a month, not 1e+308"),
     ({"service": "tyokokeilu", "demand": "+5000%"}, "demand",
-     "demand at 'tyokokeilu': a change of at most +1000%, not +5000%"),
+     "demand at 'tyokokeilu': a change of at most +1,000%, not +5,000%"),
 ])
 def test_bad_input_is_400_with_the_field_marked(client, query, field, message) -> None:
     r = client.get(PAGE, params={"segment": "seg-nuoret", **query, "lang": "en"},

@@ -64,6 +64,39 @@ class Said(str):
     message): the edge translates it too."""
 
 
+#: a figure past this is written in powers of ten (1e+308), not in its hundreds of digits
+HUGE = 1e15
+
+
+class Figure(float):
+    """A number inside a message that the edge writes as the reader's language writes
+    numbers (``100 000`` in Finnish); ``percent`` writes a signed change as a percentage.
+    English text reads it plainly.
+
+    >>> str(Figure(100_000)), str(Figure(10.0, percent=True)), str(Figure(1e9))
+    ('100,000', '+1,000%', '1,000,000,000')
+    """
+
+    percent: bool
+
+    def __new__(cls, value: float, percent: bool = False) -> "Figure":
+        made = super().__new__(cls, value)
+        made.percent = percent
+        return made
+
+    def __str__(self) -> str:
+        value = float(self)
+        if abs(value) >= HUGE:
+            return f"{value:+.3g}" if self.percent else f"{value:.3g}"
+        if self.percent:
+            return f"{value:+,.0%}"
+        return f"{value:,.0f}" if value.is_integer() else f"{value:,g}"
+
+    def __format__(self, spec: str) -> str:
+        # a message's "{most}" writes the figure as English reads it (the edge words it)
+        return format(str(self), spec)
+
+
 class Alternatives(tuple):
     """A parameter of a message naming choices as they are typed (``.ttl or .turtle``): the
     edge words the ``or`` in the reader's language.

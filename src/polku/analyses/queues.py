@@ -63,7 +63,7 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from polku.errors import NodeTypes, PolkuError
+from polku.errors import Figure, NodeTypes, PolkuError
 from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
@@ -442,16 +442,15 @@ def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
                              params={"service": sid, "least": "-100%"}, node=sid,
                              field="demand")
     # the ceilings: above any region's real service, and they bound the model's cost
-    for option, changes, most, shown in (
-            ("capacity", capacity, MAX_CAPACITY, f"{MAX_CAPACITY:,}"),
-            ("places", places, MAX_PLACES, f"{MAX_PLACES:,}"),
-            ("demand", demand, MAX_DEMAND, f"+{MAX_DEMAND:.0%}")):
+    for option, changes, most in (("capacity", capacity, MAX_CAPACITY),
+                                  ("places", places, MAX_PLACES),
+                                  ("demand", demand, MAX_DEMAND)):
         for sid, value in changes.items():
             if value > most:
+                # the figures as the reader's language writes them (1e9: 1 000 000 000)
                 raise PolkuError(TOO_MUCH[option], params={
-                    "service": sid, "most": shown,
-                    "value": f"{value:+.0%}" if option == "demand" else
-                    str(value) if option == "places" else f"{value:g}"},
+                    "service": sid, "most": Figure(most, percent=option == "demand"),
+                    "value": Figure(value, percent=option == "demand")},
                     node=sid, field=option)
 
 

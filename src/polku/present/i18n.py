@@ -365,7 +365,7 @@ def error_param(value: Any, tr: Translator) -> Any:
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import Alternatives, Choices, NodeTypes, Phrase, Said
+    from polku.errors import HUGE, Alternatives, Choices, Figure, NodeTypes, Phrase, Said
 
     if isinstance(value, PolkuError):
         return error_message(value, tr)
@@ -384,6 +384,16 @@ def error_param(value: Any, tr: Translator) -> Any:
         return joiner.join(type_name(t, tr) for t in value)
     if isinstance(value, Said):
         return tr(str(value))
+    if isinstance(value, Figure):
+        if abs(value) >= HUGE:
+            return str(value)
+        if value.percent:
+            from babel.numbers import format_percent
+
+            # the language's own percent (a space before % in Finnish and Swedish), signed
+            return ("+" if value >= 0 else "−") + format_percent(abs(float(value)),
+                                                                 locale=tr.lang)
+        return tr.number(float(value))
     if isinstance(value, Alternatives):
         return (" " + tr("or") + " ").join(value)
     return value

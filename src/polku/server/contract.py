@@ -15,7 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from polku.errors import PolkuError, PolkuErrors
+from polku.errors import Figure, PolkuError, PolkuErrors
 from polku.privacy import published_error
 from polku.words import N_
 
@@ -282,9 +282,12 @@ def validation_error(errors: list[dict[str, Any]]) -> ApiError:
         shown = shown[:57] + "…"
     limit = next((ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length")
                   if k in ctx), "")
-    if isinstance(limit, float) and limit.is_integer():
-        limit = int(limit)
+    if isinstance(limit, (int, float)) and not isinstance(limit, bool):
+        limit = Figure(limit)  # written as the reader's language writes numbers
     choices = re.fullmatch(r"\^\(([\w|-]+)\)\$", str(ctx.get("pattern", "")))
+    if kind in ("less_than_equal", "less_than", "greater_than_equal", "greater_than") and \
+            isinstance(value, str) and value.strip().lower() in ("nan", "+nan", "-nan"):
+        kind = "finite_number"  # 'nan' is no number, not a number too large
     template = VALIDATION_MESSAGES.get(kind, OTHER_VALIDATION)
     if kind == "string_pattern_mismatch" and choices is None:
         template = OTHER_VALIDATION
