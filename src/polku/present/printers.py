@@ -323,8 +323,11 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     hidden = tr("hidden")
 
     def shown(r: dict[str, Any], key: str) -> str:
-        # a hidden figure is said so, not drawn as "–" (which means there is none)
-        return hidden if r.get("hidden") else fmt(r[key])
+        # a hidden figure is said so, not drawn as "–" (which means there is none); a
+        # utilisation always to two decimals, so that 0,80 and 0,91 line up
+        if r.get("hidden"):
+            return hidden
+        return tr.number(r[key], 2) if key == "utilization" else fmt(r[key])
 
     for r in result["by_betweenness"]:
         lines.append(f"{r['rank']:>4}  {tr.number(r['betweenness'], 4):>11}  "

@@ -260,13 +260,13 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     hidden = tr("hidden")
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
             f"{num(r['betweenness'], 3)} | {hidden if r.get('hidden') else tr.clients(r['inflow'])} | "
-            f"{tr.clients(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'])} |"
+            f"{tr.clients(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'], 2)} |"
             for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",
             f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
     out += [f"| {cell(r['label'])} (`{r['service']}`) | "
-            f"{hidden if r.get('hidden') else num(r['utilization'])} | "
+            f"{hidden if r.get('hidden') else num(r['utilization'], 2)} | "
             f"{hidden if r.get('hidden') else tr.clients(r['inflow'])} | {tr.clients(r['capacity'])} |"
             for r in data["by_flow"]]
     out += ["", data["ranking_note"]]
