@@ -196,6 +196,29 @@ def test_unplaceable_text_is_reported_with_row_and_column():
     assert sorted(nodes_of(result.graph, "measure")) == ["measure-1-1", "measure-1-2"]
 
 
+def test_every_lead_is_kept_or_reported():
+    """A second lead is a lead (the multiple-leads finding needs it), also when polku does
+    not know the organisation; a lead that cannot be told from prose is a located warning,
+    never dropped in silence."""
+    result = parse_plan(plan_text(
+        GOAL_ROW + GOOD_MEASURE.replace("Päävastuu: TTL  Mukana: Keusote",
+                                        "Päävastuu: Keusote ja Vantaan kaupunki  Mukana: TTL"),
+        "\t\t2: Toinen  huhtikuu 2026 – joulukuu 2026\t- x\tjohto\tkuvaus\tMittari.\tselkeys\t"
+        "Kato → kontaktointi\tPäävastuu: Keusote ja Espoo vastaavat yhdessä.",
+    ), source="p.txt")
+    g = result.graph
+    leads = plan_summary(g)["measures"][0]["leads"]
+    assert leads == ["keusote", "vantaan-kaupunki"]
+    assert g.nodes["vantaan-kaupunki"]["name"] == "Vantaan kaupunki"
+    assert [(f.kind, f.subject) for f in plan_findings(g) if f.kind == "multiple-leads"] \
+        == [("multiple-leads", "measure-1-1")]
+    messages = [str(w) for w in result.warnings]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("p.txt, row 3, column 'vastuut': measure 1.2: 'ja Espoo "
+                                  "vastaavat yhdessä.' after Keusote may name one more "
+                                  "organisation"), messages
+
+
 # -- CLI ------------------------------------------------------------------------------------
 
 def test_cli_import_show_and_findings(tmp_path):
