@@ -56,7 +56,24 @@ def test_plan_view_draws_goals_measures_actors_and_roles_apart(g, findings):
         in nodes["measure-1-1"]["title"]
     assert "kontaktointivastuut toimijoiden osalta jaetaan" in nodes["measure-1-1"]["title"]
     assert v.hierarchical
-    assert "8 with several leads · 8 deferred" in v.subtitle
+    # the eight two-lead measures are deferred: counted as the findings count them
+    assert "0 with several leads · 8 deferred" in v.subtitle
+
+
+def test_plan_view_timeline_and_findings_count_leads_alike(g):
+    """One rule for "several leads": a measure with two leads whose split is written down
+    as still open is deferred, not also "several leads", on both pages and in the findings."""
+    g = g.copy()
+    g.nodes["measure-1-1"]["deferred"] = False  # now two leads, split not deferred
+    found = find(g)
+    several = sum(1 for f in found if f.kind == "multiple-leads")
+    deferred = sum(1 for f in found if f.kind == "deferred-responsibility")
+    assert (several, deferred) == (1, 7)
+    dicts = [f.to_dict() for f in found]
+    plan = render.build_view(g, "plan", findings=dicts, lang="en")
+    timeline = render.build_view(g, "timeline", findings=dicts, lang="en", today=TODAY)
+    assert "1 with several leads · 7 deferred" in plan.subtitle
+    assert "7 deferred · 1 with several leads" in timeline.subtitle
 
 
 def test_plan_view_marks_a_measure_without_lead():

@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 from markupsafe import Markup, escape
 
+from polku.analyses.plan_findings import plan_tally
 from polku.graph import title as graph_title
 from polku.present.i18n import Translator, translator
 from polku.analyses.schedule import month_index, month_name, plan_schedule
@@ -267,12 +268,11 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                 "label": tr("today")}]
     span = (f"{schedule['first']} – {schedule['last']}" if schedule["first"]
             else tr("no months"))
-    undated = sum(1 for m in rows if not m["start"])
+    tally = plan_tally(g)  # counted as the findings and the plan view count
     subtitle = tr("{measures} measures · {span} · {deferred} deferred · {several} with "
                   "several leads · {undated} without months").format(
-        measures=len(rows), span=span,
-        deferred=sum(1 for m in rows if "deferred-responsibility" in m["findings"]),
-        several=sum(1 for m in rows if "multiple-leads" in m["findings"]), undated=undated)
+        measures=tally["measures"], span=span, deferred=tally["deferred"],
+        several=tally["multiple_leads"], undated=tally["undated"])
     return View(kind="timeline", title=title, subtitle=subtitle, nodes=[], edges=[],
                 legend=legend, hierarchical=False, physics=False, chart=Markup(svg),
                 table={"title": tr("The timeline as a table"),
