@@ -219,6 +219,38 @@ def test_every_lead_is_kept_or_reported():
                                   "organisation"), messages
 
 
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_plan_reads_as_the_utf8_one(tmp_path, encoding):
+    """Word and Excel save "Unicode text" as UTF-16: with a byte order mark, or plainly
+    little- or big-endian without one. Each reads exactly as the UTF-8 original."""
+    path = tmp_path / "plan.txt"
+    path.write_bytes(SEED_TEXT.encode(encoding))
+    result = import_plan(path)
+    assert result.warnings == []
+    assert plan_summary(result.graph) == plan_summary(import_plan(SEED).graph)
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_a_plan_saved_as_csv_is_one_clear_located_error(tmp_path, sep):
+    path = tmp_path / "plan.csv"
+    rows = [line.split("\t") for line in SEED_TEXT.splitlines()[4:10]]  # the header first
+    path.write_text("\n".join(sep.join(f'"{c}"' for c in row) for row in rows), encoding="utf-8")
+    r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines() == [
+        f"error: {path}, row 1: the plan table's header is separated by '{sep}', not by tabs "
+        "(a spreadsheet's CSV): save the table as tab-separated text (Excel: Text (Tab "
+        "delimited)) or export it from the document again"]
+    assert not (tmp_path / "plan.ttl").exists()
+
+
+def test_a_binary_file_is_not_a_plan(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(bytes(range(256)) * 4)
+    r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
+    assert r.exit_code == 1 and "holds zero bytes" in r.output, r.output
+
+
 # -- CLI ------------------------------------------------------------------------------------
 
 def test_cli_import_show_and_findings(tmp_path):

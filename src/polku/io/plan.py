@@ -673,7 +673,8 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImp
     """Parse plan-table text into the typed graph (see the module doc).
 
     Never raises for bad content: what cannot be placed is in ``warnings``; only a
-    personal identity code refuses the whole plan.
+    personal identity code, or a table separated by ``;`` or ``,`` instead of tabs
+    (:func:`refuse_other_separator`), refuses the whole plan.
     """
     reader = _Reader(source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -686,6 +687,7 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImp
             header = i
             break
     if header is None:
+        refuse_other_separator(lines, source)
         reader.warn("no header row (Tavoitteet, alateemat, toimenpiteet, …) found; "
                     "reading every row in the standard column order", 1)
         start = 0
@@ -793,19 +795,73 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
     return g
 
 
+def decode_plan(data: bytes, source: str) -> str:
+    """A plan file's bytes as text: UTF-8 (with or without a BOM), UTF-16 as Word and Excel
+    save "Unicode text" (with a BOM, or without one when the text is plainly little- or
+    big-endian: every other byte of its ASCII is zero), else Windows-1252. Bytes that are
+    none of these are one clear error, not a table of garbled cells.
+
+    >>> decode_plan("Päävastuu".encode("utf-16"), "p.txt"), decode_plan(b"ok", "p.txt")
+    ('Päävastuu', 'ok')
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data[:4096]:
+        sample = data[:4096]
+        zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+        if zeros_odd >= len(sample) // 4 and zeros_even == 0:
+            encoding = "utf-16-le"
+        elif zeros_even >= len(sample) // 4 and zeros_odd == 0:
+            encoding = "utf-16-be"
+        else:
+            raise PolkuError(N_("the plan file is not text (it holds zero bytes): save the "
+                                "plan table as text, tab separated, in UTF-8"), params={},
+                             file=source)
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise PolkuError(N_("the plan file looks like UTF-16 text but byte {offset} cannot be "
+                            "read as it: save the plan table as text, tab separated, in UTF-8"),
+                         params={"offset": e.start}, file=source) from None
+
+
+#: separators a spreadsheet saves instead of tabs, with how the reader names them
+OTHER_SEPARATORS = ((";", "';'"), (",", "','"))
+
+
+def refuse_other_separator(lines: list[str], source: str) -> None:
+    """Refuse a plan table without a tab-separated header that has one separated by ``;``
+    or ``,`` (Excel's CSV), naming its line: its cells' own commas and semicolons make such
+    a file ambiguous, and read as tab separated it would be one column of confusing
+    warnings."""
+    for i, line in enumerate(lines[:50]):
+        for sep, shown in OTHER_SEPARATORS:
+            cells = [" ".join(paragraphs(c)).lower().strip(' "') for c in line.split(sep)]
+            hits = sum(1 for w in HEADER_WORDS if any(c.startswith(w) for c in cells))
+            if hits >= 5:
+                raise PolkuError(N_("the plan table's header is separated by {separator}, "
+                                    "not by tabs (a spreadsheet's CSV): save the table as "
+                                    "tab-separated text (Excel: Text (Tab delimited)) or "
+                                    "export it from the document again"),
+                                 params={"separator": shown}, file=source, row=i + 1)
+
+
 def import_plan(path: str | Path, name: str | None = None) -> PlanImport:
-    """Read a plan-table file (UTF-8; a BOM or Windows-1252 is tolerated)."""
+    """Read a plan-table file (UTF-8, UTF-16 or Windows-1252: :func:`decode_plan`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PolkuError(f"cannot read the plan ({e.strerror})", file=str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        raise PolkuError(N_("cannot read the plan ({reason})"), params={"reason": e.strerror},
+                         file=str(path)) from None
+    text = decode_plan(data, str(path))
     if not text.strip():
-        raise PolkuError("the plan file is empty", file=str(path))
+        raise PolkuError(N_("the plan file is empty"), params={}, file=str(path))
     return parse_plan(text, source=str(path), name=name or path.stem)
 
 
