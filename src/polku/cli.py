@@ -264,6 +264,14 @@ def import_(
     from polku.io.validate import shacl_problems
 
     other = formats.importer_for(workbook_path)
+    if other is not None and workbook_path.suffix.lower() == ".json":
+        from polku.io.ptv import is_ptv_json
+
+        if is_ptv_json(workbook_path):  # .json is JSON-LD to the CPSV-AP reader: not this
+            raise PolkuError(N_("this is PTV JSON, not CPSV-AP: import it with polku ptv "
+                                "import {file} -o {output}"),
+                             params={"file": str(workbook_path), "output": str(output)},
+                             file=str(workbook_path), field="workbook_path")
     if other is not None:
         import_other(other, workbook_path, output, name, translator(lang))
         return
