@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ARTIFACTS, PLAN, run
+from helpers import ARTIFACTS, MINI, PLAN, run
 from polku.present import views as render
 from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
@@ -172,6 +172,20 @@ def test_render_cli_writes_both_views(tmp_path):
         assert r.exit_code == 0, r.output
         html = out.read_text(encoding="utf-8")
         assert 'data-view="' + view + '"' in html and "<script src" not in html
+
+
+@pytest.mark.parametrize("view", ["plan", "timeline"])
+def test_a_graph_without_a_plan_draws_no_empty_plan_page(tmp_path, view):
+    """An empty chart would pass for a plan with nothing in it: one clear error instead,
+    naming the graph, and nothing written."""
+    out = tmp_path / f"{view}.html"
+    r = run("render", MINI, "--view", view, "-o", out, "--lang", "en")
+    assert r.exit_code == 1
+    assert r.output.strip() == (
+        f"error: --view: 'mini' has no action plan (no plan measures), so there is nothing "
+        f"to draw in the '{view}' view: import a plan table with polku plan import, or add "
+        "the plan sheets to the workbook")
+    assert not out.exists()
 
 
 # -- in a browser ---------------------------------------------------------------------------
