@@ -669,8 +669,10 @@ def refuse_hetu_lines(lines: list[str], source: str) -> None:
         raise PolkuError(f"line {i + 1}, column {column} {HETU_MESSAGE}", file=source)
 
 
-def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImport:
-    """Parse plan-table text into the typed graph (see the module doc).
+def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
+               title: str | None = None) -> PlanImport:
+    """Parse plan-table text into the typed graph (see the module doc), titled ``title``
+    (default: :func:`plan_title`).
 
     Never raises for bad content: what cannot be placed is in ``warnings``; only a
     personal identity code, or a table separated by ``;`` or ``,`` instead of tabs
@@ -697,7 +699,23 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImp
         if lines[i].strip():
             reader.row(i + 1, lines[i].split("\t"))
     g = _build(reader, name)
+    g.graph["title"] = title or plan_title(g)
     return PlanImport(g, reader.warnings)
+
+
+def plan_title(g: nx.MultiDiGraph) -> str:
+    """What a plan is called when its table does not say: ``Toimintasuunnitelma`` and the
+    years its measures run (the plan's own language, as all its text).
+
+    >>> plan_title(parse_plan(SAMPLE).graph)
+    'Toimintasuunnitelma 2026'
+    """
+    years = sorted({str(d[k])[:4] for _, d in g.nodes(data=True) if d.get("type") == "measure"
+                    for k in ("start", "end") if d.get(k)})
+    if not years:
+        return "Toimintasuunnitelma"
+    span = years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+    return f"Toimintasuunnitelma {span}"
 
 
 def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
@@ -851,7 +869,8 @@ def refuse_other_separator(lines: list[str], source: str) -> None:
                                  params={"separator": shown}, file=source, row=i + 1)
 
 
-def import_plan(path: str | Path, name: str | None = None) -> PlanImport:
+def import_plan(path: str | Path, name: str | None = None,
+                title: str | None = None) -> PlanImport:
     """Read a plan-table file (UTF-8, UTF-16 or Windows-1252: :func:`decode_plan`)."""
     path = Path(path)
     try:
@@ -862,7 +881,9 @@ def import_plan(path: str | Path, name: str | None = None) -> PlanImport:
     text = decode_plan(data, str(path))
     if not text.strip():
         raise PolkuError(N_("the plan file is empty"), params={}, file=str(path))
-    return parse_plan(text, source=str(path), name=name or path.stem)
+    result = parse_plan(text, source=str(path), name=name or path.stem, title=title)
+    result.graph.graph["source"] = path.name  # where the plan came from, for its readers
+    return result
 
 
 SAMPLE = (
