@@ -15,6 +15,7 @@ from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
 from polku.io.plan import parse_plan
 from polku.analyses.schedule import month_index
+from polku.present.views.plan import PLAN_MIN_SCALE
 from polku.present.views.timeline import LABEL_WIDTH, MONTH_WIDTH
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
@@ -127,6 +128,21 @@ def test_timeline_is_a_gantt_chart_with_bars_over_their_months(g, findings):
     assert "Työterveyslaitos" in [i["label"] for i in v.legend]
 
 
+def test_timeline_says_what_hatching_means(g, findings):
+    """Hatched bars are explained by a legend sample that is hatched as they are, and each
+    bar's tooltip says its marks in words."""
+    v = render.build_view(g, "timeline", findings=findings, today=TODAY, lang="en")
+    hatched = [i for i in v.legend if i.get("hatch")]
+    assert [i["label"] for i in hatched] == [
+        "hatched, dashed: division of work still to be agreed"]
+    html = render.view_html(v)
+    sample = html[html.index('class="legend-hatched"'):]
+    sample = sample[:sample.index("</span>")]
+    assert 'fill="url(#gantt-hatch)"' in sample and 'id="gantt-hatch"' in html
+    title = bars(v)["measure-1-1"].find(f"{SVG}title").text
+    assert title.endswith("2026-01 – 2026-09 · division of work still to be agreed")
+
+
 def test_timeline_marks_come_from_the_findings(g, findings):
     v = render.build_view(g, "timeline", findings=findings, today=TODAY)
     drawn = bars(v)
@@ -203,6 +219,13 @@ def test_plan_view_in_chromium(open_page, tmp_path, g, findings):
     goal = page.evaluate("id => window.network.getPosition(id)", "goal-1")
     actor = page.evaluate("id => window.network.getPosition(id)", "ttl")
     assert goal["x"] < box["measure-1-1"]["left"] and box["measure-1-1"]["right"] < actor["x"]
+    # the labels are legible as the page opens: it opens no smaller than PLAN_MIN_SCALE
+    # (the whole plan fitted in the window shrank its 17 px labels to some 6 px)
+    scale = page.evaluate("window.network.getScale()")
+    assert scale >= PLAN_MIN_SCALE and 17 * scale >= 13
+    top = page.evaluate("id => window.network.canvasToDOM(window.network.getPosition(id))",
+                        "measure-1-1")
+    assert 0 < top["y"] < 300  # at the plan's top, its first measure in sight
     page.fill(".pv-search-input", "measure-2-4")
     page.click(".pv-search-go")
     assert page.evaluate("window.network.getSelectedNodes()") == ["measure-2-4"]

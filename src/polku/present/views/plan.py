@@ -29,6 +29,8 @@ PLAN_ROLE_STYLES = {  # role: (width, dashes, colour)
     "participant": (1.5, [6, 5], "#6c8ebf"),
 }
 DEFERRED_BORDER = SEVERITY_COLOURS["warning"]
+#: the plan opens no smaller than this: its 17 px labels read at 13 px or more
+PLAN_MIN_SCALE = 0.8
 
 
 def natural(node: str) -> tuple:
@@ -187,5 +189,5 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
                     "lead · {many} with several leads · {deferred} deferred").format(
             goals=len(goals), measures=len(measures), actors=len(actors),
             no_lead=tally["no_lead"], many=tally["multiple_leads"], deferred=tally["deferred"]),
-        nodes=nodes, edges=edges, legend=legend, hierarchical=True)
+        nodes=nodes, edges=edges, legend=legend, hierarchical=True, min_scale=PLAN_MIN_SCALE)
 
