@@ -342,3 +342,18 @@ def test_official_cpsv_ap_example_every_triple_kept_or_listed(tmp_path: Path) ->
     assert g.nodes["federal-public-service-finance"]["extra"]["name@de"] == \
         "Foderaler Offentlicher Dienst FINANZEN"
     assert "name_en" not in g.nodes["federal-public-service-finance"]
+
+
+@pytest.mark.parametrize("fixture", ["v11_service_nettilukio_mikkeli_otavia.json",
+                                     "v9_organization_vaasa.json",
+                                     "v11_servicechannel_servicelocation_otava.json"])
+def test_polku_import_of_ptv_json_names_the_ptv_command(tmp_path, fixture):
+    """`.json` is JSON-LD to `polku import` (CPSV-AP); PTV's own JSON given there gets one
+    line naming the file and the command that reads it, not "no cpsv:PublicService"."""
+    source = Path(__file__).parent / "fixtures" / "ptv" / fixture
+    out = tmp_path / "x.ttl"
+    r = run("import", source, "-o", out)
+    assert r.exit_code == 1
+    assert r.output.strip() == (f"error: {source}: this is PTV JSON, not CPSV-AP: import it "
+                                f"with polku ptv import {source} -o {out}")
+    assert not out.exists()

@@ -135,9 +135,12 @@ def test_seed_round_trips_through_turtle(seed, tmp_path):
 
 
 def test_committed_plan_graph_is_the_seed_import(seed):
+    """graphs/plan.ttl is what `polku plan import` makes of the seed (graphs/sources/README.md)."""
     committed = Path(__file__).resolve().parents[1] / "graphs" / "plan.ttl"
-    assert committed.read_text(encoding="utf-8") == rdf.graph_turtle(
-        parse_plan(SEED_TEXT, name="plan").graph)
+    g = import_plan(SEED, name="plan").graph
+    assert (g.graph["title"], g.graph["source"]) == (
+        "Toimintasuunnitelma 2026–2028", "keski-uusimaa-action-plan-2026-2028.txt")
+    assert committed.read_text(encoding="utf-8") == rdf.graph_turtle(g)
 
 
 # -- pieces ---------------------------------------------------------------------------------
@@ -196,7 +199,112 @@ def test_unplaceable_text_is_reported_with_row_and_column():
     assert sorted(nodes_of(result.graph, "measure")) == ["measure-1-1", "measure-1-2"]
 
 
+def test_every_lead_is_kept_or_reported():
+    """A second lead is a lead (the multiple-leads finding needs it), also when polku does
+    not know the organisation; a lead that cannot be told from prose is a located warning,
+    never dropped in silence."""
+    result = parse_plan(plan_text(
+        GOAL_ROW + GOOD_MEASURE.replace("Päävastuu: TTL  Mukana: Keusote",
+                                        "Päävastuu: Keusote ja Vantaan kaupunki  Mukana: TTL"),
+        "\t\t2: Toinen  huhtikuu 2026 – joulukuu 2026\t- x\tjohto\tkuvaus\tMittari.\tselkeys\t"
+        "Kato → kontaktointi\tPäävastuu: Keusote ja Espoo vastaavat yhdessä.",
+    ), source="p.txt")
+    g = result.graph
+    leads = plan_summary(g)["measures"][0]["leads"]
+    assert leads == ["keusote", "vantaan-kaupunki"]
+    assert g.nodes["vantaan-kaupunki"]["name"] == "Vantaan kaupunki"
+    assert [(f.kind, f.subject) for f in plan_findings(g) if f.kind == "multiple-leads"] \
+        == [("multiple-leads", "measure-1-1")]
+    messages = [str(w) for w in result.warnings]
+    assert len(messages) == 1, messages
+    assert messages[0].startswith("p.txt, row 3, column 'vastuut': measure 1.2: 'ja Espoo "
+                                  "vastaavat yhdessä.' after Keusote may name one more "
+                                  "organisation"), messages
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_a_utf16_plan_reads_as_the_utf8_one(tmp_path, encoding):
+    """Word and Excel save "Unicode text" as UTF-16: with a byte order mark, or plainly
+    little- or big-endian without one. Each reads exactly as the UTF-8 original."""
+    path = tmp_path / "plan.txt"
+    path.write_bytes(SEED_TEXT.encode(encoding))
+    result = import_plan(path)
+    assert result.warnings == []
+    assert plan_summary(result.graph) == plan_summary(import_plan(SEED).graph)
+
+
+@pytest.mark.parametrize("sep", [";", ","])
+def test_a_plan_saved_as_csv_is_one_clear_located_error(tmp_path, sep):
+    path = tmp_path / "plan.csv"
+    rows = [line.split("\t") for line in SEED_TEXT.splitlines()[4:10]]  # the header first
+    path.write_text("\n".join(sep.join(f'"{c}"' for c in row) for row in rows), encoding="utf-8")
+    r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines() == [
+        f"error: {path}, row 1: the plan table's header is separated by '{sep}', not by tabs "
+        "(a spreadsheet's CSV): save the table as tab-separated text (Excel: Text (Tab "
+        "delimited)) or export it from the document again"]
+    assert not (tmp_path / "plan.ttl").exists()
+
+
+def test_a_binary_file_is_not_a_plan(tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_bytes(bytes(range(256)) * 4)
+    r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
+    assert r.exit_code == 1 and "holds zero bytes" in r.output, r.output
+
+
 # -- CLI ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("out_name", ["plan.xlsx", "plan"])
+def test_cli_imports_a_plan_into_a_workbook(tmp_path, out_name):
+    """`-o x.xlsx` (or a folder) writes the plan as a workbook: its plan sheets hold the
+    same plan as the graph file would."""
+    out = tmp_path / out_name
+    r = run("plan", "import", SEED, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith(f"wrote {out}: ") and "measure 18" in r.output
+    from polku.io.load import load_graph
+
+    g = load_graph(str(out))
+    assert plan_summary(g) == plan_summary(import_plan(SEED).graph)
+    assert g.graph["title"] == "Toimintasuunnitelma 2026–2028"
+
+
+def test_cli_plan_findings_print_as_the_other_finding_commands(tmp_path):
+    """table (the default), markdown and json, as polku findings prints them, headed by
+    the plan's title; JSON names the graph by its id."""
+    out = tmp_path / "plan.ttl"
+    assert run("plan", "import", SEED, "-o", out).exit_code == 0
+    table = run("plan", "findings", out)
+    assert table.exit_code == 0, table.output
+    assert table.output.splitlines()[0] == "Toimintasuunnitelma 2026–2028: 40 findings"
+    assert "deferred-responsibility" in table.output
+    markdown = run("plan", "findings", out, "--format", "markdown")
+    assert markdown.output.startswith("# Findings: Toimintasuunnitelma 2026–2028")
+    assert "| warning |" in markdown.output
+    doc = json.loads(run("plan", "findings", out, "--format", "json").output)
+    assert doc["graph"] == "plan" and len(doc["findings"]) == 40
+    r = run("plan", "findings", out, "--format", "csv")
+    assert r.exit_code == 1 and "unknown format 'csv'" in r.output
+
+
+def test_cli_import_names_the_outputs_it_writes(tmp_path):
+    r = run("plan", "import", SEED, "-o", tmp_path / "plan.csv")
+    assert r.exit_code == 1
+    assert r.output.strip() == (f"error: {tmp_path / 'plan.csv'}: write a .ttl or .jsonld or "
+                                ".xlsx file, or a folder (no suffix)")
+    r = run("plan", "import", SEED, "-o", tmp_path / "plan.csv", "--lang", "fi")
+    assert ("kirjoita tiedosto, jonka pääte on .ttl tai .jsonld tai .xlsx, tai kansio "
+            "(ilman päätettä)") in r.output, r.output
+
+
+def test_cli_import_titles_the_plan(tmp_path):
+    out = tmp_path / "p.ttl"
+    assert run("plan", "import", SEED, "-o", out, "--title", "Keski-Uudenmaan suunnitelma").exit_code == 0
+    r = run("raci", out, "--subjects", "measures")
+    assert r.output.startswith("RACI Keski-Uudenmaan suunnitelma: 18 subjects")
+
 
 def test_cli_import_show_and_findings(tmp_path):
     out = tmp_path / "plan.ttl"
@@ -219,15 +327,21 @@ def test_cli_import_show_and_findings(tmp_path):
             m11["deferred"]) == ("measure-1-1", "goal-1", ["keusote", "tyollisyysalue"], ["ttl"],
                                  "2026-01", "2026-09", True)
     r = run("plan", "show", out, "--lang", "en")
-    assert r.exit_code == 0 and "measure-3-6" in r.output and "deferred" in r.output
+    assert r.exit_code == 0 and "deferred" in r.output
+    # people read numbers and names: 3.6, not measure-3-6; Työterveyslaitos, not ttl
+    lines = r.output.splitlines()
+    assert lines[0].startswith("1. Luodaan vaikeasti työllistyviin")
+    row = next(line for line in lines if line.lstrip().startswith("3.6 "))
+    assert "Työterveyslaitos" in row and "Keski-Uudenmaan" in row
+    assert not re.search(r"\b(measure-|goal-)|\b(ttl|keusote|tyollisyysalue)\b", r.output)
     r = run("plan", "show", out, env={"POLKU_LANG": ""})
     assert r.exit_code == 0 and "toimenpide" in r.output and "työnjako auki" in r.output
-    r = run("plan", "findings", out)
+    r = run("plan", "findings", out, "--format", "json")
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
     # the eight two-lead measures are all deferred: deferred-responsibility, not also
     # multiple-leads; 29 of the 39 risks name no mitigation
     assert kinds == {"deferred-responsibility", "actor-overload", "risk-without-mitigation"}
-    r = run("plan", "findings", out, "--max-concurrent-leads", "8")
+    r = run("plan", "findings", out, "--max-concurrent-leads", "8", "--format", "json")
     kinds = {f["kind"] for f in json.loads(r.output)["findings"]}
     assert "actor-overload" not in kinds
     # the findings of the whole graph carry the plan kinds and their setting

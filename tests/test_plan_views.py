@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ARTIFACTS, PLAN, run
+from helpers import ARTIFACTS, MINI, PLAN, run
 from polku.present import views as render
 from polku.analyses.findings import find
 from polku.graph import add_edge, new_graph, nodes_of, responsibilities
 from polku.io.plan import parse_plan
 from polku.analyses.schedule import month_index
+from polku.present.views.plan import PLAN_MIN_SCALE
 from polku.present.views.timeline import LABEL_WIDTH, MONTH_WIDTH
 
 SEED = Path(__file__).resolve().parents[1] / "graphs" / "sources" / "keski-uusimaa-action-plan-2026-2028.txt"
@@ -56,7 +57,24 @@ def test_plan_view_draws_goals_measures_actors_and_roles_apart(g, findings):
         in nodes["measure-1-1"]["title"]
     assert "kontaktointivastuut toimijoiden osalta jaetaan" in nodes["measure-1-1"]["title"]
     assert v.hierarchical
-    assert "8 with several leads · 8 deferred" in v.subtitle
+    # the eight two-lead measures are deferred: counted as the findings count them
+    assert "0 with several leads · 8 deferred" in v.subtitle
+
+
+def test_plan_view_timeline_and_findings_count_leads_alike(g):
+    """One rule for "several leads": a measure with two leads whose split is written down
+    as still open is deferred, not also "several leads", on both pages and in the findings."""
+    g = g.copy()
+    g.nodes["measure-1-1"]["deferred"] = False  # now two leads, split not deferred
+    found = find(g)
+    several = sum(1 for f in found if f.kind == "multiple-leads")
+    deferred = sum(1 for f in found if f.kind == "deferred-responsibility")
+    assert (several, deferred) == (1, 7)
+    dicts = [f.to_dict() for f in found]
+    plan = render.build_view(g, "plan", findings=dicts, lang="en")
+    timeline = render.build_view(g, "timeline", findings=dicts, lang="en", today=TODAY)
+    assert "1 with several leads · 7 deferred" in plan.subtitle
+    assert "7 deferred · 1 with several leads" in timeline.subtitle
 
 
 def test_plan_view_marks_a_measure_without_lead():
@@ -110,6 +128,21 @@ def test_timeline_is_a_gantt_chart_with_bars_over_their_months(g, findings):
     assert "Työterveyslaitos" in [i["label"] for i in v.legend]
 
 
+def test_timeline_says_what_hatching_means(g, findings):
+    """Hatched bars are explained by a legend sample that is hatched as they are, and each
+    bar's tooltip says its marks in words."""
+    v = render.build_view(g, "timeline", findings=findings, today=TODAY, lang="en")
+    hatched = [i for i in v.legend if i.get("hatch")]
+    assert [i["label"] for i in hatched] == [
+        "hatched, dashed: division of work still to be agreed"]
+    html = render.view_html(v)
+    sample = html[html.index('class="legend-hatched"'):]
+    sample = sample[:sample.index("</span>")]
+    assert 'fill="url(#gantt-hatch)"' in sample and 'id="gantt-hatch"' in html
+    title = bars(v)["measure-1-1"].find(f"{SVG}title").text
+    assert title.endswith("2026-01 – 2026-09 · division of work still to be agreed")
+
+
 def test_timeline_marks_come_from_the_findings(g, findings):
     v = render.build_view(g, "timeline", findings=findings, today=TODAY)
     drawn = bars(v)
@@ -157,6 +190,20 @@ def test_render_cli_writes_both_views(tmp_path):
         assert 'data-view="' + view + '"' in html and "<script src" not in html
 
 
+@pytest.mark.parametrize("view", ["plan", "timeline"])
+def test_a_graph_without_a_plan_draws_no_empty_plan_page(tmp_path, view):
+    """An empty chart would pass for a plan with nothing in it: one clear error instead,
+    naming the graph, and nothing written."""
+    out = tmp_path / f"{view}.html"
+    r = run("render", MINI, "--view", view, "-o", out, "--lang", "en")
+    assert r.exit_code == 1
+    assert r.output.strip() == (
+        f"error: --view: 'mini' has no action plan (no plan measures), so there is nothing "
+        f"to draw in the '{view}' view: import a plan table with polku plan import, or add "
+        "the plan sheets to the workbook")
+    assert not out.exists()
+
+
 # -- in a browser ---------------------------------------------------------------------------
 
 def test_plan_view_in_chromium(open_page, tmp_path, g, findings):
@@ -172,6 +219,13 @@ def test_plan_view_in_chromium(open_page, tmp_path, g, findings):
     goal = page.evaluate("id => window.network.getPosition(id)", "goal-1")
     actor = page.evaluate("id => window.network.getPosition(id)", "ttl")
     assert goal["x"] < box["measure-1-1"]["left"] and box["measure-1-1"]["right"] < actor["x"]
+    # the labels are legible as the page opens: it opens no smaller than PLAN_MIN_SCALE
+    # (the whole plan fitted in the window shrank its 17 px labels to some 6 px)
+    scale = page.evaluate("window.network.getScale()")
+    assert scale >= PLAN_MIN_SCALE and 17 * scale >= 13
+    top = page.evaluate("id => window.network.canvasToDOM(window.network.getPosition(id))",
+                        "measure-1-1")
+    assert 0 < top["y"] < 300  # at the plan's top, its first measure in sight
     page.fill(".pv-search-input", "measure-2-4")
     page.click(".pv-search-go")
     assert page.evaluate("window.network.getSelectedNodes()") == ["measure-2-4"]

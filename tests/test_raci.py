@@ -86,6 +86,22 @@ def test_table_and_csv(tmp_path):
     assert r.exit_code == 0 and out.read_text(encoding="utf-8").splitlines()[0].startswith("subject,")
 
 
+def test_table_heads_columns_rows_and_itself_by_name(tmp_path):
+    """The terminal table is read by people: organisations and subjects by their names, the
+    graph by its title (the ids are in csv and json)."""
+    wb = small(tmp_path)
+    graph_csv = wb / "graph.csv"
+    graph_csv.write_text("id,title,region,illustrative,source\nraci,Pieni alue,,,\n",
+                         encoding="utf-8")
+    r = run("raci", wb)
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("RACI Pieni alue: 7 kohdetta, 2 toimijaa")
+    assert lines[2].split() == ["kohde", "X", "Yhdistys", "merkintä"]
+    names = [line.split("  ")[0] for line in lines[3:10]]
+    assert "Yhteinen malli" in names and "A → B" in names and "m" not in names
+
+
 def test_xlsx_a_leader_can_forward(tmp_path):
     from openpyxl import load_workbook
 

@@ -40,9 +40,10 @@ PAGES = {
                ("Havainnot lajeittain", "Iakttagelser per typ", "Findings by kind")),
     "raci": ("/graphs/keski-uusimaa/raci",
              ("vain merkityt rivit", "endast markerade rader", "only marked rows")),
-    "plan-view": ("/graphs/plan/view?view=plan",
-                  ("Takaisin verkkoon plan", "Tillbaka till nätverket plan",
-                   "Back to the graph plan")),
+    "plan-view": ("/graphs/plan/view?view=plan",  # the plan by its title, not its id
+                  ("Takaisin verkkoon Toimintasuunnitelma 2026–2028",
+                   "Tillbaka till nätverket Toimintasuunnitelma 2026–2028",
+                   "Back to the graph Toimintasuunnitelma 2026–2028")),
     "error": ("/graphs/nowhere", ("Ei löydy", "Hittades inte", "Not found")),
 }
 LANGS = ("fi", "sv", "en")

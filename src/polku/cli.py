@@ -264,6 +264,14 @@ def import_(
     from polku.io.validate import shacl_problems
 
     other = formats.importer_for(workbook_path)
+    if other is not None and workbook_path.suffix.lower() == ".json":
+        from polku.io.ptv import is_ptv_json
+
+        if is_ptv_json(workbook_path):  # .json is JSON-LD to the CPSV-AP reader: not this
+            raise PolkuError(N_("this is PTV JSON, not CPSV-AP: import it with polku ptv "
+                                "import {file} -o {output}"),
+                             params={"file": str(workbook_path), "output": str(output)},
+                             file=str(workbook_path), field="workbook_path")
     if other is not None:
         import_other(other, workbook_path, output, name, translator(lang))
         return
@@ -1084,29 +1092,39 @@ app.add_typer(plan_app, name="plan")
 @reports_errors
 def plan_import(
     plan_path: Path = typer.Argument(..., metavar="PLAN",
-                                     help="The plan table: a tab-separated export of a document table."),
-    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or .jsonld)."),
+                                     help="The plan table: a tab-separated export of a document "
+                                     "table (UTF-8 or UTF-16)."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to write the plan: a graph "
+                                "(.ttl or .jsonld) or a workbook (.xlsx, or a folder of CSV "
+                                "sheets)."),
     lenient: bool = typer.Option(False, "--lenient",
                                  help="Write the graph even when some text could not be placed."),
     name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
                                        "file name without suffix)."),
+    title: Optional[str] = typer.Option(None, "--title", help="What people call the plan, "
+                                        "as pages and tables head it (default: "
+                                        "'Toimintasuunnitelma' and the years its measures run)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Import a plan table; every cell that cannot be placed is reported with its line and
     column, and stops the import (exit 1) unless --lenient is given."""
     from polku.io.plan import import_plan
 
-    result = import_plan(plan_path, name=name or output.stem)
+    tr = translator(lang)
+    fmt = format_for(output)
+    check_output(output, fmt, plan_path)
+    result = import_plan(plan_path, name=name or output.stem, title=title)
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        typer.echo(tr("warning: {problem}").format(problem=error_text(warning, tr)), err=True)
     if result.warnings and not lenient:
-        typer.echo(f"error: {len(result.warnings)} problem(s) in {plan_path}; nothing written "
-                   "(--lenient writes what could be placed)", err=True)
+        n = len(result.warnings)
+        typer.echo(tr.ngettext(
+            "error: {n} problem in {plan}; nothing written (--lenient writes what could be "
+            "placed)", "error: {n} problems in {plan}; nothing written (--lenient writes what "
+            "could be placed)", n).format(n=n, plan=plan_path), err=True)
         raise typer.Exit(1)
-    save_graph(result.graph, output, formats.rdf_format_for(output))
-    counts = graphmod.summary(result.graph)
-    typer.echo(f"wrote {output}: " + ", ".join(
-        f"{k} {counts[k]}" for k in ("goal", "measure", "indicator", "risk", "actor",
-                                     "responsibility")))
+    save_graph(result.graph, output, fmt)
+    typer.echo(wrote(output, graphmod.summary(result.graph), tr))
 
 
 @plan_app.command("show")
@@ -1122,11 +1140,14 @@ def plan_show(
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
-    summary = plan_summary(load_graph(source))
-    if format == "json":
+    g = load_graph(source)
+    summary = plan_summary(g)
+    if format == "json":  # ids, as code reads them
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        typer.echo(plan_table(summary, tr=tr) if summary["measures"] or summary["goals"]
+        names = {a: tr.label(g, a) for m in summary["measures"]
+                 for a in [*m["leads"], *m["participants"]]}  # type: ignore[misc]
+        typer.echo(plan_table(summary, tr=tr, names=names) if summary["measures"] or summary["goals"]
                    else tr("{source}: no plan (no goals or measures)").format(source=source))
 
 
@@ -1134,21 +1155,26 @@ def plan_show(
 @reports_errors
 def plan_findings_cmd(
     source: str = GraphArg,
+    format: str = typer.Option("table", "--format", help="table, json or markdown."),
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
         help="actor-overload fires when an actor leads more measures than this in one month."),
     lang: Optional[str] = Lang,
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
-    measure-without-indicator, actor-overload) as the findings JSON."""
-    from polku.finding import findings_json
+    measure-without-indicator, actor-overload, risk-without-mitigation), printed as
+    polku findings prints them."""
     from polku.analyses.plan_findings import plan_findings
     from polku.present.messages import worded
 
+    check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
     g = load_graph(source)
-    typer.echo(findings_json(g.graph.get("name", "graph"), worded(
-        plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)))
+    found = worded(plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)
+    # JSON names the graph by its id, as code reads it; people read its title
+    typer.echo(print_findings(format, str(g.graph.get("name", "graph")) if format == "json"
+                              else graphmod.title(g), found, tr,
+                              g.graph.get("followups") or {}))
 
 
 @app.command()

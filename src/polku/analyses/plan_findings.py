@@ -97,6 +97,46 @@ def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:
     return load
 
 
+def lead_kinds(leads: int, deferred: bool) -> tuple[str, ...]:
+    """The lead findings of a measure with ``leads`` leads: the one rule the findings, the
+    plan view and the timeline all count by (a deferred measure with several leads is
+    ``deferred-responsibility`` only: that one finding says the split is open).
+
+    >>> lead_kinds(0, False), lead_kinds(2, False), lead_kinds(2, True), lead_kinds(1, False)
+    (('no-lead',), ('multiple-leads',), ('deferred-responsibility',), ())
+    """
+    kinds: list[str] = []
+    if leads == 0:
+        kinds.append("no-lead")
+    elif leads >= 2 and not deferred:
+        kinds.append("multiple-leads")
+    if deferred:
+        kinds.append("deferred-responsibility")
+    return tuple(kinds)
+
+
+def plan_tally(g: nx.MultiDiGraph) -> dict[str, int]:
+    """How many measures the plan has, and how many of them have no lead, several leads,
+    a deferred division of work (by :func:`lead_kinds`) or no months: the counts every plan
+    page heads itself with.
+
+    >>> from polku.io.plan import SAMPLE, parse_plan
+    >>> plan_tally(parse_plan(SAMPLE).graph)
+    {'goals': 1, 'measures': 1, 'no_lead': 0, 'multiple_leads': 0, 'deferred': 0, 'undated': 0}
+    """
+    tally = {"goals": len(nodes_of(g, "goal")), "measures": 0, "no_lead": 0,
+             "multiple_leads": 0, "deferred": 0, "undated": 0}
+    for m in nodes_of(g, "measure"):
+        data = g.nodes[m]
+        tally["measures"] += 1
+        kinds = lead_kinds(len(roles_on(g, m).get("lead", [])), data.get("deferred") is True)
+        tally["no_lead"] += "no-lead" in kinds
+        tally["multiple_leads"] += "multiple-leads" in kinds
+        tally["deferred"] += "deferred-responsibility" in kinds
+        tally["undated"] += not (_valid_month(data.get("start")) and _valid_month(data.get("end")))
+    return tally
+
+
 def plan_findings(g: nx.MultiDiGraph,
                   max_concurrent_leads: int = MAX_CONCURRENT_LEADS,
                   resp: Responsibilities | None = None) -> list[Finding]:
@@ -117,13 +157,14 @@ def plan_findings(g: nx.MultiDiGraph,
         data = g.nodes[m]
         roles = roles_on(g, m)
         leads, participants = roles.get("lead", []), roles.get("participant", [])
-        if not leads:
+        kinds = lead_kinds(len(leads), data.get("deferred") is True)
+        if "no-lead" in kinds:
             out.append(Finding("no-lead", KINDS["no-lead"], m, tuple(participants),
                                metrics={"participants": len(participants)}))
-        elif len(leads) >= 2 and data.get("deferred") is not True:
+        if "multiple-leads" in kinds:
             out.append(Finding("multiple-leads", KINDS["multiple-leads"], m, tuple(leads),
                                metrics={"leads": len(leads)}))
-        if data.get("deferred") is True:
+        if "deferred-responsibility" in kinds:
             out.append(Finding("deferred-responsibility", KINDS["deferred-responsibility"],
                                m, tuple(leads or participants), metrics={"leads": len(leads)}))
         if not targets(g, m, "has_indicator"):

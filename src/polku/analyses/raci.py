@@ -85,6 +85,9 @@ class Raci:
     actor_labels: Mapping[str, str]
     rows: tuple[Row, ...]
     cells: tuple[Cell, ...]
+    #: what people call the graph (its title; set at the edge, where the matrix is worded):
+    #: ``graph`` is its id, as code reads it
+    title: str = ""
 
     def cell(self, actor: str, subject: str) -> Cell | None:
         return self._index.get((actor, subject))  # type: ignore[attr-defined]

@@ -241,7 +241,7 @@ def format_for(out: str | Path, formats: tuple[str, ...] | None = None,
     ('jsonld', 'workbook', 'turtle')
     >>> format_for("region.csv")
     Traceback (most recent call last):
-    polku.errors.PolkuError: region.csv: write a .ttl, .jsonld or .xlsx file, or a folder (no suffix)
+    polku.errors.PolkuError: region.csv: write a .ttl or .jsonld or .xlsx file, or a folder (no suffix)
     """
     formats = graph_formats() if formats is None else formats
     suffix = Path(str(out)).suffix.lower()
@@ -252,11 +252,10 @@ def format_for(out: str | Path, formats: tuple[str, ...] | None = None,
         return default
     names = list(dict.fromkeys(FORMATS[f].suffixes[0] for f in formats
                                if not FORMATS[f].is_folder))
-    what = f"write a {', '.join(names[:-1])} or {names[-1]} file" if len(names) > 1 \
-        else f"write a {names[0]} file"
-    if any(FORMATS[f].is_folder for f in formats):
-        what += ", or a folder (no suffix)"
-    raise PolkuError(what, file=str(out), field="output")
+    template = N_("write a {files} file, or a folder (no suffix)") \
+        if any(FORMATS[f].is_folder for f in formats) else N_("write a {files} file")
+    raise PolkuError(template, params={"files": Alternatives(tuple(names))}, file=str(out),
+                     field="output")
 
 
 def rdf_format_for(out: str | Path) -> str:

@@ -50,8 +50,9 @@ from pathlib import Path
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import Phrase, PolkuError
 from polku.graph import add_edge, new_graph
+from polku.words import N_
 
 #: the plan table's columns, in order: attribute-ish name, Finnish header (for messages)
 COLUMNS: tuple[tuple[str, str], ...] = (
@@ -245,47 +246,62 @@ def _alias_at(text: str, pos: int) -> tuple[str, str, int] | None:
 
 
 _SEP_RE = re.compile(r"\s*(?:,|&|/|\bja\b|\bsekä\b)\s*", re.IGNORECASE)
-_UNKNOWN_NAME_RE = re.compile(r"[A-ZÅÄÖ][\w\-]*(?:\s+(?:[A-ZÅÄÖ][\w\-]*|ry|oy))*")
+#: lower-case words that belong to an organisation's name (``Vantaan kaupunki``, ``X ry``)
+_ORG_WORDS = r"(?:ry|oy|ab|kaupunki|kunta|kuntayhtymä|hyvinvointialue|säätiö|yhdistys|seurakunta)"
+_UNKNOWN_NAME_RE = re.compile(rf"[A-ZÅÄÖ][\w\-]*(?:\s+(?:[A-ZÅÄÖ][\w\-]*|{_ORG_WORDS}\b))*")
+#: what a list of actors may be followed by when its last name stands alone
+_NAME_END_RE = re.compile(r"\s*(?:,|\.|;|$|&|/|ja\b|sekä\b)")
+#: a note that opens with "ja X" / "sekä X" / "& X" / "/ X": probably one more organisation
+_MORE_NAMED_RE = re.compile(r"^(?:ja|sekä|&|/)\s+[A-ZÅÄÖ]")
+
+
+def _unknown_at(text: str, pos: int) -> tuple[str, int] | None:
+    """An organisation polku does not know, at ``pos``: a short capitalised name (up to
+    four words, organisation words like ``kaupunki`` included) standing alone before a
+    comma, a full stop, ``ja`` or the end; anything longer is prose, not a name."""
+    m = _UNKNOWN_NAME_RE.match(text, pos)
+    if not m or len(m.group().split()) > 4 or not _NAME_END_RE.match(text, m.end()):
+        return None
+    return m.group(), m.end()
 
 
 def _actor_list(text: str, pos: int, allow_unknown: bool) -> tuple[list[tuple[str, str]], int]:
-    """Actors named one after another from ``pos`` (``Keusote ja Työllisyysalue``)."""
+    """Actors named one after another from ``pos`` (``Keusote ja Työllisyysalue``,
+    ``Keusote ja Vantaan kaupunki``): known ones by alias, and with ``allow_unknown`` also
+    unknown ones standing alone (:func:`_unknown_at`), first or after a separator. Every
+    name of the list is kept: a second lead is as much a lead as the first."""
     found: list[tuple[str, str]] = []
     while True:
         while pos < len(text) and text[pos] == " ":
             pos += 1
         hit = _alias_at(text, pos)
+        unknown = _unknown_at(text, pos) if allow_unknown and not hit else None
         if hit:
             aid, name, pos = hit
             found.append((aid, name))
-        elif allow_unknown and not found:
-            m = _UNKNOWN_NAME_RE.match(text, pos)
-            # an unknown organisation: a short capitalised name standing alone before a comma,
-            # "ja", or the end; anything longer is prose, not a name
-            if not m or len(m.group().split()) > 4:
-                break
-            after = text[m.end():]
-            if after and not re.match(r"\s*(?:,|\.|$|&|/|ja\b|sekä\b)", after):
-                break
-            found.append(("", m.group()))
-            pos = m.end()
+        elif unknown:
+            found.append(("", unknown[0]))
+            pos = unknown[1]
         else:
             break
         sep = _SEP_RE.match(text, pos)
-        if not sep or not _alias_at(text, sep.end()):
+        if not sep or not (_alias_at(text, sep.end())
+                           or (allow_unknown and _unknown_at(text, sep.end()))):
             break
         pos = sep.end()
     return found, pos
 
 
-def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str]]]:
-    """Actors and roles in a responsibility cell, and the problems met (with the offset in
-    ``text`` where each one is).
+def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str, dict[str, str]]]]:
+    """Actors and roles in a responsibility cell, and the problems met: ``(offset in
+    text, catalogued template, its parameters)``.
 
     ``Päävastuu:`` starts the leads, ``Mukana:`` the participants. Right after the marker
     comes a list of actors (known ones by alias, an unknown one by a short capitalised name);
     what follows is the note of those actors. A known actor opening a later sentence
-    (``… yhteistyö. TTL, tuottaa tietoa …``) is one more actor in the same role.
+    (``… yhteistyö. TTL, tuottaa tietoa …``) is one more actor in the same role. A note that
+    opens with ``ja`` and a capitalised word (``Keusote ja Espoo vastaavat``) probably names
+    one more actor that could not be told from prose: a problem, never a silent loss.
 
     >>> named, problems = parse_responsibility(
     ...     "Päävastuu: Työllisyysalue Mukana: Keusote, vastaa sote-palveluista. TTL, tuottaa tietoa.")
@@ -293,18 +309,19 @@ def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str]]]
     [('tyollisyysalue', 'lead', ''), ('keusote', 'participant', 'vastaa sote-palveluista.'), ('ttl', 'participant', 'tuottaa tietoa.')]
     """
     named: list[Named] = []
-    problems: list[tuple[int, str]] = []  # (offset in text, message)
+    problems: list[tuple[int, str, dict[str, str]]] = []
     marks = list(ROLE_RE.finditer(text))
     before = text[:marks[0].start()].strip(" ,.;") if marks else text.strip()
     if before:
-        problems.append((0, f"text outside 'Päävastuu:' / 'Mukana:': {_short(before)!r}"))
+        problems.append((0, N_("text outside 'Päävastuu:' / 'Mukana:': '{text}'"),
+                         {"text": _short(before)}))
     for i, mark in enumerate(marks):
         role = ROLE_OF[mark.group(1).lower()]
         section = text[mark.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip()
         actors, pos = _actor_list(section, 0, allow_unknown=True)
         if not actors:
-            problems.append((mark.start(), f"no actor named after '{mark.group(1)}:': "
-                                           f"{_short(section)!r}"))
+            problems.append((mark.start(), N_("no actor named after '{marker}:': '{text}'"),
+                             {"marker": mark.group(1), "text": _short(section)}))
             continue
         starts = [(0, actors, pos)]
         # later sentences that open with a known actor name add actors in the same role
@@ -317,6 +334,12 @@ def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str]]]
         for k, (_, group, end) in enumerate(starts):
             stop = starts[k + 1][0] if k + 1 < len(starts) else len(section)
             note = section[end:stop].strip(" ,;")
+            if _MORE_NAMED_RE.match(note):
+                problems.append((mark.end() + end, N_(
+                    "'{text}' after {actor} may name one more organisation, which could not "
+                    "be read as one: write each organisation by its name alone, separated by "
+                    "a comma or 'ja' (e.g. '{marker}: Keusote ja Vantaan kaupunki')"),
+                    {"text": _short(note), "actor": group[-1][1], "marker": mark.group(1)}))
             for aid, name in group:
                 named.append(Named(aid or slug(name), name, role, note))
     return named, problems
@@ -462,8 +485,10 @@ class _Reader:
         self.measure: _Measure | None = None
         self.part: _Part | None = None
 
-    def warn(self, message: str, row: int, column: int | None = None) -> None:
-        self.warnings.append(PolkuError(message, file=self.source, row=row,
+    def warn(self, message: str, row: int, column: int | None = None,
+             params: dict[str, object] | None = None) -> None:
+        """One located warning; with ``params``, ``message`` is a catalogued template."""
+        self.warnings.append(PolkuError(message, file=self.source, row=row, params=params,
                                         column=COLUMNS[column][1] if column is not None else None))
 
     # what a column currently holds, for judging where a continuation row belongs
@@ -644,11 +669,14 @@ def refuse_hetu_lines(lines: list[str], source: str) -> None:
         raise PolkuError(f"line {i + 1}, column {column} {HETU_MESSAGE}", file=source)
 
 
-def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImport:
-    """Parse plan-table text into the typed graph (see the module doc).
+def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
+               title: str | None = None) -> PlanImport:
+    """Parse plan-table text into the typed graph (see the module doc), titled ``title``
+    (default: :func:`plan_title`).
 
     Never raises for bad content: what cannot be placed is in ``warnings``; only a
-    personal identity code refuses the whole plan.
+    personal identity code, or a table separated by ``;`` or ``,`` instead of tabs
+    (:func:`refuse_other_separator`), refuses the whole plan.
     """
     reader = _Reader(source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -661,6 +689,7 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImp
             header = i
             break
     if header is None:
+        refuse_other_separator(lines, source)
         reader.warn("no header row (Tavoitteet, alateemat, toimenpiteet, …) found; "
                     "reading every row in the standard column order", 1)
         start = 0
@@ -670,7 +699,23 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan") -> PlanImp
         if lines[i].strip():
             reader.row(i + 1, lines[i].split("\t"))
     g = _build(reader, name)
+    g.graph["title"] = title or plan_title(g)
     return PlanImport(g, reader.warnings)
+
+
+def plan_title(g: nx.MultiDiGraph) -> str:
+    """What a plan is called when its table does not say: ``Toimintasuunnitelma`` and the
+    years its measures run (the plan's own language, as all its text).
+
+    >>> plan_title(parse_plan(SAMPLE).graph)
+    'Toimintasuunnitelma 2026'
+    """
+    years = sorted({str(d[k])[:4] for _, d in g.nodes(data=True) if d.get("type") == "measure"
+                    for k in ("start", "end") if d.get(k)})
+    if not years:
+        return "Toimintasuunnitelma"
+    span = years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
+    return f"Toimintasuunnitelma {span}"
 
 
 def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
@@ -743,8 +788,10 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
                 continue
             row = part.row_at(RESP, 0)
             named, problems = parse_responsibility(text_)
-            for offset, problem in problems:
-                reader.warn(f"measure {gnum}.{mnum}: {problem}", part.row_at(RESP, offset), RESP)
+            for offset, template, params in problems:
+                reader.warn(N_("measure {measure}: {problem}"), part.row_at(RESP, offset), RESP,
+                            params={"measure": f"{gnum}.{mnum}",
+                                    "problem": Phrase(template, **params)})
             for n in named:
                 if n.actor not in g:
                     known = ACTORS.get(n.actor)
@@ -766,20 +813,77 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
     return g
 
 
-def import_plan(path: str | Path, name: str | None = None) -> PlanImport:
-    """Read a plan-table file (UTF-8; a BOM or Windows-1252 is tolerated)."""
+def decode_plan(data: bytes, source: str) -> str:
+    """A plan file's bytes as text: UTF-8 (with or without a BOM), UTF-16 as Word and Excel
+    save "Unicode text" (with a BOM, or without one when the text is plainly little- or
+    big-endian: every other byte of its ASCII is zero), else Windows-1252. Bytes that are
+    none of these are one clear error, not a table of garbled cells.
+
+    >>> decode_plan("Päävastuu".encode("utf-16"), "p.txt"), decode_plan(b"ok", "p.txt")
+    ('Päävastuu', 'ok')
+    """
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif b"\x00" in data[:4096]:
+        sample = data[:4096]
+        zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
+        if zeros_odd >= len(sample) // 4 and zeros_even == 0:
+            encoding = "utf-16-le"
+        elif zeros_even >= len(sample) // 4 and zeros_odd == 0:
+            encoding = "utf-16-be"
+        else:
+            raise PolkuError(N_("the plan file is not text (it holds zero bytes): save the "
+                                "plan table as text, tab separated, in UTF-8"), params={},
+                             file=source)
+    else:
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return data.decode("cp1252", errors="replace")
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise PolkuError(N_("the plan file looks like UTF-16 text but byte {offset} cannot be "
+                            "read as it: save the plan table as text, tab separated, in UTF-8"),
+                         params={"offset": e.start}, file=source) from None
+
+
+#: separators a spreadsheet saves instead of tabs, with how the reader names them
+OTHER_SEPARATORS = ((";", "';'"), (",", "','"))
+
+
+def refuse_other_separator(lines: list[str], source: str) -> None:
+    """Refuse a plan table without a tab-separated header that has one separated by ``;``
+    or ``,`` (Excel's CSV), naming its line: its cells' own commas and semicolons make such
+    a file ambiguous, and read as tab separated it would be one column of confusing
+    warnings."""
+    for i, line in enumerate(lines[:50]):
+        for sep, shown in OTHER_SEPARATORS:
+            cells = [" ".join(paragraphs(c)).lower().strip(' "') for c in line.split(sep)]
+            hits = sum(1 for w in HEADER_WORDS if any(c.startswith(w) for c in cells))
+            if hits >= 5:
+                raise PolkuError(N_("the plan table's header is separated by {separator}, "
+                                    "not by tabs (a spreadsheet's CSV): save the table as "
+                                    "tab-separated text (Excel: Text (Tab delimited)) or "
+                                    "export it from the document again"),
+                                 params={"separator": shown}, file=source, row=i + 1)
+
+
+def import_plan(path: str | Path, name: str | None = None,
+                title: str | None = None) -> PlanImport:
+    """Read a plan-table file (UTF-8, UTF-16 or Windows-1252: :func:`decode_plan`)."""
     path = Path(path)
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PolkuError(f"cannot read the plan ({e.strerror})", file=str(path)) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
+        raise PolkuError(N_("cannot read the plan ({reason})"), params={"reason": e.strerror},
+                         file=str(path)) from None
+    text = decode_plan(data, str(path))
     if not text.strip():
-        raise PolkuError("the plan file is empty", file=str(path))
-    return parse_plan(text, source=str(path), name=name or path.stem)
+        raise PolkuError(N_("the plan file is empty"), params={}, file=str(path))
+    result = parse_plan(text, source=str(path), name=name or path.stem, title=title)
+    result.graph.graph["source"] = path.name  # where the plan came from, for its readers
+    return result
 
 
 SAMPLE = (

@@ -146,15 +146,40 @@ def _strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
             yield from _strings(v, f"{where}[{i}]")
 
 
+def _is_record(x: Any) -> bool:
+    """A PTV Service or Organization object (of any open-API version)."""
+    return isinstance(x, dict) and ("serviceNames" in x or any(m in x for m in ORG_MARKERS))
+
+
+def is_ptv_json(path: str | Path) -> bool:
+    """Whether ``path`` holds PTV open-API JSON (services, organisations or a service
+    channel: one, a list, or a page of them), for telling a user who gave it to another
+    reader which command reads it. A file that is not JSON is not PTV JSON.
+
+    >>> import json, tempfile
+    >>> with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
+    ...     json.dump({"itemList": [{"id": "x", "serviceNames": []}]}, f)
+    >>> is_ptv_json(f.name)
+    True
+    """
+    try:
+        data = json.loads(Path(path).read_bytes())
+    except (OSError, ValueError):
+        return False
+    if isinstance(data, dict) and isinstance(data.get("itemList"), list):
+        data = data["itemList"]
+    if isinstance(data, dict) and ("serviceChannelNames" in data or _is_record(data)):
+        return True
+    return isinstance(data, list) and bool(data) and all(_is_record(x) for x in data)
+
+
 def _records(data: Any, file: str) -> tuple[list[dict], list[dict], list[str]]:
     """The Service and Organization objects in one file, and notes about what else it
     held. An organisation record whose version cannot be read is refused here."""
     if isinstance(data, dict) and isinstance(data.get("itemList"), list):
         data = data["itemList"]
 
-    def is_record(x: Any) -> bool:
-        return isinstance(x, dict) and ("serviceNames" in x or any(m in x for m in ORG_MARKERS))
-
+    is_record = _is_record
     if isinstance(data, dict) and "serviceChannelNames" in data:
         names = _texts(data.get("serviceChannelNames"))
         return [], [], [f"{file}: a service channel ({data.get('serviceChannelType', '?')}) "

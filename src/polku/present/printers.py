@@ -20,7 +20,8 @@ g: 0 iakttagelser
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+import re
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
@@ -581,19 +582,29 @@ PLAN_HEADER = (N_("measure"), N_("title"), N_("months"), N_("leads"), N_("partic
 
 
 def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
-               tr: Translator | None = None) -> str:
-    """A readable text table of :func:`polku.io.plan.plan_summary`: goals as headings, a line
-    per measure; the headings in ``tr``'s language (default Finnish).
+               tr: Translator | None = None, names: Mapping[str, str] | None = None) -> str:
+    """A readable text table of :func:`polku.io.plan.plan_summary`: goals as headings by
+    their numbers, a line per measure by its number (``1.3``), organisations by their
+    ``names`` (id → name, as the reader's language names them; ids where none is given),
+    each cut to fit; the headings in ``tr``'s language (default Finnish).
 
     >>> from polku.io.plan import SAMPLE, parse_plan, plan_summary
-    >>> print(plan_table(plan_summary(parse_plan(SAMPLE).graph), tr=translator("en")))  # doctest: +NORMALIZE_WHITESPACE
-    goal-1  Tavoite
-      measure      title           months             leads  participants  ind  risks  deferred
-      measure-1-1  Kootaan toimijat  2026-01..2026-09  ttl    keusote       1    1
+    >>> print(plan_table(plan_summary(parse_plan(SAMPLE).graph), tr=translator("en"),
+    ...                  names={"ttl": "Työterveyslaitos", "keusote": "Keusote"}))  # doctest: +NORMALIZE_WHITESPACE
+    1. Tavoite
+      measure  title             months            leads             participants  ind  risks  deferred
+      1.1      Kootaan toimijat  2026-01..2026-09  Työterveyslaitos  Keusote       1    1
     """
+    from polku.present.views.plan import measure_number
+
     tr = tr or translator()
-    def short(text: str) -> str:
-        return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    names = names or {}
+
+    def short(text: str, n: int = width) -> str:
+        return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+    def actors(ids: object) -> str:
+        return ", ".join(short(names.get(a, a), 32) for a in ids) or "-"  # type: ignore[attr-defined]
 
     lines: list[str] = []
     by_goal: dict[object, list[dict[str, object]]] = {}
@@ -605,11 +616,15 @@ def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
     header = tuple(tr(h) for h in PLAN_HEADER)
     for gid, title in sections:
         ms = by_goal.get(gid, [])
-        lines.append(f"{gid or '-'}  {title}")
+        number = re.fullmatch(r"goal-(\d+)", str(gid or ""))
+        if number:
+            lines.append(f"{number.group(1)}. {title}")  # as the plan numbers its goals
+        else:
+            lines.append(f"{gid}  {title}" if gid else str(title))
         rows = [header] + [(
-            str(m["id"]), short(str(m["title"])),
+            measure_number(str(m["id"])), short(str(m["title"])),
             f"{m['start'] or '?'}..{m['end'] or '?'}" if m["start"] or m["end"] else "-",
-            ", ".join(m["leads"]) or "-", ", ".join(m["participants"]) or "-",  # type: ignore[arg-type]
+            actors(m["leads"]), actors(m["participants"]),
             str(len(m["indicators"])), str(len(m["risks"])),  # type: ignore[arg-type]
             tr("deferred") if m["deferred"] else "") for m in ms]
         widths = [max(len(r[i]) for r in rows) for i in range(len(header))]

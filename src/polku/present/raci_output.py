@@ -19,6 +19,7 @@ from typing import Callable
 import networkx as nx
 from markupsafe import Markup, escape
 
+from polku.graph import title as graph_title
 from polku.io import atomic
 from polku.io.workbook import neutral
 from polku.present.i18n import N_, Translator, role_name, translator
@@ -84,7 +85,7 @@ def raci_worded(m: Raci, g: nx.MultiDiGraph, tr: Translator) -> Raci:
     cells = tuple(replace(c, note="\n".join(owner if line == OWNER_NOTE else line
                                             for line in c.note.split("\n")))
                   if c.note else c for c in m.cells)
-    return replace(m, rows=rows, cells=cells,
+    return replace(m, rows=rows, cells=cells, title=graph_title(g),
                    actor_labels={a: tr.label(g, a) for a in m.actors})
 
 
@@ -130,34 +131,48 @@ def row_name(row) -> str:
     return row.detail if row.label == row.subject else f"{row.label}: {row.detail}"
 
 
+#: the widest a column's name or a row's name may be in the terminal table
+ACTOR_WIDTH, SUBJECT_WIDTH = 30, 48
+
+
+def _cut(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
 def raci_table(m: Raci, tr: Translator | None = None) -> str:
-    """The matrix for a terminal: a code per role (legend first), marked rows flagged.
+    """The matrix for a terminal, with names (not ids) as column and row heads, cut to fit
+    (``--format csv`` or ``json`` carry the ids): a code per role (legend first), marked
+    rows flagged.
 
     >>> from polku.analyses.raci import Cell, Raci, Row
     >>> m = Raci("g", "all", ("kela",), {"kela": "Kela"},
-    ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),))
+    ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),),
+    ...          title="Alue")
     >>> print(raci_table(m))
-    RACI g: 1 kohdetta, 1 toimijaa (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
+    RACI Alue: 1 kohdetta, 1 toimijaa (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
     <BLANKLINE>
-    kohde  kela  merkintä
-    s      P
+    kohde    Kela  merkintä
+    Palvelu  P
     >>> print(raci_table(m, translator("en")).splitlines()[0])
-    RACI g: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
+    RACI Alue: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
     """
     tr = tr or translator()
     codes = role_codes(tr)
     legend = ", ".join(f"{codes[r]} = {role_label(r, tr)}" for r in ROLE_LABELS)
     head = "RACI " + _counts(m, tr) + f" ({legend})"
     subject, mark_head = tr("subject"), tr("mark")
-    width = max([len(subject)] + [len(r.subject) for r in m.rows]) + 2
-    cols = [max(len(a), 1) + 2 for a in m.actors]
-    lines = [head, "", subject.ljust(width) + "".join(a.ljust(w) for a, w in zip(m.actors, cols))
+    names = {r.subject: _cut(row_name(r), SUBJECT_WIDTH) for r in m.rows}
+    actors = [_cut(m.actor_labels.get(a, a), ACTOR_WIDTH) for a in m.actors]
+    width = max([len(subject)] + [len(n) for n in names.values()]) + 2
+    cols = [max(len(a), 1) + 2 for a in actors]
+    lines = [head, "", subject.ljust(width) + "".join(a.ljust(w) for a, w in zip(actors, cols))
              + mark_head]
     for r in m.rows:
         cells = [(codes.get(c.role, "?") if (c := m.cell(a, r.subject)) else "").ljust(w)
                  for a, w in zip(m.actors, cols)]
         mark = f"⚠ {mark_label(r.mark, tr)}" if r.mark else ""
-        lines.append((r.subject.ljust(width) + "".join(cells) + mark).rstrip())
+        lines.append((names[r.subject].ljust(width) + "".join(cells) + mark).rstrip())
     counts = m.marked()
     if any(counts.values()):
         lines += ["", "; ".join(f"{n} × {mark_label(k, tr)}" for k, n in counts.items() if n)]
@@ -166,7 +181,8 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
 
 def _counts(m: Raci, tr: Translator) -> str:
     return tr("{graph}: {subjects} subjects, {actors} actors").format(
-        graph=m.graph, subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
+        graph=m.title or m.graph, subjects=tr.number(len(m.rows)),
+        actors=tr.number(len(m.actors)))
 
 
 def raci_csv(m: Raci, tr: Translator | None = None) -> str:
@@ -250,7 +266,7 @@ def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
         legend.append([mark_label(mark, tr), tr(MARK_MEANINGS[mark])])
     legend.append([])
     legend.append([tr("Cell comment"), tr("the responsibility text of the plan or the workbook")])
-    legend.append([tr("Data"), m.graph])
+    legend.append([tr("Data"), m.title or m.graph])
     legend.column_dimensions["A"].width = 28
     legend.column_dimensions["B"].width = 60
     buf = io.BytesIO()

@@ -61,9 +61,25 @@
       this.network.stabilize(options.physics.stabilization.iterations);
     } else {
       this.network.fit({ animation: false });
+      this.readable();
       this.markStable();
     }
   }
+
+  /* A picture too tall to fit with legible labels (the plan: one row per measure) opens
+   * at the view's smallest readable zoom, at its top; "Fit to screen" still shows it all. */
+  View.prototype.readable = function () {
+    var min = this.data.minScale;
+    if (!min || this.network.getScale() >= min) return;
+    var pos = this.network.getPositions(), xs = [], ys = [];
+    Object.keys(pos).forEach(function (k) { xs.push(pos[k].x); ys.push(pos[k].y); });
+    if (!ys.length) return;
+    var box = $(this.root, ".pv-canvas"), left = Math.min.apply(null, xs),
+        right = Math.max.apply(null, xs), top = Math.min.apply(null, ys);
+    var halfW = box.clientWidth / 2 / min, halfH = box.clientHeight / 2 / min;
+    var x = right - left + 240 < 2 * halfW ? (left + right) / 2 : left - 120 + halfW;
+    this.network.moveTo({ position: { x: x, y: top - 60 + halfH }, scale: min, animation: false });
+  };
 
   View.prototype.markStable = function () {
     this.stable = true;

@@ -121,6 +121,9 @@ class View:
     lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
     #: the graph says its numbers are made up (``g.graph["illustrative"]``): the page says so
     illustrative: bool = False
+    #: the smallest zoom the page opens at (None: fit the whole picture): a tall picture
+    #: fitted whole would shrink its labels past reading, so it opens at its top instead
+    min_scale: float | None = None
 
     def types(self) -> list[tuple[str, str]]:
         present = {n["ptype"] for n in self.nodes}

@@ -159,6 +159,7 @@ def _payload(view: View) -> dict[str, Any]:
         "cluster": view.cluster,
         "hierarchical": view.hierarchical,
         "physics": view.physics and not view.hierarchical,
+        "minScale": view.min_scale,
     }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from polku.analyses.plan_findings import plan_tally
 from polku.graph import nodes_of, targets, title as graph_title
 from polku.present.i18n import Translator, role_name, translator
 from polku.present.views.facts import (SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines, legend_edge, legend_node, names_text)
@@ -28,6 +29,8 @@ PLAN_ROLE_STYLES = {  # role: (width, dashes, colour)
     "participant": (1.5, [6, 5], "#6c8ebf"),
 }
 DEFERRED_BORDER = SEVERITY_COLOURS["warning"]
+#: the plan opens no smaller than this: its 17 px labels read at 13 px or more
+PLAN_MIN_SCALE = 0.8
 
 
 def natural(node: str) -> tuple:
@@ -179,14 +182,12 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
         legend_node(tr("several leads / other finding"), "box", "#ffffff",
                     SEVERITY_COLOURS["warning"]),
     ]
-    deferred = sum(1 for m in measures if g.nodes[m].get("deferred"))
-    no_lead = sum(1 for m in measures if not measure_roles(g, m).get("lead"))
-    many = sum(1 for m in measures if len(measure_roles(g, m).get("lead", [])) > 1)
+    tally = plan_tally(g)  # counted as the findings and the timeline count
     return View(
         kind="plan", title=tr("Plan · {name}").format(name=graph_title(g)),
         subtitle=tr("{goals} goals · {measures} measures · {actors} actors · {no_lead} with no "
                     "lead · {many} with several leads · {deferred} deferred").format(
-            goals=len(goals), measures=len(measures), actors=len(actors), no_lead=no_lead,
-            many=many, deferred=deferred),
-        nodes=nodes, edges=edges, legend=legend, hierarchical=True)
+            goals=len(goals), measures=len(measures), actors=len(actors),
+            no_lead=tally["no_lead"], many=tally["multiple_leads"], deferred=tally["deferred"]),
+        nodes=nodes, edges=edges, legend=legend, hierarchical=True, min_scale=PLAN_MIN_SCALE)
 

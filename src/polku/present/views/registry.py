@@ -21,7 +21,7 @@ from typing import Any, Callable, Sequence
 import networkx as nx
 
 from polku.errors import Choices, PolkuError
-from polku.graph import nodes_of
+from polku.graph import nodes_of, title as graph_title
 from polku.present.i18n import N_, Translator, translator
 from polku.present.messages import message
 from polku.present.views.ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
@@ -164,6 +164,13 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
         facts = Facts(g, _worded(finding_list(findings), g, tr), tr)
     elif facts.g is not g or facts.tr.lang != tr.lang:
         raise ValueError("the facts given are of another graph or language")
+    needs = VIEWS[name].needs
+    if needs is not None and not any(t == needs for _, t in g.nodes(data="type")):
+        # an empty chart would pass for a plan with nothing in it
+        raise PolkuError(N_("'{graph}' has no action plan (no plan measures), so there is "
+                            "nothing to draw in the '{view}' view: import a plan table with "
+                            "polku plan import, or add the plan sheets to the workbook"),
+                         params={"graph": graph_title(g), "view": name}, field="view")
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)

@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 from markupsafe import Markup, escape
 
+from polku.analyses.plan_findings import plan_tally
 from polku.graph import title as graph_title
 from polku.present.i18n import Translator, translator
 from polku.analyses.schedule import month_index, month_name, plan_schedule
@@ -43,6 +44,8 @@ NO_LEAD_COLOUR = "#dee2e6"
 DEFERRED_BORDER = "#5c4d7d"
 TODAY_COLOUR = "#c1121f"
 MILESTONE_COLOUR = "#111827"
+#: the bar colour under the hatching in the legend's sample (any lead's colour may be)
+HATCH_SAMPLE = "#8d99ae"
 
 MONTH_WIDTH = 30
 LABEL_WIDTH = 440
@@ -190,10 +193,13 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                 if "no-lead" in marks or not leads:
                     cls.append("no-lead")
                 top = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
+                # what the bar's marks mean, where a pointer rests on it
+                bar_title = " · ".join(t for t in (label, f"{m['start']} – {m['end']}",
+                                                   _marks_text(marks, m["deferred"], tr)) if t)
                 body.append(f'<rect x="{x0 + 1:.1f}" y="{top:.1f}" width="{x1 - x0 - 2:.1f}" '
                             f'height="{BAR_HEIGHT}" rx="4" fill="{colours[leads]}" '
                             f'class="{" ".join(cls)}" data-measure="{escape(m["id"])}">'
-                            f'<title>{escape(label)} · {m["start"]} – {m["end"]}</title></rect>')
+                            f'<title>{escape(bar_title)}</title></rect>')
                 if "deferred" in cls:
                     body.append(f'<rect x="{x0 + 1:.1f}" y="{top:.1f}" '
                                 f'width="{x1 - x0 - 2:.1f}" height="{BAR_HEIGHT}" rx="4" '
@@ -254,8 +260,10 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                 "border": colour, "label": ", ".join(tr.label(g, a) for a in leads)
                 or tr("no lead")} for leads, colour in colours.items()]
     legend += [{"item": "heading", "label": tr("Marks")},
-               {"item": "node", "shape": "box", "colour": "#ffffff", "border": DEFERRED_BORDER,
-                "dash": "4 3", "label": tr("hatched, dashed: division of work still to be agreed")},
+               # drawn as the bars are: stripes over a bar's colour, a dashed border
+               {"item": "node", "shape": "box", "colour": HATCH_SAMPLE, "border": DEFERRED_BORDER,
+                "dash": "4 3", "hatch": True,
+                "label": tr("hatched, dashed: division of work still to be agreed")},
                {"item": "node", "shape": "box", "colour": "#ffffff",
                 "border": SEVERITY_COLOURS["warning"],
                 "label": tr("thick amber border: several leads")},
@@ -267,12 +275,11 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                 "label": tr("today")}]
     span = (f"{schedule['first']} – {schedule['last']}" if schedule["first"]
             else tr("no months"))
-    undated = sum(1 for m in rows if not m["start"])
+    tally = plan_tally(g)  # counted as the findings and the plan view count
     subtitle = tr("{measures} measures · {span} · {deferred} deferred · {several} with "
                   "several leads · {undated} without months").format(
-        measures=len(rows), span=span,
-        deferred=sum(1 for m in rows if "deferred-responsibility" in m["findings"]),
-        several=sum(1 for m in rows if "multiple-leads" in m["findings"]), undated=undated)
+        measures=tally["measures"], span=span, deferred=tally["deferred"],
+        several=tally["multiple_leads"], undated=tally["undated"])
     return View(kind="timeline", title=title, subtitle=subtitle, nodes=[], edges=[],
                 legend=legend, hierarchical=False, physics=False, chart=Markup(svg),
                 table={"title": tr("The timeline as a table"),
