@@ -64,6 +64,42 @@ class Said(str):
     message): the edge translates it too."""
 
 
+class NodeName(str):
+    """A node named inside a message: its id with the names the graph gives it in each
+    language (``name``, the primary one, and ``name_sv``/``name_en``), so the edge writes
+    the reader's name with the id beside it (:func:`polku.present.i18n.error_param`).
+    English text reads the English name, else the primary one.
+
+    >>> g = {"debt": {"name": "Velkaneuvonta", "name_en": "Debt advice"}}
+    >>> str(NodeName.of(g, "debt")), NodeName.of(g, "debt").label("sv")
+    ('Debt advice (debt)', 'Velkaneuvonta')
+    >>> str(NodeName.of(g, "gone"))
+    'gone'
+    """
+
+    node: str
+    names: dict[str, str]
+
+    def __new__(cls, node: str, names: Mapping[str, Any]) -> "NodeName":
+        kept = {k: str(v) for k, v in names.items()
+                if (k == "name" or k.startswith("name_")) and v}
+        label = kept.get("name_en") or kept.get("name") or node
+        made = super().__new__(cls, label if label == node else f"{label} ({node})")
+        made.node = node
+        made.names = kept
+        return made
+
+    @classmethod
+    def of(cls, nodes: Mapping[str, Mapping[str, Any]], node: str) -> "NodeName":
+        """``node`` with its names from ``nodes`` (a graph's ``g.nodes``; none for a node
+        it does not hold)."""
+        return cls(node, nodes[node] if node in nodes else {})
+
+    def label(self, lang: str) -> str:
+        """The node's name in ``lang``, else its primary name, else its id."""
+        return self.names.get(f"name_{lang}") or self.names.get("name") or self.node
+
+
 #: a figure past this is written in powers of ten (1e+308), not in its hundreds of digits
 HUGE = 1e15
 
