@@ -398,9 +398,7 @@ def error_param(value: Any, tr: Translator) -> Any:
     if isinstance(value, Alternatives):
         return (" " + tr("or") + " ").join(value)
     if isinstance(value, NodeName):
-        from polku.present.messages import named
-
-        return named(value.node, value.label(tr.lang))
+        return value.named(tr.lang)
     return value
 
 
