@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import EXAMPLE, MINI, ROOT, copy_mini, run
+from polku.io.load import load_graph
 
 #: English words that a Finnish or Swedish sentence of polku's never holds
 ENGLISH = re.compile(r"\b(the|is|not|no|error|errors|wrote|note|invalid|such|file|folder|"
@@ -124,6 +125,14 @@ def test_notes_and_wrote_lines_follow_the_language(tmp_path) -> None:
     assert r.exit_code == 0
     assert "huomio: ei CPSV-AP:n julkinen palvelu" in r.stdout
     assert not english_in(r.stdout, "CPSV-AP", "polku:Service")
+    # the services are named in the reader's language, with the id beside to find them by
+    g = load_graph(EXAMPLE)
+    assert f"): {g.nodes['diakonia']['name']} (diakonia): " in r.stdout
+    sv = run("export", EXAMPLE, "--to", "cpsv-ap", "-o", tmp_path / "c.ttl", "--lang", "sv")
+    assert f"): {g.nodes['diakonia']['name_sv']} (diakonia): " in sv.stdout
+    r = run("import", ROOT / "tests" / "fixtures" / "cpsv-ap" / "laukaa-services.ttl", "-o", tmp_path / "l.ttl",
+            "--lang", "fi")
+    assert "huomio: Kuntouttava työtoiminta (kuntouttava-tyotoiminta): " in r.stdout, r.stdout
     r = run("render", MINI, "-o", tmp_path / "f.html", "--lang", "fi")
     assert r.stdout.startswith("kirjoitettu ") and not english_in(r.stdout)
     r = run("render", MINI, "-o", tmp_path / "f.html", "--lang", "sv")

@@ -111,4 +111,6 @@ def test_services_without_a_public_authority_are_reported(tmp_path: Path) -> Non
     from polku.io.exchange import not_public_services
 
     for node, why in not_public_services(g):
-        assert f"{node}: {why}" in result.output
+        # named as the reader reads it, the id beside
+        name = g.nodes[node].get("name_en") or g.nodes[node]["name"]
+        assert f"): {name} ({node}): {why}" in result.output

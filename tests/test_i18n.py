@@ -57,6 +57,20 @@ def test_translations_keep_every_placeholder(lang: str) -> None:
         assert sorted(re.findall(r"\{\w*\}", m.id)) == sorted(re.findall(r"\{\w*\}", m.string)), m.id
 
 
+def test_finnish_names_the_program_polku_in_compounds_never_as_a_path() -> None:
+    """The program polku is named in Finnish compounds (polku-aineisto, polku-ohjelma):
+    "polkun" is no Finnish word, and "polun" is a path's genitive, not the program's."""
+    wrong = []
+    for m in catalogue("fi"):
+        ids = [m.id] if isinstance(m.id, str) else list(m.id)
+        strings = [m.string] if isinstance(m.string, str) else list(m.string)
+        text = " ".join(strings)
+        program = any(re.search(r"\bpolku\b(?!:)", i) for i in ids)
+        if re.search(r"\bpolkun\b", text) or (program and re.search(r"\bpolun\b", text)):
+            wrong.append((ids[0], text))
+    assert not wrong, wrong
+
+
 def test_a_missing_translation_falls_back_to_english() -> None:
     assert translator("fi")("a text no catalogue has") == "a text no catalogue has"
     assert translator("fi")("Bottlenecks") == "Pullonkaulat"

@@ -11,6 +11,10 @@ from pathlib import Path
 import pytest
 
 from helpers import ROOT
+from polku.graph import title
+from polku.io.load import load_graph
+from polku.present.i18n import kind_name, translator
+from test_cli_language import english_in
 
 pytestmark = pytest.mark.notebook  # conftest.py adds slow
 
@@ -31,9 +35,19 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
     finally:
         os.chdir(cwd)
     text = out.getvalue()
+    fi = translator("fi")
+    g = load_graph(ROOT / "graphs" / "keski-uusimaa.ttl")
     assert "Asiakasryhmät:" in text  # Finnish first, as every summary
-    assert "Keski-Uudenmaan työhön osallistumisen ekosysteemi" in text  # the title, not the id
-    assert "[multiple-leads]" not in text  # only errors are printed in full
-    assert "[path-broken]" in text
+    # the graph by its title, services and finding kinds by their names, never their ids
+    assert f"{fi('Bottlenecks in {graph}').format(graph=title(g))}\n" in text
+    assert f"aineistosta {title(g)}?" in text and "aineistosta keski-uusimaa" not in text
+    assert f"{fi.label(g, 'aikuissosiaalityo')} → {fi.label(g, 'talous-ja-velkaneuvonta')}:" in text
+    assert "aloittaa palvelusta Aikuissosiaalityö" in text
+    assert f"[{kind_name('path-broken', fi)}]" in text and "[path-broken]" not in text
+    assert f"[{kind_name('multiple-leads', fi)}]" not in text  # only errors in full
+    # one language throughout: the prose and what the cells print are Finnish
+    prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+    assert not english_in(prose), english_in(prose)
+    assert not english_in(text), english_in(text)
     assert Path(namespace["out"]).exists()
     assert Path(namespace["out"]).parent == tmp_path

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import inspect
 import json
 import os
 import sys
@@ -18,6 +19,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable, Optional, TypeVar
 
+import click
 import typer
 import typer.core
 
@@ -37,9 +39,42 @@ from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.words import N_
 from polku.progress import terminal_progress, wanted
 
+
+def flowing(text: str | None) -> str | None:
+    """``text`` (a docstring or help string) as flowing paragraphs: the line breaks a
+    docstring has to keep its source lines short are joined, so help wraps to the terminal
+    instead of showing them mid-sentence (typer's command list keeps them). Paragraphs stay
+    apart (a blank line); one that starts with ``\\b`` keeps its lines, as click does;
+    anything after ``\\f`` (not for the reader) is left as it is."""
+    if not text:
+        return text
+    shown, cut, rest = inspect.cleandoc(text).partition("\f")
+    paragraphs = [p.strip("\n") if p.lstrip("\n").startswith("\b") else " ".join(p.split())
+                  for p in shown.split("\n\n")]
+    return "\n\n".join(p for p in paragraphs if p) + cut + rest
+
+
+def flow_help(command: click.Command) -> None:
+    """Make the help of ``command``, of its parameters and of every command under it
+    :func:`flowing`."""
+    command.help = flowing(command.help)
+    command.short_help = flowing(command.short_help)
+    for param in command.params:
+        if hasattr(param, "help"):  # options, and typer's arguments
+            param.help = flowing(param.help)
+    for sub in getattr(command, "commands", {}).values():
+        flow_help(sub)
+
+
 class PolkuGroup(typer.core.TyperGroup):
     """polku's commands, whose command-line mistakes (an unknown option, a value that is not
-    a number) are problems like any other: one line in the reader's language, exit 2."""
+    a number) are problems like any other: one line in the reader's language, exit 2. Their
+    help reads as flowing paragraphs (:func:`flow_help`)."""
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        # built last, over its subcommands and groups already built: one walk covers all
+        flow_help(self)
 
     def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
         typed = list(args)
@@ -112,7 +147,6 @@ def option_of(error: PolkuError, command: Callable | None) -> str | None:
     None: the command line names the parameter the way its reader typed it, where the API
     names it in ``field`` and a page marks its form field. (A catalogued message names the
     parameter neutrally; an uncatalogued one says its option itself.)"""
-    import inspect
 
     from typer.models import OptionInfo
 

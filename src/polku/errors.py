@@ -64,6 +64,51 @@ class Said(str):
     message): the edge translates it too."""
 
 
+class NodeName(str):
+    """A node named inside a message: its id with the names the graph gives it in each
+    language (``name``, the primary one, and ``name_sv``/``name_en``), so the edge writes
+    the reader's name with the id beside it (:func:`polku.present.i18n.error_param`).
+    English text reads the English name, else the primary one.
+
+    >>> g = {"debt": {"name": "Velkaneuvonta", "name_en": "Debt advice"}}
+    >>> str(NodeName.of(g, "debt")), NodeName.of(g, "debt").named("sv")
+    ('Debt advice (debt)', 'Velkaneuvonta (debt)')
+    >>> str(NodeName.of(g, "gone")), NodeName.of(g, "gone").named("fi")
+    ('gone', 'gone')
+    """
+
+    node: str
+    names: dict[str, str]
+
+    def __new__(cls, node: str, names: Mapping[str, Any]) -> "NodeName":
+        kept = {k: str(v) for k, v in names.items()
+                if (k == "name" or k.startswith("name_")) and v}
+        made = super().__new__(cls, cls._named(node, kept.get("name_en") or kept.get("name")))
+        made.node = node
+        made.names = kept
+        return made
+
+    def __getnewargs__(self) -> tuple[str, dict[str, str]]:  # type: ignore[override]
+        # a copied or pickled message keeps its node and names, not its English text
+        return self.node, self.names
+
+    @staticmethod
+    def _named(node: str, label: str | None) -> str:
+        # as polku.present.messages.named shows a node: the id beside a name that differs
+        return node if not label or label == node else f"{label} ({node})"
+
+    @classmethod
+    def of(cls, nodes: Mapping[str, Mapping[str, Any]], node: str) -> "NodeName":
+        """``node`` with its names from ``nodes`` (a graph's ``g.nodes``; none for a node
+        it does not hold)."""
+        return cls(node, nodes[node] if node in nodes else {})
+
+    def named(self, lang: str) -> str:
+        """The node's name in ``lang`` (else its primary name) with its id beside, or its
+        id alone when it has no name."""
+        return self._named(self.node, self.names.get(f"name_{lang}") or self.names.get("name"))
+
+
 #: a figure past this is written in powers of ten (1e+308), not in its hundreds of digits
 HUGE = 1e15
 

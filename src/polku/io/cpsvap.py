@@ -28,7 +28,7 @@ import networkx as nx
 
 from polku.io import rdf
 from polku.io.areas import NAMES
-from polku.errors import Note, PolkuError
+from polku.errors import NodeName, Note, PolkuError
 from polku.words import N_
 from polku.graph import add_edge, new_graph
 from polku.io.naming import guess_kind, slug, unique
@@ -272,7 +272,8 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
                 add_edge(g, aid, sid, "provides")
             if leads:
                 result.notes.append(Note(N_("{service}: no cpsv:provides; its competent "
-                                            "authority provides it"), params={"service": sid}))
+                                            "authority provides it"), params={
+                                             "service": NodeName.of(g.nodes, sid)}))
     for t in triples:
         if t not in used:
             result.unplaced_triples.append(t)

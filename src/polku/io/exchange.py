@@ -19,7 +19,7 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.io.workbook import neutral
-from polku.errors import Note, PolkuError, Said
+from polku.errors import NodeName, Note, PolkuError, Said
 from polku.words import N_
 from polku.graph import label
 
@@ -188,9 +188,10 @@ def write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path) -> None:
 
 def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[Note]:
     """What a CPSV-AP export tells its user: the services that are not public services
-    (worded at the edge, :func:`polku.present.i18n.error_text`)."""
+    (worded at the edge, :func:`polku.present.i18n.error_text`, by their names in the
+    reader's language)."""
     return [Note(N_("not a CPSV-AP public service (kept as polku:Service): {node}: {why}"),
-                 params={"node": node, "why": Said(why)})
+                 params={"node": NodeName.of(g.nodes, node), "why": Said(why)})
             for node, why in not_public_services(g)]
 
 

@@ -365,7 +365,8 @@ def error_param(value: Any, tr: Translator) -> Any:
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import HUGE, Alternatives, Choices, Figure, NodeTypes, Phrase, Said
+    from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeName, NodeTypes,
+                              Phrase, Said)
 
     if isinstance(value, PolkuError):
         return error_message(value, tr)
@@ -396,6 +397,8 @@ def error_param(value: Any, tr: Translator) -> Any:
         return tr.number(float(value))
     if isinstance(value, Alternatives):
         return (" " + tr("or") + " ").join(value)
+    if isinstance(value, NodeName):
+        return value.named(tr.lang)
     return value
 
 
