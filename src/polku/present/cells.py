@@ -45,6 +45,10 @@ COLUMN_NAMES = {
     "deferred": N_("Division of work left to agree"),
     "mitigation": N_("Mitigation"), "illustrative": N_("Illustrative data"),
     "source": N_("Source"),
+    # the columns a region takes from the national service catalogue (PTV)
+    "area": N_("Area"), "target_groups": N_("Target groups"),
+    "channels": N_("Service channels"), "ptv_id": N_("PTV id"),
+    "service_classes": N_("Service classes"), "organization_type": N_("Organisation type"),
 }
 #: columns that name one node of a type, called by the type's name (polku.words holds the
 #: names of node types: a responsibility's actor, a measure's plan goal, an indicator's or a

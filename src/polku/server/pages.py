@@ -595,7 +595,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         """The graph beside the national service catalogue (PTV): the reader chooses the
         region's PTV files, sees what the model lacks, what is gone and what changed, picks
         proposed edits and applies them as one change (undone as one)."""
-        from polku.present.ptv_compare import ACTION_WORDS, FIELD_WORDS
         from polku.server.http import UPLOADS
 
         tr = language.tr
@@ -620,9 +619,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             "undone": tr("Undone (now change {version})."),
             "again": tr("compare again"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
-            "types": {t: tr(one) for t, (one, _) in NODE_TYPE_NAMES.items()},
-            "fields": {k: tr(v) for k, v in FIELD_WORDS.items()},
-            "actions": {k: tr(v) for k, v in ACTION_WORDS.items()},
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
         }
         return html("ptv.html", language, version, g,
