@@ -96,7 +96,8 @@ def column_shown(sheet: str, column: str, tr: Translator) -> str:
     >>> from polku.present.i18n import translator
     >>> column_shown("segments", "needs", translator("en")), column_shown("x", "y", translator("en"))
     ('Needs of the segment', 'y')
-    >>> column_shown("responsibilities", "actor", translator("fi")), column_shown("risks", "measure", translator("sv"))
+    >>> fi, sv = translator("fi"), translator("sv")
+    >>> column_shown("responsibilities", "actor", fi), column_shown("risks", "measure", sv)
     ('Toimija', 'Åtgärd i planen')
     """
     name = SHEET_COLUMN_NAMES.get((sheet, column)) or COLUMN_NAMES.get(column)

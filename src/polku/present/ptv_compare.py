@@ -43,7 +43,8 @@ def _value(v: Any) -> str:
 def field_shown(sheet: str, field: str, tr: Translator) -> str:
     """A compared field's name in ``tr``'s language: the column's that holds it.
 
-    >>> field_shown("services", "producers", translator("fi")), field_shown("actors", "name", translator("en"))
+    >>> fi, en = translator("fi"), translator("en")
+    >>> field_shown("services", "producers", fi), field_shown("actors", "name", en)
     ('Tuottajat', 'Name')
     """
     if field in FIELD_WORDS:
@@ -90,7 +91,8 @@ def _edit_worded(e: dict[str, Any], h: nx.MultiDiGraph, g: nx.MultiDiGraph,
             out["label"] = tr(template).format(actor=out["actor_name"],
                                                subject=named(out["subject_name"], subject))
         else:  # a role the comparison does not propose today: the three parts
-            parts = f"{out['actor_name']} – {out['role_name']} – {named(out['subject_name'], subject)}"
+            parts = " – ".join((out["actor_name"], out["role_name"],
+                                named(out["subject_name"], subject)))
             out["label"] = tr(EDIT_WORDS[action]).format(what=out["sheet_name"], name=parts,
                                                          changes="")
         return out
@@ -101,12 +103,11 @@ def _edit_worded(e: dict[str, Any], h: nx.MultiDiGraph, g: nx.MultiDiGraph,
         fields = (changed.get(key) or {}).get("fields", {})
         changes = []
         for column, new in row.items():
-            field = next((f for f, c in FIELD_COLUMNS.items() if c == column), column)
-            if column == "providers":  # the model's providers, by their names
+            if column == "providers":  # all the model's providers (PTV's producers are some)
                 old = ";".join(sorted(u for u, _, k in g.in_edges(key, data="kind")
                                       if k == "provides")) if key in g else ""
             else:
-                old = (fields.get(field) or [None])[0]
+                old = (fields.get(column) or [None])[0]
             changes.append("{column}: {old} → {new}".format(
                 column=out["column_names"][column],
                 old=cell_shown(sheet, column, old, h, tr)[1],
@@ -130,7 +131,20 @@ def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> di
     proposed edit ``sheet_name``,
     ``name`` (a responsibility: ``actor_name``, ``subject_name``, ``role_name``),
     ``column_names`` of its row and ``label``, the edit as a sentence. Everything the
-    result had stays as it was (the edits are applied as they are)."""
+    result had stays as it was (the edits are applied as they are).
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph(); g.add_node("s", type="service", name="Työpaja")
+    >>> g.add_node("a", type="actor", name="Kaupunki", name_sv="Staden")
+    >>> add_edge(g, "a", "s", "provides")
+    >>> edits = [{"action": "create", "sheet": "actors", "key": "b", "row": {"id": "b",
+    ...           "name": "Yhdistys", "name_sv": "Föreningen"}},
+    ...          {"action": "update", "sheet": "services", "key": "s", "row": {"providers": "a;b"}}]
+    >>> r = ptv_worded({"missing": [], "gone": [], "changed": [], "edits": edits}, g,
+    ...                translator("sv"))
+    >>> [e["label"] for e in r["edits"]]
+    ['lägg till aktör Föreningen (b)', 'ändra uppgifter: tjänst Työpaja (s) – Producenter: Staden → Staden; Föreningen']
+    """
     h = _with_created(g, result["edits"])
     changed = {c["id"]: c for c in result["changed"]}
 
