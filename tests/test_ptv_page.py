@@ -17,6 +17,7 @@ from helpers import only, run
 from live_server import serving
 from polku.app import create_app
 from polku.io.load import load_graph
+from polku.present.i18n import kind_name, translator
 from polku.server.auth import parse_tokens
 from test_ptv_compare import CATALOGUE, GONE_ID, model  # noqa: F401  (the drifted model)
 
@@ -153,6 +154,10 @@ def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: st
         page.uncheck('input.pick[value="2"]')
         page.click("#ptv-apply button[type=submit]")
         expect(page.locator("#ptv-apply-result")).to_contain_text("1", timeout=60_000)
+        # the findings the change creates and resolves by their kinds' names, not their ids
+        applied = page.locator("#ptv-apply-result").inner_text()
+        assert kind_name("unreachable-service", translator(lang)) in applied, applied
+        assert "unreachable-service" not in applied, applied
         expect(page.locator("input.pick")).to_have_count(1, timeout=60_000)
         g = load_graph(model)
         assert "kotouttaminen" not in g and "esiopetuksen-oppilashuolto" in g

@@ -595,7 +595,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         """The graph beside the national service catalogue (PTV): the reader chooses the
         region's PTV files, sees what the model lacks, what is gone and what changed, picks
         proposed edits and applies them as one change (undone as one)."""
+        from polku.present.i18n import kind_name as finding_kind_name
         from polku.server.http import UPLOADS
+        from polku.words import KIND_NAMES
 
         tr = language.tr
         model, version = store.model(name)
@@ -620,6 +622,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             "again": tr("compare again"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
+            # a finding a change creates or resolves, by its kind's name
+            "kinds": {k: finding_kind_name(k, tr) for k in KIND_NAMES},
         }
         return html("ptv.html", language, version, g,
                     title=tr("{graph} and the national service catalogue (PTV)").format(
