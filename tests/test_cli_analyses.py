@@ -142,6 +142,32 @@ def test_whatif_command(region):
     assert r.exit_code == 1 and "unknown id 'ghost'" in r.stderr
 
 
+EXAMPLE = Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa"
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("fi", "  poistuvat myös: Ohjaamo Keski-Uusimaa, Keski-Uudenmaan TYP (työllistymisen "
+           "monialainen edistäminen)"),
+    ("sv", "  tas också bort: Navigatorn i Mellersta Nyland, Sektorsövergripande främjande av "
+           "sysselsättning i Mellersta Nyland (TYP)"),
+    ("en", "  also removed: Ohjaamo One-Stop Guidance Centre, Central Uusimaa, Central "
+           "Uusimaa multi-sectoral employment promotion (TYP)"),
+])
+def test_whatif_names_what_goes_with_a_removal(lang, line):
+    """An organisation removed takes its units with it: the text names them in the
+    reader's language; the JSON keeps their ids beside the names."""
+    text = invoke("whatif", EXAMPLE, "--remove", "tyollisyysalue", "--lang", lang).stdout
+    assert line in text.splitlines(), text
+    doc = json.loads(invoke("whatif", EXAMPLE, "--remove", "tyollisyysalue", "--lang", lang,
+                            "--format", "json").stdout)
+    assert doc["removed_ids"] == ["ohjaamo", "tyollisyysalue", "typ"]
+    assert set(doc["removed_labels"]) == set(doc["removed_ids"])
+    # a referral, which has no name, by its two ends
+    text = invoke("whatif", EXAMPLE, "--remove", "tyokokeilu", "--lang", "en").stdout
+    also = next(x for x in text.splitlines() if x.startswith("  also removed: "))
+    assert "referral Work trial → Pay subsidy" in also and "ref-" not in also, also
+
+
 def test_report_html_is_self_contained_and_escaped(region, tmp_path):
     out = tmp_path / "report.html"
     r = invoke("report", region, "-o", out, "--lang", "en")

@@ -15,6 +15,8 @@ from polku.io.load import load_graph
 from polku.io.ptv import read_ptv
 from polku.ops.model import Model
 from polku.ops.operations import OPERATIONS, Compare, PtvCompare, answer
+from polku.present.i18n import translator
+from polku.present.ptv_compare import ptv_worded
 
 PTV = Path(__file__).parent / "fixtures" / "ptv"
 NAANTALI = PTV / "v11_organization_naantali_from_v9.json"
@@ -91,8 +93,12 @@ def test_ptv_compare_answers_the_clis_data(naantali, tmp_path: Path) -> None:
                                                                 result["edits"][0]]
     folder = tmp_path / "naantali"
     assert run("ptv", "import", NAANTALI, "-o", folder, "--name", "naantali").exit_code == 0
-    cli = json.loads(run("ptv", "compare", folder, NAANTALI, ETSIVA, "--format", "json").output)
-    assert cli == result
+    cli = json.loads(run("ptv", "compare", folder, NAANTALI, ETSIVA, "--format", "json",
+                         "--lang", "fi").output)
+    # the operation's data, with the names in the reader's language beside (at the edge)
+    assert cli == ptv_worded(result, model.graph, translator("fi"))
+    assert [{k: e[k] for k in ("action", "sheet", "key", "row")} for e in cli["edits"]] == \
+        result["edits"]
     # another municipality's code: the service is still the region's (its organisation is)
     other = answer(PtvCompare(catalogue, ("091",)), model)
     assert [m["id"] for m in other["missing"]] == ["etsiva-nuorisotyo"]

@@ -56,9 +56,11 @@ def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
     assert [(m["type"], m["id"], m["ptv_id"]) for m in r["missing"]] == [
         ("service", "esiopetuksen-oppilashuolto", "c4f1632e-66a8-410b-94f0-9196e028c644")]
     assert [(g["id"], g["ptv_id"]) for g in r["gone"]] == [("kotouttaminen", GONE_ID)]
-    assert r["changed"] == [{"id": "etsiva-nuorisotyo", "type": "service",
-                             "ptv_id": "228738ee-754a-49b7-8240-2b84c5ca2970",
-                             "fields": {"name": ["Etsivä nuorisotyö (vanha)", "Etsivä nuorisotyö"]}}]
+    machine = ("id", "type", "ptv_id", "fields")  # beside them the names (see below)
+    assert [{k: c[k] for k in machine} for c in r["changed"]] == [
+        {"id": "etsiva-nuorisotyo", "type": "service",
+         "ptv_id": "228738ee-754a-49b7-8240-2b84c5ca2970",
+         "fields": {"name": ["Etsivä nuorisotyö (vanha)", "Etsivä nuorisotyö"]}}]
     assert [(e["action"], e["sheet"], e["key"]) for e in r["edits"]] == [
         ("create", "services", "esiopetuksen-oppilashuolto"),
         ("create", "responsibilities", "naantalin-kaupunki~esiopetuksen-oppilashuolto~lead"),
@@ -71,13 +73,60 @@ def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
     # the text and the page say the same, in the reader's language
     text = run("ptv", "compare", model, *CATALOGUE, "--lang", "en").output
     assert "1 missing from the model, 1 gone from the catalogue, 1 changed; 4 proposed edits" in text
-    assert "name: Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö" in text
-    assert "  4. delete services kotouttaminen" in text
+    assert "    Name: Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö" in text
+    assert "  4. remove service Kotouttaminen (kotouttaminen)" in text
     page = model.parent / "ptv.html"
     assert run("ptv", "compare", model, *CATALOGUE, "--format", "html", "-o", page).exit_code == 0
     html = page.read_text(encoding="utf-8")
     assert "<table>" in html and "esiopetuksen-oppilashuolto" in html and "http" not in html.split(
         "Content-Security-Policy")[1].split(">", 1)[1]
+
+
+@pytest.mark.parametrize("lang, edits", [
+    ("fi", ["  1. lisää palvelu Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
+            "Kohderyhmät: KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset; Alue: Naantali (529); "
+            "Tuottajat: Naantalin kaupunki",
+            "  2. Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): päävastuu taholle "
+            "Naantalin kaupunki",
+            "  3. muuta tietoja: palvelu Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo) – Nimi: "
+            "Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
+            "  4. poista palvelu Kotouttaminen (kotouttaminen)"]),
+    ("sv", ["  1. lägg till tjänst Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
+            "Målgrupper: KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset; Område: Naantali (529); "
+            "Producenter: Naantalin kaupunki",
+            "  2. Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): huvudansvar för "
+            "Naantalin kaupunki",
+            "  3. ändra uppgifter: tjänst Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo) – Namn: "
+            "Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
+            "  4. ta bort tjänst Kotouttaminen (kotouttaminen)"]),
+    ("en", ["  1. add service Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
+            "Target groups: KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset; Area: Naantali (529); "
+            "Providers: Naantalin kaupunki",
+            "  2. Name Naantalin kaupunki the lead of Esiopetuksen oppilashuolto "
+            "(esiopetuksen-oppilashuolto)",
+            "  3. change service Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo): Name: "
+            "Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
+            "  4. remove service Kotouttaminen (kotouttaminen)"]),
+])
+def test_the_proposed_edits_are_said_in_words(model: Path, lang: str, edits: list[str]) -> None:
+    """Each proposed edit in the reader's language: what is added, changed or removed, by
+    name (the id in parentheses), columns by their names; no sheet, column or key codes.
+    The JSON keeps the edits as they are applied, with the names beside."""
+    text = run("ptv", "compare", model, *CATALOGUE, "--lang", lang).output
+    assert text.splitlines()[-4:] == edits, text
+    assert "services" not in text and "~lead" not in text and "name=" not in text
+    r = json.loads(run("ptv", "compare", model, *CATALOGUE, "--lang", lang, "--format",
+                       "json").output)
+    assert [e["label"] for e in r["edits"]] == [e.split(". ", 1)[1] for e in edits]
+    lead = r["edits"][1]
+    assert (lead["sheet"], lead["key"], lead["row"]) == (
+        "responsibilities", "naantalin-kaupunki~esiopetuksen-oppilashuolto~lead",
+        {"actor": "naantalin-kaupunki", "subject": "esiopetuksen-oppilashuolto",
+         "role": "lead"})
+    assert (lead["actor_name"], lead["subject_name"]) == ("Naantalin kaupunki",
+                                                          "Esiopetuksen oppilashuolto")
+    assert r["edits"][2]["row"] == {"name": "Etsivä nuorisotyö"}
+    assert r["changed"][0]["label"] == "Etsivä nuorisotyö (vanha)"
 
 
 def test_apply_is_one_change_and_undo_reverts_it(model: Path) -> None:

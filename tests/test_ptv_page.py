@@ -17,6 +17,7 @@ from helpers import only, run
 from live_server import serving
 from polku.app import create_app
 from polku.io.load import load_graph
+from polku.present.i18n import kind_name, translator
 from polku.server.auth import parse_tokens
 from test_ptv_compare import CATALOGUE, GONE_ID, model  # noqa: F401  (the drifted model)
 
@@ -34,11 +35,18 @@ def client(model: Path) -> TestClient:  # noqa: F811
                       raise_server_exceptions=False)
 
 
-def test_the_api_compares_as_the_cli_does(client: TestClient, model: Path) -> None:  # noqa: F811
-    r = client.post("/api/graphs/naantali/ptv/compare", json={"files": files()})
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_api_compares_as_the_cli_does(client: TestClient, model: Path, lang: str) -> None:  # noqa: F811
+    r = client.post(f"/api/graphs/naantali/ptv/compare?lang={lang}", json={"files": files()})
     assert r.status_code == 200, r.text
-    cli = json.loads(run("ptv", "compare", model, *CATALOGUE, "--format", "json").output)
+    cli = json.loads(run("ptv", "compare", model, *CATALOGUE, "--format", "json", "--lang",
+                         lang).output)
     assert r.json() == {"graph": "naantali", **cli}
+    # the names in the request's language beside the codes
+    assert r.json()["edits"][3]["label"] == {
+        "fi": "poista palvelu Kotouttaminen (kotouttaminen)",
+        "sv": "ta bort tjänst Kotouttaminen (kotouttaminen)",
+        "en": "remove service Kotouttaminen (kotouttaminen)"}[lang]
     assert r.headers["etag"] == client.get("/api/graphs/naantali").headers["etag"]
 
 
@@ -131,7 +139,12 @@ def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: st
         page.click("#ptv-form button[type=submit]")
         expect(page.locator("#ptv-result")).to_be_visible(timeout=60_000)
         assert page.locator("input.pick").count() == 4
-        assert "kotouttaminen" in page.locator("#ptv-tables").inner_text()
+        tables = page.locator("#ptv-tables").inner_text()
+        # each edit said in the reader's language, by name (tests/test_ptv_compare.py words all)
+        assert {"fi": "poista palvelu Kotouttaminen (kotouttaminen)",
+                "sv": "ta bort tjänst Kotouttaminen (kotouttaminen)",
+                "en": "remove service Kotouttaminen (kotouttaminen)"}[lang] in tables, tables
+        assert "~lead" not in tables
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
                       for v in results.response["violations"]]
@@ -141,6 +154,10 @@ def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: st
         page.uncheck('input.pick[value="2"]')
         page.click("#ptv-apply button[type=submit]")
         expect(page.locator("#ptv-apply-result")).to_contain_text("1", timeout=60_000)
+        # the findings the change creates and resolves by their kinds' names, not their ids
+        applied = page.locator("#ptv-apply-result").inner_text()
+        assert kind_name("unreachable-service", translator(lang)) in applied, applied
+        assert "unreachable-service" not in applied, applied
         expect(page.locator("input.pick")).to_have_count(1, timeout=60_000)
         g = load_graph(model)
         assert "kotouttaminen" not in g and "esiopetuksen-oppilashuolto" in g

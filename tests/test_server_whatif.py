@@ -284,6 +284,19 @@ def test_api_queue_whatif_is_the_cli_json(client, graph) -> None:
     assert r.json()["services"]["tyokokeilu"]["after"]["unstable"] is True
 
 
+def test_api_removal_names_what_goes_with_it(client) -> None:
+    """The removal's answer names the units removed with an organisation in the request's
+    language (``removed_labels``) and keeps their ids."""
+    r = client.get("/api/graphs/keski-uusimaa/whatif",
+                   params={"remove": "tyollisyysalue", "lang": "sv"})
+    assert r.status_code == 200, r.text
+    assert r.json()["removed_ids"] == ["ohjaamo", "tyollisyysalue", "typ"]
+    assert r.json()["removed_labels"] == {
+        "ohjaamo": "Navigatorn i Mellersta Nyland",
+        "tyollisyysalue": "Mellersta Nylands sysselsättningsområde",
+        "typ": "Sektorsövergripande främjande av sysselsättning i Mellersta Nyland (TYP)"}
+
+
 @pytest.mark.parametrize("query, field", [
     ({"capacity": "no-such=10"}, "capacity"),
     ({"capacity": "tyokokeilu=-1"}, "capacity"),

@@ -1005,7 +1005,7 @@ def ptv_compare(
     and organisations the model lacks, entries whose PTV record is gone or changed, each
     as a proposed row edit; --apply writes the chosen ones."""
     from polku.io.ptv import read_ptv
-    from polku.present.ptv_compare import compare_html, compare_text
+    from polku.present.ptv_compare import compare_html, compare_text, ptv_worded
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
@@ -1016,14 +1016,16 @@ def ptv_compare(
                                tuple(municipality) if municipality else None,
                                ops.PtvCompare.parse_pick(pick) if apply else None)
     result = ops.answer(operation, Model(model))
+    # names beside the codes, in the reader's language; the edits applied stay as they are
+    shown = ptv_worded(result, model, tr)
     if format == "html":
         from polku.io import atomic
 
-        atomic.write_text(output, compare_html(result, str(model.graph.get("name")), tr))
+        atomic.write_text(output, compare_html(shown, graphmod.title(model), tr))
         typer.echo(tr("wrote {output}").format(output=output))
     else:
-        text = json.dumps(result, ensure_ascii=False, indent=2) if format == "json" \
-            else compare_text(result, tr)
+        text = json.dumps(shown, ensure_ascii=False, indent=2) if format == "json" \
+            else compare_text(shown, tr)
         if output is not None:
             from polku.io import atomic
 
@@ -1038,8 +1040,9 @@ def ptv_compare(
         chosen = operation.chosen(result)
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
-        typer.echo(f"applied {len(chosen)} edits to {source} as change {entry['version']} "
-                   "(undo: polku undo " + source + ")")
+        typer.echo(tr("applied {n} edits to {source} as change {version} (undo: polku undo "
+                      "{source})").format(n=len(chosen), source=source,
+                                          version=entry["version"]))
 
 
 @app.command()

@@ -16,7 +16,7 @@ from polku.followup import STATUS_LABELS
 from polku.io import workbook
 from polku.present.i18n import N_, Translator
 from polku.present.views.facts import KIND_NAMES as ACTOR_KIND_NAMES
-from polku.words import ROLE_NAMES
+from polku.words import NODE_TYPE_NAMES, ROLE_NAMES
 
 #: the columns the forms offer, as a person reads them (the workbook's column name is
 #: shown beside: the workbook's messages name it)
@@ -28,7 +28,7 @@ COLUMN_NAMES = {
     "to": N_("To service or outcome"), "volume_per_month": N_("Clients referred a month"),
     "median_wait_days": N_("Median wait (days)"), "owner": N_("Responsible actor"),
     "information_flow": N_("Client information travels with the referral"),
-    "actor": N_("Actor"), "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
+    "subject": N_("Subject"), "role": N_("Role"), "note": N_("Note"),
     "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
     # columns the change log shows that the forms do not offer
     "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
@@ -39,13 +39,21 @@ COLUMN_NAMES = {
     "title": N_("Title"),
     # columns a diff shows besides (a service's contact unit, a designed path's steps as
     # one list, the plan's sheets)
-    "contact_unit": N_("Contact unit"), "steps": N_("Steps"), "goal": N_("Goal"),
+    "contact_unit": N_("Contact unit"), "steps": N_("Steps"),
     "leads": N_("Leads"), "participants": N_("Participants"), "start": N_("Start month"),
     "end": N_("End month"), "subjects": N_("What it is about"),
-    "deferred": N_("Division of work left to agree"), "measure": N_("Plan measure"),
+    "deferred": N_("Division of work left to agree"),
     "mitigation": N_("Mitigation"), "illustrative": N_("Illustrative data"),
     "source": N_("Source"),
+    # the columns a region takes from the national service catalogue (PTV)
+    "area": N_("Area"), "target_groups": N_("Target groups"),
+    "channels": N_("Service channels"), "ptv_id": N_("PTV id"),
+    "service_classes": N_("Service classes"), "organization_type": N_("Organisation type"),
 }
+#: columns that name one node of a type, called by the type's name (polku.words holds the
+#: names of node types: a responsibility's actor, a measure's plan goal, an indicator's or a
+#: risk's plan measure)
+TYPE_COLUMNS = {"actor": "actor", "goal": "goal", "measure": "measure"}
 #: a column whose meaning depends on its sheet (a segment's needs are needs it has, a
 #: service's the needs it meets)
 SHEET_COLUMN_NAMES = {
@@ -73,11 +81,13 @@ COLUMN_CHOICE_NAMES = {
 REFS_COLUMNS = {("paths", "steps")}
 
 #: what the row a write changed is, by sheet (the form's result says it)
-SHEET_NAMES = {"services": N_("service"), "referrals": N_("referral"),
-               "responsibilities": N_("responsibility"), "followups": N_("follow-up"),
-               "actors": N_("actor"), "segments": N_("client segment"), "needs": N_("need"),
-               "outcomes": N_("outcome"), "paths": N_("designed path"),
-               "measures": N_("plan measure")}
+#: (a node's sheet by its type's name in polku.words; a follow-up is no node)
+SHEET_NAMES = {**{sheet: NODE_TYPE_NAMES[kind][0] for sheet, kind in (
+                   ("services", "service"), ("referrals", "referral"),
+                   ("responsibilities", "responsibility"), ("actors", "actor"),
+                   ("segments", "segment"), ("needs", "need"), ("outcomes", "outcome"),
+                   ("paths", "path"), ("measures", "measure"))},
+               "followups": N_("follow-up")}
 
 
 def column_shown(sheet: str, column: str, tr: Translator) -> str:
@@ -86,8 +96,14 @@ def column_shown(sheet: str, column: str, tr: Translator) -> str:
     >>> from polku.present.i18n import translator
     >>> column_shown("segments", "needs", translator("en")), column_shown("x", "y", translator("en"))
     ('Needs of the segment', 'y')
+    >>> fi, sv = translator("fi"), translator("sv")
+    >>> column_shown("responsibilities", "actor", fi), column_shown("risks", "measure", sv)
+    ('Toimija', 'Åtgärd i planen')
     """
     name = SHEET_COLUMN_NAMES.get((sheet, column)) or COLUMN_NAMES.get(column)
+    if name is None and column in TYPE_COLUMNS:
+        word = tr(NODE_TYPE_NAMES[TYPE_COLUMNS[column]][0])
+        return word[:1].upper() + word[1:]  # a column's name begins as a heading does
     return tr(name) if name else column
 
 

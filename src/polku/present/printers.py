@@ -352,9 +352,11 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     kind = result["removed_type"]
     lines = [tr("What if {name} ({type}) were removed from {graph}?").format(
         name=result["removed_label"], type=type_name(kind, tr), graph=result["graph"])]
-    if len(result["removed_ids"]) > 1:
-        lines.append("  " + tr("also removed: {ids}").format(ids=", ".join(
-            i for i in result["removed_ids"] if i != result["removed"])))
+    also = [i for i in result["removed_ids"] if i != result["removed"]]
+    if also:  # by their names (whatif_worded's removed_labels), the ids in the JSON
+        labels = result.get("removed_labels") or {}
+        lines.append("  " + tr("also removed: {names}").format(
+            names=", ".join(labels.get(i, i) for i in also)))
     lines.append("  " + tr("findings: {before} before, {after} after").format(
         before=tr.number(result["before"]), after=tr.number(result["after"])))
     for title, key in ((N_("Created ({count}):"), "created"),

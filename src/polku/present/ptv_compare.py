@@ -1,37 +1,176 @@
 """The PTV comparison for people: a terminal text and a self-contained page, in the
-reader's language (the figures come from :func:`polku.analyses.ptv_diff.compare`)."""
+reader's language (the figures come from :func:`polku.analyses.ptv_diff.compare`).
+
+:func:`ptv_worded` puts names beside the comparison's codes (the services and organisations
+by their names, the columns by the names :mod:`polku.present.cells` gives them, each
+proposed edit as a sentence); the text, the page and the API's JSON read it. The edits
+themselves stay in the write API's terms: they are applied as they are."""
 
 from __future__ import annotations
 
 from html import escape
 from typing import Any
 
-from polku.present.i18n import Translator, translator, type_name
+import networkx as nx
+
+from polku.io.sheets import KEY_SEPARATOR
+from polku.present.cells import cell_shown, column_shown, sheet_shown
+from polku.present.i18n import Translator, role_name, translator, type_name
 from polku.words import N_
 
-FIELD_WORDS = {"name": N_("name"), "name_sv": N_("name (sv)"), "name_en": N_("name (en)"),
-               "area": N_("area"), "target_groups": N_("target groups"),
-               "producers": N_("producers"), "responsible": N_("responsible"),
-               "channels": N_("channels"), "business_id": N_("business id"),
-               "region": N_("region")}
-ACTION_WORDS = {"create": N_("create"), "update": N_("update"), "delete": N_("delete")}
+#: the compared fields that a column of the workbook holds under another name (PTV's
+#: producers are a service's providers)
+FIELD_COLUMNS = {"producers": "providers"}
+#: the compared fields no column holds (the organisations PTV names responsible are the
+#: service's leads in the responsibilities sheet)
+FIELD_WORDS = {"responsible": N_("Responsible organisations")}
+#: a proposed edit of a service's or an organisation's row, as a sentence
+EDIT_WORDS = {"create": N_("add {what} {name}"), "update": N_("change {what} {name}: {changes}"),
+              "delete": N_("remove {what} {name}")}
+#: a proposed edit of a responsibility (PTV's responsible organisation: a lead)
+RESPONSIBILITY_WORDS = {"create": N_("Name {actor} the lead of {subject}"),
+                        "delete": N_("{actor} no longer leads {subject}")}
+#: the columns a created row takes from the catalogue that its sentence does not repeat
+#: (its name is said, its description is long, the PTV codes are for programs)
+QUIET_COLUMNS = frozenset({"id", "name", "name_sv", "name_en", "description", "ptv_id",
+                           "service_classes", "organization_type", "kind"})
 
 
 def _value(v: Any) -> str:
     return "–" if v in (None, "") else str(v)
 
 
-def edit_line(number: int, edit: dict[str, Any], tr: Translator) -> str:
-    """One proposed edit, numbered as ``--pick`` takes it."""
-    row = edit.get("row") or {}
-    what = ", ".join(f"{k}={v}" for k, v in row.items() if k not in ("id", "description"))
-    return (f"{number:>3}. {tr(ACTION_WORDS[edit['action']])} {edit['sheet']} {edit['key']}"
-            + (f": {what}" if what and edit["action"] == "update" else ""))
+def field_shown(sheet: str, field: str, tr: Translator) -> str:
+    """A compared field's name in ``tr``'s language: the column's that holds it.
+
+    >>> fi, en = translator("fi"), translator("en")
+    >>> field_shown("services", "producers", fi), field_shown("actors", "name", en)
+    ('Tuottajat', 'Name')
+    """
+    if field in FIELD_WORDS:
+        return tr(FIELD_WORDS[field])
+    return column_shown(sheet, FIELD_COLUMNS.get(field, field), tr)
+
+
+def named(name: str, node: str) -> str:
+    """A thing as the comparison names it: by its name, its id in parentheses.
+
+    >>> named("Kela", "kela"), named("", "x"), named("x", "x")
+    ('Kela (kela)', 'x', 'x')
+    """
+    return f"{name} ({node})" if name and name != node else node
+
+
+def _with_created(g: nx.MultiDiGraph, edits: list[dict[str, Any]]) -> nx.MultiDiGraph:
+    """``g`` with the services and organisations the edits create, so that every edit can
+    name what it names (a responsibility for a service added by an earlier edit)."""
+    types = {"services": "service", "actors": "actor"}
+    created = [e for e in edits if e["action"] == "create" and e["sheet"] in types]
+    if not created:
+        return g
+    h = g.copy()
+    for e in created:
+        row = e.get("row") or {}
+        h.add_node(e["key"], type=types[e["sheet"]],
+                   **{k: row[k] for k in ("name", "name_sv", "name_en") if row.get(k)})
+    return h
+
+
+def _edit_worded(e: dict[str, Any], h: nx.MultiDiGraph, g: nx.MultiDiGraph,
+                 changed: dict[str, dict[str, Any]], tr: Translator) -> dict[str, Any]:
+    """One proposed edit with its names and its sentence (``label``)."""
+    sheet, key, action = e["sheet"], str(e["key"]), e["action"]
+    row = e.get("row") or {}
+    out = dict(e, sheet_name=sheet_shown(sheet, tr))
+    if sheet == "responsibilities":
+        actor, subject, role = (key.split(KEY_SEPARATOR) + ["", "", ""])[:3]
+        out.update(actor_name=tr.label(h, actor), subject_name=tr.label(h, subject),
+                   role_name=role_name(role, tr))
+        template = RESPONSIBILITY_WORDS.get(action) if role == "lead" else None
+        if template:
+            out["label"] = tr(template).format(actor=out["actor_name"],
+                                               subject=named(out["subject_name"], subject))
+        else:  # a role the comparison does not propose today: the three parts
+            parts = " – ".join((out["actor_name"], out["role_name"],
+                                named(out["subject_name"], subject)))
+            out["label"] = tr(EDIT_WORDS[action]).format(what=out["sheet_name"], name=parts,
+                                                         changes="")
+        return out
+    out["name"] = tr.label(h, key)
+    out["column_names"] = {c: column_shown(sheet, c, tr) for c in row}
+    thing = named(out["name"], key)
+    if action == "update":
+        fields = (changed.get(key) or {}).get("fields", {})
+        changes = []
+        for column, new in row.items():
+            if column == "providers":  # all the model's providers (PTV's producers are some)
+                old = ";".join(sorted(u for u, _, k in g.in_edges(key, data="kind")
+                                      if k == "provides")) if key in g else ""
+            else:
+                old = (fields.get(column) or [None])[0]
+            changes.append("{column}: {old} → {new}".format(
+                column=out["column_names"][column],
+                old=cell_shown(sheet, column, old, h, tr)[1],
+                new=cell_shown(sheet, column, new, h, tr)[1]))
+        out["label"] = tr(EDIT_WORDS["update"]).format(what=out["sheet_name"], name=thing,
+                                                       changes="; ".join(changes))
+        return out
+    out["label"] = tr(EDIT_WORDS[action]).format(what=out["sheet_name"], name=thing)
+    if action == "create":
+        cells = [cell_shown(sheet, c, v, h, tr) for c, v in row.items()
+                 if c not in QUIET_COLUMNS and v not in (None, "")]
+        if cells:
+            out["label"] += ": " + "; ".join(f"{c}: {v}" for c, v in cells)
+    return out
+
+
+def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """:func:`polku.analyses.ptv_diff.compare` with names in ``tr``'s language beside its
+    codes (``g`` is the model compared): ``type_name`` and ``label`` (its name in the
+    reader's language) of each entry, ``field_names`` of a changed one's fields, and per
+    proposed edit ``sheet_name``,
+    ``name`` (a responsibility: ``actor_name``, ``subject_name``, ``role_name``),
+    ``column_names`` of its row and ``label``, the edit as a sentence. Everything the
+    result had stays as it was (the edits are applied as they are).
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph(); g.add_node("s", type="service", name="Työpaja")
+    >>> g.add_node("a", type="actor", name="Kaupunki", name_sv="Staden")
+    >>> add_edge(g, "a", "s", "provides")
+    >>> edits = [{"action": "create", "sheet": "actors", "key": "b", "row": {"id": "b",
+    ...           "name": "Yhdistys", "name_sv": "Föreningen"}},
+    ...          {"action": "update", "sheet": "services", "key": "s", "row": {"providers": "a;b"}}]
+    >>> r = ptv_worded({"missing": [], "gone": [], "changed": [], "edits": edits}, g,
+    ...                translator("sv"))
+    >>> [e["label"] for e in r["edits"]]
+    ['lägg till aktör Föreningen (b)', 'ändra uppgifter: tjänst Työpaja (s) – Producenter: Staden → Staden; Föreningen']
+    """
+    h = _with_created(g, result["edits"])
+    changed = {c["id"]: c for c in result["changed"]}
+
+    def entry(item: dict[str, Any]) -> dict[str, Any]:
+        return dict(item, type_name=type_name(item["type"], tr), label=tr.label(h, item["id"]))
+
+    sheet = {"service": "services", "actor": "actors"}
+    return dict(
+        result,
+        missing=[entry(i) for i in result["missing"]],
+        gone=[entry(i) for i in result["gone"]],
+        changed=[dict(entry(i), field_names={f: field_shown(sheet.get(i["type"], ""), f, tr)
+                                             for f in i["fields"]})
+                 for i in result["changed"]],
+        edits=[_edit_worded(e, h, g, changed, tr) for e in result["edits"]])
+
+
+def edit_line(number: int, edit: dict[str, Any]) -> str:
+    """One proposed edit of :func:`ptv_worded`'s answer, numbered as ``--pick`` takes it."""
+    return f"{number:>3}. {edit['label']}"
 
 
 def compare_text(result: dict[str, Any], tr: Translator | None = None) -> str:
-    """The comparison for a terminal: ``+`` missing from the model, ``-`` gone from the
-    catalogue, ``~`` changed (model → catalogue), then the proposed edits numbered."""
+    """The comparison (:func:`ptv_worded`'s answer) for a terminal: ``+`` missing from the
+    model, ``-`` gone from the catalogue, ``~`` changed (model → catalogue), then the
+    proposed edits in words, numbered as ``--pick`` takes them."""
     tr = tr or translator()
     lines = [tr("PTV: {missing} missing from the model, {gone} gone from the catalogue, "
                 "{changed} changed; {edits} proposed edits").format(
@@ -39,21 +178,22 @@ def compare_text(result: dict[str, Any], tr: Translator | None = None) -> str:
         changed=len(result["changed"]), edits=len(result["edits"]))]
     for sign, key in (("+", "missing"), ("-", "gone")):
         for item in result[key]:
-            lines.append(f"{sign} {type_name(item['type'], tr)} {item['id']} "
-                         f"({item['name']}) PTV {item['ptv_id']}")
+            lines.append(f"{sign} {item['type_name']} {named(item['label'], item['id'])} "
+                         f"PTV {item['ptv_id']}")
     for item in result["changed"]:
-        lines.append(f"~ {type_name(item['type'], tr)} {item['id']} PTV {item['ptv_id']}")
+        lines.append(f"~ {item['type_name']} {named(item['label'], item['id'])} "
+                     f"PTV {item['ptv_id']}")
         for field, (old, new) in item["fields"].items():
-            lines.append(f"    {tr(FIELD_WORDS.get(field, field))}: {_value(old)} → "
-                         f"{_value(new)}")
+            lines.append(f"    {item['field_names'][field]}: {_value(old)} → {_value(new)}")
     if result["edits"]:
         lines.append(tr("proposed edits (polku ptv compare … --apply [--pick 1,3]):"))
-        lines += [edit_line(i, e, tr) for i, e in enumerate(result["edits"], 1)]
+        lines += [edit_line(i, e) for i, e in enumerate(result["edits"], 1)]
     return "\n".join(lines)
 
 
 def compare_html(result: dict[str, Any], model_name: str, tr: Translator | None = None) -> str:
-    """The comparison as one self-contained page (no scripts, nothing fetched)."""
+    """The comparison (:func:`ptv_worded`'s answer) as one self-contained page (no
+    scripts, nothing fetched)."""
     tr = tr or translator()
     e = escape
 
@@ -67,18 +207,15 @@ def compare_html(result: dict[str, Any], model_name: str, tr: Translator | None 
 
     kind, ident, name = tr("kind"), tr("id"), tr("name")
     parts = [
-        table(tr("In the catalogue, missing from the model"), [kind, ident, name, "PTV"],
-              [[type_name(i["type"], tr), i["id"], i["name"], i["ptv_id"]]
-               for i in result["missing"]]),
-        table(tr("In the model, gone from the catalogue"), [kind, ident, name, "PTV"],
-              [[type_name(i["type"], tr), i["id"], i["name"], i["ptv_id"]]
-               for i in result["gone"]]),
-        table(tr("Changed in the catalogue"), [ident, tr("field"), tr("model"), tr("catalogue")],
-              [[i["id"], tr(FIELD_WORDS.get(f, f)), _value(a), _value(b)]
+        table(tr("In the catalogue, missing from the model"), [kind, name, ident, "PTV"],
+              [[i["type_name"], i["label"], i["id"], i["ptv_id"]] for i in result["missing"]]),
+        table(tr("In the model, gone from the catalogue"), [kind, name, ident, "PTV"],
+              [[i["type_name"], i["label"], i["id"], i["ptv_id"]] for i in result["gone"]]),
+        table(tr("Changed in the catalogue"), [name, tr("field"), tr("model"), tr("catalogue")],
+              [[named(i["label"], i["id"]), i["field_names"][f], _value(a), _value(b)]
                for i in result["changed"] for f, (a, b) in i["fields"].items()]),
         table(tr("Proposed edits"), ["#", tr("edit")],
-              [[str(n), edit_line(n, x, tr).split(". ", 1)[1]]
-               for n, x in enumerate(result["edits"], 1)]),
+              [[str(n), x["label"]] for n, x in enumerate(result["edits"], 1)]),
     ]
     title = tr("{graph} and the national service catalogue (PTV)").format(graph=model_name)
     style = ("body{font-family:system-ui,sans-serif;margin:2rem;max-width:70rem;color:#1a1a1a}"

@@ -364,10 +364,14 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                     authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """What differs between the graph and the national service catalogue (PTV), as
         ``polku ptv compare --format json``: ``missing``, ``gone``, ``changed`` and the
-        proposed ``edits`` in this API's own terms. The answer's ``ETag`` is the version
+        proposed ``edits`` in this API's own terms, with names in the request's language
+        beside the codes (each entry's ``label``, each edit's ``label``: the edit as a
+        sentence, its ``name`` and ``column_names``). The answer's ``ETag`` is the version
         compared: apply the edits with it. Files up to 16 MiB in all."""
-        result, _ = ask(name, response, ptv_operation(body), authorization, tr)
-        return {"graph": name, **result}
+        from polku.present.ptv_compare import ptv_worded
+
+        result, g = ask(name, response, ptv_operation(body), authorization, tr)
+        return {"graph": name, **ptv_worded(result, g, tr)}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
     def ptv_apply(name: str, body: PtvPick, authorization: Credentials = Bearer,

@@ -21,7 +21,7 @@ from polku.io import workbook
 from polku.errors import PolkuError
 from polku.graph import nodes_of
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
-                                 cell_shown)
+                                 cell_shown, column_shown)
 from polku.present.i18n import N_, Translator, error_message
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
@@ -118,7 +118,7 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
         if col.targets:
             kinds = ", ".join(tr(TARGET_NAMES.get(t, t)) for t in col.targets)
             hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
-        out.append(FormColumn(name, tr(COLUMN_NAMES.get(name, name.replace("_", " "))),
+        out.append(FormColumn(name, column_shown(form.sheet, name, tr),
                               col.required, tuple(choices), hint, tuple(col.targets),
                               col.kind == "refs"))
     return out
@@ -570,7 +570,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
-    @router.get("/compare", response_class=HTMLResponse, responses=responses(400))
+    # named graphs: an unknown one is a 404, one that cannot be read a 409 (compare_served)
+    @router.get("/compare", response_class=HTMLResponse, responses=responses(400, 404, 409))
     def compare_page(graphs: str | None = None, language: PageLanguage = Language
                      ) -> HTMLResponse:
         """Regions side by side: the served graphs (or those named, comma-separated) on the
@@ -594,8 +595,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         """The graph beside the national service catalogue (PTV): the reader chooses the
         region's PTV files, sees what the model lacks, what is gone and what changed, picks
         proposed edits and applies them as one change (undone as one)."""
-        from polku.present.ptv_compare import ACTION_WORDS, FIELD_WORDS
+        from polku.present.i18n import kind_name as finding_kind_name
         from polku.server.http import UPLOADS
+        from polku.words import KIND_NAMES
 
         tr = language.tr
         model, version = store.model(name)
@@ -619,10 +621,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             "undone": tr("Undone (now change {version})."),
             "again": tr("compare again"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
-            "types": {t: tr(one) for t, (one, _) in NODE_TYPE_NAMES.items()},
-            "fields": {k: tr(v) for k, v in FIELD_WORDS.items()},
-            "actions": {k: tr(v) for k, v in ACTION_WORDS.items()},
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
+            # a finding a change creates or resolves, by its kind's name
+            "kinds": {k: finding_kind_name(k, tr) for k in KIND_NAMES},
         }
         return html("ptv.html", language, version, g,
                     title=tr("{graph} and the national service catalogue (PTV)").format(
