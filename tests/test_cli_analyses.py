@@ -224,6 +224,25 @@ def test_the_console_command_ends_with_its_whole_output_and_its_exit_code(tmp_pa
     assert usage.returncode == 2
 
 
+def test_a_reader_that_closes_the_pipe_ends_the_command_quietly(tmp_path):
+    """``polku findings | head``: when the reader closes the pipe, polku stops without an
+    error line (it said 'virhe: Broken pipe') and with the status a shell gives ``yes | head``."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[1]
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before the first line
+    try:
+        done = subprocess.run([sys.executable, "-m", "polku.cli", "findings",
+                               str(root / "graphs" / "keski-uusimaa")],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, cwd=root)
+    finally:
+        os.close(write_end)
+    assert done.stderr == "" and done.returncode == 141
+
+
 def test_show_and_paths_answer_as_the_public_reads_them(tmp_path):
     """``--suppress`` on ``polku show`` and ``polku paths`` gives the public's answer: a
     segment of 3 reads <5, a referral of 4 is not in the totals, and the totals say *at

@@ -17,7 +17,7 @@ import sys
 from contextlib import nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Callable, Optional, TypeVar
+from typing import Callable, NoReturn, Optional, TypeVar
 
 import click
 import typer
@@ -183,9 +183,24 @@ def reports_errors(func: F) -> F:
                 return func(*args, **kwargs)
         except PolkuError as e:
             fail(e, reader_language(kwargs.get("lang")), func)
+        except BrokenPipeError:
+            # the reader went away (polku findings | head): nothing more to say, and no
+            # one to say it to; stdout goes nowhere so that the final flush cannot fail
+            closed_pipe()
         except OSError as e:
             fail(os_problem(e), reader_language(kwargs.get("lang")), func)
     return wrapper  # type: ignore[return-value]
+
+
+def closed_pipe() -> NoReturn:
+    """End quietly because the reader of our output closed the pipe, as Unix tools do:
+    exit status 141 (128 + SIGPIPE), what a shell reports for ``yes | head``."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real stdout (a test's runner): nothing to redirect
+        pass
+    raise typer.Exit(141)
 
 
 def check_format(format: str, choices: tuple[str, ...]) -> None:
