@@ -183,9 +183,10 @@ class Referral:
     information_flow: str
 
 
-def title(g: nx.MultiDiGraph, lang: str | None = None) -> str:
+def title(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = None) -> str:
     """What a graph is called for people reading ``lang``: its title in that language (the
-    ``graph`` sheet's ``title_sv``/``title_en``), else its primary title, else its name.
+    ``graph`` sheet's ``title_sv``/``title_en``), else its primary title, else ``untitled``
+    (a server's name for it), else its name.
 
     ``lang`` is the reader's language (``fi``, ``sv``, ``en``); without one, or in Finnish,
     the primary title.
@@ -198,7 +199,7 @@ def title(g: nx.MultiDiGraph, lang: str | None = None) -> str:
     ('Mellersta Nylands ekosystem', 'Keski-Uudenmaan ekosysteemi')
     """
     translated = g.graph.get(f"title_{lang}") if lang in TITLE_LANGUAGES else None
-    return str(translated or g.graph.get("title") or g.graph.get("name", "graph"))
+    return str(translated or g.graph.get("title") or untitled or g.graph.get("name", "graph"))
 
 
 def referrals(g: nx.MultiDiGraph) -> Iterator[Referral]:

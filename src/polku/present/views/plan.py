@@ -183,7 +183,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     no_lead = sum(1 for m in measures if not measure_roles(g, m).get("lead"))
     many = sum(1 for m in measures if len(measure_roles(g, m).get("lead", [])) > 1)
     return View(
-        kind="plan", title=tr("Plan · {name}").format(name=graph_title(g)),
+        kind="plan", title=tr("Plan · {name}").format(name=graph_title(g, tr.lang)),
         subtitle=tr("{goals} goals · {measures} measures · {actors} actors · {no_lead} with no "
                     "lead · {many} with several leads · {deferred} deferred").format(
             goals=len(goals), measures=len(measures), actors=len(actors), no_lead=no_lead,
