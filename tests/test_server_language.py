@@ -24,9 +24,10 @@ PAGES = {
     "index": ("/", ("Alueelliset verkot", "Regionala nätverk", "Regional graphs")),
     "graph": ("/graphs/keski-uusimaa", ("Polkuselain", "Vägutforskaren", "Path explorer")),
     "view": ("/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
-             # the graph by its title, as the other pages' headings name it
-             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till nätverket Keski-Uudenmaan",
-              "Back to the graph Keski-Uudenmaan")),
+             # the graph by its title in the page's language, as the other pages' headings
+             # name it
+             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till nätverket Mellersta Nylands",
+              "Back to the graph Central Uusimaa")),
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
               ("Kenen polku?", "Vems väg?", "Whose path?")),
