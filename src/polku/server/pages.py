@@ -400,7 +400,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
-                    etag=model.version, entry=dict(version.summary(shadowed, tr), etag=model.version),
+                    etag=model.version,
+                    entry=dict(version.summary(shadowed, tr), etag=model.version),
                     type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
