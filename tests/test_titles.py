@@ -143,6 +143,24 @@ def test_a_title_in_another_language_is_kept_as_an_extra_column() -> None:
     assert titles_of(back) == titles_of(g)
 
 
+def test_title_lang_says_the_primary_titles_language() -> None:
+    """As a node's ``name_lang``: another publisher's graph need not be titled in Finnish
+    (what ``polku import`` of CPSV-AP makes of a file name is in no language, ``zxx``)."""
+    g = nx.MultiDiGraph(name="other", title="Tax-on-web services", title_sv="Skattetjänster",
+                        extra={"title_lang": "en", "title@fi": "Verkkoverotus"})
+    g.add_node("s", type="service", name="Tax-on-web")
+    base = rdf.base_iri("other")
+    triples = set(rdf.to_triples(g))
+    assert {o for s, p, o in triples if s == base and p == rdf.DCT + "title"} == {
+        rdf.Lit("Tax-on-web services", None, "en"), rdf.Lit("Skattetjänster", None, "sv"),
+        rdf.Lit("Verkkoverotus", None, "fi")}
+    back = rdf.from_triples(triples)
+    assert titles_of(back) == {"title": "Tax-on-web services", "title_sv": "Skattetjänster",
+                               "title_en": None}
+    assert back.graph["extra"] == g.graph["extra"]
+    assert title(back, "en") == "Tax-on-web services" and title(back, "sv") == "Skattetjänster"
+
+
 def test_exports_for_other_tools_carry_the_names(tmp_path: Path) -> None:
     g = read_workbook(EXAMPLE)
     formats.get("graphml").write(g, tmp_path / "g.graphml")
