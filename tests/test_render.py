@@ -316,12 +316,14 @@ def test_segment_view_overlays_its_designed_paths_on_the_example_region():
 
 
 def test_view_titles_name_the_graph_by_its_title():
-    """People read the graph's title ("Keski-Uudenmaan … ekosysteemi"), not its id."""
+    """People read the graph's title ("Keski-Uudenmaan … ekosysteemi"), not its id, in
+    their language ("Central Uusimaa …")."""
     from helpers import EXAMPLE_TTL
     from polku.io.load import load_graph
 
     g = load_graph(EXAMPLE_TTL)
-    for view, lang, head in (("ecosystem", "fi", "Ekosysteemi · "), ("responsibility", "en",
-                                                                    "Responsibilities · ")):
+    for view, lang, head, title in (
+            ("ecosystem", "fi", "Ekosysteemi · ", g.graph["title"]),
+            ("responsibility", "en", "Responsibilities · ", g.graph["title_en"])):
         page = render.render_html(g, view, lang=lang)
-        assert f"<title>{head}{html.escape(g.graph['title'])}" in page, view
+        assert f"<title>{head}{html.escape(title)}" in page, view

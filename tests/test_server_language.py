@@ -24,9 +24,10 @@ PAGES = {
     "index": ("/", ("Alueelliset verkot", "Regionala nätverk", "Regional graphs")),
     "graph": ("/graphs/keski-uusimaa", ("Polkuselain", "Vägutforskaren", "Path explorer")),
     "view": ("/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
-             # the graph by its title, as the other pages' headings name it
-             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till nätverket Keski-Uudenmaan",
-              "Back to the graph Keski-Uudenmaan")),
+             # the graph by its title in the page's language, as the other pages' headings
+             # name it
+             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till nätverket Mellersta Nylands",
+              "Back to the graph Central Uusimaa")),
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
               ("Kenen polku?", "Vems väg?", "Whose path?")),
@@ -189,18 +190,20 @@ def test_the_edit_forms_speak_the_language(tmp_path: Path) -> None:
 def test_the_raci_page_in_each_language(client: TestClient, lang: str) -> None:
     """The RACI matrix in the UI's frame: roles, marks and controls in the page's language,
     the subjects narrowed by ``?subjects=``, reached from the graph page."""
-    words = {"fi": ("päävastuu", "Vastuumatriisi (RACI)", "näytetään {shown} / {total}"),
-             "sv": ("huvudansvar", "Ansvarsmatris (RACI)", "visar {shown} av {total}"),
-             "en": ("lead", "Responsibility matrix (RACI)", "showing {shown} of {total}")}[lang]
+    words = {"fi": ("päävastuu", "Vastuumatriisi (RACI)", "näytetään {shown} / {total}",
+                    "Keski-Uudenmaan työhön osallistumisen ekosysteemi"),
+             "sv": ("huvudansvar", "Ansvarsmatris (RACI)", "visar {shown} av {total}",
+                    "Mellersta Nylands ekosystem för deltagande i arbetslivet"),
+             "en": ("lead", "Responsibility matrix (RACI)", "showing {shown} of {total}",
+                    "Central Uusimaa ecosystem for participation in working life")}[lang]
     graph_page = client.get(f"/graphs/keski-uusimaa?lang={lang}").text
     assert f'href="/graphs/keski-uusimaa/raci?lang={lang}"' in graph_page
     r = client.get(f"/graphs/keski-uusimaa/raci?lang={lang}")
     assert r.status_code == 200
     page = unescape(r.text)
     assert f'<td class="role r-lead" data-sort="lead">{words[0]}' in page
-    # the graph by its title, not its id (issue 17)
-    assert f"<h1>{words[1]}: Keski-Uudenmaan työhön osallistumisen ekosysteemi</h1>" in page \
-        and words[2] in page
+    # the graph by its title in the page's language, not its id (issue 17)
+    assert f"<h1>{words[1]}: {words[3]}</h1>" in page and words[2] in page
     assert 'role="note"' in page  # the example region's banner
     everything = len(re.findall(r'<tr class="[^"]*" data-type=', page))
     only = unescape(client.get(f"/graphs/keski-uusimaa/raci?subjects=services&lang={lang}").text)

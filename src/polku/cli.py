@@ -515,8 +515,8 @@ def findings(
     if actor is not None:  # only this actor's findings are here: only their follow-ups
         followups = {k: v for k, v in followups.items() if k in {f.key for f in result}}
     # JSON names the graph by its id, as code reads it; people read its title
-    typer.echo(print_findings(format, model.name if format == "json" else graphmod.title(g),
-                              result, tr, followups))
+    shown_as = model.name if format == "json" else graphmod.title(g, tr.lang)
+    typer.echo(print_findings(format, shown_as, result, tr, followups))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 
@@ -601,7 +601,7 @@ def actions(
                      model_of(source, min_cell), audience_of(suppress))
     rows = action_list(g, found, actor, tr)
     name = str(g.graph.get("name", "graph"))
-    data = kind.write(name, graphmod.title(g), rows, tr)
+    data = kind.write(name, graphmod.title(g, tr.lang), rows, tr)
     if output is None:
         typer.echo(data, nl=False)
         return
@@ -691,8 +691,8 @@ def bottlenecks(
                       audience_of(suppress))
     result = bottlenecks_worded(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else bottlenecks_table(dict(result, graph=graphmod.title(g), min_cell=min_cell),
-                                      tr))
+               else bottlenecks_table(dict(result, graph=graphmod.title(g, tr.lang),
+                                           min_cell=min_cell), tr))
 
 
 @app.command()
@@ -768,7 +768,8 @@ def whatif(
                   "queueing": (queue_worded, queue_whatif_text)}[operation.name]
     result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
-               else text(dict(result, graph=graphmod.title(g)), tr))  # people read its title
+               # people read its title, in their language
+               else text(dict(result, graph=graphmod.title(g, tr.lang)), tr))
 
 
 @app.command()
@@ -1036,7 +1037,8 @@ def ptv_compare(
     if format == "html":
         from polku.io import atomic
 
-        atomic.write_text(output, compare_html(shown, graphmod.title(model), tr))
+        # the page names the graph by its title in the reader's language, as the server's
+        atomic.write_text(output, compare_html(shown, graphmod.title(model, tr.lang), tr))
         typer.echo(tr("wrote {output}").format(output=output))
     else:
         text = json.dumps(shown, ensure_ascii=False, indent=2) if format == "json" \

@@ -20,7 +20,7 @@ outcome         name, name_sv, name_en, description
 need            name, name_sv, name_en, factor
 segment         name, name_sv, name_en, size, participation_rate, description
 referral        volume_per_month, median_wait_days, information_flow (``yes``/``no``/``unknown``)
-path            name
+path            name, name_sv, name_en
 goal            name (plan layer), description, subthemes
 measure         name, start, end (``YYYY-MM``), deferred (bool) (plan layer); description,
                 note (schedule remarks), parts (list: ``A: JOHTAMINEN`` …), actions,
@@ -30,7 +30,9 @@ risk            name, mitigation, part (plan layer)
 ==============  ==============================================================================
 
 Every node may also carry ``extra``: a dict of the workbook's unknown columns (str → str).
-Attributes that the workbook leaves empty are absent, never ``None``.
+Attributes that the workbook leaves empty are absent, never ``None``. The graph's own
+attributes (``g.graph``) are its ``name`` (an id) and the ``graph`` sheet's ``title``,
+``title_sv``, ``title_en``, ``region``, ``illustrative`` and ``source``.
 
 Edge kinds (``u → v``, key):
 
@@ -86,6 +88,9 @@ INFORMATION_FLOWS = ("yes", "no", "unknown")
 #: its own part for its own area (a statutory municipal task), so no common lead is expected
 ORGANISED = ("jointly", "separately")
 LABEL_LANGUAGES = ("fi", "sv", "en")
+#: the languages a graph's title is translated to: ``title_sv``, ``title_en`` beside the
+#: primary ``title`` (as ``name_sv``, ``name_en`` beside a node's ``name``)
+TITLE_LANGUAGES = ("sv", "en")
 
 
 def new_graph(name: str = "graph") -> nx.MultiDiGraph:
@@ -178,15 +183,23 @@ class Referral:
     information_flow: str
 
 
-def title(g: nx.MultiDiGraph) -> str:
-    """What a graph is called for people: its title (the ``graph`` sheet's), else its name.
+def title(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = None) -> str:
+    """What a graph is called for people reading ``lang``: its title in that language (the
+    ``graph`` sheet's ``title_sv``/``title_en``), else its primary title, else ``untitled``
+    (a server's name for it), else its name.
 
-    >>> g = new_graph("keski-uusimaa"); title(g)
-    'keski-uusimaa'
-    >>> g.graph["title"] = "Keski-Uudenmaan ekosysteemi"; title(g)
-    'Keski-Uudenmaan ekosysteemi'
+    ``lang`` is the reader's language (``fi``, ``sv``, ``en``); without one, or in Finnish,
+    the primary title.
+
+    >>> g = new_graph("keski-uusimaa"); title(g), title(g, "sv")
+    ('keski-uusimaa', 'keski-uusimaa')
+    >>> g.graph["title"] = "Keski-Uudenmaan ekosysteemi"; title(g), title(g, "sv")
+    ('Keski-Uudenmaan ekosysteemi', 'Keski-Uudenmaan ekosysteemi')
+    >>> g.graph["title_sv"] = "Mellersta Nylands ekosystem"; title(g, "sv"), title(g, "fi")
+    ('Mellersta Nylands ekosystem', 'Keski-Uudenmaan ekosysteemi')
     """
-    return str(g.graph.get("title") or g.graph.get("name", "graph"))
+    translated = g.graph.get(f"title_{lang}") if lang in TITLE_LANGUAGES else None
+    return str(translated or g.graph.get("title") or untitled or g.graph.get("name", "graph"))
 
 
 def referrals(g: nx.MultiDiGraph) -> Iterator[Referral]:

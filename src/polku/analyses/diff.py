@@ -15,7 +15,7 @@ import networkx as nx
 from polku.finding import Finding
 from polku.analyses.findings import find
 from polku.kinds import LONG_WAIT_DAYS
-from polku.io.workbook import SHEETS, sheet_rows
+from polku.io.workbook import PATH_NAMES, SHEETS, sheet_rows
 
 
 def records(g: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
@@ -46,8 +46,7 @@ def records(g: nx.MultiDiGraph) -> dict[str, dict[str, str]]:
             for r in rows:
                 rec = out.setdefault(r["path"], {"type": "path", "segment": r["segment"],
                                                  "steps": ""})
-                if r.get("name"):
-                    rec["name"] = r["name"]
+                rec.update({col: r[col] for col in PATH_NAMES if r.get(col)})
                 rec["steps"] = ";".join(filter(None, (rec["steps"], r["node"])))
     # a measure's leads also appear as responsibilities; a lead of a measure without a note
     # is only in the measure's row, which already says it

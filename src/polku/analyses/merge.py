@@ -22,6 +22,10 @@ from polku.graph import new_graph
 
 #: actor attributes compared across regions (extra columns are kept from each region)
 COMPARED = ("name", "name_sv", "name_en", "kind", "region")
+#: the merged graph's titles: (graph attribute, words before the regions' titles)
+MERGED_TITLES = (("title", "Kansallinen yhdistelmä: "),
+                 ("title_sv", "Nationell sammanställning: "),
+                 ("title_en", "National combination: "))
 
 
 @dataclass
@@ -103,9 +107,14 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         result.shared[bid] = (merged_id, [qualified(r, n) for r, n in members])
 
     g_out = result.graph
+    # the merged graph's titles are data, as each region's are: one per language the
+    # workbook has a title column for, each listing the regions' titles in that language
+    # (a region without one in it by its primary title)
     g_out.graph.update({
-        "title": "Kansallinen yhdistelmä: " + ", ".join(
-            str(g.graph.get("title") or n) for n, g in zip(names, graphs)),
+        key: prefix + ", ".join(str(g.graph.get(key) or g.graph.get("title") or n)
+                                for n, g in zip(names, graphs))
+        for key, prefix in MERGED_TITLES})
+    g_out.graph.update({
         "region": "koko maa",
         "illustrative": any(bool(g.graph.get("illustrative")) for g in graphs),
         "source": "polku merge: " + ", ".join(names),

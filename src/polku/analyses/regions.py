@@ -26,6 +26,8 @@ from typing import Any, Sequence
 
 import networkx as nx
 
+from polku.graph import TITLE_LANGUAGES
+
 #: the figures of a region, in the order tables and charts show them
 MEASURES = ("people", "needs_covered", "median_wait_days", "information_travels",
             "leads_per_measure", "findings_per_10k_total")
@@ -133,6 +135,10 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
     return {
         "region": str(g.graph.get("name", "")),
         "title": str(g.graph.get("title") or g.graph.get("name", "")),
+        # its titles in Swedish and English where the graph sheet gives them (data, as a
+        # node's name_sv: the reader's language picks one at the edge)
+        **{f"title_{lang}": str(g.graph[f"title_{lang}"]) for lang in TITLE_LANGUAGES
+           if g.graph.get(f"title_{lang}")},
         # the region as people name it (the graph sheet's ``region``), else the title
         "region_name": str(g.graph.get("region") or g.graph.get("title")
                            or g.graph.get("name", "")),

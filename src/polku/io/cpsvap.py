@@ -172,8 +172,11 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
 
     result = CpsvImport(new_graph(name or slug(path.stem, "cpsv-ap")))
     g = result.graph
+    # the title polku makes of the file's name is in no language (``zxx``, BCP 47): not
+    # Finnish, so another publisher's data gains no Finnish text
     g.graph.update({"title": f"CPSV-AP: {path.name}", "illustrative": False,
-                    "source": f"CPSV-AP-tiedosto {path.name}"})
+                    "source": f"CPSV-AP-tiedosto {path.name}",
+                    "extra": {"title_lang": "zxx"}})
     taken: set[str] = set()
     ids: dict[str, str] = {}
 

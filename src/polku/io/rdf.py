@@ -114,6 +114,13 @@ GRAPH_ATTRS: dict[str, str] = {
     "min_cell": POLKU + "min_cell",
 }
 GRAPH_ATTR_OF_PREDICATE = {v: k for k, v in GRAPH_ATTRS.items()}
+#: the graph's translated titles by the language tag of their ``dct:title``; the primary
+#: title is Finnish, as the workbook's text columns are, unless the extra column
+#: ``title_lang`` says otherwise (as a node's ``name_lang``); a title in another language
+#: lives in the extra column ``title@de`` (as a node's ``name@fr``)
+TITLE_OF_LANG = {"sv": "title_sv", "en": "title_en"}
+LANG_OF_TITLE = {"title": "fi", **{v: k for k, v in TITLE_OF_LANG.items()}}
+TITLE_IN_EXTRA = re.compile(r"^title@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$")
 #: attributes that hold a list (one triple per item, read back as a list)
 LIST_ATTRS: set[str] = {"parts", "suppressed"}
 #: edge kind -> predicate from the edge's source to its target
@@ -204,10 +211,23 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
     yield base, TYPE, GRAPH_CLASS
     yield base, IDENTIFIER, Lit(name)
     for key, predicate in GRAPH_ATTRS.items():
+        if key in LANG_OF_TITLE:
+            continue
         if g.graph.get(key) is not None and g.graph.get(key) != "":
             yield base, predicate, _literal(g.graph[key])
+    # the titles as language-tagged text, as the nodes' names
+    graph_extra = g.graph.get("extra") or {}
+    for key, tag in LANG_OF_TITLE.items():
+        if g.graph.get(key) not in (None, ""):
+            if key == "title":
+                tag = graph_extra.get("title_lang", tag)
+            yield base, DCT + "title", Lit(str(g.graph[key]), None, tag)
     for col, value in (g.graph.get("extra") or {}).items():
-        yield base, EXTRA + quote(col, safe=""), Lit(str(value))
+        tagged = TITLE_IN_EXTRA.match(col)
+        if tagged:
+            yield base, DCT + "title", Lit(str(value), None, tagged.group(1))
+        else:
+            yield base, EXTRA + quote(col, safe=""), Lit(str(value))
 
     def iri(node: str) -> str:
         return node_iri(base, node)
@@ -452,13 +472,26 @@ def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
     """The graph's own attributes from the triples about its ``polku:Graph`` resource."""
     attrs: dict[str, object] = {}
     extra: dict[str, str] = {}
+    titles: list[Lit] = []
     for p, o in pos:
         if type(o) is not Lit:
             continue
-        if p in GRAPH_ATTR_OF_PREDICATE:
+        if p == DCT + "title":
+            titles.append(o)
+        elif p in GRAPH_ATTR_OF_PREDICATE:
             attrs[GRAPH_ATTR_OF_PREDICATE[p]] = _python(o)
         elif p.startswith(EXTRA):
             extra[unquote(p[len(EXTRA):])] = o.value
+    # placed once the extra columns are known: ``title_lang`` says the primary title's
+    own = extra.get("title_lang", "fi")
+    for o in titles:
+        # an untagged title (polku before titles had languages) is the primary one
+        if o.lang is None or o.lang == own:
+            attrs["title"] = o.value
+        elif o.lang.lower() in TITLE_OF_LANG:
+            attrs[TITLE_OF_LANG[o.lang.lower()]] = o.value
+        else:
+            extra[f"title@{o.lang}"] = o.value
     if extra:
         attrs["extra"] = extra
     return attrs

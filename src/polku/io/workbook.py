@@ -209,8 +209,8 @@ class Sheet:
 SHEETS: dict[str, Sheet] = {s.name: s for s in (
     # one row naming the graph itself: its id is where every resource IRI comes from
     Sheet("graph", (
-        Column("id", "id", True), Column("title"), Column("region"),
-        Column("illustrative", "bool"), Column("source"),
+        Column("id", "id", True), Column("title"), Column("title_sv"), Column("title_en"),
+        Column("region"), Column("illustrative", "bool"), Column("source"),
     )),
     Sheet("actors", (
         Column("id", "id", True), *_names(),
@@ -289,7 +289,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("segment", "ref", True, targets=("segment",)),
         Column("step", "integer", True),
         Column("node", "ref", True, targets=("service", "outcome")),
-        Column("name"),
+        Column("name"), Column("name_sv"), Column("name_en"),
     )),
     # what is being done about each finding (polku.followup); kept as g.graph["followups"]
     Sheet("followups", (
@@ -300,6 +300,9 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("note"), Column("updated"), Column("by"),
     )),
 )}
+#: the columns of the ``paths`` sheet that name the path (its first row's): primary,
+#: Swedish and English, as a node's ``name``, ``name_sv``, ``name_en``
+PATH_NAMES = ("name", "name_sv", "name_en")
 
 
 class _Reader:
@@ -989,9 +992,9 @@ def read_workbook(path: str | Path, name: str | None = None,
     The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
     ``id``; without that sheet it is ``name``, else the folder or file name without suffix
     (never an output file's name). A ``name`` that contradicts the sheet is an error. The
-    sheet's title, region, illustrative and source become graph attributes
-    (``g.graph["illustrative"]`` …). Every problem is found before anything is returned;
-    they are raised together as :class:`PolkuErrors`.
+    sheet's title (with ``title_sv``, ``title_en``), region, illustrative and source become
+    graph attributes (``g.graph["illustrative"]`` …). Every problem is found before anything
+    is returned; they are raised together as :class:`PolkuErrors`.
     ``tables`` checks cells held in memory with the same rules (see :func:`read_rows`).
 
     >>> g = read_workbook("graphs/keski-uusimaa")  # doctest: +SKIP
@@ -1065,7 +1068,8 @@ def read_workbook(path: str | Path, name: str | None = None,
             continue
         if not claim(pid, row, "path"):
             continue
-        attrs = {"name": row.values["name"]} if "name" in row.values else {}
+        # the path's names (primary, Swedish, English) are read from its first row
+        attrs = {col: row.values[col] for col in PATH_NAMES if col in row.values}
         g.add_node(pid, type="path", **attrs)
 
     from_role_columns: set[tuple[str, str, str]] = set()
@@ -1332,8 +1336,9 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                 for i, (order, node, d) in enumerate(steps):
                     rec = {"path": pid, "segment": seg[0] if seg else "", "step": str(order),
                            "node": node}
-                    if i == 0 and g.nodes[pid].get("name"):
-                        rec["name"] = g.nodes[pid]["name"]
+                    if i == 0:
+                        rec.update({col: str(g.nodes[pid][col]) for col in PATH_NAMES
+                                    if g.nodes[pid].get(col)})
                     rec.update(d.get("extra") or {})
                     records.append(rec)
         known = [c.name for c in sheet.columns]

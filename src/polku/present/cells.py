@@ -36,7 +36,7 @@ COLUMN_NAMES = {
     "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
     "description": N_("Description"), "method": N_("Method"), "organised": N_("How the providers organise it"),
     "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
-    "title": N_("Title"),
+    "title": N_("Title"), "title_sv": N_("Title in Swedish"), "title_en": N_("Title in English"),
     # columns a diff shows besides (a service's contact unit, a designed path's steps as
     # one list, the plan's sheets)
     "contact_unit": N_("Contact unit"), "steps": N_("Steps"),

@@ -546,7 +546,7 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     f = result["findings"]
     from polku.graph import title as graph_title
 
-    lines = [f"{graph_title(a)} → {graph_title(b)}: " + tr(
+    lines = [f"{graph_title(a, tr.lang)} → {graph_title(b, tr.lang)}: " + tr(
         "{added} added, {removed} removed, {changed} changed; findings {created} created, "
         "{resolved} resolved").format(added=len(result["added"]),
                                       removed=len(result["removed"]),

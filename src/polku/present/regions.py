@@ -37,19 +37,28 @@ def _value(v: Any, how: str, tr: Translator) -> str:
     return tr.number(v)
 
 
-def region_names(regions: list[dict[str, Any]]) -> list[str]:
+def region_names(regions: list[dict[str, Any]], lang: str | None = None) -> list[str]:
     """The regions as people know them (the graph sheet's ``region``: "Keski-Uusimaa"),
-    else their titles, else their ids: whichever tells them apart first.
+    else their titles (in ``lang`` where the graph gives one), else their ids: whichever
+    tells them apart first.
 
     >>> region_names([{"region": "a", "title": "A 2026", "region_name": "A"},
     ...               {"region": "b", "title": "B", "region_name": "B"}])
     ['A', 'B']
     >>> region_names([{"region": "a", "title": "A 2026", "region_name": "A"},
-    ...               {"region": "a2", "title": "A 2027", "region_name": "A"}])
-    ['A 2026', 'A 2027']
+    ...               {"region": "a2", "title": "A 2027", "region_name": "A",
+    ...                "title_sv": "A år 2027"}], "sv")
+    ['A 2026', 'A år 2027']
     """
+    def said(r: dict[str, Any], key: str) -> Any:
+        # a title, or a region named by its title for want of a region: in the reader's
+        # language where the graph gives it
+        if key == "title" or (key == "region_name" and r.get(key) == r.get("title")):
+            return r.get(f"title_{lang}") or r.get(key)
+        return r.get(key)
+
     for key in ("region_name", "title", "region"):
-        names = [str(r.get(key) or r["region"]) for r in regions]
+        names = [str(said(r, key) or r["region"]) for r in regions]
         if len(set(names)) == len(names):
             return names
     return [r["region"] for r in regions]
@@ -89,7 +98,7 @@ def regions_table(result: dict[str, Any], tr: Translator | None = None) -> list[
     (per 10,000 people), a column per region."""
     tr = tr or translator()
     regions = result["regions"]
-    rows = [[tr("figure")] + region_names(regions)]
+    rows = [[tr("figure")] + region_names(regions, tr.lang)]
     for m in result["measures"]:
         label, how = MEASURE_WORDS[m]
         rows.append([tr(label)] + [_value(r.get(m), how, tr) for r in regions])
@@ -113,7 +122,7 @@ def regions_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 
 def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
     notes = [tr("{region}: illustrative data, not real figures").format(region=name)
-             for name, r in zip(region_names(result["regions"]), result["regions"])
+             for name, r in zip(region_names(result["regions"], tr.lang), result["regions"])
              if r["illustrative"]]
     if result.get("min_cell"):
         notes.append(tr("Segments under {n} people are left out of the totals.").format(
@@ -152,7 +161,7 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
         panels.append((_kind_rate(kind, tr), "rate",
                        [r["findings_per_10k"].get(kind, 0) if r["findings_per_10k"] else None
                         for r in regions]))
-    names = region_names(regions)
+    names = region_names(regions, tr.lang)
     cols, pw, bar, gap, line = 3, 300, 22, 8, 15
     # a title wraps rather than run into the next panel (about 7 px a bold character at 12 px)
     titles = [_wrapped(label, 38) for label, _, _ in panels]

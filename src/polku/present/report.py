@@ -99,7 +99,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                            long_wait_days=long_wait_days)
     return {
         "graph": g.graph.get("name", "graph"),
-        "title": graph_title(g),
+        "title": graph_title(g, tr.lang),
         "illustrative": bool(g.graph.get("illustrative")),
         "generated": tr.datetime(datetime.now(timezone.utc)),
         "decisions": first_page,

@@ -20,14 +20,17 @@ from typing import Any
 
 import networkx as nx
 
+from polku.graph import TITLE_LANGUAGES
 from polku.present.i18n import Translator
 from polku.present.messages import name, subject_name, worded, worded_dicts
 
 
 def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
-    """:func:`polku.analyses.describe.describe` with segments, their entries (``entry_names``)
-    and outcomes named in ``tr``'s language."""
-    return dict(info, segments=[dict(s, name=tr.label(g, s["id"]),
+    """:func:`polku.analyses.describe.describe` with its title, segments, their entries
+    (``entry_names``) and outcomes named in ``tr``'s language."""
+    # the graph sheet's title in the reader's language where it gives one
+    title = g.graph.get(f"title_{tr.lang}") if tr.lang in TITLE_LANGUAGES else None
+    return dict(info, title=title or info.get("title"), segments=[dict(s, name=tr.label(g, s["id"]),
                                      entry_names=[tr.label(g, e) for e in s["entries"]])
                                 for s in info["segments"]],
                 outcomes=[dict(o, name=tr.label(g, o["id"])) for o in info["outcomes"]])

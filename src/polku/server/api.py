@@ -269,6 +269,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                 authorization: Credentials = Reader) -> Response:
         """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
         or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
+        from polku.graph import title as graph_title
         from polku.present.actions import ACTION_FORMATS, action_list
 
         # an unknown actor is a bad parameter (400 naming it; 404 is for the path)
@@ -278,7 +279,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         headers = dict(response.headers)
         headers["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
         kind = ACTION_FORMATS[format]
-        return Response(kind.write(name, str(g.graph.get("title") or name), rows, tr),
+        return Response(kind.write(name, graph_title(g, tr.lang, name), rows, tr),
                         media_type=kind.media_type, headers=headers)
 
     @router.get("/graphs/{name}/suggestions", responses=READ)

@@ -19,7 +19,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from polku.io import workbook
 from polku.errors import PolkuError
-from polku.graph import nodes_of
+from polku.graph import nodes_of, title as graph_title
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present.i18n import N_, Translator, error_message
@@ -43,9 +43,10 @@ from polku.server.store import GraphStore, Version
 PAGE = responses(400, 404, 409)
 
 
-def shown(g: nx.MultiDiGraph | None, name: str | None) -> str | None:
-    """A graph as its pages name it: its title (the graph sheet's), else its id."""
-    return (g.graph.get("title") if g is not None else None) or name
+def shown(g: nx.MultiDiGraph | None, name: str | None, lang: str) -> str | None:
+    """A graph as its pages name it to a reader of ``lang``: its title in that language
+    (the graph sheet's ``title_sv``/``title_en``), else its primary title, else its id."""
+    return graph_title(g, lang, name) if g is not None else name
 
 
 def environment() -> Environment:
@@ -348,7 +349,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         stale = problem_worded(of.problem, language.tr) if of is not None else None
         illustrative = g is not None and bool(g.graph.get("illustrative"))
         # the graph's title from its graph sheet heads the page; its id stays in the links
-        context.setdefault("graph_title", shown(g, context.get("name")))
+        context.setdefault("graph_title", shown(g, context.get("name"), language.lang))
         body = env.get_template(template).render(
             stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
             severity_names=SEVERITY_NAMES, **language.context(), **context)
@@ -358,7 +359,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/", response_class=HTMLResponse, responses=responses(400))
     def index(language: PageLanguage = Language) -> HTMLResponse:
         """The graphs served, with their state and source."""
-        rows = [dict(e.summary(store.shadowed.get(e.source.name, [])),
+        rows = [dict(e.summary(store.shadowed.get(e.source.name, []), language.tr),
                      problem=problem_worded(e.problem, language.tr)) for e in store.entries()]
         return html("index.html", language, title=language.tr("Regional graphs"),
                     graphs=rows, type_names=TYPE_NAMES)
@@ -391,14 +392,16 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
-        return html("graph.html", language, version, g, title=shown(g, name), name=name,
+        return html("graph.html", language, version, g,
+                    title=shown(g, name, language.lang), name=name,
                     choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
                     sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
-                    etag=model.version, entry=dict(version.summary(shadowed), etag=model.version),
+                    etag=model.version,
+                    entry=dict(version.summary(shadowed, tr), etag=model.version),
                     type_names=TYPE_NAMES)
 
     @router.get("/graphs/{name}", response_class=HTMLResponse, responses=PAGE)
@@ -448,7 +451,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language))
         stale = problem_worded(version.problem, language.tr)
         bar = env.get_template("viewbar.html").render(
-            stale=stale, name=name, view=view, graph_title=shown(model.graph, name),
+            stale=stale, name=name, view=view, graph_title=shown(model.graph, name, language.lang),
             **language.context())
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
         return HTMLResponse(page, headers=graph_headers(version, language.tr))
@@ -490,7 +493,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 # the field it is about is marked on the form, the message in the language
                 error = {"field": e.field, "message": error_message(e, tr)}
         return html("paths.html", language, version, g, status=400 if error else 200,
-                    title=tr("Path explorer: {graph}").format(graph=shown(g, name)), name=name,
+                    title=tr("Path explorer: {graph}").format(
+                        graph=shown(g, name, language.lang)), name=name,
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
                     report=report, error=error)
 
@@ -526,7 +530,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                                        who=who, calibrate=calibrate)
         except ApiError as e:
             error = e
-        title = tr("What if: {graph}").format(graph=shown(g, name))
+        title = tr("What if: {graph}").format(graph=shown(g, name, language.lang))
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
@@ -546,7 +550,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         note = ranking_note(ranking["by_betweenness"] + ranking["by_flow"],
                             model.published(who).graph.graph.get("min_cell") or MIN_CELL, tr)
         return html("bottlenecks.html", language, version, g,
-                    title=tr("Bottlenecks: {graph}").format(graph=shown(g, name)), name=name,
+                    title=tr("Bottlenecks: {graph}").format(
+                        graph=shown(g, name, language.lang)), name=name,
                     ranking=ranking, note=note)
 
     @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
@@ -567,7 +572,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         m = raci_worded(ask(model, Raci(subjects=subjects), who), seen, tr)
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, version, model.graph,
-                    title=tr("Responsibility matrix (RACI): {graph}").format(graph=shown(model.graph, name)),
+                    title=tr("Responsibility matrix (RACI): {graph}").format(
+                        graph=shown(model.graph, name, language.lang)),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
     # named graphs: an unknown one is a 404, one that cannot be read a 409 (compare_served)
@@ -576,7 +582,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                      ) -> HTMLResponse:
         """Regions side by side: the served graphs (or those named, comma-separated) on the
         same figures, as a small-multiples chart and a table; small cells left out."""
-        from polku.graph import title as graph_title
         from polku.present.regions import _notes, regions_table, small_multiples_svg
 
         from polku.server.compare import compare_served
@@ -587,7 +592,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     rows=regions_table(result, tr) if result else [],
                     chart=small_multiples_svg(result, tr) if result else "",
                     notes=_notes(result, tr) if result else [], problems=problems,
-                    not_regions=[graph_title(store.model(n)[0].graph) for n in not_regions],
+                    not_regions=[graph_title(store.model(n)[0].graph, tr.lang)
+                                 for n in not_regions],
                     graphs=graphs or "")
 
     @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
@@ -627,7 +633,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         }
         return html("ptv.html", language, version, g,
                     title=tr("{graph} and the national service catalogue (PTV)").format(
-                        graph=shown(g, name)), name=name, writable=writable, words=words,
+                        graph=shown(g, name, language.lang)), name=name, writable=writable,
+                    words=words,
                     source=version.source.shown, upload_bytes=most,
                     upload_mb=most >> 20)
 
@@ -641,7 +648,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         changes = store.changelog(name).newest_first(500)
         g = version.graph
         return html("changes.html", language, version, g, show_who=who == EDITOR,
-                    title=language.tr("Changes: {graph}").format(graph=shown(g, name)),
+                    title=language.tr("Changes: {graph}").format(
+                        graph=shown(g, name, language.lang)),
                     name=name, changes=[change_shown(c, g, language.tr)
                                         for c in changes_for(who, changes)],
                     action_names=ACTION_NAMES)

@@ -211,14 +211,16 @@ class Version:
 
     def summary(self, shadowed: list[str], tr: Any = None) -> dict[str, Any]:
         """What the API says of this version: state, source, what it shadows, its ETag and
-        counts, and a broken source's ``problem`` in ``tr``'s language (Finnish without
-        one, as every text of the API), a people cell named, never quoted."""
+        counts, and its title and a broken source's ``problem`` in ``tr``'s language
+        (Finnish without one, as every text of the API), a people cell named, never
+        quoted."""
         from polku.graph import summary, title
         from polku.present.i18n import translator
 
         return {"name": self.source.name,
                 "id": self.graph.graph.get("name") if self.graph is not None else None,
-                "title": title(self.graph) if self.graph is not None else None,
+                "title": title(self.graph, (tr or translator()).lang)
+                if self.graph is not None else None,
                 "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,
                 "problem": problem_worded(self.problem, tr or translator()),

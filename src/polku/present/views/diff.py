@@ -94,7 +94,8 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
         edge["title"] = said[st] + "\n\n" + edge.get("title", "")
         edge["diff"] = st
     f = result["findings"]
-    v.title = tr("Changes: {a} → {b}").format(a=graph_title(a), b=graph_title(b))
+    v.title = tr("Changes: {a} → {b}").format(a=graph_title(a, tr.lang),
+                                              b=graph_title(b, tr.lang))
     v.subtitle = tr("{added} added, {removed} removed, {changed} changed; findings {created} "
                     "created, {resolved} resolved").format(
         added=len(result["added"]), removed=len(result["removed"]),

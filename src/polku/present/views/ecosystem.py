@@ -101,7 +101,7 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
     nseg = len(nodes_of(g, "segment"))
     return View(
         kind="ecosystem",
-        title=tr("Ecosystem · {name}").format(name=graph_title(g)),
+        title=tr("Ecosystem · {name}").format(name=graph_title(g, tr.lang)),
         subtitle=tr("{actors} actors · {services} services · {segments} segments · "
                     "{referrals} referrals").format(
             actors=len(nodes_of(g, "actor")), services=len(nodes_of(g, "service")),

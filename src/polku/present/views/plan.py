@@ -184,7 +184,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     ]
     tally = plan_tally(g)  # counted as the findings and the timeline count
     return View(
-        kind="plan", title=tr("Plan · {name}").format(name=graph_title(g)),
+        kind="plan", title=tr("Plan · {name}").format(name=graph_title(g, tr.lang)),
         subtitle=tr("{goals} goals · {measures} measures · {actors} actors · {no_lead} with no "
                     "lead · {many} with several leads · {deferred} deferred").format(
             goals=len(goals), measures=len(measures), actors=len(actors),

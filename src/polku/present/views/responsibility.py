@@ -78,7 +78,7 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     many = sum(1 for m in marked.values() if m == "several-leads")
     return View(
         kind="responsibility",
-        title=tr("Responsibilities · {name}").format(name=graph_title(g)),
+        title=tr("Responsibilities · {name}").format(name=graph_title(g, tr.lang)),
         subtitle=tr("{actors} actors · {subjects} subjects · {no_lead} with no lead · "
                     "{many} with several leads").format(
             actors=len(actors), subjects=len(subjects), no_lead=no_lead, many=many),

@@ -246,7 +246,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                       + _svg_text(tx - 6 if right else tx + 6, 14, text, "gantt-todaylabel",
                                   text_anchor="end" if right else "start") + '</g>']
     height = bottom + 4
-    title = tr("Plan timeline · {graph}").format(graph=graph_title(g))
+    title = tr("Plan timeline · {graph}").format(graph=graph_title(g, tr.lang))
     svg = (f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img" '
            f'aria-labelledby="gantt-title" width="{layout.width:.0f}" height="{height:.0f}" '
            f'viewBox="0 0 {layout.width:.0f} {height:.0f}">'
