@@ -212,8 +212,10 @@ def test_cli_names_the_graph_and_paths_in_the_readers_language(lang: str, headin
     assert paths.exit_code == 0, paths.output
     name = {"fi": PATH_FI, "sv": PATH_SV, "en": PATH_EN}[lang]
     assert f"{name} ({PATH})" in paths.stdout
+    raci = run("raci", EXAMPLE, "--lang", lang)
+    assert raci.stdout.startswith(f"RACI {heading}:"), raci.stdout[:200]
     others = {FI, SV, EN} - {heading}
-    assert not any(t in shown.stdout + found.stdout for t in others), lang
+    assert not any(t in shown.stdout + found.stdout + raci.stdout for t in others), lang
 
 
 def test_cli_falls_back_to_the_finnish_title_and_name(untranslated: Path) -> None:

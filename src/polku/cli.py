@@ -1227,7 +1227,7 @@ def plan_findings_cmd(
     found = worded(plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)
     # JSON names the graph by its id, as code reads it; people read its title
     typer.echo(print_findings(format, str(g.graph.get("name", "graph")) if format == "json"
-                              else graphmod.title(g), found, tr,
+                              else graphmod.title(g, tr.lang), found, tr,
                               g.graph.get("followups") or {}))
 
 

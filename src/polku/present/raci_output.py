@@ -85,7 +85,7 @@ def raci_worded(m: Raci, g: nx.MultiDiGraph, tr: Translator) -> Raci:
     cells = tuple(replace(c, note="\n".join(owner if line == OWNER_NOTE else line
                                             for line in c.note.split("\n")))
                   if c.note else c for c in m.cells)
-    return replace(m, rows=rows, cells=cells, title=graph_title(g),
+    return replace(m, rows=rows, cells=cells, title=graph_title(g, tr.lang),
                    actor_labels={a: tr.label(g, a) for a in m.actors})
 
 
