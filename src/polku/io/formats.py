@@ -252,11 +252,15 @@ def format_for(out: str | Path, formats: tuple[str, ...] | None = None,
         return default
     names = list(dict.fromkeys(FORMATS[f].suffixes[0] for f in formats
                                if not FORMATS[f].is_folder))
-    what = f"write a {', '.join(names[:-1])} or {names[-1]} file" if len(names) > 1 \
-        else f"write a {names[0]} file"
-    if any(FORMATS[f].is_folder for f in formats):
-        what += ", or a folder (no suffix)"
-    raise PolkuError(what, file=str(out), field="output")
+    folder = any(FORMATS[f].is_folder for f in formats)
+    if len(names) > 1:
+        template = N_("write a {suffixes} or {last} file, or a folder (no suffix)") if folder \
+            else N_("write a {suffixes} or {last} file")
+    else:
+        template = N_("write a {last} file, or a folder (no suffix)") if folder \
+            else N_("write a {last} file")
+    raise PolkuError(template, params={"suffixes": ", ".join(names[:-1]), "last": names[-1]},
+                     file=str(out), field="output")
 
 
 def rdf_format_for(out: str | Path) -> str:

@@ -51,7 +51,9 @@ class ChangeLog:
             try:
                 out.append(json.loads(line))
             except json.JSONDecodeError as e:
-                raise PolkuError(f"not a change log line ({e.msg})", file=self.path.name,
+                # the decoder's own detail (what broke the line) is quoted as it is
+                raise PolkuError(N_("not a change log line ({detail})"),
+                                 params={"detail": e.msg}, file=self.path.name,
                                  row=number) from None
         return out
 

@@ -365,8 +365,13 @@ def error_param(value: Any, tr: Translator) -> Any:
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import HUGE, Alternatives, Choices, Figure, NodeTypes, Phrase, Said
+    from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeTypes, Phrase,
+                              PolkuErrors, Problems, Said)
 
+    if isinstance(value, Problems):
+        return "; ".join(error_text(p, tr) for p in value)
+    if isinstance(value, PolkuErrors):  # several problems inside one: each where it is
+        return "; ".join(error_text(p, tr) for p in value.errors)
     if isinstance(value, PolkuError):
         return error_message(value, tr)
     if isinstance(value, Phrase):
