@@ -217,10 +217,14 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
             text = content.decode("utf-8-sig") if isinstance(content, bytes) \
                 else content.removeprefix("\ufeff")
             data = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            # the decoder's own detail (where the JSON breaks) is quoted as it is
-            raise PolkuError(N_("not JSON ({detail})"), params={"detail": str(e)},
+        except UnicodeDecodeError as e:
+            raise PolkuError(N_("not JSON (not UTF-8: byte 0x{byte} at offset {offset})"),
+                             params={"byte": f"{e.object[e.start]:02x}", "offset": e.start},
                              file=file) from None
+        except json.JSONDecodeError as e:
+            # where it breaks in the reader's words (the decoder's own reason is English)
+            raise PolkuError(N_("not JSON (it breaks at line {line}, column {column})"),
+                             params={"line": e.lineno, "column": e.colno}, file=file) from None
         for where, text in _strings(data):
             if len(text) >= 11 and find_hetu(text) is not None:
                 raise PolkuError(N_("the field {field} {problem}"),
