@@ -204,3 +204,119 @@ def test_the_coverage_test_catches_an_english_sentence(tmp_path: Path) -> None:
     finally:
         SRC = kept
     assert [f.split(":")[1] for f in found] == ["2", "3", "6"], found
+
+
+# -- and the user reads them in their language ------------------------------------------
+
+PTV = Path(__file__).parent / "fixtures" / "ptv"
+
+
+def _said(result) -> str:
+    return result.stdout + result.stderr
+
+
+def test_a_bad_ptv_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:
+    broken = tmp_path / "x.json"
+    broken.write_text("{not json", encoding="utf-8")
+    channel = PTV / "v11_servicechannel_servicelocation_otava.json"
+    codes = PTV / "codelist_ptvkohderyhmat_TargetGroups.json"
+    out = tmp_path / "w"
+    r = run("ptv", "import", broken, "-o", out, "--lang", "fi")
+    assert r.exit_code == 1
+    assert f"virhe: {broken}: ei JSON-muotoinen (virhe rivillä 1, sarakkeessa 2)" in r.stderr
+    r = run("ptv", "import", broken, "-o", out, env={"POLKU_LANG": "sv"})
+    assert f"fel: {broken}: inte JSON (felet finns på rad 1, kolumn 2)" in r.stderr, r.stderr
+    r = run("ptv", "import", codes, "-o", out, "--lang", "sv")
+    assert "inte PTV:s tjänste-JSON (eller organisations-JSON)" in r.stderr, r.stderr
+    # the notes inside the problem are worded too, each with its file
+    r = run("ptv", "import", channel, "-o", out, env={"POLKU_LANG": "fi"})
+    assert r.exit_code == 1
+    assert f"ei ole yhtään PTV-palvelua eikä -organisaatiota: {channel}: asiointikanava " \
+           "(ServiceLocation) 'Otavan Opisto / Otavia', ei palvelu" in r.stderr, r.stderr
+    r = run("ptv", "import", channel, "-o", out, "--lang", "en")
+    assert f"no PTV service or organisation in {channel}: {channel}: a service channel " \
+           "(ServiceLocation)" in r.stderr, r.stderr
+    r = run("ptv", "import", channel, "-o", out, "--name", "Iso", "--lang", "fi")
+    assert "--name: 'Iso' ei kelpaa verkon tunnukseksi" in r.stderr, r.stderr
+    assert not out.exists()
+
+
+def test_ptv_import_says_what_it_wrote_and_noted_in_the_language_asked(tmp_path: Path) -> None:
+    old = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
+    r = run("ptv", "import", old, "-o", tmp_path / "w", "--lang", "fi")
+    assert r.exit_code == 0, _said(r)
+    assert "huomio: v9_service_etsiva_nuorisotyo_naantali.json: palvelu 'Etsivä nuorisotyö' on " \
+           "PTV:n avoimen rajapinnan version v10 tai vanhempi muotoinen" in r.stdout, r.stdout
+    assert "kirjoitettu " in r.stdout and "palveluja 1" in r.stdout
+    assert "ei paikkaa polkun aineistossa: " in r.stdout
+    r = run("ptv", "import", old, "-o", tmp_path / "w2", env={"POLKU_LANG": "sv"})
+    assert "v10 eller äldre" in r.stdout and "skrev " in r.stdout, r.stdout
+
+
+def test_a_bad_plan_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:
+    from polku.io.plan import SAMPLE
+
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    out = tmp_path / "p.ttl"
+    r = run("plan", "import", empty, "-o", out, "--lang", "fi")
+    assert r.exit_code == 1 and f"virhe: {empty}: suunnitelmatiedosto on tyhjä" in r.stderr
+    r = run("plan", "import", tmp_path / "missing.txt", "-o", out, env={"POLKU_LANG": "sv"})
+    assert "planen kan inte läsas (filen eller mappen finns inte)" in r.stderr, r.stderr
+    plan = tmp_path / "plan.txt"
+    plan.write_text(SAMPLE + "\t" * 10 + "ylimääräinen\n", encoding="utf-8")
+    r = run("plan", "import", plan, "-o", out, "--lang", "fi")
+    assert r.exit_code == 1 and not out.exists()
+    assert f"varoitus: {plan}, rivi 3: solu viimeisen sarakkeen (vastuut) jälkeen: " \
+           "'ylimääräinen'" in r.stderr, r.stderr
+    assert f"virhe: 1 ongelma tiedostossa {plan}; mitään ei kirjoitettu" in r.stderr
+    r = run("plan", "import", plan, "-o", out, "--lenient", "--lang", "sv")
+    assert r.exit_code == 0
+    assert f"varning: {plan}, rad 3: en cell efter den sista kolumnen (vastuut)" in r.stderr
+    assert r.stdout.startswith(f"skrev {out}: planens mål 1"), r.stdout
+
+
+def test_a_bad_whatif_and_merge_are_told_in_finnish_and_swedish(tmp_path: Path) -> None:
+    r = run("whatif", MINI, "--remove", "ghost", "--lang", "fi")
+    assert r.exit_code == 1
+    assert "virhe: --remove: tuntematon tunnus 'ghost'" in r.stderr, r.stderr
+    r = run("whatif", MINI, "--places", "kuntouttava=0", env={"POLKU_LANG": "sv"})
+    assert "fel: --places: " in r.stderr and "är inte ett heltal" in r.stderr, r.stderr
+    r = run("merge", MINI, MINI, "-o", tmp_path / "n.ttl", "--lang", "fi")
+    assert r.exit_code == 1
+    assert "kahden verkon nimi on 'mini'" in r.stderr, r.stderr
+    r = run("merge", MINI, MINI, "-o", tmp_path / "n.ttl", "--lang", "sv")
+    assert "två nätverk heter 'mini'" in r.stderr, r.stderr
+
+
+def test_undo_speaks_the_language_asked(tmp_path: Path) -> None:
+    from helpers import copy_mini
+
+    from polku.io.load import load_graph
+    from polku.ops.batch import write_all
+
+    model = copy_mini(tmp_path / "m")
+    write_all(model, load_graph(model), [{"action": "update", "sheet": "services",
+                                          "key": "kuntouttava", "row": {"places": "2"}}], "anna")
+    r = run("undo", model, "--lang", "sv")
+    assert r.exit_code == 0 and r.stdout.startswith("ångrade ändring 1 av "), r.stdout
+    r = run("undo", model, env={"POLKU_LANG": "fi"})
+    assert r.exit_code == 1 and "virhe: peruttavia muutoksia ei ole jäljellä" in r.stderr
+
+
+def test_an_error_inside_an_error_is_worded_too() -> None:
+    """A problem quoted inside another (a batch's edit, the notes of an empty import) is
+    worded in the reader's language, each with its own place."""
+    from polku.errors import Problems
+    from polku.words import N_
+
+    inner = PolkuError(N_("'{value}' is not a number"), params={"value": "x"}, column="places")
+    e = PolkuError(N_("edit {number} ({action} {sheet} {key}): {problem}"),
+                   params={"number": 2, "action": "update", "sheet": "services", "key": "a",
+                           "problem": inner})
+    assert str(e) == "edit 2 (update services a): 'x' is not a number"
+    assert error_text(e, translator("fi")) == "muutos 2 (update services a): 'x' ei ole luku"
+    notes = PolkuError(N_("no PTV service or organisation in {files}: {notes}"), params={
+        "files": "a.json", "notes": Problems([inner])})
+    assert error_text(notes, translator("sv")).endswith(
+        "a.json: kolumn 'places': 'x' är inte ett tal")

@@ -1087,9 +1087,9 @@ def undo(source: str = GraphArg,
 
     with write_lock(changelog_of(source)):  # a server writing the same graph waits
         _, entry = undo_latest(source, load_graph(source), who)
-    typer.echo(translator(lang)("undid change {undone} of {source} (now change "
-                                "{version})").format(undone=entry["undoes"], source=source,
-                                                     version=entry["version"]))
+    tr = translator(lang)
+    typer.echo(tr("undid change {undone} of {source} (now change {version})").format(
+        undone=entry["undoes"], source=source, version=entry["version"]))
 
 
 plan_app = typer.Typer(no_args_is_help=True, help=(
