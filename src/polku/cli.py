@@ -1394,7 +1394,7 @@ def neo4j_regions(
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
     lang: Optional[str] = Lang,
 ) -> None:
-    """List the regions held in the database (the language: of its problems)."""
+    """List the regions held in the database (--lang: the language of its problems)."""
     from polku.io.neo4jstore import regions
 
     for name in regions(uri, user, password, database):
