@@ -392,12 +392,16 @@ def test_missing_region_and_ambiguous_default(server):
 
 def test_cli_push_pull_and_findings_on_a_uri(server, tmp_path, monkeypatch):
     monkeypatch.setenv("NEO4J_PASSWORD", server.password)
-    pushed = run("neo4j", "push", EXAMPLE, "--uri", server.uri)
+    pushed = run("neo4j", "push", EXAMPLE, "--uri", server.uri)  # Finnish, the default
     assert pushed.exit_code == 0, pushed.output
-    assert "pushed region 'keski-uusimaa': 231 nodes" in pushed.output
+    assert "alue 'keski-uusimaa' viety: solmuja 231" in pushed.output, pushed.output
+    pushed = run("neo4j", "push", EXAMPLE, "--uri", server.uri, "--lang", "en")
+    assert "pushed region 'keski-uusimaa': 231 nodes" in pushed.output, pushed.output
     out = tmp_path / "pulled.ttl"
-    pulled = run("neo4j", "pull", "--uri", server.uri, "--region", "keski-uusimaa", "-o", out)
+    pulled = run("neo4j", "pull", "--uri", server.uri, "--region", "keski-uusimaa", "-o", out,
+                 "--lang", "sv")
     assert pulled.exit_code == 0, pulled.output
+    assert pulled.output.startswith(f"skrev {out}: regionen 'keski-uusimaa', "), pulled.output
     assert_same_graph(load_graph(EXAMPLE), load_graph(out))
 
     # neo4j:// (routing) works against a single server as well as bolt://.

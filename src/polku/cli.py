@@ -263,11 +263,15 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
                           ".xlsx), or a neo4j:// URI.")
 
 
+def counted(counts: dict[str, int], tr: Translator) -> str:
+    """``actor 17, service 40 …`` (the node types there are), in ``tr``'s language."""
+    return ", ".join(f"{type_name(k, tr, plural=True)} {n}" if tr.lang != "en" else f"{k} {n}"
+                     for k, n in counts.items() if n)
+
+
 def wrote(output: Path, counts: dict[str, int], tr: Translator) -> str:
-    """``wrote OUTPUT: 17 actors, 40 services …`` in ``tr``'s language."""
-    return tr("wrote {output}: {counts}").format(output=output, counts=", ".join(
-        f"{type_name(k, tr, plural=True)} {n}" if tr.lang != "en" else f"{k} {n}"
-        for k, n in counts.items() if n))
+    """``wrote OUTPUT: actor 17, service 40 …`` in ``tr``'s language."""
+    return tr("wrote {output}: {counts}").format(output=output, counts=counted(counts, tr))
 
 
 def save_imported(result, source: str, output: Path, fmt: str, unit: str,
@@ -290,7 +294,9 @@ def save_imported(result, source: str, output: Path, fmt: str, unit: str,
                                    "no place in polku's graph: {where} ({n} triples)",
                                    n).format(where=where, n=n))
         else:
-            typer.echo(f"no place in polku's graph: {where} ({n} {unit}{'s' if n > 1 else ''})")
+            typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} service)",
+                                   "no place in polku's graph: {where} ({n} services)",
+                                   n).format(where=where, n=n))
 
 
 @app.command("import")
@@ -978,6 +984,7 @@ def ptv_import(
     output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
                                 "or .xlsx), or a graph (.ttl, .jsonld)."),
     name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
+    lang: Optional[str] = Lang,
 ) -> None:
     """Read PTV services and organisations into a valid workbook that a designer then
     completes with segments and referrals; report what had no place."""
@@ -985,16 +992,20 @@ def ptv_import(
     from polku.io.workbook import ID_RE
 
     if not ID_RE.match(name):
-        raise PolkuError(f"'{name}' is not a valid graph id (lower-case letters, digits, "
-                         "'-' and '_')")
+        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
+                            "'-' and '_')"), params={"name": name}, field="name")
+    tr = translator(lang)
     fmt = format_for(output)
     check_output(output, fmt)
     result = read_ptv([str(f) for f in files], name)
-    save_imported(result, ", ".join(str(f) for f in files), output, fmt, "service")
+    save_imported(result, ", ".join(str(f) for f in files), output, fmt, "service", tr)
     for where, n in sorted(result.unplaced_organisations.items()):
-        typer.echo(f"no place in polku's graph: {where} ({n} organisation{'s' if n > 1 else ''})")
-    typer.echo(f"wrote {output}: {result.services} services, {result.organisations} "
-               "organisations (add segments, needs and referrals next)")
+        typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} organisation)",
+                               "no place in polku's graph: {where} ({n} organisations)",
+                               n).format(where=where, n=n))
+    typer.echo(tr("wrote {output}: {services} services, {organisations} organisations (add "
+                  "segments, needs and referrals next)").format(
+        output=output, services=result.services, organisations=result.organisations))
 
 
 @ptv_app.command("compare")
@@ -1025,7 +1036,8 @@ def ptv_compare(
 
     check_format(format, ("text", "json", "html"))
     if format == "html" and output is None:
-        raise PolkuError("the html comparison is a page: give -o PAGE.html")
+        raise PolkuError(N_("the html comparison is a page: give -o PAGE.html"), params={},
+                         field="output")
     tr = translator(lang)
     model = load_graph(source)
     operation = ops.PtvCompare(read_ptv([str(f) for f in files], "ptv"),
@@ -1057,9 +1069,11 @@ def ptv_compare(
         chosen = operation.chosen(result)
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
-        typer.echo(tr("applied {n} edits to {source} as change {version} (undo: polku undo "
-                      "{source})").format(n=len(chosen), source=source,
-                                          version=entry["version"]))
+        typer.echo(tr.ngettext("applied {n} edit to {source} as change {version} (undo: "
+                               "polku undo {source})",
+                               "applied {n} edits to {source} as change {version} (undo: "
+                               "polku undo {source})", len(chosen)).format(
+            n=len(chosen), source=source, version=entry["version"]))
 
 
 @app.command()
@@ -1124,7 +1138,8 @@ def compare(
 @app.command()
 @reports_errors
 def undo(source: str = GraphArg,
-         who: str = typer.Option("polku undo", "--who", help="Who the change log names.")
+         who: str = typer.Option("polku undo", "--who", help="Who the change log names."),
+         lang: Optional[str] = Lang,
          ) -> None:
     """Undo the newest change in a graph's change log (a row edit, or all of a batch such
     as ptv compare --apply), as a change of its own."""
@@ -1133,7 +1148,9 @@ def undo(source: str = GraphArg,
 
     with write_lock(changelog_of(source)):  # a server writing the same graph waits
         _, entry = undo_latest(source, load_graph(source), who)
-    typer.echo(f"undid change {entry['undoes']} of {source} (now change {entry['version']})")
+    tr = translator(lang)
+    typer.echo(tr("undid change {undone} of {source} (now change {version})").format(
+        undone=entry["undoes"], source=source, version=entry["version"]))
 
 
 plan_app = typer.Typer(no_args_is_help=True, help=(
@@ -1260,6 +1277,10 @@ def serve(
     oidc_audience: Optional[str] = typer.Option(
         None, "--oidc-audience", help="What a bearer token's aud must name (default: "
         "POLKU_OIDC_AUDIENCE, else the client id)."),
+    lang: Optional[str] = typer.Option(
+        None, "--lang", envvar="POLKU_LANG", show_default=False,
+        help="The language of the command's own lines and problems: fi, sv or en (default: "
+        "POLKU_LANG, else fi); each page and API answer follows its reader's language."),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import secrets
@@ -1288,16 +1309,23 @@ def serve(
                              os.environ.get("POLKU_ETAG_SECRET") or None)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
+    tr = translator(lang)
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
-    writers = ([] if not known.enabled else ["tokens"]) + \
-        ([f"sign-in at {oidc.issuer}"] if oidc is not None else [])
-    typer.echo(f"polku serving {listing or 'no graphs'} at http://{host}:{port}/"
-               + (f" (writes: {', '.join(writers)})" if writers
-                  else " (read-only: no tokens, no identity provider)"))
+    writers = ([] if not known.enabled else [tr("tokens")]) + \
+        ([tr("sign-in at {issuer}").format(issuer=oidc.issuer)] if oidc is not None else [])
+    address = f"http://{host}:{port}/"
+    if writers:
+        typer.echo(tr("polku serving {graphs} at {address} (writes: {writers})").format(
+            graphs=listing or tr("no graphs"), address=address, writers=", ".join(writers)))
+    else:
+        typer.echo(tr("polku serving {graphs} at {address} (read-only: no tokens, no "
+                      "identity provider)").format(graphs=listing or tr("no graphs"),
+                                                   address=address))
     if not writers and not is_loopback(host):
-        typer.echo(f"warning: {host} is not a loopback address and no tokens are set: the "
-                   "server is read-only and open to that network (anyone who reaches it can "
-                   "read every graph)", err=True)
+        typer.echo(tr("warning: {warning}").format(warning=tr(
+            "{host} is not a loopback address and no tokens are set: the server is read-only "
+            "and open to that network (anyone who reaches it can read every graph)").format(
+                host=host)), err=True)
     if workers == 1:
         if writers:
             store.prepare_writes()
@@ -1363,6 +1391,7 @@ def neo4j_push(
                                          help="The region to replace (default: the graph's name)."),
     batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per statement."),
     quiet: bool = Quiet,
+    lang: Optional[str] = Lang,
 ) -> None:
     """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
     from polku.io.neo4jstore import push_graph
@@ -1372,10 +1401,15 @@ def neo4j_push(
         g = load_graph(source)
         r = push_graph(g, uri, user, password, database, region, batch_size=batch_size,
                        progress=progress)
-    typer.echo(f"pushed region '{r.region}': {r.nodes} nodes, {r.relationships} relationships "
-               f"({r.created_nodes} nodes and {r.created_relationships} relationships new, "
-               f"{r.deleted_nodes} nodes and {r.deleted_relationships} relationships removed) "
-               f"in {r.seconds:.1f} s")
+    tr = translator(lang)
+    typer.echo(tr("pushed region '{region}': {nodes} nodes, {relationships} relationships "
+                  "({created_nodes} nodes and {created_relationships} relationships new, "
+                  "{deleted_nodes} nodes and {deleted_relationships} relationships removed) "
+                  "in {seconds} s").format(
+        region=r.region, nodes=r.nodes, relationships=r.relationships,
+        created_nodes=r.created_nodes, created_relationships=r.created_relationships,
+        deleted_nodes=r.deleted_nodes, deleted_relationships=r.deleted_relationships,
+        seconds=tr.number(r.seconds, 1)))
 
 
 @neo4j_app.command("pull")
@@ -1391,20 +1425,23 @@ def neo4j_pull(
     output: Path = typer.Option(..., "-o", "--output",
                                 help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
     quiet: bool = Quiet,
+    lang: Optional[str] = Lang,
 ) -> None:
     """Read one region (or, with --all, every region merged) back into a graph file."""
     from polku.io.neo4jstore import pull_graph, regions
+    from polku.present.printers import conflict_text
 
+    tr = translator(lang)
     fmt = format_for(output)
     if all_regions and region:
-        raise PolkuError("give --region or --all, not both")
+        raise PolkuError(N_("give --region or --all, not both"), params={}, field="region")
     with terminal_progress(wanted(quiet)) as progress:
         if all_regions:
             from polku.analyses.merge import merge as merged
 
             names = regions(uri, user, password, database)
             if not names:
-                raise PolkuError("the database holds no regions")
+                raise PolkuError(N_("the database holds no regions"), params={})
             pulled = []
             for r in names:
                 one = pull_graph(uri, user, password, database, r, progress=progress)
@@ -1413,14 +1450,15 @@ def neo4j_pull(
             result = merged(pulled, name)
             g = result.graph
             for c in result.conflicts:
-                typer.echo(f"conflict: {c}", err=True)
+                typer.echo(tr("conflict: {conflict}").format(conflict=conflict_text(c, tr)),
+                           err=True)
         else:
             g = pull_graph(uri, user, password, database, region, progress=progress)
         progress(f"writing {output.name}")
         save_graph(g, output, fmt)
-    counts = graphmod.summary(g)
-    typer.echo(f"wrote {output}: region '{g.graph.get('name')}', " + ", ".join(
-        f"{k} {n}" for k, n in counts.items() if n))
+    typer.echo(tr("wrote {output}: region '{region}', {counts}").format(
+        output=output, region=g.graph.get("name"),
+        counts=counted(graphmod.summary(g), tr)))
 
 
 @neo4j_app.command("regions")
@@ -1428,8 +1466,9 @@ def neo4j_pull(
 def neo4j_regions(
     uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
+    lang: Optional[str] = Lang,
 ) -> None:
-    """List the regions held in the database."""
+    """List the regions held in the database (--lang: the language of its problems)."""
     from polku.io.neo4jstore import regions
 
     for name in regions(uri, user, password, database):

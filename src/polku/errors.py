@@ -154,14 +154,29 @@ class Alternatives(tuple):
         return " or ".join(self)
 
 
+class Problems(tuple):
+    """A parameter of a message that lists other problems or notes, each with where it is
+    (``a.json: a service channel …; b.json: …``): the edge words each in the reader's
+    language.
+
+    >>> str(Problems([PolkuError("no services", file="a.json"), PolkuError("empty")]))
+    'a.json: no services; empty'
+    """
+
+    def __str__(self) -> str:
+        return "; ".join(str(p) for p in self)
+
+
 def said(template: str, params: Mapping[str, Any]) -> str:
     """A message template with its parameters, as English reads it.
 
     >>> said("unknown {targets} id '{ref}'", {"targets": NodeTypes(["service"]), "ref": "x"})
     "unknown service id 'x'"
     """
-    return template.format(**{k: str(v) if isinstance(v, (NodeTypes, Alternatives)) else v
-                              for k, v in params.items()})
+    # a problem inside a problem reads as its message (where it is belongs to the outer one)
+    return template.format(**{k: v.message if isinstance(v, PolkuError)
+                              else str(v) if isinstance(v, (NodeTypes, Alternatives, Problems))
+                              else v for k, v in params.items()})
 
 
 class PolkuError(Exception):

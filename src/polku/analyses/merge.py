@@ -19,6 +19,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.graph import new_graph
+from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
 COMPARED = ("name", "name_sv", "name_en", "kind", "region")
@@ -75,18 +76,19 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     seen: set[str] = set()
     for n in names:
         if n in seen:
-            raise PolkuError(f"two graphs are named '{n}': each region needs its own graph id "
-                             "(the id in its graph sheet) to keep its own namespace")
+            raise PolkuError(N_("two graphs are named '{name}': each region needs its own "
+                                "graph id (the id in its graph sheet) to keep its own "
+                                "namespace"), params={"name": n}, field="sources")
         seen.add(n)
     # regions in the order of their names: the merge of A and B is the merge of B and A
     names, graphs = zip(*sorted(zip(names, graphs), key=lambda x: x[0])) if graphs else ((), ())
     for region, g in zip(names, graphs):
         if any("/" in str(n) for n in g.nodes):
-            raise PolkuError(f"'{region}' is already a merged graph: merge the regions "
-                             "themselves")
+            raise PolkuError(N_("'{region}' is already a merged graph: merge the regions "
+                                "themselves"), params={"region": region}, field="sources")
     if name in seen:
-        raise PolkuError(f"the merged graph's name '{name}' is also a region's: choose "
-                         "another with --name")
+        raise PolkuError(N_("the merged graph's name '{name}' is also a region's: choose "
+                            "another with --name"), params={"name": name}, field="name")
 
     # one merged actor per business id, named after its id in the first region that has it
     by_business: dict[str, list[tuple[str, str]]] = {}

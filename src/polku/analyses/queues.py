@@ -337,10 +337,10 @@ def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, f
     else:
         settled = False
     if not settled:
-        raise PolkuError("the demand change does not settle: around a cycle of referrals "
-                         "more clients are referred on than come in, so the change grows "
-                         "without bound (check the volumes on that cycle)",
-                         node=sorted(demand)[0] if demand else None)
+        raise PolkuError(N_("the demand change does not settle: around a cycle of referrals "
+                            "more clients are referred on than come in, so the change grows "
+                            "without bound (check the volumes on that cycle)"), params={},
+                         node=sorted(demand)[0] if demand else None, field="demand")
     out = {}
     for rid, ref in eco.refs.items():
         u, t = ref.source, ref.target
@@ -480,7 +480,8 @@ def check_service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
 def _places_of(g: nx.MultiDiGraph, sid: str) -> int:
     places = g.nodes[sid].get("places", 1)
     if isinstance(places, bool) or not isinstance(places, int) or places < 1:
-        raise PolkuError(f"places must be a whole number, 1 or more, not {places!r}", node=sid)
+        raise PolkuError(N_("places must be a whole number, 1 or more, not {value}"),
+                         params={"value": repr(places)}, node=sid)
     return places
 
 

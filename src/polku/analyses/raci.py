@@ -148,7 +148,8 @@ def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
     ({'actor': 'kela', 'subject': 's', 'role': 'lead'}, 'several-leads')
     """
     if subjects not in SUBJECT_CHOICES:
-        raise PolkuError(f"unknown subjects '{subjects}' (use {', '.join(SUBJECT_CHOICES)})",
+        raise PolkuError(N_("unknown subjects '{value}' (use {choices})"),
+                         params={"value": subjects, "choices": ", ".join(SUBJECT_CHOICES)},
                          field="subjects")
     types = SUBJECT_CHOICES[subjects]
     findings = [as_finding(f) for f in findings]

@@ -26,9 +26,10 @@ from typing import Any
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import NodeTypes, PolkuError
 from polku.finding import Finding
 from polku.analyses.findings import LONG_WAIT_DAYS, find
+from polku.words import N_
 
 REMOVABLE = ("service", "actor", "referral")
 
@@ -44,12 +45,14 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
     ['a', 'r']
     """
     if node not in g:
-        raise PolkuError(f"unknown id '{node}': no service, actor or referral has it",
-                         node=node, field="remove")
+        raise PolkuError(N_("unknown id '{id}': no service, actor or referral has it"),
+                         params={"id": node}, node=node, field="remove")
     t = g.nodes[node].get("type")
     if t not in REMOVABLE:
-        raise PolkuError(f"'{node}' is a {t}; what-if removes a service, an actor or a "
-                         f"referral", node=node, field="remove")
+        raise PolkuError(N_("'{id}' is {type}; what-if removes a service, an actor or a "
+                            "referral"), params={"id": node, "type": NodeTypes((str(t),),
+                                                                               article=True)},
+                         node=node, field="remove")
     h = g.copy()
     gone = [node]
     if t == "service":

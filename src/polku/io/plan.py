@@ -50,7 +50,7 @@ from pathlib import Path
 
 import networkx as nx
 
-from polku.errors import Phrase, PolkuError
+from polku.errors import Phrase, PolkuError, Said, os_reason
 from polku.graph import add_edge, new_graph
 from polku.words import N_
 
@@ -309,19 +309,21 @@ def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str, d
     [('tyollisyysalue', 'lead', ''), ('keusote', 'participant', 'vastaa sote-palveluista.'), ('ttl', 'participant', 'tuottaa tietoa.')]
     """
     named: list[Named] = []
-    problems: list[tuple[int, str, dict[str, str]]] = []
+    # (offset in text, message): a catalogued Phrase, worded at the edge
+    problems: list[tuple[int, Phrase]] = []
     marks = list(ROLE_RE.finditer(text))
     before = text[:marks[0].start()].strip(" ,.;") if marks else text.strip()
     if before:
-        problems.append((0, N_("text outside 'Päävastuu:' / 'Mukana:': '{text}'"),
-                         {"text": _short(before)}))
+        problems.append((0, Phrase(N_("text outside 'Päävastuu:' / 'Mukana:': {text}"),
+                                   text=repr(_short(before)))))
     for i, mark in enumerate(marks):
         role = ROLE_OF[mark.group(1).lower()]
         section = text[mark.end():marks[i + 1].start() if i + 1 < len(marks) else len(text)].strip()
         actors, pos = _actor_list(section, 0, allow_unknown=True)
         if not actors:
-            problems.append((mark.start(), N_("no actor named after '{marker}:': '{text}'"),
-                             {"marker": mark.group(1), "text": _short(section)}))
+            problems.append((mark.start(), Phrase(N_("no actor named after '{mark}:': {text}"),
+                                                  mark=mark.group(1),
+                                                  text=repr(_short(section)))))
             continue
         starts = [(0, actors, pos)]
         # later sentences that open with a known actor name add actors in the same role
@@ -335,11 +337,11 @@ def parse_responsibility(text: str) -> tuple[list[Named], list[tuple[int, str, d
             stop = starts[k + 1][0] if k + 1 < len(starts) else len(section)
             note = section[end:stop].strip(" ,;")
             if _MORE_NAMED_RE.match(note):
-                problems.append((mark.end() + end, N_(
+                problems.append((mark.end() + end, Phrase(N_(
                     "'{text}' after {actor} may name one more organisation, which could not "
                     "be read as one: write each organisation by its name alone, separated by "
                     "a comma or 'ja' (e.g. '{marker}: Keusote ja Vantaan kaupunki')"),
-                    {"text": _short(note), "actor": group[-1][1], "marker": mark.group(1)}))
+                    text=_short(note), actor=group[-1][1], marker=mark.group(1))))
             for aid, name in group:
                 named.append(Named(aid or slug(name), name, role, note))
     return named, problems
@@ -485,10 +487,10 @@ class _Reader:
         self.measure: _Measure | None = None
         self.part: _Part | None = None
 
-    def warn(self, message: str, row: int, column: int | None = None,
-             params: dict[str, object] | None = None) -> None:
-        """One located warning; with ``params``, ``message`` is a catalogued template."""
-        self.warnings.append(PolkuError(message, file=self.source, row=row, params=params,
+    def warn(self, template: str, row: int, column: int | None = None, **params: object) -> None:
+        """Something that cannot be placed: ``template`` is a catalogued text of ``params``
+        (the edge words it in the reader's language)."""
+        self.warnings.append(PolkuError(template, params=params, file=self.source, row=row,
                                         column=COLUMNS[column][1] if column is not None else None))
 
     # what a column currently holds, for judging where a continuation row belongs
@@ -549,8 +551,8 @@ class _Reader:
             shift = 0
             for i in range(NCOLS, len(cells)):
                 if cells[i]:
-                    self.warn(f"a cell beyond the last column ({COLUMNS[-1][1]}): "
-                              f"{_short(' '.join(cells[i]))!r}", lineno)
+                    self.warn(N_("a cell beyond the last column ({last}): {text}"), lineno,
+                              last=COLUMNS[-1][1], text=repr(_short(" ".join(cells[i]))))
             cells, fields = cells[:NCOLS], fields[:NCOLS]
         else:
             shift = self.align(cells, nfields)
@@ -567,8 +569,9 @@ class _Reader:
         if goal_m:
             number = int(goal_m.group(1))
             if number in self.goals:
-                self.warn(f"goal {number} appears a second time (first on line "
-                          f"{self.goals[number].row}); its text is added to the first", lineno, GOAL)
+                self.warn(N_("goal {number} appears a second time (first on line {first}); "
+                             "its text is added to the first"), lineno, GOAL,
+                          number=number, first=self.goals[number].row)
                 self.goal = self.goals[number]
                 _append(self.goal.title, by_col.pop(GOAL))
             else:
@@ -584,15 +587,18 @@ class _Reader:
             number = int(measure_m.group(1))
             title = by_col.pop(MEASURE)
             if self.goal is None:
-                self.warn(f"measure {number} comes before any goal; it is left out", lineno, MEASURE)
+                self.warn(N_("measure {number} comes before any goal; it is left out"),
+                          lineno, MEASURE, number=number)
                 self.measure = self.part = None
                 for col in sorted(by_col):
-                    self.warn("this text belongs to a measure that is left out", lineno, col)
+                    self.warn(N_("this text belongs to a measure that is left out"), lineno,
+                              col)
                 return
             key = (self.goal.number, number)
             if key in self.measures:
-                self.warn(f"measure {key[0]}.{number} appears a second time (first on line "
-                          f"{self.measures[key].row}); its text is added to the first", lineno, MEASURE)
+                self.warn(N_("measure {goal}.{number} appears a second time (first on line "
+                             "{first}); its text is added to the first"), lineno, MEASURE,
+                          goal=key[0], number=number, first=self.measures[key].row)
                 self.measure = self.measures[key]
                 _append(self.measure.title, title)
                 self.part = self.measure.parts[-1]
@@ -614,9 +620,10 @@ class _Reader:
                         and self.part.row == lineno:
                     self.part.label = label  # the measure's own row opens its first part
                 elif any(p.label == label for p in self.measure.parts):
-                    self.warn(f"sub-part {label!r} appears a second time in measure "
-                              f"{self.measure.goal}.{self.measure.number}; its text is added to the first",
-                              lineno, ACTIONS)
+                    self.warn(N_("sub-part {label} appears a second time in measure "
+                                 "{goal}.{number}; its text is added to the first"),
+                              lineno, ACTIONS, label=repr(label), goal=self.measure.goal,
+                              number=self.measure.number)
                     self.part = next(p for p in self.measure.parts if p.label == label)
                 else:
                     self.part = _Part(label, lineno)
@@ -634,9 +641,10 @@ class _Reader:
         for col in sorted(by_col):
             held = self.current(col)
             if held is None:
-                what = "goal" if col in (GOAL, SUBTHEMES) else "measure"
-                self.warn(f"text before any {what}, cannot tell what it belongs to: "
-                          f"{_short(' '.join(by_col[col]))!r}", lineno, col)
+                template = N_("text before any goal, cannot tell what it belongs to: {text}") \
+                    if col in (GOAL, SUBTHEMES) else \
+                    N_("text before any measure, cannot tell what it belongs to: {text}")
+                self.warn(template, lineno, col, text=repr(_short(" ".join(by_col[col]))))
                 continue
             if col >= ACTIONS and self.part is not None:
                 if col not in self.part.cells:
@@ -666,7 +674,9 @@ def refuse_hetu_lines(lines: list[str], source: str) -> None:
     if i is not None:
         cells = lines[i].split("\t")
         column = next(n for n, c in enumerate(cells, 1) if find_hetu(c) is not None)
-        raise PolkuError(f"line {i + 1}, column {column} {HETU_MESSAGE}", file=source)
+        raise PolkuError(N_("line {line}, column {column} {problem}"),
+                         params={"line": i + 1, "column": column,
+                                 "problem": Said(HETU_MESSAGE)}, file=source)
 
 
 def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
@@ -690,8 +700,8 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
             break
     if header is None:
         refuse_other_separator(lines, source)
-        reader.warn("no header row (Tavoitteet, alateemat, toimenpiteet, …) found; "
-                    "reading every row in the standard column order", 1)
+        reader.warn(N_("no header row (Tavoitteet, alateemat, toimenpiteet, …) found; "
+                       "reading every row in the standard column order"), 1)
         start = 0
     else:
         start = header + 1
@@ -738,8 +748,9 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
             attrs["start"], attrs["end"] = span[0], span[1]
             head, tail = text[:span[2][0]], text[span[2][1]:]
             if span[0] > span[1]:
-                reader.warn(f"measure {gnum}.{mnum} ends ({span[1]}) before it starts ({span[0]})",
-                            m.row, MEASURE)
+                reader.warn(N_("measure {goal}.{number} ends ({end}) before it starts "
+                               "({start})"), m.row, MEASURE, goal=gnum, number=mnum,
+                            end=span[1], start=span[0])
         head_paras = [p for p in head.split("\n") if p.strip()]
         # the title is the first sentence; the rest of the cell says more about it
         first = sentences(head_paras[0]) if head_paras else []
@@ -788,10 +799,10 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
                 continue
             row = part.row_at(RESP, 0)
             named, problems = parse_responsibility(text_)
-            for offset, template, params in problems:
-                reader.warn(N_("measure {measure}: {problem}"), part.row_at(RESP, offset), RESP,
-                            params={"measure": f"{gnum}.{mnum}",
-                                    "problem": Phrase(template, **params)})
+            for offset, problem in problems:
+                reader.warn(N_("measure {goal}.{number}: {problem}"),
+                            part.row_at(RESP, offset), RESP, goal=gnum, number=mnum,
+                            problem=problem)
             for n in named:
                 if n.actor not in g:
                     known = ACTORS.get(n.actor)
@@ -800,8 +811,9 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
                 if n.actor in roles and roles[n.actor][0] != n.role:
                     if roles[n.actor][0] == "participant" and n.role == "lead":
                         roles[n.actor] = ("lead", roles[n.actor][1], row)
-                    reader.warn(f"measure {gnum}.{mnum}: {n.name} is named both as lead and as "
-                                "participant; kept as lead", row, RESP)
+                    reader.warn(N_("measure {goal}.{number}: {actor} is named both as lead "
+                                   "and as participant; kept as lead"), row, RESP,
+                                goal=gnum, number=mnum, actor=n.name)
                 role, notes, _ = roles.setdefault(n.actor, (n.role, [], row))
                 if n.note and n.note not in notes:
                     notes.append(n.note)
@@ -876,7 +888,7 @@ def import_plan(path: str | Path, name: str | None = None,
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise PolkuError(N_("cannot read the plan ({reason})"), params={"reason": e.strerror},
+        raise PolkuError(N_("cannot read the plan ({reason})"), params={"reason": os_reason(e)},
                          file=str(path)) from None
     text = decode_plan(data, str(path))
     if not text.strip():

@@ -33,10 +33,11 @@ from typing import Any, Iterator
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import Note, PolkuError, Problems, Said, os_reason
 from polku.graph import add_edge, new_graph
 from polku.io.naming import guess_kind, slug, unique
 from polku.privacy import HETU_MESSAGE, find_hetu
+from polku.words import N_
 
 LANG_COLUMN = {"fi": "name", "sv": "name_sv", "en": "name_en"}
 ROLE_OF = {"Responsible": "lead", "OtherResponsible": "participant"}
@@ -78,12 +79,13 @@ def organisation_version(org: dict) -> str:
     ValueError: no 'organizationNames' (every open-API version since v1 names an organisation there)
     """
     if not isinstance(org.get("organizationNames"), list):
-        raise ValueError("no 'organizationNames' (every open-API version since v1 names an "
-                         "organisation there)")
+        # the reason is a catalogued text: the edge words it (Said)
+        raise ValueError(N_("no 'organizationNames' (every open-API version since v1 names "
+                            "an organisation there)"))
     if not org.get("id"):
-        raise ValueError("no 'id' (PTV's id of the organisation)")
+        raise ValueError(N_("no 'id' (PTV's id of the organisation)"))
     if "parentOrganization" in org or "emailAddresses" in org:
-        return "v7 or older"
+        return N_("v7 or older")
     if any(isinstance(x, dict) and "organizationId" in x for x in org.get("services") or []):
         return "v8–v9"
     return CURRENT
@@ -102,7 +104,7 @@ def service_version(svc: dict) -> str:
     if "responsibleSoteOrganization" in svc or any(
             isinstance(t, dict) and "newUri" in t for t in svc.get("targetGroups") or []):
         return CURRENT
-    return "v10 or older"
+    return N_("v10 or older")
 
 
 @dataclass
@@ -112,7 +114,9 @@ class PtvImport:
     organisations: int = 0
     #: what had no place: "<file>: <field>" -> how many services had it
     unplaced: dict[str, int] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    #: what the reader noticed (an older API version, a service channel ...): located,
+    #: catalogued notes the edge words in the reader's language
+    notes: list[Note] = field(default_factory=list)
     #: the same for organisation records
     unplaced_organisations: dict[str, int] = field(default_factory=dict)
     #: PTV id -> node id, for the services and organisations read
@@ -173,7 +177,7 @@ def is_ptv_json(path: str | Path) -> bool:
     return isinstance(data, list) and bool(data) and all(_is_record(x) for x in data)
 
 
-def _records(data: Any, file: str) -> tuple[list[dict], list[dict], list[str]]:
+def _records(data: Any, file: str) -> tuple[list[dict], list[dict], list[Note]]:
     """The Service and Organization objects in one file, and notes about what else it
     held. An organisation record whose version cannot be read is refused here."""
     if isinstance(data, dict) and isinstance(data.get("itemList"), list):
@@ -182,25 +186,30 @@ def _records(data: Any, file: str) -> tuple[list[dict], list[dict], list[str]]:
     is_record = _is_record
     if isinstance(data, dict) and "serviceChannelNames" in data:
         names = _texts(data.get("serviceChannelNames"))
-        return [], [], [f"{file}: a service channel ({data.get('serviceChannelType', '?')}) "
-                        f"'{names.get('fi') or next(iter(names.values()), '?')}', not a "
-                        "service: channels have no place in polku's graph"]
+        return [], [], [Note(N_("a service channel ({kind}) '{name}', not a service: "
+                                "channels have no place in polku's graph"),
+                             params={"kind": str(data.get("serviceChannelType", "?")),
+                                     "name": names.get("fi") or next(iter(names.values()), "?")},
+                             file=file)]
     if is_record(data):
         data = [data]
     elif isinstance(data, dict) and data and all(is_record(v) for v in data.values()):
         data = list(data.values())
     if not isinstance(data, list) or not data or not all(is_record(x) for x in data):
-        raise PolkuError("not PTV service JSON (nor organisation JSON): expected v11 Service "
-                         "objects (with serviceNames) or Organization objects (with "
-                         "organizationNames), a list or page (itemList) of them", file=file)
+        raise PolkuError(N_("not PTV service JSON (nor organisation JSON): expected v11 "
+                            "Service objects (with serviceNames) or Organization objects (with "
+                            "organizationNames), a list or page (itemList) of them"),
+                         params={}, file=file)
     services = [x for x in data if "serviceNames" in x]
     organisations = [x for x in data if "serviceNames" not in x]
     for i, org in enumerate(organisations):
         try:
             organisation_version(org)
         except ValueError as e:
-            raise PolkuError(f"an organisation record whose API version cannot be read "
-                             f"(record {i + 1}): {e}", file=file) from None
+            raise PolkuError(N_("an organisation record whose API version cannot be read "
+                                "(record {number}): {reason}"),
+                             params={"number": i + 1, "reason": Said(str(e))},
+                             file=file) from None
     return services, organisations, []
 
 
@@ -211,7 +220,8 @@ def read_ptv(paths: list[str | Path], name: str = "ptv") -> PtvImport:
         try:
             texts.append((str(path), Path(path).read_bytes()))
         except OSError as e:
-            raise PolkuError(f"cannot read the file ({e.strerror})", file=str(path)) from None
+            raise PolkuError(N_("cannot read the file ({reason})"),
+                             params={"reason": os_reason(e)}, file=str(path)) from None
     return read_ptv_texts(texts, name)
 
 
@@ -232,11 +242,19 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
             text = content.decode("utf-8-sig") if isinstance(content, bytes) \
                 else content.removeprefix("\ufeff")
             data = json.loads(text)
-        except (UnicodeDecodeError, json.JSONDecodeError) as e:
-            raise PolkuError(f"not JSON ({e})", file=file) from None
+        except UnicodeDecodeError as e:
+            raise PolkuError(N_("not JSON (not UTF-8: byte 0x{byte} at offset {offset})"),
+                             params={"byte": f"{e.object[e.start]:02x}", "offset": e.start},
+                             file=file) from None
+        except json.JSONDecodeError as e:
+            # where it breaks in the reader's words (the decoder's own reason is English)
+            raise PolkuError(N_("not JSON (it breaks at line {line}, column {column})"),
+                             params={"line": e.lineno, "column": e.colno}, file=file) from None
         for where, text in _strings(data):
             if len(text) >= 11 and find_hetu(text) is not None:
-                raise PolkuError(f"the field {where} {HETU_MESSAGE}", file=file)
+                raise PolkuError(N_("the field {field} {problem}"),
+                                 params={"field": where, "problem": Said(HETU_MESSAGE)},
+                                 file=file)
         svcs, orgs, notes = _records(data, file)
         result.notes += notes
         services += [(x, file) for x in svcs]
@@ -252,8 +270,12 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
         with _record_shape("organisation", org, file):
             _link_organisation(result, org, file, actor_of)
     if result.services == 0 and result.organisations == 0:
-        raise PolkuError("no PTV service or organisation in " + ", ".join(p for p, _ in texts)
-                         + (": " + "; ".join(result.notes) if result.notes else ""))
+        files = ", ".join(p for p, _ in texts)
+        if result.notes:
+            raise PolkuError(N_("no PTV service or organisation in {files}: {notes}"),
+                             params={"files": files, "notes": Problems(result.notes)})
+        raise PolkuError(N_("no PTV service or organisation in {files}"),
+                         params={"files": files})
     return result
 
 
@@ -266,9 +288,13 @@ def _record_shape(kind: str, record: dict, file: str) -> Iterator[None]:
         yield
     except (TypeError, AttributeError, KeyError, ValueError) as e:
         ident = record.get("id") if isinstance(record, dict) else None
-        raise PolkuError(f"the {kind} record {ident!s} does not have the shape of a PTV "
-                         f"{kind} record, so it cannot be read ({type(e).__name__}: {e})",
-                         file=file) from None
+        template = N_("the service record {id} does not have the shape of a PTV service "
+                      "record, so it cannot be read ({detail})") if kind == "service" else \
+            N_("the organisation record {id} does not have the shape of a PTV organisation "
+               "record, so it cannot be read ({detail})")
+        # the detail is Python's own (the field that failed), quoted as it is
+        raise PolkuError(template, params={"id": str(ident), "detail":
+                                           f"{type(e).__name__}: {e}"}, file=file) from None
 
 
 def _add_organisation(result: PtvImport, org: dict, file: str, taken: set[str],
@@ -292,15 +318,18 @@ def _add_organisation(result: PtvImport, org: dict, file: str, taken: set[str],
         else:
             alternates.append(f"{lang}: {str(item['value']).strip()}")
     if not names:
-        raise PolkuError(f"organisation {oid} has no name", file=file)
+        raise PolkuError(N_("organisation {id} has no name"), params={"id": oid}, file=file)
     attrs, extra = text_columns("name", names)  # type: ignore[arg-type]
     name = str(attrs["name"])
     if oid in actor_of:  # the same organisation twice (two files): the first one stands
-        result.notes.append(f"{file}: organisation {oid} '{name}' read already")
+        result.notes.append(Note(N_("organisation {id} '{name}' read already"),
+                                 params={"id": oid, "name": name}, file=file))
         return
     if version != CURRENT:
-        result.notes.append(f"{Path(file).name}: organisation '{name}' has the shape of PTV "
-                            f"open API {version}: read as such")
+        result.notes.append(Note(N_("organisation '{name}' has the shape of PTV open API "
+                                    "{version}: read as such"),
+                                 params={"name": name, "version": Said(version)},
+                                 file=Path(file).name))
     aid = unique(slug(name, "toimija"), taken)
     actor_of[oid] = aid
     result.node_of[oid] = aid
@@ -352,8 +381,10 @@ def _link_organisation(result: PtvImport, org: dict, file: str,
             continue
         _link(g, aid, sid, item.get("roleType"))
     if elsewhere:
-        result.notes.append(f"{Path(file).name}: {g.nodes[aid]['name']} lists {elsewhere} "
-                            "service(s) that are not in the files read")
+        result.notes.append(Note(N_("{actor} lists {count} service(s) that are not in the "
+                                    "files read"),
+                                 params={"actor": g.nodes[aid]["name"], "count": elsewhere},
+                                 file=Path(file).name))
 
 
 def _link(g: nx.MultiDiGraph, aid: str, sid: str, role: Any) -> None:
@@ -369,12 +400,15 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
     g = result.graph
     names = _texts(svc.get("serviceNames"), "Name") or _texts(svc.get("serviceNames"))
     if not names:
-        raise PolkuError(f"service {svc.get('id')} has no name", file=file)
+        raise PolkuError(N_("service {id} has no name"), params={"id": str(svc.get("id"))},
+                         file=file)
     primary = names.get("fi") or names.get("sv") or next(iter(names.values()))
     version = service_version(svc)
     if version != CURRENT:
-        result.notes.append(f"{Path(file).name}: service '{primary}' has the shape of PTV "
-                            f"open API {version}: read as such")
+        result.notes.append(Note(N_("service '{name}' has the shape of PTV open API "
+                                    "{version}: read as such"),
+                                 params={"name": primary, "version": Said(version)},
+                                 file=Path(file).name))
     sid = unique(slug(primary, "palvelu"), taken)
     attrs: dict[str, Any] = {"type": "service", "name": primary}
     for lang, col in LANG_COLUMN.items():

@@ -26,7 +26,7 @@ from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import CellError, NodeTypes, Phrase, PolkuError, PolkuErrors, Said
+from polku.errors import CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
@@ -84,15 +84,17 @@ def column_name_problem(name: str) -> str | None:
     >>> column_name_problem("=cmd")
     'a column name cannot start with =, +, -, @, a tab or a line break (a spreadsheet would run it as a formula)'
     """
+    # catalogued texts (Said, Phrase): the message that quotes one words it at the edge
     if find_hetu(name) is not None:
-        return f"the column name {HETU_MESSAGE}"
+        return Phrase(N_("the column name {problem}"), problem=Said(HETU_MESSAGE))
     if name.startswith(FORMULA_STARTS):
-        return ("a column name cannot start with =, +, -, @, a tab or a line break (a "
-                "spreadsheet would run it as a formula)")
+        return Said(N_("a column name cannot start with =, +, -, @, a tab or a line break "
+                       "(a spreadsheet would run it as a formula)"))
     if any(c in name for c in ',"\n\r\t') or _CONTROL.search(name):
-        return "a column name cannot hold a comma, a quote, a line break, a tab or a control character"
+        return Said(N_("a column name cannot hold a comma, a quote, a line break, a tab or a "
+                       "control character"))
     if len(name) > MAX_COLUMN_NAME:
-        return f"a column name has at most {MAX_COLUMN_NAME} characters"
+        return Phrase(N_("a column name has at most {most} characters"), most=MAX_COLUMN_NAME)
     return None
 
 
@@ -322,12 +324,10 @@ class _Reader:
 
     def error(self, message: str, *, file: str | None = None, sheet: str | None = None,
               row: int | None = None, column: str | None = None, **params: object) -> None:
-        """One problem; with ``params`` (or ``catalogued``), ``message`` is a catalogued
-        template the edge words in the reader's language."""
-        catalogued = bool(params.pop("catalogued", False)) or bool(params)
+        """One problem: ``message`` is a catalogued template of ``params`` that the edge
+        words in the reader's language."""
         self.errors.append(PolkuError(message, file=file or str(self.path), sheet=sheet,
-                                      row=row, column=column,
-                                      params=params if catalogued else None))
+                                      row=row, column=column, params=params))
 
     # -- raw tables -----------------------------------------------------------------
     def tables(self) -> dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]:
@@ -376,7 +376,7 @@ class _Reader:
                 continue
             except csv.Error as e:
                 template, params = _csv_problem(e)
-                self.error(template, file=str(file), sheet=name, row=line, catalogued=True,
+                self.error(template, file=str(file), sheet=name, row=line,
                            **params)
                 self.failed.add(name)
                 continue
@@ -388,14 +388,13 @@ class _Reader:
             if not rows or not any(c.strip() for c in rows[0]) and \
                     not any(c.strip() for r in rows for c in r):
                 self.error(N_("the file is empty: it needs at least a header row"),
-                           file=str(file), sheet=name, catalogued=True)
+                           file=str(file), sheet=name)
                 self.failed.add(name)
                 continue
             header = [h.strip() for h in rows[0]]
             if len(header) == 1 and ";" in header[0]:
                 self.error(N_("the header has one column with ';' in it: polku reads "
-                              "comma-separated CSV"), file=str(file), sheet=name, row=1,
-                           catalogued=True)
+                              "comma-separated CSV"), file=str(file), sheet=name, row=1)
                 self.failed.add(name)
                 continue
             body = [(n, [c.strip() for c in r]) for n, r in zip(lines[1:], rows[1:])]
@@ -426,7 +425,7 @@ class _Reader:
                     header.pop()
                 if not header:
                     self.error(N_("the sheet is empty: it needs at least a header row"),
-                               sheet=name, catalogued=True)
+                               sheet=name)
                     self.failed.add(name)
                     continue
                 # one column past the header, to notice data with no header; a formatted
@@ -514,7 +513,7 @@ class _TooManyRows(PolkuError):
     def __init__(self, ceiling: int) -> None:
         super().__init__(N_("the sheet has more than {ceiling} rows, the most this server or "
                             "command takes (POLKU_MAX_ROWS raises the ceiling)"),
-                         params={"ceiling": f"{ceiling:,}"})
+                         params={"ceiling": Figure(ceiling)})
 
 
 def _csv_problem(error: csv.Error) -> tuple[str, dict[str, object]]:
@@ -523,7 +522,7 @@ def _csv_problem(error: csv.Error) -> tuple[str, dict[str, object]]:
     text = str(error)
     if "field larger than field limit" in text:
         return (N_("a cell is longer than {most} characters, the most a cell holds (did a "
-                   "quote (\") open a cell that never closes?)"), {"most": f"{MAX_CELL:,}"})
+                   "quote (\") open a cell that never closes?)"), {"most": Figure(MAX_CELL)})
     if "NUL" in text:
         return N_("the file holds a NUL character: save it again as UTF-8 CSV"), {}
     return N_("the CSV cannot be read here ({detail})"), {"detail": text}
@@ -904,9 +903,10 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                             values[h] = _parse_cell(col, text, text)
                         except CellError as e:
                             reader.error(e.msgid, file=file, sheet=name, row=rownum,
-                                         column=h, catalogued=True, **e.params)
-                        except ValueError as e:
-                            reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
+                                         column=h, **e.params)
+                        except ValueError as e:  # no parser's own: Python's, quoted as is
+                            reader.error(N_("the cell cannot be read ({detail})"), file=file,
+                                         sheet=name, row=rownum, column=h, detail=str(e))
                 rows.append(_Row(name, file, rownum, values, extra))
                 continue
             for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
@@ -915,13 +915,13 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                         reader.error(N_("the cell holds a formula whose value was never "
                                         "saved (open the workbook in a spreadsheet program "
                                         "and save it, or type the value)"), file=file,
-                                     sheet=name, row=rownum, column=h, catalogued=True)
+                                     sheet=name, row=rownum, column=h)
                     continue
                 if len(text) > MAX_CELL:
                     reader.error(N_("the cell has {length} characters; a cell holds at "
                                     "most {most}"), file=file, sheet=name, row=rownum,
-                                 column=h or None, length=f"{len(text):,}",
-                                 most=f"{MAX_CELL:,}")
+                                 column=h or None, length=Figure(len(text)),
+                                 most=Figure(MAX_CELL))
                     continue
                 if text.startswith("'"):
                     text = unneutral(text)
@@ -936,7 +936,7 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                 if screen and _CONTROL.search(text):
                     reader.error(N_("the cell holds a control character (such as NUL); "
                                     "remove it"), file=file, sheet=name, row=rownum,
-                                 column=h, catalogued=True)
+                                 column=h)
                     continue
                 if screen and len(text) >= 11 and find_hetu(text) is not None:
                     reader.error(N_("the cell {problem}"), file=file, sheet=name,
@@ -953,10 +953,10 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                 try:
                     values[h] = _parse_cell(col, raw, text)
                 except CellError as e:
-                    reader.error(e.msgid, file=file, sheet=name, row=rownum, column=h,
-                                 catalogued=True, **e.params)
-                except ValueError as e:
-                    reader.error(str(e), file=file, sheet=name, row=rownum, column=h)
+                    reader.error(e.msgid, file=file, sheet=name, row=rownum, column=h, **e.params)
+                except ValueError as e:  # no parser's own: Python's, quoted as is
+                    reader.error(N_("the cell cannot be read ({detail})"), file=file,
+                                 sheet=name, row=rownum, column=h, detail=str(e))
             rows.append(_Row(name, file, rownum, values, extra))
         result[name] = rows
     return result, reader.errors, reader.failed

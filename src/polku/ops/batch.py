@@ -16,6 +16,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.ops import edits
 from polku.ops.changelog import ChangeLog, reverts
+from polku.words import N_
 
 
 def changelog_of(source: str | Path, name: str | None = None) -> ChangeLog:
@@ -43,8 +44,10 @@ def apply_all(sheets: edits.Sheets, wanted: Iterable[Mapping[str, Any]]
             values = edits.row_values(e["sheet"], e.get("row") or {})
             sheets, change = edits.apply(sheets, e["action"], e["sheet"], e.get("key"), values)
         except PolkuError as err:
-            raise PolkuError(f"edit {number} ({e['action']} {e['sheet']} {e.get('key')}): "
-                             f"{err.message}") from None
+            raise PolkuError(N_("edit {number} ({action} {sheet} {key}): {problem}"),
+                             params={"number": number, "action": e["action"],
+                                     "sheet": e["sheet"], "key": str(e.get("key")),
+                                     "problem": err}) from None
         changes.append(change)
     return sheets, changes
 
@@ -62,7 +65,7 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
     ``identity`` is logged beside ``who``; ``sheets``: ``current``'s sheets when the caller
     has them read (never changed here). Returns the new graph and the entry."""
     if not wanted:
-        raise PolkuError("no edits to apply")
+        raise PolkuError(N_("no edits to apply"), params={})
     store = edits.row_store(source)
     if sheets is None:
         sheets = store.sheets(current)

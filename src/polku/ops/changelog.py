@@ -51,8 +51,10 @@ class ChangeLog:
             try:
                 out.append(json.loads(line))
             except json.JSONDecodeError as e:
-                raise PolkuError(f"not a change log line ({e.msg})", file=self.path.name,
-                                 row=number) from None
+                # where it breaks in the reader's words (the decoder's own reason is English)
+                raise PolkuError(N_("not a change log line (its JSON breaks at column "
+                                    "{column})"), params={"column": e.colno},
+                                 file=self.path.name, row=number) from None
         return out
 
     def newest_first(self, limit: int | None = None) -> list[dict[str, Any]]:

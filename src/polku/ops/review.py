@@ -78,9 +78,10 @@ def sheets_at(sheets: edits.Sheets, entries: Iterable[Mapping[str, Any]],
         try:
             sheets = _revert(sheets, entry)
         except PolkuError as e:
-            raise PolkuError(f"the change log does not lead back to version {version}: "
-                             f"version {entry['version']} cannot be reverted ({e.message})",
-                             field="since") from None
+            raise PolkuError(N_("the change log does not lead back to version {version}: "
+                                "version {entry} cannot be reverted ({problem})"),
+                             params={"version": version, "entry": entry["version"],
+                                     "problem": e}, field="since") from None
     return sheets
 
 

@@ -366,8 +366,12 @@ def error_param(value: Any, tr: Translator) -> Any:
     'Ekosystemet (ecosystem)'
     """
     from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeName, NodeTypes,
-                              Phrase, Said)
+                              Phrase, PolkuErrors, Problems, Said)
 
+    if isinstance(value, Problems):
+        return "; ".join(error_text(p, tr) for p in value)
+    if isinstance(value, PolkuErrors):  # several problems inside one: each where it is
+        return "; ".join(error_text(p, tr) for p in value.errors)
     if isinstance(value, PolkuError):
         return error_message(value, tr)
     if isinstance(value, Phrase):
