@@ -248,7 +248,7 @@ def test_ptv_import_says_what_it_wrote_and_noted_in_the_language_asked(tmp_path:
     assert "huomio: v9_service_etsiva_nuorisotyo_naantali.json: palvelu 'Etsivä nuorisotyö' on " \
            "PTV:n avoimen rajapinnan version v10 tai vanhempi muotoinen" in r.stdout, r.stdout
     assert "kirjoitettu " in r.stdout and "palveluja 1" in r.stdout
-    assert "ei paikkaa polkun aineistossa: " in r.stdout
+    assert "ei paikkaa polku-aineistossa: " in r.stdout
     r = run("ptv", "import", old, "-o", tmp_path / "w2", env={"POLKU_LANG": "sv"})
     assert "v10 eller äldre" in r.stdout and "skrev " in r.stdout, r.stdout
 
@@ -273,7 +273,7 @@ def test_a_bad_plan_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:
     r = run("plan", "import", plan, "-o", out, "--lenient", "--lang", "sv")
     assert r.exit_code == 0
     assert f"varning: {plan}, rad 3: en cell efter den sista kolumnen (vastuut)" in r.stderr
-    assert r.stdout.startswith(f"skrev {out}: planens mål 1"), r.stdout
+    assert r.stdout.startswith(f"skrev {out}: aktörer 2, planens mål 1"), r.stdout
 
 
 def test_a_bad_whatif_and_merge_are_told_in_finnish_and_swedish(tmp_path: Path) -> None:
