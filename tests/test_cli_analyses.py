@@ -168,6 +168,26 @@ def test_whatif_names_what_goes_with_a_removal(lang, line):
     assert "referral Work trial → Pay subsidy" in also and "ref-" not in also, also
 
 
+@pytest.mark.parametrize("removed, lang, heading", [
+    ("ref-etsiva-ohjaamo", "fi", "Entä jos ohjaus Etsivä nuorisotyö → Ohjaamon ohjaus ja "
+     "neuvonta poistettaisiin aineistosta Keski-Uudenmaan työhön osallistumisen ekosysteemi?"),
+    ("ref-etsiva-ohjaamo", "en", "What if the referral Outreach youth work → Ohjaamo guidance "
+     "and counselling were removed from Central Uusimaa ecosystem for participation in "
+     "working life?"),
+    ("ohjaamo", "fi", "Entä jos toimija Ohjaamo Keski-Uusimaa (ohjaamo) poistettaisiin "
+     "aineistosta Keski-Uudenmaan työhön osallistumisen ekosysteemi?"),
+    ("ohjaamo", "sv", "Tänk om aktör Navigatorn i Mellersta Nyland (ohjaamo) togs bort ur "
+     "Mellersta Nylands ekosystem för deltagande i arbetslivet?"),
+])
+def test_whatif_heading_names_the_removed_node(removed, lang, heading):
+    """The question names what is removed: a referral by its two ends (it said
+    'ref-etsiva-ohjaamo (ohjaus)'), any other node by its kind and name, with one bracket."""
+    text = invoke("whatif", EXAMPLE, "--remove", removed, "--lang", lang).stdout
+    assert text.splitlines()[0] == heading, text
+    if lang == "fi":  # what the removal resolves is not what disappears with it
+        assert "Ratkeaa (" in text and "Poistuu poistetun mukana (" in text
+
+
 def test_report_html_is_self_contained_and_escaped(region, tmp_path):
     out = tmp_path / "report.html"
     r = invoke("report", region, "-o", out, "--lang", "en")

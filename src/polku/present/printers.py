@@ -350,8 +350,12 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """:func:`polku.analyses.whatif.whatif` as plain text for the terminal."""
     tr = tr or translator()
     kind = result["removed_type"]
-    lines = [tr("What if {name} ({type}) were removed from {graph}?").format(
-        name=result["removed_label"], type=type_name(kind, tr), graph=result["graph"])]
+    # a referral is named by its two ends, its kind in the words ('ohjaus A → B'); any other
+    # node by its kind, then its name (the id in brackets: one bracket, not two)
+    lines = [tr("What if the {what} were removed from {graph}?").format(
+        what=result["removed_label"], graph=result["graph"]) if kind == "referral"
+        else tr("What if the {type} {name} were removed from {graph}?").format(
+            name=result["removed_label"], type=type_name(kind, tr), graph=result["graph"])]
     also = [i for i in result["removed_ids"] if i != result["removed"]]
     if also:  # by their names (whatif_worded's removed_labels), the ids in the JSON
         labels = result.get("removed_labels") or {}

@@ -105,7 +105,9 @@ def whatif_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) ->
         out[key] = worded_dicts(value, g, tr) if key in ("created", "resolved",
                                                          "removed_with") else value
         if key == "removed_type":
-            out["removed_label"] = name(g, result["removed"], tr)
+            # a referral has no name of its own: its two ends say which one it is
+            out["removed_label"] = subject_name(g, result["removed"], tr) \
+                if value == "referral" else name(g, result["removed"], tr)
         if key == "removed_ids":
             out["removed_labels"] = {i: subject_name(g, i, tr) for i in value}
     return out
