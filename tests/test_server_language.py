@@ -34,7 +34,7 @@ PAGES = {
     "whatif": ("/graphs/keski-uusimaa/whatif?segment=seg-nuoret&service=tyokokeilu&capacity=40",
                ("käyttöaste ennen", "beläggningsgrad före", "utilisation before")),
     "bottlenecks": ("/graphs/keski-uusimaa/bottlenecks",
-                    ("Välityskeskeisyyden mukaan", "Efter mellanliggande centralitet", "By betweenness")),
+                    ("Välityskeskeisyyden mukaan", "Efter mellanhetscentralitet", "By betweenness")),
     "changes": ("/graphs/keski-uusimaa/changes",
                 ("Ei vielä muutoksia.", "Inga ändringar ännu.", "No changes yet.")),
     "report": ("/graphs/keski-uusimaa/report",
