@@ -913,14 +913,14 @@ _TURTLE_RE = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE)
 
 
 def what_it_looks_like(text: str, source: str) -> str | None:
-    """What a file without a plan header is, when it is plainly no tab-separated plan text
+    r"""What a file without a plan header is, when it is plainly no tab-separated plan text
     (a catalogued phrase, worded at the edge), else None: its suffix first (a graph, a
     CSV table, a workbook …), then its first line (Turtle's ``@prefix``, JSON's ``{``), then
     whether any line has a tab at all.
 
     >>> what_it_looks_like("@prefix : <x> .", "p.txt"), what_it_looks_like("a\tb", "p.csv")
     ('a Turtle graph (RDF)', 'a CSV table (comma separated)')
-    >>> what_it_looks_like("id,name\nx,y", "p.txt"), what_it_looks_like("a\tb", "p.txt") is None
+    >>> what_it_looks_like("id,name,kind\nx,y,z", "p.txt"), what_it_looks_like("a\tb", "p.txt") is None
     ('a CSV table (comma separated)', True)
     """
     suffix = Path(source).suffix.lower()
