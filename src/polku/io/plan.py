@@ -920,8 +920,10 @@ def what_it_looks_like(text: str, source: str) -> str | None:
 
     >>> what_it_looks_like("@prefix : <x> .", "p.txt"), what_it_looks_like("a\tb", "p.csv")
     ('a Turtle graph (RDF)', 'a CSV table (comma separated)')
-    >>> what_it_looks_like("id,name,kind\nx,y,z", "p.txt"), what_it_looks_like("a\tb", "p.txt") is None
-    ('a CSV table (comma separated)', True)
+    >>> what_it_looks_like("id,name,kind\nx,y,z", "p.txt")
+    'a CSV table (comma separated)'
+    >>> what_it_looks_like("a\tb", "p.txt") is None
+    True
     """
     suffix = Path(source).suffix.lower()
     if suffix in NOT_PLAN_SUFFIXES:
@@ -966,8 +968,8 @@ def import_plan(path: str | Path, name: str | None = None,
     if path.suffix.lower() in binary or data.startswith(b"PK\x03\x04"):
         # a workbook or a document as saved (a zip, or binary): said as such before its
         # bytes are read as text and found to hold zero bytes
-        refuse_not_a_plan("", str(path), binary.get(path.suffix.lower(),
-                                                     N_("a zip archive (a workbook or a document)")))
+        zipped = N_("a zip archive (a workbook or a document)")
+        refuse_not_a_plan("", str(path), binary.get(path.suffix.lower(), zipped))
     text = decode_plan(data, str(path))
     if not text.strip():
         raise PolkuError(N_("the plan file is empty"), params={}, file=str(path))

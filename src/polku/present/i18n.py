@@ -249,9 +249,10 @@ class Translator:
         in Finnish and Swedish, ``Jan 2026 – Sep 2026`` in English (spaced, as its months
         are words); one month once.
 
-        >>> translator("fi").month_range("2026-01", "2026-09"), translator("en").month_range("2026-01", "2026-09")
+        >>> fi, en = translator("fi"), translator("en")
+        >>> fi.month_range("2026-01", "2026-09"), en.month_range("2026-01", "2026-09")
         ('1/2026–9/2026', 'Jan 2026 – Sep 2026')
-        >>> translator("sv").month_range("2027-03", "2027-03"), translator("fi").month_range(None, "2027-03")
+        >>> fi.month_range("2027-03", "2027-03"), fi.month_range(None, "2027-03")
         ('3/2027', '?–3/2027')
         """
         first, last = (self.month(m) if m else "?" for m in (start, end))

@@ -155,8 +155,8 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     def node(n: str) -> str:
         return _md(names[n]) if n in names else f"`{_md(n)}`"
 
-    lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | {node(f.subject)} | "
-              f"{', '.join(node(r) for r in f.related)} | {_md(f.message)} |"
+    lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | "
+              f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} |"
               + (f" {_md(followup_text(followups.get(f.key), tr))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)
