@@ -247,6 +247,95 @@ def test_a_plan_saved_as_csv_is_one_clear_located_error(tmp_path, sep):
     assert not (tmp_path / "plan.ttl").exists()
 
 
+def test_a_plan_saved_with_semicolons_names_the_semicolon(tmp_path):
+    """The whole plan saved with ';': its title line lists the columns with commas, but
+    the header that separates the table is the ';' one, on line 5."""
+    path = tmp_path / "plan.txt"
+    path.write_text(SEED_TEXT.replace("\t", ";"), encoding="utf-8")
+    r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines() == [
+        f"error: {path}, row 5: the plan table's header is separated by ';', not by tabs "
+        "(a spreadsheet's CSV): save the table as tab-separated text (Excel: Text (Tab "
+        "delimited)) or export it from the document again"]
+
+
+ROOT = SEED.parents[2]
+NOT_A_PLAN_TAIL = (", not a plan table: a plan file is the plan's table saved as tab-separated "
+                   "text in UTF-8, its first row the headers Tavoitteet, alateemat, "
+                   "toimenpiteet, … (see the README, 'The action plan as a graph')")
+
+
+@pytest.mark.parametrize("make, looks", [
+    (lambda d: ROOT / "graphs" / "plan.ttl", "a Turtle graph (RDF)"),
+    (lambda d: ROOT / "graphs" / "keski-uusimaa" / "services.csv", "a CSV table (comma separated)"),
+    # the same files renamed .txt are told by what they hold
+    (lambda d: _copy(ROOT / "graphs" / "plan.ttl", d / "plan.txt"), "a Turtle graph (RDF)"),
+    (lambda d: _copy(ROOT / "graphs" / "keski-uusimaa" / "services.csv", d / "services.txt"),
+     "a CSV table (comma separated)"),
+    (lambda d: _write(d / "notes.txt", "Muistio\nEi taulukkoa lainkaan.\n"),
+     "text without a single tab"),
+    (lambda d: _write(d / "plan.json", '{"goals": []}'), "a JSON document"),
+    (lambda d: _write(d / "plan.txt", '{"goals": []}'), "a JSON document"),
+    # a suffix says what a file is even when it holds tabs (and no plan header)
+    (lambda d: _write(d / "data.csv", "a\tb\nc\td\n"), "a CSV table (comma separated)"),
+    (lambda d: _write(d / "plan.xlsx", b"PK\x03\x04" + bytes(200)), "a spreadsheet workbook"),
+    (lambda d: _write(d / "plan.bin", b"PK\x03\x04" + bytes(200)),
+     "a zip archive (a workbook or a document)"),
+])
+def test_a_file_that_is_no_plan_is_one_clear_located_error(tmp_path, make, looks):
+    """A graph, a CSV table, a workbook or text without tabs is refused once, saying what
+    it looks like and what a plan file is, not read into a warning for every line."""
+    path = make(tmp_path)
+    out = tmp_path / "p.ttl"
+    r = run("plan", "import", path, "-o", out)
+    assert r.exit_code == 1
+    assert r.output.strip().splitlines() == [
+        f"error: {path}: this file looks like {looks}{NOT_A_PLAN_TAIL}"], r.output
+    assert not out.exists()
+
+
+def test_a_file_that_is_no_plan_is_told_in_the_readers_language(tmp_path):
+    out = tmp_path / "p.ttl"
+    plan = ROOT / "graphs" / "plan.ttl"
+    r = run("plan", "import", plan, "-o", out, "--lang", "fi")
+    assert r.output.strip().splitlines() == [
+        f"virhe: {plan}: tiedosto näyttää olevan Turtle-muotoinen verkko (RDF), ei "
+        "suunnitelmataulukko: suunnitelmatiedosto on suunnitelman taulukko tallennettuna "
+        "sarkaimin eroteltuna tekstinä UTF-8-merkistössä, ensimmäisenä rivinä otsikot "
+        "Tavoitteet, alateemat, toimenpiteet, … (katso README:n luku 'The action plan as a "
+        "graph')"], r.output
+    r = run("plan", "import", ROOT / "graphs" / "keski-uusimaa" / "services.csv", "-o", out,
+            "--lang", "sv")
+    assert r.exit_code == 1 and "ser ut att vara en CSV-tabell (kommaavgränsad), inte en " \
+        "plantabell" in r.output, r.output
+
+
+def _copy(source: Path, target: Path) -> Path:
+    target.write_bytes(source.read_bytes())
+    return target
+
+
+def _write(target: Path, content) -> Path:
+    if isinstance(content, bytes):
+        target.write_bytes(content)
+    else:
+        target.write_text(content, encoding="utf-8")
+    return target
+
+
+def test_a_tab_separated_plan_without_a_header_is_still_read(tmp_path):
+    """Tab-separated text without the header row is a plan table that lost its first row:
+    it is read in the standard column order, and the missing header is a warning."""
+    path = tmp_path / "plan.txt"
+    path.write_text(plan_text(GOAL_ROW + GOOD_MEASURE).split("\n", 1)[1], encoding="utf-8")
+    result = import_plan(path)
+    assert [w.msgid for w in result.warnings] == [
+        "no header row (Tavoitteet, alateemat, toimenpiteet, …) found; reading every row in "
+        "the standard column order"]
+    assert nodes_of(result.graph, "measure") == ["measure-1-1"]
+
+
 def test_a_binary_file_is_not_a_plan(tmp_path):
     path = tmp_path / "plan.txt"
     path.write_bytes(bytes(range(256)) * 4)
@@ -263,7 +352,7 @@ def test_cli_imports_a_plan_into_a_workbook(tmp_path, out_name):
     out = tmp_path / out_name
     r = run("plan", "import", SEED, "-o", out)
     assert r.exit_code == 0, r.output
-    assert r.output.startswith(f"wrote {out}: ") and "measure 18" in r.output
+    assert r.output.startswith(f"wrote {out}: ") and "plan measures 18" in r.output
     from polku.io.load import load_graph
 
     g = load_graph(str(out))
@@ -306,11 +395,83 @@ def test_cli_import_titles_the_plan(tmp_path):
     assert r.output.startswith("RACI Keski-Uudenmaan suunnitelma: 18 subjects")
 
 
+def test_cli_import_refuses_an_invalid_graph_id_up_front(tmp_path):
+    """--name is the graph's id: one that is none is refused before anything is read or
+    written (a graph named so would fail to load); a default made from an output's file
+    name is made an id."""
+    out = tmp_path / "pw2"
+    r = run("plan", "import", SEED, "-o", out, "--name", "Keski Uusimaa")
+    assert r.exit_code == 1
+    assert r.output.strip() == ("error: --name: 'Keski Uusimaa' is not a valid graph id "
+                                "(lower-case letters, digits, '-' and '_')")
+    assert not out.exists()
+    out = tmp_path / "Plan 2026.ttl"
+    assert run("plan", "import", SEED, "-o", out).exit_code == 0
+    from polku.io.load import load_graph
+
+    assert load_graph(str(out)).graph["name"] == "plan-2026"
+
+
+def test_cli_import_counts_by_plural_names_in_every_language(tmp_path):
+    counts = {"en": "actors 3, plan goals 3, plan measures 18, indicators 32, risks 39, "
+                    "responsibilities 49",
+              "fi": "toimijat 3, suunnitelman tavoitteet 3, suunnitelman toimenpiteet 18"}
+    for lang, said in counts.items():
+        r = run("plan", "import", SEED, "-o", tmp_path / "p.ttl", "--lang", lang)
+        assert r.exit_code == 0 and said in r.output, r.output
+
+
+def test_plan_commands_on_a_graph_without_a_plan_say_so(tmp_path):
+    """plan show and plan findings of a graph without a plan say there is none (exit 1),
+    as the plan views do: "0 findings" would pass for a plan with nothing to find."""
+    mini = copy_mini(tmp_path / "mini")
+    for command in ("show", "findings"):
+        r = run("plan", command, mini)
+        assert r.exit_code == 1, r.output
+        assert r.output.strip() == (
+            f"error: {mini}: 'mini' has no action plan (no plan goals or measures): import a "
+            "plan table with polku plan import, or add the plan sheets to the workbook")
+    r = run("plan", "findings", mini, "--lang", "fi")
+    assert r.exit_code == 1 and "ei sisällä toimintasuunnitelmaa" in r.output, r.output
+
+
+def test_cli_plan_show_heads_and_writes_months_and_names_whole(tmp_path):
+    """plan show is headed by the plan's title; months read as the reader writes them;
+    an organisation's name is whole when the column has room for it."""
+    out = tmp_path / "plan.ttl"
+    assert run("plan", "import", SEED, "-o", out, "--title", "Keski-Uudenmaan suunnitelma").exit_code == 0
+    for lang, months in (("fi", "1/2026–9/2026"), ("sv", "1/2026–9/2026"),
+                         ("en", "Jan 2026 – Sep 2026")):
+        r = run("plan", "show", out, "--lang", lang)
+        assert r.exit_code == 0, r.output
+        lines = r.output.splitlines()
+        assert lines[0] == "Keski-Uudenmaan suunnitelma", lines[:3]
+        row = next(line for line in lines if line.lstrip().startswith("1.1 "))
+        assert f"  {months}  " in row and "2026-01" not in r.output, row
+        assert "Keski-Uudenmaan hyvinvointialue (Keusote), Keski-Uudenmaan työllisyysalue" in row
+        assert "…," not in r.output
+
+
+def test_cli_plan_findings_markdown_names_measures_and_organisations(tmp_path):
+    out = tmp_path / "plan.ttl"
+    assert run("plan", "import", SEED, "-o", out).exit_code == 0
+    r = run("plan", "findings", out, "--format", "markdown")
+    assert r.exit_code == 0, r.output
+    assert not re.search(r"`(measure|risk|goal)-\d|`(ttl|keusote|tyollisyysalue)`", r.output)
+    row = next(line for line in r.output.splitlines()
+               if line.startswith("| warning | division of work") and "| 1.1 " in line)
+    assert row.startswith("| warning | division of work still to be agreed | 1.1 Tilannekuva 1: "
+                          "Kootaan ja kuvataan ekosyste… | Keski-Uudenmaan hyvinvointialue "
+                          "(Keusote), Keski-Uudenmaan työllisyysalue | "), row
+    overload = next(line for line in r.output.splitlines() if "| Työterveyslaitos |" in line)
+    assert "| 2.6 Palvelutarjonnan tarkastelu" in overload and "3.6 Kehitettyjen" in overload
+
+
 def test_cli_import_show_and_findings(tmp_path):
     out = tmp_path / "plan.ttl"
     r = run("plan", "import", SEED, "-o", out)
     assert r.exit_code == 0, r.output
-    assert "measure 18" in r.output and out.exists()
+    assert "plan measures 18" in r.output and out.exists()
     r = run("plan", "show", out, "--format", "json")
     assert r.exit_code == 0, r.output
     doc = json.loads(r.output)
@@ -330,7 +491,8 @@ def test_cli_import_show_and_findings(tmp_path):
     assert r.exit_code == 0 and "deferred" in r.output
     # people read numbers and names: 3.6, not measure-3-6; Työterveyslaitos, not ttl
     lines = r.output.splitlines()
-    assert lines[0].startswith("1. Luodaan vaikeasti työllistyviin")
+    assert lines[0] == "Toimintasuunnitelma 2026–2028"
+    assert lines[2].startswith("1. Luodaan vaikeasti työllistyviin")
     row = next(line for line in lines if line.lstrip().startswith("3.6 "))
     assert "Työterveyslaitos" in row and "Keski-Uudenmaan" in row
     assert not re.search(r"\b(measure-|goal-)|\b(ttl|keusote|tyollisyysalue)\b", r.output)

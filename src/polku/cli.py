@@ -264,13 +264,13 @@ GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV fo
 
 
 def counted(counts: dict[str, int], tr: Translator) -> str:
-    """``actor 17, service 40 …`` (the node types there are), in ``tr``'s language."""
-    return ", ".join(f"{type_name(k, tr, plural=True)} {n}" if tr.lang != "en" else f"{k} {n}"
-                     for k, n in counts.items() if n)
+    """``actors 17, services 40 …`` (the node types there are), by their plural names in
+    ``tr``'s language, English too (``plan measures 18``, not the type's id)."""
+    return ", ".join(f"{type_name(k, tr, plural=True)} {n}" for k, n in counts.items() if n)
 
 
 def wrote(output: Path, counts: dict[str, int], tr: Translator) -> str:
-    """``wrote OUTPUT: actor 17, service 40 …`` in ``tr``'s language."""
+    """``wrote OUTPUT: actors 17, services 40 …`` in ``tr``'s language."""
     return tr("wrote {output}: {counts}").format(output=output, counts=counted(counts, tr))
 
 
@@ -528,9 +528,11 @@ def findings(
 
 
 def print_findings(format: str, graph_name: str, result: list, tr,
-                   followups: dict | None = None, present: set | None = None) -> str:
+                   followups: dict | None = None, present: set | None = None,
+                   names: dict[str, str] | None = None) -> str:
     """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown; the
-    graph's follow-ups as they stand beside the findings."""
+    graph's follow-ups as they stand beside the findings; the markdown table's subjects by
+    ``names`` (id → what people call it) where given, else by their ids."""
     from polku.finding import findings_json
 
     states = None
@@ -543,8 +545,9 @@ def print_findings(format: str, graph_name: str, result: list, tr,
         return findings_json(graph_name, result, states)
     from polku.present.printers import findings_markdown, findings_table
 
-    return {"table": findings_table, "markdown": findings_markdown}[format](
-        graph_name, result, tr, states)
+    if format == "markdown":
+        return findings_markdown(graph_name, result, tr, states, names=names)
+    return findings_table(graph_name, result, tr, states)
 
 
 def review_since(g, source: str, since: str, changes: Optional[Path], run) -> dict:
@@ -1159,6 +1162,17 @@ plan_app = typer.Typer(no_args_is_help=True, help=(
 app.add_typer(plan_app, name="plan")
 
 
+def require_plan(g, source: str, tr: Translator) -> None:
+    """Refuse a graph without a plan (no goals, no measures) for the plan commands, as the
+    plan views do: an empty table or "0 findings" would pass for a plan with nothing to
+    find in it."""
+    if not any(t in ("goal", "measure") for _, t in g.nodes(data="type")):
+        raise PolkuError(N_("'{graph}' has no action plan (no plan goals or measures): "
+                            "import a plan table with polku plan import, or add the plan "
+                            "sheets to the workbook"),
+                         params={"graph": graphmod.title(g, tr.lang)}, file=source)
+
+
 @plan_app.command("import")
 @reports_errors
 def plan_import(
@@ -1170,8 +1184,9 @@ def plan_import(
                                 "sheets)."),
     lenient: bool = typer.Option(False, "--lenient",
                                  help="Write the graph even when some text could not be placed."),
-    name: Optional[str] = typer.Option(None, help="The graph's name (default: the output's "
-                                       "file name without suffix)."),
+    name: Optional[str] = typer.Option(None, help="The graph's id: lower-case letters, digits, "
+                                       "'-' and '_' (default: the output's file name without "
+                                       "suffix, made such an id)."),
     title: Optional[str] = typer.Option(None, "--title", help="What people call the plan, "
                                         "as pages and tables head it (default: "
                                         "'Toimintasuunnitelma' and the years its measures run)."),
@@ -1179,12 +1194,19 @@ def plan_import(
 ) -> None:
     """Import a plan table; every cell that cannot be placed is reported with its line and
     column, and stops the import (exit 1) unless --lenient is given."""
-    from polku.io.plan import import_plan
+    from polku.io.plan import import_plan, slug
+    from polku.io.workbook import ID_RE
 
+    # up front, as ptv import does: a graph named so would be written and then fail to load
+    if name is not None and not ID_RE.match(name):
+        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
+                            "'-' and '_')"), params={"name": name}, field="name")
     tr = translator(lang)
     fmt = format_for(output)
     check_output(output, fmt, plan_path)
-    result = import_plan(plan_path, name=name or output.stem, title=title)
+    if name is None:  # "Plan 2026.ttl" names the graph plan-2026
+        name = output.stem if ID_RE.match(output.stem) else slug(output.stem, default="plan")
+    result = import_plan(plan_path, name=name, title=title)
     for warning in result.warnings:
         typer.echo(tr("warning: {problem}").format(problem=error_text(warning, tr)), err=True)
     if result.warnings and not lenient:
@@ -1205,21 +1227,22 @@ def plan_show(
     format: str = typer.Option("table", "--format", help="table or json."),
     lang: Optional[str] = Lang,
 ) -> None:
-    """Show a graph's plan: goals, and measures with leads, participants and months."""
+    """Show a graph's plan, headed by its title: goals, and measures with leads,
+    participants and months."""
     from polku.io.plan import plan_summary
     from polku.present.printers import plan_table
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
     g = load_graph(source)
+    require_plan(g, source, tr)
     summary = plan_summary(g)
     if format == "json":  # ids, as code reads them
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         names = {a: tr.label(g, a) for m in summary["measures"]
                  for a in [*m["leads"], *m["participants"]]}  # type: ignore[misc]
-        typer.echo(plan_table(summary, tr=tr, names=names) if summary["measures"] or summary["goals"]
-                   else tr("{source}: no plan (no goals or measures)").format(source=source))
+        typer.echo(graphmod.title(g, tr.lang) + "\n\n" + plan_table(summary, tr=tr, names=names))
 
 
 @plan_app.command("findings")
@@ -1237,15 +1260,18 @@ def plan_findings_cmd(
     polku findings prints them."""
     from polku.analyses.plan_findings import plan_findings
     from polku.present.messages import worded
+    from polku.present.printers import plan_labels
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
     g = load_graph(source)
+    require_plan(g, source, tr)
     found = worded(plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)
-    # JSON names the graph by its id, as code reads it; people read its title
+    # JSON names the graph by its id, as code reads it; people read its title, and the
+    # markdown table's subjects by their numbers and names
     typer.echo(print_findings(format, str(g.graph.get("name", "graph")) if format == "json"
                               else graphmod.title(g, tr.lang), found, tr,
-                              g.graph.get("followups") or {}))
+                              g.graph.get("followups") or {}, names=plan_labels(g, tr)))
 
 
 @app.command()

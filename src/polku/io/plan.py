@@ -176,15 +176,16 @@ def _append(target: list[str], more: list[str]) -> None:
         target.extend(more)
 
 
-def slug(name: str) -> str:
-    """A stable id from a name: lower case ASCII, words joined by ``-``.
+def slug(name: str, default: str = "actor") -> str:
+    """A stable id from a name: lower case ASCII, words joined by ``-`` (``default`` for a
+    name without a letter or digit).
 
-    >>> slug("Keski-Uudenmaan Työllisyysalue")
-    'keski-uudenmaan-tyollisyysalue'
+    >>> slug("Keski-Uudenmaan Työllisyysalue"), slug("!!", default="plan")
+    ('keski-uudenmaan-tyollisyysalue', 'plan')
     """
     text = unicodedata.normalize("NFKD", name.lower())
     text = "".join(c for c in text if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "actor"
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or default
 
 
 # -- months ---------------------------------------------------------------------------------
@@ -685,8 +686,10 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
     (default: :func:`plan_title`).
 
     Never raises for bad content: what cannot be placed is in ``warnings``; only a
-    personal identity code, or a table separated by ``;`` or ``,`` instead of tabs
-    (:func:`refuse_other_separator`), refuses the whole plan.
+    personal identity code, a table separated by ``;`` or ``,`` instead of tabs
+    (:func:`refuse_other_separator`), or a file without a plan header that is plainly no
+    plan table (:func:`refuse_not_a_plan`: a graph, a CSV table, text without tabs)
+    refuses the whole plan.
     """
     reader = _Reader(source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -700,6 +703,7 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
             break
     if header is None:
         refuse_other_separator(lines, source)
+        refuse_not_a_plan(text, source)
         reader.warn(N_("no header row (Tavoitteet, alateemat, toimenpiteet, …) found; "
                        "reading every row in the standard column order"), 1)
         start = 0
@@ -866,19 +870,88 @@ OTHER_SEPARATORS = ((";", "';'"), (",", "','"))
 
 def refuse_other_separator(lines: list[str], source: str) -> None:
     """Refuse a plan table without a tab-separated header that has one separated by ``;``
-    or ``,`` (Excel's CSV), naming its line: its cells' own commas and semicolons make such
-    a file ambiguous, and read as tab separated it would be one column of confusing
-    warnings."""
+    or ``,`` (Excel's CSV), naming its line and the separator it uses: its cells' own
+    commas and semicolons make such a file ambiguous, and read as tab separated it would be
+    one column of confusing warnings.
+
+    The header is the line and separator that find the most column headers: a plan saved
+    with ``;`` may well have a title line listing the columns with commas above its
+    header, and that title is not what separates the table.
+
+    >>> refuse_other_separator(["Tavoitteet, toimenpiteet, kohderyhmät, tulokset, mittarit, "
+    ...                         "riskit, vastuut", ";".join(HEADER_WORDS)], "p.csv")
+    Traceback (most recent call last):
+    ...
+    polku.errors.PolkuError: p.csv, row 2: the plan table's header is separated by ';', not by tabs (a spreadsheet's CSV): save the table as tab-separated text (Excel: Text (Tab delimited)) or export it from the document again
+    """
+    best: tuple[int, int, int, str] | None = None  # hits, cells, -line, separator shown
     for i, line in enumerate(lines[:50]):
         for sep, shown in OTHER_SEPARATORS:
             cells = [" ".join(paragraphs(c)).lower().strip(' "') for c in line.split(sep)]
             hits = sum(1 for w in HEADER_WORDS if any(c.startswith(w) for c in cells))
-            if hits >= 5:
-                raise PolkuError(N_("the plan table's header is separated by {separator}, "
-                                    "not by tabs (a spreadsheet's CSV): save the table as "
-                                    "tab-separated text (Excel: Text (Tab delimited)) or "
-                                    "export it from the document again"),
-                                 params={"separator": shown}, file=source, row=i + 1)
+            if hits >= 5 and (best is None or (hits, len(cells), -i) > best[:3]):
+                best = (hits, len(cells), -i, shown)
+    if best is not None:
+        raise PolkuError(N_("the plan table's header is separated by {separator}, "
+                            "not by tabs (a spreadsheet's CSV): save the table as "
+                            "tab-separated text (Excel: Text (Tab delimited)) or "
+                            "export it from the document again"),
+                         params={"separator": best[3]}, file=source, row=1 - best[2])
+
+
+#: suffixes of files that are never a plan table, with what they are (catalogued)
+NOT_PLAN_SUFFIXES: dict[str, str] = {
+    ".ttl": N_("a Turtle graph (RDF)"), ".nt": N_("a Turtle graph (RDF)"),
+    ".jsonld": N_("a JSON document"), ".json": N_("a JSON document"),
+    ".csv": N_("a CSV table (comma separated)"),
+    ".xlsx": N_("a spreadsheet workbook"), ".xlsm": N_("a spreadsheet workbook"),
+    ".xls": N_("a spreadsheet workbook"), ".ods": N_("a spreadsheet workbook"),
+    ".docx": N_("a word-processor document"), ".doc": N_("a word-processor document"),
+    ".odt": N_("a word-processor document"),
+}
+_TURTLE_RE = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE)
+
+
+def what_it_looks_like(text: str, source: str) -> str | None:
+    r"""What a file without a plan header is, when it is plainly no tab-separated plan text
+    (a catalogued phrase, worded at the edge), else None: its suffix first (a graph, a
+    CSV table, a workbook …), then its first line (Turtle's ``@prefix``, JSON's ``{``), then
+    whether any line has a tab at all.
+
+    >>> what_it_looks_like("@prefix : <x> .", "p.txt"), what_it_looks_like("a\tb", "p.csv")
+    ('a Turtle graph (RDF)', 'a CSV table (comma separated)')
+    >>> what_it_looks_like("id,name,kind\nx,y,z", "p.txt")
+    'a CSV table (comma separated)'
+    >>> what_it_looks_like("a\tb", "p.txt") is None
+    True
+    """
+    suffix = Path(source).suffix.lower()
+    if suffix in NOT_PLAN_SUFFIXES:
+        return NOT_PLAN_SUFFIXES[suffix]
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if _TURTLE_RE.match(first):
+        return NOT_PLAN_SUFFIXES[".ttl"]
+    if first.lstrip().startswith(("{", "[")):
+        return NOT_PLAN_SUFFIXES[".json"]
+    if "\t" in text:
+        return None
+    if first.count(",") >= 2 or first.count(";") >= 2:
+        return NOT_PLAN_SUFFIXES[".csv"]
+    return N_("text without a single tab")
+
+
+def refuse_not_a_plan(text: str, source: str, kind: str | None = None) -> None:
+    """Refuse, once, a file without a plan header that is plainly no plan table (``kind``,
+    by default :func:`what_it_looks_like`: a graph, a CSV table, text without tabs),
+    saying what it looks like and what a plan file is; read as a plan it would be a
+    warning for every line."""
+    kind = kind or what_it_looks_like(text, source)
+    if kind is not None:
+        raise PolkuError(N_("this file looks like {kind}, not a plan table: a plan file is "
+                            "the plan's table saved as tab-separated text in UTF-8, its first "
+                            "row the headers Tavoitteet, alateemat, toimenpiteet, … (see the "
+                            "README, 'The action plan as a graph')"),
+                         params={"kind": Said(kind)}, file=source)
 
 
 def import_plan(path: str | Path, name: str | None = None,
@@ -890,6 +963,13 @@ def import_plan(path: str | Path, name: str | None = None,
     except OSError as e:
         raise PolkuError(N_("cannot read the plan ({reason})"), params={"reason": os_reason(e)},
                          file=str(path)) from None
+    binary = {k: v for k, v in NOT_PLAN_SUFFIXES.items() if k not in (".ttl", ".nt", ".json",
+                                                                      ".jsonld", ".csv")}
+    if path.suffix.lower() in binary or data.startswith(b"PK\x03\x04"):
+        # a workbook or a document as saved (a zip, or binary): said as such before its
+        # bytes are read as text and found to hold zero bytes
+        zipped = N_("a zip archive (a workbook or a document)")
+        refuse_not_a_plan("", str(path), binary.get(path.suffix.lower(), zipped))
     text = decode_plan(data, str(path))
     if not text.strip():
         raise PolkuError(N_("the plan file is empty"), params={}, file=str(path))

@@ -243,6 +243,23 @@ class Translator:
 
         return format_date(date(year, month, 1), "MMM y", locale=self.lang)
 
+    def month_range(self, start: Any, end: Any) -> str:
+        """Months from ``start`` to ``end`` (``YYYY-MM``, either may be missing: ``?``) as
+        :meth:`month` writes them, joined as the language joins a range: ``1/2026–9/2026``
+        in Finnish and Swedish, ``Jan 2026 – Sep 2026`` in English (spaced, as its months
+        are words); one month once.
+
+        >>> fi, en = translator("fi"), translator("en")
+        >>> fi.month_range("2026-01", "2026-09"), en.month_range("2026-01", "2026-09")
+        ('1/2026–9/2026', 'Jan 2026 – Sep 2026')
+        >>> fi.month_range("2027-03", "2027-03"), fi.month_range(None, "2027-03")
+        ('3/2027', '?–3/2027')
+        """
+        first, last = (self.month(m) if m else "?" for m in (start, end))
+        if first == last:
+            return first
+        return f"{first} – {last}" if " " in first + last else f"{first}–{last}"
+
     def days(self, value: Any) -> str:
         """Days as they can mean something: one decimal below ten, whole days from ten up,
         and ``< 0,1`` for a wait above nothing that rounds to nothing.

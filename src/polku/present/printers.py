@@ -132,9 +132,12 @@ def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None)
 
 def findings_markdown(graph_name: str, findings: Iterable[Finding],
                       tr: Translator | None = None,
-                      followups: dict[str, dict[str, Any]] | None = None) -> str:
+                      followups: dict[str, dict[str, Any]] | None = None,
+                      names: Mapping[str, str] | None = None) -> str:
     """Findings as a markdown document: counts by kind, then a table of every finding (its
-    follow-up in the last column when the graph has follow-ups)."""
+    follow-up in the last column when the graph has follow-ups). The subject and related
+    columns name a node by ``names`` (id → what people call it, e.g. ``1.3 Kehitetään …``)
+    where it has one, else by its id as code (```measure-1-3```)."""
     tr = tr or translator()
     fs = sort_findings(findings)
     sev, kind, count = tr("severity"), tr("kind"), tr("count")
@@ -147,8 +150,13 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     extra = f" {tr('follow-up')} |" if followups else ""
     lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} |{extra}",
               "|---|---|---|---|---|" + ("---|" if followups else "")]
-    lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | `{_md(f.subject)}` | "
-              f"{', '.join('`' + _md(r) + '`' for r in f.related)} | {_md(f.message)} |"
+    names = names or {}
+
+    def node(n: str) -> str:
+        return _md(names[n]) if n in names else f"`{_md(n)}`"
+
+    lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | "
+              f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} |"
               + (f" {_md(followup_text(followups.get(f.key), tr))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)
@@ -587,19 +595,45 @@ PLAN_HEADER = (N_("measure"), N_("title"), N_("months"), N_("leads"), N_("partic
                N_("ind"), N_("risks"), N_("deferred"))
 
 
+def plan_labels(g: nx.MultiDiGraph, tr: Translator, width: int = 48) -> dict[str, str]:
+    """What people call the plan's nodes where a table names them: a measure by its number
+    and title (``1.3 Kehitetään …``), an organisation, goal, indicator or risk by its name in
+    ``tr``'s language, each cut to ``width``.
+
+    >>> from polku.io.plan import SAMPLE, parse_plan
+    >>> labels = plan_labels(parse_plan(SAMPLE).graph, translator("en"))
+    >>> labels["measure-1-1"], labels["ttl"]
+    ('1.1 Kootaan toimijat', 'Työterveyslaitos')
+    """
+    from polku.present.views.plan import measure_number
+
+    out = {}
+    for node, kind in g.nodes(data="type"):
+        if kind not in ("measure", "actor", "goal", "indicator", "risk"):
+            continue
+        text = tr.label(g, node)
+        if kind == "measure":
+            text = f"{measure_number(node)} {text}"
+        out[node] = text if len(text) <= width else text[:width - 1].rstrip() + "…"
+    return out
+
+
 def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
                tr: Translator | None = None, names: Mapping[str, str] | None = None) -> str:
     """A readable text table of :func:`polku.io.plan.plan_summary`: goals as headings by
-    their numbers, a line per measure by its number (``1.3``), organisations by their
-    ``names`` (id → name, as the reader's language names them; ids where none is given),
-    each cut to fit; the headings in ``tr``'s language (default Finnish).
+    their numbers, a line per measure by its number (``1.3``), its months as the reader
+    writes them (``1/2026–9/2026``), organisations by their ``names`` (id → name, as the
+    reader's language names them; ids where none is given); titles are cut to ``width``,
+    and so is a name only when it alone is longer (a column is as wide as its longest cell,
+    so a cut that the line has room for would only hide the name); the headings in ``tr``'s
+    language (default Finnish).
 
     >>> from polku.io.plan import SAMPLE, parse_plan, plan_summary
     >>> print(plan_table(plan_summary(parse_plan(SAMPLE).graph), tr=translator("en"),
     ...                  names={"ttl": "Työterveyslaitos", "keusote": "Keusote"}))  # doctest: +NORMALIZE_WHITESPACE
     1. Tavoite
-      measure  title             months            leads             participants  ind  risks  deferred
-      1.1      Kootaan toimijat  2026-01..2026-09  Työterveyslaitos  Keusote       1    1
+      measure  title             months               leads             participants  ind  risks  deferred
+      1.1      Kootaan toimijat  Jan 2026 – Sep 2026  Työterveyslaitos  Keusote       1    1
     """
     from polku.present.views.plan import measure_number
 
@@ -610,7 +644,7 @@ def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
         return text if len(text) <= n else text[:n - 1].rstrip() + "…"
 
     def actors(ids: object) -> str:
-        return ", ".join(short(names.get(a, a), 32) for a in ids) or "-"  # type: ignore[attr-defined]
+        return ", ".join(short(names.get(a, a)) for a in ids) or "-"  # type: ignore[attr-defined]
 
     lines: list[str] = []
     by_goal: dict[object, list[dict[str, object]]] = {}
@@ -629,7 +663,7 @@ def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
             lines.append(f"{gid}  {title}" if gid else str(title))
         rows = [header] + [(
             measure_number(str(m["id"])), short(str(m["title"])),
-            f"{m['start'] or '?'}..{m['end'] or '?'}" if m["start"] or m["end"] else "-",
+            tr.month_range(m["start"], m["end"]) if m["start"] or m["end"] else "-",
             actors(m["leads"]), actors(m["participants"]),
             str(len(m["indicators"])), str(len(m["risks"])),  # type: ignore[arg-type]
             tr("deferred") if m["deferred"] else "") for m in ms]
