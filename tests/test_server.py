@@ -454,7 +454,8 @@ def test_polku_serve_with_tokens_and_the_open_network_warning(served: Path, tmp_
     assert "mini (mini/)" in out and ANNA not in out + err
     # binding to every address without tokens: a warning, before anything is served
     port = free_port()
-    proc = subprocess.Popen([str(exe), "serve", str(served), "--host", "0.0.0.0", "--port", str(port)],
+    proc = subprocess.Popen([str(exe), "serve", str(served), "--host", "0.0.0.0", "--port", str(port),
+                             "--lang", "en"],  # its own lines follow --lang (Finnish by default)
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={k: v for k, v in os.environ.items() if k != "POLKU_TOKENS"})
     try:
