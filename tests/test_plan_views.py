@@ -140,7 +140,7 @@ def test_timeline_says_what_hatching_means(g, findings):
     sample = sample[:sample.index("</span>")]
     assert 'fill="url(#gantt-hatch)"' in sample and 'id="gantt-hatch"' in html
     title = bars(v)["measure-1-1"].find(f"{SVG}title").text
-    assert title.endswith("2026-01 – 2026-09 · division of work still to be agreed")
+    assert title.endswith("Jan 2026 – Sep 2026 · division of work still to be agreed")
 
 
 def test_timeline_marks_come_from_the_findings(g, findings):
@@ -169,7 +169,9 @@ def test_timeline_shows_milestones_today_and_measures_without_months(g, findings
     assert float(line.get("x1")) == pytest.approx(LABEL_WIDTH + (10 + 28 / 30) * MONTH_WIDTH)
     # Finnish by default: the two measures without months say so in their rows
     assert "".join(svg.itertext()).count("ei aikataulua suunnitelmassa") == 2
-    assert v.subtitle.startswith("18 toimenpidettä · 2026-01 – 2028-06")
+    assert v.subtitle.startswith("18 toimenpidettä · 1/2026–6/2028")
+    # months and today's date as Finnish writes them (they read 2026-01 – 2028-06, 2026-11-29)
+    assert "tänään 29.11.2026" in "".join(today.itertext())
     assert len(v.table["rows"]) == 18
     assert [r["milestones"] for r in v.table["rows"] if r["id"] == "measure-1-2"] == [
         "2026-10 Benchmark"]

@@ -175,6 +175,26 @@ class Translator:
             return node
         return str(data.get(f"name_{self.lang}") or data.get("name") or node)
 
+    def day(self, value: Any) -> str:
+        """A date (a ``date`` or its ISO text) as people of this language write it:
+        ``4.12.2026`` in Finnish and Swedish, ``4 Dec 2026`` in English; other text as it is.
+
+        >>> translator("fi").day("2026-12-04"), translator("en").day("2026-12-04")
+        ('4.12.2026', '4 Dec 2026')
+        """
+        from datetime import date
+
+        if isinstance(value, str):
+            try:
+                value = date.fromisoformat(value)
+            except ValueError:
+                return value
+        if not isinstance(value, date):
+            return "–" if value is None else str(value)
+        if self.lang in ("fi", "sv"):
+            return f"{value.day}.{value.month}.{value.year}"
+        return f"{value.day} {self.month(f'{value.year:04d}-{value.month:02d}')}"
+
     def datetime(self, moment: Any) -> str:
         """A moment as people of this language write it, in Helsinki time (Babel):
         ``3.12.2026 klo 12.47`` in Finnish, ``3.12.2026 kl. 12.47`` in Swedish.

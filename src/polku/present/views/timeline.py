@@ -194,7 +194,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                     cls.append("no-lead")
                 top = y + (ROW_HEIGHT - BAR_HEIGHT) / 2
                 # what the bar's marks mean, where a pointer rests on it
-                bar_title = " · ".join(t for t in (label, f"{m['start']} – {m['end']}",
+                bar_title = " · ".join(t for t in (label, tr.month_range(m["start"], m["end"]),
                                                    _marks_text(marks, m["deferred"], tr)) if t)
                 body.append(f'<rect x="{x0 + 1:.1f}" y="{top:.1f}" width="{x1 - x0 - 2:.1f}" '
                             f'height="{BAR_HEIGHT}" rx="4" fill="{colours[leads]}" '
@@ -233,7 +233,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
     today_line = []
     if layout.first <= today.year * 12 + today.month - 1 < layout.first + layout.months:
         tx = layout.x_of_day(today)
-        text = tr("today {date}").format(date=today.isoformat())
+        text = tr("today {date}").format(date=tr.day(today))
         # The line starts below the axis (year and month labels stay clear of it); its
         # label sits in the band above the years, beside a small marker, and turns to
         # the left of the line near the chart's right edge.
@@ -273,7 +273,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                 "border": MILESTONE_COLOUR, "label": tr("milestone named in the plan")},
                {"item": "edge", "colour": TODAY_COLOUR, "width": 2, "dash": "5 4",
                 "label": tr("today")}]
-    span = (f"{schedule['first']} – {schedule['last']}" if schedule["first"]
+    span = (tr.month_range(schedule["first"], schedule["last"]) if schedule["first"]
             else tr("no months"))
     tally = plan_tally(g)  # counted as the findings and the plan view count
     subtitle = tr("{measures} measures · {span} · {deferred} deferred · {several} with "
