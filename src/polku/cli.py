@@ -1040,12 +1040,14 @@ def ptv_compare(
                          field="output")
     tr = translator(lang)
     model = load_graph(source)
-    operation = ops.PtvCompare(read_ptv([str(f) for f in files], "ptv"),
-                               tuple(municipality) if municipality else None,
+    catalogue = read_ptv([str(f) for f in files], "ptv")
+    operation = ops.PtvCompare(catalogue, tuple(municipality) if municipality else None,
                                ops.PtvCompare.parse_pick(pick) if apply else None)
     result = ops.answer(operation, Model(model))
+    # a pick with no edit is refused before anything is printed or written
+    chosen = operation.chosen(result) if apply else []
     # names beside the codes, in the reader's language; the edits applied stay as they are
-    shown = ptv_worded(result, model, tr)
+    shown = ptv_worded(result, model, tr, catalogue.code_names)
     if format == "html":
         from polku.io import atomic
 
@@ -1066,7 +1068,6 @@ def ptv_compare(
         from polku.ops.batch import changelog_of, write_all
         from polku.ops.changelog import write_lock
 
-        chosen = operation.chosen(result)
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(tr.ngettext("applied {n} edit to {source} as change {version} (undo: "

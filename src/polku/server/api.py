@@ -371,8 +371,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         compared: apply the edits with it. Files up to 16 MiB in all."""
         from polku.present.ptv_compare import ptv_worded
 
-        result, g = ask(name, response, ptv_operation(body), authorization, tr)
-        return {"graph": name, **ptv_worded(result, g, tr)}
+        operation = ptv_operation(body)
+        result, g = ask(name, response, operation, authorization, tr)
+        return {"graph": name, **ptv_worded(result, g, tr, operation.catalogue.code_names)}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
     def ptv_apply(name: str, body: PtvPick, authorization: Credentials = Bearer,
