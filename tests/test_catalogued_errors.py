@@ -250,10 +250,12 @@ def test_ptv_import_says_what_it_wrote_and_noted_in_the_language_asked(tmp_path:
     assert r.exit_code == 0, _said(r)
     assert "huomio: v9_service_etsiva_nuorisotyo_naantali.json: palvelu 'Etsivä nuorisotyö' on " \
            "PTV:n avoimen rajapinnan version v10 tai vanhempi muotoinen" in r.stdout, r.stdout
-    assert "kirjoitettu " in r.stdout and "palveluja 1" in r.stdout
+    assert "kirjoitettu " in r.stdout and ": 1 palvelu, 1 organisaatio (lisää" in r.stdout, \
+        r.stdout
     assert "ei paikkaa polku-aineistossa: " in r.stdout
     r = run("ptv", "import", old, "-o", tmp_path / "w2", env={"POLKU_LANG": "sv"})
     assert "v10 eller äldre" in r.stdout and "skrev " in r.stdout, r.stdout
+    assert ": 1 tjänst, 1 organisation (lägg sedan till" in r.stdout, r.stdout
     # an organisation's services beyond the files read: a count, said in each language
     naantali = PTV / "v11_organization_naantali_from_v9.json"
     for lang, said in (("fi", "huomio: v11_organization_naantali_from_v9.json: Naantalin "

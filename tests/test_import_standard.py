@@ -173,7 +173,7 @@ def test_ptv_older_organisation_versions(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "organisation 'Mikkelin kaupunki' has the shape of PTV open API v7 or older" \
         in result.output
-    assert "0 services, 1 organisations" in result.output
+    assert "0 services, 1 organisation (add" in result.output
     a = load_graph(tmp_path / "w").nodes["mikkelin-kaupunki"]
     assert a["business_id"] == "0165116-3" and a["region"] == "Mikkeli"
     assert a["extra"]["alternate_names"] == "fi: Mikkeli"

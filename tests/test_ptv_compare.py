@@ -51,7 +51,7 @@ def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
     result = run("ptv", "compare", model, *CATALOGUE, "--format", "json")
     assert result.exit_code == 0, result.output
     r = json.loads(result.output)
-    assert set(r) == {"missing", "gone", "changed", "edits"}
+    assert set(r) == {"missing", "gone", "changed", "edits", "summary"}
     # Vaasa's services and Vaasa itself are not in Naantali's municipalities
     assert [(m["type"], m["id"], m["ptv_id"]) for m in r["missing"]] == [
         ("service", "esiopetuksen-oppilashuolto", "c4f1632e-66a8-410b-94f0-9196e028c644")]
@@ -144,7 +144,8 @@ def test_apply_is_one_change_and_undo_reverts_it(model: Path) -> None:
     assert "kotouttaminen" not in g
     assert g.has_edge("naantalin-kaupunki", "esiopetuksen-oppilashuolto", "responsibility:lead")
     again = json.loads(run("ptv", "compare", model, *CATALOGUE, "--format", "json").output)
-    assert again == {"missing": [], "gone": [], "changed": [], "edits": []}
+    assert {k: again[k] for k in ("missing", "gone", "changed", "edits")} == {
+        "missing": [], "gone": [], "changed": [], "edits": []}
     result = run("undo", model)
     assert result.exit_code == 0, result.output
     assert {p.name: p.read_bytes() for p in model.iterdir()} == before
@@ -230,6 +231,9 @@ def test_target_groups_are_shown_in_the_readers_language_and_stored_as_they_were
 def test_the_counts_take_the_singular_or_plural(model: Path, lang: str, line: str) -> None:
     assert run("ptv", "compare", model, *CATALOGUE, "--lang", lang).output.splitlines()[0] \
         == line
+    # the JSON (and so the server's page) says it so too
+    assert json.loads(run("ptv", "compare", model, *CATALOGUE, "--lang", lang, "--format",
+                          "json").output)["summary"] == line
 
 
 def test_a_file_that_is_not_ptv_json_is_told_in_the_readers_language(model: Path) -> None:

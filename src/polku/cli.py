@@ -1003,9 +1003,14 @@ def ptv_import(
         typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} organisation)",
                                "no place in polku's graph: {where} ({n} organisations)",
                                n).format(where=where, n=n))
-    typer.echo(tr("wrote {output}: {services} services, {organisations} organisations (add "
-                  "segments, needs and referrals next)").format(
-        output=output, services=result.services, organisations=result.organisations))
+    # each count with its word in the singular or plural it takes ("1 service")
+    typer.echo(tr("wrote {output}: {services}, {organisations} (add segments, needs and "
+                  "referrals next)").format(
+        output=output,
+        services=tr.ngettext("{n} service", "{n} services", result.services).format(
+            n=result.services),
+        organisations=tr.ngettext("{n} organisation", "{n} organisations",
+                                  result.organisations).format(n=result.organisations)))
 
 
 @ptv_app.command("compare")

@@ -187,8 +187,9 @@ def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
     by their names in ``code_names``: :attr:`polku.io.ptv.PtvImport.code_names`), and per
     proposed edit ``sheet_name``,
     ``name`` (a responsibility: ``actor_name``, ``subject_name``, ``role_name``),
-    ``column_names`` of its row and ``label``, the edit as a sentence. Everything the
-    result had stays as it was (the edits are applied as they are).
+    ``column_names`` of its row and ``label``, the edit as a sentence; ``summary``, the
+    counts as a sentence (:func:`summary`). Everything the result had stays as it was (the
+    edits are applied as they are).
 
     >>> from polku.graph import add_edge, new_graph
     >>> g = new_graph(); g.add_node("s", type="service", name="Työpaja")
@@ -216,6 +217,7 @@ def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
     sheet = {"service": "services", "actor": "actors"}
     return dict(
         result,
+        summary=summary(result, tr),
         missing=[entry(i) for i in result["missing"]],
         gone=[entry(i) for i in result["gone"]],
         changed=[dict(entry(i), field_names={f: field_shown(sheet.get(i["type"], ""), f, tr)
@@ -255,7 +257,7 @@ def compare_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     model, ``-`` gone from the catalogue, ``~`` changed (model → catalogue), then the
     proposed edits in words, numbered as ``--pick`` takes them."""
     tr = tr or translator()
-    lines = [summary(result, tr)]
+    lines = [result["summary"]]
     for sign, key in (("+", "missing"), ("-", "gone")):
         for item in result[key]:
             lines.append(f"{sign} {item['type_name']} {named(item['label'], item['id'])} "
