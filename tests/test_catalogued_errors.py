@@ -223,9 +223,12 @@ def test_a_bad_ptv_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:
     out = tmp_path / "w"
     r = run("ptv", "import", broken, "-o", out, "--lang", "fi")
     assert r.exit_code == 1
-    assert f"virhe: {broken}: ei JSON-muotoinen (virhe rivillä 1, sarakkeessa 2)" in r.stderr
+    assert f"virhe: {broken}: ei PTV:n JSON-tiedosto: odotettiin avoimen rajapinnan " \
+           "palvelu- tai organisaatiotietoja (Service tai Organization) JSON-tekstinä, mutta " \
+           "tiedosto ei ole JSON-muotoinen (virhe rivillä 1, sarakkeessa 2)" in r.stderr, r.stderr
     r = run("ptv", "import", broken, "-o", out, env={"POLKU_LANG": "sv"})
-    assert f"fel: {broken}: inte JSON (felet finns på rad 1, kolumn 2)" in r.stderr, r.stderr
+    assert f"fel: {broken}: inte PTV-JSON: " in r.stderr, r.stderr
+    assert "men filen är inte JSON (felet finns på rad 1, kolumn 2)" in r.stderr, r.stderr
     r = run("ptv", "import", codes, "-o", out, "--lang", "sv")
     assert "inte PTV:s tjänste-JSON (eller organisations-JSON)" in r.stderr, r.stderr
     # the notes inside the problem are worded too, each with its file
@@ -247,10 +250,23 @@ def test_ptv_import_says_what_it_wrote_and_noted_in_the_language_asked(tmp_path:
     assert r.exit_code == 0, _said(r)
     assert "huomio: v9_service_etsiva_nuorisotyo_naantali.json: palvelu 'Etsivä nuorisotyö' on " \
            "PTV:n avoimen rajapinnan version v10 tai vanhempi muotoinen" in r.stdout, r.stdout
-    assert "kirjoitettu " in r.stdout and "palveluja 1" in r.stdout
+    assert "kirjoitettu " in r.stdout and ": 1 palvelu, 1 organisaatio (lisää" in r.stdout, \
+        r.stdout
     assert "ei paikkaa polku-aineistossa: " in r.stdout
     r = run("ptv", "import", old, "-o", tmp_path / "w2", env={"POLKU_LANG": "sv"})
     assert "v10 eller äldre" in r.stdout and "skrev " in r.stdout, r.stdout
+    assert ": 1 tjänst, 1 organisation (lägg sedan till" in r.stdout, r.stdout
+    # an organisation's services beyond the files read: a count, said in each language
+    naantali = PTV / "v11_organization_naantali_from_v9.json"
+    for lang, said in (("fi", "huomio: v11_organization_naantali_from_v9.json: Naantalin "
+                              "kaupunki luettelee palveluja (9), joita ei ole luetuissa "
+                              "tiedostoissa"),
+                       ("sv", "obs: v11_organization_naantali_from_v9.json: Naantalin kaupunki "
+                              "listar tjänster (9) som inte finns i de lästa filerna"),
+                       ("en", "note: v11_organization_naantali_from_v9.json: Naantalin "
+                              "kaupunki lists services that are not in the files read (9)")):
+        r = run("ptv", "import", naantali, old, "-o", tmp_path / f"w-{lang}", "--lang", lang)
+        assert said in r.stdout, r.stdout
 
 
 def test_a_bad_plan_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:

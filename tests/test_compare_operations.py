@@ -96,7 +96,7 @@ def test_ptv_compare_answers_the_clis_data(naantali, tmp_path: Path) -> None:
     cli = json.loads(run("ptv", "compare", folder, NAANTALI, ETSIVA, "--format", "json",
                          "--lang", "fi").output)
     # the operation's data, with the names in the reader's language beside (at the edge)
-    assert cli == ptv_worded(result, model.graph, translator("fi"))
+    assert cli == ptv_worded(result, model.graph, translator("fi"), catalogue.code_names)
     assert [{k: e[k] for k in ("action", "sheet", "key", "row")} for e in cli["edits"]] == \
         result["edits"]
     # another municipality's code: the service is still the region's (its organisation is)

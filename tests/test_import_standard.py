@@ -13,6 +13,7 @@ import pytest
 import rdflib
 
 from helpers import run
+from polku.graph import title
 from polku.io.load import load_graph
 
 # these tests read the command line's English source texts
@@ -48,6 +49,9 @@ def test_ptv_fixtures_become_a_valid_workbook(tmp_path: Path) -> None:
     assert run("validate", out).exit_code == 0
     g = load_graph(out)
     assert g.graph["name"] == "ptv-testi" and g.graph["illustrative"] is False
+    # titled in the three languages a reader may choose
+    assert [title(g, lang) for lang in ("fi", "sv", "en")] == [
+        "PTV-palvelukuvaukset", "PTV-tjänstebeskrivningar", "PTV service descriptions"]
     s = g.nodes["nettilukio-aikuisille"]
     assert s["name"] == "Nettilukio aikuisille" and s["description"].startswith("Nettilukiossa")
     assert s["extra"]["ptv_id"] == "3668d250-cd80-45c4-abcc-9b2d3a2b3e42"
@@ -159,7 +163,7 @@ def test_ptv_organisation_record_links_its_services_alone(tmp_path: Path) -> Non
     (tmp_path / "s.json").write_text(json.dumps(data), encoding="utf-8")
     result = run("ptv", "import", NAANTALI_V11, tmp_path / "s.json", "-o", tmp_path / "w")
     assert result.exit_code == 0, result.output
-    assert "Naantalin kaupunki lists 9 service(s) that are not in the files read" in result.output
+    assert "Naantalin kaupunki lists services that are not in the files read (9)" in result.output
     g = load_graph(tmp_path / "w")
     assert g.has_edge("naantalin-kaupunki", "etsiva-nuorisotyo", "responsibility:lead")
 
@@ -169,7 +173,7 @@ def test_ptv_older_organisation_versions(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "organisation 'Mikkelin kaupunki' has the shape of PTV open API v7 or older" \
         in result.output
-    assert "0 services, 1 organisations" in result.output
+    assert "0 services, 1 organisation (add" in result.output
     a = load_graph(tmp_path / "w").nodes["mikkelin-kaupunki"]
     assert a["business_id"] == "0165116-3" and a["region"] == "Mikkeli"
     assert a["extra"]["alternate_names"] == "fi: Mikkeli"

@@ -51,7 +51,7 @@ def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
     result = run("ptv", "compare", model, *CATALOGUE, "--format", "json")
     assert result.exit_code == 0, result.output
     r = json.loads(result.output)
-    assert set(r) == {"missing", "gone", "changed", "edits"}
+    assert set(r) == {"missing", "gone", "changed", "edits", "summary"}
     # Vaasa's services and Vaasa itself are not in Naantali's municipalities
     assert [(m["type"], m["id"], m["ptv_id"]) for m in r["missing"]] == [
         ("service", "esiopetuksen-oppilashuolto", "c4f1632e-66a8-410b-94f0-9196e028c644")]
@@ -84,25 +84,26 @@ def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
 
 @pytest.mark.parametrize("lang, edits", [
     ("fi", ["  1. lisää palvelu Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
-            "Kohderyhmät: KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset; Alue: Naantali (529); "
+            "Kohderyhmät: Lapset ja lapsiperheet (KR1.2); Kansalaiset (KR1); Alue: Naantali (529); "
             "Tuottajat: Naantalin kaupunki",
-            "  2. Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): päävastuu taholle "
-            "Naantalin kaupunki",
+            "  2. lisää päävastuu: Naantalin kaupunki vastaa palvelusta Esiopetuksen "
+            "oppilashuolto (esiopetuksen-oppilashuolto)",
             "  3. muuta tietoja: palvelu Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo) – Nimi: "
             "Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
             "  4. poista palvelu Kotouttaminen (kotouttaminen)"]),
-    ("sv", ["  1. lägg till tjänst Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
-            "Målgrupper: KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset; Område: Naantali (529); "
+    # the target groups in the reader's language (PTV names them in all three), the code beside
+    ("sv", ["  1. lägg till tjänsten Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
+            "Målgrupper: Barn och barnfamiljer (KR1.2); Medborgare (KR1); Område: Naantali (529); "
             "Producenter: Naantalin kaupunki",
-            "  2. Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): huvudansvar för "
-            "Naantalin kaupunki",
-            "  3. ändra uppgifter: tjänst Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo) – Namn: "
-            "Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
-            "  4. ta bort tjänst Kotouttaminen (kotouttaminen)"]),
+            "  2. lägg till huvudansvar: Naantalin kaupunki ansvarar för Esiopetuksen "
+            "oppilashuolto (esiopetuksen-oppilashuolto)",
+            "  3. ändra uppgifter om tjänsten Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo) – "
+            "Namn: Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
+            "  4. ta bort tjänsten Kotouttaminen (kotouttaminen)"]),
     ("en", ["  1. add service Esiopetuksen oppilashuolto (esiopetuksen-oppilashuolto): "
-            "Target groups: KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset; Area: Naantali (529); "
-            "Providers: Naantalin kaupunki",
-            "  2. Name Naantalin kaupunki the lead of Esiopetuksen oppilashuolto "
+            "Target groups: Children and families with children (KR1.2); Citizens (KR1); "
+            "Area: Naantali (529); Providers: Naantalin kaupunki",
+            "  2. add lead: Naantalin kaupunki leads Esiopetuksen oppilashuolto "
             "(esiopetuksen-oppilashuolto)",
             "  3. change service Etsivä nuorisotyö (vanha) (etsiva-nuorisotyo): Name: "
             "Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö",
@@ -143,7 +144,8 @@ def test_apply_is_one_change_and_undo_reverts_it(model: Path) -> None:
     assert "kotouttaminen" not in g
     assert g.has_edge("naantalin-kaupunki", "esiopetuksen-oppilashuolto", "responsibility:lead")
     again = json.loads(run("ptv", "compare", model, *CATALOGUE, "--format", "json").output)
-    assert again == {"missing": [], "gone": [], "changed": [], "edits": []}
+    assert {k: again[k] for k in ("missing", "gone", "changed", "edits")} == {
+        "missing": [], "gone": [], "changed": [], "edits": []}
     result = run("undo", model)
     assert result.exit_code == 0, result.output
     assert {p.name: p.read_bytes() for p in model.iterdir()} == before
@@ -181,3 +183,82 @@ def test_server_undoes_a_batch_as_one(model: Path) -> None:
     assert [c["action"] for c in changes] == ["undo", "batch"]
     page = client.get("/graphs/naantali/changes?lang=en").text
     assert "changed together" in page and "naantalin-kaupunki~esiopetuksen-oppilashuolto" in page
+
+
+def test_target_groups_are_shown_in_the_readers_language_and_stored_as_they_were(
+        model: Path) -> None:
+    """PTV names its target groups in Finnish, Swedish and English: a reader of Swedish or
+    English sees them in their language with the code beside (the text, the JSON's
+    ``values_shown`` and labels, the page), while the workbook keeps the Finnish ``code
+    name`` text it stores and ``--apply`` writes that."""
+    services = model / "services.csv"
+    text = services.read_text(encoding="utf-8")
+    assert "KR1.3 Nuoret; KR1 Kansalaiset" in text
+    services.write_text(text.replace("KR1.3 Nuoret; KR1 Kansalaiset", "KR1 Kansalaiset", 1),
+                        encoding="utf-8")
+    out = run("ptv", "compare", model, *CATALOGUE, "--lang", "sv").output
+    assert "    Målgrupper: Medborgare (KR1) → De unga (KR1.3); Medborgare (KR1)" in out, out
+    assert "Målgrupper: Medborgare (KR1) → De unga (KR1.3); Medborgare (KR1)" in \
+        out.splitlines()[-2]  # the update's sentence too
+    assert "Kansalaiset" not in out and "Lapset" not in out
+    en = json.loads(run("ptv", "compare", model, *CATALOGUE, "--lang", "en", "--format",
+                        "json").output)
+    etsiva = en["changed"][0]
+    # the comparison's values stay as stored; the words are beside them
+    assert etsiva["fields"]["target_groups"] == ["KR1 Kansalaiset",
+                                                "KR1.3 Nuoret; KR1 Kansalaiset"]
+    assert etsiva["values_shown"]["target_groups"] == [
+        "Citizens (KR1)", "Young people (KR1.3); Citizens (KR1)"]
+    assert "Target groups: Children and families with children (KR1.2); Citizens (KR1)" in \
+        en["edits"][0]["label"]
+    assert en["edits"][0]["row"]["target_groups"] == "KR1.2 Lapset ja lapsiperheet; KR1 Kansalaiset"
+    page = model.parent / "ptv.html"
+    assert run("ptv", "compare", model, *CATALOGUE, "--format", "html", "-o", page,
+               "--lang", "sv").exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<td>De unga (KR1.3); Medborgare (KR1)</td>" in html and "Nuoret" not in html
+    assert run("ptv", "compare", model, *CATALOGUE, "--apply").exit_code == 0
+    assert load_graph(model).nodes["etsiva-nuorisotyo"]["extra"]["target_groups"] == \
+        "KR1.3 Nuoret; KR1 Kansalaiset"
+
+
+@pytest.mark.parametrize("lang, line", [
+    ("sv", "PTV: 1 saknas i modellen, 1 borta ur servicedatalagret, 1 ändrad; "
+           "4 föreslagna ändringar"),
+    ("fi", "PTV: 1 puuttuu mallista, 1 poistunut palvelutietovarannosta, 1 muuttunut; "
+           "4 ehdotettua muutosta"),
+])
+def test_the_counts_take_the_singular_or_plural(model: Path, lang: str, line: str) -> None:
+    assert run("ptv", "compare", model, *CATALOGUE, "--lang", lang).output.splitlines()[0] \
+        == line
+    # the JSON (and so the server's page) says it so too
+    assert json.loads(run("ptv", "compare", model, *CATALOGUE, "--lang", lang, "--format",
+                          "json").output)["summary"] == line
+
+
+def test_a_file_that_is_not_ptv_json_is_told_in_the_readers_language(model: Path) -> None:
+    """README.md given as the catalogue: what was expected, in the reader's language, and
+    not the JSON parser's English."""
+    readme = Path(__file__).parents[1] / "README.md"
+    r = run("ptv", "compare", model, readme, "--lang", "sv")
+    assert r.exit_code == 1
+    assert f"fel: {readme}: inte PTV-JSON: det öppna API:ets tjänste- eller " \
+           "organisationsobjekt (Service eller Organization) väntades som JSON-text, men " \
+           "filen är inte JSON (felet finns på rad 1, kolumn 1)" in r.stderr, r.stderr
+    assert "Expecting value" not in r.output
+    r = run("ptv", "compare", model, readme, env={"POLKU_LANG": "fi"})
+    assert f"virhe: {readme}: ei PTV:n JSON-tiedosto: odotettiin" in r.stderr, r.stderr
+    # the page needs a file, said in the reader's language
+    r = run("ptv", "compare", model, *CATALOGUE, "--format", "html", "--lang", "sv")
+    assert r.exit_code == 1
+    assert r.stderr == "fel: --output: html-jämförelsen är en sida: ange -o SIDA.html\n"
+
+
+def test_a_pick_with_no_edit_is_refused_before_anything_is_printed(model: Path) -> None:
+    """The listing is not printed with an error glued after it: the pick is refused first,
+    on a line of its own, and nothing is written."""
+    before = (model / "services.csv").read_bytes()
+    r = run("ptv", "compare", model, *CATALOGUE, "--apply", "--pick", "2,7", "--lang", "sv")
+    assert r.exit_code == 1
+    assert r.stdout == "" and r.stderr == "fel: --pick: ingen ändring nummer 7 (det finns 4)\n"
+    assert (model / "services.csv").read_bytes() == before

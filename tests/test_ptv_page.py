@@ -45,7 +45,7 @@ def test_the_api_compares_as_the_cli_does(client: TestClient, model: Path, lang:
     # the names in the request's language beside the codes
     assert r.json()["edits"][3]["label"] == {
         "fi": "poista palvelu Kotouttaminen (kotouttaminen)",
-        "sv": "ta bort tjänst Kotouttaminen (kotouttaminen)",
+        "sv": "ta bort tjänsten Kotouttaminen (kotouttaminen)",
         "en": "remove service Kotouttaminen (kotouttaminen)"}[lang]
     assert r.headers["etag"] == client.get("/api/graphs/naantali").headers["etag"]
 
@@ -142,9 +142,15 @@ def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: st
         tables = page.locator("#ptv-tables").inner_text()
         # each edit said in the reader's language, by name (tests/test_ptv_compare.py words all)
         assert {"fi": "poista palvelu Kotouttaminen (kotouttaminen)",
-                "sv": "ta bort tjänst Kotouttaminen (kotouttaminen)",
+                "sv": "ta bort tjänsten Kotouttaminen (kotouttaminen)",
                 "en": "remove service Kotouttaminen (kotouttaminen)"}[lang] in tables, tables
         assert "~lead" not in tables
+        # PTV's target groups in the reader's language, the counts in singular or plural
+        assert {"fi": "Lapset ja lapsiperheet (KR1.2)", "sv": "Barn och barnfamiljer (KR1.2)",
+                "en": "Children and families with children (KR1.2)"}[lang] in tables, tables
+        assert {"fi": " 1 muuttunut; 4 ehdotettua muutosta", "sv": " 1 ändrad; 4 föreslagna",
+                "en": " 1 changed; 4 proposed edits"}[lang] in \
+            page.locator("#ptv-summary").inner_text()
         results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG}})
         violations = [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3])
                       for v in results.response["violations"]]

@@ -1006,9 +1006,14 @@ def ptv_import(
         typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} organisation)",
                                "no place in polku's graph: {where} ({n} organisations)",
                                n).format(where=where, n=n))
-    typer.echo(tr("wrote {output}: {services} services, {organisations} organisations (add "
-                  "segments, needs and referrals next)").format(
-        output=output, services=result.services, organisations=result.organisations))
+    # each count with its word in the singular or plural it takes ("1 service")
+    typer.echo(tr("wrote {output}: {services}, {organisations} (add segments, needs and "
+                  "referrals next)").format(
+        output=output,
+        services=tr.ngettext("{n} service", "{n} services", result.services).format(
+            n=result.services),
+        organisations=tr.ngettext("{n} organisation", "{n} organisations",
+                                  result.organisations).format(n=result.organisations)))
 
 
 @ptv_app.command("compare")
@@ -1043,12 +1048,14 @@ def ptv_compare(
                          field="output")
     tr = translator(lang)
     model = load_graph(source)
-    operation = ops.PtvCompare(read_ptv([str(f) for f in files], "ptv"),
-                               tuple(municipality) if municipality else None,
+    catalogue = read_ptv([str(f) for f in files], "ptv")
+    operation = ops.PtvCompare(catalogue, tuple(municipality) if municipality else None,
                                ops.PtvCompare.parse_pick(pick) if apply else None)
     result = ops.answer(operation, Model(model))
+    # a pick with no edit is refused before anything is printed or written
+    chosen = operation.chosen(result) if apply else []
     # names beside the codes, in the reader's language; the edits applied stay as they are
-    shown = ptv_worded(result, model, tr)
+    shown = ptv_worded(result, model, tr, catalogue.code_names)
     if format == "html":
         from polku.io import atomic
 
@@ -1069,7 +1076,6 @@ def ptv_compare(
         from polku.ops.batch import changelog_of, write_all
         from polku.ops.changelog import write_lock
 
-        chosen = operation.chosen(result)
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
         typer.echo(tr.ngettext("applied {n} edit to {source} as change {version} (undo: "

@@ -8,7 +8,8 @@ to be written as a workbook that a designer completes with segments and referral
 - organisations with their roles: ``Responsible`` → a ``lead`` responsibility,
   ``Producer`` → a provider, ``OtherResponsible`` → a ``participant``;
 - target groups (KR codes) and service classes (P codes) kept as coded concepts, the
-  service's extra columns ``target_groups`` and ``service_classes`` (``KR1 Kansalaiset``);
+  service's extra columns ``target_groups`` and ``service_classes`` (``KR1 Kansalaiset``),
+  their names in every language PTV gives in :attr:`PtvImport.code_names`;
 - the areas (municipalities by code, or nationwide) as the extra column ``area``;
 - legislation as the legal basis; PTV's own ids in the extra column ``ptv_id``;
 - organisation records become actors: business id (Y-tunnus), names in every language
@@ -124,6 +125,11 @@ class PtvImport:
     #: a service's PTV id -> the names of its service channels (not placed in the graph;
     #: ``ptv compare`` compares them with a model that keeps a ``channels`` column)
     channels: dict[str, list[str]] = field(default_factory=dict)
+    #: a target group's or service class's code -> its name in every language PTV gives
+    #: (``{"KR1": {"fi": "Kansalaiset", "sv": "Medborgare", "en": "Citizens"}}``): the
+    #: workbook keeps the Finnish ``KR1 Kansalaiset``, a reader of another language is shown
+    #: the name in theirs (:func:`polku.present.ptv_compare.ptv_worded`)
+    code_names: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 def _texts(items: Any, kind: str | None = None) -> dict[str, str]:
@@ -230,7 +236,9 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
     pairs, the name used in messages and the graph's source."""
     result = PtvImport(new_graph(name))
     g = result.graph
-    g.graph.update({"title": "PTV-palvelukuvaukset", "illustrative": False,
+    # the title in the three languages a reader may choose (graph.title picks one)
+    g.graph.update({"title": "PTV-palvelukuvaukset", "title_sv": "PTV-tjänstebeskrivningar",
+                    "title_en": "PTV service descriptions", "illustrative": False,
                     "source": "Suomi.fi-palvelutietovaranto (PTV), avoin rajapinta v11: "
                               + ", ".join(Path(p).name for p, _ in texts)})
     taken: set[str] = set()
@@ -242,13 +250,18 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
             text = content.decode("utf-8-sig") if isinstance(content, bytes) \
                 else content.removeprefix("\ufeff")
             data = json.loads(text)
+        # what was expected first (a user gave another file: README.md, a workbook), then
+        # where it breaks in the reader's words (the decoder's own reason is English)
         except UnicodeDecodeError as e:
-            raise PolkuError(N_("not JSON (not UTF-8: byte 0x{byte} at offset {offset})"),
+            raise PolkuError(N_("not PTV JSON: expected the open API's Service or Organization "
+                                "objects as JSON text, but the file is not UTF-8 text (byte "
+                                "0x{byte} at offset {offset})"),
                              params={"byte": f"{e.object[e.start]:02x}", "offset": e.start},
                              file=file) from None
         except json.JSONDecodeError as e:
-            # where it breaks in the reader's words (the decoder's own reason is English)
-            raise PolkuError(N_("not JSON (it breaks at line {line}, column {column})"),
+            raise PolkuError(N_("not PTV JSON: expected the open API's Service or Organization "
+                                "objects as JSON text, but the file is not JSON (it breaks at "
+                                "line {line}, column {column})"),
                              params={"line": e.lineno, "column": e.colno}, file=file) from None
         for where, text in _strings(data):
             if len(text) >= 11 and find_hetu(text) is not None:
@@ -381,8 +394,8 @@ def _link_organisation(result: PtvImport, org: dict, file: str,
             continue
         _link(g, aid, sid, item.get("roleType"))
     if elsewhere:
-        result.notes.append(Note(N_("{actor} lists {count} service(s) that are not in the "
-                                    "files read"),
+        result.notes.append(Note(N_("{actor} lists services that are not in the files read "
+                                    "({count})"),
                                  params={"actor": g.nodes[aid]["name"], "count": elsewhere},
                                  file=Path(file).name))
 
@@ -425,8 +438,11 @@ def _add_service(result: PtvImport, svc: dict, file: str, taken: set[str],
     for key, column in (("targetGroups", "target_groups"), ("serviceClasses", "service_classes")):
         coded = []
         for item in svc.get(key) or []:
-            label = _texts(item.get("name")).get("fi", "")
+            labels = _texts(item.get("name"))
+            label = labels.get("fi", "")
             coded.append(f"{item.get('code', '')} {label}".strip())
+            if item.get("code") and labels:
+                result.code_names.setdefault(str(item["code"]), {}).update(labels)
         if coded:
             extra[column] = "; ".join(coded)
     extra["area"] = _area(svc)

@@ -9,7 +9,7 @@ themselves stay in the write API's terms: they are applied as they are."""
 from __future__ import annotations
 
 from html import escape
-from typing import Any
+from typing import Any, Mapping
 
 import networkx as nx
 
@@ -24,12 +24,25 @@ FIELD_COLUMNS = {"producers": "providers"}
 #: the compared fields no column holds (the organisations PTV names responsible are the
 #: service's leads in the responsibilities sheet)
 FIELD_WORDS = {"responsible": N_("Responsible organisations")}
-#: a proposed edit of a service's or an organisation's row, as a sentence
+#: a proposed edit of a row of another sheet, as a sentence (``what``: the sheet's thing)
 EDIT_WORDS = {"create": N_("add {what} {name}"), "update": N_("change {what} {name}: {changes}"),
               "delete": N_("remove {what} {name}")}
-#: a proposed edit of a responsibility (PTV's responsible organisation: a lead)
-RESPONSIBILITY_WORDS = {"create": N_("Name {actor} the lead of {subject}"),
-                        "delete": N_("{actor} no longer leads {subject}")}
+#: a proposed edit of a service's or an organisation's row, as a sentence of its own per
+#: sheet: the thing's word bends with the sentence (Swedish "lägg till tjänsten X")
+SHEET_EDIT_WORDS = {
+    "services": {"create": N_("add service {name}"),
+                 "update": N_("change service {name}: {changes}"),
+                 "delete": N_("remove service {name}")},
+    "actors": {"create": N_("add actor {name}"),
+               "update": N_("change actor {name}: {changes}"),
+               "delete": N_("remove actor {name}")}}
+#: a proposed edit of a responsibility: PTV's responsible organisation is the service's lead
+#: (the subject of every responsibility the comparison proposes is a service)
+RESPONSIBILITY_WORDS = {"create": N_("add lead: {actor} leads {subject}"),
+                        "delete": N_("remove lead: {actor} no longer leads {subject}")}
+#: the columns whose values are PTV codes with their Finnish names (``KR1 Kansalaiset``):
+#: shown by the name in the reader's language, the code beside
+CODED_COLUMNS = frozenset({"target_groups", "service_classes"})
 #: the columns a created row takes from the catalogue that its sentence does not repeat
 #: (its name is said, its description is long, the PTV codes are for programs)
 QUIET_COLUMNS = frozenset({"id", "name", "name_sv", "name_en", "description", "ptv_id",
@@ -50,6 +63,32 @@ def field_shown(sheet: str, field: str, tr: Translator) -> str:
     if field in FIELD_WORDS:
         return tr(FIELD_WORDS[field])
     return column_shown(sheet, FIELD_COLUMNS.get(field, field), tr)
+
+
+def coded_shown(value: Any, code_names: Mapping[str, Mapping[str, str]], lang: str) -> str:
+    """A cell of PTV codes as the workbook keeps them (``KR1.2 Lapset ja lapsiperheet;
+    KR1 Kansalaiset``: the code, then the Finnish name) with each name in ``lang`` where the
+    catalogue gave one (else the stored name) and the code beside it in parentheses, as an
+    area names its municipality; a part with an unknown code stays as it is.
+
+    >>> names = {"KR1": {"fi": "Kansalaiset", "sv": "Medborgare"}}
+    >>> coded_shown("KR1 Kansalaiset; KR9 Muut", names, "sv")
+    'Medborgare (KR1); KR9 Muut'
+    >>> coded_shown("KR1 Kansalaiset", names, "en"), coded_shown("", names, "fi")
+    ('Kansalaiset (KR1)', '–')
+    """
+    parts = []
+    for part in (p.strip() for p in str(value or "").split(";")):
+        if not part:
+            continue
+        code, _, stored = part.partition(" ")
+        if code not in code_names:
+            parts.append(part)
+            continue
+        names = code_names[code]
+        name = names.get(lang) or names.get("fi") or stored.strip()
+        parts.append(f"{name} ({code})" if name else code)
+    return "; ".join(parts) or "–"
 
 
 def named(name: str, node: str) -> str:
@@ -76,8 +115,17 @@ def _with_created(g: nx.MultiDiGraph, edits: list[dict[str, Any]]) -> nx.MultiDi
     return h
 
 
+def _cell(sheet: str, column: str, value: Any, h: nx.MultiDiGraph, tr: Translator,
+          code_names: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
+    """:func:`cell_shown`, PTV's coded columns in the reader's language (:func:`coded_shown`)."""
+    if column in CODED_COLUMNS:
+        return column_shown(sheet, column, tr), coded_shown(value, code_names, tr.lang)
+    return cell_shown(sheet, column, value, h, tr)
+
+
 def _edit_worded(e: dict[str, Any], h: nx.MultiDiGraph, g: nx.MultiDiGraph,
-                 changed: dict[str, dict[str, Any]], tr: Translator) -> dict[str, Any]:
+                 changed: dict[str, dict[str, Any]], tr: Translator,
+                 code_names: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
     """One proposed edit with its names and its sentence (``label``)."""
     sheet, key, action = e["sheet"], str(e["key"]), e["action"]
     row = e.get("row") or {}
@@ -110,28 +158,38 @@ def _edit_worded(e: dict[str, Any], h: nx.MultiDiGraph, g: nx.MultiDiGraph,
                 old = (fields.get(column) or [None])[0]
             changes.append("{column}: {old} → {new}".format(
                 column=out["column_names"][column],
-                old=cell_shown(sheet, column, old, h, tr)[1],
-                new=cell_shown(sheet, column, new, h, tr)[1]))
-        out["label"] = tr(EDIT_WORDS["update"]).format(what=out["sheet_name"], name=thing,
-                                                       changes="; ".join(changes))
+                old=_cell(sheet, column, old, h, tr, code_names)[1],
+                new=_cell(sheet, column, new, h, tr, code_names)[1]))
+        out["label"] = _sentence(sheet, "update", tr).format(
+            what=out["sheet_name"], name=thing, changes="; ".join(changes))
         return out
-    out["label"] = tr(EDIT_WORDS[action]).format(what=out["sheet_name"], name=thing)
+    out["label"] = _sentence(sheet, action, tr).format(what=out["sheet_name"], name=thing,
+                                                       changes="")
     if action == "create":
-        cells = [cell_shown(sheet, c, v, h, tr) for c, v in row.items()
+        cells = [_cell(sheet, c, v, h, tr, code_names) for c, v in row.items()
                  if c not in QUIET_COLUMNS and v not in (None, "")]
         if cells:
             out["label"] += ": " + "; ".join(f"{c}: {v}" for c, v in cells)
     return out
 
 
-def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+def _sentence(sheet: str, action: str, tr: Translator) -> str:
+    """The template of an edit of a row of ``sheet`` in ``tr``'s language."""
+    return tr(SHEET_EDIT_WORDS.get(sheet, EDIT_WORDS)[action])
+
+
+def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
+               code_names: Mapping[str, Mapping[str, str]] | None = None) -> dict[str, Any]:
     """:func:`polku.analyses.ptv_diff.compare` with names in ``tr``'s language beside its
     codes (``g`` is the model compared): ``type_name`` and ``label`` (its name in the
-    reader's language) of each entry, ``field_names`` of a changed one's fields, and per
+    reader's language) of each entry, ``field_names`` of a changed one's fields and
+    ``values_shown``, its model's and catalogue's values as people read them (PTV's codes
+    by their names in ``code_names``: :attr:`polku.io.ptv.PtvImport.code_names`), and per
     proposed edit ``sheet_name``,
     ``name`` (a responsibility: ``actor_name``, ``subject_name``, ``role_name``),
-    ``column_names`` of its row and ``label``, the edit as a sentence. Everything the
-    result had stays as it was (the edits are applied as they are).
+    ``column_names`` of its row and ``label``, the edit as a sentence; ``summary``, the
+    counts as a sentence (:func:`summary`). Everything the result had stays as it was (the
+    edits are applied as they are).
 
     >>> from polku.graph import add_edge, new_graph
     >>> g = new_graph(); g.add_node("s", type="service", name="Työpaja")
@@ -143,23 +201,30 @@ def ptv_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> di
     >>> r = ptv_worded({"missing": [], "gone": [], "changed": [], "edits": edits}, g,
     ...                translator("sv"))
     >>> [e["label"] for e in r["edits"]]
-    ['lägg till aktör Föreningen (b)', 'ändra uppgifter: tjänst Työpaja (s) – Producenter: Staden → Staden; Föreningen']
+    ['lägg till aktören Föreningen (b)', 'ändra uppgifter om tjänsten Työpaja (s) – Producenter: Staden → Staden; Föreningen']
     """
     h = _with_created(g, result["edits"])
     changed = {c["id"]: c for c in result["changed"]}
+    codes = code_names or {}
 
     def entry(item: dict[str, Any]) -> dict[str, Any]:
         return dict(item, type_name=type_name(item["type"], tr), label=tr.label(h, item["id"]))
 
+    def values(fields: dict[str, list[Any]]) -> dict[str, list[str]]:
+        return {f: [coded_shown(v, codes, tr.lang) if f in CODED_COLUMNS else _value(v)
+                    for v in pair] for f, pair in fields.items()}
+
     sheet = {"service": "services", "actor": "actors"}
     return dict(
         result,
+        summary=summary(result, tr),
         missing=[entry(i) for i in result["missing"]],
         gone=[entry(i) for i in result["gone"]],
         changed=[dict(entry(i), field_names={f: field_shown(sheet.get(i["type"], ""), f, tr)
-                                             for f in i["fields"]})
+                                             for f in i["fields"]},
+                      values_shown=values(i["fields"]))
                  for i in result["changed"]],
-        edits=[_edit_worded(e, h, g, changed, tr) for e in result["edits"]])
+        edits=[_edit_worded(e, h, g, changed, tr, codes) for e in result["edits"]])
 
 
 def edit_line(number: int, edit: dict[str, Any]) -> str:
@@ -167,15 +232,32 @@ def edit_line(number: int, edit: dict[str, Any]) -> str:
     return f"{number:>3}. {edit['label']}"
 
 
+def summary(result: dict[str, Any], tr: Translator) -> str:
+    """How many entries are missing, gone and changed and how many edits are proposed, each
+    count with its words in the singular or the plural it takes (Swedish "1 ändrad",
+    "2 ändrade").
+
+    >>> r = {"missing": [1], "gone": [], "changed": [1], "edits": [1, 2]}
+    >>> summary(r, translator("sv"))
+    'PTV: 1 saknas i modellen, 0 borta ur servicedatalagret, 1 ändrad; 2 föreslagna ändringar'
+    """
+    n = {k: len(result[k]) for k in ("missing", "gone", "changed", "edits")}
+    return tr("PTV: {missing}, {gone}, {changed}; {edits}").format(
+        missing=tr.ngettext("{n} missing from the model", "{n} missing from the model",
+                            n["missing"]).format(n=n["missing"]),
+        gone=tr.ngettext("{n} gone from the catalogue", "{n} gone from the catalogue",
+                         n["gone"]).format(n=n["gone"]),
+        changed=tr.ngettext("{n} changed", "{n} changed", n["changed"]).format(n=n["changed"]),
+        edits=tr.ngettext("{n} proposed edit", "{n} proposed edits",
+                          n["edits"]).format(n=n["edits"]))
+
+
 def compare_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """The comparison (:func:`ptv_worded`'s answer) for a terminal: ``+`` missing from the
     model, ``-`` gone from the catalogue, ``~`` changed (model → catalogue), then the
     proposed edits in words, numbered as ``--pick`` takes them."""
     tr = tr or translator()
-    lines = [tr("PTV: {missing} missing from the model, {gone} gone from the catalogue, "
-                "{changed} changed; {edits} proposed edits").format(
-        missing=len(result["missing"]), gone=len(result["gone"]),
-        changed=len(result["changed"]), edits=len(result["edits"]))]
+    lines = [result["summary"]]
     for sign, key in (("+", "missing"), ("-", "gone")):
         for item in result[key]:
             lines.append(f"{sign} {item['type_name']} {named(item['label'], item['id'])} "
@@ -183,8 +265,8 @@ def compare_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     for item in result["changed"]:
         lines.append(f"~ {item['type_name']} {named(item['label'], item['id'])} "
                      f"PTV {item['ptv_id']}")
-        for field, (old, new) in item["fields"].items():
-            lines.append(f"    {item['field_names'][field]}: {_value(old)} → {_value(new)}")
+        for field, (old, new) in item["values_shown"].items():
+            lines.append(f"    {item['field_names'][field]}: {old} → {new}")
     if result["edits"]:
         lines.append(tr("proposed edits (polku ptv compare … --apply [--pick 1,3]):"))
         lines += [edit_line(i, e) for i, e in enumerate(result["edits"], 1)]
@@ -212,8 +294,8 @@ def compare_html(result: dict[str, Any], model_name: str, tr: Translator | None 
         table(tr("In the model, gone from the catalogue"), [kind, name, ident, "PTV"],
               [[i["type_name"], i["label"], i["id"], i["ptv_id"]] for i in result["gone"]]),
         table(tr("Changed in the catalogue"), [name, tr("field"), tr("model"), tr("catalogue")],
-              [[named(i["label"], i["id"]), i["field_names"][f], _value(a), _value(b)]
-               for i in result["changed"] for f, (a, b) in i["fields"].items()]),
+              [[named(i["label"], i["id"]), i["field_names"][f], a, b]
+               for i in result["changed"] for f, (a, b) in i["values_shown"].items()]),
         table(tr("Proposed edits"), ["#", tr("edit")],
               [[str(n), x["label"]] for n, x in enumerate(result["edits"], 1)]),
     ]

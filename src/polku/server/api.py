@@ -366,13 +366,15 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """What differs between the graph and the national service catalogue (PTV), as
         ``polku ptv compare --format json``: ``missing``, ``gone``, ``changed`` and the
         proposed ``edits`` in this API's own terms, with names in the request's language
-        beside the codes (each entry's ``label``, each edit's ``label``: the edit as a
-        sentence, its ``name`` and ``column_names``). The answer's ``ETag`` is the version
+        beside the codes (``summary``: the counts as a sentence; each entry's ``label``, a
+        changed one's ``values_shown``; each edit's ``label``: the edit as a sentence, its
+        ``name`` and ``column_names``). The answer's ``ETag`` is the version
         compared: apply the edits with it. Files up to 16 MiB in all."""
         from polku.present.ptv_compare import ptv_worded
 
-        result, g = ask(name, response, ptv_operation(body), authorization, tr)
-        return {"graph": name, **ptv_worded(result, g, tr)}
+        operation = ptv_operation(body)
+        result, g = ask(name, response, operation, authorization, tr)
+        return {"graph": name, **ptv_worded(result, g, tr, operation.catalogue.code_names)}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
     def ptv_apply(name: str, body: PtvPick, authorization: Credentials = Bearer,

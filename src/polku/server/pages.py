@@ -610,8 +610,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         g = model.graph
         most = max(limit for _, limit in UPLOADS)
         words = {
-            "summary": tr("PTV: {missing} missing from the model, {gone} gone from the "
-                          "catalogue, {changed} changed; {edits} proposed edits"),
             "missing": tr("In the catalogue, missing from the model"),
             "gone": tr("In the model, gone from the catalogue"),
             "changedTitle": tr("Changed in the catalogue"), "edits": tr("Proposed edits"),
