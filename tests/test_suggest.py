@@ -128,7 +128,7 @@ def test_suggestions_are_said_in_the_readers_language_with_names() -> None:
     sv = client.get("/api/graphs/keski-uusimaa/suggestions?lang=sv").json()["worded"]
     assert fi and len(fi) == len(sv)
     edits = [t for w in fi for t in w["edits"]]
-    assert any(": päävastuu taholle " in t for t in edits), edits
+    assert any(t.startswith("Nimetään ") and " päävastuutahoksi: " in t for t in edits), edits
     assert not any("responsibilities" in t or "~" in t or " = " in t for t in edits), edits
     assert fi[0]["message"] != sv[0]["message"]
 
