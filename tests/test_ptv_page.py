@@ -61,6 +61,16 @@ def test_a_bad_request_names_its_field(client: TestClient, body, field: str) -> 
     assert r.status_code == 400 and r.json()["error"]["field"] == field, r.text
 
 
+def test_a_file_that_is_not_ptv_json_is_told_in_the_requests_language(
+        client: TestClient) -> None:
+    body = {"files": [{"name": "x.json", "text": "{"}]}
+    fi = client.post("/api/graphs/naantali/ptv/compare?lang=fi", json=body).json()["error"]
+    sv = client.post("/api/graphs/naantali/ptv/compare?lang=sv", json=body).json()["error"]
+    assert fi["field"] == sv["field"] == "files"
+    assert "x.json" in fi["message"] and "PTV-JSON" in sv["message"], (fi, sv)
+    assert fi["message"] != sv["message"] and "not JSON" not in fi["message"] + sv["message"]
+
+
 def test_apply_writes_the_picked_edits_as_one_change(client: TestClient, model: Path) -> None:  # noqa: F811
     before = {p.name: p.read_bytes() for p in model.iterdir()}
     etag = client.post("/api/graphs/naantali/ptv/compare", json={"files": files()}).headers["etag"]

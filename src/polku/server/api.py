@@ -113,7 +113,9 @@ def ptv_operation(body: PtvCatalogue, pick: list[int] | None = None) -> PtvCompa
     try:
         catalogue = read_ptv_texts([(f.name, f.text) for f in body.files], "ptv")
     except PolkuError as e:
-        raise ApiError(400, str(e), field="files") from None
+        # worded in the request's language from the error itself (str(e) was English),
+        # located: which of the files is not PTV JSON, and where
+        raise ApiError(400, str(e), field="files", cause=e, problems=[]) from None
     return PtvCompare(catalogue, None if body.municipality is None
                       else tuple(body.municipality), None if pick is None else tuple(pick))
 
