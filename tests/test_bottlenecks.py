@@ -123,7 +123,7 @@ def test_removing_a_service_takes_its_referrals_and_breaks_designed_paths():
     assert ("path-broken", "p", ("e1", "work")) in created
     assert ("segment-without-outcome", "seg", ("e1", "e2")) in created
     assert {f["subject"] for f in result["removed_with"]} <= set(gone)
-    assert "What if H (h) (service) were removed" in whatif_text(result, translator("en"))
+    assert "What if the service H (h) were removed" in whatif_text(result, translator("en"))
 
 
 def test_whatif_unknown_or_unremovable_id():
