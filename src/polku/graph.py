@@ -79,7 +79,8 @@ EDGE_KINDS = (
     "has_indicator", "has_risk",
 )
 ACTOR_KINDS = (
-    "wellbeing-county", "employment-area", "municipality", "kela", "third-sector",
+    "wellbeing-county", "employment-area", "municipality", "joint-authority", "kela",
+    "third-sector",
     "employer", "education", "occupational-health", "research", "state", "other",
 )
 ROLES = ("lead", "participant", "consulted", "informed")

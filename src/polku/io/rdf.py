@@ -70,7 +70,10 @@ PUBLIC_SERVICE = CPSV + "PublicService"
 TYPE_OF_CLASS = {**{v: k for k, v in CLASSES.items()}, PUBLIC_SERVICE: "service"}
 LOCATION = DCT + "Location"
 COMPETENT_AUTHORITY = CV + "hasCompetentAuthority"
-PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "kela", "state"}
+#: actor kinds that are public organisations (cv:PublicOrganisation); a joint municipal
+#: authority (kuntayhtymä) is one, owned by its municipalities
+PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "joint-authority",
+                      "kela", "state"}
 FACTOR = POLKU + "Factor"
 GRAPH_CLASS = POLKU + "Graph"
 RESPONSIBILITY = POLKU + "Responsibility"
