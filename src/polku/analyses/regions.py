@@ -26,7 +26,7 @@ from typing import Any, Sequence
 
 import networkx as nx
 
-from polku.graph import TITLE_LANGUAGES
+from polku.graph import TITLE_LANGUAGES, region
 
 #: the figures of a region, in the order tables and charts show them
 MEASURES = ("people", "needs_covered", "median_wait_days", "information_travels",
@@ -142,6 +142,10 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
         # the region as people name it (the graph sheet's ``region``), else the title
         "region_name": str(g.graph.get("region") or g.graph.get("title")
                            or g.graph.get("name", "")),
+        # the region in Swedish and English (the graph sheet's region_sv/region_en, else the
+        # official name of an area polku knows): data, as the titles, picked at the edge
+        **({f"region_name_{lang}": region(g, lang) for lang in TITLE_LANGUAGES}
+           if g.graph.get("region") else {}),
         "illustrative": bool(g.graph.get("illustrative")),
         "people": people,
         "suppressed_segments": small,

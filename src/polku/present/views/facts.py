@@ -21,6 +21,7 @@ from polku.graph import Referral, label, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, kind_name,
                                 role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
+from polku.io.areas import area_name
 from polku.words import ACTOR_KIND_NAMES
 from polku.finding import SEVERITY_RANK
 
@@ -305,7 +306,8 @@ class Facts:
             k = d.get("kind", "other")
             lines.append(tr("Kind: {kind}").format(kind=tr(KIND_NAMES[k]) if k in KIND_NAMES else k))
             if d.get("region"):
-                lines.append(tr("Region: {region}").format(region=d["region"]))
+                lines.append(tr("Region: {region}").format(
+                    region=area_name(str(d["region"]), tr.lang)))
             parent = self.targets(n, "part_of")
             if parent:
                 lines.append(tr("Part of: {names}").format(names=names_text(g, parent, tr)))
