@@ -133,7 +133,7 @@ def test_joint_municipal_authorities_are_public_organisations(tmp_path: Path) ->
 def test_the_note_names_the_responsible_organisation_and_its_kind(tmp_path: Path) -> None:
     # the real reason a service is not public: who answers for it, and of what kind
     for lang, said in (
-            ("fi", "Hyria koulutus Oy (hyria) on lajia 'koulutus', jota ei lueta julkiseksi "
+            ("fi", "Hyria koulutus Oy (hyria) on tyyppiä 'koulutus', jota ei lueta julkiseksi "
                    "organisaatioksi"),
             ("sv", "Hyria utbildning Ab (hyria) är av typen 'utbildning', som inte räknas som "
                    "en offentlig organisation"),
