@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpers import EXAMPLE, ROOT, run
-from polku.graph import region
+from polku.present.i18n import region_name as region
 from polku.io.load import load_graph
 
 SUOMI = ROOT / "graphs" / "keski-suomi"

@@ -204,28 +204,6 @@ def title(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = No
     return str(translated or g.graph.get("title") or untitled or g.graph.get("name", "graph"))
 
 
-def region(g: nx.MultiDiGraph, lang: str | None = None) -> str | None:
-    """The graph's region (its ``graph`` sheet's ``region``) as a reader of ``lang`` names
-    it: the sheet's ``region_sv``/``region_en`` where it gives one, else the region's name in
-    that language when it is an area polku knows (:func:`polku.io.areas.area_name`: Uusimaa
-    is Nyland in Swedish), else the region as written; ``None`` when the graph names none.
-
-    >>> g = new_graph(); g.graph["region"] = "Keski-Uusimaa"; region(g, "sv"), region(g, "fi")
-    ('Mellersta Nyland', 'Keski-Uusimaa')
-    >>> g.graph["region_en"] = "Central Uusimaa region"; region(g, "en"), region(new_graph())
-    ('Central Uusimaa region', None)
-    """
-    from polku.io.areas import area_name
-
-    given = g.graph.get(f"region_{lang}") if lang in TITLE_LANGUAGES else None
-    primary = g.graph.get("region")
-    if given:
-        return str(given)
-    if primary in (None, ""):
-        return None
-    return area_name(str(primary), lang) if lang else str(primary)
-
-
 def referrals(g: nx.MultiDiGraph) -> Iterator[Referral]:
     """Every referral as a :class:`Referral`, in id order.
 

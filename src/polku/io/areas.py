@@ -90,24 +90,19 @@ for _key in (*MUNICIPALITIES, *REGIONS, *GROUPS, *NATIONWIDE):
     _KNOWN[_key] = _key
 
 
-def area_name(text: str | None, lang: str) -> str:
-    """An area named in free text (a region column: ``Keski-Uusimaa``, ``koko maa``) as a
-    reader of ``lang`` knows it, by the names of Statistics Finland's classifications; text
-    polku does not recognise as it was written. A Finnish reader gets the text as written.
+def area_names(text: str | None) -> dict[str, str]:
+    """The names of an area given in free text (a region column: ``Keski-Uusimaa``,
+    ``koko maa``, ``Hyvinge``) in Finnish, Swedish and English, by Statistics Finland's
+    classifications; ``{}`` for text polku does not recognise. The reader's language picks
+    one at the edge (:func:`polku.present.i18n.area_name`).
 
-    >>> area_name("Keski-Uusimaa", "sv"), area_name("koko maa", "en"), area_name("Uusimaa", "sv")
-    ('Mellersta Nyland', 'whole country', 'Nyland')
-    >>> area_name("Hyvinge", "fi"), area_name("Kirkonkylä", "sv"), area_name("hela landet", "fi")
-    ('Hyvinkää', 'Kirkonkylä', 'koko maa')
+    >>> area_names("Keski-Uusimaa")["sv"], area_names("koko maa")["en"], area_names("Hyvinge")
+    ('Mellersta Nyland', 'whole country', {'fi': 'Hyvinkää', 'sv': 'Hyvinge', 'en': 'Hyvinkää'})
+    >>> area_names("Kirkonkylä"), area_names(None)
+    ({}, {})
     """
-    text = text or ""
-    key = _KNOWN.get(text.strip().lower())
-    if key is None:
-        return text
-    names = _names_of(key)
-    if names.get(lang, "").lower() == text.strip().lower():
-        return text  # already the reader's name: as the data writes it
-    return names.get(lang, text)
+    key = _KNOWN.get((text or "").strip().lower())
+    return dict(_names_of(key)) if key is not None else {}
 
 
 def locations(text: str | None) -> list[str]:

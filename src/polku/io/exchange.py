@@ -196,7 +196,7 @@ def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[Note]:
             for node, why in not_public_services(g)]
 
 
-def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
+def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str | Problems]]:
     """Services CPSV-AP has no place for as public services, with why: they have no
     description, or no public organisation answers for them. The second names the
     organisations that do answer for the service (its leads, else its providers) with
@@ -207,7 +207,7 @@ def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
     from polku.words import ACTOR_KIND_NAMES
 
     public = public_actors(g)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str | Problems]] = []
     for node in sorted(n for n, d in g.nodes(data=True) if d["type"] == "service"):
         if not has_description(g.nodes[node]):
             out.append((node, N_("no description")))

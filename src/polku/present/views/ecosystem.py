@@ -11,7 +11,7 @@ from typing import Any
 
 import networkx as nx
 
-from polku.io.areas import area_name
+from polku.present.i18n import area_name
 from polku.graph import nodes_of, title as graph_title
 from polku.present.views.facts import (EDGE_COLOURS, NO_PROVIDER_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, plain_edge, referral_legend, scaled, shape_legend, spread_parallel)
 

@@ -18,10 +18,9 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, nodes_of
-from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, kind_name,
-                                role_name, severity_name, translator, type_name)
+from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, area_name,
+                                kind_name, role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
-from polku.io.areas import area_name
 from polku.words import ACTOR_KIND_NAMES
 from polku.finding import SEVERITY_RANK
 
