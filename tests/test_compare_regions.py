@@ -57,8 +57,8 @@ def test_compare_prints_the_table_for_the_two_example_regions() -> None:
     result = run("compare", FIRST, REGION, "--lang", "en")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    # the regions as people name them (the graph sheet's region), not the graphs' ids
-    assert lines[0].split() == ["figure", "Keski-Uusimaa", "Keski-Suomi"]
+    # the regions as people name them (the graph sheet's region, in English), not the ids
+    assert lines[0].split() == ["figure", "Central", "Uusimaa", "Central", "Finland"]
     sizes = [d["size"] for _, d in load_graph(REGION).nodes(data=True) if d["type"] == "segment"]
     assert lines[1].startswith("people in segments") and lines[1].split()[-1] == f"{sum(sizes):,}"
     assert any(x.startswith("findings per 10,000 people") for x in lines)
@@ -68,8 +68,8 @@ def test_compare_prints_the_table_for_the_two_example_regions() -> None:
     # the two regions differ where the second one was made to (its README's list)
     over = next(x for x in lines if x.startswith("over capacity per 10,000 people")).split()
     assert over[-1] != over[-2]
-    assert "Keski-Suomi: illustrative data, not real figures" in result.output
-    assert "Keski-Uusimaa: illustrative data, not real figures" in result.output
+    assert "Central Finland: illustrative data, not real figures" in result.output
+    assert "Central Uusimaa: illustrative data, not real figures" in result.output
     assert "Segments under 5 people are left out of the totals." in result.output
     fi = run("compare", FIRST, REGION).output  # Finnish by default
     assert "Keski-Suomi" in fi and "people in segments" not in fi
@@ -176,7 +176,7 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     assert api["not_compared"] == [] and api["regions"][0]["people"] == sum(sizes)
     page = client.get("/compare?lang=en")
     assert page.status_code == 200 and page.text.count("<svg") == 1
-    assert "Keski-Suomi: illustrative data, not real figures" in page.text
+    assert "Central Finland: illustrative data, not real figures" in page.text
     assert "Regions side by side" in client.get("/?lang=en").text
     # named graphs are compared as named, as `polku compare` compares its files: an unknown
     # name is refused (the command refuses a file it cannot read), not a smaller comparison

@@ -114,3 +114,34 @@ def test_services_without_a_public_authority_are_reported(tmp_path: Path) -> Non
         # named as the reader reads it, the id beside
         name = g.nodes[node].get("name_en") or g.nodes[node]["name"]
         assert f"): {name} ({node}): {why}" in result.output
+
+
+def test_joint_municipal_authorities_are_public_organisations(tmp_path: Path) -> None:
+    # a kuntayhtymä (Keuda, HUS) answers for its services as a public organisation
+    out = tmp_path / "ku.ttl"
+    result = run("export", ROOT / "graphs" / "keski-uusimaa", "--to", "cpsv-ap", "-o", out)
+    assert result.exit_code == 0, result.output
+    data = rdflib.Graph().parse(out, format="turtle")
+    base = rdf.base_iri("keski-uusimaa")
+    for actor in ("keuda", "hus"):
+        assert (rdflib.URIRef(base + actor), rdflib.RDF.type, CV.PublicOrganisation) in data
+    assert (rdflib.URIRef(base + "keuda-ammatillinen-koulutus"), rdflib.RDF.type,
+            CPSV.PublicService) in data
+    assert "keuda-ammatillinen-koulutus" not in result.output
+
+
+def test_the_note_names_the_responsible_organisation_and_its_kind(tmp_path: Path) -> None:
+    # the real reason a service is not public: who answers for it, and of what kind
+    for lang, said in (
+            ("fi", "Hyria koulutus Oy (hyria) on tyyppiä 'koulutus', jota ei lueta julkiseksi "
+                   "organisaatioksi"),
+            ("sv", "Hyria utbildning Ab (hyria) är av typen 'utbildning', som inte räknas som "
+                   "en offentlig organisation"),
+            ("en", "its responsible organisation Hyria Vocational College (hyria) is of kind "
+                   "'education', which is not counted as a public organisation")):
+        result = run("export", ROOT / "graphs" / "keski-uusimaa", "--to", "cpsv-ap", "-o",
+                     tmp_path / f"{lang}.ttl", "--lang", lang)
+        assert result.exit_code == 0, result.output
+        line = next(ln for ln in result.output.splitlines()
+                    if "(hyria-ammatillinen-koulutus)" in ln)
+        assert said in " ".join(line.split())

@@ -47,8 +47,9 @@ def test_graph_sheet_survives_every_round_trip(wb: Path, tmp_path: Path) -> None
                                                 "source")} == \
             {"name": "pikku", "title": "Pieni esimerkki", "region": "Keski-Uusimaa",
              "illustrative": True, "source": "testiaineisto"}, fmt
+    # no Swedish or English title, nor region
     assert (tmp_path / "wb2" / "graph.csv").read_text(encoding="utf-8").splitlines()[1] == \
-        "pikku,Pieni esimerkki,,,Keski-Uusimaa,yes,testiaineisto"  # no Swedish, English title
+        "pikku,Pieni esimerkki,,,Keski-Uusimaa,,,yes,testiaineisto"
 
 
 def test_without_graph_sheet_the_workbook_names_the_graph(tmp_path: Path) -> None:

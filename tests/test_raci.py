@@ -252,3 +252,28 @@ def test_the_responsibility_views_tooltips_name_referrals_by_their_ends() -> Non
         eco = build_view(g, "ecosystem", lang=lang)
         tip = next(e["title"] for e in eco.edges if e.get("rid") == rid)
         assert tip.startswith(f"{tr('Referral')}: {ends[0]} → {ends[1]}\n{id_line}{rid}\n")
+
+
+def test_the_format_comes_from_the_output_name(tmp_path):
+    """-o r.xlsx writes the workbook and -o r.csv the CSV without --format; a --format that
+    another suffix names is refused, naming -o and --format in the reader's language."""
+    from openpyxl import load_workbook
+
+    wb = small(tmp_path)
+    r = run("raci", wb, "-o", tmp_path / "r.xlsx")
+    assert r.exit_code == 0, r.output
+    assert load_workbook(tmp_path / "r.xlsx").sheetnames == ["RACI", "Selite"]
+    r = run("raci", wb, "-o", tmp_path / "r.csv")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "r.csv").read_text(encoding="utf-8").startswith("subject,")
+    for fmt, name, lang, said in (
+            ("csv", "x.xlsx", "fi", "-o:n pääte .xlsx tarkoittaa muotoa xlsx, mutta --format on "
+                                   "csv"),
+            ("xlsx", "x.csv", "sv", "-o:s ändelse .csv anger formatet csv, men --format är "
+                                   "xlsx"),
+            ("csv", "x.xlsx", "en", "-o's suffix .xlsx says xlsx but --format says csv: end the "
+                                   "name in .csv or leave --format out")):
+        r = run("raci", wb, "--format", fmt, "-o", tmp_path / name, "--lang", lang)
+        assert r.exit_code == 1
+        assert f"{tmp_path / name}: {said}" in " ".join(r.output.split())
+        assert not (tmp_path / name).exists()

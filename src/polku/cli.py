@@ -653,7 +653,9 @@ def suggest(
 @reports_errors
 def raci(
     source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help="table, csv, xlsx, json or html."),
+    format: Optional[str] = typer.Option(
+        None, "--format", help="table, csv, xlsx, json or html (default: from -o's suffix, "
+        "else table)."),
     subjects: str = typer.Option("all", "--subjects", help="services, referrals, segments, "
                                  "measures or all."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file "
@@ -662,10 +664,12 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_worded,
-                                           write_raci)
+    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_format,
+                                           raci_worded, write_raci)
 
-    check_format(format, FORMATS)
+    if format is not None:
+        check_format(format, FORMATS)
+    format = raci_format(format, output)
     if format in BINARY_FORMATS and output is None:
         raise PolkuError(N_("{format} is written to a file: name it with -o, e.g. -o "
                             "raci.{format}"), params={"format": format}, field="format")

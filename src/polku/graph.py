@@ -32,7 +32,8 @@ risk            name, mitigation, part (plan layer)
 Every node may also carry ``extra``: a dict of the workbook's unknown columns (str → str).
 Attributes that the workbook leaves empty are absent, never ``None``. The graph's own
 attributes (``g.graph``) are its ``name`` (an id) and the ``graph`` sheet's ``title``,
-``title_sv``, ``title_en``, ``region``, ``illustrative`` and ``source``.
+``title_sv``, ``title_en``, ``region`` (with ``region_sv``, ``region_en``), ``illustrative``
+and ``source``.
 
 Edge kinds (``u → v``, key):
 
@@ -79,7 +80,8 @@ EDGE_KINDS = (
     "has_indicator", "has_risk",
 )
 ACTOR_KINDS = (
-    "wellbeing-county", "employment-area", "municipality", "kela", "third-sector",
+    "wellbeing-county", "employment-area", "municipality", "joint-authority", "kela",
+    "third-sector",
     "employer", "education", "occupational-health", "research", "state", "other",
 )
 ROLES = ("lead", "participant", "consulted", "informed")

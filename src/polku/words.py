@@ -51,6 +51,22 @@ KIND_NAMES: dict[str, str] = {
     "unmodelled-flow": N_("flow missing from the graph"),
 }
 
+#: An actor's kind (an organisation's kind in the workbook's ``kind`` column) as people say it.
+ACTOR_KIND_NAMES: dict[str, str] = {
+    "wellbeing-county": N_("wellbeing services county"),
+    "employment-area": N_("employment area"),
+    "municipality": N_("municipality"),
+    "joint-authority": N_("joint municipal authority"),
+    "kela": N_("Kela"),
+    "third-sector": N_("third sector"),
+    "employer": N_("employer"),
+    "education": N_("education"),
+    "occupational-health": N_("occupational health care"),
+    "research": N_("research"),
+    "state": N_("central government"),
+    "other": N_("other"),
+}
+
 #: The role of a responsibility (RACI: lead = R/A, then participant, consulted, informed).
 ROLE_NAMES: dict[str, str] = {
     "lead": N_("lead"), "participant": N_("participant"), "consulted": N_("consulted"),

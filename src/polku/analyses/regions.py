@@ -27,6 +27,7 @@ from typing import Any, Sequence
 import networkx as nx
 
 from polku.graph import TITLE_LANGUAGES
+from polku.io.areas import area_names
 
 #: the figures of a region, in the order tables and charts show them
 MEASURES = ("people", "needs_covered", "median_wait_days", "information_travels",
@@ -142,6 +143,11 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
         # the region as people name it (the graph sheet's ``region``), else the title
         "region_name": str(g.graph.get("region") or g.graph.get("title")
                            or g.graph.get("name", "")),
+        # the region in Swedish and English (the graph sheet's region_sv/region_en, else the
+        # official name of an area polku knows): data, as the titles, picked at the edge
+        **{f"region_name_{lang}": str(name) for lang in TITLE_LANGUAGES
+           if (name := g.graph.get(f"region_{lang}")
+               or area_names(str(g.graph.get("region") or "")).get(lang))},
         "illustrative": bool(g.graph.get("illustrative")),
         "people": people,
         "suppressed_segments": small,

@@ -49,6 +49,62 @@ NAMES: dict[str, str] = {
 }
 
 
+#: the Swedish and English names of the areas above where they differ from the Finnish one
+#: (Statistics Finland's classifications: municipalities, regions; a wellbeing services
+#: county's area as the county names it). Keyed by the lower-case Finnish name.
+TRANSLATED: dict[str, dict[str, str]] = {
+    # municipalities (English uses the Finnish name)
+    "hyvinkää": {"sv": "Hyvinge"}, "järvenpää": {"sv": "Träskända"}, "kerava": {"sv": "Kervo"},
+    "pornainen": {"sv": "Borgnäs"}, "tuusula": {"sv": "Tusby"},
+    "helsinki": {"sv": "Helsingfors"}, "vantaa": {"sv": "Vanda"}, "espoo": {"sv": "Esbo"},
+    "laukaa": {"sv": "Laukas"}, "mikkeli": {"sv": "S:t Michel"}, "liperi": {"sv": "Libelits"},
+    # regions (maakunnat)
+    "uusimaa": {"sv": "Nyland"},
+    "keski-suomi": {"sv": "Mellersta Finland", "en": "Central Finland"},
+    "pohjois-karjala": {"sv": "Norra Karelen", "en": "North Karelia"},
+    "etelä-savo": {"sv": "Södra Savolax", "en": "South Savo"},
+    "pirkanmaa": {"sv": "Birkaland"},
+    # groups of municipalities
+    "keski-uusimaa": {"sv": "Mellersta Nyland", "en": "Central Uusimaa"},
+}
+#: the whole country and Finland, in each language
+WHOLE_COUNTRY = {"fi": "koko maa", "sv": "hela landet", "en": "whole country"}
+FINLAND_NAMES = {"fi": "Suomi", "sv": "Finland", "en": "Finland"}
+
+
+def _names_of(key: str) -> dict[str, str]:
+    """An area's names by language, keyed by its lower-case Finnish name."""
+    if key in ("suomi", "finland"):
+        return FINLAND_NAMES
+    if key in NATIONWIDE:
+        return WHOLE_COUNTRY
+    fi = _proper(key)
+    return {"fi": fi, "sv": fi, "en": fi, **TRANSLATED.get(key, {})}
+
+
+#: every name polku knows an area by (in any of its languages, lower case) -> its Finnish key
+_KNOWN: dict[str, str] = {}
+for _key in (*MUNICIPALITIES, *REGIONS, *GROUPS, *NATIONWIDE):
+    for _name in _names_of(_key).values():
+        _KNOWN.setdefault(_name.lower(), _key)
+    _KNOWN[_key] = _key
+
+
+def area_names(text: str | None) -> dict[str, str]:
+    """The names of an area given in free text (a region column: ``Keski-Uusimaa``,
+    ``koko maa``, ``Hyvinge``) in Finnish, Swedish and English, by Statistics Finland's
+    classifications; ``{}`` for text polku does not recognise. The reader's language picks
+    one at the edge (:func:`polku.present.i18n.area_name`).
+
+    >>> area_names("Keski-Uusimaa")["sv"], area_names("koko maa")["en"], area_names("Hyvinge")
+    ('Mellersta Nyland', 'whole country', {'fi': 'Hyvinkää', 'sv': 'Hyvinge', 'en': 'Hyvinkää'})
+    >>> area_names("Kirkonkylä"), area_names(None)
+    ({}, {})
+    """
+    key = _KNOWN.get((text or "").strip().lower())
+    return dict(_names_of(key)) if key is not None else {}
+
+
 def locations(text: str | None) -> list[str]:
     """The code-list IRIs of the area named by ``text``, or ``[]`` when polku does not know it.
 

@@ -19,7 +19,7 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.io.workbook import neutral
-from polku.errors import NodeName, Note, PolkuError, Said
+from polku.errors import NodeName, Note, PolkuError, Problems, Said
 from polku.words import N_
 from polku.graph import label
 
@@ -191,20 +191,40 @@ def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[Note]:
     (worded at the edge, :func:`polku.present.i18n.error_text`, by their names in the
     reader's language)."""
     return [Note(N_("not a CPSV-AP public service (kept as polku:Service): {node}: {why}"),
-                 params={"node": NodeName.of(g.nodes, node), "why": Said(why)})
+                 params={"node": NodeName.of(g.nodes, node),
+                         "why": Said(why) if type(why) is str else why})
             for node, why in not_public_services(g)]
 
 
-def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str]]:
-    """Services CPSV-AP has no place for as public services, with why: no public
-    organisation answers for them, or they have no description (both are required)."""
+def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str | Problems]]:
+    """Services CPSV-AP has no place for as public services, with why: they have no
+    description, or no public organisation answers for them. The second names the
+    organisations that do answer for the service (its leads, else its providers) with
+    their kinds, since a kind is what makes an organisation public here
+    (:data:`polku.io.rdf.PUBLIC_ACTOR_KINDS`): a catalogued text, or a
+    :class:`~polku.errors.Problems` of one note per organisation."""
     from polku.io.rdf import competent_authorities, has_description, public_actors
+    from polku.words import ACTOR_KIND_NAMES
 
     public = public_actors(g)
-    out = []
+    out: list[tuple[str, str | Problems]] = []
     for node in sorted(n for n, d in g.nodes(data=True) if d["type"] == "service"):
         if not has_description(g.nodes[node]):
             out.append((node, N_("no description")))
         elif not competent_authorities(g, node, public):
-            out.append((node, N_("no public organisation answers for it")))
+            leads = sorted({u for u, _, d in g.in_edges(node, data=True)
+                            if d["kind"] == "responsibility" and d.get("role") == "lead"})
+            providers = sorted({u for u, _, k in g.in_edges(node, data="kind")
+                                if k == "provides"})
+            answering = leads or providers
+            if not answering:
+                out.append((node, N_("no organisation leads or provides it")))
+                continue
+            out.append((node, Problems([Note(
+                N_("its responsible organisation {actor} is of kind '{kind}', which is not "
+                   "counted as a public organisation"),
+                params={"actor": NodeName.of(g.nodes, actor),
+                        "kind": Said(ACTOR_KIND_NAMES.get(str(g.nodes[actor].get("kind")),
+                                                          str(g.nodes[actor].get("kind"))))})
+                for actor in answering])))
     return out

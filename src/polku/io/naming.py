@@ -8,6 +8,8 @@ import unicodedata
 
 #: words in an organisation's Finnish name -> the actor kind they say (first match wins)
 KIND_WORDS: tuple[tuple[str, str], ...] = (
+    ("kuntayhtymä", "joint-authority"),
+    ("yhtymä", "joint-authority"),
     ("hyvinvointialue", "wellbeing-county"),
     ("työllisyysalue", "employment-area"),
     ("kansaneläkelaitos", "kela"),
@@ -58,6 +60,8 @@ def guess_kind(name: str, public: bool | None = None) -> str:
 
     >>> guess_kind("Liperin kunta"), guess_kind("Työttömien yhdistys ry"), guess_kind("X Oy")
     ('municipality', 'third-sector', 'other')
+    >>> guess_kind("Keski-Uudenmaan koulutuskuntayhtymä"), guess_kind("HUS-yhtymä")
+    ('joint-authority', 'joint-authority')
     """
     words = re.findall(r"\w+", name.lower())
     for word, kind in KIND_WORDS:

@@ -70,7 +70,10 @@ PUBLIC_SERVICE = CPSV + "PublicService"
 TYPE_OF_CLASS = {**{v: k for k, v in CLASSES.items()}, PUBLIC_SERVICE: "service"}
 LOCATION = DCT + "Location"
 COMPETENT_AUTHORITY = CV + "hasCompetentAuthority"
-PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "kela", "state"}
+#: actor kinds that are public organisations (cv:PublicOrganisation); a joint municipal
+#: authority (kuntayhtymä) is one, owned by its municipalities
+PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "joint-authority",
+                      "kela", "state"}
 FACTOR = POLKU + "Factor"
 GRAPH_CLASS = POLKU + "Graph"
 RESPONSIBILITY = POLKU + "Responsibility"
@@ -120,6 +123,9 @@ GRAPH_ATTR_OF_PREDICATE = {v: k for k, v in GRAPH_ATTRS.items()}
 #: lives in the extra column ``title@de`` (as a node's ``name@fr``)
 TITLE_OF_LANG = {"sv": "title_sv", "en": "title_en"}
 LANG_OF_TITLE = {"title": "fi", **{v: k for k, v in TITLE_OF_LANG.items()}}
+#: the graph's region in Swedish and English (the graph sheet's ``region_sv``/``region_en``):
+#: ``polku:region`` tagged with the language, beside the untagged primary one
+REGION_OF_LANG = {"sv": "region_sv", "en": "region_en"}
 TITLE_IN_EXTRA = re.compile(r"^title@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$")
 #: attributes that hold a list (one triple per item, read back as a list)
 LIST_ATTRS: set[str] = {"parts", "suppressed"}
@@ -222,6 +228,9 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
             if key == "title":
                 tag = graph_extra.get("title_lang", tag)
             yield base, DCT + "title", Lit(str(g.graph[key]), None, tag)
+    for tag, key in REGION_OF_LANG.items():
+        if g.graph.get(key) not in (None, ""):
+            yield base, GRAPH_ATTRS["region"], Lit(str(g.graph[key]), None, tag)
     for col, value in (g.graph.get("extra") or {}).items():
         tagged = TITLE_IN_EXTRA.match(col)
         if tagged:
@@ -478,6 +487,8 @@ def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
             continue
         if p == DCT + "title":
             titles.append(o)
+        elif p == GRAPH_ATTRS["region"] and (o.lang or "").lower() in REGION_OF_LANG:
+            attrs[REGION_OF_LANG[o.lang.lower()]] = o.value
         elif p in GRAPH_ATTR_OF_PREDICATE:
             attrs[GRAPH_ATTR_OF_PREDICATE[p]] = _python(o)
         elif p.startswith(EXTRA):

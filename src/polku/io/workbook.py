@@ -212,7 +212,8 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
     # one row naming the graph itself: its id is where every resource IRI comes from
     Sheet("graph", (
         Column("id", "id", True), Column("title"), Column("title_sv"), Column("title_en"),
-        Column("region"), Column("illustrative", "bool"), Column("source"),
+        Column("region"), Column("region_sv"), Column("region_en"),
+        Column("illustrative", "bool"), Column("source"),
     )),
     Sheet("actors", (
         Column("id", "id", True), *_names(),
@@ -992,7 +993,8 @@ def read_workbook(path: str | Path, name: str | None = None,
     The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
     ``id``; without that sheet it is ``name``, else the folder or file name without suffix
     (never an output file's name). A ``name`` that contradicts the sheet is an error. The
-    sheet's title (with ``title_sv``, ``title_en``), region, illustrative and source become
+    sheet's title (with ``title_sv``, ``title_en``), region (with ``region_sv``,
+    ``region_en``), illustrative and source become
     graph attributes (``g.graph["illustrative"]`` …). Every problem is found before anything
     is returned; they are raised together as :class:`PolkuErrors`.
     ``tables`` checks cells held in memory with the same rules (see :func:`read_rows`).

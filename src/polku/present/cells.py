@@ -37,6 +37,7 @@ COLUMN_NAMES = {
     "description": N_("Description"), "method": N_("Method"), "organised": N_("How the providers organise it"),
     "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
     "title": N_("Title"), "title_sv": N_("Title in Swedish"), "title_en": N_("Title in English"),
+    "region_sv": N_("Region in Swedish"), "region_en": N_("Region in English"),
     # columns a diff shows besides (a service's contact unit, a designed path's steps as
     # one list, the plan's sheets)
     "contact_unit": N_("Contact unit"), "steps": N_("Steps"),

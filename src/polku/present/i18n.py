@@ -371,6 +371,46 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     return tr(names[1 if plural else 0]) if names else node_type
 
 
+def area_name(text: str | None, lang: str) -> str:
+    """An area named in free text (a region column) as a reader of ``lang`` knows it: its
+    Swedish or English name when polku knows the area (:func:`polku.io.areas.area_names`),
+    else the text as written; a name already in the reader's language as the data writes it.
+
+    >>> area_name("Keski-Uusimaa", "sv"), area_name("koko maa", "en"), area_name("Uusimaa", "sv")
+    ('Mellersta Nyland', 'whole country', 'Nyland')
+    >>> area_name("Hyvinge", "fi"), area_name("Kirkonkylä", "sv"), area_name("UUSIMAA", "fi")
+    ('Hyvinkää', 'Kirkonkylä', 'UUSIMAA')
+    """
+    from polku.io.areas import area_names
+
+    text = text or ""
+    names = area_names(text)
+    if lang not in names or names[lang].lower() == text.strip().lower():
+        return text
+    return names[lang]
+
+
+def region_name(g: "nx.MultiDiGraph", lang: str) -> str | None:
+    """The graph's region (its ``graph`` sheet's ``region``) as a reader of ``lang`` names
+    it: the sheet's ``region_sv``/``region_en`` where it gives one, else :func:`area_name`;
+    ``None`` when the graph names no region.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.graph["region"] = "Keski-Uusimaa"
+    >>> region_name(g, "sv"), region_name(g, "fi"), region_name(new_graph(), "en")
+    ('Mellersta Nyland', 'Keski-Uusimaa', None)
+    >>> g.graph["region_en"] = "Central Uusimaa region"; region_name(g, "en")
+    'Central Uusimaa region'
+    """
+    from polku.graph import TITLE_LANGUAGES
+
+    given = g.graph.get(f"region_{lang}") if lang in TITLE_LANGUAGES else None
+    if given:
+        return str(given)
+    primary = g.graph.get("region")
+    return None if primary in (None, "") else area_name(str(primary), lang)
+
+
 def kind_name(kind: str, tr: Translator) -> str:
     """A finding kind as people call it, in ``tr``'s language (an unknown kind as it is).
 

@@ -31,6 +31,36 @@ from polku.analyses.raci import (MARK_LABELS, OWNER_NOTE, ROLE_LABELS, TYPE_LABE
 FORMATS = ("table", "csv", "xlsx", "json", "html")
 #: formats that are files (the command needs ``-o``)
 BINARY_FORMATS = ("xlsx",)
+#: an output file's suffix -> the format it names (``-o raci.xlsx`` needs no ``--format``)
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".csv": "csv", ".json": "json", ".html": "html",
+                  ".htm": "html", ".txt": "table"}
+
+
+def raci_format(format: str | None, output: Path | None) -> str:
+    """The format to write: ``--format`` if given, else the one ``-o``'s suffix names, else
+    the table. A ``--format`` that another suffix names is refused, located at ``-o``, so
+    CSV never lands in a file called ``.xlsx`` (nor the workbook in a ``.csv``).
+
+    >>> raci_format(None, Path("r.xlsx")), raci_format(None, None), raci_format("csv", Path("r"))
+    ('xlsx', 'table', 'csv')
+    >>> raci_format("csv", Path("r.xlsx"))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    polku.errors.PolkuError: r.xlsx: -o's suffix .xlsx says xlsx but --format says csv: ...
+    """
+    from polku.errors import PolkuError
+
+    named = SUFFIX_FORMATS.get(output.suffix.lower()) if output is not None else None
+    if format is None:
+        return named or "table"
+    if named is not None and named != format:
+        # every format has a suffix of its own (the table's is .txt)
+        wanted = next(sfx for sfx, f in SUFFIX_FORMATS.items() if f == format)
+        raise PolkuError(N_("-o's suffix {suffix} says {named} but --format says {format}: "
+                            "end the name in {wanted} or leave --format out"),
+                         params={"named": named, "suffix": output.suffix, "format": format,
+                                 "wanted": wanted}, file=str(output), field="output")
+    return format
+
 
 #: cell fill per role in the .xlsx and the page (light, so the text stays readable)
 ROLE_FILLS = {"lead": "1F6FEB", "participant": "8CC4FF", "consulted": "D8E8F8",

@@ -49,12 +49,17 @@ def region_names(regions: list[dict[str, Any]], lang: str | None = None) -> list
     ...               {"region": "a2", "title": "A 2027", "region_name": "A",
     ...                "title_sv": "A år 2027"}], "sv")
     ['A 2026', 'A år 2027']
+    >>> region_names([{"region": "a", "title": "A", "region_name": "Keski-Suomi",
+    ...                "region_name_sv": "Mellersta Finland"}], "sv")
+    ['Mellersta Finland']
     """
     def said(r: dict[str, Any], key: str) -> Any:
         # a title, or a region named by its title for want of a region: in the reader's
         # language where the graph gives it
         if key == "title" or (key == "region_name" and r.get(key) == r.get("title")):
             return r.get(f"title_{lang}") or r.get(key)
+        if key == "region_name":  # the region's Swedish or English name where there is one
+            return r.get(f"region_name_{lang}") or r.get(key)
         return r.get(key)
 
     for key in ("region_name", "title", "region"):

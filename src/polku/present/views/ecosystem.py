@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from polku.present.i18n import area_name
 from polku.graph import nodes_of, title as graph_title
 from polku.present.views.facts import (EDGE_COLOURS, NO_PROVIDER_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, plain_edge, referral_legend, scaled, shape_legend, spread_parallel)
 
@@ -178,8 +179,11 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
         if owner is None:
             key, name, colour = "none", tr("(no provider)"), NO_PROVIDER_COLOUR
         elif cluster_by == "region":
-            region = str(g.nodes[owner].get("region") or tr("(no region)"))
-            key, name, colour = f"region:{region}", region, "#ced4da"
+            region = g.nodes[owner].get("region")
+            # the cluster keeps the data's text as its key, shows the reader's name
+            key, name, colour = (f"region:{region}", area_name(str(region), tr.lang),
+                                 "#ced4da") if region else ("region:", tr("(no region)"),
+                                                            "#ced4da")
         else:
             key, name = f"actor:{owner}", tr.label(g, owner)
             colour = facts.kind_colour(owner)

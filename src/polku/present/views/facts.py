@@ -18,9 +18,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, nodes_of
-from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, kind_name,
-                                role_name, severity_name, translator, type_name)
+from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, area_name,
+                                kind_name, role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
+from polku.words import ACTOR_KIND_NAMES
 from polku.finding import SEVERITY_RANK
 
 # Fill colours: actors and services by organisation kind (a service takes its first
@@ -29,6 +30,7 @@ KIND_COLOURS = {
     "wellbeing-county": "#2a9d8f",
     "employment-area": "#3d5a80",
     "municipality": "#588157",
+    "joint-authority": "#6a994e",
     "kela": "#48bfe3",
     "third-sector": "#e56b9f",
     "employer": "#9c6644",
@@ -60,19 +62,7 @@ TYPE_SHAPES = {
 #: :mod:`polku.words`: :func:`type_title`).
 TYPE_LABELS = ("actor", "service", "segment", "need", "outcome", "referral", "measure")
 #: Organisation kinds (ids in the data) as people say them.
-KIND_NAMES = {
-    "wellbeing-county": N_("wellbeing services county"),
-    "employment-area": N_("employment area"),
-    "municipality": N_("municipality"),
-    "kela": N_("Kela"),
-    "third-sector": N_("third sector"),
-    "employer": N_("employer"),
-    "education": N_("education"),
-    "occupational-health": N_("occupational health care"),
-    "research": N_("research"),
-    "state": N_("central government"),
-    "other": N_("other"),
-}
+KIND_NAMES = ACTOR_KIND_NAMES
 #: Whether the client's information travels with a referral.
 FLOW_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown")}
 SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f4a100"}
@@ -315,7 +305,8 @@ class Facts:
             k = d.get("kind", "other")
             lines.append(tr("Kind: {kind}").format(kind=tr(KIND_NAMES[k]) if k in KIND_NAMES else k))
             if d.get("region"):
-                lines.append(tr("Region: {region}").format(region=d["region"]))
+                lines.append(tr("Region: {region}").format(
+                    region=area_name(str(d["region"]), tr.lang)))
             parent = self.targets(n, "part_of")
             if parent:
                 lines.append(tr("Part of: {names}").format(names=names_text(g, parent, tr)))
