@@ -33,5 +33,5 @@ def test_chart_page_passes_axe(open_page, tmp_path: Path, lang: str) -> None:
     rows = page.locator("table tbody tr").count()
     assert panels == rows and panels >= 10
     assert page.locator("svg rect").count() == 2 * panels
-    assert page.locator("svg title").text_content() == page.locator("h1").inner_text()
+    assert page.locator("svg > title").text_content() == page.locator("h1").inner_text()
     page.close()

@@ -193,14 +193,15 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
             + "</text>")
         for j, (name, v) in enumerate(zip(names, values)):
             y = head + 4 + j * (bar + gap)
-            # a long name cut short keeps the whole one on hover
-            shown = e(name) if len(name) <= 15 else (
-                f"<title>{e(name)}</title>{e(name[:14])}…")
+            # a long name cut short keeps the whole one on hover (18 characters fit before
+            # the bar: 'Mellersta Finland', 'Central Uusimaa' whole)
+            shown = e(name) if len(name) <= 18 else (
+                f"<title>{e(name)}</title>{e(name[:17])}…")
             out.append(f'<text x="8" y="{y + 15}" fill="#1a1a1a">{shown}</text>')
-            length = (v / top * 130) if isinstance(v, (int, float)) and top > 0 else 0
-            out.append(f'<rect x="110" y="{y}" width="{length:.1f}" height="{bar}" '
+            length = (v / top * 120) if isinstance(v, (int, float)) and top > 0 else 0
+            out.append(f'<rect x="130" y="{y}" width="{length:.1f}" height="{bar}" '
                        f'fill="{COLOURS[j % len(COLOURS)]}"/>')
-            out.append(f'<text x="{114 + length:.1f}" y="{y + 15}" fill="#1a1a1a">'
+            out.append(f'<text x="{134 + length:.1f}" y="{y + 15}" fill="#1a1a1a">'
                        f'{e(_value(v, how, tr))}</text>')
         out.append("</g>")
     out.append("</svg>")
