@@ -66,3 +66,18 @@ def test_piped_output_carries_no_progress(tmp_path: Path) -> None:
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     assert r.stdout.startswith("wrote ")
+
+
+@pytest.mark.slow  # the real command on a pseudo-terminal
+@pytest.mark.parametrize("lang, steps", [
+    ("fi", ["luetaan keski-uusimaa", "tarkistetaan SHACL-muodot"]),
+    ("sv", ["keski-uusimaa läses", "SHACL-formerna kontrolleras"]),
+])
+def test_the_steps_read_in_the_readers_language(tmp_path: Path, lang: str, steps) -> None:
+    """The library names its steps as catalogued phrases; the terminal shows them in the
+    reader's language (they were English whatever --lang said)."""
+    status, drawn = run_on_terminal("import", str(EXAMPLE), "-o", str(tmp_path / "r.ttl"),
+                                    "--lang", lang)
+    assert status == 0, drawn
+    assert all(step in drawn for step in steps), drawn
+    assert "checking the SHACL shapes" not in drawn and "reading " not in drawn

@@ -24,7 +24,7 @@ import typer
 import typer.core
 
 from polku import graph as graphmod
-from polku.errors import PolkuError, PolkuErrors, os_problem
+from polku.errors import Phrase, PolkuError, PolkuErrors, os_problem
 from polku.gcpause import gc_paused, settle
 from polku.present.i18n import Translator, check_lang, error_text, translator, type_name
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
@@ -203,6 +203,15 @@ def closed_pipe() -> NoReturn:
     raise typer.Exit(141)
 
 
+def steps_in(lang: str | None) -> Callable[[str], str]:
+    """How a long command's progress steps read (catalogued phrases of the library) in
+    the reader's language."""
+    from polku.present.i18n import error_param
+
+    tr = translator(lang)
+    return lambda step: str(error_param(step, tr))
+
+
 def check_format(format: str, choices: tuple[str, ...]) -> None:
     """Refuse an output format the command does not print."""
     if format not in choices:
@@ -332,14 +341,14 @@ def import_(
         return
     fmt = formats.rdf_format_for(output)
     check_output(output, fmt, workbook_path)
-    with terminal_progress(wanted(quiet)) as progress:
-        progress(f"reading {workbook_path.name}")
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
+        progress(Phrase(N_("reading {name}"), name=workbook_path.name))
         g = workbook.read_workbook(workbook_path, name=name)
-        progress("checking the SHACL shapes")
+        progress(Phrase(N_("checking the SHACL shapes")))
         problems = shacl_problems(g, str(workbook_path))
         if problems:
             raise PolkuErrors(problems)
-        progress(f"writing {output.name}")
+        progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(g, output, fmt)
     typer.echo(wrote(output, graphmod.summary(g), translator(lang)))
 
@@ -376,14 +385,14 @@ def export(
 
     fmt = formats.get(to.value)
     check_output(output, fmt.name, source)
-    with terminal_progress(wanted(quiet)) as progress:
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         g = checked(source, progress=progress)
         if segment is not None and segment not in g:
             raise PolkuError(N_("unknown segment '{segment}'"), params={"segment": segment},
                              field="segment")
         out = Model(g, min_cell=min_cell).published(audience_of(
             suppress if suppress is not None else fmt.shared)).graph
-        progress(f"writing {output.name}")
+        progress(Phrase(N_("writing {name}"), name=output.name))
         fmt.write(out, output, segment=segment, k=k)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
@@ -406,7 +415,7 @@ def validate(source: str = GraphArg, quiet: bool = Quiet,
     """Check a workbook or graph; list every problem and exit 1 if there are any."""
     from polku.io.validate import validate as run
 
-    with terminal_progress(wanted(quiet)) as progress:
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         g = run(source, progress=progress)
     tr = translator(lang)
     typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=g.number_of_nodes()))
@@ -808,13 +817,13 @@ def eventlog(
     tr = translator(lang)
     fmt = format_for(output)
     check_output(output, fmt, log)
-    with terminal_progress(wanted(quiet)) as progress:
-        progress(f"reading {graph}")
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
+        progress(Phrase(N_("reading {name}"), name=graph))
         model = model_of(graph)
-        progress(f"reading {log.name}")
+        progress(Phrase(N_("reading {name}"), name=log.name))
         stats, g = asked(ops.EventLog(log=log), model)
         stats = eventlog_worded(stats, g, tr)
-        progress(f"writing {output.name}")
+        progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(apply_stats(model.graph, stats), output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
@@ -855,10 +864,10 @@ def report(
                              file=str(output), field="output")
     check_report_name(output)
     who = audience_of(suppress)
-    with terminal_progress(wanted(quiet)) as progress:
-        progress(f"reading {source}")
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
+        progress(Phrase(N_("reading {name}"), name=source))
         model = model_of(source, min_cell)
-        progress("finding gaps, overlaps and bottlenecks")
+        progress(Phrase(N_("finding gaps, overlaps and bottlenecks")))
         data = ops.answer(pages.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
                           model, who, progress=progress)
         if since is not None:
@@ -866,7 +875,7 @@ def report(
             from polku.present.messages import worded
             from polku.present.printers import followup_text
 
-            progress("comparing with the last review")
+            progress(Phrase(N_("comparing with the last review")))
             review = review_since(model.graph, source, since, changes, lambda x: worded(find(
                 x, long_wait_days=long_wait_days), x, tr))
             data["changes"] = dict(review, overdue=[
@@ -954,16 +963,16 @@ def merge(
         if Path(s).exists() and Path(s).resolve() == output.resolve():
             raise PolkuError(N_("the output would overwrite an input"), params={},
                              file=str(output))
-    with terminal_progress(wanted(quiet)) as progress:
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         graphs = []
         for s in sources:
-            progress(f"reading {s}")
+            progress(Phrase(N_("reading {name}"), name=s))
             graphs.append(load_graph(s))
         result = run(graphs, name)
         g = result.graph
         g = Model(g, min_cell=min_cell).published(audience_of(
             suppress if suppress is not None else formats.shared(fmt))).graph
-        progress(f"writing {output.name}")
+        progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(g, output, fmt)
     tr = translator(lang)
     from polku.present.printers import conflict_text
@@ -1432,8 +1441,8 @@ def neo4j_push(
     """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
     from polku.io.neo4jstore import push_graph
 
-    with terminal_progress(wanted(quiet)) as progress:
-        progress(f"reading {source}")
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
+        progress(Phrase(N_("reading {name}"), name=source))
         g = load_graph(source)
         r = push_graph(g, uri, user, password, database, region, batch_size=batch_size,
                        progress=progress)
@@ -1471,7 +1480,7 @@ def neo4j_pull(
     fmt = format_for(output)
     if all_regions and region:
         raise PolkuError(N_("give --region or --all, not both"), params={}, field="region")
-    with terminal_progress(wanted(quiet)) as progress:
+    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         if all_regions:
             from polku.analyses.merge import merge as merged
 
@@ -1490,7 +1499,7 @@ def neo4j_pull(
                            err=True)
         else:
             g = pull_graph(uri, user, password, database, region, progress=progress)
-        progress(f"writing {output.name}")
+        progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(g, output, fmt)
     typer.echo(tr("wrote {output}: region '{region}', {counts}").format(
         output=output, region=g.graph.get("name"),

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import sys
 from contextlib import contextmanager
-from typing import Iterator, Protocol, TextIO
+from typing import Callable, Iterator, Protocol, TextIO
 
 
 class Progress(Protocol):
@@ -44,10 +44,13 @@ def wanted(quiet: bool, stream: TextIO | None = None) -> bool:
 
 
 @contextmanager
-def terminal_progress(enabled: bool) -> Iterator[Progress]:
+def terminal_progress(enabled: bool,
+                      worded: Callable[[str], str] | None = None) -> Iterator[Progress]:
     """A :data:`Progress` drawn on stderr while the block runs (a spinner, the step, a bar
     when the step has a total, the time spent), cleared at the end; :func:`silent` when
-    not ``enabled``."""
+    not ``enabled``. The library names its steps as catalogued phrases
+    (:class:`polku.errors.Phrase`); ``worded`` writes one in the reader's language (the
+    command line passes it: this module knows no languages)."""
     if not enabled:
         yield silent
         return
@@ -63,6 +66,7 @@ def terminal_progress(enabled: bool) -> Iterator[Progress]:
     shown = [""]
 
     def update(description: str, done: int | None = None, total: int | None = None) -> None:
+        description = worded(description) if worded is not None else str(description)
         display.update(task, description=description, completed=done or 0, total=total)
         if description != shown[0]:
             # a new step is drawn at once: a quick step would otherwise never be seen

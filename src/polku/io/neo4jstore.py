@@ -488,20 +488,20 @@ def _write_region(tx: Any, region: str, nodes: dict[str, list[dict]],
             region=region)
     total = sum(map(len, nodes.values())) + sum(map(len, rels.values()))
     done = 0
-    progress(f"pushing region '{region}'", done, total)
+    progress(Phrase(N_("pushing region \'{region}\'"), region=region), done, total)
     for node_type in sorted(nodes):
         query = _node_statement(node_type)
         for batch in _batches(nodes[node_type], batch_size):
             run(query, rows=batch, region=region)
             done += len(batch)
-            progress(f"pushing region '{region}': {node_type} nodes", done, total)
+            progress(Phrase(N_("pushing region \'{region}\': {type} nodes"), region=region, type=node_type), done, total)
     for kind in sorted(rels):
         query = _rel_statement(kind)
         for batch in _batches(rels[kind], batch_size):
             run(query, rows=batch, region=region)
             done += len(batch)
-            progress(f"pushing region '{region}': {kind} relationships", done, total)
-    progress(f"committing region '{region}'")
+            progress(Phrase(N_("pushing region \'{region}\': {kind} relationships"), region=region, kind=kind), done, total)
+    progress(Phrase(N_("committing region \'{region}\'"), region=region))
     return len(gone_nodes), len(gone_rels)
 
 
@@ -626,7 +626,7 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
     for n, labels, props in _rows(tx, f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
                                   "n.id, labels(n), properties(n)", region):
         if not g.number_of_nodes() % 2000:
-            progress(f"pulling region '{region}': nodes", g.number_of_nodes())
+            progress(Phrase(N_("pulling region \'{region}\': nodes"), region=region), g.number_of_nodes())
         types = [TYPES_OF_LABEL[x] for x in labels if x in TYPES_OF_LABEL]
         if len(types) != 1:
             raise PolkuError(
@@ -642,7 +642,7 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
                 f"(b:{NODE_LABEL} {{{REGION_PROPERTY}: $region}})",
             "a.id, b.id, type(r), properties(r)", region):
         if not g.number_of_edges() % 2000:
-            progress(f"pulling region '{region}': relationships", g.number_of_edges())
+            progress(Phrase(N_("pulling region \'{region}\': relationships"), region=region), g.number_of_edges())
         kind = KINDS_OF_REL.get(rel_type)
         if kind is None:
             raise PolkuError(N_("region '{region}' in {server}: relationship type {type} "

@@ -16,7 +16,7 @@ from pathlib import Path
 import networkx as nx
 
 from polku.io import rdf
-from polku.errors import PolkuError, PolkuErrors, Said
+from polku.errors import Phrase, PolkuError, PolkuErrors, Said
 from polku.gcpause import gc_paused
 from polku.io import workbook
 from polku.io.load import load_graph
@@ -189,24 +189,24 @@ def validate(source: str | Path, progress: Progress = silent) -> nx.MultiDiGraph
     if path.suffix.lower() in (".ttl", ".turtle", ".jsonld", ".json") and path.is_file():
         # check the RDF as it was written, not as polku would read it: every violation at
         # once, before loading stops at the first thing the analyses cannot use
-        progress(f"reading {path.name}")
+        progress(Phrase(N_("reading {name}"), name=path.name))
         if path.suffix.lower() in (".ttl", ".turtle"):
             rdf.parse_turtle_triples(path.read_bytes(), str(path))  # its syntax errors are clearer
         data = rdf.rdflib_graph(path)
         rdf.refuse_hetu([(s, p, o.value) for s, p, o in rdf.from_rdflib_triples(data)
                          if isinstance(o, rdf.Lit)], str(source))
-        progress("checking the SHACL shapes")
+        progress(Phrase(N_("checking the SHACL shapes")))
         problems = shacl_problems(data, str(source))
         if problems:
             raise PolkuErrors(problems)
         return load_graph(source)
-    progress(f"reading {path.name or source}")
+    progress(Phrase(N_("reading {name}"), name=path.name or source))
     if workbook.is_workbook(path):  # with progress sheet by sheet (big workbooks)
         with gc_paused():
             g = workbook.read_workbook(path, progress=progress)
     else:
         g = load_graph(source)
-    progress("checking the SHACL shapes")
+    progress(Phrase(N_("checking the SHACL shapes")))
     problems = shacl_problems(g, str(source))
     if problems:
         raise PolkuErrors(problems)

@@ -358,7 +358,7 @@ class _Reader:
             try:
                 for record in reader:
                     if len(rows) % 20_000 == 0 and rows:
-                        self.progress(f"reading {file.name}", len(rows))
+                        self.progress(Phrase(N_("reading {name}"), name=file.name), len(rows))
                     rows.append(record)
                     lines.append(line)
                     if reader.line_num > line and len(record) < len(rows[0]):
@@ -437,7 +437,7 @@ class _Reader:
                 body = []
                 for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True)):
                     if i % 20_000 == 0 and i:
-                        self.progress(f"reading sheet {name}", i)
+                        self.progress(Phrase(N_("reading sheet {name}"), name=name), i)
                     if i >= ceiling:
                         too_many = _TooManyRows(ceiling)
                         self.error(too_many.msgid or "", sheet=name, **too_many.params)
@@ -814,7 +814,7 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
     reader = _Reader(Path(path), max_rows, progress)
     tables = reader.tables() if tables is None else tables
     ceiling = row_ceiling(max_rows)
-    progress("checking every cell")
+    progress(Phrase(N_("checking every cell")))
     for name, sheet in SHEETS.items():
         if sheet.required and name not in tables and not any(
                 e.sheet == name for e in reader.errors):
@@ -1005,7 +1005,7 @@ def read_workbook(path: str | Path, name: str | None = None,
     """
     path = Path(path)
     rows, errors, failed = read_rows(path, tables, max_rows, progress)
-    progress("checking the references")
+    progress(Phrase(N_("checking the references")))
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
     g = new_graph(name or path.stem)

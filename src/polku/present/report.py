@@ -26,7 +26,7 @@ from polku.analyses.describe import shown_size
 from polku.analyses.bottlenecks import flow_ranking, ranking
 from polku.analyses.handoffs import handoff_summary
 from polku.analyses.accountable import by_actor
-from polku.errors import PolkuError
+from polku.errors import Phrase, PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary, title as graph_title
@@ -69,7 +69,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     from polku.present.printers import followup_text
 
     tr = tr or translator()
-    progress("finding gaps, overlaps and bottlenecks")
+    progress(Phrase(N_("finding gaps, overlaps and bottlenecks")))
     eco = ecosystem(g)
     # the report is read by people: nodes by their names, the ids on hover and in the data
     findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr.plainly())
@@ -80,7 +80,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     per_subject = Counter(f.subject for f in findings)
     segments = []
     for i, s in enumerate(eco.segments):
-        progress("best paths of the segments", i, len(eco.segments))
+        progress(Phrase(N_("best paths of the segments")), i, len(eco.segments))
         best = best_paths(g, s, k=1, eco=eco)
         for step in best[0]["steps"] if best else ():
             step["label"] = tr.label(g, step["node"])
@@ -91,10 +91,10 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
             "best": best[0] if best else None,
             "findings": per_subject[s],
         })
-    progress("ranking bottlenecks")
+    progress(Phrase(N_("ranking bottlenecks")))
     rows = [dict(r, label=tr.label(g, r["service"])) for r in ranking(g, eco)]
     counts = summary(g)
-    progress("choosing the decisions and checking their suggestions")
+    progress(Phrase(N_("choosing the decisions and checking their suggestions")))
     first_page = decisions(findings, g, eco, tr, suggestions=suggestions,
                            long_wait_days=long_wait_days)
     return {
@@ -437,7 +437,7 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
     biggest = sorted(data["segments"], key=lambda s: (
         -(s["size"] if isinstance(s["size"], (int, float)) else 0), s["id"]))
     for i, s in enumerate(biggest[:EMBEDDED_SEGMENT_VIEWS]):
-        progress("drawing the segment views", i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
+        progress(Phrase(N_("drawing the segment views")), i, min(len(biggest), EMBEDDED_SEGMENT_VIEWS))
         paths = best_paths(g, s["id"], k=3, eco=data["eco"])
         views.append({"title": tr("Client segment: {name}").format(name=s["label"]),
                       "html": render_fragment(
@@ -481,7 +481,7 @@ def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None =
         raise PolkuError(f"the PDF report needs WeasyPrint and pango ({e}); scripts/setup "
                          "installs them") from None
     html = report_html(g, data, views=False, tr=tr, progress=progress, print_mode=True)
-    progress("laying out the PDF")
+    progress(Phrase(N_("laying out the PDF")))
     return HTML(string=html).write_pdf()
 
 
@@ -518,12 +518,12 @@ def write_report_data(g: nx.MultiDiGraph, data: dict[str, Any], out: str | Path,
     check_report_name(out)
     if out.suffix.lower() == ".pdf":
         pdf = report_pdf(g, data, tr=tr, progress=progress)
-        progress(f"writing {out.name}")
+        progress(Phrase(N_("writing {name}"), name=out.name))
         with atomic.output_file(out) as tmp:
             Path(tmp).write_bytes(pdf)
         return out
     text = report_markdown(data, tr) if out.suffix.lower() in (".md", ".markdown") else \
         report_html(g, data, progress=progress, tr=tr)
-    progress(f"writing {out.name}")
+    progress(Phrase(N_("writing {name}"), name=out.name))
     atomic.write_text(out, text)
     return out
