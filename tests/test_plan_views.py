@@ -174,8 +174,13 @@ def test_timeline_shows_milestones_today_and_measures_without_months(g, findings
     assert "tänään 29.11.2026" in "".join(today.itertext())
     assert len(v.table["rows"]) == 18
     assert [r["milestones"] for r in v.table["rows"] if r["id"] == "measure-1-2"] == [
-        "2026-10 Benchmark"]
+        "10/2026 Benchmark"]
     assert sum(1 for r in v.table["rows"] if r["start"] is None) == 2
+    # the table writes months as Finnish does; the data keeps them as the plan does
+    first = next(r for r in v.table["rows"] if r["id"] == "measure-1-1")
+    assert (first["start"], first["start_shown"], first["end_shown"]) == (
+        "2026-01", "1/2026", "9/2026")
+    assert "<td>1/2026</td><td>9/2026</td>" in render.view_html(v)
 
 
 def test_today_outside_the_plan_draws_no_today_line(g, findings):

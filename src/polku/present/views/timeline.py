@@ -222,10 +222,13 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
             body.append("</g>")
             table.append({"id": m["id"], "label": label, "goal": goal["id"],
                           "start": m["start"], "end": m["end"],
+                          # the months as the reader's language writes them, for the table
+                          "start_shown": tr.month(m["start"]) if m["start"] else None,
+                          "end_shown": tr.month(m["end"]) if m["end"] else None,
                           "leads": ", ".join(tr.label(g, a) for a in leads) or tr("no lead"),
                           "participants": ", ".join(tr.label(g, a) for a in m["participants"]),
                           "marks": _marks_text(marks, m["deferred"], tr),
-                          "milestones": "; ".join(f"{ms['month']} {ms['label']}"
+                          "milestones": "; ".join(f"{tr.month(ms['month'])} {ms['label']}"
                                                   for ms in m["milestones"])})
             y += ROW_HEIGHT
     bottom = y + 8
