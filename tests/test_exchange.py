@@ -170,6 +170,23 @@ def test_mermaid_draws_a_segments_paths(tmp_path: Path) -> None:
                tmp_path / "x.mmd").exit_code == 1
 
 
+@pytest.mark.parametrize("lang, heading, words", [
+    ("fi", "# Alle 30-vuotiaat", (" pv", "/kk|")),
+    ("sv", "# Under 30 år", (" d", "/mån|")),
+])
+def test_mermaid_speaks_the_readers_language(tmp_path: Path, lang: str, heading: str,
+                                             words: tuple[str, str]) -> None:
+    """Names, days and clients a month in the reader's language (it was Finnish for all)."""
+    out = tmp_path / "nuoret.md"
+    assert run("export", EXAMPLE, "--to", "mermaid", "--segment", "seg-nuoret", "-o", out,
+               "--lang", lang).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith(heading), text[:100]
+    assert all(w in text for w in words), text
+    if lang == "sv":
+        assert "Uppsökande ungdomsarbete" in text and "Etsivä nuorisotyö" not in text
+
+
 def test_mermaid_escapes_labels() -> None:
     from polku.graph import new_graph
 
@@ -228,7 +245,7 @@ def _holds_small_cells(fmt: str, path: Path) -> bool:
     if fmt == "csv":
         rows = {r["id:ID"]: r for r in csv.DictReader(open(path / "nodes.csv", encoding="utf-8"))}
         return rows["nuoret"].get("size:long") == "4" and rows["r2"].get("volume_per_month:long") == "3"
-    return "3/kk" in path.read_text(encoding="utf-8")
+    return "3/month" in path.read_text(encoding="utf-8")  # this file's CLI is English
 
 
 @pytest.mark.parametrize("fmt", sorted(OUTPUTS))
@@ -243,7 +260,7 @@ def test_small_cells_by_default_and_by_flag(small: Path, tmp_path: Path, fmt: st
     assert _holds_small_cells(fmt, default / name) is not shared
     assert _holds_small_cells(fmt, flipped / name) is shared
     if fmt == "mermaid":
-        assert "#lt;5/kk" in (default / name).read_text(encoding="utf-8")  # Mermaid for <5
+        assert "#lt;5/month" in (default / name).read_text(encoding="utf-8")  # Mermaid for <5
 
 
 def test_min_cell_moves_the_threshold(small: Path, tmp_path: Path) -> None:

@@ -393,7 +393,7 @@ def export(
         out = Model(g, min_cell=min_cell).published(audience_of(
             suppress if suppress is not None else fmt.shared)).graph
         progress(Phrase(N_("writing {name}"), name=output.name))
-        fmt.write(out, output, segment=segment, k=k)
+        fmt.write(out, output, segment=segment, k=k, lang=lang)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
     if dropped := privacy.left_out(out):

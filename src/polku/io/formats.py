@@ -147,7 +147,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            holds=N_("(nodes.csv and relationships.csv)"), bare_folder=True),
     Format("mermaid", "Mermaid", "a flowchart of a segment's best paths (--segment, -k) "
            "or of every referral", (".mmd", ".md"),
-           "polku.present.mermaid:write_mermaid", shared=True, options=("segment", "k")),
+           "polku.present.mermaid:write_mermaid", shared=True,
+           options=("segment", "k", "lang")),
 )}
 
 

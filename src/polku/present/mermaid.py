@@ -11,8 +11,10 @@ from pathlib import Path
 
 import networkx as nx
 
-from polku.graph import label, title as graph_title
+from polku.graph import title as graph_title
 from polku.io import atomic
+from polku.present.i18n import Translator, translator
+from polku.words import N_
 
 
 def _mermaid_id(node: str) -> str:
@@ -25,12 +27,16 @@ def _mermaid_text(text: str) -> str:
             .replace(">", "#gt;").replace("\n", " "))
 
 
-def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3) -> str:
+def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
+            tr: Translator | None = None) -> str:
     """A Mermaid flowchart for docs: a segment's ``k`` best paths and designed paths (with
     waits and clients per month on the arrows), or without a segment every referral
     between services and outcomes. Broken steps of a designed path are dashed and marked ✕.
+    Names, days and months in ``tr``'s language (Finnish by default).
     """
     from polku.graph import referrals
+
+    tr = tr or translator()
 
     lines = ["flowchart LR"]
     shown: dict[str, str] = {}
@@ -41,20 +47,21 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3) -> str:
     def node(n: str) -> None:
         if n in shown:
             return
-        text = _mermaid_text(label(g, n))
+        text = _mermaid_text(tr.label(g, n))
         shape = f'(["{text}"])' if g.nodes[n]["type"] == "outcome" else f'["{text}"]'
         shown[n] = _mermaid_id(n) + shape
 
     def flow(ref: str | None, wait: object) -> str:
         parts = []
         if wait is not None:
-            parts.append(f"{wait:g} pv" if isinstance(wait, (int, float)) else str(wait))
+            parts.append(tr(N_("{n} d")).format(n=tr.days(wait))
+                         if isinstance(wait, (int, float)) else str(wait))
         if ref is not None:
             v = volume.get(ref)
             if v is not None:
-                parts.append(f"{v:g}/kk")
+                parts.append(tr(N_("{n}/month")).format(n=tr.number(v)))
             elif min_cell and "volume_per_month" in (g.nodes[ref].get("suppressed") or ()):
-                parts.append(f"<{min_cell}/kk")
+                parts.append(tr(N_("{n}/month")).format(n=f"<{min_cell}"))
         return ", ".join(parts)
 
     if segment is None:
@@ -65,7 +72,7 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3) -> str:
         from polku.analyses.paths import paths_report
 
         report = paths_report(g, segment, k=k)
-        lines.append(f"    %% {_mermaid_text(report['segment_label'])} ({segment})")
+        lines.append(f"    %% {_mermaid_text(tr.label(g, segment))} ({segment})")
         for path in report["best"] + report["designed"]:
             steps = path["steps"]
             for a, b in zip(steps, steps[1:]):
@@ -86,11 +93,13 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3) -> str:
 
 
 def write_mermaid(g: nx.MultiDiGraph, path: str | Path, segment: str | None = None,
-                  k: int = 3) -> None:
-    """A ``.mmd`` file holds the chart; a ``.md`` file holds it in a ```mermaid block."""
-    text = mermaid(g, segment, k)
+                  k: int = 3, lang: str | None = None) -> None:
+    """A ``.mmd`` file holds the chart; a ``.md`` file holds it in a ```mermaid block,
+    headed by the segment's name or the graph's title; all in ``lang`` (Finnish default)."""
+    tr = translator(lang)
+    text = mermaid(g, segment, k, tr)
     if Path(path).suffix.lower() == ".md":
-        title = label(g, segment) if segment else graph_title(g)
+        title = tr.label(g, segment) if segment else graph_title(g, tr.lang)
         text = f"# {title}\n\n```mermaid\n{text}```\n"
     atomic.write_text(path, text)
 
