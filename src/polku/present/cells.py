@@ -15,8 +15,7 @@ import networkx as nx
 from polku.followup import STATUS_LABELS
 from polku.io import workbook
 from polku.present.i18n import N_, Translator
-from polku.present.views.facts import KIND_NAMES as ACTOR_KIND_NAMES
-from polku.words import NODE_TYPE_NAMES, ROLE_NAMES
+from polku.words import ACTOR_KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES
 
 #: the columns the forms offer, as a person reads them (the workbook's column name is
 #: shown beside: the workbook's messages name it)

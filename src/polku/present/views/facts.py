@@ -61,8 +61,6 @@ TYPE_SHAPES = {
 #: The node types a view draws, in the order of its legend (named by the one catalogue,
 #: :mod:`polku.words`: :func:`type_title`).
 TYPE_LABELS = ("actor", "service", "segment", "need", "outcome", "referral", "measure")
-#: Organisation kinds (ids in the data) as people say them.
-KIND_NAMES = ACTOR_KIND_NAMES
 #: Whether the client's information travels with a referral.
 FLOW_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown")}
 SEVERITY_COLOURS = {"error": "#d62728", "warning": "#f4a100"}
@@ -303,7 +301,7 @@ class Facts:
         none = tr("– (none)")
         if t == "actor":
             k = d.get("kind", "other")
-            lines.append(tr("Kind: {kind}").format(kind=tr(KIND_NAMES[k]) if k in KIND_NAMES else k))
+            lines.append(tr("Kind: {kind}").format(kind=tr(ACTOR_KIND_NAMES[k]) if k in ACTOR_KIND_NAMES else k))
             if d.get("region"):
                 lines.append(tr("Region: {region}").format(
                     region=area_name(str(d["region"]), tr.lang)))
@@ -527,7 +525,7 @@ def kind_legend(nodes: list[dict[str, Any]], g: nx.MultiDiGraph,
                         kinds.add(kind)
     items = [{"item": "heading",
               "label": tr("Colour: kind of organisation (a service: its provider's)")}]
-    items += [legend_node(tr(KIND_NAMES.get(k, k)), "dot", KIND_COLOURS[k])
+    items += [legend_node(tr(ACTOR_KIND_NAMES.get(k, k)), "dot", KIND_COLOURS[k])
               for k in KIND_COLOURS if k in kinds]
     if no_provider:
         items.append(legend_node(tr("no provider"), "dot", NO_PROVIDER_COLOUR))
