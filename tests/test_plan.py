@@ -233,6 +233,13 @@ def test_a_utf16_plan_reads_as_the_utf8_one(tmp_path, encoding):
     assert plan_summary(result.graph) == plan_summary(import_plan(SEED).graph)
 
 
+def csv_refusal(path, row: int, sep: str) -> str:
+    """The one line a plan saved as a spreadsheet's CSV is refused with."""
+    return (f"error: {path}, row {row}: the plan table's header is separated by '{sep}', not "
+            "by tabs (a spreadsheet's CSV): save the table as tab-separated text (Excel: Text "
+            "(Tab delimited)) or export it from the document again")
+
+
 @pytest.mark.parametrize("sep", [";", ","])
 def test_a_plan_saved_as_csv_is_one_clear_located_error(tmp_path, sep):
     path = tmp_path / "plan.csv"
@@ -240,10 +247,7 @@ def test_a_plan_saved_as_csv_is_one_clear_located_error(tmp_path, sep):
     path.write_text("\n".join(sep.join(f'"{c}"' for c in row) for row in rows), encoding="utf-8")
     r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
     assert r.exit_code == 1
-    assert r.output.strip().splitlines() == [
-        f"error: {path}, row 1: the plan table's header is separated by '{sep}', not by tabs "
-        "(a spreadsheet's CSV): save the table as tab-separated text (Excel: Text (Tab "
-        "delimited)) or export it from the document again"]
+    assert r.output.strip().splitlines() == [csv_refusal(path, 1, sep)]
     assert not (tmp_path / "plan.ttl").exists()
 
 
@@ -254,10 +258,7 @@ def test_a_plan_saved_with_semicolons_names_the_semicolon(tmp_path):
     path.write_text(SEED_TEXT.replace("\t", ";"), encoding="utf-8")
     r = run("plan", "import", path, "-o", tmp_path / "plan.ttl")
     assert r.exit_code == 1
-    assert r.output.strip().splitlines() == [
-        f"error: {path}, row 5: the plan table's header is separated by ';', not by tabs "
-        "(a spreadsheet's CSV): save the table as tab-separated text (Excel: Text (Tab "
-        "delimited)) or export it from the document again"]
+    assert r.output.strip().splitlines() == [csv_refusal(path, 5, ";")]
 
 
 ROOT = SEED.parents[2]
