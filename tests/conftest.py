@@ -23,7 +23,7 @@ from hypothesis import settings
 
 from helpers import CHROMIUM, CHROMIUM_ARGS, Opened, copy_mini, guard, need_chromium, only
 from keycloak_server import keycloak_server  # noqa: F401  (session-scoped real Keycloak)
-from neo4j_server import neo4j_server  # noqa: F401  (session-scoped real Neo4j server)
+from neo4j_server import neo4j_alone, neo4j_server  # noqa: F401  (a real Neo4j server)
 
 # Under CI the property tests run a fixed set of examples (a run is repeatable and a red
 # build points at one example); locally they explore new random examples every run.

@@ -121,3 +121,17 @@ def neo4j_server():
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture
+def neo4j_alone(neo4j_server):
+    """The session's server with no region in it: for a test that reads every region of the
+    database (`neo4j pull --all`, `compare` on a bare URI), which must not depend on what
+    the tests before it left there, nor on the order they ran in."""
+    from polku.io import neo4jstore as ns
+
+    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
+             "password": neo4j_server.password}
+    for region in ns.regions(**creds):
+        ns.delete_region(**creds, region=region)
+    return neo4j_server

@@ -129,7 +129,8 @@ def test_compare_page_is_self_contained(tmp_path: Path) -> None:
     assert any(title.count("<tspan") > 1 for title in titles)
 
 
-def test_compare_regions_in_one_neo4j_database(neo4j_server, monkeypatch) -> None:
+def test_compare_regions_in_one_neo4j_database(neo4j_alone, monkeypatch) -> None:
+    neo4j_server = neo4j_alone
     from polku.io.neo4jstore import push_graph
 
     for path, region in ((FIRST, "cmp-first"), (REGION, "cmp-second")):

@@ -114,7 +114,8 @@ def test_merged_export_conforms_to_cpsv_ap(national: tuple[Path, str], tmp_path:
     assert conforms, text
 
 
-def test_neo4j_pull_all_is_the_merge_of_every_region(neo4j_server, tmp_path: Path) -> None:
+def test_neo4j_pull_all_is_the_merge_of_every_region(neo4j_alone, tmp_path: Path) -> None:
+    neo4j_server = neo4j_alone
     from polku.io import neo4jstore as ns
 
     creds = ["--uri", neo4j_server.uri, "--user", neo4j_server.user,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 
 import networkx as nx
+import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from polku.analyses.findings import find
@@ -26,6 +27,7 @@ from polku.present.i18n import translator
 from polku.present.messages import worded
 
 REGION = "parity"
+ZERO = "parity-zero"
 ROLES = ("lead", "participant", "consulted", "informed")
 VOLUMES = (None, 0, 0.1, 0.2, 1, 2.5, 4, 10)
 CAPACITIES = (None, 0, 0.3, 1, 2.5, 5, 10)
@@ -34,6 +36,19 @@ INFO = (None, "yes", "no", "unknown")
 LIMITS = (30, 14.5, 0)
 
 _counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def creds(neo4j_server):
+    """The server's credentials; the regions these tests push are deleted after them
+    (their random graphs are no graph a file may hold: a test that reads every region of
+    the database must not meet them, whatever order the tests run in)."""
+    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
+             "password": neo4j_server.password}
+    yield creds
+    for region in (REGION, ZERO):
+        if region in ns.regions(**creds):
+            ns.delete_region(**creds, region=region)
 
 
 def _maybe(values):
@@ -100,6 +115,13 @@ def ecosystems(draw) -> nx.MultiDiGraph:
                                                   st.sampled_from(subjects),
                                                   st.sampled_from(ROLES)), max_size=8)):
             add_edge(g, a, x, "responsibility", key=f"responsibility:{role}", role=role)
+        if len(actors) >= 2 and draw(st.booleans()):
+            # two leads on one subject: eight rows drawn at random rarely make them, and
+            # multiple-leads (with an owner too, on a referral) must be compared often
+            x = draw(st.sampled_from(subjects))
+            for a in draw(st.lists(st.sampled_from(actors), min_size=2, max_size=2,
+                                   unique=True)):
+                add_edge(g, a, x, "responsibility", key="responsibility:lead", role="lead")
     if draw(st.booleans()):
         # a plan measure on one subject, so that ``measures`` has something to say
         g.add_node("m1", type="measure", name="Toimenpide")
@@ -110,9 +132,7 @@ def ecosystems(draw) -> nx.MultiDiGraph:
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(g=ecosystems(), limit=st.sampled_from(LIMITS), lang=st.sampled_from(("fi", "sv", "en")))
-def test_cypher_findings_equal_networkx_findings_on_random_graphs(neo4j_server, g, limit, lang):
-    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
-             "password": neo4j_server.password}
+def test_cypher_findings_equal_networkx_findings_on_random_graphs(creds, g, limit, lang):
     ns.push_graph(g, **creds, region=REGION)
     tr = translator(lang)
     want = [f.to_dict() for f in worded(find(g, long_wait_days=limit, plan=False), g, tr)
@@ -122,7 +142,7 @@ def test_cypher_findings_equal_networkx_findings_on_random_graphs(neo4j_server, 
     assert got == want
 
 
-def test_a_zero_volume_referral_is_related_to_over_capacity_in_both(neo4j_server):
+def test_a_zero_volume_referral_is_related_to_over_capacity_in_both(creds):
     """The drift the random graphs found first, kept as an example: volume 0 is a volume."""
     g = new_graph("zero")
     g.add_node("a", type="service", name="A")
@@ -131,10 +151,8 @@ def test_a_zero_volume_referral_is_related_to_over_capacity_in_both(neo4j_server
         g.add_node(r, type="referral", volume_per_month=vol)
         add_edge(g, r, "a", "from")
         add_edge(g, r, "b", "to")
-    creds = {"uri": neo4j_server.uri, "user": neo4j_server.user,
-             "password": neo4j_server.password}
-    ns.push_graph(g, **creds, region="parity-zero")
-    got = [f for f in cypher_findings(**creds, region="parity-zero") if f.kind == "over-capacity"]
+    ns.push_graph(g, **creds, region=ZERO)
+    got = [f for f in cypher_findings(**creds, region=ZERO) if f.kind == "over-capacity"]
     want = [f for f in find(g, plan=False) if f.kind == "over-capacity"]
     assert [f.related for f in got] == [f.related for f in want] == [("r1", "r2")]
 
@@ -144,7 +162,9 @@ def test_the_random_graphs_make_every_cypher_kind():
     unseen because the random graphs never make it)."""
     seen: set[str] = set()
 
-    @settings(max_examples=200, deadline=None, database=None)
+    # derandomized: the same 200 graphs in every run, so this check cannot pass or fail by
+    # luck (it failed two runs in five before the generator drew two leads on purpose)
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
     @given(g=ecosystems())
     def collect(g):
         seen.update(f.kind for f in find(g, long_wait_days=14.5, plan=False))

@@ -35,9 +35,10 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import networkx as nx
 
-from polku.errors import Phrase, PolkuError
+from polku.errors import Phrase, PolkuError, PolkuErrors
 from polku.words import N_
 from polku.graph import EDGE_KINDS, NODE_TYPES, new_graph
+from polku.io.rdf import structural_problems
 from polku.progress import Progress, silent
 
 NODE_LABEL = "Polku"
@@ -575,18 +576,29 @@ def _regions(driver: Any, database: str | None) -> list[str]:
 
 def pull_graph(uri: str | None = None, user: str | None = None, password: str | None = None,
                database: str | None = None, region: str | None = None,
-               progress: Progress = silent) -> nx.MultiDiGraph:
+               progress: Progress = silent, checked: bool = True) -> nx.MultiDiGraph:
     """The graph of region ``region`` as a typed networkx graph (see :mod:`polku.graph`).
 
     Without a region, the database must hold exactly one. Reads in one transaction, so a
-    push running at the same time is seen whole or not at all.
+    push running at the same time is seen whole or not at all. A region no graph file may
+    hold (a referral without its two ends, a number that is text: what
+    :func:`polku.io.rdf.structural_problems` checks) is refused, located by the region's
+    URI and the node; ``checked=False`` reads it as it stands (to inspect or repair it).
 
     >>> g = pull_graph("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
     """
     t = target(uri, user, password, database, region)
     with open_driver(t) as driver, neo4j_errors(t, "pull", t.region):
         with driver.session(database=t.database) as session:
-            return session.execute_read(_read_region, t, progress)
+            g = session.execute_read(_read_region, t, progress)
+    if checked:
+        # A shared database holds what any tool wrote: refuse what a graph file may not
+        # hold, as reading that file would, so that no command analyses it and `pull`
+        # writes no file that polku then refuses.
+        problems = structural_problems(g, _address(t, g.graph["name"]))
+        if problems:
+            raise PolkuErrors(problems)
+    return g
 
 
 def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiGraph:
@@ -652,6 +664,13 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
         key = props.get("key") or kind
         g.add_edge(u, v, key=key, kind=kind, **_decode(props, EDGE_RESERVED))
     return g
+
+
+def _address(t: Target, region: str) -> str:
+    """Where a pulled region's problems are located: its URI as a reader would give it
+    (``neo4j://host:7687?region=R``, with ``&database=D`` when one is named)."""
+    query = f"?region={region}" + (f"&database={t.database}" if t.database else "")
+    return t.uri + query
 
 
 def pull_graph_from_uri(text: str) -> nx.MultiDiGraph:
