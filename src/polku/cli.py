@@ -19,7 +19,6 @@ from enum import Enum
 from pathlib import Path
 from typing import Callable, NoReturn, Optional, TypeVar
 
-import click
 import typer
 import typer.core
 
@@ -54,7 +53,7 @@ def flowing(text: str | None) -> str | None:
     return "\n\n".join(p for p in paragraphs if p) + cut + rest
 
 
-def flow_help(command: click.Command) -> None:
+def flow_help(command: typer.core.TyperCommand | typer.core.TyperGroup) -> None:
     """Make the help of ``command``, of its parameters and of every command under it
     :func:`flowing`."""
     command.help = flowing(command.help)
