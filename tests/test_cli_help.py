@@ -1,5 +1,7 @@
 """``polku --help`` and every subcommand's help read as flowing paragraphs: a docstring's
-hard line breaks (kept short for the source) never show as lines broken mid-sentence."""
+hard line breaks (kept short for the source) never show as lines broken mid-sentence; and
+they are in the reader's language (``--lang``, else POLKU_LANG, else Finnish), click's and
+typer's own words on the page too."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import typer.main
 
 from helpers import run
 from polku.cli import app
+from polku.present.i18n import translator
 
 #: wide enough that no help sentence wraps: every line left is one the text itself made
 WIDE = {"COLUMNS": "1000", "TERMINAL_WIDTH": "1000"}
@@ -39,30 +42,32 @@ def test_every_help_text_in_the_command_tree_is_paragraphs_without_hard_line_bre
     assert not broken, broken
 
 
-def _description(text: str) -> list[str]:
+def _description(text: str, usage: str = "Usage:") -> list[str]:
     """The lines of a rendered help between its usage line and its first panel."""
     lines = text.splitlines()
-    start = next(i for i, line in enumerate(lines) if line.strip().startswith("Usage:"))
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith(usage))
     end = next(i for i, line in enumerate(lines) if line.startswith("╭"))
     return [line.strip() for line in lines[start + 1:end] if line.strip()]
 
 
-def _command_rows(text: str) -> list[str]:
+def _command_rows(text: str, title: str = "Commands") -> list[str]:
     """The lines inside a rendered help's Commands panel."""
-    found = re.search(r"╭─ Commands ─+╮\n(.*?)\n╰", text, re.S)
+    found = re.search(rf"╭─ {title} ─+╮\n(.*?)\n╰", text, re.S)
     return found.group(1).splitlines() if found else []
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 @pytest.mark.parametrize("path", [p for p, _ in TREE], ids=lambda p: " ".join(p) or "polku")
-def test_rendered_help_shows_each_paragraph_and_each_command_on_one_line(path) -> None:
-    r = run(*path, "--help", env=WIDE)
+def test_rendered_help_shows_each_paragraph_and_each_command_on_one_line(path, lang) -> None:
+    tr = translator(lang)
+    r = run(*path, "--help", env={**WIDE, "POLKU_LANG": lang})
     assert r.exit_code == 0, r.output
-    description = _description(r.stdout)
+    description = _description(r.stdout, tr("Usage:"))
     assert description, r.stdout
     # at this width a paragraph is one line, and a paragraph ends a sentence
     ragged = [line for line in description if not line.endswith((".", ")", ":"))]
     assert not ragged, r.stdout
-    rows = _command_rows(r.stdout)
+    rows = _command_rows(r.stdout, tr("Commands"))
     # a group lists each command on one row: its name, then its whole first paragraph
     names = [row.strip("│ ").split(" ", 1)[0] for row in rows]
     command = dict(TREE)[path]
@@ -76,3 +81,128 @@ def test_flowing_joins_lines_but_keeps_paragraphs_verbatim_blocks_and_what_follo
     assert flowing(text) == ("One sentence broken here.\n\n\b\nkept\n  as is\n\nLast one."
                              "\f\nfor developers\nonly")
     assert flowing(None) is None and flowing("") == ""
+
+
+# -- the reader's language: --lang as typed, else POLKU_LANG, else Finnish ---------------
+
+#: the English click and typer would show, which a Finnish or Swedish page never holds
+CLICK_ENGLISH = ("Usage:", "Options", "Arguments", "Commands", "Show this message and exit.",
+                 "[default:", "[required]", "[env var:", "[OPTIONS]")
+#: a help text the same in every language (a name or a list of values people type): none yet
+SAME_IN_EVERY_LANGUAGE: set[str] = set()
+#: (how it is asked: the arguments after the command's path, the environment), the language
+ASKED = {
+    "by default": ((["--help"], {"POLKU_LANG": None}), "fi"),
+    "--lang sv after --help": ((["--help", "--lang", "sv"], {"POLKU_LANG": None}), "sv"),
+    "--lang sv before --help": ((["--lang", "sv", "--help"], {"POLKU_LANG": None}), "sv"),
+    "--lang=en": ((["--lang=en", "--help"], {"POLKU_LANG": None}), "en"),
+    "POLKU_LANG=sv": ((["--help"], {"POLKU_LANG": "sv"}), "sv"),
+    "--lang en over POLKU_LANG=sv": ((["--help", "--lang", "en"], {"POLKU_LANG": "sv"}), "en"),
+    "a language polku does not speak": ((["--help", "--lang", "de"], {"POLKU_LANG": None}), "fi"),
+}
+
+
+@pytest.mark.parametrize("asked", ASKED, ids=str)
+@pytest.mark.parametrize("path", [(), ("plan", "import"), ("neo4j", "push")],
+                         ids=lambda p: " ".join(p) or "polku")
+def test_help_is_in_the_readers_language(path: tuple[str, ...], asked: str) -> None:
+    (args, env), lang = ASKED[asked]
+    tr = translator(lang)
+    r = run(*path, *args, env={**WIDE, **env})
+    assert r.exit_code == 0, r.output
+    command = dict(TREE)[path]
+    english = command.help.split("\n\n")[0]
+    assert r.stdout.strip().startswith(tr('Usage:') + " "), r.stdout
+    assert tr(english) in r.stdout
+    for word in ("Options", "Show this message and exit."):
+        assert tr(word) in r.stdout
+    assert tr("Commands" if path == () else "Arguments") in r.stdout
+    if path:  # a command's required argument
+        assert tr("[required]") in r.stdout
+    if path == ("neo4j", "push"):  # --batch-size 1000
+        assert tr("[default: {}]").format(1000) in r.stdout
+    if lang != "en":
+        assert english not in r.stdout
+        assert not [w for w in CLICK_ENGLISH if w in r.stdout], r.stdout
+
+
+def _sources() -> list[str]:
+    """Every text a help page can show: the tree's help texts (their English sources), click's
+    and typer's words, and the words the help texts' placeholders are filled with."""
+    from polku import cli
+    from polku.io.formats import FORMATS
+
+    root = typer.main.get_command(app)
+    texts = [text for _, _, text in root.help_sources]  # type: ignore[attr-defined]
+    texts += [cli.USAGE, cli.HELP_OPTION, *cli.USAGE_PLACEHOLDERS, *cli.TYPER_WORDS.values()]
+    # a format's description, where it is words and not names alone (Gephi, yEd, Cytoscape)
+    texts += [f.description for f in FORMATS.values() if f.description[0].islower()]
+    return sorted(set(texts))
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_every_help_text_is_translated_where_a_reader_sees_it(lang: str) -> None:
+    """A help text left English in Finnish or Swedish (a new option whose help nobody
+    translated, a help written as a plain string that the catalogues never see) fails
+    here: the catalogue has it, and it reads otherwise than the English."""
+    tr = translator(lang)
+    texts = _sources()
+    assert len(texts) > 150
+    untranslated = [t for t in texts if tr(t) == t and t not in SAME_IN_EVERY_LANGUAGE]
+    assert not untranslated, "\n".join(untranslated)
+
+
+def test_the_guard_finds_a_help_text_nobody_marked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A help written as a plain string (not ``N_("…")``) is not in the catalogues: the
+    test above names it."""
+    new = typer.Typer()
+
+    @new.command()
+    def hello(name: str = typer.Option("x", help="A text nobody translated.")) -> None:
+        """Say hello."""
+
+    monkeypatch.setattr(app, "registered_commands", [*app.registered_commands,
+                                                     *new.registered_commands])
+    assert "A text nobody translated." in _sources()
+    assert translator("fi")("A text nobody translated.") == "A text nobody translated."
+
+
+def test_each_commands_docstring_says_what_its_help_says() -> None:
+    """The help is the catalogued ``help=N_("…")`` of ``@app.command``; the docstring keeps
+    the same words for the developer: change both together."""
+    import inspect
+
+    from polku.cli import flowing
+
+    differ = [(" ".join(path), command.help) for path, command in TREE
+              if not hasattr(command, "commands")
+              and flowing(inspect.getdoc(command.callback)) != command.help]
+    assert not differ, differ
+
+
+def test_one_tree_is_shown_in_one_language_then_another(monkeypatch: pytest.MonkeyPatch,
+                                                        capsys: pytest.CaptureFixture) -> None:
+    """A help page words the texts from their English sources, so the same click tree reads
+    in Swedish and then in English; and typer's own words are put back after each page."""
+    from typer import rich_utils
+
+    root = typer.main.get_command(app)
+    monkeypatch.setenv("COLUMNS", "1000")
+    for lang, said in (("sv", "Visa nätverkets plan"), ("en", "Show a graph's plan")):
+        monkeypatch.setenv("POLKU_LANG", lang)
+        with pytest.raises(SystemExit):
+            root.main(["plan", "--help"], prog_name="polku")
+        assert said in capsys.readouterr().out
+        assert rich_utils.OPTIONS_PANEL_TITLE == "Options"
+        assert rich_utils.DEFAULT_STRING == "[default: {}]"
+
+
+def test_lang_before_a_command_goes_on_to_it() -> None:
+    from helpers import MINI
+
+    assert " giltig (" in run("--lang", "sv", "validate", MINI, env={"POLKU_LANG": "en"}).stdout
+    assert " valid (" in run("--lang", "en", "validate", MINI).stdout
+    r = run("plan", "--lang", "en", "show", MINI)
+    assert r.exit_code == 1 and "has no action plan" in r.stderr, r.output
+    # the command's own --lang, where both are given
+    assert " kelvollinen (" in run("--lang", "sv", "validate", MINI, "--lang", "fi").stdout

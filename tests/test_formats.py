@@ -15,12 +15,13 @@ from fastapi.testclient import TestClient
 import polku
 from helpers import MINI, run
 from polku.app import create_app
-from polku.cli import app
+from polku.cli import app, formats_help
 from polku.errors import PolkuError
 from polku.graph import new_graph
 from polku.io import cpsvap, formats
 from polku.io.formats import FORMATS, Format
 from polku.io.load import load_graph, save_graph
+from polku.present.i18n import translator
 from polku.server import store
 
 # these tests read the command line's English source texts
@@ -67,7 +68,7 @@ def test_a_new_entry_is_loaded_saved_and_named(with_lines: None, tmp_path: Path)
     save_graph(g, tmp_path / "demo.lines")
     assert load_graph(tmp_path / "demo.lines").nodes["kela"]["name"] == "Kela"
     assert "lines" in formats.graph_formats() and formats.shared("lines")
-    assert "lines (.lines): one node a line" in formats.help_text()
+    assert "lines (.lines): one node a line" in formats_help(translator("en"))
     with pytest.raises(PolkuError, match=r"write a .ttl or .jsonld or .xlsx or .lines file"):
         formats.format_for(tmp_path / "demo.txt")
     with pytest.raises(PolkuError, match=r"expected .ttl, .jsonld, .xlsx, .lines or a folder"):
@@ -85,9 +86,12 @@ def test_export_choices_and_help_are_the_registry() -> None:
     assert r.exit_code == 2
     assert "'pdf' is not one of " + ", ".join(f"'{n}'" for n in FORMATS) in r.output
     to = _option("export", "to")
-    assert to.help == formats.help_text()
+    assert to.help.endswith(formats_help(translator("en")))
     for f in FORMATS.values():
         assert f"{f.name} (" in to.help and f.description in to.help
+    # and in the reader's language: the same formats, their descriptions translated
+    sv = formats_help(translator("sv"))
+    assert "workbook (en mapp): CSV-bladen som planerarna redigerar" in sv
     shared = _option("export", "suppress").help
     for f in FORMATS.values():
         assert f.title in shared

@@ -13,11 +13,12 @@ import functools
 import inspect
 import json
 import os
+import string
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import Callable, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Callable, Iterator, NoReturn, Optional, TypeVar
 
 import typer
 import typer.core
@@ -38,6 +39,9 @@ from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.words import N_
 from polku.progress import terminal_progress, wanted
 
+if TYPE_CHECKING:  # typer's own copy of click, whose classes typer's commands are
+    from typer._click.formatting import HelpFormatter
+
 
 def flowing(text: str | None) -> str | None:
     """``text`` (a docstring or help string) as flowing paragraphs: the line breaks a
@@ -53,33 +57,192 @@ def flowing(text: str | None) -> str | None:
     return "\n\n".join(p for p in paragraphs if p) + cut + rest
 
 
-def flow_help(command: typer.core.TyperCommand | typer.core.TyperGroup) -> None:
-    """Make the help of ``command``, of its parameters and of every command under it
-    :func:`flowing`."""
-    command.help = flowing(command.help)
-    command.short_help = flowing(command.short_help)
-    for param in command.params:
-        if hasattr(param, "help"):  # options, and typer's arguments
-            param.help = flowing(param.help)
+# -- help in the reader's language ------------------------------------------------------
+# Every help text (a command's, a group's, an option's, an argument's) is written in the
+# code as its English source, a catalogued text (``help=N_("…")``), and shown in the
+# reader's language: --lang as typed, else POLKU_LANG, else Finnish (:func:`help_reader`).
+# The click tree typer builds for one run holds the English; a help page, when one is
+# asked for, words the tree's texts first (:func:`speak_help`), and so do click's and
+# typer's own words on it (:data:`USAGE`, :data:`HELP_OPTION`, :data:`TYPER_WORDS`).
+
+#: the usage line's first word (click's own, English only)
+USAGE = N_("Usage:")
+#: the usage line's placeholders for any option and for a group's command (click's own)
+USAGE_PLACEHOLDERS = (N_("[OPTIONS]"), N_("COMMAND [ARGS]..."))
+#: what the --help option does (click's own line, English only)
+HELP_OPTION = N_("Show this message and exit.")
+#: typer's fixed words on a help page, by their names in ``typer.rich_utils``: typer makes
+#: them once, in English, when it is imported (:func:`typer_words` words them)
+TYPER_WORDS: dict[str, str] = {
+    "ARGUMENTS_PANEL_TITLE": N_("Arguments"),
+    "OPTIONS_PANEL_TITLE": N_("Options"),
+    "COMMANDS_PANEL_TITLE": N_("Commands"),
+    "DEFAULT_STRING": N_("[default: {}]"),
+    "REQUIRED_LONG_STRING": N_("[required]"),
+    "ENVVAR_STRING": N_("[env var: {}]"),
+    "DEPRECATED_STRING": N_("(deprecated) "),
+}
+
+
+def formats_help(tr: Translator) -> str:
+    """The formats ``export --to`` writes and what each is (:data:`polku.io.formats.FORMATS`),
+    in ``tr``'s language.
+
+    >>> formats_help(translator("en")).split("; ")[0]
+    "turtle (.ttl/.turtle): polku's own RDF file"
+    """
+    folder = tr(N_("a folder"))  # not inside the f-string: the extractor would not see it
+    return "; ".join(f"{f.name} ({folder if f.is_folder else '/'.join(f.suffixes)}): "
+                     f"{tr(f.description)}" for f in formats.FORMATS.values()) + "."
+
+
+def _titles(shared: bool, tr: Translator) -> str:
+    """The formats that go to other people (or stay with the owner), by what people call
+    them, in ``tr``'s language (``workbook``: ``työkirja``)."""
+    return ", ".join(tr(f.title) for f in formats.FORMATS.values() if f.shared is shared)
+
+
+#: what a help text names by a placeholder (``{formats}``): lists kept in a registry,
+#: worded when the help is shown
+HELP_VALUES: dict[str, Callable[[Translator], str]] = {
+    "formats": formats_help,
+    "shared_formats": lambda tr: _titles(True, tr),
+    "own_formats": lambda tr: _titles(False, tr),
+    "segment_formats": lambda tr: formats.taking("segment"),
+    "k_formats": lambda tr: formats.taking("k"),
+}
+
+#: one help text of the click tree: the command or parameter showing it, the attribute it
+#: is kept in, and its English source (the catalogue's msgid)
+HelpSource = tuple[object, str, str]
+
+
+def worded_help(text: str, tr: Translator) -> str:
+    """A help text's English source in ``tr``'s language, its placeholders filled from
+    :data:`HELP_VALUES`, as :func:`flowing` paragraphs.
+
+    >>> worded_help("Rows per statement.", translator("sv"))
+    'Rader per sats.'
+    """
+    said = tr(text)
+    names = {name for _, name, _, _ in string.Formatter().parse(said) if name}
+    if names:
+        said = said.format(**{name: HELP_VALUES[name](tr) for name in names})
+    return flowing(said) or said
+
+
+def help_sources(command: typer.core.TyperCommand | typer.core.TyperGroup) -> list[HelpSource]:
+    """Every help text of ``command``, of its parameters and of every command under it."""
+    found: list[HelpSource] = [(command, attr, getattr(command, attr))
+                               for attr in ("help", "short_help")]
+    found += [(param, "help", getattr(param, "help", None)) for param in command.params]
     for sub in getattr(command, "commands", {}).values():
-        flow_help(sub)
+        found += help_sources(sub)
+    return [(shown_by, attr, text) for shown_by, attr, text in found if text]
 
 
-class PolkuGroup(typer.core.TyperGroup):
+def speak_help(sources: list[HelpSource], tr: Translator) -> None:
+    """Put every help text of ``sources`` in ``tr``'s language (always from its English
+    source: one tree can be shown in another language later)."""
+    for shown_by, attr, text in sources:
+        setattr(shown_by, attr, worded_help(text, tr))
+
+
+def help_reader(ctx: typer.Context) -> Translator:
+    """The language of a help page: ``--lang`` as typed anywhere on the command line
+    (click shows the help as soon as it reads ``--help``, before ``--lang`` is read), else
+    POLKU_LANG, else Finnish, as :func:`reader_language` decides for problems."""
+    from polku.present.usage import given
+
+    return reader_language(given(ctx.find_root().meta.get(TYPED, []), ["--lang"]))
+
+
+#: where the root context keeps the arguments as typed (shared by its sub-contexts)
+TYPED = "polku.args"
+
+
+@contextmanager
+def typer_words(tr: Translator) -> Iterator[None]:
+    """typer's fixed words (:data:`TYPER_WORDS`) in ``tr``'s language while one help page is
+    drawn. typer reads them from its module's constants and has no other way to word them;
+    they are put back as they were once the page is drawn, so nothing else sees them."""
+    from typer import rich_utils
+
+    before = {name: getattr(rich_utils, name) for name in TYPER_WORDS}
+    try:
+        for name, msgid in TYPER_WORDS.items():
+            setattr(rich_utils, name, tr(msgid))
+        yield
+    finally:
+        for name, value in before.items():
+            setattr(rich_utils, name, value)
+
+
+class ReadersHelp:
+    """A command or group whose help page is in the reader's language (:func:`help_reader`):
+    the tree's help texts, the usage line, the --help option's line and typer's words."""
+
+    def format_help(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+        """Draw the help page (typer's) in the reader's language."""
+        tr = help_reader(ctx)
+        speak_help(getattr(ctx.find_root().command, "help_sources", []), tr)
+        help_option = self.get_help_option(ctx)
+        if help_option is not None:
+            help_option.help = tr(HELP_OPTION)
+        with typer_words(tr):
+            super().format_help(ctx, formatter)
+
+    def format_usage(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
+        """The usage line (click's), its words in the reader's language; the arguments'
+        names (SOURCE, PLAN) stay as the code names them."""
+        tr = help_reader(ctx)
+        pieces = [tr(piece) if piece in USAGE_PLACEHOLDERS else piece
+                  for piece in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=tr(USAGE) + " ")
+
+
+class PolkuCommand(ReadersHelp, typer.core.TyperCommand):
+    """One of polku's commands: its help in the reader's language."""
+
+
+class GroupHelp(ReadersHelp):
+    """A group of commands whose help is in the reader's language, and whose ``--lang``
+    (:func:`group_language`: ``polku --lang sv --help``) goes on to the command that follows
+    (``polku --lang sv findings X`` reads as ``polku findings --lang sv X``)."""
+
+    def resolve_command(self, ctx: typer.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        from polku.present.usage import given
+
+        name, command, rest = super().resolve_command(ctx, args)  # type: ignore[misc]
+        lang = ctx.params.get("lang")
+        if lang is not None and command is not None and given(rest, ["--lang"]) is None:
+            rest = ["--lang", lang, *rest]  # before any "--" that ends the options
+        return name, command, rest
+
+
+class PolkuSubgroup(GroupHelp, typer.core.TyperGroup):
+    """A group of commands under ``polku`` (``polku plan``): its help in the reader's
+    language."""
+
+
+class PolkuGroup(GroupHelp, typer.core.TyperGroup):
     """polku's commands, whose command-line mistakes (an unknown option, a value that is not
     a number) are problems like any other: one line in the reader's language, exit 2. Their
-    help reads as flowing paragraphs (:func:`flow_help`)."""
+    help is in the reader's language (:class:`ReadersHelp`) and reads as flowing paragraphs
+    (:func:`flowing`)."""
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        # built last, over its subcommands and groups already built: one walk covers all
-        flow_help(self)
+        # built last, over its subcommands and groups already built: one walk covers all;
+        # the tree reads in English (placeholders filled) until a help page words it
+        self.help_sources = help_sources(self)
+        speak_help(self.help_sources, translator("en"))
 
-    def make_context(self, info_name, args, parent=None, **extra):  # type: ignore[override]
-        typed = list(args)
-        ctx = super().make_context(info_name, args, parent=parent, **extra)
-        ctx.meta["polku.args"] = typed
-        return ctx
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        # kept before any option is read: a problem is worded by the --lang typed, and so is
+        # a help page, which click shows as soon as it reads --help
+        ctx.meta.setdefault(TYPED, list(args))
+        return super().parse_args(ctx, args)
 
     def invoke(self, ctx):  # type: ignore[override]
         from polku.present.usage import given, is_usage_error, usage_problem
@@ -89,14 +252,37 @@ class PolkuGroup(typer.core.TyperGroup):
         except Exception as e:
             if not is_usage_error(e):
                 raise
-            typed = ctx.meta.get("polku.args", [])
+            typed = ctx.meta.get(TYPED, [])
             try:
                 fail(usage_problem(e, typed), reader_language(given(typed, ["--lang"])))
             except typer.Exit:
                 raise typer.Exit(2) from None
 
 
-app = typer.Typer(cls=PolkuGroup, no_args_is_help=True, add_completion=False, help=(
+def group_language(lang: Optional[str] = typer.Option(
+        None, "--lang", show_default=False, help=N_(
+            "The language of this help and of the command that follows: fi, sv or en "
+            "(default: POLKU_LANG, else fi)."))) -> None:
+    """``--lang`` of polku and of its groups: a help page reads it as typed
+    (:func:`help_reader`) and a group passes it on to its command
+    (:meth:`GroupHelp.resolve_command`), so the group itself has nothing to do with it."""
+
+
+class PolkuTyper(typer.Typer):
+    """A group of polku's commands (the root's class is :class:`PolkuGroup`, a sub-group's
+    :class:`PolkuSubgroup`) whose commands are :class:`PolkuCommand`: every help page in the
+    reader's language."""
+
+    def __init__(self, *, cls: type[typer.core.TyperGroup] = PolkuSubgroup,
+                 **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(cls=cls, callback=group_language, **kwargs)
+
+    def command(self, *args, cls: type[typer.core.TyperCommand] = PolkuCommand,
+                **kwargs):  # type: ignore[no-untyped-def, override]
+        return super().command(*args, cls=cls, **kwargs)
+
+
+app = PolkuTyper(cls=PolkuGroup, no_args_is_help=True, add_completion=False, help=N_(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
 
 F = TypeVar("F", bound=Callable)
@@ -224,17 +410,13 @@ ExportFormat = Enum("ExportFormat", [(n.replace("-", "_"), n) for n in formats.F
                     type=str)
 
 
-def _titles(shared: bool) -> str:
-    return ", ".join(f.title for f in formats.FORMATS.values() if f.shared is shared)
-
-
-Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=(
+Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=N_(
     "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
-    f"out of what goes to other people ({_titles(True)}, pages, the report) and kept in the "
-    f"owner's working copies ({_titles(False)}); this flag turns that on or off."))
-MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help="Counts below this are small cells.")
+    "out of what goes to other people ({shared_formats}, pages, the report) and kept in the "
+    "owner's working copies ({own_formats}); this flag turns that on or off."))
+MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help=N_("Counts below this are small cells."))
 #: --suppress of the owner's questions at the terminal: the true figures unless asked
-PublicAnswer = typer.Option(False, "--suppress/--no-suppress", help=(
+PublicAnswer = typer.Option(False, "--suppress/--no-suppress", help=N_(
     "Answer as the public reads it (the API and the pages without a token): small cells "
     "left out, and a service whose inflow rests on one shows its figures as hidden. "
     "Default: the owner's true figures."))
@@ -258,17 +440,17 @@ def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
 
 #: --changes of the commands that take --since: which change log to read
 ChangeLogOption = typer.Option(
-    None, "--changes", help="The change log for --since (default: the one polku serve "
-    "keeps, .polku/NAME.changes.jsonl beside the source).")
+    None, "--changes", help=N_("The change log for --since (default: the one polku serve keeps, "
+                               ".polku/NAME.changes.jsonl beside the source)."))
 Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
-                    help="The language of what is written for people: fi, sv or en "
-                    "(default: POLKU_LANG, else fi).")
+                    help=N_("The language of what is written for people: fi, sv or en (default: "
+                            "POLKU_LANG, else fi)."))
 
-Quiet = typer.Option(False, "--quiet", "-q", help="No progress display (it shows only on "
-                     "a terminal anyway).")
+Quiet = typer.Option(False, "--quiet", "-q", help=N_("No progress display (it shows only on a "
+                                                     "terminal anyway)."))
 
-GraphArg = typer.Argument(..., help="A graph (.ttl, .jsonld), a workbook (CSV folder or "
-                          ".xlsx), or a neo4j:// URI.")
+GraphArg = typer.Argument(..., help=N_("A graph (.ttl, .jsonld), a workbook (CSV folder or "
+                                       ".xlsx), or a neo4j:// URI."))
 
 
 def counted(counts: dict[str, int], tr: Translator) -> str:
@@ -307,18 +489,19 @@ def save_imported(result, source: str, output: Path, fmt: str, unit: str,
                                    n).format(where=where, n=n))
 
 
-@app.command("import")
+@app.command("import", help=N_(
+    "Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."))
 @reports_errors
 def import_(
     workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
-                                         help="A folder of CSV sheets or an .xlsx file; or "
-                                         "another publisher's CPSV-AP data (.ttl, .jsonld, "
-                                         ".rdf, .nt)."),
-    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl or "
-                                ".jsonld; from CPSV-AP also a workbook folder or .xlsx)."),
-    name: Optional[str] = typer.Option(None, help="The graph's name for a workbook without a "
-                                       "graph sheet (default: the workbook's folder or file "
-                                       "name; never the output's)."),
+                                         help=N_("A folder of CSV sheets or an .xlsx file; or "
+                                                 "another publisher's CPSV-AP data (.ttl, "
+                                                 ".jsonld, .rdf, .nt).")),
+    output: Path = typer.Option(..., "-o", "--output", help=N_(
+        "The graph to write (.ttl or .jsonld; from CPSV-AP also a workbook folder or .xlsx).")),
+    name: Optional[str] = typer.Option(None, help=N_("The graph's name for a workbook without a "
+                                                     "graph sheet (default: the workbook's folder "
+                                                     "or file name; never the output's).")),
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -363,15 +546,17 @@ def import_other(other: formats.Format, source: Path, output: Path, name: Option
     typer.echo(wrote(output, graphmod.summary(result.graph), tr))
 
 
-@app.command()
+@app.command(help=N_(
+    "Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an exchange "
+    "format for other tools."))
 @reports_errors
 def export(
     source: str = GraphArg,
-    to: ExportFormat = typer.Option(..., "--to", help=formats.help_text()),
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write."),
-    segment: Optional[str] = typer.Option(None, "--segment", help=f"{formats.taking('segment')}: "
-                                          "the segment whose best and designed paths to draw."),
-    k: int = typer.Option(3, "-k", min=1, help=f"{formats.taking('k')}: best paths to draw."),
+    to: ExportFormat = typer.Option(..., "--to", help=N_("The format: {formats}")),
+    output: Path = typer.Option(..., "-o", "--output", help=N_("Where to write.")),
+    segment: Optional[str] = typer.Option(None, "--segment", help=N_(
+        "{segment_formats}: the segment whose best and designed paths to draw.")),
+    k: int = typer.Option(3, "-k", min=1, help=N_("{k_formats}: best paths to draw.")),
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
@@ -407,7 +592,8 @@ def export(
         typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 
 
-@app.command()
+@app.command(help=N_(
+    "Check a workbook or graph; list every problem and exit 1 if there are any."))
 @reports_errors
 def validate(source: str = GraphArg, quiet: bool = Quiet,
              lang: Optional[str] = Lang) -> None:
@@ -420,11 +606,12 @@ def validate(source: str = GraphArg, quiet: bool = Quiet,
     typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=g.number_of_nodes()))
 
 
-@app.command()
+@app.command(help=N_(
+    "Summarise a graph: counts by kind and what the graph is about."))
 @reports_errors
 def show(
     source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: str = typer.Option("table", "--format", help=N_("table or json.")),
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
@@ -441,24 +628,27 @@ def show(
                else describe_text(info, tr))
 
 
-@app.command()
+@app.command(help=N_(
+    "Draw one interactive view as a self-contained, offline HTML page."))
 @reports_errors
 def render(
     source: str = GraphArg,
-    output: Path = typer.Option(..., "-o", "--output", help="The HTML page to write."),
-    view: str = typer.Option("ecosystem", "--view", help="ecosystem, segment:ID, path:ID, "
-                             "blueprint:ID (a designed path, or a segment's best paths), "
-                             "responsibility, plan or timeline."),
-    focus: Optional[str] = typer.Option(None, "--focus", help="Only what lies within --depth "
-                                        "steps of this node id (both directions)."),
-    depth: int = typer.Option(1, "--depth", min=0, help="Steps around --focus."),
-    k: int = typer.Option(5, "-k", min=1, help="segment view: best paths to highlight; "
-                          "a segment's blueprint: best paths to draw."),
-    cluster_by: str = typer.Option("provider", "--cluster-by", help="Big graphs: cluster "
-                                   "services by provider or region."),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait threshold."),
-    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
-                                  "(counts of 1 to --min-cell minus 1 people) out of the page."),
+    output: Path = typer.Option(..., "-o", "--output", help=N_("The HTML page to write.")),
+    view: str = typer.Option("ecosystem", "--view", help=N_("ecosystem, segment:ID, path:ID, "
+                                                            "blueprint:ID (a designed path, or a "
+                                                            "segment's best paths), "
+                                                            "responsibility, plan or timeline.")),
+    focus: Optional[str] = typer.Option(None, "--focus", help=N_(
+        "Only what lies within --depth steps of this node id (both directions).")),
+    depth: int = typer.Option(1, "--depth", min=0, help=N_("Steps around --focus.")),
+    k: int = typer.Option(5, "-k", min=1, help=N_("segment view: best paths to highlight; a "
+                                                  "segment's blueprint: best paths to draw.")),
+    cluster_by: str = typer.Option("provider", "--cluster-by", help=N_(
+        "Big graphs: cluster services by provider or region.")),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
+        "long-wait threshold.")),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
+        "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the page.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -474,24 +664,27 @@ def render(
     typer.echo(translator(lang)("wrote {output}").format(output=output))
 
 
-@app.command()
+@app.command(help=N_(
+    "Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with "
+    "who must act and the plan measures on it, its stable key and its follow-up."))
 @reports_errors
 def findings(
     source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help="table, json or markdown."),
+    format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
     fail_on: Optional[str] = typer.Option(
-        None, "--fail-on", help="error or warning: exit 1 if any finding is at least this "
-        "severe (for checks in a repository of graphs)."),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
-                                         "above this median wait."),
+        None, "--fail-on", help=N_("error or warning: exit 1 if any finding is at least this "
+                                   "severe (for checks in a repository of graphs).")),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
+        "long-wait fires above this median wait.")),
     max_concurrent_leads: int = typer.Option(
-        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help="actor-overload fires when an actor leads "
-        "more plan measures than this in one month."),
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help=N_(
+            "actor-overload fires when an actor leads more plan measures than this in one month.")),
     actor: Optional[str] = typer.Option(
-        None, "--actor", help="Only the findings this actor (an actor id) is accountable for."),
+        None, "--actor", help=N_("Only the findings this actor (an actor id) is accountable for.")),
     since: Optional[str] = typer.Option(
-        None, "--since", help="VERSION or DATE: the findings created and resolved since that "
-        "change log version or day, and the follow-ups past due (instead of every finding)."),
+        None, "--since", help=N_("VERSION or DATE: the findings created and resolved since that "
+                                 "change log version or day, and the follow-ups past due (instead "
+                                 "of every finding).")),
     changes: Optional[Path] = ChangeLogOption,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -585,17 +778,19 @@ def print_changes(format: str, g, source: str, since: str, changes: Optional[Pat
     return changes_text(result, tr, markdown=format == "markdown")
 
 
-@app.command()
+@app.command(help=N_(
+    "The action list per organisation to take away: one row per organisation and finding it is "
+    "accountable for, with the plan measures and the follow-up."))
 @reports_errors
 def actions(
     source: str = GraphArg,
-    actor: Optional[str] = typer.Option(None, "--actor", help="Only this organisation's "
-                                        "actions (an actor id)."),
-    format: str = typer.Option("csv", "--format", help="xlsx, csv or json."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Where to write "
-                                          "(xlsx needs it; csv and json print without)."),
+    actor: Optional[str] = typer.Option(None, "--actor", help=N_(
+        "Only this organisation's actions (an actor id).")),
+    format: str = typer.Option("csv", "--format", help=N_("xlsx, csv or json.")),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(
+        "Where to write (xlsx needs it; csv and json print without).")),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
-    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "The action list goes to other people: small cells (segment sizes, clients per "
         "month from 1 to --min-cell minus 1) are left out of it, as from the report and "
         "the API's public /actions; --no-suppress for the owner's own copy.")),
@@ -630,14 +825,17 @@ def actions(
     typer.echo(tr("wrote {output}").format(output=output))
 
 
-@app.command()
+@app.command(help=N_(
+    "Verified suggestions: edits computed from the graph that would resolve a finding, each "
+    "applied to a copy with the workbook's rules and the analyses rerun; offered only if it "
+    "resolves its finding and creates no error. JSON edits are in the write API's terms."))
 @reports_errors
 def suggest(
     source: str = GraphArg,
     finding: Optional[str] = typer.Option(
-        None, "--finding", help="Only the suggestions for this finding (its key, as polku "
-        "findings shows it)."),
-    format: str = typer.Option("text", "--format", help="text or json."),
+        None, "--finding", help=N_("Only the suggestions for this finding (its key, as polku "
+                                   "findings shows it).")),
+    format: str = typer.Option("text", "--format", help=N_("text or json.")),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     lang: Optional[str] = Lang,
 ) -> None:
@@ -657,17 +855,19 @@ def suggest(
                if format == "json" else suggestions_text(said, tr))
 
 
-@app.command()
+@app.command(help=N_(
+    "The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is consulted "
+    "or informed; rows with no lead or several leads marked (from the findings)."))
 @reports_errors
 def raci(
     source: str = GraphArg,
     format: Optional[str] = typer.Option(
-        None, "--format", help="table, csv, xlsx, json or html (default: from -o's suffix, "
-        "else table)."),
-    subjects: str = typer.Option("all", "--subjects", help="services, referrals, segments, "
-                                 "measures or all."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file "
-                                          "(needed for xlsx; otherwise printed)."),
+        None, "--format", help=N_("table, csv, xlsx, json or html (default: from -o's suffix, "
+                                  "else table).")),
+    subjects: str = typer.Option("all", "--subjects", help=N_(
+        "services, referrals, segments, measures or all.")),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(
+        "Write to this file (needed for xlsx; otherwise printed).")),
     lang: Optional[str] = Lang,
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
@@ -692,12 +892,13 @@ def raci(
         output=output, subjects=len(m.rows), actors=len(m.actors)))
 
 
-@app.command()
+@app.command(help=N_(
+    "Services ranked by betweenness and by flow, beside the bottleneck findings."))
 @reports_errors
 def bottlenecks(
     source: str = GraphArg,
-    top: int = typer.Option(20, "--top", min=1, help="How many services to rank."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    top: int = typer.Option(20, "--top", min=1, help=N_("How many services to rank.")),
+    format: str = typer.Option("table", "--format", help=N_("table or json.")),
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
@@ -716,17 +917,21 @@ def bottlenecks(
                                            min_cell=min_cell), tr))
 
 
-@app.command()
+@app.command(help=N_(
+    "The k best paths of a segment to its outcomes (fewest needs left uncovered, then shortest "
+    "wait, then fewest hand-offs), and its designed paths checked."))
 @reports_errors
 def paths(
     source: str = GraphArg,
-    segment: str = typer.Option(..., "--segment", help="The segment id."),
-    to: Optional[str] = typer.Option(None, "--to", help="Only paths to this outcome id."),
-    k: int = typer.Option(5, "-k", min=1, help="How many best paths."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    segment: str = typer.Option(..., "--segment", help=N_("The segment id.")),
+    to: Optional[str] = typer.Option(None, "--to", help=N_("Only paths to this outcome id.")),
+    k: int = typer.Option(5, "-k", min=1, help=N_("How many best paths.")),
+    format: str = typer.Option("table", "--format", help=N_("table or json.")),
     max_expansions: int = typer.Option(
-        MAX_EXPANSIONS, "--max-expansions", min=0, help="Partial paths the search may expand "
-        "before it gives good paths instead of provably the best (the output says so)."),
+        MAX_EXPANSIONS, "--max-expansions", min=0, help=N_("Partial paths the search may expand "
+                                                           "before it gives good paths instead of "
+                                                           "provably the best (the output says "
+                                                           "so).")),
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
@@ -745,27 +950,33 @@ def paths(
                else paths_text(result, tr))
 
 
-@app.command()
+@app.command(help=N_(
+    "What a change would do: --remove gives the findings a removal creates and resolves; "
+    "--capacity, --places and --demand give every affected service's utilisation and predicted "
+    "wait (M/M/c queues, calibrated to the observed waits of the graph or of --eventlog) before "
+    "and after, with the findings created and resolved."))
 @reports_errors
 def whatif(
     source: str = GraphArg,
-    remove: Optional[str] = typer.Option(None, "--remove", help="Id of a service, an actor "
-                                         "(with all it provides) or a referral."),
+    remove: Optional[str] = typer.Option(None, "--remove", help=N_(
+        "Id of a service, an actor (with all it provides) or a referral.")),
     capacity: Optional[list[str]] = typer.Option(
-        None, "--capacity", metavar="SVC=N", help="Set a service's capacity per month "
-        "(repeatable)."),
+        None, "--capacity", metavar="SVC=N", help=N_("Set a service's capacity per month "
+                                                     "(repeatable).")),
     places: Optional[list[str]] = typer.Option(
-        None, "--places", metavar="SVC=C", help="Set a service's parallel places (repeatable)."),
+        None, "--places", metavar="SVC=C", help=N_("Set a service's parallel places "
+                                                   "(repeatable).")),
     demand: Optional[list[str]] = typer.Option(
-        None, "--demand", metavar="SVC=+20%", help="Change the demand at a service by a "
-        "percentage; it flows downstream with the referral volumes (repeatable)."),
-    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help="Model each "
-                                   "service with an observed wait at the capacity that "
-                                   "reproduces it (else at its nominal capacity)."),
-    eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar="LOG", help="Take "
-                                            "the observed waits and volumes from an event "
-                                            "log's hand-offs (CSV, as polku eventlog reads)."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+        None, "--demand", metavar="SVC=+20%", help=N_("Change the demand at a service by a "
+                                                      "percentage; it flows downstream with the "
+                                                      "referral volumes (repeatable).")),
+    calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help=N_(
+        "Model each service with an observed wait at the capacity that reproduces it (else at its "
+        "nominal capacity).")),
+    eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar="LOG", help=N_(
+        "Take the observed waits and volumes from an event log's hand-offs (CSV, as polku "
+        "eventlog reads).")),
+    format: str = typer.Option("table", "--format", help=N_("table or json.")),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
@@ -793,16 +1004,19 @@ def whatif(
                else text(dict(result, graph=graphmod.title(g, tr.lang)), tr))
 
 
-@app.command()
+@app.command(help=N_(
+    "Median waits and monthly volumes per referral from an event log, and the hand-offs the "
+    "graph has no referral for (unmodelled-flow findings)."))
 @reports_errors
 def eventlog(
-    log: Path = typer.Argument(..., metavar="LOG", help="An anonymised event log (CSV: case, "
-                               "service, start, optional end and segment)."),
-    graph: str = typer.Option(..., "--graph", help="The graph whose referrals get the log's "
-                              "waits and volumes."),
-    output: Path = typer.Option(..., "-o", "--output", help="The graph to write (.ttl, "
-                                ".jsonld, .xlsx or a folder)."),
-    format: str = typer.Option("table", "--format", help="table or json."),
+    log: Path = typer.Argument(..., metavar="LOG", help=N_("An anonymised event log (CSV: case, "
+                                                           "service, start, optional end and "
+                                                           "segment).")),
+    graph: str = typer.Option(..., "--graph", help=N_("The graph whose referrals get the log's "
+                                                      "waits and volumes.")),
+    output: Path = typer.Option(..., "-o", "--output", help=N_(
+        "The graph to write (.ttl, .jsonld, .xlsx or a folder).")),
+    format: str = typer.Option("table", "--format", help=N_("table or json.")),
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -828,24 +1042,25 @@ def eventlog(
                else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
 
 
-@app.command()
+@app.command(help=N_(
+    "A five-minute summary for a leader, as self-contained HTML or markdown."))
 @reports_errors
 def report(
     source: str = GraphArg,
-    output: Path = typer.Option(..., "-o", "--output", help="report.html, report.md or "
-                                "report.pdf."),
+    output: Path = typer.Option(..., "-o", "--output", help=N_(
+        "report.html, report.md or report.pdf.")),
     format: Optional[str] = typer.Option(
-        None, "--format", help="html, md or pdf (default: from the output's suffix); pdf is "
-        "A4 with page numbers, contents and every section open."),
+        None, "--format", help=N_("html, md or pdf (default: from the output's suffix); pdf is A4 "
+                                  "with page numbers, contents and every section open.")),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
-    top: int = typer.Option(10, "--top", min=1, help="Services in the bottleneck ranking."),
-    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help="Leave small cells "
-                                  "(counts of 1 to --min-cell minus 1 people) out of the report."),
+    top: int = typer.Option(10, "--top", min=1, help=N_("Services in the bottleneck ranking.")),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
+        "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the report.")),
     min_cell: int = MinCell,
     quiet: bool = Quiet,
     since: Optional[str] = typer.Option(
-        None, "--since", help="VERSION or DATE: add 'Changes since the last review' (findings "
-        "created and resolved since then, follow-ups past due)."),
+        None, "--since", help=N_("VERSION or DATE: add 'Changes since the last review' (findings "
+                                 "created and resolved since then, follow-ups past due).")),
     changes: Optional[Path] = ChangeLogOption,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -883,16 +1098,18 @@ def report(
     typer.echo(tr("wrote {output}").format(output=output))
 
 
-@app.command()
+@app.command(help=N_(
+    "What changed between two graphs: nodes and responsibilities added, removed and changed "
+    "(old and new values), findings created and resolved. Exit 0 (an answer)."))
 @reports_errors
 def diff(
-    a: str = typer.Argument(..., metavar="A", help="The earlier version, or one region."),
-    b: str = typer.Argument(..., metavar="B", help="The later version, or the other region."),
-    format: str = typer.Option("text", "--format", help="text, json or html."),
+    a: str = typer.Argument(..., metavar="A", help=N_("The earlier version, or one region.")),
+    b: str = typer.Argument(..., metavar="B", help=N_("The later version, or the other region.")),
+    format: str = typer.Option("text", "--format", help=N_("text, json or html.")),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                          help="Where to write (html needs it)."),
+                                          help=N_("Where to write (html needs it).")),
     long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
-    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "A diff goes to other people: small cells (segment sizes, clients per month from 1 "
         "to --min-cell minus 1) read <5 on both sides of a change, and a change between two "
         "small cells is not listed; --no-suppress for the owner's true figures.")),
@@ -937,14 +1154,18 @@ def diff(
         typer.echo(text)
 
 
-@app.command()
+@app.command(help=N_(
+    "Regions side by side in one graph, each under its own namespace; actors with the same "
+    "business id become one; conflicting facts about them are reported."))
 @reports_errors
 def merge(
-    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regional "
-                                        "graphs (any input polku reads)."),
-    output: Path = typer.Option(..., "-o", "--output", help="The national graph (.ttl or .jsonld)."),
-    name: str = typer.Option("national", "--name", help="The merged graph's name (its "
-                             "namespace holds the actors regions share)."),
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help=N_(
+        "Two or more regional graphs (any input polku reads).")),
+    output: Path = typer.Option(..., "-o", "--output", help=N_(
+        "The national graph (.ttl or .jsonld).")),
+    name: str = typer.Option("national", "--name", help=N_("The merged graph's name (its "
+                                                           "namespace holds the actors regions "
+                                                           "share).")),
     suppress: Optional[bool] = Suppress,
     min_cell: int = MinCell,
     quiet: bool = Quiet,
@@ -985,20 +1206,22 @@ def merge(
         nodes=g.number_of_nodes()))
 
 
-ptv_app = typer.Typer(no_args_is_help=True, help=(
+ptv_app = PolkuTyper(no_args_is_help=True, help=N_(
     "The national service catalogue (PTV, Suomi.fi): read its open-API v11 JSON."))
 app.add_typer(ptv_app, name="ptv")
 
 
-@ptv_app.command("import")
+@ptv_app.command("import", help=N_(
+    "Read PTV services and organisations into a valid workbook that a designer then completes "
+    "with segments and referrals; report what had no place."))
 @reports_errors
 def ptv_import(
-    files: list[Path] = typer.Argument(..., metavar="FILES...", help="PTV v11 JSON: Service "
-                                       "and Organization objects, lists or pages of them "
-                                       "(older versions are recognised and named)."),
-    output: Path = typer.Option(..., "-o", "--output", help="The workbook to write (a folder, "
-                                "or .xlsx), or a graph (.ttl, .jsonld)."),
-    name: str = typer.Option("ptv", "--name", help="The graph's id (its graph sheet)."),
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help=N_(
+        "PTV v11 JSON: Service and Organization objects, lists or pages of them (older versions "
+        "are recognised and named).")),
+    output: Path = typer.Option(..., "-o", "--output", help=N_(
+        "The workbook to write (a folder, or .xlsx), or a graph (.ttl, .jsonld).")),
+    name: str = typer.Option("ptv", "--name", help=N_("The graph's id (its graph sheet).")),
     lang: Optional[str] = Lang,
 ) -> None:
     """Read PTV services and organisations into a valid workbook that a designer then
@@ -1028,24 +1251,29 @@ def ptv_import(
                                   result.organisations).format(n=result.organisations)))
 
 
-@ptv_app.command("compare")
+@ptv_app.command("compare", help=N_(
+    "What differs between a region's model and the national catalogue (PTV): services and "
+    "organisations the model lacks, entries whose PTV record is gone or changed, each as a "
+    "proposed row edit; --apply writes the chosen ones."))
 @reports_errors
 def ptv_compare(
     source: str = GraphArg,
-    files: list[Path] = typer.Argument(..., metavar="FILES...", help="The catalogue: PTV JSON "
-                                       "of the region's services and organisations (all of "
-                                       "them: a record not given reads as gone)."),
-    format: str = typer.Option("text", "--format", help="text, json or html."),
+    files: list[Path] = typer.Argument(..., metavar="FILES...", help=N_(
+        "The catalogue: PTV JSON of the region's services and organisations (all of them: a "
+        "record not given reads as gone).")),
+    format: str = typer.Option("text", "--format", help=N_("text, json or html.")),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                          help="Where to write (html needs it)."),
+                                          help=N_("Where to write (html needs it).")),
     municipality: Optional[list[str]] = typer.Option(
-        None, "--municipality", help="A municipality code of the region (repeat; default: "
-        "the model's region, its actors' regions and its services' areas)."),
-    apply: bool = typer.Option(False, "--apply", help="Write the proposed edits to the "
-                               "model as one change in its change log (undo: polku undo)."),
-    pick: Optional[str] = typer.Option(None, "--pick", help="With --apply: only these edits, "
-                                       "by their numbers in the text output (1,3,4)."),
-    who: str = typer.Option("polku ptv compare", "--who", help="Who the change log names."),
+        None, "--municipality", help=N_("A municipality code of the region (repeat; default: the "
+                                        "model's region, its actors' regions and its services' "
+                                        "areas).")),
+    apply: bool = typer.Option(False, "--apply", help=N_("Write the proposed edits to the model "
+                                                         "as one change in its change log (undo: "
+                                                         "polku undo).")),
+    pick: Optional[str] = typer.Option(None, "--pick", help=N_(
+        "With --apply: only these edits, by their numbers in the text output (1,3,4).")),
+    who: str = typer.Option("polku ptv compare", "--who", help=N_("Who the change log names.")),
     lang: Optional[str] = Lang,
 ) -> None:
     """What differs between a region's model and the national catalogue (PTV): services
@@ -1097,18 +1325,20 @@ def ptv_compare(
             n=len(chosen), source=source, version=entry["version"]))
 
 
-@app.command()
+@app.command(help=N_(
+    "Regions side by side: findings by kind per 10,000 people in segments, needs covered, "
+    "median waits on hand-offs, the share of referrals where information travels, leads per "
+    "plan measure."))
 @reports_errors
 def compare(
-    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help="Two or more regions: "
-                                        "graphs, workbooks, or neo4j://host:port?region=R; a "
-                                        "Neo4j URI without ?region= brings every region of "
-                                        "that database."),
-    format: str = typer.Option("table", "--format", help="table, csv, json or html (a page "
-                               "with a small-multiples chart)."),
+    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help=N_(
+        "Two or more regions: graphs, workbooks, or neo4j://host:port?region=R; a Neo4j URI "
+        "without ?region= brings every region of that database.")),
+    format: str = typer.Option("table", "--format", help=N_("table, csv, json or html (a page "
+                                                            "with a small-multiples chart).")),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                          help="Where to write (html needs it)."),
-    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=(
+                                          help=N_("Where to write (html needs it).")),
+    suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "Leave segments under --min-cell people out of the totals (the comparison goes to "
         "other regions).")),
     min_cell: int = MinCell,
@@ -1156,10 +1386,12 @@ def compare(
         typer.echo(text, nl=False)
 
 
-@app.command()
+@app.command(help=N_(
+    "Undo the newest change in a graph's change log (a row edit, or all of a batch such as ptv "
+    "compare --apply), as a change of its own."))
 @reports_errors
 def undo(source: str = GraphArg,
-         who: str = typer.Option("polku undo", "--who", help="Who the change log names."),
+         who: str = typer.Option("polku undo", "--who", help=N_("Who the change log names.")),
          lang: Optional[str] = Lang,
          ) -> None:
     """Undo the newest change in a graph's change log (a row edit, or all of a batch such
@@ -1174,7 +1406,7 @@ def undo(source: str = GraphArg,
         undone=entry["undoes"], source=source, version=entry["version"]))
 
 
-plan_app = typer.Typer(no_args_is_help=True, help=(
+plan_app = PolkuTyper(no_args_is_help=True, help=N_(
     "The action plan: import a plan table (goals, measures, responsibilities), show it, "
     "and find its responsibility gaps."))
 app.add_typer(plan_app, name="plan")
@@ -1191,23 +1423,26 @@ def require_plan(g, source: str, tr: Translator) -> None:
                          params={"graph": graphmod.title(g, tr.lang)}, file=source)
 
 
-@plan_app.command("import")
+@plan_app.command("import", help=N_(
+    "Import a plan table; every cell that cannot be placed is reported with its line and "
+    "column, and stops the import (exit 1) unless --lenient is given."))
 @reports_errors
 def plan_import(
     plan_path: Path = typer.Argument(..., metavar="PLAN",
-                                     help="The plan table: a tab-separated export of a document "
-                                     "table (UTF-8 or UTF-16)."),
-    output: Path = typer.Option(..., "-o", "--output", help="Where to write the plan: a graph "
-                                "(.ttl or .jsonld) or a workbook (.xlsx, or a folder of CSV "
-                                "sheets)."),
+                                     help=N_("The plan table: a tab-separated export of a "
+                                             "document table (UTF-8 or UTF-16).")),
+    output: Path = typer.Option(..., "-o", "--output", help=N_(
+        "Where to write the plan: a graph (.ttl or .jsonld) or a workbook (.xlsx, or a folder of "
+        "CSV sheets).")),
     lenient: bool = typer.Option(False, "--lenient",
-                                 help="Write the graph even when some text could not be placed."),
-    name: Optional[str] = typer.Option(None, help="The graph's id: lower-case letters, digits, "
-                                       "'-' and '_' (default: the output's file name without "
-                                       "suffix, made such an id)."),
-    title: Optional[str] = typer.Option(None, "--title", help="What people call the plan, "
-                                        "as pages and tables head it (default: "
-                                        "'Toimintasuunnitelma' and the years its measures run)."),
+                                 help=N_("Write the graph even when some text could not be "
+                                         "placed.")),
+    name: Optional[str] = typer.Option(None, help=N_("The graph's id: lower-case letters, digits, "
+                                                     "'-' and '_' (default: the output's file "
+                                                     "name without suffix, made such an id).")),
+    title: Optional[str] = typer.Option(None, "--title", help=N_(
+        "What people call the plan, as pages and tables head it (default: 'Toimintasuunnitelma' "
+        "and the years its measures run).")),
     lang: Optional[str] = Lang,
 ) -> None:
     """Import a plan table; every cell that cannot be placed is reported with its line and
@@ -1238,11 +1473,13 @@ def plan_import(
     typer.echo(wrote(output, graphmod.summary(result.graph), tr))
 
 
-@plan_app.command("show")
+@plan_app.command("show", help=N_(
+    "Show a graph's plan, headed by its title: goals, and measures with leads, participants and "
+    "months."))
 @reports_errors
 def plan_show(
     source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help="table or json."),
+    format: str = typer.Option("table", "--format", help=N_("table or json.")),
     lang: Optional[str] = Lang,
 ) -> None:
     """Show a graph's plan, headed by its title: goals, and measures with leads,
@@ -1263,14 +1500,17 @@ def plan_show(
         typer.echo(graphmod.title(g, tr.lang) + "\n\n" + plan_table(summary, tr=tr, names=names))
 
 
-@plan_app.command("findings")
+@plan_app.command("findings", help=N_(
+    "The plan's findings only (no-lead, multiple-leads, deferred-responsibility, "
+    "measure-without-indicator, actor-overload, risk-without-mitigation), printed as polku "
+    "findings prints them."))
 @reports_errors
 def plan_findings_cmd(
     source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help="table, json or markdown."),
+    format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
-        help="actor-overload fires when an actor leads more measures than this in one month."),
+        help=N_("actor-overload fires when an actor leads more measures than this in one month.")),
     lang: Optional[str] = Lang,
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
@@ -1292,39 +1532,45 @@ def plan_findings_cmd(
                               g.graph.get("followups") or {}, names=plan_labels(g, tr)))
 
 
-@app.command()
+@app.command(help=N_(
+    "Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."))
 @reports_errors
 @long_running
 def serve(
-    sources: list[str] = typer.Argument(None, help="Graph files, folders or Neo4j URIs "
-                                        "(neo4j://host:port?region=R) to serve (default: graphs/)."),
-    host: str = typer.Option("127.0.0.1", help="Address to listen on."),
-    port: int = typer.Option(8000, help="Port to listen on."),
-    tokens: Optional[Path] = typer.Option(None, "--tokens", help="A file of name:token lines: "
-                                          "who may edit (default: POLKU_TOKENS; none: read-only)."),
-    changes: Optional[Path] = typer.Option(None, "--changes", help="Folder for the change logs "
-                                           "(default: .polku/ beside each graph)."),
-    workers: int = typer.Option(1, "--workers", min=1, max=64, help="Server processes; "
-                                "writes are serialised across them by a file lock."),
+    sources: list[str] = typer.Argument(None, help=N_("Graph files, folders or Neo4j URIs "
+                                                      "(neo4j://host:port?region=R) to serve "
+                                                      "(default: graphs/).")),
+    host: str = typer.Option("127.0.0.1", help=N_("Address to listen on.")),
+    port: int = typer.Option(8000, help=N_("Port to listen on.")),
+    tokens: Optional[Path] = typer.Option(None, "--tokens", help=N_(
+        "A file of name:token lines: who may edit (default: POLKU_TOKENS; none: read-only).")),
+    changes: Optional[Path] = typer.Option(None, "--changes", help=N_(
+        "Folder for the change logs (default: .polku/ beside each graph).")),
+    workers: int = typer.Option(1, "--workers", min=1, max=64, help=N_(
+        "Server processes; writes are serialised across them by a file lock.")),
     oidc_issuer: Optional[str] = typer.Option(
-        None, "--oidc-issuer", help="Sign in with this OpenID Connect identity provider "
-        "(its issuer URL, e.g. https://id.example.fi/realms/ku; default: POLKU_OIDC_ISSUER)."),
+        None, "--oidc-issuer", help=N_("Sign in with this OpenID Connect identity provider (its "
+                                       "issuer URL, e.g. https://id.example.fi/realms/ku; "
+                                       "default: POLKU_OIDC_ISSUER).")),
     oidc_client_id: Optional[str] = typer.Option(
-        None, "--oidc-client-id", help="polku's client id at the provider (default: "
-        "POLKU_OIDC_CLIENT_ID); its secret comes from POLKU_OIDC_CLIENT_SECRET."),
+        None, "--oidc-client-id", help=N_("polku's client id at the provider (default: "
+                                          "POLKU_OIDC_CLIENT_ID); its secret comes from "
+                                          "POLKU_OIDC_CLIENT_SECRET.")),
     oidc_roles_claim: Optional[str] = typer.Option(
-        None, "--oidc-roles-claim", help="The claim holding the roles viewer, editor, admin "
-        "(a dotted path; default: POLKU_OIDC_ROLES_CLAIM, else realm_access.roles)."),
+        None, "--oidc-roles-claim", help=N_("The claim holding the roles viewer, editor, admin (a "
+                                            "dotted path; default: POLKU_OIDC_ROLES_CLAIM, else "
+                                            "realm_access.roles).")),
     oidc_org_claim: Optional[str] = typer.Option(
-        None, "--oidc-org-claim", help="The claim holding the person's organisation, an "
-        "actor id (default: POLKU_OIDC_ORG_CLAIM, else organisation)."),
+        None, "--oidc-org-claim", help=N_("The claim holding the person's organisation, an "
+                                          "actor id (default: POLKU_OIDC_ORG_CLAIM, else "
+                                          "organisation).")),
     oidc_audience: Optional[str] = typer.Option(
-        None, "--oidc-audience", help="What a bearer token's aud must name (default: "
-        "POLKU_OIDC_AUDIENCE, else the client id)."),
+        None, "--oidc-audience", help=N_("What a bearer token's aud must name (default: "
+                                         "POLKU_OIDC_AUDIENCE, else the client id).")),
     lang: Optional[str] = typer.Option(
         None, "--lang", envvar="POLKU_LANG", show_default=False,
-        help="The language of the command's own lines and problems: fi, sv or en (default: "
-        "POLKU_LANG, else fi); each page and API answer follows its reader's language."),
+        help=N_("The language of the command's own lines and problems: fi, sv or en (default: "
+                "POLKU_LANG, else fi); each page and API answer follows its reader's language.")),
 ) -> None:
     """Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."""
     import secrets
@@ -1408,7 +1654,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-neo4j_app = typer.Typer(no_args_is_help=True, help=(
+neo4j_app = PolkuTyper(no_args_is_help=True, help=N_(
     "Neo4j: push graphs to a server (many regions side by side in one database), pull them "
     "back, and run the direct findings in the server. The server and credentials come from "
     "--uri/--user/--password or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (preferred: options "
@@ -1416,24 +1662,26 @@ neo4j_app = typer.Typer(no_args_is_help=True, help=(
 app.add_typer(neo4j_app, name="neo4j")
 
 Neo4jUri = typer.Option(None, "--uri", show_default=False,
-                        help="bolt://host:port or neo4j://host:port (default: NEO4J_URI).")
+                        help=N_("bolt://host:port or neo4j://host:port (default: NEO4J_URI)."))
 Neo4jUser = typer.Option(None, "--user", show_default=False,
-                         help="User name (default: NEO4J_USER, or neo4j with a password).")
+                         help=N_("User name (default: NEO4J_USER, or neo4j with a password)."))
 Neo4jPassword = typer.Option(None, "--password", show_default=False,
-                             help="Password (default: NEO4J_PASSWORD).")
+                             help=N_("Password (default: NEO4J_PASSWORD)."))
 Neo4jDatabase = typer.Option(None, "--database", show_default=False,
-                             help="Database (default: the server's default database).")
+                             help=N_("Database (default: the server's default database)."))
 
 
-@neo4j_app.command("push")
+@neo4j_app.command("push", help=N_(
+    "Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."))
 @reports_errors
 def neo4j_push(
     source: str = GraphArg,
     uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
-                                         help="The region to replace (default: the graph's name)."),
-    batch_size: int = typer.Option(1000, "--batch-size", min=1, help="Rows per statement."),
+                                         help=N_("The region to replace (default: the graph's "
+                                                 "name).")),
+    batch_size: int = typer.Option(1000, "--batch-size", min=1, help=N_("Rows per statement.")),
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -1456,18 +1704,19 @@ def neo4j_push(
         seconds=tr.number(r.seconds, 1)))
 
 
-@neo4j_app.command("pull")
+@neo4j_app.command("pull", help=N_(
+    "Read one region (or, with --all, every region merged) back into a graph file."))
 @reports_errors
 def neo4j_pull(
     uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
-    region: Optional[str] = typer.Option(None, "--region", show_default=False, help=(
+    region: Optional[str] = typer.Option(None, "--region", show_default=False, help=N_(
         "The region to read (default: the only one in the database).")),
-    all_regions: bool = typer.Option(False, "--all", help="Every region, merged into one "
-                                     "national graph as `polku merge` merges files."),
-    name: str = typer.Option("national", "--name", help="--all: the merged graph's name."),
+    all_regions: bool = typer.Option(False, "--all", help=N_(
+        "Every region, merged into one national graph as `polku merge` merges files.")),
+    name: str = typer.Option("national", "--name", help=N_("--all: the merged graph's name.")),
     output: Path = typer.Option(..., "-o", "--output",
-                                help="The graph to write (.ttl, .jsonld, .xlsx or a folder)."),
+                                help=N_("The graph to write (.ttl, .jsonld, .xlsx or a folder).")),
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -1505,7 +1754,8 @@ def neo4j_pull(
         counts=counted(graphmod.summary(g), tr)))
 
 
-@neo4j_app.command("regions")
+@neo4j_app.command("regions", help=N_(
+    "List the regions held in the database (--lang: the language of its problems)."))
 @reports_errors
 def neo4j_regions(
     uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
@@ -1519,16 +1769,19 @@ def neo4j_regions(
         typer.echo(name)
 
 
-@neo4j_app.command("findings")
+@neo4j_app.command("findings", help=N_(
+    "Findings that Cypher answers in the server, without pulling the graph.\n\n"
+    "The kinds on a node and its neighbours: providers, leads, owners, information flow, waits "
+    "and capacity. `polku findings neo4j://…` gives every kind."))
 @reports_errors
 def neo4j_findings(
     uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
     password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
-                                         help="The region (or ?region= in the URI)."),
-    format: str = typer.Option("table", "--format", help="table, json or markdown."),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help="long-wait fires "
-                                         "above this median wait."),
+                                         help=N_("The region (or ?region= in the URI).")),
+    format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
+    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
+        "long-wait fires above this median wait.")),
     lang: Optional[str] = Lang,
 ) -> None:
     """Findings that Cypher answers in the server, without pulling the graph.

@@ -50,9 +50,11 @@ class Format:
     """One format: how it is named, where it may be written, and who reads and writes it."""
     #: the name on the command line (``--to NAME``) and in the API (``?format=NAME``)
     name: str
-    #: how people call it (``JSON-LD``), in help texts and the README
+    #: how people call it (``JSON-LD``), in help texts and the README (a word, not a name,
+    #: is catalogued: ``workbook``)
     title: str
-    #: one line: what it is for
+    #: one line: what it is for (catalogued where it is not names alone: ``polku export
+    #: --help`` words it)
     description: str
     #: the file name endings it is written to, the first the usual one; ``("",)`` = a folder
     suffixes: tuple[str, ...]
@@ -120,21 +122,22 @@ class Format:
 
 #: every format, in the order help texts and messages list them
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("turtle", "Turtle", "polku's own RDF file", (".ttl", ".turtle"),
+    Format("turtle", "Turtle", N_("polku's own RDF file"), (".ttl", ".turtle"),
            "polku.io.rdf:write_turtle", reader="polku.io.rdf:read_turtle", rdf=True,
            text="polku.io.rdf:graph_turtle", media_type="text/turtle", served=2),
-    Format("jsonld", "JSON-LD", "the same RDF in JSON-LD", (".jsonld", ".json"),
+    Format("jsonld", "JSON-LD", N_("the same RDF in JSON-LD"), (".jsonld", ".json"),
            "polku.io.rdf:write_jsonld", reader="polku.io.rdf:read_jsonld", rdf=True,
            shared=True,
            text="polku.io.rdf:graph_jsonld", media_type="application/ld+json", served=3),
-    Format("xlsx", "xlsx", "the workbook in one file", (".xlsx",),
+    Format("xlsx", "xlsx", N_("the workbook in one file"), (".xlsx",),
            "polku.io.workbook:write_workbook", reader="polku.io.workbook:read_workbook",
            also_reads=(".xlsm",), served=1),
-    Format("workbook", "workbook", "the CSV sheets designers edit",
+    Format("workbook", N_("workbook"), N_("the CSV sheets designers edit"),
            ("",), "polku.io.workbook:write_workbook", reader="polku.io.workbook:read_workbook",
            holds=N_("of CSV sheets"), one_file="xlsx", served=0),
-    Format("cpsv-ap", "CPSV-AP", "public services in CPSV-AP 3.2.0 (`polku import` "
-           "reads other publishers' CPSV-AP)", (".ttl", ".jsonld", ".json"),
+    Format("cpsv-ap", "CPSV-AP", N_("public services in CPSV-AP 3.2.0 (`polku import` reads "
+                                    "other publishers' CPSV-AP)"),
+           (".ttl", ".jsonld", ".json"),
            "polku.io.exchange:write_cpsv_ap", shared=True,
            notes="polku.io.exchange:cpsv_ap_notes", importer="polku.io.cpsvap:read_cpsv_ap",
            import_suffixes=(".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl",
@@ -142,11 +145,11 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("graphml", "GraphML", "Gephi, yEd, Cytoscape", (".graphml",),
            "polku.io.exchange:write_graphml", shared=True),
     Format("gexf", "GEXF", "Gephi", (".gexf",), "polku.io.exchange:write_gexf", shared=True),
-    Format("csv", "CSV", "nodes.csv and relationships.csv for neo4j-admin import",
+    Format("csv", "CSV", N_("nodes.csv and relationships.csv for neo4j-admin import"),
            ("",), "polku.io.exchange:write_neo4j_csv", shared=True,
            holds=N_("(nodes.csv and relationships.csv)"), bare_folder=True),
-    Format("mermaid", "Mermaid", "a flowchart of a segment's best paths (--segment, -k) "
-           "or of every referral", (".mmd", ".md"),
+    Format("mermaid", "Mermaid", N_("a flowchart of a segment's best paths (--segment, -k) "
+                                    "or of every referral"), (".mmd", ".md"),
            "polku.present.mermaid:write_mermaid", shared=True,
            options=("segment", "k", "lang")),
 )}
@@ -314,13 +317,3 @@ def taking(option: str) -> str:
     'mermaid'
     """
     return ", ".join(f.name for f in FORMATS.values() if option in f.options)
-
-
-def help_text(names: tuple[str, ...] | None = None) -> str:
-    """The formats and what each is, for ``--help``."""
-    return "; ".join(f"{f.name} ({_where(f)}): {f.description}" for f in FORMATS.values()
-                     if names is None or f.name in names) + "."
-
-
-def _where(f: Format) -> str:
-    return "a folder" if f.is_folder else "/".join(f.suffixes)
