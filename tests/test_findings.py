@@ -11,7 +11,7 @@ import pytest
 from polku.graph import add_edge
 
 from ecobuild import Builder
-from polku.finding import Finding, findings_json, sort_findings
+from polku.finding import Finding, finding_line, findings_json, sort_findings
 from polku.analyses.findings import KINDS, find
 from polku.present.i18n import translator
 from polku.present.messages import worded
@@ -440,3 +440,24 @@ def test_sort_findings_drops_exact_duplicates_keeps_distinct_metrics():
     f2 = Finding("path-broken", "error", "p", ("a", "b"), "m", {"step": 3})
     assert sort_findings([f2, f1, f1]) == [f1, f2]
     assert [f.metrics["step"] for f in sort_findings([f2, f1])] == [1, 3]
+
+
+def test_each_json_line_is_what_the_encoder_writes_of_the_finding():
+    """findings_json puts each line together itself (polku.finding.finding_line): it must
+    stay byte for byte what json writes of the finding's dict, odd values too."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    odd = [
+        Finding("long-wait", "warning", "r1", ("b", "a"), 'odottaa "40" pv\n\t\x00\u2028😀',
+                {"median_wait_days": 40.0, "limit": 30, "none": None, "yes": True,
+                 "nan": float("nan"), "inf": float("inf"), "text": 'ö"', "list": [1, "a"],
+                 "dict": {"k": 1.5}, "tiny": 1e-7, "huge": 10 ** 20, "zero": -0.0}),
+        Finding("path-broken", "error", "p1", ("s2", "s1"), "", {"step": 1, "segment": "s"}),
+        Finding("unmet-need", "info", "seg", ("n1",), "m", {}, ("act2", "act1"), ("m1",)),
+        Finding("dead-end", "error", "ä/\\\"", (), "\x7f\x1f", {1: "a key that is no text"}),
+        Finding("dead-end", "error", "s", (), None),  # type: ignore[arg-type]
+    ]
+    g = _messy().g
+    for f in [*odd, *find(g), *worded(find(g), g, translator("sv"))]:
+        assert finding_line(f) == encode(f.to_dict()), f
+    said = findings_json("g", find(g), message=lambda f: f"{f.subject} ✓")
+    assert said == findings_json("g", [f.with_message(f"{f.subject} ✓") for f in find(g)])

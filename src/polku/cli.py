@@ -717,24 +717,28 @@ def findings(
     result, g = asked(ops.Findings(long_wait_days=long_wait_days,
                                    max_concurrent_leads=max_concurrent_leads, actor=actor),
                       model)
-    result = worded(result, g, tr)
     followups = g.graph.get("followups") or {}
-    if actor is not None:  # only this actor's findings are here: only their follow-ups
-        followups = {k: v for k, v in followups.items() if k in {f.key for f in result}}
+    present = None
+    if actor is not None and followups:  # only this actor's findings: only their follow-ups
+        present = {f.key for f in result}
+        followups = {k: v for k, v in followups.items() if k in present}
     # JSON names the graph by its id, as code reads it; people read its title
     shown_as = model.name if format == "json" else graphmod.title(g, tr.lang)
-    typer.echo(print_findings(format, shown_as, result, tr, followups))
+    typer.echo(print_findings(format, shown_as, result, g, tr, followups, present))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
 
 
-def print_findings(format: str, graph_name: str, result: list, tr,
+def print_findings(format: str, graph_name: str, result: list, g, tr,
                    followups: dict | None = None, present: set | None = None,
                    names: dict[str, str] | None = None) -> str:
-    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown; the
-    graph's follow-ups as they stand beside the findings; the markdown table's subjects by
-    ``names`` (id → what people call it) where given, else by their ids."""
+    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown, the
+    findings (as the analyses give them) worded in ``tr``'s language from ``g``, the graph
+    they were found in; the graph's follow-ups as they stand beside the findings; the
+    markdown table's subjects by ``names`` (id → what people call it) where given, else by
+    their ids."""
     from polku.finding import findings_json
+    from polku.present.messages import Wording, worded
 
     states = None
     if followups:  # imported only then: a short command pays for what it prints
@@ -743,9 +747,11 @@ def print_findings(format: str, graph_name: str, result: list, tr,
         present = {f.key for f in result} if present is None else present
         states = effective(followups, present, today())
     if format == "json":
-        return findings_json(graph_name, result, states)
+        # worded line by line as the document is written: no worded copy of each finding
+        return findings_json(graph_name, result, states, Wording(g, tr).message)
     from polku.present.printers import findings_markdown, findings_table
 
+    result = worded(result, g, tr)
     if format == "markdown":
         return findings_markdown(graph_name, result, tr, states, names=names)
     return findings_table(graph_name, result, tr, states)
@@ -1517,18 +1523,17 @@ def plan_findings_cmd(
     measure-without-indicator, actor-overload, risk-without-mitigation), printed as
     polku findings prints them."""
     from polku.analyses.plan_findings import plan_findings
-    from polku.present.messages import worded
     from polku.present.printers import plan_labels
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
     g = load_graph(source)
     require_plan(g, source, tr)
-    found = worded(plan_findings(g, max_concurrent_leads=max_concurrent_leads), g, tr)
+    found = plan_findings(g, max_concurrent_leads=max_concurrent_leads)
     # JSON names the graph by its id, as code reads it; people read its title, and the
     # markdown table's subjects by their numbers and names
     typer.echo(print_findings(format, str(g.graph.get("name", "graph")) if format == "json"
-                              else graphmod.title(g, tr.lang), found, tr,
+                              else graphmod.title(g, tr.lang), found, g, tr,
                               g.graph.get("followups") or {}, names=plan_labels(g, tr)))
 
 
@@ -1790,15 +1795,13 @@ def neo4j_findings(
     waits and capacity. `polku findings neo4j://…` gives every kind."""
     from polku.analyses.neo4j_findings import cypher_findings_named
     from polku.io.neo4jstore import target
-    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
     found, names = cypher_findings_named(uri, user, password, database, region,
                                          long_wait_days=long_wait_days)
-    result = worded(found, names, tr)
     typer.echo(print_findings(format, target(uri, user, password, database, region).region
-                              or "graph", result, tr))
+                              or "graph", found, names, tr))
 
 
 def main() -> None:

@@ -9,8 +9,11 @@ print the same way. This module has no analysis in it, so any analysis can impor
 from __future__ import annotations
 
 import json
+import math
+import operator
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from itertools import islice
+from typing import Any, Callable, Iterable, Mapping
 
 SEVERITIES = ("error", "warning", "info")
 SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
@@ -48,8 +51,10 @@ class Finding:
         metrics = tuple([(k, _sortable(v)) for k, v in sorted(self.metrics.items())]) \
             if self.metrics else ()
         # Computed once: findings are sorted at least twice (by find and by the printers).
+        # Without the message, which the edge words anew (with_message): no finding's
+        # place depends on it, as no two findings differ only in it (sort_findings).
         put(self, "_key", (SEVERITY_RANK[self.severity], self.kind, self.subject,
-                           self.related, metrics, self.message))
+                           self.related, metrics))
 
     @property
     def identity(self) -> tuple[str, str, tuple[str, ...]]:
@@ -62,33 +67,33 @@ class Finding:
         """The finding's stable key across versions of a graph (:func:`finding_key`),
         worked out once (the copies :meth:`with_message` makes keep it: the message is no
         part of it)."""
-        try:
-            return self.__dict__["_stable_key"]
-        except KeyError:
+        key = self.__dict__.get("_stable_key")
+        if key is None:
             key = finding_key(self)
             object.__setattr__(self, "_stable_key", key)
-            return key
+        return key
 
     def with_message(self, message: str) -> "Finding":
         """The same finding with ``message`` (the edge words findings in a reader's language:
-        :func:`polku.present.messages.worded`). A copy of the record whose sort key gets the
-        new message, without sorting the ids again (several times quicker than
+        :func:`polku.present.messages.worded`). A copy of the record, without sorting the
+        ids again or working out its sort key (several times quicker than
         :func:`dataclasses.replace`, which a national graph's thousands of findings feel).
 
         >>> f = Finding("dead-end", "error", "s").with_message("S leads nowhere")
         >>> f.message, f.sort_key()[-1], f == Finding("dead-end", "error", "s", (), "S leads nowhere")
         ('S leads nowhere', 'S leads nowhere', True)
         """
+        fields = self.__dict__.copy()  # a dict's own copy: quicker than update() into one
+        fields["message"] = message
         done = object.__new__(type(self))
-        done.__dict__.update(self.__dict__, message=message,
-                             _key=self._key[:-1] + (message,))  # type: ignore[attr-defined]
+        object.__setattr__(done, "__dict__", fields)
         return done
 
     def sort_key(self) -> tuple:
         """Severity (error, warning, info), kind, subject as the spec says; then related ids
         and the metrics, so that findings of one kind on one subject (one per need, one per
-        broken step pair) still come out in one stable order."""
-        return self._key  # type: ignore[attr-defined]
+        broken step pair) still come out in one stable order; the message last."""
+        return self._key + (self.message,)  # type: ignore[attr-defined]
 
     def to_dict(self) -> dict[str, Any]:
         """The spec's JSON object, keys in the spec's order; ``key`` last (the stable key a
@@ -130,9 +135,11 @@ def finding_key(f: "Finding | Mapping[str, Any]") -> str:
     f = as_finding(f)
     detail = KEY_DETAIL.get(f.kind)
     parts = [f.kind, f.subject]
+    if detail is None:  # most kinds; the document asks every finding's key
+        return KEY_SEPARATOR.join(parts)
     if detail == "related":
         parts.append("+".join(f.related))
-    elif detail is not None and f.metrics.get(detail) is not None:
+    elif f.metrics.get(detail) is not None:
         parts.append(str(f.metrics[detail]))
     return KEY_SEPARATOR.join(parts)
 
@@ -162,24 +169,101 @@ def as_finding(f: "Finding | Mapping[str, Any]") -> Finding:
 def sort_findings(findings: Iterable["Finding | Mapping[str, Any]"]) -> list[Finding]:
     """Findings in the spec's order, duplicates (same kind, subject, related, metrics) once."""
     fs = list(map(as_finding, findings))
-    # most callers hand over what find() returned: sorted already, nothing twice
+    # Most callers hand over what find() returned: sorted already, nothing twice. Each
+    # key strictly below the next says both at once (compared in C: the printers of a
+    # national graph's findings ask this of a sorted list).
     keys = [f._key for f in fs]  # type: ignore[attr-defined]
-    if all(a < b and a[:5] != b[:5] for a, b in zip(keys, keys[1:])):
+    if all(map(operator.lt, keys, islice(keys, 1, None))):
         return fs
     unique = {}
     for f in fs:
-        unique.setdefault(f._key[:5], f)  # type: ignore[attr-defined]
-    return sorted(unique.values(), key=Finding.sort_key)
+        unique.setdefault(f._key, f)  # type: ignore[attr-defined]
+    # each key once now: the message (the sort key's last part) decides nothing
+    return sorted(unique.values(), key=_fixed_key)
 
 
-#: one encoder for every finding's line (``json.dumps`` with options builds one per call)
+def _fixed_key(f: Finding) -> tuple:
+    """:meth:`Finding.sort_key` without the message."""
+    return f._key  # type: ignore[attr-defined]
+
+
+#: one encoder for what :func:`finding_line` leaves to it (``json.dumps`` with options
+#: builds one per call)
 _ENCODER = json.JSONEncoder(ensure_ascii=False)
+#: a string as ``_ENCODER`` writes it: json's own string writer (its C one where built)
+_string = json.encoder.encode_basestring
+
+
+def finding_line(f: Finding, message: str | None = None) -> str:
+    """One finding's line of :func:`findings_json`: exactly what ``_ENCODER`` writes of
+    :meth:`Finding.to_dict` (with ``message`` instead of its own, where given), put
+    together from its parts. Why: the encoder walks the dict in Python and sets up its C
+    writer again for every object, a national graph's seven thousand findings took it a
+    twentieth of a second; ids and messages are strings and metrics mostly plain numbers
+    and text, which need no walk. Anything else (a metric holding a list, a number that is
+    no plain ``int`` or ``float``) goes to the encoder, so the line stays what it was
+    (tests/test_findings.py holds the two together).
+
+    >>> f = Finding("path-broken", "error", "p", ("b", "a"), 'Ä "1"', {"step": 1, "x": [2.5]})
+    >>> finding_line(f) == _ENCODER.encode(f.to_dict())
+    True
+    """
+    if message is None:
+        message = f.message
+    # a message read back from JSON may be null
+    said = _string(message) if isinstance(message, str) else _ENCODER.encode(message)
+    return (f'{{"kind": {_string(f.kind)}, "severity": {_string(f.severity)}, '
+            f'"subject": {_string(f.subject)}, "related": {_ids_json(f.related)}, '
+            f'"message": {said}, "metrics": {_metrics_json(f.metrics)}, '
+            f'"accountable": {_ids_json(f.accountable)}, "measures": {_ids_json(f.measures)}, '
+            f'"key": {_string(f.key)}}}')
+
+
+def _ids_json(ids: tuple[str, ...]) -> str:
+    """A tuple of ids as the encoder writes it as a list (an id that is no string: by it)."""
+    if not ids:
+        return "[]"
+    try:
+        return f"[{', '.join(map(_string, ids))}]"
+    except TypeError:
+        return _ENCODER.encode(list(ids))
+
+
+#: how the encoder writes the constants it knows (``float`` and ``int``: their own repr)
+_JSON_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _metrics_json(metrics: Mapping[str, Any]) -> str:
+    """Metrics as the encoder writes them, in their own order: text keys with strings,
+    ``int``/finite ``float`` numbers, booleans or None written here, anything else by the
+    encoder (it writes the dict alike, whole or inside the finding's object)."""
+    if not metrics:
+        return "{}"
+    parts = []
+    for k, v in metrics.items():
+        kind = type(v)
+        if kind is str:
+            value = _string(v)
+        elif kind is int or (kind is float and math.isfinite(v)):
+            value = repr(v)
+        elif v is None or kind is bool:
+            value = _JSON_CONSTANTS[v]
+        else:
+            return _ENCODER.encode(dict(metrics))
+        if type(k) is not str:
+            return _ENCODER.encode(dict(metrics))
+        parts.append(f"{_string(k)}: {value}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"],
-                  followups: Mapping[str, Any] | None = None) -> str:
+                  followups: Mapping[str, Any] | None = None,
+                  message: Callable[[Finding], str] | None = None) -> str:
     """The spec's JSON document, sorted, one finding per line, so that two versions of a
-    graph diff line by line (a changed finding is one changed line).
+    graph diff line by line (a changed finding is one changed line). ``message`` gives
+    each finding's message where not its own: the edge words the findings in the reader's
+    language as their lines are written (:meth:`polku.present.messages.Wording.message`),
+    without a worded copy of each finding first.
 
     >>> print(findings_json("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")]))
     {"graph": "g",
@@ -189,8 +273,9 @@ def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, An
     >>> json.loads(findings_json("g", []))
     {'graph': 'g', 'findings': []}
     """
-    encode = _ENCODER.encode
-    lines = [encode(f.to_dict()) for f in sort_findings(findings)]
+    fs = sort_findings(findings)
+    lines = list(map(finding_line, fs)) if message is None else \
+        [finding_line(f, message(f)) for f in fs]
     head = '{"graph": ' + json.dumps(graph_name, ensure_ascii=False) + ',\n "findings": ['
     tail = "}"
     if followups:
@@ -200,7 +285,8 @@ def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, An
             for k, v in sorted(followups.items())) + "\n }}"
     if not lines:
         return head + ']' + tail
-    return head + "\n  " + ",\n  ".join(lines) + "\n ]" + tail
+    # one copy of the body (megabytes at national size), not one per "+"
+    return "".join((head, "\n  ", ",\n  ".join(lines), "\n ]", tail))
 
 
 def number(value: float | int | None) -> float | int | None:

@@ -261,8 +261,65 @@ def unmodelled_flow(tr: Translator, source: str, target: str, count: int) -> str
 
 # -- the writers: a finding and its graph -> the sentence ------------------------------------
 
-#: A writer words one finding of its kind from the graph it was found in.
-Writer = Callable[[Finding, nx.MultiDiGraph, Translator], str]
+class Wording:
+    """Findings found in the graph ``g`` being worded in ``tr``'s language: what the writers
+    need, and each node's name as messages show it, worked out once.
+
+    Why: a national graph's seven thousand findings name the same few thousand nodes some
+    14,000 times (a segment in each of its unmet needs, a referral's two ends in up to three
+    findings). The names are remembered for one wording only (:func:`worded` makes one per
+    call): the graph and its labels may change before the next.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("debt", type="service", name="Velkaneuvonta")
+    >>> w = Wording(g, translator("en"))
+    >>> w.name("debt"), w.names(["x", "debt"])
+    ('Velkaneuvonta (debt)', 'Velkaneuvonta (debt), x')
+    """
+
+    __slots__ = ("g", "tr", "_names", "_hops")
+
+    def __init__(self, g: nx.MultiDiGraph, tr: Translator) -> None:
+        self.g = g
+        self.tr = tr
+        self._names: dict[str, str] = {}
+        self._hops: dict[str, tuple[str, str, str]] = {}
+
+    def name(self, node: str) -> str:
+        """The node as :func:`name` shows it."""
+        shown = self._names.get(node)
+        if shown is None:
+            shown = self._names[node] = name(self.g, node, self.tr)
+        return shown
+
+    def names(self, nodes: Iterable[str]) -> str:
+        """Several nodes, sorted by id, as :func:`names` shows them."""
+        return ", ".join(map(self.name, sorted(nodes)))
+
+    def hop(self, referral: str) -> tuple[str, str, str]:
+        """A referral's id and its two ends as messages show them (a missing end reads
+        ``None``); worded plainly, no id: a referral is named by its two ends (its id is
+        only an id)."""
+        shown = self._hops.get(referral)
+        if shown is None:
+            src, dst = _ends(self.g, referral)
+            shown = self._hops[referral] = (
+                "" if self.tr.plain else referral,
+                named(None, None) if src is None else self.name(src),
+                named(None, None) if dst is None else self.name(dst))
+        return shown
+
+    def message(self, f: Finding) -> str:
+        """The finding's sentence, by the writer of its kind (a kind without one keeps the
+        message it came with)."""
+        writer = WRITERS.get(f.kind)
+        return writer(f, self) if writer is not None else f.message
+
+
+#: A writer words one finding of its kind (from the graph it was found in, in the reader's
+#: language: the :class:`Wording`).
+Writer = Callable[[Finding, Wording], str]
 
 
 def _ends(g: nx.MultiDiGraph, referral: str) -> tuple[str | None, str | None]:
@@ -277,15 +334,6 @@ def _ends(g: nx.MultiDiGraph, referral: str) -> tuple[str | None, str | None]:
             elif kind == "to":
                 dst = v
     return src, dst
-
-
-def _hop(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> tuple[str, str, str]:
-    """A referral finding's referral id and its two ends as messages show them (a missing
-    end reads ``None``)."""
-    src, dst = _ends(g, f.subject)
-    # worded plainly, a referral is named by its two ends (its id is only an id)
-    return ("" if tr.plain else f.subject, named(None, None) if src is None else name(g, src, tr),
-            named(None, None) if dst is None else name(g, dst, tr))
 
 
 def _is_measure(g: nx.MultiDiGraph, node: str) -> bool:
@@ -315,109 +363,119 @@ def _path_pair(f: Finding, g: nx.MultiDiGraph) -> tuple[str, int, str, int]:
         for d in keyed.values():
             if d.get("kind") == "step":
                 numbers.setdefault(v, []).append(d.get("order"))
-    related = list(f.related)
-    first = next((n for n in related if step in numbers.get(n, ())), related[0])
-    second = next((n for n in related if n != first), first)
-    after = sorted(n for n in numbers.get(second, ()) if step is None or n > step)
-    return first, step, second, after[0] if after else None
+    # plain loops, no generators: a national graph words some 500 broken steps
+    related = f.related
+    first = second = related[0]
+    for n in related:
+        if step in numbers.get(n, ()):
+            first = second = n
+            break
+    for n in related:
+        if n != first:
+            second = n
+            break
+    after = [n for n in numbers.get(second, ()) if step is None or n > step]
+    return first, step, second, min(after) if after else None
 
 
-def _service_without_provider(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return service_without_provider(tr, name(g, f.subject, tr))
+def _service_without_provider(f: Finding, w: Wording) -> str:
+    return service_without_provider(w.tr, w.name(f.subject))
 
 
-def _no_lead(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    if _is_measure(g, f.subject):
-        return measure_without_lead(tr, title(g, f.subject, tr), labels(g, f.related, tr))
-    return no_lead(tr, name(g, f.subject, tr), len(f.related), names(g, f.related, tr))
+def _no_lead(f: Finding, w: Wording) -> str:
+    if _is_measure(w.g, f.subject):
+        return measure_without_lead(w.tr, title(w.g, f.subject, w.tr),
+                                    labels(w.g, f.related, w.tr))
+    return no_lead(w.tr, w.name(f.subject), len(f.related), w.names(f.related))
 
 
-def _multiple_leads(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    if _is_measure(g, f.subject):
-        return multiple_leads(tr, title(g, f.subject, tr), len(f.related),
-                              labels(g, f.related, tr))
-    return multiple_leads(tr, name(g, f.subject, tr), len(f.related), names(g, f.related, tr))
+def _multiple_leads(f: Finding, w: Wording) -> str:
+    if _is_measure(w.g, f.subject):
+        return multiple_leads(w.tr, title(w.g, f.subject, w.tr), len(f.related),
+                              labels(w.g, f.related, w.tr))
+    return multiple_leads(w.tr, w.name(f.subject), len(f.related), w.names(f.related))
 
 
-def _segment_without_lead(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return segment_without_lead(tr, name(g, f.subject, tr), names(g, f.related, tr))
+def _segment_without_lead(f: Finding, w: Wording) -> str:
+    return segment_without_lead(w.tr, w.name(f.subject), w.names(f.related))
 
 
-def _referral_without_owner(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return referral_without_owner(tr, *_hop(f, g, tr))
+def _referral_without_owner(f: Finding, w: Wording) -> str:
+    return referral_without_owner(w.tr, *w.hop(f.subject))
 
 
-def _no_information_flow(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return no_information_flow(tr, *_hop(f, g, tr))
+def _no_information_flow(f: Finding, w: Wording) -> str:
+    return no_information_flow(w.tr, *w.hop(f.subject))
 
 
-def _long_wait(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return long_wait(tr, *_hop(f, g, tr), number(f.metrics.get("median_wait_days")),
+def _long_wait(f: Finding, w: Wording) -> str:
+    return long_wait(w.tr, *w.hop(f.subject), number(f.metrics.get("median_wait_days")),
                      number(f.metrics.get("limit")))
 
 
-def _over_capacity(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return over_capacity(tr, name(g, f.subject, tr), f.metrics.get("inflow"),
+def _over_capacity(f: Finding, w: Wording) -> str:
+    return over_capacity(w.tr, w.name(f.subject), f.metrics.get("inflow"),
                          f.metrics.get("capacity"))
 
 
-def _segment_without_outcome(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return segment_without_outcome(tr, name(g, f.subject, tr), names(g, f.related, tr))
+def _segment_without_outcome(f: Finding, w: Wording) -> str:
+    return segment_without_outcome(w.tr, w.name(f.subject), w.names(f.related))
 
 
-def _unmet_need(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+def _unmet_need(f: Finding, w: Wording) -> str:
     need = f.metrics.get("need") or (f.related[0] if f.related else "")
-    return unmet_need(tr, name(g, f.subject, tr), name(g, need, tr))
+    return unmet_need(w.tr, w.name(f.subject), w.name(need))
 
 
-def _overlapping_services(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return overlapping_services(tr, name(g, f.subject, tr), len(f.related),
-                                name(g, str(f.metrics.get("need")), tr), names(g, f.related, tr))
+def _overlapping_services(f: Finding, w: Wording) -> str:
+    return overlapping_services(w.tr, w.name(f.subject), len(f.related),
+                                w.name(str(f.metrics.get("need"))), w.names(f.related))
 
 
-def _single_point_of_failure(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+def _single_point_of_failure(f: Finding, w: Wording) -> str:
     segs = f.related
-    return single_point_of_failure(tr, name(g, f.subject, tr), len(segs),
-                                   names(g, segs[:5], tr) + (" …" if len(segs) > 5 else ""))
+    return single_point_of_failure(w.tr, w.name(f.subject), len(segs),
+                                   w.names(segs[:5]) + (" …" if len(segs) > 5 else ""))
 
 
-def _unreachable_service(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return unreachable_service(tr, name(g, f.subject, tr))
+def _unreachable_service(f: Finding, w: Wording) -> str:
+    return unreachable_service(w.tr, w.name(f.subject))
 
 
-def _dead_end(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return dead_end(tr, name(g, f.subject, tr))
+def _dead_end(f: Finding, w: Wording) -> str:
+    return dead_end(w.tr, w.name(f.subject))
 
 
-def _path_broken(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    a, step_a, b, step_b = _path_pair(f, g)
+def _path_broken(f: Finding, w: Wording) -> str:
+    a, step_a, b, step_b = _path_pair(f, w.g)
     segment = f.metrics.get("segment")
-    return path_broken(tr, name(g, f.subject, tr), name(g, segment, tr) if segment else "–",
-                       step_a, name(g, a, tr), step_b, name(g, b, tr))
+    return path_broken(w.tr, w.name(f.subject), w.name(segment) if segment else "–",
+                       step_a, w.name(a), step_b, w.name(b))
 
 
-def _deferred_responsibility(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return deferred_responsibility(tr, title(g, f.subject, tr), _said(g, f.subject))
+def _deferred_responsibility(f: Finding, w: Wording) -> str:
+    return deferred_responsibility(w.tr, title(w.g, f.subject, w.tr), _said(w.g, f.subject))
 
 
-def _measure_without_indicator(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
-    return measure_without_indicator(tr, title(g, f.subject, tr))
+def _measure_without_indicator(f: Finding, w: Wording) -> str:
+    return measure_without_indicator(w.tr, title(w.g, f.subject, w.tr))
 
 
-def _risk_without_mitigation(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+def _risk_without_mitigation(f: Finding, w: Wording) -> str:
     measure = f.related[0] if f.related else ""
-    return risk_without_mitigation(tr, tr.label(g, f.subject), title(g, measure, tr))
+    return risk_without_mitigation(w.tr, w.tr.label(w.g, f.subject), title(w.g, measure, w.tr))
 
 
-def _actor_overload(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+def _actor_overload(f: Finding, w: Wording) -> str:
     m = f.metrics
-    return actor_overload(tr, tr.label(g, f.subject), m.get("concurrent"), m.get("month"),
+    return actor_overload(w.tr, w.tr.label(w.g, f.subject), m.get("concurrent"), m.get("month"),
                           m.get("max_concurrent_leads"), m.get("months_over"),
                           m.get("first_month"), m.get("last_month"))
 
 
-def _unmodelled_flow(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+def _unmodelled_flow(f: Finding, w: Wording) -> str:
     # the event log's services are always shown with their ids, even where label = id
+    tr, g = w.tr, w.g
     a = f.subject
     b = f.related[0] if f.related else ""
     if tr.plain:
@@ -455,24 +513,24 @@ def message(f: Finding | Mapping[str, Any], g: nx.MultiDiGraph, tr: Translator) 
     """The sentence of one finding (a :class:`~polku.finding.Finding` or its JSON object)
     in ``tr``'s language; ``g`` is the graph it was found in. A kind without a writer keeps
     the message it came with."""
-    f = as_finding(f)
-    writer = WRITERS.get(f.kind)
-    return writer(f, g, tr) if writer is not None else f.message
+    return Wording(g, tr).message(as_finding(f))
 
 
 def worded(findings: Iterable[Finding], g: nx.MultiDiGraph, tr: Translator) -> list[Finding]:
     """The same findings, in the same order, with their messages in ``tr``'s language."""
-    return [f.with_message(message(f, g, tr)) for f in findings]
+    say = Wording(g, tr).message
+    return [f.with_message(say(f)) for f in findings]
 
 
 def worded_dicts(findings: Iterable[Finding | Mapping[str, Any]], g: nx.MultiDiGraph,
                  tr: Translator) -> list[dict[str, Any]]:
     """Findings as JSON objects (any extra keys kept) with the message in ``tr``'s
     language."""
+    say = Wording(g, tr).message
     out = []
     for f in findings:
         d = f.to_dict() if isinstance(f, Finding) else dict(f)
-        d["message"] = message(f, g, tr)
+        d["message"] = say(as_finding(f))
         out.append(d)
     return out
 
