@@ -89,7 +89,7 @@ def test_flowing_joins_lines_but_keeps_paragraphs_verbatim_blocks_and_what_follo
 CLICK_ENGLISH = ("Usage:", "Options", "Arguments", "Commands", "Show this message and exit.",
                  "[default:", "[required]", "[env var:", "[OPTIONS]")
 #: a help text the same in every language (a name or a list of values people type): none yet
-SAME_IN_EVERY_LANGUAGE: set[str] = set()
+SAME_IN_EVERY_LANGUAGE: set[str] = {"A", "B", "PLAN"}  # two versions; sv "plan"
 #: (how it is asked: the arguments after the command's path, the environment), the language
 ASKED = {
     "by default": ((["--help"], {"POLKU_LANG": None}), "fi"),

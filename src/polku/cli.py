@@ -136,6 +136,8 @@ def help_sources(command: typer.core.TyperCommand | typer.core.TyperGroup) -> li
     found: list[HelpSource] = [(command, attr, getattr(command, attr))
                                for attr in ("help", "short_help")]
     found += [(param, "help", getattr(param, "help", None)) for param in command.params]
+    # what stands for a value in the usage line and the panels (GRAPH: AINEISTO)
+    found += [(param, "metavar", param.metavar) for param in command.params]
     for sub in getattr(command, "commands", {}).values():
         found += help_sources(sub)
     return [(shown_by, attr, text) for shown_by, attr, text in found if text]
@@ -449,8 +451,9 @@ Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
 Quiet = typer.Option(False, "--quiet", "-q", help=N_("No progress display (it shows only on a "
                                                      "terminal anyway)."))
 
-GraphArg = typer.Argument(..., help=N_("A graph (.ttl, .jsonld), a workbook (CSV folder or "
-                                       ".xlsx), or a neo4j:// URI."))
+GraphArg = typer.Argument(..., metavar=N_("GRAPH"), help=N_(
+    "A graph (.ttl, .jsonld), a workbook (CSV folder or "
+    ".xlsx), or a neo4j:// URI."))
 
 
 def counted(counts: dict[str, int], tr: Translator) -> str:
@@ -493,7 +496,7 @@ def save_imported(result, source: str, output: Path, fmt: str, unit: str,
     "Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."))
 @reports_errors
 def import_(
-    workbook_path: Path = typer.Argument(..., metavar="WORKBOOK",
+    workbook_path: Path = typer.Argument(..., metavar=N_("WORKBOOK"),
                                          help=N_("A folder of CSV sheets or an .xlsx file; or "
                                                  "another publisher's CPSV-AP data (.ttl, "
                                                  ".jsonld, .rdf, .nt).")),
@@ -967,19 +970,19 @@ def whatif(
     remove: Optional[str] = typer.Option(None, "--remove", help=N_(
         "Id of a service, an actor (with all it provides) or a referral.")),
     capacity: Optional[list[str]] = typer.Option(
-        None, "--capacity", metavar="SVC=N", help=N_("Set a service's capacity per month "
+        None, "--capacity", metavar=N_("SVC=N"), help=N_("Set a service's capacity per month "
                                                      "(repeatable).")),
     places: Optional[list[str]] = typer.Option(
-        None, "--places", metavar="SVC=C", help=N_("Set a service's parallel places "
+        None, "--places", metavar=N_("SVC=C"), help=N_("Set a service's parallel places "
                                                    "(repeatable).")),
     demand: Optional[list[str]] = typer.Option(
-        None, "--demand", metavar="SVC=+20%", help=N_("Change the demand at a service by a "
+        None, "--demand", metavar=N_("SVC=+20%"), help=N_("Change the demand at a service by a "
                                                       "percentage; it flows downstream with the "
                                                       "referral volumes (repeatable).")),
     calibrate: bool = typer.Option(True, "--calibrate/--no-calibrate", help=N_(
         "Model each service with an observed wait at the capacity that reproduces it (else at its "
         "nominal capacity).")),
-    eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar="LOG", help=N_(
+    eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar=N_("LOG"), help=N_(
         "Take the observed waits and volumes from an event log's hand-offs (CSV, as polku "
         "eventlog reads).")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
@@ -1015,7 +1018,7 @@ def whatif(
     "graph has no referral for (unmodelled-flow findings)."))
 @reports_errors
 def eventlog(
-    log: Path = typer.Argument(..., metavar="LOG", help=N_("An anonymised event log (CSV: case, "
+    log: Path = typer.Argument(..., metavar=N_("LOG"), help=N_("An anonymised event log (CSV: case, "
                                                            "service, start, optional end and "
                                                            "segment).")),
     graph: str = typer.Option(..., "--graph", help=N_("The graph whose referrals get the log's "
@@ -1109,8 +1112,8 @@ def report(
     "(old and new values), findings created and resolved. Exit 0 (an answer)."))
 @reports_errors
 def diff(
-    a: str = typer.Argument(..., metavar="A", help=N_("The earlier version, or one region.")),
-    b: str = typer.Argument(..., metavar="B", help=N_("The later version, or the other region.")),
+    a: str = typer.Argument(..., metavar=N_("A"), help=N_("The earlier version, or one region.")),
+    b: str = typer.Argument(..., metavar=N_("B"), help=N_("The later version, or the other region.")),
     format: str = typer.Option("text", "--format", help=N_("text, json or html.")),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help=N_("Where to write (html needs it).")),
@@ -1165,7 +1168,7 @@ def diff(
     "business id become one; conflicting facts about them are reported."))
 @reports_errors
 def merge(
-    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help=N_(
+    sources: list[str] = typer.Argument(..., metavar=N_("GRAPH..."), help=N_(
         "Two or more regional graphs (any input polku reads).")),
     output: Path = typer.Option(..., "-o", "--output", help=N_(
         "The national graph (.ttl or .jsonld).")),
@@ -1222,7 +1225,7 @@ app.add_typer(ptv_app, name="ptv")
     "with segments and referrals; report what had no place."))
 @reports_errors
 def ptv_import(
-    files: list[Path] = typer.Argument(..., metavar="FILES...", help=N_(
+    files: list[Path] = typer.Argument(..., metavar=N_("FILES..."), help=N_(
         "PTV v11 JSON: Service and Organization objects, lists or pages of them (older versions "
         "are recognised and named).")),
     output: Path = typer.Option(..., "-o", "--output", help=N_(
@@ -1264,7 +1267,7 @@ def ptv_import(
 @reports_errors
 def ptv_compare(
     source: str = GraphArg,
-    files: list[Path] = typer.Argument(..., metavar="FILES...", help=N_(
+    files: list[Path] = typer.Argument(..., metavar=N_("FILES..."), help=N_(
         "The catalogue: PTV JSON of the region's services and organisations (all of them: a "
         "record not given reads as gone).")),
     format: str = typer.Option("text", "--format", help=N_("text, json or html.")),
@@ -1337,7 +1340,7 @@ def ptv_compare(
     "plan measure."))
 @reports_errors
 def compare(
-    sources: list[str] = typer.Argument(..., metavar="GRAPH...", help=N_(
+    sources: list[str] = typer.Argument(..., metavar=N_("GRAPH..."), help=N_(
         "Two or more regions: graphs, workbooks, or neo4j://host:port?region=R; a Neo4j URI "
         "without ?region= brings every region of that database.")),
     format: str = typer.Option("table", "--format", help=N_("table, csv, json or html (a page "
@@ -1434,7 +1437,7 @@ def require_plan(g, source: str, tr: Translator) -> None:
     "column, and stops the import (exit 1) unless --lenient is given."))
 @reports_errors
 def plan_import(
-    plan_path: Path = typer.Argument(..., metavar="PLAN",
+    plan_path: Path = typer.Argument(..., metavar=N_("PLAN"),
                                      help=N_("The plan table: a tab-separated export of a "
                                              "document table (UTF-8 or UTF-16).")),
     output: Path = typer.Option(..., "-o", "--output", help=N_(
@@ -1542,7 +1545,8 @@ def plan_findings_cmd(
 @reports_errors
 @long_running
 def serve(
-    sources: list[str] = typer.Argument(None, help=N_("Graph files, folders or Neo4j URIs "
+    sources: list[str] = typer.Argument(None, metavar=N_("GRAPH..."), help=N_(
+        "Graph files, folders or Neo4j URIs "
                                                       "(neo4j://host:port?region=R) to serve "
                                                       "(default: graphs/).")),
     host: str = typer.Option("127.0.0.1", help=N_("Address to listen on.")),
