@@ -398,7 +398,7 @@ class _Reader:
                               "comma-separated CSV"), file=str(file), sheet=name, row=1)
                 self.failed.add(name)
                 continue
-            body = [(n, [c.strip() for c in r]) for n, r in zip(lines[1:], rows[1:])]
+            body = [(n, list(map(str.strip, r))) for n, r in zip(lines[1:], rows[1:])]
             tables[name] = (str(file), header, body)
         return tables
 
