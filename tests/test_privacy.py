@@ -63,6 +63,30 @@ def test_workbook_cell_with_a_hetu_is_refused(wb: Path, tmp_path: Path, sheet: s
     assert run("validate", wb).exit_code == 1
 
 
+def test_a_sheet_is_screened_at_once_yet_each_code_is_located_to_its_cell(wb: Path) -> None:
+    """The reader looks at a whole sheet's text at once (polku.io.workbook._sheet_rows); a
+    code or a control character it finds is still refused in its own row and column, and
+    every other row of the sheet is read as usual."""
+    from polku.io.workbook import read_rows
+
+    lines = (wb / "needs.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    width = len(header)
+    lines += [",".join(["need-extra-1", f"asiakas {HETU}"] + [""] * (width - 2)),
+              ",".join(["need-extra-2", "Tavallinen"] + [""] * (width - 2)),
+              ",".join(["need-extra-3", "ohjaus\x07merkki"] + [""] * (width - 2))]
+    (wb / "needs.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rows, errors, _ = read_rows(wb)
+    located = [(e.sheet, e.row, e.column) for e in errors]
+    assert located == [("needs", len(lines) - 2, "name"), ("needs", len(lines), "name")]
+    assert "henkilötunnus" in str(errors[0]) and HETU not in str(errors[0])
+    assert "control character" in str(errors[1])
+    by_id = {r.values["id"]: r for r in rows["needs"]}
+    assert "name" not in by_id["need-extra-1"].values  # the refused cell is left out
+    assert by_id["need-extra-2"].values["name"] == "Tavallinen"
+    assert len(by_id) == len(lines) - 1
+
+
 def test_a_look_alike_is_ordinary_text(wb: Path, tmp_path: Path) -> None:
     edit(wb / "services.csv", "Eka, toka", "viite 131052-308U")  # check character fails
     assert run("import", wb, "-o", tmp_path / "a.ttl").exit_code == 0

@@ -106,6 +106,29 @@ def add_edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, key: str | None = No
     g.add_edge(u, v, key=key or kind, kind=kind, **attrs)
 
 
+def add_nodes(g: nx.MultiDiGraph, nodes: Iterable[tuple[str, dict]]) -> None:
+    """Add many nodes ``(id, attrs)`` at once; ``attrs`` becomes the node's own attribute
+    dict (not copied). A node already present has its attributes updated, as ``add_node``
+    would.
+
+    Why: as for :func:`add_edges`, networkx's ``add_node`` checks and copies per node, and a
+    national workbook has some 9,000 nodes. This writes the node dict and the empty
+    adjacency (``succ[n]``, ``pred[n]``) networkx documents for a MultiDiGraph directly.
+
+    >>> g = new_graph(); add_nodes(g, [("kela", {"type": "actor"})])
+    >>> add_nodes(g, [("kela", {"name": "Kela"})]); g.nodes["kela"], list(g.successors("kela"))
+    ({'type': 'actor', 'name': 'Kela'}, [])
+    """
+    succ, pred, node = g._succ, g._pred, g._node
+    for n, attrs in nodes:
+        if n in succ:
+            node[n].update(attrs)
+        else:
+            succ[n] = {}
+            pred[n] = {}
+            node[n] = attrs
+
+
 def add_edges(g: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -> None:
     """Add many typed edges ``(u, v, key, attrs)`` at once; ``attrs`` must hold ``kind``
     and both ends must already be nodes.

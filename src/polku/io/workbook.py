@@ -28,7 +28,7 @@ import networkx as nx
 from polku.io import atomic
 from polku.errors import CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
-                         new_graph, targets)
+                         add_nodes, new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
 from polku.privacy import HETU_MESSAGE, find_hetu
 from polku.progress import Progress, silent
@@ -398,7 +398,7 @@ class _Reader:
                               "comma-separated CSV"), file=str(file), sheet=name, row=1)
                 self.failed.add(name)
                 continue
-            body = [(n, [c.strip() for c in r]) for n, r in zip(lines[1:], rows[1:])]
+            body = [(n, list(map(str.strip, r))) for n, r in zip(lines[1:], rows[1:])]
             tables[name] = (str(file), header, body)
         return tables
 
@@ -639,6 +639,28 @@ def parse_number(text: str) -> int | float:
     return value
 
 
+_PLAIN_DECIMAL_RE = re.compile(r"[0-9]+\.[0-9]+")
+
+
+def _plain_number(text: str) -> int | float | None:
+    """``text`` as :func:`parse_number` reads it when it is written plainly (ASCII digits,
+    perhaps with a decimal point between them), else None: the common number cell, read
+    without parse_number's cleaning for the uncommon ones.
+
+    >>> _plain_number("40"), _plain_number("16.7"), _plain_number("0,35")
+    (40, 16.7, None)
+    """
+    if not text.isascii():
+        return None
+    if text.isdigit():
+        return int(text)
+    if _PLAIN_DECIMAL_RE.fullmatch(text):
+        value = float(text)
+        if math.isfinite(value):
+            return value
+    return None
+
+
 def parse_bool(text: str) -> bool:
     """``yes``/``no``, ``true``/``false``, ``kyllä``/``ei`` in any case."""
     word = text.strip().lower()
@@ -701,6 +723,19 @@ def parse_month(raw: object) -> str:
     return text
 
 
+_BAD_ID = N_("'{value}' is not a valid id (lower-case letters, digits, '-' and '_', starting "
+             "with a letter or digit)")
+
+
+def _split_list(text: str) -> list[str]:
+    """A ``;`` list cell's items, stripped, empty ones left out."""
+    if ";" not in text:
+        item = text.strip()
+        return [item] if item else []
+    items = [t.strip() for t in text.split(";")]
+    return [t for t in items if t]
+
+
 def _parse_cell(col: Column, raw: object, text: str) -> object:
     """Turn one non-empty cell (its raw value and its text) into its value, or raise
     ValueError with what is wrong."""
@@ -709,16 +744,10 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     if kind == "text" or kind == "ref":
         return text
     if kind == "refs" or kind == "list":
-        if ";" not in text:
-            item = text.strip()
-            return [item] if item else []
-        items = [t.strip() for t in text.split(";")]
-        return [t for t in items if t]
+        return _split_list(text)
     if kind == "id":
         if not ID_RE.match(text):
-            raise CellError(N_("'{value}' is not a valid id (lower-case letters, "
-                               "digits, '-' and '_', starting with a letter or digit)"),
-                            value=text)
+            raise CellError(_BAD_ID, value=text)
         return text
     if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
             and not isinstance(raw, bool):
@@ -728,9 +757,7 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     else:
         if col.kind == "id":
             if not ID_RE.match(text):
-                raise CellError(N_("'{value}' is not a valid id (lower-case letters, "
-                                   "digits, '-' and '_', starting with a letter or digit)"),
-                                value=text)
+                raise CellError(_BAD_ID, value=text)
             return text
         if col.kind == "bool":
             if isinstance(raw, bool):
@@ -775,6 +802,13 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
         raise CellError(N_("'{value}' is not a share between 0 and 1"), value=_text(raw))
     return value
+
+
+def _column(sheet: Sheet, name: str) -> Column:
+    """The column ``name`` of ``sheet``, one its declaration has (its edges, its roles)."""
+    col = sheet.column(name)
+    assert col is not None, name
+    return col
 
 
 @dataclass
@@ -856,111 +890,226 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
         if missing:
             reader.failed.add(name)
             continue
-        rows = []
-        columns = [(h, sheet.column(h)) for h in header]
-        every_column_named = all(header)
-        for rownum, cells in body:
-            # cells arrive stripped; spreadsheets also hand over numbers and booleans (a
-            # join of the cells fails on those: one C-level look, instead of one per cell)
-            try:
-                joined = "\n".join(cells)
-                all_text = True
-                texts = list(cells)
-            except TypeError:
-                all_text = False
-                texts = [c if type(c) is str else _text(c) for c in cells]
-            if not any(texts):
-                continue
-            if len(texts) > len(header) and any(texts[len(header):]):
-                reader.error(N_("the row has {cells} cells but the header only {columns} "
-                                "columns"), file=file, sheet=name, row=rownum,
-                             cells=len(cells), columns=len(header))
-                continue
-            if len(texts) < len(header):  # a short row: its missing cells are empty
-                cells = list(cells) + [""] * (len(header) - len(cells))
-                texts += [""] * (len(header) - len(texts))
-            # one look at the whole row for a control character or a personal identity
-            # code (a cell holding one makes the row hold one; the line breaks between
-            # cells are neither): the cells are looked at one by one only when it finds one
-            if not all_text:
-                joined = "\n".join(texts)
-            screen = _CONTROL.search(joined) is not None or (
-                len(joined) >= 11 and find_hetu(joined) is not None)
-            values: dict[str, object] = {}
-            extra: dict[str, str] = {}
-            if not screen and every_column_named and len(joined) <= MAX_CELL \
-                    and "\n'" not in joined and joined[:1] != "'" and all_text:
-                # the common row (text cells under named columns, none quoted with ', too
-                # long, or holding anything to screen): only the checks that can still fail
-                for (h, col), text in zip(columns, texts):
-                    if not text:
-                        if col is not None and col.required:
-                            reader.error(N_("the required value '{name}' is empty"),
-                                         file=file, sheet=name, row=rownum, column=h, name=h)
-                    elif col is None:
-                        extra[h] = text
-                    else:
-                        try:
-                            values[h] = _parse_cell(col, text, text)
-                        except CellError as e:
-                            reader.error(e.msgid, file=file, sheet=name, row=rownum,
-                                         column=h, **e.params)
-                        except ValueError as e:  # no parser's own: Python's, quoted as is
-                            reader.error(N_("the cell cannot be read ({detail})"), file=file,
-                                         sheet=name, row=rownum, column=h, detail=str(e))
-                rows.append(_Row(name, file, rownum, values, extra))
-                continue
-            for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
-                if isinstance(raw, Uncomputed):
-                    if col is not None and col.kind != "text":
-                        reader.error(N_("the cell holds a formula whose value was never "
-                                        "saved (open the workbook in a spreadsheet program "
-                                        "and save it, or type the value)"), file=file,
-                                     sheet=name, row=rownum, column=h)
-                    continue
-                if len(text) > MAX_CELL:
-                    reader.error(N_("the cell has {length} characters; a cell holds at "
-                                    "most {most}"), file=file, sheet=name, row=rownum,
-                                 column=h or None, length=Figure(len(text)),
-                                 most=Figure(MAX_CELL))
-                    continue
-                if text.startswith("'"):
-                    text = unneutral(text)
-                    if type(raw) is str:
-                        raw = text
-                if not h:
-                    if text:
-                        reader.error(N_("column {number} has a value ('{value}') but no "
-                                        "header"), file=file, sheet=name, row=rownum,
-                                     number=i + 1, value=text[:40])
-                    continue
-                if screen and _CONTROL.search(text):
-                    reader.error(N_("the cell holds a control character (such as NUL); "
-                                    "remove it"), file=file, sheet=name, row=rownum,
-                                 column=h)
-                    continue
-                if screen and len(text) >= 11 and find_hetu(text) is not None:
-                    reader.error(N_("the cell {problem}"), file=file, sheet=name,
-                                 row=rownum, column=h, problem=Said(HETU_MESSAGE))
-                    continue
-                if not text:
-                    if col is not None and col.required:
-                        reader.error(N_("the required value '{name}' is empty"), file=file,
-                                     sheet=name, row=rownum, column=h, name=h)
-                    continue
-                if col is None:
-                    extra[h] = text
-                    continue
-                try:
-                    values[h] = _parse_cell(col, raw, text)
-                except CellError as e:
-                    reader.error(e.msgid, file=file, sheet=name, row=rownum, column=h, **e.params)
-                except ValueError as e:  # no parser's own: Python's, quoted as is
-                    reader.error(N_("the cell cannot be read ({detail})"), file=file,
-                                 sheet=name, row=rownum, column=h, detail=str(e))
-            rows.append(_Row(name, file, rownum, values, extra))
-        result[name] = rows
+        result[name] = _sheet_rows(reader, name, file, header, body)
     return result, reader.errors, reader.failed
+
+
+#: a fast row's problems, in column order: (column, catalogued template, params)
+_CellProblems = list[tuple[str, str, dict[str, object]]]
+
+
+def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
+                body: list[tuple[int, list[object]]]) -> list[_Row]:
+    """The rows of one sheet whose header passed, every cell parsed and checked; problems
+    go to ``reader`` row by row, and within a row column by column, as a designer reads them.
+
+    Why in three passes: a national workbook has some 75,000 cells, nearly all plain text
+    under named columns. The first pass shapes the rows and screens the whole sheet's text
+    at once for a control character or an identity code (a hit sends only its own rows to
+    the careful cell-by-cell reading); the second parses the plain rows column by column,
+    deciding each column's parser once (:func:`_column_values`); the third puts the rows
+    and their problems back in the sheet's order.
+    """
+    sheet = SHEETS[name]
+    columns = [(h, sheet.column(h)) for h in header]
+    width = len(header)
+    every_column_named = all(header)
+    # (row number, cells, texts, joined text, every cell text?); texts is None for a row
+    # that has more cells than the header has columns (refused whole)
+    shaped: list[tuple[int, list[object], list[str] | None, str, bool]] = []
+    for rownum, cells in body:
+        # cells arrive stripped; spreadsheets also hand over numbers and booleans (a join
+        # of the cells fails on those: one C-level look, instead of one per cell)
+        try:
+            joined = "\n".join(cells)  # type: ignore[arg-type]
+            texts, all_text = cells, True
+        except TypeError:
+            texts = [c if type(c) is str else _text(c) for c in cells]
+            joined, all_text = "\n".join(texts), False
+        if not any(texts):
+            continue
+        if len(texts) > width and any(texts[width:]):
+            shaped.append((rownum, cells, None, joined, all_text))
+            continue
+        if len(texts) < width:  # a short row: its missing cells are empty
+            cells = list(cells) + [""] * (width - len(cells))
+            texts = list(texts) + [""] * (width - len(texts))
+        shaped.append((rownum, cells, texts, joined, all_text))  # type: ignore[arg-type]
+    # one look at the whole sheet for a control character or a personal identity code (the
+    # line breaks between cells and rows are neither, and no code runs across one); only
+    # when it finds one are the rows looked at one by one, and in them the cells. Text
+    # that is all printable holds no control character: a quicker look than the regex's
+    sheet_text = "\n".join(s[3] for s in shaped)
+    suspect = (not sheet_text.replace("\n", " ").isprintable()
+               and _CONTROL.search(sheet_text) is not None) or find_hetu(sheet_text) is not None
+    # a row is plain when it has only text cells under named columns, none quoted with ',
+    # too long, or holding anything to screen: only the checks that can still fail apply
+    plain: list[bool] = []
+    screened: list[bool] = []
+    for rownum, cells, texts, joined, all_text in shaped:
+        screen = suspect and (_CONTROL.search(joined) is not None or (
+            len(joined) >= 11 and find_hetu(joined) is not None))
+        screened.append(screen)
+        plain.append(texts is not None and not screen and every_column_named and all_text
+                     and len(joined) <= MAX_CELL and "\n'" not in joined and joined[:1] != "'")
+    plain_rows = [s[2] for s, p in zip(shaped, plain) if p]
+    values_of, extra_of, problems_of = _plain_rows(columns, plain_rows)
+
+    rows: list[_Row] = []
+    plain_at = 0
+    for (rownum, cells, texts, *_), is_plain, screen in zip(shaped, plain, screened):
+        if texts is None:
+            reader.error(N_("the row has {cells} cells but the header only {columns} "
+                            "columns"), file=file, sheet=name, row=rownum,
+                         cells=len(cells), columns=width)
+        elif is_plain:
+            for h, message, params in problems_of.get(plain_at, ()):
+                reader.error(message, file=file, sheet=name, row=rownum, column=h, **params)
+            rows.append(_Row(name, file, rownum, values_of[plain_at], extra_of[plain_at]))
+            plain_at += 1
+        else:
+            rows.append(_careful_row(reader, name, file, rownum, columns, cells, texts,
+                                     screen))
+    return rows
+
+
+def _plain_rows(columns: list[tuple[str, Column | None]], rows: list[list[str]]
+                ) -> tuple[list[dict[str, object]], list[dict[str, str]],
+                           dict[int, _CellProblems]]:
+    """Plain rows (text cells under named columns, nothing to screen) parsed column by
+    column: each row's values and extra (unknown) columns, and the problems of the rows
+    that have any, by the row's place."""
+    known: list[tuple[str, list[object]]] = []
+    extra: list[tuple[str, list[object]]] = []
+    problems: dict[int, _CellProblems] = {}
+    # zip(*rows) turns the rows into columns; a column past the header is left out
+    for (h, col), texts in zip(columns, zip(*rows)):
+        if col is None:
+            extra.append((h, [t or None for t in texts]))
+            continue
+        values, wrong = _column_values(col, texts)
+        known.append((h, values))
+        for place in sorted(wrong):
+            message, params = wrong[place]
+            problems.setdefault(place, []).append((h, message, params))
+    names = [h for h, _ in known]
+    values_of = [{h: v for h, v in zip(names, row) if v is not None}
+                 for row in zip(*(values for _, values in known))] if known else \
+        [{} for _ in rows]
+    if extra:
+        extra_names = [h for h, _ in extra]
+        extra_of = [{h: v for h, v in zip(extra_names, row) if v is not None}
+                    for row in zip(*(values for _, values in extra))]
+    else:
+        extra_of = [{} for _ in rows]
+    return values_of, extra_of, problems  # type: ignore[return-value]
+
+
+def _column_values(col: Column, texts: tuple[str, ...]
+                   ) -> tuple[list[object], dict[int, tuple[str, dict[str, object]]]]:
+    """The values of one column's text cells, None where a cell is empty or wrong (no
+    parser returns None), and what is wrong with the wrong ones by their place:
+    ``(catalogued template, params)``.
+
+    The column's kind is looked at once: text and references are kept as they are, lists
+    split and ids matched in one sweep each; the other kinds go cell by cell through
+    :func:`_parse_cell`, which holds every rule.
+    """
+    wrong: dict[int, tuple[str, dict[str, object]]] = {}
+    kind = col.kind
+    if kind == "text" or kind == "ref":
+        values: list[object] = [t or None for t in texts]
+    elif kind == "refs" or kind == "list":
+        values = [_split_list(t) if t else None for t in texts]
+    elif kind == "id":
+        values = [t or None for t in texts]
+        match = ID_RE.match
+        for place in [i for i, t in enumerate(texts) if t and not match(t)]:
+            values[place] = None
+            wrong[place] = (_BAD_ID, {"value": texts[place]})
+    else:
+        # a number written plainly is the common number cell (_plain_number); in a column
+        # with no minimum none of _parse_cell's further rules can fail it
+        plain = kind == "number" and col.minimum is None
+        values = []
+        for place, text in enumerate(texts):
+            value = None
+            if text:
+                try:
+                    if plain:
+                        value = _plain_number(text)
+                    if value is None:
+                        value = _parse_cell(col, text, text)
+                except CellError as e:
+                    wrong[place] = (e.msgid, e.params)
+                except ValueError as e:  # no parser's own: Python's, quoted as is
+                    wrong[place] = (N_("the cell cannot be read ({detail})"),
+                                    {"detail": str(e)})
+            values.append(value)
+    if col.required and not all(texts):
+        for place, text in enumerate(texts):
+            if not text:
+                wrong[place] = (N_("the required value '{name}' is empty"), {"name": col.name})
+    return values, wrong
+
+
+def _careful_row(reader: _Reader, name: str, file: str, rownum: int,
+                 columns: list[tuple[str, Column | None]], cells: list[object],
+                 texts: list[str], screen: bool) -> _Row:
+    """One row that is not plain, read cell by cell: a formula never computed, a cell too
+    long, quoted with ', under no column name, or (``screen``: the row holds one) with a
+    control character or an identity code."""
+    values: dict[str, object] = {}
+    extra: dict[str, str] = {}
+    for i, ((h, col), raw, text) in enumerate(zip(columns, cells, texts)):
+        if isinstance(raw, Uncomputed):
+            if col is not None and col.kind != "text":
+                reader.error(N_("the cell holds a formula whose value was never "
+                                "saved (open the workbook in a spreadsheet program "
+                                "and save it, or type the value)"), file=file,
+                             sheet=name, row=rownum, column=h)
+            continue
+        if len(text) > MAX_CELL:
+            reader.error(N_("the cell has {length} characters; a cell holds at "
+                            "most {most}"), file=file, sheet=name, row=rownum,
+                         column=h or None, length=Figure(len(text)),
+                         most=Figure(MAX_CELL))
+            continue
+        if text.startswith("'"):
+            text = unneutral(text)
+            if type(raw) is str:
+                raw = text
+        if not h:
+            if text:
+                reader.error(N_("column {number} has a value ('{value}') but no "
+                                "header"), file=file, sheet=name, row=rownum,
+                             number=i + 1, value=text[:40])
+            continue
+        if screen and _CONTROL.search(text):
+            reader.error(N_("the cell holds a control character (such as NUL); "
+                            "remove it"), file=file, sheet=name, row=rownum,
+                         column=h)
+            continue
+        if screen and len(text) >= 11 and find_hetu(text) is not None:
+            reader.error(N_("the cell {problem}"), file=file, sheet=name,
+                         row=rownum, column=h, problem=Said(HETU_MESSAGE))
+            continue
+        if not text:
+            if col is not None and col.required:
+                reader.error(N_("the required value '{name}' is empty"), file=file,
+                             sheet=name, row=rownum, column=h, name=h)
+            continue
+        if col is None:
+            extra[h] = text
+            continue
+        try:
+            values[h] = _parse_cell(col, raw, text)
+        except CellError as e:
+            reader.error(e.msgid, file=file, sheet=name, row=rownum, column=h, **e.params)
+        except ValueError as e:  # no parser's own: Python's, quoted as is
+            reader.error(N_("the cell cannot be read ({detail})"), file=file,
+                         sheet=name, row=rownum, column=h, detail=str(e))
+    return _Row(name, file, rownum, values, extra)
 
 
 def node_attributes(sheet: Sheet, row: _Row
@@ -1043,7 +1192,9 @@ def read_workbook(path: str | Path, name: str | None = None,
         first_seen[node_id] = row
         return True
 
-    # nodes first, so that references across sheets can be checked in one pass
+    # nodes first, so that references across sheets can be checked in one pass; added to
+    # the graph together (add_nodes), in the order of the sheets and their rows
+    nodes: list[tuple[str, dict[str, object]]] = []
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
@@ -1056,7 +1207,7 @@ def read_workbook(path: str | Path, name: str | None = None,
             attrs, problems = node_attributes(sheet, row)
             for message, column, params in problems:
                 fail(message, row, column, **params)
-            g.add_node(node_id, type=sheet.node_type, **attrs)
+            nodes.append((node_id, {"type": sheet.node_type, **attrs}))
 
     paths: dict[str, list[_Row]] = {}
     for row in rows.get("paths", []):
@@ -1071,8 +1222,9 @@ def read_workbook(path: str | Path, name: str | None = None,
         if not claim(pid, row, "path"):
             continue
         # the path's names (primary, Swedish, English) are read from its first row
-        attrs = {col: row.values[col] for col in PATH_NAMES if col in row.values}
-        g.add_node(pid, type="path", **attrs)
+        nodes.append((pid, {"type": "path", **{col: row.values[col] for col in PATH_NAMES
+                                               if col in row.values}}))
+    add_nodes(g, nodes)
 
     from_role_columns: set[tuple[str, str, str]] = set()
 
@@ -1094,6 +1246,7 @@ def read_workbook(path: str | Path, name: str | None = None,
         return likely_id(ref, by_types[key])
 
     def check_ref(ref: str, col: Column, row: _Row) -> bool:
+        """Whether ``ref`` names a node of a type ``col`` takes; if not, says what is wrong."""
         data = node_data.get(ref)
         node_type = data["type"] if data is not None else None
         if node_type is None:
@@ -1117,21 +1270,25 @@ def read_workbook(path: str | Path, name: str | None = None,
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
-        edge_columns = [(colname, kind, reverse, sheet.column(colname))
+        edge_columns = [(colname, kind, reverse, _column(sheet, colname))
                         for colname, (kind, reverse) in sheet.edges.items()]
-        role_columns = [(colname, role, sheet.column(colname))
+        role_columns = [(colname, role, _column(sheet, colname))
                         for colname, role in sheet.roles.items()]
         for row in rows.get(name, []):
-            node_id = row.values.get("id")
+            values = row.values
+            node_id = values.get("id")
             if not isinstance(node_id, str) or first_seen.get(node_id) is not row:
                 continue
             for colname, kind, reverse, col in edge_columns:
-                assert col is not None
-                value = row.values.get(colname)
-                refs = value if isinstance(value, list) else ([value] if value else [])
-                for ref in refs:
-                    assert isinstance(ref, str)
-                    if not check_ref(ref, col, row):
+                value = values.get(colname)
+                if not value:
+                    continue
+                for ref in value if isinstance(value, list) else (value,):
+                    # a node of a type the column takes, looked at here (some 40,000 times
+                    # at national size); check_ref says what is wrong with any other
+                    data = node_data.get(ref)
+                    if (data is None or data["type"] not in col.targets) \
+                            and not check_ref(ref, col, row):
                         continue
                     if kind == "part_of" and ref == node_id:
                         fail(N_("an actor cannot be its own parent"), row, colname)
@@ -1139,8 +1296,7 @@ def read_workbook(path: str | Path, name: str | None = None,
                     u, v = (ref, node_id) if reverse else (node_id, ref)
                     list_edges.append((u, v, kind, {"kind": kind}))
             for colname, role, col in role_columns:
-                assert col is not None
-                for ref in row.values.get(colname) or []:
+                for ref in values.get(colname) or []:
                     assert isinstance(ref, str)
                     if not check_ref(ref, col, row):
                         continue
@@ -1155,6 +1311,7 @@ def read_workbook(path: str | Path, name: str | None = None,
     add_edges(g, list_edges)
 
     res_sheet = SHEETS["responsibilities"]
+    succ = g._succ  # the edges read directly, as add_edges writes them
     for row in rows.get("responsibilities", []):
         actor, subject, role = (row.values.get(c) for c in ("actor", "subject", "role"))
         if not (isinstance(actor, str) and isinstance(subject, str) and isinstance(role, str)):
@@ -1167,30 +1324,33 @@ def read_workbook(path: str | Path, name: str | None = None,
         if (actor, subject, role) in from_role_columns:
             # the measures sheet named the actor; this row adds the note
             from_role_columns.discard((actor, subject, role))
-            data = g.edges[actor, subject, key]
+            data = succ[actor][subject][key]
             if "note" in row.values:
                 data["note"] = row.values["note"]
             if row.extra:
                 data["extra"] = dict(row.extra)
             continue
-        if g.has_edge(actor, subject, key):
+        if key in succ[actor].get(subject, ()):
             fail(N_("'{actor}' already has role '{role}' on '{subject}'"), row, "role",
                  actor=actor, role=role, subject=subject)
             continue
-        attrs: dict[str, object] = {"role": role}
+        attrs: dict[str, object] = {"kind": "responsibility", "role": role}
         if "note" in row.values:
             attrs["note"] = row.values["note"]
         if row.extra:
             attrs["extra"] = dict(row.extra)
-        add_edge(g, actor, subject, "responsibility", key=key, **attrs)
+        add_edges(g, [(actor, subject, key, attrs)])
 
     path_sheet = SHEETS["paths"]
+    # added together (add_edges) once every path is read: nothing below reads them back
+    path_edges: list[tuple[str, str, str, dict]] = []
     for pid, prow in paths.items():
         if first_seen.get(pid) is not prow[0]:
             continue
         segment = prow[0].values["segment"]
-        if isinstance(segment, str) and check_ref(segment, path_sheet.column("segment"), prow[0]):
-            add_edge(g, pid, segment, "path_segment")
+        if isinstance(segment, str) and check_ref(segment, _column(path_sheet, "segment"),
+                                                  prow[0]):
+            path_edges.append((pid, segment, "path_segment", {"kind": "path_segment"}))
         steps_seen: dict[int, _Row] = {}
         for row in prow:
             if row.values.get("segment") != segment:
@@ -1209,11 +1369,12 @@ def read_workbook(path: str | Path, name: str | None = None,
                      path=pid, step=step, row=steps_seen[step].row)
                 continue
             steps_seen[step] = row
-            if check_ref(node, path_sheet.column("node"), row):
-                attrs = {"order": step}
+            if check_ref(node, _column(path_sheet, "node"), row):
+                attrs = {"kind": "step", "order": step}
                 if row.extra:
                     attrs["extra"] = dict(row.extra)
-                add_edge(g, pid, node, "step", key=f"step:{step}", **attrs)
+                path_edges.append((pid, node, f"step:{step}", attrs))
+    add_edges(g, path_edges)
     followups: dict[str, dict[str, object]] = {}
     followup_rows: dict[str, _Row] = {}
     fu_sheet = SHEETS["followups"]
