@@ -451,6 +451,9 @@ Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
 Quiet = typer.Option(False, "--quiet", "-q", help=N_("No progress display (it shows only on a "
                                                      "terminal anyway)."))
 
+#: the long-wait threshold every command that finds (or words) findings takes
+LongWaitDays = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
+    "long-wait fires above this median wait."))
 GraphArg = typer.Argument(..., metavar=N_("GRAPH"), help=N_(
     "A graph (.ttl, .jsonld), a workbook (CSV folder or "
     ".xlsx), or a neo4j:// URI."))
@@ -648,8 +651,7 @@ def render(
                                                   "segment's blueprint: best paths to draw.")),
     cluster_by: str = typer.Option("provider", "--cluster-by", help=N_(
         "Big graphs: cluster services by provider or region.")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
-        "long-wait threshold.")),
+    long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the page.")),
     min_cell: int = MinCell,
@@ -677,8 +679,7 @@ def findings(
     fail_on: Optional[str] = typer.Option(
         None, "--fail-on", help=N_("error or warning: exit 1 if any finding is at least this "
                                    "severe (for checks in a repository of graphs).")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
-        "long-wait fires above this median wait.")),
+    long_wait_days: float = LongWaitDays,
     max_concurrent_leads: int = typer.Option(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help=N_(
             "actor-overload fires when an actor leads more plan measures than this in one month.")),
@@ -798,7 +799,7 @@ def actions(
     format: str = typer.Option("csv", "--format", help=N_("xlsx, csv or json.")),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(
         "Where to write (xlsx needs it; csv and json print without).")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "The action list goes to other people: small cells (segment sizes, clients per "
         "month from 1 to --min-cell minus 1) are left out of it, as from the report and "
@@ -845,7 +846,7 @@ def suggest(
         None, "--finding", help=N_("Only the suggestions for this finding (its key, as polku "
                                    "findings shows it).")),
     format: str = typer.Option("text", "--format", help=N_("text or json.")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    long_wait_days: float = LongWaitDays,
     lang: Optional[str] = Lang,
 ) -> None:
     """Verified suggestions: edits computed from the graph that would resolve a finding,
@@ -986,7 +987,7 @@ def whatif(
         "Take the observed waits and volumes from an event log's hand-offs (CSV, as polku "
         "eventlog reads).")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    long_wait_days: float = LongWaitDays,
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
@@ -1061,7 +1062,7 @@ def report(
     format: Optional[str] = typer.Option(
         None, "--format", help=N_("html, md or pdf (default: from the output's suffix); pdf is A4 "
                                   "with page numbers, contents and every section open.")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    long_wait_days: float = LongWaitDays,
     top: int = typer.Option(10, "--top", min=1, help=N_("Services in the bottleneck ranking.")),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the report.")),
@@ -1117,7 +1118,7 @@ def diff(
     format: str = typer.Option("text", "--format", help=N_("text, json or html.")),
     output: Optional[Path] = typer.Option(None, "-o", "--output",
                                           help=N_("Where to write (html needs it).")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days"),
+    long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "A diff goes to other people: small cells (segment sizes, clients per month from 1 "
         "to --min-cell minus 1) read <5 on both sides of a change, and a change between two "
@@ -1789,8 +1790,7 @@ def neo4j_findings(
     region: Optional[str] = typer.Option(None, "--region", show_default=False,
                                          help=N_("The region (or ?region= in the URI).")),
     format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
-    long_wait_days: float = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
-        "long-wait fires above this median wait.")),
+    long_wait_days: float = LongWaitDays,
     lang: Optional[str] = Lang,
 ) -> None:
     """Findings that Cypher answers in the server, without pulling the graph.
