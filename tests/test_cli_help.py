@@ -206,3 +206,27 @@ def test_lang_before_a_command_goes_on_to_it() -> None:
     assert r.exit_code == 1 and "has no action plan" in r.stderr, r.output
     # the command's own --lang, where both are given
     assert " kelvollinen (" in run("--lang", "sv", "validate", MINI, "--lang", "fi").stdout
+
+
+@pytest.mark.parametrize("args, lang", [((), "fi"), (("--lang", "sv"), "sv"),
+                                        (("plan",), "fi"), (("plan", "--lang", "en"), "en"),
+                                        (("neo4j", "--lang=sv"), "sv")])
+def test_a_group_given_nothing_or_only_lang_shows_its_help_and_says_nothing_more(
+        args: tuple[str, ...], lang: str) -> None:
+    """`polku`, `polku plan` and `polku --lang sv` show the help page, in that language,
+    with click's ending for it (exit 2) and no problem on stderr (`polku plan` once added
+    "the command line is not understood ()", and `--lang` alone was "Missing command.")."""
+    r = run(*args, env={"POLKU_LANG": None, **WIDE})
+    tr = translator(lang)
+    assert r.exit_code == 2
+    assert r.stdout.lstrip().startswith(tr("Usage:") + " "), r.stdout
+    assert r.stderr == ""
+
+
+def test_a_missing_argument_is_named_as_its_help_names_it() -> None:
+    """The problem names the argument by the name its help page gives it, in the reader's
+    language, also after a page in another language in the same process."""
+    assert run("findings", "--lang", "sv").stderr == "fel: NÄTVERK saknas\n"
+    assert run("diff", "x", "--lang", "en").stderr == "error: B is missing\n"
+    assert "{NÄTVERK}" in run("findings", "--help", "--lang", "sv", env=WIDE).stdout
+    assert run("findings", env={"POLKU_LANG": None}).stderr == "virhe: AINEISTO puuttuu\n"

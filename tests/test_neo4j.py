@@ -546,12 +546,14 @@ def test_pull_refuses_a_region_no_graph_file_may_hold(server, tmp_path, monkeypa
     refused where it is read, located by the region's URI and the node, as reading such a
     file would be, and `pull` writes nothing (it once wrote a Turtle file polku then
     refused to read)."""
-    g = new_graph("dangling")
+    g = new_graph("another-name")  # kept with the region: the problem names the region
     g.add_node("a", type="service", name="A")
     g.add_node("r", type="referral")
     add_edge(g, "r", "a", "from")  # and no "to"
     ns.push_graph(g, **creds(server), region="dangling")
     try:
+        assert ns.pull_graph(**creds(server), region="dangling",
+                             checked=False).graph["name"] == "another-name"
         monkeypatch.setenv("NEO4J_PASSWORD", server.password)
         out = tmp_path / "pulled.ttl"
         pulled = run("neo4j", "pull", "--uri", server.uri, "--region", "dangling", "-o", out,

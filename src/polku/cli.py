@@ -187,12 +187,18 @@ class ReadersHelp:
     def format_help(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
         """Draw the help page (typer's) in the reader's language."""
         tr = help_reader(ctx)
-        speak_help(getattr(ctx.find_root().command, "help_sources", []), tr)
+        sources = getattr(ctx.find_root().command, "help_sources", [])
+        speak_help(sources, tr)
         help_option = self.get_help_option(ctx)
         if help_option is not None:
             help_option.help = tr(HELP_OPTION)
-        with typer_words(tr):
-            super().format_help(ctx, formatter)
+        try:
+            with typer_words(tr):
+                super().format_help(ctx, formatter)
+        finally:
+            # the tree holds English again: a problem found later in this process (tests
+            # run many command lines in one) words an argument's name from its source
+            speak_help(sources, translator("en"))
 
     def format_usage(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
         """The usage line (click's), its words in the reader's language; the arguments'
@@ -207,10 +213,27 @@ class PolkuCommand(ReadersHelp, typer.core.TyperCommand):
     """One of polku's commands: its help in the reader's language."""
 
 
+def only_language(args: list[str]) -> bool:
+    """Is ``args`` a ``--lang`` and nothing more (``--lang sv``, ``--lang=sv``)?
+
+    >>> only_language(["--lang", "sv"]), only_language(["--lang=sv"]), only_language(["plan"])
+    (True, True, False)
+    """
+    return (len(args) == 2 and args[0] == "--lang") or \
+        (len(args) == 1 and args[0].startswith("--lang="))
+
+
 class GroupHelp(ReadersHelp):
     """A group of commands whose help is in the reader's language, and whose ``--lang``
     (:func:`group_language`: ``polku --lang sv --help``) goes on to the command that follows
     (``polku --lang sv findings X`` reads as ``polku findings --lang sv X``)."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:
+        # `polku --lang sv` asks for what `polku` gives, the help page, in Swedish (not for
+        # a command it leaves out); the page reads its language from the line as typed
+        if self.no_args_is_help and not ctx.resilient_parsing and only_language(args):
+            args = []
+        return super().parse_args(ctx, args)  # type: ignore[misc]
 
     def resolve_command(self, ctx: typer.Context, args: list[str]):  # type: ignore[no-untyped-def]
         from polku.present.usage import given
@@ -252,7 +275,9 @@ class PolkuGroup(GroupHelp, typer.core.TyperGroup):
         try:
             return super().invoke(ctx)
         except Exception as e:
-            if not is_usage_error(e):
+            # a group given nothing (`polku plan`) has shown its help page: click's own
+            # ending for it (exit 2, nothing more said), not a problem with the line
+            if not is_usage_error(e) or type(e).__name__ == "NoArgsIsHelpError":
                 raise
             typed = ctx.meta.get(TYPED, [])
             try:

@@ -443,7 +443,7 @@ def push_graph(g: nx.MultiDiGraph, uri: str | None = None, user: str | None = No
                     tx.run(f"MERGE (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) "
                            "SET r.version = coalesce(r.version, 0) + 1",
                            region=region).consume()
-                    expect(_read_region(tx, replace(t, region=region)))
+                    expect(_read_region(tx, replace(t, region=region))[0])
                 gone_nodes, gone_rels = _write_region(tx, region, nodes, rels, graph_attrs,
                                                       batch_size, counts, progress, followups)
                 tx.commit()
@@ -590,18 +590,21 @@ def pull_graph(uri: str | None = None, user: str | None = None, password: str | 
     t = target(uri, user, password, database, region)
     with open_driver(t) as driver, neo4j_errors(t, "pull", t.region):
         with driver.session(database=t.database) as session:
-            g = session.execute_read(_read_region, t, progress)
+            g, region = session.execute_read(_read_region, t, progress)
     if checked:
         # A shared database holds what any tool wrote: refuse what a graph file may not
         # hold, as reading that file would, so that no command analyses it and `pull`
-        # writes no file that polku then refuses.
-        problems = structural_problems(g, _address(t, g.graph["name"]))
+        # writes no file that polku then refuses. Located by the region read (the graph's
+        # own name, kept with it, may be another: `push --region`).
+        problems = structural_problems(g, _address(t, region))
         if problems:
             raise PolkuErrors(problems)
     return g
 
 
-def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiGraph:
+def _read_region(tx: Any, t: Target, progress: Progress = silent
+                 ) -> tuple[nx.MultiDiGraph, str]:
+    """The region's graph, and the region it is (the only one, when ``t`` names none)."""
     region = t.region
     if region is None:
         held = [r["region"] for r in tx.run(
@@ -663,7 +666,7 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent) -> nx.MultiDiG
                                      "type": repr(rel_type), "target": v}, node=u)
         key = props.get("key") or kind
         g.add_edge(u, v, key=key, kind=kind, **_decode(props, EDGE_RESERVED))
-    return g
+    return g, region
 
 
 def _address(t: Target, region: str) -> str:

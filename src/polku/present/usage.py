@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from polku.errors import PolkuError
+from polku.errors import PolkuError, Said
 from polku.words import N_
 
 
@@ -81,8 +81,11 @@ def _name_of(param: Any, hint: object = None) -> str:
     if _is_option(param) and param.opts:
         names = list(param.opts) + list(getattr(param, "secondary_opts", []))
         return max((o for o in names if o.startswith("--")), key=len, default=param.opts[0])
+    if param is not None and getattr(param, "metavar", None):
+        # an argument's name as its help names it, in the reader's language (GRAPH: AINEISTO)
+        return Said(param.metavar)
     if param is not None:
-        return str(getattr(param, "metavar", None) or param.name or hint or "").upper()
+        return str(param.name or hint or "").upper()
     if isinstance(hint, (list, tuple)):
         return str(hint[0]) if hint else ""
     return str(hint or "")
