@@ -201,8 +201,8 @@ class ReadersHelp:
             speak_help(sources, translator("en"))
 
     def format_usage(self, ctx: typer.Context, formatter: HelpFormatter) -> None:
-        """The usage line (click's), its words in the reader's language; the arguments'
-        names (SOURCE, PLAN) stay as the code names them."""
+        """The usage line (click's), its words in the reader's language (the arguments'
+        names too: :func:`speak_help` has worded them)."""
         tr = help_reader(ctx)
         pieces = [tr(piece) if piece in USAGE_PLACEHOLDERS else piece
                   for piece in self.collect_usage_pieces(ctx)]  # type: ignore[attr-defined]

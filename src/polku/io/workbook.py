@@ -749,16 +749,13 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         if not ID_RE.match(text):
             raise CellError(_BAD_ID, value=text)
         return text
+    # text, lists and ids are done above: what is left is a number, or a kind of its own
     if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
             and not isinstance(raw, bool):
         value: object = int(raw) if float(raw).is_integer() and col.kind == "integer" else raw
         if isinstance(value, float) and value.is_integer():
             value = int(value)
     else:
-        if col.kind == "id":
-            if not ID_RE.match(text):
-                raise CellError(_BAD_ID, value=text)
-            return text
         if col.kind == "bool":
             if isinstance(raw, bool):
                 return raw
@@ -776,13 +773,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
                                 choices=", ".join(col.choices))
             return word
-        if col.kind == "ref":
-            return text
         if col.kind == "business_id":
             return check_business_id(text)
-        if col.kind in ("refs", "list"):
-            items = [t.strip() for t in text.split(";")]
-            return [t for t in items if t]
         if col.kind == "month":
             return parse_month(raw)
         if col.kind == "date":
