@@ -278,3 +278,18 @@ def test_gantt_chart_in_chromium(open_page, tmp_path, g, findings):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "plan-timeline.png"), full_page=True)
     opened.clean()
+
+
+def test_the_timelines_table_page_lists_its_measures() -> None:
+    """The timeline's "as a table" link leads to its rows (measures, months, leads), as the
+    chart shows them under itself: it showed empty node and link tables (a chart has none)."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    page = TestClient(create_app([PLAN])).get("/graphs/plan/table",
+                                              params={"view": "timeline", "lang": "fi"})
+    assert page.status_code == 200
+    assert page.text.count("data-measure=") == 18
+    assert "Aikajana taulukkona" in page.text and "1/2026" in page.text
+    assert "Solmut (0)" not in page.text

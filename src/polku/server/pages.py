@@ -15,7 +15,7 @@ import networkx as nx
 from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
 
 from polku.io import workbook
 from polku.errors import PolkuError
@@ -50,7 +50,9 @@ def shown(g: nx.MultiDiGraph | None, name: str | None, lang: str) -> str | None:
 
 
 def environment() -> Environment:
-    return Environment(loader=PackageLoader("polku", "templates/server"),
+    # the server's pages first; then the views' parts a page shows too (a chart's table)
+    return Environment(loader=ChoiceLoader([PackageLoader("polku", "templates/server"),
+                                            PackageLoader("polku", "templates")]),
                        autoescape=select_autoescape(default=True, default_for_string=True))
 
 
