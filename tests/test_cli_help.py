@@ -75,7 +75,7 @@ def test_rendered_help_shows_each_paragraph_and_each_command_on_one_line(path, l
 
 
 def test_flowing_joins_lines_but_keeps_paragraphs_verbatim_blocks_and_what_follows_f() -> None:
-    from polku.cli import flowing
+    from polku.cli.help import flowing
 
     text = "One sentence\n    broken here.\n\n\b\nkept\n  as is\n\nLast\none.\f\nfor developers\nonly"
     assert flowing(text) == ("One sentence broken here.\n\n\b\nkept\n  as is\n\nLast one."
@@ -129,7 +129,7 @@ def test_help_is_in_the_readers_language(path: tuple[str, ...], asked: str) -> N
 def _sources() -> list[str]:
     """Every text a help page can show: the tree's help texts (their English sources), click's
     and typer's words, and the words the help texts' placeholders are filled with."""
-    from polku import cli
+    from polku.cli import help as cli
     from polku.io.formats import FORMATS
 
     root = typer.main.get_command(app)
@@ -172,7 +172,7 @@ def test_each_commands_docstring_says_what_its_help_says() -> None:
     the same words for the developer: change both together."""
     import inspect
 
-    from polku.cli import flowing
+    from polku.cli.help import flowing
 
     differ = [(" ".join(path), command.help) for path, command in TREE
               if not hasattr(command, "commands")

@@ -1,7 +1,7 @@
 """The house stays easy to see: no import circles in src/, and data flows one way, as a rule
 about folders (load -> graph -> analyses -> findings -> views and exports):
 
-- the ground (top-level modules other than the doors ``cli.py`` and ``app.py``) imports only
+- the ground (top-level modules other than the doors ``cli/`` and ``app.py``) imports only
   the ground;
 - ``io/`` imports the ground and ``io/``; ``analyses/`` adds ``analyses/``; ``ops/`` adds
   ``ops/``; ``present/`` imports the ground, ``io/``, ``analyses/`` and ``present/``;
@@ -47,7 +47,7 @@ def modules() -> dict[str, Path]:
 
 def folder(module: str) -> str:
     """The step a module belongs to: ``ground``, ``door`` or its first sub-package."""
-    if module in DOORS:
+    if module in DOORS or module.startswith(tuple(f"{door}." for door in DOORS)):
         return "door"
     parts = module.split(".")
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and SRC.joinpath(parts[1]).is_dir()) \
@@ -88,6 +88,7 @@ def test_no_import_circles() -> None:
 
 def test_the_folders_are_steps() -> None:
     assert folder("polku.graph") == "ground" and folder("polku.cli") == "door"
+    assert folder("polku.cli.help") == "door"
     assert folder("polku.analyses.findings") == "analyses"
     assert folder("polku.present.views.plan") == "present" and folder("polku.io") == "io"
 

@@ -4,7 +4,7 @@ missing argument) in the reader's language, as one problem like any other.
 click (typer's own copy of it) words these itself, in English, before any polku code
 runs; here they become a :class:`polku.errors.PolkuError` with a catalogued template, so
 the command line prints them through the same path as every other problem
-(:func:`polku.cli.fail`). The errors and parameters are read by their class names and
+(:func:`polku.cli.problems.fail`). The errors and parameters are read by their class names and
 attributes, the same in click and in the copy typer carries: ``polku paths G
 --long-wait-days abc`` says ``virhe: --long-wait-days: 'abc' ei ole luku``.
 """
