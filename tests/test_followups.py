@@ -271,3 +271,49 @@ def test_report_and_graph_page_show_followups_and_changes(tmp_path) -> None:
     assert 'id="form-followup"' in page and 'data-sheet="followups"' in page
     table = run(*["findings", str(folder), "--lang", "en"]).stdout
     assert "→ in progress, keusote, due 2026-03-31 (overdue)" in table
+
+
+def test_the_review_in_a_public_report_hides_what_small_cells_would_tell(tmp_path) -> None:
+    """The changes since the last review are an operation (``Review``) answered for the
+    report's audience: a public report words the findings created since from the published
+    copy (the inflow of a service fed by a small cell is not shown), where the review used
+    to word them from the owner's graph (42 clients a month beside the public 38: the
+    hidden 4 by subtraction)."""
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"volume_per_month": "4"}).status_code == 200
+    assert write(client, "PATCH", "/rows/services/tyokokeilu",
+                 {"capacity_per_month": "1"}).status_code == 200
+
+    def changes(*flags: str) -> str:
+        out = tmp_path / f"report{len(flags)}.md"
+        r = run(*["report", str(folder), "-o", str(out), "--since", "0", "-q", *flags])
+        assert r.exit_code == 0, r.output
+        text = out.read_text(encoding="utf-8")
+        return text[text.index("## Muutokset"):text.index("## Havainnot lajeittain")]
+
+    public = changes()
+    created = public[public.index("### Uudet (1)"):public.index("### Ratkaistut")]
+    assert "Työkokeilu" in created and "tulovirtaa ei näytetä" in created
+    assert "42" not in created and "38" not in created
+    owner = changes("--no-suppress")
+    assert "tulee 42 asiakasta kuukaudessa" in owner
+
+
+def test_review_is_one_operation_with_its_checks() -> None:
+    """``--since`` is checked by the operation (the field travels as data), and a review
+    without its change log is refused naming ``changes``."""
+    from polku.errors import PolkuError
+    from polku.ops import operations as ops
+    from polku.ops.model import Model
+    from polku.ops.review import History
+
+    model = Model(load_graph(EXAMPLE))
+    empty = History((), {})
+    for bad, field in ((ops.Review(since="eilen", history=empty), "since"),
+                       (ops.Review(since="3", history=empty), "since"),
+                       (ops.Review(since="0"), "changes"),
+                       (ops.Review(since="0", history=empty, actor="nobody"), "actor")):
+        with pytest.raises(PolkuError) as caught:
+            ops.answer(bad, model)
+        assert caught.value.field == field

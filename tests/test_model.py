@@ -70,7 +70,7 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
     from polku.present import operations as pages
 
     assert set(ops.OPERATIONS) | set(pages.OPERATIONS) == {
-        "describe", "findings", "bottlenecks", "paths", "removal", "queueing", "raci",
+        "describe", "findings", "review", "bottlenecks", "paths", "removal", "queueing", "raci",
         "report", "view", "diff", "eventlog", "compare", "ptv-compare", "blueprint",
         "suggestions"}
     model = Model(load_graph(MINI))

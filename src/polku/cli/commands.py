@@ -342,29 +342,22 @@ def findings(
     """Every finding (gaps, overlaps, bottlenecks, broken paths, plan gaps), sorted, each with
     who must act and the plan measures on it, its stable key and its follow-up."""
     from polku.finding import at_or_above
-    from polku.present.messages import worded
 
     check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(N_("unknown severity '{severity}' (use error or warning)"),
                          params={"severity": fail_on}, field="fail_on")
     tr = translator(lang)
-    if since is not None:
-        from polku.analyses.accountable import check_actor, for_actor
-        from polku.analyses.findings import find
-
-        g = load_graph(source)
-        if actor is not None:
-            check_actor(g, actor)
-
-        def run(graph):
-            found = worded(find(graph, long_wait_days=long_wait_days,
-                                max_concurrent_leads=max_concurrent_leads), graph, tr)
-            return for_actor(found, actor) if actor is not None else found
-
-        typer.echo(print_changes(format, g, source, since, changes, run, tr))
-        return
     model = model_of(source)
+    if since is not None:
+        from polku.ops.review import history_of
+
+        result, g = asked(ops.Review(since=since, history=history_of(source, model.graph, changes),
+                                     long_wait_days=long_wait_days,
+                                     max_concurrent_leads=max_concurrent_leads, actor=actor),
+                          model)
+        typer.echo(print_changes(format, model.name, result, g, tr))
+        return
     result, g = asked(ops.Findings(long_wait_days=long_wait_days,
                                    max_concurrent_leads=max_concurrent_leads, actor=actor),
                       model)
@@ -408,31 +401,17 @@ def print_findings(format: str, graph_name: str, result: list, g, tr,
     return findings_table(graph_name, result, tr, states)
 
 
-def review_since(g, source: str, since: str, changes: Optional[Path], run) -> dict:
-    """What changed since ``since`` (a version or a date of the graph's change log)."""
-    from polku.io.neo4jstore import is_neo4j_uri
-    from polku.ops import edits
-    from polku.ops.changelog import ChangeLog, log_beside
-    from polku.ops.review import changes_since, parse_since
-
-    name = str(g.graph.get("name", "graph"))
-    log = ChangeLog(changes) if changes is not None else \
-        log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
-    when = parse_since(since)
-    sheets = edits.row_store(source).sheets(g)
-    return changes_since(g, sheets, log.entries(), when, run)
-
-
-def print_changes(format: str, g, source: str, since: str, changes: Optional[Path], run,
-                  tr) -> str:
-    """``polku findings --since``: what changed since a version or a date of the change log."""
+def print_changes(format: str, graph_name: str, result: dict, g, tr) -> str:
+    """``polku findings --since``: what changed since a version or a date of the change log
+    (:class:`polku.ops.operations.Review`'s answer, worded from ``g``, the graph the reader
+    sees, and the earlier graph it holds)."""
     from polku.present.printers import changes_text
+    from polku.present.results import review_worded
 
-    name = str(g.graph.get("name", "graph"))
-    result = review_since(g, source, since, changes, run)
+    said = review_worded(result, g, tr)
     if format == "json":
-        return json.dumps({"graph": name, **result}, ensure_ascii=False, indent=2)
-    return changes_text(result, tr, markdown=format == "markdown")
+        return json.dumps({"graph": graph_name, **said}, ensure_ascii=False, indent=2)
+    return changes_text(said, tr, markdown=format == "markdown")
 
 
 @app.command(help=N_(
@@ -742,13 +721,15 @@ def report(
         data = ops.answer(pages.Report(long_wait_days=long_wait_days, top=top, lang=tr.lang),
                           model, who, progress=progress)
         if since is not None:
-            from polku.analyses.findings import find
-            from polku.present.messages import worded
+            from polku.ops.review import history_of
             from polku.present.printers import followup_text
+            from polku.present.results import review_worded
 
             progress(Phrase(N_("comparing with the last review")))
-            review = review_since(model.graph, source, since, changes, lambda x: worded(find(
-                x, long_wait_days=long_wait_days), x, tr))
+            review, seen = asked(ops.Review(
+                since=since, history=history_of(source, model.graph, changes),
+                long_wait_days=long_wait_days), model, who)
+            review = review_worded(review, seen, tr)
             data["changes"] = dict(review, overdue=[
                 dict(o, text=followup_text(o, tr)) for o in review["overdue"]])
         write_report_data(model.published(who).graph, data, output, tr, progress)

@@ -29,7 +29,6 @@ polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: nuoret)
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
@@ -115,6 +114,52 @@ class Findings:
         keep = SEVERITIES[: SEVERITIES.index(self.severity) + 1]
         found = [f for f in found if f.severity in keep]
         return for_actor(found, self.actor) if self.actor is not None else found
+
+
+@dataclass(frozen=True)
+class Review:
+    """What changed since the last review: the findings created and resolved since
+    ``since`` (a version of the change log, or a day: the last version before it began), and
+    the follow-ups past their due date; perhaps only ``actor``'s. ``history`` is the graph's
+    change log and sheets (:func:`polku.ops.review.history_of`), given by the door that
+    knows where the graph came from.
+
+    The answer holds ``earlier``, the graph the resolved findings were found in, as this
+    reader sees it (a door words them from it: their nodes may be gone since). For the
+    public both versions are the published copies and each version's findings hide what
+    follows from its own small cells."""
+    name: ClassVar[str] = "review"
+    since: str = ""
+    history: Any = field(default=None, compare=False)
+    long_wait_days: float = LONG_WAIT_DAYS
+    max_concurrent_leads: int = MAX_CONCURRENT_LEADS
+    actor: str | None = None
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        from polku.ops.review import parse_since, version_at
+
+        Findings(self.long_wait_days, self.max_concurrent_leads, actor=self.actor).check(g)
+        if self.history is None:
+            raise PolkuError(N_("a review needs the graph's change log"), params={},
+                             field="changes")
+        version_at(self.history.entries, parse_since(self.since))
+
+    def run(self, model: Model) -> dict[str, Any]:
+        from polku.analyses.accountable import for_actor
+        from polku.ops.review import changes_since, graph_at, parse_since, version_at
+
+        version = version_at(self.history.entries, parse_since(self.since))
+        earlier = Model(graph_at(self.history, version, model.name),
+                        min_cell=model.min_cell).published(model.audience)
+        now, then = (m.findings(self.long_wait_days, self.max_concurrent_leads)
+                     for m in (model, earlier))
+        if self.actor is not None:
+            now, then = for_actor(now, self.actor), for_actor(then, self.actor)
+        result = changes_since(now, then, model.graph.graph.get("followups") or {},
+                               self.history.entries, version)
+        if model.audience == PUBLIC:  # answer() hides what follows from today's small cells
+            result["resolved"] = published_figures(result["resolved"], earlier)
+        return dict(result, earlier=earlier.graph)
 
 
 @dataclass(frozen=True)
@@ -489,8 +534,8 @@ class PtvCompare:
 
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
-    Describe, Findings, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff, EventLog, Compare,
-    PtvCompare, Suggestions)}
+    Describe, Findings, Review, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff,
+    EventLog, Compare, PtvCompare, Suggestions)}
 
 
 # -- privacy at the boundary --------------------------------------------------------------------

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, time, timezone
-from typing import Any, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
 import networkx as nx
 
 from polku.errors import PolkuError
@@ -26,6 +29,7 @@ from polku.followup import HELSINKI, effective, parse_date, today
 from polku.io import workbook
 from polku.ops import edits
 from polku.words import N_
+
 
 def parse_since(text: str) -> int | str:
     """``--since``: a change log version (a whole number) or a date (``YYYY-MM-DD`` or
@@ -92,25 +96,55 @@ def graph_of_sheets(sheets: edits.Sheets, name: str) -> nx.MultiDiGraph:
                                   tables=edits.as_tables(sheets, lambda s: f"{name}/{s}"))
 
 
-def changes_since(g: nx.MultiDiGraph, sheets: edits.Sheets,
-                  entries: list[Mapping[str, Any]], since: int | str,
-                  find: Callable[[nx.MultiDiGraph], list[Finding]],
+@dataclass(frozen=True)
+class History:
+    """What a review rebuilds earlier versions from: a graph's change log (its entries,
+    oldest first) and its sheets as they stand (:func:`polku.ops.edits.row_store`)."""
+    entries: tuple[Mapping[str, Any], ...]
+    sheets: edits.Sheets
+
+
+def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> History:
+    """The history of the graph ``g`` read from ``source``: the change log ``changes``, or
+    the one ``polku serve`` keeps beside the source (:func:`polku.ops.changelog.log_beside`)."""
+    from polku.io.neo4jstore import is_neo4j_uri
+    from polku.ops.changelog import ChangeLog, log_beside
+
+    name = str(g.graph.get("name", "graph"))
+    log = ChangeLog(changes) if changes is not None else \
+        log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
+    return History(tuple(log.entries()), edits.row_store(source).sheets(g))
+
+
+def graph_at(history: History, version: int, name: str) -> nx.MultiDiGraph:
+    """The graph as it was at ``version`` of ``history``."""
+    return graph_of_sheets(sheets_at(history.sheets, history.entries, version), name)
+
+
+def changes_since(now: list[Finding], then: list[Finding],
+                  followups: Mapping[str, Mapping[str, Any]],
+                  entries: Iterable[Mapping[str, Any]], version: int,
                   on: str | None = None) -> dict[str, Any]:
     """``{"since": {"version", "time"}, "created": [findings], "resolved": [findings],
-    "overdue": [follow-ups]}`` between the graph at ``since`` and ``g`` (whose sheets are
-    ``sheets``); ``find`` runs the findings; ``on`` is today (``YYYY-MM-DD``, default today
-    in Finland). Findings are the spec's JSON objects with their key."""
-    version = version_at(entries, since)
-    then = graph_of_sheets(sheets_at(sheets, entries, version), str(g.graph.get("name", "graph")))
-    now_findings = find(g)
-    then_findings = find(then)
-    now_keys = {f.key for f in now_findings}
-    then_keys = {f.key for f in then_findings}
+    "overdue": [follow-ups]}``: the findings ``now`` has and ``then`` (the findings at
+    ``version``) had not, the other way round, and the ``followups`` of today's findings
+    past their due date on ``on`` (default today in Finland). Findings stay data: the
+    doors word them.
+
+    >>> from polku.finding import Finding
+    >>> old = Finding("long-wait", "warning", "r1", (), "")
+    >>> new = Finding("unmet-need", "error", "s1", ("n1",), "")
+    >>> out = changes_since([new], [old], {}, [], 0)
+    >>> [f.key for f in out["created"]], [f.key for f in out["resolved"]], out["since"]
+    (['unmet-need:s1'], ['long-wait:r1'], {'version': 0, 'time': None})
+    """
+    now_keys = {f.key for f in now}
+    then_keys = {f.key for f in then}
     logged = next((e["time"] for e in entries if e["version"] == version), None)
-    states = effective(g.graph.get("followups") or {}, now_keys, on or today())
+    states = effective(followups, now_keys, on or today())
     return {
         "since": {"version": version, "time": logged},
-        "created": [f.to_dict() for f in now_findings if f.key not in then_keys],
-        "resolved": [f.to_dict() for f in then_findings if f.key not in now_keys],
+        "created": [f for f in now if f.key not in then_keys],
+        "resolved": [f for f in then if f.key not in now_keys],
         "overdue": [s for s in states.values() if s["overdue"]],
     }

@@ -137,6 +137,18 @@ def diff_worded(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
                                   "resolved": worded_dicts(f["resolved"], a, tr)})
 
 
+def review_worded(result: dict[str, Any], g: nx.MultiDiGraph,
+                  tr: Translator) -> dict[str, Any]:
+    """:class:`polku.ops.operations.Review`'s answer with its findings as JSON objects
+    worded in ``tr``'s language: the created ones from ``g`` (today's graph, as the reader
+    sees it), the resolved ones from the answer's ``earlier`` graph, where they were found
+    (their nodes may be gone since); the graph itself is not part of what is shown."""
+    earlier = result["earlier"]
+    return {"since": result["since"], "created": worded_dicts(result["created"], g, tr),
+            "resolved": worded_dicts(result["resolved"], earlier, tr),
+            "overdue": result["overdue"]}
+
+
 def eventlog_worded(stats: dict[str, Any], g: nx.MultiDiGraph,
                     tr: Translator) -> dict[str, Any]:
     """:func:`polku.analyses.eventlog.event_log_stats` with each referral's two ends named
