@@ -511,3 +511,37 @@ def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_me
     text = (straddled["wb"].parent / "r.md").read_text(encoding="utf-8")
     assert "| Kuntouttava työtoiminta (`kuntouttava`) | piilotettu | piilotettu | 20 |" in text
     assert "alle 5 asiakasta kuukaudessa" in text
+
+
+# -- a review since a version: the report's "changes since the last review" ----------------------
+
+def test_a_reports_review_since_a_version_leaves_small_cells_out(tmp_path: Path) -> None:
+    """kuntouttava's capacity goes from 20 to 3 (an editor's change, in the change log) while
+    r1 brings it 4 clients a month, or 2 in the twin world. For the editor the change creates
+    over-capacity ("takes in 4 clients a month against a capacity of 3"); the report goes to
+    other people, and its "changes since the last review" are those of the published
+    figures, as every other section's: the same in both worlds, no finding that only the
+    small cell fires, and no figure of it."""
+    texts = []
+    for w, cells in WORLDS.items():
+        wb = plant(tmp_path / w, *cells)
+        client = TestClient(create_app([wb], Tokens({"editor": TOKEN}), tmp_path / w / "log"),
+                            raise_server_exceptions=False)
+        etag = client.get(f"/api/graphs/{NAME}", headers=EDITOR).headers["etag"]
+        r = client.patch(f"/api/graphs/{NAME}/rows/services/kuntouttava",
+                         json={"capacity_per_month": "3"}, headers={**EDITOR, "If-Match": etag})
+        assert r.status_code == 200, r.text
+        log = tmp_path / w / "log" / f"{NAME}.changes.jsonl"
+        out = tmp_path / w / "r.md"
+        report = run("report", wb, "-o", out, "--since", "0", "--changes", log, "--lang", "en",
+                     "-q")
+        assert report.exit_code == 0, report.output
+        texts.append(normal(out.read_text(encoding="utf-8")))
+        if w == "small":
+            own = run("report", wb, "-o", tmp_path / w / "own.md", "--since", "0", "--changes",
+                      log, "--lang", "en", "-q", "--no-suppress")
+            assert own.exit_code == 0, own.output
+            assert "takes in 4 clients a month against a capacity of 3" in (
+                tmp_path / w / "own.md").read_text(encoding="utf-8")
+    assert "Created (0)" in texts[0] and "4 clients a month" not in texts[0]
+    assert texts[0] == texts[1], "the review since a version depends on a small cell"

@@ -18,7 +18,7 @@ import sys
 from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, NoReturn, Optional, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterator, NoReturn, Optional, TypeVar
 
 import typer
 import typer.core
@@ -786,8 +786,11 @@ def print_findings(format: str, graph_name: str, result: list, g, tr,
     return findings_table(graph_name, result, tr, states)
 
 
-def review_since(g, source: str, since: str, changes: Optional[Path], run) -> dict:
-    """What changed since ``since`` (a version or a date of the graph's change log)."""
+def review_since(g, source: str, since: str, changes: Optional[Path], run,
+                 **options: Any) -> dict:
+    """What changed since ``since`` (a version or a date of the graph's change log);
+    ``options`` go to :func:`polku.ops.review.changes_since` (``word``, ``audience``,
+    ``min_cell``)."""
     from polku.io.neo4jstore import is_neo4j_uri
     from polku.ops import edits
     from polku.ops.changelog import ChangeLog, log_beside
@@ -798,7 +801,7 @@ def review_since(g, source: str, since: str, changes: Optional[Path], run) -> di
         log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
     when = parse_since(since)
     sheets = edits.row_store(source).sheets(g)
-    return changes_since(g, sheets, log.entries(), when, run)
+    return changes_since(g, sheets, log.entries(), when, run, **options)
 
 
 def print_changes(format: str, g, source: str, since: str, changes: Optional[Path], run,
@@ -1125,8 +1128,12 @@ def report(
             from polku.present.printers import followup_text
 
             progress(Phrase(N_("comparing with the last review")))
-            review = review_since(model.graph, source, since, changes, lambda x: worded(find(
-                x, long_wait_days=long_wait_days), x, tr))
+            # the review goes to the same readers as the report: for the public, the
+            # findings of both versions' published figures
+            review = review_since(model.graph, source, since, changes,
+                                  lambda x: find(x, long_wait_days=long_wait_days),
+                                  word=lambda found, x: worded(found, x, tr), audience=who,
+                                  min_cell=min_cell)
             data["changes"] = dict(review, overdue=[
                 dict(o, text=followup_text(o, tr)) for o in review["overdue"]])
         write_report_data(model.published(who).graph, data, output, tr, progress)

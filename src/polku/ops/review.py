@@ -25,6 +25,8 @@ from polku.finding import Finding
 from polku.followup import HELSINKI, effective, parse_date, today
 from polku.io import workbook
 from polku.ops import edits
+from polku.ops.model import Model
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.words import N_
 
 def parse_since(text: str) -> int | str:
@@ -95,15 +97,23 @@ def graph_of_sheets(sheets: edits.Sheets, name: str) -> nx.MultiDiGraph:
 def changes_since(g: nx.MultiDiGraph, sheets: edits.Sheets,
                   entries: list[Mapping[str, Any]], since: int | str,
                   find: Callable[[nx.MultiDiGraph], list[Finding]],
-                  on: str | None = None) -> dict[str, Any]:
+                  on: str | None = None,
+                  word: Callable[[list[Finding], nx.MultiDiGraph], list[Finding]] | None = None,
+                  audience: str = EDITOR, min_cell: int = MIN_CELL) -> dict[str, Any]:
     """``{"since": {"version", "time"}, "created": [findings], "resolved": [findings],
     "overdue": [follow-ups]}`` between the graph at ``since`` and ``g`` (whose sheets are
-    ``sheets``); ``find`` runs the findings; ``on`` is today (``YYYY-MM-DD``, default today
-    in Finland). Findings are the spec's JSON objects with their key."""
+    ``sheets``); ``find`` runs the findings on a graph, ``word`` (optional) words them from
+    it; ``on`` is today (``YYYY-MM-DD``, default today in Finland). Findings are the spec's
+    JSON objects with their key.
+
+    For the ``public`` ``audience`` both versions are read as published (small cells left
+    out) and their findings hidden as every public answer's are, before they are worded:
+    a finding that only a small cell fires is neither created nor resolved, and no figure
+    of a small cell is in a message."""
     version = version_at(entries, since)
     then = graph_of_sheets(sheets_at(sheets, entries, version), str(g.graph.get("name", "graph")))
-    now_findings = find(g)
-    then_findings = find(then)
+    now_findings = _found(Model(g, min_cell=min_cell).published(audience), find, word)
+    then_findings = _found(Model(then, min_cell=min_cell).published(audience), find, word)
     now_keys = {f.key for f in now_findings}
     then_keys = {f.key for f in then_findings}
     logged = next((e["time"] for e in entries if e["version"] == version), None)
@@ -114,3 +124,17 @@ def changes_since(g: nx.MultiDiGraph, sheets: edits.Sheets,
         "resolved": [f.to_dict() for f in then_findings if f.key not in now_keys],
         "overdue": [s for s in states.values() if s["overdue"]],
     }
+
+
+def _found(model: Model, find: Callable[[nx.MultiDiGraph], list[Finding]],
+           word: Callable[[list[Finding], nx.MultiDiGraph], list[Finding]] | None
+           ) -> list[Finding]:
+    """The findings of ``model``'s graph as its reader reads them: the public's hidden
+    (:func:`polku.ops.operations.published_figures`) before they are worded, so that a
+    message never says a figure the answer leaves out."""
+    from polku.ops.operations import published_figures
+
+    found = find(model.graph)
+    if model.audience == PUBLIC:
+        found = published_figures(found, model)
+    return word(found, model.graph) if word is not None else found
