@@ -545,3 +545,24 @@ def test_a_reports_review_since_a_version_leaves_small_cells_out(tmp_path: Path)
                 tmp_path / w / "own.md").read_text(encoding="utf-8")
     assert "Created (0)" in texts[0] and "4 clients a month" not in texts[0]
     assert texts[0] == texts[1], "the review since a version depends on a small cell"
+
+
+def test_the_report_written_from_python_is_the_publics(tmp_path: Path) -> None:
+    """``write_report`` (the report as a notebook writes it) goes to other people as
+    ``polku report`` does: the same file in both worlds, equal to the command's; computed
+    from the true values and hidden afterwards, the people a finding's segments hold gave
+    the small segment back. ``min_cell=None`` is the owner's copy."""
+    from polku.io.load import load_graph
+    from polku.present.report import write_report
+
+    texts = []
+    for w, cells in WORLDS.items():
+        wb = plant(tmp_path / w, *cells)
+        write_report(load_graph(wb), tmp_path / w / "r.md", lang="en")
+        texts.append(normal((tmp_path / w / "r.md").read_text(encoding="utf-8")))
+        assert run("report", wb, "-o", tmp_path / w / "cli.md", "--lang", "en").exit_code == 0
+        assert texts[-1] == normal((tmp_path / w / "cli.md").read_text(encoding="utf-8"))
+    assert texts[0] == texts[1], "the report depends on a small cell"
+    own = tmp_path / "small" / "own.md"
+    write_report(load_graph(tmp_path / "small" / NAME), own, lang="en", min_cell=None)
+    assert "3 people in the client segments" in own.read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
 from polku.words import N_, SEVERITY_NAMES
 from polku.analyses.paths import best_paths
-from polku.privacy import MIN_CELL, suppress, suppress_figures
+from polku.privacy import EDITOR, MIN_CELL, PUBLIC
 from polku.gcpause import gc_paused
 from polku.progress import Progress, silent
 from polku.analyses.raci import raci
@@ -489,17 +489,29 @@ def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LO
                  top: int = 10, progress: Progress = silent, lang: str | None = None,
                  min_cell: int | None = MIN_CELL, changes: dict[str, Any] | None = None) -> Path:
     """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
-    ``lang`` (fi, sv or en; default Finnish).
+    ``lang`` (fi, sv or en; default Finnish); ``changes`` (a review the caller made,
+    :func:`polku.ops.review.changes_since`, for the same readers) shown when given.
 
-    The analyses run on the true values; what the report shows leaves small cells out
-    (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
+    The report goes to other people: unless ``min_cell`` is None it is the public's, as
+    ``polku report`` writes it, every figure computed from the published graph (small
+    cells, counts of 1 to ``min_cell - 1`` people, left out first). Computed from the true
+    values and hidden afterwards, a total (the people a finding's segments hold) or an
+    inflow would give a small cell back by subtraction."""
+    from polku.ops.model import Model
+    from polku.ops.operations import answer
+    from polku.present.operations import Report
+    from polku.present.printers import followup_text
+
     tr = translator(lang)
     check_report_name(out)
-    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr,
-                       changes=changes)
-    if min_cell is not None:
-        g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
-    return write_report_data(g, data, out, tr, progress)
+    who = EDITOR if min_cell is None else PUBLIC
+    model = Model(g, min_cell=MIN_CELL if min_cell is None else min_cell)
+    data = answer(Report(long_wait_days=long_wait_days, top=top, lang=tr.lang), model, who,
+                  progress=progress)
+    if changes is not None:
+        data["changes"] = dict(changes, overdue=[dict(o, text=followup_text(o, tr))
+                                                 for o in changes["overdue"]])
+    return write_report_data(model.published(who).graph, data, out, tr, progress)
 
 
 def check_report_name(out: str | Path) -> None:
