@@ -566,3 +566,42 @@ def test_the_report_written_from_python_is_the_publics(tmp_path: Path) -> None:
     own = tmp_path / "small" / "own.md"
     write_report(load_graph(tmp_path / "small" / NAME), own, lang="en", min_cell=None)
     assert "3 people in the client segments" in own.read_text(encoding="utf-8")
+
+
+# -- the what-if calibrated by an event log ------------------------------------------------------
+
+def event_log(path: Path, clients: int) -> Path:
+    """A log of ``clients`` clients, each handed from alkuhaastattelu to kuntouttava (r1)."""
+    lines = ["case,service,start,end,segment"]
+    for i in range(1, clients + 1):
+        lines += [f"c{i},alkuhaastattelu,2026-01-0{i}T08:00:00,2026-01-0{i}T09:00:00,nuoret",
+                  f"c{i},kuntouttava,2026-01-1{i}T08:00:00,,nuoret"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("format", ["json", "text"])
+def test_the_public_what_if_from_an_event_log_counts_no_clients(tmp_path: Path,
+                                                                format: str) -> None:
+    """Three clients (or one) in the log: r1's volume from it, 3 a month, is hidden, and so
+    are the log's counts of clients, events and hand-offs, which say it again (hand-offs over
+    months are the volume; with more referrals, their total less the volumes shown is the
+    hidden ones'). The editor reads them."""
+    texts = []
+    for clients in (3, 1):
+        log = event_log(tmp_path / f"log{clients}.csv", clients)
+        r = run("whatif", MINI, "--capacity", "kuntouttava=10", "--eventlog", log,
+                "--suppress", "--lang", "en", *(["--format", "json"] if format == "json" else []))
+        assert r.exit_code == 0, r.output
+        texts.append(r.stdout)
+    assert texts[0] == texts[1], "the public what-if depends on the log's small counts"
+    if format == "json":
+        log = json.loads(texts[0])["observed"]["log"]
+        assert {k: log[k] for k in ("events", "cases", "handoffs")} == dict.fromkeys(
+            ("events", "cases", "handoffs")) and log["months"] == 1
+    else:
+        assert "over 1 month(s) from 2026-01-01; how many clients, events and hand-offs " \
+            "it holds is left out" in texts[0] and " events over" not in texts[0]
+    editor = run("whatif", MINI, "--capacity", "kuntouttava=10", "--eventlog",
+                 tmp_path / "log3.csv", "--format", "json")
+    assert json.loads(editor.stdout)["observed"]["log"]["cases"] == 3
