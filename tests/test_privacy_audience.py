@@ -511,3 +511,76 @@ def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_me
     text = (straddled["wb"].parent / "r.md").read_text(encoding="utf-8")
     assert "| Kuntouttava työtoiminta (`kuntouttava`) | piilotettu | piilotettu | 20 |" in text
     assert "alle 5 asiakasta kuukaudessa" in text
+
+
+# -- a review since a version: the report's "changes since the last review" ----------------------
+
+def test_a_reports_review_since_a_version_leaves_small_cells_out(tmp_path: Path) -> None:
+    """kuntouttava's capacity goes from 20 to 3 (an editor's change, in the change log) while
+    r1 brings it 4 clients a month, or 2 in the twin world. For the editor the change creates
+    over-capacity ("takes in 4 clients a month against a capacity of 3"); the report goes to
+    other people, and its "changes since the last review" are those of the published
+    figures, as every other section's: the same in both worlds, no finding that only the
+    small cell fires, and no figure of it."""
+    texts = []
+    for w, cells in WORLDS.items():
+        wb = plant(tmp_path / w, *cells)
+        client = TestClient(create_app([wb], Tokens({"editor": TOKEN}), tmp_path / w / "log"),
+                            raise_server_exceptions=False)
+        etag = client.get(f"/api/graphs/{NAME}", headers=EDITOR).headers["etag"]
+        r = client.patch(f"/api/graphs/{NAME}/rows/services/kuntouttava",
+                         json={"capacity_per_month": "3"}, headers={**EDITOR, "If-Match": etag})
+        assert r.status_code == 200, r.text
+        log = tmp_path / w / "log" / f"{NAME}.changes.jsonl"
+        out = tmp_path / w / "r.md"
+        report = run("report", wb, "-o", out, "--since", "0", "--changes", log, "--lang", "en",
+                     "-q")
+        assert report.exit_code == 0, report.output
+        texts.append(normal(out.read_text(encoding="utf-8")))
+        if w == "small":
+            own = run("report", wb, "-o", tmp_path / w / "own.md", "--since", "0", "--changes",
+                      log, "--lang", "en", "-q", "--no-suppress")
+            assert own.exit_code == 0, own.output
+            assert "takes in 4 clients a month against a capacity of 3" in (
+                tmp_path / w / "own.md").read_text(encoding="utf-8")
+    assert "Created (0)" in texts[0] and "4 clients a month" not in texts[0]
+    assert texts[0] == texts[1], "the review since a version depends on a small cell"
+
+
+# -- the what-if calibrated by an event log ------------------------------------------------------
+
+def event_log(path: Path, clients: int) -> Path:
+    """A log of ``clients`` clients, each handed from alkuhaastattelu to kuntouttava (r1)."""
+    lines = ["case,service,start,end,segment"]
+    for i in range(1, clients + 1):
+        lines += [f"c{i},alkuhaastattelu,2026-01-0{i}T08:00:00,2026-01-0{i}T09:00:00,nuoret",
+                  f"c{i},kuntouttava,2026-01-1{i}T08:00:00,,nuoret"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("format", ["json", "text"])
+def test_the_public_what_if_from_an_event_log_counts_no_clients(tmp_path: Path,
+                                                                format: str) -> None:
+    """Three clients (or one) in the log: r1's volume from it, 3 a month, is hidden, and so
+    are the log's counts of clients, events and hand-offs, which say it again (hand-offs over
+    months are the volume; with more referrals, their total less the volumes shown is the
+    hidden ones'). The editor reads them."""
+    texts = []
+    for clients in (3, 1):
+        log = event_log(tmp_path / f"log{clients}.csv", clients)
+        r = run("whatif", MINI, "--capacity", "kuntouttava=10", "--eventlog", log,
+                "--suppress", "--lang", "en", *(["--format", "json"] if format == "json" else []))
+        assert r.exit_code == 0, r.output
+        texts.append(r.stdout)
+    assert texts[0] == texts[1], "the public what-if depends on the log's small counts"
+    if format == "json":
+        log = json.loads(texts[0])["observed"]["log"]
+        assert {k: log[k] for k in ("events", "cases", "handoffs")} == dict.fromkeys(
+            ("events", "cases", "handoffs")) and log["months"] == 1
+    else:
+        assert "over 1 month(s) from 2026-01-01; how many clients, events and hand-offs " \
+            "it holds is left out" in texts[0] and " events over" not in texts[0]
+    editor = run("whatif", MINI, "--capacity", "kuntouttava=10", "--eventlog",
+                 tmp_path / "log3.csv", "--format", "json")
+    assert json.loads(editor.stdout)["observed"]["log"]["cases"] == 3

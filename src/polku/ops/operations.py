@@ -297,13 +297,31 @@ class Queueing:
             # ones out as it does the workbook's
             model = Model(apply_stats(model.graph, stats), min_cell=model.min_cell
                           ).published(model.audience)
-            observed = {"source": "eventlog", "log": stats["log"],
+            observed = {"source": "eventlog", "log": log_for(model.audience, stats["log"]),
                         "referrals": sorted(stats["referrals"])}
         result = queue_whatif(model.graph, self.capacity, self.places, self.demand,
                               long_wait_days=self.long_wait_days,
                               before=model.findings(self.long_wait_days),
                               calibrate=self.calibrate)
         return dict(result, observed=observed)
+
+
+#: what an event log's summary counts: its clients (cases), their events and hand-offs
+LOG_COUNTS = ("events", "cases", "handoffs")
+
+
+def log_for(audience: str, log: dict[str, Any]) -> dict[str, Any]:
+    """An event log's summary as ``audience`` reads it: for the public without its counts
+    (None), which count people: a small log's clients as such, and its hand-offs over its
+    months are the referrals' volumes summed, so less the volumes shown they give the
+    hidden ones back. When and how long it covers stay.
+
+    >>> log_for("public", {"events": 6, "cases": 3, "handoffs": 3, "months": 1})
+    {'events': None, 'cases': None, 'handoffs': None, 'months': 1}
+    """
+    if audience != PUBLIC:
+        return log
+    return {k: (None if k in LOG_COUNTS else v) for k, v in log.items()}
 
 
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],

@@ -136,7 +136,7 @@ def changes_since(now: list[Finding], then: list[Finding],
     >>> new = Finding("unmet-need", "error", "s1", ("n1",), "")
     >>> out = changes_since([new], [old], {}, [], 0)
     >>> [f.key for f in out["created"]], [f.key for f in out["resolved"]], out["since"]
-    (['unmet-need:s1'], ['long-wait:r1'], {'version': 0, 'time': None})
+    (['unmet-need:s1:n1'], ['long-wait:r1'], {'version': 0, 'time': None})
     """
     now_keys = {f.key for f in now}
     then_keys = {f.key for f in then}

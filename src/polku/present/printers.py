@@ -450,9 +450,15 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         changes=", ".join(asked), graph=result["graph"], days=num(result["days_per_month"]))]
     if result.get("observed", {}).get("source") == "eventlog":
         log = result["observed"]["log"]
-        lines.append(tr("Observed waits and volumes from the event log: {events} events over "
-                        "{months} month(s) from {first}").format(
-            events=num(log["events"]), months=num(log["months"]), first=log["first"]))
+        if log.get("events") is None:  # the public's: the log's counts are left out
+            lines.append(tr("Observed waits and volumes from the event log over {months} "
+                            "month(s) from {first}; how many clients, events and hand-offs "
+                            "it holds is left out (small numbers)").format(
+                months=num(log["months"]), first=log["first"]))
+        else:
+            lines.append(tr("Observed waits and volumes from the event log: {events} events "
+                            "over {months} month(s) from {first}").format(
+                events=num(log["events"]), months=num(log["months"]), first=log["first"]))
     for sid, s in services.items():
         b, a = s["before"], s["after"]
         if s.get("hidden"):

@@ -38,7 +38,7 @@ from polku.present.raci_output import raci_worded
 from polku.kinds import meaning
 from polku.words import N_, SEVERITY_NAMES
 from polku.analyses.paths import best_paths
-from polku.privacy import MIN_CELL, suppress, suppress_figures
+from polku.privacy import MIN_CELL
 from polku.gcpause import gc_paused
 from polku.progress import Progress, silent
 from polku.analyses.raci import raci
@@ -483,23 +483,6 @@ def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None =
     html = report_html(g, data, views=False, tr=tr, progress=progress, print_mode=True)
     progress(Phrase(N_("laying out the PDF")))
     return HTML(string=html).write_pdf()
-
-
-def write_report(g: nx.MultiDiGraph, out: str | Path, long_wait_days: float = LONG_WAIT_DAYS,
-                 top: int = 10, progress: Progress = silent, lang: str | None = None,
-                 min_cell: int | None = MIN_CELL, changes: dict[str, Any] | None = None) -> Path:
-    """Write the report to ``out``: HTML for ``.html``/``.htm``, markdown for ``.md``, in
-    ``lang`` (fi, sv or en; default Finnish).
-
-    The analyses run on the true values; what the report shows leaves small cells out
-    (counts of 1 to ``min_cell - 1`` people as ``<5``), unless ``min_cell`` is None."""
-    tr = translator(lang)
-    check_report_name(out)
-    data = report_data(g, long_wait_days=long_wait_days, top=top, progress=progress, tr=tr,
-                       changes=changes)
-    if min_cell is not None:
-        g, data = suppress(g, min_cell), suppress_figures(data, min_cell)
-    return write_report_data(g, data, out, tr, progress)
 
 
 def check_report_name(out: str | Path) -> None:
