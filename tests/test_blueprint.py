@@ -289,3 +289,23 @@ def test_the_api_answers_the_blueprint_as_data(tmp_path) -> None:
     assert seg["kind"] == "segment" and len(seg["blueprints"]) == 1
     r = client.get("/api/graphs/mini/blueprint", params={"subject": "kuntouttava"})
     assert r.status_code == 400 and r.json()["error"]["field"] == "subject"
+
+
+def test_the_table_pages_of_a_blueprint_and_a_segment_show_their_facts() -> None:
+    """Each view's "(table)" link on the graph page: a blueprint's table page showed two
+    empty tables ("Solmut (0)", "Yhteydet (0)": a chart has no nodes), and a segment's
+    showed its hand-off rows through the timeline's template (every cell empty or "–", and
+    no node or link tables)."""
+    client = TestClient(create_app([EXAMPLE]))
+    page = client.get("/graphs/keski-uusimaa/table",
+                      params={"view": "blueprint:polku-ips", "lang": "fi"}).text
+    assert "Solmut (0)" not in page and "Yhteydet (0)" not in page
+    steps = [label(load_graph(EXAMPLE), s) for s in path_steps(load_graph(EXAMPLE), "polku-ips")]
+    assert all(html.escape(s) in page for s in steps if s), steps
+    assert "Kattamatta jäävät tarpeet" in page
+    page = client.get("/graphs/keski-uusimaa/table",
+                      params={"view": "segment:seg-nuoret", "lang": "sv"}).text
+    assert "Hänvisningar på de bästa stigarna" in page
+    assert re.search(r"Noder \(\d+\)", page) and "Noder (0)" not in page
+    rows = re.findall(r"<tr><th scope=\"row\">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td>", page)
+    assert rows and all(cells[1] not in ("", "–") and cells[2] not in ("", "–") for cells in rows[:5])

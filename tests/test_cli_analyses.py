@@ -124,7 +124,7 @@ def test_paths_command(region):
     assert [s["node"] for s in doc["best"][0]["steps"]] == ["a", "b", "work"]
     assert doc["designed"][0]["path"] == "p" and doc["designed"][0]["broken"]
     text = invoke("paths", region, "--segment", "seg", "--to", "work", "--lang", "en").stdout
-    assert "Best paths for Seg (seg) to work" in text and "BROKEN" in text
+    assert "Best paths for Seg (seg) to Work (work)" in text and "BROKEN" in text
     r = invoke("paths", region, "--segment", "nope")
     assert r.exit_code == 1 and "unknown segment 'nope'" in r.stderr
     r = invoke("paths", region, "--segment", "seg", "--to", "a")
@@ -287,3 +287,58 @@ def test_show_and_paths_answer_as_the_public_reads_them(tmp_path):
     paths = invoke("paths", folder, "--segment", "seg", "--suppress", "--format", "json")
     assert paths.exit_code == 0, paths.output
     assert '"size": 3' not in paths.stdout and ": 4," not in paths.stdout
+
+
+def test_a_newcomers_paths_to_an_outcome_name_it_and_a_wrong_one_lists_the_outcomes() -> None:
+    """The README's `polku paths … --to …`: the heading named the outcome by its id
+    ("tulokseen tulos-koulutus"), and a wrong id said only that it is no outcome, where
+    `--segment` lists the segments."""
+    from helpers import EXAMPLE
+
+    result = invoke("paths", EXAMPLE, "--segment", "seg-nuoret", "--to", "tulos-koulutus",
+                    "-k", "1", "--lang", "fi")
+    assert result.exit_code == 0, result.output
+    assert "tulokseen Opiskelupaikka tai tutkinto (tulos-koulutus)" in result.output.splitlines()[0]
+    wrong = invoke("paths", EXAMPLE, "--segment", "seg-nuoret", "--to", "tulos-opiskelu",
+                   "--lang", "sv")
+    assert wrong.exit_code == 1
+    assert "'tulos-opiskelu' finns inte som utfall" in wrong.output
+    assert "tulos-koulutus" in wrong.output and "tulos-avoin-tyo" in wrong.output
+
+
+def test_a_what_ifs_over_capacity_writes_whole_clients_a_month(tmp_path: Path) -> None:
+    """A what-if's computed inflow (56.91) read "tulee 56,91 asiakasta kuukaudessa" where
+    every other text writes whole clients a month."""
+    from helpers import EXAMPLE
+
+    result = invoke("whatif", EXAMPLE, "--capacity", "ips=25", "--places", "ips=2",
+                    "--demand", "alkuhaastattelu=+20%", "--lang", "fi")
+    assert result.exit_code == 0, result.output
+    line = next(li for li in result.output.splitlines() if "kapasiteetti on 55" in li)
+    assert "tulee 57 asiakasta kuukaudessa" in line, line
+
+
+def test_diff_writes_numbers_as_the_reader_does(tmp_path: Path) -> None:
+    """`polku diff` in Finnish wrote a changed wait as 10 → 20.64 (the graph's decimal
+    point); the JSON keeps the workbook's value."""
+    from helpers import EXAMPLE
+    from polku.io.load import load_graph
+
+    g = load_graph(EXAMPLE)
+    g.nodes["ref-alku-alkukartoitus"]["median_wait_days"] = 20.64
+    changed = tmp_path / "changed.ttl"
+    write_turtle(g, changed)
+    text = invoke("diff", EXAMPLE, changed, "--lang", "fi")
+    assert "10 → 20,64" in text.output, text.output
+    as_json = json.loads(invoke("diff", EXAMPLE, changed, "--format", "json").output)
+    assert as_json["changed"][0]["fields"]["median_wait_days"] == ["10", "20.64"]
+
+
+def test_compare_refuses_a_plan_by_its_title() -> None:
+    """`polku compare REGION graphs/plan.ttl` said "'plan' ei ole vertailtava alue": the
+    graph's id where a sentence names it by its title."""
+    from helpers import EXAMPLE, PLAN
+
+    result = invoke("compare", EXAMPLE, PLAN, "--lang", "fi")
+    assert result.exit_code == 1
+    assert "'Toimintasuunnitelma 2026–2028 (plan)' ei ole vertailtava alue" in result.output

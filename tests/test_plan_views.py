@@ -293,3 +293,25 @@ def test_the_timelines_table_page_lists_its_measures() -> None:
     assert page.text.count("data-measure=") == 18
     assert "Aikajana taulukkona" in page.text and "1/2026" in page.text
     assert "Solmut (0)" not in page.text
+
+
+def test_every_finding_of_the_plan_page_links_to_a_view_that_opens() -> None:
+    """The plan's graph page links each finding to its subject in a view; a risk (29
+    risk-without-mitigation findings) linked to the plan view focused on the risk, which the
+    plan view does not draw: 400 "'risk-1-2-2' ei näy tässä näkymässä". It opens the plan
+    focused on the risk's measure now."""
+    import html
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    client = TestClient(create_app([PLAN]))
+    for lang in ("fi", "sv"):
+        page = client.get("/graphs/plan", params={"lang": lang})
+        links = {html.unescape(h) for h in re.findall(r'href="(/graphs/plan/view\?[^"]*)"', page.text)}
+        assert any("focus=measure-1-2" in h for h in links)
+        assert not any("focus=risk-" in h for h in links)
+        for link in sorted(links):
+            assert client.get(link).status_code == 200, link

@@ -228,9 +228,7 @@ def ranked_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
     eco = eco or ecosystem(g)
     check_segment(g, segment)
     if to is not None and (to not in g or g.nodes[to].get("type") != "outcome"):
-        raise PolkuError(N_("'{node}' is not {what} of this graph"),
-                         params={"node": to, "what": NodeTypes(("outcome",), article=True)},
-                         node=to, field="to")
+        raise not_of_graph(g, to, "outcome", "to")
     reach = segment_reach(eco, segment)
     dg = segment_graph(eco, segment, reach)
     entries = [e for e in eco.segment_entries.get(segment, ()) if e in reach]
@@ -353,6 +351,19 @@ def best_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = No
     [(['a', 'c', 'o'], 2), (['a', 'b', 'o'], 15)]
     """
     return ranked_paths(g, segment, k, to, eco).paths
+
+
+def not_of_graph(g: nx.MultiDiGraph, node: str, node_type: str, field: str) -> PolkuError:
+    """The error for an id given as a ``node_type`` the graph has no such node of: it names
+    the graph's ids of that type (the first eight), so a typo can be mended at once."""
+    known = sorted(n for n, t in g.nodes(data="type") if t == node_type)
+    what = NodeTypes((node_type,), article=True)
+    if not known:
+        return PolkuError(N_("'{node}' is not {what} of this graph"),
+                          params={"node": node, "what": what}, node=node, field=field)
+    return PolkuError(N_("'{node}' is not {what} of this graph (choose one of: {known})"),
+                      params={"node": node, "what": what, "known": ", ".join(known[:8]) + (
+                          " …" if len(known) > 8 else "")}, node=node, field=field)
 
 
 def check_segment(g: nx.MultiDiGraph, segment: str) -> None:

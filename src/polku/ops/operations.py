@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Protocol
 
 import networkx as nx
 
-from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
+from polku.errors import NodeName, NodeTypes, PolkuError, check_count, check_threshold
 from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
@@ -66,9 +66,9 @@ class Operation(Protocol):
 
 def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: str) -> None:
     if g.nodes.get(node, {}).get("type") != node_type:
-        raise PolkuError(N_("'{node}' is not {what} of this graph"),
-                         params={"node": node, "what": NodeTypes((node_type,), article=True)},
-                         node=node, field=name)
+        from polku.analyses.paths import not_of_graph
+
+        raise not_of_graph(g, node, node_type, name)
 
 
 # -- the operations -----------------------------------------------------------------------------
@@ -451,7 +451,11 @@ class Compare:
             if not is_region(graph):
                 raise PolkuError(N_("'{name}' is no region to compare: it has no client "
                                     "segments (a plan or another graph on its own)"),
-                                 params={"name": name}, field="graphs")
+                                 params={"name": NodeName(name, {
+                                     "name": graph.graph.get("title"),
+                                     "name_sv": graph.graph.get("title_sv"),
+                                     "name_en": graph.graph.get("title_en")})},
+                                 field="graphs")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions

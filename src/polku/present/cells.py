@@ -8,6 +8,7 @@ the workbook's (what a program sends and reads); only the words shown change.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import networkx as nx
@@ -141,6 +142,8 @@ def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
     >>> fi = translator("fi")
     >>> cell_shown("services", "providers", "kela;x", g, fi), cell_shown("services", "entry", "no", g, fi)
     (('Tuottajat', 'Kela; x'), ('Aloituspalvelu asiakasryhmille', 'ei'))
+    >>> cell_shown("referrals", "median_wait_days", "20.64", g, fi)[1], cell_shown("referrals", "median_wait_days", "0,5", g, fi)[1]
+    ('20,64', '0,5')
     """
     text = "" if value is None else str(value)
     spec = workbook.SHEETS[sheet].column(column) if sheet in workbook.SHEETS else None
@@ -153,4 +156,8 @@ def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
         text = tr(COLUMN_CHOICE_NAMES[column][text])
     elif column in ENUM_COLUMNS and text in CHOICE_NAMES:
         text = tr(CHOICE_NAMES[text])
+    elif kind in ("number", "integer", "ratio") and re.fullmatch(r"\d+(\.\d+)?", text.strip()):
+        # a number as the reader writes it (a graph's 20.64 is 20,64 in Finnish); a cell
+        # as a designer typed it (0,5, 1 200) stays as typed
+        text = tr.number(float(text.strip()))
     return column_shown(sheet, column, tr), text or "–"

@@ -31,6 +31,8 @@ or after a colon, so that no name has to be inflected.
 
 from __future__ import annotations
 
+import math
+
 from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
@@ -160,13 +162,20 @@ def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: 
     >>> from polku.present.i18n import translator
     >>> over_capacity(translator("en"), "S", None, 5)
     'S takes in more clients a month than its capacity of 5 (the inflow is not shown: it rests on small numbers)'
+    >>> over_capacity(translator("fi"), "S", 56.91, 55), over_capacity(translator("fi"), "S", 55.3, 55)
+    ('S: tulee 57 asiakasta kuukaudessa, kun kapasiteetti on 55', 'S: tulee 55,3 asiakasta kuukaudessa, kun kapasiteetti on 55')
     """
     if inflow is None or isinstance(inflow, str):
         return tr("{service} takes in more clients a month than its capacity of {capacity} "
                   "(the inflow is not shown: it rests on small numbers)").format(
             service=service, capacity=tr.number(capacity))
+    # whole clients a month, as every text writes them (a what-if's inflow is computed:
+    # 56,91); one decimal where the whole number would not read as above the capacity
+    shown = tr.clients(inflow)
+    if math.floor(inflow + 0.5) <= capacity:
+        shown = tr.number(round(inflow, 1))
     return tr("{service} takes in {inflow} clients a month against a capacity of "
-              "{capacity}").format(service=service, inflow=tr.number(inflow),
+              "{capacity}").format(service=service, inflow=shown,
                                    capacity=tr.number(capacity))
 
 

@@ -243,8 +243,10 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
     tr = tr or translator()
     head = tr("Best paths for {segment} ({id})").format(segment=report["segment_label"],
                                                         id=report["segment"])
-    lines = [head + (" " + tr("to {outcome}").format(outcome=report["to"]) if report["to"]
-                     else "")]
+    to = report["to"]
+    if to and report.get("to_label") and report["to_label"] != to:
+        to = f"{report['to_label']} ({to})"
+    lines = [head + (" " + tr("to {outcome}").format(outcome=to) if to else "")]
     if report.get("needs"):
         lines.append("  " + tr("needs: {needs}").format(needs=", ".join(
             report.get("need_labels") or report["needs"])))

@@ -54,6 +54,7 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
 
     best = report["best"]
     return dict(report, segment_label=tr.label(g, report["segment"]),
+                to_label=tr.label(g, report["to"]) if report.get("to") else None,
                 need_labels=[tr.label(g, n) for n in report.get("needs") or ()],
                 best=[dict(p, steps=[step(s) for s in p["steps"]],
                            uncovered_labels=[tr.label(g, n) for n in p.get("uncovered", ())],

@@ -162,15 +162,24 @@ def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str,
 
 
 def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLanguage) -> str:
-    """The view that shows a finding's subject, focused there (in the page's language)."""
+    """The view that shows a finding's subject, focused there (in the page's language).
+    The plan view draws goals, measures and actors: a risk or an indicator is shown in its
+    measure's tooltip, so its finding opens the plan focused on that measure."""
     node_type = g.nodes[subject].get("type") if subject in g else None
+    if node_type in ("risk", "indicator"):
+        edge = "has_risk" if node_type == "risk" else "has_indicator"
+        measure = next((u for u, _, k in g.in_edges(subject, data="kind") if k == edge), None)
+        if measure is not None:
+            subject, node_type = measure, "measure"
     query: dict[str, object]
     if node_type == "path":
         query = {"view": f"path:{subject}"}
     elif node_type == "segment":
         query = {"view": f"segment:{subject}"}
-    elif node_type in ("measure", "goal", "indicator", "risk"):
+    elif node_type in ("measure", "goal"):
         query = {"view": "plan", "focus": subject, "depth": 1}
+    elif node_type in ("indicator", "risk"):  # of no measure: the whole plan
+        query = {"view": "plan"}
     else:
         query = {"view": "ecosystem", "focus": subject, "depth": 1}
     return language.url(f"/graphs/{name}/view", **query)
