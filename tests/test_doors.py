@@ -85,3 +85,103 @@ def test_a_body_that_cannot_be_decoded_is_a_400_naming_the_body(client: TestClie
     assert r.status_code == 400
     assert r.json() == {"error": {"code": "bad-request", "field": "body",
                                   "message": "body: begärans innehåll är inte giltig JSON"}}
+
+
+# -- the tokens file ------------------------------------------------------------------------
+
+def test_a_tokens_file_that_is_not_utf8_is_a_located_error_without_its_bytes(
+        tmp_path: Path, served: Path) -> None:
+    from helpers import run
+
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_bytes("# editors\nanna:s\xe4kr\xe4t-token-0123456789\n".encode("latin-1"))
+    r = run("--lang", "fi", "serve", served, "--tokens", tokens, "--port", "1")
+    assert r.exit_code == 1 and r.exception is None or isinstance(r.exception, SystemExit)
+    assert "Traceback" not in r.output
+    assert r.output.strip() == ("virhe: tokens.txt, rivi 2: muokkausavainten tiedostoa ei voi "
+                                "lukea (se ei ole UTF-8-tekstiä)")
+    # a folder where the file should be: the reason in the reader's language
+    r = run("--lang", "sv", "serve", served, "--tokens", tmp_path, "--port", "1")
+    assert r.exit_code == 1 and "(är en mapp, inte en fil)" in r.output, r.output
+
+
+def test_a_tokens_file_saved_with_a_byte_order_mark_is_read(tmp_path: Path) -> None:
+    from polku.server.auth import load_tokens
+
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_bytes(f"\ufeffanna:{ANNA}\n".encode())
+    assert sorted(load_tokens(tokens).by_name) == ["anna"]
+
+
+# -- output to a folder that refuses it -----------------------------------------------------
+
+def test_an_output_the_folder_refuses_is_named_as_given_not_by_its_temporary_file(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # as a read-only folder answers (the suite runs as root, whom chmod does not stop):
+    # mkstemp and mkdtemp fail on the temporary name beside the output
+    import errno
+    import tempfile
+
+    from helpers import MINI, run
+
+    def refused(*args, dir=None, prefix="", suffix="", **kw):
+        raise PermissionError(errno.EACCES, "Permission denied",
+                              str(Path(dir).absolute() / f"{prefix}k2j9{suffix}"))
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    monkeypatch.chdir(tmp_path)
+    for args, shown in [(["render", MINI, "-o", "out/x.html"], "out/x.html"),
+                        (["export", MINI, "--to", "xlsx", "-o", "out/x.xlsx"], "out/x.xlsx"),
+                        (["export", MINI, "--to", "workbook", "-o", "out/wb"], "out/wb")]:
+        r = run("--lang", "fi", *args)
+        assert r.exit_code == 1, r.output
+        assert r.output.strip() == f"virhe: {shown}: ei käyttöoikeutta", r.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == []
+
+
+# -- line endings ---------------------------------------------------------------------------
+
+def test_a_sheet_with_classic_mac_or_mixed_line_endings_is_read_and_located(
+        tmp_path: Path) -> None:
+    from helpers import run
+
+    folder = copy_mini(tmp_path / "mini")
+    sheet = folder / "services.csv"
+    lines = sheet.read_text(encoding="utf-8").splitlines()
+    # CR alone (classic Mac), then CRLF, then LF: each a line end as an editor shows it
+    sheet.write_bytes(("\r".join(lines[:2]) + "\r\n" + "\n".join(lines[2:]) + "\n").encode())
+    r = run("--lang", "fi", "validate", folder)
+    assert r.exit_code == 0, r.output
+    cells = lines[2].split(",")
+    cells[3] = "12x"
+    lines[2] = ",".join(cells)
+    sheet.write_bytes(("\r".join(lines) + "\r").encode())
+    r = run("--lang", "sv", "validate", folder)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "services.csv, blad 'services', rad 3, kolumn 'capacity_per_month': '12x' är " \
+           "inte ett tal" in r.output, r.output
+
+
+# -- a path the command may not read --------------------------------------------------------
+
+def test_a_path_the_command_may_not_read_is_not_said_to_be_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # click checks os.access(R_OK) for typer's readable paths; the suite runs as root, for
+    # whom it is always true, so a file nobody may read is one os.access says so of
+    import os
+
+    from helpers import EXAMPLE, run
+
+    log = tmp_path / "changes.jsonl"
+    log.write_text("")
+    real = os.access
+    monkeypatch.setattr(os, "access", lambda p, mode, *a, **k: False if str(p) == str(log)
+                        else real(p, mode, *a, **k))
+    r = run("--lang", "fi", "findings", EXAMPLE, "--changes", log, "--since", "1")
+    assert r.exit_code == 2, r.output
+    assert r.output.strip() == f"virhe: --changes: {log}: ei käyttöoikeutta"
+    # a change log the reader names and mistyped is no empty log ('no version 1')
+    r = run("--lang", "sv", "findings", EXAMPLE, "--changes", tmp_path / "nosuch", "--since", "1")
+    assert r.exit_code == 1, r.output
+    assert r.output.strip() == f"fel: {tmp_path / 'nosuch'}: filen eller mappen finns inte"

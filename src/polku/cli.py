@@ -794,6 +794,11 @@ def review_since(g, source: str, since: str, changes: Optional[Path], run) -> di
     from polku.ops.review import changes_since, parse_since
 
     name = str(g.graph.get("name", "graph"))
+    if changes is not None and not changes.exists():
+        # the log beside a graph nobody edited yet is rightly empty; a log the reader names
+        # and mistyped is not, and would be read as 'no changes at all'
+        raise PolkuError(N_("no such file or folder"), params={}, file=str(changes),
+                         field="changes")
     log = ChangeLog(changes) if changes is not None else \
         log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
     when = parse_since(since)
