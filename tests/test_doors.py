@@ -185,3 +185,21 @@ def test_a_path_the_command_may_not_read_is_not_said_to_be_missing(
     r = run("--lang", "sv", "findings", EXAMPLE, "--changes", tmp_path / "nosuch", "--since", "1")
     assert r.exit_code == 1, r.output
     assert r.output.strip() == f"fel: {tmp_path / 'nosuch'}: filen eller mappen finns inte"
+
+
+# -- a number the workbook rules read, written so the shapes read it too --------------------
+
+@pytest.mark.parametrize("capacity, value", [("0,00001", 0.00001), ("1e16", 1e16)])
+def test_a_capacity_repr_writes_with_an_exponent_is_imported_and_read_back(
+        tmp_path: Path, capacity: str, value: float) -> None:
+    # repr(1e-05) and repr(1e16) have an exponent: the number was written as an xsd:double,
+    # which the shapes refused as 'not one number, 0 or more' at a node, with no column
+    from helpers import edit, run
+    from polku.io.load import load_graph
+
+    folder = copy_mini(tmp_path / "mini")
+    edit(folder / "services.csv", "keusote;kela,20,", f'keusote;kela,"{capacity}",')
+    r = run("--lang", "en", "import", folder, "-o", tmp_path / "mini.ttl")
+    assert r.exit_code == 0, r.output
+    g = load_graph(tmp_path / "mini.ttl")
+    assert g.nodes["kuntouttava"]["capacity_per_month"] == value
