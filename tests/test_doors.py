@@ -203,3 +203,30 @@ def test_a_capacity_repr_writes_with_an_exponent_is_imported_and_read_back(
     assert r.exit_code == 0, r.output
     g = load_graph(tmp_path / "mini.ttl")
     assert g.nodes["kuntouttava"]["capacity_per_month"] == value
+
+
+# -- digits int() refuses -------------------------------------------------------------------
+
+@pytest.mark.parametrize("url, field", [
+    ("/api/graphs/mini/whatif?places=kuntouttava=%C2%B2", "places"),
+    ("/graphs/mini/whatif?segment=nuoret&service=kuntouttava&places=%C2%B2", "places"),
+    ("/graphs/mini/paths?segment=nuoret&k=%C2%B2", "k"),
+    ("/graphs/mini/paths?segment=nuoret&k=%D9%A3", "k"),  # ٣, as the API refuses it
+], ids=["api-places", "page-places", "page-k", "page-k-arabic-indic"])
+def test_a_superscript_digit_is_a_400_naming_its_field_not_a_500(client: TestClient, url: str,
+                                                                 field: str) -> None:
+    # str.isdigit() is true of '²', which int() refuses: the check let it through to int()
+    r = client.get(url + "&lang=sv")
+    assert r.status_code == 400, r.text
+    if url.startswith("/api/"):
+        assert r.json()["error"]["field"] == field
+    else:  # the page again, the message beside the field it marks
+        assert f'data-field="{field}"' in r.text
+
+
+def test_a_superscript_digit_in_places_is_an_error_on_the_command_line(tmp_path: Path) -> None:
+    from helpers import MINI, run
+
+    r = run("--lang", "fi", "whatif", MINI, "--places", "kuntouttava=²")
+    assert r.exit_code == 1 and "Traceback" not in r.output, r.output
+    assert r.output.startswith("virhe: --places: ") and "'²'" in r.output, r.output

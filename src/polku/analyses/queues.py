@@ -409,7 +409,8 @@ def queue_changes(capacity: list[str], places: list[str], demand: list[str]
                              field="capacity") from None
     slots: dict[str, int] = {}
     for sid, value in parse_assignments(places, "places"):
-        if not value.isdigit() or int(value) < 1:
+        # ASCII digits only: str.isdigit() is true of '²', which int() refuses
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
             raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": value},
                              field="places")
         slots[sid] = int(value)
