@@ -230,3 +230,21 @@ def test_a_superscript_digit_in_places_is_an_error_on_the_command_line(tmp_path:
     r = run("--lang", "fi", "whatif", MINI, "--places", "kuntouttava=²")
     assert r.exit_code == 1 and "Traceback" not in r.output, r.output
     assert r.output.startswith("virhe: --places: ") and "'²'" in r.output, r.output
+
+
+def test_one_service_given_twice_in_a_what_if_is_refused_at_every_door(
+        client: TestClient) -> None:
+    # the last value silently won on the API and the command line; the page refused it
+    from helpers import MINI, run
+
+    r = client.get("/api/graphs/mini/whatif?capacity=kuntouttava=5&capacity=kuntouttava=6"
+                   "&lang=fi")
+    assert r.status_code == 400
+    assert r.json()["error"] == {"code": "bad-request", "field": "capacity",
+                                 "message": "'kuntouttava' annetaan kahdesti: anna sille "
+                                            "yksi arvo"}
+    r = run("--lang", "sv", "whatif", MINI, "--places", "kuntouttava=2", "--places",
+            "kuntouttava=3")
+    assert r.exit_code == 1
+    assert r.output.strip() == "fel: --places: 'kuntouttava' anges två gånger: ge ett värde " \
+                               "för den"

@@ -362,13 +362,19 @@ PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
 def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
     """``SVC=VALUE`` items of an option (``capacity``, ``places``, ``demand``), split; a
     malformed one is a PolkuError naming the option in ``field``."""
-    out = []
+    out: list[tuple[str, str]] = []
     for item in items:
         if "=" not in item:
             raise PolkuError(N_("'{item}': write the service's id, = and the value "
                                 "(service=value)"), params={"item": item}, field=option)
         sid, value = item.split("=", 1)
-        out.append((sid.strip(), value.strip()))
+        sid = sid.strip()
+        if any(sid == seen for seen, _ in out):
+            # two values for one service: the last one silently won (the page refuses a
+            # service on two rows; a repeated query parameter is the same question)
+            raise PolkuError(N_("'{service}' is given twice: give one value for it"),
+                             params={"service": sid}, field=option)
+        out.append((sid, value.strip()))
     return out
 
 
