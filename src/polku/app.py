@@ -45,7 +45,7 @@ from polku.errors import PolkuError
 from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
-from polku.server.contract import ApiError, validation_error
+from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
@@ -55,6 +55,10 @@ if TYPE_CHECKING:
     from polku.server.oidc import OidcSettings
 
 log = logging.getLogger("polku.server")
+
+
+#: FastAPI's detail for a body it could not decode (its own English; it names no field)
+BODY_UNREADABLE = "There was an error parsing the body"
 
 
 def wants_html(request: Request) -> bool:
@@ -138,6 +142,13 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code == 400 and exc.detail == BODY_UNREADABLE:
+            # a body json.loads refused with something other than a JSONDecodeError (bytes
+            # that are no UTF-8, a number of more than 4300 digits, nesting past the
+            # recursion limit): the body's problem, told as every other bad body is
+            return error_response(request, ApiError(
+                400, VALIDATION_MESSAGES["json_invalid"], field="body",
+                params={"field": "body"}))
         message = {404: N_("no such page or route"),
                    405: N_("this route does not take that method")
                    }.get(exc.status_code, str(exc.detail))

@@ -71,7 +71,8 @@ def months(start: str, end: str) -> list[str]:
 
 def _valid_month(value: object) -> bool:
     return isinstance(value, str) and len(value) == 7 and value[4] == "-" \
-        and value[:4].isdigit() and value[5:].isdigit() and 1 <= int(value[5:]) <= 12
+        and value.isascii() and value[:4].isdigit() and value[5:].isdigit() \
+        and 1 <= int(value[5:]) <= 12
 
 
 def lead_load(g: nx.MultiDiGraph) -> dict[str, dict[str, list[str]]]:

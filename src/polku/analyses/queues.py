@@ -362,13 +362,19 @@ PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
 def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
     """``SVC=VALUE`` items of an option (``capacity``, ``places``, ``demand``), split; a
     malformed one is a PolkuError naming the option in ``field``."""
-    out = []
+    out: list[tuple[str, str]] = []
     for item in items:
         if "=" not in item:
             raise PolkuError(N_("'{item}': write the service's id, = and the value "
                                 "(service=value)"), params={"item": item}, field=option)
         sid, value = item.split("=", 1)
-        out.append((sid.strip(), value.strip()))
+        sid = sid.strip()
+        if any(sid == seen for seen, _ in out):
+            # two values for one service: the last one silently won (the page refuses a
+            # service on two rows; a repeated query parameter is the same question)
+            raise PolkuError(N_("'{service}' is given twice: give one value for it"),
+                             params={"service": sid}, field=option)
+        out.append((sid, value.strip()))
     return out
 
 
@@ -409,7 +415,8 @@ def queue_changes(capacity: list[str], places: list[str], demand: list[str]
                              field="capacity") from None
     slots: dict[str, int] = {}
     for sid, value in parse_assignments(places, "places"):
-        if not value.isdigit() or int(value) < 1:
+        # ASCII digits only: str.isdigit() is true of '²', which int() refuses
+        if not (value.isascii() and value.isdigit()) or int(value) < 1:
             raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": value},
                              field="places")
         slots[sid] = int(value)

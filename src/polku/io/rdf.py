@@ -17,7 +17,9 @@ predicates sorted, objects sorted; a graph kept in git diffs line by line.
 
 from __future__ import annotations
 
+import math
 import re
+from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable, Iterator, NamedTuple
@@ -189,7 +191,15 @@ def _literal(value: object) -> Lit:
     if isinstance(value, int):
         return Lit(str(value), XSD + "integer")
     if isinstance(value, float):
-        return Lit(repr(value), XSD + "decimal" if "e" not in repr(value) else XSD + "double")
+        if not math.isfinite(value):
+            return Lit(repr(value), XSD + "double")
+        # every finite number a decimal, written out: repr's exponent form (1e-05, 1e+16)
+        # made an xsd:double, which the shapes refuse as 'not one number' for a capacity
+        # the workbook rules had read as one
+        text = repr(value)
+        if "e" in text:
+            text = format(Decimal(text), "f")
+        return Lit(text, XSD + "decimal")
     return Lit(str(value))
 
 

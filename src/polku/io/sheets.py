@@ -187,6 +187,7 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
 
     if action == "create":
         after = {c: v for c, v in values.items() if v != ""}
+        _not_blank(sheet, after, len(rows) + 2)
         rows.append(after)
         out[sheet] = (without_dropped(header), rows)
         return out, Change(action, sheet, row_key(sheet, after), None, after, added)
@@ -206,9 +207,21 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
         raise PolkuError(N_("unknown edit action '{action}'"), params={"action": action},
                          field="action")
     after = {c: v for c, v in after.items() if v != ""}
+    _not_blank(sheet, after, index + 2)
     rows[index] = after
     out[sheet] = (without_dropped(header), rows)
     return out, Change("update", sheet, row_key(sheet, after), before, after, added)
+
+
+def _not_blank(sheet: str, row: Mapping[str, str], number: int) -> None:
+    """Refuse a row an edit would leave with no value at all. The workbook's readers skip a
+    blank row, so it would pass every check and be written as a line of commas: a create
+    that adds nothing, or an update that is really a delete, logged under the empty key
+    that no undo can find again. Its key column is what is missing."""
+    if not any(row.values()):
+        column = key_columns(sheet)[0]
+        raise PolkuError(N_("the required value '{name}' is empty"), params={"name": column},
+                         sheet=sheet, row=number, column=column, field=column)
 
 
 def as_tables(sheets: Sheets, file_of: Callable[[str], str]) -> workbook.Tables:

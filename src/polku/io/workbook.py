@@ -411,7 +411,7 @@ class _Reader:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
             raise PolkuError(N_("not a readable .xlsx file ({detail})"),
-                             params={"detail": f"{e.__class__.__name__}: {e}"},
+                             params={"detail": _xlsx_problem(e)},
                              file=str(self.path)) from None
         tables = {}
         self.names = list(book.sheetnames)
@@ -494,20 +494,34 @@ def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | No
     return close[0] if close else None
 
 
+#: where a lone carriage return ends a line (not the CR of a CRLF)
+_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
+
+
 def _utf8_lines(file: Path) -> Iterator[str]:
     """The lines of a UTF-8 CSV file (a byte-order mark dropped), read one at a time; a
-    byte that is not UTF-8 raises :class:`_NotUtf8` with its line and offset."""
+    byte that is not UTF-8 raises :class:`_NotUtf8` with its line and offset.
+
+    A line ends at LF, CRLF or a lone CR: a sheet saved with classic Mac line endings, or
+    one whose lines were pasted together from files that end them differently, is read as
+    its editor shows it (the csv module, handed a line with a CR inside an unquoted cell,
+    refuses it as 'new-line character seen in unquoted field')."""
     offset = 0
+    number = 0
     with open(file, "rb") as f:
-        for number, raw in enumerate(f, 1):
-            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw, offset = raw[3:], 3
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError as e:
-                raise _NotUtf8(number, raw[e.start], offset + e.start) from None
-            offset += len(raw)
-            yield text
+        for first, whole in enumerate(f):
+            if first == 0 and whole.startswith(b"\xef\xbb\xbf"):
+                whole, offset = whole[3:], 3
+            for raw in _LONE_CR.split(whole) if b"\r" in whole else (whole,):
+                if not raw:
+                    continue
+                number += 1
+                try:
+                    text = raw.decode("utf-8")
+                except UnicodeDecodeError as e:
+                    raise _NotUtf8(number, raw[e.start], offset + e.start) from None
+                offset += len(raw)
+                yield text
 
 
 class _TooManyRows(PolkuError):
@@ -515,6 +529,24 @@ class _TooManyRows(PolkuError):
         super().__init__(N_("the sheet has more than {ceiling} rows, the most this server or "
                             "command takes (POLKU_MAX_ROWS raises the ceiling)"),
                          params={"ceiling": Figure(ceiling)})
+
+
+def _xlsx_problem(error: Exception) -> object:
+    """Why openpyxl could not open a file, as a designer can act on it: the two common
+    cases catalogued (the library's own words are English in every language), anything
+    else as the library says it.
+
+    >>> _xlsx_problem(zipfile.BadZipFile("File is not a zip file"))
+    'it is not a zip archive, as every .xlsx file is: save it again from the spreadsheet'
+    """
+    from polku.errors import Said
+
+    if isinstance(error, zipfile.BadZipFile):
+        return Said(N_("it is not a zip archive, as every .xlsx file is: save it again from "
+                       "the spreadsheet"))
+    if isinstance(error, KeyError):  # a zip without the parts a workbook has
+        return Said(N_("it is a zip archive but holds no Excel workbook"))
+    return f"{error.__class__.__name__}: {error}"
 
 
 def _csv_problem(error: csv.Error) -> tuple[str, dict[str, object]]:

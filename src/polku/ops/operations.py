@@ -522,7 +522,8 @@ class PtvCompare:
             raise PolkuError(N_("the comparison needs the catalogue's PTV files"), params={},
                              field="files")
         for code in self.municipalities or ():
-            if not (isinstance(code, str) and len(code) == 3 and code.isdigit()):
+            if not (isinstance(code, str) and len(code) == 3 and code.isascii()
+                    and code.isdigit()):
                 raise PolkuError(N_("'{code}' is not a municipality code (three digits, e.g. "
                                     "179 for Jyväskylä)"), params={"code": code},
                                  field="municipality")

@@ -111,6 +111,11 @@ def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> 
     from polku.ops.changelog import ChangeLog, log_beside
 
     name = str(g.graph.get("name", "graph"))
+    if changes is not None and not changes.exists():
+        # the log beside a graph nobody edited yet is rightly empty; a log the reader names
+        # and mistyped is not, and would be read as 'no changes at all'
+        raise PolkuError(N_("no such file or folder"), params={}, file=str(changes),
+                         field="changes")
     log = ChangeLog(changes) if changes is not None else \
         log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
     return History(tuple(log.entries()), edits.row_store(source).sheets(g))

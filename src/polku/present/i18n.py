@@ -251,7 +251,8 @@ class Translator:
         ('1/2027', 'Dec 2027')
         """
         text = "" if value is None else str(value)
-        if len(text) != 7 or text[4] != "-" or not (text[:4] + text[5:]).isdigit() \
+        if len(text) != 7 or text[4] != "-" or not text.isascii() \
+                or not (text[:4] + text[5:]).isdigit() \
                 or not 1 <= int(text[5:]) <= 12:
             return self.number(value) if value is None else text
         year, month = int(text[:4]), int(text[5:])

@@ -488,8 +488,8 @@ def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None =
 def check_report_name(out: str | Path) -> None:
     """The report is written as HTML (``.html``, ``.htm``), markdown (``.md``) or PDF."""
     if Path(out).suffix.lower() not in (".html", ".htm", ".md", ".markdown", ".pdf"):
-        raise PolkuError("the report is written as .html, .md or .pdf", file=str(out),
-                         field="output")
+        raise PolkuError(N_("the report is written as .html, .md or .pdf"), params={},
+                         file=str(out), field="output")
 
 
 @gc_paused()

@@ -72,6 +72,39 @@ def _bad_value(param: Any, value: str | None) -> tuple[str, dict]:
     return N_("'{value}' is not a valid value"), {"value": value}
 
 
+#: what click's path type refuses, by the end of its message, as a catalogued reason
+_PATH_REASONS = {"does not exist.": N_("no such file or folder"),
+                 "is not readable.": N_("permission denied"),
+                 "is not writable.": N_("permission denied"),
+                 "is a directory.": N_("is a folder, not a file")}
+
+
+def _path_problem(param: Any, message: str) -> Any:
+    """Why click's path type refused a path (it exists but may not be read: typer asks
+    for ``readable``), with the path named: a template of its own for each, not 'no such
+    file or folder' for all of them. ``None`` for any other parameter.
+
+    >>> class P: type = type("T", (), {"name": "path"})()
+    >>> str(_path_problem(P(), "File 'wb/services.csv' is not readable."))
+    'wb/services.csv: permission denied'
+    """
+    from polku.errors import Phrase
+
+    if getattr(param.type, "name", "") not in ("path", "file"):
+        return None
+    end = next((e for e in _PATH_REASONS if message.endswith(e)), None)
+    if end is None:
+        return None
+    reason = _PATH_REASONS[end]
+    # "File 'x' is not readable.": the kind of path, the path quoted, what is wrong
+    quoted = message[message.find(" ") + 1:len(message) - len(end)].rstrip()
+    if quoted.endswith(" is"):
+        quoted = quoted[:-3]
+    if len(quoted) >= 2 and quoted[0] == quoted[-1] and quoted[0] in "'\"":
+        return Phrase("{file}: {reason}", file=quoted[1:-1], reason=Said(reason))
+    return Said(reason)
+
+
 def _is_option(param: Any) -> bool:
     return getattr(param, "param_type_name", "") == "option"
 
@@ -111,12 +144,14 @@ def usage_problem(error: Any, args: Sequence[str]) -> PolkuError:
         param = error.param
         if param is None:
             return PolkuError(N_("not a valid value"), params={})
-        names = list(param.opts) + list(getattr(param, "secondary_opts", []))
-        value = given(args, names) if _is_option(param) else None
-        template, params = _bad_value(param, value)
+        problem = _path_problem(param, error.message or "")
+        if problem is None:
+            names = list(param.opts) + list(getattr(param, "secondary_opts", []))
+            value = given(args, names) if _is_option(param) else None
+            template, params = _bad_value(param, value)
+            problem = PolkuError(template, params=params)
         return PolkuError("{name}: {problem}", params={
-            "name": _name_of(param), "problem": PolkuError(template, params=params)},
-            field=param.name)
+            "name": _name_of(param), "problem": problem}, field=param.name)
     if "BadOptionUsage" in kinds:
         return PolkuError(N_("{option} needs a value"), params={"option": error.option_name})
     message = error.message or ""

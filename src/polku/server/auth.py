@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from polku.errors import PolkuError
+from polku.errors import PolkuError, Said, os_reason
 from polku.privacy import EDITOR, PUBLIC
 from polku.server.contract import ApiError
 from polku.words import N_
@@ -332,10 +332,19 @@ def load_tokens(file: str | Path | None = None, env: str | None = None) -> Token
     if file is not None:
         path = Path(file)
         try:
-            text = path.read_text(encoding="utf-8")
-        except OSError as e:
+            data = path.read_bytes()
+        except OSError as e:  # the reason catalogued: strerror is English in every language
             raise PolkuError(N_("cannot read the tokens file ({reason})"),
-                             params={"reason": e.strerror}, file=path.name) from None
+                             params={"reason": os_reason(e)}, file=path.name) from None
+        try:
+            # a byte-order mark (Notepad's UTF-8) is no part of the first name
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as e:
+            # located by its row only: the line holds a token, so neither it nor its bytes
+            # are shown
+            raise PolkuError(N_("cannot read the tokens file ({reason})"),
+                             params={"reason": Said(N_("it is not UTF-8 text"))},
+                             file=path.name, row=data.count(b"\n", 0, e.start) + 1) from None
         return parse_tokens(text, path.name)
     if env:
         return parse_tokens(env)

@@ -496,7 +496,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             try:
                 # the form's own text: the operation's check words a bad count, as the
                 # API's and the CLI's
-                count = int(k) if k.strip().lstrip("-").isdigit() else k
+                # ASCII digits, as the API reads k: isdigit() alone is true of '²' and
+                # of other scripts' digits, which int() refuses or the API does not take
+                digits = k.strip().lstrip("-")
+                count = int(k) if digits.isascii() and digits.isdigit() else k
                 report = paths_worded(answer(Paths(segment=segment, k=count,  # type: ignore[arg-type]
                                                    to=to or None),
                                              model, who), model.published(who).graph, tr)
@@ -796,7 +799,7 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
                 raise RowError(i, 400, tr("capacity '{value}': a number, 0 or more").format(
                     value=row.capacity), "capacity")
         if places:
-            if not places.isdigit() or int(places) < 1:
+            if not (places.isascii() and places.isdigit()) or int(places) < 1:
                 raise RowError(i, 400, tr("places '{value}': a whole number, 1 or more")
                                .format(value=row.places), "places")
             slots[service] = int(places)

@@ -778,6 +778,10 @@ class GraphStore:
                            else "sheet", cause=e) from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key", cause=e) from None
+        except PolkuError as e:  # a row left blank: refused as the workbook rules refuse
+            raise invalid(PolkuError(e.msgid or e.message, file=store.file_of(sheet),
+                                     sheet=e.sheet, row=e.row, column=e.column, field=e.field,
+                                     params=e.params if e.msgid is not None else None)) from None
         if check is not None:  # whose row it is, before the workbook rules say anything
             check(change.sheet, change.before, None, sheets)
             check(change.sheet, None, change.after, new_sheets)
