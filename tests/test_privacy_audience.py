@@ -330,6 +330,17 @@ COMMANDS = [(f"export-{f.name}", lambda wb, out, f=f: [
      lambda out: out / "a.xlsx"),
     ("diff-html", lambda wb, out: ["diff", MINI, wb, "--format", "html", "-o", out / "d.html"],
      lambda out: out / "d.html"),
+    # every command that writes a graph file decides by the format as export does
+    ("import-jsonld", lambda wb, out: ["import", wb, "-o", out / "x.jsonld"],
+     lambda out: out / "x.jsonld"),
+    ("import-turtle-suppressed", lambda wb, out: ["import", wb, "-o", out / "x.ttl",
+                                                  "--suppress"], lambda out: out / "x.ttl"),
+    ("merge-jsonld", lambda wb, out: ["merge", wb, Path(__file__).parents[1] / "graphs" /
+                                      "keski-suomi", "-o", out / "m.jsonld"],
+     lambda out: out / "m.jsonld"),
+    ("eventlog-jsonld", lambda wb, out: ["eventlog", event_log(out / "log.csv", 6), "--graph",
+                                         wb, "-o", out / "e.jsonld", "--format", "json"],
+     lambda out: out / "e.jsonld"),
 ]
 
 
@@ -347,7 +358,8 @@ def test_every_file_for_others_leaves_small_cells_out(tmp_path: Path, name, comm
         text = read_output(output(out)) if output is not None else r.stdout
         texts.append(normal(text).replace(str(tmp_path / w), "TMP"))
     assert texts[0] == texts[1], f"{name}: the file depends on a small cell"
-    if name in ("diff-json", "diff-json-back", "export-jsonld", "actions-json"):
+    if name in ("diff-json", "diff-json-back", "export-jsonld", "actions-json",
+                "import-jsonld", "merge-jsonld", "eventlog-jsonld"):
         assert small_figures(json.loads(texts[0])) == []
 
 

@@ -81,6 +81,29 @@ def audience_of(suppress: bool) -> str:
     return PUBLIC if suppress else EDITOR
 
 
+def for_file(g, fmt: str, suppress: Optional[bool], min_cell: int):
+    """The graph as a file in the format ``fmt`` carries it: a format that goes to other
+    people (:func:`polku.io.formats.shared`) leaves small cells out, the owner's own formats
+    keep them; ``--suppress``/``--no-suppress`` decide otherwise. Every command that writes
+    a graph file decides so, whatever it read the graph from."""
+    return Model(g, min_cell=min_cell).published(audience_of(
+        suppress if suppress is not None else formats.shared(fmt))).graph
+
+
+def left_out_note(out, min_cell: int, tr: Translator) -> None:
+    """Say how many small cells the written file leaves out: a reader of the file would
+    otherwise take its totals for the whole."""
+    from polku import privacy
+
+    if dropped := privacy.left_out(out):
+        typer.echo(tr("note: {note}").format(note=tr.ngettext(
+            "{n} small cell (a count from 1 to {most}) is left out of this file meant for "
+            "others; --no-suppress keeps it in the owner's copy",
+            "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
+            "others; --no-suppress keeps them in the owner's copy", dropped).format(
+                n=tr.number(dropped), most=min_cell - 1)))
+
+
 def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
     """An operation's answer for ``who`` and the graph that reader sees (the answer is worded
     from it)."""
@@ -155,6 +178,8 @@ def import_(
     name: Optional[str] = typer.Option(None, help=N_("The graph's name for a workbook without a "
                                                      "graph sheet (default: the workbook's folder "
                                                      "or file name; never the output's).")),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -183,9 +208,12 @@ def import_(
         problems = shacl_problems(g, str(workbook_path))
         if problems:
             raise PolkuErrors(problems)
+        out = for_file(g, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
-        save_graph(g, output, fmt)
-    typer.echo(wrote(output, graphmod.summary(g), translator(lang)))
+        save_graph(out, output, fmt)
+    tr = translator(lang)
+    typer.echo(wrote(output, graphmod.summary(g), tr))
+    left_out_note(out, min_cell, tr)
 
 
 def import_other(other: formats.Format, source: Path, output: Path, name: Optional[str],
@@ -217,7 +245,6 @@ def export(
 ) -> None:
     """Export a valid graph: as a workbook, Turtle or JSON-LD, in CPSV-AP, or in an
     exchange format for other tools."""
-    from polku import privacy
     from polku.io.validate import validate as checked
 
     fmt = formats.get(to.value)
@@ -227,20 +254,12 @@ def export(
         if segment is not None and segment not in g:
             raise PolkuError(N_("unknown segment '{segment}'"), params={"segment": segment},
                              field="segment")
-        out = Model(g, min_cell=min_cell).published(audience_of(
-            suppress if suppress is not None else fmt.shared)).graph
+        out = for_file(g, fmt.name, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         fmt.write(out, output, segment=segment, k=k, lang=lang)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
-    if dropped := privacy.left_out(out):
-        # a reader of the file would otherwise take its totals for the whole
-        typer.echo(tr("note: {note}").format(note=tr.ngettext(
-            "{n} small cell (a count from 1 to {most}) is left out of this file meant for "
-            "others; --no-suppress keeps it in the owner's copy",
-            "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
-            "others; --no-suppress keeps them in the owner's copy", dropped).format(
-                n=tr.number(dropped), most=min_cell - 1)))
+    left_out_note(out, min_cell, tr)
     for note in formats.resolve(fmt.notes)(g) if fmt.notes else ():
         typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 
@@ -653,6 +672,8 @@ def eventlog(
     output: Path = typer.Option(..., "-o", "--output", help=N_(
         "The graph to write (.ttl, .jsonld, .xlsx or a folder).")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -672,10 +693,12 @@ def eventlog(
         progress(Phrase(N_("reading {name}"), name=log.name))
         stats, g = asked(ops.EventLog(log=log), model)
         stats = eventlog_worded(stats, g, tr)
+        out = for_file(apply_stats(model.graph, stats), fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
-        save_graph(apply_stats(model.graph, stats), output, fmt)
+        save_graph(out, output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
+    left_out_note(out, min_cell, tr)
 
 
 @app.command(help=N_(
@@ -828,8 +851,7 @@ def merge(
             graphs.append(load_graph(s))
         result = run(graphs, name)
         g = result.graph
-        g = Model(g, min_cell=min_cell).published(audience_of(
-            suppress if suppress is not None else formats.shared(fmt))).graph
+        g = for_file(g, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(g, output, fmt)
     tr = translator(lang)
@@ -842,6 +864,7 @@ def merge(
                   "id), {conflicts} conflicts, {nodes} nodes").format(
         output=output, regions=len(graphs), shared=shared, conflicts=len(result.conflicts),
         nodes=g.number_of_nodes()))
+    left_out_note(g, min_cell, tr)
 
 
 ptv_app = PolkuTyper(no_args_is_help=True, help=N_(
@@ -1355,6 +1378,8 @@ def neo4j_pull(
     name: str = typer.Option("national", "--name", help=N_("--all: the merged graph's name.")),
     output: Path = typer.Option(..., "-o", "--output",
                                 help=N_("The graph to write (.ttl, .jsonld, .xlsx or a folder).")),
+    suppress: Optional[bool] = Suppress,
+    min_cell: int = MinCell,
     quiet: bool = Quiet,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -1385,11 +1410,13 @@ def neo4j_pull(
                            err=True)
         else:
             g = pull_graph(uri, user, password, database, region, progress=progress)
+        out = for_file(g, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
-        save_graph(g, output, fmt)
+        save_graph(out, output, fmt)
     typer.echo(tr("wrote {output}: region '{region}', {counts}").format(
         output=output, region=g.graph.get("name"),
         counts=counted(graphmod.summary(g), tr)))
+    left_out_note(out, min_cell, tr)
 
 
 @neo4j_app.command("regions", help=N_(
