@@ -296,6 +296,12 @@ def test_the_review_in_a_public_report_hides_what_small_cells_would_tell(tmp_pat
     created = public[public.index("### Uudet (1)"):public.index("### Ratkaistut")]
     assert "Työkokeilu" in created and "tulovirtaa ei näytetä" in created
     assert "42" not in created and "38" not in created
+    # nor does the rest of the report give the service's inflow (the visible part of it,
+    # 38, as 'tulee 38 asiakasta' where the API says it is not shown)
+    whole = (tmp_path / "report0.md").read_text(encoding="utf-8")
+    assert "Työkokeilu: asiakkaita tulee kuukaudessa enemmän kuin kapasiteetti 1 riittää " \
+           "(tulovirtaa ei näytetä" in whole
+    assert "tulee 38 asiakasta" not in whole and "tulee 42 asiakasta" not in whole
     owner = changes("--no-suppress")
     assert "tulee 42 asiakasta kuukaudessa" in owner
 

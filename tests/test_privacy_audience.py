@@ -400,7 +400,7 @@ def test_a_diff_is_for_others_in_every_format(tmp_path: Path) -> None:
     between = json.loads(run("diff", small, twin, "--format", "json").stdout)
     assert between["changed"] == []
     text = run("diff", MINI, small, "--lang", "en").stdout
-    assert "Size (people): 1200 → <5" in text and "→ 3" not in text
+    assert "Size (people): 1,200 → <5" in text and "→ 3" not in text
     editor = json.loads(run("diff", small, twin, "--format", "json", "--no-suppress").stdout)
     assert {c["id"]: c["fields"] for c in editor["changed"]} == {
         "nuoret": {"size": ["3", "1"]}, "r1": {"volume_per_month": ["4", "2"]}}

@@ -220,6 +220,51 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     return value
 
 
+#: figures of a service that follow from its inflow: hidden with it for the public
+INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
+                  "effective_capacity", "ratio", "unstable", "near_full")
+
+
+def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_CELL
+                     ) -> object:
+    """An answer (findings, dicts and lists of figures) as the public may see it: small
+    people figures as ``<5`` (:func:`suppress_figures`), and the inflow, utilisation and
+    wait of a ``hidden`` service (:func:`hidden_services`: a suppressed referral leads to
+    it) left out (None), in a finding about it or a record of it.
+
+    >>> published_answer([{"service": "s", "inflow": 40, "capacity": 30}], frozenset({"s"}))
+    [{'service': 's', 'inflow': None, 'capacity': 30}]
+    """
+    return _hide(suppress_figures(value, min_cell), hidden, False, min_cell)
+
+
+def _hide(value: object, hidden: frozenset[str], inside: bool, min_cell: int) -> object:
+    from dataclasses import replace
+
+    from polku.finding import Finding
+
+    if isinstance(value, Finding):
+        metrics = _hide(suppress_figures(dict(value.metrics), min_cell), hidden,
+                        inside or value.subject in hidden, min_cell)
+        # a finding is immutable: one with nothing to hide is passed on as it is
+        return value if metrics == value.metrics else replace(value, metrics=metrics)
+    if isinstance(value, dict):
+        here = inside or value.get("service") in hidden or value.get("subject") in hidden
+        out = {}
+        for k, v in value.items():
+            if here and k in INFLOW_FIGURES and v is not None:
+                out[k] = None
+            elif here and k == "hidden":
+                out[k] = True  # the reader learns that a figure is hidden, not unknown
+            else:
+                out[k] = _hide(v, hidden, here or (isinstance(k, str) and k in hidden),
+                               min_cell)
+        return out
+    if isinstance(value, list):
+        return [_hide(v, hidden, inside, min_cell) for v in value]
+    return value
+
+
 #: a clean number as a workbook cell holds it (spaces as thousands separators, one decimal
 #: comma or point): the only cell text of a people column that may be shown as such
 _CLEAN_NUMBER = re.compile(r"\d+(\.\d*)?|\.\d+")

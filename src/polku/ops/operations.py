@@ -29,7 +29,7 @@ polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: nuoret)
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar, Protocol
 
@@ -40,16 +40,13 @@ from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.ops.model import Model
-from polku.privacy import AUDIENCES, EDITOR, PUBLIC, hidden_services, suppress_figures
+from polku.privacy import AUDIENCES, EDITOR, PUBLIC, hidden_services, published_answer
 from polku.words import N_
 
 #: paths a question may ask for at most (each is a search of its own)
 MAX_PATHS = 50
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
-#: figures of a service that follow from its inflow: hidden with it for the public
-INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
-                  "effective_capacity", "ratio", "unstable", "near_full")
 
 
 class Operation(Protocol):
@@ -591,27 +588,4 @@ def published_figures(value: Any, model: Model) -> Any:
     (:func:`polku.privacy.suppress_figures`), and the inflow, utilisation and wait of a
     service that a suppressed referral leads to left out (None)."""
     hidden = model.memo("hidden-services", lambda: hidden_services(model.graph))
-    return _hide(suppress_figures(value, model.min_cell), hidden, False, model.min_cell)
-
-
-def _hide(value: Any, hidden: frozenset[str], inside: bool, min_cell: int) -> Any:
-    if isinstance(value, Finding):
-        metrics = _hide(suppress_figures(dict(value.metrics), min_cell), hidden,
-                        inside or value.subject in hidden, min_cell)
-        # a finding is immutable: one with nothing to hide is passed on as it is
-        return value if metrics == value.metrics else replace(value, metrics=metrics)
-    if isinstance(value, dict):
-        here = inside or value.get("service") in hidden or value.get("subject") in hidden
-        out = {}
-        for k, v in value.items():
-            if here and k in INFLOW_FIGURES and v is not None:
-                out[k] = None
-            elif here and k == "hidden":
-                out[k] = True  # the reader learns that a figure is hidden, not unknown
-            else:
-                out[k] = _hide(v, hidden, here or (isinstance(k, str) and k in hidden),
-                               min_cell)
-        return out
-    if isinstance(value, list):
-        return [_hide(v, hidden, inside, min_cell) for v in value]
-    return value
+    return published_answer(value, hidden, model.min_cell)

@@ -57,12 +57,15 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                 top: int = 10, progress: Progress = silent,
                 tr: Translator | None = None,
                 changes: dict[str, Any] | None = None,
-                suggestions: bool = True) -> dict[str, Any]:
+                suggestions: bool = True, findings: list[Finding] | None = None,
+                eco: Any = None) -> dict[str, Any]:
     """Everything the report shows, as plain data (the templates only lay it out); labels
     in the language of ``tr`` (default Finnish). The first page's decisions
     (:mod:`polku.present.decisions`) carry verified suggestions unless ``suggestions`` is
     False. ``changes`` is what changed since the last
-    review (:func:`polku.ops.review.changes_since`), shown when given."""
+    review (:class:`polku.ops.operations.Review`), shown when given. ``findings`` are the
+    graph's findings as the report's reader may see them (default: found here), ``eco`` its
+    index (:func:`polku.analyses.reach.ecosystem`) when already built."""
     from polku.followup import effective
     from polku.followup import today
     from polku.present.actions import action_rows, actions_csv
@@ -70,9 +73,11 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
 
     tr = tr or translator()
     progress(Phrase(N_("finding gaps, overlaps and bottlenecks")))
-    eco = ecosystem(g)
+    eco = eco if eco is not None else ecosystem(g)
+    if findings is None:
+        findings = find(g, long_wait_days=long_wait_days, eco=eco)
     # the report is read by people: nodes by their names, the ids on hover and in the data
-    findings = worded(find(g, long_wait_days=long_wait_days, eco=eco), g, tr.plainly())
+    findings = worded(findings, g, tr.plainly())
     states = effective(g.graph.get("followups") or {}, {f.key for f in findings}, today())
     by_severity: dict[str, list[Finding]] = {"error": [], "warning": [], "info": []}
     for f in findings:
