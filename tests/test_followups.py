@@ -323,3 +323,60 @@ def test_review_is_one_operation_with_its_checks() -> None:
         with pytest.raises(PolkuError) as caught:
             ops.answer(bad, model)
         assert caught.value.field == field
+
+
+def test_the_review_over_http_is_the_commands(tmp_path) -> None:
+    """``GET /api/graphs/NAME/review?since=`` answers what ``polku findings --since``
+    prints as JSON (the same operation), in the request's language; a bad ``since`` or
+    ``actor`` is a 400 naming its field."""
+    import json
+
+    client, folder = served_client(tmp_path)
+    fixed = "referral-without-owner:ref-ktt-tyokokeilu"
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    editor = {"Authorization": "Bearer anna-token-0123456789"}
+    r = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0", "lang": "en"},
+                   headers=editor)
+    assert r.status_code == 200, r.text
+    assert r.headers["etag"] == client.get("/api/graphs/keski-uusimaa").headers["etag"]
+    doc = r.json()
+    assert [f["key"] for f in doc["resolved"]] == [fixed] and doc["created"] == []
+    assert doc["since"] == {"version": 0, "time": None}
+    assert "to Work trial (tyokokeilu)" in doc["resolved"][0]["message"]
+    cli = run("findings", str(folder), "--since", "0", "--format", "json", "--lang", "en")
+    assert json.loads(cli.stdout) == doc
+    for query, field in (({"since": "eilen"}, "since"), ({"since": "9"}, "since"),
+                         ({"since": "0", "actor": "nobody"}, "actor")):
+        bad = client.get("/api/graphs/keski-uusimaa/review", params=query)
+        assert bad.status_code == 400 and bad.json()["error"]["field"] == field, bad.text
+    missing = client.get("/api/graphs/keski-uusimaa/review")  # no since at all
+    assert missing.status_code == 400 and missing.json()["error"]["field"] == "since"
+
+
+def test_the_changes_page_answers_what_changed_since_the_last_review(tmp_path) -> None:
+    """The web UI's change log page takes the last review (a version or a day) and shows
+    the findings created and resolved since, by name, in the reader's language; a bad one
+    is a 400 with the field marked and the message in that language."""
+    import html
+
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    page = client.get("/graphs/keski-uusimaa/changes", params={"since": "0", "lang": "fi"})
+    assert page.status_code == 200, page.text
+    text = html.unescape(page.text)
+    assert "Muutokset edellisestä katselmoinnista (versio 0)" in text
+    assert "Ratkaistut (1)" in text and "Uudet (0)" in text and "Myöhässä (1)" in text
+    resolved = text[text.index("Ratkaistut (1)"):text.index("Myöhässä (1)")]
+    assert "Kuntouttava työtoiminta" in resolved and "Työkokeilu" in resolved
+    assert "ref-ktt-tyokokeilu" not in resolved.split('data-key="')[1].split('">', 1)[1]
+    sv = html.unescape(client.get("/graphs/keski-uusimaa/changes",
+                                  params={"since": "0", "lang": "sv"}).text)
+    assert "Ändringar sedan den senaste granskningen (version 0)" in sv
+    bad = client.get("/graphs/keski-uusimaa/changes", params={"since": "eilen", "lang": "fi"})
+    assert bad.status_code == 400
+    assert 'id="since" name="since" value="eilen"' in bad.text and 'aria-invalid="true"' in bad.text
+    assert 'data-field="since"' in bad.text and "muutoslokin versio" in html.unescape(bad.text)
+    plain = client.get("/graphs/keski-uusimaa/changes", params={"lang": "fi"})
+    assert plain.status_code == 200 and "Muutokset edellisestä katselmoinnista" not in plain.text

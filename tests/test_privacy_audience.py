@@ -55,6 +55,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/graphs/{name}/rows/{sheet}": [{}],
     "/api/graphs/{name}/rows/{sheet}/{key}": [{}],
     "/api/graphs/{name}/changes": [{}],
+    "/api/graphs/{name}/review": [{"since": "0"}, {"since": "1", "lang": "en"},
+                                  {"since": "0", "actor": "kela"}],
     "/api/compare": [{}],
     "/compare": [{}, {"lang": "en"}],
     "/": [{}],
@@ -75,7 +77,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
                                "calibrate": "false"}],
     "/graphs/{name}/bottlenecks": [{}],
     "/graphs/{name}/raci": [{}],
-    "/graphs/{name}/changes": [{}],
+    "/graphs/{name}/changes": [{}, {"since": "0"}, {"since": "1", "lang": "en"}],
     "/graphs/{name}/report": [{}],
     "/graphs/{name}/ptv": [{}],
 }

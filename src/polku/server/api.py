@@ -17,7 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from polku.ops import edits
 from polku.ops.model import Model
 from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
-                                  Paths, PtvCompare, answer, whatif_operation)
+                                  Paths, PtvCompare, Review, answer, whatif_operation)
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
@@ -261,6 +261,32 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         key = ("api:findings", name, who, language, severity, today())
         return Response(model.memo(key, body), media_type="application/json",
                         headers=dict(response.headers))
+
+    @router.get("/graphs/{name}/review", responses=READ)
+    def review(name: str, response: Response,
+               since: str = Query(..., description="The last review: a version of the "
+                                  "change log (3) or a day (2026-12-01 or 1.12.2026; the "
+                                  "last version before it began)"),
+               long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               actor: Union[str, None] = Query(None, description="Only the findings this "
+                                               "actor (an actor id) is accountable for"),
+               tr: Translator = Words,
+               authorization: Credentials = Reader) -> dict[str, Any]:
+        """What changed since the last review (``polku findings --since``): the findings
+        created and resolved since then, worded in ``lang``, and the follow-ups past their
+        due date. For the public both versions are the published copies."""
+        history, version = store.history(name)
+        assert version.model is not None
+        response.headers.update(graph_headers(version, tr))
+        who = access.audience(authorization)
+        try:
+            result = answer(Review(since=since, history=history,
+                                   long_wait_days=long_wait_days, actor=actor),
+                            version.model, who)
+        except PolkuError as e:
+            raise ApiError(400, e.message, field=e.field, cause=e) from None
+        return {"graph": name, **results.review_worded(
+            result, version.model.published(who).graph, tr)}
 
     @router.get("/graphs/{name}/actions", responses=READ,
                 response_class=Response)

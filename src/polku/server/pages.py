@@ -30,7 +30,7 @@ from polku.present.report import ranking_note
 from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
 from polku.ops.model import Model
 from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queueing, Raci,
-                                  answer)
+                                  Review, answer)
 from polku.present.operations import Report, ViewOf
 from polku.privacy import EDITOR, MIN_CELL, PUBLIC, changes_for
 from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
@@ -651,20 +651,42 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     upload_mb=most >> 20)
 
     @router.get("/graphs/{name}/changes", response_class=HTMLResponse, responses=PAGE)
-    def changes_page(name: str, language: PageLanguage = Language,
-                     who: str = Reader) -> HTMLResponse:
+    def changes_page(name: str, since: str | None = Query(None, description=(
+                         "The last review: a version of the change log (3) or a day "
+                         "(2026-12-01 or 1.12.2026)")),
+                     language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """The change log, newest first (for the public, small cells as ``<5`` and not who
-        made a change)."""
+        made a change), and with ``since`` what changed since the last review (the
+        findings created and resolved, the follow-ups overdue: the ``review`` operation,
+        as ``polku findings --since``). A bad ``since`` is answered 400 with the form, the
+        message and the field marked."""
+        from polku.present.printers import followup_text
+        from polku.present.results import review_worded
+
+        tr = language.tr
         # the version before the log is read: an ETag never newer than the changes listed
         version = store.entry(name).version
         changes = store.changelog(name).newest_first(500)
         g = version.graph
+        review, error = None, None
+        if since:
+            history, now = store.history(name)
+            assert now.model is not None
+            try:
+                result = answer(Review(since=since, history=history), now.model, who)
+            except PolkuError as e:
+                error = {"field": e.field, "message": error_message(e, tr)}
+            else:
+                # a page names nodes by their names (the ids on the keys)
+                review = review_worded(result, now.model.published(who).graph, tr.plainly())
+                review["overdue"] = [dict(o, text=followup_text(o, tr))
+                                     for o in review["overdue"]]
         return html("changes.html", language, version, g, show_who=who == EDITOR,
-                    title=language.tr("Changes: {graph}").format(
-                        graph=shown(g, name, language.lang)),
-                    name=name, changes=[change_shown(c, g, language.tr)
+                    status=400 if error else 200,
+                    title=tr("Changes: {graph}").format(graph=shown(g, name, language.lang)),
+                    name=name, changes=[change_shown(c, g, tr)
                                         for c in changes_for(who, changes)],
-                    action_names=ACTION_NAMES)
+                    action_names=ACTION_NAMES, since=since or "", review=review, error=error)
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,

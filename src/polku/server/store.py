@@ -578,6 +578,33 @@ class GraphStore:
             version = self._served(entry)
             return self._sheets(version, exact=False), version
 
+    def history(self, name: str) -> tuple[Any, Version]:
+        """The graph's version now and its history (:class:`polku.ops.review.History`): its
+        sheets and its change log read together, under the locks a write takes (in a
+        write's order), so that both are the same version's. A review rebuilds earlier
+        versions from them; unlike other reads, it waits for a write in progress."""
+        from filelock import Timeout
+
+        from polku.ops.review import History
+
+        entry = self.entry(name, refresh=False)
+        try:
+            with entry.lock, self.write_lock(name):
+                self._refresh(entry)
+                version = self._served(entry)
+                if version.problem is None:
+                    sheets = self._sheets(version, exact=False)
+                else:
+                    # a hand edit broke the files and the last good version is served: its
+                    # sheets as its graph makes them (the files are not its, and a broken
+                    # cell's text must reach no answer)
+                    assert version.graph is not None
+                    sheets = edits.sheets_of_graph(version.graph)
+                return History(tuple(self.changelog(name).entries()), sheets), version
+        except Timeout:
+            raise ApiError(409, N_("another write to this graph has held it for over a "
+                                   "minute: try again"), code="busy") from None
+
     def _sheets(self, version: Version, exact: bool = True) -> edits.Sheets | None:
         """The sheets of ``version``, read from its source once and kept with it (a write
         or any change to the files makes a new version, whose sheets are read again). None
