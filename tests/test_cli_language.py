@@ -95,7 +95,7 @@ def _bad_inputs(tmp: Path) -> dict[str, tuple[list, str]]:
         "report name": (["report", EXAMPLE, "-o", tmp / "r.txt"],
                         "raportti kirjoitetaan .html-, .md- tai .pdf-tiedostoksi"),
         "click value": (["findings", EXAMPLE, "--long-wait-days", "abc"], "'abc' ei ole luku"),
-        "click range": (["paths", EXAMPLE, "-k", "0"], "pitää olla vähintään 1"),
+        "click range": (["show", EXAMPLE, "--min-cell", "0"], "pitää olla vähintään 1"),
         "click option": (["paths", EXAMPLE, "--nope"], "valitsinta ei ole: --nope"),
         "click missing": (["export", EXAMPLE, "-o", tmp / "x.ttl"], "--to puuttuu"),
         "click command": (["nosuch"], "komentoa 'nosuch' ei ole"),

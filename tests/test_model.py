@@ -78,6 +78,7 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
            (ops.Findings(severity="loud"), "severity"),
            (ops.Findings(actor="nobody"), "actor"),
            (ops.Bottlenecks(top=0), "top"),
+           (ops.Bottlenecks(top=100_001), "top"),  # one ceiling on every door
            (ops.Paths(segment="nuoret", k=0), "k"),
            (ops.Paths(segment="nuoret", to="kela"), "to"),
            (ops.Blueprint(subject="kuntouttava"), "subject"),
@@ -103,3 +104,24 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
     with pytest.raises(PolkuError) as caught:
         ops.whatif_operation("r1", ["kuntouttava=3"], [], [])
     assert caught.value.field == "remove"
+
+
+def test_a_rankings_length_is_refused_alike_on_every_door() -> None:
+    """``top`` is checked by the operation alone: the API, the page and the command refuse
+    the same values with the same words (the API and the page had ceilings of their own,
+    100 000 and 1 000, and the command none)."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+    from helpers import run
+
+    client = TestClient(create_app([MINI]), raise_server_exceptions=False)
+    for top in (0, 100_001):
+        api = client.get("/api/graphs/mini/bottlenecks", params={"top": top, "lang": "en"})
+        page = client.get("/graphs/mini/bottlenecks", params={"top": top, "lang": "en"})
+        cli = run("bottlenecks", str(MINI), "--top", str(top), "--lang", "en")
+        said = api.json()["error"]
+        assert api.status_code == page.status_code == 400 and said["field"] == "top"
+        assert said["message"] in page.text and said["message"] in cli.output
+        assert "from 1 to 100,000" in said["message"] and cli.exit_code == 1
+    assert client.get("/graphs/mini/bottlenecks", params={"top": 5000}).status_code == 200

@@ -325,11 +325,12 @@ def check_count(value: int, name: str, least: int = 1, most: int | None = None) 
             or (most is not None and value > most):
         if most is None:
             raise PolkuError(N_("{name} must be a whole number, {least} or more, not {value}"),
-                             params={"name": parameter(name), "least": least,
+                             params={"name": parameter(name), "least": Figure(least),
                                      "value": shown(value)}, field=name)
+        # the bounds as the reader writes numbers (1–100 000 in Finnish)
         raise PolkuError(N_("{name} must be a whole number from {least} to {most}, not {value}"),
-                         params={"name": parameter(name), "least": least, "most": most,
-                                 "value": shown(value)}, field=name)
+                         params={"name": parameter(name), "least": Figure(least),
+                                 "most": Figure(most), "value": shown(value)}, field=name)
 
 
 #: what the operating system says, by errno, as a catalogued text (its own strerror is

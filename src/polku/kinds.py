@@ -30,6 +30,11 @@ LONG_WAIT_DAYS = 30
 #: one month (a setting, default 3).
 MAX_CONCURRENT_LEADS = 3
 
+#: The longest ranking of services a question may ask for (``top`` of the bottlenecks and
+#: the report: the services of a national graph ten times today's size fit in it; more is
+#: a typo), the same on every door.
+MAX_TOP = 100_000
+
 #: The layers findings come from: the ecosystem graph, the action plan beside it, and an
 #: event log read against the graph (``polku eventlog``).
 LAYERS = ("ecosystem", "plan", "eventlog")

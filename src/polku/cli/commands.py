@@ -313,7 +313,7 @@ def render(
     focus: Optional[str] = typer.Option(None, "--focus", help=N_(
         "Only what lies within --depth steps of this node id (both directions).")),
     depth: int = typer.Option(1, "--depth", min=0, help=N_("Steps around --focus.")),
-    k: int = typer.Option(5, "-k", min=1, help=N_("segment view: best paths to highlight; a "
+    k: int = typer.Option(5, "-k", help=N_("segment view: best paths to highlight; a "
                                                   "segment's blueprint: best paths to draw.")),
     cluster_by: str = typer.Option("provider", "--cluster-by", help=N_(
         "Big graphs: cluster services by provider or region.")),
@@ -347,7 +347,7 @@ def findings(
                                    "severe (for checks in a repository of graphs).")),
     long_wait_days: float = LongWaitDays,
     max_concurrent_leads: int = typer.Option(
-        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1, help=N_(
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", help=N_(
             "actor-overload fires when an actor leads more plan measures than this in one month.")),
     actor: Optional[str] = typer.Option(
         None, "--actor", help=N_("Only the findings this actor (an actor id) is accountable for.")),
@@ -552,7 +552,7 @@ def raci(
 @reports_errors
 def bottlenecks(
     source: str = GraphArg,
-    top: int = typer.Option(20, "--top", min=1, help=N_("How many services to rank.")),
+    top: int = typer.Option(20, "--top", help=N_("How many services to rank.")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
@@ -580,7 +580,7 @@ def paths(
     source: str = GraphArg,
     segment: str = typer.Option(..., "--segment", help=N_("The segment id.")),
     to: Optional[str] = typer.Option(None, "--to", help=N_("Only paths to this outcome id.")),
-    k: int = typer.Option(5, "-k", min=1, help=N_("How many best paths.")),
+    k: int = typer.Option(5, "-k", help=N_("How many best paths.")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
     max_expansions: int = typer.Option(
         MAX_EXPANSIONS, "--max-expansions", min=0, help=N_("Partial paths the search may expand "
@@ -712,7 +712,7 @@ def report(
         None, "--format", help=N_("html, md or pdf (default: from the output's suffix); pdf is A4 "
                                   "with page numbers, contents and every section open.")),
     long_wait_days: float = LongWaitDays,
-    top: int = typer.Option(10, "--top", min=1, help=N_("Services in the bottleneck ranking.")),
+    top: int = typer.Option(10, "--top", help=N_("Services in the bottleneck ranking.")),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the report.")),
     min_cell: int = MinCell,

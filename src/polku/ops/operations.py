@@ -38,7 +38,7 @@ import networkx as nx
 from polku.errors import NodeName, NodeTypes, PolkuError, check_count, check_threshold
 from polku.finding import Finding
 from polku.gcpause import gc_paused
-from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.ops.model import Model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, hidden_services, published_answer
 from polku.words import N_
@@ -166,7 +166,7 @@ class Bottlenecks:
     top: int = 20
 
     def check(self, g: nx.MultiDiGraph) -> None:
-        check_count(self.top, "top")
+        check_count(self.top, "top", most=MAX_TOP)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.bottlenecks import bottlenecks

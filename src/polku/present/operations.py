@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
-from polku.kinds import LONG_WAIT_DAYS
+from polku.kinds import LONG_WAIT_DAYS, MAX_TOP
 from polku.present.i18n import N_, check_lang
 
 
@@ -37,7 +37,7 @@ class Report:
 
     def check(self, g: nx.MultiDiGraph) -> None:
         check_threshold(self.long_wait_days, "long_wait_days")
-        check_count(self.top, "top")
+        check_count(self.top, "top", most=MAX_TOP)
         check_lang(self.lang)
 
     def run(self, model: Any, progress: Any = None) -> dict[str, Any]:

@@ -332,7 +332,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
-                    top: int = Query(20, ge=1, le=100000),
+                    top: int = Query(20, description="How many services each ranking "
+                                     "lists (1 to 100 000)"),
                     tr: Translator = Words,
                     authorization: Credentials = Reader) -> dict:
         """Betweenness and flow ranking."""

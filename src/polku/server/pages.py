@@ -553,7 +553,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     error_message=error.worded(tr) if error else None)
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
-    def bottleneck_page(name: str, top: int = Query(20, ge=1, le=1000),
+    def bottleneck_page(name: str, top: int = Query(20, description="How many services each "
+                                                    "ranking lists (1 to 100 000)"),
                         language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """The bottleneck ranking: betweenness and flow."""
         tr = language.tr
