@@ -248,3 +248,40 @@ def test_one_service_given_twice_in_a_what_if_is_refused_at_every_door(
     assert r.exit_code == 1
     assert r.output.strip() == "fel: --places: 'kuntouttava' anges två gånger: ge ett värde " \
                                "för den"
+
+
+def test_serve_says_before_anything_else_that_it_cannot_listen() -> None:
+    """A port another program holds: one line in the reader's language naming --port, exit
+    1, and no 'polku serving …' first (uvicorn said it in English after polku had
+    announced the server)."""
+    import socket
+
+    from helpers import MINI, run
+
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        r = run("serve", MINI, "--port", port, "--lang", "fi")
+        sv = run("serve", MINI, "--port", port, "--lang", "sv")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == (f"virhe: --port: palvelin ei voi kuunnella osoitetta "
+                                f"127.0.0.1:{port}: osoite on jo käytössä")
+    assert sv.stderr.strip().endswith("adressen används redan")
+    unknown = run("serve", MINI, "--host", "nosuch.invalid", "--lang", "en")
+    assert unknown.exit_code == 1
+    assert unknown.stderr.strip() == ("error: --host: cannot listen on nosuch.invalid:8000: "
+                                      "no such host")
+
+
+def test_a_pdf_without_weasyprint_is_said_in_the_readers_language(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from helpers import MINI, run
+
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import weasyprint: ImportError
+    out = tmp_path / "r.pdf"
+    r = run("report", MINI, "-o", out, "--lang", "fi", "-q")
+    assert r.exit_code == 1 and not out.exists()
+    assert r.stderr.startswith("virhe: --output: PDF-raportti tarvitsee WeasyPrintin ja "
+                               "pango-kirjaston (scripts/setup asentaa ne): "
+                               "ModuleNotFoundError"), r.stderr

@@ -345,6 +345,8 @@ _OS_REASONS = {
     "ENOSPC": N_("no space left on the device"),
     "EROFS": N_("the file system is read-only"),
     "ENAMETOOLONG": N_("the name is too long"),
+    "EADDRINUSE": N_("the address is in use"),
+    "EADDRNOTAVAIL": N_("the address is not one of this machine's"),
 }
 
 

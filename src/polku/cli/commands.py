@@ -18,7 +18,7 @@ import typer
 from polku import graph as graphmod
 from polku.cli.help import PolkuGroup, PolkuTyper
 from polku.cli.problems import long_running, reader_language, reports_errors
-from polku.errors import Phrase, PolkuError, PolkuErrors
+from polku.errors import Phrase, PolkuError, PolkuErrors, Said, os_reason
 from polku.gcpause import settle
 from polku.present.i18n import Translator, check_lang, error_text, translator, type_name
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
@@ -1243,6 +1243,7 @@ def serve(
     from polku.server.oidc import settings_from_env
 
     known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
+    check_listening(host, port)
     asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
              "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
              "audience": oidc_audience}
@@ -1297,6 +1298,33 @@ def serve(
             os.environ[env_names[key]] = value
     uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
+
+
+def check_listening(host: str, port: int) -> None:
+    """Refuse, before anything is loaded or announced, an address the server cannot listen
+    on (the port taken by another program, a port below 1024 without the right, a host not
+    of this machine): uvicorn would say so in English after polku had said it was serving.
+
+    >>> import socket
+    >>> with socket.create_server(("127.0.0.1", 0)) as taken:
+    ...     check_listening("127.0.0.1", taken.getsockname()[1])
+    Traceback (most recent call last):
+    polku.errors.PolkuError: cannot listen on 127.0.0.1:...: the address is in use
+    """
+    import socket
+
+    try:
+        # as uvicorn binds (SO_REUSEADDR): a port another program listens on is refused,
+        # one only left in TIME_WAIT by a server just stopped is not
+        with socket.create_server((host, port)):
+            pass
+    except OSError as e:
+        # a host name that names no address (getaddrinfo's codes are negative)
+        unknown = isinstance(e, socket.gaierror) or (e.errno or 0) < 0
+        raise PolkuError(N_("cannot listen on {host}:{port}: {reason}"),
+                         params={"host": host, "port": port,
+                                 "reason": Said(N_("no such host")) if unknown else os_reason(e)},
+                         field="host" if unknown else "port") from None
 
 
 def is_loopback(host: str) -> bool:

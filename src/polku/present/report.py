@@ -483,8 +483,12 @@ def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None =
     try:
         from weasyprint import HTML
     except (ImportError, OSError) as e:  # OSError: the pango library is missing
-        raise PolkuError(f"the PDF report needs WeasyPrint and pango ({e}); scripts/setup "
-                         "installs them") from None
+        # the library's own words (English, a path) say which part is missing: kept as
+        # they are, beside the catalogued sentence
+        raise PolkuError(N_("the PDF report needs WeasyPrint and the pango library "
+                            "(scripts/setup installs them): {detail}"),
+                         params={"detail": f"{e.__class__.__name__}: {e}"},
+                         field="output") from None
     html = report_html(g, data, views=False, tr=tr, progress=progress, print_mode=True)
     progress(Phrase(N_("laying out the PDF")))
     return HTML(string=html).write_pdf()
