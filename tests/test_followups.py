@@ -380,3 +380,14 @@ def test_the_changes_page_answers_what_changed_since_the_last_review(tmp_path) -
     assert 'data-field="since"' in bad.text and "muutoslokin versio" in html.unescape(bad.text)
     plain = client.get("/graphs/keski-uusimaa/changes", params={"lang": "fi"})
     assert plain.status_code == 200 and "Muutokset edellisestä katselmoinnista" not in plain.text
+
+
+def test_a_review_of_a_graph_nobody_edited_says_so(tmp_path) -> None:
+    """A version asked of a graph whose change log is empty: not 'the latest version is 0'
+    but that no change is logged yet, where the log would be, and who logs it."""
+    folder = example_with_followups(tmp_path)
+    r = run("findings", str(folder), "--since", "3", "--lang", "en")
+    assert r.exit_code == 1
+    assert "no change is logged for this graph yet (" in r.stderr
+    assert ".polku/keski-uusimaa.changes.jsonl" in r.stderr and "polku serve" in r.stderr
+    assert run("findings", str(folder), "--since", "0").exit_code == 0  # version 0 is there

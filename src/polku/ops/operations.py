@@ -139,7 +139,7 @@ class Review:
         if self.history is None:
             raise PolkuError(N_("a review needs the graph's change log"), params={},
                              field="changes")
-        version_at(self.history.entries, parse_since(self.since))
+        version_at(self.history.entries, parse_since(self.since), self.history.log)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.accountable import for_actor

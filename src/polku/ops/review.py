@@ -19,7 +19,7 @@ import re
 from datetime import datetime, time, timezone
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 
@@ -45,11 +45,21 @@ def parse_since(text: str) -> int | str:
                          field="since") from None
 
 
-def version_at(entries: list[Mapping[str, Any]], since: int | str) -> int:
+def version_at(entries: Sequence[Mapping[str, Any]], since: int | str, log: str = "") -> int:
     """The version the review starts from: ``since`` itself, or for a date the last version
-    logged before that day began in Finland (0: before the first change)."""
+    logged before that day began in Finland (0: before the first change). ``log`` names the
+    change log in a message.
+
+    >>> version_at([], 2, ".polku/mini.changes.jsonl")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: no change is logged for this graph yet (.polku/mini.changes.jsonl): polku serve logs every edit made through it, so version 0 is the only one
+    """
     latest = entries[-1]["version"] if entries else 0
     if isinstance(since, int):
+        if since > latest and not entries:
+            raise PolkuError(N_("no change is logged for this graph yet ({log}): polku serve "
+                                "logs every edit made through it, so version 0 is the only "
+                                "one"), params={"log": log or "–"}, field="since")
         if since > latest:
             raise PolkuError(N_("no version {since}: the change log's latest version is "
                                 "{latest}"), params={"since": since, "latest": latest},
@@ -102,6 +112,8 @@ class History:
     oldest first) and its sheets as they stand (:func:`polku.ops.edits.row_store`)."""
     entries: tuple[Mapping[str, Any], ...]
     sheets: edits.Sheets
+    #: where the change log is kept, as the reader knows it (for a message)
+    log: str = ""
 
 
 def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> History:
@@ -118,7 +130,11 @@ def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> 
                          field="changes")
     log = ChangeLog(changes) if changes is not None else \
         log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
-    return History(tuple(log.entries()), edits.row_store(source).sheets(g))
+    try:  # as the reader would type it, from where they are
+        shown = str(log.path.absolute().relative_to(Path.cwd()))
+    except ValueError:
+        shown = str(log.path)
+    return History(tuple(log.entries()), edits.row_store(source).sheets(g), shown)
 
 
 def graph_at(history: History, version: int, name: str) -> nx.MultiDiGraph:

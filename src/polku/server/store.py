@@ -600,7 +600,8 @@ class GraphStore:
                     # cell's text must reach no answer)
                     assert version.graph is not None
                     sheets = edits.sheets_of_graph(version.graph)
-                return History(tuple(self.changelog(name).entries()), sheets), version
+                log = self.changelog(name)
+                return History(tuple(log.entries()), sheets, log.path.name), version
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
                                    "minute: try again"), code="busy") from None
