@@ -285,3 +285,44 @@ def test_a_pdf_without_weasyprint_is_said_in_the_readers_language(
     assert r.stderr.startswith("virhe: --output: PDF-raportti tarvitsee WeasyPrintin ja "
                                "pango-kirjaston (scripts/setup asentaa ne): "
                                "ModuleNotFoundError"), r.stderr
+
+
+def test_the_ids_an_unknown_one_could_have_been_are_named_in_the_readers_language() -> None:
+    """An unknown segment, outcome or actor is answered with the graph's choices by their
+    names in the reader's language, each with the id to type beside it (they were bare ids),
+    apart by semicolons (a name may hold a comma)."""
+    from helpers import ROOT, run
+
+    example = ROOT / "graphs" / "keski-uusimaa"
+    sv = run("paths", example, "--segment", "nope", "--lang", "sv").stderr
+    assert "okänd kundgrupp 'nope' (kundgrupper: " in sv
+    assert "; Under 30 år, studie- eller arbetsplats ännu inte hittad (seg-nuoret); " in sv
+    to = run("paths", example, "--segment", "seg-nuoret", "--to", "nope", "--lang", "fi").stderr
+    assert "Opiskelupaikka tai tutkinto (tulos-koulutus)" in to
+    client = TestClient(create_app([ROOT / "graphs"]), raise_server_exceptions=False)
+    r = client.get("/api/graphs/keski-uusimaa/findings", params={"lang": "en"})
+    assert r.status_code == 200
+    r = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0", "actor": "nope",
+                                                               "lang": "en"})
+    said = r.json()["error"]
+    assert r.status_code == 400 and said["field"] == "actor"
+    assert "Social Insurance Institution of Finland (Kela) (kela)" in said["message"]
+    assert said["message"].endswith(" … (34))")
+
+
+def test_a_review_reads_where_polku_may_not_write(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The review reads a version's sheets and change log under the write lock; where the
+    log's folder cannot be written (a read-only deployment), there is no writer to wait
+    for, and the review is answered all the same (not a 500)."""
+    from polku.server.store import GraphStore
+
+    def refused(self, name):  # the lock file cannot be made in a read-only folder
+        raise PermissionError(13, "Permission denied", str(tmp_path / ".polku"))
+
+    copy_mini(tmp_path / "mini")
+    monkeypatch.setattr(GraphStore, "write_lock", refused)
+    client = TestClient(create_app([tmp_path]), raise_server_exceptions=False)
+    r = client.get("/api/graphs/mini/review", params={"since": "0"})
+    assert r.status_code == 200, r.text
+    assert r.json()["created"] == [] == r.json()["resolved"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from polku.words import N_, PARAMETER_NAMES
 
@@ -107,6 +107,42 @@ class NodeName(str):
         """The node's name in ``lang`` (else its primary name) with its id beside, or its
         id alone when it has no name."""
         return self._named(self.node, self.names.get(f"name_{lang}") or self.names.get("name"))
+
+
+class NodeNames(tuple):
+    """The choices an id could have been, named inside a message: the first ``most`` nodes
+    (each a :class:`NodeName`, written by the reader's name with the id beside it), then
+    how many there are in all.
+
+    >>> g = {"a": {"name": "Nuoret", "name_sv": "Unga"}, "b": {}, "c": {}}
+    >>> str(NodeNames.of(g, ["a", "b", "c"], most=2))
+    'Nuoret (a); b … (3)'
+    """
+
+    total: int
+
+    def __new__(cls, names: Iterable["NodeName"], total: int) -> "NodeNames":
+        made = super().__new__(cls, names)
+        made.total = total
+        return made
+
+    def __getnewargs__(self) -> tuple[tuple["NodeName", ...], int]:  # type: ignore[override]
+        return tuple(self), self.total
+
+    @classmethod
+    def of(cls, nodes: Mapping[str, Mapping[str, Any]], ids: Sequence[str],
+           most: int = 8) -> "NodeNames":
+        """The first ``most`` of ``ids`` with their names from ``nodes`` (``g.nodes``)."""
+        return cls([NodeName.of(nodes, n) for n in ids[:most]], len(ids))
+
+    def written(self, each: Callable[["NodeName"], str]) -> str:
+        """The names as ``each`` writes one, and how many in all when some are left out."""
+        # a name may hold commas itself (Alle 30-vuotiaat, opiskelupaikka …)
+        shown = "; ".join(each(n) for n in self)
+        return shown + (f" … ({self.total})" if self.total > len(self) else "")
+
+    def __str__(self) -> str:
+        return self.written(str)
 
 
 #: a figure past this is written in powers of ten (1e+308), not in its hundreds of digits

@@ -26,7 +26,7 @@ from typing import Iterable, Mapping
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import NodeNames, PolkuError
 from polku.finding import Finding
 from polku.graph import nodes_of
 from polku.words import N_
@@ -169,12 +169,12 @@ def check_actor(g: nx.MultiDiGraph, actor: str) -> None:
     """Refuse an id that is not an actor of the graph, naming the actors there are."""
     if g.nodes.get(actor, {}).get("type") != "actor":
         known = nodes_of(g, "actor")
-        shown = ", ".join(known[:30]) + (f" … ({len(known)})" if len(known) > 30 else "")
-        if not shown:
+        if not known:
             raise PolkuError(N_("unknown actor '{actor}' (the graph has no actors)"),
                              params={"actor": actor}, field="actor")
         raise PolkuError(N_("unknown actor '{actor}' (the graph's actors: {known})"),
-                         params={"actor": actor, "known": shown}, field="actor")
+                         params={"actor": actor, "known": NodeNames.of(g.nodes, known, most=12)},
+                         field="actor")
 
 
 def for_actor(findings: Iterable[Finding], actor: str) -> list[Finding]:

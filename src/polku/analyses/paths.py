@@ -42,7 +42,7 @@ from typing import Any, Iterable
 
 import networkx as nx
 
-from polku.errors import NodeTypes, PolkuError
+from polku.errors import NodeNames, NodeTypes, PolkuError
 from polku.finding import number
 from polku.graph import label
 from polku.words import N_
@@ -362,8 +362,8 @@ def not_of_graph(g: nx.MultiDiGraph, node: str, node_type: str, field: str) -> P
         return PolkuError(N_("'{node}' is not {what} of this graph"),
                           params={"node": node, "what": what}, node=node, field=field)
     return PolkuError(N_("'{node}' is not {what} of this graph (choose one of: {known})"),
-                      params={"node": node, "what": what, "known": ", ".join(known[:8]) + (
-                          " …" if len(known) > 8 else "")}, node=node, field=field)
+                      params={"node": node, "what": what, "known": NodeNames.of(g.nodes, known)},
+                      node=node, field=field)
 
 
 def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
@@ -373,8 +373,8 @@ def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
             raise PolkuError(N_("unknown segment '{segment}'"), params={"segment": segment},
                              node=segment, field="segment")
         raise PolkuError(N_("unknown segment '{segment}' (segments: {known})"),
-                         params={"segment": segment, "known": ", ".join(known[:8]) + (
-                             " …" if len(known) > 8 else "")}, node=segment, field="segment")
+                         params={"segment": segment, "known": NodeNames.of(g.nodes, known)},
+                         node=segment, field="segment")
 
 
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,

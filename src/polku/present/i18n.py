@@ -443,8 +443,8 @@ def error_param(value: Any, tr: Translator) -> Any:
     >>> error_param(Choices([("ecosystem", "Ecosystem")]), translator("sv"))
     'Ekosystemet (ecosystem)'
     """
-    from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeName, NodeTypes,
-                              Phrase, PolkuErrors, Problems, Said)
+    from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeName, NodeNames,
+                              NodeTypes, Phrase, PolkuErrors, Problems, Said)
 
     if isinstance(value, Problems):
         return "; ".join(error_text(p, tr) for p in value)
@@ -481,6 +481,8 @@ def error_param(value: Any, tr: Translator) -> Any:
         return (" " + tr("or") + " ").join(value)
     if isinstance(value, NodeName):
         return value.named(tr.lang)
+    if isinstance(value, NodeNames):
+        return value.written(lambda n: n.named(tr.lang))
     return value
 
 

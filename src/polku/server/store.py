@@ -31,6 +31,7 @@ shapes, so the next write checks the shapes only on what it changes
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import hmac
 import logging
@@ -562,6 +563,21 @@ class GraphStore:
         kernel when a process dies, so a killed worker never leaves it held)."""
         return write_lock(self.changelog(name))
 
+    def _write_lock_if_any(self, name: str) -> Any:
+        """:meth:`write_lock`, taken; or nothing where the change log's folder cannot be
+        written (a read-only deployment: no process can write the graph there either)."""
+        from contextlib import ExitStack
+
+        stack = ExitStack()
+        try:
+            stack.enter_context(self.write_lock(name))
+        except PermissionError:
+            pass
+        except OSError as e:
+            if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+                raise
+        return stack
+
     def sheets(self, name: str) -> tuple[edits.Sheets, Version]:
         """The workbook sheets of the graph's version now, and that version; read without
         waiting for a write in progress (the version before it is answered)."""
@@ -589,7 +605,7 @@ class GraphStore:
 
         entry = self.entry(name, refresh=False)
         try:
-            with entry.lock, self.write_lock(name):
+            with entry.lock, self._write_lock_if_any(name):
                 self._refresh(entry)
                 version = self._served(entry)
                 if version.problem is None:
