@@ -221,3 +221,28 @@ def test_the_ranking_names_services_in_the_readers_language() -> None:
                                             params={"lang": "en"}).json()
     labels = {r["service"]: r["label"] for r in api["by_betweenness"] + api["by_flow"]}
     assert labels["aikuissosiaalityo"] == "Adult social work", labels
+
+
+def test_the_terminal_tables_line_up_in_every_language() -> None:
+    """Each column of ``polku bottlenecks`` is as wide as its header or widest cell in the
+    reader's language (Finnish headers are longer than the English ones the widths were
+    fixed for), and a finding list's kinds line up however long their names."""
+    from helpers import ROOT, run
+
+    example = ROOT / "graphs" / "keski-uusimaa"
+    for lang, service in (("fi", "palvelu"), ("sv", "tjänst"), ("en", "service")):
+        out = run("bottlenecks", example, "--top", "5", "--lang", lang).stdout.splitlines()
+        for start in (i for i, line in enumerate(out) if line.endswith(f"  {service}")):
+            table = out[start:start + 6]
+            column = table[0].index(f"  {service}") + 2
+            assert all(line[column - 2:column] == "  " and line[column] != " "
+                       for line in table), (lang, table)
+    from polku.present.printers import _finding_lines
+
+    found = [{"severity": "warning", "kind": "over-capacity", "message": "M1"},
+             {"severity": "info", "kind": "single-point-of-failure", "message": "M2"}]
+    for lang in ("fi", "sv", "en"):
+        lines = _finding_lines(found, translator(lang))
+        assert lines[0].index("M1") == lines[1].index("M2"), lines
+    none = run("whatif", example, "--remove", "ref-diakonia-velkaneuvonta", "--lang", "en")
+    assert "Created (0):\n  –" in none.stdout or "Resolved (0):\n  –" in none.stdout, none.stdout

@@ -290,11 +290,33 @@ def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
 
 # -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------
 
-def _finding_lines(found: Iterable[dict[str, Any]], tr: Translator, width: int = 24) -> list[str]:
-    """One line a finding: its severity and kind by their names in ``tr``'s language, then
-    its message."""
-    return [f"  {severity_name(f['severity'], tr):<9}  {kind_name(f['kind'], tr):<{width}}  "
-            f"{f['message']}" for f in found]
+def _finding_lines(found: Iterable[dict[str, Any]], tr: Translator) -> list[str]:
+    """One line a finding: its severity and kind by their names in ``tr``'s language, as
+    wide as the longest of the list, then its message; a dash for none."""
+    rows = [(severity_name(f["severity"], tr), kind_name(f["kind"], tr), f["message"])
+            for f in found]
+    if not rows:
+        return ["  –"]
+    sw = max(len(s) for s, _, _ in rows)
+    kw = max(len(k) for _, k, _ in rows)
+    return [f"  {s:<{sw}}  {k:<{kw}}  {m}" for s, k, m in rows]
+
+
+def text_columns(header: list[str], rows: list[list[str]], left: int = 1) -> list[str]:
+    """A plain-text table: each column as wide as its header or its widest cell, figures
+    aligned right, the last ``left`` columns (names) left.
+
+    >>> text_columns(["#", "palvelu"], [["1", "Palkkatuki"], ["10", "IPS"]])
+    [' #  palvelu', ' 1  Palkkatuki', '10  IPS']
+    """
+    widths = [max(len(str(c)) for c in column) for column in zip(header, *rows)]
+    first_left = len(header) - left
+
+    def line(cells: list[str]) -> str:
+        return "  ".join(str(c).rjust(w) if i < first_left else
+                         (str(c).ljust(w) if i < len(cells) - 1 else str(c))
+                         for i, (c, w) in enumerate(zip(cells, widths)))
+    return [line(header)] + [line(r) for r in rows]
 
 
 #: the ranking's utilisation is the nominal one (the what-if's is the model's)
@@ -329,8 +351,7 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     bt, inflow, cap, util, svc = (tr("betweenness"), tr("inflow"), tr("capacity"),
                                   tr("util."), tr("service"))
     lines = [tr("Bottlenecks in {graph}").format(graph=result["graph"]), "",
-             tr("By betweenness (structural importance):"),
-             f"{'#':>4}  {bt:>11}  {inflow:>7}  {cap:>8}  {util:>5}  {svc}"]
+             tr("By betweenness (structural importance):")]
     hidden = tr("hidden")
 
     def shown(r: dict[str, Any], key: str) -> str:
@@ -340,15 +361,14 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
             return hidden
         return tr.number(r[key], 2) if key == "utilization" else fmt(r[key])
 
-    for r in result["by_betweenness"]:
-        lines.append(f"{r['rank']:>4}  {tr.number(r['betweenness'], 4):>11}  "
-                     f"{shown(r, 'inflow'):>7}  {fmt(r['capacity']):>8}  "
-                     f"{shown(r, 'utilization'):>5}  {r['label']} ({r['service']})")
-    lines += ["", tr("By flow (utilisation, inflow):"),
-              f"{util:>5}  {inflow:>7}  {cap:>8}  {svc}"]
-    for r in result["by_flow"]:
-        lines.append(f"{shown(r, 'utilization'):>5}  {shown(r, 'inflow'):>7}  "
-                     f"{fmt(r['capacity']):>8}  {r['label']} ({r['service']})")
+    lines += text_columns(["#", bt, inflow, cap, util, svc], [
+        [str(r["rank"]), tr.number(r["betweenness"], 4), shown(r, "inflow"),
+         fmt(r["capacity"]), shown(r, "utilization"), f"{r['label']} ({r['service']})"]
+        for r in result["by_betweenness"]])
+    lines += ["", tr("By flow (utilisation, inflow):")]
+    lines += text_columns([util, inflow, cap, svc], [
+        [shown(r, "utilization"), shown(r, "inflow"), fmt(r["capacity"]),
+         f"{r['label']} ({r['service']})"] for r in result["by_flow"]])
     rows = result["by_betweenness"] + result["by_flow"]
     lines += ["", ranking_note(rows, result.get("min_cell", 5), tr)]
     lines += ["", tr("Bottleneck findings ({count}):").format(count=len(result["findings"]))]
@@ -524,7 +544,7 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
         lines.append(tr("Referrals the log never shows (kept as they were): {count}").format(
             count=len(stats["not_seen"])))
     lines += ["", tr("Unmodelled flows ({count}):").format(count=len(stats["findings"]))]
-    lines += _finding_lines(map(_as_dict, stats["findings"]), tr, 16)
+    lines += _finding_lines(map(_as_dict, stats["findings"]), tr)
     return "\n".join(lines)
 
 
