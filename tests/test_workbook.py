@@ -200,6 +200,19 @@ def test_turtle_syntax_error(tmp_path: Path) -> None:
     assert result.exit_code == 1
     line = result.stderr.strip().splitlines()[0]
     assert "bad.ttl" in line and "Turtle syntax error" in line
+    # the place as polku says a place, in the reader's language; the parser's words after
+    fi = run("validate", bad, "--lang", "fi").stderr.strip()
+    assert fi == (f"virhe: {bad}, rivi 3: Turtle-syntaksivirhe rivin 6. merkin kohdalla "
+                  "(jäsentimen sanoin: Unexpected end of file)"), fi
+
+
+def test_a_json_ld_file_that_is_not_json_says_where(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text('{\n  "@context": {},\n  "@graph": [,]\n}\n', encoding="utf-8")
+    fi = run("validate", bad, "--lang", "fi")
+    assert fi.exit_code == 1
+    assert fi.stderr.strip() == (f"virhe: {bad}, rivi 3: ei kelvollista JSONia rivin 14. "
+                                 "merkin kohdalla (jäsentimen sanoin: Expecting value)")
 
 
 def test_graph_that_breaks_the_shapes(wb: Path, tmp_path: Path) -> None:

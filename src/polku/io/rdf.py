@@ -18,6 +18,7 @@ predicates sorted, objects sorted; a graph kept in git diffs line by line.
 from __future__ import annotations
 
 import math
+import json
 import re
 from decimal import Decimal
 from functools import lru_cache
@@ -848,8 +849,18 @@ def parse_turtle_triples(data: bytes, source: str = "<data>") -> list[Triple]:
                 obj = o.value
             append((t.subject.value, t.predicate.value, obj))
     except SyntaxError as e:
-        raise PolkuError(N_("Turtle syntax error: {detail}"), params={"detail": str(e)},
-                         file=source) from None
+        # the line is said as polku says a place (rivi 3); the parser's own English words
+        # after it, kept as they are
+        at = re.match(r"Parser error (?:at|between) line (\d+) column (\d+)"
+                      r"(?: and line \d+ column \d+)?: (.*)", str(e), re.S)
+        if at is None:
+            raise PolkuError(N_("Turtle syntax error: {detail}"), params={"detail": str(e)},
+                             file=source) from None
+        raise PolkuError(N_("Turtle syntax error at character {column} of the line (the "
+                            "parser says: {detail})"),
+                         params={"column": int(at[2]),
+                                 "detail": re.sub(r"\s*\(line \d+\)$", "", at[3])},
+                         file=source, row=int(at[1])) from None
     return out
 
 
@@ -923,6 +934,10 @@ def rdflib_graph(path: str | Path):  # -> rdflib.Graph
     fmt = "json-ld" if path.suffix.lower() in (".jsonld", ".json") else "turtle"
     try:
         return rdflib.Graph().parse(path, format=fmt)
+    except json.JSONDecodeError as e:  # JSON that is not JSON: where, as polku says it
+        raise PolkuError(N_("not valid JSON at character {column} of the line (the parser "
+                            "says: {detail})"), params={"column": e.colno, "detail": e.msg},
+                         file=str(path), row=e.lineno) from None
     except Exception as e:  # rdflib raises many types for bad input
         detail = " ".join(str(e).split())  # rdflib's messages run over several lines
         raise PolkuError(N_("cannot parse as {format} ({detail})"), params={
