@@ -9,19 +9,25 @@ import atexit
 import json
 import os
 import sys
-from enum import Enum
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import typer
 
 from polku import graph as graphmod
 from polku.cli.help import PolkuGroup, PolkuTyper
-from polku.cli.problems import long_running, reader_language, reports_errors
+from polku.cli.neo4j import neo4j_app
+from polku.cli.options import (ChangeLogOption, ExportFormat, GraphArg, Lang, LongWaitDays,
+                               MinCell, PublicAnswer, Quiet, Suppress, asked, audience_of,
+                               check_format, for_file, left_out_note, model_of, save_imported,
+                               steps_in, wrote)
+from polku.cli.plan import plan_app
+from polku.cli.problems import long_running, reports_errors
+from polku.cli.ptv import ptv_app
 from polku.errors import Phrase, PolkuError, PolkuErrors, Said, os_reason
 from polku.gcpause import settle
-from polku.present.i18n import Translator, check_lang, error_text, translator, type_name
-from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from polku.present.i18n import Translator, check_lang, error_text, translator
+from polku.kinds import MAX_CONCURRENT_LEADS
 from polku.io import formats
 from polku.io.formats import check_output, format_for
 from polku.io.load import load_graph, save_graph
@@ -29,140 +35,13 @@ from polku.analyses.paths import MAX_EXPANSIONS
 from polku.ops import operations as ops
 from polku.present import operations as pages
 from polku.ops.model import Model
-from polku.privacy import EDITOR, MIN_CELL, PUBLIC
+from polku.present.printers import findings_output, review_output
 from polku.words import N_
 from polku.progress import terminal_progress, wanted
 
 app = PolkuTyper(cls=PolkuGroup, no_args_is_help=True, add_completion=False, help=N_(
     "polku: regional employment, social and health service ecosystems as knowledge graphs."))
 
-
-def steps_in(lang: str | None) -> Callable[[str], str]:
-    """How a long command's progress steps read (catalogued phrases of the library) in
-    the reader's language."""
-    from polku.present.i18n import error_param
-
-    tr = translator(lang)
-    return lambda step: str(error_param(step, tr))
-
-
-def check_format(format: str, choices: tuple[str, ...]) -> None:
-    """Refuse an output format the command does not print."""
-    if format not in choices:
-        raise PolkuError(N_("unknown format '{format}' (use one of {choices})"),
-                         params={"format": format, "choices": ", ".join(choices)},
-                         field="format")
-
-
-#: the choices of ``export --to``: every format of the registry
-ExportFormat = Enum("ExportFormat", [(n.replace("-", "_"), n) for n in formats.FORMATS],
-                    type=str)
-
-
-Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=N_(
-    "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
-    "out of what goes to other people ({shared_formats}, pages, the report) and kept in the "
-    "owner's working copies ({own_formats}); this flag turns that on or off."))
-MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help=N_("Counts below this are small cells."))
-#: --suppress of the owner's questions at the terminal: the true figures unless asked
-PublicAnswer = typer.Option(False, "--suppress/--no-suppress", help=N_(
-    "Answer as the public reads it (the API and the pages without a token): small cells "
-    "left out, and a service whose inflow rests on one shows its figures as hidden. "
-    "Default: the owner's true figures."))
-
-
-def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
-    """The model of the graph in ``source`` (the owner's: an editor reads it)."""
-    return Model(load_graph(source), min_cell=min_cell)
-
-
-def audience_of(suppress: bool) -> str:
-    """A file meant for others (small cells left out) is for the public."""
-    return PUBLIC if suppress else EDITOR
-
-
-def for_file(g, fmt: str, suppress: Optional[bool], min_cell: int):
-    """The graph as a file in the format ``fmt`` carries it: a format that goes to other
-    people (:func:`polku.io.formats.shared`) leaves small cells out, the owner's own formats
-    keep them; ``--suppress``/``--no-suppress`` decide otherwise. Every command that writes
-    a graph file decides so, whatever it read the graph from."""
-    return Model(g, min_cell=min_cell).published(audience_of(
-        suppress if suppress is not None else formats.shared(fmt))).graph
-
-
-def left_out_note(out, min_cell: int, tr: Translator) -> None:
-    """Say how many small cells the written file leaves out: a reader of the file would
-    otherwise take its totals for the whole."""
-    from polku import privacy
-
-    if dropped := privacy.left_out(out):
-        typer.echo(tr("note: {note}").format(note=tr.ngettext(
-            "{n} small cell (a count from 1 to {most}) is left out of this file meant for "
-            "others; --no-suppress keeps it in the owner's copy",
-            "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
-            "others; --no-suppress keeps them in the owner's copy", dropped).format(
-                n=tr.number(dropped), most=min_cell - 1)))
-
-
-def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
-    """An operation's answer for ``who`` and the graph that reader sees (the answer is worded
-    from it)."""
-    return ops.answer(operation, model, who), model.published(who).graph
-
-
-#: --changes of the commands that take --since: which change log to read
-ChangeLogOption = typer.Option(
-    None, "--changes", help=N_("The change log for --since (default: the one polku serve keeps, "
-                               ".polku/NAME.changes.jsonl beside the source)."))
-Lang = typer.Option(None, "--lang", envvar="POLKU_LANG", show_default=False,
-                    help=N_("The language of what is written for people: fi, sv or en (default: "
-                            "POLKU_LANG, else fi)."))
-
-Quiet = typer.Option(False, "--quiet", "-q", help=N_("No progress display (it shows only on a "
-                                                     "terminal anyway)."))
-
-#: the long-wait threshold every command that finds (or words) findings takes
-LongWaitDays = typer.Option(LONG_WAIT_DAYS, "--long-wait-days", help=N_(
-    "long-wait fires above this median wait."))
-GraphArg = typer.Argument(..., metavar=N_("GRAPH"), help=N_(
-    "A graph (.ttl, .jsonld), a workbook (CSV folder or "
-    ".xlsx), or a neo4j:// URI."))
-
-
-def counted(counts: dict[str, int], tr: Translator) -> str:
-    """``actors 17, services 40 …`` (the node types there are), by their plural names in
-    ``tr``'s language, English too (``plan measures 18``, not the type's id)."""
-    return ", ".join(f"{type_name(k, tr, plural=True)} {n}" for k, n in counts.items() if n)
-
-
-def wrote(output: Path, counts: dict[str, int], tr: Translator) -> str:
-    """``wrote OUTPUT: actors 17, services 40 …`` in ``tr``'s language."""
-    return tr("wrote {output}: {counts}").format(output=output, counts=counted(counts, tr))
-
-
-def save_imported(result, source: str, output: Path, fmt: str, unit: str,
-                  tr: Translator | None = None) -> None:
-    """Check a graph read from another publisher's data against polku's shapes, write it,
-    and say what the reader noted and what had no place (counted in ``unit``s)."""
-    from polku.io.validate import shacl_problems
-
-    tr = tr or reader_language()
-    problems = shacl_problems(result.graph, source)
-    if problems:
-        raise PolkuErrors(problems)
-    save_graph(result.graph, output, fmt)
-    for note in result.notes:
-        typer.echo(tr("note: {note}").format(
-            note=error_text(note, tr) if isinstance(note, PolkuError) else note))
-    for where, n in sorted(result.unplaced.items()):
-        if unit == "triple":
-            typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} triple)",
-                                   "no place in polku's graph: {where} ({n} triples)",
-                                   n).format(where=where, n=n))
-        else:
-            typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} service)",
-                                   "no place in polku's graph: {where} ({n} services)",
-                                   n).format(where=where, n=n))
 
 
 @app.command("import", help=N_(
@@ -375,7 +254,7 @@ def findings(
                                      long_wait_days=long_wait_days,
                                      max_concurrent_leads=max_concurrent_leads, actor=actor),
                           model)
-        typer.echo(print_changes(format, model.name, result, g, tr))
+        typer.echo(review_output(format, model.name, result, g, tr))
         return
     result, g = asked(ops.Findings(long_wait_days=long_wait_days,
                                    max_concurrent_leads=max_concurrent_leads, actor=actor),
@@ -387,50 +266,9 @@ def findings(
         followups = {k: v for k, v in followups.items() if k in present}
     # JSON names the graph by its id, as code reads it; people read its title
     shown_as = model.name if format == "json" else graphmod.title(g, tr.lang)
-    typer.echo(print_findings(format, shown_as, result, g, tr, followups, present))
+    typer.echo(findings_output(format, shown_as, result, g, tr, followups, present))
     if fail_on and at_or_above(result, fail_on):
         raise typer.Exit(1)
-
-
-def print_findings(format: str, graph_name: str, result: list, g, tr,
-                   followups: dict | None = None, present: set | None = None,
-                   names: dict[str, str] | None = None) -> str:
-    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown, the
-    findings (as the analyses give them) worded in ``tr``'s language from ``g``, the graph
-    they were found in; the graph's follow-ups as they stand beside the findings; the
-    markdown table's subjects by ``names`` (id → what people call it) where given, else by
-    their ids."""
-    from polku.finding import findings_json
-    from polku.present.messages import Wording, worded
-
-    states = None
-    if followups:  # imported only then: a short command pays for what it prints
-        from polku.followup import effective, today
-
-        present = {f.key for f in result} if present is None else present
-        states = effective(followups, present, today())
-    if format == "json":
-        # worded line by line as the document is written: no worded copy of each finding
-        return findings_json(graph_name, result, states, Wording(g, tr).message)
-    from polku.present.printers import findings_markdown, findings_table
-
-    result = worded(result, g, tr)
-    if format == "markdown":
-        return findings_markdown(graph_name, result, tr, states, names=names)
-    return findings_table(graph_name, result, tr, states)
-
-
-def print_changes(format: str, graph_name: str, result: dict, g, tr) -> str:
-    """``polku findings --since``: what changed since a version or a date of the change log
-    (:class:`polku.ops.operations.Review`'s answer, worded from ``g``, the graph the reader
-    sees, and the earlier graph it holds)."""
-    from polku.present.printers import changes_text
-    from polku.present.results import review_worded
-
-    said = review_worded(result, g, tr)
-    if format == "json":
-        return json.dumps({"graph": graph_name, **said}, ensure_ascii=False, indent=2)
-    return changes_text(said, tr, markdown=format == "markdown")
 
 
 @app.command(help=N_(
@@ -867,123 +705,7 @@ def merge(
     left_out_note(g, min_cell, tr)
 
 
-ptv_app = PolkuTyper(no_args_is_help=True, help=N_(
-    "The national service catalogue (PTV, Suomi.fi): read its open-API v11 JSON."))
 app.add_typer(ptv_app, name="ptv")
-
-
-@ptv_app.command("import", help=N_(
-    "Read PTV services and organisations into a valid workbook that a designer then completes "
-    "with segments and referrals; report what had no place."))
-@reports_errors
-def ptv_import(
-    files: list[Path] = typer.Argument(..., metavar=N_("FILES..."), help=N_(
-        "PTV v11 JSON: Service and Organization objects, lists or pages of them (older versions "
-        "are recognised and named).")),
-    output: Path = typer.Option(..., "-o", "--output", help=N_(
-        "The workbook to write (a folder, or .xlsx), or a graph (.ttl, .jsonld).")),
-    name: str = typer.Option("ptv", "--name", help=N_("The graph's id (its graph sheet).")),
-    lang: Optional[str] = Lang,
-) -> None:
-    """Read PTV services and organisations into a valid workbook that a designer then
-    completes with segments and referrals; report what had no place."""
-    from polku.io.ptv import read_ptv
-    from polku.io.workbook import ID_RE
-
-    if not ID_RE.match(name):
-        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
-                            "'-' and '_')"), params={"name": name}, field="name")
-    tr = translator(lang)
-    fmt = format_for(output)
-    check_output(output, fmt)
-    result = read_ptv([str(f) for f in files], name)
-    save_imported(result, ", ".join(str(f) for f in files), output, fmt, "service", tr)
-    for where, n in sorted(result.unplaced_organisations.items()):
-        typer.echo(tr.ngettext("no place in polku's graph: {where} ({n} organisation)",
-                               "no place in polku's graph: {where} ({n} organisations)",
-                               n).format(where=where, n=n))
-    # each count with its word in the singular or plural it takes ("1 service")
-    typer.echo(tr("wrote {output}: {services}, {organisations} (add segments, needs and "
-                  "referrals next)").format(
-        output=output,
-        services=tr.ngettext("{n} service", "{n} services", result.services).format(
-            n=result.services),
-        organisations=tr.ngettext("{n} organisation", "{n} organisations",
-                                  result.organisations).format(n=result.organisations)))
-
-
-@ptv_app.command("compare", help=N_(
-    "What differs between a region's model and the national catalogue (PTV): services and "
-    "organisations the model lacks, entries whose PTV record is gone or changed, each as a "
-    "proposed row edit; --apply writes the chosen ones."))
-@reports_errors
-def ptv_compare(
-    source: str = GraphArg,
-    files: list[Path] = typer.Argument(..., metavar=N_("FILES..."), help=N_(
-        "The catalogue: PTV JSON of the region's services and organisations (all of them: a "
-        "record not given reads as gone).")),
-    format: str = typer.Option("text", "--format", help=N_("text, json or html.")),
-    output: Optional[Path] = typer.Option(None, "-o", "--output",
-                                          help=N_("Where to write (html needs it).")),
-    municipality: Optional[list[str]] = typer.Option(
-        None, "--municipality", help=N_("A municipality code of the region (repeat; default: the "
-                                        "model's region, its actors' regions and its services' "
-                                        "areas).")),
-    apply: bool = typer.Option(False, "--apply", help=N_("Write the proposed edits to the model "
-                                                         "as one change in its change log (undo: "
-                                                         "polku undo).")),
-    pick: Optional[str] = typer.Option(None, "--pick", help=N_(
-        "With --apply: only these edits, by their numbers in the text output (1,3,4).")),
-    who: str = typer.Option("polku ptv compare", "--who", help=N_("Who the change log names.")),
-    lang: Optional[str] = Lang,
-) -> None:
-    """What differs between a region's model and the national catalogue (PTV): services
-    and organisations the model lacks, entries whose PTV record is gone or changed, each
-    as a proposed row edit; --apply writes the chosen ones."""
-    from polku.io.ptv import read_ptv
-    from polku.present.ptv_compare import compare_html, compare_text, ptv_worded
-
-    check_format(format, ("text", "json", "html"))
-    if format == "html" and output is None:
-        raise PolkuError(N_("the html comparison is a page: give -o PAGE.html"), params={},
-                         field="output")
-    tr = translator(lang)
-    model = load_graph(source)
-    catalogue = read_ptv([str(f) for f in files], "ptv")
-    operation = ops.PtvCompare(catalogue, tuple(municipality) if municipality else None,
-                               ops.PtvCompare.parse_pick(pick) if apply else None)
-    result = ops.answer(operation, Model(model))
-    # a pick with no edit is refused before anything is printed or written
-    chosen = operation.chosen(result) if apply else []
-    # names beside the codes, in the reader's language; the edits applied stay as they are
-    shown = ptv_worded(result, model, tr, catalogue.code_names)
-    if format == "html":
-        from polku.io import atomic
-
-        # the page names the graph by its title in the reader's language, as the server's
-        atomic.write_text(output, compare_html(shown, graphmod.title(model, tr.lang), tr))
-        typer.echo(tr("wrote {output}").format(output=output))
-    else:
-        text = json.dumps(shown, ensure_ascii=False, indent=2) if format == "json" \
-            else compare_text(shown, tr)
-        if output is not None:
-            from polku.io import atomic
-
-            atomic.write_text(output, text + "\n")
-            typer.echo(tr("wrote {output}").format(output=output))
-        else:
-            typer.echo(text)
-    if apply:
-        from polku.ops.batch import changelog_of, write_all
-        from polku.ops.changelog import write_lock
-
-        with write_lock(changelog_of(source)):  # a server writing the same graph waits
-            _, entry = write_all(source, model, chosen, who, "ptv compare")
-        typer.echo(tr.ngettext("applied {n} edit to {source} as change {version} (undo: "
-                               "polku undo {source})",
-                               "applied {n} edits to {source} as change {version} (undo: "
-                               "polku undo {source})", len(chosen)).format(
-            n=len(chosen), source=source, version=entry["version"]))
 
 
 @app.command(help=N_(
@@ -1067,129 +789,7 @@ def undo(source: str = GraphArg,
         undone=entry["undoes"], source=source, version=entry["version"]))
 
 
-plan_app = PolkuTyper(no_args_is_help=True, help=N_(
-    "The action plan: import a plan table (goals, measures, responsibilities), show it, "
-    "and find its responsibility gaps."))
 app.add_typer(plan_app, name="plan")
-
-
-def require_plan(g, source: str, tr: Translator) -> None:
-    """Refuse a graph without a plan (no goals, no measures) for the plan commands, as the
-    plan views do: an empty table or "0 findings" would pass for a plan with nothing to
-    find in it."""
-    if not any(t in ("goal", "measure") for _, t in g.nodes(data="type")):
-        raise PolkuError(N_("'{graph}' has no action plan (no plan goals or measures): "
-                            "import a plan table with polku plan import, or add the plan "
-                            "sheets to the workbook"),
-                         params={"graph": graphmod.title(g, tr.lang)}, file=source)
-
-
-@plan_app.command("import", help=N_(
-    "Import a plan table; every cell that cannot be placed is reported with its line and "
-    "column, and stops the import (exit 1) unless --lenient is given."))
-@reports_errors
-def plan_import(
-    plan_path: Path = typer.Argument(..., metavar=N_("PLAN"),
-                                     help=N_("The plan table: a tab-separated export of a "
-                                             "document table (UTF-8 or UTF-16).")),
-    output: Path = typer.Option(..., "-o", "--output", help=N_(
-        "Where to write the plan: a graph (.ttl or .jsonld) or a workbook (.xlsx, or a folder of "
-        "CSV sheets).")),
-    lenient: bool = typer.Option(False, "--lenient",
-                                 help=N_("Write the graph even when some text could not be "
-                                         "placed.")),
-    name: Optional[str] = typer.Option(None, help=N_("The graph's id: lower-case letters, digits, "
-                                                     "'-' and '_' (default: the output's file "
-                                                     "name without suffix, made such an id).")),
-    title: Optional[str] = typer.Option(None, "--title", help=N_(
-        "What people call the plan, as pages and tables head it (default: 'Toimintasuunnitelma' "
-        "and the years its measures run).")),
-    lang: Optional[str] = Lang,
-) -> None:
-    """Import a plan table; every cell that cannot be placed is reported with its line and
-    column, and stops the import (exit 1) unless --lenient is given."""
-    from polku.io.plan import import_plan, slug
-    from polku.io.workbook import ID_RE
-
-    # up front, as ptv import does: a graph named so would be written and then fail to load
-    if name is not None and not ID_RE.match(name):
-        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
-                            "'-' and '_')"), params={"name": name}, field="name")
-    tr = translator(lang)
-    fmt = format_for(output)
-    check_output(output, fmt, plan_path)
-    if name is None:  # "Plan 2026.ttl" names the graph plan-2026
-        name = output.stem if ID_RE.match(output.stem) else slug(output.stem, default="plan")
-    result = import_plan(plan_path, name=name, title=title)
-    for warning in result.warnings:
-        typer.echo(tr("warning: {problem}").format(problem=error_text(warning, tr)), err=True)
-    if result.warnings and not lenient:
-        n = len(result.warnings)
-        typer.echo(tr.ngettext(
-            "error: {n} problem in {plan}; nothing written (--lenient writes what could be "
-            "placed)", "error: {n} problems in {plan}; nothing written (--lenient writes what "
-            "could be placed)", n).format(n=n, plan=plan_path), err=True)
-        raise typer.Exit(1)
-    save_graph(result.graph, output, fmt)
-    typer.echo(wrote(output, graphmod.summary(result.graph), tr))
-
-
-@plan_app.command("show", help=N_(
-    "Show a graph's plan, headed by its title: goals, and measures with leads, participants and "
-    "months."))
-@reports_errors
-def plan_show(
-    source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help=N_("table or json.")),
-    lang: Optional[str] = Lang,
-) -> None:
-    """Show a graph's plan, headed by its title: goals, and measures with leads,
-    participants and months."""
-    from polku.io.plan import plan_summary
-    from polku.present.printers import plan_table
-
-    check_format(format, ("table", "json"))
-    tr = translator(lang)
-    g = load_graph(source)
-    require_plan(g, source, tr)
-    summary = plan_summary(g)
-    if format == "json":  # ids, as code reads them
-        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
-    else:
-        names = {a: tr.label(g, a) for m in summary["measures"]
-                 for a in [*m["leads"], *m["participants"]]}  # type: ignore[misc]
-        typer.echo(graphmod.title(g, tr.lang) + "\n\n" + plan_table(summary, tr=tr, names=names))
-
-
-@plan_app.command("findings", help=N_(
-    "The plan's findings only (no-lead, multiple-leads, deferred-responsibility, "
-    "measure-without-indicator, actor-overload, risk-without-mitigation), printed as polku "
-    "findings prints them."))
-@reports_errors
-def plan_findings_cmd(
-    source: str = GraphArg,
-    format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
-    max_concurrent_leads: int = typer.Option(
-        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
-        help=N_("actor-overload fires when an actor leads more measures than this in one month.")),
-    lang: Optional[str] = Lang,
-) -> None:
-    """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
-    measure-without-indicator, actor-overload, risk-without-mitigation), printed as
-    polku findings prints them."""
-    from polku.analyses.plan_findings import plan_findings
-    from polku.present.printers import plan_labels
-
-    check_format(format, ("table", "json", "markdown"))
-    tr = translator(lang)
-    g = load_graph(source)
-    require_plan(g, source, tr)
-    found = plan_findings(g, max_concurrent_leads=max_concurrent_leads)
-    # JSON names the graph by its id, as code reads it; people read its title, and the
-    # markdown table's subjects by their numbers and names
-    typer.echo(print_findings(format, str(g.graph.get("name", "graph")) if format == "json"
-                              else graphmod.title(g, tr.lang), found, g, tr,
-                              g.graph.get("followups") or {}, names=plan_labels(g, tr)))
 
 
 @app.command(help=N_(
@@ -1343,152 +943,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-neo4j_app = PolkuTyper(no_args_is_help=True, help=N_(
-    "Neo4j: push graphs to a server (many regions side by side in one database), pull them "
-    "back, and run the direct findings in the server. The server and credentials come from "
-    "--uri/--user/--password or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (preferred: options "
-    "show in process lists). Any command also reads a graph from neo4j://host:port?region=R."))
 app.add_typer(neo4j_app, name="neo4j")
-
-Neo4jUri = typer.Option(None, "--uri", show_default=False,
-                        help=N_("bolt://host:port or neo4j://host:port (default: NEO4J_URI)."))
-Neo4jUser = typer.Option(None, "--user", show_default=False,
-                         help=N_("User name (default: NEO4J_USER, or neo4j with a password)."))
-Neo4jPassword = typer.Option(None, "--password", show_default=False,
-                             help=N_("Password (default: NEO4J_PASSWORD)."))
-Neo4jDatabase = typer.Option(None, "--database", show_default=False,
-                             help=N_("Database (default: the server's default database)."))
-
-
-@neo4j_app.command("push", help=N_(
-    "Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."))
-@reports_errors
-def neo4j_push(
-    source: str = GraphArg,
-    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
-    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
-    region: Optional[str] = typer.Option(None, "--region", show_default=False,
-                                         help=N_("The region to replace (default: the graph's "
-                                                 "name).")),
-    batch_size: int = typer.Option(1000, "--batch-size", min=1, help=N_("Rows per statement.")),
-    quiet: bool = Quiet,
-    lang: Optional[str] = Lang,
-) -> None:
-    """Make one region of the Neo4j database equal to the graph (idempotent, one transaction)."""
-    from polku.io.neo4jstore import push_graph
-
-    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
-        progress(Phrase(N_("reading {name}"), name=source))
-        g = load_graph(source)
-        r = push_graph(g, uri, user, password, database, region, batch_size=batch_size,
-                       progress=progress)
-    tr = translator(lang)
-    typer.echo(tr("pushed region '{region}': {nodes} nodes, {relationships} relationships "
-                  "({created_nodes} nodes and {created_relationships} relationships new, "
-                  "{deleted_nodes} nodes and {deleted_relationships} relationships removed) "
-                  "in {seconds} s").format(
-        region=r.region, nodes=r.nodes, relationships=r.relationships,
-        created_nodes=r.created_nodes, created_relationships=r.created_relationships,
-        deleted_nodes=r.deleted_nodes, deleted_relationships=r.deleted_relationships,
-        seconds=tr.number(r.seconds, 1)))
-
-
-@neo4j_app.command("pull", help=N_(
-    "Read one region (or, with --all, every region merged) back into a graph file."))
-@reports_errors
-def neo4j_pull(
-    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
-    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
-    region: Optional[str] = typer.Option(None, "--region", show_default=False, help=N_(
-        "The region to read (default: the only one in the database).")),
-    all_regions: bool = typer.Option(False, "--all", help=N_(
-        "Every region, merged into one national graph as `polku merge` merges files.")),
-    name: str = typer.Option("national", "--name", help=N_("--all: the merged graph's name.")),
-    output: Path = typer.Option(..., "-o", "--output",
-                                help=N_("The graph to write (.ttl, .jsonld, .xlsx or a folder).")),
-    suppress: Optional[bool] = Suppress,
-    min_cell: int = MinCell,
-    quiet: bool = Quiet,
-    lang: Optional[str] = Lang,
-) -> None:
-    """Read one region (or, with --all, every region merged) back into a graph file."""
-    from polku.io.neo4jstore import pull_graph, regions
-    from polku.present.printers import conflict_text
-
-    tr = translator(lang)
-    fmt = format_for(output)
-    if all_regions and region:
-        raise PolkuError(N_("give --region or --all, not both"), params={}, field="region")
-    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
-        if all_regions:
-            from polku.analyses.merge import merge as merged
-
-            names = regions(uri, user, password, database)
-            if not names:
-                raise PolkuError(N_("the database holds no regions"), params={})
-            pulled = []
-            for r in names:
-                one = pull_graph(uri, user, password, database, r, progress=progress)
-                one.graph["name"] = r  # in the database the region is the namespace
-                pulled.append(one)
-            result = merged(pulled, name)
-            g = result.graph
-            for c in result.conflicts:
-                typer.echo(tr("conflict: {conflict}").format(conflict=conflict_text(c, tr)),
-                           err=True)
-        else:
-            g = pull_graph(uri, user, password, database, region, progress=progress)
-        out = for_file(g, fmt, suppress, min_cell)
-        progress(Phrase(N_("writing {name}"), name=output.name))
-        save_graph(out, output, fmt)
-    typer.echo(tr("wrote {output}: region '{region}', {counts}").format(
-        output=output, region=g.graph.get("name"),
-        counts=counted(graphmod.summary(g), tr)))
-    left_out_note(out, min_cell, tr)
-
-
-@neo4j_app.command("regions", help=N_(
-    "List the regions held in the database (--lang: the language of its problems)."))
-@reports_errors
-def neo4j_regions(
-    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
-    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
-    lang: Optional[str] = Lang,
-) -> None:
-    """List the regions held in the database (--lang: the language of its problems)."""
-    from polku.io.neo4jstore import regions
-
-    for name in regions(uri, user, password, database):
-        typer.echo(name)
-
-
-@neo4j_app.command("findings", help=N_(
-    "Findings that Cypher answers in the server, without pulling the graph.\n\n"
-    "The kinds on a node and its neighbours: providers, leads, owners, information flow, waits "
-    "and capacity. `polku findings neo4j://…` gives every kind."))
-@reports_errors
-def neo4j_findings(
-    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
-    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
-    region: Optional[str] = typer.Option(None, "--region", show_default=False,
-                                         help=N_("The region (or ?region= in the URI).")),
-    format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
-    long_wait_days: float = LongWaitDays,
-    lang: Optional[str] = Lang,
-) -> None:
-    """Findings that Cypher answers in the server, without pulling the graph.
-
-    The kinds on a node and its neighbours: providers, leads, owners, information flow,
-    waits and capacity. `polku findings neo4j://…` gives every kind."""
-    from polku.analyses.neo4j_findings import cypher_findings_named
-    from polku.io.neo4jstore import target
-
-    check_format(format, ("table", "json", "markdown"))
-    tr = translator(lang)
-    found, names = cypher_findings_named(uri, user, password, database, region,
-                                         long_wait_days=long_wait_days)
-    typer.echo(print_findings(format, target(uri, user, password, database, region).region
-                              or "graph", found, names, tr))
 
 
 def main() -> None:

@@ -82,6 +82,47 @@ def findings_table(graph_name: str, findings: Iterable[Finding],
     return "\n".join(lines)
 
 
+def findings_output(format: str, graph_name: str, result: list[Finding], g: nx.MultiDiGraph,
+                    tr: Translator, followups: dict | None = None, present: set | None = None,
+                    names: dict[str, str] | None = None) -> str:
+    """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown, the
+    findings (as the analyses give them) worded in ``tr``'s language from ``g``, the graph
+    they were found in; the graph's follow-ups as they stand beside the findings; the
+    markdown table's subjects by ``names`` (id → what people call it) where given, else by
+    their ids."""
+    from polku.finding import findings_json
+    from polku.present.messages import Wording, worded
+
+    states = None
+    if followups:  # imported only then: a short command pays for what it prints
+        from polku.followup import effective, today
+
+        present = {f.key for f in result} if present is None else present
+        states = effective(followups, present, today())
+    if format == "json":
+        # worded line by line as the document is written: no worded copy of each finding
+        return findings_json(graph_name, result, states, Wording(g, tr).message)
+    result = worded(result, g, tr)
+    if format == "markdown":
+        return findings_markdown(graph_name, result, tr, states, names=names)
+    return findings_table(graph_name, result, tr, states)
+
+
+def review_output(format: str, graph_name: str, result: dict[str, Any], g: nx.MultiDiGraph,
+                  tr: Translator) -> str:
+    """``polku findings --since``: what changed since a version or a date of the change log
+    (:class:`polku.ops.operations.Review`'s answer, worded from ``g``, the graph the reader
+    sees, and the earlier graph it holds)."""
+    import json
+
+    from polku.present.results import review_worded
+
+    said = review_worded(result, g, tr)
+    if format == "json":
+        return json.dumps({"graph": graph_name, **said}, ensure_ascii=False, indent=2)
+    return changes_text(said, tr, markdown=format == "markdown")
+
+
 def changes_text(result: dict[str, Any], tr: Translator | None = None,
                  markdown: bool = False) -> str:
     """``polku findings --since``: the findings created and resolved since a version, and
