@@ -391,3 +391,26 @@ def test_a_review_of_a_graph_nobody_edited_says_so(tmp_path) -> None:
     assert "no change is logged for this graph yet (" in r.stderr
     assert ".polku/keski-uusimaa.changes.jsonl" in r.stderr and "polku serve" in r.stderr
     assert run("findings", str(folder), "--since", "0").exit_code == 0  # version 0 is there
+
+
+def test_a_change_log_is_never_read_for_another_source_of_the_same_name(tmp_path) -> None:
+    """A workbook folder and a Turtle file of the same name beside it share the place of
+    their change log (.polku/NAME.changes.jsonl). Each change names the source it was made
+    to, and the commands that revert changes refuse the other one's log: polku undo of the
+    .ttl reverted the folder's latest edit into the Turtle file."""
+    client, folder = served_client(tmp_path)
+    ttl = folder.parent / "keski-uusimaa.ttl"
+    assert run("export", folder, "--to", "turtle", "-o", ttl, "-q").exit_code == 0
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    log = folder.parent / ".polku" / "keski-uusimaa.changes.jsonl"
+    assert '"source": "keski-uusimaa"' in log.read_text(encoding="utf-8")
+    before = ttl.read_bytes()
+    for args in (("undo", ttl), ("findings", ttl, "--since", "0")):
+        r = run(*args, "--lang", "en")
+        assert r.exit_code == 1, r.output
+        assert ("the change log keski-uusimaa.changes.jsonl is kept for keski-uusimaa, not "
+                "for keski-uusimaa.ttl") in r.stderr
+    assert ttl.read_bytes() == before
+    assert run("findings", folder, "--since", "0").exit_code == 0
+    assert run("undo", folder).exit_code == 0

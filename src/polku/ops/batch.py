@@ -15,7 +15,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, reverts
+from polku.ops.changelog import ChangeLog, reverts, source_label
 from polku.words import N_
 
 
@@ -23,7 +23,8 @@ def changelog_of(source: str | Path, name: str | None = None) -> ChangeLog:
     """The change log the server keeps for a graph served from ``source``: beside it, in
     ``.polku/<name>.changes.jsonl`` (``name``: the file's or folder's stem)."""
     path = Path(str(source))
-    return ChangeLog(path.absolute().parent / ".polku" / f"{name or path.stem}.changes.jsonl")
+    return ChangeLog(path.absolute().parent / ".polku" / f"{name or path.stem}.changes.jsonl",
+                     source_label(source))
 
 
 def apply_all(sheets: edits.Sheets, wanted: Iterable[Mapping[str, Any]]
@@ -94,6 +95,7 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
     (``where``: how problems name the source; ``identity``: logged beside ``who``;
     ``sheets``: ``current``'s sheets when the caller has them read, never changed here)."""
     log = log or changelog_of(source)
+    log.check_source()
     entry = log.to_undo()
     wanted = [{"action": action, "sheet": sheet, "key": key, "row": values or {}}
               for sheet, action, key, values in reverts(entry)]

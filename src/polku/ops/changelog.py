@@ -4,8 +4,11 @@ One JSON object a line, oldest first, in a file of its own (``<name>.changes.jso
 every append rewrites the file atomically (:mod:`polku.io.atomic`), so a crash leaves the log
 as it was before or after the change, never half a line. Entries::
 
-    {"version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna", "action": "update",
-     "sheet": "services", "key": "debt-advice", "before": {...}, "after": {...}}
+    {"version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna", "source": "region",
+     "action": "update", "sheet": "services", "key": "debt-advice",
+     "before": {...}, "after": {...}}
+
+``source`` is the file or folder the change was made to (:func:`source_label`).
 
 ``before`` / ``after`` are the whole row as cell text (``null`` when there was or is no
 row). An undo is a change of its own (``"action": "undo"``, ``"undoes": 2``).
@@ -35,10 +38,41 @@ def now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def source_label(source: str | Path) -> str:
+    """What a change log names its graph's source by: the file's or folder's own name
+    (``keski-uusimaa``, ``keski-uusimaa.ttl``), or a Neo4j URI as it is.
+
+    >>> source_label("graphs/keski-uusimaa/"), source_label("/srv/graphs/keski-uusimaa.ttl")
+    ('keski-uusimaa', 'keski-uusimaa.ttl')
+    """
+    from polku.io.neo4jstore import is_neo4j_uri
+
+    text = str(source)
+    return text if is_neo4j_uri(text) else Path(text).name
+
+
 @dataclass
 class ChangeLog:
-    """The change log kept in ``path``."""
+    """The change log kept in ``path``, of the graph whose source is ``source``
+    (:func:`source_label`; each entry names it, so that a log is never read for another
+    source of the same name: a workbook folder and a Turtle file beside it share one)."""
     path: Path
+    source: str | None = None
+
+    def check_source(self) -> None:
+        """Refuse to read this log for ``source`` when its changes were made to another
+        source of the same name (``keski-uusimaa/`` and ``keski-uusimaa.ttl`` side by
+        side): reverting them would change the wrong file. A log written before entries
+        named their source is taken as it is."""
+        if self.source is None:
+            return
+        other = next((e["source"] for e in self.entries()
+                      if e.get("source") not in (None, self.source)), None)
+        if other is not None:
+            raise PolkuError(N_("the change log {log} is kept for {other}, not for {source} "
+                                "(the two have the same name)"),
+                             params={"log": self.path.name, "other": other,
+                                     "source": self.source}, file=str(self.path))
 
     def entries(self) -> list[dict[str, Any]]:
         """Every change, oldest first."""
@@ -74,7 +108,7 @@ class ChangeLog:
         entries = self.entries()
         entry: dict[str, Any] = {
             "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
-            "who": who, **(identity or {}),
+            "who": who, **(identity or {}), **self._about(),
             "action": "undo" if undoes is not None else change.action,
             "sheet": change.sheet, "key": change.key, "before": change.before,
             "after": change.after}
@@ -93,7 +127,8 @@ class ChangeLog:
         entries = self.entries()
         entry: dict[str, Any] = {
             "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
-            "who": who, **(identity or {}), "action": "undo" if undoes is not None else "batch",
+            "who": who, **(identity or {}), **self._about(),
+            "action": "undo" if undoes is not None else "batch",
             "sheet": None, "key": None, "before": None, "after": None,
             "changes": [{"action": c.action, "sheet": c.sheet, "key": c.key,
                          "before": c.before, "after": c.after} for c in changes]}
@@ -104,6 +139,9 @@ class ChangeLog:
         lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries + [entry]]
         atomic.write_text(self.path, "\n".join(lines) + "\n")
         return entry
+
+    def _about(self) -> dict[str, str]:
+        return {} if self.source is None else {"source": self.source}
 
     def to_undo(self) -> dict[str, Any]:
         """The latest change not yet undone (undos themselves are not undone: undoing
@@ -135,7 +173,7 @@ def log_beside(source: str, name: str) -> ChangeLog:
 
     folder = Path(".polku") if is_neo4j_uri(source) else \
         Path(source).absolute().parent / ".polku"
-    return ChangeLog(folder / f"{name}.changes.jsonl")
+    return ChangeLog(folder / f"{name}.changes.jsonl", source_label(source))
 
 
 #: seconds a write waits for another process's write to the same graph

@@ -130,6 +130,7 @@ def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> 
                          field="changes")
     log = ChangeLog(changes) if changes is not None else \
         log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
+    log.check_source()
     try:  # as the reader would type it, from where they are
         shown = str(log.path.absolute().relative_to(Path.cwd()))
     except ValueError:

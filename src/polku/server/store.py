@@ -45,7 +45,8 @@ from typing import Any, Callable, Iterable, Sequence
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import ChangeLog, NothingToUndo, revert, row_changes, write_lock
+from polku.ops.changelog import (ChangeLog, NothingToUndo, revert, row_changes, source_label,
+                                 write_lock)
 from polku.errors import PolkuError
 from polku.privacy import published_error
 from polku.words import N_
@@ -556,7 +557,8 @@ class GraphStore:
 
     def changelog(self, name: str) -> ChangeLog:
         source = self.entry(name, refresh=False).source
-        return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl")
+        return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
+                         source_label(source.location))
 
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
