@@ -190,6 +190,6 @@ def test_cli_findings_json_carries_who_must_act_and_actor_filters(tmp_path):
     assert r.exit_code == 0 and "no-lead" in r.output and "no-information-flow" not in r.output
     r = run("findings", wb, "--actor", "nobody")
     assert r.exit_code == 1
-    assert "unknown actor 'nobody'" in r.output and "x, y" in r.output
+    assert "unknown actor 'nobody'" in r.output and "actors: X (x); Y (y))" in r.output
     r = run("findings", wb, "--actor", "b")   # a service is not an actor
     assert r.exit_code == 1 and "unknown actor 'b'" in r.output
