@@ -70,13 +70,14 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
     from polku.present import operations as pages
 
     assert set(ops.OPERATIONS) | set(pages.OPERATIONS) == {
-        "describe", "findings", "review", "bottlenecks", "paths", "removal", "queueing", "raci",
+        "describe", "findings", "plan-findings", "review", "bottlenecks", "paths", "removal", "queueing", "raci",
         "report", "view", "diff", "eventlog", "compare", "ptv-compare", "blueprint",
         "suggestions"}
     model = Model(load_graph(MINI))
     bad = [(ops.Findings(long_wait_days=-1), "long_wait_days"),
            (ops.Findings(severity="loud"), "severity"),
            (ops.Findings(actor="nobody"), "actor"),
+           (ops.PlanFindings(max_concurrent_leads=0), "max_concurrent_leads"),
            (ops.Bottlenecks(top=0), "top"),
            (ops.Bottlenecks(top=100_001), "top"),  # one ceiling on every door
            (ops.Paths(segment="nuoret", k=0), "k"),

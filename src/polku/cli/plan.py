@@ -11,13 +11,14 @@ import typer
 
 from polku import graph as graphmod
 from polku.cli.help import PolkuTyper
-from polku.cli.options import GraphArg, Lang, check_format, wrote
+from polku.cli.options import GraphArg, Lang, check_format, model_of, wrote
 from polku.cli.problems import reports_errors
 from polku.errors import PolkuError
 from polku.present.i18n import Translator, error_text, translator
 from polku.kinds import MAX_CONCURRENT_LEADS
 from polku.io.formats import check_output, format_for
 from polku.io.load import load_graph, save_graph
+from polku.ops import operations as ops
 from polku.present.printers import findings_output
 from polku.words import N_
 
@@ -124,21 +125,21 @@ def plan_findings_cmd(
     source: str = GraphArg,
     format: str = typer.Option("table", "--format", help=N_("table, json or markdown.")),
     max_concurrent_leads: int = typer.Option(
-        MAX_CONCURRENT_LEADS, "--max-concurrent-leads", min=1,
+        MAX_CONCURRENT_LEADS, "--max-concurrent-leads",
         help=N_("actor-overload fires when an actor leads more measures than this in one month.")),
     lang: Optional[str] = Lang,
 ) -> None:
     """The plan's findings only (no-lead, multiple-leads, deferred-responsibility,
     measure-without-indicator, actor-overload, risk-without-mitigation), printed as
     polku findings prints them."""
-    from polku.analyses.plan_findings import plan_findings
     from polku.present.printers import plan_labels
 
     check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
-    g = load_graph(source)
+    model = model_of(source)
+    g = model.graph
     require_plan(g, source, tr)
-    found = plan_findings(g, max_concurrent_leads=max_concurrent_leads)
+    found = ops.answer(ops.PlanFindings(max_concurrent_leads=max_concurrent_leads), model)
     # JSON names the graph by its id, as code reads it; people read its title, and the
     # markdown table's subjects by their numbers and names
     typer.echo(findings_output(format, str(g.graph.get("name", "graph")) if format == "json"

@@ -114,6 +114,24 @@ class Findings:
 
 
 @dataclass(frozen=True)
+class PlanFindings:
+    """The action plan's own findings (no-lead, multiple-leads, deferred-responsibility,
+    measure-without-indicator, actor-overload, risk-without-mitigation: the plan's
+    measures and risks only, not the ecosystem's subjects)."""
+    name: ClassVar[str] = "plan-findings"
+    max_concurrent_leads: int = MAX_CONCURRENT_LEADS
+
+    def check(self, g: nx.MultiDiGraph) -> None:
+        check_count(self.max_concurrent_leads, "max_concurrent_leads")
+
+    def run(self, model: Model) -> list[Finding]:
+        from polku.analyses.plan_findings import plan_findings
+
+        return model.memo(("plan-findings", self.max_concurrent_leads), lambda: plan_findings(
+            model.graph, max_concurrent_leads=self.max_concurrent_leads))
+
+
+@dataclass(frozen=True)
 class Review:
     """What changed since the last review: the findings created and resolved since
     ``since`` (a version of the change log, or a day: the last version before it began), and
@@ -554,7 +572,7 @@ class PtvCompare:
 
 #: every operation by name: the doors look them up here (no if/elif over questions)
 OPERATIONS: dict[str, type] = {op.name: op for op in (
-    Describe, Findings, Review, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff,
+    Describe, Findings, PlanFindings, Review, Bottlenecks, Paths, Blueprint, Removal, Queueing, Raci, Diff,
     EventLog, Compare, PtvCompare, Suggestions)}
 
 
