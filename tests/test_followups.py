@@ -453,3 +453,20 @@ def test_the_server_reverts_no_change_made_to_another_source_of_the_same_name(
     assert page.status_code == 409 and "is kept for keski-uusimaa, not for" in page.text
     # the folder's own server still reverts its change
     assert write(client, "POST", "/undo").status_code == 200
+
+
+def test_a_review_since_the_first_day_there_is_is_answered(tmp_path) -> None:
+    """The first day a date can name (1.1.0001) began in Finland before the first UTC day
+    Python's datetime holds: the review since it is the review since version 0 on every
+    door, not an OverflowError (a 500 over HTTP, a traceback at the terminal)."""
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    for since in ("1.1.0001", "0001-01-01"):
+        r = client.get("/api/graphs/keski-uusimaa/review", params={"since": since})
+        assert r.status_code == 200, r.text
+        assert r.json()["since"]["version"] == 0 and len(r.json()["resolved"]) == 1
+        page = client.get("/graphs/keski-uusimaa/changes", params={"since": since})
+        assert page.status_code == 200, page.text
+        cli = run("findings", folder, "--since", since, "--format", "json")
+        assert cli.exit_code == 0, cli.output
