@@ -270,6 +270,26 @@ def test_serve_says_before_anything_else_that_it_cannot_listen() -> None:
     assert unknown.exit_code == 1
     assert unknown.stderr.strip() == ("error: --host: cannot listen on nosuch.invalid:8000: "
                                       "no such host")
+    far = run("serve", MINI, "--port", "70000", "--lang", "fi")
+    assert far.exit_code == 1 and far.stdout == "", far.output
+    assert far.stderr.strip() == ("virhe: --port: palvelin ei voi kuunnella osoitetta "
+                                  "127.0.0.1:70000: portti on luku väliltä 0–65535")
+
+
+def test_serve_listens_on_an_ipv6_address_as_uvicorn_does() -> None:
+    """An IPv6 host (::1) is an address of this machine: it was refused as 'no such host'
+    (--host) since the check bound an IPv4 socket, where uvicorn binds IPv6 for a host with
+    a colon. A port taken there is named as on IPv4 (--port)."""
+    import socket
+
+    from helpers import MINI, run
+
+    with socket.create_server(("::1", 0), family=socket.AF_INET6) as taken:
+        port = taken.getsockname()[1]
+        r = run("serve", MINI, "--host", "::1", "--port", port, "--lang", "en")
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr.strip() == f"error: --port: cannot listen on ::1:{port}: the address is " \
+                               "in use"
 
 
 def test_a_pdf_without_weasyprint_is_said_in_the_readers_language(

@@ -414,3 +414,59 @@ def test_a_change_log_is_never_read_for_another_source_of_the_same_name(tmp_path
     assert ttl.read_bytes() == before
     assert run("findings", folder, "--since", "0").exit_code == 0
     assert run("undo", folder).exit_code == 0
+
+
+def test_the_server_reverts_no_change_made_to_another_source_of_the_same_name(
+        tmp_path) -> None:
+    """The Turtle file served on its own, beside the workbook folder whose edits its change
+    log's place holds: POST /undo refused (409, in the reader's language) instead of
+    reverting the folder's latest edit into the Turtle file, and the review (the API's and
+    the changes page's) refused instead of rebuilding the Turtle file's past from the
+    folder's changes."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+    from polku.server.auth import parse_tokens
+
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    ttl = tmp_path / "alone" / "keski-uusimaa.ttl"
+    ttl.parent.mkdir()
+    assert run("export", folder, "--to", "turtle", "-o", ttl, "-q").exit_code == 0
+    (ttl.parent / ".polku").symlink_to(folder.parent / ".polku")  # the same place
+    before = ttl.read_bytes()
+    alone = TestClient(create_app([ttl], parse_tokens("anna:anna-token-0123456789")),
+                       raise_server_exceptions=False)
+    r = write(alone, "POST", "/undo")
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "changelog-of-another-source"
+    assert r.json()["error"]["message"] == (
+        "muutosloki keski-uusimaa.changes.jsonl on kohteen keski-uusimaa eikä kohteen "
+        "keski-uusimaa.ttl (niillä on sama nimi)")
+    assert str(tmp_path) not in r.text
+    assert ttl.read_bytes() == before
+    fi = alone.get("/api/graphs/keski-uusimaa/review", params={"since": "0", "lang": "fi"})
+    assert fi.status_code == 409 and "muutosloki keski-uusimaa.changes.jsonl" in fi.text
+    assert fi.json()["error"]["code"] == "changelog-of-another-source"
+    page = alone.get("/graphs/keski-uusimaa/changes", params={"since": "0", "lang": "en"})
+    assert page.status_code == 409 and "is kept for keski-uusimaa, not for" in page.text
+    # the folder's own server still reverts its change
+    assert write(client, "POST", "/undo").status_code == 200
+
+
+def test_a_review_since_the_first_day_there_is_is_answered(tmp_path) -> None:
+    """The first day a date can name (1.1.0001) began in Finland before the first UTC day
+    Python's datetime holds: the review since it is the review since version 0 on every
+    door, not an OverflowError (a 500 over HTTP, a traceback at the terminal)."""
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    for since in ("1.1.0001", "0001-01-01"):
+        r = client.get("/api/graphs/keski-uusimaa/review", params={"since": since})
+        assert r.status_code == 200, r.text
+        assert r.json()["since"]["version"] == 0 and len(r.json()["resolved"]) == 1
+        page = client.get("/graphs/keski-uusimaa/changes", params={"since": since})
+        assert page.status_code == 200, page.text
+        cli = run("findings", folder, "--since", since, "--format", "json")
+        assert cli.exit_code == 0, cli.output

@@ -204,6 +204,11 @@ def test_turtle_syntax_error(tmp_path: Path) -> None:
     fi = run("validate", bad, "--lang", "fi").stderr.strip()
     assert fi == (f"virhe: {bad}, rivi 3: Turtle-syntaksivirhe rivin 6. merkin kohdalla "
                   "(jäsentimen sanoin: Unexpected end of file)"), fi
+    # a bad token of several characters: the parser says the columns it spans on its line
+    bad.write_text("@prefix : <http://x/> .\n:a :b 3 hlo .\n", encoding="utf-8")
+    fi = run("validate", bad, "--lang", "fi").stderr.strip()
+    assert fi == (f"virhe: {bad}, rivi 2: Turtle-syntaksivirhe rivin 9. merkin kohdalla "
+                  "(jäsentimen sanoin: hlo is not a valid subject or graph name)"), fi
 
 
 def test_a_json_ld_file_that_is_not_json_says_where(tmp_path: Path) -> None:

@@ -913,10 +913,17 @@ def check_listening(host: str, port: int) -> None:
     """
     import socket
 
+    if not 0 <= port <= 65535:  # bind() would raise OverflowError, no OSError
+        raise PolkuError(N_("cannot listen on {host}:{port}: {reason}"),
+                         params={"host": host, "port": port,
+                                 "reason": Said(N_("a port is a number from 0 to 65535"))},
+                         field="port")
     try:
-        # as uvicorn binds (SO_REUSEADDR): a port another program listens on is refused,
-        # one only left in TIME_WAIT by a server just stopped is not
-        with socket.create_server((host, port)):
+        # as uvicorn binds (SO_REUSEADDR, IPv6 for a host with a colon): a port another
+        # program listens on is refused, one only left in TIME_WAIT by a server just
+        # stopped is not
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.create_server((host, port), family=family):
             pass
     except OSError as e:
         # a host name that names no address (getaddrinfo's codes are negative)

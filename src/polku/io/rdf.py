@@ -851,8 +851,9 @@ def parse_turtle_triples(data: bytes, source: str = "<data>") -> list[Triple]:
     except SyntaxError as e:
         # the line is said as polku says a place (rivi 3); the parser's own English words
         # after it, kept as they are
-        at = re.match(r"Parser error (?:at|between) line (\d+) column (\d+)"
-                      r"(?: and line \d+ column \d+)?: (.*)", str(e), re.S)
+        # (a token on one line: 'at line 2 between columns 13 and 16', where it starts)
+        at = re.match(r"Parser error (?:at|between) line (\d+) (?:column|between columns) "
+                      r"(\d+)(?: and (?:line \d+ column )?\d+)?: (.*)", str(e), re.S)
         if at is None:
             raise PolkuError(N_("Turtle syntax error: {detail}"), params={"detail": str(e)},
                              file=source) from None

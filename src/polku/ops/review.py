@@ -53,6 +53,8 @@ def version_at(entries: Sequence[Mapping[str, Any]], since: int | str, log: str 
     >>> version_at([], 2, ".polku/mini.changes.jsonl")
     Traceback (most recent call last):
     polku.errors.PolkuError: no change is logged for this graph yet (.polku/mini.changes.jsonl): polku serve logs every edit made through it, so version 0 is the only one
+    >>> version_at([{"version": 1, "time": "2026-12-01T10:00:00Z"}], "0001-01-01")
+    0
     """
     latest = entries[-1]["version"] if entries else 0
     if isinstance(since, int):
@@ -66,7 +68,10 @@ def version_at(entries: Sequence[Mapping[str, Any]], since: int | str, log: str 
                              field="since")
         return since
     start = datetime.combine(datetime.fromisoformat(since).date(), time(0), HELSINKI)
-    start_utc = start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    try:
+        start_utc = start.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except OverflowError:  # 1.1.0001 began in Finland before the first UTC day datetime has
+        return 0
     return max((e["version"] for e in entries if e["time"] < start_utc), default=0)
 
 

@@ -32,7 +32,9 @@ STATUSES: dict[int, tuple[str, str]] = {
                        "(no tokens, no identity provider)."),
     404: ("not-found", "No such graph, sheet or row."),
     409: ("conflict", "The graph's source is broken (the last good version is served, but "
-                      "it cannot take writes), or the key names several rows."),
+                      "it cannot take writes), the key names several rows, or the change "
+                      "log to undo or review from holds another source's changes "
+                      "(`changelog-of-another-source`)."),
     412: ("precondition-failed", "If-Match does not name the graph's current ETag: someone "
                                  "else changed it first."),
     413: ("payload-too-large", "The request body is larger than the server takes (1 MiB)."),

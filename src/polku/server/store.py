@@ -560,6 +560,22 @@ class GraphStore:
         return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
                          source_label(source.location))
 
+    def _own_changelog(self, name: str) -> ChangeLog:
+        """The graph's change log to revert changes from: 409 when its changes were made to
+        another source of the same name (a workbook folder and a Turtle file beside it
+        share ``.polku/NAME.changes.jsonl``), as ``polku undo`` and ``--since`` refuse it;
+        reverting them would write the other source's edits into this one."""
+        log = self.changelog(name)
+        try:
+            log.check_source()
+        except PolkuError as e:
+            raise ApiError(409, N_("the change log {log} is kept for {other}, not for "
+                                   "{source} (the two have the same name)"),
+                           code="changelog-of-another-source",
+                           params={k: e.params[k] for k in ("log", "other", "source")}
+                           ) from None
+        return log
+
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
@@ -618,7 +634,7 @@ class GraphStore:
                     # cell's text must reach no answer)
                     assert version.graph is not None
                     sheets = edits.sheets_of_graph(version.graph)
-                log = self.changelog(name)
+                log = self._own_changelog(name)
                 return History(tuple(log.entries()), sheets, log.path.name), version
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
@@ -740,7 +756,7 @@ class GraphStore:
         self._refresh(entry)
         current = self._writable(entry, if_match)
         if action == "undo":
-            log_ = self.changelog(name)
+            log_ = self._own_changelog(name)
             try:
                 undone = log_.to_undo()
             except NothingToUndo as e:
