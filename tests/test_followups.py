@@ -347,7 +347,9 @@ def test_the_review_over_http_is_the_commands(tmp_path) -> None:
     cli = run("findings", str(folder), "--since", "0", "--format", "json", "--lang", "en")
     assert json.loads(cli.stdout) == doc
     for query, field in (({"since": "eilen"}, "since"), ({"since": "9"}, "since"),
-                         ({"since": "0", "actor": "nobody"}, "actor")):
+                         ({"since": "١"}, "since"),  # other scripts' digits: not a version
+                         ({"since": "0", "actor": "nobody"}, "actor"),
+                         ({"since": "0", "max_concurrent_leads": "0"}, "max_concurrent_leads")):
         bad = client.get("/api/graphs/keski-uusimaa/review", params=query)
         assert bad.status_code == 400 and bad.json()["error"]["field"] == field, bad.text
     missing = client.get("/api/graphs/keski-uusimaa/review")  # no since at all
@@ -451,6 +453,14 @@ def test_the_server_reverts_no_change_made_to_another_source_of_the_same_name(
     assert fi.json()["error"]["code"] == "changelog-of-another-source"
     page = alone.get("/graphs/keski-uusimaa/changes", params={"since": "0", "lang": "en"})
     assert page.status_code == 409 and "is kept for keski-uusimaa, not for" in page.text
+    # nor is an edit of the Turtle file logged among the folder's changes (its undo and
+    # reviews would then revert it into the folder)
+    log = (folder.parent / ".polku" / "keski-uusimaa.changes.jsonl").read_text(encoding="utf-8")
+    edit = write(alone, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu", {"owner": ""})
+    assert edit.status_code == 409 and edit.json()["error"]["code"] == "changelog-of-another-source"
+    assert ttl.read_bytes() == before
+    assert (folder.parent / ".polku" / "keski-uusimaa.changes.jsonl").read_text(
+        encoding="utf-8") == log
     # the folder's own server still reverts its change
     assert write(client, "POST", "/undo").status_code == 200
 

@@ -35,7 +35,7 @@ def parse_since(text: str) -> int | str:
     """``--since``: a change log version (a whole number) or a date (``YYYY-MM-DD`` or
     ``d.m.yyyy``); a located error otherwise."""
     value = str(text).strip()
-    if re.fullmatch(r"\d+", value):
+    if re.fullmatch(r"[0-9]+", value):
         return int(value)
     try:
         return parse_date(value)

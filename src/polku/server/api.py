@@ -23,7 +23,7 @@ from polku.errors import PolkuError
 from polku.present import results
 from polku.present.i18n import Translator, translator
 from polku.present.messages import finding_json
-from polku.kinds import LONG_WAIT_DAYS
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku.privacy import EDITOR, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
 from polku.server.contract import ApiError, problem_worded, responses
@@ -268,6 +268,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                                   "change log (3) or a day (2026-12-01 or 1.12.2026; the "
                                   "last version before it began)"),
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
+               max_concurrent_leads: int = Query(MAX_CONCURRENT_LEADS, description=(
+                   "actor-overload fires when an actor leads more plan measures than this "
+                   "in one month")),
                actor: Union[str, None] = Query(None, description="Only the findings this "
                                                "actor (an actor id) is accountable for"),
                tr: Translator = Words,
@@ -281,7 +284,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         who = access.audience(authorization)
         try:
             result = answer(Review(since=since, history=history,
-                                   long_wait_days=long_wait_days, actor=actor),
+                                   long_wait_days=long_wait_days,
+                                   max_concurrent_leads=max_concurrent_leads, actor=actor),
                             version.model, who)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None

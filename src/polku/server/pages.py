@@ -665,23 +665,27 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.results import review_worded
 
         tr = language.tr
-        # the version before the log is read: an ETag never newer than the changes listed
-        version = store.entry(name).version
-        changes = store.changelog(name).newest_first(500)
-        g = version.graph
         review, error = None, None
         if since:
-            history, now = store.history(name)
-            assert now.model is not None
+            # the log, the review and the ETag of one version, read together
+            history, version = store.history(name)
+            changes = list(reversed(history.entries))[:500]
+            assert version.model is not None
             try:
-                result = answer(Review(since=since, history=history), now.model, who)
+                result = answer(Review(since=since, history=history), version.model, who)
             except PolkuError as e:
                 error = {"field": e.field, "message": error_message(e, tr)}
             else:
                 # a page names nodes by their names (the ids on the keys)
-                review = review_worded(result, now.model.published(who).graph, tr.plainly())
+                review = review_worded(result, version.model.published(who).graph,
+                                       tr.plainly())
                 review["overdue"] = [dict(o, text=followup_text(o, tr))
                                      for o in review["overdue"]]
+        else:
+            # the version before the log is read: an ETag never newer than the changes listed
+            version = store.entry(name).version
+            changes = store.changelog(name).newest_first(500)
+        g = version.graph
         return html("changes.html", language, version, g, show_who=who == EDITOR,
                     status=400 if error else 200,
                     title=tr("Changes: {graph}").format(graph=shown(g, name, language.lang)),

@@ -685,6 +685,9 @@ class GraphStore:
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self.write_lock(name):
+                # a change logged beside another source's would make that log lie: its
+                # undo and reviews would revert this source's edits into the other one
+                self._own_changelog(name)
                 return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
                                   check, identity or {})
         except Timeout:
@@ -706,6 +709,7 @@ class GraphStore:
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self.write_lock(name):
+                self._own_changelog(name)  # as edit() refuses another source's log
                 self._refresh(entry)
                 current = self._writable(entry, if_match)
                 return self._batch(entry, current, who, wanted, note, lang, check, identity)
