@@ -174,8 +174,12 @@ def test_followups_are_edited_through_the_write_contract(tmp_path) -> None:
               {"finding": key, "status": "työn alla", "owner": "keusote", "due": "2020-01-31",
                "note": "Sovitaan vastuutaho"})
     assert r.status_code == 201, r.text
-    row = client.get(f"/api/graphs/keski-uusimaa/rows/followups/{key}").json()
+    row = client.get(f"/api/graphs/keski-uusimaa/rows/followups/{key}",
+                     headers={"Authorization": "Bearer anna-token-0123456789"}).json()
     assert row["values"]["by"] == "anna" and row["values"]["updated"].endswith("Z")
+    # the public reads the follow-up, not who wrote it (privacy.PERSONAL_COLUMNS)
+    public = client.get(f"/api/graphs/keski-uusimaa/rows/followups/{key}").json()
+    assert "by" not in public["values"] and public["values"]["status"] == "työn alla"
     doc = client.get("/api/graphs/keski-uusimaa/findings").json()
     assert doc["followups"][key]["status"] == "in-progress"
     assert doc["followups"][key]["overdue"] is True

@@ -598,3 +598,29 @@ def test_the_public_what_if_from_an_event_log_counts_no_clients(tmp_path: Path,
     editor = run("whatif", MINI, "--capacity", "kuntouttava=10", "--eventlog",
                  tmp_path / "log3.csv", "--format", "json")
     assert json.loads(editor.stdout)["observed"]["log"]["cases"] == 3
+
+
+def test_who_wrote_a_follow_up_reaches_the_public_in_no_channel(tmp_path: Path) -> None:
+    """A follow-up's ``by`` is the writer's name, filled in by the server: the public read
+    it in the follow-up's row, in the change log's before/after (which hides who made the
+    change), beside the findings and on the pages. Now only an editor reads it."""
+    client = world(tmp_path, 3, 4)
+    etag = client.get(f"/api/graphs/{NAME}", headers=EDITOR).headers["etag"]
+    key = "no-lead:kuntouttava"
+    r = client.post(f"/api/graphs/{NAME}/rows/followups",
+                    json={"finding": key, "status": "työn alla", "note": "Sovitaan"},
+                    headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 201, r.text
+    public = [client.get(f"/api/graphs/{NAME}/rows/followups/{key}").text,
+              client.get(f"/api/graphs/{NAME}/rows/followups").text,
+              client.get(f"/api/graphs/{NAME}/changes").text,
+              client.get(f"/api/graphs/{NAME}/findings").text,
+              client.get(f"/api/graphs/{NAME}/review", params={"since": "0"}).text,
+              client.get(f"/graphs/{NAME}", params={"lang": "en"}).text,
+              client.get(f"/graphs/{NAME}/changes", params={"lang": "en"}).text,
+              client.get(f"/graphs/{NAME}/report", params={"lang": "en"}).text]
+    assert all('"by"' not in text and "editor" not in text for text in public), \
+        [text[:200] for text in public if '"by"' in text or "editor" in text]
+    assert "Sovitaan" in public[0] and "Sovitaan" in public[3]  # the follow-up itself is there
+    row = client.get(f"/api/graphs/{NAME}/rows/followups/{key}", headers=EDITOR).json()
+    assert row["values"]["by"] == "editor"

@@ -44,6 +44,12 @@ PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "segments": ("size",),
     "referrals": ("volume_per_month",),
 }
+#: workbook sheet -> columns that name a person (who last wrote a follow-up: filled in by
+#: the server from the writer's name): personal data, which the public reads nowhere, as
+#: it does not read who made a change in the change log
+PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
+    "followups": ("by",),
+}
 #: figures the analyses compute about people (flow into a service), by their key
 PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
                   "referral_volume_per_month")
@@ -145,6 +151,10 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     out = new_graph()
     out.graph.update(g.graph)
     out.graph["min_cell"] = min_cell
+    if g.graph.get("followups"):  # who last wrote each: not for the public (PERSONAL_COLUMNS)
+        personal = PERSONAL_COLUMNS["followups"]
+        out.graph["followups"] = {key: {c: v for c, v in row.items() if c not in personal}
+                                  for key, row in g.graph["followups"].items()}
     nodes = []
     for node, data in g.nodes(data=True):
         attrs = PEOPLE_COUNTS.get(data.get("type", ""), ())
@@ -318,9 +328,14 @@ def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | 
     ({'id': 's', 'size': '<5'}, {'size': '12'})
     >>> shown_row("referrals", {"volume_per_month": "4 kk"})
     {'volume_per_month': '<5'}
+    >>> shown_row("followups", {"finding": "no-lead:s", "by": "Anna Virtanen"})
+    {'finding': 'no-lead:s'}
     """
     if row is None:
         return None
+    personal = PERSONAL_COLUMNS.get(sheet, ())
+    if any(c in row for c in personal):
+        row = {k: v for k, v in row.items() if k not in personal}
     columns = [c for c in PEOPLE_COLUMNS.get(sheet, ()) if c in row]
     if all(shown_cell(row[c], min_cell) is row[c] for c in columns):
         return row

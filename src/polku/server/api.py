@@ -24,7 +24,7 @@ from polku.present import results
 from polku.present.i18n import Translator, translator
 from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
-from polku.privacy import EDITOR, PUBLIC, changes_for, row_for
+from polku.privacy import EDITOR, PERSONAL_COLUMNS, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
 from polku.server.contract import ApiError, problem_worded, responses
 from polku.server.http import header_text
@@ -455,6 +455,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         response.headers.update(graph_headers(version, tr))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
         who = access.audience(authorization)
+        if who != EDITOR:  # the columns a public row leaves out (privacy.PERSONAL_COLUMNS)
+            header = [c for c in header if c not in PERSONAL_COLUMNS.get(sheet, ())]
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
                 "rows": [{"key": edits.row_key(sheet, r), "values": row_for(who, sheet, r)}
