@@ -56,6 +56,16 @@ def mini(tmp_path: Path) -> Path:
     return copy_mini(tmp_path / "mini")
 
 
+@pytest.fixture
+def served(tmp_path: Path) -> Path:
+    """A folder to serve (``create_app([served], …)``) holding a copy of the mini workbook,
+    ``mini``; a test module may define its own ``served`` instead."""
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    copy_mini(folder / "mini")
+    return folder
+
+
 @pytest.fixture(scope="module")
 def browser():
     """Headless Chromium (/usr/bin/chromium) driven by Playwright, one per test module;

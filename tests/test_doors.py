@@ -24,14 +24,6 @@ def auth(etag: str, lang: str = "en") -> dict[str, str]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Path:
-    folder = tmp_path / "graphs"
-    folder.mkdir()
-    copy_mini(folder / "mini")
-    return folder
-
-
-@pytest.fixture
 def client(served: Path) -> TestClient:
     return TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
 

@@ -39,15 +39,6 @@ def auth(token: str = ANNA, etag: str | None = None) -> dict[str, str]:
 
 
 @pytest.fixture
-def served(tmp_path: Path) -> Path:
-    """A served folder holding a copy of the mini workbook."""
-    folder = tmp_path / "graphs"
-    folder.mkdir()
-    copy_mini(folder / "mini")
-    return folder
-
-
-@pytest.fixture
 def client(served: Path) -> TestClient:
     return TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
 
