@@ -384,6 +384,16 @@ def test_the_changes_page_answers_what_changed_since_the_last_review(tmp_path) -
     assert bad.status_code == 400
     assert 'id="since" name="since" value="eilen"' in bad.text and 'aria-invalid="true"' in bad.text
     assert 'data-field="since"' in bad.text and "muutoslokin versio" in html.unescape(bad.text)
+    # one organisation's part: what it must act on (the owner-less hand-off is keusote's)
+    mine = html.unescape(client.get("/graphs/keski-uusimaa/changes", params={
+        "since": "0", "actor": "keusote", "lang": "fi"}).text)
+    assert "Ratkaistut (1)" in mine and '<option value="keusote" selected>' in mine
+    theirs = html.unescape(client.get("/graphs/keski-uusimaa/changes", params={
+        "since": "0", "actor": "tyonantajat", "lang": "fi"}).text)
+    assert "Ratkaistut (0)" in theirs
+    nobody = client.get("/graphs/keski-uusimaa/changes", params={
+        "since": "0", "actor": "nobody", "lang": "fi"})
+    assert nobody.status_code == 400 and 'data-field="actor"' in nobody.text
     plain = client.get("/graphs/keski-uusimaa/changes", params={"lang": "fi"})
     assert plain.status_code == 200 and "Muutokset edellisestä katselmoinnista" not in plain.text
 

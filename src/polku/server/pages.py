@@ -655,6 +655,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     def changes_page(name: str, since: str | None = Query(None, description=(
                          "The last review: a version of the change log (3) or a day "
                          "(2026-12-01 or 1.12.2026)")),
+                     actor: str | None = Query(None, description=(
+                         "Only the findings this organisation (an actor id) must act on")),
                      language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """The change log, newest first (for the public, small cells as ``<5`` and not who
         made a change), and with ``since`` what changed since the last review (the
@@ -672,7 +674,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             changes = list(reversed(history.entries))[:500]
             assert version.model is not None
             try:
-                result = answer(Review(since=since, history=history), version.model, who)
+                result = answer(Review(since=since, history=history, actor=actor or None),
+                                version.model, who)
             except PolkuError as e:
                 error = {"field": e.field, "message": error_message(e, tr)}
             else:
@@ -686,12 +689,15 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             version = store.entry(name).version
             changes = store.changelog(name).newest_first(500)
         g = version.graph
+        actors = sorted(((n, tr.label(g, n)) for n in nodes_of(g, "actor")),
+                        key=lambda a: a[1].casefold()) if g is not None else []
         return html("changes.html", language, version, g, show_who=who == EDITOR,
                     status=400 if error else 200,
                     title=tr("Changes: {graph}").format(graph=shown(g, name, language.lang)),
                     name=name, changes=[change_shown(c, g, tr)
                                         for c in changes_for(who, changes)],
-                    action_names=ACTION_NAMES, since=since or "", review=review, error=error)
+                    action_names=ACTION_NAMES, since=since or "", review=review, error=error,
+                    actors=actors, actor=actor or "")
 
     @router.get("/graphs/{name}/report", response_class=HTMLResponse, responses=PAGE)
     def report(name: str, language: PageLanguage = Language,
