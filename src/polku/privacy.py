@@ -23,10 +23,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from typing import Iterable
 
 import networkx as nx
 
+from polku.finding import Finding
 from polku.words import N_
 
 #: small cells are 1 .. MIN_CELL - 1 people: the one default of every door and format
@@ -249,10 +251,6 @@ def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_
 
 
 def _hide(value: object, hidden: frozenset[str], inside: bool, min_cell: int) -> object:
-    from dataclasses import replace
-
-    from polku.finding import Finding
-
     if isinstance(value, Finding):
         metrics = _hide(suppress_figures(dict(value.metrics), min_cell), hidden,
                         inside or value.subject in hidden, min_cell)

@@ -583,16 +583,13 @@ def report(
                           model, who, progress=progress)
         if since is not None:
             from polku.ops.review import history_of
-            from polku.present.printers import followup_text
-            from polku.present.results import review_worded
+            from polku.present.printers import review_shown
 
             progress(Phrase(N_("comparing with the last review")))
             review, seen = asked(ops.Review(
                 since=since, history=history_of(source, model.graph, changes),
                 long_wait_days=long_wait_days), model, who)
-            review = review_worded(review, seen, tr)
-            data["changes"] = dict(review, overdue=[
-                dict(o, text=followup_text(o, tr)) for o in review["overdue"]])
+            data["changes"] = review_shown(review, seen, tr)
         write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(tr("wrote {output}").format(output=output))
 

@@ -95,7 +95,7 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
     (``where``: how problems name the source; ``identity``: logged beside ``who``;
     ``sheets``: ``current``'s sheets when the caller has them read, never changed here)."""
     log = log or changelog_of(source)
-    log.check_source()
+    log.own_entries()
     entry = log.to_undo()
     wanted = [{"action": action, "sheet": sheet, "key": key, "row": values or {}}
               for sheet, action, key, values in reverts(entry)]

@@ -59,20 +59,20 @@ class ChangeLog:
     path: Path
     source: str | None = None
 
-    def check_source(self) -> None:
-        """Refuse to read this log for ``source`` when its changes were made to another
-        source of the same name (``keski-uusimaa/`` and ``keski-uusimaa.ttl`` side by
-        side): reverting them would change the wrong file. A log written before entries
-        named their source is taken as it is."""
-        if self.source is None:
-            return
-        other = next((e["source"] for e in self.entries()
-                      if e.get("source") not in (None, self.source)), None)
+    def own_entries(self) -> list[dict[str, Any]]:
+        """:meth:`entries`, refused when its changes were made to another source of the same
+        name (``keski-uusimaa/`` and ``keski-uusimaa.ttl`` side by side): reverting them
+        would change the wrong file. A log written before entries named their source is
+        taken as it is."""
+        entries = self.entries()
+        other = None if self.source is None else next(
+            (e["source"] for e in entries if e.get("source") not in (None, self.source)), None)
         if other is not None:
             raise PolkuError(N_("the change log {log} is kept for {other}, not for {source} "
                                 "(the two have the same name)"),
                              params={"log": self.path.name, "other": other,
                                      "source": self.source}, file=str(self.path))
+        return entries
 
     def entries(self) -> list[dict[str, Any]]:
         """Every change, oldest first."""

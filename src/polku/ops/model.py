@@ -104,6 +104,10 @@ class Model:
                                            eco=self.index,
                                            max_concurrent_leads=max_concurrent_leads))
 
+    def hidden_services(self) -> frozenset[str]:
+        """:func:`polku.privacy.hidden_services` of the graph, computed once."""
+        return self.memo("hidden-services", lambda: privacy.hidden_services(self.graph))
+
     def published(self, audience: str) -> "Model":
         """The model ``audience`` reads: this one for an editor; for the public, the model
         of the published copy (small cells left out, :func:`polku.privacy.suppress`), kept

@@ -40,7 +40,7 @@ from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.ops.model import Model
-from polku.privacy import AUDIENCES, EDITOR, PUBLIC, hidden_services, published_answer
+from polku.privacy import AUDIENCES, EDITOR, PUBLIC, published_answer
 from polku.words import N_
 
 #: paths a question may ask for at most (each is a search of its own)
@@ -605,5 +605,4 @@ def published_figures(value: Any, model: Model) -> Any:
     """An answer as the public may see it: small people figures as ``<5``
     (:func:`polku.privacy.suppress_figures`), and the inflow, utilisation and wait of a
     service that a suppressed referral leads to left out (None)."""
-    hidden = model.memo("hidden-services", lambda: hidden_services(model.graph))
-    return published_answer(value, hidden, model.min_cell)
+    return published_answer(value, model.hidden_services(), model.min_cell)

@@ -135,12 +135,12 @@ def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> 
                          field="changes")
     log = ChangeLog(changes) if changes is not None else \
         log_beside(source, name if is_neo4j_uri(source) else Path(source).stem)
-    log.check_source()
+    entries = log.own_entries()
     try:  # as the reader would type it, from where they are
         shown = str(log.path.absolute().relative_to(Path.cwd()))
     except ValueError:
         shown = str(log.path)
-    return History(tuple(log.entries()), edits.row_store(source).sheets(g), shown)
+    return History(tuple(entries), edits.row_store(source).sheets(g), shown)
 
 
 def graph_at(history: History, version: int, name: str) -> nx.MultiDiGraph:

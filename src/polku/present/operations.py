@@ -43,15 +43,14 @@ class Report:
     def run(self, model: Any, progress: Any = None) -> dict[str, Any]:
         from polku.present.i18n import translator
         from polku.present.report import report_data
-        from polku.privacy import PUBLIC, hidden_services, published_answer
+        from polku.privacy import PUBLIC, published_answer
         from polku.progress import silent
 
         found = model.findings(self.long_wait_days)
         if model.audience == PUBLIC:
             # hidden before they are worded: a finding on a service whose inflow rests on a
             # small cell says its inflow is not shown, as the API's and the pages' do
-            hidden = model.memo("hidden-services", lambda: hidden_services(model.graph))
-            found = published_answer(found, hidden, model.min_cell)
+            found = published_answer(found, model.hidden_services(), model.min_cell)
         return report_data(model.graph, long_wait_days=self.long_wait_days, top=self.top,
                            progress=progress or silent, tr=translator(self.lang),
                            findings=found, eco=model.index)

@@ -108,6 +108,16 @@ def findings_output(format: str, graph_name: str, result: list[Finding], g: nx.M
     return findings_table(graph_name, result, tr, states)
 
 
+def review_shown(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """:func:`polku.present.results.review_worded` as a page and the report show it: each
+    overdue follow-up with its ``text``, one phrase in ``tr``'s language (status, owner, due
+    date)."""
+    from polku.present.results import review_worded
+
+    said = review_worded(result, g, tr)
+    return dict(said, overdue=[dict(o, text=followup_text(o, tr)) for o in said["overdue"]])
+
+
 def review_output(format: str, graph_name: str, result: dict[str, Any], g: nx.MultiDiGraph,
                   tr: Translator) -> str:
     """``polku findings --since``: what changed since a version or a date of the change log

@@ -56,14 +56,13 @@ EMBEDDED_SEGMENT_VIEWS = 6
 def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                 top: int = 10, progress: Progress = silent,
                 tr: Translator | None = None,
-                changes: dict[str, Any] | None = None,
                 suggestions: bool = True, findings: list[Finding] | None = None,
                 eco: Any = None) -> dict[str, Any]:
     """Everything the report shows, as plain data (the templates only lay it out); labels
     in the language of ``tr`` (default Finnish). The first page's decisions
     (:mod:`polku.present.decisions`) carry verified suggestions unless ``suggestions`` is
-    False. ``changes`` is what changed since the last
-    review (:class:`polku.ops.operations.Review`), shown when given. ``findings`` are the
+    False. Its ``changes``, what changed since the last review, are None: a door that asks
+    the review (:class:`polku.ops.operations.Review`) puts them in. ``findings`` are the
     graph's findings as the report's reader may see them (default: found here), ``eco`` its
     index (:func:`polku.analyses.reach.ecosystem`) when already built."""
     from polku.followup import effective
@@ -140,8 +139,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "actions_csv": actions_csv(action_rows(g, findings, states, None, tr), tr),
         # each followed-up finding's follow-up as one phrase, by finding key
         "followups": {k: followup_text(v, tr) for k, v in states.items()},
-        "changes": None if changes is None else dict(changes, overdue=[
-            dict(o, text=followup_text(o, tr)) for o in changes["overdue"]]),
+        "changes": None,
         "findings": findings,
         "known_kinds": KINDS,
         "eco": eco,

@@ -663,8 +663,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         findings created and resolved, the follow-ups overdue: the ``review`` operation,
         as ``polku findings --since``). A bad ``since`` is answered 400 with the form, the
         message and the field marked."""
-        from polku.present.printers import followup_text
-        from polku.present.results import review_worded
+        from polku.present.printers import review_shown
 
         tr = language.tr
         review, error = None, None
@@ -680,10 +679,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 error = {"field": e.field, "message": error_message(e, tr)}
             else:
                 # a page names nodes by their names (the ids on the keys)
-                review = review_worded(result, version.model.published(who).graph,
-                                       tr.plainly())
-                review["overdue"] = [dict(o, text=followup_text(o, tr))
-                                     for o in review["overdue"]]
+                review = review_shown(result, version.model.published(who).graph,
+                                      tr.plainly())
         else:
             # the version before the log is read: an ETag never newer than the changes listed
             version = store.entry(name).version

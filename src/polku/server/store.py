@@ -560,21 +560,21 @@ class GraphStore:
         return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
                          source_label(source.location))
 
-    def _own_changelog(self, name: str) -> ChangeLog:
-        """The graph's change log to revert changes from: 409 when its changes were made to
-        another source of the same name (a workbook folder and a Turtle file beside it
-        share ``.polku/NAME.changes.jsonl``), as ``polku undo`` and ``--since`` refuse it;
-        reverting them would write the other source's edits into this one."""
+    def _own_changes(self, name: str) -> tuple[ChangeLog, list[dict[str, Any]]]:
+        """The graph's change log and its entries, to write or revert changes by: 409 when
+        its changes were made to another source of the same name (a workbook folder and a
+        Turtle file beside it share ``.polku/NAME.changes.jsonl``), as ``polku undo`` and
+        ``--since`` refuse it; reverting them would write the other source's edits into this
+        one."""
         log = self.changelog(name)
         try:
-            log.check_source()
+            return log, log.own_entries()
         except PolkuError as e:
             raise ApiError(409, N_("the change log {log} is kept for {other}, not for "
                                    "{source} (the two have the same name)"),
                            code="changelog-of-another-source",
                            params={k: e.params[k] for k in ("log", "other", "source")}
                            ) from None
-        return log
 
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
@@ -589,8 +589,6 @@ class GraphStore:
         stack = ExitStack()
         try:
             stack.enter_context(self.write_lock(name))
-        except PermissionError:
-            pass
         except OSError as e:
             if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
                 raise
@@ -634,8 +632,8 @@ class GraphStore:
                     # cell's text must reach no answer)
                     assert version.graph is not None
                     sheets = edits.sheets_of_graph(version.graph)
-                log = self._own_changelog(name)
-                return History(tuple(log.entries()), sheets, log.path.name), version
+                log, entries = self._own_changes(name)
+                return History(tuple(entries), sheets, log.path.name), version
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
                                    "minute: try again"), code="busy") from None
@@ -687,7 +685,7 @@ class GraphStore:
             with entry.lock, self.write_lock(name):
                 # a change logged beside another source's would make that log lie: its
                 # undo and reviews would revert this source's edits into the other one
-                self._own_changelog(name)
+                self._own_changes(name)
                 return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
                                   check, identity or {})
         except Timeout:
@@ -709,7 +707,7 @@ class GraphStore:
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self.write_lock(name):
-                self._own_changelog(name)  # as edit() refuses another source's log
+                self._own_changes(name)  # as edit() refuses another source's log
                 self._refresh(entry)
                 current = self._writable(entry, if_match)
                 return self._batch(entry, current, who, wanted, note, lang, check, identity)
@@ -760,7 +758,7 @@ class GraphStore:
         self._refresh(entry)
         current = self._writable(entry, if_match)
         if action == "undo":
-            log_ = self._own_changelog(name)
+            log_ = self.changelog(name)  # its source checked by edit()
             try:
                 undone = log_.to_undo()
             except NothingToUndo as e:
