@@ -261,6 +261,9 @@ def test_report_and_graph_page_show_followups_and_changes(tmp_path) -> None:
         text = html.unescape(out.read_text(encoding="utf-8"))
         assert "Muutokset edellisestä katselmoinnista (versio 0)" in text
         assert "Ratkaistut (1)" in text and "Myöhässä (1)" in text
+        # by names, as the rest of the report (it read 'Ohjaukselta ref-ktt-tyokokeilu
+        # (Kuntouttava työtoiminta (kuntouttava-tyotoiminta) → …')
+        assert "Ohjaukselta Kuntouttava työtoiminta → Työkokeilu puuttuvat" in text
         assert "työn alla, keusote, määräaika 2026-03-31 (myöhässä)" in text
     sv = tmp_path / "report-sv.md"
     run(*["report", str(folder), "-o", str(sv), "--since", "0", "--lang", "sv"])

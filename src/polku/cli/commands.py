@@ -589,7 +589,8 @@ def report(
             review, seen = asked(ops.Review(
                 since=since, history=history_of(source, model.graph, changes),
                 long_wait_days=long_wait_days), model, who)
-            data["changes"] = review_shown(review, seen, tr)
+            # read by people, as the rest of the report: nodes by their names
+            data["changes"] = review_shown(review, seen, tr.plainly())
         write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(tr("wrote {output}").format(output=output))
 
