@@ -497,3 +497,40 @@ def test_a_review_since_the_first_day_there_is_is_answered(tmp_path) -> None:
         assert page.status_code == 200, page.text
         cli = run("findings", folder, "--since", since, "--format", "json")
         assert cli.exit_code == 0, cli.output
+
+
+def test_a_second_review_of_a_version_rebuilds_nothing_and_a_write_is_seen(
+        tmp_path, monkeypatch) -> None:
+    """The server keeps a version's history while its files and change log stay as read:
+    a second review since the same version (from the API or the changes page, by editor or
+    public) neither rebuilds the earlier graph nor reads the log again; a write, or a
+    change to the log alone, is reviewed from what it made."""
+    from polku.ops import review
+
+    built: list[int] = []
+    real = review.graph_at
+    monkeypatch.setattr(review, "graph_at", lambda h, v, name: built.append(v) or real(h, v, name))
+    client, folder = served_client(tmp_path)
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    editor = {"Authorization": "Bearer anna-token-0123456789"}
+    first = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0"}, headers=editor)
+    assert first.status_code == 200 and len(first.json()["resolved"]) == 1, first.text
+    again = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0"}, headers=editor)
+    public = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0"})
+    page = client.get("/graphs/keski-uusimaa/changes", params={"since": "0"})
+    assert again.json() == first.json() and public.status_code == page.status_code == 200
+    assert built == [0]
+    # a write: today's history has one more version, and version 1 is built from it
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": ""}).status_code == 200
+    after = client.get("/api/graphs/keski-uusimaa/review", params={"since": "1"}, headers=editor)
+    assert after.status_code == 200, after.text
+    assert [f["key"] for f in after.json()["created"]] == [
+        "referral-without-owner:ref-ktt-tyokokeilu"]
+    assert built == [0, 1]
+    # the log alone changed (emptied by hand): its versions are gone
+    log = folder.parent / ".polku" / "keski-uusimaa.changes.jsonl"
+    log.write_text("", encoding="utf-8")
+    gone = client.get("/api/graphs/keski-uusimaa/review", params={"since": "1"}, headers=editor)
+    assert gone.status_code == 400 and gone.json()["error"]["field"] == "since", gone.text

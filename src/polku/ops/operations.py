@@ -161,11 +161,11 @@ class Review:
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.accountable import for_actor
-        from polku.ops.review import changes_since, graph_at, parse_since, version_at
+        from polku.ops.review import changes_since, parse_since, version_at
 
         version = version_at(self.history.entries, parse_since(self.since))
-        earlier = Model(graph_at(self.history, version, model.name),
-                        min_cell=model.min_cell).published(model.audience)
+        earlier = self.history.model_at(version, model.name,
+                                        model.min_cell).published(model.audience)
         now, then = (m.findings(self.long_wait_days, self.max_concurrent_leads)
                      for m in (model, earlier))
         if self.actor is not None:

@@ -16,8 +16,9 @@ follow-ups of today's findings give what is overdue (:mod:`polku.followup`).
 from __future__ import annotations
 
 import re
+import threading
 from datetime import datetime, time, timezone
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -111,14 +112,57 @@ def graph_of_sheets(sheets: edits.Sheets, name: str) -> nx.MultiDiGraph:
                                   tables=edits.as_tables(sheets, lambda s: f"{name}/{s}"))
 
 
+#: how many earlier versions one history keeps built (a server keeps the history of the
+#: version it serves: reviews since the same few versions are the common case, and a
+#: national graph's version is tens of megabytes)
+EARLIER_KEPT = 4
+
+
 @dataclass(frozen=True)
 class History:
     """What a review rebuilds earlier versions from: a graph's change log (its entries,
-    oldest first) and its sheets as they stand (:func:`polku.ops.edits.row_store`)."""
+    oldest first) and its sheets as they stand (:func:`polku.ops.edits.row_store`).
+
+    It keeps the last :data:`EARLIER_KEPT` earlier versions it built (:meth:`model_at`),
+    with their findings: a history never changes, so a server that keeps one per version
+    answers a second review since the same version without rebuilding it."""
     entries: tuple[Mapping[str, Any], ...]
     sheets: edits.Sheets
     #: where the change log is kept, as the reader knows it (for a message)
     log: str = ""
+    _built: dict = field(default_factory=dict, compare=False, repr=False)
+    _guard: Any = field(default_factory=threading.Lock, compare=False, repr=False)
+
+    def model_at(self, version: int, name: str, min_cell: int) -> Any:
+        """The model (:class:`polku.ops.model.Model`, the owner's) of the graph as it was at
+        ``version``, built once while it is among the last few asked for."""
+        from polku.ops.model import Model
+
+        key = (version, name, min_cell)
+        with self._guard:
+            kept = self._built.pop(key, None)
+            if kept is None:
+                kept = self._built[key] = _Once(
+                    lambda: Model(graph_at(self, version, name), min_cell=min_cell))
+            else:
+                self._built[key] = kept  # the newest asked for is the last to go
+            while len(self._built) > EARLIER_KEPT:
+                del self._built[next(iter(self._built))]
+        return kept.value()
+
+
+class _Once:
+    """A value computed by the first asker; concurrent askers wait for it (and an error is
+    raised to each, not kept)."""
+
+    def __init__(self, compute: Any) -> None:
+        self._compute, self._lock, self._value = compute, threading.Lock(), None
+
+    def value(self) -> Any:
+        with self._lock:
+            if self._value is None:
+                self._value = self._compute()
+            return self._value
 
 
 def history_of(source: str, g: nx.MultiDiGraph, changes: Path | None = None) -> History:

@@ -560,6 +560,14 @@ class GraphStore:
         return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
                          source_label(source.location))
 
+    def _log_stamp(self, name: str) -> object:
+        """What changes when the graph's change log changes (its size, time and file)."""
+        try:
+            st = os.stat(self.changelog(name).path)
+        except OSError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
     def _own_changes(self, name: str) -> tuple[ChangeLog, list[dict[str, Any]]]:
         """The graph's change log and its entries, to write or revert changes by: 409 when
         its changes were made to another source of the same name (a workbook folder and a
@@ -614,11 +622,22 @@ class GraphStore:
         """The graph's version now and its history (:class:`polku.ops.review.History`): its
         sheets and its change log read together, under the locks a write takes (in a
         write's order), so that both are the same version's. A review rebuilds earlier
-        versions from them; unlike other reads, it waits for a write in progress."""
+        versions from them; unlike other reads, it waits for a write in progress.
+
+        The history is kept with the version while its files and its change log stay as
+        they were read (their names, sizes and times): the next review of that version
+        takes no lock and rebuilds nothing it built before (:meth:`History.model_at`)."""
         from filelock import Timeout
 
         from polku.ops.review import History
 
+        version = self.entry(name).version
+        if version.graph is not None and version.problem is None:
+            kept = version.model.kept(("history", self._log_stamp(name)))
+            # the log looked at, then the files: a write changes both, in either order, so
+            # when both are still as they were read the kept history is still theirs
+            if kept is not None and stamp_of(version.source) == version.stamp:
+                return kept, version
         entry = self.entry(name, refresh=False)
         try:
             with entry.lock, self._write_lock_if_any(name):
@@ -633,7 +652,11 @@ class GraphStore:
                     assert version.graph is not None
                     sheets = edits.sheets_of_graph(version.graph)
                 log, entries = self._own_changes(name)
-                return History(tuple(entries), sheets, log.path.name), version
+                history = History(tuple(entries), sheets, log.path.name)
+                if version.problem is None and stamp_of(version.source) == version.stamp:
+                    history = version.model.memo(("history", self._log_stamp(name)),
+                                                 lambda: history)
+                return history, version
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
                                    "minute: try again"), code="busy") from None
