@@ -1,0 +1,57 @@
+"""Answers checked against the contract by hand (docs/findings.md, docs/whatif.md): each test
+holds one answer a service designer or a leader once read wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import EXAMPLE
+from polku.analyses.diff import diff
+from polku.analyses.findings import find
+from polku.analyses.whatif import whatif
+from polku.graph import add_edge, new_graph
+from polku.io.load import load_graph
+
+
+@pytest.fixture(scope="module")
+def example():
+    return load_graph(EXAMPLE)
+
+
+def _crowded() -> "object":
+    """A service over capacity fed by two referrals, 30 + 10 clients a month against 20."""
+    g = new_graph("crowded")
+    g.add_node("org", type="actor", name="Org", kind="municipality")
+    for s in ("a", "b", "c"):
+        g.add_node(s, type="service", name=s.upper(), capacity_per_month=20, entry=True)
+        add_edge(g, "org", s, "provides")
+    g.add_node("o", type="outcome", name="Work")
+    for r, u, v, vol in (("r1", "a", "c", 30), ("r2", "b", "c", 10), ("r3", "c", "o", 40),
+                         ("r4", "a", "o", 5), ("r5", "b", "o", 5)):
+        g.add_node(r, type="referral", volume_per_month=vol)
+        add_edge(g, r, u, "from"); add_edge(g, r, v, "to"); add_edge(g, r, "org", "owner")
+    return g
+
+
+def test_a_service_still_over_capacity_is_the_same_finding_after_a_removal() -> None:
+    """Removing one referral into a crowded service that stays crowded (30 > 20) changes
+    the finding's figures and related referrals, not the finding: it is neither created
+    nor resolved (the stable key, docs/findings.md)."""
+    g = _crowded()
+    assert [f.key for f in find(g) if f.kind == "over-capacity"] == ["over-capacity:c"]
+    out = whatif(g, "r2")
+    assert [f["key"] for f in out["created"]] == []
+    assert [f["key"] for f in out["resolved"]] == []
+
+
+def test_the_diff_matches_findings_by_their_stable_key(example) -> None:
+    """Example: without one of the four referrals into the multi-sectoral assessment it
+    still takes in 52 a month against 45: the diff lists the referral removed and no
+    over-capacity created or resolved (it said both, 60 and 52)."""
+    h = example.copy()
+    h.remove_node("ref-mielenterveys-monialainen-arvio")
+    d = diff(example, h)
+    assert d["removed"] == ["ref-mielenterveys-monialainen-arvio"]
+    assert d["findings"] == {"created": [], "resolved": []}
+    out = whatif(example, "ref-mielenterveys-monialainen-arvio")
+    assert out["created"] == [] and out["resolved"] == []
