@@ -55,3 +55,22 @@ def test_the_diff_matches_findings_by_their_stable_key(example) -> None:
     assert d["findings"] == {"created": [], "resolved": []}
     out = whatif(example, "ref-mielenterveys-monialainen-arvio")
     assert out["created"] == [] and out["resolved"] == []
+
+
+def test_a_referral_finding_affects_the_groups_that_take_the_referral(example) -> None:
+    """The report's first page counts the people a finding affects. A referral for one
+    segment affects that segment's people, not everyone who reaches one of its ends: IPS →
+    pay subsidy is for people in care (760), not the 6,840 who reach pay subsidy; the
+    initial interview → health check only for seg-terveys (1,140; seg-elakepolku never
+    reaches the interview); rehabilitative work activity → work trial only for the three
+    segments rehabilitative work activity is for (760 + 1,140 + 760)."""
+    from polku.analyses.reach import ecosystem
+    from polku.present.decisions import people_affected
+
+    eco = ecosystem(example)
+    found = {f.key: f for f in find(example)}
+    assert people_affected(found["no-information-flow:ref-ips-palkkatuki"], example, eco) == 760
+    assert people_affected(found["no-information-flow:ref-alku-terveystarkastus"], example,
+                           eco) == 1140
+    assert people_affected(found["referral-without-owner:ref-ktt-tyokokeilu"], example,
+                           eco) == 2660
