@@ -74,3 +74,26 @@ def test_a_referral_finding_affects_the_groups_that_take_the_referral(example) -
                            eco) == 1140
     assert people_affected(found["referral-without-owner:ref-ktt-tyokokeilu"], example,
                            eco) == 2660
+
+
+def test_the_queue_after_a_demand_change_takes_the_volumes_as_computed() -> None:
+    """+0.37 % at a front door sends 9.5 × 1.0037 = 9.535 clients a month to a service that
+    serves 10: M/M/1 waits 9.535 / (10 × 0.465) months = 62.36 days. The what-if read the
+    volume rounded to 9.54 (63.05 days): near a full queue a hundredth of a client moved
+    the answer by most of a day."""
+    from polku.analyses.queues import DAYS_PER_MONTH, queue_whatif
+
+    g = new_graph("front")
+    g.add_node("org", type="actor", name="Org", kind="municipality")
+    g.add_node("door", type="service", name="Door", entry=True)
+    g.add_node("b", type="service", name="B", capacity_per_month=10)
+    g.add_node("o", type="outcome", name="Work")
+    for s in ("door", "b"):
+        add_edge(g, "org", s, "provides")
+    for r, u, v, vol in (("r1", "door", "b", 9.5), ("r2", "b", "o", 9.5)):
+        g.add_node(r, type="referral", volume_per_month=vol)
+        add_edge(g, r, u, "from"); add_edge(g, r, v, "to"); add_edge(g, r, "org", "owner")
+    out = queue_whatif(g, demand={"door": 0.0037})
+    lam = 9.5 * 1.0037
+    expected = lam / (10 * (10 - lam)) * DAYS_PER_MONTH
+    assert out["services"]["b"]["after"]["wait_days"] == pytest.approx(expected, abs=0.006)
