@@ -97,3 +97,20 @@ def test_the_queue_after_a_demand_change_takes_the_volumes_as_computed() -> None
     lam = 9.5 * 1.0037
     expected = lam / (10 * (10 - lam)) * DAYS_PER_MONTH
     assert out["services"]["b"]["after"]["wait_days"] == pytest.approx(expected, abs=0.006)
+
+
+def test_a_service_with_no_capacity_left_leads_the_ranking_by_flow() -> None:
+    """A capacity of 0 that 9 clients a month are referred to is over capacity (the
+    finding fires, utilization null): the ranking by flow puts it first, not among the
+    services that have no capacity at all."""
+    from polku.analyses.bottlenecks import bottlenecks
+
+    g = _crowded()
+    g.add_node("shut", type="service", name="Shut", capacity_per_month=0)
+    add_edge(g, "org", "shut", "provides")
+    g.add_node("r9", type="referral", volume_per_month=9)
+    add_edge(g, "r9", "a", "from"); add_edge(g, "r9", "shut", "to")
+    add_edge(g, "r9", "org", "owner")
+    out = bottlenecks(g)
+    assert "over-capacity:shut" in {f["key"] for f in out["findings"]}
+    assert [r["service"] for r in out["by_flow"]][:2] == ["shut", "c"]
