@@ -114,3 +114,21 @@ def test_a_service_with_no_capacity_left_leads_the_ranking_by_flow() -> None:
     out = bottlenecks(g)
     assert "over-capacity:shut" in {f["key"] for f in out["findings"]}
     assert [r["service"] for r in out["by_flow"]][:2] == ["shut", "c"]
+
+
+def test_an_unmodelled_flow_says_who_must_act(tmp_path) -> None:
+    """Every finding names who must act (docs/findings.md: accountable = acc(subject) for
+    every kind): a hand-off the graph has no referral for is the handing service's, its
+    lead's or else its providers'. The event log's findings named nobody."""
+    from polku.analyses.eventlog import event_log_stats
+    from polku.io.eventlog import read_event_log
+
+    g = _crowded()
+    g.add_node("other", type="actor", name="Other", kind="third-sector")
+    add_edge(g, "other", "c", "responsibility", key="responsibility:lead", role="lead")
+    log = tmp_path / "log.csv"
+    log.write_text("case,service,start\nk1,c,2026-01-05T08:00:00\nk1,a,2026-01-09T08:00:00\n",
+                   encoding="utf-8")
+    stats = event_log_stats(g, read_event_log(log, g))
+    (f,) = stats["findings"]
+    assert (f.key, f.accountable) == ("unmodelled-flow:c:a", ("other",))
