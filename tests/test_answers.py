@@ -132,3 +132,14 @@ def test_an_unmodelled_flow_says_who_must_act(tmp_path) -> None:
     stats = event_log_stats(g, read_event_log(log, g))
     (f,) = stats["findings"]
     assert (f.key, f.accountable) == ("unmodelled-flow:c:a", ("other",))
+
+
+def test_paths_to_an_outcome_no_route_reaches_say_that_outcome(english_cli) -> None:
+    """Young people reach outcomes, not a pension decision: `--to` says that no path
+    reaches the outcome asked, not that none reaches any outcome."""
+    from helpers import run
+
+    out = run("paths", EXAMPLE, "--segment", "seg-nuoret", "--to", "tulos-elakeratkaisu",
+              "--lang", "en").output
+    assert "reaches an outcome" not in out
+    assert "no path from the segment's entries reaches Pension decision" in out
