@@ -57,10 +57,19 @@ class Finding:
                            self.related, metrics))
 
     @property
-    def identity(self) -> tuple[str, str, tuple[str, ...]]:
-        """What makes two findings "the same" across two versions of a graph: kind, subject
-        and related ids (not the message, whose numbers may change)."""
-        return (self.kind, self.subject, self.related)
+    def identity(self) -> str:
+        """What makes two findings "the same" across two versions of a graph: their stable
+        :attr:`key` (``docs/findings.md``, "The stable key"), not the related ids, figures
+        or message. A referral into a crowded service removed while the service stays over
+        capacity leaves the same ``over-capacity`` finding (another list of incoming
+        referrals, another inflow), not one resolved and one created; the what-ifs, the
+        diff and a write's answer match findings so, as the review (``--since``) does.
+
+        >>> a = Finding("over-capacity", "warning", "typ", ("r1", "r2"), "", {"inflow": 60})
+        >>> a.identity == Finding("over-capacity", "warning", "typ", ("r2",), "", {"inflow": 52}).identity
+        True
+        """
+        return self.key
 
     @property
     def key(self) -> str:

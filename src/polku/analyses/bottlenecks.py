@@ -117,25 +117,37 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     return rows
 
 
+def _load(r: dict[str, Any]) -> float | None:
+    """The row's utilization for ordering: a capacity of 0 that clients are referred to is
+    full beyond any figure (its utilization is null, as no number says it), not a service
+    without a capacity; None when there is nothing to order by."""
+    if r["utilization"] is None and r.get("capacity") == 0 and (r.get("inflow") or 0) > 0:
+        return float("inf")
+    return r["utilization"]
+
+
 def _by_flow(r: dict[str, Any]) -> tuple:
     """Higher utilization, then higher inflow, then id; a hidden row by its id alone."""
     if r.get("hidden"):
         return (0, 0, r["service"])
-    return (-(r["utilization"] or 0), -r["inflow"], r["service"])
+    return (-(_load(r) or 0), -r["inflow"], r["service"])
 
 
 def flow_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The same rows ordered by flow: utilization (services without capacity last), then
-    inflow, then id; hidden rows after all the others, by id (their order would say what
-    is hidden).
+    """The same rows ordered by flow: utilization (services without capacity last; a
+    capacity of 0 with clients referred to it first, as the fullest of all), then inflow,
+    then id; hidden rows after all the others, by id (their order would say what is
+    hidden).
 
     >>> rows = [{"service": "a", "utilization": 0.5, "inflow": 5, "hidden": False},
     ...         {"service": "h", "utilization": 0.9, "inflow": 9, "hidden": True},
-    ...         {"service": "n", "utilization": None, "inflow": 0, "hidden": False}]
+    ...         {"service": "n", "utilization": None, "inflow": 0, "hidden": False},
+    ...         {"service": "z", "utilization": None, "inflow": 9, "capacity": 0,
+    ...          "hidden": False}]
     >>> [r["service"] for r in flow_ranking(rows)]
-    ['a', 'n', 'h']
+    ['z', 'a', 'n', 'h']
     """
-    return sorted(rows, key=lambda r: (bool(r.get("hidden")), r["utilization"] is None)
+    return sorted(rows, key=lambda r: (bool(r.get("hidden")), _load(r) is None)
                   + _by_flow(r))
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 import numpy as np
 
+from polku.analyses.accountable import responsibilities_of, who_must_act
 from polku.analyses.reach import ecosystem
 from polku.finding import Finding, number
 from polku.io.eventlog import EventLog
@@ -129,8 +130,11 @@ def event_log_stats(g: nx.MultiDiGraph, log: EventLog) -> dict[str, Any]:
         key = (log.services[a], log.services[b])
         unmodelled[key] = unmodelled.get(key, 0) + int(n)
     severity = KIND_CATALOGUE["unmodelled-flow"].severity
-    findings = [Finding("unmodelled-flow", severity, a, (b,), metrics={"count": n})
-                for (a, b), n in sorted(unmodelled.items())]
+    # who must act, as on every finding (docs/findings.md): the handing service's leads,
+    # else its providers, and the plan measures on either service
+    findings = who_must_act(eco.responsibilities or responsibilities_of(g), [
+        Finding("unmodelled-flow", severity, a, (b,), metrics={"count": n})
+        for (a, b), n in sorted(unmodelled.items())])
     first = float(log.start.min()) if len(log) else None
     return {
         "graph": g.graph.get("name", "graph"),

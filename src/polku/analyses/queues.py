@@ -529,7 +529,15 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     for sid, c in places.items():
         h.nodes[sid]["places"] = c
     eco_after = ecosystem(h)
-    in_before, in_after = _volumes_in(eco), _volumes_in(eco_after)
+    in_before = _volumes_in(eco)
+    # the queues take the propagated volumes as computed: the graph after holds them to
+    # 1/100 of a client for its findings, and near a full queue those hundredths moved a
+    # wait by half a day (2.277 a month read as 2.28)
+    in_after = dict(in_before)
+    for rid, vol in volumes.items():
+        t = eco.refs[rid].target
+        if t in in_after:
+            in_after[t] += vol - eco.refs[rid].volume
     affected = set(capacity) | set(places) | set(demand) | {
         v for v in set(in_before) | set(in_after)
         if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}

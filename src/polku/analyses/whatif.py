@@ -15,7 +15,8 @@ What a removal takes with it (decided here; the README lists it):
   ``service-without-provider`` (a gap to fill, not a service gone).
 - a **referral**: the referral node and every edge of it (its responsibilities too).
 
-Findings are matched by (kind, subject, related) (:attr:`Finding.identity`). The result
+Findings are matched by their stable key (:attr:`Finding.identity`: a finding whose
+related ids or figures change is the same finding). The result
 separates findings that disappear because their subject was removed (``removed``) from
 findings that are genuinely ``resolved`` while their subject stays.
 """

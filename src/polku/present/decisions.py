@@ -30,8 +30,9 @@ def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any,
     The segments it names (its subject, related nodes or ``segment`` figure, or the segment
     a designed path it names is for) when it names any: a finding about one group of
     people is about them alone, however many other groups use the same services. Else the
-    segments whose routes reach what it is about (a service, or both ends of a referral
-    the segment may take); ``reach`` maps each segment to what it
+    segments whose routes reach its subject (a service, or both ends of a referral the
+    segment may take; not the ends alone, which groups that never take the referral reach
+    too); ``reach`` maps each segment to what it
     reaches (:func:`polku.analyses.reach.segment_reach`), computed here when not given.
     """
     about = (f.subject, *f.related)
@@ -43,7 +44,10 @@ def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any,
     if reach is None:
         reach = segment_reaches(eco)
     found: set[str] = set()
-    for n in about:
+    # what it is about is its subject: a referral's ends (its related ids) are reached by
+    # groups that never take the referral, and an over-capacity service's incoming
+    # referrals are taken by groups that reach the service anyway
+    for n in (f.subject,):
         ref = eco.refs.get(n)
         if ref is not None:
             found |= {s for s, seen in reach.items()

@@ -307,7 +307,10 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
                                "paths below are good ones, not provably the best)").format(
             count=tr.number(search["expanded"])))
     if not report["best"]:
-        lines.append("  " + tr("(no path from the segment's entries reaches an outcome)"))
+        # with --to the question is that outcome: others may well be reached
+        lines.append("  " + (tr("(no path from the segment's entries reaches {outcome})")
+                             .format(outcome=to) if to else
+                             tr("(no path from the segment's entries reaches an outcome)")))
     for p in report["best"]:
         uncovered = (_uncovered(p.get("uncovered_labels") or p["uncovered"], tr)
                      if p["uncovered"]
