@@ -87,6 +87,52 @@ def test_a_sheet_is_screened_at_once_yet_each_code_is_located_to_its_cell(wb: Pa
     assert len(by_id) == len(lines) - 1
 
 
+def test_a_code_written_in_lower_case_is_a_code_too(served: Path, tmp_path: Path) -> None:
+    """131052-308t is the same person's code as 131052-308T (people type it either way): it
+    was ordinary text to every reader, so a follow-up's note, a service's description or a
+    segment's name took it through the API, the workbook and the event log."""
+    from polku.server.auth import Tokens
+
+    lower = HETU.lower()
+    assert find_hetu(f"asiakas {lower}.") == 8
+    assert find_hetu("asiakas 010594y234" + CHECK[int("010594234") % 31].lower()) == 8
+    assert find_hetu("viite 131052-308u") is None  # a look-alike still is not one
+    token = "editor-token-0123456789"
+    editor = {"Authorization": f"Bearer {token}"}
+    client = TestClient(create_app([served / "mini"], Tokens({"editor": token}),
+                                   tmp_path / "changes"), raise_server_exceptions=False)
+    for method, path, body in (
+            ("post", "rows/followups", {"finding": "no-lead:kuntouttava", "status": "työn alla",
+                                        "note": f"asiakas {lower} soitti"}),
+            ("patch", "rows/services/kuntouttava", {"description": f"asiakas {lower}"}),
+            ("post", "rows/segments", {"id": "s2", "name": f"asiakas {lower}", "size": "10"})):
+        etag = client.get("/api/graphs/mini", headers=editor).headers["etag"]
+        r = getattr(client, method)(f"/api/graphs/mini/{path}", json=body, params={"lang": "en"},
+                                    headers={**editor, "If-Match": etag})
+        assert r.status_code == 422, (path, r.text[:200])
+        assert lower not in r.text and "identity code" in r.text, r.text
+    assert not any(lower in p.read_text(encoding="utf-8")
+                   for p in (served / "mini").glob("*.csv"))
+    log = tmp_path / "log.csv"
+    log.write_text(f"case,service,start\n{lower},alkuhaastattelu,2026-01-01\n", encoding="utf-8")
+    result = run("eventlog", log, "--graph", served / "mini", "-o", tmp_path / "e.ttl")
+    assert result.exit_code == 1 and "henkilötunnus" in result.output, result.output
+    assert lower not in result.output
+
+
+def test_a_code_under_no_column_name_is_not_printed_back(wb: Path) -> None:
+    """A cell under no column name was refused by quoting it ('column 3 has a value
+    ('asiakas 131052-308T') but no header'): with a code in it, the code was printed back,
+    and a server showed it to anyone as its stale source's problem."""
+    (wb / "outcomes.csv").write_text("id,name,\ntyo,Avoimet työmarkkinat,"
+                                     f"asiakas {HETU}\n", encoding="utf-8")
+    result = run("validate", wb)
+    assert result.exit_code == 1
+    assert "henkilötunnus" in result.output and HETU not in result.output, result.output
+    client = TestClient(create_app([wb]))
+    assert HETU not in client.get("/api/graphs").text
+
+
 def test_a_look_alike_is_ordinary_text(wb: Path, tmp_path: Path) -> None:
     edit(wb / "services.csv", "Eka, toka", "viite 131052-308U")  # check character fails
     assert run("import", wb, "-o", tmp_path / "a.ttl").exit_code == 0

@@ -56,9 +56,11 @@ PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
 PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
                   "referral_volume_per_month")
 
-# ddmmyy, century sign, individual number, check character; a look-alike inside a longer
-# run of digits or letters is not one
-HETU_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![0-9A-Za-z])")
+# ddmmyy, century sign, individual number, check character, in either case (131052-308t is
+# the same person's code as 131052-308T: people type it both ways); a look-alike inside a
+# longer run of digits or letters is not one
+HETU_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Ya-fu-y])(\d{3})"
+                          r"([0-9A-Ya-y])(?![0-9A-Za-z])")
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900,
             "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
@@ -66,11 +68,13 @@ _CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y
 #: that starts with a look-behind is tried at every character, this one only at digits (a
 #: national workbook's megabyte of text is screened in a third of the time). Spelt out
 #: digit by digit: a pattern that starts with a repeat (\d{6}) is tried at every character
-_HETU_SHAPE = re.compile(r"\d\d\d\d\d\d[-+A-FU-Y]")
+_HETU_SHAPE = re.compile(r"\d\d\d\d\d\d[-+A-FU-Ya-fu-y]")
 
 
 def is_hetu(day: str, month: str, year: str, sign: str, number: str, check: str) -> bool:
-    """The parts make a valid henkilötunnus: a real date and the right check character."""
+    """The parts make a valid henkilötunnus: a real date and the right check character
+    (the sign and the check character in either case)."""
+    sign, check = sign.upper(), check.upper()
     try:
         datetime.date(_CENTURY[sign] + int(year), int(month), int(day))
     except (ValueError, KeyError):
@@ -86,6 +90,8 @@ def find_hetu(text: str) -> int | None:
     8
     >>> find_hetu("131052-308U") is None, find_hetu("010203A123X") is None
     (True, True)
+    >>> find_hetu("asiakas 131052-308t")
+    8
     >>> find_hetu("Kela 0246246-0") is None
     True
     """
