@@ -163,6 +163,19 @@ def test_rdf_literal_with_a_hetu_is_refused(wb: Path, tmp_path: Path, suffix: st
     assert not (tmp_path / "out").exists()
 
 
+def test_rdf_with_a_code_in_an_address_is_refused(wb: Path, tmp_path: Path) -> None:
+    """A resource of polku's own RDF without dct:identifier is named by its address: one
+    ending in an identity code was a node of that id, and validate quoted the address."""
+    run("import", wb, "-o", tmp_path / "a.ttl")
+    path = tmp_path / "a.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n<https://example.org/{HETU}> "
+                    "a <https://w3id.org/polku/ontology#Need> .\n", encoding="utf-8")
+    for command in (("findings", path), ("validate", path)):
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "henkilötunnus" in result.output and HETU not in result.output, result.output
+
+
 # -- small cells where people look ---------------------------------------------------------------
 
 @pytest.fixture
