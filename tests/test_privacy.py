@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import edit, run
+from helpers import MINI, edit, run
 from polku.app import create_app
+from polku.errors import PolkuError
 from polku.privacy import find_hetu
 
 # these tests read the command line's English source texts
@@ -174,6 +176,43 @@ def test_rdf_with_a_code_in_an_address_is_refused(wb: Path, tmp_path: Path) -> N
         result = run(*command)
         assert result.exit_code == 1, (command, result.output)
         assert "henkilötunnus" in result.output and HETU not in result.output, result.output
+
+
+def test_a_region_pulled_from_neo4j_with_a_code_is_refused(monkeypatch) -> None:
+    """A shared database holds what any tool wrote, and polku read a region from it (the
+    server serves one, ``polku neo4j pull`` writes it to a file) without looking for an
+    identity code: every other loader refuses one. Here the database is a stand-in that
+    answers a region whose follow-up's note, or a node's id, holds a code."""
+    from contextlib import contextmanager
+
+    from polku.io import neo4jstore
+    from polku.io.load import load_graph
+
+    def region(where: str) -> Any:
+        g = load_graph(str(MINI))
+        if where == "note":
+            g.graph["followups"] = {"no-lead:kuntouttava": {"status": "työn alla",
+                                                            "note": f"asiakas {HETU.lower()}"}}
+        elif where == "id":
+            g.add_node(HETU, type="need", name="Tarve")
+        else:
+            g.nodes["kuntouttava"].setdefault("extra", {})["huom"] = f"asiakas {HETU}"
+        return g
+
+    for where in ("note", "id", "extra"):
+        class Session:
+            def __enter__(self): return self
+            def __exit__(self, *exc): return False
+            def execute_read(self, fn, *args): return region(where), "mini"
+
+        class Driver:
+            def session(self, database=None): return Session()
+
+        monkeypatch.setattr(neo4jstore, "open_driver", contextmanager(lambda t: iter([Driver()])))
+        with pytest.raises(PolkuError) as caught:
+            neo4jstore.pull_graph("bolt://localhost:7687", password="pw", region="mini")
+        text = str(caught.value)
+        assert "henkilötunnus" in text and HETU not in text and HETU.lower() not in text, text
 
 
 # -- small cells where people look ---------------------------------------------------------------

@@ -120,6 +120,53 @@ def first_hetu(texts: Iterable[str]) -> int | None:
     return next((i for i, t in enumerate(texts) if find_hetu(t) is not None), None)
 
 
+def _texts(value: object, name: str) -> Iterable[tuple[str, str]]:
+    """(where, text) for every string in an attribute's value: a dict's keys and values
+    (``extra``), a list's items; ``where`` is the attribute's name, or ``-`` where the
+    name itself is the text (a message may quote ``where``, never the text)."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield "-", str(k)
+            yield from _texts(v, name if find_hetu(str(k)) is not None else f"{name}.{k}")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            yield from _texts(v, name)
+
+
+def hetu_in_graph(g: nx.MultiDiGraph) -> tuple[str | None, str] | None:
+    """Where a graph built by another tool (a Neo4j region) holds a personal identity code:
+    ``(node, attribute)`` (node None for the graph's own attributes, its follow-ups and its
+    edges, or when the node's id is the code; attribute ``-`` when a name is), else None.
+    Neither says the code.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("s", type="segment", name="S", extra={"x": "131052-308T"})
+    >>> hetu_in_graph(g), hetu_in_graph(new_graph())
+    (('s', 'extra.x'), None)
+    """
+    places: list[tuple[str | None, str]] = []
+    texts: list[str] = []
+
+    def add(node: str | None, attrs: object, own: str = "") -> None:
+        for where, text in _texts(attrs, own):
+            places.append((node, where.lstrip(".") or "-"))
+            texts.append(text)
+
+    add(None, {k: v for k, v in g.graph.items()})
+    for node, data in g.nodes(data=True):
+        if find_hetu(str(node)) is not None:
+            return None, "id"
+        add(str(node), data)
+    for u, v, data in g.edges(data=True):
+        add(None, data)
+        texts.extend((str(u), str(v)))
+        places.extend(((None, "id"), (None, "id")))
+    i = first_hetu(texts)
+    return None if i is None else places[i]
+
+
 # -- small cells ------------------------------------------------------------------------------
 
 def is_small(value: object, min_cell: int = MIN_CELL) -> bool:
