@@ -260,6 +260,27 @@ def test_cpsv_ap_bad_input(tmp_path: Path) -> None:
     assert not (tmp_path / "o.ttl").exists()
 
 
+def test_a_code_in_an_address_or_a_field_name_is_refused_too(tmp_path: Path) -> None:
+    """Only the literals of RDF and the values of PTV JSON were screened: a CPSV-AP service
+    whose address ends in an identity code and has no name became a node named after it
+    (and the note '<https://…/131052-308T> has no name' printed it), and a PTV field named
+    with a code was listed as a field with no place in the graph."""
+    shutil.copy(LAUKAA, tmp_path / "h.ttl")
+    text = (tmp_path / "h.ttl").read_text(encoding="utf-8") + (
+        "\n<https://example.org/asiakkaat/131052-308T> a cpsv:PublicService ;\n"
+        "    cv:hasCompetentAuthority ex:kunta .\n")
+    (tmp_path / "h.ttl").write_text(text, encoding="utf-8")
+    result = run("import", tmp_path / "h.ttl", "-o", tmp_path / "o.ttl")
+    assert result.exit_code == 1 and "henkilötunnus" in result.output, result.output
+    assert "131052-308T" not in result.output and not (tmp_path / "o.ttl").exists()
+    data = json.loads(LIPERI.read_text(encoding="utf-8"))
+    next(iter(data.values()))["asiakas 131052-308T"] = "x"
+    (tmp_path / "k.json").write_text(json.dumps(data), encoding="utf-8")
+    result = run("ptv", "import", tmp_path / "k.json", "-o", tmp_path / "w")
+    assert result.exit_code == 1 and "henkilötunnus" in result.output, result.output
+    assert "131052-308T" not in result.output and not (tmp_path / "w").exists()
+
+
 # -- the official CPSV-AP example, in without loss --------------------------------------------
 
 EXAMPLE = Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-example-public-service.ttl"

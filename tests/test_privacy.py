@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import edit, run
+from helpers import MINI, edit, run
 from polku.app import create_app
+from polku.errors import PolkuError
 from polku.privacy import find_hetu
 
 # these tests read the command line's English source texts
@@ -87,6 +89,52 @@ def test_a_sheet_is_screened_at_once_yet_each_code_is_located_to_its_cell(wb: Pa
     assert len(by_id) == len(lines) - 1
 
 
+def test_a_code_written_in_lower_case_is_a_code_too(served: Path, tmp_path: Path) -> None:
+    """131052-308t is the same person's code as 131052-308T (people type it either way): it
+    was ordinary text to every reader, so a follow-up's note, a service's description or a
+    segment's name took it through the API, the workbook and the event log."""
+    from polku.server.auth import Tokens
+
+    lower = HETU.lower()
+    assert find_hetu(f"asiakas {lower}.") == 8
+    assert find_hetu("asiakas 010594y234" + CHECK[int("010594234") % 31].lower()) == 8
+    assert find_hetu("viite 131052-308u") is None  # a look-alike still is not one
+    token = "editor-token-0123456789"
+    editor = {"Authorization": f"Bearer {token}"}
+    client = TestClient(create_app([served / "mini"], Tokens({"editor": token}),
+                                   tmp_path / "changes"), raise_server_exceptions=False)
+    for method, path, body in (
+            ("post", "rows/followups", {"finding": "no-lead:kuntouttava", "status": "työn alla",
+                                        "note": f"asiakas {lower} soitti"}),
+            ("patch", "rows/services/kuntouttava", {"description": f"asiakas {lower}"}),
+            ("post", "rows/segments", {"id": "s2", "name": f"asiakas {lower}", "size": "10"})):
+        etag = client.get("/api/graphs/mini", headers=editor).headers["etag"]
+        r = getattr(client, method)(f"/api/graphs/mini/{path}", json=body, params={"lang": "en"},
+                                    headers={**editor, "If-Match": etag})
+        assert r.status_code == 422, (path, r.text[:200])
+        assert lower not in r.text and "identity code" in r.text, r.text
+    assert not any(lower in p.read_text(encoding="utf-8")
+                   for p in (served / "mini").glob("*.csv"))
+    log = tmp_path / "log.csv"
+    log.write_text(f"case,service,start\n{lower},alkuhaastattelu,2026-01-01\n", encoding="utf-8")
+    result = run("eventlog", log, "--graph", served / "mini", "-o", tmp_path / "e.ttl")
+    assert result.exit_code == 1 and "henkilötunnus" in result.output, result.output
+    assert lower not in result.output
+
+
+def test_a_code_under_no_column_name_is_not_printed_back(wb: Path) -> None:
+    """A cell under no column name was refused by quoting it ('column 3 has a value
+    ('asiakas 131052-308T') but no header'): with a code in it, the code was printed back,
+    and a server showed it to anyone as its stale source's problem."""
+    (wb / "outcomes.csv").write_text("id,name,\ntyo,Avoimet työmarkkinat,"
+                                     f"asiakas {HETU}\n", encoding="utf-8")
+    result = run("validate", wb)
+    assert result.exit_code == 1
+    assert "henkilötunnus" in result.output and HETU not in result.output, result.output
+    client = TestClient(create_app([wb]))
+    assert HETU not in client.get("/api/graphs").text
+
+
 def test_a_look_alike_is_ordinary_text(wb: Path, tmp_path: Path) -> None:
     edit(wb / "services.csv", "Eka, toka", "viite 131052-308U")  # check character fails
     assert run("import", wb, "-o", tmp_path / "a.ttl").exit_code == 0
@@ -115,6 +163,56 @@ def test_rdf_literal_with_a_hetu_is_refused(wb: Path, tmp_path: Path, suffix: st
         assert "alkuhaastattelu" in result.output and "dc/terms/description" in result.output
         assert "henkilötunnus" in result.output and HETU not in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_rdf_with_a_code_in_an_address_is_refused(wb: Path, tmp_path: Path) -> None:
+    """A resource of polku's own RDF without dct:identifier is named by its address: one
+    ending in an identity code was a node of that id, and validate quoted the address."""
+    run("import", wb, "-o", tmp_path / "a.ttl")
+    path = tmp_path / "a.ttl"
+    path.write_text(path.read_text(encoding="utf-8") + f"\n<https://example.org/{HETU}> "
+                    "a <https://w3id.org/polku/ontology#Need> .\n", encoding="utf-8")
+    for command in (("findings", path), ("validate", path)):
+        result = run(*command)
+        assert result.exit_code == 1, (command, result.output)
+        assert "henkilötunnus" in result.output and HETU not in result.output, result.output
+
+
+def test_a_region_pulled_from_neo4j_with_a_code_is_refused(monkeypatch) -> None:
+    """A shared database holds what any tool wrote, and polku read a region from it (the
+    server serves one, ``polku neo4j pull`` writes it to a file) without looking for an
+    identity code: every other loader refuses one. Here the database is a stand-in that
+    answers a region whose follow-up's note, or a node's id, holds a code."""
+    from contextlib import contextmanager
+
+    from polku.io import neo4jstore
+    from polku.io.load import load_graph
+
+    def region(where: str) -> Any:
+        g = load_graph(str(MINI))
+        if where == "note":
+            g.graph["followups"] = {"no-lead:kuntouttava": {"status": "työn alla",
+                                                            "note": f"asiakas {HETU.lower()}"}}
+        elif where == "id":
+            g.add_node(HETU, type="need", name="Tarve")
+        else:
+            g.nodes["kuntouttava"].setdefault("extra", {})["huom"] = f"asiakas {HETU}"
+        return g
+
+    for where in ("note", "id", "extra"):
+        class Session:
+            def __enter__(self): return self
+            def __exit__(self, *exc): return False
+            def execute_read(self, fn, *args): return region(where), "mini"
+
+        class Driver:
+            def session(self, database=None): return Session()
+
+        monkeypatch.setattr(neo4jstore, "open_driver", contextmanager(lambda t: iter([Driver()])))
+        with pytest.raises(PolkuError) as caught:
+            neo4jstore.pull_graph("bolt://localhost:7687", password="pw", region="mini")
+        text = str(caught.value)
+        assert "henkilötunnus" in text and HETU not in text and HETU.lower() not in text, text
 
 
 # -- small cells where people look ---------------------------------------------------------------

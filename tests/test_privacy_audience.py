@@ -600,6 +600,28 @@ def test_the_public_what_if_from_an_event_log_counts_no_clients(tmp_path: Path,
     assert json.loads(editor.stdout)["observed"]["log"]["cases"] == 3
 
 
+def test_a_graph_from_an_event_log_for_others_says_no_clients_own_wait(tmp_path: Path) -> None:
+    """One client handed from alkuhaastattelu to kuntouttava: the graph `polku eventlog`
+    writes for others left r1's volume out (1 a month) but kept its median wait, 12.27
+    days: the median of one hand-off is that client's own wait, to the hour. A wait the log
+    measured over fewer hand-offs than a small cell is left out with the volume; the
+    owner's copy keeps it."""
+    waits = []
+    for start in ("2026-01-13T15:30:00", "2026-01-20T08:00:00"):
+        log = tmp_path / "one.csv"
+        log.write_text("case,service,start,end,segment\n"
+                       "c1,alkuhaastattelu,2026-01-01T08:00:00,2026-01-01T09:00:00,nuoret\n"
+                       f"c1,kuntouttava,{start},,nuoret\n", encoding="utf-8")
+        out = tmp_path / "one.jsonld"
+        r = run("eventlog", log, "--graph", MINI, "-o", out, "-q")
+        assert r.exit_code == 0, r.output
+        waits.append(normal(out.read_text(encoding="utf-8")))
+    assert waits[0] == waits[1], "the file for others says the client's wait"
+    own = tmp_path / "own.ttl"
+    assert run("eventlog", log, "--graph", MINI, "-o", own, "-q").exit_code == 0
+    assert 'medianWaitDays "18.96"' in own.read_text(encoding="utf-8")
+
+
 def test_who_wrote_a_follow_up_reaches_the_public_in_no_channel(tmp_path: Path) -> None:
     """A follow-up's ``by`` is the writer's name, filled in by the server: the public read
     it in the follow-up's row, in the change log's before/after (which hides who made the

@@ -56,9 +56,11 @@ PERSONAL_COLUMNS: dict[str, tuple[str, ...]] = {
 PEOPLE_FIGURES = ("inflow", "volume_per_month", "size", "people_in_segments",
                   "referral_volume_per_month")
 
-# ddmmyy, century sign, individual number, check character; a look-alike inside a longer
-# run of digits or letters is not one
-HETU_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Y])(\d{3})([0-9A-Y])(?![0-9A-Za-z])")
+# ddmmyy, century sign, individual number, check character, in either case (131052-308t is
+# the same person's code as 131052-308T: people type it both ways); a look-alike inside a
+# longer run of digits or letters is not one
+HETU_PATTERN = re.compile(r"(?<![0-9A-Za-z])(\d{2})(\d{2})(\d{2})([-+A-FU-Ya-fu-y])(\d{3})"
+                          r"([0-9A-Ya-y])(?![0-9A-Za-z])")
 _CHECK = "0123456789ABCDEFHJKLMNPRSTUVWXY"
 _CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y": 1900,
             "A": 2000, "B": 2000, "C": 2000, "D": 2000, "E": 2000, "F": 2000}
@@ -66,11 +68,13 @@ _CENTURY = {"+": 1800, "-": 1900, "U": 1900, "V": 1900, "W": 1900, "X": 1900, "Y
 #: that starts with a look-behind is tried at every character, this one only at digits (a
 #: national workbook's megabyte of text is screened in a third of the time). Spelt out
 #: digit by digit: a pattern that starts with a repeat (\d{6}) is tried at every character
-_HETU_SHAPE = re.compile(r"\d\d\d\d\d\d[-+A-FU-Y]")
+_HETU_SHAPE = re.compile(r"\d\d\d\d\d\d[-+A-FU-Ya-fu-y]")
 
 
 def is_hetu(day: str, month: str, year: str, sign: str, number: str, check: str) -> bool:
-    """The parts make a valid henkilötunnus: a real date and the right check character."""
+    """The parts make a valid henkilötunnus: a real date and the right check character
+    (the sign and the check character in either case)."""
+    sign, check = sign.upper(), check.upper()
     try:
         datetime.date(_CENTURY[sign] + int(year), int(month), int(day))
     except (ValueError, KeyError):
@@ -86,6 +90,8 @@ def find_hetu(text: str) -> int | None:
     8
     >>> find_hetu("131052-308U") is None, find_hetu("010203A123X") is None
     (True, True)
+    >>> find_hetu("asiakas 131052-308t")
+    8
     >>> find_hetu("Kela 0246246-0") is None
     True
     """
@@ -112,6 +118,53 @@ def first_hetu(texts: Iterable[str]) -> int | None:
     if find_hetu(joined) is None:
         return None
     return next((i for i, t in enumerate(texts) if find_hetu(t) is not None), None)
+
+
+def _texts(value: object, name: str) -> Iterable[tuple[str, str]]:
+    """(where, text) for every string in an attribute's value: a dict's keys and values
+    (``extra``), a list's items; ``where`` is the attribute's name, or ``-`` where the
+    name itself is the text (a message may quote ``where``, never the text)."""
+    if isinstance(value, str):
+        yield name, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield "-", str(k)
+            yield from _texts(v, name if find_hetu(str(k)) is not None else f"{name}.{k}")
+    elif isinstance(value, (list, tuple, set, frozenset)):
+        for v in value:
+            yield from _texts(v, name)
+
+
+def hetu_in_graph(g: nx.MultiDiGraph) -> tuple[str | None, str] | None:
+    """Where a graph built by another tool (a Neo4j region) holds a personal identity code:
+    ``(node, attribute)`` (node None for the graph's own attributes, its follow-ups and its
+    edges, or when the node's id is the code; attribute ``-`` when a name is), else None.
+    Neither says the code.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("s", type="segment", name="S", extra={"x": "131052-308T"})
+    >>> hetu_in_graph(g), hetu_in_graph(new_graph())
+    (('s', 'extra.x'), None)
+    """
+    places: list[tuple[str | None, str]] = []
+    texts: list[str] = []
+
+    def add(node: str | None, attrs: object, own: str = "") -> None:
+        for where, text in _texts(attrs, own):
+            places.append((node, where.lstrip(".") or "-"))
+            texts.append(text)
+
+    add(None, {k: v for k, v in g.graph.items()})
+    for node, data in g.nodes(data=True):
+        if find_hetu(str(node)) is not None:
+            return None, "id"
+        add(str(node), data)
+    for u, v, data in g.edges(data=True):
+        add(None, data)
+        texts.extend((str(u), str(v)))
+        places.extend(((None, "id"), (None, "id")))
+    i = first_hetu(texts)
+    return None if i is None else places[i]
 
 
 # -- small cells ------------------------------------------------------------------------------

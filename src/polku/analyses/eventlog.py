@@ -149,10 +149,14 @@ def event_log_stats(g: nx.MultiDiGraph, log: EventLog) -> dict[str, Any]:
 
 
 def apply_stats(g: nx.MultiDiGraph, stats: dict[str, Any]) -> nx.MultiDiGraph:
-    """A copy of ``g`` whose referrals carry the log's median waits and volumes."""
+    """A copy of ``g`` whose referrals carry the log's median waits and volumes (a wait
+    left out, None, is left out of the referral: :func:`polku.ops.operations.stats_for`)."""
     h = g.copy()
     for rid, r in stats["referrals"].items():
-        h.nodes[rid]["median_wait_days"] = r["median_wait_days"]
+        if r["median_wait_days"] is None:
+            h.nodes[rid].pop("median_wait_days", None)
+        else:
+            h.nodes[rid]["median_wait_days"] = r["median_wait_days"]
         h.nodes[rid]["volume_per_month"] = r["volume_per_month"]
     return h
 

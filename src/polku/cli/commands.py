@@ -19,8 +19,8 @@ from polku.cli.help import PolkuGroup, PolkuTyper
 from polku.cli.neo4j import neo4j_app
 from polku.cli.options import (ChangeLogOption, ExportFormat, GraphArg, Lang, LongWaitDays,
                                MinCell, PublicAnswer, Quiet, Suppress, asked, audience_of,
-                               check_format, for_file, left_out_note, model_of, save_imported,
-                               steps_in, wrote)
+                               check_format, file_audience, for_file, left_out_note,
+                               model_of, save_imported, steps_in, wrote)
 from polku.cli.plan import plan_app
 from polku.cli.problems import long_running, reports_errors
 from polku.cli.ptv import ptv_app
@@ -531,7 +531,9 @@ def eventlog(
         progress(Phrase(N_("reading {name}"), name=log.name))
         stats, g = asked(ops.EventLog(log=log), model)
         stats = eventlog_worded(stats, g, tr)
-        out = for_file(apply_stats(model.graph, stats), fmt, suppress, min_cell)
+        # the file's reader reads the log's figures as that audience does
+        shown = ops.stats_for(file_audience(fmt, suppress), stats, min_cell)
+        out = for_file(apply_stats(model.graph, shown), fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(out, output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"

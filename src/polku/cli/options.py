@@ -71,8 +71,14 @@ def for_file(g, fmt: str, suppress: Optional[bool], min_cell: int):
     people (:func:`polku.io.formats.shared`) leaves small cells out, the owner's own formats
     keep them; ``--suppress``/``--no-suppress`` decide otherwise. Every command that writes
     a graph file decides so, whatever it read the graph from."""
-    return Model(g, min_cell=min_cell).published(audience_of(
-        suppress if suppress is not None else formats.shared(fmt))).graph
+    return Model(g, min_cell=min_cell).published(file_audience(fmt, suppress)).graph
+
+
+def file_audience(fmt: str, suppress: Optional[bool]) -> str:
+    """Who reads a file in the format ``fmt``: the public for a format that goes to other
+    people (:func:`polku.io.formats.shared`), the editor for the owner's own;
+    ``--suppress``/``--no-suppress`` decide otherwise."""
+    return audience_of(suppress if suppress is not None else formats.shared(fmt))
 
 
 def left_out_note(out, min_cell: int, tr: Translator) -> None:

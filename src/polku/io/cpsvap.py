@@ -130,8 +130,7 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             "format": fmt, "detail": f"{e.__class__.__name__}: {detail[:300]}"},
             file=str(path)) from None
     triples = sorted(set(rdf.from_rdflib_triples(data)), key=repr)
-    rdf.refuse_hetu([(s, p, o.value) for s, p, o in triples if isinstance(o, rdf.Lit)],
-                    str(path))
+    rdf.refuse_hetu_in_triples(triples, str(path))
     by_subject: dict[str, list[tuple[str, object]]] = {}
     classes: dict[str, set[str]] = {}
     for s, p, o in triples:

@@ -90,9 +90,9 @@ def _seconds(text: str) -> float:
 
 _CODE_BYTES = re.compile(HETU_PATTERN.pattern.encode())
 # An identity code is six digits, a century sign, three digits and a check character: with
-# every digit folded to "0" and every century sign to "-", a candidate is the one substring
+# every digit folded to "0" and every century sign (in either case) to "-", a candidate is the one substring
 # below, which bytes.find locates at memory speed (a regular expression tries every byte).
-_FOLD = bytes.maketrans(b"0123456789+ABCDEFUVWXY", b"0000000000" + b"-" * 12)
+_FOLD = bytes.maketrans(b"0123456789+ABCDEFUVWXYabcdefuvwxy", b"0000000000" + b"-" * 23)
 _CANDIDATE = b"000000-000"
 _BLOCK = 1 << 23
 

@@ -35,10 +35,11 @@ from urllib.parse import parse_qs, urlsplit, urlunsplit
 
 import networkx as nx
 
-from polku.errors import Phrase, PolkuError, PolkuErrors
+from polku.errors import Phrase, PolkuError, PolkuErrors, Said
 from polku.words import N_
 from polku.graph import EDGE_KINDS, NODE_TYPES, new_graph
 from polku.io.rdf import structural_problems
+from polku.privacy import HETU_MESSAGE, hetu_in_graph
 from polku.progress import Progress, silent
 
 NODE_LABEL = "Polku"
@@ -599,6 +600,13 @@ def pull_graph(uri: str | None = None, user: str | None = None, password: str | 
         problems = structural_problems(g, _address(t, region))
         if problems:
             raise PolkuErrors(problems)
+        # and refuse a personal identity code, as every loader does (not quoting it)
+        found = hetu_in_graph(g)
+        if found is not None:
+            node, attribute = found
+            raise PolkuError(N_("the field {field} {problem}"),
+                             params={"field": attribute, "problem": Said(HETU_MESSAGE)},
+                             file=_address(t, region), node=node)
     return g
 
 

@@ -145,10 +145,14 @@ def _texts(items: Any, kind: str | None = None) -> dict[str, str]:
 
 
 def _strings(value: Any, where: str = "") -> Iterator[tuple[str, str]]:
-    """Every string in a JSON value with its JSON path, to look for identity codes."""
+    """Every string in a JSON value with its JSON path, to look for identity codes: a
+    field's name too (with the path of the object that has it, which a message may quote:
+    the name may not be quoted), before its value (whose path holds the name)."""
     if isinstance(value, str):
         yield where, value
     elif isinstance(value, dict):
+        for k in value:
+            yield where or "$", str(k)
         for k, v in value.items():
             yield from _strings(v, f"{where}.{k}" if where else str(k))
     elif isinstance(value, list):

@@ -488,6 +488,31 @@ def refuse_hetu(literals: list[tuple[str, str, str]], source: str | None = None)
                          file=source, node=s)
 
 
+def refuse_hetu_in_addresses(iris: Iterable[str], source: str | None = None) -> None:
+    """Refuse RDF whose address (an IRI: a resource, a property, a class) holds a personal
+    identity code, without quoting it: a resource with no ``dct:identifier`` is named by
+    its address, and a property's becomes a column name."""
+    from polku.privacy import HETU_MESSAGE, first_hetu
+
+    if first_hetu(unquote(i) for i in iris) is not None:
+        raise PolkuError(N_("an address (IRI) of the data {problem}"),
+                         params={"problem": Said(HETU_MESSAGE)}, file=source)
+
+
+def refuse_hetu_in_triples(triples: Iterable[Triple], source: str | None = None) -> None:
+    """:func:`refuse_hetu` for the literals and :func:`refuse_hetu_in_addresses` for the
+    addresses of ``triples``."""
+    literals, iris = [], set()
+    for s, p, o in triples:
+        iris.update((s, p))
+        if isinstance(o, Lit):
+            literals.append((s, p, o.value))
+        else:
+            iris.add(str(o))
+    refuse_hetu(literals, source)
+    refuse_hetu_in_addresses(iris, source)
+
+
 def _graph_attrs(pos: Iterable[tuple[str, "str | Lit"]]) -> dict[str, object]:
     """The graph's own attributes from the triples about its ``polku:Graph`` resource."""
     attrs: dict[str, object] = {}
@@ -547,9 +572,14 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     classes: dict[str, set[str]] = {}
     idents: dict[str, str] = {}
     literals: list[tuple[str, str, str]] = []
+    iris: set[str] = set()
     for s, p, o in triples:
+        iris.add(s)
+        iris.add(p)
         if type(o) is Lit:
             literals.append((s, p, o.value))
+        else:
+            iris.add(o)  # type: ignore[arg-type]
         if p == TYPE:
             classes.setdefault(s, set()).add(o)  # type: ignore[arg-type]
         elif p == IDENTIFIER and type(o) is Lit:
@@ -558,6 +588,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
             by_subject.setdefault(s, []).append((p, o))
 
     refuse_hetu(literals, source)
+    refuse_hetu_in_addresses(iris, source)
     graph_name = name
     graph_attrs: dict[str, object] = {}
     ids: dict[str, str] = {}

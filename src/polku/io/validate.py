@@ -193,8 +193,7 @@ def validate(source: str | Path, progress: Progress = silent) -> nx.MultiDiGraph
         if path.suffix.lower() in (".ttl", ".turtle"):
             rdf.parse_turtle_triples(path.read_bytes(), str(path))  # its syntax errors are clearer
         data = rdf.rdflib_graph(path)
-        rdf.refuse_hetu([(s, p, o.value) for s, p, o in rdf.from_rdflib_triples(data)
-                         if isinstance(o, rdf.Lit)], str(source))
+        rdf.refuse_hetu_in_triples(rdf.from_rdflib_triples(data), str(source))
         progress(Phrase(N_("checking the SHACL shapes")))
         problems = shacl_problems(data, str(source))
         if problems:

@@ -1103,20 +1103,21 @@ def _careful_row(reader: _Reader, name: str, file: str, rownum: int,
             text = unneutral(text)
             if type(raw) is str:
                 raw = text
+        # screened before anything quotes the cell (a cell under no column name is quoted)
+        if screen and _CONTROL.search(text):
+            reader.error(N_("the cell holds a control character (such as NUL); "
+                            "remove it"), file=file, sheet=name, row=rownum,
+                         column=h or None)
+            continue
+        if screen and len(text) >= 11 and find_hetu(text) is not None:
+            reader.error(N_("the cell {problem}"), file=file, sheet=name,
+                         row=rownum, column=h or None, problem=Said(HETU_MESSAGE))
+            continue
         if not h:
             if text:
                 reader.error(N_("column {number} has a value ('{value}') but no "
                                 "header"), file=file, sheet=name, row=rownum,
                              number=i + 1, value=text[:40])
-            continue
-        if screen and _CONTROL.search(text):
-            reader.error(N_("the cell holds a control character (such as NUL); "
-                            "remove it"), file=file, sheet=name, row=rownum,
-                         column=h)
-            continue
-        if screen and len(text) >= 11 and find_hetu(text) is not None:
-            reader.error(N_("the cell {problem}"), file=file, sheet=name,
-                         row=rownum, column=h, problem=Said(HETU_MESSAGE))
             continue
         if not text:
             if col is not None and col.required:

@@ -310,7 +310,8 @@ class Queueing:
             stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
             # the log's volumes are people counts too: the public's model leaves its small
             # ones out as it does the workbook's
-            model = Model(apply_stats(model.graph, stats), min_cell=model.min_cell
+            model = Model(apply_stats(model.graph, stats_for(
+                model.audience, stats, model.min_cell)), min_cell=model.min_cell
                           ).published(model.audience)
             observed = {"source": "eventlog", "log": log_for(model.audience, stats["log"]),
                         "referrals": sorted(stats["referrals"])}
@@ -337,6 +338,24 @@ def log_for(audience: str, log: dict[str, Any]) -> dict[str, Any]:
     if audience != PUBLIC:
         return log
     return {k: (None if k in LOG_COUNTS else v) for k, v in log.items()}
+
+
+def stats_for(audience: str, stats: dict[str, Any], min_cell: int) -> dict[str, Any]:
+    """An event log's per-referral figures as ``audience`` reads them: for the public, a
+    median wait measured over fewer hand-offs than a small cell is left out (None) — the
+    median of one hand-off is that client's own wait — as the volume it comes with is.
+
+    >>> stats_for("public", {"referrals": {"r": {"handoffs": 1, "median_wait_days": 12.27,
+    ...                                          "volume_per_month": 1}}}, 5)["referrals"]
+    {'r': {'handoffs': 1, 'median_wait_days': None, 'volume_per_month': 1}}
+    """
+    if audience != PUBLIC:
+        return stats
+    from polku.privacy import is_small
+
+    return dict(stats, referrals={
+        rid: dict(r, median_wait_days=None) if is_small(r.get("handoffs"), min_cell) else r
+        for rid, r in stats["referrals"].items()})
 
 
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
