@@ -280,3 +280,32 @@ def test_merge_conflicts_are_said_in_the_language_asked(tmp_path) -> None:
     assert conflicts and all("Y-tunnus" in c and "yhdistettyyn aineistoon jää alueen" in c
                              for c in conflicts)
     assert " says " not in r.stdout and "keeps" not in r.stdout
+
+
+def test_swedish_says_one_word_for_one_thing_across_the_commands_and_pages(tmp_path) -> None:
+    """The Swedish glossary's words hold across the texts that meet on one screen: a
+    finding's subject is a *föremål* (the RACI said 'föremål' over its rows, '147 objekt'
+    below the title on the command line and '147 ämnen' on the page), an outcome an
+    *utfall* (one message said 'resultat'), the client's information *kundens uppgifter*
+    as the kind is named (its message said 'klientens'), a participant a *deltagare* (the
+    plan table's column said 'medverkande'), and an id is *ett id*."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    raci = said(run("raci", EXAMPLE, "--lang", "sv"))
+    assert ": 147 föremål, 34 aktörer" in raci and "objekt" not in raci
+    found = said(run("findings", EXAMPLE, "--lang", "sv"))
+    assert "följer kundens uppgifter inte med" in found and "klientens" not in found
+    assert "når inget utfall utan tjänsten" in found and "resultat" not in found
+    plan = said(run("plan", "show", ROOT / "graphs" / "plan.ttl", "--lang", "sv"))
+    assert " deltagare " in plan and "medverkande" not in plan
+    shutil.copytree(EXAMPLE, tmp_path / "keski-uusimaa")
+    client = TestClient(create_app([tmp_path]))
+    page = client.get("/graphs/keski-uusimaa/raci", params={"lang": "sv"}).text
+    assert "147 föremål, 34 aktörer" in page and "ämnen" not in page
+    report = client.get("/graphs/keski-uusimaa/report", params={"lang": "sv"}).text
+    assert "i ordning efter sitt id" in report and "sin id" not in report
+    assert "föremålets huvudansvariga" in report and "ämnets" not in report

@@ -198,7 +198,7 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     assert named.status_code == 400 and named.json()["error"]["field"] == "graphs"
     assert "(plan)' is no region" in named.json()["error"]["message"]
     cli = run("compare", REGION, ROOT / "graphs" / "plan.ttl", "--lang", "en")
-    assert cli.exit_code == 1 and "'Toimintasuunnitelma 2026–2028 (plan)' is no region" in cli.output
+    assert cli.exit_code == 1 and "'Action plan 2026–2028 (plan)' is no region" in cli.output
 
 
 def test_served_compare_refuses_what_the_command_refuses(tmp_path: Path) -> None:

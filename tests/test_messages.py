@@ -121,7 +121,7 @@ def test_messages_name_nodes_in_their_language(found):
      "SV·B (b): 2 producenter (SV·X (x), SV·Y (y)), men huvudansvar saknas",
      "EN·B (b) has 2 providers (EN·X (x), EN·Y (y)) and no lead"),
     ("no-lead", "m-none", "“M-None”: päävastuu puuttuu; mukana: Y",
-     "“SV·M-None”: huvudansvar saknas; medverkande: SV·Y",
+     "“SV·M-None”: huvudansvar saknas; deltagare: SV·Y",
      "“EN·M-None” has no lead; participants: EN·Y"),
     ("long-wait", "r-ab", "Ohjauksessa r-ab (A (a) → B (b)) odotetaan mediaanina 90 päivää (raja 30)",
      "Vid hänvisningen r-ab (SV·A (a) → SV·B (b)) är medianväntan 90 dagar (gräns 30)",

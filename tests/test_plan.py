@@ -368,10 +368,10 @@ def test_cli_plan_findings_print_as_the_other_finding_commands(tmp_path):
     assert run("plan", "import", SEED, "-o", out).exit_code == 0
     table = run("plan", "findings", out)
     assert table.exit_code == 0, table.output
-    assert table.output.splitlines()[0] == "Toimintasuunnitelma 2026–2028: 40 findings"
+    assert table.output.splitlines()[0] == "Action plan 2026–2028: 40 findings"
     assert "deferred-responsibility" in table.output
     markdown = run("plan", "findings", out, "--format", "markdown")
-    assert markdown.output.startswith("# Findings: Toimintasuunnitelma 2026–2028")
+    assert markdown.output.startswith("# Findings: Action plan 2026–2028")
     assert "| warning |" in markdown.output
     doc = json.loads(run("plan", "findings", out, "--format", "json").output)
     assert doc["graph"] == "plan" and len(doc["findings"]) == 40
@@ -492,7 +492,7 @@ def test_cli_import_show_and_findings(tmp_path):
     assert r.exit_code == 0 and "deferred" in r.output
     # people read numbers and names: 3.6, not measure-3-6; Työterveyslaitos, not ttl
     lines = r.output.splitlines()
-    assert lines[0] == "Toimintasuunnitelma 2026–2028"
+    assert lines[0] == "Action plan 2026–2028"  # the title polku gave it, in English
     assert lines[2].startswith("1. Luodaan vaikeasti työllistyviin")
     row = next(line for line in lines if line.lstrip().startswith("3.6 "))
     assert "Työterveyslaitos" in row and "Keski-Uudenmaan" in row
@@ -756,3 +756,28 @@ def test_measures_sheet_errors_name_row_and_column(tmp_path, row, column, messag
     r = run("import", wb, "-o", tmp_path / "x.ttl")
     assert r.exit_code == 1
     assert f"sheet 'measures', row 2, column '{column}'" in r.output and message in r.output, r.output
+
+
+@pytest.mark.parametrize("lang, heading", [("fi", "Toimintasuunnitelma 2026–2028"),
+                                           ("sv", "Handlingsplan 2026–2028"),
+                                           ("en", "Action plan 2026–2028")])
+def test_the_plans_own_title_is_said_in_the_readers_language(tmp_path, lang, heading):
+    """A plan imported without --title is called what polku calls it, in each language: a
+    Swedish reader's heading, index and comparison read 'Handlingsplan 2026–2028' (they
+    read 'Toimintasuunnitelma 2026–2028'); a title given with --title is the plan's own."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    out = tmp_path / "served" / "plan.ttl"
+    out.parent.mkdir()
+    assert run("plan", "import", SEED, "-o", out, "--name", "plan").exit_code == 0
+    shown = run("plan", "show", out, "--lang", lang)
+    assert shown.exit_code == 0, shown.output
+    assert shown.stdout.splitlines()[0] == heading
+    index = TestClient(create_app([out.parent])).get("/", params={"lang": lang}).text
+    assert heading in index
+    assert lang == "fi" or "Toimintasuunnitelma" not in index
+    own = tmp_path / "own.ttl"
+    assert run("plan", "import", SEED, "-o", own, "--title", "Plan B").exit_code == 0
+    assert run("plan", "show", own, "--lang", lang).stdout.splitlines()[0] == "Plan B"

@@ -319,3 +319,30 @@ def test_an_event_logs_small_volumes_stay_hidden_for_the_public(clinic, tmp_path
     public = json.loads(r.stdout)["services"]["s"]
     assert public["hidden"] is True and public["before"]["inflow"] is None
     assert public["before"]["unstable"] is None and '"inflow": 3' not in r.stdout
+
+
+@pytest.mark.parametrize("lang, question, before, after", [
+    ("en", "What if the capacity of IPS supported employment were 5.5 and the demand at Work "
+     "trial rose by 20% in Central Uusimaa ecosystem for participation in working life? "
+     "(M/M/c queues, 30.4 days a month)", "before: ", "after:  "),
+    ("sv", "Tänk om kapaciteten för IPS – individanpassat stöd till arbete var 5,5 och "
+     "efterfrågan på Arbetsprövning steg med 20\u00a0% i Mellersta Nylands ekosystem för "
+     "deltagande i arbetslivet? (M/M/c-köer, 30,4 dagar i månaden)", "före:  ", "efter: "),
+])
+def test_the_what_if_question_is_a_sentence_and_before_and_after_line_up(
+        lang, question, before, after):
+    """The question reads as a sentence of the reader's language (it read 'What if capacity
+    of … to 5.5, demand at … +20% in …?'), and each service's before and after lines have
+    their figures in one column in every language (they did only in Finnish)."""
+    r = invoke("whatif", EXAMPLE, "--capacity", "ips=5.5" if lang == "en" else "ips=5,5",
+               "--demand", "tyokokeilu=+20%", "--lang", lang)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == question
+    befores = [li for li in lines if li.strip().startswith(before.strip())]
+    afters = [li for li in lines if li.strip().startswith(after.strip())]
+    assert befores and len(befores) == len(afters)
+    for b, a in zip(befores, afters):
+        assert b.startswith("      " + before) and a.startswith("      " + after), (b, a)
+        assert len(b) - len(b[6:].split(": ", 1)[1].lstrip()) == \
+            len(a) - len(a[6:].split(": ", 1)[1].lstrip()), (b, a)

@@ -43,8 +43,8 @@ PAGES = {
              ("vain merkityt rivit", "endast markerade rader", "only marked rows")),
     "plan-view": ("/graphs/plan/view?view=plan",  # the plan by its title, not its id
                   ("Takaisin verkkoon Toimintasuunnitelma 2026–2028",
-                   "Tillbaka till nätverket Toimintasuunnitelma 2026–2028",
-                   "Back to the graph Toimintasuunnitelma 2026–2028")),
+                   "Tillbaka till nätverket Handlingsplan 2026–2028",
+                   "Back to the graph Action plan 2026–2028")),
     "error": ("/graphs/nowhere", ("Ei löydy", "Hittades inte", "Not found")),
 }
 LANGS = ("fi", "sv", "en")

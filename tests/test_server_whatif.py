@@ -77,7 +77,7 @@ def test_finnish_page_says_an_unstable_queue_in_words_and_the_finding_it_creates
     # utilisation before/after, wait before/after, lead time: the modelled wait before is
     # the observed one; the queue at the calibration's most (80 %) explains 2 days of it,
     # the other 13 are lead time
-    assert cells == ["Työkokeilu", "48", "60 → 40", "60 → 40", "1", "15", "80 %", "120 %",
+    assert cells == ["Työkokeilu", "48", "60 → 40", "60 → 40", "1", "15", "80\u00a0%", "120\u00a0%",
                      "15", "kasvaa rajatta", "13"]
     created = r.text.split("Uudet havainnot", 1)[1].split("Poistuvat havainnot", 1)[0]
     assert [f["kind"] for f in expected["findings"]["created"]] == ["over-capacity"]
@@ -109,6 +109,11 @@ def test_english_page_demand_flows_downstream(client, graph) -> None:
             assert table[sid][9] == en.days(q["after"]["wait_days"]), sid
     # the form keeps what was asked
     assert 'value="+20%"' in r.text
+    # percentages as English writes them (80%), as the command line and tr.percent do;
+    # Finnish and Swedish keep the non-breaking space (80 %)
+    shares = [c for cells in table.values() for c in cells[6:8] if c != "–"]
+    assert shares and all(re.fullmatch(r"\d+%", c) for c in shares), shares
+    assert "utilisation of 80%" in r.text and "80 %" not in r.text
 
 
 def test_raising_capacity_resolves_an_over_capacity_finding(client, graph) -> None:
@@ -205,7 +210,7 @@ def test_services_by_name_and_figures_rounded(client) -> None:
             for figure in cell.split(" → "):
                 assert re.fullmatch(r"–|\d+", figure), (sid, cell)
         for cell in cells[5:]:
-            assert re.fullmatch(r"–|\d+ %|< 0,1|\d,\d|[1-9]\d+|kasvaa rajatta|tuntematon",
+            assert re.fullmatch(r"–|\d+\u00a0%|< 0,1|\d,\d|[1-9]\d+|kasvaa rajatta|tuntematon",
                                 cell), (sid, cell)
 
 

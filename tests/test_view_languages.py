@@ -290,3 +290,31 @@ def test_unmet_and_left_uncovered_are_two_words() -> None:
     assert "joista 0 ilman palvelua" in v.subtitle
     assert "kattamatta jäävät tarpeet: Asuminen" in legend, legend
     assert "tarpeet ilman palvelua:" not in legend
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_the_views_word_their_findings_by_names_not_ids(tmp_path: Path, lang):
+    """A view's findings (its side panel, its table alternative, ``polku render``) are
+    sentences for people, as on the graph page and in the report: nodes by their names in
+    the reader's language, no ids in brackets (the ids stay in the node's details)."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", tmp_path / "keski-uusimaa")
+    client = TestClient(create_app([tmp_path]))
+    need = {"sv": "behovet Jobbsökning och matchning möts", "en": "the need Job search"}[lang]
+    for page in ("table", "view"):
+        text = client.get(f"/graphs/keski-uusimaa/{page}",
+                          params={"view": "path:polku-ips", "lang": lang}).text
+        assert need in text, page
+        assert "(tarve-tyonhaku)" not in text and "(seg-mielenterveys):" not in text, page
+        assert "id: seg-mielenterveys" in text or page == "view"  # the details keep the id
+    out = tmp_path / f"{lang}.html"
+    r = run("render", tmp_path / "keski-uusimaa", "-o", out, "--view", "path:polku-ips",
+            "--lang", lang)
+    assert r.exit_code == 0, r.output
+    rendered = out.read_text(encoding="utf-8")
+    assert need in rendered and "(tarve-tyonhaku)" not in rendered

@@ -713,8 +713,18 @@ def parse_plan(text: str, source: str = "<plan>", name: str = "plan",
         if lines[i].strip():
             reader.row(i + 1, lines[i].split("\t"))
     g = _build(reader, name)
-    g.graph["title"] = title or plan_title(g)
+    if title:
+        g.graph["title"] = title
+    else:
+        g.graph.update(plan_titles(g))
     return PlanImport(g, reader.warnings)
+
+
+#: What polku calls a plan whose table does not say, as the graph's titles (``title`` in
+#: the plan's own language, Finnish; ``title_sv``, ``title_en`` for the other readers, as a
+#: workbook's graph sheet gives them): a name, like a region's, not a sentence.
+PLAN_NAMES = {"title": "Toimintasuunnitelma", "title_sv": "Handlingsplan",
+              "title_en": "Action plan"}
 
 
 def plan_title(g: nx.MultiDiGraph) -> str:
@@ -724,12 +734,22 @@ def plan_title(g: nx.MultiDiGraph) -> str:
     >>> plan_title(parse_plan(SAMPLE).graph)
     'Toimintasuunnitelma 2026'
     """
+    return plan_titles(g)["title"]
+
+
+def plan_titles(g: nx.MultiDiGraph) -> dict[str, str]:
+    """:func:`plan_title` and its Swedish and English names, as the graph's ``title``,
+    ``title_sv`` and ``title_en``.
+
+    >>> plan_titles(parse_plan(SAMPLE).graph)["title_sv"]
+    'Handlingsplan 2026'
+    """
     years = sorted({str(d[k])[:4] for _, d in g.nodes(data=True) if d.get("type") == "measure"
                     for k in ("start", "end") if d.get(k)})
     if not years:
-        return "Toimintasuunnitelma"
+        return dict(PLAN_NAMES)
     span = years[0] if years[0] == years[-1] else f"{years[0]}–{years[-1]}"
-    return f"Toimintasuunnitelma {span}"
+    return {key: f"{words} {span}" for key, words in PLAN_NAMES.items()}
 
 
 def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:

@@ -514,16 +514,22 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
     def name(sid: str) -> str:
         return services.get(sid, {}).get("label", sid)
 
-    asked = [tr("capacity of {service} to {value}").format(service=name(k),
-                                                           value=num(v))
+    from babel.lists import format_list
+
+    def percent(v: float) -> str:
+        return num(number(round(abs(v) * 100, 1))) + ("%" if tr.lang == "en" else "\u00a0%")
+
+    asked = [tr("the capacity of {service} were {value}").format(service=name(k),
+                                                                 value=num(v))
              for k, v in ch["capacity"].items()]
-    asked += [tr("places of {service} to {value}").format(service=name(k), value=num(v))
-              for k, v in ch["places"].items()]
-    asked += [tr("demand at {service} {change}").format(
-        service=name(k), change=('+' if v >= 0 else '') + num(number(round(v * 100, 1)))
-        + ("%" if tr.lang == "en" else "\u00a0%")) for k, v in ch["demand"].items()]
+    asked += [tr("the number of places at {service} were {value}").format(
+        service=name(k), value=num(v)) for k, v in ch["places"].items()]
+    asked += [(tr("the demand at {service} rose by {change}") if v >= 0 else
+               tr("the demand at {service} fell by {change}")).format(
+        service=name(k), change=percent(v)) for k, v in ch["demand"].items()]
     lines = [tr("What if {changes} in {graph}? (M/M/c queues, {days} days a month)").format(
-        changes=", ".join(asked), graph=result["graph"], days=num(result["days_per_month"]))]
+        changes=format_list(asked, locale=tr.lang), graph=result["graph"],
+        days=num(result["days_per_month"]))]
     if result.get("observed", {}).get("source") == "eventlog":
         log = result["observed"]["log"]
         if log.get("events") is None:  # the public's: the log's counts are left out
@@ -535,6 +541,8 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             lines.append(tr("Observed waits and volumes from the event log: {events} events "
                             "over {months} month(s) from {first}").format(
                 events=num(log["events"]), months=num(log["months"]), first=log["first"]))
+    labels = (tr("before:"), tr("after:"))
+    width = max(map(len, labels))
     for sid, s in services.items():
         b, a = s["before"], s["after"]
         if s.get("hidden"):
@@ -555,8 +563,9 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         said = _calibration_text(s, tr)
         if said:
             lines.append("      " + said)
-        lines.append("      " + tr("before: {state}").format(state=_state_text(b, tr)))
-        lines.append("      " + tr("after: {state}").format(state=_state_text(a, tr)))
+        # the two labels padded alike, so that the figures stand in one column
+        for label, state in zip(labels, (b, a)):
+            lines.append("      " + label.ljust(width) + " " + _state_text(state, tr))
     for title, key in ((N_("Created ({count}):"), "created"),
                        (N_("Resolved ({count}):"), "resolved")):
         found = result["findings"][key]

@@ -185,9 +185,12 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
 
 def _worded(findings: list[dict[str, Any]], g: nx.MultiDiGraph,
             tr: Translator) -> list[dict[str, Any]]:
-    """The findings, those without a message worded in ``tr``'s language (a message that
-    came with a finding is kept: the caller wrote it for this reader)."""
-    return [f if f.get("message") else dict(f, message=message(f, g, tr)) for f in findings]
+    """The findings, those without a message worded in ``tr``'s language for people, by
+    names and no ids, as the graph page and the report word them (the node's details keep
+    its id); a message that came with a finding is kept: the caller wrote it for this
+    reader."""
+    plain = tr.plainly()
+    return [f if f.get("message") else dict(f, message=message(f, g, plain)) for f in findings]
 
 
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
