@@ -176,7 +176,10 @@ def test_whatif_names_what_goes_with_a_removal(lang, line):
      "working life?"),
     ("ohjaamo", "fi", "Entä jos toimija Ohjaamo Keski-Uusimaa (ohjaamo) poistettaisiin "
      "aineistosta Keski-Uudenmaan työhön osallistumisen ekosysteemi?"),
-    ("ohjaamo", "sv", "Tänk om aktör Navigatorn i Mellersta Nyland (ohjaamo) togs bort ur "
+    ("talous-ja-velkaneuvonta", "sv", "Tänk om tjänsten Ekonomi- och skuldrådgivning "
+     "(talous-ja-velkaneuvonta) togs bort ur Mellersta Nylands ekosystem för deltagande i "
+     "arbetslivet?"),
+    ("ohjaamo", "sv", "Tänk om aktören Navigatorn i Mellersta Nyland (ohjaamo) togs bort ur "
      "Mellersta Nylands ekosystem för deltagande i arbetslivet?"),
 ])
 def test_whatif_heading_names_the_removed_node(removed, lang, heading):

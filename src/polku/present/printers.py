@@ -26,7 +26,7 @@ from typing import Any, Iterable, Mapping
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
-from polku.present.i18n import N_, Translator, kind_name, severity_name, translator, type_name
+from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
 from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
 
 
@@ -430,16 +430,25 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     return "\n".join(lines)
 
 
+#: the removal what-if's question per kind of node it removes (a referral is named by its
+#: two ends instead): Swedish names the node in its definite form ('Tänk om aktören X togs
+#: bort'), which a kind's name put into one sentence for every kind cannot give
+REMOVAL_QUESTIONS: dict[str, str] = {
+    "actor": N_("What if the actor {name} were removed from {graph}?"),
+    "service": N_("What if the service {name} were removed from {graph}?"),
+}
+
+
 def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """:func:`polku.analyses.whatif.whatif` as plain text for the terminal."""
     tr = tr or translator()
     kind = result["removed_type"]
-    # a referral is named by its two ends, its kind in the words ('ohjaus A → B'); any other
-    # node by its kind, then its name (the id in brackets: one bracket, not two)
+    # a referral is named by its two ends, its kind in the words ('ohjaus A → B'); an actor
+    # or a service by its kind, then its name (the id in brackets: one bracket, not two)
     lines = [tr("What if the {what} were removed from {graph}?").format(
         what=result["removed_label"], graph=result["graph"]) if kind == "referral"
-        else tr("What if the {type} {name} were removed from {graph}?").format(
-            name=result["removed_label"], type=type_name(kind, tr), graph=result["graph"])]
+        else tr(REMOVAL_QUESTIONS[kind]).format(name=result["removed_label"],
+                                                 graph=result["graph"])]
     also = [i for i in result["removed_ids"] if i != result["removed"]]
     if also:  # by their names (whatif_worded's removed_labels), the ids in the JSON
         labels = result.get("removed_labels") or {}
