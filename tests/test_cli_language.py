@@ -309,3 +309,22 @@ def test_swedish_says_one_word_for_one_thing_across_the_commands_and_pages(tmp_p
     report = client.get("/graphs/keski-uusimaa/report", params={"lang": "sv"}).text
     assert "i ordning efter sitt id" in report and "sin id" not in report
     assert "föremålets huvudansvariga" in report and "ämnets" not in report
+
+
+def test_swedish_calls_the_people_served_kunder_as_its_glossary_does() -> None:
+    """The glossary's Swedish for asiakas is *kund* (kundgrupp, kundflöde): a what-if said
+    'tar emot 60 klienter i månaden' beside 'Kapacitet: 300 kunder / mån'. *Klient* is
+    left to OpenID Connect's client (klient-id), which is a program, not a person."""
+    import re
+
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "src" / "polku" / "locale" / "sv" / "LC_MESSAGES" / "polku.po").open("rb") as f:
+        catalogue = read_po(f)
+    people = [m.id for m in catalogue if m.id and any(
+        re.search(r"\bklient(?!-id\b)", text) and "OpenID" not in str(m.id)
+        and "ID token" not in str(m.id)
+        for text in (m.string if isinstance(m.string, tuple) else (m.string,)))]
+    assert people == []
+    found = said(run("findings", EXAMPLE, "--lang", "sv"))
+    assert "tar emot 60 kunder i månaden" in found, found

@@ -164,7 +164,7 @@ def test_the_unmodelled_flow_message_follows_the_language(tmp_path):
                           "but the graph has no referral between them"]
     assert msgs["fi"] == ["A (a) ohjaa tapahtumalokissa 2 asiakasta palveluun Work (work), "
                           "mutta aineistossa ei ole ohjausta niiden välillä"]
-    assert msgs["sv"][0].startswith("SV·A (a) lämnar i händelseloggen över 2 klienter")
+    assert msgs["sv"][0].startswith("SV·A (a) lämnar i händelseloggen över 2 kunder")
 
 
 def test_printers_speak_the_language(found):
