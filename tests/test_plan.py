@@ -781,3 +781,30 @@ def test_the_plans_own_title_is_said_in_the_readers_language(tmp_path, lang, hea
     own = tmp_path / "own.ttl"
     assert run("plan", "import", SEED, "-o", own, "--title", "Plan B").exit_code == 0
     assert run("plan", "show", own, "--lang", lang).stdout.splitlines()[0] == "Plan B"
+
+
+def test_the_plans_graph_page_offers_only_what_a_plan_has(tmp_path: Path) -> None:
+    """A plan has no client segments and no services: its graph page offers no path
+    explorer, bottleneck ranking or PTV comparison (each opened on an empty form), and a
+    region's page still offers all three."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from helpers import EXAMPLE
+    from polku.app import create_app
+
+    shutil.copy(PLAN, tmp_path / "plan.ttl")
+    shutil.copytree(EXAMPLE, tmp_path / "keski-uusimaa")
+    client = TestClient(create_app([tmp_path]))
+    links = ("/paths", "/bottlenecks", "/ptv")
+
+    def nav(name: str) -> str:
+        page = client.get(f"/graphs/{name}", params={"lang": "en"}).text
+        start = page.index('<nav aria-label="Explore')
+        return page[start:page.index("</nav>", start)]
+
+    plan, region = nav("plan"), nav("keski-uusimaa")
+    assert not any(f"/graphs/plan{link}" in plan for link in links), plan
+    assert "/graphs/plan/raci" in plan and "/graphs/plan/report" in plan
+    assert all(f"/graphs/keski-uusimaa{link}" in region for link in links), region
