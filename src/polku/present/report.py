@@ -34,7 +34,7 @@ from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.decisions import decisions
 from polku.present.messages import worded
 from polku.present.printers import NOMINAL_NOTE, ranking_note
-from polku.present.raci_output import raci_worded
+from polku.present.raci_output import by_involvement, raci_worded
 from polku.kinds import meaning
 from polku.words import N_, SEVERITY_NAMES
 from polku.analyses.paths import best_paths
@@ -132,7 +132,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "unowned": [f.to_dict() for f in findings if not f.accountable],
         # whether any finding has a plan measure on it ("no plan measure" is said once)
         "any_measures": any(f.measures for f in findings),
-        "raci": raci_worded(raci(g, findings), g, tr),
+        # the columns as people read them, in the HTML and the markdown alike
+        "raci": by_involvement(raci_worded(raci(g, findings), g, tr), g),
         # the ecosystem as a leader reads it: organisations and their hand-offs
         "handoffs": handoffs_worded(handoff_summary(g), g, tr),
         # the action list as a CSV to download from the report itself (self-contained)
