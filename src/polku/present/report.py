@@ -364,7 +364,23 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
         if c["suggestion"]:
             out.append(f"   - {tr('Checked suggestion')}: "
                        f"{cell(c['suggestion'])}")
+    if data.get("unowned"):
+        out += ["", unowned_note(data["unowned"], tr)]
     return out + [""]
+
+
+def unowned_note(unowned: list[dict[str, Any]], tr: Translator) -> str:
+    """What the first page leaves out: the findings nobody is accountable for (listed under
+    "Nobody is accountable"), and how many of them are errors."""
+    n, errors = len(unowned), sum(f["severity"] == "error" for f in unowned)
+    said = tr.ngettext("{n} finding nobody is accountable for is not listed here (see "
+                       "“Nobody is accountable”).",
+                       "{n} findings nobody is accountable for are not listed here (see "
+                       "“Nobody is accountable”).", n).format(n=tr.number(n))
+    if errors:
+        said += " " + tr.ngettext("{n} of them is an error.", "{n} of them are errors.",
+                                  errors).format(n=tr.number(errors))
+    return said
 
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
@@ -471,6 +487,7 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     return env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
         switch=switch, print_mode=print_mode,
+        unowned_note=unowned_note(data["unowned"], tr) if data.get("unowned") else "",
         actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra)
 
 
