@@ -93,3 +93,42 @@ def test_a_total_with_a_small_cell_in_it_reads_at_least_what_is_shown(tmp_path):
     assert ('<td>Z</td><td>Y</td><td class="num">1</td><td class="num">piilotettu</td>'
             in section)
     assert "joiden luvut näytetään" in section
+
+
+def test_a_service_with_several_providers_belongs_to_the_organisation_that_leads_it(tmp_path):
+    """A service belongs to the organisation that leads it among its providers'
+    organisations, not to whichever provider's id sorts first: the example's rehabilitative
+    work activity is led by the county (a county unit provides it, so do the city of
+    Hyvinkää's workshop and others), so its referral to the work trial, the one with no
+    owner that the first page says the county must act on, is a flow from the county to
+    the employment area, not from the city of Hyvinkää."""
+    from ecobuild import Builder
+
+    b = Builder()
+    for a in ("a-city", "z-county"):
+        b.actor(a, kind="municipality" if a == "a-city" else "wellbeing-county")
+    b.actor("area", kind="employment-area")
+    b.service("work-activity", providers=["a-city", "z-county"])
+    b.service("trial", providers=["area"])
+    b.role("z-county", "work-activity", "lead")
+    b.referral("r", "work-activity", "trial", volume=10, info="no")
+    s = handoff_summary(b.g)
+    assert [(p["from"], p["to"]) for p in s["pairs"]] == [("z-county", "area")]
+    assert {o["id"]: o["services"] for o in s["organisations"]} == {
+        "z-county": 1, "area": 1}
+    # a lead that provides nothing of it does not take the service away from its providers
+    b.role("area", "work-activity", "lead")
+    b.g.remove_edges_from([("z-county", "work-activity", k) for k in
+                           list(b.g["z-county"]["work-activity"])])
+    assert [(p["from"], p["to"]) for p in handoff_summary(b.g)["pairs"]] == [("a-city", "area")]
+
+    md = tmp_path / "report.md"
+    assert run("report", EXAMPLE, "-o", md, "--lang", "fi").exit_code == 0
+    section = md.read_text(encoding="utf-8").split("## Ekosysteemi yhdellä silmäyksellä")[1]
+    rows = {tuple(c.strip() for c in line.strip("|").split("|")[:2]):
+            [c.strip() for c in line.strip("|").split("|")[2:]]
+            for line in section.split("## ")[0].splitlines() if line.startswith("| ")}
+    county, area = "Keski-Uudenmaan hyvinvointialue (Keusote)", "Keski-Uudenmaan työllisyysalue"
+    # the one referral without an owner (the first page's first decision) is the county's
+    assert rows[(county, area)][-1] == "1"
+    assert ("Hyvinkään kaupunki", area) not in rows or rows[("Hyvinkään kaupunki", area)][-1] == "0"

@@ -315,3 +315,17 @@ def test_every_finding_of_the_plan_page_links_to_a_view_that_opens() -> None:
         assert not any("focus=risk-" in h for h in links)
         for link in sorted(links):
             assert client.get(link).status_code == 200, link
+
+
+def test_timeline_subtitle_counts_read_as_finnish(tmp_path):
+    """The chart's subtitle names each count's meaning before the number, in Finnish:
+    "8 työnjako sopimatta · 0 useita päävastuullisia" said that a division of work is
+    not agreed eight times and that there are "0 several" leads."""
+    out = tmp_path / "timeline.html"
+    r = run("render", PLAN, "--view", "timeline", "-o", out,
+            "--lang", "fi")
+    assert r.exit_code == 0, r.output
+    page = out.read_text(encoding="utf-8")
+    assert "työnjako sopimatta: 8" in page and "useita päävastuullisia: 0" in page
+    assert "ilman aikataulua: 2" in page
+    assert "0 useita" not in page and "8 työnjako" not in page

@@ -277,3 +277,26 @@ def test_the_format_comes_from_the_output_name(tmp_path):
         assert r.exit_code == 1
         assert f"{tmp_path / name}: {said}" in " ".join(r.output.split())
         assert not (tmp_path / name).exists()
+
+
+def test_markdown_report_orders_the_matrix_columns_as_the_html_report(tmp_path):
+    """The markdown report's RACI table has its columns in the order the HTML report and
+    the web page give them (the principal organisations first, then by involvement), not
+    in the order of the actors' ids (which put HUS first and the county in the middle)."""
+    import re
+
+    from helpers import EXAMPLE, run
+
+    md, page = tmp_path / "r.md", tmp_path / "r.html"
+    assert run("report", EXAMPLE, "-o", md, "--lang", "fi").exit_code == 0
+    assert run("report", EXAMPLE, "-o", page, "--lang", "fi").exit_code == 0
+    text = md.read_text(encoding="utf-8").split("## Vastuumatriisi (RACI)")[1]
+    head = next(line for line in text.splitlines() if line.startswith("| kohde"))
+    md_columns = [c.strip() for c in head.strip("|").split("|")][1:-1]
+    html = page.read_text(encoding="utf-8")
+    html_columns = re.findall(r'<th scope="col" aria-sort="none" data-org="[^"]*"'
+                              r'(?: class="principal")?><button type="button" data-col="\d+" '
+                              r'title="([^"]*) \([^"]*\)">', html)
+    import html as html_lib
+    assert md_columns == [html_lib.unescape(c) for c in html_columns]
+    assert md_columns[0] == "Keski-Uudenmaan työllisyysalue"

@@ -176,3 +176,18 @@ def test_the_markdown_raci_names_actors_and_referrals(reports) -> None:
     assert "Kansaneläkelaitos (Kela)" in head and "`kela`" not in head
     assert ("| Kotoutumiskoulutus → Työvoimakoulutus "
             "(`ref-kotoutumiskoulutus-tyovoimakoulutus`) |") in md
+
+
+def test_first_page_says_what_it_leaves_out_because_nobody_is_accountable(reports) -> None:
+    """The first page lists findings that name an accountable organisation, so the
+    example's need nobody meets (an error) and its segment nobody leads were left off it
+    without a word: a leader reading only the first page never learnt of them. The page
+    now says how many findings nobody is accountable for, how many of them are errors, and
+    where they are listed."""
+    fi = " ".join(text(section(reports["fi.html"], "decisions")).split())
+    assert ("Tästä puuttuu 4 havaintoa, joista kukaan ei vastaa (ks. Kukaan ei vastaa). "
+            "Niistä 1 on virhe.") in fi
+    sv = " ".join(text(section(reports["sv.html"], "decisions")).split())
+    assert "4 iakttagelser som ingen ansvarar för finns inte här" in sv and "1 av dem är ett fel." in sv
+    md = reports["fi.md"].split("## Havainnot lajeittain")[0]
+    assert "Tästä puuttuu 4 havaintoa, joista kukaan ei vastaa" in md

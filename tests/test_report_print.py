@@ -134,3 +134,70 @@ def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
     assert r.status_code == 400 and r.json()["error"]["field"] == "actor"
     page = client.get("/graphs/keski-uusimaa").text
     assert "/api/graphs/keski-uusimaa/actions?format=xlsx" in page
+
+
+def _pdf_layout(monkeypatch, tmp_path, *args):
+    """Run ``polku report … -o report.pdf`` and keep the laid-out document WeasyPrint
+    rendered (its pages and boxes), to measure what the PDF shows."""
+    import weasyprint
+
+    kept = []
+    render = weasyprint.HTML.render
+
+    def keep(self, *a, **k):
+        doc = render(self, *a, **k)
+        kept.append(doc)
+        return doc
+
+    monkeypatch.setattr(weasyprint.HTML, "render", keep)
+    out = tmp_path / "report.pdf"
+    r = run("report", *args, "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    assert len(kept) == 1
+    return kept[0]
+
+
+@pytest.mark.slow
+def test_pdf_report_keeps_every_table_on_the_page_and_the_raci_readable(monkeypatch, tmp_path):
+    """Nothing in the PDF lies beyond the page's right margin (WeasyPrint cuts it off at the
+    paper's edge: the ecosystem tables lost their last column, and the RACI matrix showed 4
+    of its 34 organisations on 14 pages, with the column heads' names and ids overprinted
+    on grey buttons); on paper the RACI is one row per subject with who holds each role, so
+    every organisation with a role is named; the page header's title and date are not
+    printed a second time under the title."""
+    from weasyprint.formatting_structure import boxes
+
+    from polku.analyses.raci import raci
+    from polku.analyses.findings import find
+    from polku.io.load import load_graph
+    from polku.present.i18n import translator
+
+    doc = _pdf_layout(monkeypatch, tmp_path, EXAMPLE, "--lang", "fi")
+    beyond, body_text = [], []
+    for n, page in enumerate(doc.pages, 1):
+        box = page._page_box
+        right = box.margin_width() - box.margin_right
+        # the page's own content, not its margin boxes (the running header, the number)
+        texts = [b for child in box.children if not isinstance(child, boxes.MarginBox)
+                 for b in child.descendants() if isinstance(b, boxes.TextBox)
+                 and b.style["visibility"] == "visible"]
+        header = " ".join(b.text for child in box.children
+                          if isinstance(child, boxes.MarginBox)
+                          for b in child.descendants() if isinstance(b, boxes.TextBox))
+        assert "ekosysteemi ·" in header and f"{n} / {len(doc.pages)}" in header
+        beyond += [(n, b.text) for b in texts if b.position_x + b.width > right + 1]
+        body_text.append(" ".join(b.text for b in texts))
+    assert not beyond, beyond[:10]
+    # a name wrapped at its hyphen ("Ohjaamo Keski-" / "Uusimaa") is one name
+    def norm(t: str) -> str:
+        return re.sub(r"-\s+", "-", " ".join(t.split()))
+
+    text = norm(" ".join(body_text))
+    g = load_graph(EXAMPLE)
+    tr = translator("fi")
+    m = raci(g, find(g))
+    named = {c.actor for c in m.cells}
+    assert all(norm(tr.label(g, a)) in text for a in named), \
+        [tr.label(g, a) for a in named if norm(tr.label(g, a)) not in text]
+    # the header's "title · date" is in the margin box only, not again in the page itself
+    assert "ekosysteemi ·" not in " ".join(body_text[0].split())

@@ -5,7 +5,9 @@ a picture of every service.
 An actor belongs to an *organisation*: up its ``part_of`` chain while the parent is of the
 same kind (a unit of the wellbeing services county belongs to the county; an employment area
 hosted by a city stays an organisation of its own kind). A service belongs to the
-organisation of its first provider (by id); a referral between two services is a *hand-off*
+organisation that leads it among its providers' organisations (a ``lead`` row on the
+service whose actor's organisation provides it; the first such lead by id), else to its
+first provider's (by id); a referral between two services is a *hand-off*
 when the organisations of their providers do not meet (as in :mod:`polku.analyses.paths`);
 a referral into an outcome is none.
 """
@@ -59,18 +61,33 @@ def organisation_in(actor: str, kind_of: Callable[[str], Any],
 
 
 def service_organisations(g: nx.MultiDiGraph) -> dict[str, list[str]]:
-    """Service → the organisations of its providers, the first provider's (by id) first."""
+    """Service → the organisations of its providers, the one the service belongs to first:
+    the organisation of its lead when that organisation provides it (the first such lead by
+    id), else the first provider's (by id)."""
     out: dict[str, list[str]] = defaultdict(list)
-    provides = sorted((s, a) for a, s, k in g.edges(data="kind") if k == "provides")
+    provides, leads = [], defaultdict(list)
+    for a, s, d in g.edges(data=True):
+        if d.get("kind") == "provides":
+            provides.append((s, a))
+        elif d.get("kind") == "responsibility" and d.get("role") == "lead":
+            leads[s].append(a)
     # an actor provides many services: its organisation is looked up once, not per service
     org_of: dict[str, str] = {}
-    for s, a in provides:
-        if g.nodes[s].get("type") == "service":
-            org = org_of.get(a)
-            if org is None:
-                org = org_of[a] = organisation(g, a)
-            if org not in out[s]:
-                out[s].append(org)
+
+    def org(a: str) -> str:
+        found = org_of.get(a)
+        if found is None:
+            found = org_of[a] = organisation(g, a)
+        return found
+
+    for s, a in sorted(provides):
+        if g.nodes[s].get("type") == "service" and org(a) not in out[s]:
+            out[s].append(org(a))
+    for s, orgs in out.items():
+        home = next((org(a) for a in sorted(leads.get(s, ())) if org(a) in orgs), None)
+        if home is not None and home != orgs[0]:
+            orgs.remove(home)
+            orgs.insert(0, home)
     return dict(out)
 
 

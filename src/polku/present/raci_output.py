@@ -345,6 +345,13 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
         filled.setdefault(c.subject, []).append(
             (column[c.actor], _cell_html(c.role, role_label(c.role, tr), c.note)))
     empty_row = _EMPTY_CELL * len(m.actors)
+    # on paper a matrix of many organisations is cut at the page's edge: each subject's
+    # holders of each role, in column order, for the printed list (raci-table.html)
+    labels = {a: m.actor_labels.get(a, a) for a in m.actors}
+    by_role: dict[str, dict[str, list[tuple[int, str]]]] = {}
+    for c in m.cells:
+        by_role.setdefault(c.subject, {}).setdefault(c.role, []).append(
+            (column[c.actor], labels[c.actor]))
     rows = []
     for r in m.rows:
         cells = empty_row
@@ -356,7 +363,9 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
         rows.append({"subject": r.subject, "name": row_name(r), "type": r.type,
                      "type_label": type_label(r.type, tr), "mark": r.mark,
                      "mark_label": mark_label(r.mark, tr),
-                     "kinds": list(r.kinds), "cells_html": Markup(cells)})
+                     "kinds": list(r.kinds), "cells_html": Markup(cells),
+                     "holders": {role: [name for _, name in sorted(held)]
+                                 for role, held in by_role.get(r.subject, {}).items()}})
     return {"m": m, "rows": rows, "actors": [{"id": a, "label": m.actor_labels.get(a, a),
                                              "org": org_of.get(a, a),
                                              "principal": g is not None and principal(g, a)}

@@ -34,7 +34,7 @@ from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.decisions import decisions
 from polku.present.messages import worded
 from polku.present.printers import NOMINAL_NOTE, ranking_note
-from polku.present.raci_output import raci_worded
+from polku.present.raci_output import by_involvement, raci_worded
 from polku.kinds import meaning
 from polku.words import N_, SEVERITY_NAMES
 from polku.analyses.paths import best_paths
@@ -132,7 +132,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "unowned": [f.to_dict() for f in findings if not f.accountable],
         # whether any finding has a plan measure on it ("no plan measure" is said once)
         "any_measures": any(f.measures for f in findings),
-        "raci": raci_worded(raci(g, findings), g, tr),
+        # the columns as people read them, in the HTML and the markdown alike
+        "raci": by_involvement(raci_worded(raci(g, findings), g, tr), g),
         # the ecosystem as a leader reads it: organisations and their hand-offs
         "handoffs": handoffs_worded(handoff_summary(g), g, tr),
         # the action list as a CSV to download from the report itself (self-contained)
@@ -363,7 +364,23 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
         if c["suggestion"]:
             out.append(f"   - {tr('Checked suggestion')}: "
                        f"{cell(c['suggestion'])}")
+    if data.get("unowned"):
+        out += ["", unowned_note(data["unowned"], tr)]
     return out + [""]
+
+
+def unowned_note(unowned: list[dict[str, Any]], tr: Translator) -> str:
+    """What the first page leaves out: the findings nobody is accountable for (listed under
+    "Nobody is accountable"), and how many of them are errors."""
+    n, errors = len(unowned), sum(f["severity"] == "error" for f in unowned)
+    said = tr.ngettext("{n} finding nobody is accountable for is not listed here (see "
+                       "“Nobody is accountable”).",
+                       "{n} findings nobody is accountable for are not listed here (see "
+                       "“Nobody is accountable”).", n).format(n=tr.number(n))
+    if errors:
+        said += " " + tr.ngettext("{n} of them is an error.", "{n} of them are errors.",
+                                  errors).format(n=tr.number(errors))
+    return said
 
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
@@ -470,6 +487,7 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     return env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
         switch=switch, print_mode=print_mode,
+        unowned_note=unowned_note(data["unowned"], tr) if data.get("unowned") else "",
         actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra)
 
 
