@@ -58,7 +58,7 @@ def test_plan_view_draws_goals_measures_actors_and_roles_apart(g, findings):
     assert "kontaktointivastuut toimijoiden osalta jaetaan" in nodes["measure-1-1"]["title"]
     assert v.hierarchical
     # the eight two-lead measures are deferred: counted as the findings count them
-    assert "0 with several leads · 8 deferred" in v.subtitle
+    assert "with several leads: 0 · division of work deferred: 8" in v.subtitle
 
 
 def test_plan_view_timeline_and_findings_count_leads_alike(g):
@@ -73,8 +73,8 @@ def test_plan_view_timeline_and_findings_count_leads_alike(g):
     dicts = [f.to_dict() for f in found]
     plan = render.build_view(g, "plan", findings=dicts, lang="en")
     timeline = render.build_view(g, "timeline", findings=dicts, lang="en", today=TODAY)
-    assert "1 with several leads · 7 deferred" in plan.subtitle
-    assert "7 deferred · 1 with several leads" in timeline.subtitle
+    assert "with several leads: 1 · division of work deferred: 7" in plan.subtitle
+    assert "division of work deferred: 7 · with several leads: 1" in timeline.subtitle
 
 
 def test_plan_view_marks_a_measure_without_lead():
@@ -86,7 +86,7 @@ def test_plan_view_marks_a_measure_without_lead():
     add_edge(g, "ttl", "m", "responsibility", key="responsibility:participant", role="participant")
     v = render.build_view(g, "plan", findings=[f.to_dict() for f in find(g)], lang="en")
     assert by_id(v)["m"]["sev"] == "error"
-    assert "1 with no lead" in v.subtitle
+    assert "with no lead: 1" in v.subtitle
 
 
 TODAY = date(2026, 11, 29)
@@ -329,3 +329,22 @@ def test_timeline_subtitle_counts_read_as_finnish(tmp_path):
     assert "työnjako sopimatta: 8" in page and "useita päävastuullisia: 0" in page
     assert "ilman aikataulua: 2" in page
     assert "0 useita" not in page and "8 työnjako" not in page
+
+
+def test_the_plan_subtitles_count_one_measure_as_one(g) -> None:
+    """A plan of one goal with one measure says '1 tavoite · 1 toimenpide · 1 toimija'
+    (it read '1 tavoitetta · 1 toimenpidettä'), in Swedish '1 mål · 1 åtgärd'; the
+    findings' counts stand after their names in every language."""
+    one = g.copy()
+    goals = sorted(nodes_of(one, "goal"))
+    measures = sorted(nodes_of(one, "measure"))
+    actors = sorted(nodes_of(one, "actor"))
+    one.remove_nodes_from(goals[1:] + measures[1:] + actors[1:]
+                          + sorted(nodes_of(one, "risk")) + sorted(nodes_of(one, "indicator")))
+    fi = render.build_view(one, "plan", lang="fi").subtitle
+    assert fi.startswith("1 tavoite · 1 toimenpide · 1 toimija · päävastuu puuttuu: "), fi
+    sv = render.build_view(one, "timeline", lang="sv", today=TODAY).subtitle
+    assert sv.startswith("1 åtgärd · "), sv
+    assert "arbetsfördelning ej avtalad: " in sv and "utan tidtabell: " in sv
+    many = render.build_view(g, "plan", lang="en").subtitle
+    assert many.startswith("3 goals · 18 measures · "), many

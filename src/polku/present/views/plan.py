@@ -185,9 +185,14 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     tally = plan_tally(g)  # counted as the findings and the timeline count
     return View(
         kind="plan", title=tr("Plan · {name}").format(name=graph_title(g, tr.lang)),
-        subtitle=tr("{goals} goals · {measures} measures · {actors} actors · {no_lead} with no "
-                    "lead · {many} with several leads · {deferred} deferred").format(
-            goals=len(goals), measures=len(measures), actors=len(actors),
-            no_lead=tally["no_lead"], many=tally["multiple_leads"], deferred=tally["deferred"]),
+        # each count in its own words (one measure, 18 measures), the findings' counts after
+        # their names: 'päävastuu puuttuu: 0' reads in every language, '0 with no lead' not
+        subtitle=" · ".join((
+            tr.ngettext("{n} goal", "{n} goals", len(goals)).format(n=len(goals)),
+            tr.ngettext("{n} measure", "{n} measures", len(measures)).format(n=len(measures)),
+            tr.ngettext("{n} actor", "{n} actors", len(actors)).format(n=len(actors)),
+            tr("with no lead: {n}").format(n=tally["no_lead"]),
+            tr("with several leads: {n}").format(n=tally["multiple_leads"]),
+            tr("division of work deferred: {n}").format(n=tally["deferred"]))),
         nodes=nodes, edges=edges, legend=legend, hierarchical=True, min_scale=PLAN_MIN_SCALE)
 

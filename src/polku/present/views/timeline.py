@@ -279,10 +279,14 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
     span = (tr.month_range(schedule["first"], schedule["last"]) if schedule["first"]
             else tr("no months"))
     tally = plan_tally(g)  # counted as the findings and the plan view count
-    subtitle = tr("{measures} measures · {span} · {deferred} deferred · {several} with "
-                  "several leads · {undated} without months").format(
-        measures=tally["measures"], span=span, deferred=tally["deferred"],
-        several=tally["multiple_leads"], undated=tally["undated"])
+    # as the plan view's subtitle: each count in its own words, the findings' after names
+    subtitle = " · ".join((
+        tr.ngettext("{n} measure", "{n} measures", tally["measures"]).format(
+            n=tally["measures"]),
+        span,
+        tr("division of work deferred: {n}").format(n=tally["deferred"]),
+        tr("with several leads: {n}").format(n=tally["multiple_leads"]),
+        tr("without months: {n}").format(n=tally["undated"])))
     return View(kind="timeline", title=title, subtitle=subtitle, nodes=[], edges=[],
                 legend=legend, hierarchical=False, physics=False, chart=Markup(svg),
                 table={"title": tr("The timeline as a table"),
