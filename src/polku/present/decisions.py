@@ -43,19 +43,17 @@ def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any,
         return named
     if reach is None:
         reach = segment_reaches(eco)
-    found: set[str] = set()
     # what it is about is its subject: a referral's ends (its related ids) are reached by
     # groups that never take the referral, and an over-capacity service's incoming
     # referrals are taken by groups that reach the service anyway
-    for n in (f.subject,):
-        ref = eco.refs.get(n)
-        if ref is not None:
-            found |= {s for s, seen in reach.items()
-                      if ref.source in seen and ref.target in seen
-                      and (not ref.segments or s in ref.segments)}
-        elif n in eco.services:
-            found |= {s for s, seen in reach.items() if n in seen}
-    return found
+    ref = eco.refs.get(f.subject)
+    if ref is not None:
+        return {s for s, seen in reach.items()
+                if ref.source in seen and ref.target in seen
+                and (not ref.segments or s in ref.segments)}
+    if f.subject in eco.services:
+        return {s for s, seen in reach.items() if f.subject in seen}
+    return set()
 
 
 def segment_reaches(eco: Any) -> dict[str, set[str]]:
