@@ -132,3 +132,12 @@ PARAMETER_NAMES: dict[str, str] = {
     "depth": N_("the depth around the focus"),
     "max_expansions": N_("the search limit"),
 }
+
+
+#: the removal what-if's question per kind of node it removes (a referral is named by its
+#: two ends instead): Swedish names the node in its definite form ('Tänk om aktören X togs
+#: bort'), which a kind's name put into one sentence for every kind cannot give
+REMOVAL_QUESTIONS: dict[str, str] = {
+    "actor": N_("What if the actor {name} were removed from {graph}?"),
+    "service": N_("What if the service {name} were removed from {graph}?"),
+}

@@ -27,7 +27,7 @@ import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
 from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
-from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
+from polku.words import NODE_TYPE_NAMES, REMOVAL_QUESTIONS, SEVERITY_NAMES
 
 
 # -- findings (``polku findings``) -----------------------------------------------------------
@@ -428,15 +428,6 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     lines += ["", tr("Bottleneck findings ({count}):").format(count=len(result["findings"]))]
     lines += _finding_lines(result["findings"], tr)
     return "\n".join(lines)
-
-
-#: the removal what-if's question per kind of node it removes (a referral is named by its
-#: two ends instead): Swedish names the node in its definite form ('Tänk om aktören X togs
-#: bort'), which a kind's name put into one sentence for every kind cannot give
-REMOVAL_QUESTIONS: dict[str, str] = {
-    "actor": N_("What if the actor {name} were removed from {graph}?"),
-    "service": N_("What if the service {name} were removed from {graph}?"),
-}
 
 
 def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
