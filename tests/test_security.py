@@ -98,3 +98,24 @@ def test_the_regions_csv_runs_no_formula(mini: Path, tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     cells = [c for row in csv.reader(io.StringIO(r.stdout)) for c in row]
     assert "'" + HOSTILE_NOTE in cells and formula_cells(r.stdout) == []
+
+
+def test_spreadsheets_polku_writes_hold_no_formula(hostile: Path, tmp_path: Path) -> None:
+    """An .xlsx cell whose text starts with ``=`` is a formula to openpyxl unless polku says
+    it is text: the RACI matrix, the action list and the exported workbook hold none."""
+    import zipfile
+
+    _set(hostile / "services.csv", "kuntouttava", "name", HOSTILE_NOTE)
+    (hostile / "graph.csv").write_text("id,title\nmini,=1+1\n", encoding="utf-8")
+    written = {"raci": tmp_path / "raci.xlsx", "actions": tmp_path / "actions.xlsx",
+               "workbook": tmp_path / "mini.xlsx"}
+    assert run("raci", hostile, "-o", written["raci"]).exit_code == 0
+    assert run("actions", hostile, "--format", "xlsx", "-o", written["actions"]).exit_code == 0
+    assert run("export", hostile, "--to", "xlsx", "-o", written["workbook"]).exit_code == 0
+    for what, path in written.items():
+        with zipfile.ZipFile(path) as z:
+            sheets = [z.read(n).decode() for n in z.namelist()
+                      if n.startswith("xl/worksheets/sheet")]
+            text = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
+        assert not any("<f>" in s for s in sheets), what
+        assert "HYPERLINK" in text, what  # kept, as text
