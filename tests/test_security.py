@@ -119,3 +119,101 @@ def test_spreadsheets_polku_writes_hold_no_formula(hostile: Path, tmp_path: Path
             text = " ".join(z.read(n).decode() for n in z.namelist() if n.endswith(".xml"))
         assert not any("<f>" in s for s in sheets), what
         assert "HYPERLINK" in text, what  # kept, as text
+
+
+# -- reading another publisher's data: nothing fetched -----------------------------------
+
+@pytest.fixture
+def listener():
+    """A local HTTP server that records every request it gets (what a JSON-LD context from
+    elsewhere would make polku fetch: an address inside the organisation's network)."""
+    import http.server
+    import threading
+
+    asked: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+            asked.append(self.path)
+            body = b'{"@context": {"name": "http://purl.org/dc/terms/title"}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", asked
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+CPSV = "http://purl.org/vocab/cpsv#PublicService"
+
+
+@pytest.mark.parametrize("context", [
+    "{url}/context.jsonld",
+    ["{url}/context.jsonld", {"title": "http://purl.org/dc/terms/title"}],
+    {"@import": "{url}/context.jsonld"},
+])
+def test_a_json_ld_context_from_elsewhere_is_refused_unfetched(listener, tmp_path: Path,
+                                                              english_cli, context) -> None:
+    """JSON-LD may name its context by address: rdflib then fetches it (a request from
+    the machine polku runs on to wherever the file says: inside the organisation's network
+    too) or reads a local file. polku reads nothing from elsewhere: the file is refused,
+    naming the context, and nothing is asked."""
+    import json
+
+    url, asked = listener
+    filled = json.loads(json.dumps(context).replace("{url}", url))
+    doc = {"@context": filled, "@id": "http://example.org/s1", "@type": CPSV, "name": "x"}
+    (tmp_path / "other.jsonld").write_text(json.dumps(doc), encoding="utf-8")
+    # a node's own context, deep in the document, is a context too
+    nested = {"@graph": [{"@id": "http://example.org/s2", "@type": CPSV,
+                          "@context": filled}]}
+    (tmp_path / "nested.jsonld").write_text(json.dumps(nested), encoding="utf-8")
+    for name in ("other.jsonld", "nested.jsonld"):
+        for args in (("import", tmp_path / name, "-o", tmp_path / "out.ttl"),
+                     ("validate", tmp_path / name), ("show", tmp_path / name)):
+            r = run(*args)
+            assert r.exit_code == 1, (args, r.output)
+            assert "context" in r.output and "Traceback" not in r.output, r.output
+    assert asked == []
+    assert not (tmp_path / "out.ttl").exists()
+
+
+def test_a_json_ld_context_in_a_local_file_is_refused_unread(tmp_path: Path,
+                                                            english_cli) -> None:
+    import json
+
+    secret = tmp_path / "secret.json"
+    secret.write_text('{"@context": {"name": "http://purl.org/dc/terms/title"}}')
+    doc = {"@context": secret.as_uri(), "@id": "http://example.org/s1", "@type": CPSV,
+           "name": "x"}
+    (tmp_path / "other.jsonld").write_text(json.dumps(doc), encoding="utf-8")
+    r = run("import", tmp_path / "other.jsonld", "-o", tmp_path / "out.ttl")
+    assert r.exit_code == 1 and "context" in r.output, r.output
+
+
+def test_a_served_json_ld_file_with_a_context_from_elsewhere_is_not_fetched(
+        listener, tmp_path: Path) -> None:
+    import json
+
+    url, asked = listener
+    served = tmp_path / "graphs"
+    served.mkdir()
+    doc = {"@context": f"{url}/context.jsonld", "@id": "http://example.org/s1",
+           "@type": CPSV, "name": "x"}
+    (served / "other.jsonld").write_text(json.dumps(doc), encoding="utf-8")
+    client = TestClient(create_app([served]))
+    info = client.get("/api/graphs").json()
+    assert [g["state"] for g in info] == ["failed"]
+    assert "context" in info[0]["problem"]
+    assert asked == []

@@ -958,14 +958,73 @@ def from_rdflib_triples(graph) -> Iterator[Triple]:
             yield str(s), str(p), str(o)
 
 
-def rdflib_graph(path: str | Path):  # -> rdflib.Graph
-    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
+def remote_context(data: bytes) -> str | None:
+    """The first context a JSON-LD document names by address (a string ``@context``, one
+    in a list, or an ``@import``: at any depth, a node's own context too), which rdflib
+    would fetch from the network or read from a local file; None when every context is
+    written in the document itself (and for text that is no JSON: the parser says what is
+    wrong with it).
+
+    >>> remote_context(b'{"@context": {"name": "http://schema.org/name"}, "name": "x"}')
+    >>> remote_context(b'{"@graph": [{"@context": ["http://10.0.0.1/c", {}]}]}')
+    'http://10.0.0.1/c'
+    >>> remote_context(b'{"@context": {"@import": "file:///etc/c.json"}}')
+    'file:///etc/c.json'
+    """
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                contexts = inner if key == "@context" and isinstance(inner, list) else [inner]
+                if key == "@import" or key == "@context":
+                    named = next((c for c in contexts if isinstance(c, str)), None)
+                    if named is not None:
+                        return named
+                stack.append(inner)
+    return None
+
+
+def parse_rdflib(path: Path, fmt: str):  # -> rdflib.Graph
+    """``path`` parsed by rdflib in ``fmt``, reading nothing but the file: JSON-LD whose
+    context is named by address (:func:`remote_context`) is refused, not fetched (a file
+    from another publisher would otherwise make polku ask whatever address it names,
+    inside the organisation's network too, or read a local file); RDF/XML's external
+    entities are never read (rdflib's parser leaves them out)."""
     import rdflib
 
+    if fmt == "json-ld":
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise PolkuError(N_("cannot read the file ({reason})"), params={
+                "reason": os_reason(e)}, file=str(path)) from None
+        named = remote_context(data)
+        if named is not None:
+            from polku.privacy import find_hetu
+
+            raise PolkuError(N_("the JSON-LD loads its context from elsewhere ({context}): "
+                                "polku reads nothing from the network or from other files; "
+                                "write the context into the file itself"),
+                             params={"context": named[:200] if find_hetu(named) is None
+                                     else "@context"}, file=str(path))
+    return rdflib.Graph().parse(path, format=fmt)
+
+
+def rdflib_graph(path: str | Path):  # -> rdflib.Graph
+    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
     path = Path(path)
     fmt = "json-ld" if path.suffix.lower() in (".jsonld", ".json") else "turtle"
     try:
-        return rdflib.Graph().parse(path, format=fmt)
+        return parse_rdflib(path, fmt)
+    except PolkuError:
+        raise
     except json.JSONDecodeError as e:  # JSON that is not JSON: where, as polku says it
         raise PolkuError(N_("not valid JSON at character {column} of the line (the parser "
                             "says: {detail})"), params={"column": e.colno, "detail": e.msg},
