@@ -217,3 +217,36 @@ def test_a_served_json_ld_file_with_a_context_from_elsewhere_is_not_fetched(
     assert [g["state"] for g in info] == ["failed"]
     assert "context" in info[0]["problem"]
     assert asked == []
+
+
+# -- the server's answers: what a cache between it and its readers may keep ----------------
+
+EDITOR_TOKEN = "e" * 24
+
+
+@pytest.mark.parametrize("path", ["/api/graphs/mini/rows/referrals", "/api/graphs/mini",
+                                  "/api/graphs/mini/findings", "/graphs/mini",
+                                  "/graphs/mini/report", "/api/graphs/mini/changes",
+                                  "/api/graphs/mini/actions?format=csv"])
+def test_an_editors_answer_is_kept_by_no_shared_cache(served: Path, path: str) -> None:
+    """An editor reads the true figures (a referral of 3 clients a month) where the public
+    reads ``<5``, at the same address and under the same ETag: a reverse proxy or another
+    shared cache that kept the editor's answer would give the true figures to the public.
+    An answer to a request with a credential is ``private``; every answer says it varies by
+    the credential."""
+    from polku.server.auth import parse_tokens
+
+    client = TestClient(create_app([served], parse_tokens(f"ed:{EDITOR_TOKEN}")))
+    editor = client.get(path, headers={"Authorization": f"Bearer {EDITOR_TOKEN}"})
+    public = client.get(path)
+    assert editor.status_code == public.status_code == 200
+    if path.endswith("/rows/referrals"):  # the figures differ indeed
+        assert "<5" in public.text and "<5" not in editor.text
+    assert "private" in editor.headers["cache-control"].split(", ")
+    assert "no-cache" in editor.headers["cache-control"]
+    for r in (editor, public):
+        varies = {v.strip().lower() for v in r.headers["vary"].split(",")}
+        assert {"authorization", "cookie"} <= varies, r.headers["vary"]
+    # the session cookie of the web UI's sign-in is a credential too
+    signed_in = client.get(path, cookies={"polku_session": "x.y.z"})
+    assert "private" in signed_in.headers["cache-control"]
