@@ -296,3 +296,22 @@ def test_rdf_xml_with_entities_for_its_namespaces_is_read(tmp_path: Path) -> Non
     r = run("import", tmp_path / "ok.rdf", "-o", tmp_path / "out.ttl")
     assert r.exit_code == 0, r.output
     assert "Palvelu & A http://www.w3.org/2002/07/owl#" in (tmp_path / "out.ttl").read_text()
+
+
+# -- the server's own secrets -------------------------------------------------------------
+
+def test_a_tokens_file_others_can_read_is_warned_of(tmp_path: Path, english_cli) -> None:
+    """The edit keys act as admins: a tokens file other users of the machine can read gives
+    them every write. ``polku serve`` says so (the README asks for ``chmod 600``)."""
+    import os
+
+    tokens = tmp_path / "tokens.txt"
+    tokens.write_text("anna:" + "a" * 24 + "\n", encoding="utf-8")
+    os.chmod(tokens, 0o644)
+    # an address that is no machine's: the command stops before serving
+    r = run("serve", tmp_path, "--tokens", tokens, "--host", "nosuch.invalid")
+    assert r.exit_code == 1
+    assert "can be read by other users" in r.output and "chmod 600" in r.output, r.output
+    os.chmod(tokens, 0o600)
+    r = run("serve", tmp_path, "--tokens", tokens, "--host", "nosuch.invalid")
+    assert r.exit_code == 1 and "other users" not in r.output, r.output
