@@ -3,7 +3,12 @@ test drives the real CLI or the real HTTP app with hostile data and checks it st
 
 - spreadsheet formula injection (OWASP "CSV Injection"): every CSV polku writes for people
   to open in Excel or LibreOffice puts a ``'`` before a cell that starts like a formula
-  (``=``, ``+``, ``-``, ``@``, tab, carriage return), numbers left as they are;
+  (``=``, ``+``, ``-``, ``@``, tab, carriage return), numbers left as they are; no .xlsx
+  it writes holds a formula cell;
+- another publisher's data reads nothing else: a JSON-LD context named by address is
+  refused unfetched, an RDF/XML entity bomb refused at once;
+- a shared cache never keeps an editor's answer (``private``, ``Vary``);
+- a tokens file other users can read is warned of.
 """
 
 from __future__ import annotations
