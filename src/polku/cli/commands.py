@@ -843,6 +843,12 @@ def serve(
     from polku.server.oidc import settings_from_env
 
     known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
+    tr = translator(lang)
+    if tokens is not None and os.name == "posix" and tokens.stat().st_mode & 0o077:
+        # the edit keys act as admins: whoever reads the file may change any row
+        typer.echo(tr("warning: {warning}").format(warning=tr(
+            "the tokens file {file} can be read by other users of this machine: let only "
+            "the server's user read it (chmod 600 {file})").format(file=tokens)), err=True)
     check_listening(host, port)
     asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
              "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
@@ -861,7 +867,6 @@ def serve(
                              os.environ.get("POLKU_ETAG_SECRET") or None)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
-    tr = translator(lang)
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
     writers = ([] if not known.enabled else [tr("tokens")]) + \
         ([tr("sign-in at {issuer}").format(issuer=oidc.issuer)] if oidc is not None else [])

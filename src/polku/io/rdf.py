@@ -29,7 +29,7 @@ from urllib.parse import quote, unquote
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import NodeTypes, PolkuError, PolkuErrors, Said, os_reason
+from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
 from polku.graph import add_edge, add_edges, new_graph
 
@@ -958,14 +958,141 @@ def from_rdflib_triples(graph) -> Iterator[Triple]:
             yield str(s), str(p), str(o)
 
 
-def rdflib_graph(path: str | Path):  # -> rdflib.Graph
-    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
+def remote_context(data: bytes) -> str | None:
+    """The first context a JSON-LD document names by address (a string ``@context``, one
+    in a list, or an ``@import``: at any depth, a node's own context too), which rdflib
+    would fetch from the network or read from a local file; None when every context is
+    written in the document itself (and for text that is no JSON: the parser says what is
+    wrong with it).
+
+    >>> remote_context(b'{"@context": {"name": "http://schema.org/name"}, "name": "x"}')
+    >>> remote_context(b'{"@graph": [{"@context": ["http://10.0.0.1/c", {}]}]}')
+    'http://10.0.0.1/c'
+    >>> remote_context(b'{"@context": {"@import": "file:///etc/c.json"}}')
+    'file:///etc/c.json'
+    """
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, dict):
+            for key, inner in value.items():
+                contexts = inner if key == "@context" and isinstance(inner, list) else [inner]
+                if key == "@import" or key == "@context":
+                    named = next((c for c in contexts if isinstance(c, str)), None)
+                    if named is not None:
+                        return named
+                stack.append(inner)
+    return None
+
+
+#: the most pieces of text an RDF/XML document's entity references may expand to in
+#: element content (rdflib joins an element's text piece by piece, which takes time growing
+#: with the square of their number: 80,000 took 17 s, and ten nested entities for ever)
+MOST_ENTITY_PIECES = 10_000
+_PREDEFINED = frozenset({"amp", "lt", "gt", "apos", "quot"})
+_ENTITY_REF = re.compile(r"&([^&;#\s]+);")
+
+
+def entity_pieces(data: bytes, most: int = MOST_ENTITY_PIECES) -> int:
+    """How many pieces of text the entity references in an XML document's element content
+    expand to, each nested reference counted (counting stops past ``most``); 0 for XML
+    the parser refuses (rdflib then says what is wrong with it). Attribute values are
+    expanded by the XML parser itself, which guards them.
+
+    >>> doc = b'<!DOCTYPE r [<!ENTITY a "x"><!ENTITY b "&a;&a;&a;">]><r>&b;&b; &amp;</r>'
+    >>> entity_pieces(doc)
+    8
+    """
+    import xml.parsers.expat
+
+    values: dict[str, str] = {}
+    refs: list[str] = []
+    parser = xml.parsers.expat.ParserCreate()
+
+    def declared(name, is_parameter, value, *_rest) -> None:
+        if not is_parameter and value is not None:
+            values[name] = value
+
+    def other(text: str) -> None:  # a reference in content: not expanded, handed here
+        if text.startswith("&") and not text.startswith("&#") and text[1:-1] not in _PREDEFINED:
+            refs.append(text[1:-1])
+
+    parser.EntityDeclHandler = declared
+    parser.DefaultHandler = other  # set: content references are not expanded
+    try:
+        parser.Parse(data, True)
+    except xml.parsers.expat.ExpatError:
+        return 0
+    counted: dict[str, int] = {}
+
+    def pieces(name: str, depth: int = 0) -> int:
+        if name not in counted:
+            inner = _ENTITY_REF.findall(values.get(name, "")) if depth < 64 else []
+            counted[name] = min(most + 1, 1 + sum(pieces(n, depth + 1) for n in inner
+                                                  if n not in _PREDEFINED))
+        return counted[name]
+
+    total = 0
+    for name in refs:
+        total += pieces(name)
+        if total > most:
+            break
+    return total
+
+
+def parse_rdflib(path: Path, fmt: str):  # -> rdflib.Graph
+    """``path`` parsed by rdflib in ``fmt``, reading nothing but the file: JSON-LD whose
+    context is named by address (:func:`remote_context`) is refused, not fetched (a file
+    from another publisher would otherwise make polku ask whatever address it names,
+    inside the organisation's network too, or read a local file); RDF/XML's external
+    entities are never read (rdflib's parser leaves them out), and RDF/XML whose entities
+    expand to more pieces of text than rdflib reads in reasonable time
+    (:func:`entity_pieces`) is refused."""
     import rdflib
 
+    if fmt == "json-ld":
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise PolkuError(N_("cannot read the file ({reason})"), params={
+                "reason": os_reason(e)}, file=str(path)) from None
+        named = remote_context(data)
+        if named is not None:
+            from polku.privacy import find_hetu
+
+            raise PolkuError(N_("the JSON-LD loads its context from elsewhere ({context}): "
+                                "polku reads nothing from the network or from other files; "
+                                "write the context into the file itself"),
+                             params={"context": named[:200] if find_hetu(named) is None
+                                     else "@context"}, file=str(path))
+    elif fmt == "xml":
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            raise PolkuError(N_("cannot read the file ({reason})"), params={
+                "reason": os_reason(e)}, file=str(path)) from None
+        if entity_pieces(data) > MOST_ENTITY_PIECES:
+            raise PolkuError(N_("the RDF/XML's entity references expand to more than {most} "
+                                "pieces of text (the shape of an entity bomb, which would take "
+                                "hours to read): it is not read"),
+                             params={"most": Figure(MOST_ENTITY_PIECES)}, file=str(path))
+    return rdflib.Graph().parse(path, format=fmt)
+
+
+def rdflib_graph(path: str | Path):  # -> rdflib.Graph
+    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
     path = Path(path)
     fmt = "json-ld" if path.suffix.lower() in (".jsonld", ".json") else "turtle"
     try:
-        return rdflib.Graph().parse(path, format=fmt)
+        return parse_rdflib(path, fmt)
+    except PolkuError:
+        raise
     except json.JSONDecodeError as e:  # JSON that is not JSON: where, as polku says it
         raise PolkuError(N_("not valid JSON at character {column} of the line (the parser "
                             "says: {detail})"), params={"column": e.colno, "detail": e.msg},

@@ -121,13 +121,17 @@ def headings(tr: Translator) -> list[str]:
 
 
 def actions_csv(rows: list[dict[str, Any]], tr: Translator | None = None) -> str:
-    """The rows as CSV (UTF-8, comma-separated, headings in ``tr``'s language)."""
+    """The rows as CSV (UTF-8, comma-separated, headings in ``tr``'s language); a cell that
+    starts like a formula (a name or a note typed ``=HYPERLINK(…)``) gets a leading ``'``,
+    so that the spreadsheet it is opened in shows it rather than runs it."""
+    from polku.io.workbook import neutral
+
     tr = tr or translator()
     buf = io.StringIO(newline="")
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(headings(tr))
     for r in rows:
-        w.writerow([shown(r, k) for k in COLUMNS])
+        w.writerow([neutral(shown(r, k)) for k in COLUMNS])
     return buf.getvalue()
 
 

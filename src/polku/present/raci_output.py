@@ -299,6 +299,12 @@ def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
     legend.append([tr("Data"), m.title or m.graph])
     legend.column_dimensions["A"].width = 28
     legend.column_dimensions["B"].width = 60
+    for sheet in book.worksheets:
+        # a name or a title typed "=HYPERLINK(…)" is text here, never a formula
+        for row in sheet.iter_rows():
+            for c in row:
+                if c.data_type == "f":
+                    c.data_type = "s"
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

@@ -137,7 +137,10 @@ def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
 
 def regions_csv(result: dict[str, Any]) -> str:
     """One row per region, one column per figure (machine-readable: plain numbers, the
-    kinds' rates as ``findings_per_10k:<kind>``)."""
+    kinds' rates as ``findings_per_10k:<kind>``); a title that starts like a formula gets a
+    leading ``'``, as in every CSV polku writes."""
+    from polku.io.workbook import neutral
+
     buf = io.StringIO(newline="")
     cols = ["region", "title", "illustrative", "suppressed_segments"] + result["measures"] + [
         f"findings_per_10k:{k}" for k in result["kinds"]]
@@ -147,7 +150,8 @@ def regions_csv(result: dict[str, Any]) -> str:
         row = {**r, **{f"findings_per_10k:{k}": r["findings_per_10k"].get(k, 0)
                        if r["findings_per_10k"] else "" for k in result["kinds"]}}
         w.writerow(["" if row.get(c) is None else
-                    ("yes" if row[c] is True else "no" if row[c] is False else row[c])
+                    ("yes" if row[c] is True else "no" if row[c] is False else
+                     neutral(row[c]) if isinstance(row[c], str) else row[c])
                     for c in cols])
     return buf.getvalue()
 

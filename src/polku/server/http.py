@@ -1,6 +1,8 @@
 """What every response of the server gets, whatever route answered: HEAD for every GET,
-security headers, cache headers, ``Vary: Accept-Language`` on pages and on the API (their
-texts, the errors and ``X-Polku-Stale`` among them, may be in the browser's language), and
+security headers, cache headers (``private`` for an answer to a request with a credential:
+it may hold an editor's true figures), ``Vary: Accept-Language, Authorization, Cookie`` on
+pages and on the API (their texts, the errors and ``X-Polku-Stale`` among them, may be in
+the browser's language; their figures depend on the credential), and
 the ``X-Polku-Stale`` header naming a broken source.
 
 Written as plain ASGI middleware (no per-route code), so that error pages, the API docs
@@ -103,6 +105,15 @@ STATIC_PREFIXES = ("/static-offline-docs/",)
 STATIC_CACHE = "public, max-age=86400"
 #: pages and JSON change with the graph: revalidate every time (the ETag makes it cheap)
 DYNAMIC_CACHE = "no-cache"
+#: an answer to a request with a credential: an editor reads the true figures at the same
+#: address and under the same ETag as the public reads the published ones, so no shared
+#: cache (a reverse proxy, a CDN) may keep it for another reader
+PRIVATE_CACHE = "private, no-cache"
+#: what a page or an API answer depends on besides its address: the credential (a bearer
+#: token or the session cookie) decides which figures it holds
+VARY_CREDENTIALS = ("Authorization", "Cookie")
+#: the session cookie of the web UI's sign-in (:data:`polku.server.auth.SESSION_COOKIE`)
+_SESSION_COOKIE = b"polku_session="
 
 
 #: the largest request body, in bytes: a row is a few kilobytes, and the longest cell
@@ -195,20 +206,41 @@ def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
 
 
-def _vary_on_language(headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
-    """``headers`` with Accept-Language added to ``Vary`` (kept once, beside any other).
+def _vary_on_language(headers: list[tuple[bytes, bytes]],
+                      also: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
+    """``headers`` with Accept-Language (and the names ``also``) added to ``Vary`` (each
+    kept once, beside any other).
 
     >>> _vary_on_language([(b"vary", b"Accept-Encoding")])
     [(b'vary', b'Accept-Encoding, Accept-Language')]
-    >>> _vary_on_language([])
-    [(b'vary', b'Accept-Language')]
+    >>> _vary_on_language([], VARY_CREDENTIALS)
+    [(b'vary', b'Accept-Language, Authorization, Cookie')]
     """
     values = [v.decode() for k, v in headers if k.lower() == b"vary"]
     names = [n.strip() for v in values for n in v.split(",") if n.strip()]
-    if "accept-language" not in {n.lower() for n in names}:
-        names.append("Accept-Language")
+    for name in ("Accept-Language",) + also:
+        if name.lower() not in {n.lower() for n in names}:
+            names.append(name)
     return [(k, v) for k, v in headers if k.lower() != b"vary"] + \
         [(b"vary", ", ".join(names).encode())]
+
+
+def carries_credential(scope: Scope) -> bool:
+    """Whether a request carries a credential (an ``Authorization`` header, the session
+    cookie): its answer may hold an editor's true figures.
+
+    >>> carries_credential({"headers": [(b"cookie", b"a=1; polku_session=x")]})
+    True
+    >>> carries_credential({"headers": [(b"cookie", b"polku_login=x")]})
+    False
+    """
+    for key, value in scope.get("headers") or []:
+        if key == b"authorization" and value.strip():
+            return True
+        if key == b"cookie" and any(c.strip().startswith(_SESSION_COOKIE)
+                                    for c in value.split(b";")):
+            return True
+    return False
 
 
 class ServerHeaders:
@@ -225,6 +257,8 @@ class ServerHeaders:
         if head:
             scope = dict(scope, method="GET")
         path = scope.get("path", "")
+        static = path.startswith(STATIC_PREFIXES)
+        credentialed = carries_credential(scope)
 
         async def wrapped(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -234,9 +268,10 @@ class ServerHeaders:
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
                 if _is_html(headers) or path.startswith("/api/"):
-                    headers = _vary_on_language(headers)
+                    headers = _vary_on_language(headers, () if static else VARY_CREDENTIALS)
                 if b"cache-control" not in present:
-                    cache = STATIC_CACHE if path.startswith(STATIC_PREFIXES) else DYNAMIC_CACHE
+                    cache = STATIC_CACHE if static else \
+                        PRIVATE_CACHE if credentialed else DYNAMIC_CACHE
                     headers.append((b"cache-control", cache.encode()))
                 message = dict(message, headers=headers)
             elif head and message["type"] == "http.response.body":
