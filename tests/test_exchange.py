@@ -18,7 +18,7 @@ import pytest
 from helpers import EXAMPLE_TTL as EXAMPLE, edit, run
 from polku.io import exchange, formats, workbook
 from polku.present.mermaid import mermaid
-from polku.graph import summary
+from polku.graph import summary, title
 from polku.io.load import load_graph
 
 # these tests read the command line's English source texts
@@ -79,6 +79,77 @@ def test_gexf_reads_in_networkx_and_declares_typed_attributes(tmp_path: Path) ->
     assert declared["type"] == "string"
     nodes = root.findall("g:graph/g:nodes/g:node", ns)
     assert len(nodes) == g.number_of_nodes() and all(n.get("label") for n in nodes)
+
+
+STANDARDS = Path(__file__).parent / "standards"
+
+
+def _schema_errors(path: Path, schema: str) -> list[str]:
+    """What lxml's XML Schema validator says against the official schema (tests/standards)."""
+    from lxml import etree
+
+    xsd = etree.XMLSchema(etree.parse(str(STANDARDS / schema)))
+    xsd.validate(etree.parse(str(path)))
+    return [f"line {e.line}: {e.message}" for e in xsd.error_log]
+
+
+@pytest.fixture(scope="module")
+def merged_ttl(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("national") / "national.ttl"
+    from helpers import SECOND
+
+    assert run("merge", EXAMPLE, SECOND, "-o", out).exit_code == 0
+    return out
+
+
+@pytest.mark.parametrize("fmt, schema", [("graphml", "graphml.xsd"), ("gexf", "gexf.xsd")])
+@pytest.mark.parametrize("which", ["region", "merged"])
+def test_graphml_and_gexf_are_valid_against_their_schemas(
+        tmp_path: Path, merged_ttl: Path, fmt: str, schema: str, which: str) -> None:
+    """Gephi and yEd take an edge id for the edge: a GraphML that gave every `provides`
+    edge the id 'provides' lost all but one of them there, and the schema refuses it (its
+    edge ids are unique); a merged graph's `region/id` is no XML name token; GEXF 1.2's
+    <graph> has no `name`."""
+    source = EXAMPLE if which == "region" else merged_ttl
+    out = tmp_path / f"x.{fmt}"
+    assert run("export", source, "--to", fmt, "-o", out).exit_code == 0
+    assert _schema_errors(out, schema) == []
+
+
+def test_graphml_keeps_every_edge_and_the_ids_of_a_merged_graph(tmp_path: Path,
+                                                                  merged_ttl: Path) -> None:
+    out = tmp_path / "n.graphml"
+    assert run("export", merged_ttl, "--to", "graphml", "-o", out, "--no-suppress").exit_code == 0
+    g = load_graph(merged_ttl)
+    root = ET.parse(out).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    edges = root.findall("g:graph/g:edge", ns)
+    assert len(edges) == g.number_of_edges()
+    assert len({e.get("id") for e in edges}) == len(edges)
+    back = nx.read_graphml(out)
+    # the node id is an XML name token (region:id); polku_id keeps polku's own id
+    assert back.nodes["keski-uusimaa:alkuhaastattelu"]["polku_id"] == "keski-uusimaa/alkuhaastattelu"
+    assert {d["polku_id"] for _, d in back.nodes(data=True)} == set(g.nodes)
+    # the edge keys polku gives (responsibility:lead, step:2 …) are kept as `key`
+    assert {(d["kind"], d["key"]) for *_, d in back.edges(data=True)} == {
+        (d["kind"], k) for *_, k, d in g.edges(keys=True, data=True)}
+
+
+def test_gexf_is_the_same_bytes_on_any_day_and_says_what_graph_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """networkx stamps GEXF with today's date: the same graph gave other bytes every day."""
+    import time
+
+    out = tmp_path / "a.gexf"
+    assert run("export", EXAMPLE, "--to", "gexf", "-o", out).exit_code == 0
+    monkeypatch.setattr(time, "strftime", lambda *a, **k: "2099-01-01")
+    assert run("export", EXAMPLE, "--to", "gexf", "-o", tmp_path / "b.gexf").exit_code == 0
+    assert out.read_bytes() == (tmp_path / "b.gexf").read_bytes()
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    meta = ET.parse(out).getroot().find("g:meta", ns)
+    assert meta.find("g:creator", ns).text == "polku"
+    assert meta.find("g:description", ns).text == title(load_graph(EXAMPLE))
+    assert "keski-uusimaa" in meta.find("g:keywords", ns).text
 
 
 # -- neo4j-admin CSV, loaded into the real server ---------------------------------------------
