@@ -361,3 +361,46 @@ def test_json_ld_is_the_same_bytes_in_every_run(tmp_path: Path) -> None:
                        check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] == outs[2]
+
+
+# -- JSON-LD in: nothing fetched from the network -------------------------------------------
+
+@pytest.mark.parametrize("context", [
+    "https://example.org/context.jsonld",
+    ["https://example.org/a.jsonld", {"dct": "http://purl.org/dc/terms/"}],
+    {"@import": "https://example.org/base.jsonld"},
+])
+@pytest.mark.parametrize("command", ["validate", "import"])
+def test_a_remote_json_ld_context_is_refused_not_fetched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, context: object, command: str) -> None:
+    """rdflib fetches a remote @context while parsing: reading someone's JSON-LD made polku
+    reach out to an address the file chose (and, offline, fail with a resolver's error)."""
+    import socket
+
+    tried: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        tried.append(args)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    doc = {"@context": context, "@id": "https://example.org/s",
+           "@type": "http://purl.org/vocab/cpsv#PublicService"}
+    path = tmp_path / "other.jsonld"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    args = ["import", path, "-o", tmp_path / "out"] if command == "import" else [command, path]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert "other.jsonld" in result.output and "https://example.org/" in result.output
+    assert "remote context" in result.output
+    assert tried == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_json_ld_with_its_context_in_the_file_still_reads(tmp_path: Path) -> None:
+    out = tmp_path / "g.jsonld"
+    assert run("export", EXAMPLE, "--to", "jsonld", "--no-suppress", "-o", out).exit_code == 0
+    back = load_graph(out)
+    g = load_graph(EXAMPLE)
+    assert sorted(back.nodes) == sorted(g.nodes) and back.graph["name"] == g.graph["name"]

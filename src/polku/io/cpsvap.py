@@ -115,15 +115,15 @@ def text_columns(col: str, texts: dict[str | None, str]) -> tuple[dict[str, str]
 
 def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
     """Read another publisher's CPSV-AP file into polku's graph (see the module doc)."""
-    import rdflib
-
     path = Path(path)
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         raise PolkuError(N_("unknown RDF file: expected .ttl, .jsonld, .rdf or .nt"),
                          params={}, file=str(path))
     try:
-        data = rdflib.Graph().parse(path, format=fmt)
+        data = rdf.parse_rdflib(path, fmt)
+    except PolkuError:
+        raise
     except Exception as e:  # rdflib raises many types for bad input
         detail = " ".join(str(e).split())
         raise PolkuError(N_("cannot parse as {format} ({detail})"), params={

@@ -958,18 +958,65 @@ def from_rdflib_triples(graph) -> Iterator[Triple]:
             yield str(s), str(p), str(o)
 
 
-def rdflib_graph(path: str | Path):  # -> rdflib.Graph
-    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
+def remote_contexts(value: Any) -> list[str]:
+    """The remote contexts a JSON-LD document names (``@context`` as an address, alone or
+    in a list, anywhere in it, and a context's ``@import``), in document order.
+
+    >>> remote_contexts({"@context": ["https://a/c.jsonld", {"@import": "https://b/i"}],
+    ...                  "x": {"@context": {"dct": "http://purl.org/dc/terms/"}}})
+    ['https://a/c.jsonld', 'https://b/i']
+    """
+    found: list[str] = []
+
+    def walk(v: Any) -> None:
+        if isinstance(v, dict):
+            for k, x in v.items():
+                if k in ("@context", "@import"):
+                    found.extend(i for i in (x if isinstance(x, list) else [x])
+                                 if isinstance(i, str))
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+
+    walk(value)
+    return found
+
+
+def parse_rdflib(path: Path, fmt: str):  # -> rdflib.Graph
+    """``path`` parsed by rdflib as ``fmt``; JSON-LD only with its contexts in the file:
+    rdflib fetches a remote ``@context`` while it parses, and reading a file must not make
+    polku reach out to an address the file chose. Raises ``json.JSONDecodeError`` for JSON
+    that is not JSON, and rdflib's own errors."""
     import rdflib
 
+    if fmt != "json-ld":
+        return rdflib.Graph().parse(path, format=fmt)
+    text = path.read_text(encoding="utf-8-sig")
+    remote = remote_contexts(json.loads(text))
+    if remote:
+        raise PolkuError(N_("the JSON-LD names a remote context {url}: polku fetches nothing "
+                            "from the network, so put the context in the file (an object "
+                            "under @context)"), params={"url": remote[0]}, file=str(path))
+    return rdflib.Graph().parse(data=text, format="json-ld",
+                                publicID=path.resolve().as_uri())
+
+
+def rdflib_graph(path: str | Path):  # -> rdflib.Graph
+    """A Turtle or JSON-LD file parsed by rdflib as it stands (for SHACL)."""
     path = Path(path)
     fmt = "json-ld" if path.suffix.lower() in (".jsonld", ".json") else "turtle"
     try:
-        return rdflib.Graph().parse(path, format=fmt)
+        return parse_rdflib(path, fmt)
     except json.JSONDecodeError as e:  # JSON that is not JSON: where, as polku says it
         raise PolkuError(N_("not valid JSON at character {column} of the line (the parser "
                             "says: {detail})"), params={"column": e.colno, "detail": e.msg},
                          file=str(path), row=e.lineno) from None
+    except PolkuError:
+        raise
+    except OSError as e:
+        raise PolkuError(N_("cannot read the file ({reason})"), params={
+            "reason": os_reason(e)}, file=str(path)) from None
     except Exception as e:  # rdflib raises many types for bad input
         detail = " ".join(str(e).split())  # rdflib's messages run over several lines
         raise PolkuError(N_("cannot parse as {format} ({detail})"), params={
