@@ -272,6 +272,26 @@ def test_mermaid_escapes_labels() -> None:
     assert 'n_a["Palvelu #quot;A#quot; #lt;b#gt;"]' in text and "n_a --> n_o" in text
 
 
+def test_mermaid_keeps_nodes_whose_ids_differ_only_in_punctuation() -> None:
+    """'tyo-paja' and 'tyo_paja' (and a merged graph's 'r/x' and 'r-x') were both drawn as
+    one Mermaid node n_tyo_paja: two services became one box with both services' arrows."""
+    from polku.graph import add_edge, new_graph
+
+    g = new_graph()
+    for n, name in (("tyo-paja", "Työpaja"), ("tyo_paja", "Paja"), ("r/x", "X"), ("r-x", "Y")):
+        g.add_node(n, type="service", name=name)
+    g.add_node("o", type="outcome", name="Työ")
+    for i, n in enumerate(("tyo-paja", "tyo_paja", "r/x", "r-x")):
+        g.add_node(f"ref{i}", type="referral")
+        add_edge(g, f"ref{i}", n, "from"), add_edge(g, f"ref{i}", "o", "to")
+    lines = [x.strip() for x in mermaid(g).splitlines()[1:]]
+    boxes = [x for x in lines if "-->" not in x]
+    arrows = [x for x in lines if "-->" in x]
+    ids = [x.split("[")[0].split("(")[0] for x in boxes]
+    assert len(ids) == 5 and len(set(ids)) == 5, boxes
+    assert len(set(arrows)) == 4, arrows
+
+
 def test_export_names_must_fit_the_format(tmp_path: Path) -> None:
     for fmt, name in (("graphml", "x.ttl"), ("gexf", "x.graphml"), ("csv", "x.csv"),
                       ("mermaid", "x.txt"), ("cpsv-ap", "x.xlsx")):
