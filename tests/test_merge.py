@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import copy_mini, run
 from polku.io import rdf
 from polku.analyses.findings import find
 from polku.io.load import load_graph
@@ -143,11 +143,9 @@ def test_neo4j_pull_all_is_the_merge_of_every_region(neo4j_alone, tmp_path: Path
 
 def _regions(tmp_path: Path, a_actors: str, b_actors: str) -> tuple[Path, Path]:
     """Two copies of the mini workbook, regions 'ra' and 'rb', with the actors given."""
-    mini = Path(__file__).parent / "data" / "mini"
     out = []
     for name, actors in (("ra", a_actors), ("rb", b_actors)):
-        folder = tmp_path / name
-        shutil.copytree(mini, folder)
+        folder = copy_mini(tmp_path / name)
         (folder / "graph.csv").write_text(f"id,title\n{name},{name}\n", encoding="utf-8")
         (folder / "actors.csv").write_text(actors, encoding="utf-8")
         out.append(folder)
