@@ -3,6 +3,7 @@ zero violations against the official SHACL shapes (tests/standards/, CC-BY 4.0 �
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pyshacl
@@ -145,3 +146,50 @@ def test_the_note_names_the_responsible_organisation_and_its_kind(tmp_path: Path
         line = next(ln for ln in result.output.splitlines()
                     if "(hyria-ammatillinen-koulutus)" in ln)
         assert said in " ".join(line.split())
+
+
+ELI = rdflib.Namespace("http://data.europa.eu/eli/ontology#")
+FINLEX_ELI = re.compile(r"^http://data\.finlex\.fi/eli/sd/(1[789]\d\d|20\d\d)/[1-9]\d*$")
+
+
+def test_legal_basis_is_a_finlex_eli_legal_resource(tmp_path: Path) -> None:
+    """A public service's legal basis was only polku:legalBasis text, which no CPSV-AP tool
+    reads: the statutes it cites by number are now cv:hasLegalResource, the Finlex ELI of
+    the statute (http://data.finlex.fi/eli/sd/<year>/<number>), an eli:LegalResource."""
+    out = tmp_path / "c.ttl"
+    assert run("export", ROOT / "graphs" / "keski-uusimaa", "--to", "cpsv-ap", "-o", out
+               ).exit_code == 0
+    data = rdflib.Graph().parse(out, format="turtle")
+    base = "https://w3id.org/polku/id/keski-uusimaa/"
+    laws = {str(o) for o in data.objects(None, CV.hasLegalResource)}
+    assert laws and all(FINLEX_ELI.match(law) for law in laws), laws
+    assert all((rdflib.URIRef(law), rdflib.RDF.type, ELI.LegalResource) in data for law in laws)
+
+    def of(service: str) -> set[str]:
+        return {str(o) for o in data.objects(rdflib.URIRef(base + service), CV.hasLegalResource)}
+
+    # 'Laki työvoimapalvelujen järjestämisestä 380/2023'
+    assert of("alkuhaastattelu") == {"http://data.finlex.fi/eli/sd/2023/380"}
+    # 'Sosiaalihuoltolaki 1301/2014, 17 §': the statute (a section's ELI needs its chapter)
+    g = load_graph(ROOT / "graphs" / "keski-uusimaa")
+    cites_section = [n for n, d in g.nodes(data=True)
+                     if d.get("legal_basis") == "Sosiaalihuoltolaki 1301/2014, 17 §"]
+    assert cites_section and of(cites_section[0]) <= {"http://data.finlex.fi/eli/sd/2014/1301"}
+    # every service a cpsv:PublicService, and only those, says its legal resources
+    public = {str(s) for s in data.subjects(rdflib.RDF.type, CPSV.PublicService)}
+    assert {str(s) for s in data.subjects(CV.hasLegalResource, None)} <= public
+    # the text stays beside it, and reading the file back gives the same graph
+    assert (rdflib.URIRef(base + "alkuhaastattelu"), rdflib.URIRef(rdf.POLKU + "legalBasis"),
+            rdflib.Literal("Laki työvoimapalvelujen järjestämisestä 380/2023")) in data
+
+
+def test_statute_numbers_in_a_legal_basis() -> None:
+    assert rdf.finlex_statutes("Laki työvoimapalvelujen järjestämisestä 380/2023") == [
+        "http://data.finlex.fi/eli/sd/2023/380"]
+    assert rdf.finlex_statutes("Terveydenhuoltolaki 1326/2010, 29 §; Mielenterveyslaki "
+                               "(1116/1990)") == ["http://data.finlex.fi/eli/sd/1990/1116",
+                                                  "http://data.finlex.fi/eli/sd/2010/1326"]
+    # no number, a date, a year too early or late, a zero: no statute
+    assert rdf.finlex_statutes("Laki Työkanava Oy -nimisestä osakeyhtiöstä (voimaan "
+                               "1.7.2022)") == []
+    assert rdf.finlex_statutes("12/1650 0/2020 5/2200 dnro 2023/380/12") == []

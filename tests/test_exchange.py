@@ -18,7 +18,7 @@ import pytest
 from helpers import EXAMPLE_TTL as EXAMPLE, edit, run
 from polku.io import exchange, formats, workbook
 from polku.present.mermaid import mermaid
-from polku.graph import summary
+from polku.graph import summary, title
 from polku.io.load import load_graph
 
 # these tests read the command line's English source texts
@@ -79,6 +79,77 @@ def test_gexf_reads_in_networkx_and_declares_typed_attributes(tmp_path: Path) ->
     assert declared["type"] == "string"
     nodes = root.findall("g:graph/g:nodes/g:node", ns)
     assert len(nodes) == g.number_of_nodes() and all(n.get("label") for n in nodes)
+
+
+STANDARDS = Path(__file__).parent / "standards"
+
+
+def _schema_errors(path: Path, schema: str) -> list[str]:
+    """What lxml's XML Schema validator says against the official schema (tests/standards)."""
+    from lxml import etree
+
+    xsd = etree.XMLSchema(etree.parse(str(STANDARDS / schema)))
+    xsd.validate(etree.parse(str(path)))
+    return [f"line {e.line}: {e.message}" for e in xsd.error_log]
+
+
+@pytest.fixture(scope="module")
+def merged_ttl(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("national") / "national.ttl"
+    from helpers import SECOND
+
+    assert run("merge", EXAMPLE, SECOND, "-o", out).exit_code == 0
+    return out
+
+
+@pytest.mark.parametrize("fmt, schema", [("graphml", "graphml.xsd"), ("gexf", "gexf.xsd")])
+@pytest.mark.parametrize("which", ["region", "merged"])
+def test_graphml_and_gexf_are_valid_against_their_schemas(
+        tmp_path: Path, merged_ttl: Path, fmt: str, schema: str, which: str) -> None:
+    """Gephi and yEd take an edge id for the edge: a GraphML that gave every `provides`
+    edge the id 'provides' lost all but one of them there, and the schema refuses it (its
+    edge ids are unique); a merged graph's `region/id` is no XML name token; GEXF 1.2's
+    <graph> has no `name`."""
+    source = EXAMPLE if which == "region" else merged_ttl
+    out = tmp_path / f"x.{fmt}"
+    assert run("export", source, "--to", fmt, "-o", out).exit_code == 0
+    assert _schema_errors(out, schema) == []
+
+
+def test_graphml_keeps_every_edge_and_the_ids_of_a_merged_graph(tmp_path: Path,
+                                                                  merged_ttl: Path) -> None:
+    out = tmp_path / "n.graphml"
+    assert run("export", merged_ttl, "--to", "graphml", "-o", out, "--no-suppress").exit_code == 0
+    g = load_graph(merged_ttl)
+    root = ET.parse(out).getroot()
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    edges = root.findall("g:graph/g:edge", ns)
+    assert len(edges) == g.number_of_edges()
+    assert len({e.get("id") for e in edges}) == len(edges)
+    back = nx.read_graphml(out)
+    # the node id is an XML name token (region:id); polku_id keeps polku's own id
+    assert back.nodes["keski-uusimaa:alkuhaastattelu"]["polku_id"] == "keski-uusimaa/alkuhaastattelu"
+    assert {d["polku_id"] for _, d in back.nodes(data=True)} == set(g.nodes)
+    # the edge keys polku gives (responsibility:lead, step:2 …) are kept as `key`
+    assert {(d["kind"], d["key"]) for *_, d in back.edges(data=True)} == {
+        (d["kind"], k) for *_, k, d in g.edges(keys=True, data=True)}
+
+
+def test_gexf_is_the_same_bytes_on_any_day_and_says_what_graph_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """networkx stamps GEXF with today's date: the same graph gave other bytes every day."""
+    import time
+
+    out = tmp_path / "a.gexf"
+    assert run("export", EXAMPLE, "--to", "gexf", "-o", out).exit_code == 0
+    monkeypatch.setattr(time, "strftime", lambda *a, **k: "2099-01-01")
+    assert run("export", EXAMPLE, "--to", "gexf", "-o", tmp_path / "b.gexf").exit_code == 0
+    assert out.read_bytes() == (tmp_path / "b.gexf").read_bytes()
+    ns = {"g": "http://www.gexf.net/1.2draft"}
+    meta = ET.parse(out).getroot().find("g:meta", ns)
+    assert meta.find("g:creator", ns).text == "polku"
+    assert meta.find("g:description", ns).text == title(load_graph(EXAMPLE))
+    assert "keski-uusimaa" in meta.find("g:keywords", ns).text
 
 
 # -- neo4j-admin CSV, loaded into the real server ---------------------------------------------
@@ -201,6 +272,26 @@ def test_mermaid_escapes_labels() -> None:
     assert 'n_a["Palvelu #quot;A#quot; #lt;b#gt;"]' in text and "n_a --> n_o" in text
 
 
+def test_mermaid_keeps_nodes_whose_ids_differ_only_in_punctuation() -> None:
+    """'tyo-paja' and 'tyo_paja' (and a merged graph's 'r/x' and 'r-x') were both drawn as
+    one Mermaid node n_tyo_paja: two services became one box with both services' arrows."""
+    from polku.graph import add_edge, new_graph
+
+    g = new_graph()
+    for n, name in (("tyo-paja", "Työpaja"), ("tyo_paja", "Paja"), ("r/x", "X"), ("r-x", "Y")):
+        g.add_node(n, type="service", name=name)
+    g.add_node("o", type="outcome", name="Työ")
+    for i, n in enumerate(("tyo-paja", "tyo_paja", "r/x", "r-x")):
+        g.add_node(f"ref{i}", type="referral")
+        add_edge(g, f"ref{i}", n, "from"), add_edge(g, f"ref{i}", "o", "to")
+    lines = [x.strip() for x in mermaid(g).splitlines()[1:]]
+    boxes = [x for x in lines if "-->" not in x]
+    arrows = [x for x in lines if "-->" in x]
+    ids = [x.split("[")[0].split("(")[0] for x in boxes]
+    assert len(ids) == 5 and len(set(ids)) == 5, boxes
+    assert len(set(arrows)) == 4, arrows
+
+
 def test_export_names_must_fit_the_format(tmp_path: Path) -> None:
     for fmt, name in (("graphml", "x.ttl"), ("gexf", "x.graphml"), ("csv", "x.csv"),
                       ("mermaid", "x.txt"), ("cpsv-ap", "x.xlsx")):
@@ -290,3 +381,46 @@ def test_json_ld_is_the_same_bytes_in_every_run(tmp_path: Path) -> None:
                        check=True, capture_output=True, env={**os.environ, "PYTHONHASHSEED": seed})
         outs.append(out.read_bytes())
     assert outs[0] == outs[1] == outs[2]
+
+
+# -- JSON-LD in: nothing fetched from the network -------------------------------------------
+
+@pytest.mark.parametrize("context", [
+    "https://example.org/context.jsonld",
+    ["https://example.org/a.jsonld", {"dct": "http://purl.org/dc/terms/"}],
+    {"@import": "https://example.org/base.jsonld"},
+])
+@pytest.mark.parametrize("command", ["validate", "import"])
+def test_a_remote_json_ld_context_is_refused_not_fetched(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, context: object, command: str) -> None:
+    """rdflib fetches a remote @context while parsing: reading someone's JSON-LD made polku
+    reach out to an address the file chose (and, offline, fail with a resolver's error)."""
+    import socket
+
+    tried: list[object] = []
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        tried.append(args)
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    doc = {"@context": context, "@id": "https://example.org/s",
+           "@type": "http://purl.org/vocab/cpsv#PublicService"}
+    path = tmp_path / "other.jsonld"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    args = ["import", path, "-o", tmp_path / "out"] if command == "import" else [command, path]
+    result = run(*args)
+    assert result.exit_code == 1, result.output
+    assert "other.jsonld" in result.output and "https://example.org/" in result.output
+    assert "loads its context from elsewhere" in result.output
+    assert tried == []
+    assert not (tmp_path / "out").exists()
+
+
+def test_json_ld_with_its_context_in_the_file_still_reads(tmp_path: Path) -> None:
+    out = tmp_path / "g.jsonld"
+    assert run("export", EXAMPLE, "--to", "jsonld", "--no-suppress", "-o", out).exit_code == 0
+    back = load_graph(out)
+    g = load_graph(EXAMPLE)
+    assert sorted(back.nodes) == sorted(g.nodes) and back.graph["name"] == g.graph["name"]

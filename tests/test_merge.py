@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import run
+from helpers import copy_mini, run
 from polku.io import rdf
 from polku.analyses.findings import find
 from polku.io.load import load_graph
@@ -139,3 +139,56 @@ def test_neo4j_pull_all_is_the_merge_of_every_region(neo4j_alone, tmp_path: Path
     assert [n for n, d in got.nodes(data=True) if d.get("business_id") == "0246246-0"] == \
         ["national/kela"]
     assert "keski-suomi/hyvaks" in got
+
+
+def _regions(tmp_path: Path, a_actors: str, b_actors: str) -> tuple[Path, Path]:
+    """Two copies of the mini workbook, regions 'ra' and 'rb', with the actors given."""
+    out = []
+    for name, actors in (("ra", a_actors), ("rb", b_actors)):
+        folder = copy_mini(tmp_path / name)
+        (folder / "graph.csv").write_text(f"id,title\n{name},{name}\n", encoding="utf-8")
+        (folder / "actors.csv").write_text(actors, encoding="utf-8")
+        out.append(folder)
+    return out[0], out[1]
+
+
+def test_two_actors_of_one_region_with_one_business_id_are_refused(tmp_path: Path) -> None:
+    """A unit given its organisation's business id was folded into the organisation: the
+    merged Kela was named 'Työkykytiimi', was part of itself, and the conflict line said the
+    graph kept 'Kela' when it kept 'Työkykytiimi'."""
+    a, b = _regions(
+        tmp_path,
+        "id,name,kind,parent,region,business_id\n"
+        "keusote,Keusote,wellbeing-county,,Keski-Uusimaa,\n"
+        "tyokykytiimi,Työkykytiimi,wellbeing-county,kela,Keski-Uusimaa,0246246-0\n"
+        "kela,Kela,kela,,,0246246-0\n",
+        "id,name,kind,parent,region,business_id\n"
+        "keusote,Keusote,wellbeing-county,,Keski-Uusimaa,\n"
+        "tyokykytiimi,Työkykytiimi,wellbeing-county,keusote,Keski-Uusimaa,\n"
+        "kela,Kela,kela,,,0246246-0\n")
+    result = run("merge", a, b, "-o", tmp_path / "n.ttl")
+    assert result.exit_code == 1, result.output
+    assert "'ra'" in result.output and "kela" in result.output and "tyokykytiimi" in result.output
+    assert "0246246-0" in result.output
+    assert not (tmp_path / "n.ttl").exists()
+
+
+def test_extra_columns_that_differ_are_conflicts_too(tmp_path: Path) -> None:
+    """The second region's url for the shared actor was dropped without a word."""
+    a, b = _regions(
+        tmp_path,
+        "id,name,kind,parent,region,business_id,url\n"
+        "keusote,Keusote,wellbeing-county,,Keski-Uusimaa,,\n"
+        "tyokykytiimi,Työkykytiimi,wellbeing-county,keusote,Keski-Uusimaa,,\n"
+        "kela,Kela,kela,,,0246246-0,https://www.kela.fi\n",
+        "id,name,kind,parent,region,business_id,url,phone\n"
+        "keusote,Keusote,wellbeing-county,,Keski-Uusimaa,,,\n"
+        "tyokykytiimi,Työkykytiimi,wellbeing-county,keusote,Keski-Uusimaa,,,\n"
+        "kela,Kela,kela,,,0246246-0,https://kela.fi,020 692 200\n")
+    result = run("merge", a, b, "-o", tmp_path / "n.ttl")
+    assert result.exit_code == 0, result.output
+    assert ("conflict: national/kela (business id 0246246-0): url: ra says "
+            "'https://www.kela.fi'; rb says 'https://kela.fi' (the merged graph keeps ra's)"
+            ) in result.output
+    extra = load_graph(tmp_path / "n.ttl").nodes["national/kela"]["extra"]
+    assert extra == {"url": "https://www.kela.fi", "phone": "020 692 200"}

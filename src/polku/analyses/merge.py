@@ -96,6 +96,17 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         for node, data in sorted(g.nodes(data=True)):
             if data.get("type") == "actor" and data.get("business_id"):
                 by_business.setdefault(str(data["business_id"]), []).append((region, node))
+    for bid, members in sorted(by_business.items()):
+        # one business id is one organisation: two actors of one region carrying it (a
+        # unit given its organisation's id) cannot both become the one merged actor
+        for (r1, n1), (r2, n2) in zip(members, members[1:]):
+            if r1 == r2:
+                raise PolkuError(N_("'{region}': the actors {first} and {second} have the "
+                                    "same business id {business_id}; a business id names "
+                                    "one organisation: leave it out of its units, or make "
+                                    "them one actor"),
+                                 params={"region": r1, "first": n1, "second": n2,
+                                         "business_id": bid}, field="sources")
     result = Merged(new_graph(name))
     rename: dict[tuple[str, str], str] = {}
     taken: set[str] = set()
@@ -148,19 +159,29 @@ def _merge_actor(result: Merged, merged_id: str, region: str, data: dict) -> Non
     node = result.graph.nodes[merged_id]
     for f in COMPARED:
         if f in data and f in node and data[f] != node[f]:
-            conflict = next((c for c in result.conflicts
-                             if c.actor == merged_id and c.field == f), None)
-            if conflict is None:
-                owner = _first_region(result, merged_id)
-                conflict = Conflict(merged_id, str(node.get("business_id")), f,
-                                    {owner: node[f]})
-                result.conflicts.append(conflict)
-            conflict.values[region] = data[f]
+            _conflict(result, merged_id, f, region, node[f], data[f])
         elif f in data and f not in node:
             node[f] = data[f]
     if data.get("extra"):
-        node.setdefault("extra", {}).update(
-            {k: v for k, v in data["extra"].items() if k not in node.get("extra", {})})
+        kept = node.setdefault("extra", {})
+        for col, value in data["extra"].items():
+            if col not in kept:
+                kept[col] = value
+            elif kept[col] != value:  # an extra column the regions fill differently
+                _conflict(result, merged_id, col, region, kept[col], value)
+
+
+def _conflict(result: Merged, merged_id: str, field: str, region: str, kept: object,
+              said: object) -> None:
+    """Note that ``region`` says ``said`` of the merged actor's ``field``, where the merged
+    graph keeps ``kept`` (the first region's)."""
+    conflict = next((c for c in result.conflicts
+                     if c.actor == merged_id and c.field == field), None)
+    if conflict is None:
+        conflict = Conflict(merged_id, str(result.graph.nodes[merged_id].get("business_id")),
+                            field, {_first_region(result, merged_id): kept})
+        result.conflicts.append(conflict)
+    conflict.values[region] = said
 
 
 def _first_region(result: Merged, merged_id: str) -> str:

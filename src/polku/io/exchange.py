@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -68,18 +69,92 @@ def flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return out
 
 
+#: what an XML name token (xs:NMTOKEN, a GraphML node or edge id) may hold
+_NMTOKEN = re.compile(r"[\w.:\-\u00b7\u0300-\u036f\u203f-\u2040]+")
+
+
+def graphml_id(node: str) -> str:
+    """A node's id as GraphML can hold it: an XML name token, so a merged graph's
+    ``region/id`` is written ``region:id`` (polku's ids hold no ``:``), and any other
+    character a name token has no room for as ``_uXXXX_``.
+
+    >>> graphml_id("keski-uusimaa/kela"), graphml_id("kela")
+    ('keski-uusimaa:kela', 'kela')
+    """
+    text = node.replace("/", ":") if ":" not in node else node
+    if _NMTOKEN.fullmatch(text):
+        return text
+    return "".join(c if _NMTOKEN.fullmatch(c) else f"_u{ord(c):04X}_" for c in text) or "_"
+
+
+def graphml_graph(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """:func:`flat`, shaped for GraphML's schema: node ids are XML name tokens
+    (:func:`graphml_id`; ``polku_id`` keeps polku's own id) and every edge has an id of its
+    own (``e0``, ``e1`` … in the graph's order), since GraphML edge ids are unique in a
+    document and Gephi and yEd keep one edge per id; the key polku gives an edge
+    (``responsibility:lead``, ``step:2``) is its ``key``."""
+    src = flat(g)
+    ids = {node: graphml_id(str(node)) for node in src.nodes}
+    seen: dict[str, str] = {}
+    for node, gid in ids.items():
+        if gid in seen:
+            raise PolkuError(N_("two nodes, {first} and {second}, would have the same GraphML "
+                                "id {id}"), params={"first": seen[gid], "second": node,
+                                                    "id": gid}, node=str(node))
+        seen[gid] = node
+    out = nx.MultiDiGraph()
+    out.graph.update(src.graph)
+    for node, data in src.nodes(data=True):
+        out.add_node(ids[node], **data, polku_id=str(node))
+    for i, (u, v, key, data) in enumerate(src.edges(keys=True, data=True)):
+        out.add_edge(ids[u], ids[v], key=f"e{i}", **data, key_=str(key))
+    # ``key`` is not a name networkx lets an edge attribute have while writing: renamed here
+    for *_, data in out.edges(data=True):
+        data["key"] = data.pop("key_")
+    return out
+
+
 def write_graphml(g: nx.MultiDiGraph, path: str | Path) -> None:
-    """GraphML with typed ``<key>``s (yEd, Cytoscape and Gephi read it)."""
+    """GraphML 1.0 with typed ``<key>``s, valid against its schema (yEd, Cytoscape and Gephi
+    read it)."""
     buf = io.BytesIO()
-    nx.write_graphml(flat(g), buf, encoding="utf-8", prettyprint=True)
+    nx.write_graphml(graphml_graph(g), buf, encoding="utf-8", prettyprint=True)
     atomic.write_bytes(path, buf.getvalue())
+
+
+GEXF_NS = "http://www.gexf.net/1.2draft"
 
 
 def write_gexf(g: nx.MultiDiGraph, path: str | Path) -> None:
-    """GEXF 1.2 (Gephi's own format)."""
+    """GEXF 1.2 (Gephi's own format), valid against its schema and the same bytes for the
+    same graph on any day: networkx's ``<meta>`` (today's date, networkx as the creator)
+    and its ``name`` on ``<graph>`` (which GEXF 1.2 has no room for) give way to polku's
+    ``<meta>``: ``polku`` as the creator, the graph's title as the description, its id (and
+    ``illustrative`` when it is) as the keywords."""
+    import xml.etree.ElementTree as ET
+
+    from polku.graph import title
+
     buf = io.BytesIO()
     nx.write_gexf(flat(g), buf, encoding="utf-8", prettyprint=True, version="1.2draft")
-    atomic.write_bytes(path, buf.getvalue())
+    ET.register_namespace("", GEXF_NS)
+    ET.register_namespace("xsi", "http://www.w3.org/2001/XMLSchema-instance")
+    root = ET.fromstring(buf.getvalue())
+    ns = {"g": GEXF_NS}
+    for meta in root.findall("g:meta", ns):
+        root.remove(meta)
+    meta = ET.Element(f"{{{GEXF_NS}}}meta")
+    ET.SubElement(meta, f"{{{GEXF_NS}}}creator").text = "polku"
+    ET.SubElement(meta, f"{{{GEXF_NS}}}keywords").text = ", ".join(
+        [str(g.graph.get("name", "graph"))] + (["illustrative"] if g.graph.get("illustrative")
+                                               else []))
+    ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = title(g)
+    root.insert(0, meta)
+    for graph in root.findall("g:graph", ns):
+        graph.attrib.pop("name", None)
+    ET.indent(root, space="  ")
+    atomic.write_bytes(path, ET.tostring(root, encoding="utf-8", xml_declaration=True)
+                       + b"\n")
 
 
 # -- neo4j-admin CSV ------------------------------------------------------------------------

@@ -423,13 +423,34 @@ def _places(data: dict) -> list[str]:
     return sorted(set(locations(data.get("region")) + spatial))
 
 
+ELI = "http://data.europa.eu/eli/ontology#"
+#: the ELI of a statute of the Finnish statute book (Suomen säädöskokoelma) in Finlex
+FINLEX_ELI = "http://data.finlex.fi/eli/sd/{year}/{number}"
+_STATUTE = re.compile(r"(?<![\d/.])(\d{1,4})/(\d{4})(?![\d/])")
+
+
+def finlex_statutes(legal_basis: str) -> list[str]:
+    """The Finlex ELIs of the statutes a legal basis cites by number (``380/2023``, the
+    number and year of the statute book), sorted. A section (``1301/2014, 17 §``) is cited
+    by its statute: a section's ELI needs its chapter, which the text does not give.
+
+    >>> finlex_statutes("Sosiaalihuoltolaki 1301/2014, 17 §; Laki 380/2023")
+    ['http://data.finlex.fi/eli/sd/2014/1301', 'http://data.finlex.fi/eli/sd/2023/380']
+    """
+    return sorted({FINLEX_ELI.format(year=year, number=int(number))
+                   for number, year in _STATUTE.findall(legal_basis)
+                   if int(number) > 0 and 1734 <= int(year) <= 2100})
+
+
 def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
     """What CPSV-AP 3.2.0's shapes ask for beyond polku's own facts, all derived from them:
     public organisations as ``cv:PublicOrganisation`` with a ``dct:spatial`` location from
     the code lists (the actor's region, else the graph's, else Finland); a service that a
     public organisation answers for and that has a description as ``cpsv:PublicService``
     with its ``cv:hasCompetentAuthority``; segments as ``skos:Concept``s of the graph's
-    audience scheme. (Names of organisations and segments also as ``skos:prefLabel``,
+    audience scheme; the statutes a public service's legal basis cites by number as its
+    ``cv:hasLegalResource``, their Finlex ELIs (:func:`finlex_statutes`). (Names of
+    organisations and segments also as ``skos:prefLabel``,
     descriptions language-tagged: see :func:`to_triples`.)"""
     from polku.io.areas import NAMES, locations
 
@@ -460,6 +481,9 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
                 yield node_iri(base, node), TYPE, PUBLIC_SERVICE
                 for a in authorities:
                     yield node_iri(base, node), COMPETENT_AUTHORITY, node_iri(base, a)
+                for law in finlex_statutes(str(data.get("legal_basis") or "")):
+                    yield node_iri(base, node), CV + "hasLegalResource", law
+                    yield law, TYPE, ELI + "LegalResource"
         elif data["type"] == "segment":
             segments = True
             yield node_iri(base, node), TYPE, SKOS + "Concept"
@@ -1097,6 +1121,11 @@ def rdflib_graph(path: str | Path):  # -> rdflib.Graph
         raise PolkuError(N_("not valid JSON at character {column} of the line (the parser "
                             "says: {detail})"), params={"column": e.colno, "detail": e.msg},
                          file=str(path), row=e.lineno) from None
+    except PolkuError:
+        raise
+    except OSError as e:
+        raise PolkuError(N_("cannot read the file ({reason})"), params={
+            "reason": os_reason(e)}, file=str(path)) from None
     except Exception as e:  # rdflib raises many types for bad input
         detail = " ".join(str(e).split())  # rdflib's messages run over several lines
         raise PolkuError(N_("cannot parse as {format} ({detail})"), params={

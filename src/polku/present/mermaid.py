@@ -18,7 +18,13 @@ from polku.words import N_
 
 
 def _mermaid_id(node: str) -> str:
-    return "n_" + re.sub(r"[^A-Za-z0-9_]", "_", node)
+    """A node's Mermaid id: letters and digits as they are, every other character as
+    ``_<hex>_``, so two ids never meet (``tyo-paja`` and ``tyo_paja``, ``r/x`` and ``r-x``).
+
+    >>> _mermaid_id("tyo-paja"), _mermaid_id("tyo_paja"), _mermaid_id("kela")
+    ('n_tyo_2d_paja', 'n_tyo_5f_paja', 'n_kela')
+    """
+    return "n_" + re.sub(r"[^A-Za-z0-9]", lambda m: f"_{ord(m.group()):x}_", node)
 
 
 def _mermaid_text(text: str) -> str:
