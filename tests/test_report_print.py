@@ -201,3 +201,24 @@ def test_pdf_report_keeps_every_table_on_the_page_and_the_raci_readable(monkeypa
         [tr.label(g, a) for a in named if norm(tr.label(g, a)) not in text]
     # the header's "title · date" is in the margin box only, not again in the page itself
     assert "ekosysteemi ·" not in " ".join(body_text[0].split())
+
+
+def test_the_action_lists_file_is_what_its_name_says(tmp_path: Path) -> None:
+    """``polku actions -o a.xlsx`` writes a workbook (it wrote CSV text into a file named
+    .xlsx, which a spreadsheet opens as broken), ``-o a.json`` JSON; a --format the name
+    contradicts is refused naming the output, and nothing is written."""
+    import openpyxl
+
+    book = tmp_path / "a.xlsx"
+    assert run("actions", EXAMPLE, "-o", book).exit_code == 0
+    assert openpyxl.load_workbook(book).active.max_row > 1
+    data = tmp_path / "a.json"
+    assert run("actions", EXAMPLE, "-o", data).exit_code == 0
+    assert json.loads(data.read_text(encoding="utf-8"))["actions"]
+    plain = tmp_path / "a.txt"  # a name that says no format: CSV, as before
+    assert run("actions", EXAMPLE, "-o", plain).exit_code == 0
+    assert next(csv.reader(io.StringIO(plain.read_text(encoding="utf-8"))))
+    wrong = run("actions", EXAMPLE, "--format", "csv", "-o", tmp_path / "b.xlsx", "--lang", "en")
+    assert wrong.exit_code == 1
+    assert "b.xlsx is named as a .xlsx file, but --format is csv" in wrong.output
+    assert not (tmp_path / "b.xlsx").exists()

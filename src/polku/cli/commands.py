@@ -279,7 +279,8 @@ def actions(
     source: str = GraphArg,
     actor: Optional[str] = typer.Option(None, "--actor", help=N_(
         "Only this organisation's actions (an actor id).")),
-    format: str = typer.Option("csv", "--format", help=N_("xlsx, csv or json.")),
+    format: Optional[str] = typer.Option(None, "--format", help=N_(
+        "xlsx, csv or json (default: as the output's name ends, else csv).")),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(
         "Where to write (xlsx needs it; csv and json print without).")),
     long_wait_days: float = LongWaitDays,
@@ -295,7 +296,15 @@ def actions(
     from polku.io import atomic
     from polku.present.actions import ACTION_FORMATS, action_list
 
+    # the file's name says its format (a.xlsx holding CSV text opens as a broken workbook)
+    named = output.suffix.lower().lstrip(".") if output is not None else ""
+    if format is None:
+        format = named if named in ACTION_FORMATS else "csv"
     check_format(format, tuple(ACTION_FORMATS))
+    if named in ACTION_FORMATS and named != format:
+        raise PolkuError(N_("{output} is named as a .{named} file, but --format is {format}"),
+                         params={"output": output.name, "named": named, "format": format},
+                         field="output")
     kind = ACTION_FORMATS[format]
     if kind.binary and output is None:
         raise PolkuError(N_("a {format} action list is a file: give -o ACTIONS.{format}"),
