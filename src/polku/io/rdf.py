@@ -1080,12 +1080,14 @@ def parse_rdflib(path: Path, fmt: str):  # -> rdflib.Graph
     (:func:`entity_pieces`) is refused."""
     import rdflib
 
+    if fmt not in ("json-ld", "xml"):
+        return rdflib.Graph().parse(path, format=fmt)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise PolkuError(N_("cannot read the file ({reason})"), params={
+            "reason": os_reason(e)}, file=str(path)) from None
     if fmt == "json-ld":
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise PolkuError(N_("cannot read the file ({reason})"), params={
-                "reason": os_reason(e)}, file=str(path)) from None
         named = remote_context(data)
         if named is not None:
             from polku.privacy import find_hetu
@@ -1095,18 +1097,13 @@ def parse_rdflib(path: Path, fmt: str):  # -> rdflib.Graph
                                 "write the context into the file itself"),
                              params={"context": named[:200] if find_hetu(named) is None
                                      else "@context"}, file=str(path))
-    elif fmt == "xml":
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            raise PolkuError(N_("cannot read the file ({reason})"), params={
-                "reason": os_reason(e)}, file=str(path)) from None
-        if entity_pieces(data) > MOST_ENTITY_PIECES:
-            raise PolkuError(N_("the RDF/XML's entity references expand to more than {most} "
-                                "pieces of text (the shape of an entity bomb, which would take "
-                                "hours to read): it is not read"),
-                             params={"most": Figure(MOST_ENTITY_PIECES)}, file=str(path))
-    return rdflib.Graph().parse(path, format=fmt)
+    elif entity_pieces(data) > MOST_ENTITY_PIECES:
+        raise PolkuError(N_("the RDF/XML's entity references expand to more than {most} "
+                            "pieces of text (the shape of an entity bomb, which would take "
+                            "hours to read): it is not read"),
+                         params={"most": Figure(MOST_ENTITY_PIECES)}, file=str(path))
+    # parsed from the bytes checked (the file read once: what was checked is what is read)
+    return rdflib.Graph().parse(data=data, format=fmt, publicID=path.absolute().as_uri())
 
 
 def rdflib_graph(path: str | Path):  # -> rdflib.Graph
