@@ -100,7 +100,10 @@ def test_fragments_share_one_set_of_assets(g, findings):
     two = str(render.render_fragment(g, "responsibility", element_id="b"))
     assets = str(render.page_assets())
     assert "vis-network" in assets and "vis-network" not in one + two
-    assert 'id="a"' in one and 'getElementById("b")' in two
+    assert 'id="a"' in one and 'id="b"' in two
+    # each starts the view it stands in, by the same text (the page's policy allows it by hash)
+    assert one.count("polkuView(document.currentScript.parentElement)") == 1
+    assert two.count("polkuView(document.currentScript.parentElement)") == 1
     with pytest.raises(PolkuError):
         render.render_fragment(g, "ecosystem", element_id='x");alert(1);("')
 

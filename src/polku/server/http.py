@@ -27,8 +27,9 @@ ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message],
 
 #: the pages are self-contained (inline styles, data: images); nothing may come from
 #: elsewhere, nothing may frame them. Scripts run only from the server itself or when their
-#: text is one the page was sent with (:class:`ScriptHashes` adds each inline script's
-#: hash): an injected script runs nowhere.
+#: text is one of polku's own (:class:`ScriptHashes` adds the hash of each inline script the
+#: page holds that is among :func:`own_scripts`): a script that escaping let through into a
+#: page would not run.
 CSP_TEMPLATE = ("default-src 'none'; script-src 'self'{hashes}; style-src 'self' 'unsafe-inline'; "
                 "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; "
                 "frame-src 'self'; form-action 'self'{forms}; base-uri 'none'; "
@@ -38,29 +39,76 @@ _INLINE_SCRIPT = re.compile(rb"<script(?![^>]*\ssrc\s*=)[^>]*>(.*?)</script\s*>"
                             re.IGNORECASE | re.DOTALL)
 
 
+def script_hash(text: bytes) -> str:
+    """A script's SHA-256 as a content security policy names it (base64)."""
+    return base64.b64encode(hashlib.sha256(text).digest()).decode()
+
+
+def inline_scripts(html: bytes) -> list[bytes]:
+    """The text of every inline script of an HTML page (not those loaded by ``src``).
+
+    >>> inline_scripts(b'<script src="a.js"></script><script>go()</script>')
+    [b'go()']
+    """
+    return [m.group(1) for m in _INLINE_SCRIPT.finditer(html)]
+
+
+def own_scripts() -> frozenset[str]:
+    """The hashes of every script polku's own pages run inline: the scripts of its templates
+    (each the same text on every page: what a page needs from the server travels beside it
+    as JSON data, which runs nothing) and the views' assets. A test holds every template's
+    scripts free of template syntax, so this is every script a page of polku can hold."""
+    from importlib import resources
+
+    from polku.present.views.page import page_assets
+
+    texts = [str(page_assets()).encode()]
+    root = resources.files("polku") / "templates"
+    folders = [root]
+    while folders:
+        for entry in folders.pop().iterdir():
+            if entry.is_dir():
+                folders.append(entry)
+            elif entry.name.endswith(".html"):
+                texts.append(entry.read_bytes())
+    return frozenset(script_hash(body) for text in texts for body in inline_scripts(text)
+                     if b"{{" not in body and b"{%" not in body)
+
+
 @lru_cache(maxsize=16)  # a page kept per version is sent again and again: hashed once
-def script_policy(html: bytes, form_action: tuple[str, ...] = ()) -> str:
-    """The content security policy of a page: its inline scripts allowed by their SHA-256
-    (``form_action``: origins besides the server's own that a form may lead to, such as
-    the identity provider that signing out ends at).
+def script_policy(html: bytes, form_action: tuple[str, ...] = (),
+                  allowed: frozenset[str] | None = None) -> str:
+    """The content security policy of a page: its inline scripts allowed by their SHA-256,
+    those among ``allowed`` only (``None``: all of them, for pages that hold nothing from a
+    graph); ``form_action``: origins besides the server's own that a form may lead to, such
+    as the identity provider that signing out ends at.
 
     >>> script_policy(b"<p>x</p><script>go()</script>").split("; ")[1]
     "script-src 'self' 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='"
+    >>> script_policy(b"<script>go()</script>", allowed=frozenset()).split("; ")[1]
+    "script-src 'self'"
     """
-    hashes = sorted({base64.b64encode(hashlib.sha256(m.group(1)).digest()).decode()
-                     for m in _INLINE_SCRIPT.finditer(html)})
+    hashes = sorted({h for h in map(script_hash, inline_scripts(html))
+                     if allowed is None or h in allowed})
     return CSP_TEMPLATE.format(hashes="".join(f" 'sha256-{h}'" for h in hashes),
                                forms="".join(f" {o}" for o in form_action))
 
 
-class ScriptHashes:
-    """Gives every HTML answer a content security policy that names the hashes of its own
-    inline scripts (no ``'unsafe-inline'``). Sits inside the compression, so it reads the
-    page as written."""
+#: pages that are FastAPI's own, built from the app's settings and holding nothing from a
+#: graph: their inline scripts (the API docs' start-up) are allowed as sent
+FRAMEWORK_PAGES = ("/docs", "/docs/oauth2-redirect")
 
-    def __init__(self, app: ASGIApp, form_action: tuple[str, ...] = ()) -> None:
+
+class ScriptHashes:
+    """Gives every HTML answer a content security policy that names the hashes of the inline
+    scripts it holds that are polku's own (``allowed``, :func:`own_scripts`; no
+    ``'unsafe-inline'``). Sits inside the compression, so it reads the page as written."""
+
+    def __init__(self, app: ASGIApp, form_action: tuple[str, ...] = (),
+                 allowed: frozenset[str] = frozenset()) -> None:
         self.app = app
         self.form_action = form_action
+        self.allowed = allowed
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http":
@@ -86,8 +134,9 @@ class ScriptHashes:
             body = b"".join(chunks)
             headers = [(k, v) for k, v in start.get("headers", [])
                        if k.lower() != b"content-security-policy"]
+            allowed = None if scope.get("path") in FRAMEWORK_PAGES else self.allowed
             headers.append((b"content-security-policy",
-                            script_policy(body, self.form_action).encode()))
+                            script_policy(body, self.form_action, allowed).encode()))
             await send(dict(start, headers=headers))
             await send({"type": "http.response.body", "body": body, "more_body": False})
 
