@@ -47,7 +47,8 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import (ChangeLog, NothingToUndo, revert, row_changes, source_label,
                                  write_lock)
-from polku.errors import PolkuError
+from polku.errors import PolkuError, os_problem
+from polku.io import atomic
 from polku.privacy import published_error
 from polku.words import N_
 from polku.io import formats
@@ -385,6 +386,13 @@ def written(logged: dict[str, Any], etag: str, before_graph: nx.MultiDiGraph,
                                       for k, f in old.items() if k not in new]}}
 
 
+def write_failed(problem: PolkuError) -> ApiError:
+    """The answer to a write the files refused (a full disk, a read-only folder): 409,
+    nothing of the change written."""
+    return ApiError(409, N_("the change could not be written: {problem}"), code="write-failed",
+                    params={"problem": Problem(problem)})
+
+
 class GraphStore:
     """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
@@ -498,6 +506,8 @@ class GraphStore:
         stamp = stamp_of(source)
         if stamp is not None and stamp == served.stamp:
             return
+        if self._finish_half_write(source.name):
+            stamp = stamp_of(source)
         if stamp is None:
             entry.version = served.broken(None, PolkuError(
                 N_("the source was removed or moved away"), file=source.shown, params={}))
@@ -522,6 +532,18 @@ class GraphStore:
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
         entry.version = Version.loaded(source, g, etag, stamp)
+
+    def _finish_half_write(self, name: str) -> bool:
+        """Finish the write a killed process left half made (its journal beside the change
+        log), unless a writer holds the lock (it is finishing it): the sheets and the log
+        line of one change are renamed in together. True when one was finished."""
+        if not self.changelog(name).journal.exists():  # nothing made, nothing to finish
+            return False
+        try:
+            return self.write_lock(name).finish_if_free()
+        except OSError as e:  # a read-only folder: nothing can have been half written
+            log.warning("graph '%s': cannot finish a half-made write: %s", name, e)
+            return False
 
     # -- writing --------------------------------------------------------------------------
     def prepare_writes(self) -> None:
@@ -767,6 +789,8 @@ class GraphStore:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(relative(e, source.root)) from None
+        except OSError as e:
+            raise write_failed(relative(os_problem(e), source.root)) from None
         new = self._publish(entry, g)
         assert new.model is not None
         return written(logged, new.etag or "", current.graph, current.model.findings(), g,
@@ -816,6 +840,8 @@ class GraphStore:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
+        except OSError as e:
+            raise write_failed(relative(os_problem(e), source.root)) from None
         new = self._publish(entry, g)
         assert new.model is not None
         return written(logged, new.etag or "", current.graph, current.model.findings(), g,
@@ -888,15 +914,20 @@ class GraphStore:
                                             "server wrote first): read it again and redo "
                                             "your change"), params={})
 
+        log_ = self.changelog(source.name)
         try:
-            store.write(new_sheets, g, change.sheet, expect=expect)
+            # the sheet and the log line are one change: renamed into place together, or
+            # neither (a full disk included); a process killed between the two renames
+            # leaves the journal the next write lock finishes
+            with atomic.together(log_.journal):
+                store.write(new_sheets, g, change.sheet, expect=expect)
+                logged = log_.append(change, who, undoes, identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
-            raise ApiError(409, N_("the change could not be written: {problem}"),
-                           code="write-failed",
-                           params={"problem": Problem(relative(e, source.root))}) from None
-        logged = self.changelog(source.name).append(change, who, undoes, identity)
+            raise write_failed(relative(e, source.root)) from None
+        except OSError as e:
+            raise write_failed(relative(os_problem(e), source.root)) from None
         entry.conforming = (g, seen) if seen is not None else None
         # the new version's model: its findings answer this write and then every reader
         new = self._publish(entry, g)
