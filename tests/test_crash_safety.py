@@ -212,3 +212,42 @@ def test_a_write_is_on_the_disk_when_it_returns(tmp_path: Path,
     with atomic.output_file(tmp_path / "b.xlsx") as tmp:
         tmp.write_bytes(b"b")
     assert synced == ["file", "folder"]
+
+
+@pytest.mark.parametrize("line", ['{"version": 2, "ti', "42", "garbage"],
+                         ids=["cut-short", "not-an-entry", "not-json"])
+def test_a_broken_change_log_line_is_named_and_refuses_writes(tmp_path: Path,
+                                                              line: str) -> None:
+    """A change log cut short mid-line (a copy taken half way, a hand edit) or holding a
+    line polku never wrote: every answer that needs the log names its file and line (409
+    ``changelog-broken``); the writes, undo and review, which number or revert from it,
+    change nothing (they answered 500, the log's problem only in the server's log)."""
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    etag = client.get(ROW).headers["etag"]
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": etag})
+    etag = r.json()["etag"]
+    log = tmp_path / ".polku" / "mini.changes.jsonl"
+    log.write_text(log.read_text(encoding="utf-8") + line, encoding="utf-8")
+    before = files(tmp_path)
+    english = {"Accept-Language": "en"}
+    answers = {
+        "changes": client.get("/api/graphs/mini/changes", headers=english),
+        "page": client.get("/graphs/mini/changes", headers=english),
+        "review": client.get("/api/graphs/mini/review?since=1", headers=english),
+        "write": client.patch(ROW, json={"capacity_per_month": "8"},
+                              headers={**EDITOR, **english, "If-Match": etag}),
+        "undo": client.post("/api/graphs/mini/undo",
+                            headers={**EDITOR, **english, "If-Match": etag}),
+    }
+    for what, r in answers.items():
+        assert r.status_code == 409, (what, r.text)
+        if what != "page":
+            error = r.json()["error"]
+            assert error["code"] == "changelog-broken", (what, error)
+            assert ".polku/mini.changes.jsonl, row 2: not a change log line" \
+                in error["message"], (what, error)
+        else:
+            assert ".polku/mini.changes.jsonl" in r.text
+    assert files(tmp_path) == before

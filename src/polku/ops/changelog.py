@@ -86,9 +86,12 @@ class ChangeLog:
                 out.append(json.loads(line))
             except json.JSONDecodeError as e:
                 # where it breaks in the reader's words (the decoder's own reason is English)
-                raise PolkuError(N_("not a change log line (its JSON breaks at column "
-                                    "{column})"), params={"column": e.colno},
-                                 file=self.path.name, row=number) from None
+                raise BrokenChangeLog(N_("not a change log line (its JSON breaks at "
+                                         "column {column})"), params={"column": e.colno},
+                                      file=str(self.path), row=number) from None
+            if not isinstance(out[-1], dict) or not isinstance(out[-1].get("version"), int):
+                raise BrokenChangeLog(N_("not a change log line (no version number)"),
+                                      params={}, file=str(self.path), row=number)
         return out
 
     def newest_first(self, limit: int | None = None) -> list[dict[str, Any]]:
@@ -238,6 +241,11 @@ class WriteLock:
             return atomic.finish(self.journal)
         finally:
             self.lock.release()
+
+
+class BrokenChangeLog(PolkuError):
+    """A line of the change log is not one polku wrote (a hand edit, a copy cut short):
+    nothing is written, undone or reviewed from the log until it is mended."""
 
 
 class NothingToUndo(PolkuError):

@@ -45,7 +45,7 @@ from typing import Any, Callable, Iterable, Sequence
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import (ChangeLog, NothingToUndo, revert, row_changes, source_label,
+from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, revert, row_changes, source_label,
                                  write_lock)
 from polku.errors import PolkuError, os_problem
 from polku.io import atomic
@@ -393,6 +393,15 @@ def write_failed(problem: PolkuError) -> ApiError:
                     params={"problem": Problem(problem)})
 
 
+def changelog_broken(error: PolkuError) -> ApiError:
+    """The answer while a line of a graph's change log is not one polku wrote: 409 naming
+    the line; the graph takes no write, undo or review (each would be numbered or reverted
+    from the log) until the line is mended."""
+    return ApiError(409, N_("the change log cannot be read, so this graph takes no writes, "
+                            "undo or review until it is mended: {problem}"),
+                    code="changelog-broken", params={"problem": Problem(error)})
+
+
 class GraphStore:
     """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
@@ -582,6 +591,15 @@ class GraphStore:
         return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
                          source_label(source.location))
 
+    def changes(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The graph's change log, newest first (at most ``limit``); 409 when a line of it
+        is not one polku wrote."""
+        log = self.changelog(name)
+        try:
+            return log.newest_first(limit)
+        except BrokenChangeLog as e:  # named as .polku/NAME.changes.jsonl
+            raise changelog_broken(relative(e, log.path.parent.parent)) from None
+
     def _log_stamp(self, name: str) -> object:
         """What changes when the graph's change log changes (its size, time and file)."""
         try:
@@ -599,6 +617,8 @@ class GraphStore:
         log = self.changelog(name)
         try:
             return log, log.own_entries()
+        except BrokenChangeLog as e:
+            raise changelog_broken(relative(e, log.path.parent.parent)) from None
         except PolkuError as e:
             raise ApiError(409, N_("the change log {log} is kept for {other}, not for "
                                    "{source} (the two have the same name)"),
