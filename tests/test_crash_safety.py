@@ -251,3 +251,26 @@ def test_a_broken_change_log_line_is_named_and_refuses_writes(tmp_path: Path,
         else:
             assert ".polku/mini.changes.jsonl" in r.text
     assert files(tmp_path) == before
+
+
+def test_a_sheet_replaced_by_a_folder_is_named(tmp_path: Path) -> None:
+    """A sheet's file replaced by a folder while the graph is served (or a folder named
+    like a sheet that is none): the graph is stale with the file and the reason named, as
+    ``polku validate`` names them (it said ``mini/: cannot be read (IsADirectoryError)``,
+    or broke the graph for a folder ``old.csv`` that is no sheet at all)."""
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    english = {"Accept-Language": "en"}
+    (tmp_path / "mini" / "old.csv").mkdir()
+    graph = client.get("/api/graphs/mini", headers=english)
+    assert graph.status_code == 200 and graph.json()["state"] == "ok", graph.text
+    (tmp_path / "mini" / "referrals.csv").unlink()
+    (tmp_path / "mini" / "referrals.csv").mkdir()
+    graph = client.get("/api/graphs/mini", headers=english).json()
+    assert graph["state"] == "stale"
+    assert graph["problem"] == ("mini/referrals.csv, sheet 'referrals': cannot read the file "
+                                "(is a folder, not a file)")
+    result = run("validate", tmp_path / "mini", env={"POLKU_LANG": "en"})
+    assert result.exit_code == 1
+    assert "referrals.csv, sheet 'referrals': cannot read the file (is a folder, not a file)" \
+        in result.output

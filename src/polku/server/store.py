@@ -276,8 +276,9 @@ class Entry:
 
 def _files(source: Source) -> list[Path]:
     path = Path(source.location)
-    if source.is_folder:
-        return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+    if source.is_folder:  # a folder named like a sheet is no sheet (its name is refused)
+        return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"
+                      and not p.is_dir())
     return [path]
 
 
