@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import ROOT, copy_mini, run
+from helpers import MINI, ROOT, copy_mini, run
 from polku.app import create_app
 from polku.io import atomic
 from polku.server.auth import Tokens
@@ -166,7 +166,7 @@ def test_a_folder_replaced_whole_is_never_missing(tmp_path: Path,
         return real(a, b, *args, **kwargs)
     monkeypatch.setattr(atomic, "_swap", lambda a, b: False, raising=False)
     monkeypatch.setattr(os, "replace", replace)
-    result = run("export", ROOT / "tests" / "data" / "mini", "--to", "workbook", "-o", out)
+    result = run("export", MINI, "--to", "workbook", "-o", out)
     assert result.exit_code != 0
     assert files(out) == before
     assert [p.name for p in tmp_path.iterdir()] == ["out"]
@@ -187,7 +187,7 @@ def test_a_folder_is_swapped_in_one_step(tmp_path: Path,
         moved.append(Path(a))
         return real(a, b, *args, **kwargs)
     monkeypatch.setattr(os, "replace", replace)
-    result = run("export", ROOT / "tests" / "data" / "mini", "--to", "workbook", "-o", out)
+    result = run("export", MINI, "--to", "workbook", "-o", out)
     assert result.exit_code == 0, result.output
     assert out not in moved
     assert (out / "services.csv").exists() and [p.name for p in tmp_path.iterdir()] == ["out"]
