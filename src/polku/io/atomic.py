@@ -1,11 +1,26 @@
-"""Atomic writes: a crash or an error never leaves a half-written file or folder behind."""
+"""Atomic writes: a crash or an error never leaves a half-written file or folder behind.
+
+Each file is written to a temporary file beside it, flushed to the disk, renamed into place,
+and its folder flushed too: once a write returns, a crash or a power cut keeps it.
+
+Several files that make one change (an edit's sheets and its change-log line) are written
+:func:`together`: every file is written out first (a full disk or any error then changes
+nothing), a small journal listing the renames still to make is put in place, the files are
+renamed, and the journal goes. A process killed among the renames leaves the journal, and
+:func:`finish` (run under the graph's write lock before the next write, undo or review, and
+when a server starts) makes the remaining renames: the change is then whole, never half.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import errno
+import json
 import os
 import shutil
+import sys
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
@@ -40,8 +55,52 @@ def _as(path: Path) -> Iterator[None]:
         raise OSError(e.errno, e.strerror, str(path)) from None
 
 
+def _sync_folder(folder: str | Path) -> None:
+    """Flush a folder's entries (a rename into it) to the disk: without it a power cut
+    soon after a write may bring the old file back."""
+    try:
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a platform that cannot open folders (Windows) flushes renames itself
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass  # some file systems take no fsync of a folder
+    finally:
+        os.close(fd)
+
+
+def _sync_file(path: str | Path) -> None:
+    with open(path, "rb+") as f:
+        os.fsync(f.fileno())
+
+
+class _Group(threading.local):
+    """The writes :func:`together` collects in this thread: destination -> temporary file."""
+    staged: dict[Path, Path] | None = None
+
+
+_group = _Group()
+
+
+def _put(tmp: str | Path, path: Path) -> None:
+    """Rename the finished, flushed temporary file ``tmp`` into place (now, or with the
+    rest of :func:`together`'s files)."""
+    os.chmod(tmp, _default_mode())
+    staged = _group.staged
+    if staged is not None:
+        earlier = staged.pop(path, None)  # the same file written twice: the last one wins
+        if earlier is not None:
+            earlier.unlink(missing_ok=True)
+        staged[path] = Path(tmp)
+        return
+    os.replace(tmp, path)
+    _sync_folder(path.parent)
+
+
 def write_bytes(path: str | Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place."""
+    """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place
+    (and flush the folder)."""
     path = Path(path)
     _not_a_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -52,8 +111,7 @@ def write_bytes(path: str | Path, data: bytes) -> None:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            os.chmod(tmp, _default_mode())
-            os.replace(tmp, path)
+            _put(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
@@ -79,10 +137,105 @@ def output_file(path: str | Path) -> Iterator[Path]:
     try:
         with _as(path):
             yield Path(tmp)
-            os.chmod(tmp, _default_mode())
-            os.replace(tmp, path)
+            _sync_file(tmp)  # what the library wrote, on the disk before the rename
+            _put(tmp, path)
+            tmp = ""
     finally:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp:
+            Path(tmp).unlink(missing_ok=True)
+
+
+@contextmanager
+def together(journal: str | Path) -> Iterator[None]:
+    """Every :func:`write_bytes`, :func:`write_text` and :func:`output_file` of this thread
+    inside the block is one change: each file is written out as it comes, and only when the
+    block ends without an error are they all renamed into place (an error, a full disk
+    included, leaves every file as it was). The renames still to make are listed first in
+    ``journal``, which goes once they are made; a process killed among them leaves it for
+    :func:`finish`. Not nested."""
+    journal = Path(journal)
+    if _group.staged is not None:
+        raise RuntimeError("atomic.together is not nested")
+    _group.staged = staged = {}
+    try:
+        yield
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        _group.staged = None
+    if not staged:
+        return
+    if len(staged) == 1:  # one file is one rename: nothing to journal
+        [(path, tmp)] = staged.items()
+        try:
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        _sync_folder(path.parent)
+        return
+    try:
+        write_text(journal, "".join(json.dumps([str(tmp), str(path)]) + "\n"
+                                    for path, tmp in staged.items()))
+    except BaseException:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        raise
+    finish(journal)
+
+
+def finish(journal: str | Path) -> bool:
+    """Make the renames a :func:`together` killed among them left in ``journal`` (each
+    file whose temporary file is still there), then remove the journal; True when there was
+    one. Run it where no other process writes these files (under the graph's write lock)."""
+    journal = Path(journal)
+    try:
+        text = journal.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return False
+    folders = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        tmp, path = json.loads(line)
+        if os.path.exists(tmp):
+            os.replace(tmp, path)
+        folders.append(os.path.dirname(path))
+    for folder in dict.fromkeys(folders):
+        _sync_folder(folder)
+    journal.unlink(missing_ok=True)
+    _sync_folder(journal.parent)
+    return True
+
+
+def _exchange() -> "ctypes._CFuncPtr | None":
+    """``renameat2`` of the C library where it has one (Linux): two paths swapped in one
+    step."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).renameat2
+    except (OSError, AttributeError):
+        return None
+
+
+_AT_FDCWD, _RENAME_EXCHANGE = -100, 2
+
+
+def _swap(a: Path, b: Path) -> bool:
+    """Swap the folders ``a`` and ``b`` in one step; False where the system cannot."""
+    renameat2 = _exchange()
+    if renameat2 is None:
+        return False
+    done = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):  # not this file system
+        return False
+    raise OSError(code, os.strerror(code), str(b))
 
 
 @contextmanager
@@ -96,13 +249,32 @@ def output_dir(path: str | Path) -> Iterator[Path]:
         with _as(path):
             yield tmp
             os.chmod(tmp, _default_mode(directory=True))
-            if path.exists():
-                old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
-                os.replace(path, old / "x")
-                os.replace(tmp, path)
-                shutil.rmtree(old, ignore_errors=True)
+            for f in tmp.rglob("*"):
+                if f.is_file():
+                    _sync_file(f)
+            _sync_folder(tmp)
+            if path.is_dir() and not path.is_symlink() and _swap(tmp, path):
+                pass  # one step: the folder is never missing, even to a process killed
+                # in the middle (tmp now holds the old folder, and goes)
+            elif path.exists() or path.is_symlink():
+                _replace_folder(tmp, path)
             else:
                 os.replace(tmp, path)
+            _sync_folder(path.parent)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _replace_folder(new: Path, path: Path) -> None:
+    """Put the folder ``new`` at ``path`` in two renames, the old folder put back if the
+    second fails."""
+    old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
+    os.replace(path, old / "x")
+    try:
+        os.replace(new, path)
+    except BaseException:
+        os.replace(old / "x", path)
+        os.rmdir(old)
+        raise
+    shutil.rmtree(old, ignore_errors=True)

@@ -26,7 +26,8 @@ from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said
+from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
+                          os_reason)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
@@ -384,6 +385,11 @@ class _Reader:
             except _NotUtf8 as e:
                 self.error(e.msgid or e.message, file=str(file), sheet=name, row=e.row,
                            **e.params)
+                self.failed.add(name)
+                continue
+            except OSError as e:  # a folder in the sheet's place, a file that cannot be read
+                self.error(N_("cannot read the file ({reason})"), file=str(file), sheet=name,
+                           reason=os_reason(e))
                 self.failed.add(name)
                 continue
             if not rows or not any(c.strip() for c in rows[0]) and \

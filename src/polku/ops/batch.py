@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 
 from polku.errors import PolkuError
+from polku.io import atomic
 from polku.ops import edits
 from polku.ops.changelog import ChangeLog, reverts, source_label
 from polku.words import N_
@@ -80,11 +81,12 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
     # Neo4j pushes the whole graph at each sheet: the first push checks against what
     # was read, the next ones against what the first wrote
     seen = current
-    for sheet in dict.fromkeys(c.sheet for c in changes):
-        store.write(new_sheets, g, sheet, expect=edits.unchanged_since(seen))
-        seen = g
     log = log or changelog_of(source)
-    return g, log.append_batch(changes, who, note, undoes, identity)
+    with atomic.together(log.journal):  # every sheet and the log line, or nothing
+        for sheet in dict.fromkeys(c.sheet for c in changes):
+            store.write(new_sheets, g, sheet, expect=edits.unchanged_since(seen))
+            seen = g
+        return g, log.append_batch(changes, who, note, undoes, identity)
 
 
 def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
@@ -112,10 +114,11 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
     # Neo4j pushes the whole graph at each sheet: the first push checks against what
     # was read, the next ones against what the first wrote
     seen = current
-    for sheet in dict.fromkeys(c.sheet for c in changes):
-        store.write(sheets, g, sheet, expect=edits.unchanged_since(seen))
-        seen = g
-    if len(changes) == 1 and "changes" not in entry:
-        return g, log.append(changes[0], who, undoes=entry["version"], identity=identity)
-    return g, log.append_batch(changes, who, "undo", undoes=entry["version"],
-                               identity=identity)
+    with atomic.together(log.journal):  # every sheet and the log line, or nothing
+        for sheet in dict.fromkeys(c.sheet for c in changes):
+            store.write(sheets, g, sheet, expect=edits.unchanged_since(seen))
+            seen = g
+        if len(changes) == 1 and "changes" not in entry:
+            return g, log.append(changes[0], who, undoes=entry["version"], identity=identity)
+        return g, log.append_batch(changes, who, "undo", undoes=entry["version"],
+                                   identity=identity)

@@ -86,9 +86,12 @@ class ChangeLog:
                 out.append(json.loads(line))
             except json.JSONDecodeError as e:
                 # where it breaks in the reader's words (the decoder's own reason is English)
-                raise PolkuError(N_("not a change log line (its JSON breaks at column "
-                                    "{column})"), params={"column": e.colno},
-                                 file=self.path.name, row=number) from None
+                raise BrokenChangeLog(N_("not a change log line (its JSON breaks at "
+                                         "column {column})"), params={"column": e.colno},
+                                      file=str(self.path), row=number) from None
+            if not isinstance(out[-1], dict) or not isinstance(out[-1].get("version"), int):
+                raise BrokenChangeLog(N_("not a change log line (no version number)"),
+                                      params={}, file=str(self.path), row=number)
         return out
 
     def newest_first(self, limit: int | None = None) -> list[dict[str, Any]]:
@@ -140,6 +143,12 @@ class ChangeLog:
         atomic.write_text(self.path, "\n".join(lines) + "\n")
         return entry
 
+    @property
+    def journal(self) -> Path:
+        """Where a write lists the renames it has still to make (``NAME.pending`` beside
+        the log: :func:`polku.io.atomic.together`), while it makes them."""
+        return self.path.with_name(self.path.name.removesuffix(".changes.jsonl") + ".pending")
+
     def _about(self) -> dict[str, str]:
         return {} if self.source is None else {"source": self.source}
 
@@ -180,18 +189,63 @@ def log_beside(source: str, name: str) -> ChangeLog:
 WRITE_LOCK_TIMEOUT = 60.0
 
 
-def write_lock(log: ChangeLog) -> Any:
+def write_lock(log: ChangeLog) -> "WriteLock":
     """The file lock that serialises the writes to one graph across processes and threads
     (the servers' workers, other servers over the folder, ``polku undo``, ``ptv compare
     --apply``): ``NAME.lock`` beside the change log ``NAME.changes.jsonl``. Taking it again
     in the same thread is allowed; the kernel releases it when a process dies.
-    ``filelock.Timeout`` after :data:`WRITE_LOCK_TIMEOUT` seconds."""
+    ``filelock.Timeout`` after :data:`WRITE_LOCK_TIMEOUT` seconds. Whoever takes it first
+    finishes a write that a killed process left half made (:attr:`ChangeLog.journal`)."""
     from filelock import FileLock
 
     name = log.path.name.removesuffix(".changes.jsonl")
     log.path.parent.mkdir(parents=True, exist_ok=True)
-    return FileLock(log.path.with_name(f"{name}.lock"), timeout=WRITE_LOCK_TIMEOUT,
-                    is_singleton=True)
+    return WriteLock(FileLock(log.path.with_name(f"{name}.lock"), timeout=WRITE_LOCK_TIMEOUT,
+                              is_singleton=True), log.journal)
+
+
+class WriteLock:
+    """:func:`write_lock`: a file lock that, once taken, finishes the write a killed
+    process left half made: the sheets and the change-log line of one change are renamed
+    into place together (:func:`polku.io.atomic.together`), and the renames it did not
+    make are made now, so that the graph and its log agree again before anyone reads or
+    writes them under the lock."""
+
+    def __init__(self, lock: Any, journal: Path) -> None:
+        self.lock, self.journal = lock, journal
+
+    def __enter__(self) -> "WriteLock":
+        self.lock.acquire()
+        try:
+            atomic.finish(self.journal)
+        except BaseException:
+            self.lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.lock.release()
+
+    def finish_if_free(self) -> bool:
+        """Finish a half-made write when its journal is there and no one holds the lock
+        (a writer that does is making its renames now); True when one was finished."""
+        from filelock import Timeout
+
+        if not self.journal.exists():
+            return False
+        try:
+            self.lock.acquire(timeout=0)
+        except (Timeout, OSError):
+            return False
+        try:
+            return atomic.finish(self.journal)
+        finally:
+            self.lock.release()
+
+
+class BrokenChangeLog(PolkuError):
+    """A line of the change log is not one polku wrote (a hand edit, a copy cut short):
+    nothing is written, undone or reviewed from the log until it is mended."""
 
 
 class NothingToUndo(PolkuError):

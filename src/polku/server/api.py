@@ -523,7 +523,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """Delete a row (refused when other rows still refer to it)."""
         return write(name, authorization, if_match, "delete", sheet, key, None, 200, tr.lang)
 
-    @router.get("/graphs/{name}/changes", responses=responses(400, 404))
+    @router.get("/graphs/{name}/changes", responses=responses(400, 404, 409))
     def changes(name: str, response: Response,
                 limit: int = Query(100, ge=1, le=10000),
                 authorization: Credentials = Reader, tr: Translator = Words) -> dict:
@@ -532,7 +532,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         key, and the row before and after (for the public, small cells as ``<5``)."""
         # the version before the log is read: an ETag never newer than the changes listed
         response.headers.update(graph_headers(store.entry(name).version, tr))
-        changes = store.changelog(name).newest_first(limit)
+        changes = store.changes(name, limit)
         return {"graph": name, "changes": changes_for(access.audience(authorization), changes)}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)

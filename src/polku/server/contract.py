@@ -34,7 +34,9 @@ STATUSES: dict[int, tuple[str, str]] = {
     409: ("conflict", "The graph's source is broken (the last good version is served, but "
                       "it cannot take writes), the key names several rows, or the change "
                       "log to undo or review from holds another source's changes "
-                      "(`changelog-of-another-source`)."),
+                      "(`changelog-of-another-source`) or a line polku did not write "
+                      "(`changelog-broken`), or the change could not be written "
+                      "(`write-failed`: a full disk; nothing of it was written)."),
     412: ("precondition-failed", "If-Match does not name the graph's current ETag: someone "
                                  "else changed it first."),
     413: ("payload-too-large", "The request body is larger than the server takes (1 MiB)."),

@@ -684,7 +684,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         else:
             # the version before the log is read: an ETag never newer than the changes listed
             version = store.entry(name).version
-            changes = store.changelog(name).newest_first(500)
+            changes = store.changes(name, 500)
         g = version.graph
         actors = sorted(((n, tr.label(g, n)) for n in nodes_of(g, "actor")),
                         key=lambda a: a[1].casefold()) if g is not None else []

@@ -45,9 +45,10 @@ from typing import Any, Callable, Iterable, Sequence
 import networkx as nx
 
 from polku.ops import edits
-from polku.ops.changelog import (ChangeLog, NothingToUndo, revert, row_changes, source_label,
+from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, revert, row_changes, source_label,
                                  write_lock)
-from polku.errors import PolkuError
+from polku.errors import PolkuError, os_problem
+from polku.io import atomic
 from polku.privacy import published_error
 from polku.words import N_
 from polku.io import formats
@@ -275,8 +276,9 @@ class Entry:
 
 def _files(source: Source) -> list[Path]:
     path = Path(source.location)
-    if source.is_folder:
-        return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv")
+    if source.is_folder:  # a folder named like a sheet is no sheet (its name is refused)
+        return sorted(p for p in path.iterdir() if p.suffix.lower() == ".csv"
+                      and not p.is_dir())
     return [path]
 
 
@@ -383,6 +385,22 @@ def written(logged: dict[str, Any], etag: str, before_graph: nx.MultiDiGraph,
                                      for k, f in new.items() if k not in old],
                          "resolved": [finding_json(f, before_graph, tr)
                                       for k, f in old.items() if k not in new]}}
+
+
+def write_failed(problem: PolkuError) -> ApiError:
+    """The answer to a write the files refused (a full disk, a read-only folder): 409,
+    nothing of the change written."""
+    return ApiError(409, N_("the change could not be written: {problem}"), code="write-failed",
+                    params={"problem": Problem(problem)})
+
+
+def changelog_broken(error: PolkuError) -> ApiError:
+    """The answer while a line of a graph's change log is not one polku wrote: 409 naming
+    the line; the graph takes no write, undo or review (each would be numbered or reverted
+    from the log) until the line is mended."""
+    return ApiError(409, N_("the change log cannot be read, so this graph takes no writes, "
+                            "undo or review until it is mended: {problem}"),
+                    code="changelog-broken", params={"problem": Problem(error)})
 
 
 class GraphStore:
@@ -498,6 +516,8 @@ class GraphStore:
         stamp = stamp_of(source)
         if stamp is not None and stamp == served.stamp:
             return
+        if self._finish_half_write(source.name):
+            stamp = stamp_of(source)
         if stamp is None:
             entry.version = served.broken(None, PolkuError(
                 N_("the source was removed or moved away"), file=source.shown, params={}))
@@ -522,6 +542,18 @@ class GraphStore:
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
         entry.version = Version.loaded(source, g, etag, stamp)
+
+    def _finish_half_write(self, name: str) -> bool:
+        """Finish the write a killed process left half made (its journal beside the change
+        log), unless a writer holds the lock (it is finishing it): the sheets and the log
+        line of one change are renamed in together. True when one was finished."""
+        if not self.changelog(name).journal.exists():  # nothing made, nothing to finish
+            return False
+        try:
+            return self.write_lock(name).finish_if_free()
+        except OSError as e:  # a read-only folder: nothing can have been half written
+            log.warning("graph '%s': cannot finish a half-made write: %s", name, e)
+            return False
 
     # -- writing --------------------------------------------------------------------------
     def prepare_writes(self) -> None:
@@ -560,6 +592,15 @@ class GraphStore:
         return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
                          source_label(source.location))
 
+    def changes(self, name: str, limit: int | None = None) -> list[dict[str, Any]]:
+        """The graph's change log, newest first (at most ``limit``); 409 when a line of it
+        is not one polku wrote."""
+        log = self.changelog(name)
+        try:
+            return log.newest_first(limit)
+        except BrokenChangeLog as e:  # named as .polku/NAME.changes.jsonl
+            raise changelog_broken(relative(e, log.path.parent.parent)) from None
+
     def _log_stamp(self, name: str) -> object:
         """What changes when the graph's change log changes (its size, time and file)."""
         try:
@@ -577,6 +618,8 @@ class GraphStore:
         log = self.changelog(name)
         try:
             return log, log.own_entries()
+        except BrokenChangeLog as e:
+            raise changelog_broken(relative(e, log.path.parent.parent)) from None
         except PolkuError as e:
             raise ApiError(409, N_("the change log {log} is kept for {other}, not for "
                                    "{source} (the two have the same name)"),
@@ -767,6 +810,8 @@ class GraphStore:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(relative(e, source.root)) from None
+        except OSError as e:
+            raise write_failed(relative(os_problem(e), source.root)) from None
         new = self._publish(entry, g)
         assert new.model is not None
         return written(logged, new.etag or "", current.graph, current.model.findings(), g,
@@ -816,6 +861,8 @@ class GraphStore:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
+        except OSError as e:
+            raise write_failed(relative(os_problem(e), source.root)) from None
         new = self._publish(entry, g)
         assert new.model is not None
         return written(logged, new.etag or "", current.graph, current.model.findings(), g,
@@ -888,15 +935,20 @@ class GraphStore:
                                             "server wrote first): read it again and redo "
                                             "your change"), params={})
 
+        log_ = self.changelog(source.name)
         try:
-            store.write(new_sheets, g, change.sheet, expect=expect)
+            # the sheet and the log line are one change: renamed into place together, or
+            # neither (a full disk included); a process killed between the two renames
+            # leaves the journal the next write lock finishes
+            with atomic.together(log_.journal):
+                store.write(new_sheets, g, change.sheet, expect=expect)
+                logged = log_.append(change, who, undoes, identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
-            raise ApiError(409, N_("the change could not be written: {problem}"),
-                           code="write-failed",
-                           params={"problem": Problem(relative(e, source.root))}) from None
-        logged = self.changelog(source.name).append(change, who, undoes, identity)
+            raise write_failed(relative(e, source.root)) from None
+        except OSError as e:
+            raise write_failed(relative(os_problem(e), source.root)) from None
         entry.conforming = (g, seen) if seen is not None else None
         # the new version's model: its findings answer this write and then every reader
         new = self._publish(entry, g)

@@ -1,0 +1,276 @@
+"""A write is whole or not at all, whatever stops it: a full disk, a failing rename, or the
+process killed (SIGKILL) between the files of one change, the sheets and the change-log
+line. The failures are made, not hoped for: a monkeypatched ``tempfile.mkstemp`` or
+``os.replace`` fails, or kills its own process, at the file chosen."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import MINI, ROOT, copy_mini, run
+from polku.app import create_app
+from polku.io import atomic
+from polku.server.auth import Tokens
+
+TOKEN = "crash-test-token-0123456789"
+EDITOR = {"Authorization": f"Bearer {TOKEN}"}
+ROW = "/api/graphs/mini/rows/services/kuntouttava"
+
+
+def served(folder: Path) -> TestClient:
+    return TestClient(create_app([folder], Tokens({"anna": TOKEN})),
+                      raise_server_exceptions=False)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` but the lock and the ETag key, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix not in (".lock", ".key")}
+
+
+def full_disk_at(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make the temporary file of ``name`` fail as a full disk does."""
+    real = tempfile.mkstemp
+
+    def mkstemp(*args: Any, prefix: str = "", **kwargs: Any) -> Any:
+        if prefix.startswith(f".{name}."):
+            raise OSError(errno.ENOSPC, "No space left on device",
+                          os.path.join(str(kwargs.get("dir", "")), prefix + "x.tmp"))
+        return real(*args, prefix=prefix, **kwargs)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+@pytest.mark.parametrize("full", ["mini.changes.jsonl", "services.csv"])
+def test_a_full_disk_writes_nothing_and_says_so(tmp_path: Path, full: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet is written, then the log line cannot be: the sheet must not stay changed
+    (the change would be on disk, unlogged, and answered as a failure)."""
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    etag = client.get(ROW).headers["etag"]
+    before = files(tmp_path)
+    with monkeypatch.context() as m:
+        full_disk_at(m, full)
+        r = client.patch(ROW, json={"capacity_per_month": "7"},
+                         headers={**EDITOR, "If-Match": etag, "Accept-Language": "en"})
+    assert r.status_code == 409, r.text
+    error = r.json()["error"]
+    assert error["code"] == "write-failed"
+    assert full in error["message"] and "no space left" in error["message"]
+    assert files(tmp_path) == before  # no sheet changed, no log line, no temporary file
+    # with room again the same write goes through: nothing changed under its ETag
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    assert [c["version"] for c in client.get("/api/graphs/mini/changes").json()["changes"]] \
+        == [1]
+
+
+KILLER = textwrap.dedent("""
+    import os, signal, sys
+    from pathlib import Path
+
+    folder, kill_at, batch = Path(sys.argv[1]), sys.argv[2], sys.argv[3] == "batch"
+    real = os.replace
+
+    def replace(a, b, *args, **kwargs):
+        if os.path.basename(b) == kill_at:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(a, b, *args, **kwargs)
+
+    os.replace = replace
+    from polku.server.store import GraphStore
+
+    store = GraphStore([folder])
+    _, version = store.get("mini")
+    if batch:
+        store.edit_batch("mini", version.etag, "anna", [
+            {"action": "update", "sheet": "services", "key": "kuntouttava",
+             "row": {"capacity_per_month": "7"}},
+            {"action": "update", "sheet": "actors", "key": "tyokykytiimi",
+             "row": {"name": "Työkykytiimi 2"}}])
+    else:
+        store.edit("mini", version.etag, "anna", "update", "services", "kuntouttava",
+                   {"capacity_per_month": "7"})
+    print("not killed")
+""")
+
+
+def killed_writing(folder: Path, kill_at: str, batch: bool = False) -> None:
+    """A real process writes to the graph in ``folder`` and is SIGKILLed as it renames
+    ``kill_at`` into place."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])}
+    done = subprocess.run([sys.executable, "-c", KILLER, str(folder), kill_at,
+                           "batch" if batch else "one"], env=env, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == -9, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("batch,kill_at", [(False, "mini.changes.jsonl"),
+                                           (True, "actors.csv")],
+                         ids=["between-sheet-and-log", "between-two-sheets-of-a-batch"])
+def test_a_write_killed_half_way_is_finished_and_can_be_undone(
+        tmp_path: Path, batch: bool, kill_at: str) -> None:
+    """SIGKILL after the sheet is renamed into place and before its log line (or between
+    the sheets of one batch): the next server over the folder serves the change whole,
+    lists it in the change log, and its undo brings every file back as it was."""
+    copy_mini(tmp_path / "mini")
+    original = files(tmp_path / "mini")
+    killed_writing(tmp_path, kill_at, batch)
+
+    client = served(tmp_path)
+    row = client.get(ROW)
+    assert row.json()["values"]["capacity_per_month"] == "7"
+    changes = client.get("/api/graphs/mini/changes").json()["changes"]
+    assert [c["version"] for c in changes] == [1]
+    if batch:
+        assert client.get("/api/graphs/mini/rows/actors/tyokykytiimi").json()["values"][
+            "name"] == "Työkykytiimi 2"
+        assert len(changes[0]["changes"]) == 2
+    assert not list((tmp_path / ".polku").glob("*.pending"))
+    assert not [p for p in tmp_path.rglob(".*.tmp")]  # no temporary file left behind
+    review = client.get("/api/graphs/mini/review?since=0")
+    assert review.status_code == 200, review.text
+
+    r = client.post("/api/graphs/mini/undo",
+                    headers={**EDITOR, "If-Match": row.headers["etag"]})
+    assert r.status_code == 200, r.text
+    assert files(tmp_path / "mini") == original
+
+
+def test_a_folder_replaced_whole_is_never_missing(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``polku export --to workbook -o FOLDER`` over an existing folder, the rename of the
+    new folder into place failing (where folders cannot be swapped in one step): the old
+    folder is back where it was, not hidden in ``.FOLDER.old.*``."""
+    out = tmp_path / "out"
+    copy_mini(out)
+    before = files(out)
+    real = os.replace
+
+    def replace(a: Any, b: Any, *args: Any, **kwargs: Any) -> None:
+        if Path(b) == out and Path(a).name.startswith(".out."):
+            raise OSError(errno.EIO, "Input/output error", str(b))
+        return real(a, b, *args, **kwargs)
+    monkeypatch.setattr(atomic, "_swap", lambda a, b: False, raising=False)
+    monkeypatch.setattr(os, "replace", replace)
+    result = run("export", MINI, "--to", "workbook", "-o", out)
+    assert result.exit_code != 0
+    assert files(out) == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_folder_is_swapped_in_one_step(tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the system swaps two folders in one step (Linux), ``polku export -o FOLDER``
+    makes no moment without the folder: it never renames the old folder away."""
+    if atomic._exchange() is None:
+        pytest.skip("no renameat2 here")
+    out = tmp_path / "out"
+    copy_mini(out)
+    moved: list[Path] = []
+    real = os.replace
+
+    def replace(a: Any, b: Any, *args: Any, **kwargs: Any) -> None:
+        moved.append(Path(a))
+        return real(a, b, *args, **kwargs)
+    monkeypatch.setattr(os, "replace", replace)
+    result = run("export", MINI, "--to", "workbook", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out not in moved
+    assert (out / "services.csv").exists() and [p.name for p in tmp_path.iterdir()] == ["out"]
+
+
+def test_a_write_is_on_the_disk_when_it_returns(tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rename into place is flushed too (the folder fsynced), and a file a library
+    wrote (``output_file``) is flushed before it is renamed: a power cut after the write
+    returned keeps it."""
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        mode = os.fstat(fd).st_mode
+        synced.append("folder" if stat.S_ISDIR(mode) else "file")
+        real(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+    atomic.write_text(tmp_path / "a.txt", "a")
+    assert synced == ["file", "folder"]
+    synced.clear()
+    with atomic.output_file(tmp_path / "b.xlsx") as tmp:
+        tmp.write_bytes(b"b")
+    assert synced == ["file", "folder"]
+
+
+@pytest.mark.parametrize("line", ['{"version": 2, "ti', "42", "garbage"],
+                         ids=["cut-short", "not-an-entry", "not-json"])
+def test_a_broken_change_log_line_is_named_and_refuses_writes(tmp_path: Path,
+                                                              line: str) -> None:
+    """A change log cut short mid-line (a copy taken half way, a hand edit) or holding a
+    line polku never wrote: every answer that needs the log names its file and line (409
+    ``changelog-broken``); the writes, undo and review, which number or revert from it,
+    change nothing (they answered 500, the log's problem only in the server's log)."""
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    etag = client.get(ROW).headers["etag"]
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": etag})
+    etag = r.json()["etag"]
+    log = tmp_path / ".polku" / "mini.changes.jsonl"
+    log.write_text(log.read_text(encoding="utf-8") + line, encoding="utf-8")
+    before = files(tmp_path)
+    english = {"Accept-Language": "en"}
+    answers = {
+        "changes": client.get("/api/graphs/mini/changes", headers=english),
+        "page": client.get("/graphs/mini/changes", headers=english),
+        "review": client.get("/api/graphs/mini/review?since=1", headers=english),
+        "write": client.patch(ROW, json={"capacity_per_month": "8"},
+                              headers={**EDITOR, **english, "If-Match": etag}),
+        "undo": client.post("/api/graphs/mini/undo",
+                            headers={**EDITOR, **english, "If-Match": etag}),
+    }
+    for what, r in answers.items():
+        assert r.status_code == 409, (what, r.text)
+        if what != "page":
+            error = r.json()["error"]
+            assert error["code"] == "changelog-broken", (what, error)
+            assert ".polku/mini.changes.jsonl, row 2: not a change log line" \
+                in error["message"], (what, error)
+        else:
+            assert ".polku/mini.changes.jsonl" in r.text
+    assert files(tmp_path) == before
+
+
+def test_a_sheet_replaced_by_a_folder_is_named(tmp_path: Path) -> None:
+    """A sheet's file replaced by a folder while the graph is served (or a folder named
+    like a sheet that is none): the graph is stale with the file and the reason named, as
+    ``polku validate`` names them (it said ``mini/: cannot be read (IsADirectoryError)``,
+    or broke the graph for a folder ``old.csv`` that is no sheet at all)."""
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    english = {"Accept-Language": "en"}
+    (tmp_path / "mini" / "old.csv").mkdir()
+    graph = client.get("/api/graphs/mini", headers=english)
+    assert graph.status_code == 200 and graph.json()["state"] == "ok", graph.text
+    (tmp_path / "mini" / "referrals.csv").unlink()
+    (tmp_path / "mini" / "referrals.csv").mkdir()
+    graph = client.get("/api/graphs/mini", headers=english).json()
+    assert graph["state"] == "stale"
+    assert graph["problem"] == ("mini/referrals.csv, sheet 'referrals': cannot read the file "
+                                "(is a folder, not a file)")
+    result = run("validate", tmp_path / "mini", env={"POLKU_LANG": "en"})
+    assert result.exit_code == 1
+    assert "referrals.csv, sheet 'referrals': cannot read the file (is a folder, not a file)" \
+        in result.output
