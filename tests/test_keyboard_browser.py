@@ -153,3 +153,15 @@ def test_view_reflows_at_320_css_px(browser, base_url: str, spacing: bool) -> No
         .filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.innerText.trim())""")
     assert cut == [], cut
     page.close()
+
+
+def test_suggest_a_fix_takes_the_focus_to_the_suggestions(browser, base_url: str) -> None:
+    """The suggestions appear below the whole findings table: Enter on a row's button takes
+    the focus there, so a keyboard user need not tab through every row to reach Apply."""
+    page = new_page(browser, base_url)
+    page.goto(base_url + GRAPH + "?lang=en", wait_until="networkidle")
+    page.locator("button.suggest").first.focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#suggestions-list")).not_to_contain_text("…")
+    expect(page.locator("#suggestions-title")).to_be_focused()
+    page.close()
