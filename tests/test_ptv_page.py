@@ -181,3 +181,23 @@ def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: st
         expect(page.locator("input.pick")).to_have_count(4, timeout=60_000)
         assert {p.name: p.read_bytes() for p in model.iterdir()} == before
         assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)
+
+
+def test_names_in_another_language_are_marked_with_it(open_page, model: Path) -> None:  # noqa: F811
+    """On a Swedish page a changed name's values are the workbook's primary (Finnish) name
+    and PTV's Finnish one: screen readers read them in Finnish (WCAG 3.1.2)."""
+    from playwright.sync_api import expect
+
+    app = create_app([model.parent], parse_tokens(f"anna:{TOKEN}"))
+    with serving(app) as base:
+        opened = open_page(f"{base}/graphs/naantali/ptv?lang=sv", wait="#ptv-form",
+                           allow=only(base))
+        page = opened.page
+        page.set_input_files("#ptv-files", [str(p) for p in CATALOGUE])
+        page.click("#ptv-form button[type=submit]")
+        expect(page.locator("#ptv-result")).to_be_visible(timeout=60_000)
+        row = page.locator("#ptv-tables tr", has_text="Etsivä nuorisotyö (vanha)").first
+        model_cell, catalogue_cell = row.locator("td").nth(2), row.locator("td").nth(3)
+        expect(model_cell.locator('[lang="fi"]')).to_have_text("Etsivä nuorisotyö (vanha)")
+        expect(catalogue_cell.locator('[lang="fi"]')).to_have_text("Etsivä nuorisotyö")
+        assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)

@@ -46,6 +46,9 @@
     }
     this.network = new vis.Network($(root, ".pv-canvas"), { nodes: this.nodes, edges: this.edges }, options);
     this.timings.network = performance.now() - this.t0;
+    // vis-network makes its frame a tab stop, though its keyboard use is off here: a stop
+    // with no name and nothing to do (the canvas box names the picture for screen readers)
+    $$(root, ".vis-network").forEach(function (frame) { frame.setAttribute("tabindex", "-1"); });
     this.bindUi();
     if (physics && this.data.nodes.length) {
       var bar = $(root, ".pv-progress");
