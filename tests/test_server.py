@@ -496,3 +496,29 @@ def test_the_index_names_each_graph_by_its_title(tmp_path) -> None:
     page = client.get("/?lang=fi").text
     assert ('<a href="/graphs/ku?lang=fi">Keski-Uudenmaan työhön osallistumisen ekosysteemi'
             '</a><br><code class="muted">ku</code>') in page
+
+
+def test_a_refused_form_and_a_view_say_so_in_their_titles(served: Path) -> None:
+    """A page whose form the server refused says *Virhe:* in its title, which a screen
+    reader reads first (WCAG 3.3.1; the heading stays the page's own), and a served view's
+    title names its graph, as every other page's does (two regions' views of one segment
+    had one title, WCAG 2.4.2)."""
+    import re
+
+    from polku.app import create_app
+
+    client = TestClient(create_app([served]))
+
+    def title(r) -> str:
+        return re.search(r"<title>(.*?)</title>", r.text, re.S).group(1)
+
+    refused = client.get("/graphs/mini/whatif", params={
+        "segment": "nuoret", "service": "alkuhaastattelu", "capacity": "paljon", "lang": "fi"})
+    assert refused.status_code == 400
+    assert title(refused).startswith("Virhe: "), title(refused)
+    fine = client.get("/graphs/mini/whatif", params={"segment": "nuoret", "lang": "fi"})
+    assert fine.status_code == 200 and not title(fine).startswith("Virhe")
+    view = client.get("/graphs/mini/view", params={"view": "segment:nuoret", "lang": "sv"})
+    assert view.status_code == 200
+    heading = title(view)
+    assert heading.endswith(" · polku") and heading.count(" · ") >= 3, heading

@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 from jinja2 import ChoiceLoader, Environment, PackageLoader, select_autoescape
+from markupsafe import escape
 
 from polku.io import workbook
 from polku.errors import PolkuError
@@ -363,7 +364,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         context.setdefault("graph_title", shown(g, context.get("name"), language.lang))
         body = env.get_template(template).render(
             stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
-            severity_names=SEVERITY_NAMES, **language.context(), **context)
+            severity_names=SEVERITY_NAMES, refused=status >= 400, **language.context(),
+            **context)
         return HTMLResponse(body, status_code=status,
                             headers=graph_headers(of, language.tr) if of is not None else None)
 
@@ -458,13 +460,18 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.views import view_html
 
         model, version = store.model(name)
-        page = view_html(ask_view(model, name, "view", ViewOf(
-            view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language))
+        v = ask_view(model, name, "view", ViewOf(
+            view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language)
+        page = view_html(v)
         stale = problem_worded(version.problem, language.tr)
+        graph_title = shown(model.graph, name, language.lang)
         bar = env.get_template("viewbar.html").render(
-            stale=stale, name=name, view=view, graph_title=shown(model.graph, name, language.lang),
-            **language.context())
+            stale=stale, name=name, view=view, graph_title=graph_title, **language.context())
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
+        # the title names the graph too, as every other page's does: two regions' views of
+        # one segment are two pages (WCAG 2.4.2)
+        page = page.replace(f"<title>{escape(v.title)}</title>",
+                            f"<title>{escape(v.title)} · {escape(graph_title)} · polku</title>", 1)
         return HTMLResponse(page, headers=graph_headers(version, language.tr))
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
