@@ -174,10 +174,10 @@ def test_a_folder_replaced_whole_is_never_missing(tmp_path: Path,
 
 def test_a_folder_is_swapped_in_one_step(tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    """Where the system swaps two folders in one step (Linux), ``polku export -o FOLDER``
-    makes no moment without the folder: it never renames the old folder away."""
-    if atomic._exchange() is None:
-        pytest.skip("no renameat2 here")
+    """Where the system swaps two folders in one step (Linux, polku's platform: its C
+    library has renameat2), ``polku export -o FOLDER`` makes no moment without the folder:
+    it never renames the old folder away."""
+    assert atomic._exchange() is not None or not sys.platform.startswith("linux")
     out = tmp_path / "out"
     copy_mini(out)
     moved: list[Path] = []
@@ -189,7 +189,7 @@ def test_a_folder_is_swapped_in_one_step(tmp_path: Path,
     monkeypatch.setattr(os, "replace", replace)
     result = run("export", MINI, "--to", "workbook", "-o", out)
     assert result.exit_code == 0, result.output
-    assert out not in moved
+    assert out not in moved or atomic._exchange() is None  # elsewhere: two renames
     assert (out / "services.csv").exists() and [p.name for p in tmp_path.iterdir()] == ["out"]
 
 

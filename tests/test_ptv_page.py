@@ -7,6 +7,9 @@ script)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Any, Iterator
+
 import json
 from pathlib import Path
 
@@ -134,20 +137,30 @@ def test_the_graph_page_links_to_the_comparison(client: TestClient) -> None:
             "script-src")[1].split(";")[0]
 
 
+@contextmanager
+def compared(open_page, model: Path, lang: str) -> Iterator[Any]:
+    """The PTV page of the served model in ``lang``, the catalogue's files compared with
+    it (the result shown)."""
+    from playwright.sync_api import expect
+
+    app = create_app([model.parent], parse_tokens(f"anna:{TOKEN}"))
+    with serving(app) as base:
+        opened = open_page(f"{base}/graphs/naantali/ptv?lang={lang}", wait="#ptv-form",
+                           allow=only(base))
+        opened.page.set_input_files("#ptv-files", [str(p) for p in CATALOGUE])
+        opened.page.click("#ptv-form button[type=submit]")
+        expect(opened.page.locator("#ptv-result")).to_be_visible(timeout=60_000)
+        yield opened
+
+
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_page_compares_picks_applies_and_undoes(open_page, model: Path, lang: str) -> None:  # noqa: F811
     from axe_playwright_python.sync_playwright import Axe
     from playwright.sync_api import expect
 
     before = {p.name: p.read_bytes() for p in model.iterdir()}
-    app = create_app([model.parent], parse_tokens(f"anna:{TOKEN}"))
-    with serving(app) as base:
-        opened = open_page(f"{base}/graphs/naantali/ptv?lang={lang}", wait="#ptv-form",
-                           allow=only(base))
+    with compared(open_page, model, lang) as opened:
         page = opened.page
-        page.set_input_files("#ptv-files", [str(p) for p in CATALOGUE])
-        page.click("#ptv-form button[type=submit]")
-        expect(page.locator("#ptv-result")).to_be_visible(timeout=60_000)
         assert page.locator("input.pick").count() == 4
         tables = page.locator("#ptv-tables").inner_text()
         # each edit said in the reader's language, by name (tests/test_ptv_compare.py words all)
@@ -188,14 +201,8 @@ def test_names_in_another_language_are_marked_with_it(open_page, model: Path) ->
     and PTV's Finnish one: screen readers read them in Finnish (WCAG 3.1.2)."""
     from playwright.sync_api import expect
 
-    app = create_app([model.parent], parse_tokens(f"anna:{TOKEN}"))
-    with serving(app) as base:
-        opened = open_page(f"{base}/graphs/naantali/ptv?lang=sv", wait="#ptv-form",
-                           allow=only(base))
+    with compared(open_page, model, "sv") as opened:
         page = opened.page
-        page.set_input_files("#ptv-files", [str(p) for p in CATALOGUE])
-        page.click("#ptv-form button[type=submit]")
-        expect(page.locator("#ptv-result")).to_be_visible(timeout=60_000)
         row = page.locator("#ptv-tables tr", has_text="Etsivä nuorisotyö (vanha)").first
         model_cell, catalogue_cell = row.locator("td").nth(2), row.locator("td").nth(3)
         expect(model_cell.locator('[lang="fi"]')).to_have_text("Etsivä nuorisotyö (vanha)")

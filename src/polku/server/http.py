@@ -255,14 +255,14 @@ def _is_html(headers: list[tuple[bytes, bytes]]) -> bool:
     return any(k.lower() == b"content-type" and v.startswith(b"text/html") for k, v in headers)
 
 
-def _vary_on_language(headers: list[tuple[bytes, bytes]],
-                      also: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
+def _vary_on(headers: list[tuple[bytes, bytes]],
+             also: tuple[str, ...] = ()) -> list[tuple[bytes, bytes]]:
     """``headers`` with Accept-Language (and the names ``also``) added to ``Vary`` (each
     kept once, beside any other).
 
-    >>> _vary_on_language([(b"vary", b"Accept-Encoding")])
+    >>> _vary_on([(b"vary", b"Accept-Encoding")])
     [(b'vary', b'Accept-Encoding, Accept-Language')]
-    >>> _vary_on_language([], VARY_CREDENTIALS)
+    >>> _vary_on([], VARY_CREDENTIALS)
     [(b'vary', b'Accept-Language, Authorization, Cookie')]
     """
     values = [v.decode() for k, v in headers if k.lower() == b"vary"]
@@ -317,7 +317,7 @@ class ServerHeaders:
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
                 if _is_html(headers) or path.startswith("/api/"):
-                    headers = _vary_on_language(headers, () if static else VARY_CREDENTIALS)
+                    headers = _vary_on(headers, () if static else VARY_CREDENTIALS)
                 if b"cache-control" not in present:
                     cache = STATIC_CACHE if static else \
                         PRIVATE_CACHE if credentialed else DYNAMIC_CACHE
