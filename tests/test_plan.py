@@ -808,3 +808,6 @@ def test_the_plans_graph_page_offers_only_what_a_plan_has(tmp_path: Path) -> Non
     assert not any(f"/graphs/plan{link}" in plan for link in links), plan
     assert "/graphs/plan/raci" in plan and "/graphs/plan/report" in plan
     assert all(f"/graphs/keski-uusimaa{link}" in region for link in links), region
+    # a view whose own title names the plan says it once in the page's title
+    timeline = client.get("/graphs/plan/view", params={"view": "timeline", "lang": "en"}).text
+    assert "<title>Plan timeline · Action plan 2026–2028 · polku</title>" in timeline

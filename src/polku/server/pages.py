@@ -470,8 +470,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
         # the title names the graph too, as every other page's does: two regions' views of
         # one segment are two pages (WCAG 2.4.2)
+        named = v.title if graph_title in v.title else f"{v.title} · {graph_title}"
         page = page.replace(f"<title>{escape(v.title)}</title>",
-                            f"<title>{escape(v.title)} · {escape(graph_title)} · polku</title>", 1)
+                            f"<title>{escape(named)} · polku</title>", 1)
         return HTMLResponse(page, headers=graph_headers(version, language.tr))
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
