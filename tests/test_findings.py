@@ -74,6 +74,19 @@ def test_multiple_leads_on_service_referral_and_segment():
         ("seg", ("x", "y"), "warning")]
 
 
+def test_a_referrals_owner_and_another_lead_are_multiple_leads():
+    """The contract's lead(x) counts a referral's owner as a lead (who-must-act and the RACI
+    do): an owner and another organisation's lead row are two leads; the owner's own lead row
+    is still one."""
+    b = Builder().chain()
+    b.referral("r-ab", "a", "b", owner="y")
+    b.role("y", "r-ab", "lead")
+    assert kinds(b.g, "multiple-leads") == []
+    b.role("x", "r-ab", "lead")
+    assert [(f.subject, f.related, f.metrics) for f in kinds(b.g, "multiple-leads")] == [
+        ("r-ab", ("x", "y"), {"leads": 2})]
+
+
 def test_one_lead_is_not_multiple_leads():
     b = Builder().chain().role("x", "b", "lead").role("y", "b", "participant")
     assert kinds(b.g, "multiple-leads") == []

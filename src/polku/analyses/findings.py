@@ -17,7 +17,9 @@ Semantics decided where the spec leaves room (listed in the README too):
   referrals whose volume is given, 0 included ("with a volume": an empty cell is "not said",
   0 is said).
 - ``no-lead``/``multiple-leads``: a lead is any responsibility row with role ``lead`` on
-  the subject, whether or not the actor provides the service. ``multiple-leads`` on
+  the subject, whether or not the actor provides the service; on a referral its ``owner``
+  is a lead too (the contract's lead(x), as who-must-act and the RACI count it), so an owner
+  and another organisation's lead row are ``multiple-leads``. ``multiple-leads`` on
   measures comes from the plan findings. A service ``organised: separately`` (each
   provider runs its own part for its own area) expects no common lead.
 - ``segment-without-lead``: ``related`` is every actor with another role on the segment.
@@ -115,9 +117,12 @@ def _responsibility_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding
         elif len(provs) >= 2 and not leads.get(s) and \
                 g.nodes[s].get("organised") != "separately":
             out.append(Finding("no-lead", KINDS["no-lead"], s, tuple(provs)))
+    # lead(x) as the contract defines it: a referral's owner leads it too, so an owner and
+    # another organisation's lead row are two organisations claiming one hand-off
+    claimed = eco.responsibilities.leads
     subjects = set(eco.services) | set(eco.segments) | set(eco.refs)
-    for subject in sorted(subjects & leads.keys()):
-        actors = leads[subject]
+    for subject in sorted(subjects & claimed.keys()):
+        actors = claimed[subject]
         if len(actors) >= 2:
             out.append(Finding("multiple-leads", KINDS["multiple-leads"], subject, tuple(actors),
                                metrics={"leads": len(actors)}))

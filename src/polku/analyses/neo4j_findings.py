@@ -85,9 +85,16 @@ QUERIES = {
         WHERE size(providers) <> 1
         RETURN s.id AS id, {_named("s")} AS node, providers, s.organised AS organised,
                EXISTS {{ MATCH (:{_N})-[l:{_RESP} {{role: 'lead'}}]->(s) }} AS has_lead""",
+    # lead(x): the lead rows, and a referral's owner (the contract's rule, as in Python)
     "leads": f"""
-        MATCH (a:{_N})-[:{_RESP} {{role: 'lead'}}]->(x:{_N})
-        WHERE x:{_SERVICE} OR x:{_SEGMENT} OR x:{_REFERRAL}
+        CALL {{
+            MATCH (a:{_N})-[:{_RESP} {{role: 'lead'}}]->(x:{_N})
+            WHERE x:{_SERVICE} OR x:{_SEGMENT} OR x:{_REFERRAL}
+            RETURN x, a
+            UNION
+            MATCH (x:{_typed(_REFERRAL)})-[:{_OWNER}]->(a:{_N})
+            RETURN x, a
+        }}
         WITH x, collect(DISTINCT {_named("a")}) AS leads
         WHERE size(leads) >= 2
         RETURN x.id AS id, {_named("x")} AS node, labels(x) AS labels, leads""",
