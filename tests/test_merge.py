@@ -12,7 +12,6 @@ import pytest
 from helpers import FULL, copy_full, copy_mini, edit, run
 from polku.io import rdf, workbook
 from polku.analyses.findings import find
-from polku.errors import PolkuErrors
 from polku.io.load import load_graph
 from polku.analyses.merge import merge
 
@@ -99,11 +98,8 @@ def test_bad_merges(tmp_path: Path) -> None:
     run("merge", SECOND, EXAMPLE, "-o", tmp_path / "n.ttl")
     result = run("merge", tmp_path / "n.ttl", EXAMPLE, "-o", tmp_path / "m.ttl")
     assert result.exit_code == 1 and "already a merged graph" in result.output
-    # ... also as the workbook it exports to
-    assert run("export", tmp_path / "n.ttl", "--to", "workbook", "-o", tmp_path / "wb"
-               ).exit_code == 0
-    result = run("merge", tmp_path / "wb", EXAMPLE, "-o", tmp_path / "m.ttl")
-    assert result.exit_code == 1 and "already a merged graph" in result.output
+    result = run("export", tmp_path / "n.ttl", "--to", "workbook", "-o", tmp_path / "wb")
+    assert result.exit_code == 1 and "not a workbook" in result.output
 
 
 def test_merged_export_conforms_to_cpsv_ap(national: tuple[Path, str], tmp_path: Path) -> None:
@@ -290,27 +286,6 @@ def test_findings_of_a_merged_graph_show_each_regions_follow_ups(
     assert table.count("→ in progress, rb/tiimi, due 2026-03-31") == 1
 
 
-@pytest.mark.parametrize("to,name", [("workbook", "wb"), ("xlsx", "n.xlsx")])
-def test_a_merged_graph_exports_to_a_workbook_with_its_follow_ups(
-        full_pair: tuple[Path, Path, Path, str], tmp_path: Path, to: str, name: str) -> None:
-    """A merged graph was refused as a workbook; its ids now carry their region there too,
-    and the follow-ups go to its followups sheet."""
-    _, _, out, _ = full_pair
-    target = tmp_path / name
-    result = run("export", out, "--to", to, "-o", target)
-    assert result.exit_code == 0, result.output
-    if to == "workbook":
-        sheet = (target / "followups.csv").read_text(encoding="utf-8")
-        assert "over-capacity:ra/velka,in-progress,ra/tiimi,2026-03-31" in sheet
-        assert "actor-overload:national/kela,new,national/kela" in sheet
-    back, merged = load_graph(target), load_graph(out)
-    assert back.graph["followups"] == merged.graph["followups"]
-    assert dict(back.nodes(data=True)) == dict(merged.nodes(data=True))
-    assert sorted(back.edges(keys=True, data="kind")) == \
-        sorted(merged.edges(keys=True, data="kind"))
-    assert run("validate", target).exit_code == 0
-
-
 def test_two_regions_following_up_one_finding_differently_is_a_conflict(
         tmp_path: Path) -> None:
     """Both regions follow up the shared Kela's finding: the merged graph keeps one row
@@ -333,21 +308,3 @@ def test_two_regions_following_up_one_finding_differently_is_a_conflict(
     fi = run("merge", a, b, "-o", tmp_path / "fi.ttl", "--lang", "fi").output
     assert ("ristiriita: havainnon actor-overload:national/kela seuranta: status: ra: 'new'; "
             "rb: 'in-progress' (yhdistettyyn aineistoon jää alueen ra seuranta)") in fi
-
-
-def test_a_workbooks_ids_all_carry_their_region_or_none_do(tmp_path: Path) -> None:
-    """A merged graph's workbook takes region/id; one such id in a region's workbook (or a
-    plain one in a merged graph's) is a problem of its row, not a quiet second namespace."""
-    folder = copy_mini(tmp_path / "mini")
-    edit(folder / "outcomes.csv", "\ntyo,", "\nra/tyo,")
-    with pytest.raises(PolkuErrors) as e:
-        workbook.read_workbook(folder)
-    problems = [(x.sheet, x.row, x.column) for x in e.value.errors]
-    assert ("outcomes", 2, "id") in problems
-    assert any("either all carry their region" in x.message and "'ra/tyo'" in x.message
-               for x in e.value.errors)
-    (folder / "graph.csv").write_text("id,title\nra/x,X\n", encoding="utf-8")
-    edit(folder / "outcomes.csv", "\nra/tyo,", "\ntyo,")
-    with pytest.raises(PolkuErrors) as e:
-        workbook.read_workbook(folder)
-    assert [(x.sheet, x.column) for x in e.value.errors] == [("graph", "id")]

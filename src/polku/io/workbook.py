@@ -36,9 +36,6 @@ from polku.progress import Progress, silent
 from polku.words import N_
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-#: a node's id: an id, or in a merged national graph (``polku merge``) ``region/id``, the
-#: region's id before its own; a workbook's ids either all carry their region or none do
-NODE_ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*(/[a-z0-9][a-z0-9_-]*)?$")
 TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
 FALSE_WORDS = {"no", "false", "ei", "nej"}
 ROLE_WORDS = {"päävastuu": "lead", "paavastuu": "lead", "mukana": "participant"}
@@ -787,7 +784,7 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     if kind == "refs" or kind == "list":
         return _split_list(text)
     if kind == "id":
-        if not NODE_ID_RE.match(text):
+        if not ID_RE.match(text):
             raise CellError(_BAD_ID, value=text)
         return text
     # text, lists and ids are done above: what is left is a number, or a kind of its own
@@ -1056,7 +1053,7 @@ def _column_values(col: Column, texts: tuple[str, ...]
         values = [_split_list(t) if t else None for t in texts]
     elif kind == "id":
         values = [t or None for t in texts]
-        match = NODE_ID_RE.match
+        match = ID_RE.match
         for place in [i for i, t in enumerate(texts) if t and not match(t)]:
             values[place] = None
             wrong[place] = (_BAD_ID, {"value": texts[place]})
@@ -1199,9 +1196,7 @@ def read_workbook(path: str | Path, name: str | None = None,
     if graph_rows:
         meta = graph_rows[0]
         sheet_id = meta.values.get("id")
-        if isinstance(sheet_id, str) and not ID_RE.match(sheet_id):
-            errors.append(PolkuError(_BAD_ID, params={"value": sheet_id}, **meta.where("id")))
-        elif isinstance(sheet_id, str):
+        if isinstance(sheet_id, str):
             if name and name != sheet_id:
                 errors.append(PolkuError(N_("the graph is named '{here}' here, not "
                                             "'{name}': rename it in this sheet, not on the "
@@ -1252,7 +1247,7 @@ def read_workbook(path: str | Path, name: str | None = None,
             paths.setdefault(pid, []).append(row)
     for pid, prow in paths.items():
         row = prow[0]
-        if not NODE_ID_RE.match(pid):
+        if not ID_RE.match(pid):
             fail(N_("'{value}' is not a valid id"), row, "path", value=pid)
             continue
         if not claim(pid, row, "path"):
@@ -1260,18 +1255,6 @@ def read_workbook(path: str | Path, name: str | None = None,
         # the path's names (primary, Swedish, English) are read from its first row
         nodes.append((pid, {"type": "path", **{col: row.values[col] for col in PATH_NAMES
                                                if col in row.values}}))
-    # a merged national graph's ids all carry their region; a region's carry none: the
-    # fewer kind is the mistake (a region's id typed into a merged graph, or the other way)
-    merged_ids = [i for i in first_seen if "/" in i]
-    plain_ids = [i for i in first_seen if "/" not in i]
-    if merged_ids and plain_ids:
-        wrong, right = (plain_ids, merged_ids) if len(plain_ids) < len(merged_ids) \
-            else (merged_ids, plain_ids)
-        for node_id in wrong:
-            fail(N_("'{value}': a workbook's ids either all carry their region (a merged "
-                    "national graph's region/id) or none do; most ids here are like '{example}'"),
-                 first_seen[node_id], "path" if first_seen[node_id].sheet == "paths" else "id",
-                 value=node_id, example=right[0])
     add_nodes(g, nodes)
 
     from_role_columns: set[tuple[str, str, str]] = set()
@@ -1564,6 +1547,12 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
     The write is atomic: the folder or file appears whole or not at all.
     """
     path = Path(path)
+    qualified = next((n for n in g.nodes if "/" in str(n)), None)
+    if qualified is not None:
+        raise PolkuError(N_("a merged national graph (ids such as '{qualified}') is not a "
+                            "workbook: workbook ids hold no region; export Turtle or JSON-LD, "
+                            "or each region's own workbook"), params={"qualified": qualified},
+                         file=str(path))
     # the plan's sheets only when the graph has a plan; the spec's sheets always, as a
     # template to fill in
     sheets = {name: rows for name, rows in sheet_rows(g).items()
