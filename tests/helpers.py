@@ -25,6 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data"
 #: the small, valid workbook the tests copy and edit
 MINI = DATA / "mini"
+#: every sheet and column of the workbook format, in one small invented region
+FULL = DATA / "full"
 #: the example region as a workbook folder and as Turtle
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
 EXAMPLE_TTL = ROOT / "graphs" / "keski-uusimaa.ttl"
@@ -73,6 +75,15 @@ def serving_example(folder: Path, tokens: str | None = None) -> Iterator[str]:
 def copy_mini(dest: Path) -> Path:
     """A writable copy of the mini workbook at ``dest`` (a folder that does not exist yet)."""
     shutil.copytree(MINI, dest)
+    return dest
+
+
+def copy_full(dest: Path, name: str) -> Path:
+    """A writable copy of the full workbook (``tests/data/full``: every sheet and column of
+    ``docs/workbook.md``, an extra column on each, follow-ups) at ``dest``, as region
+    ``name`` (its graph sheet's id)."""
+    shutil.copytree(FULL, dest)
+    edit(dest / "graph.csv", "\nfull,", f"\n{name},")
     return dest
 
 

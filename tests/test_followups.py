@@ -14,7 +14,7 @@ from polku.errors import PolkuErrors
 from polku.followup import effective, for_findings
 from polku.io.load import load_graph, save_graph
 from polku.io.workbook import read_workbook, write_workbook
-from helpers import run
+from helpers import SECOND, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
@@ -93,6 +93,30 @@ def test_followups_survive_every_file_store(tmp_path, suffix) -> None:
     again = tmp_path / f"again{suffix}"
     (write_workbook if suffix in ("", ".xlsx") else save_graph)(back, again)
     assert load_graph(again).graph["followups"] == g.graph["followups"]
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
+def test_a_regions_followups_stay_with_its_findings_through_a_merge(tmp_path, suffix) -> None:
+    """`polku merge` dropped every region's follow-ups; now each is keyed by the merged
+    graph's ids, as the merged finding is, in every store the merged graph is written to (a
+    file for others, .jsonld, leaves out who wrote it; a merged graph is no workbook: its ids
+    carry their region)."""
+    out = tmp_path / f"national{suffix}"
+    result = run("merge", example_with_followups(tmp_path), SECOND, "-o", out)
+    assert result.exit_code == 0, result.output
+    g = load_graph(out)
+    key = "long-wait:keski-uusimaa/ref-diakonia-velkaneuvonta"
+    assert key in {f.key for f in find(g)}
+    assert g.graph["followups"][key] == {
+        "status": "in-progress", "owner": "keski-uusimaa/keusote", "due": "2026-03-31",
+        "note": "Jono puretaan, lisäaika", "updated": "2026-12-01T10:00:00Z",
+        **({} if suffix == ".jsonld" else {"by": "anna"}), "extra": {"extra_col": "x"}}
+    assert set(g.graph["followups"]) == {
+        key, "path-broken:keski-uusimaa/polku-velat-asuminen:"
+             "keski-uusimaa/kuntouttava-tyotoiminta+keski-uusimaa/talous-ja-velkaneuvonta",
+        "unmet-need:keski-uusimaa/seg-terveys:keski-uusimaa/tarve-tyokyvyn-arviointi"}
+    shown = effective(g.graph["followups"], {f.key for f in find(g)}, "2026-01-01")
+    assert shown[key]["status"] == "in-progress"
 
 
 def test_turtle_with_followups_passes_shacl(tmp_path) -> None:

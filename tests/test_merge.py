@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from helpers import copy_mini, run
-from polku.io import rdf
+from helpers import FULL, copy_full, copy_mini, edit, run
+from polku.io import rdf, workbook
 from polku.analyses.findings import find
 from polku.io.load import load_graph
 from polku.analyses.merge import merge
@@ -192,3 +192,119 @@ def test_extra_columns_that_differ_are_conflicts_too(tmp_path: Path) -> None:
             ) in result.output
     extra = load_graph(tmp_path / "n.ttl").nodes["national/kela"]["extra"]
     assert extra == {"url": "https://www.kela.fi", "phone": "020 692 200"}
+
+
+# -- what a merge keeps: every sheet and column, follow-ups included -------------------------
+
+def test_the_full_workbook_uses_every_sheet_and_column() -> None:
+    """The pair below is only a check of what merge keeps while it holds everything the
+    format has: each sheet, each column, and an unknown column on each sheet."""
+    for name, sheet in workbook.SHEETS.items():
+        header = (FULL / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0].split(",")
+        known = [c.name for c in sheet.columns]
+        assert set(known) <= set(header), (name, set(known) - set(header))
+        assert set(header) - set(known), f"{name}: no extra column"
+
+
+@pytest.fixture(scope="module")
+def full_pair(tmp_path_factory) -> tuple[Path, Path, Path, str]:
+    """Two regions 'ra' and 'rb' made of the full workbook, sharing Kela by its business id,
+    merged by the command into national.ttl."""
+    tmp = tmp_path_factory.mktemp("full")
+    a, b = copy_full(tmp / "ra", "ra"), copy_full(tmp / "rb", "rb")
+    out = tmp / "national.ttl"
+    result = run("merge", a, b, "-o", out, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    return a, b, out, result.output
+
+
+def _merged_id(merged, region: str):
+    """A region's node id -> its id in the merged graph (its own, or the shared actor's)."""
+    shared = {n.split("/", 1)[1]: n for n in merged if n.startswith("national/")}
+    return lambda n: shared.get(n, f"{region}/{n}")
+
+
+def test_a_merged_graph_keeps_every_node_edge_and_follow_up_of_its_regions(
+        full_pair: tuple[Path, Path, Path, str]) -> None:
+    """Node by node: names in sv/en, legal bases, waits, extra columns, the plan's measures,
+    responsibilities with their notes, path steps, and each region's follow-ups (which the
+    merge dropped), keyed so that the merged finding's key finds them."""
+    from polku.analyses.merge import merged_key
+
+    a, b, out, _ = full_pair
+    merged = load_graph(out)
+    followups = merged.graph.get("followups") or {}
+    merged_keys = {f.key for f in find(merged)}
+    for source in (a, b):
+        g = load_graph(source)
+        region = g.graph["name"]
+        ids = _merged_id(merged, region)
+        for node, data in g.nodes(data=True):
+            assert merged.nodes[ids(node)] == data, (region, node)
+        for u, v, key, data in g.edges(keys=True, data=True):
+            assert merged.edges[ids(u), ids(v), key] == data, (region, u, v, key)
+        # the finding keys of a region are the merged graph's, by their merged ids
+        assert {merged_key(f.key, ids) for f in find(g)} <= merged_keys
+        assert g.graph["followups"]
+        for key, row in g.graph["followups"].items():
+            kept = followups[merged_key(key, ids)]
+            assert kept == {**row, **({"owner": ids(row["owner"])} if "owner" in row else {})}
+    assert followups["over-capacity:ra/velka"] == {
+        "status": "in-progress", "owner": "ra/tiimi", "due": "2026-03-31",
+        "note": "jonoa puretaan", "updated": "2026-01-02T10:00:00Z", "by": "Anna",
+        "extra": {"ticket": "T-1"}}
+    assert "path-broken:rb/p1:rb/tyo+rb/velka" in followups
+    assert "path-broken:rb/p1:rb/tyo+rb/velka" in merged_keys
+    # both regions follow up the shared Kela's finding alike: one row, no conflict
+    assert followups["actor-overload:national/kela"] == {"status": "new",
+                                                          "owner": "national/kela"}
+
+
+def test_merge_says_it_kept_the_follow_ups(full_pair: tuple[Path, Path, Path, str]) -> None:
+    _, _, _, output = full_pair
+    assert "0 conflicts" in output
+    assert "kept the regions' 9 follow-ups" in output
+
+
+def test_findings_of_a_merged_graph_show_each_regions_follow_ups(
+        full_pair: tuple[Path, Path, Path, str]) -> None:
+    _, _, out, _ = full_pair
+    result = run("findings", out, "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    keys = {f["key"] for f in doc["findings"]}
+    for region in ("ra", "rb"):
+        # the finding is still there, so its follow-up is as the region recorded it
+        assert f"over-capacity:{region}/velka" in keys
+        fu = doc["followups"][f"over-capacity:{region}/velka"]
+        assert (fu["status"], fu["owner"], fu["due"]) == ("in-progress", f"{region}/tiimi",
+                                                          "2026-03-31")
+        assert doc["followups"][f"segment-without-lead:{region}/pienet"]["status"] == \
+            "accepted-risk"
+    table = run("findings", out).output
+    assert table.count("→ in progress, ra/tiimi, due 2026-03-31") == 1
+    assert table.count("→ in progress, rb/tiimi, due 2026-03-31") == 1
+
+
+def test_two_regions_following_up_one_finding_differently_is_a_conflict(
+        tmp_path: Path) -> None:
+    """Both regions follow up the shared Kela's finding: the merged graph keeps one row
+    (the first region's, whole) and says so for each field they disagree on."""
+    a, b = copy_full(tmp_path / "ra", "ra"), copy_full(tmp_path / "rb", "rb")
+    edit(b / "followups.csv", "actor-overload:kela,new,kela,,",
+         "actor-overload:kela,in-progress,kela,2026-09-30,")
+    for first, second in ((a, b), (b, a)):
+        out = tmp_path / f"{first.name}.ttl"
+        result = run("merge", first, second, "-o", out)
+        assert result.exit_code == 0, result.output
+        assert ("conflict: follow-up of actor-overload:national/kela: status: ra says 'new'; "
+                "rb says 'in-progress' (the merged graph keeps ra's follow-up)") in result.output
+        assert ("conflict: follow-up of actor-overload:national/kela: due: ra says ''; "
+                "rb says '2026-09-30' (the merged graph keeps ra's follow-up)") in result.output
+        assert "2 conflicts" in result.output
+        kept = load_graph(out).graph["followups"]["actor-overload:national/kela"]
+        assert kept == {"status": "new", "owner": "national/kela"}
+    assert (tmp_path / "ra.ttl").read_text() == (tmp_path / "rb.ttl").read_text()
+    fi = run("merge", a, b, "-o", tmp_path / "fi.ttl", "--lang", "fi").output
+    assert ("ristiriita: havainnon actor-overload:national/kela seuranta: status: ra: 'new'; "
+            "rb: 'in-progress' (yhdistettyyn aineistoon jää alueen ra seuranta)") in fi

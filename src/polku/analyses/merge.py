@@ -9,20 +9,31 @@ bodies such as Kela appear once and every region's services hang on the same nod
 the regions say differently about such an actor (its name, kind, parent …) is reported as a
 conflict, never settled silently: the merged graph keeps the first region's value and the
 conflict says which region said what.
+
+Each region's follow-ups (``g.graph["followups"]``, :mod:`polku.followup`) come along, keyed
+as the merged graph's findings are: a region's key ``kind:subject[:detail]`` names its ids
+as the region does, and the merged graph's finding on the same nodes names them by their
+merged ids (:func:`merged_key`), its ``owner`` too. Two regions that follow up one merged
+finding (an actor they share) differently are a conflict as well: the merged graph keeps the
+first region's row whole, and each field that differs is reported.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import networkx as nx
 
 from polku.errors import PolkuError
+from polku.finding import KEY_SEPARATOR
 from polku.graph import new_graph
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
 COMPARED = ("name", "name_sv", "name_en", "kind", "region")
+#: a follow-up's fields compared across regions (its extra columns too)
+FOLLOWUP_FIELDS = ("status", "owner", "due", "note", "updated", "by")
 #: the merged graph's titles: (graph attribute, words before the regions' titles)
 MERGED_TITLES = (("title", "Kansallinen yhdistelmä: "),
                  ("title_sv", "Nationell sammanställning: "),
@@ -45,11 +56,28 @@ class Conflict:
 
 
 @dataclass
+class FollowUpConflict:
+    """Regions follow up one merged finding differently: ``field`` of the follow-up of
+    ``key`` (the merged finding's key), what each region says ('': it leaves it empty)."""
+    key: str
+    field: str
+    values: dict[str, object]  # region -> what it says
+
+    def __str__(self) -> str:
+        said = "; ".join(f"{r} says {v!r}" for r, v in self.values.items())
+        first = next(iter(self.values))
+        return (f"follow-up of {self.key}: {self.field}: {said} "
+                f"(the merged graph keeps {first}'s follow-up)")
+
+
+@dataclass
 class Merged:
     graph: nx.MultiDiGraph
-    conflicts: list[Conflict] = field(default_factory=list)
+    conflicts: list[Conflict | FollowUpConflict] = field(default_factory=list)
     #: business id -> the merged actor's id and the regional ids it stands for
     shared: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
+    #: the merged graph's follow-up key -> the region whose follow-up it keeps
+    followup_region: dict[str, str] = field(default_factory=dict)
 
 
 def qualified(region: str, node: str) -> str:
@@ -59,6 +87,24 @@ def qualified(region: str, node: str) -> str:
     'keski-uusimaa/alkuhaastattelu'
     """
     return f"{region}/{node}"
+
+
+def merged_key(key: str, ids: Callable[[str], str]) -> str:
+    """A region's finding key (``docs/findings.md``, "The stable key") as the merged graph's
+    finding on the same nodes has it: every id in it (the subject, and the ``+``-joined ids
+    of the detail) by its merged id (``ids``), the detail's ids sorted again, as a finding
+    sorts its related ids (an actor the regions share moves to the merged namespace).
+
+    >>> merged_key("path-broken:p1:tyo+velka", lambda n: qualified("ra", n))
+    'path-broken:ra/p1:ra/tyo+ra/velka'
+    >>> merged_key("actor-overload:kela", lambda n: "national/kela" if n == "kela" else n)
+    'actor-overload:national/kela'
+    """
+    kind, subject, *detail = key.split(KEY_SEPARATOR)
+    parts = [kind, ids(subject)]
+    if detail:
+        parts.append("+".join(sorted(ids(d) for d in detail[0].split("+"))))
+    return KEY_SEPARATOR.join(parts)
 
 
 def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
@@ -151,7 +197,45 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
             result.conflicts.append(Conflict(
                 merged_id, str(g_out.nodes[merged_id].get("business_id")), "parent",
                 {p.split("/", 1)[0]: p for p in parents}))
+    for region, g in zip(names, graphs):
+        _merge_followups(result, region, g.graph.get("followups") or {},
+                         lambda n, r=region: rename.get((r, n), qualified(r, n)))
     return result
+
+
+def _merge_followups(result: Merged, region: str, followups: dict[str, dict],
+                     ids: Callable[[str], str]) -> None:
+    """Take a region's follow-ups into the merged graph, keyed and owned by merged ids
+    (:func:`merged_key`). A merged finding another region already follows up differently
+    keeps that region's row; each field that differs becomes a :class:`FollowUpConflict`."""
+    kept = result.graph.graph.setdefault("followups", {})
+    firsts = result.followup_region
+    for key, row in sorted(followups.items()):
+        row = {k: (dict(v) if isinstance(v, dict) else v) for k, v in row.items()}
+        if row.get("owner"):
+            row["owner"] = ids(str(row["owner"]))
+        new_key = merged_key(key, ids)
+        if new_key not in kept:
+            kept[new_key] = row
+            firsts[new_key] = region
+            continue
+        first = kept[new_key]
+        fields = [f for f in FOLLOWUP_FIELDS if f in first or f in row]
+        extra_a, extra_b = first.get("extra") or {}, row.get("extra") or {}
+        # a field one region leaves empty reads as '' (as in its sheet)
+        said = [(f, first.get(f, ""), row.get(f, "")) for f in fields] + \
+            [(c, extra_a.get(c, ""), extra_b.get(c, ""))
+             for c in sorted(set(extra_a) | set(extra_b))]
+        for f, a, b in said:
+            if a != b:
+                conflict = next((c for c in result.conflicts if isinstance(c, FollowUpConflict)
+                                 and c.key == new_key and c.field == f), None)
+                if conflict is None:
+                    conflict = FollowUpConflict(new_key, f, {firsts[new_key]: a})
+                    result.conflicts.append(conflict)
+                conflict.values[region] = b
+    if not kept:
+        del result.graph.graph["followups"]
 
 
 def _merge_actor(result: Merged, merged_id: str, region: str, data: dict) -> None:

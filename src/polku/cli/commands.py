@@ -711,6 +711,10 @@ def merge(
                   "id), {conflicts} conflicts, {nodes} nodes").format(
         output=output, regions=len(graphs), shared=shared, conflicts=len(result.conflicts),
         nodes=g.number_of_nodes()))
+    if kept := len(result.graph.graph.get("followups") or {}):
+        typer.echo(tr("kept the regions' {count} follow-ups, keyed as the merged graph's "
+                      "findings (a region's 'long-wait:r1' is 'long-wait:REGION/r1')").format(
+            count=kept))
     left_out_note(g, min_cell, tr)
 
 

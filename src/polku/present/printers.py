@@ -614,7 +614,8 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
 # -- merge (``polku merge``) --------------------------------------------------------------
 
 def conflict_text(conflict: Any, tr: Translator) -> str:
-    """A fact regions disagree on (:class:`polku.analyses.merge.Conflict`) in ``tr``'s
+    """A fact regions disagree on (:class:`polku.analyses.merge.Conflict`, or a finding they
+    follow up differently, :class:`polku.analyses.merge.FollowUpConflict`) in ``tr``'s
     language; English reads as ``str(conflict)``.
 
     >>> from polku.analyses.merge import Conflict
@@ -622,8 +623,14 @@ def conflict_text(conflict: Any, tr: Translator) -> str:
     >>> conflict_text(c, translator("fi"))
     "national/kela (Y-tunnus 0246246-0): name: a: 'Kela'; b: 'KELA' (yhdistettyyn aineistoon jää alueen a arvo)"
     """
+    from polku.analyses.merge import FollowUpConflict
+
     said = "; ".join(tr("{region} says {value}").format(region=r, value=repr(v))
                      for r, v in conflict.values.items())
+    if isinstance(conflict, FollowUpConflict):
+        return tr("follow-up of {key}: {field}: {said} (the merged graph keeps {first}'s "
+                  "follow-up)").format(key=conflict.key, field=conflict.field, said=said,
+                                       first=next(iter(conflict.values)))
     return tr("{actor} (business id {business_id}): {field}: {said} (the merged graph keeps "
               "{first}'s)").format(actor=conflict.actor, business_id=conflict.business_id,
                                    field=conflict.field, said=said,
