@@ -249,12 +249,12 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
         return add_named(s, "actor", "toimija", **attrs)
 
     roles = rdf.participation_roles()
+    # what polku's ontology says of its roles is polku's own: placed, not listed
+    role_scheme = set(rdf.role_scheme_triples())
 
     def publisher_id(nid: str) -> str:
         """The node's id as the file gave it (``dct:identifier``), else polku's."""
         return str((g.nodes[nid].get("extra") or {}).get("identifier", nid))
-    # what polku's ontology says of its roles is polku's own: placed, not listed
-    role_scheme = set(rdf.role_scheme_triples())
 
     def add_participation(s: str, sid: str, part: str) -> None:
         """One ``cv:Participation`` of service ``s``: its participant in its role, or a
