@@ -193,3 +193,93 @@ def test_statute_numbers_in_a_legal_basis() -> None:
     assert rdf.finlex_statutes("Laki Työkanava Oy -nimisestä osakeyhtiöstä (voimaan "
                                "1.7.2022)") == []
     assert rdf.finlex_statutes("12/1650 0/2020 5/2200 dnro 2023/380/12") == []
+
+
+# -- who takes part: cv:Participation, CPSV-AP 3.2.0's way -----------------------------------
+
+FOAF = rdflib.Namespace("http://xmlns.com/foaf/0.1/")
+SKOS = rdflib.SKOS
+DCT = rdflib.DCTERMS
+ROLE_SCHEME = rdflib.URIRef("https://w3id.org/polku/role")
+ONTOLOGY = ROOT / "src" / "polku" / "ontology" / "polku.ttl"
+SECOND = Path(__file__).parent / "data" / "keski-suomi"
+
+
+def who_takes_part(g, base: str, service: str) -> set[tuple[str, str]]:
+    """(participant IRI, role) as polku's graph says them: its providers and every
+    responsibility on the service."""
+    out = set()
+    for u, _, d in g.in_edges(service, data=True):
+        if d["kind"] == "provides":
+            out.add((rdf.node_iri(base, u), "provider"))
+        elif d["kind"] == "responsibility":
+            out.add((rdf.node_iri(base, u), d["role"]))
+    return out
+
+
+@pytest.mark.parametrize("region", ["keski-uusimaa", "merged"])
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
+def test_providers_and_responsibilities_are_participations(
+        shapes: rdflib.Graph, tmp_path: Path, region: str, suffix: str) -> None:
+    """CPSV-AP 3.2.0 has no cpsv:provides: a profile-strict consumer found no provider and
+    no participant. Every organisation that provides a public service, or holds a role on
+    it, is now a cv:Participation of it: its participant (a foaf:Agent), its role (a
+    concept of polku's scheme of participation roles, labelled fi/sv/en as the ontology
+    labels it), one dct:identifier and a description, with zero violations."""
+    source = ROOT / "graphs" / "keski-uusimaa"
+    if region == "merged":
+        source = tmp_path / "national.ttl"
+        assert run("merge", ROOT / "graphs" / "keski-uusimaa", SECOND, "-o", source
+                   ).exit_code == 0
+    out = tmp_path / f"c{suffix}"
+    result = run("export", source, "--to", "cpsv-ap", "-o", out)
+    assert result.exit_code == 0, result.output
+    data = rdflib.Graph().parse(out, format="json-ld" if suffix == ".jsonld" else "turtle")
+    assert violations(data, shapes) == []
+    g = load_graph(source)
+    base = rdf.base_iri(g.graph["name"])
+    ontology = rdflib.Graph().parse(ONTOLOGY, format="turtle")
+    services = sorted(data.subjects(rdflib.RDF.type, CPSV.PublicService))
+    roles_used = set()
+    for s in services:
+        node = str(data.value(s, DCT.identifier))
+        said = set()
+        for p in data.objects(s, CV.hasParticipation):
+            assert (p, rdflib.RDF.type, CV.Participation) in data
+            (who,) = list(data.objects(p, CV.hasParticipant))
+            (role,) = list(data.objects(p, CV.role))
+            assert (who, rdflib.RDF.type, FOAF.Agent) in data
+            assert len(list(data.objects(p, DCT.identifier))) == 1
+            assert {d.language for d in data.objects(p, DCT.description)} == {"fi", "sv", "en"}
+            assert (role, SKOS.inScheme, ROLE_SCHEME) in data
+            labels = set(data.objects(role, SKOS.prefLabel))
+            assert labels == set(ontology.objects(role, SKOS.prefLabel)) and len(labels) == 3
+            roles_used.add(str(role))
+            said.add((str(who), str(role).rsplit("/", 1)[-1]))
+        assert said == who_takes_part(g, base, node), node
+        assert said, node  # every public service has someone taking part
+    assert {"https://w3id.org/polku/role/provider",
+            "https://w3id.org/polku/role/lead"} <= roles_used
+    provider = rdflib.URIRef("https://w3id.org/polku/role/provider")
+    assert {(str(o), o.language) for o in data.objects(provider, SKOS.prefLabel)} == {
+        ("tuottaja", "fi"), ("producent", "sv"), ("provider", "en")}
+    # an organisation that is not public provides a public service: a participant too
+    training = rdflib.URIRef(rdf.node_iri(base, next(
+        n for n in g if n.rsplit("/", 1)[-1] == "tyovoimakoulutus")))
+    hyria = rdf.node_iri(base, next(n for n in g if n.rsplit("/", 1)[-1] == "hyria"))
+    assert any(str(data.value(p, CV.hasParticipant)) == hyria
+               and str(data.value(p, CV.role)) == str(provider)
+               for p in data.objects(training, CV.hasParticipation))
+    assert (rdflib.URIRef(hyria), rdflib.RDF.type, CV.PublicOrganisation) not in data
+    # polku's own facts stay beside: cpsv:provides too, for what read CPSV-AP before 3.0
+    assert (rdflib.URIRef(hyria), CPSV.provides, training) in data
+
+
+def test_participations_are_the_same_bytes_every_run(tmp_path: Path) -> None:
+    for n in (1, 2):
+        for suffix in (".ttl", ".jsonld"):
+            assert run("export", ROOT / "graphs" / "keski-uusimaa", "--to", "cpsv-ap", "-o",
+                       tmp_path / f"{n}{suffix}").exit_code == 0
+    for suffix in (".ttl", ".jsonld"):
+        text = (tmp_path / f"1{suffix}").read_bytes()
+        assert b"hasParticipation" in text and text == (tmp_path / f"2{suffix}").read_bytes()

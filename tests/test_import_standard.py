@@ -352,8 +352,14 @@ def test_official_cpsv_ap_example_every_triple_kept_or_listed(tmp_path: Path) ->
     # Dutch and German labels are there, Belgium is not Finland
     for s in (service, org):
         assert tags(source, rdflib.URIRef(s)) <= tags(back, rdflib.URIRef(rename[s]))
-    assert not any(o.language == "fi" for o in back.objects()
-                   if isinstance(o, rdflib.Literal) and o.language)
+    # (polku's own texts are in its three languages: the participations it describes, the
+    # labels of its participation roles; nothing else gains a Finnish text)
+    own = (base + "participation/", "https://w3id.org/polku/role")
+    assert not any(o.language == "fi" for s, o in back.subject_objects()
+                   if isinstance(o, rdflib.Literal) and o.language
+                   and not str(s).startswith(own))
+    assert {str(o) for o in back.objects(None, rdflib.URIRef(
+        "http://data.europa.eu/m8g/hasParticipant"))} == {rename[org]}
     spatial = set(back.objects(rdflib.URIRef(rename[org]),
                                rdflib.URIRef("http://purl.org/dc/terms/spatial")))
     assert spatial == {rdflib.URIRef("http://publications.europa.eu/resource/authority/atu/BEL")}
@@ -382,3 +388,100 @@ def test_polku_import_of_ptv_json_names_the_ptv_command(tmp_path, fixture):
     assert r.output.strip() == (f"error: {source}: this is PTV JSON, not CPSV-AP: import it "
                                 f"with polku ptv import {source} -o {out}")
     assert not out.exists()
+
+
+# -- participations (CPSV-AP 3.2.0) in ---------------------------------------------------------
+
+CPSV_PROVIDES = rdflib.URIRef("http://purl.org/vocab/cpsv#provides")
+
+
+@pytest.mark.parametrize("suffix", [".ttl", ".jsonld"])
+def test_a_profile_strict_copy_comes_back_with_every_provider(tmp_path: Path,
+                                                              suffix: str) -> None:
+    """The example region published as CPSV-AP and held by a profile-strict publisher: no
+    polku vocabulary and no cpsv:provides (CPSV-AP 3.2.0 has none). Who provides each
+    public service, and who holds which role on it, comes back from its participations;
+    before, every provider but the competent authority was lost."""
+    example = Path(__file__).parents[1] / "graphs" / "keski-uusimaa"
+    assert run("export", example, "--to", "cpsv-ap", "-o", tmp_path / f"c{suffix}"
+               ).exit_code == 0
+    fmt = "json-ld" if suffix == ".jsonld" else "turtle"
+    data = rdflib.Graph().parse(tmp_path / f"c{suffix}", format=fmt)
+    polku = "https://w3id.org/polku/"
+    strict = rdflib.Graph()
+    for s, p, o in data:
+        if p != CPSV_PROVIDES and not any(str(t).startswith((polku + "ontology", polku + "extra"))
+                                          for t in (p, o)):
+            strict.add((s, p, o))
+    strict.serialize(tmp_path / f"strict{suffix}", format=fmt)
+    result = run("import", tmp_path / f"strict{suffix}", "-o", tmp_path / "back.ttl")
+    assert result.exit_code == 0, result.output
+    assert "no provider is named" not in result.output
+    assert "participation" not in result.output  # each one read, its id and text placed
+    g, back = load_graph(example), load_graph(tmp_path / "back.ttl")
+    services = [n for n, d in back.nodes(data=True) if d["type"] == "service"]
+    assert len(services) == len(set(data.subjects(rdflib.RDF.type, rdflib.URIRef(
+        "http://purl.org/vocab/cpsv#PublicService"))))
+
+    def taking_part(graph, service: str) -> set[tuple[str, str]]:
+        return {(u, d.get("role", d["kind"])) for u, _, d in graph.in_edges(service, data=True)
+                if d["kind"] in ("provides", "responsibility")}
+
+    authority = rdflib.URIRef("http://data.europa.eu/m8g/hasCompetentAuthority")
+    base = "https://w3id.org/polku/id/keski-uusimaa/"
+    for s in services:
+        was, now = taking_part(g, s), taking_part(back, s)
+        assert {x for x in now if x[1] == "provides"} == {x for x in was if x[1] == "provides"}
+        # every role comes back; a competent authority is read as a lead, as ever (polku
+        # names the public provider so when nobody leads)
+        authorities = {(str(a)[len(base):], "lead")
+                       for a in data.objects(rdflib.URIRef(base + s), authority)}
+        assert was <= now <= was | authorities, s
+    assert ("hyria", "provides") in taking_part(back, "tyovoimakoulutus")
+
+
+PARTICIPATIONS = """@prefix cpsv: <http://purl.org/vocab/cpsv#> .
+@prefix cv: <http://data.europa.eu/m8g/> .
+@prefix dct: <http://purl.org/dc/terms/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix ex: <https://example.org/> .
+
+ex:s a cpsv:PublicService ; dct:identifier "s" ; dct:title "Työpaja"@fi ;
+    cv:hasCompetentAuthority ex:kunta ;
+    cv:hasParticipation ex:p-good, ex:p-unknown, ex:p-nobody, ex:p-norole .
+ex:kunta a cv:PublicOrganisation ; dct:identifier "kunta" ; skos:prefLabel "Kunta"@fi .
+ex:yhdistys dct:identifier "yhdistys" ; skos:prefLabel "Yhdistys ry"@fi .
+ex:saatio dct:identifier "saatio" ; skos:prefLabel "Säätiö"@fi .
+ex:p-good a cv:Participation ; dct:identifier "p1" ; cv:hasParticipant ex:yhdistys ;
+    cv:role <https://w3id.org/polku/role/provider> ;
+    dct:description "Yhdistys pyörittää työpajaa"@fi .
+ex:p-unknown a cv:Participation ; cv:hasParticipant ex:saatio ;
+    cv:role <https://example.org/roles/funder> .
+ex:p-nobody a cv:Participation ; cv:role <https://w3id.org/polku/role/participant> .
+ex:p-norole a cv:Participation ; cv:hasParticipant ex:saatio .
+"""
+
+
+def test_participations_that_cannot_be_read_are_named(tmp_path: Path) -> None:
+    """A participation in polku's provider role is a provider (and the competent authority
+    is then not taken as the provider); one with a role polku does not know, no
+    participant or no role is named in a note, and its triples are listed, not lost."""
+    (tmp_path / "p.ttl").write_text(PARTICIPATIONS, encoding="utf-8")
+    result = run("import", tmp_path / "p.ttl", "-o", tmp_path / "g.ttl")
+    assert result.exit_code == 0, result.output
+    said = " ".join(result.output.split())
+    where = f"{tmp_path / 'p.ttl'}, node <https://example.org/"
+    assert (f"{where}p-unknown>: a participation of Työpaja (s) has the role "
+            "<https://example.org/roles/funder>, which polku does not know (its roles: "
+            "consulted, informed, lead, participant, provider): that role is not read") in said
+    assert (f"{where}p-nobody>: a participation of Työpaja (s) names no participant "
+            "(cv:hasParticipant): it is not read") in said
+    assert (f"{where}p-norole>: a participation of Työpaja (s) names no role (cv:role): "
+            "it is not read") in said
+    assert "no place in polku's graph: cv:hasParticipation (3 triples)" in said
+    # the good one's own text is the publisher's, not polku's: listed as having no place
+    assert "no place in polku's graph: dct:description (1 triple)" in said
+    g = load_graph(tmp_path / "g.ttl")
+    assert g.has_edge("yhdistys", "s", "provides") and not g.has_edge("kunta", "s", "provides")
+    assert g.has_edge("kunta", "s", "responsibility:lead")
+    assert "saatio" not in g

@@ -3,10 +3,16 @@ their audiences.
 
 :func:`read_cpsv_ap` takes any CPSV-AP RDF (Turtle, JSON-LD, RDF/XML, N-Triples) and makes
 polku's graph of it: every ``cpsv:PublicService`` a service; the organisations named by
-``cv:hasCompetentAuthority`` (a ``lead`` responsibility) and ``cpsv:provides`` (a provider;
-when a service names no provider, its competent authority provides it) actors; ``dct:audience``
-concepts segments; ``cv:hasLegalResource`` the legal basis; ``dct:spatial`` an actor's region
-(a place polku has no name for is kept as its IRI in the extra column ``spatial``).
+``cv:hasCompetentAuthority`` (a ``lead`` responsibility), by its ``cv:hasParticipation``s
+(CPSV-AP 3.2.0's way: a ``cv:Participation``'s ``cv:hasParticipant`` in the ``cv:role``
+of polku's participation roles, ``https://w3id.org/polku/role/provider`` a provider, ``lead``,
+``participant``, ``consulted`` and ``informed`` responsibilities) and by ``cpsv:provides``
+(a provider, as files before 3.2.0 and polku's own say it; when a service names no provider,
+its competent authority provides it) actors; ``dct:audience`` concepts segments;
+``cv:hasLegalResource`` the legal basis; ``dct:spatial`` an actor's region (a place polku has
+no name for is kept as its IRI in the extra column ``spatial``). A participation with no
+participant, or with no role polku knows, is not read: a note names it, and its triples are
+listed as having no place.
 
 Nothing is lost silently. Texts keep their language tags: Finnish, Swedish and English go to
 the workbook's name columns; a text with no Finnish version names the node in its own
@@ -45,7 +51,8 @@ FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json":
 #: predicates polku reads, per kind of resource
 READ = {rdf.TYPE, DCT + "identifier", DCT + "title", DCT + "description", SKOS + "prefLabel",
         FOAF + "name", CV + "hasCompetentAuthority", DCT + "audience", CV + "hasLegalResource",
-        DCT + "spatial", CPSV + "provides"}
+        DCT + "spatial", CPSV + "provides", rdf.HAS_PARTICIPATION, rdf.HAS_PARTICIPANT,
+        rdf.PARTICIPATION_ROLE}
 
 
 #: classes that polku's graph keeps (as a node type, an actor's kind or a place)
@@ -241,6 +248,63 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             attrs["extra"] = {"spatial": " ".join(unknown)}
         return add_named(s, "actor", "toimija", **attrs)
 
+    roles = rdf.participation_roles()
+    # what polku's ontology says of its roles is polku's own: placed, not listed
+    role_scheme = set(rdf.role_scheme_triples())
+
+    def publisher_id(nid: str) -> str:
+        """The node's id as the file gave it (``dct:identifier``), else polku's."""
+        return str((g.nodes[nid].get("extra") or {}).get("identifier", nid))
+
+    def add_participation(s: str, sid: str, part: str) -> None:
+        """One ``cv:Participation`` of service ``s``: its participant in its role, or a
+        note naming it when it has no participant or no role polku knows."""
+        participants = objects(part, rdf.HAS_PARTICIPANT)
+        said = objects(part, rdf.PARTICIPATION_ROLE)
+        known = [r for r in said if r.startswith(rdf.ROLE) and r[len(rdf.ROLE):] in roles]
+        service = NodeName.of(g.nodes, sid)
+        if not participants:
+            result.notes.append(Note(N_("a participation of {service} names no participant "
+                                        "(cv:hasParticipant): it is not read"),
+                                     params={"service": service}, file=str(path), node=part))
+            return
+        for r in said:
+            if r not in known:
+                result.notes.append(Note(N_("a participation of {service} has the role "
+                                            "<{role}>, which polku does not know (its roles: "
+                                            "{roles}): that role is not read"),
+                                         params={"service": service, "role": r,
+                                                 "roles": ", ".join(roles)},
+                                         file=str(path), node=part))
+        if not said:
+            result.notes.append(Note(N_("a participation of {service} names no role "
+                                        "(cv:role): it is not read"),
+                                     params={"service": service}, file=str(path), node=part))
+        if not known:
+            return
+        used.add((s, rdf.HAS_PARTICIPATION, part))
+        if rdf.PARTICIPATION in classes.get(part, ()):
+            used.add((part, rdf.TYPE, rdf.PARTICIPATION))
+        for r in known:
+            used.add((part, rdf.PARTICIPATION_ROLE, r))
+        for who in participants:
+            used.add((part, rdf.HAS_PARTICIPANT, who))
+            aid = add_actor(who)
+            for r in known:
+                role = r[len(rdf.ROLE):]
+                if role == "provider":
+                    add_edge(g, aid, sid, "provides")
+                else:
+                    add_edge(g, aid, sid, "responsibility", key=f"responsibility:{role}",
+                             role=role)
+                # the id and description polku writes for it are derived from what the
+                # graph keeps (written again on export); another publisher's are listed
+                own = {rdf.Lit(rdf.participation_id(publisher_id(sid), publisher_id(aid),
+                                                    role))}
+                own.update(rdf.participation_texts(g.nodes[sid], g.nodes[aid], role))
+                used.update((part, p, o) for p, o in by_subject.get(part, ())
+                            if p in (DCT + "identifier", DCT + "description") and o in own)
+
     for s in services:
         sid = add_named(s, "service", "palvelu")
         laws = []
@@ -257,6 +321,8 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             used.add((s, CV + "hasCompetentAuthority", authority))
             aid = add_actor(authority)
             add_edge(g, aid, sid, "responsibility", key="responsibility:lead", role="lead")
+        for part in objects(s, rdf.HAS_PARTICIPATION):
+            add_participation(s, sid, part)
         for audience in objects(s, DCT + "audience"):
             used.add((s, DCT + "audience", audience))
             seg = add_named(audience, "segment", "segmentti")
@@ -273,9 +339,13 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             for aid in leads:
                 add_edge(g, aid, sid, "provides")
             if leads:
-                result.notes.append(Note(N_("{service}: no cpsv:provides; its competent "
-                                            "authority provides it"), params={
+                result.notes.append(Note(N_("{service}: no provider is named (a "
+                                            "participation with the role provider, or "
+                                            "cpsv:provides); its competent authority "
+                                            "provides it"), params={
                                              "service": NodeName.of(g.nodes, sid)}))
+    if any(p == rdf.PARTICIPATION_ROLE for _, p, _ in used):
+        used.update(role_scheme)  # the scheme came along with the roles read
     for t in triples:
         if t not in used:
             result.unplaced_triples.append(t)

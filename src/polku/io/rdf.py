@@ -45,10 +45,15 @@ ORG = "http://www.w3.org/ns/org#"
 CPSV = "http://purl.org/vocab/cpsv#"
 CV = "http://data.europa.eu/m8g/"
 OWL = "http://www.w3.org/2002/07/owl#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+#: polku's concept scheme of participation roles (``ontology/polku.ttl``): data, not
+#: vocabulary, so outside the ontology's namespace
+ROLE_SCHEME = "https://w3id.org/polku/role"
+ROLE = ROLE_SCHEME + "/"
 
 PREFIXES = {
-    "cpsv": CPSV, "cv": CV, "dct": DCT, "org": ORG, "owl": OWL, "polku": POLKU,
-    "polkux": EXTRA, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD,
+    "cpsv": CPSV, "cv": CV, "dct": DCT, "foaf": FOAF, "org": ORG, "owl": OWL, "polku": POLKU,
+    "polkurole": ROLE, "polkux": EXTRA, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "xsd": XSD,
 }
 TYPE = RDF + "type"
 IDENTIFIER = DCT + "identifier"
@@ -73,6 +78,12 @@ PUBLIC_SERVICE = CPSV + "PublicService"
 TYPE_OF_CLASS = {**{v: k for k, v in CLASSES.items()}, PUBLIC_SERVICE: "service"}
 LOCATION = DCT + "Location"
 COMPETENT_AUTHORITY = CV + "hasCompetentAuthority"
+PARTICIPATION = CV + "Participation"
+HAS_PARTICIPATION = CV + "hasParticipation"
+HAS_PARTICIPANT = CV + "hasParticipant"
+PARTICIPATION_ROLE = CV + "role"
+#: the languages a participation is described in (its role's labels are in these)
+PARTICIPATION_LANGS = ("fi", "sv", "en")
 #: actor kinds that are public organisations (cv:PublicOrganisation); a joint municipal
 #: authority (kuntayhtymä) is one, owned by its municipalities
 PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "joint-authority",
@@ -261,6 +272,9 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
         yield s, IDENTIFIER, Lit(node)
         if node_type == "actor":
             yield s, TYPE, ORG + "Organization"
+            # W3C ORG makes an organisation a foaf:Agent; said outright, since CPSV-AP's
+            # shapes ask a participant to be one and validators infer nothing
+            yield s, TYPE, FOAF + "Agent"
         if node_type == "need":
             yield s, TYPE, SKOS + "Concept"
             yield s, SKOS + "inScheme", base + "needs"
@@ -442,16 +456,139 @@ def finlex_statutes(legal_basis: str) -> list[str]:
                    if int(number) > 0 and 1734 <= int(year) <= 2100})
 
 
+@lru_cache(maxsize=1)
+def _ontology_triples() -> tuple[Triple, ...]:
+    """The triples of the ontology polku ships (``polku/ontology/polku.ttl``), read once."""
+    from importlib import resources
+
+    path = Path(str(resources.files("polku") / "ontology" / "polku.ttl"))
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise PolkuError(N_("cannot read the file ({reason})"), params={
+            "reason": os_reason(e)}, file=str(path)) from None
+    return tuple(parse_turtle_triples(data, str(path)))
+
+
+@lru_cache(maxsize=1)
+def role_scheme_triples() -> tuple[Triple, ...]:
+    """What the ontology says of polku's participation roles: the concept scheme
+    ``https://w3id.org/polku/role`` and its concepts, sorted. A CPSV-AP export carries them
+    whole, so a consumer reads each ``cv:role`` as a labelled ``skos:Concept``."""
+    return tuple(sorted(t for t in _ontology_triples()
+                        if t[0] == ROLE_SCHEME or t[0].startswith(ROLE)))
+
+
+@lru_cache(maxsize=1)
+def participation_roles() -> dict[str, dict[str, str]]:
+    """polku's participation roles, as the ontology names them: role -> label by language
+    (read once; not to be changed by the caller).
+
+    >>> participation_roles()["provider"]
+    {'en': 'provider', 'fi': 'tuottaja', 'sv': 'producent'}
+    >>> sorted(participation_roles())
+    ['consulted', 'informed', 'lead', 'participant', 'provider']
+    """
+    roles: dict[str, dict[str, str]] = {}
+    for s, p, o in role_scheme_triples():
+        if s.startswith(ROLE) and p == SKOS + "prefLabel" and type(o) is Lit and o.lang:
+            roles.setdefault(s[len(ROLE):], {})[o.lang] = o.value
+    return {role: dict(sorted(labels.items())) for role, labels in sorted(roles.items())}
+
+
+def name_in(data: dict, tag: str) -> str:
+    """A node's name for the RDF language tag ``tag`` (data, not a reader's language): its
+    name in that language where it has one, else its primary name (a proper name reads the
+    same in every language).
+
+    >>> name_in({"name": "Keusote", "name_sv": "Keusote sv"}, "sv")
+    'Keusote sv'
+    >>> name_in({"name": "Tax-on-web", "extra": {"name_lang": "en"}}, "fi")
+    'Tax-on-web'
+    """
+    extra = data.get("extra") or {}
+    if tag == extra.get("name_lang", "fi"):
+        return str(data.get("name", ""))
+    return str(data.get(NAME_OF_LANG.get(tag, "")) or extra.get(f"name@{tag}")
+               or data.get("name", ""))
+
+
+def participations(g: nx.MultiDiGraph, service: str) -> list[tuple[str, str]]:
+    """Who takes part in ``service`` and how, as CPSV-AP 3.2.0's ``cv:Participation``s
+    say it: (actor, role) for each provider (role ``provider``) and each responsibility on
+    it (``lead``, ``participant``, ``consulted``, ``informed``), sorted.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("klubi", type="actor"); g.add_node("keusote", type="actor")
+    >>> g.add_node("s", type="service")
+    >>> add_edge(g, "klubi", "s", "provides")
+    >>> add_edge(g, "keusote", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> participations(g, "s")
+    [('keusote', 'lead'), ('klubi', 'provider')]
+    """
+    roles = participation_roles()
+    out = set()
+    for u, _, d in g.in_edges(service, data=True):
+        role = "provider" if d["kind"] == "provides" else \
+            d.get("role") if d["kind"] == "responsibility" else None
+        if role in roles and g.nodes[u].get("type") == "actor":
+            out.add((u, str(role)))
+    return sorted(out)
+
+
+def participation_id(service: str, actor: str, role: str) -> str:
+    """A participation's ``dct:identifier``, as its IRI ends under the graph's namespace.
+
+    >>> participation_id("alkuhaastattelu", "tyollisyysalue", "provider")
+    'participation/alkuhaastattelu/tyollisyysalue/provider'
+    """
+    return f"participation/{service}/{actor}/{role}"
+
+
+def participation_texts(service: dict, actor: dict, role: str) -> list[Lit]:
+    """A participation's description in Finnish, Swedish and English (CPSV-AP asks for
+    one): the service, the role's label, the organisation, each in that language where it
+    has a name in it. The reader knows them again as polku's own.
+
+    >>> [t.value for t in participation_texts({"name": "Alkuhaastattelu"},
+    ...                                       {"name": "Keusote"}, "provider")]
+    ['Alkuhaastattelu: tuottaja Keusote', 'Alkuhaastattelu: producent Keusote', \
+'Alkuhaastattelu: provider Keusote']
+    """
+    label = participation_roles()[role]
+    return [Lit(f"{name_in(service, tag)}: {label[tag]} {name_in(actor, tag)}", None, tag)
+            for tag in PARTICIPATION_LANGS]
+
+
+def _participation_triples(g: nx.MultiDiGraph, base: str, service: str) -> Iterator[Triple]:
+    """A public service's ``cv:Participation``s (:func:`participations`): each with its
+    ``dct:identifier`` (:func:`participation_id`), its participant, its role from polku's
+    scheme and its description (:func:`participation_texts`)."""
+    for actor, role in participations(g, service):
+        ident = participation_id(service, actor, role)
+        p = base + ident
+        yield node_iri(base, service), HAS_PARTICIPATION, p
+        yield p, TYPE, PARTICIPATION
+        yield p, IDENTIFIER, Lit(ident)
+        yield p, HAS_PARTICIPANT, node_iri(base, actor)
+        yield p, PARTICIPATION_ROLE, ROLE + role
+        for text in participation_texts(g.nodes[service], g.nodes[actor], role):
+            yield p, DCT + "description", text
+
+
 def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
     """What CPSV-AP 3.2.0's shapes ask for beyond polku's own facts, all derived from them:
     public organisations as ``cv:PublicOrganisation`` with a ``dct:spatial`` location from
     the code lists (the actor's region, else the graph's, else Finland); a service that a
     public organisation answers for and that has a description as ``cpsv:PublicService``
-    with its ``cv:hasCompetentAuthority``; segments as ``skos:Concept``s of the graph's
-    audience scheme; the statutes a public service's legal basis cites by number as its
-    ``cv:hasLegalResource``, their Finlex ELIs (:func:`finlex_statutes`). (Names of
-    organisations and segments also as ``skos:prefLabel``,
-    descriptions language-tagged: see :func:`to_triples`.)"""
+    with its ``cv:hasCompetentAuthority``, and its providers and responsible organisations
+    as ``cv:Participation``s (:func:`_participation_triples`; the roles' concept scheme
+    comes along whole, :func:`role_scheme_triples`); segments as ``skos:Concept``s of the
+    graph's audience scheme; the statutes a public service's legal basis cites by number as
+    its ``cv:hasLegalResource``, their Finlex ELIs (:func:`finlex_statutes`). (Names of
+    organisations and segments also as ``skos:prefLabel``, every actor also a
+    ``foaf:Agent``, descriptions language-tagged: see :func:`to_triples`.)"""
     from polku.io.areas import NAMES, locations
 
     public = public_actors(g)
@@ -474,6 +611,7 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
         if place in NAMES:
             yield place, SKOS + "prefLabel", Lit(NAMES[place], None, "fi")
     segments = False
+    roles = False
     for node, data in g.nodes(data=True):
         if data["type"] == "service" and has_description(data):
             authorities = competent_authorities(g, node, public)
@@ -481,6 +619,9 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
                 yield node_iri(base, node), TYPE, PUBLIC_SERVICE
                 for a in authorities:
                     yield node_iri(base, node), COMPETENT_AUTHORITY, node_iri(base, a)
+                for t in _participation_triples(g, base, node):
+                    roles = True
+                    yield t
                 for law in finlex_statutes(str(data.get("legal_basis") or "")):
                     yield node_iri(base, node), CV + "hasLegalResource", law
                     yield law, TYPE, ELI + "LegalResource"
@@ -491,6 +632,8 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
     if segments:
         yield base + "segments", TYPE, SKOS + "ConceptScheme"
         yield base + "segments", DCT + "title", Lit("Asiakassegmentit", None, "fi")
+    if roles:
+        yield from role_scheme_triples()
 
 
 # -- triples -> graph ----------------------------------------------------------------------
