@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from typing import Any, Iterator, Sequence
 
@@ -101,14 +102,16 @@ def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
 
     port = free_port()
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(Path(polku.__file__).parents[1])}
+    # its output to a file (a pipe nobody reads would stop it once full), shown at exit
+    output = tempfile.TemporaryFile()
     server = launch([sys.executable, "-c", "from polku.cli import main; main()", "serve",
                      *args, "--port", str(port), "--workers", str(workers)], env=env,
-                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                    stdout=output, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + timeout
         while True:
-            assert server.poll() is None, server.stdout.read().decode()
+            assert server.poll() is None, "polku serve stopped"
             try:
                 with urllib.request.urlopen(base + "/api/graphs", timeout=30) as r:
                     if r.status == 200 and (workers == 1 or
@@ -121,3 +124,8 @@ def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
         yield base
     finally:
         stop(server)
+        output.seek(0)
+        said = output.read().decode("utf-8", "replace")
+        output.close()
+        if said.strip():
+            print(f"polku serve {' '.join(args)} said:\n{said}")  # shown when a test fails
