@@ -19,8 +19,8 @@ the rest:
   ``X-Polku-CSRF``; signing out clears it, ends the session here (:mod:`polku.server.sessions`:
   a copy of the cookie is signed out too) and at the provider;
 - **back-channel logout** (OpenID Connect Back-Channel Logout 1.0): the provider posts a
-  logout token to ``/auth/backchannel-logout`` when it ends a person's session (or an
-  administrator does, or disables them); the token is checked as an ID token is
+  logout token to ``/auth/backchannel-logout`` when a person's session ends there (they
+  sign out elsewhere, or an administrator ends it); the token is checked as an ID token is
   (signature, ``iss``, ``aud``, ``iat``, ``exp`` when it has one) and must carry the
   back-channel logout event, ``sid`` or ``sub``, and no ``nonce``; the sessions it names
   end in every server process over the folder;
