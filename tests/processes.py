@@ -1,4 +1,5 @@
-"""How the suite starts and stops the servers it needs (Neo4j, Keycloak, ``polku serve``).
+"""How the suite starts and stops the servers it needs (Neo4j, Keycloak, ``polku serve``:
+:func:`polku_serve`).
 
 A server is started in a session of its own (so that stopping it stops what it started,
 as Keycloak's ``kc.sh`` starts Java) and, on Linux, is told by the kernel to stop when the
@@ -20,7 +21,9 @@ import signal
 import socket
 import subprocess
 import sys
-from typing import Any, Sequence
+import tempfile
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
 
 # prctl(2): "send me this signal when my parent dies"
 _PR_SET_PDEATHSIG = 1
@@ -68,3 +71,61 @@ def stop(process: subprocess.Popen | None, wait: float = 30.0) -> None:
         except ProcessLookupError:
             pass
         process.wait()
+
+
+def workers_of(pid: int) -> list[int]:
+    """The uvicorn worker processes under the server process ``pid`` (Linux)."""
+    from pathlib import Path
+
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    found = []
+    for child in map(int, children):
+        try:
+            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
+            found.append(child)
+    return found
+
+
+@contextmanager
+def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
+                timeout: float = 180.0) -> Iterator[str]:
+    """``polku serve ARGS --port P --workers N`` of this checkout in a process of its own
+    until the block ends; yields its base URL once it answers (and every worker is up)."""
+    import time
+    import urllib.request
+    from pathlib import Path
+
+    import polku
+
+    port = free_port()
+    env = {**os.environ, **(env or {}), "PYTHONPATH": str(Path(polku.__file__).parents[1])}
+    # its output to a file (a pipe nobody reads would stop it once full), shown at exit
+    output = tempfile.TemporaryFile()
+    server = launch([sys.executable, "-c", "from polku.cli import main; main()", "serve",
+                     *args, "--port", str(port), "--workers", str(workers)], env=env,
+                    stdout=output, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            assert server.poll() is None, "polku serve stopped"
+            try:
+                with urllib.request.urlopen(base + "/api/graphs", timeout=30) as r:
+                    if r.status == 200 and (workers == 1 or
+                                            len(workers_of(server.pid)) == workers):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "polku serve did not start"
+            time.sleep(0.3)
+        yield base
+    finally:
+        stop(server)
+        output.seek(0)
+        said = output.read().decode("utf-8", "replace")
+        output.close()
+        if said.strip():
+            print(f"polku serve {' '.join(args)} said:\n{said}")  # shown when a test fails

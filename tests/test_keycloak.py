@@ -1,6 +1,7 @@
 """Sign-in against a real Keycloak (tests/keycloak_server.py, realm tests/keycloak/realm.json):
 the organisations' people get tokens by the direct access grant for the API, and sign in
-through Keycloak's own login page in Chromium for the web UI.
+through Keycloak's own login page in Chromium for the web UI. An administrator ending a
+person's session in Keycloak signs them out of polku by a back-channel logout.
 
 The graph is the mini workbook with a second organisation (helpers.copy_two_organisations):
 the county ``keusote`` provides ``alkuhaastattelu``, the association ``yhdistys`` provides
@@ -11,17 +12,22 @@ ville a viewer.
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from playwright.sync_api import expect
 
 from helpers import copy_two_organisations, etag_of, only
-from keycloak_server import CLIENT_ID, CLIENT_SECRET, PASSWORD
+from keycloak_server import CLIENT_ID, CLIENT_SECRET, PASSWORD, REALM
 from live_server import serving
 from polku.app import create_app
 from polku.server.oidc import OidcSettings
@@ -190,3 +196,113 @@ def test_sign_in_through_keycloaks_login_page(served, keycloak_server, open_page
         page.click("a[href^='/auth/login']")
         page.wait_for_selector("#username", timeout=60_000)  # asked for the password again
         assert opened.requests == []
+
+
+SESSION_SECRET = "the-session-secret-of-the-keycloak-tests"
+
+
+def keycloak_admin(kc, method: str, path: str, body: dict | None = None) -> object:
+    """Keycloak's admin REST API on the polku realm, as the bootstrap admin."""
+    import urllib.parse
+    import urllib.request
+
+    form = urllib.parse.urlencode({"grant_type": "password", "client_id": "admin-cli",
+                                   "username": "admin", "password": PASSWORD}).encode()
+    with urllib.request.urlopen(f"{kc.base}/realms/master/protocol/openid-connect/token",
+                                data=form, timeout=60) as r:
+        token = json.loads(r.read())["access_token"]
+    request = urllib.request.Request(
+        f"{kc.base}/admin/realms/{REALM}{path}", method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as r:
+        text = r.read()
+    return json.loads(text) if text else None
+
+
+@contextmanager
+def back_channel_logout_to(kc, url: str) -> Iterator[None]:
+    """The polku client's back-channel logout URL pointed at ``url`` (with the session
+    required: Keycloak's logout tokens then name its session, ``sid``) until the block
+    ends; then the client as it was."""
+    was = keycloak_admin(kc, "GET", f"/clients?clientId={CLIENT_ID}")[0]
+    client = json.loads(json.dumps(was))
+    client.setdefault("attributes", {}).update({
+        "backchannel.logout.url": url, "backchannel.logout.session.required": "true"})
+    client["frontchannelLogout"] = False
+    keycloak_admin(kc, "PUT", f"/clients/{client['id']}", client)
+    try:
+        yield
+    finally:
+        keycloak_admin(kc, "PUT", f"/clients/{was['id']}", was)
+
+
+def sign_in_over_http(base: str, user: str) -> httpx.Client:
+    """The authorization code flow without a browser: polku's sign-in, Keycloak's login
+    form posted, back to polku's callback; the client then holds the session cookie."""
+    # a connection of its own for each request, so that every worker gets some
+    client = httpx.Client(follow_redirects=True, timeout=60,
+                          limits=httpx.Limits(max_keepalive_connections=0))
+    page = client.get(f"{base}/auth/login?next=/graphs/mini")
+    form = re.search(r'<form\b[^>]*\bid="kc-form-login"[^>]*>', page.text)
+    assert form is not None, page.text[:2000]
+    action = html.unescape(re.search(r'\baction="([^"]+)"', form.group(0)).group(1))
+    for cookie in client.cookies.jar:
+        # Keycloak's cookies are Secure; a browser sends them to a loopback address over
+        # http (a secure context), httpx does not
+        cookie.secure = False
+    landed = client.post(action, data={"username": user, "password": PASSWORD,
+                                       "credentialId": ""})
+    assert landed.status_code == 200 and urlsplit(str(landed.url)).path == "/graphs/mini", \
+        landed.url
+    return client
+
+
+def test_keycloak_ending_a_session_signs_it_out_in_every_worker(served, keycloak_server) -> None:
+    """An administrator ends kaisa's session in Keycloak: Keycloak posts a logout token to
+    polku's back-channel logout (one worker of ``polku serve --workers 2``), and that
+    session's cookie is signed out in every worker; her session in another browser goes
+    on."""
+    from processes import polku_serve
+    from polku.server.oidc import Oidc
+
+    kc = keycloak_server
+    env = {"POLKU_SESSION_SECRET": SESSION_SECRET, "POLKU_OIDC_CLIENT_SECRET": CLIENT_SECRET}
+    with polku_serve(str(served), "--oidc-issuer", kc.issuer, "--oidc-client-id", CLIENT_ID,
+                     env=env, workers=2) as base:
+        with back_channel_logout_to(kc, f"{base}/auth/backchannel-logout"):
+            browser, other_browser = (sign_in_over_http(base, "kaisa") for _ in range(2))
+            cookie = browser.cookies["polku_session"]
+            session = Oidc(OidcSettings(kc.issuer, CLIENT_ID, session_secret=
+                                        SESSION_SECRET.encode())).unseal(cookie, "session")
+            # the session has its own id and Keycloak's session id (the ID token's sid)
+            assert session["jti"] and session["sid"], session
+
+            def me(client: object = browser) -> dict:
+                return client.get(f"{base}/auth/me").json()
+
+            def write(capacity: int) -> object:
+                etag = browser.get(f"{base}/api/graphs/mini").headers["etag"]
+                return browser.patch(f"{base}{SERVICE}/alkuhaastattelu?lang=en",
+                                     json={"capacity_per_month": capacity},
+                                     headers={"If-Match": etag, "X-Polku-CSRF": session["csrf"]})
+
+            # each worker judges the cookie (and keeps what it read) before the logout
+            assert all(me()["name"] == "Kaisa Keusote" for _ in range(12))
+            assert write(48).status_code == 200
+            # one session ended (the user's Sessions tab, "Sign out"); Keycloak 26.5's
+            # "sign out all sessions" of a user posts one token naming one of them
+            # (keycloak/keycloak#22914), so this test ends the session itself
+            keycloak_admin(kc, "DELETE", f"/sessions/{session['sid']}")
+            # Keycloak has posted the logout token before it answers: whichever worker
+            # answers now, the session has ended
+            answers = [me()["signed_in"] for _ in range(12)]
+            assert not any(answers), answers
+            r = write(49)
+            assert r.status_code == 401 and "sign in again" in r.json()["error"]["message"]
+            assert "Kaisa Keusote" not in browser.get(f"{base}/graphs/mini?lang=en").text
+            # her session in the other browser (another Keycloak session) goes on, and
+            # signing in again is a session again
+            assert all(me(other_browser)["signed_in"] for _ in range(6))
+            again = sign_in_over_http(base, "kaisa")
+            assert me(again)["name"] == "Kaisa Keusote"

@@ -8,6 +8,7 @@ token, 401 against 403 as RFC 6750 says, and whose rows an editor may change
 from __future__ import annotations
 
 import json
+import secrets
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from joserfc.jwk import OctKey, RSAKey
 from helpers import copy_two_organisations, etag_of
 from polku.app import create_app
 from polku.server.auth import parse_tokens
-from polku.server.oidc import Oidc, OidcSettings
+from polku.server.oidc import BACKCHANNEL_EVENT, Oidc, OidcSettings
 
 ISSUER = "https://id.example.fi/realms/ku"
 TOKEN = "script-token-0123456789"
@@ -29,31 +30,45 @@ TOKEN = "script-token-0123456789"
 class Provider:
     """A fake issuer: its discovery document and keys, and tokens it signs."""
 
-    def __init__(self) -> None:
+    def __init__(self, issuer: str = ISSUER) -> None:
+        self.issuer = issuer
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
         self.published = [self.key]
         self.fetched: list[str] = []
 
     def fetch(self, url: str, form: Any = None) -> dict[str, Any]:
         self.fetched.append(url)
-        if url.endswith("/.well-known/openid-configuration"):
-            return {"issuer": ISSUER, "jwks_uri": ISSUER + "/certs",
-                    "authorization_endpoint": ISSUER + "/auth",
-                    "token_endpoint": ISSUER + "/token",
-                    "end_session_endpoint": ISSUER + "/logout"}
-        if url == ISSUER + "/certs":
+        issuer = self.issuer
+        if url == issuer + "/.well-known/openid-configuration":
+            return {"issuer": issuer, "jwks_uri": issuer + "/certs",
+                    "authorization_endpoint": issuer + "/auth",
+                    "token_endpoint": issuer + "/token",
+                    "end_session_endpoint": issuer + "/logout"}
+        if url == issuer + "/certs":
             return {"keys": [k.as_dict(private=False) for k in self.published]}
         raise AssertionError(url)
 
     def token(self, key: RSAKey | None = None, alg: str = "RS256", **claims: Any) -> str:
         now = int(time.time())
-        body = {"iss": ISSUER, "sub": "sub-kaisa", "aud": "polku", "azp": "polku",
+        body = {"iss": self.issuer, "sub": "sub-kaisa", "aud": "polku", "azp": "polku",
                 "exp": now + 300, "iat": now, "name": "Kaisa Keusote",
                 "organisation": "keusote", "realm_access": {"roles": ["editor"]}}
         body.update(claims)
         body = {k: v for k, v in body.items() if v is not None}
         key = key or self.key
         return jwt.encode({"alg": alg, "kid": key.kid}, body, key)
+
+    def logout_token(self, key: RSAKey | None = None, **claims: Any) -> str:
+        """A logout token (Back-Channel Logout 1.0) ending the provider's session
+        ``op-session-1`` of ``sub-kaisa``; ``claims`` change it (None leaves one out)."""
+        now = int(time.time())
+        body = {"iss": self.issuer, "aud": "polku", "iat": now, "exp": now + 120,
+                "jti": f"logout-{now}", "sid": "op-session-1", "sub": "sub-kaisa",
+                "events": {BACKCHANNEL_EVENT: {}}}
+        body.update(claims)
+        body = {k: v for k, v in body.items() if v is not None}
+        key = key or self.key
+        return jwt.encode({"alg": "RS256", "kid": key.kid, "typ": "logout+jwt"}, body, key)
 
 
 def bearer(token: str, etag: str | None = None) -> dict[str, str]:
@@ -261,10 +276,17 @@ def test_reads_show_the_true_figures_to_editors_only(client, provider, served) -
 
 def session_for(client: TestClient, **claims: Any) -> tuple[str, str]:
     """A session cookie as the sign-in sets it, and its CSRF token."""
-    oidc: Oidc = client.app.state.access.oidc
-    payload = {"sub": "sub-kaisa", "name": "Kaisa Keusote", "roles": ["editor"],
-               "orgs": ["keusote"], "csrf": "csrf-token-of-this-session", "idt": "x"}
+    return sealed(client.app.state.access.oidc, **claims)
+
+
+def sealed(oidc: Oidc, **claims: Any) -> tuple[str, str]:
+    """A session cookie sealed by ``oidc`` as the sign-in does (a session id of its own,
+    the provider's session ``op-session-1``), and its CSRF token."""
+    payload = {"jti": secrets.token_urlsafe(16), "sid": "op-session-1", "sub": "sub-kaisa",
+               "name": "Kaisa Keusote", "roles": ["editor"], "orgs": ["keusote"],
+               "csrf": "csrf-token-of-this-session", "idt": "x"}
     payload.update(claims)
+    payload = {k: v for k, v in payload.items() if v is not None}
     return oidc.seal(payload, "session", 3600), payload["csrf"]
 
 
@@ -405,3 +427,221 @@ def test_the_sign_in_settings_are_told_in_polku_lang() -> None:
     assert r.exit_code == 1
     assert "virhe: --oidc-issuer: OpenID Connect -myöntäjän on oltava https://-osoite, ei " \
         "'ftp://id.example.fi'" in r.output, r.output
+
+
+# -- sessions that end before their cookie does ------------------------------------------------
+
+SECRET = b"the-session-secret-of-these-tests"
+
+
+def app_over(served: Path, provider: Provider) -> TestClient:
+    """Another server over the same folder with the same session secret (as the workers
+    of ``polku serve --workers N``, or a second server, are)."""
+    app = create_app([served], oidc=OidcSettings(provider.issuer, "polku", leeway=0,
+                                                 session_secret=SECRET))
+    app.state.access.oidc.fetch = provider.fetch
+    return TestClient(app)
+
+
+def signed_in(client: TestClient, cookie: str) -> bool:
+    client.cookies.clear()
+    client.cookies.set("polku_session", cookie)
+    return client.get("/auth/me").json()["signed_in"]
+
+
+def write_with(client: TestClient, cookie: str, csrf: str) -> Any:
+    client.cookies.clear()
+    client.cookies.set("polku_session", cookie)
+    return client.patch("/api/graphs/mini/rows/services/alkuhaastattelu?lang=en",
+                        json={"capacity_per_month": 47},
+                        headers={"If-Match": etag_of(client), "X-Polku-CSRF": csrf})
+
+
+def test_signing_out_ends_the_session_for_every_copy_of_its_cookie(served, provider) -> None:
+    browser, stolen = app_over(served, provider), app_over(served, provider)
+    cookie, csrf = sealed(browser.app.state.access.oidc)
+    other_session, _ = sealed(browser.app.state.access.oidc)  # the same person elsewhere
+    assert signed_in(stolen, cookie) and signed_in(browser, cookie)
+    r = browser.post("/auth/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(ISSUER + "/logout?")
+    # the copy is signed out too: reads as the public, writes are 401, pages offer sign-in
+    assert not signed_in(stolen, cookie)
+    assert stolen.get("/auth/me").json() == {"signed_in": False, "audience": "public"}
+    r = write_with(stolen, cookie, csrf)
+    assert r.status_code == 401 and "sign in again" in r.json()["error"]["message"]
+    page = stolen.get("/graphs/mini?lang=en").text
+    assert "/auth/login?next=" in page and "Kaisa Keusote" not in page and csrf not in page
+    # signing out again with the ended cookie only clears it (the provider's is over)
+    r = stolen.post("/auth/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "http://testserver/"
+    # the person's other session goes on; so does a server started anew over the folder
+    assert signed_in(stolen, other_session)
+    assert not signed_in(app_over(served, provider), cookie)
+    # kept beside the change logs, naming no person and no session
+    kept = (served / ".polku" / "sessions.ended.json").read_text()
+    claims = browser.app.state.access.oidc.unseal(cookie, "session")
+    assert claims["jti"] not in kept and "sub-kaisa" not in kept and len(json.loads(kept)["ended"]) == 1
+
+
+def test_a_cookie_without_a_session_id_is_signed_out(client) -> None:
+    # sealed before sessions had ids: it could not be ended, so it is not taken
+    cookie, csrf = session_for(client, jti=None)
+    assert not signed_in(client, cookie)
+    assert write_with(client, cookie, csrf).status_code == 401
+
+
+def test_a_back_channel_logout_ends_the_providers_session_in_another_server(
+        served, provider) -> None:
+    posted, other = app_over(served, provider), app_over(served, provider)
+    cookie, csrf = sealed(posted.app.state.access.oidc)
+    elsewhere, _ = sealed(posted.app.state.access.oidc, sid="op-session-2")
+    assert signed_in(other, cookie)  # read (and kept) by the other server before the logout
+    r = posted.post("/auth/backchannel-logout", data={"logout_token": provider.logout_token()})
+    assert r.status_code == 200 and r.headers["cache-control"] == "no-store"
+    assert not signed_in(other, cookie) and not signed_in(posted, cookie)
+    assert write_with(other, cookie, csrf).status_code == 401
+    assert signed_in(other, elsewhere)  # a session of another provider session goes on
+
+
+def test_a_back_channel_logout_by_sub_ends_every_session_of_the_person_begun_so_far(
+        served, provider) -> None:
+    client = app_over(served, provider)
+    oidc = client.app.state.access.oidc
+    first, _ = sealed(oidc)
+    second, _ = sealed(oidc, sid="op-session-2")
+    someone_else, _ = sealed(oidc, sub="sub-aino", sid="op-session-3")
+    r = client.post("/auth/backchannel-logout",
+                    data={"logout_token": provider.logout_token(sid=None)})
+    assert r.status_code == 200
+    assert not signed_in(client, first) and not signed_in(client, second)
+    assert signed_in(client, someone_else)
+    # signing in again later is a session again
+    oidc.clock = lambda: time.time() + 2
+    again, _ = sealed(oidc)
+    assert signed_in(client, again)
+
+
+@pytest.mark.parametrize("why, token, said", [
+    ("signed by another key", lambda p: p.logout_token(
+        key=RSAKey.generate_key(2048, parameters={"kid": "k1"})), "signature is not valid"),
+    ("expired", lambda p: p.logout_token(iat=int(time.time()) - 600,
+                                         exp=int(time.time()) - 300), "expired"),
+    ("old, without exp", lambda p: p.logout_token(iat=int(time.time()) - 3600, exp=None),
+     "expired"),
+    ("for another client", lambda p: p.logout_token(aud="other-app"), "not meant for this client"),
+    ("of another issuer", lambda p: p.logout_token(iss="https://evil.example/realms/ku"),
+     "Invalid claim: 'iss'"),
+    ("no events", lambda p: p.logout_token(events=None), "back-channel logout event"),
+    ("another event", lambda p: p.logout_token(events={"http://example.fi/other": {}}),
+     "back-channel logout event"),
+    ("neither sid nor sub", lambda p: p.logout_token(sid=None, sub=None), "neither a session"),
+    ("a nonce (an ID token)", lambda p: p.logout_token(nonce="n"), "carries no nonce"),
+    ("no iat", lambda p: p.logout_token(iat=None), "Missing claim: 'iat'"),
+    ("an ID token", lambda p: p.token(typ="ID", nonce="n", sid="op-session-1"),
+     "back-channel logout event"),
+    ("not a JWT", lambda p: "not-a-jwt", "not a signed JWT"),
+    ("no token", lambda p: "", "posts a logout_token"),
+])
+def test_a_logout_token_that_is_not_valid_is_400_and_ends_nothing(served, provider, why, token,
+                                                                 said) -> None:
+    client = app_over(served, provider)
+    cookie, _ = sealed(client.app.state.access.oidc)
+    r = client.post("/auth/backchannel-logout?lang=en", data={"logout_token": token(provider)})
+    assert r.status_code == 400, why
+    error = r.json()["error"]
+    assert error["code"] == "invalid-logout-token" and error["field"] == "logout_token", why
+    assert said in error["message"], (why, error["message"])
+    assert r.headers["cache-control"] == "no-store"
+    assert signed_in(client, cookie), why
+    assert not (served / ".polku" / "sessions.ended.json").exists()
+
+
+def test_a_logout_token_is_refused_in_the_readers_language(served, provider) -> None:
+    client = app_over(served, provider)
+    r = client.post("/auth/backchannel-logout?lang=fi",
+                    data={"logout_token": provider.logout_token(aud="other-app")})
+    assert r.status_code == 400
+    message = r.json()["error"]["message"]
+    assert message.startswith("uloskirjautumisavain ei kelpaa") and "aud" in message, message
+
+
+class Issuer:
+    """The fake provider's discovery document and keys served over HTTP on loopback, for
+    the servers of another process."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        from processes import free_port
+
+        port = free_port()
+        self.provider = Provider(f"http://127.0.0.1:{port}/realms/ku")
+        provider = self.provider
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+                try:
+                    body = json.dumps(provider.fetch(provider.issuer.rsplit("/realms", 1)[0]
+                                                     + self.path)).encode()
+                except AssertionError:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.slow  # three server processes
+def test_a_back_channel_logout_ends_the_session_in_every_worker_and_server(served) -> None:
+    """``polku serve --workers 2`` takes the logout token in one worker: the session ends
+    in the other worker and in a second server over the same folder."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    from processes import polku_serve
+
+    issuer = Issuer()
+    provider = issuer.provider
+    env = {"POLKU_SESSION_SECRET": SECRET.decode()}
+    args = [str(served), "--oidc-issuer", provider.issuer, "--oidc-client-id", "polku"]
+    oidc = Oidc(OidcSettings(provider.issuer, "polku", session_secret=SECRET))
+    cookie, _ = sealed(oidc)
+
+    def me(base: str) -> bool:
+        request = urllib.request.Request(base + "/auth/me",
+                                         headers={"Cookie": f"polku_session={cookie}"})
+        with urllib.request.urlopen(request, timeout=60) as r:
+            return json.loads(r.read())["signed_in"]
+
+    try:
+        with polku_serve(*args, env=env, workers=2) as workers, \
+                polku_serve(*args, env=env) as second:
+            # every worker has judged the cookie (and kept what it read) before the logout
+            assert all(me(workers) for _ in range(12)) and me(second)
+            form = urllib.parse.urlencode({"logout_token": provider.logout_token()}).encode()
+            with urllib.request.urlopen(urllib.request.Request(
+                    workers + "/auth/backchannel-logout", data=form), timeout=60) as r:
+                assert r.status == 200
+            assert not any(me(workers) for _ in range(12)) and not me(second)
+            forged = provider.logout_token(key=RSAKey.generate_key(2048, parameters={"kid": "k1"}))
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(urllib.request.Request(
+                    second + "/auth/backchannel-logout",
+                    data=urllib.parse.urlencode({"logout_token": forged}).encode()), timeout=60)
+            assert refused.value.code == 400
+    finally:
+        issuer.close()

@@ -24,6 +24,7 @@ JSON API (every graph addressed by its name, the file or folder name without suf
 ``GET /api/graphs/{g}/changes``                 the change log, newest first
 ``POST /api/graphs/{g}/undo``                   revert the latest change (token, If-Match)
 ``GET /auth/me``                                who the request speaks for (with OIDC)
+``POST /auth/backchannel-logout``               the provider ends sessions (with OIDC)
 ==============================================  ==========================================
 """
 
@@ -101,13 +102,16 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()
+    store = GraphStore(sources, changes_dir, etag_secret)
     provider = None
     if oidc is not None:
         from polku.server.oidc import Oidc
+        from polku.server.sessions import ENDED_FILE, EndedSessions
 
-        provider = Oidc(oidc)
+        # the sessions ended before their cookies, shared by every process over the folder
+        provider = Oidc(oidc, ended=EndedSessions(store.state_folder() / ENDED_FILE,
+                                                  oidc.session_secret))
     access = Access(tokens, provider)
-    store = GraphStore(sources, changes_dir, etag_secret)
     if tokens.enabled:
         # the shapes every write is checked against, read now rather than by the first write
         from polku.io.shapes import Unsupported, compile_shapes

@@ -16,7 +16,14 @@ the rest:
   checked as above (``aud`` is the client id, ``nonce`` the one sent) and the person is
   kept in a signed session cookie (HttpOnly, SameSite=Lax, Secure when served over https,
   eight hours by default) with a CSRF token that every write from the pages sends back in
-  ``X-Polku-CSRF``; signing out clears it and ends the session at the provider too;
+  ``X-Polku-CSRF``; signing out clears it, ends the session here (:mod:`polku.server.sessions`:
+  a copy of the cookie is signed out too) and at the provider;
+- **back-channel logout** (OpenID Connect Back-Channel Logout 1.0): the provider posts a
+  logout token to ``/auth/backchannel-logout`` when a person's session ends there (they
+  sign out elsewhere, or an administrator ends it); the token is checked as an ID token is
+  (signature, ``iss``, ``aud``, ``iat``, ``exp`` when it has one) and must carry the
+  back-channel logout event, ``sid`` or ``sub``, and no ``nonce``; the sessions it names
+  end in every server process over the folder;
 - **who**: the roles ``viewer``, ``editor``, ``admin`` from the roles claim (a dotted path
   such as ``realm_access.roles``; a list, or a string of names), the organisations (actor
   ids of the graph) from the organisation claim (a string or a list), the name from
@@ -25,7 +32,8 @@ the rest:
 The session cookie is signed with the session secret (``POLKU_SESSION_SECRET``; without
 it a random one, so sessions end when the server restarts; ``polku serve --workers N``
 shares one between its processes). Roles are read at sign-in: a role taken away at the
-provider holds in a session until it ends.
+provider holds in a session until it ends (or the provider ends the session by a
+back-channel logout).
 """
 
 from __future__ import annotations
@@ -46,11 +54,13 @@ from typing import Any, Callable, Mapping
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from polku.errors import Phrase, PolkuError
 from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
                                Principal, unauthorized)
 from polku.server.contract import ApiError, responses
+from polku.server.sessions import EndedSessions
 from polku.words import N_
 
 log = logging.getLogger("polku.server.oidc")
@@ -68,6 +78,11 @@ CACHE_SECONDS = 3600.0
 REFETCH_SECONDS = 30.0
 #: Keycloak's ``typ`` of tokens that are not access tokens
 NOT_ACCESS = ("ID", "Refresh", "Logout")
+#: the event a logout token carries (Back-Channel Logout 1.0, section 2.4)
+BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+#: the oldest a logout token without ``exp`` may be (seconds since its ``iat``): a provider
+#: posts it the moment the session ends, so an old one is a replay
+LOGOUT_TOKEN_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -241,12 +256,16 @@ class Oidc:
 
     def __init__(self, settings: OidcSettings,
                  fetch: Callable[..., dict[str, Any]] = fetch_json,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 ended: EndedSessions | None = None) -> None:
         from joserfc.jwk import OctKey
 
         self.settings = settings
         self.fetch = fetch
         self.clock = clock
+        #: the sessions ended before their cookies (without a file: this process's own)
+        self.ended = ended if ended is not None else EndedSessions(
+            None, settings.session_secret, clock)
         self._lock = threading.Lock()
         self._metadata: tuple[float, dict[str, Any]] | None = None
         self._keys: tuple[float, Any, set[str]] | None = None
@@ -299,8 +318,8 @@ class Oidc:
 
     def verify(self, token: str, kind: str = "access", nonce: str | None = None
                ) -> dict[str, Any]:
-        """The claims of a valid token (``kind`` ``access`` or ``id``); InvalidToken
-        saying why not, ProviderUnavailable when the keys cannot be had."""
+        """The claims of a valid token (``kind`` ``access``, ``id`` or ``logout``);
+        InvalidToken saying why not, ProviderUnavailable when the keys cannot be had."""
         from joserfc import jwt
         from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimError,
                                     JoseError, MissingClaimError)
@@ -321,10 +340,13 @@ class Oidc:
         except (JoseError, ValueError, TypeError):
             raise InvalidToken(N_("the token cannot be verified with the issuer's keys")) from None
         claims = decoded.claims
+        # a logout token need not expire nor name the person (its sid may say it all), but
+        # says when it was made; exp, nbf and iat are checked whenever they are there
+        essential: dict[str, Any] = {"iat": {"essential": True}} if kind == "logout" else \
+            {"exp": {"essential": True}, "sub": {"essential": True}}
         registry = jwt.JWTClaimsRegistry(
             now=lambda: int(self.clock()), leeway=self.settings.leeway,
-            iss={"essential": True, "value": self.settings.issuer},
-            exp={"essential": True}, sub={"essential": True})
+            iss={"essential": True, "value": self.settings.issuer}, **essential)
         try:
             registry.validate(claims)
         except ExpiredTokenError:
@@ -339,7 +361,9 @@ class Oidc:
             raise InvalidToken(N_("the token's claims are not valid")) from None
         audiences = claims.get("aud")
         audiences = [audiences] if isinstance(audiences, str) else list(audiences or [])
-        if kind == "id":
+        if kind == "logout":
+            logout_checks(claims, self.settings, audiences, self.clock())
+        elif kind == "id":
             if self.settings.client_id not in audiences or (
                     len(audiences) > 1 and claims.get("azp") != self.settings.client_id):
                 raise InvalidToken(N_("the ID token is not meant for this client"))
@@ -390,15 +414,69 @@ class Oidc:
             return None
         return claims
 
+    def live_session(self, value: str) -> dict[str, Any] | None:
+        """A session cookie's payload while the session lasts: sealed by this server, not
+        expired, with its own id (``jti``), and not ended by a sign-out or by the provider
+        (:mod:`polku.server.sessions`); else None."""
+        claims = self.unseal(value, "session")
+        if claims is None or not isinstance(claims.get("jti"), str) or self.ended.ended(claims):
+            return None
+        return claims
+
+    def end_session(self, claims: Mapping[str, Any]) -> None:
+        """End the session of a cookie's ``claims`` in every process (signing out): a copy
+        of the cookie is signed out too."""
+        self.ended.end([("session", str(claims.get("jti") or ""))],
+                       until=int(claims.get("exp") or 0))
+
+    def back_channel_logout(self, claims: Mapping[str, Any]) -> None:
+        """End what a verified logout token names: the sessions signed in through the
+        provider's session ``sid``, or, without one, every session of the person ``sub``
+        begun so far (Back-Channel Logout 1.0, section 2.7)."""
+        # every cookie begun up to now has expired by then
+        until = int(self.clock()) + self.settings.session_seconds + self.settings.leeway
+        sid, sub = claims.get("sid"), claims.get("sub")
+        self.ended.end([("sid", sid)] if isinstance(sid, str) and sid else [("sub", str(sub))],
+                       until=until)
+
     def session(self, value: str) -> Principal | None:
         """The person a session cookie names, or None when it is not valid or has ended."""
-        claims = self.unseal(value, "session")
+        claims = self.live_session(value)
         if claims is None:
             return None
         return Principal(str(claims.get("name") or claims.get("sub")),
                          frozenset(r for r in claims.get("roles", []) if r in ROLES),
                          tuple(claims.get("orgs", [])), sub=str(claims.get("sub")),
                          via="session", csrf=str(claims.get("csrf") or "") or None)
+
+
+def logout_checks(claims: Mapping[str, Any], settings: OidcSettings, audiences: list[str],
+                  now: float) -> None:
+    """The checks of a logout token beyond its signature, ``iss`` and times (Back-Channel
+    Logout 1.0, section 2.6): meant for polku's client (``aud``), the back-channel logout
+    event in ``events``, a ``sid`` or a ``sub``, no ``nonce`` (so that an ID token is never
+    taken for one), and made lately when it does not say when it expires.
+
+    >>> s = OidcSettings("https://id.example.fi/realms/ku", "polku")
+    >>> ok = {"events": {BACKCHANNEL_EVENT: {}}, "sid": "a1", "iat": 1000}
+    >>> logout_checks(ok, s, ["polku"], now=1010)
+    >>> logout_checks({**ok, "nonce": "n"}, s, ["polku"], now=1010)
+    Traceback (most recent call last):
+    polku.server.oidc.InvalidToken: a logout token carries no nonce
+    """
+    if settings.client_id not in audiences:
+        raise InvalidToken(N_("the logout token is not meant for this client (aud)"))
+    events = claims.get("events")
+    if not isinstance(events, dict) or not isinstance(events.get(BACKCHANNEL_EVENT), dict):
+        raise InvalidToken(N_("the logout token carries no back-channel logout event "
+                              "(events)"))
+    if not any(isinstance(claims.get(c), str) and claims.get(c) for c in ("sid", "sub")):
+        raise InvalidToken(N_("the logout token names neither a session (sid) nor a "
+                              "person (sub)"))
+    if "nonce" in claims:
+        raise InvalidToken(N_("a logout token carries no nonce"))
+    if "exp" not in claims and claims["iat"] < now - LOGOUT_TOKEN_SECONDS - settings.leeway:
+        raise InvalidToken(N_("the token has expired"))
 
 
 def local_path(target: str | None) -> str:
@@ -420,7 +498,8 @@ def _cookie(response: Response, request: Request, name: str, value: str, seconds
 
 
 def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
-    """``/auth/login``, ``/auth/callback``, ``/auth/logout`` and ``/auth/me``."""
+    """``/auth/login``, ``/auth/callback``, ``/auth/logout``, ``/auth/backchannel-logout``
+    and ``/auth/me``."""
     router = APIRouter(prefix="/auth")
     settings = oidc.settings
 
@@ -496,28 +575,34 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                 log.info("sign-in: the access token is not used for roles: %s", e)
         who = principal_of(claims, settings, "session")
         response = RedirectResponse(local_path(str(started.get("next"))), status_code=303)
+        # the session's own id (signing out ends it), and the provider's session id that
+        # a back-channel logout names
+        session = {"jti": secrets.token_urlsafe(16), "sub": who.sub, "name": who.name,
+                   "roles": sorted(who.roles), "orgs": list(who.organisations),
+                   "csrf": secrets.token_urlsafe(24), "idt": str(tokens.get("id_token"))}
+        if isinstance(id_claims.get("sid"), str) and id_claims["sid"]:
+            session["sid"] = id_claims["sid"]
         _cookie(response, request, SESSION_COOKIE, oidc.seal(
-            {"sub": who.sub, "name": who.name, "roles": sorted(who.roles),
-             "orgs": list(who.organisations), "csrf": secrets.token_urlsafe(24),
-             "idt": str(tokens.get("id_token"))}, "session", settings.session_seconds),
-            settings.session_seconds)
+            session, "session", settings.session_seconds), settings.session_seconds)
         response.delete_cookie(LOGIN_COOKIE, path="/auth")
         return response
 
     @router.post("/logout", include_in_schema=False)
     async def logout(request: Request) -> Response:
-        """Sign out (a form post with the page's CSRF token): the session cookie cleared,
+        """Sign out (a form post with the page's CSRF token): the session ended in every
+        server process (a copy of the cookie is signed out too) and its cookie cleared,
         then the provider's own sign-out, which comes back to the index."""
         form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
         sent = (form.get("csrf") or [""])[0]
         value = request.cookies.get(SESSION_COOKIE, "")
-        session = oidc.unseal(value, "session") if value else None
+        session = await run_in_threadpool(oidc.live_session, value) if value else None
         target = str(request.url_for("index"))
         if session is not None:
             if not sent or not secrets.compare_digest(sent, str(session.get("csrf", ""))):
                 raise ApiError(403, N_("signing out takes the page's own form (its CSRF "
                                        "token did not match)"), field="csrf",
                                code="csrf-failed")
+            await run_in_threadpool(oidc.end_session, session)
             end = None
             try:
                 end = oidc.metadata().get("end_session_endpoint")
@@ -531,6 +616,33 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
                                secure=request.url.scheme == "https")
         return response
+
+    @router.post("/backchannel-logout", include_in_schema=False)
+    async def backchannel_logout(request: Request) -> Response:
+        """The provider ends sessions (OpenID Connect Back-Channel Logout 1.0): a form post
+        of a ``logout_token``, checked with the provider's keys; the sessions it names end
+        in every server process. 200 when they have ended; 400, as the specification says,
+        for anything else (a token that is not valid, or keys that cannot be had)."""
+        form = urllib.parse.parse_qs((await request.body()).decode("utf-8", "replace"))
+        token = (form.get("logout_token") or [""])[0].strip()
+        headers = {"Cache-Control": "no-store"}
+        if not token:
+            raise ApiError(400, N_("a back-channel logout posts a logout_token"),
+                           field="logout_token", code="invalid-logout-token", headers=headers)
+        try:
+            claims = await run_in_threadpool(oidc.verify, token, "logout")
+        except InvalidToken as e:
+            log.warning("a back-channel logout was refused: %s", e)
+            raise ApiError(400, N_("the logout token is not valid: {problem}"),
+                           field="logout_token", code="invalid-logout-token", headers=headers,
+                           params={"problem": Phrase(e.msgid, **(e.params or {}))}) from None
+        except ProviderUnavailable as e:
+            log.warning("cannot check a logout token: %s", e)
+            raise ApiError(400, N_("the identity provider's keys cannot be fetched to check "
+                                   "the logout token"), field="logout_token",
+                           code="invalid-logout-token", headers=headers) from None
+        await run_in_threadpool(oidc.back_channel_logout, claims)
+        return Response(status_code=200, headers=headers)
 
     @router.get("/me", responses=responses(401))
     def me(request: Request) -> JSONResponse:

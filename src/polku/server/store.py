@@ -587,6 +587,29 @@ class GraphStore:
         return (Path(".polku") if source.kind == "neo4j"
                 else Path(source.location).absolute().parent / ".polku")
 
+    def state_folder(self) -> Path:
+        """Where the server keeps what belongs to no one graph (the sessions that ended
+        before their cookie did, :mod:`polku.server.sessions`): the change logs' folder
+        given (``--changes``), else the ``.polku/`` folder that the first served source's
+        graphs keep their change logs in, so that every worker and every server over one
+        folder finds the same one.
+
+        >>> GraphStore(["graphs"]).state_folder() == Path("graphs").absolute() / ".polku"
+        True
+        >>> GraphStore(["graphs/keski-uusimaa.ttl"]).state_folder().parent.name
+        'graphs'
+        """
+        if self.changes_dir is not None:
+            return self.changes_dir
+        first = str(self.roots[0]) if self.roots else "graphs"
+        if is_neo4j_uri(first):
+            return Path(".polku")
+        path = Path(first).absolute()
+        # a folder of graphs keeps their logs in its own .polku; a graph given by its own
+        # path (a file, a workbook folder) keeps its log beside it
+        inside = path.is_dir() and _kind(path) is None
+        return (path if inside else path.parent) / ".polku"
+
     def changelog(self, name: str) -> ChangeLog:
         source = self.entry(name, refresh=False).source
         return ChangeLog(self._changes_folder(source) / f"{name}.changes.jsonl",
