@@ -89,11 +89,18 @@ def workers_of(pid: int) -> list[int]:
     return found
 
 
+class Served(str):
+    """A running ``polku serve``: its base URL (tests join paths to it) and ``pid``, the
+    server process (:func:`workers_of` finds its workers)."""
+    pid: int
+
+
 @contextmanager
 def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
-                timeout: float = 180.0) -> Iterator[str]:
+                timeout: float = 180.0) -> Iterator[Served]:
     """``polku serve ARGS --port P --workers N`` of this checkout in a process of its own
-    until the block ends; yields its base URL once it answers (and every worker is up)."""
+    until the block ends; yields its base URL (:class:`Served`) once it answers (and every
+    worker is up)."""
     import time
     import urllib.request
     from pathlib import Path
@@ -107,7 +114,8 @@ def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
     server = launch([sys.executable, "-c", "from polku.cli import main; main()", "serve",
                      *args, "--port", str(port), "--workers", str(workers)], env=env,
                     stdout=output, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    base = Served(f"http://127.0.0.1:{port}")
+    base.pid = server.pid
     try:
         deadline = time.monotonic() + timeout
         while True:

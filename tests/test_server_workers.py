@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -19,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from helpers import copy_mini
-from processes import free_port
+from processes import polku_serve, workers_of
 from polku.io import workbook
 
 TOKEN = "workers-token-0123456789"
@@ -38,46 +36,14 @@ def call(url: str, method: str = "GET", body: dict | None = None,
         return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read() or b"{}")
 
 
-def workers_of(pid: int) -> list[int]:
-    """The uvicorn worker processes under the server process."""
-    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-    found = []
-    for child in map(int, children):
-        try:
-            cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
-        except OSError:
-            continue
-        if b"multiprocessing" in cmdline and b"resource_tracker" not in cmdline:
-            found.append(child)
-    return found
-
-
 @pytest.mark.slow  # four server processes, six writers, a killed worker
 def test_four_workers_racing_writers_and_a_killed_worker_lose_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "graphs"
     copy_mini(folder / "mini")
     tokens = tmp_path / "tokens"
     tokens.write_text(f"racer:{TOKEN}\n")
-    port = free_port()
-    import polku
-
-    env = {**os.environ, "PYTHONPATH": str(Path(polku.__file__).parents[1])}  # this polku
-    server = subprocess.Popen(
-        [sys.executable, "-c", "from polku.cli import main; main()", "serve", str(folder),
-         "--port", str(port), "--tokens", str(tokens), "--workers", "4"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}/api/graphs/mini"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert server.poll() is None, server.stdout.read().decode()
-            try:
-                if call(base)[0] == 200 and len(workers_of(server.pid)) == 4:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.5)
+    with polku_serve(str(folder), "--tokens", str(tokens), workers=4) as served:
+        base = f"{served}/api/graphs/mini"
         acknowledged: list[dict] = []
         lock = threading.Lock()
         errors: list[str] = []
@@ -112,7 +78,7 @@ def test_four_workers_racing_writers_and_a_killed_worker_lose_nothing(tmp_path: 
             t.start()
         while len(acknowledged) < 6 and any(t.is_alive() for t in threads):
             time.sleep(0.05)
-        victim = workers_of(server.pid)[0]
+        victim = workers_of(served.pid)[0]
         os.kill(victim, signal.SIGKILL)  # mid-burst: writes are under way in every worker
         for t in threads:
             t.join(timeout=600)
@@ -130,12 +96,5 @@ def test_four_workers_racing_writers_and_a_killed_worker_lose_nothing(tmp_path: 
         logged = {e["key"] for e in log}
         assert {a["id"] for a in acknowledged} <= logged
         assert {a["version"] for a in acknowledged} <= set(versions)
-        status, _, listed = call(f"http://127.0.0.1:{port}/api/graphs")
+        status, _, listed = call(f"{served}/api/graphs")
         assert status == 200 and listed[0]["state"] == "ok"
-    finally:
-        server.send_signal(signal.SIGINT)
-        try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
