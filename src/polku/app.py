@@ -187,6 +187,12 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         issuer = urlsplit(provider.settings.issuer)
         form_action = (f"{issuer.scheme}://{issuer.netloc}",)
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
+    if provider is not None:
+        from polku.server.recheck import Rechecks, SessionRecheck
+
+        # a session due a check is checked at the provider before any route reads it
+        app.state.rechecks = Rechecks(provider)
+        app.add_middleware(SessionRecheck, rechecks=app.state.rechecks)
     # inside the compression: it reads the page's scripts
     app.add_middleware(ScriptHashes, form_action=form_action, allowed=own_scripts())
     app.add_middleware(GZipMiddleware, minimum_size=800)

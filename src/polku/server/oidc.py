@@ -12,12 +12,14 @@ the rest:
   out of ``aud``, ``azp`` is polku's client id), ``exp`` (and ``nbf``, ``iat``) with a
   small leeway. Only asymmetric algorithms are taken (never ``none`` or HMAC);
 - **sign-in for the web UI** (:func:`oidc_router`): the authorization code flow with PKCE
-  (S256), ``state`` and ``nonce`` kept in a short-lived signed cookie; the ID token is
+  (S256), ``state`` and ``nonce`` kept in a short-lived encrypted cookie; the ID token is
   checked as above (``aud`` is the client id, ``nonce`` the one sent) and the person is
-  kept in a signed session cookie (HttpOnly, SameSite=Lax, Secure when served over https,
-  eight hours by default) with a CSRF token that every write from the pages sends back in
-  ``X-Polku-CSRF``; signing out clears it, ends the session here (:mod:`polku.server.sessions`:
-  a copy of the cookie is signed out too) and at the provider;
+  kept in an encrypted session cookie (HttpOnly, SameSite=Lax, Secure when served over
+  https, eight hours by default) with a CSRF token that every write from the pages sends
+  back in ``X-Polku-CSRF``, and the provider's refresh token, with which
+  :mod:`polku.server.recheck` checks the session again every few minutes; signing out
+  clears it, ends the session here (:mod:`polku.server.sessions`: a copy of the cookie is
+  signed out too) and at the provider;
 - **back-channel logout** (OpenID Connect Back-Channel Logout 1.0): the provider posts a
   logout token to ``/auth/backchannel-logout`` when a person's session ends there (they
   sign out elsewhere, or an administrator ends it); the token is checked as an ID token is
@@ -29,11 +31,11 @@ the rest:
   ids of the graph) from the organisation claim (a string or a list), the name from
   ``name``, else ``preferred_username``, else ``sub``.
 
-The session cookie is signed with the session secret (``POLKU_SESSION_SECRET``; without
-it a random one, so sessions end when the server restarts; ``polku serve --workers N``
-shares one between its processes). Roles are read at sign-in: a role taken away at the
-provider holds in a session until it ends (or the provider ends the session by a
-back-channel logout).
+The session cookie is encrypted and authenticated with a key drawn from the session
+secret (``POLKU_SESSION_SECRET``; without it a random one, so sessions end when the server
+restarts; ``polku serve --workers N`` shares one between its processes). Roles are read
+at sign-in and again at each check of the session at the provider
+(:mod:`polku.server.recheck`: a role taken away there holds until the next check).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Callable, Mapping
 
 from fastapi import APIRouter, Query, Request
@@ -99,7 +102,13 @@ class OidcSettings:
     audience: str | None = None
     scope: str = "openid profile email"
     session_secret: bytes = field(default_factory=lambda: secrets.token_bytes(32), repr=False)
+    #: how long a session lasts from sign-in (its cookie's lifetime)
     session_seconds: int = 8 * 3600
+    #: a session is checked again at the provider (its refresh token) when its last check
+    #: is this old (:mod:`polku.server.recheck`); 0: never
+    recheck_seconds: int = 300
+    #: how long past a due check a session is kept while the provider cannot be reached
+    grace_seconds: int = 900
     #: seconds of clock difference allowed on ``exp``, ``nbf`` and ``iat``
     leeway: int = 30
 
@@ -114,6 +123,14 @@ class OidcSettings:
         if len(self.session_secret) < 16:
             raise PolkuError(N_("the session secret must be at least 16 characters"),
                              params={}, field="session-secret")
+        if self.session_seconds < 60:
+            raise PolkuError(N_("a session must last at least a minute (0.02 hours)"),
+                             params={}, field="session-hours")
+        for name, value in (("session-recheck-seconds", self.recheck_seconds),
+                            ("session-grace-seconds", self.grace_seconds)):
+            if value < 0:
+                raise PolkuError(N_("{value} is not a number of seconds (0 or more)"),
+                                 params={"value": value}, field=name)
 
     @property
     def expected_audience(self) -> str:
@@ -125,12 +142,15 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
     """The settings from ``given`` (the command's options; None ones left out) over the
     environment: ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID``,
     ``POLKU_OIDC_CLIENT_SECRET``, ``POLKU_OIDC_ROLES_CLAIM``, ``POLKU_OIDC_ORG_CLAIM``,
-    ``POLKU_OIDC_AUDIENCE``, ``POLKU_SESSION_SECRET``; None without an issuer.
+    ``POLKU_OIDC_AUDIENCE``, ``POLKU_SESSION_SECRET``, ``POLKU_SESSION_HOURS`` (given as
+    ``session_hours``), ``POLKU_SESSION_RECHECK_SECONDS``, ``POLKU_SESSION_GRACE_SECONDS``;
+    None without an issuer.
 
     >>> s = settings_from_env({"POLKU_OIDC_ISSUER": "https://id.example.fi/realms/ku",
-    ...                        "POLKU_OIDC_CLIENT_ID": "polku"}, org_claim="org")
-    >>> s.client_id, s.roles_claim, s.org_claim
-    ('polku', 'realm_access.roles', 'org')
+    ...                        "POLKU_OIDC_CLIENT_ID": "polku", "POLKU_SESSION_HOURS": "1.5"},
+    ...                       org_claim="org", recheck_seconds=60)
+    >>> s.client_id, s.roles_claim, s.org_claim, s.session_seconds, s.recheck_seconds
+    ('polku', 'realm_access.roles', 'org', 5400, 60)
     >>> settings_from_env({}) is None
     True
     """
@@ -138,9 +158,18 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
     names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
              "client_secret": "POLKU_OIDC_CLIENT_SECRET",
              "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
-             "audience": "POLKU_OIDC_AUDIENCE", "session_secret": "POLKU_SESSION_SECRET"}
+             "audience": "POLKU_OIDC_AUDIENCE", "session_secret": "POLKU_SESSION_SECRET",
+             "session_hours": "POLKU_SESSION_HOURS",
+             "recheck_seconds": "POLKU_SESSION_RECHECK_SECONDS",
+             "grace_seconds": "POLKU_SESSION_GRACE_SECONDS"}
     values: dict[str, Any] = {k: env[v] for k, v in names.items() if env.get(v)}
     values.update({k: v for k, v in given.items() if v is not None})
+    for key in ("recheck_seconds", "grace_seconds"):
+        if key in values:
+            values[key] = number(values[key], names[key], int)
+    if "session_hours" in values:
+        values["session_seconds"] = round(
+            number(values.pop("session_hours"), names["session_hours"], float) * 3600)
     if not values.get("issuer"):
         if values.get("client_id"):
             raise PolkuError(N_("an OpenID Connect client id needs its issuer "
@@ -152,6 +181,29 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
     if isinstance(values.get("session_secret"), str):
         values["session_secret"] = values["session_secret"].encode()
     return OidcSettings(**values)
+
+
+def number(value: Any, variable: str, kind: type[int] | type[float]) -> Any:
+    """A setting's number from its environment variable's text (an option's is one
+    already); a PolkuError naming the option when it is not one.
+
+    >>> number("300", "POLKU_SESSION_RECHECK_SECONDS", int), number("0.5", "X", float)
+    (300, 0.5)
+    >>> number("5 min", "POLKU_SESSION_RECHECK_SECONDS", int)
+    Traceback (most recent call last):
+    polku.errors.PolkuError: POLKU_SESSION_RECHECK_SECONDS is '5 min', not a number
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return kind(value)
+    try:
+        parsed = kind(str(value).strip())
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed != parsed or parsed in (float("inf"), float("-inf")):
+        raise PolkuError(N_("{variable} is '{value}', not a number"),
+                         params={"variable": variable, "value": value},
+                         field=variable.removeprefix("POLKU_").lower().replace("_", "-"))
+    return parsed
 
 
 def claim(claims: Mapping[str, Any], path: str) -> Any:
@@ -219,6 +271,16 @@ class ProviderUnavailable(Exception):
     """The identity provider's discovery document or keys could not be fetched."""
 
 
+class ProviderRefused(ProviderUnavailable):
+    """The identity provider answered a request with an OAuth error (RFC 6749, section
+    5.2): ``error`` is its code, such as ``invalid_grant`` for a refresh token it no longer
+    takes (the person disabled or deleted, their session ended or expired)."""
+
+    def __init__(self, message: str, error: str) -> None:
+        super().__init__(message)
+        self.error = error
+
+
 def fetch_json(url: str, form: Mapping[str, str] | None = None, timeout: float = 10.0
                ) -> dict[str, Any]:
     """GET ``url`` (POST ``form``, URL-encoded) and read its JSON object."""
@@ -234,9 +296,15 @@ def fetch_json(url: str, form: Mapping[str, str] | None = None, timeout: float =
             detail = json.loads(e.read(1 << 16))
         except (ValueError, OSError):
             detail = {}
+        error = detail.get("error") if isinstance(detail, dict) else None
+        if isinstance(error, str) and error and 400 <= e.code < 500:
+            # the provider's own answer (an OAuth error), not a failure to reach it
+            raise ProviderRefused(f"{e.code} from the identity provider: {error}"
+                                  + (f" ({detail['error_description']})" if isinstance(
+                                      detail.get("error_description"), str) else ""),
+                                  error) from None
         raise ProviderUnavailable(f"{e.code} from the identity provider"
-                                  + (f": {detail.get('error')}" if isinstance(detail, dict)
-                                     and detail.get("error") else "")) from None
+                                  + (f": {error}" if error else "")) from None
     except (urllib.error.URLError, OSError, ValueError) as e:
         raise ProviderUnavailable(f"the identity provider cannot be reached "
                                   f"({getattr(e, 'reason', e)})") from None
@@ -267,10 +335,14 @@ class Oidc:
         self.ended = ended if ended is not None else EndedSessions(
             None, settings.session_secret, clock)
         self._lock = threading.Lock()
+        #: whether the log has said that the provider gives no refresh token
+        self.said_no_refresh = False
         self._metadata: tuple[float, dict[str, Any]] | None = None
         self._keys: tuple[float, Any, set[str]] | None = None
-        # a key of 256 bits whatever the secret's length
-        self._session_key = OctKey.import_key(hashlib.sha256(settings.session_secret).digest())
+        # a key of 256 bits whatever the secret's length, of the cookies' own (the ended
+        # sessions' hashes are keyed by another one drawn from the same secret)
+        self._session_key = OctKey.import_key(hashlib.sha256(
+            b"polku session cookie\0" + settings.session_secret).digest())
 
     # -- the provider ---------------------------------------------------------------------
     def metadata(self) -> dict[str, Any]:
@@ -316,10 +388,13 @@ class Oidc:
             self._keys = (now, key_set, {str(k.get("kid")) for k in keys})
         return key_set
 
-    def verify(self, token: str, kind: str = "access", nonce: str | None = None
-               ) -> dict[str, Any]:
+    def verify(self, token: str, kind: str = "access", nonce: str | None = None,
+               refreshed: bool = False) -> dict[str, Any]:
         """The claims of a valid token (``kind`` ``access``, ``id`` or ``logout``);
-        InvalidToken saying why not, ProviderUnavailable when the keys cannot be had."""
+        InvalidToken saying why not, ProviderUnavailable when the keys cannot be had. An ID
+        token must carry the ``nonce`` sent, unless it is ``refreshed`` (from the token
+        endpoint by a refresh token: it holds the sign-in's nonce or none, OpenID Connect
+        Core 12.2, and cannot have been slipped in by another site)."""
         from joserfc import jwt
         from joserfc.errors import (BadSignatureError, ExpiredTokenError, InvalidClaimError,
                                     JoseError, MissingClaimError)
@@ -367,7 +442,8 @@ class Oidc:
             if self.settings.client_id not in audiences or (
                     len(audiences) > 1 and claims.get("azp") != self.settings.client_id):
                 raise InvalidToken(N_("the ID token is not meant for this client"))
-            if nonce is None or not secrets.compare_digest(str(claims.get("nonce", "")), nonce):
+            if not refreshed and (nonce is None or not secrets.compare_digest(
+                    str(claims.get("nonce", "")), nonce)):
                 raise InvalidToken(N_("the ID token's nonce is not the one sent"))
         else:
             if claims.get("typ") in NOT_ACCESS:
@@ -376,6 +452,58 @@ class Oidc:
                     claims.get("azp") != self.settings.client_id:
                 raise InvalidToken(N_("the token is not meant for this server (aud, azp)"))
         return claims
+
+    def person(self, tokens: Mapping[str, Any], id_claims: Mapping[str, Any]) -> Principal:
+        """The person of a token endpoint's answer: the verified ID token's claims with,
+        when the access token is a JWT that verifies, its claims over them (the roles and
+        the organisation as the API will see them)."""
+        claims = dict(id_claims)
+        access_token = str(tokens.get("access_token", ""))
+        if access_token.count(".") == 2:
+            try:
+                access = self.verify(access_token)
+            except (InvalidToken, ProviderUnavailable) as e:
+                log.info("the access token is not used for roles: %s", e)
+            else:
+                if access.get("sub") == id_claims.get("sub"):
+                    claims.update(access)
+                else:
+                    log.warning("the access token names another person than the ID token: "
+                                "not used for roles")
+        return principal_of(claims, self.settings, "session")
+
+    def refresh(self, session: Mapping[str, Any]) -> dict[str, Any]:
+        """A session's claims checked again at the provider: its refresh token exchanged at
+        the token endpoint (with the client secret, as the sign-in's code is), the new ID
+        token (and access token) verified as the sign-in's are and of the same person, and
+        the session's name, roles and organisations taken from them afresh, with the new
+        refresh token and ID token and the time of this check (``chk``). ProviderRefused
+        when the provider will not (``invalid_grant``: the person disabled or deleted, the
+        session ended or expired there), ProviderUnavailable when it cannot be reached,
+        InvalidToken when what it answered does not hold."""
+        form = {"grant_type": "refresh_token", "refresh_token": str(session.get("rt", "")),
+                "client_id": self.settings.client_id}
+        if self.settings.client_secret:
+            form["client_secret"] = self.settings.client_secret
+        tokens = self.fetch(self.metadata()["token_endpoint"], form)
+        id_token = tokens.get("id_token")
+        if isinstance(id_token, str) and id_token:
+            id_claims = self.verify(id_token, "id", refreshed=True)
+        elif str(tokens.get("access_token", "")).count(".") == 2:
+            # an ID token is optional in a refresh's answer (OpenID Connect Core 12.2)
+            id_claims = self.verify(str(tokens["access_token"]))
+        else:
+            raise InvalidToken(N_("the token endpoint answered no token that can be checked"))
+        if id_claims.get("sub") != session.get("sub"):
+            raise InvalidToken(N_("the refreshed tokens name another person"))
+        who = self.person(tokens, id_claims)
+        fresh = {**session, "name": who.name, "roles": sorted(who.roles),
+                 "orgs": list(who.organisations), "chk": int(self.clock())}
+        if isinstance(tokens.get("refresh_token"), str) and tokens["refresh_token"]:
+            fresh["rt"] = tokens["refresh_token"]
+        if isinstance(id_token, str) and id_token:
+            fresh["idt"] = id_token
+        return fresh
 
     # -- the two credentials --------------------------------------------------------------
     def bearer(self, token: str) -> Principal:
@@ -392,21 +520,29 @@ class Oidc:
         return principal_of(claims, self.settings, "bearer")
 
     def seal(self, payload: dict[str, Any], use: str, seconds: int) -> str:
-        """A cookie value: ``payload`` signed (HS256 with the session secret) with its use
-        and expiry."""
+        """A cookie value: ``payload`` with its use, when it was made (``iat``) and its
+        expiry, encrypted (:meth:`reseal`)."""
+        now = int(self.clock())
+        return self.reseal({**payload, "use": use, "iat": now, "exp": now + seconds})
+
+    def reseal(self, claims: Mapping[str, Any]) -> str:
+        """A cookie value holding ``claims`` as they are (a session checked again keeps
+        when it began and when it expires): a JWE encrypted and authenticated with a key
+        drawn from the session secret (``dir``, AES-256-GCM), so that what it holds — the
+        provider's refresh token among it — cannot be read from the cookie, nor changed."""
         from joserfc import jwt
 
-        now = int(self.clock())
-        return jwt.encode({"alg": "HS256"}, {**payload, "use": use, "iat": now,
-                                             "exp": now + seconds}, self._session_key)
+        return jwt.encode({"alg": "dir", "enc": "A256GCM"}, dict(claims), self._session_key,
+                          registry=_cookie_registry())
 
     def unseal(self, value: str, use: str) -> dict[str, Any] | None:
-        """A cookie's payload when its signature, use and expiry hold, else None."""
+        """A cookie's payload when it decrypts with this server's key and its use and
+        expiry hold, else None."""
         from joserfc import jwt
         from joserfc.errors import JoseError
 
         try:
-            claims = jwt.decode(value, self._session_key, algorithms=["HS256"]).claims
+            claims = jwt.decode(value, self._session_key, registry=_cookie_registry()).claims
         except (JoseError, ValueError, TypeError):
             return None
         if claims.get("use") != use or not isinstance(claims.get("exp"), int) \
@@ -448,6 +584,15 @@ class Oidc:
                          frozenset(r for r in claims.get("roles", []) if r in ROLES),
                          tuple(claims.get("orgs", [])), sub=str(claims.get("sub")),
                          via="session", csrf=str(claims.get("csrf") or "") or None)
+
+
+@lru_cache(maxsize=1)
+def _cookie_registry() -> Any:
+    """The one way polku's cookies are sealed: ``dir`` with AES-256-GCM (anything else,
+    a signed-only JWT among it, is not taken)."""
+    from joserfc.jwe import JWERegistry
+
+    return JWERegistry(algorithms=["dir", "A256GCM"])
 
 
 def logout_checks(claims: Mapping[str, Any], settings: OidcSettings, audiences: list[str],
@@ -565,23 +710,25 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
                            code="unauthorized",
                            params={"problem": Phrase(e.msgid, **(e.params or {}))}) from None
-        claims = dict(id_claims)
-        access_token = str(tokens.get("access_token", ""))
-        if access_token.count(".") == 2:
-            # the roles and the organisation as the API will see them in the access token
-            try:
-                claims.update(oidc.verify(access_token))
-            except (InvalidToken, ProviderUnavailable) as e:
-                log.info("sign-in: the access token is not used for roles: %s", e)
-        who = principal_of(claims, settings, "session")
+        who = oidc.person(tokens, id_claims)
         response = RedirectResponse(local_path(str(started.get("next"))), status_code=303)
         # the session's own id (signing out ends it), and the provider's session id that
         # a back-channel logout names
         session = {"jti": secrets.token_urlsafe(16), "sub": who.sub, "name": who.name,
                    "roles": sorted(who.roles), "orgs": list(who.organisations),
-                   "csrf": secrets.token_urlsafe(24), "idt": str(tokens.get("id_token"))}
+                   "csrf": secrets.token_urlsafe(24), "idt": str(tokens.get("id_token")),
+                   "chk": int(oidc.clock())}
         if isinstance(id_claims.get("sid"), str) and id_claims["sid"]:
             session["sid"] = id_claims["sid"]
+        # the refresh token checks the session again at the provider every few minutes
+        # (polku.server.recheck); the cookie is encrypted, so it cannot be read from it
+        if isinstance(tokens.get("refresh_token"), str) and tokens["refresh_token"]:
+            session["rt"] = tokens["refresh_token"]
+        elif settings.recheck_seconds and not oidc.said_no_refresh:
+            oidc.said_no_refresh = True  # once: the provider does so for every sign-in
+            log.warning("sign-in: the identity provider gave no refresh token, so sessions "
+                        "are not checked again there until they end (some providers give "
+                        "one only for the scope offline_access)")
         _cookie(response, request, SESSION_COOKIE, oidc.seal(
             session, "session", settings.session_seconds), settings.session_seconds)
         response.delete_cookie(LOGIN_COOKIE, path="/auth")

@@ -3,8 +3,9 @@
 The web UI's session is a sealed cookie (:mod:`polku.server.oidc`) that any server process
 holding the session secret accepts until it expires: nothing is kept per session. To end
 one sooner (the person signs out, and a copy of the cookie must stop working too; the
-identity provider ends the person's session or disables them and says so by a
-back-channel logout), the server remembers what has ended, in a small file beside what it
+identity provider ends the person's session and says so by a back-channel logout, or
+refuses the session's refresh token when it is checked again, :mod:`polku.server.recheck`),
+the server remembers what has ended, in a small file beside what it
 already keeps (``.polku/sessions.ended.json``) so that every worker of ``polku serve
 --workers N`` and every server over the same folder agrees:
 

@@ -1,0 +1,323 @@
+"""Sessions checked again at the identity provider, so that polku notices what changed there.
+
+A web UI session is a sealed cookie (:mod:`polku.server.oidc`) that lasts its hours. Not
+everything a provider does posts a back-channel logout: Keycloak 26.5 disabling or deleting
+a person posts none, and a role or organisation changed there says nothing to polku. So
+the session keeps the provider's refresh token (the cookie is encrypted), and a session
+whose last check is older than ``recheck_seconds`` (default 300) is checked again by the
+next request that carries it, before any route sees that request
+(:class:`SessionRecheck`, ASGI middleware):
+
+- **refreshed**: the refresh token is exchanged at the token endpoint (with the client
+  secret, as the sign-in's code is), the new tokens are verified as the sign-in's are, the
+  person's roles, organisations and name are taken from them afresh, and the cookie is
+  issued again (``Set-Cookie``) with the time of this check, the same session id, CSRF
+  token, start and expiry. The request itself is answered with the fresh roles;
+- **refused** (``invalid_grant``: the person disabled or deleted, the provider's session
+  ended or timed out; or tokens that do not hold): the session ends as a sign-out ends it
+  (:mod:`polku.server.sessions`, so every worker and every server over the folder agrees),
+  the request is answered as signed out (a write is 401, the pages offer "Sign in") and
+  its cookie is cleared;
+- **the provider cannot be reached** (or answers 5xx, or another error such as
+  ``invalid_client``): the session is kept as it is while its last good check is less than
+  ``recheck_seconds + grace_seconds`` old (default 300 + 900 s: a provider restarting
+  signs no one out); past that it answers as signed out, without being ended, until the
+  provider answers again. The log says when the provider cannot be reached (once for each
+  outage) and when it answers again; while it cannot be, this process asks again at most
+  every :data:`RETRY_SECONDS`.
+
+What it costs: a request without the cookie, nothing; a request whose session was checked
+lately, decrypting the cookie (tens of microseconds, on the event loop). Requests of one
+session that arrive together while it is being checked wait for that one check and share
+its answer, and so do those that still carry the old cookie for a while after it (the
+browser sent them before the new cookie arrived): one refresh per session and interval in
+each process. Bearer JWTs are not sessions: each is checked by its own signature and
+expiry on every request.
+
+>>> due({"rt": "r", "chk": 1000}, recheck_seconds=300, now=1200)
+False
+>>> due({"rt": "r", "chk": 1000}, recheck_seconds=300, now=1300)
+True
+>>> due({"chk": 1000}, recheck_seconds=300, now=9999)  # no refresh token: nothing to check
+False
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from starlette.concurrency import run_in_threadpool
+
+from polku.server.auth import SESSION_COOKIE
+from polku.server.oidc import InvalidToken, Oidc, ProviderRefused, ProviderUnavailable
+
+log = logging.getLogger("polku.server.recheck")
+
+#: while the provider cannot be reached, this process asks it again at most this often
+RETRY_SECONDS = 30.0
+#: how long a request waits for the check of its session that another request is making
+#: (the token endpoint is given ten seconds)
+WAIT_SECONDS = 15.0
+#: the most sessions whose latest check a process remembers (older ones are forgotten first)
+REMEMBERED = 10_000
+#: the routes that are no place to check a session: the sign-in and sign-out set or clear
+#: the cookie themselves, and a back-channel logout is the provider's own post
+NOT_CHECKED = ("/auth/login", "/auth/callback", "/auth/logout", "/auth/backchannel-logout")
+
+#: what a check of a session came to (:attr:`Outcome.kind`)
+FRESH, ENDED, KEPT, LAPSED = "fresh", "ended", "kept", "lapsed"
+
+
+def checked(claims: Mapping[str, Any]) -> int:
+    """When a session was last checked at the provider: its ``chk``, else when it began."""
+    at = claims.get("chk", claims.get("iat"))
+    return at if isinstance(at, int) else 0
+
+
+def due(claims: Mapping[str, Any], recheck_seconds: int, now: float) -> bool:
+    """Whether a session is to be checked again: it has a refresh token, rechecks are on
+    (``recheck_seconds`` above 0) and its last check is that old."""
+    return recheck_seconds > 0 and isinstance(claims.get("rt"), str) and bool(claims["rt"]) \
+        and now - checked(claims) >= recheck_seconds
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a check of a session came to: ``fresh`` (``value``: its new cookie, which
+    ``expires`` then), ``ended``, ``kept`` (the provider could not be reached, within the
+    grace) or ``lapsed`` (could not be reached, past the grace: answered as signed out)."""
+    kind: str
+    value: str | None = None
+    expires: int = 0
+
+
+class Rechecks:
+    """The checks of one server process: which session is being checked now, what the
+    latest check of each came to, and whether the provider could be reached lately.
+    Thread-safe; :meth:`check` blocks (run it in a worker thread)."""
+
+    def __init__(self, oidc: Oidc) -> None:
+        self.oidc = oidc
+        self._lock = threading.Lock()
+        self._running: dict[str, threading.Event] = {}
+        #: session id -> (when checked, what it came to)
+        self._done: dict[str, tuple[float, Outcome]] = {}
+        #: until when the provider is not asked again (it could not be reached)
+        self._down_until = float("-inf")
+        self._down = False
+        #: refreshes asked of the provider by this process
+        self.refreshes = 0
+
+    def due(self, claims: Mapping[str, Any]) -> bool:
+        return due(claims, self.oidc.settings.recheck_seconds, self.oidc.clock())
+
+    def check(self, value: str) -> Outcome | None:
+        """Check the session of the cookie ``value`` again (when it is still live and
+        due): None when there is nothing to do."""
+        claims = self.oidc.live_session(value)
+        if claims is None or not self.due(claims):
+            return None
+        jti = str(claims["jti"])
+        with self._lock:
+            known = self._remembered(jti)
+            if known is not None:
+                return known
+            running = self._running.get(jti)
+            if running is None:
+                if self.oidc.clock() < self._down_until:
+                    return self._unreachable(claims)
+                mine = self._running[jti] = threading.Event()
+        if running is not None:
+            # another request of the session is checking it: its answer is this one's too
+            running.wait(WAIT_SECONDS)
+            with self._lock:
+                known = self._remembered(jti)
+            return known if known is not None else self._unreachable(claims)
+        outcome = KEPT_OUTCOME
+        try:
+            outcome = self._refresh(claims)
+        finally:
+            with self._lock:
+                if outcome.kind in (FRESH, ENDED):
+                    self._remember(jti, outcome)
+                del self._running[jti]
+            mine.set()
+        return outcome
+
+    def _refresh(self, claims: Mapping[str, Any]) -> Outcome:
+        """One refresh at the provider, and what it comes to."""
+        with self._lock:
+            self.refreshes += 1
+        try:
+            fresh = self.oidc.refresh(claims)
+        except ProviderRefused as e:
+            if e.error != "invalid_grant":
+                return self._cannot_reach(claims, e)
+            log.info("a session ended: the identity provider no longer takes its refresh "
+                     "token (%s)", e)
+        except InvalidToken as e:
+            log.warning("a session ended: the identity provider's refreshed tokens do not "
+                        "hold (%s)", e)
+        except ProviderUnavailable as e:
+            return self._cannot_reach(claims, e)
+        else:
+            with self._lock:
+                back, self._down, self._down_until = self._down, False, float("-inf")
+            if back:
+                log.warning("the identity provider answers again: sessions are checked there "
+                            "again")
+            return Outcome(FRESH, self.oidc.reseal(fresh), int(fresh["exp"]))
+        self.oidc.end_session(claims)
+        return Outcome(ENDED)
+
+    def _cannot_reach(self, claims: Mapping[str, Any], problem: Exception) -> Outcome:
+        """The provider could not be asked: not again for a while, and the session kept
+        within its grace."""
+        settings = self.oidc.settings
+        with self._lock:
+            first, self._down = not self._down, True
+            self._down_until = self.oidc.clock() + RETRY_SECONDS
+        if first:
+            log.warning("sessions cannot be checked again at the identity provider (%s): "
+                        "each is kept up to %d s after its check was due, then answers as "
+                        "signed out until the provider answers", problem,
+                        settings.grace_seconds)
+        return self._unreachable(claims)
+
+    def _unreachable(self, claims: Mapping[str, Any]) -> Outcome:
+        settings = self.oidc.settings
+        age = self.oidc.clock() - checked(claims)
+        return KEPT_OUTCOME if age < settings.recheck_seconds + settings.grace_seconds \
+            else LAPSED_OUTCOME
+
+    def _remembered(self, jti: str) -> Outcome | None:
+        """The latest check of the session when it was made lately (under the lock)."""
+        known = self._done.get(jti)
+        if known is None or self.oidc.clock() - known[0] >= self.oidc.settings.recheck_seconds:
+            return None
+        return known[1]
+
+    def _remember(self, jti: str, outcome: Outcome) -> None:
+        now = self.oidc.clock()
+        fresh_for = self.oidc.settings.recheck_seconds
+        if len(self._done) >= REMEMBERED:
+            self._done = {k: v for k, v in self._done.items() if now - v[0] < fresh_for}
+            while len(self._done) >= REMEMBERED:  # the oldest first (kept in insertion order)
+                del self._done[next(iter(self._done))]
+        self._done.pop(jti, None)
+        self._done[jti] = (now, outcome)
+
+
+KEPT_OUTCOME = Outcome(KEPT)
+LAPSED_OUTCOME = Outcome(LAPSED)
+
+
+def session_value(headers: list[tuple[bytes, bytes]]) -> str | None:
+    """The session cookie's value among a request's headers.
+
+    >>> session_value([(b"cookie", b"a=1; polku_session=abc.def")])
+    'abc.def'
+    >>> session_value([(b"cookie", b"a=1")]) is None
+    True
+    """
+    found = None
+    for key, value in headers:
+        if key == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                name, sep, content = part.strip().partition("=")
+                if sep and name == SESSION_COOKIE:
+                    found = content
+    return found
+
+
+def with_session(headers: list[tuple[bytes, bytes]], value: str | None
+                 ) -> list[tuple[bytes, bytes]]:
+    """The headers with the session cookie's value replaced by ``value`` (None: left out),
+    every other cookie as it was.
+
+    >>> with_session([(b"cookie", b"a=1; polku_session=old")], "new")
+    [(b'cookie', b'a=1; polku_session=new')]
+    >>> with_session([(b"cookie", b"polku_session=old; b=2")], None)
+    [(b'cookie', b'b=2')]
+    """
+    out = []
+    for key, content in headers:
+        if key == b"cookie":
+            parts = []
+            for part in content.decode("latin-1").split(";"):
+                name, sep, _ = part.strip().partition("=")
+                if sep and name == SESSION_COOKIE:
+                    if value is None:
+                        continue
+                    part = f"{SESSION_COOKIE}={value}"
+                parts.append(part.strip())
+            content = "; ".join(p for p in parts if p).encode("latin-1")
+        out.append((key, content))
+    return out
+
+
+def cookie_header(value: str | None, seconds: int, secure: bool) -> tuple[bytes, bytes]:
+    """The ``Set-Cookie`` header of the session cookie as the sign-in sets it (None: the
+    cookie cleared)."""
+    from starlette.responses import Response
+
+    response = Response()
+    if value is None:
+        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                               secure=secure)
+    else:
+        response.set_cookie(SESSION_COOKIE, value, max_age=max(seconds, 0), path="/",
+                            httponly=True, samesite="lax", secure=secure)
+    return next((k, v) for k, v in response.raw_headers if k == b"set-cookie")
+
+
+class SessionRecheck:
+    """ASGI middleware: a request whose session is due is checked at the provider
+    (:class:`Rechecks`) before any route sees it; the route then reads the refreshed
+    cookie, or an ended session, or (past the grace) none, and the answer carries the
+    new cookie or clears the ended one."""
+
+    def __init__(self, app: Callable, rechecks: Rechecks) -> None:
+        self.app = app
+        self.rechecks = rechecks
+
+    async def __call__(self, scope: Any, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope.get("path") in NOT_CHECKED:
+            await self.app(scope, receive, send)
+            return
+        headers = list(scope.get("headers") or [])
+        value = session_value(headers)
+        # cheap on the event loop: decrypting the cookie; the check itself in a thread
+        claims = self.rechecks.oidc.unseal(value, "session") if value else None
+        if value is None or claims is None or not self.rechecks.due(claims):
+            await self.app(scope, receive, send)
+            return
+        outcome = await run_in_threadpool(self.rechecks.check, value)
+        if outcome is None or outcome.kind == KEPT:
+            await self.app(scope, receive, send)
+            return
+        if outcome.kind == LAPSED:
+            await self.app(dict(scope, headers=with_session(headers, None)), receive, send)
+            return
+        if outcome.kind == FRESH:
+            scope = dict(scope, headers=with_session(headers, outcome.value))
+        cookie = cookie_header(outcome.value if outcome.kind == FRESH else None,
+                               outcome.expires - int(self.rechecks.oidc.clock()),
+                               scope.get("scheme") == "https")
+
+        async def wrapped(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                sent = list(message.get("headers", []))
+                # a route that sets or clears the cookie itself has the last word
+                if not any(k.lower() == b"set-cookie" and v.startswith(
+                        SESSION_COOKIE.encode() + b"=") for k, v in sent):
+                    message = dict(message, headers=sent + [cookie])
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
+__all__ = ["Outcome", "Rechecks", "SessionRecheck", "RETRY_SECONDS", "checked", "due"]
