@@ -841,6 +841,18 @@ def serve(
     oidc_audience: Optional[str] = typer.Option(
         None, "--oidc-audience", help=N_("What a bearer token's aud must name (default: "
                                          "POLKU_OIDC_AUDIENCE, else the client id).")),
+    session_hours: Optional[float] = typer.Option(
+        None, "--session-hours", min=0.02, show_default=False, help=N_(
+            "How long a sign-in session lasts (default: POLKU_SESSION_HOURS, else 8).")),
+    session_recheck_seconds: Optional[int] = typer.Option(
+        None, "--session-recheck-seconds", min=0, show_default=False, help=N_(
+            "Check a session again at the identity provider when its last check is this "
+            "old: a person disabled there is signed out, changed roles are seen (default: "
+            "POLKU_SESSION_RECHECK_SECONDS, else 300; 0: never).")),
+    session_grace_seconds: Optional[int] = typer.Option(
+        None, "--session-grace-seconds", min=0, show_default=False, help=N_(
+            "How long past a due check a session is kept while the identity provider cannot "
+            "be reached (default: POLKU_SESSION_GRACE_SECONDS, else 900).")),
     lang: Optional[str] = typer.Option(
         None, "--lang", envvar="POLKU_LANG", show_default=False,
         help=N_("The language of the command's own lines and problems: fi, sv or en (default: "
@@ -865,7 +877,9 @@ def serve(
     check_listening(host, port)
     asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
              "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
-             "audience": oidc_audience}
+             "audience": oidc_audience, "session_hours": session_hours,
+             "recheck_seconds": session_recheck_seconds,
+             "grace_seconds": session_grace_seconds}
     if workers > 1 and (oidc_issuer or os.environ.get("POLKU_OIDC_ISSUER")) \
             and not os.environ.get("POLKU_SESSION_SECRET"):
         # every worker must read the session cookies the others signed
@@ -910,10 +924,12 @@ def serve(
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
     env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
                  "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
-                 "audience": "POLKU_OIDC_AUDIENCE"}
+                 "audience": "POLKU_OIDC_AUDIENCE", "session_hours": "POLKU_SESSION_HOURS",
+                 "recheck_seconds": "POLKU_SESSION_RECHECK_SECONDS",
+                 "grace_seconds": "POLKU_SESSION_GRACE_SECONDS"}
     for key, value in asked.items():
         if value is not None:
-            os.environ[env_names[key]] = value
+            os.environ[env_names[key]] = str(value)
     uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, log_level="warning")
 
