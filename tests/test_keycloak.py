@@ -201,7 +201,7 @@ def test_sign_in_through_keycloaks_login_page(served, keycloak_server, open_page
 SESSION_SECRET = "the-session-secret-of-the-keycloak-tests"
 
 
-def keycloak_admin(kc, method: str, path: str, body: dict | None = None) -> object:
+def keycloak_admin(kc, method: str, path: str, body: dict | list | None = None) -> object:
     """Keycloak's admin REST API on the polku realm, as the bootstrap admin."""
     import urllib.parse
     import urllib.request
@@ -306,3 +306,91 @@ def test_keycloak_ending_a_session_signs_it_out_in_every_worker(served, keycloak
             assert all(me(other_browser)["signed_in"] for _ in range(6))
             again = sign_in_over_http(base, "kaisa")
             assert me(again)["name"] == "Kaisa Keusote"
+
+
+@contextmanager
+def changed_user(kc, username: str, **changes: object) -> Iterator[str]:
+    """The Keycloak user ``username`` with ``changes`` (``enabled=False``; ``without_role=
+    "editor"`` takes that realm role away) until the block ends; yields the user's id."""
+    user = keycloak_admin(kc, "GET", f"/users?username={username}&exact=true")[0]
+    role = changes.pop("without_role", None)
+    mapping = [keycloak_admin(kc, "GET", f"/roles/{role}")] if role else None
+    if changes:
+        keycloak_admin(kc, "PUT", f"/users/{user['id']}", {**user, **changes})
+    if mapping:
+        keycloak_admin(kc, "DELETE", f"/users/{user['id']}/role-mappings/realm", mapping)
+    try:
+        yield user["id"]
+    finally:
+        if mapping:
+            keycloak_admin(kc, "POST", f"/users/{user['id']}/role-mappings/realm", mapping)
+        if changes:
+            keycloak_admin(kc, "PUT", f"/users/{user['id']}", user)
+
+
+RECHECK_SECONDS = 3
+
+
+def test_keycloak_disabling_a_person_or_taking_a_role_is_seen_at_the_next_check(
+        served, keycloak_server) -> None:
+    """Keycloak 26.5 posts no logout token when an administrator disables a person or takes
+    a role away: polku notices at the session's next check (``POLKU_SESSION_RECHECK_SECONDS``,
+    here a few seconds), when Keycloak refuses its refresh token (the person is signed out
+    in every worker) or gives tokens with the roles the person now has."""
+    from processes import polku_serve
+    from polku.server.oidc import Oidc
+
+    kc = keycloak_server
+    env = {"POLKU_SESSION_SECRET": SESSION_SECRET, "POLKU_OIDC_CLIENT_SECRET": CLIENT_SECRET,
+           "POLKU_SESSION_RECHECK_SECONDS": str(RECHECK_SECONDS)}
+    oidc = Oidc(OidcSettings(kc.issuer, CLIENT_ID, session_secret=SESSION_SECRET.encode()))
+    with polku_serve(str(served), "--oidc-issuer", kc.issuer, "--oidc-client-id", CLIENT_ID,
+                     env=env, workers=2) as base:
+        aino, tiina = sign_in_over_http(base, "aino"), sign_in_over_http(base, "tiina")
+        cookie = aino.cookies["polku_session"]
+        session = oidc.unseal(cookie, "session")
+        # the refresh token is in the cookie, which a browser keeps (under 4096 bytes)
+        assert session["rt"] and session["chk"] and len(cookie) < 4000, len(cookie)
+        assert "." in session["rt"] and session["rt"] not in cookie
+
+        def me(client: httpx.Client) -> dict:
+            return client.get(f"{base}/auth/me").json()
+
+        def write(client: httpx.Client, key: str, csrf: str) -> httpx.Response:
+            # the ETag read without the cookie: the write is the request that checks it
+            etag = httpx.get(f"{base}/api/graphs/mini", timeout=60).headers["etag"]
+            return client.patch(f"{base}{SERVICE}/{key}?lang=en", json={"name": "Uusi nimi"},
+                                headers={"If-Match": etag, "X-Polku-CSRF": csrf})
+
+        assert me(aino)["role"] == "editor" and me(tiina)["role"] == "editor"
+        time.sleep(RECHECK_SECONDS + 0.5)
+        # checked at Keycloak: still who they were, the cookie issued again
+        r = aino.get(f"{base}/auth/me")
+        assert r.json()["role"] == "editor" and "polku_session=" in r.headers["set-cookie"]
+        fresh = oidc.unseal(aino.cookies["polku_session"], "session")
+        assert fresh["jti"] == session["jti"] and fresh["chk"] > session["chk"]
+        assert fresh["rt"] != session["rt"]
+        with changed_user(kc, "aino", enabled=False), \
+                changed_user(kc, "tiina", without_role="editor"):
+            # no logout token came: until the check both go on as they were
+            time.sleep(RECHECK_SECONDS + 0.5)
+            r = write(aino, "vertaistuki", session["csrf"])
+            assert r.status_code == 401 and "sign in again" in r.json()["error"]["message"], \
+                r.text
+            # ended in every worker (a copy of the cookie too); pages offer "Sign in"
+            copy = httpx.Client(timeout=60, limits=httpx.Limits(max_keepalive_connections=0))
+            copy.cookies.set("polku_session", cookie)
+            assert not any(me(copy)["signed_in"] for _ in range(6))
+            page = copy.get(f"{base}/graphs/mini?lang=en").text
+            assert "/auth/login?next=" in page and "Aino" not in page
+            # the role taken away is seen: tiina reads as the public and writes nothing
+            seen = me(tiina)
+            assert seen["signed_in"] and seen["role"] is None and seen["audience"] == "public"
+            tiina_csrf = oidc.unseal(tiina.cookies["polku_session"], "session")["csrf"]
+            r = write(tiina, "vertaistuki", tiina_csrf)
+            assert r.status_code == 403 and 'error="insufficient_scope"' in \
+                r.headers["www-authenticate"]
+        # the role given back is seen at the check after; aino signs in again
+        time.sleep(RECHECK_SECONDS + 0.5)
+        assert me(tiina)["role"] == "editor"
+        assert me(sign_in_over_http(base, "aino"))["role"] == "editor"

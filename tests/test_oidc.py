@@ -7,6 +7,7 @@ token, 401 against 403 as RFC 6750 says, and whose rows an editor may change
 
 from __future__ import annotations
 
+import hashlib
 import json
 import secrets
 import time
@@ -21,7 +22,8 @@ from joserfc.jwk import OctKey, RSAKey
 from helpers import copy_two_organisations, etag_of
 from polku.app import create_app
 from polku.server.auth import parse_tokens
-from polku.server.oidc import BACKCHANNEL_EVENT, Oidc, OidcSettings
+from polku.server.oidc import (BACKCHANNEL_EVENT, Oidc, OidcSettings, ProviderRefused,
+                               ProviderUnavailable)
 
 ISSUER = "https://id.example.fi/realms/ku"
 TOKEN = "script-token-0123456789"
@@ -35,6 +37,14 @@ class Provider:
         self.key = RSAKey.generate_key(2048, parameters={"kid": "k1"})
         self.published = [self.key]
         self.fetched: list[str] = []
+        # the token endpoint: what it was posted, and what it answers
+        self.posted: list[dict[str, str]] = []
+        self.clock = time.time
+        self.roles, self.organisation = ["editor"], "keusote"
+        self.nonce: str | None = None  # the sign-in's, for the code's ID token
+        self.refusal: str | None = None  # an OAuth error to answer a refresh with
+        self.down = False  # a refresh cannot reach the provider
+        self.gate: Any = None  # a threading.Event a refresh waits for
 
     def fetch(self, url: str, form: Any = None) -> dict[str, Any]:
         self.fetched.append(url)
@@ -46,10 +56,36 @@ class Provider:
                     "end_session_endpoint": issuer + "/logout"}
         if url == issuer + "/certs":
             return {"keys": [k.as_dict(private=False) for k in self.published]}
+        if url == issuer + "/token" and form is not None:
+            return self.token_endpoint(dict(form))
         raise AssertionError(url)
 
+    def token_endpoint(self, form: dict[str, str]) -> dict[str, Any]:
+        """Tokens for a code or a refresh token, as the provider's people now are."""
+        self.posted.append(form)
+        if self.gate is not None:
+            self.gate.wait(10)
+        if self.down:
+            raise ProviderUnavailable("the identity provider cannot be reached "
+                                      "([Errno 111] Connection refused)")
+        if self.refusal:
+            raise ProviderRefused(f"400 from the identity provider: {self.refusal}",
+                                  self.refusal)
+        assert form["client_id"] == "polku" and form["grant_type"] in (
+            "authorization_code", "refresh_token"), form
+        now = int(self.clock())
+        person = {"iat": now, "exp": now + 300, "realm_access": {"roles": self.roles},
+                  "organisation": self.organisation, "sid": "op-session-1"}
+        nonce = self.nonce if form["grant_type"] == "authorization_code" else None
+        return {"access_token": self.token(**person),
+                "id_token": self.token(typ="ID", nonce=nonce, **person),
+                "refresh_token": f"refresh-token-{len(self.posted)}", "token_type": "Bearer"}
+
+    def refreshes(self) -> int:
+        return sum(f["grant_type"] == "refresh_token" for f in self.posted)
+
     def token(self, key: RSAKey | None = None, alg: str = "RS256", **claims: Any) -> str:
-        now = int(time.time())
+        now = int(self.clock())
         body = {"iss": self.issuer, "sub": "sub-kaisa", "aud": "polku", "azp": "polku",
                 "exp": now + 300, "iat": now, "name": "Kaisa Keusote",
                 "organisation": "keusote", "realm_access": {"roles": ["editor"]}}
@@ -308,14 +344,20 @@ def test_a_session_write_needs_its_csrf_token(client) -> None:
 
 def test_a_tampered_or_ended_session_is_no_session(client) -> None:
     cookie, csrf = session_for(client)
-    header, payload, signature = cookie.split(".")
-    forged = ".".join([header, payload[:-2] + ("A" if payload[-2] != "A" else "B") + payload[-1],
-                       signature])
+    header, key, iv, ciphertext, tag = cookie.split(".")
+    forged = ".".join([header, key, iv, ciphertext[:-2] + ("A" if ciphertext[-2] != "A" else "B")
+                       + ciphertext[-1], tag])
     ended = client.app.state.access.oidc.seal({"sub": "s", "name": "N", "roles": ["admin"],
                                                "orgs": [], "csrf": csrf}, "session", -1)
     login_cookie = client.app.state.access.oidc.seal({"sub": "s", "roles": ["admin"]},
                                                      "login", 600)
-    for value in (forged, ended, login_cookie):
+    # a cookie only signed, as polku sealed them before they were encrypted, is not taken
+    settings = client.app.state.access.oidc.settings
+    signed_only = jwt.encode({"alg": "HS256"}, {
+        "jti": "s", "sub": "s", "name": "N", "roles": ["admin"], "csrf": csrf, "use": "session",
+        "iat": int(time.time()), "exp": int(time.time()) + 600},
+        OctKey.import_key(hashlib.sha256(settings.session_secret).digest()))
+    for value in (forged, ended, login_cookie, signed_only):
         client.cookies.set("polku_session", value)
         assert client.get("/auth/me").json()["signed_in"] is False
         r = client.post("/api/graphs/mini/undo?lang=en", headers={"If-Match": etag_of(client),
@@ -645,3 +687,263 @@ def test_a_back_channel_logout_ends_the_session_in_every_worker_and_server(serve
             assert refused.value.code == 400
     finally:
         issuer.close()
+
+
+# -- sessions checked again at the provider (polku.server.recheck) -------------------------------
+
+def later(clients: list[TestClient], provider: Provider, seconds: float) -> None:
+    """The clock of the servers of ``clients`` and of the provider ``seconds`` ahead."""
+    for client in clients:
+        client.app.state.access.oidc.clock = lambda: time.time() + seconds
+    provider.clock = lambda: time.time() + seconds
+
+
+def refreshable(oidc: Oidc, **claims: Any) -> tuple[str, str]:
+    """A session cookie as the sign-in now seals it: with the provider's refresh token and
+    the time it was checked."""
+    return sealed(oidc, rt="refresh-token-0", chk=int(time.time()), **claims)
+
+
+def new_cookie(response: Any) -> str | None:
+    """The session cookie a response sets ("" when it clears it, None when it sets none)."""
+    for header in response.headers.get_list("set-cookie"):
+        if header.startswith("polku_session="):
+            value = header.split(";", 1)[0].split("=", 1)[1].strip('"')
+            return "" if "Max-Age=0" in header or not value else value
+    return None
+
+
+def write_first(client: TestClient, cookie: str, csrf: str) -> Any:
+    """A write that is the first request to carry ``cookie`` (its ETag read without it)."""
+    client.cookies.clear()
+    etag = etag_of(client)
+    client.cookies.set("polku_session", cookie)
+    return client.patch("/api/graphs/mini/rows/services/alkuhaastattelu?lang=en",
+                        json={"capacity_per_month": 47},
+                        headers={"If-Match": etag, "X-Polku-CSRF": csrf})
+
+
+def as_cookie(client: TestClient, cookie: str, path: str = "/auth/me", **headers: str) -> Any:
+    client.cookies.clear()
+    client.cookies.set("polku_session", cookie)
+    return client.get(path, headers=headers)
+
+
+def test_sign_in_keeps_the_refresh_token_in_a_cookie_that_cannot_be_read(
+        served, provider) -> None:
+    from urllib.parse import parse_qs, urlsplit
+
+    app = create_app([served], oidc=OidcSettings(ISSUER, "polku", leeway=0,
+                                                 session_seconds=1800))
+    app.state.access.oidc.fetch = provider.fetch
+    client = TestClient(app)
+    start = client.get("/auth/login", follow_redirects=False)
+    query = parse_qs(urlsplit(start.headers["location"]).query)
+    provider.nonce = query["nonce"][0]
+    r = client.get(f"/auth/callback?code=the-code&state={query['state'][0]}",
+                   follow_redirects=False)
+    assert r.status_code == 303, r.text
+    assert provider.posted[0]["grant_type"] == "authorization_code"
+    cookie = new_cookie(r)
+    assert "Max-Age=1800" in r.headers["set-cookie"] and "HttpOnly" in r.headers["set-cookie"]
+    session = app.state.access.oidc.unseal(cookie, "session")
+    assert session["rt"] == "refresh-token-1" and abs(session["chk"] - time.time()) < 5
+    assert session["roles"] == ["editor"] and session["exp"] - session["iat"] == 1800
+    # encrypted: neither the refresh token nor the person can be read from the cookie
+    import base64
+
+    parts = cookie.split(".")
+    assert len(parts) == 5
+    opened = b"".join(base64.urlsafe_b64decode(p + "=" * (-len(p) % 4)) for p in parts)
+    for secret in (b"refresh-token", b"Kaisa", b"sub-kaisa", b"editor", b"csrf"):
+        assert secret not in opened
+    assert json.loads(base64.urlsafe_b64decode(parts[0] + "==")) == {
+        "typ": "JWT", "alg": "dir", "enc": "A256GCM"}
+    # a server with another session secret cannot open it
+    other = Oidc(OidcSettings(ISSUER, "polku", session_secret=SECRET))
+    assert other.unseal(cookie, "session") is None
+    assert len(cookie) < 3000
+
+
+def test_a_session_checked_lately_asks_the_provider_nothing(served, provider) -> None:
+    client = app_over(served, provider)
+    rechecks = client.app.state.rechecks
+    cookie, _ = refreshable(client.app.state.access.oidc)
+    for path in ("/auth/me", "/graphs/mini", "/api/graphs/mini/findings", "/favicon.ico"):
+        r = as_cookie(client, cookie, path)
+        assert r.status_code == 200 and new_cookie(r) is None, path
+    later([client], provider, 290)
+    assert as_cookie(client, cookie).json()["signed_in"]
+    assert provider.refreshes() == 0 and rechecks.refreshes == 0
+    # five minutes on: the next request checks it, once, and the answer carries a new cookie
+    later([client], provider, 301)
+    r = as_cookie(client, cookie)
+    assert r.json()["role"] == "editor"
+    fresh = new_cookie(r)
+    assert fresh and fresh != cookie and provider.refreshes() == 1
+    # requests that still carry the old cookie (sent before the new one arrived) share that
+    # check and get the same new cookie; the new cookie is not due for five minutes more
+    for _ in range(3):
+        assert new_cookie(as_cookie(client, cookie)) == fresh
+        r = as_cookie(client, fresh)
+        assert r.json()["signed_in"] and new_cookie(r) is None
+    assert provider.refreshes() == 1 and rechecks.refreshes == 1
+    later([client], provider, 602)
+    assert new_cookie(as_cookie(client, fresh)) and provider.refreshes() == 2
+    # the refresh was the token endpoint's refresh grant, with the session's refresh token
+    posted = [f for f in provider.posted if f["grant_type"] == "refresh_token"]
+    assert [f["refresh_token"] for f in posted] == ["refresh-token-0", "refresh-token-1"]
+
+
+def test_a_role_taken_away_at_the_provider_is_seen_at_the_next_check(served, provider) -> None:
+    client = app_over(served, provider)
+    oidc = client.app.state.access.oidc
+    cookie, csrf = refreshable(oidc)
+    assert write_with(client, cookie, csrf).status_code == 200
+    provider.roles, provider.organisation = ["viewer"], "yhdistys"
+    assert as_cookie(client, cookie).json()["role"] == "editor"  # not checked yet
+    later([client], provider, 301)
+    # the request that checks the session is answered with the roles the provider now gives
+    r = write_first(client, cookie, csrf)
+    assert r.status_code == 403 and 'error="insufficient_scope"' in r.headers["www-authenticate"]
+    fresh = new_cookie(r)
+    me = as_cookie(client, fresh).json()
+    assert (me["role"], me["organisations"], me["audience"]) == ("viewer", ["yhdistys"], "public")
+    assert provider.refreshes() == 1
+    # the same session, its id, CSRF token, start and expiry; the new tokens and check time
+    before, after = oidc.unseal(cookie, "session"), oidc.unseal(fresh, "session")
+    for same in ("jti", "sid", "sub", "csrf", "iat", "exp"):
+        assert before[same] == after[same], same
+    assert after["rt"] == "refresh-token-1" and after["idt"] != before["idt"]
+    assert after["chk"] >= before["chk"] + 301
+    page = as_cookie(client, fresh, "/graphs/mini?lang=en").text
+    assert "Kaisa Keusote, viewer (yhdistys)" in page, page[:3000]
+    # and given back, the role is seen at the check after
+    provider.roles = ["editor"]
+    later([client], provider, 700)
+    assert as_cookie(client, fresh).json()["role"] == "editor"
+
+
+def test_a_refresh_the_provider_refuses_signs_the_session_out_in_every_worker(
+        served, provider) -> None:
+    first, second = app_over(served, provider), app_over(served, provider)
+    cookie, csrf = refreshable(first.app.state.access.oidc)
+    other, _ = refreshable(first.app.state.access.oidc)  # the person's session elsewhere
+    assert signed_in(first, cookie) and signed_in(second, cookie)
+    provider.refusal = "invalid_grant"  # disabled, deleted, or the session ended there
+    later([first, second], provider, 301)
+    # the write that comes first is 401 as for a signed-out session; the cookie is cleared
+    r = write_first(first, cookie, csrf)
+    assert r.status_code == 401 and "sign in again" in r.json()["error"]["message"]
+    assert new_cookie(r) == "" and provider.refreshes() == 1
+    # the other worker agrees without asking: reads as the public, pages offer "Sign in"
+    assert as_cookie(second, cookie).json() == {"signed_in": False, "audience": "public"}
+    page = as_cookie(second, cookie, "/graphs/mini?lang=en").text
+    assert "/auth/login?next=" in page and "Kaisa Keusote" not in page
+    assert write_with(second, cookie, csrf).status_code == 401
+    assert provider.refreshes() == 1
+    # ended as a sign-out ends it (its own id only), kept beside the change logs
+    kept = json.loads((served / ".polku" / "sessions.ended.json").read_text())["ended"]
+    assert len(kept) == 1
+    # the provider refuses the other session too when it comes to be checked
+    assert not signed_in(second, other) and provider.refreshes() == 2
+
+
+def test_tokens_that_do_not_hold_end_the_session(served, provider) -> None:
+    client = app_over(served, provider)
+    cookie, _ = refreshable(client.app.state.access.oidc, sub="sub-aino")
+    later([client], provider, 301)
+    # the provider's refreshed tokens name kaisa, not the session's person
+    r = as_cookie(client, cookie)
+    assert r.json()["signed_in"] is False and new_cookie(r) == ""
+
+
+def test_an_unreachable_provider_keeps_the_session_until_the_grace_ends(
+        served, provider, caplog) -> None:
+    import logging
+
+    client = app_over(served, provider)
+    rechecks = client.app.state.rechecks
+    cookie, csrf = refreshable(client.app.state.access.oidc)
+    provider.down = True
+    caplog.set_level(logging.WARNING, logger="polku.server.recheck")
+    # kept as it is while its last check is less than 300 + 900 s old
+    for seconds, asked in ((301, 1), (320, 1), (1100, 2), (1190, 3)):
+        later([client], provider, seconds)
+        r = as_cookie(client, cookie)
+        assert r.json()["role"] == "editor" and new_cookie(r) is None, seconds
+        assert rechecks.refreshes == asked, seconds  # asked again at most every 30 s
+    said = [r.getMessage() for r in caplog.records]
+    assert len(said) == 1 and "cannot be reached" in said[0] and "900 s" in said[0], said
+    # past the grace: answered as signed out, but not ended
+    later([client], provider, 1250)
+    assert as_cookie(client, cookie).json()["signed_in"] is False
+    r = write_with(client, cookie, csrf)
+    assert r.status_code == 401 and new_cookie(r) is None
+    assert not (served / ".polku" / "sessions.ended.json").exists()
+    # the provider answers again: the session goes on, checked anew
+    provider.down = False
+    later([client], provider, 1290)
+    r = as_cookie(client, cookie)
+    assert r.json()["signed_in"] and new_cookie(r)
+    assert "answers again" in caplog.records[-1].getMessage()
+
+
+def test_requests_of_one_session_together_make_one_refresh(served, provider) -> None:
+    import threading
+
+    client = app_over(served, provider)
+    rechecks = client.app.state.rechecks
+    cookie, _ = refreshable(client.app.state.access.oidc)
+    later([client], provider, 301)
+    provider.gate = threading.Event()
+    outcomes: list[Any] = []
+    threads = [threading.Thread(target=lambda: outcomes.append(rechecks.check(cookie)))
+               for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)  # every request is waiting for the one refresh
+    provider.gate.set()
+    for thread in threads:
+        thread.join(30)
+    assert provider.refreshes() == 1
+    assert len(outcomes) == 6 and {o.kind for o in outcomes} == {"fresh"}
+    assert len({o.value for o in outcomes}) == 1
+
+
+def test_a_session_without_a_refresh_token_or_with_rechecks_off_is_not_checked(
+        served, provider) -> None:
+    client = app_over(served, provider)
+    without, _ = sealed(client.app.state.access.oidc)  # the provider gave no refresh token
+    app = create_app([served], oidc=OidcSettings(ISSUER, "polku", session_secret=SECRET,
+                                                 recheck_seconds=0))
+    app.state.access.oidc.fetch = provider.fetch
+    off = TestClient(app)
+    cookie, _ = refreshable(off.app.state.access.oidc)
+    later([client, off], provider, 3000)
+    assert signed_in(client, without) and signed_in(off, cookie)
+    assert provider.refreshes() == 0
+
+
+def test_the_session_settings_come_from_options_and_the_environment() -> None:
+    from helpers import run
+    from polku.server.oidc import settings_from_env
+
+    env = {"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku",
+           "POLKU_SESSION_HOURS": "0.5", "POLKU_SESSION_RECHECK_SECONDS": "60",
+           "POLKU_SESSION_GRACE_SECONDS": "120"}
+    s = settings_from_env(env)
+    assert (s.session_seconds, s.recheck_seconds, s.grace_seconds) == (1800, 60, 120)
+    s = settings_from_env(env, recheck_seconds=5, session_hours=2)
+    assert (s.session_seconds, s.recheck_seconds) == (7200, 5)
+    defaults = settings_from_env({"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku"})
+    assert (defaults.session_seconds, defaults.recheck_seconds, defaults.grace_seconds) == \
+        (8 * 3600, 300, 900)
+    r = run("serve", "--oidc-issuer", ISSUER, "--oidc-client-id", "polku",
+            env={"POLKU_LANG": "en", "POLKU_SESSION_RECHECK_SECONDS": "5 min"})
+    assert r.exit_code == 1
+    assert "--session-recheck-seconds: POLKU_SESSION_RECHECK_SECONDS is '5 min', not a number" \
+        in r.output, r.output
+    r = run("serve", "--oidc-issuer", ISSUER, "--oidc-client-id", "polku",
+            env={"POLKU_LANG": "fi", "POLKU_SESSION_GRACE_SECONDS": "-1"})
+    assert r.exit_code == 1 and "--session-grace-seconds" in r.output, r.output
