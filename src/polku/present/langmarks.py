@@ -155,7 +155,7 @@ def html(page: str) -> str:
         if (lang and start and element not in _VOID and not before.endswith("/>")
                 and " lang=" not in before
                 and after.lower().startswith(f"</{element}")):
-            out[-1] = _with_lang(before, lang)
+            out[-1] = _with_lang(out[-1], lang)  # the tag as written out (its marks gone)
             out.append(unmarked(text))
         elif element in _TEXT_ONLY:
             out.append(unmarked(text))

@@ -480,8 +480,9 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
                 progress: Progress = silent, tr: Translator | None = None,
                 switch: dict[str, str] | None = None, print_mode: bool = False) -> str:
     """The report as one self-contained HTML page (autoescaped template) in the language
-    of ``tr``; ``switch`` (language → address) draws the language switch (the web UI)."""
-    tr = tr or translator()
+    of ``tr``; ``switch`` (language → address) draws the language switch (the web UI). A
+    name in another language than ``tr``'s is marked with it (WCAG 3.1.2)."""
+    tr = (tr or translator()).marking()
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("polku", "templates"),
