@@ -27,24 +27,24 @@
 
   function norm(text) { return String(text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim(); }
 
-  var MARKED = /\ue000([A-Za-z0-9-]+)\ue001([^\ue000-\ue002]*)\ue002/g;
+  var MARKED = "\ue000([A-Za-z0-9-]+)\ue001([^\ue000-\ue002]*)\ue002";
 
   /* Text without its language marks. */
   function plain(text) {
-    return String(text || "").replace(MARKED, "$2").replace(/[\ue000-\ue002]/g, "");
+    return String(text || "").replace(new RegExp(MARKED, "g"), "$2").replace(/[\ue000-\ue002]/g, "");
   }
 
   /* Text as DOM nodes: each marked name a <span lang>, the rest plain text. */
   function marked(text) {
     var out = document.createDocumentFragment(), s = String(text || ""), at = 0, m;
-    MARKED.lastIndex = 0;
-    while ((m = MARKED.exec(s)) !== null) {
+    var find = new RegExp(MARKED, "g");  // its own: exec walks it with lastIndex
+    while ((m = find.exec(s)) !== null) {
       if (m.index > at) out.appendChild(document.createTextNode(plain(s.slice(at, m.index))));
       var span = document.createElement("span");
       span.lang = m[1];
       span.textContent = m[2];
       out.appendChild(span);
-      at = MARKED.lastIndex;
+      at = find.lastIndex;
     }
     if (at < s.length) out.appendChild(document.createTextNode(plain(s.slice(at))));
     return out;
