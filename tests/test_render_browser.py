@@ -96,7 +96,7 @@ def test_clicking_a_node_shows_its_tooltip(tmp_path, open_page, g, findings):
     x, y = opened.dom_point("typ")
     opened.page.mouse.move(x, y)
     opened.page.mouse.click(x, y)
-    tip = opened.page.locator("div.vis-tooltip")
+    tip = opened.page.locator(".pv-tooltip")  # the page's own tooltip (WCAG 1.4.13)
     tip.wait_for(state="visible", timeout=5_000)
     text = tip.inner_text()
     assert "Service: Monialainen palvelutarpeen arviointi" in text
@@ -118,7 +118,7 @@ def test_xss_label_stays_text(tmp_path, open_page, g, findings):
     assert opened.js("window.network.getSelectedNodes()") == ["xss"]
     x, y = opened.dom_point("xss")
     opened.page.mouse.move(x, y)
-    tip = opened.page.locator("div.vis-tooltip")
+    tip = opened.page.locator(".pv-tooltip")  # the page's own tooltip (WCAG 1.4.13)
     tip.wait_for(state="visible", timeout=5_000)
     assert f"Service: {XSS}" in tip.inner_text()               # shown as text …
     assert opened.js("document.querySelectorAll('img, iframe, object').length") == 0  # … not markup

@@ -600,8 +600,9 @@ def report(
             review, seen = asked(ops.Review(
                 since=since, history=history_of(source, model.graph, changes),
                 long_wait_days=long_wait_days), model, who)
-            # read by people, as the rest of the report: nodes by their names
-            data["changes"] = review_shown(review, seen, tr.plainly())
+            # read by people, as the rest of the report: nodes by their names, a name in
+            # another language marked with it for the HTML (the markdown drops the marks)
+            data["changes"] = review_shown(review, seen, tr.plainly().marking())
         write_report_data(model.published(who).graph, data, output, tr, progress)
     typer.echo(tr("wrote {output}").format(output=output))
 

@@ -30,7 +30,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import networkx as nx
 
@@ -135,6 +135,15 @@ def _decimal(kind: type, value: Any, fmt: str | None, lang: str) -> str:
 DATETIME_PATTERNS = {"fi": "d.M.yyyy 'klo' H.mm", "sv": "d.M.yyyy 'kl.' H.mm"}
 
 
+class Name(NamedTuple):
+    """A node's name as a reader of one language is shown it, and the language it is
+    written in: the reader's where the graph gives a name in it, else the primary name's
+    (Finnish, unless the node's extra column ``name_lang`` says otherwise); ``None`` for a
+    node named by its id, which is a code in no language."""
+    text: str
+    lang: str | None
+
+
 @dataclass(frozen=True)
 class Translator:
     """The texts, labels and numbers of one language."""
@@ -144,6 +153,9 @@ class Translator:
     #: name nodes without their ids in sentences (the report and the pages people read;
     #: the CLI and the JSON keep the ids: :meth:`plainly`)
     plain: bool = field(default=False, compare=False)
+    #: give a name in another language than ``lang`` back marked with its language, for
+    #: HTML (:meth:`marking`, :mod:`polku.present.langmarks`)
+    marks: bool = field(default=False, compare=False)
 
     def plainly(self) -> "Translator":
         """The same language, naming nodes by their labels only in finding messages
@@ -153,6 +165,21 @@ class Translator:
         (True, False)
         """
         return replace(self, plain=True)
+
+    def marking(self) -> "Translator":
+        """The same language, its :meth:`label` of a name in another language marked with
+        that language (:func:`polku.present.langmarks.marked`): for a page, whose renderer
+        turns the marks into ``lang`` (:func:`polku.present.langmarks.html`). Never for text
+        that leaves as plain text (the command line, JSON, markdown, CSV).
+
+        >>> from polku.graph import new_graph
+        >>> g = new_graph(); g.add_node("p", type="path", name="Nuorten polku")
+        >>> translator("sv").marking().label(g, "p") == "\ue000fi\ue001Nuorten polku\ue002"
+        True
+        >>> translator("fi").marking().label(g, "p"), translator("sv").label(g, "p")
+        ('Nuorten polku', 'Nuorten polku')
+        """
+        return replace(self, marks=True)
 
     @property
     def html_lang(self) -> str:
@@ -167,13 +194,41 @@ class Translator:
 
     __call__ = gettext
 
-    def label(self, g: nx.MultiDiGraph, node: str) -> str:
-        """The node's label in this language (``name_sv``/``name_en`` where the workbook
-        gives one, else the primary ``name``), or its id."""
+    def name(self, g: nx.MultiDiGraph, node: str) -> Name:
+        """The node's name in this language (``name_sv``/``name_en`` where the workbook
+        gives one, else the primary ``name``, else its id) and the language that name is
+        in, as data: the picker knows which column it took.
+
+        >>> from polku.graph import new_graph
+        >>> g = new_graph(); g.add_node("s", type="segment", name="Nuoret", name_sv="Unga")
+        >>> g.add_node("p", type="path", name="Nuorten polku")
+        >>> g.add_node("x", type="service", name="Tax-on-web", extra={"name_lang": "en"})
+        >>> tr = translator("sv")
+        >>> tr.name(g, "s"), tr.name(g, "p"), tr.name(g, "x"), tr.name(g, "nobody")
+        (Name(text='Unga', lang='sv'), Name(text='Nuorten polku', lang='fi'), Name(text='Tax-on-web', lang='en'), Name(text='nobody', lang=None))
+        """
         data = g._node.get(node)  # the node dicts directly: a report labels thousands
         if data is None:
-            return node
-        return str(data.get(f"name_{self.lang}") or data.get("name") or node)
+            return Name(node, None)
+        own = data.get(f"name_{self.lang}") if self.lang != DEFAULT_LANG else None
+        if own:
+            return Name(str(own), self.lang)
+        primary = data.get("name")
+        if primary:
+            extra = data.get("extra")
+            lang = extra.get("name_lang") if isinstance(extra, dict) else None
+            return Name(str(primary), str(lang or DEFAULT_LANG))
+        return Name(node, None)
+
+    def label(self, g: nx.MultiDiGraph, node: str) -> str:
+        """The node's label in this language (:meth:`name`'s text); a translator that
+        marks (:meth:`marking`) marks a label in another language with that language."""
+        text, lang = self.name(g, node)
+        if self.marks and lang is not None and lang != self.lang:
+            from polku.present.langmarks import marked
+
+            return marked(text, lang)
+        return text
 
     def day(self, value: Any) -> str:
         """A date (a ``date`` or its ISO text) as people of this language write it:

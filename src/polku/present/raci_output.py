@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 from polku.graph import title as graph_title
 from polku.io import atomic
 from polku.io.workbook import neutral
+from polku.present.langmarks import unmarked
 from polku.present.i18n import N_, Translator, role_name, translator
 from polku.words import ROLE_MEANINGS
 from polku.analyses.handoffs import organisation
@@ -150,7 +151,7 @@ def by_involvement(m: Raci, g: nx.MultiDiGraph) -> Raci:
         cells[c.actor][1] += c.role == "lead"
 
     order = sorted(m.actors, key=lambda a: (not principal(g, a), -cells[a][0], -cells[a][1],
-                                            m.actor_labels.get(a, a).casefold(), a))
+                                            unmarked(m.actor_labels.get(a, a)).casefold(), a))
     return replace(m, actors=tuple(order))
 
 

@@ -14,6 +14,7 @@ and embeds the interactive ecosystem view and the views of the largest segments 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,7 @@ from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary, title as graph_title
 from polku.present.i18n import Translator, kind_name, severity_name, translator
+from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.decisions import decisions
 from polku.present.messages import worded
 from polku.present.printers import NOMINAL_NOTE, ranking_note
@@ -70,7 +72,11 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     from polku.present.actions import action_rows, actions_csv
     from polku.present.printers import followup_text
 
-    tr = tr or translator()
+    # the report is read as HTML (and PDF) above all: a name in another language than the
+    # reader's comes marked with it (polku.present.langmarks); the markdown and the action
+    # list's CSV are plain text
+    plain_tr = replace(tr or translator(), marks=False)
+    tr = plain_tr.marking()
     progress(Phrase(N_("finding gaps, overlaps and bottlenecks")))
     eco = eco if eco is not None else ecosystem(g)
     if findings is None:
@@ -137,7 +143,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # the ecosystem as a leader reads it: organisations and their hand-offs
         "handoffs": handoffs_worded(handoff_summary(g), g, tr),
         # the action list as a CSV to download from the report itself (self-contained)
-        "actions_csv": actions_csv(action_rows(g, findings, states, None, tr), tr),
+        "actions_csv": unmarked(actions_csv(action_rows(g, findings, states, None, plain_tr),
+                                            plain_tr)),
         # each followed-up finding's follow-up as one phrase, by finding key
         "followups": {k: followup_text(v, tr) for k, v in states.items()},
         "changes": None,
@@ -310,7 +317,8 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             out.append("")
     out += _handoffs_markdown(data["handoffs"], cell, tr)
     out += _raci_markdown(data["raci"], cell, tr)
-    return "\n".join(out).rstrip("\n") + "\n"
+    # plain text: the names' language marks (for the HTML) left out
+    return unmarked("\n".join(out).rstrip("\n") + "\n")
 
 
 #: the ecosystem summary's sentence; the second when a flow between two organisations is
@@ -472,8 +480,9 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
                 progress: Progress = silent, tr: Translator | None = None,
                 switch: dict[str, str] | None = None, print_mode: bool = False) -> str:
     """The report as one self-contained HTML page (autoescaped template) in the language
-    of ``tr``; ``switch`` (language → address) draws the language switch (the web UI)."""
-    tr = tr or translator()
+    of ``tr``; ``switch`` (language → address) draws the language switch (the web UI). A
+    name in another language than ``tr``'s is marked with it (WCAG 3.1.2)."""
+    tr = (tr or translator()).marking()
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(loader=PackageLoader("polku", "templates"),
@@ -484,11 +493,12 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     extra = _views(g, data, tr, progress) if views else {"assets": "", "views": [],
                                                           "omitted": 0}
     env.globals.update(tr.jinja_globals())
-    return env.get_template("report.html").render(
+    # names in another language than the report's marked with theirs (WCAG 3.1.2)
+    return marked_html(env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
         switch=switch, print_mode=print_mode,
         unowned_note=unowned_note(data["unowned"], tr) if data.get("unowned") else "",
-        actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra)
+        actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
 
 
 def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None = None,

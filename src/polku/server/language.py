@@ -58,7 +58,8 @@ async def page_language(request: Request, lang: str | None = LangQuery) -> PageL
         chosen = negotiate(lang, request.headers.get("accept-language"))
     except PolkuError as e:
         raise ApiError(400, e.message, field="lang", cause=e) from None
-    return PageLanguage(translator(chosen), switch_links(request))
+    # a page is HTML: a name in another language comes marked with it (present.langmarks)
+    return PageLanguage(translator(chosen).marking(), switch_links(request))
 
 
 async def api_language(request: Request, lang: str | None = Query(
@@ -81,4 +82,4 @@ def error_language(request: Request) -> PageLanguage:
         chosen = negotiate(request.query_params.get("lang"), accept)
     except PolkuError:
         chosen = negotiate(None, accept)
-    return PageLanguage(translator(chosen), switch_links(request))
+    return PageLanguage(translator(chosen).marking(), switch_links(request))

@@ -23,6 +23,7 @@ from polku.errors import PolkuError
 from polku.graph import nodes_of, title as graph_title
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
+from polku.present import langmarks
 from polku.present.i18n import N_, Translator, error_message
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
@@ -129,12 +130,19 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
 
 
 def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translator
-                      ) -> dict[str, list[tuple[str, str]]]:
-    """Node type -> (id, name in ``tr``'s language) of every node a reference field of
-    ``forms`` may name, by name: what the forms' comboboxes offer."""
+                      ) -> dict[str, list[tuple[str, str, str | None]]]:
+    """Node type -> (id, name in ``tr``'s language, the name's language when it is another
+    one, else None) of every node a reference field of ``forms`` may name, by name: what
+    the forms' comboboxes offer (the page script marks a name in another language with it).
+    """
     types = sorted({t for f in forms for name in f.columns
                     for t in (workbook.SHEETS[f.sheet].column(name).targets or ())})
-    return {t: sorted(((n, tr.label(g, n)) for n in nodes_of(g, t)),
+
+    def choice(n: str) -> tuple[str, str, str | None]:
+        text, lang = tr.name(g, n)
+        return n, text, lang if lang != tr.lang else None
+
+    return {t: sorted((choice(n) for n in nodes_of(g, t)),
                       key=lambda item: (item[1].casefold(), item[0])) for t in types}
 
 
@@ -211,8 +219,8 @@ def finding_filters(g: nx.MultiDiGraph, found: list[Any],
     language (organisations and segments by name, kinds by what they mean)."""
     from polku.kinds import meaning
 
-    orgs = sorted({o for os_, _ in facets.values() for o in os_}, key=lambda o: tr.label(g, o))
-    segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.label(g, s))
+    orgs = sorted({o for os_, _ in facets.values() for o in os_}, key=lambda o: tr.name(g, o).text)
+    segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.name(g, s).text)
     kinds = sorted({f.kind for f in found})
     return {"organisation": [(o, tr.label(g, o)) for o in orgs],
             "severity": [(s, tr(SEVERITY_NAMES[s])) for s in SEVERITY_NAMES
@@ -362,10 +370,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         illustrative = g is not None and bool(g.graph.get("illustrative"))
         # the graph's title from its graph sheet heads the page; its id stays in the links
         context.setdefault("graph_title", shown(g, context.get("name"), language.lang))
-        body = env.get_template(template).render(
+        # names in another language than the page's are marked with theirs (WCAG 3.1.2)
+        body = langmarks.html(env.get_template(template).render(
             stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
             severity_names=SEVERITY_NAMES, refused=status >= 400, **language.context(),
-            **context)
+            **context))
         return HTMLResponse(body, status_code=status,
                             headers=graph_headers(of, language.tr) if of is not None else None)
 
@@ -458,6 +467,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
              language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
         from polku.present.views import view_html
+        from polku.present.views.page import page_title
 
         model, version = store.model(name)
         v = ask_view(model, name, "view", ViewOf(
@@ -465,14 +475,15 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         page = view_html(v)
         stale = problem_worded(version.problem, language.tr)
         graph_title = shown(model.graph, name, language.lang)
-        bar = env.get_template("viewbar.html").render(
-            stale=stale, name=name, view=view, graph_title=graph_title, **language.context())
+        bar = langmarks.html(env.get_template("viewbar.html").render(
+            stale=stale, name=name, view=view, graph_title=graph_title, **language.context()))
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
-        # the title names the graph too, as every other page's does: two regions' views of
-        # one segment are two pages (WCAG 2.4.2)
-        named = v.title if graph_title in v.title else f"{v.title} · {graph_title}"
-        page = page.replace(f"<title>{escape(v.title)}</title>",
-                            f"<title>{escape(named)} · polku</title>", 1)
+        # the title names the graph as the written page's does (the server's name for an
+        # untitled graph), and polku: two regions' views of one segment are two pages
+        # (WCAG 2.4.2)
+        page = page.replace(f"<title>{escape(page_title(v.title, v.graph_title))}</title>",
+                            f"<title>{escape(page_title(v.title, graph_title))} · polku</title>",
+                            1)
         return HTMLResponse(page, headers=graph_headers(version, language.tr))
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
@@ -695,7 +706,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             changes = store.changes(name, 500)
         g = version.graph
         actors = sorted(((n, tr.label(g, n)) for n in nodes_of(g, "actor")),
-                        key=lambda a: a[1].casefold()) if g is not None else []
+                        key=lambda a: langmarks.unmarked(a[1]).casefold()) if g is not None else []
         return html("changes.html", language, version, g, show_who=who == EDITOR,
                     status=400 if error else 200,
                     title=tr("Changes: {graph}").format(graph=shown(g, name, language.lang)),
@@ -760,7 +771,7 @@ def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
     eco = ecosystem(g)
     reach = segment_reach(eco, segment)
     named = [(s, tr.label(g, s)) for s in reach if s in eco.services and s in eco.capacity]
-    return sorted(named, key=lambda pair: (pair[1].casefold(), pair[0]))
+    return sorted(named, key=lambda pair: (langmarks.unmarked(pair[1]).casefold(), pair[0]))
 
 
 @dataclass
@@ -873,7 +884,7 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
         row = list(rows).index(e.node) if e.node in rows else 0
         raise RowError(row, 400, error_message(e, tr), field) from None
     services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
-                      key=lambda s: (s["label"].casefold(), s["id"]))
+                      key=lambda s: (langmarks.unmarked(s["label"]).casefold(), s["id"]))
 
     def shown(f: dict[str, Any]) -> dict[str, Any]:
         return dict(f, link=finding_link(g, name, f["subject"], language),
@@ -911,6 +922,6 @@ def error_page(status: int, code: str, message: str, language: PageLanguage,
     """An error as a page in the request's language; ``choices`` (a heading, then address
     and name pairs) are listed as links to what the reader may choose instead."""
     heading = language.tr(CODE_HEADINGS.get(code) or HEADINGS.get(status, OTHER_HEADING))
-    return environment().get_template("error.html").render(
+    return langmarks.html(environment().get_template("error.html").render(
         title=heading, heading=heading, message=message, status=status, code=code, stale=None,
-        illustrative=False, choices=choices, **language.context())
+        illustrative=False, choices=choices, **language.context()))

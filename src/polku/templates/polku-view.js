@@ -1,8 +1,15 @@
 /* polku views: builds one interactive network from the JSON block of a view.
  *
  * Every piece of user data (labels, tooltips, names in lists) reaches the DOM through
- * textContent, Option(text) or vis-network's own tooltip, which sets innerText; nothing
- * here writes HTML. */
+ * textContent or Option(text); nothing here writes HTML. A name in another language than
+ * the page's comes marked with its language (polku.present.langmarks: U+E000, the language,
+ * U+E001, the name, U+E002): the tooltips and the details mark it as <span lang>, and the
+ * canvas and the search take it as plain text (WCAG 3.1.2).
+ *
+ * The tooltips are the page's own, not vis-network's (which follows the pointer and hides
+ * as it leaves the node): shown on hover, they stay while the pointer is on the node or on
+ * the tooltip itself, and Escape hides them without moving the pointer or the focus
+ * (WCAG 1.4.13). */
 (function () {
   "use strict";
 
@@ -19,6 +26,37 @@
   }
 
   function norm(text) { return String(text || "").toLocaleLowerCase().replace(/\s+/g, " ").trim(); }
+
+  var MARKED = "\ue000([A-Za-z0-9-]+)\ue001([^\ue000-\ue002]*)\ue002";
+
+  /* Text without its language marks. */
+  function plain(text) {
+    return String(text || "").replace(new RegExp(MARKED, "g"), "$2").replace(/[\ue000-\ue002]/g, "");
+  }
+
+  /* Text as DOM nodes: each marked name a <span lang>, the rest plain text. */
+  function marked(text) {
+    var out = document.createDocumentFragment(), s = String(text || ""), at = 0, m;
+    var find = new RegExp(MARKED, "g");  // its own: exec walks it with lastIndex
+    while ((m = find.exec(s)) !== null) {
+      if (m.index > at) out.appendChild(document.createTextNode(plain(s.slice(at, m.index))));
+      var span = document.createElement("span");
+      span.lang = m[1];
+      span.textContent = m[2];
+      out.appendChild(span);
+      at = find.lastIndex;
+    }
+    if (at < s.length) out.appendChild(document.createTextNode(plain(s.slice(at))));
+    return out;
+  }
+
+  /* A node or edge as vis-network takes it: its tooltip text kept as "tip" (the page shows
+   * it), no "title" (vis-network's own tooltip would show it too). */
+  function drawn(item, extra) {
+    var x = Object.assign({}, item, extra);
+    if (x.title !== undefined) { x.tip = x.title; delete x.title; }
+    return x;
+  }
 
   function View(root) {
     var self = this;
@@ -50,6 +88,7 @@
     // with no name and nothing to do (the canvas box names the picture for screen readers)
     $$(root, ".vis-network").forEach(function (frame) { frame.setAttribute("tabindex", "-1"); });
     this.bindUi();
+    this.initTooltip();
     if (physics && this.data.nodes.length) {
       var bar = $(root, ".pv-progress");
       this.network.on("stabilizationProgress", function (p) {
@@ -111,7 +150,7 @@
     var g = this.data.cluster.groups[key], count = this.members[key].length;
     var ring = g.sev === "error" ? "#d62728" : g.sev === "warning" ? "#f4a100" : "#343a40";
     return {
-      id: g.id, cid: key, ptype: "cluster", label: g.label + " (" + g.services + ")", title: g.title,
+      id: g.id, cid: key, ptype: "cluster", label: g.label + " (" + g.services + ")", tip: g.title,
       shape: "dot", size: Math.min(16 + 3 * Math.sqrt(count), 60), borderWidth: 3,
       shapeProperties: { borderDashes: [6, 4] },
       color: { background: g.colour, border: ring, highlight: { background: g.colour, border: "#111111" } },
@@ -137,7 +176,7 @@
   View.prototype.drawnNodes = function () {
     var self = this, out = [];
     this.data.nodes.forEach(function (n) {
-      if (self.rep(n.id) === n.id) out.push(Object.assign({}, n, { hidden: !self.isVisible(n.id) }));
+      if (self.rep(n.id) === n.id) out.push(drawn(n, { hidden: !self.isVisible(n.id) }));
     });
     Object.keys(this.collapsed).forEach(function (key) {
       var c = self.clusterNode(key);
@@ -160,7 +199,7 @@
       var a = self.rep(e.from), b = self.rep(e.to);
       var show = self.isVisible(e.from) && self.isVisible(e.to) && self.edgeApplies(e);
       if (a === e.from && b === e.to) {
-        out.push(Object.assign({}, e, { hidden: !show }));
+        out.push(drawn(e, { hidden: !show }));
         return;
       }
       if (a === b) return;
@@ -173,7 +212,7 @@
       var g = agg[key];
       g.width = Math.min(1 + Math.log(g.n) / Math.LN2, 7);
       g.color = { color: "#8d96a3", opacity: 0.4 };
-      g.title = say(self, "aggregate", { n: g.n });
+      g.tip = say(self, "aggregate", { n: g.n });
       out.push(g);
     });
     return out;
@@ -251,7 +290,7 @@
     this.network.selectNodes([id]);
     this.network.focus(id, { scale: 1.3, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
     this.showDetails(this.byId[id].title);
-    var found = this.byId[id].label.replace(/\n/g, " ");
+    var found = plain(this.byId[id].label).replace(/\n/g, " ");
     status.textContent = hits.length > 1 ? say(this, "foundMore", { label: found, more: hits.length - 1 })
       : say(this, "found", { label: found });
     return id;
@@ -260,7 +299,65 @@
   View.prototype.showDetails = function (text) {
     var box = $(this.root, ".pv-details");
     box.hidden = !text;
-    $(box, ".pv-details-text").textContent = text || "";
+    $(box, ".pv-details-text").replaceChildren(marked(text));
+  };
+
+  /* The tooltip of a node or edge (WCAG 1.4.13): shown a moment after the pointer comes to
+   * rest on it, kept while the pointer is on it or on the tooltip (a short grace to cross
+   * the gap between them), hidden by Escape without moving the pointer or the focus, and
+   * when the picture moves under it. */
+  View.prototype.initTooltip = function () {
+    var self = this, stage = $(this.root, ".pv-stage");
+    var tip = document.createElement("div");
+    tip.className = "pv-tooltip";
+    tip.id = this.root.id + "-tooltip";
+    tip.setAttribute("role", "tooltip");
+    tip.hidden = true;
+    stage.appendChild(tip);
+    this.tip = tip;
+    this.tipFor = null;     // the id of what the tooltip is about
+    this.tipTimer = null;
+    function later(fn, ms) { clearTimeout(self.tipTimer); self.tipTimer = setTimeout(fn, ms); }
+    function show(id, text, pointer) {
+      if (!text) return;
+      later(function () {
+        tip.replaceChildren(marked(text));
+        tip.hidden = false;
+        self.tipFor = id;
+        // beside the pointer, inside the picture
+        var box = stage.getBoundingClientRect(), x = pointer.x + 14, y = pointer.y + 14;
+        if (x + tip.offsetWidth > box.width) x = Math.max(0, pointer.x - 14 - tip.offsetWidth);
+        if (y + tip.offsetHeight > box.height) y = Math.max(0, pointer.y - 14 - tip.offsetHeight);
+        tip.style.left = x + "px";
+        tip.style.top = y + "px";
+      }, 120);
+    }
+    this.hideTooltip = function () {
+      clearTimeout(self.tipTimer);
+      tip.hidden = true;
+      self.tipFor = null;
+    };
+    function leave() { later(self.hideTooltip, 300); }
+    this.network.on("hoverNode", function (ev) {
+      var n = self.nodes.get(ev.node);
+      show(ev.node, n && n.tip, ev.pointer.DOM);
+    });
+    this.network.on("hoverEdge", function (ev) {
+      var e = self.edges.get(ev.edge);
+      show(ev.edge, e && e.tip, ev.pointer.DOM);
+    });
+    this.network.on("blurNode", leave);
+    this.network.on("blurEdge", leave);
+    ["dragStart", "zoom"].forEach(function (name) { self.network.on(name, self.hideTooltip); });
+    // hoverable: the pointer may move onto the tooltip (to read or select its text)
+    tip.addEventListener("mouseenter", function () { clearTimeout(self.tipTimer); });
+    tip.addEventListener("mouseleave", leave);
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape" && !tip.hidden) {
+        ev.preventDefault();   // Escape dismisses the tooltip only (not, say, the search text)
+        self.hideTooltip();
+      }
+    });
   };
 
   /* R(s) of the findings spec, walked here so the segment filter needs no data per segment. */
@@ -341,7 +438,7 @@
     var self = this, root = this.root, input = $(root, ".pv-search-input");
     var names = $(root, "datalist"), seen = {};
     this.data.nodes.forEach(function (n) {
-      var text = String(n.label).replace(/\n/g, " ");
+      var text = plain(n.label).replace(/\n/g, " ");
       if (seen[text]) return;
       seen[text] = true;
       var opt = document.createElement("option");
@@ -366,7 +463,7 @@
         self.showDetails((self.byId[id] || {}).title);
       } else if (ev.edges.length) {
         var e = self.edges.get(ev.edges[0]);
-        self.showDetails(e ? e.title : "");
+        self.showDetails(e ? e.tip : "");
       } else {
         self.showDetails("");
       }

@@ -25,9 +25,9 @@ fit an A4 landscape page each. The same steps and hand-offs follow as a table.
 >>> from polku.present.views.facts import Facts
 >>> from polku.present.i18n import translator
 >>> g = load_graph("tests/data/mini")
->>> v = blueprint_view(g, Facts(g, [], translator("en")), "p1", None, 3)
+>>> v = blueprint_view(g, Facts(g, [], translator("fi")), "p1", None, 3)
 >>> v.kind, v.title, len(v.chart["sections"]), v.chart["sections"][0]["rows"][1]["step"]
-('blueprint', 'Service blueprint · Nuoren polku', 1, '2. Kuntouttava työtoiminta')
+('blueprint', 'Palvelupiirustus · Nuoren polku', 1, '2. Kuntouttava työtoiminta')
 >>> "<svg" in v.chart["sections"][0]["svg"], len(v.chart["sections"][0]["sheets"])
 (True, 1)
 """
@@ -35,7 +35,7 @@ fit an A4 landscape page each. The same steps and hand-offs follow as a table.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import networkx as nx
@@ -588,20 +588,23 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
     uids = (f"bp{n}" for n in itertools.count(1))
     for n, bp in enumerate([bp for bp in data["blueprints"] if bp["steps"]], start=1):
         texts = _texts(g, bp, data["needs"], tr, min_cell)
+        # the picture's labels are measured and cut to their cells: plain text (the SVG is
+        # one image, named by its title; its table below marks a name's language)
+        drawn = _texts(g, bp, data["needs"], replace(tr, marks=False), min_cell)
         if data["kind"] == "path":
             heading = tr.label(g, subject)
         else:
             heading = tr("Path {rank} → {outcome}").format(
                 rank=bp["rank"], outcome=tr.label(g, bp["outcome"]))
         summary = _summary(bp, tr)
-        whole = Picture(bp, texts, next(uids), 0, len(bp["steps"]), f"{heading}: {summary}")
+        whole = Picture(bp, drawn, next(uids), 0, len(bp["steps"]), f"{heading}: {summary}")
         sheets = []
         spans = sheet_spans(len(bp["steps"]))
         for s, (first, last) in enumerate(spans, start=1):
             part = tr("{heading}, part {part} of {parts}").format(
                 heading=heading, part=s, parts=len(spans))
             sheets.append({"title": part, "svg": Picture(
-                bp, texts, next(uids), first, last, part, all_lanes=False).svg()})
+                bp, drawn, next(uids), first, last, part, all_lanes=False).svg()})
         sections.append({"id": f"blueprint-{n}", "heading": heading, "summary": summary,
                          "svg": whole.svg(), "sheets": sheets,
                          "rows": _rows(g, bp, texts, tr),

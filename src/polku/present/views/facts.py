@@ -107,6 +107,8 @@ class View:
     #: the template that draws a chart view (default ``chart.html``; the blueprint has its own)
     template: str | None = None
     lang: str = DEFAULT_LANG  # the language of its texts (set by build_view)
+    #: the graph's title in that language (set by build_view): the page's title names it
+    graph_title: str = ""
     #: the graph says its numbers are made up (``g.graph["illustrative"]``): the page says so
     illustrative: bool = False
     #: the smallest zoom the page opens at (None: fit the whole picture): a tall picture
@@ -221,8 +223,9 @@ class Facts:
     def __init__(self, g: nx.MultiDiGraph, findings: list[dict[str, Any]],
                  tr: Translator | None = None) -> None:
         self.g = g
-        #: the language every text of the view is written in
-        self.tr = tr or translator()
+        #: the language every text of the view is written in; a view is HTML, so a name in
+        #: another language comes marked with it (:mod:`polku.present.langmarks`)
+        self.tr = (tr or translator()).marking()
         self.findings = _findings_by_subject(findings)
         # One pass over the edges instead of a scan of a node's edges per question:
         # the national graph asks some 70,000 of them.
@@ -296,7 +299,7 @@ class Facts:
         # The name in the other languages, where the graph gives one ("in Swedish: …").
         for lang in LANGUAGES:
             other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
-            if lang != tr.lang and other and other != tr.label(g, n):
+            if lang != tr.lang and other and other != tr.name(g, n).text:
                 lines.append(f"{tr(IN_LANGUAGE[lang])}: {other}")
         none = tr("– (none)")
         if t == "actor":
@@ -429,7 +432,8 @@ class Facts:
         vol = tr("{n}/mo").format(n=self.num(r.volume_per_month)
                                   if r.volume_per_month is not None else "?")
         owner = self.owner_of(r)
-        who = tr.label(self.g, owner) if owner else tr("no owner")
+        # drawn on the canvas, which has no language of its own: the name as plain text
+        who = tr.name(self.g, owner).text if owner else tr("no owner")
         return f"{wait} · {vol} · {who[:28] + '…' if len(who) > 29 else who}"
 
     def owner_of(self, r: Any) -> str | None:

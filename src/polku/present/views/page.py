@@ -10,7 +10,10 @@ of one, or an ``<iframe srcdoc>``) of our own template.
   plain title strings.
 * **In the reader's language**: the template's texts go through the view's
   :class:`polku.present.i18n.Translator`, and the page script takes its few sentences from the
-  JSON document (``texts``), so it holds no language of its own.
+  JSON document (``texts``), so it holds no language of its own. A name in another language
+  (a Finnish-only name on a Swedish page) is marked with it (:mod:`polku.present.langmarks`):
+  in the page's HTML as ``lang``, in the JSON document by its marks, which the page script
+  turns into ``<span lang>`` in its tooltips and details (the canvas draws plain text).
 * **Fast**: nodes and edges go to the page in bulk (pyvis's ``add_node`` checks membership
   in a list, which is quadratic); pyvis serves for the physics and layout options model.
 """
@@ -30,6 +33,7 @@ from markupsafe import Markup
 
 from polku.io import atomic
 from polku.errors import PolkuError
+from polku.present import langmarks
 from polku.present.i18n import Translator, translator
 from polku.present.views.facts import View
 from polku.present.views.registry import build_view
@@ -123,8 +127,12 @@ def json_for_html(data: Any) -> str:
     '{"label":"\\\\u003c/script\\\\u003e\\\\u003c!--"}'
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    # the language marks of names (polku.present.langmarks) as escapes too: the page's own
+    # marks are turned into markup, and these are the script's to read
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+            .replace(langmarks.OPEN, "\\ue000").replace(langmarks.BETWEEN, "\\ue001")
+            .replace(langmarks.CLOSE, "\\ue002"))
 
 
 @lru_cache(maxsize=1)
@@ -146,17 +154,30 @@ def _script_texts(tr: Translator) -> dict[str, str]:
     }
 
 
+def _drawn(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Nodes or edges as the page script takes them: a ``label`` is drawn on the canvas, which
+    has no language, so it is plain text; a ``title`` (the tooltip and details) keeps its
+    marks, from which the script marks names with their language."""
+    return [dict(x, label=langmarks.unmarked(x["label"]))
+            if isinstance(x.get("label"), str) and langmarks.OPEN in x["label"] else x
+            for x in items]
+
+
 def _payload(view: View) -> dict[str, Any]:
+    cluster = view.cluster
+    if cluster is not None:
+        cluster = dict(cluster, groups={k: dict(grp, label=langmarks.unmarked(str(grp["label"])))
+                                        for k, grp in cluster["groups"].items()})
     return {
         "kind": view.kind,
         "lang": view.lang,
         "texts": _script_texts(translator(view.lang)),
-        "nodes": view.nodes,
-        "edges": view.edges,
+        "nodes": _drawn(view.nodes),
+        "edges": _drawn(view.edges),
         "options": _vis_options(view),
         "types": view.types(),
         "segments": view.segments,
-        "cluster": view.cluster,
+        "cluster": cluster,
         "hierarchical": view.hierarchical,
         "physics": view.physics and not view.hierarchical,
         "minScale": view.min_scale,
@@ -188,12 +209,12 @@ def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-v
 def _fragment(v: View, element_id: str, height: str) -> Markup:
     if v.chart is not None:
         # a chart of its own (the timeline): no network, no script, no data payload
-        return Markup(_env().get_template(v.template or "chart.html").render(
-            view=v, element_id=element_id, **translator(v.lang).jinja_globals()))
+        return Markup(langmarks.html(_env().get_template(v.template or "chart.html").render(
+            view=v, element_id=element_id, **translator(v.lang).jinja_globals())))
     tpl = _env().get_template("view.html")
-    return Markup(tpl.render(view=v, element_id=element_id, height=height,
-                             data=Markup(json_for_html(_payload(v))),
-                             **translator(v.lang).jinja_globals()))
+    return Markup(langmarks.html(tpl.render(view=v, element_id=element_id, height=height,
+                                            data=Markup(json_for_html(_payload(v))),
+                                            **translator(v.lang).jinja_globals())))
 
 
 def render_html(g: nx.MultiDiGraph, view: str, **kwargs: Any) -> str:
@@ -206,9 +227,23 @@ def view_html(v: View) -> str:
     """A complete, self-contained page for a view the caller built (and perhaps restyled,
     as the diff page does), in the view's language."""
     page = _env().get_template("page.html")
-    return page.render(view=v, assets=page_assets() if v.chart is None else "",
-                       fragment=_fragment(v, "polku-view", "100%"),
-                       **translator(v.lang).jinja_globals())
+    return langmarks.html(page.render(
+        view=v, title=page_title(v.title, v.graph_title),
+        assets=page_assets() if v.chart is None else "",
+        fragment=_fragment(v, "polku-view", "100%"), **translator(v.lang).jinja_globals()))
+
+
+def page_title(title: str, graph: str) -> str:
+    """A view page's ``<title>``: the view's title and the graph's, once when the view's
+    own title already names the graph (the plan's timeline), as plain text (the marks of a
+    name in another language cannot stand in a ``<title>``). Two regions' views of one
+    segment are two pages (WCAG 2.4.2).
+
+    >>> page_title("Kundgrupp · Unga", "Mellersta Nyland"), page_title("Plan · A", "A")
+    ('Kundgrupp · Unga · Mellersta Nyland', 'Plan · A')
+    """
+    title, graph = langmarks.unmarked(title), langmarks.unmarked(graph)
+    return title if not graph or graph in title else f"{title} · {graph}"
 
 
 def iframe(html: str, *, title: str = "polku view", height: str = "640px") -> Markup:

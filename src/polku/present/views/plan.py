@@ -105,7 +105,7 @@ def _goal_node(g: nx.MultiDiGraph, goal: str, tr: Translator, **extra: Any) -> d
     n_measures = len([m for m in nodes_of(g, "measure") if goal in targets(g, m, "in_goal")])
     title.append(tr.ngettext("{n} measure", "{n} measures", n_measures).format(n=n_measures))
     node = {"id": goal, "gid": goal, "ptype": "goal", "shape": "box",
-            "label": short(tr.label(g, goal), 70),
+            "label": short(tr.name(g, goal).text, 70),  # the canvas: plain text
             "color": {"background": GOAL_COLOUR, "border": darker(GOAL_COLOUR),
                       "highlight": {"background": GOAL_COLOUR, "border": "#111111"}},
             "borderWidth": 1.5, "title": "\n".join(title),
@@ -137,7 +137,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     actors: set[str] = set()
     for m in measures:
         node = facts.node(m, size=22, ring_kinds=ring)
-        node["label"] = f"{measure_number(m)} {short(tr.label(g, m), 60)}"
+        node["label"] = f"{measure_number(m)} {short(tr.name(g, m).text, 60)}"
         node["shape"] = "box"
         node["widthConstraint"] = {"maximum": 240}
         node["title"] = measure_tooltip(g, facts, m)

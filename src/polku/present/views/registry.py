@@ -159,7 +159,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     name, arg = parse_view(view)
     if cluster_by not in CLUSTER_BY:
         raise PolkuError(CLUSTER_BY_MESSAGE, params={"value": cluster_by}, field="cluster_by")
-    tr = translator(lang)
+    tr = translator(lang).marking()  # a view is HTML: names in another language marked
     if facts is None:
         facts = Facts(g, _worded(finding_list(findings), g, tr), tr)
     elif facts.g is not g or facts.tr.lang != tr.lang:
@@ -175,6 +175,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
     v.lang = tr.lang
+    v.graph_title = graph_title(g, tr.lang)
     v.illustrative = bool(g.graph.get("illustrative"))
     if focus is not None:
         narrow(v, g, focus, depth, tr)

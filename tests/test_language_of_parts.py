@@ -1,0 +1,265 @@
+"""A name in another language than the page's says so (WCAG 2.1 3.1.2 Language of Parts).
+
+The example region is copied with some names left without their Swedish and English
+translations (their Finnish ones are what every page then shows); every HTML page polku
+writes or serves in Swedish marks those names ``lang="fi"``, a Finnish page marks none, and
+plain text (the command line, JSON, markdown, CSV) carries no marks. The browser half, and
+the tooltips' Escape, are in tests/test_language_of_parts_browser.py."""
+
+from __future__ import annotations
+
+import csv
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import EXAMPLE, run
+from polku.present import langmarks
+from polku.present.i18n import translator
+
+#: node ids of the example whose names are left Finnish only, and those names
+FINNISH_ONLY = ("ips", "keusote", "polku-ips", "tarve-tyonhaku", "seg-mielenterveys",
+                "aikuissosiaalityo")
+HTML = {"Accept": "text/html"}
+#: the private-use characters the marks are made of, raw or as a JSON escape
+MARKS = re.compile(r"[\ue000-\ue002]|\\ue00[012]")
+RAW_MARKS = re.compile("[\ue000-\ue002]")
+
+
+def finnish_only(dest: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the example workbook at ``dest`` whose :data:`FINNISH_ONLY` nodes have no
+    Swedish or English name; their Finnish names."""
+    shutil.copytree(EXAMPLE, dest)
+    names: dict[str, str] = {}
+    for sheet in dest.glob("*.csv"):
+        with sheet.open(encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        if not rows or "name_sv" not in rows[0]:
+            continue
+        key = "path" if sheet.stem == "paths" else "id"
+        for row in rows:
+            if row[key] in FINNISH_ONLY:
+                row["name_sv"] = row["name_en"] = ""
+                if row["name"]:
+                    names[row[key]] = row["name"]
+        with sheet.open("w", encoding="utf-8", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+    assert set(names) == set(FINNISH_ONLY)
+    return dest, names
+
+
+class Texts(HTMLParser):
+    """The page's text, each piece with the language it is in (the nearest ``lang``); the
+    page's title, scripts and styles left out."""
+
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",
+            "source", "track", "wbr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, str]] = [("", "")]
+        self.pieces: list[tuple[str, str, str]] = []  # (text, its language, its element)
+        self.marked: list[tuple[str, str]] = []  # (tag, lang) of every element with a lang
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        given = dict(attrs)
+        lang = given.get("lang")
+        # the language switch's own names ("svenska") say theirs: not a node's name
+        if lang is not None and "hreflang" not in given and "aria-current" not in given:
+            self.marked.append((tag, lang))
+        if tag not in self.VOID:
+            self.stack.append((tag, lang or self.stack[-1][1]))
+
+    def handle_endtag(self, tag: str) -> None:
+        if any(t == tag for t, _ in self.stack):
+            while self.stack.pop()[0] != tag:
+                pass
+
+    def handle_data(self, data: str) -> None:
+        tag, lang = self.stack[-1]
+        if tag not in ("title", "script", "style") and data.strip():
+            self.pieces.append((data, lang, tag))
+
+
+def texts(page: str) -> Texts:
+    parser = Texts()
+    parser.feed(page)
+    return parser
+
+
+def unmarked_names(page: str, names: dict[str, str]) -> list[tuple[str, str]]:
+    """Where a Finnish-only name stands in the page's text in another language than
+    Finnish: (name, the language it is read in)."""
+    return [(name, lang) for text, lang, tag in texts(page).pieces for name in names.values()
+            if name in text and lang != "fi"
+            # an <option> holds text only: one that mixes a name with other words (the edit
+            # forms' "id: A → B") cannot mark a part of it
+            and (tag != "option" or text.strip() == name)]
+
+
+def name_marks(page: str) -> list[tuple[str, str]]:
+    """The elements that say a language of their own, beside the page's (``<html>``, a
+    view's ``<section>``, the web UI's bar) and the language switch's."""
+    return [(tag, lang) for tag, lang in texts(page).marked
+            if tag not in ("html", "section", "div")]
+
+
+@pytest.fixture(scope="module")
+def region(tmp_path_factory) -> tuple[Path, dict[str, str]]:
+    return finnish_only(tmp_path_factory.mktemp("region") / "keski-uusimaa")
+
+
+@pytest.fixture(scope="module")
+def client(region) -> TestClient:
+    """The region served with an editor (the graph page then has its edit forms)."""
+    from polku.app import create_app
+    from polku.server.auth import parse_tokens
+
+    return TestClient(create_app([region[0].parent], parse_tokens("anna:anna-token-0123456789")))
+
+
+def test_the_name_picker_says_the_language_it_took() -> None:
+    from polku.graph import new_graph
+
+    g = new_graph()
+    g.add_node("a", type="service", name="Ohjaamo", name_sv="Navigatorn")
+    g.add_node("b", type="service", name="Ohjaamo")
+    g.add_node("c", type="service", name="Tax-on-web", extra={"name_lang": "en"})
+    g.add_node("d", type="referral")
+    sv, en, fi = translator("sv"), translator("en"), translator("fi")
+    assert [tuple(sv.name(g, n)) for n in "abcd"] == [
+        ("Navigatorn", "sv"), ("Ohjaamo", "fi"), ("Tax-on-web", "en"), ("d", None)]
+    assert tuple(en.name(g, "a")) == ("Ohjaamo", "fi") and tuple(fi.name(g, "a")) == ("Ohjaamo", "fi")
+    # a plain translator's label is the text alone; a marking one marks only another language
+    assert sv.label(g, "b") == "Ohjaamo" and sv.marking().label(g, "a") == "Navigatorn"
+    assert langmarks.pieces(sv.marking().label(g, "b")) == [("Ohjaamo", "fi")]
+    assert fi.marking().label(g, "b") == "Ohjaamo" and en.marking().label(g, "c") == "Tax-on-web"
+    assert sv.marking().label(g, "d") == "d"  # an id is a code in no language
+
+
+def test_marks_become_markup_only_where_markup_may_stand() -> None:
+    m = langmarks.marked("Nuorten &lt;polku&gt;", "fi")  # as a template writes it
+    page = langmarks.html(
+        f'<html lang="sv"><head><title>Väg · {m}</title></head><body>'
+        f'<a href="/x" title="{m}" aria-label="Öppna {m}">{m}</a>'
+        f'<li>Väg {m}, {m}</li><select><option value="p">{m}</option><option>Väg {m}</option>'
+        f'</select><textarea>{m}</textarea><!-- {m} --><script>var x = "{m}";</script>'
+        f'<svg><text>Väg {m}</text><g><title>{m}</title></g><desc>Väg {m}</desc></svg>'
+        f'<br>{m}<input value="{m}"></body></html>')
+    assert not MARKS.search(page), page
+    assert '<title>Väg · Nuorten &lt;polku&gt;</title>' in page  # text only: plain
+    assert '<a href="/x" title="Nuorten &lt;polku&gt;" aria-label="Öppna Nuorten &lt;polku&gt;" lang="fi">' \
+        in page
+    assert '<li>Väg <span lang="fi">Nuorten &lt;polku&gt;</span>, <span lang="fi">' in page
+    assert '<option value="p" lang="fi">' in page and "<option>Väg Nuorten" in page
+    assert '<textarea lang="fi">' in page and '<!-- Nuorten &lt;polku&gt; -->' in page
+    assert 'var x = "Nuorten &lt;polku&gt;";' in page
+    assert '<text>Väg <tspan lang="fi">' in page and '<title lang="fi">' in page
+    assert '<desc>Väg Nuorten &lt;polku&gt;</desc>' in page  # in SVG only text takes a tspan
+    assert '<br><span lang="fi">' in page  # a void element holds nothing: a span
+    # a name cannot forge a mark of its own, and a page without marks is as it was
+    assert langmarks.unmarked(langmarks.marked("a\ue000b\ue002", "fi")) == "ab"
+    assert langmarks.html("<p>\ue001x</p>") == "<p>x</p>"
+    assert langmarks.html("<p>Unga</p>") == "<p>Unga</p>"
+
+
+SERVED = [("", {}), ("/view", {"view": "segment:seg-mielenterveys"}),
+          ("/view", {"view": "ecosystem"}), ("/view", {"view": "blueprint:polku-ips"}),
+          ("/view", {"view": "path:polku-ips"}), ("/table", {"view": "segment:seg-mielenterveys"}),
+          ("/paths", {"segment": "seg-mielenterveys"}),
+          ("/whatif", {"segment": "seg-mielenterveys"}), ("/bottlenecks", {}), ("/raci", {}),
+          ("/changes", {}), ("/report", {})]
+
+
+@pytest.mark.parametrize("path,params", SERVED)
+def test_served_pages_mark_the_finnish_names_on_a_swedish_page(client, region, path, params):
+    _, names = region
+    sv = client.get(f"/graphs/keski-uusimaa{path}", params={**params, "lang": "sv"},
+                    headers=HTML)
+    assert sv.status_code == 200, sv.text[:300]
+    assert not RAW_MARKS.search(sv.text)
+    shown = [n for n in names.values() if any(n in t for t, _, _ in texts(sv.text).pieces)]
+    assert shown, "no Finnish-only name on the page"
+    assert unmarked_names(sv.text, names) == []
+    assert name_marks(sv.text) and {lang for _, lang in name_marks(sv.text)} == {"fi"}
+    fi = client.get(f"/graphs/keski-uusimaa{path}", params={**params, "lang": "fi"},
+                    headers=HTML)
+    assert fi.status_code == 200 and name_marks(fi.text) == []
+
+
+def test_the_graph_pages_comboboxes_know_a_names_language(client) -> None:
+    page = client.get("/graphs/keski-uusimaa", params={"lang": "sv"}, headers=HTML).text
+    choices = re.search(r'<script type="application/json" id="polku-choices">(.*?)</script>',
+                        page, re.S).group(1)
+    import json
+
+    by_id = {c[0]: c for cs in json.loads(choices).values() for c in cs}
+    assert by_id["ips"][1:] == ["IPS-työhönvalmennus", "fi"]
+    assert by_id["kela"][2] is None  # in Swedish, the page's language: no mark
+
+
+@pytest.mark.parametrize("path", ["/findings", "/paths?segment=seg-mielenterveys",
+                                  "/blueprint?subject=polku-ips", "/bottlenecks"])
+def test_the_api_answers_plain_names(client, path) -> None:
+    """JSON is plain text: the names as they are, never a mark."""
+    r = client.get(f"/api/graphs/keski-uusimaa{path}{'&' if '?' in path else '?'}lang=sv")
+    assert r.status_code == 200 and not MARKS.search(r.text)
+
+
+def test_cli_render_marks_names_and_names_the_graph_in_its_title(region, tmp_path) -> None:
+    folder, names = region
+    out = tmp_path / "sv.html"
+    run("render", folder, "--view", "segment:seg-mielenterveys", "--lang", "sv", "-o", out)
+    page = out.read_text(encoding="utf-8")
+    assert re.search(r"<title>Kundgrupp · Henkilöt, jotka ovat hoitosuhteessa[^<]* · "
+                     r"Mellersta Nylands ekosystem för deltagande i arbetslivet</title>", page)
+    assert unmarked_names(page, names) == []
+    block = re.search(r'<script type="application/json" class="pv-data">(.*?)</script>',
+                      page, re.S).group(1)
+    assert not re.search(r"[\ue000-\ue002]", page)  # the data block's marks are escapes
+    import json
+
+    data = json.loads(block)
+    ips = next(n for n in data["nodes"] if n["id"] == "ips")
+    assert ips["label"] == names["ips"]  # the canvas: plain text
+    assert langmarks.pieces(ips["title"].splitlines()[0])[-1] == (names["ips"], "fi")
+    fi = tmp_path / "fi.html"
+    run("render", folder, "--view", "ecosystem", "-o", fi)
+    page = fi.read_text(encoding="utf-8")
+    assert "<title>Ekosysteemi · Keski-Uudenmaan työhön osallistumisen ekosysteemi</title>" in page
+    assert "\\ue000" not in page.split('class="pv-data">')[1] and name_marks(page) == []
+
+
+def test_a_view_whose_title_names_the_graph_says_it_once(tmp_path) -> None:
+    from helpers import PLAN
+
+    out = tmp_path / "timeline.html"
+    run("render", PLAN, "--view", "timeline", "--lang", "en", "-o", out)
+    title = re.search(r"<title>(.*?)</title>", out.read_text(encoding="utf-8")).group(1)
+    assert title.startswith("Plan timeline") and title.count("Action plan") == 1, title
+
+
+def test_the_report_marks_in_html_and_keeps_markdown_and_csv_plain(region, tmp_path) -> None:
+    folder, names = region
+    html, md = tmp_path / "r.html", tmp_path / "r.md"
+    run("report", folder, "--lang", "sv", "-o", html)
+    run("report", folder, "--lang", "sv", "-o", md)
+    page = html.read_text(encoding="utf-8")
+    assert unmarked_names(page, names) == [] and name_marks(page)
+    assert not re.search(r"[\ue000-\ue002]", page)
+    assert '<span lang="fi">IPS-työhönvalmennus</span>' in page
+    text = md.read_text(encoding="utf-8")
+    assert names["ips"] in text and not MARKS.search(text)
+    csv_link = re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1)
+    from urllib.parse import unquote
+
+    assert names["keusote"] in unquote(csv_link) and not MARKS.search(unquote(csv_link))
+    fi = tmp_path / "fi.html"
+    run("report", folder, "-o", fi)
+    assert name_marks(fi.read_text(encoding="utf-8")) == []
