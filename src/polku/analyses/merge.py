@@ -42,17 +42,12 @@ MERGED_TITLES = (("title", "Kansallinen yhdistelmä: "),
 
 @dataclass
 class Conflict:
-    """Regions disagree on one fact about one merged actor."""
+    """Regions disagree on one fact about one merged actor (the first region's value is
+    kept; :func:`polku.present.printers.conflict_text` says it in a reader's language)."""
     actor: str
     business_id: str
     field: str
     values: dict[str, object]  # region -> what it says
-
-    def __str__(self) -> str:
-        said = "; ".join(f"{r} says {v!r}" for r, v in self.values.items())
-        first = next(iter(self.values))
-        return (f"{self.actor} (business id {self.business_id}): {self.field}: {said} "
-                f"(the merged graph keeps {first}'s)")
 
 
 @dataclass
@@ -62,12 +57,6 @@ class FollowUpConflict:
     key: str
     field: str
     values: dict[str, object]  # region -> what it says
-
-    def __str__(self) -> str:
-        said = "; ".join(f"{r} says {v!r}" for r, v in self.values.items())
-        first = next(iter(self.values))
-        return (f"follow-up of {self.key}: {self.field}: {said} "
-                f"(the merged graph keeps {first}'s follow-up)")
 
 
 @dataclass

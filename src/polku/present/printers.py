@@ -616,7 +616,7 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
 def conflict_text(conflict: Any, tr: Translator) -> str:
     """A fact regions disagree on (:class:`polku.analyses.merge.Conflict`, or a finding they
     follow up differently, :class:`polku.analyses.merge.FollowUpConflict`) in ``tr``'s
-    language; English reads as ``str(conflict)``.
+    language.
 
     >>> from polku.analyses.merge import Conflict
     >>> c = Conflict("national/kela", "0246246-0", "name", {"a": "Kela", "b": "KELA"})
