@@ -406,6 +406,19 @@ def test_sign_out_takes_the_csrf_token_and_ends_at_the_provider(client) -> None:
     assert "form-action 'self' https://id.example.fi;" in csp
 
 
+def test_a_state_or_csrf_token_of_other_characters_is_refused_not_a_server_error(
+        client) -> None:
+    # what a form or an address sends is anyone's text: compared as bytes, never a 500
+    client.get("/auth/login", follow_redirects=False)  # the sign-in's cookie is set
+    r = client.get("/auth/callback?code=x&state=%C3%A4", follow_redirects=False)
+    assert r.status_code == 400 and r.json()["error"]["field"] == "state"
+    cookie, _ = session_for(client)
+    client.cookies.set("polku_session", cookie)
+    r = client.post("/auth/logout", data={"csrf": "\u00e4"}, follow_redirects=False)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf-failed"
+    assert signed_in(client, cookie)
+
+
 def test_without_a_provider_nothing_changes(served) -> None:
     client = TestClient(create_app([served], parse_tokens(f"script:{TOKEN}")))
     assert client.get("/auth/login").status_code == 404

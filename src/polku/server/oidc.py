@@ -442,8 +442,8 @@ class Oidc:
             if self.settings.client_id not in audiences or (
                     len(audiences) > 1 and claims.get("azp") != self.settings.client_id):
                 raise InvalidToken(N_("the ID token is not meant for this client"))
-            if not refreshed and (nonce is None or not secrets.compare_digest(
-                    str(claims.get("nonce", "")), nonce)):
+            if not refreshed and (nonce is None or not same(str(claims.get("nonce", "")),
+                                                            nonce)):
                 raise InvalidToken(N_("the ID token's nonce is not the one sent"))
         else:
             if claims.get("typ") in NOT_ACCESS:
@@ -624,6 +624,18 @@ def logout_checks(claims: Mapping[str, Any], settings: OidcSettings, audiences: 
         raise InvalidToken(N_("the token has expired"))
 
 
+def same(given: str, known: str) -> bool:
+    """Whether a text a request sent (a state, a CSRF token) is the one kept, in constant
+    time; compared as UTF-8, since ``secrets.compare_digest`` refuses a str with other
+    than ASCII in it, and what a form or an address sends is anyone's text.
+
+    >>> same("abc", "abc"), same("\u00e4", "abc")
+    (True, False)
+    """
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                  known.encode("utf-8", "surrogatepass"))
+
+
 def local_path(target: str | None) -> str:
     """Where to go after signing in or out: a path of this server, never another site.
 
@@ -682,8 +694,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         """Back from the provider: the code exchanged for tokens, the ID token checked,
         the session cookie set."""
         started = oidc.unseal(request.cookies.get(LOGIN_COOKIE, ""), "login")
-        if started is None or not state or not secrets.compare_digest(
-                str(started.get("state")), state):
+        if started is None or not state or not same(str(started.get("state")), state):
             raise ApiError(400, N_("this sign-in was not started here or took too long: "
                                    "sign in again"), field="state")
         if error or not code:
@@ -745,7 +756,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         session = await run_in_threadpool(oidc.live_session, value) if value else None
         target = str(request.url_for("index"))
         if session is not None:
-            if not sent or not secrets.compare_digest(sent, str(session.get("csrf", ""))):
+            if not sent or not same(sent, str(session.get("csrf", ""))):
                 raise ApiError(403, N_("signing out takes the page's own form (its CSRF "
                                        "token did not match)"), field="csrf",
                                code="csrf-failed")
