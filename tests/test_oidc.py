@@ -808,6 +808,27 @@ def test_a_session_checked_lately_asks_the_provider_nothing(served, provider) ->
     assert [f["refresh_token"] for f in posted] == ["refresh-token-0", "refresh-token-1"]
 
 
+def test_an_answer_that_sets_the_session_cookie_again_is_kept_by_no_cache(
+        served, provider) -> None:
+    # the browser asks for the icon with the cookie; were its answer "public", a shared
+    # cache (a reverse proxy, a CDN) could hand the new cookie to every later visitor
+    client = app_over(served, provider)
+    oidc = client.app.state.access.oidc
+    for path in ("/favicon.ico", "/static-offline-docs/swagger-ui.css", "/auth/me"):
+        cookie, _ = refreshable(oidc)
+        later([client], provider, 301)
+        r = as_cookie(client, cookie, path)
+        assert new_cookie(r), path
+        assert r.headers["cache-control"] == "no-store", (path, r.headers["cache-control"])
+        later([client], provider, 0)
+    # and so is one that clears an ended session's cookie
+    cookie, _ = refreshable(oidc)
+    provider.refusal = "invalid_grant"
+    later([client], provider, 301)
+    r = as_cookie(client, cookie, "/favicon.ico")
+    assert new_cookie(r) == "" and r.headers["cache-control"] == "no-store"
+
+
 def test_a_role_taken_away_at_the_provider_is_seen_at_the_next_check(served, provider) -> None:
     client = app_over(served, provider)
     oidc = client.app.state.access.oidc

@@ -278,7 +278,8 @@ class SessionRecheck:
     """ASGI middleware: a request whose session is due is checked at the provider
     (:class:`Rechecks`) before any route sees it; the route then reads the refreshed
     cookie, or an ended session, or (past the grace) none, and the answer carries the
-    new cookie or clears the ended one."""
+    new cookie or clears the ended one (``Cache-Control: no-store``, whatever the route
+    said: a shared cache must never keep a session's cookie for others)."""
 
     def __init__(self, app: Callable, rechecks: Rechecks) -> None:
         self.app = app
@@ -314,7 +315,12 @@ class SessionRecheck:
                 # a route that sets or clears the cookie itself has the last word
                 if not any(k.lower() == b"set-cookie" and v.startswith(
                         SESSION_COOKIE.encode() + b"=") for k, v in sent):
-                    message = dict(message, headers=sent + [cookie])
+                    # an answer carrying the session cookie is kept by no cache: one the
+                    # route calls public (the icon, the API docs' assets) would otherwise
+                    # hand this person's session to whoever a shared cache answers next
+                    message = dict(message, headers=[
+                        (k, v) for k, v in sent if k.lower() != b"cache-control"
+                    ] + [cookie, (b"cache-control", b"no-store")])
             await send(message)
 
         await self.app(scope, receive, wrapped)
