@@ -419,6 +419,35 @@ def test_a_state_or_csrf_token_of_other_characters_is_refused_not_a_server_error
     assert signed_in(client, cookie)
 
 
+def test_signing_out_while_the_provider_is_slow_holds_up_no_other_request(
+        client, provider) -> None:
+    # the provider's address is asked for (once an hour) in a worker thread, not on the
+    # event loop that answers every other request of the process
+    import threading
+
+    fetch = provider.fetch
+
+    def slow(url: str, form: Any = None) -> dict[str, Any]:
+        if url.endswith("/.well-known/openid-configuration"):
+            time.sleep(2)
+        return fetch(url, form)
+
+    oidc = client.app.state.access.oidc
+    oidc.fetch, oidc._metadata = slow, None
+    cookie, csrf = session_for(client)
+    with TestClient(client.app) as shared:  # one event loop for every request
+        shared.cookies.set("polku_session", cookie)
+        out = threading.Thread(target=lambda: shared.post(
+            "/auth/logout", data={"csrf": csrf}, follow_redirects=False))
+        out.start()
+        time.sleep(0.3)
+        began = time.monotonic()
+        assert TestClient.get(shared, "/favicon.ico").status_code == 200
+        took = time.monotonic() - began
+        out.join(10)
+    assert took < 1.0, took
+
+
 def test_without_a_provider_nothing_changes(served) -> None:
     client = TestClient(create_app([served], parse_tokens(f"script:{TOKEN}")))
     assert client.get("/auth/login").status_code == 404

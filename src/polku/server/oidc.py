@@ -763,7 +763,9 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             await run_in_threadpool(oidc.end_session, session)
             end = None
             try:
-                end = oidc.metadata().get("end_session_endpoint")
+                # the discovery document may be fetched (hourly): in a thread, not on the
+                # event loop every other request of the process waits on
+                end = (await run_in_threadpool(oidc.metadata)).get("end_session_endpoint")
             except ProviderUnavailable:
                 pass
             if isinstance(end, str):
