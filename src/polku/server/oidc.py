@@ -648,10 +648,25 @@ def local_path(target: str | None) -> str:
     return target
 
 
-def _cookie(response: Response, request: Request, name: str, value: str, seconds: int,
-            path: str = "/") -> None:
-    response.set_cookie(name, value, max_age=seconds, path=path, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https")
+def set_cookie(response: Response, name: str, value: str | None, seconds: int, secure: bool,
+               path: str = "/") -> None:
+    """Set one of polku's cookies on ``response`` (None: clear it), the one way every
+    route and :mod:`polku.server.recheck` do: HttpOnly, SameSite=Lax, Secure over https.
+
+    >>> r = Response(); set_cookie(r, "polku_session", "v", 60, secure=True)
+    >>> r.headers["set-cookie"]
+    'polku_session=v; HttpOnly; Max-Age=60; Path=/; SameSite=lax; Secure'
+    """
+    if value is None:
+        response.delete_cookie(name, path=path, httponly=True, samesite="lax", secure=secure)
+    else:
+        response.set_cookie(name, value, max_age=max(seconds, 0), path=path, httponly=True,
+                            samesite="lax", secure=secure)
+
+
+def _cookie(response: Response, request: Request, name: str, value: str | None,
+            seconds: int, path: str = "/") -> None:
+    set_cookie(response, name, value, seconds, request.url.scheme == "https", path)
 
 
 def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
@@ -742,7 +757,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                         "one only for the scope offline_access)")
         _cookie(response, request, SESSION_COOKIE, oidc.seal(
             session, "session", settings.session_seconds), settings.session_seconds)
-        response.delete_cookie(LOGIN_COOKIE, path="/auth")
+        _cookie(response, request, LOGIN_COOKIE, None, 0, path="/auth")
         return response
 
     @router.post("/logout", include_in_schema=False)
@@ -773,8 +788,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                     {"id_token_hint": session.get("idt", ""), "client_id": settings.client_id,
                      "post_logout_redirect_uri": target})
         response = RedirectResponse(target, status_code=303)
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                               secure=request.url.scheme == "https")
+        _cookie(response, request, SESSION_COOKIE, None, 0)
         return response
 
     @router.post("/backchannel-logout", include_in_schema=False)

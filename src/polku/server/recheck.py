@@ -52,7 +52,8 @@ from typing import Any, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from polku.server.auth import SESSION_COOKIE
-from polku.server.oidc import InvalidToken, Oidc, ProviderRefused, ProviderUnavailable
+from polku.server.oidc import (InvalidToken, Oidc, ProviderRefused, ProviderUnavailable,
+                               set_cookie)
 
 log = logging.getLogger("polku.server.recheck")
 
@@ -265,12 +266,7 @@ def cookie_header(value: str | None, seconds: int, secure: bool) -> tuple[bytes,
     from starlette.responses import Response
 
     response = Response()
-    if value is None:
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                               secure=secure)
-    else:
-        response.set_cookie(SESSION_COOKIE, value, max_age=max(seconds, 0), path="/",
-                            httponly=True, samesite="lax", secure=secure)
+    set_cookie(response, SESSION_COOKIE, value, seconds, secure)
     return next((k, v) for k, v in response.raw_headers if k == b"set-cookie")
 
 
