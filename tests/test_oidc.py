@@ -406,6 +406,48 @@ def test_sign_out_takes_the_csrf_token_and_ends_at_the_provider(client) -> None:
     assert "form-action 'self' https://id.example.fi;" in csp
 
 
+def test_a_state_or_csrf_token_of_other_characters_is_refused_not_a_server_error(
+        client) -> None:
+    # what a form or an address sends is anyone's text: compared as bytes, never a 500
+    client.get("/auth/login", follow_redirects=False)  # the sign-in's cookie is set
+    r = client.get("/auth/callback?code=x&state=%C3%A4", follow_redirects=False)
+    assert r.status_code == 400 and r.json()["error"]["field"] == "state"
+    cookie, _ = session_for(client)
+    client.cookies.set("polku_session", cookie)
+    r = client.post("/auth/logout", data={"csrf": "\u00e4"}, follow_redirects=False)
+    assert r.status_code == 403 and r.json()["error"]["code"] == "csrf-failed"
+    assert signed_in(client, cookie)
+
+
+def test_signing_out_while_the_provider_is_slow_holds_up_no_other_request(
+        client, provider) -> None:
+    # the provider's address is asked for (once an hour) in a worker thread, not on the
+    # event loop that answers every other request of the process
+    import threading
+
+    fetch = provider.fetch
+
+    def slow(url: str, form: Any = None) -> dict[str, Any]:
+        if url.endswith("/.well-known/openid-configuration"):
+            time.sleep(2)
+        return fetch(url, form)
+
+    oidc = client.app.state.access.oidc
+    oidc.fetch, oidc._metadata = slow, None
+    cookie, csrf = session_for(client)
+    with TestClient(client.app) as shared:  # one event loop for every request
+        shared.cookies.set("polku_session", cookie)
+        out = threading.Thread(target=lambda: shared.post(
+            "/auth/logout", data={"csrf": csrf}, follow_redirects=False))
+        out.start()
+        time.sleep(0.3)
+        began = time.monotonic()
+        assert TestClient.get(shared, "/favicon.ico").status_code == 200
+        took = time.monotonic() - began
+        out.join(10)
+    assert took < 1.0, took
+
+
 def test_without_a_provider_nothing_changes(served) -> None:
     client = TestClient(create_app([served], parse_tokens(f"script:{TOKEN}")))
     assert client.get("/auth/login").status_code == 404
@@ -793,6 +835,27 @@ def test_a_session_checked_lately_asks_the_provider_nothing(served, provider) ->
     # the refresh was the token endpoint's refresh grant, with the session's refresh token
     posted = [f for f in provider.posted if f["grant_type"] == "refresh_token"]
     assert [f["refresh_token"] for f in posted] == ["refresh-token-0", "refresh-token-1"]
+
+
+def test_an_answer_that_sets_the_session_cookie_again_is_kept_by_no_cache(
+        served, provider) -> None:
+    # the browser asks for the icon with the cookie; were its answer "public", a shared
+    # cache (a reverse proxy, a CDN) could hand the new cookie to every later visitor
+    client = app_over(served, provider)
+    oidc = client.app.state.access.oidc
+    for path in ("/favicon.ico", "/static-offline-docs/swagger-ui.css", "/auth/me"):
+        cookie, _ = refreshable(oidc)
+        later([client], provider, 301)
+        r = as_cookie(client, cookie, path)
+        assert new_cookie(r), path
+        assert r.headers["cache-control"] == "no-store", (path, r.headers["cache-control"])
+        later([client], provider, 0)
+    # and so is one that clears an ended session's cookie
+    cookie, _ = refreshable(oidc)
+    provider.refusal = "invalid_grant"
+    later([client], provider, 301)
+    r = as_cookie(client, cookie, "/favicon.ico")
+    assert new_cookie(r) == "" and r.headers["cache-control"] == "no-store"
 
 
 def test_a_role_taken_away_at_the_provider_is_seen_at_the_next_check(served, provider) -> None:

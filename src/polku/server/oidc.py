@@ -442,8 +442,8 @@ class Oidc:
             if self.settings.client_id not in audiences or (
                     len(audiences) > 1 and claims.get("azp") != self.settings.client_id):
                 raise InvalidToken(N_("the ID token is not meant for this client"))
-            if not refreshed and (nonce is None or not secrets.compare_digest(
-                    str(claims.get("nonce", "")), nonce)):
+            if not refreshed and (nonce is None or not same(str(claims.get("nonce", "")),
+                                                            nonce)):
                 raise InvalidToken(N_("the ID token's nonce is not the one sent"))
         else:
             if claims.get("typ") in NOT_ACCESS:
@@ -624,6 +624,18 @@ def logout_checks(claims: Mapping[str, Any], settings: OidcSettings, audiences: 
         raise InvalidToken(N_("the token has expired"))
 
 
+def same(given: str, known: str) -> bool:
+    """Whether a text a request sent (a state, a CSRF token) is the one kept, in constant
+    time; compared as UTF-8, since ``secrets.compare_digest`` refuses a str with other
+    than ASCII in it, and what a form or an address sends is anyone's text.
+
+    >>> same("abc", "abc"), same("\u00e4", "abc")
+    (True, False)
+    """
+    return secrets.compare_digest(given.encode("utf-8", "surrogatepass"),
+                                  known.encode("utf-8", "surrogatepass"))
+
+
 def local_path(target: str | None) -> str:
     """Where to go after signing in or out: a path of this server, never another site.
 
@@ -636,10 +648,25 @@ def local_path(target: str | None) -> str:
     return target
 
 
-def _cookie(response: Response, request: Request, name: str, value: str, seconds: int,
-            path: str = "/") -> None:
-    response.set_cookie(name, value, max_age=seconds, path=path, httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https")
+def set_cookie(response: Response, name: str, value: str | None, seconds: int, secure: bool,
+               path: str = "/") -> None:
+    """Set one of polku's cookies on ``response`` (None: clear it), the one way every
+    route and :mod:`polku.server.recheck` do: HttpOnly, SameSite=Lax, Secure over https.
+
+    >>> r = Response(); set_cookie(r, "polku_session", "v", 60, secure=True)
+    >>> r.headers["set-cookie"]
+    'polku_session=v; HttpOnly; Max-Age=60; Path=/; SameSite=lax; Secure'
+    """
+    if value is None:
+        response.delete_cookie(name, path=path, httponly=True, samesite="lax", secure=secure)
+    else:
+        response.set_cookie(name, value, max_age=max(seconds, 0), path=path, httponly=True,
+                            samesite="lax", secure=secure)
+
+
+def _cookie(response: Response, request: Request, name: str, value: str | None,
+            seconds: int, path: str = "/") -> None:
+    set_cookie(response, name, value, seconds, request.url.scheme == "https", path)
 
 
 def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
@@ -682,8 +709,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         """Back from the provider: the code exchanged for tokens, the ID token checked,
         the session cookie set."""
         started = oidc.unseal(request.cookies.get(LOGIN_COOKIE, ""), "login")
-        if started is None or not state or not secrets.compare_digest(
-                str(started.get("state")), state):
+        if started is None or not state or not same(str(started.get("state")), state):
             raise ApiError(400, N_("this sign-in was not started here or took too long: "
                                    "sign in again"), field="state")
         if error or not code:
@@ -731,7 +757,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                         "one only for the scope offline_access)")
         _cookie(response, request, SESSION_COOKIE, oidc.seal(
             session, "session", settings.session_seconds), settings.session_seconds)
-        response.delete_cookie(LOGIN_COOKIE, path="/auth")
+        _cookie(response, request, LOGIN_COOKIE, None, 0, path="/auth")
         return response
 
     @router.post("/logout", include_in_schema=False)
@@ -745,14 +771,16 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         session = await run_in_threadpool(oidc.live_session, value) if value else None
         target = str(request.url_for("index"))
         if session is not None:
-            if not sent or not secrets.compare_digest(sent, str(session.get("csrf", ""))):
+            if not sent or not same(sent, str(session.get("csrf", ""))):
                 raise ApiError(403, N_("signing out takes the page's own form (its CSRF "
                                        "token did not match)"), field="csrf",
                                code="csrf-failed")
             await run_in_threadpool(oidc.end_session, session)
             end = None
             try:
-                end = oidc.metadata().get("end_session_endpoint")
+                # the discovery document may be fetched (hourly): in a thread, not on the
+                # event loop every other request of the process waits on
+                end = (await run_in_threadpool(oidc.metadata)).get("end_session_endpoint")
             except ProviderUnavailable:
                 pass
             if isinstance(end, str):
@@ -760,8 +788,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                     {"id_token_hint": session.get("idt", ""), "client_id": settings.client_id,
                      "post_logout_redirect_uri": target})
         response = RedirectResponse(target, status_code=303)
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                               secure=request.url.scheme == "https")
+        _cookie(response, request, SESSION_COOKIE, None, 0)
         return response
 
     @router.post("/backchannel-logout", include_in_schema=False)

@@ -52,7 +52,8 @@ from typing import Any, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from polku.server.auth import SESSION_COOKIE
-from polku.server.oidc import InvalidToken, Oidc, ProviderRefused, ProviderUnavailable
+from polku.server.oidc import (InvalidToken, Oidc, ProviderRefused, ProviderUnavailable,
+                               set_cookie)
 
 log = logging.getLogger("polku.server.recheck")
 
@@ -265,12 +266,7 @@ def cookie_header(value: str | None, seconds: int, secure: bool) -> tuple[bytes,
     from starlette.responses import Response
 
     response = Response()
-    if value is None:
-        response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
-                               secure=secure)
-    else:
-        response.set_cookie(SESSION_COOKIE, value, max_age=max(seconds, 0), path="/",
-                            httponly=True, samesite="lax", secure=secure)
+    set_cookie(response, SESSION_COOKIE, value, seconds, secure)
     return next((k, v) for k, v in response.raw_headers if k == b"set-cookie")
 
 
@@ -278,7 +274,8 @@ class SessionRecheck:
     """ASGI middleware: a request whose session is due is checked at the provider
     (:class:`Rechecks`) before any route sees it; the route then reads the refreshed
     cookie, or an ended session, or (past the grace) none, and the answer carries the
-    new cookie or clears the ended one."""
+    new cookie or clears the ended one (``Cache-Control: no-store``, whatever the route
+    said: a shared cache must never keep a session's cookie for others)."""
 
     def __init__(self, app: Callable, rechecks: Rechecks) -> None:
         self.app = app
@@ -314,7 +311,12 @@ class SessionRecheck:
                 # a route that sets or clears the cookie itself has the last word
                 if not any(k.lower() == b"set-cookie" and v.startswith(
                         SESSION_COOKIE.encode() + b"=") for k, v in sent):
-                    message = dict(message, headers=sent + [cookie])
+                    # an answer carrying the session cookie is kept by no cache: one the
+                    # route calls public (the icon, the API docs' assets) would otherwise
+                    # hand this person's session to whoever a shared cache answers next
+                    message = dict(message, headers=[
+                        (k, v) for k, v in sent if k.lower() != b"cache-control"
+                    ] + [cookie, (b"cache-control", b"no-store")])
             await send(message)
 
         await self.app(scope, receive, wrapped)
