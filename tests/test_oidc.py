@@ -605,6 +605,22 @@ def test_a_back_channel_logout_by_sub_ends_every_session_of_the_person_begun_so_
     assert signed_in(client, again)
 
 
+def test_a_replayed_logout_token_ends_no_session_begun_after_it(served, provider) -> None:
+    """A logout token naming only the person, posted again within its lifetime (by anyone
+    who saw it), ends only what it ended the first time: the sessions begun before it was
+    issued, not the person's new sign-in."""
+    client = app_over(served, provider)
+    oidc = client.app.state.access.oidc
+    token = provider.logout_token(sid=None, iat=int(time.time()) - 120)
+    assert client.post("/auth/backchannel-logout", data={"logout_token": token}
+                       ).status_code == 200
+    again, _ = sealed(oidc)  # signed in after the logout
+    assert signed_in(client, again)
+    assert client.post("/auth/backchannel-logout", data={"logout_token": token}
+                       ).status_code == 200
+    assert signed_in(client, again)
+
+
 @pytest.mark.parametrize("why, token, said", [
     ("signed by another key", lambda p: p.logout_token(
         key=RSAKey.generate_key(2048, parameters={"kid": "k1"})), "signature is not valid"),

@@ -568,12 +568,16 @@ class Oidc:
     def back_channel_logout(self, claims: Mapping[str, Any]) -> None:
         """End what a verified logout token names: the sessions signed in through the
         provider's session ``sid``, or, without one, every session of the person ``sub``
-        begun so far (Back-Channel Logout 1.0, section 2.7)."""
+        begun so far (Back-Channel Logout 1.0, section 2.7). "So far" is when the token
+        was issued (``iat``, give or take the leeway): the same token posted again ends no
+        session begun after it."""
         # every cookie begun up to now has expired by then
         until = int(self.clock()) + self.settings.session_seconds + self.settings.leeway
         sid, sub = claims.get("sid"), claims.get("sub")
+        issued = claims.get("iat")
+        began_by = issued + self.settings.leeway if isinstance(issued, int) else None
         self.ended.end([("sid", sid)] if isinstance(sid, str) and sid else [("sub", str(sub))],
-                       until=until)
+                       until=until, began_by=began_by)
 
     def session(self, value: str) -> Principal | None:
         """The person a session cookie names, or None when it is not valid or has ended."""

@@ -144,12 +144,16 @@ class EndedSessions:
             return None
 
     # -- ending sessions ------------------------------------------------------------------
-    def end(self, names: Iterable[tuple[str, str]], until: int) -> None:
+    def end(self, names: Iterable[tuple[str, str]], until: int, began_by: int | None = None
+            ) -> None:
         """End every session named by ``names`` ((kind, value) pairs: ``session``, ``sid``
-        or ``sub``) that began up to now; the entries are kept until ``until`` (when every
-        cookie they could end has expired anyway)."""
+        or ``sub``) that began up to now, or up to ``began_by`` when that is earlier (a
+        logout token ends the sessions begun before it was issued: posted again, it ends
+        no later sign-in); the entries are kept until ``until`` (when every cookie they
+        could end has expired anyway)."""
         now = int(self.clock())
-        fresh = {self.key(kind, value): (now, int(until)) for kind, value in names
+        at = now if began_by is None else min(now, int(began_by))
+        fresh = {self.key(kind, value): (at, int(until)) for kind, value in names
                  if kind in KINDS and value}
         if not fresh:
             return
