@@ -937,6 +937,24 @@ def test_tokens_that_do_not_hold_end_the_session(served, provider) -> None:
     assert r.json()["signed_in"] is False and new_cookie(r) == ""
 
 
+def test_refreshed_tokens_that_cannot_be_checked_yet_keep_the_session_within_its_grace(
+        served, provider) -> None:
+    """The provider signs with a key polku cannot find yet (a rotation it has not seen
+    published): the provider's trouble, not the person's; the session is kept as when the
+    provider cannot be reached, and goes on once the key is published."""
+    client = app_over(served, provider)
+    cookie, _ = refreshable(client.app.state.access.oidc)
+    provider.key = RSAKey.generate_key(2048, parameters={"kid": "rotated"})
+    later([client], provider, 301)
+    r = as_cookie(client, cookie)
+    assert r.json()["role"] == "editor" and new_cookie(r) is None
+    assert not (served / ".polku" / "sessions.ended.json").exists()
+    provider.published.append(provider.key)
+    later([client], provider, 340)
+    r = as_cookie(client, cookie)
+    assert r.json()["signed_in"] and new_cookie(r)
+
+
 def test_an_unreachable_provider_keeps_the_session_until_the_grace_ends(
         served, provider, caplog) -> None:
     import logging

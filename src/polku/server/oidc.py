@@ -267,6 +267,10 @@ class InvalidToken(Exception):
         self.params = params
 
 
+class OtherPerson(InvalidToken):
+    """A session's refreshed tokens are valid but name another person than it did."""
+
+
 class ProviderUnavailable(Exception):
     """The identity provider's discovery document or keys could not be fetched."""
 
@@ -480,7 +484,8 @@ class Oidc:
         refresh token and ID token and the time of this check (``chk``). ProviderRefused
         when the provider will not (``invalid_grant``: the person disabled or deleted, the
         session ended or expired there), ProviderUnavailable when it cannot be reached,
-        InvalidToken when what it answered does not hold."""
+        OtherPerson when its tokens name another person, InvalidToken when what it
+        answered does not hold."""
         form = {"grant_type": "refresh_token", "refresh_token": str(session.get("rt", "")),
                 "client_id": self.settings.client_id}
         if self.settings.client_secret:
@@ -495,7 +500,7 @@ class Oidc:
         else:
             raise InvalidToken(N_("the token endpoint answered no token that can be checked"))
         if id_claims.get("sub") != session.get("sub"):
-            raise InvalidToken(N_("the refreshed tokens name another person"))
+            raise OtherPerson(N_("the refreshed tokens name another person"))
         who = self.person(tokens, id_claims)
         fresh = {**session, "name": who.name, "roles": sorted(who.roles),
                  "orgs": list(who.organisations), "chk": int(self.clock())}

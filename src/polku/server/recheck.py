@@ -14,12 +14,13 @@ next request that carries it, before any route sees that request
   issued again (``Set-Cookie``) with the time of this check, the same session id, CSRF
   token, start and expiry. The request itself is answered with the fresh roles;
 - **refused** (``invalid_grant``: the person disabled or deleted, the provider's session
-  ended or timed out; or tokens that do not hold): the session ends as a sign-out ends it
+  ended or timed out; or valid tokens that name another person): the session ends as a sign-out ends it
   (:mod:`polku.server.sessions`, so every worker and every server over the folder agrees),
   the request is answered as signed out (a write is 401, the pages offer "Sign in") and
   its cookie is cleared;
 - **the provider cannot be reached** (or answers 5xx, or another error such as
-  ``invalid_client``): the session is kept as it is while its last good check is less than
+  ``invalid_client``, or tokens that do not verify: a signing key not yet seen, a clock
+  out of step, which are the provider's trouble and not the person's): the session is kept as it is while its last good check is less than
   ``recheck_seconds + grace_seconds`` old (default 300 + 900 s: a provider restarting
   signs no one out); past that it answers as signed out, without being ended, until the
   provider answers again. The log says when the provider cannot be reached (once for each
@@ -52,8 +53,8 @@ from typing import Any, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 
 from polku.server.auth import SESSION_COOKIE
-from polku.server.oidc import (InvalidToken, Oidc, ProviderRefused, ProviderUnavailable,
-                               set_cookie)
+from polku.server.oidc import (InvalidToken, Oidc, OtherPerson, ProviderRefused,
+                               ProviderUnavailable, set_cookie)
 
 log = logging.getLogger("polku.server.recheck")
 
@@ -159,10 +160,11 @@ class Rechecks:
                 return self._cannot_reach(claims, e)
             log.info("a session ended: the identity provider no longer takes its refresh "
                      "token (%s)", e)
-        except InvalidToken as e:
-            log.warning("a session ended: the identity provider's refreshed tokens do not "
-                        "hold (%s)", e)
-        except ProviderUnavailable as e:
+        except OtherPerson as e:
+            log.warning("a session ended: %s", e)
+        except (InvalidToken, ProviderUnavailable) as e:
+            # tokens that do not check (a key not yet seen, a clock out of step) are the
+            # provider's trouble, not the person's: kept within the grace, asked again
             return self._cannot_reach(claims, e)
         else:
             with self._lock:
