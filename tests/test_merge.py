@@ -308,3 +308,19 @@ def test_two_regions_following_up_one_finding_differently_is_a_conflict(
     fi = run("merge", a, b, "-o", tmp_path / "fi.ttl", "--lang", "fi").output
     assert ("ristiriita: havainnon actor-overload:national/kela seuranta: status: ra: 'new'; "
             "rb: 'in-progress' (yhdistettyyn aineistoon jää alueen ra seuranta)") in fi
+
+
+def test_follow_ups_that_differ_only_in_who_wrote_them_when_are_no_conflict(
+        tmp_path: Path) -> None:
+    """`updated` and `by` say who last wrote a region's row and when: two regions that agree
+    on the follow-up itself are no conflict, and the merge prints no person's name."""
+    a, b = copy_full(tmp_path / "ra", "ra"), copy_full(tmp_path / "rb", "rb")
+    edit(a / "followups.csv", "actor-overload:kela,new,kela,,,,,",
+         "actor-overload:kela,new,kela,,,2026-02-01T08:00:00Z,Aino,")
+    edit(b / "followups.csv", "actor-overload:kela,new,kela,,,,,",
+         "actor-overload:kela,new,kela,,,2026-02-03T09:00:00Z,Ville,")
+    result = run("merge", a, b, "-o", tmp_path / "n.ttl")
+    assert result.exit_code == 0, result.output
+    assert "0 conflicts" in result.output
+    assert "Aino" not in result.output and "Ville" not in result.output
+

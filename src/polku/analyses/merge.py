@@ -32,8 +32,9 @@ from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
 COMPARED = ("name", "name_sv", "name_en", "kind", "region")
-#: a follow-up's fields compared across regions (its extra columns too)
-FOLLOWUP_FIELDS = ("status", "owner", "due", "note", "updated", "by")
+#: a follow-up's fields compared across regions (its extra columns too); ``updated`` and
+#: ``by`` say who last wrote a region's row and when, not what it says: never a conflict
+FOLLOWUP_FIELDS = ("status", "owner", "due", "note")
 #: the merged graph's titles: (graph attribute, words before the regions' titles)
 MERGED_TITLES = (("title", "Kansallinen yhdistelmä: "),
                  ("title_sv", "Nationell sammanställning: "),
