@@ -823,6 +823,27 @@ def test_sign_in_keeps_the_refresh_token_in_a_cookie_that_cannot_be_read(
     assert len(cookie) < 3000
 
 
+def test_a_session_too_large_for_a_browser_cookie_is_refused_clearly(served, provider) -> None:
+    """A browser silently drops a cookie above 4096 bytes: the person would come back from
+    the provider signed out, again and again. A provider whose tokens make the session that
+    large (a realm that puts every group and role in the ID token) is told at sign-in."""
+    from urllib.parse import parse_qs, urlsplit
+
+    app = create_app([served], oidc=OidcSettings(ISSUER, "polku", leeway=0))
+    app.state.access.oidc.fetch = provider.fetch
+    client = TestClient(app)
+    provider.roles = ["editor"] + [f"ryhma-{i:03}-tyollisyyspalvelut" for i in range(160)]
+    start = client.get("/auth/login?lang=en", follow_redirects=False)
+    query = parse_qs(urlsplit(start.headers["location"]).query)
+    provider.nonce = query["nonce"][0]
+    r = client.get(f"/auth/callback?code=the-code&state={query['state'][0]}&lang=en",
+                   headers={"Accept": "application/json"}, follow_redirects=False)
+    assert r.status_code == 401, r.text
+    message = r.json()["error"]["message"]
+    assert "too large for a browser cookie" in message and "4096" in message, message
+    assert "polku_session=" not in r.headers.get("set-cookie", "")
+
+
 def test_a_session_checked_lately_asks_the_provider_nothing(served, provider) -> None:
     client = app_over(served, provider)
     rechecks = client.app.state.rechecks

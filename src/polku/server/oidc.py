@@ -83,6 +83,9 @@ REFETCH_SECONDS = 30.0
 NOT_ACCESS = ("ID", "Refresh", "Logout")
 #: the event a logout token carries (Back-Channel Logout 1.0, section 2.4)
 BACKCHANNEL_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+#: the most a browser keeps of one cookie's name and value (RFC 6265 section 6.1; Chrome and
+#: Firefox drop a larger one without a word)
+COOKIE_LIMIT = 4096
 #: the oldest a logout token without ``exp`` may be (seconds since its ``iat``): a provider
 #: posts it the moment the session ends, so an old one is a replay
 LOGOUT_TOKEN_SECONDS = 300
@@ -764,8 +767,20 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             log.warning("sign-in: the identity provider gave no refresh token, so sessions "
                         "are not checked again there until they end (some providers give "
                         "one only for the scope offline_access)")
-        _cookie(response, request, SESSION_COOKIE, oidc.seal(
-            session, "session", settings.session_seconds), settings.session_seconds)
+        sealed = oidc.seal(session, "session", settings.session_seconds)
+        size = len(SESSION_COOKIE) + 1 + len(sealed)
+        if size > COOKIE_LIMIT:
+            # a browser drops it without a word: the person would come back signed out
+            log.warning("sign-in refused: the session cookie would be %d bytes (browsers keep "
+                        "%d); the identity provider's tokens are too large", size, COOKIE_LIMIT)
+            raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
+                           code="unauthorized", params={"problem": Phrase(N_(
+                               "its tokens make a session too large for a browser cookie: "
+                               "{size} bytes, at most {limit}; the administrator can give "
+                               "polku's client fewer claims (in Keycloak: the client's "
+                               "dedicated scope, 'Full scope allowed' off)"),
+                               size=size, limit=COOKIE_LIMIT)})
+        _cookie(response, request, SESSION_COOKIE, sealed, settings.session_seconds)
         _cookie(response, request, LOGIN_COOKIE, None, 0, path="/auth")
         return response
 
