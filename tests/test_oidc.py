@@ -503,6 +503,20 @@ def test_a_sign_in_the_provider_refused_is_told_in_the_readers_language(client) 
         "tunnistuspalvelu ei kirjannut sinua sisään (koodia ei saatu)"
 
 
+@pytest.mark.parametrize("option, value", [("--session-hours", "2"),
+                                           ("--session-recheck-seconds", "60"),
+                                           ("--oidc-roles-claim", "roles")])
+def test_a_sign_in_option_without_an_issuer_is_refused_not_ignored(option, value) -> None:
+    """Without an identity provider a sign-in option means nothing; ignoring it would hide
+    a forgotten --oidc-issuer (the server would run with no sign-in at all)."""
+    from helpers import run
+
+    r = run("serve", option, value, env={"POLKU_OIDC_ISSUER": "", "POLKU_LANG": "en"})
+    assert r.exit_code == 1
+    assert f"{option} is about signing in through an identity provider: give --oidc-issuer" \
+        in r.output, r.output
+
+
 def test_the_sign_in_settings_are_told_in_polku_lang() -> None:
     from helpers import run
 

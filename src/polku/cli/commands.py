@@ -806,6 +806,14 @@ def undo(source: str = GraphArg,
 app.add_typer(plan_app, name="plan")
 
 
+#: the options of ``polku serve`` that only mean something with an identity provider
+SIGN_IN_OPTIONS = {"client_id": "--oidc-client-id", "roles_claim": "--oidc-roles-claim",
+                   "org_claim": "--oidc-org-claim", "audience": "--oidc-audience",
+                   "session_hours": "--session-hours",
+                   "recheck_seconds": "--session-recheck-seconds",
+                   "grace_seconds": "--session-grace-seconds"}
+
+
 @app.command(help=N_(
     "Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."))
 @reports_errors
@@ -890,6 +898,14 @@ def serve(
     except PolkuError as e:
         # said as every problem, in the reader's language, naming its option
         raise e.about(e.field.replace("-", "_")) if e.field else e
+    if oidc is None:
+        # a sign-in option without an identity provider would be ignored without a word
+        given = next((k for k, v in asked.items() if v is not None and k != "issuer"), None)
+        if given is not None:
+            option = SIGN_IN_OPTIONS[given]
+            raise PolkuError(N_("{option} is about signing in through an identity provider: "
+                                "give --oidc-issuer (or POLKU_OIDC_ISSUER) too"),
+                             params={"option": option}, field=option.lstrip("-"))
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
                              os.environ.get("POLKU_ETAG_SECRET") or None)
