@@ -448,7 +448,7 @@ PARTICIPATIONS = """@prefix cpsv: <http://purl.org/vocab/cpsv#> .
 
 ex:s a cpsv:PublicService ; dct:identifier "s" ; dct:title "Työpaja"@fi ;
     cv:hasCompetentAuthority ex:kunta ;
-    cv:hasParticipation ex:p-good, ex:p-unknown, ex:p-nobody, ex:p-norole .
+    cv:hasParticipation ex:p-good, ex:p-unknown, ex:p-nobody, ex:p-norole, ex:p-text .
 ex:kunta a cv:PublicOrganisation ; dct:identifier "kunta" ; skos:prefLabel "Kunta"@fi .
 ex:yhdistys dct:identifier "yhdistys" ; skos:prefLabel "Yhdistys ry"@fi .
 ex:saatio dct:identifier "saatio" ; skos:prefLabel "Säätiö"@fi .
@@ -459,6 +459,8 @@ ex:p-unknown a cv:Participation ; cv:hasParticipant ex:saatio ;
     cv:role <https://example.org/roles/funder> .
 ex:p-nobody a cv:Participation ; cv:role <https://w3id.org/polku/role/participant> .
 ex:p-norole a cv:Participation ; cv:hasParticipant ex:saatio .
+ex:p-text a cv:Participation ; cv:hasParticipant "Säätiö" ;
+    cv:role <https://w3id.org/polku/role/participant> .
 """
 
 
@@ -478,7 +480,11 @@ def test_participations_that_cannot_be_read_are_named(tmp_path: Path) -> None:
             "(cv:hasParticipant): it is not read") in said
     assert (f"{where}p-norole>: a participation of Työpaja (s) names no role (cv:role): "
             "it is not read") in said
-    assert "no place in polku's graph: cv:hasParticipation (3 triples)" in said
+    # a participant given as text is not "no participant": the note says what is wrong
+    assert (f"{where}p-text>: a participation of Työpaja (s) names its participant as text "
+            "('Säätiö'), not as an organisation (cv:hasParticipant takes an agent's "
+            "address): it is not read") in said
+    assert "no place in polku's graph: cv:hasParticipation (4 triples)" in said
     # the good one's own text is the publisher's, not polku's: listed as having no place
     assert "no place in polku's graph: dct:description (1 triple)" in said
     g = load_graph(tmp_path / "g.ttl")

@@ -264,6 +264,15 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
         known = [r for r in said if r.startswith(rdf.ROLE) and r[len(rdf.ROLE):] in roles]
         service = NodeName.of(g.nodes, sid)
         if not participants:
+            as_text = [o.value for pp, o in by_subject.get(part, ())
+                       if pp == rdf.HAS_PARTICIPANT and isinstance(o, rdf.Lit)]
+            if as_text:
+                result.notes.append(Note(N_(
+                    "a participation of {service} names its participant as text ({text}), "
+                    "not as an organisation (cv:hasParticipant takes an agent's address): it "
+                    "is not read"), params={"service": service, "text": ", ".join(
+                        repr(t) for t in sorted(as_text))}, file=str(path), node=part))
+                return
             result.notes.append(Note(N_("a participation of {service} names no participant "
                                         "(cv:hasParticipant): it is not read"),
                                      params={"service": service}, file=str(path), node=part))
