@@ -263,3 +263,18 @@ def test_the_report_marks_in_html_and_keeps_markdown_and_csv_plain(region, tmp_p
     fi = tmp_path / "fi.html"
     run("report", folder, "-o", fi)
     assert name_marks(fi.read_text(encoding="utf-8")) == []
+
+
+def test_the_raci_page_marks_in_html_and_keeps_its_other_formats_plain(region, tmp_path
+                                                                        ) -> None:
+    """`polku raci --format html` is a page of its own: its Finnish-only names say so on a
+    Swedish page; its CSV and JSON stay plain."""
+    folder, names = region
+    page = run("raci", folder, "--format", "html", "--lang", "sv").stdout
+    assert unmarked_names(page, names) == [] and name_marks(page)
+    assert not RAW_MARKS.search(page)
+    for format in ("csv", "json", "table"):  # JSON names by id only
+        text = run("raci", folder, "--format", format, "--lang", "sv").stdout
+        assert (format == "json" or names["ips"] in text) and not MARKS.search(text), format
+    fi = run("raci", folder, "--format", "html").stdout
+    assert name_marks(fi) == []

@@ -374,8 +374,8 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
-    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, TEXT_PRINTERS, raci_format,
-                                           raci_worded, write_raci)
+    from polku.present.raci_output import (BINARY_FORMATS, FORMATS, PAGE_FORMATS,
+                                           TEXT_PRINTERS, raci_format, raci_worded, write_raci)
 
     if format is not None:
         check_format(format, FORMATS)
@@ -385,7 +385,7 @@ def raci(
                             "raci.{format}"), params={"format": format}, field="format")
     tr = translator(lang)
     m, g = asked(ops.Raci(subjects=subjects), model_of(source))
-    m = raci_worded(m, g, tr)
+    m = raci_worded(m, g, tr.marking() if format in PAGE_FORMATS else tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return

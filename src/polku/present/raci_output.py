@@ -22,7 +22,7 @@ from markupsafe import Markup, escape
 from polku.graph import title as graph_title
 from polku.io import atomic
 from polku.io.workbook import neutral
-from polku.present.langmarks import unmarked
+from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.i18n import N_, Translator, role_name, translator
 from polku.words import ROLE_MEANINGS
 from polku.analyses.handoffs import organisation
@@ -317,7 +317,7 @@ def raci_html(m: Raci, tr: Translator | None = None) -> str:
     tr = tr or translator()
     env = _env()
     env.globals.update(tr.jinja_globals())
-    return env.get_template("raci.html").render(**raci_context(m, tr))
+    return marked_html(env.get_template("raci.html").render(**raci_context(m, tr)))
 
 
 def raci_section(m: Raci, tr: Translator, g: nx.MultiDiGraph | None = None) -> Markup:
@@ -411,6 +411,10 @@ def _env():
 
 TEXT_PRINTERS: dict[str, Callable[..., str]] = {
     "table": raci_table, "csv": raci_csv, "json": raci_json, "html": raci_html}
+#: the formats that are pages: their names are worded by a marking translator
+#: (:meth:`polku.present.i18n.Translator.marking`), so that one in another language than
+#: the page's says so (WCAG 3.1.2)
+PAGE_FORMATS = frozenset({"html"})
 
 
 def write_raci(m: Raci, out: str | Path, format: str, tr: Translator | None = None) -> Path:
