@@ -127,7 +127,8 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
                 and g.nodes[s].get("organised") != "separately":
             add("no-lead", s, provs)
     for subject in services + segments + [r.id for r in refs]:
-        leads = leads_of(subject)
+        # lead(x) of docs/findings.md: a referral's owner leads it too
+        leads = leads_of(subject) | set(targets(g, subject, "owner"))
         if len(leads) >= 2:
             add("multiple-leads", subject, leads, {"leads": len(leads)})
     for s in segments:
