@@ -51,6 +51,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Mapping
 
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import cookie_parser
 
 from polku.server.auth import SESSION_COOKIE
 from polku.server.oidc import (InvalidToken, Oidc, OtherPerson, ProviderRefused,
@@ -229,10 +230,7 @@ def session_value(headers: list[tuple[bytes, bytes]]) -> str | None:
     found = None
     for key, value in headers:
         if key == b"cookie":
-            for part in value.decode("latin-1").split(";"):
-                name, sep, content = part.strip().partition("=")
-                if sep and name == SESSION_COOKIE:
-                    found = content
+            found = cookie_parser(value.decode("latin-1")).get(SESSION_COOKIE, found)
     return found
 
 
