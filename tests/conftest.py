@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from helpers import CHROMIUM, CHROMIUM_ARGS, Opened, copy_mini, guard, need_chromium, only
+from helpers import (CHROMIUM, CHROMIUM_ARGS, DESIGNER_TOKEN, Opened, copy_mini, guard,
+                     need_chromium, only, serving_example)
 from keycloak_server import keycloak_server  # noqa: F401  (session-scoped real Keycloak)
 from neo4j_server import neo4j_alone, neo4j_server  # noqa: F401  (a real Neo4j server)
 
@@ -54,6 +55,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def mini(tmp_path: Path) -> Path:
     """A writable copy of the mini workbook (tests/data/mini), at tmp_path / "mini"."""
     return copy_mini(tmp_path / "mini")
+
+
+@pytest.fixture(scope="module")
+def designer_url(tmp_path_factory):
+    """The base URL of the example region served by a real uvicorn to a module's browser
+    tests, with one designer (:data:`helpers.DESIGNER_TOKEN`) as its editor."""
+    with serving_example(tmp_path_factory.mktemp("designer"), f"designer:{DESIGNER_TOKEN}"
+                         ) as url:
+        yield url
 
 
 @pytest.fixture

@@ -57,6 +57,10 @@ def run(*args: object, **options: Any):
     return CliRunner().invoke(app, [str(a) for a in args], **options)
 
 
+#: the token of the designer the browser tests sign in as (the ``designer_url`` fixture)
+DESIGNER_TOKEN = "designer-token-0123456789"
+
+
 @contextmanager
 def serving_example(folder: Path, tokens: str | None = None) -> Iterator[str]:
     """The bundled example region (a writable copy in ``folder``) served by a real uvicorn

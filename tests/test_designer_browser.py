@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from helpers import ARTIFACTS, guard, only, serving_example
+from helpers import ARTIFACTS, DESIGNER_TOKEN, guard, only
 
-TOKEN = "designer-token-0123456789"
+TOKEN = DESIGNER_TOKEN
 GRAPH = "/graphs/keski-uusimaa"
 #: the designed path the example graph breaks: no referral from debt advice to
 #: rehabilitative work activity for the segment of several needs at once
 BROKEN = ("path-broken:polku-velat-asuminen:kuntouttava-tyotoiminta+"
           "talous-ja-velkaneuvonta")
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("designer")
-    with serving_example(folder, f"designer:{TOKEN}") as url:
-        yield url
 
 
 def english_texts() -> list[str]:
@@ -74,10 +66,10 @@ def pick(page, field: str, typed: str) -> str:
 
 
 def test_the_designer_adds_a_referral_by_names_sees_the_findings_change_and_undoes_it(
-        browser, base_url: str) -> None:
+        browser, designer_url: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    opened = guard(page, base_url, only(base_url, "data:", "about:"))
-    page.goto(base_url + GRAPH + "?lang=fi", wait_until="networkidle")
+    opened = guard(page, designer_url, only(designer_url, "data:", "about:"))
+    page.goto(designer_url + GRAPH + "?lang=fi", wait_until="networkidle")
     # the credential is the edit key, not the id ("Tunnus"), and it stays after a reload
     assert page.locator("label[for=token]").inner_text() == "Muokkausavain"
     page.locator("#token").focus()
@@ -139,7 +131,7 @@ def test_the_designer_adds_a_referral_by_names_sees_the_findings_change_and_undo
     assert page.locator("#findings").inner_text() == before
     assert page.evaluate("() => window.notReloaded === true")
     assert_finnish(page)
-    page.goto(base_url + GRAPH + "/changes?lang=fi", wait_until="networkidle")
+    page.goto(designer_url + GRAPH + "/changes?lang=fi", wait_until="networkidle")
     log = page.inner_text("main")
     assert "Mistä palvelusta: Talous- ja velkaneuvonta" in log  # by its name, not its id
     assert "information_flow=" not in log and "volume_per_month" not in log
@@ -150,10 +142,10 @@ def test_the_designer_adds_a_referral_by_names_sees_the_findings_change_and_undo
     page.close()
 
 
-def test_a_write_without_the_edit_key_answers_in_finnish(browser, base_url: str) -> None:
+def test_a_write_without_the_edit_key_answers_in_finnish(browser, designer_url: str) -> None:
     page = browser.new_page(viewport={"width": 1280, "height": 900})
-    guard(page, base_url, only(base_url, "data:", "about:"))
-    page.goto(base_url + GRAPH + "?lang=fi", wait_until="networkidle")
+    guard(page, designer_url, only(designer_url, "data:", "about:"))
+    page.goto(designer_url + GRAPH + "?lang=fi", wait_until="networkidle")
     page.evaluate("() => sessionStorage.clear()")
     page.reload(wait_until="networkidle")
     page.fill("#owner-owner", "keusote")

@@ -11,9 +11,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from helpers import guard, only, serving_example
+from helpers import guard, only
 
-TOKEN = "designer-token-0123456789"
 GRAPH = "/graphs/keski-uusimaa"
 VIEW = GRAPH + "/view?view=segment%3Aseg-nuoret"
 #: WCAG 1.4.12's text spacing, as a user's style sheet sets it
@@ -21,16 +20,9 @@ SPACING = ("*{line-height:1.5 !important;letter-spacing:.12em !important;"
            "word-spacing:.16em !important} p{margin-bottom:2em !important}")
 
 
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("served")
-    with serving_example(folder, f"designer:{TOKEN}") as url:
-        yield url
-
-
-def new_page(browser, base_url: str, width: int = 1280, height: int = 900):
+def new_page(browser, designer_url: str, width: int = 1280, height: int = 900):
     page = browser.new_page(viewport={"width": width, "height": height})
-    opened = guard(page, base_url, only(base_url, "data:", "about:"))
+    opened = guard(page, designer_url, only(designer_url, "data:", "about:"))
     page.outside = opened.requests  # type: ignore[attr-defined]
     return page
 
@@ -45,10 +37,10 @@ WIDER = """(sel) => { const W = document.documentElement.clientWidth;
 @pytest.mark.parametrize("path", [GRAPH + "?lang=fi",
                                   GRAPH + "/whatif?segment=seg-nuoret&lang=sv",
                                   GRAPH + "/ptv?lang=fi"])
-def test_forms_reflow_at_320_css_px(browser, base_url: str, path: str) -> None:
+def test_forms_reflow_at_320_css_px(browser, designer_url: str, path: str) -> None:
     """400 % zoom of a 1280 px window: labels, fields, hints and the findings filters fit."""
-    page = new_page(browser, base_url, width=320, height=256)
-    page.goto(base_url + path, wait_until="networkidle")
+    page = new_page(browser, designer_url, width=320, height=256)
+    page.goto(designer_url + path, wait_until="networkidle")
     wider = page.evaluate(WIDER, "form, form *, .field, .field *")
     assert wider == [], wider
     page.add_style_tag(content=SPACING)
@@ -57,9 +49,9 @@ def test_forms_reflow_at_320_css_px(browser, base_url: str, path: str) -> None:
     page.close()
 
 
-def test_combobox_says_how_many_names_match(browser, base_url: str) -> None:
-    page = new_page(browser, base_url)
-    page.goto(base_url + GRAPH + "?lang=fi", wait_until="networkidle")
+def test_combobox_says_how_many_names_match(browser, designer_url: str) -> None:
+    page = new_page(browser, designer_url)
+    page.goto(designer_url + GRAPH + "?lang=fi", wait_until="networkidle")
     box = page.locator("#referral-from")
     box.focus()
     page.keyboard.type("ohj")
@@ -83,9 +75,9 @@ def test_combobox_says_how_many_names_match(browser, base_url: str) -> None:
     page.close()
 
 
-def test_refused_whatif_opens_on_the_field_it_names(browser, base_url: str) -> None:
-    page = new_page(browser, base_url)
-    page.goto(base_url + GRAPH + "/whatif?segment=seg-monitarve&lang=fi"
+def test_refused_whatif_opens_on_the_field_it_names(browser, designer_url: str) -> None:
+    page = new_page(browser, designer_url)
+    page.goto(designer_url + GRAPH + "/whatif?segment=seg-monitarve&lang=fi"
               "&service=talous-ja-velkaneuvonta&capacity=80&service=aikuissosiaalityo"
               "&capacity=paljon", wait_until="networkidle")
     field = page.locator("#capacity-2")
@@ -94,9 +86,9 @@ def test_refused_whatif_opens_on_the_field_it_names(browser, base_url: str) -> N
     page.close()
 
 
-def test_view_page_landmarks_and_tab_stops(browser, base_url: str) -> None:
-    page = new_page(browser, base_url)
-    page.goto(base_url + VIEW + "&lang=fi", wait_until="networkidle")
+def test_view_page_landmarks_and_tab_stops(browser, designer_url: str) -> None:
+    page = new_page(browser, designer_url)
+    page.goto(designer_url + VIEW + "&lang=fi", wait_until="networkidle")
     page.wait_for_selector('.polku-view[data-stable="1"]')
     assert page.locator("main").count() == 1
     assert page.locator("main .polku-view").count() == 1
@@ -125,9 +117,9 @@ def _luminance(rgb: list[float]) -> float:
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
-def test_view_search_focus_ring_shows(browser, base_url: str) -> None:
-    page = new_page(browser, base_url)
-    page.goto(base_url + VIEW + "&lang=fi", wait_until="networkidle")
+def test_view_search_focus_ring_shows(browser, designer_url: str) -> None:
+    page = new_page(browser, designer_url)
+    page.goto(designer_url + VIEW + "&lang=fi", wait_until="networkidle")
     page.wait_for_selector('.polku-view[data-stable="1"]')
     for sel in (".pv-search-input", ".pv-segment"):
         page.focus(sel)
@@ -140,9 +132,9 @@ def test_view_search_focus_ring_shows(browser, base_url: str) -> None:
 
 
 @pytest.mark.parametrize("spacing", [False, True])
-def test_view_reflows_at_320_css_px(browser, base_url: str, spacing: bool) -> None:
-    page = new_page(browser, base_url, width=320, height=256)
-    page.goto(base_url + VIEW + "&lang=en", wait_until="networkidle")
+def test_view_reflows_at_320_css_px(browser, designer_url: str, spacing: bool) -> None:
+    page = new_page(browser, designer_url, width=320, height=256)
+    page.goto(designer_url + VIEW + "&lang=en", wait_until="networkidle")
     page.wait_for_selector('.polku-view[data-stable="1"]')
     if spacing:
         page.add_style_tag(content=SPACING)
@@ -155,11 +147,11 @@ def test_view_reflows_at_320_css_px(browser, base_url: str, spacing: bool) -> No
     page.close()
 
 
-def test_suggest_a_fix_takes_the_focus_to_the_suggestions(browser, base_url: str) -> None:
+def test_suggest_a_fix_takes_the_focus_to_the_suggestions(browser, designer_url: str) -> None:
     """The suggestions appear below the whole findings table: Enter on a row's button takes
     the focus there, so a keyboard user need not tab through every row to reach Apply."""
-    page = new_page(browser, base_url)
-    page.goto(base_url + GRAPH + "?lang=en", wait_until="networkidle")
+    page = new_page(browser, designer_url)
+    page.goto(designer_url + GRAPH + "?lang=en", wait_until="networkidle")
     page.locator("button.suggest").first.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#suggestions-list")).not_to_contain_text("…")
