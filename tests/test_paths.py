@@ -230,3 +230,67 @@ def test_two_units_of_one_county_hand_nothing_off():
     assert steps["monialainen-tyokyvyn-arviointi"]["handoff"] is False
     assert steps["monialainen-tyokyvyn-arviointi"]["organisations"] == ["keusote"]
     assert p["handoffs"] == 1 and p["organisations"] == 2
+
+
+def side_visit() -> Builder:
+    """needy()'s segment, but housing is met only at h, which a → h refers to and which
+    refers nowhere but back to a: a side visit no simple path to work can take."""
+    b = Builder().chain().actor("y").actor("z")
+    b.segment("seg", entries=["a"], needs=["debt", "housing"])
+    b.service("d", providers=["y"], needs=["debt"])
+    b.service("h", providers=["z"], needs=["housing"])
+    b.referral("r-ad", "a", "d", owner="x", wait=10)
+    b.referral("r-dw", "d", "work", owner="y", wait=10)
+    b.referral("r-ah", "a", "h", owner="x", wait=5)
+    b.referral("r-ha", "h", "a", owner="z", wait=5)
+    return b
+
+
+def test_a_need_met_only_off_every_best_path_names_where_it_is_met(tmp_path):
+    report = paths_report(side_visit().g, "seg", k=5)
+    assert all("housing" in p["uncovered"] for p in report["best"])
+    # debt is covered by a best path, housing by none: only housing, at h
+    assert report["met_off_path"] == {"housing": ["h"]}
+    # met by a best path, or met nowhere (an unmet need): nothing named
+    assert paths_report(needy().g, "seg", k=5)["met_off_path"] == {}
+    b = side_visit()
+    b.service("h", providers=["z"], needs=[])
+    assert paths_report(b.g, "seg", k=5)["met_off_path"] == {}
+
+    folder = side_visit().workbook(tmp_path / "side")
+    doc = json.loads(run("paths", folder, "--segment", "seg", "--format", "json").stdout)
+    assert doc["met_off_path"] == {"housing": ["h"]}
+    assert doc["met_off_path_labels"][0]["need"] == "housing"
+    for lang, said in (("en", "although the segment can reach a service that meets them"),
+                       ("fi", "vaikka asiakasryhmä tavoittaa palvelun")):
+        text = run("paths", folder, "--segment", "seg", "--lang", lang).stdout
+        assert said in text, text
+        label = translator(lang).label(side_visit().g, "h")
+        assert text.rstrip().endswith(f": {label}")
+
+
+def test_the_path_explorer_names_a_need_met_only_off_the_best_paths(tmp_path):
+    """The example region: housing counselling is reached from adult social work and refers
+    only back there, so every best path of seg-monitarve leaves housing uncovered; the page
+    says where housing is met, for the public too (no figure in it)."""
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+    from polku.app import create_app
+
+    folder = tmp_path / "graphs"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa",
+                    folder / "keski-uusimaa")
+    client = TestClient(create_app([folder]))
+    page = client.get("/graphs/keski-uusimaa/paths?segment=seg-monitarve&k=3&lang=fi")
+    assert page.status_code == 200
+    html = page.text
+    assert 'id="met-off-path"' in html
+    row = html.split('<tr data-need="tarve-asuminen">')[1].split("</tr>")[0]
+    assert "Asuminen" in row and "Asumisneuvonta" in row
+    api = client.get("/api/graphs/keski-uusimaa/paths?segment=seg-monitarve&k=3")
+    assert api.json()["met_off_path"] == {"tarve-asuminen": ["asumisneuvonta"]}
+    # a segment whose best paths meet every need it can reach: no such section
+    other = client.get("/graphs/keski-uusimaa/paths?segment=seg-nuoret&lang=fi").text
+    assert 'id="met-off-path"' not in other

@@ -442,17 +442,54 @@ def deciding_key(before: dict[str, Any], after: dict[str, Any]) -> str:
     return "ids"
 
 
+def met_off_path(eco: Ecosystem, segment: str, needs: Iterable[str]) -> dict[str, list[str]]:
+    """For each of ``needs`` (needs of ``segment`` every best path leaves uncovered), the services
+    in R(s) that are for the segment and address it, sorted; needs no such service meets are
+    left out (they are unmet: the ``unmet-need`` finding).
+
+    Why: a path covers a need only when a service *on* it addresses the need, so a service
+    the segment can reach but no path passes through (a side visit, referred there and back,
+    or a service with no referral onward to an outcome) leaves the need uncovered on every
+    path. Naming it tells the designer the need is not unmet but off the route.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "h"): g.add_node(n, type="service")
+    >>> g.add_node("o", type="outcome"); g.add_node("s", type="segment")
+    >>> g.add_node("housing", type="need"); add_edge(g, "s", "housing", "has_need")
+    >>> add_edge(g, "h", "housing", "addresses"); add_edge(g, "s", "a", "entry")
+    >>> for r, u, v in (("r1", "a", "o"), ("r2", "a", "h"), ("r3", "h", "a")):
+    ...     g.add_node(r, type="referral"); add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
+    >>> met_off_path(ecosystem(g), "s", ["housing"])
+    {'housing': ['h']}
+    """
+    wanted = set(needs)
+    if not wanted:
+        return {}
+    found: dict[str, list[str]] = {}
+    for v in sorted(segment_reach(eco, segment)):
+        if v in eco.services and eco.eligible(v, segment):
+            for n in sorted(eco.service_needs.get(v, ()) & wanted):
+                found.setdefault(n, []).append(v)
+    return {n: found[n] for n in sorted(found)}
+
+
 def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
                  max_expansions: int = MAX_EXPANSIONS) -> dict:
     """Everything ``polku paths`` shows: the k best paths (with ``search``: whether they
-    are exactly the best, see :func:`ranked_paths`), the segment's needs and its designed
-    paths; nodes by their primary names (:func:`polku.present.results.paths_worded` names
+    are exactly the best, see :func:`ranked_paths`), the segment's needs, its designed
+    paths and ``met_off_path`` (:func:`met_off_path` of the needs every best path
+    leaves uncovered); nodes by their primary names (:func:`polku.present.results.paths_worded` names
     them in a reader's language and words the broken steps' findings)."""
     eco = ecosystem(g)
     found = ranked_paths(g, segment, k, to, eco, max_expansions)
+    designed = designed_paths(g, segment, eco)
+    # needs every best path leaves uncovered: a service meeting one is on none of them
+    left = set.intersection(*(set(p["uncovered"]) for p in found.paths)) if found.paths \
+        else set()
     return {"graph": g.graph.get("name", "graph"), "segment": segment,
             "segment_label": label(g, segment) if segment in g else segment,
             "to": to, "needs": list(eco.segment_needs.get(segment, ())),
             "best": found.paths, "search": found.meta(),
-            "designed": designed_paths(g, segment, eco)}
+            "designed": designed, "met_off_path": met_off_path(eco, segment, left)}
 

@@ -332,6 +332,13 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
         for s in d["steps"]:
             mark = "  ✗ " + tr("no referral") + " " if s.get("broken") else "    "
             lines.append(f"   {mark}{_step_text(s, tr)}")
+    off = report.get("met_off_path_labels") or []
+    if off:
+        lines += ["", tr("Needs every best path leaves uncovered although the segment can "
+                         "reach a service that meets them (no best path passes through it: a "
+                         "side visit, referred there and back, or no referral onward to an "
+                         "outcome):")]
+        lines += [f"- {o['need_label']}: {', '.join(o['service_labels'])}" for o in off]
     return "\n".join(lines)
 
 

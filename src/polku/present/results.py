@@ -65,7 +65,11 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
                                uncovered_labels=[tr.label(g, n)
                                                  for n in d.get("uncovered") or ()],
                                broken=worded_dicts(d["broken"], g, tr))
-                          for d in report["designed"]])
+                          for d in report["designed"]],
+                met_off_path_labels=[
+                    {"need": n, "need_label": tr.label(g, n), "services": list(vs),
+                     "service_labels": [tr.label(g, v) for v in vs]}
+                    for n, vs in (report.get("met_off_path") or {}).items()])
 
 
 def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
