@@ -858,6 +858,134 @@ def test_a_session_too_large_for_a_browser_cookie_is_refused_clearly(served, pro
     assert "polku_session=" not in r.headers.get("set-cookie", "")
 
 
+#: realm roles enough to make a session's cookie larger than a browser keeps
+MANY_ROLES = ["editor"] + [f"ryhma-{i:03}-tyollisyyspalvelut" for i in range(160)]
+
+
+def test_a_refreshed_session_too_large_for_a_browser_cookie_ends_and_says_why(
+        served, provider, caplog) -> None:
+    """Sent anyway, a refreshed cookie above 4096 bytes would be dropped by the browser,
+    which would send the old one (its refresh token perhaps rotated) at every request: a
+    check each time, and a person who never learns why. The session ends instead, the
+    person is told what a sign-in refused for it tells, and the log says so."""
+    import logging
+
+    first, second = app_over(served, provider), app_over(served, provider)
+    oidc = first.app.state.access.oidc
+    cookie, csrf = refreshable(oidc)
+    assert signed_in(first, cookie)
+    provider.roles = MANY_ROLES  # the realm gave the person many more roles meanwhile
+    later([first, second], provider, 301)
+    caplog.set_level(logging.WARNING, logger="polku.server.recheck")
+    first.cookies.clear()
+    etag = etag_of(first)
+    # a write from the page: 401 in the error shape, the explanation in the reader's
+    # language, the cookie cleared, and nothing written
+    first.cookies.set("polku_session", cookie)
+    r = first.patch("/api/graphs/mini/rows/services/alkuhaastattelu?lang=sv",
+                    json={"capacity_per_month": 47}, headers={"If-Match": etag,
+                                                              "X-Polku-CSRF": csrf})
+    assert r.status_code == 401, r.text
+    message = r.json()["error"]["message"]
+    assert message.startswith("inloggningen har upphört: identitetstjänsten förnyade den, "
+                              "men dess token gör sessionen för stor för en "
+                              "webbläsarkaka"), message
+    assert "byte, högst 4096;" in message
+    assert 'error="invalid_token"' in r.headers["www-authenticate"]
+    assert new_cookie(r) == "" and r.headers["cache-control"] == "no-store"
+    first.cookies.clear()
+    assert etag_of(first) == etag
+    assert provider.refreshes() == 1
+    said = [rec.getMessage() for rec in caplog.records]
+    assert len(said) == 1 and "a session ended" in said[0] and "browsers keep 4096" in said[0]
+    size = int(said[0].split(" would be ")[1].split()[0])
+    assert size > 4096
+    # the browser kept the old cookie: it is signed out, in every worker, and the provider
+    # is asked nothing more (no check at every request)
+    for client in (first, second):
+        assert as_cookie(client, cookie).json() == {"signed_in": False, "audience": "public"}
+        page = as_cookie(client, cookie, "/graphs/mini?lang=en").text
+        assert "/auth/login?next=" in page and "Kaisa Keusote" not in page
+    assert provider.refreshes() == 1
+    # a page asked for by a browser: the error page says it, in the page's language
+    cookie, _ = refreshable(oidc)
+    later([first], provider, 301)
+    r = as_cookie(first, cookie, "/graphs/mini?lang=fi", Accept="text/html")
+    assert r.status_code == 401 and r.headers["content-type"].startswith("text/html")
+    assert "kirjautuminen on päättynyt: tunnistuspalvelu uusi sen, mutta sen tunnisteet " \
+           "tekevät istunnosta liian suuren selaimen evästeeksi" in r.text, r.text[-3000:]
+    assert new_cookie(r) == "" and r.headers["cache-control"] == "no-store"
+    # with the roles as they were, the same check refreshes the session as ever
+    provider.roles = ["editor"]
+    cookie, _ = refreshable(oidc)
+    later([first], provider, 301)
+    r = as_cookie(first, cookie)
+    assert r.json()["role"] == "editor" and new_cookie(r)
+
+
+def test_a_request_decrypts_its_session_cookie_once(served, provider, monkeypatch) -> None:
+    """The recheck decrypts the cookie to see whether a check is due; the route's access
+    check reads it as decrypted then (a page asks twice: its account bar and its figures),
+    and a cookie refreshed in the request is read as it was sealed."""
+    import joserfc.jwt
+
+    decrypted: list[str] = []
+    decode = joserfc.jwt.decode
+
+    def counted(value: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(value if isinstance(value, str) else value.decode()).count(".") == 4:
+            decrypted.append(value)  # a JWE: a cookie (the provider's tokens are JWS)
+        return decode(value, *args, **kwargs)
+
+    monkeypatch.setattr(joserfc.jwt, "decode", counted)
+    client = app_over(served, provider)
+    oidc = client.app.state.access.oidc
+    cookie, csrf = refreshable(oidc)
+    viewer, _ = refreshable(oidc, sub="sub-ville", name="Ville", roles=["viewer"])
+
+    def once(request: Any) -> Any:
+        decrypted.clear()
+        r = request()
+        assert len(decrypted) == 1, decrypted
+        return r
+
+    assert once(lambda: as_cookie(client, cookie)).json()["role"] == "editor"
+    page = once(lambda: as_cookie(client, cookie, "/graphs/mini?lang=en")).text
+    assert "Kaisa Keusote, editor (keusote)" in page
+    assert once(lambda: as_cookie(client, cookie, "/api/graphs/mini/findings")).status_code \
+        == 200
+    r = once(lambda: write_first(client, cookie, csrf))
+    assert r.status_code == 200 and r.json()["change"]["who"] == "Kaisa Keusote"
+    # what one request opened is no other's: each reads its own cookie, or none
+    assert once(lambda: as_cookie(client, viewer)).json()["name"] == "Ville"
+    client.cookies.clear()
+    assert client.get("/auth/me").json()["signed_in"] is False
+    assert once(lambda: as_cookie(client, cookie)).json()["name"] == "Kaisa Keusote"
+    # a cookie that does not decrypt is decrypted (tried) once too, and is no session
+    forged = cookie[:-3] + ("A" if cookie[-3] != "A" else "B") + cookie[-2:]
+    assert once(lambda: as_cookie(client, forged)).json()["signed_in"] is False
+    # a session due its check: the old cookie decrypted once, the new one not at all,
+    # and the route reads the roles the provider now gives
+    provider.roles = ["viewer"]
+    later([client], provider, 301)
+    r = once(lambda: as_cookie(client, cookie, "/graphs/mini?lang=en"))
+    assert "Kaisa Keusote, viewer (keusote)" in r.text and new_cookie(r)
+    assert provider.refreshes() == 1
+    # an ended session in the same way: decrypted once, read as signed out
+    provider.refusal = "invalid_grant"
+    later([client], provider, 700)
+    r = once(lambda: write_first(client, new_cookie(r), csrf))
+    assert r.status_code == 401 and new_cookie(r) == ""
+    # the opened cookie is taken only for the very value it was opened from
+    from polku.server.auth import Opened
+
+    other = Opened(viewer, oidc.decrypt(viewer))
+    later([client], provider, 0)
+    mine, _ = sealed(oidc)
+    assert oidc.session(mine, other).name == "Kaisa Keusote"
+    assert oidc.session(viewer, other).name == "Ville"
+
+
 def test_a_session_checked_lately_asks_the_provider_nothing(served, provider) -> None:
     client = app_over(served, provider)
     rechecks = client.app.state.rechecks

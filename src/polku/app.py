@@ -192,7 +192,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
         # a session due a check is checked at the provider before any route reads it
         app.state.rechecks = Rechecks(provider)
-        app.add_middleware(SessionRecheck, rechecks=app.state.rechecks)
+        app.add_middleware(SessionRecheck, rechecks=app.state.rechecks,
+                           refused=error_response)
     # inside the compression: it reads the page's scripts
     app.add_middleware(ScriptHashes, form_action=form_action, allowed=own_scripts())
     app.add_middleware(GZipMiddleware, minimum_size=800)

@@ -47,7 +47,7 @@ async def write_credentials(request: Request, authorization: str | None = Header
         ) -> Credentials:
     """A write's credential: the Authorization header, or the session cookie with the
     page's CSRF header."""
-    return Credentials.of(request.headers, request.cookies, authorization)
+    return Credentials.of_request(request, authorization)
 
 
 async def read_credentials(request: Request, authorization: str | None = Header(
@@ -56,7 +56,7 @@ async def read_credentials(request: Request, authorization: str | None = Header(
         "small cells (1-4 people) left out.")) -> Credentials:
     """A read's optional credential: with an editor's the true figures, without it the
     published ones (small cells as <5, totals from what is shown)."""
-    return Credentials.of(request.headers, request.cookies, authorization)
+    return Credentials.of_request(request, authorization)
 
 
 Bearer = Depends(write_credentials)

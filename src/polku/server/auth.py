@@ -140,18 +140,45 @@ class Principal:
 
 
 @dataclass(frozen=True)
+class Opened:
+    """A session cookie as one request decrypted it: its ``value`` and what it holds
+    (``claims``; None when it does not decrypt with this server's key). Kept in the
+    request's ASGI scope (its ``state``, under :data:`OPENED`) by
+    :class:`polku.server.recheck.SessionRecheck`, so that the route's access check
+    decrypts the cookie no second time; taken only for the very cookie value the route
+    reads, and nothing else is decided by it (whether the session has ended is looked up
+    when the route asks)."""
+    value: str = field(repr=False)
+    claims: Mapping[str, Any] | None = field(repr=False)
+
+
+#: where a request's ASGI scope ``state`` keeps its session cookie as opened (:class:`Opened`)
+OPENED = "polku.session"
+
+
+@dataclass(frozen=True)
 class Credentials:
     """What a request carries: its ``Authorization`` header, the session cookie and the
-    CSRF header (the doors read them; :class:`Access` judges them)."""
+    CSRF header (the doors read them; :class:`Access` judges them), and the session
+    cookie as this request has decrypted it already (``opened``)."""
     authorization: str | None = None
     session: str | None = field(default=None, repr=False)
     csrf: str | None = field(default=None, repr=False)
+    opened: Opened | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def of(cls, headers: Mapping[str, str], cookies: Mapping[str, str],
-           authorization: str | None = None) -> "Credentials":
+           authorization: str | None = None, opened: Opened | None = None) -> "Credentials":
         return cls(authorization if authorization is not None else headers.get("authorization"),
-                   cookies.get(SESSION_COOKIE), headers.get(CSRF_HEADER.lower()))
+                   cookies.get(SESSION_COOKIE), headers.get(CSRF_HEADER.lower()), opened)
+
+    @classmethod
+    def of_request(cls, request: Any, authorization: str | None = None) -> "Credentials":
+        """A Starlette request's credentials, with its session cookie as opened for it
+        (:data:`OPENED` in its scope's ``state``), when it was."""
+        opened = (request.scope.get("state") or {}).get(OPENED)
+        return cls.of(request.headers, request.cookies, authorization,
+                      opened if isinstance(opened, Opened) else None)
 
 
 @dataclass(frozen=True)
@@ -217,7 +244,7 @@ class Access:
                 return self.oidc.bearer(token)
             raise unauthorized(N_("the edit key (token) is not valid"))
         if creds.session and self.oidc is not None:
-            return self.oidc.session(creds.session)
+            return self.oidc.session(creds.session, creds.opened)
         return None
 
     def reader(self, creds: Credentials) -> Principal | None:

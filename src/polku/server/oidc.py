@@ -61,7 +61,7 @@ from starlette.concurrency import run_in_threadpool
 
 from polku.errors import Phrase, PolkuError
 from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
-                               Principal, unauthorized)
+                               Opened, Principal, unauthorized)
 from polku.server.contract import ApiError, responses
 from polku.server.sessions import EndedSessions
 from polku.words import N_
@@ -272,6 +272,44 @@ class InvalidToken(Exception):
 
 class OtherPerson(InvalidToken):
     """A session's refreshed tokens are valid but name another person than it did."""
+
+
+class SessionTooLarge(Exception):
+    """A session whose cookie would be larger than a browser keeps (:data:`COOKIE_LIMIT`):
+    a browser drops such a cookie without a word, so the person would come back signed
+    out, or (a session checked again) keep sending the old cookie. ``size`` is what the
+    cookie would be; :attr:`problem` says so to the person, in their language."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the session cookie would be {size} bytes (browsers keep "
+                         f"{COOKIE_LIMIT}); the identity provider's tokens are too large")
+        self.size = size
+
+    @property
+    def problem(self) -> Phrase:
+        """What the person is told, the same at sign-in and at a check of the session."""
+        return Phrase(N_("its tokens make a session too large for a browser cookie: "
+                         "{size} bytes, at most {limit}; the administrator can give "
+                         "polku's client fewer claims (in Keycloak: the client's "
+                         "dedicated scope, 'Full scope allowed' off)"),
+                      size=self.size, limit=COOKIE_LIMIT)
+
+
+def kept_by_browsers(value: str) -> str:
+    """A session cookie's ``value`` when a browser keeps a cookie that large (its name,
+    ``=`` and value at most :data:`COOKIE_LIMIT` bytes), else SessionTooLarge. The one
+    check of the sign-in and of each check of the session at the provider.
+
+    >>> kept_by_browsers("x" * 4000) == "x" * 4000
+    True
+    >>> kept_by_browsers("x" * 4090)
+    Traceback (most recent call last):
+    polku.server.oidc.SessionTooLarge: the session cookie would be 4104 bytes (browsers keep 4096); the identity provider's tokens are too large
+    """
+    size = len(SESSION_COOKIE) + 1 + len(value)  # base64url: a byte a character
+    if size > COOKIE_LIMIT:
+        raise SessionTooLarge(size)
+    return value
 
 
 class ProviderUnavailable(Exception):
@@ -546,23 +584,42 @@ class Oidc:
     def unseal(self, value: str, use: str) -> dict[str, Any] | None:
         """A cookie's payload when it decrypts with this server's key and its use and
         expiry hold, else None."""
+        return self.holds(self.decrypt(value), use)
+
+    def decrypt(self, value: str) -> dict[str, Any] | None:
+        """What a cookie value holds when it decrypts with this server's key (None when it
+        does not), its use and expiry not yet looked at (:meth:`holds`). A session cookie
+        is decrypted once a request (:meth:`open_session`)."""
         from joserfc import jwt
         from joserfc.errors import JoseError
 
         try:
-            claims = jwt.decode(value, self._session_key, registry=_cookie_registry()).claims
+            return jwt.decode(value, self._session_key, registry=_cookie_registry()).claims
         except (JoseError, ValueError, TypeError):
             return None
-        if claims.get("use") != use or not isinstance(claims.get("exp"), int) \
-                or claims["exp"] <= self.clock():
-            return None
-        return claims
 
-    def live_session(self, value: str) -> dict[str, Any] | None:
+    def holds(self, claims: Mapping[str, Any] | None, use: str) -> dict[str, Any] | None:
+        """Decrypted ``claims`` when they are of ``use`` and have not expired, else None."""
+        if claims is None or claims.get("use") != use or \
+                not isinstance(claims.get("exp"), int) or claims["exp"] <= self.clock():
+            return None
+        return dict(claims)
+
+    def open_session(self, value: str) -> Opened:
+        """A session cookie decrypted, once for the request that carries it: what
+        :class:`polku.server.recheck.SessionRecheck` hands on to the route, whose access
+        check then decrypts nothing (:meth:`live_session` with ``opened``)."""
+        return Opened(value, self.decrypt(value))
+
+    def live_session(self, value: str, opened: Opened | None = None) -> dict[str, Any] | None:
         """A session cookie's payload while the session lasts: sealed by this server, not
         expired, with its own id (``jti``), and not ended by a sign-out or by the provider
-        (:mod:`polku.server.sessions`); else None."""
-        claims = self.unseal(value, "session")
+        (:mod:`polku.server.sessions`); else None. ``opened``: the cookie as this request
+        already decrypted it, taken only when it is of this very ``value``; whether the
+        session has ended is looked up here all the same, as late as can be."""
+        decrypted = opened.claims if opened is not None and opened.value == value \
+            else self.decrypt(value)
+        claims = self.holds(decrypted, "session")
         if claims is None or not isinstance(claims.get("jti"), str) or self.ended.ended(claims):
             return None
         return claims
@@ -587,9 +644,10 @@ class Oidc:
         self.ended.end([("sid", sid)] if isinstance(sid, str) and sid else [("sub", str(sub))],
                        until=until, began_by=began_by)
 
-    def session(self, value: str) -> Principal | None:
-        """The person a session cookie names, or None when it is not valid or has ended."""
-        claims = self.live_session(value)
+    def session(self, value: str, opened: Opened | None = None) -> Principal | None:
+        """The person a session cookie names, or None when it is not valid or has ended
+        (``opened``: as :meth:`live_session`)."""
+        claims = self.live_session(value, opened)
         if claims is None:
             return None
         return Principal(str(claims.get("name") or claims.get("sub")),
@@ -767,19 +825,13 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             log.warning("sign-in: the identity provider gave no refresh token, so sessions "
                         "are not checked again there until they end (some providers give "
                         "one only for the scope offline_access)")
-        sealed = oidc.seal(session, "session", settings.session_seconds)
-        size = len(SESSION_COOKIE) + 1 + len(sealed)
-        if size > COOKIE_LIMIT:
+        try:
+            sealed = kept_by_browsers(oidc.seal(session, "session", settings.session_seconds))
+        except SessionTooLarge as e:
             # a browser drops it without a word: the person would come back signed out
-            log.warning("sign-in refused: the session cookie would be %d bytes (browsers keep "
-                        "%d); the identity provider's tokens are too large", size, COOKIE_LIMIT)
+            log.warning("sign-in refused: %s", e)
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
-                           code="unauthorized", params={"problem": Phrase(N_(
-                               "its tokens make a session too large for a browser cookie: "
-                               "{size} bytes, at most {limit}; the administrator can give "
-                               "polku's client fewer claims (in Keycloak: the client's "
-                               "dedicated scope, 'Full scope allowed' off)"),
-                               size=size, limit=COOKIE_LIMIT)})
+                           code="unauthorized", params={"problem": e.problem}) from None
         _cookie(response, request, SESSION_COOKIE, sealed, settings.session_seconds)
         _cookie(response, request, LOGIN_COOKIE, None, 0, path="/auth")
         return response
@@ -847,7 +899,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         """Who the request speaks for (a bearer token, or the session cookie): name,
         subject, roles, organisations and the audience they read as; ``signed_in`` false
         without a credential. A credential that is not valid answers 401."""
-        who = access.principal(Credentials.of(request.headers, request.cookies))
+        who = access.principal(Credentials.of_request(request))
         return JSONResponse(who.as_json() if who is not None else
                             {"signed_in": False, "audience": "public"})
 
@@ -855,4 +907,5 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
 
 
 __all__ = ["ALGORITHMS", "CSRF_HEADER", "Oidc", "OidcSettings", "InvalidToken",
-           "ProviderUnavailable", "oidc_router", "principal_of", "settings_from_env"]
+           "ProviderUnavailable", "SessionTooLarge", "kept_by_browsers", "oidc_router",
+           "principal_of", "settings_from_env"]

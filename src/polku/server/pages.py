@@ -326,7 +326,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     # that goes to the pool, and only when the request carries one.
     async def credentials(request: Request, authorization: str | None = Header(
             None, alias="Authorization", include_in_schema=False)) -> Credentials:
-        return Credentials.of(request.headers, request.cookies, authorization)
+        return Credentials.of_request(request, authorization)
 
     async def language_of(request: Request, language: PageLanguage = Depends(page_language),
                           creds: Credentials = Depends(credentials)) -> PageLanguage:

@@ -13,6 +13,13 @@ next request that carries it, before any route sees that request
   person's roles, organisations and name are taken from them afresh, and the cookie is
   issued again (``Set-Cookie``) with the time of this check, the same session id, CSRF
   token, start and expiry. The request itself is answered with the fresh roles;
+- **too large**: refreshed, but the new cookie (a new refresh token, more roles) would be
+  larger than the 4,096 bytes a browser keeps (:func:`polku.server.oidc.kept_by_browsers`,
+  the sign-in's own check). Sent anyway, the browser would drop it without a word and
+  send the old cookie again and again, its refresh token perhaps rotated away. So the
+  session ends as a refused one does, the log says so for the administrator, and the
+  request is answered 401 with the explanation a sign-in refused for it gives (a page for
+  a browser, in the request's language), its cookie cleared;
 - **refused** (``invalid_grant``: the person disabled or deleted, the provider's session
   ended or timed out; or valid tokens that name another person): the session ends as a sign-out ends it
   (:mod:`polku.server.sessions`, so every worker and every server over the folder agrees),
@@ -28,7 +35,10 @@ next request that carries it, before any route sees that request
   every :data:`RETRY_SECONDS`.
 
 What it costs: a request without the cookie, nothing; a request whose session was checked
-lately, decrypting the cookie (tens of microseconds, on the event loop). Requests of one
+lately, decrypting the cookie (tens of microseconds, on the event loop), once: the route's
+access check reads it as decrypted here (:class:`polku.server.auth.Opened`, in the
+request's own scope ``state``; only for the very cookie value the route reads, and whether
+the session has ended is still looked up when the route asks). Requests of one
 session that arrive together while it is being checked wait for that one check and share
 its answer, and so do those that still carry the old cookie for a while after it (the
 browser sent them before the new cookie arrived): one refresh per session and interval in
@@ -53,9 +63,12 @@ from typing import Any, Callable, Mapping
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import cookie_parser
 
-from polku.server.auth import SESSION_COOKIE
+from polku.server.auth import OPENED, SESSION_COOKIE, Opened, unauthorized
+from polku.server.contract import ApiError
 from polku.server.oidc import (InvalidToken, Oidc, OtherPerson, ProviderRefused,
-                               ProviderUnavailable, set_cookie)
+                               ProviderUnavailable, SessionTooLarge, kept_by_browsers,
+                               set_cookie)
+from polku.words import N_
 
 log = logging.getLogger("polku.server.recheck")
 
@@ -71,7 +84,7 @@ REMEMBERED = 10_000
 NOT_CHECKED = ("/auth/login", "/auth/callback", "/auth/logout", "/auth/backchannel-logout")
 
 #: what a check of a session came to (:attr:`Outcome.kind`)
-FRESH, ENDED, KEPT, LAPSED = "fresh", "ended", "kept", "lapsed"
+FRESH, ENDED, KEPT, LAPSED, TOO_LARGE = "fresh", "ended", "kept", "lapsed", "too-large"
 
 
 def checked(claims: Mapping[str, Any]) -> int:
@@ -90,11 +103,15 @@ def due(claims: Mapping[str, Any], recheck_seconds: int, now: float) -> bool:
 @dataclass(frozen=True)
 class Outcome:
     """What a check of a session came to: ``fresh`` (``value``: its new cookie, which
-    ``expires`` then), ``ended``, ``kept`` (the provider could not be reached, within the
-    grace) or ``lapsed`` (could not be reached, past the grace: answered as signed out)."""
+    ``expires`` then, holding ``claims``), ``ended``, ``too-large`` (ended: the refreshed
+    session's cookie would be ``size`` bytes, more than a browser keeps), ``kept`` (the
+    provider could not be reached, within the grace) or ``lapsed`` (could not be reached,
+    past the grace: answered as signed out)."""
     kind: str
     value: str | None = None
     expires: int = 0
+    claims: Mapping[str, Any] | None = None
+    size: int = 0
 
 
 class Rechecks:
@@ -117,10 +134,11 @@ class Rechecks:
     def due(self, claims: Mapping[str, Any]) -> bool:
         return due(claims, self.oidc.settings.recheck_seconds, self.oidc.clock())
 
-    def check(self, value: str) -> Outcome | None:
+    def check(self, value: str, opened: Opened | None = None) -> Outcome | None:
         """Check the session of the cookie ``value`` again (when it is still live and
-        due): None when there is nothing to do."""
-        claims = self.oidc.live_session(value)
+        due): None when there is nothing to do. ``opened``: the cookie as the request
+        decrypted it already."""
+        claims = self.oidc.live_session(value, opened)
         if claims is None or not self.due(claims):
             return None
         jti = str(claims["jti"])
@@ -144,7 +162,7 @@ class Rechecks:
             outcome = self._refresh(claims)
         finally:
             with self._lock:
-                if outcome.kind in (FRESH, ENDED):
+                if outcome.kind in (FRESH, ENDED, TOO_LARGE):
                     self._remember(jti, outcome)
                 del self._running[jti]
             mine.set()
@@ -173,7 +191,17 @@ class Rechecks:
             if back:
                 log.warning("the identity provider answers again: sessions are checked there "
                             "again")
-            return Outcome(FRESH, self.oidc.reseal(fresh), int(fresh["exp"]))
+            try:
+                value = kept_by_browsers(self.oidc.reseal(fresh))
+            except SessionTooLarge as e:
+                # sent anyway, the browser would drop it without a word and send the old
+                # cookie again, its refresh token maybe rotated away: a check at every
+                # request. Ended instead, and the person told why (SessionRecheck)
+                log.warning("a session ended when it was checked again at the identity "
+                            "provider: %s (new roles, organisations or refresh token)", e)
+                self.oidc.end_session(claims)
+                return Outcome(TOO_LARGE, size=e.size)
+            return Outcome(FRESH, value, int(fresh["exp"]), claims=fresh)
         self.oidc.end_session(claims)
         return Outcome(ENDED)
 
@@ -270,16 +298,52 @@ def cookie_header(value: str | None, seconds: int, secure: bool) -> tuple[bytes,
     return next((k, v) for k, v in response.raw_headers if k == b"set-cookie")
 
 
+def handing_on(scope: Any, opened: Opened) -> Any:
+    """The request's scope with its session cookie as opened for it, in a ``state`` of its
+    own (a copy: no other request can see it)."""
+    return dict(scope, state={**(scope.get("state") or {}), OPENED: opened})
+
+
+def too_large(size: int) -> ApiError:
+    """The answer to a request whose session ended when it was checked again: its
+    refreshed cookie would be ``size`` bytes, more than a browser keeps. The same
+    explanation as a sign-in refused for it, a 401 as for a session that has ended.
+
+    >>> too_large(4310).message.startswith("the sign-in session has ended: the identity "
+    ...                                    "provider renewed it, but its tokens make")
+    True
+    """
+    return unauthorized(N_("the sign-in session has ended: the identity provider renewed "
+                           "it, but {problem}"),
+                        params={"problem": SessionTooLarge(size).problem})
+
+
+def plain_error(request: Any, error: ApiError) -> Any:
+    """An error answered in the API's error shape, in English (the app passes its own
+    :func:`polku.app.error_response`: a page for a browser, in the request's language)."""
+    from starlette.responses import JSONResponse
+
+    return JSONResponse(error.body(), status_code=error.status, headers=error.headers)
+
+
 class SessionRecheck:
     """ASGI middleware: a request whose session is due is checked at the provider
     (:class:`Rechecks`) before any route sees it; the route then reads the refreshed
     cookie, or an ended session, or (past the grace) none, and the answer carries the
     new cookie or clears the ended one (``Cache-Control: no-store``, whatever the route
-    said: a shared cache must never keep a session's cookie for others)."""
+    said: a shared cache must never keep a session's cookie for others). A session whose
+    refreshed cookie would be too large for a browser ends, and the request is answered
+    here, by ``refused`` (a request and an :class:`ApiError` to a response), saying why.
 
-    def __init__(self, app: Callable, rechecks: Rechecks) -> None:
+    The cookie is decrypted once, here: the route reads it as opened
+    (:class:`polku.server.auth.Opened` in the scope's ``state``), the new one's claims
+    when the session was refreshed, none when it ended."""
+
+    def __init__(self, app: Callable, rechecks: Rechecks,
+                 refused: Callable[[Any, ApiError], Any] = plain_error) -> None:
         self.app = app
         self.rechecks = rechecks
+        self.refused = refused
 
     async def __call__(self, scope: Any, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope.get("path") in NOT_CHECKED:
@@ -287,23 +351,42 @@ class SessionRecheck:
             return
         headers = list(scope.get("headers") or [])
         value = session_value(headers)
-        # cheap on the event loop: decrypting the cookie; the check itself in a thread
-        claims = self.rechecks.oidc.unseal(value, "session") if value else None
-        if value is None or claims is None or not self.rechecks.due(claims):
+        if value is None:
             await self.app(scope, receive, send)
             return
-        outcome = await run_in_threadpool(self.rechecks.check, value)
+        # cheap on the event loop: decrypting the cookie, once a request; the check itself
+        # in a thread
+        oidc = self.rechecks.oidc
+        opened = oidc.open_session(value)
+        claims = oidc.holds(opened.claims, "session")
+        if claims is None or not self.rechecks.due(claims):
+            await self.app(handing_on(scope, opened), receive, send)
+            return
+        outcome = await run_in_threadpool(self.rechecks.check, value, opened)
         if outcome is None or outcome.kind == KEPT:
-            await self.app(scope, receive, send)
+            await self.app(handing_on(scope, opened), receive, send)
             return
         if outcome.kind == LAPSED:
             await self.app(dict(scope, headers=with_session(headers, None)), receive, send)
             return
+        secure = scope.get("scheme") == "https"
+        if outcome.kind == TOO_LARGE:
+            from starlette.requests import Request
+
+            response = self.refused(Request(scope, receive), too_large(outcome.size))
+            set_cookie(response, SESSION_COOKIE, None, 0, secure)
+            response.headers["cache-control"] = "no-store"
+            await response(scope, receive, send)
+            return
         if outcome.kind == FRESH:
-            scope = dict(scope, headers=with_session(headers, outcome.value))
+            # the route reads the new cookie, and its claims as they were sealed (a copy
+            # of its own: requests that share one check share no dict)
+            fresh = Opened(str(outcome.value), dict(outcome.claims or {}))
+            scope = dict(handing_on(scope, fresh), headers=with_session(headers, outcome.value))
+        else:  # ended: the route reads the cookie as a session that holds nothing
+            scope = handing_on(scope, Opened(value, None))
         cookie = cookie_header(outcome.value if outcome.kind == FRESH else None,
-                               outcome.expires - int(self.rechecks.oidc.clock()),
-                               scope.get("scheme") == "https")
+                               outcome.expires - int(oidc.clock()), secure)
 
         async def wrapped(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -322,4 +405,5 @@ class SessionRecheck:
         await self.app(scope, receive, wrapped)
 
 
-__all__ = ["Outcome", "Rechecks", "SessionRecheck", "RETRY_SECONDS", "checked", "due"]
+__all__ = ["Outcome", "Rechecks", "SessionRecheck", "RETRY_SECONDS", "checked", "due",
+           "too_large"]
