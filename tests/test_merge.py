@@ -324,3 +324,161 @@ def test_follow_ups_that_differ_only_in_who_wrote_them_when_are_no_conflict(
     assert "0 conflicts" in result.output
     assert "Aino" not in result.output and "Ville" not in result.output
 
+
+
+# -- each region's own graph sheet -------------------------------------------------------
+
+#: the full workbook's graph sheet (region 'ra'), and the second region's, rewritten whole
+RA_SHEET = {"id": "ra", "title": "Kaikki sarakkeet", "title_sv": "Alla kolumner",
+            "title_en": "Every column", "region": "Keski-Uusimaa", "region_sv": "Mellersta Nyland",
+            "region_en": "Central Uusimaa", "illustrative": True, "source": "polku tests",
+            "extra": {"contact": "Hankepalvelut"}}
+RB_SHEET = {"id": "rb", "title": "Toinen alue", "title_sv": "Andra regionen",
+            "title_en": "Second region", "region": "Keski-Suomi", "region_en": "Central Finland",
+            "source": "Keski-Suomen kokeilu 2026", "extra": {"contact": "Hanketoimisto"}}
+
+
+@pytest.fixture(scope="module")
+def two_regions(tmp_path_factory) -> tuple[Path, Path, Path]:
+    """Two regions of the full workbook that say different things of themselves: 'rb'
+    describes Keski-Suomi, is not illustrative, has its own source and contact (no
+    region_sv: its Swedish name comes from the code lists)."""
+    tmp = tmp_path_factory.mktemp("sheets")
+    a, b = copy_full(tmp / "ra", "ra"), copy_full(tmp / "rb", "rb")
+    (b / "graph.csv").write_text(
+        "id,title,title_sv,title_en,region,region_sv,region_en,illustrative,source,contact\n"
+        "rb,Toinen alue,Andra regionen,Second region,Keski-Suomi,,Central Finland,,"
+        "Keski-Suomen kokeilu 2026,Hanketoimisto\n", encoding="utf-8")
+    return a, b, tmp
+
+
+def test_a_merged_graph_keeps_each_regions_graph_sheet(
+        two_regions: tuple[Path, Path, Path]) -> None:
+    """The regions' own ids, titles, region names, sources, illustrative and extra columns
+    were lost in the merge (only their titles survived, joined into the merged title)."""
+    from polku.graph import region_of, regions
+
+    a, b, tmp = two_regions
+    merged = merge([load_graph(b), load_graph(a)]).graph
+    assert regions(merged) == [RA_SHEET, RB_SHEET]
+    for suffix in (".ttl", ".jsonld"):
+        out = tmp / f"national{suffix}"
+        result = run("merge", a, b, "-o", out)
+        assert result.exit_code == 0, result.output
+        back = load_graph(out)
+        assert regions(back) == [RA_SHEET, RB_SHEET], suffix
+        # and once more through the other format: load(save(merged)) == merged
+        again = tmp / f"again{'.jsonld' if suffix == '.ttl' else '.ttl'}"
+        (rdf.write_jsonld if again.suffix == ".jsonld" else rdf.write_turtle)(back, again)
+        assert regions(load_graph(again)) == [RA_SHEET, RB_SHEET], again
+        # each node knows its region; the actor they share is of none
+        assert region_of(back, "ra/velka")["region"] == "Keski-Uusimaa"
+        assert region_of(back, "rb/m1")["source"] == "Keski-Suomen kokeilu 2026"
+        assert region_of(back, "national/kela") is None
+        # the merged graph's own sheet is still its own
+        assert back.graph["region"] == "koko maa" and back.graph["source"] == \
+            "polku merge: ra, rb"
+    text = (tmp / "national.ttl").read_text(encoding="utf-8")
+    assert "dct:hasPart <https://w3id.org/polku/id/ra/>,\n        " \
+           "<https://w3id.org/polku/id/rb/> ;" in text
+    rb = text[text.index("<https://w3id.org/polku/id/rb/>\n"):].split("\n\n", 1)[0]
+    assert "a <http://rdfs.org/ns/void#Dataset> ;" in rb and "dct:isPartOf : ;" in rb
+    assert '"Keski-Suomen kokeilu 2026"' in rb and 'polkux:contact "Hanketoimisto"' in rb
+    # Keski-Suomi is a region (maakunta) of Statistics Finland's code list
+    assert "dct:spatial <http://uri.suomi.fi/codelist/jhs/maakunta_1_20230101/code/13>" in rb
+
+
+def test_the_regions_merge_the_same_in_any_order(two_regions: tuple[Path, Path, Path]
+                                                 ) -> None:
+    a, b, tmp = two_regions
+    for suffix in (".ttl", ".jsonld"):
+        ab, ba = tmp / f"ab{suffix}", tmp / f"ba{suffix}"
+        assert run("merge", a, b, "-o", ab).exit_code == 0
+        assert run("merge", b, a, "-o", ba).exit_code == 0
+        assert ab.read_bytes() == ba.read_bytes(), suffix
+
+
+def test_the_merged_graph_with_its_regions_conforms_to_cpsv_ap(
+        two_regions: tuple[Path, Path, Path]) -> None:
+    import pyshacl
+    import rdflib
+
+    a, b, tmp = two_regions
+    out = tmp / "cpsv.jsonld"
+    assert run("merge", a, b, "-o", tmp / "n2.ttl").exit_code == 0
+    assert run("export", tmp / "n2.ttl", "--to", "cpsv-ap", "-o", out).exit_code == 0
+    shapes = rdflib.Graph().parse(Path(__file__).parent / "standards" / "cpsv-ap-3.2.0-SHACL.ttl")
+    data = rdflib.Graph().parse(out)
+    assert (None, rdflib.URIRef(rdf.HAS_PART), None) in data
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, inference="none")
+    assert conforms, text
+
+
+@pytest.mark.parametrize("lang, ra, rb, debt", [
+    ("fi", "Keski-Uusimaa", "Keski-Suomi", "Velkaneuvonta"),
+    ("sv", "Mellersta Nyland", "Mellersta Finland", "Skuldrådgivning"),
+    ("en", "Central Uusimaa", "Central Finland", "Debt advice")])
+def test_findings_on_a_merged_graph_say_each_nodes_region(
+        two_regions: tuple[Path, Path, Path], lang: str, ra: str, rb: str, debt: str) -> None:
+    """Both regions' plans have a measure 'Toinen' without an indicator: the findings said
+    “Toinen” twice, and nobody could tell which region's measure was which."""
+    a, b, tmp = two_regions
+    out = tmp / "worded.ttl"
+    assert run("merge", a, b, "-o", out).exit_code == 0
+    doc = json.loads(run("findings", out, "--format", "json", "--lang", lang).output)
+    said = {(f["kind"], f["subject"]): f["message"] for f in doc["findings"]}
+    for region, shown in (("ra", ra), ("rb", rb)):
+        message = said[("measure-without-indicator", f"{region}/m2")]
+        assert message.count(f"“Toinen” ({shown})") == 1, message
+        # a service by its name, its region's name and its id (the command line's way)
+        assert f"{debt} ({shown}, {region}/velka)" in \
+            said[("dead-end", f"{region}/velka")]
+        assert (ra if region == "rb" else rb) not in message  # names, never the other's
+    # the measure's lead is a region's organisation (its name and region's name), the actor
+    # the regions share is national: no region beside it
+    from polku.present.i18n import translator
+    from polku.present.messages import Wording
+
+    merged, tr = load_graph(out), translator(lang)
+    assert f"{tr.label(merged, 'ra/hva')} ({ra})" in said[("no-lead", "ra/m2")]
+    words = Wording(merged, tr.plainly())
+    assert words.name("national/kela") == tr.label(merged, "national/kela")
+    assert words.name("rb/velka") == f"{debt} ({rb})"
+
+
+def test_the_graph_page_and_views_list_the_regions(two_regions: tuple[Path, Path, Path]
+                                                   ) -> None:
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    a, b, tmp = two_regions
+    served = tmp / "served"
+    served.mkdir()
+    assert run("merge", a, b, "-o", served / "national.ttl").exit_code == 0
+    client = TestClient(create_app([served]), raise_server_exceptions=False)
+    page = client.get("/graphs/national?lang=sv")
+    assert page.status_code == 200, page.text
+    regions = page.text[page.text.index('<section id="regions"'):]
+    regions = regions[:regions.index("</section>")]
+    assert "Regioner (2)" in regions
+    assert '<th scope="row" title="ra">Mellersta Nyland</th><td>Alla kolumner' in regions
+    assert '<th scope="row" title="rb">Mellersta Finland</th><td>Andra regionen' in regions
+    assert "Keski-Suomen kokeilu 2026" in regions and "polku tests" in regions
+    assert regions.count("siffrorna är fiktiva") == 1  # ra's only
+    # a finding's sentence on the page names the region, not its id
+    # (the measure's Finnish title marked as Finnish on a Swedish page)
+    assert '“<span lang="fi">Toinen</span>” (Mellersta Finland): huvudansvar saknas' in \
+        page.text
+    html = tmp / "national.html"
+    assert run("render", served / "national.ttl", "-o", html, "--lang", "en").exit_code == 0
+    header = html.read_text(encoding="utf-8")
+    header = header[header.index('<details class="pv-regions">'):]
+    header = header[:header.index("</details>")]
+    assert "Regions (2)" in header
+    assert "Central Uusimaa: Every column · Source: polku tests · the numbers are " \
+           "illustrative" in header
+    assert "Central Finland: Second region · Source: Keski-Suomen kokeilu 2026</li>" in header
+    alone = tmp / "ra.html"
+    assert run("render", a, "-o", alone).exit_code == 0
+    assert "<details class=\"pv-regions\">" not in alone.read_text(encoding="utf-8")

@@ -120,6 +120,28 @@ def test_push_then_pull_gives_the_same_graph(server):
     assert_same_graph(g, ns.pull_graph(**creds(server), region="rt-small"))
 
 
+def test_a_merged_graph_keeps_its_regions_graph_sheets_through_neo4j(server, tmp_path):
+    """A merged graph pushed and pulled keeps each region's own graph sheet (the graph's
+    own attributes travel with the region node)."""
+    from helpers import copy_full, edit
+    from polku.analyses.merge import merge
+    from polku.graph import regions
+
+    a, b = copy_full(tmp_path / "ra", "ra"), copy_full(tmp_path / "rb", "rb")
+    edit(b / "graph.csv", "Keski-Uusimaa,Mellersta Nyland,Central Uusimaa,yes,polku tests",
+         "Keski-Suomi,,Central Finland,,Keski-Suomen kokeilu")
+    merged = merge([load_graph(a), load_graph(b)]).graph
+    assert [r["region"] for r in regions(merged)] == ["Keski-Uusimaa", "Keski-Suomi"]
+    try:
+        ns.push_graph(merged, **creds(server), region="rt-national")
+        pulled = ns.pull_graph(**creds(server), region="rt-national")
+        pulled.graph["name"] = merged.graph["name"]
+        assert regions(pulled) == regions(merged)
+        assert_same_graph(merged, pulled)
+    finally:
+        ns.delete_region(**creds(server), region="rt-national")
+
+
 def test_push_and_pull_report_their_progress(server):
     g = small_graph("progress")
     heard: list[tuple] = []

@@ -33,7 +33,10 @@ Every node may also carry ``extra``: a dict of the workbook's unknown columns (s
 Attributes that the workbook leaves empty are absent, never ``None``. The graph's own
 attributes (``g.graph``) are its ``name`` (an id) and the ``graph`` sheet's ``title``,
 ``title_sv``, ``title_en``, ``region`` (with ``region_sv``, ``region_en``), ``illustrative``
-and ``source``.
+and ``source``. A merged graph (:mod:`polku.analyses.merge`) also holds ``regions``: each
+region's own graph sheet, a dict ``{"id": …, "title": …, …, "extra": {…}}`` of
+:data:`REGION_FIELDS` (only those it fills), in the order of their ids; its nodes are
+``<region>/<id>`` (:func:`region_of`).
 
 Edge kinds (``u → v``, key):
 
@@ -93,6 +96,12 @@ LABEL_LANGUAGES = ("fi", "sv", "en")
 #: the languages a graph's title is translated to: ``title_sv``, ``title_en`` beside the
 #: primary ``title`` (as ``name_sv``, ``name_en`` beside a node's ``name``)
 TITLE_LANGUAGES = ("sv", "en")
+
+
+#: what a merged graph keeps of each region's graph sheet (``g.graph["regions"]``): its
+#: columns but ``id`` (the region's ``id``), and its extra columns as ``extra``
+REGION_FIELDS = ("title", "title_sv", "title_en", "region", "region_sv", "region_en",
+                 "illustrative", "source")
 
 
 def new_graph(name: str = "graph") -> nx.MultiDiGraph:
@@ -193,6 +202,36 @@ def sources(g: nx.MultiDiGraph, node: str, kind: str) -> list[str]:
 def label(g: nx.MultiDiGraph, node: str) -> str:
     """The node's primary label, or its id when it has none."""
     return str(g.nodes[node].get("name") or node) if node in g else node
+
+
+def regions(g: nx.MultiDiGraph) -> list[dict]:
+    """The regions a merged graph is made of, each its own graph sheet (``id``, titles,
+    region names, ``source``, ``illustrative``, ``extra``), in the order of their ids; ``[]``
+    for a region's own graph.
+
+    >>> g = new_graph("national"); regions(g)
+    []
+    >>> g.graph["regions"] = [{"id": "ra", "region": "Keski-Uusimaa"}]; regions(g)
+    [{'id': 'ra', 'region': 'Keski-Uusimaa'}]
+    """
+    return list(g.graph.get("regions") or [])
+
+
+def region_of(g: nx.MultiDiGraph, node: str) -> dict | None:
+    """The region a node of a merged graph comes from (its entry in :func:`regions`): a
+    region's node ``x`` is ``<region>/x`` there. ``None`` for a node of no one region: an
+    actor the regions share (named in the merged graph's own namespace, ``national/kela``),
+    and every node of a graph that was not merged.
+
+    >>> g = new_graph("national")
+    >>> g.graph["regions"] = [{"id": "ra", "region": "Keski-Uusimaa"}, {"id": "rb"}]
+    >>> region_of(g, "ra/velka"), region_of(g, "national/kela"), region_of(g, "velka")
+    ({'id': 'ra', 'region': 'Keski-Uusimaa'}, None, None)
+    """
+    prefix, slash, _ = str(node).partition("/")
+    if not slash:
+        return None
+    return next((r for r in g.graph.get("regions") or () if r.get("id") == prefix), None)
 
 
 @dataclass(frozen=True)

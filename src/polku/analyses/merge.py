@@ -16,6 +16,12 @@ as the region does, and the merged graph's finding on the same nodes names them 
 merged ids (:func:`merged_key`), its ``owner`` too. Two regions that follow up one merged
 finding (an actor they share) differently are a conflict as well: the merged graph keeps the
 first region's row whole, and each field that differs is reported.
+
+Each region's own graph sheet comes along too, as the merged graph's ``regions``
+(:func:`region_sheet`; :func:`polku.graph.regions`, :func:`polku.graph.region_of`): its id,
+titles, region names, source, whether it is illustrative and its extra columns, so that a
+national reader can tell which region a node came from and what each region said of
+itself.
 """
 
 from __future__ import annotations
@@ -27,7 +33,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import KEY_SEPARATOR
-from polku.graph import new_graph
+from polku.graph import REGION_FIELDS, new_graph
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -97,11 +103,29 @@ def merged_key(key: str, ids: Callable[[str], str]) -> str:
     return KEY_SEPARATOR.join(parts)
 
 
+def region_sheet(g: nx.MultiDiGraph) -> dict:
+    """What a merged graph keeps of a region's own graph sheet: its id, the columns it fills
+    (:data:`polku.graph.REGION_FIELDS`) and its extra columns (copied: the merged graph
+    never shares a dict with a region).
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("ra"); g.graph.update(title="A", illustrative=False, source="",
+    ...                                     extra={"contact": "x"})
+    >>> region_sheet(g)
+    {'id': 'ra', 'title': 'A', 'illustrative': False, 'extra': {'contact': 'x'}}
+    """
+    sheet: dict = {"id": str(g.graph.get("name", "graph"))}
+    sheet.update({k: g.graph[k] for k in REGION_FIELDS if g.graph.get(k) not in (None, "")})
+    if g.graph.get("extra"):
+        sheet["extra"] = dict(g.graph["extra"])
+    return sheet
+
+
 def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     """Merge regional graphs into one (see the module doc). Graphs must have distinct
     names (their namespaces), none equal to ``name``.
 
-    >>> from polku.graph import new_graph
+    >>> from polku.graph import REGION_FIELDS, new_graph
     >>> a, b = new_graph("a"), new_graph("b")
     >>> a.add_node("kela", type="actor", name="Kela", kind="kela", business_id="0246246-0")
     >>> b.add_node("fpa", type="actor", name="Kela", kind="kela", business_id="0246246-0")
@@ -167,6 +191,7 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         "region": "koko maa",
         "illustrative": any(bool(g.graph.get("illustrative")) for g in graphs),
         "source": "polku merge: " + ", ".join(names),
+        "regions": [region_sheet(g) for g in graphs],
     })
     for region, g in zip(names, graphs):
         for node, data in g.nodes(data=True):

@@ -49,6 +49,9 @@ def flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     for k, v in g.graph.items():
         if k == "extra":
             continue
+        if k == "regions":  # a merged graph's regions: their ids (their sheets are RDF's)
+            out.graph[k] = ";".join(str(r["id"]) for r in v)
+            continue
         out.graph[k] = _scalar(v) if not isinstance(v, bool) else str(v).lower()
     for node, data in g.nodes(data=True):
         attrs: dict[str, object] = {"label": label(g, node)}

@@ -31,7 +31,7 @@ import networkx as nx
 from polku.io import atomic
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
-from polku.graph import add_edge, add_edges, new_graph
+from polku.graph import add_edge, add_edges, new_graph, regions
 
 POLKU = "https://w3id.org/polku/ontology#"
 EXTRA = "https://w3id.org/polku/extra#"
@@ -46,6 +46,9 @@ CPSV = "http://purl.org/vocab/cpsv#"
 CV = "http://data.europa.eu/m8g/"
 OWL = "http://www.w3.org/2002/07/owl#"
 FOAF = "http://xmlns.com/foaf/0.1/"
+#: VoID: each region of a merged graph is a ``void:Dataset`` (written as a full IRI: a
+#: prefix of its own would change the header of every file polku writes)
+VOID = "http://rdfs.org/ns/void#"
 #: polku's concept scheme of participation roles (``ontology/polku.ttl``): data, not
 #: vocabulary, so outside the ontology's namespace
 ROLE_SCHEME = "https://w3id.org/polku/role"
@@ -90,6 +93,11 @@ PUBLIC_ACTOR_KINDS = {"wellbeing-county", "employment-area", "municipality", "jo
                       "kela", "state"}
 FACTOR = POLKU + "Factor"
 GRAPH_CLASS = POLKU + "Graph"
+#: a region of a merged graph: its own graph sheet, ``dct:isPartOf`` the merged graph, which
+#: ``dct:hasPart`` it (the same IRI as the region's own ``polku:Graph``)
+REGION_CLASS = VOID + "Dataset"
+HAS_PART = DCT + "hasPart"
+IS_PART_OF = DCT + "isPartOf"
 RESPONSIBILITY = POLKU + "Responsibility"
 STEP = POLKU + "PathStep"
 FOLLOW_UP = POLKU + "FollowUp"
@@ -238,27 +246,8 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
     base = base_iri(name)
     yield base, TYPE, GRAPH_CLASS
     yield base, IDENTIFIER, Lit(name)
-    for key, predicate in GRAPH_ATTRS.items():
-        if key in LANG_OF_TITLE:
-            continue
-        if g.graph.get(key) is not None and g.graph.get(key) != "":
-            yield base, predicate, _literal(g.graph[key])
-    # the titles as language-tagged text, as the nodes' names
-    graph_extra = g.graph.get("extra") or {}
-    for key, tag in LANG_OF_TITLE.items():
-        if g.graph.get(key) not in (None, ""):
-            if key == "title":
-                tag = graph_extra.get("title_lang", tag)
-            yield base, DCT + "title", Lit(str(g.graph[key]), None, tag)
-    for tag, key in REGION_OF_LANG.items():
-        if g.graph.get(key) not in (None, ""):
-            yield base, GRAPH_ATTRS["region"], Lit(str(g.graph[key]), None, tag)
-    for col, value in (g.graph.get("extra") or {}).items():
-        tagged = TITLE_IN_EXTRA.match(col)
-        if tagged:
-            yield base, DCT + "title", Lit(str(value), None, tagged.group(1))
-        else:
-            yield base, EXTRA + quote(col, safe=""), Lit(str(value))
+    yield from _sheet_triples(base, g.graph)
+    yield from _region_triples(base, regions(g))
 
     def iri(node: str) -> str:
         return node_iri(base, node)
@@ -367,6 +356,56 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
                 yield f, predicate, Lit(str(value))
         for col, value in (record.get("extra") or {}).items():
             yield f, EXTRA + quote(col, safe=""), Lit(str(value))
+
+
+def _sheet_triples(s: str, sheet: dict) -> Iterator[Triple]:
+    """A graph sheet's facts about the graph resource ``s`` (a graph's own, or a region's
+    of a merged graph): its columns by :data:`GRAPH_ATTRS`, the titles and the region names
+    language-tagged, its extra columns as ``polkux:`` (a title in another language as a
+    tagged ``dct:title``)."""
+    for key, predicate in GRAPH_ATTRS.items():
+        if key in LANG_OF_TITLE:
+            continue
+        if sheet.get(key) is not None and sheet.get(key) != "":
+            yield s, predicate, _literal(sheet[key])
+    # the titles as language-tagged text, as the nodes' names
+    extra = sheet.get("extra") or {}
+    for key, tag in LANG_OF_TITLE.items():
+        if sheet.get(key) not in (None, ""):
+            if key == "title":
+                tag = extra.get("title_lang", tag)
+            yield s, DCT + "title", Lit(str(sheet[key]), None, tag)
+    for tag, key in REGION_OF_LANG.items():
+        if sheet.get(key) not in (None, ""):
+            yield s, GRAPH_ATTRS["region"], Lit(str(sheet[key]), None, tag)
+    for col, value in extra.items():
+        tagged = TITLE_IN_EXTRA.match(col)
+        if tagged:
+            yield s, DCT + "title", Lit(str(value), None, tagged.group(1))
+        else:
+            yield s, EXTRA + quote(col, safe=""), Lit(str(value))
+
+
+def _region_triples(base: str, sheets: list[dict]) -> Iterator[Triple]:
+    """A merged graph's regions (:func:`polku.graph.regions`): each region's graph sheet as
+    a ``void:Dataset`` under the IRI of the region's own graph, ``dct:isPartOf`` the merged
+    graph (``base``), which ``dct:hasPart`` it; the region it describes also as
+    ``dct:spatial`` code-list areas where polku knows them (derived, as an organisation's:
+    the text in ``polku:region`` is what is read back)."""
+    from polku.io.areas import NAMES, locations
+
+    for sheet in sheets:
+        r = base_iri(str(sheet["id"]))
+        yield base, HAS_PART, r
+        yield r, TYPE, REGION_CLASS
+        yield r, IS_PART_OF, base
+        yield r, IDENTIFIER, Lit(str(sheet["id"]))
+        yield from _sheet_triples(r, sheet)
+        for place in locations(sheet.get("region")):
+            yield r, DCT + "spatial", place
+            yield place, TYPE, LOCATION
+            if place in NAMES:
+                yield place, SKOS + "prefLabel", Lit(NAMES[place], None, "fi")
 
 
 #: node types whose names are also ``skos:prefLabel`` (CPSV-AP labels organisations so, and
@@ -768,6 +807,13 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         if GRAPH_CLASS in cls:
             graph_name = idents.get(s, graph_name)
             graph_attrs = _graph_attrs(by_subject.get(s, ()))
+            parts = sorted({o for p, o in by_subject.get(s, ())
+                            if p == HAS_PART and type(o) is not Lit})
+            if parts:  # a merged graph: each region's own graph sheet
+                graph_attrs["regions"] = sorted(
+                    ({"id": idents.get(r) or _id_of_iri(r),  # type: ignore[arg-type]
+                      **_graph_attrs(by_subject.get(r, ()))} for r in parts),  # type: ignore[arg-type]
+                    key=lambda sheet: str(sheet["id"]))
         elif RESPONSIBILITY in cls:
             responsibilities.append(s)
         elif STEP in cls:

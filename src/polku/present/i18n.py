@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gettext
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -458,13 +459,53 @@ def region_name(g: "nx.MultiDiGraph", lang: str) -> str | None:
     >>> g.graph["region_en"] = "Central Uusimaa region"; region_name(g, "en")
     'Central Uusimaa region'
     """
+    return sheet_region_name(g.graph, lang)
+
+
+def sheet_region_name(sheet: Mapping[str, Any], lang: str) -> str | None:
+    """:func:`region_name` of a graph sheet: a graph's own attributes, or one region's of a
+    merged graph (:func:`polku.graph.regions`).
+
+    >>> sheet_region_name({"region": "Keski-Suomi"}, "sv"), sheet_region_name({}, "fi")
+    ('Mellersta Finland', None)
+    """
     from polku.graph import TITLE_LANGUAGES
 
-    given = g.graph.get(f"region_{lang}") if lang in TITLE_LANGUAGES else None
+    given = sheet.get(f"region_{lang}") if lang in TITLE_LANGUAGES else None
     if given:
         return str(given)
-    primary = g.graph.get("region")
+    primary = sheet.get("region")
     return None if primary in (None, "") else area_name(str(primary), lang)
+
+
+def merged_region_names(g: "nx.MultiDiGraph", lang: str) -> dict[str, str]:
+    """A merged graph's regions (:func:`polku.graph.regions`) by id, as a reader of
+    ``lang`` tells them apart: the region each describes (:func:`sheet_region_name`), else
+    its title in that language, else its id, whichever tells them apart first (two copies of
+    one region name the same region). Empty unless the graph has several regions: a graph
+    of one region needs no region beside each name.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("national")
+    >>> g.graph["regions"] = [{"id": "ra", "region": "Keski-Uusimaa", "title": "A"},
+    ...                       {"id": "rb", "region": "Keski-Suomi", "title": "B"}]
+    >>> merged_region_names(g, "sv")
+    {'ra': 'Mellersta Nyland', 'rb': 'Mellersta Finland'}
+    >>> g.graph["regions"][1]["region"] = "Keski-Uusimaa"; merged_region_names(g, "fi")
+    {'ra': 'A', 'rb': 'B'}
+    """
+    from polku.graph import regions
+
+    sheets = regions(g)
+    if len(sheets) < 2:
+        return {}
+    ids = [str(s["id"]) for s in sheets]
+    for say in (lambda s: sheet_region_name(s, lang),
+                lambda s: s.get(f"title_{lang}") or s.get("title")):
+        names = [str(say(s) or i) for s, i in zip(sheets, ids)]
+        if len(set(names)) == len(names):
+            return dict(zip(ids, names))
+    return dict(zip(ids, ids))
 
 
 def kind_name(kind: str, tr: Translator) -> str:

@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 
 from polku.finding import Finding, as_finding, number
-from polku.present.i18n import Translator
+from polku.present.i18n import Translator, merged_region_names
 
 
 # -- names -----------------------------------------------------------------------------------
@@ -56,23 +56,71 @@ def named(node: str | None, label: str | None) -> str:
     return lab if lab == node else f"{lab} ({node})"
 
 
-def name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
+#: a merged graph's regions by id -> their names in the reader's language
+#: (:func:`polku.present.i18n.merged_region_names`); empty for a graph of one region
+Regions = Mapping[str, str]
+
+
+def region_said(node: str, regions: Regions) -> str | None:
+    """The name of the region a merged graph's node comes from (its id is
+    ``<region>/<id>``, :func:`polku.graph.region_of`), or ``None``: a graph of one region,
+    or an actor the regions share (``national/kela``).
+
+    >>> region_said("ra/velka", {"ra": "Keski-Uusimaa"}), region_said("national/kela", {"ra": "X"})
+    ('Keski-Uusimaa', None)
+    """
+    if not regions:
+        return None
+    prefix, slash, _ = node.partition("/")
+    return regions.get(prefix) if slash else None
+
+
+def in_region(tr: Translator, text: str, node: str, regions: Regions) -> str:
+    """A node's ``text`` (its label, a measure's title) with the name of the region it
+    comes from, where the graph has several (a national developer reads findings of many
+    regions at once; names, not ids).
+
+    >>> from polku.present.i18n import translator
+    >>> in_region(translator("fi"), "Velkaneuvonta", "ra/velka", {"ra": "Keski-Uusimaa"})
+    'Velkaneuvonta (Keski-Uusimaa)'
+    >>> in_region(translator("fi"), "Kela", "national/kela", {"ra": "Keski-Uusimaa"})
+    'Kela'
+    """
+    region = region_said(node, regions)
+    if region is None:
+        return text
+    return tr("{name} ({region})").format(name=text, region=region)
+
+
+def name(g: nx.MultiDiGraph, node: str, tr: Translator,
+         regions: Regions | None = None) -> str:
     """:func:`named` with the node's label in ``tr``'s language; the label alone when
     ``tr`` words plainly (:meth:`~polku.present.i18n.Translator.plainly`: the report and
-    the pages, where the ids are on hover and in the details).
+    the pages, where the ids are on hover and in the details). A node of a merged graph of
+    several regions says its region too (``regions``, worked out from ``g`` when not given).
 
     >>> from polku.graph import new_graph
     >>> from polku.present.i18n import translator
     >>> g = new_graph(); g.add_node("debt", type="service", name="Velkaneuvonta")
     >>> name(g, "debt", translator("en")), name(g, "debt", translator("en").plainly())
     ('Velkaneuvonta (debt)', 'Velkaneuvonta')
+    >>> g.add_node("ra/debt", type="service", name="Velkaneuvonta")
+    >>> name(g, "ra/debt", translator("en"), {"ra": "Central Uusimaa", "rb": "Central Finland"})
+    'Velkaneuvonta (Central Uusimaa, ra/debt)'
     """
-    if tr.plain:
-        return tr.label(g, node)
-    return named(node, tr.label(g, node))  # label() is the id itself for a node not in g
+    if regions is None:
+        regions = merged_region_names(g, tr.lang)
+    label = tr.label(g, node)  # the id itself for a node not in g
+    region = region_said(node, regions)
+    if tr.plain or (region is not None and label == node):
+        return label if region is None else in_region(tr, label, node, regions)
+    if region is None:
+        return named(node, label)
+    return tr("{name} ({region}, {id})").format(name=label, region=region, id=node)
 
 
-def subject_name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
+def subject_name(g: nx.MultiDiGraph, node: str, tr: Translator,
+                 regions: Regions | None = None) -> str:
     """What a finding is about, by name in ``tr``'s language: a node's label, and a referral,
     which has no name of its own, by its two ends.
 
@@ -86,13 +134,17 @@ def subject_name(g: nx.MultiDiGraph, node: str, tr: Translator) -> str:
     """
     from polku.graph import targets
 
+    if regions is None:
+        regions = merged_region_names(g, tr.lang)
     data = g._node.get(node)
     if data is not None and data.get("type") == "referral" and not data.get("name"):
         ends = targets(g, node, "from"), targets(g, node, "to")
         if ends[0] and ends[1]:
-            return tr("referral {source} → {target}").format(
-                source=tr.label(g, ends[0][0]), target=tr.label(g, ends[1][0]))
-    return tr.label(g, node)
+            # both ends are of the referral's region: said once, after the referral
+            return in_region(tr, tr("referral {source} → {target}").format(
+                source=tr.label(g, ends[0][0]), target=tr.label(g, ends[1][0])), node,
+                regions)
+    return in_region(tr, tr.label(g, node), node, regions)
 
 
 def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator) -> str:
@@ -100,9 +152,13 @@ def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator) -> str:
     return ", ".join(name(g, n, tr) for n in sorted(nodes))
 
 
-def labels(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator) -> str:
-    """Several nodes by label only (the plan's messages; printers show the ids beside)."""
-    return ", ".join(tr.label(g, n) for n in nodes)
+def labels(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator,
+           regions: Regions | None = None) -> str:
+    """Several nodes by label only (the plan's messages; printers show the ids beside),
+    each with its region's name in a merged graph of several regions (:func:`in_region`)."""
+    if regions is None:
+        regions = merged_region_names(g, tr.lang)
+    return ", ".join(in_region(tr, tr.label(g, n), n, regions) for n in nodes)
 
 
 # -- services, segments and referrals (polku.analyses.findings, polku.analyses.neo4j_findings) -------------------
@@ -287,11 +343,13 @@ class Wording:
     ('Velkaneuvonta (debt)', 'Velkaneuvonta (debt), x')
     """
 
-    __slots__ = ("g", "tr", "_names", "_hops")
+    __slots__ = ("g", "tr", "regions", "_names", "_hops")
 
     def __init__(self, g: nx.MultiDiGraph, tr: Translator) -> None:
         self.g = g
         self.tr = tr
+        #: a merged graph's regions by name, worked out once (empty for one region's graph)
+        self.regions: Regions = merged_region_names(g, tr.lang)
         self._names: dict[str, str] = {}
         self._hops: dict[str, tuple[str, str, str]] = {}
 
@@ -299,8 +357,21 @@ class Wording:
         """The node as :func:`name` shows it."""
         shown = self._names.get(node)
         if shown is None:
-            shown = self._names[node] = name(self.g, node, self.tr)
+            shown = self._names[node] = name(self.g, node, self.tr, self.regions)
         return shown
+
+    def label(self, node: str) -> str:
+        """The node by its label only, with its region in a merged graph of several (the
+        plan's messages: :func:`labels`)."""
+        return in_region(self.tr, self.tr.label(self.g, node), node, self.regions)
+
+    def labels(self, nodes: Iterable[str]) -> str:
+        """Several nodes as :meth:`label` shows each, in the order given."""
+        return ", ".join(map(self.label, nodes))
+
+    def title(self, measure: str) -> str:
+        """A plan measure as :func:`title` shows it."""
+        return title(self.g, measure, self.tr, regions=self.regions)
 
     def names(self, nodes: Iterable[str]) -> str:
         """Several nodes, sorted by id, as :func:`names` shows them."""
@@ -349,11 +420,23 @@ def _is_measure(g: nx.MultiDiGraph, node: str) -> bool:
     return node in g and g.nodes[node].get("type") == "measure"
 
 
-def title(g: nx.MultiDiGraph, measure: str, tr: Translator, n: int = 60) -> str:
+def title(g: nx.MultiDiGraph, measure: str, tr: Translator, n: int = 60,
+          regions: Regions | None = None) -> str:
     """The start of a plan measure's title in ``tr``'s language, quoted (printers show the
-    id beside the message)."""
+    id beside the message); in a merged graph of several regions, the region's name after
+    it (the regions' plans may have measures of the same title).
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("ra/m", type="measure", name="Ohjaamo", name_sv="Navigatorn")
+    >>> title(g, "ra/m", translator("sv"), regions={"ra": "Mellersta Nyland"})
+    '“Navigatorn” (Mellersta Nyland)'
+    """
+    if regions is None:
+        regions = merged_region_names(g, tr.lang)
     t = tr.label(g, measure)
-    return f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”"
+    return in_region(tr, f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”", measure,
+                     regions)
 
 
 def _said(g: nx.MultiDiGraph, measure: str) -> str | None:
@@ -393,15 +476,13 @@ def _service_without_provider(f: Finding, w: Wording) -> str:
 
 def _no_lead(f: Finding, w: Wording) -> str:
     if _is_measure(w.g, f.subject):
-        return measure_without_lead(w.tr, title(w.g, f.subject, w.tr),
-                                    labels(w.g, f.related, w.tr))
+        return measure_without_lead(w.tr, w.title(f.subject), w.labels(f.related))
     return no_lead(w.tr, w.name(f.subject), len(f.related), w.names(f.related))
 
 
 def _multiple_leads(f: Finding, w: Wording) -> str:
     if _is_measure(w.g, f.subject):
-        return multiple_leads(w.tr, title(w.g, f.subject, w.tr), len(f.related),
-                              labels(w.g, f.related, w.tr))
+        return multiple_leads(w.tr, w.title(f.subject), len(f.related), w.labels(f.related))
     return multiple_leads(w.tr, w.name(f.subject), len(f.related), w.names(f.related))
 
 
@@ -463,21 +544,22 @@ def _path_broken(f: Finding, w: Wording) -> str:
 
 
 def _deferred_responsibility(f: Finding, w: Wording) -> str:
-    return deferred_responsibility(w.tr, title(w.g, f.subject, w.tr), _said(w.g, f.subject))
+    return deferred_responsibility(w.tr, w.title(f.subject), _said(w.g, f.subject))
 
 
 def _measure_without_indicator(f: Finding, w: Wording) -> str:
-    return measure_without_indicator(w.tr, title(w.g, f.subject, w.tr))
+    return measure_without_indicator(w.tr, w.title(f.subject))
 
 
 def _risk_without_mitigation(f: Finding, w: Wording) -> str:
     measure = f.related[0] if f.related else ""
-    return risk_without_mitigation(w.tr, w.tr.label(w.g, f.subject), title(w.g, measure, w.tr))
+    # the risk is the measure's, of the same region: said once, after the measure
+    return risk_without_mitigation(w.tr, w.tr.label(w.g, f.subject), w.title(measure))
 
 
 def _actor_overload(f: Finding, w: Wording) -> str:
     m = f.metrics
-    return actor_overload(w.tr, w.tr.label(w.g, f.subject), m.get("concurrent"), m.get("month"),
+    return actor_overload(w.tr, w.label(f.subject), m.get("concurrent"), m.get("month"),
                           m.get("max_concurrent_leads"), m.get("months_over"),
                           m.get("first_month"), m.get("last_month"))
 
@@ -488,7 +570,9 @@ def _unmodelled_flow(f: Finding, w: Wording) -> str:
     a = f.subject
     b = f.related[0] if f.related else ""
     if tr.plain:
-        return unmodelled_flow(tr, tr.label(g, a), tr.label(g, b), f.metrics.get("count"))
+        return unmodelled_flow(tr, w.label(a), w.label(b), f.metrics.get("count"))
+    if w.regions:  # a merged graph's services: the region beside the id
+        return unmodelled_flow(tr, w.name(a), w.name(b), f.metrics.get("count"))
     return unmodelled_flow(tr, f"{tr.label(g, a)} ({a})", f"{tr.label(g, b)} ({b})",
                            f.metrics.get("count"))
 

@@ -24,7 +24,8 @@ from polku.graph import nodes_of, title as graph_title
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present import langmarks
-from polku.present.i18n import N_, Translator, error_message
+from polku.present.i18n import N_, Translator, error_message, merged_region_names
+from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
@@ -401,8 +402,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         # people read the page: names in the sentences, the subject id beside (the link)
         facets = {f.key: finding_facets(seen, f) for f in found}
+        regions = merged_region_names(seen, tr.lang)  # a merged graph's, by name
         findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
-                         subject_name=subject_name(seen, f.subject, tr),
+                         subject_name=subject_name(seen, f.subject, tr, regions),
                          orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
@@ -421,6 +423,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
+                    regions=region_rows(seen, tr.marking()),
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=model.version,
                     entry=dict(version.summary(shadowed, tr), etag=model.version),

@@ -111,6 +111,9 @@ class View:
     graph_title: str = ""
     #: the graph says its numbers are made up (``g.graph["illustrative"]``): the page says so
     illustrative: bool = False
+    #: a merged graph's regions as the page lists them (set by build_view:
+    #: :func:`polku.present.merged.region_rows`)
+    regions: list[dict[str, Any]] = field(default_factory=list)
     #: the smallest zoom the page opens at (None: fit the whole picture): a tall picture
     #: fitted whole would shrink its labels past reading, so it opens at its top instead
     min_scale: float | None = None

@@ -23,6 +23,7 @@ import networkx as nx
 from polku.errors import Choices, PolkuError
 from polku.graph import nodes_of, title as graph_title
 from polku.present.i18n import N_, Translator, translator
+from polku.present.merged import region_rows
 from polku.present.messages import message
 from polku.present.views.ecosystem import CLUSTER_BY, CLUSTER_THRESHOLD, ecosystem_view
 from polku.present.views.facts import Facts, View, finding_list
@@ -177,6 +178,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     v.lang = tr.lang
     v.graph_title = graph_title(g, tr.lang)
     v.illustrative = bool(g.graph.get("illustrative"))
+    v.regions = region_rows(g, tr)
     if focus is not None:
         narrow(v, g, focus, depth, tr)
         if v.cluster and len(v.nodes) <= cluster_threshold:
