@@ -519,3 +519,36 @@ def test_the_command_line_and_the_api_say_the_texts_plainly(titled_fi, titled_cl
     for path in ("/api/graphs", "/api/graphs/keski-uusimaa"):
         r = titled_client.get(path, params={"lang": "sv"})
         assert r.status_code == 200 and TITLE_FI in r.text and not MARKS.search(r.text), path
+
+
+def test_an_edit_forms_option_says_its_language_when_it_has_one(client, region) -> None:
+    """An <option> holds text only: one of a name and its id (a code in no language), or a
+    referral between two names of one language, says that language whole; one that mixes
+    names of two languages, or a name with the page's words (a role), stays the page's."""
+    _, names = region
+    page = client.get("/graphs/keski-uusimaa", params={"lang": "sv"}, headers=HTML).text
+    assert f'<option value="ips" lang="fi">{names["ips"]} (ips)</option>' in page
+    mixed = re.search(r'<option value="ref-ips-avoin-tyo"([^>]*)>([^<]*)</option>', page)
+    assert mixed.group(1) == "" and names["ips"] in mixed.group(2)  # Finnish → Swedish
+    role = re.search(r'<option value="hus-psykiatria~ips~participant"([^>]*)>', page)
+    assert role.group(1) == ""
+    fi = client.get("/graphs/keski-uusimaa", params={"lang": "fi"}, headers=HTML).text
+    assert f'<option value="ips">{names["ips"]} (ips)</option>' in fi
+    # a referral between two Finnish names: its id is a code, so the option is Finnish whole
+    from polku.graph import add_edge, new_graph
+    from polku.server.pages import FORMS, form_keys
+
+    g = new_graph()
+    g.add_node("a", type="service", name="Ohjaamo")
+    g.add_node("b", type="service", name="Työpaja", name_sv="Verkstad")
+    g.add_node("c", type="service", name="Klubitalo")
+    for rid, dst in (("r1", "c"), ("r2", "b")):
+        g.add_node(rid, type="referral")
+        add_edge(g, rid, "a", "from")
+        add_edge(g, rid, dst, "to")
+    form = next(f for f in FORMS if f.id == "referral")
+    keys = dict(form_keys(g, form, translator("sv").marking()))
+    assert langmarks.html(f"<option>{keys['r1']}</option>") == \
+        '<option lang="fi">r1: Ohjaamo → Klubitalo</option>'
+    assert langmarks.html(f"<option>{keys['r2']}</option>") == \
+        "<option>r2: Ohjaamo → Verkstad</option>"

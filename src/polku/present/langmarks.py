@@ -1,4 +1,5 @@
-"""Names marked with the language they are in, for HTML (WCAG 2.1 3.1.2 Language of Parts).
+"""Names (and other text picked by language: titles, descriptions, regions) marked with the
+language they are in, for HTML (WCAG 2.1 3.1.2 Language of Parts).
 
 A Swedish or English page names a node in the page's language where the graph gives that
 name (``name_sv``/``name_en``), else by its primary name, which is Finnish. A screen reader
