@@ -171,11 +171,12 @@ def test_marks_become_markup_only_where_markup_may_stand() -> None:
     assert '<title>Väg · Nuorten &lt;polku&gt;</title>' in page  # text only: plain
     assert '<a href="/x" title="Nuorten &lt;polku&gt;" aria-label="Öppna Nuorten &lt;polku&gt;" lang="fi">' \
         in page
-    assert '<li>Väg <span lang="fi">Nuorten &lt;polku&gt;</span>, <span lang="fi">' in page
+    # the space before a name goes inside its element (a line breaks where it did)
+    assert '<li>Väg<span lang="fi"> Nuorten &lt;polku&gt;</span>,<span lang="fi"> ' in page
     assert '<option value="p" lang="fi">' in page and "<option>Väg Nuorten" in page
     assert '<textarea lang="fi">' in page and '<!-- Nuorten &lt;polku&gt; -->' in page
     assert 'var x = "Nuorten &lt;polku&gt;";' in page
-    assert '<text>Väg <tspan lang="fi">' in page and '<title lang="fi">' in page
+    assert '<text>Väg<tspan lang="fi"> ' in page and '<title lang="fi">' in page
     assert '<desc>Väg Nuorten &lt;polku&gt;</desc>' in page  # in SVG only text takes a tspan
     assert '<br><span lang="fi">' in page  # a void element holds nothing: a span
     # a name cannot forge a mark of its own, and a page without marks is as it was
@@ -273,7 +274,7 @@ def test_the_report_marks_in_html_and_keeps_markdown_and_csv_plain(region, tmp_p
     page = html.read_text(encoding="utf-8")
     assert unmarked_names(page, names) == [] and name_marks(page)
     assert not re.search(r"[\ue000-\ue002]", page)
-    assert '<span lang="fi">IPS-työhönvalmennus</span>' in page
+    assert '<span lang="fi"> IPS-työhönvalmennus</span>' in page
     text = md.read_text(encoding="utf-8")
     assert names["ips"] in text and not MARKS.search(text)
     csv_link = re.search(r'href="data:text/csv;charset=utf-8,([^"]+)"', page).group(1)
@@ -419,7 +420,7 @@ def test_served_pages_mark_a_finnish_title_and_description(titled_client, lang) 
     assert ips_description() in marked_texts(table)
     view = titled_client.get("/graphs/keski-uusimaa/view", headers=HTML,
                              params={"view": "ecosystem", "lang": lang}).text
-    assert f'<span lang="fi">{TITLE_FI}</span>' in view  # the view's heading
+    assert f'<span lang="fi"> {TITLE_FI}</span></h1>' in view  # the view's heading
     import json
 
     block = re.search(r'<script type="application/json" class="pv-data">(.*?)</script>',
@@ -448,15 +449,15 @@ def test_the_plan_views_mark_its_finnish_words(plan_fi, tmp_path, lang) -> None:
     run("render", plan_fi, "--view", "plan", "--lang", lang, "-o", plan)
     page = timeline.read_text(encoding="utf-8")
     assert not RAW_MARKS.search(page)
-    assert '<span lang="fi">Oma suunnitelma</span></h1>' in page
+    assert '<span lang="fi"> Oma suunnitelma</span></h1>' in page
     goal = re.search(r'<text [^>]*class="gantt-goal"([^>]*)>([^<]*)</text>', page)
     assert goal.group(1) == ' lang="fi"' and goal.group(2).startswith("Luodaan")
     label = re.search(r'<text [^>]*class="gantt-label">([^<]*)<tspan lang="fi">([^<]*)</tspan>',
                       page)
-    assert label.group(1) == "1.1 " and label.group(2).startswith("Tilannekuva 1")
-    assert re.search(r'<td>1\.1 <span lang="fi">Tilannekuva 1: [^<]*</span></td>', page)
+    assert label.group(1) == "1.1" and label.group(2).startswith(" Tilannekuva 1")
+    assert re.search(r'<td>1\.1<span lang="fi"> Tilannekuva 1: [^<]*</span></td>', page)
     drawn = plan.read_text(encoding="utf-8")
-    assert '<span lang="fi">Oma suunnitelma</span></h1>' in drawn
+    assert '<span lang="fi"> Oma suunnitelma</span></h1>' in drawn
     import json
 
     block = re.search(r'<script type="application/json" class="pv-data">(.*?)</script>',
@@ -479,7 +480,7 @@ def test_the_written_pages_mark_a_finnish_title_and_region(titled_fi, tmp_path) 
     report, md = tmp_path / "r.html", tmp_path / "r.md"
     run("report", titled_fi, "--lang", "sv", "-o", report)
     page = report.read_text(encoding="utf-8")
-    assert f'<h1>polku-rapport: <span lang="fi">{TITLE_FI}</span></h1>' in page
+    assert f'<h1>polku-rapport:<span lang="fi"> {TITLE_FI}</span></h1>' in page
     run("report", titled_fi, "--lang", "sv", "-o", md)
     assert TITLE_FI in md.read_text(encoding="utf-8")
     assert not MARKS.search(md.read_text(encoding="utf-8"))
