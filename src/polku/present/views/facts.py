@@ -302,7 +302,10 @@ class Facts:
         for lang in LANGUAGES:
             other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
             if lang != tr.lang and other and other != shown:
-                lines.append(f"{tr(IN_LANGUAGE[lang])}: {tr.mark(str(other), lang)}")
+                # the primary name is in the node's name_lang where the data says so
+                extra = d.get("extra") if lang == DEFAULT_LANG else None
+                written = (extra.get("name_lang") if isinstance(extra, dict) else None) or lang
+                lines.append(f"{tr(IN_LANGUAGE[lang])}: {tr.mark(str(other), written)}")
         none = tr("– (none)")
         if t == "actor":
             k = d.get("kind", "other")
