@@ -284,7 +284,9 @@ def test_server_pages_fall_back_to_the_finnish_title_and_name(client) -> None:
     page = client.get("/graphs/untranslated?lang=sv").text
     assert f">{html.escape(FI)}</h1>" in page
     index = client.get("/?lang=sv").text
-    assert f'untranslated?lang=sv">{html.escape(FI)}</a>' in index
+    # the Finnish title says its language on a Swedish page (WCAG 3.1.2)
+    assert f'untranslated?lang=sv" lang="fi">{html.escape(FI)}</a>' in index
+    assert f' lang="fi">{html.escape(FI)}</h1>' in page
     assert f'ku?lang=sv">{html.escape(SV)}</a>' in index
     view = client.get(f"/graphs/untranslated/view?view=path:{PATH}&lang=sv").text
     assert html.escape(PATH_FI) in view and html.escape(PATH_SV) not in view

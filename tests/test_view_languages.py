@@ -16,6 +16,7 @@ from polku.present import views as render
 from polku.analyses.findings import find
 from polku.graph import add_edge
 from polku.present.i18n import IN_LANGUAGE, translator
+from polku.present import langmarks
 from polku.io.workbook import write_workbook
 from render_graph import demo_graph
 
@@ -133,7 +134,8 @@ def test_labels_come_from_name_sv_and_name_en(g, findings, lang):
     tr = translator(lang)
     for other, name in others.items():
         # "in Swedish: …" in the reader's language, never a bare language code
-        said = f"{tr(IN_LANGUAGE[other])}: {name}"
+        # (the name marked with its language, which is not the page's: WCAG 3.1.2)
+        said = f"{tr(IN_LANGUAGE[other])}: {langmarks.marked(name, other)}"
         assert (said in tip) == (other != lang), (lang, other, tip)
         assert f"\n{other}: " not in tip
     # and so do the segment filter and the web UI's menu

@@ -96,6 +96,9 @@ LABEL_LANGUAGES = ("fi", "sv", "en")
 #: the languages a graph's title is translated to: ``title_sv``, ``title_en`` beside the
 #: primary ``title`` (as ``name_sv``, ``name_en`` beside a node's ``name``)
 TITLE_LANGUAGES = ("sv", "en")
+#: the language of the workbook's text columns (names, titles, descriptions) unless a row's
+#: ``<column>_lang`` says otherwise; ``zxx`` (BCP 47) is text in no language
+DEFAULT_TEXT_LANG, NO_LANGUAGE = "fi", "zxx"
 
 
 #: what a merged graph keeps of each region's graph sheet (``g.graph["regions"]``): its
@@ -262,8 +265,33 @@ def title(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = No
     >>> g.graph["title_sv"] = "Mellersta Nylands ekosystem"; title(g, "sv"), title(g, "fi")
     ('Mellersta Nylands ekosystem', 'Keski-Uudenmaan ekosysteemi')
     """
+    return titled(g, lang, untitled)[0]
+
+
+def titled(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = None
+           ) -> tuple[str, str | None]:
+    """:func:`title` and the language it is written in, as data: ``lang`` where the graph
+    sheet gives a title in it, else the primary title's (Finnish, unless the graph's extra
+    column ``title_lang`` says otherwise), ``None`` for a graph named by its id (a code in
+    no language) or a title in no language (``zxx``). A page marks a title in another
+    language than its own with it (:meth:`polku.present.i18n.Translator.title`).
+
+    >>> g = new_graph("keski-uusimaa"); g.graph["title"] = "Keski-Uudenmaan ekosysteemi"
+    >>> titled(g, "sv"), titled(new_graph("x"), "sv")
+    (('Keski-Uudenmaan ekosysteemi', 'fi'), ('x', None))
+    >>> g.graph["title_sv"] = "Mellersta Nylands ekosystem"; titled(g, "sv")
+    ('Mellersta Nylands ekosystem', 'sv')
+    """
     translated = g.graph.get(f"title_{lang}") if lang in TITLE_LANGUAGES else None
-    return str(translated or g.graph.get("title") or untitled or g.graph.get("name", "graph"))
+    if translated:
+        return str(translated), str(lang)
+    primary = g.graph.get("title")
+    if primary:
+        extra = g.graph.get("extra")
+        own = extra.get("title_lang") if isinstance(extra, dict) else None
+        own = str(own or DEFAULT_TEXT_LANG)
+        return str(primary), None if own == NO_LANGUAGE else own
+    return str(untitled or g.graph.get("name", "graph")), None
 
 
 def referrals(g: nx.MultiDiGraph) -> Iterator[Referral]:

@@ -224,12 +224,92 @@ class Translator:
     def label(self, g: nx.MultiDiGraph, node: str) -> str:
         """The node's label in this language (:meth:`name`'s text); a translator that
         marks (:meth:`marking`) marks a label in another language with that language."""
-        text, lang = self.name(g, node)
+        return self.mark(*self.name(g, node))
+
+    def mark(self, text: str, lang: str | None) -> str:
+        """``text``, written in ``lang``, as this translator shows it: marked with its
+        language when this translator marks (:meth:`marking`) and ``lang`` is another than
+        the reader's, else as it is. Every text picked by language with a fallback goes
+        through here (names, titles, descriptions, regions), so a page marks them alike.
+
+        >>> sv = translator("sv").marking()
+        >>> sv.mark("Nuoret", "fi") == "\ue000fi\ue001Nuoret\ue002", sv.mark("Unga", "sv")
+        (True, 'Unga')
+        >>> translator("sv").mark("Nuoret", "fi"), sv.mark("keusote", None)
+        ('Nuoret', 'keusote')
+        """
         if self.marks and lang is not None and lang != self.lang:
             from polku.present.langmarks import marked
 
             return marked(text, lang)
         return text
+
+    def title(self, g: nx.MultiDiGraph, untitled: str | None = None) -> str:
+        """What the graph is called in this language (:func:`polku.graph.title`), marked
+        with its language where it falls back to another (a Swedish page of a graph titled
+        in Finnish only).
+
+        >>> from polku.graph import new_graph
+        >>> g = new_graph("x"); g.graph["title"] = "Ekosysteemi"
+        >>> translator("sv").title(g), translator("sv").marking().title(g)[:4]
+        ('Ekosysteemi', '\ue000fi\ue001')
+        """
+        from polku.graph import titled
+
+        return self.mark(*titled(g, self.lang, untitled))
+
+    def text(self, g: nx.MultiDiGraph, node: str, column: str) -> Name | None:
+        """A node's free text (``description``, ``legal_basis``, a plan measure's
+        ``actions`` …) for a reader of this language, and the language it is written in:
+        the text in the reader's language where the graph gives one (the extra column
+        ``description@sv``, as CPSV-AP and PTV data bring it), else the column as written,
+        in the workbook's language (Finnish, unless the row's ``<column>_lang`` says
+        otherwise); ``None`` where the node has none. A list (a measure's ``parts``) is
+        joined by commas.
+
+        >>> from polku.graph import new_graph
+        >>> g = new_graph(); g.add_node("s", type="service", description="Työnhaun tuki")
+        >>> g.add_node("t", type="service", description="Stöd", extra={"description_lang": "sv"})
+        >>> g.add_node("u", type="service", description="Tuki", extra={"description@en": "Help"})
+        >>> en = translator("en")
+        >>> en.text(g, "s", "description"), en.text(g, "t", "description")
+        (Name(text='Työnhaun tuki', lang='fi'), Name(text='Stöd', lang='sv'))
+        >>> en.text(g, "u", "description"), en.text(g, "s", "note")
+        (Name(text='Help', lang='en'), None)
+        """
+        from polku.graph import DEFAULT_TEXT_LANG, NO_LANGUAGE
+
+        data = g._node.get(node)
+        if data is None:
+            return None
+        extra = data.get("extra")
+        extra = extra if isinstance(extra, dict) else {}
+        own = str(extra.get(f"{column}_lang") or DEFAULT_TEXT_LANG)
+        if own != self.lang and extra.get(f"{column}@{self.lang}"):
+            return Name(str(extra[f"{column}@{self.lang}"]), self.lang)
+        value = data.get(column)
+        if isinstance(value, (list, tuple)):
+            value = ", ".join(str(v) for v in value if v not in (None, ""))
+        if value in (None, ""):
+            return None
+        return Name(str(value), None if own == NO_LANGUAGE else own)
+
+    def said(self, g: nx.MultiDiGraph, node: str, column: str) -> str:
+        """:meth:`text` as this translator shows it (marked with its language on a page
+        of another; empty where the node has none)."""
+        found = self.text(g, node, column)
+        return self.mark(*found) if found is not None else ""
+
+    def region(self, g: nx.MultiDiGraph) -> str | None:
+        """The graph's region as :func:`region_name` names it, marked with its language
+        where that is another than the reader's; ``None`` for a graph that names none."""
+        found = region_named(g, self.lang)
+        return None if found is None else self.mark(*found)
+
+    def area(self, text: str | None) -> str:
+        """An area named in free text as :func:`area_name` names it, marked with its
+        language where that is another than the reader's."""
+        return self.mark(*area_named(text, self.lang))
 
     def day(self, value: Any) -> str:
         """A date (a ``date`` or its ISO text) as people of this language write it:
@@ -438,13 +518,29 @@ def area_name(text: str | None, lang: str) -> str:
     >>> area_name("Hyvinge", "fi"), area_name("Kirkonkylä", "sv"), area_name("UUSIMAA", "fi")
     ('Hyvinkää', 'Kirkonkylä', 'UUSIMAA')
     """
+    return area_named(text, lang).text
+
+
+def area_named(text: str | None, lang: str) -> Name:
+    """:func:`area_name` and the language that name is in: ``lang`` where polku knows the
+    area (or the text is already its name in ``lang``), else the text as written, in the
+    workbook's language (Finnish).
+
+    >>> area_named("Keski-Uusimaa", "sv"), area_named("Kirkonkylä", "sv")
+    (Name(text='Mellersta Nyland', lang='sv'), Name(text='Kirkonkylä', lang='fi'))
+    >>> area_named("", "sv")
+    Name(text='', lang=None)
+    """
+    from polku.graph import DEFAULT_TEXT_LANG
     from polku.io.areas import area_names
 
     text = text or ""
     names = area_names(text)
-    if lang not in names or names[lang].lower() == text.strip().lower():
-        return text
-    return names[lang]
+    if lang not in names:
+        return Name(text, DEFAULT_TEXT_LANG if text.strip() else None)
+    if names[lang].lower() == text.strip().lower():
+        return Name(text, lang)
+    return Name(names[lang], lang)
 
 
 def region_name(g: "nx.MultiDiGraph", lang: str) -> str | None:
@@ -459,7 +555,8 @@ def region_name(g: "nx.MultiDiGraph", lang: str) -> str | None:
     >>> g.graph["region_en"] = "Central Uusimaa region"; region_name(g, "en")
     'Central Uusimaa region'
     """
-    return sheet_region_name(g.graph, lang)
+    found = region_named(g, lang)
+    return None if found is None else found.text
 
 
 def sheet_region_name(sheet: Mapping[str, Any], lang: str) -> str | None:
@@ -469,13 +566,32 @@ def sheet_region_name(sheet: Mapping[str, Any], lang: str) -> str | None:
     >>> sheet_region_name({"region": "Keski-Suomi"}, "sv"), sheet_region_name({}, "fi")
     ('Mellersta Finland', None)
     """
+    found = sheet_region_named(sheet, lang)
+    return None if found is None else found.text
+
+
+def region_named(g: "nx.MultiDiGraph", lang: str) -> Name | None:
+    """:func:`region_name` and the language it is written in (the reader's for the
+    sheet's ``region_sv``/``region_en`` and for an area polku knows, else Finnish).
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.graph["region"] = "Kirkonkylä"
+    >>> region_named(g, "sv"), region_named(g, "fi")
+    (Name(text='Kirkonkylä', lang='fi'), Name(text='Kirkonkylä', lang='fi'))
+    """
+    return sheet_region_named(g.graph, lang)
+
+
+def sheet_region_named(sheet: Mapping[str, Any], lang: str) -> Name | None:
+    """:func:`region_named` of a graph sheet (a graph's own attributes, or one region's of
+    a merged graph)."""
     from polku.graph import TITLE_LANGUAGES
 
     given = sheet.get(f"region_{lang}") if lang in TITLE_LANGUAGES else None
     if given:
-        return str(given)
+        return Name(str(given), lang)
     primary = sheet.get("region")
-    return None if primary in (None, "") else area_name(str(primary), lang)
+    return None if primary in (None, "") else area_named(str(primary), lang)
 
 
 def merged_region_names(g: "nx.MultiDiGraph", lang: str) -> dict[str, str]:

@@ -1,4 +1,5 @@
-"""Names marked with the language they are in, for HTML (WCAG 2.1 3.1.2 Language of Parts).
+"""Names (and other text picked by language: titles, descriptions, regions) marked with the
+language they are in, for HTML (WCAG 2.1 3.1.2 Language of Parts).
 
 A Swedish or English page names a node in the page's language where the graph gives that
 name (``name_sv``/``name_en``), else by its primary name, which is Finnish. A screen reader
@@ -11,7 +12,8 @@ How the language travels from the picker to the HTML: a translator that marks
 private-use characters with its language between them (:func:`marked`); the wrapped text
 survives every join, f-string and ``format`` between the picker and the template (a finding
 message names its nodes inside a sentence), and the page, once rendered, turns each wrapped
-name into markup (:func:`html`): a ``<span lang>`` in text, ``lang`` on the element it fills,
+name into markup (:func:`html`): a ``<span lang>`` in text (the space before it inside, so
+that a line breaks where it did), ``lang`` on the element it fills,
 a ``<tspan lang>`` in SVG text, and plain text where no markup may stand (an attribute, the
 page's ``<title>``). The language itself is data from the picker, never read off the text.
 Plain-text outputs (the command line, JSON, markdown, CSV) use a translator that does not
@@ -21,7 +23,7 @@ mark, or :func:`unmarked`.
 >>> unmarked("Väg: " + m), pieces("Väg: " + m)
 ('Väg: Ohjaamo-polku', [('Väg: ', None), ('Ohjaamo-polku', 'fi')])
 >>> html('<p title="' + m + '">Väg: ' + m + '</p><td>' + m + '</td>')
-'<p title="Ohjaamo-polku">Väg: <span lang="fi">Ohjaamo-polku</span></p><td lang="fi">Ohjaamo-polku</td>'
+'<p title="Ohjaamo-polku">Väg:<span lang="fi"> Ohjaamo-polku</span></p><td lang="fi">Ohjaamo-polku</td>'
 """
 
 from __future__ import annotations
@@ -97,8 +99,23 @@ def _with_lang(tag: str, lang: str) -> str:
     return f'{tag[:end]} lang="{lang}"{tag[end:]}'
 
 
+#: a marked text and the one space before it, which goes inside its element: Chromium
+#: breaks a line at a space before an element of another language otherwise than at the
+#: same space inside it, so a table cell ("1.2 Tilannekuva …") could wrap where it did not
+_SPACED = re.compile(" ?" + _MARKED.pattern)
+
+
 def _spans(text: str, tag: str) -> str:
-    return _MARKED.sub(lambda m: f'<{tag} lang="{m.group(1)}">{m.group(2)}</{tag}>', text)
+    """``text`` with each marked text in a ``<tag lang>``, the space before it inside.
+
+    >>> _spans("Väg " + marked("Polku", "fi"), "span")
+    'Väg<span lang="fi"> Polku</span>'
+    """
+    def element(m: re.Match) -> str:
+        space = " " if m.group(0).startswith(" ") else ""
+        return f'<{tag} lang="{m.group(1)}">{space}{m.group(2)}</{tag}>'
+
+    return _SPACED.sub(element, text)
 
 
 def html(page: str) -> str:
@@ -112,7 +129,7 @@ def html(page: str) -> str:
     '<select><option value="p" lang="fi">Polku</option></select>'
     >>> html('<svg><text x="1">Väg ' + marked("Polku", "fi") + '</text><title>'
     ...      + marked("Polku", "fi") + '</title></svg>')
-    '<svg><text x="1">Väg <tspan lang="fi">Polku</tspan></text><title lang="fi">Polku</title></svg>'
+    '<svg><text x="1">Väg<tspan lang="fi"> Polku</tspan></text><title lang="fi">Polku</title></svg>'
     """
     if OPEN not in page:
         return _MARKS.sub("", page) if BETWEEN in page or CLOSE in page else page

@@ -19,29 +19,28 @@ from typing import Any
 import networkx as nx
 
 from polku.graph import regions
-from polku.present.i18n import DEFAULT_LANG, Translator, sheet_region_name
+from polku.present.i18n import DEFAULT_LANG, Translator, sheet_region_named
 
 
 def region_rows(g: nx.MultiDiGraph, tr: Translator) -> list[dict[str, Any]]:
     """The regions of the merged graph ``g``, in the order of their ids, each as a page
     shows it to a reader of ``tr``'s language: ``id``, ``region`` (the region it describes,
-    :func:`polku.present.i18n.sheet_region_name`; '' when it names none), ``title`` (in
+    :func:`polku.present.i18n.sheet_region_named`; '' when it names none), ``title`` (in
     that language where the region gives one, else its primary title, else its id),
     ``source`` ('' when it names none) and ``illustrative``. A translator that marks
-    (:meth:`~polku.present.i18n.Translator.marking`) marks a primary title read on a page
-    of another language with the title's language. ``[]`` for a graph that was not merged.
+    (:meth:`~polku.present.i18n.Translator.marking`) marks a primary title or a region name
+    read on a page of another language with its language. ``[]`` for a graph that was not merged.
     """
     rows = []
     for sheet in regions(g):
         own = sheet.get(f"title_{tr.lang}") if tr.lang != DEFAULT_LANG else None
         title = str(own or sheet.get("title") or sheet["id"])
         lang = (sheet.get("extra") or {}).get("title_lang", DEFAULT_LANG)
-        if tr.marks and not own and sheet.get("title") and lang != tr.lang:
-            from polku.present.langmarks import marked
-
-            title = marked(title, lang)
+        if not own and sheet.get("title"):
+            title = tr.mark(title, lang)
+        region = sheet_region_named(sheet, tr.lang)
         rows.append({"id": str(sheet["id"]),
-                     "region": sheet_region_name(sheet, tr.lang) or "",
+                     "region": "" if region is None else tr.mark(*region),
                      "title": title,
                      "source": str(sheet.get("source") or ""),
                      "illustrative": bool(sheet.get("illustrative"))})

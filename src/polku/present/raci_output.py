@@ -19,7 +19,6 @@ from typing import Callable
 import networkx as nx
 from markupsafe import Markup, escape
 
-from polku.graph import title as graph_title
 from polku.io import atomic
 from polku.io.workbook import neutral
 from polku.present.langmarks import html as marked_html, unmarked
@@ -116,7 +115,7 @@ def raci_worded(m: Raci, g: nx.MultiDiGraph, tr: Translator) -> Raci:
     cells = tuple(replace(c, note="\n".join(owner if line == OWNER_NOTE else line
                                             for line in c.note.split("\n")))
                   if c.note else c for c in m.cells)
-    return replace(m, rows=rows, cells=cells, title=graph_title(g, tr.lang),
+    return replace(m, rows=rows, cells=cells, title=tr.title(g),
                    actor_labels={a: tr.label(g, a) for a in m.actors})
 
 

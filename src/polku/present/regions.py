@@ -9,7 +9,9 @@ import io
 from html import escape
 from typing import Any
 
-from polku.present.i18n import Translator, kind_name, translator
+from polku.graph import DEFAULT_TEXT_LANG
+from polku.present import langmarks
+from polku.present.i18n import Name, Translator, kind_name, translator
 from polku.words import N_
 
 #: measure -> (its label, how it is written: count, share, days, ratio, rate)
@@ -53,20 +55,35 @@ def region_names(regions: list[dict[str, Any]], lang: str | None = None) -> list
     ...                "region_name_sv": "Mellersta Finland"}], "sv")
     ['Mellersta Finland']
     """
-    def said(r: dict[str, Any], key: str) -> Any:
-        # a title, or a region named by its title for want of a region: in the reader's
-        # language where the graph gives it
-        if key == "title" or (key == "region_name" and r.get(key) == r.get("title")):
-            return r.get(f"title_{lang}") or r.get(key)
-        if key == "region_name":  # the region's Swedish or English name where there is one
-            return r.get(f"region_name_{lang}") or r.get(key)
-        return r.get(key)
+    return [name.text for name in regions_named(regions, lang)]
+
+
+def regions_named(regions: list[dict[str, Any]], lang: str | None = None) -> list[Name]:
+    """:func:`region_names` and the language each is written in: ``lang`` where the graph
+    gives the name in it, else the graph sheet's own (Finnish); an id is in none.
+
+    >>> regions_named([{"region": "a", "title": "A", "region_name": "Keski-Suomi",
+    ...                 "region_name_sv": "Mellersta Finland"},
+    ...                {"region": "b", "title": "B", "region_name": "Kainuu"}], "sv")
+    [Name(text='Mellersta Finland', lang='sv'), Name(text='Kainuu', lang='fi')]
+    """
+    def said(r: dict[str, Any], key: str) -> Name:
+        if key in ("title", "region_name"):
+            # a title, or a region named by its title for want of a region: in the reader's
+            # language where the graph gives it; the region's Swedish or English name
+            # where there is one
+            own = "title" if key == "title" or r.get(key) == r.get("title") else key
+            if lang and r.get(f"{own}_{lang}"):
+                return Name(str(r[f"{own}_{lang}"]), lang)
+            if r.get(key) and r.get(key) != r["region"]:
+                return Name(str(r[key]), DEFAULT_TEXT_LANG)
+        return Name(str(r.get(key) or r["region"]), None)
 
     for key in ("region_name", "title", "region"):
-        names = [str(said(r, key) or r["region"]) for r in regions]
-        if len(set(names)) == len(names):
+        names = [said(r, key) for r in regions]
+        if len({n.text for n in names}) == len(names):
             return names
-    return [r["region"] for r in regions]
+    return [Name(r["region"], None) for r in regions]
 
 
 def _kind_rate(kind: str, tr: Translator) -> str:
@@ -103,7 +120,7 @@ def regions_table(result: dict[str, Any], tr: Translator | None = None) -> list[
     (per 10,000 people), a column per region."""
     tr = tr or translator()
     regions = result["regions"]
-    rows = [[tr("figure")] + region_names(regions, tr.lang)]
+    rows = [[tr("figure")] + [tr.mark(*n) for n in regions_named(regions, tr.lang)]]
     for m in result["measures"]:
         label, how = MEASURE_WORDS[m]
         rows.append([tr(label)] + [_value(r.get(m), how, tr) for r in regions])
@@ -127,7 +144,8 @@ def regions_text(result: dict[str, Any], tr: Translator | None = None) -> str:
 
 def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
     notes = [tr("{region}: illustrative data, not real figures").format(region=name)
-             for name, r in zip(region_names(result["regions"], tr.lang), result["regions"])
+             for name, r in zip([tr.mark(*n) for n in regions_named(result["regions"], tr.lang)],
+                                result["regions"])
              if r["illustrative"]]
     if result.get("min_cell"):
         notes.append(tr("Segments under {n} people are left out of the totals.").format(
@@ -170,7 +188,7 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
         panels.append((_kind_rate(kind, tr), "rate",
                        [r["findings_per_10k"].get(kind, 0) if r["findings_per_10k"] else None
                         for r in regions]))
-    names = region_names(regions, tr.lang)
+    names = regions_named(regions, tr.lang)
     cols, pw, bar, gap, line = 3, 300, 22, 8, 15
     # a title wraps rather than run into the next panel (about 7 px a bold character at 12 px)
     titles = [_wrapped(label, 38) for label, _, _ in panels]
@@ -195,12 +213,14 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
         out.append('<text font-weight="600" fill="#1a1a1a">' + "".join(
             f'<tspan x="8" y="{18 + k * line}">{e(t)}</tspan>' for k, t in enumerate(titles[i]))
             + "</text>")
-        for j, (name, v) in enumerate(zip(names, values)):
+        for j, ((name, lang), v) in enumerate(zip(names, values)):
             y = head + 4 + j * (bar + gap)
             # a long name cut short keeps the whole one on hover (18 characters fit before
-            # the bar: 'Mellersta Finland', 'Central Uusimaa' whole)
-            shown = e(name) if len(name) <= 18 else (
-                f"<title>{e(name)}</title>{e(name[:17])}…")
+            # the bar: 'Mellersta Finland', 'Central Uusimaa' whole); cut as plain text,
+            # then marked with its language
+            shown = e(tr.mark(name, lang)) if len(name) <= 18 else (
+                f"<title>{e(tr.mark(name, lang))}</title>"
+                f"<tspan>{e(tr.mark(name[:17] + '…', lang))}</tspan>")
             out.append(f'<text x="8" y="{y + 15}" fill="#1a1a1a">{shown}</text>')
             length = (v / top * 120) if isinstance(v, (int, float)) and top > 0 else 0
             out.append(f'<rect x="130" y="{y}" width="{length:.1f}" height="{bar}" '
@@ -215,7 +235,7 @@ def small_multiples_svg(result: dict[str, Any], tr: Translator | None = None) ->
 def regions_html(result: dict[str, Any], tr: Translator | None = None) -> str:
     """The comparison as one self-contained page: the chart, the table, what is illustrative
     and what was left out (nothing fetched: a Content-Security-Policy blocks it)."""
-    tr = tr or translator()
+    tr = (tr or translator()).marking()  # a page: a name in another language marked
     e = escape
     rows = regions_table(result, tr)
     head = "".join(f'<th scope="col">{e(c)}</th>' for c in rows[0])
@@ -228,7 +248,7 @@ def regions_html(result: dict[str, Any], tr: Translator | None = None) -> str:
              "th,td{border:1px solid #868e96;padding:.3rem .6rem}td{text-align:right}"
              "thead th{background:#e9ecef}tbody th{text-align:left;font-weight:normal}"
              "svg{max-width:100%;height:auto}")
-    return (f'<!DOCTYPE html>\n<html lang="{tr.html_lang}"><head><meta charset="utf-8">'
+    page = (f'<!DOCTYPE html>\n<html lang="{tr.html_lang}"><head><meta charset="utf-8">'
             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
             'style-src \'unsafe-inline\'">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
@@ -237,3 +257,5 @@ def regions_html(result: dict[str, Any], tr: Translator | None = None) -> str:
             + f"<figure>{small_multiples_svg(result, tr)}</figure>"
             + f"<table><caption>{e(title)}</caption><thead><tr>{head}</tr></thead>"
             + f"<tbody>{body}</tbody></table></main></body></html>\n")
+    # a region named in another language than the page's is marked with it (WCAG 3.1.2)
+    return langmarks.html(page)

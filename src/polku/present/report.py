@@ -30,7 +30,7 @@ from polku.analyses.accountable import by_actor
 from polku.errors import Phrase, PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
-from polku.graph import summary, title as graph_title
+from polku.graph import summary
 from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.decisions import decisions
@@ -109,7 +109,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                            long_wait_days=long_wait_days)
     return {
         "graph": g.graph.get("name", "graph"),
-        "title": graph_title(g, tr.lang),
+        "title": tr.title(g),
         "illustrative": bool(g.graph.get("illustrative")),
         "generated": tr.datetime(datetime.now(timezone.utc)),
         "decisions": first_page,

@@ -29,13 +29,13 @@ def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[
     """:func:`polku.analyses.describe.describe` with its title, segments, their entries
     (``entry_names``) and outcomes named in ``tr``'s language, its region and the areas its
     nodes serve as the reader names them (Mellersta Nyland, hela landet)."""
-    from polku.present.i18n import area_name, region_name
-
-    # the graph sheet's title in the reader's language where it gives one
-    title = g.graph.get(f"title_{tr.lang}") if tr.lang in TITLE_LANGUAGES else None
-    return dict(info, title=title or info.get("title"),
-                region=region_name(g, tr.lang) if info.get("region") else info.get("region"),
-                regions=list(dict.fromkeys(area_name(r, tr.lang) for r in info["regions"])),
+    # the graph sheet's title and region in the reader's language where it gives one, else
+    # as written (marked with its language by a page's translator)
+    titled = info.get("title") or (tr.lang in TITLE_LANGUAGES and g.graph.get(f"title_{tr.lang}"))
+    title = tr.title(g) if titled else info.get("title")
+    return dict(info, title=title,
+                region=tr.region(g) if info.get("region") else info.get("region"),
+                regions=list(dict.fromkeys(tr.area(r) for r in info["regions"])),
                 segments=[dict(s, name=tr.label(g, s["id"]),
                                      entry_names=[tr.label(g, e) for e in s["entries"]])
                                 for s in info["segments"]],

@@ -20,7 +20,7 @@ from markupsafe import escape
 
 from polku.io import workbook
 from polku.errors import PolkuError
-from polku.graph import nodes_of, title as graph_title
+from polku.graph import nodes_of
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present import langmarks
@@ -46,10 +46,11 @@ from polku.server.store import GraphStore, Version
 PAGE = responses(400, 404, 409)
 
 
-def shown(g: nx.MultiDiGraph | None, name: str | None, lang: str) -> str | None:
-    """A graph as its pages name it to a reader of ``lang``: its title in that language
-    (the graph sheet's ``title_sv``/``title_en``), else its primary title, else its id."""
-    return graph_title(g, lang, name) if g is not None else name
+def shown(g: nx.MultiDiGraph | None, name: str | None, tr: Translator) -> str | None:
+    """A graph as its pages name it to a reader of ``tr``'s language: its title in that
+    language (the graph sheet's ``title_sv``/``title_en``), else its primary title, marked
+    with its language (a page's translator marks), else its id."""
+    return tr.title(g, name) if g is not None else name
 
 
 def environment() -> Environment:
@@ -148,6 +149,12 @@ def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translato
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
+    """The rows an edit form may change, as its ``<option>``s say them: a node by its name
+    and id, a referral by its id and ends, a responsibility by its actor, subject and
+    role. An option holds text only, so no part of it can say its language (WCAG 3.1.2):
+    one made of names of one language and codes (ids are codes in no language) says that
+    language whole (``<option lang="fi">Ohjaamo (ohjaamo)</option>``); one that mixes a
+    name with words of the page (a role) or names of two languages stays in the page's."""
     if form.sheet == "followups":
         return [(k, k) for k in sorted(g.graph.get("followups") or {})]
     if form.sheet == "responsibilities":
@@ -165,9 +172,15 @@ def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str,
             for _, v, k in g.out_edges(n, data="kind"):
                 ends.setdefault(k, v)
             src, dst = ends.get("from", ""), ends.get("to", "")
-            out.append((n, f"{n}: {tr.label(g, src)} → {tr.label(g, dst)}"))
+            names = [tr.name(g, src), tr.name(g, dst)]
+            langs = {x.lang for x in names if x.lang is not None}
+            if len(langs) == 1:  # names of one language and the id, a code: said whole
+                out.append((n, tr.mark(f"{n}: {names[0].text} → {names[1].text}", langs.pop())))
+            else:
+                out.append((n, f"{n}: {tr.label(g, src)} → {tr.label(g, dst)}"))
         else:
-            out.append((n, f"{tr.label(g, n)} ({n})"))
+            name = tr.name(g, n)
+            out.append((n, tr.mark(f"{name.text} ({n})", name.lang)))
     return out
 
 
@@ -370,7 +383,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         stale = problem_worded(of.problem, language.tr) if of is not None else None
         illustrative = g is not None and bool(g.graph.get("illustrative"))
         # the graph's title from its graph sheet heads the page; its id stays in the links
-        context.setdefault("graph_title", shown(g, context.get("name"), language.lang))
+        context.setdefault("graph_title", shown(g, context.get("name"), language.tr))
         # names in another language than the page's are marked with theirs (WCAG 3.1.2)
         body = langmarks.html(env.get_template(template).render(
             stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
@@ -417,7 +430,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, version, g,
-                    title=shown(g, name, language.lang), name=name,
+                    title=shown(g, name, language.tr), name=name,
                     choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
                     sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
                     source_kinds=SOURCE_KIND_NAMES,
@@ -477,7 +490,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language)
         page = view_html(v)
         stale = problem_worded(version.problem, language.tr)
-        graph_title = shown(model.graph, name, language.lang)
+        graph_title = shown(model.graph, name, language.tr)
         bar = langmarks.html(env.get_template("viewbar.html").render(
             stale=stale, name=name, view=view, graph_title=graph_title, **language.context()))
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
@@ -530,7 +543,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 error = {"field": e.field, "message": error_message(e, tr)}
         return html("paths.html", language, version, g, status=400 if error else 200,
                     title=tr("Path explorer: {graph}").format(
-                        graph=shown(g, name, language.lang)), name=name,
+                        graph=shown(g, name, language.tr)), name=name,
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
                     report=report, error=error)
 
@@ -566,7 +579,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                                        who=who, calibrate=calibrate)
         except ApiError as e:
             error = e
-        title = tr("What if: {graph}").format(graph=shown(g, name, language.lang))
+        title = tr("What if: {graph}").format(graph=shown(g, name, language.tr))
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
@@ -588,7 +601,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                             model.published(who).graph.graph.get("min_cell") or MIN_CELL, tr)
         return html("bottlenecks.html", language, version, g,
                     title=tr("Bottlenecks: {graph}").format(
-                        graph=shown(g, name, language.lang)), name=name,
+                        graph=shown(g, name, language.tr)), name=name,
                     ranking=ranking, note=note)
 
     @router.get("/graphs/{name}/raci", response_class=HTMLResponse, responses=PAGE)
@@ -610,7 +623,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         choices = [(c, tr(RACI_SUBJECTS[c])) for c in SUBJECT_CHOICES]
         return html("raci.html", language, version, model.graph,
                     title=tr("Responsibility matrix (RACI): {graph}").format(
-                        graph=shown(model.graph, name, language.lang)),
+                        graph=shown(model.graph, name, language.tr)),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
     # named graphs: an unknown one is a 404, one that cannot be read a 409 (compare_served)
@@ -629,7 +642,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     rows=regions_table(result, tr) if result else [],
                     chart=small_multiples_svg(result, tr) if result else "",
                     notes=_notes(result, tr) if result else [], problems=problems,
-                    not_regions=[graph_title(store.model(n)[0].graph, tr.lang)
+                    not_regions=[tr.title(store.model(n)[0].graph)
                                  for n in not_regions],
                     graphs=graphs or "")
 
@@ -668,7 +681,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         }
         return html("ptv.html", language, version, g,
                     title=tr("{graph} and the national service catalogue (PTV)").format(
-                        graph=shown(g, name, language.lang)), name=name, writable=writable,
+                        graph=shown(g, name, language.tr)), name=name, writable=writable,
                     words=words,
                     source=version.source.shown, upload_bytes=most,
                     upload_mb=most >> 20)
@@ -712,7 +725,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                         key=lambda a: langmarks.unmarked(a[1]).casefold()) if g is not None else []
         return html("changes.html", language, version, g, show_who=who == EDITOR,
                     status=400 if error else 200,
-                    title=tr("Changes: {graph}").format(graph=shown(g, name, language.lang)),
+                    title=tr("Changes: {graph}").format(graph=shown(g, name, language.tr)),
                     name=name, changes=[change_shown(c, g, tr)
                                         for c in changes_for(who, changes)],
                     action_names=ACTION_NAMES, since=since or "", review=review, error=error,

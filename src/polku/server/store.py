@@ -217,12 +217,13 @@ class Version:
         counts, and its title and a broken source's ``problem`` in ``tr``'s language
         (Finnish without one, as every text of the API), a people cell named, never
         quoted."""
-        from polku.graph import summary, title
+        from polku.graph import summary
         from polku.present.i18n import translator
 
         return {"name": self.source.name,
                 "id": self.graph.graph.get("name") if self.graph is not None else None,
-                "title": title(self.graph, (tr or translator()).lang)
+                # a page's translator marks a title in another language (the API's does not)
+                "title": (tr or translator()).title(self.graph)
                 if self.graph is not None else None,
                 "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from polku.graph import new_graph, title as graph_title
+from polku.graph import new_graph
 from polku.present.i18n import N_, Translator, translator
 from polku.present.messages import subject_name
 from polku.present.views.facts import View, legend_edge, legend_node
@@ -94,8 +94,8 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
         edge["title"] = said[st] + "\n\n" + edge.get("title", "")
         edge["diff"] = st
     f = result["findings"]
-    v.title = tr("Changes: {a} → {b}").format(a=graph_title(a, tr.lang),
-                                              b=graph_title(b, tr.lang))
+    page = tr.marking()  # the title is HTML: a title in another language marked with it
+    v.title = tr("Changes: {a} → {b}").format(a=page.title(a), b=page.title(b))
     v.subtitle = tr("{added} added, {removed} removed, {changed} changed; findings {created} "
                     "created, {resolved} resolved").format(
         added=len(result["added"]), removed=len(result["removed"]),

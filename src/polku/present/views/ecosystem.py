@@ -12,7 +12,7 @@ from typing import Any
 import networkx as nx
 
 from polku.present.i18n import area_name
-from polku.graph import nodes_of, title as graph_title
+from polku.graph import nodes_of
 from polku.present.views.facts import (EDGE_COLOURS, NO_PROVIDER_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, plain_edge, referral_legend, scaled, shape_legend, spread_parallel)
 
 CLUSTER_THRESHOLD = 1500
@@ -102,7 +102,7 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
     nseg = len(nodes_of(g, "segment"))
     return View(
         kind="ecosystem",
-        title=tr("Ecosystem · {name}").format(name=graph_title(g, tr.lang)),
+        title=tr("Ecosystem · {name}").format(name=tr.title(g)),
         subtitle=tr("{actors} actors · {services} services · {segments} segments · "
                     "{referrals} referrals").format(
             actors=len(nodes_of(g, "actor")), services=len(nodes_of(g, "service")),

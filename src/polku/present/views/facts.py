@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, nodes_of
-from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, area_name,
+from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
                                 kind_name, role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 from polku.words import ACTOR_KIND_NAMES
@@ -300,17 +300,21 @@ class Facts:
         kind = type_title(t, tr) if t in TYPE_LABELS else t
         lines = [f"{kind}: {self.name(n)}", f"{tr('id')}: {n}"]
         # The name in the other languages, where the graph gives one ("in Swedish: …").
+        # Each is written in the language it is given in, and marked so on a page of another.
+        shown = tr.name(g, n).text
         for lang in LANGUAGES:
             other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
-            if lang != tr.lang and other and other != tr.name(g, n).text:
-                lines.append(f"{tr(IN_LANGUAGE[lang])}: {other}")
+            if lang != tr.lang and other and other != shown:
+                # the primary name is in the node's name_lang where the data says so
+                extra = d.get("extra") if lang == DEFAULT_LANG else None
+                written = (extra.get("name_lang") if isinstance(extra, dict) else None) or lang
+                lines.append(f"{tr(IN_LANGUAGE[lang])}: {tr.mark(str(other), written)}")
         none = tr("– (none)")
         if t == "actor":
             k = d.get("kind", "other")
             lines.append(tr("Kind: {kind}").format(kind=tr(ACTOR_KIND_NAMES[k]) if k in ACTOR_KIND_NAMES else k))
             if d.get("region"):
-                lines.append(tr("Region: {region}").format(
-                    region=area_name(str(d["region"]), tr.lang)))
+                lines.append(tr("Region: {region}").format(region=tr.area(str(d["region"]))))
             parent = self.targets(n, "part_of")
             if parent:
                 lines.append(tr("Part of: {names}").format(names=names_text(g, parent, tr)))
@@ -344,10 +348,11 @@ class Facts:
                 lines.append(tr("Addresses: {names}").format(names=names_text(g, needs, tr)))
             if d.get("entry"):
                 lines.append(tr("Entry point: yes"))
+            # free text, in the workbook's language: marked with it on a page of another
             if d.get("method"):
-                lines.append(tr("Method: {text}").format(text=d["method"]))
+                lines.append(tr("Method: {text}").format(text=tr.said(g, n, "method")))
             if d.get("legal_basis"):
-                lines.append(tr("Legal basis: {text}").format(text=d["legal_basis"]))
+                lines.append(tr("Legal basis: {text}").format(text=tr.said(g, n, "legal_basis")))
         elif t == "segment":
             if d.get("size") is not None:
                 lines.append(tr("Size: {n} people").format(n=num(d["size"])))
@@ -365,8 +370,9 @@ class Facts:
                 lines.append(tr("Factor: {factor}").format(factor=d["factor"]))
         elif t == "referral":
             lines += self._referral_lines(n)[2:]
-        if d.get("description"):
-            lines.append(f"{d['description']}")
+        description = tr.said(g, n, "description")
+        if description:
+            lines.append(description)
         lines += finding_lines(self.findings.get(n, []), tr)
         return "\n".join(lines)
 

@@ -19,7 +19,7 @@ from typing import Any
 import networkx as nx
 
 from polku.analyses.plan_findings import plan_tally
-from polku.graph import nodes_of, targets, title as graph_title
+from polku.graph import nodes_of, targets
 from polku.present.i18n import Translator, role_name, translator
 from polku.present.views.facts import (SEVERITY_COLOURS, TYPE_COLOURS, Facts, View, darker, finding_lines, legend_edge, legend_node, names_text)
 
@@ -75,11 +75,15 @@ def measure_tooltip(g: nx.MultiDiGraph, facts: Facts, m: str) -> str:
     if roles.get("participant"):
         lines.append(tr("Participants: {names}").format(
             names=names_text(g, roles["participant"], tr)))
+    # the plan's own words (free text, in the plan's language): marked with it on a page
+    # of another
     if d.get("deferred"):
+        deferred = tr.text(g, m, "deferred_text")
         lines.append(tr("Division of work: still to be agreed")
-                     + (f" (“{d['deferred_text'].splitlines()[0]}”)" if d.get("deferred_text") else ""))
+                     + (f" (“{tr.mark(deferred.text.splitlines()[0], deferred.lang)}”)"
+                        if deferred else ""))
     if d.get("parts"):
-        lines.append(tr("Parts: {parts}").format(parts=", ".join(d["parts"])))
+        lines.append(tr("Parts: {parts}").format(parts=tr.said(g, m, "parts")))
     subjects = targets(g, m, "subject")
     if subjects:
         lines.append(tr("Works on: {names}").format(names=names_text(g, subjects, tr)))
@@ -91,7 +95,7 @@ def measure_tooltip(g: nx.MultiDiGraph, facts: Facts, m: str) -> str:
     if risks:
         lines.append(tr("Risks ({n}):").format(n=len(risks)))
         for r in risks:
-            mit = g.nodes[r].get("mitigation")
+            mit = tr.said(g, r, "mitigation")
             lines.append(f"  • {tr.label(g, r)}" + (f" → {mit}" if mit else ""))
     lines += finding_lines(facts.findings.get(m, []), tr)
     return "\n".join(lines)
@@ -101,7 +105,7 @@ def _goal_node(g: nx.MultiDiGraph, goal: str, tr: Translator, **extra: Any) -> d
     d = g.nodes[goal]
     title = [tr("Goal {id}: {name}").format(id=goal, name=tr.label(g, goal))]
     if d.get("subthemes"):
-        title.append(tr("Sub-themes: {text}").format(text=d["subthemes"]))
+        title.append(tr("Sub-themes: {text}").format(text=tr.said(g, goal, "subthemes")))
     n_measures = len([m for m in nodes_of(g, "measure") if goal in targets(g, m, "in_goal")])
     title.append(tr.ngettext("{n} measure", "{n} measures", n_measures).format(n=n_measures))
     node = {"id": goal, "gid": goal, "ptype": "goal", "shape": "box",
@@ -184,7 +188,7 @@ def plan_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     ]
     tally = plan_tally(g)  # counted as the findings and the timeline count
     return View(
-        kind="plan", title=tr("Plan · {name}").format(name=graph_title(g, tr.lang)),
+        kind="plan", title=tr("Plan · {name}").format(name=tr.title(g)),
         # each count in its own words (one measure, 18 measures), the findings' counts after
         # their names: 'päävastuu puuttuu: 0' reads in every language, '0 with no lead' not
         subtitle=" · ".join((

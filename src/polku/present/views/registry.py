@@ -176,7 +176,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                       cluster_by=cluster_by, eco=eco, today=today)
     v = VIEWS[name].build(g, facts, request)
     v.lang = tr.lang
-    v.graph_title = graph_title(g, tr.lang)
+    v.graph_title = tr.title(g)
     v.illustrative = bool(g.graph.get("illustrative"))
     v.regions = region_rows(g, tr)
     if focus is not None:

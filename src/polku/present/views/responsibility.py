@@ -10,7 +10,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from polku.graph import nodes_of, responsibilities, title as graph_title
+from polku.graph import nodes_of, responsibilities
 from polku.analyses.raci import marks
 from polku.present.i18n import role_name
 from polku.present.messages import subject_name
@@ -78,7 +78,7 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     many = sum(1 for m in marked.values() if m == "several-leads")
     return View(
         kind="responsibility",
-        title=tr("Responsibilities · {name}").format(name=graph_title(g, tr.lang)),
+        title=tr("Responsibilities · {name}").format(name=tr.title(g)),
         subtitle=tr("{actors} actors · {subjects} subjects · {no_lead} with no lead · "
                     "{many} with several leads").format(
             actors=len(actors), subjects=len(subjects), no_lead=no_lead, many=many),

@@ -31,7 +31,7 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from polku.analyses.plan_findings import plan_tally
-from polku.graph import title as graph_title
+from polku.graph import DEFAULT_TEXT_LANG
 from polku.present.i18n import Translator, translator
 from polku.analyses.schedule import month_index, month_name, plan_schedule
 from polku.present.views.facts import KIND_COLOURS, SEVERITY_COLOURS, Facts, View
@@ -57,6 +57,9 @@ TODAY_CHAR = 7.5
 BAR_HEIGHT = 18
 #: characters of a measure's title that fit its label at 13 px beside the number
 LABEL_CHARS = 56
+#: the language of a milestone's words: they are read off the plan's text around a Finnish
+#: month name (:func:`polku.analyses.schedule.milestones`)
+MILESTONE_LANG = DEFAULT_TEXT_LANG
 
 
 @dataclass(frozen=True)
@@ -167,22 +170,28 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
     table: list[dict[str, Any]] = []
     y = float(AXIS_HEIGHT)
     for goal in schedule["goals"]:
-        title = (goal["title"] if goal["title"]
-                 else tr("Measures with no goal"))
+        # goals and measures by their names in the reader's language, else in the plan's
+        # (each line and label marked with it: one language per text element)
+        title, lang = (tr.name(g, goal["id"]) if goal["title"]
+                       else (tr("Measures with no goal"), None))
         lines = _wrap(title, int(layout.width / 7.6), 2)
         body.append(f'<rect x="0" y="{y:.1f}" width="{layout.width:.1f}" '
                     f'height="{GOAL_HEIGHT - 4}" class="gantt-goalband"/>')
         for i, line in enumerate(lines):
-            body.append(_svg_text(8, y + 16 + i * 16, line, "gantt-goal"))
+            body.append(_svg_text(8, y + 16 + i * 16, tr.mark(line, lang), "gantt-goal"))
         y += GOAL_HEIGHT
         for m in goal["measures"]:
-            label = f"{measure_number(m['id'])} {m['title']}"
+            number = measure_number(m["id"])
+            name, lang = tr.name(g, m["id"])
+            label = f"{number} {tr.mark(name, lang)}"
             leads = tuple(m["leads"])
             marks = set(m["findings"])
             body.append(f'<g class="gantt-row" data-measure="{escape(m["id"])}">')
             body.append(f'<title>{escape(label)}</title>')
-            body.append(_svg_text(8, y + ROW_HEIGHT / 2 + 5, _short(label, LABEL_CHARS),
-                                  "gantt-label"))
+            # shortened as plain text (the marks are no characters a reader sees)
+            short_name = _short(name, LABEL_CHARS - len(number) - 1)
+            body.append(_svg_text(8, y + ROW_HEIGHT / 2 + 5,
+                                  f"{number} {tr.mark(short_name, lang)}", "gantt-label"))
             if m["start"]:
                 x0, x1 = layout.x(m["start"]), layout.x(m["end"]) + MONTH_WIDTH
                 cls = ["gantt-bar"]
@@ -214,7 +223,8 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                                 f'<title>{escape(ms["label"])} · {ms["month"]}</title>'
                                 f'<polygon points="{cx:.1f},{cy - 10:.1f} {cx + 10:.1f},{cy:.1f} '
                                 f'{cx:.1f},{cy + 10:.1f} {cx - 10:.1f},{cy:.1f}"/>'
-                                + _svg_text(cx + 13, cy - 6, ms["label"], "gantt-mslabel")
+                                + _svg_text(cx + 13, cy - 6, tr.mark(ms["label"], MILESTONE_LANG),
+                                            "gantt-mslabel")
                                 + '</g>')
             else:
                 body.append(_svg_text(layout.left + 6, y + ROW_HEIGHT / 2 + 5,
@@ -228,8 +238,9 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                           "leads": ", ".join(tr.label(g, a) for a in leads) or tr("no lead"),
                           "participants": ", ".join(tr.label(g, a) for a in m["participants"]),
                           "marks": _marks_text(marks, m["deferred"], tr),
-                          "milestones": "; ".join(f"{tr.month(ms['month'])} {ms['label']}"
-                                                  for ms in m["milestones"])})
+                          "milestones": "; ".join(
+                              f"{tr.month(ms['month'])} {tr.mark(ms['label'], MILESTONE_LANG)}"
+                              for ms in m["milestones"])})
             y += ROW_HEIGHT
     bottom = y + 8
     axis = _axis(layout, 0, bottom, tr)
@@ -249,7 +260,7 @@ def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -
                       + _svg_text(tx - 6 if right else tx + 6, 14, text, "gantt-todaylabel",
                                   text_anchor="end" if right else "start") + '</g>']
     height = bottom + 4
-    title = tr("Plan timeline · {graph}").format(graph=graph_title(g, tr.lang))
+    title = tr("Plan timeline · {graph}").format(graph=tr.title(g))
     svg = (f'<svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img" '
            f'aria-labelledby="gantt-title" width="{layout.width:.0f}" height="{height:.0f}" '
            f'viewBox="0 0 {layout.width:.0f} {height:.0f}">'
