@@ -154,7 +154,9 @@ def validate(source: str = GraphArg, quiet: bool = Quiet,
                  "Exit 1 on a workbook's warnings too (an unknown column or sheet whose name "
                  "is close to a known one), as in a repository's checks.")),
              lang: Optional[str] = Lang) -> None:
-    """Check a workbook or graph; list every problem and exit 1 if there are any."""
+    """Check a workbook or graph; list every problem and exit 1 if there are any. A
+    workbook's warnings (a column or sheet polku does not read though its name is close to
+    one it does) follow the problems; they fail the check only with --strict."""
     from polku.io.unknown_names import workbook_warnings
     from polku.io.validate import validate as run
 

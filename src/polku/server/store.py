@@ -285,7 +285,7 @@ class Entry:
 def warnings_of(source: Source) -> tuple[PolkuError, ...]:
     """The warnings of a workbook source (none for any other), its files named as the
     server names them (relative to the served folder)."""
-    if source.kind not in ("workbook", "xlsx"):
+    if source.kind == "neo4j":
         return ()
     from polku.io.unknown_names import workbook_warnings
 
