@@ -22,7 +22,7 @@ from polku.cli.options import (ChangeLogOption, ExportFormat, GraphArg, Lang, Lo
                                check_format, file_audience, for_file, left_out_note,
                                model_of, save_imported, steps_in, wrote)
 from polku.cli.plan import plan_app
-from polku.cli.problems import long_running, reports_errors
+from polku.cli.problems import fail, long_running, reports_errors, says_own_warnings, warn
 from polku.cli.ptv import ptv_app
 from polku.errors import Phrase, PolkuError, PolkuErrors, Said, os_reason
 from polku.gcpause import settle
@@ -144,17 +144,43 @@ def export(
 
 
 @app.command(help=N_(
-    "Check a workbook or graph; list every problem and exit 1 if there are any."))
+    "Check a workbook or graph; list every problem and exit 1 if there are any. A workbook's "
+    "warnings (a column or sheet polku does not read though its name is close to one it "
+    "does) follow the problems; they fail the check only with --strict."))
 @reports_errors
+@says_own_warnings
 def validate(source: str = GraphArg, quiet: bool = Quiet,
+             strict: bool = typer.Option(False, "--strict", help=N_(
+                 "Exit 1 on a workbook's warnings too (an unknown column or sheet whose name "
+                 "is close to a known one), as in a repository's checks.")),
              lang: Optional[str] = Lang) -> None:
-    """Check a workbook or graph; list every problem and exit 1 if there are any."""
+    """Check a workbook or graph; list every problem and exit 1 if there are any. A
+    workbook's warnings (a column or sheet polku does not read though its name is close to
+    one it does) follow the problems; they fail the check only with --strict."""
+    from polku.io.unknown_names import workbook_warnings
     from polku.io.validate import validate as run
 
-    with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
-        g = run(source, progress=progress)
     tr = translator(lang)
-    typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=g.number_of_nodes()))
+    warnings = workbook_warnings(source)
+    try:
+        with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
+            g = run(source, progress=progress)
+    except PolkuError as e:  # the problems first, then the warnings that may explain them
+        fail(e, tr, validate, warnings)
+    warn(warnings, tr)
+    n = g.number_of_nodes()
+    if not warnings:
+        typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=n))
+        return
+    w = len(warnings)
+    if strict:
+        typer.echo(tr.ngettext("error: {source} has {w} warning and --strict fails on it",
+                               "error: {source} has {w} warnings and --strict fails on them",
+                               w).format(source=source, w=w), err=True)
+        raise typer.Exit(1)
+    typer.echo(tr.ngettext("{source}: valid ({n} nodes), {w} warning",
+                           "{source}: valid ({n} nodes), {w} warnings", w).format(
+        source=source, n=n, w=w))
 
 
 @app.command(help=N_(

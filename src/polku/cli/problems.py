@@ -1,6 +1,9 @@
 """The command line's problems: bad input (:class:`polku.errors.PolkuError`) and failing
 file operations as one clear line each on stderr, in the reader's language, naming the
-option the reader typed; the exit status; a closed pipe ended quietly."""
+option the reader typed; the exit status; a closed pipe ended quietly. And the warnings of
+a workbook a command reads (:func:`polku.io.unknown_names.workbook_warnings`: a column or
+sheet polku does not read though it looks meant), once, on stderr, before the command's
+own output, so that the findings that follow from a typo are read with their cause."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import inspect
 import os
 import sys
 from contextlib import nullcontext
-from typing import Callable, NoReturn, TypeVar
+from typing import Any, Callable, Mapping, NoReturn, Sequence, TypeVar
 
 import typer
 
@@ -37,11 +40,52 @@ def reader_language(lang: str | None = None) -> Translator:
     return translator()
 
 
-def fail(error: PolkuError, tr: Translator | None = None, command: Callable | None = None
-         ) -> None:
+#: the parameters of the commands that name a graph to read (a workbook among them gets
+#: its warnings said): ``polku findings SOURCE``, ``polku diff A B``, ``polku merge SOURCES``,
+#: ``polku import WORKBOOK_PATH``, ``polku eventlog --graph``
+GRAPH_PARAMETERS = ("source", "sources", "workbook_path", "graph", "a", "b")
+
+
+def warn(warnings: Sequence[PolkuError], tr: Translator) -> None:
+    """Print ``warnings`` on stderr, one line each (``warning: FILE, sheet …: …``), in
+    ``tr``'s language; at most :data:`MAX_PROBLEMS_SHOWN`, then how many more."""
+    from polku.present.i18n import error_text
+
+    for w in warnings[:MAX_PROBLEMS_SHOWN]:
+        typer.echo(tr("warning: {problem}").format(problem=error_text(w, tr)), err=True)
+    if len(warnings) > MAX_PROBLEMS_SHOWN:
+        typer.echo(tr("warning: … and {n} more").format(n=len(warnings) - MAX_PROBLEMS_SHOWN),
+                   err=True)
+
+
+def workbooks_read(arguments: Mapping[str, Any]) -> list[PolkuError]:
+    """The warnings of every workbook among a command's graph arguments
+    (:data:`GRAPH_PARAMETERS`), each workbook once."""
+    from polku.io.unknown_names import workbook_warnings
+
+    out: list[PolkuError] = []
+    seen: set[str] = set()
+    for name in GRAPH_PARAMETERS:
+        value = arguments.get(name)
+        for source in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(source, (str, os.PathLike)) and str(source) not in seen:
+                seen.add(str(source))
+                out += workbook_warnings(source)
+    return out
+
+
+def says_own_warnings(func: F) -> F:
+    """Mark a command that prints the warnings of the workbook it reads itself (``polku
+    validate``: after the errors, and counted in its verdict)."""
+    func.own_warnings = True  # type: ignore[attr-defined]
+    return func
+
+
+def fail(error: PolkuError, tr: Translator | None = None, command: Callable | None = None,
+         warnings: Sequence[PolkuError] = ()) -> None:
     """Print the problems of ``error`` on stderr, one line each (at most
     :data:`MAX_PROBLEMS_SHOWN`, then how many more), in ``tr``'s language (English
-    without one: :func:`reader_language`), and exit 1."""
+    without one: :func:`reader_language`), then ``warnings`` (:func:`warn`), and exit 1."""
     from polku.present.i18n import error_message, error_text
 
     tr = tr or reader_language()
@@ -56,6 +100,11 @@ def fail(error: PolkuError, tr: Translator | None = None, command: Callable | No
         typer.echo(tr("error: … and {n} more problems (fix the first ones; later ones often "
                       "follow from them)").format(n=len(problems) - MAX_PROBLEMS_SHOWN),
                    err=True)
+    warn(warnings, tr)
+    if warnings:
+        typer.echo(tr("note: {note}").format(note=tr(
+            "a misspelt sheet or column (the warnings) may be the cause of the problems "
+            "above")), err=True)
     raise typer.Exit(1)
 
 
@@ -90,13 +139,20 @@ def reports_errors(func: F) -> F:
 
     A command that answers once and exits runs with the cyclic garbage collector paused
     (:func:`polku.gcpause.gc_paused`): what it allocates is freed by reference counting, and
-    the collector's walks over a national graph were a tenth of ``polku findings``."""
+    the collector's walks over a national graph were a tenth of ``polku findings``.
+
+    A command that reads a workbook (:data:`GRAPH_PARAMETERS`) says its warnings first, on
+    stderr, unless it serves (``polku serve``: the pages show them) or says them itself
+    (:func:`says_own_warnings`)."""
     pause = nullcontext if getattr(func, "long_running", False) else gc_paused
+    warns = not (getattr(func, "long_running", False) or getattr(func, "own_warnings", False))
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         try:
             with pause():
+                if warns:
+                    warn(workbooks_read(kwargs), reader_language(kwargs.get("lang")))
                 return func(*args, **kwargs)
         except PolkuError as e:
             fail(e, reader_language(kwargs.get("lang")), func)

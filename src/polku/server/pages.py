@@ -24,7 +24,7 @@ from polku.graph import nodes_of
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present import langmarks
-from polku.present.i18n import N_, Translator, error_message, merged_region_names
+from polku.present.i18n import N_, Translator, error_message, error_text, merged_region_names
 from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
@@ -381,12 +381,16 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
         stale = problem_worded(of.problem, language.tr) if of is not None else None
+        # the workbook's names polku does not read though they look meant: beside every
+        # page of the graph, as the broken source is, so a finding they cause is read
+        # with its cause
+        warned = [error_text(w, language.tr) for w in of.warnings] if of is not None else []
         illustrative = g is not None and bool(g.graph.get("illustrative"))
         # the graph's title from its graph sheet heads the page; its id stays in the links
         context.setdefault("graph_title", shown(g, context.get("name"), language.tr))
         # names in another language than the page's are marked with theirs (WCAG 3.1.2)
         body = langmarks.html(env.get_template(template).render(
-            stale=stale, illustrative=illustrative, state_names=STATE_NAMES,
+            stale=stale, warned=warned, illustrative=illustrative, state_names=STATE_NAMES,
             severity_names=SEVERITY_NAMES, refused=status >= 400, **language.context(),
             **context))
         return HTMLResponse(body, status_code=status,

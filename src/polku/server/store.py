@@ -47,7 +47,7 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, revert, row_changes, source_label,
                                  write_lock)
-from polku.errors import PolkuError, os_problem
+from polku.errors import PolkuError, PolkuErrors, os_problem
 from polku.io import atomic
 from polku.privacy import published_error
 from polku.words import N_
@@ -55,8 +55,8 @@ from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
-from polku.server.contract import (ApiError, Problem, invalid, problem_worded, relative,
-                                   shown_path)
+from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_of,
+                                   relative, shown_path)
 
 #: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
 #: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
@@ -182,13 +182,19 @@ class Version:
     #: its index and findings, computed once when first asked and shared by every route
     #: and language (:class:`polku.ops.model.Model`); also keeps the version's sheets
     model: Model | None = field(default=None, repr=False, compare=False)
+    #: what its workbook names that polku does not read though it looks meant
+    #: (:func:`polku.io.unknown_names.workbook_warnings`), files named relative to the
+    #: served folder: shown beside the graph, never a reason to refuse it
+    warnings: tuple[PolkuError, ...] = ()
 
     @classmethod
     def loaded(cls, source: Source, graph: nx.MultiDiGraph, etag: str,
                stamp: object) -> "Version":
-        """A version read or written whole: no problem, a model of its own."""
+        """A version read or written whole: no problem, a model of its own, and the
+        warnings of its workbook."""
         return cls(source, graph, etag, stamp, None,
-                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), Model(graph, etag))
+                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), Model(graph, etag),
+                   warnings_of(source))
 
     def broken(self, stamp: object, problem: PolkuError) -> "Version":
         """This version served on (its graph, ETag and model) while its source, now at
@@ -214,9 +220,10 @@ class Version:
 
     def summary(self, shadowed: list[str], tr: Any = None) -> dict[str, Any]:
         """What the API says of this version: state, source, what it shadows, its ETag and
-        counts, and its title and a broken source's ``problem`` in ``tr``'s language
-        (Finnish without one, as every text of the API), a people cell named, never
-        quoted."""
+        counts, and its title, a broken source's ``problem`` and its workbook's
+        ``warnings`` (each as a problem of a refused row is listed: ``message`` located,
+        ``text``, ``sheet``, ``row``, ``field`` the column) in ``tr``'s language (Finnish
+        without one, as every text of the API), a people cell named, never quoted."""
         from polku.graph import summary
         from polku.present.i18n import translator
 
@@ -228,6 +235,7 @@ class Version:
                 "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,
                 "problem": problem_worded(self.problem, tr or translator()),
+                "warnings": problems_of(PolkuErrors(list(self.warnings)), tr or translator()),
                 "etag": self.etag,
                 "counts": summary(self.graph) if self.graph is not None else None}
 
@@ -273,6 +281,16 @@ class Entry:
 
     def summary(self, shadowed: list[str], tr: Any = None) -> dict[str, Any]:
         return self.version.summary(shadowed, tr)
+
+
+def warnings_of(source: Source) -> tuple[PolkuError, ...]:
+    """The warnings of a workbook source (none for any other), its files named as the
+    server names them (relative to the served folder)."""
+    if source.kind == "neo4j":
+        return ()
+    from polku.io.unknown_names import workbook_warnings
+
+    return tuple(relative(w, source.root) for w in workbook_warnings(source.location))
 
 
 def _files(source: Source) -> list[Path]:

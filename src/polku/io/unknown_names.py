@@ -1,0 +1,202 @@
+"""What a workbook names that polku does not read: warnings, never errors.
+
+A column polku does not know is kept as an extra property, and a sheet it does not know is
+not read (``docs/workbook.md``). Both are right for what a designer added on purpose, and
+both lose a figure without a word when the name is a typo: ``capacity_per_mont`` keeps
+every capacity as an extra column, so the capacity findings vanish; ``referals.csv`` is
+never read. So every name is compared with the known ones, and a workbook gets
+:func:`workbook_warnings`: one :class:`polku.errors.Note` (file, sheet, row 1, column, a
+catalogued template) for
+
+- an unknown column whose name is close to a known column of its sheet that the header
+  lacks (another case, a space or hyphen for ``_``, a typo, ``name_se`` for ``name_sv``),
+  with a "did you mean";
+- a CSV file or .xlsx sheet that is no sheet of polku's: not read, with a "did you mean"
+  where a known sheet the workbook lacks is close (hidden files and files that are not CSV
+  are no sheets and are passed over).
+
+A name the reader's own errors already point at (a missing required column or sheet, with
+its hint) gets no warning beside it. Only names and header rows are read: cheap, and never
+an error of its own (what cannot be read is the reader's to say).
+
+>>> [n.message for n in column_warnings("w/services.csv", "services",
+...                                     ["id", "name", "capacity_per_mont", "contact_unit"])]
+["unknown column 'capacity_per_mont', kept as an extra column: did you mean 'capacity_per_month'?"]
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from pathlib import Path
+from typing import Iterable
+
+from polku.errors import Note
+from polku.io.workbook import SHEETS, _utf8_lines, is_workbook
+from polku.privacy import find_hetu
+from polku.words import N_
+
+#: how close (difflib's ratio, after folding case and separators) a name must be to a
+#: known one to be taken for a typo of it: ``provider`` for ``providers`` is 0.94,
+#: ``referals`` for ``referrals`` 0.94, ``notes`` for ``needs`` 0.6
+CUTOFF = 0.8
+#: language suffixes written for one polku reads: ``name_se`` is Swedish (``name_sv``),
+#: ``name_fi`` the primary (Finnish) ``name``; any other suffix (``name_de``,
+#: ``description_sv``) is a language column of its own, kept on purpose
+LANGUAGE_ALIASES = {"se": "sv", "sw": "sv", "swe": "sv", "sve": "sv", "ruotsi": "sv",
+                    "eng": "en", "gb": "en", "uk": "en", "fi": "", "fin": "", "suomi": ""}
+
+COLUMN_WARNING = N_("unknown column '{name}', kept as an extra column: did you mean "
+                    "'{known}'?")
+SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets")
+CLOSE_SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets; "
+                         "did you mean '{known}'?")
+
+
+def folded(name: str) -> str:
+    """A name as it is compared: lower case, spaces, hyphens and dots as ``_``.
+
+    >>> folded(" Capacity per-month ")
+    'capacity_per_month'
+    """
+    return re.sub(r"[\s.\-]+", "_", name.strip().casefold())
+
+
+def meant(name: str, known: Iterable[str], missing: Iterable[str]) -> str | None:
+    """The name of ``missing`` (known names the workbook lacks) that ``name`` most likely
+    meant, or None; ``known`` is every known name (a language column of a known one is no
+    typo).
+
+    >>> cols = ["id", "name", "name_sv", "name_en", "providers", "description"]
+    >>> meant("provider", cols, ["providers", "name_sv"]), meant("Name SV", cols, ["name_sv"])
+    ('providers', 'name_sv')
+    >>> meant("name_se", cols, ["name_sv"]), meant("name_de", cols, ["name_sv", "name_en"])
+    ('name_sv', None)
+    >>> meant("description_sv", cols, ["description"]), meant("contact_unit", cols, ["name_sv"])
+    (None, None)
+    """
+    missing = sorted(missing)
+    if not missing:
+        return None
+    f = folded(name)
+    by_folded = {folded(m): m for m in missing}
+    if f in by_folded:
+        return by_folded[f]
+    base, sep, code = f.rpartition("_")
+    if sep and base in set(known) and 2 <= len(code) <= 6 and code.isalpha():
+        if code not in LANGUAGE_ALIASES:
+            return None  # a language of its own: name_de, description_sv
+        target = base + ("_" + LANGUAGE_ALIASES[code] if LANGUAGE_ALIASES[code] else "")
+        return target if target in missing else None
+    close = difflib.get_close_matches(f, list(by_folded), n=1, cutoff=CUTOFF)
+    return by_folded[close[0]] if close else None
+
+
+def _quoted(name: str) -> str:
+    """A name as a warning may quote it (never an identity code: a page anyone reads
+    shows it)."""
+    return "(not shown)" if find_hetu(name) is not None else name
+
+
+def column_warnings(file: str, sheet: str, header: list[str]) -> list[Note]:
+    """The warnings of one known sheet's header: each unknown column close to a known
+    column the header lacks (row 1, the column named). A required column the header lacks
+    is the reader's error, with its own hint: no warning points at it too."""
+    columns = SHEETS[sheet].columns
+    known = [c.name for c in columns]
+    required = {c.name for c in columns if c.required}
+    present = set(header)
+    missing = [name for name in known if name not in present]
+    out = []
+    for h in header:
+        if not h or h in known or find_hetu(h) is not None:
+            continue
+        target = meant(h, known, missing)
+        if target is not None and target not in required:
+            out.append(Note(COLUMN_WARNING, params={"name": h, "known": target}, file=file,
+                            sheet=sheet, row=1, column=h))
+    return out
+
+
+def sheet_warnings(names: dict[str, str]) -> list[Note]:
+    """The warnings of a workbook's sheets: ``names`` is every sheet it has (a CSV file's
+    name without ``.csv``, an .xlsx sheet's name) -> its file. Each that is no known sheet
+    is not read; a "did you mean" names a known sheet the workbook lacks that is close (not
+    a required one: its missing is the reader's error, with the same hint)."""
+    known = list(SHEETS)
+    missing = [s for s in known if s not in names]
+    out = []
+    for name, file in sorted(names.items()):
+        if name in SHEETS:
+            continue
+        target = meant(name, known, missing)
+        if target is not None and SHEETS[target].required:
+            continue
+        shown = _quoted(name)
+        if target is None:
+            out.append(Note(SHEET_WARNING, params={"name": shown}, file=file))
+        else:
+            out.append(Note(CLOSE_SHEET_WARNING, params={"name": shown, "known": target},
+                            file=file))
+    return out
+
+
+def workbook_warnings(path: str | Path) -> list[Note]:
+    """Every warning of the workbook at ``path`` (a CSV folder or an .xlsx; anything else
+    has none): its unknown sheets, then its known sheets' unknown columns that look meant,
+    sheet by sheet as :data:`polku.io.workbook.SHEETS` orders them.
+
+    >>> workbook_warnings("graphs/keski-uusimaa")
+    []
+    """
+    path = Path(path)
+    if not is_workbook(path) or not path.exists():
+        return []
+    try:
+        names, headers = _csv_names(path) if path.is_dir() else _xlsx_names(path)
+    except Exception:  # noqa: BLE001 - a workbook that cannot be read is the reader's to say
+        return []
+    out = sheet_warnings(names)
+    for sheet in SHEETS:
+        if sheet in headers:
+            out += column_warnings(names[sheet], sheet, headers[sheet])
+    return out
+
+
+def _csv_names(folder: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """A CSV folder's sheets (file name without ``.csv`` -> file) and the header row of
+    each known one that can be read. Hidden files and what is not a CSV file are passed
+    over."""
+    names: dict[str, str] = {}
+    headers: dict[str, list[str]] = {}
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") or p.suffix.lower() != ".csv" or not p.is_file():
+            continue
+        # the reader reads <sheet>.csv as spelt: SERVICES.CSV is a name of its own
+        name = p.name[:-4] if p.suffix == ".csv" else p.name
+        names[name] = str(p)
+        if name in SHEETS:
+            try:
+                first = next(csv.reader(_utf8_lines(p)), [])
+            except Exception:  # noqa: BLE001 - the reader says what is wrong with it
+                continue
+            headers[name] = [h.strip() for h in first]
+    return names, headers
+
+
+def _xlsx_names(book_path: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """An .xlsx's sheets (name -> the file) and the header row of each known one."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(book_path, read_only=True, data_only=True)
+    try:
+        names = {name: str(book_path) for name in book.sheetnames}
+        headers = {}
+        for name in book.sheetnames:
+            if name in SHEETS:
+                first = next(book[name].iter_rows(max_row=1, values_only=True), ())
+                headers[name] = ["" if h is None else str(h).strip() for h in first]
+        return names, headers
+    finally:
+        book.close()
