@@ -210,10 +210,18 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     return "\n".join(lines)
 
 
+def raci_counts(m: Raci, tr: Translator) -> str:
+    """How many subjects and actors a matrix holds, each in its plural form
+    ("1 kohde, 3 toimijaa")."""
+    return ", ".join((
+        tr.ngettext("{n} subject", "{n} subjects", len(m.rows)).format(
+            n=tr.number(len(m.rows))),
+        tr.ngettext("{n} actor", "{n} actors", len(m.actors)).format(
+            n=tr.number(len(m.actors)))))
+
+
 def _counts(m: Raci, tr: Translator) -> str:
-    return tr("{graph}: {subjects} subjects, {actors} actors").format(
-        graph=m.title or m.graph, subjects=tr.number(len(m.rows)),
-        actors=tr.number(len(m.actors)))
+    return f"{m.title or m.graph}: {raci_counts(m, tr)}"
 
 
 def raci_csv(m: Raci, tr: Translator | None = None) -> str:
