@@ -181,12 +181,12 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),),
     ...          title="Alue")
     >>> print(raci_table(m))
-    RACI Alue: 1 kohdetta, 1 toimijaa (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
+    RACI Alue: 1 kohde, 1 toimija (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
     <BLANKLINE>
     kohde    Kela  merkintä
     Palvelu  P
     >>> print(raci_table(m, translator("en")).splitlines()[0])
-    RACI Alue: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
+    RACI Alue: 1 subject, 1 actor (L = lead, P = participant, C = consulted, I = informed)
     """
     tr = tr or translator()
     codes = role_codes(tr)
