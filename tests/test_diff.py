@@ -91,6 +91,37 @@ def test_diff_text_says_columns_values_and_ids_in_words() -> None:
     assert any(k == "needs" and any(v and "tarve-" in v for v in vals) for k, vals in fields)
 
 
+def test_the_shared_copy_differs_in_every_figure_it_left_out(tmp_path: Path) -> None:
+    """The example beside its JSON-LD copy for others: 22 small figures were left out of
+    the copy, so 22 cells changed (it said "0 muuttunut"), each said to be hidden by the
+    copy — for the owner (--no-suppress: 4 → <5) and, by default, for the public (<5 → <5:
+    the original holds a figure the copy does not, and nothing more). Two copies that both
+    left a figure out show no change there."""
+    shared = tmp_path / "shared.jsonld"
+    assert run("export", EXAMPLE, "--to", "jsonld", "-o", shared).exit_code == 0
+    owner = json.loads(run("diff", EXAMPLE, shared, "--format", "json",
+                           "--no-suppress").stdout)
+    assert len(owner["changed"]) == 22 and not owner["added"] and not owner["removed"]
+    debt = {c["id"]: c for c in owner["changed"]}["ref-diakonia-velkaneuvonta"]
+    assert debt == {"id": "ref-diakonia-velkaneuvonta",
+                    "fields": {"volume_per_month": ["4", "<5"]},
+                    "left_out": {"volume_per_month": "new"}}
+    public = json.loads(run("diff", EXAMPLE, shared, "--format", "json").stdout)
+    assert len(public["changed"]) == 22
+    assert {tuple(v) for c in public["changed"] for v in c["fields"].values()} == {("<5", "<5")}
+    back = json.loads(run("diff", shared, EXAMPLE, "--format", "json").stdout)
+    assert {c["left_out"]["volume_per_month"] for c in back["changed"]} == {"old"}
+    for lang, said in (("fi", "0 muuttunut"), ("sv", "0 ändrade")):
+        text = run("diff", EXAMPLE, shared, "--lang", lang).stdout
+        assert "22 " in text.splitlines()[0] and said not in text.splitlines()[0], text
+    fi = run("diff", EXAMPLE, shared, "--lang", "fi", "--no-suppress").stdout
+    assert "Ohjattuja asiakkaita kuukaudessa: 4 → <5 (piilotettu: jälkimmäinen verkko " \
+           "jättää tämän pienen luvun pois)" in fi, fi
+    sv = run("diff", EXAMPLE, shared, "--lang", "sv").stdout
+    assert "(dold: det andra nätverket utelämnar detta lilla tal)" in sv, sv
+    assert json.loads(run("diff", shared, shared, "--format", "json").stdout)["changed"] == []
+
+
 def test_bad_diff_requests(tmp_path: Path) -> None:
     assert run("diff", EXAMPLE, SECOND, "--format", "yaml").exit_code == 1
     result = run("diff", EXAMPLE, SECOND, "--format", "html")

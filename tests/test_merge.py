@@ -57,7 +57,18 @@ def test_conflicts_are_reported_not_silently_chosen(national: tuple[Path, str]) 
     assert ("conflict: national/kela (business id 0246246-0): name: keski-suomi says 'Kela'; "
             "keski-uusimaa says 'Kansaneläkelaitos (Kela)' (the merged graph keeps "
             "keski-suomi's)") in output
-    assert "1 shared actors" in output and "3 conflicts" in output
+    assert "2 regions, 1 shared actor (same business id), 3 conflicts" in output
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("fi", "2 aluetta, 1 yhteinen toimija (sama Y-tunnus), 3 ristiriitaa"),
+    ("sv", "2 regioner, 1 gemensam aktör (samma FO-nummer), 3 konflikter")])
+def test_merge_counts_in_their_plural_forms(tmp_path: Path, lang: str, said: str) -> None:
+    """One shared actor is one, in Finnish and Swedish too ('1 yhteistä toimijaa' was
+    wrong)."""
+    result = run("merge", EXAMPLE, SECOND, "-o", tmp_path / "national.ttl", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    assert said in result.output, result.output
 
 
 def test_merge_order_does_not_matter(national: tuple[Path, str], tmp_path: Path) -> None:

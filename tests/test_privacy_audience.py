@@ -496,6 +496,72 @@ def test_the_what_if_text_says_hidden_in_each_language(straddled) -> None:
         assert "14" not in block and "13 → 13" not in block
 
 
+def equal_waits(tmp: Path, hidden: int) -> Path:
+    """The mini workbook with a second, shown referral into kuntouttava (10 a month) that
+    waits as long as r1 (14 days), whose volume is ``hidden`` (a small cell)."""
+    wb = copy_mini(tmp / NAME)
+    edit(wb / "referrals.csv", "nuoret,12,14", f"nuoret,{hidden},14")
+    with (wb / "referrals.csv").open("a", encoding="utf-8") as f:
+        f.write("r3,alkuhaastattelu,kuntouttava,,10,14,keusote,yes\n")
+    return wb
+
+
+def test_the_public_what_if_shows_a_published_observed_wait_and_hides_the_model(
+        tmp_path) -> None:
+    """The README's own example hid everything, the observed wait too, though the findings
+    publish it. When the referrals into a hidden service wait equally long, its observed
+    wait is their published wait whatever the hidden volume (4 or 2: the same answer), so it
+    is shown; the model's figures computed from the inflow stay hidden, and the page says
+    which is which and why."""
+    answers, rows = [], []
+    for world, hidden in (("small", 4), ("twin", 2)):
+        client = TestClient(create_app([equal_waits(tmp_path / world, hidden)]),
+                            raise_server_exceptions=False)
+        doc = client.get(f"/api/graphs/{NAME}/whatif",
+                         params={"capacity": "kuntouttava=13"}).json()
+        s = doc["services"]["kuntouttava"]
+        assert s["hidden"] is True and s["observed_wait_days"] == 14
+        assert s["observed_hidden"] is False and s["calibration"] is None
+        for side in ("before", "after"):
+            assert [s[side][k] for k in ("inflow", "utilization", "wait_days", "unstable",
+                                         "effective_capacity")] == [None] * 5
+        assert (s["before"]["capacity"], s["after"]["capacity"]) == (20, 13)
+        answers.append(doc)
+        page = client.get(f"/graphs/{NAME}/whatif", params={
+            "segment": "nuoret", "service": "kuntouttava", "capacity": "13", "lang": "fi"})
+        assert page.status_code == 200, page.text
+        row = page.text.split('data-service="kuntouttava"', 1)[1].split("</tr>", 1)[0]
+        cells = re.findall(r"<td>(.*?)</td>", row)
+        # inflow, effective capacity, two utilisations, two waits, lead time: hidden
+        assert cells.count('<span class="hidden-figure">piilotettu</span>') == 7, cells
+        assert cells[4] == "14", cells   # the observed wait
+        assert "20 → 13" in cells[1]
+        note = page.text.split('id="hidden-note"', 1)[1].split("</div>", 1)[0]
+        assert "alle 5 asiakasta kuukaudessa" in note and "mallin" in note.casefold()
+        assert "havaittu odotusaika näytetään" in note.casefold(), note
+        rows.append(row)
+    assert answers[0] == answers[1] and rows[0] == rows[1]
+    text = run("whatif", equal_waits(tmp_path / "cli", 4), "--capacity", "kuntouttava=13",
+               "--suppress", "--lang", "fi").stdout
+    block = text.split("(kuntouttava)", 1)[1]
+    assert "luvut piilotettu" in block and "havaittu odotusaika 14" in block, block
+    assert "14 → " not in block
+
+
+def test_the_public_what_if_hides_an_observed_wait_that_a_hidden_volume_weighs_in(
+        straddled) -> None:
+    """r1 (hidden 4, 14 days) and r3 (10, 20 days) into kuntouttava: their weighted wait
+    would give the 4 back, so it is hidden, and the page says why."""
+    client = straddled["client"]
+    s = client.get(f"/api/graphs/{NAME}/whatif",
+                   params={"capacity": "kuntouttava=13"}).json()["services"]["kuntouttava"]
+    assert s["observed_wait_days"] is None and s["observed_hidden"] is True
+    page = client.get(f"/graphs/{NAME}/whatif", params={
+        "segment": "nuoret", "service": "kuntouttava", "capacity": "13", "lang": "fi"}).text
+    note = page.split('id="hidden-note"', 1)[1].split("</div>", 1)[0]
+    assert "havaittu odotusaika piilotetaan" in note.casefold(), note
+
+
 def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_mean(
         straddled) -> None:
     """kuntouttava's flow (10 shown + 4 hidden against 20) would rank it first by

@@ -331,6 +331,44 @@ def test_change_log_undo_and_findings_after_saving(client: TestClient, served: P
     assert len(client.get("/api/graphs/mini/changes").json()["changes"]) == 4
 
 
+def test_a_save_that_changes_nothing_writes_nothing(client: TestClient, served: Path) -> None:
+    """The edit form sends the whole row; saved as it was, it is no change: answered as
+    saved (200, "no change" in the page's language), with no new version, ETag, file or
+    change-log line. A real change afterwards is version 1."""
+    original = (served / "mini" / "referrals.csv").read_bytes()
+    etag0 = etag_of(client)
+    row = client.get("/api/graphs/mini/rows/referrals/r1", headers=auth()).json()["values"]
+    header = client.get("/api/graphs/mini/rows/referrals", headers=auth()).json()["header"]
+    # as the form sends it: every column, an empty one as ""
+    form = {c: row.get(c, "") for c in header if c != "id"}
+    for lang, said in (("fi", "ei muutosta"), ("sv", "ingen ändring"), ("en", "no change")):
+        r = client.patch(f"/api/graphs/mini/rows/referrals/r1?lang={lang}", json=form,
+                         headers=dict(auth(BO, etag0), **{"Accept-Language": lang}))
+        assert r.status_code == 200, r.text
+        j = r.json()
+        assert j["unchanged"] is True and j["change"] is None, j
+        assert said in j["message"].casefold() and "r1" in j["message"], j["message"]
+        assert f'"{j["etag"]}"' == etag0 == r.headers["etag"]
+        assert j["findings"] == {"created": [], "resolved": []}
+    # one column given, the value it already holds
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"owner": row["owner"]},
+                     headers=auth(ANNA, etag0))
+    assert r.status_code == 200 and r.json()["unchanged"] is True
+    assert client.get("/api/graphs/mini/changes", headers=auth()).json()["changes"] == []
+    assert etag_of(client) == etag0
+    assert (served / "mini" / "referrals.csv").read_bytes() == original
+    # nothing to undo: the no-change saves were never changes
+    r = client.post("/api/graphs/mini/undo", headers=auth(ANNA, etag0))
+    assert r.status_code == 409 and r.json()["error"]["code"] == "nothing-to-undo"
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json=dict(form, median_wait_days="15"),
+                     headers=auth(ANNA, etag0))
+    assert r.status_code == 200 and r.json()["change"]["version"] == 1
+    assert r.json()["etag"] != etag0
+    # the edit page's script shows the server's "no change" instead of a version
+    page = client.get("/graphs/mini", params={"lang": "fi"}).text
+    assert "if (j.unchanged)" in page
+
+
 def test_a_write_during_a_broken_source_is_refused(client: TestClient, served: Path) -> None:
     etag = etag_of(client)
     needs = served / "mini" / "needs.csv"
@@ -408,6 +446,44 @@ def test_tokens_file_errors_never_show_tokens(tmp_path: Path) -> None:
         load_tokens(f)
     assert "row 2" in str(e.value) and "secret" not in str(e.value)
     assert "secret" not in repr(load_tokens(None, "anna:secret-secret-secret"))
+
+
+def test_token_names_may_be_finnish_and_hold_spaces(tmp_path: Path, served: Path) -> None:
+    """A tokens file names people as they are named: maija.mäkelä, Åsa Öberg (ä, ö, å as one
+    letter or as a letter and its dots); the change log records the name. A name with
+    another mark, or a line without a name, is refused by its row, and the message says
+    exactly what a name may hold, in the reader's language."""
+    import unicodedata
+
+    from polku.errors import PolkuError
+    from polku.present.i18n import error_message, translator
+    from polku.server.auth import load_tokens
+
+    f = tmp_path / "tokens"
+    decomposed = unicodedata.normalize("NFD", "Åsa Öberg")
+    f.write_text(f"maija.mäkelä:{ANNA}\n{decomposed} :{BO}\nbo_2@kunta.fi:{'x' * 20}\n",
+                 encoding="utf-8")
+    tokens = load_tokens(f)
+    assert sorted(tokens.by_name) == ["bo_2@kunta.fi", "maija.mäkelä", "Åsa Öberg"]
+    client = TestClient(create_app([served], tokens), raise_server_exceptions=False)
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"median_wait_days": "15"},
+                     headers=auth(BO, etag_of(client)))
+    assert r.status_code == 200, r.text
+    changes = client.get("/api/graphs/mini/changes", headers=auth(ANNA)).json()["changes"]
+    assert changes[0]["who"] == "Åsa Öberg"
+    for line in ("maija/mäkelä", "anna:", ":" + ANNA, "an\tna", "½", "a" * 65):
+        f.write_text(f"bo:{BO}\n{line}:{ANNA}\n" if ":" not in line else f"bo:{BO}\n{line}\n",
+                     encoding="utf-8")
+        with pytest.raises(PolkuError) as e:
+            load_tokens(f)
+        assert "row 2" in str(e.value) and ANNA not in str(e.value), line
+    for lang, said in (("en", "letters (ä, ö, å and other letters too), digits, '.', '-', "
+                              "'_', '@' and spaces (not at either end), at most 64"),
+                       ("fi", "kirjaimia (myös ä, ö, å ja muita kirjaimia), numeroita, "
+                              "'.', '-', '_', '@' ja välilyöntejä (ei alussa eikä lopussa)"),
+                       ("sv", "bokstäver (även ä, ö, å och andra bokstäver), siffror, '.', "
+                              "'-', '_', '@' och mellanslag (inte först eller sist)")):
+        assert said in error_message(e.value, translator(lang)), lang
 
 
 @pytest.mark.slow  # starts `polku serve` as a process

@@ -417,3 +417,34 @@ def test_the_bundled_regions_name_their_segments_person_first() -> None:
             for row in csv.DictReader(f):
                 for column, starts in first.items():
                     assert row[column].startswith(starts), (region, row["id"], row[column])
+
+
+#: words that name people by a problem or call a behaviour abuse (a stigmatising label), by
+#: language, with the neutral word the example uses instead
+STIGMATISING = {"name_sv": ("missbruk", "narkoman", "alkoholist", "handikappade",
+                            "invalid"),
+                "name_en": ("abuse", "addict", "alcoholic", "the disabled", "handicapped",
+                            "people in care ")}
+
+
+def test_the_bundled_regions_name_needs_and_services_without_stigmatising_words() -> None:
+    """The Swedish name of the need 'Päihteiden käyttö' read 'Missbruk' (abuse), and the
+    services it goes to 'Missbrukartjänster' (services for abusers); the neutral words are
+    'Användning av rusmedel' and 'Rusmedelstjänster' (substance use). No Swedish or English
+    name of a need, segment, service or actor of the bundled regions (the workbooks, and
+    the Turtle generated from one) uses such a word."""
+    import csv
+
+    root = Path(__file__).resolve().parents[1] / "graphs"
+    for region in ("keski-uusimaa", "keski-suomi"):
+        for sheet in ("needs", "segments", "services", "actors"):
+            with open(root / region / f"{sheet}.csv", encoding="utf-8", newline="") as f:
+                for row in csv.DictReader(f):
+                    for column, words in STIGMATISING.items():
+                        said = f"{row[column].casefold()} "
+                        assert not [w for w in words if w in said], (region, sheet, row["id"],
+                                                                    row[column])
+    needs = workbook.read_workbook(root / "keski-uusimaa")
+    assert needs.nodes["tarve-paihteet"]["name_sv"] == "Användning av rusmedel"
+    ttl = (root / "keski-uusimaa.ttl").read_text(encoding="utf-8").casefold()
+    assert "missbruk" not in ttl and '"användning av rusmedel"@sv' in ttl

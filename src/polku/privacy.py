@@ -285,9 +285,11 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     return value
 
 
-#: figures of a service that follow from its inflow: hidden with it for the public
-INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "observed_wait_days",
-                  "effective_capacity", "ratio", "unstable", "near_full")
+#: figures of a service that follow from its inflow: hidden with it for the public. Not
+#: the what-if's ``observed_wait_days``: it is the published referrals' own waits, which
+#: :func:`polku.analyses.queues.published_wait` shows only where no hidden volume weighs in it
+INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "effective_capacity", "ratio",
+                  "lead_days", "unstable", "near_full")
 
 
 def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_CELL

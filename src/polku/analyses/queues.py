@@ -68,7 +68,7 @@ from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
 from polku.kinds import LONG_WAIT_DAYS
-from polku.privacy import hidden_services
+from polku.privacy import hidden_services, suppressed_referrals
 from polku.words import N_
 from polku.analyses.reach import Ecosystem, ecosystem
 
@@ -283,6 +283,40 @@ def observed_waits(eco: Ecosystem) -> dict[str, float]:
         out[sid] = (sum(w * v for w, v in pairs) / total if total > 0
                     else sum(w for w, _ in pairs) / len(pairs))
     return out
+
+
+def published_wait(eco: Ecosystem, sid: str, observed: Mapping[str, float],
+                   suppressed: frozenset[str]) -> float | None:
+    """The observed wait of a service whose inflow is hidden (a referral into it has a
+    suppressed volume), as the public may read it: the published graph's weighted wait
+    (``observed``, computed without the suppressed volumes) when the suppressed volumes
+    cannot change it — every suppressed referral into the service without a wait, or with
+    the very wait shown — else None. A weighted mean of waits that differ would give the
+    suppressed volume back by subtraction (v = V·(W − w₁) / (w₂ − W)); a mean of equal
+    waits is each referral's own published wait, whatever the weights.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b", "c"): g.add_node(n, type="service")
+    >>> for r, u, vol, wait in (("r1", "a", 30, 35), ("r2", "b", None, 35)):
+    ...     g.add_node(r, type="referral", volume_per_month=vol, median_wait_days=wait)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, "c", "to")
+    >>> eco = ecosystem(g)
+    >>> published_wait(eco, "c", observed_waits(eco), frozenset({"r2"}))   # equal waits
+    35.0
+    >>> g.nodes["r2"]["median_wait_days"] = 14; eco = ecosystem(g)
+    >>> published_wait(eco, "c", observed_waits(eco), frozenset({"r2"})) is None
+    True
+    """
+    wait = observed.get(sid)
+    if wait is None:
+        return None
+    for rid in suppressed:
+        ref = eco.refs.get(rid)
+        if ref is not None and ref.target == sid and ref.wait is not None \
+                and not math.isclose(ref.wait, wait, rel_tol=1e-9, abs_tol=1e-9):
+            return None
+    return wait
 
 
 def _volumes_in(eco: Ecosystem) -> dict[str, float]:
@@ -516,7 +550,9 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     effective capacity (the module doc): each service says its ``observed_wait_days`` and
     its ``calibration``, the effective capacity, its ratio to the nominal one and the lead
     time in days (None: modelled at the nominal capacity). A service of a published graph
-    whose inflow rests on a suppressed volume is ``hidden`` (:func:`hidden_state`)."""
+    whose inflow rests on a suppressed volume is ``hidden`` (:func:`hidden_state`): its
+    capacity, places and (:func:`published_wait`) observed wait stay, and
+    ``observed_hidden`` says when the observed wait is hidden too."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
     check_changes(g, capacity, places, demand)
     eco = ecosystem(g)
@@ -546,13 +582,19 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     # model says of them (figures, verdict, an over-capacity created or resolved) rests on
     # a partial inflow and is hidden, not computed from it
     hidden = hidden_services(g)
+    suppressed = suppressed_referrals(g) if hidden else frozenset()
     services = {}
     for sid in sorted(affected):
         cap_before = g.nodes[sid].get("capacity_per_month")
         cap_after = h.nodes[sid].get("capacity_per_month")
         if sid in hidden:
+            # the observed wait is the referrals' published waits, shown when the hidden
+            # volume does not weigh in it; everything the model computes from the inflow
+            # (calibration, utilisation, waits, verdict) stays hidden
+            wait = published_wait(eco, sid, observed, suppressed)
             services[sid] = {
-                "hidden": True, "observed_wait_days": None, "calibration": None,
+                "hidden": True, "observed_wait_days": _num(wait, 2),
+                "observed_hidden": wait is None and sid in observed, "calibration": None,
                 "before": hidden_state(cap_before, _places_of(g, sid)).to_dict(),
                 "after": hidden_state(cap_after, _places_of(h, sid)).to_dict()}
             continue
@@ -562,7 +604,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         lead = found["lead_days"] if found else 0.0
         services[sid] = {
             "hidden": False,
-            "observed_wait_days": _num(observed.get(sid), 2),
+            "observed_wait_days": _num(observed.get(sid), 2), "observed_hidden": False,
             "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
                                       for k, v in found.items()},
             "before": queue(in_before.get(sid), cap_before, _places_of(g, sid),

@@ -401,7 +401,8 @@ def raci(
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
     from polku.present.raci_output import (BINARY_FORMATS, FORMATS, PAGE_FORMATS,
-                                           TEXT_PRINTERS, raci_format, raci_worded, write_raci)
+                                           TEXT_PRINTERS, raci_counts, raci_format, raci_worded,
+                                           write_raci)
 
     if format is not None:
         check_format(format, FORMATS)
@@ -416,8 +417,7 @@ def raci(
         typer.echo(TEXT_PRINTERS[format](m, tr))
         return
     write_raci(m, output, format, tr)
-    typer.echo(tr("wrote {output}: {subjects} subjects, {actors} actors").format(
-        output=output, subjects=len(m.rows), actors=len(m.actors)))
+    typer.echo(tr("wrote {output}: {what}").format(output=output, what=raci_counts(m, tr)))
 
 
 @app.command(help=N_(
@@ -734,14 +734,23 @@ def merge(
     for c in result.conflicts:
         typer.echo(tr("conflict: {conflict}").format(conflict=conflict_text(c, tr)))
     shared = sum(1 for _, members in result.shared.values() if len(members) > 1)
-    typer.echo(tr("wrote {output}: {regions} regions, {shared} shared actors (same business "
-                  "id), {conflicts} conflicts, {nodes} nodes").format(
-        output=output, regions=len(graphs), shared=shared, conflicts=len(result.conflicts),
-        nodes=g.number_of_nodes()))
+    # each count in its own plural form: "1 yhteinen toimija", "2 yhteistä toimijaa"
+    regions, conflicts, nodes = len(graphs), len(result.conflicts), g.number_of_nodes()
+    counts = (tr.ngettext("{n} region", "{n} regions", regions).format(n=tr.number(regions)),
+              tr.ngettext("{n} shared actor (same business id)",
+                          "{n} shared actors (same business id)", shared).format(
+                  n=tr.number(shared)),
+              tr.ngettext("{n} conflict", "{n} conflicts", conflicts).format(
+                  n=tr.number(conflicts)),
+              tr.ngettext("{n} node", "{n} nodes", nodes).format(n=tr.number(nodes)))
+    typer.echo(tr("wrote {output}: {what}").format(output=output, what=", ".join(counts)))
     if kept := len(result.graph.graph.get("followups") or {}):
-        typer.echo(tr("kept the regions' {count} follow-ups, keyed as the merged graph's "
-                      "findings (a region's 'long-wait:r1' is 'long-wait:REGION/r1')").format(
-            count=kept))
+        typer.echo(tr.ngettext(
+            "kept the regions' {count} follow-up, keyed as the merged graph's findings (a "
+            "region's 'long-wait:r1' is 'long-wait:REGION/r1')",
+            "kept the regions' {count} follow-ups, keyed as the merged graph's findings (a "
+            "region's 'long-wait:r1' is 'long-wait:REGION/r1')", kept).format(
+            count=tr.number(kept)))
     left_out_note(g, min_cell, tr)
 
 

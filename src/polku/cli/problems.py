@@ -97,9 +97,12 @@ def fail(error: PolkuError, tr: Translator | None = None, command: Callable | No
             text = f"{option}: {error_message(p, tr)}"  # the message names the node
         typer.echo(tr("error: {problem}").format(problem=text), err=True)
     if len(problems) > MAX_PROBLEMS_SHOWN:
-        typer.echo(tr("error: … and {n} more problems (fix the first ones; later ones often "
-                      "follow from them)").format(n=len(problems) - MAX_PROBLEMS_SHOWN),
-                   err=True)
+        more = len(problems) - MAX_PROBLEMS_SHOWN
+        typer.echo(tr.ngettext("error: … and {n} more problem (fix the first ones; later ones "
+                               "often follow from them)",
+                               "error: … and {n} more problems (fix the first ones; later "
+                               "ones often follow from them)", more).format(
+            n=tr.number(more)), err=True)
     warn(warnings, tr)
     if warnings:
         typer.echo(tr("note: {note}").format(note=tr(

@@ -115,6 +115,34 @@ def stamped(sheet: str, action: str, values: Mapping[str, str] | None, who: str,
     return {**values, "updated": time, "by": who}
 
 
+#: the columns a write stamps itself on a follow-up (:func:`stamped`)
+STAMPS = ("updated", "by")
+
+
+def unchanged(change: Change) -> bool:
+    """True when an update leaves its row as it was (a follow-up's own stamps aside: a save
+    that changes nothing else changes nothing): such a save writes nothing, logs nothing
+    and makes no new version — before equal to after is no change.
+
+    >>> unchanged(Change("update", "actors", "kela", {"id": "kela", "name": "Kela"},
+    ...                  {"id": "kela", "name": "Kela"}))
+    True
+    >>> unchanged(Change("update", "followups", "k", {"key": "k", "status": "open",
+    ...                  "by": "anna"}, {"key": "k", "status": "open", "by": "ville"}))
+    True
+    >>> unchanged(Change("update", "actors", "kela", {"name": "Kela"}, {"name": "Kela FPA"}))
+    False
+    """
+    if change.action not in ("update", "replace") or change.before is None \
+            or change.after is None:
+        return False
+    ignored = STAMPS if change.sheet == "followups" else ()
+
+    def own(row: Mapping[str, str]) -> dict[str, str]:
+        return {k: v for k, v in row.items() if k not in ignored}
+    return own(change.before) == own(change.after)
+
+
 # -- where graphs live ---------------------------------------------------------------------
 
 class RowStore(Protocol):

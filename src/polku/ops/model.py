@@ -46,8 +46,12 @@ class Model:
     """One version of one graph and its answers, computed lazily and kept."""
 
     def __init__(self, graph: nx.MultiDiGraph, version: str | None = None,
-                 audience: str = "editor", min_cell: int = MIN_CELL) -> None:
+                 audience: str = "editor", min_cell: int = MIN_CELL,
+                 origin: "Model | None" = None) -> None:
         self.graph = graph
+        #: the model a published one was made from (None: this is the graph as it was read);
+        #: a diff asks it which cells the file itself left out
+        self.origin = origin
         self.version = version
         self.audience = audience
         self.min_cell = min_cell
@@ -117,4 +121,5 @@ class Model:
         if audience != PUBLIC or self.audience == PUBLIC:
             return self
         return self.memo(("published", self.min_cell), lambda: Model(
-            privacy.suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell))
+            privacy.suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell,
+            origin=self))

@@ -413,13 +413,19 @@ class Diff:
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
-        from polku.analyses.diff import diff
+        from polku.analyses.diff import diff, left_out_cells
 
         assert self.against is not None
         other = self.against.published(model.audience)
+        # the cells each file itself left out (a copy meant for others), not those the
+        # public's copy leaves out: the owner's graph beside the copy it shared differs in
+        # every figure the copy dropped, for every reader
+        raw = model.origin.graph if model.origin is not None else model.graph
         result = diff(model.graph, other.graph, long_wait_days=self.long_wait_days,
                       findings_a=model.findings(self.long_wait_days),
-                      findings_b=other.findings(self.long_wait_days))
+                      findings_b=other.findings(self.long_wait_days),
+                      left_a=left_out_cells(raw),
+                      left_b=left_out_cells(self.against.graph))
         if model.audience != PUBLIC:
             return result
         # for the public both graphs are the published copies; like the change log's
@@ -433,7 +439,7 @@ class Diff:
             for column, (old, new) in change["fields"].items():
                 old = shown_suppressed(model.graph, change["id"], column, old, model.min_cell)
                 new = shown_suppressed(other.graph, change["id"], column, new, model.min_cell)
-                if old != new:
+                if old != new or column in change.get("left_out", {}):
                     fields[column] = [old, new]
             if fields:
                 changed.append(dict(change, fields=fields))

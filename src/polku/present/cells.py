@@ -81,6 +81,12 @@ COLUMN_CHOICE_NAMES = {
 #: :func:`polku.analyses.diff.records` joins them)
 REFS_COLUMNS = {("paths", "steps")}
 
+#: why a diff's side reads <5: its graph (a copy meant for others) left the figure out
+LEFT_OUT_OLD = N_("(hidden: the first graph leaves this small figure out)")
+LEFT_OUT_NEW = N_("(hidden: the second graph leaves this small figure out)")
+#: the two, by the side of the change that left the figure out
+LEFT_OUT = {"old": LEFT_OUT_OLD, "new": LEFT_OUT_NEW}
+
 #: what the row a write changed is, by sheet (the form's result says it)
 #: (a node's sheet by its type's name in polku.words; a follow-up is no node)
 SHEET_NAMES = {**{sheet: NODE_TYPE_NAMES[kind][0] for sheet, kind in (

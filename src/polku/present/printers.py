@@ -560,6 +560,11 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
                 capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
             lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
+            if s.get("observed_wait_days") is not None:
+                lines.append("      " + tr(
+                    "observed wait {days} d: the published wait of the referrals into it, "
+                    "which the hidden volume does not change").format(
+                    days=tr.days(s["observed_wait_days"])))
             continue
         lines.append(f"  {s['label']} ({sid}): " + tr(
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
@@ -651,7 +656,7 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     """:func:`polku.analyses.diff.diff` for a terminal (its findings worded:
     :func:`polku.present.results.diff_worded`): ``+`` added, ``-`` removed, ``~`` changed
     with old → new; the words and labels in ``tr``'s language (default Finnish)."""
-    from polku.present.cells import cell_shown, sheet_of
+    from polku.present.cells import LEFT_OUT, cell_shown, sheet_of
     from polku.present.messages import subject_name
 
     tr = tr or translator()
@@ -680,7 +685,10 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
         for field, (old, new) in c["fields"].items():
             column, before = cell_shown(sheet, field, old, a, tr)
             after = cell_shown(sheet, field, new, b, tr)[1]
-            lines.append(f"    {column}: {before} → {after}")
+            # a figure one graph left out as a small cell: hidden, and said so
+            side = (c.get("left_out") or {}).get(field)
+            why = " " + tr(LEFT_OUT[side]) if side else ""
+            lines.append(f"    {column}: {before} → {after}{why}")
     for title, key in ((N_("findings created:"), "created"),
                        (N_("findings resolved:"), "resolved")):
         if f[key]:

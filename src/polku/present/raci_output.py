@@ -180,12 +180,12 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead"),),
     ...          title="Alue")
     >>> print(raci_table(m))
-    RACI Alue: 1 kohdetta, 1 toimijaa (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
+    RACI Alue: 1 kohde, 1 toimija (P = päävastuu, O = osallistuja, K = kuultava, T = tiedotettava)
     <BLANKLINE>
     kohde    Kela  merkintä
     Palvelu  P
     >>> print(raci_table(m, translator("en")).splitlines()[0])
-    RACI Alue: 1 subjects, 1 actors (L = lead, P = participant, C = consulted, I = informed)
+    RACI Alue: 1 subject, 1 actor (L = lead, P = participant, C = consulted, I = informed)
     """
     tr = tr or translator()
     codes = role_codes(tr)
@@ -209,10 +209,18 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     return "\n".join(lines)
 
 
+def raci_counts(m: Raci, tr: Translator) -> str:
+    """How many subjects and actors a matrix holds, each in its plural form
+    ("1 kohde, 3 toimijaa")."""
+    return ", ".join((
+        tr.ngettext("{n} subject", "{n} subjects", len(m.rows)).format(
+            n=tr.number(len(m.rows))),
+        tr.ngettext("{n} actor", "{n} actors", len(m.actors)).format(
+            n=tr.number(len(m.actors)))))
+
+
 def _counts(m: Raci, tr: Translator) -> str:
-    return tr("{graph}: {subjects} subjects, {actors} actors").format(
-        graph=m.title or m.graph, subjects=tr.number(len(m.rows)),
-        actors=tr.number(len(m.actors)))
+    return f"{m.title or m.graph}: {raci_counts(m, tr)}"
 
 
 def raci_csv(m: Raci, tr: Translator | None = None) -> str:

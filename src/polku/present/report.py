@@ -245,7 +245,9 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                    if data.get("followups", {}).get(f["key"]) else "")
                 for f in block["findings"]]
         if block["more"]:
-            out.append("- " + tr("… and {n} more (the findings data has every one).").format(
+            out.append("- " + tr.ngettext(
+                "… and {n} more (the findings data has every one).",
+                "… and {n} more (the findings data has every one).", block["more"]).format(
                 n=num(block["more"])))
     out += ["", "## " + tr("Each segment's best path"), "",
             f"| {tr('client segment')} | {tr('best path')} | {tr('wait (days)')} | "
@@ -312,8 +314,10 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                            + (" — " + tr("plan measures: {measures}").format(measures=plan)
                               if plan else ""))
             if grp["more"]:
-                out.append("- " + tr("… and {n} more (the action list to download has every "
-                                     "one).").format(n=num(grp["more"])))
+                out.append("- " + tr.ngettext(
+                    "… and {n} more (the action list to download has every one).",
+                    "… and {n} more (the action list to download has every one).",
+                    grp["more"]).format(n=num(grp["more"])))
             out.append("")
     out += _handoffs_markdown(data["handoffs"], cell, tr)
     out += _raci_markdown(data["raci"], cell, tr)
@@ -393,15 +397,13 @@ def unowned_note(unowned: list[dict[str, Any]], tr: Translator) -> str:
 
 def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
     """The RACI matrix as a markdown table (role words; marks from the findings)."""
-    from polku.present.raci_output import mark_label, role_label, row_name
+    from polku.present.raci_output import mark_label, raci_counts, role_label, row_name
 
     out = ["", "## " + tr("Responsibility matrix (RACI)"), ""]
     if not m.rows:
         return out + [tr("No responsibilities recorded.")]
     counts = ", ".join(f"{n} × {mark_label(k, tr)}" for k, n in m.marked().items() if n)
-    out += [tr("{subjects} subjects, {actors} actors").format(
-                subjects=tr.number(len(m.rows)), actors=tr.number(len(m.actors)))
-            + (f"; {counts}" if counts else "") + ".", "",
+    out += [raci_counts(m, tr) + (f"; {counts}" if counts else "") + ".", "",
             f"| {tr('subject')} | " + " | ".join(cell(m.actor_labels.get(a, a)) for a in m.actors)
             + f" | {tr('mark')} |",
             "|---|" + "---|" * len(m.actors) + "---|"]

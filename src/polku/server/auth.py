@@ -29,7 +29,7 @@ sign-in sets; either names a :class:`Principal` with roles ``viewer``, ``editor`
 from __future__ import annotations
 
 import hmac
-import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -39,7 +39,10 @@ from polku.privacy import EDITOR, PUBLIC
 from polku.server.contract import ApiError
 from polku.words import N_
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$")
+#: the marks a token's name may hold besides letters and spaces (``@`` for an e-mail-like name)
+NAME_MARKS = "0123456789.-_@"
+#: the longest name a token may have
+MAX_NAME = 64
 MIN_TOKEN = 16
 #: the realm every ``WWW-Authenticate`` challenge names (RFC 6750, section 3)
 REALM = "polku"
@@ -317,6 +320,27 @@ class Access:
         return check
 
 
+def valid_name(name: str) -> bool:
+    """Whether ``name`` may name a token: letters of any script (a Finnish ``maija.mäkelä``,
+    ``Åsa``), the digits 0–9, ``.``, ``-``, ``_``, ``@`` and spaces inside it (not at
+    either end), at most :data:`MAX_NAME` characters. The change log records it as it is.
+
+    >>> [valid_name(n) for n in ("maija.mäkelä", "Maija Mäkelä", "anna@kunta.fi", "bo_2")]
+    [True, True, True, True]
+    >>> [valid_name(n) for n in ("", " anna", "anna ", "an:na", "an;na", "a/b", "½")]
+    [False, False, False, False, False, False, False]
+    """
+    return (0 < len(name) <= MAX_NAME and not name.startswith(" ")
+            and not name.endswith(" ")
+            and all(c.isalpha() or c == " " or c in NAME_MARKS for c in name))
+
+
+#: what a line of the tokens file must be (the names valid_name accepts)
+TOKEN_LINE = N_("expected name:token: a name of letters (ä, ö, å and other letters too), "
+                "digits, '.', '-', '_', '@' and spaces (not at either end), at most {most} "
+                "characters, then ':' and the token")
+
+
 def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:
     """Tokens from ``name:token`` lines (``#`` comments and blank lines skipped); a line
     that is not one is reported by its number, without its content.
@@ -335,11 +359,10 @@ def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:
         if not line or line.startswith("#"):
             continue
         name, sep, token = line.partition(":")
-        name, token = name.strip(), token.strip()
-        if not sep or not NAME_RE.match(name) or not token:
-            raise PolkuError(N_("expected name:token (a name of letters, digits, '.', '_', "
-                                "'@' or '-', then the token)"), params={}, file=source,
-                             row=number)
+        # one name however the editor saved it: 'ä' as one letter or as 'a' and its dots
+        name, token = unicodedata.normalize("NFC", name.strip()), token.strip()
+        if not sep or not valid_name(name) or not token:
+            raise PolkuError(TOKEN_LINE, params={"most": MAX_NAME}, file=source, row=number)
         if len(token) < MIN_TOKEN:
             raise PolkuError(N_("the token of '{name}' is shorter than {n} characters"),
                              params={"name": name, "n": MIN_TOKEN}, file=source, row=number)

@@ -406,6 +406,20 @@ def written(logged: dict[str, Any], etag: str, before_graph: nx.MultiDiGraph,
                                       for k, f in old.items() if k not in new]}}
 
 
+def unchanged_answer(change: Any, etag: str, lang: str | None) -> dict[str, Any]:
+    """The answer to a save that changes nothing (:func:`polku.ops.edits.unchanged`): saved
+    as asked, with no change logged (``change`` None), the same ETag, no findings created
+    or resolved, and ``message`` saying so in ``lang``."""
+    from polku.present.cells import SHEET_NAMES
+    from polku.present.i18n import translator
+
+    tr = translator(lang)
+    return {"change": None, "unchanged": True, "etag": etag,
+            "message": tr("Saved: no change ({sheet} {key} was already so)").format(
+                sheet=tr(SHEET_NAMES.get(change.sheet, change.sheet)), key=change.key),
+            "findings": {"created": [], "resolved": []}}
+
+
 def write_failed(problem: PolkuError) -> ApiError:
     """The answer to a write the files refused (a full disk, a read-only folder): 409,
     nothing of the change written."""
@@ -961,6 +975,9 @@ class GraphStore:
         if check is not None:  # whose row it is, before the workbook rules say anything
             check(change.sheet, change.before, None, sheets)
             check(change.sheet, None, change.after, new_sheets)
+        if undoes is None and edits.unchanged(change):
+            # a save that changes nothing: nothing written, logged or versioned
+            return unchanged_answer(change, current.etag or "", lang)
         where = source.shown.rstrip("/")
         since = entry.conforming[1] if entry.conforming is not None and \
             entry.conforming[0] is before else None

@@ -13,6 +13,7 @@ from typing import Any
 import networkx as nx
 
 from polku.graph import new_graph
+from polku.present.cells import LEFT_OUT
 from polku.present.i18n import N_, Translator, translator
 from polku.present.messages import subject_name
 from polku.present.views.facts import View, legend_edge, legend_node
@@ -70,6 +71,7 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
     said = {s: tr(label) for s, label in STATUS_LABEL.items()}
     status = status_of(result)
     fields = {c["id"]: c["fields"] for c in result["changed"]}
+    left = {c["id"]: c.get("left_out") or {} for c in result["changed"]}
     for node in v.nodes:
         st = status.get(node["id"], "same")
         fill, border, dash = STATUS_STYLE[st]
@@ -81,7 +83,10 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
         node.pop("sev", None)
         lines = [said[st]]
         for field, (old, new) in sorted(fields.get(node["id"], {}).items()):
-            lines.append(f"{field}: {'–' if old is None else old} → {'–' if new is None else new}")
+            side = left.get(node["id"], {}).get(field)
+            why = " " + tr(LEFT_OUT[side]) if side else ""
+            lines.append(f"{field}: {'–' if old is None else old} → "
+                         f"{'–' if new is None else new}{why}")
         node["title"] = "\n".join(lines) + "\n\n" + node.get("title", "")
         node["diff"] = st
     for edge in v.edges:
