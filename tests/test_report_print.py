@@ -87,8 +87,9 @@ def test_action_list_json_keeps_codes_in_every_language() -> None:
                for r in rows)
     first = rows[0]
     assert first["severity"] == "error" and first["severity_name"] == "virhe"
-    assert first["kind"] == "referral-without-owner"
-    assert first["kind_name"] == "ohjaus ilman vastuutahoa"
+    # keusote's list comes first, its units' findings in it (a unit's broken path first)
+    assert (first["actor"], first["kind"]) == ("keusote", "path-broken")
+    assert first["kind_name"] == "katkennut palvelupolku"
     client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
     for lang, doc in docs.items():
         api = client.get("/api/graphs/keski-uusimaa/actions",
@@ -96,7 +97,7 @@ def test_action_list_json_keeps_codes_in_every_language() -> None:
         assert api.status_code == 200 and api.json() == doc
     table = list(csv.DictReader(io.StringIO(run("actions", EXAMPLE).stdout)))
     assert table[0]["vakavuus"] == "virhe" and table[0]["tila"] == "uusi"
-    assert table[0]["laji"] == "ohjaus ilman vastuutahoa"
+    assert table[0]["laji"] == "katkennut palvelupolku"
     assert not any(r["laji"] in {x["kind"] for x in rows} for r in table)
 
 

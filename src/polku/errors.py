@@ -215,6 +215,10 @@ def said(template: str, params: Mapping[str, Any]) -> str:
                               else v for k, v in params.items()})
 
 
+#: what a refused unknown id is offered: the id it was likely meant to be
+DID_YOU_MEAN = N_("did you mean '{close}'?")
+
+
 class PolkuError(Exception):
     """Bad input or a failed operation, located as precisely as the input allows.
 
@@ -238,15 +242,28 @@ class PolkuError(Exception):
     >>> e = PolkuError("'{value}' is not a number", params={"value": "12x"}, column="size")
     >>> e.message, e.msgid, e.params
     ("'12x' is not a number", "'{value}' is not a number", {'value': '12x'})
+
+    ``close`` is the id an unknown id given as a parameter was likely meant to be
+    (:func:`polku.graph.close_id`), kept as data (the API's error carries it) and added to
+    the message as :data:`DID_YOU_MEAN` in the reader's language.
+
+    >>> PolkuError("unknown actor '{actor}'", params={"actor": "kelaa"}, field="actor",
+    ...            close="kela").message
+    "unknown actor 'kelaa'; did you mean 'kela'?"
     """
 
     def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
                  row: int | None = None, column: str | None = None,
                  node: str | None = None, field: str | None = None,
-                 params: Mapping[str, Any] | None = None) -> None:
+                 params: Mapping[str, Any] | None = None, close: str | None = None) -> None:
         self.msgid: str | None = message if params is not None else None
         self.params: dict[str, Any] = dict(params or {})
+        #: the message without its hint (what a copy of the error is made from)
+        self.text = message
+        self.close = close
         self.message = said(message, self.params) if params is not None else message
+        if close:
+            self.message += "; " + DID_YOU_MEAN.format(close=close)
         self.file = file
         self.sheet = sheet
         self.row = row
@@ -263,9 +280,10 @@ class PolkuError(Exception):
         >>> e.field, e.msgid, e.message
         ('view', 'no such {x}', 'no such y')
         """
-        return PolkuError(self.msgid or self.message, file=self.file, sheet=self.sheet,
+        return PolkuError(self.msgid or self.text, file=self.file, sheet=self.sheet,
                           row=self.row, column=self.column, node=node or self.node,
-                          field=field, params=self.params if self.msgid is not None else None)
+                          field=field, params=self.params if self.msgid is not None else None,
+                          close=self.close)
 
     @property
     def location(self) -> str:

@@ -69,7 +69,7 @@ like at anything else; :func:`referrals` gives them back as plain records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 import networkx as nx
 
@@ -163,6 +163,51 @@ def add_edges(g: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -
             keys = succ[u][v] = {}
             pred[v][u] = keys
         keys[key] = attrs
+
+
+def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """The id a mistyped reference most likely meant, among ``candidates`` (id → node data,
+    the nodes of the types the column takes): the one whose name it is (a name written
+    where the id belongs), else the one closest in spelling (a typo); None when nothing is
+    close. Only a refused cell or parameter asks (the workbook reader a bounded number of
+    times); an id written in other case is the id (``IPS`` for ``ips``).
+
+    >>> nodes = {"tyokokeilu": {"type": "service", "name": "Työkokeilu"}}
+    >>> likely_id("Työkokeilu", nodes), likely_id("tyokokelu", nodes)
+    ('tyokokeilu', 'tyokokeilu')
+    >>> likely_id("TYOKOKEILU", nodes), likely_id("kela", nodes) is None
+    ('tyokokeilu', True)
+    >>> likely_id("kela", {}) is None
+    True
+    """
+    import difflib
+
+    folded = ref.strip().casefold()
+    same = sorted(n for n in candidates if n.casefold() == folded and n != ref)
+    if same:
+        return same[0]
+    for n, d in sorted(candidates.items()):
+        names = [v for k, v in d.items() if k == "name" or k.startswith("name_")]
+        if any(isinstance(v, str) and v.strip().casefold() == folded for v in names):
+            return n
+    close = difflib.get_close_matches(ref, sorted(c for c in candidates if c != ref), n=1,
+                                      cutoff=0.8)
+    return close[0] if close else None
+
+
+def close_id(g: nx.MultiDiGraph, given: str, types: Iterable[str]) -> str | None:
+    """The id of a node of ``types`` that ``given``, an id of none, was likely meant to be
+    (:func:`likely_id`): what every check that refuses an unknown id given as a parameter
+    offers with it (``PolkuError(..., close=...)``, worded "did you mean …?" at the edge).
+
+    >>> g = new_graph(); g.add_node("ips", type="service", name="IPS-työhönvalmennus")
+    >>> close_id(g, "ipss", ["service"]), close_id(g, "ipss", ["actor"])
+    ('ips', None)
+    """
+    wanted = set(types)
+    if not isinstance(given, str) or not given:
+        return None
+    return likely_id(given, {n: d for n, d in g.nodes(data=True) if d.get("type") in wanted})
 
 
 def nodes_of(g: nx.MultiDiGraph, node_type: str) -> list[str]:

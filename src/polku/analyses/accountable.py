@@ -22,13 +22,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 import networkx as nx
 
 from polku.errors import NodeNames, PolkuError
 from polku.finding import Finding
-from polku.graph import nodes_of
+from polku.graph import close_id, nodes_of
 from polku.words import N_
 
 EMPTY: frozenset[str] = frozenset()
@@ -174,23 +174,60 @@ def check_actor(g: nx.MultiDiGraph, actor: str) -> None:
                              params={"actor": actor}, field="actor")
         raise PolkuError(N_("unknown actor '{actor}' (the graph's actors: {known})"),
                          params={"actor": actor, "known": NodeNames.of(g.nodes, known, most=12)},
-                         field="actor")
+                         field="actor", close=close_id(g, actor, ("actor",)))
 
 
-def for_actor(findings: Iterable[Finding], actor: str) -> list[Finding]:
-    """The findings ``actor`` is accountable for."""
-    return [f for f in findings if actor in f.accountable]
+def for_actor(g: nx.MultiDiGraph, findings: Iterable[Finding], actor: str) -> list[Finding]:
+    """The findings ``actor`` answers for: those it is accountable for, and those its units
+    are (an organisation answers for its units: the actors up whose ``part_of`` chain it
+    is, while the parent is of the same kind, :func:`polku.analyses.handoffs.chain_in`).
+    The one rule of every door's ``actor`` filter (``polku findings --actor``, ``polku
+    actions``, ``--since``, the API's ``?actor=``, the graph page's organisation filter).
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a in ("keusote", "unit"): g.add_node(a, type="actor", kind="wellbeing-county")
+    >>> add_edge(g, "unit", "keusote", "part_of")
+    >>> fs = [Finding("dead-end", "error", "s", accountable=("unit",))]
+    >>> len(for_actor(g, fs, "keusote")), len(for_actor(g, fs, "unit"))
+    (1, 1)
+    """
+    from polku.analyses.handoffs import organisation_chains
+
+    mine = {a for a, chain in organisation_chains(g).items() if actor in chain} | {actor}
+    return [f for f in findings if not mine.isdisjoint(f.accountable)]
 
 
-def by_actor(findings: Iterable[Finding]) -> Mapping[str, list[Finding]]:
-    """Actor id → the findings it is accountable for (in the findings' order), actors sorted.
+def organisations_of(g: nx.MultiDiGraph) -> Callable[[Finding], list[str]]:
+    """A finding → the organisations that answer for it (sorted): the organisation of each
+    accountable actor (the top of its chain, :func:`for_actor`'s rule; an id the graph does
+    not hold stands for itself). ``g`` is read once.
 
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a in ("keusote", "unit"): g.add_node(a, type="actor", kind="wellbeing-county")
+    >>> add_edge(g, "unit", "keusote", "part_of")
+    >>> organisations_of(g)(Finding("dead-end", "error", "s", accountable=("kela", "unit")))
+    ['kela', 'keusote']
+    """
+    from polku.analyses.handoffs import organisation_chains
+
+    top = {a: chain[-1] for a, chain in organisation_chains(g).items()}
+    return lambda f: sorted({top.get(a, a) for a in f.accountable})
+
+
+def by_actor(g: nx.MultiDiGraph, findings: Iterable[Finding]) -> Mapping[str, list[Finding]]:
+    """Organisation → the findings it answers for (in the findings' order), organisations
+    sorted: the groups of the action lists, each what :func:`for_actor` gives for it.
+
+    >>> from polku.graph import new_graph
     >>> fs = [Finding("dead-end", "error", "s", accountable=("b", "a"))]
-    >>> list(by_actor(fs))
+    >>> list(by_actor(new_graph("g"), fs))
     ['a', 'b']
     """
+    orgs = organisations_of(g)
     out: dict[str, list[Finding]] = defaultdict(list)
     for f in findings:
-        for a in f.accountable:
+        for a in orgs(f):
             out[a].append(f)
     return {a: out[a] for a in sorted(out)}

@@ -50,14 +50,49 @@ def organisation_in(actor: str, kind_of: Callable[[str], Any],
     ...                 {"unit": ["keusote"]}.get)
     'keusote'
     """
-    seen = {actor}
+    return chain_in(actor, kind_of, parents_of)[-1]
+
+
+def chain_in(actor: str, kind_of: Callable[[str], Any],
+             parents_of: Callable[[str], list[str]]) -> tuple[str, ...]:
+    """The actors that answer for what ``actor`` does: itself, then up its ``part_of``
+    chain while the first parent is of the same kind; the last is its organisation. An
+    organisation answers for its units, so these are the actors whose findings include
+    the ones ``actor`` is accountable for (:func:`polku.analyses.accountable.for_actor`).
+
+    >>> chain_in("team", {"team": "county", "unit": "county", "keusote": "county"}.get,
+    ...          {"team": ["unit"], "unit": ["keusote"]}.get)
+    ('team', 'unit', 'keusote')
+    """
+    chain = [actor]
     while True:
         kind = kind_of(actor)
         parents = parents_of(actor) or []
-        if not parents or parents[0] in seen or kind_of(parents[0]) != kind:
-            return actor
+        if not parents or parents[0] in chain or kind_of(parents[0]) != kind:
+            return tuple(chain)
         actor = parents[0]
-        seen.add(actor)
+        chain.append(actor)
+
+
+def organisation_chains(g: nx.MultiDiGraph) -> dict[str, tuple[str, ...]]:
+    """Every actor of ``g`` → :func:`chain_in` (itself up to its organisation), read in
+    one pass over the ``part_of`` edges.
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a in ("keusote", "unit"): g.add_node(a, type="actor", kind="wellbeing-county")
+    >>> add_edge(g, "unit", "keusote", "part_of")
+    >>> organisation_chains(g)["unit"]
+    ('unit', 'keusote')
+    """
+    kinds = {n: d.get("kind") for n, d in g.nodes(data=True) if d.get("type") == "actor"}
+    parents: dict[str, list[str]] = defaultdict(list)
+    for u, v, k in g.edges(data="kind"):
+        if k == "part_of":
+            parents[u].append(v)
+    for ps in parents.values():
+        ps.sort()
+    return {a: chain_in(a, kinds.get, lambda x: parents.get(x, [])) for a in kinds}
 
 
 def service_organisations(g: nx.MultiDiGraph) -> dict[str, list[str]]:

@@ -44,7 +44,7 @@ import networkx as nx
 
 from polku.errors import NodeNames, NodeTypes, PolkuError
 from polku.finding import number
-from polku.graph import label
+from polku.graph import close_id, label
 from polku.words import N_
 from polku.analyses.reach import Ecosystem, ecosystem, segment_reach
 
@@ -363,7 +363,7 @@ def not_of_graph(g: nx.MultiDiGraph, node: str, node_type: str, field: str) -> P
                           params={"node": node, "what": what}, node=node, field=field)
     return PolkuError(N_("'{node}' is not {what} of this graph (choose one of: {known})"),
                       params={"node": node, "what": what, "known": NodeNames.of(g.nodes, known)},
-                      node=node, field=field)
+                      node=node, field=field, close=close_id(g, node, (node_type,)))
 
 
 def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
@@ -374,7 +374,7 @@ def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
                              node=segment, field="segment")
         raise PolkuError(N_("unknown segment '{segment}' (segments: {known})"),
                          params={"segment": segment, "known": NodeNames.of(g.nodes, known)},
-                         node=segment, field="segment")
+                         node=segment, field="segment", close=close_id(g, segment, ("segment",)))
 
 
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,

@@ -64,6 +64,7 @@ from typing import Any, Mapping
 import networkx as nx
 
 from polku.errors import Figure, NodeTypes, PolkuError
+from polku.graph import close_id
 from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
@@ -509,12 +510,12 @@ def check_service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
     """``sid`` if it is a service of ``g``, else a PolkuError naming ``option``."""
     if sid not in g:
         raise PolkuError(N_("'{service}' is not in the graph"), params={"service": sid},
-                         node=sid, field=option)
+                         node=sid, field=option, close=close_id(g, sid, ("service",)))
     t = g.nodes[sid].get("type")
     if t != "service":
         raise PolkuError(N_("'{service}' is {type}, not a service"),
                          params={"service": sid, "type": NodeTypes((str(t),), article=True)},
-                         node=sid, field=option)
+                         node=sid, field=option, close=close_id(g, sid, ("service",)))
     return sid
 
 

@@ -492,8 +492,11 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     before = findings if findings is not None else run(g)
     keys = {f.key for f in before}
     if finding is not None and finding not in keys:
+        from polku.graph import likely_id
+
         raise PolkuError(N_("no finding has the key '{finding}' (the list of findings gives each one's key)"),
-                         params={"finding": finding}, field="finding")
+                         params={"finding": finding}, field="finding",
+                         close=likely_id(finding, dict.fromkeys(keys, {})))
     wanted = None if finding is None and among is None else \
         ({finding} if finding is not None else set()) | set(among or ())
     limit = min(limit, MAX_PER_FINDING)

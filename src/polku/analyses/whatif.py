@@ -29,6 +29,7 @@ import networkx as nx
 
 from polku.errors import NodeTypes, PolkuError
 from polku.finding import Finding
+from polku.graph import close_id
 from polku.analyses.findings import LONG_WAIT_DAYS, find
 from polku.words import N_
 
@@ -47,13 +48,14 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
     """
     if node not in g:
         raise PolkuError(N_("unknown id '{id}': no service, actor or referral has it"),
-                         params={"id": node}, node=node, field="remove")
+                         params={"id": node}, node=node, field="remove",
+                         close=close_id(g, node, REMOVABLE))
     t = g.nodes[node].get("type")
     if t not in REMOVABLE:
         raise PolkuError(N_("'{id}' is {type}; what-if removes a service, an actor or a "
                             "referral"), params={"id": node, "type": NodeTypes((str(t),),
                                                                                article=True)},
-                         node=node, field="remove")
+                         node=node, field="remove", close=close_id(g, node, REMOVABLE))
     h = g.copy()
     gone = [node]
     if t == "service":

@@ -130,9 +130,10 @@ def export(
     check_output(output, fmt.name, source)
     with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         g = checked(source, progress=progress)
-        if segment is not None and segment not in g:
-            raise PolkuError(N_("unknown segment '{segment}'"), params={"segment": segment},
-                             field="segment")
+        if segment is not None:
+            from polku.analyses.paths import check_segment
+
+            check_segment(g, segment)  # naming the segments, and the one likely meant
         out = for_file(g, fmt.name, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         fmt.write(out, output, segment=segment, k=k, lang=lang)
@@ -255,7 +256,8 @@ def findings(
         MAX_CONCURRENT_LEADS, "--max-concurrent-leads", help=N_(
             "actor-overload fires when an actor leads more plan measures than this in one month.")),
     actor: Optional[str] = typer.Option(
-        None, "--actor", help=N_("Only the findings this actor (an actor id) is accountable for.")),
+        None, "--actor", help=N_("Only the findings this actor (an actor id) answers for: those "
+                                  "it or one of its units is accountable for.")),
     since: Optional[str] = typer.Option(
         None, "--since", help=N_("VERSION or DATE: the findings created and resolved since that "
                                  "change log version or day, and the follow-ups past due (instead "
@@ -304,7 +306,7 @@ def findings(
 def actions(
     source: str = GraphArg,
     actor: Optional[str] = typer.Option(None, "--actor", help=N_(
-        "Only this organisation's actions (an actor id).")),
+        "Only this organisation's actions (an actor id), its units' included.")),
     format: Optional[str] = typer.Option(None, "--format", help=N_(
         "xlsx, csv or json (default: as the output's name ends, else csv).")),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(

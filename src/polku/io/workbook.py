@@ -28,6 +28,7 @@ import networkx as nx
 from polku.io import atomic
 from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
                           os_reason)
+from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
@@ -475,29 +476,6 @@ class _NotUtf8(PolkuError):
 
 #: unknown references a read suggests an id for, at most (the rest are refused plainly)
 MAX_GUESSES = 100
-
-
-def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | None:
-    """The id a mistyped reference most likely meant, among ``candidates`` (id → node data,
-    the nodes of the types the column takes): the one whose name it is (a name written
-    where the id belongs), else the one closest in spelling (a typo); None when nothing is
-    close. Only a refused cell asks, and the reader asks for a bounded number of them.
-
-    >>> nodes = {"tyokokeilu": {"type": "service", "name": "Työkokeilu"}}
-    >>> likely_id("Työkokeilu", nodes), likely_id("tyokokelu", nodes)
-    ('tyokokeilu', 'tyokokeilu')
-    >>> likely_id("kela", nodes) is None
-    True
-    """
-    import difflib
-
-    folded = ref.strip().casefold()
-    for n, d in sorted(candidates.items()):
-        names = [v for k, v in d.items() if k == "name" or k.startswith("name_")]
-        if any(isinstance(v, str) and v.strip().casefold() == folded for v in names):
-            return n
-    close = difflib.get_close_matches(ref, sorted(candidates), n=1, cutoff=0.8)
-    return close[0] if close else None
 
 
 #: where a lone carriage return ends a line (not the CR of a CRLF)

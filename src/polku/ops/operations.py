@@ -37,6 +37,7 @@ import networkx as nx
 
 from polku.errors import NodeName, NodeTypes, PolkuError, check_count, check_threshold
 from polku.finding import Finding
+from polku.graph import close_id
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.ops.model import Model
@@ -86,7 +87,8 @@ class Describe:
 
 @dataclass(frozen=True)
 class Findings:
-    """Every finding (sorted), at or above ``severity``, perhaps only ``actor``'s."""
+    """Every finding (sorted), at or above ``severity``, perhaps only ``actor``'s: those it
+    or one of its units is accountable for (:func:`polku.analyses.accountable.for_actor`)."""
     name: ClassVar[str] = "findings"
     long_wait_days: float = LONG_WAIT_DAYS
     max_concurrent_leads: int = MAX_CONCURRENT_LEADS
@@ -110,7 +112,7 @@ class Findings:
         found = model.findings(self.long_wait_days, self.max_concurrent_leads)
         keep = SEVERITIES[: SEVERITIES.index(self.severity) + 1]
         found = [f for f in found if f.severity in keep]
-        return for_actor(found, self.actor) if self.actor is not None else found
+        return for_actor(model.graph, found, self.actor) if self.actor is not None else found
 
 
 @dataclass(frozen=True)
@@ -169,7 +171,9 @@ class Review:
         now, then = (m.findings(self.long_wait_days, self.max_concurrent_leads)
                      for m in (model, earlier))
         if self.actor is not None:
-            now, then = for_actor(now, self.actor), for_actor(then, self.actor)
+            # each version's own units: a unit moved out since takes its findings along
+            now = for_actor(model.graph, now, self.actor)
+            then = for_actor(earlier.graph, then, self.actor)
         result = changes_since(now, then, model.graph.graph.get("followups") or {},
                                self.history.entries, version)
         if model.audience == PUBLIC:  # answer() hides what follows from today's small cells
@@ -231,7 +235,8 @@ class Blueprint:
     def check(self, g: nx.MultiDiGraph) -> None:
         if g.nodes.get(self.subject, {}).get("type") not in ("path", "segment"):
             raise PolkuError(N_("no such designed path or client segment: '{id}'"),
-                             params={"id": self.subject}, node=self.subject, field="subject")
+                             params={"id": self.subject}, node=self.subject, field="subject",
+                             close=close_id(g, self.subject, ("path", "segment")))
         check_count(self.k, "k")
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -253,12 +258,14 @@ class Removal:
 
         if self.remove not in g:
             raise PolkuError(N_("unknown id '{id}': no service, actor or referral has it"),
-                             params={"id": self.remove}, node=self.remove, field="remove")
+                             params={"id": self.remove}, node=self.remove, field="remove",
+                             close=close_id(g, self.remove, REMOVABLE))
         t = g.nodes[self.remove].get("type")
         if t not in REMOVABLE:
             raise PolkuError(N_("'{id}' is {type}; what-if removes a service, an actor or a "
                                 "referral"), params={"id": self.remove, "type": NodeTypes(
-                                    (str(t),), article=True)}, node=self.remove, field="remove")
+                                    (str(t),), article=True)}, node=self.remove, field="remove",
+                             close=close_id(g, self.remove, REMOVABLE))
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:

@@ -1,10 +1,10 @@
 """The action list per organisation as a file to take away: .xlsx, .csv or JSON.
 
 ``polku actions GRAPH [--actor ID] --format xlsx|csv|json`` (and the API's
-``/api/graphs/NAME/actions?format=``) give one row per organisation and finding it is
-accountable for (:func:`polku.analyses.accountable.by_actor`): the organisation, the
-finding's severity, what it is about in words, the plan measures on it, and its follow-up
-(status, owner, due date, note), so a leader can take the list into a meeting or a
+``/api/graphs/NAME/actions?format=``) give one row per organisation and finding it
+answers for (:func:`polku.analyses.accountable.by_actor`: its units' findings included):
+the organisation, the finding's severity, what it is about in words, the plan measures
+on it, and its follow-up (status, owner, due date, note), so a leader can take the list into a meeting or a
 spreadsheet of their own.
 
 The CSV and the .xlsx are read by people: their headings and words (severity, the kind's
@@ -79,9 +79,10 @@ def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
     tr = tr or translator()
     followups = followups or {}
     rows = []
-    for who, mine in by_actor(findings).items():
-        if actor is not None and who != actor:
-            continue
+    # the findings given are the ones asked for: with ``actor``, all its own (its units'
+    # included, polku.analyses.accountable.for_actor), else each organisation's
+    groups = {actor: list(findings)} if actor is not None else by_actor(g, findings)
+    for who, mine in groups.items():
         for f in mine:
             fu = followups.get(f.key) or {}
             status = str(fu.get("status") or "new")

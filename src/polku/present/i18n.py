@@ -710,8 +710,14 @@ def error_message(error: "PolkuError", tr: Translator) -> str:
     """
     if error.msgid is None or tr.lang == "en":
         return error.message
+    from polku.errors import DID_YOU_MEAN
+
     try:
-        return tr(error.msgid).format(**{k: error_param(v, tr) for k, v in error.params.items()})
+        text = tr(error.msgid).format(**{k: error_param(v, tr) for k, v in error.params.items()})
+        # the id it was likely meant to be (polku.graph.close_id), said the same way for
+        # every parameter
+        return text + ("; " + tr(DID_YOU_MEAN).format(close=error.close)
+                       if getattr(error, "close", None) else "")
     except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
         return error.message
 

@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 import networkx as nx
 
 from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
+from polku.graph import close_id
 from polku.kinds import LONG_WAIT_DAYS, MAX_TOP
 from polku.present.i18n import N_, check_lang
 
@@ -85,12 +86,13 @@ class ViewOf:
                     raise e.about("view", node=arg) from None
             raise PolkuError(NO_SUCH.get(takes, N_("no such {types}: '{id}'")),
                              params={"id": arg, "types": NodeTypes(takes)}, node=arg,
-                             field="view")
+                             field="view", close=close_id(g, arg, takes))
         if self.focus is not None and self.focus not in g:
+            from polku.graph import NODE_TYPES
             from polku.present.views.focus import NO_SUCH_NODE
 
             raise PolkuError(NO_SUCH_NODE, params={"node": self.focus}, node=self.focus,
-                             field="focus")
+                             field="focus", close=close_id(g, self.focus, NODE_TYPES))
         check_count(self.depth, "depth", 0)
         check_count(self.k, "k")
         if self.cluster_by not in CLUSTER_BY:

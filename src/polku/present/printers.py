@@ -14,6 +14,7 @@ g: 1 havainto
       1  virhe     umpikuja (dead-end)
 <BLANKLINE>
 virhe     umpikuja  S leads nowhere
+          tunnus: dead-end:s
 >>> print(findings_table("g", [], translator("sv")))
 g: 0 iakttagelser
 """
@@ -60,8 +61,10 @@ def followup_text(state: dict[str, Any] | None, tr: Translator) -> str:
 def findings_table(graph_name: str, findings: Iterable[Finding],
                    tr: Translator | None = None,
                    followups: dict[str, dict[str, Any]] | None = None) -> str:
-    """Findings as plain text for a terminal: a count line per kind, then one line each
-    (with its follow-up, when ``followups`` has one for its key)."""
+    """Findings as plain text for a terminal: a count line per kind, then one line each,
+    its stable key on a line under it (what ``polku suggest --finding`` and a follow-up
+    take; indented under the kind, so that a key fits 100 columns) and its follow-up, when
+    ``followups`` has one for its key."""
     tr = tr or translator()
     followups = followups or {}
     fs = sort_findings(findings)
@@ -77,6 +80,7 @@ def findings_table(graph_name: str, findings: Iterable[Finding],
     for f in fs:
         # the message names its subject (by name, with the id): no id in front of it
         lines.append(f"{sev[f.severity]:<{sw}}  {names[f.kind]:<{width}}  {f.message}")
+        lines.append(f"{'':<{sw}}  " + tr("key: {key}").format(key=f.key))
         if text := followup_text(followups.get(f.key), tr):
             lines.append(f"{'':<{sw}}  {'':<{width}}  → {text}")
     return "\n".join(lines)
@@ -186,7 +190,8 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
                       followups: dict[str, dict[str, Any]] | None = None,
                       names: Mapping[str, str] | None = None) -> str:
     """Findings as a markdown document: counts by kind, then a table of every finding (its
-    follow-up in the last column when the graph has follow-ups). The subject and related
+    stable key in code, then its follow-up when the graph has follow-ups, in the last
+    columns). The subject and related
     columns name a node by ``names`` (id → what people call it, e.g. ``1.3 Kehitetään …``)
     where it has one, else by its id as code (```measure-1-3```)."""
     tr = tr or translator()
@@ -199,15 +204,17 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     lines += [f"| {severity_name(s, tr)} | {_md(kind_name(k, tr))} (`{k}`) | {tr.number(n)} |"
               for s, k, n in counts_by_kind(fs)]
     extra = f" {tr('follow-up')} |" if followups else ""
-    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} |{extra}",
-              "|---|---|---|---|---|" + ("---|" if followups else "")]
+    key = tr("finding key")
+    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} | {key} |{extra}",
+              "|---|---|---|---|---|---|" + ("---|" if followups else "")]
     names = names or {}
 
     def node(n: str) -> str:
         return _md(names[n]) if n in names else f"`{_md(n)}`"
 
     lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | "
-              f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} |"
+              f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} | "
+              f"`{_md(f.key)}` |"
               + (f" {_md(followup_text(followups.get(f.key), tr))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)

@@ -168,7 +168,7 @@ def action_lists(g: nx.MultiDiGraph, findings: list[Finding],
     """
     tr = tr or translator()
     out = []
-    for actor, mine in by_actor(findings).items():
+    for actor, mine in by_actor(g, findings).items():
         groups = []
         for sev in ("error", "warning", "info"):
             fs = [f for f in mine if f.severity == sev]
@@ -289,9 +289,10 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
             for f in data["responsibility"]]
     out += ["", f"## {tr('Who must act')}", "", tr(
-        "For each organisation, the findings it is accountable for (the subject's lead; else a "
-        "service's providers, a referral's referring service, a measure's participants), most "
-        "severe first, with the plan measures that address them."), ""]
+        "For each organisation, the findings it or one of its units is accountable for (the "
+        "subject's lead; else a service's providers, a referral's referring service, a "
+        "measure's participants), most severe first, with the plan measures that address "
+        "them."), ""]
     if not data["actions"]:
         out.append(tr("No finding names an accountable organisation."))
     elif data.get("any_measures"):

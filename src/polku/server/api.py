@@ -209,16 +209,20 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     async def findings(name: str, response: Response,
                        long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                        severity: str = Query("info", pattern="^(error|warning|info)$"),
+                       actor: Union[str, None] = Query(None, description=(
+                           "Only the findings this organisation (an actor id) answers for: "
+                           "those it or one of its units is accountable for")),
                        tr: Translator = Words,
                        authorization: Credentials = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
-        ``lang`` = the messages' language)."""
+        ``lang`` = the messages' language; ``actor`` = only that organisation's, as
+        ``polku findings --actor``)."""
         from polku.followup import today
 
         language = tr.lang
         # the public's answer kept with the version is sent from here; anything else (a
         # credential to judge, a version to read or an answer to compute) in the pool
-        if long_wait_days == LONG_WAIT_DAYS and not carries(authorization):
+        if long_wait_days == LONG_WAIT_DAYS and actor is None and not carries(authorization):
             found = store.current(name)
             if found is not None:
                 model, version = found
@@ -227,10 +231,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                     return Response(body, media_type="application/json",
                                     headers=graph_headers(version, tr))
         return await run_in_threadpool(findings_answer, name, response, long_wait_days,
-                                       severity, tr, authorization)
+                                       severity, tr, authorization, actor)
 
     def findings_answer(name: str, response: Response, long_wait_days: float, severity: str,
-                        tr: Translator, authorization: Credentials) -> Response:
+                        tr: Translator, authorization: Credentials,
+                        actor: str | None = None) -> Response:
         from polku.followup import effective, today
 
         language = tr.lang
@@ -239,23 +244,27 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
         def body() -> bytes:
             try:  # the model read above, so that the answer is the version it is kept with
-                every = answer(Findings(long_wait_days=long_wait_days, severity="info"),
-                               model, who)
+                every = answer(Findings(long_wait_days=long_wait_days, severity="info",
+                                        actor=actor), model, who)
             except PolkuError as e:
                 raise ApiError(400, e.message, field=e.field, cause=e) from None
             g = model.published(who).graph
             keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
             doc: dict[str, Any] = {"graph": name, "findings": [
                 finding_json(f, g, tr) for f in every if f.severity in keep]}
-            if g.graph.get("followups"):
+            followups = g.graph.get("followups") or {}
+            present = {f.key for f in every}
+            if actor is not None:  # only this organisation's findings: only their follow-ups
+                followups = {k: v for k, v in followups.items() if k in present}
+            if followups:
                 # each follow-up as it stands: resolved where its finding no longer occurs
-                doc["followups"] = effective(g.graph["followups"], {f.key for f in every},
-                                             today())
+                doc["followups"] = effective(followups, present, today())
             return JSONResponse(doc).body
 
         # the answer is the version's: kept with its model for every later reader (the
-        # default threshold only, so that odd thresholds cannot fill the memory)
-        if long_wait_days != LONG_WAIT_DAYS:
+        # default threshold and every organisation only, so that odd thresholds and ids
+        # cannot fill the memory)
+        if long_wait_days != LONG_WAIT_DAYS or actor is not None:
             return Response(body(), media_type="application/json",
                             headers=dict(response.headers))
         key = ("api:findings", name, who, language, severity, today())

@@ -4,7 +4,8 @@ Every error the server answers — a bad parameter, an unknown graph, a wrong to
 ETag, a row the workbook rules refuse — is an :class:`ApiError` with its HTTP status, a
 stable ``code`` for programs, a ``message`` for people (never an absolute server path, never
 a token) and the ``field`` it is about (a parameter, a column, or ``null``). A row refused
-by the workbook rules also lists every problem in ``problems``.
+by the workbook rules also lists every problem in ``problems``; an unknown id given as a
+parameter, the id it was likely meant to be in ``did_you_mean`` (when one is close).
 """
 
 from __future__ import annotations
@@ -51,6 +52,8 @@ class ErrorDetail(BaseModel):
     code: str
     message: str
     field: str | None = None
+    #: the id an unknown id given in ``field`` was likely meant to be (only when there is one)
+    did_you_mean: str | None = None
     problems: list[dict[str, Any]] | None = None
 
 
@@ -115,6 +118,9 @@ class ApiError(Exception):
         """The error as the API answers it, worded in ``tr``'s language (English without)."""
         error: dict[str, Any] = {"code": self.code, "message": self.worded(tr),
                                  "field": self.field}
+        close = getattr(self.cause, "close", None)
+        if close:  # as data too: a program can offer it without reading the message
+            error["did_you_mean"] = close
         if self.problems is not None:
             error["problems"] = problems_of(self.cause, tr) if self.cause is not None \
                 else self.problems
@@ -134,9 +140,10 @@ def relative(error: PolkuError, root: Path | None) -> PolkuError:
     file = error.file
     if file:
         file = shown_path(file, root)
-    return PolkuError(error.msgid or error.message, file=file, sheet=error.sheet,
+    return PolkuError(error.msgid or error.text, file=file, sheet=error.sheet,
                       row=error.row, column=error.column, node=error.node, field=error.field,
-                      params=error.params if error.msgid is not None else None)
+                      params=error.params if error.msgid is not None else None,
+                      close=error.close)
 
 
 def shown_path(file: str | Path, root: Path | None) -> str:

@@ -8,7 +8,7 @@ switch on every page), and shows a banner while a graph's source is broken.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 import networkx as nx
@@ -208,14 +208,17 @@ def finding_link(g: nx.MultiDiGraph, name: str, subject: str, language: PageLang
     return language.url(f"/graphs/{name}/view", **query)
 
 
-def finding_facets(g: nx.MultiDiGraph, f: Any) -> tuple[list[str], list[str]]:
-    """The organisations (the top of each accountable actor's ``part_of`` chain) and the
-    client segments a finding concerns, for the graph page's filters: the segments it names
-    (subject, related, ``segment``/``segments`` in its metrics), a referral's segments and
-    a service's ``for_segment``."""
-    from polku.analyses.handoffs import organisation
+def finding_facets(g: nx.MultiDiGraph, f: Any,
+                   orgs_of: Callable[[Any], list[str]] | None = None
+                   ) -> tuple[list[str], list[str]]:
+    """The organisations (the top of each accountable actor's ``part_of`` chain: the rule
+    of every door's actor filter, :func:`polku.analyses.accountable.organisations_of`,
+    which ``orgs_of`` is when given) and the client segments a finding concerns, for the
+    graph page's filters: the segments it names (subject, related, ``segment``/``segments``
+    in its metrics), a referral's segments and a service's ``for_segment``."""
+    from polku.analyses.accountable import organisations_of
 
-    orgs = sorted({organisation(g, a) for a in f.accountable if a in g})
+    orgs = [o for o in (orgs_of or organisations_of(g))(f) if o in g]
     metrics = dict(f.metrics or {})
     many = metrics.get("segments")
     named = [f.subject, *f.related, metrics.get("segment"),
@@ -418,7 +421,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         found = ask(model, Findings(), who)
         states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
         # people read the page: names in the sentences, the subject id beside (the link)
-        facets = {f.key: finding_facets(seen, f) for f in found}
+        from polku.analyses.accountable import organisations_of
+
+        orgs_of = organisations_of(seen)
+        facets = {f.key: finding_facets(seen, f, orgs_of) for f in found}
         regions = merged_region_names(seen, tr.lang)  # a merged graph's, by name
         findings = [dict(finding_json(f, seen, tr.plainly()), link=finding_link(g, name, f.subject, language),
                          subject_name=subject_name(seen, f.subject, tr, regions),

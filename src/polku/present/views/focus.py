@@ -31,7 +31,10 @@ def narrow(view: View, g: nx.MultiDiGraph, focus: str, depth: int,
         if focus in g:
             raise PolkuError(N_("'{node}' is not shown in this view"), params={"node": focus},
                              node=focus, field="focus")
-        raise PolkuError(NO_SUCH_NODE, params={"node": focus}, node=focus, field="focus")
+        from polku.graph import NODE_TYPES, close_id
+
+        raise PolkuError(NO_SUCH_NODE, params={"node": focus}, node=focus, field="focus",
+                         close=close_id(g, focus, NODE_TYPES))
     adj: dict[str, set[str]] = defaultdict(set)
     for e in view.edges:
         adj[e["from"]].add(e["to"])

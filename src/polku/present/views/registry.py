@@ -122,8 +122,11 @@ def parse_view(spec: str) -> tuple[str, str | None]:
     if name not in VIEWS:
         # each by its name in the reader's language beside the code one types
         choices = Choices((s.usage, s.title) for s in VIEWS.values())
+        from polku.graph import likely_id
+
         raise PolkuError(N_("unknown view '{spec}': expected one of {choices}"),
-                         params={"spec": spec, "choices": choices}, field="view")
+                         params={"spec": spec, "choices": choices}, field="view",
+                         close=likely_id(name, dict.fromkeys(VIEWS, {})))
     if VIEWS[name].argument:
         if not arg.strip():
             raise PolkuError(N_("view '{name}' needs an id: {name}:ID"), params={"name": name},
