@@ -409,7 +409,7 @@ def test_the_bundled_regions_name_their_segments_person_first() -> None:
     import csv
 
     root = Path(__file__).resolve().parents[1] / "graphs"
-    first = {"name": ("Henkilöt, ", "Alle 30-vuotiaat", "Työssä olevat"),
+    first = {"name": ("Henkilöt, ", "Alle 30-vuotiaat", "Työsuhteessa olevat"),
              "name_sv": ("Personer ", "Under 30 år"),
              "name_en": ("People ", "Under 30")}
     for region in ("keski-uusimaa", "keski-suomi"):
