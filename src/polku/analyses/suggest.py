@@ -106,9 +106,35 @@ def _free_id(g: nx.MultiDiGraph, base: str) -> str:
     return f"{base}-{n}"
 
 
-#: what a candidate generator is given: the graph, the finding, how involved each actor is
-#: and the long-wait limit; it yields candidate edit sets, the likeliest first
-Generator = Callable[[nx.MultiDiGraph, Finding, Counter, float], Iterator[list[Edit]]]
+class Candidate(list):
+    """One candidate edit set (a list of edits) and what the generator found out while
+    computing it: ``predicted``, for a capacity, the queueing what-if's figures at it."""
+
+    def __init__(self, edits_: list[Edit], predicted: dict[str, Any] | None = None) -> None:
+        super().__init__(edits_)
+        self.predicted = predicted
+
+
+class Context:
+    """What the generators read beside the graph, worked out once per :func:`suggest`: how
+    involved each actor is (``score``) and the graph's index (:meth:`eco`, built the first
+    time a generator asks)."""
+
+    def __init__(self, g: nx.MultiDiGraph, score: Counter) -> None:
+        self.g, self.score = g, score
+        self._eco: Any = None
+
+    def eco(self) -> Any:
+        from polku.analyses.reach import ecosystem
+
+        if self._eco is None:
+            self._eco = ecosystem(self.g)
+        return self._eco
+
+
+#: what a candidate generator is given: the graph, the finding, the :class:`Context` and the
+#: long-wait limit; it yields candidate edit sets, the likeliest first
+Generator = Callable[[nx.MultiDiGraph, Finding, Context, float], Iterator[list[Edit]]]
 #: kind -> the generator of its candidates: the one registry of which kinds can have a
 #: suggestion (the findings page offers "suggest a fix" for these kinds only)
 GENERATORS: dict[str, Generator] = {}
@@ -138,36 +164,36 @@ def _node_type(g: nx.MultiDiGraph, node: str) -> str | None:
 
 
 @generates("referral-without-owner")
-def _owner(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _owner(g: nx.MultiDiGraph, f: Finding, ctx: Context,
            long_wait_days: float) -> Iterator[list[Edit]]:
     src = targets(g, f.subject, "from")
     if src:
-        for a in _ranked(_leads(g, src[0]) or sources(g, src[0], "provides"), score):
+        for a in _ranked(_leads(g, src[0]) or sources(g, src[0], "provides"), ctx.score):
             yield [_edit("update", "referrals", f.subject, {"owner": a})]
 
 
 @generates("no-lead")
-def _no_lead(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _no_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
              long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     if _node_type(g, subject) == "service":
-        for a in _ranked(sources(g, subject, "provides"), score):
+        for a in _ranked(sources(g, subject, "provides"), ctx.score):
             yield [_lead_row(a, subject)]
     elif _node_type(g, subject) == "measure":
         participants = [r.actor for r in _held(g, subject) if r.role == "participant"]
-        for a in _ranked(participants, score):
+        for a in _ranked(participants, ctx.score):
             others = sorted(set(participants) - {a})
             yield [_edit("update", "measures", subject,
                          {"leads": a, "participants": ";".join(others)})]
 
 
 @generates("segment-without-lead")
-def _segment_lead(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _segment_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                   long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     roles = [r.actor for r in _held(g, subject)]
     entry = [a for s in targets(g, subject, "entry") for a in sources(g, s, "provides")]
-    for a in _ranked(roles or entry, score):
+    for a in _ranked(roles or entry, ctx.score):
         if a in roles:
             role = next(r.role for r in _held(g, subject) if r.actor == a)
             yield [_edit("update", "responsibilities", f"{a}~{subject}~{role}",
@@ -177,19 +203,19 @@ def _segment_lead(g: nx.MultiDiGraph, f: Finding, score: Counter,
 
 
 @generates("multiple-leads")
-def _one_lead(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _one_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
               long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     if _node_type(g, subject) == "measure":
         return
-    leads = _ranked(_leads(g, subject), score)
+    leads = _ranked(_leads(g, subject), ctx.score)
     for keep in leads:
         yield [_edit("update", "responsibilities", f"{a}~{subject}~lead",
                      {"role": "participant"}) for a in leads if a != keep]
 
 
 @generates("path-broken")
-def _missing_referral(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _missing_referral(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                       long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     steps = path_steps(g, subject)
@@ -199,7 +225,7 @@ def _missing_referral(g: nx.MultiDiGraph, f: Finding, score: Counter,
     for a, b in pairs[:1]:
         if g.nodes[a].get("type") != "service":
             continue
-        owners = _ranked(_leads(g, a) or sources(g, a, "provides"), score)
+        owners = _ranked(_leads(g, a) or sources(g, a, "provides"), ctx.score)
         row: dict[str, Any] = {"id": _free_id(g, f"ref-{a}-{b}")[:120], "from": a, "to": b}
         if segment:
             row["segments"] = segment[0]
@@ -209,19 +235,21 @@ def _missing_referral(g: nx.MultiDiGraph, f: Finding, score: Counter,
 
 
 @generates("over-capacity")
-def _capacity(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _capacity(g: nx.MultiDiGraph, f: Finding, ctx: Context,
               long_wait_days: float) -> Iterator[list[Edit]]:
     # the capacity the queueing what-if, calibrated as it is by default, predicts headroom
     # at (TARGET_UTILIZATION, a wait within the limit); none when no capacity gives that
     from polku.analyses.queues import headroom
 
-    found = headroom(g, f.subject, long_wait_days)
+    found = headroom(g, f.subject, long_wait_days, eco=ctx.eco())
     if found is not None:
-        yield [_edit("update", "services", f.subject, {"capacity_per_month": found["capacity"]})]
+        yield Candidate([_edit("update", "services", f.subject,
+                               {"capacity_per_month": found["capacity"]})],
+                        {k: v for k, v in found.items() if k != "capacity"})
 
 
 @generates("unmet-need")
-def _open_service(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _open_service(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                   long_wait_days: float) -> Iterator[list[Edit]]:
     need = f.related[0] if f.related else None
     if need:
@@ -233,18 +261,18 @@ def _open_service(g: nx.MultiDiGraph, f: Finding, score: Counter,
 
 
 @generates("service-without-provider")
-def _provider(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _provider(g: nx.MultiDiGraph, f: Finding, ctx: Context,
               long_wait_days: float) -> Iterator[list[Edit]]:
     needs = set(targets(g, f.subject, "addresses"))
     elsewhere = [a for s in nodes_of(g, "service") if s != f.subject
                  and needs & set(targets(g, s, "addresses"))
                  for a in sources(g, s, "provides")]
-    for a in _ranked(elsewhere, Counter(elsewhere) + score):
+    for a in _ranked(elsewhere, Counter(elsewhere) + ctx.score):
         yield [_edit("update", "services", f.subject, {"providers": a})]
 
 
 @generates("risk-without-mitigation")
-def _mitigation(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _mitigation(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                 long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     measure = next(iter(targets(g, subject, "has_risk") or sources(g, subject, "has_risk")),
@@ -257,13 +285,15 @@ def _mitigation(g: nx.MultiDiGraph, f: Finding, score: Counter,
                 yield [_edit("update", "risks", subject, {"mitigation": title})]
 
 
-def _candidates(g: nx.MultiDiGraph, f: Finding, score: Counter,
+def _candidates(g: nx.MultiDiGraph, f: Finding, ctx: Context | Counter,
                 long_wait_days: float) -> Iterator[list[Edit]]:
     """Candidate edit sets for one finding, the likeliest first (its kind's generator in
-    :data:`GENERATORS`; none for a kind without one)."""
+    :data:`GENERATORS`; none for a kind without one); ``ctx`` may be just the actors'
+    involvement."""
     generator = GENERATORS.get(f.kind)
     if generator is not None:
-        yield from generator(g, f, score, long_wait_days)
+        yield from generator(g, f, ctx if isinstance(ctx, Context) else Context(g, ctx),
+                             long_wait_days)
 
 
 def verify(sheets: Any, name: str, edits_: list[Edit],
@@ -570,7 +600,7 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     before = findings if findings is not None else find(g, long_wait_days=long_wait_days)
     keys = {f.key for f in before}
 
-    def run(graph: nx.MultiDiGraph) -> tuple[list[Finding], bool]:
+    def run(graph: nx.MultiDiGraph) -> tuple[list[Finding], set[str], bool]:
         """The findings after a candidate, and whether every finding it makes vanish is
         resolved (none gone because the candidate removed something or cut a segment's
         reach: a loss of access is never offered as a fix). Asked on the patched graph,
@@ -578,8 +608,8 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
         after = find(graph, long_wait_days=long_wait_days)
         after_keys = {x.key for x in after}
         vanished = [x for x in before if x.key not in after_keys]
-        return after, all(r == RESOLVED for r in why_vanished(g, graph, before, after,
-                                                               vanished))
+        return after, after_keys, all(r == RESOLVED for r in why_vanished(
+            g, graph, before, after, vanished))
 
     if finding is not None and finding not in keys:
         raise PolkuError(N_("no finding has the key '{finding}' (the list of findings gives each one's key)"),
@@ -588,13 +618,13 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
         ({finding} if finding is not None else set()) | set(among or ())
     limit = min(limit, MAX_PER_FINDING)
     trials: Trials | None = None
-    score = _involvement(g)
+    ctx = Context(g, _involvement(g))
     out: list[dict[str, Any]] = []
     for f in before:
         if wanted is not None and f.key not in wanted:
             continue
         offered = 0
-        for tried, candidate in enumerate(_candidates(g, f, score, long_wait_days)):
+        for tried, candidate in enumerate(_candidates(g, f, ctx, long_wait_days)):
             if offered >= limit or tried >= 3 * MAX_PER_FINDING:
                 break
             if trials is None:  # the graph as sheets: once, and only when needed
@@ -602,36 +632,19 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             answer = trials.findings_after(candidate)
             if answer is None:
                 continue
-            after, all_resolved = answer
+            after, after_keys, all_resolved = answer
             if not all_resolved:
                 continue
-            after_keyed = [(x.key, x) for x in after]  # a key is computed, not stored
-            after_keys = {k for k, _ in after_keyed}
-            created = [(k, x) for k, x in after_keyed if k not in keys]
+            created = [(x.key, x) for x in after if x.key not in keys]
             if f.key in after_keys or any(x.severity == "error" for _, x in created):
                 continue
-            offered_one: dict[str, Any] = {"finding": f.key, "edits": candidate,
+            offered_one: dict[str, Any] = {"finding": f.key, "edits": list(candidate),
                                            "resolves": sorted(keys - after_keys),
                                            "creates": sorted(k for k, _ in created)}
-            predicted = _predicted(g, f, candidate, long_wait_days)
+            predicted = getattr(candidate, "predicted", None)
             if predicted is not None:
                 offered_one["predicted"] = predicted
             out.append(offered_one)
             offered += 1
     return out
 
-
-def _predicted(g: nx.MultiDiGraph, f: Finding, candidate: list[Edit],
-               long_wait_days: float) -> dict[str, Any] | None:
-    """What the queueing what-if predicts for an ``over-capacity`` service at the capacity
-    a candidate gives it (:func:`polku.analyses.queues.headroom`'s figures), or None for
-    another candidate: the suggestion says it, so a leader sees the headroom."""
-    from polku.analyses.queues import headroom
-
-    if f.kind != "over-capacity" or len(candidate) != 1 or \
-            set(candidate[0]["row"]) != {"capacity_per_month"}:
-        return None
-    found = headroom(g, f.subject, long_wait_days)
-    if found is None or found["capacity"] != candidate[0]["row"]["capacity_per_month"]:
-        return None
-    return {k: v for k, v in found.items() if k != "capacity"}
