@@ -103,12 +103,16 @@ def test_removing_an_actor_takes_its_units():
     assert remove(b.g, "x")[1] == ["x"]
 
 
-def test_removing_a_referral_resolves_and_separates_what_went_with_it():
+def test_removing_a_referral_separates_what_went_with_it():
+    """h's over-capacity vanishes because the clients the removed referral brought no
+    longer come: gone with what was removed, not resolved (polku.analyses.vanished)."""
     b = hub()
     b.referral("r-e3", "e3", "h", owner="x", info="no", volume=5, wait=99)
     result = whatif(b.g, "r-e3")
-    assert {f["kind"] for f in result["removed_with"]} == {"long-wait", "no-information-flow"}
-    assert [(f["kind"], f["subject"]) for f in result["resolved"]] == [("over-capacity", "h")]
+    assert {(f["kind"], f["reason"]) for f in result["removed_with"]} == {
+        ("long-wait", "removed"), ("no-information-flow", "removed"),
+        ("over-capacity", "removed")}
+    assert result["resolved"] == []
     # e3 now refers nowhere: a dead end is created.
     assert ("dead-end", "e3") in {(f["kind"], f["subject"]) for f in result["created"]}
 

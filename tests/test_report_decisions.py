@@ -191,3 +191,13 @@ def test_first_page_says_what_it_leaves_out_because_nobody_is_accountable(report
     assert "4 iakttagelser som ingen ansvarar för finns inte här" in sv and "1 av dem är ett fel." in sv
     md = reports["fi.md"].split("## Havainnot lajeittain")[0]
     assert "Tästä puuttuu 4 havaintoa, joista kukaan ei vastaa" in md
+
+
+def test_the_first_pages_capacity_suggestion_says_its_headroom(reports) -> None:
+    """The first page repeated "raise the capacity to 61" for 60 clients a month (a queue
+    at 98 %): it now says the capacity with headroom and what the what-if predicts there."""
+    first = " ".join(text(section(reports["fi.html"], "decisions")).split())
+    assert "kapasiteetti nostetaan 61 " not in first
+    assert "kapasiteetti nostetaan 71 asiakkaaseen kuukaudessa (ennuste: käyttöaste 84" in \
+        first.replace("\xa0", " ")
+    assert "odotus 24 päivää)" in first

@@ -114,7 +114,10 @@ def test_cli_and_api_agree_and_a_bad_key_is_located(tmp_path) -> None:
         for text in (w["message"], *w["edits"]):
             assert not any(e["key"] and e["key"] in text for e in s["edits"]), text
     for s in cli["suggestions"]:
-        assert list(s) == ["finding", "edits", "resolves", "creates"]
+        # a capacity adds what the queueing what-if predicts after it
+        capacity = s["finding"].startswith("over-capacity:")
+        assert list(s) == ["finding", "edits", "resolves", "creates"] + (
+            ["predicted"] if capacity else [])
         for e in s["edits"]:
             assert list(e) == ["action", "sheet", "key", "row"]
             assert e["action"] in ("create", "update", "delete")
@@ -288,3 +291,133 @@ def test_trying_a_candidate_on_the_copy_is_the_round_trip() -> None:
 @given(b=ecosystems())
 def test_trying_a_candidate_on_random_workbooks_is_the_round_trip(b) -> None:
     check_the_patch_is_the_round_trip(b.g)
+
+
+ASSESSMENT = "monialainen-palvelutarvearvio"
+
+
+def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms() -> None:
+    """The new user's case: 61 a month for 60 clients was a queue at 98 % with a 30-day
+    wait (--no-calibrate). The suggestion aims at TARGET_UTILIZATION, and the what-if,
+    asked by the CLI as a leader would, predicts no over-capacity and no wait above the
+    limit at it, calibrated (its default) or not; the suggestion says those figures."""
+    from polku.kinds import LONG_WAIT_DAYS, TARGET_UTILIZATION
+
+    r = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}", "--format", "json")
+    assert r.exit_code == 0, r.output
+    [s] = json.loads(r.stdout)["suggestions"]
+    capacity = s["edits"][0]["row"]["capacity_per_month"]
+    assert capacity == 71  # 60 clients a month at most 85 % full: 60 / 0.85 = 70.6
+    p = s["predicted"]
+    assert p["service"] == ASSESSMENT and p["calibrated"] is True
+    assert p["utilization"] <= TARGET_UTILIZATION and p["wait_days"] <= LONG_WAIT_DAYS
+    for flags in ([], ["--no-calibrate"]):
+        r = run("whatif", EXAMPLE, "--capacity", f"{ASSESSMENT}={capacity}", *flags,
+                "--format", "json")
+        assert r.exit_code == 0, r.output
+        doc = json.loads(r.stdout)
+        after = doc["services"][ASSESSMENT]["after"]
+        assert not after["unstable"] and after["utilization"] <= TARGET_UTILIZATION
+        assert after["wait_days"] <= LONG_WAIT_DAYS
+        assert f"over-capacity:{ASSESSMENT}" in {f["key"] for f in doc["findings"]["resolved"]}
+        assert not [f for f in doc["findings"]["created"]
+                    if f["kind"] in ("over-capacity", "long-wait")]
+        if flags:  # not calibrated, the model's utilisation is the nominal one
+            assert after["utilization"] == p["utilization"]
+        else:  # calibrated, the what-if's own figures are the suggestion's
+            assert (after["utilization"], after["wait_days"]) == (p["modelled_utilization"],
+                                                                  p["wait_days"])
+    # one below is the smallest capacity that fits: 70 is above the target
+    assert 60 / (capacity - 1) > TARGET_UTILIZATION
+    # the text states the predicted utilisation and wait, in each language
+    fi = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}").stdout
+    assert "kapasiteetti nostetaan 71 asiakkaaseen kuukaudessa (ennuste: käyttöaste 84" in fi
+    assert "mallin käyttöaste 51" in fi and "odotus 24 päivää)" in fi
+    sv = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}", "--lang",
+             "sv").stdout
+    assert "(prognos: beläggningsgrad 84" in sv and "väntetid 24 dagar)" in sv
+    en = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}", "--lang",
+             "en").stdout
+    assert "to 71 clients a month: predicted utilisation 84%" in en
+
+
+def test_no_capacity_is_suggested_when_no_capacity_shortens_the_wait_enough(tmp_path) -> None:
+    """Verify before offering: where most of the observed wait is lead time (booking,
+    paperwork) that no capacity moves, the model predicts a wait above the limit at any
+    capacity, and no capacity is offered; a longer limit lets it through."""
+    from ecobuild import Builder
+
+    b = Builder()
+    b.actor("x").outcome("work")
+    b.service("front", providers=["x"], entry=True)
+    b.service("crowded", providers=["x"], capacity=45)
+    b.referral("r-in", "front", "crowded", owner="x", info="yes", volume=60, wait=90)
+    b.referral("r-out", "crowded", "work", owner="x", info="yes")
+    b.segment("seg", entries=["front"])
+    folder = tmp_path / "lead"
+    write_workbook(b.g, folder)
+    key = "over-capacity:crowded"
+    r = run("suggest", folder, "--finding", key, "--format", "json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["suggestions"] == []
+    r = run("suggest", folder, "--finding", key, "--long-wait-days", "100", "--format", "json")
+    [s] = json.loads(r.stdout)["suggestions"]
+    assert 30 < s["predicted"]["wait_days"] <= 100
+    assert s["edits"][0]["row"]["capacity_per_month"] == 71
+
+
+def test_a_fix_that_cuts_a_segments_reach_is_never_offered(monkeypatch) -> None:
+    """An overlap "resolved" by closing one of the two services to the segment takes the
+    segment's access away: never offered. A referral between the two (consecutive steps,
+    the overlap genuinely resolved) is. Both candidates go through the one registry."""
+    from polku.analyses import suggest as module
+    from polku.graph import targets
+
+    g = read_workbook(EXAMPLE)
+    overlap = next(f for f in find(g) if f.kind == "overlapping-services"
+                   and len(f.related) == 2)
+    a, b = overlap.related
+    segments = [n for n, t in g.nodes(data="type") if t == "segment"]
+
+    def close_or_link(g_, f, score, long_wait_days):
+        if f.key != overlap.key:
+            return
+        # close b to the segment (open to every other one): the overlap is gone
+        others = sorted(set(targets(g_, b, "for_segment") or segments) - {f.subject})
+        yield [{"action": "update", "sheet": "services", "key": b,
+                "row": {"segments": ";".join(others)}}]
+        yield [{"action": "create", "sheet": "referrals", "key": f"ref-{a}-{b}",
+                "row": {"id": f"ref-{a}-{b}", "from": a, "to": b, "owner": "keusote",
+                        "segments": f.subject}}]
+
+    assert not module.suggestable("overlapping-services")
+    monkeypatch.setitem(module.GENERATORS, "overlapping-services", close_or_link)
+    offered = suggest(g, overlap.key)
+    assert [s["edits"][0]["sheet"] for s in offered] == ["referrals"], offered
+    assert overlap.key in offered[0]["resolves"]
+
+
+def test_suggest_a_fix_only_where_a_fix_can_be_suggested() -> None:
+    """The graph page offered "ehdota korjausta" on every finding, a dead end and an
+    overlap too: only kinds with a candidate generator (suggest.GENERATORS) have it."""
+    import re
+
+    from polku.analyses.suggest import GENERATORS
+
+    client = TestClient(create_app([EXAMPLE], TOKENS), raise_server_exceptions=False)
+    page = client.get("/graphs/keski-uusimaa?lang=fi").text
+    rows = re.findall(r'<tr\b.*?</tr>', page.split('id="findings-table"')[1].split("</table>")[0],
+                      re.S)
+    offered, kinds = set(), set()
+    for row in rows:
+        key = re.search(r'data-key="([^"]+)"', row)
+        if not key:
+            continue
+        kind = key.group(1).split(":")[0]
+        kinds.add(kind)
+        if 'class="suggest"' in row:
+            assert "ehdota korjausta" in row
+            offered.add(kind)
+    assert offered and offered <= set(GENERATORS)
+    assert kinds - set(GENERATORS), "the example has findings no generator fixes"
+    assert offered == kinds & set(GENERATORS)

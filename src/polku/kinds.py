@@ -26,6 +26,16 @@ from polku.words import N_
 #: API, the report and the views all take their default from here.
 LONG_WAIT_DAYS = 30
 
+#: The utilisation (inflow / capacity) a suggested capacity for an ``over-capacity`` service
+#: aims at (a setting, default 0.85): the suggestion leaves headroom instead of stopping just
+#: under full. Why 0.85: in a queue with random arrivals the wait grows as ρ / (1 − ρ), so
+#: near full every extra client costs much more wait (one place: about 6 service times of
+#: wait at 0.85, 19 at 0.95, 49 at 0.98), and a month with a tenth more referrals than the
+#: average tips a queue planned at 0.95 over its capacity; 85 % is the occupancy hospital
+#: capacity planning has used since Bagust et al. (BMJ 1999) showed shortages rising
+#: steeply above it. :func:`polku.analyses.queues.headroom` computes the capacity.
+TARGET_UTILIZATION = 0.85
+
 #: ``actor-overload`` fires when an actor leads more running plan measures than this in
 #: one month (a setting, default 3).
 MAX_CONCURRENT_LEADS = 3

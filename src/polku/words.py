@@ -122,6 +122,13 @@ STATUS_NAMES: dict[str, str] = {
     "accepted-risk": N_("accepted risk"),
 }
 
+#: Why a finding vanished after a change (:mod:`polku.analyses.vanished`; the JSON's
+#: ``reason``): only ``resolved`` is good news.
+VANISHED_REASONS: dict[str, str] = {
+    "resolved": N_("resolved"), "removed": N_("gone with what was removed"),
+    "unreachable": N_("no longer reachable"),
+}
+
 #: A parameter an error names, as every door can say it (the CLI adds its option, the API
 #: its field, a page marks its form field): the key is the parameter's ``field``.
 PARAMETER_NAMES: dict[str, str] = {

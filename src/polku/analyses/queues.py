@@ -68,7 +68,7 @@ from polku.graph import close_id
 from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
-from polku.kinds import LONG_WAIT_DAYS
+from polku.kinds import LONG_WAIT_DAYS, TARGET_UTILIZATION
 from polku.privacy import hidden_services, suppressed_referrals
 from polku.words import N_
 from polku.analyses.reach import Ecosystem, ecosystem
@@ -527,6 +527,98 @@ def _places_of(g: nx.MultiDiGraph, sid: str) -> int:
     return places
 
 
+def service_queue(before: tuple[float | None, float | None, int],
+                  after: tuple[float | None, float | None, int], observed: float | None,
+                  calibrate: bool = True) -> dict[str, Any]:
+    """One service of a queueing what-if: ``before`` and ``after`` are its (inflow,
+    nominal capacity, places); with ``calibrate``, the calibration to the ``observed`` wait
+    found before the change (:func:`calibration`) is kept through it (the same ratio of
+    effective to nominal capacity, the same lead time). What :func:`queue_whatif` says of
+    each service it shows, and what :func:`headroom` checks a suggested capacity with.
+
+    >>> s = service_queue((30, 70, 1), (30, 80, 1), 35)   # debt advice at 80 a month
+    >>> round(s["before"]["wait_days"], 1), round(s["after"]["wait_days"], 1)
+    (35, 33.4)
+    """
+    (in_before, cap_before, places_before), (in_after, cap_after, places_after) = before, after
+    found = calibration(in_before, cap_before, places_before, observed) if calibrate else None
+    ratio = found["ratio"] if found else None
+    lead = found["lead_days"] if found else 0.0
+    return {
+        "hidden": False,
+        "observed_wait_days": _num(observed, 2), "observed_hidden": False,
+        "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
+                                  for k, v in found.items()},
+        "before": queue(in_before, cap_before, places_before,
+                        found["effective_capacity"] if found else None, lead).to_dict(),
+        "after": queue(in_after, cap_after, places_after,
+                       cap_after * ratio if ratio is not None
+                       and cap_after is not None else None, lead).to_dict(),
+    }
+
+
+def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT_DAYS,
+             target: float = TARGET_UTILIZATION, calibrate: bool = True,
+             eco: Ecosystem | None = None) -> dict[str, Any] | None:
+    """The smallest whole capacity a month for ``service`` at which the queueing what-if
+    (:func:`service_queue`, calibrated as :func:`queue_whatif` is by default) predicts a
+    queue with headroom: its utilisation (inflow / capacity, as ``over-capacity`` measures
+    it) and its modelled utilisation both at most ``target``, and its predicted wait at
+    most ``long_wait_days``. ``{"service", "capacity", "utilization" (inflow / capacity),
+    "modelled_utilization", "wait_days", "calibrated"}``, or None when no capacity gives
+    that (a lead time of the observed wait above the limit, an inflow that is not known or
+    rests on a suppressed volume: nothing a capacity can be verified by).
+
+    Why the target and not "just under the limit": a suggestion of 61 places for 60
+    clients a month was a queue at 98 % with a 30-day wait, no headroom for a busier month
+    (:data:`polku.kinds.TARGET_UTILIZATION` says why 0.85).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("a", type="service"); g.add_node("b", type="service", capacity_per_month=45)
+    >>> g.add_node("r", type="referral", volume_per_month=60, median_wait_days=25)
+    >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> h = headroom(g, "b"); h["capacity"], h["utilization"], round(h["wait_days"])
+    (71, 0.845, 24)
+    """
+    eco = eco or ecosystem(g)
+    if service not in eco.services or service in hidden_services(g):
+        return None
+    inflow = _volumes_in(eco).get(service)
+    nominal = g.nodes[service].get("capacity_per_month")
+    if not inflow or not isinstance(nominal, (int, float)) or not 0 < target < 1:
+        return None
+    places = _places_of(g, service)
+    observed = observed_waits(eco).get(service)
+
+    def predicted(capacity: int) -> dict[str, Any]:
+        return service_queue((inflow, nominal, places), (inflow, capacity, places),
+                             observed, calibrate)["after"]
+
+    def fits(capacity: int) -> bool:
+        after = predicted(capacity)
+        return not after["unstable"] and after["utilization"] is not None \
+            and after["utilization"] <= target and inflow / capacity <= target \
+            and after["wait_days"] is not None and after["wait_days"] <= long_wait_days
+
+    # the prediction improves as the capacity grows: the first that fits, by doubling and
+    # then halving the step (a dozen predictions, not one per client a month)
+    lo, hi = math.floor(inflow), max(1, math.ceil(inflow / target))
+    while not fits(hi):
+        if hi >= MAX_CAPACITY:
+            return None
+        lo, hi = hi, min(2 * hi, MAX_CAPACITY)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if fits(mid) else (mid, hi)
+    after = predicted(hi)
+    return {"service": service, "capacity": hi,
+            "utilization": _num(inflow / hi, 3),
+            "modelled_utilization": after["utilization"],
+            "wait_days": after["wait_days"],
+            "calibrated": after["effective_capacity"] is not None}
+
+
 #: the finding kinds that follow from a service's inflow
 INFLOW_KINDS = ("over-capacity",)
 
@@ -599,21 +691,9 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
                 "before": hidden_state(cap_before, _places_of(g, sid)).to_dict(),
                 "after": hidden_state(cap_after, _places_of(h, sid)).to_dict()}
             continue
-        found = calibration(in_before.get(sid), cap_before, _places_of(g, sid),
-                            observed.get(sid)) if calibrate else None
-        ratio = found["ratio"] if found else None
-        lead = found["lead_days"] if found else 0.0
-        services[sid] = {
-            "hidden": False,
-            "observed_wait_days": _num(observed.get(sid), 2), "observed_hidden": False,
-            "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
-                                      for k, v in found.items()},
-            "before": queue(in_before.get(sid), cap_before, _places_of(g, sid),
-                            found["effective_capacity"] if found else None, lead).to_dict(),
-            "after": queue(in_after.get(sid), cap_after, _places_of(h, sid),
-                           cap_after * ratio if ratio is not None
-                           and cap_after is not None else None, lead).to_dict(),
-        }
+        services[sid] = service_queue(
+            (in_before.get(sid), cap_before, _places_of(g, sid)),
+            (in_after.get(sid), cap_after, _places_of(h, sid)), observed.get(sid), calibrate)
     before = before if before is not None else find(g, long_wait_days, eco=eco)
     after = find(h, long_wait_days, eco=eco_after)
     old = {f.identity: f for f in before if not _rests_on_hidden(f, hidden)}

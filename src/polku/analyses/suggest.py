@@ -10,8 +10,11 @@ For a finding, a few candidate edits are computed from the graph itself:
 - ``multiple-leads``: keep the most involved lead, the others become participants;
 - ``path-broken``: add the missing referral between the two consecutive designed steps, for
   the path's segment, owned by the first step's lead or provider;
-- ``over-capacity``: the capacity that brings the predicted Erlang C wait
-  (:mod:`polku.analyses.queues`) under the long-wait limit;
+- ``over-capacity``: the smallest capacity at which the queueing what-if
+  (:func:`polku.analyses.queues.headroom`: Erlang C, calibrated to the observed waits as
+  the what-if is by default) predicts headroom: utilisation at most
+  :data:`polku.kinds.TARGET_UTILIZATION` (0.85) and a wait within the long-wait limit; the
+  suggestion's ``predicted`` says the utilisation and wait after the change;
 - ``unmet-need``: open an existing service that addresses the need to the segment;
 - ``service-without-provider``: add a provider, one that provides services meeting the same
   needs elsewhere;
@@ -20,8 +23,11 @@ For a finding, a few candidate edits are computed from the graph itself:
 
 Each candidate is applied to a copy of the workbook's sheets with the write contract's own
 row rules (:func:`polku.io.sheets.apply`, the function the write API applies edits with, then the workbook import's checks) and the findings
-are run again. It is offered only if its finding is gone and no new error-severity finding
-appears; ``resolves`` and ``creates`` say what else changes. Edits are in the write API's own
+are run again. It is offered only if its finding is gone, every finding it makes vanish is
+resolved (:mod:`polku.analyses.vanished`: none gone because the edit removed something or
+cut a segment's reach, for a loss of access is no fix) and no new error-severity finding
+appears; ``resolves`` and ``creates`` say what else changes. Which kinds can have a
+suggestion is one registry, :data:`GENERATORS` (a kind's candidate generator). Edits are in the write API's own
 terms (action, sheet, row key, row values), so a client applies them as they are.
 
 >>> from polku.io.workbook import read_workbook
@@ -32,7 +38,6 @@ terms (action, sheet, row key, row values), so a client applies them as they are
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from contextlib import contextmanager
 from typing import Any, Callable, Collection, Iterator
@@ -101,99 +106,202 @@ def _free_id(g: nx.MultiDiGraph, base: str) -> str:
     return f"{base}-{n}"
 
 
-def _candidates(g: nx.MultiDiGraph, f: Finding, score: Counter,
-                long_wait_days: float) -> Iterator[list[Edit]]:
-    """Candidate edit sets for one finding, the likeliest first."""
-    kind, subject = f.kind, f.subject
-    node_type = g.nodes[subject].get("type") if subject in g else None
-    if kind == "referral-without-owner":
-        src = targets(g, subject, "from")
-        if src:
-            for a in _ranked(_leads(g, src[0]) or sources(g, src[0], "provides"), score):
-                yield [_edit("update", "referrals", subject, {"owner": a})]
-    elif kind == "no-lead" and node_type == "service":
-        for a in _ranked(sources(g, subject, "provides"), score):
+class Candidate(list):
+    """One candidate edit set (a list of edits) and what the generator found out while
+    computing it: ``predicted``, for a capacity, the queueing what-if's figures at it."""
+
+    def __init__(self, edits_: list[Edit], predicted: dict[str, Any] | None = None) -> None:
+        super().__init__(edits_)
+        self.predicted = predicted
+
+
+class Context:
+    """What the generators read beside the graph, worked out once per :func:`suggest`: how
+    involved each actor is (``score``) and the graph's index (:meth:`eco`, built the first
+    time a generator asks)."""
+
+    def __init__(self, g: nx.MultiDiGraph, score: Counter) -> None:
+        self.g, self.score = g, score
+        self._eco: Any = None
+
+    def eco(self) -> Any:
+        from polku.analyses.reach import ecosystem
+
+        if self._eco is None:
+            self._eco = ecosystem(self.g)
+        return self._eco
+
+
+#: what a candidate generator is given: the graph, the finding, the :class:`Context` and the
+#: long-wait limit; it yields candidate edit sets, the likeliest first
+Generator = Callable[[nx.MultiDiGraph, Finding, Context, float], Iterator[list[Edit]]]
+#: kind -> the generator of its candidates: the one registry of which kinds can have a
+#: suggestion (the findings page offers "suggest a fix" for these kinds only)
+GENERATORS: dict[str, Generator] = {}
+
+
+def generates(*kinds: str) -> Callable[[Generator], Generator]:
+    """Registers a candidate generator for ``kinds`` in :data:`GENERATORS`."""
+    def register(fn: Generator) -> Generator:
+        for kind in kinds:
+            GENERATORS[kind] = fn
+        return fn
+    return register
+
+
+def suggestable(kind: str) -> bool:
+    """Whether findings of ``kind`` can have a verified suggestion (a generator is
+    registered for it).
+
+    >>> suggestable("over-capacity"), suggestable("dead-end")
+    (True, False)
+    """
+    return kind in GENERATORS
+
+
+def _node_type(g: nx.MultiDiGraph, node: str) -> str | None:
+    return g.nodes[node].get("type") if node in g else None
+
+
+@generates("referral-without-owner")
+def _owner(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+           long_wait_days: float) -> Iterator[list[Edit]]:
+    src = targets(g, f.subject, "from")
+    if src:
+        for a in _ranked(_leads(g, src[0]) or sources(g, src[0], "provides"), ctx.score):
+            yield [_edit("update", "referrals", f.subject, {"owner": a})]
+
+
+@generates("no-lead")
+def _no_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+             long_wait_days: float) -> Iterator[list[Edit]]:
+    subject = f.subject
+    if _node_type(g, subject) == "service":
+        for a in _ranked(sources(g, subject, "provides"), ctx.score):
             yield [_lead_row(a, subject)]
-    elif kind == "no-lead" and node_type == "measure":
+    elif _node_type(g, subject) == "measure":
         participants = [r.actor for r in _held(g, subject) if r.role == "participant"]
-        for a in _ranked(participants, score):
+        for a in _ranked(participants, ctx.score):
             others = sorted(set(participants) - {a})
             yield [_edit("update", "measures", subject,
                          {"leads": a, "participants": ";".join(others)})]
-    elif kind == "segment-without-lead":
-        roles = [r.actor for r in _held(g, subject)]
-        entry = [a for s in targets(g, subject, "entry") for a in sources(g, s, "provides")]
-        for a in _ranked(roles or entry, score):
-            if a in roles:
-                role = next(r.role for r in _held(g, subject) if r.actor == a)
-                yield [_edit("update", "responsibilities", f"{a}~{subject}~{role}",
-                             {"role": "lead"})]
-            else:
-                yield [_lead_row(a, subject)]
-    elif kind == "multiple-leads" and node_type != "measure":
-        leads = _ranked(_leads(g, subject), score)
-        for keep in leads:
-            yield [_edit("update", "responsibilities", f"{a}~{subject}~lead",
-                         {"role": "participant"}) for a in leads if a != keep]
-    elif kind == "path-broken":
-        steps = path_steps(g, subject)
-        pairs = [(a, b) for a, b in zip(steps, steps[1:]) if {a, b} == set(f.related)
-                 or (a in f.related and b in f.related)]
-        segment = targets(g, subject, "path_segment")
-        for a, b in pairs[:1]:
-            if g.nodes[a].get("type") != "service":
-                continue
-            owners = _ranked(_leads(g, a) or sources(g, a, "provides"), score)
-            row: dict[str, Any] = {"id": _free_id(g, f"ref-{a}-{b}")[:120], "from": a, "to": b}
-            if segment:
-                row["segments"] = segment[0]
-            for owner in owners[:2] or [None]:
-                yield [_edit("create", "referrals", row["id"],
-                             dict(row, **({"owner": owner} if owner else {})))]
-    elif kind == "over-capacity":
-        from polku.analyses.queues import queue
 
-        inflow = f.metrics.get("inflow")
-        places = int(g.nodes[subject].get("places") or 1)
-        if isinstance(inflow, (int, float)):
-            capacity = math.floor(inflow) + 1
-            for _ in range(100_000):
-                q = queue(inflow, capacity, places)
-                if not q.unstable and q.wait_days is not None and q.wait_days <= long_wait_days:
-                    break
-                capacity += 1
-            yield [_edit("update", "services", subject, {"capacity_per_month": capacity})]
-    elif kind == "unmet-need":
-        need = f.related[0] if f.related else None
-        if need:
-            for s in nodes_of(g, "service"):
-                segs = targets(g, s, "for_segment")
-                if need in targets(g, s, "addresses") and segs and subject not in segs:
-                    yield [_edit("update", "services", s,
-                                 {"segments": ";".join(sorted(segs + [subject]))})]
-    elif kind == "service-without-provider":
-        needs = set(targets(g, subject, "addresses"))
-        elsewhere = [a for s in nodes_of(g, "service") if s != subject
-                     and needs & set(targets(g, s, "addresses"))
-                     for a in sources(g, s, "provides")]
-        for a in _ranked(elsewhere, Counter(elsewhere) + score):
-            yield [_edit("update", "services", subject, {"providers": a})]
-    elif kind == "risk-without-mitigation":
-        measure = next(iter(targets(g, subject, "has_risk") or sources(g, subject, "has_risk")),
-                       None)
-        goal = targets(g, measure, "in_goal") if measure else []
-        if goal:
-            for m in nodes_of(g, "measure"):
-                if m != measure and targets(g, m, "in_goal") == goal:
-                    title = str(g.nodes[m].get("name") or m)
-                    yield [_edit("update", "risks", subject, {"mitigation": title})]
+
+@generates("segment-without-lead")
+def _segment_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+                  long_wait_days: float) -> Iterator[list[Edit]]:
+    subject = f.subject
+    roles = [r.actor for r in _held(g, subject)]
+    entry = [a for s in targets(g, subject, "entry") for a in sources(g, s, "provides")]
+    for a in _ranked(roles or entry, ctx.score):
+        if a in roles:
+            role = next(r.role for r in _held(g, subject) if r.actor == a)
+            yield [_edit("update", "responsibilities", f"{a}~{subject}~{role}",
+                         {"role": "lead"})]
+        else:
+            yield [_lead_row(a, subject)]
+
+
+@generates("multiple-leads")
+def _one_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+              long_wait_days: float) -> Iterator[list[Edit]]:
+    subject = f.subject
+    if _node_type(g, subject) == "measure":
+        return
+    leads = _ranked(_leads(g, subject), ctx.score)
+    for keep in leads:
+        yield [_edit("update", "responsibilities", f"{a}~{subject}~lead",
+                     {"role": "participant"}) for a in leads if a != keep]
+
+
+@generates("path-broken")
+def _missing_referral(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+                      long_wait_days: float) -> Iterator[list[Edit]]:
+    subject = f.subject
+    steps = path_steps(g, subject)
+    pairs = [(a, b) for a, b in zip(steps, steps[1:]) if {a, b} == set(f.related)
+             or (a in f.related and b in f.related)]
+    segment = targets(g, subject, "path_segment")
+    for a, b in pairs[:1]:
+        if g.nodes[a].get("type") != "service":
+            continue
+        owners = _ranked(_leads(g, a) or sources(g, a, "provides"), ctx.score)
+        row: dict[str, Any] = {"id": _free_id(g, f"ref-{a}-{b}")[:120], "from": a, "to": b}
+        if segment:
+            row["segments"] = segment[0]
+        for owner in owners[:2] or [None]:
+            yield [_edit("create", "referrals", row["id"],
+                         dict(row, **({"owner": owner} if owner else {})))]
+
+
+@generates("over-capacity")
+def _capacity(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+              long_wait_days: float) -> Iterator[list[Edit]]:
+    # the capacity the queueing what-if, calibrated as it is by default, predicts headroom
+    # at (TARGET_UTILIZATION, a wait within the limit); none when no capacity gives that
+    from polku.analyses.queues import headroom
+
+    found = headroom(g, f.subject, long_wait_days, eco=ctx.eco())
+    if found is not None:
+        yield Candidate([_edit("update", "services", f.subject,
+                               {"capacity_per_month": found["capacity"]})],
+                        {k: v for k, v in found.items() if k != "capacity"})
+
+
+@generates("unmet-need")
+def _open_service(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+                  long_wait_days: float) -> Iterator[list[Edit]]:
+    need = f.related[0] if f.related else None
+    if need:
+        for s in nodes_of(g, "service"):
+            segs = targets(g, s, "for_segment")
+            if need in targets(g, s, "addresses") and segs and f.subject not in segs:
+                yield [_edit("update", "services", s,
+                             {"segments": ";".join(sorted(segs + [f.subject]))})]
+
+
+@generates("service-without-provider")
+def _provider(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+              long_wait_days: float) -> Iterator[list[Edit]]:
+    needs = set(targets(g, f.subject, "addresses"))
+    elsewhere = [a for s in nodes_of(g, "service") if s != f.subject
+                 and needs & set(targets(g, s, "addresses"))
+                 for a in sources(g, s, "provides")]
+    for a in _ranked(elsewhere, Counter(elsewhere) + ctx.score):
+        yield [_edit("update", "services", f.subject, {"providers": a})]
+
+
+@generates("risk-without-mitigation")
+def _mitigation(g: nx.MultiDiGraph, f: Finding, ctx: Context,
+                long_wait_days: float) -> Iterator[list[Edit]]:
+    subject = f.subject
+    measure = next(iter(targets(g, subject, "has_risk") or sources(g, subject, "has_risk")),
+                   None)
+    goal = targets(g, measure, "in_goal") if measure else []
+    if goal:
+        for m in nodes_of(g, "measure"):
+            if m != measure and targets(g, m, "in_goal") == goal:
+                title = str(g.nodes[m].get("name") or m)
+                yield [_edit("update", "risks", subject, {"mitigation": title})]
+
+
+def _candidates(g: nx.MultiDiGraph, f: Finding, ctx: Context | Counter,
+                long_wait_days: float) -> Iterator[list[Edit]]:
+    """Candidate edit sets for one finding, the likeliest first (its kind's generator in
+    :data:`GENERATORS`; none for a kind without one); ``ctx`` may be just the actors'
+    involvement."""
+    generator = GENERATORS.get(f.kind)
+    if generator is not None:
+        yield from generator(g, f, ctx if isinstance(ctx, Context) else Context(g, ctx),
+                             long_wait_days)
 
 
 def verify(sheets: Any, name: str, edits_: list[Edit],
-           run: Callable[[nx.MultiDiGraph], list[Finding]]) -> list[Finding] | None:
-    """The findings after applying ``edits_`` to a copy of ``sheets`` with the write
-    contract's row rules, or None when the rules refuse the result: the whole round trip
-    (every sheet read again). :class:`Trials` gives the same answer quicker."""
+           run: Callable[[nx.MultiDiGraph], Any]) -> Any:
+    """What ``run`` answers (the findings, and what else the caller asks of the graph)
+    after applying ``edits_`` to a copy of ``sheets`` with the write contract's row rules,
+    or None when the rules refuse the result: the whole round trip (every sheet read
+    again). :class:`Trials` gives the same answer quicker."""
     from polku.io.workbook import read_workbook
     from polku.io import sheets as edits
 
@@ -229,8 +337,7 @@ class Trials:
     answer and the same graph for every candidate on the example and on random workbooks.
     """
 
-    def __init__(self, g: nx.MultiDiGraph,
-                 run: Callable[[nx.MultiDiGraph], list[Finding]]) -> None:
+    def __init__(self, g: nx.MultiDiGraph, run: Callable[[nx.MultiDiGraph], Any]) -> None:
         from polku.io import sheets as edits
 
         self.run = run
@@ -252,9 +359,10 @@ class Trials:
                 self._unreadable = True
         return self._base
 
-    def findings_after(self, edits_: list[Edit]) -> list[Finding] | None:
-        """The findings after ``edits_``, or None when the write contract refuses them:
-        :func:`verify`'s answer."""
+    def findings_after(self, edits_: list[Edit]) -> Any:
+        """What ``run`` answers after ``edits_`` (the findings, and what else the caller
+        asks of the graph while the edits are in it), or None when the write contract
+        refuses them: :func:`verify`'s answer."""
         if not self.handled(edits_):
             return verify(self.sheets, self.name, edits_, self.run)
         with self.applied(edits_) as g:
@@ -479,18 +587,30 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     """Verified suggestions for every finding (or the one whose key is ``finding``, or those
     whose keys are ``among``): up to ``limit`` (at most :data:`MAX_PER_FINDING`) each, as
     ``{"finding": KEY, "edits": [...], "resolves": [KEYS], "creates": [KEYS]}`` in the
-    findings' order. A key that names no finding is a located error (field ``finding``).
+    findings' order (a capacity for an ``over-capacity`` service adds ``predicted``:
+    ``{"service", "utilization", "modelled_utilization", "wait_days", "calibrated"}``, what
+    the queueing what-if predicts after the change). A key that names no finding is a located error (field ``finding``).
 
     A smaller ``limit`` gives the first suggestions of the full answer and stops verifying
     once they are found (the report shows one per decision); asking for several findings
     at once reads the graph's sheets once for all of them."""
     from polku.analyses.findings import find
+    from polku.analyses.vanished import RESOLVED, why_vanished
 
-    def run(graph: nx.MultiDiGraph) -> list[Finding]:
-        return find(graph, long_wait_days=long_wait_days)
-
-    before = findings if findings is not None else run(g)
+    before = findings if findings is not None else find(g, long_wait_days=long_wait_days)
     keys = {f.key for f in before}
+
+    def run(graph: nx.MultiDiGraph) -> tuple[list[Finding], set[str], bool]:
+        """The findings after a candidate, and whether every finding it makes vanish is
+        resolved (none gone because the candidate removed something or cut a segment's
+        reach: a loss of access is never offered as a fix). Asked on the patched graph,
+        while the candidate is in it."""
+        after = find(graph, long_wait_days=long_wait_days)
+        after_keys = {x.key for x in after}
+        vanished = [x for x in before if x.key not in after_keys]
+        return after, after_keys, all(r == RESOLVED for r in why_vanished(
+            g, graph, before, after, vanished))
+
     if finding is not None and finding not in keys:
         from polku.graph import likely_id
 
@@ -501,27 +621,33 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
         ({finding} if finding is not None else set()) | set(among or ())
     limit = min(limit, MAX_PER_FINDING)
     trials: Trials | None = None
-    score = _involvement(g)
+    ctx = Context(g, _involvement(g))
     out: list[dict[str, Any]] = []
     for f in before:
         if wanted is not None and f.key not in wanted:
             continue
         offered = 0
-        for tried, candidate in enumerate(_candidates(g, f, score, long_wait_days)):
+        for tried, candidate in enumerate(_candidates(g, f, ctx, long_wait_days)):
             if offered >= limit or tried >= 3 * MAX_PER_FINDING:
                 break
             if trials is None:  # the graph as sheets: once, and only when needed
                 trials = Trials(g, run)
-            after = trials.findings_after(candidate)
-            if after is None:
+            answer = trials.findings_after(candidate)
+            if answer is None:
                 continue
-            after_keyed = [(x.key, x) for x in after]  # a key is computed, not stored
-            after_keys = {k for k, _ in after_keyed}
-            created = [(k, x) for k, x in after_keyed if k not in keys]
+            after, after_keys, all_resolved = answer
+            if not all_resolved:
+                continue
+            created = [(x.key, x) for x in after if x.key not in keys]
             if f.key in after_keys or any(x.severity == "error" for _, x in created):
                 continue
-            out.append({"finding": f.key, "edits": candidate,
-                        "resolves": sorted(keys - after_keys),
-                        "creates": sorted(k for k, _ in created)})
+            offered_one: dict[str, Any] = {"finding": f.key, "edits": list(candidate),
+                                           "resolves": sorted(keys - after_keys),
+                                           "creates": sorted(k for k, _ in created)}
+            predicted = getattr(candidate, "predicted", None)
+            if predicted is not None:
+                offered_one["predicted"] = predicted
+            out.append(offered_one)
             offered += 1
     return out
+

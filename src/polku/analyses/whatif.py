@@ -16,9 +16,13 @@ What a removal takes with it (decided here; the README lists it):
 - a **referral**: the referral node and every edge of it (its responsibilities too).
 
 Findings are matched by their stable key (:attr:`Finding.identity`: a finding whose
-related ids or figures change is the same finding). The result
-separates findings that disappear because their subject was removed (``removed``) from
-findings that are genuinely ``resolved`` while their subject stays.
+related ids or figures change is the same finding). A finding that vanishes is not always
+good news: the result separates findings that are genuinely ``resolved`` from those gone
+with what was removed (``removed_with``), each of these with its ``reason``
+(:func:`polku.analyses.vanished.why_vanished`): ``removed`` (its subject or a related id
+went with the removal) or ``unreachable`` (its subject or a related service can no longer
+be reached: removing a service that a segment reached two overlapping services through is
+a loss of access, not an overlap resolved).
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from polku.errors import NodeTypes, PolkuError
 from polku.finding import Finding
 from polku.graph import close_id
 from polku.analyses.findings import LONG_WAIT_DAYS, find
+from polku.analyses.vanished import RESOLVED, why_vanished
 from polku.words import N_
 
 REMOVABLE = ("service", "actor", "referral")
@@ -77,7 +82,8 @@ def remove(g: nx.MultiDiGraph, node: str) -> tuple[nx.MultiDiGraph, list[str]]:
 
 def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS,
            before: list[Finding] | None = None) -> dict[str, Any]:
-    """Findings created, resolved and removed-with-the-subject when ``node`` is removed
+    """Findings created, resolved and gone with what was removed (each vanished finding
+    with its ``reason``: ``resolved``, ``removed`` or ``unreachable``) when ``node`` is removed
     (ids and numbers; :func:`polku.present.results.whatif_worded` adds the removed node's
     name and the findings' messages, all worded from ``g``, which holds every node of both).
 
@@ -88,17 +94,19 @@ def whatif(g: nx.MultiDiGraph, node: str, long_wait_days: float = LONG_WAIT_DAYS
     after = find(h, long_wait_days)
     old = {f.identity: f for f in before}
     new = {f.identity: f for f in after}
-    gone_set = set(gone)
     created = [f for k, f in new.items() if k not in old]
     vanished = [f for k, f in old.items() if k not in new]
+    why = why_vanished(g, h, before, after, vanished)
     return {
         "graph": g.graph.get("name", "graph"),
         "removed": node,
         "removed_type": g.nodes[node].get("type"),
         "removed_ids": gone,
         "created": [f.to_dict() for f in created],
-        "resolved": [f.to_dict() for f in vanished if f.subject not in gone_set],
-        "removed_with": [f.to_dict() for f in vanished if f.subject in gone_set],
+        "resolved": [dict(f.to_dict(), reason=r) for f, r in zip(vanished, why)
+                     if r == RESOLVED],
+        "removed_with": [dict(f.to_dict(), reason=r) for f, r in zip(vanished, why)
+                         if r != RESOLVED],
         "before": len(before),
         "after": len(after),
     }

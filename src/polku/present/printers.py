@@ -461,12 +461,24 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
             names=", ".join(labels.get(i, i) for i in also)))
     lines.append("  " + tr("findings: {before} before, {after} after").format(
         before=tr.number(result["before"]), after=tr.number(result["after"])))
+    # a finding that vanished is not always good news: the ones gone with what was removed
+    # or no longer reachable (a segment's access lost) are apart, each saying why
     for title, key in ((N_("Created ({count}):"), "created"),
                        (N_("Resolved ({count}):"), "resolved"),
-                       (N_("Gone with what was removed ({count}):"), "removed_with")):
+                       (N_("Gone with what was removed or no longer reachable ({count}):"),
+                        "removed_with")):
         lines += ["", tr(title).format(count=len(result[key]))]
-        lines += _finding_lines(result[key], tr)
+        lines += _finding_lines([dict(f, message=f"{f['message']} — {reason_name(f, tr)}")
+                                 if key == "removed_with" else f for f in result[key]], tr)
     return "\n".join(lines)
+
+
+def reason_name(f: dict[str, Any], tr: Translator) -> str:
+    """Why a finding of a what-if vanished (its ``reason``), in ``tr``'s language."""
+    from polku.words import VANISHED_REASONS
+
+    reason = f.get("reason", "resolved")
+    return tr(VANISHED_REASONS[reason]) if reason in VANISHED_REASONS else str(reason)
 
 
 def _state_text(s: dict[str, Any], tr: Translator) -> str:

@@ -14,8 +14,11 @@ from polku.present.i18n import Translator, kind_name
 from polku.present.messages import message
 
 
-def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
-    """One edit of a verified suggestion as a sentence a leader reads (names, no ids)."""
+def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
+              predicted: dict[str, Any] | None = None) -> str:
+    """One edit of a verified suggestion as a sentence a leader reads (names, no ids); a
+    capacity with what the queueing what-if ``predicted`` after it (the suggestion's
+    ``predicted``: the utilisation and the wait, so a leader sees the headroom)."""
     from polku.graph import targets
 
     row, key, sheet, action = e["row"], str(e.get("key") or ""), e["sheet"], e["action"]
@@ -36,8 +39,10 @@ def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
             return tr("{actor} takes part in {subject} without leading it").format(
                 actor=lab(actor), subject=lab(subject))
     if sheet == "services" and set(row) == {"capacity_per_month"}:
-        return tr("Raise the capacity of {service} to {n} clients a month").format(
+        text = tr("Raise the capacity of {service} to {n} clients a month").format(
             service=lab(key), n=tr.number(row["capacity_per_month"]))
+        return text + predicted_text(predicted, tr) if predicted and \
+            predicted.get("service") == key else text
     if sheet == "services" and set(row) == {"segments"}:
         new = sorted(set(str(row["segments"]).split(";")) - set(targets(g, key, "for_segment")))
         return tr("Open {service} to {segments}").format(
@@ -59,6 +64,28 @@ def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
                     if x) + (f": {values}" if values else "")
 
 
+def predicted_text(p: dict[str, Any], tr: Translator) -> str:
+    """What the queueing what-if predicts after a suggested capacity, as the clause after
+    the edit: the utilisation (inflow / capacity, as ``over-capacity`` measures it), the
+    modelled one where the model is calibrated to observed waits (the what-if shows that
+    one), and the wait; nothing where the figures are hidden from the reader.
+
+    >>> from polku.present.i18n import translator
+    >>> predicted_text({"utilization": 0.845, "modelled_utilization": 0.507,
+    ...                 "wait_days": 23.91, "calibrated": True}, translator("en"))
+    ': predicted utilisation 84%, modelled utilisation 51%, wait 24 days'
+    """
+    if p.get("utilization") is None or p.get("wait_days") is None:
+        return ""
+    if p.get("calibrated") and p.get("modelled_utilization") is not None:
+        return tr(": predicted utilisation {utilisation}, modelled utilisation {modelled}, "
+                  "wait {days} days").format(utilisation=tr.percent(p["utilization"]),
+                                            modelled=tr.percent(p["modelled_utilization"]),
+                                            days=tr.days(p["wait_days"]))
+    return tr(": predicted utilisation {utilisation}, wait {days} days").format(
+        utilisation=tr.percent(p["utilization"]), days=tr.days(p["wait_days"]))
+
+
 def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
     """A verified suggestion's edits in words (:func:`edit_text`), joined with semicolons.
 
@@ -70,7 +97,7 @@ def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> st
     ...                             "row": {"owner": "kela"}}]}, g, translator("en"))
     'Make Kela the owner of the referral'
     """
-    return "; ".join(edit_text(e, g, tr) for e in s["edits"])
+    return "; ".join(edit_text(e, g, tr, s.get("predicted")) for e in s["edits"])
 
 
 def suggestions_worded(result: dict[str, Any], g: nx.MultiDiGraph,
@@ -96,7 +123,7 @@ def suggestions_worded(result: dict[str, Any], g: nx.MultiDiGraph,
 
     return [{"finding": s["finding"], "message": said(s["finding"]),
              "text": suggestion_text(s, g, tr),
-             "edits": [edit_text(e, g, tr) for e in s["edits"]],
+             "edits": [edit_text(e, g, tr, s.get("predicted")) for e in s["edits"]],
              "resolves": [said(k) for k in s["resolves"]],
              "creates": [created(k) for k in s["creates"]]}
             for s in result["suggestions"]]

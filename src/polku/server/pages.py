@@ -411,6 +411,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                    language: PageLanguage, who: str) -> HTMLResponse:
         from polku.kinds import meaning
 
+        from polku.analyses.suggest import suggestable
         from polku.followup import effective
         from polku.followup import today
         from polku.present.printers import followup_text
@@ -431,7 +432,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                          orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
                          followup=followup_text(states.get(f.key), tr),
-                         overdue=bool(states.get(f.key, {}).get("overdue")))
+                         overdue=bool(states.get(f.key, {}).get("overdue")),
+                         # "suggest a fix" only where a fix can be suggested: a kind with
+                         # a candidate generator (the one registry: suggest.GENERATORS)
+                         suggestable=suggestable(f.kind))
                     for f in found]
         # follow-ups whose finding no longer occurs: resolved in this version
         gone = [dict(s, text=followup_text(s, tr)) for k, s in states.items()
