@@ -155,6 +155,64 @@ def test_wrap_keeps_every_line_within_its_width_and_says_when_it_cut() -> None:
     assert wrap("Työkokeilu", 200, 1) == (["Työkokeilu"], False)
 
 
+#: every place a blueprint of the example may break a word inside, by language: the
+#: syllables and compound joints a reader of that language breaks at
+GOOD_BREAKS = {
+    "fi": ["mielenterveys-|palvelut", "Työllistymis-|suunnitelma", "Kotoutumis-|koulutus",
+           "koulutus-|kuntayhtymä"],
+    "sv": ["Mentalvårds-|tjänster", "rehabiliterings-|syfte", "sysselsättnings-|område",
+           "Folkpensions-|anstalten", "Hälsoundersök-|ning"],
+}
+#: the breaks people saw and read wrong
+BAD_BREAKS = ["miel-|enterveys", "rehabiliteringssy-|fte", "Mentalvårdstjä-|nster",
+              "Folkpensionsanst-|alten", "sysselsättningsom-|råde", "Integrationsutb-|ildning"]
+
+
+def _breaks_drawn(example, lang: str) -> set[str]:
+    """Every word the example's blueprints break inside: the line's last word and the next
+    line's first, joined at the break."""
+    out = set()
+    for subject in [p for p, d in example.nodes(data=True) if d.get("type") == "path"]:
+        svg = "".join(str(s["svg"]) for s in render.build_view(
+            example, f"blueprint:{subject}", lang=lang).chart["sections"])
+        for text in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S):
+            lines = [html.unescape(t) for t in re.findall(r"<tspan[^>]*>([^<]*)</tspan>", text)]
+            for a, b in zip(lines, lines[1:]):
+                if a.endswith("-") and b[:1].islower() and not a.endswith(" -"):
+                    out.add(a.split(" ")[-1] + "|" + b.split(" ")[0])
+    return out
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_long_words_break_between_syllables_or_words_never_anywhere(example, lang) -> None:
+    """A word that fits a line of its own starts the next line ("1. Aikuisten
+    miel-|enterveyspalvelut" read wrong); a word wider than a line breaks where its
+    language breaks it, at a compound's joint first, else between syllables."""
+    from polku.present.views.blueprint import breaks, joints
+
+    tr = translator(lang)
+    names = " ".join(tr.label(example, n) for n in example.nodes)
+    drawn = _breaks_drawn(example, lang)
+    assert drawn, "no word of the example breaks: the test measures nothing"
+    for pair in drawn:
+        head, tail = pair.split("|")
+        if head + tail in names:
+            continue  # after the word's own hyphen (IPS-|työhönvalmennus)
+        word = head[:-1] + tail
+        assert len(head) - 1 in breaks(word, lang) + joints(word, lang), pair
+    for bad in BAD_BREAKS:
+        assert bad not in drawn, bad
+    wholes = {pair.replace("-|", "").lower(): pair for pair in drawn}
+    seen = [good for good in GOOD_BREAKS[lang] if good.replace("-|", "").lower() in wholes]
+    assert len(seen) >= 2, (seen, sorted(drawn))
+    for good in seen:
+        assert wholes[good.replace("-|", "").lower()].lower() == good.lower(), good
+    assert wrap("1. Aikuisten mielenterveyspalvelut (avohoito)", 160, 4)[0] == [
+        "1. Aikuisten", "mielenterveyspalvelut", "(avohoito)"]
+    assert wrap("i rehabiliteringssyfte", 130, 3, lang="sv")[0] == ["i rehabiliterings-",
+                                                                     "syfte"]
+
+
 def test_the_picture_has_a_card_per_step_an_arrow_per_hand_off_and_whole_names(example) -> None:
     v = render.build_view(example, "blueprint:polku-pitkaaikaistyoton", lang="fi")
     assert v.kind == "blueprint" and v.nodes == [] and v.template == "blueprint.html"

@@ -250,3 +250,34 @@ def test_the_terminal_tables_line_up_in_every_language() -> None:
         assert lines[0].index("M1") == lines[1].index("M2"), lines
     none = run("whatif", example, "--remove", "ref-diakonia-velkaneuvonta", "--lang", "en")
     assert "Created (0):\n  –" in none.stdout or "Resolved (0):\n  –" in none.stdout, none.stdout
+
+
+def test_each_table_of_the_bottleneck_page_numbers_its_own_order(tmp_path) -> None:
+    """The page's second table (by utilisation and inflow) showed in its ``#`` column the
+    ranks by betweenness of the first (5, 1, 12, …): each table counts 1, 2, 3 in its own
+    order."""
+    import re
+    import shutil
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    root = Path(__file__).resolve().parents[1]
+    shutil.copytree(root / "graphs" / "keski-uusimaa", tmp_path / "ku")
+    page = TestClient(create_app([tmp_path])).get("/graphs/ku/bottlenecks?lang=fi").text
+    tables = re.findall(r"<table><caption>(.*?)</caption>.*?<tbody>(.*?)</tbody>", page, re.S)
+    assert len(tables) == 2, [c for c, _ in tables]
+    flow_services = []
+    for _, body in tables:
+        ranks = [int(n) for n in re.findall(r"<tr><td>(\d+)</td>", body)]
+        assert ranks == list(range(1, len(ranks) + 1)) and len(ranks) > 3, ranks
+        flow_services = re.findall(r"<code>([^<]+)</code>", body)
+    from polku.analyses.bottlenecks import flow_ranking, ranking
+    from polku.io.load import load_graph
+
+    from polku.privacy import suppress
+
+    g = suppress(load_graph(tmp_path / "ku"))  # the page is the public's
+    assert flow_services == [r["service"] for r in flow_ranking(ranking(g))][:len(flow_services)]

@@ -558,3 +558,28 @@ def test_a_second_review_of_a_version_rebuilds_nothing_and_a_write_is_seen(
     log.write_text("", encoding="utf-8")
     gone = client.get("/api/graphs/keski-uusimaa/review", params={"since": "1"}, headers=editor)
     assert gone.status_code == 400 and gone.json()["error"]["field"] == "since", gone.text
+
+
+@pytest.mark.parametrize("lang, hint, said", [
+    ("fi", "päivämäärä: 2026-03-31 tai 31.3.2026", "kirjoita VVVV-KK-PP tai P.K.VVVV"),
+    ("sv", "ett datum: 2026-03-31 eller 31.3.2026", "skriv ÅÅÅÅ-MM-DD eller D.M.ÅÅÅÅ"),
+    ("en", "a date: 2026-03-31 or 31.3.2026", "write YYYY-MM-DD or D.M.YYYY")])
+def test_a_date_fields_hint_and_error_name_every_form_it_takes(tmp_path, lang, hint,
+                                                               said) -> None:
+    """The follow-up form's due date takes 2026-03-31 and 31.3.2026 alike: its hint and a
+    refusal say both in every language (the Swedish ones named only ÅÅÅÅ-MM-DD)."""
+    import html
+    import re
+
+    client, _ = served_client(tmp_path)
+    page = html.unescape(client.get("/graphs/keski-uusimaa", params={"lang": lang}).text)
+    assert re.search(r'id="[\w-]*followup[\w-]*-due-hint">' + re.escape(hint) + "<", page), hint
+    key = "referral-without-owner:ref-ktt-tyokokeilu"
+    r = write(client, "POST", "/rows/followups", {"finding": key, "status": "uusi",
+                                                  "due": "31.3.2026"})
+    assert r.status_code == 201, r.text
+    r = client.request("PATCH", f"/api/graphs/keski-uusimaa/rows/followups/{key}",
+                       json={"due": "31/3/2026"}, params={"lang": lang}, headers={
+                           "Authorization": "Bearer anna-token-0123456789",
+                           "If-Match": client.get("/api/graphs/keski-uusimaa").headers["etag"]})
+    assert r.status_code == 422 and said in r.text and "31.3.2026" in r.text, r.text

@@ -3,6 +3,7 @@ graph, the CLI, and the pages in headless Chromium (no request leaves the page).
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
@@ -350,3 +351,29 @@ def test_the_plan_subtitles_count_one_measure_as_one(g) -> None:
     assert "arbetsfördelning ej avtalad: " in sv and "utan tidtabell: " in sv
     many = render.build_view(g, "plan", lang="en").subtitle
     assert many.startswith("3 goals · 18 measures · "), many
+
+
+def test_one_today_in_finland_everywhere_with_a_fixed_clock(monkeypatch, tmp_path) -> None:
+    """At 00.16 on 5 December in Helsinki (22.16 UTC on the 4th, where the server's own
+    date.today() still was) the plan timeline said "tänään 4.12.2026" beside a report
+    stamped "5.12.2026 klo 0.16": every date is now the one clock's (polku.clock), in
+    Helsinki time."""
+    from datetime import datetime, timezone
+
+    from helpers import EXAMPLE
+    from polku import clock
+    from polku.followup import today
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 4, 22, 16, tzinfo=timezone.utc))
+    assert today() == "2026-12-05"
+    timeline, report = tmp_path / "timeline.html", tmp_path / "report.html"
+    r = run("render", PLAN, "--view", "timeline", "-o", timeline, "--lang", "fi")
+    assert r.exit_code == 0, r.output
+    label = re.search(r'class="gantt-todaylabel"[^>]*>([^<]*)<', timeline.read_text("utf-8"))
+    assert label and label.group(1) == "tänään 5.12.2026", label and label.group(1)
+    r = run("report", EXAMPLE, "-o", report, "--lang", "fi", "-q")
+    assert r.exit_code == 0, r.output
+    assert "5.12.2026 klo 0.16" in report.read_text("utf-8")
+    r = run("render", PLAN, "--view", "timeline", "-o", timeline, "--lang", "sv")
+    label = re.search(r'class="gantt-todaylabel"[^>]*>([^<]*)<', timeline.read_text("utf-8"))
+    assert label and label.group(1).endswith(" 5.12.2026"), label and label.group(1)

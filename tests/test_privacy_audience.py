@@ -712,3 +712,46 @@ def test_who_wrote_a_follow_up_reaches_the_public_in_no_channel(tmp_path: Path) 
     assert "Sovitaan" in public[0] and "Sovitaan" in public[3]  # the follow-up itself is there
     row = client.get(f"/api/graphs/{NAME}/rows/followups/{key}", headers=EDITOR).json()
     assert row["values"]["by"] == "editor"
+
+
+def handoff_rows(page: str) -> dict[tuple[str, str], list[str]]:
+    """The segment view's hand-off table as (from, to) -> its cells, as read."""
+    import html as markup
+
+    out = {}
+    for row in re.findall(r"<tr.*?</tr>", page, re.S):
+        cells = [" ".join(markup.unescape(re.sub(r"<[^>]+>", " ", c)).split())
+                 for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+        if len(cells) == 8 and cells[0].startswith("#"):
+            out[(cells[1], cells[2])] = cells
+    return out
+
+
+def test_a_views_small_figure_reads_under_five_not_a_question_mark(clients,
+                                                                   tmp_path: Path) -> None:
+    """A hidden small figure is ``<5`` in every view, as in the rows API and the blueprint:
+    ``?`` read as unknown (the segment view's hand-off table, the path view's edge labels,
+    the tooltips), and a service's inflow that rests on it is *hidden*. Served to the public,
+    and written offline by ``polku render`` (a file for others)."""
+    public = clients["small"]
+    page = public.get(f"/graphs/{NAME}/view", params={"view": "segment:nuoret", "lang": "en"}).text
+    rows = handoff_rows(page)
+    assert rows[("Alkuhaastattelu", "Kuntouttava työtoiminta")][4] == "<5"   # r1: 4 a month
+    assert rows[("Kuntouttava työtoiminta", "Avoimet työmarkkinat")][4] == "9"
+    table = public.get(f"/graphs/{NAME}/table", params={"view": "segment:nuoret",
+                                                        "lang": "en"}).text
+    assert "Volume: &lt;5 / month" in table and "Size: &lt;5 people" in table
+    assert "Inflow: hidden" in table and "Volume: –" not in table
+    path = public.get(f"/graphs/{NAME}/view", params={"view": "path:p1", "lang": "en"}).text
+    assert "\\u003c5/mo" in path and "?/mo" not in path
+    # the editor reads the true figure
+    editor = clients["small"].get(f"/graphs/{NAME}/view", headers=EDITOR,
+                                  params={"view": "segment:nuoret", "lang": "en"}).text
+    assert handoff_rows(editor)[("Alkuhaastattelu", "Kuntouttava työtoiminta")][4] == "4"
+    # offline: the mini workbook's r2 carries 3 clients a month
+    out = tmp_path / "segment.html"
+    r = run("render", MINI, "--view", "segment:nuoret", "-o", out, "--lang", "fi")
+    assert r.exit_code == 0, r.output
+    rows = handoff_rows(out.read_text(encoding="utf-8"))
+    assert rows[("Kuntouttava työtoiminta", "Avoimet työmarkkinat")][4] == "<5", rows
+    assert all(cells[4] != "?" for cells in rows.values()), rows

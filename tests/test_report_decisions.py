@@ -201,3 +201,34 @@ def test_the_first_pages_capacity_suggestion_says_its_headroom(reports) -> None:
     assert "kapasiteetti nostetaan 71 asiakkaaseen kuukaudessa (ennuste: käyttöaste 84" in \
         first.replace("\xa0", " ")
     assert "odotus 24 päivää)" in first
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_report_never_scrolls_sideways(reports, browser, tmp_path, width) -> None:
+    """The RACI matrix of tens of organisations made the whole report 5,074 px wide at
+    1280 px: it scrolls in its own box (which the keyboard can focus, and whose header row
+    stays at its top), and on a phone every wide table does, so the page keeps the screen's
+    width."""
+    path = tmp_path / "report-fi.html"
+    path.write_text(reports["fi.html"], encoding="utf-8")
+    page = browser.new_page(viewport={"width": width, "height": 844})
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_selector("#raci-table")
+        assert page.evaluate("document.documentElement.scrollWidth") == width
+        box = page.locator("#raci .raci-scroll")
+        assert box.get_attribute("tabindex") == "0"
+        assert page.evaluate("""() => { const b = document.querySelector('#raci .raci-scroll');
+            return b.scrollWidth > b.clientWidth + 100; }""")
+        head = page.locator("#raci-table thead th.subject")
+        box.focus()
+        top = head.bounding_box()["y"]
+        page.keyboard.press("PageDown")
+        page.wait_for_timeout(200)
+        assert page.evaluate("document.querySelector('#raci .raci-scroll').scrollTop") > 0
+        assert abs(head.bounding_box()["y"] - top) < 2    # the header row stays in view
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"report-raci-{width}.png"))
+    finally:
+        page.close()

@@ -21,8 +21,9 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
-from zoneinfo import ZoneInfo
 
+from polku import clock
+from polku.clock import HELSINKI
 from polku.errors import CellError
 from polku.words import N_, STATUS_NAMES
 
@@ -44,15 +45,15 @@ STATUS_WORDS: Mapping[str, str] = {
 CLOSED = ("resolved", "accepted-risk")
 
 #: due dates are Finnish dates
-HELSINKI = ZoneInfo("Europe/Helsinki")
 
 KEY_RE = re.compile(r"^[a-z][a-z-]*:[^\s:]+(:[^\s:]+)?$")
 DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 
 
 def today() -> str:
-    """Today's date in Finland (``YYYY-MM-DD``): what "overdue" is measured against."""
-    return datetime.now(HELSINKI).date().isoformat()
+    """Today's date in Finland (``YYYY-MM-DD``): what "overdue" is measured against
+    (:func:`polku.clock.today`, the one clock)."""
+    return clock.today().isoformat()
 
 
 def parse_status(text: str) -> str:
@@ -77,7 +78,7 @@ def parse_date(raw: object) -> str:
     ('2026-03-31', '2026-03-31')
     >>> parse_date("2026-02-30")
     Traceback (most recent call last):
-    polku.errors.CellError: '2026-02-30' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)
+    polku.errors.CellError: '2026-02-30' is not a date (write YYYY-MM-DD or D.M.YYYY, e.g. 2026-03-31 or 31.3.2026)
     """
     if isinstance(raw, datetime):
         return raw.date().isoformat()
@@ -92,7 +93,8 @@ def parse_date(raw: object) -> str:
             raise ValueError
         return date.fromisoformat(text).isoformat()
     except ValueError:
-        raise CellError(N_("'{value}' is not a date (write YYYY-MM-DD, e.g. 2026-03-31)"),
+        raise CellError(N_("'{value}' is not a date (write YYYY-MM-DD or D.M.YYYY, e.g. "
+                           "2026-03-31 or 31.3.2026)"),
                         value=raw) from None
 
 

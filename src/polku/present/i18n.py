@@ -340,10 +340,11 @@ class Translator:
         >>> translator("fi").datetime(t), translator("sv").datetime(t)
         ('3.12.2026 klo 12.47', '3.12.2026 kl. 12.47')
         """
-        from babel.dates import format_datetime, get_timezone
+        from babel.dates import format_datetime
+
+        from polku.clock import HELSINKI as zone  # the one clock's time zone
 
         pattern = DATETIME_PATTERNS.get(self.lang)
-        zone = get_timezone("Europe/Helsinki")
         if pattern is None:
             return format_datetime(moment, "medium", tzinfo=zone, locale=self.lang)
         return format_datetime(moment, pattern, tzinfo=zone, locale=self.lang)

@@ -15,13 +15,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import networkx as nx
 
+from polku import clock
 from polku.io import atomic
 from polku.analyses.describe import shown_size
 from polku.analyses.bottlenecks import flow_ranking, ranking
@@ -111,7 +111,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "graph": g.graph.get("name", "graph"),
         "title": tr.title(g),
         "illustrative": bool(g.graph.get("illustrative")),
-        "generated": tr.datetime(datetime.now(timezone.utc)),
+        "generated": tr.datetime(clock.now()),
         "decisions": first_page,
         "long_wait_days": number(long_wait_days),
         "counts": {k: counts.get(k, 0) for k in ("actor", "service", "outcome", "need",

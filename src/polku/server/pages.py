@@ -99,7 +99,7 @@ FORMS = (
 #: what a person types in a column of each kind
 HINTS = {"refs": N_("ids separated by ';'"), "ref": N_("an id"),
          "number": N_("a number (0,5 or 0.5)"), "integer": N_("a whole number"),
-         "ratio": N_("a share between 0 and 1"), "date": N_("a date, YYYY-MM-DD"),
+         "ratio": N_("a share between 0 and 1"), "date": N_("a date: 2026-03-31 or 31.3.2026"),
          "finding_key": N_("the finding's key, shown beside it")}
 #: the node types a reference may name (singular; the one catalogue, :mod:`polku.words`)
 TARGET_NAMES = {t: one for t, (one, _) in NODE_TYPE_NAMES.items()}

@@ -35,6 +35,7 @@ fit an A4 landscape page each. The same steps and hand-offs follow as a table.
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
@@ -103,43 +104,58 @@ def text_width(text: str, size: float = SIZE, bold: bool = False) -> float:
 
 
 def wrap(text: str, width: float, lines: int, size: float = SIZE,
-         bold: bool = False) -> tuple[list[str], bool]:
+         bold: bool = False, lang: str = "fi") -> tuple[list[str], bool]:
     """``text`` in at most ``lines`` lines no wider than ``width`` px, and whether it was
-    cut (the last line then ends in ``…``); a word longer than a line is cut too.
+    cut (the last line then ends in ``…``). Lines break between words (and after a
+    hyphen); a word that fits a line of its own starts the next one rather than being cut
+    to fill this one ("Aikuisten miel-|enterveyspalvelut" read wrong); only a word wider
+    than a whole line, or one that would leave a step's number alone, breaks inside, at a
+    syllable (:func:`breaks`) in ``lang``.
 
     >>> wrap("Kuntouttava työtoiminta", 120, 3)
     (['Kuntouttava', 'työtoiminta'], False)
     >>> wrap("Kuntouttava työtoiminta", 120, 1)
     (['Kuntouttava…'], True)
+    >>> wrap("1. Aikuisten mielenterveyspalvelut (avohoito)", 160, 4)[0]
+    ['1. Aikuisten', 'mielenterveyspalvelut', '(avohoito)']
+    >>> wrap("i rehabiliteringssyfte", 120, 3, lang="sv")[0]
+    ['i rehabiliterings-', 'syfte']
     """
     # a word may break after a hyphen (mielenterveys-|ja, IPS-|työhönvalmennus)
     words = [piece for word in " ".join(str(text).split()).split(" ")
              for piece in _pieces(word)]
+
+    def fits(t: str) -> bool:
+        return text_width(t, size, bold) <= width
+
     out: list[str] = []
     line = ""
     for word in words:
         glue = "" if not line or line.endswith("-") and not word.startswith(" ") else " "
         trial = f"{line}{glue}{word.lstrip()}"
-        if text_width(trial, size, bold) <= width:
+        if fits(trial):
             line = trial
             continue
         word = word.lstrip()
-        if line and text_width(word, size, bold) > width:
-            # a word wider than a line starts on this one ("2. Työllistymissuun-")
+        if line and (not fits(word) or _NUMBER.fullmatch(line)):
+            # a word wider than a line starts on this one where it breaks between the
+            # words it is made of ("2. Työllistymis-|suunnitelma"); after the step's number
+            # at any syllable, rather than leave the number alone
             room = width - text_width(line + glue, size, bold)
-            cut = _fit(word, room, size, bold) if room > 0 else ""
-            if len(cut) >= 3:
-                out.append(f"{line}{glue}{cut}-")
-                word = word[len(cut):]
+            head = _syllable_cut(word, room, size, bold, lang,
+                                 joints_only=not _NUMBER.fullmatch(line))
+            if head:
+                out.append(f"{line}{glue}{head}-")
+                word = word[len(head):]
             else:
                 out.append(line)
         elif line:
             out.append(line)
         line = word
-        while text_width(line, size, bold) > width:  # a word wider than a line: cut it
-            cut = _fit(line, width, size, bold)
-            out.append(cut + "-")
-            line = line[len(cut):]
+        while not fits(line):  # a word wider than a line: at a syllable, else where it must
+            head = _syllable_cut(line, width, size, bold, lang) or _fit(line, width, size, bold)
+            out.append(head + "-")
+            line = line[len(head):]
     if line:
         out.append(line)
     if len(out) <= lines:
@@ -177,6 +193,104 @@ def _fit(word: str, width: float, size: float, bold: bool) -> str:
     return word[:n]
 
 
+#: a step's number, which its name's first word stays with
+_NUMBER = re.compile(r"\d+\.")
+_VOWELS = set("aeiouyåäöéèüáàâ")
+#: one sound written with two or three letters, which a Swedish break keeps together at
+#: the start of a syllable ("vårds-|tjänster")
+_SV_ONSETS = {"tj", "sj", "kj", "ch", "stj", "skj", "sch"}
+#: consonant clusters that begin an English syllable, kept together after the break
+_ONSETS = {"bl", "br", "dr", "dj", "fl", "fr", "fj", "gl", "gr", "gn", "gj", "kl", "kr", "kn",
+           "kv", "kj", "pl", "pr", "pj", "sk", "sl", "sm", "sn", "sp", "st", "sv", "sj", "tr",
+           "tv", "tj", "vr", "bj", "mj", "nj", "lj", "ch", "th", "ph", "sh", "wh", "qu",
+           "skr", "spl", "spr", "str", "skj", "stj", "sch", "thr", "chr", "scr"}
+#: never split: one sound each
+_UNITS = ("ng", "ck")
+#: the end of a Swedish compound's first part ("sysselsättnings-|område",
+#: "rehabiliterings-|syfte", "Folkpensions-|anstalten"): the best place to break
+_JOINTS = ("ings", "ions", "hets", "skaps", "tets", "doms", "tors", "ts", "rds", "fts", "nds")
+
+
+def breaks(word: str, lang: str = "fi") -> list[int]:
+    """Where ``word`` may break with a hyphen, without a dictionary: between syllables,
+    before the last consonant ahead of a vowel, as Finnish and Swedish hyphenate
+    ("mie-len-ter-veys-pal-ve-lut", "un-der-sök-ning"); a sound written with several
+    letters stays whole (Swedish *tj*, *sj*, *stj*…, and in English the clusters that begin
+    a syllable), an ``s`` that joins two words of a compound stays with the first
+    ("vårds-tjänster"), and *ng* and *ck* are never split. At least two letters stay on
+    each side.
+
+    >>> w = "mielenterveyspalvelut"; [w[:i] for i in breaks(w)]
+    ['mie', 'mielen', 'mielenter', 'mielenterveys', 'mielenterveyspal', 'mielenterveyspalve']
+    >>> w = "Mentalvårdstjänster"; [w[:i] for i in breaks(w, "sv")]
+    ['Men', 'Mental', 'Mentalvårds', 'Mentalvårdstjäns']
+    """
+    low = word.lower()
+    out = []
+    for v in range(2, len(word) - 1):
+        if low[v] not in _VOWELS or not low[v - 1].isalpha() or low[v - 1] in _VOWELS:
+            continue
+        c0 = v - 1  # the consonants between the previous vowel and this one
+        while c0 > 0 and low[c0 - 1].isalpha() and low[c0 - 1] not in _VOWELS:
+            c0 -= 1
+        if c0 == 0:
+            continue  # no vowel before: not a syllable's end
+        run = low[c0:v]
+        onset = 1
+        if lang != "fi":
+            starts = _SV_ONSETS if lang == "sv" else _ONSETS
+            onset = max((n for n in range(1, len(run) + 1) if n == 1 or run[-n:] in starts))
+            if onset > 1 and run[-onset] == "s" and onset < len(run):
+                onset -= 1  # the s that joins a compound ("vårds-tjänster")
+        at = v - onset
+        if low[at - 1:at + 1] in _UNITS:
+            at += 1
+        if at >= 2 and len(word) - at >= 2 and at not in out:
+            out.append(at)
+    return out
+
+
+def _syllable_cut(word: str, room: float, size: float, bold: bool, lang: str,
+                  joints_only: bool = False) -> str:
+    """The longest start of ``word`` that fits ``room`` with its hyphen and ends where
+    one word of a compound likely ends (:func:`joints`: "mielenterveys-|palvelut",
+    "sysselsättnings-|område"), else at a syllable (unless ``joints_only``); '' when none
+    fits."""
+    def fitting(points: list[int]) -> list[int]:
+        return [at for at in points if at >= 3
+                and text_width(word[:at] + "-", size, bold) <= room]
+
+    best = fitting(joints(word, lang)) or ([] if joints_only else fitting(breaks(word, lang)))
+    return word[:max(best)] if best else ""
+
+
+def joints(word: str, lang: str = "fi") -> list[int]:
+    """Where the first word of a compound likely ends, by its last letter: in Finnish a
+    syllable that ends in a vowel and ``s`` (*terveys-*, *työllistymis-*, *kotoutumis-*);
+    in Swedish a linking ``s`` after a common ending (*-nings*, *-ions*, *arbets-*,
+    *vårds-*) before a vowel or a syllable's first consonants. No dictionary: a likely
+    place, taken before any other syllable.
+
+    >>> [w[:i] for w in ("mielenterveyspalvelut", "työllistymissuunnitelma") for i in joints(w)]
+    ['mielenterveys', 'työllis', 'työllistymis']
+    >>> [w[:i] for w in ("sysselsättningsområde", "Arbetspensionsbolag") for i in joints(w, "sv")]
+    ['sysselsättnings', 'Arbets', 'Arbetspensions']
+    """
+    low = word.lower()
+    if lang == "fi":
+        return [at for at in breaks(word, lang)
+                if low[at - 1] == "s" and low[at - 2] in _VOWELS and at >= 4]
+    if lang != "sv":
+        return []
+    out = []
+    for at in range(4, len(word) - 2):
+        if low[at - 1] == "s" and low[:at].endswith(_JOINTS) and low[at].isalpha():
+            nxt = low[at:at + 2]
+            if low[at] in _VOWELS or nxt in _ONSETS or nxt[1:] in _VOWELS:
+                out.append(at)
+    return out
+
+
 # -- one blueprint's picture ------------------------------------------------------------------
 
 @dataclass
@@ -208,9 +322,9 @@ class Label:
 
 
 def block(text: str, width: float, lines: int, cls: str, size: float = SIZE,
-          bold: bool = False) -> tuple[list[tuple[str, str]], str]:
+          bold: bool = False, lang: str = "fi") -> tuple[list[tuple[str, str]], str]:
     """Wrapped lines of one text, all of one class, and the full text if it was cut."""
-    wrapped, cut = wrap(text, width, lines, size, bold)
+    wrapped, cut = wrap(text, width, lines, size, bold, lang)
     return [(line, cls) for line in wrapped], (text if cut else "")
 
 
@@ -225,6 +339,8 @@ class Texts:
     needs_met: list[list[str]]
     uncovered: list[str]
     row_names: dict[str, str] = field(default_factory=dict)
+    #: the language the texts are in: where a long word may break (:func:`breaks`)
+    lang: str = "fi"
 
 
 class Picture:
@@ -259,13 +375,18 @@ class Picture:
         # every printed sheet as wide as a full one: all print at one scale
         return max(natural, self.sheet_width)
 
+    def _block(self, text: str, width: float, lines: int, cls: str, size: float = SIZE,
+               bold: bool = False) -> tuple[list[tuple[str, str]], str]:
+        """:func:`block` in the texts' language."""
+        return block(text, width, lines, cls, size, bold, self.t.lang)
+
     def _step_label(self, i: int) -> Label:
         t = self.t
         inner = STEP_W - 2 * PAD - 2 * CARD_PAD - 4
-        lines, cut = block(t.steps[i], inner, 4, "bp-step", bold=True)
+        lines, cut = self._block(t.steps[i], inner, 4, "bp-step", bold=True)
         title = t.steps[i] if cut else ""
         for note in t.step_notes[i]:
-            more, more_cut = block(note, inner, 2, "bp-note small", SMALL)
+            more, more_cut = self._block(note, inner, 2, "bp-note small", SMALL)
             lines += more
             if more_cut:
                 title = (title + "\n" if title else t.steps[i] + "\n") + note
@@ -276,7 +397,7 @@ class Picture:
         cut_any = False
         for text, kind in self.t.handoffs[h]:
             cls = {"warn": "bp-warn", "strong": "bp-strong"}.get(kind, "bp-text")
-            more, cut = block(text, GAP_W - 2 * PAD - 8, 3, cls, bold=kind != "plain")
+            more, cut = self._block(text, GAP_W - 2 * PAD - 8, 3, cls, bold=kind != "plain")
             lines += more
             cut_any = cut_any or bool(cut)
         full = "\n".join(text for text, _ in self.t.handoffs[h]) if cut_any else ""
@@ -293,7 +414,7 @@ class Picture:
         lane_h: dict[int, float] = {}
         for lane in self.lanes:
             cls = "bp-lane-warn" if bp["lanes"][lane]["role"] == UNPROVIDED else "bp-lane"
-            lines, cut = block(t.lanes[lane], HEAD_W - 2 * PAD - 10, 4, cls, bold=True)
+            lines, cut = self._block(t.lanes[lane], HEAD_W - 2 * PAD - 10, 4, cls, bold=True)
             lane_names[lane] = Label(PAD + 10, 0, lines, t.lanes[lane] if cut else "")
             cards = [step_labels[i].height + 2 * CARD_PAD for i in cols
                      if steps[i]["lane"] == lane]
@@ -312,9 +433,9 @@ class Picture:
         lanes_bottom = y
         # the hand-off row, the needs-met row and the uncovered row
         handoff_labels = {h: self._handoff_label(h) for h in gaps}
-        hand_name, hand_cut = block(t.row_names["handoffs"], HEAD_W - 2 * PAD, 2, "bp-row",
+        hand_name, hand_cut = self._block(t.row_names["handoffs"], HEAD_W - 2 * PAD, 2, "bp-row",
                                     bold=True)
-        hint, hint_cut = block(t.row_names["handoffs hint"], HEAD_W - 2 * PAD, 3,
+        hint, hint_cut = self._block(t.row_names["handoffs hint"], HEAD_W - 2 * PAD, 3,
                                "bp-note small", SMALL)
         hand_head = Label(PAD, 0, hand_name + hint,
                           (t.row_names["handoffs"] + "\n" + t.row_names["handoffs hint"])
@@ -327,23 +448,23 @@ class Picture:
             lines: list[tuple[str, str]] = []
             full: list[str] = []
             for need in t.needs_met[i]:
-                more, cut = block("✓ " + need, STEP_W - 2 * PAD, 2, "bp-met")
+                more, cut = self._block("✓ " + need, STEP_W - 2 * PAD, 2, "bp-met")
                 lines += more
                 full.append(need)
                 if cut:
                     pass
             met_labels[i] = Label(self.col_x(i) + PAD, 0, lines,
                                   "\n".join(full) if any(
-                                      wrap("✓ " + n, STEP_W - 2 * PAD, 2)[1]
+                                      wrap("✓ " + n, STEP_W - 2 * PAD, 2, lang=self.t.lang)[1]
                                       for n in t.needs_met[i]) else "")
-        met_name, met_cut = block(t.row_names["needs met"], HEAD_W - 2 * PAD, 3, "bp-row",
+        met_name, met_cut = self._block(t.row_names["needs met"], HEAD_W - 2 * PAD, 3, "bp-row",
                                   bold=True)
         met_head = Label(PAD, 0, met_name, t.row_names["needs met"] if met_cut else "")
         met_h = max([met_head.height] + [lb.height for lb in met_labels.values()] + [20]) \
             + 2 * PAD
         met_y = hand_y + hand_h
         unc_y = met_y + met_h
-        unc_name, unc_cut = block(t.row_names["uncovered"], HEAD_W - 2 * PAD, 3, "bp-row",
+        unc_name, unc_cut = self._block(t.row_names["uncovered"], HEAD_W - 2 * PAD, 3, "bp-row",
                                   bold=True)
         unc_head = Label(PAD, 0, unc_name, t.row_names["uncovered"] if unc_cut else "")
         chips, chips_h = self._chips(unc_y + PAD)
@@ -435,11 +556,11 @@ class Picture:
         x, y, out = left, top, []
         chip_h = LINE + 8
         if not t.uncovered:
-            lab = Label(left + PAD, top, block(t.row_names["none uncovered"],
+            lab = Label(left + PAD, top, self._block(t.row_names["none uncovered"],
                                                 right - left - PAD, 2, "bp-ok")[0])
             return [lab.svg()], lab.height
         for need in t.uncovered:
-            lines, cut = wrap(need, right - left - 24, 1)
+            lines, cut = wrap(need, right - left - 24, 1, lang=self.t.lang)
             w = text_width(lines[0]) + 24
             if x + w > right and x > left:
                 x, y = left, y + chip_h + 6
@@ -515,7 +636,8 @@ def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Transla
                    "needs met": tr(TEXTS["needs met"]), "uncovered": tr(TEXTS["uncovered"]),
                    "none uncovered": tr("none: the path meets every need of the client "
                                         "segment") if needs else tr("the client segment "
-                                                                    "names no needs")})
+                                                                    "names no needs")},
+        lang=tr.lang)
 
 
 def _rows(g: nx.MultiDiGraph, bp: dict[str, Any], texts: Texts, tr: Translator

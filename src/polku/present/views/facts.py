@@ -21,6 +21,7 @@ from polku.graph import Referral, label, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
                                 kind_name, role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
+from polku.privacy import MIN_CELL, hidden_services
 from polku.words import ACTOR_KIND_NAMES
 from polku.finding import SEVERITY_RANK
 
@@ -244,6 +245,10 @@ class Facts:
         self.refs = [self._referral(rid) for rid in nodes_of(g, "referral")]
         self.inflow = _inflow(self.refs)
         self.providers = {s: self.sources(s, "provides") for s in nodes_of(g, "service")}
+        #: a published graph's small cells read ``<5`` (docs/workbook.md, Privacy), never ``?``
+        self.small = f"<{g.graph.get('min_cell') or MIN_CELL}"
+        #: services whose inflow rests on a volume left out: hidden, which is not unknown
+        self.hidden = hidden_services(g)
         self.waits_in: dict[str, list[float]] = defaultdict(list)
         for r in self.refs:
             if r.target and r.median_wait_days is not None:
@@ -283,6 +288,24 @@ class Facts:
     def num(self, value: Any) -> str:
         """A number as the view's language writes it."""
         return self.tr.number(value)
+
+    def people(self, n: str, attr: str) -> str | None:
+        """A node's count of people (a referral's ``volume_per_month``, a segment's
+        ``size``) as the reader may see it: the number, ``<5`` where a published graph left
+        a small cell out (:func:`polku.privacy.suppress`), ``None`` where nobody knows.
+
+        >>> from polku.graph import new_graph
+        >>> from polku.privacy import suppress
+        >>> g = new_graph(); g.add_node("r", type="referral", volume_per_month=3)
+        >>> g.add_node("q", type="referral")
+        >>> f = Facts(suppress(g), [], translator("fi"))
+        >>> f.people("r", "volume_per_month"), f.people("q", "volume_per_month")
+        ('<5', None)
+        """
+        d = self.g.nodes[n]
+        if d.get(attr) is not None:
+            return self.num(d[attr])
+        return self.small if attr in (d.get("suppressed") or ()) else None
 
     def name(self, n: str) -> str:
         """A node by name in the view's language: its label, and a referral, which has no
@@ -329,7 +352,10 @@ class Facts:
             lines.append(tr("Capacity: {n} / month").format(n=num(cap)) if cap is not None
                          else tr("Capacity: –"))
             inflow = self.inflow.get(n)
-            if inflow:
+            if n in self.hidden:  # the sum of the volumes shown is not its inflow
+                lines.append(tr("Inflow: hidden (a referral into it has fewer than {n} "
+                                "clients a month)").format(n=self.small[1:]))
+            elif inflow:
                 line = tr("Inflow: {n} / month").format(n=num(inflow))
                 if cap:
                     line += " " + tr("({share} of capacity)").format(share=tr.percent(inflow / cap))
@@ -354,8 +380,9 @@ class Facts:
             if d.get("legal_basis"):
                 lines.append(tr("Legal basis: {text}").format(text=tr.said(g, n, "legal_basis")))
         elif t == "segment":
-            if d.get("size") is not None:
-                lines.append(tr("Size: {n} people").format(n=num(d["size"])))
+            size = self.people(n, "size")
+            if size is not None:
+                lines.append(tr("Size: {n} people").format(n=size))
             if d.get("participation_rate") is not None:
                 lines.append(tr("In work: {share}").format(
                     share=tr.percent(float(d["participation_rate"]))))
@@ -382,14 +409,14 @@ class Facts:
         dst = self.targets(rid, "to")
         owner = self.targets(rid, "owner")
         segs = self.targets(rid, "for_segment")
-        vol = d.get("volume_per_month")
+        vol = self.people(rid, "volume_per_month")
         wait = d.get("median_wait_days")
         flow = d.get("information_flow", "unknown")
         # named by its ends, as every node by its name; the id below, as every node's
         return [
             f"{type_title('referral', tr)}: {self.name(rid)}",
             f"{tr('id')}: {rid}",
-            tr("Volume: {n} / month").format(n=num(vol)) if vol is not None else tr("Volume: –"),
+            tr("Volume: {n} / month").format(n=vol) if vol is not None else tr("Volume: –"),
             tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
             else tr("Median wait: –"),
             tr("Owner: {names}").format(names=names_text(g, owner, tr) if owner
@@ -438,8 +465,7 @@ class Facts:
         tr = self.tr
         wait = tr("{n} d").format(n=self.num(r.median_wait_days)
                                   if r.median_wait_days is not None else "?")
-        vol = tr("{n}/mo").format(n=self.num(r.volume_per_month)
-                                  if r.volume_per_month is not None else "?")
+        vol = tr("{n}/mo").format(n=self.people(r.id, "volume_per_month") or "?")
         owner = self.owner_of(r)
         # drawn on the canvas, which has no language of its own: the name as plain text
         who = tr.name(self.g, owner).text if owner else tr("no owner")

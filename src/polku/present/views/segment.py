@@ -259,8 +259,7 @@ def handoff_table(g: nx.MultiDiGraph, facts: Facts, ranked: list[tuple[list[str]
                          "cells": [f"#{i + 1}", tr.label(g, a), tr.label(g, b),
                                    facts.num(ref.median_wait_days)
                                    if ref.median_wait_days is not None else "?",
-                                   facts.num(ref.volume_per_month)
-                                   if ref.volume_per_month is not None else "?",
+                                   facts.people(ref.id, "volume_per_month") or "?",
                                    tr.label(g, owner) if owner else tr("no owner"),
                                    flows.get(ref.information_flow or "", tr("unknown")),
                                    facts.finding_word(facts.findings.get(ref.id, []))]})

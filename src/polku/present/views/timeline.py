@@ -30,6 +30,7 @@ from typing import Any
 import networkx as nx
 from markupsafe import Markup, escape
 
+from polku import clock
 from polku.analyses.plan_findings import plan_tally
 from polku.graph import DEFAULT_TEXT_LANG
 from polku.present.i18n import Translator, translator
@@ -151,10 +152,10 @@ def _axis(layout: Layout, top: float, bottom: float, tr: Translator) -> list[str
 
 
 def timeline_view(g: nx.MultiDiGraph, facts: Facts, today: date | None = None) -> View:
-    """The plan as a Gantt chart (see the module doc); ``today`` (default: the date the page
-    is drawn) places the today line."""
+    """The plan as a Gantt chart (see the module doc); ``today`` (default: the date in
+    Finland when the page is drawn, :func:`polku.clock.today`) places the today line."""
     tr: Translator = getattr(facts, "tr", None) or translator()
-    today = today or date.today()
+    today = today or clock.today()  # in Finland, as every date polku shows
     findings = [f for fs in facts.findings.values() for f in fs]
     schedule = plan_schedule(g, findings)
     rows = [m for goal in schedule["goals"] for m in goal["measures"]]
