@@ -205,3 +205,39 @@ def test_every_command_that_reads_a_graph_argument_says_its_workbooks_warnings()
                 checked += 1
                 assert name in GRAPH_PARAMETERS, (callback.__name__, name)
     assert checked > 20
+
+
+def test_a_column_like_a_count_of_people_is_refused_not_kept_and_published(tmp_path: Path
+                                                                          ) -> None:
+    """Kept as an extra column, a misspelt 'Size' or 'Volume per month' was published to
+    the public as it stood (small figures included: the rows, the JSON-LD export): a column
+    that looks like a count of people is refused, naming it and the name to use."""
+    folder = copy_mini(tmp_path / "graphs" / "mini")
+    edit(folder / "referrals.csv", "volume_per_month", "Volume per month")
+    r = run("validate", folder, "--lang", "en")
+    assert r.exit_code == 1
+    assert ("referrals.csv, sheet 'referrals', row 1, column 'Volume per month': the column "
+            "'Volume per month' looks like 'volume_per_month', a count of people") in r.stderr
+    assert "kept as an extra column: did you mean" not in r.stderr  # the error, no warning
+    # served, the graph is refused whole: the public reads no row and no export of it
+    client = TestClient(create_app([folder.parent]))
+    assert client.get("/api/graphs/mini/rows/referrals").status_code >= 400
+    exported = client.get("/api/graphs/mini/export", params={"format": "jsonld"})
+    assert exported.status_code >= 400 and "@graph" not in exported.text
+    # in .xlsx too, and a Size beside a size is no extra column either
+    copy = copy_mini(tmp_path / "two")
+    edit(copy / "segments.csv", "size,", "size,Size,")
+    rows = (copy / "segments.csv").read_text(encoding="utf-8").splitlines()
+    (copy / "segments.csv").write_text("\n".join([rows[0]] + [
+        ",".join(row.split(",")[:2] + ["3"] + row.split(",")[2:]) if i else row
+        for i, row in enumerate(rows[1:], start=1)]) + "\n", encoding="utf-8")
+    assert "looks like 'size'" in run("validate", copy, "--lang", "en").stderr
+    book = tmp_path / "mini.xlsx"
+    write_workbook(read_workbook(MINI), book)
+    wb = openpyxl.load_workbook(book)
+    ws = wb["segments"]
+    for cell in ws[1]:
+        if cell.value == "size":
+            cell.value = "Size"
+    wb.save(book)
+    assert "looks like 'size'" in run("validate", book, "--lang", "en").stderr

@@ -32,7 +32,8 @@ from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its d
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
-from polku.privacy import HETU_MESSAGE, find_hetu
+from polku.io.near_names import meant
+from polku.privacy import HETU_MESSAGE, PEOPLE_COLUMNS, find_hetu
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -887,6 +888,19 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
                 reader.error(N_("the column '{name}' appears twice"), file=file, sheet=name,
                              row=1, column=h, name=h)
             seen.add(h)
+        # a column that looks like a count of people but is spelt otherwise would be kept
+        # as an extra column, and its small figures published as they are: refused
+        people = PEOPLE_COLUMNS.get(name, ())
+        for h in header:
+            if h and h not in people and sheet.column(h) is None:
+                like = meant(h, [c.name for c in sheet.columns], people)
+                if like is not None:
+                    reader.error(N_("the column '{name}' looks like '{known}', a count of "
+                                    "people whose small figures are hidden from the public; "
+                                    "polku cannot keep it as an extra column (its figures "
+                                    "would be published as they are): rename it '{known}'"),
+                                 file=file, sheet=name, row=1, column=h, name=h, known=like)
+                    refused.add(h)
         if refused:
             reader.failed.add(name)
             continue
