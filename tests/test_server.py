@@ -329,6 +329,9 @@ def test_change_log_undo_and_findings_after_saving(client: TestClient, served: P
     r = client.post("/api/graphs/mini/undo", headers=auth(ANNA, etag))
     assert r.status_code == 409 and r.json()["error"]["code"] == "nothing-to-undo"
     assert len(client.get("/api/graphs/mini/changes").json()["changes"]) == 4
+    # the log names who changed what: its owner's alone, as the ETag key is, not 0644
+    [log] = (served / ".polku").glob("mini.changes.jsonl")
+    assert log.stat().st_mode & 0o777 == 0o600
 
 
 def test_a_save_that_changes_nothing_writes_nothing(client: TestClient, served: Path) -> None:

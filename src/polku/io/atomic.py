@@ -83,10 +83,10 @@ class _Group(threading.local):
 _group = _Group()
 
 
-def _put(tmp: str | Path, path: Path) -> None:
+def _put(tmp: str | Path, path: Path, private: bool = False) -> None:
     """Rename the finished, flushed temporary file ``tmp`` into place (now, or with the
-    rest of :func:`together`'s files)."""
-    os.chmod(tmp, _default_mode())
+    rest of :func:`together`'s files); ``private``: readable by its owner only (0600)."""
+    os.chmod(tmp, 0o600 if private else _default_mode())
     staged = _group.staged
     if staged is not None:
         earlier = staged.pop(path, None)  # the same file written twice: the last one wins
@@ -98,9 +98,10 @@ def _put(tmp: str | Path, path: Path) -> None:
     _sync_folder(path.parent)
 
 
-def write_bytes(path: str | Path, data: bytes) -> None:
+def write_bytes(path: str | Path, data: bytes, private: bool = False) -> None:
     """Write ``data`` to a temporary file beside ``path``, fsync it, then rename it into place
-    (and flush the folder)."""
+    (and flush the folder). ``private``: the file is its owner's alone (0600), for what names
+    people (a change log), not a file meant to be shared."""
     path = Path(path)
     _not_a_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -111,15 +112,15 @@ def write_bytes(path: str | Path, data: bytes) -> None:
                 f.write(data)
                 f.flush()
                 os.fsync(f.fileno())
-            _put(tmp, path)
+            _put(tmp, path, private)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
 
 
-def write_text(path: str | Path, text: str) -> None:
+def write_text(path: str | Path, text: str, private: bool = False) -> None:
     """:func:`write_bytes` for UTF-8 text."""
-    write_bytes(path, text.encode("utf-8"))
+    write_bytes(path, text.encode("utf-8"), private)
 
 
 @contextmanager

@@ -120,7 +120,7 @@ class ChangeLog:
         if change.added:
             entry["added_columns"] = list(change.added)
         lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries + [entry]]
-        atomic.write_text(self.path, "\n".join(lines) + "\n")
+        atomic.write_text(self.path, "\n".join(lines) + "\n", private=True)
         return entry
 
     def append_batch(self, changes: list[Change], who: str, note: str = "",
@@ -140,7 +140,7 @@ class ChangeLog:
         if undoes is not None:
             entry["undoes"] = undoes
         lines = [json.dumps(e, ensure_ascii=False, sort_keys=True) for e in entries + [entry]]
-        atomic.write_text(self.path, "\n".join(lines) + "\n")
+        atomic.write_text(self.path, "\n".join(lines) + "\n", private=True)
         return entry
 
     @property

@@ -329,10 +329,20 @@ def valid_name(name: str) -> bool:
     [True, True, True, True]
     >>> [valid_name(n) for n in ("", " anna", "anna ", "an:na", "an;na", "a/b", "½")]
     [False, False, False, False, False, False, False]
+
+    A letter that shows nothing (the Hangul fillers U+115F, U+1160, U+3164, U+FFA0 are
+    letters to Unicode) would let a change log name an author no one can see:
+    >>> valid_name("\u3164"), valid_name("anna\u1160")
+    (False, False)
     """
     return (0 < len(name) <= MAX_NAME and not name.startswith(" ")
             and not name.endswith(" ")
-            and all(c.isalpha() or c == " " or c in NAME_MARKS for c in name))
+            and all((c.isalpha() and c not in INVISIBLE_LETTERS) or c == " "
+                    or c in NAME_MARKS for c in name))
+
+
+#: letters to Unicode that draw nothing (the Hangul fillers)
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0")
 
 
 #: what a line of the tokens file must be (the names valid_name accepts)
