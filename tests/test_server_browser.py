@@ -156,7 +156,7 @@ def test_focus_ring_contrast(browser, base_url: str) -> None:
 def test_finding_opens_its_node_in_a_focused_view(browser, base_url: str) -> None:
     page = new_page(browser, base_url)
     page.goto(base_url + "/graphs/keski-uusimaa", wait_until="networkidle")
-    link = page.locator("#findings ~ table a").first
+    link = page.locator("#findings-table a").first
     subject = link.inner_text()
     link.click()
     page.wait_for_load_state("networkidle")
