@@ -251,6 +251,8 @@ def test_cpsv_ap_bad_input(tmp_path: Path) -> None:
     result = run("import", Path(__file__).parents[1] / "graphs" / "keski-uusimaa.ttl", "-o",
                  tmp_path / "o.ttl")
     assert result.exit_code == 1 and "already a polku graph" in result.output
+    # and says how to make the workbook one may have wanted
+    assert "polku export " in result.output and "--to xlsx -o keski-uusimaa.xlsx" in result.output
     shutil.copy(LAUKAA, tmp_path / "h.ttl")
     text = (tmp_path / "h.ttl").read_text(encoding="utf-8").replace(
         "Arjen taitojen", "Asiakas 131052-308T: arjen taitojen")

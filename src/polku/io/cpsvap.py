@@ -146,7 +146,11 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             classes.setdefault(s, set()).add(str(o))
     if any(rdf.GRAPH_CLASS in c for c in classes.values()):
         raise PolkuError(N_("this is already a polku graph: read it as it is (every command "
-                            "takes it) or export it"), params={}, file=str(path))
+                            "takes it), or make a workbook of it with polku export {file} "
+                            "--to xlsx -o {workbook}"),
+                         params={"file": str(path),
+                                 "workbook": Path(path).with_suffix(".xlsx").name},
+                         file=str(path))
     services = sorted(s for s, c in classes.items() if rdf.PUBLIC_SERVICE in c)
     if not services:
         raise PolkuError(N_("no cpsv:PublicService in the data: nothing to import"),
