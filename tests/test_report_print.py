@@ -135,6 +135,19 @@ def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
     assert r.status_code == 400 and r.json()["error"]["field"] == "actor"
     page = client.get("/graphs/keski-uusimaa").text
     assert "/api/graphs/keski-uusimaa/actions?format=xlsx" in page
+    # the table to read at a terminal: one block per organisation, each finding's key
+    table = run(*["actions", str(EXAMPLE), "--format", "table", "--actor", one,
+                  "--lang", "fi"]).stdout
+    assert table.splitlines()[0].endswith(": toimenpiteet organisaatioittain")
+    assert f"({len(mine)})" in table.splitlines()[2]
+    assert all(f"tunnus: {row['key']}" in table for row in mine)
+    txt = tmp_path / "actions.txt"
+    assert run(*["actions", str(EXAMPLE), "-o", str(txt)]).exit_code == 0
+    assert txt.read_text(encoding="utf-8") == run(*["actions", str(EXAMPLE),
+                                                     "--format", "table"]).stdout
+    r = client.get("/api/graphs/keski-uusimaa/actions", params={"format": "table"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/plain")
+    assert 'filename="keski-uusimaa-actions.txt"' in r.headers["content-disposition"]
 
 
 def _pdf_layout(monkeypatch, tmp_path, *args):

@@ -308,7 +308,8 @@ def actions(
     actor: Optional[str] = typer.Option(None, "--actor", help=N_(
         "Only this organisation's actions (an actor id), its units' included.")),
     format: Optional[str] = typer.Option(None, "--format", help=N_(
-        "xlsx, csv or json (default: as the output's name ends, else csv).")),
+        "xlsx, csv, json or table (for reading at a terminal; default: as the output's name "
+        "ends, else csv).")),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(
         "Where to write (xlsx needs it; csv and json print without).")),
     long_wait_days: float = LongWaitDays,
@@ -322,16 +323,17 @@ def actions(
     """The action list per organisation to take away: one row per organisation and finding
     it is accountable for, with the plan measures and the follow-up."""
     from polku.io import atomic
-    from polku.present.actions import ACTION_FORMATS, action_list
+    from polku.present.actions import ACTION_FORMATS, action_format_of, action_list
 
     # the file's name says its format (a.xlsx holding CSV text opens as a broken workbook)
-    named = output.suffix.lower().lstrip(".") if output is not None else ""
+    named = action_format_of(output.suffix) if output is not None else None
     if format is None:
-        format = named if named in ACTION_FORMATS else "csv"
+        format = named or "csv"
     check_format(format, tuple(ACTION_FORMATS))
-    if named in ACTION_FORMATS and named != format:
+    if named is not None and named != format:
         raise PolkuError(N_("{output} is named as a .{named} file, but --format is {format}"),
-                         params={"output": output.name, "named": named, "format": format},
+                         params={"output": output.name,
+                                 "named": output.suffix.lower().lstrip("."), "format": format},
                          field="output")
     kind = ACTION_FORMATS[format]
     if kind.binary and output is None:

@@ -170,21 +170,79 @@ def actions_json(graph: str, rows: list[dict[str, Any]]) -> str:
     return json.dumps({"graph": graph, "actions": rows}, ensure_ascii=False, indent=2)
 
 
+def actions_table(title: str, rows: list[dict[str, Any]], tr: Translator | None = None) -> str:
+    """The rows for a terminal: one block per organisation (its name and how many
+    actions), each finding on a line (severity, kind, the finding), its plan measures and
+    follow-up on the next with its key, to copy into ``polku suggest --finding KEY``.
+
+    >>> rows = [{"actor": "kela", "actor_name": "Kela", "severity_name": "varoitus",
+    ...          "kind_name": "pitkä odotusaika", "message": "Odotus 35 pv",
+    ...          "measure_names": [], "status_name": "uusi", "owner_name": "", "due": "",
+    ...          "note": "", "key": "long-wait:r"}]
+    >>> print(actions_table("Alue", rows, translator("fi")))
+    Alue: toimenpiteet organisaatioittain
+    <BLANKLINE>
+    Kela (1)
+      varoitus  pitkä odotusaika  Odotus 35 pv
+                tila: uusi · tunnus: long-wait:r
+    """
+    tr = tr or translator()
+    lines = [tr("{graph}: actions by organisation").format(graph=title)]
+    if not rows:
+        lines += ["", tr("(no actions)")]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        groups.setdefault(r["actor"], []).append(r)
+    for mine in groups.values():
+        lines += ["", f"{mine[0]['actor_name']} ({len(mine)})"]
+        for r in mine:
+            lines.append(f"  {r['severity_name']}  {r['kind_name']}  {r['message']}")
+            more = [tr("status: {status}").format(status=r["status_name"])]
+            if r["owner_name"]:
+                more.append(tr("owner: {owner}").format(owner=r["owner_name"]))
+            if r["due"]:
+                more.append(tr("due: {due}").format(due=tr.day(r["due"])))
+            if r["measure_names"]:
+                more.append(tr("plan measures: {measures}").format(
+                    measures="; ".join(r["measure_names"])))
+            if r["note"]:
+                more.append(tr("note: {note}").format(note=r["note"]))
+            more.append(tr("key: {key}").format(key=r["key"]))
+            lines.append(" " * (4 + len(r["severity_name"])) + " · ".join(more))
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True)
 class ActionFormat:
     """One way to take the action list away: its media type, whether it is bytes (a file
-    only) and how it is written from (graph name, title, rows, translator)."""
+    only), how it is written from (graph name, title, rows, translator) and the suffix of
+    its file."""
     media_type: str
     binary: bool
     write: Callable[[str, str, list[dict[str, Any]], Translator], "str | bytes"]
+    suffix: str = ""
 
 
 #: the action list's formats, by name (the CLI's ``--format`` and the API's ``?format=``)
 ACTION_FORMATS: Mapping[str, ActionFormat] = {
     "xlsx": ActionFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         True, lambda name, title, rows, tr: actions_xlsx(rows, tr, title)),
+                         True, lambda name, title, rows, tr: actions_xlsx(rows, tr, title),
+                         "xlsx"),
     "csv": ActionFormat("text/csv; charset=utf-8", False,
-                        lambda name, title, rows, tr: actions_csv(rows, tr)),
+                        lambda name, title, rows, tr: actions_csv(rows, tr), "csv"),
     "json": ActionFormat("application/json", False,
-                         lambda name, title, rows, tr: actions_json(name, rows) + "\n"),
+                         lambda name, title, rows, tr: actions_json(name, rows) + "\n", "json"),
+    "table": ActionFormat("text/plain; charset=utf-8", False,
+                          lambda name, title, rows, tr: actions_table(title, rows, tr) + "\n",
+                          "txt"),
 }
+
+
+def action_format_of(suffix: str) -> str | None:
+    """The action list's format a file's suffix names (``.txt`` is the table), or None.
+
+    >>> action_format_of(".XLSX"), action_format_of(".txt"), action_format_of(".pdf")
+    ('xlsx', 'table', None)
+    """
+    wanted = suffix.lower().lstrip(".")
+    return next((name for name, f in ACTION_FORMATS.items() if f.suffix == wanted), None)

@@ -21,6 +21,7 @@ from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, 
 from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
+from polku.present.actions import ACTION_FORMATS
 from polku.present.i18n import Translator, translator
 from polku.present.messages import finding_json
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
@@ -304,22 +305,23 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/actions", responses=READ,
                 response_class=Response)
     def actions(name: str, response: Response,
-                format: str = Query("csv", pattern="^(csv|xlsx|json)$"),
+                format: str = Query("csv", pattern=f"^({'|'.join(ACTION_FORMATS)})$"),
                 actor: str | None = Query(None, description="Only this organisation's rows."),
                 tr: Translator = Words,
                 authorization: Credentials = Reader) -> Response:
-        """The action list per organisation (``polku actions``) as a download: .csv, .xlsx
-        or JSON, headings and words in ``lang``; worded from the graph the reader sees."""
+        """The action list per organisation (``polku actions``) as a download: .csv, .xlsx,
+        JSON or the terminal's table (.txt), headings and words in ``lang``; worded from the
+        graph the reader sees."""
         from polku.graph import title as graph_title
-        from polku.present.actions import ACTION_FORMATS, action_list
+        from polku.present.actions import action_list
 
         # an unknown actor is a bad parameter (400 naming it; 404 is for the path)
         found, g = ask(name, response, Findings(severity="info", actor=actor), authorization, tr)
         rows = action_list(g, found, actor, tr)
         stem = f"{name}-actions" + (f"-{actor}" if actor else "")
         headers = dict(response.headers)
-        headers["Content-Disposition"] = f'attachment; filename="{stem}.{format}"'
         kind = ACTION_FORMATS[format]
+        headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind.suffix}"'
         return Response(kind.write(name, graph_title(g, tr.lang, name), rows, tr),
                         media_type=kind.media_type, headers=headers)
 
