@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
-from polku.graph import label, nodes_of, referrals, summary, targets
+from polku.graph import label, nodes_of, referrals, region_of, summary, targets
+from polku.graph import regions as graph_regions
 from polku.privacy import MIN_CELL
 
 
@@ -43,7 +44,22 @@ def describe(g: nx.MultiDiGraph) -> dict:
         "segments": segs,
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
         "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
+        **({"areas_by_region": _areas_by_region(g)} if graph_regions(g) else {}),
     }
+
+
+def _areas_by_region(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """A merged graph's served areas by the region whose nodes serve them (``""``: the
+    actors the regions share), each area once (a ``;`` list split): one region's areas
+    never run into another's."""
+    out: dict[str, list[str]] = {str(r["id"]): [] for r in graph_regions(g)}
+    for node, area in sorted(g.nodes(data="region")):
+        own = region_of(g, node)
+        for a in str(area or "").split(";"):
+            where = out.setdefault(str(own["id"]) if own else "", [])
+            if a.strip() and a.strip() not in where:
+                where.append(a.strip())
+    return {k: sorted(v) for k, v in out.items() if v}
 
 
 def _left_out(g: nx.MultiDiGraph, node: str) -> bool:

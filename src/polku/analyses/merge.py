@@ -288,3 +288,79 @@ def _first_region(result: Merged, merged_id: str) -> str:
         if merged == merged_id:
             return members[0].split("/", 1)[0]
     return "?"
+
+
+@dataclass
+class Region:
+    """One region of a merged graph, taken out again (:func:`split`): ``graph`` is the
+    region as it was, by its own ids (``x``, not ``<region>/x``) and with its own graph
+    sheet; ``merged_id`` turns one of its ids back into the merged graph's."""
+    id: str
+    graph: nx.MultiDiGraph
+    #: the region's id -> the merged graph's id (every node of ``graph``)
+    ids: dict[str, str]
+
+    def merged_id(self, node: str) -> str:
+        """The merged graph's id of the region's ``node``; a node the region does not have
+        yet (a new row an edit would create) in the region's namespace."""
+        return self.ids.get(node) or qualified(self.id, node)
+
+
+def split(g: nx.MultiDiGraph) -> list[Region]:
+    """The regions of a merged graph (:func:`merge`), each a graph of its own again: its
+    nodes and the actors the regions share (an actor shared by business id is in every
+    region that names it, by the local part of its merged id: ``national/kela`` is
+    ``kela``), the edges among them, its own graph sheet (:func:`polku.graph.regions`) as
+    its graph's. ``[]`` for a graph that was not merged. Why: what is asked of one region
+    (its figures beside another's, a verified suggestion, which goes through the
+    workbook's rows, where an id holds no ``/``) is asked of each region of a merged graph.
+
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> a.add_node("kela", type="actor", name="Kela", business_id="0246246-0")
+    >>> b.add_node("fpa", type="actor", name="Kela", business_id="0246246-0")
+    >>> for r, g in (("kela", a), ("fpa", b)):
+    ...     g.add_node("s", type="service", name="S"); _ = g.add_edge(r, "s", kind="provides")
+    >>> [(r.id, sorted(r.graph.nodes), r.merged_id("kela")) for r in split(merge([a, b]).graph)]
+    [('a', ['kela', 's'], 'national/kela'), ('b', ['kela', 's'], 'national/kela')]
+    """
+    from polku.graph import regions
+
+    sheets = regions(g)
+    if not sheets:
+        return []
+    ids = {str(r["id"]) for r in sheets}
+    # a shared actor belongs to every region one of whose nodes it touches (or, touching
+    # none, to every region: the merged graph does not say which regions named it)
+    shared = [n for n in g if str(n).partition("/")[0] not in ids]
+    out: list[Region] = []
+    for sheet in sheets:
+        region = str(sheet["id"])
+        own = [n for n in g if str(n).partition("/")[0] == region]
+        own_set = set(own)
+        mine = [a for a in shared
+                if any(x in own_set for x in nx.all_neighbors(g, a))
+                or not any(str(x).partition("/")[0] in ids for x in nx.all_neighbors(g, a))]
+        local: dict[str, str] = {}  # merged id -> the region's id
+        for n in own:
+            local[n] = str(n).partition("/")[2]
+        taken = set(local.values())
+        for a in mine:
+            base = str(a).partition("/")[2] or str(a)
+            name, k = base, 2
+            while name in taken:
+                name, k = f"{base}-{k}", k + 1
+            local[a] = name
+            taken.add(name)
+        sub = new_graph(region)
+        sub.graph.update({k: v for k, v in sheet.items() if k in REGION_FIELDS})
+        if sheet.get("extra"):
+            sub.graph["extra"] = dict(sheet["extra"])
+        for n in own + mine:
+            sub.add_node(local[n], **{k: (dict(v) if isinstance(v, dict) else v)
+                                      for k, v in g.nodes[n].items()})
+        for u, v, key, data in g.edges(keys=True, data=True):
+            if u in local and v in local:
+                sub.add_edge(local[u], local[v], key=key, **data)
+        out.append(Region(region, sub, {r: m for m, r in local.items()}))
+    return out

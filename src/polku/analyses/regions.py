@@ -55,6 +55,20 @@ def is_region(g: nx.MultiDiGraph) -> bool:
     return any(t == "segment" for _, t in g.nodes(data="type"))
 
 
+def each_region(g: nx.MultiDiGraph) -> list[nx.MultiDiGraph]:
+    """The regions ``g`` holds, each a graph to compare: a merged graph's regions taken out
+    again (:func:`polku.analyses.merge.split`: each region's nodes, the actors they share in
+    each), else ``[g]``. So a national graph compares its regions, as their own graphs would.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("r"); each_region(g) == [g]
+    True
+    """
+    from polku.analyses.merge import split
+
+    return [r.graph for r in split(g)] or [g]
+
+
 def needs_covered(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None) -> float | None:
     """The share of (segment, need) pairs that are met: no ``unmet-need`` finding is about
     them, i.e. some service the segment can reach (in R(s)) and is open to addresses the

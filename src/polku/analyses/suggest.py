@@ -620,6 +620,11 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     wanted = None if finding is None and among is None else \
         ({finding} if finding is not None else set()) | set(among or ())
     limit = min(limit, MAX_PER_FINDING)
+    from polku.analyses.merge import split
+
+    regional = split(g)
+    if regional:  # a merged graph: each region's own suggestions, by merged ids
+        return _merged_suggestions(regional, before, wanted, long_wait_days, limit)
     trials: Trials | None = None
     ctx = Context(g, _involvement(g))
     out: list[dict[str, Any]] = []
@@ -651,3 +656,68 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             offered += 1
     return out
 
+
+
+def _merged_suggestions(regional: list[Any], before: list[Finding],
+                        wanted: set[str] | None, long_wait_days: float,
+                        limit: int) -> list[dict[str, Any]]:
+    """A merged graph's suggestions: each region's own (:func:`polku.analyses.merge.split`),
+    every id in them by the merged graph's (:func:`merged_edit`), for the merged graph's
+    findings, in their order. Why: a suggestion is verified through the workbook's rows,
+    and a merged graph is no workbook (its ids hold ``/``); a fix within a region is
+    verified on the region, as its own designers would see it.
+
+    Only a finding of one region has a suggestion here: one on an actor the regions share
+    (Kela's load over both) is the regions' to settle together."""
+    from polku.analyses.findings import find
+    from polku.analyses.merge import merged_key
+
+    order = {f.key: i for i, f in enumerate(before)}
+    out: list[dict[str, Any]] = []
+    for region in regional:
+        ids = region.merged_id
+        found = find(region.graph, long_wait_days=long_wait_days)
+        among = None if wanted is None else \
+            [f.key for f in found if merged_key(f.key, ids) in wanted]
+        if among == []:
+            continue
+        for offered in suggest(region.graph, long_wait_days=long_wait_days, findings=found,
+                               among=among, limit=limit):
+            key = merged_key(offered["finding"], ids)
+            if key not in order:  # the merged graph does not find it (an actor shared)
+                continue
+            moved = dict(offered, finding=key,
+                         edits=[merged_edit(e, ids) for e in offered["edits"]],
+                         resolves=sorted(merged_key(k, ids) for k in offered["resolves"]),
+                         creates=sorted(merged_key(k, ids) for k in offered["creates"]))
+            if "predicted" in offered:
+                moved["predicted"] = dict(offered["predicted"],
+                                          service=ids(offered["predicted"]["service"]))
+            out.append(moved)
+    return sorted(out, key=lambda o: order[o["finding"]])  # stable: a finding's own order
+
+
+def merged_edit(edit: Edit, ids: Callable[[str], str]) -> Edit:
+    """A region's edit in the merged graph's ids: its row key (a responsibility's
+    ``actor~subject~role`` by its two ids) and every cell that names nodes (the id of a new
+    row, and each id of a column of references, :data:`polku.io.workbook.SHEETS`).
+
+    >>> merged_edit({"action": "update", "sheet": "services", "key": "s",
+    ...              "row": {"providers": "a;b", "name": "S"}}, lambda n: "r/" + n)
+    {'action': 'update', 'sheet': 'services', 'key': 'r/s', 'row': {'providers': 'r/a;r/b', 'name': 'S'}}
+    """
+    from polku.io.workbook import SHEETS
+
+    sheet = SHEETS.get(str(edit.get("sheet")))
+    key = edit.get("key")
+    if isinstance(key, str):
+        parts = key.split("~")
+        key = "~".join([ids(p) for p in parts[:2]] + parts[2:]) \
+            if edit.get("sheet") == "responsibilities" else ids(key)
+    row: dict[str, Any] = {}
+    for column, value in edit["row"].items():
+        col = sheet.column(column) if sheet is not None else None
+        if isinstance(value, str) and value and (column == "id" or (col and col.targets)):
+            value = ";".join(ids(v.strip()) for v in value.split(";"))
+        row[column] = value
+    return dict(edit, key=key, row=row)

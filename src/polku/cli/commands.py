@@ -803,7 +803,10 @@ def compare(
                 graphs.append(one)
         else:
             graphs.append(load_graph(source))
-    if len(graphs) < 2:
+    from polku.analyses.regions import each_region
+
+    # a merged graph brings its regions (each compared as its own graph would be)
+    if sum(len(each_region(g)) for g in graphs) < 2:
         raise PolkuError(N_("compare needs two regions or more"), params={}, field="sources")
     tr = translator(lang)
     models = [Model(g, min_cell=min_cell) for g in graphs]

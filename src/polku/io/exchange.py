@@ -42,19 +42,72 @@ def _scalar(value: object) -> object:
     return str(value)
 
 
+#: the node attribute naming the region a node of a merged graph comes from (not ``region``,
+#: which is an actor's service area)
+FROM_REGION = "from_region"
+
+
+def from_region(g: nx.MultiDiGraph, node: str) -> str | None:
+    """The id of the region a node of a merged graph comes from (its :data:`FROM_REGION`);
+    an actor the regions share is of the merged graph itself (its own id, ``national``);
+    ``None`` in a graph that was not merged.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("national"); g.graph["regions"] = [{"id": "ra"}]
+    >>> from_region(g, "ra/velka"), from_region(g, "national/kela"), from_region(new_graph(), "x")
+    ('ra', 'national', None)
+    """
+    from polku.graph import region_of, regions
+
+    if not regions(g):
+        return None
+    own = region_of(g, node)
+    return str(own["id"]) if own else str(g.graph.get("name", "graph"))
+
+
+def region_data(g: nx.MultiDiGraph) -> dict[str, object]:
+    """A merged graph's regions as flat graph-level data (GraphML's graph ``<data>``):
+    ``regions`` their ids ``;``-joined, and each region's sheet (titles, region names,
+    source, illustrative, extra columns) as ``region.<id>.<column>``; ``{}`` for a region's
+    own graph.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("national")
+    >>> g.graph["regions"] = [{"id": "ra", "title": "A", "illustrative": True}]
+    >>> region_data(g)
+    {'regions': 'ra', 'region.ra.title': 'A', 'region.ra.illustrative': 'true'}
+    """
+    from polku.graph import regions
+
+    sheets = regions(g)
+    if not sheets:
+        return {}
+    out: dict[str, object] = {"regions": ";".join(str(r["id"]) for r in sheets)}
+    for r in sheets:
+        for k, v in r.items():
+            if k == "id":
+                continue
+            for col, x in (v.items() if k == "extra" else ((k, v),)):
+                name = f"region.{r['id']}.{'extra_' if k == 'extra' else ''}{col}"
+                out[name] = str(x).lower() if isinstance(x, bool) else _scalar(x)
+    return out
+
+
 def flat(g: nx.MultiDiGraph) -> nx.MultiDiGraph:
     """The graph with scalar attributes only, ``label`` on every node and edge, and the
-    graph's own attributes as text: what GraphML and GEXF writers accept."""
+    graph's own attributes as text: what GraphML and GEXF writers accept. A merged graph's
+    nodes each say their region (:data:`FROM_REGION`) and its regions' sheets are graph
+    data (:func:`region_data`)."""
     out = nx.MultiDiGraph()
     for k, v in g.graph.items():
-        if k == "extra":
-            continue
-        if k == "regions":  # a merged graph's regions: their ids (their sheets are RDF's)
-            out.graph[k] = ";".join(str(r["id"]) for r in v)
+        if k in ("extra", "regions"):
             continue
         out.graph[k] = _scalar(v) if not isinstance(v, bool) else str(v).lower()
+    out.graph.update(region_data(g))
     for node, data in g.nodes(data=True):
         attrs: dict[str, object] = {"label": label(g, node)}
+        if (where := from_region(g, node)) is not None:
+            attrs[FROM_REGION] = where
         for k, v in data.items():
             if k == "extra":
                 attrs.update({f"extra_{c}": str(x) for c, x in v.items()})
@@ -132,11 +185,12 @@ def write_gexf(g: nx.MultiDiGraph, path: str | Path) -> None:
     """GEXF 1.2 (Gephi's own format), valid against its schema and the same bytes for the
     same graph on any day: networkx's ``<meta>`` (today's date, networkx as the creator)
     and its ``name`` on ``<graph>`` (which GEXF 1.2 has no room for) give way to polku's
-    ``<meta>``: ``polku`` as the creator, the graph's title as the description, its id (and
+    ``<meta>``: ``polku`` as the creator, the graph's title as the description (a merged
+    graph's regions each a line after it: ``id: title (source)``), its id (and
     ``illustrative`` when it is) as the keywords."""
     import xml.etree.ElementTree as ET
 
-    from polku.graph import title
+    from polku.graph import regions, title
 
     buf = io.BytesIO()
     nx.write_gexf(flat(g), buf, encoding="utf-8", prettyprint=True, version="1.2draft")
@@ -151,7 +205,12 @@ def write_gexf(g: nx.MultiDiGraph, path: str | Path) -> None:
     ET.SubElement(meta, f"{{{GEXF_NS}}}keywords").text = ", ".join(
         [str(g.graph.get("name", "graph"))] + (["illustrative"] if g.graph.get("illustrative")
                                                else []))
-    ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = title(g)
+    # GEXF has no graph-level data: a merged graph's regions (id, title, source) are lines
+    # of the description, beside the node attribute from_region
+    ET.SubElement(meta, f"{{{GEXF_NS}}}description").text = "\n".join(
+        [title(g)] + [f"{r['id']}: {r.get('title') or r['id']}"
+                      + (f" ({r['source']})" if r.get("source") else "")
+                      for r in regions(g)])
     root.insert(0, meta)
     for graph in root.findall("g:graph", ns):
         graph.attrib.pop("name", None)
@@ -213,6 +272,8 @@ def neo4j_csv(g: nx.MultiDiGraph) -> dict[str, str]:
         rec: dict[str, object] = {k: v for k, v in data.items() if k != "extra"}
         for c, v in (data.get("extra") or {}).items():
             rec[f"extra.{c}"] = v
+        if (where := from_region(g, node)) is not None:
+            rec[FROM_REGION] = where
         rec["id"] = node
         rec[":LABEL"] = f"Polku;{NODE_LABELS[data['type']]}"
         nodes.append(rec)

@@ -483,18 +483,22 @@ class Compare:
     others: tuple[Model, ...] = ()
 
     def check(self, g: nx.MultiDiGraph) -> None:
-        if not self.others:
+        from polku.analyses.regions import each_region, is_region
+
+        # a merged graph is its regions (each taken out again, polku.analyses.merge.split)
+        graphs = [r for graph in [g] + [o.graph for o in self.others]
+                  for r in each_region(graph)]
+        if len(graphs) < 2:
             raise PolkuError(N_("compare needs two regions or more"), params={},
                              field="graphs")
-        names = [str(g.graph.get("name", ""))] + [o.name for o in self.others]
+        names = [str(r.graph.get("name", "")) for r in graphs]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
             raise PolkuError(N_("two regions have the same name ({names}): give each graph "
                                 "its own name"), params={"names": ", ".join(twice)},
                              field="graphs")
-        from polku.analyses.regions import is_region
 
-        for name, graph in zip(names, [g] + [o.graph for o in self.others]):
+        for name, graph in zip(names, graphs):
             if not is_region(graph):
                 raise PolkuError(N_("'{name}' is no region to compare: it has no client "
                                     "segments (a plan or another graph on its own)"),
@@ -507,10 +511,22 @@ class Compare:
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions
 
-        models = [model] + [o.published(model.audience) for o in self.others]
+        models = [one for m in [model] + [o.published(model.audience) for o in self.others]
+                  for one in _regions_of(m)]
         return compare_regions([m.graph for m in models],
                                model.min_cell if model.audience == PUBLIC else None,
                                findings=[m.findings() for m in models])
+
+
+def _regions_of(model: Model) -> list[Model]:
+    """The regions a model's graph holds: a merged graph's each as a model of its own (as the
+    reader reads it: the published copy splits into published regions), else the model."""
+    from polku.analyses.regions import each_region
+
+    graphs = each_region(model.graph)
+    if graphs == [model.graph]:
+        return [model]
+    return [Model(r, model.version, model.audience, model.min_cell) for r in graphs]
 
 
 @dataclass(frozen=True)

@@ -240,15 +240,22 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     counts = info["counts"]
     # the graph by its title where its graph sheet gives one, else by its id
     head = info.get("title") or tr("Graph {name}").format(name=info["graph"])
-    if info.get("region"):
+    merged = info.get("merged_regions")
+    if info.get("region") and not merged:  # a merged graph's area is its regions'
         head += f" ({info['region']})"
     lines = [head]
+    if merged:
+        lines.append("  " + tr("regions: {regions}").format(regions=", ".join(merged)))
     if info.get("illustrative"):
         lines.append("  " + tr("Example data – the numbers are illustrative"))
     # the areas the nodes serve (a national actor's is the whole country): not the graph's
-    # own region, so on a line of their own
+    # own region, so on a line of their own; a merged graph's region by region
     served = [r for r in info["regions"] if r != info.get("region")]
-    if served:
+    if merged:
+        lines += ["  " + tr("areas served ({region}): {areas}").format(
+            region=a["region"], areas=", ".join(a["areas"]))
+            for a in info.get("areas_by_region") or ()]
+    elif served:
         lines.append("  " + tr("areas served: {areas}").format(areas=", ".join(served)))
     names = {k: tr(TYPE_NAMES[k]) if k in TYPE_NAMES else k for k in counts}
     width = max((len(names[k]) for k in counts), default=0)
@@ -271,7 +278,7 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
                 id=s["id"], name=s["name"], size=tr.number(s["size"]),
                 rate=tr.percent(s["participation_rate"]),
                 entries=", ".join(s.get("entry_names") or s["entries"]) or tr("nowhere")))
-    if info["outcomes"]:
+    if info["outcomes"]:  # (a merged graph's say their regions: no name twice)
         lines.append(tr("Outcomes:") + " " + ", ".join(o["name"] for o in info["outcomes"]))
     return "\n".join(lines)
 

@@ -31,15 +31,33 @@ def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[
     nodes serve as the reader names them (Mellersta Nyland, hela landet)."""
     # the graph sheet's title and region in the reader's language where it gives one, else
     # as written (marked with its language by a page's translator)
+    from polku.present.i18n import merged_region_names
+    from polku.present.messages import in_region
+
     titled = info.get("title") or (tr.lang in TITLE_LANGUAGES and g.graph.get(f"title_{tr.lang}"))
     title = tr.title(g) if titled else info.get("title")
+    # a merged graph of several regions: each name says its region (as findings do), and
+    # the areas served are grouped by region (``merged_regions``: the regions by name)
+    regions = merged_region_names(g, tr.lang)
+
+    def named(node: str) -> str:
+        return in_region(tr, tr.label(g, node), node, regions)
+
+    merged = {}
+    if regions:
+        merged = {"merged_regions": list(regions.values()),
+                  "areas_by_region": [
+                      {"region": regions.get(k) or tr("actors the regions share"),
+                       "areas": list(dict.fromkeys(tr.area(a) for a in areas))}
+                      for k, areas in (info.get("areas_by_region") or {}).items()]}
     return dict(info, title=title,
                 region=tr.region(g) if info.get("region") else info.get("region"),
                 regions=list(dict.fromkeys(tr.area(r) for r in info["regions"])),
-                segments=[dict(s, name=tr.label(g, s["id"]),
-                                     entry_names=[tr.label(g, e) for e in s["entries"]])
+                segments=[dict(s, name=named(s["id"]),
+                                     entry_names=[named(e) for e in s["entries"]])
                                 for s in info["segments"]],
-                outcomes=[dict(o, name=tr.label(g, o["id"])) for o in info["outcomes"]])
+                outcomes=[dict(o, name=named(o["id"])) for o in info["outcomes"]],
+                **merged)
 
 
 def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:

@@ -51,6 +51,9 @@ def compare_served(store: GraphStore, graphs: str | None, audience: str = "publi
             models.append(model)
         else:
             not_regions.append(name)
-    if len(models) < 2:
+    from polku.graph import regions
+
+    # a merged graph served on its own is its regions side by side
+    if sum(len(regions(m.graph)) or 1 for m in models) < 2:
         return None, problems, not_regions
     return answer(Compare(tuple(models[1:])), models[0], audience), problems, not_regions

@@ -220,11 +220,17 @@ def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
 def menu(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """``(view, title)`` for every view of ``g`` the web UI offers, in :data:`MENU_ORDER`,
     titles and node names in the language of ``tr`` (default Finnish)."""
+    from polku.present.i18n import merged_region_names
+    from polku.present.messages import in_region
+
     tr = tr or translator()
+    # a merged graph's nodes say their region: its regions name their segments alike
+    regions = merged_region_names(g, tr.lang)
     out: list[tuple[str, str]] = []
     for spec in (VIEWS[name] for name in MENU_ORDER):
         if spec.argument:
-            out += [(f"{spec.name}:{n}", f"{tr(spec.title)}: {tr.label(g, n)}")
+            out += [(f"{spec.name}:{n}",
+                     f"{tr(spec.title)}: {in_region(tr, tr.label(g, n), n, regions)}")
                     for n in nodes_of(g, spec.argument)]
         elif spec.needs is None or nodes_of(g, spec.needs):
             out.append((spec.name, tr(spec.title)))
