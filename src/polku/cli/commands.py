@@ -373,16 +373,18 @@ def suggest(
     each applied to a copy with the workbook's rules and the analyses rerun; offered only
     if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
     from polku.present.printers import suggestions_text
-    from polku.present.suggestions import suggestions_worded
+    from polku.present.suggestions import declined_worded, suggestions_worded
 
     check_format(format, ("text", "json"))
     tr = translator(lang)
     result, g = asked(ops.Suggestions(finding=finding, long_wait_days=long_wait_days),
                       Model(load_graph(source)))
     said = suggestions_worded(result, g, tr)
-    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said},
+    declined = declined_worded(result["declined"], result["findings"], g, tr)
+    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said,
+                           "declined": result["declined"], "declined_worded": declined},
                           ensure_ascii=False, indent=2)
-               if format == "json" else suggestions_text(said, tr))
+               if format == "json" else suggestions_text(said, tr, declined))
 
 
 @app.command(help=N_(

@@ -163,15 +163,19 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None) -> str:
+def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None,
+                     declined: list[dict[str, Any]] | None = None) -> str:
     """``polku suggest``: each verified suggestion as
     :func:`polku.present.suggestions.suggestions_worded` says it, under its finding (its key
     in brackets, to ask again with ``--finding``): its edits, what else it resolves and
-    what it creates.
+    what it creates; then each capacity raise not offered, and why
+    (:func:`polku.present.suggestions.declined_worded`).
     """
     tr = tr or translator()
+    notes = [line for d in declined or () for line in (f"{d['message']} [{d['finding']}]",
+                                                        f"  ✗ {d['text']}")]
     if not worded:
-        return tr("No verified suggestions.")
+        return "\n".join([tr("No verified suggestions."), *notes])
     lines: list[str] = []
     for i, s in enumerate(worded):
         if not i or worded[i - 1]["finding"] != s["finding"]:  # a finding's suggestions follow it
@@ -182,7 +186,7 @@ def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None)
             lines.append("  " + tr("also resolves: {keys}").format(keys="; ".join(also)))
         if s["creates"]:
             lines.append("  " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
-    return "\n".join(lines)
+    return "\n".join(lines + notes)
 
 
 def findings_markdown(graph_name: str, findings: Iterable[Finding],

@@ -377,6 +377,8 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
         if c["suggestion"]:
             out.append(f"   - {tr('Checked suggestion')}: "
                        f"{cell(c['suggestion'])}")
+        if c.get("declined"):
+            out.append(f"   - {tr('No capacity raise')}: {cell(c['declined'])}")
     if data.get("unowned"):
         out += ["", unowned_note(data["unowned"], tr)]
     return out + [""]
