@@ -225,7 +225,8 @@ def render(
         "Big graphs: cluster services by provider or region.")),
     long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the page.")),
+        "The page goes to other people: small cells (counts of 1 to --min-cell minus 1 "
+        "people) are left out of it; --no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -593,7 +594,9 @@ def report(
     long_wait_days: float = LongWaitDays,
     top: int = typer.Option(10, "--top", help=N_("Services in the bottleneck ranking.")),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the report.")),
+        "The report goes to other people: small cells (counts of 1 to --min-cell minus 1 "
+        "people) are left out of it, and a total they are part of reads 'at least'; "
+        "--no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     quiet: bool = Quiet,
     since: Optional[str] = typer.Option(
