@@ -283,3 +283,43 @@ def test_participations_are_the_same_bytes_every_run(tmp_path: Path) -> None:
     for suffix in (".ttl", ".jsonld"):
         text = (tmp_path / f"1{suffix}").read_bytes()
         assert b"hasParticipation" in text and text == (tmp_path / f"2{suffix}").read_bytes()
+
+
+def test_a_list_of_municipalities_is_each_municipality_not_the_country(
+        shapes: rdflib.Graph, tmp_path: Path) -> None:
+    """A national graph's regional bodies keep their own areas: an employment area whose
+    region is a list of municipalities is placed in each of them (Statistics Finland's
+    codes), not in Finland as a whole; an area polku does not know is said in a note and
+    left out, not replaced by the country."""
+    import shutil
+
+    work = tmp_path / "keski-suomi"
+    shutil.copytree(ROOT / "graphs" / "keski-suomi", work)
+    actors = work / "actors.csv"
+    text = actors.read_text(encoding="utf-8")
+    assert "Jyväskylä; Muurame" in text
+    actors.write_text(text.replace("Jyväskylä; Muurame", "Jyväskylä; Kirkonkylä"),
+                      encoding="utf-8")
+    assert run("merge", ROOT / "graphs" / "keski-uusimaa", work,
+               "-o", tmp_path / "nat.ttl").exit_code == 0
+    result = run("export", tmp_path / "nat.ttl", "--to", "cpsv-ap", "-o", tmp_path / "n.ttl")
+    assert result.exit_code == 0, result.output
+    data = rdflib.Graph().parse(tmp_path / "n.ttl", format="turtle")
+    assert violations(data, shapes) == []
+    spatial = rdflib.URIRef("http://purl.org/dc/terms/spatial")
+
+    def codes(actor: str) -> set[str]:
+        return {str(o).rsplit("/", 1)[-1] for o in data.objects(rdflib.URIRef(
+            "https://w3id.org/polku/id/keski-suomi/" + actor), spatial)}
+
+    # Jämsä; Joutsa; Keuruu; Luhanka; Multia; Mänttä-Vilppula; Petäjävesi; Toivakka
+    assert codes("tyollisyysalue-etela") == {"182", "172", "249", "435", "495", "508", "592",
+                                             "850"}
+    assert len(codes("tyollisyysalue-pohjoinen")) == 13 and "FIN" not in codes(
+        "tyollisyysalue-pohjoinen")
+    assert codes("tyollisyysalue-jkl") == {"179"}  # Kirkonkylä is no municipality
+    assert "names an area polku does not know: Kirkonkylä" in result.output
+    assert codes("kela") == set()  # the national body is merged under national/
+    labels = {str(o) for o in data.objects(rdflib.URIRef(
+        "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/508"), rdflib.SKOS.prefLabel)}
+    assert labels == {"Mänttä-Vilppula"}

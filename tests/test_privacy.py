@@ -267,6 +267,70 @@ def test_api_leaves_small_cells_out(small: Path, tmp_path: Path) -> None:
     assert json.dumps(client.get("/api/graphs/mini/findings").json()).count('"inflow": 3') == 0
 
 
+def test_a_total_with_a_small_cell_in_it_reads_at_least_its_published_part(tmp_path) -> None:
+    """The report hid adult social work's inflow and utilisation ("piilotettu") because
+    one referral into it is under 5, while its ecosystem section showed the organisations'
+    totals as lower bounds. One rule now: such a total reads *at least* the sum of the
+    published volumes (each public in the published referral rows, so the bound gives
+    nothing back by subtraction), its utilisation *at least* that over the capacity
+    (rounded down), and *hidden* only when nothing of it is published; the owner's
+    --no-suppress answer has the true figures and no bounds."""
+    from polku.io.load import load_graph
+    from polku.privacy import hidden_services, suppress, suppressed_referrals
+
+    example = Path(__file__).parents[1] / "graphs" / "keski-uusimaa.ttl"
+    true = load_graph(example)
+    published = suppress(true)
+    assert "aikuissosiaalityo" in hidden_services(published)
+
+    def volumes_in(g, service: str) -> list[float]:
+        return [g.nodes[r].get("volume_per_month") for r, d in g.nodes(data=True)
+                if d["type"] == "referral" and any(
+                    v == service for _, v, k in g.out_edges(r, data="kind") if k == "to")]
+
+    shown = sum(v for v in volumes_in(published, "aikuissosiaalityo") if v)
+    whole = sum(v for v in volumes_in(true, "aikuissosiaalityo") if v)
+    assert 0 < shown < whole  # the published part, below the true inflow
+    assert any(r in suppressed_referrals(published) for r, d in published.nodes(data=True)
+               if d["type"] == "referral")
+    r = run("bottlenecks", example, "--suppress", "--top", "100", "--format", "json")
+    assert r.exit_code == 0, r.output
+    rows = {x["service"]: x for x in json.loads(r.stdout)["by_betweenness"]}
+    row = rows["aikuissosiaalityo"]
+    assert row["hidden"] is True and row["inflow"] is None and row["utilization"] is None
+    assert row["inflow_at_least"] == shown
+    assert row["utilization_at_least"] == int(shown / row["capacity"] * 100) / 100
+    # nothing of the klubitalo's inflow is published: hidden, no bound
+    assert "inflow_at_least" not in rows["klubitalo-toiminta"]
+    text = run("bottlenecks", example, "--suppress", "--top", "100", "--lang", "en").stdout
+    line = next(x for x in text.splitlines() if "(aikuissosiaalityo)" in x)
+    assert f"at least {shown:g}" in line and "at least 0.09" in line
+    assert "hidden" in next(x for x in text.splitlines() if "(klubitalo-toiminta)" in x)
+    # the owner's own answer: the true figures, no bounds
+    own = json.loads(run("bottlenecks", example, "--top", "100", "--format", "json").stdout)
+    row = {x["service"]: x for x in own["by_betweenness"]}["aikuissosiaalityo"]
+    assert row["inflow"] == whole and "inflow_at_least" not in row
+    # the report (for others by default) says the same, in the markdown and the HTML
+    for name in ("r.md", "r.html"):
+        assert run("report", example, "-o", tmp_path / name, "--quiet", "--lang",
+                   "fi").exit_code == 0
+        report = (tmp_path / name).read_text(encoding="utf-8").replace("\xa0", " ")
+        if name == "r.md":
+            assert f"| Aikuissosiaalityö (`aikuissosiaalityo`) | 0,104 | vähintään {shown:g} | " \
+                f"250 | vähintään 0,09 |" in report
+        else:
+            assert f'<td class="num">vähintään {shown:g}</td><td class="num">250</td>' \
+                f'<td class="num">vähintään 0,09</td>' in report
+        assert "piilotettu</td><td class=\"num\">250" not in report
+        assert "| piilotettu | 250 |" not in report
+        assert "Vähintään: jossakin ohjauksessa palveluun on alle 5" in report
+    # the public's page of the same ranking
+    client = TestClient(create_app([example.parent / "keski-uusimaa"]),
+                        raise_server_exceptions=False)
+    page = client.get("/graphs/keski-uusimaa/bottlenecks", params={"lang": "sv"}).text
+    assert f'<span class="hidden-figure">minst {shown:g}</span>' in page
+
+
 def test_an_export_for_others_says_how_many_small_cells_it_left_out(tmp_path) -> None:
     """A file meant for others leaves its small cells out and says how many, so that its
     reader does not take its totals for the whole; the owner's copy says nothing."""

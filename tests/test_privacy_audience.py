@@ -566,8 +566,9 @@ def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_me
         straddled) -> None:
     """kuntouttava's flow (10 shown + 4 hidden against 20) would rank it first by
     utilisation; for the public its figures are hidden, so it is ranked after every service
-    whose figures are shown, in an order that does not depend on them, and the page and the
-    report say what "–" and hidden mean."""
+    whose figures are shown, in an order that does not depend on them, its inflow and
+    utilisation read at least their published part, and the page and the report say what
+    "–" and "at least" mean."""
     client = straddled["client"]
     flows = client.get(f"/api/graphs/{NAME}/bottlenecks").json()["by_flow"]
     assert [(r["service"], r["hidden"]) for r in flows] == [("alkuhaastattelu", False),
@@ -579,7 +580,9 @@ def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_me
     page = client.get(f"/graphs/{NAME}/bottlenecks", params={"lang": "fi"}).text
     by_flow = page.split("<caption>", 2)[2]
     assert by_flow.index("Alkuhaastattelu") < by_flow.index("Kuntouttava työtoiminta")
-    assert '<span class="hidden-figure">piilotettu</span>' in by_flow
+    # its totals read at least their published part (10 of 20: 0,50), never the whole
+    assert '<span class="hidden-figure">vähintään 10</span>' in by_flow
+    assert '<span class="hidden-figure">vähintään 0,50</span>' in by_flow
     assert "–: lukua ei ole" in page and "alle 5 asiakasta kuukaudessa" in page
     report = client.get(f"/graphs/{NAME}/report", params={"lang": "fi"}).text
     assert "–: lukua ei ole" in report and "alle 5 asiakasta kuukaudessa" in report
@@ -589,7 +592,8 @@ def test_the_public_ranking_puts_hidden_services_last_and_says_what_the_marks_me
     md = run("report", straddled["wb"], "-o", straddled["wb"].parent / "r.md")
     assert md.exit_code == 0, md.output
     text = (straddled["wb"].parent / "r.md").read_text(encoding="utf-8")
-    assert "| Kuntouttava työtoiminta (`kuntouttava`) | piilotettu | piilotettu | 20 |" in text
+    assert "| Kuntouttava työtoiminta (`kuntouttava`) | vähintään 0,50 | vähintään 10 | 20 |" \
+        in text
     assert "alle 5 asiakasta kuukaudessa" in text
 
 

@@ -296,74 +296,138 @@ def test_trying_a_candidate_on_random_workbooks_is_the_round_trip(b) -> None:
 ASSESSMENT = "monialainen-palvelutarvearvio"
 
 
-def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms() -> None:
-    """The new user's case: 61 a month for 60 clients was a queue at 98 % with a 30-day
-    wait (--no-calibrate). The suggestion aims at TARGET_UTILIZATION, and the what-if,
-    asked by the CLI as a leader would, predicts no over-capacity and no wait above the
-    limit at it, calibrated (its default) or not; the suggestion says those figures."""
-    from polku.kinds import LONG_WAIT_DAYS, TARGET_UTILIZATION
-
-    r = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}", "--format", "json")
-    assert r.exit_code == 0, r.output
-    [s] = json.loads(r.stdout)["suggestions"]
-    capacity = s["edits"][0]["row"]["capacity_per_month"]
-    assert capacity == 71  # 60 clients a month at most 85 % full: 60 / 0.85 = 70.6
-    p = s["predicted"]
-    assert p["service"] == ASSESSMENT and p["calibrated"] is True
-    assert p["utilization"] <= TARGET_UTILIZATION and p["wait_days"] <= LONG_WAIT_DAYS
-    for flags in ([], ["--no-calibrate"]):
-        r = run("whatif", EXAMPLE, "--capacity", f"{ASSESSMENT}={capacity}", *flags,
-                "--format", "json")
-        assert r.exit_code == 0, r.output
-        doc = json.loads(r.stdout)
-        after = doc["services"][ASSESSMENT]["after"]
-        assert not after["unstable"] and after["utilization"] <= TARGET_UTILIZATION
-        assert after["wait_days"] <= LONG_WAIT_DAYS
-        assert f"over-capacity:{ASSESSMENT}" in {f["key"] for f in doc["findings"]["resolved"]}
-        assert not [f for f in doc["findings"]["created"]
-                    if f["kind"] in ("over-capacity", "long-wait")]
-        if flags:  # not calibrated, the model's utilisation is the nominal one
-            assert after["utilization"] == p["utilization"]
-        else:  # calibrated, the what-if's own figures are the suggestion's
-            assert (after["utilization"], after["wait_days"]) == (p["modelled_utilization"],
-                                                                  p["wait_days"])
-    # one below is the smallest capacity that fits: 70 is above the target
-    assert 60 / (capacity - 1) > TARGET_UTILIZATION
-    # the text states the predicted utilisation and wait, in each language
-    fi = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}").stdout
-    assert "kapasiteetti nostetaan 71 asiakkaaseen kuukaudessa (ennuste: käyttöaste 84" in fi
-    assert "mallin käyttöaste 51" in fi and "odotus 24 päivää)" in fi
-    sv = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}", "--lang",
-             "sv").stdout
-    assert "(prognos: beläggningsgrad 84" in sv and "väntetid 24 dagar)" in sv
-    en = run("suggest", EXAMPLE, "--finding", f"over-capacity:{ASSESSMENT}", "--lang",
-             "en").stdout
-    assert "to 71 clients a month: predicted utilisation 84%" in en
-
-
-def test_no_capacity_is_suggested_when_no_capacity_shortens_the_wait_enough(tmp_path) -> None:
-    """Verify before offering: where most of the observed wait is lead time (booking,
-    paperwork) that no capacity moves, the model predicts a wait above the limit at any
-    capacity, and no capacity is offered; a longer limit lets it through."""
+def _crowded(tmp_path: Path, volume: float, capacity: int, wait: float | None) -> Path:
+    """A workbook whose service ``crowded`` takes ``volume`` clients a month, observed to
+    wait ``wait`` days, against ``capacity``."""
     from ecobuild import Builder
 
     b = Builder()
     b.actor("x").outcome("work")
     b.service("front", providers=["x"], entry=True)
-    b.service("crowded", providers=["x"], capacity=45)
-    b.referral("r-in", "front", "crowded", owner="x", info="yes", volume=60, wait=90)
+    b.service("crowded", providers=["x"], capacity=capacity)
+    b.referral("r-in", "front", "crowded", owner="x", info="yes", volume=volume, wait=wait)
     b.referral("r-out", "crowded", "work", owner="x", info="yes")
     b.segment("seg", entries=["front"])
-    folder = tmp_path / "lead"
+    folder = tmp_path / "crowded"
     write_workbook(b.g, folder)
+    return folder
+
+
+def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms(tmp_path) -> None:
+    """The new user's case: 61 a month for 60 clients was a queue at 98 % with a 30-day
+    wait (--no-calibrate). The suggestion aims at TARGET_UTILIZATION, and the what-if,
+    asked by the CLI as a leader would, predicts no over-capacity and no wait above the
+    limit at it, calibrated (its default) or not; the suggestion says those figures, before
+    and after. Here the queue is most of a 40-day wait (8 clients a month, capacity 6): a
+    raise to 10 shortens it by ten days, so it is offered."""
+    from polku.kinds import LONG_WAIT_DAYS, MIN_WAIT_GAIN_DAYS, TARGET_UTILIZATION
+
+    folder = _crowded(tmp_path, 8, 6, 40)
     key = "over-capacity:crowded"
     r = run("suggest", folder, "--finding", key, "--format", "json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["suggestions"] == []
-    r = run("suggest", folder, "--finding", key, "--long-wait-days", "100", "--format", "json")
-    [s] = json.loads(r.stdout)["suggestions"]
-    assert 30 < s["predicted"]["wait_days"] <= 100
-    assert s["edits"][0]["row"]["capacity_per_month"] == 71
+    doc = json.loads(r.stdout)
+    [s] = doc["suggestions"]
+    assert doc["declined"] == [] and doc["declined_worded"] == []
+    capacity = s["edits"][0]["row"]["capacity_per_month"]
+    assert capacity == 10  # 8 clients a month at most 85 % full: 8 / 0.85 = 9.4
+    p = s["predicted"]
+    assert p["service"] == "crowded" and p["calibrated"] is True
+    assert p["utilization"] <= TARGET_UTILIZATION and p["wait_days"] <= LONG_WAIT_DAYS
+    assert p["before"] == {"utilization": 1.333, "modelled_utilization": 0.8,
+                           "wait_days": 40, "unstable": False}
+    assert p["before"]["wait_days"] - p["wait_days"] >= MIN_WAIT_GAIN_DAYS
+    for flags in ([], ["--no-calibrate"]):
+        r = run("whatif", folder, "--capacity", f"crowded={capacity}", *flags,
+                "--format", "json")
+        assert r.exit_code == 0, r.output
+        doc = json.loads(r.stdout)
+        before, after = doc["services"]["crowded"]["before"], doc["services"]["crowded"]["after"]
+        assert not after["unstable"] and after["utilization"] <= TARGET_UTILIZATION
+        assert after["wait_days"] <= LONG_WAIT_DAYS
+        assert key in {f["key"] for f in doc["findings"]["resolved"]}
+        assert not [f for f in doc["findings"]["created"]
+                    if f["kind"] in ("over-capacity", "long-wait")]
+        if flags:  # not calibrated, the model's utilisation is the nominal one
+            assert after["utilization"] == p["utilization"]
+        else:  # calibrated, the what-if's own figures are the suggestion's, before and after
+            assert (after["utilization"], after["wait_days"]) == (p["modelled_utilization"],
+                                                                  p["wait_days"])
+            assert (before["utilization"], before["wait_days"]) == (
+                p["before"]["modelled_utilization"], p["before"]["wait_days"])
+    # one below is the smallest capacity that fits: 9 is above the target
+    assert 8 / (capacity - 1) > TARGET_UTILIZATION
+    # the text states the utilisation and the wait before and after, in each language
+    fi = run("suggest", folder, "--finding", key).stdout.replace("\xa0", " ")
+    assert "kapasiteetti nostetaan 10 asiakkaaseen kuukaudessa (ennuste: käyttöaste " \
+        "133 % → 80 %, mallin käyttöaste 80 % → 48 %, odotus 40 → 30 päivää)" in fi
+    sv = run("suggest", folder, "--finding", key, "--lang", "sv").stdout.replace("\xa0", " ")
+    assert "(prognos: beläggningsgrad 133 % → 80 %" in sv and "väntetid 40 → 30 dagar)" in sv
+    en = run("suggest", folder, "--finding", key, "--lang", "en").stdout
+    assert "to 10 clients a month: utilisation 133% → 80% (modelled 80% → 48%), " \
+        "wait 40 → 30 days" in en
+    # without an observed wait the queue before grows without bound: the raise is offered
+    folder = _crowded(tmp_path / "unknown", 60, 45, None)
+    en = run("suggest", folder, "--finding", key, "--lang", "en").stdout
+    assert "to 71 clients a month: utilisation 133% → 84%, wait growing without bound → " in en
+
+
+def test_a_raise_that_barely_shortens_the_wait_is_not_offered_but_explained() -> None:
+    """The reviewer's case: the example's assessment takes 60 clients a month against a
+    capacity of 45, and "raise it to 71" was offered, while the what-if said the wait went
+    from 25 days to 24: the calibrated service already serves about 75 a month, and 24 of
+    the 25 days are lead time outside the queue. No raise is offered; every door says why,
+    with the wait and the utilisation before and after, in the reader's language."""
+    from polku.kinds import MIN_WAIT_GAIN_DAYS
+
+    key = f"over-capacity:{ASSESSMENT}"
+    r = run("suggest", EXAMPLE, "--finding", key, "--format", "json")
+    assert r.exit_code == 0, r.output
+    doc = json.loads(r.stdout)
+    assert doc["suggestions"] == []
+    [d] = doc["declined"]
+    assert d["finding"] == key and d["capacity"] == 71 and d["calibrated"] is True
+    assert d["gain_days"] < MIN_WAIT_GAIN_DAYS == d["min_gain_days"]
+    assert d["effective_capacity"] > d["inflow"] and round(d["effective_capacity"]) == 75
+    assert d["lead_days"] > d["before"]["wait_days"] / 2  # the wait is mostly lead time
+    # the what-if says the same wait before and after
+    w = json.loads(run("whatif", EXAMPLE, "--capacity", f"{ASSESSMENT}=71", "--format",
+                       "json").stdout)["services"][ASSESSMENT]
+    assert (w["before"]["wait_days"], w["after"]["wait_days"]) == (
+        d["before"]["wait_days"], d["wait_days"])
+    fi = run("suggest", EXAMPLE, "--finding", key).stdout.replace("\xa0", " ")
+    assert "kapasiteetti nostetaan" not in fi
+    assert "kapasiteetin nostoa ei ehdoteta. Nosto 71 asiakkaaseen kuukaudessa lyhentäisi " \
+        "odotusta vain 25 päivästä 24 päivään (käyttöaste 133 % → 84 %" in fi
+    assert "Ylikuormitus on nimellinen" in fi and "jonon ulkopuolista odotusta" in fi
+    sv = run("suggest", EXAMPLE, "--finding", key, "--lang", "sv").stdout
+    assert "ingen kapacitetshöjning föreslås" in sv and "Överbelastningen är nominell" in sv
+    en = run("suggest", EXAMPLE, "--finding", key, "--lang", "en").stdout
+    assert "would shorten the wait only from 25 to 24 days" in en
+    # the whole list says it too, and the API beside its (empty) suggestions
+    assert "Överbelastningen är nominell" in run("suggest", EXAMPLE, "--lang", "sv").stdout
+    client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
+    j = client.get("/api/graphs/keski-uusimaa/suggestions",
+                   params={"finding": key, "lang": "en"}).json()
+    assert j["suggestions"] == [] and j["declined"][0]["capacity"] == 71
+    assert "The over-capacity is nominal" in j["declined_worded"][0]["text"]
+
+
+def test_no_capacity_is_suggested_when_no_capacity_shortens_the_wait_enough(tmp_path) -> None:
+    """Verify before offering: where most of the observed wait is lead time (booking,
+    paperwork) that no capacity moves, the model predicts a wait above the limit at any
+    capacity, and no capacity is offered; a longer limit does not let it through either,
+    for the raise would shorten 90 days by one: the answer says so instead."""
+    folder = _crowded(tmp_path, 60, 45, 90)
+    key = "over-capacity:crowded"
+    for limit in ("30", "100"):
+        r = run("suggest", folder, "--finding", key, "--long-wait-days", limit,
+                "--format", "json")
+        assert r.exit_code == 0, r.output
+        doc = json.loads(r.stdout)
+        assert doc["suggestions"] == []
+        [d] = doc["declined"]
+        assert d["capacity"] == 71 and d["gain_days"] < 2 and d["wait_days"] > 85
 
 
 def test_a_fix_that_cuts_a_segments_reach_is_never_offered(monkeypatch) -> None:

@@ -36,6 +36,15 @@ LONG_WAIT_DAYS = 30
 #: steeply above it. :func:`polku.analyses.queues.headroom` computes the capacity.
 TARGET_UTILIZATION = 0.85
 
+#: The least a suggested capacity raise must shorten the predicted wait by, in days (a
+#: setting, default 7), to be offered. Why: where the model is calibrated to the observed
+#: waits, most of a long wait can be lead time outside the queue (booking, paperwork, the
+#: client's own timing) that no capacity moves; a raise of half the capacity that buys one
+#: day is not a fix worth a budget line. A week is the rhythm waits are booked and reported
+#: in. A raise under it is not offered; the suggestions say instead that the over-capacity
+#: is nominal (:func:`polku.analyses.suggest.declined_capacities`).
+MIN_WAIT_GAIN_DAYS = 7
+
 #: ``actor-overload`` fires when an actor leads more running plan measures than this in
 #: one month (a setting, default 3).
 MAX_CONCURRENT_LEADS = 3

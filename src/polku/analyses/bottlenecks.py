@@ -111,10 +111,37 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
                      **fl[s], "hidden": s in hidden})
         if s in hidden_out:
             rows[-1]["outflow_partial"] = True
+        if s in hidden:
+            rows[-1].update(lower_bounds(fl[s]))
     rows.sort(key=lambda r: (-r["betweenness"], r["hidden"]) + _by_flow(r))
     for i, row in enumerate(rows, start=1):
         row["rank"] = i
     return rows
+
+
+def lower_bounds(row: dict[str, Any]) -> dict[str, Any]:
+    """What a hidden service's row may still say (:func:`ranking`): its inflow and
+    utilisation are *at least* those of the referrals whose volumes are published
+    (``inflow_at_least``, ``utilization_at_least``, the latter rounded down, so that it
+    stays a lower bound), and nothing when none is (``{}``: the reader sees *hidden*). The
+    row is of a published graph, whose suppressed volumes are gone: its inflow is already
+    the sum of the published volumes, each public in the graph's own referral rows, so the
+    bound says nothing the reader cannot add up, and no subtraction gives the small cell
+    back (the true total is never shown beside it).
+
+    >>> lower_bounds({"inflow": 24, "capacity": 250})
+    {'inflow_at_least': 24, 'utilization_at_least': 0.09}
+    >>> lower_bounds({"inflow": 0, "capacity": 20}), lower_bounds({"inflow": 6, "capacity": None})
+    ({}, {'inflow_at_least': 6, 'utilization_at_least': None})
+    """
+    import math
+
+    inflow, cap = row.get("inflow") or 0, row.get("capacity")
+    if inflow <= 0:
+        return {}
+    return {"inflow_at_least": inflow,
+            "utilization_at_least": math.floor(inflow / cap * 100 + 1e-9) / 100 if cap
+            else None}
 
 
 def _load(r: dict[str, Any]) -> float | None:

@@ -564,8 +564,7 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     (:func:`service_queue`, calibrated as :func:`queue_whatif` is by default) predicts a
     queue with headroom: its utilisation (inflow / capacity, as ``over-capacity`` measures
     it) and its modelled utilisation both at most ``target``, and its predicted wait at
-    most ``long_wait_days``. ``{"service", "capacity", "utilization" (inflow / capacity),
-    "modelled_utilization", "wait_days", "calibrated"}``, or None when no capacity gives
+    most ``long_wait_days``: :func:`capacity_figures` at it, or None when no capacity gives
     that (a lead time of the observed wait above the limit, an inflow that is not known or
     rests on a suppressed volume: nothing a capacity can be verified by).
 
@@ -580,23 +579,17 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
     >>> h = headroom(g, "b"); h["capacity"], h["utilization"], round(h["wait_days"])
     (71, 0.845, 24)
+    >>> h["before"]["wait_days"], round(h["lead_days"], 1), round(h["effective_capacity"])
+    (25, 23.4, 75)
     """
     eco = eco or ecosystem(g)
-    if service not in eco.services or service in hidden_services(g):
+    model = _capacity_model(g, service, calibrate, eco)
+    if model is None or not 0 < target < 1:
         return None
-    inflow = _volumes_in(eco).get(service)
-    nominal = g.nodes[service].get("capacity_per_month")
-    if not inflow or not isinstance(nominal, (int, float)) or not 0 < target < 1:
-        return None
-    places = _places_of(g, service)
-    observed = observed_waits(eco).get(service)
-
-    def predicted(capacity: int) -> dict[str, Any]:
-        return service_queue((inflow, nominal, places), (inflow, capacity, places),
-                             observed, calibrate)["after"]
+    inflow = model[0]
 
     def fits(capacity: int) -> bool:
-        after = predicted(capacity)
+        after = _predicted(model, capacity, calibrate)["after"]
         return not after["unstable"] and after["utilization"] is not None \
             and after["utilization"] <= target and inflow / capacity <= target \
             and after["wait_days"] is not None and after["wait_days"] <= long_wait_days
@@ -611,12 +604,58 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if fits(mid) else (mid, hi)
-    after = predicted(hi)
-    return {"service": service, "capacity": hi,
-            "utilization": _num(inflow / hi, 3),
+    return capacity_figures(g, service, hi, calibrate, eco)
+
+
+def _capacity_model(g: nx.MultiDiGraph, service: str, calibrate: bool, eco: Ecosystem
+                    ) -> tuple[float, float, int, float | None] | None:
+    """(inflow, nominal capacity, places, observed wait) of a service a capacity can be
+    verified for, or None (not a service, hidden, no known inflow or capacity)."""
+    if service not in eco.services or service in hidden_services(g):
+        return None
+    inflow = _volumes_in(eco).get(service)
+    nominal = g.nodes[service].get("capacity_per_month")
+    if not inflow or not isinstance(nominal, (int, float)) or isinstance(nominal, bool):
+        return None
+    return inflow, float(nominal), _places_of(g, service), observed_waits(eco).get(service)
+
+
+def _predicted(model: tuple[float, float, int, float | None], capacity: float,
+               calibrate: bool) -> dict[str, Any]:
+    inflow, nominal, places, observed = model
+    return service_queue((inflow, nominal, places), (inflow, capacity, places), observed,
+                         calibrate)
+
+
+def capacity_figures(g: nx.MultiDiGraph, service: str, capacity: int, calibrate: bool = True,
+                     eco: Ecosystem | None = None) -> dict[str, Any] | None:
+    """What the queueing what-if says of ``service`` at a new nominal ``capacity``, before
+    and after, as a capacity suggestion shows it: ``{"service", "capacity", "inflow",
+    "utilization" (inflow / capacity), "modelled_utilization", "wait_days", "calibrated",
+    "before": {"utilization", "modelled_utilization", "wait_days", "unstable"},
+    "effective_capacity" (the calibrated one before the change, None when not calibrated),
+    "lead_days" (the part of the wait no capacity moves)}``; None when no capacity can be
+    verified for it (:func:`headroom` says when).
+
+    Why before and after: "raise to 71 (utilisation 84 %)" read as a cure, while the wait
+    went from 25 days to 24: the leader weighs the change by the wait it buys."""
+    eco = eco or ecosystem(g)
+    model = _capacity_model(g, service, calibrate, eco)
+    if model is None:
+        return None
+    inflow, nominal = model[0], model[1]
+    q = _predicted(model, capacity, calibrate)
+    before, after, found = q["before"], q["after"], q["calibration"]
+    return {"service": service, "capacity": capacity, "inflow": _num(inflow, 2),
+            "utilization": _num(inflow / capacity, 3),
             "modelled_utilization": after["utilization"],
             "wait_days": after["wait_days"],
-            "calibrated": after["effective_capacity"] is not None}
+            "calibrated": after["effective_capacity"] is not None,
+            "before": {"utilization": _num(inflow / nominal, 3) if nominal else None,
+                       "modelled_utilization": before["utilization"],
+                       "wait_days": before["wait_days"], "unstable": before["unstable"]},
+            "effective_capacity": found["effective_capacity"] if found else None,
+            "lead_days": found["lead_days"] if found else 0.0}
 
 
 #: the finding kinds that follow from a service's inflow

@@ -14,7 +14,10 @@ For a finding, a few candidate edits are computed from the graph itself:
   (:func:`polku.analyses.queues.headroom`: Erlang C, calibrated to the observed waits as
   the what-if is by default) predicts headroom: utilisation at most
   :data:`polku.kinds.TARGET_UTILIZATION` (0.85) and a wait within the long-wait limit; the
-  suggestion's ``predicted`` says the utilisation and wait after the change;
+  suggestion's ``predicted`` says the utilisation and wait before and after the change. It
+  is offered only if it shortens the predicted wait by at least
+  :data:`polku.kinds.MIN_WAIT_GAIN_DAYS` (7): where the wait is mostly lead time outside
+  the queue, :func:`declined_capacities` says why no raise is offered instead;
 - ``unmet-need``: open an existing service that addresses the need to the segment;
 - ``service-without-provider``: add a provider, one that provides services meeting the same
   needs elsewhere;
@@ -50,7 +53,7 @@ from polku.finding import Finding
 from polku.gcpause import gc_paused
 from polku.graph import (Responsibility, nodes_of, path_steps, responsibilities, sources,
                          targets)
-from polku.kinds import LONG_WAIT_DAYS
+from polku.kinds import LONG_WAIT_DAYS, MIN_WAIT_GAIN_DAYS, TARGET_UTILIZATION
 
 #: candidates tried per finding; at most this many verified suggestions are offered
 MAX_PER_FINDING = 3
@@ -234,18 +237,84 @@ def _missing_referral(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                          dict(row, **({"owner": owner} if owner else {})))]
 
 
+def wait_gain(found: dict[str, Any]) -> float:
+    """Days a capacity's figures (:func:`polku.analyses.queues.capacity_figures`) shorten
+    the predicted wait by: infinite when the queue before grows without bound.
+
+    >>> wait_gain({"wait_days": 24, "before": {"wait_days": 25, "unstable": False}})
+    1
+    >>> wait_gain({"wait_days": 3, "before": {"wait_days": None, "unstable": True}})
+    inf
+    """
+    before = found["before"]
+    if before["unstable"] or before["wait_days"] is None:
+        return float("inf")
+    return before["wait_days"] - (found["wait_days"] or 0)
+
+
 @generates("over-capacity")
 def _capacity(g: nx.MultiDiGraph, f: Finding, ctx: Context,
               long_wait_days: float) -> Iterator[list[Edit]]:
     # the capacity the queueing what-if, calibrated as it is by default, predicts headroom
-    # at (TARGET_UTILIZATION, a wait within the limit); none when no capacity gives that
+    # at (TARGET_UTILIZATION, a wait within the limit); none when no capacity gives that,
+    # or when it buys less than MIN_WAIT_GAIN_DAYS (declined_capacities says why)
     from polku.analyses.queues import headroom
 
     found = headroom(g, f.subject, long_wait_days, eco=ctx.eco())
-    if found is not None:
+    if found is not None and wait_gain(found) >= MIN_WAIT_GAIN_DAYS:
         yield Candidate([_edit("update", "services", f.subject,
                                {"capacity_per_month": found["capacity"]})],
                         {k: v for k, v in found.items() if k != "capacity"})
+
+
+def declined_capacities(g: nx.MultiDiGraph, findings: list[Finding],
+                        long_wait_days: float = LONG_WAIT_DAYS,
+                        among: Collection[str] | None = None) -> list[dict[str, Any]]:
+    """The ``over-capacity`` findings (of ``findings``, or those whose keys are ``among``)
+    for which no capacity raise is offered because the queueing what-if, calibrated to the
+    observed waits, says a raise would barely shorten the wait: ``{"finding": KEY,
+    "min_gain_days", "gain_days", **figures}`` with the figures of
+    :func:`polku.analyses.queues.capacity_figures` at the capacity that would have been
+    suggested (:func:`~polku.analyses.queues.headroom`'s, else the one at
+    :data:`~polku.kinds.TARGET_UTILIZATION` when no capacity brings the wait within the
+    limit). Only calibrated services are declined so: the observed waits show the service
+    copes with its inflow (its effective capacity is above it), so the over-capacity is
+    nominal and the wait is mostly lead time, which a different fix (booking, paperwork,
+    the referral practice) shortens.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> from polku.analyses.findings import find
+    >>> g = new_graph()
+    >>> g.add_node("a", type="service"); g.add_node("b", type="service", capacity_per_month=45)
+    >>> g.add_node("r", type="referral", volume_per_month=60, median_wait_days=25)
+    >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> [d] = declined_capacities(g, find(g)); d["capacity"], d["gain_days"]
+    (71, 1.36)
+    """
+    import math
+
+    from polku.analyses.flow import inflows
+    from polku.analyses.queues import capacity_figures, ecosystem, headroom
+
+    eco = None
+    out = []
+    for f in findings:
+        if f.kind != "over-capacity" or (among is not None and f.key not in among):
+            continue
+        eco = eco or ecosystem(g)
+        found = headroom(g, f.subject, long_wait_days, eco=eco)
+        if found is None:
+            known = inflows(eco).get(f.subject)
+            inflow = known.volume if known is not None else None
+            found = capacity_figures(g, f.subject, math.ceil(inflow / TARGET_UTILIZATION),
+                                     eco=eco) if inflow else None
+        if found is None or not found["calibrated"]:
+            continue
+        gain = wait_gain(found)
+        if gain < MIN_WAIT_GAIN_DAYS:
+            out.append({"finding": f.key, "min_gain_days": MIN_WAIT_GAIN_DAYS,
+                        "gain_days": round(gain, 2), **found})
+    return out
 
 
 @generates("unmet-need")
@@ -587,9 +656,11 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     """Verified suggestions for every finding (or the one whose key is ``finding``, or those
     whose keys are ``among``): up to ``limit`` (at most :data:`MAX_PER_FINDING`) each, as
     ``{"finding": KEY, "edits": [...], "resolves": [KEYS], "creates": [KEYS]}`` in the
-    findings' order (a capacity for an ``over-capacity`` service adds ``predicted``:
-    ``{"service", "utilization", "modelled_utilization", "wait_days", "calibrated"}``, what
-    the queueing what-if predicts after the change). A key that names no finding is a located error (field ``finding``).
+    findings' order (a capacity for an ``over-capacity`` service adds ``predicted``: what
+    the queueing what-if says before and after the change,
+    :func:`polku.analyses.queues.capacity_figures`; a raise that would shorten the wait by
+    less than :data:`~polku.kinds.MIN_WAIT_GAIN_DAYS` is not offered:
+    :func:`declined_capacities` says those). A key that names no finding is a located error (field ``finding``).
 
     A smaller ``limit`` gives the first suggestions of the full answer and stops verifying
     once they are found (the report shows one per decision); asking for several findings

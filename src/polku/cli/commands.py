@@ -225,7 +225,8 @@ def render(
         "Big graphs: cluster services by provider or region.")),
     long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the page.")),
+        "The page goes to other people: small cells (counts of 1 to --min-cell minus 1 "
+        "people) are left out of it; --no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -375,16 +376,18 @@ def suggest(
     each applied to a copy with the workbook's rules and the analyses rerun; offered only
     if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
     from polku.present.printers import suggestions_text
-    from polku.present.suggestions import suggestions_worded
+    from polku.present.suggestions import declined_worded, suggestions_worded
 
     check_format(format, ("text", "json"))
     tr = translator(lang)
     result, g = asked(ops.Suggestions(finding=finding, long_wait_days=long_wait_days),
                       Model(load_graph(source)))
     said = suggestions_worded(result, g, tr)
-    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said},
+    declined = declined_worded(result["declined"], result["findings"], g, tr)
+    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said,
+                           "declined": result["declined"], "declined_worded": declined},
                           ensure_ascii=False, indent=2)
-               if format == "json" else suggestions_text(said, tr))
+               if format == "json" else suggestions_text(said, tr, declined))
 
 
 @app.command(help=N_(
@@ -593,7 +596,9 @@ def report(
     long_wait_days: float = LongWaitDays,
     top: int = typer.Option(10, "--top", help=N_("Services in the bottleneck ranking.")),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "Leave small cells (counts of 1 to --min-cell minus 1 people) out of the report.")),
+        "The report goes to other people: small cells (counts of 1 to --min-cell minus 1 "
+        "people) are left out of it, and a total they are part of reads 'at least'; "
+        "--no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     quiet: bool = Quiet,
     since: Optional[str] = typer.Option(

@@ -52,8 +52,9 @@ MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help=N_("Counts below this
 #: --suppress of the owner's questions at the terminal: the true figures unless asked
 PublicAnswer = typer.Option(False, "--suppress/--no-suppress", help=N_(
     "Answer as the public reads it (the API and the pages without a token): small cells "
-    "left out, and a service whose inflow rests on one shows its figures as hidden. "
-    "Default: the owner's true figures."))
+    "left out, and a total one is part of (a service's inflow and utilisation) reads 'at "
+    "least' the published part. Default: the owner's true figures (a question at the "
+    "owner's own terminal, not a file for others)."))
 
 
 def model_of(source: str, min_cell: int = MIN_CELL) -> Model:

@@ -326,13 +326,23 @@ def write_cpsv_ap(g: nx.MultiDiGraph, path: str | Path) -> None:
 
 
 def cpsv_ap_notes(g: nx.MultiDiGraph) -> list[Note]:
-    """What a CPSV-AP export tells its user: the services that are not public services
-    (worded at the edge, :func:`polku.present.i18n.error_text`, by their names in the
-    reader's language)."""
+    """What a CPSV-AP export tells its user: the services that are not public services, and
+    the organisations whose region names an area polku does not know
+    (:func:`polku.io.areas.unknown_areas`: left out of their ``dct:spatial`` places rather
+    than guessed), worded at the edge (:func:`polku.present.i18n.error_text`) by their names
+    in the reader's language."""
+    from polku.io.areas import unknown_areas
+
     return [Note(N_("not a CPSV-AP public service (kept as polku:Service): {node}: {why}"),
                  params={"node": NodeName.of(g.nodes, node),
                          "why": Said(why) if type(why) is str else why})
-            for node, why in not_public_services(g)]
+            for node, why in not_public_services(g)] + [
+        Note(N_("the region of {node} names an area polku does not know: {areas} (left out "
+                "of its CPSV-AP places; an organisation with no known place is given the "
+                "graph's region, else Finland)"),
+             params={"node": NodeName.of(g.nodes, node), "areas": "; ".join(unknown)})
+        for node, data in sorted(g.nodes(data=True))
+        if data["type"] == "actor" and (unknown := unknown_areas(data.get("region")))]
 
 
 def not_public_services(g: nx.MultiDiGraph) -> list[tuple[str, str | Problems]]:

@@ -534,8 +534,10 @@ class Suggestions:
     """Verified suggestions (:func:`polku.analyses.suggest.suggest`): edits in the write
     API's terms that resolve a finding and create no error, each applied to a copy of the
     graph the reader sees and its analyses rerun; for every finding, or only ``finding``
-    (its key). ``{"suggestions": [...], "findings": [the findings they are for and
-    resolve]}``, the findings as data for the edge to word."""
+    (its key). ``{"suggestions": [...], "declined": [the capacity raises not offered
+    because they would barely shorten the wait,
+    :func:`polku.analyses.suggest.declined_capacities`], "findings": [the findings they are
+    for and resolve]}``, the findings as data for the edge to word."""
     name: ClassVar[str] = "suggestions"
     finding: str | None = None
     long_wait_days: float = LONG_WAIT_DAYS
@@ -544,13 +546,18 @@ class Suggestions:
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
-        from polku.analyses.suggest import suggest
+        from polku.analyses.suggest import declined_capacities, suggest
 
         before = model.findings(self.long_wait_days)
         found = suggest(model.graph, self.finding, long_wait_days=self.long_wait_days,
                         findings=before)
-        named = {k for s in found for k in (s["finding"], *s["resolves"])}
-        return {"suggestions": found, "findings": [f for f in before if f.key in named]}
+        declined = declined_capacities(
+            model.graph, before, self.long_wait_days,
+            among=None if self.finding is None else {self.finding})
+        named = {k for s in found for k in (s["finding"], *s["resolves"])} | {
+            d["finding"] for d in declined}
+        return {"suggestions": found, "declined": declined,
+                "findings": [f for f in before if f.key in named]}
 
 
 @dataclass(frozen=True)

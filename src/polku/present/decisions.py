@@ -120,22 +120,29 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
               long_wait_days: float | None = None) -> list[dict[str, Any]]:
     """The first page's decisions: at most :data:`MAX_DECISIONS`, each ``{"key", "severity",
     "sentence", "accountable": [{"id", "label"}], "partners": [...], "measure": {"id",
-    "label", "end"} | None, "people": N, "suggestion": text | None}``. ``findings`` are
-    worded plainly (:meth:`~polku.present.i18n.Translator.plainly`); the suggestions are
-    verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`)."""
+    "label", "end"} | None, "people": N, "suggestion": text | None, "declined": text |
+    None}``. ``findings`` are worded plainly (:meth:`~polku.present.i18n.Translator.plainly`);
+    the suggestions are verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`);
+    ``declined`` says why no capacity raise is offered where it would barely shorten the
+    wait (:func:`polku.analyses.suggest.declined_capacities`)."""
     # a decision names who decides: findings nobody answers for have their own list
     reach = segment_reaches(eco)  # each segment's routes, once for the ranking and the counts
     chosen = rank([f for f in findings if f.accountable], g, eco, reach)[:MAX_DECISIONS]
     best: dict[str, str] = {}
+    declined: dict[str, str] = {}
     if suggestions and chosen:
-        from polku.analyses.suggest import suggest
+        from polku.analyses.suggest import declined_capacities, suggest
         from polku.kinds import LONG_WAIT_DAYS
+        from polku.present.suggestions import declined_text
 
         # one call for all the decisions (the graph's sheets are read once), stopping at
         # the first verified suggestion of each: the page shows only that one
         for s in suggest(g, findings=findings, among=[f.key for f in chosen], limit=1,
                          long_wait_days=long_wait_days or LONG_WAIT_DAYS):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
+        for d in declined_capacities(g, findings, long_wait_days or LONG_WAIT_DAYS,
+                                     among={f.key for f in chosen}):
+            declined[d["finding"]] = declined_text(d, g, tr)
     out = []
     for f in chosen:
         deadline = _deadline(f, g)
@@ -147,5 +154,6 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "measure": None if deadline is None else {
                 "id": deadline[1], "label": tr.label(g, deadline[1]), "end": deadline[0]},
             "suggestion": best.get(f.key),
+            "declined": declined.get(f.key),
         })
     return out

@@ -380,6 +380,25 @@ class Translator:
             return self.number(value)
         return self.number(int(math.floor(value + 0.5)))
 
+    def hidden_figure(self, row: dict[str, Any], key: str) -> str:
+        """A hidden service's ``inflow`` or ``utilization`` in a bottleneck ranking
+        (:func:`polku.analyses.bottlenecks.lower_bounds`): *at least* the published part
+        where one is published, else *hidden*; the figure as the column writes it (whole
+        clients, rounded down; a utilisation to two decimals).
+
+        >>> fi = translator("fi")
+        >>> fi.hidden_figure({"inflow_at_least": 24}, "inflow"), fi.hidden_figure({}, "inflow")
+        ('vähintään 24', 'piilotettu')
+        >>> translator("en").hidden_figure({"utilization_at_least": 0.09}, "utilization")
+        'at least 0.09'
+        """
+        bound = row.get(f"{key}_at_least")
+        if bound is None:
+            return self.gettext("hidden")
+        shown = self.number(bound, 2) if key == "utilization" else \
+            self.number(int(math.floor(bound)))
+        return self.gettext("at least {n}").format(n=shown)
+
     def month(self, value: Any) -> str:
         """A month (``2027-01``, as the plan keeps it) as people of this language write it:
         ``1/2027`` in Finnish and Swedish, ``Jan 2027`` in English; anything else as it is.
@@ -450,6 +469,7 @@ class Translator:
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
                 "num": self.number, "when": self.when,
                 "clients": self.clients, "days": self.days, "month": self.month,
+                "hidden_figure": self.hidden_figure,
                 "kind_name": lambda kind: kind_name(kind, self)}
 
     def when(self, moment: Any) -> str:

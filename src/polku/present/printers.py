@@ -163,15 +163,19 @@ def _md(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None) -> str:
+def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None,
+                     declined: list[dict[str, Any]] | None = None) -> str:
     """``polku suggest``: each verified suggestion as
     :func:`polku.present.suggestions.suggestions_worded` says it, under its finding (its key
     in brackets, to ask again with ``--finding``): its edits, what else it resolves and
-    what it creates.
+    what it creates; then each capacity raise not offered, and why
+    (:func:`polku.present.suggestions.declined_worded`).
     """
     tr = tr or translator()
+    notes = [line for d in declined or () for line in (f"{d['message']} [{d['finding']}]",
+                                                        f"  ✗ {d['text']}")]
     if not worded:
-        return tr("No verified suggestions.")
+        return "\n".join([tr("No verified suggestions."), *notes])
     lines: list[str] = []
     for i, s in enumerate(worded):
         if not i or worded[i - 1]["finding"] != s["finding"]:  # a finding's suggestions follow it
@@ -182,7 +186,7 @@ def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None)
             lines.append("  " + tr("also resolves: {keys}").format(keys="; ".join(also)))
         if s["creates"]:
             lines.append("  " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
-    return "\n".join(lines)
+    return "\n".join(lines + notes)
 
 
 def findings_markdown(graph_name: str, findings: Iterable[Finding],
@@ -401,10 +405,12 @@ NOMINAL_NOTE = N_("This utilisation divides by the nominal capacity, as over-cap
 #: what a "–" of the bottleneck ranking means, and a hidden figure (the page says the same)
 DASH_NOTE = N_("–: no figure (the service has no capacity, or no referral into it says how "
                "many clients it brings).")
-HIDDEN_NOTE = N_("Hidden: a referral into the service has fewer than {n} clients a month "
+HIDDEN_NOTE = N_("At least: a referral into the service has fewer than {n} clients a month "
                  "(small numbers are left out to protect privacy), so its inflow and "
-                 "utilisation are not shown, and in the ranking by utilisation and inflow it "
-                 "comes after the services whose figures are shown, by its id.")
+                 "utilisation are shown as at least those of the referrals whose numbers are "
+                 "published; hidden: none of them is. In the ranking by utilisation and "
+                 "inflow such a service comes after the services whose figures are shown, by "
+                 "its id.")
 
 
 def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> str:
@@ -427,13 +433,12 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
                                   tr("util."), tr("service"))
     lines = [tr("Bottlenecks in {graph}").format(graph=result["graph"]), "",
              tr("By betweenness (structural importance):")]
-    hidden = tr("hidden")
 
     def shown(r: dict[str, Any], key: str) -> str:
         # a hidden figure is said so, not drawn as "–" (which means there is none); a
         # utilisation always to two decimals, so that 0,80 and 0,91 line up
-        if r.get("hidden"):
-            return hidden
+        if r.get("hidden"):  # at least its published part, else hidden
+            return tr.hidden_figure(r, key)
         return tr.number(r[key], 2) if key == "utilization" else fmt(r[key])
 
     lines += text_columns(["#", bt, inflow, cap, util, svc], [

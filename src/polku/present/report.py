@@ -270,17 +270,22 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             f"| # | {tr('service')} | {tr('betweenness')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} | {tr('utilisation')} |",
             "|---:|---|---:|---:|---:|---:|"]
-    hidden = tr("hidden")
+    def shown(r: dict[str, Any], key: str) -> str:
+        # a hidden total: at least its published part (else hidden), as every door says it
+        if r.get("hidden"):
+            return tr.hidden_figure(r, key)
+        return num(r[key], 2) if key == "utilization" else tr.clients(r[key])
+
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
-            f"{num(r['betweenness'], 3)} | {hidden if r.get('hidden') else tr.clients(r['inflow'])} | "
-            f"{tr.clients(r['capacity'])} | {hidden if r.get('hidden') else num(r['utilization'], 2)} |"
+            f"{num(r['betweenness'], 3)} | {shown(r, 'inflow')} | "
+            f"{tr.clients(r['capacity'])} | {shown(r, 'utilization')} |"
             for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",
             f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
     out += [f"| {cell(r['label'])} (`{r['service']}`) | "
-            f"{hidden if r.get('hidden') else num(r['utilization'], 2)} | "
-            f"{hidden if r.get('hidden') else tr.clients(r['inflow'])} | {tr.clients(r['capacity'])} |"
+            f"{shown(r, 'utilization')} | "
+            f"{shown(r, 'inflow')} | {tr.clients(r['capacity'])} |"
             for r in data["by_flow"]]
     out += ["", data["ranking_note"]]
     out += ["", f"## {tr('Responsibility overlaps')}", ""]
@@ -377,6 +382,8 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
         if c["suggestion"]:
             out.append(f"   - {tr('Checked suggestion')}: "
                        f"{cell(c['suggestion'])}")
+        if c.get("declined"):
+            out.append(f"   - {tr('No capacity raise')}: {cell(c['declined'])}")
     if data.get("unowned"):
         out += ["", unowned_note(data["unowned"], tr)]
     return out + [""]

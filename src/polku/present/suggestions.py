@@ -65,25 +65,71 @@ def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
 
 
 def predicted_text(p: dict[str, Any], tr: Translator) -> str:
-    """What the queueing what-if predicts after a suggested capacity, as the clause after
-    the edit: the utilisation (inflow / capacity, as ``over-capacity`` measures it), the
-    modelled one where the model is calibrated to observed waits (the what-if shows that
-    one), and the wait; nothing where the figures are hidden from the reader.
+    """What the queueing what-if predicts of a suggested capacity, before → after, as the
+    clause after the edit: the utilisation (inflow / capacity, as ``over-capacity``
+    measures it), the modelled one where the model is calibrated to observed waits (the
+    what-if shows that one), and the wait, so the leader weighs the raise by the wait it
+    buys; nothing where the figures are hidden from the reader.
 
     >>> from polku.present.i18n import translator
-    >>> predicted_text({"utilization": 0.845, "modelled_utilization": 0.507,
-    ...                 "wait_days": 23.91, "calibrated": True}, translator("en"))
-    ': predicted utilisation 84%, modelled utilisation 51%, wait 24 days'
+    >>> predicted_text({"utilization": 0.5, "modelled_utilization": 0.3,
+    ...                 "wait_days": 5.04, "calibrated": True,
+    ...                 "before": {"utilization": 0.9, "modelled_utilization": 0.8,
+    ...                            "wait_days": 19.6, "unstable": False}}, translator("en"))
+    ': utilisation 90% → 50% (modelled 80% → 30%), wait 20 → 5.0 days'
+    >>> predicted_text({"utilization": 0.8, "wait_days": 3, "calibrated": False,
+    ...                 "before": {"utilization": 1.2, "wait_days": None,
+    ...                            "unstable": True}}, translator("en"))
+    ': utilisation 120% → 80%, wait growing without bound → 3.0 days'
     """
-    if p.get("utilization") is None or p.get("wait_days") is None:
+    before = p.get("before") or {}
+    if p.get("utilization") is None or p.get("wait_days") is None or \
+            before.get("utilization") is None:
         return ""
-    if p.get("calibrated") and p.get("modelled_utilization") is not None:
-        return tr(": predicted utilisation {utilisation}, modelled utilisation {modelled}, "
-                  "wait {days} days").format(utilisation=tr.percent(p["utilization"]),
-                                            modelled=tr.percent(p["modelled_utilization"]),
-                                            days=tr.days(p["wait_days"]))
-    return tr(": predicted utilisation {utilisation}, wait {days} days").format(
-        utilisation=tr.percent(p["utilization"]), days=tr.days(p["wait_days"]))
+    figures = {"before": tr.percent(before["utilization"]),
+               "after": tr.percent(p["utilization"]), "wait_after": tr.days(p["wait_days"])}
+    if before.get("unstable") or before.get("wait_days") is None:
+        return tr(": utilisation {before} → {after}, wait growing without bound → "
+                  "{wait_after} days").format(**figures)
+    figures["wait_before"] = tr.days(before["wait_days"])
+    if p.get("calibrated") and p.get("modelled_utilization") is not None \
+            and before.get("modelled_utilization") is not None:
+        return tr(": utilisation {before} → {after} (modelled {modelled_before} → "
+                  "{modelled_after}), wait {wait_before} → {wait_after} days").format(
+            modelled_before=tr.percent(before["modelled_utilization"]),
+            modelled_after=tr.percent(p["modelled_utilization"]), **figures)
+    return tr(": utilisation {before} → {after}, wait {wait_before} → {wait_after} "
+              "days").format(**figures)
+
+
+def declined_text(d: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
+    """Why no capacity raise is offered for an ``over-capacity`` service
+    (:func:`polku.analyses.suggest.declined_capacities`): what the raise would buy, and that
+    the over-capacity is nominal, the wait mostly lead time, which is a different fix."""
+    return tr("No capacity raise is suggested for {service}: raising it to {n} clients a "
+              "month would shorten the wait only from {wait_before} to {wait_after} days "
+              "(utilisation {before} → {after}; a raise is offered when it shortens the "
+              "wait by at least {least} days). The over-capacity is nominal: the observed "
+              "waits show that the service copes with its {inflow} clients a month (it "
+              "serves about {served} a month), and {lead} of the {wait_before} days are "
+              "lead time outside the queue (booking, paperwork, the client's own timing), "
+              "which capacity does not shorten; shortening it is a different fix.").format(
+        service=tr.label(g, d["service"]), n=tr.number(d["capacity"]),
+        wait_before=tr.days(d["before"]["wait_days"]), wait_after=tr.days(d["wait_days"]),
+        before=tr.percent(d["before"]["utilization"]), after=tr.percent(d["utilization"]),
+        least=tr.number(d["min_gain_days"]), inflow=tr.number(round(d["inflow"])),
+        served=tr.number(round(d["effective_capacity"])), lead=tr.days(d["lead_days"]))
+
+
+def declined_worded(declined: list[dict[str, Any]], findings: list[Any],
+                    g: nx.MultiDiGraph, tr: Translator) -> list[dict[str, Any]]:
+    """Each declined capacity raise in words: ``{"finding": KEY, "message": its finding's
+    sentence, "text": why no raise is offered}``, in the same order."""
+    by_key = {f.key: f for f in findings}
+    plain = tr.plainly()
+    return [{"finding": d["finding"],
+             "message": message(by_key[d["finding"]], g, plain) if d["finding"] in by_key
+             else d["finding"], "text": declined_text(d, g, tr)} for d in declined]
 
 
 def suggestion_text(s: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:

@@ -335,15 +335,20 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         sheet, key, row) that resolve a finding and create no error, checked on a copy of
         the graph the reader sees (the public's has its small cells left out). ``worded``
         says each, in the same order, in the request's language: its finding's sentence,
-        its edits and what it resolves and creates."""
+        its edits and what it resolves and creates. ``declined`` lists the capacity raises
+        not offered because they would barely shorten the wait (the over-capacity is
+        nominal, the wait mostly lead time), ``declined_worded`` says why."""
         from polku.ops.operations import Suggestions
-        from polku.present.suggestions import suggestions_worded
+        from polku.present.suggestions import declined_worded, suggestions_worded
 
         result, g = ask(name, response, Suggestions(finding=finding,
                                                     long_wait_days=long_wait_days),
                         authorization, tr)
         return {"graph": name, "suggestions": result["suggestions"],
-                "worded": suggestions_worded(result, g, tr)}
+                "worded": suggestions_worded(result, g, tr),
+                "declined": result["declined"],
+                "declined_worded": declined_worded(result["declined"], result["findings"],
+                                                   g, tr)}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,

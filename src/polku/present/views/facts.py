@@ -352,7 +352,13 @@ class Facts:
             lines.append(tr("Capacity: {n} / month").format(n=num(cap)) if cap is not None
                          else tr("Capacity: –"))
             inflow = self.inflow.get(n)
-            if n in self.hidden:  # the sum of the volumes shown is not its inflow
+            if n in self.hidden and inflow:
+                # the sum of the volumes shown is not its inflow, but at least that: each
+                # of them is public (polku.analyses.bottlenecks.lower_bounds)
+                lines.append(tr("Inflow: at least {n} / month (a referral into it has fewer "
+                                "than {small} clients a month, not counted)").format(
+                    n=num(int(math.floor(inflow))), small=self.small[1:]))
+            elif n in self.hidden:
                 lines.append(tr("Inflow: hidden (a referral into it has fewer than {n} "
                                 "clients a month)").format(n=self.small[1:]))
             elif inflow:
