@@ -22,7 +22,7 @@ import networkx as nx
 from polku.finding import SEVERITY_RANK, Finding
 from polku.present.i18n import Translator
 from polku.present.suggestions import suggestion_text
-from polku.words import N_
+from polku.words import ACCOUNTABLE_WHY, N_
 
 #: decisions on the first page, at most (a page a leader reads, not a list)
 MAX_DECISIONS = 7
@@ -122,16 +122,6 @@ def _partners(f: Finding, g: nx.MultiDiGraph, eco: Any) -> list[str]:
     return sorted(found - set(f.accountable))
 
 
-#: why an organisation must act, by :func:`polku.analyses.accountable.why_accountable`'s code
-WHY = {"lead": N_("the lead"), "owner": N_("the referral's owner"),
-       "provider": N_("the service's provider"),
-       "participant": N_("a participant of the measure"),
-       "source-lead": N_("the lead of the referring service"),
-       "source-provider": N_("the referring service's provider"),
-       "segment-lead": N_("the lead of the path's client segment"),
-       "measure-lead": N_("the lead of the risk's measure"),
-       "measure-participant": N_("a participant of the risk's measure"),
-       "subject": N_("the finding is about it")}
 
 
 def _candidate(f: Finding) -> bool:
@@ -247,7 +237,8 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
         # the first verified suggestion of each: the page shows only that one
         for s in suggest(g, findings=findings, among=owned, limit=1, long_wait_days=wait):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
-    resp = responsibilities_of(g)
+    # who answers for what, as the index has it (the rules' own lookups)
+    resp = eco.responsibilities or responsibilities_of(g)
     out = []
     for grp in groups:
         f = grp[0]
@@ -279,7 +270,7 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "keys": [m.key for m in grp],
             "people": people_affected(f, g, eco, reach),
             "accountable": [{"id": a, "label": tr.label(g, a),
-                             "why": tr(WHY[why[a]]) if a in why else None}
+                             "why": tr(ACCOUNTABLE_WHY[why[a]]) if a in why else None}
                             for a in f.accountable],
             "partners": [{"id": a, "label": tr.label(g, a)}
                          for a in partners[:MAX_PARTNERS]],
