@@ -236,3 +236,26 @@ def test_the_action_lists_file_is_what_its_name_says(tmp_path: Path) -> None:
     assert wrong.exit_code == 1
     assert "b.xlsx is named as a .xlsx file, but --format is csv" in wrong.output
     assert not (tmp_path / "b.xlsx").exists()
+
+
+@pytest.mark.slow
+def test_pdf_first_page_holds_every_decision(monkeypatch, tmp_path) -> None:
+    """The first page decides, on one A4 page (README "The first page decides": seven
+    decisions of at most five lines each): its seven decisions and the note of what it
+    leaves out are all on page 1; page 2 has none of them. Before the print CSS set them
+    tighter, page 1 held three."""
+    from weasyprint.formatting_structure import boxes
+
+    doc = _pdf_layout(monkeypatch, tmp_path, EXAMPLE, "--lang", "fi")
+
+    def body(page) -> str:
+        box = page._page_box
+        return " ".join(b.text for child in box.children
+                        if not isinstance(child, boxes.MarginBox)
+                        for b in child.descendants() if isinstance(b, boxes.TextBox)
+                        and b.style["visibility"] == "visible")
+
+    first, second = body(doc.pages[0]), body(doc.pages[1])
+    assert first.count("Päättää") == 7, first
+    assert "Kuka ottaa päävastuun" in first and "Tästä puuttuu 2 havaintoa" in first
+    assert "Päättää" not in second

@@ -148,3 +148,19 @@ REMOVAL_QUESTIONS: dict[str, str] = {
     "actor": N_("What if the actor {name} were removed from {graph}?"),
     "service": N_("What if the service {name} were removed from {graph}?"),
 }
+
+
+#: Why an organisation must act on a finding, by the reason code of
+#: :func:`polku.analyses.accountable.why_accountable` (the report's and the graph page's
+#: "Päättää: Keusote, lähtevän palvelun päävastuutaho").
+ACCOUNTABLE_WHY: dict[str, str] = {
+    "lead": N_("the lead"), "owner": N_("the referral's owner"),
+    "provider": N_("the service's provider"),
+    "participant": N_("a participant of the measure"),
+    "source-lead": N_("the lead of the referring service"),
+    "source-provider": N_("the referring service's provider"),
+    "segment-lead": N_("the lead of the path's client segment"),
+    "measure-lead": N_("the lead of the risk's measure"),
+    "measure-participant": N_("a participant of the risk's measure"),
+    "subject": N_("the finding is about it"),
+}

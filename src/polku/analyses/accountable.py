@@ -49,6 +49,8 @@ class Responsibilities:
     path_segment: dict[str, str] = field(default_factory=dict)
     risk_measure: dict[str, str] = field(default_factory=dict)
     measures_on: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: a referral's ``owner`` (also in ``leads``), to say which of its leads it is
+    owners: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
 def responsibilities_of(g: nx.MultiDiGraph) -> Responsibilities:
@@ -64,6 +66,7 @@ def responsibilities_of(g: nx.MultiDiGraph) -> Responsibilities:
     providers: dict[str, set[str]] = defaultdict(set)
     participants: dict[str, set[str]] = defaultdict(set)
     measures_on: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, set[str]] = defaultdict(set)
     r = Responsibilities(types={n: d.get("type") for n, d in g._node.items()})
     referral_from, path_segment, risk_measure = r.referral_from, r.path_segment, r.risk_measure
     # The adjacency dicts directly (as polku.analyses.reach does): networkx's edge views cost
@@ -84,6 +87,7 @@ def responsibilities_of(g: nx.MultiDiGraph) -> Responsibilities:
                     referral_from[u] = v
                 elif kind == "owner":
                     leads[u].add(v)
+                    owners[u].add(v)
                 elif kind == "path_segment":
                     path_segment[u] = v
                 elif kind == "has_risk":
@@ -94,6 +98,7 @@ def responsibilities_of(g: nx.MultiDiGraph) -> Responsibilities:
     r.providers = {n: frozenset(a) for n, a in providers.items()}
     r.participants = {n: frozenset(a) for n, a in participants.items()}
     r.measures_on = {n: frozenset(a) for n, a in measures_on.items()}
+    r.owners = {n: frozenset(a) for n, a in owners.items()}
     return r
 
 
@@ -126,6 +131,50 @@ def accountable(r: Responsibilities, subject: str) -> frozenset[str]:
     if t == "actor":
         return frozenset({subject})
     return EMPTY
+
+
+def why_accountable(r: Responsibilities, subject: str) -> dict[str, str]:
+    """Why each actor of :func:`accountable` answers for ``subject``: actor → a reason code,
+    the rule of the module doc that named it, so a page says why that organisation must act
+    ("the lead of the referring service"), not just its name. The codes: ``lead``,
+    ``owner`` (a referral's), ``provider``, ``participant``, ``source-lead`` and
+    ``source-provider`` (of a referral's referring service), ``segment-lead`` (a path's segment), ``measure-lead``,
+    ``measure-participant`` (a risk's measure), ``subject`` (the finding is about the
+    actor). Its keys are always :func:`accountable`'s.
+
+    >>> r = Responsibilities(types={"s": "service", "ref": "referral"},
+    ...                      leads={"s": frozenset({"keusote"})}, referral_from={"ref": "s"})
+    >>> why_accountable(r, "ref"), why_accountable(r, "s")
+    ({'keusote': 'source-lead'}, {'keusote': 'lead'})
+    """
+    t = r.types.get(subject)
+    leads = r.leads.get(subject, EMPTY)
+    if t == "service":
+        return {a: "lead" for a in leads} or {a: "provider" for a in
+                                              r.providers.get(subject, EMPTY)}
+    if t == "referral":
+        if leads:
+            # the referral's owner is counted among its leads: said as its owner when the
+            # graph holds it so (an ``owner`` edge), else as a lead row on the referral
+            return {a: ("owner" if a in r.owners.get(subject, EMPTY) else "lead")
+                    for a in leads}
+        src = r.referral_from.get(subject)
+        return {a: f"source-{why}" for a, why in why_accountable(r, src).items()} \
+            if src else {}
+    if t == "segment":
+        return {a: "lead" for a in leads}
+    if t == "path":
+        seg = r.path_segment.get(subject)
+        return {a: "segment-lead" for a in accountable(r, seg)} if seg else {}
+    if t == "measure":
+        return {a: "lead" for a in leads} or {a: "participant" for a in
+                                              r.participants.get(subject, EMPTY)}
+    if t == "risk":
+        m = r.risk_measure.get(subject)
+        return {a: f"measure-{why}" for a, why in why_accountable(r, m).items()} if m else {}
+    if t == "actor":
+        return {subject: "subject"}
+    return {}
 
 
 def measures_for(r: Responsibilities, finding: Finding) -> frozenset[str]:

@@ -224,7 +224,8 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
         providers={k: frozenset(v) for k, v in providers.items()},
         participants={k: frozenset(v) for k, v in participants.items()},
         referral_from=ref_from, path_segment=path_seg, risk_measure=risk_measure,
-        measures_on={k: frozenset(v) for k, v in measures_on.items()})
+        measures_on={k: frozenset(v) for k, v in measures_on.items()},
+        owners={k: frozenset(v) for k, v in owners.items()})
     for p in sorted(path_nodes):
         ordered = sorted(steps.get(p, ()))
         eco.paths[p] = (path_seg.get(p), tuple(v for _, v in ordered))

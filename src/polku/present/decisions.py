@@ -4,23 +4,30 @@ A leader reads the first page and decides; the counts and the detail come after.
 findings, at most :data:`MAX_DECISIONS` become decisions, ranked by severity (errors first),
 then by the people affected (the summed sizes of the client segments the finding names, or
 else of those whose routes reach its subject), then by the nearest plan deadline (the earliest end month of
-the plan measures on it). Each decision is one plain sentence (names, no ids), the
-accountable organisation, the partners, the plan measure and its month, and the best
-verified suggestion (:func:`polku.analyses.suggest.suggest`) in words.
+the plan measures on it). A finding nobody answers for is a decision too when it is an
+error or a warning with a verified suggestion: "who takes the lead of …?", one per subject,
+with the checked candidates. Each decision is one plain sentence (names, no ids), who
+decides and why (the lead of the referring service, the provider, …), at most
+:data:`MAX_PARTNERS` partners, the plan measure and its month, and the best verified
+suggestion (:func:`polku.analyses.suggest.suggest`) in words: seven decisions of at most
+five lines each fill one A4 page or one screen.
 """
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import networkx as nx
 
 from polku.finding import SEVERITY_RANK, Finding
 from polku.present.i18n import Translator
 from polku.present.suggestions import suggestion_text
+from polku.words import ACCOUNTABLE_WHY, N_
 
 #: decisions on the first page, at most (a page a leader reads, not a list)
 MAX_DECISIONS = 7
+#: partners named on a decision, at most (the rest counted), so a decision keeps to its lines
+MAX_PARTNERS = 3
 
 
 def _segments(f: Finding, g: nx.MultiDiGraph, eco: Any,
@@ -115,45 +122,172 @@ def _partners(f: Finding, g: nx.MultiDiGraph, eco: Any) -> list[str]:
     return sorted(found - set(f.accountable))
 
 
+
+
+def _candidate(f: Finding) -> bool:
+    """Whether a finding may become a decision: one an organisation answers for, or one
+    nobody does that is an error or a warning of a kind with a suggestion generator (it
+    stays only if a suggestion is verified)."""
+    from polku.analyses.suggest import suggestable
+
+    return bool(f.accountable) or f.severity == "error" or (
+        f.severity == "warning" and suggestable(f.kind))
+
+
+def _groups(pool: list[Finding], keep: Callable[[Finding], bool]) -> list[list[Finding]]:
+    """The first page's decisions as groups of findings, in ``pool``'s (ranked) order: one
+    finding an organisation answers for is one decision; the findings nobody answers for
+    that ``keep`` keeps are one decision per subject ("who takes the lead of …?"), placed
+    where its first finding ranks. At most :data:`MAX_DECISIONS` groups."""
+    groups: list[list[Finding]] = []
+    unowned: dict[str, list[Finding]] = {}
+    for f in pool:
+        if f.accountable:
+            if len(groups) < MAX_DECISIONS:
+                groups.append([f])
+        elif keep(f):
+            if f.subject in unowned:
+                unowned[f.subject].append(f)
+            elif len(groups) < MAX_DECISIONS:
+                unowned[f.subject] = [f]
+                groups.append(unowned[f.subject])
+    return groups
+
+
+def _names_lead(s: dict[str, Any], subject: str) -> str | None:
+    """The actor a verified suggestion names the lead of ``subject``, if that is all it
+    does: one ``responsibilities`` row (``actor~subject~role``, new or changed) whose role
+    becomes ``lead``.
+
+    >>> _names_lead({"edits": [{"action": "update", "sheet": "responsibilities",
+    ...     "key": "ttl~seg~consulted", "row": {"role": "lead"}}]}, "seg")
+    'ttl'
+    """
+    if len(s["edits"]) != 1:
+        return None
+    e = s["edits"][0]
+    parts = str(e.get("key") or "").split("~")
+    if e["sheet"] == "responsibilities" and len(parts) == 3 and parts[1] == subject and \
+            (e.get("row") or {}).get("role") == "lead":
+        return parts[0]
+    return None
+
+
+def lead_candidates_text(actors: list[str], g: nx.MultiDiGraph, tr: Translator) -> str:
+    """The checked suggestions of a decision nobody answers for, when each names one
+    organisation the lead: one line naming them all (the leader chooses one).
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("kela", type="actor", name="Kela")
+    >>> g.add_node("thl", type="actor", name="THL")
+    >>> lead_candidates_text(["kela", "thl"], g, translator("en"))
+    'Name one of these the lead: Kela, THL (each checked)'
+    """
+    return tr("Name one of these the lead: {actors} (each checked)").format(
+        actors=", ".join(tr.label(g, a) for a in actors))
+
+
 def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,
               suggestions: bool = True,
               long_wait_days: float | None = None) -> list[dict[str, Any]]:
-    """The first page's decisions: at most :data:`MAX_DECISIONS`, each ``{"key", "severity",
-    "sentence", "accountable": [{"id", "label"}], "partners": [...], "measure": {"id",
+    """The first page's decisions: at most :data:`MAX_DECISIONS`, each ``{"key", "kind",
+    "severity", "sentence", "question": text | None, "also": [sentences], "accountable":
+    [{"id", "label", "why"}], "partners": [...], "more_partners": N, "measure": {"id",
     "label", "end"} | None, "people": N, "suggestion": text | None, "declined": text |
-    None}``. ``findings`` are worded plainly (:meth:`~polku.present.i18n.Translator.plainly`);
-    the suggestions are verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`);
-    ``declined`` says why no capacity raise is offered where it would barely shorten the
-    wait (:func:`polku.analyses.suggest.declined_capacities`)."""
-    # a decision names who decides: findings nobody answers for have their own list
-    reach = segment_reaches(eco)  # each segment's routes, once for the ranking and the counts
-    chosen = rank([f for f in findings if f.accountable], g, eco, reach)[:MAX_DECISIONS]
-    best: dict[str, str] = {}
-    declined: dict[str, str] = {}
-    if suggestions and chosen:
-        from polku.analyses.suggest import declined_capacities, suggest
-        from polku.kinds import LONG_WAIT_DAYS
-        from polku.present.suggestions import declined_text
+    None}``: ``declined`` says why no capacity raise is offered where it would barely
+    shorten the wait (:func:`polku.analyses.suggest.declined_capacities`). ``findings`` are
+    worded plainly (:meth:`~polku.present.i18n.Translator.plainly`); the suggestions are
+    verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`).
 
+    A finding nobody answers for is exactly what a steering group must decide: an error,
+    or a warning with a verified suggestion, becomes the question "who takes the lead of
+    …?" (``question``; the findings on the same subject in one decision, their sentences in
+    ``sentence`` and ``also``), with the checked candidates. Without ``suggestions`` only
+    such errors do (a warning's suggestion is not checked)."""
+    from polku.analyses.accountable import responsibilities_of, why_accountable
+    from polku.analyses.suggest import MAX_PER_FINDING, suggest
+    from polku.kinds import LONG_WAIT_DAYS
+
+    wait = long_wait_days or LONG_WAIT_DAYS
+    reach = segment_reaches(eco)  # each segment's routes, once for the ranking and the counts
+    pool = rank([f for f in findings if _candidate(f)], g, eco, reach)
+    offered: dict[str, list[dict[str, Any]]] = {}  # a finding nobody answers for → its checked
+    checked: set[str] = set()
+
+    def keep(f: Finding) -> bool:
+        # an unowned warning is kept while its suggestions are unchecked (so that they are
+        # checked), and after only if one was verified
+        return f.severity == "error" or (suggestions and (
+            f.key not in checked or bool(offered.get(f.key))))
+
+    while True:
+        groups = _groups(pool, keep)
+        todo = [f.key for grp in groups for f in grp
+                if not f.accountable and f.key not in checked]
+        if not suggestions or not todo:
+            break
+        # the findings nobody answers for: every checked candidate (the leader picks one)
+        for s in suggest(g, findings=findings, among=todo, limit=MAX_PER_FINDING,
+                         long_wait_days=wait):
+            offered.setdefault(s["finding"], []).append(s)
+        checked |= set(todo)
+    best: dict[str, str] = {}
+    owned = [grp[0].key for grp in groups if grp[0].accountable]
+    if suggestions and owned:
         # one call for all the decisions (the graph's sheets are read once), stopping at
         # the first verified suggestion of each: the page shows only that one
-        for s in suggest(g, findings=findings, among=[f.key for f in chosen], limit=1,
-                         long_wait_days=long_wait_days or LONG_WAIT_DAYS):
+        for s in suggest(g, findings=findings, among=owned, limit=1, long_wait_days=wait):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
-        for d in declined_capacities(g, findings, long_wait_days or LONG_WAIT_DAYS,
-                                     among={f.key for f in chosen}):
+    # a capacity raise that would barely shorten the wait is not offered: the page says why
+    declined: dict[str, str] = {}
+    if suggestions and groups:
+        from polku.analyses.suggest import declined_capacities
+        from polku.present.suggestions import declined_text
+
+        for d in declined_capacities(g, findings, wait, among={grp[0].key for grp in groups}):
             declined[d["finding"]] = declined_text(d, g, tr)
+    # who answers for what, as the index has it (the rules' own lookups)
+    resp = eco.responsibilities or responsibilities_of(g)
     out = []
-    for f in chosen:
-        deadline = _deadline(f, g)
+    for grp in groups:
+        f = grp[0]
+        deadlines = [d for d in (_deadline(m, g) for m in grp) if d]
+        deadline = min(deadlines) if deadlines else None
+        partners = sorted({p for m in grp for p in _partners(m, g, eco)})
+        why = why_accountable(resp, f.subject)
+        question, suggestion = None, best.get(f.key)
+        sentences = [m.message for m in grp]
+        if not f.accountable:
+            name = tr.label(g, f.subject)
+            question = tr("Who takes the lead of {subject}?").format(subject=name)
+            # the question names the subject: its findings' sentences need not again
+            sentences = [x[len(name) + 2:] if x.startswith(name + ": ") else x
+                         for x in sentences]
+            sentences = [x[:1].upper() + x[1:] for x in sentences]
+            checked_ones = [s for m in grp for s in offered.get(m.key, ())]
+            leads = list(dict.fromkeys(a for s in checked_ones
+                                       if (a := _names_lead(s, f.subject))))
+            if len(leads) > 1:
+                suggestion = lead_candidates_text(leads, g, tr)
+                # the candidates are named on that line: not again as partners
+                partners = [p for p in partners if p not in leads]
+            elif checked_ones:
+                suggestion = suggestion_text(checked_ones[0], g, tr)
         out.append({
-            "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": f.message,
+            "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": sentences[0],
+            "question": question, "also": sentences[1:],
+            "keys": [m.key for m in grp],
             "people": people_affected(f, g, eco, reach),
-            "accountable": [{"id": a, "label": tr.label(g, a)} for a in f.accountable],
-            "partners": [{"id": a, "label": tr.label(g, a)} for a in _partners(f, g, eco)],
+            "accountable": [{"id": a, "label": tr.label(g, a),
+                             "why": tr(ACCOUNTABLE_WHY[why[a]]) if a in why else None}
+                            for a in f.accountable],
+            "partners": [{"id": a, "label": tr.label(g, a)}
+                         for a in partners[:MAX_PARTNERS]],
+            "more_partners": max(0, len(partners) - MAX_PARTNERS),
             "measure": None if deadline is None else {
                 "id": deadline[1], "label": tr.label(g, deadline[1]), "end": deadline[0]},
-            "suggestion": best.get(f.key),
+            "suggestion": suggestion,
             "declined": declined.get(f.key),
         })
     return out

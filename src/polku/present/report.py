@@ -368,14 +368,14 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
         return out + [tr("Nothing to decide: no finding names an accountable organisation."), ""]
     sev = severity_names(tr)
     for i, c in enumerate(data["decisions"], 1):
-        out.append(f"{i}. **{sev[c['severity']]}: {cell(c['sentence'])}**"
+        said = f"{c['question']} {c['sentence']}" if c.get("question") else c["sentence"]
+        out.append(f"{i}. **{sev[c['severity']]}: {cell(said)}**"
                    + (" " + tr("({people} people in the client segments it reaches)").format(
                        people=tr.number(c["people"])) if c["people"] else ""))
-        out.append(f"   - {tr('Accountable')}: "
-                   + ", ".join(cell(a["label"]) for a in c["accountable"]))
+        out += [f"   - {cell(also)}" for also in c.get("also", ())]
+        out.append(f"   - {tr('Decides')}: " + decides_text(c, tr, cell))
         if c["partners"]:
-            out.append(f"   - {tr('Partners')}: "
-                       + ", ".join(cell(a["label"]) for a in c["partners"]))
+            out.append(f"   - {tr('Partners')}: " + partners_text(c, tr, cell))
         if c["measure"]:
             out.append(f"   - {tr('Plan measure')}: {cell(c['measure']['label'])} ("
                        + tr("ends {month}").format(month=tr.month(c["measure"]["end"])) + ")")
@@ -384,15 +384,40 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
                        f"{cell(c['suggestion'])}")
         if c.get("declined"):
             out.append(f"   - {tr('No capacity raise')}: {cell(c['declined'])}")
-    if data.get("unowned"):
-        out += ["", unowned_note(data["unowned"], tr)]
+    note = unowned_note(data.get("unowned") or [], tr, data["decisions"])
+    if note:
+        out += ["", note]
     return out + [""]
 
 
-def unowned_note(unowned: list[dict[str, Any]], tr: Translator) -> str:
-    """What the first page leaves out: the findings nobody is accountable for (listed under
-    "Nobody is accountable"), and how many of them are errors."""
-    n, errors = len(unowned), sum(f["severity"] == "error" for f in unowned)
+def decides_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
+    """Who decides a decision and why ("Keusote (the lead of the referring service)"), or
+    that nobody does yet."""
+    if not c["accountable"]:
+        return tr("nobody yet (nobody is accountable for it)")
+    return "; ".join(cell(a["label"]) + (f", {a['why']}" if a.get("why") else "")
+                     for a in c["accountable"])
+
+
+def partners_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
+    """A decision's partners, the first few by name and the rest counted."""
+    said = ", ".join(cell(a["label"]) for a in c["partners"])
+    if c.get("more_partners"):
+        said += " " + tr.ngettext("and {n} other", "and {n} others", c["more_partners"]).format(
+            n=tr.number(c["more_partners"]))
+    return said
+
+
+def unowned_note(unowned: list[dict[str, Any]], tr: Translator,
+                 chosen: list[dict[str, Any]] | None = None) -> str:
+    """What the first page leaves out: the findings nobody is accountable for that are not
+    among its decisions (``chosen``; listed under "Nobody is accountable"), and how many of
+    them are errors; empty when the page has them all."""
+    shown = {k for c in chosen or () for k in c.get("keys", (c["key"],))}
+    left = [f for f in unowned if f["key"] not in shown]
+    n, errors = len(left), sum(f["severity"] == "error" for f in left)
+    if not n:
+        return ""
     said = tr.ngettext("{n} finding nobody is accountable for is not listed here (see "
                        "“Nobody is accountable”).",
                        "{n} findings nobody is accountable for are not listed here (see "
@@ -507,7 +532,8 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     return marked_html(env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
         switch=switch, print_mode=print_mode,
-        unowned_note=unowned_note(data["unowned"], tr) if data.get("unowned") else "",
+        unowned_note=unowned_note(data.get("unowned") or [], tr, data["decisions"]),
+        decides_text=lambda c: decides_text(c, tr), partners_text=lambda c: partners_text(c, tr),
         actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
 
 

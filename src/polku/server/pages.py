@@ -246,6 +246,17 @@ def finding_filters(g: nx.MultiDiGraph, found: list[Any],
             "segment": [(s, tr.label(g, s)) for s in segs]}
 
 
+def is_plan(counts: dict[str, int] | None) -> bool:
+    """Whether a served graph is an action plan (``polku plan``): plan measures, and no
+    services nor client segments to analyse.
+
+    >>> is_plan({"service": 0, "segment": 0, "measure": 18}), is_plan({"service": 47})
+    (True, False)
+    """
+    return bool(counts) and not counts.get("service") and not counts.get("segment") \
+        and bool(counts.get("measure"))
+
+
 def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, str]]:
     """The views the UI offers for ``g`` (the views package's menu), titled in ``tr``'s
     language."""
@@ -404,8 +415,12 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         """The graphs served, with their state and source."""
         rows = [dict(e.summary(store.shadowed.get(e.source.name, []), language.tr),
                      problem=problem_worded(e.problem, language.tr)) for e in store.entries()]
+        # an action plan (plan measures, no services nor client segments) is no regional
+        # graph whose zero services are "ok": it is listed as what it is, apart
         return html("index.html", language, title=language.tr("Regional graphs"),
-                    graphs=rows, type_names=TYPE_NAMES)
+                    graphs=[r for r in rows if not is_plan(r.get("counts"))],
+                    plans=[r for r in rows if is_plan(r.get("counts"))],
+                    type_names=TYPE_NAMES)
 
     def graph_html(model: Model, version: Version, shadowed: list[str], name: str,
                    language: PageLanguage, who: str) -> HTMLResponse:
@@ -437,6 +452,24 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                          # a candidate generator (the one registry: suggest.GENERATORS)
                          suggestable=suggestable(f.kind))
                     for f in found]
+        # the page opens with what to decide: the report's first page, its suggestions
+        # checked on the copy the reader sees (as the suggestions route does); kept with
+        # the version like the rest of the page
+        from collections import Counter
+
+        from polku.analyses.reach import ecosystem
+        from polku.present.decisions import decisions
+        from polku.present.messages import worded
+        from polku.present.report import decides_text
+
+        first = decisions(worded(found, seen, tr.plainly()), seen, ecosystem(seen), tr)
+        for c in first:
+            c["decides"] = decides_text(c, tr)
+            # "suggest a fix" asks for the first of its findings that has a generator
+            c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
+                                    None)
+        for f in findings:
+            f["acting"] = [tr.label(seen, a) for a in f["accountable"]]
         # follow-ups whose finding no longer occurs: resolved in this version
         gone = [dict(s, text=followup_text(s, tr)) for k, s in states.items()
                 if k not in {f.key for f in found}]
@@ -450,6 +483,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
+                    decisions=first, severity_counts=Counter(f.severity for f in found),
                     regions=region_rows(seen, tr.marking()),
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=model.version,
