@@ -181,6 +181,7 @@ def _payload(view: View) -> dict[str, Any]:
         "hierarchical": view.hierarchical,
         "physics": view.physics and not view.hierarchical,
         "minScale": view.min_scale,
+        "labels": view.labels,
     }
 
 
@@ -189,9 +190,11 @@ def page_assets() -> Markup:
     a report that embeds several views as fragments includes them once."""
     js, css = _vis_assets()
     own_css = _inline_safe(_asset("polku-view.css"), "style")
+    labels_js = _inline_safe(_asset("polku-labels.js"), "script")
     own_js = _inline_safe(_asset("polku-view.js"), "script")
     return Markup(f"<style>{css}</style>\n<style>{own_css}</style>\n"
-                  f"<script>{js}</script>\n<script>{own_js}</script>")
+                  f"<script>{js}</script>\n<script>{labels_js}</script>\n"
+                  f"<script>{own_js}</script>")
 
 
 def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-view",
