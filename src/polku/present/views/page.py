@@ -190,11 +190,10 @@ def page_assets() -> Markup:
     a report that embeds several views as fragments includes them once."""
     js, css = _vis_assets()
     own_css = _inline_safe(_asset("polku-view.css"), "style")
-    labels_js = _inline_safe(_asset("polku-labels.js"), "script")
-    own_js = _inline_safe(_asset("polku-view.js"), "script")
+    # our two scripts as one element: the labels (polku-labels.js) before the view
+    own_js = _inline_safe(_asset("polku-labels.js") + "\n" + _asset("polku-view.js"), "script")
     return Markup(f"<style>{css}</style>\n<style>{own_css}</style>\n"
-                  f"<script>{js}</script>\n<script>{labels_js}</script>\n"
-                  f"<script>{own_js}</script>")
+                  f"<script>{js}</script>\n<script>{own_js}</script>")
 
 
 def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-view",
