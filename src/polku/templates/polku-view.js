@@ -83,6 +83,8 @@
       options.physics.enabled = false;
     }
     this.network = new vis.Network($(root, ".pv-canvas"), { nodes: this.nodes, edges: this.edges }, options);
+    // the page draws the node labels itself, by importance (polku-labels.js)
+    this.labels = this.data.labels === "lod" ? new window.PolkuLabels(this) : null;
     this.timings.network = performance.now() - this.t0;
     // vis-network makes its frame a tab stop, though its keyboard use is off here: a stop
     // with no name and nothing to do (the canvas box names the picture for screen readers)
@@ -96,17 +98,23 @@
       });
       this.network.once("stabilizationIterationsDone", function () {
         self.network.setOptions({ physics: { enabled: false } });
-        self.network.fit({ animation: false });
+        self.fit(false);
         self.markStable();
       });
       this.network.setOptions({ physics: { enabled: true } });
       this.network.stabilize(options.physics.stabilization.iterations);
     } else {
-      this.network.fit({ animation: false });
+      this.fit(false);
       this.readable();
       this.markStable();
     }
   }
+
+  /* The whole picture on screen; with the page's own labels, room left for them. */
+  View.prototype.fit = function (animated) {
+    if (this.labels) this.labels.fit(animated);
+    else this.network.fit({ animation: animated });
+  };
 
   /* A picture too tall to fit with legible labels (the plan: one row per measure) opens
    * at the view's smallest readable zoom, at its top; "Fit to screen" still shows it all. */
@@ -155,7 +163,8 @@
       shapeProperties: { borderDashes: [6, 4] },
       color: { background: g.colour, border: ring, highlight: { background: g.colour, border: "#111111" } },
       font: { size: 15, color: "#111827", strokeWidth: 4, strokeColor: "#ffffff" },
-      x: g.x, y: g.y   // laid out by the server, where it has done so
+      x: g.x, y: g.y,  // laid out by the server, where it has done so
+      rank: g.rank     // how soon its label is drawn (polku-labels.js)
     };
   };
 
@@ -183,6 +192,10 @@
       c.hidden = !self.isVisible(c.id);
       out.push(c);
     });
+    if (this.data.labels === "lod") {
+      // the page draws these labels (polku-labels.js): vis-network gets none to draw
+      out.forEach(function (x) { x.text = x.label; delete x.label; });
+    }
     return out;
   };
 
@@ -239,6 +252,7 @@
     }
     diff(this.nodes, this.drawnNodes());
     diff(this.edges, this.drawnEdges());
+    if (this.labels) this.labels.changed();
   };
 
   View.prototype.openCluster = function (clusterId) {
@@ -455,7 +469,7 @@
     });
     $(root, ".pv-segment").addEventListener("change", function () { self.applyFilters(); });
     $(root, ".pv-reset").addEventListener("click", function () { self.resetFilters(); });
-    $(root, ".pv-fit").addEventListener("click", function () { self.network.fit({ animation: true }); });
+    $(root, ".pv-fit").addEventListener("click", function () { self.fit(true); });
     this.network.on("click", function (ev) {
       if (ev.nodes.length) {
         var id = ev.nodes[0];

@@ -82,6 +82,7 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
         # group): the browser draws it at once instead of running physics on it, which
         # took most of the national page's time to become stable.
         place_collapsed(nodes, edges, cluster)
+    label_ranks(nodes, edges, cluster)
     tr = facts.tr
     legend = (shape_legend(nodes, tr) + kind_legend(nodes, g, tr) + referral_legend(tr) + [
         {"item": "heading", "label": tr("Other edges")},
@@ -109,8 +110,43 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
             segments=nseg, referrals=len(facts.refs)),
         nodes=nodes, edges=edges, legend=legend,
         segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")], cluster=cluster,
-        physics=not cluster,
+        physics=not cluster, labels="lod",
     )
+
+
+#: the order in which a fitted ecosystem labels its nodes, by type: a closed group (a
+#: provider or region with its services), the segments (the people served), the outcomes
+#: they are to reach, the actors, their services, the needs
+LABEL_TIERS = {"cluster": 0, "segment": 1, "outcome": 2, "actor": 3, "service": 4, "need": 5}
+
+
+def label_ranks(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],
+                cluster: dict[str, Any] | None = None) -> None:
+    """Number the nodes (and the cluster's groups) by how much their label matters when
+    the whole ecosystem is on screen: ``rank`` 0 first. By type (:data:`LABEL_TIERS`), then
+    the bigger (a segment's people, an actor's services provided, a service's capacity; a
+    group's services), then the more connected, then by id, so the order is the same each
+    time. The page draws labels in this order and skips one that would overlap a label
+    already drawn (``polku-labels.js``), so the names that matter most at that scale show.
+
+    >>> ns = [{"id": "n1", "ptype": "need", "size": 16}, {"id": "a", "ptype": "actor", "size": 14},
+    ...       {"id": "b", "ptype": "actor", "size": 32}, {"id": "s", "ptype": "segment", "size": 16}]
+    >>> label_ranks(ns, [{"from": "a", "to": "n1"}])
+    >>> [n["id"] for n in sorted(ns, key=lambda n: n["rank"])]
+    ['s', 'b', 'a', 'n1']
+    """
+    degree: dict[str, int] = {}
+    for e in edges:
+        for end in (e.get("from"), e.get("to")):
+            degree[end] = degree.get(end, 0) + 1
+    keyed: list[tuple[tuple[int, float, int, str], dict[str, Any]]] = [
+        ((LABEL_TIERS.get(n.get("ptype", ""), len(LABEL_TIERS)), -float(n.get("size") or 0),
+          -degree.get(n["id"], 0), n["id"]), n) for n in nodes]
+    if cluster:
+        keyed += [((0, -float(grp.get("services") or 0), 0, grp["id"]), grp)
+                  for grp in cluster["groups"].values()]
+    for rank, (_, item) in enumerate(sorted(keyed, key=lambda k: k[0])):
+        item["rank"] = rank
 
 
 def place_collapsed(nodes: list[dict[str, Any]], edges: list[dict[str, Any]],

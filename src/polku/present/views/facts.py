@@ -118,6 +118,10 @@ class View:
     #: the smallest zoom the page opens at (None: fit the whole picture): a tall picture
     #: fitted whole would shrink its labels past reading, so it opens at its top instead
     min_scale: float | None = None
+    #: how the page draws node labels: "all" (vis-network draws each at the zoom's size) or
+    #: "lod" (the page draws them, the most important first, never below 12 px on screen:
+    #: polku-labels.js; the nodes carry their ``rank``)
+    labels: str = "all"
 
     def types(self) -> list[tuple[str, str]]:
         present = {n["ptype"] for n in self.nodes}

@@ -181,6 +181,7 @@ def _payload(view: View) -> dict[str, Any]:
         "hierarchical": view.hierarchical,
         "physics": view.physics and not view.hierarchical,
         "minScale": view.min_scale,
+        "labels": view.labels,
     }
 
 
@@ -189,7 +190,8 @@ def page_assets() -> Markup:
     a report that embeds several views as fragments includes them once."""
     js, css = _vis_assets()
     own_css = _inline_safe(_asset("polku-view.css"), "style")
-    own_js = _inline_safe(_asset("polku-view.js"), "script")
+    # our two scripts as one element: the labels (polku-labels.js) before the view
+    own_js = _inline_safe(_asset("polku-labels.js") + "\n" + _asset("polku-view.js"), "script")
     return Markup(f"<style>{css}</style>\n<style>{own_css}</style>\n"
                   f"<script>{js}</script>\n<script>{own_js}</script>")
 
