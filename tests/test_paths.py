@@ -134,13 +134,19 @@ def needy() -> Builder:
     """The issue's case: seg has debt and housing needs. The fast route a → b → work (10
     days) meets neither; a → d (debt) → h (housing) → work takes 40 days and meets both;
     a → d → work (20 days) meets debt only."""
+    b = debt_and_housing()
+    b.referral("r-dh", "d", "h", owner="y", wait=20)
+    b.referral("r-hw", "h", "work", owner="z", wait=10)
+    return b
+
+
+def debt_and_housing() -> Builder:
+    """seg has debt and housing needs, met at d (debt) and h (housing); a → d → work."""
     b = Builder().chain().actor("y").actor("z")
     b.segment("seg", entries=["a"], needs=["debt", "housing"])
     b.service("d", providers=["y"], needs=["debt"])
     b.service("h", providers=["z"], needs=["housing"])
     b.referral("r-ad", "a", "d", owner="x", wait=10)
-    b.referral("r-dh", "d", "h", owner="y", wait=20)
-    b.referral("r-hw", "h", "work", owner="z", wait=10)
     b.referral("r-dw", "d", "work", owner="y", wait=10)
     return b
 
@@ -235,12 +241,7 @@ def test_two_units_of_one_county_hand_nothing_off():
 def side_visit() -> Builder:
     """needy()'s segment, but housing is met only at h, which a → h refers to and which
     refers nowhere but back to a: a side visit no simple path to work can take."""
-    b = Builder().chain().actor("y").actor("z")
-    b.segment("seg", entries=["a"], needs=["debt", "housing"])
-    b.service("d", providers=["y"], needs=["debt"])
-    b.service("h", providers=["z"], needs=["housing"])
-    b.referral("r-ad", "a", "d", owner="x", wait=10)
-    b.referral("r-dw", "d", "work", owner="y", wait=10)
+    b = debt_and_housing()
     b.referral("r-ah", "a", "h", owner="x", wait=5)
     b.referral("r-ha", "h", "a", owner="z", wait=5)
     return b
