@@ -300,3 +300,22 @@ def test_markdown_report_orders_the_matrix_columns_as_the_html_report(tmp_path):
     import html as html_lib
     assert md_columns == [html_lib.unescape(c) for c in html_columns]
     assert md_columns[0] == "Keski-Uudenmaan työllisyysalue"
+
+
+def test_one_organisation_with_its_units_reads_a_narrow_matrix() -> None:
+    """A reviewer: `polku raci` at a terminal printed lines of about 1,000 characters (34
+    columns). `--actor keusote` keeps Keusote and its units, and the rows where one of them
+    holds a role, each cell as in the whole matrix; an unknown id is refused, with a guess."""
+    example = Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa.ttl"
+    whole = json.loads(run("raci", example, "--format", "json").stdout)
+    mine = json.loads(run("raci", example, "--format", "json", "--actor", "keusote").stdout)
+    assert "keusote" in mine["actors"] and "kela" not in mine["actors"]
+    assert all(a == "keusote" or a.startswith("keusote-") for a in mine["actors"])
+    assert 1 < len(mine["actors"]) < len(whole["actors"])
+    cells = {(c["actor"], c["subject"]): c for c in whole["cells"]}
+    assert mine["cells"] and all(cells[(c["actor"], c["subject"])] == c for c in mine["cells"])
+    assert set(mine["subjects"]) == {c["subject"] for c in mine["cells"]}
+    text = run("raci", example, "--actor", "keusote", "--lang", "fi").stdout
+    assert max(len(line) for line in text.splitlines()) < 300
+    bad = run("raci", example, "--actor", "keusotee", "--lang", "en")
+    assert bad.exit_code == 1 and "did you mean 'keusote'" in bad.stderr

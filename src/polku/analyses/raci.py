@@ -19,7 +19,7 @@ translated where shown (:mod:`polku.present.raci_output`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
@@ -195,6 +195,35 @@ def raci(g: nx.MultiDiGraph, findings: Iterable[Finding | Mapping[str, Any]],
     actors = tuple(sorted({c.actor for c in cells}))
     return Raci(graph=g.graph.get("name", "graph"), subjects=subjects, actors=actors,
                 actor_labels={a: label(g, a) for a in actors}, rows=rows, cells=cells)
+
+
+def of_organisation(m: Raci, g: nx.MultiDiGraph, actor: str) -> Raci:
+    """The matrix ``m`` narrowed to one organisation: its columns are ``actor`` and its units
+    (up whose ``part_of`` chain it is while the parent is of the same kind, the rule of every
+    door's actor filter, :func:`polku.analyses.accountable.for_actor`), its rows the subjects
+    where one of them holds a role. What an organisation reads of a matrix of tens of
+    columns: a terminal's width, not a thousand characters.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph("g"); g.add_node("s", type="service", name="S")
+    >>> g.add_node("t", type="service", name="T")
+    >>> for a in ("keusote", "unit", "kela"):
+    ...     g.add_node(a, type="actor", name=a, kind="wellbeing-county" if a != "kela" else "state")
+    >>> add_edge(g, "unit", "keusote", "part_of")
+    >>> add_edge(g, "unit", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> add_edge(g, "kela", "t", "responsibility", key="responsibility:lead", role="lead")
+    >>> small = of_organisation(raci(g, []), g, "keusote")
+    >>> small.actors, [r.subject for r in small.rows]
+    (('unit',), ['s'])
+    """
+    from polku.analyses.handoffs import organisation_chains
+
+    mine = {a for a, chain in organisation_chains(g).items() if actor in chain} | {actor}
+    cells = tuple(c for c in m.cells if c.actor in mine)
+    keep = {c.subject for c in cells}
+    actors = tuple(a for a in m.actors if a in mine)
+    return replace(m, actors=actors, actor_labels={a: m.actor_labels[a] for a in actors},
+                   rows=tuple(r for r in m.rows if r.subject in keep), cells=cells)
 
 
 def detail(g: nx.MultiDiGraph, subject: str, name: Callable[[str], str] | None = None) -> str:

@@ -401,6 +401,9 @@ def raci(
                                   "else table).")),
     subjects: str = typer.Option("all", "--subjects", help=N_(
         "services, referrals, segments, measures or all.")),
+    actor: Optional[str] = typer.Option(None, "--actor", help=N_(
+        "Only this organisation (an actor id) and its units: their columns, and the rows "
+        "where they hold a role.")),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help=N_(
         "Write to this file (needed for xlsx; otherwise printed).")),
     lang: Optional[str] = Lang,
@@ -418,7 +421,7 @@ def raci(
         raise PolkuError(N_("{format} is written to a file: name it with -o, e.g. -o "
                             "raci.{format}"), params={"format": format}, field="format")
     tr = translator(lang)
-    m, g = asked(ops.Raci(subjects=subjects), model_of(source))
+    m, g = asked(ops.Raci(subjects=subjects, actor=actor), model_of(source))
     m = raci_worded(m, g, tr.marking() if format in PAGE_FORMATS else tr)
     if output is None:
         typer.echo(TEXT_PRINTERS[format](m, tr))

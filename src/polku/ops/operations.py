@@ -391,6 +391,8 @@ class Raci:
     """The RACI matrix for a choice of subjects, marked from the findings."""
     name: ClassVar[str] = "raci"
     subjects: str = "all"
+    #: only this organisation's columns (its units' too) and the rows where it holds a role
+    actor: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.raci import SUBJECT_CHOICES
@@ -399,11 +401,16 @@ class Raci:
             raise PolkuError(N_("unknown subjects '{value}' (use {choices})"),
                              params={"value": self.subjects,
                                      "choices": ", ".join(SUBJECT_CHOICES)}, field="subjects")
+        if self.actor is not None:
+            from polku.analyses.accountable import check_actor
+
+            check_actor(g, self.actor)
 
     def run(self, model: Model) -> Any:
-        from polku.analyses.raci import raci
+        from polku.analyses.raci import of_organisation, raci
 
-        return raci(model.graph, model.findings(), self.subjects)
+        m = raci(model.graph, model.findings(), self.subjects)
+        return m if self.actor is None else of_organisation(m, model.graph, self.actor)
 
 
 @dataclass(frozen=True)
