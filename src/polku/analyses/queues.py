@@ -724,9 +724,14 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             # volume does not weigh in it; everything the model computes from the inflow
             # (calibration, utilisation, waits, verdict) stays hidden
             wait = published_wait(eco, sid, observed, suppressed)
+            # the published part of its inflow is public already: at least that many come
+            # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds)
+            least = {"before": in_before.get(sid) or None, "after": in_after.get(sid) or None}
             services[sid] = {
                 "hidden": True, "observed_wait_days": _num(wait, 2),
                 "observed_hidden": wait is None and sid in observed, "calibration": None,
+                "inflow_at_least": {k: None if v is None else _num(v, 2)
+                                    for k, v in least.items()},
                 "before": hidden_state(cap_before, _places_of(g, sid)).to_dict(),
                 "after": hidden_state(cap_after, _places_of(h, sid)).to_dict()}
             continue

@@ -591,6 +591,14 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
                 capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
             lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
+            least = s.get("inflow_at_least") or {}
+            if least.get("before"):
+                shown = tr.hidden_figure({"inflow_at_least": least["before"]}, "inflow")
+                if least.get("after") and least["after"] != least["before"]:
+                    shown += " → " + tr.hidden_figure({"inflow_at_least": least["after"]},
+                                                      "inflow")
+                lines.append("      " + tr("clients a month: {figure} (the published "
+                                           "referrals into it)").format(figure=shown))
             if s.get("observed_wait_days") is not None:
                 lines.append("      " + tr(
                     "observed wait {days} d: the published wait of the referrals into it, "
