@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import MINI, copy_mini, etag_of
+from helpers import MINI, copy_mini, etag_of, run
 from processes import free_port
 from polku.io import rdf, workbook
 from polku.app import create_app
@@ -283,6 +283,28 @@ def test_a_refused_row_gets_the_import_message_and_nothing_is_written(client: Te
     assert error["message"] == expected[0] and error["field"] == "capacity_per_month"
     assert (served / "mini" / "services.csv").read_bytes() == before
     assert client.get("/api/graphs/mini/changes").json()["changes"] == []
+
+
+def test_a_count_of_people_past_finlands_is_a_typo_refused(client: TestClient,
+                                                           served: Path) -> None:
+    """The adversarial review stored `size: 1e308` (the rows then read <5 and the graph's
+    summary the huge number). A count of people above ten million is refused, by the API
+    as by the workbook reader, naming the column; 10,000,000 itself is taken."""
+    before = (served / "mini" / "segments.csv").read_bytes()
+    r = client.patch("/api/graphs/mini/rows/segments/nuoret", json={"size": "1e308"},
+                     headers=auth(etag=etag_of(client)))
+    assert r.status_code == 422 and r.json()["error"]["field"] == "size", r.text
+    assert "more than 10,000,000" in r.json()["error"]["message"]
+    assert (served / "mini" / "segments.csv").read_bytes() == before
+    r = client.patch("/api/graphs/mini/rows/segments/nuoret", json={"size": "10000000"},
+                     headers=auth(etag=etag_of(client)))
+    assert r.status_code == 200, r.text
+    copy = served.parent / "typo"
+    shutil.copytree(served / "mini", copy)
+    (copy / "referrals.csv").write_text((copy / "referrals.csv").read_text().replace(
+        "nuoret,12,", "nuoret,40000000,", 1))
+    done = run("validate", copy, "--lang", "en")
+    assert done.exit_code == 1 and "'40000000' is more than 10,000,000" in done.stderr
 
 
 def test_a_delete_that_breaks_references_is_refused(client: TestClient) -> None:

@@ -154,6 +154,12 @@ def unneutral(text: str) -> str:
     return text
 
 
+#: the most a count of people may be (``size``, ``volume_per_month``): Finland has some
+#: 5.6 million people, so ten million is no region's, national graphs included
+PEOPLE_MAXIMUM = 10_000_000
+_TOO_MANY_PEOPLE = N_("'{value}' is more than {most} (more people than live in Finland: a "
+                      "typo?)")
+
 _NUMBER_RE = re.compile(r"[+-]?(\d[\d \u00a0\u202f]*([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
@@ -167,7 +173,8 @@ class Column:
     ``month`` (``YYYY-MM``), ``date`` (``YYYY-MM-DD``), ``business_id`` (a Y-tunnus, check
     digit verified), ``status`` (a follow-up status, :mod:`polku.followup`), ``finding_key``
     (a finding's stable key, :func:`polku.finding.finding_key`).
-    ``minimum``: the smallest number allowed (numbers are never negative anyway).
+    ``minimum``: the smallest number allowed (numbers are never negative anyway);
+    ``maximum``: the largest.
     """
     name: str
     kind: str = "text"
@@ -175,6 +182,9 @@ class Column:
     targets: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     minimum: int | None = None
+    #: the largest number allowed: a count of people above every person in Finland is a
+    #: typo (``1e308`` for ``108``), not a region
+    maximum: int | None = None
 
 
 def _names() -> list[Column]:
@@ -241,7 +251,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
     Sheet("needs", (Column("id", "id", True), *_names(), Column("factor")), "need"),
     Sheet("segments", (
         Column("id", "id", True), *_names(),
-        Column("size", "number"),
+        Column("size", "number", maximum=PEOPLE_MAXIMUM),
         Column("participation_rate", "ratio"),
         Column("needs", "refs", targets=("need",)),
         Column("entry", "refs", targets=("service",)),
@@ -252,7 +262,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("from", "ref", True, targets=("service",)),
         Column("to", "ref", True, targets=("service", "outcome")),
         Column("segments", "refs", targets=("segment",)),
-        Column("volume_per_month", "number"),
+        Column("volume_per_month", "number", maximum=PEOPLE_MAXIMUM),
         Column("median_wait_days", "number"),
         Column("owner", "ref", targets=("actor",)),
         Column("information_flow", "enum", choices=INFORMATION_FLOWS),
@@ -808,6 +818,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
         raise CellError(N_("'{value}' is less than {least}"), value=_text(raw),
                         least=col.minimum)
+    if col.maximum is not None and value > col.maximum:  # type: ignore[operator]
+        raise CellError(_TOO_MANY_PEOPLE, value=_text(raw), most=Figure(col.maximum))
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
         raise CellError(N_("'{value}' is not a share between 0 and 1"), value=_text(raw))
     return value
@@ -1051,7 +1063,8 @@ def _column_values(col: Column, texts: tuple[str, ...]
             wrong[place] = (_BAD_ID, {"value": texts[place]})
     else:
         # a number written plainly is the common number cell (_plain_number); in a column
-        # with no minimum none of _parse_cell's further rules can fail it
+        # with no minimum none of _parse_cell's further rules can fail it but the maximum,
+        # looked at below for the whole column
         plain = kind == "number" and col.minimum is None
         values = []
         for place, text in enumerate(texts):
@@ -1068,6 +1081,11 @@ def _column_values(col: Column, texts: tuple[str, ...]
                     wrong[place] = (N_("the cell cannot be read ({detail})"),
                                     {"detail": str(e)})
             values.append(value)
+        if plain and col.maximum is not None:
+            most = col.maximum
+            for place in [i for i, v in enumerate(values) if v is not None and v > most]:
+                values[place] = None
+                wrong[place] = (_TOO_MANY_PEOPLE, {"value": texts[place], "most": Figure(most)})
     if col.required and not all(texts):
         for place, text in enumerate(texts):
             if not text:
