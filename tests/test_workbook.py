@@ -384,6 +384,17 @@ def test_rdf_that_analyses_cannot_use_is_refused_on_load(wb: Path, tmp_path: Pat
         assert "node <kuntouttava>: polku:capacityPerMonth must be a number, not 'abc'" in result.stderr
 
 
+def test_rdf_with_more_people_than_finland_is_refused_as_the_workbook_is(wb: Path,
+                                                                          tmp_path: Path) -> None:
+    run("import", wb, "-o", tmp_path / "g.ttl")
+    text = (tmp_path / "g.ttl").read_text()
+    assert "polku:size 1200 ." in text
+    (tmp_path / "g.ttl").write_text(text.replace("polku:size 1200 .", "polku:size 1e308 ."))
+    result = run("findings", tmp_path / "g.ttl", "--lang", "en")
+    assert result.exit_code == 1
+    assert "node <nuoret>: polku:size is more than 10,000,000" in result.stderr
+
+
 def test_duplicate_identifier_and_foreign_rdf_are_refused(wb: Path, tmp_path: Path) -> None:
     run("import", wb, "-o", tmp_path / "g.ttl")
     text = (tmp_path / "g.ttl").read_text()

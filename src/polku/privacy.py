@@ -41,6 +41,10 @@ PEOPLE_COUNTS: dict[str, tuple[str, ...]] = {
     "segment": ("size",),
     "referral": ("volume_per_month",),
 }
+#: the most a count of people may be (``size``, ``volume_per_month``): Finland has some
+#: 5.6 million people, so ten million is no region's, national graphs included; more is a
+#: typo (``1e308`` for ``108``), refused by the workbook and the RDF readers
+PEOPLE_MAXIMUM = 10_000_000
 #: workbook sheet -> columns whose cells count people (rows and the change log)
 PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "segments": ("size",),

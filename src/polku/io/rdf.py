@@ -32,6 +32,7 @@ from polku.io import atomic
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
 from polku.graph import add_edge, add_edges, new_graph, regions
+from polku.privacy import PEOPLE_MAXIMUM
 
 POLKU = "https://w3id.org/polku/ontology#"
 EXTRA = "https://w3id.org/polku/extra#"
@@ -959,6 +960,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
 #: attributes the analyses compute with, and what they must hold
 NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume_per_month",
            "median_wait_days")
+#: the numbers that count people, held to :data:`polku.privacy.PEOPLE_MAXIMUM`
+PEOPLE_COUNTED = ("size", "volume_per_month")
 
 
 def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[PolkuError]:
@@ -977,6 +980,14 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[P
                 problems.append(PolkuError(N_("{predicate} must be a number, not {value}"),
                                            params={"predicate": _attr_predicate(attr).replace(
                                                POLKU, "polku:"), "value": repr(value),
+                                               "attribute": attr},
+                                           file=source, node=node))
+            elif attr in PEOPLE_COUNTED and value is not None and value > PEOPLE_MAXIMUM:
+                # as the workbook refuses it: more people than live in Finland is a typo
+                problems.append(PolkuError(N_("{predicate} is more than {most} (more people "
+                                              "than live in Finland: a typo?)"),
+                                           params={"predicate": _attr_predicate(attr).replace(
+                                               POLKU, "polku:"), "most": Figure(PEOPLE_MAXIMUM),
                                                "attribute": attr},
                                            file=source, node=node))
         if "entry" in data and not isinstance(data["entry"], bool):

@@ -33,7 +33,7 @@ from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_e
                          add_nodes, new_graph, targets)
 from polku.followup import STATUSES, check_key, parse_date, parse_status
 from polku.io.near_names import meant
-from polku.privacy import HETU_MESSAGE, PEOPLE_COLUMNS, find_hetu
+from polku.privacy import HETU_MESSAGE, PEOPLE_COLUMNS, PEOPLE_MAXIMUM, find_hetu
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -154,9 +154,6 @@ def unneutral(text: str) -> str:
     return text
 
 
-#: the most a count of people may be (``size``, ``volume_per_month``): Finland has some
-#: 5.6 million people, so ten million is no region's, national graphs included
-PEOPLE_MAXIMUM = 10_000_000
 _TOO_MANY_PEOPLE = N_("'{value}' is more than {most} (more people than live in Finland: a "
                       "typo?)")
 
