@@ -2,7 +2,9 @@
 where the whole example fits, the labels drawn are readable (≥ 11 px on screen) and none
 overlaps another; zoomed in so that the graph's own 17-unit font is ≥ 11 px, every node on
 screen has its label; the node under the pointer and the selected (searched) one always
-have theirs. The segment and path views, with fewer nodes, draw every label as before.
+have theirs. The segment view draws its labels the same way, the segment, its needs, its
+outcomes and the services on its best paths first. The path view, with fewer nodes, draws
+every label as before.
 Screenshots go to test-artifacts/. Every page is opened from disk, all other traffic blocked."""
 
 from __future__ import annotations
@@ -159,15 +161,83 @@ def test_collapsed_groups_are_labelled_first(tmp_path, open_page, example):
     opened.clean()
 
 
-@pytest.mark.parametrize("view", ["segment:seg-mielenterveys", "path:polku-ips"])
-def test_smaller_views_draw_every_label(tmp_path, open_page, example, view):
-    """The segment and path views keep vis-network's labels: each node has its own, drawn
-    at the zoom's size, none chosen away."""
+@pytest.mark.parametrize("segment", ["seg-monitarve", "seg-nuoret"])
+def test_fitted_segment_view_labels_what_matters_readable_and_apart(tmp_path, open_page,
+                                                                     example, segment):
+    """Fitted whole at 1280 × 900, the graph's own font would be about 9 px: the page draws
+    the labels at 12 px, apart, and names the segment, each need, each outcome and every
+    service on a best path, and nearly every other node; zoomed in, every node."""
     g, findings = example
-    kind, _, arg = view.partition(":")
+    out = tmp_path / f"{segment}.html"
+    render.write_view(g, f"segment:{segment}", out, findings=findings,
+                      paths=best_paths(g, segment, k=3), k=3, lang="fi")
+    opened = open_page(out, width=1280, height=900)
+    assert opened.js("window.network.getScale()") * 17 < 11   # fitted, the graph's font is small
+    boxes = opened.js(BOXES)
+    ARTIFACTS.mkdir(exist_ok=True)
+    opened.page.screenshot(path=str(ARTIFACTS / f"labels-segment-{segment}-fitted.png"))
+    assert opened.js("window.polku.labels.mode") == "fit"
+    assert all(b["px"] >= 11 for b in boxes), boxes
+    assert apart(boxes) == []
+    assert opened.js("window.polku.nodes.get({filter: n => n.label !== undefined}).length") == 0
+    nodes = opened.js("window.polku.data.nodes.map(n => ({id: n.id, ptype: n.ptype,"
+                      " onpath: n.onpath || []}))")
+    drawn = {b["id"] for b in boxes}
+    matters = {n["id"] for n in nodes if n["ptype"] in ("segment", "need", "outcome")
+               or n["onpath"]}
+    assert segment in matters and any(n["onpath"] for n in nodes)
+    assert matters <= drawn, matters - drawn
+    # the others too, nearly all: the picture is readable as it opens
+    assert len(drawn) >= 0.9 * len(nodes), (len(drawn), len(nodes))
+    w, h = opened.js("[document.querySelector('.pv-canvas').clientWidth,"
+                     " document.querySelector('.pv-canvas').clientHeight]")
+    assert all(0 <= b["x"] and b["x"] + b["w"] <= w and 0 <= b["y"] and b["y"] + b["h"] <= h
+               for b in boxes), boxes
+
+    # where the graph's 17-unit font is 11 px on screen, every node on screen is named
+    zoom(opened, 11 / 17 + 1e-6)
+    everything = opened.js(BOXES)
+    opened.page.screenshot(path=str(ARTIFACTS / f"labels-segment-{segment}-zoomed.png"))
+    assert opened.js("window.polku.labels.mode") == "all"
+    on_screen = {c["id"] for c in opened.js(CENTRES) if 0 <= c["x"] <= w and 0 <= c["y"] <= h - 60}
+    assert on_screen and on_screen <= {b["id"] for b in everything}
+    assert all(b["px"] >= 11 for b in everything)
+    opened.clean()
+
+
+def test_unmet_need_keeps_its_red_label(tmp_path, open_page, example):
+    """The segment view names an unmet need in red: the page's own label keeps that colour
+    (its pixels under the label are reddish, not the graph's dark grey)."""
+    g, findings = example
+    out = tmp_path / "seg-terveys.html"
+    render.write_view(g, "segment:seg-terveys", out, findings=findings,
+                      paths=best_paths(g, "seg-terveys", k=3), k=3, lang="fi")
+    opened = open_page(out, width=1280, height=900)
+    unmet = opened.js("window.polku.data.nodes.filter(n => n.unmet).map(n => n.id)")
+    assert unmet
+    boxes = {b["id"]: b for b in opened.js(BOXES)}
+    colours = opened.js("""ids => { const c = document.querySelector('.pv-canvas canvas');
+        const ctx = c.getContext('2d'), r = c.width / c.clientWidth;
+        return ids.map(b => { const d = ctx.getImageData(b.x * r, b.y * r, b.w * r, b.h * r).data;
+          let red = 0, dark = 0;
+          for (let i = 0; i < d.length; i += 4) {   // (a clear pixel reads as black)
+            if (d[i + 3] < 200) continue;
+            if (d[i] > 120 && d[i + 1] < 70 && d[i + 2] < 70) red++;
+            if (d[i] < 60 && d[i + 1] < 60 && d[i + 2] < 70) dark++; }
+          return [b.id, red, dark]; }); }""",
+        [boxes[n] for n in unmet] + [b for b in boxes.values() if b["id"] not in unmet][:1])
+    for node, red, dark in colours:
+        assert (red > dark) == (node in unmet), (node, red, dark)
+    opened.clean()
+
+
+def test_path_view_draws_every_label(tmp_path, open_page, example):
+    """The path view keeps vis-network's labels: each node has its own, drawn at the zoom's
+    size, none chosen away."""
+    g, findings = example
+    kind, view = "path", "path:polku-ips"
     out = tmp_path / f"{kind}.html"
-    paths = best_paths(g, arg, k=3) if kind == "segment" else None
-    render.write_view(g, view, out, findings=findings, paths=paths, k=3, lang="fi")
+    render.write_view(g, view, out, findings=findings, lang="fi")
     opened = open_page(out, width=1280, height=900)
     assert opened.js("window.polku.labels") is None
     shown = opened.js("window.polku.nodes.get({filter: n => !n.hidden})"

@@ -16,6 +16,9 @@
  * - the node's under the pointer always, in bold on a card of its own over the others,
  *   which stay where they are.
  *
+ * A label is drawn in its node's own font colour where it has one (the segment view's
+ * unmet need is named in red), else in the graph's.
+ *
  * The boxes of the labels drawn last are kept (``boxes``, in CSS pixels of the canvas) for
  * tests and the console: ``window.polku.labels.boxes``. Deterministic: the same picture
  * and zoom give the same labels. Text reaches the canvas as text (fillText), never HTML.
@@ -124,7 +127,7 @@
     this.order = view.nodes.get({ filter: function (n) { return !n.hidden && !!n.text; } })
       .map(function (n) {
         return { id: n.id, text: n.text, ptype: n.ptype, size: n.size || 16, base: (n.font && n.font.size) || BASE,
-                 rank: n.rank === undefined ? 1e9 : n.rank };
+                 colour: (n.font && n.font.color) || "", rank: n.rank === undefined ? 1e9 : n.rank };
       })
       .sort(function (a, b) { return a.rank - b.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0); });
     return this.order;
@@ -173,12 +176,13 @@
       if (hover) {
         // drawn last, beneath its node on a card of its own; its place among the others
         // is kept as it was, so that they stay put
-        over = { id: n.id, x: spots[0][0], y: spots[0][1], w: w, h: h, px: px, bold: true, lines: m.lines };
+        over = { id: n.id, x: spots[0][0], y: spots[0][1], w: w, h: h, px: px, bold: true, lines: m.lines,
+                 colour: n.colour };
       }
       var b = null, tries = all || pinned[n.id] ? 1 : spots.length, fallback = null;
       for (var i = 0; i < tries && !b; i++) {
         var spot = { id: n.id, x: spots[i][0], y: spots[i][1], w: w, h: h, px: px,
-                     bold: !!pinned[n.id], lines: m.lines };
+                     bold: !!pinned[n.id], lines: m.lines, colour: n.colour };
         if (spot.x > width || spot.y > height || spot.x + w < 0 || spot.y + h < 0) continue;  // off screen
         if (spot.bold || all) b = spot;
         else if (spot.x < 0 || spot.y < 0 || spot.x + w > width || spot.y + h > height) continue;  // cut off
@@ -199,13 +203,12 @@
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
     ctx.strokeStyle = "#ffffff";
-    ctx.fillStyle = this.colour;
     boxes.forEach(function (b) {
       if (b === over) {
         ctx.fillStyle = "rgba(255,255,255,0.92)";
         ctx.fillRect(b.x - 3, b.y - 1, b.w + 6, b.h + 2);
-        ctx.fillStyle = self.colour;
       }
+      ctx.fillStyle = b.colour || self.colour;
       ctx.font = (b.bold ? "bold " : "") + b.px + "px " + self.face;
       ctx.lineWidth = Math.max(3, b.px / 4);
       b.lines.forEach(function (line, i) {

@@ -192,6 +192,7 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
                                  width=1.5, color={"color": UNMET_COLOUR if need in unmet
                                                    else EDGE_COLOURS["has_need"]}))
     spread_parallel(edges)
+    label_ranks(nodes, edges)
 
     legend: list[dict] = []
     if ranked:
@@ -234,7 +235,46 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
                                             unmet=len(unmet & set(needs))),
         nodes=nodes, edges=edges, legend=legend, segments=[(segment, tr.label(g, segment))],
         hierarchical=True, table=handoff_table(g, facts, ranked, out_refs) if ranked else None,
+        labels="lod",
     )
+
+
+#: the order in which a fitted segment view labels its nodes, by type: the segment (whose
+#: picture it is), its needs, the outcomes it is to reach; then the services, those on the
+#: best paths first (#1 before #2 …)
+LABEL_TIERS = {"segment": 0, "need": 1, "outcome": 2}
+
+
+def label_ranks(nodes: list[dict[str, Any]], edges: list[dict[str, Any]]) -> None:
+    """Number the nodes by how much their label matters when the segment's whole picture is
+    on screen: ``rank`` 0 first. The segment, its needs and outcomes (:data:`LABEL_TIERS`),
+    then the services on a best path, by the best path they are on (``onpath``), then the
+    others; within each, the bigger (a service's capacity) and the more connected first,
+    then by id, so the order is the same each time. The page draws labels in this order and
+    skips one that would overlap a label already drawn (``polku-labels.js``), so a reader
+    sees first who the segment is, what it needs, where it is to get and how.
+
+    >>> ns = [{"id": "x", "ptype": "service", "size": 28}, {"id": "p", "ptype": "service",
+    ...        "size": 12, "onpath": [1]}, {"id": "q", "ptype": "service", "size": 12,
+    ...        "onpath": [0, 2]}, {"id": "o", "ptype": "outcome", "size": 20},
+    ...       {"id": "n", "ptype": "need", "size": 16}, {"id": "s", "ptype": "segment"}]
+    >>> label_ranks(ns, [{"from": "s", "to": "x"}])
+    >>> [n["id"] for n in sorted(ns, key=lambda n: n["rank"])]
+    ['s', 'n', 'o', 'q', 'p', 'x']
+    """
+    degree: dict[str, int] = {}
+    for e in edges:
+        for end in (e.get("from"), e.get("to")):
+            degree[end] = degree.get(end, 0) + 1
+    last = len(LABEL_TIERS)
+
+    def key(n: dict[str, Any]) -> tuple[int, int, float, int, str]:
+        tier = LABEL_TIERS.get(n.get("ptype", ""), last)
+        best = min(n.get("onpath") or [10 ** 6]) if tier == last else 0
+        return (tier, best, -float(n.get("size") or 0), -degree.get(n["id"], 0), n["id"])
+
+    for rank, n in enumerate(sorted(nodes, key=key)):
+        n["rank"] = rank
 
 
 def handoff_table(g: nx.MultiDiGraph, facts: Facts, ranked: list[tuple[list[str], Any]],
