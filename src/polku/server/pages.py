@@ -457,12 +457,13 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # the version like the rest of the page
         from collections import Counter
 
-        from polku.analyses.reach import ecosystem
         from polku.present.decisions import decisions
         from polku.present.messages import worded
         from polku.present.report import decides_text
 
-        first = decisions(worded(found, seen, tr.plainly()), seen, ecosystem(seen), tr)
+        # the reader's model's own index, built once for the version (not again per page)
+        first = decisions(worded(found, seen, tr.plainly()), seen,
+                          model.published(who).index, tr)
         for c in first:
             c["decides"] = decides_text(c, tr)
             # "suggest a fix" asks for the first of its findings that has a generator
