@@ -241,10 +241,25 @@ def for_actor(g: nx.MultiDiGraph, findings: Iterable[Finding], actor: str) -> li
     >>> len(for_actor(g, fs, "keusote")), len(for_actor(g, fs, "unit"))
     (1, 1)
     """
+    mine = units_of(g, actor)
+    return [f for f in findings if not mine.isdisjoint(f.accountable)]
+
+
+def units_of(g: nx.MultiDiGraph, actor: str) -> set[str]:
+    """``actor`` and its units: the actors up whose ``part_of`` chain it is, while the
+    parent is of the same kind (:func:`polku.analyses.handoffs.chain_in`). The one rule of
+    every door's actor filter (:func:`for_actor`, :func:`polku.analyses.raci.of_organisation`).
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a in ("keusote", "unit"): g.add_node(a, type="actor", kind="wellbeing-county")
+    >>> add_edge(g, "unit", "keusote", "part_of")
+    >>> sorted(units_of(g, "keusote")), units_of(g, "unit")
+    (['keusote', 'unit'], {'unit'})
+    """
     from polku.analyses.handoffs import organisation_chains
 
-    mine = {a for a, chain in organisation_chains(g).items() if actor in chain} | {actor}
-    return [f for f in findings if not mine.isdisjoint(f.accountable)]
+    return {a for a, chain in organisation_chains(g).items() if actor in chain} | {actor}
 
 
 def organisations_of(g: nx.MultiDiGraph) -> Callable[[Finding], list[str]]:

@@ -216,9 +216,9 @@ def of_organisation(m: Raci, g: nx.MultiDiGraph, actor: str) -> Raci:
     >>> small.actors, [r.subject for r in small.rows]
     (('unit',), ['s'])
     """
-    from polku.analyses.handoffs import organisation_chains
+    from polku.analyses.accountable import units_of
 
-    mine = {a for a, chain in organisation_chains(g).items() if actor in chain} | {actor}
+    mine = units_of(g, actor)
     cells = tuple(c for c in m.cells if c.actor in mine)
     keep = {c.subject for c in cells}
     actors = tuple(a for a in m.actors if a in mine)

@@ -269,7 +269,8 @@ def _capacity(g: nx.MultiDiGraph, f: Finding, ctx: Context,
 
 def declined_capacities(g: nx.MultiDiGraph, findings: list[Finding],
                         long_wait_days: float = LONG_WAIT_DAYS,
-                        among: Collection[str] | None = None) -> list[dict[str, Any]]:
+                        among: Collection[str] | None = None, eco: Any = None
+                        ) -> list[dict[str, Any]]:
     """The ``over-capacity`` findings (of ``findings``, or those whose keys are ``among``)
     for which no capacity raise is offered because the queueing what-if, calibrated to the
     observed waits, says a raise would barely shorten the wait: ``{"finding": KEY,
@@ -280,7 +281,7 @@ def declined_capacities(g: nx.MultiDiGraph, findings: list[Finding],
     limit). Only calibrated services are declined so: the observed waits show the service
     copes with its inflow (its effective capacity is above it), so the over-capacity is
     nominal and the wait is mostly lead time, which a different fix (booking, paperwork,
-    the referral practice) shortens.
+    the referral practice) shortens. ``eco``: the graph's index where the caller holds it.
 
     >>> from polku.graph import new_graph, add_edge
     >>> from polku.analyses.findings import find
@@ -296,7 +297,6 @@ def declined_capacities(g: nx.MultiDiGraph, findings: list[Finding],
     from polku.analyses.flow import inflows
     from polku.analyses.queues import capacity_figures, ecosystem, headroom
 
-    eco = None
     out = []
     for f in findings:
         if f.kind != "over-capacity" or (among is not None and f.key not in among):
@@ -652,7 +652,7 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             long_wait_days: float = LONG_WAIT_DAYS,
             findings: list[Finding] | None = None,
             among: Collection[str] | None = None,
-            limit: int = MAX_PER_FINDING) -> list[dict[str, Any]]:
+            limit: int = MAX_PER_FINDING, eco: Any = None) -> list[dict[str, Any]]:
     """Verified suggestions for every finding (or the one whose key is ``finding``, or those
     whose keys are ``among``): up to ``limit`` (at most :data:`MAX_PER_FINDING`) each, as
     ``{"finding": KEY, "edits": [...], "resolves": [KEYS], "creates": [KEYS]}`` in the
@@ -664,7 +664,8 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
 
     A smaller ``limit`` gives the first suggestions of the full answer and stops verifying
     once they are found (the report shows one per decision); asking for several findings
-    at once reads the graph's sheets once for all of them."""
+    at once reads the graph's sheets once for all of them. ``eco``: the graph's index where
+    the caller holds it (a model's, memoised with its version)."""
     from polku.analyses.findings import find
     from polku.analyses.vanished import RESOLVED, why_vanished
 
@@ -680,7 +681,7 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
         after_keys = {x.key for x in after}
         vanished = [x for x in before if x.key not in after_keys]
         return after, after_keys, all(r == RESOLVED for r in why_vanished(
-            g, graph, before, after, vanished))
+            g, graph, before, after, vanished, eco_before=ctx.eco()))
 
     if finding is not None and finding not in keys:
         from polku.graph import likely_id
@@ -698,6 +699,7 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
         return _merged_suggestions(regional, before, wanted, long_wait_days, limit)
     trials: Trials | None = None
     ctx = Context(g, _involvement(g))
+    ctx._eco = eco
     out: list[dict[str, Any]] = []
     for f in before:
         if wanted is not None and f.key not in wanted:

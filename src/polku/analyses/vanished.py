@@ -26,7 +26,7 @@ of a removal (:mod:`polku.analyses.whatif`) and the verified suggestions
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import networkx as nx
 
@@ -42,15 +42,17 @@ def _unreachable(findings: Iterable[Finding]) -> set[str]:
 
 
 def why_vanished(g: nx.MultiDiGraph, h: nx.MultiDiGraph, before: Iterable[Finding],
-                 after: Iterable[Finding], vanished: Sequence[Finding]) -> list[str]:
+                 after: Iterable[Finding], vanished: Sequence[Finding],
+                 eco_before: Any = None) -> list[str]:
     """The reason (:data:`REASONS`) each of ``vanished`` (findings of ``g``, the graph
     before, that ``h``, the graph after, no longer has) is gone, in their order; ``before``
     and ``after`` are the two graphs' findings (their ``unreachable-service`` findings say
-    which services became unreachable)."""
+    which services became unreachable). ``eco_before``: ``g``'s index where the caller
+    holds it (a suggestion's trials ask about the one graph many times)."""
     from polku.analyses.reach import Ecosystem, ecosystem, segment_reach
 
     newly = _unreachable(after) - _unreachable(before)
-    ecos: dict[str, Ecosystem] = {}
+    ecos: dict[str, Ecosystem] = {} if eco_before is None else {"before": eco_before}
     reach: dict[tuple[str, str], set[str]] = {}
 
     def served(which: str, graph: nx.MultiDiGraph, segment: str) -> set[str]:

@@ -557,10 +557,10 @@ class Suggestions:
 
         before = model.findings(self.long_wait_days)
         found = suggest(model.graph, self.finding, long_wait_days=self.long_wait_days,
-                        findings=before)
+                        findings=before, eco=model.index)
         declined = declined_capacities(
             model.graph, before, self.long_wait_days,
-            among=None if self.finding is None else {self.finding})
+            among=None if self.finding is None else {self.finding}, eco=model.index)
         named = {k for s in found for k in (s["finding"], *s["resolves"])} | {
             d["finding"] for d in declined}
         return {"suggestions": found, "declined": declined,

@@ -228,7 +228,7 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
         if not suggestions or not todo:
             break
         # the findings nobody answers for: every checked candidate (the leader picks one)
-        for s in suggest(g, findings=findings, among=todo, limit=MAX_PER_FINDING,
+        for s in suggest(g, findings=findings, among=todo, limit=MAX_PER_FINDING, eco=eco,
                          long_wait_days=wait):
             offered.setdefault(s["finding"], []).append(s)
         checked |= set(todo)
@@ -237,7 +237,8 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     if suggestions and owned:
         # one call for all the decisions (the graph's sheets are read once), stopping at
         # the first verified suggestion of each: the page shows only that one
-        for s in suggest(g, findings=findings, among=owned, limit=1, long_wait_days=wait):
+        for s in suggest(g, findings=findings, among=owned, limit=1, long_wait_days=wait,
+                         eco=eco):
             best.setdefault(s["finding"], suggestion_text(s, g, tr))
     # a capacity raise that would barely shorten the wait is not offered: the page says why
     declined: dict[str, str] = {}
@@ -245,7 +246,8 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
         from polku.analyses.suggest import declined_capacities
         from polku.present.suggestions import declined_text
 
-        for d in declined_capacities(g, findings, wait, among={grp[0].key for grp in groups}):
+        for d in declined_capacities(g, findings, wait, among={grp[0].key for grp in groups},
+                                     eco=eco):
             declined[d["finding"]] = declined_text(d, g, tr)
     # who answers for what, as the index has it (the rules' own lookups)
     resp = eco.responsibilities or responsibilities_of(g)
