@@ -57,6 +57,17 @@ def test_translations_keep_every_placeholder(lang: str) -> None:
         assert sorted(re.findall(r"\{\w*\}", m.id)) == sorted(re.findall(r"\{\w*\}", m.string)), m.id
 
 
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_plural_rule_is_one_and_other_as_the_pages_scripts_count(lang: str) -> None:
+    """A page's script picks a count's form by n == 1 (polku.present.i18n.plural_forms):
+    true while every catalogue's rule is the form for 1 and another for every other n."""
+    cat = catalogue(lang)
+    assert cat.num_plurals == 2 and cat.plural_expr == "(n != 1)", cat.plural_forms
+    tr = translator(lang)
+    forms = {n: tr.ngettext("{n} finding", "{n} findings", n) for n in range(0, 30)}
+    assert {n for n, f in forms.items() if f == forms[1]} == {1}
+
 def test_finnish_names_the_program_polku_in_compounds_never_as_a_path() -> None:
     """The program polku is named in Finnish compounds (polku-aineisto, polku-ohjelma):
     "polkun" is no Finnish word, and "polun" is a path's genitive, not the program's."""

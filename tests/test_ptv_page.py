@@ -208,3 +208,31 @@ def test_names_in_another_language_are_marked_with_it(open_page, model: Path) ->
         expect(model_cell.locator('[lang="fi"]')).to_have_text("Etsivä nuorisotyö (vanha)")
         expect(catalogue_cell.locator('[lang="fi"]')).to_have_text("Etsivä nuorisotyö")
         assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)
+
+
+@pytest.mark.parametrize("lang, one, many", [
+    ("fi", "Tehtiin 1 muokkaus muutoksena", "Tehtiin 2 muokkausta muutoksena"),
+    ("sv", "1 ändring gjordes som ändring", "2 ändringar gjordes som ändring"),
+    ("en", "Applied 1 edit as change", "Applied 2 edits as change")])
+def test_the_page_counts_the_applied_edits_in_singular_or_plural(
+        open_page, model: Path, lang: str, one: str, many: str) -> None:  # noqa: F811
+    """The page's script says one edit in the singular and two in the plural, in the
+    catalogue's forms (the server hands both to the script: polku.present.i18n.plural_forms)."""
+    from playwright.sync_api import expect
+
+    with compared(open_page, model, lang) as opened:
+        page = opened.page
+        page.fill("#token", TOKEN)
+        page.dispatch_event("#token", "change")
+        page.uncheck('input.pick[value="1"]')
+        page.uncheck('input.pick[value="2"]')
+        page.click("#ptv-apply button[type=submit]")  # edits 3 and 4
+        expect(page.locator("#ptv-apply-result")).to_contain_text(many, timeout=60_000)
+        expect(page.locator("input.pick")).to_have_count(2, timeout=60_000)  # compared again
+        page.click("#ptv-undo")
+        expect(page.locator("input.pick")).to_have_count(4, timeout=60_000)
+        for n in ("1", "2", "3"):
+            page.uncheck(f'input.pick[value="{n}"]')
+        page.click("#ptv-apply button[type=submit]")  # edit 4 alone
+        expect(page.locator("#ptv-apply-result")).to_contain_text(one, timeout=60_000)
+        assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gettext
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -497,6 +497,20 @@ def translator(lang: str | None = None) -> Translator:
     """The :class:`Translator` of ``lang`` (checked; default Finnish)."""
     lang = check_lang(lang)
     return Translator(lang, _catalogue(lang))
+
+
+def plural_forms(say: Callable[[int], str]) -> dict[str, str]:
+    """A count's sentence in its singular and plural forms, for a page's script that
+    writes the count itself: ``say`` is the ``tr.ngettext`` call (so the catalogue tools
+    find its texts), the script takes ``one`` for 1 and ``other`` else. That is the plural
+    rule of every catalogue polku has (``plural=(n != 1)``: Finnish, Swedish, English;
+    tests/test_i18n.py holds them to it).
+
+    >>> tr = translator("fi")
+    >>> plural_forms(lambda n: tr.ngettext("{n} edit", "{n} edits", n))
+    {'one': '{n} edit', 'other': '{n} edits'}
+    """
+    return {"one": say(1), "other": say(2)}
 
 
 # -- the display names of polku's own terms (the one catalogue: polku.words) ----------------

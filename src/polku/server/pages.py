@@ -701,6 +701,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         region's PTV files, sees what the model lacks, what is gone and what changed, picks
         proposed edits and applies them as one change (undone as one)."""
         from polku.present.i18n import kind_name as finding_kind_name
+        from polku.present.i18n import plural_forms
         from polku.server.http import UPLOADS
         from polku.words import KIND_NAMES
 
@@ -719,8 +720,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             "reading": tr("Reading the files…"), "compared": tr("Compared."),
             "noFiles": tr("Choose the PTV files first."),
             "tooLarge": tr("The files are larger than {mb} MB in all."),
-            "applied": tr("Applied {n} edits as change {version}; Undo takes them back "
-                          "together."),
+            # the count's forms, as the catalogue has them: the script picks one by n
+            "applied": plural_forms(lambda n: tr.ngettext(
+                "Applied {n} edit as change {version}; Undo takes it back.",
+                "Applied {n} edits as change {version}; Undo takes them back together.", n)),
             "undone": tr("Undone (now change {version})."),
             "again": tr("compare again"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
