@@ -236,3 +236,47 @@ def test_the_page_counts_the_applied_edits_in_singular_or_plural(
         page.click("#ptv-apply button[type=submit]")  # edit 4 alone
         expect(page.locator("#ptv-apply-result")).to_contain_text(one, timeout=60_000)
         assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)
+
+
+def test_edits_that_change_nothing_write_nothing(client: TestClient, model: Path) -> None:  # noqa: F811
+    """A batch whose edits leave their rows as they are (the rename the comparison proposed,
+    applied once already) is no change, as a single save that changes nothing: no file,
+    change-log line, version or ETag; answered as saved with a message in the request's
+    language. In a batch with a real change only the real one is logged (and undone)."""
+    from polku.ops.batch import write_all
+
+    store = client.app.state.store
+    editor = {"Authorization": f"Bearer {TOKEN}"}
+    compared = client.post("/api/graphs/naantali/ptv/compare", json={"files": files()})
+    rename = compared.json()["edits"][2]
+    assert rename["action"] == "update" and rename["key"] == "etsiva-nuorisotyo", rename
+    first = client.post("/api/graphs/naantali/ptv/apply", json={"files": files(), "pick": [3]},
+                        headers={**editor, "If-Match": compared.headers["etag"]})
+    assert first.status_code == 200 and first.json()["change"]["version"] == 1, first.text
+    files_before = {p.name: p.read_bytes() for p in model.iterdir()}
+    log = model.parent / ".polku" / "naantali.changes.jsonl"
+    log_before = log.read_bytes()
+    edit = {k: rename[k] for k in ("action", "sheet", "key", "row")}
+    for lang, said in (("fi", "ei muutosta"), ("sv", "ingen ändring"), ("en", "no change")):
+        j = store.edit_batch("naantali", first.headers["etag"], "anna", [edit, edit],
+                             "ptv compare", lang=lang)
+        assert j["unchanged"] is True and j["change"] is None, j
+        assert said in j["message"].casefold() and "2" in j["message"], j["message"]
+        assert f'"{j["etag"]}"' == first.headers["etag"]
+        assert j["findings"] == {"created": [], "resolved": []}
+    assert client.get("/api/graphs/naantali").headers["etag"] == first.headers["etag"]
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == files_before
+    assert log.read_bytes() == log_before
+    # the same as the command line's writer: the graph given back, no entry
+    g = load_graph(model)
+    assert write_all(model, g, [edit], "anna", "ptv compare") == (g, None)
+    assert log.read_bytes() == log_before
+    # beside a real change, the no-op is not logged: undo takes back the real one alone
+    real = {"action": "update", "sheet": "actors", "key": "naantalin-kaupunki",
+            "row": {"name_sv": "Nådendals stad"}}
+    j = store.edit_batch("naantali", first.headers["etag"], "anna", [edit, real], "ptv compare")
+    assert j["change"]["version"] == 2 and [c["key"] for c in j["change"]["changes"]] == [
+        "naantalin-kaupunki"], j["change"]
+    undo = client.post("/api/graphs/naantali/undo", headers={**editor, "If-Match": f'"{j["etag"]}"'})
+    assert undo.status_code == 200, undo.text
+    assert {p.name: p.read_bytes() for p in model.iterdir()} == files_before

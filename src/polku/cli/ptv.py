@@ -133,6 +133,11 @@ def ptv_compare(
 
         with write_lock(changelog_of(source)):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
+        if entry is None:  # every chosen edit leaves its row as it was
+            typer.echo(tr.ngettext("nothing written: the chosen edit changes nothing",
+                                   "nothing written: the {n} chosen edits change nothing",
+                                   len(chosen)).format(n=len(chosen)))
+            return
         typer.echo(tr.ngettext("applied {n} edit to {source} as change {version} (undo: "
                                "polku undo {source})",
                                "applied {n} edits to {source} as change {version} (undo: "

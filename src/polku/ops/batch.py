@@ -58,24 +58,32 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
               who: str, note: str = "", log: ChangeLog | None = None,
               undoes: int | None = None, check: Callable[..., None] | None = None,
               identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None
-              ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
+              ) -> tuple[nx.MultiDiGraph, dict[str, Any] | None]:
     """Apply ``wanted`` to the graph at ``source`` as one change: checked exactly as
     ``polku import`` checks a workbook (nothing is written when any row fails), every
     changed sheet written, one entry logged. ``check(sheet, before, after, sheets)`` sees
     each row's old state against the sheets before and its new one against the sheets
     after, and raises to refuse the whole change (whose rows the writer may change);
     ``identity`` is logged beside ``who``; ``sheets``: ``current``'s sheets when the caller
-    has them read (never changed here). Returns the new graph and the entry."""
+    has them read (never changed here). Returns the new graph and the entry.
+
+    An edit that leaves its row as it was (:func:`polku.ops.edits.unchanged`) is no change
+    and is not logged; a batch of such edits only is no change at all, as a single save
+    that changes nothing: nothing written, logged or versioned, and ``current`` is given
+    back with the entry ``None``."""
     if not wanted:
         raise PolkuError(N_("no edits to apply"), params={})
     store = edits.row_store(source)
     if sheets is None:
         sheets = store.sheets(current)
-    new_sheets, changes = apply_all(sheets, wanted)
+    new_sheets, done = apply_all(sheets, wanted)
     if check is not None:
-        for c in changes:
+        for c in done:
             check(c.sheet, c.before, None, sheets)
             check(c.sheet, None, c.after, new_sheets)
+    changes = [c for c in done if not edits.unchanged(c)]
+    if not changes:
+        return current, None
     name = str(current.graph.get("name") or Path(str(source)).stem)
     g = edits.check(new_sheets, name, str(source), store.file_of, current.graph)
     # Neo4j pushes the whole graph at each sheet: the first push checks against what

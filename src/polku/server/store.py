@@ -414,9 +414,25 @@ def unchanged_answer(change: Any, etag: str, lang: str | None) -> dict[str, Any]
     from polku.present.i18n import translator
 
     tr = translator(lang)
-    return {"change": None, "unchanged": True, "etag": etag,
-            "message": tr("Saved: no change ({sheet} {key} was already so)").format(
-                sheet=tr(SHEET_NAMES.get(change.sheet, change.sheet)), key=change.key),
+    return no_change(etag, tr("Saved: no change ({sheet} {key} was already so)").format(
+        sheet=tr(SHEET_NAMES.get(change.sheet, change.sheet)), key=change.key))
+
+
+def unchanged_batch_answer(count: int, etag: str, lang: str | None) -> dict[str, Any]:
+    """The answer to several edits that change nothing (:func:`polku.ops.batch.write_all`
+    gave no entry): as :func:`unchanged_answer`, the message counting the edits."""
+    from polku.present.i18n import translator
+
+    tr = translator(lang)
+    return no_change(etag, tr.ngettext(
+        "Applied: no change (the chosen edit was already so)",
+        "Applied: no change (the {n} chosen edits were already so)", count).format(n=count))
+
+
+def no_change(etag: str, message: str) -> dict[str, Any]:
+    """A write's answer when it changed nothing: no change logged (``change`` None), the
+    same ETag, no findings created or resolved, ``message`` saying so."""
+    return {"change": None, "unchanged": True, "etag": etag, "message": message,
             "findings": {"created": [], "resolved": []}}
 
 
@@ -868,6 +884,8 @@ class GraphStore:
             raise invalid(relative(e, source.root)) from None
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
+        if logged is None:  # the edits change nothing: nothing written, logged or versioned
+            return unchanged_batch_answer(len(wanted), current.etag or "", lang)
         new = self._publish(entry, g)
         assert new.model is not None
         return written(logged, new.etag or "", current.graph, current.model.findings(), g,
