@@ -105,3 +105,57 @@ def test_a_dead_end_nobody_reaches_any_more_is_not_resolved() -> None:
     assert [(f["kind"], f["subject"], f["reason"]) for f in result["removed_with"]] == [
         ("dead-end", "stuck", "unreachable")]
     assert result["resolved"] == []
+
+
+def page_findings(page: str) -> dict[str, set[tuple[str, str, str]]]:
+    """The removal's three lists on the what-if page: heading → (kind, subject, reason)."""
+    import re
+
+    section = page.split('<section id="removal"', 1)[1].split("</section>", 1)[0]
+    out: dict[str, set[tuple[str, str, str]]] = {}
+    for part in re.split(r"<h3[^>]*>", section)[1:]:
+        title, body = part.split("</h3>", 1)
+        items = re.findall(r'<li data-kind="([\w-]+)" data-subject="([^"]+)"'
+                           r'(?: data-reason="(\w+)")?>', body)
+        out[title] = {(kind, subject, reason or "resolved") for kind, subject, reason in items}
+    return out
+
+
+def test_the_page_lists_what_went_with_the_removal_and_why() -> None:
+    """The what-if page removes one of the segment's services (``remove``) as the API does:
+    the findings created, resolved and gone with it, each gone one saying why, in the
+    reader's language; the public reads the answer of the published figures, as the API
+    gives it to them."""
+    from polku.server.auth import Tokens
+
+    token = "editor-token-0123456789"
+    client = TestClient(create_app([EXAMPLE], Tokens({"editor": token})),
+                        raise_server_exceptions=False)
+    for who, headers in (("editor", {"Authorization": f"Bearer {token}"}), ("public", {})):
+        api = client.get("/api/graphs/keski-uusimaa/whatif", headers=headers,
+                         params={"remove": ASSESSMENT, "lang": "en"}).json()
+        r = client.get("/graphs/keski-uusimaa/whatif", headers=headers, params={
+            "segment": "seg-terveys", "remove": ASSESSMENT, "lang": "en"})
+        assert r.status_code == 200, r.text
+        lists = page_findings(r.text)
+        assert list(lists) == ["Findings created", "Findings resolved",
+                               "Gone with what was removed or no longer reachable"], who
+        expected = {key: {(f["kind"], f["subject"], f.get("reason", "resolved"))
+                          for f in api[key]} for key in ("created", "resolved", "removed_with")}
+        assert list(lists.values()) == [expected["created"], expected["resolved"],
+                                        expected["removed_with"]], who
+        gone = lists["Gone with what was removed or no longer reachable"]
+        assert ("overlapping-services", "seg-terveys", "unreachable") in gone, who
+        assert "What if the service Multi-sectoral service-need assessment were removed" \
+            in r.text
+    fi = client.get("/graphs/keski-uusimaa/whatif", params={
+        "segment": "seg-terveys", "remove": ASSESSMENT, "lang": "fi"}).text
+    assert "Poistuu poistetun mukana tai koska siihen ei enää pääse" in fi
+    assert fi.count("siihen ei enää pääse</span>") == 2 and "poistui poistetun mukana" in fi
+    # the segment's services are the choices; a removal beside a change is refused there
+    assert f'<option value="{ASSESSMENT}" selected>' in fi
+    both = client.get("/graphs/keski-uusimaa/whatif", params={
+        "segment": "seg-terveys", "remove": ASSESSMENT, "service": "kuntouttava-tyotoiminta",
+        "capacity": "30", "lang": "en"})
+    assert both.status_code == 400 and 'data-field="remove"' in both.text
+    assert 'id="remove" name="remove" aria-invalid="true"' in both.text

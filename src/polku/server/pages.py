@@ -604,24 +604,35 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     places: list[str] = Query([], description="each row's new places"),
                     demand: list[str] = Query([], description="each row's demand change"),
                     calibrate: bool = True,
+                    remove: str | None = Query(None, description=(
+                        "a service to remove instead of a change: the findings it creates, "
+                        "resolves and takes with it")),
                     language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """Queueing what-if for a segment's services: change the capacity, places or demand
         (in %) of one or more services, one row each, and see the affected services'
         observed wait beside the modelled utilisation and wait before and after (calibrated
         to the observed waits unless ``calibrate=false``), and the findings created and
-        resolved. A bad value is answered 400 with the form, the message and the field
-        marked."""
+        resolved. Or remove one of the segment's services (``remove``) and see the findings
+        created, resolved and gone with it, each saying why (as ``polku whatif --remove``).
+        A bad value is answered 400 with the form, the message and the field marked."""
         tr = language.tr
         model, version = store.model(name)
         g = model.graph
         segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
         segment = segment or (segments[0][0] if segments else None)
         services: list[tuple[str, str]] = []
+        removable: list[tuple[str, str]] = []
         rows = change_rows(service, capacity, places, demand)
-        result, error = None, None
+        result, removal, error = None, None, None
         try:
             services = queue_services(g, segment, tr)
-            asked = whatif_changes(g, services, rows, tr)
+            removable = queue_services(g, segment, tr, capacity=False)
+            if remove:
+                removal = removal_result(model, remove, rows, tr=tr, language=language,
+                                         name=name, who=who)
+                asked = None
+            else:
+                asked = whatif_changes(g, services, rows, tr)
             if asked is not None:
                 result = whatif_result(model, *asked, tr=tr, language=language, name=name,
                                        rows=[r.service.strip() for r in rows],
@@ -632,8 +643,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("whatif.html", language, version, g, status=error.status if error else 200,
                     title=title, name=name, segments=segments, segment=segment,
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
-                    max_calibrated=MAX_CALIBRATED_UTILIZATION,
-                    result=result, error=error, error_row=getattr(error, "row", 0),
+                    max_calibrated=MAX_CALIBRATED_UTILIZATION, removable=removable,
+                    remove=remove or "", removal=removal, result=result, error=error, error_row=getattr(error, "row", 0),
                     error_message=error.worded(tr) if error else None)
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
@@ -825,10 +836,11 @@ def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
     return dict(change, rows=rows)
 
 
-def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
-                   ) -> list[tuple[str, str]]:
+def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator,
+                   capacity: bool = True) -> list[tuple[str, str]]:
     """The services segment ``segment`` can reach that have a capacity (the ones the
-    what-if page can change), as (id, name in ``tr``'s language), by name."""
+    what-if page can change; ``capacity=False``: every one, the ones it can remove), as
+    (id, name in ``tr``'s language), by name."""
     from polku.analyses.reach import ecosystem, segment_reach
 
     if segment is None:
@@ -838,7 +850,8 @@ def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator
             value=segment), field="segment")
     eco = ecosystem(g)
     reach = segment_reach(eco, segment)
-    named = [(s, tr.label(g, s)) for s in reach if s in eco.services and s in eco.capacity]
+    named = [(s, tr.label(g, s)) for s in reach
+             if s in eco.services and (s in eco.capacity or not capacity)]
     return sorted(named, key=lambda pair: (langmarks.unmarked(pair[1]).casefold(), pair[0]))
 
 
@@ -954,16 +967,65 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
     services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
                       key=lambda s: (langmarks.unmarked(s["label"]).casefold(), s["id"]))
 
-    def shown(f: dict[str, Any]) -> dict[str, Any]:
-        return dict(f, link=finding_link(g, name, f["subject"], language),
-                    subject_label=tr.label(g, f["subject"]) if f["subject"] in g
-                    else f["subject"],
-                    meaning=tr(meaning(f["kind"])) if meaning(f["kind"]) else "")
-
+    shown = findings_shown(g, name, tr, language)
     return dict(out, services=services,
                 created=[shown(f) for f in out["findings"]["created"]],
                 resolved=[shown(f) for f in out["findings"]["resolved"]],
                 changed=bool(capacity or places or demand))
+
+
+def findings_shown(g: nx.MultiDiGraph, name: str, tr: Translator, language: PageLanguage
+                   ) -> Callable[[dict[str, Any]], dict[str, Any]]:
+    """How a what-if page shows a finding: its subject by name in ``tr``'s language, linked
+    to the view that shows it, its kind's meaning, and why it vanished where it did
+    (``reason_shown``: resolved, gone with what was removed, no longer reachable)."""
+    from polku.kinds import meaning
+    from polku.present.printers import reason_name
+
+    def shown(f: dict[str, Any]) -> dict[str, Any]:
+        return dict(f, link=finding_link(g, name, f["subject"], language),
+                    subject_label=tr.label(g, f["subject"]) if f["subject"] in g
+                    else f["subject"],
+                    meaning=tr(meaning(f["kind"])) if meaning(f["kind"]) else "",
+                    reason_shown=reason_name(f, tr) if "reason" in f else "")
+    return shown
+
+
+def removal_result(model: Model, remove: str, rows: list[ChangeRow], tr: Translator,
+                   language: PageLanguage, name: str, who: str) -> dict[str, Any]:
+    """The removal what-if for the page's reader, as the API answers it (computed on the
+    graph the reader's audience reads: the public's from the published figures), with the
+    question, what goes with the removed service by name, and the findings created,
+    resolved and gone with it (``removed_with``, each with its reason) as the page shows
+    them. A change asked beside it, or an id no service has, is a :class:`RowError`
+    naming ``remove``."""
+    from polku.ops.operations import Removal, whatif_operation
+    from polku.present.results import whatif_worded
+    from polku.words import REMOVAL_QUESTIONS
+
+    try:
+        operation = whatif_operation(
+            remove, [r.capacity for r in rows if r.capacity.strip()],
+            [r.places for r in rows if r.places.strip()],
+            [r.demand for r in rows if r.demand.strip()]) if any(
+                not r.empty() for r in rows) else Removal(remove=remove)
+        out = whatif_worded(answer(operation, model, who), model.published(who).graph, tr)
+    except PolkuError as e:
+        raise RowError(0, 400, error_message(e, tr), "remove") from None
+    g = model.graph
+    show = findings_shown(g, name, tr, language)
+    title = shown(g, name, tr)
+    # a referral is named by its two ends, an actor or a service by its kind and name
+    question = tr("What if the {what} were removed from {graph}?").format(
+        what=out["removed_label"], graph=title) if out["removed_type"] == "referral" \
+        else tr(REMOVAL_QUESTIONS[out["removed_type"]]).format(name=tr.label(g, remove),
+                                                                graph=title)
+    return dict(out, question=question,
+                also=[out["removed_labels"].get(i, i) for i in out["removed_ids"]
+                      if i != remove],
+                created=[show(f) for f in out["created"]],
+                resolved=[show(f) for f in out["resolved"]],
+                removed_with=[show(f) for f in out["removed_with"]])
 
 
 #: the RACI page's choices of subjects, as a person reads them
