@@ -190,3 +190,37 @@ def test_split_gives_each_region_back(national: Path) -> None:
         assert region.graph.number_of_edges() == alone.number_of_edges()
         assert {region.merged_id(n) for n in region.graph} >= {
             qualified(region.id, n) for n in alone if not alone.nodes[n].get("business_id")}
+
+
+@pytest.mark.parametrize("lang,heading,region", [
+    ("fi", "Alueet (2)", "Keski-Suomi"), ("sv", "Regioner (2)", "Mellersta Finland"),
+    ("en", "Regions (2)", "Central Finland")])
+def test_the_report_names_its_regions_and_their_sources_first(national: Path, lang: str,
+                                                              heading: str, region: str,
+                                                              tmp_path: Path) -> None:
+    """A national reader of a merged graph's report sees which regions it is made of and
+    where each one's data comes from before the decisions, in HTML and markdown; a region's
+    own report has no such list."""
+    import csv
+
+    sources = {}
+    for folder in REGIONS:
+        with (folder / "graph.csv").open(encoding="utf-8") as f:
+            sources[folder.name] = next(csv.DictReader(f))["source"]
+    for suffix in (".html", ".md"):
+        out = tmp_path / f"report-{lang}{suffix}"
+        result = run("report", national, "-o", out, "--lang", lang, "-q")
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        if suffix == ".html":
+            from html import unescape
+            text = unescape(text)
+        assert heading in text, suffix
+        regions_at = text.index(heading)
+        assert regions_at < text.index({"fi": "Päätettävät asiat", "sv": "Beslut att fatta",
+                                        "en": "Decisions to make"}[lang]), suffix
+        listed = text[regions_at:regions_at + 3000]
+        assert region in listed and all(s[:60] in listed for s in sources.values()), suffix
+    own = tmp_path / "own.md"
+    assert run("report", REGIONS[0], "-o", own, "--lang", lang, "-q").exit_code == 0
+    assert heading not in own.read_text(encoding="utf-8")

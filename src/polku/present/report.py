@@ -34,6 +34,7 @@ from polku.graph import summary
 from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.decisions import decisions
+from polku.present.merged import region_rows
 from polku.present.messages import worded
 from polku.present.printers import NOMINAL_NOTE, ranking_note
 from polku.present.raci_output import by_involvement, raci_worded
@@ -111,6 +112,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "graph": g.graph.get("name", "graph"),
         "title": tr.title(g),
         "illustrative": bool(g.graph.get("illustrative")),
+        # a merged graph's regions, as its graph page lists them ([] for one region's)
+        "regions": region_rows(g, tr),
         "generated": tr.datetime(clock.now()),
         "decisions": first_page,
         "long_wait_days": number(long_wait_days),
@@ -209,6 +212,13 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     out = [f"# {tr('polku report: {graph}').format(graph=cell(data['title']))}", ""]
     if data["illustrative"]:
         out += [f"> **{tr('Example data – the numbers are illustrative')}**", ""]
+    if data.get("regions"):  # a merged graph names its regions and their sources first
+        out += [f"## {tr('Regions ({n})').format(n=num(len(data['regions'])))}", "",
+                f"| {tr('Region')} | {tr('Title')} | {tr('Source')} |", "|---|---|---|"]
+        out += [f"| {cell(r['region'] or r['id'])} | {cell(r['title'])}"
+                + (f" ({tr('the numbers are illustrative')})" if r["illustrative"] else "")
+                + f" | {cell(r['source'] or '–')} |" for r in data["regions"]]
+        out.append("")
     out += decisions_markdown(data, tr, cell)  # the first page decides
     if data.get("changes") is not None:
         from polku.present.printers import changes_text
