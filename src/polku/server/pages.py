@@ -625,8 +625,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         rows = change_rows(service, capacity, places, demand)
         result, removal, error = None, None, None
         try:
-            services = queue_services(g, segment, tr)
-            removable = queue_services(g, segment, tr, capacity=False)
+            services = queue_services(model, segment, tr)
+            removable = queue_services(model, segment, tr, capacity=False)
             if remove:
                 removal = removal_result(model, remove, rows, tr=tr, language=language,
                                          name=name, who=who)
@@ -836,19 +836,20 @@ def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
     return dict(change, rows=rows)
 
 
-def queue_services(g: nx.MultiDiGraph, segment: str | None, tr: Translator,
+def queue_services(model: Model, segment: str | None, tr: Translator,
                    capacity: bool = True) -> list[tuple[str, str]]:
     """The services segment ``segment`` can reach that have a capacity (the ones the
     what-if page can change; ``capacity=False``: every one, the ones it can remove), as
-    (id, name in ``tr``'s language), by name."""
-    from polku.analyses.reach import ecosystem, segment_reach
+    (id, name in ``tr``'s language), by name; from the model's own index."""
+    from polku.analyses.reach import segment_reach
 
     if segment is None:
         return []
+    g = model.graph
     if segment not in g or g.nodes[segment].get("type") != "segment":
         raise ApiError(400, tr("'{value}' is not a client segment of this graph").format(
             value=segment), field="segment")
-    eco = ecosystem(g)
+    eco = model.index
     reach = segment_reach(eco, segment)
     named = [(s, tr.label(g, s)) for s in reach
              if s in eco.services and (s in eco.capacity or not capacity)]
