@@ -33,7 +33,7 @@ def test_one_click_applies_a_suggestion_and_undo_takes_it_back(tmp_path, browser
         apply = page.locator("#suggestions-list button.apply-suggestion").first
         expect(apply).to_be_visible(timeout=60_000)
         apply.click()
-        expect(page.locator("#suggestions-list")).to_contain_text("Applied: 1 change(s)",
+        expect(page.locator("#suggestions-list")).to_contain_text("Applied: 1 change written; Undo takes it back.",
                                                                    timeout=60_000)
         api = f"{base}/api/graphs/keski-uusimaa"
         assert KEY not in {f["key"] for f in get(f"{api}/findings")["findings"]}
