@@ -291,14 +291,13 @@ def test_an_entry_service_without_a_referral_in_has_no_figure_on_the_page_and_re
     inflow and utilisation are "–" (the legend: no referral says how many clients it
     brings), as `polku whatif` shows them, not 0 and 0,00; its capacity as entered."""
     import re
-    import shutil
 
     from fastapi.testclient import TestClient
 
-    from helpers import MINI, run
+    from helpers import copy_mini, run
     from polku.app import create_app
 
-    shutil.copytree(MINI, tmp_path / "mini")
+    copy_mini(tmp_path / "mini")
     page = TestClient(create_app([tmp_path])).get("/graphs/mini/bottlenecks?lang=sv").text
     cells = re.findall(r"Alkuhaastattelu</a> <code>alkuhaastattelu</code></td>\s*"
                        r"<td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>\s*<td>([^<]*)</td>",
