@@ -4,9 +4,16 @@ name, the graph sheet's region_sv/region_en before it, anything else as written.
 
 from __future__ import annotations
 
+import csv
+import shutil
 from pathlib import Path
 
-from helpers import EXAMPLE, ROOT, run
+from fastapi.testclient import TestClient
+
+from helpers import EXAMPLE, ROOT, edit, run
+from polku.app import create_app
+from polku.io import area_classification as table
+from polku.io.areas import MUNICIPALITIES, area_names, locations, unknown_areas
 from polku.present.i18n import region_name as region
 from polku.io.load import load_graph
 
@@ -58,3 +65,77 @@ def test_a_known_area_is_named_without_region_sv_and_the_columns_travel(tmp_path
     back = load_graph(tmp_path / "ks.ttl")
     assert (region(back, "sv"), region(back, "en"), region(back, "fi")) == (
         "Jyväskyläregionen", "Jyväskylä region", "Jyväskylän seutu")
+
+
+def ostrobothnian(dest: Path) -> Path:
+    """The example region as a workbook of Österbotten writes its areas: the graph's region
+    ``Pohjanmaa``, actors in ``Vaasa``, ``Vasa`` (the same town in Swedish) and a list
+    ``Vaasa; Mustasaari``."""
+    shutil.copytree(EXAMPLE, dest)
+    edit(dest / "graph.csv", ",Keski-Uusimaa,Mellersta Nyland,Central Uusimaa,", ",Pohjanmaa,,,")
+    path = dest / "actors.csv"
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    regions = {"keusote-tyokykytiimi": "Vaasa", "keusote-aikuissosiaalityo": "Vasa",
+               "keusote-mielenterveys": "Vaasa; Mustasaari", "hus": "Pohjanmaa"}
+    for row in rows:
+        row["region"] = regions.get(row["id"], row["region"])
+    with path.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return dest
+
+
+def test_show_names_ostrobothnian_areas_in_the_readers_language_each_once(
+        tmp_path: Path) -> None:
+    wb = ostrobothnian(tmp_path / "pohjanmaa")
+    lines = {}
+    for lang in ("sv", "fi", "en"):
+        r = run("show", wb, "--lang", lang)
+        assert r.exit_code == 0, r.output
+        lines[lang] = [r.output.splitlines()[0], r.output.splitlines()[2].strip()]
+    # the list is an area each, Vasa and Vaasa one area, the graph's own region not repeated
+    assert lines["sv"][0].endswith("(Österbotten)")
+    assert lines["sv"][1] == ("serviceområden: Mellersta Nyland, Korsholm, Vasa, "
+                              "hela landet")
+    assert lines["fi"][0].endswith("(Pohjanmaa)")
+    assert lines["fi"][1] == "palvelualueet: Keski-Uusimaa, Mustasaari, Vaasa, koko maa"
+    assert lines["en"][0].endswith("(Ostrobothnia)")
+
+
+def test_the_ecosystem_side_panel_names_each_area_of_a_list_in_swedish(
+        tmp_path: Path) -> None:
+    ostrobothnian(tmp_path / "graphs" / "pohjanmaa")
+    client = TestClient(create_app([tmp_path / "graphs"]), raise_server_exceptions=False)
+    page = client.get("/graphs/pohjanmaa/table?view=ecosystem&lang=sv")
+    assert page.status_code == 200
+    assert "Område: Vasa; Korsholm" in page.text and "Mustasaari" not in page.text
+    assert "Område: Vasa" in page.text and "Vaasa" not in page.text
+
+
+def test_every_municipality_is_known_by_either_name_and_has_a_code_of_its_own() -> None:
+    rows = [line.split(" ", 1) for block in table.MUNICIPALITY_ROWS.values()
+            for line in block.splitlines()]
+    codes = [code for code, _ in rows]
+    assert len(codes) == len(set(codes)) == len(MUNICIPALITIES)
+    assert all(len(code) == 3 and code.isdigit() for code in codes)
+    # the codes the example regions and the PTV fixtures use
+    for name, code in (("luhanka", "435"), ("vaasa", "905"), ("naantali", "529"),
+                       ("mikkeli", "491"), ("liperi", "426"), ("helsinki", "091"),
+                       ("mänttä-vilppula", "508")):
+        assert MUNICIPALITIES[name] == code
+    for fi, sv in (("Hämeenlinna", "Tavastehus"), ("Turku", "Åbo"), ("Oulu", "Uleåborg"),
+                   ("Kuopio", "Kuopio"), ("Mustasaari", "Korsholm"), ("Kokkola", "Karleby"),
+                   ("Pedersören kunta", "Pedersöre"), ("Kruunupyy", "Kronoby"),
+                   ("Pohjanmaa", "Österbotten"), ("Keski-Pohjanmaa", "Mellersta Österbotten"),
+                   ("Pohjanmaan hyvinvointialue", "Österbottens välfärdsområde")):
+        assert area_names(fi)["sv"] == sv and area_names(sv.upper())["fi"] == fi
+        assert locations(fi) == locations(sv) != []
+    # no name is two areas': a Swedish name never another area's Finnish one
+    seen: dict[str, str] = {}
+    for _, names in rows:
+        fi, _, sv = names.partition(" | ")
+        for name in {fi, sv or fi}:
+            assert seen.setdefault(name.lower(), fi) == fi, name
+    assert unknown_areas("Vasa; Korsholm; Kirkonkylä") == ["Kirkonkylä"]

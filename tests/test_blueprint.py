@@ -363,7 +363,7 @@ def test_the_table_pages_of_a_blueprint_and_a_segment_show_their_facts() -> None
     assert "Kattamatta jäävät tarpeet" in page
     page = client.get("/graphs/keski-uusimaa/table",
                       params={"view": "segment:seg-nuoret", "lang": "sv"}).text
-    assert "Hänvisningar på de bästa stigarna" in page
+    assert "Hänvisningar på de bästa vägarna" in page
     assert re.search(r"Noder \(\d+\)", page) and "Noder (0)" not in page
     rows = re.findall(r"<tr><th scope=\"row\">([^<]*)</th><td>([^<]*)</td><td>([^<]*)</td>", page)
     assert rows and all(cells[1] not in ("", "–") and cells[2] not in ("", "–") for cells in rows[:5])

@@ -55,7 +55,7 @@ def test_ranking_puts_the_hub_first_with_its_flow():
 
 
 def test_flow_without_capacity_has_no_utilization():
-    assert flow(ecosystem(hub().g))["e1"] == {"inflow": 0, "outflow": 5, "capacity": None,
+    assert flow(ecosystem(hub().g))["e1"] == {"inflow": None, "outflow": 5, "capacity": None,
                                                "utilization": None}
 
 
@@ -147,6 +147,7 @@ def test_whatif_does_not_touch_the_graph():
 def test_clients_a_month_are_whole_and_betweenness_reads_alike_everywhere(tmp_path) -> None:
     """Clients a month as whole clients (the glossary: 62,5 is no one), and betweenness
     to three decimals on the page and in the report alike."""
+    import re
     import re
     import shutil
 
@@ -257,6 +258,7 @@ def test_each_table_of_the_bottleneck_page_numbers_its_own_order(tmp_path) -> No
     ranks by betweenness of the first (5, 1, 12, …): each table counts 1, 2, 3 in its own
     order."""
     import re
+    import re
     import shutil
     from pathlib import Path
 
@@ -281,3 +283,30 @@ def test_each_table_of_the_bottleneck_page_numbers_its_own_order(tmp_path) -> No
 
     g = suppress(load_graph(tmp_path / "ku"))  # the page is the public's
     assert flow_services == [r["service"] for r in flow_ranking(ranking(g))][:len(flow_services)]
+
+
+def test_an_entry_service_without_a_referral_in_has_no_figure_on_the_page_and_report(
+        tmp_path) -> None:
+    """The mini workbook's Alkuhaastattelu is an entry service no referral enters: its
+    inflow and utilisation are "–" (the legend: no referral says how many clients it
+    brings), as `polku whatif` shows them, not 0 and 0,00; its capacity as entered."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from helpers import copy_mini, run
+    from polku.app import create_app
+
+    copy_mini(tmp_path / "mini")
+    page = TestClient(create_app([tmp_path])).get("/graphs/mini/bottlenecks?lang=sv").text
+    cells = re.findall(r"Alkuhaastattelu</a> <code>alkuhaastattelu</code></td>\s*"
+                       r"<td>([^<]*)</td><td>([^<]*)</td><td>([^<]*)</td>\s*<td>([^<]*)</td>",
+                       page)
+    assert cells and all(c[1:] == ("–", "40,5", "–") for c in cells), cells
+    assert "–: inget tal" in page
+    report = tmp_path / "r.md"
+    assert run("report", tmp_path / "mini", "-o", report, "-q", "--lang", "sv").exit_code == 0
+    lines = [x for x in report.read_text(encoding="utf-8").splitlines()
+             if x.startswith("| ") and "(`alkuhaastattelu`)" in x]
+    assert lines and all([c.strip() for c in x.split("|")][-4:-1] in
+                         (["–", "40,5", "–"], ["–", "–", "40,5"]) for x in lines), lines

@@ -303,7 +303,7 @@ def test_a_bad_whatif_and_merge_are_told_in_finnish_and_swedish(tmp_path: Path) 
     assert r.exit_code == 1
     assert "kahden verkon nimi on 'mini'" in r.stderr, r.stderr
     r = run("merge", MINI, MINI, "-o", tmp_path / "n.ttl", "--lang", "sv")
-    assert "två nätverk heter 'mini'" in r.stderr, r.stderr
+    assert "två ekosystem heter 'mini'" in r.stderr, r.stderr
 
 
 def test_undo_speaks_the_language_asked(tmp_path: Path) -> None:

@@ -188,7 +188,7 @@ def test_one_tree_is_shown_in_one_language_then_another(monkeypatch: pytest.Monk
 
     root = typer.main.get_command(app)
     monkeypatch.setenv("COLUMNS", "1000")
-    for lang, said in (("sv", "Visa nätverkets plan"), ("en", "Show a graph's plan")):
+    for lang, said in (("sv", "Visa ekosystemets plan"), ("en", "Show a graph's plan")):
         monkeypatch.setenv("POLKU_LANG", lang)
         with pytest.raises(SystemExit):
             root.main(["plan", "--help"], prog_name="polku")

@@ -118,7 +118,7 @@ def test_the_shared_copy_differs_in_every_figure_it_left_out(tmp_path: Path) -> 
     assert "Ohjattuja asiakkaita kuukaudessa: 4 → <5 (piilotettu: jälkimmäinen verkko " \
            "jättää tämän pienen luvun pois)" in fi, fi
     sv = run("diff", EXAMPLE, shared, "--lang", "sv").stdout
-    assert "(dold: det andra nätverket utelämnar detta lilla tal)" in sv, sv
+    assert "(dold: det andra ekosystemet utelämnar detta lilla tal)" in sv, sv
     assert json.loads(run("diff", shared, shared, "--format", "json").stdout)["changed"] == []
 
 

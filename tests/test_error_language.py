@@ -182,7 +182,7 @@ def test_a_broken_workbook_is_told_in_the_pages_language(tmp_path) -> None:
     assert r.status_code == 409 and "<h1>Verkkoa ei voi lukea</h1>" in page
     assert "Ristiriita" not in page and "'40x' ei ole luku" in page
     sv = unescape(c.get("/graphs/rikki?lang=sv", headers=HTML).text)
-    assert "Nätverket kan inte läsas" in sv and "'40x' är inte ett tal" in sv
+    assert "Ekosystemet kan inte läsas" in sv and "'40x' är inte ett tal" in sv
 
 
 @pytest.mark.parametrize("lang, words, english", [
@@ -352,7 +352,7 @@ def test_a_json_error_without_a_language_is_in_the_apis_default_finnish(
 @pytest.mark.parametrize("lang, names, heading", [
     ("fi", ["Ekosysteemi (ecosystem)", "Asiakasryhmä (segment:ID)", "Vastuut (responsibility)"],
      "Tämän verkon näkymät"),
-    ("sv", ["Ekosystemet (ecosystem)", "Kundgrupp (segment:ID)"], "Nätverkets vyer"),
+    ("sv", ["Ekosystemet (ecosystem)", "Kundgrupp (segment:ID)"], "Ekosystemets vyer"),
     ("en", ["Ecosystem (ecosystem)", "Client segment (segment:ID)"], "The views of this graph"),
 ])
 def test_an_unknown_view_lists_the_graphs_views_by_name(client: TestClient, lang: str,

@@ -94,12 +94,12 @@ def test_who_decides_says_why_that_organisation(reports):
     after "no owner"."""
     first = seen(decisions_of(reports["fi.html"])[0])
     assert "Ohjaukselta Kuntouttava työtoiminta → Työkokeilu puuttuvat vastuutaho" in first
-    assert ("Päättää Keski-Uudenmaan hyvinvointialue (Keusote), lähtevän palvelun "
+    assert ("Päättää Keski-Uudenmaan hyvinvointialue (Keusote), ohjaavan palvelun "
             "päävastuutaho") in first
     assert "Vastuussa" not in first
     sv = seen(decisions_of(reports["sv.html"])[0])
     assert "Beslutar Mellersta Nylands välfärdsområde, huvudansvarig för den " \
-           "remitterande tjänsten" in sv
+           "hänvisande tjänsten" in sv
     en = reports["en.md"].split("## Findings by kind")[0]
     assert ("- Decides: Central Uusimaa Wellbeing Services County, the lead of the "
             "referring service") in en
@@ -153,7 +153,7 @@ def test_the_graph_page_opens_with_what_to_decide(client) -> None:
     decide = seen(re.search(r'<section id="decide".*?</section>', main, re.S).group(0))
     assert decide.startswith("Päätettävät asiat 29 havaintoa: 3 virhettä, 13 varoitusta, "
                              "13 tiedoksi.")
-    assert ("Päättää: Keski-Uudenmaan hyvinvointialue (Keusote), lähtevän palvelun "
+    assert ("Päättää: Keski-Uudenmaan hyvinvointialue (Keusote), ohjaavan palvelun "
             "päävastuutaho") in decide
     assert f"Kuka ottaa päävastuun: {SEGMENT_FI}?" in decide
     assert "Nimetään päävastuutahoksi yksi näistä:" in decide

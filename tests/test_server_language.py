@@ -21,12 +21,12 @@ HTML = {"Accept": "text/html,application/xhtml+xml"}
 
 #: page type -> (address, its characteristic text in fi, sv, en)
 PAGES = {
-    "index": ("/", ("Alueelliset verkot", "Regionala nätverk", "Regional graphs")),
+    "index": ("/", ("Alueelliset verkot", "Regionala ekosystem", "Regional graphs")),
     "graph": ("/graphs/keski-uusimaa", ("Polkuselain", "Vägutforskaren", "Path explorer")),
     "view": ("/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
              # the graph by its title in the page's language, as the other pages' headings
              # name it
-             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till nätverket Mellersta Nylands",
+             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till ekosystemet Mellersta Nylands",
               "Back to the graph Central Uusimaa")),
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
@@ -34,7 +34,7 @@ PAGES = {
     "whatif": ("/graphs/keski-uusimaa/whatif?segment=seg-nuoret&service=tyokokeilu&capacity=40",
                ("käyttöaste ennen", "beläggningsgrad före", "utilisation before")),
     "bottlenecks": ("/graphs/keski-uusimaa/bottlenecks",
-                    ("Välityskeskeisyyden mukaan", "Efter mellanhetscentralitet", "By betweenness")),
+                    ("Välityskeskeisyyden mukaan", "Efter mellanliggande centralitet", "By betweenness")),
     "changes": ("/graphs/keski-uusimaa/changes",
                 ("Ei vielä muutoksia.", "Inga ändringar ännu.", "No changes yet.")),
     "report": ("/graphs/keski-uusimaa/report",
@@ -43,7 +43,7 @@ PAGES = {
              ("vain merkityt rivit", "endast markerade rader", "only marked rows")),
     "plan-view": ("/graphs/plan/view?view=plan",  # the plan by its title, not its id
                   ("Takaisin verkkoon Toimintasuunnitelma 2026–2028",
-                   "Tillbaka till nätverket Handlingsplan 2026–2028",
+                   "Tillbaka till ekosystemet Handlingsplan 2026–2028",
                    "Back to the graph Action plan 2026–2028")),
     "error": ("/graphs/nowhere", ("Ei löydy", "Hittades inte", "Not found")),
 }

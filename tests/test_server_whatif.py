@@ -348,3 +348,15 @@ def test_the_largest_allowed_change_answers_within_a_second(client) -> None:
         # for minutes)
         assert time.perf_counter() - start < 5.0
         assert r.json()["services"]["tyokokeilu"]["after"]["places"] == 100000
+
+
+def test_a_capacity_is_shown_as_entered_in_the_table_as_in_the_finding(client) -> None:
+    r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
+                                 "capacity": "12,5", "lang": "sv"}, headers=HTML)
+    assert r.status_code == 200, r.text
+    cells = rows(r.text)["tyokokeilu"]
+    # the capacity as the designer typed it, not rounded to 13; the modelled effective
+    # capacity stays in whole clients
+    assert cells[2] == "60 → 12,5", cells
+    created = unescape(re.sub(r"\s+", " ", r.text.split("Nya iakttagelser", 1)[1]))
+    assert "kapacitet på 12,5" in created

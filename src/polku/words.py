@@ -58,7 +58,7 @@ ACTOR_KIND_NAMES: dict[str, str] = {
     "municipality": N_("municipality"),
     "joint-authority": N_("joint municipal authority"),
     "kela": N_("Kela"),
-    "third-sector": N_("third sector"),
+    "third-sector": N_("third-sector organisation"),
     "employer": N_("employer"),
     "education": N_("education"),
     "occupational-health": N_("occupational health care"),
@@ -152,7 +152,7 @@ REMOVAL_QUESTIONS: dict[str, str] = {
 
 #: Why an organisation must act on a finding, by the reason code of
 #: :func:`polku.analyses.accountable.why_accountable` (the report's and the graph page's
-#: "Päättää: Keusote, lähtevän palvelun päävastuutaho").
+#: "Päättää: Keusote, ohjaavan palvelun päävastuutaho").
 ACCOUNTABLE_WHY: dict[str, str] = {
     "lead": N_("the lead"), "owner": N_("the referral's owner"),
     "provider": N_("the service's provider"),

@@ -10,9 +10,10 @@ Being central is not a defect, so the ranking is not a finding (``docs/findings.
   rustworkx: networkx needed 602 s on a 10k-node, 50k-edge graph, rustworkx about 20 s,
   and the two agree (tests/test_bottlenecks.py checks against networkx on small graphs).
 - *Flow*: ``inflow`` (sum of ``volume_per_month`` over referrals into the service, as
-  :mod:`polku.analyses.flow` computes it for every analysis),
+  :mod:`polku.analyses.flow` computes it for every analysis; null when no referral with a
+  volume enters it, as for an entry service: no figure, not 0),
   ``capacity`` (``capacity_per_month``) and ``utilization`` (inflow / capacity, 2 decimals;
-  absent without a capacity, null when the capacity is 0).
+  null without a capacity, when the capacity is 0 and when the inflow is null).
 """
 
 from __future__ import annotations
@@ -73,11 +74,14 @@ def flow(eco: Ecosystem) -> dict[str, dict[str, Any]]:
     out = {}
     for s in sorted(eco.services):
         cap = eco.capacity.get(s)
-        row: dict[str, Any] = {"inflow": number(round(inflow.get(s, 0.0), 6)),
+        # no referral with a volume into it (an entry service): its inflow is not known,
+        # "–" as the legend says and the what-if shows it, not a 0 nobody measured
+        known = inflow.get(s)
+        row: dict[str, Any] = {"inflow": None if known is None else number(round(known, 6)),
                                "outflow": number(round(outflow.get(s, 0.0), 6)),
                                "capacity": number(cap), "utilization": None}
-        if cap:
-            row["utilization"] = round(inflow.get(s, 0.0) / cap, 2)
+        if cap and known is not None:
+            row["utilization"] = round(known / cap, 2)
         out[s] = row
     return out
 
@@ -157,7 +161,7 @@ def _by_flow(r: dict[str, Any]) -> tuple:
     """Higher utilization, then higher inflow, then id; a hidden row by its id alone."""
     if r.get("hidden"):
         return (0, 0, r["service"])
-    return (-(_load(r) or 0), -r["inflow"], r["service"])
+    return (-(_load(r) or 0), -(r["inflow"] or 0), r["service"])
 
 
 def flow_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import networkx as nx
 
+from polku.io.areas import area_parts
+
 from polku.graph import label, nodes_of, referrals, region_of, summary, targets
 from polku.graph import regions as graph_regions
 from polku.privacy import MIN_CELL
@@ -18,7 +20,9 @@ def describe(g: nx.MultiDiGraph) -> dict:
     >>> describe(new_graph("x"))["counts"]["service"]
     0
     """
-    regions = sorted({r for _, r in g.nodes(data="region") if r})
+    # the areas served, each once: a ``;`` list is an area each, and an area written in
+    # Finnish here and in Swedish there (Vaasa, Vasa) is one
+    regions = sorted(area_parts("; ".join(str(r) for _, r in g.nodes(data="region") if r)))
     segs = [{"id": s, "name": label(g, s), "size": shown_size(g, s),
              "participation_rate": g.nodes[s].get("participation_rate"),
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
@@ -55,11 +59,10 @@ def _areas_by_region(g: nx.MultiDiGraph) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {str(r["id"]): [] for r in graph_regions(g)}
     for node, area in sorted(g.nodes(data="region")):
         own = region_of(g, node)
-        for a in str(area or "").split(";"):
-            where = out.setdefault(str(own["id"]) if own else "", [])
-            if a.strip() and a.strip() not in where:
-                where.append(a.strip())
-    return {k: sorted(v) for k, v in out.items() if v}
+        where = out.setdefault(str(own["id"]) if own else "", [])
+        where += [str(area or "")]
+    split = {k: sorted(area_parts("; ".join(v))) for k, v in out.items()}
+    return {k: v for k, v in split.items() if v}
 
 
 def _left_out(g: nx.MultiDiGraph, node: str) -> bool:

@@ -1,84 +1,77 @@
-"""Areas as the standards name them: Finnish municipalities and regions (maakunnat) from the
-JHS code lists on uri.suomi.fi, and countries from the EU authority tables.
+"""Areas as the standards name them: Finnish municipalities, regions (maakunnat) and
+wellbeing services counties from Statistics Finland's classifications (the JHS code lists on
+uri.suomi.fi; the table, transcribed, is :mod:`polku.io.area_classification`), and
+countries from the EU authority tables.
 
 CPSV-AP asks every public organisation for a ``dct:spatial`` location. The workbook says an
-actor's region in free text (``Keski-Uusimaa``, ``Hyvinkää``, ``koko maa``);
+actor's region in free text (``Keski-Uusimaa``, ``Hyvinkää``, ``Vasa``, ``koko maa``);
 :func:`locations` turns such text into the code-list IRIs, so that two graphs that say
-``Hyvinkää`` point at the same resource. A list of municipalities (``Jyväskylä; Muurame``,
-an employment area's) gives each its own code. Only the areas below are known; text polku
-does not recognise gives no location, and :func:`unknown_areas` names the parts it did not
-know (a CPSV-AP export says them in a note, then falls back to the graph's region, and last
-to Finland).
+``Hyvinkää`` (or ``Hyvinge``) point at the same resource. An area is known by its Finnish or
+its Swedish name, in any case. A list of areas (``Vaasa; Mustasaari``, an employment
+area's) is an area each: each gets its own code and its own name in the reader's language.
+Text polku does not recognise gives no location, and :func:`unknown_areas` names the parts
+it did not know (a CPSV-AP export says them in a note, then falls back to the graph's
+region, and last to Finland); a reader sees it as written.
 """
 
 from __future__ import annotations
+
+from polku.io.area_classification import (COUNTY_ROWS, COUNTY_SHORT_ROWS, MUNICIPALITY_ROWS,
+                                          REGION_ROWS)
 
 MUNICIPALITY = "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/"
 REGION = "http://uri.suomi.fi/codelist/jhs/maakunta_1_20230101/code/"
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 FINLAND = COUNTRY + "FIN"
 
+LANGUAGES = ("fi", "sv", "en")
+
+
+def _municipality_rows() -> list[tuple[str, str, str, str]]:
+    """(code, Finnish, Swedish, region code) of every municipality in the classification."""
+    rows = []
+    for region, block in MUNICIPALITY_ROWS.items():
+        for line in block.splitlines():
+            code, _, names = line.strip().partition(" ")
+            fi, _, sv = (n.strip() for n in names.partition("|"))
+            rows.append((code, fi, sv or fi, region))
+    return rows
+
+
+_ROWS = _municipality_rows()
+#: an area's names by language, keyed by its lower-case Finnish name: every municipality,
+#: region and wellbeing services county (English uses a municipality's Finnish name)
+_AREAS: dict[str, dict[str, str]] = {
+    **{fi.lower(): {"fi": fi, "sv": sv, "en": fi} for _, fi, sv, _ in _ROWS},
+    **{fi.lower(): {"fi": fi, "sv": sv, "en": en} for _, fi, sv, en in REGION_ROWS},
+    **{fi.lower(): {"fi": fi, "sv": sv, "en": en} for fi, sv, en, _ in COUNTY_ROWS},
+    **{fi.lower(): {"fi": fi, "sv": sv, "en": en} for fi, sv, en, _ in COUNTY_SHORT_ROWS},
+}
+
 #: municipality name (Finnish, lower case) -> its code in the JHS municipality code list
-#: (Statistics Finland's municipality classification, kunta 2023, the codes uri.suomi.fi's
-#: kunta_1_20230101 publishes): the example regions' municipalities, and those of the
-#: Central Finland employment areas the Keski-Suomi example names (the southern area
-#: includes Mänttä-Vilppula, a Pirkanmaa municipality)
-MUNICIPALITIES: dict[str, str] = {
-    "hyvinkää": "106", "järvenpää": "186", "kerava": "245", "mäntsälä": "505",
-    "nurmijärvi": "543", "pornainen": "611", "tuusula": "858", "helsinki": "091",
-    "vantaa": "092", "espoo": "049", "jyväskylä": "179", "jämsä": "182", "laukaa": "410",
-    "muurame": "500", "äänekoski": "992", "keuruu": "249", "mikkeli": "491",
-    "liperi": "426", "joensuu": "167",
-    # Keski-Suomi's employment areas (Statistics Finland, kunta 2023)
-    "hankasalmi": "077", "joutsa": "172", "kannonkoski": "216", "karstula": "226",
-    "kinnula": "256", "kivijärvi": "265", "konnevesi": "275", "kyyjärvi": "312",
-    "luhanka": "435", "multia": "495", "mänttä-vilppula": "508", "petäjävesi": "592",
-    "pihtipudas": "601", "saarijärvi": "729", "toivakka": "850", "uurainen": "892",
-    "viitasaari": "931",
-}
-#: region (maakunta) name -> its code in the JHS region code list
-REGIONS: dict[str, str] = {
-    "uusimaa": "01", "keski-suomi": "13", "pohjois-karjala": "12", "etelä-savo": "10",
-    "pirkanmaa": "06",
-}
-#: areas that are groups of municipalities (a wellbeing services county's area)
+#: (Statistics Finland's municipality classification)
+MUNICIPALITIES: dict[str, str] = {fi.lower(): code for code, fi, _, _ in _ROWS}
+#: region (maakunta) name (Finnish, lower case) -> its code in the JHS region code list
+REGIONS: dict[str, str] = {fi.lower(): code for code, fi, _, _ in REGION_ROWS}
+#: a wellbeing services county that is its region's area -> the region's code
+_COUNTY_REGIONS: dict[str, str] = {fi.lower(): area for fi, _, _, area in COUNTY_ROWS
+                                   if isinstance(area, str)}
+#: areas that are groups of municipalities (Uusimaa's wellbeing services counties, by their
+#: names and their short names) -> the lower-case Finnish names of their municipalities
 GROUPS: dict[str, tuple[str, ...]] = {
-    # Keusote: Hyvinkää, Järvenpää, Mäntsälä, Nurmijärvi, Pornainen and Tuusula
-    "keski-uusimaa": ("hyvinkää", "järvenpää", "mäntsälä", "nurmijärvi", "pornainen",
-                      "tuusula"),
-}
+    fi.lower(): tuple(m.lower() for m in area) for fi, _, _, area in COUNTY_ROWS
+    if not isinstance(area, str)}
+GROUPS.update({short.lower(): GROUPS[county.lower()]
+               for short, _, _, county in COUNTY_SHORT_ROWS})
 NATIONWIDE = {"koko maa", "suomi", "finland", "hela landet", "nationwide", "valtakunnallinen"}
 
-#: IRI -> its name, for the labels of the locations written
-def _proper(name: str) -> str:
-    return "-".join(part.capitalize() for part in name.split("-"))
-
-
+#: IRI -> its name (Finnish), for the labels of the locations written
 NAMES: dict[str, str] = {
-    **{MUNICIPALITY + code: _proper(name) for name, code in MUNICIPALITIES.items()},
-    **{REGION + code: _proper(name) for name, code in REGIONS.items()},
+    **{MUNICIPALITY + code: fi for code, fi, _, _ in _ROWS},
+    **{REGION + code: fi for code, fi, _, _ in REGION_ROWS},
     FINLAND: "Suomi",
 }
 
-
-#: the Swedish and English names of the areas above where they differ from the Finnish one
-#: (Statistics Finland's classifications: municipalities, regions; a wellbeing services
-#: county's area as the county names it). Keyed by the lower-case Finnish name.
-TRANSLATED: dict[str, dict[str, str]] = {
-    # municipalities (English uses the Finnish name)
-    "hyvinkää": {"sv": "Hyvinge"}, "järvenpää": {"sv": "Träskända"}, "kerava": {"sv": "Kervo"},
-    "pornainen": {"sv": "Borgnäs"}, "tuusula": {"sv": "Tusby"},
-    "helsinki": {"sv": "Helsingfors"}, "vantaa": {"sv": "Vanda"}, "espoo": {"sv": "Esbo"},
-    "laukaa": {"sv": "Laukas"}, "mikkeli": {"sv": "S:t Michel"}, "liperi": {"sv": "Libelits"},
-    # regions (maakunnat)
-    "uusimaa": {"sv": "Nyland"},
-    "keski-suomi": {"sv": "Mellersta Finland", "en": "Central Finland"},
-    "pohjois-karjala": {"sv": "Norra Karelen", "en": "North Karelia"},
-    "etelä-savo": {"sv": "Södra Savolax", "en": "South Savo"},
-    "pirkanmaa": {"sv": "Birkaland"},
-    # groups of municipalities
-    "keski-uusimaa": {"sv": "Mellersta Nyland", "en": "Central Uusimaa"},
-}
 #: the whole country and Finland, in each language
 WHOLE_COUNTRY = {"fi": "koko maa", "sv": "hela landet", "en": "whole country"}
 FINLAND_NAMES = {"fi": "Suomi", "sv": "Finland", "en": "Finland"}
@@ -90,37 +83,65 @@ def _names_of(key: str) -> dict[str, str]:
         return FINLAND_NAMES
     if key in NATIONWIDE:
         return WHOLE_COUNTRY
-    fi = _proper(key)
-    return {"fi": fi, "sv": fi, "en": fi, **TRANSLATED.get(key, {})}
+    return _AREAS[key]
 
 
-#: every name polku knows an area by (in any of its languages, lower case) -> its Finnish key
+#: every name polku knows an area by (Finnish, Swedish or English, lower case) -> its key.
+#: A name is one area's: no Swedish name of one area is another's Finnish name
+#: (tests/test_area_names.py holds the table to that).
 _KNOWN: dict[str, str] = {}
-for _key in (*MUNICIPALITIES, *REGIONS, *GROUPS, *NATIONWIDE):
+for _key in (*_AREAS, *NATIONWIDE):
     for _name in _names_of(_key).values():
         _KNOWN.setdefault(_name.lower(), _key)
     _KNOWN[_key] = _key
 
 
+def area_key(text: str | None) -> str | None:
+    """The one key an area is known by whichever of its names ``text`` gives (its
+    lower-case Finnish name), ``None`` for text polku does not know: ``Vasa`` and
+    ``VAASA`` are one area.
+
+    >>> area_key("Vasa"), area_key(" VAASA "), area_key("Kirkonkylä")
+    ('vaasa', 'vaasa', None)
+    """
+    return _KNOWN.get((text or "").strip().lower())
+
+
+def area_parts(text: str | None) -> list[str]:
+    """The areas a region text names, each once: one, or a list separated by semicolons,
+    an area named twice (``Vaasa; Vasa``) kept as first written.
+
+    >>> area_parts("Vaasa; Mustasaari; Vasa"), area_parts(" ; "), area_parts(None)
+    (['Vaasa', 'Mustasaari'], [], [])
+    """
+    out: dict[str, str] = {}
+    for part in _parts(text):
+        out.setdefault(area_key(part) or part, part)
+    return list(out.values())
+
+
 def area_names(text: str | None) -> dict[str, str]:
     """The names of an area given in free text (a region column: ``Keski-Uusimaa``,
     ``koko maa``, ``Hyvinge``) in Finnish, Swedish and English, by Statistics Finland's
-    classifications; ``{}`` for text polku does not recognise. The reader's language picks
-    one at the edge (:func:`polku.present.i18n.area_name`).
+    classifications; ``{}`` for text polku does not recognise. A list of areas names each
+    area, a part polku does not know as written. The reader's language picks one at the
+    edge (:func:`polku.present.i18n.area_name`).
 
     >>> area_names("Keski-Uusimaa")["sv"], area_names("koko maa")["en"], area_names("Hyvinge")
     ('Mellersta Nyland', 'whole country', {'fi': 'Hyvinkää', 'sv': 'Hyvinge', 'en': 'Hyvinkää'})
-    >>> area_names("Jyväskylä; Laukaa")["sv"]
-    'Jyväskylä; Laukas'
+    >>> area_names("Vaasa; Mustasaari")["sv"], area_names("Korsholm; Kirkonkylä")["fi"]
+    ('Vasa; Korsholm', 'Mustasaari; Kirkonkylä')
     >>> area_names("Kirkonkylä"), area_names(None)
     ({}, {})
     """
     parts = _parts(text)
     if len(parts) > 1:  # a list of areas: each named, joined as the text joins them
         each = [area_names(p) for p in parts]
-        return {lang: "; ".join(n[lang] for n in each) for lang in ("fi", "sv", "en")} \
-            if all(each) else {}
-    key = _KNOWN.get((text or "").strip().lower())
+        if not any(each):
+            return {}
+        return {lang: "; ".join(n.get(lang, p) for n, p in zip(each, parts))
+                for lang in LANGUAGES}
+    key = area_key(text)
     return dict(_names_of(key)) if key is not None else {}
 
 
@@ -139,6 +160,8 @@ def locations(text: str | None) -> list[str]:
     (6, ['http://publications.europa.eu/resource/authority/country/FIN'])
     >>> [iri[-3:] for iri in locations("Jyväskylä; Muurame")]
     ['179', '500']
+    >>> [iri[-3:] for iri in locations("Vasa; Mustasaari")], locations("Pohjanmaa")[0][-2:]
+    (['905', '499'], '15')
     >>> locations("Atlantis")
     []
     """
@@ -162,12 +185,15 @@ def unknown_areas(text: str | None) -> list[str]:
 
 
 def _one(text: str | None) -> list[str]:
-    """The code-list IRIs of one area's name."""
-    key = (text or "").strip().lower()
+    """The code-list IRIs of one area's name, Finnish or Swedish (a wellbeing services
+    county outside Uusimaa is its region's area)."""
+    key = area_key(text) or ""
     if key in MUNICIPALITIES:
         return [MUNICIPALITY + MUNICIPALITIES[key]]
     if key in REGIONS:
         return [REGION + REGIONS[key]]
+    if key in _COUNTY_REGIONS:
+        return [REGION + _COUNTY_REGIONS[key]]
     if key in GROUPS:
         return [MUNICIPALITY + MUNICIPALITIES[m] for m in GROUPS[key]]
     if key in NATIONWIDE:

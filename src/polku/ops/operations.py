@@ -24,7 +24,7 @@ figures it answers go through :func:`published_figures`.
 Traceback (most recent call last):
 polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: Nuoret (nuoret))
 >>> [r["inflow"] for r in answer(Bottlenecks(), m, "public")["by_flow"]]
-[12, 0]
+[12, None]
 """
 
 from __future__ import annotations

@@ -288,14 +288,14 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
 
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
             f"{num(r['betweenness'], 3)} | {shown(r, 'inflow')} | "
-            f"{tr.clients(r['capacity'])} | {shown(r, 'utilization')} |"
+            f"{tr.number(r['capacity'])} | {shown(r, 'utilization')} |"
             for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",
             f"| {tr('service')} | {tr('utilisation')} | {tr('inflow / month')} | "
             f"{tr('capacity / month')} |", "|---|---:|---:|---:|"]
     out += [f"| {cell(r['label'])} (`{r['service']}`) | "
             f"{shown(r, 'utilization')} | "
-            f"{shown(r, 'inflow')} | {tr.clients(r['capacity'])} |"
+            f"{shown(r, 'inflow')} | {tr.number(r['capacity'])} |"
             for r in data["by_flow"]]
     out += ["", data["ranking_note"]]
     out += ["", f"## {tr('Responsibility overlaps')}", ""]

@@ -11,6 +11,7 @@ from typing import Any
 
 import networkx as nx
 
+from polku.io.areas import area_names
 from polku.present.i18n import area_name
 from polku.graph import nodes_of
 from polku.present.views.facts import (EDGE_COLOURS, NO_PROVIDER_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, plain_edge, referral_legend, scaled, shape_legend, spread_parallel)
@@ -216,8 +217,9 @@ def _clusters(g: nx.MultiDiGraph, nodes: list[dict[str, Any]], facts: Facts,
             key, name, colour = "none", tr("(no provider)"), NO_PROVIDER_COLOUR
         elif cluster_by == "region":
             region = g.nodes[owner].get("region")
-            # the cluster keeps the data's text as its key, shows the reader's name
-            key, name, colour = (f"region:{region}", area_name(str(region), tr.lang),
+            # the cluster keeps the area's Finnish name as its key (Vaasa and Vasa are
+            # one), shows the reader's name
+            key, name, colour = (f"region:{area_names(str(region)).get('fi') or region}", area_name(str(region), tr.lang),
                                  "#ced4da") if region else ("region:", tr("(no region)"),
                                                             "#ced4da")
         else:

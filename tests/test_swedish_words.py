@@ -1,0 +1,71 @@
+"""The Swedish a Swedish-speaking reader sees: one word for one thing across the catalogue
+(a graph is an *ekosystem*, a referral a *hänvisning*, an outcome an *utfall*, betweenness
+*mellanliggande centralitet* (the glossary's), the what-if *tänk om*), counts in the singular for one, and an
+actor's kind in the singular in its row."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from fastapi.testclient import TestClient
+
+from helpers import EXAMPLE, MINI, ROOT, run
+from polku.app import create_app
+
+SV = ROOT / "src" / "polku" / "locale" / "sv" / "LC_MESSAGES" / "polku.po"
+
+
+def swedish() -> list[tuple[str, str]]:
+    """(English source, Swedish text) of every entry, a plural's forms one each."""
+    with SV.open("rb") as f:
+        catalogue = read_po(f)
+    out = []
+    for m in catalogue:
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        texts = m.string if isinstance(m.string, tuple) else (m.string,)
+        out += [(ids[-1], t) for t in texts if m.id]
+    return out
+
+
+def test_one_word_for_one_thing_in_the_swedish_catalogue() -> None:
+    texts = swedish()
+    said = " ".join(t for _, t in texts)
+    for rejected in ("nätverk", "Nätverk", "remiss", "remitt", "hänvisningkedja",
+                     "hänvisningars", "mellanhetscentralitet", "vad händer om",
+                     "bästa stig"):
+        assert rejected not in said, rejected
+    assert "hänvisningskedja" in said and "Mellanliggande centralitet" in said
+    # an outcome is an utfall wherever the English says outcome
+    assert [t for e, t in texts if "outcome" in e and "resultat" in t] == []
+    # the privacy legend marks a hidden figure as the table does: dold
+    legend = next(t for e, t in texts if e.startswith("At least: a referral into"))
+    assert "; dold: ingen av dem publiceras" in legend
+
+
+def test_the_swedish_pages_call_the_graph_an_ecosystem(tmp_path: Path) -> None:
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
+    client = TestClient(create_app([folder]), raise_server_exceptions=False)
+    index = client.get("/?lang=sv").text
+    assert "Regionala ekosystem" in index and "nätverk" not in index
+    # an actor's kind in its row is one actor's: an organisation, not organisations
+    table = client.get("/graphs/keski-uusimaa/table?view=ecosystem&lang=sv").text
+    assert "Typ av aktör: organisation (tredje sektorn)" in table
+    assert "organisationer (tredje sektorn)" not in table
+    fi = client.get("/graphs/keski-uusimaa/table?view=ecosystem&lang=fi").text
+    assert "Toimijan tyyppi: järjestö (kolmas sektori)" in fi
+
+
+def test_one_unowned_finding_is_said_in_the_singular(tmp_path: Path) -> None:
+    for lang, said in (("sv", "1 iakttagelse om ett föremål som ingen leder"),
+                       ("fi", "1 havainto kohteesta, jolla ei ole päävastuullista"),
+                       ("en", "1 finding on a subject nobody leads")):
+        out = tmp_path / f"report-{lang}.html"
+        r = run("report", MINI, "--lang", lang, "-o", out)
+        assert r.exit_code == 0, r.output
+        page = re.sub(r"\s+", " ", out.read_text(encoding="utf-8"))
+        assert said in page, lang
