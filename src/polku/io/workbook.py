@@ -895,6 +895,33 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     return value
 
 
+def same_meaning(sheet: str, column: str, old: str, new: str) -> bool:
+    """True when the cell texts ``old`` and ``new`` of ``column`` say the same value, as the
+    reader reads them: ``nej`` and ``no``, ``päävastuu`` and ``lead``, ``30,5`` and
+    ``30.5``, ``a; b`` and ``a;b``. An edit that sends a cell back in other words than
+    the sheet's (a form that shows a stored ``nej`` as the option *no*, a program that
+    sends ``true`` for ``kyllä``) then leaves the designer's own spelling as it was. Free
+    text, an empty side and a text the column refuses are the same only when equal.
+
+    >>> same_meaning("services", "entry", "nej", "no"), same_meaning("services", "entry", "nej", "")
+    (True, False)
+    >>> same_meaning("services", "capacity_per_month", "30,5", "30.5")
+    True
+    >>> same_meaning("services", "needs", "a; b", "a;b"), same_meaning("services", "name", "A", "a")
+    (True, False)
+    """
+    if old == new:
+        return True
+    kind = SHEETS[sheet].column(column) if sheet in SHEETS else None
+    old, new = old.strip(), new.strip()
+    if kind is None or kind.kind == "text" or not old or not new:
+        return False
+    try:
+        return _parse_cell(kind, old, old) == _parse_cell(kind, new, new)
+    except ValueError:
+        return False
+
+
 def _column(sheet: Sheet, name: str) -> Column:
     """The column ``name`` of ``sheet``, one its declaration has (its edges, its roles)."""
     col = sheet.column(name)

@@ -71,6 +71,10 @@ class FormColumn:
     targets: tuple[str, ...] = ()
     #: several references, separated by ';'
     several: bool = False
+    #: the choice whose words (:data:`polku.io.workbook.CHOICE_WORDS`) a stored cell may
+    #: say (``bool``, ``role``, ``information_flow``, ``status``): the form shows a stored
+    #: ``nej`` as the option *no*
+    words: str = ""
 
 
 @dataclass(frozen=True)
@@ -127,8 +131,28 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
             hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
         out.append(FormColumn(name, column_shown(form.sheet, name, tr),
                               col.required, tuple(choices), hint, tuple(col.targets),
-                              col.kind == "refs"))
+                              col.kind == "refs", _words_of(col)))
     return out
+
+
+def _words_of(col: workbook.Column) -> str:
+    """The choice whose words a cell of ``col`` may say (:attr:`FormColumn.words`)."""
+    if col.kind in ("bool", "status"):
+        return col.kind
+    return col.name if col.kind == "enum" and col.name in workbook.CHOICE_WORDS else ""
+
+
+def form_words(forms: tuple[Form, ...]) -> dict[str, dict[str, str]]:
+    """Every word a stored cell of a choice the forms offer may say -> the option it is
+    (:func:`polku.io.workbook.choice_words`), by choice: what the page script reads a
+    loaded row with, so a ``kyllä`` loads as *yes* and is not lost on the next save.
+
+    >>> form_words(FORMS)["bool"]["nej"], form_words(FORMS)["role"]["huvudansvar"]
+    ('no', 'lead')
+    """
+    kinds = {_words_of(col) for f in forms for col in workbook.SHEETS[f.sheet].columns
+             if col.name in f.columns} - {""}
+    return {k: workbook.choice_words(k) for k in sorted(kinds)}
 
 
 def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translator
@@ -480,6 +504,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("graph.html", language, version, g,
                     title=shown(g, name, language.tr), name=name,
                     choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
+                    words=form_words(FORMS),
                     sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
