@@ -1,18 +1,23 @@
-"""The graph page's edit forms keep what the person did not touch (a Swedish-speaking
-reviewer's find): a yes/no cell the sheet writes `kyllä`, `nej`, a role `päävastuu`, an
-information flow `okänd` load as their options, and saving another field (a capacity, a
-wait) leaves them — and a decimal comma, a small count of people — as the sheet has them.
-Headless Chromium on the bundled example region, served by the real app."""
+"""The graph page's edit forms in a bilingual region (a Swedish-speaking reviewer's finds):
+a yes/no cell the sheet writes `kyllä`, `nej`, a role `päävastuu`, an information flow
+`okänd` load as their options, and saving another field (a capacity, a wait) leaves them —
+and a decimal comma, a small count of people — as the sheet has them; the names in Swedish
+and English have fields of their own, each labelled with its language, the main name with
+its row's. Headless Chromium on the bundled example region, served by the real app."""
 
 from __future__ import annotations
 
 import csv
+import shutil
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from helpers import DESIGNER_TOKEN, edit, guard, only, serving_example
+from helpers import DESIGNER_TOKEN, ROOT, edit, guard, only
+from live_server import serving
+from polku.app import create_app
+from polku.server.auth import parse_tokens
 
 GRAPH = "/graphs/keski-uusimaa"
 
@@ -20,11 +25,23 @@ GRAPH = "/graphs/keski-uusimaa"
 @pytest.fixture
 def region(tmp_path: Path):
     """The example region served to one test, with a Swedish designer's words in its
-    sheets; yields (base URL, the served workbook folder)."""
-    with serving_example(tmp_path, f"designer:{DESIGNER_TOKEN}") as url:
-        folder = tmp_path / "keski-uusimaa"
-        edit(folder / "services.csv", "tyollisyysalue,520,ei,", "tyollisyysalue,520,nej,")
-        edit(folder / "referrals.csv", ',"7,5",21,tyollisyysalue,yes', ',"7,5",21,tyollisyysalue,okänd')
+    sheets and one service named in Swedish first (``name_lang``); yields (base URL, the
+    served workbook folder)."""
+    folder = tmp_path / "keski-uusimaa"
+    shutil.copytree(ROOT / "graphs" / "keski-uusimaa", folder)
+    edit(folder / "services.csv", "tyollisyysalue,520,ei,", "tyollisyysalue,520,nej,")
+    edit(folder / "referrals.csv", ',"7,5",21,tyollisyysalue,yes', ',"7,5",21,tyollisyysalue,okänd')
+    with open(folder / "services.csv", encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    for r in rows:
+        r["name_lang"] = ""
+        if r["id"] == "tyonvalitys":
+            r.update(name="Arbetsförmedling", name_sv="", name_lang="sv")
+    with open(folder / "services.csv", "w", encoding="utf-8", newline="") as f:
+        out = csv.DictWriter(f, list(rows[0]))
+        out.writeheader()
+        out.writerows(rows)
+    with serving(create_app([tmp_path], parse_tokens(f"designer:{DESIGNER_TOKEN}"))) as url:
         yield url, folder
 
 
@@ -98,5 +115,42 @@ def test_a_save_keeps_the_cells_nobody_touched(browser, region) -> None:
     assert changed == [["information_flow"], ["median_wait_days"], ["note"],
                        ["capacity_per_month"], ["capacity_per_month"]]
     # the entry service is still one: no finding about it was created
+    assert opened.errors == [] and opened.requests == []
+    page.close()
+
+
+def test_each_name_has_a_field_labelled_with_its_language(browser, region) -> None:
+    """A Swedish editor changes the Swedish name without touching the Finnish one; a row
+    whose main name is Swedish (`name_lang=sv`) labels that field Swedish."""
+    url, folder = region
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    opened = guard(page, url, only(url, "data:", "about:"))
+    page.goto(url + GRAPH + "?lang=sv", wait_until="networkidle")
+    page.fill("#token", DESIGNER_TOKEN)
+    page.dispatch_event("#token", "change")
+    label = page.locator("#service-name-label")
+    expect(label).to_have_text("Namn på finska *")
+    expect(page.locator("#service-name_sv-label")).to_have_text("Namn på svenska")
+    expect(page.locator("#service-name_en-label")).to_have_text("Namn på engelska")
+    assert page.get_attribute("#service-name_sv", "lang") == "sv"
+    before = row(folder, "services", "id", "alkuhaastattelu")
+    page.select_option("#service-key", "alkuhaastattelu")
+    expect(page.locator("#service-name")).to_have_value("Alkuhaastattelu")
+    expect(page.locator("#service-name_sv")).to_have_value("Inledande intervju")
+    page.fill("#service-name_sv", "Inledande samtal")
+    page.click("#form-service button[type=submit]")
+    page.locator("#service-result").get_by_text("version 1").wait_for()
+    assert row(folder, "services", "id", "alkuhaastattelu") == {
+        **before, "name_sv": "Inledande samtal"}
+    # a row named in Swedish first: its main name is the Swedish one
+    page.select_option("#service-key", "tyonvalitys")
+    expect(page.locator("#service-name")).to_have_value("Arbetsförmedling")
+    expect(label).to_have_text("Namn på svenska *")
+    assert page.get_attribute("#service-name", "lang") == "sv"
+    expect(page.locator("#service-name_sv-field")).to_be_hidden()
+    # and back to a Finnish row
+    page.select_option("#service-key", "alkuhaastattelu")
+    expect(label).to_have_text("Namn på finska *")
+    expect(page.locator("#service-name_sv-field")).to_be_visible()
     assert opened.errors == [] and opened.requests == []
     page.close()
