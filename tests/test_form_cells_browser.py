@@ -148,9 +148,16 @@ def test_each_name_has_a_field_labelled_with_its_language(browser, region) -> No
     expect(label).to_have_text("Namn på svenska *")
     assert page.get_attribute("#service-name", "lang") == "sv"
     expect(page.locator("#service-name_sv-field")).to_be_hidden()
+    expect(page.locator("#service-name_fi-field")).to_be_visible()
+    expect(page.locator("#service-name_fi-label")).to_have_text("Namn på finska")
+    page.fill("#service-name_fi", "Työnvälitys")
+    page.click("#form-service button[type=submit]")
+    page.locator("#service-result").get_by_text("version 2").wait_for()
+    assert row(folder, "services", "id", "tyonvalitys")["name_fi"] == "Työnvälitys"
     # and back to a Finnish row
     page.select_option("#service-key", "alkuhaastattelu")
     expect(label).to_have_text("Namn på finska *")
     expect(page.locator("#service-name_sv-field")).to_be_visible()
+    expect(page.locator("#service-name_fi-field")).to_be_hidden()
     assert opened.errors == [] and opened.requests == []
     page.close()

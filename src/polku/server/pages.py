@@ -94,7 +94,7 @@ class Form:
 
 FORMS = (
     Form("service", "services", N_("Service"),
-         ("id", "name", "name_sv", "name_en", "providers", "capacity_per_month", "entry",
+         ("id", "name", "name_fi", "name_sv", "name_en", "providers", "capacity_per_month", "entry",
           "needs", "segments", "legal_basis")),
     Form("referral", "referrals", N_("Referral"),
          ("id", "from", "to", "segments", "volume_per_month", "median_wait_days", "owner",
@@ -127,7 +127,9 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
     sheet = workbook.SHEETS[form.sheet]
     out = []
     for name in form.columns:
-        col = sheet.column(name)
+        # name_fi is no column of the sheets' own: the Finnish name of a row named in
+        # another language first (polku.graph.name_of), kept as an extra column
+        col = sheet.column(name) or (workbook.Column(name) if name in NAME_LANGS else None)
         assert col is not None
         choices = col.choices or (("yes", "no") if col.kind == "bool" else ())
         hint = tr(HINTS[col.kind]) if col.kind in HINTS else ""
@@ -146,7 +148,7 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
 
 #: the language a name column is written in: the main ``name`` in the graph's own language
 #: (Finnish; a row's ``name_lang`` may say another, and the page then relabels the field)
-NAME_LANGS = {"name": DEFAULT_LANG, "name_sv": "sv", "name_en": "en"}
+NAME_LANGS = {"name": DEFAULT_LANG, "name_fi": "fi", "name_sv": "sv", "name_en": "en"}
 #: a name field's label, by the language it is written in
 NAME_LABELS = {"fi": N_("Name in Finnish"), "sv": N_("Name in Swedish"),
                "en": N_("Name in English")}
@@ -179,7 +181,8 @@ def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translato
     the forms' comboboxes offer (the page script marks a name in another language with it).
     """
     types = sorted({t for f in forms for name in f.columns
-                    for t in (workbook.SHEETS[f.sheet].column(name).targets or ())})
+                    for col in [workbook.SHEETS[f.sheet].column(name)] if col is not None
+                    for t in col.targets})
 
     def choice(n: str) -> tuple[str, str, str | None]:
         text, lang = tr.name(g, n)
