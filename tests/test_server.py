@@ -357,7 +357,7 @@ def test_change_log_undo_and_findings_after_saving(client: TestClient, served: P
 
 
 def test_a_save_that_changes_nothing_writes_nothing(client: TestClient, served: Path) -> None:
-    """The edit form sends the whole row; saved as it was, it is no change: answered as
+    """A program that sends the whole row back as it was makes no change: answered as
     saved (200, "no change" in the page's language), with no new version, ETag, file or
     change-log line. A real change afterwards is version 1."""
     original = (served / "mini" / "referrals.csv").read_bytes()
@@ -392,6 +392,36 @@ def test_a_save_that_changes_nothing_writes_nothing(client: TestClient, served: 
     # the edit page's script shows the server's "no change" instead of a version
     page = client.get("/graphs/mini", params={"lang": "fi"}).text
     assert "if (j.unchanged)" in page
+
+
+def test_a_cell_sent_back_in_other_words_keeps_the_sheets(client: TestClient,
+                                                          served: Path) -> None:
+    """A row sent back with its cells in other words than the sheet's (the form's options
+    yes and lead for `kyllä` and `Päävastuu`, a JSON number for `"40,5"`, a list as an
+    array) is no change; beside a real change, only the real change is written and logged,
+    and the designer's own spellings stay in the sheet."""
+    services = (served / "mini" / "services.csv").read_text(encoding="utf-8")
+    etag0 = etag_of(client)
+    same = {"entry": True, "capacity_per_month": 40.5, "places": "3", "needs": ["tyokyky"],
+            "providers": " keusote "}
+    r = client.patch("/api/graphs/mini/rows/services/alkuhaastattelu", json=same,
+                     headers=auth(ANNA, etag0))
+    assert r.status_code == 200 and r.json()["unchanged"] is True, r.text
+    r = client.patch("/api/graphs/mini/rows/responsibilities/kela~kuntouttava~lead",
+                     json={"role": "huvudansvar"}, headers=auth(ANNA, etag0))
+    assert r.status_code == 200 and r.json()["unchanged"] is True, r.text
+    r = client.patch("/api/graphs/mini/rows/services/alkuhaastattelu",
+                     json=dict(same, entry="ja", legal_basis="Laki 380/2023 (muutettu)"),
+                     headers=auth(ANNA, etag0))
+    assert r.status_code == 200, r.text
+    change = client.get("/api/graphs/mini/changes", headers=auth()).json()["changes"][0]
+    assert {c for c in change["after"] if change["after"][c] != change["before"].get(c)} \
+        == {"legal_basis"}
+    assert (served / "mini" / "services.csv").read_text(encoding="utf-8") == services.replace(
+        "Laki 380/2023,", "Laki 380/2023 (muutettu),")
+    r = client.patch("/api/graphs/mini/rows/services/alkuhaastattelu", json={"entry": "no"},
+                     headers=auth(ANNA, r.headers["etag"]))
+    assert r.status_code == 200 and r.json()["change"]["after"]["entry"] == "no"
 
 
 def test_a_write_during_a_broken_source_is_refused(client: TestClient, served: Path) -> None:

@@ -49,6 +49,55 @@ def test_reads_spec_conventions(wb: Path) -> None:
     assert sorted(v for _, v, k in g.out_edges("kuntouttava", keys=True) if k == "for_segment") == ["nuoret"]
 
 
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_every_choice_word_of_every_language_reads_as_its_code(wb: Path, lang: str) -> None:
+    """A Swedish designer's `huvudansvar`, `nej`, `okänd` are read as the Finnish one's
+    `päävastuu`, `ei`, `ei tiedossa` are: each word of the one table, in any case, through
+    `polku validate` and the reader."""
+    for column, words in workbook.CHOICE_WORDS.items():
+        for word, code in words[lang].items():
+            if column == "bool":
+                edit(wb / "services.csv", ",kyllä,", f",{word.upper()},")
+                assert run("validate", wb).exit_code == 0, word
+                assert workbook.read_workbook(wb).nodes["alkuhaastattelu"]["entry"] is (code == "yes")
+                edit(wb / "services.csv", f",{word.upper()},", ",kyllä,")
+            elif column == "role":
+                edit(wb / "responsibilities.csv", "keusote,kuntouttava,lead", f"keusote,kuntouttava,{word.title()}")
+                assert run("validate", wb).exit_code == 0, word
+                g = workbook.read_workbook(wb)
+                assert g.has_edge("keusote", "kuntouttava", f"responsibility:{code}"), word
+                edit(wb / "responsibilities.csv", f"keusote,kuntouttava,{word.title()}", "keusote,kuntouttava,lead")
+            else:
+                edit(wb / "referrals.csv", "keusote,yes", f"keusote,{word}")
+                assert run("validate", wb).exit_code == 0, word
+                assert workbook.read_workbook(wb).nodes["r1"]["information_flow"] == code, word
+                edit(wb / "referrals.csv", f"keusote,{word}", "keusote,yes")
+
+
+def test_every_accepted_spelling_is_in_the_docs() -> None:
+    """docs/workbook.md (Conventions) lists each word of the one table, and the README's
+    Workbook section each but the spellings without ä and ö (`paavastuu` for `päävastuu`):
+    neither may fall behind."""
+    root = Path(__file__).resolve().parents[1]
+    docs = (root / "docs" / "workbook.md").read_text(encoding="utf-8")
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    plain = str.maketrans("äöå", "aoa")
+    for column, words in workbook.CHOICE_WORDS.items():
+        for table in words.values():
+            for word in table:
+                assert f"`{word}`" in docs, (column, word)
+                if not any(w != word and w.translate(plain) == word for w in table):
+                    assert f"`{word}`" in readme, (column, word)
+
+
+def test_a_choice_word_outside_the_table_names_the_words_it_could_be(wb: Path) -> None:
+    edit(wb / "referrals.csv", "keusote,yes", "keusote,kanske")
+    r = run("validate", wb)
+    assert r.exit_code == 1
+    assert ("'kanske' is not one of: yes, no, unknown (or ei tiedossa, tuntematon; okänt, "
+            "okänd)") in r.stderr
+
+
 def test_lists_ignore_spaces_and_empty_items(wb: Path) -> None:
     edit(wb / "services.csv", "keusote;kela", " keusote ; kela ;")
     g = workbook.read_workbook(wb)

@@ -75,6 +75,9 @@ class NodeName(str):
     ('Debt advice (debt)', 'Velkaneuvonta (debt)')
     >>> str(NodeName.of(g, "gone")), NodeName.of(g, "gone").named("fi")
     ('gone', 'gone')
+    >>> vasa = {"vasa": {"name": "Vasa stad", "extra": {"name_lang": "sv", "name_fi": "Vaasa"}}}
+    >>> NodeName.of(vasa, "vasa").named("fi"), NodeName.of(vasa, "vasa").named("sv")
+    ('Vaasa (vasa)', 'Vasa stad (vasa)')
     """
 
     node: str
@@ -83,6 +86,11 @@ class NodeName(str):
     def __new__(cls, node: str, names: Mapping[str, Any]) -> "NodeName":
         kept = {k: str(v) for k, v in names.items()
                 if (k == "name" or k.startswith("name_")) and v}
+        extra = names.get("extra")
+        if isinstance(extra, Mapping) and extra.get("name_fi") \
+                and extra.get("name_lang", "fi") != "fi":
+            # the Finnish name of a row named in another language first (graph.name_of)
+            kept["name_fi"] = str(extra["name_fi"])
         made = super().__new__(cls, cls._named(node, kept.get("name_en") or kept.get("name")))
         made.node = node
         made.names = kept

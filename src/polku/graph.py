@@ -313,6 +313,32 @@ def title(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = No
     return titled(g, lang, untitled)[0]
 
 
+def name_of(data: Mapping[str, Any], lang: str) -> tuple[str, str] | None:
+    """A node's name in ``lang`` and the language it is in, from its attributes ``data``:
+    ``name_sv``/``name_en``; the Finnish one of a row whose main name is in another language
+    (``name_lang=sv``) in its extra column ``name_fi`` (as ``name_sv`` is the Swedish one of
+    a Finnish row); a name in ``lang`` from RDF (``name@fr``); else the main ``name`` in its
+    own language (Finnish unless ``name_lang`` says otherwise); None for a node without a
+    name. Every name chosen by language (the pages, the messages, RDF's labels) is this one.
+
+    >>> vasa = {"name": "Vasa stad", "extra": {"name_lang": "sv", "name_fi": "Vaasan kaupunki"}}
+    >>> name_of(vasa, "fi"), name_of(vasa, "sv"), name_of(vasa, "en")
+    (('Vaasan kaupunki', 'fi'), ('Vasa stad', 'sv'), ('Vasa stad', 'sv'))
+    >>> name_of({"name": "Nuoret", "name_sv": "Unga"}, "sv"), name_of({}, "fi")
+    (('Unga', 'sv'), None)
+    """
+    extra = data.get("extra")
+    extra = extra if isinstance(extra, dict) else {}
+    own = str(extra.get("name_lang") or DEFAULT_TEXT_LANG)
+    if lang != own:
+        other = data.get(f"name_{lang}") or extra.get(f"name_{lang}") \
+            or extra.get(f"name@{lang}")
+        if other:
+            return str(other), lang
+    primary = data.get("name")
+    return (str(primary), own) if primary else None
+
+
 def titled(g: nx.MultiDiGraph, lang: str | None = None, untitled: str | None = None
            ) -> tuple[str, str | None]:
     """:func:`title` and the language it is written in, as data: ``lang`` where the graph

@@ -47,7 +47,10 @@ _N = f"{NODE_LABEL} {{{REGION_PROPERTY}: $region}}"
 def _named(var: str) -> str:
     """A node as a map of its id and names in every language (null for no node): what the
     edge needs to word a finding (:func:`cypher_findings_named`)."""
-    return f"{var} {{.id, .name, .name_sv, .name_en}}"
+    # a row named in another language first keeps its Finnish name in the extra column
+    # name_fi (polku.graph.name_of): both travel, as the store keeps them (extra.<column>)
+    return (f"{var} {{.id, .name, .name_sv, .name_en, name_fi: {var}.`extra.name_fi`, "
+            f"name_lang: {var}.`extra.name_lang`}}")
 
 
 def _typed(label: str) -> str:
@@ -164,6 +167,9 @@ def _put(names: nx.MultiDiGraph, node: dict[str, Any] | None,
     if not node:
         return None
     attrs = {k: v for k, v in node.items() if k != "id" and v not in (None, "")}
+    extra = {k: attrs.pop(k) for k in ("name_fi", "name_lang") if k in attrs}
+    if extra:
+        attrs["extra"] = extra
     if node_type:
         attrs["type"] = node_type
     names.add_node(node["id"], **attrs)

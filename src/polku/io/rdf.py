@@ -31,7 +31,7 @@ import networkx as nx
 from polku.io import atomic
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
-from polku.graph import add_edge, add_edges, new_graph, regions
+from polku.graph import add_edge, add_edges, name_of, new_graph, regions
 from polku.privacy import PEOPLE_MAXIMUM
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -300,6 +300,9 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
             text = TEXT_IN_EXTRA.match(col)
             if text and text.group(1) == "name":
                 yield from names(str(value), text.group(2))
+            elif col == "name_fi" and extra.get("name_lang", "fi") != "fi":
+                # the Finnish name of a row named in another language first: a label @fi
+                yield from names(str(value), "fi")
             elif text:
                 yield s, DCT + "description", Lit(str(value), None, text.group(2))
             else:
@@ -545,12 +548,11 @@ def name_in(data: dict, tag: str) -> str:
     'Keusote sv'
     >>> name_in({"name": "Tax-on-web", "extra": {"name_lang": "en"}}, "fi")
     'Tax-on-web'
+    >>> name_in({"name": "Vasa stad", "extra": {"name_lang": "sv", "name_fi": "Vaasa"}}, "fi")
+    'Vaasa'
     """
-    extra = data.get("extra") or {}
-    if tag == extra.get("name_lang", "fi"):
-        return str(data.get("name", ""))
-    return str(data.get(NAME_OF_LANG.get(tag, "")) or extra.get(f"name@{tag}")
-               or data.get("name", ""))
+    found = name_of(data, tag)
+    return found[0] if found else ""
 
 
 def participations(g: nx.MultiDiGraph, service: str) -> list[tuple[str, str]]:
@@ -755,12 +757,17 @@ def _place_texts(texts: list[tuple[str, str | None, str]], attrs: dict[str, obje
                  extra: dict[str, str]) -> None:
     """Put a node's language-tagged names and descriptions where :func:`to_triples` took
     them from: the text columns in their language (Finnish, or ``name_lang`` /
-    ``description_lang``), ``name_sv``/``name_en``, else ``name@fr``-style extra columns.
+    ``description_lang``), ``name_sv``/``name_en``, a Finnish name beside another main
+    name's language in ``name_fi``, else ``name@fr``-style extra columns.
     An untagged text is read as the column's own language."""
     for col, lang, value in texts:
         own = extra.get(f"{col}_lang", "fi")
         if lang is None or lang == own:
             attrs[col] = value
+        elif col == "name" and lang == "fi":
+            # the Finnish name of a node named in another language first: the workbook's
+            # name_fi (polku.graph.name_of)
+            extra["name_fi"] = value
         elif col == "name" and lang in NAME_OF_LANG:
             attrs[NAME_OF_LANG[lang]] = value
         else:

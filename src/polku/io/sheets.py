@@ -162,7 +162,8 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
           values: Mapping[str, str] | None = None,
           drop: tuple[str, ...] | list[str] = ()) -> tuple[Sheets, Change]:
     """``sheets`` with one row created, updated (only the columns given; an empty value
-    clears a cell), replaced whole, or deleted; and the change. Nothing is checked here
+    clears a cell, one that says what the cell says in other words keeps the cell's:
+    :func:`polku.io.workbook.same_meaning`), replaced whole, or deleted; and the change. Nothing is checked here
     beyond the row's existence: :func:`check` runs the import's rules on the result.
     ``drop``: header columns to take away when no row holds a value in them any more (an
     undo of the edit that added them).
@@ -171,6 +172,9 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
     >>> s2, change = apply(s, "update", "actors", "kela", {"name": "Kela FPA"})
     >>> s2["actors"][1][0]["name"], change.before["name"], s["actors"][1][0]["name"]
     ('Kela FPA', 'Kela', 'Kela')
+    >>> s = {"services": (["id", "entry"], [{"id": "s", "entry": "nej"}])}
+    >>> apply(s, "update", "services", "s", {"entry": "no"})[1].after
+    {'id': 's', 'entry': 'nej'}
     """
     if sheet not in workbook.SHEETS:
         raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
@@ -200,7 +204,11 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
         out[sheet] = (without_dropped(header), rows)
         return out, Change(action, sheet, row_key(sheet, before), before, None)
     if action == "update":
-        after = {**before, **values}
+        # a cell sent back in other words than the sheet's (a stored ``nej`` as ``no``,
+        # ``30,5`` as ``30.5``) keeps the designer's own: it was not changed
+        after = {**before, **{c: before[c] if c in before
+                              and workbook.same_meaning(sheet, c, before[c], v) else v
+                              for c, v in values.items()}}
     elif action == "replace":
         after = dict(values)
     else:

@@ -31,16 +31,86 @@ from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, Polk
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, targets)
-from polku.followup import STATUSES, check_key, parse_date, parse_status
+from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.near_names import meant
 from polku.privacy import HETU_MESSAGE, PEOPLE_COLUMNS, PEOPLE_MAXIMUM, find_hetu
 from polku.progress import Progress, silent
 from polku.words import N_
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-TRUE_WORDS = {"yes", "true", "kyllä", "kylla", "ja"}
-FALSE_WORDS = {"no", "false", "ei", "nej"}
-ROLE_WORDS = {"päävastuu": "lead", "paavastuu": "lead", "mukana": "participant"}
+#: What a designer may write for a choice, by language, in any case: word -> the code the
+#: graph keeps. One table, the same for Finnish, Swedish and English: every word the pages
+#: show for a code (the catalogues' ``kyllä``, ``osallistuja``, ``hörs``, ``okänt``) reads
+#: back as that code, with the spellings a spreadsheet writes (``TOSI``, ``FALSKT``) and the
+#: words people use beside them (``mukana``, ``informerad``). The reader, the edits' row keys
+#: and the web forms (which show a stored ``nej`` as the option *no*) all read it; the
+#: docs list it whole (tests/test_workbook.py holds them to it).
+CHOICE_WORDS: dict[str, dict[str, dict[str, str]]] = {
+    "bool": {
+        "en": {"yes": "yes", "true": "yes", "no": "no", "false": "no"},
+        "fi": {"kyllä": "yes", "kylla": "yes", "tosi": "yes",
+               "ei": "no", "epätosi": "no", "epatosi": "no"},
+        "sv": {"ja": "yes", "sant": "yes", "nej": "no", "falskt": "no"},
+    },
+    "role": {
+        "en": {"lead": "lead", "participant": "participant", "consulted": "consulted",
+               "informed": "informed"},
+        "fi": {"päävastuu": "lead", "paavastuu": "lead", "osallistuja": "participant",
+               "mukana": "participant", "kuultava": "consulted", "tiedotettava": "informed"},
+        "sv": {"huvudansvar": "lead", "deltagare": "participant", "deltar": "participant",
+               "hörs": "consulted", "konsulterad": "consulted", "rådfrågad": "consulted",
+               "informeras": "informed", "informerad": "informed"},
+    },
+    # a referral's information flow: a boolean word, or the word for "not known"
+    "information_flow": {
+        "en": {"unknown": "unknown"},
+        "fi": {"ei tiedossa": "unknown", "tuntematon": "unknown"},
+        "sv": {"okänt": "unknown", "okänd": "unknown"},
+    },
+}
+
+
+def choice_words(column: str) -> dict[str, str]:
+    """Every word ``column`` (a choice's name in :data:`CHOICE_WORDS`: ``bool``, ``role``,
+    ``information_flow``, ``status``) accepts, folded (lower case, single spaces) -> its
+    code; the codes themselves included.
+
+    >>> words = choice_words("role")
+    >>> words["huvudansvar"], words["mukana"], words["informed"]
+    ('lead', 'participant', 'informed')
+    >>> choice_words("information_flow")["nej"], choice_words("status")["pågår"]
+    ('no', 'in-progress')
+    """
+    if column == "status":
+        return {**{s: s for s in STATUSES}, **STATUS_WORDS}
+    own = CHOICE_WORDS[column]
+    # a referral's information flow takes every boolean word too
+    tables = [*CHOICE_WORDS["bool"].values()] if column == "information_flow" else []
+    return {w: code for table in [*tables, *own.values()] for w, code in table.items()}
+
+
+def choice_code(column: str, text: str) -> str | None:
+    """The code ``text`` means in ``column`` (:func:`choice_words`), or None for a word the
+    column does not accept; case and spaces do not matter.
+
+    >>> choice_code("bool", " NEJ "), choice_code("role", "Deltagare"), choice_code("bool", "ehkä")
+    ('no', 'participant', None)
+    """
+    return choice_words(column).get(" ".join(text.strip().lower().split()))
+
+
+def accepted_words(column: str) -> str:
+    """The words ``column`` accepts beside its codes, by language, as an error says them.
+
+    >>> accepted_words("information_flow")
+    'ei tiedossa, tuntematon; okänt, okänd'
+    """
+    return "; ".join(", ".join(words) for lang, words in CHOICE_WORDS[column].items()
+                     if lang != "en")
+
+
+#: the Finnish and Swedish words of a role (the reader and the edits' row keys accept them)
+ROLE_WORDS = choice_words("role")
 
 #: the longest cell, in characters: a spreadsheet's own limit (Excel keeps 32,767); longer
 #: text is no workbook cell, and a CSV field past the csv module's limit (131,072) would make
@@ -686,14 +756,17 @@ def _plain_number(text: str) -> int | float | None:
 
 
 def parse_bool(text: str) -> bool:
-    """``yes``/``no``, ``true``/``false``, ``kyllä``/``ei`` in any case."""
-    word = text.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    raise CellError(N_("'{value}' is not a boolean (use yes/no, true/false or kyllä/ei)"),
-                    value=text)
+    """A boolean word of :data:`CHOICE_WORDS` (``yes``/``no``, ``kyllä``/``ei``,
+    ``ja``/``nej``, ``true``/``false`` …) in any case.
+
+    >>> parse_bool("Nej"), parse_bool("TOSI")
+    (False, True)
+    """
+    code = choice_code("bool", text)
+    if code is None:
+        raise CellError(N_("'{value}' is not a boolean (use yes/no, kyllä/ei, ja/nej or "
+                           "true/false)"), value=text)
+    return code == "yes"
 
 
 def check_business_id(text: str) -> str:
@@ -785,14 +858,14 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 return raw
             return parse_bool(text)
         if col.kind == "enum":
+            if col.name in CHOICE_WORDS:  # a role, an information flow: fi/sv/en words
+                code = choice_code(col.name, text)
+                if code is None:
+                    raise CellError(N_("'{value}' is not one of: {choices} (or {words})"),
+                                    value=text, choices=", ".join(col.choices),
+                                    words=accepted_words(col.name))
+                return code
             word = text.lower()
-            if col.name == "role":
-                word = ROLE_WORDS.get(word, word)
-            if col.name == "information_flow" and word not in col.choices:
-                try:
-                    word = "yes" if parse_bool(word) else "no"
-                except ValueError:
-                    pass
             if word not in col.choices:
                 raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
                                 choices=", ".join(col.choices))
@@ -820,6 +893,33 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
         raise CellError(N_("'{value}' is not a share between 0 and 1"), value=_text(raw))
     return value
+
+
+def same_meaning(sheet: str, column: str, old: str, new: str) -> bool:
+    """True when the cell texts ``old`` and ``new`` of ``column`` say the same value, as the
+    reader reads them: ``nej`` and ``no``, ``päävastuu`` and ``lead``, ``30,5`` and
+    ``30.5``, ``a; b`` and ``a;b``. An edit that sends a cell back in other words than
+    the sheet's (a form that shows a stored ``nej`` as the option *no*, a program that
+    sends ``true`` for ``kyllä``) then leaves the designer's own spelling as it was. Free
+    text, an empty side and a text the column refuses are the same only when equal.
+
+    >>> same_meaning("services", "entry", "nej", "no"), same_meaning("services", "entry", "nej", "")
+    (True, False)
+    >>> same_meaning("services", "capacity_per_month", "30,5", "30.5")
+    True
+    >>> same_meaning("services", "needs", "a; b", "a;b"), same_meaning("services", "name", "A", "a")
+    (True, False)
+    """
+    if old == new:
+        return True
+    kind = SHEETS[sheet].column(column) if sheet in SHEETS else None
+    old, new = old.strip(), new.strip()
+    if kind is None or kind.kind == "text" or not old or not new:
+        return False
+    try:
+        return _parse_cell(kind, old, old) == _parse_cell(kind, new, new)
+    except ValueError:
+        return False
 
 
 def _column(sheet: Sheet, name: str) -> Column:

@@ -32,7 +32,7 @@ COLUMN_NAMES = {
     "finding": N_("Finding"), "status": N_("Status"), "due": N_("Due date"),
     # columns the change log shows that the forms do not offer
     "updated": N_("Updated"), "by": N_("By"), "kind": N_("Kind"), "places": N_("Places"),
-    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"),
+    "size": N_("Size (people)"), "parent": N_("Part of"), "name_sv": N_("Name in Swedish"), "name_fi": N_("Name in Finnish"),
     "name_en": N_("Name in English"), "participation_rate": N_("Participation rate"),
     "description": N_("Description"), "method": N_("Method"), "organised": N_("How the providers organise it"),
     "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),

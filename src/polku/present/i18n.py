@@ -196,8 +196,9 @@ class Translator:
     __call__ = gettext
 
     def name(self, g: nx.MultiDiGraph, node: str) -> Name:
-        """The node's name in this language (``name_sv``/``name_en`` where the workbook
-        gives one, else the primary ``name``, else its id) and the language that name is
+        """The node's name in this language (:func:`polku.graph.name_of`: ``name_sv``/
+        ``name_en`` where the workbook gives one, ``name_fi`` for a row named in another
+        language first, else the primary ``name``, else its id) and the language that name is
         in, as data: the picker knows which column it took.
 
         >>> from polku.graph import new_graph
@@ -207,19 +208,16 @@ class Translator:
         >>> tr = translator("sv")
         >>> tr.name(g, "s"), tr.name(g, "p"), tr.name(g, "x"), tr.name(g, "nobody")
         (Name(text='Unga', lang='sv'), Name(text='Nuorten polku', lang='fi'), Name(text='Tax-on-web', lang='en'), Name(text='nobody', lang=None))
+        >>> g.add_node("v", type="actor", name="Vasa stad",
+        ...            extra={"name_lang": "sv", "name_fi": "Vaasan kaupunki"})
+        >>> translator("fi").name(g, "v"), tr.name(g, "v")
+        (Name(text='Vaasan kaupunki', lang='fi'), Name(text='Vasa stad', lang='sv'))
         """
+        from polku.graph import name_of
+
         data = g._node.get(node)  # the node dicts directly: a report labels thousands
-        if data is None:
-            return Name(node, None)
-        own = data.get(f"name_{self.lang}") if self.lang != DEFAULT_LANG else None
-        if own:
-            return Name(str(own), self.lang)
-        primary = data.get("name")
-        if primary:
-            extra = data.get("extra")
-            lang = extra.get("name_lang") if isinstance(extra, dict) else None
-            return Name(str(primary), str(lang or DEFAULT_LANG))
-        return Name(node, None)
+        found = name_of(data, self.lang) if data is not None else None
+        return Name(*found) if found else Name(node, None)
 
     def label(self, g: nx.MultiDiGraph, node: str) -> str:
         """The node's label in this language (:meth:`name`'s text); a translator that

@@ -24,7 +24,8 @@ from polku.graph import nodes_of
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present import langmarks
-from polku.present.i18n import N_, Translator, error_message, error_text, merged_region_names
+from polku.present.i18n import (DEFAULT_LANG, N_, Translator, error_message, error_text,
+                               merged_region_names)
 from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
@@ -71,6 +72,14 @@ class FormColumn:
     targets: tuple[str, ...] = ()
     #: several references, separated by ';'
     several: bool = False
+    #: the choice whose words (:data:`polku.io.workbook.CHOICE_WORDS`) a stored cell may
+    #: say (``bool``, ``role``, ``information_flow``, ``status``): the form shows a stored
+    #: ``nej`` as the option *no*
+    words: str = ""
+    #: the language the field's text is written in (a name column's: ``name_sv`` is
+    #: Swedish, the main ``name`` the graph's own language unless its row's ``name_lang``
+    #: says otherwise): the field is labelled with it and marked with ``lang``
+    lang: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,8 +94,8 @@ class Form:
 
 FORMS = (
     Form("service", "services", N_("Service"),
-         ("id", "name", "providers", "capacity_per_month", "entry", "needs", "segments",
-          "legal_basis")),
+         ("id", "name", "name_fi", "name_sv", "name_en", "providers", "capacity_per_month", "entry",
+          "needs", "segments", "legal_basis")),
     Form("referral", "referrals", N_("Referral"),
          ("id", "from", "to", "segments", "volume_per_month", "median_wait_days", "owner",
           "information_flow")),
@@ -118,17 +127,51 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
     sheet = workbook.SHEETS[form.sheet]
     out = []
     for name in form.columns:
-        col = sheet.column(name)
+        # name_fi is no column of the sheets' own: the Finnish name of a row named in
+        # another language first (polku.graph.name_of), kept as an extra column
+        col = sheet.column(name) or (workbook.Column(name) if name in NAME_LANGS else None)
         assert col is not None
         choices = col.choices or (("yes", "no") if col.kind == "bool" else ())
         hint = tr(HINTS[col.kind]) if col.kind in HINTS else ""
         if col.targets:
             kinds = ", ".join(tr(TARGET_NAMES.get(t, t)) for t in col.targets)
             hint = tr("{hint} ({kinds})").format(hint=hint, kinds=kinds) if hint else kinds
-        out.append(FormColumn(name, column_shown(form.sheet, name, tr),
-                              col.required, tuple(choices), hint, tuple(col.targets),
-                              col.kind == "refs"))
+        lang = NAME_LANGS.get(name, "")
+        label = tr(NAME_LABELS[lang]) if lang else column_shown(form.sheet, name, tr)
+        if name == "name":
+            hint = tr("The main name: a reader of another language sees it where the row "
+                      "has no name in theirs.")
+        out.append(FormColumn(name, label, col.required, tuple(choices), hint,
+                              tuple(col.targets), col.kind == "refs", _words_of(col), lang))
     return out
+
+
+#: the language a name column is written in: the main ``name`` in the graph's own language
+#: (Finnish; a row's ``name_lang`` may say another, and the page then relabels the field)
+NAME_LANGS = {"name": DEFAULT_LANG, "name_fi": "fi", "name_sv": "sv", "name_en": "en"}
+#: a name field's label, by the language it is written in
+NAME_LABELS = {"fi": N_("Name in Finnish"), "sv": N_("Name in Swedish"),
+               "en": N_("Name in English")}
+
+
+def _words_of(col: workbook.Column) -> str:
+    """The choice whose words a cell of ``col`` may say (:attr:`FormColumn.words`)."""
+    if col.kind in ("bool", "status"):
+        return col.kind
+    return col.name if col.kind == "enum" and col.name in workbook.CHOICE_WORDS else ""
+
+
+def form_words(forms: tuple[Form, ...]) -> dict[str, dict[str, str]]:
+    """Every word a stored cell of a choice the forms offer may say -> the option it is
+    (:func:`polku.io.workbook.choice_words`), by choice: what the page script reads a
+    loaded row with, so a ``kyllä`` loads as *yes* and is not lost on the next save.
+
+    >>> form_words(FORMS)["bool"]["nej"], form_words(FORMS)["role"]["huvudansvar"]
+    ('no', 'lead')
+    """
+    kinds = {_words_of(col) for f in forms for col in workbook.SHEETS[f.sheet].columns
+             if col.name in f.columns} - {""}
+    return {k: workbook.choice_words(k) for k in sorted(kinds)}
 
 
 def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translator
@@ -138,7 +181,8 @@ def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translato
     the forms' comboboxes offer (the page script marks a name in another language with it).
     """
     types = sorted({t for f in forms for name in f.columns
-                    for t in (workbook.SHEETS[f.sheet].column(name).targets or ())})
+                    for col in [workbook.SHEETS[f.sheet].column(name)] if col is not None
+                    for t in col.targets})
 
     def choice(n: str) -> tuple[str, str, str | None]:
         text, lang = tr.name(g, n)
@@ -480,6 +524,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("graph.html", language, version, g,
                     title=shown(g, name, language.tr), name=name,
                     choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
+                    words=form_words(FORMS),
+                    name_labels={"": tr("Name"), **{k: tr(v) for k, v in NAME_LABELS.items()}},
                     sheet_names_worded={k: tr(v) for k, v in SHEET_NAMES.items()},
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),

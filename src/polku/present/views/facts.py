@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import networkx as nx
 
-from polku.graph import Referral, label, nodes_of
+from polku.graph import Referral, label, name_of, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
                                 kind_name, role_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
@@ -330,12 +330,11 @@ class Facts:
         # Each is written in the language it is given in, and marked so on a page of another.
         shown = tr.name(g, n).text
         for lang in LANGUAGES:
-            other = d.get("name" if lang == DEFAULT_LANG else f"name_{lang}")
-            if lang != tr.lang and other and other != shown:
-                # the primary name is in the node's name_lang where the data says so
-                extra = d.get("extra") if lang == DEFAULT_LANG else None
-                written = (extra.get("name_lang") if isinstance(extra, dict) else None) or lang
-                lines.append(f"{tr(IN_LANGUAGE[lang])}: {tr.mark(str(other), written)}")
+            # the name in that language (a row named in Swedish first has its Finnish one in
+            # name_fi), in the language it is written in
+            other = name_of(d, lang)
+            if lang != tr.lang and other and other[1] == lang and other[0] != shown:
+                lines.append(f"{tr(IN_LANGUAGE[lang])}: {tr.mark(*other)}")
         none = tr("– (none)")
         if t == "actor":
             k = d.get("kind", "other")
