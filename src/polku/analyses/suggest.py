@@ -120,8 +120,8 @@ class Candidate(list):
 
 
 class Context:
-    """What the generators read beside the graph, worked out once per graph (a
-    :class:`Checks`'): how involved each actor is (``score``), the graph's index
+    """What the generators read beside the graph, worked out once per graph (by its
+    :class:`Checks`): how involved each actor is (``score``), the graph's index
     (:meth:`eco`, built the first time a generator asks) and each service's headroom
     (:meth:`headroom`: the capacity candidate and :meth:`Checks.declined` share one
     search)."""
@@ -694,9 +694,9 @@ class Checks:
 
     What it keeps: each finding's verified suggestions and how many of its candidates are
     tried (a smaller ``limit`` reads the beginning, a larger one goes on from there), each
-    service's headroom (the capacity
-    candidate and :meth:`declined` share one search, :class:`Context`), a merged graph's
-    regions (split once, each region's checks kept). The copy the candidates are tried on
+    service's headroom (the capacity candidate and :meth:`declined` share one search,
+    :class:`Context`), a merged graph's regions (split once, each region's checks kept).
+    The copy the candidates are tried on
     (:class:`Trials`: the graph's sheets read into a graph) is kept while a caller
     :meth:`held` the checks (a report's rounds share it) and let go after, so a version
     kept by a server holds answers, not a second graph. ``trials`` counts the candidates
