@@ -66,6 +66,62 @@ def test_the_server_keeps_one_model_per_version_and_a_write_makes_a_new_one(tmp_
     assert "over-capacity" in kinds  # read from the new version
 
 
+def test_the_suggestions_are_tried_once_per_version_in_every_language(tmp_path,
+                                                                       monkeypatch) -> None:
+    """The first page's decisions verify suggestions on a copy of the graph: that is data,
+    the same in every language. The graph page and the report in Finnish, Swedish and
+    English, and the suggestions route, ask the version's model: its memo computes the
+    suggestions' checks and the decisions once per reader's model, and no candidate is
+    tried again by a later page or language (all of them together try exactly the
+    candidates one full answer tries)."""
+    import shutil
+    from collections import Counter
+    from pathlib import Path
+
+    from polku.analyses.suggest import Checks
+    from polku.kinds import LONG_WAIT_DAYS
+
+    computed: Counter = Counter()
+    memo = Model.memo
+
+    def counted(self, key, compute):
+        def run():
+            computed[self.audience, key[0] if isinstance(key, tuple) else key] += 1
+            return compute()
+        return memo(self, key, run)
+
+    monkeypatch.setattr(Model, "memo", counted)
+    example = Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa"
+    shutil.copytree(example, tmp_path / "keski-uusimaa")
+    app = create_app([tmp_path], Tokens({"editor": TOKEN}), tmp_path / "changes")
+    client, store = TestClient(app), app.state.store
+    pages = ("/graphs/keski-uusimaa", "/graphs/keski-uusimaa/report")
+    for who, headers in (("public", {}), ("editor", {"Authorization": f"Bearer {TOKEN}"})):
+        tried = None
+        for lang in ("fi", "sv", "en"):
+            for page in pages:
+                r = client.get(page, params={"lang": lang}, headers=headers)
+                assert r.status_code == 200, r.text
+                checks = store.model("keski-uusimaa")[0].published(who).kept(
+                    ("suggestions", float(LONG_WAIT_DAYS)))
+                tried = tried or checks.trials
+                assert checks.trials == tried > 0, (who, lang, page)
+        # the route asks for every finding: the candidates the pages tried are not again
+        words, tried = {}, None
+        for lang in ("fi", "en", "sv"):
+            r = client.get("/api/graphs/keski-uusimaa/suggestions", params={"lang": lang},
+                           headers=headers)
+            assert r.status_code == 200
+            words[lang] = r.json()["worded"]
+            tried = tried or checks.trials
+            assert checks.trials == tried, (who, lang)
+        assert words["fi"][0]["text"] != words["en"][0]["text"]  # worded per language
+        fresh = Checks(checks.g, checks.before, checks.long_wait_days)
+        fresh.suggest()
+        assert checks.trials == fresh.trials and checks._trials is None
+        assert computed[who, "suggestions"] == computed[who, "decisions"] == 1, computed
+
+
 def test_every_operation_is_registered_and_checks_its_parameters() -> None:
     from polku.present import operations as pages
 

@@ -490,3 +490,63 @@ def test_suggest_a_fix_only_where_a_fix_can_be_suggested() -> None:
     assert offered and offered <= set(GENERATORS)
     assert kinds - set(GENERATORS), "the example has findings no generator fixes"
     assert offered == kinds & set(GENERATORS)
+
+
+def test_checks_asked_in_rounds_give_each_answer_and_try_each_candidate_once() -> None:
+    """The report's first page asks in rounds (the findings nobody answers for with every
+    candidate, then one suggestion per decision, then the declined raises), the
+    suggestions route for everything: one :class:`Checks` answers each round as a fresh
+    :func:`suggest` would, and tries no candidate twice (all rounds together try exactly
+    the candidates one full answer tries); the copy they are tried on is let go after."""
+    from polku.analyses.suggest import Checks, declined_capacities
+
+    g = read_workbook(EXAMPLE)
+    found = find(g)
+    full = Checks(g, found)
+    assert full.suggest() == suggest(g) and full.trials > 0
+    keys = sorted({s["finding"] for s in suggest(g)})
+    rounds = Checks(g, found)
+    assert rounds.suggest(among=keys[::2], limit=3) == suggest(g, among=keys[::2])
+    assert rounds.suggest(among=keys, limit=1) == suggest(g, among=keys, limit=1)
+    assert rounds.declined() == declined_capacities(g, found) != []
+    assert rounds.suggest() == suggest(g)
+    tried = rounds.trials
+    assert tried == full.trials  # each candidate once, whatever the rounds
+    assert rounds.suggest(limit=1) == suggest(g, limit=1) and rounds.suggest() == suggest(g)
+    assert rounds.trials == tried and rounds._trials is None
+    # a caller that holds the checks reads the graph's sheets once for all its rounds
+    held = Checks(g, found)
+    with held.held():
+        held.suggest(among=keys[:1], limit=1)
+        copy = held._trials
+        held.suggest(among=keys[1:2], limit=1)
+        assert copy is not None and held._trials is copy
+    assert held._trials is None
+    # an answer handed out is the caller's: changing it changes no later answer
+    rounds.suggest()[0]["finding"] = "changed"
+    assert rounds.suggest() == suggest(g)
+
+
+def test_a_merged_graphs_checks_split_it_once_and_try_each_candidate_once(tmp_path) -> None:
+    """A merged graph's suggestions are each region's own: its checks split it into its
+    regions once, and rounds of questions try no region's candidate twice."""
+    from polku.analyses.suggest import Checks
+    from polku.io.load import load_graph
+
+    out = tmp_path / "national.ttl"
+    r = run("merge", EXAMPLE, ROOT / "graphs" / "keski-suomi", "-o", out)
+    assert r.exit_code == 0, r.output
+    g = load_graph(out)
+    full = suggest(g)
+    assert full
+    checks = Checks(g)
+    keys = sorted({s["finding"] for s in full})
+    assert checks.suggest(among=keys, limit=1) == suggest(g, among=keys, limit=1)
+    regions = checks.regions()
+    assert len(regions) == 2
+    assert checks.suggest() == full and checks.regions() is regions
+    tried = sum(c.trials for _, c in regions)
+    fresh = Checks(g)
+    fresh.suggest()
+    assert tried == sum(c.trials for _, c in fresh.regions()) > 0
+    assert all(c._trials is None for _, c in regions)

@@ -557,9 +557,37 @@ def service_queue(before: tuple[float | None, float | None, int],
     }
 
 
+@dataclass(frozen=True)
+class CapacityInputs:
+    """What every capacity check of one graph reads beside the service itself: the services
+    whose inflow is hidden (:func:`polku.privacy.hidden_services`), each service's inflow
+    and its observed wait (:func:`observed_waits`). Each is a pass over every referral:
+    worked out once per graph (:func:`capacity_inputs`), the checks of its hundreds of
+    over-capacity services do not walk the referrals once each."""
+    hidden: frozenset[str]
+    inflow: Mapping[str, float]
+    observed: Mapping[str, float]
+
+
+def capacity_inputs(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> CapacityInputs:
+    """:class:`CapacityInputs` of ``g`` (``eco``: its index where the caller holds it).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("a", type="service"); g.add_node("b", type="service", capacity_per_month=45)
+    >>> g.add_node("r", type="referral", volume_per_month=60, median_wait_days=25)
+    >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> capacity_inputs(g)
+    CapacityInputs(hidden=frozenset(), inflow={'b': 60.0}, observed={'b': 25.0})
+    """
+    eco = eco or ecosystem(g)
+    return CapacityInputs(hidden_services(g), _volumes_in(eco), observed_waits(eco))
+
+
 def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT_DAYS,
              target: float = TARGET_UTILIZATION, calibrate: bool = True,
-             eco: Ecosystem | None = None) -> dict[str, Any] | None:
+             eco: Ecosystem | None = None, inputs: CapacityInputs | None = None
+             ) -> dict[str, Any] | None:
     """The smallest whole capacity a month for ``service`` at which the queueing what-if
     (:func:`service_queue`, calibrated as :func:`queue_whatif` is by default) predicts a
     queue with headroom: its utilisation (inflow / capacity, as ``over-capacity`` measures
@@ -581,9 +609,11 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     (71, 0.845, 24)
     >>> h["before"]["wait_days"], round(h["lead_days"], 1), round(h["effective_capacity"])
     (25, 23.4, 75)
+
+    ``inputs``: the graph's :class:`CapacityInputs` where the caller checks many services.
     """
     eco = eco or ecosystem(g)
-    model = _capacity_model(g, service, calibrate, eco)
+    model = _capacity_model(g, service, calibrate, eco, inputs)
     if model is None or not 0 < target < 1:
         return None
     inflow = model[0]
@@ -604,20 +634,24 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (lo, mid) if fits(mid) else (mid, hi)
-    return capacity_figures(g, service, hi, calibrate, eco)
+    # the figures at it from the model already built (not built again for them)
+    return _figures(service, model, hi, calibrate)
 
 
-def _capacity_model(g: nx.MultiDiGraph, service: str, calibrate: bool, eco: Ecosystem
+def _capacity_model(g: nx.MultiDiGraph, service: str, calibrate: bool, eco: Ecosystem,
+                    inputs: CapacityInputs | None = None
                     ) -> tuple[float, float, int, float | None] | None:
     """(inflow, nominal capacity, places, observed wait) of a service a capacity can be
     verified for, or None (not a service, hidden, no known inflow or capacity)."""
-    if service not in eco.services or service in hidden_services(g):
+    if service not in eco.services or service in (
+            inputs.hidden if inputs is not None else hidden_services(g)):
         return None
-    inflow = _volumes_in(eco).get(service)
+    inflow = (inputs.inflow if inputs is not None else _volumes_in(eco)).get(service)
     nominal = g.nodes[service].get("capacity_per_month")
     if not inflow or not isinstance(nominal, (int, float)) or isinstance(nominal, bool):
         return None
-    return inflow, float(nominal), _places_of(g, service), observed_waits(eco).get(service)
+    observed = inputs.observed if inputs is not None else observed_waits(eco)
+    return inflow, float(nominal), _places_of(g, service), observed.get(service)
 
 
 def _predicted(model: tuple[float, float, int, float | None], capacity: float,
@@ -628,7 +662,8 @@ def _predicted(model: tuple[float, float, int, float | None], capacity: float,
 
 
 def capacity_figures(g: nx.MultiDiGraph, service: str, capacity: int, calibrate: bool = True,
-                     eco: Ecosystem | None = None) -> dict[str, Any] | None:
+                     eco: Ecosystem | None = None, inputs: CapacityInputs | None = None
+                     ) -> dict[str, Any] | None:
     """What the queueing what-if says of ``service`` at a new nominal ``capacity``, before
     and after, as a capacity suggestion shows it: ``{"service", "capacity", "inflow",
     "utilization" (inflow / capacity), "modelled_utilization", "wait_days", "calibrated",
@@ -638,11 +673,16 @@ def capacity_figures(g: nx.MultiDiGraph, service: str, capacity: int, calibrate:
     verified for it (:func:`headroom` says when).
 
     Why before and after: "raise to 71 (utilisation 84 %)" read as a cure, while the wait
-    went from 25 days to 24: the leader weighs the change by the wait it buys."""
+    went from 25 days to 24: the leader weighs the change by the wait it buys. ``inputs``:
+    the graph's :class:`CapacityInputs` where the caller holds them."""
     eco = eco or ecosystem(g)
-    model = _capacity_model(g, service, calibrate, eco)
-    if model is None:
-        return None
+    model = _capacity_model(g, service, calibrate, eco, inputs)
+    return None if model is None else _figures(service, model, capacity, calibrate)
+
+
+def _figures(service: str, model: tuple[float, float, int, float | None], capacity: int,
+             calibrate: bool) -> dict[str, Any]:
+    """:func:`capacity_figures` from the service's capacity model (:func:`_capacity_model`)."""
     inflow, nominal = model[0], model[1]
     q = _predicted(model, capacity, calibrate)
     before, after, found = q["before"], q["after"], q["calibration"]

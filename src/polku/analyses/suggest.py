@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any, Callable, Collection, Iterator
 
 import networkx as nx
@@ -119,13 +120,17 @@ class Candidate(list):
 
 
 class Context:
-    """What the generators read beside the graph, worked out once per :func:`suggest`: how
-    involved each actor is (``score``) and the graph's index (:meth:`eco`, built the first
-    time a generator asks)."""
+    """What the generators read beside the graph, worked out once per graph (by its
+    :class:`Checks`): how involved each actor is (``score``), the graph's index
+    (:meth:`eco`, built the first time a generator asks) and each service's headroom
+    (:meth:`headroom`: the capacity candidate and :meth:`Checks.declined` share one
+    search)."""
 
-    def __init__(self, g: nx.MultiDiGraph, score: Counter) -> None:
+    def __init__(self, g: nx.MultiDiGraph, score: Counter, eco: Any = None) -> None:
         self.g, self.score = g, score
-        self._eco: Any = None
+        self._eco: Any = eco
+        self._inputs: Any = None
+        self._headroom: dict[tuple[str, float], dict[str, Any] | None] = {}
 
     def eco(self) -> Any:
         from polku.analyses.reach import ecosystem
@@ -133,6 +138,25 @@ class Context:
         if self._eco is None:
             self._eco = ecosystem(self.g)
         return self._eco
+
+    def inputs(self) -> Any:
+        """:func:`polku.analyses.queues.capacity_inputs` of the graph, once."""
+        from polku.analyses.queues import capacity_inputs
+
+        if self._inputs is None:
+            self._inputs = capacity_inputs(self.g, self.eco())
+        return self._inputs
+
+    def headroom(self, service: str, long_wait_days: float) -> dict[str, Any] | None:
+        """:func:`polku.analyses.queues.headroom` of ``service``, searched once (the
+        answer is shared: read it, do not change it)."""
+        from polku.analyses.queues import headroom
+
+        key = (service, float(long_wait_days))
+        if key not in self._headroom:
+            self._headroom[key] = headroom(self.g, service, long_wait_days, eco=self.eco(),
+                                           inputs=self.inputs())
+        return self._headroom[key]
 
 
 #: what a candidate generator is given: the graph, the finding, the :class:`Context` and the
@@ -258,9 +282,7 @@ def _capacity(g: nx.MultiDiGraph, f: Finding, ctx: Context,
     # the capacity the queueing what-if, calibrated as it is by default, predicts headroom
     # at (TARGET_UTILIZATION, a wait within the limit); none when no capacity gives that,
     # or when it buys less than MIN_WAIT_GAIN_DAYS (declined_capacities says why)
-    from polku.analyses.queues import headroom
-
-    found = headroom(g, f.subject, long_wait_days, eco=ctx.eco())
+    found = ctx.headroom(f.subject, long_wait_days)
     if found is not None and wait_gain(found) >= MIN_WAIT_GAIN_DAYS:
         yield Candidate([_edit("update", "services", f.subject,
                                {"capacity_per_month": found["capacity"]})],
@@ -292,29 +314,7 @@ def declined_capacities(g: nx.MultiDiGraph, findings: list[Finding],
     >>> [d] = declined_capacities(g, find(g)); d["capacity"], d["gain_days"]
     (71, 1.36)
     """
-    import math
-
-    from polku.analyses.flow import inflows
-    from polku.analyses.queues import capacity_figures, ecosystem, headroom
-
-    out = []
-    for f in findings:
-        if f.kind != "over-capacity" or (among is not None and f.key not in among):
-            continue
-        eco = eco or ecosystem(g)
-        found = headroom(g, f.subject, long_wait_days, eco=eco)
-        if found is None:
-            known = inflows(eco).get(f.subject)
-            inflow = known.volume if known is not None else None
-            found = capacity_figures(g, f.subject, math.ceil(inflow / TARGET_UTILIZATION),
-                                     eco=eco) if inflow else None
-        if found is None or not found["calibrated"]:
-            continue
-        gain = wait_gain(found)
-        if gain < MIN_WAIT_GAIN_DAYS:
-            out.append({"finding": f.key, "min_gain_days": MIN_WAIT_GAIN_DAYS,
-                        "gain_days": round(gain, 2), **found})
-    return out
+    return Checks(g, findings, long_wait_days, eco).declined(among)
 
 
 @generates("unmet-need")
@@ -665,52 +665,159 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
     A smaller ``limit`` gives the first suggestions of the full answer and stops verifying
     once they are found (the report shows one per decision); asking for several findings
     at once reads the graph's sheets once for all of them. ``eco``: the graph's index where
-    the caller holds it (a model's, memoised with its version)."""
-    from polku.analyses.findings import find
-    from polku.analyses.vanished import RESOLVED, why_vanished
+    the caller holds it (a model's, memoised with its version). A caller that asks more
+    than once of one graph keeps a :class:`Checks` and asks it instead (each candidate is
+    then tried once)."""
+    return Checks(g, findings, long_wait_days, eco).suggest(finding, among, limit)
 
-    before = findings if findings is not None else find(g, long_wait_days=long_wait_days)
-    keys = {f.key for f in before}
 
-    def run(graph: nx.MultiDiGraph) -> tuple[list[Finding], set[str], bool]:
-        """The findings after a candidate, and whether every finding it makes vanish is
-        resolved (none gone because the candidate removed something or cut a segment's
-        reach: a loss of access is never offered as a fix). Asked on the patched graph,
-        while the candidate is in it."""
-        after = find(graph, long_wait_days=long_wait_days)
-        after_keys = {x.key for x in after}
-        vanished = [x for x in before if x.key not in after_keys]
-        return after, after_keys, all(r == RESOLVED for r in why_vanished(
-            g, graph, before, after, vanished, eco_before=ctx.eco()))
+@dataclass
+class _Verified:
+    """How far one finding's candidates are tried: ``tried`` of them (in order),
+    ``found`` the verified ones, ``done`` when no candidate is left to try."""
+    tried: int = 0
+    found: list[dict[str, Any]] = field(default_factory=list)
+    done: bool = False
 
-    if finding is not None and finding not in keys:
-        from polku.graph import likely_id
 
-        raise PolkuError(N_("no finding has the key '{finding}' (the list of findings gives each one's key)"),
-                         params={"finding": finding}, field="finding",
-                         close=likely_id(finding, dict.fromkeys(keys, {})))
-    wanted = None if finding is None and among is None else \
-        ({finding} if finding is not None else set()) | set(among or ())
-    limit = min(limit, MAX_PER_FINDING)
-    from polku.analyses.merge import split
+class Checks:
+    """The verified suggestions of one graph for one long-wait limit: :meth:`suggest` and
+    :meth:`declined` (what :func:`suggest` and :func:`declined_capacities` answer), each
+    candidate tried at most once however often, and in however many rounds, they are asked.
 
-    regional = split(g)
-    if regional:  # a merged graph: each region's own suggestions, by merged ids
-        return _merged_suggestions(regional, before, wanted, long_wait_days, limit)
-    trials: Trials | None = None
-    ctx = Context(g, _involvement(g))
-    ctx._eco = eco
-    out: list[dict[str, Any]] = []
-    for f in before:
-        if wanted is not None and f.key not in wanted:
-            continue
-        offered = 0
-        for tried, candidate in enumerate(_candidates(g, f, ctx, long_wait_days)):
-            if offered >= limit or tried >= 3 * MAX_PER_FINDING:
+    Why: the report's first page asks in rounds (the findings nobody answers for, then the
+    decisions' own), the graph page and the report in three languages, the suggestions
+    route for every finding; each call read the graph's sheets into a graph again, split a
+    merged graph into its regions again, searched an over-capacity service's headroom again
+    and tried the same candidates again. A model keeps one per version
+    (:meth:`polku.ops.model.Model.suggestions`), so every door and language shares it.
+
+    What it keeps: each finding's verified suggestions and how many of its candidates are
+    tried (a smaller ``limit`` reads the beginning, a larger one goes on from there), each
+    service's headroom (the capacity candidate and :meth:`declined` share one search,
+    :class:`Context`), a merged graph's regions (split once, each region's checks kept).
+    The copy the candidates are tried on
+    (:class:`Trials`: the graph's sheets read into a graph) is kept while a caller
+    :meth:`held` the checks (a report's rounds share it) and let go after, so a version
+    kept by a server holds answers, not a second graph. ``trials`` counts the candidates
+    tried. One caller at a time (a lock): the others wait, then read what it found.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("a", type="service"); g.add_node("b", type="service", capacity_per_month=45)
+    >>> g.add_node("r", type="referral", volume_per_month=60, median_wait_days=25)
+    >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
+    >>> checks = Checks(g)
+    >>> [d["capacity"] for d in checks.declined()], checks.suggest(), checks.trials
+    ([71], [], 0)
+    """
+
+    def __init__(self, g: nx.MultiDiGraph, findings: list[Finding] | None = None,
+                 long_wait_days: float = LONG_WAIT_DAYS, eco: Any = None,
+                 parent: "Checks | None" = None) -> None:
+        import threading
+
+        from polku.analyses.findings import find
+
+        self.g = g
+        self.long_wait_days = long_wait_days
+        self.before = findings if findings is not None else \
+            find(g, long_wait_days=long_wait_days)
+        self.keys = {f.key for f in self.before}
+        #: candidates tried so far (each applied to the copy and the findings run again)
+        self.trials = 0
+        self._eco = eco
+        self._ctx: Context | None = None
+        self._trials: Trials | None = None
+        self._regions: list[tuple[Any, Checks]] | None = None  # [] : not a merged graph
+        # finding key -> how far its candidates are tried, and what they verified
+        self._offered: dict[str, _Verified] = {}
+        self._lock = threading.RLock()
+        self._holders = 0
+        self._parent = parent
+
+    @contextmanager
+    def held(self) -> Iterator["Checks"]:
+        """The checks for the caller alone, the copy its candidates are tried on kept until
+        the outermost ``held`` ends (a region's, until its merged graph's ends)."""
+        with self._lock:
+            self._holders += 1
+            try:
+                yield self
+            finally:
+                self._holders -= 1
+                if not self._holding():
+                    self._let_go()
+
+    def _holding(self) -> bool:
+        return self._holders > 0 or (self._parent is not None and self._parent._holding())
+
+    def _let_go(self) -> None:
+        self._trials = None
+        for _, region in self._regions or ():
+            region._let_go()
+
+    def context(self) -> Context:
+        """The generators' :class:`Context` of the graph, once."""
+        if self._ctx is None:
+            self._ctx = Context(self.g, _involvement(self.g), self._eco)
+        return self._ctx
+
+    def regions(self) -> list[tuple[Any, "Checks"]]:
+        """A merged graph's regions (:func:`polku.analyses.merge.split`), each with its own
+        checks; empty for a graph of one region."""
+        if self._regions is None:
+            from polku.analyses.merge import split
+
+            self._regions = [(region, Checks(region.graph, long_wait_days=self.long_wait_days,
+                                             parent=self)) for region in split(self.g)]
+        return self._regions
+
+    # each candidate reads and analyses a national-size graph, creating no reference cycles
+    @gc_paused()
+    def suggest(self, finding: str | None = None, among: Collection[str] | None = None,
+                limit: int = MAX_PER_FINDING) -> list[dict[str, Any]]:
+        """:func:`suggest`'s answer for ``finding``, ``among`` and ``limit``."""
+        keys = self.keys
+        if finding is not None and finding not in keys:
+            from polku.graph import likely_id
+
+            raise PolkuError(N_("no finding has the key '{finding}' (the list of findings gives each one's key)"),
+                             params={"finding": finding}, field="finding",
+                             close=likely_id(finding, dict.fromkeys(keys, {})))
+        wanted = None if finding is None and among is None else \
+            ({finding} if finding is not None else set()) | set(among or ())
+        limit = min(limit, MAX_PER_FINDING)
+        with self.held():
+            regional = self.regions()
+            if regional:  # a merged graph: each region's own suggestions, by merged ids
+                return _merged_suggestions(regional, self.before, wanted, limit)
+            out: list[dict[str, Any]] = []
+            for f in self.before:
+                if wanted is None or f.key in wanted:
+                    out += [dict(s) for s in self._verified(f, limit)]
+            return out
+
+    def _verified(self, f: Finding, limit: int) -> list[dict[str, Any]]:
+        """The first ``limit`` verified suggestions of ``f``: its candidates in order, each
+        tried once however often it is asked (a larger ``limit`` goes on from where a
+        smaller one stopped)."""
+        kept = self._offered.setdefault(f.key, _Verified())
+        if len(kept.found) >= limit or kept.done:
+            return kept.found[:limit]
+        g, ctx, keys = self.g, self.context(), self.keys
+        for tried, candidate in enumerate(_candidates(g, f, ctx, self.long_wait_days)):
+            if tried < kept.tried:
+                continue  # tried by an earlier call: its answer is in kept.found
+            if len(kept.found) >= limit:
+                return kept.found[:limit]
+            if tried >= 3 * MAX_PER_FINDING:
                 break
-            if trials is None:  # the graph as sheets: once, and only when needed
-                trials = Trials(g, run)
-            answer = trials.findings_after(candidate)
+            if self._trials is None:  # the graph as sheets: once, and only when needed
+                self._trials = Trials(g, self._run)
+            self.trials += 1
+            kept.tried = tried + 1
+            answer = self._trials.findings_after(candidate)
             if answer is None:
                 continue
             after, after_keys, all_resolved = answer
@@ -725,15 +832,55 @@ def suggest(g: nx.MultiDiGraph, finding: str | None = None,
             predicted = getattr(candidate, "predicted", None)
             if predicted is not None:
                 offered_one["predicted"] = predicted
-            out.append(offered_one)
-            offered += 1
-    return out
+            kept.found.append(offered_one)
+        kept.done = True  # every candidate it may have is tried
+        return kept.found[:limit]
+
+    def _run(self, graph: nx.MultiDiGraph) -> tuple[list[Finding], set[str], bool]:
+        """The findings after a candidate, and whether every finding it makes vanish is
+        resolved (none gone because the candidate removed something or cut a segment's
+        reach: a loss of access is never offered as a fix). Asked on the patched graph,
+        while the candidate is in it."""
+        from polku.analyses.findings import find
+        from polku.analyses.vanished import RESOLVED, why_vanished
+
+        after = find(graph, long_wait_days=self.long_wait_days)
+        after_keys = {x.key for x in after}
+        vanished = [x for x in self.before if x.key not in after_keys]
+        return after, after_keys, all(r == RESOLVED for r in why_vanished(
+            self.g, graph, self.before, after, vanished, eco_before=self.context().eco()))
+
+    def declined(self, among: Collection[str] | None = None) -> list[dict[str, Any]]:
+        """:func:`declined_capacities`' answer for the findings (those whose keys are
+        ``among``), each service's headroom the one the capacity candidate searched."""
+        import math
+
+        out = []
+        with self.held():
+            ctx = self.context()
+            for f in self.before:
+                if f.kind != "over-capacity" or (among is not None and f.key not in among):
+                    continue
+                found = ctx.headroom(f.subject, self.long_wait_days)
+                if found is None:
+                    from polku.analyses.queues import capacity_figures
+
+                    inflow = ctx.inputs().inflow.get(f.subject)
+                    found = capacity_figures(self.g, f.subject,
+                                             math.ceil(inflow / TARGET_UTILIZATION),
+                                             eco=ctx.eco(), inputs=ctx.inputs()) \
+                        if inflow else None
+                if found is None or not found["calibrated"]:
+                    continue
+                gain = wait_gain(found)
+                if gain < MIN_WAIT_GAIN_DAYS:
+                    out.append({"finding": f.key, "min_gain_days": MIN_WAIT_GAIN_DAYS,
+                                "gain_days": round(gain, 2), **found})
+        return out
 
 
-
-def _merged_suggestions(regional: list[Any], before: list[Finding],
-                        wanted: set[str] | None, long_wait_days: float,
-                        limit: int) -> list[dict[str, Any]]:
+def _merged_suggestions(regional: list[tuple[Any, Checks]], before: list[Finding],
+                        wanted: set[str] | None, limit: int) -> list[dict[str, Any]]:
     """A merged graph's suggestions: each region's own (:func:`polku.analyses.merge.split`),
     every id in them by the merged graph's (:func:`merged_edit`), for the merged graph's
     findings, in their order. Why: a suggestion is verified through the workbook's rows,
@@ -742,20 +889,17 @@ def _merged_suggestions(regional: list[Any], before: list[Finding],
 
     Only a finding of one region has a suggestion here: one on an actor the regions share
     (Kela's load over both) is the regions' to settle together."""
-    from polku.analyses.findings import find
     from polku.analyses.merge import merged_key
 
     order = {f.key: i for i, f in enumerate(before)}
     out: list[dict[str, Any]] = []
-    for region in regional:
+    for region, checks in regional:
         ids = region.merged_id
-        found = find(region.graph, long_wait_days=long_wait_days)
         among = None if wanted is None else \
-            [f.key for f in found if merged_key(f.key, ids) in wanted]
+            [f.key for f in checks.before if merged_key(f.key, ids) in wanted]
         if among == []:
             continue
-        for offered in suggest(region.graph, long_wait_days=long_wait_days, findings=found,
-                               among=among, limit=limit):
+        for offered in checks.suggest(among=among, limit=limit):
             key = merged_key(offered["finding"], ids)
             if key not in order:  # the merged graph does not find it (an actor shared)
                 continue

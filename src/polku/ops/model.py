@@ -10,6 +10,9 @@ it loaded. What a model holds:
 - ``index``: :func:`polku.analyses.reach.ecosystem`, the index every analysis walks;
 - ``findings(...)``: the findings for a set of thresholds, as data (the defaults' run is the
   one the pages and the API share, in every language: the doors word them);
+- ``suggestions(...)``: the verified suggestions' checks for a long-wait limit
+  (:class:`polku.analyses.suggest.Checks`: each candidate tried once for the version, by
+  every door and in every language; the doors word the answers);
 - ``published(audience)``: the model the ``public`` sees (:func:`polku.privacy.suppress`'s
   copy, with its own index and findings), or this one for an ``editor``;
 - ``memo(key, compute)``: any other answer worth keeping for the version (a describe, a
@@ -107,6 +110,16 @@ class Model:
         return self.memo(key, lambda: find(self.graph, long_wait_days=long_wait_days,
                                            eco=self.index,
                                            max_concurrent_leads=max_concurrent_leads))
+
+    def suggestions(self, long_wait_days: float = LONG_WAIT_DAYS) -> Any:
+        """The :class:`polku.analyses.suggest.Checks` of the graph and its findings for this
+        long-wait limit, kept with the version: the report's first page, the graph page
+        and the suggestions route, in every language, try each candidate once."""
+        from polku.analyses.suggest import Checks
+
+        key = ("suggestions", float(long_wait_days))
+        return self.memo(key, lambda: Checks(self.graph, self.findings(long_wait_days),
+                                             long_wait_days, self.index))
 
     def hidden_services(self) -> frozenset[str]:
         """:func:`polku.privacy.hidden_services` of the graph, computed once."""

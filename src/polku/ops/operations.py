@@ -553,14 +553,14 @@ class Suggestions:
         check_threshold(self.long_wait_days, "long_wait_days")
 
     def run(self, model: Model) -> dict[str, Any]:
-        from polku.analyses.suggest import declined_capacities, suggest
-
+        # the model's checks: what the report's first page or an earlier request (in any
+        # language) verified is not tried again, and the headroom searched for a capacity
+        # candidate answers which raises are declined
+        checks = model.suggestions(self.long_wait_days)
         before = model.findings(self.long_wait_days)
-        found = suggest(model.graph, self.finding, long_wait_days=self.long_wait_days,
-                        findings=before, eco=model.index)
-        declined = declined_capacities(
-            model.graph, before, self.long_wait_days,
-            among=None if self.finding is None else {self.finding}, eco=model.index)
+        with checks.held():
+            found = checks.suggest(self.finding)
+            declined = checks.declined(None if self.finding is None else {self.finding})
         named = {k for s in found for k in (s["finding"], *s["resolves"])} | {
             d["finding"] for d in declined}
         return {"suggestions": found, "declined": declined,

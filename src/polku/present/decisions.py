@@ -15,6 +15,7 @@ five lines each fill one A4 page or one screen.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from typing import Any, Callable, Iterable
 
 import networkx as nx
@@ -188,25 +189,23 @@ def lead_candidates_text(actors: list[str], g: nx.MultiDiGraph, tr: Translator) 
         actors=", ".join(tr.label(g, a) for a in actors))
 
 
-def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,
-              suggestions: bool = True,
-              long_wait_days: float | None = None) -> list[dict[str, Any]]:
-    """The first page's decisions: at most :data:`MAX_DECISIONS`, each ``{"key", "kind",
-    "severity", "sentence", "question": text | None, "also": [sentences], "accountable":
-    [{"id", "label", "why"}], "partners": [...], "more_partners": N, "measure": {"id",
-    "label", "end"} | None, "people": N, "suggestion": text | None, "declined": text |
-    None}``: ``declined`` says why no capacity raise is offered where it would barely
-    shorten the wait (:func:`polku.analyses.suggest.declined_capacities`). ``findings`` are
-    worded plainly (:meth:`~polku.present.i18n.Translator.plainly`); the suggestions are
-    verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`).
+def decision_data(findings: list[Finding], g: nx.MultiDiGraph, eco: Any,
+                  suggestions: bool = True, long_wait_days: float | None = None,
+                  checks: Any = None) -> dict[str, Any]:
+    """What :func:`decisions` words, as data in no language: ``{"groups": [[finding keys]
+    of each decision, in order], "people": {the first key of each: people affected},
+    "offered": {key of a finding nobody answers for: [its verified suggestions]}, "best":
+    {key of a finding an organisation answers for: its first verified suggestion},
+    "declined": {key: the capacity raise declined,
+    :func:`polku.analyses.suggest.declined_capacities`}}``.
 
-    A finding nobody answers for is exactly what a steering group must decide: an error,
-    or a warning with a verified suggestion, becomes the question "who takes the lead of
-    …?" (``question``; the findings on the same subject in one decision, their sentences in
-    ``sentence`` and ``also``), with the checked candidates. Without ``suggestions`` only
-    such errors do (a warning's suggestion is not checked)."""
-    from polku.analyses.accountable import responsibilities_of, why_accountable
-    from polku.analyses.suggest import MAX_PER_FINDING, suggest
+    Why apart from the words: choosing the decisions verifies suggestions on a copy of the
+    graph, and the choice is the same in every language; a model keeps it with its version
+    (:func:`decided`), so the report and the graph page in Finnish, Swedish and English
+    verify once. ``checks``: the graph's :class:`polku.analyses.suggest.Checks` where the
+    caller keeps them (a model's), else made here; every round of checking shares them
+    (the graph's sheets read once, a merged graph split once)."""
+    from polku.analyses.suggest import MAX_PER_FINDING, Checks
     from polku.kinds import LONG_WAIT_DAYS
 
     wait = long_wait_days or LONG_WAIT_DAYS
@@ -221,34 +220,81 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
         return f.severity == "error" or (suggestions and (
             f.key not in checked or bool(offered.get(f.key))))
 
-    while True:
-        groups = _groups(pool, keep)
-        todo = [f.key for grp in groups for f in grp
-                if not f.accountable and f.key not in checked]
-        if not suggestions or not todo:
-            break
-        # the findings nobody answers for: every checked candidate (the leader picks one)
-        for s in suggest(g, findings=findings, among=todo, limit=MAX_PER_FINDING, eco=eco,
-                         long_wait_days=wait):
-            offered.setdefault(s["finding"], []).append(s)
-        checked |= set(todo)
-    best: dict[str, str] = {}
-    owned = [grp[0].key for grp in groups if grp[0].accountable]
-    if suggestions and owned:
-        # one call for all the decisions (the graph's sheets are read once), stopping at
-        # the first verified suggestion of each: the page shows only that one
-        for s in suggest(g, findings=findings, among=owned, limit=1, long_wait_days=wait,
-                         eco=eco):
-            best.setdefault(s["finding"], suggestion_text(s, g, tr))
-    # a capacity raise that would barely shorten the wait is not offered: the page says why
-    declined: dict[str, str] = {}
-    if suggestions and groups:
-        from polku.analyses.suggest import declined_capacities
-        from polku.present.suggestions import declined_text
+    best: dict[str, dict[str, Any]] = {}
+    declined: dict[str, dict[str, Any]] = {}
+    if checks is None and suggestions:
+        checks = Checks(g, findings, wait, eco)
+    with checks.held() if suggestions else nullcontext():
+        while True:
+            groups = _groups(pool, keep)
+            todo = [f.key for grp in groups for f in grp
+                    if not f.accountable and f.key not in checked]
+            if not suggestions or not todo:
+                break
+            # the findings nobody answers for: every checked candidate (the leader picks one)
+            for s in checks.suggest(among=todo, limit=MAX_PER_FINDING):
+                offered.setdefault(s["finding"], []).append(s)
+            checked |= set(todo)
+        owned = [grp[0].key for grp in groups if grp[0].accountable]
+        if suggestions and owned:
+            # one call for all the decisions, stopping at the first verified suggestion of
+            # each: the page shows only that one
+            for s in checks.suggest(among=owned, limit=1):
+                best.setdefault(s["finding"], s)
+        # a capacity raise that would barely shorten the wait is not offered: the page says
+        # why (the headroom the capacity candidates searched, not searched again)
+        if suggestions and groups:
+            for d in checks.declined({grp[0].key for grp in groups}):
+                declined[d["finding"]] = d
+    return {"groups": [[f.key for f in grp] for grp in groups],
+            "people": {grp[0].key: people_affected(grp[0], g, eco, reach) for grp in groups},
+            "offered": offered, "best": best, "declined": declined}
 
-        for d in declined_capacities(g, findings, wait, among={grp[0].key for grp in groups},
-                                     eco=eco):
-            declined[d["finding"]] = declined_text(d, g, tr)
+
+def decided(model: Any, findings: list[Finding],
+            long_wait_days: float | None = None) -> dict[str, Any]:
+    """:func:`decision_data` of the model the reader reads (a
+    :class:`polku.ops.model.Model`: its graph, index and suggestions' checks), kept with
+    its version: computed by the first page or report that asks, in whatever language,
+    and read by the others. ``findings``: the model's findings as that reader sees them
+    (what the report and the graph page are given alike)."""
+    from polku.kinds import LONG_WAIT_DAYS
+
+    wait = long_wait_days or LONG_WAIT_DAYS
+    return model.memo(("decisions", float(wait)), lambda: decision_data(
+        findings, model.graph, model.index, long_wait_days=wait,
+        checks=model.suggestions(wait)))
+
+
+def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,
+              suggestions: bool = True,
+              long_wait_days: float | None = None,
+              data: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+    """The first page's decisions: at most :data:`MAX_DECISIONS`, each ``{"key", "kind",
+    "severity", "sentence", "question": text | None, "also": [sentences], "accountable":
+    [{"id", "label", "why"}], "partners": [...], "more_partners": N, "measure": {"id",
+    "label", "end"} | None, "people": N, "suggestion": text | None, "declined": text |
+    None}``: ``declined`` says why no capacity raise is offered where it would barely
+    shorten the wait (:func:`polku.analyses.suggest.declined_capacities`). ``findings`` are
+    worded plainly (:meth:`~polku.present.i18n.Translator.plainly`); the suggestions are
+    verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`).
+
+    A finding nobody answers for is exactly what a steering group must decide: an error,
+    or a warning with a verified suggestion, becomes the question "who takes the lead of
+    …?" (``question``; the findings on the same subject in one decision, their sentences in
+    ``sentence`` and ``also``), with the checked candidates. Without ``suggestions`` only
+    such errors do (a warning's suggestion is not checked).
+
+    ``data``: the decisions as data where the caller keeps them (:func:`decided`), else
+    chosen here (:func:`decision_data`); this words them in ``tr``'s language."""
+    from polku.analyses.accountable import responsibilities_of, why_accountable
+    from polku.present.suggestions import declined_text
+
+    if data is None:
+        data = decision_data(findings, g, eco, suggestions, long_wait_days)
+    by_key = {f.key: f for f in findings}
+    groups = [[by_key[k] for k in keys] for keys in data["groups"]]
+    offered, declined = data["offered"], data["declined"]
     # who answers for what, as the index has it (the rules' own lookups)
     resp = eco.responsibilities or responsibilities_of(g)
     out = []
@@ -258,7 +304,8 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
         deadline = min(deadlines) if deadlines else None
         partners = sorted({p for m in grp for p in _partners(m, g, eco)})
         why = why_accountable(resp, f.subject)
-        question, suggestion = None, best.get(f.key)
+        best = data["best"].get(f.key)
+        question, suggestion = None, best and suggestion_text(best, g, tr)
         sentences = [m.message for m in grp]
         if not f.accountable:
             name = tr.label(g, f.subject)
@@ -280,7 +327,7 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": sentences[0],
             "question": question, "also": sentences[1:],
             "keys": [m.key for m in grp],
-            "people": people_affected(f, g, eco, reach),
+            "people": data["people"][f.key],
             "accountable": [{"id": a, "label": tr.label(g, a),
                              "why": tr(ACCOUNTABLE_WHY[why[a]]) if a in why else None}
                             for a in f.accountable],
@@ -290,6 +337,6 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "measure": None if deadline is None else {
                 "id": deadline[1], "label": tr.label(g, deadline[1]), "end": deadline[0]},
             "suggestion": suggestion,
-            "declined": declined.get(f.key),
+            "declined": declined_text(declined[f.key], g, tr) if f.key in declined else None,
         })
     return out

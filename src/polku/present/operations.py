@@ -42,6 +42,7 @@ class Report:
         check_lang(self.lang)
 
     def run(self, model: Any, progress: Any = None) -> dict[str, Any]:
+        from polku.present.decisions import decided
         from polku.present.i18n import translator
         from polku.present.report import report_data
         from polku.privacy import PUBLIC, published_answer
@@ -52,9 +53,12 @@ class Report:
             # hidden before they are worded: a finding on a service whose inflow rests on a
             # small cell says its inflow is not shown, as the API's and the pages' do
             found = published_answer(found, model.hidden_services(), model.min_cell)
+        # the first page's decisions and their verified suggestions are the same in every
+        # language: chosen once for the version, worded here in the reader's
         return report_data(model.graph, long_wait_days=self.long_wait_days, top=self.top,
                            progress=progress or silent, tr=translator(self.lang),
-                           findings=found, eco=model.index)
+                           findings=found, eco=model.index,
+                           decided=lambda: decided(model, found, self.long_wait_days))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import quote
 
 import networkx as nx
@@ -60,14 +60,18 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                 top: int = 10, progress: Progress = silent,
                 tr: Translator | None = None,
                 suggestions: bool = True, findings: list[Finding] | None = None,
-                eco: Any = None) -> dict[str, Any]:
+                eco: Any = None, decided: Callable[[], dict[str, Any]] | None = None
+                ) -> dict[str, Any]:
     """Everything the report shows, as plain data (the templates only lay it out); labels
     in the language of ``tr`` (default Finnish). The first page's decisions
     (:mod:`polku.present.decisions`) carry verified suggestions unless ``suggestions`` is
     False. Its ``changes``, what changed since the last review, are None: a door that asks
     the review (:class:`polku.ops.operations.Review`) puts them in. ``findings`` are the
     graph's findings as the report's reader may see them (default: found here), ``eco`` its
-    index (:func:`polku.analyses.reach.ecosystem`) when already built."""
+    index (:func:`polku.analyses.reach.ecosystem`) when already built, ``decided`` what
+    gives the first page's decisions as data when the caller keeps them
+    (:func:`polku.present.decisions.decided`: kept with a model's version, the same in
+    every language; asked when the report comes to them)."""
     from polku.followup import effective
     from polku.followup import today
     from polku.present.actions import action_rows, actions_csv
@@ -107,7 +111,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     counts = summary(g)
     progress(Phrase(N_("choosing the decisions and checking their suggestions")))
     first_page = decisions(findings, g, eco, tr, suggestions=suggestions,
-                           long_wait_days=long_wait_days)
+                           long_wait_days=long_wait_days,
+                           data=decided() if decided is not None else None)
     return {
         "graph": g.graph.get("name", "graph"),
         "title": tr.title(g),

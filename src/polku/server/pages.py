@@ -501,13 +501,15 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # the version like the rest of the page
         from collections import Counter
 
-        from polku.present.decisions import decisions
+        from polku.present.decisions import decided, decisions
         from polku.present.messages import worded
         from polku.present.report import decides_text
 
-        # the reader's model's own index, built once for the version (not again per page)
-        first = decisions(worded(found, seen, tr.plainly()), seen,
-                          model.published(who).index, tr)
+        # the reader's model's index and decisions (their suggestions verified), chosen
+        # once for the version and shared with the report, in every language: worded here
+        reader = model.published(who)
+        first = decisions(worded(found, seen, tr.plainly()), seen, reader.index, tr,
+                          data=decided(reader, found))
         for c in first:
             c["decides"] = decides_text(c, tr)
             # "suggest a fix" asks for the first of its findings that has a generator
