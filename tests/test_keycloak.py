@@ -394,3 +394,132 @@ def test_keycloak_disabling_a_person_or_taking_a_role_is_seen_at_the_next_check(
         time.sleep(RECHECK_SECONDS + 0.5)
         assert me(tiina)["role"] == "editor"
         assert me(sign_in_over_http(base, "aino"))["role"] == "editor"
+
+
+# -- an ended session's refresh token revoked at Keycloak (RFC 7009) ---------------------------
+
+def refresh_at(kc, refresh_token: str) -> tuple[int, str | None]:
+    """A refresh at Keycloak's token endpoint as polku's client makes it: the status, and
+    the OAuth error of a refusal (``invalid_grant``: the token no longer works)."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    form = urllib.parse.urlencode({"grant_type": "refresh_token", "client_id": CLIENT_ID,
+                                   "client_secret": CLIENT_SECRET,
+                                   "refresh_token": refresh_token}).encode()
+    try:
+        with urllib.request.urlopen(f"{kc.issuer}/protocol/openid-connect/token", data=form,
+                                    timeout=60) as r:
+            return r.status, None
+    except urllib.error.HTTPError as e:
+        return e.code, json.loads(e.read()).get("error")
+
+
+@contextmanager
+def polku_signing_in(served: Path, kc, **settings: object) -> Iterator[tuple[str, object]]:
+    """polku served in this process (its clock and log at hand) with Keycloak's sign-in;
+    yields its address and its :class:`polku.server.oidc.Oidc`."""
+    app = create_app([served], oidc=OidcSettings(
+        kc.issuer, CLIENT_ID, CLIENT_SECRET, session_secret=SESSION_SECRET.encode(),
+        **settings))
+    with serving(app) as base:
+        yield base, app.state.access.oidc
+
+
+@contextmanager
+def bulky_id_tokens(kc, size: int = 2000) -> Iterator[None]:
+    """Keycloak's ID tokens for polku carry a claim of ``size`` characters until the block
+    ends (a realm that grew: a refreshed session's cookie then outgrows a browser's)."""
+    client = keycloak_admin(kc, "GET", f"/clients?clientId={CLIENT_ID}")[0]
+    models = f"/clients/{client['id']}/protocol-mappers/models"
+    keycloak_admin(kc, "POST", models, {
+        "name": "bulky", "protocol": "openid-connect",
+        "protocolMapper": "oidc-hardcoded-claim-mapper",
+        "config": {"claim.name": "bulky", "claim.value": "x" * size,
+                   "jsonType.label": "String", "id.token.claim": "true",
+                   "access.token.claim": "false", "userinfo.token.claim": "false"}})
+    mapper = next(m for m in keycloak_admin(kc, "GET", models) if m["name"] == "bulky")
+    try:
+        yield
+    finally:
+        keycloak_admin(kc, "DELETE", f"{models}/{mapper['id']}")
+
+
+def test_keycloak_signing_out_revokes_the_refresh_token(served, keycloak_server,
+                                                        caplog) -> None:
+    """Signing out revokes the session's refresh token at Keycloak's revocation endpoint
+    there and then, whether or not the browser follows on to Keycloak's own sign-out (here
+    it does not); the person's session in another browser goes on."""
+    kc = keycloak_server
+    with polku_signing_in(served, kc) as (base, oidc):
+        browser, elsewhere = sign_in_over_http(base, "kaisa"), sign_in_over_http(base, "kaisa")
+        session = oidc.unseal(browser.cookies["polku_session"], "session")
+        other = oidc.unseal(elsewhere.cookies["polku_session"], "session")
+        r = browser.post(f"{base}/auth/logout", data={"csrf": session["csrf"]},
+                         follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"].startswith(kc.issuer)
+        assert browser.get(f"{base}/auth/me").json()["signed_in"] is False
+        assert refresh_at(kc, session["rt"]) == (400, "invalid_grant")
+        assert refresh_at(kc, other["rt"])[0] == 200
+        assert elsewhere.get(f"{base}/auth/me").json()["name"] == "Kaisa Keusote"
+    assert not [r for r in caplog.records if "could not be revoked" in r.getMessage()]
+
+
+def test_keycloak_a_refreshed_session_too_large_for_a_cookie_ends_revoked(
+        served, keycloak_server) -> None:
+    """Keycloak's tokens grow (a mapper adds a long claim) after kaisa signed in: at the
+    session's next check its refreshed cookie would be more than a browser keeps, so the
+    session ends and says why, and its refresh tokens (the one the cookie held and the one
+    Keycloak just gave) are revoked: Keycloak's session for polku is over."""
+    kc = keycloak_server
+    with polku_signing_in(served, kc, recheck_seconds=RECHECK_SECONDS) as (base, oidc):
+        browser = sign_in_over_http(base, "kaisa")
+        session = oidc.unseal(browser.cookies["polku_session"], "session")
+        user = keycloak_admin(kc, "GET", "/users?username=kaisa&exact=true")[0]
+        sessions = keycloak_admin(kc, "GET", f"/users/{user['id']}/sessions")
+        assert session["sid"] in [s["id"] for s in sessions]
+        with bulky_id_tokens(kc):
+            time.sleep(RECHECK_SECONDS + 0.5)
+            r = browser.get(f"{base}/auth/me?lang=en", headers={"Accept": "application/json"})
+            assert r.status_code == 401 and "too large for a browser cookie" in \
+                r.json()["error"]["message"], r.text
+            assert refresh_at(kc, session["rt"]) == (400, "invalid_grant")
+            sessions = keycloak_admin(kc, "GET", f"/users/{user['id']}/sessions")
+            assert session["sid"] not in [s["id"] for s in sessions]
+
+
+def test_keycloak_a_refresh_refused_for_a_disabled_person_revokes_the_token(
+        served, keycloak_server) -> None:
+    """Keycloak refuses a disabled person's refresh token, but takes it again once the
+    person is enabled (as it does for a session polku never ended). polku's session ended
+    at the refusal, so its refresh token is revoked then: enabled again, the person signs
+    in anew, the old token works no more."""
+    kc = keycloak_server
+    with polku_signing_in(served, kc, recheck_seconds=RECHECK_SECONDS) as (base, oidc):
+        browser = sign_in_over_http(base, "aino")
+        session = oidc.unseal(browser.cookies["polku_session"], "session")
+        with changed_user(kc, "aino", enabled=False):
+            time.sleep(RECHECK_SECONDS + 0.5)
+            assert browser.get(f"{base}/auth/me").json()["signed_in"] is False
+        assert refresh_at(kc, session["rt"]) == (400, "invalid_grant")
+        assert browser.get(f"{base}/auth/me").json()["signed_in"] is False
+
+
+def test_keycloak_a_session_that_comes_after_it_expired_is_revoked(
+        served, keycloak_server) -> None:
+    """A browser drops the cookie as the session expires; one that comes all the same
+    (a request under way then) has its refresh token revoked, once, and is cleared."""
+    kc = keycloak_server
+    with polku_signing_in(served, kc, session_seconds=600) as (base, oidc):
+        browser = sign_in_over_http(base, "anna")
+        cookie = browser.cookies["polku_session"]
+        session = oidc.unseal(cookie, "session")
+        oidc.clock = lambda: time.time() + 601  # the session's ten minutes are over
+        client = httpx.Client(timeout=60)
+        client.cookies.set("polku_session", cookie)
+        r = client.get(f"{base}/auth/me")
+        assert r.json() == {"signed_in": False, "audience": "public"}
+        assert refresh_at(kc, session["rt"]) == (400, "invalid_grant")
+        assert 'polku_session=""' in r.headers["set-cookie"] or \
+            "Max-Age=0" in r.headers["set-cookie"]

@@ -45,6 +45,8 @@ class Provider:
         self.refusal: str | None = None  # an OAuth error to answer a refresh with
         self.down = False  # a refresh cannot reach the provider
         self.gate: Any = None  # a threading.Event a refresh waits for
+        self.revoked: list[str] = []  # the refresh tokens revoked (RFC 7009)
+        self.revocation_down = False  # a revocation cannot reach the provider
 
     def fetch(self, url: str, form: Any = None) -> dict[str, Any]:
         self.fetched.append(url)
@@ -53,11 +55,19 @@ class Provider:
             return {"issuer": issuer, "jwks_uri": issuer + "/certs",
                     "authorization_endpoint": issuer + "/auth",
                     "token_endpoint": issuer + "/token",
-                    "end_session_endpoint": issuer + "/logout"}
+                    "end_session_endpoint": issuer + "/logout",
+                    "revocation_endpoint": issuer + "/revoke"}
         if url == issuer + "/certs":
             return {"keys": [k.as_dict(private=False) for k in self.published]}
         if url == issuer + "/token" and form is not None:
             return self.token_endpoint(dict(form))
+        if url == issuer + "/revoke" and form is not None:
+            if self.revocation_down:
+                raise ProviderUnavailable("the identity provider cannot be reached "
+                                          "([Errno 111] Connection refused)")
+            assert form["client_id"] == "polku" and form["token_type_hint"] == "refresh_token"
+            self.revoked.append(form["token"])
+            return {}  # 200 and nothing (RFC 7009, section 2.2)
         raise AssertionError(url)
 
     def token_endpoint(self, form: dict[str, str]) -> dict[str, Any]:
@@ -1169,6 +1179,64 @@ def test_requests_of_one_session_together_make_one_refresh(served, provider) -> 
     assert provider.refreshes() == 1
     assert len(outcomes) == 6 and {o.kind for o in outcomes} == {"fresh"}
     assert len({o.value for o in outcomes}) == 1
+
+
+# -- an ended session's refresh token revoked at the provider (RFC 7009) -----------------------
+
+def test_signing_out_revokes_the_refresh_token_and_an_unreachable_provider_keeps_no_one_in(
+        served, provider, caplog) -> None:
+    import logging
+
+    browser, copy = app_over(served, provider), app_over(served, provider)
+    oidc = browser.app.state.access.oidc
+    cookie, csrf = refreshable(oidc)
+    browser.cookies.set("polku_session", cookie)
+    r = browser.post("/auth/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and provider.revoked == ["refresh-token-0"]
+    # the revocation cannot reach the provider: signed out all the same, and the log says
+    # that the token stays valid there (naming no token)
+    provider.revocation_down = True
+    caplog.set_level(logging.WARNING, logger="polku.server.oidc")
+    cookie, csrf = sealed(oidc, rt="refresh-token-9", chk=int(time.time()))
+    browser.cookies.clear()
+    browser.cookies.set("polku_session", cookie)
+    r = browser.post("/auth/logout", data={"csrf": csrf}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith(ISSUER + "/logout?")
+    assert new_cookie(r) == "" and not signed_in(copy, cookie)
+    assert provider.revoked == ["refresh-token-0"]
+    said = " ".join(rec.getMessage() for rec in caplog.records)
+    assert "could not be revoked" in said and "stays valid there" in said, said
+    assert "refresh-token-9" not in said
+
+
+@pytest.mark.parametrize("how, revoked", [
+    ("refused", ["refresh-token-0"]),
+    ("too large", ["refresh-token-0", "refresh-token-1"]),
+    ("another person", ["refresh-token-0", "refresh-token-1"])])
+def test_a_session_ended_at_its_check_has_its_refresh_tokens_revoked(
+        served, provider, how, revoked) -> None:
+    """Refused, too large for a cookie, or refreshed as another person: the session ends,
+    and what polku held (and what the provider gave with the refresh) is revoked."""
+    client = app_over(served, provider)
+    cookie, _ = refreshable(client.app.state.access.oidc,
+                            **({"sub": "sub-aino"} if how == "another person" else {}))
+    provider.refusal = "invalid_grant" if how == "refused" else None
+    provider.roles = MANY_ROLES if how == "too large" else ["editor"]
+    later([client], provider, 301)
+    r = as_cookie(client, cookie)
+    assert new_cookie(r) == "" and provider.refreshes() == 1
+    assert provider.revoked == revoked
+
+
+def test_a_session_that_comes_after_it_expired_is_revoked_once_and_cleared(
+        served, provider) -> None:
+    client = app_over(served, provider)
+    cookie, _ = refreshable(client.app.state.access.oidc)  # an hour's session
+    later([client], provider, 3601)
+    for _ in range(2):
+        r = as_cookie(client, cookie)
+        assert r.json() == {"signed_in": False, "audience": "public"} and new_cookie(r) == ""
+    assert provider.revoked == ["refresh-token-0"] and provider.refreshes() == 0
 
 
 def test_a_session_without_a_refresh_token_or_with_rechecks_off_is_not_checked(

@@ -19,7 +19,8 @@ the rest:
   back in ``X-Polku-CSRF``, and the provider's refresh token, with which
   :mod:`polku.server.recheck` checks the session again every few minutes; signing out
   clears it, ends the session here (:mod:`polku.server.sessions`: a copy of the cookie is
-  signed out too) and at the provider;
+  signed out too) and at the provider, and revokes its refresh token there
+  (:meth:`Oidc.revoke`, RFC 7009, as every ending of a session does);
 - **back-channel logout** (OpenID Connect Back-Channel Logout 1.0): the provider posts a
   logout token to ``/auth/backchannel-logout`` when a person's session ends there (they
   sign out elsewhere, or an administrator ends it); the token is checked as an ID token is
@@ -53,7 +54,7 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -271,7 +272,12 @@ class InvalidToken(Exception):
 
 
 class OtherPerson(InvalidToken):
-    """A session's refreshed tokens are valid but name another person than it did."""
+    """A session's refreshed tokens are valid but name another person than it did;
+    ``refresh_token``: the one the provider gave with them (revoked as the session ends)."""
+
+    def __init__(self, message: str, refresh_token: object = None) -> None:
+        super().__init__(message)
+        self.refresh_token = refresh_token
 
 
 class SessionTooLarge(Exception):
@@ -328,14 +334,16 @@ class ProviderRefused(ProviderUnavailable):
 
 def fetch_json(url: str, form: Mapping[str, str] | None = None, timeout: float = 10.0
                ) -> dict[str, Any]:
-    """GET ``url`` (POST ``form``, URL-encoded) and read its JSON object."""
+    """GET ``url`` (POST ``form``, URL-encoded) and read its JSON object; a POST answered
+    with nothing is ``{}`` (RFC 7009's revocation endpoint answers 200 and an empty body)."""
     data = urllib.parse.urlencode(form).encode() if form is not None else None
     request = urllib.request.Request(url, data=data, headers={"Accept": "application/json"})
     if data is not None:
         request.add_header("Content-Type", "application/x-www-form-urlencoded")
     try:
         with urllib.request.urlopen(request, timeout=timeout) as answer:
-            doc = json.loads(answer.read(1 << 20))
+            body = answer.read(1 << 20)
+        doc = json.loads(body) if body.strip() or data is None else {}
     except urllib.error.HTTPError as e:
         try:
             detail = json.loads(e.read(1 << 16))
@@ -382,6 +390,8 @@ class Oidc:
         self._lock = threading.Lock()
         #: whether the log has said that the provider gives no refresh token
         self.said_no_refresh = False
+        #: whether the log has said that the provider names no revocation endpoint
+        self.said_no_revocation = False
         self._metadata: tuple[float, dict[str, Any]] | None = None
         self._keys: tuple[float, Any, set[str]] | None = None
         # a key of 256 bits whatever the secret's length, of the cookies' own (the ended
@@ -541,7 +551,8 @@ class Oidc:
         else:
             raise InvalidToken(N_("the token endpoint answered no token that can be checked"))
         if id_claims.get("sub") != session.get("sub"):
-            raise OtherPerson(N_("the refreshed tokens name another person"))
+            raise OtherPerson(N_("the refreshed tokens name another person"),
+                              tokens.get("refresh_token"))
         who = self.person(tokens, id_claims)
         fresh = {**session, "name": who.name, "roles": sorted(who.roles),
                  "orgs": list(who.organisations), "chk": int(self.clock())}
@@ -624,11 +635,60 @@ class Oidc:
             return None
         return claims
 
-    def end_session(self, claims: Mapping[str, Any]) -> None:
-        """End the session of a cookie's ``claims`` in every process (signing out): a copy
-        of the cookie is signed out too."""
+    def end_session(self, claims: Mapping[str, Any], also: Iterable[object] = ()) -> bool:
+        """End the session of a cookie's ``claims`` in every process (signing out, or a
+        check at the provider that ends it): a copy of the cookie is signed out too. Then
+        the refresh token it held (and ``also``: one the provider gave as the session
+        ended) is revoked at the provider (:meth:`revoke`), which may fail: the session
+        has ended here first, so an unreachable provider keeps no one signed in. Whether
+        the provider took the revocation."""
         self.ended.end([("session", str(claims.get("jti") or ""))],
                        until=int(claims.get("exp") or 0))
+        return self.revoke([claims.get("rt"), *also])
+
+    def revoke(self, tokens: Iterable[object]) -> bool:
+        """Revoke refresh ``tokens`` (None and empty ones left out) at the provider: OAuth
+        2.0 Token Revocation (RFC 7009), its discovery document's ``revocation_endpoint``,
+        with polku's client credentials as the token endpoint takes them. An ended
+        session's refresh token would otherwise stay valid at the provider until it
+        expires there (Keycloak: its SSO session's idle time, 30 minutes by default, or
+        its offline session, for good). A token the provider no longer takes is no error
+        (RFC 7009, section 2.2: answered 200). True when the provider took every one (or
+        there was none); False, and the log says why, when it names no revocation endpoint,
+        cannot be reached or refuses (``invalid_client``).
+
+        >>> Oidc(OidcSettings("https://id.example.fi/realms/ku", "polku")).revoke([None, ""])
+        True
+        """
+        wanted = list(dict.fromkeys(t for t in tokens if isinstance(t, str) and t))
+        if not wanted:
+            return True
+        try:
+            endpoint = self.metadata().get("revocation_endpoint")
+        except ProviderUnavailable as e:
+            log.warning("an ended session's refresh token could not be revoked: %s; it "
+                        "stays valid at the identity provider until it expires there", e)
+            return False
+        if not isinstance(endpoint, str) or not endpoint:
+            if not self.said_no_revocation:
+                self.said_no_revocation = True  # once: so it is for every session
+                log.warning("the identity provider names no revocation endpoint (RFC 7009): "
+                            "an ended session's refresh token stays valid there until it "
+                            "expires")
+            return False
+        for token in wanted:
+            form = {"token": token, "token_type_hint": "refresh_token",
+                    "client_id": self.settings.client_id}
+            if self.settings.client_secret:
+                form["client_secret"] = self.settings.client_secret
+            try:
+                self.fetch(endpoint, form)
+            except ProviderUnavailable as e:  # ProviderRefused too
+                log.warning("an ended session's refresh token could not be revoked at the "
+                            "identity provider (%s): it stays valid there until it expires",
+                            e)
+                return False
+        return True
 
     def back_channel_logout(self, claims: Mapping[str, Any]) -> None:
         """End what a verified logout token names: the sessions signed in through the

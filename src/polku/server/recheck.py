@@ -17,14 +17,17 @@ next request that carries it, before any route sees that request
   larger than the 4,096 bytes a browser keeps (:func:`polku.server.oidc.kept_by_browsers`,
   the sign-in's own check). Sent anyway, the browser would drop it without a word and
   send the old cookie again and again, its refresh token perhaps rotated away. So the
-  session ends as a refused one does, the log says so for the administrator, and the
-  request is answered 401 with the explanation a sign-in refused for it gives (a page for
-  a browser, in the request's language), its cookie cleared;
+  session ends as a refused one does (both refresh tokens, the old and the new, revoked
+  at the provider), the log says so for the administrator, and the request is answered
+  401 with the explanation a sign-in refused for it gives (a page for a browser, in the
+  request's language), its cookie cleared;
 - **refused** (``invalid_grant``: the person disabled or deleted, the provider's session
-  ended or timed out; or valid tokens that name another person): the session ends as a sign-out ends it
-  (:mod:`polku.server.sessions`, so every worker and every server over the folder agrees),
-  the request is answered as signed out (a write is 401, the pages offer "Sign in") and
-  its cookie is cleared;
+  ended or timed out; or valid tokens that name another person): the session ends as a
+  sign-out ends it (:mod:`polku.server.sessions`, so every worker and every server over
+  the folder agrees; its refresh token revoked at the provider, the refused one too:
+  Keycloak takes a disabled person's token again once they are enabled; the other
+  person's new one too), the request is answered as signed out (a write is 401, the pages
+  offer "Sign in") and its cookie is cleared;
 - **the provider cannot be reached** (or answers 5xx, or another error such as
   ``invalid_client``, or tokens that do not verify: a signing key not yet seen, a clock
   out of step, which are the provider's trouble and not the person's): the session is kept as it is while its last good check is less than
@@ -32,7 +35,10 @@ next request that carries it, before any route sees that request
   signs no one out); past that it answers as signed out, without being ended, until the
   provider answers again. The log says when the provider cannot be reached (once for each
   outage) and when it answers again; while it cannot be, this process asks again at most
-  every :data:`RETRY_SECONDS`.
+  every :data:`RETRY_SECONDS`;
+- **expired**: a cookie that comes after its session expired (a browser drops it then;
+  a request under way at that moment) has its refresh token revoked, once in each
+  process, and is cleared.
 
 What it costs: a request without the cookie, nothing; a request whose session was checked
 lately, decrypting the cookie (tens of microseconds, on the event loop), once: the route's
@@ -98,6 +104,24 @@ def due(claims: Mapping[str, Any], recheck_seconds: int, now: float) -> bool:
     (``recheck_seconds`` above 0) and its last check is that old."""
     return recheck_seconds > 0 and isinstance(claims.get("rt"), str) and bool(claims["rt"]) \
         and now - checked(claims) >= recheck_seconds
+
+
+def expired(claims: Mapping[str, Any] | None, now: float) -> bool:
+    """Whether decrypted cookie ``claims`` are a session that has expired, with a refresh
+    token still to revoke. A browser drops the cookie as it expires; one sent all the same
+    (a request under way at that moment, a client that keeps cookies its own way) is the
+    only sight polku has of it again.
+
+    >>> expired({"use": "session", "jti": "j", "rt": "r", "exp": 1000}, now=1000)
+    True
+    >>> expired({"use": "session", "jti": "j", "rt": "r", "exp": 1001}, now=1000)
+    False
+    >>> expired({"use": "session", "jti": "j", "exp": 900}, now=1000), expired(None, 1000)
+    (False, False)
+    """
+    return claims is not None and claims.get("use") == "session" \
+        and isinstance(claims.get("jti"), str) and isinstance(claims.get("exp"), int) \
+        and claims["exp"] <= now and isinstance(claims.get("rt"), str) and bool(claims["rt"])
 
 
 @dataclass(frozen=True)
@@ -172,6 +196,7 @@ class Rechecks:
         """One refresh at the provider, and what it comes to."""
         with self._lock:
             self.refreshes += 1
+        given: list[object] = []  # a refresh token the provider gave as the session ends
         try:
             fresh = self.oidc.refresh(claims)
         except ProviderRefused as e:
@@ -181,6 +206,7 @@ class Rechecks:
                      "token (%s)", e)
         except OtherPerson as e:
             log.warning("a session ended: %s", e)
+            given.append(e.refresh_token)
         except (InvalidToken, ProviderUnavailable) as e:
             # tokens that do not check (a key not yet seen, a clock out of step) are the
             # provider's trouble, not the person's: kept within the grace, asked again
@@ -199,11 +225,28 @@ class Rechecks:
                 # request. Ended instead, and the person told why (SessionRecheck)
                 log.warning("a session ended when it was checked again at the identity "
                             "provider: %s (new roles, organisations or refresh token)", e)
-                self.oidc.end_session(claims)
+                self.oidc.end_session(claims, also=[fresh.get("rt")])
                 return Outcome(TOO_LARGE, size=e.size)
             return Outcome(FRESH, value, int(fresh["exp"]), claims=fresh)
-        self.oidc.end_session(claims)
-        return Outcome(ENDED)
+        # the refused token is revoked all the same: the provider may refuse one token
+        # and keep the grant it came from (one request, on a rare path)
+        self.oidc.end_session(claims, also=given)
+        return ENDED_OUTCOME
+
+    def lapse(self, claims: Mapping[str, Any]) -> Outcome:
+        """A session whose cookie came after it expired (:func:`expired`): its refresh
+        token revoked at the provider, once in this process (a cookie sent again and again
+        asks the provider once), and the cookie cleared as an ended session's is."""
+        jti = str(claims["jti"])
+        with self._lock:
+            known = self._done.get(jti)
+            if known is not None and known[1].kind == ENDED:
+                return known[1]
+            self._remember(jti, ENDED_OUTCOME)
+        log.info("a session came after it expired: its refresh token is revoked at the "
+                 "identity provider")
+        self.oidc.revoke([claims.get("rt")])
+        return ENDED_OUTCOME
 
     def _cannot_reach(self, claims: Mapping[str, Any], problem: Exception) -> Outcome:
         """The provider could not be asked: not again for a while, and the session kept
@@ -245,6 +288,7 @@ class Rechecks:
 
 KEPT_OUTCOME = Outcome(KEPT)
 LAPSED_OUTCOME = Outcome(LAPSED)
+ENDED_OUTCOME = Outcome(ENDED)
 
 
 def session_value(headers: list[tuple[bytes, bytes]]) -> str | None:
@@ -359,10 +403,15 @@ class SessionRecheck:
         oidc = self.rechecks.oidc
         opened = oidc.open_session(value)
         claims = oidc.holds(opened.claims, "session")
-        if claims is None or not self.rechecks.due(claims):
+        if claims is None and expired(opened.claims, oidc.clock()):
+            # over: its refresh token revoked, the cookie cleared as an ended one's
+            outcome: Outcome | None = await run_in_threadpool(self.rechecks.lapse,
+                                                              opened.claims or {})
+        elif claims is None or not self.rechecks.due(claims):
             await self.app(handing_on(scope, opened), receive, send)
             return
-        outcome = await run_in_threadpool(self.rechecks.check, value, opened)
+        else:
+            outcome = await run_in_threadpool(self.rechecks.check, value, opened)
         if outcome is None or outcome.kind == KEPT:
             await self.app(handing_on(scope, opened), receive, send)
             return
