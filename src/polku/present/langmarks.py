@@ -36,6 +36,8 @@ _MARKS = re.compile("[\ue000-\ue002]")
 _MARKED = re.compile("\ue000([A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*)\ue001([^\ue000-\ue002]*)\ue002")
 #: a whole element's start tag, for lang on the element a name fills alone
 _START = re.compile(r"<([A-Za-z][A-Za-z0-9-]*)\b[^>]*>\Z")
+#: the start of an element that holds text only and may hold a name whole
+_RAW = re.compile(r"<(title|textarea)\b[^>]*>", re.I)
 _TOKEN = re.compile(r"<(script|style|title|textarea)\b[^>]*>.*?</\1\s*>|<!--.*?-->|<[^>]*>",
                     re.S | re.I)
 #: elements whose content is text only: a name there is marked on the element or not at all
@@ -146,12 +148,13 @@ def html(page: str) -> str:
     svg = 0
     for i, (markup, text) in enumerate(tokens):
         if markup:
-            low = text[:8].lower()
+            low = text[:9].lower()
             if low.startswith("<svg") and not text.endswith("/>"):
                 svg += 1
             elif low.startswith("</svg"):
                 svg = max(0, svg - 1)
-            raw = re.match(r"<(title|textarea)\b[^>]*>", text, re.I)
+            # most tags of a national report are neither: looked at by their start first
+            raw = _RAW.match(text) if low.startswith(("<title", "<textarea")) else None
             if raw and OPEN in text:
                 # text only: lang on the element when one name fills it, else plain text
                 inner = text[raw.end():text.rindex("</")]
