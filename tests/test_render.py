@@ -54,8 +54,9 @@ def test_json_for_html_never_closes_its_element_and_round_trips(value):
 def test_user_text_never_reaches_the_page_as_markup(g, findings):
     for view in VIEWS:
         page = render.render_html(g, view, findings=findings)
-        # The only script elements are the four of the page itself (vis, ours, data, start).
-        assert page.count("</script>") == 4, view
+        # The only script elements are the five of the page itself (vis, ours, data,
+        # start, the scroll boxes' focus).
+        assert page.count("</script>") == 5, view
         assert "<img" not in page, view
         assert XSS_SCRIPT not in page
         assert "alert(2)</script>" not in page
