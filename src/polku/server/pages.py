@@ -29,6 +29,7 @@ from polku.present.i18n import (DEFAULT_LANG, N_, Translator, error_message, err
 from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
+from polku.present.views.table import table_rows
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
 from polku.present.report import ranking_note
 from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
@@ -37,7 +38,7 @@ from polku.ops.operations import (Bottlenecks, Describe, Findings, Paths, Queuei
                                   Review, answer)
 from polku.present.operations import Report, ViewOf
 from polku.privacy import EDITOR, MIN_CELL, PUBLIC, changes_for
-from polku.words import NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES
+from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
 from polku.server.contract import ApiError, problem_worded, responses
@@ -307,30 +308,6 @@ def views_of(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str
     from polku.present.views import menu
 
     return menu(g, tr)
-
-
-def _lines(title: Any) -> list[str]:
-    return [line for line in str(title or "").splitlines() if line.strip()]
-
-
-def table_rows(view: Any, tr: Translator) -> tuple[list[dict], list[dict]]:
-    """A view's nodes and edges as rows: the same facts the picture's tooltips give, node
-    types and edge kinds by their names in ``tr``'s language (:mod:`polku.words`)."""
-    from polku.present.i18n import edge_kind_name, role_name, type_name
-
-    def kind_name(kind: str) -> str:
-        kind = "path" if kind == "designed" else kind  # a segment view's designed path step
-        if kind in NODE_TYPE_NAMES:
-            return type_name(kind, tr)
-        return role_name(kind, tr) if kind in ROLE_NAMES else edge_kind_name(kind, tr)
-
-    by_id = {n["id"]: n.get("label") or n["id"] for n in view.nodes}
-    nodes = [{"label": n.get("label") or n["id"], "type": kind_name(n.get("ptype", "")),
-              "lines": _lines(n.get("title"))[1:] or [n["id"]]} for n in view.nodes]
-    edges = [{"source": by_id.get(e["from"], e["from"]), "target": by_id.get(e["to"], e["to"]),
-              "kind": kind_name(e.get("kind", "")), "label": e.get("label", ""),
-              "lines": _lines(e.get("title"))} for e in view.edges]
-    return nodes, edges
 
 
 #: the roles of a signed-in person, as the account bar shows them

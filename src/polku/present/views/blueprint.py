@@ -728,7 +728,7 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
             sheets.append({"title": part, "svg": Picture(
                 bp, drawn, next(uids), first, last, part, all_lanes=False).svg()})
         sections.append({"id": f"blueprint-{n}", "heading": heading, "summary": summary,
-                         "svg": whole.svg(), "sheets": sheets,
+                         "svg": whole.svg(), "picture": whole.uid, "sheets": sheets,
                          "rows": _rows(g, bp, texts, tr),
                          "uncovered": texts.uncovered, "path": bp["path"]})
     segment = data["segment"]

@@ -37,6 +37,7 @@ from polku.present import langmarks
 from polku.present.i18n import Translator, translator
 from polku.present.views.facts import View
 from polku.present.views.registry import build_view
+from polku.present.views.table import table_rows
 
 
 def _vis_options(view: View) -> dict[str, Any]:
@@ -229,10 +230,16 @@ def view_html(v: View) -> str:
     """A complete, self-contained page for a view the caller built (and perhaps restyled,
     as the diff page does), in the view's language."""
     page = _env().get_template("page.html")
+    words = translator(v.lang).jinja_globals()
+    table = ""
+    if v.chart is None:  # a chart (timeline, blueprint) has its own table already
+        nodes, edges = table_rows(v, translator(v.lang))
+        table = Markup(_env().get_template("view-table.html").render(
+            nodes=nodes, edges=edges, **words))
     return langmarks.html(page.render(
         view=v, title=page_title(v.title, v.graph_title),
         assets=page_assets() if v.chart is None else "",
-        fragment=_fragment(v, "polku-view", "100%"), **translator(v.lang).jinja_globals()))
+        fragment=_fragment(v, "polku-view", "100%"), table=table, **words))
 
 
 def page_title(title: str, graph: str) -> str:
