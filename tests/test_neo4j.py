@@ -124,7 +124,7 @@ def test_a_merged_graph_keeps_its_regions_graph_sheets_through_neo4j(server, tmp
     """A merged graph pushed and pulled keeps each region's own graph sheet (the graph's
     own attributes travel with the region node)."""
     from helpers import copy_full, edit
-    from polku.analyses.merge import merge
+    from polku.analyses.merge import merge, split
     from polku.graph import regions
 
     a, b = copy_full(tmp_path / "ra", "ra"), copy_full(tmp_path / "rb", "rb")
@@ -138,6 +138,10 @@ def test_a_merged_graph_keeps_its_regions_graph_sheets_through_neo4j(server, tmp
         pulled.graph["name"] = merged.graph["name"]
         assert regions(pulled) == regions(merged)
         assert_same_graph(merged, pulled)
+        # which regions held each shared actor comes back too, so each region does
+        assert pulled.nodes["national/kela"]["merged_from"] == ["ra/kela", "rb/kela"]
+        assert [(r.id, sorted(r.graph)) for r in split(pulled)] == \
+            [(r.id, sorted(r.graph)) for r in split(merged)]
     finally:
         ns.delete_region(**creds(server), region="rt-national")
 

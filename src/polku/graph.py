@@ -101,6 +101,24 @@ TITLE_LANGUAGES = ("sv", "en")
 DEFAULT_TEXT_LANG, NO_LANGUAGE = "fi", "zxx"
 
 
+#: an attribute of an actor in a merged graph's own namespace (``national/kela``, an actor
+#: the regions share by business id): the regional ids it stands for, ``region/id``, in the
+#: order of the regions' ids (``["keski-suomi/kela", "keski-uusimaa/kela"]``). It says
+#: which regions' graphs held the actor, and by what id, where no edge need say it
+#: (:func:`polku.analyses.merge.split`); RDF ``polku:mergedFrom`` the regional IRIs.
+MERGED_FROM = "merged_from"
+
+
+def merged_from_order(member: str) -> tuple[str, str]:
+    """The order of a :data:`MERGED_FROM` list: by region id, as the merge takes regions.
+
+    >>> sorted(["a/x", "a-b/y"], key=merged_from_order)
+    ['a/x', 'a-b/y']
+    """
+    region, _, local = str(member).partition("/")
+    return region, local
+
+
 #: what a merged graph keeps of each region's graph sheet (``g.graph["regions"]``): its
 #: columns but ``id`` (the region's ``id``), and its extra columns as ``extra``
 REGION_FIELDS = ("title", "title_sv", "title_en", "region", "region_sv", "region_en",

@@ -8,7 +8,10 @@ the order of their names, so the result does not depend on the order given), so 
 bodies such as Kela appear once and every region's services hang on the same node. What
 the regions say differently about such an actor (its name, kind, parent …) is reported as a
 conflict, never settled silently: the merged graph keeps the first region's value and the
-conflict says which region said what.
+conflict says which region said what. Such an actor lists the regional ids it stands for
+(:data:`MERGED_FROM`), so the merged graph knows which regions held it and what each
+called it, whether or not an edge ties it to them: :func:`split` gives each region back
+exactly.
 
 Each region's follow-ups (``g.graph["followups"]``, :mod:`polku.followup`) come along, keyed
 as the merged graph's findings are: a region's key ``kind:subject[:detail]`` names its ids
@@ -33,7 +36,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import KEY_SEPARATOR
-from polku.graph import REGION_FIELDS, new_graph
+from polku.graph import MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -125,7 +128,7 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     """Merge regional graphs into one (see the module doc). Graphs must have distinct
     names (their namespaces), none equal to ``name``.
 
-    >>> from polku.graph import REGION_FIELDS, new_graph
+    >>> from polku.graph import MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph
     >>> a, b = new_graph("a"), new_graph("b")
     >>> a.add_node("kela", type="actor", name="Kela", kind="kela", business_id="0246246-0")
     >>> b.add_node("fpa", type="actor", name="Kela", kind="kela", business_id="0246246-0")
@@ -205,7 +208,10 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
             nu = rename.get((region, u), qualified(region, u))
             nv = rename.get((region, v), qualified(region, v))
             g_out.add_edge(nu, nv, key=key, **data)
-    for merged_id, _ in result.shared.values():
+    for merged_id, members in result.shared.values():
+        # which regions held the actor, by the id each gave it: what split() gives back
+        # (the merged graph's edges cannot say it for an actor no edge ties to a region)
+        g_out.nodes[merged_id][MERGED_FROM] = sorted(members, key=merged_from_order)
         parents = sorted({v for _, v, k in g_out.out_edges(merged_id, data="kind")
                           if k == "part_of"})
         if len(parents) > 1:
@@ -308,21 +314,29 @@ class Region:
 
 def split(g: nx.MultiDiGraph) -> list[Region]:
     """The regions of a merged graph (:func:`merge`), each a graph of its own again: its
-    nodes and the actors the regions share (an actor shared by business id is in every
-    region that names it, by the local part of its merged id: ``national/kela`` is
-    ``kela``), the edges among them, its own graph sheet (:func:`polku.graph.regions`) as
-    its graph's. ``[]`` for a graph that was not merged. Why: what is asked of one region
-    (its figures beside another's, a verified suggestion, which goes through the
-    workbook's rows, where an id holds no ``/``) is asked of each region of a merged graph.
+    nodes and the actors it shares with others, the edges among them, its own graph sheet
+    (:func:`polku.graph.regions`) as its graph's. ``[]`` for a graph that was not merged.
+    Why: what is asked of one region (its figures beside another's, a verified suggestion,
+    which goes through the workbook's rows, where an id holds no ``/``) is asked of each
+    region of a merged graph.
+
+    A shared actor (in the merged graph's own namespace) is in exactly the regions whose
+    graphs held it, by the id each gave it: its :data:`MERGED_FROM` (``national/kela`` from
+    ``["a/kela", "b/fpa"]`` is ``kela`` in ``a`` and ``fpa`` in ``b``). A merged graph
+    written before polku recorded that (no ``merged_from``) falls back on its edges: such an
+    actor is in every region one of whose nodes it touches, and, touching none, in every
+    region, by the local part of its merged id.
 
     >>> from polku.graph import new_graph
     >>> a, b = new_graph("a"), new_graph("b")
     >>> a.add_node("kela", type="actor", name="Kela", business_id="0246246-0")
     >>> b.add_node("fpa", type="actor", name="Kela", business_id="0246246-0")
+    >>> a.add_node("keuruu", type="actor", name="Keuruu", business_id="0208388-2")
     >>> for r, g in (("kela", a), ("fpa", b)):
     ...     g.add_node("s", type="service", name="S"); _ = g.add_edge(r, "s", kind="provides")
-    >>> [(r.id, sorted(r.graph.nodes), r.merged_id("kela")) for r in split(merge([a, b]).graph)]
-    [('a', ['kela', 's'], 'national/kela'), ('b', ['kela', 's'], 'national/kela')]
+    >>> [(r.id, sorted(r.graph.nodes), r.merged_id("kela" if r.id == "a" else "fpa"))
+    ...  for r in split(merge([a, b]).graph)]
+    [('a', ['kela', 'keuruu', 's'], 'national/kela'), ('b', ['fpa', 's'], 'national/kela')]
     """
     from polku.graph import regions
 
@@ -330,22 +344,36 @@ def split(g: nx.MultiDiGraph) -> list[Region]:
     if not sheets:
         return []
     ids = {str(r["id"]) for r in sheets}
-    # a shared actor belongs to every region one of whose nodes it touches (or, touching
-    # none, to every region: the merged graph does not say which regions named it)
     shared = [n for n in g if str(n).partition("/")[0] not in ids]
+    # region -> shared actor -> the region's id for it, from what the merge recorded
+    held: dict[str, dict[str, str]] = {r: {} for r in ids}
+    unrecorded = []
+    for a in shared:
+        members = g.nodes[a].get(MERGED_FROM)
+        if not members:
+            unrecorded.append(a)
+            continue
+        for member in members:
+            region, _, local = str(member).partition("/")
+            if region in held and local:
+                held[region][a] = local
     out: list[Region] = []
     for sheet in sheets:
         region = str(sheet["id"])
         own = [n for n in g if str(n).partition("/")[0] == region]
         own_set = set(own)
-        mine = [a for a in shared
-                if any(x in own_set for x in nx.all_neighbors(g, a))
-                or not any(str(x).partition("/")[0] in ids for x in nx.all_neighbors(g, a))]
         local: dict[str, str] = {}  # merged id -> the region's id
         for n in own:
             local[n] = str(n).partition("/")[2]
+        local.update(held[region])
+        # older merged graphs: a shared actor belongs to every region one of whose nodes it
+        # touches (or, touching none, to every region: such a graph does not say which
+        # regions named it)
+        guessed = [a for a in unrecorded
+                   if any(x in own_set for x in nx.all_neighbors(g, a))
+                   or not any(str(x).partition("/")[0] in ids for x in nx.all_neighbors(g, a))]
         taken = set(local.values())
-        for a in mine:
+        for a in guessed:
             base = str(a).partition("/")[2] or str(a)
             name, k = base, 2
             while name in taken:
@@ -356,9 +384,10 @@ def split(g: nx.MultiDiGraph) -> list[Region]:
         sub.graph.update({k: v for k, v in sheet.items() if k in REGION_FIELDS})
         if sheet.get("extra"):
             sub.graph["extra"] = dict(sheet["extra"])
-        for n in own + mine:
+        mine = own + [a for a in shared if a in local]
+        for n in mine:
             sub.add_node(local[n], **{k: (dict(v) if isinstance(v, dict) else v)
-                                      for k, v in g.nodes[n].items()})
+                                      for k, v in g.nodes[n].items() if k != MERGED_FROM})
         for u, v, key, data in g.edges(keys=True, data=True):
             if u in local and v in local:
                 sub.add_edge(local[u], local[v], key=key, **data)

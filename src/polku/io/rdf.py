@@ -31,7 +31,8 @@ import networkx as nx
 from polku.io import atomic
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
-from polku.graph import add_edge, add_edges, name_of, new_graph, regions
+from polku.graph import (MERGED_FROM, add_edge, add_edges, merged_from_order, name_of,
+                         new_graph, regions)
 from polku.privacy import PEOPLE_MAXIMUM
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -99,6 +100,9 @@ GRAPH_CLASS = POLKU + "Graph"
 REGION_CLASS = VOID + "Dataset"
 HAS_PART = DCT + "hasPart"
 IS_PART_OF = DCT + "isPartOf"
+#: a merged graph's shared actor -> the IRI each region's own graph gives it (its
+#: :data:`polku.graph.MERGED_FROM`: the regions that held it, and by what id)
+MERGED_FROM_PREDICATE = POLKU + "mergedFrom"
 RESPONSIBILITY = POLKU + "Responsibility"
 STEP = POLKU + "PathStep"
 FOLLOW_UP = POLKU + "FollowUp"
@@ -291,6 +295,9 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
                 factor = base + "factor-" + quote(str(value), safe="")
                 factors.add(str(value))
                 yield s, SKOS + "broader", factor
+            elif attr == MERGED_FROM:
+                for item in value:  # a regional id: the IRI the region's graph gives it
+                    yield s, MERGED_FROM_PREDICATE, node_iri(base, str(item))
             elif isinstance(value, (list, tuple)):
                 for item in value:
                     yield s, _attr_predicate(attr), _literal(item)
@@ -885,6 +892,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
                         attrs.setdefault(attr, []).append(value)  # type: ignore[union-attr]
                     else:
                         attrs[attr] = value
+            elif p == MERGED_FROM_PREDICATE and o.startswith(DATA):  # type: ignore[union-attr]
+                attrs.setdefault(MERGED_FROM, []).append(o[len(DATA):])  # type: ignore[union-attr,index]
             elif p == SKOS + "broader" and node_type == "need":
                 attrs["factor"] = factor_label.get(o, _id_of_iri(o))
             else:
@@ -893,6 +902,8 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
                     edges.append((node, node_of(o, s, p), kind, {"kind": kind}))
         for attr in LIST_ATTRS & attrs.keys():
             attrs[attr] = sorted(attrs[attr])  # type: ignore[type-var]
+        if MERGED_FROM in attrs:
+            attrs[MERGED_FROM] = sorted(attrs[MERGED_FROM], key=merged_from_order)  # type: ignore[arg-type]
         _place_texts(texts, attrs, extra)
         if extra:
             attrs["extra"] = extra
