@@ -983,9 +983,10 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
 
     g = model.graph
     try:
+        # a page names, the command line and JSON keep the ids (tr.plainly)
         out: Any = queue_worded(answer(Queueing(capacity, places, demand,
                                                 calibrate=calibrate), model, who),
-                                model.published(who).graph, tr)
+                                model.published(who).graph, tr.plainly())
     except PolkuError as e:
         field = e.field if e.field in ("capacity", "places", "demand") else "service"
         row = list(rows).index(e.node) if e.node in rows else 0
@@ -1010,7 +1011,8 @@ def findings_shown(g: nx.MultiDiGraph, name: str, tr: Translator, language: Page
 
     def shown(f: dict[str, Any]) -> dict[str, Any]:
         return dict(f, link=finding_link(g, name, f["subject"], language),
-                    subject_label=tr.label(g, f["subject"]) if f["subject"] in g
+                    # a referral, which has no name, by its two ends
+                    subject_label=subject_name(g, f["subject"], tr) if f["subject"] in g
                     else f["subject"],
                     meaning=tr(meaning(f["kind"])) if meaning(f["kind"]) else "",
                     reason_shown=reason_name(f, tr) if "reason" in f else "")
@@ -1035,7 +1037,8 @@ def removal_result(model: Model, remove: str, rows: list[ChangeRow], tr: Transla
             [r.places for r in rows if r.places.strip()],
             [r.demand for r in rows if r.demand.strip()]) if any(
                 not r.empty() for r in rows) else Removal(remove=remove)
-        out = whatif_worded(answer(operation, model, who), model.published(who).graph, tr)
+        out = whatif_worded(answer(operation, model, who), model.published(who).graph,
+                            tr.plainly())
     except PolkuError as e:
         raise RowError(0, 400, error_message(e, tr), "remove") from None
     g = model.graph
