@@ -6,7 +6,9 @@ line. The failures are made, not hoped for: a monkeypatched ``tempfile.mkstemp``
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -19,6 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpers import MINI, ROOT, copy_mini, run
+from processes import polku_serve
+from test_server_workers import call
 from polku.app import create_app
 from polku.io import atomic
 from polku.server.auth import Tokens
@@ -274,3 +278,83 @@ def test_a_sheet_replaced_by_a_folder_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "referrals.csv, sheet 'referrals': cannot read the file (is a folder, not a file)" \
         in result.output
+
+
+def test_a_backup_restored_elsewhere_finishes_its_own_half_write(tmp_path: Path) -> None:
+    """A copy of the graphs folder taken while a write was half made (its journal
+    ``.polku/mini.pending`` and the temporary log file in it), restored to another folder
+    and served there by a real ``polku serve``: the restored copy finishes its own write
+    (the sheet and the log agree, and undo reverts that change) and the original folder
+    is not touched (the journal named absolute paths: the restored server replayed it
+    against the original, deleted it, and the copy kept a row its log lacked)."""
+    original = tmp_path / "graphs"
+    copy_mini(original / "mini")
+    pristine = files(original / "mini")
+    killed_writing(original, "mini.changes.jsonl")
+    assert (original / ".polku" / "mini.pending").exists()
+    journal = (original / ".polku" / "mini.pending").read_text(encoding="utf-8")
+    assert str(tmp_path) not in journal  # named relative to its folder
+    before = files(original)
+    restored = tmp_path / "restored" / "graphs"
+    shutil.copytree(original, restored)
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"anna:{TOKEN}\n")
+    tokens.chmod(0o600)
+    with polku_serve(str(restored), "--tokens", str(tokens)) as base:
+        status, headers, row = call(f"{base}{ROW}")
+        assert status == 200 and row["values"]["capacity_per_month"] == "7"
+        status, _, changes = call(f"{base}/api/graphs/mini/changes")
+        assert [c["version"] for c in changes["changes"]] == [1]
+        status, _, body = call(f"{base}/api/graphs/mini/undo", "POST", {},
+                               {**EDITOR, "If-Match": headers["etag"]})
+        assert status == 200, body
+        assert body["change"]["undoes"] == 1
+    assert files(restored / "mini") == pristine
+    assert not (restored / ".polku" / "mini.pending").exists()
+    assert files(original) == before  # the original's own half write is still its own
+
+
+@pytest.mark.parametrize("outside", ["absolute", "relative"])
+def test_a_journal_naming_files_outside_its_folder_is_set_aside(
+        tmp_path: Path, outside: str) -> None:
+    """A journal that names files outside the graphs folder (one of polku 0.1.0, whose
+    paths were absolute, copied from elsewhere; or one edited to climb out) renames
+    nothing: it is set aside as ``mini.pending.refused`` and the graph serves and takes
+    writes as its files are."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "services.csv").write_text("kept\n", encoding="utf-8")
+    (elsewhere / ".services.csv.x.tmp").write_text("not to be put in place\n")
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    (folder / ".polku").mkdir()
+    named = str(elsewhere) if outside == "absolute" else "../../elsewhere"
+    (folder / ".polku" / "mini.pending").write_text(
+        json.dumps([f"{named}/.services.csv.x.tmp", f"{named}/services.csv"]) + "\n")
+    client = served(folder)
+    row = client.get(ROW)
+    assert row.status_code == 200
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": row.headers["etag"]})
+    assert r.status_code == 200, r.text
+    assert (elsewhere / "services.csv").read_text() == "kept\n"
+    assert (elsewhere / ".services.csv.x.tmp").exists()
+    assert not (folder / ".polku" / "mini.pending").exists()
+    assert (folder / ".polku" / "mini.pending.refused").exists()
+
+
+def test_a_journal_of_polku_0_1_0_inside_its_folder_is_finished(tmp_path: Path) -> None:
+    """A journal left by polku 0.1.0 (absolute paths) in the folder it was written in is
+    still finished: the upgrade loses no half-made write."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    killed_writing(folder, "mini.changes.jsonl")
+    journal = folder / ".polku" / "mini.pending"
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    journal.write_text("".join(json.dumps([os.path.normpath(journal.parent / p)
+                                           for p in pair]) + "\n" for pair in lines))
+    client = served(folder)
+    assert client.get(ROW).json()["values"]["capacity_per_month"] == "7"
+    assert [c["version"] for c in client.get("/api/graphs/mini/changes").json()["changes"]] \
+        == [1]
+    assert not journal.exists()

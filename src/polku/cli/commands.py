@@ -846,7 +846,7 @@ def undo(source: str = GraphArg,
     from polku.ops.batch import changelog_of, undo_latest
     from polku.ops.changelog import write_lock
 
-    with write_lock(changelog_of(source)):  # a server writing the same graph waits
+    with write_lock(changelog_of(source), source):  # a server writing the same graph waits
         _, entry = undo_latest(source, load_graph(source), who)
     tr = translator(lang)
     typer.echo(tr("undid change {undone} of {source} (now change {version})").format(

@@ -22,6 +22,7 @@ it reverts them all, as one entry again. :func:`row_changes` gives any entry's r
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -189,19 +190,24 @@ def log_beside(source: str, name: str) -> ChangeLog:
 WRITE_LOCK_TIMEOUT = 60.0
 
 
-def write_lock(log: ChangeLog) -> "WriteLock":
+def write_lock(log: ChangeLog, source: str | Path | None = None) -> "WriteLock":
     """The file lock that serialises the writes to one graph across processes and threads
     (the servers' workers, other servers over the folder, ``polku undo``, ``ptv compare
     --apply``): ``NAME.lock`` beside the change log ``NAME.changes.jsonl``. Taking it again
     in the same thread is allowed; the kernel releases it when a process dies.
     ``filelock.Timeout`` after :data:`WRITE_LOCK_TIMEOUT` seconds. Whoever takes it first
-    finishes a write that a killed process left half made (:attr:`ChangeLog.journal`)."""
+    finishes a write that a killed process left half made (:attr:`ChangeLog.journal`):
+    the journal's renames of files in the change log's folder and in ``source``'s folder
+    (the graphs folder), never of any other file."""
     from filelock import FileLock
+    from polku.io.neo4jstore import is_neo4j_uri
 
     name = log.path.name.removesuffix(".changes.jsonl")
     log.path.parent.mkdir(parents=True, exist_ok=True)
+    within = () if source is None or is_neo4j_uri(str(source)) else \
+        (Path(source).absolute().parent,)
     return WriteLock(FileLock(log.path.with_name(f"{name}.lock"), timeout=WRITE_LOCK_TIMEOUT,
-                              is_singleton=True), log.journal)
+                              is_singleton=True), log.journal, within)
 
 
 class WriteLock:
@@ -211,17 +217,29 @@ class WriteLock:
     make are made now, so that the graph and its log agree again before anyone reads or
     writes them under the lock."""
 
-    def __init__(self, lock: Any, journal: Path) -> None:
-        self.lock, self.journal = lock, journal
+    def __init__(self, lock: Any, journal: Path, within: tuple[Path, ...] = ()) -> None:
+        self.lock, self.journal, self.within = lock, journal, within
 
     def __enter__(self) -> "WriteLock":
         self.lock.acquire()
         try:
-            atomic.finish(self.journal)
+            self._finish()
         except BaseException:
             self.lock.release()
             raise
         return self
+
+    def _finish(self) -> bool:
+        """:func:`polku.io.atomic.finish` of the journal; one that names files outside the
+        graph's folders (copied from another folder) is set aside, not made, and logged."""
+        try:
+            return atomic.finish(self.journal, self.within)
+        except atomic.RefusedJournal as e:
+            logging.getLogger("polku.server").warning(
+                "%s names files outside %s (copied from another folder?): set aside as %s, "
+                "nothing of it made", self.journal.name,
+                ", ".join([str(self.journal.parent), *map(str, self.within)]), e.aside.name)
+            return False
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
@@ -238,7 +256,7 @@ class WriteLock:
         except (Timeout, OSError):
             return False
         try:
-            return atomic.finish(self.journal)
+            return self._finish()
         finally:
             self.lock.release()
 

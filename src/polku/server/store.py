@@ -702,7 +702,7 @@ class GraphStore:
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
-        return write_lock(self.changelog(name))
+        return write_lock(self.changelog(name), self._entries[name].source.location)
 
     def _write_lock_if_any(self, name: str) -> Any:
         """:meth:`write_lock`, taken; or nothing where the change log's folder cannot be
