@@ -122,3 +122,18 @@ def test_workers_that_cannot_keep_the_etag_key_agree_and_say_so(tmp_path: Path) 
     assert code is None, said
     assert f"varoitus: ETag-avainta ei voi säilyttää kansiossa {folder / '.polku'} " \
         "(on tiedosto, ei kansio)" in said, said
+
+
+def test_an_empty_tokens_file_is_refused(tmp_path: Path) -> None:
+    """``: > t.txt; polku serve --tokens t.txt``: tokens were asked for and there are
+    none (an empty file, or comments only). The server does not start read-only without
+    a word: it refuses, naming the file and what is wrong."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    tokens = tmp_path / "t.txt"
+    for text in ("", "# the team's edit keys\n\n"):
+        tokens.write_text(text, encoding="utf-8")
+        code, said = serve(folder, "--tokens", tokens)
+        assert code == 1, said
+        assert "t.txt: ei sisällä yhtään muokkausavainta" in said, said
+        assert "palvelee" not in said and "Traceback" not in said, said
