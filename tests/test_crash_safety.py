@@ -358,3 +358,49 @@ def test_a_journal_of_polku_0_1_0_inside_its_folder_is_finished(tmp_path: Path) 
     assert [c["version"] for c in client.get("/api/graphs/mini/changes").json()["changes"]] \
         == [1]
     assert not journal.exists()
+
+
+def test_a_change_log_cut_short_is_checked_and_mended(tmp_path: Path) -> None:
+    """The last line cut short (a write or a copy stopped mid-line): ``polku changes
+    check`` names the line and says ``mend`` can set it aside; ``polku changes mend``
+    keeps the whole log beside it first, then the server takes writes and undo again.
+    A broken line in the middle is refused by ``mend``: a person must look."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    client = served(folder)
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"]})
+    assert r.status_code == 200, r.text
+    etag = r.json()["etag"]
+    log = folder / ".polku" / "mini.changes.jsonl"
+    whole = log.read_bytes()
+    assert run("changes", "check", folder / "mini").exit_code == 0
+    log.write_bytes(whole + b'{"version": 2, "ti')
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1
+    assert f"{log}, row 2: not a change log line (its JSON breaks at column 16)" in r.output
+    assert f"polku changes mend {folder / 'mini'} sets it aside" in r.output, r.output
+    assert client.patch(ROW, json={"capacity_per_month": "8"},
+                        headers={**EDITOR, "If-Match": etag}).status_code == 409
+
+    r = run("changes", "mend", folder / "mini")
+    assert r.exit_code == 0, r.output
+    [copy] = (folder / ".polku").glob("mini.changes.jsonl.broken-*")
+    assert copy.read_bytes() == whole + b'{"version": 2, "ti'
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    assert f"viimeinen rivi, joka oli katkennut, siirrettiin syrjään (jäljellä 1 muutos)" \
+        in r.output and copy.name in r.output, r.output
+    assert log.read_bytes() == whole
+    assert run("changes", "mend", folder / "mini").exit_code == 0  # nothing to mend
+    r = client.post("/api/graphs/mini/undo", headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 200, r.text
+
+    lines = log.read_text(encoding="utf-8").splitlines()
+    log.write_text(lines[0] + "\ngarbage\n" + lines[1] + "\n", encoding="utf-8")
+    before = log.read_bytes()
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1 and "row 2: not a change log line" in r.output
+    assert "cannot mend this" in r.output, r.output
+    r = run("changes", "mend", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1 and "only a last line cut short can be mended" in r.output
+    assert log.read_bytes() == before

@@ -21,6 +21,7 @@ from polku.cli.options import (ChangeLogOption, ExportFormat, GraphArg, Lang, Lo
                                MinCell, PublicAnswer, Quiet, Suppress, asked, audience_of,
                                check_format, file_audience, for_file, left_out_note,
                                model_of, save_imported, steps_in, wrote)
+from polku.cli.changes import changes_app
 from polku.cli.plan import plan_app
 from polku.cli.problems import fail, long_running, reports_errors, says_own_warnings, warn
 from polku.cli.ptv import ptv_app
@@ -854,6 +855,7 @@ def undo(source: str = GraphArg,
 
 
 app.add_typer(plan_app, name="plan")
+app.add_typer(changes_app, name="changes")
 
 
 #: the options of ``polku serve`` that only mean something with an identity provider

@@ -261,6 +261,86 @@ class WriteLock:
             self.lock.release()
 
 
+@dataclass
+class Examined:
+    """What :func:`examine` found in a change log: how many lines are whole entries, the
+    problems (each located by file and line), and whether the only problem is the last
+    line cut short, which :func:`mend` can set aside."""
+    entries: int
+    problems: list[PolkuError]
+    cut_last: bool
+
+
+def examine(log: ChangeLog) -> Examined:
+    """Every line of ``log`` checked, not only up to the first bad one: each is a JSON
+    object with a version number, the versions rising. The last line is *cut short* when
+    it is no JSON and ends without a newline (every line polku writes ends with one): a
+    copy or a write that stopped mid-line.
+
+    >>> import tempfile
+    >>> log = ChangeLog(Path(tempfile.mkdtemp()) / "g.changes.jsonl")
+    >>> _ = log.append(Change("create", "actors", "kela", None, {"id": "kela"}), "anna")
+    >>> _ = log.path.write_text(log.path.read_text() + '{"version": 2, "ti')
+    >>> found = examine(log)
+    >>> found.entries, [(p.row, p.message) for p in found.problems], found.cut_last
+    (1, [(2, 'not a change log line (its JSON breaks at column 16)')], True)
+    """
+    if not log.path.exists():
+        return Examined(0, [], False)
+    text = log.path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    problems: list[PolkuError] = []
+    entries, last_version, cut = 0, 0, False
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = {"file": str(log.path), "row": number}
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as e:
+            problems.append(BrokenChangeLog(N_("not a change log line (its JSON breaks at "
+                                               "column {column})"), params={"column": e.colno},
+                                            **where))
+            cut = number == len(lines)  # the text after the last newline: no newline ends it
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("version"), int):
+            problems.append(BrokenChangeLog(N_("not a change log line (no version number)"),
+                                            params={}, **where))
+            continue
+        if entry["version"] <= last_version:
+            problems.append(BrokenChangeLog(
+                N_("version {version} comes after version {before}: the versions must rise"),
+                params={"version": entry["version"], "before": last_version}, **where))
+        last_version = entry["version"]
+        entries += 1
+    return Examined(entries, problems, cut and len(problems) == 1)
+
+
+def mend(log: ChangeLog, source: str | Path | None = None) -> tuple[Path, int] | None:
+    """Set aside the last line of ``log`` when it is cut short and nothing else is wrong
+    (:func:`examine`), under the graph's write lock: the whole log as it was is kept
+    first in ``NAME.changes.jsonl.broken-TIME`` (its owner's alone), then the log is
+    rewritten without that line, each write atomic. Returns the copy and the entries left;
+    None when the log is whole. Any other problem is refused (:class:`BrokenChangeLog`):
+    a line in the middle is no crash polku can recognise, and a person must look.
+    """
+    with write_lock(log, source):
+        found = examine(log)
+        if not found.problems:
+            return None
+        if not found.cut_last:
+            raise BrokenChangeLog(N_("only a last line cut short can be mended; this log "
+                                     "needs a person: restore it from a backup, or correct "
+                                     "the lines named by polku changes check by hand"),
+                                  params={}, file=str(log.path))
+        data = log.path.read_bytes()
+        copy = log.path.with_name(f"{log.path.name}.broken-{now().replace(':', '')}")
+        atomic.write_bytes(copy, data, private=True)
+        kept = data[:data.rindex(b"\n") + 1] if b"\n" in data else b""
+        atomic.write_bytes(log.path, kept, private=True)
+        return copy, found.entries
+
+
 class BrokenChangeLog(PolkuError):
     """A line of the change log is not one polku wrote (a hand edit, a copy cut short):
     nothing is written, undone or reviewed from the log until it is mended."""
