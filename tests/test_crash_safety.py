@@ -404,3 +404,40 @@ def test_a_change_log_cut_short_is_checked_and_mended(tmp_path: Path) -> None:
     r = run("changes", "mend", folder / "mini", "--lang", "en")
     assert r.exit_code == 1 and "only a last line cut short can be mended" in r.output
     assert log.read_bytes() == before
+
+
+def test_change_log_lines_carry_their_format_and_old_ones_read_as_1(tmp_path: Path) -> None:
+    """A line polku 0.1.0 wrote (no ``format``) is format 1: the server lists it, and undo
+    reverts it; each new line says ``"format": 1``. A line of a newer format (a newer
+    polku wrote it, then the server was downgraded) refuses writes with 409
+    ``changelog-broken`` naming it, and ``polku changes check`` says to upgrade."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    client = served(folder)
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"]})
+    assert r.status_code == 200, r.text
+    log = folder / ".polku" / "mini.changes.jsonl"
+    [entry] = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert entry["format"] == 1
+    del entry["format"]  # as 0.1.0 wrote it
+    log.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    etag = client.get(ROW).headers["etag"]
+    assert [c["version"] for c in client.get("/api/graphs/mini/changes").json()["changes"]] \
+        == [1]
+    r = client.post("/api/graphs/mini/undo", headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    assert r.json()["change"]["undoes"] == 1 and r.json()["change"]["format"] == 1
+    assert client.get(ROW).json()["values"]["capacity_per_month"] != "7"
+    assert "format" not in json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+
+    log.write_text(log.read_text(encoding="utf-8") + json.dumps(
+        {**entry, "version": 3, "format": 2}) + "\n", encoding="utf-8")
+    r = client.patch(ROW, json={"capacity_per_month": "8"},
+                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"],
+                              "Accept-Language": "en"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "changelog-broken"
+    assert "row 3: written by a newer polku (change log format 2; this one reads up to 1)" \
+        in r.json()["error"]["message"], r.text
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1 and "upgrade polku" in r.output, r.output

@@ -4,11 +4,15 @@ One JSON object a line, oldest first, in a file of its own (``<name>.changes.jso
 every append rewrites the file atomically (:mod:`polku.io.atomic`), so a crash leaves the log
 as it was before or after the change, never half a line. Entries::
 
-    {"version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna", "source": "region",
+    {"format": 1, "version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna",
+     "source": "region",
      "action": "update", "sheet": "services", "key": "debt-advice",
      "before": {...}, "after": {...}}
 
 ``source`` is the file or folder the change was made to (:func:`source_label`).
+``format`` is the layout of the line (:data:`FORMAT`); a line without it, as polku 0.1.0
+wrote them, is format 1. A line of a format newer than this polku reads refuses the log
+(:func:`line_format`): an older polku must not undo or renumber what it cannot read.
 
 ``before`` / ``after`` are the whole row as cell text (``null`` when there was or is no
 row). An undo is a change of its own (``"action": "undo"``, ``"undoes": 2``).
@@ -32,6 +36,34 @@ from polku.io import atomic
 from polku.ops.edits import Change
 from polku.errors import PolkuError
 from polku.words import N_
+
+
+#: the layout of a change-log line this polku writes; a line without ``format`` is 1
+FORMAT = 1
+
+
+def line_format(entry: dict[str, Any]) -> int:
+    """The format of a change-log line: its ``format``, 1 when it has none (polku 0.1.0).
+
+    >>> line_format({"version": 3}), line_format({"version": 3, "format": 1})
+    (1, 1)
+    """
+    found = entry.get("format", 1)
+    return found if isinstance(found, int) and not isinstance(found, bool) else 0
+
+
+def _newer(entry: dict[str, Any], file: str, row: int) -> "BrokenChangeLog | None":
+    """The problem of a line this polku cannot read: a format newer than :data:`FORMAT`
+    (written by a newer polku), or a format that is no number."""
+    found = line_format(entry)
+    if found == 0:
+        return BrokenChangeLog(N_("not a change log line (its format is not a number)"),
+                               params={}, file=file, row=row)
+    if found > FORMAT:
+        return BrokenChangeLog(N_("written by a newer polku (change log format {found}; this "
+                                  "one reads up to {known}): upgrade polku to use this log"),
+                               params={"found": found, "known": FORMAT}, file=file, row=row)
+    return None
 
 
 def now() -> str:
@@ -93,6 +125,9 @@ class ChangeLog:
             if not isinstance(out[-1], dict) or not isinstance(out[-1].get("version"), int):
                 raise BrokenChangeLog(N_("not a change log line (no version number)"),
                                       params={}, file=str(self.path), row=number)
+            newer = _newer(out[-1], str(self.path), number)
+            if newer is not None:
+                raise newer
         return out
 
     def newest_first(self, limit: int | None = None) -> list[dict[str, Any]]:
@@ -111,7 +146,8 @@ class ChangeLog:
         ``organisations``)."""
         entries = self.entries()
         entry: dict[str, Any] = {
-            "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
+            "format": FORMAT, "version": (entries[-1]["version"] if entries else 0) + 1,
+            "time": now(),
             "who": who, **(identity or {}), **self._about(),
             "action": "undo" if undoes is not None else change.action,
             "sheet": change.sheet, "key": change.key, "before": change.before,
@@ -130,7 +166,8 @@ class ChangeLog:
         """Log several row changes made together as one entry (see the module doc)."""
         entries = self.entries()
         entry: dict[str, Any] = {
-            "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
+            "format": FORMAT, "version": (entries[-1]["version"] if entries else 0) + 1,
+            "time": now(),
             "who": who, **(identity or {}), **self._about(),
             "action": "undo" if undoes is not None else "batch",
             "sheet": None, "key": None, "before": None, "after": None,
@@ -306,6 +343,10 @@ def examine(log: ChangeLog) -> Examined:
         if not isinstance(entry, dict) or not isinstance(entry.get("version"), int):
             problems.append(BrokenChangeLog(N_("not a change log line (no version number)"),
                                             params={}, **where))
+            continue
+        newer = _newer(entry, str(log.path), number)
+        if newer is not None:
+            problems.append(newer)
             continue
         if entry["version"] <= last_version:
             problems.append(BrokenChangeLog(
