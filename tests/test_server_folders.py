@@ -14,6 +14,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from helpers import copy_mini
@@ -104,6 +105,7 @@ def test_a_write_the_folder_refuses_at_run_time_answers_409(tmp_path: Path) -> N
     assert (folder / "mini" / "services.csv").read_bytes() == sheet
 
 
+@pytest.mark.slow  # two server processes, forty requests
 def test_workers_that_cannot_keep_the_etag_key_agree_and_say_so(tmp_path: Path) -> None:
     """A read-only server of a folder that cannot keep ``etag.key``: its two workers key
     the ETags by one secret of the run (they answered two ETags for the same graph), and
