@@ -6,7 +6,9 @@ line. The failures are made, not hoped for: a monkeypatched ``tempfile.mkstemp``
 from __future__ import annotations
 
 import errno
+import json
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -19,6 +21,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpers import MINI, ROOT, copy_mini, run
+from processes import polku_serve
+from test_server_workers import call
 from polku.app import create_app
 from polku.io import atomic
 from polku.server.auth import Tokens
@@ -274,3 +278,166 @@ def test_a_sheet_replaced_by_a_folder_is_named(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert "referrals.csv, sheet 'referrals': cannot read the file (is a folder, not a file)" \
         in result.output
+
+
+def test_a_backup_restored_elsewhere_finishes_its_own_half_write(tmp_path: Path) -> None:
+    """A copy of the graphs folder taken while a write was half made (its journal
+    ``.polku/mini.pending`` and the temporary log file in it), restored to another folder
+    and served there by a real ``polku serve``: the restored copy finishes its own write
+    (the sheet and the log agree, and undo reverts that change) and the original folder
+    is not touched (the journal named absolute paths: the restored server replayed it
+    against the original, deleted it, and the copy kept a row its log lacked)."""
+    original = tmp_path / "graphs"
+    copy_mini(original / "mini")
+    pristine = files(original / "mini")
+    killed_writing(original, "mini.changes.jsonl")
+    assert (original / ".polku" / "mini.pending").exists()
+    journal = (original / ".polku" / "mini.pending").read_text(encoding="utf-8")
+    assert str(tmp_path) not in journal  # named relative to its folder
+    before = files(original)
+    restored = tmp_path / "restored" / "graphs"
+    shutil.copytree(original, restored)
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"anna:{TOKEN}\n")
+    tokens.chmod(0o600)
+    with polku_serve(str(restored), "--tokens", str(tokens)) as base:
+        status, headers, row = call(f"{base}{ROW}")
+        assert status == 200 and row["values"]["capacity_per_month"] == "7"
+        status, _, changes = call(f"{base}/api/graphs/mini/changes")
+        assert [c["version"] for c in changes["changes"]] == [1]
+        status, _, body = call(f"{base}/api/graphs/mini/undo", "POST", {},
+                               {**EDITOR, "If-Match": headers["etag"]})
+        assert status == 200, body
+        assert body["change"]["undoes"] == 1
+    assert files(restored / "mini") == pristine
+    assert not (restored / ".polku" / "mini.pending").exists()
+    assert files(original) == before  # the original's own half write is still its own
+
+
+@pytest.mark.parametrize("outside", ["absolute", "relative"])
+def test_a_journal_naming_files_outside_its_folder_is_set_aside(
+        tmp_path: Path, outside: str) -> None:
+    """A journal that names files outside the graphs folder (one of polku 0.1.0, whose
+    paths were absolute, copied from elsewhere; or one edited to climb out) renames
+    nothing: it is set aside as ``mini.pending.refused`` and the graph serves and takes
+    writes as its files are."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "services.csv").write_text("kept\n", encoding="utf-8")
+    (elsewhere / ".services.csv.x.tmp").write_text("not to be put in place\n")
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    (folder / ".polku").mkdir()
+    named = str(elsewhere) if outside == "absolute" else "../../elsewhere"
+    (folder / ".polku" / "mini.pending").write_text(
+        json.dumps([f"{named}/.services.csv.x.tmp", f"{named}/services.csv"]) + "\n")
+    client = served(folder)
+    row = client.get(ROW)
+    assert row.status_code == 200
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": row.headers["etag"]})
+    assert r.status_code == 200, r.text
+    assert (elsewhere / "services.csv").read_text() == "kept\n"
+    assert (elsewhere / ".services.csv.x.tmp").exists()
+    assert not (folder / ".polku" / "mini.pending").exists()
+    assert (folder / ".polku" / "mini.pending.refused").exists()
+
+
+def test_a_journal_of_polku_0_1_0_inside_its_folder_is_finished(tmp_path: Path) -> None:
+    """A journal left by polku 0.1.0 (absolute paths) in the folder it was written in is
+    still finished: the upgrade loses no half-made write."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    killed_writing(folder, "mini.changes.jsonl")
+    journal = folder / ".polku" / "mini.pending"
+    lines = [json.loads(line) for line in journal.read_text().splitlines()]
+    journal.write_text("".join(json.dumps([os.path.normpath(journal.parent / p)
+                                           for p in pair]) + "\n" for pair in lines))
+    client = served(folder)
+    assert client.get(ROW).json()["values"]["capacity_per_month"] == "7"
+    assert [c["version"] for c in client.get("/api/graphs/mini/changes").json()["changes"]] \
+        == [1]
+    assert not journal.exists()
+
+
+def test_a_change_log_cut_short_is_checked_and_mended(tmp_path: Path) -> None:
+    """The last line cut short (a write or a copy stopped mid-line): ``polku changes
+    check`` names the line and says ``mend`` can set it aside; ``polku changes mend``
+    keeps the whole log beside it first, then the server takes writes and undo again.
+    A broken line in the middle is refused by ``mend``: a person must look."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    client = served(folder)
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"]})
+    assert r.status_code == 200, r.text
+    etag = r.json()["etag"]
+    log = folder / ".polku" / "mini.changes.jsonl"
+    whole = log.read_bytes()
+    assert run("changes", "check", folder / "mini").exit_code == 0
+    log.write_bytes(whole + b'{"version": 2, "ti')
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1
+    assert f"{log}, row 2: not a change log line (its JSON breaks at column 16)" in r.output
+    assert f"polku changes mend {folder / 'mini'} sets it aside" in r.output, r.output
+    assert client.patch(ROW, json={"capacity_per_month": "8"},
+                        headers={**EDITOR, "If-Match": etag}).status_code == 409
+
+    r = run("changes", "mend", folder / "mini")
+    assert r.exit_code == 0, r.output
+    [copy] = (folder / ".polku").glob("mini.changes.jsonl.broken-*")
+    assert copy.read_bytes() == whole + b'{"version": 2, "ti'
+    assert oct(copy.stat().st_mode & 0o777) == "0o600"
+    assert f"viimeinen rivi, joka oli katkennut, siirrettiin syrjään (jäljellä 1 muutos)" \
+        in r.output and copy.name in r.output, r.output
+    assert log.read_bytes() == whole
+    assert run("changes", "mend", folder / "mini").exit_code == 0  # nothing to mend
+    r = client.post("/api/graphs/mini/undo", headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 200, r.text
+
+    lines = log.read_text(encoding="utf-8").splitlines()
+    log.write_text(lines[0] + "\ngarbage\n" + lines[1] + "\n", encoding="utf-8")
+    before = log.read_bytes()
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1 and "row 2: not a change log line" in r.output
+    assert "cannot mend this" in r.output, r.output
+    r = run("changes", "mend", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1 and "only a last line cut short can be mended" in r.output
+    assert log.read_bytes() == before
+
+
+def test_change_log_lines_carry_their_format_and_old_ones_read_as_1(tmp_path: Path) -> None:
+    """A line polku 0.1.0 wrote (no ``format``) is format 1: the server lists it, and undo
+    reverts it; each new line says ``"format": 1``. A line of a newer format (a newer
+    polku wrote it, then the server was downgraded) refuses writes with 409
+    ``changelog-broken`` naming it, and ``polku changes check`` says to upgrade."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    client = served(folder)
+    r = client.patch(ROW, json={"capacity_per_month": "7"},
+                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"]})
+    assert r.status_code == 200, r.text
+    log = folder / ".polku" / "mini.changes.jsonl"
+    [entry] = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert entry["format"] == 1
+    del entry["format"]  # as 0.1.0 wrote it
+    log.write_text(json.dumps(entry) + "\n", encoding="utf-8")
+    etag = client.get(ROW).headers["etag"]
+    assert [c["version"] for c in client.get("/api/graphs/mini/changes").json()["changes"]] \
+        == [1]
+    r = client.post("/api/graphs/mini/undo", headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    assert r.json()["change"]["undoes"] == 1 and r.json()["change"]["format"] == 1
+    assert client.get(ROW).json()["values"]["capacity_per_month"] != "7"
+    assert "format" not in json.loads(log.read_text(encoding="utf-8").splitlines()[0])
+
+    log.write_text(log.read_text(encoding="utf-8") + json.dumps(
+        {**entry, "version": 3, "format": 2}) + "\n", encoding="utf-8")
+    r = client.patch(ROW, json={"capacity_per_month": "8"},
+                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"],
+                              "Accept-Language": "en"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "changelog-broken"
+    assert "row 3: written by a newer polku (change log format 2; this one reads up to 1)" \
+        in r.json()["error"]["message"], r.text
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 1 and "upgrade polku" in r.output, r.output

@@ -90,19 +90,22 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
                changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
-               etag_secret: str | None = None) -> FastAPI:
+               etag_secret: str | None = None, etag_fallback: bytes | None = None
+               ) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
     each graph). ETags are keyed by ``etag_secret`` when given (servers on several machines
-    over one Neo4j region give the same one), else by a key kept beside the change logs.
+    over one Neo4j region give the same one), else by a key kept beside the change logs,
+    else (a folder that cannot keep one) by ``etag_fallback`` (the workers of one
+    ``polku serve`` are given the same) or a secret of this process.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()
-    store = GraphStore(sources, changes_dir, etag_secret)
+    store = GraphStore(sources, changes_dir, etag_secret, etag_fallback)
     provider = None
     if oidc is not None:
         from polku.server.oidc import Oidc
@@ -235,7 +238,8 @@ def app_from_env() -> FastAPI:
     ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
     ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
-    secret from ``POLKU_ETAG_SECRET``."""
+    secret from ``POLKU_ETAG_SECRET`` (and where no key can be kept, from
+    ``POLKU_ETAG_FALLBACK``, hex: ``polku serve --workers`` gives its workers one)."""
     from polku.server.oidc import settings_from_env
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
@@ -245,7 +249,8 @@ def app_from_env() -> FastAPI:
     changes = os.environ.get("POLKU_CHANGES")
     app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
                      Path(changes) if changes else None, settings_from_env(),
-                     os.environ.get("POLKU_ETAG_SECRET") or None)
+                     os.environ.get("POLKU_ETAG_SECRET") or None,
+                     bytes.fromhex(os.environ.get("POLKU_ETAG_FALLBACK") or ""))
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()

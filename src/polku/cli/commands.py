@@ -21,6 +21,7 @@ from polku.cli.options import (ChangeLogOption, ExportFormat, GraphArg, Lang, Lo
                                MinCell, PublicAnswer, Quiet, Suppress, asked, audience_of,
                                check_format, file_audience, for_file, left_out_note,
                                model_of, save_imported, steps_in, wrote)
+from polku.cli.changes import changes_app
 from polku.cli.plan import plan_app
 from polku.cli.problems import fail, long_running, reports_errors, says_own_warnings, warn
 from polku.cli.ptv import ptv_app
@@ -846,7 +847,7 @@ def undo(source: str = GraphArg,
     from polku.ops.batch import changelog_of, undo_latest
     from polku.ops.changelog import write_lock
 
-    with write_lock(changelog_of(source)):  # a server writing the same graph waits
+    with write_lock(changelog_of(source), source):  # a server writing the same graph waits
         _, entry = undo_latest(source, load_graph(source), who)
     tr = translator(lang)
     typer.echo(tr("undid change {undone} of {source} (now change {version})").format(
@@ -854,6 +855,7 @@ def undo(source: str = GraphArg,
 
 
 app.add_typer(plan_app, name="plan")
+app.add_typer(changes_app, name="changes")
 
 
 #: the options of ``polku serve`` that only mean something with an identity provider
@@ -956,11 +958,25 @@ def serve(
             raise PolkuError(N_("{option} is about signing in through an identity provider: "
                                 "give --oidc-issuer (or POLKU_OIDC_ISSUER) too"),
                              params={"option": option}, field=option.lstrip("-"))
+    # where no ETag key can be kept, every worker keys the ETags by the same secret of
+    # this run, so that they agree (passed in the environment, as the session secret)
+    fallback = secrets.token_bytes(32)
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
-                             os.environ.get("POLKU_ETAG_SECRET") or None)
+                             os.environ.get("POLKU_ETAG_SECRET") or None, fallback)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
+    if known.enabled or oidc is not None:
+        # a server told to take writes that cannot write would answer every write with
+        # an error: it does not start, and says where and why
+        problems = store.write_problems()
+        if problems:
+            raise PolkuErrors(problems)
+    for folder, problem in store.unkept_keys.items():
+        typer.echo(tr("warning: {warning}").format(warning=tr(
+            "cannot keep the ETag key in {folder} ({reason}): this run keys its ETags by a "
+            "secret of its own, so they change when the server starts again").format(
+                folder=folder, reason=tr(problem))), err=True)
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
     writers = ([] if not known.enabled else [tr("tokens")]) + \
         ([tr("sign-in at {issuer}").format(issuer=oidc.issuer)] if oidc is not None else [])
@@ -989,6 +1005,7 @@ def serve(
         os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
     if changes:
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
+    os.environ["POLKU_ETAG_FALLBACK"] = fallback.hex()
     env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
                  "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
                  "audience": "POLKU_OIDC_AUDIENCE", "session_hours": "POLKU_SESSION_HOURS",

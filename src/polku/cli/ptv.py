@@ -131,7 +131,7 @@ def ptv_compare(
         from polku.ops.batch import changelog_of, write_all
         from polku.ops.changelog import write_lock
 
-        with write_lock(changelog_of(source)):  # a server writing the same graph waits
+        with write_lock(changelog_of(source), source):  # a server writing the same graph waits
             _, entry = write_all(source, model, chosen, who, "ptv compare")
         if entry is None:  # every chosen edit leaves its row as it was
             typer.echo(tr.ngettext("nothing written: the chosen edit changes nothing",

@@ -178,29 +178,20 @@ def together(journal: str | Path) -> Iterator[None]:
         _sync_folder(path.parent)
         return
     try:
-        write_text(journal, "".join(json.dumps([str(tmp), str(path)]) + "\n"
-                                    for path, tmp in staged.items()))
+        write_text(journal, "".join(json.dumps([_relative(tmp, journal), _relative(path, journal)])
+                                    + "\n" for path, tmp in staged.items()))
     except BaseException:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
         raise
-    finish(journal)
+    _rename(list((str(tmp), str(path)) for path, tmp in staged.items()), journal)
 
 
-def finish(journal: str | Path) -> bool:
-    """Make the renames a :func:`together` killed among them left in ``journal`` (each
-    file whose temporary file is still there), then remove the journal; True when there was
-    one. Run it where no other process writes these files (under the graph's write lock)."""
-    journal = Path(journal)
-    try:
-        text = journal.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return False
+def _rename(renames: list[tuple[str, str]], journal: Path) -> None:
+    """Make ``renames`` (each whose temporary file is still there), flush their folders,
+    then remove ``journal``."""
     folders = []
-    for line in text.splitlines():
-        if not line.strip():
-            continue
-        tmp, path = json.loads(line)
+    for tmp, path in renames:
         if os.path.exists(tmp):
             os.replace(tmp, path)
         folders.append(os.path.dirname(path))
@@ -208,7 +199,88 @@ def finish(journal: str | Path) -> bool:
         _sync_folder(folder)
     journal.unlink(missing_ok=True)
     _sync_folder(journal.parent)
+
+
+def _relative(path: Path, journal: Path) -> str:
+    """``path`` as the journal names it: relative to the journal's folder (``../mini/
+    services.csv`` from ``.polku/``), so that a copy of the whole folder restored elsewhere
+    finishes its own files, never the ones it was copied from."""
+    try:
+        return os.path.relpath(os.path.abspath(path), os.path.abspath(journal.parent))
+    except ValueError:  # another drive (Windows): no relative path exists
+        return os.path.abspath(path)
+
+
+def _inside(path: str, folders: list[str]) -> bool:
+    return any(os.path.commonpath([path, f]) == f for f in folders)
+
+
+def journal_renames(journal: str | Path, within: tuple[str | Path, ...] = ()
+                    ) -> list[tuple[str, str]] | None:
+    """The renames ``journal`` lists, as absolute (temporary file, file) pairs; None when
+    it names a file it may not: one outside the journal's own folder and ``within`` (a
+    journal copied from another folder, written before it named its files relatively,
+    or edited), or a temporary file that is not the one :func:`write_bytes` puts beside
+    its file. ``FileNotFoundError`` when there is no journal.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = (folder / "j").write_text('["g/.a.csv.1.tmp", "g/a.csv"]\\n["/etc/.p.x.tmp", "/etc/p"]\\n')
+    >>> journal_renames(folder / "j") is None
+    True
+    """
+    journal = Path(journal)
+    text = journal.read_text(encoding="utf-8")
+    base = os.path.abspath(journal.parent)
+    folders = [base] + [os.path.abspath(f) for f in within]
+    out = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        try:
+            tmp, path = json.loads(line)
+        except (ValueError, TypeError):
+            return None
+        if not isinstance(tmp, str) or not isinstance(path, str):
+            return None
+        # relative: to the journal's folder; absolute: a journal of polku 0.1.0
+        tmp, path = (os.path.normpath(os.path.join(base, p)) for p in (tmp, path))
+        if not _inside(path, folders) or os.path.dirname(tmp) != os.path.dirname(path) or \
+                not os.path.basename(tmp).startswith(f".{os.path.basename(path)}."):
+            return None
+        out.append((tmp, path))
+    return out
+
+
+def finish(journal: str | Path, within: tuple[str | Path, ...] = ()) -> bool:
+    """Make the renames a :func:`together` killed among them left in ``journal`` (each
+    file whose temporary file is still there), then remove the journal; True when there was
+    one. Run it where no other process writes these files (under the graph's write lock).
+
+    Only files in the journal's folder and in ``within`` (the folder of the graph) are
+    renamed: a journal naming any other (:func:`journal_renames`) is set aside whole as
+    ``NAME.pending.refused``, nothing of it made, and :class:`RefusedJournal` says so."""
+    journal = Path(journal)
+    try:
+        renames = journal_renames(journal, within)
+    except FileNotFoundError:
+        return False
+    if renames is None:
+        aside = journal.with_name(journal.name + ".refused")
+        os.replace(journal, aside)
+        _sync_folder(journal.parent)
+        raise RefusedJournal(aside)
+    _rename(renames, journal)
     return True
+
+
+class RefusedJournal(Exception):
+    """:func:`finish` found a journal naming files it may not rename, and set it aside at
+    ``aside`` (kept, for a person to look at): nothing of it was made."""
+
+    def __init__(self, aside: Path) -> None:
+        super().__init__(str(aside))
+        self.aside = aside
 
 
 def _exchange() -> "ctypes._CFuncPtr | None":

@@ -4,11 +4,15 @@ One JSON object a line, oldest first, in a file of its own (``<name>.changes.jso
 every append rewrites the file atomically (:mod:`polku.io.atomic`), so a crash leaves the log
 as it was before or after the change, never half a line. Entries::
 
-    {"version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna", "source": "region",
+    {"format": 1, "version": 3, "time": "2026-05-04T09:12:44Z", "who": "anna",
+     "source": "region",
      "action": "update", "sheet": "services", "key": "debt-advice",
      "before": {...}, "after": {...}}
 
 ``source`` is the file or folder the change was made to (:func:`source_label`).
+``format`` is the layout of the line (:data:`FORMAT`); a line without it, as polku 0.1.0
+wrote them, is format 1. A line of a format newer than this polku reads refuses the log
+(:func:`line_format`): an older polku must not undo or renumber what it cannot read.
 
 ``before`` / ``after`` are the whole row as cell text (``null`` when there was or is no
 row). An undo is a change of its own (``"action": "undo"``, ``"undoes": 2``).
@@ -22,6 +26,7 @@ it reverts them all, as one entry again. :func:`row_changes` gives any entry's r
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,6 +36,34 @@ from polku.io import atomic
 from polku.ops.edits import Change
 from polku.errors import PolkuError
 from polku.words import N_
+
+
+#: the layout of a change-log line this polku writes; a line without ``format`` is 1
+FORMAT = 1
+
+
+def line_format(entry: dict[str, Any]) -> int:
+    """The format of a change-log line: its ``format``, 1 when it has none (polku 0.1.0).
+
+    >>> line_format({"version": 3}), line_format({"version": 3, "format": 1})
+    (1, 1)
+    """
+    found = entry.get("format", 1)
+    return found if isinstance(found, int) and not isinstance(found, bool) else 0
+
+
+def _newer(entry: dict[str, Any], file: str, row: int) -> "BrokenChangeLog | None":
+    """The problem of a line this polku cannot read: a format newer than :data:`FORMAT`
+    (written by a newer polku), or a format that is no number."""
+    found = line_format(entry)
+    if found == 0:
+        return BrokenChangeLog(N_("not a change log line (its format is not a number)"),
+                               params={}, file=file, row=row)
+    if found > FORMAT:
+        return BrokenChangeLog(N_("written by a newer polku (change log format {found}; this "
+                                  "one reads up to {known}): upgrade polku to use this log"),
+                               params={"found": found, "known": FORMAT}, file=file, row=row)
+    return None
 
 
 def now() -> str:
@@ -92,6 +125,9 @@ class ChangeLog:
             if not isinstance(out[-1], dict) or not isinstance(out[-1].get("version"), int):
                 raise BrokenChangeLog(N_("not a change log line (no version number)"),
                                       params={}, file=str(self.path), row=number)
+            newer = _newer(out[-1], str(self.path), number)
+            if newer is not None:
+                raise newer
         return out
 
     def newest_first(self, limit: int | None = None) -> list[dict[str, Any]]:
@@ -110,7 +146,8 @@ class ChangeLog:
         ``organisations``)."""
         entries = self.entries()
         entry: dict[str, Any] = {
-            "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
+            "format": FORMAT, "version": (entries[-1]["version"] if entries else 0) + 1,
+            "time": now(),
             "who": who, **(identity or {}), **self._about(),
             "action": "undo" if undoes is not None else change.action,
             "sheet": change.sheet, "key": change.key, "before": change.before,
@@ -129,7 +166,8 @@ class ChangeLog:
         """Log several row changes made together as one entry (see the module doc)."""
         entries = self.entries()
         entry: dict[str, Any] = {
-            "version": (entries[-1]["version"] if entries else 0) + 1, "time": now(),
+            "format": FORMAT, "version": (entries[-1]["version"] if entries else 0) + 1,
+            "time": now(),
             "who": who, **(identity or {}), **self._about(),
             "action": "undo" if undoes is not None else "batch",
             "sheet": None, "key": None, "before": None, "after": None,
@@ -189,19 +227,24 @@ def log_beside(source: str, name: str) -> ChangeLog:
 WRITE_LOCK_TIMEOUT = 60.0
 
 
-def write_lock(log: ChangeLog) -> "WriteLock":
+def write_lock(log: ChangeLog, source: str | Path | None = None) -> "WriteLock":
     """The file lock that serialises the writes to one graph across processes and threads
     (the servers' workers, other servers over the folder, ``polku undo``, ``ptv compare
     --apply``): ``NAME.lock`` beside the change log ``NAME.changes.jsonl``. Taking it again
     in the same thread is allowed; the kernel releases it when a process dies.
     ``filelock.Timeout`` after :data:`WRITE_LOCK_TIMEOUT` seconds. Whoever takes it first
-    finishes a write that a killed process left half made (:attr:`ChangeLog.journal`)."""
+    finishes a write that a killed process left half made (:attr:`ChangeLog.journal`):
+    the journal's renames of files in the change log's folder and in ``source``'s folder
+    (the graphs folder), never of any other file."""
     from filelock import FileLock
+    from polku.io.neo4jstore import is_neo4j_uri
 
     name = log.path.name.removesuffix(".changes.jsonl")
     log.path.parent.mkdir(parents=True, exist_ok=True)
+    within = () if source is None or is_neo4j_uri(str(source)) else \
+        (Path(source).absolute().parent,)
     return WriteLock(FileLock(log.path.with_name(f"{name}.lock"), timeout=WRITE_LOCK_TIMEOUT,
-                              is_singleton=True), log.journal)
+                              is_singleton=True), log.journal, within)
 
 
 class WriteLock:
@@ -211,17 +254,29 @@ class WriteLock:
     make are made now, so that the graph and its log agree again before anyone reads or
     writes them under the lock."""
 
-    def __init__(self, lock: Any, journal: Path) -> None:
-        self.lock, self.journal = lock, journal
+    def __init__(self, lock: Any, journal: Path, within: tuple[Path, ...] = ()) -> None:
+        self.lock, self.journal, self.within = lock, journal, within
 
     def __enter__(self) -> "WriteLock":
         self.lock.acquire()
         try:
-            atomic.finish(self.journal)
+            self._finish()
         except BaseException:
             self.lock.release()
             raise
         return self
+
+    def _finish(self) -> bool:
+        """:func:`polku.io.atomic.finish` of the journal; one that names files outside the
+        graph's folders (copied from another folder) is set aside, not made, and logged."""
+        try:
+            return atomic.finish(self.journal, self.within)
+        except atomic.RefusedJournal as e:
+            logging.getLogger("polku.server").warning(
+                "%s names files outside %s (copied from another folder?): set aside as %s, "
+                "nothing of it made", self.journal.name,
+                ", ".join([str(self.journal.parent), *map(str, self.within)]), e.aside.name)
+            return False
 
     def __exit__(self, *exc: object) -> None:
         self.lock.release()
@@ -238,9 +293,93 @@ class WriteLock:
         except (Timeout, OSError):
             return False
         try:
-            return atomic.finish(self.journal)
+            return self._finish()
         finally:
             self.lock.release()
+
+
+@dataclass
+class Examined:
+    """What :func:`examine` found in a change log: how many lines are whole entries, the
+    problems (each located by file and line), and whether the only problem is the last
+    line cut short, which :func:`mend` can set aside."""
+    entries: int
+    problems: list[PolkuError]
+    cut_last: bool
+
+
+def examine(log: ChangeLog) -> Examined:
+    """Every line of ``log`` checked, not only up to the first bad one: each is a JSON
+    object with a version number, the versions rising. The last line is *cut short* when
+    it is no JSON and ends without a newline (every line polku writes ends with one): a
+    copy or a write that stopped mid-line.
+
+    >>> import tempfile
+    >>> log = ChangeLog(Path(tempfile.mkdtemp()) / "g.changes.jsonl")
+    >>> _ = log.append(Change("create", "actors", "kela", None, {"id": "kela"}), "anna")
+    >>> _ = log.path.write_text(log.path.read_text() + '{"version": 2, "ti')
+    >>> found = examine(log)
+    >>> found.entries, [(p.row, p.message) for p in found.problems], found.cut_last
+    (1, [(2, 'not a change log line (its JSON breaks at column 16)')], True)
+    """
+    if not log.path.exists():
+        return Examined(0, [], False)
+    text = log.path.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    problems: list[PolkuError] = []
+    entries, last_version, cut = 0, 0, False
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = {"file": str(log.path), "row": number}
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as e:
+            problems.append(BrokenChangeLog(N_("not a change log line (its JSON breaks at "
+                                               "column {column})"), params={"column": e.colno},
+                                            **where))
+            cut = number == len(lines)  # the text after the last newline: no newline ends it
+            continue
+        if not isinstance(entry, dict) or not isinstance(entry.get("version"), int):
+            problems.append(BrokenChangeLog(N_("not a change log line (no version number)"),
+                                            params={}, **where))
+            continue
+        newer = _newer(entry, str(log.path), number)
+        if newer is not None:
+            problems.append(newer)
+            continue
+        if entry["version"] <= last_version:
+            problems.append(BrokenChangeLog(
+                N_("version {version} comes after version {before}: the versions must rise"),
+                params={"version": entry["version"], "before": last_version}, **where))
+        last_version = entry["version"]
+        entries += 1
+    return Examined(entries, problems, cut and len(problems) == 1)
+
+
+def mend(log: ChangeLog, source: str | Path | None = None) -> tuple[Path, int] | None:
+    """Set aside the last line of ``log`` when it is cut short and nothing else is wrong
+    (:func:`examine`), under the graph's write lock: the whole log as it was is kept
+    first in ``NAME.changes.jsonl.broken-TIME`` (its owner's alone), then the log is
+    rewritten without that line, each write atomic. Returns the copy and the entries left;
+    None when the log is whole. Any other problem is refused (:class:`BrokenChangeLog`):
+    a line in the middle is no crash polku can recognise, and a person must look.
+    """
+    with write_lock(log, source):
+        found = examine(log)
+        if not found.problems:
+            return None
+        if not found.cut_last:
+            raise BrokenChangeLog(N_("only a last line cut short can be mended; this log "
+                                     "needs a person: restore it from a backup, or correct "
+                                     "the lines named by polku changes check by hand"),
+                                  params={}, file=str(log.path))
+        data = log.path.read_bytes()
+        copy = log.path.with_name(f"{log.path.name}.broken-{now().replace(':', '')}")
+        atomic.write_bytes(copy, data, private=True)
+        kept = data[:data.rindex(b"\n") + 1] if b"\n" in data else b""
+        atomic.write_bytes(log.path, kept, private=True)
+        return copy, found.entries
 
 
 class BrokenChangeLog(PolkuError):

@@ -405,7 +405,18 @@ def load_tokens(file: str | Path | None = None, env: str | None = None) -> Token
             raise PolkuError(N_("cannot read the tokens file ({reason})"),
                              params={"reason": Said(N_("it is not UTF-8 text"))},
                              file=path.name, row=data.count(b"\n", 0, e.start) + 1) from None
-        return parse_tokens(text, path.name)
+        return _some(parse_tokens(text, path.name), path.name)
     if env:
-        return parse_tokens(env)
+        return _some(parse_tokens(env), "POLKU_TOKENS")
     return Tokens()
+
+
+def _some(tokens: Tokens, source: str) -> Tokens:
+    """``tokens``, refused when there are none: tokens were asked for (an empty file, one
+    of comments only), and a server that started read-only without a word would leave the
+    administrator wondering why no edit key works."""
+    if not tokens.enabled:
+        raise PolkuError(N_("holds no token: give one name:token line per editor (without "
+                            "tokens the server is read-only: then leave --tokens and "
+                            "POLKU_TOKENS out)"), params={}, file=source)
+    return tokens

@@ -36,6 +36,7 @@ import hashlib
 import hmac
 import logging
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,7 @@ import networkx as nx
 from polku.ops import edits
 from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, revert, row_changes, source_label,
                                  write_lock)
-from polku.errors import PolkuError, PolkuErrors, os_problem
+from polku.errors import PolkuError, PolkuErrors, Said, os_problem, os_reason
 from polku.io import atomic
 from polku.privacy import published_error
 from polku.words import N_
@@ -348,9 +349,9 @@ def etag_key(folder: Path) -> bytes:
     """The secret that keys the ETags of the graphs whose change logs are in ``folder``,
     kept in ``folder/etag.key`` (readable by its owner alone) so that every server process
     over one folder, and the next start, answer the same ETags. Made once, atomically (a
-    second process that races to make it reads the first one's). Where ``folder`` cannot be
-    written (a read-only server of a read-only folder), a secret of this process alone:
-    its ETags then differ from another process's, which costs only a conditional GET.
+    second process that races to make it reads the first one's). ``OSError`` where
+    ``folder`` cannot keep it (a read-only folder, ``.polku`` a file): the store then keys
+    those ETags by a secret of this run (:class:`GraphStore`, ``etag_fallback``).
     """
     path = folder / "etag.key"
     try:
@@ -358,22 +359,47 @@ def etag_key(folder: Path) -> bytes:
     except (OSError, ValueError):
         pass
     secret = os.urandom(32)
+    folder.mkdir(parents=True, exist_ok=True)
+    made = folder / f".etag.key.{os.getpid()}.{threading.get_ident()}"
+    fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as f:
+        f.write(secret.hex() + "\n")
+    try:
+        os.link(made, path)  # fails if another process made it first: use theirs
+    except FileExistsError:
+        pass
+    finally:
+        made.unlink()
+    try:
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+    except ValueError:
+        raise OSError(errno.EINVAL, "not an ETag key", str(path)) from None
+
+
+def folder_problem(folder: Path) -> Said | None:
+    """What keeps a server from writing in ``folder`` (made if missing), as a catalogued
+    reason: a file where the folder should be, no right to write, a read-only file system;
+    None when a file can be made and removed there. Checked at start by a server that
+    takes writes.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> folder_problem(folder / ".polku") is None
+    True
+    >>> _ = (folder / "f").write_text("")
+    >>> folder_problem(folder / "f")
+    'is a file, not a folder'
+    """
+    if folder.exists() and not folder.is_dir():
+        return Said(N_("is a file, not a folder"))
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        made = folder / f".etag.key.{os.getpid()}.{threading.get_ident()}"
-        fd = os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as f:
-            f.write(secret.hex() + "\n")
-        try:
-            os.link(made, path)  # fails if another process made it first: use theirs
-        except FileExistsError:
-            pass
-        finally:
-            made.unlink()
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    except (OSError, ValueError) as e:
-        log.warning("cannot keep the ETag key in %s (%s): this process's own is used", folder, e)
-        return secret
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".polku-write-check.")
+        os.close(fd)
+        os.unlink(tmp)
+    except OSError as e:
+        return os_reason(e)
+    return None
 
 
 def _check_links(source: Source) -> None:
@@ -457,7 +483,7 @@ class GraphStore:
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
 
     def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None,
-                 etag_secret: str | None = None) -> None:
+                 etag_secret: str | None = None, etag_fallback: bytes | None = None) -> None:
         self.roots = list(sources)
         self.changes_dir = changes_dir
         #: a secret given to every server of a graph (several machines over one Neo4j
@@ -467,6 +493,11 @@ class GraphStore:
         self._lock = threading.Lock()
         self._entries: dict[str, Entry] = {}
         self._etag_keys: dict[Path, bytes] = {}
+        #: the secret that keys the ETags where no key can be kept; ``polku serve --workers``
+        #: gives every worker the same, so that they answer the same ETags
+        self._etag_fallback = etag_fallback or os.urandom(32)
+        #: the change-log folders that cannot keep an ETag key, and why
+        self.unkept_keys: dict[Path, Said] = {}
         self.shadowed: dict[str, list[str]] = {}
         self.scan()
 
@@ -626,8 +657,29 @@ class GraphStore:
             return self._etag_secret
         folder = self._changes_folder(source)
         if folder not in self._etag_keys:
-            self._etag_keys[folder] = etag_key(folder)
+            try:
+                self._etag_keys[folder] = etag_key(folder)
+            except OSError as e:
+                self.unkept_keys[folder] = folder_problem(folder) or os_reason(e)
+                self._etag_keys[folder] = self._etag_fallback
         return self._etag_keys[folder]
+
+    def write_problems(self) -> list[PolkuError]:
+        """What keeps this server from writing a graph it serves, each problem naming the
+        folder: the change logs' folder (``.polku/``: the log, the lock, the journal, the
+        ETag key) and the folder the graph's files are written in. A server told to take
+        writes refuses to start with any (every write would fail)."""
+        folders: dict[Path, None] = {}
+        for entry in self._entries.values():
+            source = entry.source
+            folders[self._changes_folder(source)] = None
+            if source.kind != "neo4j":
+                path = Path(source.location)
+                folders[path if source.is_folder else path.parent] = None
+        return [PolkuError(N_("writes are on, but this server cannot write in this folder: "
+                              "{reason}"), params={"reason": reason}, file=str(folder))
+                for folder in folders for reason in [folder_problem(folder)]
+                if reason is not None]
 
     def _changes_folder(self, source: Source) -> Path:
         """Where the change log (and the lock and the ETag key) of ``source`` is kept."""
@@ -702,7 +754,7 @@ class GraphStore:
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
-        return write_lock(self.changelog(name))
+        return write_lock(self.changelog(name), self._entries[name].source.location)
 
     def _write_lock_if_any(self, name: str) -> Any:
         """:meth:`write_lock`, taken; or nothing where the change log's folder cannot be
@@ -713,7 +765,8 @@ class GraphStore:
         try:
             stack.enter_context(self.write_lock(name))
         except OSError as e:
-            if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS):
+            if e.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOTDIR,
+                               errno.EEXIST):
                 raise
         return stack
 
@@ -829,6 +882,8 @@ class GraphStore:
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
                                    "minute: try again"), code="busy") from None
+        except OSError as e:  # the lock or the log's folder cannot be made or opened
+            raise write_failed(relative(os_problem(e), entry.source.root)) from None
 
     def edit_batch(self, name: str, if_match: str | None, who: str,
                    wanted: list[dict[str, Any]], note: str = "",
@@ -852,6 +907,8 @@ class GraphStore:
         except Timeout:
             raise ApiError(409, N_("another write to this graph has held it for over a "
                                    "minute: try again"), code="busy") from None
+        except OSError as e:  # the lock or the log's folder cannot be made or opened
+            raise write_failed(relative(os_problem(e), entry.source.root)) from None
 
     def _publish(self, entry: Entry, g: nx.MultiDiGraph) -> Version:
         """Serve ``g``, the graph a write just made (its files written), as the next version:
