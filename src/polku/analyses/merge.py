@@ -147,8 +147,8 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
             raise PolkuError(N_("'{region}' is already a merged graph: merge the regions "
                                 "themselves"), params={"region": region}, field="sources")
     if name in seen:
-        raise PolkuError(N_("the merged graph's name '{name}' is also a region's: choose "
-                            "another with --name"), params={"name": name}, field="name")
+        raise PolkuError(N_("the merged graph's name '{name}' is also a region's: give "
+                            "the merged graph another name"), params={"name": name}, field="name")
 
     # one merged actor per business id, named after its id in the first region that has it
     by_business: dict[str, list[tuple[str, str]]] = {}

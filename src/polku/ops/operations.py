@@ -22,7 +22,7 @@ figures it answers go through :func:`published_figures`.
 ['blueprint', 'bottlenecks', 'compare', 'describe']
 >>> answer(Paths(segment="nope"), m)
 Traceback (most recent call last):
-polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: Nuoret (nuoret))
+polku.errors.PolkuError: unknown segment 'nope' (segments: Nuoret (nuoret))
 >>> [r["inflow"] for r in answer(Bottlenecks(), m, "public")["by_flow"]]
 [12, None]
 """

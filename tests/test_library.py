@@ -1,0 +1,52 @@
+"""polku as a Python library, as an analyst in a notebook uses it: the entry ``import
+polku`` offers, the errors a wrong argument gets, the messages a library user reads and
+records that a table (pandas) takes as they are."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import EXAMPLE, EXAMPLE_TTL, SECOND, run
+from polku.analyses.merge import merge
+from polku.errors import PolkuError
+from polku.io.load import load_graph
+from polku.ops.model import Model
+from polku.ops.operations import Paths, answer
+from polku.present.i18n import error_text, translator
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    return Model(load_graph(EXAMPLE_TTL))
+
+
+# -- messages a library user reads --------------------------------------------------------------
+
+def test_a_merged_name_taken_by_a_region_is_refused_in_words_for_both_doors() -> None:
+    ku, ks = load_graph(EXAMPLE), load_graph(SECOND)
+    with pytest.raises(PolkuError) as refused:
+        merge([ku, ks], name="keski-suomi")
+    # the parameter is `name` in Python and --name on the command line: the message names
+    # neither door's spelling, the field does
+    assert refused.value.field == "name" and "--name" not in str(refused.value)
+    assert str(refused.value) == ("the merged graph's name 'keski-suomi' is also a region's: "
+                                  "give the merged graph another name")
+    said = run("merge", EXAMPLE, SECOND, "-o", "national.ttl", "--name", "keski-suomi",
+               "--lang", "en")
+    assert said.exit_code == 1
+    assert "error: --name: the merged graph's name 'keski-suomi'" in said.stderr
+
+
+def test_an_error_that_names_its_node_does_not_say_it_twice(model: Model) -> None:
+    with pytest.raises(PolkuError) as refused:
+        answer(Paths(segment="seg-nuorett"), model)
+    e = refused.value
+    assert e.node == "seg-nuorett" and e.field == "segment"  # the node stays data
+    assert str(e).startswith("unknown segment 'seg-nuorett' (segments: ")
+    assert str(e).count("seg-nuorett") == 1 and str(e).endswith("did you mean 'seg-nuoret'?")
+    fi = error_text(e, translator("fi"))
+    assert fi.startswith("tuntematon asiakasryhmä 'seg-nuorett'") and "<seg-nuorett>" not in fi
+    # a message that does not name its node keeps it in front
+    bare = PolkuError("{what} is negative", params={"what": "size"}, node="nuoret")
+    assert str(bare) == "node <nuoret>: size is negative"
+    assert error_text(bare, translator("sv")).startswith("nod <nuoret>: ")
