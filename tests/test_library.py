@@ -50,3 +50,52 @@ def test_an_error_that_names_its_node_does_not_say_it_twice(model: Model) -> Non
     bare = PolkuError("{what} is negative", params={"what": "size"}, node="nuoret")
     assert str(bare) == "node <nuoret>: size is negative"
     assert error_text(bare, translator("sv")).startswith("nod <nuoret>: ")
+
+
+# -- the queueing what-if's inputs from Python --------------------------------------------------
+
+@pytest.mark.parametrize("changes, field, said", [
+    # a demand change is a fraction: 20 is +2,000 %, and the message says how to write +20 %
+    ({"demand": {"ips": 20}}, "demand",
+     "demand at 'ips': a change of at most +1,000%, not +2,000% (the change is a fraction: "
+     "0.2 for +20%)"),
+    ({"demand": {"ips": "+20%"}}, "demand",
+     "demand at 'ips' must be a number, the change as a fraction (0.2 for +20%), not '+20%'"),
+    ({"capacity": {"ips": "25"}}, "capacity",
+     "capacity of 'ips' must be a number (clients a month), not '25'"),
+    ({"capacity": ["ips=25"]}, "capacity",
+     "capacity takes each service's id with its new capacity a month ({'ips': 25}), not "
+     "['ips=25']"),
+    ({"places": {"ips": 2.0}}, "places", "places at 'ips': '2.0' is not a whole number, 1 or more"),
+    ({"demand": {"ips": True}}, "demand",
+     "demand at 'ips' must be a number, the change as a fraction (0.2 for +20%), not True"),
+])
+def test_queueing_refuses_a_value_of_the_wrong_type_naming_its_field(
+        model: Model, changes: dict, field: str, said: str) -> None:
+    from polku.ops.operations import Queueing
+
+    with pytest.raises(PolkuError) as refused:
+        answer(Queueing(**changes), model)
+    assert refused.value.field == field and str(refused.value) == said
+
+
+def test_queueing_takes_fractions_and_from_options_takes_percentages(model: Model) -> None:
+    from polku.ops.operations import Queueing
+
+    by_fraction = answer(Queueing(demand={"ips": 0.2}, capacity={"ips": 25}), model)
+    by_text = answer(Queueing.from_options(demand=["ips=+20%"], capacity=["ips=25"]), model)
+    assert by_fraction["changes"] == by_text["changes"] == {
+        "capacity": {"ips": 25}, "places": {}, "demand": {"ips": 0.2}}
+    assert by_fraction["services"] == by_text["services"]
+    # the command line still says the percentage it was given, without the fraction's hint
+    said = run("whatif", EXAMPLE_TTL, "--demand", "ips=+2000%", "--lang", "en")
+    assert said.exit_code == 1 and "a change of at most +1,000%, not +2,000%\n" in said.stderr
+
+
+def test_a_wrong_type_is_worded_in_finnish(model: Model) -> None:
+    from polku.ops.operations import Queueing
+
+    with pytest.raises(PolkuError) as refused:
+        answer(Queueing(capacity={"ips": "25"}), model)
+    assert error_text(refused.value, translator("fi")) == (
+        "palvelun 'ips' kapasiteetin on oltava luku (asiakasta kuukaudessa), ei '25'")

@@ -279,8 +279,32 @@ class Removal:
 class Queueing:
     """Every affected service's queue (inflow, utilisation, predicted wait) before and after
     a change of capacity, places or demand, and the findings it creates and resolves;
-    calibrated to the observed waits (``calibrate``), which ``log`` (an event log's
-    hand-offs) gives instead of the graph's referrals."""
+    calibrated to the observed waits (``calibrate``, ``docs/whatif.md``), which ``log`` (an
+    event log's hand-offs) gives instead of the graph's referrals.
+
+    The changes, each a dict of service id → number:
+
+    - ``capacity``: the service's **new** capacity, clients a month (``{"ips": 25}``; the
+      workbook's ``capacity_per_month``), 0 or more;
+    - ``places``: its parallel places, a whole number 1 or more (``{"ips": 2}``);
+    - ``demand``: the change of the clients arriving, **a fraction**: ``0.2`` is +20 %,
+      ``-0.1`` is −10 %, from ``-1`` to ``10`` (+1,000 %); it flows on downstream.
+
+    :meth:`from_options` reads them as the command line writes them (``"ips=+20%"``). A
+    value of another type (``"25"``, ``"+20%"``) is refused with a
+    :class:`polku.errors.PolkuError` whose ``field`` names the option.
+
+    Answers ``{"services": {id: {"before", "after", "calibration", "observed_wait_days",
+    "hidden", "observed_hidden"}}, "findings": {"created", "resolved"}, "changes",
+    "calibrated", "days_per_month", "observed", "graph", "min_cell"}``; ``before`` and
+    ``after`` hold the service's inflow, capacity, places, utilisation, predicted wait
+    (``wait_days``), ``unstable`` and ``effective_capacity``.
+
+    >>> from polku.graph import new_graph
+    >>> Queueing(demand={"x": 20}).check(new_graph())
+    Traceback (most recent call last):
+    polku.errors.PolkuError: demand at 'x': a change of at most +1,000%, not +2,000% (the change is a fraction: 0.2 for +20%)
+    """
     name: ClassVar[str] = "queueing"
     capacity: dict[str, float] = field(default_factory=dict)
     places: dict[str, int] = field(default_factory=dict)
@@ -292,8 +316,13 @@ class Queueing:
     @classmethod
     def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
                      demand: list[str] = (), **kwargs: Any) -> "Queueing":  # type: ignore[assignment]
-        """From ``SVC=VALUE`` items, as ``polku whatif`` and the API take them; a malformed
-        one names its option in ``field``."""
+        """From ``SVC=VALUE`` items, as ``polku whatif`` and the API take them (capacity a
+        number, places a whole number, demand a percentage ``+20%`` / ``-10 %`` / ``15,5%``);
+        a malformed one names its option in ``field``.
+
+        >>> Queueing.from_options(capacity=["ips=25"], demand=["ips=+20%"]).demand
+        {'ips': 0.2}
+        """
         from polku.analyses.queues import queue_changes
 
         caps, slots, change = queue_changes(list(capacity), list(places), list(demand))
