@@ -99,3 +99,47 @@ def test_a_wrong_type_is_worded_in_finnish(model: Model) -> None:
         answer(Queueing(capacity={"ips": "25"}), model)
     assert error_text(refused.value, translator("fi")) == (
         "palvelun 'ips' kapasiteetin on oltava luku (asiakasta kuukaudessa), ei '25'")
+
+
+# -- a wrong kind of argument: a TypeError that says what is taken ------------------------------
+
+def test_a_path_where_a_graph_or_model_belongs_is_a_clear_type_error(model: Model) -> None:
+    from polku.analyses.findings import find
+    from polku.ops.operations import Compare, Findings
+
+    path = "graphs/keski-uusimaa"
+    cases = {
+        "Model() takes a loaded graph (a networkx MultiDiGraph), not str 'graphs/keski-uusimaa':"
+        " Model.load(source) or polku.load(source) reads one into a model": lambda: Model(path),
+        "find() takes a loaded graph (a networkx MultiDiGraph), not str 'graphs/keski-uusimaa':"
+        " load it with polku.load(source).graph or polku.io.load.load_graph(source)":
+            lambda: find(path),
+        "merge() takes a loaded graph (a networkx MultiDiGraph), not str 'graphs/keski-uusimaa'"
+        ": load it with polku.load(source).graph or polku.io.load.load_graph(source)":
+            lambda: merge([path, path]),
+        "merge() takes a list of loaded graphs, not str 'graphs/keski-uusimaa'":
+            lambda: merge(path),
+        "answer() takes a Model (or a loaded graph), not str 'graphs/keski-uusimaa': load it "
+        "with polku.load(source)": lambda: answer(Findings(), path),
+        "answer() takes an operation's record, e.g. Findings(), not the class Findings":
+            lambda: answer(Findings, model),
+        "Compare(others=...) takes a Model (or a loaded graph), not str "
+        "'graphs/keski-uusimaa': load it with polku.load(source)":
+            lambda: Compare(others=(path,)),
+    }
+    for said, call in cases.items():
+        with pytest.raises(TypeError) as refused:
+            call()
+        assert str(refused.value) == said
+
+
+def test_a_loaded_graph_is_taken_where_a_model_belongs(model: Model) -> None:
+    from polku.ops.operations import Compare, Diff, Findings
+
+    second = load_graph(SECOND)
+    by_model = answer(Compare(others=(Model(second),)), model)
+    assert answer(Compare(others=(second,)), model) == by_model
+    assert answer(Compare(others=second), model) == by_model  # one region alone too
+    assert [r["region"] for r in by_model["regions"]] == ["keski-uusimaa", "keski-suomi"]
+    assert answer(Diff(against=second), model) == answer(Diff(against=Model(second)), model)
+    assert answer(Findings(), model.graph) == answer(Findings(), model)

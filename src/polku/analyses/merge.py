@@ -33,7 +33,7 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import KEY_SEPARATOR
-from polku.graph import REGION_FIELDS, new_graph
+from polku.graph import REGION_FIELDS, new_graph, require_graph
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -125,13 +125,17 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     """Merge regional graphs into one (see the module doc). Graphs must have distinct
     names (their namespaces), none equal to ``name``.
 
-    >>> from polku.graph import REGION_FIELDS, new_graph
+    >>> from polku.graph import REGION_FIELDS, new_graph, require_graph
     >>> a, b = new_graph("a"), new_graph("b")
     >>> a.add_node("kela", type="actor", name="Kela", kind="kela", business_id="0246246-0")
     >>> b.add_node("fpa", type="actor", name="Kela", kind="kela", business_id="0246246-0")
     >>> sorted(merge([a, b]).graph.nodes)
     ['national/kela']
     """
+    if isinstance(graphs, (str, bytes, nx.Graph)) or hasattr(graphs, "__fspath__"):
+        raise TypeError(f"merge() takes a list of loaded graphs, not {type(graphs).__name__}"
+                        f"{'' if isinstance(graphs, nx.Graph) else f' {graphs!r}'}")
+    graphs = [require_graph(g, "merge()") for g in graphs]
     names = [str(g.graph.get("name", "graph")) for g in graphs]
     seen: set[str] = set()
     for n in names:

@@ -40,7 +40,7 @@ from polku.finding import Finding
 from polku.graph import close_id
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
-from polku.ops.model import Model
+from polku.ops.model import Model, as_model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, published_answer
 from polku.words import N_
 
@@ -450,6 +450,10 @@ class Diff:
     against: Model | None = None
     long_wait_days: float = LONG_WAIT_DAYS
 
+    def __post_init__(self) -> None:
+        if self.against is not None:  # a loaded graph is wrapped in a model
+            object.__setattr__(self, "against", as_model(self.against, "Diff(against=...)"))
+
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.against is None:
             raise PolkuError(N_("a diff needs the other graph"), params={}, field="against")
@@ -517,6 +521,16 @@ class Compare:
     from its published copy and small cells are left out of the totals."""
     name: ClassVar[str] = "compare"
     others: tuple[Model, ...] = ()
+
+    def __post_init__(self) -> None:
+        # a loaded graph is wrapped in a model, one model given alone is a tuple of one
+        others = self.others
+        if isinstance(others, (Model, nx.MultiDiGraph)):
+            others = (others,)
+        elif isinstance(others, (str, bytes)) or hasattr(others, "__fspath__"):
+            others = (others,)  # refused by as_model below, with the path named
+        object.__setattr__(self, "others", tuple(as_model(o, "Compare(others=...)")
+                                                 for o in others))
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.regions import each_region, is_region
@@ -671,7 +685,20 @@ OPERATIONS: dict[str, type] = {op.name: op for op in (
 
 def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) -> Any:
     """Check ``operation``'s parameters against the graph, run it on the model ``audience``
-    reads and return its answer fit for that audience."""
+    reads and return its answer fit for that audience: ``editor`` (the default) reads
+    every figure, ``public`` reads the published copy (small cells left out,
+    :mod:`polku.privacy`). ``model`` is a :class:`Model` (a loaded graph is wrapped in
+    one); a bad parameter is a :class:`polku.errors.PolkuError` whose ``field`` names it,
+    a wrong kind of argument a :class:`TypeError` that says what is taken."""
+    if isinstance(operation, type):
+        raise TypeError(f"answer() takes an operation's record, e.g. {operation.__name__}(), "
+                        f"not the class {operation.__name__}")
+    if not (callable(getattr(operation, "check", None))
+            and callable(getattr(operation, "run", None))):
+        raise TypeError(f"answer() takes an operation (polku.Findings(), polku.Paths(segment="
+                        f"...), ...: polku.ops.operations.OPERATIONS), not "
+                        f"{type(operation).__name__}")
+    model = as_model(model, "answer()")
     if audience not in AUDIENCES:
         raise PolkuError(N_("unknown audience '{audience}'"), params={"audience": audience},
                          field="audience")
