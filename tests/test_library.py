@@ -143,3 +143,97 @@ def test_a_loaded_graph_is_taken_where_a_model_belongs(model: Model) -> None:
     assert [r["region"] for r in by_model["regions"]] == ["keski-uusimaa", "keski-suomi"]
     assert answer(Diff(against=second), model) == answer(Diff(against=Model(second)), model)
     assert answer(Findings(), model.graph) == answer(Findings(), model)
+
+
+# -- the entry: import polku ---------------------------------------------------------------------
+
+def test_import_polku_is_cheap_and_its_names_come_on_first_use() -> None:
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    # a fresh interpreter: import polku loads no other module of polku, nor networkx
+    code = ("import sys, polku; before = sorted(m for m in sys.modules "
+            "if m.startswith('polku') or m == 'networkx'); polku.Findings; "
+            "print(before, 'polku.ops.operations' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=ROOT / "tests", check=True).stdout
+    assert out.strip() == "['polku'] True"
+
+
+def test_the_entry_names_what_a_library_user_needs() -> None:
+    import polku
+    from polku.analyses import raci
+    from polku.ops import operations
+
+    assert set(polku.__all__) == {op.__name__ for op in operations.OPERATIONS.values()} | {
+        "load", "answer", "records", "Model", "Finding", "PolkuError", "OPERATIONS"}
+    for name in polku.__all__:
+        assert getattr(polku, name) is not None and name in dir(polku)
+    assert polku.Raci is operations.Raci and polku.Raci is not raci.Raci
+    assert polku.answer is operations.answer and polku.Model is Model
+    assert "Start here" in polku.__doc__ and "polku.load(" in polku.__doc__
+    with pytest.raises(AttributeError, match="has no attribute 'Nothing'"):
+        polku.Nothing  # noqa: B018
+    # each operation's docstring says what its answer holds
+    for op in operations.OPERATIONS.values():
+        assert "Answers" in op.__doc__, op.name
+
+
+def test_load_answer_and_the_result_shapes_the_docstrings_promise() -> None:
+    import polku
+
+    m = polku.load(EXAMPLE_TTL)
+    assert isinstance(m, polku.Model) and polku.load(m) is m and polku.load(m.graph).graph is m.graph
+    paths = polku.answer(polku.Paths(segment="seg-nuoret", k=3), m)
+    assert "paths" not in paths and [p["rank"] for p in paths["best"]] == [1, 2, 3]
+    described = polku.answer(polku.Describe(), m)
+    assert {"counts", "segments", "outcomes", "title"} <= set(described)
+    matrix = polku.answer(polku.Raci(), m)
+    assert matrix.actors and matrix.cells  # the operation answers the matrix record
+    public = polku.answer(polku.Findings(), m, audience="public")
+    assert all(isinstance(f, polku.Finding) for f in public)
+    with pytest.raises(polku.PolkuError) as refused:
+        polku.answer(polku.Findings(), m, audience="everyone")
+    assert refused.value.field == "audience"
+
+
+# -- records a table takes as they are ----------------------------------------------------------
+
+def test_findings_as_records_carry_key_and_message(model: Model) -> None:
+    import polku
+
+    found = polku.answer(polku.Findings(), model)
+    plain = [f.to_dict() for f in found]
+    assert [r["key"] for r in plain] == [f.key for f in found]
+    assert {r["message"] for r in plain} == {""}  # data, in no language
+    fi = polku.records(found, model, "fi")
+    assert [r["key"] for r in fi] == [f.key for f in found]
+    assert all(r["message"] for r in fi)
+    sv = polku.records(found, model, lang="sv")
+    assert fi[0]["message"] != sv[0]["message"]
+    # plain values only: what pandas.DataFrame(records) takes column by column
+    assert all(isinstance(v, (str, list, dict, int, float, type(None)))
+               for r in fi for v in r.values())
+
+
+def test_each_ranking_list_has_its_own_rank(model: Model) -> None:
+    import polku
+
+    result = polku.answer(polku.Bottlenecks(top=5), model)
+    by_b, by_f = result["by_betweenness"], result["by_flow"]
+    assert [r["rank"] for r in by_b] == [r["betweenness_rank"] for r in by_b] == [1, 2, 3, 4, 5]
+    assert [r["rank"] for r in by_f] == [r["flow_rank"] for r in by_f] == [1, 2, 3, 4, 5]
+    # the flow list's first service is not the most central one: it says both ranks
+    assert by_f[0]["betweenness_rank"] != 1
+    flow_ranks = {r["service"]: r["flow_rank"] for r in by_f}
+    assert all(r["flow_rank"] == flow_ranks[r["service"]] for r in by_b
+               if r["service"] in flow_ranks)
+    # the API answers the same rows
+    from polku.app import create_app
+    from fastapi.testclient import TestClient
+
+    api = TestClient(create_app([EXAMPLE_TTL])).get(
+        "/api/graphs/keski-uusimaa/bottlenecks", params={"top": 5})
+    assert [r["rank"] for r in api.json()["by_flow"]] == [1, 2, 3, 4, 5]

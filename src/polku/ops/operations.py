@@ -73,7 +73,12 @@ def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: s
 
 @dataclass(frozen=True)
 class Describe:
-    """What a graph is about: counts, regions, segments with sizes, entries, outcomes."""
+    """What a graph is about: counts, regions, segments with sizes, entries, outcomes.
+
+    Answers ``{"graph", "title", "region", "regions", "illustrative", "counts" (node type →
+    how many), "segments": [{"id", "name", "size", "participation_rate", "entries"}],
+    "entry_services", "outcomes": [{"id", "name"}], "people_in_segments",
+    "referral_volume_per_month"}``."""
     name: ClassVar[str] = "describe"
 
     def check(self, g: nx.MultiDiGraph) -> None:
@@ -88,7 +93,13 @@ class Describe:
 @dataclass(frozen=True)
 class Findings:
     """Every finding (sorted), at or above ``severity``, perhaps only ``actor``'s: those it
-    or one of its units is accountable for (:func:`polku.analyses.accountable.for_actor`)."""
+    or one of its units is accountable for (:func:`polku.analyses.accountable.for_actor`).
+
+    Answers a list of :class:`polku.finding.Finding` records, sorted (severity, kind,
+    subject), in no language: each has ``kind``, ``severity``, ``subject``, ``related``,
+    ``metrics``, ``accountable``, ``measures`` and its stable ``key`` (a property); its
+    ``message`` is empty until worded (``polku.records(found, model, "fi")`` gives plain
+    dicts with the sentence and the key; ``f.to_dict()`` one finding's JSON object)."""
     name: ClassVar[str] = "findings"
     long_wait_days: float = LONG_WAIT_DAYS
     max_concurrent_leads: int = MAX_CONCURRENT_LEADS
@@ -119,7 +130,8 @@ class Findings:
 class PlanFindings:
     """The action plan's own findings (no-lead, multiple-leads, deferred-responsibility,
     measure-without-indicator, actor-overload, risk-without-mitigation: the plan's
-    measures and risks only, not the ecosystem's subjects)."""
+    measures and risks only, not the ecosystem's subjects). Answers a list of
+    :class:`polku.finding.Finding`, as :class:`Findings` does."""
     name: ClassVar[str] = "plan-findings"
     max_concurrent_leads: int = MAX_CONCURRENT_LEADS
 
@@ -144,7 +156,10 @@ class Review:
     The answer holds ``earlier``, the graph the resolved findings were found in, as this
     reader sees it (a door words them from it: their nodes may be gone since). For the
     public both versions are the published copies and each version's findings hide what
-    follows from its own small cells."""
+    follows from its own small cells.
+
+    Answers ``{"created", "resolved"`` (findings), ``"overdue"`` (follow-ups past their
+    due date), ``"since"``, ``"earlier"}`` (:func:`polku.ops.review.changes_since`)."""
     name: ClassVar[str] = "review"
     since: str = ""
     history: Any = field(default=None, compare=False)
@@ -183,7 +198,13 @@ class Review:
 
 @dataclass(frozen=True)
 class Bottlenecks:
-    """Services ranked by betweenness and by flow, with the bottleneck findings."""
+    """Services ranked by betweenness and by flow, with the bottleneck findings.
+
+    Answers ``{"graph", "by_betweenness": [row], "by_flow": [row], "findings": [finding
+    JSON objects]}``, the ``top`` services of each ranking; a row is ``{"service", "label",
+    "betweenness", "inflow", "outflow", "capacity", "utilization", "hidden", "rank",
+    "betweenness_rank", "flow_rank"}``: ``rank`` is the row's place in its own list (1
+    first), ``betweenness_rank`` and ``flow_rank`` its place in each ranking."""
     name: ClassVar[str] = "bottlenecks"
     top: int = 20
 
@@ -199,7 +220,12 @@ class Bottlenecks:
 
 @dataclass(frozen=True)
 class Paths:
-    """A segment's k best paths (to one outcome, or any) and its designed paths."""
+    """A segment's k best paths (to one outcome, or any) and its designed paths.
+
+    Answers ``{"graph", "segment", "segment_label", "to", "needs", "best": [{"rank",
+    "steps", "outcome", "total_wait_days", "unknown_waits", "handoffs", "organisations",
+    "covered", "uncovered"}], "designed": [{"path", "label", "steps", "broken", …}],
+    "met_off_path", "search"}``: the k best paths are ``best`` (not ``paths``)."""
     name: ClassVar[str] = "paths"
     segment: str = ""
     to: str | None = None
@@ -227,7 +253,11 @@ class Paths:
 @dataclass(frozen=True)
 class Blueprint:
     """A service blueprint of a designed path, or of a segment's ``k`` best paths, as data
-    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it)."""
+    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it).
+
+    Answers ``{"subject", "kind"`` (``path`` or ``segment``), ``"segment", "needs",
+    "blueprints": [{"path", "rank", "outcome", "lanes", "steps", "handoffs",
+    "handoffs_between", "total_wait_days", "unknown_waits", "covered", "uncovered"}]}``."""
     name: ClassVar[str] = "blueprint"
     subject: str = ""
     k: int = 5
@@ -248,7 +278,11 @@ class Blueprint:
 @dataclass(frozen=True)
 class Removal:
     """The findings removing a service, an actor (with all it provides) or a referral would
-    create and resolve."""
+    create and resolve.
+
+    Answers ``{"graph", "removed", "removed_type", "removed_ids", "created", "resolved",
+    "removed_with"`` (findings as JSON objects; ``removed_with`` the findings that go with
+    the removed nodes), ``"before", "after"}`` (how many findings)."""
     name: ClassVar[str] = "removal"
     remove: str = ""
     long_wait_days: float = LONG_WAIT_DAYS
@@ -417,7 +451,11 @@ def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
 
 @dataclass(frozen=True)
 class Raci:
-    """The RACI matrix for a choice of subjects, marked from the findings."""
+    """The RACI matrix for a choice of subjects, marked from the findings.
+
+    ``polku.Raci`` is this operation. Answers the matrix, a record of the same name,
+    :class:`polku.analyses.raci.Raci` (``actors``, ``actor_labels``, ``rows``, ``cells``,
+    ``cell(actor, subject)``)."""
     name: ClassVar[str] = "raci"
     subjects: str = "all"
     #: only this organisation's columns (its units' too) and the rows where it holds a role
@@ -445,7 +483,10 @@ class Raci:
 @dataclass(frozen=True)
 class Diff:
     """What changed from this model's graph to ``against``'s: nodes and responsibilities
-    added, removed and changed, findings created and resolved."""
+    added, removed and changed, findings created and resolved. ``against`` is a
+    :class:`Model` (a loaded graph is wrapped in one).
+
+    Answers ``{"added", "removed", "changed", "findings": {"created", "resolved"}}``."""
     name: ClassVar[str] = "diff"
     against: Model | None = None
     long_wait_days: float = LONG_WAIT_DAYS
@@ -498,7 +539,11 @@ class Diff:
 @dataclass(frozen=True)
 class EventLog:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
-    the graph has no referral for."""
+    the graph has no referral for.
+
+    Answers ``{"graph", "log"`` (events, cases, hand-offs, months, first and last day),
+    ``"referrals"`` (referral id → its hand-offs, volume and median wait), ``"not_seen",
+    "findings"}``."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
 
@@ -518,7 +563,12 @@ class EventLog:
 class Compare:
     """Regions side by side: this model's region and ``others`` on the same figures
     (:func:`polku.analyses.regions.compare_regions`). For the public every region is read
-    from its published copy and small cells are left out of the totals."""
+    from its published copy and small cells are left out of the totals. ``others`` are
+    :class:`Model` records (a loaded graph is wrapped in one; one alone is taken too).
+
+    Answers ``{"regions": [{"region", "title", "people", "counts", "findings",
+    "findings_per_10k", "median_wait_days", "needs_covered", …}], "kinds", "measures",
+    "min_cell"}``."""
     name: ClassVar[str] = "compare"
     others: tuple[Model, ...] = ()
 
@@ -584,7 +634,7 @@ class Suggestions:
     """Verified suggestions (:func:`polku.analyses.suggest.suggest`): edits in the write
     API's terms that resolve a finding and create no error, each applied to a copy of the
     graph the reader sees and its analyses rerun; for every finding, or only ``finding``
-    (its key). ``{"suggestions": [...], "declined": [the capacity raises not offered
+    (its key). Answers ``{"suggestions": [...], "declined": [the capacity raises not offered
     because they would barely shorten the wait,
     :func:`polku.analyses.suggest.declined_capacities`], "findings": [the findings they are
     for and resolve]}``, the findings as data for the edge to word."""
@@ -612,7 +662,7 @@ class Suggestions:
 
 @dataclass(frozen=True)
 class PtvCompare:
-    """What differs between the model and the national service catalogue (PTV):
+    """What differs between the model and the national service catalogue (PTV). Answers
     ``{"missing", "gone", "changed", "edits"}`` (:func:`polku.analyses.ptv_diff.compare`).
     ``catalogue`` is what :func:`polku.io.ptv.read_ptv` read; ``municipalities`` (three-digit
     codes) default to the model's; ``pick`` numbers the edits to apply (1-based, as the
