@@ -51,3 +51,30 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
     assert not english_in(text), english_in(text)
     assert Path(namespace["out"]).exists()
     assert Path(namespace["out"]).parent == tmp_path
+
+
+def first_cell() -> str:
+    nb = json.loads((ROOT / "notebooks" / "walkthrough.ipynb").read_text(encoding="utf-8"))
+    return "".join(next(c for c in nb["cells"] if c["cell_type"] == "code")["source"])
+
+
+def test_the_notebook_finds_the_repository_from_outside_it(tmp_path: Path, monkeypatch) -> None:
+    # started in a folder that is not the repository's (nor under it): the root is where
+    # the polku package was read from, not / after walking up
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(first_cell(), "walkthrough.ipynb", "exec"), namespace)
+    assert Path.cwd() == ROOT
+
+
+def test_the_notebook_says_so_when_no_repository_is_found(tmp_path: Path, monkeypatch) -> None:
+    import polku
+
+    # polku read from elsewhere (an installed wheel) and started outside the repository
+    monkeypatch.setattr(polku, "__file__", str(tmp_path / "site" / "polku" / "__init__.py"))
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FileNotFoundError) as refused:
+        exec(compile(first_cell(), "walkthrough.ipynb", "exec"), {})
+    assert "graphs/ ja pyproject.toml" in str(refused.value)
+    assert str(tmp_path) in str(refused.value) and Path.cwd() == tmp_path

@@ -294,6 +294,20 @@ class PolkuError(Exception):
                           close=self.close)
 
     @property
+    def names_its_node(self) -> bool:
+        """Whether the message itself names ``node`` (``unknown segment 'x'``): where the
+        problem is then leaves the node out, so that a message never says it twice.
+
+        >>> str(PolkuError("unknown segment '{segment}'", params={"segment": "x"}, node="x"))
+        "unknown segment 'x'"
+        >>> str(PolkuError("size is negative", node="x"))
+        'node <x>: size is negative'
+        """
+        return self.node is not None and any(
+            v == self.node or getattr(v, "node", None) == self.node
+            for v in self.params.values() if isinstance(v, str))
+
+    @property
     def location(self) -> str:
         parts = []
         if self.file:
@@ -304,7 +318,7 @@ class PolkuError(Exception):
             parts.append(f"row {self.row}")
         if self.column:
             parts.append(f"column '{self.column}'")
-        if self.node:
+        if self.node and not self.names_its_node:
             parts.append(f"node <{self.node}>")
         return ", ".join(parts)
 

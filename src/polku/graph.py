@@ -130,6 +130,25 @@ def new_graph(name: str = "graph") -> nx.MultiDiGraph:
     return nx.MultiDiGraph(name=name)
 
 
+def require_graph(value: Any, what: str,
+                  how: str = "load it with polku.load(source).graph or "
+                             "polku.io.load.load_graph(source)") -> nx.MultiDiGraph:
+    """``value`` if it is a loaded graph, else a :class:`TypeError` that says what ``what``
+    (a function or a parameter) takes and how to load one: a library user who passes a
+    path gets that, not an ``AttributeError`` from deep inside an analysis.
+
+    >>> require_graph("graphs/keski-uusimaa", "find()")
+    Traceback (most recent call last):
+    TypeError: find() takes a loaded graph (a networkx MultiDiGraph), not str 'graphs/keski-uusimaa': load it with polku.load(source).graph or polku.io.load.load_graph(source)
+    """
+    if isinstance(value, nx.MultiDiGraph):
+        return value
+    shown = f" {value!r}" if isinstance(value, (str, bytes)) or hasattr(value, "__fspath__") \
+        else ""
+    raise TypeError(f"{what} takes a loaded graph (a networkx MultiDiGraph), not "
+                    f"{type(value).__name__}{shown}: {how}")
+
+
 def add_edge(g: nx.MultiDiGraph, u: str, v: str, kind: str, key: str | None = None,
              **attrs: object) -> None:
     """Add one typed edge; the key defaults to the kind (one edge of a kind per pair)."""

@@ -119,7 +119,9 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
             rows[-1].update(lower_bounds(fl[s]))
     rows.sort(key=lambda r: (-r["betweenness"], r["hidden"]) + _by_flow(r))
     for i, row in enumerate(rows, start=1):
-        row["rank"] = i
+        row["rank"] = row["betweenness_rank"] = i
+    for i, row in enumerate(flow_ranking(rows), start=1):
+        row["flow_rank"] = i
     return rows
 
 
@@ -182,6 +184,31 @@ def flow_ranking(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
                   + _by_flow(r))
 
 
+def rankings(rows: list[dict[str, Any]], top: int | None = 20
+             ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The ``top`` rows of :func:`ranking` by betweenness and by flow. Each row says its
+    place in both rankings (``betweenness_rank``, ``flow_rank``), and ``rank`` is its place
+    in the list it is in: a row of the flow list is a copy whose ``rank`` is its
+    ``flow_rank`` (before, every row's ``rank`` was its betweenness rank, even in the flow
+    list).
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n, cap in (("a", 10), ("b", 100), ("c", 1)):
+    ...     g.add_node(n, type="service", name=n.upper(), capacity_per_month=cap)
+    >>> for r, u, v in (("r1", "a", "b"), ("r2", "b", "c")):
+    ...     g.add_node(r, type="referral", volume_per_month=5)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
+    >>> by_betweenness, by_flow = rankings(ranking(g))
+    >>> [(r["service"], r["rank"], r["flow_rank"]) for r in by_betweenness]
+    [('b', 1, 2), ('c', 2, 1), ('a', 3, 3)]
+    >>> [(r["service"], r["rank"], r["betweenness_rank"]) for r in by_flow]
+    [('c', 1, 2), ('b', 2, 1), ('a', 3, 3)]
+    """
+    flows = [dict(r, rank=r["flow_rank"]) for r in flow_ranking(rows)]
+    return (rows[:top], flows[:top]) if top else (rows, flows)
+
+
 def bottlenecks(g: nx.MultiDiGraph, top: int | None = 20,
                 findings: list[Finding] | None = None) -> dict[str, Any]:
     """Top services by betweenness and by flow, and the bottleneck findings beside them.
@@ -195,9 +222,10 @@ def bottlenecks(g: nx.MultiDiGraph, top: int | None = 20,
     rows = ranking(g, eco)
     if findings is None:
         findings = find(g, eco=eco, plan=False)
+    by_betweenness, by_flow = rankings(rows, top)
     return {
         "graph": g.graph.get("name", "graph"),
-        "by_betweenness": rows[:top] if top else rows,
-        "by_flow": flow_ranking(rows)[:top] if top else flow_ranking(rows),
+        "by_betweenness": by_betweenness,
+        "by_flow": by_flow,
         "findings": [f.to_dict() for f in findings if f.kind in BOTTLENECK_KINDS],
     }

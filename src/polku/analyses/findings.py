@@ -43,6 +43,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from polku.graph import require_graph
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.analyses.flow import inflows
 from polku.finding import Finding, number, sort_findings
@@ -77,6 +78,7 @@ def find(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     >>> find(g)[1].message
     ''
     """
+    require_graph(g, "find()")
     with gc_paused():
         eco = eco or ecosystem(g)
         out: list[Finding] = []

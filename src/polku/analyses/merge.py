@@ -36,7 +36,8 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import KEY_SEPARATOR
-from polku.graph import MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph
+from polku.graph import (MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph,
+                         require_graph)
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -135,6 +136,10 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     >>> sorted(merge([a, b]).graph.nodes)
     ['national/kela']
     """
+    if isinstance(graphs, (str, bytes, nx.Graph)) or hasattr(graphs, "__fspath__"):
+        raise TypeError(f"merge() takes a list of loaded graphs, not {type(graphs).__name__}"
+                        f"{'' if isinstance(graphs, nx.Graph) else f' {graphs!r}'}")
+    graphs = [require_graph(g, "merge()") for g in graphs]
     names = [str(g.graph.get("name", "graph")) for g in graphs]
     seen: set[str] = set()
     for n in names:
@@ -150,8 +155,8 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
             raise PolkuError(N_("'{region}' is already a merged graph: merge the regions "
                                 "themselves"), params={"region": region}, field="sources")
     if name in seen:
-        raise PolkuError(N_("the merged graph's name '{name}' is also a region's: choose "
-                            "another with --name"), params={"name": name}, field="name")
+        raise PolkuError(N_("the merged graph's name '{name}' is also a region's: give "
+                            "the merged graph another name"), params={"name": name}, field="name")
 
     # one merged actor per business id, named after its id in the first region that has it
     by_business: dict[str, list[tuple[str, str]]] = {}

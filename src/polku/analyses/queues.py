@@ -63,7 +63,7 @@ from typing import Any, Mapping
 
 import networkx as nx
 
-from polku.errors import Figure, NodeTypes, PolkuError
+from polku.errors import Figure, NodeTypes, PolkuError, shown
 from polku.graph import close_id
 from polku.finding import Finding, number
 from polku.analyses.findings import find
@@ -499,11 +499,65 @@ def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
 def check_changes(g: nx.MultiDiGraph, capacity: Mapping[str, float],
                   places: Mapping[str, int], demand: Mapping[str, float]) -> None:
     """Every service changed is a service of ``g``, and every value is one a queue can
-    take (:func:`check_values`); a bad one names its option in ``field``."""
+    take (:func:`check_types`, :func:`check_values`); a bad one names its option in
+    ``field``."""
+    check_types(capacity, places, demand)
     for option, changes in (("capacity", capacity), ("places", places), ("demand", demand)):
         for sid in changes:
             check_service(g, sid, option)
     check_values(capacity, places, demand)
+
+
+#: what each option of a queueing what-if is, for something else given as the option
+NOT_A_MAPPING = {
+    "capacity": N_("capacity takes each service's id with its new capacity a month "
+                   "({{'ips': 25}}), not {value}"),
+    "places": N_("places takes each service's id with its parallel places ({{'ips': 2}}), "
+                 "not {value}"),
+    "demand": N_("demand takes each service's id with its change as a fraction "
+                 "({{'ips': 0.2}} for +20%), not {value}"),
+}
+#: what each option of a queueing what-if holds, for a value of another type
+NOT_A_NUMBER = {
+    "capacity": N_("capacity of '{service}' must be a number (clients a month), not {value}"),
+    "places": PLACES_MESSAGE,
+    "demand": N_("demand at '{service}' must be a number, the change as a fraction (0.2 for "
+                 "+20%), not {value}"),
+}
+
+
+def check_types(capacity: Any, places: Any, demand: Any) -> None:
+    """The changes as numbers, which is how Python gives them (the doors' ``SVC=VALUE``
+    text is parsed by :func:`queue_changes` first): each option a mapping of service id →
+    value, capacities numbers, places whole numbers, demand changes numbers, and a demand
+    change above the ceiling told that a change is a fraction (20 is +2,000 %, not
+    +20 %); a wrong one names its option in ``field``.
+
+    >>> check_types({}, {}, {"ips": "+20%"})
+    Traceback (most recent call last):
+    polku.errors.PolkuError: demand at 'ips' must be a number, the change as a fraction (0.2 for +20%), not '+20%'
+    >>> check_types({}, {}, {"ips": 20})
+    Traceback (most recent call last):
+    polku.errors.PolkuError: demand at 'ips': a change of at most +1,000%, not +2,000% (the change is a fraction: 0.2 for +20%)
+    """
+    for option, changes in (("capacity", capacity), ("places", places), ("demand", demand)):
+        if not isinstance(changes, Mapping):
+            raise PolkuError(NOT_A_MAPPING[option], params={"value": shown(changes)},
+                             field=option)
+        for sid, value in changes.items():
+            whole = option == "places"
+            if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+                # places' message quotes its value itself (as typed at a door)
+                raise PolkuError(NOT_A_NUMBER[option], params={
+                    "service": sid, "value": value if whole else shown(value)}, node=sid,
+                                 field=option)
+            if option == "demand" and value > MAX_DEMAND:
+                raise PolkuError(N_("demand at '{service}': a change of at most {most}, not "
+                                    "{value} (the change is a fraction: 0.2 for +20%)"),
+                                 params={"service": sid,
+                                         "most": Figure(MAX_DEMAND, percent=True),
+                                         "value": Figure(value, percent=True)},
+                                 node=sid, field=option)
 
 
 def check_service(g: nx.MultiDiGraph, sid: str, option: str) -> str:

@@ -28,7 +28,13 @@ def load_graph(source: str | Path) -> nx.MultiDiGraph:
     """The typed graph held in ``source``: a ``.ttl`` / ``.jsonld`` file, a workbook (CSV
     folder or ``.xlsx``), or a ``neo4j://host:port?region=R`` URI.
 
-    >>> load_graph("graphs/keski-uusimaa.ttl").graph["name"]
+    >>> import tempfile
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("demo"); g.add_node("kela", type="actor", name="Kela", kind="kela")
+    >>> folder = Path(tempfile.mkdtemp())              # any working directory will do
+    >>> load_graph(save_graph(g, folder / "demo.ttl")).graph["name"]
+    'demo'
+    >>> load_graph("graphs/keski-uusimaa.ttl").graph["name"]  # doctest: +SKIP
     'keski-uusimaa'
     """
     with gc_paused():

@@ -38,6 +38,7 @@ from typing import Any, Callable, Hashable, TypeVar
 
 import networkx as nx
 
+from polku.graph import require_graph
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku import privacy
 from polku.privacy import AUDIENCES, MIN_CELL, PUBLIC
@@ -51,7 +52,10 @@ class Model:
     def __init__(self, graph: nx.MultiDiGraph, version: str | None = None,
                  audience: str = "editor", min_cell: int = MIN_CELL,
                  origin: "Model | None" = None) -> None:
-        self.graph = graph
+        # a path is not loaded here (a model is one version of a graph already read):
+        # Model.load(path) or polku.load(path) reads it
+        self.graph = require_graph(graph, "Model()", "Model.load(source) or polku.load(source) "
+                                   "reads one into a model")
         #: the model a published one was made from (None: this is the graph as it was read);
         #: a diff asks it which cells the file itself left out
         self.origin = origin
@@ -136,3 +140,41 @@ class Model:
         return self.memo(("published", self.min_cell), lambda: Model(
             privacy.suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell,
             origin=self))
+
+
+def load(source: "str | Path | nx.MultiDiGraph | Model") -> Model:
+    """The model of ``source``: a graph read from a path or URI (any input
+    :func:`polku.io.load.load_graph` reads: Turtle, JSON-LD, a workbook folder or ``.xlsx``,
+    a Neo4j URI), a loaded graph wrapped, or a model as it is. ``polku.load`` is this.
+
+    >>> from polku.graph import new_graph
+    >>> load(new_graph("demo")).name, load(load(new_graph("x"))).name
+    ('demo', 'x')
+    """
+    if isinstance(source, Model):
+        return source
+    if isinstance(source, nx.MultiDiGraph):
+        return Model(source)
+    if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
+        return Model.load(source)
+    raise TypeError(f"polku.load() takes a path, a Neo4j URI, a loaded graph or a Model, not "
+                    f"{type(source).__name__}")
+
+
+def as_model(value: Any, what: str) -> Model:
+    """``value`` as a model: a model as it is, a loaded graph wrapped (:class:`Model`), else
+    a :class:`TypeError` saying what ``what`` takes (a path is loaded by :func:`load`, not
+    silently here: reading a file is the caller's step).
+
+    >>> as_model("graphs/x.ttl", "answer()")
+    Traceback (most recent call last):
+    TypeError: answer() takes a Model (or a loaded graph), not str 'graphs/x.ttl': load it with polku.load(source)
+    """
+    if isinstance(value, Model):
+        return value
+    if isinstance(value, nx.MultiDiGraph):
+        return Model(value)
+    shown = f" {value!r}" if isinstance(value, (str, bytes)) or hasattr(value, "__fspath__") \
+        else ""
+    raise TypeError(f"{what} takes a Model (or a loaded graph), not {type(value).__name__}"
+                    f"{shown}: load it with polku.load(source)")

@@ -22,7 +22,7 @@ figures it answers go through :func:`published_figures`.
 ['blueprint', 'bottlenecks', 'compare', 'describe']
 >>> answer(Paths(segment="nope"), m)
 Traceback (most recent call last):
-polku.errors.PolkuError: node <nope>: unknown segment 'nope' (segments: Nuoret (nuoret))
+polku.errors.PolkuError: unknown segment 'nope' (segments: Nuoret (nuoret))
 >>> [r["inflow"] for r in answer(Bottlenecks(), m, "public")["by_flow"]]
 [12, None]
 """
@@ -40,7 +40,7 @@ from polku.finding import Finding
 from polku.graph import close_id
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
-from polku.ops.model import Model
+from polku.ops.model import Model, as_model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, published_answer
 from polku.words import N_
 
@@ -73,7 +73,12 @@ def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: s
 
 @dataclass(frozen=True)
 class Describe:
-    """What a graph is about: counts, regions, segments with sizes, entries, outcomes."""
+    """What a graph is about: counts, regions, segments with sizes, entries, outcomes.
+
+    Answers ``{"graph", "title", "region", "regions", "illustrative", "counts" (node type →
+    how many), "segments": [{"id", "name", "size", "participation_rate", "entries"}],
+    "entry_services", "outcomes": [{"id", "name"}], "people_in_segments",
+    "referral_volume_per_month"}``."""
     name: ClassVar[str] = "describe"
 
     def check(self, g: nx.MultiDiGraph) -> None:
@@ -88,7 +93,13 @@ class Describe:
 @dataclass(frozen=True)
 class Findings:
     """Every finding (sorted), at or above ``severity``, perhaps only ``actor``'s: those it
-    or one of its units is accountable for (:func:`polku.analyses.accountable.for_actor`)."""
+    or one of its units is accountable for (:func:`polku.analyses.accountable.for_actor`).
+
+    Answers a list of :class:`polku.finding.Finding` records, sorted (severity, kind,
+    subject), in no language: each has ``kind``, ``severity``, ``subject``, ``related``,
+    ``metrics``, ``accountable``, ``measures`` and its stable ``key`` (a property); its
+    ``message`` is empty until worded (``polku.records(found, model, "fi")`` gives plain
+    dicts with the sentence and the key; ``f.to_dict()`` one finding's JSON object)."""
     name: ClassVar[str] = "findings"
     long_wait_days: float = LONG_WAIT_DAYS
     max_concurrent_leads: int = MAX_CONCURRENT_LEADS
@@ -119,7 +130,8 @@ class Findings:
 class PlanFindings:
     """The action plan's own findings (no-lead, multiple-leads, deferred-responsibility,
     measure-without-indicator, actor-overload, risk-without-mitigation: the plan's
-    measures and risks only, not the ecosystem's subjects)."""
+    measures and risks only, not the ecosystem's subjects). Answers a list of
+    :class:`polku.finding.Finding`, as :class:`Findings` does."""
     name: ClassVar[str] = "plan-findings"
     max_concurrent_leads: int = MAX_CONCURRENT_LEADS
 
@@ -144,7 +156,10 @@ class Review:
     The answer holds ``earlier``, the graph the resolved findings were found in, as this
     reader sees it (a door words them from it: their nodes may be gone since). For the
     public both versions are the published copies and each version's findings hide what
-    follows from its own small cells."""
+    follows from its own small cells.
+
+    Answers ``{"created", "resolved"`` (findings), ``"overdue"`` (follow-ups past their
+    due date), ``"since"``, ``"earlier"}`` (:func:`polku.ops.review.changes_since`)."""
     name: ClassVar[str] = "review"
     since: str = ""
     history: Any = field(default=None, compare=False)
@@ -183,7 +198,13 @@ class Review:
 
 @dataclass(frozen=True)
 class Bottlenecks:
-    """Services ranked by betweenness and by flow, with the bottleneck findings."""
+    """Services ranked by betweenness and by flow, with the bottleneck findings.
+
+    Answers ``{"graph", "by_betweenness": [row], "by_flow": [row], "findings": [finding
+    JSON objects]}``, the ``top`` services of each ranking; a row is ``{"service", "label",
+    "betweenness", "inflow", "outflow", "capacity", "utilization", "hidden", "rank",
+    "betweenness_rank", "flow_rank"}``: ``rank`` is the row's place in its own list (1
+    first), ``betweenness_rank`` and ``flow_rank`` its place in each ranking."""
     name: ClassVar[str] = "bottlenecks"
     top: int = 20
 
@@ -199,7 +220,12 @@ class Bottlenecks:
 
 @dataclass(frozen=True)
 class Paths:
-    """A segment's k best paths (to one outcome, or any) and its designed paths."""
+    """A segment's k best paths (to one outcome, or any) and its designed paths.
+
+    Answers ``{"graph", "segment", "segment_label", "to", "needs", "best": [{"rank",
+    "steps", "outcome", "total_wait_days", "unknown_waits", "handoffs", "organisations",
+    "covered", "uncovered"}], "designed": [{"path", "label", "steps", "broken", …}],
+    "met_off_path", "search"}``: the k best paths are ``best`` (not ``paths``)."""
     name: ClassVar[str] = "paths"
     segment: str = ""
     to: str | None = None
@@ -227,7 +253,11 @@ class Paths:
 @dataclass(frozen=True)
 class Blueprint:
     """A service blueprint of a designed path, or of a segment's ``k`` best paths, as data
-    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it)."""
+    (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it).
+
+    Answers ``{"subject", "kind"`` (``path`` or ``segment``), ``"segment", "needs",
+    "blueprints": [{"path", "rank", "outcome", "lanes", "steps", "handoffs",
+    "handoffs_between", "total_wait_days", "unknown_waits", "covered", "uncovered"}]}``."""
     name: ClassVar[str] = "blueprint"
     subject: str = ""
     k: int = 5
@@ -248,7 +278,11 @@ class Blueprint:
 @dataclass(frozen=True)
 class Removal:
     """The findings removing a service, an actor (with all it provides) or a referral would
-    create and resolve."""
+    create and resolve.
+
+    Answers ``{"graph", "removed", "removed_type", "removed_ids", "created", "resolved",
+    "removed_with"`` (findings as JSON objects; ``removed_with`` the findings that go with
+    the removed nodes), ``"before", "after"}`` (how many findings)."""
     name: ClassVar[str] = "removal"
     remove: str = ""
     long_wait_days: float = LONG_WAIT_DAYS
@@ -279,8 +313,32 @@ class Removal:
 class Queueing:
     """Every affected service's queue (inflow, utilisation, predicted wait) before and after
     a change of capacity, places or demand, and the findings it creates and resolves;
-    calibrated to the observed waits (``calibrate``), which ``log`` (an event log's
-    hand-offs) gives instead of the graph's referrals."""
+    calibrated to the observed waits (``calibrate``, ``docs/whatif.md``), which ``log`` (an
+    event log's hand-offs) gives instead of the graph's referrals.
+
+    The changes, each a dict of service id → number:
+
+    - ``capacity``: the service's **new** capacity, clients a month (``{"ips": 25}``; the
+      workbook's ``capacity_per_month``), 0 or more;
+    - ``places``: its parallel places, a whole number 1 or more (``{"ips": 2}``);
+    - ``demand``: the change of the clients arriving, **a fraction**: ``0.2`` is +20 %,
+      ``-0.1`` is −10 %, from ``-1`` to ``10`` (+1,000 %); it flows on downstream.
+
+    :meth:`from_options` reads them as the command line writes them (``"ips=+20%"``). A
+    value of another type (``"25"``, ``"+20%"``) is refused with a
+    :class:`polku.errors.PolkuError` whose ``field`` names the option.
+
+    Answers ``{"services": {id: {"before", "after", "calibration", "observed_wait_days",
+    "hidden", "observed_hidden"}}, "findings": {"created", "resolved"}, "changes",
+    "calibrated", "days_per_month", "observed", "graph", "min_cell"}``; ``before`` and
+    ``after`` hold the service's inflow, capacity, places, utilisation, predicted wait
+    (``wait_days``), ``unstable`` and ``effective_capacity``.
+
+    >>> from polku.graph import new_graph
+    >>> Queueing(demand={"x": 20}).check(new_graph())
+    Traceback (most recent call last):
+    polku.errors.PolkuError: demand at 'x': a change of at most +1,000%, not +2,000% (the change is a fraction: 0.2 for +20%)
+    """
     name: ClassVar[str] = "queueing"
     capacity: dict[str, float] = field(default_factory=dict)
     places: dict[str, int] = field(default_factory=dict)
@@ -292,8 +350,13 @@ class Queueing:
     @classmethod
     def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
                      demand: list[str] = (), **kwargs: Any) -> "Queueing":  # type: ignore[assignment]
-        """From ``SVC=VALUE`` items, as ``polku whatif`` and the API take them; a malformed
-        one names its option in ``field``."""
+        """From ``SVC=VALUE`` items, as ``polku whatif`` and the API take them (capacity a
+        number, places a whole number, demand a percentage ``+20%`` / ``-10 %`` / ``15,5%``);
+        a malformed one names its option in ``field``.
+
+        >>> Queueing.from_options(capacity=["ips=25"], demand=["ips=+20%"]).demand
+        {'ips': 0.2}
+        """
         from polku.analyses.queues import queue_changes
 
         caps, slots, change = queue_changes(list(capacity), list(places), list(demand))
@@ -388,7 +451,11 @@ def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
 
 @dataclass(frozen=True)
 class Raci:
-    """The RACI matrix for a choice of subjects, marked from the findings."""
+    """The RACI matrix for a choice of subjects, marked from the findings.
+
+    ``polku.Raci`` is this operation. Answers the matrix, a record of the same name,
+    :class:`polku.analyses.raci.Raci` (``actors``, ``actor_labels``, ``rows``, ``cells``,
+    ``cell(actor, subject)``)."""
     name: ClassVar[str] = "raci"
     subjects: str = "all"
     #: only this organisation's columns (its units' too) and the rows where it holds a role
@@ -416,10 +483,17 @@ class Raci:
 @dataclass(frozen=True)
 class Diff:
     """What changed from this model's graph to ``against``'s: nodes and responsibilities
-    added, removed and changed, findings created and resolved."""
+    added, removed and changed, findings created and resolved. ``against`` is a
+    :class:`Model` (a loaded graph is wrapped in one).
+
+    Answers ``{"added", "removed", "changed", "findings": {"created", "resolved"}}``."""
     name: ClassVar[str] = "diff"
     against: Model | None = None
     long_wait_days: float = LONG_WAIT_DAYS
+
+    def __post_init__(self) -> None:
+        if self.against is not None:  # a loaded graph is wrapped in a model
+            object.__setattr__(self, "against", as_model(self.against, "Diff(against=...)"))
 
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.against is None:
@@ -465,7 +539,11 @@ class Diff:
 @dataclass(frozen=True)
 class EventLog:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
-    the graph has no referral for."""
+    the graph has no referral for.
+
+    Answers ``{"graph", "log"`` (events, cases, hand-offs, months, first and last day),
+    ``"referrals"`` (referral id → its hand-offs, volume and median wait), ``"not_seen",
+    "findings"}``."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
 
@@ -485,9 +563,24 @@ class EventLog:
 class Compare:
     """Regions side by side: this model's region and ``others`` on the same figures
     (:func:`polku.analyses.regions.compare_regions`). For the public every region is read
-    from its published copy and small cells are left out of the totals."""
+    from its published copy and small cells are left out of the totals. ``others`` are
+    :class:`Model` records (a loaded graph is wrapped in one; one alone is taken too).
+
+    Answers ``{"regions": [{"region", "title", "people", "counts", "findings",
+    "findings_per_10k", "median_wait_days", "needs_covered", …}], "kinds", "measures",
+    "min_cell"}``."""
     name: ClassVar[str] = "compare"
     others: tuple[Model, ...] = ()
+
+    def __post_init__(self) -> None:
+        # a loaded graph is wrapped in a model, one model given alone is a tuple of one
+        others = self.others
+        if isinstance(others, (Model, nx.MultiDiGraph)):
+            others = (others,)
+        elif isinstance(others, (str, bytes)) or hasattr(others, "__fspath__"):
+            others = (others,)  # refused by as_model below, with the path named
+        object.__setattr__(self, "others", tuple(as_model(o, "Compare(others=...)")
+                                                 for o in others))
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.regions import each_region, is_region
@@ -541,7 +634,7 @@ class Suggestions:
     """Verified suggestions (:func:`polku.analyses.suggest.suggest`): edits in the write
     API's terms that resolve a finding and create no error, each applied to a copy of the
     graph the reader sees and its analyses rerun; for every finding, or only ``finding``
-    (its key). ``{"suggestions": [...], "declined": [the capacity raises not offered
+    (its key). Answers ``{"suggestions": [...], "declined": [the capacity raises not offered
     because they would barely shorten the wait,
     :func:`polku.analyses.suggest.declined_capacities`], "findings": [the findings they are
     for and resolve]}``, the findings as data for the edge to word."""
@@ -569,7 +662,7 @@ class Suggestions:
 
 @dataclass(frozen=True)
 class PtvCompare:
-    """What differs between the model and the national service catalogue (PTV):
+    """What differs between the model and the national service catalogue (PTV). Answers
     ``{"missing", "gone", "changed", "edits"}`` (:func:`polku.analyses.ptv_diff.compare`).
     ``catalogue`` is what :func:`polku.io.ptv.read_ptv` read; ``municipalities`` (three-digit
     codes) default to the model's; ``pick`` numbers the edits to apply (1-based, as the
@@ -642,7 +735,20 @@ OPERATIONS: dict[str, type] = {op.name: op for op in (
 
 def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) -> Any:
     """Check ``operation``'s parameters against the graph, run it on the model ``audience``
-    reads and return its answer fit for that audience."""
+    reads and return its answer fit for that audience: ``editor`` (the default) reads
+    every figure, ``public`` reads the published copy (small cells left out,
+    :mod:`polku.privacy`). ``model`` is a :class:`Model` (a loaded graph is wrapped in
+    one); a bad parameter is a :class:`polku.errors.PolkuError` whose ``field`` names it,
+    a wrong kind of argument a :class:`TypeError` that says what is taken."""
+    if isinstance(operation, type):
+        raise TypeError(f"answer() takes an operation's record, e.g. {operation.__name__}(), "
+                        f"not the class {operation.__name__}")
+    if not (callable(getattr(operation, "check", None))
+            and callable(getattr(operation, "run", None))):
+        raise TypeError(f"answer() takes an operation (polku.Findings(), polku.Paths(segment="
+                        f"...), ...: polku.ops.operations.OPERATIONS), not "
+                        f"{type(operation).__name__}")
+    model = as_model(model, "answer()")
     if audience not in AUDIENCES:
         raise PolkuError(N_("unknown audience '{audience}'"), params={"audience": audience},
                          field="audience")

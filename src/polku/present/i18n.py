@@ -766,7 +766,7 @@ def error_location(error: "PolkuError", tr: Translator) -> str:
         parts.append(tr("row {row}").format(row=error.row))
     if error.column:
         parts.append(tr("column '{column}'").format(column=error.column))
-    if error.node:
+    if error.node and not error.names_its_node:  # else the message names it
         parts.append(tr("node <{node}>").format(node=error.node))
     return ", ".join(parts)
 

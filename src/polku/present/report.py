@@ -24,7 +24,7 @@ import networkx as nx
 from polku import clock
 from polku.io import atomic
 from polku.analyses.describe import shown_size
-from polku.analyses.bottlenecks import flow_ranking, ranking
+from polku.analyses.bottlenecks import ranking, rankings
 from polku.analyses.handoffs import handoff_summary
 from polku.analyses.accountable import by_actor
 from polku.errors import Phrase, PolkuError
@@ -108,6 +108,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         })
     progress(Phrase(N_("ranking bottlenecks")))
     rows = [dict(r, label=tr.label(g, r["service"])) for r in ranking(g, eco)]
+    by_betweenness, by_flow = rankings(rows, top)
     counts = summary(g)
     progress(Phrase(N_("choosing the decisions and checking their suggestions")))
     first_page = decisions(findings, g, eco, tr, suggestions=suggestions,
@@ -134,10 +135,10 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
                   for s, v in by_severity.items()
                   for listed in [[f for f in v if f.kind not in RESPONSIBILITY_KINDS]]],
         "segments": segments,
-        "by_betweenness": rows[:top],
-        "by_flow": flow_ranking(rows)[:top],
+        "by_betweenness": by_betweenness,
+        "by_flow": by_flow,
         # what a "–" and a hidden figure in the ranking mean
-        "ranking_note": ranking_note(rows[:top] + flow_ranking(rows)[:top],
+        "ranking_note": ranking_note(by_betweenness + by_flow,
                                      g.graph.get("min_cell") or MIN_CELL, tr),
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
         "actions": action_lists(g, findings, tr),

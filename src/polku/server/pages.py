@@ -981,8 +981,13 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
     from polku.kinds import meaning
     from polku.present.i18n import error_message
 
+    from polku.analyses.queues import check_values
+
     g = model.graph
     try:
+        # the ceilings as the form's percentages say them (the operation's own check
+        # speaks of the fractions a Python caller gives)
+        check_values(capacity, places, demand)
         # a page names, the command line and JSON keep the ids (tr.plainly)
         out: Any = queue_worded(answer(Queueing(capacity, places, demand,
                                                 calibrate=calibrate), model, who),
