@@ -23,6 +23,7 @@ JSON API (every graph addressed by its name, the file or folder name without suf
 ``PATCH|DELETE /api/graphs/{g}/rows/{s}/{key}`` change or delete a row (token, If-Match)
 ``GET /api/graphs/{g}/changes``                 the change log, newest first
 ``POST /api/graphs/{g}/undo``                   revert the latest change (token, If-Match)
+``GET /healthz``, ``GET /readyz``               liveness; readiness (503 naming a broken graph)
 ``GET /auth/me``                                who the request speaks for (with OIDC)
 ``POST /auth/backchannel-logout``               the provider ends sessions (with OIDC)
 ==============================================  ==========================================
@@ -47,6 +48,7 @@ from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
+from polku.server.health import health_router
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders, own_scripts
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
@@ -174,6 +176,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         return Response(FAVICON, media_type="image/svg+xml",
                         headers={"Cache-Control": "public, max-age=86400"})
 
+    app.include_router(health_router(store))
     app.include_router(api_router(store, access))
     app.include_router(pages_router(store, access))
     form_action: tuple[str, ...] = ()
