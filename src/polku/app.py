@@ -52,6 +52,7 @@ from polku.server.health import health_router
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders, own_scripts
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
+from polku.server.place import RootPath, checked_root
 from polku.server.store import GraphStore, discover
 
 if TYPE_CHECKING:
@@ -92,12 +93,14 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
                changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
-               etag_secret: str | None = None) -> FastAPI:
+               etag_secret: str | None = None, root_path: str = "") -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
     each graph). ETags are keyed by ``etag_secret`` when given (servers on several machines
     over one Neo4j region give the same one), else by a key kept beside the change logs.
+    ``root_path`` (``/polku``) is the prefix the app is reached at behind a reverse proxy
+    (:class:`polku.server.place.RootPath`; uvicorn's own ``--root-path`` does the same).
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
@@ -202,6 +205,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
+    root = checked_root(root_path)
+    if root:  # outermost: every part of the app sees the prefix in the scope
+        app.add_middleware(RootPath, root=root)
     return app
 
 
@@ -238,7 +244,8 @@ def app_from_env() -> FastAPI:
     ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
     ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
-    secret from ``POLKU_ETAG_SECRET``."""
+    secret from ``POLKU_ETAG_SECRET``, the path prefix behind a proxy from
+    ``POLKU_ROOT_PATH``."""
     from polku.server.oidc import settings_from_env
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
@@ -248,7 +255,8 @@ def app_from_env() -> FastAPI:
     changes = os.environ.get("POLKU_CHANGES")
     app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
                      Path(changes) if changes else None, settings_from_env(),
-                     os.environ.get("POLKU_ETAG_SECRET") or None)
+                     os.environ.get("POLKU_ETAG_SECRET") or None,
+                     os.environ.get("POLKU_ROOT_PATH", ""))
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()
