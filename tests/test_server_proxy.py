@@ -176,3 +176,58 @@ def test_no_prefix_keeps_every_address_as_before(folder: Path) -> None:
     page = client.get("/graphs/mini?lang=en").text
     assert 'href="/graphs/mini/paths?lang=en"' in page and 'href="/favicon.ico"' in page
     assert '"base": ""' in page
+
+
+# -- the address the server is reached at: X-Forwarded-Proto and --public-url -------------
+
+def login_redirect(base: str, **headers: str) -> tuple[str, str]:
+    """The sign-in's redirect_uri and the login cookie a real server answers ``/auth/login``
+    with, asked with ``headers`` (as a proxy would send them)."""
+    import http.client
+
+    parts = urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    connection.request("GET", "/auth/login?next=/", headers=headers)
+    r = connection.getresponse()
+    assert r.status == 302, r.read()[:300]
+    query = parse_qs(urlsplit(r.getheader("location")).query)
+    cookie = r.getheader("set-cookie")
+    connection.close()
+    return query["redirect_uri"][0], cookie
+
+
+def test_the_proxys_scheme_and_a_public_url_make_the_sign_ins_addresses(folder: Path) -> None:
+    """Behind a TLS proxy on the same machine, ``X-Forwarded-Proto: https`` (trusted from
+    127.0.0.1) makes the callback https and the cookie Secure; a Host header anyone may send
+    makes the callback's host unless ``--public-url`` fixes it, which also gives the prefix."""
+    from test_oidc import Issuer
+
+    issuer = Issuer()
+    args = [str(folder), "--oidc-issuer", issuer.provider.issuer, "--oidc-client-id", "polku"]
+    env = {"POLKU_OIDC_CLIENT_SECRET": "client-secret", "POLKU_SESSION_SECRET": "s" * 40}
+    try:
+        with polku_serve(*args, env=env) as base:
+            port = urlsplit(base).port
+            uri, cookie = login_redirect(base, **{"X-Forwarded-Proto": "https"})
+            assert uri == f"https://127.0.0.1:{port}/auth/callback" and "Secure" in cookie
+            uri, cookie = login_redirect(base)
+            assert uri == f"http://127.0.0.1:{port}/auth/callback" and "Secure" not in cookie
+            uri, _ = login_redirect(base, Host="evil.example")
+            assert uri == "http://evil.example/auth/callback"  # what --public-url stops
+        with polku_serve(*args, "--public-url", "https://intra.example.fi/polku/",
+                         env=env) as base:
+            uri, cookie = login_redirect(base, Host="evil.example")
+            assert uri == "https://intra.example.fi/polku/auth/callback"
+            assert "Secure" in cookie and "Path=/polku/auth" in cookie
+            with urllib.request.urlopen(base + "/polku/graphs/mini?lang=en", timeout=30) as r:
+                assert 'href="/polku/graphs/mini/raci?lang=en"' in r.read().decode()
+    finally:
+        issuer.close()
+
+
+def test_a_public_url_that_is_no_address_is_refused(folder: Path) -> None:
+    from polku.errors import PolkuError
+
+    for bad in ("intra.example.fi", "ftp://x/", "https://x/?a=1"):
+        with pytest.raises(PolkuError, match="public URL"):
+            create_app([folder], public_url=bad)

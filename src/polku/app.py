@@ -34,6 +34,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import TYPE_CHECKING, Any, Sequence
 
 from fastapi import FastAPI, Request
@@ -52,7 +53,7 @@ from polku.server.health import health_router
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders, own_scripts
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
-from polku.server.place import RootPath, checked_root
+from polku.server.place import RootPath, checked_public_url, checked_root
 from polku.server.store import GraphStore, discover
 
 if TYPE_CHECKING:
@@ -93,14 +94,18 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
                changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
-               etag_secret: str | None = None, root_path: str = "") -> FastAPI:
+               etag_secret: str | None = None, root_path: str = "",
+               public_url: str = "") -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
     each graph). ETags are keyed by ``etag_secret`` when given (servers on several machines
     over one Neo4j region give the same one), else by a key kept beside the change logs.
     ``root_path`` (``/polku``) is the prefix the app is reached at behind a reverse proxy
-    (:class:`polku.server.place.RootPath`; uvicorn's own ``--root-path`` does the same).
+    (:class:`polku.server.place.RootPath`; uvicorn's own ``--root-path`` does the same);
+    ``public_url`` (``https://intra.example.fi/polku``) the address it is reached at from
+    outside, which the sign-in's redirects are made of (never the request's Host header)
+    and whose path is the prefix unless ``root_path`` says one.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
@@ -133,6 +138,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                          "findings, bottlenecks, service paths, views, and row edits. Every "
                          'error is `{"error": {"code", "message", "field"}}`.')
     app.state.store = store
+    public = checked_public_url(public_url)
+    app.state.public_url = public
     app.state.tokens = tokens
     app.state.access = access
 
@@ -184,8 +191,6 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.include_router(pages_router(store, access))
     form_action: tuple[str, ...] = ()
     if provider is not None:
-        from urllib.parse import urlsplit
-
         from polku.server.oidc import oidc_router
 
         app.include_router(oidc_router(access, provider))
@@ -205,7 +210,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
-    root = checked_root(root_path)
+    root = checked_root(root_path or urlsplit(public).path)
     if root:  # outermost: every part of the app sees the prefix in the scope
         app.add_middleware(RootPath, root=root)
     return app
@@ -245,7 +250,7 @@ def app_from_env() -> FastAPI:
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
     ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
     secret from ``POLKU_ETAG_SECRET``, the path prefix behind a proxy from
-    ``POLKU_ROOT_PATH``."""
+    ``POLKU_ROOT_PATH`` and the address it is reached at from ``POLKU_PUBLIC_URL``."""
     from polku.server.oidc import settings_from_env
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
@@ -256,7 +261,8 @@ def app_from_env() -> FastAPI:
     app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
                      Path(changes) if changes else None, settings_from_env(),
                      os.environ.get("POLKU_ETAG_SECRET") or None,
-                     os.environ.get("POLKU_ROOT_PATH", ""))
+                     os.environ.get("POLKU_ROOT_PATH", ""),
+                     os.environ.get("POLKU_PUBLIC_URL", ""))
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()

@@ -64,7 +64,7 @@ from polku.errors import Phrase, PolkuError
 from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
                                Opened, Principal, unauthorized)
 from polku.server.contract import ApiError, responses
-from polku.server.place import root_of
+from polku.server.place import external, is_secure, root_of
 from polku.server.sessions import EndedSessions
 from polku.words import N_
 
@@ -814,7 +814,7 @@ def cookie_path(scope: Any, path: str = "/") -> str:
 
 def _cookie(response: Response, request: Request, name: str, value: str | None,
             seconds: int, path: str = "/") -> None:
-    set_cookie(response, name, value, seconds, request.url.scheme == "https",
+    set_cookie(response, name, value, seconds, is_secure(request.scope),
                cookie_path(request.scope, path))
 
 
@@ -838,7 +838,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         doc = provider()
         state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
         query = {"response_type": "code", "client_id": settings.client_id,
-                 "redirect_uri": str(request.url_for("oidc_callback")),
+                 "redirect_uri": external(request, "/auth/callback"),
                  "scope": settings.scope, "state": state, "nonce": nonce,
                  "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()),
                  "code_challenge_method": "S256"}
@@ -868,7 +868,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                            params={"problem": error or Phrase(N_("no code"))})
         doc = provider()
         form = {"grant_type": "authorization_code", "code": code,
-                "redirect_uri": str(request.url_for("oidc_callback")),
+                "redirect_uri": external(request, "/auth/callback"),
                 "code_verifier": str(started["verifier"]), "client_id": settings.client_id}
         if settings.client_secret:
             form["client_secret"] = settings.client_secret
@@ -926,7 +926,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         sent = (form.get("csrf") or [""])[0]
         value = request.cookies.get(SESSION_COOKIE, "")
         session = await run_in_threadpool(oidc.live_session, value) if value else None
-        target = str(request.url_for("index"))
+        target = external(request, "/")
         if session is not None:
             if not sent or not same(sent, str(session.get("csrf", ""))):
                 raise ApiError(403, N_("signing out takes the page's own form (its CSRF "

@@ -57,6 +57,57 @@ def checked_root(value: str | None) -> str:
     return value.rstrip("/")
 
 
+def checked_public_url(value: str | None) -> str:
+    """A ``--public-url`` as the server uses it: '' for none, else ``scheme://host[:port]``
+    and the path prefix, without a final ``/``.
+
+    >>> checked_public_url("https://intra.example.fi/polku/"), checked_public_url(None)
+    ('https://intra.example.fi/polku', '')
+    >>> checked_public_url("intra.example.fi")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: the public URL must be an http:// or https:// address without a query: intra.example.fi
+    """
+    if not value:
+        return ""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query \
+            or parts.fragment or parts.username or parts.password or " " in value:
+        raise PolkuError(N_("the public URL must be an http:// or https:// address without a "
+                            "query: {value}"), params={"value": value}, field="public-url")
+    return value.rstrip("/")
+
+
+def public_url_of(scope: Any) -> str:
+    """The address the server is reached at from outside (``--public-url``), '' when not
+    given: the app keeps it in its state."""
+    app = scope.get("app")
+    return str(getattr(getattr(app, "state", None), "public_url", "") or "")
+
+
+def external(request: Any, path: str) -> str:
+    """The absolute address of the app's ``path`` as a browser or the identity provider
+    reaches it: under ``--public-url`` when given (the request's Host header, which anyone
+    may send, then plays no part), else from the request (its scheme as the proxy said in
+    ``X-Forwarded-Proto``, its Host, the prefix).
+
+    >>> class App: state = type("S", (), {"public_url": "https://polku.example.fi"})
+    >>> class R: scope = {"app": App}; base_url = "http://evil.example/"
+    >>> external(R, "/auth/callback")
+    'https://polku.example.fi/auth/callback'
+    """
+    public = public_url_of(request.scope)
+    return (public or str(request.base_url).rstrip("/")) + path
+
+
+def is_secure(scope: Any) -> bool:
+    """Whether the browser reaches the server over https: the request's scheme (uvicorn
+    takes ``X-Forwarded-Proto`` from a trusted proxy), or an https ``--public-url``. A
+    cookie set then is ``Secure``."""
+    return scope.get("scheme") == "https" or public_url_of(scope).startswith("https://")
+
+
 class RootPath:
     """ASGI middleware: the app is served under ``root`` (``polku serve --root-path``).
     A request whose scope has no ``root_path`` yet is given it, and its path the prefix
@@ -79,4 +130,5 @@ class RootPath:
         await self.app(scope, receive, send)
 
 
-__all__ = ["RootPath", "checked_root", "root_of", "route_path"]
+__all__ = ["RootPath", "checked_public_url", "checked_root", "external", "is_secure",
+           "public_url_of", "root_of", "route_path"]

@@ -74,7 +74,7 @@ from polku.server.contract import ApiError
 from polku.server.oidc import (InvalidToken, cookie_path, Oidc, OtherPerson, ProviderRefused,
                                ProviderUnavailable, SessionTooLarge, kept_by_browsers,
                                set_cookie)
-from polku.server.place import root_of, route_path
+from polku.server.place import is_secure, route_path
 from polku.words import N_
 
 log = logging.getLogger("polku.server.recheck")
@@ -420,7 +420,7 @@ class SessionRecheck:
         if outcome.kind == LAPSED:
             await self.app(dict(scope, headers=with_session(headers, None)), receive, send)
             return
-        secure = scope.get("scheme") == "https"
+        secure = is_secure(scope)
         if outcome.kind == TOO_LARGE:
             from starlette.requests import Request
 
