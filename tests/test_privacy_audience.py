@@ -58,6 +58,8 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/graphs/{name}/review": [{"since": "0"}, {"since": "1", "lang": "en"},
                                   {"since": "0", "actor": "kela"}],
     "/api/compare": [{}],
+    "/healthz": [{}],
+    "/readyz": [{}, {"lang": "en"}],
     "/compare": [{}, {"lang": "en"}],
     "/": [{}],
     "/graphs/{name}": [{}, {"lang": "en"}],

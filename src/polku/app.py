@@ -23,6 +23,7 @@ JSON API (every graph addressed by its name, the file or folder name without suf
 ``PATCH|DELETE /api/graphs/{g}/rows/{s}/{key}`` change or delete a row (token, If-Match)
 ``GET /api/graphs/{g}/changes``                 the change log, newest first
 ``POST /api/graphs/{g}/undo``                   revert the latest change (token, If-Match)
+``GET /healthz``, ``GET /readyz``               liveness; readiness (503 naming a broken graph)
 ``GET /auth/me``                                who the request speaks for (with OIDC)
 ``POST /auth/backchannel-logout``               the provider ends sessions (with OIDC)
 ==============================================  ==========================================
@@ -33,6 +34,7 @@ from __future__ import annotations
 import logging
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 from typing import TYPE_CHECKING, Any, Sequence
 
 from fastapi import FastAPI, Request
@@ -47,9 +49,11 @@ from polku.words import N_
 from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
+from polku.server.health import health_router
 from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders, own_scripts
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
+from polku.server.place import RootPath, checked_public_url, checked_root
 from polku.server.store import GraphStore, discover
 
 if TYPE_CHECKING:
@@ -90,8 +94,8 @@ def error_response(request: Request, error: ApiError) -> Any:
 
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
                changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
-               etag_secret: str | None = None, etag_fallback: bytes | None = None
-               ) -> FastAPI:
+               etag_secret: str | None = None, etag_fallback: bytes | None = None,
+               root_path: str = "", public_url: str = "") -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
@@ -99,6 +103,11 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     over one Neo4j region give the same one), else by a key kept beside the change logs,
     else (a folder that cannot keep one) by ``etag_fallback`` (the workers of one
     ``polku serve`` are given the same) or a secret of this process.
+    ``root_path`` (``/polku``) is the prefix the app is reached at behind a reverse proxy
+    (:class:`polku.server.place.RootPath`; uvicorn's own ``--root-path`` does the same);
+    ``public_url`` (``https://intra.example.fi/polku``) the address it is reached at from
+    outside, which the sign-in's redirects are made of (never the request's Host header)
+    and whose path is the prefix unless ``root_path`` says one.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
@@ -131,6 +140,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                          "findings, bottlenecks, service paths, views, and row edits. Every "
                          'error is `{"error": {"code", "message", "field"}}`.')
     app.state.store = store
+    public = checked_public_url(public_url)
+    app.state.public_url = public
     app.state.tokens = tokens
     app.state.access = access
 
@@ -177,12 +188,11 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         return Response(FAVICON, media_type="image/svg+xml",
                         headers={"Cache-Control": "public, max-age=86400"})
 
+    app.include_router(health_router(store))
     app.include_router(api_router(store, access))
     app.include_router(pages_router(store, access))
     form_action: tuple[str, ...] = ()
     if provider is not None:
-        from urllib.parse import urlsplit
-
         from polku.server.oidc import oidc_router
 
         app.include_router(oidc_router(access, provider))
@@ -202,6 +212,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
+    root = checked_root(root_path or urlsplit(public).path)
+    if root:  # outermost: every part of the app sees the prefix in the scope
+        app.add_middleware(RootPath, root=root)
     return app
 
 
@@ -239,7 +252,9 @@ def app_from_env() -> FastAPI:
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
     ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
     secret from ``POLKU_ETAG_SECRET`` (and where no key can be kept, from
-    ``POLKU_ETAG_FALLBACK``, hex: ``polku serve --workers`` gives its workers one)."""
+    ``POLKU_ETAG_FALLBACK``, hex: ``polku serve --workers`` gives its workers one), the
+    path prefix behind a proxy from ``POLKU_ROOT_PATH`` and the address it is reached at
+    from ``POLKU_PUBLIC_URL``."""
     from polku.server.oidc import settings_from_env
 
     tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
@@ -250,7 +265,9 @@ def app_from_env() -> FastAPI:
     app = create_app(os.environ.get("POLKU_GRAPHS", "graphs").split(os.pathsep), tokens,
                      Path(changes) if changes else None, settings_from_env(),
                      os.environ.get("POLKU_ETAG_SECRET") or None,
-                     bytes.fromhex(os.environ.get("POLKU_ETAG_FALLBACK") or ""))
+                     bytes.fromhex(os.environ.get("POLKU_ETAG_FALLBACK") or ""),
+                     root_path=os.environ.get("POLKU_ROOT_PATH", ""),
+                     public_url=os.environ.get("POLKU_PUBLIC_URL", ""))
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()

@@ -914,6 +914,15 @@ def serve(
         None, "--session-grace-seconds", min=0, show_default=False, help=N_(
             "How long past a due check a session is kept while the identity provider cannot "
             "be reached (default: POLKU_SESSION_GRACE_SECONDS, else 900).")),
+    root_path: Optional[str] = typer.Option(
+        None, "--root-path", envvar="POLKU_ROOT_PATH", show_default=False, help=N_(
+            "The path prefix the server is reached at behind a reverse proxy, e.g. /polku: "
+            "every link, redirect and cookie carries it (default: POLKU_ROOT_PATH).")),
+    public_url: Optional[str] = typer.Option(
+        None, "--public-url", envvar="POLKU_PUBLIC_URL", show_default=False, help=N_(
+            "The address browsers reach the server at, e.g. https://intra.example.fi/polku: "
+            "the sign-in's redirects are made of it, never of a request's Host header "
+            "(default: POLKU_PUBLIC_URL).")),
     lang: Optional[str] = typer.Option(
         None, "--lang", envvar="POLKU_LANG", show_default=False,
         help=N_("The language of the command's own lines and problems: fi, sv or en (default: "
@@ -958,12 +967,19 @@ def serve(
             raise PolkuError(N_("{option} is about signing in through an identity provider: "
                                 "give --oidc-issuer (or POLKU_OIDC_ISSUER) too"),
                              params={"option": option}, field=option.lstrip("-"))
+    from urllib.parse import urlsplit
+
+    from polku.server.place import checked_public_url, checked_root
+
+    public = checked_public_url(public_url)
+    root = checked_root(root_path or urlsplit(public).path)
     # where no ETag key can be kept, every worker keys the ETags by the same secret of
     # this run, so that they agree (passed in the environment, as the session secret)
     fallback = secrets.token_bytes(32)
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
-                             os.environ.get("POLKU_ETAG_SECRET") or None, fallback)
+                             os.environ.get("POLKU_ETAG_SECRET") or None, fallback,
+                             root_path=root, public_url=public)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     if known.enabled or oidc is not None:
@@ -980,7 +996,7 @@ def serve(
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
     writers = ([] if not known.enabled else [tr("tokens")]) + \
         ([tr("sign-in at {issuer}").format(issuer=oidc.issuer)] if oidc is not None else [])
-    address = f"http://{host}:{port}/"
+    address = f"http://{host}:{port}{root}/" + (f" ({public}/)" if public else "")
     if writers:
         typer.echo(tr("polku serving {graphs} at {address} (writes: {writers})").format(
             graphs=listing or tr("no graphs"), address=address, writers=", ".join(writers)))
@@ -1006,6 +1022,8 @@ def serve(
     if changes:
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
     os.environ["POLKU_ETAG_FALLBACK"] = fallback.hex()
+    os.environ["POLKU_ROOT_PATH"] = root
+    os.environ["POLKU_PUBLIC_URL"] = public
     env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
                  "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
                  "audience": "POLKU_OIDC_AUDIENCE", "session_hours": "POLKU_SESSION_HOURS",

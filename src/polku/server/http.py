@@ -18,6 +18,7 @@ from functools import lru_cache
 from typing import Any, Awaitable, Callable, MutableMapping
 from urllib.parse import quote
 
+from polku.server.place import route_path
 from polku.words import N_
 
 Scope = MutableMapping[str, Any]
@@ -134,7 +135,7 @@ class ScriptHashes:
             body = b"".join(chunks)
             headers = [(k, v) for k, v in start.get("headers", [])
                        if k.lower() != b"content-security-policy"]
-            allowed = None if scope.get("path") in FRAMEWORK_PAGES else self.allowed
+            allowed = None if route_path(scope) in FRAMEWORK_PAGES else self.allowed
             headers.append((b"content-security-policy",
                             script_policy(body, self.form_action, allowed).encode()))
             await send(dict(start, headers=headers))
@@ -305,7 +306,7 @@ class ServerHeaders:
         head = scope["method"] == "HEAD"
         if head:
             scope = dict(scope, method="GET")
-        path = scope.get("path", "")
+        path = route_path(scope)
         static = path.startswith(STATIC_PREFIXES)
         credentialed = carries_credential(scope)
 

@@ -15,6 +15,7 @@ from fastapi import Query, Request
 from polku.errors import PolkuError
 from polku.present.i18n import LANGUAGES, Translator, negotiate, translator
 from polku.server.contract import ApiError
+from polku.server.place import root_of
 
 LangQuery = Query(None, description="The page's language: fi, sv or en (default: the "
                   "browser's Accept-Language, else fi).")
@@ -26,6 +27,9 @@ class PageLanguage:
 
     tr: Translator
     switch: dict[str, str] = field(default_factory=dict)
+    #: the prefix the app is served under behind a proxy ('' at the top;
+    #: :func:`polku.server.place.root_of`): every address drawn starts with it
+    root: str = ""
 
     @property
     def lang(self) -> str:
@@ -36,13 +40,28 @@ class PageLanguage:
 
         >>> PageLanguage(translator("sv")).url("/graphs/a b/view", view="segment:x", focus=None)
         '/graphs/a%20b/view?view=segment%3Ax&lang=sv'
+        >>> PageLanguage(translator("fi"), root="/polku").url("/")
+        '/polku/?lang=fi'
         """
         params = [(k, str(v)) for k, v in query.items() if v is not None and k != "lang"]
-        return quote(path) + "?" + urlencode(params + [("lang", self.lang)])
+        return self.at(quote(path)) + "?" + urlencode(params + [("lang", self.lang)])
+
+    def at(self, path: str) -> str:
+        """An address of the app as given (its query too, nothing added), under the prefix
+        the app is served at: the one way a page names an address that is not a page in
+        its language (the API's JSON, the icon, a form's action).
+
+        >>> PageLanguage(translator("fi"), root="/polku").at("/api/graphs")
+        '/polku/api/graphs'
+        """
+        return self.root + path
 
     def context(self) -> dict[str, object]:
-        """What a template needs: ``_``, ``num``, ``lang``, the switch and ``url``."""
-        return {**self.tr.jinja_globals(), "switch": self.switch, "url": self.url}
+        """What a template needs: ``_``, ``num``, ``lang``, the switch, ``url`` and ``at``
+        (addresses), and ``base``, the prefix the page's scripts put before every address
+        they fetch (given to them as data)."""
+        return {**self.tr.jinja_globals(), "switch": self.switch, "url": self.url,
+                "at": self.at, "base": self.root}
 
 
 def switch_links(request: Request) -> dict[str, str]:
@@ -59,7 +78,8 @@ async def page_language(request: Request, lang: str | None = LangQuery) -> PageL
     except PolkuError as e:
         raise ApiError(400, e.message, field="lang", cause=e) from None
     # a page is HTML: a name in another language comes marked with it (present.langmarks)
-    return PageLanguage(translator(chosen).marking(), switch_links(request))
+    return PageLanguage(translator(chosen).marking(), switch_links(request),
+                        root_of(request.scope))
 
 
 async def api_language(request: Request, lang: str | None = Query(
@@ -82,4 +102,5 @@ def error_language(request: Request) -> PageLanguage:
         chosen = negotiate(request.query_params.get("lang"), accept)
     except PolkuError:
         chosen = negotiate(None, accept)
-    return PageLanguage(translator(chosen).marking(), switch_links(request))
+    return PageLanguage(translator(chosen).marking(), switch_links(request),
+                        root_of(request.scope))

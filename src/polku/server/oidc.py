@@ -64,6 +64,7 @@ from polku.errors import Phrase, PolkuError
 from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
                                Opened, Principal, unauthorized)
 from polku.server.contract import ApiError, responses
+from polku.server.place import external, is_secure, root_of
 from polku.server.sessions import EndedSessions
 from polku.words import N_
 
@@ -766,15 +767,18 @@ def same(given: str, known: str) -> bool:
                                   known.encode("utf-8", "surrogatepass"))
 
 
-def local_path(target: str | None) -> str:
-    """Where to go after signing in or out: a path of this server, never another site.
+def local_path(target: str | None, home: str = "/") -> str:
+    """Where to go after signing in or out: a path of this server, never another site
+    (else ``home``, the app's first page under the prefix it is served at).
 
     >>> local_path("/graphs/ku?lang=sv"), local_path("//evil.example/x"), local_path("https://x")
     ('/graphs/ku?lang=sv', '/', '/')
+    >>> local_path(None, "/polku/")
+    '/polku/'
     """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target \
             or any(ord(c) < 32 for c in target):
-        return "/"
+        return home
     return target
 
 
@@ -794,9 +798,24 @@ def set_cookie(response: Response, name: str, value: str | None, seconds: int, s
                             samesite="lax", secure=secure)
 
 
+def cookie_path(scope: Any, path: str = "/") -> str:
+    """A cookie's ``Path`` for the app's ``path``, under the prefix the app is served at
+    (:func:`polku.server.place.root_of`): the cookies of a server at ``/polku`` are sent
+    to it alone.
+
+    >>> cookie_path({"root_path": "/polku"}), cookie_path({"root_path": "/polku"}, "/auth")
+    ('/polku', '/polku/auth')
+    >>> cookie_path({}), cookie_path({}, "/auth")
+    ('/', '/auth')
+    """
+    root = root_of(scope)
+    return (root + path if path != "/" else root) or "/"
+
+
 def _cookie(response: Response, request: Request, name: str, value: str | None,
             seconds: int, path: str = "/") -> None:
-    set_cookie(response, name, value, seconds, request.url.scheme == "https", path)
+    set_cookie(response, name, value, seconds, is_secure(request.scope),
+               cookie_path(request.scope, path))
 
 
 def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
@@ -819,7 +838,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         doc = provider()
         state, nonce, verifier = (secrets.token_urlsafe(32) for _ in range(3))
         query = {"response_type": "code", "client_id": settings.client_id,
-                 "redirect_uri": str(request.url_for("oidc_callback")),
+                 "redirect_uri": external(request, "/auth/callback"),
                  "scope": settings.scope, "state": state, "nonce": nonce,
                  "code_challenge": _b64(hashlib.sha256(verifier.encode()).digest()),
                  "code_challenge_method": "S256"}
@@ -829,7 +848,8 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         response = RedirectResponse(doc["authorization_endpoint"] + "?" +
                                     urllib.parse.urlencode(query), status_code=302)
         _cookie(response, request, LOGIN_COOKIE, oidc.seal(
-            {"state": state, "nonce": nonce, "verifier": verifier, "next": local_path(next)},
+            {"state": state, "nonce": nonce, "verifier": verifier,
+             "next": local_path(next, root_of(request.scope) + "/")},
             "login", LOGIN_SECONDS), LOGIN_SECONDS, path="/auth")
         return response
 
@@ -848,7 +868,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                            params={"problem": error or Phrase(N_("no code"))})
         doc = provider()
         form = {"grant_type": "authorization_code", "code": code,
-                "redirect_uri": str(request.url_for("oidc_callback")),
+                "redirect_uri": external(request, "/auth/callback"),
                 "code_verifier": str(started["verifier"]), "client_id": settings.client_id}
         if settings.client_secret:
             form["client_secret"] = settings.client_secret
@@ -867,7 +887,8 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                            code="unauthorized",
                            params={"problem": Phrase(e.msgid, **(e.params or {}))}) from None
         who = oidc.person(tokens, id_claims)
-        response = RedirectResponse(local_path(str(started.get("next"))), status_code=303)
+        response = RedirectResponse(local_path(str(started.get("next")),
+                                              root_of(request.scope) + "/"), status_code=303)
         # the session's own id (signing out ends it), and the provider's session id that
         # a back-channel logout names
         session = {"jti": secrets.token_urlsafe(16), "sub": who.sub, "name": who.name,
@@ -905,7 +926,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         sent = (form.get("csrf") or [""])[0]
         value = request.cookies.get(SESSION_COOKIE, "")
         session = await run_in_threadpool(oidc.live_session, value) if value else None
-        target = str(request.url_for("index"))
+        target = external(request, "/")
         if session is not None:
             if not sent or not same(sent, str(session.get("csrf", ""))):
                 raise ApiError(403, N_("signing out takes the page's own form (its CSRF "

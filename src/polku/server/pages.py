@@ -43,6 +43,7 @@ from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
 from polku.server.contract import ApiError, problem_worded, responses
 from polku.server.language import PageLanguage, page_language
+from polku.server.place import root_of
 from polku.server.store import GraphStore, Version
 
 PAGE = responses(400, 404, 409)
@@ -333,7 +334,7 @@ def account_of(who: Principal | None, signs_in: bool, request: Request,
         return {}
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if who is None or who.via != "session":
-        return {"enabled": True, "signed_in": False, "login": "/auth/login?" + urlencode(
+        return {"enabled": True, "signed_in": False, "login": root_of(request.scope) + "/auth/login?" + urlencode(
             {"next": here, "lang": tr.lang})}
     return {"enabled": True, "signed_in": True, "name": who.name,
             "role": tr(ROLE_LABELS[who.role]) if who.role else tr("no role"),
@@ -382,7 +383,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         if not signs_in:
             return language
         who = await run_in_threadpool(access.reader, creds) if carries(creds) else None
-        return Page(language.tr, language.switch,
+        return Page(language.tr, language.switch, language.root,
                     account_of(who, signs_in, request, language.tr))
 
     async def reader(creds: Credentials = Depends(credentials)) -> str:
@@ -529,8 +530,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             found = store.current(name)
             if found is not None:
                 model, version = found
-                body = model.kept(("page:graph", name, who, language.lang, today(),
-                                   version.problem_text(), tuple(store.shadowed.get(name, []))))
+                body = model.kept(("page:graph", name, who, language.lang, language.root,
+                                   today(), version.problem_text(),
+                                   tuple(store.shadowed.get(name, []))))
                 if body is not None:
                     return HTMLResponse(body, headers=graph_headers(version, language.tr))
         return await run_in_threadpool(graph_page_answer, name, language, who)
@@ -545,8 +547,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # the page of a version is the same for every reader of one audience and language
         # on one day: rendered once and kept with the version's model (a broken source or
         # a file it shadows changes the page, so they are part of the key)
-        key = ("page:graph", name, who, language.lang, today(), version.problem_text(),
-               tuple(shadowed))
+        key = ("page:graph", name, who, language.lang, language.root, today(),
+               version.problem_text(), tuple(shadowed))
         body = model.memo(key, lambda: graph_html(model, version, shadowed, name, language,
                                                   who).body)
         return HTMLResponse(body, headers=graph_headers(version, language.tr))

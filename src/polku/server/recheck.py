@@ -71,9 +71,10 @@ from starlette.requests import cookie_parser
 
 from polku.server.auth import OPENED, SESSION_COOKIE, Opened, unauthorized
 from polku.server.contract import ApiError
-from polku.server.oidc import (InvalidToken, Oidc, OtherPerson, ProviderRefused,
+from polku.server.oidc import (InvalidToken, cookie_path, Oidc, OtherPerson, ProviderRefused,
                                ProviderUnavailable, SessionTooLarge, kept_by_browsers,
                                set_cookie)
+from polku.server.place import is_secure, route_path
 from polku.words import N_
 
 log = logging.getLogger("polku.server.recheck")
@@ -332,13 +333,14 @@ def with_session(headers: list[tuple[bytes, bytes]], value: str | None
     return out
 
 
-def cookie_header(value: str | None, seconds: int, secure: bool) -> tuple[bytes, bytes]:
+def cookie_header(value: str | None, seconds: int, secure: bool, path: str = "/"
+                  ) -> tuple[bytes, bytes]:
     """The ``Set-Cookie`` header of the session cookie as the sign-in sets it (None: the
-    cookie cleared)."""
+    cookie cleared), for the app's ``path`` (:func:`polku.server.oidc.cookie_path`)."""
     from starlette.responses import Response
 
     response = Response()
-    set_cookie(response, SESSION_COOKIE, value, seconds, secure)
+    set_cookie(response, SESSION_COOKIE, value, seconds, secure, path)
     return next((k, v) for k, v in response.raw_headers if k == b"set-cookie")
 
 
@@ -390,7 +392,7 @@ class SessionRecheck:
         self.refused = refused
 
     async def __call__(self, scope: Any, receive: Callable, send: Callable) -> None:
-        if scope["type"] != "http" or scope.get("path") in NOT_CHECKED:
+        if scope["type"] != "http" or route_path(scope) in NOT_CHECKED:
             await self.app(scope, receive, send)
             return
         headers = list(scope.get("headers") or [])
@@ -418,12 +420,12 @@ class SessionRecheck:
         if outcome.kind == LAPSED:
             await self.app(dict(scope, headers=with_session(headers, None)), receive, send)
             return
-        secure = scope.get("scheme") == "https"
+        secure = is_secure(scope)
         if outcome.kind == TOO_LARGE:
             from starlette.requests import Request
 
             response = self.refused(Request(scope, receive), too_large(outcome.size))
-            set_cookie(response, SESSION_COOKIE, None, 0, secure)
+            set_cookie(response, SESSION_COOKIE, None, 0, secure, cookie_path(scope))
             response.headers["cache-control"] = "no-store"
             await response(scope, receive, send)
             return
@@ -435,7 +437,7 @@ class SessionRecheck:
         else:  # ended: the route reads the cookie as a session that holds nothing
             scope = handing_on(scope, Opened(value, None))
         cookie = cookie_header(outcome.value if outcome.kind == FRESH else None,
-                               outcome.expires - int(oidc.clock()), secure)
+                               outcome.expires - int(oidc.clock()), secure, cookie_path(scope))
 
         async def wrapped(message: Any) -> None:
             if message["type"] == "http.response.start":
