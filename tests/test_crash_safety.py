@@ -360,18 +360,24 @@ def test_a_journal_of_polku_0_1_0_inside_its_folder_is_finished(tmp_path: Path) 
     assert not journal.exists()
 
 
-def test_a_change_log_cut_short_is_checked_and_mended(tmp_path: Path) -> None:
-    """The last line cut short (a write or a copy stopped mid-line): ``polku changes
-    check`` names the line and says ``mend`` can set it aside; ``polku changes mend``
-    keeps the whole log beside it first, then the server takes writes and undo again.
-    A broken line in the middle is refused by ``mend``: a person must look."""
+def one_change(tmp_path: Path) -> tuple[Path, Any, str]:
+    """The mini workbook served with one change made (its capacity to 7): the graphs
+    folder, the client and the ETag after the change."""
     folder = tmp_path / "graphs"
     copy_mini(folder / "mini")
     client = served(folder)
     r = client.patch(ROW, json={"capacity_per_month": "7"},
                      headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"]})
     assert r.status_code == 200, r.text
-    etag = r.json()["etag"]
+    return folder, client, r.json()["etag"]
+
+
+def test_a_change_log_cut_short_is_checked_and_mended(tmp_path: Path) -> None:
+    """The last line cut short (a write or a copy stopped mid-line): ``polku changes
+    check`` names the line and says ``mend`` can set it aside; ``polku changes mend``
+    keeps the whole log beside it first, then the server takes writes and undo again.
+    A broken line in the middle is refused by ``mend``: a person must look."""
+    folder, client, etag = one_change(tmp_path)
     log = folder / ".polku" / "mini.changes.jsonl"
     whole = log.read_bytes()
     assert run("changes", "check", folder / "mini").exit_code == 0
@@ -411,12 +417,7 @@ def test_change_log_lines_carry_their_format_and_old_ones_read_as_1(tmp_path: Pa
     reverts it; each new line says ``"format": 1``. A line of a newer format (a newer
     polku wrote it, then the server was downgraded) refuses writes with 409
     ``changelog-broken`` naming it, and ``polku changes check`` says to upgrade."""
-    folder = tmp_path / "graphs"
-    copy_mini(folder / "mini")
-    client = served(folder)
-    r = client.patch(ROW, json={"capacity_per_month": "7"},
-                     headers={**EDITOR, "If-Match": client.get(ROW).headers["etag"]})
-    assert r.status_code == 200, r.text
+    folder, client, _ = one_change(tmp_path)
     log = folder / ".polku" / "mini.changes.jsonl"
     [entry] = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
     assert entry["format"] == 1

@@ -55,13 +55,19 @@ def save(page, form: str, version: int) -> None:
     page.locator(f"#{form}-result").get_by_text(f"version {version}").wait_for()
 
 
-def test_a_save_keeps_the_cells_nobody_touched(browser, region) -> None:
-    url, folder = region
+def signed_in(browser, url: str, lang: str):
+    """The graph page in ``lang`` with the designer's key given, and its guard."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     opened = guard(page, url, only(url, "data:", "about:"))
-    page.goto(url + GRAPH + "?lang=en", wait_until="networkidle")
+    page.goto(url + GRAPH + f"?lang={lang}", wait_until="networkidle")
     page.fill("#token", DESIGNER_TOKEN)
     page.dispatch_event("#token", "change")
+    return page, opened
+
+
+def test_a_save_keeps_the_cells_nobody_touched(browser, region) -> None:
+    url, folder = region
+    page, opened = signed_in(browser, url, "en")
     services = {s: row(folder, "services", "id", s)
                 for s in ("alkuhaastattelu", "tyollistymissuunnitelma")}
 
@@ -123,11 +129,7 @@ def test_each_name_has_a_field_labelled_with_its_language(browser, region) -> No
     """A Swedish editor changes the Swedish name without touching the Finnish one; a row
     whose main name is Swedish (`name_lang=sv`) labels that field Swedish."""
     url, folder = region
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    opened = guard(page, url, only(url, "data:", "about:"))
-    page.goto(url + GRAPH + "?lang=sv", wait_until="networkidle")
-    page.fill("#token", DESIGNER_TOKEN)
-    page.dispatch_event("#token", "change")
+    page, opened = signed_in(browser, url, "sv")
     label = page.locator("#service-name-label")
     expect(label).to_have_text("Namn på finska *")
     expect(page.locator("#service-name_sv-label")).to_have_text("Namn på svenska")
