@@ -11,6 +11,7 @@ from typing import Iterator
 import click
 import pytest
 import typer.main
+import typer.rich_utils
 
 from helpers import run
 from polku.cli import app
@@ -230,3 +231,59 @@ def test_a_missing_argument_is_named_as_its_help_names_it() -> None:
     assert run("diff", "x", "--lang", "en").stderr == "error: B is missing\n"
     assert "{NÄTVERK}" in run("findings", "--help", "--lang", "sv", env=WIDE).stdout
     assert run("findings", env={"POLKU_LANG": None}).stderr == "virhe: AINEISTO puuttuu\n"
+
+
+# -- at 80 columns nothing is cut off ----------------------------------------------------
+
+#: an administrator's terminal: rich once ended names with "…" here (--session-recheck-sec…)
+NARROW = {"COLUMNS": "80", "TERMINAL_WIDTH": "80"}
+
+
+@pytest.fixture
+def narrow(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The help drawn 80 columns wide. typer reads TERMINAL_WIDTH once, when its rich
+    module is first imported (by whichever help page this process drew first, maybe a
+    WIDE one): it is set here as that import would have set it."""
+    from typer import rich_utils
+
+    monkeypatch.setattr(rich_utils, "MAX_WIDTH", 80)
+
+
+def _names(command: click.Command) -> set[str]:
+    """The option names and the environment variables a command's help page names: each
+    ``--option``, each option's env var, and each POLKU_… its help texts mention."""
+    names = {opt for p in command.params for opt in p.opts if opt.startswith("--")}
+    for p in command.params:
+        envvar = getattr(p, "envvar", None)
+        names |= {envvar} if isinstance(envvar, str) else set(envvar or ())
+        names |= set(re.findall(r"POLKU_[A-Z0-9_]+", getattr(p, "help", None) or ""))
+    names |= set(re.findall(r"POLKU_[A-Z0-9_]+", command.help or ""))
+    return names
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("path", [p for p, _ in TREE], ids=lambda p: " ".join(p) or "polku")
+def test_at_80_columns_every_option_and_environment_variable_is_shown_whole(
+        path, lang, narrow) -> None:
+    r = run(*path, "--help", env={**NARROW, "POLKU_LANG": lang})
+    assert r.exit_code == 0, r.output
+    assert max(len(line) for line in r.stdout.splitlines()) >= 79, r.stdout  # as wide as that
+    assert max(len(line) for line in r.stdout.splitlines()) <= 80, r.stdout
+    # no "…" but the help texts' own (`polku findings neo4j://…`)
+    with pytest.MonkeyPatch.context() as wider:
+        wider.setattr(typer.rich_utils, "MAX_WIDTH", 1000)
+        wide = run(*path, "--help", env={**WIDE, "POLKU_LANG": lang}).stdout
+    assert r.stdout.count("…") == wide.count("…"), r.stdout
+    words = set(re.findall(r"[-\w]+", r.stdout))
+    missing = sorted(_names(dict(TREE)[path]) - words)
+    assert not missing, (missing, r.stdout)
+
+
+def test_the_serve_page_at_80_columns_names_its_longest_options_and_variables(narrow) -> None:
+    """The page the review read: the longest names on one line each, none cut."""
+    r = run("serve", "--help", "--lang", "en", env=NARROW)
+    lines = r.stdout.splitlines()
+    for name in ("--session-recheck-seconds", "--session-grace-seconds",
+                 "POLKU_OIDC_CLIENT_SECRET", "POLKU_SESSION_RECHECK_SECONDS",
+                 "POLKU_SESSION_GRACE_SECONDS", "https://id.example.fi/realms/ku"):
+        assert [line for line in lines if name in line], (name, r.stdout)

@@ -257,6 +257,41 @@ def test_a_broken_change_log_line_is_named_and_refuses_writes(tmp_path: Path,
     assert files(tmp_path) == before
 
 
+def test_a_refused_write_is_logged_for_the_administrator_without_token_or_values(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A full disk (409 ``write-failed``) and a broken change log (409 ``changelog-broken``)
+    reach the writer in the answer and the administrator in the log: a warning naming the
+    graph, the code and the file, never the token, the writer or what they wrote."""
+    import logging
+
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    caplog.set_level(logging.DEBUG)
+    etag = client.get(ROW).headers["etag"]
+    written = {"capacity_per_month": "7", "notes": "soita Maija Meikäläiselle"}
+    with monkeypatch.context() as m:
+        full_disk_at(m, "services.csv")
+        r = client.patch(ROW, json=written, headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "write-failed", r.text
+    log = tmp_path / ".polku" / "mini.changes.jsonl"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text("garbage\n", encoding="utf-8")
+    r = client.post("/api/graphs/mini/undo", headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "changelog-broken", r.text
+    warned = [rec.getMessage() for rec in caplog.records if rec.levelno == logging.WARNING
+              and rec.name == "polku.server"]
+    assert len(warned) == 2, warned
+    full, broken = warned
+    assert full.startswith("graph 'mini': a write (update) was refused, 409 write-failed: ")
+    assert "services.csv" in full and "no space left" in full, full
+    assert broken.startswith("graph 'mini': a write (undo) was refused, 409 changelog-broken")
+    assert ".polku/mini.changes.jsonl, row 1" in broken, broken
+    everything = caplog.text + "".join(rec.getMessage() for rec in caplog.records)
+    for secret in (TOKEN, "anna", "Maija", "Meikäläise"):
+        assert secret not in everything, (secret, everything)
+
+
 def test_a_sheet_replaced_by_a_folder_is_named(tmp_path: Path) -> None:
     """A sheet's file replaced by a folder while the graph is served (or a folder named
     like a sheet that is none): the graph is stale with the file and the reason named, as

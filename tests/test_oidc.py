@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import secrets
 import time
 from pathlib import Path
@@ -21,6 +22,7 @@ from joserfc.jwk import OctKey, RSAKey
 
 from helpers import copy_two_organisations, etag_of
 from polku.app import create_app
+from polku.errors import PolkuError
 from polku.server.auth import parse_tokens
 from polku.server.oidc import (BACKCHANNEL_EVENT, Oidc, OidcSettings, ProviderRefused,
                                ProviderUnavailable)
@@ -537,6 +539,61 @@ def test_the_sign_in_settings_are_told_in_polku_lang() -> None:
         "'ftp://id.example.fi'" in r.output, r.output
 
 
+#: what a server needs to start with sign-in, each check below takes one away or spoils it
+SIGN_IN = {"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku",
+           "POLKU_OIDC_CLIENT_SECRET": "client-secret", "POLKU_SESSION_SECRET": "s" * 32}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+@pytest.mark.parametrize("change, said", [
+    # polku is a confidential client: without its secret every sign-in fails at the provider
+    ({"POLKU_OIDC_CLIENT_SECRET": ""}, "POLKU_OIDC_CLIENT_SECRET"),
+    # tokens and the client's secret would cross the network in clear
+    ({"POLKU_OIDC_ISSUER": "http://id.example.fi/realms/ku"}, "http://id.example.fi/realms/ku"),
+    ({"POLKU_OIDC_ISSUER": "http://10.0.0.5:8080/realms/ku"}, "localhost"),
+    # the README asks for 32+ random characters: the cookies' key is drawn from it
+    ({"POLKU_SESSION_SECRET": "s" * 31}, "POLKU_SESSION_SECRET"),
+], ids=["no client secret", "http issuer", "http issuer by address", "short session secret"])
+def test_the_server_refuses_to_start_with_unsafe_sign_in_settings(change, said, lang) -> None:
+    from helpers import run
+
+    r = run("serve", "--port", "1", env={**SIGN_IN, **change, "POLKU_LANG": lang})
+    assert r.exit_code == 1, r.output
+    line = r.output.strip()
+    assert said in line and "\n" not in line, r.output
+    if lang != "en":  # catalogued: not the English words
+        assert "must be" not in line and "needs its secret" not in line, line
+
+
+def test_the_sign_in_checks_take_this_machine_over_http_and_name_what_is_missing() -> None:
+    from polku.server.oidc import settings_from_env
+
+    for local in ("http://localhost:8080/realms/ku", "http://127.0.0.1/realms/ku",
+                  "http://[::1]:8080/realms/ku"):
+        assert settings_from_env({**SIGN_IN, "POLKU_OIDC_ISSUER": local}).issuer == local
+    # exactly 32 characters, and the secrets the CLI and the tests' own make
+    assert len(settings_from_env(SIGN_IN).session_secret) == 32
+    with pytest.raises(PolkuError) as e:
+        settings_from_env({**SIGN_IN, "POLKU_OIDC_CLIENT_SECRET": ""})
+    assert e.value.field == "oidc-client-secret"
+    with pytest.raises(PolkuError) as e:
+        OidcSettings(ISSUER, "polku", session_secret=b"x" * 16)
+    assert str(e.value) == ("the session secret (POLKU_SESSION_SECRET) must be at least 32 "
+                            "characters, not 16")
+
+
+def test_an_unreachable_provider_is_said_once_in_the_log(served, caplog) -> None:
+    """The log once read "the identity provider cannot be reached: the identity provider
+    cannot be reached (…)"."""
+    app = create_app([served], oidc=OidcSettings("http://127.0.0.1:9/realms/none", "polku"))
+    caplog.set_level(logging.WARNING, logger="polku.server.oidc")
+    r = TestClient(app).get("/auth/login", follow_redirects=False)
+    assert r.status_code == 503
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "polku.server.oidc"]
+    assert len(said) == 1 and said[0].count("cannot be reached") == 1, said
+    assert said[0].startswith("a sign-in cannot start: the identity provider cannot be reached ("), said
+
+
 # -- sessions that end before their cookie does ------------------------------------------------
 
 SECRET = b"the-session-secret-of-these-tests"
@@ -740,7 +797,7 @@ def test_a_back_channel_logout_ends_the_session_in_every_worker_and_server(serve
 
     issuer = Issuer()
     provider = issuer.provider
-    env = {"POLKU_SESSION_SECRET": SECRET.decode()}
+    env = {"POLKU_SESSION_SECRET": SECRET.decode(), "POLKU_OIDC_CLIENT_SECRET": "client-secret"}
     args = [str(served), "--oidc-issuer", provider.issuer, "--oidc-client-id", "polku"]
     oidc = Oidc(OidcSettings(provider.issuer, "polku", session_secret=SECRET))
     cookie, _ = sealed(oidc)
@@ -1258,13 +1315,14 @@ def test_the_session_settings_come_from_options_and_the_environment() -> None:
     from polku.server.oidc import settings_from_env
 
     env = {"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku",
-           "POLKU_SESSION_HOURS": "0.5", "POLKU_SESSION_RECHECK_SECONDS": "60",
+           "POLKU_OIDC_CLIENT_SECRET": "client-secret", "POLKU_SESSION_HOURS": "0.5", "POLKU_SESSION_RECHECK_SECONDS": "60",
            "POLKU_SESSION_GRACE_SECONDS": "120"}
     s = settings_from_env(env)
     assert (s.session_seconds, s.recheck_seconds, s.grace_seconds) == (1800, 60, 120)
     s = settings_from_env(env, recheck_seconds=5, session_hours=2)
     assert (s.session_seconds, s.recheck_seconds) == (7200, 5)
-    defaults = settings_from_env({"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku"})
+    defaults = settings_from_env({"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku",
+                                  "POLKU_OIDC_CLIENT_SECRET": "client-secret"})
     assert (defaults.session_seconds, defaults.recheck_seconds, defaults.grace_seconds) == \
         (8 * 3600, 300, 900)
     r = run("serve", "--oidc-issuer", ISSUER, "--oidc-client-id", "polku",

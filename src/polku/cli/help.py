@@ -8,12 +8,15 @@ builds; a help page words them, and click's and typer's own words on it, as it i
 from __future__ import annotations
 
 import inspect
+import re
 import string
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Callable, Iterator, Optional
 
 import typer
 import typer.core
+from rich.table import Table
+from rich.text import Text
 
 from polku.cli.problems import fail, reader_language
 from polku.io import formats
@@ -161,6 +164,80 @@ def typer_words(tr: Translator) -> Iterator[None]:
             setattr(rich_utils, name, value)
 
 
+def _plain(cell: object) -> str:
+    """The text of one cell of typer's options table (a ``Text``, a ``Columns`` of them, a
+    string)."""
+    if isinstance(cell, str):
+        return cell
+    if hasattr(cell, "plain"):
+        return str(cell.plain)
+    return " ".join(_plain(item) for item in getattr(cell, "renderables", []))
+
+
+def _longest_piece(text: str) -> int:
+    """The widest piece of a type cell (``<int range> [x>=0]``: the type, then its range),
+    which the cell may wrap between but never inside.
+
+    >>> _longest_piece("<float range> [x>=0.02]")
+    13
+    """
+    return max((len(piece) for piece in re.split(r"\s+(?=\[)", text.strip())), default=0)
+
+
+#: the widest the type column gets: a longer choice (``<turtle|jsonld|xlsx|…>``) folds
+TYPES_WIDTH = 20
+
+
+def options_table(table: Table) -> Table:
+    """typer's table of options (or arguments) laid out so nothing in it is cut off: rich
+    would narrow every column to fit a terminal and end an option's or an environment
+    variable's name with "…" (``--session-recheck-sec…`` at 80 columns). Columns typer
+    leaves empty (short and secondary names polku has none of) are dropped, the names are
+    never wrapped, the type column is as wide as its widest piece, and the help takes the
+    rest, folding a word too long for it onto the next line rather than cutting it."""
+    if len(table.columns) < 2:
+        return table
+    # typer's row: [required mark], long, short and secondary names, the type, the help
+    *names, types, helps = table.columns
+    for column in names:
+        column.no_wrap = True
+    widest = max((_longest_piece(_plain(c)) for c in types._cells), default=0)
+    types.max_width = min(widest, TYPES_WIDTH) or None  # a long choice list folds
+    helps.overflow = "fold"
+    for cell in helps._cells:  # typer's Columns of Texts: each Text says how it overflows
+        for text in getattr(cell, "renderables", [cell]):
+            if isinstance(text, Text):
+                text.overflow = "fold"
+    table.columns = [column for column in table.columns
+                     if column is helps or any(_plain(c).strip() for c in column._cells)]
+    for index, column in enumerate(table.columns):
+        column._index = index  # rich pads a column by its place (the first and last less)
+    return table
+
+
+class OptionsTable(Table):
+    """The table of an options panel, its columns laid out by :func:`options_table` when
+    it is drawn (typer builds it row by row, columns unset)."""
+
+    def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
+        options_table(self)
+        return super().__rich_console__(console, options)
+
+
+@contextmanager
+def whole_names() -> Iterator[None]:
+    """typer's options panels drawn as :class:`OptionsTable` while one help page is drawn
+    (typer makes the table inside ``_print_options_panel`` from its module's ``Table``)."""
+    from typer import rich_utils
+
+    before = rich_utils.Table
+    rich_utils.Table = OptionsTable
+    try:
+        yield
+    finally:
+        rich_utils.Table = before
+
+
 class ReadersHelp:
     """A command or group whose help page is in the reader's language (:func:`help_reader`):
     the tree's help texts, the usage line, the --help option's line and typer's words."""
@@ -174,7 +251,7 @@ class ReadersHelp:
         if help_option is not None:
             help_option.help = tr(HELP_OPTION)
         try:
-            with typer_words(tr):
+            with typer_words(tr), whole_names():
                 super().format_help(ctx, formatter)
         finally:
             # the tree holds English again: a problem found later in this process (tests

@@ -91,6 +91,26 @@ COOKIE_LIMIT = 4096
 #: the oldest a logout token without ``exp`` may be (seconds since its ``iat``): a provider
 #: posts it the moment the session ends, so an old one is a replay
 LOGOUT_TOKEN_SECONDS = 300
+#: the hosts an issuer may be on over plain ``http://``: this machine only (the tests' own
+#: provider, a developer's Keycloak); anywhere else the tokens would cross a network in clear
+LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+#: the shortest session secret taken (README: 32+ random characters): the cookies' key
+#: is drawn from it, and a short one can be guessed
+SESSION_SECRET_LENGTH = 32
+
+
+def is_local(url: str) -> bool:
+    """Is ``url`` on this machine (:data:`LOCAL_HOSTS`)?
+
+    >>> is_local("http://127.0.0.1:8080/realms/ku"), is_local("http://[::1]/realms/ku")
+    (True, True)
+    >>> is_local("http://id.example.fi/realms/ku")
+    False
+    """
+    try:
+        return urllib.parse.urlsplit(url).hostname in LOCAL_HOSTS
+    except ValueError:  # a port that is not a number, a broken [::1
+        return False
 
 
 @dataclass(frozen=True)
@@ -122,12 +142,19 @@ class OidcSettings:
             raise PolkuError(N_("the OpenID Connect issuer must be an https:// address, "
                                 "not '{issuer}'"), params={"issuer": self.issuer},
                              field="oidc-issuer")
+        if self.issuer.startswith("http://") and not is_local(self.issuer):
+            raise PolkuError(N_("the OpenID Connect issuer must be an https:// address, not "
+                                "'{issuer}' (plain http:// only on this machine: localhost, "
+                                "127.0.0.1 or ::1)"), params={"issuer": self.issuer},
+                             field="oidc-issuer")
         if not self.client_id:
             raise PolkuError(N_("the OpenID Connect client id is empty"), params={},
                              field="oidc-client-id")
-        if len(self.session_secret) < 16:
-            raise PolkuError(N_("the session secret must be at least 16 characters"),
-                             params={}, field="session-secret")
+        if len(self.session_secret) < SESSION_SECRET_LENGTH:
+            raise PolkuError(N_("the session secret (POLKU_SESSION_SECRET) must be at least "
+                                "{length} characters, not {given}"),
+                             params={"length": SESSION_SECRET_LENGTH,
+                                     "given": len(self.session_secret)}, field="session-secret")
         if self.session_seconds < 60:
             raise PolkuError(N_("a session must last at least a minute (0.02 hours)"),
                              params={}, field="session-hours")
@@ -149,10 +176,12 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
     ``POLKU_OIDC_CLIENT_SECRET``, ``POLKU_OIDC_ROLES_CLAIM``, ``POLKU_OIDC_ORG_CLAIM``,
     ``POLKU_OIDC_AUDIENCE``, ``POLKU_SESSION_SECRET``, ``POLKU_SESSION_HOURS`` (given as
     ``session_hours``), ``POLKU_SESSION_RECHECK_SECONDS``, ``POLKU_SESSION_GRACE_SECONDS``;
-    None without an issuer.
+    None without an issuer. A server's start-up reads them here, so the client's secret is
+    required here (a library caller building :class:`OidcSettings` may leave it out).
 
     >>> s = settings_from_env({"POLKU_OIDC_ISSUER": "https://id.example.fi/realms/ku",
-    ...                        "POLKU_OIDC_CLIENT_ID": "polku", "POLKU_SESSION_HOURS": "1.5"},
+    ...                        "POLKU_OIDC_CLIENT_ID": "polku", "POLKU_SESSION_HOURS": "1.5",
+    ...                        "POLKU_OIDC_CLIENT_SECRET": "s3cret"},
     ...                       org_claim="org", recheck_seconds=60)
     >>> s.client_id, s.roles_claim, s.org_claim, s.session_seconds, s.recheck_seconds
     ('polku', 'realm_access.roles', 'org', 5400, 60)
@@ -185,7 +214,14 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
                             "(--oidc-client-id)"), params={}, field="oidc-client-id")
     if isinstance(values.get("session_secret"), str):
         values["session_secret"] = values["session_secret"].encode()
-    return OidcSettings(**values)
+    settings = OidcSettings(**values)
+    if not settings.client_secret:
+        # polku is a confidential client (README): without its secret the provider refuses
+        # every sign-in at the token endpoint, long after the server seemed to start well
+        raise PolkuError(N_("the OpenID Connect client needs its secret: set "
+                            "POLKU_OIDC_CLIENT_SECRET (the client's secret at the identity "
+                            "provider)"), params={}, field="oidc-client-secret")
+    return settings
 
 
 def number(value: Any, variable: str, kind: type[int] | type[float]) -> Any:
@@ -828,7 +864,9 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         try:
             return oidc.metadata()
         except ProviderUnavailable as e:
-            log.warning("the identity provider cannot be reached: %s", e)
+            # e says what failed ("the identity provider cannot be reached (…)", "503 from
+            # the identity provider"): said once, not after the same words again
+            log.warning("a sign-in cannot start: %s", e)
             raise ApiError(503, N_("the identity provider cannot be reached: try again later"),
                            code="unavailable") from None
 

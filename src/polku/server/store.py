@@ -39,9 +39,10 @@ import os
 import tempfile
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import networkx as nx
 
@@ -478,6 +479,32 @@ def changelog_broken(error: PolkuError) -> ApiError:
                     code="changelog-broken", params={"problem": Problem(error)})
 
 
+#: the refusals of a write an administrator has to act on (a full disk, a read-only folder,
+#: a change log that is not polku's): the answer reaches only the writer, so they are logged
+LOGGED_REFUSALS = ("write-failed", "changelog-broken")
+
+
+@contextmanager
+def refusals_logged(graph: str, action: str) -> Iterator[None]:
+    """A write (``action``: update, create, delete, undo, batch) to ``graph`` whose refusal
+    is one of :data:`LOGGED_REFUSALS` is logged at warning level, then answered as before.
+    The line names the graph, the action, the code and the problem (a file, a line number,
+    the system's reason): never the writer, their token or identity, nor the values written.
+
+    >>> with refusals_logged("mini", "update"):
+    ...     raise write_failed(PolkuError("disk full", file="services.csv"))
+    Traceback (most recent call last):
+    polku.server.contract.ApiError: the change could not be written: services.csv: disk full
+    """
+    try:
+        yield
+    except ApiError as e:
+        if e.code in LOGGED_REFUSALS:
+            log.warning("graph '%s': a write (%s) was refused, 409 %s: %s", graph, action,
+                        e.code, e.message)
+        raise
+
+
 class GraphStore:
     """The graphs served from ``sources`` (files, folders, Neo4j URIs), with their change
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
@@ -872,18 +899,19 @@ class GraphStore:
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
-        try:
-            with entry.lock, self.write_lock(name):
-                # a change logged beside another source's would make that log lie: its
-                # undo and reviews would revert this source's edits into the other one
-                self._own_changes(name)
-                return self._edit(entry, name, if_match, who, action, sheet, key, values, lang,
-                                  check, identity or {})
-        except Timeout:
-            raise ApiError(409, N_("another write to this graph has held it for over a "
-                                   "minute: try again"), code="busy") from None
-        except OSError as e:  # the lock or the log's folder cannot be made or opened
-            raise write_failed(relative(os_problem(e), entry.source.root)) from None
+        with refusals_logged(name, action):
+            try:
+                with entry.lock, self.write_lock(name):
+                    # a change logged beside another source's would make that log lie: its
+                    # undo and reviews would revert this source's edits into the other one
+                    self._own_changes(name)
+                    return self._edit(entry, name, if_match, who, action, sheet, key, values,
+                                      lang, check, identity or {})
+            except Timeout:
+                raise ApiError(409, N_("another write to this graph has held it for over a "
+                                       "minute: try again"), code="busy") from None
+            except OSError as e:  # the lock or the log's folder cannot be made or opened
+                raise write_failed(relative(os_problem(e), entry.source.root)) from None
 
     def edit_batch(self, name: str, if_match: str | None, who: str,
                    wanted: list[dict[str, Any]], note: str = "",
@@ -898,17 +926,19 @@ class GraphStore:
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
-        try:
-            with entry.lock, self.write_lock(name):
-                self._own_changes(name)  # as edit() refuses another source's log
-                self._refresh(entry)
-                current = self._writable(entry, if_match)
-                return self._batch(entry, current, who, wanted, note, lang, check, identity)
-        except Timeout:
-            raise ApiError(409, N_("another write to this graph has held it for over a "
-                                   "minute: try again"), code="busy") from None
-        except OSError as e:  # the lock or the log's folder cannot be made or opened
-            raise write_failed(relative(os_problem(e), entry.source.root)) from None
+        with refusals_logged(name, "batch"):
+            try:
+                with entry.lock, self.write_lock(name):
+                    self._own_changes(name)  # as edit() refuses another source's log
+                    self._refresh(entry)
+                    current = self._writable(entry, if_match)
+                    return self._batch(entry, current, who, wanted, note, lang, check,
+                                       identity)
+            except Timeout:
+                raise ApiError(409, N_("another write to this graph has held it for over a "
+                                       "minute: try again"), code="busy") from None
+            except OSError as e:  # the lock or the log's folder cannot be made or opened
+                raise write_failed(relative(os_problem(e), entry.source.root)) from None
 
     def _publish(self, entry: Entry, g: nx.MultiDiGraph) -> Version:
         """Serve ``g``, the graph a write just made (its files written), as the next version:
