@@ -93,6 +93,12 @@ class Served(str):
     """A running ``polku serve``: its base URL (tests join paths to it) and ``pid``, the
     server process (:func:`workers_of` finds its workers)."""
     pid: int
+    output: Any
+
+    def said(self) -> str:
+        """What the server has written so far (stdout and stderr together)."""
+        size = os.fstat(self.output.fileno()).st_size
+        return os.pread(self.output.fileno(), size, 0).decode("utf-8", "replace")
 
 
 @contextmanager
@@ -116,6 +122,7 @@ def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
                     stdout=output, stderr=subprocess.STDOUT)
     base = Served(f"http://127.0.0.1:{port}")
     base.pid = server.pid
+    base.output = output
     try:
         deadline = time.monotonic() + timeout
         while True:

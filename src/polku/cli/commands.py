@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
@@ -923,6 +923,10 @@ def serve(
             "The address browsers reach the server at, e.g. https://intra.example.fi/polku: "
             "the sign-in's redirects are made of it, never of a request's Host header "
             "(default: POLKU_PUBLIC_URL).")),
+    access_log: bool = typer.Option(
+        False, "--access-log", envvar="POLKU_ACCESS_LOG", help=N_(
+            "Log each request (method, path, status; never a header, so never a token) and "
+            "each worker's start and end on stderr (default: warnings and problems only).")),
     lang: Optional[str] = typer.Option(
         None, "--lang", envvar="POLKU_LANG", show_default=False,
         help=N_("The language of the command's own lines and problems: fi, sv or en (default: "
@@ -1012,7 +1016,7 @@ def serve(
     if workers == 1:
         if writers:
             store.prepare_writes()
-        uvicorn.run(application, host=host, port=port, log_level="warning")
+        uvicorn.run(application, host=host, port=port, **logging_of(access_log))
         return
     # each worker process builds its own app from the same settings (uvicorn imports the
     # factory by name in every process)
@@ -1033,7 +1037,18 @@ def serve(
         if value is not None:
             os.environ[env_names[key]] = str(value)
     uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
-                workers=workers, log_level="warning")
+                workers=workers, **logging_of(access_log))
+
+
+def logging_of(access_log: bool) -> dict[str, Any]:
+    """uvicorn's logging for ``polku serve``: warnings and problems only, or (``--access-log``)
+    uvicorn's own lines too: a line per request (its access log holds no header, so no
+    token or cookie, and a sign-in's one-time code is left out of its query:
+    :mod:`polku.server.accesslog`) and each worker process's start and end."""
+    from polku.server.accesslog import log_config
+
+    return {"log_level": "info", "access_log": True, "log_config": log_config()} \
+        if access_log else {"log_level": "warning", "access_log": False}
 
 
 def check_listening(host: str, port: int) -> None:
