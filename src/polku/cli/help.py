@@ -184,17 +184,20 @@ def _longest_piece(text: str) -> int:
     return max((len(piece) for piece in re.split(r"\s+(?=\[)", text.strip())), default=0)
 
 
-#: the widest the type column gets: a longer choice (``<turtle|jsonld|xlsx|…>``) folds
+#: the widest the type column gets at 80 columns (a quarter of a wider terminal): a longer
+#: choice (``<turtle|jsonld|xlsx|…>``) folds
 TYPES_WIDTH = 20
 
 
-def options_table(table: Table) -> Table:
+def options_table(table: Table, width: int = 80) -> Table:
     """typer's table of options (or arguments) laid out so nothing in it is cut off: rich
     would narrow every column to fit a terminal and end an option's or an environment
     variable's name with "…" (``--session-recheck-sec…`` at 80 columns). Columns typer
     leaves empty (short and secondary names polku has none of) are dropped, the names are
     never wrapped, the type column is as wide as its widest piece, and the help takes the
-    rest, folding a word too long for it onto the next line rather than cutting it."""
+    rest, folding a word too long for it onto the next line rather than cutting it; on a
+    terminal ``width`` columns wide the type column takes at most a quarter of it (but 20),
+    so a wide terminal shows a list of choices on one line."""
     if len(table.columns) < 2:
         return table
     # typer's row: [required mark], long, short and secondary names, the type, the help
@@ -202,7 +205,8 @@ def options_table(table: Table) -> Table:
     for column in names:
         column.no_wrap = True
     widest = max((_longest_piece(_plain(c)) for c in types._cells), default=0)
-    types.max_width = min(widest, TYPES_WIDTH) or None  # a long choice list folds
+    # a long choice list folds where the terminal is narrow
+    types.max_width = min(widest, max(TYPES_WIDTH, width // 4)) or None
     helps.overflow = "fold"
     for cell in helps._cells:  # typer's Columns of Texts: each Text says how it overflows
         for text in getattr(cell, "renderables", [cell]):
@@ -220,7 +224,7 @@ class OptionsTable(Table):
     it is drawn (typer builds it row by row, columns unset)."""
 
     def __rich_console__(self, console, options):  # type: ignore[no-untyped-def]
-        options_table(self)
+        options_table(self, options.max_width)
         return super().__rich_console__(console, options)
 
 
