@@ -203,10 +203,11 @@ def _owner(g: nx.MultiDiGraph, f: Finding, ctx: Context,
 def _no_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
              long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
-    if _node_type(g, subject) == "service":
+    kind = _node_type(g, subject)
+    if kind == "service":
         for a in _ranked(sources(g, subject, "provides"), ctx.score):
             yield [_lead_row(a, subject)]
-    elif _node_type(g, subject) == "measure":
+    elif kind == "measure":
         participants = [r.actor for r in _held(g, subject) if r.role == "participant"]
         for a in _ranked(participants, ctx.score):
             others = sorted(set(participants) - {a})
@@ -847,6 +848,8 @@ class Checks:
         after = find(graph, long_wait_days=self.long_wait_days)
         after_keys = {x.key for x in after}
         vanished = [x for x in self.before if x.key not in after_keys]
+        if not vanished:  # nothing to explain: no index of the graph before is needed
+            return after, after_keys, True
         return after, after_keys, all(r == RESOLVED for r in why_vanished(
             self.g, graph, self.before, after, vanished, eco_before=self.context().eco()))
 

@@ -472,7 +472,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                          overdue=bool(states.get(f.key, {}).get("overdue")),
                          # "suggest a fix" only where a fix can be suggested: a kind with
                          # a candidate generator (the one registry: suggest.GENERATORS)
-                         suggestable=suggestable(f.kind))
+                         suggestable=suggestable(f.kind),
+                         # who must act, by name
+                         acting=[tr.label(seen, a) for a in f.accountable])
                     for f in found]
         # the page opens with what to decide: the report's first page, its suggestions
         # checked on the copy the reader sees (as the suggestions route does); kept with
@@ -493,8 +495,6 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             # "suggest a fix" asks for the first of its findings that has a generator
             c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
                                     None)
-        for f in findings:
-            f["acting"] = [tr.label(seen, a) for a in f["accountable"]]
         # follow-ups whose finding no longer occurs: resolved in this version
         gone = [dict(s, text=followup_text(s, tr)) for k, s in states.items()
                 if k not in {f.key for f in found}]
