@@ -26,13 +26,16 @@ def get(url: str, token: str | None = None) -> int:
         return e.code
 
 
-def waited(served, *words: str) -> str:
-    """The server's output once it holds every one of ``words`` (a worker writes its lines
-    a moment after it answers)."""
-    deadline = time.monotonic() + 20
+def waited(served, *words: str, workers: int = 1) -> str:
+    """The server's output once it holds every one of ``words`` and the start of
+    ``workers`` worker processes (a worker writes its lines a moment after it answers, and
+    on a busy machine the second worker may still be importing when the first answers)."""
+    deadline = time.monotonic() + 60
     while True:
         said = served.said()
-        if all(w in said for w in words) or time.monotonic() > deadline:
+        done = (all(w in said for w in words)
+                and said.count("Started server process") >= workers)
+        if done or time.monotonic() > deadline:
             return said
         time.sleep(0.2)
 
@@ -48,7 +51,8 @@ def test_access_log_names_requests_and_workers_but_no_secret(tmp_path: Path) -> 
                      workers=2) as served:
         assert get(served + "/api/graphs/mini/findings?lang=fi", TOKEN) == 200
         assert get(served + "/auth/callback?state=st4te-value&code=s3cret-code") in (400, 404)
-        said = waited(served, "/api/graphs/mini/findings?lang=fi", "/auth/callback")
+        said = waited(served, "/api/graphs/mini/findings?lang=fi", "/auth/callback",
+                      workers=2)
     assert '"GET /api/graphs/mini/findings?lang=fi HTTP/1.1" 200' in said, said
     assert "/auth/callback?state=...&code=..." in said, said
     for secret in (TOKEN, "s3cret-code", "st4te-value"):
