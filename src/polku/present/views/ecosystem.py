@@ -291,6 +291,9 @@ def spread(pos: dict[str, Any], typical: float = 130.0, least: float = 75.0,
         close = r < least
         if not close.any():
             break
-        push = np.where(close, (least - r) / (2 * np.maximum(r, 1e-9)), 0.0)
+        # only close pairs are divided: the diagonal's inf would make inf/inf (a NaN and a
+        # RuntimeWarning) in the branch np.where throws away
+        near = np.where(close, r, least)
+        push = np.where(close, (least - near) / (2 * np.maximum(near, 1e-9)), 0.0)
         xy += (d * push[:, :, None]).sum(axis=1)
     return {i: (float(x), float(y)) for i, (x, y) in zip(ids, xy)}
