@@ -107,6 +107,18 @@ def need_chromium() -> None:
         pytest.skip(message)
 
 
+def until(page: Any, expression: str, timeout: float = 10.0) -> None:
+    """Wait until ``expression`` is true in ``page``, polled from here: a scroll or a
+    filter that the page finishes a moment later, on a busy machine later than a fixed
+    wait (``page.wait_for_function`` evaluates a string, which the pages' CSP refuses)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout} s: {expression}"
+        page.wait_for_timeout(50)
+
+
 @dataclass
 class Opened:
     """A page with what it tried to do besides loading what it was allowed to."""

@@ -12,7 +12,7 @@ import shutil
 
 import pytest
 
-from helpers import ARTIFACTS, ROOT, guard, only
+from helpers import ARTIFACTS, ROOT, guard, only, until
 from live_server import serving
 from polku.app import create_app
 from polku.io.load import load_graph
@@ -90,15 +90,14 @@ def test_raci_scrolls_in_its_own_box_with_sticky_headers(browser, base_url):
     first_row = page.locator("#raci-table tbody tr").first.locator("td.subject")
     box.hover()
     page.mouse.wheel(0, 2500)
-    page.wait_for_timeout(300)
-    assert opened.js("document.querySelector('#raci .raci-scroll').scrollTop") > 1000
+    # waits for the scroll, not for a fixed time: smooth scrolling on a busy CI machine
+    until(page, "document.querySelector('#raci .raci-scroll').scrollTop > 1000")
     assert abs(head.bounding_box()["y"] - box.bounding_box()["y"]) < 2   # the header row stays
     assert first_row.bounding_box()["y"] < box.bounding_box()["y"]       # the rows scroll under
     box.focus()                                                           # from the keyboard
     for _ in range(6):
         page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
-    assert opened.js("document.querySelector('#raci .raci-scroll').scrollLeft") > 100
+    until(page, "document.querySelector('#raci .raci-scroll').scrollLeft > 100")
     assert opened.js("window.scrollX") == 0                               # never the page
     cell = page.locator("#raci-table tbody tr:nth-child(40) td.subject")
     cell.scroll_into_view_if_needed()
@@ -194,7 +193,9 @@ def test_findings_filter_by_organisation_severity_kind_and_segment(browser, base
     status = page.locator("#findings-filter output").text_content()
     assert str(len(seg)) in status and str(total) in status
     page.locator('#findings-filter button[type="reset"]').click()
-    page.wait_for_timeout(100)
+    # the form's values reset after its reset event: the page filters a moment later
+    until(page, "Array.from(document.querySelectorAll('#findings-table tbody tr'))"
+                ".every(r => !r.hidden)")
     assert len(visible()) == total
     page.close()
 
