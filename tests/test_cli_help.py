@@ -277,6 +277,11 @@ def test_at_80_columns_every_option_and_environment_variable_is_shown_whole(
     words = set(re.findall(r"[-\w]+", r.stdout))
     missing = sorted(_names(dict(TREE)[path]) - words)
     assert not missing, (missing, r.stdout)
+    # a list of choices folds between choices, never inside one (``gra`` / ``phml``)
+    choices = {c for p in dict(TREE)[path].params
+               for c in getattr(p.type, "choices", ()) if isinstance(c, str)}
+    beside_bars = set(re.findall(r"[\w-]+(?=\|)|(?<=\|)[\w-]+", r.stdout))
+    assert beside_bars <= choices, (sorted(beside_bars - choices), r.stdout)
 
 
 def test_the_serve_page_at_80_columns_names_its_longest_options_and_variables(narrow) -> None:

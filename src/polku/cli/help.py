@@ -184,6 +184,30 @@ def _longest_piece(text: str) -> int:
     return max((len(piece) for piece in re.split(r"\s+(?=\[)", text.strip())), default=0)
 
 
+def _choices_folded(cell: object, width: int) -> object:
+    """A type cell listing choices (``<turtle|jsonld|…>``) longer than ``width``, broken
+    into lines after a ``|`` (rich would break inside a choice: ``gra`` / ``phml``); any
+    other cell as it is.
+
+    >>> _choices_folded(Text("<turtle|jsonld|xlsx|graphml>"), 15).plain
+    '<turtle|jsonld|\\nxlsx|graphml>'
+    """
+    if not isinstance(cell, Text) or len(cell.plain) <= width or "|" not in cell.plain:
+        return cell
+    lines: list[Text] = []
+    start = end = 0
+    for match in re.finditer(r"\|", cell.plain):
+        if match.end() - start > width and end > start:
+            lines.append(cell[start:end])
+            start = end
+        end = match.end()
+    if len(cell.plain) - start > width and end > start:
+        lines.append(cell[start:end])
+        start = end
+    lines.append(cell[start:])
+    return Text("\n").join(lines)
+
+
 #: the widest the type column gets at 80 columns (a quarter of a wider terminal): a longer
 #: choice (``<turtle|jsonld|xlsx|…>``) folds
 TYPES_WIDTH = 20
@@ -205,8 +229,10 @@ def options_table(table: Table, width: int = 80) -> Table:
     for column in names:
         column.no_wrap = True
     widest = max((_longest_piece(_plain(c)) for c in types._cells), default=0)
-    # a long choice list folds where the terminal is narrow
+    # a long choice list folds where the terminal is narrow: between choices, never inside
     types.max_width = min(widest, max(TYPES_WIDTH, width // 4)) or None
+    if types.max_width:
+        types._cells = [_choices_folded(c, types.max_width) for c in types._cells]
     helps.overflow = "fold"
     for cell in helps._cells:  # typer's Columns of Texts: each Text says how it overflows
         for text in getattr(cell, "renderables", [cell]):
