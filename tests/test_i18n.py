@@ -141,7 +141,7 @@ def test_show_speaks_the_language_and_uses_the_translated_labels(tmp_path: Path)
     # headed by the graph's own region; the areas its organisations serve (a national
     # actor's is the whole country) on a line of their own
     assert fi.splitlines()[0].endswith("(Keski-Uusimaa)")
-    assert "  palvelualueet: Uusimaa, koko maa" in fi.splitlines()
+    assert "  palvelualueet: koko maa, Uusimaa" in fi.splitlines()
 
 
 @settings(max_examples=400, deadline=None)

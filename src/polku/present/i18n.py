@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import gettext
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
@@ -309,6 +309,17 @@ class Translator:
         language where that is another than the reader's."""
         return self.mark(*area_named(text, self.lang))
 
+    def areas(self, texts: Iterable[str]) -> list[str]:
+        """Areas as :meth:`area` names them, each once, in the order of the reader's
+        alphabet (a Swedish reader's *Esbo, Helsingfors, Vanda*, not the Finnish order of
+        *Espoo, Helsinki, Vantaa* written in Swedish).
+
+        >>> translator("sv").areas(["Vantaa", "Helsinki", "Espoo", "Helsingfors"])
+        ['Esbo', 'Helsingfors', 'Vanda']
+        """
+        named = {area_named(t, self.lang): None for t in texts}
+        return [self.mark(*n) for n in sorted(named, key=lambda n: alphabetical(n.text))]
+
     def day(self, value: Any) -> str:
         """A date (a ``date`` or its ISO text) as people of this language write it:
         ``4.12.2026`` in Finnish and Swedish, ``4 Dec 2026`` in English; other text as it is.
@@ -539,6 +550,32 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     """
     names = NODE_TYPE_NAMES.get(node_type)
     return tr(names[1 if plural else 0]) if names else node_type
+
+
+#: the letters Finnish and Swedish put after z (in their order), and ü, filed as y
+_AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
+
+
+def alphabetical(text: str) -> tuple[str, str]:
+    """A sort key that puts names in the order of the Finnish and Swedish alphabets:
+    case aside, å, ä and ö after z, ü as y, another accented letter with its plain one (é
+    with e), the text itself to part two names that differ only in case or accent.
+
+    >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
+    ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
+    >>> sorted(["Müller", "Mylly", "Mustasaari"], key=alphabetical)
+    ['Mustasaari', 'Müller', 'Mylly']
+    """
+    import unicodedata
+
+    out = []
+    for ch in text.casefold():
+        if ch in _AFTER_Z:
+            out.append(_AFTER_Z[ch])
+        else:  # é → e
+            out.append("".join(c for c in unicodedata.normalize("NFD", ch)
+                               if not unicodedata.combining(c)))
+    return "".join(out), text
 
 
 def area_name(text: str | None, lang: str) -> str:

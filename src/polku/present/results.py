@@ -48,11 +48,11 @@ def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[
         merged = {"merged_regions": list(regions.values()),
                   "areas_by_region": [
                       {"region": regions.get(k) or tr("actors the regions share"),
-                       "areas": list(dict.fromkeys(tr.area(a) for a in areas))}
+                       "areas": tr.areas(areas)}
                       for k, areas in (info.get("areas_by_region") or {}).items()]}
     return dict(info, title=title,
                 region=tr.region(g) if info.get("region") else info.get("region"),
-                regions=list(dict.fromkeys(tr.area(r) for r in info["regions"])),
+                regions=tr.areas(info["regions"]),
                 segments=[dict(s, name=named(s["id"]),
                                      entry_names=[named(e) for e in s["entries"]])
                                 for s in info["segments"]],
