@@ -178,6 +178,49 @@ def test_every_route_answers_the_public_without_small_cells(clients) -> None:
             assert small_figures(a.json()) == [], (path, query)
 
 
+#: every route of the schema that is not a GET -> (its path, the body the public sends, the
+#: status the public gets): the one that reads (the PTV comparison) and every write
+OTHER_CALLS: dict[tuple[str, str], tuple[str, dict[str, Any], int]] = {
+    ("post", "/api/graphs/{name}/ptv/compare"):
+        (f"/api/graphs/{NAME}/ptv/compare", {"files": "PTV"}, 200),
+    ("post", "/api/graphs/{name}/ptv/apply"):
+        (f"/api/graphs/{NAME}/ptv/apply", {"files": "PTV"}, 401),
+    ("post", "/api/graphs/{name}/rows/{sheet}"):
+        (f"/api/graphs/{NAME}/rows/segments", {"id": "uusi", "size": "2"}, 401),
+    ("patch", "/api/graphs/{name}/rows/{sheet}/{key}"):
+        (f"/api/graphs/{NAME}/rows/segments/nuoret", {"size": "2"}, 401),
+    ("delete", "/api/graphs/{name}/rows/{sheet}/{key}"):
+        (f"/api/graphs/{NAME}/rows/referrals/r1", {}, 401),
+    ("post", "/api/graphs/{name}/undo"): (f"/api/graphs/{NAME}/undo", {}, 401),
+}
+
+
+def test_every_other_route_answers_the_public_without_small_cells(clients) -> None:
+    """The routes that are not GETs, as the public calls them: the PTV comparison (a read
+    with a body: the region's PTV files) says the same in both worlds; every write is
+    refused, saying nothing that differs between them."""
+    from test_ptv_compare import CATALOGUE
+
+    ptv = [{"name": f.name, "text": f.read_text(encoding="utf-8")} for f in CATALOGUE]
+    small, twin = clients["small"], clients["twin"]
+    schema = small.get("/openapi.json").json()
+    routes = {(method, template) for template, operations in schema["paths"].items()
+              for method in operations if method != "get"}
+    assert routes == set(OTHER_CALLS), "a route the privacy test does not call: " \
+        f"{sorted(routes ^ set(OTHER_CALLS))}"
+    for (method, _), (path, body, status) in sorted(OTHER_CALLS.items()):
+        body = {k: ptv if v == "PTV" else v for k, v in body.items()}
+        a, b = (c.request(method, path, json=body, headers={"If-Match": "*"})
+                for c in (small, twin))
+        assert a.status_code == b.status_code == status, (method, path, a.text[:300])
+        assert normal(said(a)) == normal(said(b)), f"{method} {path}: the public answer " \
+                                                 "depends on a small cell"
+        assert small_figures(a.json()) == [], (method, path)
+    # and nothing was written: the small cell is the editor's still
+    row = small.get(f"/api/graphs/{NAME}/rows/segments/nuoret", headers=EDITOR).json()
+    assert row["values"]["size"] == "3"
+
+
 def test_totals_are_the_sums_of_what_is_shown(clients) -> None:
     info = clients["small"].get(f"/api/graphs/{NAME}").json()
     shown = [s["size"] for s in info["segments"]]
