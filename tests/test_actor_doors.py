@@ -166,7 +166,7 @@ def test_a_key_copied_from_the_table_is_what_suggest_takes() -> None:
 def test_an_unknown_id_on_the_command_line_is_told_the_one_likely_meant() -> None:
     cases = [
         (["whatif", EXAMPLE, "--capacity", "ipss=10"], "fi",
-         "--capacity: 'ipss' ei ole verkossa; tarkoititko 'ips'?"),
+         "--capacity: 'ipss' ei ole aineistossa; tarkoititko 'ips'?"),
         (["findings", EXAMPLE, "--actor", "kelaa"], "sv", "; menade du 'kela'?"),
         (["actions", EXAMPLE, "--actor", "KEUSOTE"], "en", "; did you mean 'keusote'?"),
         (["render", EXAMPLE, "-o", "x.html", "--view", "segment:seg-nuort"], "en",

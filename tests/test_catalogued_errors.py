@@ -241,7 +241,7 @@ def test_a_bad_ptv_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:
     assert f"no PTV service or organisation in {channel}: {channel}: a service channel " \
            "(ServiceLocation)" in r.stderr, r.stderr
     r = run("ptv", "import", channel, "-o", out, "--name", "Iso", "--lang", "fi")
-    assert "--name: 'Iso' ei kelpaa verkon tunnukseksi" in r.stderr, r.stderr
+    assert "--name: 'Iso' ei kelpaa aineiston tunnukseksi" in r.stderr, r.stderr
     assert not out.exists()
 
 
@@ -301,7 +301,7 @@ def test_a_bad_whatif_and_merge_are_told_in_finnish_and_swedish(tmp_path: Path) 
     assert "fel: --places: " in r.stderr and "är inte ett heltal" in r.stderr, r.stderr
     r = run("merge", MINI, MINI, "-o", tmp_path / "n.ttl", "--lang", "fi")
     assert r.exit_code == 1
-    assert "kahden verkon nimi on 'mini'" in r.stderr, r.stderr
+    assert "kahden aineiston nimi on 'mini'" in r.stderr, r.stderr
     r = run("merge", MINI, MINI, "-o", tmp_path / "n.ttl", "--lang", "sv")
     assert "två ekosystem heter 'mini'" in r.stderr, r.stderr
 

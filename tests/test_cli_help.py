@@ -227,9 +227,9 @@ def test_a_group_given_nothing_or_only_lang_shows_its_help_and_says_nothing_more
 def test_a_missing_argument_is_named_as_its_help_names_it() -> None:
     """The problem names the argument by the name its help page gives it, in the reader's
     language, also after a page in another language in the same process."""
-    assert run("findings", "--lang", "sv").stderr == "fel: NÄTVERK saknas\n"
+    assert run("findings", "--lang", "sv").stderr == "fel: EKOSYSTEM saknas\n"
     assert run("diff", "x", "--lang", "en").stderr == "error: B is missing\n"
-    assert "{NÄTVERK}" in run("findings", "--help", "--lang", "sv", env=WIDE).stdout
+    assert "{EKOSYSTEM}" in run("findings", "--help", "--lang", "sv", env=WIDE).stdout
     assert run("findings", env={"POLKU_LANG": None}).stderr == "virhe: AINEISTO puuttuu\n"
 
 

@@ -102,7 +102,7 @@ def test_a_body_that_is_no_json_object_names_the_body(client: TestClient, body: 
 @pytest.mark.parametrize("url, finnish", [
     ("/graphs/mini/view?view=nope&lang=fi", "tuntematon näkymä 'nope'"),
     ("/graphs/mini/view?view=segment:nope&lang=fi", "tuntematon asiakasryhmä 'nope'"),
-    ("/graphs/mini/view?focus=nope&lang=fi", "verkossa ei ole tätä kohdetta: 'nope'"),
+    ("/graphs/mini/view?focus=nope&lang=fi", "aineistossa ei ole tätä kohdetta: 'nope'"),
     ("/graphs/mini/view?depth=x&lang=fi", "depth: 'x' ei ole kokonaisluku"),
     ("/graphs/mini/view?view=blueprint:X&lang=fi",
      "suunniteltua palvelupolkua tai asiakasryhmää ei ole: 'X'"),
@@ -117,7 +117,7 @@ def test_the_paths_form_marks_its_bad_field_and_words_it(client: TestClient) -> 
     r = client.get("/graphs/mini/paths?segment=nuoret&to=nope&lang=fi", headers=HTML)
     assert r.status_code == 400
     page = unescape(r.text)
-    assert "'nope' ei ole tämän verkon tulos" in page
+    assert "'nope' ei ole tämän aineiston tulos" in page
     marked = re.findall(r'<select id="(\w+)"[^>]*aria-invalid="true"', r.text)
     assert marked == ["to"] and 'aria-describedby="paths-error"' in r.text
     assert 'id="paths-error" data-field="to"' in r.text
@@ -179,7 +179,7 @@ def test_a_broken_workbook_is_told_in_the_pages_language(tmp_path) -> None:
     assert "sarake 'capacity_per_month': '40x' ei ole luku" in index, index
     r = c.get("/graphs/rikki?lang=fi", headers=HTML)
     page = unescape(r.text)
-    assert r.status_code == 409 and "<h1>Verkkoa ei voi lukea</h1>" in page
+    assert r.status_code == 409 and "<h1>Aineistoa ei voi lukea</h1>" in page
     assert "Ristiriita" not in page and "'40x' ei ole luku" in page
     sv = unescape(c.get("/graphs/rikki?lang=sv", headers=HTML).text)
     assert "Ekosystemet kan inte läsas" in sv and "'40x' är inte ett tal" in sv
@@ -315,7 +315,7 @@ def test_wording_of_the_report_paths_and_a_hidden_inflow() -> None:
     (["findings", "--long-wait-days", "-1"],
      "virhe: --long-wait-days: pitkän odotuksen raja (päivää): arvon pitää olla luku"),
     (["paths", "--segment", "nuoret", "--to", "nope"],
-     "virhe: --to: 'nope' ei ole tämän verkon tulos"),
+     "virhe: --to: 'nope' ei ole tämän aineiston tulos"),
 ])
 def test_the_command_line_names_its_option_and_words_the_rest_in_finnish(args, line) -> None:
     from helpers import run
@@ -325,7 +325,7 @@ def test_the_command_line_names_its_option_and_words_the_rest_in_finnish(args, l
 
 
 @pytest.mark.parametrize("method, url, body, finnish", [
-    ("get", "/api/graphs/nowhere", None, "verkkoa 'nowhere' ei ole"),
+    ("get", "/api/graphs/nowhere", None, "aineistoa 'nowhere' ei ole"),
     ("get", "/api/nosuch", None, "sivua tai reittiä ei ole"),
     ("get", "/api/graphs/mini/findings?severity=nope", None, "severity: 'nope'"),
     ("get", "/api/graphs/mini/paths?segment=nope", None, "tuntematon asiakasryhmä 'nope'"),
@@ -351,7 +351,7 @@ def test_a_json_error_without_a_language_is_in_the_apis_default_finnish(
 
 @pytest.mark.parametrize("lang, names, heading", [
     ("fi", ["Ekosysteemi (ecosystem)", "Asiakasryhmä (segment:ID)", "Vastuut (responsibility)"],
-     "Tämän verkon näkymät"),
+     "Tämän aineiston näkymät"),
     ("sv", ["Ekosystemet (ecosystem)", "Kundgrupp (segment:ID)"], "Ekosystemets vyer"),
     ("en", ["Ecosystem (ecosystem)", "Client segment (segment:ID)"], "The views of this graph"),
 ])

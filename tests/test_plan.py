@@ -301,7 +301,7 @@ def test_a_file_that_is_no_plan_is_told_in_the_readers_language(tmp_path):
     plan = ROOT / "graphs" / "plan.ttl"
     r = run("plan", "import", plan, "-o", out, "--lang", "fi")
     assert r.output.strip().splitlines() == [
-        f"virhe: {plan}: tiedosto näyttää olevan Turtle-muotoinen verkko (RDF), ei "
+        f"virhe: {plan}: tiedosto näyttää olevan Turtle-muotoinen aineisto (RDF), ei "
         "suunnitelmataulukko: suunnitelmatiedosto on suunnitelman taulukko tallennettuna "
         "sarkaimin eroteltuna tekstinä UTF-8-merkistössä, ensimmäisenä rivinä otsikot "
         "Tavoitteet, alateemat, toimenpiteet, … (katso README:n luku 'The action plan as a "

@@ -21,12 +21,12 @@ HTML = {"Accept": "text/html,application/xhtml+xml"}
 
 #: page type -> (address, its characteristic text in fi, sv, en)
 PAGES = {
-    "index": ("/", ("Alueelliset verkot", "Regionala ekosystem", "Regional graphs")),
+    "index": ("/", ("Alueelliset aineistot", "Regionala ekosystem", "Regional graphs")),
     "graph": ("/graphs/keski-uusimaa", ("Polkuselain", "Vägutforskaren", "Path explorer")),
     "view": ("/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
              # the graph by its title in the page's language, as the other pages' headings
              # name it
-             ("Takaisin verkkoon Keski-Uudenmaan", "Tillbaka till ekosystemet Mellersta Nylands",
+             ("Takaisin aineistoon Keski-Uudenmaan", "Tillbaka till ekosystemet Mellersta Nylands",
               "Back to the graph Central Uusimaa")),
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
@@ -42,7 +42,7 @@ PAGES = {
     "raci": ("/graphs/keski-uusimaa/raci",
              ("vain merkityt rivit", "endast markerade rader", "only marked rows")),
     "plan-view": ("/graphs/plan/view?view=plan",  # the plan by its title, not its id
-                  ("Takaisin verkkoon Toimintasuunnitelma 2026–2028",
+                  ("Takaisin aineistoon Toimintasuunnitelma 2026–2028",
                    "Tillbaka till ekosystemet Handlingsplan 2026–2028",
                    "Back to the graph Action plan 2026–2028")),
     "error": ("/graphs/nowhere", ("Ei löydy", "Hittades inte", "Not found")),

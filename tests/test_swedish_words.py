@@ -33,11 +33,13 @@ def swedish() -> list[tuple[str, str]]:
 def test_one_word_for_one_thing_in_the_swedish_catalogue() -> None:
     texts = swedish()
     said = " ".join(t for _, t in texts)
-    for rejected in ("nätverk", "Nätverk", "remiss", "remitt", "hänvisningkedja",
+    for rejected in ("nätverk", "Nätverk", "NÄTVERK", "remiss", "remitt", "hänvisningkedja",
                      "hänvisningars", "mellanhetscentralitet", "vad händer om",
                      "bästa stig"):
         assert rejected not in said, rejected
     assert "hänvisningskedja" in said and "Mellanliggande centralitet" in said
+    # the command line names a graph argument as the pages do
+    assert dict(texts)["GRAPH"] == "EKOSYSTEM"
     # an outcome is an utfall wherever the English says outcome
     assert [t for e, t in texts if "outcome" in e and "resultat" in t] == []
     # the privacy legend marks a hidden figure as the table does: dold

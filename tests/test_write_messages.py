@@ -80,7 +80,7 @@ def test_the_servers_refusals_are_worded_too(client) -> None:
     assert r.status_code == 413 and "tavua" in r.json()["error"]["message"]
     r = client.post("/api/graphs/nowhere/undo?lang=fi",
                     headers={"Authorization": f"Bearer {TOKEN}", "If-Match": '"x"'})
-    assert r.status_code == 404 and r.json()["error"]["message"] == "verkkoa 'nowhere' ei ole"
+    assert r.status_code == 404 and r.json()["error"]["message"] == "aineistoa 'nowhere' ei ole"
     read_only = TestClient(create_app([MINI]))
     r = read_only.post("/api/graphs/mini/rows/referrals?lang=fi", json=row)
     assert r.status_code == 403 and "vain luettavissa" in r.json()["error"]["message"]
@@ -112,6 +112,6 @@ def test_the_cli_says_import_validate_merge_and_diff_in_the_language_asked(tmp_p
     assert r.exit_code == 0 and r.stdout.startswith("kirjoitettu ") and "palvelut 2" in r.stdout
     assert run("validate", MINI, "--lang", "sv").stdout.startswith(f"{MINI}: giltig")
     r = run("merge", MINI, "-o", tmp_path / "n.ttl", "--lang", "fi")
-    assert r.exit_code == 1 and "vähintään kaksi verkkoa" in r.stderr
+    assert r.exit_code == 1 and "vähintään kaksi aineistoa" in r.stderr
     r = run("diff", MINI, MINI, "--format", "html", "--lang", "sv")
     assert r.exit_code == 1 and "html-jämförelsen är en sida" in r.stderr
