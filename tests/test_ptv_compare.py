@@ -72,7 +72,7 @@ def test_compare_lists_missing_gone_and_changed_as_edits(model: Path) -> None:
     assert r["edits"][2]["row"] == {"name": "Etsivä nuorisotyö"}
     # the text and the page say the same, in the reader's language
     text = run("ptv", "compare", model, *CATALOGUE, "--lang", "en").output
-    assert "1 missing from the model, 1 gone from the catalogue, 1 changed; 4 proposed edits" in text
+    assert "1 missing from the graph, 1 gone from the catalogue, 1 changed; 4 proposed edits" in text
     assert "    Name: Etsivä nuorisotyö (vanha) → Etsivä nuorisotyö" in text
     assert "  4. remove service Kotouttaminen (kotouttaminen)" in text
     page = model.parent / "ptv.html"
@@ -223,9 +223,9 @@ def test_target_groups_are_shown_in_the_readers_language_and_stored_as_they_were
 
 
 @pytest.mark.parametrize("lang, line", [
-    ("sv", "PTV: 1 saknas i modellen, 1 borta ur servicedatalagret, 1 ändrad; "
+    ("sv", "PTV: 1 saknas i ekosystemet, 1 borta ur servicedatalagret, 1 ändrad; "
            "4 föreslagna ändringar"),
-    ("fi", "PTV: 1 puuttuu mallista, 1 poistunut palvelutietovarannosta, 1 muuttunut; "
+    ("fi", "PTV: 1 puuttuu aineistosta, 1 poistunut palvelutietovarannosta, 1 muuttunut; "
            "4 ehdotettua muutosta"),
 ])
 def test_the_counts_take_the_singular_or_plural(model: Path, lang: str, line: str) -> None:

@@ -35,7 +35,7 @@ def test_one_word_for_one_thing_in_the_swedish_catalogue() -> None:
     said = " ".join(t for _, t in texts)
     for rejected in ("nätverk", "Nätverk", "NÄTVERK", "remiss", "remitt", "hänvisningkedja",
                      "hänvisningars", "mellanhetscentralitet", "vad händer om",
-                     "bästa stig"):
+                     "bästa stig", "grafen", "Grafens", "materialet", "detta material"):
         assert rejected not in said, rejected
     assert "hänvisningskedja" in said and "Mellanliggande centralitet" in said
     # the command line names a graph argument as the pages do
@@ -71,3 +71,23 @@ def test_one_unowned_finding_is_said_in_the_singular(tmp_path: Path) -> None:
         assert r.exit_code == 0, r.output
         page = re.sub(r"\s+", " ", out.read_text(encoding="utf-8"))
         assert said in page, lang
+
+
+def test_the_ontologys_labels_use_the_glossarys_words() -> None:
+    """The classes as a Swedish or Finnish reader of the ontology meets them: the words the
+    catalogues use (a referral is no *remiss*, a segment a *kundgrupp*, an outcome an
+    *utfall*, a graph an *ekosystem* and an *aineisto*)."""
+    import rdflib
+    from rdflib.namespace import RDFS
+
+    g = rdflib.Graph().parse(ROOT / "src" / "polku" / "ontology" / "polku.ttl")
+    polku = rdflib.Namespace("https://w3id.org/polku/ontology#")
+    labels = {(str(c).rsplit("#", 1)[-1], lang): str(label)
+              for c, label in g.subject_objects(RDFS.label)
+              for lang in [label.language] if str(c).startswith(str(polku))}
+    assert labels[("Referral", "sv")] == "Hänvisning" and labels[("Referral", "fi")] == "Ohjaus"
+    assert labels[("Segment", "sv")] == "Kundgrupp" and labels[("Segment", "fi")] == "Asiakasryhmä"
+    assert labels[("Outcome", "sv")] == "Utfall"
+    assert labels[("Graph", "sv")] == "Regionalt ekosystem"
+    assert labels[("Graph", "fi")] == "Alueellinen aineisto"
+    assert not [v for (_, lang), v in labels.items() if lang == "sv" and "emiss" in v]

@@ -5,7 +5,7 @@ Both sides carry PTV's ids: the model's services and actors in the extra column 
 :func:`polku.io.ptv.read_ptv`. :func:`compare` lines them up and says
 
 - ``missing``: services and organisations in the catalogue for the region's municipalities
-  that the model lacks;
+  that the graph lacks;
 - ``gone``: model entries whose PTV record is not in the catalogue (give the files of the
   whole region: an entry whose record was not given reads as gone);
 - ``changed``: entries whose names, areas, target groups, producers, responsible
@@ -103,7 +103,7 @@ def _label(g: nx.MultiDiGraph, nodes: Iterable[str]) -> str:
 def compare(model: nx.MultiDiGraph, catalogue: nx.MultiDiGraph,
             municipalities: Iterable[str] | None = None,
             channels: dict[str, list[str]] | None = None) -> dict[str, Any]:
-    """What differs between a region's model and the national catalogue (see the module
+    """What differs between a region's graph and the national catalogue (see the module
     doc). ``municipalities`` (three-digit codes) default to :func:`municipality_codes` of
     the model; ``channels`` maps a catalogue service's PTV id to its channels' names,
     compared where the model keeps a ``channels`` extra column.

@@ -67,8 +67,8 @@ def ptv_import(
 
 
 @ptv_app.command("compare", help=N_(
-    "What differs between a region's model and the national catalogue (PTV): services and "
-    "organisations the model lacks, entries whose PTV record is gone or changed, each as a "
+    "What differs between a region's graph and the national catalogue (PTV): services and "
+    "organisations the graph lacks, entries whose PTV record is gone or changed, each as a "
     "proposed row edit; --apply writes the chosen ones."))
 @reports_errors
 def ptv_compare(
@@ -81,9 +81,9 @@ def ptv_compare(
                                           help=N_("Where to write (html needs it).")),
     municipality: Optional[list[str]] = typer.Option(
         None, "--municipality", help=N_("A municipality code of the region (repeat; default: the "
-                                        "model's region, its actors' regions and its services' "
+                                        "graph's region, its actors' regions and its services' "
                                         "areas).")),
-    apply: bool = typer.Option(False, "--apply", help=N_("Write the proposed edits to the model "
+    apply: bool = typer.Option(False, "--apply", help=N_("Write the proposed edits to the graph "
                                                          "as one change in its change log (undo: "
                                                          "polku undo).")),
     pick: Optional[str] = typer.Option(None, "--pick", help=N_(
@@ -91,8 +91,8 @@ def ptv_compare(
     who: str = typer.Option("polku ptv compare", "--who", help=N_("Who the change log names.")),
     lang: Optional[str] = Lang,
 ) -> None:
-    """What differs between a region's model and the national catalogue (PTV): services
-    and organisations the model lacks, entries whose PTV record is gone or changed, each
+    """What differs between a region's graph and the national catalogue (PTV): services
+    and organisations the graph lacks, entries whose PTV record is gone or changed, each
     as a proposed row edit; --apply writes the chosen ones."""
     from polku.io.ptv import read_ptv
     from polku.present.ptv_compare import compare_html, compare_text, ptv_worded

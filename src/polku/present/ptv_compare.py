@@ -239,11 +239,11 @@ def summary(result: dict[str, Any], tr: Translator) -> str:
 
     >>> r = {"missing": [1], "gone": [], "changed": [1], "edits": [1, 2]}
     >>> summary(r, translator("sv"))
-    'PTV: 1 saknas i modellen, 0 borta ur servicedatalagret, 1 ändrad; 2 föreslagna ändringar'
+    'PTV: 1 saknas i ekosystemet, 0 borta ur servicedatalagret, 1 ändrad; 2 föreslagna ändringar'
     """
     n = {k: len(result[k]) for k in ("missing", "gone", "changed", "edits")}
     return tr("PTV: {missing}, {gone}, {changed}; {edits}").format(
-        missing=tr.ngettext("{n} missing from the model", "{n} missing from the model",
+        missing=tr.ngettext("{n} missing from the graph", "{n} missing from the graph",
                             n["missing"]).format(n=n["missing"]),
         gone=tr.ngettext("{n} gone from the catalogue", "{n} gone from the catalogue",
                          n["gone"]).format(n=n["gone"]),
@@ -289,11 +289,11 @@ def compare_html(result: dict[str, Any], model_name: str, tr: Translator | None 
 
     kind, ident, name = tr("kind"), tr("id"), tr("name")
     parts = [
-        table(tr("In the catalogue, missing from the model"), [kind, name, ident, "PTV"],
+        table(tr("In the catalogue, missing from the graph"), [kind, name, ident, "PTV"],
               [[i["type_name"], i["label"], i["id"], i["ptv_id"]] for i in result["missing"]]),
-        table(tr("In the model, gone from the catalogue"), [kind, name, ident, "PTV"],
+        table(tr("In the graph, gone from the catalogue"), [kind, name, ident, "PTV"],
               [[i["type_name"], i["label"], i["id"], i["ptv_id"]] for i in result["gone"]]),
-        table(tr("Changed in the catalogue"), [name, tr("field"), tr("model"), tr("catalogue")],
+        table(tr("Changed in the catalogue"), [name, tr("field"), tr("graph"), tr("catalogue")],
               [[named(i["label"], i["id"]), i["field_names"][f], a, b]
                for i in result["changed"] for f, (a, b) in i["values_shown"].items()]),
         table(tr("Proposed edits"), ["#", tr("edit")],

@@ -96,7 +96,7 @@ class PtvCatalogue(BaseModel):
     files: list[PtvFile] = Field(..., min_length=1, max_length=500)
     municipality: Union[list[str], None] = Field(
         None, max_length=500, description="Three-digit municipality codes of the region "
-        "(default: the model's region, its actors' regions and its services' areas).")
+        "(default: the graph's region, its actors' regions and its services' areas).")
 
 
 class PtvPick(PtvCatalogue):

@@ -736,7 +736,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
     def ptv_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
         """The graph beside the national service catalogue (PTV): the reader chooses the
-        region's PTV files, sees what the model lacks, what is gone and what changed, picks
+        region's PTV files, sees what the graph lacks, what is gone and what changed, picks
         proposed edits and applies them as one change (undone as one)."""
         from polku.present.i18n import kind_name as finding_kind_name
         from polku.present.i18n import plural_forms
@@ -748,11 +748,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         g = model.graph
         most = max(limit for _, limit in UPLOADS)
         words = {
-            "missing": tr("In the catalogue, missing from the model"),
-            "gone": tr("In the model, gone from the catalogue"),
+            "missing": tr("In the catalogue, missing from the graph"),
+            "gone": tr("In the graph, gone from the catalogue"),
             "changedTitle": tr("Changed in the catalogue"), "edits": tr("Proposed edits"),
             "kind": tr("kind"), "id": tr("id"), "name": tr("name"), "field": tr("field"),
-            "model": tr("model"), "catalogue": tr("catalogue"), "edit": tr("edit"),
+            "model": tr("graph"), "catalogue": tr("catalogue"), "edit": tr("edit"),
             "apply": tr("apply"), "none": tr("None."),
             "pick": tr("Apply edit {n}"), "pickOne": tr("Choose at least one edit."),
             "reading": tr("Reading the files…"), "compared": tr("Compared."),
