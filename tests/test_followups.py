@@ -29,6 +29,18 @@ FOLLOWUPS_CSV = (
     "unmet-need:seg-terveys:tarve-tyokyvyn-arviointi,ny,,31.1.2027,,,,\n")
 
 
+@pytest.fixture(autouse=True)
+def fixed_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The day these tests are about: 5 December 2026 in Finland. What is overdue is judged
+    against today (:mod:`polku.clock`), and the follow-up due 31.1.2027 must not fall due
+    when the suite runs later, nor a review "since today" cross midnight in Helsinki."""
+    from datetime import datetime, timezone
+
+    from polku import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 5, 10, tzinfo=timezone.utc))
+
+
 def example_with_followups(tmp_path: Path) -> Path:
     folder = tmp_path / "keski-uusimaa"
     shutil.copytree(EXAMPLE, folder)

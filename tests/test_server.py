@@ -470,7 +470,7 @@ def test_edits_to_graph_files_and_xlsx(tmp_path: Path, suffix: str) -> None:
         assert path.read_text() == expected
 
 
-def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch) -> None:
+def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch, tmp_path: Path) -> None:
     from polku.io.neo4jstore import pull_graph, push_graph
 
     creds = {"uri": neo4j_server.uri, "user": neo4j_server.user, "password": neo4j_server.password}
@@ -479,7 +479,7 @@ def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch) -> None:
     monkeypatch.setenv("NEO4J_USER", neo4j_server.user)
     monkeypatch.setenv("NEO4J_PASSWORD", neo4j_server.password)
     client = TestClient(create_app([f"{neo4j_server.uri}?region=mini-edits"], TOKENS,
-                                   changes_dir=Path(os.environ.get("TMPDIR", "/tmp")) / f"pc-{os.getpid()}"))
+                                   changes_dir=tmp_path / "changes"))
     r = client.post("/api/graphs/mini-edits/rows/outcomes", json={"id": "opiskelu", "name": "Opiskelu"},
                     headers=auth(etag=etag_of(client, "mini-edits")))
     assert r.status_code == 201, r.text

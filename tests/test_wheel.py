@@ -32,7 +32,9 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(wheels) == 1, wheels
     venv.create(work / "venv", with_pip=True)
     bin_dir = work / "venv" / "bin"
-    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", str(wheels[0])],
+    # its dependencies at the versions the suite is run with (constraints.txt)
+    subprocess.run([str(bin_dir / "python"), "-m", "pip", "install", "-q", "-c",
+                    str(ROOT / "constraints.txt"), str(wheels[0])],
                    check=True, capture_output=True, env=outside_env())
     return bin_dir
 
