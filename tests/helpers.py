@@ -203,3 +203,33 @@ def copy_two_organisations(dest: Path) -> Path:
         with open(dest / name, "a", encoding="utf-8") as f:
             f.write(line)
     return dest
+
+
+def catalogue_texts(lang: str) -> list[tuple[str, str]]:
+    """(English source, text) of every entry of ``lang``'s catalogue, a plural's forms one
+    each: what a reader of that language may see, for tests of its words."""
+    from babel.messages.pofile import read_po
+
+    with (ROOT / "src" / "polku" / "locale" / lang / "LC_MESSAGES" / "polku.po").open("rb") as f:
+        catalogue = read_po(f)
+    out = []
+    for m in catalogue:
+        ids = m.id if isinstance(m.id, tuple) else (m.id,)
+        texts = m.string if isinstance(m.string, tuple) else (m.string,)
+        out += [(ids[-1], t) for t in texts if m.id]
+    return out
+
+
+def example_client(tmp_path: Path) -> Any:
+    """The example region served in-process from a copy (``graphs/keski-uusimaa`` under
+    ``tmp_path/graphs``): a TestClient of the real app, for what its pages and API say."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    folder = tmp_path / "graphs"
+    folder.mkdir()
+    shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
+    return TestClient(create_app([folder]), raise_server_exceptions=False)

@@ -7,16 +7,10 @@ view is *Näkymä kuvana*, as its text alternative is *Näkymä taulukkona*."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-from fastapi.testclient import TestClient
+from helpers import EXAMPLE, catalogue_texts, example_client, run
 
-from helpers import EXAMPLE, ROOT, run
-from polku.app import create_app
-
-FI = ROOT / "src" / "polku" / "locale" / "fi" / "LC_MESSAGES" / "polku.po"
 
 #: the only places *verkko* stays: each means the network or the web, not a graph
 NETWORK = ("ilman verkkoyhteyttä",           # render: an offline page
@@ -30,17 +24,6 @@ GRAAFI = re.compile(r"graaf", re.IGNORECASE)
 KNOWLEDGE_GRAPHS = ("tietograafeina",)
 
 
-def finnish() -> list[tuple[str, str]]:
-    """(English source, Finnish text) of every entry, a plural's forms one each."""
-    with FI.open("rb") as f:
-        catalogue = read_po(f)
-    out = []
-    for m in catalogue:
-        ids = m.id if isinstance(m.id, tuple) else (m.id,)
-        texts = m.string if isinstance(m.string, tuple) else (m.string,)
-        out += [(ids[-1], t) for t in texts if m.id]
-    return out
-
 
 def without(text: str, kept: tuple[str, ...]) -> str:
     """The text with the phrases that may keep the word taken out, for the search."""
@@ -50,7 +33,7 @@ def without(text: str, kept: tuple[str, ...]) -> str:
 
 
 def test_a_graph_is_an_aineisto_in_the_finnish_catalogue() -> None:
-    texts = finnish()
+    texts = catalogue_texts("fi")
     said = " ".join(t for _, t in texts)
     # the network phrases are still there (else this list only hides a new verkko)
     for phrase in NETWORK + KNOWLEDGE_GRAPHS:
@@ -77,10 +60,7 @@ def test_a_graph_is_an_aineisto_in_the_finnish_catalogue() -> None:
 
 
 def test_the_finnish_pages_and_command_line_say_aineisto(tmp_path: Path) -> None:
-    folder = tmp_path / "graphs"
-    folder.mkdir()
-    shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
-    client = TestClient(create_app([folder]), raise_server_exceptions=False)
+    client = example_client(tmp_path)
     index = client.get("/?lang=fi").text
     assert "Alueelliset aineistot" in index and not VERKKO.search(index)
     view = client.get("/graphs/keski-uusimaa/view?view=ecosystem&lang=fi").text

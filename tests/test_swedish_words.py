@@ -6,32 +6,13 @@ actor's kind in the singular in its row."""
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
-from babel.messages.pofile import read_po
-from fastapi.testclient import TestClient
-
-from helpers import EXAMPLE, MINI, ROOT, run
-from polku.app import create_app
-
-SV = ROOT / "src" / "polku" / "locale" / "sv" / "LC_MESSAGES" / "polku.po"
-
-
-def swedish() -> list[tuple[str, str]]:
-    """(English source, Swedish text) of every entry, a plural's forms one each."""
-    with SV.open("rb") as f:
-        catalogue = read_po(f)
-    out = []
-    for m in catalogue:
-        ids = m.id if isinstance(m.id, tuple) else (m.id,)
-        texts = m.string if isinstance(m.string, tuple) else (m.string,)
-        out += [(ids[-1], t) for t in texts if m.id]
-    return out
+from helpers import MINI, ROOT, catalogue_texts, example_client, run
 
 
 def test_one_word_for_one_thing_in_the_swedish_catalogue() -> None:
-    texts = swedish()
+    texts = catalogue_texts("sv")
     said = " ".join(t for _, t in texts)
     for rejected in ("nätverk", "Nätverk", "NÄTVERK", "remiss", "remitt", "hänvisningkedja",
                      "hänvisningars", "mellanhetscentralitet", "vad händer om",
@@ -48,10 +29,7 @@ def test_one_word_for_one_thing_in_the_swedish_catalogue() -> None:
 
 
 def test_the_swedish_pages_call_the_graph_an_ecosystem(tmp_path: Path) -> None:
-    folder = tmp_path / "graphs"
-    folder.mkdir()
-    shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
-    client = TestClient(create_app([folder]), raise_server_exceptions=False)
+    client = example_client(tmp_path)
     index = client.get("/?lang=sv").text
     assert "Regionala ekosystem" in index and "nätverk" not in index
     # an actor's kind in its row is one actor's: an organisation, not organisations
