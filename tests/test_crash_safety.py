@@ -281,12 +281,42 @@ def test_a_refused_write_is_logged_for_the_administrator_without_token_or_values
     assert r.status_code == 409 and r.json()["error"]["code"] == "changelog-broken", r.text
     warned = [rec.getMessage() for rec in caplog.records if rec.levelno == logging.WARNING
               and rec.name == "polku.server"]
-    assert len(warned) == 2, warned
-    full, broken = warned
+    assert len(warned) == 3, warned
+    full, said, broken = warned
     assert full.startswith("graph 'mini': a write (update) was refused, 409 write-failed: ")
     assert "services.csv" in full and "no space left" in full, full
+    # the log's state, said once as it is found, then each refusal
+    assert said.startswith("graph 'mini': its change log cannot be read"), said
     assert broken.startswith("graph 'mini': a write (undo) was refused, 409 changelog-broken")
-    assert ".polku/mini.changes.jsonl, row 1" in broken, broken
+    assert ".polku/mini.changes.jsonl, row 1" in broken and \
+        ".polku/mini.changes.jsonl, row 1" in said, (said, broken)
+
+
+def test_a_broken_change_log_is_logged_once_as_reads_find_it(tmp_path: Path, caplog) -> None:
+    """A change log cut short is found by whoever reads it first (the change list, the
+    review, the readiness probe), not only by a write: the administrator reads it in the
+    log once for each state of the file, not once per request."""
+    import logging
+
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    caplog.set_level(logging.WARNING, logger="polku.server")
+    log = tmp_path / ".polku" / "mini.changes.jsonl"
+    log.parent.mkdir(exist_ok=True)
+    log.write_text("garbage\n", encoding="utf-8")
+
+    def said() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.name == "polku.server"
+                and "its change log cannot be read" in r.getMessage()]
+
+    for _ in range(3):
+        assert client.get("/api/graphs/mini/changes").status_code == 409
+    assert client.get("/readyz").status_code == 503
+    assert len(said()) == 1 and ".polku/mini.changes.jsonl, row 1" in said()[0], said()
+    log.write_text("garbage\nmore garbage\n", encoding="utf-8")  # another state, still broken
+    assert client.get("/readyz").status_code == 503
+    assert client.get("/api/graphs/mini/changes").status_code == 409
+    assert len(said()) == 2, said()
     everything = caplog.text + "".join(rec.getMessage() for rec in caplog.records)
     for secret in (TOKEN, "anna", "Maija", "Meikäläise"):
         assert secret not in everything, (secret, everything)

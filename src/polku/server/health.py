@@ -53,6 +53,7 @@ class LogChecks:
             found = None
         except BrokenChangeLog as e:
             found = relative(e, log.path.parent.parent)  # .polku/NAME.changes.jsonl
+            self.store.say_broken(name, found)
         with self._lock:
             self._known[name] = (stamp, found)
         return found

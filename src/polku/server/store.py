@@ -526,6 +526,8 @@ class GraphStore:
         #: the change-log folders that cannot keep an ETag key, and why
         self.unkept_keys: dict[Path, Said] = {}
         self.shadowed: dict[str, list[str]] = {}
+        #: the change-log file (its stamp) last said to be broken, per graph: said once
+        self._broken_said: dict[str, object] = {}
         self.scan()
 
     # -- finding and reading --------------------------------------------------------------
@@ -750,7 +752,22 @@ class GraphStore:
         try:
             return log.newest_first(limit)
         except BrokenChangeLog as e:  # named as .polku/NAME.changes.jsonl
-            raise changelog_broken(relative(e, log.path.parent.parent)) from None
+            problem = relative(e, log.path.parent.parent)
+            self.say_broken(name, problem)
+            raise changelog_broken(problem) from None
+
+    def say_broken(self, name: str, problem: PolkuError) -> None:
+        """Log, once for each state of its file, that ``name``'s change log cannot be read
+        (found by a read, a write or the readiness probe): the graph takes no write, undo or
+        review until it is mended, and the people asking only see a 409."""
+        stamp = self._log_stamp(name)
+        with self._lock:
+            if self._broken_said.get(name) == stamp:
+                return
+            self._broken_said[name] = stamp
+        log.warning("graph '%s': its change log cannot be read, so it takes no writes, undo "
+                    "or review until it is mended (polku changes check, polku changes mend): "
+                    "%s", name, problem)
 
     def _log_stamp(self, name: str) -> object:
         """What changes when the graph's change log changes (its size, time and file)."""
@@ -770,7 +787,9 @@ class GraphStore:
         try:
             return log, log.own_entries()
         except BrokenChangeLog as e:
-            raise changelog_broken(relative(e, log.path.parent.parent)) from None
+            problem = relative(e, log.path.parent.parent)
+            self.say_broken(name, problem)
+            raise changelog_broken(problem) from None
         except PolkuError as e:
             raise ApiError(409, N_("the change log {log} is kept for {other}, not for "
                                    "{source} (the two have the same name)"),
