@@ -49,6 +49,13 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
     prose = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
     assert not english_in(prose), english_in(prose)
     assert not english_in(text), english_in(text)
+    # the one door: the same findings as the functions above, worded; the public's ranking
+    # leaves out the services whose inflow is not published (small figures)
+    assert "Havaintoja: " in text and "Vakavin: " in text
+    assert len(namespace["rivit"]) == len(namespace["havainnot"])
+    assert namespace["piilossa"], "the example has inflows the public does not read"
+    for service in namespace["piilossa"]:
+        assert f"- {fi.label(g, service)}\n" in text
     assert Path(namespace["out"]).exists()
     assert Path(namespace["out"]).parent == tmp_path
 
