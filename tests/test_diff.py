@@ -115,7 +115,7 @@ def test_the_shared_copy_differs_in_every_figure_it_left_out(tmp_path: Path) -> 
         text = run("diff", EXAMPLE, shared, "--lang", lang).stdout
         assert "22 " in text.splitlines()[0] and said not in text.splitlines()[0], text
     fi = run("diff", EXAMPLE, shared, "--lang", "fi", "--no-suppress").stdout
-    assert "Ohjattuja asiakkaita kuukaudessa: 4 → <5 (piilotettu: jälkimmäinen aineisto " \
+    assert "Ohjattuja asiakkaita kuukaudessa: 4 → <5 (piilotettu: toinen aineisto " \
            "jättää tämän pienen luvun pois)" in fi, fi
     sv = run("diff", EXAMPLE, shared, "--lang", "sv").stdout
     assert "(dold: det andra ekosystemet utelämnar detta lilla tal)" in sv, sv

@@ -275,6 +275,8 @@ def test_findings_since_a_version_and_a_date(tmp_path) -> None:
     from polku.ops.review import today
 
     assert since(today())["since"]["version"] == 0
+    # and the next day, both changes are before it (the log is stamped by the one clock)
+    assert since("2026-12-06")["since"]["version"] == 2
     text = run(*["findings", str(folder), "--since", "0", "--lang", "en"]).stdout
     assert "Resolved (1)" in text and fixed in text
     bad = run(*["findings", str(folder), "--since", "eilen"])

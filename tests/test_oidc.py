@@ -259,7 +259,7 @@ def test_an_editor_changes_only_their_own_organisations_rows(client, provider, s
     r = client.patch("/api/graphs/mini/rows/referrals/r3", json={"median_wait_days": 3},
                      headers=bearer(association, etag_of(client)))
     assert r.status_code == 200
-    # the shared model (needs, segments, outcomes, paths) is an admin's
+    # the shared graph (needs, segments, outcomes, paths) is an admin's
     r = client.post("/api/graphs/mini/rows/needs?lang=en", json={"id": "uusi-tarve", "name": "T"},
                     headers=bearer(county, etag_of(client)))
     assert r.status_code == 403 and "only an admin" in r.json()["error"]["message"]

@@ -28,10 +28,11 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import timezone
 from pathlib import Path
 from typing import Any
 
+from polku import clock
 from polku.io import atomic
 from polku.ops.edits import Change
 from polku.errors import PolkuError
@@ -67,8 +68,9 @@ def _newer(entry: dict[str, Any], file: str, row: int) -> "BrokenChangeLog | Non
 
 
 def now() -> str:
-    """The current time in UTC, to the second, as the log writes it."""
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """The current time in UTC, to the second, as the log writes it (from the one clock,
+    :mod:`polku.clock`, which "since today" and what is overdue are judged by too)."""
+    return clock.now().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def source_label(source: str | Path) -> str:

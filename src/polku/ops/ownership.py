@@ -13,7 +13,7 @@ sheet                         the row belongs to
 ``responsibilities``          its ``actor`` and the actor's parents
 ``followups``                 its ``owner`` and the owner's parents
 every other sheet             nobody: outcomes, needs, segments, designed paths, the graph
-                              sheet and the plan are the region's shared model (an admin's)
+                              sheet and the plan are the region's shared graph (an admin's)
 ============================  ==============================================================
 
 A change may be made by an editor of an organisation the row belongs to *both before and

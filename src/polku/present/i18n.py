@@ -318,7 +318,8 @@ class Translator:
         ['Esbo', 'Helsingfors', 'Vanda']
         """
         named = {area_named(t, self.lang): None for t in texts}
-        return [self.mark(*n) for n in sorted(named, key=lambda n: alphabetical(n.text))]
+        return [self.mark(*n) for n in sorted(named,
+                                              key=lambda n: alphabetical(n.text, self.lang))]
 
     def day(self, value: Any) -> str:
         """A date (a ``date`` or its ISO text) as people of this language write it:
@@ -556,22 +557,26 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
 _AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
 
 
-def alphabetical(text: str) -> tuple[str, str]:
-    """A sort key that puts names in the order of the Finnish and Swedish alphabets:
-    case aside, å, ä and ö after z, ü as y, another accented letter with its plain one (é
-    with e), the text itself to part two names that differ only in case or accent.
+def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
+    """A sort key that puts names in the order of the reader's alphabet: in Finnish and
+    Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with
+    its plain one; in all three another accented letter with its plain one (é with e), and
+    the text itself to part two names that differ only in case or accent.
 
     >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
     ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
     >>> sorted(["Müller", "Mylly", "Mustasaari"], key=alphabetical)
     ['Mustasaari', 'Müller', 'Mylly']
+    >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
+    ['Åland', 'Oulu', 'whole country']
     """
     import unicodedata
 
     out = []
+    after_z = _AFTER_Z if lang in ("fi", "sv") else {}
     for ch in text.casefold():
-        if ch in _AFTER_Z:
-            out.append(_AFTER_Z[ch])
+        if ch in after_z:
+            out.append(after_z[ch])
         else:  # é → e
             out.append("".join(c for c in unicodedata.normalize("NFD", ch)
                                if not unicodedata.combining(c)))

@@ -309,7 +309,7 @@ class Access:
             yours = ", ".join(who.organisations)
             if not belongs:
                 raise insufficient(N_("this row of {sheet} belongs to no organisation (the "
-                                      "sheet is the region's shared model, or the row names "
+                                      "sheet is the region's shared graph, or the row names "
                                       "no actor): only an admin changes it"), field="key",
                                    params={"sheet": sheet})
             raise insufficient(N_("this row of {sheet} belongs to {owners}, not to your "
