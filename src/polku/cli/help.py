@@ -194,16 +194,15 @@ def _choices_folded(cell: object, width: int) -> object:
     """
     if not isinstance(cell, Text) or len(cell.plain) <= width or "|" not in cell.plain:
         return cell
+    # the places a line may end: after each "|", and the cell's end
+    ends = [m.end() for m in re.finditer(r"\|", cell.plain)] + [len(cell.plain)]
     lines: list[Text] = []
     start = end = 0
-    for match in re.finditer(r"\|", cell.plain):
-        if match.end() - start > width and end > start:
+    for stop in ends:
+        if stop - start > width and end > start:
             lines.append(cell[start:end])
             start = end
-        end = match.end()
-    if len(cell.plain) - start > width and end > start:
-        lines.append(cell[start:end])
-        start = end
+        end = stop
     lines.append(cell[start:])
     return Text("\n").join(lines)
 

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gettext
 import math
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -570,8 +571,6 @@ def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
     >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
     ['Åland', 'Oulu', 'whole country']
     """
-    import unicodedata
-
     out = []
     after_z = _AFTER_Z if lang in ("fi", "sv") else {}
     for ch in text.casefold():

@@ -8,7 +8,6 @@ readiness probe reads a change log again only when its file changed (size, time,
 
 from __future__ import annotations
 
-import os
 import threading
 from typing import Any
 
@@ -39,10 +38,8 @@ class LogChecks:
         """The change log's problem (a line polku did not write), named relative to the
         served folder; None when it reads (or there is none yet)."""
         log = self.store.changelog(name)
-        try:
-            st = os.stat(log.path)
-            stamp: object = (st.st_mtime_ns, st.st_size, st.st_ino)
-        except OSError:
+        stamp = self.store.log_stamp(name)
+        if stamp is None:
             return None  # no log yet: the first write makes it
         with self._lock:
             known = self._known.get(name)

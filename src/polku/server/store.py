@@ -760,7 +760,7 @@ class GraphStore:
         """Log, once for each state of its file, that ``name``'s change log cannot be read
         (found by a read, a write or the readiness probe): the graph takes no write, undo or
         review until it is mended, and the people asking only see a 409."""
-        stamp = self._log_stamp(name)
+        stamp = self.log_stamp(name)
         with self._lock:
             if self._broken_said.get(name) == stamp:
                 return
@@ -769,8 +769,9 @@ class GraphStore:
                     "or review until it is mended (polku changes check, polku changes mend): "
                     "%s", name, problem)
 
-    def _log_stamp(self, name: str) -> object:
-        """What changes when the graph's change log changes (its size, time and file)."""
+    def log_stamp(self, name: str) -> object:
+        """What changes when the graph's change log changes (its size, time and file); None
+        while it has none."""
         try:
             st = os.stat(self.changelog(name).path)
         except OSError:
@@ -847,7 +848,7 @@ class GraphStore:
 
         version = self.entry(name).version
         if version.graph is not None and version.problem is None:
-            kept = version.model.kept(("history", self._log_stamp(name)))
+            kept = version.model.kept(("history", self.log_stamp(name)))
             # the log looked at, then the files: a write changes both, in either order, so
             # when both are still as they were read the kept history is still theirs
             if kept is not None and stamp_of(version.source) == version.stamp:
@@ -868,7 +869,7 @@ class GraphStore:
                 log, entries = self._own_changes(name)
                 history = History(tuple(entries), sheets, log.path.name)
                 if version.problem is None and stamp_of(version.source) == version.stamp:
-                    history = version.model.memo(("history", self._log_stamp(name)),
+                    history = version.model.memo(("history", self.log_stamp(name)),
                                                  lambda: history)
                 return history, version
         except Timeout:
