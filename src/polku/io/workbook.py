@@ -20,7 +20,7 @@ import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
@@ -96,7 +96,14 @@ def choice_code(column: str, text: str) -> str | None:
     >>> choice_code("bool", " NEJ "), choice_code("role", "Deltagare"), choice_code("bool", "ehkä")
     ('no', 'participant', None)
     """
-    return choice_words(column).get(" ".join(text.strip().lower().split()))
+    return _choice_table(column).get(" ".join(text.strip().lower().split()))
+
+
+@cache
+def _choice_table(column: str) -> dict[str, str]:
+    """:func:`choice_words` made once per column: a national workbook asks for some
+    10,000 roles and booleans. Read only (the public :func:`choice_words` hands out copies)."""
+    return choice_words(column)
 
 
 def accepted_words(column: str) -> str:
