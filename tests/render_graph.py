@@ -36,7 +36,7 @@ def demo_graph(name: str = "demo-region") -> nx.MultiDiGraph:
         "typ": ("Monialainen palvelutarpeen arviointi", ["tyollisyysalue", "keusote", "kela"],
                 30, False, ["tyokyky", "terveys"], []),
         "ips": ("IPS-työhönvalmennus", ["keusote"], 15, False, ["mielenterveys"],
-                ["seg-mielenterveys"]),
+                ["seg-hoitosuhteessa"]),
         "velkaneuvonta": ("Velkaneuvonta", ["oikeusapu"], 20, False, ["velat"], []),
         "xss": (XSS, ["klubitalo"], 10, False, [], []),
         "orpo": ("Palvelu ilman tuottajaa", [], None, False, [], []),
@@ -63,7 +63,7 @@ def demo_graph(name: str = "demo-region") -> nx.MultiDiGraph:
         g.add_node(nid, type="need", name=name_, factor=factor)
     segments = {
         "seg-tyovalmiit": ("Työvalmiit", 3300, 0.62, ["tyonhaku"], ["alkuhaastattelu"]),
-        "seg-mielenterveys": ("Mielenterveyden häiriö", 1100, 0.22,
+        "seg-hoitosuhteessa": ("Mielenterveyden häiriö", 1100, 0.22,
                               ["mielenterveys", "tyokyky"], ["alkuhaastattelu"]),
         "seg-monitarve": ("Päihteet, asuminen ja velat", 1100, 0.12, ["velat", "asuminen"],
                           ["alkuhaastattelu"]),
@@ -78,7 +78,7 @@ def demo_graph(name: str = "demo-region") -> nx.MultiDiGraph:
         # id, from, to, volume, wait, owner, info, segments
         ("r1", "alkuhaastattelu", "tyokokeilu", 30, 14, "tyollisyysalue", "yes", []),
         ("r2", "alkuhaastattelu", "typ", 25, 21, "tyollisyysalue", "no", []),
-        ("r3", "typ", "ips", 8, 45, "keusote", "unknown", ["seg-mielenterveys"]),
+        ("r3", "typ", "ips", 8, 45, "keusote", "unknown", ["seg-hoitosuhteessa"]),
         ("r4", "ips", "tyo", 4, 7, "keusote", "yes", []),
         ("r5", "tyokokeilu", "tyo", 12, 10, None, "yes", []),
         ("r6", "typ", "velkaneuvonta", 6, 35, "keusote", "no", ["seg-monitarve"]),
@@ -109,7 +109,7 @@ def demo_graph(name: str = "demo-region") -> nx.MultiDiGraph:
     ):
         add_edge(g, actor, subject, "responsibility", key=f"responsibility:{role}", role=role)
     g.add_node("polku-ips", type="path", name="IPS-polku")
-    add_edge(g, "polku-ips", "seg-mielenterveys", "path_segment")
+    add_edge(g, "polku-ips", "seg-hoitosuhteessa", "path_segment")
     g.add_node("polku-velat", type="path", name="Velkapolku")
     add_edge(g, "polku-velat", "seg-monitarve", "path_segment")
     for path, steps in (("polku-ips", ["alkuhaastattelu", "typ", "ips", "tyo"]),

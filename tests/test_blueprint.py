@@ -248,7 +248,7 @@ def test_the_picture_has_a_card_per_step_an_arrow_per_hand_off_and_whole_names(e
 
 
 def test_user_text_is_escaped(g) -> None:
-    page = render.render_html(g, "blueprint:seg-mielenterveys", k=5)
+    page = render.render_html(g, "blueprint:seg-hoitosuhteessa", k=5)
     assert "<script" not in page and XSS_SCRIPT not in page and XSS not in page
     assert "&lt;img src=x" in page or "&lt;/script&gt;" in page
 

@@ -117,7 +117,7 @@ def test_designed_paths_and_segments_link_to_their_blueprints(browser, base_url:
     page.wait_for_load_state("networkidle")
     assert "blueprint%3Aseg-nuoret" in page.url or "blueprint:seg-nuoret" in page.url
     assert page.locator(".bp-section").count() >= 1
-    page.goto(f"{base_url}/graphs/keski-uusimaa/paths?segment=seg-mielenterveys&lang=fi")
+    page.goto(f"{base_url}/graphs/keski-uusimaa/paths?segment=seg-hoitosuhteessa&lang=fi")
     page.get_by_role("link", name="Palvelupiirustus: Hoidon rinnalla", exact=False).click()
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text().startswith("Palvelupiirustus")

@@ -22,7 +22,7 @@ from polku.present import langmarks
 from polku.present.i18n import LANGUAGE_NAMES, translator
 
 #: node ids of the example whose names are left Finnish only, and those names
-FINNISH_ONLY = ("ips", "keusote", "polku-ips", "tarve-tyonhaku", "seg-mielenterveys",
+FINNISH_ONLY = ("ips", "keusote", "polku-ips", "tarve-tyonhaku", "seg-hoitosuhteessa",
                 "aikuissosiaalityo")
 HTML = {"Accept": "text/html"}
 #: the private-use characters the marks are made of, raw or as a JSON escape
@@ -185,11 +185,11 @@ def test_marks_become_markup_only_where_markup_may_stand() -> None:
     assert langmarks.html("<p>Unga</p>") == "<p>Unga</p>"
 
 
-SERVED = [("", {}), ("/view", {"view": "segment:seg-mielenterveys"}),
+SERVED = [("", {}), ("/view", {"view": "segment:seg-hoitosuhteessa"}),
           ("/view", {"view": "ecosystem"}), ("/view", {"view": "blueprint:polku-ips"}),
-          ("/view", {"view": "path:polku-ips"}), ("/table", {"view": "segment:seg-mielenterveys"}),
-          ("/paths", {"segment": "seg-mielenterveys"}),
-          ("/whatif", {"segment": "seg-mielenterveys"}), ("/bottlenecks", {}), ("/raci", {}),
+          ("/view", {"view": "path:polku-ips"}), ("/table", {"view": "segment:seg-hoitosuhteessa"}),
+          ("/paths", {"segment": "seg-hoitosuhteessa"}),
+          ("/whatif", {"segment": "seg-hoitosuhteessa"}), ("/bottlenecks", {}), ("/raci", {}),
           ("/changes", {}), ("/report", {})]
 
 
@@ -223,7 +223,7 @@ def test_the_graph_pages_comboboxes_know_a_names_language(client) -> None:
     assert by_id["kela"][2] is None  # in Swedish, the page's language: no mark
 
 
-@pytest.mark.parametrize("path", ["/findings", "/paths?segment=seg-mielenterveys",
+@pytest.mark.parametrize("path", ["/findings", "/paths?segment=seg-hoitosuhteessa",
                                   "/blueprint?subject=polku-ips", "/bottlenecks"])
 def test_the_api_answers_plain_names(client, path) -> None:
     """JSON is plain text: the names as they are, never a mark."""
@@ -234,7 +234,7 @@ def test_the_api_answers_plain_names(client, path) -> None:
 def test_cli_render_marks_names_and_names_the_graph_in_its_title(region, tmp_path) -> None:
     folder, names = region
     out = tmp_path / "sv.html"
-    run("render", folder, "--view", "segment:seg-mielenterveys", "--lang", "sv", "-o", out)
+    run("render", folder, "--view", "segment:seg-hoitosuhteessa", "--lang", "sv", "-o", out)
     page = out.read_text(encoding="utf-8")
     assert re.search(r"<title>Kundgrupp · Henkilöt, jotka ovat hoitosuhteessa[^<]* · "
                      r"Mellersta Nylands ekosystem för deltagande i arbetslivet</title>", page)

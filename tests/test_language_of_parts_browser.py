@@ -71,7 +71,7 @@ def test_a_swedish_view_marks_its_finnish_names_and_escape_hides_a_tooltip(
         tmp_path: Path, open_page, region) -> None:
     folder, names = region
     out = tmp_path / "sv.html"
-    run("render", folder, "--view", "segment:seg-mielenterveys", "--lang", "sv", "-o", out)
+    run("render", folder, "--view", "segment:seg-hoitosuhteessa", "--lang", "sv", "-o", out)
     opened = open_page(out)
     page = opened.page
     finnish = list(names.values())
@@ -121,7 +121,7 @@ def test_a_swedish_view_marks_its_finnish_names_and_escape_hides_a_tooltip(
     opened.clean()
     # the same view in Finnish marks no name
     fi = tmp_path / "fi.html"
-    run("render", folder, "--view", "segment:seg-mielenterveys", "-o", fi)
+    run("render", folder, "--view", "segment:seg-hoitosuhteessa", "-o", fi)
     opened = open_page(fi)
     x, y = opened.dom_point("ips")
     opened.page.mouse.move(x, y, steps=4)
@@ -144,7 +144,7 @@ def base_url(region):
 
 
 @pytest.mark.parametrize("path", ["", "/view?view=blueprint:polku-ips", "/report",
-                                  "/paths?segment=seg-mielenterveys"])
+                                  "/paths?segment=seg-hoitosuhteessa"])
 def test_served_swedish_pages_mark_finnish_names_and_look_the_same(
         browser, base_url: str, region, path: str) -> None:
     _, names = region

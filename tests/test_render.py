@@ -27,7 +27,7 @@ from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 
 # these tests read the command line's English source texts
 pytestmark = pytest.mark.usefixtures("english_cli")
 
-VIEWS = ("ecosystem", "segment:seg-mielenterveys", "segment:seg-monitarve", "path:polku-ips",
+VIEWS = ("ecosystem", "segment:seg-hoitosuhteessa", "segment:seg-monitarve", "path:polku-ips",
          "path:polku-velat", "responsibility")
 
 
@@ -146,13 +146,13 @@ def test_ecosystem_draws_every_actor_service_segment_need_and_outcome(g, finding
 
 
 def test_segment_view_is_what_the_segment_reaches(g, findings):
-    paths = best_paths(g, "seg-mielenterveys", k=2)
-    v = render.build_view(g, "segment:seg-mielenterveys", findings=findings, paths=paths, k=2)
-    reach = segment_reach(ecosystem(g), "seg-mielenterveys")
-    assert gids(v) == reach | {"seg-mielenterveys", "mielenterveys", "tyokyky"}
+    paths = best_paths(g, "seg-hoitosuhteessa", k=2)
+    v = render.build_view(g, "segment:seg-hoitosuhteessa", findings=findings, paths=paths, k=2)
+    reach = segment_reach(ecosystem(g), "seg-hoitosuhteessa")
+    assert gids(v) == reach | {"seg-hoitosuhteessa", "mielenterveys", "tyokyky"}
     assert "velkaneuvonta" not in gids(v)      # r6 is only for seg-monitarve
     levels = {n["gid"]: n["level"] for n in v.nodes}
-    assert levels["mielenterveys"] < levels["seg-mielenterveys"] < levels["alkuhaastattelu"]
+    assert levels["mielenterveys"] < levels["seg-hoitosuhteessa"] < levels["alkuhaastattelu"]
     assert levels["tyo"] == max(levels.values())   # outcomes on the right
     best = [s["node"] for s in paths[0]["steps"]]
     on = [(e["from"], e["to"]) for e in v.edges if e.get("onpath") == 0]
@@ -255,7 +255,7 @@ def test_cli_renders_every_view_from_a_workbook(tmp_path: Path, g):
     # The CLI runs the analyses: findings ring the nodes, best paths are highlighted.
     eco = data_block((tmp_path / "ecosystem.html").read_text(encoding="utf-8"))
     assert {n["gid"]: n.get("sev") for n in eco["nodes"]}["orpo"] == "error"
-    seg = data_block((tmp_path / "segment_seg-mielenterveys.html").read_text(encoding="utf-8"))
+    seg = data_block((tmp_path / "segment_seg-hoitosuhteessa.html").read_text(encoding="utf-8"))
     assert any("onpath" in e for e in seg["edges"])
     out = tmp_path / "focus.html"
     res = run("render", wb, "-o", out, "--focus", "ips", "--depth", "1")

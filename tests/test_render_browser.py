@@ -52,7 +52,7 @@ def expected(g, view: str, findings=()) -> set[str]:
     return {r.actor for r in rows} | {r.subject for r in rows} | flagged
 
 
-@pytest.mark.parametrize("view", ["ecosystem", "segment:seg-mielenterveys",
+@pytest.mark.parametrize("view", ["ecosystem", "segment:seg-hoitosuhteessa",
                                   "segment:seg-monitarve", "path:polku-ips", "path:polku-velat",
                                   "responsibility"])
 def test_view_loads_offline_with_its_nodes(tmp_path, open_page, g, findings, view):
@@ -198,7 +198,7 @@ def test_focus_page(tmp_path, open_page, g, findings):
 
 
 def test_page_embedded_as_iframe_srcdoc_runs_sandboxed(tmp_path, open_page, g, findings):
-    inner = render.render_html(g, "segment:seg-mielenterveys", findings=findings, lang="en")
+    inner = render.render_html(g, "segment:seg-hoitosuhteessa", findings=findings, lang="en")
     outer = tmp_path / "embed.html"
     outer.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
                      f"{render.iframe(inner, title=XSS, height='600px')}</body></html>",

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: node: (name_sv, name_en); the demo graph's primary names are Finnish
 TRANSLATED = {
     "ips": ("IPS-arbetsträning", "IPS job coaching"),
-    "seg-mielenterveys": ("Stöd för psykisk hälsa behövs", "Mental health support needed"),
+    "seg-hoitosuhteessa": ("Stöd för psykisk hälsa behövs", "Mental health support needed"),
     "keusote": ("Mellersta Nylands välfärdsområde", "Central Uusimaa wellbeing county"),
     "polku-ips": ("IPS-vägen", "The IPS path"),
     "m1": ("Gemensam kontaktering", "Joint outreach"),
@@ -76,7 +76,7 @@ CHARACTERISTIC = {
                          "Alla kundgrupper", "kunduppgifterna följer inte med"],
                   "en": ["Ecosystem · demo-region", "Find a node", "Legend", "All client segments",
                          "information does not travel"]},
-    "segment:seg-mielenterveys": {"fi": ["Asiakasryhmä · ", "Asiakasryhmän tarpeet"],
+    "segment:seg-hoitosuhteessa": {"fi": ["Asiakasryhmä · ", "Asiakasryhmän tarpeet"],
                                   "sv": ["Kundgrupp · ", "Kundgruppens behov"],
                                   "en": ["Segment · ", "Needs of the segment"]},
     "path:polku-ips": {"fi": ["Suunniteltu polku · ", "Vaiheet"],
@@ -119,7 +119,7 @@ def test_each_view_speaks_each_language(g, findings, view, lang):
 def test_labels_come_from_name_sv_and_name_en(g, findings, lang):
     want = names(g, lang)
     for view, node in (("ecosystem", "ips"), ("ecosystem", "keusote"),
-                       ("segment:seg-mielenterveys", "seg-mielenterveys"),
+                       ("segment:seg-hoitosuhteessa", "seg-hoitosuhteessa"),
                        ("plan", "m1")):
         v = render.build_view(g, view, findings=findings, lang=lang)
         label = {n["gid"]: n["label"] for n in v.nodes}[node]
@@ -140,10 +140,10 @@ def test_labels_come_from_name_sv_and_name_en(g, findings, lang):
         assert f"\n{other}: " not in tip
     # and so do the segment filter and the web UI's menu
     page = render.render_html(g, "ecosystem", findings=findings, lang=lang)
-    assert f'<option value="seg-mielenterveys">{want["seg-mielenterveys"]}</option>' in page
+    assert f'<option value="seg-hoitosuhteessa">{want["seg-hoitosuhteessa"]}</option>' in page
     menu = dict(render.menu(g, translator(lang)))
     segment = translator(lang)("Client segment")
-    assert menu["segment:seg-mielenterveys"] == f"{segment}: {want['seg-mielenterveys']}"
+    assert menu["segment:seg-hoitosuhteessa"] == f"{segment}: {want['seg-hoitosuhteessa']}"
 
 
 def test_finnish_is_the_default_and_words_are_plain(g, findings):
@@ -312,8 +312,8 @@ def test_the_views_word_their_findings_by_names_not_ids(tmp_path: Path, lang):
         text = client.get(f"/graphs/keski-uusimaa/{page}",
                           params={"view": "path:polku-ips", "lang": lang}).text
         assert need in text, page
-        assert "(tarve-tyonhaku)" not in text and "(seg-mielenterveys):" not in text, page
-        assert "id: seg-mielenterveys" in text or page == "view"  # the details keep the id
+        assert "(tarve-tyonhaku)" not in text and "(seg-hoitosuhteessa):" not in text, page
+        assert "id: seg-hoitosuhteessa" in text or page == "view"  # the details keep the id
     out = tmp_path / f"{lang}.html"
     r = run("render", tmp_path / "keski-uusimaa", "-o", out, "--view", "path:polku-ips",
             "--lang", lang)
