@@ -302,7 +302,9 @@ def test_report_and_graph_page_show_followups_and_changes(tmp_path) -> None:
         # by names, as the rest of the report (it read 'Ohjaukselta ref-ktt-tyokokeilu
         # (Kuntouttava työtoiminta (kuntouttava-tyotoiminta) → …')
         assert "Ohjaukselta Kuntouttava työtoiminta → Työkokeilu puuttuvat" in text
-        assert "työn alla, keusote, määräaika 2026-03-31 (myöhässä)" in text
+        # the owner by name, the day as Finns write it (it read 'keusote, … 2026-03-31')
+        assert ("työn alla, Keski-Uudenmaan hyvinvointialue (Keusote), määräaika 31.3.2026 "
+                "(myöhässä)") in text
     sv = tmp_path / "report-sv.md"
     run(*["report", str(folder), "-o", str(sv), "--since", "0", "--lang", "sv"])
     assert "Ändringar sedan den senaste granskningen" in sv.read_text(encoding="utf-8")
@@ -310,12 +312,15 @@ def test_report_and_graph_page_show_followups_and_changes(tmp_path) -> None:
     plain = tmp_path / "plain.md"
     run(*["report", str(folder), "-o", str(plain)])
     text = plain.read_text(encoding="utf-8")
-    assert "Muutokset edellisestä" not in text and "työn alla, keusote" in text
+    assert "Muutokset edellisestä" not in text
+    assert "työn alla, Keski-Uudenmaan hyvinvointialue (Keusote)" in text
     page = html.unescape(client.get("/graphs/keski-uusimaa").text)
-    assert "työn alla, keusote, määräaika 2026-03-31 (myöhässä)" in page
+    assert ("työn alla, Keski-Uudenmaan hyvinvointialue (Keusote), määräaika 31.3.2026 "
+            "(myöhässä)") in page
     assert 'id="form-followup"' in page and 'data-sheet="followups"' in page
     table = run(*["findings", str(folder), "--lang", "en"]).stdout
-    assert "→ in progress, keusote, due 2026-03-31 (overdue)" in table
+    assert ("→ in progress, Central Uusimaa Wellbeing Services County (keusote), due 31 Mar "
+            "2026 (overdue)") in table
 
 
 def test_the_review_in_a_public_report_hides_what_small_cells_would_tell(tmp_path) -> None:

@@ -102,7 +102,18 @@ def test_bad_merges(tmp_path: Path) -> None:
     copy = tmp_path / "copy"
     shutil.copytree(SECOND, copy)
     result = run("merge", SECOND, copy, "-o", tmp_path / "n.ttl")
-    assert result.exit_code == 1 and "two graphs are named 'keski-suomi'" in result.output
+    # the files named, as the reader gave them (merge() alone knows graphs, not files)
+    assert result.exit_code == 1 and f"{SECOND} and {copy} are both named 'keski-suomi'" \
+        in " ".join(result.output.split())
+    assert not (tmp_path / "n.ttl").exists()
+    # the merged graph's name becomes its namespace, in every shared actor's IRI: an id
+    for name in ("koko maa", "", "a/b", "x#y", "Kansallinen"):
+        result = run("merge", SECOND, EXAMPLE, "-o", tmp_path / "n.ttl", "--name", name)
+        assert result.exit_code == 1 and "--name" in result.output and \
+            "is not a valid id" in result.output, name
+    # an action plan is no region: its actors would stand beside the region's
+    result = run("merge", EXAMPLE, ROOT / "graphs" / "plan.ttl", "-o", tmp_path / "n.ttl")
+    assert result.exit_code == 1 and "is an action plan, not a region" in result.output
     assert not (tmp_path / "n.ttl").exists()
     assert run("merge", SECOND, "-o", tmp_path / "n.ttl").exit_code == 1
     result = run("merge", SECOND, EXAMPLE, "-o", tmp_path / "n.ttl", "--name", "keski-suomi")
@@ -297,8 +308,9 @@ def test_findings_of_a_merged_graph_show_each_regions_follow_ups(
         assert doc["followups"][f"segment-without-lead:{region}/pienet"]["status"] == \
             "accepted-risk"
     table = run("findings", out).output
-    assert table.count("→ in progress, ra/tiimi, due 2026-03-31") == 1
-    assert table.count("→ in progress, rb/tiimi, due 2026-03-31") == 1
+    # the owner by name and region (the id beside it, as the table names every node)
+    assert table.count("→ in progress, Work ability team (ra, ra/tiimi), due 31 Mar 2026") == 1
+    assert table.count("→ in progress, Work ability team (rb, rb/tiimi), due 31 Mar 2026") == 1
 
 
 def test_two_regions_following_up_one_finding_differently_is_a_conflict(

@@ -6,7 +6,7 @@ import networkx as nx
 
 from polku.io.areas import area_parts
 
-from polku.graph import label, nodes_of, referrals, region_of, summary, targets
+from polku.graph import MERGED_FROM, label, nodes_of, referrals, region_of, summary, targets
 from polku.graph import regions as graph_regions
 from polku.privacy import MIN_CELL
 
@@ -55,11 +55,24 @@ def describe(g: nx.MultiDiGraph) -> dict:
 def _areas_by_region(g: nx.MultiDiGraph) -> dict[str, list[str]]:
     """A merged graph's served areas by the region whose nodes serve them (``""``: the
     actors the regions share), each area once (a ``;`` list split): one region's areas
-    never run into another's."""
+    never run into another's. An actor in the merged namespace that one region alone held
+    (every actor with a business id is named there: ``national/hus``) is that region's.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("national"); g.graph["regions"] = [{"id": "ra"}, {"id": "rb"}]
+    >>> g.add_node("ra/x", type="service", region="Vantaa")
+    >>> g.add_node("national/hus", type="actor", region="Uusimaa", merged_from=["ra/hus"])
+    >>> g.add_node("national/kela", type="actor", region="koko maa",
+    ...            merged_from=["ra/kela", "rb/kela"])
+    >>> _areas_by_region(g)
+    {'ra': ['Uusimaa', 'Vantaa'], '': ['koko maa']}
+    """
     out: dict[str, list[str]] = {str(r["id"]): [] for r in graph_regions(g)}
     for node, area in sorted(g.nodes(data="region")):
         own = region_of(g, node)
-        where = out.setdefault(str(own["id"]) if own else "", [])
+        held_by = {str(m).partition("/")[0] for m in g.nodes[node].get(MERGED_FROM) or ()}
+        where = out.setdefault(str(own["id"]) if own else
+                               next(iter(held_by)) if len(held_by) == 1 else "", [])
         where += [str(area or "")]
     split = {k: sorted(area_parts("; ".join(v))) for k, v in out.items()}
     return {k: v for k, v in split.items() if v}

@@ -34,10 +34,11 @@ from typing import Callable
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import NodeName, PolkuError
 from polku.finding import KEY_SEPARATOR
 from polku.graph import (MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph,
                          require_graph)
+from polku.io.workbook import _BAD_ID, ID_RE
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -140,7 +141,20 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         raise TypeError(f"merge() takes a list of loaded graphs, not {type(graphs).__name__}"
                         f"{'' if isinstance(graphs, nx.Graph) else f' {graphs!r}'}")
     graphs = [require_graph(g, "merge()") for g in graphs]
+    if not ID_RE.match(name):  # the namespace of every shared actor: it goes into IRIs
+        raise PolkuError(_BAD_ID, params={"value": name}, field="name")
     names = [str(g.graph.get("name", "graph")) for g in graphs]
+    for n, g in zip(names, graphs):
+        types = {t for _, t in g.nodes(data="type")}
+        # a plan on its own would come in as a region of its own, its actors beside the
+        # region's instead of joining them
+        if "measure" in types and not types & {"service", "segment"}:
+            raise PolkuError(N_("'{name}' is an action plan, not a region: merge joins "
+                                "regions (a plan's goals and measures go in its region's "
+                                "plan sheets)"), params={"name": NodeName(n, {
+                                    "name": g.graph.get("title"),
+                                    "name_sv": g.graph.get("title_sv"),
+                                    "name_en": g.graph.get("title_en")})}, field="sources")
     seen: set[str] = set()
     for n in names:
         if n in seen:

@@ -736,6 +736,15 @@ def merge(
         for s in sources:
             progress(Phrase(N_("reading {name}"), name=s))
             graphs.append(load_graph(s))
+        named: dict[str, str] = {}
+        for s, one in zip(sources, graphs):  # the files, which merge() itself cannot name
+            if (n := str(one.graph.get("name", "graph"))) in named:
+                raise PolkuError(N_("{first} and {second} are both named '{name}': each "
+                                    "region needs its own graph id (the id in its graph "
+                                    "sheet) to keep its own namespace"),
+                                 params={"first": named[n], "second": s, "name": n},
+                                 field="sources")
+            named[n] = s
         result = run(graphs, name)
         g = result.graph
         g = for_file(g, fmt, suppress, min_cell)

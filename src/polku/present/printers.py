@@ -38,33 +38,43 @@ def _finding_count(n: int, tr: Translator) -> str:
     return tr.ngettext("{count} finding", "{count} findings", n).format(count=tr.number(n))
 
 
-def followup_text(state: dict[str, Any] | None, tr: Translator) -> str:
-    """A follow-up as one short phrase: status, owner, due date ('' when there is none).
+def followup_text(state: dict[str, Any] | None, tr: Translator,
+                  g: nx.MultiDiGraph | None = None) -> str:
+    """A follow-up as one short phrase: status, owner (by name, from ``g`` where given), due
+    date as the reader writes dates ('' when there is none).
 
     >>> followup_text({"status": "in-progress", "owner": "te", "due": "2026-03-31",
     ...                "overdue": True}, translator("en"))
-    'in progress, te, due 2026-03-31 (overdue)'
+    'in progress, te, due 31 Mar 2026 (overdue)'
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("te", type="actor", name="TE-palvelut")
+    >>> followup_text({"status": "new", "recorded_status": "new", "owner": "te",
+    ...                "due": "2026-03-31"}, translator("fi").plainly(), g)
+    'uusi, TE-palvelut, määräaika 31.3.2026'
     """
     if not state or state.get("recorded_status") is None and state.get("status") == "new":
         return ""
     from polku.followup import STATUS_LABELS
 
     parts = [tr(STATUS_LABELS.get(state["status"], state["status"]))]
-    if state.get("owner"):
-        parts.append(str(state["owner"]))
+    if owner := state.get("owner"):
+        from polku.present.messages import name
+
+        parts.append(name(g, str(owner), tr) if g is not None and owner in g else str(owner))
     if state.get("due"):
-        parts.append(tr("due {date}").format(date=state["due"]))
+        parts.append(tr("due {date}").format(date=tr.day(state["due"])))
     text = ", ".join(parts)
     return text + (" " + tr("(overdue)") if state.get("overdue") else "")
 
 
 def findings_table(graph_name: str, findings: Iterable[Finding],
                    tr: Translator | None = None,
-                   followups: dict[str, dict[str, Any]] | None = None) -> str:
+                   followups: dict[str, dict[str, Any]] | None = None,
+                   g: nx.MultiDiGraph | None = None) -> str:
     """Findings as plain text for a terminal: a count line per kind, then one line each,
     its stable key on a line under it (what ``polku suggest --finding`` and a follow-up
     take; indented under the kind, so that a key fits 100 columns) and its follow-up, when
-    ``followups`` has one for its key."""
+    ``followups`` has one for its key (its owner by name from ``g`` where given)."""
     tr = tr or translator()
     followups = followups or {}
     fs = sort_findings(findings)
@@ -81,7 +91,7 @@ def findings_table(graph_name: str, findings: Iterable[Finding],
         # the message names its subject (by name, with the id): no id in front of it
         lines.append(f"{sev[f.severity]:<{sw}}  {names[f.kind]:<{width}}  {f.message}")
         lines.append(f"{'':<{sw}}  " + tr("key: {key}").format(key=f.key))
-        if text := followup_text(followups.get(f.key), tr):
+        if text := followup_text(followups.get(f.key), tr, g):
             lines.append(f"{'':<{sw}}  {'':<{width}}  → {text}")
     return "\n".join(lines)
 
@@ -108,8 +118,8 @@ def findings_output(format: str, graph_name: str, result: list[Finding], g: nx.M
         return findings_json(graph_name, result, states, Wording(g, tr).message)
     result = worded(result, g, tr)
     if format == "markdown":
-        return findings_markdown(graph_name, result, tr, states, names=names)
-    return findings_table(graph_name, result, tr, states)
+        return findings_markdown(graph_name, result, tr, states, names=names, g=g)
+    return findings_table(graph_name, result, tr, states, g)
 
 
 def review_shown(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
@@ -119,7 +129,7 @@ def review_shown(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
     from polku.present.results import review_worded
 
     said = review_worded(result, g, tr)
-    return dict(said, overdue=[dict(o, text=followup_text(o, tr)) for o in said["overdue"]])
+    return dict(said, overdue=[dict(o, text=followup_text(o, tr, g)) for o in said["overdue"]])
 
 
 def review_output(format: str, graph_name: str, result: dict[str, Any], g: nx.MultiDiGraph,
@@ -134,13 +144,13 @@ def review_output(format: str, graph_name: str, result: dict[str, Any], g: nx.Mu
     said = review_worded(result, g, tr)
     if format == "json":
         return json.dumps({"graph": graph_name, **said}, ensure_ascii=False, indent=2)
-    return changes_text(said, tr, markdown=format == "markdown")
+    return changes_text(said, tr, markdown=format == "markdown", g=g)
 
 
 def changes_text(result: dict[str, Any], tr: Translator | None = None,
-                 markdown: bool = False) -> str:
+                 markdown: bool = False, g: nx.MultiDiGraph | None = None) -> str:
     """``polku findings --since``: the findings created and resolved since a version, and
-    the follow-ups past due."""
+    the follow-ups past due (their owners by name from ``g`` where given)."""
     tr = tr or translator()
     since = result["since"]
     head = tr("Changes since the last review (version {version})").format(
@@ -153,7 +163,8 @@ def changes_text(result: dict[str, Any], tr: Translator | None = None,
     overdue = result["overdue"]
     title = tr("Overdue")
     lines += ["", f"## {title} ({len(overdue)})" if markdown else f"{title} ({len(overdue)})"]
-    lines += [f"- {o['finding']}: {followup_text(o, tr)}" for o in overdue]
+    # review_shown has worded them already (owners by name) where a page or the report asks
+    lines += [f"- {o['finding']}: {o.get('text') or followup_text(o, tr, g)}" for o in overdue]
     return "\n".join(lines)
 
 
@@ -192,10 +203,11 @@ def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None,
 def findings_markdown(graph_name: str, findings: Iterable[Finding],
                       tr: Translator | None = None,
                       followups: dict[str, dict[str, Any]] | None = None,
-                      names: Mapping[str, str] | None = None) -> str:
+                      names: Mapping[str, str] | None = None,
+                      g: nx.MultiDiGraph | None = None) -> str:
     """Findings as a markdown document: counts by kind, then a table of every finding (its
     stable key in code, then its follow-up when the graph has follow-ups, in the last
-    columns). The subject and related
+    columns; a follow-up's owner by name from ``g`` where given). The subject and related
     columns name a node by ``names`` (id → what people call it, e.g. ``1.3 Kehitetään …``)
     where it has one, else by its id as code (```measure-1-3```)."""
     tr = tr or translator()
@@ -219,7 +231,7 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | "
               f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} | "
               f"`{_md(f.key)}` |"
-              + (f" {_md(followup_text(followups.get(f.key), tr))} |" if followups else "")
+              + (f" {_md(followup_text(followups.get(f.key), tr, g))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)
 

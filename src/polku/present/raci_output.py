@@ -22,7 +22,8 @@ from markupsafe import Markup, escape
 from polku.io import atomic
 from polku.io.workbook import neutral
 from polku.present.langmarks import html as marked_html, unmarked
-from polku.present.i18n import N_, Translator, role_name, translator
+from polku.present.i18n import N_, Translator, merged_region_names, role_name, translator
+from polku.present.messages import in_region
 from polku.words import ROLE_MEANINGS
 from polku.analyses.handoffs import organisation
 from polku.analyses.raci import (MARK_LABELS, OWNER_NOTE, ROLE_LABELS, TYPE_LABELS, Raci,
@@ -109,14 +110,19 @@ def raci_worded(m: Raci, g: nx.MultiDiGraph, tr: Translator) -> Raci:
     """The matrix of :func:`polku.analyses.raci.raci` with its subjects, a referral's ends and
     the actors named in ``tr``'s language, and a referral owner's note translated."""
     owner = tr(OWNER_NOTE)
-    rows = tuple(replace(r, label=tr.label(g, r.subject),
-                         detail=detail(g, r.subject, lambda x: tr.label(g, x)))
+    # a merged graph's regions each have their "Alueen työnantajat": a name says its region
+    regions = merged_region_names(g, tr.lang)
+
+    def named(node: str) -> str:
+        return in_region(tr, tr.label(g, node), node, regions)
+
+    rows = tuple(replace(r, label=named(r.subject), detail=detail(g, r.subject, named))
                  for r in m.rows)
     cells = tuple(replace(c, note="\n".join(owner if line == OWNER_NOTE else line
                                             for line in c.note.split("\n")))
                   if c.note else c for c in m.cells)
     return replace(m, rows=rows, cells=cells, title=tr.title(g),
-                   actor_labels={a: tr.label(g, a) for a in m.actors})
+                   actor_labels={a: named(a) for a in m.actors})
 
 
 #: the organisations a regional matrix is about: their columns come first

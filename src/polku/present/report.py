@@ -155,7 +155,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "actions_csv": unmarked(actions_csv(action_rows(g, findings, states, None, plain_tr),
                                             plain_tr)),
         # each followed-up finding's follow-up as one phrase, by finding key
-        "followups": {k: followup_text(v, tr) for k, v in states.items()},
+        "followups": {k: followup_text(v, tr, g) for k, v in states.items()},
         "changes": None,
         "findings": findings,
         "known_kinds": KINDS,

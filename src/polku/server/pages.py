@@ -468,7 +468,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                          subject_name=subject_name(seen, f.subject, tr, regions),
                          orgs=facets[f.key][0], segs=facets[f.key][1],
                          meaning=tr(meaning(f.kind)) if meaning(f.kind) else "",
-                         followup=followup_text(states.get(f.key), tr),
+                         followup=followup_text(states.get(f.key), tr.plainly(), seen),
                          overdue=bool(states.get(f.key, {}).get("overdue")),
                          # "suggest a fix" only where a fix can be suggested: a kind with
                          # a candidate generator (the one registry: suggest.GENERATORS)
@@ -496,7 +496,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
                                     None)
         # follow-ups whose finding no longer occurs: resolved in this version
-        gone = [dict(s, text=followup_text(s, tr)) for k, s in states.items()
+        gone = [dict(s, text=followup_text(s, tr.plainly(), seen)) for k, s in states.items()
                 if k not in {f.key for f in found}]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr), existing=form_keys(g, f, tr),
