@@ -229,7 +229,7 @@ def test_diff_speaks_the_language(tmp_path):
     write_workbook(b.g, c)
     out = {lang: run("diff", a, c, "--lang", lang).stdout
            for lang in LANGS}
-    assert "havaintoja" in out["fi"] and "poistuneet havainnot:" in out["fi"]
+    assert "havaintoja" in out["fi"] and "ratkenneet havainnot:" in out["fi"]
     assert "C (c): tuottaja puuttuu" in out["fi"]
     assert "SV·C (c): producent saknas" in out["sv"] and "lösta iakttagelser:" in out["sv"]
     assert "findings resolved:" in out["en"] and "EN·C (c) has no provider" in out["en"]

@@ -26,7 +26,7 @@ PAGES = {
     "view": ("/graphs/keski-uusimaa/view?view=segment%3Aseg-nuoret",
              # the graph by its title in the page's language, as the other pages' headings
              # name it
-             ("Takaisin aineistoon Keski-Uudenmaan", "Tillbaka till ekosystemet Mellersta Nylands",
+             ("Takaisin aineistoon Keski-Uudenmaan", "Tillbaka till Mellersta Nylands",
               "Back to the graph Central Uusimaa")),
     "table": ("/graphs/keski-uusimaa/table?view=ecosystem", ("Solmut (", "Noder (", "Nodes (")),
     "paths": ("/graphs/keski-uusimaa/paths?segment=seg-nuoret&k=3",
@@ -43,7 +43,7 @@ PAGES = {
              ("vain merkityt rivit", "endast markerade rader", "only marked rows")),
     "plan-view": ("/graphs/plan/view?view=plan",  # the plan by its title, not its id
                   ("Takaisin aineistoon Toimintasuunnitelma 2026–2028",
-                   "Tillbaka till ekosystemet Handlingsplan 2026–2028",
+                   "Tillbaka till Handlingsplan 2026–2028",
                    "Back to the graph Action plan 2026–2028")),
     "error": ("/graphs/nowhere", ("Ei löydy", "Hittades inte", "Not found")),
 }

@@ -84,7 +84,7 @@ def test_finnish_page_says_an_unstable_queue_in_words_and_the_finding_it_creates
     # the kind by its name, its id on hover
     assert '<span title="over-capacity">kapasiteetti ylittyy</span>' in created
     assert "Työkokeilu" in created
-    assert "Mikään havainto ei poistu." in r.text
+    assert "Mikään havainto ei ratkea." in r.text
     # the form first; how the model computes is behind a summary after the answer
     page = r.text
     assert page.index("<form") < page.index("Uudet havainnot") < page.index(

@@ -374,7 +374,7 @@ def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms(tmp_path) -> 
     # without an observed wait the queue before grows without bound: the raise is offered
     folder = _crowded(tmp_path / "unknown", 60, 45, None)
     en = run("suggest", folder, "--finding", key, "--lang", "en").stdout
-    assert "to 71 clients a month: utilisation 133% → 84%, wait growing without bound → " in en
+    assert "to 71 clients a month: utilisation 133% → 85%, wait growing without bound → " in en
 
 
 def test_a_raise_that_barely_shortens_the_wait_is_not_offered_but_explained() -> None:
@@ -403,7 +403,7 @@ def test_a_raise_that_barely_shortens_the_wait_is_not_offered_but_explained() ->
     fi = run("suggest", EXAMPLE, "--finding", key).stdout.replace("\xa0", " ")
     assert "kapasiteetti nostetaan" not in fi
     assert "kapasiteetin nostoa ei ehdoteta. Nosto 71 asiakkaaseen kuukaudessa lyhentäisi " \
-        "odotusta vain 25 päivästä 24 päivään (käyttöaste 133 % → 84 %" in fi
+        "odotusta vain 25 päivästä 24 päivään (käyttöaste 133 % → 85 %" in fi
     assert "Ylikuormitus on nimellinen" in fi and "jonon ulkopuolista odotusta" in fi
     sv = run("suggest", EXAMPLE, "--finding", key, "--lang", "sv").stdout
     assert "ingen kapacitetshöjning föreslås" in sv and "Överbelastningen är nominell" in sv
