@@ -353,3 +353,38 @@ def test_an_export_for_others_says_how_many_small_cells_it_left_out(tmp_path) ->
         own = run("export", folder, *args, "-o", tmp_path / name, "--lang", "en")
         assert own.exit_code == 0 and "wrote" in own.stdout, own.output
         assert "small cell" not in own.stdout, own.stdout
+
+
+def test_a_shared_copy_turned_into_a_workbook_still_says_what_it_left_out(tmp_path) -> None:
+    """A national developer turns regions' shared files into workbooks: a small cell the
+    shared copy left out is written ``<5`` and read back as left out (not as an empty cell),
+    so the totals still read "at least", a diff says "hidden", not that a figure was
+    deleted, and the note says the cells were missing from what was read, not that this
+    owner's copy leaves them out (``--no-suppress`` cannot bring them back)."""
+    from helpers import EXAMPLE
+    from polku.io.load import load_graph
+
+    shared = tmp_path / "ku.jsonld"
+    assert run("export", EXAMPLE, "--to", "jsonld", "-o", shared).exit_code == 0
+    for to, out in (("workbook", tmp_path / "wb"), ("xlsx", tmp_path / "ku.xlsx")):
+        r = run("export", shared, "--to", to, "-o", out)
+        assert r.exit_code == 0, r.output
+        assert "22 small cells were left out already of what was read" in r.stdout
+        assert "left out of this file" not in r.stdout
+        g = load_graph(out)
+        left = {n for n, d in g.nodes(data=True) if "volume_per_month" in (d.get("suppressed") or ())}
+        assert len(left) == 22 and not any("volume_per_month" in g.nodes[n] for n in left)
+        assert left == {n for n, d in load_graph(shared).nodes(data=True)
+                        if d.get("suppressed")}
+        assert "at least 2,585 referrals a month" in run("show", out, "--lang", "en").stdout
+    rows = (tmp_path / "wb" / "referrals.csv").read_text(encoding="utf-8")
+    assert rows.count(",<5,") == 22
+    # a diff against the owner's own workbook: the figures went out of sight, not away
+    diff = run("diff", EXAMPLE, tmp_path / "wb", "--no-suppress", "--lang", "en").stdout
+    assert "4 → <5 (hidden: the second graph leaves this small figure out)" in diff
+    assert "→ –" not in diff
+    # the marker stands for a count of people only: a capacity of '<5' is no number
+    edit(tmp_path / "wb" / "services.csv", "Initial interview,tyollisyysalue,650,",
+         "Initial interview,tyollisyysalue,<5,")
+    bad = run("validate", tmp_path / "wb")
+    assert bad.exit_code == 1 and "capacity_per_month" in bad.output

@@ -93,7 +93,7 @@ def import_(
         save_graph(out, output, fmt)
     tr = translator(lang)
     typer.echo(wrote(output, graphmod.summary(g), tr))
-    left_out_note(out, min_cell, tr)
+    left_out_note(out, min_cell, tr, g)
 
 
 def import_other(other: formats.Format, source: Path, output: Path, name: Optional[str],
@@ -140,7 +140,7 @@ def export(
         fmt.write(out, output, segment=segment, k=k, lang=lang)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
-    left_out_note(out, min_cell, tr)
+    left_out_note(out, min_cell, tr, g)
     for note in formats.resolve(fmt.notes)(g) if fmt.notes else ():
         typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 
@@ -579,12 +579,13 @@ def eventlog(
         stats = eventlog_worded(stats, g, tr)
         # the file's reader reads the log's figures as that audience does
         shown = ops.stats_for(file_audience(fmt, suppress), stats, min_cell)
-        out = for_file(apply_stats(model.graph, shown), fmt, suppress, min_cell)
+        read = apply_stats(model.graph, shown)
+        out = for_file(read, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(out, output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
-    left_out_note(out, min_cell, tr)
+    left_out_note(out, min_cell, tr, read)
 
 
 @app.command(help=N_(
@@ -746,8 +747,7 @@ def merge(
                                  field="sources")
             named[n] = s
         result = run(graphs, name)
-        g = result.graph
-        g = for_file(g, fmt, suppress, min_cell)
+        g = for_file(result.graph, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(g, output, fmt)
     tr = translator(lang)
@@ -773,7 +773,7 @@ def merge(
             "kept the regions' {count} follow-ups, keyed as the merged graph's findings (a "
             "region's 'long-wait:r1' is 'long-wait:REGION/r1')", kept).format(
             count=tr.number(kept)))
-    left_out_note(g, min_cell, tr)
+    left_out_note(g, min_cell, tr, result.graph)
 
 
 app.add_typer(ptv_app, name="ptv")

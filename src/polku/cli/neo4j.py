@@ -122,7 +122,7 @@ def neo4j_pull(
     typer.echo(tr("wrote {output}: region '{region}', {counts}").format(
         output=output, region=g.graph.get("name"),
         counts=counted(graphmod.summary(g), tr)))
-    left_out_note(out, min_cell, tr)
+    left_out_note(out, min_cell, tr, g)
 
 
 @neo4j_app.command("regions", help=N_(

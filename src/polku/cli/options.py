@@ -82,18 +82,28 @@ def file_audience(fmt: str, suppress: Optional[bool]) -> str:
     return audience_of(suppress if suppress is not None else formats.shared(fmt))
 
 
-def left_out_note(out, min_cell: int, tr: Translator) -> None:
-    """Say how many small cells the written file leaves out: a reader of the file would
-    otherwise take its totals for the whole."""
+def left_out_note(out, min_cell: int, tr: Translator, read=None) -> None:
+    """Say how many small cells the written file ``out`` leaves out: a reader of the file
+    would otherwise take its totals for the whole. Those the graph ``read`` already lacked
+    (a copy meant for others, read back) are said apart: ``--no-suppress`` cannot bring
+    them back, and the file's totals lack them all the same."""
     from polku import privacy
 
-    if dropped := privacy.left_out(out):
+    before = privacy.left_out(read) if read is not None else 0
+    if dropped := privacy.left_out(out) - before:
         typer.echo(tr("note: {note}").format(note=tr.ngettext(
             "{n} small cell (a count from 1 to {most}) is left out of this file meant for "
             "others; --no-suppress keeps it in the owner's copy",
             "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
             "others; --no-suppress keeps them in the owner's copy", dropped).format(
                 n=tr.number(dropped), most=min_cell - 1)))
+    if before:
+        typer.echo(tr("note: {note}").format(note=tr.ngettext(
+            "{n} small cell was left out already of what was read (a copy meant for "
+            "others): the file lacks it too, and its totals are at least what they say",
+            "{n} small cells were left out already of what was read (a copy meant for "
+            "others): the file lacks them too, and its totals are at least what they say",
+            before).format(n=tr.number(before))))
 
 
 def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:

@@ -33,7 +33,7 @@ from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_e
                          add_nodes, new_graph, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.near_names import meant
-from polku.privacy import HETU_MESSAGE, PEOPLE_COLUMNS, PEOPLE_MAXIMUM, find_hetu
+from polku.privacy import HETU_MESSAGE, MIN_CELL, PEOPLE_COLUMNS, PEOPLE_MAXIMUM, find_hetu
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -840,6 +840,21 @@ def _split_list(text: str) -> list[str]:
     return [t for t in items if t]
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A people-count cell that a copy meant for others left out as a small cell, written
+    ``<5`` (``<`` and the threshold): the value is not known, and the reader keeps that it
+    was left out (the node's ``suppressed``), as the RDF readers do, so a shared file
+    turned into a workbook still says "at least" where its totals lack a figure."""
+    threshold: int
+
+
+#: ``<5``: a small cell left out (:class:`LeftOut`), in a column that counts people
+LEFT_OUT_RE = re.compile(r"<\s*([1-9][0-9]?)")
+#: the columns that count people (:data:`polku.privacy.PEOPLE_COLUMNS`), by name
+_PEOPLE_COLUMN_NAMES = frozenset(c for cols in PEOPLE_COLUMNS.values() for c in cols)
+
+
 def _parse_cell(col: Column, raw: object, text: str) -> object:
     """Turn one non-empty cell (its raw value and its text) into its value, or raise
     ValueError with what is wrong."""
@@ -887,6 +902,9 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
             return parse_status(text)
         if col.kind == "finding_key":
             return check_key(text)
+        if text[:1] == "<" and col.name in _PEOPLE_COLUMN_NAMES and \
+                (left := LEFT_OUT_RE.fullmatch(text)):
+            return LeftOut(int(left.group(1)))
         value = parse_number(text)
     if col.kind == "integer" and not isinstance(value, int):
         raise CellError(N_("'{value}' is not a whole number"), value=_text(raw))
@@ -1187,7 +1205,8 @@ def _column_values(col: Column, texts: tuple[str, ...]
             values.append(value)
         if plain and col.maximum is not None:
             most = col.maximum
-            for place in [i for i, v in enumerate(values) if v is not None and v > most]:
+            for place in [i for i, v in enumerate(values)
+                          if v is not None and type(v) is not LeftOut and v > most]:
                 values[place] = None
                 wrong[place] = (_TOO_MANY_PEOPLE, {"value": texts[place], "most": Figure(most)})
     if col.required and not all(texts):
@@ -1265,6 +1284,10 @@ def node_attributes(sheet: Sheet, row: _Row
     build a node row this one way."""
     attribute_of = sheet.attribute_of
     attrs = {attribute_of[k]: v for k, v in row.values.items() if attribute_of[k] is not None}
+    if left_out := sorted(a for a, v in attrs.items() if type(v) is LeftOut):
+        for a in left_out:  # not known: left out, as a published copy's RDF says it
+            del attrs[a]
+        attrs["suppressed"] = left_out
     problems: list[tuple[str, str, dict[str, object]]] = []
     start, end = attrs.get("start"), attrs.get("end")
     if isinstance(start, str) and isinstance(end, str) and start > end:
@@ -1604,6 +1627,8 @@ def sheet_rows(g: nx.MultiDiGraph) -> dict[str, tuple[list[str], list[dict[str, 
                             rec[col.name] = ";".join(actors)
                     elif col.name != "id" and attr in data:
                         rec[col.name] = _format(data[attr])
+                    elif attr in (data.get("suppressed") or ()):  # a shared copy's small cell
+                        rec[col.name] = f"<{g.graph.get('min_cell') or MIN_CELL}"
                 for k, v in (data.get("extra") or {}).items():
                     rec[k] = v
                 records.append(rec)
