@@ -108,6 +108,17 @@ def test_bad_input_is_one_clear_line(tmp_path, region):
     assert r.exit_code == 1 and "unknown format 'xml'" in r.stderr
 
 
+def test_markdown_is_md_and_md_is_markdown(tmp_path, region):
+    """The findings call it markdown and the report md (after the file's suffix): each takes
+    the other's name too, instead of refusing the one a reader used a minute ago."""
+    md = invoke("findings", region, "--format", "markdown").stdout
+    assert md.startswith("# ") and invoke("findings", region, "--format", "md").stdout == md
+    for name in ("md", "markdown"):
+        r = invoke("report", region, "--format", name, "-o", tmp_path / f"{name}.md", "-q")
+        assert r.exit_code == 0, r.output
+        assert (tmp_path / f"{name}.md").read_text(encoding="utf-8").startswith("# ")
+
+
 def test_bottlenecks_command(region):
     r = invoke("bottlenecks", region, "--top", "2", "--format", "json")
     assert r.exit_code == 0, r.output

@@ -307,6 +307,9 @@ def test_findings_of_a_merged_graph_show_each_regions_follow_ups(
                                                           "2026-03-31")
         assert doc["followups"][f"segment-without-lead:{region}/pienet"]["status"] == \
             "accepted-risk"
+    # an actor's id without the merged graph's namespace is offered with it
+    r = run("findings", out, "--actor", "kela")
+    assert r.exit_code == 1 and "did you mean 'national/kela'?" in r.output
     table = run("findings", out).output
     # the owner by name and region (the id beside it, as the table names every node)
     assert table.count("→ in progress, Work ability team (ra, ra/tiimi), due 31 Mar 2026") == 1

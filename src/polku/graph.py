@@ -216,6 +216,8 @@ def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | No
     ('tyokokeilu', True)
     >>> likely_id("kela", {}) is None
     True
+    >>> likely_id("kela", {"national/kela": {}, "ra/velka": {}}), likely_id("x", {"ra/x": {}, "rb/x": {}})
+    ('national/kela', None)
     """
     import difflib
 
@@ -223,6 +225,11 @@ def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | No
     same = sorted(n for n in candidates if n.casefold() == folded and n != ref)
     if same:
         return same[0]
+    # a merged graph's id without its namespace (``kela`` for ``national/kela``), when one
+    # region's or the merged namespace's node alone has that local id
+    local = [n for n in candidates if "/" in n and n.rsplit("/", 1)[1].casefold() == folded]
+    if len(local) == 1:
+        return local[0]
     for n, d in sorted(candidates.items()):
         names = [v for k, v in d.items() if k == "name" or k.startswith("name_")]
         if any(isinstance(v, str) and v.strip().casefold() == folded for v in names):

@@ -271,7 +271,7 @@ def findings(
     who must act and the plan measures on it, its stable key and its follow-up."""
     from polku.finding import at_or_above
 
-    check_format(format, ("table", "json", "markdown"))
+    format = check_format(format, ("table", "json", "markdown"))
     if fail_on not in (None, "error", "warning"):
         raise PolkuError(N_("unknown severity '{severity}' (use error or warning)"),
                          params={"severity": fail_on}, field="fail_on")
@@ -617,7 +617,7 @@ def report(
 
     tr = translator(lang)
     if format is not None:
-        check_format(format, ("html", "md", "pdf"))
+        format = check_format(format, ("html", "md", "pdf"))
         wanted_suffixes = {"html": (".html", ".htm"), "md": (".md", ".markdown"),
                            "pdf": (".pdf",)}[format]
         if output.suffix.lower() not in wanted_suffixes:

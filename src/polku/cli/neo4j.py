@@ -161,7 +161,7 @@ def neo4j_findings(
     from polku.analyses.neo4j_findings import cypher_findings_named
     from polku.io.neo4jstore import target
 
-    check_format(format, ("table", "json", "markdown"))
+    format = check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
     found, names = cypher_findings_named(uri, user, password, database, region,
                                          long_wait_days=long_wait_days)

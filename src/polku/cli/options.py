@@ -31,12 +31,20 @@ def steps_in(lang: str | None) -> Callable[[str], str]:
     return lambda step: str(error_param(step, tr))
 
 
-def check_format(format: str, choices: tuple[str, ...]) -> None:
-    """Refuse an output format the command does not print."""
+#: one format by two names: the report's ``md`` is the findings' ``markdown``
+SAME_FORMAT = {"md": "markdown", "markdown": "md"}
+
+
+def check_format(format: str, choices: tuple[str, ...]) -> str:
+    """The output format as the command names it (``md`` or ``markdown``, whichever it
+    takes, for either); refused when the command does not print it."""
+    if format not in choices and SAME_FORMAT.get(format) in choices:
+        return SAME_FORMAT[format]
     if format not in choices:
         raise PolkuError(N_("unknown format '{format}' (use one of {choices})"),
                          params={"format": format, "choices": ", ".join(choices)},
                          field="format")
+    return format
 
 
 #: the choices of ``export --to``: every format of the registry

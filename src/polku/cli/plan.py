@@ -134,7 +134,7 @@ def plan_findings_cmd(
     polku findings prints them."""
     from polku.present.printers import plan_labels
 
-    check_format(format, ("table", "json", "markdown"))
+    format = check_format(format, ("table", "json", "markdown"))
     tr = translator(lang)
     model = model_of(source)
     g = model.graph
