@@ -357,3 +357,17 @@ def test_compare_refuses_a_plan_by_its_title() -> None:
     result = invoke("compare", EXAMPLE, PLAN, "--lang", "fi")
     assert result.exit_code == 1
     assert "'Toimintasuunnitelma 2026–2028 (plan)' ei ole vertailtava alue" in result.output
+
+
+def test_the_bottleneck_table_writes_clients_as_the_pages_do() -> None:
+    """Clients a month in whole clients at the terminal too: the example's labour market
+    training takes in 62.5 a month (the API's figure), which the page and the report write
+    63; the table wrote 62.5 beside them."""
+    from helpers import EXAMPLE
+
+    data = json.loads(invoke("bottlenecks", EXAMPLE, "--top", "40", "--format", "json").stdout)
+    row = next(r for r in data["by_flow"] if r["service"] == "tyovoimakoulutus")
+    assert row["inflow"] == 62.5
+    table = invoke("bottlenecks", EXAMPLE, "--top", "40", "--lang", "en").stdout
+    line = next(x for x in table.splitlines() if "(tyovoimakoulutus)" in x)
+    assert re.search(r"\b63\b", line) and "62.5" not in line, line

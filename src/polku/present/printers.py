@@ -451,7 +451,8 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
         # utilisation always to two decimals, so that 0,80 and 0,91 line up
         if r.get("hidden"):  # at least its published part, else hidden
             return tr.hidden_figure(r, key)
-        return tr.number(r[key], 2) if key == "utilization" else fmt(r[key])
+        # clients a month in whole clients, as the pages and the report write them
+        return tr.number(r[key], 2) if key == "utilization" else tr.clients(r[key])
 
     lines += text_columns(["#", bt, inflow, cap, util, svc], [
         [str(r["rank"]), tr.number(r["betweenness"], 4), shown(r, "inflow"),
