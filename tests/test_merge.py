@@ -110,7 +110,7 @@ def test_bad_merges(tmp_path: Path) -> None:
     for name in ("koko maa", "", "a/b", "x#y", "Kansallinen"):
         result = run("merge", SECOND, EXAMPLE, "-o", tmp_path / "n.ttl", "--name", name)
         assert result.exit_code == 1 and "--name" in result.output and \
-            "is not a valid id" in result.output, name
+            "is not a valid graph id" in result.output, name
     # an action plan is no region: its actors would stand beside the region's
     result = run("merge", EXAMPLE, ROOT / "graphs" / "plan.ttl", "-o", tmp_path / "n.ttl")
     assert result.exit_code == 1 and "is an action plan, not a region" in result.output

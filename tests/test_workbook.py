@@ -91,11 +91,18 @@ def test_every_accepted_spelling_is_in_the_docs() -> None:
 
 
 def test_a_choice_word_outside_the_table_names_the_words_it_could_be(wb: Path) -> None:
+    """Every word the column takes, the boolean words an information flow also reads
+    (`kyllä`, `nej`, `true`) among them: Finnish, then Swedish, then English."""
     edit(wb / "referrals.csv", "keusote,yes", "keusote,kanske")
     r = run("validate", wb)
     assert r.exit_code == 1
-    assert ("'kanske' is not one of: yes, no, unknown (or ei tiedossa, tuntematon; okänt, "
-            "okänd)") in r.stderr
+    assert ("'kanske' is not one of: yes, no, unknown (or kyllä, kylla, tosi, ei, epätosi, "
+            "epatosi, ei tiedossa, tuntematon; ja, sant, nej, falskt, okänt, okänd; true, "
+            "false)") in r.stderr
+    for word in ("kyllä", "ei", "ja", "nej", "true", "false", "okänd"):  # each read as said
+        edit(wb / "referrals.csv", "keusote,kanske", f"keusote,{word}")
+        assert run("validate", wb).exit_code == 0, word
+        edit(wb / "referrals.csv", f"keusote,{word}", "keusote,kanske")
 
 
 def test_lists_ignore_spaces_and_empty_items(wb: Path) -> None:
@@ -389,7 +396,9 @@ def test_outputs_must_fit_their_format_and_spare_the_input(wb: Path, tmp_path: P
     run("export", wb, "--to", "xlsx", "-o", tmp_path / "w.xlsx")
     before = (tmp_path / "w.xlsx").read_bytes()
     result = run("import", tmp_path / "w.xlsx", "-o", tmp_path / "w.xlsx")
-    assert result.exit_code == 1 and "needs a name ending in .ttl" in result.stderr
+    # import writes Turtle or JSON-LD: the error names each ending it writes
+    assert result.exit_code == 1 and \
+        "a name ending in .ttl or .turtle or .jsonld or .json" in result.stderr
     assert (tmp_path / "w.xlsx").read_bytes() == before
     assert run("export", wb, "--to", "turtle", "-o", tmp_path / "t.jsonld").exit_code == 1
     assert run("export", wb, "--to", "workbook", "-o", tmp_path / "g.ttl").exit_code == 1

@@ -38,7 +38,7 @@ from polku.errors import NodeName, PolkuError
 from polku.finding import KEY_SEPARATOR
 from polku.graph import (MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph,
                          require_graph)
-from polku.io.workbook import _BAD_ID, ID_RE
+from polku.io.naming import check_graph_id
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -141,8 +141,7 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         raise TypeError(f"merge() takes a list of loaded graphs, not {type(graphs).__name__}"
                         f"{'' if isinstance(graphs, nx.Graph) else f' {graphs!r}'}")
     graphs = [require_graph(g, "merge()") for g in graphs]
-    if not ID_RE.match(name):  # the namespace of every shared actor: it goes into IRIs
-        raise PolkuError(_BAD_ID, params={"value": name}, field="name")
+    check_graph_id(name)  # the namespace of every shared actor: it goes into IRIs
     names = [str(g.graph.get("name", "graph")) for g in graphs]
     for n, g in zip(names, graphs):
         types = {t for _, t in g.nodes(data="type")}

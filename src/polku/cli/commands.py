@@ -65,8 +65,11 @@ def import_(
 ) -> None:
     """Import a workbook (or another publisher's CPSV-AP data), validate it, and write it."""
     from polku.io import workbook
+    from polku.io.naming import check_graph_id
     from polku.io.validate import shacl_problems
 
+    if name is not None:  # up front: a graph named so would be written, then not read back
+        check_graph_id(name)
     other = formats.importer_for(workbook_path)
     if other is not None and workbook_path.suffix.lower() == ".json":
         from polku.io.ptv import is_ptv_json
@@ -724,8 +727,11 @@ def merge(
     business id become one; conflicting facts about them are reported."""
     from polku.analyses.merge import merge as run
 
+    from polku.io.naming import check_graph_id
+
     if len(sources) < 2:
         raise PolkuError(N_("merge needs at least two graphs"), params={}, field="sources")
+    check_graph_id(name)
     fmt = formats.rdf_format_for(output)
     check_output(output, fmt)
     for s in sources:

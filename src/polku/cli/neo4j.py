@@ -97,6 +97,10 @@ def neo4j_pull(
     fmt = format_for(output)
     if all_regions and region:
         raise PolkuError(N_("give --region or --all, not both"), params={}, field="region")
+    if all_regions:
+        from polku.io.naming import check_graph_id
+
+        check_graph_id(name)
     with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         if all_regions:
             from polku.analyses.merge import merge as merged

@@ -63,18 +63,17 @@ def plan_import(
 ) -> None:
     """Import a plan table; every cell that cannot be placed is reported with its line and
     column, and stops the import (exit 1) unless --lenient is given."""
-    from polku.io.plan import import_plan, slug
-    from polku.io.workbook import ID_RE
+    from polku.io.naming import check_graph_id, graph_id
+    from polku.io.plan import import_plan
 
     # up front, as ptv import does: a graph named so would be written and then fail to load
-    if name is not None and not ID_RE.match(name):
-        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
-                            "'-' and '_')"), params={"name": name}, field="name")
+    if name is not None:
+        check_graph_id(name)
     tr = translator(lang)
     fmt = format_for(output)
     check_output(output, fmt, plan_path)
     if name is None:  # "Plan 2026.ttl" names the graph plan-2026
-        name = output.stem if ID_RE.match(output.stem) else slug(output.stem, default="plan")
+        name = graph_id(output.stem, "plan")
     result = import_plan(plan_path, name=name, title=title)
     for warning in result.warnings:
         typer.echo(tr("warning: {problem}").format(problem=error_text(warning, tr)), err=True)

@@ -42,11 +42,9 @@ def ptv_import(
     """Read PTV services and organisations into a valid workbook that a designer then
     completes with segments and referrals; report what had no place."""
     from polku.io.ptv import read_ptv
-    from polku.io.workbook import ID_RE
+    from polku.io.naming import check_graph_id
 
-    if not ID_RE.match(name):
-        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
-                            "'-' and '_')"), params={"name": name}, field="name")
+    check_graph_id(name)
     tr = translator(lang)
     fmt = format_for(output)
     check_output(output, fmt)

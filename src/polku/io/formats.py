@@ -263,13 +263,24 @@ def format_for(out: str | Path, formats: tuple[str, ...] | None = None,
 
 
 def rdf_format_for(out: str | Path) -> str:
-    """The RDF format the name ``out`` asks for, else the first (Turtle), whose name check
-    then says what is wrong.
+    """The RDF format the name ``out`` asks for (what ``import`` and ``merge`` write), else
+    an error naming every ending they write (not only Turtle's: JSON-LD is written too).
 
-    >>> rdf_format_for("national.jsonld"), rdf_format_for("national.xlsx")
+    >>> rdf_format_for("national.jsonld"), rdf_format_for("national.TTL")
     ('jsonld', 'turtle')
+    >>> rdf_format_for("national.xlsx")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: national.xlsx: the graph is written as Turtle or JSON-LD: give the output a name ending in .ttl or .turtle or .jsonld or .json
     """
-    return format_for(out, rdf_formats(), default=rdf_formats()[0])
+    suffix = Path(str(out)).suffix.lower()
+    for fmt in rdf_formats():
+        if suffix in FORMATS[fmt].suffixes:
+            return fmt
+    raise PolkuError(N_("the graph is written as Turtle or JSON-LD: give the output a name "
+                        "ending in {suffixes}"),
+                     params={"suffixes": Alternatives(tuple(
+                         s for f in rdf_formats() for s in FORMATS[f].suffixes))},
+                     file=str(out), field="output")
 
 
 def _file_suffixes() -> set[str]:

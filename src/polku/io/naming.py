@@ -1,10 +1,20 @@
-"""Workbook ids and actor kinds for data that comes from other publishers (CPSV-AP, PTV),
-which name things by IRI or UUID and do not say polku's actor kinds."""
+"""Workbook ids (:data:`ID_RE`), the graph's own id among them, and actor kinds: ids made
+of names for data that comes from other publishers (CPSV-AP, PTV), which name things by IRI
+or UUID and do not say polku's actor kinds, and of the file or folder name of a workbook
+that has no graph sheet."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
+
+from polku.errors import PolkuError
+from polku.words import N_
+
+#: a workbook id: a node's, a designed path's and the graph's own, from which every
+#: resource IRI is built (``docs/workbook.md``, *Conventions*)
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 #: words in an organisation's Finnish name -> the actor kind they say (first match wins)
 KIND_WORDS: tuple[tuple[str, str], ...] = (
@@ -43,6 +53,55 @@ def slug(text: str, fallback: str = "x") -> str:
     plain = "".join(c for c in plain if not unicodedata.combining(c))
     plain = re.sub(r"[^a-z0-9]+", "-", plain).strip("-")
     return plain[:60].rstrip("-") or fallback
+
+
+def graph_id(text: str, fallback: str = "graph") -> str:
+    """``text`` as a graph id: itself when it is one already (``keski_uusimaa`` stays), else
+    :func:`slug` of it. A graph named after a file or folder gets its id so, never a name
+    with a space, which would travel into every IRI (``…/id/Oma%20Alue/…``) and come back
+    from a workbook export as an id the import refuses.
+
+    >>> graph_id("keski_uusimaa"), graph_id("Oma Alue"), graph_id("Alue 2026 (v2)")
+    ('keski_uusimaa', 'oma-alue', 'alue-2026-v2')
+    >>> graph_id("Östra Nyland – Åboland"), graph_id("  ")
+    ('ostra-nyland-aboland', 'graph')
+    """
+    return text if ID_RE.match(text) else slug(text, fallback)
+
+
+def graph_name_of(path: Path) -> tuple[str, str | None]:
+    """The graph id a workbook or graph file without a name of its own takes from ``path``
+    (a folder's name, a file's name without its suffix), and that name as the graph's title
+    when the id had to change it (None when it is the id already).
+
+    >>> graph_name_of(Path("x/Oma Alue")), graph_name_of(Path("Alue 2026 (v2).xlsx"))
+    (('oma-alue', 'Oma Alue'), ('alue-2026-v2', 'Alue 2026 (v2)'))
+    >>> graph_name_of(Path("graphs/keski-uusimaa.ttl"))
+    ('keski-uusimaa', None)
+    """
+    text = path.name if path.is_dir() else path.stem
+    if not text:  # "." or "/": the folder's own name
+        text = path.resolve().name
+    name = graph_id(text)
+    return name, (text if name != text and text.strip() else None)
+
+
+def check_graph_id(name: str, option: str = "name") -> str:
+    """``name`` when it is a valid graph id; else an error about ``option`` (its ``field``:
+    the command line says ``--name: …``) that offers the id it could be.
+
+    >>> check_graph_id("my-region")
+    'my-region'
+    >>> check_graph_id("Oma Alue")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: 'Oma Alue' is not a valid graph id (lower-case letters, digits, '-' and '_', starting with a letter or digit): write, for example, 'oma-alue'
+    """
+    if not ID_RE.match(name):
+        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
+                            "'-' and '_', starting with a letter or digit): write, for "
+                            "example, '{id}'"), params={"name": name, "id": graph_id(name)},
+                         field=option)
+    return name
 
 
 def unique(base: str, taken: set[str]) -> str:

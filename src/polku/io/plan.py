@@ -52,6 +52,7 @@ import networkx as nx
 
 from polku.errors import Phrase, PolkuError, Said, os_reason
 from polku.graph import add_edge, new_graph
+from polku.io.naming import graph_id
 from polku.words import N_
 
 #: the plan table's columns, in order: attribute-ish name, Finnish header (for messages)
@@ -993,7 +994,8 @@ def import_plan(path: str | Path, name: str | None = None,
     text = decode_plan(data, str(path))
     if not text.strip():
         raise PolkuError(N_("the plan file is empty"), params={}, file=str(path))
-    result = parse_plan(text, source=str(path), name=name or path.stem, title=title)
+    result = parse_plan(text, source=str(path), name=name or graph_id(path.stem, "plan"),
+                        title=title)
     result.graph.graph["source"] = path.name  # where the plan came from, for its readers
     return result
 

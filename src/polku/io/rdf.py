@@ -29,6 +29,7 @@ from urllib.parse import quote, unquote
 import networkx as nx
 
 from polku.io import atomic
+from polku.io.naming import graph_name_of
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
 from polku.graph import (MERGED_FROM, add_edge, add_edges, merged_from_order, name_of,
@@ -782,11 +783,12 @@ def _place_texts(texts: list[tuple[str, str | None, str]], attrs: dict[str, obje
 
 
 def from_triples(triples: Iterable[Triple], name: str | None = None,
-                 source: str | None = None) -> nx.MultiDiGraph:
+                 source: str | None = None, title: str | None = None) -> nx.MultiDiGraph:
     """Build the typed graph from RDF triples (the inverse of :func:`to_triples`).
 
     Node ids are read from ``dct:identifier``; a resource without one is named by the
-    last segment of its IRI. ``name`` is used when the data names no ``polku:Graph``.
+    last segment of its IRI. ``name`` and ``title`` are used when the data names no
+    ``polku:Graph``.
     Raises :class:`PolkuError` naming the RDF node when the data cannot be placed.
     """
     by_subject: dict[str, list[tuple[str, str | Lit]]] = {}
@@ -811,7 +813,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
     refuse_hetu(literals, source)
     refuse_hetu_in_addresses(iris, source)
     graph_name = name
-    graph_attrs: dict[str, object] = {}
+    graph_attrs: dict[str, object] = {"title": title} if title else {}
     ids: dict[str, str] = {}
     types: dict[str, str] = {}
     responsibilities: list[str] = []
@@ -1148,7 +1150,9 @@ def read_turtle(path: str | Path) -> nx.MultiDiGraph:
             "reason": os_reason(e)}, file=str(path)) from None
     if not data.strip():
         raise PolkuError(N_("the file is empty"), params={}, file=str(path))
-    return from_triples(parse_turtle_triples(data, str(path)), name=path.stem, source=str(path))
+    name, title = graph_name_of(path)
+    return from_triples(parse_turtle_triples(data, str(path)), name=name, source=str(path),
+                        title=title)
 
 
 # -- rdflib (SHACL, JSON-LD) ----------------------------------------------------------------
@@ -1391,4 +1395,5 @@ def read_jsonld(path: str | Path) -> nx.MultiDiGraph:
 
     path = Path(path)
     graph = rdflib_graph(path)
-    return from_triples(from_rdflib_triples(graph), name=path.stem, source=str(path))
+    name, title = graph_name_of(path)
+    return from_triples(from_rdflib_triples(graph), name=name, source=str(path), title=title)

@@ -32,12 +32,12 @@ from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its d
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
+from polku.io.naming import ID_RE, graph_name_of
 from polku.io.near_names import meant
 from polku.privacy import HETU_MESSAGE, MIN_CELL, PEOPLE_COLUMNS, PEOPLE_MAXIMUM, find_hetu
 from polku.progress import Progress, silent
 from polku.words import N_
 
-ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: What a designer may write for a choice, by language, in any case: word -> the code the
 #: graph keeps. One table, the same for Finnish, Swedish and English: every word the pages
 #: show for a code (the catalogues' ``kyllä``, ``osallistuja``, ``hörs``, ``okänt``) reads
@@ -107,13 +107,21 @@ def _choice_table(column: str) -> dict[str, str]:
 
 
 def accepted_words(column: str) -> str:
-    """The words ``column`` accepts beside its codes, by language, as an error says them.
+    """Every word ``column`` accepts beside its codes (:func:`choice_words`: an information
+    flow's boolean words too), by language, Finnish first, as an error says them.
 
     >>> accepted_words("information_flow")
-    'ei tiedossa, tuntematon; okänt, okänd'
+    'kyllä, kylla, tosi, ei, epätosi, epatosi, ei tiedossa, tuntematon; ja, sant, nej, falskt, okänt, okänd; true, false'
+    >>> accepted_words("role").split("; ")[0]
+    'päävastuu, paavastuu, osallistuja, mukana, kuultava, tiedotettava'
     """
-    return "; ".join(", ".join(words) for lang, words in CHOICE_WORDS[column].items()
-                     if lang != "en")
+    tables = [CHOICE_WORDS[column]]
+    if column == "information_flow":  # as choice_words reads it: the booleans first
+        tables.insert(0, CHOICE_WORDS["bool"])
+    codes = set(_choice_table(column).values())
+    by_language = [[w for table in tables for w in table.get(lang, {}) if w not in codes]
+                   for lang in ("fi", "sv", "en")]
+    return "; ".join(", ".join(words) for words in by_language if words)
 
 
 #: the Finnish and Swedish words of a role (the reader and the edits' row keys accept them)
@@ -437,23 +445,26 @@ class _Reader:
             if not file.exists():
                 continue
             # streamed line by line: the file's text is never held whole, and a sheet past
-            # the row ceiling stops being read there
-            reader = csv.reader(_utf8_lines(file))
-            rows, lines = [], []
-            line = 1
+            # the row ceiling stops being read there. Rows are numbered as a spreadsheet
+            # shows them, one per record (the header is row 1): a cell with line breaks in
+            # it is one row, however many lines of the file it takes
+            pending: list[str] = []  # the lines of the record being read (a bad byte's cell)
+            reader = csv.reader(_kept(_utf8_lines(file), pending))
+            rows: list[list[str]] = []
+            line = 1  # the file's line where the record being read starts
             ceiling = row_ceiling(self.max_rows)
             try:
                 for record in reader:
+                    pending.clear()
                     if len(rows) % 20_000 == 0 and rows:
                         self.progress(Phrase(N_("reading {name}"), name=file.name), len(rows))
                     rows.append(record)
-                    lines.append(line)
                     if reader.line_num > line and len(record) < len(rows[0]):
                         # a quoted cell ran over lines and the row still came out short: the
                         # classic sign of a missing closing quote, which swallows what follows
                         self.error(N_("a quoted cell runs from line {line} to line {last} "
                                       "and the row has too few cells: is a closing quote (\") "
-                                      "missing?"), file=str(file), sheet=name, row=line,
+                                      "missing?"), file=str(file), sheet=name, row=len(rows),
                                    line=line, last=reader.line_num)
                     line = reader.line_num + 1
                     if len(rows) > ceiling + 1:
@@ -464,13 +475,12 @@ class _Reader:
                 continue
             except csv.Error as e:
                 template, params = _csv_problem(e)
-                self.error(template, file=str(file), sheet=name, row=line,
+                self.error(template, file=str(file), sheet=name, row=len(rows) + 1,
                            **params)
                 self.failed.add(name)
                 continue
             except _NotUtf8 as e:
-                self.error(e.msgid or e.message, file=str(file), sheet=name, row=e.row,
-                           **e.params)
+                self._not_utf8(e, file, name, rows, pending)
                 self.failed.add(name)
                 continue
             except OSError as e:  # a folder in the sheet's place, a file that cannot be read
@@ -490,9 +500,25 @@ class _Reader:
                               "comma-separated CSV"), file=str(file), sheet=name, row=1)
                 self.failed.add(name)
                 continue
-            body = [(n, list(map(str.strip, r))) for n, r in zip(lines[1:], rows[1:])]
+            body = [(n, list(map(str.strip, r))) for n, r in enumerate(rows[1:], start=2)]
             tables[name] = (str(file), header, body)
         return tables
+
+    def _not_utf8(self, e: _NotUtf8, file: Path, name: str, rows: list[list[str]],
+                  pending: list[str]) -> None:
+        """Say where a byte that is not UTF-8 is, as a spreadsheet shows the sheet: the row
+        (the record being read), the column (by its name below the header) and the
+        character of the cell; ``pending`` holds the row's lines read before the bad one."""
+        index, position = _bad_byte_place("".join(pending) + e.before)
+        header = rows[0] if rows else []
+        column = header[index].strip() if index < len(header) else ""
+        params = {"byte": f"{e.byte:02x}", "position": position}
+        if column:
+            self.error(_NOT_UTF8, file=str(file), sheet=name, row=len(rows) + 1,
+                       column=column, **params)
+        else:  # the header itself, or a cell past it
+            self.error(_NOT_UTF8_COLUMN, file=str(file), sheet=name, row=len(rows) + 1,
+                       number=index + 1, **params)
 
     def _xlsx_tables(self) -> dict:
         import openpyxl  # imported here: only .xlsx users pay for it
@@ -552,11 +578,44 @@ class _Reader:
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class _NotUtf8(PolkuError):
-    def __init__(self, row: int, byte: int, offset: int) -> None:
-        super().__init__(N_("not UTF-8: byte 0x{byte} at offset {offset} (save the file as "
-                            "UTF-8 CSV)"), params={"byte": f"{byte:02x}", "offset": offset})
-        self.row = row
+class _NotUtf8(ValueError):
+    """A byte that is not UTF-8: the file's line it is on, the byte, and the text of that
+    line before it (where the reader places it: row, column, character)."""
+
+    def __init__(self, line: int, byte: int, before: str) -> None:
+        super().__init__(f"line {line}: byte 0x{byte:02x} is not UTF-8")
+        self.line = line
+        self.byte = byte
+        self.before = before
+
+
+#: what to do about a CSV file that is not UTF-8 (a spreadsheet's default "CSV" is often
+#: Windows-1252 or Mac Roman, whose ä and ö are single bytes)
+_NOT_UTF8 = N_("not UTF-8: byte 0x{byte} at character {position} of the cell (save the file "
+               "as UTF-8: in Excel as 'CSV UTF-8', in LibreOffice with the character set "
+               "'Unicode (UTF-8)')")
+_NOT_UTF8_COLUMN = N_("not UTF-8: byte 0x{byte} in column {number}, at character {position} "
+                      "of the cell (save the file as UTF-8: in Excel as 'CSV UTF-8', in "
+                      "LibreOffice with the character set 'Unicode (UTF-8)')")
+
+
+def _bad_byte_place(record: str) -> tuple[int, int]:
+    """Where a bad byte is in its row, given the row's text before it (``record``: its
+    lines so far, quotes and all): the column's index and the character of the cell (from 1).
+
+    >>> _bad_byte_place('kela,"Kela\\nFPA'), _bad_byte_place(""), _bad_byte_place("a,b,")
+    ((1, 9), (0, 1), (2, 1))
+    """
+    cells = next(csv.reader(io.StringIO(record, newline="")), None) or [""]
+    return len(cells) - 1, len(cells[-1]) + 1
+
+
+def _kept(lines: Iterator[str], pending: list[str]) -> Iterator[str]:
+    """``lines`` as they are, each also kept in ``pending`` (which the caller empties at
+    each record's end): the text of the record being read when a line cannot be."""
+    for text in lines:
+        pending.append(text)
+        yield text
 
 
 #: unknown references a read suggests an id for, at most (the rest are refused plainly)
@@ -569,18 +628,18 @@ _LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
 
 def _utf8_lines(file: Path) -> Iterator[str]:
     """The lines of a UTF-8 CSV file (a byte-order mark dropped), read one at a time; a
-    byte that is not UTF-8 raises :class:`_NotUtf8` with its line and offset.
+    byte that is not UTF-8 raises :class:`_NotUtf8` with its line and the line's text
+    before it.
 
     A line ends at LF, CRLF or a lone CR: a sheet saved with classic Mac line endings, or
     one whose lines were pasted together from files that end them differently, is read as
     its editor shows it (the csv module, handed a line with a CR inside an unquoted cell,
     refuses it as 'new-line character seen in unquoted field')."""
-    offset = 0
     number = 0
     with open(file, "rb") as f:
         for first, whole in enumerate(f):
             if first == 0 and whole.startswith(b"\xef\xbb\xbf"):
-                whole, offset = whole[3:], 3
+                whole = whole[3:]
             for raw in _LONE_CR.split(whole) if b"\r" in whole else (whole,):
                 if not raw:
                     continue
@@ -588,8 +647,8 @@ def _utf8_lines(file: Path) -> Iterator[str]:
                 try:
                     text = raw.decode("utf-8")
                 except UnicodeDecodeError as e:
-                    raise _NotUtf8(number, raw[e.start], offset + e.start) from None
-                offset += len(raw)
+                    raise _NotUtf8(number, raw[e.start],
+                                   raw[:e.start].decode("utf-8")) from None
                 yield text
 
 
@@ -988,7 +1047,16 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
     written) instead of those in the file at ``path``. A sheet of more rows than
     ``max_rows`` (see :func:`row_ceiling`) is refused whole.
     """
+    return _read_rows(path, tables, max_rows, progress)[:3]  # type: ignore[return-value]
+
+
+def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
+               progress: Progress,
+               ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str], list[str]]:
+    """:func:`read_rows`, and the names of every sheet the workbook has, read or not (its
+    CSV files without ``.csv``, its .xlsx sheets; those of ``tables`` when given)."""
     reader = _Reader(Path(path), max_rows, progress)
+    tables_read = tables is None
     tables = reader.tables() if tables is None else tables
     ceiling = row_ceiling(max_rows)
     progress(Phrase(N_("checking every cell")))
@@ -1047,7 +1115,7 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
             reader.failed.add(name)
             continue
         result[name] = _sheet_rows(reader, name, file, header, body)
-    return result, reader.errors, reader.failed
+    return result, reader.errors, reader.failed, reader.names if tables_read else list(tables)
 
 
 #: a fast row's problems, in column order: (column, catalogued template, params)
@@ -1309,7 +1377,9 @@ def read_workbook(path: str | Path, name: str | None = None,
 
     The graph's name (from which every resource IRI is built) is the ``graph`` sheet's
     ``id``; without that sheet it is ``name``, else the folder or file name without suffix
-    (never an output file's name). A ``name`` that contradicts the sheet is an error. The
+    made an id (:func:`polku.io.naming.graph_name_of`: ``Oma Alue`` is ``oma-alue``, and
+    ``Oma Alue`` its title), never an output file's name. A ``name`` that contradicts the
+    sheet is an error. The
     sheet's title (with ``title_sv``, ``title_en``), region (with ``region_sv``,
     ``region_en``), illustrative and source become
     graph attributes (``g.graph["illustrative"]`` …). Every problem is found before anything
@@ -1321,11 +1391,25 @@ def read_workbook(path: str | Path, name: str | None = None,
     'actor'
     """
     path = Path(path)
-    rows, errors, failed = read_rows(path, tables, max_rows, progress)
+    rows, errors, failed, present = _read_rows(path, tables, max_rows, progress)
     progress(Phrase(N_("checking the references")))
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
-    g = new_graph(name or path.stem)
+    # the sheets a file lacks, by the node type they hold: a reference to one of their ids
+    # is first of all a missing sheet (a sheet renamed 'Taul1'), said once before the
+    # references (cells in memory, an edit's, name no sheet they lack: not looked for)
+    absent = {} if tables is not None else {
+        sheet.node_type: name for name, sheet in SHEETS.items()
+        if sheet.node_type and name not in present and name not in failed}
+    #: sheet name -> [references to its ids, the first one's row, its column]
+    into_absent: dict[str, list] = {}
+    if name is None:
+        name_of_path, title = graph_name_of(path)
+        g = new_graph(name_of_path)
+        if title is not None and not rows.get("graph"):  # the name as the designer wrote it
+            g.graph["title"] = title
+    else:
+        g = new_graph(name)
     graph_rows = rows.get("graph", [])
     for row in graph_rows[1:]:
         errors.append(PolkuError(N_("the graph sheet has one row (the first is row {first})"),
@@ -1418,9 +1502,19 @@ def read_workbook(path: str | Path, name: str | None = None,
         data = node_data.get(ref)
         node_type = data["type"] if data is not None else None
         if node_type is None:
+            if absent and all(t in absent for t in col.targets):
+                # an id only a sheet the workbook lacks could hold (one target: a subject
+                # may be a service as well as a measure, whose sheet most workbooks lack)
+                count = into_absent.setdefault(absent[col.targets[0]], [0, row, col.name])
+                count[0] += 1
             if not unread_types.intersection(col.targets):
-                close = guess(ref, col.targets)
-                if close is None:
+                listed = _listed_wrongly(ref, col, node_data)
+                close = None if listed else guess(ref, col.targets)
+                if listed:
+                    fail(N_("unknown {targets} id '{ref}': write a list with ';' between "
+                            "its ids: {listed}"), row, col.name,
+                         targets=NodeTypes(col.targets), ref=ref, listed=listed)
+                elif close is None:
                     fail(N_("unknown {targets} id '{ref}'"), row, col.name,
                          targets=NodeTypes(col.targets), ref=ref)
                 else:
@@ -1564,9 +1658,61 @@ def read_workbook(path: str | Path, name: str | None = None,
         followups[key] = record
     if followups:
         g.graph["followups"] = followups
+    # a missing sheet the references point into is the first problem: its references
+    # follow, each where it is
+    errors[:0] = [_missing_sheet(path, name, present, *into_absent[name])
+                  for name in SHEETS if name in into_absent]
     if errors:
         raise PolkuErrors(errors)
     return g
+
+
+#: what separates a list's items where ';' was meant: commas, slashes, spaces
+_OTHER_SEPARATORS = re.compile(r"[,/\s]+")
+
+
+def _listed_wrongly(ref: str, col: Column, nodes: Mapping[str, Mapping[str, object]]) -> str:
+    """The list a designer meant by an unknown reference written with commas, slashes or
+    spaces between ids (``tarve-tyonhaku, tarve-osaaminen``), written with ``;``: when the
+    column takes a list and most of the parts are ids of the types it takes; else ''.
+
+    >>> nodes = {"a": {"type": "need"}, "b": {"type": "need"}, "k": {"type": "actor"}}
+    >>> col = SHEETS["services"].column("needs")
+    >>> _listed_wrongly("a, b", col, nodes), _listed_wrongly("a/b c", col, nodes)
+    ('a; b', 'a; b; c')
+    >>> _listed_wrongly("a, k", col, nodes), _listed_wrongly("a", col, nodes)
+    ('', '')
+    """
+    if col.kind != "refs":
+        return ""
+    parts = [p for p in _OTHER_SEPARATORS.split(ref) if p]
+    if len(parts) < 2:
+        return ""
+    known = sum(1 for p in parts if (nodes.get(p) or {}).get("type") in col.targets)
+    return "; ".join(parts) if known * 2 > len(parts) else ""
+
+
+def _missing_sheet(path: Path, name: str, present: list[str], count: int, first: _Row,
+                   column: str) -> PolkuError:
+    """The problem of a sheet the workbook lacks though ``count`` references point to its
+    ids (the first in ``first``'s ``column``), naming the sheets polku does not read that
+    may be it renamed (``Taul1``, a spreadsheet's default name)."""
+    unread = [n for n in present if n not in SHEETS and not n.startswith(".")]
+    if len(unread) == 1:
+        hint: object = Phrase(N_(": the workbook has a sheet polku does not read, '{found}'; "
+                                 "is it '{name}' renamed?"), found=unread[0], name=name)
+    elif unread:
+        hint = Phrase(N_(": the workbook has sheets polku does not read ({found}); is one of "
+                         "them '{name}' renamed?"), found=", ".join(unread), name=name)
+    else:
+        hint = ""
+    where = path / f"{name}.csv" if path.is_dir() else path
+    return PolkuError(N_("the sheet '{name}' is missing, yet {count} references point to its "
+                         "ids (the first in sheet '{sheet}', row {row}, column "
+                         "'{column}'){hint}"),
+                      params={"name": name, "count": count, "sheet": first.sheet,
+                              "row": first.row, "column": column, "hint": hint},
+                      file=str(where), sheet=name)
 
 
 # -- writing ------------------------------------------------------------------------------
