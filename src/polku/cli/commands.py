@@ -746,6 +746,9 @@ def merge(
         named: dict[str, str] = {}
         for s, one in zip(sources, graphs):  # the files, which merge() itself cannot name
             if (n := str(one.graph.get("name", "graph"))) in named:
+                if Path(s).resolve() == Path(named[n]).resolve():
+                    raise PolkuError(N_("{source} is given twice: merge joins different "
+                                        "regions"), params={"source": s}, field="sources")
                 raise PolkuError(N_("{first} and {second} are both named '{name}': each "
                                     "region needs its own graph id (the id in its graph "
                                     "sheet) to keep its own namespace"),
