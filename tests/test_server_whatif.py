@@ -225,10 +225,12 @@ def test_without_a_change_the_form_only(client) -> None:
 
 @pytest.mark.parametrize("query, field, message", [
     ({"service": "no-such-service", "capacity": "10"}, "service",
-     "'no-such-service' is not a service of this segment with a capacity"),
+     "'no-such-service' is not in the list of this client segment's services with a "
+     "capacity: choose a service from the list"),
     # a service of the graph is named by its name, not its id
     ({"service": "talous-ja-velkaneuvonta", "capacity": "10"}, "service",
-     "'Financial and debt advice' is not a service of this segment with a capacity"),
+     "'Financial and debt advice' is not in the list of this client segment's services "
+     "with a capacity: choose a service from the list"),
     ({"service": "tyokokeilu", "capacity": "-5"}, "capacity",
      "capacity '-5': a number, 0 or more"),
     ({"service": "tyokokeilu", "capacity": "lots"}, "capacity",

@@ -84,3 +84,43 @@ def test_a_bad_value_on_the_second_row_in_the_browser(browser, base_url: str) ->
     assert page.locator("#capacity").get_attribute("aria-invalid") is None
     no_violations(page)
     page.context.close()
+
+
+def test_the_service_lists_follow_the_segment(browser, base_url: str) -> None:
+    """A designer changes the segment: the service and removal lists become that segment's
+    at once (the page's own script, allowed by the CSP: no error), the page says so, and a
+    service from the new list is answered (before, the lists stayed the old segment's and
+    a service from them was a 400)."""
+    page = new_page(browser, base_url)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base_url + PAGE + "?segment=seg-nuoret&lang=sv", wait_until="networkidle")
+    values = "s => Array.from(document.querySelector(s).options).map(o => o.value).filter(v => v)"
+    young = page.evaluate(values, "#service")
+    assert "nuotti" in young
+    page.locator("#service").select_option("nuotti")
+    page.get_by_label("Kundgrupp").select_option("seg-monitarve")
+    services = page.evaluate(values, "#service")
+    assert "nuotti" not in services and "talous-ja-velkaneuvonta" in services
+    assert page.locator("#service").input_value() == ""
+    assert "talous-ja-velkaneuvonta" in page.evaluate(values, "#remove")
+    assert page.locator("#listed").input_value() == "seg-monitarve"
+    assert "view=segment%3Aseg-monitarve" in page.locator("#segment-picture").get_attribute(
+        "href")
+    expect(page.locator("#segment-hint")).to_contain_text(
+        "Tjänstelistorna nedan gäller nu kundgruppen Personer med flera samtidiga")
+    no_violations(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "server-whatif-segment-sv.png"), full_page=True)
+    # the new list's service is answered for the new segment
+    page.locator("#service").select_option(label="Ekonomi- och skuldrådgivning")
+    page.locator("#capacity").fill("80")
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_load_state("networkidle")
+    assert "segment=seg-monitarve" in page.url
+    expect(page.locator('tr[data-service="talous-ja-velkaneuvonta"]')).to_be_visible()
+    assert page.get_by_role("alert").count() == 0
+    # the lists the server wrote for the new segment are the ones the script made
+    assert page.evaluate(values, "#service") == services
+    assert errors == [] and page.outside == []  # type: ignore[attr-defined]
+    page.context.close()

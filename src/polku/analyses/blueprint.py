@@ -63,7 +63,7 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import number
 from polku.words import N_
-from polku.analyses.paths import best_paths, check_segment, designed_paths
+from polku.analyses.paths import best_paths, check_segment, check_target, designed_paths
 from polku.analyses.reach import Ecosystem, ecosystem
 
 #: lane roles: the client's own lane, an organisation's, and the lane of steps nobody provides
@@ -72,11 +72,12 @@ CLIENT, ORGANISATION, UNPROVIDED = "client", "organisation", "unprovided"
 
 def blueprint(g: nx.MultiDiGraph, subject: str, k: int = 3,
               paths: Sequence[dict[str, Any]] | None = None,
-              eco: Ecosystem | None = None) -> dict[str, Any]:
+              eco: Ecosystem | None = None, to: str | None = None) -> dict[str, Any]:
     """The blueprints of ``subject``, a designed path or a segment (see the module doc):
-    ``{"subject", "kind": "path" | "segment", "segment", "needs": the segment's needs,
-    "blueprints": [...]}``. For a segment, ``paths`` are its best paths when the caller has
-    them (else the ``k`` best are found here). Each blueprint has ``path`` (the designed
+    ``{"subject", "kind": "path" | "segment", "segment", "to", "needs": the segment's
+    needs, "blueprints": [...]}``. For a segment, ``paths`` are its best paths when the
+    caller has them (else the ``k`` best are found here, to the outcome ``to`` when
+    given; a designed path takes no ``to``). Each blueprint has ``path`` (the designed
     path's id, or None), ``rank``, ``outcome``, ``lanes`` (``node``, ``role``), ``steps``
     (``node``, ``type``, ``lane``: an index into ``lanes``, ``also``: the other providers,
     ``needs_met``, ``eligible``), ``handoffs`` (``from``/``to``: step indexes,
@@ -89,6 +90,8 @@ def blueprint(g: nx.MultiDiGraph, subject: str, k: int = 3,
     """
     eco = eco or ecosystem(g)
     kind = g.nodes[subject].get("type") if subject in g else None
+    if kind in ("path", "segment"):
+        check_target(g, to, subject)
     if kind == "path":
         found = [p for p in designed_paths(g, None, eco) if p["path"] == subject]
         segment = found[0]["segment"] if found else None
@@ -96,13 +99,14 @@ def blueprint(g: nx.MultiDiGraph, subject: str, k: int = 3,
     elif kind == "segment":
         check_segment(g, subject)
         segment = subject
-        chosen = list(paths) if paths is not None else best_paths(g, subject, k=k, eco=eco)
+        chosen = list(paths) if paths is not None else best_paths(g, subject, k=k, to=to,
+                                                                  eco=eco)
         drawn = [_one(g, eco, p, segment, path=None, rank=p.get("rank", i))
                  for i, p in enumerate(chosen[:k], start=1)]
     else:
         raise PolkuError(N_("no such designed path or client segment: '{id}'"),
                          params={"id": subject}, node=subject, field="view")
-    return {"subject": subject, "kind": kind, "segment": segment,
+    return {"subject": subject, "kind": kind, "segment": segment, "to": to,
             "needs": list(eco.segment_needs.get(segment, ())) if segment else [],
             "blueprints": drawn}
 

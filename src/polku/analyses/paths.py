@@ -377,6 +377,31 @@ def check_segment(g: nx.MultiDiGraph, segment: str) -> None:
                          node=segment, field="segment", close=close_id(g, segment, ("segment",)))
 
 
+def check_target(g: nx.MultiDiGraph, to: str | None, subject: str | None = None) -> None:
+    """``to``, a target outcome asked for the best paths of ``subject`` (a segment), is an
+    outcome of ``g``; a subject that is no segment (a designed path ends where it was
+    designed to end, the ecosystem has no best paths) takes none: said, not ignored, so a
+    reader never takes paths to any outcome for paths to the one asked.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph()
+    >>> g.add_node("s", type="segment"); g.add_node("o", type="outcome")
+    >>> g.add_node("p", type="path")
+    >>> check_target(g, "o", "s"); check_target(g, None, "p")
+    >>> check_target(g, "o", "p")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: only a client segment's best paths take a target outcome ('o'): 'p' is no client segment
+    """
+    if to is None:
+        return
+    if to not in g or g.nodes[to].get("type") != "outcome":
+        raise not_of_graph(g, to, "outcome", "to")
+    if subject is not None and g.nodes.get(subject, {}).get("type") != "segment":
+        raise PolkuError(N_("only a client segment's best paths take a target outcome "
+                            "('{to}'): '{id}' is no client segment"),
+                         params={"to": to, "id": subject}, node=to, field="to")
+
+
 def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
                    eco: Ecosystem | None = None) -> list[dict[str, Any]]:
     """Designed paths (of ``segment``, or all), each step with the referral that carries it

@@ -225,6 +225,9 @@ def render(
     depth: int = typer.Option(1, "--depth", min=0, help=N_("Steps around --focus.")),
     k: int = typer.Option(5, "-k", help=N_("segment view: best paths to highlight; a "
                                                   "segment's blueprint: best paths to draw.")),
+    to: Optional[str] = typer.Option(None, "--to", help=N_(
+        "segment view and a segment's blueprint: only paths to this outcome id (as polku "
+        "paths --to).")),
     cluster_by: str = typer.Option("provider", "--cluster-by", help=N_(
         "Big graphs: cluster services by provider or region.")),
     long_wait_days: float = LongWaitDays,
@@ -239,8 +242,9 @@ def render(
     from polku.present.views import view_html
 
     lang = check_lang(lang)
-    v = ops.answer(pages.ViewOf(view=view, focus=focus, depth=depth, k=k, cluster_by=cluster_by,
-                              long_wait_days=long_wait_days, lang=lang),
+    v = ops.answer(pages.ViewOf(view=view, focus=focus, depth=depth, k=k, to=to,
+                                cluster_by=cluster_by, long_wait_days=long_wait_days,
+                                lang=lang),
                    model_of(source, min_cell), audience_of(suppress))
     atomic.write_text(output, view_html(v))
     typer.echo(translator(lang)("wrote {output}").format(output=output))

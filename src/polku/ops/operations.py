@@ -255,24 +255,29 @@ class Blueprint:
     """A service blueprint of a designed path, or of a segment's ``k`` best paths, as data
     (:func:`polku.analyses.blueprint.blueprint`; the ``blueprint:ID`` view draws it).
 
-    Answers ``{"subject", "kind"`` (``path`` or ``segment``), ``"segment", "needs",
+    Answers ``{"subject", "kind"`` (``path`` or ``segment``), ``"segment", "to", "needs",
     "blueprints": [{"path", "rank", "outcome", "lanes", "steps", "handoffs",
-    "handoffs_between", "total_wait_days", "unknown_waits", "covered", "uncovered"}]}``."""
+    "handoffs_between", "total_wait_days", "unknown_waits", "covered", "uncovered"}]}``;
+    ``to``: a segment's best paths to that outcome only, as :class:`Paths` finds them."""
     name: ClassVar[str] = "blueprint"
     subject: str = ""
     k: int = 5
+    to: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
+        from polku.analyses.paths import check_target
+
         if g.nodes.get(self.subject, {}).get("type") not in ("path", "segment"):
             raise PolkuError(N_("no such designed path or client segment: '{id}'"),
                              params={"id": self.subject}, node=self.subject, field="subject",
                              close=close_id(g, self.subject, ("path", "segment")))
+        check_target(g, self.to, self.subject)
         check_count(self.k, "k")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.blueprint import blueprint
 
-        return blueprint(model.graph, self.subject, k=self.k, eco=model.index)
+        return blueprint(model.graph, self.subject, k=self.k, eco=model.index, to=self.to)
 
 
 @dataclass(frozen=True)

@@ -64,12 +64,14 @@ class Report:
 @dataclass(frozen=True)
 class ViewOf:
     """One interactive view's nodes, edges and legend (drawn on the graph the audience
-    reads), narrowed to ``focus`` when asked."""
+    reads), narrowed to ``focus`` when asked; ``to``: a segment's view or blueprint shows
+    its best paths to that outcome only (as the path explorer and ``polku paths --to``)."""
     name: ClassVar[str] = "view"
     view: str = "ecosystem"
     focus: str | None = None
     depth: int = 1
     k: int = 5
+    to: str | None = None
     cluster_by: str = "provider"
     long_wait_days: float = LONG_WAIT_DAYS
     lang: str | None = None
@@ -91,6 +93,11 @@ class ViewOf:
             raise PolkuError(NO_SUCH.get(takes, N_("no such {types}: '{id}'")),
                              params={"id": arg, "types": NodeTypes(takes)}, node=arg,
                              field="view", close=close_id(g, arg, takes))
+        if self.to is not None:
+            from polku.analyses.paths import check_target
+
+            # only a segment's views draw best paths to aim at an outcome
+            check_target(g, self.to, arg if arg is not None else self.view)
         if self.focus is not None and self.focus not in g:
             from polku.graph import NODE_TYPES
             from polku.present.views.focus import NO_SUCH_NODE
@@ -118,8 +125,8 @@ class ViewOf:
                                "eco": model.index}
         extra = VIEWS[name].analyses
         if extra is not None:
-            out.update(model.memo(("view-analyses", name, arg, self.k),
-                                  lambda: extra(model.graph, str(arg), self.k)))
+            out.update(model.memo(("view-analyses", name, arg, self.k, self.to),
+                                  lambda: extra(model.graph, str(arg), self.k, self.to)))
         if self.focus is not None:
             out.update(focus=self.focus, depth=self.depth)
         return out

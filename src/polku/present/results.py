@@ -109,6 +109,7 @@ def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
             uncovered_labels=[named(n) for n in bp["uncovered"]])
 
     return dict(data, label=named(data["subject"]), segment_label=named(data["segment"]),
+                to_label=named(data.get("to")),
                 needs_labels=[named(n) for n in data["needs"]],
                 blueprints=[one(bp) for bp in data["blueprints"]])
 

@@ -373,13 +373,17 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def blueprint(name: str, response: Response,
                   subject: str = Query(..., description="a designed path's id, or a client "
                                        "segment's (its k best paths)"),
-                  k: int = Query(5, ge=1, le=50), tr: Translator = Words,
+                  k: int = Query(5, ge=1, le=50),
+                  to: str | None = Query(None, description="a segment's best paths to this "
+                                         "outcome only (as the paths' to)"),
+                  tr: Translator = Words,
                   authorization: Credentials = Reader) -> dict:
         """A service blueprint as data: per path its lanes (the client's, then one per
         organisation), steps, hand-offs (wait, clients a month, whether information travels,
         owner), the needs each step meets and the needs left uncovered; names in ``lang``.
         The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
-        data, g = ask(name, response, Blueprint(subject=subject, k=k), authorization, tr)
+        data, g = ask(name, response, Blueprint(subject=subject, k=k, to=to or None),
+                      authorization, tr)
         return results.blueprint_worded(data, g, tr)
 
     @router.get("/graphs/{name}/whatif", responses=READ)

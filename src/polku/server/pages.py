@@ -556,6 +556,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+             to: str | None = Query(None, description="a segment's view or blueprint: its "
+                                    "best paths to this outcome only"),
              language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """An interactive view (the page ``polku render`` writes)."""
         from polku.present.views import view_html
@@ -563,12 +565,15 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
         model, version = store.model(name)
         v = ask_view(model, name, "view", ViewOf(
-            view=view, focus=focus, depth=depth, k=k, lang=language.lang), who, language)
+            view=view, focus=focus, depth=depth, k=k, to=to or None, lang=language.lang),
+            who, language)
         page = view_html(v)
         stale = problem_worded(version.problem, language.tr)
         graph_title = shown(model.graph, name, language.tr)
+        # the bar's other views of the segment show the same paths: k and the target go on
         bar = langmarks.html(env.get_template("viewbar.html").render(
-            stale=stale, name=name, view=view, graph_title=graph_title, **language.context()))
+            stale=stale, name=name, view=view, graph_title=graph_title, k=k, to=to or None,
+            **language.context()))
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
         # the title names the graph as the written page's does (the server's name for an
         # untitled graph), and polku: two regions' views of one segment are two pages
@@ -581,11 +586,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
               depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+              to: str | None = Query(None, description="a segment's view: its best paths "
+                                     "to this outcome only"),
               language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """A view's facts as tables: for screen readers and keyboard users."""
         model, version = store.model(name)
         v = ask_view(model, name, "table", ViewOf(view=view, focus=focus, depth=depth, k=k,
-                                                 lang=language.lang), who, language)
+                                                 to=to or None, lang=language.lang),
+                     who, language)
         nodes, edges = table_rows(v, language.tr)
         return html("table.html", language, version, model.graph, title=v.title, name=name, view=v,
                     spec=view, nodes=nodes, edges=edges)
@@ -634,6 +642,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     remove: str | None = Query(None, description=(
                         "a service to remove instead of a change: the findings it creates, "
                         "resolves and takes with it")),
+                    listed: str | None = Query(None, description=(
+                        "the segment whose services the form listed (the form sends it): "
+                        "another than segment re-shows the form with the new segment's "
+                        "services, keeping the rows they hold")),
                     language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
         """Queueing what-if for a segment's services: change the capacity, places or demand
         (in %) of one or more services, one row each, and see the affected services'
@@ -641,7 +653,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         to the observed waits unless ``calibrate=false``), and the findings created and
         resolved. Or remove one of the segment's services (``remove``) and see the findings
         created, resolved and gone with it, each saying why (as ``polku whatif --remove``).
-        A bad value is answered 400 with the form, the message and the field marked."""
+        A bad value is answered 400 with the form, the message and the field marked.
+        The page's script changes the service lists with the segment; without it, a form
+        sent with another segment than it ``listed`` the services of comes back with the new
+        segment's lists and says which chosen services they do not hold."""
         tr = language.tr
         model, version = store.model(name)
         g = model.graph
@@ -650,11 +665,16 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         services: list[tuple[str, str]] = []
         removable: list[tuple[str, str]] = []
         rows = change_rows(service, capacity, places, demand)
-        result, removal, error = None, None, None
+        result, removal, error, notice = None, None, None, None
         try:
             services = queue_services(model, segment, tr)
             removable = queue_services(model, segment, tr, capacity=False)
-            if remove:
+            if listed and listed != segment:
+                rows, remove, notice = follow_segment(g, segment, services, removable, rows,
+                                                      remove, tr)
+            if notice:
+                asked = None  # the reader chooses again among the new segment's services
+            elif remove:
                 removal = removal_result(model, remove, rows, tr=tr, language=language,
                                          name=name, who=who)
                 asked = None
@@ -672,7 +692,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     services=services, rows=rows + [ChangeRow()], calibrate=calibrate,
                     max_calibrated=MAX_CALIBRATED_UTILIZATION, removable=removable,
                     remove=remove or "", removal=removal, result=result, error=error, error_row=getattr(error, "row", 0),
-                    error_message=error.worded(tr) if error else None)
+                    error_message=error.worded(tr) if error else None, notice=notice,
+                    lists=model.memo(("whatif-lists", tr.lang), lambda: segment_lists(model, tr)))
 
     @router.get("/graphs/{name}/bottlenecks", response_class=HTMLResponse, responses=PAGE)
     def bottleneck_page(name: str, top: int = Query(20, description="How many services each "
@@ -883,6 +904,64 @@ def queue_services(model: Model, segment: str | None, tr: Translator,
     return sorted(named, key=lambda pair: (langmarks.unmarked(pair[1]).casefold(), pair[0]))
 
 
+def segment_lists(model: Model, tr: Translator) -> dict[str, Any]:
+    """What the what-if page's script needs to list a segment's services when the segment
+    changes, compactly (a national graph has hundreds of segments): ``names``, every service
+    some segment reaches as ``[id, name in tr's language, the name's language when it is
+    another, has a capacity]`` in the order the form lists them (by name), and ``reach``,
+    per segment the indexes of the services it reaches (:func:`queue_services` with
+    ``capacity=False``), in that order.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> from polku.ops.model import Model
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("s", type="segment")
+    >>> g.add_node("b", type="service", name="Bee", capacity_per_month=3)
+    >>> g.add_node("a", type="service", name="Aa"); add_edge(g, "s", "a", "entry")
+    >>> add_edge(g, "s", "b", "entry")
+    >>> segment_lists(Model(g), translator("en"))  # the names are Finnish: said so
+    {'names': [['a', 'Aa', 'fi', False], ['b', 'Bee', 'fi', True]], 'reach': {'s': [0, 1]}}
+    """
+    from polku.analyses.reach import segment_reach
+
+    g, eco = model.graph, model.index
+    reach = {s: {v for v in segment_reach(eco, s) if v in eco.services}
+             for s in nodes_of(g, "segment")}
+    named = sorted({v for vs in reach.values() for v in vs},
+                   key=lambda v: (langmarks.unmarked(tr.label(g, v)).casefold(), v))
+    index = {v: i for i, v in enumerate(named)}
+    names = []
+    for v in named:
+        text, lang = tr.name(g, v)
+        names.append([v, text, lang if lang != tr.lang else None, v in eco.capacity])
+    return {"names": names, "reach": {s: sorted(index[v] for v in vs)
+                                      for s, vs in reach.items()}}
+
+
+def follow_segment(g: nx.MultiDiGraph, segment: str | None, services: list[tuple[str, str]],
+                   removable: list[tuple[str, str]], rows: list["ChangeRow"],
+                   remove: str | None, tr: Translator
+                   ) -> tuple[list["ChangeRow"], str | None, str | None]:
+    """The what-if form sent with another segment than the one it listed the services of
+    (changed without the page's script): the rows and the removal the new segment's lists
+    hold, and what the page tells the reader, None when they hold every choice (the form is
+    then answered as sent)."""
+    have, may_remove = dict(services), dict(removable)
+    kept = [r for r in rows if not r.service.strip() or r.service.strip() in have]
+    dropped = [tr.label(g, r.service.strip()) if r.service.strip() in g else r.service.strip()
+               for r in rows if r not in kept]
+    if remove and remove not in may_remove:
+        dropped.append(tr.label(g, remove) if remove in g else remove)
+        remove = None
+    if not dropped:
+        return rows, remove, None
+    return kept, remove, tr(
+        "The lists now hold the services of {segment}, and not these you chose: {services}. "
+        "Choose again and press {button}.").format(
+        segment=tr.label(g, segment) if segment else "", services=", ".join(dropped),
+        button=tr("Show"))
+
+
 @dataclass
 class ChangeRow:
     """One row of the what-if form: a service and what changes there, as typed."""
@@ -940,8 +1019,9 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
         if not service:
             raise RowError(i, 400, tr("choose the service this row changes"), "service")
         if service not in names:
-            raise RowError(i, 400, tr("'{value}' is not a service of this segment with a "
-                                      "capacity").format(value=tr.label(g, service)),
+            raise RowError(i, 400, tr("'{value}' is not in the list of this client "
+                                      "segment's services with a capacity: choose a service "
+                                      "from the list").format(value=tr.label(g, service)),
                            "service")
         if service in seen:
             raise RowError(i, 400, tr("{service} is on two rows: change it on one").format(

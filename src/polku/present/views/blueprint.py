@@ -700,11 +700,12 @@ def sheet_spans(steps: int) -> list[tuple[int, int]]:
 
 
 def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
-                   paths: Sequence[Any] | None, k: int) -> View:
+                   paths: Sequence[Any] | None, k: int, to: str | None = None) -> View:
     """The blueprint of a designed path, or of a segment's ``k`` best paths (``paths``:
-    those the caller found), as a chart view drawn by ``blueprint.html``."""
+    those the caller found; ``to``: the outcome they were asked to reach, named under the
+    title), as a chart view drawn by ``blueprint.html``."""
     tr = facts.tr
-    data = blueprint(g, subject, k=k, paths=paths)
+    data = blueprint(g, subject, k=k, paths=paths, to=to)
     min_cell = int(g.graph.get("min_cell") or 5)
     sections = []
     uids = (f"bp{n}" for n in itertools.count(1))
@@ -740,6 +741,8 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
         title = tr("Service blueprint · {name}").format(name=tr.label(g, subject))
         subtitle = tr.ngettext("the client segment's best path", "the client segment's {n} best "
                                "paths", len(sections)).format(n=len(sections))
+        if to is not None:
+            subtitle += " " + tr("to {outcome}").format(outcome=tr.label(g, to))
     legend = [
         {"item": "edge", "colour": "#1f2933", "width": 2, "dash": "",
          "label": tr("referral from step to step")},
@@ -754,4 +757,7 @@ def blueprint_view(g: nx.MultiDiGraph, facts: Facts, subject: str,
                 chart={"sections": sections, "segment": segment,
                        "empty": "" if sections else
                        tr("The designed path has no steps.") if data["kind"] == "path" else
-                       tr("No path of this client segment reaches an outcome.")})
+                       tr("No path of this client segment reaches an outcome.")
+                       if to is None else
+                       tr("No path from the segment's entries reaches {outcome}.").format(
+                           outcome=tr.label(g, to))})

@@ -358,8 +358,9 @@ class Facts:
             if n in self.hidden and inflow:
                 # the sum of the volumes shown is not its inflow, but at least that: each
                 # of them is public (polku.analyses.bottlenecks.lower_bounds)
+                # the unit as the capacity's and the inflow's lines beside it say it
                 lines.append(tr("Inflow: at least {n} / month (a referral into it has fewer "
-                                "than {small} clients a month, not counted)").format(
+                                "than {small} clients a month and is not counted)").format(
                     n=num(int(math.floor(inflow))), small=self.small[1:]))
             elif n in self.hidden:
                 lines.append(tr("Inflow: hidden (a referral into it has fewer than {n} "
@@ -427,7 +428,7 @@ class Facts:
             f"{tr('id')}: {rid}",
             tr("Volume: {n} / month").format(n=vol) if vol is not None else tr("Volume: –"),
             tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
-            else tr("Median wait: –"),
+            else tr("Median wait: ? (not known)"),  # ? as every table marks it
             tr("Owner: {names}").format(names=names_text(g, owner, tr) if owner
                                         else tr("– (none)")),
             tr("Information flow: {flow}").format(

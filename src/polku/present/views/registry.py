@@ -49,19 +49,22 @@ class Request:
     cluster_by: str
     eco: Any
     today: Any = None
+    to: str | None = None
 
 
-def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
+def _segment_analyses(g: nx.MultiDiGraph, arg: str, k: int,
+                      to: str | None = None) -> dict[str, Any]:
     from polku.analyses.paths import best_paths
 
-    return {"paths": best_paths(g, arg, k=k), "k": k}
+    return {"paths": best_paths(g, arg, k=k, to=to), "k": k, "to": to}
 
 
-def _blueprint_analyses(g: nx.MultiDiGraph, arg: str, k: int) -> dict[str, Any]:
-    """A segment's blueprint draws its best paths (found once, as the segment view's); a
-    designed path's needs nothing beyond the graph."""
+def _blueprint_analyses(g: nx.MultiDiGraph, arg: str, k: int,
+                        to: str | None = None) -> dict[str, Any]:
+    """A segment's blueprint draws its best paths (to ``to``, when given: found once, as
+    the segment view's); a designed path's needs nothing beyond the graph."""
     if g.nodes.get(arg, {}).get("type") == "segment":
-        return _segment_analyses(g, arg, k)
+        return _segment_analyses(g, arg, k, to)
     return {"k": k}
 
 
@@ -72,14 +75,15 @@ class ViewSpec:
     menu lists the nodes of ``argument``); ``title`` names it in the web UI's menu (for a view with an
     id, the prefix before each node's name; marked with ``N_`` here and translated by
     :func:`menu`); the menu lists it only when the graph has a
-    node of type ``needs``; ``analyses`` runs what it shows beyond the findings."""
+    node of type ``needs``; ``analyses`` runs what it shows beyond the findings (of the
+    graph, the id, ``k`` and the target outcome ``to``)."""
     name: str
     build: Callable[[nx.MultiDiGraph, Facts, Request], View]
     title: str
     argument: str | None = None
     also: tuple[str, ...] = ()
     needs: str | None = None
-    analyses: Callable[[nx.MultiDiGraph, str, int], dict[str, Any]] | None = None
+    analyses: Callable[[nx.MultiDiGraph, str, int, str | None], dict[str, Any]] | None = None
 
     @property
     def takes(self) -> tuple[str, ...]:
@@ -95,11 +99,12 @@ VIEWS: dict[str, ViewSpec] = {spec.name: spec for spec in (
     ViewSpec("ecosystem", lambda g, f, r: ecosystem_view(
         g, f, cluster_threshold=r.cluster_threshold, cluster_by=r.cluster_by),
         title=N_("Ecosystem")),
-    ViewSpec("segment", lambda g, f, r: segment_view(g, f, str(r.arg), r.paths, r.k, r.eco),
+    ViewSpec("segment", lambda g, f, r: segment_view(g, f, str(r.arg), r.paths, r.k, r.eco,
+                                                     r.to),
              title=N_("Client segment"), argument="segment", analyses=_segment_analyses),
     ViewSpec("path", lambda g, f, r: path_view(g, f, str(r.arg)), title=N_("Designed path"),
              argument="path"),
-    ViewSpec("blueprint", lambda g, f, r: blueprint_view(g, f, str(r.arg), r.paths, r.k),
+    ViewSpec("blueprint", lambda g, f, r: blueprint_view(g, f, str(r.arg), r.paths, r.k, r.to),
              title=N_("Service blueprint"), argument="path", also=("segment",),
              analyses=_blueprint_analyses),
     ViewSpec("responsibility", lambda g, f, r: responsibility_view(g, f),
@@ -142,7 +147,8 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                paths: Sequence[Any] | None = None, k: int = 5, focus: str | None = None,
                depth: int = 1, cluster_threshold: int = CLUSTER_THRESHOLD,
                cluster_by: str = "provider", eco: Any = None, today: Any = None,
-               lang: str | None = None, facts: Facts | None = None) -> View:
+               lang: str | None = None, facts: Facts | None = None,
+               to: str | None = None) -> View:
     """The nodes, edges and legend of one view (see :mod:`polku.present.views` for the views),
     every text in ``lang`` (fi, sv or en; default Finnish), node labels from
     ``name_sv``/``name_en`` where the graph gives them.
@@ -155,6 +161,8 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
     those without a message are worded in the view's language;
     ``paths``: the segment view's ranked best paths (each a list of node ids, or a dict
     with ``nodes``/``steps``), best first, of which the first ``k`` are highlighted;
+    ``to``: the outcome those paths were asked to reach (the segment view and a segment's
+    blueprint name it);
     ``today``: the date of the timeline's today line (default: the day it is drawn);
     ``facts``: the :class:`~polku.present.views.facts.Facts` of ``g``, these findings and
     this language, when the caller draws several views of one graph (the report: building
@@ -176,7 +184,7 @@ def build_view(g: nx.MultiDiGraph, view: str, *, findings: Any = None,
                             "polku plan import, or add the plan sheets to the workbook"),
                          params={"graph": graph_title(g), "view": name}, field="view")
     request = Request(arg=arg, paths=paths, k=k, cluster_threshold=cluster_threshold,
-                      cluster_by=cluster_by, eco=eco, today=today)
+                      cluster_by=cluster_by, eco=eco, today=today, to=to)
     v = VIEWS[name].build(g, facts, request)
     v.lang = tr.lang
     v.graph_title = tr.title(g)
@@ -200,10 +208,11 @@ def _worded(findings: list[dict[str, Any]], g: nx.MultiDiGraph,
 
 
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
-             long_wait_days: float | None = None) -> dict[str, Any]:
+             long_wait_days: float | None = None, to: str | None = None) -> dict[str, Any]:
     """The analyses a view shows, run on ``g``: ``findings`` always (data: the view words
-    them in its language), and for a segment view its ``k`` best paths. Pass the result on
-    to :func:`polku.present.views.render_html` as keyword arguments."""
+    them in its language), and for a segment view (or a segment's blueprint) its ``k`` best
+    paths, to the outcome ``to`` when given. Pass the result on to
+    :func:`polku.present.views.render_html` as keyword arguments."""
     from polku.analyses.findings import LONG_WAIT_DAYS, find
 
     name, arg = parse_view(view)
@@ -211,7 +220,7 @@ def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
     extra = VIEWS[name].analyses
     if extra is not None:
         try:
-            out.update(extra(g, str(arg), k))
+            out.update(extra(g, str(arg), k, to))
         except PolkuError as e:  # the view's id is what was wrong, whatever asked for it
             raise e.about("view") from None
     return out

@@ -72,7 +72,9 @@ def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
 
 
 def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
-             k: int, eco: Any = None) -> View:
+             k: int, eco: Any = None, to: str | None = None) -> View:
+    """What ``segment`` reaches, its best ``paths`` (the first ``k``; ``to``: the outcome
+    they were asked to reach, named in the legend) and its designed paths."""
     if g.nodes.get(segment, {}).get("type") != "segment":
         raise PolkuError(N_("no such segment: '{id}'"), params={"id": segment}, node=segment,
                          field="view")
@@ -102,6 +104,9 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
     ranked = [(_path_node_ids(p), _path_wait(p)) for p in (paths or [])][:k]
     uncovered = [list(p.get("uncovered") or []) if isinstance(p, Mapping) else []
                  for p in (paths or [])][:k]
+    # a wait nobody knows counts 0 in the total: said, as the explorer and the report say it
+    unknown = [int(p.get("unknown_waits") or 0) if isinstance(p, Mapping) else 0
+               for p in (paths or [])][:k]
     on_path: dict[tuple[str, str], int] = {}
     node_paths: dict[str, list[int]] = defaultdict(list)
     for i, (ids, _) in enumerate(ranked):
@@ -195,20 +200,30 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
     label_ranks(nodes, edges)
 
     legend: list[dict] = []
+    aim = " " + tr("to {outcome}").format(outcome=tr.label(g, to)) if to else ""
     if ranked:
         legend.append({"item": "heading",
-                       "label": tr("Best paths (k = {k})").format(k=len(ranked))})
+                       "label": tr("Best paths (k = {k})").format(k=len(ranked)) + aim})
         for i, (ids, wait) in enumerate(ranked):
             text = f"#{i + 1}: " + tr.ngettext("{n} step", "{n} steps", len(ids)).format(
                 n=len(ids))
             if wait is not None:
                 text += ", " + tr("{days} days' wait").format(days=facts.num(wait))
+            if unknown[i]:
+                text += ", " + tr.ngettext("{n} wait unknown", "{n} waits unknown",
+                                           unknown[i]).format(n=facts.num(unknown[i]))
             if uncovered[i]:
                 text += ", " + tr("needs left uncovered: {names}").format(
                     names=names_text(g, uncovered[i], tr))
             elif needs:
                 text += ", " + tr("covers every need")
             legend.append(legend_edge(text, PATH_COLOURS[i % len(PATH_COLOURS)], 4))
+    elif to:
+        # asked for paths to one outcome: none is not "reaches nothing"
+        legend += [{"item": "heading", "label": tr("Best paths (k = {k})").format(k=0) + aim},
+                   {"item": "text", "label": tr(
+                       "No path from the segment's entries reaches {outcome}.").format(
+                       outcome=tr.label(g, to))}]
     if designed:
         names = sorted({tr.label(g, p) for p, *_ in designed})
         legend += [{"item": "heading", "label": tr("Designed paths")},
