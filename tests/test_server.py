@@ -121,7 +121,9 @@ def test_a_broken_source_serves_the_last_good_version(client: TestClient, served
     assert "mini/services.csv" in stale and "row 2" in stale and "capacity_per_month" in stale
     assert str(served) not in stale  # no absolute server paths
     listed = {g["name"]: g for g in client.get("/api/graphs").json()}
-    assert listed["mini"]["state"] == "stale" and "40x" in listed["mini"]["problem"]
+    # where and what, never the cell's text (docs/workbook.md, Privacy)
+    assert listed["mini"]["state"] == "stale" and "'...'" in listed["mini"]["problem"]
+    assert "40x" not in listed["mini"]["problem"]
     page = client.get("/graphs/mini", params={"lang": "en"})
     assert page.status_code == 200 and "The source is broken" in page.text
     assert "x-polku-stale" in client.get("/graphs/mini/view").headers
@@ -143,11 +145,11 @@ def test_a_broken_sources_problem_is_told_in_the_readers_language(client: TestCl
     services.write_text(services.read_text().replace("40,5", "40x"))
     touch_later(services)
     said = {
-        "fi": ({}, {}, "taulukko 'services', rivi 2, sarake 'capacity_per_month': '40x' ei ole luku"),
+        "fi": ({}, {}, "taulukko 'services', rivi 2, sarake 'capacity_per_month': '...' ei ole luku"),
         "sv": ({}, {"Accept-Language": "sv-FI,sv;q=0.9"},
-               "blad 'services', rad 2, kolumn 'capacity_per_month': '40x' är inte ett tal"),
+               "blad 'services', rad 2, kolumn 'capacity_per_month': '...' är inte ett tal"),
         "en": ({"lang": "en"}, {"Accept-Language": "sv"},  # ?lang= wins over the browser's
-               "sheet 'services', row 2, column 'capacity_per_month': '40x' is not a number"),
+               "sheet 'services', row 2, column 'capacity_per_month': '...' is not a number"),
     }
     for lang, (query, headers, text) in said.items():
         for path in ("/api/graphs/mini", "/api/graphs/mini/findings", "/api/graphs/mini/rows/services",
@@ -432,7 +434,8 @@ def test_a_write_during_a_broken_source_is_refused(client: TestClient, served: P
     r = client.patch("/api/graphs/mini/rows/services/kuntouttava", json={"capacity_per_month": 5},
                      headers=auth(etag=etag))
     assert r.status_code == 409 and r.json()["error"]["code"] == "source-broken"
-    assert "tyokyky" in r.json()["error"]["message"]
+    # the problem is told where and what, not the cell's text (docs/workbook.md, Privacy)
+    assert "column 'needs': unknown need id '...'" in r.json()["error"]["message"]
     assert client.get("/api/graphs/mini/changes").json()["changes"] == []
 
 

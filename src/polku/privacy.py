@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import replace
-from typing import Iterable
+from typing import Callable, Iterable
 
 import networkx as nx
 
@@ -271,6 +271,70 @@ def suppressed_referrals(g: nx.MultiDiGraph) -> frozenset[str]:
                      and "volume_per_month" in (data.get("suppressed") or ()))
 
 
+def hidden_subjects(g: nx.MultiDiGraph) -> frozenset[str]:
+    """The nodes of a published graph (:func:`suppress`) some figure of which the public
+    does not read: a segment or referral whose count was left out, and a service (or
+    outcome) a referral with a left-out volume leads to or leaves from. A finding about
+    one may fire on the true figures and not on the published ones (or the other way
+    round): whether it fires for the editor is not the public's to learn.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b"): g.add_node(n, type="service")
+    >>> g.add_node("r", type="referral", volume_per_month=3); add_edge(g, "r", "a", "from")
+    >>> add_edge(g, "r", "b", "to")
+    >>> sorted(hidden_subjects(g)), sorted(hidden_subjects(suppress(g)))
+    ([], ['a', 'b', 'r'])
+    """
+    return (hidden_services(g) | hidden_services(g, end="from")
+            | frozenset(n for n, left in g.nodes(data="suppressed") if left))
+
+
+def filled(g: nx.MultiDiGraph, value: int) -> nx.MultiDiGraph:
+    """A published graph (:func:`suppress`) with every count it left out put back as
+    ``value``: one of the worlds the public cannot tell from the true one (each small cell
+    is 1 up to ``min_cell - 1``). Made from the published copy alone, so what is computed
+    from it says nothing the public does not know.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("s", type="segment", name="S", size=3)
+    >>> filled(suppress(g), 4).nodes["s"]["size"], "suppressed" in filled(suppress(g), 4).nodes["s"]
+    (4, False)
+    """
+    from polku.graph import add_edges, new_graph
+
+    out = new_graph()
+    out.graph.update(g.graph)
+    nodes = []
+    for node, data in g.nodes(data=True):
+        left = data.get("suppressed")
+        if left:
+            data = {k: v for k, v in data.items() if k != "suppressed"}
+            data.update({a: value for a in left})
+        nodes.append((node, data))
+    out.add_nodes_from(nodes)
+    add_edges(out, g.edges(keys=True, data=True))
+    return out
+
+
+def about_any(key: str, nodes: frozenset[str]) -> bool:
+    """Whether the finding ``key`` (``kind:subject`` or ``kind:subject:detail``) is about
+    one of ``nodes``, as its subject or its detail.
+
+    >>> about_any("over-capacity:svc", frozenset({"svc"}))
+    True
+    >>> about_any("unmet-need:s:n", frozenset({"n"}))
+    True
+    >>> about_any("over-capacity:svc-2", frozenset({"svc"}))
+    False
+    """
+    if not nodes or ":" not in key:
+        return False
+    rest = key.split(":", 1)[1]
+    return any(rest == n or rest.startswith(n + ":") or rest.endswith(":" + n)
+               or f":{n}:" in rest for n in nodes)
+
+
 def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     """A JSON-like answer (findings, bottlenecks) with every people figure (``inflow`` …)
     that is a small cell shown as ``<5``; other values unchanged.
@@ -405,29 +469,54 @@ PUBLIC_CHANGE_KEYS = ("version", "time", "action", "sheet", "key", "before", "af
                       "undoes", "changes", "note")
 
 
-def shown_change(entry: dict, min_cell: int = MIN_CELL) -> dict:
+def shown_change(entry: dict, min_cell: int = MIN_CELL,
+                 followup_shown: Callable[[str], bool] | None = None) -> dict:
     """A change-log entry as the public may see it: its rows before and after (a batch's
-    rows too) through :func:`shown_row`, and nothing of who made it.
+    rows too) through :func:`shown_row`, and nothing of who made it. A change to a
+    follow-up that ``followup_shown`` refuses (the public's rule,
+    :meth:`polku.ops.model.Model.followup_shown`) says that a follow-up changed, and when,
+    not which (its key, the finding's) nor what it says.
 
     >>> shown_change({"version": 1, "who": "Anna", "sub": "x1", "organisations": ["kela"],
     ...               "sheet": "segments", "before": {"size": "12"}, "after": {"size": "3"}})
     {'version': 1, 'sheet': 'segments', 'before': {'size': '12'}, 'after': {'size': '<5'}}
+    >>> shown_change({"version": 2, "action": "create", "sheet": "followups",
+    ...               "key": "over-capacity:s", "after": {"finding": "over-capacity:s"}},
+    ...              followup_shown=lambda key: False)
+    {'version': 2, 'action': 'create', 'sheet': 'followups', 'key': None}
     """
     out = {k: v for k, v in entry.items() if k in PUBLIC_CHANGE_KEYS}
     sheet = entry.get("sheet") or ""
+    if sheet == "followups" and followup_shown is not None and \
+            not followup_shown(str(entry.get("key") or "")):
+        return {k: (None if k == "key" else v) for k, v in out.items()
+                if k not in ("before", "after")}
     for side in ("before", "after"):
         if side in out:
             out[side] = shown_row(sheet, out[side], min_cell)
     if isinstance(out.get("changes"), list):
-        out["changes"] = [shown_change(c, min_cell) for c in out["changes"]]
+        out["changes"] = [shown_change(c, min_cell, followup_shown) for c in out["changes"]]
     return out
 
 
 # -- problems shown to the public ----------------------------------------------------------------
 
-#: what stands for a people cell's text in a problem the public reads
+#: what stands for a source's text in a problem the public reads
 WITHHELD = "..."
 WITHHELD_MESSAGE = N_("the cell is not a valid count (its text is withheld: it counts people)")
+WITHHELD_CELL = N_("the cell is not what its column takes (its text is withheld)")
+#: the parameters of a problem's message that never hold the source's text: where (rows,
+#: lines, sheets, column names), sizes and limits, what a column or attribute takes, and
+#: catalogued words. Any other parameter (``value``, ``ref``, ``id``, ``detail``, a date, a
+#: step, …) quotes a cell, a literal or a parser's view of the file, and is withheld: a
+#: shifted row puts a small count in any column, a typed note an identity code
+PLACE_PARAMS = frozenset({
+    "row", "first", "last", "line", "cells", "columns", "column", "number", "length",
+    "most", "least", "ceiling", "sheet", "sheets", "name", "known", "hint", "targets",
+    "found", "expected", "types", "kinds", "choices", "words", "predicate", "attribute",
+    "format", "kind", "n", "byte", "offset", "separator", "reason", "shown",
+    # where a JSON-LD file would load its context from (an address, screened for codes)
+    "context"})
 
 
 def counts_people(error: object) -> bool:
@@ -445,20 +534,46 @@ def counts_people(error: object) -> bool:
     return attribute is not None and any(attribute in a for a in PEOPLE_COUNTS.values())
 
 
+def withheld_params(params: dict) -> dict:
+    """A message's parameters with every one that may quote the source's text as
+    :data:`WITHHELD` (:data:`PLACE_PARAMS` are kept; a catalogued text is kept, a phrase's
+    own parameters are looked at the same way).
+
+    >>> withheld_params({"value": "3 hlö", "most": 10, "choices": "yes, no"})
+    {'value': '...', 'most': 10, 'choices': 'yes, no'}
+    """
+    from polku.errors import Phrase, Said
+
+    out = {}
+    for k, v in params.items():
+        if isinstance(v, Phrase):
+            out[k] = Phrase(v.template, **withheld_params(v.params))
+        elif isinstance(v, Said) or k in PLACE_PARAMS:
+            out[k] = v
+        else:
+            out[k] = WITHHELD
+    return out
+
+
 def published_error(error: Exception) -> Exception:
-    """A problem as the public may read it (a stale source's problem: the API's
-    ``X-Polku-Stale`` and ``problem``, the pages' banner): where it is and what is wrong,
-    but of a cell that counts people never its text (``'3 hlö' is not a number`` reads
-    ``'...' is not a number``; a problem that carries the text only in its wording reads
-    :data:`WITHHELD_MESSAGE`). Other problems are passed on as they are.
+    """A problem as anyone may read it (a stale source's problem: the API's
+    ``X-Polku-Stale`` and ``problem``, ``/readyz``, the pages' banner, a 409, the server's
+    log): where it is and what is wrong, never the source's text — of any column, since a
+    shifted or mis-typed row puts a small count (or an identity code) where another column
+    is expected (``'3' is not a share`` reads ``'...' is not a share``; see
+    :func:`withheld_params`). A problem that carries the text only in its wording reads
+    :data:`WITHHELD_MESSAGE` (a column that counts people) or :data:`WITHHELD_CELL`.
 
     >>> from polku.errors import PolkuError
     >>> e = PolkuError("'{value}' is not a number", params={"value": "3 hlö"},
     ...                sheet="segments", row=2, column="size")
     >>> str(published_error(e))
     "sheet 'segments', row 2, column 'size': '...' is not a number"
+    >>> str(published_error(PolkuError("'{value}' is not a share between 0 and 1",
+    ...     params={"value": "3"}, sheet="segments", row=2, column="participation_rate")))
+    "sheet 'segments', row 2, column 'participation_rate': '...' is not a share between 0 and 1"
     >>> published_error(PolkuError("x", column="capacity_per_month")).message
-    'x'
+    'the cell is not what its column takes (its text is withheld)'
     """
     from polku.errors import PolkuError, PolkuErrors
 
@@ -469,13 +584,20 @@ def published_error(error: Exception) -> Exception:
         out: PolkuError = PolkuErrors(errors)  # type: ignore[arg-type]
         out.field = error.field
         return out
-    if not isinstance(error, PolkuError) or not counts_people(error):
+    if not isinstance(error, PolkuError):
         return error
     where = {"file": error.file, "sheet": error.sheet, "row": error.row,
              "column": error.column, "node": error.node, "field": error.field}
-    if error.msgid is not None and "value" in error.params:
-        return PolkuError(error.msgid, params=dict(error.params, value=WITHHELD), **where)
-    return PolkuError(WITHHELD_MESSAGE, params={}, **where)
+    if error.msgid is not None:
+        params = withheld_params(error.params)
+        if params == error.params and not error.close:
+            return error
+        return PolkuError(error.msgid, params=params, **where)
+    if counts_people(error):
+        return PolkuError(WITHHELD_MESSAGE, params={}, **where)
+    if error.row is not None or error.column or error.node:
+        return PolkuError(WITHHELD_CELL, params={}, **where)
+    return error
 
 
 # -- by audience: what the doors call ------------------------------------------------------------
@@ -487,7 +609,13 @@ def row_for(audience: str, sheet: str, row: dict | None, min_cell: int = MIN_CEL
     return row if audience == EDITOR else shown_row(sheet, row, min_cell)
 
 
-def changes_for(audience: str, entries: list[dict], min_cell: int = MIN_CELL) -> list[dict]:
+def changes_for(audience: str, entries: list[dict], min_cell: int = MIN_CELL,
+                followup_shown: Callable[[str], bool] | None = None) -> list[dict]:
     """Change-log entries as ``audience`` reads them: the editor all of each, the public
-    :func:`shown_change` (rows with small cells as ``<5``, nothing of who made them)."""
-    return entries if audience == EDITOR else [shown_change(e, min_cell) for e in entries]
+    :func:`shown_change` (rows with small cells as ``<5``, nothing of who made them, and
+    of a follow-up ``followup_shown`` refuses nothing but that one changed; without the
+    rule, no follow-up's key nor rows)."""
+    if audience == EDITOR:
+        return entries
+    rule = followup_shown or (lambda key: False)
+    return [shown_change(e, min_cell, rule) for e in entries]

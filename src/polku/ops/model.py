@@ -137,9 +137,54 @@ class Model:
             raise ValueError(f"unknown audience {audience!r}")
         if audience != PUBLIC or self.audience == PUBLIC:
             return self
-        return self.memo(("published", self.min_cell), lambda: Model(
-            privacy.suppress(self.graph, self.min_cell), self.version, PUBLIC, self.min_cell,
-            origin=self))
+        return self.memo(("published", self.min_cell), self._published)
+
+    def _published(self) -> "Model":
+        """The public's model: the published copy, its follow-ups those the public reads
+        (:meth:`followup_shown`; a finding's follow-ups do not change its findings)."""
+        g = privacy.suppress(self.graph, self.min_cell)
+        model = Model(g, self.version, PUBLIC, self.min_cell, origin=self)
+        followups = g.graph.get("followups")
+        if followups:
+            g.graph["followups"] = {k: v for k, v in followups.items()
+                                    if model.followup_shown(k)}
+        return model
+
+    def followup_shown(self, key: str) -> bool:
+        """Whether this model's reader reads the follow-up of the finding ``key`` (its row,
+        its change-log entries, its state beside the findings). An editor reads every one.
+        The public (at the default thresholds) reads the follow-up of a finding it is
+        shown, and of one that no figure hidden from it could fire: with every small
+        cell filled in as 1, and as ``min_cell - 1`` (:func:`polku.privacy.filled`: the
+        published copy alone), it still does not fire, so it is resolved for everyone and
+        its follow-up is history. The follow-up of a finding that the hidden figures could
+        fire while the published ones do not is not the public's: whether the true figures
+        fire it (the editor follows it up) or not (it was resolved) narrows a small cell
+        either way. (A finding grows or shrinks with the counts it reads, as an inflow
+        over a capacity does: the two fills are its extremes.)
+
+        >>> from polku.graph import new_graph, add_edge
+        >>> g = new_graph(); g.add_node("s", type="service", capacity_per_month=10)
+        >>> g.add_node("r", type="referral", volume_per_month=4); add_edge(g, "r", "s", "to")
+        >>> g.add_node("r2", type="referral", volume_per_month=8); add_edge(g, "r2", "s", "to")
+        >>> g.graph["followups"] = {"over-capacity:s": {"status": "new"},
+        ...                         "no-lead:s": {"status": "resolved"}}
+        >>> public = Model(g).published("public")
+        >>> public.followup_shown("over-capacity:s"), public.followup_shown("no-lead:s")
+        (False, True)
+        >>> sorted(public.graph.graph["followups"])
+        ['no-lead:s']
+        """
+        if self.audience != PUBLIC:
+            return True
+        hidden = self.memo("hidden-subjects", lambda: privacy.hidden_subjects(self.graph))
+        if not privacy.about_any(key, hidden):
+            return True  # nothing hidden from the public is in it: as the public sees it
+        if key in self.memo("finding-keys", lambda: frozenset(f.key for f in self.findings())):
+            return True
+        return key not in self.memo("possible-finding-keys", lambda: frozenset(
+            f.key for value in {1, self.min_cell - 1}
+            for f in Model(privacy.filled(self.graph, value)).findings()))
 
 
 def load(source: "str | Path | nx.MultiDiGraph | Model") -> Model:

@@ -477,10 +477,19 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         who = access.audience(authorization)
         if who != EDITOR:  # the columns a public row leaves out (privacy.PERSONAL_COLUMNS)
             header = [c for c in header if c not in PERSONAL_COLUMNS.get(sheet, ())]
+            body = [r for r in body if row_read(version, sheet, r)]
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
                 "rows": [{"key": edits.row_key(sheet, r), "values": row_for(who, sheet, r)}
                          for r in body]}
+
+    def row_read(version: Any, sheet: str, row: dict) -> bool:
+        """Whether the public reads ``row``: every row but a follow-up that the public's
+        rule leaves out (:meth:`polku.ops.model.Model.followup_shown`)."""
+        if sheet != "followups":
+            return True
+        shown = version.followup_shown()
+        return shown is not None and shown(str(row.get("finding") or ""))
 
     @router.get("/graphs/{name}/rows/{sheet}/{key}", responses=READ)
     def row(name: str, response: Response, sheet: str = SheetName, key: str = RowKey,
@@ -495,8 +504,14 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             raise ApiError(404, e.message, field="key", cause=e) from None
         except edits.EditConflict as e:
             raise ApiError(409, e.message, field="key", cause=e) from None
+        who = access.audience(authorization)
+        if who != EDITOR and not row_read(version, sheet, found):
+            # answered as a row that is not there: the public does not learn that it is
+            e = edits.RowNotFound(N_("no row '{key}' in sheet '{sheet}'"), sheet=sheet,
+                                  params={"key": key, "sheet": sheet})
+            raise ApiError(404, e.message, field="key", cause=e)
         key = edits.row_key(sheet, found)
-        found = row_for(access.audience(authorization), sheet, found) or found
+        found = row_for(who, sheet, found) or found
         return {"graph": name, "sheet": sheet, "key": key, "values": found}
 
     def write(name: str, authorization: Credentials, if_match: str | None, action: str,
@@ -551,9 +566,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         signed-in person's name with their ``sub`` and ``organisations``), action, sheet,
         key, and the row before and after (for the public, small cells as ``<5``)."""
         # the version before the log is read: an ETag never newer than the changes listed
-        response.headers.update(graph_headers(store.entry(name).version, tr))
+        version = store.entry(name).version
+        response.headers.update(graph_headers(version, tr))
         changes = store.changes(name, limit)
-        return {"graph": name, "changes": changes_for(access.audience(authorization), changes)}
+        return {"graph": name, "changes": changes_for(access.audience(authorization), changes,
+                                                      followup_shown=version.followup_shown())}
 
     @router.post("/graphs/{name}/undo", responses=WRITE)
     def undo(name: str, authorization: Credentials = Bearer, if_match: str | None = IfMatch,

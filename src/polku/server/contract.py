@@ -179,13 +179,14 @@ class Problem(str):
 
 def problem_worded(problem: PolkuError | None, tr: Any = None) -> str | None:
     """A broken source's problem in one line as a page shows it: the first problem,
-    located, in ``tr``'s language (English without one), and how many more there are.
+    located, in ``tr``'s language (English without one), and how many more there are; the
+    source's text withheld (:func:`polku.privacy.published_error`).
 
     >>> from polku.present.i18n import translator
     >>> e = PolkuErrors([PolkuError("'{value}' is not a number", params={"value": "x"},
     ...                             sheet="services", row=3), PolkuError("b")])
     >>> problem_worded(e), problem_worded(e, translator("fi"))
-    ("sheet 'services', row 3: 'x' is not a number (and 1 more)", "taulukko 'services', rivi 3: 'x' ei ole luku (ja 1 muu)")
+    ("sheet 'services', row 3: '...' is not a number (and 1 more)", "taulukko 'services', rivi 3: '...' ei ole luku (ja 1 muu)")
     """
     if problem is None:
         return None

@@ -457,7 +457,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         g = model.graph
         seen = model.published(who).graph  # what the findings are worded from
         found = ask(model, Findings(), who)
-        states = effective(g.graph.get("followups") or {}, {f.key for f in found}, today())
+        # the follow-ups the reader reads (the public's: Model.followup_shown)
+        states = effective(seen.graph.get("followups") or {}, {f.key for f in found}, today())
         # people read the page: names in the sentences, the subject id beside (the link)
         from polku.analyses.accountable import organisations_of
 
@@ -499,7 +500,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         gone = [dict(s, text=followup_text(s, tr.plainly(), seen)) for k, s in states.items()
                 if k not in {f.key for f in found}]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
-                      columns=form_columns(f, tr), existing=form_keys(g, f, tr),
+                      columns=form_columns(f, tr),
+                      existing=form_keys(seen if f.sheet == "followups" else g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
         return html("graph.html", language, version, g,
                     title=shown(g, name, language.tr), name=name,
@@ -837,8 +839,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         return html("changes.html", language, version, g, show_who=who == EDITOR,
                     status=400 if error else 200,
                     title=tr("Changes: {graph}").format(graph=shown(g, name, language.tr)),
-                    name=name, changes=[change_shown(c, g, tr)
-                                        for c in changes_for(who, changes)],
+                    name=name, changes=[change_shown(c, g, tr) for c in changes_for(
+                        who, changes, followup_shown=version.followup_shown())],
                     action_names=ACTION_NAMES, since=since or "", review=review, error=error,
                     actors=actors, actor=actor or "")
 

@@ -51,7 +51,7 @@ from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, reve
                                  write_lock)
 from polku.errors import PolkuError, PolkuErrors, Said, os_problem, os_reason
 from polku.io import atomic
-from polku.privacy import published_error
+from polku.privacy import PUBLIC, published_error
 from polku.words import N_
 from polku.io import formats
 from polku.io.load import load_graph
@@ -188,6 +188,9 @@ class Version:
     #: (:func:`polku.io.unknown_names.workbook_warnings`), files named relative to the
     #: served folder: shown beside the graph, never a reason to refuse it
     warnings: tuple[PolkuError, ...] = ()
+    #: the files this version's graph was read from (:attr:`stamp` moves on while it is
+    #: served on broken: :meth:`broken`); its sheets are kept with its model by it
+    loaded_stamp: object = None
 
     @classmethod
     def loaded(cls, source: Source, graph: nx.MultiDiGraph, etag: str,
@@ -196,7 +199,7 @@ class Version:
         warnings of its workbook."""
         return cls(source, graph, etag, stamp, None,
                    time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), Model(graph, etag),
-                   warnings_of(source))
+                   warnings_of(source), stamp)
 
     def broken(self, stamp: object, problem: PolkuError) -> "Version":
         """This version served on (its graph, ETag and model) while its source, now at
@@ -209,16 +212,25 @@ class Version:
             return "failed"
         return "stale" if self.problem is not None else "ok"
 
-    def problem_text(self, public: bool = True) -> str | None:
-        """The problem in one line (and how many more). Unless ``public`` is False (the
-        server's own log), as anyone may read it (:func:`polku.privacy.published_error`):
-        it is sent before the reader is known (headers, the index, the pages' banner), so
-        a cell that counts people is named, never quoted."""
+    def problem_text(self) -> str | None:
+        """The problem in one line (and how many more), as anyone may read it
+        (:func:`polku.privacy.published_error`): it is sent before the reader is known
+        (headers, the index, the pages' banner) and logged where more people read than
+        the editors, so a cell is named, never quoted (``polku validate`` on the source
+        quotes it to its owner)."""
         if self.problem is None:
             return None
-        lines = str(published_error(self.problem) if public else self.problem).splitlines()
+        lines = str(published_error(self.problem)).splitlines()
         more = f" (and {len(lines) - 1} more)" if len(lines) > 1 else ""
         return (lines[0] if lines else "unreadable") + more
+
+    def followup_shown(self) -> Callable[[str], bool] | None:
+        """The public's rule of which follow-ups it reads, for this version
+        (:meth:`polku.ops.model.Model.followup_shown`); None for a graph that never loaded
+        (then none is read)."""
+        if self.model is None:
+            return None
+        return self.model.published(PUBLIC).followup_shown
 
     def summary(self, shadowed: list[str], tr: Any = None) -> dict[str, Any]:
         """What the API says of this version: state, source, what it shadows, its ETag and
@@ -641,7 +653,7 @@ class GraphStore:
                 stamp = stamp_of(source)
         except PolkuError as e:
             entry.version = served.broken(stamp, relative(e, source.root))
-            log.warning("graph '%s': %s", source.name, entry.version.problem_text(public=False))
+            log.warning("graph '%s': %s", source.name, entry.version.problem_text())
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
             entry.version = served.broken(stamp, PolkuError(
@@ -831,7 +843,12 @@ class GraphStore:
         with entry.lock:
             self._refresh(entry)
             version = self._served(entry)
-            return self._sheets(version, exact=False), version
+            # still not its files (changed again meanwhile): the version's rows as its
+            # graph says them, never rows of files no version was read from
+            sheets = self._sheets(version)
+            if sheets is None:
+                sheets = self._last_good_sheets(version)
+            return sheets, version
 
     def history(self, name: str) -> tuple[Any, Version]:
         """The graph's version now and its history (:class:`polku.ops.review.History`): its
@@ -858,14 +875,9 @@ class GraphStore:
             with entry.lock, self._write_lock_if_any(name):
                 self._refresh(entry)
                 version = self._served(entry)
-                if version.problem is None:
-                    sheets = self._sheets(version, exact=False)
-                else:
-                    # a hand edit broke the files and the last good version is served: its
-                    # sheets as its graph makes them (the files are not its, and a broken
-                    # cell's text must reach no answer)
-                    assert version.graph is not None
-                    sheets = edits.sheets_of_graph(version.graph)
+                # a hand edit that broke the files: the last good version's sheets (the
+                # files are not its, and a broken cell's text must reach no answer)
+                sheets = self._sheets(version, exact=False)
                 log, entries = self._own_changes(name)
                 history = History(tuple(entries), sheets, log.path.name)
                 if version.problem is None and stamp_of(version.source) == version.stamp:
@@ -884,6 +896,12 @@ class GraphStore:
         new sheets, never changes these."""
         model, source, stamp = version.model, version.source, version.stamp
         assert model is not None and version.graph is not None
+        if version.problem is not None:
+            # a broken source: its last good version's rows, as every other answer of the
+            # graph is that version's (its ETag too). The files' rows would quote what the
+            # source was refused for: an identity code, a cell or header of any column
+            # that is not what its column takes (docs/workbook.md, Privacy)
+            return self._last_good_sheets(version)
         key = ("sheets", stamp)
         kept = model.kept(key)
         if kept is not None:
@@ -900,6 +918,26 @@ class GraphStore:
         if stamp is not None and before == stamp and stamp_of(source) == stamp:
             return model.memo(key, lambda: sheets)
         return None if exact else sheets
+
+    @staticmethod
+    def _last_good_sheets(version: Version) -> edits.Sheets:
+        """The sheets of the files ``version`` was read from: as they were read, when they
+        were kept with its model while they were its files, else as its graph says them
+        (the same rows and values; a cell may be spelt otherwise, ``0.5`` for ``0,5``).
+
+        >>> from polku.graph import new_graph
+        >>> g = new_graph("x"); g.add_node("s", type="segment", name="S", size=12)
+        >>> v = Version(Source("x", "x", "workbook"), g, "e", model=Model(g, "e"))
+        >>> GraphStore._last_good_sheets(v)["segments"][1]
+        [{'id': 's', 'name': 'S', 'size': '12'}]
+        """
+        model = version.model
+        assert model is not None and version.graph is not None
+        kept = model.kept(("sheets", version.loaded_stamp))
+        if kept is not None:
+            return kept
+        graph = version.graph
+        return model.memo("sheets of the graph", lambda: edits.sheets_of_graph(graph))
 
     def edit(self, name: str, if_match: str | None, who: str, action: str, sheet: str,
              key: str | None = None, values: dict[str, str] | None = None,
