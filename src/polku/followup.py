@@ -23,7 +23,6 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from polku import clock
-from polku.clock import HELSINKI
 from polku.errors import CellError
 from polku.words import N_, STATUS_NAMES
 

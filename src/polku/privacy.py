@@ -107,6 +107,8 @@ def find_hetu(text: str) -> int | None:
     return None
 
 
+#: what a message says in place of a name that holds an identity code (never quoted back)
+NAME_NOT_SHOWN = N_("a name not shown: it holds an identity code")
 HETU_MESSAGE = N_("holds a personal identity code (henkilötunnus): polku keeps aggregates "
                   "about groups of people, never a person; remove it")
 

@@ -32,7 +32,7 @@ from polku.io import atomic
 from polku.io.naming import graph_name_of
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
-from polku.graph import (MERGED_FROM, add_edge, add_edges, merged_from_order, name_of,
+from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of,
                          new_graph, regions)
 from polku.privacy import PEOPLE_MAXIMUM
 
@@ -1391,8 +1391,6 @@ def write_jsonld(g: nx.MultiDiGraph, path: str | Path) -> None:
 
 
 def read_jsonld(path: str | Path) -> nx.MultiDiGraph:
-    import rdflib
-
     path = Path(path)
     graph = rdflib_graph(path)
     name, title = graph_name_of(path)

@@ -29,10 +29,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from polku.errors import Note
+from polku.errors import Note, Said
 from polku.io.near_names import folded, meant  # noqa: F401 (meant's home, and its doctests)
 from polku.io.workbook import SHEETS, _utf8_lines, is_workbook
-from polku.privacy import PEOPLE_COLUMNS, find_hetu
+from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.words import N_
 
 COLUMN_WARNING = N_("unknown column '{name}', kept as an extra column: did you mean "
@@ -42,10 +42,10 @@ CLOSE_SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku
                          "did you mean '{known}'?")
 
 
-def _quoted(name: str) -> str:
+def _quoted(name: str) -> str | Said:
     """A name as a warning may quote it (never an identity code: a page anyone reads
-    shows it)."""
-    return "(not shown)" if find_hetu(name) is not None else name
+    shows it; :data:`polku.privacy.NAME_NOT_SHOWN` instead, in the reader's language)."""
+    return Said(NAME_NOT_SHOWN) if find_hetu(name) is not None else name
 
 
 def column_warnings(file: str, sheet: str, header: list[str]) -> list[Note]:

@@ -34,7 +34,8 @@ from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_e
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of
 from polku.io.near_names import meant
-from polku.privacy import HETU_MESSAGE, MIN_CELL, PEOPLE_COLUMNS, PEOPLE_MAXIMUM, find_hetu
+from polku.privacy import (HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS,
+                           PEOPLE_MAXIMUM, find_hetu)
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -186,10 +187,11 @@ def column_name_problem(name: str) -> str | None:
     return None
 
 
-def _shown_name(name: str) -> str:
-    """A refused column name as a message may quote it (never an identity code)."""
+def _shown_name(name: str) -> str | Said:
+    """A refused column name as a message may quote it (never an identity code: then
+    :data:`polku.privacy.NAME_NOT_SHOWN`, in the reader's language)."""
     if find_hetu(name) is not None:
-        return "(not shown)"
+        return Said(NAME_NOT_SHOWN)
     return repr(name[:40] + ("…" if len(name) > 40 else ""))
 
 

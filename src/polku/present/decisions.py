@@ -23,7 +23,7 @@ import networkx as nx
 from polku.finding import SEVERITY_RANK, Finding
 from polku.present.i18n import Translator
 from polku.present.suggestions import suggestion_text
-from polku.words import ACCOUNTABLE_WHY, N_
+from polku.words import ACCOUNTABLE_WHY
 
 #: decisions on the first page, at most (a page a leader reads, not a list)
 MAX_DECISIONS = 7

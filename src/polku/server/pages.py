@@ -1062,7 +1062,6 @@ def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, in
     names in ``tr``'s language, services by name and each finding linked to its view.
     A value the operation refuses is a :class:`RowError` naming its field and the row
     (of ``rows``, the form's services in order) it is on."""
-    from polku.kinds import meaning
     from polku.present.i18n import error_message
 
     from polku.analyses.queues import check_values

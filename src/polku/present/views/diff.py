@@ -15,7 +15,6 @@ import networkx as nx
 from polku.graph import new_graph
 from polku.present.cells import LEFT_OUT
 from polku.present.i18n import N_, Translator, translator
-from polku.present.messages import subject_name
 from polku.present.views.facts import View, legend_edge, legend_node
 from polku.present.views.page import view_html
 from polku.present.views.registry import build_view

@@ -19,7 +19,7 @@ import networkx as nx
 
 from polku.graph import Referral, label, name_of, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
-                                kind_name, role_name, severity_name, translator, type_name)
+                                kind_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 from polku.privacy import MIN_CELL, hidden_services
 from polku.words import ACTOR_KIND_NAMES
@@ -415,8 +415,6 @@ class Facts:
 
     def _referral_lines(self, rid: str) -> list[str]:
         g, d, tr, num = self.g, self.g.nodes[rid], self.tr, self.num
-        src = self.targets(rid, "from")
-        dst = self.targets(rid, "to")
         owner = self.targets(rid, "owner")
         segs = self.targets(rid, "for_segment")
         vol = self.people(rid, "volume_per_month")
