@@ -4,12 +4,11 @@ catalogued: ``--lang`` (or ``POLKU_LANG``) words them, as every other error."""
 from __future__ import annotations
 
 import ast
-import shutil
 from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE_TTL, MINI, run
+from helpers import EXAMPLE_TTL, MINI, copy_mini, run
 from polku.errors import PolkuError
 from polku.present.i18n import error_text, translator
 
@@ -303,8 +302,8 @@ def test_a_bad_whatif_and_merge_are_told_in_finnish_and_swedish(tmp_path: Path) 
     r = run("merge", MINI, MINI, "-o", tmp_path / "n.ttl", "--lang", "fi")
     assert r.exit_code == 1
     assert f"{MINI} on annettu kahdesti" in r.stderr, r.stderr
-    copy = tmp_path / "b" / "mini"  # the mini workbook takes its graph's name from its folder
-    shutil.copytree(MINI, copy)
+    # the mini workbook takes its graph's name from its folder
+    copy = copy_mini(tmp_path / "b" / "mini")
     r = run("merge", MINI, copy, "-o", tmp_path / "n.ttl", "--lang", "sv")
     assert f"både {MINI} och {copy} heter 'mini'" in " ".join(r.stderr.split()), r.stderr
 
