@@ -345,8 +345,10 @@ def raci_html(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | None =
     ``tr``'s language, ``<html lang>`` included: the served page's section
     (:func:`raci_section`, the same template and context), so with the graph ``g`` its
     columns run as the served page's (the principal organisations first) and it filters
-    by organisation too."""
-    tr = tr or translator()
+    by organisation too. A name in another language than the page's is marked with its
+    own (:meth:`~polku.present.i18n.Translator.marking`, WCAG 3.1.2), the organisations'
+    in the filter too."""
+    tr = (tr or translator()).marking()
     env = _env()
     env.globals.update(tr.jinja_globals())
     return marked_html(env.get_template("raci.html").render(m=m, table=raci_section(m, tr, g)))
