@@ -66,7 +66,8 @@ def test_html_report_prints_the_same_way(tmp_path) -> None:
                      r'([^"]+)"', page)
     assert href
     rows = list(csv.reader(io.StringIO(unquote(html.unescape(href.group(1))).lstrip("\ufeff"))))
-    assert rows[0][:2] == ["organisaation tunnus", "organisaatio"] and len(rows) > 5
+    assert rows[0][:2] == ["organisaatio", "vakavuus"] and len(rows) > 5
+    assert rows[0][-3:] == ["organisaation tunnus", "kohteen tunnus", "havainnon tunnus"]
 
 
 def test_action_list_json_keeps_codes_in_every_language() -> None:
@@ -76,7 +77,7 @@ def test_action_list_json_keeps_codes_in_every_language() -> None:
     docs = {lang: json.loads(run("actions", EXAMPLE, "--format", "json", "--lang", lang).stdout)
             for lang in ("fi", "sv", "en")}
     words = ("actor_name", "severity_name", "kind_name", "status_name", "measure_names",
-             "owner_name", "message")
+             "owner_name", "subject_name", "overdue_name", "message")
     coded = {lang: [{k: v for k, v in row.items() if k not in words} for row in d["actions"]]
              for lang, d in docs.items()}
     assert coded["fi"] == coded["sv"] == coded["en"]
@@ -114,7 +115,7 @@ def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
                                           "--format", "json"]).stdout)["actions"]
     assert mine and {row["actor"] for row in mine} == {one}
     text = run(*["actions", str(EXAMPLE), "--lang", "sv"]).stdout
-    assert text.splitlines()[0].startswith("organisationens id,organisation,")
+    assert text.splitlines()[0].startswith("\ufefforganisation,allvarlighet,")
     xlsx = tmp_path / "actions.xlsx"
     assert run(*["actions", str(EXAMPLE), "--format", "xlsx",
                                "-o", str(xlsx)]).exit_code == 0

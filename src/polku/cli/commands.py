@@ -352,7 +352,7 @@ def actions(
     # the findings operation for the file's audience, as the API's /actions asks it
     found, g = asked(ops.Findings(long_wait_days=long_wait_days, actor=actor),
                      model_of(source, min_cell), audience_of(suppress))
-    rows = action_list(g, found, actor, tr)
+    rows = action_list(g, found, actor, tr, plain=kind.plain)
     name = str(g.graph.get("name", "graph"))
     data = kind.write(name, graphmod.title(g, tr.lang), rows, tr)
     if output is None:
@@ -419,7 +419,7 @@ def raci(
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
     from polku.present.raci_output import (BINARY_FORMATS, FORMATS, PAGE_FORMATS,
-                                           TEXT_PRINTERS, raci_counts, raci_format, raci_worded,
+                                           raci_counts, raci_format, raci_text, raci_worded,
                                            write_raci)
 
     if format is not None:
@@ -432,9 +432,9 @@ def raci(
     m, g = asked(ops.Raci(subjects=subjects, actor=actor), model_of(source))
     m = raci_worded(m, g, tr.marking() if format in PAGE_FORMATS else tr)
     if output is None:
-        typer.echo(TEXT_PRINTERS[format](m, tr))
+        typer.echo(raci_text(m, format, tr, g))
         return
-    write_raci(m, output, format, tr)
+    write_raci(m, output, format, tr, g)
     typer.echo(tr("wrote {output}: {what}").format(output=output, what=raci_counts(m, tr)))
 
 

@@ -231,19 +231,35 @@ def _counts(m: Raci, tr: Translator) -> str:
 
 def raci_csv(m: Raci, tr: Translator | None = None) -> str:
     """One row per subject: id, name, type, mark, then one column per actor (the role in
-    words), then the notes (``actor: note``); the header row keeps the ids and English
-    column names a program reads, the words in the cells are ``tr``'s."""
+    words), then the notes (``actor: note``), for a spreadsheet: the header row in ``tr``'s
+    language with the actors by name (as the .xlsx's first row), the notes naming their
+    actors too, a byte order mark first (:data:`polku.present.actions.BOM`: a spreadsheet
+    reads the file as UTF-8). The actors' ids are the JSON's (:func:`raci_json`).
+
+    >>> from polku.analyses.raci import Cell, Raci, Row
+    >>> m = Raci("g", "all", ("kela",), {"kela": "Kela"},
+    ...          (Row("s", "service", "Palvelu", "", None, ()),), (Cell("kela", "s", "lead", "sopii"),))
+    >>> print(raci_csv(m, translator("sv")).lstrip("\ufeff"))
+    id,namn,typ,markering,Kela,anteckningar
+    s,Palvelu,tjänst,,huvudansvar,Kela: sopii
+    <BLANKLINE>
+    """
+    from polku.present.actions import BOM
+
     tr = tr or translator()
+    names = {a: unmarked(m.actor_labels.get(a, a)) for a in m.actors}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["subject", "name", "type", "mark", *m.actors, "notes"])
+    w.writerow([neutral(t) for t in (tr("id"), tr("name"), tr("type of subject"), tr("mark"),
+                                     *names.values(), tr("notes"))])
     for r in m.rows:
         cells = [m.cell(a, r.subject) for a in m.actors]
-        notes = "; ".join(f"{c.actor}: {c.note}".replace("\n", " ") for c in cells if c and c.note)
+        notes = "; ".join(f"{names[c.actor]}: {c.note}".replace("\n", " ")
+                          for c in cells if c and c.note)
         w.writerow([neutral(t) for t in (
             r.subject, row_name(r), type_label(r.type, tr), mark_label(r.mark, tr),
             *[role_label(c.role, tr) if c else "" for c in cells], notes)])
-    return buf.getvalue()
+    return BOM + buf.getvalue()
 
 
 def raci_json(m: Raci, tr: Translator | None = None) -> str:
@@ -324,13 +340,18 @@ def raci_xlsx_bytes(m: Raci, tr: Translator | None = None) -> bytes:
     return buf.getvalue()
 
 
-def raci_html(m: Raci, tr: Translator | None = None) -> str:
+def raci_html(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | None = None) -> str:
     """The matrix as one self-contained page (no network: inline style and script) in
-    ``tr``'s language, ``<html lang>`` included."""
-    tr = tr or translator()
+    ``tr``'s language, ``<html lang>`` included: the served page's section
+    (:func:`raci_section`, the same template and context), so with the graph ``g`` its
+    columns run as the served page's (the principal organisations first) and it filters
+    by organisation too. A name in another language than the page's is marked with its
+    own (:meth:`~polku.present.i18n.Translator.marking`, WCAG 3.1.2), the organisations'
+    in the filter too."""
+    tr = (tr or translator()).marking()
     env = _env()
     env.globals.update(tr.jinja_globals())
-    return marked_html(env.get_template("raci.html").render(**raci_context(m, tr)))
+    return marked_html(env.get_template("raci.html").render(m=m, table=raci_section(m, tr, g)))
 
 
 def raci_section(m: Raci, tr: Translator, g: nx.MultiDiGraph | None = None) -> Markup:
@@ -424,18 +445,30 @@ def _env():
 
 TEXT_PRINTERS: dict[str, Callable[..., str]] = {
     "table": raci_table, "csv": raci_csv, "json": raci_json, "html": raci_html}
+
+
+def raci_text(m: Raci, format: str, tr: Translator | None = None,
+              g: nx.MultiDiGraph | None = None) -> str:
+    """The matrix in a text ``format`` (:data:`TEXT_PRINTERS`); the page (``html``) is given
+    the graph ``g``, which orders its columns and groups them by organisation as the served
+    page does."""
+    if format in PAGE_FORMATS:
+        return TEXT_PRINTERS[format](m, tr, g)
+    return TEXT_PRINTERS[format](m, tr)
 #: the formats that are pages: their names are worded by a marking translator
 #: (:meth:`polku.present.i18n.Translator.marking`), so that one in another language than
 #: the page's says so (WCAG 3.1.2)
 PAGE_FORMATS = frozenset({"html"})
 
 
-def write_raci(m: Raci, out: str | Path, format: str, tr: Translator | None = None) -> Path:
-    """Write the matrix to ``out`` in ``format`` (the words in ``tr``'s language), atomically."""
+def write_raci(m: Raci, out: str | Path, format: str, tr: Translator | None = None,
+               g: nx.MultiDiGraph | None = None) -> Path:
+    """Write the matrix to ``out`` in ``format`` (the words in ``tr``'s language; the page
+    with the graph ``g``, :func:`raci_text`), atomically."""
     out = Path(out)
     if format in BINARY_FORMATS:
         atomic.write_bytes(out, raci_xlsx_bytes(m, tr))
     else:
-        text = TEXT_PRINTERS[format](m, tr)
+        text = raci_text(m, format, tr, g)
         atomic.write_text(out, text if text.endswith("\n") else text + "\n")
     return out

@@ -317,10 +317,10 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
         # an unknown actor is a bad parameter (400 naming it; 404 is for the path)
         found, g = ask(name, response, Findings(severity="info", actor=actor), authorization, tr)
-        rows = action_list(g, found, actor, tr)
+        kind = ACTION_FORMATS[format]
+        rows = action_list(g, found, actor, tr, plain=kind.plain)
         stem = f"{name}-actions" + (f"-{actor}" if actor else "")
         headers = dict(response.headers)
-        kind = ACTION_FORMATS[format]
         headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind.suffix}"'
         return Response(kind.write(name, graph_title(g, tr.lang, name), rows, tr),
                         media_type=kind.media_type, headers=headers)
