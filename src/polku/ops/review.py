@@ -26,7 +26,8 @@ import networkx as nx
 
 from polku.errors import PolkuError
 from polku.finding import Finding
-from polku.followup import HELSINKI, effective, parse_date, today
+from polku.clock import HELSINKI
+from polku.followup import effective, parse_date, today
 from polku.io import workbook
 from polku.ops import edits
 from polku.words import N_
