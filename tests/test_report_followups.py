@@ -164,3 +164,32 @@ def test_naming_a_lead_says_it_leaves_the_unmet_need_open(reports) -> None:
     en = reports["en.md"].split("## Findings by kind")[0]
     assert ("(each checked) – resolves: client segment without a lead; does not resolve: "
             "unmet need (Work-ability assessment), which stays open") in en, en
+
+
+@pytest.mark.slow
+def test_the_pdf_first_page_still_holds_every_decision_and_both_notes(folder, day, monkeypatch,
+                                                                      tmp_path) -> None:
+    """A follow-up line and what a suggestion leaves open add lines to page 1: its seven
+    decisions and the notes of what it leaves out (nobody accountable, closed by a
+    follow-up) still fit the first A4 page."""
+    import weasyprint
+    from weasyprint.formatting_structure import boxes
+
+    kept = []
+    render = weasyprint.HTML.render
+    monkeypatch.setattr(weasyprint.HTML, "render",
+                        lambda self, *a, **k: kept.append(render(self, *a, **k)) or kept[-1])
+    r = run("report", folder / "keski-uusimaa", "-o", tmp_path / "r.pdf", "-q")
+    assert r.exit_code == 0, r.output
+
+    def body(page) -> str:
+        return " ".join(b.text for child in page._page_box.children
+                        if not isinstance(child, boxes.MarginBox)
+                        for b in child.descendants() if isinstance(b, boxes.TextBox)
+                        and b.style["visibility"] == "visible")
+
+    first, second = (" ".join(body(p).split()) for p in kept[0].pages[:2])
+    assert first.count("Päättää") == 7 and "Seuranta" in first, first
+    assert "Tästä puuttuu 2 havaintoa" in first
+    assert "1 hyväksytyksi riskiksi merkitty havainto ei ole enää päätettävänä" in first
+    assert "Päättää" not in second
