@@ -124,8 +124,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "decisions": first_page,
         # the findings the first page leaves out because their follow-up closed them (an
         # accepted risk, resolved), said on the page so that none disappears silently
-        "set_aside": set_aside(findings, g),
-        "set_aside_note": set_aside_text(set_aside(findings, g), tr),
+        "set_aside": (aside := set_aside(findings, g)),
+        "set_aside_note": set_aside_text(aside, tr),
         # each finding's subject by name (the markdown's lists: the id follows in code)
         "subject_names": _subject_names(findings, g, tr),
         "long_wait_days": number(long_wait_days),
