@@ -206,7 +206,7 @@ def test_report_has_the_raci_section_and_who_must_act(tmp_path):
     assert "### Yhdistys (`y`)" in text
     # the segment nobody leads is listed apart: no organisation's list would show it
     nobody = text.split("### Nobody is accountable")[1].split("##")[0]
-    assert "client segment without a lead: **seg2**" in nobody
+    assert "client segment without a lead: **Seg2** (`seg2`)" in nobody
 
 
 def test_report_page_has_the_raci_table_and_who_must_act(tmp_path, file_page):

@@ -250,3 +250,29 @@ def test_the_report_never_scrolls_sideways(reports, browser, tmp_path, width) ->
         page.screenshot(path=str(ARTIFACTS / f"report-raci-{width}.png"))
     finally:
         page.close()
+
+
+def test_the_markdown_says_a_best_paths_unknown_waits(reports) -> None:
+    """The HTML and PDF said "42 (1 odotusaika ei tiedossa)" where a best path has a step
+    whose wait nobody knows (it counts 0 in the sum); the markdown said a bare 42."""
+    md = reports["fi.md"]
+    row = next(x for x in md.splitlines() if x.startswith("| ") and "(`seg-elakepolku`)" in x)
+    assert "| 42 (1 odotusaika ei tiedossa) |" in row, row
+    page = reports["fi.html"].split('id="segments"')[1].split("</table>")[0]
+    assert "1 odotusaika ei tiedossa" in text(page)
+
+
+def test_the_markdown_lists_name_the_subject_not_its_id(reports) -> None:
+    """Every finding line of the markdown began with a bold raw id (`**seg-terveys**:`);
+    it names the subject as the rest of the report does, the id after it in code, and a
+    referral by its two ends."""
+    md = reports["fi.md"]
+    items = [x for x in md.splitlines() if x.startswith("- ") and "**" in x]
+    assert items
+    raw = [x for x in items if re.match(r"- [^*]+: \*\*[\w./-]+\*\*", x)]
+    assert raw == [], raw[:3]
+    assert ("- kattamaton tarve: **Henkilöt, joiden terveyden ja työkyvyn tuen tarve on "
+            "selvittämättä** (`seg-terveys`): tarpeeseen Työkyvyn arviointi ja selvittely ei "
+            "vastaa mikään palvelu") in md
+    assert ("- ohjaus ilman vastuutahoa: **ohjaus Kuntouttava työtoiminta → Työkokeilu** "
+            "(`ref-ktt-tyokokeilu`): Ohjaukselta") in md

@@ -11,6 +11,11 @@ decides and why (the lead of the referring service, the provider, …), at most
 :data:`MAX_PARTNERS` partners, the plan measure and its month, and the best verified
 suggestion (:func:`polku.analyses.suggest.suggest`) in words: seven decisions of at most
 five lines each fill one A4 page or one screen.
+
+A finding whose follow-up (the workbook's ``followups`` sheet) is an accepted risk or
+resolved has been decided: it is not put to the leaders again (:func:`set_aside`), and the
+page says how many it leaves out for that (:func:`set_aside_text`). A decision whose
+finding has a follow-up says its status, owner and due date, overdue marked.
 """
 
 from __future__ import annotations
@@ -135,6 +140,89 @@ def _candidate(f: Finding) -> bool:
         f.severity == "warning" and suggestable(f.kind))
 
 
+def set_aside(findings: Iterable[Finding], g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """The findings the first page does not put to the leaders again, because their
+    follow-up closed them: ``{"accepted-risk": [keys], "resolved": [keys]}`` (only the
+    statuses that occur), of the findings that could be decisions (:func:`_candidate`).
+
+    One rule for the report and the graph page: :func:`decision_data` leaves out exactly
+    these, and :func:`set_aside_text` counts them, so nothing disappears silently.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.graph["followups"] = {"long-wait:r": {"status": "accepted-risk"}}
+    >>> set_aside([Finding("long-wait", "warning", "r", accountable=("kela",))], g)
+    {'accepted-risk': ['long-wait:r']}
+    """
+    from polku.followup import CLOSED
+
+    recorded = g.graph.get("followups") or {}
+    out: dict[str, list[str]] = {}
+    for f in findings:
+        status = str((recorded.get(f.key) or {}).get("status") or "")
+        if status in CLOSED and _candidate(f):
+            out.setdefault(status, []).append(f.key)
+    return {s: out[s] for s in CLOSED if s in out}
+
+
+def set_aside_text(aside: dict[str, list[str]], tr: Translator) -> str:
+    """What the first page leaves out because a follow-up closed it (:func:`set_aside`),
+    in ``tr``'s language; empty when nothing is.
+
+    >>> from polku.present.i18n import translator
+    >>> set_aside_text({"accepted-risk": ["a", "b"]}, translator("en"))
+    '2 findings marked as accepted risks are not put to decision again (see their follow-ups).'
+    """
+    said = []
+    if n := len(aside.get("accepted-risk") or ()):
+        said.append(tr.ngettext(
+            "{n} finding marked as an accepted risk is not put to decision again (see its "
+            "follow-up).",
+            "{n} findings marked as accepted risks are not put to decision again (see their "
+            "follow-ups).", n).format(n=tr.number(n)))
+    if n := len(aside.get("resolved") or ()):
+        said.append(tr.ngettext(
+            "{n} finding marked as resolved is not put to decision again (see its "
+            "follow-up).",
+            "{n} findings marked as resolved are not put to decision again (see their "
+            "follow-ups).", n).format(n=tr.number(n)))
+    return " ".join(said)
+
+
+def _finding_named(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
+    """A finding of a decision said by what it is, no id: its kind by name, and what it
+    is about where its key names more than its subject (the need of an unmet need:
+    "kattamaton tarve (Työkyvyn arviointi ja selvittely)")."""
+    from polku.present.i18n import kind_name
+
+    detail = [tr.label(g, n) for n in f.key.split(":")[2:] if n in g]
+    return kind_name(f.kind, tr) + (f" ({', '.join(detail)})" if detail else "")
+
+
+def _effect_text(grp: list[Finding], shown: list[dict[str, Any]], g: nx.MultiDiGraph,
+                 tr: Translator) -> str | None:
+    """Which of a decision's findings its checked suggestions resolve and which stay open,
+    when the decision has several (naming a lead resolves the missing lead, not the unmet
+    need beside it: a leader must not read it as closing the error); None for a decision of
+    one finding, which its suggestion resolves (it is offered only then)."""
+    if len(grp) < 2 or not shown:
+        return None
+    # resolved by every suggestion shown (the leader picks one of them), open if by none
+    resolved = set.intersection(*(set(s.get("resolves") or ()) for s in shown))
+    touched = set().union(*(set(s.get("resolves") or ()) for s in shown))
+    done = [f for f in grp if f.key in resolved]
+    left = [f for f in grp if f.key not in touched]
+    said = []
+    if done:
+        said.append(tr("resolves: {findings}").format(
+            findings=", ".join(_finding_named(f, g, tr) for f in done)))
+    if left:
+        said.append(tr.ngettext("does not resolve: {findings}, which stays open",
+                                "does not resolve: {findings}, which stay open",
+                                len(left)).format(
+            findings=", ".join(_finding_named(f, g, tr) for f in left)))
+    return "; ".join(said) or None
+
+
 def _groups(pool: list[Finding], keep: Callable[[Finding], bool]) -> list[list[Finding]]:
     """The first page's decisions as groups of findings, in ``pool``'s (ranked) order: one
     finding an organisation answers for is one decision; the findings nobody answers for
@@ -210,7 +298,10 @@ def decision_data(findings: list[Finding], g: nx.MultiDiGraph, eco: Any,
 
     wait = long_wait_days or LONG_WAIT_DAYS
     reach = segment_reaches(eco)  # each segment's routes, once for the ranking and the counts
-    pool = rank([f for f in findings if _candidate(f)], g, eco, reach)
+    # a finding whose follow-up closed it (an accepted risk, resolved) has been decided
+    closed = {k for keys in set_aside(findings, g).values() for k in keys}
+    pool = rank([f for f in findings if _candidate(f) and f.key not in closed], g, eco,
+                reach)
     offered: dict[str, list[dict[str, Any]]] = {}  # a finding nobody answers for → its checked
     checked: set[str] = set()
 
@@ -273,9 +364,15 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     """The first page's decisions: at most :data:`MAX_DECISIONS`, each ``{"key", "kind",
     "severity", "sentence", "question": text | None, "also": [sentences], "accountable":
     [{"id", "label", "why"}], "partners": [...], "more_partners": N, "measure": {"id",
-    "label", "end"} | None, "people": N, "suggestion": text | None, "declined": text |
-    None}``: ``declined`` says why no capacity raise is offered where it would barely
-    shorten the wait (:func:`polku.analyses.suggest.declined_capacities`). ``findings`` are
+    "label", "end"} | None, "people": N, "suggestion": text | None, "effect": text |
+    None, "followups": [{"key", "text", "overdue"}], "declined": text | None}``:
+    ``effect`` says which of the decision's findings its suggestion resolves and which stay
+    open (a decision of several findings: :func:`_effect_text`); ``followups`` the
+    follow-up of each of its findings that has one (status, owner by name, due date, overdue
+    marked: :func:`polku.present.printers.followup_text`); ``declined`` says why no capacity
+    raise is offered where it would barely shorten the wait
+    (:func:`polku.analyses.suggest.declined_capacities`). Findings whose follow-up closed
+    them are not among them (:func:`set_aside`). ``findings`` are
     worded plainly (:meth:`~polku.present.i18n.Translator.plainly`); the suggestions are
     verified on a copy of the graph (:func:`polku.analyses.suggest.suggest`).
 
@@ -288,6 +385,9 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     ``data``: the decisions as data where the caller keeps them (:func:`decided`), else
     chosen here (:func:`decision_data`); this words them in ``tr``'s language."""
     from polku.analyses.accountable import responsibilities_of, why_accountable
+    from polku.followup import effective, today
+    from polku.present.i18n import kind_name
+    from polku.present.printers import followup_text
     from polku.present.suggestions import declined_text
 
     if data is None:
@@ -295,6 +395,9 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     by_key = {f.key: f for f in findings}
     groups = [[by_key[k] for k in keys] for keys in data["groups"]]
     offered, declined = data["offered"], data["declined"]
+    # the follow-ups of the decisions' findings, as the report's lists say them (names, the
+    # reader's dates, overdue judged today)
+    states = effective(g.graph.get("followups") or {}, by_key, today())
     # who answers for what, as the index has it (the rules' own lookups)
     resp = eco.responsibilities or responsibilities_of(g)
     out = []
@@ -306,6 +409,7 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
         why = why_accountable(resp, f.subject)
         best = data["best"].get(f.key)
         question, suggestion = None, best and suggestion_text(best, g, tr)
+        shown = [best] if best else []  # the checked suggestions the decision words
         sentences = [m.message for m in grp]
         if not f.accountable:
             name = tr.label(g, f.subject)
@@ -319,10 +423,20 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
                                        if (a := _names_lead(s, f.subject))))
             if len(leads) > 1:
                 suggestion = lead_candidates_text(leads, g, tr)
+                shown = [s for s in checked_ones if _names_lead(s, f.subject) in leads]
                 # the candidates are named on that line: not again as partners
                 partners = [p for p in partners if p not in leads]
             elif checked_ones:
                 suggestion = suggestion_text(checked_ones[0], g, tr)
+                shown = checked_ones[:1]
+        followups = []
+        for m in grp:
+            said = followup_text(states.get(m.key), tr.plainly(), g)  # owner by name only
+            if said:
+                # which finding's, where the decision has several
+                followups.append({"key": m.key, "overdue": bool(states[m.key]["overdue"]),
+                                  "text": (kind_name(m.kind, tr) + ": " if len(grp) > 1
+                                           else "") + said})
         out.append({
             "key": f.key, "kind": f.kind, "severity": f.severity, "sentence": sentences[0],
             "question": question, "also": sentences[1:],
@@ -337,6 +451,8 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "measure": None if deadline is None else {
                 "id": deadline[1], "label": tr.label(g, deadline[1]), "end": deadline[0]},
             "suggestion": suggestion,
+            "effect": _effect_text(grp, shown, g, tr) if suggestion else None,
+            "followups": followups,
             "declined": declined_text(declined[f.key], g, tr) if f.key in declined else None,
         })
     return out

@@ -33,7 +33,7 @@ from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
 from polku.present.i18n import Translator, kind_name, severity_name, translator
 from polku.present.langmarks import html as marked_html, unmarked
-from polku.present.decisions import decisions
+from polku.present.decisions import decisions, set_aside, set_aside_text
 from polku.present.merged import region_rows
 from polku.present.messages import worded
 from polku.present.printers import NOMINAL_NOTE, ranking_note
@@ -122,6 +122,12 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "regions": region_rows(g, tr),
         "generated": tr.datetime(clock.now()),
         "decisions": first_page,
+        # the findings the first page leaves out because their follow-up closed them (an
+        # accepted risk, resolved), said on the page so that none disappears silently
+        "set_aside": (aside := set_aside(findings, g)),
+        "set_aside_note": set_aside_text(aside, tr),
+        # each finding's subject by name (the markdown's lists: the id follows in code)
+        "subject_names": _subject_names(findings, g, tr),
         "long_wait_days": number(long_wait_days),
         "counts": {k: counts.get(k, 0) for k in ("actor", "service", "outcome", "need",
                                                   "segment", "referral", "path", "measure")},
@@ -154,8 +160,9 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # the action list as a CSV to download from the report itself (self-contained)
         "actions_csv": unmarked(actions_csv(action_rows(g, findings, states, None, plain_tr),
                                             plain_tr)),
-        # each followed-up finding's follow-up as one phrase, by finding key
-        "followups": {k: followup_text(v, tr, g) for k, v in states.items()},
+        # each followed-up finding's follow-up as one phrase, by finding key: the owner by
+        # name only, as the report's sentences name nodes
+        "followups": {k: followup_text(v, tr.plainly(), g) for k, v in states.items()},
         "changes": None,
         "findings": findings,
         "known_kinds": KINDS,
@@ -191,6 +198,47 @@ def action_lists(g: nx.MultiDiGraph, findings: list[Finding],
                     "counts": counts, "groups": groups})
     out.sort(key=lambda a: (-a["counts"].get("error", 0), -a["total"], a["id"]))
     return out
+
+
+def _subject_names(findings: list[Finding], g: nx.MultiDiGraph, tr: Translator
+                   ) -> dict[str, str]:
+    """Each finding's subject by name (a referral by its two ends), once per subject."""
+    from polku.present.i18n import merged_region_names
+    from polku.present.messages import subject_name
+
+    regions = merged_region_names(g, tr.lang)
+    return {s: subject_name(g, s, tr, regions) for s in dict.fromkeys(f.subject for f in findings)}
+
+
+def wait_text(best: dict[str, Any] | None, tr: Translator) -> str:
+    """A best path's summed wait as the report's table says it, with how many of its waits
+    nobody knows (a wait not known counts 0 in the sum: "0 (1 wait unknown)"), "–" without
+    a path.
+
+    >>> wait_text({"total_wait_days": 0, "unknown_waits": 1}, translator("en"))
+    '0 (1 wait unknown)'
+    """
+    if not best:
+        return "–"
+    said = tr.number(best["total_wait_days"])
+    if n := int(best.get("unknown_waits") or 0):
+        said += " (" + tr.ngettext("{n} wait unknown", "{n} waits unknown", n).format(
+            n=tr.number(n)) + ")"
+    return said
+
+
+def finding_line(f: dict[str, Any], data: dict[str, Any], tr: Translator,
+                 cell: Callable[[Any], str]) -> str:
+    """A finding as one markdown list item: its kind, its subject by name (the id after
+    it, in code), its sentence (without the name again where it opens with it) and its
+    follow-up, where it has one."""
+    name = (data.get("subject_names") or {}).get(f["subject"], f["subject"])
+    said = f["message"]
+    if said.startswith(name + ": "):
+        said = said[len(name) + 2:]
+    followup = (data.get("followups") or {}).get(f["key"])
+    return (f"- {cell(kind_name(f['kind'], tr))}: **{cell(name)}** (`{f['subject']}`): "
+            f"{cell(said)}" + (f" *({cell(followup)})*" if followup else ""))
 
 
 def _path_text(p: dict[str, Any] | None, tr: Translator) -> str:
@@ -256,10 +304,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
         if not block["findings"]:
             continue
         out += ["", f"## {titles[block['severity']]}", ""]
-        out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
-                + (f" *({cell(data['followups'][f['key']])})*"
-                   if data.get("followups", {}).get(f["key"]) else "")
-                for f in block["findings"]]
+        out += [finding_line(f, data, tr, cell) for f in block["findings"]]
         if block["more"]:
             out.append("- " + tr.ngettext(
                 "… and {n} more (the findings data has every one).",
@@ -272,7 +317,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     for s in data["segments"]:
         b = s["best"]
         out.append(f"| {cell(s['label'])} (`{s['id']}`) | {cell(_path_text(b, tr))} | "
-                   f"{num(b['total_wait_days']) if b else '–'} | "
+                   f"{wait_text(b, tr)} | "
                    f"{num(b['handoffs']) if b else '–'} | "
                    f"{cell(', '.join(b['uncovered_labels'])) if b and b['uncovered_labels'] else '–'} |")
     out += ["", f"## {tr('Bottlenecks')}", "",
@@ -307,8 +352,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     out += ["", f"## {tr('Responsibility overlaps')}", ""]
     if not data["responsibility"]:
         out.append(tr("None found."))
-    out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
-            for f in data["responsibility"]]
+    out += [finding_line(f, data, tr, cell) for f in data["responsibility"]]
     out += ["", f"## {tr('Who must act')}", "", tr(
         "For each organisation, the findings it or one of its units is accountable for (the "
         "subject's lead; else a service's providers, a referral's referring service, a "
@@ -322,8 +366,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
         out += [tr("No plan measure addresses any of these findings."), ""]
     if data["unowned"]:
         out += [f"### {tr('Nobody is accountable')}", ""]
-        out += [f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
-                for f in data["unowned"]]
+        out += [finding_line(f, data, tr, cell) for f in data["unowned"]]
         out.append("")
     for a in data["actions"]:
         out += [f"### {cell(a['label'])} (`{a['id']}`)", ""]
@@ -332,7 +375,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             out.append("")
             for f in grp["findings"]:
                 plan = "; ".join(f"{cell(m['label'])} (`{m['id']}`)" for m in f["measure_labels"])
-                out.append(f"- {cell(kind_name(f['kind'], tr))}: **{cell(f['subject'])}**: {cell(f['message'])}"
+                out.append(finding_line(f, data, tr, cell)
                            + (" — " + tr("plan measures: {measures}").format(measures=plan)
                               if plan else ""))
             if grp["more"]:
@@ -381,7 +424,8 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
     """The first page's decisions as markdown (:mod:`polku.present.decisions`)."""
     out = [f"## {tr('Decisions to make')}", ""]
     if not data.get("decisions"):
-        return out + [tr("Nothing to decide: no finding names an accountable organisation."), ""]
+        return out + [tr("Nothing to decide: no finding names an accountable organisation."), ""] \
+            + ([data["set_aside_note"], ""] if data.get("set_aside_note") else [])
     sev = severity_names(tr)
     for i, c in enumerate(data["decisions"], 1):
         said = f"{c['question']} {c['sentence']}" if c.get("question") else c["sentence"]
@@ -397,12 +441,19 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
                        + tr("ends {month}").format(month=tr.month(c["measure"]["end"])) + ")")
         if c["suggestion"]:
             out.append(f"   - {tr('Checked suggestion')}: "
-                       f"{cell(c['suggestion'])}")
+                       f"{cell(c['suggestion'])}"
+                       + (f" – {cell(c['effect'])}" if c.get("effect") else ""))
+        if c.get("followups"):
+            out.append(f"   - {tr('Follow-up')}: "
+                       + "; ".join(cell(u["text"]) for u in c["followups"]))
         if c.get("declined"):
             out.append(f"   - {tr('No capacity raise')}: {cell(c['declined'])}")
-    note = unowned_note(data.get("unowned") or [], tr, data["decisions"])
+    aside = data.get("set_aside") or {}
+    note = unowned_note(data.get("unowned") or [], tr, data["decisions"], aside)
     if note:
         out += ["", note]
+    if data.get("set_aside_note"):
+        out += ["", data["set_aside_note"]]
     return out + [""]
 
 
@@ -425,11 +476,14 @@ def partners_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
 
 
 def unowned_note(unowned: list[dict[str, Any]], tr: Translator,
-                 chosen: list[dict[str, Any]] | None = None) -> str:
+                 chosen: list[dict[str, Any]] | None = None,
+                 aside: dict[str, list[str]] | None = None) -> str:
     """What the first page leaves out: the findings nobody is accountable for that are not
     among its decisions (``chosen``; listed under "Nobody is accountable"), and how many of
-    them are errors; empty when the page has them all."""
+    them are errors; empty when the page has them all. Those its follow-ups closed
+    (``aside``, :func:`polku.present.decisions.set_aside`) are counted apart, once."""
     shown = {k for c in chosen or () for k in c.get("keys", (c["key"],))}
+    shown |= {k for keys in (aside or {}).values() for k in keys}
     left = [f for f in unowned if f["key"] not in shown]
     n, errors = len(left), sum(f["severity"] == "error" for f in left)
     if not n:
@@ -548,7 +602,8 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
     return marked_html(env.get_template("report.html").render(
         d=data, path_text=lambda p: _path_text(p, tr), severity_names=severity_names(tr),
         switch=switch, print_mode=print_mode,
-        unowned_note=unowned_note(data.get("unowned") or [], tr, data["decisions"]),
+        unowned_note=unowned_note(data.get("unowned") or [], tr, data["decisions"],
+                                  data.get("set_aside")),
         decides_text=lambda c: decides_text(c, tr), partners_text=lambda c: partners_text(c, tr),
         actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
 

@@ -482,7 +482,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # the version like the rest of the page
         from collections import Counter
 
-        from polku.present.decisions import decided, decisions
+        from polku.present.decisions import decided, decisions, set_aside, set_aside_text
         from polku.present.messages import worded
         from polku.present.report import decides_text
 
@@ -491,6 +491,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         reader = model.published(who)
         first = decisions(worded(found, seen, tr.plainly()), seen, reader.index, tr,
                           data=decided(reader, found))
+        # what the decisions leave out because a follow-up closed it, as the report says it
+        aside_note = set_aside_text(set_aside(found, seen), tr)
         for c in first:
             c["decides"] = decides_text(c, tr)
             # "suggest a fix" asks for the first of its findings that has a generator
@@ -512,7 +514,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
-                    decisions=first, severity_counts=Counter(f.severity for f in found),
+                    decisions=first, set_aside_note=aside_note, severity_counts=Counter(f.severity for f in found),
                     regions=region_rows(seen, tr.marking()),
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=model.version,
