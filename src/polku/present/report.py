@@ -74,7 +74,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
     every language; asked when the report comes to them)."""
     from polku.followup import effective
     from polku.followup import today
-    from polku.present.actions import action_rows, actions_csv
+    from polku.present.actions import action_rows, actions_csv_file
     from polku.present.printers import followup_text
 
     # the report is read as HTML (and PDF) above all: a name in another language than the
@@ -157,9 +157,10 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "raci": by_involvement(raci_worded(raci(g, findings), g, tr), g),
         # the ecosystem as a leader reads it: organisations and their hand-offs
         "handoffs": handoffs_worded(handoff_summary(g), g, tr),
-        # the action list as a CSV to download from the report itself (self-contained)
-        "actions_csv": unmarked(actions_csv(action_rows(g, findings, states, None, plain_tr),
-                                            plain_tr)),
+        # the action list as a CSV to download from the report itself (self-contained): the
+        # same file as the command's and the API's, byte order mark and all
+        "actions_csv": unmarked(actions_csv_file(
+            action_rows(g, findings, states, None, plain_tr), plain_tr)),
         # each followed-up finding's follow-up as one phrase, by finding key: the owner by
         # name only, as the report's sentences name nodes
         "followups": {k: followup_text(v, tr.plainly(), g) for k, v in states.items()},
@@ -605,7 +606,7 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
         unowned_note=unowned_note(data.get("unowned") or [], tr, data["decisions"],
                                   data.get("set_aside")),
         decides_text=lambda c: decides_text(c, tr), partners_text=lambda c: partners_text(c, tr),
-        actions_href="data:text/csv;charset=utf-8," + quote("\ufeff" + data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
+        actions_href="data:text/csv;charset=utf-8," + quote(data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
 
 
 def report_pdf(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator | None = None,
