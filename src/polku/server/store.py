@@ -57,6 +57,7 @@ from polku.io import formats
 from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
+from polku.server import lastgood
 from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_of,
                                    relative, shown_path)
 
@@ -270,6 +271,10 @@ class Entry:
     conforming: tuple[Any, Any] | None = field(default=None, repr=False)
     #: the secret the ETags of this graph are keyed by (:func:`etag_key`)
     etag_key: bytes = field(default=b"", repr=False)
+    #: the ETag of a version this process read or wrote but could not keep as the shared
+    #: last good one (:mod:`polku.server.lastgood`: its folder cannot be written): while it
+    #: is served, it stays this process's last good version
+    unkept: str | None = None
 
     def __post_init__(self) -> None:
         self.version = Version(self.source)
@@ -352,9 +357,20 @@ def content_digest(source: Source, g: nx.MultiDiGraph, key: bytes) -> str:
         from polku.io.rdf import graph_turtle
 
         data = graph_turtle(g).encode()
-    else:
-        data = b"".join(p.name.encode() + b"\0" + p.read_bytes() + b"\0"
-                        for p in _files(source))
+        return hmac.new(key, data, hashlib.sha256).hexdigest()[:20]
+    return files_digest(source_files(source), key)
+
+
+def source_files(source: Source) -> list[tuple[str, bytes]]:
+    """The files of a source on disk (a workbook folder's sheets, or the one file): each
+    name with its bytes, in the order the ETag hashes them."""
+    return [(p.name, p.read_bytes()) for p in _files(source)]
+
+
+def files_digest(files: Iterable[tuple[str, bytes]], key: bytes) -> str:
+    """The ETag value of a source made of ``files`` (name, bytes), keyed by ``key``
+    (:func:`content_digest`)."""
+    data = b"".join(name.encode() + b"\0" + content + b"\0" for name, content in files)
     return hmac.new(key, data, hashlib.sha256).hexdigest()[:20]
 
 
@@ -640,7 +656,7 @@ class GraphStore:
         if self._finish_half_write(source.name):
             stamp = stamp_of(source)
         if stamp is None:
-            entry.version = served.broken(None, PolkuError(
+            entry.version = self._last_good(entry).broken(None, PolkuError(
                 N_("the source was removed or moved away"), file=source.shown, params={}))
             return
         try:
@@ -652,17 +668,92 @@ class GraphStore:
                     break
                 stamp = stamp_of(source)
         except PolkuError as e:
-            entry.version = served.broken(stamp, relative(e, source.root))
+            entry.version = self._last_good(entry).broken(stamp, relative(e, source.root))
             log.warning("graph '%s': %s", source.name, entry.version.problem_text())
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
-            entry.version = served.broken(stamp, PolkuError(
+            entry.version = self._last_good(entry).broken(stamp, PolkuError(
                 N_("cannot be read ({error})"), file=source.shown,
                 params={"error": e.__class__.__name__}))
             log.exception("graph '%s' cannot be read", source.name)
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
         entry.version = Version.loaded(source, g, etag, stamp)
+        self._keep_good(entry, entry.version)
+
+    # -- the last good version, shared by every process over the folder --------------------
+    def _kept_path(self, source: Source) -> Path:
+        return lastgood.path_of(self._changes_folder(source), source.name)
+
+    def _keep_good(self, entry: Entry, version: Version) -> None:
+        """Keep ``version`` (read or written whole just now) as the graph's last good one
+        for every process over the folder (:mod:`polku.server.lastgood`), while the
+        source's files are still its own: checked under the keeper's lock, so that a slow
+        reader never puts an older version over a newer one."""
+        source = entry.source
+        if source.kind == "neo4j" or version.etag is None:
+            return  # a database is one for every server: nothing of it goes stale apart
+        from filelock import FileLock, Timeout
+
+        path = self._kept_path(source)
+        label = source_label(source.location)
+        try:
+            with FileLock(path.with_name(f"{source.name}.last-good.lock"), timeout=30,
+                          is_singleton=True):
+                if lastgood.etag_of(path, label) == version.etag:
+                    entry.unkept = None
+                    return
+                files = source_files(source)
+                if files_digest(files, entry.etag_key) != version.etag:
+                    return  # the files moved on: their reader keeps them, if they are good
+                lastgood.keep(path, label, version.etag, files)
+                entry.unkept = None
+        except (OSError, Timeout) as e:
+            # a read-only folder: this process's last good version is its own
+            entry.unkept = version.etag
+            log.debug("graph '%s': its last good version cannot be kept: %s",
+                      source.name, e)
+
+    def _last_good(self, entry: Entry) -> Version:
+        """The version to serve while the source is broken: the last good one kept for
+        every process (:meth:`_keep_good`, read again when another process kept a newer
+        one), or the one this process served when it could not keep it or none is kept."""
+        served = entry.version
+        source = entry.source
+        if source.kind == "neo4j" or (served.etag is not None and entry.unkept == served.etag):
+            return served
+        path = self._kept_path(source)
+        label = source_label(source.location)
+        if lastgood.etag_of(path, label) in (None, served.etag):
+            return served
+        kept = lastgood.read(path, label)
+        if kept is None or files_digest(kept.files, entry.etag_key) != kept.etag:
+            return served  # kept under another key (etag.key replaced): not this graph's
+        try:
+            return self._version_kept(source, kept)
+        except Exception:  # noqa: BLE001 - a kept copy that no longer reads: serve ours
+            log.exception("graph '%s': its kept last good version cannot be read",
+                          source.name)
+            return served
+
+    @staticmethod
+    def _version_kept(source: Source, kept: lastgood.Kept) -> Version:
+        """The version ``kept`` holds, read whole from its files (its sheets kept with it,
+        as they were read, and its workbook's warnings), for ``source``."""
+        from polku.io.unknown_names import workbook_warnings
+
+        with lastgood.unpacked(kept, source.is_folder) as location:
+            g = load_graph(location)
+            sheets = edits.row_store(location).sheets(g)
+            warnings = tuple(relative(w, location.parent)
+                             for w in workbook_warnings(location))
+        loaded_stamp = ("kept", kept.etag)
+        version = Version(source, g, kept.etag, None, None,
+                          time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                          Model(g, kept.etag), warnings, loaded_stamp)
+        assert version.model is not None
+        version.model.memo(("sheets", loaded_stamp), lambda: sheets)
+        return version
 
     def _finish_half_write(self, name: str) -> bool:
         """Finish the write a killed process left half made (its journal beside the change
@@ -847,7 +938,7 @@ class GraphStore:
             # graph says them, never rows of files no version was read from
             sheets = self._sheets(version)
             if sheets is None:
-                sheets = self._last_good_sheets(version)
+                sheets = self._version_sheets(version)
             return sheets, version
 
     def history(self, name: str) -> tuple[Any, Version]:
@@ -901,7 +992,7 @@ class GraphStore:
             # graph is that version's (its ETag too). The files' rows would quote what the
             # source was refused for: an identity code, a cell or header of any column
             # that is not what its column takes (docs/workbook.md, Privacy)
-            return self._last_good_sheets(version)
+            return self._version_sheets(version)
         key = ("sheets", stamp)
         kept = model.kept(key)
         if kept is not None:
@@ -918,6 +1009,29 @@ class GraphStore:
         if stamp is not None and before == stamp and stamp_of(source) == stamp:
             return model.memo(key, lambda: sheets)
         return None if exact else sheets
+
+    def _version_sheets(self, version: Version) -> edits.Sheets:
+        """The sheets of the files ``version`` was read from, when its files are not the
+        source's any more: kept with it, else read from the last good version kept for
+        every process when that is this version (so every process answers the same rows,
+        spelt as the files spell them), else as its graph says them."""
+        model = version.model
+        assert model is not None
+        key = ("sheets", version.loaded_stamp)
+        if model.kept(key) is None and version.source.kind != "neo4j" and \
+                version.etag is not None:
+            path = self._kept_path(version.source)
+            label = source_label(version.source.location)
+            if lastgood.etag_of(path, label) == version.etag:
+                kept = lastgood.read(path, label)
+                if kept is not None and kept.etag == version.etag:
+                    try:
+                        with lastgood.unpacked(kept, version.source.is_folder) as location:
+                            sheets = edits.row_store(location).sheets(version.graph)
+                        return model.memo(key, lambda: sheets)
+                    except (PolkuError, OSError):
+                        pass
+        return self._last_good_sheets(version)
 
     @staticmethod
     def _last_good_sheets(version: Version) -> edits.Sheets:
@@ -1006,6 +1120,9 @@ class GraphStore:
         stamp = stamp_of(source)
         version = Version.loaded(source, g, content_digest(source, g, entry.etag_key), stamp)
         entry.version = version
+        # every process serves this version while the source is broken (not the one it
+        # read before this write): kept under the write lock, before the write is answered
+        self._keep_good(entry, version)
         return version
 
     def _batch(self, entry: Entry, current: Version, who: str,

@@ -1,0 +1,126 @@
+"""Every server process over one folder serves the same last good version while a source
+is broken, and it holds every acknowledged write (``.polku/NAME.last-good.zip``,
+:mod:`polku.server.lastgood`). Two apps over one folder are two workers of ``polku serve
+--workers``, each with a store of its own; the last test runs the real thing, three
+uvicorn workers."""
+
+from __future__ import annotations
+
+import os
+import time
+import urllib.request
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from helpers import copy_mini
+from processes import polku_serve
+from polku.app import create_app
+from polku.server.auth import parse_tokens
+
+TOKEN = "last-good-token-0123456789"
+TOKENS = parse_tokens(f"anna:{TOKEN}")
+ROW = "/api/graphs/mini/rows/services/kuntouttava"
+
+
+def worker(folder: Path) -> TestClient:
+    """One server process's app over ``folder`` (a store of its own)."""
+    return TestClient(create_app([folder], TOKENS), raise_server_exceptions=False)
+
+
+def later(path: Path, seconds: float = 5) -> None:
+    """Move a file's time forward, so a change within one clock tick is seen."""
+    moment = time.time() + seconds
+    os.utime(path, (moment, moment))
+
+
+def break_sheet(folder: Path, seconds: float = 10) -> None:
+    """A hand edit that breaks another service's capacity (``alkuhaastattelu``)."""
+    services = folder / "mini" / "services.csv"
+    services.write_text(services.read_text(encoding="utf-8").replace('"40,5"', "4x4"),
+                        encoding="utf-8")
+    later(services, seconds)
+
+
+def test_a_write_in_one_worker_is_the_last_good_version_of_every_worker(
+        tmp_path: Path) -> None:
+    copy_mini(tmp_path / "mini")
+    one, two = worker(tmp_path), worker(tmp_path)
+    before = one.get("/api/graphs/mini").headers["etag"]
+    assert two.get("/api/graphs/mini").headers["etag"] == before  # both read version 0
+    r = one.patch(ROW, json={"capacity_per_month": "999"},
+                  headers={"Authorization": f"Bearer {TOKEN}", "If-Match": before})
+    assert r.status_code == 200, r.text
+    written = r.headers["etag"]
+    break_sheet(tmp_path)  # before the second worker read the write
+    answers = []
+    for client in (one, two, worker(tmp_path)):  # and a worker started after the break
+        r = client.get("/api/graphs/mini/export", params={"format": "turtle"})
+        assert r.status_code == 200 and "x-polku-stale" in r.headers
+        assert r.headers["etag"] == written, "a worker serves the version before the write"
+        assert "capacityPerMonth 999 " in r.text
+        listed = client.get("/api/graphs").json()[0]
+        assert listed["state"] == "stale" and listed["etag"] == written.strip('"')
+        row = client.get(ROW)
+        assert row.json()["values"]["capacity_per_month"] == "999"
+        answers.append((client.get("/api/graphs/mini/rows/services").json(),
+                        client.get("/api/graphs/mini/findings").json()))
+    assert answers[0] == answers[1] == answers[2]
+    kept = tmp_path / ".polku" / "mini.last-good.zip"
+    assert kept.stat().st_mode & 0o777 == 0o600  # the sheets' true figures: the owner's
+
+
+def test_a_good_hand_edit_one_worker_read_is_every_workers_last_good_version(
+        tmp_path: Path) -> None:
+    copy_mini(tmp_path / "mini")
+    one, two = worker(tmp_path), worker(tmp_path)
+    assert one.get("/api/graphs/mini").status_code == two.get("/api/graphs/mini").status_code
+    services = tmp_path / "mini" / "services.csv"
+    services.write_text(services.read_text(encoding="utf-8").replace(",20,", ",21,"),
+                        encoding="utf-8")
+    later(services)
+    edited = one.get("/api/graphs/mini").headers["etag"]  # only the first worker reads it
+    break_sheet(tmp_path, 20)
+    for client in (one, two):
+        r = client.get(ROW)
+        assert r.headers["etag"] == edited and "x-polku-stale" in r.headers
+        assert r.json()["values"]["capacity_per_month"] == "21"
+    # mended: every worker reads the source again
+    services.write_text(services.read_text(encoding="utf-8").replace("4x4", '"40,5"'),
+                        encoding="utf-8")
+    later(services, 30)
+    for client in (one, two):
+        r = client.get("/api/graphs/mini")
+        assert "x-polku-stale" not in r.headers and r.json()["state"] == "ok"
+
+
+def test_three_workers_serve_an_acknowledged_write_while_a_sheet_is_broken(
+        tmp_path: Path) -> None:
+    """The IT person's report: ``polku serve --workers 3``, each worker has read the
+    graph, one of them takes a write, then a sheet is broken by hand: every answer after
+    it holds the write, under one ETag."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"anna:{TOKEN}\n")
+    tokens.chmod(0o600)
+    with polku_serve(str(folder), "--tokens", str(tokens), workers=3) as served:
+        base = f"{served}/api/graphs/mini"
+        for _ in range(12):  # every worker reads version 0
+            urllib.request.urlopen(base, timeout=60).read()
+        with urllib.request.urlopen(base + "/rows/services/kuntouttava", timeout=60) as r:
+            etag = r.headers["ETag"]
+        request = urllib.request.Request(
+            base + "/rows/services/kuntouttava", b'{"capacity_per_month": "999"}',
+            method="PATCH", headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag,
+                                     "Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=120) as r:
+            assert r.status == 200
+            written = r.headers["ETag"]
+        break_sheet(folder)
+        seen = set()
+        for _ in range(15):
+            with urllib.request.urlopen(base + "/export?format=turtle", timeout=60) as r:
+                text = r.read().decode()
+                seen.add((r.headers["ETag"], "capacityPerMonth 999 " in text, "X-Polku-Stale" in r.headers))
+        assert seen == {(written, True, True)}, seen
