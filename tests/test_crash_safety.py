@@ -81,6 +81,39 @@ def test_a_full_disk_writes_nothing_and_says_so(tmp_path: Path, full: str,
         == [1]
 
 
+def full_disk_on_flush(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Make the flush of ``name``'s temporary file fail as a full disk does there: after
+    the file was made, with an error that names no file (``write`` and ``fsync`` say only
+    ``No space left on device``)."""
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if os.path.basename(os.readlink(f"/proc/self/fd/{fd}")).startswith(f".{name}."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(fd)
+    monkeypatch.setattr(os, "fsync", fsync)
+
+
+@pytest.mark.parametrize("full", ["services.csv", "mini.changes.jsonl"])
+def test_a_full_disk_on_writing_names_the_file(tmp_path: Path, full: str,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """As a permission refused names its file, so does a full disk met while the data is
+    written (the error of the write itself names none)."""
+    copy_mini(tmp_path / "mini")
+    client = served(tmp_path)
+    etag = client.get(ROW).headers["etag"]
+    before = files(tmp_path)
+    with monkeypatch.context() as m:
+        full_disk_on_flush(m, full)
+        r = client.patch(ROW, json={"capacity_per_month": "7"},
+                         headers={**EDITOR, "If-Match": etag, "Accept-Language": "en"})
+    assert r.status_code == 409 and r.json()["error"]["code"] == "write-failed", r.text
+    where = "mini/services.csv" if full == "services.csv" else ".polku/mini.changes.jsonl"
+    assert r.json()["error"]["message"] == \
+        f"the change could not be written: {where}: no space left on the device"
+    assert files(tmp_path) == before
+
+
 KILLER = textwrap.dedent("""
     import os, signal, sys
     from pathlib import Path

@@ -41,18 +41,26 @@ def _not_a_folder(path: Path) -> None:
 
 @contextmanager
 def _as(path: Path) -> Iterator[None]:
-    """An operating system error about the temporary file or folder beside ``path`` named
-    as ``path``: the reader gave that name, never the temporary one (a read-only folder
-    refuses the temporary file first, and ``.x.html.k2j9.tmp: permission denied`` names
-    nothing they typed)."""
+    """An operating system error about the temporary file or folder beside ``path``, or
+    about no file at all (a write or a flush refused: ``no space left on the device``),
+    named as ``path``: the reader gave that name, never the temporary one (a read-only
+    folder refuses the temporary file first, and ``.x.html.k2j9.tmp: permission denied``
+    names nothing they typed), and a full disk says which file it could not take.
+
+    >>> import errno
+    >>> with _as(Path("g/services.csv")):
+    ...     raise OSError(errno.ENOSPC, "No space left on device")
+    Traceback (most recent call last):
+    OSError: [Errno 28] No space left on device: 'g/services.csv'
+    """
     try:
         yield
     except OSError as e:
         named = Path(e.filename) if isinstance(e.filename, str) else None
-        if named is None or not named.name.startswith(f".{path.name}.") or \
-                os.path.abspath(named.parent) != os.path.abspath(path.parent):
+        if named is not None and (not named.name.startswith(f".{path.name}.") or
+                                  os.path.abspath(named.parent) != os.path.abspath(path.parent)):
             raise
-        raise OSError(e.errno, e.strerror, str(path)) from None
+        raise OSError(e.errno, e.strerror or str(e), str(path)) from None
 
 
 def _sync_folder(folder: str | Path) -> None:
