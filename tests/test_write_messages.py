@@ -6,6 +6,7 @@ English it always was."""
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -78,6 +79,17 @@ def test_the_servers_refusals_are_worded_too(client) -> None:
                     headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag_of(client),
                              "Content-Type": "application/json"})
     assert r.status_code == 413 and "tavua" in r.json()["error"]["message"]
+    # the number as each language writes it, the body encoded as every other error's
+    for lang, figure in (("fi", "1\xa0048\xa0576"), ("sv", "1\xa0048\xa0576"),
+                         ("en", "1,048,576")):
+        r = client.post(f"/api/graphs/mini/rows/referrals?lang={lang}",
+                        content=b"x" * (2 << 20), headers={"Authorization": f"Bearer {TOKEN}",
+                                                           "Content-Type": "application/json"})
+        message = r.json()["error"]["message"]
+        assert r.status_code == 413 and figure in message, (lang, message)
+        assert r.content == json.dumps(r.json(), ensure_ascii=False,
+                                       separators=(",", ":")).encode(), r.content
+        assert r.headers["content-type"] == "application/json"
     r = client.post("/api/graphs/nowhere/undo?lang=fi",
                     headers={"Authorization": f"Bearer {TOKEN}", "If-Match": '"x"'})
     assert r.status_code == 404 and r.json()["error"]["message"] == "aineistoa 'nowhere' ei ole"

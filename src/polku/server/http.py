@@ -220,17 +220,18 @@ class BodyLimit:
         await self.app(scope, replay, send)
 
     async def _refuse(self, send: Callable, limit: int, scope: Scope) -> None:
-        import json
-
         from starlette.requests import Request
+        from starlette.responses import JSONResponse
 
+        from polku.errors import Figure
         from polku.server.contract import ApiError
         from polku.server.language import error_language
 
+        # the number as the reader's language writes it (1 048 576 in Finnish)
         error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
-                                 "route takes"), field="body", params={"limit": f"{limit:,}"})
-        # in the API's language of the request, as every other error
-        body = json.dumps(error.body(error_language(Request(scope)).tr)).encode()
+                                 "route takes"), field="body", params={"limit": Figure(limit)})
+        # in the API's language of the request and encoded as every other error (UTF-8)
+        body = JSONResponse(error.body(error_language(Request(scope)).tr)).body
         await send({"type": "http.response.start", "status": 413, "headers": [
             (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
             (b"connection", b"close")]})
