@@ -69,6 +69,24 @@ def test_every_error_has_one_shape(client: TestClient) -> None:
         assert (body["error"]["code"], body["error"]["field"]) == (code, field), body
 
 
+def test_allow_names_every_method_of_the_path(client: TestClient) -> None:
+    """A path's methods are routes of their own (GET, PATCH, DELETE of a row): a 405 and
+    OPTIONS list them all, HEAD wherever GET is."""
+    takes = {"/api/graphs/mini/rows/services/kuntouttava": "GET, HEAD, PATCH, DELETE, OPTIONS",
+             "/api/graphs/mini/rows/services": "GET, HEAD, POST, OPTIONS",
+             "/api/graphs/mini/undo": "POST, OPTIONS",
+             "/graphs/mini": "GET, HEAD, OPTIONS"}
+    for path, allow in takes.items():
+        r = client.put(path)
+        assert r.status_code == 405 and r.headers["allow"] == allow, (path, r.headers)
+        assert r.json()["error"]["code"] == "method-not-allowed"
+        r = client.options(path)
+        assert r.status_code == 204 and r.headers["allow"] == allow and r.content == b""
+        for method in allow.split(", "):  # each method listed is taken (none is a 405)
+            assert client.request(method, path).status_code != 405, (path, method)
+    assert client.options("/no/such/route").status_code == 404
+
+
 def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     ops = schema["paths"]

@@ -50,7 +50,8 @@ from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
 from polku.server.health import health_router
-from polku.server.http import BodyLimit, ScriptHashes, ServerHeaders, own_scripts
+from polku.server.http import (BodyLimit, ScriptHashes, ServerHeaders, allowed_methods,
+                               own_scripts)
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.place import RootPath, checked_public_url, checked_root
@@ -145,6 +146,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.state.tokens = tokens
     app.state.access = access
 
+    known_routes: list[Any] = []  # filled below, once every router is included
+
     @app.exception_handler(ApiError)
     async def api_error(request: Request, exc: ApiError):
         return error_response(request, exc)
@@ -167,12 +170,19 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
             return error_response(request, ApiError(
                 400, VALIDATION_MESSAGES["json_invalid"], field="body",
                 params={"field": "body"}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            # every method of the path, not only those of the first route that matched it
+            # (a path's GET, PATCH and DELETE are routes of their own)
+            headers["Allow"] = ", ".join(allowed_methods(known_routes, request.scope))
+            if request.method == "OPTIONS":  # what the path takes: the answer to OPTIONS
+                return Response(status_code=204, headers={"Allow": headers["Allow"]})
         message = {404: N_("no such page or route"),
                    405: N_("this route does not take that method")
                    }.get(exc.status_code, str(exc.detail))
         error = ApiError(exc.status_code, message, code={404: "not-found", 405: "method-not-allowed"
                                                           }.get(exc.status_code, "error"),
-                         headers=dict(exc.headers or {}))
+                         headers=headers)
         return error_response(request, error)
 
     @app.exception_handler(Exception)
@@ -188,17 +198,20 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         return Response(FAVICON, media_type="image/svg+xml",
                         headers={"Cache-Control": "public, max-age=86400"})
 
-    app.include_router(health_router(store))
-    app.include_router(api_router(store, access))
-    app.include_router(pages_router(store, access))
+    routers = [health_router(store), api_router(store, access), pages_router(store, access)]
     form_action: tuple[str, ...] = ()
     if provider is not None:
         from polku.server.oidc import oidc_router
 
-        app.include_router(oidc_router(access, provider))
+        routers.append(oidc_router(access, provider))
         # signing out is a form whose answer leads on to the provider's own sign-out
         issuer = urlsplit(provider.settings.issuer)
         form_action = (f"{issuer.scheme}://{issuer.netloc}",)
+    for router in routers:
+        app.include_router(router)
+    # every route by its own path and methods: what a 405 and OPTIONS say a path takes
+    known_routes.extend(r for router in routers for r in router.routes)
+    known_routes.extend(r for r in app.routes if getattr(r, "methods", None))
     app.openapi = lambda: _openapi(app)  # type: ignore[method-assign]
     if provider is not None:
         from polku.server.recheck import Rechecks, SessionRecheck

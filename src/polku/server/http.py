@@ -238,6 +238,34 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+#: the order ``Allow`` lists methods in
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+def allowed_methods(routes: list[Any], scope: Scope) -> list[str]:
+    """Every method the request's path takes, over all ``routes`` whose path matches it
+    (a path's GET, PATCH and DELETE are routes of their own), with HEAD wherever GET is
+    (:class:`ServerHeaders` answers it) and OPTIONS (answered with this list).
+
+    >>> from starlette.routing import Route
+    >>> routes = [Route("/rows/{key}", None, methods=["GET"]),
+    ...           Route("/rows/{key}", None, methods=["PATCH", "DELETE"])]
+    >>> allowed_methods(routes, {"type": "http", "path": "/rows/a", "method": "PUT"})
+    ['GET', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS']
+    """
+    from starlette.routing import Match
+
+    found: set[str] = set()
+    for route in routes:
+        methods = getattr(route, "methods", None)
+        if methods and route.matches(dict(scope, type="http"))[0] != Match.NONE:
+            found |= set(methods)
+    if "GET" in found:
+        found.add("HEAD")
+    found.add("OPTIONS")
+    return [m for m in METHODS if m in found] + sorted(found - set(METHODS))
+
+
 def header_text(text: str) -> str:
     """A message as an HTTP header value: one line, its UTF-8 percent-encoded outside
     printable ASCII (``%`` itself as ``%25``), so that any language fits a header (which
