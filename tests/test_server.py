@@ -87,11 +87,46 @@ def test_allow_names_every_method_of_the_path(client: TestClient) -> None:
     assert client.options("/no/such/route").status_code == 404
 
 
+def test_a_body_not_sent_as_json_is_told_to_say_so(client: TestClient) -> None:
+    """``curl -d`` sends a form's type: the body is refused with 415 saying which header
+    to send (not "a JSON object is needed here, not '{...}'"); a request without a
+    credential to a write route is told that first, whatever its body."""
+    row = "/api/graphs/mini/rows/services/kuntouttava"
+    body = b'{"capacity_per_month": "22"}'
+    etag = etag_of(client)
+    for kind in ("application/x-www-form-urlencoded", "text/plain", None):
+        headers = {**auth(etag=etag), **({"Content-Type": kind} if kind else {})}
+        r = client.patch(row, content=body, headers=headers)
+        assert r.status_code == 415, (kind, r.text)
+        assert r.json()["error"] == {
+            "code": "unsupported-media-type", "field": "Content-Type",
+            "message": "the body is JSON: send it with the header "
+                       "'Content-Type: application/json'"}
+    r = client.patch(row, content=body, headers={**auth(etag=etag), "Accept-Language": "fi",
+                                                 "Content-Type": "text/plain"})
+    assert r.status_code == 415 and "Content-Type: application/json" in \
+        r.json()["error"]["message"] and "JSON" in r.json()["error"]["message"]
+    assert "body" not in r.json()["error"]["message"], r.text  # said in Finnish
+    r = client.post("/api/graphs/mini/ptv/compare", content=b'{"files": []}',
+                    headers={"Content-Type": "text/plain"})
+    assert r.status_code == 415  # a public route that takes a body, too
+    for content, kind in ((body, "text/plain"), (b'{"capacity', "application/json"),
+                          (b"[1]", "application/json")):
+        for path in (row, "/api/graphs/mini/rows/nosheet/x"):
+            r = client.patch(path, content=content, headers={"Content-Type": kind,
+                                                             "Accept-Language": "en"})
+            assert r.status_code == 401, (path, content, r.text)
+            assert r.json()["error"]["field"] == "Authorization"
+    r = client.patch(row, content=body, headers={**auth(etag=etag),
+                                                 "Content-Type": "application/json"})
+    assert r.status_code == 200, r.text
+
+
 def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> None:
     schema = client.get("/openapi.json").json()
     ops = schema["paths"]
     assert set(ops["/api/graphs/{name}/rows/{sheet}"]["post"]["responses"]) == {
-        "201", "400", "401", "403", "404", "409", "412", "413", "422", "428"}
+        "201", "400", "401", "403", "404", "409", "412", "413", "415", "422", "428"}
     assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {"200", "400", "404", "409"}
     ref = ops["/api/graphs/{name}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
     assert ref == {"$ref": "#/components/schemas/ErrorBody"}

@@ -6,11 +6,12 @@ while its source is broken and the last good version is served.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any, Callable, Coroutine, Union
 
 import networkx as nx
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
@@ -74,7 +75,49 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
 READ = responses(400, 404, 409)
 #: a what-if's answer worded in the reader's language, by operation
 WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
-WRITE = responses(400, 401, 403, 404, 409, 412, 413, 422, 428)
+WRITE = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
+
+
+def is_json(content_type: str | None) -> bool:
+    """Whether a ``Content-Type`` says JSON (``application/json``, ``…+json``, any
+    parameters).
+
+    >>> is_json("application/json; charset=utf-8"), is_json("application/x-www-form-urlencoded")
+    (True, False)
+    >>> is_json("application/merge-patch+json"), is_json(None)
+    (True, False)
+    """
+    kind = (content_type or "").split(";")[0].strip().lower()
+    main, _, sub = kind.partition("/")
+    return main == "application" and (sub == "json" or sub.endswith("+json"))
+
+
+def checked_route(access: Access) -> type[APIRoute]:
+    """The routes of the API, each checking what comes before its body and parameters: a
+    write's credential (401 without one, 403 where it does not reach: before a bad body or
+    parameter is told to someone who may not write at all), then a body's type (415 for a
+    body not sent as JSON: ``curl -d`` says a form's type, and the body would be read as
+    text, not as the JSON it is)."""
+
+    class Checked(APIRoute):
+        def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
+            handler = super().get_route_handler()
+            writes = any(d.call is write_credentials for d in self.dependant.dependencies)
+            takes_body = self.body_field is not None
+
+            async def checked(request: Request) -> Response:
+                if writes:
+                    await run_in_threadpool(access.writer, Credentials.of_request(request))
+                if takes_body and not is_json(request.headers.get("content-type")) \
+                        and await request.body():
+                    raise ApiError(415, N_("the body is JSON: send it with the header "
+                                           "'Content-Type: application/json'"),
+                                   field="Content-Type", params={})
+                return await handler(request)
+
+            return checked
+
+    return Checked
 
 
 #: the language of an answer's texts (the findings' messages and labels, a stale source's
@@ -137,7 +180,7 @@ def graph_headers(version: Version, tr: Translator | None = None) -> dict[str, s
 def api_router(store: GraphStore, access: Access) -> APIRouter:
     """The ``/api`` routes over ``store``; ``access`` decides who reads what and who may
     write (:mod:`polku.server.auth`)."""
-    router = APIRouter(prefix="/api")
+    router = APIRouter(prefix="/api", route_class=checked_route(access))
 
     def read(name: str, response: Response, tr: Translator) -> tuple[Model, Version]:
         """The graph's version now and its model, the answer's ETag (and X-Polku-Stale, in

@@ -41,6 +41,8 @@ STATUSES: dict[int, tuple[str, str]] = {
     412: ("precondition-failed", "If-Match does not name the graph's current ETag: someone "
                                  "else changed it first."),
     413: ("payload-too-large", "The request body is larger than the server takes (1 MiB)."),
+    415: ("unsupported-media-type", "The body is JSON, sent with `Content-Type: "
+                                    "application/json` (`curl -d` says a form's type)."),
     422: ("invalid-row", "The workbook rules refuse the row (same message, sheet and "
                          "column as `polku import`)."),
     428: ("precondition-required", "A write needs If-Match with the graph's ETag."),
