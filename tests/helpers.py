@@ -179,10 +179,14 @@ def only(*prefixes: str) -> Callable[[str], bool]:
 
 
 def etag_of(client, name: str = "mini") -> str:
-    """The current ETag of a served graph, as a writer reads it before writing."""
+    """The current version of a served graph as a write's If-Match names it and a write
+    answers it in its ETag: the version part of the tag its answers send (those add their
+    representation: :func:`polku.server.http.representation_tag`)."""
+    from polku.server.http import version_of_tag
+
     r = client.get(f"/api/graphs/{name}")
     assert r.status_code == 200
-    return r.headers["etag"]
+    return f'"{version_of_tag(r.headers["etag"])}"'
 
 
 #: what :func:`copy_two_organisations` adds to the mini workbook: an association, a service

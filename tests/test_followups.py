@@ -14,6 +14,7 @@ from polku.errors import PolkuErrors
 from polku.followup import effective, for_findings
 from polku.io.load import load_graph, save_graph
 from polku.io.workbook import read_workbook, write_workbook
+from polku.server.http import version_of_tag
 from helpers import SECOND, run
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -389,7 +390,8 @@ def test_the_review_over_http_is_the_commands(tmp_path) -> None:
     r = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0", "lang": "en"},
                    headers=editor)
     assert r.status_code == 200, r.text
-    assert r.headers["etag"] == client.get("/api/graphs/keski-uusimaa").headers["etag"]
+    assert version_of_tag(r.headers["etag"]) == \
+        version_of_tag(client.get("/api/graphs/keski-uusimaa").headers["etag"])
     doc = r.json()
     assert [f["key"] for f in doc["resolved"]] == [fixed] and doc["created"] == []
     assert doc["since"] == {"version": 0, "time": None}

@@ -160,6 +160,51 @@ def test_head_headers_gzip_and_caching(client: TestClient) -> None:
     assert static.status_code == 200 and "max-age=86400" in static.headers["cache-control"]
 
 
+def test_an_unchanged_answer_is_revalidated_with_304(client: TestClient) -> None:
+    """If-None-Match naming the answer's ETag gets 304 and no body (the API's rows, the
+    graph, its page; gzip or not, GET or HEAD); each coding, language and audience has an
+    ETag of its own; a write's If-Match takes any of them, and a write makes them all new."""
+    paths = ("/api/graphs/mini/rows/services", "/api/graphs/mini", "/graphs/mini",
+             "/api/graphs/mini/findings")
+    tags = set()
+    for path in paths:
+        for coding in ("gzip", "identity"):
+            first = client.get(path, headers={"Accept-Encoding": coding})
+            tag = first.headers["etag"]
+            assert tag.endswith('-gzip"') == (first.headers.get("content-encoding") == "gzip")
+            tags.add(tag)
+            for method in ("GET", "HEAD"):
+                for asked in (tag, f'"other", {tag}', f"W/{tag}", "*"):
+                    r = client.request(method, path, headers={"Accept-Encoding": coding,
+                                                              "If-None-Match": asked})
+                    assert r.status_code == 304 and r.content == b"", (path, asked, r)
+                    assert r.headers["etag"] == tag and "content-length" not in r.headers
+                    assert r.headers["cache-control"] == "no-cache"
+                    assert "Accept-Language" in r.headers["vary"]
+            r = client.get(path, headers={"Accept-Encoding": coding,
+                                          "If-None-Match": '"something-else"'})
+            assert r.status_code == 200 and r.content == first.content
+    page = "/graphs/mini"
+    gz = client.get(page, headers={"Accept-Encoding": "gzip"}).headers["etag"]
+    plain = client.get(page, headers={"Accept-Encoding": "identity"}).headers["etag"]
+    assert gz != plain  # RFC 9110: one strong ETag is one representation
+    english = client.get(page, params={"lang": "en"}, headers={"Accept-Encoding": "identity"})
+    assert english.headers["etag"] != plain
+    r = client.get(page, params={"lang": "en"}, headers={"If-None-Match": plain,
+                                                         "Accept-Encoding": "identity"})
+    assert r.status_code == 200  # the Finnish page's tag is not the English page's
+    editor = client.get("/api/graphs/mini/rows/services", headers=auth())
+    public = client.get("/api/graphs/mini/rows/services")
+    assert editor.headers["etag"] != public.headers["etag"] or editor.content == public.content
+    # a write names the version by any of its answers' tags
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava",
+                     json={"capacity_per_month": "21"}, headers=auth(etag=gz))
+    assert r.status_code == 200, r.text
+    for path in paths:
+        r = client.get(path, headers={"If-None-Match": ", ".join(tags)})
+        assert r.status_code == 200 and r.headers["etag"] not in tags, path
+
+
 # -- a store that keeps serving -----------------------------------------------------------
 
 def test_a_broken_source_serves_the_last_good_version(client: TestClient, served: Path) -> None:

@@ -11,12 +11,14 @@ import time
 import urllib.request
 from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from helpers import copy_mini
 from processes import polku_serve
 from polku.app import create_app
 from polku.server.auth import parse_tokens
+from polku.server.http import version_of_tag
 
 TOKEN = "last-good-token-0123456789"
 TOKENS = parse_tokens(f"anna:{TOKEN}")
@@ -57,10 +59,11 @@ def test_a_write_in_one_worker_is_the_last_good_version_of_every_worker(
     for client in (one, two, worker(tmp_path)):  # and a worker started after the break
         r = client.get("/api/graphs/mini/export", params={"format": "turtle"})
         assert r.status_code == 200 and "x-polku-stale" in r.headers
-        assert r.headers["etag"] == written, "a worker serves the version before the write"
+        assert version_of_tag(r.headers["etag"]) == version_of_tag(written), \
+            "a worker serves the version before the write"
         assert "capacityPerMonth 999 " in r.text
         listed = client.get("/api/graphs").json()[0]
-        assert listed["state"] == "stale" and listed["etag"] == written.strip('"')
+        assert listed["state"] == "stale" and listed["etag"] == version_of_tag(written)
         row = client.get(ROW)
         assert row.json()["values"]["capacity_per_month"] == "999"
         answers.append((client.get("/api/graphs/mini/rows/services").json(),
@@ -83,7 +86,8 @@ def test_a_good_hand_edit_one_worker_read_is_every_workers_last_good_version(
     break_sheet(tmp_path, 20)
     for client in (one, two):
         r = client.get(ROW)
-        assert r.headers["etag"] == edited and "x-polku-stale" in r.headers
+        assert version_of_tag(r.headers["etag"]) == version_of_tag(edited)
+        assert "x-polku-stale" in r.headers
         assert r.json()["values"]["capacity_per_month"] == "21"
     # mended: every worker reads the source again
     services.write_text(services.read_text(encoding="utf-8").replace("4x4", '"40,5"'),
@@ -94,6 +98,7 @@ def test_a_good_hand_edit_one_worker_read_is_every_workers_last_good_version(
         assert "x-polku-stale" not in r.headers and r.json()["state"] == "ok"
 
 
+@pytest.mark.slow  # three server processes (the two-app tests above run in the quick loop)
 def test_three_workers_serve_an_acknowledged_write_while_a_sheet_is_broken(
         tmp_path: Path) -> None:
     """The IT person's report: ``polku serve --workers 3``, each worker has read the
@@ -122,5 +127,6 @@ def test_three_workers_serve_an_acknowledged_write_while_a_sheet_is_broken(
         for _ in range(15):
             with urllib.request.urlopen(base + "/export?format=turtle", timeout=60) as r:
                 text = r.read().decode()
-                seen.add((r.headers["ETag"], "capacityPerMonth 999 " in text, "X-Polku-Stale" in r.headers))
+                seen.add((r.headers["ETag"].split("-")[0] + '"',
+                          "capacityPerMonth 999 " in text, "X-Polku-Stale" in r.headers))
         assert seen == {(written, True, True)}, seen

@@ -50,8 +50,8 @@ from polku.server.api import api_router
 from polku.server.auth import Access, Tokens, load_tokens
 from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
 from polku.server.health import health_router
-from polku.server.http import (BodyLimit, ScriptHashes, ServerHeaders, allowed_methods,
-                               own_scripts)
+from polku.server.http import (BodyLimit, RepresentationTags, Revalidation, ScriptHashes,
+                               ServerHeaders, allowed_methods, own_scripts)
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.place import RootPath, checked_public_url, checked_root
@@ -222,7 +222,11 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
                            refused=error_response)
     # inside the compression: it reads the page's scripts
     app.add_middleware(ScriptHashes, form_action=form_action, allowed=own_scripts())
+    # a graph's answer tagged by its bytes inside the compression, then by its coding and
+    # revalidated (304) outside it
+    app.add_middleware(RepresentationTags)
     app.add_middleware(GZipMiddleware, minimum_size=800)
+    app.add_middleware(Revalidation)
     app.add_middleware(BodyLimit)
     app.add_middleware(ServerHeaders)
     root = checked_root(root_path or urlsplit(public).path)

@@ -266,6 +266,128 @@ def allowed_methods(routes: list[Any], scope: Scope) -> list[str]:
     return [m for m in METHODS if m in found] + sorted(found - set(METHODS))
 
 
+def representation_tag(tag: str, body: bytes) -> str:
+    """The ETag of one representation of a graph's answer: the graph's version (what a
+    write's ``If-Match`` names: :func:`version_of_tag`), then a hash of the answer's bytes,
+    so that the Finnish and the English page, the public's and an editor's figures, and
+    the answers of two days (what is overdue moves on) each have a tag of their own.
+
+    >>> representation_tag('"v1"', b"{}")
+    '"v1-44136fa355b3"'
+    """
+    return f'"{tag.strip(chr(34))}-{hashlib.sha256(body).hexdigest()[:12]}"'
+
+
+def version_of_tag(tag: str) -> str:
+    """The graph's version an ETag names (the tags of its answers add the representation
+    after a ``-``: :func:`representation_tag`, :class:`Revalidation`).
+
+    >>> version_of_tag('"f02379b049af6ca6ab12-44136fa355b3-gzip"'), version_of_tag('"v1"')
+    ('f02379b049af6ca6ab12', 'v1')
+    """
+    return tag.strip().strip('"').split("-")[0]
+
+
+def _etag_of(headers: list[tuple[bytes, bytes]]) -> str | None:
+    return next((v.decode("latin-1") for k, v in headers if k.lower() == b"etag"), None)
+
+
+class RepresentationTags:
+    """Gives a GET's ``ETag`` (a graph's version, set by the route) the hash of the answer's
+    bytes (:func:`representation_tag`). Sits inside the compression: it hashes the answer
+    as written, the same for every process."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or \
+                route_path(scope).startswith(STATIC_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def wrapped(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                tag = _etag_of(list(message.get("headers", [])))
+                if message.get("status") == 200 and tag and not tag.startswith("W/"):
+                    start = message
+                    return
+                await send(message)
+                return
+            if start is None or message["type"] != "http.response.body":
+                await send(message)
+                return
+            chunks.append(message.get("body", b""))
+            if message.get("more_body", False):
+                return
+            body = b"".join(chunks)
+            headers = list(start.get("headers", []))
+            tag = representation_tag(_etag_of(headers) or "", body)
+            headers = [(k, v) for k, v in headers if k.lower() != b"etag"] + \
+                [(b"etag", tag.encode("latin-1"))]
+            await send(dict(start, headers=headers))
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+
+        await self.app(scope, receive, wrapped)
+
+
+#: what a 304 keeps of the 200 it stands for (RFC 9110 15.4.5), and polku's own headers
+KEPT_ON_304 = (b"cache-control", b"content-location", b"date", b"etag", b"expires", b"vary",
+               b"x-polku-stale")
+
+
+class Revalidation:
+    """Gives a compressed answer an ETag of its own (``-gzip`` added: RFC 9110 forbids one
+    strong tag for two codings) and answers a GET or HEAD whose ``If-None-Match`` names the
+    answer's ETag with 304 Not Modified and no body. Sits outside the compression (it reads
+    the coding the answer was sent in)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        asked = b",".join(v for k, v in scope.get("headers") or []
+                          if k == b"if-none-match").decode("latin-1")
+        wanted = {t.strip().removeprefix("W/") for t in asked.split(",") if t.strip()}
+        unchanged = False
+
+        async def wrapped(message: Message) -> None:
+            nonlocal unchanged
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                tag = _etag_of(headers)
+                if tag is not None and not tag.startswith("W/") and any(
+                        k.lower() == b"content-encoding" and v.strip().lower() == b"gzip"
+                        for k, v in headers):
+                    tag = tag[:-1] + '-gzip"'
+                    headers = [(k, v) for k, v in headers if k.lower() != b"etag"] + \
+                        [(b"etag", tag.encode("latin-1"))]
+                if tag is not None and message.get("status") == 200 and \
+                        ("*" in wanted or tag.removeprefix("W/") in wanted):
+                    unchanged = True
+                    await send({"type": "http.response.start", "status": 304,
+                                "headers": [(k, v) for k, v in headers
+                                            if k.lower() in KEPT_ON_304]})
+                    return
+                await send(dict(message, headers=headers))
+                return
+            if unchanged:
+                if message["type"] == "http.response.body" and \
+                        not message.get("more_body", False):
+                    await send({"type": "http.response.body", "body": b"",
+                                "more_body": False})
+                return
+            await send(message)
+
+        await self.app(scope, receive, wrapped)
+
+
 def header_text(text: str) -> str:
     """A message as an HTTP header value: one line, its UTF-8 percent-encoded outside
     printable ASCII (``%`` itself as ``%25``), so that any language fits a header (which
@@ -346,7 +468,8 @@ class ServerHeaders:
                 for name, value in SECURITY_HEADERS.items():
                     if name.encode() not in present:
                         headers.append((name.encode(), value.encode()))
-                if _is_html(headers) or path.startswith("/api/"):
+                # a 304 stands for a page or an answer and varies as it does
+                if _is_html(headers) or path.startswith("/api/") or message.get("status") == 304:
                     headers = _vary_on(headers, () if static else VARY_CREDENTIALS)
                 if b"cache-control" not in present:
                     cache = STATIC_CACHE if static else \

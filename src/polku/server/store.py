@@ -58,6 +58,7 @@ from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
 from polku.server import lastgood
+from polku.server.http import version_of_tag
 from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_of,
                                    relative, shown_path)
 
@@ -1219,7 +1220,9 @@ class GraphStore:
             raise ApiError(412, N_("If-Match takes the graph's current ETag itself: '*' "
                                    "and weak tags (W/\"...\") are not accepted for writes"),
                            field="If-Match", headers={"ETag": f'"{version.etag}"'})
-        if version.etag not in [t.strip('"') for t in tags]:
+        # an answer's tag names the version and then its representation (its bytes, its
+        # coding: polku.server.http.representation_tag): the version is what is compared
+        if version.etag not in [version_of_tag(t) for t in tags]:
             raise ApiError(412, N_("the graph changed since you read it (If-Match does not "
                                    "name its current ETag): read it again and redo your "
                                    "change"),
