@@ -85,18 +85,28 @@ def test_the_examples_of_the_review_read_in_finnish(client: TestClient) -> None:
         "kerro, mikä muuttuu: poistettava palvelu, toimija tai ohjaus")
 
 
-@pytest.mark.parametrize("body, headers, message", [
-    (b"not json", {"content-type": "application/json"},
+@pytest.mark.parametrize("body, headers, status, field, message", [
+    (b"not json", {"content-type": "application/json"}, 400, "body",
      "body: pyynnön sisältö ei ole kelvollista JSONia"),
-    (b"not json", {}, "body: tähän tarvitaan JSON-olio, ei 'not json'"),
-    (b"[1, 2]", {"content-type": "application/json"}, "body: tähän tarvitaan JSON-olio, ei […]"),
+    (b"not json", {}, 415, "Content-Type",
+     "pyynnön sisältö on JSONia: lähetä se otsakkeella 'Content-Type: application/json'"),
+    (b"[1, 2]", {"content-type": "application/json"}, 400, "body",
+     "body: tähän tarvitaan JSON-olio, ei […]"),
 ])
-def test_a_body_that_is_no_json_object_names_the_body(client: TestClient, body: bytes,
-                                                      headers: dict, message: str) -> None:
-    r = client.patch("/api/graphs/mini/rows/services/kuntouttava?lang=fi", content=body,
-                     headers=headers)
-    assert r.status_code == 400
-    assert r.json()["error"] == {"code": "bad-request", "field": "body", "message": message}
+def test_a_body_that_is_no_json_object_names_the_body(
+        tmp_path, body: bytes, headers: dict, status: int, field: str, message: str) -> None:
+    from helpers import copy_mini
+    from polku.server.auth import parse_tokens
+
+    token = "language-token-0123456789"
+    copy_mini(tmp_path / "mini")
+    writer = TestClient(create_app([tmp_path], parse_tokens(f"anna:{token}")),
+                        raise_server_exceptions=False)
+    r = writer.patch("/api/graphs/mini/rows/services/kuntouttava?lang=fi", content=body,
+                     headers={**headers, "Authorization": f"Bearer {token}"})
+    assert r.status_code == status, r.text
+    code = "bad-request" if status == 400 else "unsupported-media-type"
+    assert r.json()["error"] == {"code": code, "field": field, "message": message}
 
 
 @pytest.mark.parametrize("url, finnish", [

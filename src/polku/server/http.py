@@ -362,7 +362,7 @@ class Revalidation:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 tag = _etag_of(headers)
-                if tag is not None and not tag.startswith("W/") and any(
+                if tag is not None and tag.endswith('"') and not tag.startswith("W/") and any(
                         k.lower() == b"content-encoding" and v.strip().lower() == b"gzip"
                         for k, v in headers):
                     tag = tag[:-1] + '-gzip"'
