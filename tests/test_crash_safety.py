@@ -55,19 +55,26 @@ def full_disk_at(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
     monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
 
 
-@pytest.mark.parametrize("full", ["mini.changes.jsonl", "services.csv"])
-def test_a_full_disk_writes_nothing_and_says_so(tmp_path: Path, full: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
-    """The sheet is written, then the log line cannot be: the sheet must not stay changed
-    (the change would be on disk, unlogged, and answered as a failure)."""
+def _edit_on_a_full_disk(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault, full: str):
+    """One edit of the served mini workbook with the disk ``fault`` at ``full``: the
+    client, the row's ETag before it, the files before it and the answer."""
     copy_mini(tmp_path / "mini")
     client = served(tmp_path)
     etag = client.get(ROW).headers["etag"]
     before = files(tmp_path)
     with monkeypatch.context() as m:
-        full_disk_at(m, full)
+        fault(m, full)
         r = client.patch(ROW, json={"capacity_per_month": "7"},
                          headers={**EDITOR, "If-Match": etag, "Accept-Language": "en"})
+    return client, etag, before, r
+
+
+@pytest.mark.parametrize("full", ["mini.changes.jsonl", "services.csv"])
+def test_a_full_disk_writes_nothing_and_says_so(tmp_path: Path, full: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The sheet is written, then the log line cannot be: the sheet must not stay changed
+    (the change would be on disk, unlogged, and answered as a failure)."""
+    client, etag, before, r = _edit_on_a_full_disk(tmp_path, monkeypatch, full_disk_at, full)
     assert r.status_code == 409, r.text
     error = r.json()["error"]
     assert error["code"] == "write-failed"
@@ -99,14 +106,7 @@ def test_a_full_disk_on_writing_names_the_file(tmp_path: Path, full: str,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     """As a permission refused names its file, so does a full disk met while the data is
     written (the error of the write itself names none)."""
-    copy_mini(tmp_path / "mini")
-    client = served(tmp_path)
-    etag = client.get(ROW).headers["etag"]
-    before = files(tmp_path)
-    with monkeypatch.context() as m:
-        full_disk_on_flush(m, full)
-        r = client.patch(ROW, json={"capacity_per_month": "7"},
-                         headers={**EDITOR, "If-Match": etag, "Accept-Language": "en"})
+    _, _, before, r = _edit_on_a_full_disk(tmp_path, monkeypatch, full_disk_on_flush, full)
     assert r.status_code == 409 and r.json()["error"]["code"] == "write-failed", r.text
     where = "mini/services.csv" if full == "services.csv" else ".polku/mini.changes.jsonl"
     assert r.json()["error"]["message"] == \
@@ -492,7 +492,7 @@ def test_a_change_log_cut_short_is_checked_and_mended(tmp_path: Path) -> None:
     [copy] = (folder / ".polku").glob("mini.changes.jsonl.broken-*")
     assert copy.read_bytes() == whole + b'{"version": 2, "ti'
     assert oct(copy.stat().st_mode & 0o777) == "0o600"
-    assert f"viimeinen rivi, joka oli katkennut, siirrettiin syrjään (jäljellä 1 muutos)" \
+    assert "viimeinen rivi, joka oli katkennut, siirrettiin syrjään (jäljellä 1 muutos)" \
         in r.output and copy.name in r.output, r.output
     assert log.read_bytes() == whole
     assert run("changes", "mend", folder / "mini").exit_code == 0  # nothing to mend

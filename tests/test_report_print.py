@@ -266,24 +266,11 @@ def test_pdf_first_page_holds_every_decision(monkeypatch, tmp_path) -> None:
 def pdf_pages(tmp_path_factory) -> dict[str, list]:
     """The example's PDF report in Finnish, Swedish and English, as WeasyPrint laid it out
     (each language's pages and boxes), through the CLI."""
-    import weasyprint
-
     out = {}
     for lang in ("fi", "sv", "en"):
         with pytest.MonkeyPatch.context() as mp:
-            kept = []
-            render = weasyprint.HTML.render
-
-            def keep(self, *a, **k):
-                doc = render(self, *a, **k)
-                kept.append(doc)
-                return doc
-
-            mp.setattr(weasyprint.HTML, "render", keep)
-            path = tmp_path_factory.mktemp("pdf") / f"report-{lang}.pdf"
-            r = run("report", EXAMPLE, "-o", path, "--lang", lang, "-q")
-            assert r.exit_code == 0, r.output
-            out[lang] = kept[0].pages
+            out[lang] = _pdf_layout(mp, tmp_path_factory.mktemp("pdf"), EXAMPLE,
+                                    "--lang", lang).pages
     return out
 
 

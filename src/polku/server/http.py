@@ -100,6 +100,37 @@ def script_policy(html: bytes, form_action: tuple[str, ...] = (),
 FRAMEWORK_PAGES = ("/docs", "/docs/oauth2-redirect")
 
 
+def rewritten(send: Callable, wanted: Callable[[Message], bool],
+              headers_for: Callable[[list[tuple[bytes, bytes]], bytes], list]) -> Callable:
+    """``send`` for an answer whose headers depend on its whole body: an answer whose start
+    ``wanted`` takes is held back until its last chunk, then sent in one piece with the
+    headers ``headers_for(start's headers, body)`` gives; every other answer passes as it
+    comes. What the content security policy (script hashes) and the representation's ETag
+    (a hash of the bytes) both need."""
+    start: Message | None = None
+    chunks: list[bytes] = []
+
+    async def wrapped(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            if wanted(message):
+                start = message
+                return
+            await send(message)
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        body = b"".join(chunks)
+        await send(dict(start, headers=headers_for(list(start.get("headers", [])), body)))
+        await send({"type": "http.response.body", "body": body, "more_body": False})
+
+    return wrapped
+
+
 class ScriptHashes:
     """Gives every HTML answer a content security policy that names the hashes of the inline
     scripts it holds that are polku's own (``allowed``, :func:`own_scripts`; no
@@ -115,33 +146,18 @@ class ScriptHashes:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        start: Message | None = None
-        chunks: list[bytes] = []
+        allowed = None if route_path(scope) in FRAMEWORK_PAGES else self.allowed
 
-        async def wrapped(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                if _is_html(list(message.get("headers", []))):
-                    start = message
-                    return
-                await send(message)
-                return
-            if start is None or message["type"] != "http.response.body":
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = b"".join(chunks)
-            headers = [(k, v) for k, v in start.get("headers", [])
-                       if k.lower() != b"content-security-policy"]
-            allowed = None if route_path(scope) in FRAMEWORK_PAGES else self.allowed
-            headers.append((b"content-security-policy",
-                            script_policy(body, self.form_action, allowed).encode()))
-            await send(dict(start, headers=headers))
-            await send({"type": "http.response.body", "body": body, "more_body": False})
+        def with_policy(headers: list, body: bytes) -> list:
+            return [(k, v) for k, v in headers if k.lower() != b"content-security-policy"] + \
+                [(b"content-security-policy",
+                  script_policy(body, self.form_action, allowed).encode())]
 
+        wrapped = rewritten(send, lambda start: _is_html(list(start.get("headers", []))),
+                            with_policy)
         await self.app(scope, receive, wrapped)
+
+
 SECURITY_HEADERS = {
     "content-security-policy": CSP,
     "x-content-type-options": "nosniff",
@@ -305,32 +321,16 @@ class RepresentationTags:
                 route_path(scope).startswith(STATIC_PREFIXES):
             await self.app(scope, receive, send)
             return
-        start: Message | None = None
-        chunks: list[bytes] = []
+        def tagged(start: Message) -> bool:
+            tag = _etag_of(list(start.get("headers", [])))
+            return start.get("status") == 200 and bool(tag) and not tag.startswith("W/")
 
-        async def wrapped(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                tag = _etag_of(list(message.get("headers", [])))
-                if message.get("status") == 200 and tag and not tag.startswith("W/"):
-                    start = message
-                    return
-                await send(message)
-                return
-            if start is None or message["type"] != "http.response.body":
-                await send(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = b"".join(chunks)
-            headers = list(start.get("headers", []))
+        def with_tag(headers: list, body: bytes) -> list:
             tag = representation_tag(_etag_of(headers) or "", body)
-            headers = [(k, v) for k, v in headers if k.lower() != b"etag"] + \
+            return [(k, v) for k, v in headers if k.lower() != b"etag"] + \
                 [(b"etag", tag.encode("latin-1"))]
-            await send(dict(start, headers=headers))
-            await send({"type": "http.response.body", "body": body, "more_body": False})
 
+        wrapped = rewritten(send, tagged, with_tag)
         await self.app(scope, receive, wrapped)
 
 
