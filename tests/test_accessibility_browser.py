@@ -184,7 +184,8 @@ BORDERS = """() => {
   const out = [];
   for (const e of document.querySelectorAll("input, select, textarea")) {
     const s = getComputedStyle(e), r = e.getBoundingClientRect();
-    if (!r.width || s.visibility === "hidden" || ["checkbox", "radio", "hidden"].includes(e.type)) continue;
+    if (!r.width || s.visibility === "hidden") continue;
+    if (["checkbox", "radio", "hidden"].includes(e.type)) continue;
     if (s.borderTopStyle === "none" || parseFloat(s.borderTopWidth) === 0) continue;
     const a = lum(rgb(s.borderTopColor)), b = lum(behind(e));
     const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
@@ -222,9 +223,9 @@ def test_the_first_tab_is_a_skip_link_to_the_content(browser, base_url: str, add
     switch) start with a link past them, shown when it has the focus (WCAG 2.4.1)."""
     page, _ = opened(browser, base_url + GRAPH + address, base_url)
     page.keyboard.press("Tab")
-    link = page.evaluate("(() => { const a = document.activeElement, r = a.getBoundingClientRect();"
-                         " return [a.getAttribute('href'), r.left >= 0 && r.top >= 0 && r.width > 0]"
-                         " })()")
+    link = page.evaluate("(() => { const a = document.activeElement,"
+                         " r = a.getBoundingClientRect(); return [a.getAttribute('href'),"
+                         " r.left >= 0 && r.top >= 0 && r.width > 0] })()")
     assert link == ["#main", True]
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") == "#main"

@@ -435,7 +435,8 @@ def note_in_language(note: str | None, owner: str, tr: Translator) -> str | None
     >>> sv = translator("sv").marking()
     >>> pieces(note_in_language("ägare\\nPäätös ja maksatus", "ägare", sv))
     [('ägare\\n', None), ('Päätös ja maksatus', 'fi')]
-    >>> note_in_language("Päätös", "omistaja", translator("fi").marking()), note_in_language(None, "", sv)
+    >>> fi = translator("fi").marking()
+    >>> note_in_language("Päätös", "omistaja", fi), note_in_language(None, "", sv)
     ('Päätös', None)
     """
     if not note:
