@@ -168,3 +168,65 @@ def test_a_network_view_page_carries_its_text_alternative(browser, written: Path
     assert nodes.count() == len(drawn["nodes"]) and links.count() == len(drawn["edges"])
     assert nodes.first.is_visible()
     page.close()
+
+
+#: every visible form control's border against what is behind it (WCAG 1.4.11 Non-text
+#: Contrast, 3:1): the controls whose own border draws them (a native checkbox draws
+#: itself), each as (what it is, its border, the background, the ratio)
+BORDERS = """() => {
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); })
+    .reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+  const behind = (e) => { for (let p = e.parentElement; p; p = p.parentElement) {
+    const c = rgb(getComputedStyle(p).backgroundColor); if (c.length === 3 || c[3] > 0) return c; }
+    return [255, 255, 255]; };
+  const out = [];
+  for (const e of document.querySelectorAll("input, select, textarea")) {
+    const s = getComputedStyle(e), r = e.getBoundingClientRect();
+    if (!r.width || s.visibility === "hidden") continue;
+    if (["checkbox", "radio", "hidden"].includes(e.type)) continue;
+    if (s.borderTopStyle === "none" || parseFloat(s.borderTopWidth) === 0) continue;
+    const a = lum(rgb(s.borderTopColor)), b = lum(behind(e));
+    const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    if (ratio < 3) out.push([e.tagName + "." + e.className, s.borderTopColor,
+                             String(behind(e)), +ratio.toFixed(2)]);
+  }
+  return out; }"""
+
+
+@pytest.mark.parametrize("kind", [k for k in SERVED if k != "error"])
+def test_every_form_controls_border_stands_out(browser, base_url: str, kind: str) -> None:
+    """A field is seen as one by its border: 3:1 against the page (the view's search box
+    was #c5ccd5 on #fbfcfd, 1.62:1; the RACI filters #8c959f, 2.85:1)."""
+    page, _ = opened(browser, base_url + SERVED[kind] + ("&" if "?" in SERVED[kind] else "?")
+                     + "lang=fi", base_url)
+    assert page.evaluate(BORDERS) == []
+    page.close()
+
+
+@pytest.mark.parametrize("address", ["/report?lang=fi", "/report?lang=sv", "/raci?lang=fi",
+                                     "/raci?lang=sv"])
+def test_report_and_raci_reflow_at_320_css_px(browser, base_url: str, address: str) -> None:
+    """At 320 CSS px (WCAG 1.4.10) the page does not scroll sideways: the report's decisions
+    (354 px wide in Finnish, 388 px in Swedish) and the RACI page's filters (333 px) wrap."""
+    page = browser.new_page(viewport={"width": 320, "height": 800})
+    page.goto(base_url + GRAPH + address, wait_until="networkidle")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    page.close()
+
+
+@pytest.mark.parametrize("address", ["/view?view=ecosystem&lang=fi", "/report?lang=sv"])
+def test_the_first_tab_is_a_skip_link_to_the_content(browser, base_url: str, address: str
+                                                     ) -> None:
+    """The view page (its bar of links above the picture) and the report (its language
+    switch) start with a link past them, shown when it has the focus (WCAG 2.4.1)."""
+    page, _ = opened(browser, base_url + GRAPH + address, base_url)
+    page.keyboard.press("Tab")
+    link = page.evaluate("(() => { const a = document.activeElement,"
+                         " r = a.getBoundingClientRect(); return [a.getAttribute('href'),"
+                         " r.left >= 0 && r.top >= 0 && r.width > 0] })()")
+    assert link == ["#main", True]
+    page.keyboard.press("Enter")
+    assert page.evaluate("location.hash") == "#main"
+    page.close()

@@ -87,7 +87,7 @@ def test_raci_scrolls_in_its_own_box_with_sticky_headers(browser, base_url):
     # named apart from the section it is in (axe's landmark-unique)
     assert box.get_attribute("aria-label") == "Matriisi: kohteet riveinä, toimijat sarakkeina"
     head = page.locator("#raci-table thead th.subject")
-    first_row = page.locator("#raci-table tbody tr").first.locator("td.subject")
+    first_row = page.locator("#raci-table tbody tr").first.locator("th.subject")
     box.hover()
     page.mouse.wheel(0, 2500)
     # waits for the scroll, not for a fixed time: smooth scrolling on a busy CI machine
@@ -99,7 +99,7 @@ def test_raci_scrolls_in_its_own_box_with_sticky_headers(browser, base_url):
         page.keyboard.press("ArrowRight")
     until(page, "document.querySelector('#raci .raci-scroll').scrollLeft > 100")
     assert opened.js("window.scrollX") == 0                               # never the page
-    cell = page.locator("#raci-table tbody tr:nth-child(40) td.subject")
+    cell = page.locator("#raci-table tbody tr:nth-child(40) th.subject")
     cell.scroll_into_view_if_needed()
     page.evaluate("document.querySelector('#raci .raci-scroll').scrollBy(1500, 0)")
     assert abs(cell.bounding_box()["x"] - box.bounding_box()["x"]) < 2    # the subject column

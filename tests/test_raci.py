@@ -161,7 +161,7 @@ def test_html_page_is_self_contained_sortable_filterable_and_keyboard_usable(tmp
     page = file_page
     page.goto(out.as_uri())
     rows = lambda: page.eval_on_selector_all(  # noqa: E731
-        "tbody tr:not([hidden]) td.subject code", "els => els.map(e => e.textContent)")
+        "tbody tr:not([hidden]) th.subject code", "els => els.map(e => e.textContent)")
     assert rows() == ["seg", "seg2", "a", "b", "r-ab", "r-bw", "m"]
     assert "näytetään 7 / 7" in page.inner_text(".raci-status")
     # keyboard: tab to the search box, type, the rows filter

@@ -116,6 +116,14 @@ EDGE_KIND_NAMES: dict[str, str] = {
     "has_risk": N_("risk of the plan measure"),
 }
 
+#: A need's work-ability factor (the ``needs`` sheet's ``factor``, docs/workbook.md) as
+#: people say it; a factor not named here is shown as the workbook writes it.
+FACTOR_NAMES: dict[str, str] = {
+    "health": N_("health and functional capacity"), "competence": N_("competence"),
+    "social": N_("social situation"), "motivation": N_("motivation and attitudes"),
+    "work": N_("work and working life"),
+}
+
 #: The follow-up status of a finding (what a team has done about it).
 STATUS_NAMES: dict[str, str] = {
     "new": N_("new"), "in-progress": N_("in progress"), "resolved": N_("resolved"),

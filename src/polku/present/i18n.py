@@ -37,8 +37,8 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.words import (EDGE_KIND_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES, SEVERITY_NAMES,
-                         STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
+from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
+                         SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
 #: The languages, Finnish first (the default everywhere).
 LANGUAGES = ("fi", "sv", "en")
@@ -721,6 +721,16 @@ def kind_name(kind: str, tr: Translator) -> str:
 def edge_kind_name(kind: str, tr: Translator) -> str:
     """An edge kind in ``tr``'s language (an unknown one as it is)."""
     return tr(EDGE_KIND_NAMES[kind]) if kind in EDGE_KIND_NAMES else kind
+
+
+def factor_name(factor: str, tr: Translator) -> str:
+    """A need's work-ability factor in ``tr``'s language (:data:`polku.words.FACTOR_NAMES`;
+    one the catalogue does not name as the workbook writes it).
+
+    >>> factor_name("health", translator("fi")), factor_name("oma", translator("sv"))
+    ('terveys ja toimintakyky', 'oma')
+    """
+    return tr(FACTOR_NAMES[factor]) if factor in FACTOR_NAMES else factor
 
 
 def status_name(status: str, tr: Translator) -> str:

@@ -21,6 +21,7 @@ from markupsafe import Markup, escape
 
 from polku.io import atomic
 from polku.io.workbook import neutral
+from polku.graph import DEFAULT_TEXT_LANG
 from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.i18n import N_, Translator, merged_region_names, role_name, translator
 from polku.present.messages import in_region
@@ -382,9 +383,11 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
     # the report's time. Filled cells are few; a row is its filled cells among empty ones.
     column = {a: i for i, a in enumerate(m.actors)}
     filled: dict[str, list[tuple[int, str]]] = {}
+    owner = tr(OWNER_NOTE)
     for c in m.cells:
         filled.setdefault(c.subject, []).append(
-            (column[c.actor], _cell_html(c.role, role_label(c.role, tr), c.note)))
+            (column[c.actor], _cell_html(c.role, role_label(c.role, tr),
+                                         note_in_language(c.note, owner, tr))))
     empty_row = _EMPTY_CELL * len(m.actors)
     # on paper a matrix of many organisations is cut at the page's edge: each subject's
     # holders of each role, in column order, for the printed list (raci-table.html)
@@ -419,6 +422,27 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
 
 
 _EMPTY_CELL = '<td class="role" data-sort=""></td>'
+
+
+def note_in_language(note: str | None, owner: str, tr: Translator) -> str | None:
+    """A cell's note as a page of ``tr``'s language shows it: each line the plan or the
+    workbook gave is in the workbook's language (Finnish), marked as such on a page in
+    another (:meth:`~polku.present.i18n.Translator.mark`, WCAG 3.1.2: a Swedish screen
+    reader read "Päätös ja maksatus" with its Swedish voice); polku's own words for a
+    referral's owner (``owner``, already in the reader's language) stay unmarked.
+
+    >>> from polku.present.langmarks import pieces
+    >>> sv = translator("sv").marking()
+    >>> pieces(note_in_language("ägare\\nPäätös ja maksatus", "ägare", sv))
+    [('ägare\\n', None), ('Päätös ja maksatus', 'fi')]
+    >>> fi = translator("fi").marking()
+    >>> note_in_language("Päätös", "omistaja", fi), note_in_language(None, "", sv)
+    ('Päätös', None)
+    """
+    if not note:
+        return note
+    return "\n".join(line if line == owner else tr.mark(line, DEFAULT_TEXT_LANG)
+                      for line in note.split("\n"))
 
 
 def _cell_html(role: str, label: str, note: str | None) -> str:

@@ -576,7 +576,9 @@ def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
         views.append({"title": tr("Client segment: {name}").format(name=s["label"]),
                       "html": render_fragment(
                           g, f"segment:{s['id']}", element_id=f"view-segment-{i + 1}",
-                          height="560px", findings=findings, paths=paths, k=3,
+                          # an h3 under the h2 "Views", its nodes and links as tables
+                          # below it (the picture's text alternative: the file is alone)
+                          height="560px", level=3, table=True, findings=findings, paths=paths, k=3,
                           eco=data["eco"], lang=tr.lang, facts=facts)})
     return {"assets": page_assets(), "views": views,
             "omitted": max(0, len(biggest) - EMBEDDED_SEGMENT_VIEWS)}

@@ -599,8 +599,16 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                                                  to=to or None, lang=language.lang),
                      who, language)
         nodes, edges = table_rows(v, language.tr)
-        return html("table.html", language, version, model.graph, title=v.title, name=name, view=v,
-                    spec=view, nodes=nodes, edges=edges)
+        # the title says it is the table, not the picture, and names the graph as the view
+        # page's does (views.page.page_title, with the marks of a name in another language
+        # kept for the page's header): a picture and its table, two regions' tables, are
+        # pages of their own (WCAG 2.4.2)
+        title = language.tr("{view}: as a table").format(view=v.title)
+        graph = shown(model.graph, name, language.tr)
+        if graph and langmarks.unmarked(graph) not in langmarks.unmarked(title):
+            title = f"{title} · {graph}"
+        return html("table.html", language, version, model.graph, title=title, name=name,
+                    view=v, spec=view, nodes=nodes, edges=edges)
 
     @router.get("/graphs/{name}/paths", response_class=HTMLResponse, responses=PAGE)
     def path_explorer(name: str, segment: str | None = None, to: str | None = None,

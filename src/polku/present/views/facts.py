@@ -19,7 +19,7 @@ import networkx as nx
 
 from polku.graph import Referral, label, name_of, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
-                                kind_name, severity_name, translator, type_name)
+                                factor_name, kind_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 from polku.privacy import MIN_CELL, hidden_services
 from polku.words import ACTOR_KIND_NAMES
@@ -404,7 +404,8 @@ class Facts:
                 lines.append(tr("Entries: {names}").format(names=names_text(g, entries, tr)))
         elif t == "need":
             if d.get("factor"):
-                lines.append(tr("Factor: {factor}").format(factor=d["factor"]))
+                lines.append(tr("Factor: {factor}").format(
+                    factor=factor_name(str(d["factor"]), tr)))
         elif t == "referral":
             lines += self._referral_lines(n)[2:]
         description = tr.said(g, n, "description")

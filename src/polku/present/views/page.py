@@ -198,24 +198,40 @@ def page_assets() -> Markup:
 
 
 def render_fragment(g: nx.MultiDiGraph, view: str, *, element_id: str = "polku-view",
-                    height: str = "100%", **kwargs: Any) -> Markup:
+                    height: str = "100%", level: int = 1, table: bool = False,
+                    **kwargs: Any) -> Markup:
     """One view as an HTML fragment (``<section>`` with its data and start-up script) for
     a page that already has :func:`page_assets` in its head. ``element_id`` must be unique
-    on the page. Keyword arguments as for :func:`build_view` (``lang`` among them: the
-    fragment's ``<section lang>`` says it, so it may differ from the page's)."""
+    on the page; ``level`` is its title's heading level (3 under a report's h2);
+    ``table`` puts the network's text alternative below it (:func:`astable`), as the page
+    of one view has it. Keyword arguments as for :func:`build_view` (``lang`` among them:
+    the fragment's ``<section lang>`` says it, so it may differ from the page's)."""
     if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_-]*", element_id):
         raise PolkuError(f"element id '{element_id}' must be letters, digits, - and _")
     v = build_view(g, view, **kwargs)
-    return _fragment(v, element_id, height)
+    fragment = _fragment(v, element_id, height, level)
+    return Markup(fragment + astable(v, element_id)) if table else fragment
 
 
-def _fragment(v: View, element_id: str, height: str) -> Markup:
+def astable(v: View, element_id: str = "polku-view") -> Markup:
+    """A network view's nodes and links as tables in a closed ``<details>`` (its picture's
+    text alternative, WCAG 1.1.1: the canvas's name says to open it), its ids after the
+    view's ``element_id``; nothing for a chart, whose table is part of it."""
+    if v.chart is not None:
+        return Markup("")
+    nodes, edges = table_rows(v, translator(v.lang))
+    return Markup(langmarks.html(_env().get_template("view-table.html").render(
+        nodes=nodes, edges=edges, prefix=element_id, **translator(v.lang).jinja_globals())))
+
+
+def _fragment(v: View, element_id: str, height: str, level: int = 1) -> Markup:
     if v.chart is not None:
         # a chart of its own (the timeline): no network, no script, no data payload
         return Markup(langmarks.html(_env().get_template(v.template or "chart.html").render(
-            view=v, element_id=element_id, **translator(v.lang).jinja_globals())))
+            view=v, element_id=element_id, level=level, **translator(v.lang).jinja_globals())))
     tpl = _env().get_template("view.html")
     return Markup(langmarks.html(tpl.render(view=v, element_id=element_id, height=height,
+                                            level=level,
                                             data=Markup(json_for_html(_payload(v))),
                                             **translator(v.lang).jinja_globals())))
 
@@ -231,11 +247,8 @@ def view_html(v: View) -> str:
     as the diff page does), in the view's language."""
     page = _env().get_template("page.html")
     words = translator(v.lang).jinja_globals()
-    table = ""
-    if v.chart is None:  # a chart (timeline, blueprint) has its own table already
-        nodes, edges = table_rows(v, translator(v.lang))
-        table = Markup(_env().get_template("view-table.html").render(
-            nodes=nodes, edges=edges, **words))
+    # a chart (timeline, blueprint) has its own table already
+    table = astable(v)
     return langmarks.html(page.render(
         view=v, title=page_title(v.title, v.graph_title),
         assets=page_assets() if v.chart is None else "",
