@@ -914,6 +914,8 @@ class LeftOut:
 LEFT_OUT_RE = re.compile(r"<\s*([1-9][0-9]?)")
 #: the columns that count people (:data:`polku.privacy.PEOPLE_COLUMNS`), by name
 _PEOPLE_COLUMN_NAMES = frozenset(c for cols in PEOPLE_COLUMNS.values() for c in cols)
+#: the node attributes those columns fill, in order (a segment's size, a referral's volume)
+_LEFT_OUT_ATTRS = tuple(sorted(_PEOPLE_COLUMN_NAMES))
 
 
 def _parse_cell(col: Column, raw: object, text: str) -> object:
@@ -1354,7 +1356,8 @@ def node_attributes(sheet: Sheet, row: _Row
     build a node row this one way."""
     attribute_of = sheet.attribute_of
     attrs = {attribute_of[k]: v for k, v in row.values.items() if attribute_of[k] is not None}
-    if left_out := sorted(a for a, v in attrs.items() if type(v) is LeftOut):
+    # only a people column holds one (a look at two names, not at every value of the row)
+    if left_out := [a for a in _LEFT_OUT_ATTRS if type(attrs.get(a)) is LeftOut]:
         for a in left_out:  # not known: left out, as a published copy's RDF says it
             del attrs[a]
         attrs["suppressed"] = left_out
