@@ -74,8 +74,12 @@ def test_table_and_csv(tmp_path):
     assert "P = päävastuu" in r.output and "⚠ päävastuu puuttuu" in r.output
     assert "2 × päävastuu puuttuu; 1 × useita päävastuullisia" in r.output
     r = run("raci", wb, "--format", "csv")
-    assert r.output.startswith("\ufeff")  # a spreadsheet reads it as UTF-8
-    rows = list(csv.reader(io.StringIO(r.output[1:])))
+    assert not r.output.startswith("\ufeff")  # printed: text for a pipe
+    out = tmp_path / "raci.csv"
+    assert run("raci", wb, "--format", "csv", "-o", out).exit_code == 0
+    # a spreadsheet reads the file as UTF-8 by its mark (printed, a line end follows)
+    assert out.read_text(encoding="utf-8").rstrip("\n") == "\ufeff" + r.output.rstrip("\n")
+    rows = list(csv.reader(io.StringIO(r.output)))
     # headed for people: the reader's words, the actors by name (the ids are the JSON's)
     assert rows[0] == ["tunnus", "nimi", "tyyppi", "merkintä", "X", "Yhdistys", "huomautukset"]
     by = {row[0]: row for row in rows[1:] if row}

@@ -329,12 +329,14 @@ def about_any(key: str, nodes: frozenset[str]) -> bool:
     True
     >>> about_any("over-capacity:svc-2", frozenset({"svc"}))
     False
+    >>> about_any("path-broken:p1:s1+s2", frozenset({"s2"}))
+    True
     """
     if not nodes or ":" not in key:
         return False
-    rest = key.split(":", 1)[1]
-    return any(rest == n or rest.startswith(n + ":") or rest.endswith(":" + n)
-               or f":{n}:" in rest for n in nodes)
+    # the subject, then the detail's ids (several joined by "+": path-broken:p1:s1+s2)
+    ids = [i for part in key.split(":")[1:] for i in part.split("+")]
+    return any(i in nodes for i in ids)
 
 
 def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
@@ -516,7 +518,7 @@ PLACE_PARAMS = frozenset({
     "row", "first", "last", "line", "cells", "columns", "column", "number", "length",
     "most", "least", "ceiling", "sheet", "sheets", "name", "known", "hint", "targets",
     "found", "expected", "types", "kinds", "choices", "words", "predicate", "attribute",
-    "format", "kind", "n", "byte", "offset", "separator", "reason", "shown",
+    "format", "kind", "n", "count", "byte", "offset", "separator", "reason", "shown",
     # where a JSON-LD file would load its context from (an address, screened for codes)
     "context"})
 

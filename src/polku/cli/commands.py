@@ -332,7 +332,7 @@ def actions(
     """The action list per organisation to take away: one row per organisation and finding
     it is accountable for, with the plan measures and the follow-up."""
     from polku.io import atomic
-    from polku.present.actions import ACTION_FORMATS, action_format_of, action_list
+    from polku.present.actions import ACTION_FORMATS, BOM, action_format_of, action_list
 
     # the file's name says its format (a.xlsx holding CSV text opens as a broken workbook)
     named = action_format_of(output.suffix) if output is not None else None
@@ -356,7 +356,8 @@ def actions(
     name = str(g.graph.get("name", "graph"))
     data = kind.write(name, graphmod.title(g, tr.lang), rows, tr)
     if output is None:
-        typer.echo(data, nl=False)
+        # a spreadsheet's byte order mark is for a file; a pipe (csv, cut) reads text
+        typer.echo(data.removeprefix(BOM) if isinstance(data, str) else data, nl=False)
         return
     with atomic.output_file(output) as tmp:
         if isinstance(data, bytes):
@@ -418,6 +419,7 @@ def raci(
 ) -> None:
     """The RACI matrix: actors as columns, subjects as rows, who leads, takes part, is
     consulted or informed; rows with no lead or several leads marked (from the findings)."""
+    from polku.present.actions import BOM
     from polku.present.raci_output import (BINARY_FORMATS, FORMATS, PAGE_FORMATS,
                                            raci_counts, raci_format, raci_text, raci_worded,
                                            write_raci)
@@ -432,7 +434,8 @@ def raci(
     m, g = asked(ops.Raci(subjects=subjects, actor=actor), model_of(source))
     m = raci_worded(m, g, tr.marking() if format in PAGE_FORMATS else tr)
     if output is None:
-        typer.echo(raci_text(m, format, tr, g))
+        # a spreadsheet's byte order mark is for a file; a pipe (csv, cut) reads text
+        typer.echo(raci_text(m, format, tr, g).removeprefix(BOM))
         return
     write_raci(m, output, format, tr, g)
     typer.echo(tr("wrote {output}: {what}").format(output=output, what=raci_counts(m, tr)))

@@ -194,7 +194,9 @@ def _finding_named(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> str:
     "kattamaton tarve (Työkyvyn arviointi ja selvittely)")."""
     from polku.present.i18n import kind_name
 
-    detail = [tr.label(g, n) for n in f.key.split(":")[2:] if n in g]
+    # the detail's ids, several joined by "+" (path-broken:p1:s1+s2)
+    detail = [tr.label(g, n) for part in f.key.split(":")[2:] for n in part.split("+")
+              if n in g]
     return kind_name(f.kind, tr) + (f" ({', '.join(detail)})" if detail else "")
 
 

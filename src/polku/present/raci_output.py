@@ -479,6 +479,8 @@ def raci_text(m: Raci, format: str, tr: Translator | None = None,
     if format in PAGE_FORMATS:
         return TEXT_PRINTERS[format](m, tr, g)
     return TEXT_PRINTERS[format](m, tr)
+
+
 #: the formats that are pages: their names are worded by a marking translator
 #: (:meth:`polku.present.i18n.Translator.marking`), so that one in another language than
 #: the page's says so (WCAG 3.1.2)

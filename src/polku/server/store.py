@@ -674,8 +674,8 @@ class GraphStore:
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
             entry.version = self._last_good(entry).broken(stamp, PolkuError(
-                N_("cannot be read ({error})"), file=source.shown,
-                params={"error": e.__class__.__name__}))
+                N_("cannot be read ({reason})"), file=source.shown,
+                params={"reason": e.__class__.__name__}))  # a class name: no text of the file
             log.exception("graph '%s' cannot be read", source.name)
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
@@ -706,7 +706,11 @@ class GraphStore:
                     return
                 files = source_files(source)
                 if files_digest(files, entry.etag_key) != version.etag:
-                    return  # the files moved on: their reader keeps them, if they are good
+                    # the files moved on (their reader keeps them, if they are good): this
+                    # version is not kept, so a broken source later serves it as this
+                    # process's own, never the older one kept before it
+                    entry.unkept = version.etag
+                    return
                 lastgood.keep(path, label, version.etag, files)
                 entry.unkept = None
         except (OSError, Timeout) as e:
