@@ -683,8 +683,11 @@ class GraphStore:
         self._keep_good(entry, entry.version)
 
     # -- the last good version, shared by every process over the folder --------------------
-    def _kept_path(self, source: Source) -> Path:
-        return lastgood.path_of(self._changes_folder(source), source.name)
+    def _kept_at(self, source: Source) -> tuple[Path, str]:
+        """Where ``source``'s last good version is kept for every process, and the label
+        the kept file names its source by (:mod:`polku.server.lastgood`)."""
+        return (lastgood.path_of(self._changes_folder(source), source.name),
+                source_label(source.location))
 
     def _keep_good(self, entry: Entry, version: Version) -> None:
         """Keep ``version`` (read or written whole just now) as the graph's last good one
@@ -696,8 +699,7 @@ class GraphStore:
             return  # a database is one for every server: nothing of it goes stale apart
         from filelock import FileLock, Timeout
 
-        path = self._kept_path(source)
-        label = source_label(source.location)
+        path, label = self._kept_at(source)
         try:
             with FileLock(path.with_name(f"{source.name}.last-good.lock"), timeout=30,
                           is_singleton=True):
@@ -727,8 +729,7 @@ class GraphStore:
         source = entry.source
         if source.kind == "neo4j" or (served.etag is not None and entry.unkept == served.etag):
             return served
-        path = self._kept_path(source)
-        label = source_label(source.location)
+        path, label = self._kept_at(source)
         if lastgood.etag_of(path, label) in (None, served.etag):
             return served
         kept = lastgood.read(path, label)
@@ -1025,8 +1026,7 @@ class GraphStore:
         key = ("sheets", version.loaded_stamp)
         if model.kept(key) is None and version.source.kind != "neo4j" and \
                 version.etag is not None:
-            path = self._kept_path(version.source)
-            label = source_label(version.source.location)
+            path, label = self._kept_at(version.source)
             if lastgood.etag_of(path, label) == version.etag:
                 kept = lastgood.read(path, label)
                 if kept is not None and kept.etag == version.etag:
