@@ -404,8 +404,9 @@ def test_cli_import_refuses_an_invalid_graph_id_up_front(tmp_path):
     r = run("plan", "import", SEED, "-o", out, "--name", "Keski Uusimaa")
     assert r.exit_code == 1
     assert r.output.strip() == ("error: --name: 'Keski Uusimaa' is not a valid graph id "
-                                "(lower-case letters, digits, '-' and '_', starting with a "
-                                "letter or digit): write, for example, 'keski-uusimaa'")
+                                "(only the letters a–z without å, ä and ö, digits, '-' and "
+                                "'_', starting with a letter or digit): write, for example, "
+                                "'keski-uusimaa'")
     assert not out.exists()
     out = tmp_path / "Plan 2026.ttl"
     assert run("plan", "import", SEED, "-o", out).exit_code == 0

@@ -218,13 +218,24 @@ def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | No
     True
     >>> likely_id("kela", {"national/kela": {}, "ra/velka": {}}), likely_id("x", {"ra/x": {}, "rb/x": {}})
     ('national/kela', None)
+
+    An id written with å, ä or ö (which no id has) is the id of the same letters without
+    their marks, as the reader offers it where such an id is defined:
+
+    >>> likely_id("järjestö-ä", {"jarjesto-a": {}})
+    'jarjesto-a'
     """
     import difflib
+    import unicodedata
 
     folded = ref.strip().casefold()
     same = sorted(n for n in candidates if n.casefold() == folded and n != ref)
     if same:
         return same[0]
+    plain = "".join(c for c in unicodedata.normalize("NFKD", folded)
+                    if not unicodedata.combining(c))
+    if plain != folded and plain in candidates:
+        return plain
     # a merged graph's id without its namespace (``kela`` for ``national/kela``), when one
     # region's or the merged namespace's node alone has that local id
     local = [n for n in candidates if "/" in n and n.rsplit("/", 1)[1].casefold() == folded]

@@ -53,9 +53,9 @@ def plan_import(
     lenient: bool = typer.Option(False, "--lenient",
                                  help=N_("Write the graph even when some text could not be "
                                          "placed.")),
-    name: Optional[str] = typer.Option(None, help=N_("The graph's id: lower-case letters, digits, "
-                                                     "'-' and '_' (default: the output's file "
-                                                     "name without suffix, made such an id).")),
+    name: Optional[str] = typer.Option(None, help=N_(
+        "The graph's id: the letters a–z (without å, ä and ö), digits, '-' and '_' (default: "
+        "the output's file name without suffix, made such an id).")),
     title: Optional[str] = typer.Option(None, "--title", help=N_(
         "What people call the plan, as pages and tables head it (default: 'Toimintasuunnitelma' "
         "and the years its measures run).")),

@@ -94,12 +94,13 @@ def check_graph_id(name: str, option: str = "name") -> str:
     'my-region'
     >>> check_graph_id("Oma Alue")
     Traceback (most recent call last):
-    polku.errors.PolkuError: 'Oma Alue' is not a valid graph id (lower-case letters, digits, '-' and '_', starting with a letter or digit): write, for example, 'oma-alue'
+    polku.errors.PolkuError: 'Oma Alue' is not a valid graph id (only the letters a–z without å, ä and ö, digits, '-' and '_', starting with a letter or digit): write, for example, 'oma-alue'
     """
     if not ID_RE.match(name):
-        raise PolkuError(N_("'{name}' is not a valid graph id (lower-case letters, digits, "
-                            "'-' and '_', starting with a letter or digit): write, for "
-                            "example, '{id}'"), params={"name": name, "id": graph_id(name)},
+        raise PolkuError(N_("'{name}' is not a valid graph id (only the letters a–z "
+                            "without å, ä and ö, digits, '-' and '_', starting with a letter "
+                            "or digit): write, for example, '{id}'"),
+                         params={"name": name, "id": graph_id(name)},
                          field=option)
     return name
 

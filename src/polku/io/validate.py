@@ -48,7 +48,8 @@ SHACL_TEMPLATES = {"pathvalue": N_("{path}: {message} (found {value})"),
 #: every ``sh:message`` of ``ontology/shapes.ttl``, marked for the catalogues (a test keeps
 #: this list and the shapes in step)
 SHAPE_MESSAGES = (
-    N_("needs exactly one id (dct:identifier) of lower-case letters, digits, '-' and '_'"),
+    N_("needs exactly one id (dct:identifier) of the letters a–z (without å, ä and ö), "
+       "digits, '-' and '_'"),
     N_("needs a name (dct:title with a language tag, one per language)"),
     N_("needs exactly one kind from the list of actor kinds"),
     N_("can be a unit of one parent actor only"),

@@ -32,7 +32,7 @@ from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its d
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
-from polku.io.naming import ID_RE, graph_name_of
+from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
 from polku.privacy import (HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS,
                            PEOPLE_MAXIMUM, find_hetu)
@@ -888,8 +888,28 @@ def parse_month(raw: object) -> str:
     return text
 
 
-_BAD_ID = N_("'{value}' is not a valid id (lower-case letters, digits, '-' and '_', starting "
-             "with a letter or digit)")
+#: an id that is no id; the rule names the letters, for ä and ö are lower-case letters too
+_BAD_ID = N_("'{value}' is not a valid id (only the letters a–z without å, ä and ö, digits, "
+             "'-' and '_', starting with a letter or digit)")
+#: the same, offering the id the text makes (:func:`polku.io.naming.slug`)
+_BAD_ID_LIKE = N_("'{value}' is not a valid id (only the letters a–z without å, ä and ö, "
+                  "digits, '-' and '_', starting with a letter or digit): write, for "
+                  "example, '{id}'")
+
+
+def bad_id(text: str) -> tuple[str, dict[str, object]]:
+    """Why ``text`` is no id, as ``(catalogued template, params)``, offering the id the
+    name makes when it makes one (``järjestö-ä`` → ``jarjesto-a``; ``---`` makes none).
+
+    >>> bad_id("Järjestö-Ä")[1]
+    {'value': 'Järjestö-Ä', 'id': 'jarjesto-a'}
+    >>> bad_id("---") == (_BAD_ID, {'value': '---'})
+    True
+    """
+    like = slug(text, "")
+    if like:
+        return _BAD_ID_LIKE, {"value": text, "id": like}
+    return _BAD_ID, {"value": text}
 
 
 def _split_list(text: str) -> list[str]:
@@ -929,7 +949,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         return _split_list(text)
     if kind == "id":
         if not ID_RE.match(text):
-            raise CellError(_BAD_ID, value=text)
+            message, params = bad_id(text)
+            raise CellError(message, **params)
         return text
     # text, lists and ids are done above: what is left is a number, or a kind of its own
     if col.kind in ("number", "ratio", "integer") and isinstance(raw, (int, float)) \
@@ -1254,7 +1275,7 @@ def _column_values(col: Column, texts: tuple[str, ...]
         match = ID_RE.match
         for place in [i for i, t in enumerate(texts) if t and not match(t)]:
             values[place] = None
-            wrong[place] = (_BAD_ID, {"value": texts[place]})
+            wrong[place] = bad_id(texts[place])
     else:
         # a number written plainly is the common number cell (_plain_number); in a column
         # with no minimum none of _parse_cell's further rules can fail it but the maximum,
@@ -1400,6 +1421,14 @@ def read_workbook(path: str | Path, name: str | None = None,
     progress(Phrase(N_("checking the references")))
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
+    # so are the ids refused where they are defined ('järjestö-ä' in the actors' id
+    # column): said there once, with the id they could be, and at none of their uses (one
+    # fix, at the definition; a use still written the old way is then an unknown id, said
+    # with the id it likely means). Every use alike: a row whose own id is refused is
+    # left out whole, its references unread, so only some uses could be said otherwise
+    refused_ids = {e.params["value"] for e in errors
+                   if e.msgid in (_BAD_ID, _BAD_ID_LIKE) and e.column == "id"
+                   and e.sheet is not None and SHEETS[e.sheet].node_type is not None}
     # the sheets a file lacks, by the node type they hold: a reference to one of their ids
     # is first of all a missing sheet (a sheet renamed 'Taul1'), said once before the
     # references (cells in memory, an edit's, name no sheet they lack: not looked for)
@@ -1474,7 +1503,8 @@ def read_workbook(path: str | Path, name: str | None = None,
     for pid, prow in paths.items():
         row = prow[0]
         if not ID_RE.match(pid):
-            fail(N_("'{value}' is not a valid id"), row, "path", value=pid)
+            message, params = bad_id(pid)
+            fail(message, row, "path", **params)
             continue
         if not claim(pid, row, "path"):
             continue
@@ -1507,6 +1537,8 @@ def read_workbook(path: str | Path, name: str | None = None,
         data = node_data.get(ref)
         node_type = data["type"] if data is not None else None
         if node_type is None:
+            if ref in refused_ids:  # said where it is defined
+                return False
             if absent and all(t in absent for t in col.targets):
                 # an id only a sheet the workbook lacks could hold (one target: a subject
                 # may be a service as well as a measure, whose sheet most workbooks lack)
