@@ -311,7 +311,10 @@ def test_the_ids_an_unknown_one_could_have_been_are_named_in_the_readers_languag
     example = ROOT / "graphs" / "keski-uusimaa"
     sv = run("paths", example, "--segment", "nope", "--lang", "sv").stderr
     assert "okänd kundgrupp 'nope' (kundgrupper: " in sv
-    assert "; Under 30 år, studie- eller arbetsplats ännu inte hittad (seg-nuoret); " in sv
+    assert "; Unga under 30 som ännu inte har hittat en studie- eller arbetsplats " \
+        "(seg-nuoret); " in sv
+    fi = run("paths", example, "--segment", "nope", "--lang", "fi").stderr
+    assert "; Alle 30-vuotiaat, opiskelu- tai työpaikka vielä löytymättä (seg-nuoret); " in fi
     to = run("paths", example, "--segment", "seg-nuoret", "--to", "nope", "--lang", "fi").stderr
     assert "Opiskelupaikka tai tutkinto (tulos-koulutus)" in to
     # a copy: the review takes the graph's write lock, a file beside the graph's change log

@@ -478,14 +478,32 @@ def test_the_bundled_regions_name_their_segments_person_first() -> None:
     import csv
 
     root = Path(__file__).resolve().parents[1] / "graphs"
+    # a noun phrase in each language: every sentence puts the name where a noun goes ("For
+    # … (seg-nuoret), 5 services …"), which "Under 30, not yet found a study place or job"
+    # is not
     first = {"name": ("Henkilöt, ", "Alle 30-vuotiaat", "Työsuhteessa olevat"),
-             "name_sv": ("Personer ", "Under 30 år"),
-             "name_en": ("People ", "Under 30")}
+             "name_sv": ("Personer ", "Unga under 30 som "),
+             "name_en": ("People ", "Young people under 30 who ")}
     for region in ("keski-uusimaa", "keski-suomi"):
         with open(root / region / "segments.csv", encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 for column, starts in first.items():
                     assert row[column].startswith(starts), (region, row["id"], row[column])
+
+
+def test_the_youth_segment_reads_as_a_noun_in_every_sentence() -> None:
+    """The youth segment's English and Swedish names are noun phrases of the Finnish name's
+    meaning (under 30, no study place or job found yet), so a sentence reads."""
+    from helpers import EXAMPLE_TTL
+    en = run("paths", EXAMPLE_TTL, "--segment", "seg-nuoret", "--lang", "en").stdout
+    assert en.startswith("Best paths for Young people under 30 who have not yet found a "
+                         "study place or job (seg-nuoret)\n"), en[:200]
+    sv = run("paths", EXAMPLE_TTL, "--segment", "seg-nuoret", "--lang", "sv").stdout
+    assert sv.startswith("Bästa vägar: Unga under 30 som ännu inte har hittat en studie- "
+                         "eller arbetsplats (seg-nuoret)\n"), sv[:200]
+    findings = run("findings", EXAMPLE_TTL, "--lang", "en").stdout
+    assert "For Young people under 30 who have not yet found a study place or job " \
+        "(seg-nuoret), " in findings and "Under 30," not in findings
 
 
 #: words that name people by a problem or call a behaviour abuse (a stigmatising label), by
