@@ -328,3 +328,42 @@ def test_one_organisation_with_its_units_reads_a_narrow_matrix() -> None:
     assert max(len(line) for line in text.splitlines()) < 300
     bad = run("raci", example, "--actor", "keusotee", "--lang", "en")
     assert bad.exit_code == 1 and "did you mean 'keusote'" in bad.stderr
+
+
+def test_the_table_keeps_a_referrals_target_when_its_source_has_a_long_name(tmp_path):
+    """A referral's row is cut from its source's name, never its '→ target': a service of
+    some 200 characters and a referral from it, owned by a new actor, read as two different
+    rows (both were the service's name cut at 48 characters); the CSV keeps the whole name."""
+    import shutil
+
+    from helpers import EXAMPLE
+
+    book = tmp_path / "ku"
+    shutil.copytree(EXAMPLE, book)
+    long = ("Low-threshold joint meeting place and peer support for people with substance use "
+            "and mental health needs, open daily without appointment, with guidance towards "
+            "services, work activity and everyday life")
+    assert len(long) > 190
+
+    def add(sheet: str, line: str) -> None:
+        with open(book / f"{sheet}.csv", "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+
+    add("actors", "kohtaamo-ry,Kohtaamo ry,Kohtaamo rf,Kohtaamo association,third-sector,,"
+        "Keski-Uusimaa,,")
+    add("services", f'kohtaamispaikka,Matalan kynnyksen kohtaamispaikka,,"{long}",kohtaamo-ry,'
+        "40,kyllä,,,,,,,")
+    add("referrals", "ref-kohtaamis-kuntouttava,kohtaamispaikka,kuntouttava-tyotoiminta,,4,,"
+        "kohtaamo-ry,yes")
+    add("responsibilities", "kohtaamo-ry,kohtaamispaikka,lead,")
+    r = run("raci", book, "--actor", "kohtaamo-ry", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    rows = r.output.splitlines()[3:5]
+    subjects = [row.rsplit("  ", 1)[0].rstrip() for row in rows]
+    assert subjects[0] == "Low-threshold joint meeting place and peer supp…"
+    assert subjects[1].endswith("… → Rehabilitative work activity"), subjects
+    assert subjects[1].startswith("Low-threshold")
+    assert all(len(s) <= 48 for s in subjects) and all(row.endswith("L") for row in rows)
+    csv_rows = list(csv.reader(io.StringIO(run("raci", book, "--actor", "kohtaamo-ry",
+                                               "--lang", "en", "--format", "csv").output)))
+    assert csv_rows[2][1] == f"{long} → Rehabilitative work activity"

@@ -172,9 +172,39 @@ def row_name(row) -> str:
 ACTOR_WIDTH, SUBJECT_WIDTH = 30, 48
 
 
+#: what a referral's row name puts between its source and its target (:func:`detail`)
+ARROW = " → "
+#: the fewest characters a cut referral's row keeps of its source's name (its target
+#: gets the rest first)
+SOURCE_LEAST = 12
+
+
 def _cut(text: str, n: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= n else text[:n - 1].rstrip() + "…"
+
+
+def subject_cell(row, n: int = SUBJECT_WIDTH) -> str:
+    """A row's name cut to ``n`` characters for the terminal table. A referral's is cut
+    from its source side, keeping ``→ target`` (at least :data:`SOURCE_LEAST` characters
+    left to the source): cut from the end, a referral from a service of a long name read
+    as that service's own row.
+
+    >>> from polku.analyses.raci import Row
+    >>> r = Row("r", "referral", "r", "Matalan kynnyksen kohtaamispaikka ja vertaistuki "
+    ...         "→ Kuntouttava työtoiminta", None, ())
+    >>> subject_cell(r, 40)
+    'Matalan kynny… → Kuntouttava työtoiminta'
+    >>> subject_cell(Row("s", "service", "Matalan kynnyksen kohtaamispaikka", "", None, ()), 20)
+    'Matalan kynnyksen k…'
+    """
+    name = " ".join(row_name(row).split())
+    if len(name) <= n or row.type != "referral" or ARROW not in name:
+        return _cut(name, n)
+    # the last arrow: a source's name may hold one, and it is the target that must show
+    source, target = name.rsplit(ARROW, 1)
+    target = _cut(target, max(n - len(ARROW) - SOURCE_LEAST, 1))
+    return _cut(source, n - len(ARROW) - len(target)) + ARROW + target
 
 
 def raci_table(m: Raci, tr: Translator | None = None) -> str:
@@ -199,7 +229,7 @@ def raci_table(m: Raci, tr: Translator | None = None) -> str:
     legend = ", ".join(f"{codes[r]} = {role_label(r, tr)}" for r in ROLE_LABELS)
     head = "RACI " + _counts(m, tr) + f" ({legend})"
     subject, mark_head = tr("subject"), tr("mark")
-    names = {r.subject: _cut(row_name(r), SUBJECT_WIDTH) for r in m.rows}
+    names = {r.subject: subject_cell(r) for r in m.rows}
     actors = [_cut(m.actor_labels.get(a, a), ACTOR_WIDTH) for a in m.actors]
     width = max([len(subject)] + [len(n) for n in names.values()]) + 2
     cols = [max(len(a), 1) + 2 for a in actors]
