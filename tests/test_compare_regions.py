@@ -286,3 +286,63 @@ def test_a_rate_is_its_true_value_rounded_once(tmp_path: Path) -> None:
                    if x.startswith(f"{kind_name(kind, translator('fi'))} 10 000 henkeä kohden"))
         assert row.split()[-2:] == [_once(r["findings"].get(kind, 0), r["people"])
                                     for r in (ku, pk)], kind
+
+
+def _national(tmp_path: Path) -> tuple[Path, Path]:
+    """Pohjois-Karjala (tests/helpers.copy_pohjois_karjala) and its merge with the example
+    region, as a national developer made them."""
+    from helpers import copy_pohjois_karjala
+
+    second = copy_pohjois_karjala(tmp_path / "pohjois-karjala")
+    national = tmp_path / "national.ttl"
+    merged = run("merge", FIRST, second, "-o", national)
+    assert merged.exit_code == 0, merged.output
+    return second, national
+
+
+def test_a_merged_graph_beside_its_regions_is_named_as_the_cause(tmp_path: Path) -> None:
+    """Comparing a merged graph with one of its own regions said two regions had the same
+    name and to give each graph its own: the cause is the merged graph."""
+    _, national = _national(tmp_path)
+    result = run("compare", national, FIRST, "--lang", "en")
+    assert result.exit_code == 1
+    assert ("'national' is already a merged graph, and its regions keski-uusimaa are given "
+            "on their own too: compare either the merged graph or its regions") in result.output
+    assert "same name" not in result.output
+    fi = run("compare", national, FIRST).output
+    assert "'national' on jo yhdistetty aineisto" in fi and "sama nimi" not in fi
+
+
+def test_a_database_holding_a_merged_graph_beside_its_regions(neo4j_alone, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """Found by a national developer: `compare neo4j://HOST` on a database holding
+    Keski-Uusimaa, Pohjois-Karjala and their merge said the two regions had the same name
+    and to give each graph its own name; `neo4j pull --all` names the cause, the merged
+    graph. No command deletes a region: the error says how to leave it out."""
+    from polku.io.load import load_graph as read
+    from polku.io.neo4jstore import push_graph
+
+    server = neo4j_alone
+    second, national = _national(tmp_path)
+    for path in (FIRST, second, national):
+        push_graph(read(path), server.uri, server.user, server.password)
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    result = run("compare", server.uri, "--lang", "en")
+    assert result.exit_code == 1
+    assert (f"{server.uri}: 'national' is already a merged graph, and the database also holds "
+            "its regions keski-uusimaa, pohjois-karjala on their own; a URI without ?region= "
+            "reads every region: give each region to compare as its own URI with ?region=R, "
+            "or the merged graph alone with ?region=national") in result.output
+    assert "same name" not in result.output
+    fi = run("compare", server.uri).output
+    assert "'national' on jo yhdistetty aineisto" in fi and "sama nimi" not in fi
+    # and either way out compares the two regions
+    alone = run("compare", f"{server.uri}?region=national", "--format", "json")
+    assert alone.exit_code == 0, alone.output
+    each = run("compare", f"{server.uri}?region=keski-uusimaa",
+               f"{server.uri}?region=pohjois-karjala", "--format", "json")
+    assert each.exit_code == 0, each.output
+    assert [r["region"] for r in json.loads(alone.output)["regions"]] == [
+        r["region"] for r in json.loads(each.output)["regions"]] == [
+        "keski-uusimaa", "pohjois-karjala"]

@@ -70,6 +70,35 @@ def each_region(g: nx.MultiDiGraph) -> list[nx.MultiDiGraph]:
     return [r.graph for r in split(g)] or [g]
 
 
+def merged_given_twice(graphs: Sequence[nx.MultiDiGraph]) -> tuple[str, list[str]] | None:
+    """The first of ``graphs`` that is already a merged graph (:func:`polku.analyses.merge.
+    is_merged`, what ``merge`` and ``neo4j pull --all`` refuse) holding a region that another
+    of ``graphs`` brings too, and those regions; ``None`` if there is none. Why: compared
+    together, a region would stand twice, and the cause is the merged graph, not two graphs
+    that happen to share a name.
+
+    >>> from polku.analyses.merge import merge
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> for g in (a, b):
+    ...     g.add_node("s", type="segment", name="S")
+    >>> national = merge([a, b]).graph
+    >>> merged_given_twice([a, national, b]), merged_given_twice([national, new_graph("c")])
+    (('national', ['a', 'b']), None)
+    """
+    from polku.analyses.merge import is_merged
+
+    held = [[str(r.graph.get("name", "")) for r in each_region(g)] for g in graphs]
+    for i, g in enumerate(graphs):
+        if not is_merged(g):
+            continue
+        elsewhere = {n for j, names in enumerate(held) if j != i for n in names}
+        twice = sorted(set(held[i]) & elsewhere)
+        if twice:
+            return str(g.graph.get("name", "")), twice
+    return None
+
+
 def needs_covered(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None) -> float | None:
     """The share of (segment, need) pairs that are met: no ``unmet-need`` finding is about
     them, i.e. some service the segment can reach (in R(s)) and is open to addresses the
