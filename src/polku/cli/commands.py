@@ -143,7 +143,7 @@ def export(
         fmt.write(out, output, segment=segment, k=k, lang=lang)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
-    left_out_note(out, min_cell, tr, g)
+    left_out_note(out, min_cell, tr, g, fmt.cells_written(out, segment=segment, k=k))
     for note in formats.resolve(fmt.notes)(g) if fmt.notes else ():
         typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 
