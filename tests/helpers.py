@@ -91,6 +91,29 @@ def copy_full(dest: Path, name: str) -> Path:
     return dest
 
 
+def copy_pohjois_karjala(dest: Path) -> Path:
+    """A second region made of the example one, as a national developer made it: region
+    ``pohjois-karjala`` (its graph sheet's id), every id prefixed ``pk-`` but Kela's (the
+    actor the regions share by its business id, here named otherwise, so a merge reports
+    conflicts), its services keeping their names (two regions' "Aikuissosiaalityö"), and
+    ``pk-seg-osatyokykyiset`` a small cell of 3 people. Written as a workbook at ``dest``."""
+    import networkx as nx
+
+    from polku.io.load import load_graph
+    from polku.io.workbook import write_workbook
+
+    g = load_graph(EXAMPLE)
+    g = nx.relabel_nodes(g, {n: n if n == "kela" else f"pk-{n}" for n in g}, copy=True)
+    for key in ("title_sv", "title_en", "region_sv", "region_en"):
+        g.graph.pop(key, None)
+    g.graph.update(name="pohjois-karjala", title="Pohjois-Karjalan työllisyyden ekosysteemi",
+                   region="Pohjois-Karjala")
+    g.nodes["kela"].update(name="Kela", name_sv="FPA")
+    g.nodes["pk-seg-osatyokykyiset"]["size"] = 3
+    write_workbook(g, dest)
+    return dest
+
+
 def edit(path: Path, old: str, new: str) -> None:
     """Replace the first ``old`` in a text file by ``new``; fails if ``old`` is not there."""
     text = path.read_text(encoding="utf-8")

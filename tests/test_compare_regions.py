@@ -36,7 +36,7 @@ def test_figures_follow_the_graph() -> None:
     for x in find(g):
         kinds[x.kind] = kinds.get(x.kind, 0) + 1
     assert f["findings"] == kinds
-    assert f["findings_per_10k"] == {k: round(n / f["people"] * 10000, 2)
+    assert f["findings_per_10k"] == {k: n / f["people"] * 10000
                                      for k, n in kinds.items()}
     refs = [d for _, d in g.nodes(data=True) if d["type"] == "referral"]
     assert f["information_travels"] == sum(
@@ -243,3 +243,106 @@ def test_needs_covered_follows_the_unmet_need_rule(tmp_path: Path) -> None:
     a_fig, b_fig = json.loads(result.output)["regions"]
     assert b_fig["findings"].get("unmet-need") == 1
     assert b_fig["needs_covered"] == 0.5 and a_fig["needs_covered"] == 1.0
+
+
+def _once(count: int, people: int) -> str:
+    """count per 10,000 of people, rounded once to a decimal (a half up), as Finnish writes
+    it."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    exact = Decimal(count) * 10000 / Decimal(people)
+    return f"{exact.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP)}".replace(".", ",")
+
+
+def test_a_rate_is_its_true_value_rounded_once(tmp_path: Path) -> None:
+    """Found by a national developer: Keski-Uusimaa's long waits per 10,000 read 4,0 where
+    3 / 7,600 × 10,000 is 3.947 (3,9), and a total 39,4 for 39.349 (39,3): the analysis
+    rounded to two decimals and the table to one again."""
+    from helpers import copy_pohjois_karjala
+
+    second = copy_pohjois_karjala(tmp_path / "pohjois-karjala")
+    data = json.loads(run("compare", FIRST, second, "--format", "json").output)
+    ku, pk = data["regions"]
+    assert (ku["people"], ku["findings"]["long-wait"]) == (7600, 3)
+    assert pk["people"] == 7370 and pk["suppressed_segments"] == 1
+    assert sum(pk["findings"].values()) == 29
+    result = run("compare", FIRST, second)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    wait = next(x for x in lines if x.startswith("pitkä odotusaika 10 000 henkeä kohden"))
+    assert wait.split()[-2:] == ["3,9", _once(pk["findings"]["long-wait"], 7370)]
+    total = next(x for x in lines if x.startswith("havaintoja 10 000 henkeä kohden"))
+    assert total.split()[-2:] == [_once(sum(ku["findings"].values()), 7600), "39,3"]
+    # every rate of the table, and of the page, is its true value rounded once
+    page = tmp_path / "regions.html"
+    assert run("compare", FIRST, second, "--format", "html", "-o", page).exit_code == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<td>3,9</td>" in html and "<td>39,3</td>" in html
+    assert "<td>4,0</td>" not in html and "<td>39,4</td>" not in html
+    for kind in data["kinds"]:
+        from polku.present.i18n import kind_name, translator
+
+        row = next(x for x in lines
+                   if x.startswith(f"{kind_name(kind, translator('fi'))} 10 000 henkeä kohden"))
+        assert row.split()[-2:] == [_once(r["findings"].get(kind, 0), r["people"])
+                                    for r in (ku, pk)], kind
+
+
+def _national(tmp_path: Path) -> tuple[Path, Path]:
+    """Pohjois-Karjala (tests/helpers.copy_pohjois_karjala) and its merge with the example
+    region, as a national developer made them."""
+    from helpers import copy_pohjois_karjala
+
+    second = copy_pohjois_karjala(tmp_path / "pohjois-karjala")
+    national = tmp_path / "national.ttl"
+    merged = run("merge", FIRST, second, "-o", national)
+    assert merged.exit_code == 0, merged.output
+    return second, national
+
+
+def test_a_merged_graph_beside_its_regions_is_named_as_the_cause(tmp_path: Path) -> None:
+    """Comparing a merged graph with one of its own regions said two regions had the same
+    name and to give each graph its own: the cause is the merged graph."""
+    _, national = _national(tmp_path)
+    result = run("compare", national, FIRST, "--lang", "en")
+    assert result.exit_code == 1
+    assert ("'national' is already a merged graph, and its regions keski-uusimaa are given "
+            "on their own too: compare either the merged graph or its regions") in result.output
+    assert "same name" not in result.output
+    fi = run("compare", national, FIRST).output
+    assert "'national' on jo yhdistetty aineisto" in fi and "sama nimi" not in fi
+
+
+def test_a_database_holding_a_merged_graph_beside_its_regions(neo4j_alone, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """Found by a national developer: `compare neo4j://HOST` on a database holding
+    Keski-Uusimaa, Pohjois-Karjala and their merge said the two regions had the same name
+    and to give each graph its own name; `neo4j pull --all` names the cause, the merged
+    graph. No command deletes a region: the error says how to leave it out."""
+    from polku.io.load import load_graph as read
+    from polku.io.neo4jstore import push_graph
+
+    server = neo4j_alone
+    second, national = _national(tmp_path)
+    for path in (FIRST, second, national):
+        push_graph(read(path), server.uri, server.user, server.password)
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    result = run("compare", server.uri, "--lang", "en")
+    assert result.exit_code == 1
+    assert (f"{server.uri}: 'national' is already a merged graph, and the database also holds "
+            "its regions keski-uusimaa, pohjois-karjala on their own; a URI without ?region= "
+            "reads every region: give each region to compare as its own URI with ?region=R, "
+            "or the merged graph alone with ?region=national") in result.output
+    assert "same name" not in result.output
+    fi = run("compare", server.uri).output
+    assert "'national' on jo yhdistetty aineisto" in fi and "sama nimi" not in fi
+    # and either way out compares the two regions
+    alone = run("compare", f"{server.uri}?region=national", "--format", "json")
+    assert alone.exit_code == 0, alone.output
+    each = run("compare", f"{server.uri}?region=keski-uusimaa",
+               f"{server.uri}?region=pohjois-karjala", "--format", "json")
+    assert each.exit_code == 0, each.output
+    assert [r["region"] for r in json.loads(alone.output)["regions"]] == [
+        r["region"] for r in json.loads(each.output)["regions"]] == [
+        "keski-uusimaa", "pohjois-karjala"]

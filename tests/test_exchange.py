@@ -292,6 +292,66 @@ def test_mermaid_keeps_nodes_whose_ids_differ_only_in_punctuation() -> None:
     assert len(set(arrows)) == 4, arrows
 
 
+@pytest.fixture(scope="module")
+def national_pk(tmp_path_factory) -> Path:
+    """Keski-Uusimaa merged with Pohjois-Karjala, a copy of it (helpers.copy_pohjois_karjala:
+    its services named alike, a segment of 3 people)."""
+    from helpers import copy_pohjois_karjala
+
+    tmp = tmp_path_factory.mktemp("national")
+    second = copy_pohjois_karjala(tmp / "pohjois-karjala")
+    assert run("merge", EXAMPLE, second, "-o", tmp / "national.ttl").exit_code == 0
+    return tmp / "national.ttl"
+
+
+def _left_out(output: str) -> int:
+    import re
+
+    said = re.search(r"note: (\d+) small cells? \(", output)
+    return int(said.group(1)) if said else 0
+
+
+@pytest.mark.parametrize("segment", ["pohjois-karjala/pk-seg-osatyokykyiset", None])
+def test_mermaid_counts_the_small_cells_it_leaves_out(national_pk: Path, tmp_path: Path,
+                                                      segment: str | None) -> None:
+    """Found by a national developer: a segment's chart noted 45 small cells left out (the
+    whole graph's count) while the file held one '<5'. The note counts this file's."""
+    out = tmp_path / "chart.md"
+    result = run("export", national_pk, "--to", "mermaid", "-o", out,
+                 *(("--segment", segment) if segment else ()))
+    assert result.exit_code == 0, result.output
+    hidden = out.read_text(encoding="utf-8").count("#lt;5")
+    assert hidden and _left_out(result.output) == hidden, result.output
+    if segment:
+        assert "1 small cell (a count from 1 to 4) is left out" in result.output
+    sv = run("export", national_pk, "--to", "mermaid", "-o", tmp_path / "sv.md", "--lang",
+             "sv", *(("--segment", segment) if segment else ()))
+    assert "45 små tal" not in sv.output
+
+
+def test_mermaid_of_a_merged_graph_says_the_region_where_names_meet(national_pk: Path,
+                                                                    tmp_path: Path) -> None:
+    """Two regions' services of one name were two boxes labelled 'Aikuissosiaalityö' alike;
+    `polku show` says 'Aikuissosiaalityö (Keski-Uusimaa)'. A name no other box has stays as
+    it is."""
+    import re
+
+    out = tmp_path / "all.mmd"
+    assert run("export", national_pk, "--to", "mermaid", "-o", out, "--lang", "fi"
+               ).exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    labels = re.findall(r'^    n_\w+\(?\["([^"]*)"\]', text, re.M)
+    assert labels and len(labels) == len(set(labels)), sorted(
+        x for x in labels if labels.count(x) > 1)
+    assert "Aikuissosiaalityö (Keski-Uusimaa)" in labels
+    assert "Aikuissosiaalityö (Pohjois-Karjala)" in labels
+    # one region's chart: its names meet no other region's
+    seg = tmp_path / "seg.mmd"
+    assert run("export", national_pk, "--to", "mermaid", "--segment",
+               "keski-uusimaa/seg-monitarve", "-o", seg, "--lang", "fi").exit_code == 0
+    assert '["Aikuissosiaalityö"]' in seg.read_text(encoding="utf-8")
+
+
 def test_export_names_must_fit_the_format(tmp_path: Path) -> None:
     for fmt, name in (("graphml", "x.ttl"), ("gexf", "x.graphml"), ("csv", "x.csv"),
                       ("mermaid", "x.txt"), ("cpsv-ap", "x.xlsx")):

@@ -262,6 +262,35 @@ def test_cpsv_ap_bad_input(tmp_path: Path) -> None:
     assert not (tmp_path / "o.ttl").exists()
 
 
+def test_importing_a_merged_graphs_cpsv_ap_says_what_can_be_done_with_it(
+        tmp_path: Path) -> None:
+    """Found by a national developer: importing the CPSV-AP export of a merged graph said to
+    make a workbook of it with `polku export … --to xlsx`, which then failed (a merged graph
+    is no workbook). It says what can be done instead, and that works."""
+    import re
+
+    from helpers import EXAMPLE, copy_pohjois_karjala
+
+    second = copy_pohjois_karjala(tmp_path / "pohjois-karjala")
+    assert run("merge", EXAMPLE, second, "-o", tmp_path / "national.ttl").exit_code == 0
+    (tmp_path / "ex").mkdir()
+    exported = tmp_path / "ex" / "n-cpsv.ttl"
+    done = run("export", tmp_path / "national.ttl", "--to", "cpsv-ap", "-o", exported)
+    assert done.exit_code == 0, done.output
+    result = run("import", exported, "-o", tmp_path / "back.ttl")
+    assert result.exit_code == 1 and "already a polku graph" in result.output
+    assert "--to xlsx" not in result.output, result.output
+    assert "a merged national graph" in result.output
+    assert "each region's workbook comes from that region's own graph" in result.output
+    assert not (tmp_path / "back.ttl").exists()
+    # what it names can be done
+    named = re.search(r"polku (findings [^\s)]+)", result.output)
+    assert named and named.group(1) == f"findings {exported}"
+    assert run(*named.group(1).split()).exit_code == 0
+    fi = run("import", exported, "-o", tmp_path / "back.ttl", "--lang", "fi").output
+    assert "yhdistetty valtakunnallinen aineisto" in fi and "--to xlsx" not in fi
+
+
 def test_a_code_in_an_address_or_a_field_name_is_refused_too(tmp_path: Path) -> None:
     """Only the literals of RDF and the values of PTV JSON were screened: a CPSV-AP service
     whose address ends in an identity code and has no name became a node named after it

@@ -55,10 +55,30 @@ def test_each_region_keeps_its_namespace(national: tuple[Path, str]) -> None:
 
 def test_conflicts_are_reported_not_silently_chosen(national: tuple[Path, str]) -> None:
     _, output = national
-    assert ("conflict: national/kela (business id 0246246-0): name: keski-suomi says 'Kela'; "
+    assert ("conflict: national/kela (business id 0246246-0): Name: keski-suomi says 'Kela'; "
             "keski-uusimaa says 'Kansaneläkelaitos (Kela)' (the merged graph keeps "
             "keski-suomi's)") in output
     assert "2 regions, 1 shared actor (same business id), 3 conflicts" in output
+
+
+@pytest.mark.parametrize("lang, name, name_sv", [
+    ("fi", "Nimi", "Nimi ruotsiksi"), ("sv", "Namn", "Namn på svenska"),
+    ("en", "Name", "Name in Swedish")])
+def test_conflicts_name_columns_as_the_diff_does(tmp_path: Path, lang: str, name: str,
+                                                 name_sv: str) -> None:
+    """Found by a national developer: a conflict line in Finnish named its columns by their
+    ids ('name: keski-uusimaa: …; name_sv: …'); the diff names them by their names in the
+    reader's language ('Nimi ruotsiksi')."""
+    from helpers import copy_pohjois_karjala
+
+    second = copy_pohjois_karjala(tmp_path / "pohjois-karjala")
+    result = run("merge", EXAMPLE, second, "-o", tmp_path / "national.ttl", "--lang", lang)
+    assert result.exit_code == 0, result.output
+    lines = [x for x in result.output.splitlines() if "national/kela" in x]
+    assert len(lines) == 2, result.output
+    assert f"0246246-0): {name}: keski-uusimaa" in lines[0], lines
+    assert f"0246246-0): {name_sv}: keski-uusimaa" in lines[1], lines
+    assert not any("): name" in x for x in lines), lines
 
 
 @pytest.mark.parametrize("lang, said", [
@@ -327,16 +347,16 @@ def test_two_regions_following_up_one_finding_differently_is_a_conflict(
         out = tmp_path / f"{first.name}.ttl"
         result = run("merge", first, second, "-o", out)
         assert result.exit_code == 0, result.output
-        assert ("conflict: follow-up of actor-overload:national/kela: status: ra says 'new'; "
+        assert ("conflict: follow-up of actor-overload:national/kela: Status: ra says 'new'; "
                 "rb says 'in-progress' (the merged graph keeps ra's follow-up)") in result.output
-        assert ("conflict: follow-up of actor-overload:national/kela: due: ra says ''; "
+        assert ("conflict: follow-up of actor-overload:national/kela: Due date: ra says ''; "
                 "rb says '2026-09-30' (the merged graph keeps ra's follow-up)") in result.output
         assert "2 conflicts" in result.output
         kept = load_graph(out).graph["followups"]["actor-overload:national/kela"]
         assert kept == {"status": "new", "owner": "national/kela"}
     assert (tmp_path / "ra.ttl").read_text() == (tmp_path / "rb.ttl").read_text()
     fi = run("merge", a, b, "-o", tmp_path / "fi.ttl", "--lang", "fi").output
-    assert ("ristiriita: havainnon actor-overload:national/kela seuranta: status: ra: 'new'; "
+    assert ("ristiriita: havainnon actor-overload:national/kela seuranta: Tila: ra: 'new'; "
             "rb: 'in-progress' (yhdistettyyn aineistoon jää alueen ra seuranta)") in fi
 
 

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import replace
-from typing import Callable, Iterable
+from typing import Callable, Collection, Iterable
 
 import networkx as nx
 
@@ -255,15 +255,20 @@ def hidden_services(g: nx.MultiDiGraph, end: str = "to") -> frozenset[str]:
     return frozenset(out)
 
 
-def left_out(g: nx.MultiDiGraph) -> int:
-    """How many small cells a published copy (:func:`suppress`) left out.
+def left_out(g: nx.MultiDiGraph, cells: Collection[tuple[str, str]] | None = None) -> int:
+    """How many small cells a published copy (:func:`suppress`) left out; with ``cells``
+    (``(node, attribute)``: the figures a file writes, a chart of one segment's paths) of
+    those only.
 
     >>> from polku.graph import new_graph
     >>> g = new_graph(); g.add_node("s", type="segment", name="S", size=3)
-    >>> left_out(g), left_out(suppress(g))
-    (0, 1)
+    >>> left_out(g), left_out(suppress(g)), left_out(suppress(g), {("t", "size")})
+    (0, 1, 0)
     """
-    return sum(len(d) for _, d in g.nodes(data="suppressed") if d)
+    if cells is None:
+        return sum(len(d) for _, d in g.nodes(data="suppressed") if d)
+    return sum(1 for node, attr in cells
+               if node in g and attr in (g.nodes[node].get("suppressed") or ()))
 
 
 def suppressed_referrals(g: nx.MultiDiGraph) -> frozenset[str]:

@@ -126,6 +126,20 @@ def region_sheet(g: nx.MultiDiGraph) -> dict:
     return sheet
 
 
+def is_merged(g: nx.MultiDiGraph) -> bool:
+    """Whether ``g`` is already a merged graph: its ids hold their region
+    (``keski-uusimaa/ips``), as only :func:`merge` writes them. What merge refuses to merge
+    again, and what ``compare`` names when a database holds one beside its regions.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph("r"); g.add_node("ips", type="service"); is_merged(g)
+    False
+    >>> is_merged(merge([g]).graph)
+    True
+    """
+    return any("/" in str(n) for n in g.nodes)
+
+
 def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     """Merge regional graphs into one (see the module doc). Graphs must have distinct
     names (their namespaces), none equal to ``name``.
@@ -164,7 +178,7 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     # regions in the order of their names: the merge of A and B is the merge of B and A
     names, graphs = zip(*sorted(zip(names, graphs), key=lambda x: x[0])) if graphs else ((), ())
     for region, g in zip(names, graphs):
-        if any("/" in str(n) for n in g.nodes):
+        if is_merged(g):
             raise PolkuError(N_("'{region}' is already a merged graph: merge the regions "
                                 "themselves"), params={"region": region}, field="sources")
     if name in seen:

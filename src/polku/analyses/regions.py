@@ -4,7 +4,8 @@ where it stands beside another (the seed plan benchmarks against Keski-Suomi).
 :func:`region_figures` computes, for one region's graph,
 
 - ``people``: people in its segments (the denominator; small cells left out, see below);
-- ``findings_per_10k``: findings by kind per 10,000 people in segments;
+- ``findings_per_10k``: findings by kind per 10,000 people in segments (unrounded, as every
+  figure here: the edge rounds what it writes, once);
 - ``needs_covered``: the share of (segment, need) pairs that some service the segment can
   reach and is open to addresses (the pairs no ``unmet-need`` finding is about);
 - ``median_wait_days``: the median of the hand-offs' (referrals') median waits;
@@ -67,6 +68,35 @@ def each_region(g: nx.MultiDiGraph) -> list[nx.MultiDiGraph]:
     from polku.analyses.merge import split
 
     return [r.graph for r in split(g)] or [g]
+
+
+def merged_given_twice(graphs: Sequence[nx.MultiDiGraph]) -> tuple[str, list[str]] | None:
+    """The first of ``graphs`` that is already a merged graph (:func:`polku.analyses.merge.
+    is_merged`, what ``merge`` and ``neo4j pull --all`` refuse) holding a region that another
+    of ``graphs`` brings too, and those regions; ``None`` if there is none. Why: compared
+    together, a region would stand twice, and the cause is the merged graph, not two graphs
+    that happen to share a name.
+
+    >>> from polku.analyses.merge import merge
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> for g in (a, b):
+    ...     g.add_node("s", type="segment", name="S")
+    >>> national = merge([a, b]).graph
+    >>> merged_given_twice([a, national, b]), merged_given_twice([national, new_graph("c")])
+    (('national', ['a', 'b']), None)
+    """
+    from polku.analyses.merge import is_merged
+
+    held = [[str(r.graph.get("name", "")) for r in each_region(g)] for g in graphs]
+    for i, g in enumerate(graphs):
+        if not is_merged(g):
+            continue
+        elsewhere = {n for j, names in enumerate(held) if j != i for n in names}
+        twice = sorted(set(held[i]) & elsewhere)
+        if twice:
+            return str(g.graph.get("name", "")), twice
+    return None
 
 
 def needs_covered(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None) -> float | None:
@@ -136,7 +166,9 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
     for f in findings:
         kind = f.kind if hasattr(f, "kind") else f["kind"]
         by_kind[kind] = by_kind.get(kind, 0) + 1
-    per_10k = ({k: round(n / people * 10000, 2) for k, n in sorted(by_kind.items())}
+    # unrounded: a figure is rounded once, where it is written (rounded here to two
+    # decimals and there to one, 3.947 read 4,0)
+    per_10k = ({k: n / people * 10000 for k, n in sorted(by_kind.items())}
                if isinstance(people, (int, float)) and people > 0 else {})
     referrals = _nodes(g, "referral")
     waits = [g.nodes[r]["median_wait_days"] for r in referrals
@@ -167,7 +199,7 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
         "suppressed_segments": small,
         "findings": dict(sorted(by_kind.items())),
         "findings_per_10k": per_10k,
-        "findings_per_10k_total": (round(sum(by_kind.values()) / people * 10000, 2)
+        "findings_per_10k_total": (sum(by_kind.values()) / people * 10000
                                    if isinstance(people, (int, float)) and people > 0 else None),
         "needs_covered": needs_covered(g, findings),
         "median_wait_days": median(waits) if waits else None,

@@ -143,7 +143,7 @@ def export(
         fmt.write(out, output, segment=segment, k=k, lang=lang)
     tr = translator(lang)
     typer.echo(tr("wrote {output}").format(output=output))
-    left_out_note(out, min_cell, tr, g)
+    left_out_note(out, min_cell, tr, g, fmt.cells_written(out, segment=segment, k=k))
     for note in formats.resolve(fmt.notes)(g) if fmt.notes else ():
         typer.echo(tr("note: {note}").format(note=error_text(note, tr)))
 
@@ -831,10 +831,14 @@ def compare(
 
             t = target(source)
             names = [t.region] if t.region else regions(t.uri, t.user, t.password, t.database)
+            pulled = []
             for r in names:
                 one = pull_graph(t.uri, t.user, t.password, t.database, r)
                 one.graph["name"] = r  # in the database the region is the namespace
-                graphs.append(one)
+                pulled.append(one)
+            if not t.region:
+                _no_merged_beside_its_regions(t.uri, pulled)
+            graphs.extend(pulled)
         else:
             graphs.append(load_graph(source))
     from polku.analyses.regions import each_region
@@ -857,6 +861,24 @@ def compare(
         typer.echo(tr("wrote {output}").format(output=output))
     else:
         typer.echo(text, nl=False)
+
+
+def _no_merged_beside_its_regions(uri: str, pulled: list[Any]) -> None:
+    """Refuse every region of a database when one is a merged graph of regions it holds on
+    their own too (a national graph pushed beside its regions): each would be compared
+    twice. What ``neo4j pull --all`` refuses too (``polku.analyses.merge.is_merged``); no
+    command deletes a region, so the way out is naming the regions with ``?region=``."""
+    from polku.analyses.regions import merged_given_twice
+
+    clash = merged_given_twice(pulled)
+    if clash:
+        raise PolkuError(N_("{uri}: '{merged}' is already a merged graph, and the database "
+                            "also holds its regions {names} on their own; a URI without "
+                            "?region= reads every region: give each region to compare as "
+                            "its own URI with ?region=R, or the merged graph alone with "
+                            "?region={merged}"),
+                         params={"uri": uri, "merged": clash[0], "names": ", ".join(clash[1])},
+                         field="sources")
 
 
 @app.command(help=N_(

@@ -90,15 +90,17 @@ def file_audience(fmt: str, suppress: Optional[bool]) -> str:
     return audience_of(suppress if suppress is not None else formats.shared(fmt))
 
 
-def left_out_note(out, min_cell: int, tr: Translator, read) -> None:
+def left_out_note(out, min_cell: int, tr: Translator, read, cells=None) -> None:
     """Say how many small cells the written file ``out`` leaves out: a reader of the file
     would otherwise take its totals for the whole. Those the graph ``read`` already lacked
     (a copy meant for others, read back) are said apart: ``--no-suppress`` cannot bring
-    them back, and the file's totals lack them all the same."""
+    them back, and the file's totals lack them all the same. ``cells``: the figures the
+    file writes (``Format.cells_written``; None: all of the graph's), so a chart of one
+    segment counts its own, not the whole graph's."""
     from polku import privacy
 
-    before = privacy.left_out(read)
-    if dropped := privacy.left_out(out) - before:
+    before = privacy.left_out(read, cells)
+    if dropped := privacy.left_out(out, cells) - before:
         typer.echo(tr("note: {note}").format(note=tr.ngettext(
             "{n} small cell (a count from 1 to {most}) is left out of this file meant for "
             "others; --no-suppress keeps it in the owner's copy",

@@ -120,6 +120,20 @@ def text_columns(col: str, texts: dict[str | None, str]) -> tuple[dict[str, str]
     return attrs, extra
 
 
+def _merged_id(classes: dict[str, set[str]],
+               by_subject: dict[str, list[tuple[str, object]]]) -> str | None:
+    """One node id of a polku graph that says it was merged (its ids hold their region,
+    ``keski-uusimaa/ips``, as :func:`polku.analyses.merge.is_merged` tells a loaded graph),
+    else ``None``."""
+    for s, cls in sorted(classes.items()):
+        if not cls & rdf.TYPE_OF_CLASS.keys():
+            continue  # not a node of the graph (the graph, a region's sheet, a law)
+        for p, o in by_subject.get(s, ()):
+            if p == DCT + "identifier" and isinstance(o, rdf.Lit) and "/" in o.value:
+                return o.value
+    return None
+
+
 def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
     """Read another publisher's CPSV-AP file into polku's graph (see the module doc)."""
     path = Path(path)
@@ -145,6 +159,16 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
         if p == rdf.TYPE:
             classes.setdefault(s, set()).add(str(o))
     if any(rdf.GRAPH_CLASS in c for c in classes.values()):
+        merged = _merged_id(classes, by_subject)
+        if merged is not None:
+            # no workbook can hold it (polku.io.workbook.write_workbook refuses it): say
+            # what can be done with it rather than the export that fails
+            raise PolkuError(N_("this is already a polku graph, a merged national graph (ids "
+                                "such as '{qualified}'): read it as it is, as every command "
+                                "takes it (polku findings {file}); a merged graph makes no "
+                                "workbook, as a workbook's ids hold no region: each region's "
+                                "workbook comes from that region's own graph"),
+                             params={"file": str(path), "qualified": merged}, file=str(path))
         raise PolkuError(N_("this is already a polku graph: read it as it is (every command "
                             "takes it), or make a workbook of it with polku export {file} "
                             "--to xlsx -o {workbook}"),

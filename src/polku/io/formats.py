@@ -90,6 +90,10 @@ class Format:
     #: precedence among a served folder's sources of one name (0 wins), None = not served;
     #: a served folder serves the files that end in the first suffix
     served: int | None = None
+    #: ``"module:function"`` giving the figures a file of ``g`` writes as ``(node,
+    #: attribute)`` (``(g, **options)``); None: every figure of the graph. What the note of
+    #: the small cells a file leaves out counts (a chart of one segment holds few of them)
+    cells: str | None = None
 
     @property
     def is_folder(self) -> bool:
@@ -99,6 +103,15 @@ class Format:
         """Write ``g`` to ``path``, passing on the options this format takes."""
         resolve(self.writer)(g, Path(path), **{k: v for k, v in options.items()
                                                if k in self.options})
+
+    def cells_written(self, g: nx.MultiDiGraph,
+                      **options: object) -> set[tuple[str, str]] | None:
+        """The figures a file of ``g`` written with ``options`` holds, as ``(node,
+        attribute)``; None: all of the graph's (see :attr:`cells`)."""
+        if self.cells is None:
+            return None
+        return resolve(self.cells)(g, **{k: v for k, v in options.items()
+                                         if k in self.options})
 
     def read(self, path: str | Path) -> nx.MultiDiGraph:
         if self.reader is None:
@@ -151,7 +164,7 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
     Format("mermaid", "Mermaid", N_("a flowchart of a segment's best paths (--segment, -k) "
                                     "or of every referral"), (".mmd", ".md"),
            "polku.present.mermaid:write_mermaid", shared=True,
-           options=("segment", "k", "lang")),
+           options=("segment", "k", "lang"), cells="polku.present.mermaid:cells_written"),
 )}
 
 

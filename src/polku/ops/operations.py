@@ -588,16 +588,24 @@ class Compare:
                                                  for o in others))
 
     def check(self, g: nx.MultiDiGraph) -> None:
-        from polku.analyses.regions import each_region, is_region
+        from polku.analyses.regions import each_region, is_region, merged_given_twice
 
         # a merged graph is its regions (each taken out again, polku.analyses.merge.split)
-        graphs = [r for graph in [g] + [o.graph for o in self.others]
-                  for r in each_region(graph)]
+        given = [g] + [o.graph for o in self.others]
+        graphs = [r for graph in given for r in each_region(graph)]
         if len(graphs) < 2:
             raise PolkuError(N_("compare needs two regions or more"), params={},
                              field="graphs")
         names = [str(r.graph.get("name", "")) for r in graphs]
         twice = sorted({n for n in names if names.count(n) > 1})
+        clash = merged_given_twice(given) if twice else None
+        if clash:
+            # the merged graph is the cause: no graph has to be renamed
+            raise PolkuError(N_("'{merged}' is already a merged graph, and its regions "
+                                "{names} are given on their own too: compare either the "
+                                "merged graph or its regions"),
+                             params={"merged": clash[0], "names": ", ".join(clash[1])},
+                             field="graphs")
         if twice:
             raise PolkuError(N_("two regions have the same name ({names}): give each graph "
                                 "its own name"), params={"names": ", ".join(twice)},

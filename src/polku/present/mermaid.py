@@ -38,26 +38,50 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
     """A Mermaid flowchart for docs: a segment's ``k`` best paths and designed paths (with
     waits and clients per month on the arrows), or without a segment every referral
     between services and outcomes. Broken steps of a designed path are dashed and marked ✕.
-    Names, days and months in ``tr``'s language (Finnish by default).
+    Names, days and months in ``tr``'s language (Finnish by default); in a merged graph a
+    box whose name another box has too says its region (as ``polku show`` does).
     """
+    return _chart(g, segment, k, tr)[0]
+
+
+def cells_written(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
+                  **_: object) -> set[tuple[str, str]]:
+    """The figures the chart of ``g`` writes, as ``(node, attribute)``: the clients a month
+    of each referral on an arrow. A small cell among them is left out of the file; the
+    graph's others (a segment's size, a referral not drawn) are not in it at all, so the
+    note of what the file leaves out counts these only.
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph()
+    >>> for n in ("a", "b"): g.add_node(n, type="service", name=n)
+    >>> g.add_node("r", type="referral", volume_per_month=3); add_edge(g, "r", "a", "from")
+    >>> add_edge(g, "r", "b", "to"); g.add_node("s", type="segment", name="S", size=2)
+    >>> cells_written(g)
+    {('r', 'volume_per_month')}
+    """
+    return {(ref, "volume_per_month") for ref in _chart(g, segment, k, None)[1]}
+
+
+def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
+           tr: Translator | None) -> tuple[str, set[str]]:
+    """:func:`mermaid`'s text and the referrals whose arrows it draws."""
     from polku.graph import referrals
+    from polku.present.i18n import merged_region_names
+    from polku.present.messages import in_region
 
     tr = tr or translator()
 
     lines = ["flowchart LR"]
-    shown: dict[str, str] = {}
-    edges: dict[tuple[str, str], str] = {}
+    shown: list[str] = []
+    edges: dict[tuple[str, str], tuple[str, str | None]] = {}
     min_cell = g.graph.get("min_cell")
     volume = {r.id: r.volume_per_month for r in referrals(g)}
 
     def node(n: str) -> None:
-        if n in shown:
-            return
-        text = _mermaid_text(tr.label(g, n))
-        shape = f'(["{text}"])' if g.nodes[n]["type"] == "outcome" else f'["{text}"]'
-        shown[n] = _mermaid_id(n) + shape
+        if n not in shown:
+            shown.append(n)
 
-    def flow(ref: str | None, wait: object) -> str:
+    def flow(ref: str | None, wait: object) -> tuple[str, str | None]:
         parts = []
         if wait is not None:
             parts.append(tr(N_("{n} d")).format(n=tr.days(wait))
@@ -68,7 +92,7 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
                 parts.append(tr(N_("{n}/month")).format(n=tr.number(v)))
             elif min_cell and "volume_per_month" in (g.nodes[ref].get("suppressed") or ()):
                 parts.append(tr(N_("{n}/month")).format(n=f"<{min_cell}"))
-        return ", ".join(parts)
+        return ", ".join(parts), ref
 
     if segment is None:
         for r in referrals(g):
@@ -84,18 +108,25 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
             for a, b in zip(steps, steps[1:]):
                 node(a["node"]), node(b["node"])
                 if b.get("broken"):
-                    edges.setdefault((a["node"], b["node"]), "✕")
+                    edges.setdefault((a["node"], b["node"]), ("✕", None))
                 else:
                     edges[(a["node"], b["node"])] = flow(b["referral"], b["wait"])
             if len(steps) == 1:
                 node(steps[0]["node"])
+    # a name two boxes share (two regions' "Aikuissosiaalityö") says each box's region
+    labels = {n: tr.label(g, n) for n in shown}
+    alike = {t for t in labels.values() if list(labels.values()).count(t) > 1}
+    regions = merged_region_names(g, tr.lang) if alike else {}
     for n in sorted(shown):
-        lines.append(f"    {shown[n]}")
-    for (a, b), text in sorted(edges.items()):
+        text = _mermaid_text(in_region(tr, labels[n], n, regions) if labels[n] in alike
+                             else labels[n])
+        lines.append("    " + _mermaid_id(n)
+                     + (f'(["{text}"])' if g.nodes[n]["type"] == "outcome" else f'["{text}"]'))
+    for (a, b), (text, _) in sorted(edges.items()):
         arrow = "-.->" if text == "✕" else "-->"
         lines.append(f"    {_mermaid_id(a)} {arrow}" + (f"|{_mermaid_text(text)}|" if text else "")
                      + f" {_mermaid_id(b)}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines) + "\n", {ref for _, ref in edges.values() if ref is not None}
 
 
 def write_mermaid(g: nx.MultiDiGraph, path: str | Path, segment: str | None = None,

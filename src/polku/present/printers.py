@@ -684,20 +684,24 @@ def conflict_text(conflict: Any, tr: Translator) -> str:
     >>> from polku.analyses.merge import Conflict
     >>> c = Conflict("national/kela", "0246246-0", "name", {"a": "Kela", "b": "KELA"})
     >>> conflict_text(c, translator("fi"))
-    "national/kela (Y-tunnus 0246246-0): name: a: 'Kela'; b: 'KELA' (yhdistettyyn aineistoon jää alueen a arvo)"
+    "national/kela (Y-tunnus 0246246-0): Nimi: a: 'Kela'; b: 'KELA' (yhdistettyyn aineistoon jää alueen a arvo)"
     """
     from polku.analyses.merge import FollowUpConflict
+    from polku.present.cells import column_shown
 
     said = "; ".join(tr("{region} says {value}").format(region=r, value=repr(v))
                      for r, v in conflict.values.items())
+    # the column by its name in the reader's language, as the diff and the change log name
+    # it (an extra column by its own name)
     if isinstance(conflict, FollowUpConflict):
         return tr("follow-up of {key}: {field}: {said} (the merged graph keeps {first}'s "
-                  "follow-up)").format(key=conflict.key, field=conflict.field, said=said,
-                                       first=next(iter(conflict.values)))
+                  "follow-up)").format(key=conflict.key,
+                                       field=column_shown("followups", conflict.field, tr),
+                                       said=said, first=next(iter(conflict.values)))
     return tr("{actor} (business id {business_id}): {field}: {said} (the merged graph keeps "
               "{first}'s)").format(actor=conflict.actor, business_id=conflict.business_id,
-                                   field=conflict.field, said=said,
-                                   first=next(iter(conflict.values)))
+                                   field=column_shown("actors", conflict.field, tr),
+                                   said=said, first=next(iter(conflict.values)))
 
 
 # -- diff (``polku diff``) ----------------------------------------------------------------

@@ -35,7 +35,12 @@ def _value(v: Any, how: str, tr: Translator) -> str:
     if how == "share":
         return tr.percent(v)
     if how in ("days", "ratio", "rate"):
-        return tr.number(round(float(v), 1), 1 if how != "days" or v % 1 else None)
+        # the true value rounded once, a half up as Translator.percent rounds a share
+        # (3 / 7,600 × 10,000 = 3.947 is 3,9, never 3.95 and then 4,0)
+        from decimal import ROUND_HALF_UP, Decimal
+
+        tenths = float(Decimal(repr(float(v))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+        return tr.number(tenths, 1 if how != "days" or v % 1 else None)
     return tr.number(v)
 
 
