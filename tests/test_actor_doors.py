@@ -24,7 +24,7 @@ from urllib.parse import unquote
 
 from fastapi.testclient import TestClient
 
-from helpers import ARTIFACTS, EXAMPLE, EXAMPLE_TTL, run
+from helpers import ARTIFACTS, EXAMPLE, EXAMPLE_TTL, PLAN, run
 from polku.app import create_app
 from polku.server.auth import parse_tokens
 
@@ -142,7 +142,7 @@ def test_the_table_markdown_and_page_show_each_findings_key() -> None:
 
     md = run("findings", EXAMPLE, "--format", "markdown", "--lang", "en").stdout.splitlines()
     header = next(line for line in md if line.startswith("| severity | kind | subject"))
-    assert header.endswith("| message | finding key |")
+    assert header.endswith("| message | who must act | plan measures | finding key |")
     rows = [line for line in md if line.startswith("| ") and "`" in line.rsplit("|", 2)[1]]
     assert [line.rsplit("|", 2)[1].strip().strip("`") for line in rows] == \
         [f["key"] for f in every]
@@ -150,6 +150,50 @@ def test_the_table_markdown_and_page_show_each_findings_key() -> None:
     page = TestClient(create_app([EXAMPLE])).get("/graphs/keski-uusimaa?lang=en").text
     for f in every:
         assert f'finding key: <code>{html.escape(f["key"])}</code>' in page
+
+
+def test_the_table_and_markdown_say_who_must_act_and_the_plan_measures_by_name() -> None:
+    """`polku findings --help` and the README promise every finding with whose move it is and
+    the plan measures on it: the table and the markdown say them too (not only the JSON's
+    ``accountable`` and ``measures``), organisations by their names in the reader's language
+    and measures by number and title, never by id; on the example (no plan layer) once that
+    no plan measure addresses any finding, and on the plan under the findings that have
+    them."""
+    from polku.io.load import load_graph
+    from polku.present.i18n import translator
+    from polku.present.views.plan import measure_number
+
+    for source, lang in ((EXAMPLE_TTL, "en"), (PLAN, "en"), (EXAMPLE_TTL, "sv")):
+        tr, g = translator(lang), load_graph(source)
+        every = json.loads(run("findings", source, "--format", "json", "--lang", lang)
+                           .stdout)["findings"]
+        assert any(f["accountable"] for f in every)
+        who = [("; ".join(tr.label(g, a) for a in f["accountable"]) or tr("nobody yet"))
+               for f in every]
+        table = run("findings", source, "--lang", lang).stdout.splitlines()
+        said = tr("who must act: {actors}").format(actors="")
+        under = [i for i, line in enumerate(table)
+                 if line.startswith(" ") and line.lstrip().startswith(said)]
+        assert [table[i].split(said, 1)[1] for i in under] == who
+        measures = tr("plan measures: {measures}").format(measures="")
+        plans = [table[i + 1].split(measures, 1)[1] if measures in table[i + 1] else ""
+                 for i in under]
+        for f, line in zip(every, plans):
+            assert [m.split(" ", 1)[0] for m in line.split("; ") if m] == \
+                [measure_number(m) for m in f["measures"]]
+        if source == PLAN:
+            assert any(plans) and not all(plans)
+            assert "1.1 Tilannekuva 1: Kootaan ja kuvataan ekosyste…" in plans
+        else:
+            assert not any(plans) and any(not f["accountable"] for f in every)
+            assert tr("No plan measure addresses any of these findings.") in table
+        md = run("findings", source, "--format", "markdown", "--lang", lang).stdout
+        rows = [line.rsplit(" | ", 3) for line in md.splitlines()
+                if line.startswith("| ") and line.endswith("` |")]
+        assert [r[1] for r in rows] == who
+        assert [r[2] for r in rows] == ["; ".join(p.split("; ")) or "–" for p in plans]
+        assert not re.search(r"\b(keusote|tyollisyysalue|ttl|measure-\d-\d)\b",
+                             " ".join(r[1] + r[2] for r in rows))
 
 
 def test_a_key_copied_from_the_table_is_what_suggest_takes() -> None:

@@ -315,3 +315,76 @@ def test_a_command_runs_without_loading_the_help_pages_tables() -> None:
     # and a help page still draws its options through them
     r = run("findings", "--help", env={"COLUMNS": "80"})
     assert "--max-concurrent-leads" in r.stdout
+
+
+# -- what a help page promises is what the command does ------------------------------------
+
+def _help(*command: str) -> str:
+    r = run(*command, "--help", "--lang", "en", env=WIDE)
+    assert r.exit_code == 0, r.output
+    return " ".join(r.stdout.split())
+
+
+def test_whatif_remove_says_an_actor_goes_with_its_units_and_leaves_services() -> None:
+    """Removing an actor removes it and its units, and the services only they provided
+    stay without a provider (README, polku.analyses.whatif): not "with all it provides"."""
+    text = _help("whatif")
+    assert "with all it provides" not in text
+    assert ("an actor (with its units; services only they provided are left without a "
+            "provider)") in text
+
+
+def test_report_help_names_every_format_it_writes() -> None:
+    """`polku report -o report.pdf` (or --format pdf) works: the summary says PDF."""
+    assert "as self-contained HTML, markdown or PDF." in _help("report")
+    assert "PDF" in _help()  # the command list shows the summary too
+
+
+def test_a_count_with_a_limit_says_its_range_in_the_help() -> None:
+    """`-k 0` is refused as "a whole number from 1 to 50": the help says the range before
+    anyone types it (and so do the two --top of the rankings), in the reader's numbers."""
+    from polku.kinds import MAX_TOP
+    from polku.ops.operations import MAX_PATHS
+
+    assert MAX_PATHS == 50 and MAX_TOP == 100_000
+    assert "How many best paths: 1 to 50. [default: 5]" in _help("paths")
+    assert "How many services to rank: 1 to 100,000. [default: 20]" in _help("bottlenecks")
+    assert "Services in the bottleneck ranking: 1 to 100,000. [default: 10]" in _help("report")
+    r = run("bottlenecks", "--help", "--lang", "fi", env=WIDE)
+    assert "1–100\u00a0000" in r.stdout or "1–100 000" in " ".join(r.stdout.split())
+
+
+def test_a_count_that_is_no_number_is_one_line_and_a_usage_error() -> None:
+    """`-k x` is one clear line naming the option, as `-k 0` is; it ends with click's status
+    for a command line not understood (2), where a value understood and refused by the
+    question ends with 1 (the README's rule, under Languages)."""
+    from helpers import EXAMPLE_TTL
+
+    for option in ("-k", "--max-expansions"):
+        r = run("paths", EXAMPLE_TTL, "--segment", "seg-nuoret", option, "x", "--lang", "en")
+        assert (r.exit_code, r.stdout, r.stderr) == (2, "", f"error: {option}: 'x' is not a "
+                                                           "whole number\n")
+    r = run("paths", EXAMPLE_TTL, "--segment", "seg-nuoret", "-k", "0", "--lang", "en")
+    assert (r.exit_code, r.stderr) == (1, "error: -k: the number of paths must be a whole "
+                                          "number from 1 to 50, not 0\n")
+
+
+def test_whatif_suppress_says_what_the_public_reads_of_the_queue() -> None:
+    """`whatif --capacity ips=25 --suppress` reads the inflow 'at least' the published part
+    and hides the modelled utilisation with the waits (the pages and the API do the same:
+    the model's figures would give the small number back, docs/workbook.md, Privacy); the
+    help promised "inflow and utilisation" read 'at least'. It says what is shown now; the
+    rankings, whose utilisation is a lower bound, keep the shared help."""
+    from helpers import EXAMPLE_TTL
+
+    text = _help("whatif")
+    assert "(a service's inflow and utilisation)" not in text
+    assert ("a service whose inflow rests on one reads 'at least' the published part of its "
+            "inflow, and what the queue model computes from the inflow (effective capacity, "
+            "modelled utilisation, waits, whether the queue grows) is hidden with it") in text
+    assert "(a service's inflow and utilisation) reads 'at least'" in _help("bottlenecks")
+    r = run("whatif", EXAMPLE_TTL, "--capacity", "ips=25", "--suppress", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert "clients a month: at least 14 (the published referrals into it)" in r.stdout
+    assert "modelled utilisation" not in r.stdout
+    assert "the model's wait, utilisation and verdict are hidden with them" in r.stdout

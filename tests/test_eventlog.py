@@ -277,3 +277,43 @@ def test_the_fast_reader_leaves_what_it_cannot_vouch_for_to_the_careful_one(
     path = tmp_path / "log.csv"
     path.write_text("case,service,start,end\n" + body, encoding="utf-8")
     assert reader._fast_read(path.read_bytes(), load_graph(region), str(path)) is None, why
+
+
+def test_the_text_writes_plural_forms_whole_clients_and_days_as_the_what_if(region, tmp_path):
+    """`polku eventlog` printed "over 18 month(s)", "9.56 a month" and "median wait 20.64 d":
+    counts in their plural forms (one hand-off, three months), clients a month whole and
+    days with one decimal below ten, whole above (the README's rule, as the what-if writes
+    them), the graph's figures before the log's alike; `whatif --eventlog` says the months
+    so too."""
+    start = datetime(2025, 1, 1, 8)
+    rows = []
+    for i in range(29):  # a → b, 29 hand-offs in January, each after 20.64 days
+        a = start + timedelta(hours=i)
+        rows += [{"case": f"c{i}", "service": "a", "start": a.isoformat(),
+                  "end": (a + timedelta(hours=1)).isoformat()},
+                 {"case": f"c{i}", "service": "b",
+                  "start": (a + timedelta(hours=1, days=20.64)).isoformat(), "end": ""}]
+    b = datetime(2025, 3, 1, 8)  # b → c once, in March: the log spans three months
+    rows += [{"case": "c99", "service": "b", "start": b.isoformat(),
+              "end": (b + timedelta(hours=1)).isoformat()},
+             {"case": "c99", "service": "c",
+              "start": (b + timedelta(hours=1, days=2.26)).isoformat(), "end": ""}]
+    log = write_log(tmp_path / "log.csv", rows)
+    r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "out.ttl", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[0] == "Event log: 60 events, 30 cases, 30 hand-offs over 3 months from 2025-01-01"
+    said = {line.split("): ", 1)[0].rsplit("(", 1)[1]: line.split("): ", 1)[1]
+            for line in lines if line.startswith("  ") and "): " in line}
+    assert said["r-ab"] == "29 hand-offs, 10 a month (was ?), median wait 21 d (was 5.0)"
+    assert said["r-bc"].startswith("1 hand-off, ")
+    assert said["r-bc"].endswith(" a month (was 2), median wait 2.3 d (was 3.0)")
+    assert "(s)" not in r.stdout
+    # the figures written to the graph stay as measured
+    doc = json.loads(invoke("eventlog", log, "--graph", region, "-o", tmp_path / "o.ttl",
+                            "--format", "json").stdout)
+    assert doc["referrals"]["r-ab"]["volume_per_month"] == 9.67
+    assert doc["referrals"]["r-ab"]["median_wait_days"] == 20.64
+    text = invoke("whatif", region, "--eventlog", log, "--capacity", "b=40", "--lang", "en")
+    assert text.exit_code == 0, text.output
+    assert "from the event log: 60 events over 3 months from 2025-01-01" in text.stdout

@@ -285,6 +285,34 @@ def test_findings_since_a_version_and_a_date(tmp_path) -> None:
     assert run(*["findings", str(folder), "--since", "9"]).exit_code != 0
 
 
+def test_a_date_with_no_change_logged_is_refused_as_a_version_is(tmp_path) -> None:
+    """No change logged yet: `--since 3` said so (exit 1) while `--since 2026-12-01` read
+    the date as version 0 and printed that nothing had changed since (exit 0), which a log
+    with no changes cannot tell. Both now say that no change is logged yet, on the command
+    line (findings and report) and over HTTP; `--since 0` still answers."""
+    client, folder = served_client(tmp_path)
+    said = ("error: --since: no change is logged for this graph yet "
+            f"({folder.parent / '.polku' / 'keski-uusimaa.changes.jsonl'}): polku serve logs "
+            "every edit made through it, so version 0 is the only one")
+    for value in ("3", "2026-12-01", "1.12.2026"):
+        r = run("findings", folder, "--since", value, "--lang", "en")
+        assert (r.exit_code, r.stdout, r.stderr.strip()) == (1, "", said), value
+    r = run("report", folder, "-o", tmp_path / "report.md", "--since", "2026-12-01", "-q",
+            "--lang", "en")
+    assert (r.exit_code, r.stderr.strip()) == (1, said)
+    assert not (tmp_path / "report.md").exists()
+    r = client.get("/api/graphs/keski-uusimaa/review", params={"since": "2026-12-01"})
+    assert r.status_code == 400 and r.json()["error"]["field"] == "since"
+    zero = run("findings", folder, "--since", "0", "--lang", "en")
+    assert zero.exit_code == 0 and zero.stdout.startswith(
+        "Changes since the last review (version 0)")
+    # once a change is logged, a date before it is version 0, as before
+    assert write(client, "PATCH", "/rows/referrals/ref-ktt-tyokokeilu",
+                 {"owner": "keusote"}).status_code == 200
+    r = run("findings", folder, "--since", "2026-12-01", "--format", "json")
+    assert r.exit_code == 0, r.output
+
+
 def test_report_and_graph_page_show_followups_and_changes(tmp_path) -> None:
     import html
 

@@ -287,3 +287,38 @@ def test_a_service_not_of_the_segment_is_worded_plainly(client) -> None:
         assert r.status_code == 400
         alert = re.search(r'id="whatif-error" data-field="service">([^<]*)</p>', r.text)
         assert alert and unescape(alert.group(1)) == message
+
+
+def test_a_segment_without_entries_is_said_to_have_none(tmp_path) -> None:
+    """A copy whose seg-tyovalmiit has an empty ``entry`` cell: its finding says it has no
+    entries, and so do `polku paths` (which said no path from its entries reaches an
+    outcome, as if it had some) and the path explorer, with or without a target; the JSON
+    lists the (no) entries."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+    from helpers import edit
+    from polku.app import create_app
+
+    folder = tmp_path / "graphs" / "keski-uusimaa"
+    shutil.copytree(EXAMPLE, folder)
+    edit(folder / "segments.csv", ",tarve-tyonhaku,alkuhaastattelu; tyomarkkinatori,",
+         ",tarve-tyonhaku,,")
+    finding = run("findings", folder, "--lang", "en").stdout
+    assert "(seg-tyovalmiit) reaches no outcome: it has no entries" in finding
+    for to in ((), ("--to", "tulos-avoin-tyo")):
+        said = run("paths", folder, "--segment", "seg-tyovalmiit", *to, "--lang", "en").stdout
+        assert "\n  (the segment has no entries, so no path can start)\n" in said, said
+        assert "segment's entries" not in said
+    doc = json.loads(run("paths", folder, "--segment", "seg-tyovalmiit", "--format", "json")
+                     .stdout)
+    assert doc["entries"] == [] and doc["best"] == []
+    assert json.loads(run("paths", EXAMPLE, "--segment", "seg-tyovalmiit", "--format",
+                          "json").stdout)["entries"] == ["alkuhaastattelu", "tyomarkkinatori"]
+    served = TestClient(create_app([folder.parent]))
+    for params in ({}, {"to": "tulos-avoin-tyo"}):
+        page = served.get(f"{PAGE}/paths", params={"segment": "seg-tyovalmiit", "lang": "en",
+                                                   **params})
+        assert page.status_code == 200
+        said = text(re.search(r'<p id="no-path">(.*?)</p>', page.text, re.S).group(1))
+        assert said == "The client segment has no entries, so no path can start."

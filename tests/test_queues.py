@@ -255,7 +255,7 @@ def test_calibrated_from_an_event_log(clinic, tmp_path: Path):
     assert s["observed_wait_days"] == 8 and s["before"]["inflow"] == 20
     assert s["before"]["wait_days"] == pytest.approx(8, rel=TOLERANCE)
     text = invoke("whatif", clinic, "--eventlog", log, "--capacity", "s=40", "--lang", "en")
-    assert "from the event log: 81 events over 2 month(s)" in text.stdout
+    assert "from the event log: 81 events over 2 months" in text.stdout
     assert "observed wait 8.0 d; calibrated" in text.stdout
     r = invoke("whatif", clinic, "--eventlog", log, "--remove", "s")
     assert r.exit_code == 1 and "--eventlog" in r.stderr

@@ -502,8 +502,8 @@ def met_off_path(eco: Ecosystem, segment: str, needs: Iterable[str]) -> dict[str
 def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = None,
                  max_expansions: int = MAX_EXPANSIONS) -> dict:
     """Everything ``polku paths`` shows: the k best paths (with ``search``: whether they
-    are exactly the best, see :func:`ranked_paths`), the segment's needs, its designed
-    paths and ``met_off_path`` (:func:`met_off_path` of the needs every best path
+    are exactly the best, see :func:`ranked_paths`), the segment's needs and entries, its
+    designed paths and ``met_off_path`` (:func:`met_off_path` of the needs every best path
     leaves uncovered); nodes by their primary names (:func:`polku.present.results.paths_worded` names
     them in a reader's language and words the broken steps' findings)."""
     eco = ecosystem(g)
@@ -515,6 +515,8 @@ def paths_report(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
     return {"graph": g.graph.get("name", "graph"), "segment": segment,
             "segment_label": label(g, segment) if segment in g else segment,
             "to": to, "needs": list(eco.segment_needs.get(segment, ())),
+            # where its paths start: none, and no path can (the reader is told so)
+            "entries": list(eco.segment_entries.get(segment, ())),
             "best": found.paths, "search": found.meta(),
             "designed": designed, "met_off_path": met_off_path(eco, segment, left)}
 

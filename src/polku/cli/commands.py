@@ -18,9 +18,9 @@ from polku import graph as graphmod
 from polku.cli.help import PolkuGroup, PolkuTyper
 from polku.cli.neo4j import neo4j_app
 from polku.cli.options import (ChangeLogOption, ExportFormat, GraphArg, Lang, LongWaitDays,
-                               MinCell, PublicAnswer, Quiet, Suppress, asked, audience_of,
-                               check_format, file_audience, for_file, left_out_note,
-                               model_of, save_imported, steps_in, wrote)
+                               MinCell, PublicAnswer, PublicWhatIf, Quiet, Suppress, asked,
+                               audience_of, check_format, file_audience, for_file,
+                               left_out_note, model_of, save_imported, steps_in, wrote)
 from polku.cli.changes import changes_app
 from polku.cli.plan import plan_app
 from polku.cli.problems import fail, long_running, reports_errors, says_own_warnings, warn
@@ -446,7 +446,7 @@ def raci(
 @reports_errors
 def bottlenecks(
     source: str = GraphArg,
-    top: int = typer.Option(20, "--top", help=N_("How many services to rank.")),
+    top: int = typer.Option(20, "--top", help=N_("How many services to rank: 1 to {max_top}.")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
     suppress: bool = PublicAnswer,
     min_cell: int = MinCell,
@@ -474,7 +474,7 @@ def paths(
     source: str = GraphArg,
     segment: str = typer.Option(..., "--segment", help=N_("The segment id.")),
     to: Optional[str] = typer.Option(None, "--to", help=N_("Only paths to this outcome id.")),
-    k: int = typer.Option(5, "-k", help=N_("How many best paths.")),
+    k: int = typer.Option(5, "-k", help=N_("How many best paths: 1 to {max_paths}.")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
     max_expansions: int = typer.Option(
         MAX_EXPANSIONS, "--max-expansions", min=0, help=N_("Partial paths the search may expand "
@@ -508,7 +508,8 @@ def paths(
 def whatif(
     source: str = GraphArg,
     remove: Optional[str] = typer.Option(None, "--remove", help=N_(
-        "Id of a service, an actor (with all it provides) or a referral.")),
+        "Id of a service (with its referrals), an actor (with its units; services only they "
+        "provided are left without a provider) or a referral.")),
     capacity: Optional[list[str]] = typer.Option(
         None, "--capacity", metavar=N_("SVC=N"), help=N_("Set a service's capacity per month "
                                                      "(repeatable).")),
@@ -527,7 +528,7 @@ def whatif(
         "eventlog reads).")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
     long_wait_days: float = LongWaitDays,
-    suppress: bool = PublicAnswer,
+    suppress: bool = PublicWhatIf,
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -599,7 +600,7 @@ def eventlog(
 
 
 @app.command(help=N_(
-    "A five-minute summary for a leader, as self-contained HTML or markdown."))
+    "A five-minute summary for a leader, as self-contained HTML, markdown or PDF."))
 @reports_errors
 def report(
     source: str = GraphArg,
@@ -609,7 +610,8 @@ def report(
         None, "--format", help=N_("html, md or pdf (default: from the output's suffix); pdf is A4 "
                                   "with page numbers, contents and every section open.")),
     long_wait_days: float = LongWaitDays,
-    top: int = typer.Option(10, "--top", help=N_("Services in the bottleneck ranking.")),
+    top: int = typer.Option(10, "--top", help=N_("Services in the bottleneck ranking: 1 to "
+                                                 "{max_top}.")),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "The report goes to other people: small cells (counts of 1 to --min-cell minus 1 "
         "people) are left out of it, and a total they are part of reads 'at least'; "
@@ -622,7 +624,7 @@ def report(
     changes: Optional[Path] = ChangeLogOption,
     lang: Optional[str] = Lang,
 ) -> None:
-    """A five-minute summary for a leader, as self-contained HTML or markdown."""
+    """A five-minute summary for a leader, as self-contained HTML, markdown or PDF."""
     from polku.present.report import check_report_name, write_report_data
 
     tr = translator(lang)

@@ -91,7 +91,18 @@ HELP_VALUES: dict[str, Callable[[Translator], str]] = {
     "own_formats": lambda tr: _titles(False, tr),
     "segment_formats": lambda tr: formats.taking("segment"),
     "k_formats": lambda tr: formats.taking("k"),
+    # the bounds the operations' checks hold a count to, as the reader writes numbers
+    "max_paths": lambda tr: tr.number(_bound("polku.ops.operations", "MAX_PATHS")),
+    "max_top": lambda tr: tr.number(_bound("polku.kinds", "MAX_TOP")),
 }
+
+
+def _bound(module: str, name: str) -> int:
+    """A limit kept where the check that holds a parameter to it lives (imported when a help
+    page names it)."""
+    import importlib
+
+    return int(getattr(importlib.import_module(module), name))
 
 #: one help text of the click tree: the command or parameter showing it, the attribute it
 #: is kept in, and its English source (the catalogue's msgid)

@@ -64,6 +64,16 @@ PublicAnswer = typer.Option(False, "--suppress/--no-suppress", help=N_(
     "least' the published part. Default: the owner's true figures (a question at the "
     "owner's own terminal, not a file for others)."))
 
+#: ``--suppress`` of the queueing what-if: its utilisation is the model's, computed from
+#: the whole inflow, and hidden with it (docs/workbook.md, Privacy), not a lower bound
+PublicWhatIf = typer.Option(False, "--suppress/--no-suppress", help=N_(
+    "Answer as the public reads it (the API and the pages without a token): small cells "
+    "left out; a service whose inflow rests on one reads 'at least' the published part of "
+    "its inflow, and what the queue model computes from the inflow (effective capacity, "
+    "modelled utilisation, waits, whether the queue grows) is hidden with it, as trying "
+    "capacities would give the small number back. Default: the owner's true figures (a "
+    "question at the owner's own terminal, not a file for others)."))
+
 
 def model_of(source: str, min_cell: int = MIN_CELL) -> Model:
     """The model of the graph in ``source`` (the owner's: an editor reads it)."""

@@ -282,8 +282,9 @@ class Blueprint:
 
 @dataclass(frozen=True)
 class Removal:
-    """The findings removing a service, an actor (with all it provides) or a referral would
-    create and resolve.
+    """The findings removing a service (with its referrals and its steps in designed paths),
+    an actor (with its units; the services only they provided stay, without a provider) or a
+    referral would create and resolve (:mod:`polku.analyses.whatif`).
 
     Answers ``{"graph", "removed", "removed_type", "removed_ids", "created", "resolved",
     "removed_with"`` (findings as JSON objects; ``removed_with`` the findings that go with

@@ -52,18 +52,27 @@ def version_at(entries: Sequence[Mapping[str, Any]], since: int | str, log: str 
     logged before that day began in Finland (0: before the first change). ``log`` names the
     change log in a message.
 
+    Without a logged change only version 0 is known: a later version is refused, and so is
+    a date, as the version is (read as version 0 it said that nothing had changed since that
+    day, which a log without changes cannot tell). ``--since 0`` still answers, with the
+    follow-ups past due.
+
     >>> version_at([], 2, ".polku/mini.changes.jsonl")
     Traceback (most recent call last):
     polku.errors.PolkuError: no change is logged for this graph yet (.polku/mini.changes.jsonl): polku serve logs every edit made through it, so version 0 is the only one
-    >>> version_at([{"version": 1, "time": "2026-12-01T10:00:00Z"}], "0001-01-01")
-    0
+    >>> version_at([], "2026-12-01", ".polku/mini.changes.jsonl")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: no change is logged for this graph yet (.polku/mini.changes.jsonl): polku serve logs every edit made through it, so version 0 is the only one
+    >>> version_at([], 0), version_at([{"version": 1, "time": "2026-12-01T10:00:00Z"}],
+    ...                                   "0001-01-01")
+    (0, 0)
     """
     latest = entries[-1]["version"] if entries else 0
+    if not entries and since != 0:
+        raise PolkuError(N_("no change is logged for this graph yet ({log}): polku serve "
+                            "logs every edit made through it, so version 0 is the only "
+                            "one"), params={"log": log or "–"}, field="since")
     if isinstance(since, int):
-        if since > latest and not entries:
-            raise PolkuError(N_("no change is logged for this graph yet ({log}): polku serve "
-                                "logs every edit made through it, so version 0 is the only "
-                                "one"), params={"log": log or "–"}, field="since")
         if since > latest:
             raise PolkuError(N_("no version {since}: the change log's latest version is "
                                 "{latest}"), params={"since": since, "latest": latest},

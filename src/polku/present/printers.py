@@ -13,7 +13,10 @@ the name its message gives.
 g: 1 havainto
       1  virhe     umpikuja (dead-end)
 <BLANKLINE>
+Mikään suunnitelman toimenpide ei koske näitä havaintoja.
+<BLANKLINE>
 virhe     umpikuja  S leads nowhere
+          kenen on toimittava: ei vielä kukaan
           tunnus: dead-end:s
 >>> print(findings_table("g", [], translator("sv")))
 g: 0 iakttagelser
@@ -67,14 +70,58 @@ def followup_text(state: dict[str, Any] | None, tr: Translator,
     return text + (" " + tr("(overdue)") if state.get("overdue") else "")
 
 
+class ActingNames:
+    """Who must act on a finding and the plan measures on it (its ``accountable`` and
+    ``measures``) as people read them: an organisation by its name in ``tr``'s language
+    (with its region in a merged graph), a measure by its number and title cut to
+    ``width`` (``1.3 Kehitetään …``, as :func:`plan_labels`); an id ``g`` lacks (or no
+    ``g``) as it is. Each node is named once, however many findings name it.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); g.add_node("te", type="actor", name="TE-palvelut", name_en="TE Services")
+    >>> g.add_node("measure-1-3", type="measure", name="Kehitetään johtamista")
+    >>> said = ActingNames(g, translator("en"))
+    >>> said.actors(["te", "kela"]), said.measures(["measure-1-3"])
+    (['TE Services', 'kela'], ['1.3 Kehitetään johtamista'])
+    """
+
+    def __init__(self, g: nx.MultiDiGraph | None, tr: Translator, width: int = 48) -> None:
+        from polku.present.i18n import merged_region_names
+
+        self.g, self.tr, self.width = g, tr.plainly(), width
+        self.regions = merged_region_names(g, tr.lang) if g is not None else {}
+        self._said: dict[str, str] = {}
+
+    def actors(self, ids: Iterable[str]) -> list[str]:
+        from polku.present.messages import name
+
+        out = []
+        for a in ids:
+            if a not in self._said:
+                self._said[a] = name(self.g, a, self.tr, self.regions) \
+                    if self.g is not None and a in self.g else a
+            out.append(self._said[a])
+        return out
+
+    def measures(self, ids: Iterable[str]) -> list[str]:
+        out = []
+        for m in ids:
+            if m not in self._said:
+                self._said[m] = plan_label(self.g, m, self.tr, self.width) \
+                    if self.g is not None and m in self.g else m
+            out.append(self._said[m])
+        return out
+
+
 def findings_table(graph_name: str, findings: Iterable[Finding],
                    tr: Translator | None = None,
                    followups: dict[str, dict[str, Any]] | None = None,
                    g: nx.MultiDiGraph | None = None) -> str:
     """Findings as plain text for a terminal: a count line per kind, then one line each,
-    its stable key on a line under it (what ``polku suggest --finding`` and a follow-up
+    under it who must act and the plan measures on it (by name from ``g`` where given,
+    :class:`ActingNames`), its stable key (what ``polku suggest --finding`` and a follow-up
     take; indented under the kind, so that a key fits 100 columns) and its follow-up, when
-    ``followups`` has one for its key (its owner by name from ``g`` where given)."""
+    ``followups`` has one for its key (its owner by name)."""
     tr = tr or translator()
     followups = followups or {}
     fs = sort_findings(findings)
@@ -86,11 +133,24 @@ def findings_table(graph_name: str, findings: Iterable[Finding],
               for s, k, n in counts_by_kind(fs)]
     if fs:
         lines.append("")
+        # said once, not under every finding: a finding with no line of plan measures has none
+        with_measures = sum(1 for f in fs if f.measures)
+        if with_measures < len(fs):
+            lines += [tr("No plan measure addresses any of these findings.") if not with_measures
+                      else tr("A finding without a line “plan measures:” has no plan measure "
+                              "addressing it."), ""]
     width = max((len(n) for n in names.values()), default=0)
+    said = ActingNames(g, tr)
+    under = f"{'':<{sw}}  "
     for f in fs:
         # the message names its subject (by name, with the id): no id in front of it
         lines.append(f"{sev[f.severity]:<{sw}}  {names[f.kind]:<{width}}  {f.message}")
-        lines.append(f"{'':<{sw}}  " + tr("key: {key}").format(key=f.key))
+        lines.append(under + tr("who must act: {actors}").format(
+            actors="; ".join(said.actors(f.accountable)) or tr("nobody yet")))
+        if f.measures:
+            lines.append(under + tr("plan measures: {measures}").format(
+                measures="; ".join(said.measures(f.measures))))
+        lines.append(under + tr("key: {key}").format(key=f.key))
         if text := followup_text(followups.get(f.key), tr, g):
             lines.append(f"{'':<{sw}}  {'':<{width}}  → {text}")
     return "\n".join(lines)
@@ -220,17 +280,19 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     lines += [f"| {severity_name(s, tr)} | {_md(kind_name(k, tr))} (`{k}`) | {tr.number(n)} |"
               for s, k, n in counts_by_kind(fs)]
     extra = f" {tr('follow-up')} |" if followups else ""
-    key = tr("finding key")
-    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} | {key} |{extra}",
-              "|---|---|---|---|---|---|" + ("---|" if followups else "")]
+    key, who, plan = tr("finding key"), tr("who must act"), tr("plan measures")
+    lines += ["", f"| {sev} | {kind} | {subject} | {related} | {message} | {who} | {plan} | "
+              f"{key} |{extra}", "|---" * (9 if followups else 8) + "|"]
     names = names or {}
+    said = ActingNames(g, tr)
 
     def node(n: str) -> str:
         return _md(names[n]) if n in names else f"`{_md(n)}`"
 
     lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | "
               f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} | "
-              f"`{_md(f.key)}` |"
+              f"{_md('; '.join(said.actors(f.accountable)) or tr('nobody yet'))} | "
+              f"{_md('; '.join(said.measures(f.measures))) or '–'} | `{_md(f.key)}` |"
               + (f" {_md(followup_text(followups.get(f.key), tr, g))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)
@@ -337,8 +399,11 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
                                "paths below are good ones, not provably the best)").format(
             count=tr.number(search["expanded"])))
     if not report["best"]:
+        # no entry: no path starts, whatever it is asked to reach (as its finding says);
         # with --to the question is that outcome: others may well be reached
-        lines.append("  " + (tr("(no path from the segment's entries reaches {outcome})")
+        lines.append("  " + (tr("(the segment has no entries, so no path can start)")
+                             if not report.get("entries", True) else
+                             tr("(no path from the segment's entries reaches {outcome})")
                              .format(outcome=to) if to else
                              tr("(no path from the segment's entries reaches an outcome)")))
     for p in report["best"]:
@@ -582,15 +647,16 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         days=num(result["days_per_month"]))]
     if result.get("observed", {}).get("source") == "eventlog":
         log = result["observed"]["log"]
+        months = _months(log["months"], tr)
         if log.get("events") is None:  # the public's: the log's counts are left out
             lines.append(tr("Observed waits and volumes from the event log over {months} "
-                            "month(s) from {first}; how many clients, events and hand-offs "
-                            "it holds is left out (small numbers)").format(
-                months=num(log["months"]), first=log["first"]))
+                            "from {first}; how many clients, events and hand-offs it holds "
+                            "is left out (small numbers)").format(
+                months=months, first=log["first"]))
         else:
-            lines.append(tr("Observed waits and volumes from the event log: {events} events "
-                            "over {months} month(s) from {first}").format(
-                events=num(log["events"]), months=num(log["months"]), first=log["first"]))
+            lines.append(tr("Observed waits and volumes from the event log: {events} over "
+                            "{months} from {first}").format(
+                events=_events(log["events"], tr), months=months, first=log["first"]))
     labels = (tr("before:"), tr("after:"))
     width = max(map(len, labels))
     for sid, s in services.items():
@@ -643,29 +709,45 @@ def _as_dict(f: Any) -> dict[str, Any]:
     return f.to_dict() if isinstance(f, Finding) else f
 
 
+def _months(n: int, tr: Translator) -> str:
+    return tr.ngettext("{n} month", "{n} months", n).format(n=tr.number(n))
+
+
+def _events(n: int, tr: Translator) -> str:
+    return tr.ngettext("{n} event", "{n} events", n).format(n=tr.number(n))
+
+
 def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
-    """:func:`polku.io.eventlog.event_log_stats` as plain text for the terminal."""
+    """:func:`polku.io.eventlog.event_log_stats` as plain text for the terminal: counts in
+    their plural forms, clients a month whole and days to one decimal below ten (as the
+    what-if writes them: the log's figures are medians and averages, not exact counts),
+    the graph's figures before it alike."""
     tr = tr or translator()
     num = tr.number
     log = stats["log"]
 
-    def was(v: Any) -> str:
-        return "?" if v is None else num(v)
+    def was(v: Any, said: Any) -> str:
+        return "?" if v is None else said(v)
 
-    lines = [tr("Event log: {events} events, {cases} cases, {handoffs} hand-offs over "
-                "{months} month(s) from {first}").format(
-        events=num(log["events"]), cases=num(log["cases"]), handoffs=num(log["handoffs"]),
-        months=num(log["months"]), first=log["first"])
+    lines = [tr("Event log: {events}, {cases}, {handoffs} over {months} from {first}").format(
+        events=_events(log["events"], tr),
+        cases=tr.ngettext("{n} case", "{n} cases", log["cases"]).format(n=num(log["cases"])),
+        handoffs=tr.ngettext("{n} hand-off", "{n} hand-offs", log["handoffs"]).format(
+            n=num(log["handoffs"])),
+        months=_months(log["months"], tr), first=log["first"])
         + ("" if log["has_end"] else " " + tr("(no end column: waits run start to start)"))]
     lines.append(tr("Referrals seen ({count}):").format(count=len(stats["referrals"])))
     for rid, r in stats["referrals"].items():
         b = r["before"]
-        lines.append(f"  {r['from_label']} → {r['to_label']} ({rid}): " + tr(
+        lines.append(f"  {r['from_label']} → {r['to_label']} ({rid}): " + tr.ngettext(
+            "{handoffs} hand-off, {volume} a month (was {volume_before}), median wait "
+            "{wait} d (was {wait_before})",
             "{handoffs} hand-offs, {volume} a month (was {volume_before}), median wait "
-            "{wait} d (was {wait_before})").format(
-            handoffs=num(r["handoffs"]), volume=num(r["volume_per_month"]),
-            volume_before=was(b["volume_per_month"]), wait=num(r["median_wait_days"]),
-            wait_before=was(b["median_wait_days"])))
+            "{wait} d (was {wait_before})", r["handoffs"]).format(
+            handoffs=num(r["handoffs"]), volume=tr.clients(r["volume_per_month"]),
+            volume_before=was(b["volume_per_month"], tr.clients),
+            wait=tr.days(r["median_wait_days"]),
+            wait_before=was(b["median_wait_days"], tr.days)))
     if stats["not_seen"]:
         lines.append(tr("Referrals the log never shows (kept as they were): {count}").format(
             count=len(stats["not_seen"])))
@@ -773,17 +855,19 @@ def plan_labels(g: nx.MultiDiGraph, tr: Translator, width: int = 48) -> dict[str
     >>> labels["measure-1-1"], labels["ttl"]
     ('1.1 Kootaan toimijat', 'Työterveyslaitos')
     """
+    return {node: plan_label(g, node, tr, width) for node, kind in g.nodes(data="type")
+            if kind in ("measure", "actor", "goal", "indicator", "risk")}
+
+
+def plan_label(g: nx.MultiDiGraph, node: str, tr: Translator, width: int = 48) -> str:
+    """One node of :func:`plan_labels`: a measure by its number and title, any other node
+    by its name in ``tr``'s language, cut to ``width``."""
     from polku.present.views.plan import measure_number
 
-    out = {}
-    for node, kind in g.nodes(data="type"):
-        if kind not in ("measure", "actor", "goal", "indicator", "risk"):
-            continue
-        text = tr.label(g, node)
-        if kind == "measure":
-            text = f"{measure_number(node)} {text}"
-        out[node] = text if len(text) <= width else text[:width - 1].rstrip() + "…"
-    return out
+    text = tr.label(g, node)
+    if g.nodes[node].get("type") == "measure":
+        text = f"{measure_number(node)} {text}"
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,
