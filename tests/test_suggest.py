@@ -348,17 +348,17 @@ def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms(tmp_path) -> 
         assert r.exit_code == 0, r.output
         doc = json.loads(r.stdout)
         before, after = doc["services"]["crowded"]["before"], doc["services"]["crowded"]["after"]
-        assert not after["unstable"] and after["utilization"] <= TARGET_UTILIZATION
+        assert not after["unstable"] and after["modelled_utilization"] <= TARGET_UTILIZATION
         assert after["wait_days"] <= LONG_WAIT_DAYS
         assert key in {f["key"] for f in doc["findings"]["resolved"]}
         assert not [f for f in doc["findings"]["created"]
                     if f["kind"] in ("over-capacity", "long-wait")]
         if flags:  # not calibrated, the model's utilisation is the nominal one
-            assert after["utilization"] == p["utilization"]
+            assert after["modelled_utilization"] == p["utilization"]
         else:  # calibrated, the what-if's own figures are the suggestion's, before and after
-            assert (after["utilization"], after["wait_days"]) == (p["modelled_utilization"],
-                                                                  p["wait_days"])
-            assert (before["utilization"], before["wait_days"]) == (
+            assert (after["modelled_utilization"], after["wait_days"]) == (
+                p["modelled_utilization"], p["wait_days"])
+            assert (before["modelled_utilization"], before["wait_days"]) == (
                 p["before"]["modelled_utilization"], p["before"]["wait_days"])
     # one below is the smallest capacity that fits: 9 is above the target
     assert 8 / (capacity - 1) > TARGET_UTILIZATION

@@ -509,15 +509,16 @@ def reason_name(f: dict[str, Any], tr: Translator) -> str:
 def _state_text(s: dict[str, Any], tr: Translator) -> str:
     # the model's utilisation (inflow / the capacity it serves at), not the nominal one of
     # the bottleneck ranking and over-capacity: named so wherever it is shown
+    share = s["modelled_utilization"]
     if s["unstable"]:
         return tr("modelled utilisation {utilisation}: the queue grows without bound").format(
-            utilisation=tr.percent(s["utilization"]) if s["utilization"] is not None else "∞")
-    if s["utilization"] is None:
+            utilisation=tr.percent(share) if share is not None else "∞")
+    if share is None:
         return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
             s["capacity"] is None else tr("capacity 0")
     # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
     return tr("modelled utilisation {utilisation}, wait {days} d").format(
-        utilisation=tr.percent(min(s["utilization"], 0.99)),
+        utilisation=tr.percent(min(share, 0.99)),
         days=tr.days(s["wait_days"]))
 
 
