@@ -667,7 +667,7 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
     >>> h = headroom(g, "b"); h["capacity"], h["utilization"], round(h["wait_days"])
     (71, 0.845, 24)
-    >>> h["before"]["wait_days"], round(h["lead_days"], 1), round(h["effective_capacity"])
+    >>> h["before"]["wait_days"], round(h["lead_days"], 1), h["before"]["effective_capacity"]
     (25, 23.4, 75)
 
     ``inputs``: the graph's :class:`CapacityInputs` where the caller checks many services.
@@ -725,12 +725,14 @@ def capacity_figures(g: nx.MultiDiGraph, service: str, capacity: int, calibrate:
                      eco: Ecosystem | None = None, inputs: CapacityInputs | None = None
                      ) -> dict[str, Any] | None:
     """What the queueing what-if says of ``service`` at a new nominal ``capacity``, before
-    and after, as a capacity suggestion shows it: ``{"service", "capacity", "inflow",
-    "utilization" (inflow / capacity), "modelled_utilization", "wait_days", "calibrated",
-    "before": {"utilization", "modelled_utilization", "wait_days", "unstable"},
-    "effective_capacity" (the calibrated one before the change, None when not calibrated),
-    "lead_days" (the part of the wait no capacity moves)}``; None when no capacity can be
-    verified for it (:func:`headroom` says when).
+    and after, as a capacity suggestion shows it: ``{"service", "inflow", "capacity",
+    "utilization" (inflow / capacity), "modelled_utilization", "wait_days", "unstable",
+    "effective_capacity" (the calibrated one, None when not calibrated), "calibrated",
+    "before": {the same six figures before the change}, "lead_days" (the part of the wait
+    no capacity moves, the same before and after)}``: the figures after the change at the
+    top, those before it under ``before``, each side whole (a capacity of 0 before has no
+    utilisation, nominal or modelled: None, and ``unstable`` when clients come). None when
+    no capacity can be verified for it (:func:`headroom` says when).
 
     Why before and after: "raise to 71 (utilisation 84 %)" read as a cure, while the wait
     went from 25 days to 24: the leader weighs the change by the wait it buys. ``inputs``:
@@ -746,15 +748,19 @@ def _figures(service: str, model: tuple[float, float, int, float | None], capaci
     inflow, nominal = model[0], model[1]
     q = _predicted(model, capacity, calibrate)
     before, after, found = q["before"], q["after"], q["calibration"]
-    return {"service": service, "capacity": capacity, "inflow": _num(inflow, 2),
-            "utilization": _num(inflow / capacity, 3),
-            "modelled_utilization": after["modelled_utilization"],
-            "wait_days": after["wait_days"],
+
+    def side(cap: float, state: dict[str, Any]) -> dict[str, Any]:
+        # one side's figures, each of that side: the effective capacity before the change
+        # stood among the figures after it (75 beside a modelled utilisation at 118)
+        return {"capacity": number(cap),
+                "utilization": _num(inflow / cap, 3) if cap else None,
+                "modelled_utilization": state["modelled_utilization"],
+                "wait_days": state["wait_days"], "unstable": state["unstable"],
+                "effective_capacity": state["effective_capacity"]}
+
+    return {"service": service, "inflow": _num(inflow, 2), **side(capacity, after),
             "calibrated": after["effective_capacity"] is not None,
-            "before": {"utilization": _num(inflow / nominal, 3) if nominal else None,
-                       "modelled_utilization": before["modelled_utilization"],
-                       "wait_days": before["wait_days"], "unstable": before["unstable"]},
-            "effective_capacity": found["effective_capacity"] if found else None,
+            "before": side(nominal, before),
             "lead_days": found["lead_days"] if found else 0.0}
 
 
