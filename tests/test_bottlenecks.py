@@ -310,3 +310,67 @@ def test_an_entry_service_without_a_referral_in_has_no_figure_on_the_page_and_re
              if x.startswith("| ") and "(`alkuhaastattelu`)" in x]
     assert lines and all([c.strip() for c in x.split("|")][-4:-1] in
                          (["–", "40,5", "–"], ["–", "–", "40,5"]) for x in lines), lines
+
+
+def test_a_capacity_of_0_with_clients_reads_the_same_on_every_door(tmp_path) -> None:
+    """The reviewer's case: the example with Start-up grant's capacity set to 0, while 16
+    clients a month are referred to it. ``polku bottlenecks`` showed its utilisation as
+    "–" and the legend said "–: no figure (the service has no capacity, …)", read as "no
+    capacity given"; ``polku whatif`` said "modelled utilisation ∞", and the what-if page
+    "–". Every door writes ∞ for it, and the legend says what ∞ is and is true of "–"."""
+    import re
+    import shutil
+    from html import unescape
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from helpers import edit, run
+    from polku.app import create_app
+
+    root = Path(__file__).resolve().parents[1]
+    folder = tmp_path / "ku"
+    shutil.copytree(root / "graphs" / "keski-uusimaa", folder)
+    edit(folder / "services.csv", "Start-up grant,tyollisyysalue,20,",
+         "Start-up grant,tyollisyysalue,0,")
+    # the terminal: both tables, and the legend
+    text = run("bottlenecks", folder, "--lang", "en").stdout
+    rows = [x for x in text.splitlines() if "(starttiraha)" in x and "takes in" not in x]
+    assert len(rows) == 2 and all(re.search(r"\s∞\s", x) and " – " not in x for x in rows), rows
+    assert "the service has no capacity" not in text
+    assert "–: no figure (no capacity is given for the service" in text
+    assert "∞: clients are referred to the service, but its capacity is 0" in text
+    # the page
+    client = TestClient(create_app([tmp_path]))
+    page = client.get("/graphs/ku/bottlenecks?lang=en").text
+    cells = re.findall(r"<code>starttiraha</code></td>\s*<td>[^<]*</td><td>[^<]*</td>"
+                       r"<td>([^<]*)</td>\s*<td[^>]*>([^<]*)</td>", page)
+    assert len(cells) == 2 and all(c == ("0", "∞") for c in cells), cells
+    note = unescape(page.split('id="dash-note">', 1)[1].split("</p>", 1)[0])
+    assert "∞: clients are referred to the service, but its capacity is 0" in note
+    # the report, in markdown and in HTML
+    for suffix in ("md", "html"):
+        out = tmp_path / f"r.{suffix}"
+        assert run("report", folder, "-o", out, "-q", "--lang", "en").exit_code == 0
+        report = out.read_text(encoding="utf-8")
+        if suffix == "md":
+            # its rows of the rankings (the report's first lists fewer services)
+            lines = [x for x in report.splitlines()
+                     if x.startswith("| ") and "(`starttiraha`)" in x and "| 16 |" in x]
+            assert lines and all("| ∞ |" in x for x in lines), lines
+        else:
+            assert re.search(r"<code>starttiraha</code>(?:(?!</tr>).)*"
+                             r'<td class="num">∞</td>', report, re.S)
+        assert "∞: clients are referred to the service, but its capacity is 0" in report
+    # the what-if: the text and the page say ∞ before a capacity of 5
+    text = run("whatif", folder, "--capacity", "starttiraha=5", "--lang", "en").stdout
+    assert "before: modelled utilisation ∞: the queue grows without bound" in text
+    page = client.get("/graphs/ku/whatif", params={
+        "segment": "seg-tyovalmiit", "service": "starttiraha", "capacity": "5",
+        "lang": "en"}).text
+    row = page.split('data-service="starttiraha"', 1)[1].split("</tr>", 1)[0]
+    cells = [unescape(re.sub(r"<[^>]+>", "", c)).strip()
+             for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+    # modelled utilisation before and after, wait before and after
+    assert cells[6:10] == ["∞", "320%", "grows without bound", "grows without bound"], cells
+    assert "∞: clients are referred to the service, but its capacity is 0" in unescape(page)

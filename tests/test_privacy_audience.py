@@ -504,9 +504,10 @@ def test_the_public_what_if_says_hidden_and_gives_no_verdict_to_bisect(straddled
         assert s["hidden"] is True and s["calibration"] is None
         assert s["observed_wait_days"] is None
         for side in ("before", "after"):
-            assert {k: s[side][k] for k in ("inflow", "utilization", "wait_days", "unstable",
-                                            "effective_capacity")} == dict.fromkeys(
-                ("inflow", "utilization", "wait_days", "unstable", "effective_capacity"))
+            assert {k: s[side][k] for k in ("inflow", "modelled_utilization", "wait_days",
+                                            "unstable", "effective_capacity")} == dict.fromkeys(
+                ("inflow", "modelled_utilization", "wait_days", "unstable",
+                 "effective_capacity"))
         assert s["after"]["capacity"] == float(cap)
         assert not [f for k in ("created", "resolved") for f in doc["findings"][k]
                     if f["subject"] == "kuntouttava"], cap
@@ -572,8 +573,8 @@ def test_the_public_what_if_shows_a_published_observed_wait_and_hides_the_model(
         assert s["hidden"] is True and s["observed_wait_days"] == 14
         assert s["observed_hidden"] is False and s["calibration"] is None
         for side in ("before", "after"):
-            assert [s[side][k] for k in ("inflow", "utilization", "wait_days", "unstable",
-                                         "effective_capacity")] == [None] * 5
+            assert [s[side][k] for k in ("inflow", "modelled_utilization", "wait_days",
+                                         "unstable", "effective_capacity")] == [None] * 5
         assert (s["before"]["capacity"], s["after"]["capacity"]) == (20, 13)
         answers.append(doc)
         page = client.get(f"/graphs/{NAME}/whatif", params={

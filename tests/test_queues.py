@@ -81,7 +81,7 @@ def test_whatif_predicts_the_waits_a_ciw_simulation_gives(clinic):
     assert r.exit_code == 0, r.output
     s = json.loads(r.stdout)["services"]["s"]
     assert s["before"]["inflow"] == 21 and s["before"]["places"] == 1
-    assert s["before"]["utilization"] == 0.7 and s["after"]["utilization"] == 0.7
+    assert s["before"]["modelled_utilization"] == 0.7 and s["after"]["modelled_utilization"] == 0.7
     for state, places in ((s["before"], 1), (s["after"], 3)):
         simulated = simulated_wait_days(21, 30, places)
         assert state["wait_days"] == pytest.approx(simulated, rel=TOLERANCE), (places, simulated)
@@ -99,7 +99,7 @@ def test_demand_flows_downstream_and_findings_are_created(clinic):
     assert services["t"]["after"]["inflow"] == pytest.approx(16.8)  # 14 scaled with s
     assert services["t"]["before"]["unstable"] is False
     assert services["t"]["after"] == {"inflow": 16.8, "capacity": 15, "places": 1,
-                                      "utilization": 1.12, "wait_days": None,
+                                      "modelled_utilization": 1.12, "wait_days": None,
                                       "unstable": True, "effective_capacity": None}
     created = [(f["kind"], f["subject"]) for f in doc["findings"]["created"]]
     assert created == [("over-capacity", "t")] and doc["findings"]["resolved"] == []
@@ -120,7 +120,7 @@ def test_a_front_door_demand_change_scales_what_it_sends_on(clinic):
 
 
 def test_queue_edge_cases():
-    assert queue(0, 10).wait_days == 0 and queue(0, 10).utilization == 0
+    assert queue(0, 10).wait_days == 0 and queue(0, 10).modelled_utilization == 0
     assert queue(5, 0).unstable and queue(5, 0).wait_days is None
     assert queue(None, 10).wait_days is None and not queue(None, 10).unstable
     assert queue(10, 10).unstable                            # ρ = 1 grows without bound
@@ -177,6 +177,7 @@ def test_remove_still_works(clinic):
 # -- calibrated to the observed waits ------------------------------------------------------
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "graphs" / "keski-uusimaa"
+EXAMPLE_TTL = EXAMPLE.parent / "keski-uusimaa.ttl"
 
 
 def test_the_baseline_reproduces_the_observed_wait_of_debt_advice():
@@ -275,7 +276,7 @@ def test_calibration_does_not_push_every_service_to_the_edge():
     calibrated = {sid: s for sid, s in result["services"].items() if s["calibration"]}
     assert len(calibrated) >= 20
     for sid, s in calibrated.items():
-        assert s["before"]["utilization"] <= MAX_CALIBRATED_UTILIZATION + 1e-3, sid
+        assert s["before"]["modelled_utilization"] <= MAX_CALIBRATED_UTILIZATION + 1e-3, sid
         assert s["before"]["wait_days"] == pytest.approx(s["observed_wait_days"],
                                                          rel=TOLERANCE), sid
         assert s["calibration"]["lead_days"] >= 0, sid
@@ -346,3 +347,45 @@ def test_the_what_if_question_is_a_sentence_and_before_and_after_line_up(
         assert b.startswith("      " + before) and a.startswith("      " + after), (b, a)
         assert len(b) - len(b[6:].split(": ", 1)[1].lstrip()) == \
             len(a) - len(a[6:].split(": ", 1)[1].lstrip()), (b, a)
+
+
+def test_the_json_names_the_two_utilisations_apart(tmp_path: Path):
+    """The README: "Two utilisations, two names". The what-if's JSON said ``utilization``
+    for the modelled figure (debt advice: 0.8, against its effective capacity of 37.5),
+    while the bottleneck ranking's ``utilization`` is the nominal one (30 ÷ 70 = 0.43) and
+    the suggestion says ``utilization`` (nominal) beside ``modelled_utilization``. Every
+    door names the queue state's figure ``modelled_utilization``; ``utilization`` is only
+    ever the nominal one."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+    from polku.server.auth import Tokens
+
+    debt = "talous-ja-velkaneuvonta"
+    r = invoke("whatif", EXAMPLE_TTL, "--capacity", f"{debt}=80", "--format", "json")
+    assert r.exit_code == 0, r.output
+    s = json.loads(r.stdout)["services"][debt]
+    assert s["before"]["modelled_utilization"] == 0.8 and "utilization" not in s["before"]
+    assert s["after"]["modelled_utilization"] == 0.7 and "utilization" not in s["after"]
+    assert s["before"]["effective_capacity"] == 37.5
+    r = invoke("bottlenecks", EXAMPLE_TTL, "--top", "100", "--format", "json")
+    [row] = [x for x in json.loads(r.stdout)["by_flow"] if x["service"] == debt]
+    assert row["utilization"] == 0.43 and "modelled_utilization" not in row
+    # the HTTP API's what-if answers the same keys (an editor's: the public's debt advice
+    # is hidden, a referral into it being a small number)
+    shutil.copytree(EXAMPLE, tmp_path / "ku")
+    token = "editor-token-0123456789"
+    api = TestClient(create_app([tmp_path], Tokens({"editor": token})),
+                     headers={"Authorization": f"Bearer {token}"}).get(
+        "/api/graphs/ku/whatif", params={"capacity": f"{debt}=80"})
+    assert api.status_code == 200, api.text
+    s = api.json()["services"][debt]
+    assert (s["before"]["modelled_utilization"], s["after"]["modelled_utilization"]) == \
+        (0.8, 0.7)
+    assert "utilization" not in s["before"] and "utilization" not in s["after"]
+    # and the OpenAPI description says which utilisation it is
+    spec = TestClient(create_app([tmp_path])).get("/openapi.json").json()
+    said = json.dumps(spec["paths"]["/api/graphs/{name}/whatif"])
+    assert "modelled_utilization" in said and "nominal" in said

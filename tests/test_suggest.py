@@ -339,8 +339,11 @@ def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms(tmp_path) -> 
     p = s["predicted"]
     assert p["service"] == "crowded" and p["calibrated"] is True
     assert p["utilization"] <= TARGET_UTILIZATION and p["wait_days"] <= LONG_WAIT_DAYS
-    assert p["before"] == {"utilization": 1.333, "modelled_utilization": 0.8,
-                           "wait_days": 40, "unstable": False}
+    assert {k: p["before"][k] for k in ("capacity", "utilization", "modelled_utilization",
+                                        "wait_days", "unstable")} == {
+        "capacity": 6, "utilization": 1.333, "modelled_utilization": 0.8, "wait_days": 40,
+        "unstable": False}
+    assert p["capacity"] == capacity and p["unstable"] is False
     assert p["before"]["wait_days"] - p["wait_days"] >= MIN_WAIT_GAIN_DAYS
     for flags in ([], ["--no-calibrate"]):
         r = run("whatif", folder, "--capacity", f"crowded={capacity}", *flags,
@@ -348,17 +351,17 @@ def test_a_capacity_suggestion_leaves_headroom_the_whatif_confirms(tmp_path) -> 
         assert r.exit_code == 0, r.output
         doc = json.loads(r.stdout)
         before, after = doc["services"]["crowded"]["before"], doc["services"]["crowded"]["after"]
-        assert not after["unstable"] and after["utilization"] <= TARGET_UTILIZATION
+        assert not after["unstable"] and after["modelled_utilization"] <= TARGET_UTILIZATION
         assert after["wait_days"] <= LONG_WAIT_DAYS
         assert key in {f["key"] for f in doc["findings"]["resolved"]}
         assert not [f for f in doc["findings"]["created"]
                     if f["kind"] in ("over-capacity", "long-wait")]
         if flags:  # not calibrated, the model's utilisation is the nominal one
-            assert after["utilization"] == p["utilization"]
+            assert after["modelled_utilization"] == p["utilization"]
         else:  # calibrated, the what-if's own figures are the suggestion's, before and after
-            assert (after["utilization"], after["wait_days"]) == (p["modelled_utilization"],
-                                                                  p["wait_days"])
-            assert (before["utilization"], before["wait_days"]) == (
+            assert (after["modelled_utilization"], after["wait_days"]) == (
+                p["modelled_utilization"], p["wait_days"])
+            assert (before["modelled_utilization"], before["wait_days"]) == (
                 p["before"]["modelled_utilization"], p["before"]["wait_days"])
     # one below is the smallest capacity that fits: 9 is above the target
     assert 8 / (capacity - 1) > TARGET_UTILIZATION
@@ -393,7 +396,9 @@ def test_a_raise_that_barely_shortens_the_wait_is_not_offered_but_explained() ->
     [d] = doc["declined"]
     assert d["finding"] == key and d["capacity"] == 71 and d["calibrated"] is True
     assert d["gain_days"] < MIN_WAIT_GAIN_DAYS == d["min_gain_days"]
-    assert d["effective_capacity"] > d["inflow"] and round(d["effective_capacity"]) == 75
+    # what the service serves now: the effective capacity before the raise
+    assert d["before"]["effective_capacity"] > d["inflow"]
+    assert round(d["before"]["effective_capacity"]) == 75
     assert d["lead_days"] > d["before"]["wait_days"] / 2  # the wait is mostly lead time
     # the what-if says the same wait before and after
     w = json.loads(run("whatif", EXAMPLE, "--capacity", f"{ASSESSMENT}=71", "--format",
@@ -550,3 +555,56 @@ def test_a_merged_graphs_checks_split_it_once_and_try_each_candidate_once(tmp_pa
     fresh.suggest()
     assert tried == sum(c.trials for _, c in fresh.regions()) > 0
     assert all(c._trials is None for _, c in regions)
+
+
+def test_a_capacity_suggestions_before_and_after_figures_are_whole_and_apart(
+        tmp_path) -> None:
+    """The reviewer's case. The declined raise of the example's assessment said
+    ``"capacity": 71, "modelled_utilization": 0.507, "effective_capacity": 75``: 0.507 is
+    after the raise, 75 the effective capacity *before* it, set among the after figures.
+    With Start-up grant's capacity set to 0, the suggestion's ``predicted`` had no
+    ``capacity`` (the README lists it) and its text said only "Raise the capacity … to 19
+    clients a month", no before → after, because the utilisation before has no finite
+    figure. The figures after the change are the answer's own, those before it under
+    ``before``, each side whole (capacity, effective capacity, both utilisations, wait,
+    unstable), and the text says before → after with ∞ for a capacity of 0."""
+    key = f"over-capacity:{ASSESSMENT}"
+    [d] = json.loads(run("suggest", EXAMPLE, "--finding", key, "--format",
+                         "json").stdout)["declined"]
+    b = d["before"]
+    assert (d["capacity"], b["capacity"]) == (71, 45)
+    assert round(b["effective_capacity"]) == 75 and round(d["effective_capacity"]) == 118
+    # each side's modelled utilisation is its inflow over its own effective capacity
+    assert d["modelled_utilization"] == round(d["inflow"] / d["effective_capacity"], 3)
+    assert b["modelled_utilization"] == round(d["inflow"] / b["effective_capacity"], 3)
+    assert (d["unstable"], b["unstable"]) == (False, False)
+    # and they are the what-if's, before and after
+    w = json.loads(run("whatif", EXAMPLE, "--capacity", f"{ASSESSMENT}=71", "--format",
+                       "json").stdout)["services"][ASSESSMENT]
+    assert (w["before"]["effective_capacity"], w["after"]["effective_capacity"]) == (
+        b["effective_capacity"], d["effective_capacity"])
+    # the words still say what the service serves now: about 75 a month
+    en = run("suggest", EXAMPLE, "--finding", key, "--lang", "en").stdout
+    assert "(it serves about 75 a month)" in en
+    # a capacity of 0 that 16 clients a month are referred to
+    folder = tmp_path / "ku"
+    shutil.copytree(EXAMPLE, folder)
+    services = folder / "services.csv"
+    services.write_text(services.read_text(encoding="utf-8").replace(
+        "Start-up grant,tyollisyysalue,20,", "Start-up grant,tyollisyysalue,0,", 1),
+        encoding="utf-8")
+    key = "over-capacity:starttiraha"
+    [s] = json.loads(run("suggest", folder, "--finding", key, "--format",
+                         "json").stdout)["suggestions"]
+    p = s["predicted"]
+    assert p["capacity"] == s["edits"][0]["row"]["capacity_per_month"] == 19
+    assert p["before"] == {"capacity": 0, "utilization": None, "modelled_utilization": None,
+                           "wait_days": None, "unstable": True, "effective_capacity": None}
+    assert p["unstable"] is False and p["utilization"] == 0.842
+    en = run("suggest", folder, "--finding", key, "--lang", "en").stdout
+    assert "Raise the capacity of Start-up grant to 19 clients a month: utilisation ∞ → " \
+        "84%, wait growing without bound → 8.5 days" in en
+    fi = run("suggest", folder, "--finding", key).stdout.replace("\xa0", " ")
+    assert "(ennuste: käyttöaste ∞ → 84 %, odotus kasvaa rajatta → 8,5 päivää)" in fi
+    sv = run("suggest", folder, "--finding", key, "--lang", "sv").stdout.replace("\xa0", " ")
+    assert "beläggningsgrad ∞ → 84 %" in sv

@@ -354,8 +354,11 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
     if isinstance(value, dict):
         out = {k: (shown(v, min_cell) if k in PEOPLE_FIGURES else suppress_figures(v, min_cell))
                for k, v in value.items()}
-        if is_small(value.get("inflow"), min_cell) and out.get("utilization") is not None:
-            out["utilization"] = None  # inflow / capacity would give the small inflow back
+        if is_small(value.get("inflow"), min_cell):
+            # inflow / capacity, nominal or modelled, would give the small inflow back
+            for key in ("utilization", "modelled_utilization"):
+                if out.get(key) is not None:
+                    out[key] = None
         return out
     if isinstance(value, list):
         return [suppress_figures(v, min_cell) for v in value]
@@ -365,8 +368,8 @@ def suppress_figures(value: object, min_cell: int = MIN_CELL) -> object:
 #: figures of a service that follow from its inflow: hidden with it for the public. Not
 #: the what-if's ``observed_wait_days``: it is the published referrals' own waits, which
 #: :func:`polku.analyses.queues.published_wait` shows only where no hidden volume weighs in it
-INFLOW_FIGURES = ("inflow", "utilization", "wait_days", "effective_capacity", "ratio",
-                  "lead_days", "unstable", "near_full")
+INFLOW_FIGURES = ("inflow", "utilization", "modelled_utilization", "wait_days",
+                  "effective_capacity", "ratio", "lead_days", "unstable", "near_full")
 
 
 def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_CELL

@@ -13,7 +13,9 @@ Being central is not a defect, so the ranking is not a finding (``docs/findings.
   :mod:`polku.analyses.flow` computes it for every analysis; null when no referral with a
   volume enters it, as for an entry service: no figure, not 0),
   ``capacity`` (``capacity_per_month``) and ``utilization`` (inflow / capacity, 2 decimals;
-  null without a capacity, when the capacity is 0 and when the inflow is null).
+  null without a capacity, when the capacity is 0 and when the inflow is null). A capacity
+  of 0 that clients are referred to (:func:`zero_capacity_with_clients`) is fuller than any
+  figure says: it leads the ranking by flow, and every door writes its utilisation ``∞``.
 """
 
 from __future__ import annotations
@@ -148,6 +150,26 @@ def lower_bounds(row: dict[str, Any]) -> dict[str, Any]:
     return {"inflow_at_least": inflow,
             "utilization_at_least": math.floor(inflow / cap * 100 + 1e-9) / 100 if cap
             else None}
+
+
+def zero_capacity_with_clients(row: dict[str, Any]) -> bool:
+    """Whether a ranking row is a capacity of 0 that clients are referred to: its
+    utilization is null, as no number says it, yet it is full beyond any figure (``∞`` on
+    every door), not a service without a capacity or without a known inflow ("–"). A hidden
+    row by the published part of its inflow (``inflow_at_least``), so that nothing hidden
+    decides it; an inflow shown as a small cell (``<5``) is 1 or more.
+
+    >>> zero_capacity_with_clients({"capacity": 0, "inflow": 9})
+    True
+    >>> [zero_capacity_with_clients(r) for r in ({"capacity": 0, "inflow": 0},
+    ...                                          {"capacity": None, "inflow": 9})]
+    [False, False]
+    >>> zero_capacity_with_clients({"capacity": 0, "inflow": None, "hidden": True,
+    ...                             "inflow_at_least": 6})
+    True
+    """
+    inflow = row.get("inflow_at_least") if row.get("hidden") else row.get("inflow")
+    return row.get("capacity") == 0 and (isinstance(inflow, str) or (inflow or 0) > 0)
 
 
 def _load(r: dict[str, Any]) -> float | None:

@@ -39,9 +39,11 @@ days, or no inflow) is modelled at its nominal capacity. ``calibrate=False`` giv
 nominal model everywhere. The observed figure is a median and the model's a mean; the
 calibration equates them, so the baseline says what the designers see.
 
-Two utilisations, two names: *utilisation* (``over-capacity``, the bottleneck ranking) is
-inflow / nominal capacity; the *modelled utilisation* of a what-if (its ``utilization``
-before and after) is inflow / effective capacity.
+Two utilisations, two names: *utilisation* (``utilization``: ``over-capacity``, the
+bottleneck ranking, a capacity suggestion's) is inflow / nominal capacity; the *modelled
+utilisation* (``modelled_utilization``: a queue state's, so the what-if's before and after)
+is inflow / the capacity the model serves at, the effective one where it is calibrated.
+Every answer that leaves polku keeps the two names apart.
 
 A demand change at a service flows downstream: a service's outgoing referral volumes scale
 with its inflow, so +20 % into a service sends 20 % more along each of its referrals, and
@@ -126,21 +128,25 @@ def erlang_c(places: int, load: float) -> float:
 @dataclass(frozen=True)
 class QueueState:
     """One service as a queue: its inflow (clients a month; None if unknown), capacity,
-    places, utilisation, predicted mean wait in days, and whether the queue grows without
-    bound; ``effective_capacity`` is the calibrated capacity the utilisation and wait are
-    computed at (None: the nominal one). ``unstable`` is None when the verdict is hidden
-    (:func:`hidden_state`)."""
+    places, modelled utilisation (inflow / the capacity it is served at: None when that is
+    0 or a figure is not known), predicted mean wait in days, and whether the queue grows
+    without bound; ``effective_capacity`` is the calibrated capacity the modelled
+    utilisation and wait are computed at (None: the nominal one). ``unstable`` is None when
+    the verdict is hidden (:func:`hidden_state`)."""
     inflow: float | None
     capacity: float | None
     places: int
-    utilization: float | None
+    modelled_utilization: float | None
     wait_days: float | None
     unstable: bool | None
     effective_capacity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {"inflow": _num(self.inflow, 2), "capacity": _num(self.capacity, 2),
-                "places": self.places, "utilization": _num(self.utilization, 3),
+                "places": self.places,
+                # the model's figure, not the nominal ``utilization`` of the bottleneck
+                # ranking and over-capacity: named apart wherever it leaves polku
+                "modelled_utilization": _num(self.modelled_utilization, 3),
                 "wait_days": _num(self.wait_days, 2), "unstable": self.unstable,
                 "effective_capacity": _num(self.effective_capacity, 2)}
 
@@ -156,7 +162,7 @@ def queue(inflow: float | None, capacity: float | None, places: int = 1,
     ``lead_days`` (a calibration's lead time) is added to the wait.
 
     >>> q = queue(8, 10)              # one place, ρ = 0.8: Wq = ρ / (μ − λ) = 0.4 months
-    >>> q.utilization, round(q.wait_days, 2), q.unstable
+    >>> q.modelled_utilization, round(q.wait_days, 2), q.unstable
     (0.8, 12.16, False)
     >>> queue(12, 10, 2).unstable
     True
@@ -661,7 +667,7 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
     >>> add_edge(g, "r", "a", "from"); add_edge(g, "r", "b", "to")
     >>> h = headroom(g, "b"); h["capacity"], h["utilization"], round(h["wait_days"])
     (71, 0.845, 24)
-    >>> h["before"]["wait_days"], round(h["lead_days"], 1), round(h["effective_capacity"])
+    >>> h["before"]["wait_days"], round(h["lead_days"], 1), h["before"]["effective_capacity"]
     (25, 23.4, 75)
 
     ``inputs``: the graph's :class:`CapacityInputs` where the caller checks many services.
@@ -674,8 +680,8 @@ def headroom(g: nx.MultiDiGraph, service: str, long_wait_days: float = LONG_WAIT
 
     def fits(capacity: int) -> bool:
         after = _predicted(model, capacity, calibrate)["after"]
-        return not after["unstable"] and after["utilization"] is not None \
-            and after["utilization"] <= target and inflow / capacity <= target \
+        return not after["unstable"] and after["modelled_utilization"] is not None \
+            and after["modelled_utilization"] <= target and inflow / capacity <= target \
             and after["wait_days"] is not None and after["wait_days"] <= long_wait_days
 
     # the prediction improves as the capacity grows: the first that fits, by doubling and
@@ -719,12 +725,14 @@ def capacity_figures(g: nx.MultiDiGraph, service: str, capacity: int, calibrate:
                      eco: Ecosystem | None = None, inputs: CapacityInputs | None = None
                      ) -> dict[str, Any] | None:
     """What the queueing what-if says of ``service`` at a new nominal ``capacity``, before
-    and after, as a capacity suggestion shows it: ``{"service", "capacity", "inflow",
-    "utilization" (inflow / capacity), "modelled_utilization", "wait_days", "calibrated",
-    "before": {"utilization", "modelled_utilization", "wait_days", "unstable"},
-    "effective_capacity" (the calibrated one before the change, None when not calibrated),
-    "lead_days" (the part of the wait no capacity moves)}``; None when no capacity can be
-    verified for it (:func:`headroom` says when).
+    and after, as a capacity suggestion shows it: ``{"service", "inflow", "capacity",
+    "utilization" (inflow / capacity), "modelled_utilization", "wait_days", "unstable",
+    "effective_capacity" (the calibrated one, None when not calibrated), "calibrated",
+    "before": {the same six figures before the change}, "lead_days" (the part of the wait
+    no capacity moves, the same before and after)}``: the figures after the change at the
+    top, those before it under ``before``, each side whole (a capacity of 0 before has no
+    utilisation, nominal or modelled: None, and ``unstable`` when clients come). None when
+    no capacity can be verified for it (:func:`headroom` says when).
 
     Why before and after: "raise to 71 (utilisation 84 %)" read as a cure, while the wait
     went from 25 days to 24: the leader weighs the change by the wait it buys. ``inputs``:
@@ -740,15 +748,19 @@ def _figures(service: str, model: tuple[float, float, int, float | None], capaci
     inflow, nominal = model[0], model[1]
     q = _predicted(model, capacity, calibrate)
     before, after, found = q["before"], q["after"], q["calibration"]
-    return {"service": service, "capacity": capacity, "inflow": _num(inflow, 2),
-            "utilization": _num(inflow / capacity, 3),
-            "modelled_utilization": after["utilization"],
-            "wait_days": after["wait_days"],
+
+    def side(cap: float, state: dict[str, Any]) -> dict[str, Any]:
+        # one side's figures, each of that side: the effective capacity before the change
+        # stood among the figures after it (75 beside a modelled utilisation at 118)
+        return {"capacity": number(cap),
+                "utilization": _num(inflow / cap, 3) if cap else None,
+                "modelled_utilization": state["modelled_utilization"],
+                "wait_days": state["wait_days"], "unstable": state["unstable"],
+                "effective_capacity": state["effective_capacity"]}
+
+    return {"service": service, "inflow": _num(inflow, 2), **side(capacity, after),
             "calibrated": after["effective_capacity"] is not None,
-            "before": {"utilization": _num(inflow / nominal, 3) if nominal else None,
-                       "modelled_utilization": before["utilization"],
-                       "wait_days": before["wait_days"], "unstable": before["unstable"]},
-            "effective_capacity": found["effective_capacity"] if found else None,
+            "before": side(nominal, before),
             "lead_days": found["lead_days"] if found else 0.0}
 
 

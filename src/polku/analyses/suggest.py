@@ -285,9 +285,11 @@ def _capacity(g: nx.MultiDiGraph, f: Finding, ctx: Context,
     # or when it buys less than MIN_WAIT_GAIN_DAYS (declined_capacities says why)
     found = ctx.headroom(f.subject, long_wait_days)
     if found is not None and wait_gain(found) >= MIN_WAIT_GAIN_DAYS:
+        # the prediction whole, its capacity too (the edit's row says it as well): the
+        # README lists it, and a declined raise's figures have it
         yield Candidate([_edit("update", "services", f.subject,
                                {"capacity_per_month": found["capacity"]})],
-                        {k: v for k, v in found.items() if k != "capacity"})
+                        dict(found))
 
 
 def declined_capacities(g: nx.MultiDiGraph, findings: list[Finding],

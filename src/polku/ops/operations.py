@@ -317,10 +317,10 @@ class Removal:
 
 @dataclass(frozen=True)
 class Queueing:
-    """Every affected service's queue (inflow, utilisation, predicted wait) before and after
-    a change of capacity, places or demand, and the findings it creates and resolves;
-    calibrated to the observed waits (``calibrate``, ``docs/whatif.md``), which ``log`` (an
-    event log's hand-offs) gives instead of the graph's referrals.
+    """Every affected service's queue (inflow, modelled utilisation, predicted wait) before
+    and after a change of capacity, places or demand, and the findings it creates and
+    resolves; calibrated to the observed waits (``calibrate``, ``docs/whatif.md``), which
+    ``log`` (an event log's hand-offs) gives instead of the graph's referrals.
 
     The changes, each a dict of service id → number:
 
@@ -337,8 +337,10 @@ class Queueing:
     Answers ``{"services": {id: {"before", "after", "calibration", "observed_wait_days",
     "hidden", "observed_hidden"}}, "findings": {"created", "resolved"}, "changes",
     "calibrated", "days_per_month", "observed", "graph", "min_cell"}``; ``before`` and
-    ``after`` hold the service's inflow, capacity, places, utilisation, predicted wait
-    (``wait_days``), ``unstable`` and ``effective_capacity``.
+    ``after`` hold the service's inflow, capacity, places, modelled utilisation
+    (``modelled_utilization``: inflow / the capacity the model serves at; the nominal
+    ``utilization`` is the bottleneck ranking's), predicted wait (``wait_days``),
+    ``unstable`` and ``effective_capacity``.
 
     >>> from polku.graph import new_graph
     >>> Queueing(demand={"x": 20}).check(new_graph())

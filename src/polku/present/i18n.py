@@ -410,6 +410,26 @@ class Translator:
             self.number(int(math.floor(bound)))
         return self.gettext("at least {n}").format(n=shown)
 
+    def utilisation(self, row: dict[str, Any]) -> str:
+        """A bottleneck row's ``utilization`` as every door writes it: to two decimals;
+        ``∞`` for a capacity of 0 that clients are referred to
+        (:func:`polku.analyses.bottlenecks.zero_capacity_with_clients`: no number says how
+        full it is); a hidden row's as :meth:`hidden_figure` says it; ``–`` for no figure.
+
+        >>> en = translator("en")
+        >>> en.utilisation({"utilization": 0.8}), en.utilisation({"utilization": None})
+        ('0.80', '–')
+        >>> en.utilisation({"utilization": None, "capacity": 0, "inflow": 16})
+        '∞'
+        """
+        from polku.analyses.bottlenecks import zero_capacity_with_clients
+
+        if zero_capacity_with_clients(row):
+            return "∞"
+        if row.get("hidden"):
+            return self.hidden_figure(row, "utilization")
+        return self.number(row.get("utilization"), 2)
+
     def month(self, value: Any) -> str:
         """A month (``2027-01``, as the plan keeps it) as people of this language write it:
         ``1/2027`` in Finnish and Swedish, ``Jan 2027`` in English; anything else as it is.
@@ -491,7 +511,7 @@ class Translator:
                 "num": self.number, "when": self.when,
                 "clients": self.clients, "days": self.days, "month": self.month,
                 "percent": self.percent,
-                "hidden_figure": self.hidden_figure,
+                "hidden_figure": self.hidden_figure, "utilisation": self.utilisation,
                 "kind_name": lambda kind: kind_name(kind, self)}
 
     def when(self, moment: Any) -> str:

@@ -479,9 +479,14 @@ def text_columns(header: list[str], rows: list[list[str]], left: int = 1) -> lis
 NOMINAL_NOTE = N_("This utilisation divides by the nominal capacity, as over-capacity does; "
                   "the queueing what-if's modelled utilisation divides by the effective "
                   "capacity, the one that gives the observed wait, and is another figure.")
-#: what a "–" of the bottleneck ranking means, and a hidden figure (the page says the same)
-DASH_NOTE = N_("–: no figure (the service has no capacity, or no referral into it says how "
-               "many clients it brings).")
+#: what a "–" of the bottleneck ranking means, an "∞" and a hidden figure (the page says
+#: the same). Not "the service has no capacity": a capacity of 0 reads so, and is "∞"
+DASH_NOTE = N_("–: no figure (no capacity is given for the service, no referral into it "
+               "says how many clients it brings, or its capacity and inflow are both 0).")
+#: a capacity of 0 that clients are referred to, in the ranking and in the what-if
+ZERO_NOTE = N_("∞: clients are referred to the service, but its capacity is 0: it can take "
+               "none of them in, no figure says how full it is, and its queue grows without "
+               "bound.")
 HIDDEN_NOTE = N_("At least: a referral into the service has fewer than {n} clients a month "
                  "(small numbers are left out to protect privacy), so its inflow and "
                  "utilisation are shown as at least those of the referrals whose numbers are "
@@ -491,9 +496,14 @@ HIDDEN_NOTE = N_("At least: a referral into the service has fewer than {n} clien
 
 
 def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> str:
-    """The note under the bottleneck ranking: what "–" means, and what hidden means when a
-    row is hidden."""
+    """The note under the bottleneck ranking: what "–" means, what "∞" means when a row
+    is a capacity of 0 that clients are referred to, and what hidden means when a row is
+    hidden."""
+    from polku.analyses.bottlenecks import zero_capacity_with_clients
+
     note = tr(DASH_NOTE)
+    if any(zero_capacity_with_clients(r) for r in rows):
+        note += " " + tr(ZERO_NOTE)
     if any(r.get("hidden") for r in rows):
         note += " " + tr(HIDDEN_NOTE).format(n=min_cell)
     return note
@@ -513,11 +523,14 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
 
     def shown(r: dict[str, Any], key: str) -> str:
         # a hidden figure is said so, not drawn as "–" (which means there is none); a
-        # utilisation always to two decimals, so that 0,80 and 0,91 line up
+        # utilisation always to two decimals, so that 0,80 and 0,91 line up, and "∞" for
+        # a capacity of 0 that clients are referred to, as every door writes them
+        if key == "utilization":
+            return tr.utilisation(r)
         if r.get("hidden"):  # at least its published part, else hidden
             return tr.hidden_figure(r, key)
         # clients a month in whole clients, as the pages and the report write them
-        return tr.number(r[key], 2) if key == "utilization" else tr.clients(r[key])
+        return tr.clients(r[key])
 
     lines += text_columns(["#", bt, inflow, cap, util, svc], [
         [str(r["rank"]), tr.number(r["betweenness"], 4), shown(r, "inflow"),
@@ -574,15 +587,16 @@ def reason_name(f: dict[str, Any], tr: Translator) -> str:
 def _state_text(s: dict[str, Any], tr: Translator) -> str:
     # the model's utilisation (inflow / the capacity it serves at), not the nominal one of
     # the bottleneck ranking and over-capacity: named so wherever it is shown
+    share = s["modelled_utilization"]
     if s["unstable"]:
         return tr("modelled utilisation {utilisation}: the queue grows without bound").format(
-            utilisation=tr.percent(s["utilization"]) if s["utilization"] is not None else "∞")
-    if s["utilization"] is None:
+            utilisation=tr.percent(share) if share is not None else "∞")
+    if share is None:
         return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
             s["capacity"] is None else tr("capacity 0")
     # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
     return tr("modelled utilisation {utilisation}, wait {days} d").format(
-        utilisation=tr.percent(min(s["utilization"], 0.99)),
+        utilisation=tr.percent(min(share, 0.99)),
         days=tr.days(s["wait_days"]))
 
 

@@ -333,10 +333,13 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             f"{tr('capacity / month')} | {tr('utilisation')} |",
             "|---:|---|---:|---:|---:|---:|"]
     def shown(r: dict[str, Any], key: str) -> str:
-        # a hidden total: at least its published part (else hidden), as every door says it
+        # a hidden total: at least its published part (else hidden), as every door says it;
+        # a utilisation as every door writes it ("∞" for a capacity of 0 with clients)
+        if key == "utilization":
+            return tr.utilisation(r)
         if r.get("hidden"):
             return tr.hidden_figure(r, key)
-        return num(r[key], 2) if key == "utilization" else tr.clients(r[key])
+        return tr.clients(r[key])
 
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
             f"{num(r['betweenness'], 3)} | {shown(r, 'inflow')} | "

@@ -67,7 +67,8 @@ def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
 def predicted_text(p: dict[str, Any], tr: Translator) -> str:
     """What the queueing what-if predicts of a suggested capacity, before → after, as the
     clause after the edit: the utilisation (inflow / capacity, as ``over-capacity``
-    measures it), the modelled one where the model is calibrated to observed waits (the
+    measures it; ``∞`` before for a capacity of 0 that clients are referred to, as every
+    door writes it), the modelled one where the model is calibrated to observed waits (the
     what-if shows that one), and the wait, so the leader weighs the raise by the wait it
     buys; nothing where the figures are hidden from the reader.
 
@@ -81,12 +82,16 @@ def predicted_text(p: dict[str, Any], tr: Translator) -> str:
     ...                 "before": {"utilization": 1.2, "wait_days": None,
     ...                            "unstable": True}}, translator("en"))
     ': utilisation 120% → 80%, wait growing without bound → 3.0 days'
+    >>> predicted_text({"utilization": 0.8, "wait_days": 3, "calibrated": False,
+    ...                 "before": {"capacity": 0, "utilization": None, "wait_days": None,
+    ...                            "unstable": True}}, translator("en"))
+    ': utilisation ∞ → 80%, wait growing without bound → 3.0 days'
     """
     before = p.get("before") or {}
-    if p.get("utilization") is None or p.get("wait_days") is None or \
-            before.get("utilization") is None:
+    share_before = _share(before, tr)
+    if p.get("utilization") is None or p.get("wait_days") is None or share_before is None:
         return ""
-    figures = {"before": tr.percent(before["utilization"]),
+    figures = {"before": share_before,
                "after": tr.percent(p["utilization"]), "wait_after": tr.days(p["wait_days"])}
     if before.get("unstable") or before.get("wait_days") is None:
         return tr(": utilisation {before} → {after}, wait growing without bound → "
@@ -100,6 +105,17 @@ def predicted_text(p: dict[str, Any], tr: Translator) -> str:
             modelled_after=tr.percent(p["modelled_utilization"]), **figures)
     return tr(": utilisation {before} → {after}, wait {wait_before} → {wait_after} "
               "days").format(**figures)
+
+
+def _share(side: dict[str, Any], tr: Translator) -> str | None:
+    """One side's utilisation as a percentage; ``∞`` for a capacity of 0 that clients are
+    referred to (its queue grows without bound: no figure says how full it is); None when
+    there is none to say (hidden, or not known)."""
+    if side.get("utilization") is not None:
+        return tr.percent(side["utilization"])
+    if side.get("capacity") == 0 and side.get("unstable"):
+        return "∞"
+    return None
 
 
 def declined_text(d: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
@@ -116,9 +132,11 @@ def declined_text(d: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
               "which capacity does not shorten; shortening it is a different fix.").format(
         service=tr.label(g, d["service"]), n=tr.number(d["capacity"]),
         wait_before=tr.days(d["before"]["wait_days"]), wait_after=tr.days(d["wait_days"]),
-        before=tr.percent(d["before"]["utilization"]), after=tr.percent(d["utilization"]),
+        before=_share(d["before"], tr) or "–", after=tr.percent(d["utilization"]),
         least=tr.number(d["min_gain_days"]), inflow=tr.number(round(d["inflow"])),
-        served=tr.number(round(d["effective_capacity"])), lead=tr.days(d["lead_days"]))
+        # what it serves now: the effective capacity before the raise
+        served=tr.number(round(d["before"]["effective_capacity"])),
+        lead=tr.days(d["lead_days"]))
 
 
 def declined_worded(declined: list[dict[str, Any]], findings: list[Any],

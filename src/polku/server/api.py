@@ -378,9 +378,12 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         sheet, key, row) that resolve a finding and create no error, checked on a copy of
         the graph the reader sees (the public's has its small cells left out). ``worded``
         says each, in the same order, in the request's language: its finding's sentence,
-        its edits and what it resolves and creates. ``declined`` lists the capacity raises
-        not offered because they would barely shorten the wait (the over-capacity is
-        nominal, the wait mostly lead time), ``declined_worded`` says why."""
+        its edits and what it resolves and creates; a capacity's ``predicted`` says the
+        queueing what-if's figures after it and ``before`` it (``utilization``: inflow /
+        the nominal capacity; ``modelled_utilization``: the model's). ``declined`` lists
+        the capacity raises not offered because they would barely shorten the wait (the
+        over-capacity is nominal, the wait mostly lead time), ``declined_worded`` says
+        why."""
         from polku.ops.operations import Suggestions
         from polku.present.suggestions import declined_worded, suggestions_worded
 
@@ -399,7 +402,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                                      "lists (1 to 100 000)"),
                     tr: Translator = Words,
                     authorization: Credentials = Reader) -> dict:
-        """Betweenness and flow ranking."""
+        """Betweenness and flow ranking. A row's ``utilization`` is the nominal
+        utilisation, inflow / ``capacity`` (null without a capacity, when the capacity is 0
+        and when the inflow is not known), not the what-if's ``modelled_utilization``."""
         ranking, g = ask(name, response, Bottlenecks(top=top), authorization, tr)
         return results.bottlenecks_worded(ranking, g, tr)
 
@@ -444,9 +449,12 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                authorization: Credentials = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
         (``remove``); or, with ``capacity``/``places``/``demand``, every affected
-        service's queue (inflow, utilisation, predicted wait in days, unstable) before and
-        after, calibrated to the observed waits unless ``calibrate=false``, with the
-        findings created and resolved, as ``polku whatif --format json``.
+        service's queue (inflow, capacity, places, ``modelled_utilization``: the modelled
+        utilisation, inflow / the capacity the model serves at, the effective one where it
+        is calibrated, not the bottleneck ranking's nominal ``utilization``; predicted
+        ``wait_days``, ``unstable``, ``effective_capacity``) before and after, calibrated to
+        the observed waits unless ``calibrate=false``, with the findings created and
+        resolved, as ``polku whatif --format json``.
         A bad value answers 400 naming its parameter in ``field``."""
         try:
             operation = whatif_operation(remove, capacity, places, demand,
