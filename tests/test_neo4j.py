@@ -33,6 +33,7 @@ from polku.io.workbook import read_workbook
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
 PLAN = ROOT / "graphs" / "plan.ttl"
+SECOND = ROOT / "tests" / "data" / "keski-suomi"
 HOSTILE = "x'}) DETACH DELETE n //"
 
 
@@ -303,7 +304,7 @@ def test_no_server_is_a_clear_error(server):
 
 
 def test_unknown_database_is_a_clear_error(server):
-    with pytest.raises(PolkuError, match="database 'nosuchdb'.*nosuchdb"):
+    with pytest.raises(PolkuError, match=f"Neo4j at {server.uri} has no database 'nosuchdb'"):
         ns.push_graph(small_graph("db"), **creds(server), database="nosuchdb")
     assert ns.push_graph(small_graph("db"), **creds(server), database="neo4j").nodes == 9
 
@@ -468,6 +469,33 @@ def test_cli_server_side_findings(server, monkeypatch):
         and "has no owner and no lead" in table
 
 
+def test_cli_server_side_findings_on_a_merged_graph(server, tmp_path, monkeypatch):
+    """`polku neo4j findings` on a pushed national graph says what `polku findings` says
+    on its file, messages included (they lacked each node's region: the graph's own
+    attributes were not read)."""
+    monkeypatch.setenv("NEO4J_URI", server.uri)
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    national = tmp_path / "national.ttl"
+    assert run("merge", EXAMPLE, SECOND, "-o", national).exit_code == 0
+    pushed = run("neo4j", "push", national)
+    assert pushed.exit_code == 0, pushed.output
+    try:
+        for lang in ("fi", "sv", "en"):
+            got = run("neo4j", "findings", "--region", "national", "--format", "json",
+                      "--lang", lang)
+            want = run("findings", national, "--format", "json", "--lang", lang)
+            assert got.exit_code == 0, got.output
+            got, want = json.loads(got.output), json.loads(want.output)
+            want["findings"] = [f for f in want["findings"] if f["kind"] in CYPHER_KINDS]
+            assert [f["message"] for f in got["findings"]] == \
+                [f["message"] for f in want["findings"]]
+            assert got["findings"] == want["findings"] and got["findings"]
+            assert got["graph"] == want["graph"] == "national"
+    finally:
+        ns.delete_region(**creds(server), region="national")
+
+
 def synthetic_graph() -> nx.MultiDiGraph:
     """A small cut of the national synthetic workbook: two regions, every finding kind."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -479,9 +507,18 @@ def synthetic_graph() -> nx.MultiDiGraph:
         return read_workbook(write_workbook_csv(generate(size=0.1, seed=5), Path(tmp) / "syn"))
 
 
-@pytest.mark.parametrize("source", ["example", "synthetic"])
+def merged_graph() -> nx.MultiDiGraph:
+    """The example and the second test region merged into a national graph: its nodes'
+    messages name each node's region, from the graph's ``regions``."""
+    from polku.analyses.merge import merge
+
+    return merge([load_graph(EXAMPLE), load_graph(SECOND)]).graph
+
+
+@pytest.mark.parametrize("source", ["example", "synthetic", "merged"])
 def test_cypher_findings_equal_networkx_findings(server, source):
-    g = load_graph(EXAMPLE) if source == "example" else synthetic_graph()
+    g = {"example": lambda: load_graph(EXAMPLE), "synthetic": synthetic_graph,
+         "merged": merged_graph}[source]()
     # Who must act: plan measures on a service and on a referral, and a shared service
     # organised separately (no lead expected), so every rule has something to do.
     shared = sorted(f.subject for f in find(g, plan=False) if f.kind == "no-lead")
@@ -511,6 +548,10 @@ def test_cypher_findings_equal_networkx_findings(server, source):
             [(f.accountable, f.measures) for f in want]
         assert any(f.measures == ("measure-x",) for f in got)
         assert sum(1 for f in got if f.accountable) > len(got) / 2
+        if source == "merged":  # each node named with its region, as the file does
+            region_name = {"fi": "Keski-Uusimaa", "sv": "Mellersta Nyland",
+                           "en": "Central Uusimaa"}[lang]
+            assert any(f"({region_name}, keski-uusimaa/" in f.message for f in got)
     if source == "synthetic":
         assert {f.kind for f in want} == set(CYPHER_KINDS)  # every kind is exercised
 
@@ -593,3 +634,190 @@ def test_pull_refuses_a_region_no_graph_file_may_hold(server, tmp_path, monkeypa
         assert "solmu <r>" in findings.output, findings.output
     finally:
         ns.delete_region(**creds(server), region="dangling")
+
+
+# --- polku neo4j findings reads what it reads as pull does ------------------------------
+
+@pytest.fixture
+def pushed(server, monkeypatch):
+    """The example pushed as a region of its own (deleted afterwards), the server in the
+    environment as a reviewer sets it: the region's name, then the region is gone."""
+    monkeypatch.setenv("NEO4J_URI", server.uri)
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    region = f"read-{next(_REGIONS)}"
+    ns.push_graph(load_graph(EXAMPLE), **creds(server), region=region)
+    yield region
+    ns.delete_region(**creds(server), region=region)
+
+
+_REGIONS = iter(range(10 ** 6))
+HETU = "131052-308T"
+
+
+def _pull_error(server, region: str, tmp_path: Path, lang: str = "fi") -> str:
+    out = tmp_path / "pulled.ttl"
+    pulled = run("neo4j", "pull", "--region", region, "-o", out, "--lang", lang)
+    assert pulled.exit_code == 1 and not out.exists(), pulled.output
+    return pulled.output
+
+
+@pytest.mark.parametrize("where", ["name", "title"])
+def test_neo4j_findings_refuse_an_identity_code_as_pull_does(server, pushed, tmp_path, where):
+    """A henkilötunnus in a name the findings read (here the over-capacity service's) or
+    in the title the header names the region by refuses the findings as it refuses the
+    pull, in the same words, and the code is never printed (it was quoted in the finding's
+    message, in every format)."""
+    if where == "name":
+        query(server, "MATCH (n:Polku {polku_region: $r, id: 'monialainen-palvelutarvearvio'}) "
+              "SET n.name = $name", r=pushed, name=f"Arvio (asiakas {HETU})")
+    else:
+        graph = json.loads(query(server, "MATCH (r:PolkuRegion {polku_region: $r}) "
+                                 "RETURN r.graph AS g", r=pushed)[0]["g"])
+        graph["title"] = f"Alue {HETU}"
+        query(server, "MATCH (r:PolkuRegion {polku_region: $r}) SET r.graph = $g", r=pushed,
+              g=json.dumps(graph, ensure_ascii=False))
+    refused = _pull_error(server, pushed, tmp_path)
+    assert "henkilötunnuksen" in refused and HETU not in refused
+    for format in ("table", "json", "markdown"):
+        found = run("neo4j", "findings", "--region", pushed, "--format", format)
+        assert found.exit_code == 1, found.output
+        assert HETU not in found.output
+        assert found.output == refused
+
+
+@pytest.mark.parametrize("node, attribute, value", [
+    ("ips", "capacity_per_month", "15x"),            # a service's capacity, compared
+    ("ref-mielenterveys-ips", "volume_per_month", "3"),       # a volume, summed
+    ("ref-mielenterveys-ips", "median_wait_days", "45"),      # a wait, compared in Cypher
+    ("ref-mielenterveys-ips", "information_flow", "maybe"),   # the flow, compared in Cypher
+])
+def test_neo4j_findings_refuse_a_value_as_pull_does(server, pushed, tmp_path, node, attribute,
+                                                    value):
+    """A value no graph file may hold, where the findings read it, is refused by the
+    findings in the words the pull uses, located by the region's URI and the node (a
+    capacity that was text ended in a traceback; a wait that was text went unseen)."""
+    assert node in load_graph(EXAMPLE)
+    query(server, f"MATCH (n:Polku {{polku_region: $r, id: $id}}) SET n.{attribute} = $v",
+          r=pushed, id=node, v=value)
+    refused = _pull_error(server, pushed, tmp_path)
+    assert f"?region={pushed}, solmu <{node}>: " in refused and repr(value) in refused
+    found = run("neo4j", "findings", "--region", pushed)
+    assert found.exit_code == 1 and "Traceback" not in found.output
+    assert found.output == refused
+    assert found.exception is None or isinstance(found.exception, SystemExit)
+
+
+def test_neo4j_findings_on_a_region_that_does_not_exist(server, pushed, tmp_path):
+    """As pull and polku findings on the URI: the region does not exist, exit 1 (it was
+    "nosuch: 0 havaintoa", exit 0)."""
+    refused = _pull_error(server, "nosuch", tmp_path)
+    assert "aluetta 'nosuch' ei ole" in refused
+    found = run("neo4j", "findings", "--region", "nosuch")
+    assert found.exit_code == 1 and found.output == refused
+    via_uri = run("findings", f"{server.uri}?region=nosuch")
+    assert via_uri.exit_code == 1 and via_uri.output == refused
+
+
+def test_neo4j_findings_name_the_graph_by_its_title(server, pushed):
+    """As polku findings names the file's graph: by its title in the reader's language,
+    in the table and markdown; JSON names it by its id (the region, as code reads it)."""
+    for lang, title in (("fi", "Keski-Uudenmaan työhön osallistumisen ekosysteemi"),
+                        ("sv", "Mellersta Nylands ekosystem för deltagande i arbetslivet")):
+        table = run("neo4j", "findings", "--region", pushed, "--lang", lang)
+        assert table.exit_code == 0, table.output
+        assert table.output.startswith(f"{title}: "), table.output
+        assert run("findings", EXAMPLE, "--lang", lang).output.startswith(f"{title}: ")
+        markdown = run("neo4j", "findings", "--region", pushed, "--format", "markdown",
+                       "--lang", lang).output
+        from_file = run("findings", EXAMPLE, "--format", "markdown", "--lang", lang).output
+        assert markdown.splitlines()[0] == from_file.splitlines()[0]
+        assert title in markdown.splitlines()[0]
+    assert json.loads(run("neo4j", "findings", "--region", pushed, "--format",
+                          "json").output)["graph"] == pushed
+
+
+def test_pull_says_the_region_it_pulled(server, pushed, tmp_path):
+    """A region pushed under another name than the graph's own: the pull names the region
+    pulled, and the graph's own id apart (it named only the graph's own id, another
+    region's name)."""
+    out = tmp_path / "p.ttl"
+    for lang, said in (("fi", f"kirjoitettu {out}: alue '{pushed}' (aineiston oma tunnus "
+                              "'keski-uusimaa'), "),
+                       ("en", f"wrote {out}: region '{pushed}' (the graph's own id "
+                              "'keski-uusimaa'), ")):
+        pulled = run("neo4j", "pull", "--region", pushed, "-o", out, "--lang", lang)
+        assert pulled.exit_code == 0, pulled.output
+        assert pulled.output.startswith(said), pulled.output
+    ns.push_graph(load_graph(EXAMPLE), **creds(server))  # under its own name: said once
+    pulled = run("neo4j", "pull", "--region", "keski-uusimaa", "-o", out, "--lang", "en")
+    assert pulled.output.startswith(f"wrote {out}: region 'keski-uusimaa', "), pulled.output
+
+
+# --- the server's failures in the reader's language --------------------------------------
+
+@pytest.mark.parametrize("scheme", ["neo4j", "bolt"])
+def test_no_server_is_said_in_the_readers_language(scheme):
+    """Nobody listening: said as such (it was the driver's English, "Unable to retrieve
+    routing information" or "[Errno 111] Connection refused")."""
+    port = free_port()
+    uri = f"{scheme}://127.0.0.1:{port}"
+    for lang, said in (
+            ("fi", f"virhe: ei saada yhteyttä: Neo4j-palvelin {uri}: osoitteessa "
+                   f"127.0.0.1:{port} ei vastaa mikään palvelin\n"),
+            ("sv", f"fel: kan inte ansluta: Neo4j-servern {uri}: ingen server svarar på "
+                   f"127.0.0.1:{port}\n"),
+            ("en", f"error: cannot connect to Neo4j at {uri}: no server answers at "
+                   f"127.0.0.1:{port}\n")):
+        result = run("findings", f"{uri}?region=pk", "--lang", lang,
+                     env={"NEO4J_PASSWORD": "x"})
+        assert result.exit_code == 1 and result.output == said, result.output
+
+
+def test_an_unknown_host_is_said_in_the_readers_language():
+    result = run("findings", "bolt://nosuchhost.invalid:7687?region=pk",
+                 env={"NEO4J_PASSWORD": "x"})
+    assert result.exit_code == 1
+    assert result.output == ("virhe: ei saada yhteyttä: Neo4j-palvelin "
+                             "bolt://nosuchhost.invalid:7687: palvelimen nimeä "
+                             "nosuchhost.invalid ei tunneta\n"), result.output
+
+
+def test_an_unknown_database_is_said_in_the_readers_language(server, monkeypatch):
+    """The database does not exist: said as such (it was "Graph not found: nodb")."""
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    for args in (("neo4j", "push", EXAMPLE), ("neo4j", "findings", "--region", "x"),
+                 ("neo4j", "regions")):
+        for lang, said in (
+                ("fi", f"virhe: Neo4j-palvelin {server.uri}: tietokantaa 'nodb' ei ole\n"),
+                ("sv", f"fel: Neo4j-servern {server.uri}: databasen 'nodb' finns inte\n"),
+                ("en", f"error: Neo4j at {server.uri} has no database 'nodb'\n")):
+            result = run(*args, "--uri", server.uri, "--database", "nodb", "--lang", lang)
+            assert result.exit_code == 1 and result.output == said, (args, result.output)
+
+
+# --- help --------------------------------------------------------------------------------
+
+WIDE = {"COLUMNS": "1000", "TERMINAL_WIDTH": "1000"}
+
+
+@pytest.mark.parametrize("lang, said, not_said", [
+    ("fi", "ympäristömuuttujat ovat turvallisempi tapa: valitsimet näkyvät prosessilistoissa",
+     "suositeltava"),
+    ("sv", "miljövariablerna är säkrare: alternativ syns i processlistor", "att föredra"),
+    ("en", "the environment is safer: options show in process lists", "preferred"),
+])
+def test_neo4j_help_says_the_environment_is_safer(lang, said, not_said):
+    """It read "(preferred: options show in process lists)", as if options were preferred."""
+    shown = run("neo4j", "--help", "--lang", lang, env=WIDE).output
+    assert said in shown and not_said not in shown, shown
+
+
+def test_neo4j_findings_help_names_the_kind_in_finnish():
+    """The kind by its Finnish name, its id beside it, as polku findings --help says it
+    (it read "long-wait syntyy, kun …")."""
+    said = "Pitkä odotusaika (long-wait) syntyy, kun odotusajan mediaani ylittää tämän."
+    for command in (("neo4j", "findings"), ("findings",)):
+        shown = " ".join(run(*command, "--help", env=WIDE).output.split())
+        assert said in shown, shown

@@ -15,9 +15,15 @@ as :func:`polku.analyses.findings.find` gives for these kinds (the tests compare
 must act is read from the server for the findings' own nodes and neighbours
 (:data:`RESPONSIBILITY_QUERY`) and decided by the same rules (:mod:`polku.analyses.accountable`).
 Like every finding they are data; :func:`cypher_findings_named` also returns the small graph
-of the nodes they name (type, ``name``, ``name_sv``, ``name_en``, a referral's two ends), so
-that the edge words them exactly as it words the networkx findings
-(:func:`polku.present.messages.worded`), in any language, without pulling the region.
+of the nodes they name (type, ``name``, ``name_sv``, ``name_en``, a referral's two ends) with
+the region's own attributes (its title, a merged graph's ``regions``), so that the edge words
+them exactly as it words the networkx findings (:func:`polku.present.messages.worded`), in
+any language, without pulling the region.
+
+What the queries read is refused as a pull refuses it (:func:`polku.io.neo4jstore.refuse_unfit`:
+a region the database does not hold, a number that is text, a personal identity code in a
+name or in the region's own attributes), in the same words, before anything is computed:
+a shared database holds what any tool wrote, and these names and numbers go into messages.
 """
 
 from __future__ import annotations
@@ -30,9 +36,11 @@ from polku.analyses.accountable import Responsibilities, who_must_act
 from polku.errors import PolkuError
 from polku.words import N_
 from polku.finding import Finding, number, sort_findings
-from polku.graph import add_edge, new_graph
+from polku.graph import add_edge
 from polku.kinds import LONG_WAIT_DAYS, severities
-from polku.io.neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES, TYPES_OF_LABEL, neo4j_errors, open_driver, target)
+from polku.io.neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES,
+                                 TYPES_OF_LABEL, Target, neo4j_errors, open_driver,
+                                 refuse_unfit, region_graph, target)
 
 #: Kind → severity, from the catalogue (:mod:`polku.kinds`), as the networkx findings have it.
 KINDS: dict[str, str] = severities("ecosystem")
@@ -107,7 +115,11 @@ QUERIES = {
         WITH r, info, wait,
              EXISTS {{ MATCH (r)-[:{_OWNER}]->(:{_N}) }} OR
              EXISTS {{ MATCH (:{_N})-[:{_RESP} {{role: 'lead'}}]->(r) }} AS owned
+        // and a wait or flow of a kind no graph file may hold, to be refused as pull
+        // refuses it (compared here it would be null, and the referral left out unseen)
         WHERE NOT owned OR info = 'no' OR wait > $limit
+              OR NOT info IN ['yes', 'no', 'unknown']
+              OR (wait IS NOT NULL AND NOT wait IS :: INTEGER | FLOAT)
         OPTIONAL MATCH (r)-[:{_FROM}]->(src:{_N})
         OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
         RETURN r.id AS id, info, wait, owned, src.id AS src, {_named("src")} AS src_node,
@@ -157,7 +169,7 @@ def cypher_findings_named(uri: str | None = None, user: str | None = None,
         raise PolkuError(N_("name the region: --region or ?region="), params={})
     with open_driver(t) as driver, neo4j_errors(t, "findings query", t.region):
         with driver.session(database=t.database) as session:
-            return session.execute_read(_run, t.region, long_wait_days, wanted)
+            return session.execute_read(_run, t, long_wait_days, wanted)
 
 
 def _put(names: nx.MultiDiGraph, node: dict[str, Any] | None,
@@ -176,67 +188,113 @@ def _put(names: nx.MultiDiGraph, node: dict[str, Any] | None,
     return node["id"]
 
 
-def _run(tx: Any, region: str, limit: float,
+def _run(tx: Any, t: Target, limit: float,
          wanted: set[str]) -> tuple[list[Finding], nx.MultiDiGraph]:
+    region = str(t.region)
+    # the region's own attributes word the messages as the pulled graph's do (a merged
+    # graph's nodes are named with their region); a region not held is refused here
+    names = region_graph(tx, t, region)
+    rows = _read(tx, region, limit, wanted)
+    refuse_unfit(_what_was_read(names, rows), t, region, whole=False)
     out: list[Finding] = []
-    names = new_graph(region)
-
-    def want(*kinds: str) -> bool:
-        return any(k in wanted for k in kinds)
-
-    if want("service-without-provider", "no-lead"):
-        for rec in tx.run(QUERIES["providers"], region=region):
-            provs = rec["providers"]
-            if not provs and "service-without-provider" in wanted:
-                _put(names, rec["node"], "service")
-                out.append(Finding("service-without-provider",
-                                   KINDS["service-without-provider"], rec["id"]))
-            elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
-                    and rec["organised"] != "separately":
-                _put(names, rec["node"], "service")
-                out.append(Finding("no-lead", KINDS["no-lead"], rec["id"],
-                                   tuple(_put(names, p, "actor") for p in provs)))
-    if want("multiple-leads"):
-        for rec in tx.run(QUERIES["leads"], region=region):
-            types = [TYPES_OF_LABEL[lab] for lab in rec["labels"] if lab in TYPES_OF_LABEL]
-            _put(names, rec["node"], types[0] if types else None)
-            leads = {_put(names, a, "actor") for a in rec["leads"]}
-            out.append(Finding("multiple-leads", KINDS["multiple-leads"], rec["id"],
-                               tuple(leads), metrics={"leads": len(leads)}))
-    if want("referral-without-owner", "no-information-flow", "long-wait"):
-        for rec in tx.run(QUERIES["referrals"], region=region, limit=limit):
-            ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
-            names.add_node(rec["id"], type="referral")
-            for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
-                if _put(names, end) is not None:
-                    add_edge(names, rec["id"], end["id"], kind)
-            if not rec["owned"] and "referral-without-owner" in wanted:
-                out.append(Finding("referral-without-owner", KINDS["referral-without-owner"],
-                                   rec["id"], ends))
-            if rec["info"] == "no" and "no-information-flow" in wanted:
-                out.append(Finding("no-information-flow", KINDS["no-information-flow"],
-                                   rec["id"], ends))
-            wait = rec["wait"]
-            if wait is not None and wait > limit and "long-wait" in wanted:
-                out.append(Finding(
-                    "long-wait", KINDS["long-wait"], rec["id"], ends,
-                    metrics={"median_wait_days": number(wait), "limit": number(limit)}))
-    if want("over-capacity"):
-        for rec in tx.run(QUERIES["capacity"], region=region):
-            cap, inflow = rec["capacity"], 0.0
-            for _, volume in rec["refs"]:
-                inflow += volume
-            if inflow <= cap:
-                continue
-            total = number(round(inflow, 6))
-            util = round(total / cap, 2) if cap else None
+    for rec in rows.get("providers", ()):
+        provs = rec["providers"]
+        if not provs and "service-without-provider" in wanted:
             _put(names, rec["node"], "service")
+            out.append(Finding("service-without-provider",
+                               KINDS["service-without-provider"], rec["id"]))
+        elif len(provs) >= 2 and not rec["has_lead"] and "no-lead" in wanted \
+                and rec["organised"] != "separately":
+            _put(names, rec["node"], "service")
+            out.append(Finding("no-lead", KINDS["no-lead"], rec["id"],
+                               tuple(_put(names, p, "actor") for p in provs)))
+    for rec in rows.get("leads", ()):
+        _put(names, rec["node"], _type_of(rec["labels"]))
+        leads = {_put(names, a, "actor") for a in rec["leads"]}
+        out.append(Finding("multiple-leads", KINDS["multiple-leads"], rec["id"],
+                           tuple(leads), metrics={"leads": len(leads)}))
+    for rec in rows.get("referrals", ()):
+        ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
+        names.add_node(rec["id"], type="referral")
+        for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
+            if _put(names, end) is not None:
+                add_edge(names, rec["id"], end["id"], kind)
+        if not rec["owned"] and "referral-without-owner" in wanted:
+            out.append(Finding("referral-without-owner", KINDS["referral-without-owner"],
+                               rec["id"], ends))
+        if rec["info"] == "no" and "no-information-flow" in wanted:
+            out.append(Finding("no-information-flow", KINDS["no-information-flow"],
+                               rec["id"], ends))
+        wait = rec["wait"]
+        if wait is not None and wait > limit and "long-wait" in wanted:
             out.append(Finding(
-                "over-capacity", KINDS["over-capacity"], rec["id"],
-                tuple(r for r, _ in rec["refs"]),
-                metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
+                "long-wait", KINDS["long-wait"], rec["id"], ends,
+                metrics={"median_wait_days": number(wait), "limit": number(limit)}))
+    for rec in rows.get("capacity", ()):
+        cap, inflow = rec["capacity"], 0.0
+        for _, volume in rec["refs"]:
+            inflow += volume
+        if inflow <= cap:
+            continue
+        total = number(round(inflow, 6))
+        util = round(total / cap, 2) if cap else None
+        _put(names, rec["node"], "service")
+        out.append(Finding(
+            "over-capacity", KINDS["over-capacity"], rec["id"],
+            tuple(r for r, _ in rec["refs"]),
+            metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
     ids = {x for f in out for x in (f.subject, *f.related)}
     return sort_findings(who_must_act(_responsibilities(tx, region, ids), out)), names
+
+
+def _read(tx: Any, region: str, limit: float, wanted: set[str]) -> dict[str, list[Any]]:
+    """The rows of the queries the ``wanted`` kinds need, by query, read whole: they are
+    checked before any is used."""
+    needs = {"providers": ("service-without-provider", "no-lead"),
+             "leads": ("multiple-leads",),
+             "referrals": ("referral-without-owner", "no-information-flow", "long-wait"),
+             "capacity": ("over-capacity",)}
+    return {query: list(tx.run(QUERIES[query], region=region, limit=limit))
+            for query, kinds in needs.items() if wanted & set(kinds)}
+
+
+def _type_of(labels: Iterable[str]) -> str | None:
+    types = [TYPES_OF_LABEL[lab] for lab in labels if lab in TYPES_OF_LABEL]
+    return types[0] if types else None
+
+
+def _what_was_read(names: nx.MultiDiGraph, rows: dict[str, list[Any]]) -> nx.MultiDiGraph:
+    """Every node the rows name, with the names and the values the findings compare (a
+    referral's wait, flow and volume, a service's capacity), and the region's own
+    attributes: what :func:`~polku.io.neo4jstore.refuse_unfit` checks as a pull checks the
+    whole region."""
+    read = nx.MultiDiGraph(**names.graph)
+
+    def node(row_node: dict[str, Any] | None, node_type: str | None = None,
+             **values: Any) -> None:
+        if _put(read, row_node, node_type) is not None:
+            read.nodes[row_node["id"]].setdefault("type", "")
+            read.nodes[row_node["id"]].update(
+                {k: v for k, v in values.items() if v is not None})
+
+    for rec in rows.get("providers", ()):
+        node(rec["node"], "service")
+        for p in rec["providers"]:
+            node(p, "actor")
+    for rec in rows.get("leads", ()):
+        node(rec["node"], _type_of(rec["labels"]))
+        for a in rec["leads"]:
+            node(a, "actor")
+    for rec in rows.get("referrals", ()):
+        node({"id": rec["id"]}, "referral", information_flow=rec["info"],
+             median_wait_days=rec["wait"])
+        node(rec["src_node"])
+        node(rec["dst_node"])
+    for rec in rows.get("capacity", ()):
+        node(rec["node"], "service", capacity_per_month=rec["capacity"])
+        for r, volume in rec["refs"]:
+            node({"id": r}, "referral", volume_per_month=volume)
+    return read
 
 
 def _responsibilities(tx: Any, region: str, ids: set[str]) -> Responsibilities:

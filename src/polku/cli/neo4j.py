@@ -25,8 +25,9 @@ from polku.progress import terminal_progress, wanted
 neo4j_app = PolkuTyper(no_args_is_help=True, help=N_(
     "Neo4j: push graphs to a server (many regions side by side in one database), pull them "
     "back, and run the direct findings in the server. The server and credentials come from "
-    "--uri/--user/--password or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (preferred: options "
-    "show in process lists). Any command also reads a graph from neo4j://host:port?region=R."))
+    "--uri/--user/--password or NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD (the environment is "
+    "safer: options show in process lists). Any command also reads a graph from "
+    "neo4j://host:port?region=R."))
 
 Neo4jUri = typer.Option(None, "--uri", show_default=False,
                         help=N_("bolt://host:port or neo4j://host:port (default: NEO4J_URI)."))
@@ -90,7 +91,7 @@ def neo4j_pull(
     lang: Optional[str] = Lang,
 ) -> None:
     """Read one region (or, with --all, every region merged) back into a graph file."""
-    from polku.io.neo4jstore import pull_graph, regions
+    from polku.io.neo4jstore import pull_graph, pull_region, regions
     from polku.present.printers import conflict_text
 
     tr = translator(lang)
@@ -118,14 +119,20 @@ def neo4j_pull(
             for c in result.conflicts:
                 typer.echo(tr("conflict: {conflict}").format(conflict=conflict_text(c, tr)),
                            err=True)
+            pulled_region = name
         else:
-            g = pull_graph(uri, user, password, database, region, progress=progress)
+            g, pulled_region = pull_region(uri, user, password, database, region,
+                                           progress=progress)
         out = for_file(g, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(out, output, fmt)
-    typer.echo(tr("wrote {output}: region '{region}', {counts}").format(
-        output=output, region=g.graph.get("name"),
-        counts=counted(graphmod.summary(g), tr)))
+    # the region read; the graph's own id, which the file keeps, apart when it differs
+    # (a graph pushed with --region)
+    own = str(g.graph.get("name") or "")
+    said = tr("wrote {output}: region '{region}', {counts}") if own in ("", pulled_region) \
+        else tr("wrote {output}: region '{region}' (the graph's own id '{name}'), {counts}")
+    typer.echo(said.format(output=output, region=pulled_region, name=own,
+                           counts=counted(graphmod.summary(g), tr)))
     left_out_note(out, min_cell, tr, g)
 
 
@@ -169,5 +176,8 @@ def neo4j_findings(
     tr = translator(lang)
     found, names = cypher_findings_named(uri, user, password, database, region,
                                          long_wait_days=long_wait_days)
-    typer.echo(findings_output(format, target(uri, user, password, database, region).region
-                              or "graph", found, names, tr))
+    # JSON names the graph by its id, the region, as code reads it; people read its title
+    # (kept with the region), as `polku findings` names a file's graph
+    region_id = target(uri, user, password, database, region).region or "graph"
+    shown_as = region_id if format == "json" else graphmod.title(names, tr.lang, region_id)
+    typer.echo(findings_output(format, shown_as, found, names, tr))

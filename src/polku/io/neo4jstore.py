@@ -58,6 +58,10 @@ KINDS_OF_REL = {v: k for k, v in REL_TYPES.items()}
 assert all(re.fullmatch(r"[A-Z][A-Za-z]*", x) for x in LABELS.values())
 assert all(re.fullmatch(r"[A-Z][A-Z_]*", x) for x in REL_TYPES.values())
 
+#: the driver's port when a URI names none
+BOLT_PORT = 7687
+#: the server's code for a database it does not have
+DATABASE_NOT_FOUND = "Neo.ClientError.Database.DatabaseNotFound"
 NEO4J_SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
 DEFAULT_BATCH = 1000
 EXTRA_PREFIX = "extra."
@@ -211,14 +215,20 @@ def neo4j_errors(t: Target, action: str, region: str | None = None) -> Iterator[
             params={"server": server, "during": during}) from None
     except (ex.ServiceUnavailable, ex.SessionExpired, ex.TransactionError,
             ConnectionError, OSError) as e:
+        reason = _known_cause(e, t) or _reason(e)
         if action == "connect to":
             raise PolkuError(N_("cannot connect to {server}: {reason}"),
-                             params={"server": server, "reason": _reason(e)}) from None
+                             params={"server": server, "reason": reason}) from None
         raise PolkuError(N_("lost the connection to {server} during {action}{during}: "
                             "{reason}{rolled_back}"),
                          params={"server": server, "action": what, "during": during,
-                                 "reason": _reason(e), "rolled_back": rolled_back}) from None
+                                 "reason": reason, "rolled_back": rolled_back}) from None
     except ex.Neo4jError as e:
+        if e.code == DATABASE_NOT_FOUND and t.database:
+            # nothing ran, so nothing was changed
+            raise PolkuError(N_("{server} has no database '{database}'"),
+                             params={"server": Phrase(N_("Neo4j at {uri}"), uri=t.uri),
+                                     "database": t.database}) from None
         raise PolkuError(N_("{server} refused {action}{during}: {reason}{rolled_back}"),
                          params={"server": server, "action": what, "during": during,
                                  "reason": e.message or e.code,
@@ -231,6 +241,48 @@ def neo4j_errors(t: Target, action: str, region: str | None = None) -> Iterator[
         # The driver's own checks of the URI and options.
         raise PolkuError(N_("cannot use {server}: {reason}"),
                          params={"server": server, "reason": str(e)}) from None
+
+
+def _known_cause(e: BaseException, t: Target) -> Phrase | None:
+    """Why the server could not be reached, in the reader's words, where the driver's
+    exception says a cause we know (nobody listens at the address, the host name is
+    unknown, no answer in time); else None, and the driver's own text is the detail. The
+    routing driver (``neo4j://``) wraps each address's failure in its own exceptions: every
+    one is looked through."""
+    import socket
+
+    address = _address_of(t)
+    for cause in _causes(e):
+        if isinstance(cause, ConnectionRefusedError):
+            return Phrase(N_("no server answers at {address}"), address=address)
+        if isinstance(cause, socket.gaierror):
+            return Phrase(N_("the host name {host} is not known"),
+                          host=urlsplit(t.uri).hostname or address)
+        if isinstance(cause, (TimeoutError, socket.timeout)):
+            return Phrase(N_("no answer from {address} in time"), address=address)
+    return None
+
+
+def _causes(e: BaseException) -> Iterator[BaseException]:
+    """``e``, what caused it, and the members of an exception group among them."""
+    seen: set[int] = set()
+    waiting = [e]
+    while waiting:
+        x = waiting.pop(0)
+        if id(x) in seen:
+            continue
+        seen.add(id(x))
+        yield x
+        waiting += [c for c in (x.__cause__, x.__context__) if c is not None]
+        waiting += list(getattr(x, "exceptions", ()) or ())
+
+
+def _address_of(t: Target) -> str:
+    """The server's host and port as a message names them (the Bolt port when the URI
+    gives none: where the driver knocked)."""
+    parts = urlsplit(t.uri)
+    host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+    return f"{host}:{parts.port or BOLT_PORT}"
 
 
 def _reason(e: BaseException) -> str:
@@ -588,6 +640,15 @@ def pull_graph(uri: str | None = None, user: str | None = None, password: str | 
 
     >>> g = pull_graph("bolt://localhost:7687", password="…", region="keski-uusimaa")  # doctest: +SKIP
     """
+    return pull_region(uri, user, password, database, region, progress, checked)[0]
+
+
+def pull_region(uri: str | None = None, user: str | None = None, password: str | None = None,
+                database: str | None = None, region: str | None = None,
+                progress: Progress = silent, checked: bool = True
+                ) -> tuple[nx.MultiDiGraph, str]:
+    """:func:`pull_graph`, and the region it read (the only one, when none is named): the
+    graph's own name, kept with it, may be another (``push --region``)."""
     t = target(uri, user, password, database, region)
     with open_driver(t) as driver, neo4j_errors(t, "pull", t.region):
         with driver.session(database=t.database) as session:
@@ -595,19 +656,27 @@ def pull_graph(uri: str | None = None, user: str | None = None, password: str | 
     if checked:
         # A shared database holds what any tool wrote: refuse what a graph file may not
         # hold, as reading that file would, so that no command analyses it and `pull`
-        # writes no file that polku then refuses. Located by the region read (the graph's
-        # own name, kept with it, may be another: `push --region`).
-        problems = structural_problems(g, _address(t, region))
-        if problems:
-            raise PolkuErrors(problems)
-        # and refuse a personal identity code, as every loader does (not quoting it)
-        found = hetu_in_graph(g)
-        if found is not None:
-            node, attribute = found
-            raise PolkuError(N_("the field {field} {problem}"),
-                             params={"field": attribute, "problem": Said(HETU_MESSAGE)},
-                             file=_address(t, region), node=node)
-    return g
+        # writes no file that polku then refuses.
+        refuse_unfit(g, t, region)
+    return g, region
+
+
+def refuse_unfit(g: nx.MultiDiGraph, t: Target, region: str, whole: bool = True) -> None:
+    """Refuse what was read of region ``region`` as reading a graph file would refuse it:
+    what :func:`polku.io.rdf.structural_problems` finds (``whole=False``: the nodes' own
+    values only, for a read of some nodes without their edges, as
+    :mod:`polku.analyses.neo4j_findings` reads them), then a personal identity code in any
+    text (never quoted). Located by the region read (the graph's own name, kept with it,
+    may be another: `push --region`) and the node."""
+    problems = structural_problems(g, _address(t, region), with_edges=whole)
+    if problems:
+        raise PolkuErrors(problems)
+    found = hetu_in_graph(g)
+    if found is not None:
+        node, attribute = found
+        raise PolkuError(N_("the field {field} {problem}"),
+                         params={"field": attribute, "problem": Said(HETU_MESSAGE)},
+                         file=_address(t, region), node=node)
 
 
 def _read_region(tx: Any, t: Target, progress: Progress = silent
@@ -626,14 +695,7 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent
             raise PolkuError(N_("{server} holds 0 regions: name one with --region or "
                                 "?region="), params={"server": t.where})
         region = held[0]
-    meta = tx.run(f"MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) RETURN r.graph AS graph",
-                  region=region).single()
-    if meta is None:
-        raise PolkuError(N_("{server} has no region '{region}'"),
-                         params={"server": t.where, "region": region})
-    g = new_graph(region)
-    if meta["graph"]:
-        g.graph.update(json.loads(meta["graph"]))
+    g = region_graph(tx, t, region)
     followups = {}
     for record in tx.run(f"MATCH (f:{FOLLOW_UP_LABEL} {{{REGION_PROPERTY}: $region}}) "
                          "RETURN properties(f) AS props", region=region):
@@ -675,6 +737,21 @@ def _read_region(tx: Any, t: Target, progress: Progress = silent
         key = props.get("key") or kind
         g.add_edge(u, v, key=key, kind=kind, **_decode(props, EDGE_RESERVED))
     return g, region
+
+
+def region_graph(tx: Any, t: Target, region: str) -> nx.MultiDiGraph:
+    """An empty graph with region ``region``'s own attributes (its name, title, a merged
+    graph's ``regions`` …, as its :data:`REGION_LABEL` node keeps them), read in ``tx``; a
+    region the database does not hold is refused."""
+    meta = tx.run(f"MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) "
+                  "RETURN r.graph AS graph", region=region).single()
+    if meta is None:
+        raise PolkuError(N_("{server} has no region '{region}'"),
+                         params={"server": t.where, "region": region})
+    g = new_graph(region)
+    if meta["graph"]:
+        g.graph.update(json.loads(meta["graph"]))
+    return g
 
 
 def _address(t: Target, region: str) -> str:
@@ -731,6 +808,7 @@ def _edge_set(g: nx.MultiDiGraph) -> dict[tuple, dict]:
 
 __all__ = [
     "LABELS", "REL_TYPES", "NODE_LABEL", "REGION_LABEL", "REGION_PROPERTY", "Target",
-    "PushResult", "target", "push_graph", "pull_graph", "pull_graph_from_uri", "regions",
+    "PushResult", "target", "push_graph", "pull_graph", "pull_region", "pull_graph_from_uri",
+    "regions", "region_graph", "refuse_unfit",
     "delete_region", "is_neo4j_uri", "equal_graphs", "graph_rows", "ensure_schema",
 ]

@@ -984,11 +984,14 @@ NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume
 PEOPLE_COUNTED = ("size", "volume_per_month")
 
 
-def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[PolkuError]:
+def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
+                        with_edges: bool = True) -> list[PolkuError]:
     """What every command relies on, checked when a graph arrives as RDF: numbers are
     numbers, a referral runs from one service to one service or outcome, a step is a
     service or outcome. (The SHACL shapes say all this and more; ``polku validate`` runs
-    them, but they are too slow to run before every analysis.)"""
+    them, but they are too slow to run before every analysis.) ``with_edges=False``: the
+    nodes' own values only, for a graph of some nodes read without their edges (what
+    ``polku neo4j findings`` reads of a region)."""
     problems = []
     for node, data in g.nodes(data=True):
         for attr in NUMBERS:
@@ -1015,7 +1018,8 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[P
                                           "{value}"), params={"value": repr(data["entry"])},
                                        file=source, node=node))
         if data["type"] == "referral":
-            for kind, allowed in (("from", ("service",)), ("to", ("service", "outcome"))):
+            for kind, allowed in (("from", ("service",)), ("to", ("service", "outcome"))
+                                  ) if with_edges else ():
                 ends = [v for _, v, k in g.out_edges(node, data="kind") if k == kind]
                 if len(ends) != 1 or g.nodes[ends[0]]["type"] not in allowed:
                     problems.append(PolkuError(
@@ -1027,7 +1031,7 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None) -> list[P
                 problems.append(PolkuError(N_("polku:informationFlow must be yes, no or "
                                               "unknown, not {value}"),
                                            params={"value": repr(flow)}, file=source, node=node))
-    for u, v, d in g.edges(data=True):
+    for u, v, d in g.edges(data=True) if with_edges else ():
         if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
             problems.append(PolkuError(N_("step {order} is {node}, which is not a service or "
                                           "outcome"), params={"order": d["order"], "node": v},
