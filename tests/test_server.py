@@ -126,8 +126,9 @@ def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> N
     schema = client.get("/openapi.json").json()
     ops = schema["paths"]
     assert set(ops["/api/graphs/{name}/rows/{sheet}"]["post"]["responses"]) == {
-        "201", "400", "401", "403", "404", "409", "412", "413", "415", "422", "428"}
-    assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {"200", "400", "404", "409"}
+        "201", "400", "401", "403", "404", "405", "409", "412", "413", "415", "422", "428"}
+    assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {
+        "200", "304", "400", "404", "405", "409"}
     ref = ops["/api/graphs/{name}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
     assert ref == {"$ref": "#/components/schemas/ErrorBody"}
     assert "HTTPValidationError" not in json.dumps(schema)

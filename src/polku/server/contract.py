@@ -32,6 +32,8 @@ STATUSES: dict[int, tuple[str, str]] = {
                        "a session write without its CSRF token; or the server is read-only "
                        "(no tokens, no identity provider)."),
     404: ("not-found", "No such graph, sheet or row."),
+    405: ("method-not-allowed", "The path does not take this method: `Allow` lists those "
+                                "it does take (OPTIONS answers 204 with the same list)."),
     409: ("conflict", "The graph's source is broken (the last good version is served, but "
                       "it cannot take writes), the key names several rows, or the change "
                       "log to undo or review from holds another source's changes "
