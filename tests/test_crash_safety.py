@@ -302,7 +302,7 @@ def test_a_refused_write_is_logged_for_the_administrator_without_token_or_values
     client = served(tmp_path)
     caplog.set_level(logging.DEBUG)
     etag = client.get(ROW).headers["etag"]
-    written = {"capacity_per_month": "7", "notes": "soita Maija Meikäläiselle"}
+    written = {"capacity_per_month": "7", "description": "soita Maija Meikäläiselle"}
     with monkeypatch.context() as m:
         full_disk_at(m, "services.csv")
         r = client.patch(ROW, json=written, headers={**EDITOR, "If-Match": etag})

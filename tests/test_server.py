@@ -126,8 +126,9 @@ def test_openapi_documents_every_status_in_the_contract(client: TestClient) -> N
     schema = client.get("/openapi.json").json()
     ops = schema["paths"]
     assert set(ops["/api/graphs/{name}/rows/{sheet}"]["post"]["responses"]) == {
-        "201", "400", "401", "403", "404", "409", "412", "413", "415", "422", "428"}
-    assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {"200", "400", "404", "409"}
+        "201", "400", "401", "403", "404", "405", "409", "412", "413", "415", "422", "428"}
+    assert set(ops["/api/graphs/{name}/findings"]["get"]["responses"]) == {
+        "200", "304", "400", "404", "405", "409"}
     ref = ops["/api/graphs/{name}"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
     assert ref == {"$ref": "#/components/schemas/ErrorBody"}
     assert "HTTPValidationError" not in json.dumps(schema)
@@ -383,6 +384,51 @@ def test_a_refused_row_gets_the_import_message_and_nothing_is_written(client: Te
     assert error["message"] == expected[0] and error["field"] == "capacity_per_month"
     assert (served / "mini" / "services.csv").read_bytes() == before
     assert client.get("/api/graphs/mini/changes").json()["changes"] == []
+
+
+def test_a_write_to_a_column_the_sheet_has_not_is_refused(client: TestClient,
+                                                          served: Path) -> None:
+    """A misspelt column (``median_wait_day``) was written as a new column on every row
+    of the sheet, the column meant left as it was, with a 200. A write gives the sheet's
+    own columns (and their language columns) and the extra columns it already has; any
+    other is a 422 naming it, with the column likely meant; nothing is written."""
+    from polku.io.sheets import writable_columns
+    from polku.server.pages import FORMS
+
+    before = {p.name: p.read_bytes() for p in (served / "mini").iterdir()}
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"median_wait_day": "3"},
+                     headers=auth(etag=etag_of(client)))
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert (error["code"], error["field"], error["did_you_mean"]) == (
+        "invalid-row", "median_wait_day", "median_wait_days")
+    assert error["message"].startswith("mini/referrals.csv, sheet 'referrals', column "
+                                       "'median_wait_day': no column 'median_wait_day' in "
+                                       "this sheet"), error
+    assert error["message"].endswith("; did you mean 'median_wait_days'?")
+    assert [p["field"] for p in error["problems"]] == ["median_wait_day"]
+    r = client.post("/api/graphs/mini/rows/referrals",
+                    json={"id": "r9", "from": "alkuhaastattelu", "to": "tyo", "colour": "red",
+                          "volume_per_month": 3},
+                    headers={**auth(etag=etag_of(client)), "Accept-Language": "fi"})
+    assert r.status_code == 422 and r.json()["error"]["field"] == "colour", r.text
+    assert "did_you_mean" not in r.json()["error"]
+    assert "ei ole saraketta 'colour'" in r.json()["error"]["message"], r.text
+    assert {p.name: p.read_bytes() for p in (served / "mini").iterdir()} == before
+    assert client.get("/api/graphs/mini/changes").json()["changes"] == []
+    # an extra column the sheet has, a column of its own its header lacks, and the Finnish
+    # name of a row named in another language first are written
+    row = "/api/graphs/mini/rows/services/kuntouttava"
+    for values, added in (({"url": "https://example.fi/ktt"}, None),
+                          ({"name_sv": "Arbetsverksamhet"}, ["name_sv"]),
+                          ({"name_lang": "sv", "name": "Arbetsverksamhet",
+                            "name_fi": "Kuntouttava työtoiminta"}, ["name_lang", "name_fi"])):
+        r = client.patch(row, json=values, headers=auth(etag=etag_of(client)))
+        assert r.status_code == 200, (values, r.text)
+        assert r.json()["change"].get("added_columns") == added, r.json()["change"]
+    # every column the pages' edit forms offer is one a write may give, whatever the sheet
+    # holds (the forms write through this API)
+    assert all(c in writable_columns(f.sheet) for f in FORMS for c in f.columns)
 
 
 def test_a_count_of_people_past_finlands_is_a_typo_refused(client: TestClient,

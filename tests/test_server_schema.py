@@ -1,6 +1,7 @@
 """Schemathesis against the OpenAPI schema of the real app: generated requests for every
 documented route (with a valid token, so writes get past authentication) never meet a
-server error or a status the schema does not document."""
+server error, a status or a media type the schema does not document, or a body its
+schema does not describe."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error, status_code_conformance
+from schemathesis.checks import (content_type_conformance, not_a_server_error,
+                                 response_schema_conformance, status_code_conformance)
 
 from helpers import copy_mini
 from polku.app import create_app
@@ -39,7 +41,8 @@ def _remove_served_copy():
 @settings(max_examples=25, deadline=None, derandomize=True,
           suppress_health_check=list(HealthCheck))
 def test_api_conforms_to_its_schema(case) -> None:
-    checks = [not_a_server_error, status_code_conformance]
+    checks = [not_a_server_error, status_code_conformance, content_type_conformance,
+              response_schema_conformance]
     case.call_and_validate(headers={"Authorization": f"Bearer {TOKEN}"}, checks=checks)
     if case.path_parameters and "name" in case.path_parameters:
         # generated names almost never name a graph: ask the served one too

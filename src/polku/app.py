@@ -159,7 +159,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
-        return error_response(request, validation_error(list(exc.errors())))
+        return error_response(request, validation_error(list(exc.errors()), exc.body))
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
@@ -243,11 +243,14 @@ FAVICON = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
 
 
 def _openapi(app: FastAPI) -> dict[str, Any]:
-    """The schema without FastAPI's own 422 validation answers: a bad parameter is a 400
-    in polku's error contract; 422 is only a row the workbook rules refuse."""
+    """The schema without FastAPI's own 422 validation answers (a bad parameter is a 400
+    in polku's error contract; 422 is only a row the workbook rules refuse), completed with
+    what the routes answer (:func:`polku.server.openapi.completed`)."""
     if app.openapi_schema:
         return app.openapi_schema
     from fastapi.openapi.utils import get_openapi
+
+    from polku.server.openapi import completed
 
     schema = get_openapi(title=app.title, version=app.version, description=app.description,
                          routes=app.routes)
@@ -258,7 +261,7 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
                 del operation["responses"]["422"]
     for name in ("HTTPValidationError", "ValidationError"):
         schema.get("components", {}).get("schemas", {}).pop(name, None)
-    app.openapi_schema = schema
+    app.openapi_schema = completed(schema)
     return schema
 
 

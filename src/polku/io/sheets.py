@@ -13,7 +13,7 @@ Rows are named by a key: the ``id`` column, ``actor~subject`` for responsibiliti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -97,6 +97,66 @@ def row_values(sheet: str, body: Mapping[str, Any]) -> dict[str, str]:
                              column=str(column), params={"name": column})
         values[column] = cell_text(value, column)
     return values
+
+
+#: columns a write may give a row though its sheet's header lacks them, besides the sheet's
+#: own (:data:`polku.io.workbook.SHEETS`): those polku reads for a text in another language
+#: (:func:`polku.graph.name_of`, :func:`polku.graph.titled`,
+#: :meth:`polku.present.i18n.Translator.text`): the Finnish name of a row named in another
+#: language first, and the language a name, description or title is written in. The
+#: service form offers ``name_fi``.
+LANGUAGE_COLUMNS: dict[str, tuple[str, ...]] = {
+    "name": ("name_fi", "name_lang"), "description": ("description_lang",),
+    "title": ("title_lang",)}
+UNKNOWN_COLUMN = N_("no column '{name}' in this sheet: a write fills the sheet's own columns "
+                    "and the extra columns it already has (a new extra column is added in "
+                    "the workbook itself)")
+
+
+def writable_columns(sheet: str, header: Iterable[str] = ()) -> list[str]:
+    """The columns a write may give a row of ``sheet`` whose header is ``header``: the
+    sheet's own, their language columns (:data:`LANGUAGE_COLUMNS`) and every extra column
+    the header already has.
+
+    >>> writable_columns("referrals", ["id", "from", "to", "channel"])[-2:]
+    ['information_flow', 'channel']
+    >>> "name_fi" in writable_columns("services"), "name_fi" in writable_columns("referrals")
+    (True, False)
+    """
+    own = [c.name for c in workbook.SHEETS[sheet].columns]
+    languages = [x for c in own for x in LANGUAGE_COLUMNS.get(c, ())]
+    return list(dict.fromkeys([*own, *languages, *header]))
+
+
+def unknown_columns(sheets: Sheets, sheet: str, values: Mapping[str, str],
+                    file: str | None = None) -> PolkuError | None:
+    """The refusal of a write that gives a column its sheet does not have (no column of
+    the sheet's own, nor an extra column its header has), each named (with a did you mean
+    where a column the write may give is close); None when there is none. Written, it
+    would add the column to every row of the sheet, and a typo (``median_wait_day``)
+    would keep its value where nothing reads it while the column meant stays as it was.
+    A name no column may have (an identity code, a formula start, a separator:
+    :func:`polku.io.workbook.column_name_problem`) is left to the workbook rules, which
+    refuse it without quoting what must not be shown.
+
+    >>> s = {"referrals": (["id", "from", "to", "median_wait_days"], [])}
+    >>> unknown_columns(s, "referrals", {"median_wait_day": "3"}).close
+    'median_wait_days'
+    >>> unknown_columns(s, "referrals", {"id": "r", "owner": "kela"}) is None
+    True
+    """
+    from polku.errors import PolkuErrors
+    from polku.io.near_names import meant
+
+    header = sheets.get(sheet, ([], []))[0]
+    writable = writable_columns(sheet, header)
+    found = [PolkuError(UNKNOWN_COLUMN, file=file, sheet=sheet, column=name,
+                        params={"name": name}, close=meant(name, writable, writable))
+             for name in values
+             if name not in writable and workbook.column_name_problem(name) is None]
+    if not found:
+        return None
+    return found[0] if len(found) == 1 else PolkuErrors(found)
 
 
 @dataclass(frozen=True)

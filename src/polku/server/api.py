@@ -25,7 +25,7 @@ from polku.present import results
 from polku.present.actions import ACTION_FORMATS
 from polku.present.i18n import Translator, translator
 from polku.present.messages import finding_json
-from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.privacy import EDITOR, PERSONAL_COLUMNS, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
 from polku.server.contract import ApiError, problem_worded, responses
@@ -399,7 +399,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
                     top: int = Query(20, description="How many services each ranking "
-                                     "lists (1 to 100 000)"),
+                                     "lists (1 to 100 000)",
+                                     # the bounds the operation checks, in its own words
+                                     json_schema_extra={"minimum": 1, "maximum": MAX_TOP}),
                     tr: Translator = Words,
                     authorization: Credentials = Reader) -> dict:
         """Betweenness and flow ranking. A row's ``utilization`` is the nominal
@@ -613,9 +615,12 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def changes(name: str, response: Response,
                 limit: int = Query(100, ge=1, le=10000),
                 authorization: Credentials = Reader, tr: Translator = Words) -> dict:
-        """The change log, newest first: version, time, who (the token's name, or the
-        signed-in person's name with their ``sub`` and ``organisations``), action, sheet,
-        key, and the row before and after (for the public, small cells as ``<5``)."""
+        """The change log, newest first: version, time, action, sheet, key, and the row
+        before and after. An editor or admin also reads who made each change (``who``: the
+        token's name, or the signed-in person's name with their ``sub`` and
+        ``organisations``), its ``source``, ``format`` and ``added_columns``; everyone else
+        (the public, a viewer) reads what changed and when, not who: those fields are left
+        out, and small cells read ``<5``."""
         # the version before the log is read: an ETag never newer than the changes listed
         version = store.entry(name).version
         response.headers.update(graph_headers(version, tr))

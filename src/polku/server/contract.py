@@ -32,6 +32,8 @@ STATUSES: dict[int, tuple[str, str]] = {
                        "a session write without its CSRF token; or the server is read-only "
                        "(no tokens, no identity provider)."),
     404: ("not-found", "No such graph, sheet or row."),
+    405: ("method-not-allowed", "The path does not take this method: `Allow` lists those "
+                                "it does take (OPTIONS answers 204 with the same list)."),
     409: ("conflict", "The graph's source is broken (the last good version is served, but "
                       "it cannot take writes), the key names several rows, or the change "
                       "log to undo or review from holds another source's changes "
@@ -78,12 +80,18 @@ class ApiError(Exception):
                  headers: dict[str, str] | None = None,
                  params: dict[str, Any] | None = None,
                  cause: PolkuError | None = None,
-                 choices: tuple[str, list[tuple[str, str]]] | None = None) -> None:
-        english = message.format(**params) if params is not None else message
+                 choices: tuple[str, list[tuple[str, str]]] | None = None,
+                 plural: str | None = None, count: int = 1) -> None:
+        english = (plural if plural is not None and count != 1 else message)
+        english = english.format(**params) if params is not None else english
         super().__init__(english)
         self.status = status
         self.code = code or STATUSES.get(status, ("error", ""))[0]
         self.msgid = message
+        #: a message that counts (``message`` the singular, marked by :func:`ngettext`):
+        #: its plural, and the count that chooses between them
+        self.plural = plural
+        self.count = count
         self.params = params
         self.message = english
         self.field = field
@@ -108,7 +116,8 @@ class ApiError(Exception):
                 error_message(first, tr)
         from polku.present.i18n import error_param
 
-        text = tr(self.msgid)
+        text = tr.ngettext(self.msgid, self.plural, self.count) if self.plural is not None \
+            else tr(self.msgid)
         params = {k: problem_worded(v.error, tr) if isinstance(v, Problem) else
                   error_param(v, tr) for k, v in (self.params or {}).items()}
         try:
@@ -231,6 +240,13 @@ def invalid(error: PolkuError) -> ApiError:
                     cause=error)
 
 
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message that counts for the catalogues, its singular and its plural
+    (``scripts/i18n`` extracts the calls of this name as one entry); it is worded where it
+    is shown, by the count (:meth:`ApiError.worded`)."""
+    return singular, plural
+
+
 #: what a request the route's types refuse is told, by the validator's error type
 #: (pydantic's ``type``); each names the ``field`` and quotes the ``value``
 VALIDATION_MESSAGES: dict[str, str] = {
@@ -254,11 +270,16 @@ VALIDATION_MESSAGES: dict[str, str] = {
     "greater_than": N_("{field}: {value} is too small: more than {limit}"),
     "less_than_equal": N_("{field}: {value} is too large: at most {limit}"),
     "less_than": N_("{field}: {value} is too large: less than {limit}"),
-    "string_too_long": N_("{field}: too long, at most {limit} characters"),
     "too_long": N_("{field}: too many, at most {limit}"),
-    "string_too_short": N_("{field}: too short, at least {limit} characters"),
     "too_short": N_("{field}: too few, at least {limit}"),
     "string_pattern_mismatch": N_("{field}: {value} is not one of {choices}"),
+}
+#: the refusals that count characters, said in the singular or plural of their limit
+COUNTED_MESSAGES: dict[str, tuple[str, str]] = {
+    "string_too_long": ngettext("{field}: too long, at most {limit} character",
+                                "{field}: too long, at most {limit} characters"),
+    "string_too_short": ngettext("{field}: too short, at least {limit} character",
+                                 "{field}: too short, at least {limit} characters"),
 }
 #: any other refusal of the validator
 OTHER_VALIDATION = N_("{field}: {value} is not a valid value")
@@ -266,10 +287,11 @@ OTHER_VALIDATION = N_("{field}: {value} is not a valid value")
 _PARTS = ("query", "path", "body", "header", "cookie")
 
 
-def validation_error(errors: list[dict[str, Any]]) -> ApiError:
+def validation_error(errors: list[dict[str, Any]], body: Any = None) -> ApiError:
     """A 400 for what the route's types refused (FastAPI's request validation), in the
-    one error shape: the first problem's parameter as ``field`` (``body`` for the body as
-    a whole), and a catalogued message naming it and quoting the value.
+    one error shape: the first problem's place as ``field`` (a parameter by its name, a
+    place in the JSON ``body`` by its path: ``files[0].text``; ``body`` for the body as a
+    whole), and a catalogued message naming it and quoting the value as JSON says it.
 
     >>> e = validation_error([{"type": "string_pattern_mismatch", "loc": ("query", "format"),
     ...                        "input": "x", "ctx": {"pattern": "^(turtle|jsonld)$"}}])
@@ -277,25 +299,24 @@ def validation_error(errors: list[dict[str, Any]]) -> ApiError:
     ('format', "format: 'x' is not one of turtle, jsonld")
     >>> validation_error([{"type": "json_invalid", "loc": ("body", 0), "input": {}}]).field
     'body'
+    >>> e = validation_error([{"type": "missing", "loc": ("body", "files", 0, "text"),
+    ...                        "input": {"name": "a"}}], {"files": [{"name": "a"}]})
+    >>> e.field, e.message
+    ('files[0].text', 'files[0].text: this parameter is needed')
+    >>> validation_error([{"type": "dict_type", "loc": ("body",), "input": None}]).message
+    'body: a JSON object is needed here, not null'
     """
     import re
 
-    first = errors[0] if errors else {}
+    first = chosen(errors, body)
     loc = list(first.get("loc", ()))
-    part = loc.pop(0) if loc and loc[0] in _PARTS else None
-    names = [str(x) for x in loc if isinstance(x, str)]
-    field = names[0] if names else (part or "request")
     kind = str(first.get("type", ""))
+    field = place(loc, kind, body)
     ctx = first.get("ctx") or {}
     value = first.get("input")
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    shown = repr(value) if not isinstance(value, (dict, list)) else \
-        ("{…}" if isinstance(value, dict) else "[…]")
-    if len(shown) > 60:
-        shown = shown[:57] + "…"
     limit = next((ctx[k] for k in ("ge", "gt", "le", "lt", "max_length", "min_length")
                   if k in ctx), "")
+    count = limit if isinstance(limit, int) and not isinstance(limit, bool) else 1
     if isinstance(limit, (int, float)) and not isinstance(limit, bool):
         limit = Figure(limit)  # written as the reader's language writes numbers
     choices = re.fullmatch(r"\^\(([\w|-]+)\)\$", str(ctx.get("pattern", "")))
@@ -305,6 +326,81 @@ def validation_error(errors: list[dict[str, Any]]) -> ApiError:
     template = VALIDATION_MESSAGES.get(kind, OTHER_VALIDATION)
     if kind == "string_pattern_mismatch" and choices is None:
         template = OTHER_VALIDATION
-    params = {"field": field, "value": shown, "limit": limit,
+    params = {"field": field, "value": quoted(value), "limit": limit,
               "choices": ", ".join(choices.group(1).split("|")) if choices else ""}
+    if kind in COUNTED_MESSAGES:
+        singular, plural = COUNTED_MESSAGES[kind]
+        return ApiError(400, singular, field=field, params=params, plural=plural,
+                        count=count)
     return ApiError(400, template, field=field, params=params)
+
+
+def quoted(value: Any) -> str:
+    """A refused value as a message quotes it: a text in quotes (as every message quotes
+    a cell), anything else as JSON writes it (``null``, ``true``, ``12``), an object or a
+    list as ``{…}``, ``[…]``; shortened past 60 characters.
+
+    >>> quoted(None), quoted(True), quoted(1.5), quoted("x"), quoted([1]), quoted(b"a")
+    ('null', 'true', '1.5', "'x'", '[…]', "'a'")
+    """
+    import json
+
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    if isinstance(value, (dict, list)):
+        return "{…}" if isinstance(value, dict) else "[…]"
+    if isinstance(value, str):
+        shown = f"'{value}'"
+    else:
+        try:
+            shown = json.dumps(value, ensure_ascii=False)
+        except (TypeError, ValueError):
+            shown = f"'{value}'"
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+def place(loc: list[Any], kind: str, body: Any = None) -> str:
+    """Where a validator's error is, as a reader names it: a parameter by its name, a
+    place in the JSON body by its path (``files[0].text``, ``segments[1]``), the body as a
+    whole ``body``. The path is walked in ``body`` (the JSON sent): a name the validator
+    adds that is no place in it (the type a value was tried as: ``str``, ``list[str]``)
+    is left out; a missing field is the last name.
+
+    >>> place(["body", "files", 0, "text"], "missing", {"files": [{"name": "a"}]})
+    'files[0].text'
+    >>> place(["body", "segments", "list[str]", 1], "string_type", {"segments": ["a", 3]})
+    'segments[1]'
+    >>> place(["query", "top"], "int_parsing"), place(["body"], "dict_type", None)
+    ('top', 'body')
+    """
+    part = loc[0] if loc and loc[0] in _PARTS else None
+    rest = loc[1:] if part is not None else loc
+    if part != "body":
+        names = [str(x) for x in rest if isinstance(x, str)]
+        return names[0] if names else (part or "request")
+    path = ""
+    here = body
+    for i, step in enumerate(rest):
+        if isinstance(step, int) and isinstance(here, list) and 0 <= step < len(here):
+            path, here = f"{path}[{step}]", here[step]
+        elif isinstance(step, str) and isinstance(here, dict) and (
+                step in here or (kind == "missing" and i == len(rest) - 1)):
+            path, here = (f"{path}.{step}" if path else step), here.get(step)
+    return path or "body"
+
+
+def chosen(errors: list[dict[str, Any]], body: Any = None) -> dict[str, Any]:
+    """The error a refusal tells: the first, or where the validator tried a value as each
+    type a field takes (a cell: text, number, list …), the one that reaches deepest into
+    the value at that place (a list's member that is no text, rather than "a text is
+    needed")."""
+    if not errors:
+        return {}
+    first = errors[0]
+
+    def where(e: dict[str, Any]) -> str:
+        return place(list(e.get("loc", ())), str(e.get("type", "")), body)
+
+    at = where(first)
+    deeper = [e for e in errors if where(e).startswith((at + ".", at + "["))]
+    return max(deeper, key=lambda e: len(where(e))) if deeper else first

@@ -8,6 +8,7 @@ carries ``lang``), so a page's address says its language and the switch can be a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import quote, urlencode
 
 from fastapi import Query, Request
@@ -17,8 +18,16 @@ from polku.present.i18n import LANGUAGES, Translator, negotiate, translator
 from polku.server.contract import ApiError
 from polku.server.place import root_of
 
+
+def one_language(schema: dict[str, Any]) -> None:
+    """The OpenAPI schema of ``?lang=``: one of polku's languages (a query parameter is
+    left out when not given, never null); any other value is a 400 naming the choices."""
+    schema.pop("anyOf", None)
+    schema.update(type="string", enum=list(LANGUAGES))
+
+
 LangQuery = Query(None, description="The page's language: fi, sv or en (default: the "
-                  "browser's Accept-Language, else fi).")
+                  "browser's Accept-Language, else fi).", json_schema_extra=one_language)
 
 
 @dataclass(frozen=True)
@@ -84,7 +93,8 @@ async def page_language(request: Request, lang: str | None = LangQuery) -> PageL
 
 async def api_language(request: Request, lang: str | None = Query(
         None, description="The language of messages, labels and the X-Polku-Stale header: "
-        "fi, sv or en (default: the request's Accept-Language, else fi).")) -> Translator:
+        "fi, sv or en (default: the request's Accept-Language, else fi).",
+        json_schema_extra=one_language)) -> Translator:
     """The language of an API answer's texts, the same rule as the pages': ``?lang=``
     (checked: an unknown one is a 400 naming the choices), else the best of the request's
     ``Accept-Language`` that polku speaks, else Finnish."""

@@ -1262,6 +1262,12 @@ class GraphStore:
         if check is not None:  # whose row it is, before the workbook rules say anything
             check(change.sheet, change.before, None, sheets)
             check(change.sheet, None, change.after, new_sheets)
+        if undoes is None and values:
+            # a column the sheet does not have is refused, not added to every row (an undo
+            # gives back what a write had, added columns too)
+            unknown = edits.unknown_columns(sheets, sheet, values, store.file_of(sheet))
+            if unknown is not None:
+                raise invalid(unknown)
         if undoes is None and edits.unchanged(change):
             # a save that changes nothing: nothing written, logged or versioned
             return unchanged_answer(change, current.etag or "", lang)

@@ -1,0 +1,298 @@
+"""The OpenAPI schema (``/openapi.json``, ``/docs``) says what the routes really answer:
+each main route's success body as JSON Schema with its fields, types and required ones
+(real answers of the example region, the full workbook, the plan and a PTV batch are
+validated against it, no field left undocumented), the downloads' media types, the
+bounds and choices of the parameters, and the 304 and 405 every graph route answers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import jsonschema_rs
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import EXAMPLE, MINI, PLAN, copy_full, etag_of, run
+from polku.app import create_app
+from polku.kinds import MAX_TOP
+from polku.server.auth import parse_tokens
+
+TOKEN = "anna-token-0123456789"
+EDITOR = {"Authorization": f"Bearer {TOKEN}"}
+PTV = Path(__file__).parent / "fixtures" / "ptv"
+NAANTALI = PTV / "v11_organization_naantali_from_v9.json"
+ETSIVA = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("graphs")
+    shutil.copytree(EXAMPLE, folder / "ku")
+    shutil.copytree(MINI, folder / "mini")
+    copy_full(folder / "full", "full")
+    shutil.copy(PLAN, folder / "plan.ttl")
+    # a region made from PTV and then drifted: a comparison with PTV proposes edits
+    naantali = folder / "naantali"
+    assert run("ptv", "import", NAANTALI, "-o", naantali, "--name", "naantali").exit_code == 0
+    return folder
+
+
+@pytest.fixture(scope="module")
+def client(served: Path) -> TestClient:
+    return TestClient(create_app([served], parse_tokens(f"anna:{TOKEN}")),
+                      raise_server_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def schema(client: TestClient) -> dict[str, Any]:
+    return client.get("/openapi.json").json()
+
+
+def answer_schema(schema: dict[str, Any], method: str, path: str, status: int = 200,
+                  media: str = "application/json") -> dict[str, Any]:
+    return schema["paths"][path][method]["responses"][str(status)]["content"][media]["schema"]
+
+
+def resolved(schema: dict[str, Any], fragment: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in fragment:
+        fragment = schema["components"]["schemas"][fragment["$ref"].rsplit("/", 1)[1]]
+    return fragment
+
+
+def ref_of(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def holds(schema: dict[str, Any], method: str, path: str, r: Any) -> None:
+    """``r``, a real answer, is what the schema says the route answers with its status."""
+    fragment = answer_schema(schema, method, path, r.status_code)
+    validator = jsonschema_rs.Draft202012Validator({**fragment,
+                                                    "components": schema["components"]})
+    errors = [f"{list(e.instance_path)}: {e.message}" for e in validator.iter_errors(r.json())]
+    assert not errors, f"{method.upper()} {path} ({r.url}):\n" + "\n".join(errors[:10])
+
+
+#: each main route and the requests whose real answers the schema must describe
+READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
+    "/api/graphs": [("/api/graphs", {}, {})],
+    "/api/graphs/{name}": [(f"/api/graphs/{g}", {}, h) for g in ("ku", "full", "plan", "mini")
+                           for h in ({}, EDITOR)],
+    "/api/graphs/{name}/findings": [
+        (f"/api/graphs/{g}/findings", q, h) for g in ("ku", "full", "plan")
+        for q in ({}, {"severity": "error", "lang": "en"}) for h in ({}, EDITOR)],
+    "/api/graphs/{name}/bottlenecks": [("/api/graphs/ku/bottlenecks", {"top": "100"}, h)
+                                       for h in ({}, EDITOR)] +
+                                      [("/api/graphs/full/bottlenecks", {}, {})],
+    "/api/graphs/{name}/paths": [
+        ("/api/graphs/ku/paths", {"segment": "seg-nuoret", "k": "3"}, {}),
+        ("/api/graphs/ku/paths", {"segment": "seg-monitarve", "to": "tulos-avoin-tyo"}, EDITOR),
+        ("/api/graphs/mini/paths", {"segment": "nuoret"}, {})],
+    "/api/graphs/{name}/whatif": [
+        ("/api/graphs/ku/whatif", {"remove": "ohjaamo-ohjaus"}, {}),
+        ("/api/graphs/ku/whatif", {"remove": "keusote-aikuissosiaalityo"}, EDITOR),
+        ("/api/graphs/ku/whatif", {"remove": "ref-alku-ohjaamo"}, {}),
+        ("/api/graphs/ku/whatif", {"capacity": "ohjaamo-ohjaus=50",
+                                   "demand": "alkuhaastattelu=+20%", "places": "alkuhaastattelu=2"},
+         {}),
+        ("/api/graphs/ku/whatif", {"capacity": "ohjaamo-ohjaus=50", "calibrate": "false"}, EDITOR),
+        ("/api/graphs/mini/whatif", {"demand": "alkuhaastattelu=+50%"}, {})],
+    "/api/graphs/{name}/rows/{sheet}": [
+        (f"/api/graphs/{g}/rows/{s}", {}, h) for g, sheets in (
+            ("ku", ("services", "referrals", "segments", "responsibilities", "paths")),
+            ("full", ("followups", "graph", "measures", "actors")))
+        for s in sheets for h in ({}, EDITOR)],
+    "/api/graphs/{name}/rows/{sheet}/{key}": [
+        ("/api/graphs/ku/rows/referrals/ref-alku-ohjaamo", {}, {}),
+        ("/api/graphs/ku/rows/segments/seg-nuoret", {}, EDITOR),
+        ("/api/graphs/full/rows/followups/over-capacity:velka", {}, EDITOR)],
+}
+
+
+def test_the_main_reads_answer_what_their_schema_says(client: TestClient,
+                                                       schema: dict[str, Any]) -> None:
+    for path, calls in READS.items():
+        fragment = answer_schema(schema, "get", path)
+        # a real description, not "any object": fields, their types, the required ones
+        shape = resolved(schema, fragment.get("items", fragment))
+        for one in shape.get("anyOf", [shape]):
+            one = resolved(schema, one)
+            assert one.get("properties") and one.get("required"), (path, one)
+            assert one.get("additionalProperties") is False, path
+        for url, query, headers in calls:
+            r = client.get(url, params=query, headers=headers)
+            assert r.status_code == 200, (url, query, r.text[:300])
+            holds(schema, "get", path, r)
+
+
+def test_the_writes_and_the_change_log_answer_what_their_schema_says(
+        client: TestClient, schema: dict[str, Any], served: Path) -> None:
+    rows = "/api/graphs/{name}/rows/{sheet}"
+    row = rows + "/{key}"
+    for method, path in (("post", rows), ("patch", row), ("delete", row),
+                         ("post", "/api/graphs/{name}/undo"),
+                         ("post", "/api/graphs/{name}/ptv/apply")):
+        status = 201 if method == "post" and path == rows else 200
+        shape = resolved(schema, answer_schema(schema, method, path, status))
+        assert {"change", "etag", "findings"} <= set(shape["required"]), (method, path)
+
+    def write(method: str, url: str, status: int = 200, **body: Any) -> Any:
+        r = client.request(method, url, headers={**EDITOR, "If-Match": etag_of(client, "ku")},
+                           **body)
+        assert r.status_code == status, r.text
+        return r
+
+    base = "/api/graphs/ku/rows/referrals"
+    new = dict(client.get(f"{base}/ref-alku-ohjaamo", headers=EDITOR).json()["values"],
+               id="ref-new-1")
+    holds(schema, "post", rows, write("POST", base, 201, json=new))
+    holds(schema, "patch", row, write("PATCH", f"{base}/ref-new-1",
+                                      json={"median_wait_days": 4, "segments": ["seg-nuoret"]}))
+    unchanged = write("PATCH", f"{base}/ref-new-1", json={"median_wait_days": "4"})
+    assert unchanged.json()["unchanged"] is True
+    holds(schema, "patch", row, unchanged)
+    # a known column the sheet's header lacks: the change says the header gained it
+    added = write("PATCH", "/api/graphs/ku/rows/services/ohjaamo-ohjaus", json={"places": 2})
+    assert added.json()["change"]["added_columns"] == ["places"]
+    holds(schema, "patch", row, added)
+    holds(schema, "delete", row, write("DELETE", f"{base}/ref-new-1"))
+    holds(schema, "post", "/api/graphs/{name}/undo", write("POST", "/api/graphs/ku/undo"))
+
+    # several rows as one change (a batch): its answer, its undo and its log entries
+    files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in (NAANTALI, ETSIVA)]
+    r = client.post("/api/graphs/naantali/ptv/apply", json={"files": files},
+                    headers={**EDITOR, "If-Match": etag_of(client, "naantali")})
+    assert r.status_code == 200 and r.json()["change"]["action"] == "batch", r.text
+    holds(schema, "post", "/api/graphs/{name}/ptv/apply", r)
+    r = client.post("/api/graphs/naantali/undo",
+                    headers={**EDITOR, "If-Match": etag_of(client, "naantali")})
+    assert r.status_code == 200 and r.json()["change"]["changes"], r.text
+    holds(schema, "post", "/api/graphs/{name}/undo", r)
+
+    for graph in ("ku", "naantali"):
+        for headers in ({}, EDITOR):
+            r = client.get(f"/api/graphs/{graph}/changes", headers=headers)
+            assert r.status_code == 200 and r.json()["changes"], r.text
+            holds(schema, "get", "/api/graphs/{name}/changes", r)
+    # the public reads what changed and when, not who: said where the log is described
+    editors_only = {"who", "sub", "organisations", "source", "format", "added_columns"}
+    public = client.get("/api/graphs/ku/changes").json()["changes"]
+    assert not any(editors_only & set(c) for c in public)
+    editor = client.get("/api/graphs/ku/changes", headers=EDITOR).json()["changes"]
+    assert all({"who", "source", "format"} <= set(c) for c in editor)
+    assert any("added_columns" in c for c in editor)
+    said = schema["paths"]["/api/graphs/{name}/changes"]["get"]["description"] + \
+        resolved(schema, ref_of("Change"))["description"]
+    assert all(f"`{k}`" in said or f"``{k}``" in said for k in editors_only), said
+    assert "not who" in said
+
+
+def test_downloads_name_the_media_types_they_answer(client: TestClient,
+                                                    schema: dict[str, Any]) -> None:
+    from polku.io import formats
+    from polku.present.actions import ACTION_FORMATS
+
+    for path, query, kinds in (
+            ("/api/graphs/{name}/actions", "format",
+             {k: f.media_type for k, f in ACTION_FORMATS.items()}),
+            ("/api/graphs/{name}/export", "format",
+             {k: formats.get(k).media_type for k in formats.text_formats()})):
+        content = schema["paths"][path]["get"]["responses"]["200"]["content"]
+        assert set(content) == {str(m).split(";")[0] for m in kinds.values()}, (path, content)
+        for name, media in kinds.items():
+            r = client.get(path.format(name="ku"), params={query: name})
+            assert r.status_code == 200, (path, name)
+            assert r.headers["content-type"].split(";")[0] == str(media).split(";")[0]
+    r = client.get("/api/graphs/ku/actions", params={"format": "json"})
+    holds_json = answer_schema(schema, "get", "/api/graphs/{name}/actions")
+    assert set(holds_json["required"]) <= set(r.json())
+
+
+def test_parameters_declare_their_choices_and_bounds(client: TestClient,
+                                                     schema: dict[str, Any]) -> None:
+    langs = 0
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for p in operation.get("parameters", []):
+                if p["name"] == "lang":
+                    assert p["schema"]["enum"] == ["fi", "sv", "en"], (method, path)
+                    assert p["schema"]["type"] == "string", (method, path)
+                    langs += 1
+    assert langs > 30
+    top = next(p for p in schema["paths"]["/api/graphs/{name}/bottlenecks"]["get"]["parameters"]
+               if p["name"] == "top")["schema"]
+    assert (top["minimum"], top["maximum"]) == (1, MAX_TOP)
+    for value, status in ((1, 200), (MAX_TOP, 200), (0, 400), (MAX_TOP + 1, 400)):
+        assert client.get("/api/graphs/mini/bottlenecks", params={"top": value}
+                          ).status_code == status
+    for value, status in (("sv", 200), ("de", 400)):
+        assert client.get("/api/graphs/mini", params={"lang": value}).status_code == status
+
+
+#: a request that answers 200 on each GET route of the schema (the mini workbook; the
+#: example region where the mini has nothing to show)
+GETS = {
+    "/healthz": "/healthz", "/readyz": "/readyz", "/api/graphs": "/api/graphs",
+    "/api/compare": "/api/compare?graphs=ku,full",
+    "/api/graphs/{name}": "/api/graphs/mini",
+    "/api/graphs/{name}/findings": "/api/graphs/mini/findings",
+    "/api/graphs/{name}/review": "/api/graphs/mini/review?since=0",
+    "/api/graphs/{name}/actions": "/api/graphs/mini/actions",
+    "/api/graphs/{name}/suggestions": "/api/graphs/mini/suggestions",
+    "/api/graphs/{name}/bottlenecks": "/api/graphs/mini/bottlenecks",
+    "/api/graphs/{name}/paths": "/api/graphs/mini/paths?segment=nuoret",
+    "/api/graphs/{name}/blueprint": "/api/graphs/mini/blueprint?subject=p1",
+    "/api/graphs/{name}/whatif": "/api/graphs/mini/whatif?remove=kuntouttava",
+    "/api/graphs/{name}/plan": "/api/graphs/plan/plan",
+    "/api/graphs/{name}/export": "/api/graphs/mini/export",
+    "/api/graphs/{name}/rows/{sheet}": "/api/graphs/mini/rows/services",
+    "/api/graphs/{name}/rows/{sheet}/{key}": "/api/graphs/mini/rows/services/kuntouttava",
+    "/api/graphs/{name}/changes": "/api/graphs/mini/changes",
+    "/": "/", "/compare": "/compare?graphs=ku,full",
+    "/graphs/{name}": "/graphs/mini", "/graphs/{name}/view": "/graphs/mini/view?view=ecosystem",
+    "/graphs/{name}/table": "/graphs/mini/table?view=ecosystem",
+    "/graphs/{name}/paths": "/graphs/mini/paths?segment=nuoret",
+    "/graphs/{name}/whatif": "/graphs/mini/whatif?segment=nuoret",
+    "/graphs/{name}/bottlenecks": "/graphs/mini/bottlenecks",
+    "/graphs/{name}/raci": "/graphs/mini/raci", "/graphs/{name}/ptv": "/graphs/mini/ptv",
+    "/graphs/{name}/changes": "/graphs/mini/changes",
+    "/graphs/{name}/report": "/graphs/mini/report",
+}
+
+
+def test_every_route_documents_the_304_and_405_it_answers(client: TestClient,
+                                                          schema: dict[str, Any]) -> None:
+    takes: dict[str, set[str]] = {}
+    for path, operations in schema["paths"].items():
+        takes[path] = set(operations)
+        for method, operation in operations.items():
+            assert "405" in operation["responses"], (method, path)
+            if method != "get":
+                assert "304" not in operation["responses"], (method, path)
+    for path, url in GETS.items():
+        documented = "304" in schema["paths"][path]["get"]["responses"]
+        r = client.get(url)
+        assert r.status_code == 200, (url, r.text[:300])
+        tag = r.headers.get("etag")
+        # documented where the answer has an ETag to revalidate, and only there
+        assert documented == bool(tag), (path, tag)
+        if tag:
+            again = client.get(url, headers={"If-None-Match": tag})
+            assert again.status_code == 304 and again.content == b"", url
+    assert set(GETS) == {p for p, methods in takes.items() if "get" in methods}
+    for path, methods in takes.items():
+        url = GETS.get(path) or path.format(name="mini", sheet="services", key="kuntouttava")
+        other = next(m for m in ("put", "patch", "post", "delete") if m not in methods)
+        r = client.request(other.upper(), url.split("?")[0])
+        assert r.status_code == 405 and r.json()["error"]["code"] == "method-not-allowed", \
+            (other, url)
+        body = resolved(schema, answer_schema(schema, sorted(methods)[0], path, 405))
+        assert {"error"} == set(body["required"]) and set(r.json()) == {"error"}
+
+
+def test_the_schema_is_valid_json_schema(schema: dict[str, Any]) -> None:
+    for name, component in schema["components"]["schemas"].items():
+        jsonschema_rs.Draft202012Validator({**component, "components": schema["components"]})
+    json.dumps(schema)
