@@ -146,7 +146,10 @@ DESIGNED_PATH = record("A designed path of the segment.", {
     "broken": about(array(ref("Finding")), "Its path-broken findings."), **PATH_FIGURES})
 QUEUE_STATE = record("A service's queue before or after the changes.", {
     "inflow": nullable(NUM), "capacity": nullable(NUM), "places": nullable(INT),
-    "utilization": nullable(NUM), "wait_days": nullable(NUM), "unstable": nullable(BOOL),
+    "modelled_utilization": about(nullable(NUM), "Inflow ÷ the effective capacity (the "
+                                  "queue model's; a bottleneck row's utilization is the "
+                                  "nominal one)."),
+    "wait_days": nullable(NUM), "unstable": nullable(BOOL),
     "effective_capacity": nullable(NUM)})
 BEFORE_AFTER = record("", {"before": nullable(NUM), "after": nullable(NUM)})
 QUEUE_SERVICE = record("An affected service.", {
@@ -216,6 +219,7 @@ COMPONENTS: dict[str, Schema] = {
     "DesignedPath": DESIGNED_PATH,
     "Paths": record("A segment's k best and designed paths.", {
         "graph": STR, "segment": STR, "segment_label": STR,
+        "entries": about(IDS, "The segment's entry services (none: no path can start)."),
         "to": nullable(STR), "to_label": nullable(STR),
         "needs": IDS, "need_labels": array(STR),
         "best": array(ref("RankedPath")),
