@@ -243,9 +243,13 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def graph_info(name: str, response: Response,
                    authorization: Credentials = Reader,
                    tr: Translator = Words) -> dict[str, Any]:
-        """What ``polku show`` says, with the graph's state and source (and a broken
+        """What ``polku show --format json`` says in the request's language (the title,
+        region, areas, segments with their ``entry_names``, outcomes named as the
+        workbook's ``name_sv``/``name_en`` give them; for the public the published
+        figures, as ``--suppress``), with the graph's state and source (and a broken
         source's ``problem``, in the request's language)."""
         info, g, version = asked(name, response, Describe(), authorization, tr)
+        info = results.described(info, g, tr)
         return {**info, **{k: v for k, v in version.summary(
             store.shadowed.get(name, []), tr).items() if k not in ("counts", "name")}}
 
