@@ -796,7 +796,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 "Applied {n} edit as change {version}; Undo takes it back.",
                 "Applied {n} edits as change {version}; Undo takes them back together.", n)),
             "undone": tr("Undone (now change {version})."),
-            "again": tr("compare again"),
+            # a stale version and a missing token in the page's words (its field, comparing
+            # again), not the API's (its If-Match and Authorization headers)
+            "changed": tr("the graph changed since it was compared: compare again, then "
+                          "apply the edits"),
+            "needKey": tr("a write needs a token: write it in the field Token"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
             # a finding a change creates or resolves, by its kind's name
