@@ -92,6 +92,13 @@ def is_json(content_type: str | None) -> bool:
     return main == "application" and (sub == "json" or sub.endswith("+json"))
 
 
+def writes(route: Any) -> bool:
+    """Whether ``route`` is a write: it takes a write's credential (:data:`Bearer`)."""
+    dependant = getattr(route, "dependant", None)
+    return dependant is not None and any(d.call is write_credentials
+                                         for d in dependant.dependencies)
+
+
 def checked_route(access: Access) -> type[APIRoute]:
     """The routes of the API, each checking what comes before its body and parameters: a
     write's credential (401 without one, 403 where it does not reach: before a bad body or
@@ -102,11 +109,11 @@ def checked_route(access: Access) -> type[APIRoute]:
     class Checked(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
-            writes = any(d.call is write_credentials for d in self.dependant.dependencies)
+            write = writes(self)
             takes_body = self.body_field is not None
 
             async def checked(request: Request) -> Response:
-                if writes:
+                if write:
                     await run_in_threadpool(access.writer, Credentials.of_request(request))
                 if takes_body and not is_json(request.headers.get("content-type")) \
                         and await request.body():

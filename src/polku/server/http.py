@@ -190,15 +190,25 @@ MAX_BODY = 1 << 20
 UPLOADS = ((re.compile(r"^/api/graphs/[^/]+/ptv/(compare|apply)$"), 16 << 20),)
 
 
+#: what a request refused for its body's size is told first, when anything: the answer
+#: (a Starlette response) to a write whose credential does not reach, or None
+First = Callable[[Scope], Awaitable[Any]]
+
+
 class BodyLimit:
     """Refuses a request body larger than ``limit`` bytes with 413 in the error contract,
-    before any route sees it (a declared Content-Length is refused unread)."""
+    before any route sees it (a declared Content-Length is refused unread). ``first`` is
+    asked before the 413 is sent: a write's credential is judged before anything about
+    its body is said (401 without a valid one, 403 where it does not reach), so what
+    ``first`` answers is sent instead, the body still unread."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY,
-                 uploads: tuple[tuple[re.Pattern[str], int], ...] = UPLOADS) -> None:
+                 uploads: tuple[tuple[re.Pattern[str], int], ...] = UPLOADS,
+                 first: First | None = None) -> None:
         self.app = app
         self.limit = limit
         self.uploads = uploads
+        self.first = first
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -243,6 +253,15 @@ class BodyLimit:
         from polku.server.contract import ApiError
         from polku.server.language import error_language
 
+        before = await self.first(scope) if self.first is not None else None
+        if before is not None:  # the body is not read on: the connection ends with it
+            before.headers["connection"] = "close"
+
+            async def nothing() -> Message:
+                return {"type": "http.disconnect"}
+
+            await before(scope, nothing, send)
+            return
         # the number as the reader's language writes it (1 048 576 in Finnish)
         error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
                                  "route takes"), field="body", params={"limit": Figure(limit)})
