@@ -35,8 +35,10 @@ from polku.words import N_
 from polku.server.store import GraphStore, Version
 
 Cell = Union[str, int, float, bool, None, list[str]]
-SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS),
-                 pattern="^(" + "|".join(workbook.SHEETS) + ")$")
+#: a sheet the path names: one the workbook has not is a 404 naming the one likely meant
+#: (:func:`known_sheet`), as any other unknown name of the path, not a parameter's 400
+SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS) +
+                 " (another: 404, with did_you_mean).")
 RowKey = Path(..., description="The row's id; actor~subject (or actor~subject~role) for "
               "responsibilities; path~step for paths.")
 IfMatch = Header(None, alias="If-Match", description="The graph's current ETag.")
@@ -76,6 +78,15 @@ READ = responses(400, 404, 409)
 #: a what-if's answer worded in the reader's language, by operation
 WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
+
+
+def known_sheet(sheet: str) -> None:
+    """A 404 naming ``sheet`` (``field`` ``sheet``) when the workbook has no such sheet,
+    with the sheet likely meant as ``did_you_mean``."""
+    try:
+        edits.known_sheet(sheet)
+    except edits.RowNotFound as e:
+        raise ApiError(404, e.message, field="sheet", cause=e) from None
 
 
 def is_json(content_type: str | None) -> bool:
@@ -526,6 +537,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """A sheet's rows as cell text, each with its key (for the public, a small cell
         that counts people reads ``<5``)."""
         sheets, version = store.sheets(name)
+        known_sheet(sheet)
         response.headers.update(graph_headers(version, tr))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
         who = access.audience(authorization)
@@ -550,6 +562,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """One row as cell text."""
         sheets, version = store.sheets(name)
+        known_sheet(sheet)
         response.headers.update(graph_headers(version, tr))
         try:
             index = edits.find_row(sheets, sheet, key)
@@ -573,6 +586,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
               lang: str | None = None) -> JSONResponse:
         who = access.writer(authorization)
         store.entry(name, refresh=False)  # 404 before anything else about the request
+        known_sheet(sheet)
         values = None
         if body is not None:
             if not isinstance(body, dict):
