@@ -818,7 +818,7 @@ def compare(
     median waits on hand-offs, the share of referrals where information travels, leads per
     plan measure."""
     from polku.io.neo4jstore import is_neo4j_uri
-    from polku.present.regions import regions_csv, regions_html, regions_text
+    from polku.present.regions import compared, regions_csv, regions_html, regions_text
 
     check_format(format, ("table", "csv", "json", "html"))
     if format == "html" and output is None:
@@ -847,7 +847,9 @@ def compare(
     result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
     renderers = {"table": lambda: regions_text(result, tr) + "\n",
                  "csv": lambda: regions_csv(result),
-                 "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                 # titles and regions in the reader's language, as /api/compare has them
+                 "json": lambda: json.dumps(compared(result, tr.lang), ensure_ascii=False,
+                                            indent=2) + "\n",
                  "html": lambda: regions_html(result, tr)}
     text = renderers[format]()
     if output is not None:

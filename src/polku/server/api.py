@@ -226,36 +226,47 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return result, g
 
     @router.get("/graphs", responses=responses(400))
-    def graphs(tr: Translator = Words) -> list[dict[str, Any]]:
+    def graphs(response: Response, tr: Translator = Words) -> list[dict[str, Any]]:
         """Every graph served, with its state (``ok``, ``stale``: its source is broken and
         the last good version is served, ``failed``: it never loaded), its source (and any
         source of the same name it shadows), its ``problem`` (in the request's language),
-        and counts by kind."""
-        return [e.summary(store.shadowed.get(e.source.name, []), tr)
-                for e in store.entries()]
+        and counts by kind. Its ``ETag`` moves with any graph's version."""
+        from polku.server.http import versions_tag
 
-    @router.get("/compare", responses=responses(400, 404, 409))
-    def compare(graphs: Union[str, None] = Query(
+        # each entry's version taken once: the list and its ETag are of the same versions
+        versions = [(e.source.name, e.version) for e in store.entries()]
+        response.headers["ETag"] = versions_tag((n, v.etag or v.state) for n, v in versions)
+        return [v.summary(store.shadowed.get(n, []), tr) for n, v in versions]
+
+    @router.get("/compare", responses=responses(400, 409))
+    def compare(response: Response, graphs: Union[str, None] = Query(
             None, description="Graph names, comma-separated (default: every graph served)"),
+            authorization: Credentials = Reader,
             tr: Translator = Words) -> dict[str, Any]:
-        """Regions side by side (``polku compare``): per region, findings by kind per
-        10,000 people in segments, needs covered, median waits on hand-offs, the share of
-        referrals where information travels, leads per plan measure; small cells left out
-        of the totals. Without ``graphs``, every served region is compared:
-        ``not_compared`` names graphs that could not be read, ``not_regions`` those left
-        out because they have no client segments (a plan on its own). Named graphs are
-        compared as ``polku compare`` compares its files: an unknown name is a 404, a
-        graph that cannot be read a 409, a graph that is no region or fewer than two
-        regions a 400, each with ``field`` ``graphs``."""
+        """Regions side by side (``polku compare --format json``): per region, findings
+        by kind per 10,000 people in segments, needs covered, median waits on hand-offs,
+        the share of referrals where information travels, leads per plan measure; for the
+        public small cells left out of the totals (an editor's credential: the true
+        figures); ``title`` and ``region_name`` in the request's language where the graph
+        gives them (``title_sv``, ``region_name_en``, … beside them). Without ``graphs``,
+        every served region is compared: ``not_compared`` names graphs that could not be
+        read, ``not_regions`` those left out because they have no client segments (a plan
+        on its own). Named graphs are compared as ``polku compare`` compares its files: a
+        graph that cannot be read is a 409; an unknown name (with ``did_you_mean`` when
+        one is close), a graph that is no region or fewer than two regions a 400; each
+        with ``field`` ``graphs``. Its ``ETag`` moves with the versions compared."""
+        from polku.present.regions import compared
         from polku.server.compare import compare_served
 
         # tr: ``?lang=`` is checked (400 for an unknown one) like on every route, and an
         # error below is worded in the request's language by the error handler
-        result, problems, not_regions = compare_served(store, graphs)
-        if result is None:
+        served = compare_served(store, graphs, access.audience(authorization))
+        if served.result is None:
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
-        return {**result, "not_compared": problems, "not_regions": not_regions}
+        response.headers["ETag"] = served.etag
+        return {**compared(served.result, tr.lang), "not_compared": served.problems,
+                "not_regions": served.not_regions}
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,

@@ -15,7 +15,7 @@ import base64
 import hashlib
 import re
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, MutableMapping
+from typing import Any, Awaitable, Callable, Iterable, MutableMapping
 from urllib.parse import quote
 
 from polku.server.place import route_path
@@ -311,6 +311,20 @@ def representation_tag(tag: str, body: bytes) -> str:
     '"v1-44136fa355b3"'
     """
     return f'"{tag.strip(chr(34))}-{hashlib.sha256(body).hexdigest()[:12]}"'
+
+
+def versions_tag(versions: Iterable[tuple[str, str | None]]) -> str:
+    """The ETag of an answer made from several graphs (the list of graphs, a comparison):
+    a hash of each graph's name and version (``None``: it could not be read), so that it
+    moves when any of them does; :class:`RepresentationTags` adds the answer's bytes.
+
+    >>> versions_tag([("a", "v1"), ("b", None)]) == versions_tag([("a", "v1"), ("b", None)])
+    True
+    >>> versions_tag([("a", "v1")]) != versions_tag([("a", "v2")])
+    True
+    """
+    text = "\n".join(f"{name}\t{version or ''}" for name, version in versions)
+    return f'"{hashlib.sha256(text.encode()).hexdigest()[:20]}"'
 
 
 def version_of_tag(tag: str) -> str:
