@@ -545,7 +545,7 @@ def whatif(
                                      long_wait_days=long_wait_days)
     result, g = asked(operation, model_of(source, min_cell), audience_of(suppress))
     # the answer worded, and printed, by the question asked
-    word, text = {"removal": (whatif_worded, whatif_text),
+    word, text = {"removal": (whatif_worded, lambda r, t: whatif_text(r, t, g)),
                   "queueing": (queue_worded, queue_whatif_text)}[operation.name]
     result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"

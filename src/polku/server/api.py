@@ -460,7 +460,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
         data, g = ask(name, response, Blueprint(subject=subject, k=k, to=to or None),
                       authorization, tr)
-        return results.blueprint_worded(data, g, tr)
+        return {"graph": name, **results.blueprint_worded(data, g, tr)}
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -525,11 +525,12 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response, tr: Translator = Words) -> dict:
-        """The plan layer, as ``polku plan show --format json``."""
+        """The plan layer, as ``polku plan show --format json``, with the ``graph`` named
+        as every graph's answer names it."""
         from polku.io.plan import plan_summary
 
         model, _ = read(name, response, tr)
-        return plan_summary(model.graph)
+        return {"graph": name, **plan_summary(model.graph)}
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
     def export(name: str, format: str = ExportFormat, authorization: Credentials = Reader,
