@@ -180,9 +180,10 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     assert "Central Finland: illustrative data, not real figures" in page.text
     assert "Regions side by side" in client.get("/?lang=en").text
     # named graphs are compared as named, as `polku compare` compares its files: an unknown
-    # name is refused (the command refuses a file it cannot read), not a smaller comparison
+    # name is refused (the command refuses a file it cannot read), not a smaller comparison;
+    # a 400 naming the query parameter (a 404 is for what the path names)
     one = client.get("/api/compare?graphs=keski-suomi,nowhere&lang=en")
-    assert one.status_code == 404 and one.json()["error"]["field"] == "graphs"
+    assert one.status_code == 400 and one.json()["error"]["field"] == "graphs"
     assert "nowhere" in one.json()["error"]["message"]
     # a plan served beside the regions is no region: left out and said so, not a column
     # of dashes; named, it is compared all the same

@@ -57,7 +57,7 @@ def test_every_error_has_one_shape(client: TestClient) -> None:
         (client.get("/api/graphs/mini/paths", params={"segment": "nope"}), 400, "bad-request", "segment"),
         (client.get("/api/graphs/mini/findings", params={"severity": "fatal"}), 400, "bad-request", "severity"),
         (client.get("/api/graphs/mini/bottlenecks", params={"top": "x"}), 400, "bad-request", "top"),
-        (client.get("/api/graphs/mini/rows/nosheet"), 400, "bad-request", "sheet"),
+        (client.get("/api/graphs/mini/rows/nosheet"), 404, "not-found", "sheet"),
         (client.get("/api/graphs/mini/rows/services/nope"), 404, "not-found", "key"),
         (client.get("/no/such/route"), 404, "not-found", None),
         (client.put("/api/graphs"), 405, "method-not-allowed", None),

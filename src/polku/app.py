@@ -35,7 +35,7 @@ import logging
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Sequence
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -46,8 +46,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from polku.errors import PolkuError
 from polku.words import N_
-from polku.server.api import api_router
-from polku.server.auth import Access, Tokens, load_tokens
+from polku.server.api import api_router, writes
+from polku.server.auth import Access, Credentials, Tokens, load_tokens
 from polku.server.contract import VALIDATION_MESSAGES, ApiError, validation_error
 from polku.server.health import health_router
 from polku.server.http import (BodyLimit, RepresentationTags, Revalidation, ScriptHashes,
@@ -227,12 +227,34 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     app.add_middleware(RepresentationTags)
     app.add_middleware(GZipMiddleware, minimum_size=800)
     app.add_middleware(Revalidation)
-    app.add_middleware(BodyLimit)
+    app.add_middleware(BodyLimit, first=credential_first(known_routes, access))
     app.add_middleware(ServerHeaders)
     root = checked_root(root_path or urlsplit(public).path)
     if root:  # outermost: every part of the app sees the prefix in the scope
         app.add_middleware(RootPath, root=root)
     return app
+
+
+def credential_first(routes: list[Any], access: Access) -> Callable[[Any], Awaitable[Any]]:
+    """What a request whose body is too large is told before its body's size: for a write
+    (a route of ``routes`` that takes a write's credential) without a credential that
+    reaches, the 401 or 403 its route would answer first (README: "none or a bad one: 401,
+    before anything about the body or the parameters is said"); None for anything else.
+    The body limit answers before any route runs, so it asks this itself."""
+    from starlette.concurrency import run_in_threadpool
+    from starlette.routing import Match
+
+    async def first(scope: Any) -> Any:
+        if not any(writes(r) and r.matches(scope)[0] == Match.FULL for r in routes):
+            return None
+        request = Request(scope)
+        try:
+            await run_in_threadpool(access.writer, Credentials.of_request(request))
+        except ApiError as e:
+            return error_response(request, e)
+        return None
+
+    return first
 
 
 #: polku's icon: a path of three steps on the brand colour (SVG, drawn here, nothing fetched)

@@ -546,7 +546,7 @@ def whatif(
                                      long_wait_days=long_wait_days)
     result, g = asked(operation, model_of(source, min_cell), audience_of(suppress))
     # the answer worded, and printed, by the question asked
-    word, text = {"removal": (whatif_worded, whatif_text),
+    word, text = {"removal": (whatif_worded, lambda r, t: whatif_text(r, t, g)),
                   "queueing": (queue_worded, queue_whatif_text)}[operation.name]
     result = word(result, g, tr)
     typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
@@ -820,7 +820,7 @@ def compare(
     median waits on hand-offs, the share of referrals where information travels, leads per
     plan measure."""
     from polku.io.neo4jstore import is_neo4j_uri
-    from polku.present.regions import regions_csv, regions_html, regions_text
+    from polku.present.regions import compared, regions_csv, regions_html, regions_text
 
     check_format(format, ("table", "csv", "json", "html"))
     if format == "html" and output is None:
@@ -853,7 +853,9 @@ def compare(
     result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
     renderers = {"table": lambda: regions_text(result, tr) + "\n",
                  "csv": lambda: regions_csv(result),
-                 "json": lambda: json.dumps(result, ensure_ascii=False, indent=2) + "\n",
+                 # titles and regions in the reader's language, as /api/compare has them
+                 "json": lambda: json.dumps(compared(result, tr.lang), ensure_ascii=False,
+                                            indent=2) + "\n",
                  "html": lambda: regions_html(result, tr)}
     text = renderers[format]()
     if output is not None:

@@ -85,11 +85,26 @@ def cell_text(value: object, column: str = "") -> str:
                      column=column or None, params={"kind": type(value).__name__})
 
 
+def known_sheet(sheet: str) -> None:
+    """:class:`RowNotFound` for a sheet the workbook has not, naming the sheets and the one
+    likely meant (``close``: ``referrals`` for ``referals``).
+
+    >>> known_sheet("services")
+    >>> known_sheet("referals")
+    Traceback (most recent call last):
+    polku.io.sheets.RowNotFound: sheet 'referals': no sheet named 'referals' (sheets: graph, actors, services, outcomes, needs, segments, referrals, goals, measures, indicators, risks, responsibilities, paths, followups); did you mean 'referrals'?
+    """
+    if sheet not in workbook.SHEETS:
+        from polku.graph import likely_id
+
+        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
+                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)},
+                          close=likely_id(sheet, dict.fromkeys(workbook.SHEETS, {})))
+
+
 def row_values(sheet: str, body: Mapping[str, Any]) -> dict[str, str]:
     """An edit's JSON body (column → value) as cell text, with the column names checked."""
-    if sheet not in workbook.SHEETS:
-        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
-                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)})
+    known_sheet(sheet)
     values: dict[str, str] = {}
     for column, value in body.items():
         if not isinstance(column, str) or not column.strip() or column != column.strip():
@@ -201,9 +216,7 @@ def _role(text: str) -> str:
 
 def find_row(sheets: Sheets, sheet: str, key: str) -> int:
     """The index of the row named ``key`` in ``sheet``, or :class:`RowNotFound`."""
-    if sheet not in workbook.SHEETS:
-        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
-                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)})
+    known_sheet(sheet)
     rows = sheets.get(sheet, ([], []))[1]
     hits = [i for i, row in enumerate(rows) if _matches(sheet, row, key)]
     if not hits:
@@ -236,9 +249,7 @@ def apply(sheets: Sheets, action: str, sheet: str, key: str | None = None,
     >>> apply(s, "update", "services", "s", {"entry": "no"})[1].after
     {'id': 's', 'entry': 'nej'}
     """
-    if sheet not in workbook.SHEETS:
-        raise RowNotFound(N_("no sheet named '{sheet}' (sheets: {sheets})"), sheet=sheet,
-                          params={"sheet": sheet, "sheets": ", ".join(workbook.SHEETS)})
+    known_sheet(sheet)
     values = dict(values or {})
     header, rows = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
     header, rows = list(header), [dict(r) for r in rows]

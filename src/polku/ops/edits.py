@@ -34,8 +34,8 @@ from polku.errors import PolkuError, PolkuErrors
 # named here as well, where the write contract has always had them
 from polku.io.sheets import (  # noqa: F401
     KEY_COLUMNS, KEY_SEPARATOR, SHEET_ATTRS, Change, EditConflict, RowNotFound, Sheets, apply,
-    as_tables, cell_text, find_row, key_columns, row_key, row_values, sheets_of_graph,
-    sheets_of_tables, unknown_columns, writable_columns)
+    as_tables, cell_text, find_row, key_columns, known_sheet, row_key, row_values,
+    sheets_of_graph, sheets_of_tables, unknown_columns, writable_columns)
 
 if TYPE_CHECKING:
     from polku.io.validate import Conforming

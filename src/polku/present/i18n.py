@@ -872,16 +872,28 @@ def error_text(error: "PolkuError", tr: Translator) -> str:
 
 
 def negotiate(query: str | None, accept_language: str | None) -> str:
-    """The language of a web request: ``?lang=`` if given (checked), else the best of the
-    browser's ``Accept-Language`` that polku speaks, else Finnish.
+    """The language of a web request: ``?lang=`` if given, exactly one of ``fi``, ``sv``,
+    ``en`` as every choice of the API and the pages is written (``severity=ERROR`` is
+    refused too; an empty one or ``SV`` is an error naming the choices), else the best of
+    the browser's ``Accept-Language`` that polku speaks (a header HTTP says is matched
+    without case), else Finnish.
 
     >>> negotiate(None, "en-GB,en;q=0.9,fi;q=0.8"), negotiate(None, "de, sv-FI;q=0.5")
     ('en', 'sv')
-    >>> negotiate("sv", "en"), negotiate(None, None)
-    ('sv', 'fi')
+    >>> negotiate("sv", "en"), negotiate(None, None), negotiate(None, "SV")
+    ('sv', 'fi', 'sv')
+    >>> negotiate("SV", None)
+    Traceback (most recent call last):
+    polku.errors.PolkuError: unknown language 'SV' (use fi, sv or en)
+    >>> negotiate("", "en")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: unknown language '' (use fi, sv or en)
     """
-    if query:
-        return check_lang(query)
+    if query is not None:
+        if query not in LANGUAGES:
+            raise PolkuError(N_("unknown language '{lang}' (use fi, sv or en)"),
+                             params={"lang": query}, field="lang")
+        return query
     ranked: list[tuple[float, int, str]] = []
     for i, part in enumerate((accept_language or "").split(",")):
         pieces = part.strip().split(";")

@@ -547,16 +547,23 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
     return "\n".join(lines)
 
 
-def whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
-    """:func:`polku.analyses.whatif.whatif` as plain text for the terminal."""
+def whatif_text(result: dict[str, Any], tr: Translator | None = None,
+                g: nx.MultiDiGraph | None = None) -> str:
+    """:func:`polku.analyses.whatif.whatif` as plain text for the terminal (``g``: the
+    graph it was worded from, which names a merged graph's node with its region)."""
+    from polku.present.messages import name, named
+
     tr = tr or translator()
     kind = result["removed_type"]
     # a referral is named by its two ends, its kind in the words ('ohjaus A → B'); an actor
-    # or a service by its kind, then its name (the id in brackets: one bracket, not two)
+    # or a service by its kind, then its name with its id as messages name a node (the
+    # JSON's removed_label is the name alone: the id is a field of its own)
+    removed = result["removed"]
     lines = [tr("What if the {what} were removed from {graph}?").format(
         what=result["removed_label"], graph=result["graph"]) if kind == "referral"
-        else tr(REMOVAL_QUESTIONS[kind]).format(name=result["removed_label"],
-                                                 graph=result["graph"])]
+        else tr(REMOVAL_QUESTIONS[kind]).format(
+            name=name(g, removed, tr) if g is not None
+            else named(removed, result["removed_label"]), graph=result["graph"])]
     also = [i for i in result["removed_ids"] if i != result["removed"]]
     if also:  # by their names (whatif_worded's removed_labels), the ids in the JSON
         labels = result.get("removed_labels") or {}

@@ -44,6 +44,31 @@ def _value(v: Any, how: str, tr: Translator) -> str:
     return tr.number(v)
 
 
+def compared(result: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The comparison as its JSON answers it in ``lang``: each region's ``title`` and
+    ``region_name`` in that language where the graph gives them (as ``/api/graphs`` and
+    ``polku show`` give a title), the ``title_sv``, ``region_name_en``, … kept beside them
+    as data; a region named by its title for want of a region follows its title.
+
+    >>> r = {"region": "a", "title": "A-alue", "title_sv": "A-området", "region_name": "A",
+    ...      "region_name_sv": "Å"}
+    >>> [(x["title"], x["region_name"]) for x in compared({"regions": [r]}, "sv")["regions"]]
+    [('A-området', 'Å')]
+    >>> compared({"regions": [r]}, "en")["regions"][0]["title"]
+    'A-alue'
+    >>> untitled = {"region": "b", "title": "B", "title_en": "Bee", "region_name": "B"}
+    >>> compared({"regions": [untitled]}, "en")["regions"][0]["region_name"]
+    'Bee'
+    """
+    def worded(r: dict[str, Any]) -> dict[str, Any]:
+        title = r.get(f"title_{lang}") or r.get("title")
+        region = title if r.get("region_name") == r.get("title") else \
+            r.get(f"region_name_{lang}") or r.get("region_name")
+        return dict(r, title=title, region_name=region)
+
+    return dict(result, regions=[worded(r) for r in result.get("regions", [])])
+
+
 def region_names(regions: list[dict[str, Any]], lang: str | None = None) -> list[str]:
     """The regions as people know them (the graph sheet's ``region``: "Keski-Uusimaa"),
     else their titles (in ``lang`` where the graph gives one), else their ids: whichever

@@ -22,7 +22,7 @@ import networkx as nx
 
 from polku.graph import TITLE_LANGUAGES
 from polku.present.i18n import Translator
-from polku.present.messages import name, subject_name, worded, worded_dicts
+from polku.present.messages import subject_name, worded, worded_dicts
 
 
 def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
@@ -125,19 +125,18 @@ def bottlenecks_worded(result: dict[str, Any], g: nx.MultiDiGraph,
 
 
 def whatif_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
-    """:func:`polku.analyses.whatif.whatif` with ``removed_label`` (the removed node as
-    messages name it), ``removed_labels`` (each removed id -> its name in ``tr``'s
-    language: a referral, which has no name, by its two ends) and the findings worded in
-    ``tr``'s language, all from ``g``, the graph before the removal (it holds every node
-    the findings name and every node removed)."""
+    """:func:`polku.analyses.whatif.whatif` with ``removed_label`` (the removed node's
+    name in ``tr``'s language, as every label: its id is ``removed``), ``removed_labels``
+    (each removed id -> its name: a referral, which has no name, by its two ends) and the
+    findings worded in ``tr``'s language, all from ``g``, the graph before the removal (it
+    holds every node the findings name and every node removed)."""
     out: dict[str, Any] = {}
     for key, value in result.items():
         out[key] = worded_dicts(value, g, tr) if key in ("created", "resolved",
                                                          "removed_with") else value
         if key == "removed_type":
             # a referral has no name of its own: its two ends say which one it is
-            out["removed_label"] = subject_name(g, result["removed"], tr) \
-                if value == "referral" else name(g, result["removed"], tr)
+            out["removed_label"] = subject_name(g, result["removed"], tr)
         if key == "removed_ids":
             out["removed_labels"] = {i: subject_name(g, i, tr) for i in value}
     return out

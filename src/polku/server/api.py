@@ -35,8 +35,10 @@ from polku.words import N_
 from polku.server.store import GraphStore, Version
 
 Cell = Union[str, int, float, bool, None, list[str]]
-SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS),
-                 pattern="^(" + "|".join(workbook.SHEETS) + ")$")
+#: a sheet the path names: one the workbook has not is a 404 naming the one likely meant
+#: (:func:`known_sheet`), as any other unknown name of the path, not a parameter's 400
+SheetName = Path(..., description="A workbook sheet: " + ", ".join(workbook.SHEETS) +
+                 " (another: 404, with did_you_mean).")
 RowKey = Path(..., description="The row's id; actor~subject (or actor~subject~role) for "
               "responsibilities; path~step for paths.")
 IfMatch = Header(None, alias="If-Match", description="The graph's current ETag.")
@@ -78,6 +80,15 @@ WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
 
 
+def known_sheet(sheet: str) -> None:
+    """A 404 naming ``sheet`` (``field`` ``sheet``) when the workbook has no such sheet,
+    with the sheet likely meant as ``did_you_mean``."""
+    try:
+        edits.known_sheet(sheet)
+    except edits.RowNotFound as e:
+        raise ApiError(404, e.message, field="sheet", cause=e) from None
+
+
 def is_json(content_type: str | None) -> bool:
     """Whether a ``Content-Type`` says JSON (``application/json``, ``…+json``, any
     parameters).
@@ -92,6 +103,13 @@ def is_json(content_type: str | None) -> bool:
     return main == "application" and (sub == "json" or sub.endswith("+json"))
 
 
+def writes(route: Any) -> bool:
+    """Whether ``route`` is a write: it takes a write's credential (:data:`Bearer`)."""
+    dependant = getattr(route, "dependant", None)
+    return dependant is not None and any(d.call is write_credentials
+                                         for d in dependant.dependencies)
+
+
 def checked_route(access: Access) -> type[APIRoute]:
     """The routes of the API, each checking what comes before its body and parameters: a
     write's credential (401 without one, 403 where it does not reach: before a bad body or
@@ -102,11 +120,11 @@ def checked_route(access: Access) -> type[APIRoute]:
     class Checked(APIRoute):
         def get_route_handler(self) -> Callable[[Request], Coroutine[Any, Any, Response]]:
             handler = super().get_route_handler()
-            writes = any(d.call is write_credentials for d in self.dependant.dependencies)
+            write = writes(self)
             takes_body = self.body_field is not None
 
             async def checked(request: Request) -> Response:
-                if writes:
+                if write:
                     await run_in_threadpool(access.writer, Credentials.of_request(request))
                 if takes_body and not is_json(request.headers.get("content-type")) \
                         and await request.body():
@@ -208,44 +226,59 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return result, g
 
     @router.get("/graphs", responses=responses(400))
-    def graphs(tr: Translator = Words) -> list[dict[str, Any]]:
+    def graphs(response: Response, tr: Translator = Words) -> list[dict[str, Any]]:
         """Every graph served, with its state (``ok``, ``stale``: its source is broken and
         the last good version is served, ``failed``: it never loaded), its source (and any
         source of the same name it shadows), its ``problem`` (in the request's language),
-        and counts by kind."""
-        return [e.summary(store.shadowed.get(e.source.name, []), tr)
-                for e in store.entries()]
+        and counts by kind. Its ``ETag`` moves with any graph's version."""
+        from polku.server.http import versions_tag
 
-    @router.get("/compare", responses=responses(400, 404, 409))
-    def compare(graphs: Union[str, None] = Query(
+        # each entry's version taken once: the list and its ETag are of the same versions
+        versions = [(e.source.name, e.version) for e in store.entries()]
+        response.headers["ETag"] = versions_tag((n, v.etag or v.state) for n, v in versions)
+        return [v.summary(store.shadowed.get(n, []), tr) for n, v in versions]
+
+    @router.get("/compare", responses=responses(400, 409))
+    def compare(response: Response, graphs: Union[str, None] = Query(
             None, description="Graph names, comma-separated (default: every graph served)"),
+            authorization: Credentials = Reader,
             tr: Translator = Words) -> dict[str, Any]:
-        """Regions side by side (``polku compare``): per region, findings by kind per
-        10,000 people in segments, needs covered, median waits on hand-offs, the share of
-        referrals where information travels, leads per plan measure; small cells left out
-        of the totals. Without ``graphs``, every served region is compared:
-        ``not_compared`` names graphs that could not be read, ``not_regions`` those left
-        out because they have no client segments (a plan on its own). Named graphs are
-        compared as ``polku compare`` compares its files: an unknown name is a 404, a
-        graph that cannot be read a 409, a graph that is no region or fewer than two
-        regions a 400, each with ``field`` ``graphs``."""
+        """Regions side by side (``polku compare --format json``): per region, findings
+        by kind per 10,000 people in segments, needs covered, median waits on hand-offs,
+        the share of referrals where information travels, leads per plan measure; for the
+        public small cells left out of the totals (an editor's credential: the true
+        figures); ``title`` and ``region_name`` in the request's language where the graph
+        gives them (``title_sv``, ``region_name_en``, … beside them). Without ``graphs``,
+        every served region is compared: ``not_compared`` names graphs that could not be
+        read, ``not_regions`` those left out because they have no client segments (a plan
+        on its own). Named graphs are compared as ``polku compare`` compares its files: a
+        graph that cannot be read is a 409; an unknown name (with ``did_you_mean`` when
+        one is close), a graph that is no region or fewer than two regions a 400; each
+        with ``field`` ``graphs``. Its ``ETag`` moves with the versions compared."""
+        from polku.present.regions import compared
         from polku.server.compare import compare_served
 
         # tr: ``?lang=`` is checked (400 for an unknown one) like on every route, and an
         # error below is worded in the request's language by the error handler
-        result, problems, not_regions = compare_served(store, graphs)
-        if result is None:
+        served = compare_served(store, graphs, access.audience(authorization))
+        if served.result is None:
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
-        return {**result, "not_compared": problems, "not_regions": not_regions}
+        response.headers["ETag"] = served.etag
+        return {**compared(served.result, tr.lang), "not_compared": served.problems,
+                "not_regions": served.not_regions}
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,
                    authorization: Credentials = Reader,
                    tr: Translator = Words) -> dict[str, Any]:
-        """What ``polku show`` says, with the graph's state and source (and a broken
+        """What ``polku show --format json`` says in the request's language (the title,
+        region, areas, segments with their ``entry_names``, outcomes named as the
+        workbook's ``name_sv``/``name_en`` give them; for the public the published
+        figures, as ``--suppress``), with the graph's state and source (and a broken
         source's ``problem``, in the request's language)."""
         info, g, version = asked(name, response, Describe(), authorization, tr)
+        info = results.described(info, g, tr)
         return {**info, **{k: v for k, v in version.summary(
             store.shadowed.get(name, []), tr).items() if k not in ("counts", "name")}}
 
@@ -434,7 +467,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         The page ``/graphs/NAME/view?view=blueprint:ID`` draws it."""
         data, g = ask(name, response, Blueprint(subject=subject, k=k, to=to or None),
                       authorization, tr)
-        return results.blueprint_worded(data, g, tr)
+        return {"graph": name, **results.blueprint_worded(data, g, tr)}
 
     @router.get("/graphs/{name}/whatif", responses=READ)
     def whatif(name: str, response: Response, remove: str | None = None,
@@ -502,11 +535,12 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/plan", responses=READ)
     def plan(name: str, response: Response, tr: Translator = Words) -> dict:
-        """The plan layer, as ``polku plan show --format json``."""
+        """The plan layer, as ``polku plan show --format json``, with the ``graph`` named
+        as every graph's answer names it."""
         from polku.io.plan import plan_summary
 
         model, _ = read(name, response, tr)
-        return plan_summary(model.graph)
+        return {"graph": name, **plan_summary(model.graph)}
 
     @router.get("/graphs/{name}/export", responses=READ, response_class=PlainTextResponse)
     def export(name: str, format: str = ExportFormat, authorization: Credentials = Reader,
@@ -525,6 +559,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         """A sheet's rows as cell text, each with its key (for the public, a small cell
         that counts people reads ``<5``)."""
         sheets, version = store.sheets(name)
+        known_sheet(sheet)
         response.headers.update(graph_headers(version, tr))
         header, body = sheets.get(sheet, ([c.name for c in workbook.SHEETS[sheet].columns], []))
         who = access.audience(authorization)
@@ -549,6 +584,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             authorization: Credentials = Reader, tr: Translator = Words) -> dict:
         """One row as cell text."""
         sheets, version = store.sheets(name)
+        known_sheet(sheet)
         response.headers.update(graph_headers(version, tr))
         try:
             index = edits.find_row(sheets, sheet, key)
@@ -572,6 +608,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
               lang: str | None = None) -> JSONResponse:
         who = access.writer(authorization)
         store.entry(name, refresh=False)  # 404 before anything else about the request
+        known_sheet(sheet)
         values = None
         if body is not None:
             if not isinstance(body, dict):

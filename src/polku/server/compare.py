@@ -2,28 +2,39 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from polku.server.contract import ApiError
+from polku.server.http import versions_tag
 from polku.server.store import GraphStore
 from polku.words import N_
 
 
-def compare_served(store: GraphStore, graphs: str | None, audience: str = "public"
-                   ) -> tuple[dict[str, Any] | None, list[str], list[str]]:
+class Served(NamedTuple):
+    """A comparison of served graphs: the comparison (``None`` for fewer than two
+    regions), the names that could not be read, those left out as no region, and the
+    ETag of the versions it was made from (:func:`polku.server.http.versions_tag`)."""
+    result: dict[str, Any] | None
+    problems: list[str]
+    not_regions: list[str]
+    etag: str
+
+
+def compare_served(store: GraphStore, graphs: str | None, audience: str = "public") -> Served:
     """The comparison of the served graphs (all that load, or the comma-separated names)
-    for ``audience`` (the public's: small cells left out), the names that could not be
-    read, and the names left out because they are no region (no client segments: a plan
-    on its own has no figure per people to set beside a region's). The comparison is
-    ``None`` for fewer than two regions.
+    for ``audience`` (the public's: small cells left out; an editor's: the true figures),
+    the names that could not be read, and the names left out because they are no region
+    (no client segments: a plan on its own has no figure per people to set beside a
+    region's). The comparison is ``None`` for fewer than two regions.
 
     Named graphs are compared as named, the way ``polku compare`` compares the files it is
     given: the command refuses a file it cannot read (exit 1) rather than compare fewer
-    regions than it was asked to, so a name the server does not serve (404) or cannot read
-    (409) is refused with ``field`` ``graphs``, and so are a named graph that is no region
-    and fewer than two names (400, from :class:`polku.ops.operations.Compare`). Without
-    names nobody asked for any one graph: every served region that can be read is compared
-    and the others are listed."""
+    regions than it was asked to, so a name the server does not serve (400: a query
+    parameter's unknown name, with the graph likely meant as ``did_you_mean``) or cannot
+    read (409) is refused with ``field`` ``graphs``, and so are a named graph that is no
+    region and fewer than two names (400, from :class:`polku.ops.operations.Compare`).
+    Without names nobody asked for any one graph: every served region that can be read is
+    compared and the others are listed."""
     from polku.analyses.regions import is_region
     from polku.ops.operations import Compare, answer
 
@@ -31,29 +42,39 @@ def compare_served(store: GraphStore, graphs: str | None, audience: str = "publi
         loaded = []
         for name in (n.strip() for n in graphs.split(",") if n.strip()):
             try:
-                loaded.append(store.model(name)[0])
+                loaded.append((name, *store.model(name)))
             except ApiError as e:
+                if e.status == 404:
+                    # a name the reader gave in a query parameter, not the path: a 400
+                    # naming the parameter (the README's rule), with the graph likely meant
+                    raise ApiError(400, e.message, field="graphs", cause=e.cause) from None
                 e.field = "graphs"  # the parameter the reader gave, not the path's {name}
                 raise
         if not loaded:
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
-        return answer(Compare(tuple(loaded[1:])), loaded[0], audience), [], []
-    models, problems, not_regions = [], [], []
+        models = [model for _, model, _ in loaded]
+        return Served(answer(Compare(tuple(models[1:])), models[0], audience), [], [],
+                      versions_tag((n, v.etag) for n, _, v in loaded))
+    models, problems, not_regions, read = [], [], [], []
     for entry in store.entries():
         name = entry.source.name
         try:
-            model, _ = store.model(name)
+            model, version = store.model(name)
         except Exception:  # noqa: BLE001 - a broken graph is listed, not fatal
             problems.append(name)
+            read.append((name, None))
             continue
+        read.append((name, version.etag))
         if is_region(model.graph):
             models.append(model)
         else:
             not_regions.append(name)
     from polku.graph import regions
 
+    tag = versions_tag(read)
     # a merged graph served on its own is its regions side by side
     if sum(len(regions(m.graph)) or 1 for m in models) < 2:
-        return None, problems, not_regions
-    return answer(Compare(tuple(models[1:])), models[0], audience), problems, not_regions
+        return Served(None, problems, not_regions, tag)
+    return Served(answer(Compare(tuple(models[1:])), models[0], audience), problems,
+                  not_regions, tag)

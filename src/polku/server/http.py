@@ -15,7 +15,7 @@ import base64
 import hashlib
 import re
 from functools import lru_cache
-from typing import Any, Awaitable, Callable, MutableMapping
+from typing import Any, Awaitable, Callable, Iterable, MutableMapping
 from urllib.parse import quote
 
 from polku.server.place import route_path
@@ -190,15 +190,25 @@ MAX_BODY = 1 << 20
 UPLOADS = ((re.compile(r"^/api/graphs/[^/]+/ptv/(compare|apply)$"), 16 << 20),)
 
 
+#: what a request refused for its body's size is told first, when anything: the answer
+#: (a Starlette response) to a write whose credential does not reach, or None
+First = Callable[[Scope], Awaitable[Any]]
+
+
 class BodyLimit:
     """Refuses a request body larger than ``limit`` bytes with 413 in the error contract,
-    before any route sees it (a declared Content-Length is refused unread)."""
+    before any route sees it (a declared Content-Length is refused unread). ``first`` is
+    asked before the 413 is sent: a write's credential is judged before anything about
+    its body is said (401 without a valid one, 403 where it does not reach), so what
+    ``first`` answers is sent instead, the body still unread."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY,
-                 uploads: tuple[tuple[re.Pattern[str], int], ...] = UPLOADS) -> None:
+                 uploads: tuple[tuple[re.Pattern[str], int], ...] = UPLOADS,
+                 first: First | None = None) -> None:
         self.app = app
         self.limit = limit
         self.uploads = uploads
+        self.first = first
 
     async def __call__(self, scope: Scope, receive: Callable, send: Callable) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
@@ -243,6 +253,15 @@ class BodyLimit:
         from polku.server.contract import ApiError
         from polku.server.language import error_language
 
+        before = await self.first(scope) if self.first is not None else None
+        if before is not None:  # the body is not read on: the connection ends with it
+            before.headers["connection"] = "close"
+
+            async def nothing() -> Message:
+                return {"type": "http.disconnect"}
+
+            await before(scope, nothing, send)
+            return
         # the number as the reader's language writes it (1 048 576 in Finnish)
         error = ApiError(413, N_("the request body is larger than {limit} bytes, the most this "
                                  "route takes"), field="body", params={"limit": Figure(limit)})
@@ -292,6 +311,20 @@ def representation_tag(tag: str, body: bytes) -> str:
     '"v1-44136fa355b3"'
     """
     return f'"{tag.strip(chr(34))}-{hashlib.sha256(body).hexdigest()[:12]}"'
+
+
+def versions_tag(versions: Iterable[tuple[str, str | None]]) -> str:
+    """The ETag of an answer made from several graphs (the list of graphs, a comparison):
+    a hash of each graph's name and version (``None``: it could not be read), so that it
+    moves when any of them does; :class:`RepresentationTags` adds the answer's bytes.
+
+    >>> versions_tag([("a", "v1"), ("b", None)]) == versions_tag([("a", "v1"), ("b", None)])
+    True
+    >>> versions_tag([("a", "v1")]) != versions_tag([("a", "v2")])
+    True
+    """
+    text = "\n".join(f"{name}\t{version or ''}" for name, version in versions)
+    return f'"{hashlib.sha256(text.encode()).hexdigest()[:20]}"'
 
 
 def version_of_tag(tag: str) -> str:

@@ -746,17 +746,19 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                         graph=shown(model.graph, name, language.tr)),
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
-    # named graphs: an unknown one is a 404, one that cannot be read a 409 (compare_served)
-    @router.get("/compare", response_class=HTMLResponse, responses=responses(400, 404, 409))
-    def compare_page(graphs: str | None = None, language: PageLanguage = Language
-                     ) -> HTMLResponse:
+    # named graphs: an unknown one is a 400 naming graphs, one that cannot be read a 409
+    # (compare_served)
+    @router.get("/compare", response_class=HTMLResponse, responses=responses(400, 409))
+    def compare_page(graphs: str | None = None, language: PageLanguage = Language,
+                     who: str = Reader) -> HTMLResponse:
         """Regions side by side: the served graphs (or those named, comma-separated) on the
-        same figures, as a small-multiples chart and a table; small cells left out."""
+        same figures, as a small-multiples chart and a table; for the public small cells
+        left out (an editor reads the true figures)."""
         from polku.present.regions import _notes, regions_table, small_multiples_svg
 
         from polku.server.compare import compare_served
 
-        result, problems, not_regions = compare_served(store, graphs)
+        result, problems, not_regions, _ = compare_served(store, graphs, who)
         tr = language.tr
         return html("compare.html", language, title=tr("Regions side by side"),
                     rows=regions_table(result, tr) if result else [],
@@ -796,7 +798,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 "Applied {n} edit as change {version}; Undo takes it back.",
                 "Applied {n} edits as change {version}; Undo takes them back together.", n)),
             "undone": tr("Undone (now change {version})."),
-            "again": tr("compare again"),
+            # a stale version and a missing token in the page's words (its field, comparing
+            # again), not the API's (its If-Match and Authorization headers)
+            "changed": tr("the graph changed since it was compared: compare again, then "
+                          "apply the edits"),
+            "needKey": tr("a write needs a token: write it in the field Token"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
             # a finding a change creates or resolves, by its kind's name

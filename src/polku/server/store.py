@@ -589,8 +589,13 @@ class GraphStore:
             self.scan()
         entry = self._entries.get(name)
         if entry is None:
-            raise ApiError(404, N_("no graph named '{name}'"), field="name",
-                           params={"name": name})
+            from polku.graph import likely_id
+
+            # the graph likely meant, as data too (did_you_mean), as for any unknown name
+            missing = PolkuError(N_("no graph named '{name}'"), params={"name": name},
+                                 field="name", close=likely_id(name, dict.fromkeys(
+                                     self._entries, {})))
+            raise ApiError(404, missing.message, field="name", cause=missing)
         # a reader never waits for a write in progress (it holds the lock for seconds: the
         # whole workbook is checked again): it is served the version before that write
         if refresh and entry.lock.acquire(blocking=entry.version.graph is None):
