@@ -196,7 +196,9 @@ COMPONENTS: dict[str, Schema] = {
             "id": STR, "name": STR,
             "size": about({"anyOf": [NUM, STR, NULL]}, "People; `<5` for a small cell "
                                                        "left out."),
-            "participation_rate": nullable(NUM), "entries": IDS})),
+            "participation_rate": nullable(NUM), "entries": IDS,
+            "entry_names": about(array(STR), "The entries' names, in the entries' order, "
+                                             "in the reader's language.")})),
         "entry_services": IDS,
         "outcomes": array(record("An outcome.", {"id": STR, "name": STR})),
         **SERVED,
@@ -330,6 +332,11 @@ def downloads() -> dict[tuple[str, str], dict[str, Schema]]:
             ("get", "/api/graphs/{name}/export"): export}
 
 
+#: the routes without a graph in their path whose answers are made from graphs (their ETag
+#: is made of the graphs' versions)
+MADE_OF_GRAPHS = frozenset({"/api/graphs", "/api/compare"})
+
+
 def completed(schema: Schema) -> Schema:
     """``schema`` (FastAPI's) with the success answers, the downloads' media types, and
     304 and 405 where they are answered."""
@@ -350,7 +357,8 @@ def completed(schema: Schema) -> Schema:
                     # the one error shape, whatever the route answers when it succeeds
                     # (a download, a page); an HTML page to a browser that asks for one
                     response["content"] = ERROR_CONTENT
-            if method == "get" and "{name}" in path:
-                # a graph's answers carry its ETag (polku.server.api.graph_headers)
+            if method == "get" and ("{name}" in path or path in MADE_OF_GRAPHS):
+                # a graph's answers carry its ETag (polku.server.api.graph_headers), the
+                # lists of graphs one made of their versions
                 responses.setdefault("304", NOT_MODIFIED)
     return schema
