@@ -97,12 +97,10 @@ def test_a_nested_bodys_problem_names_its_place_and_quotes_the_value_as_json(
     """A problem inside a body is named by its whole place (``files[0].text``, as data
     in ``field`` and in the message), a count is said in its singular or plural, and a
     value the body sent is quoted as JSON says it (``null``, not Python's ``None``)."""
-    import shutil
-
-    from helpers import etag_of
+    from helpers import copy_mini, etag_of
     from polku.server.auth import parse_tokens
 
-    shutil.copytree(MINI, tmp_path / "mini")
+    copy_mini(tmp_path / "mini")
     token = "anna-token-0123456789"
     client = TestClient(create_app([tmp_path], parse_tokens(f"anna:{token}")),
                         raise_server_exceptions=False)

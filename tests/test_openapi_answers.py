@@ -15,7 +15,7 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import EXAMPLE, MINI, PLAN, copy_full, etag_of, run
+from helpers import EXAMPLE, PLAN, copy_full, copy_mini, etag_of, run
 from polku.app import create_app
 from polku.kinds import MAX_TOP
 from polku.server.auth import parse_tokens
@@ -31,7 +31,7 @@ ETSIVA = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
 def served(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("graphs")
     shutil.copytree(EXAMPLE, folder / "ku")
-    shutil.copytree(MINI, folder / "mini")
+    copy_mini(folder / "mini")
     copy_full(folder / "full", "full")
     shutil.copy(PLAN, folder / "plan.ttl")
     # a region made from PTV and then drifted: a comparison with PTV proposes edits
