@@ -172,7 +172,7 @@ def test_served_regions_side_by_side(tmp_path: Path) -> None:
     api = client.get("/api/compare").json()
     cli = json.loads(run("compare", tmp_path / "keski-suomi", tmp_path / "keski-uusimaa",
                          "--format", "json").output)
-    assert {k: v for k, v in api.items() if k not in ("not_compared", "not_regions")} == cli
+    assert {k: v for k, v in api.items() if k not in ("not_compared", "not_regions", "merged_left_out")} == cli
     sizes = [d["size"] for _, d in load_graph(REGION).nodes(data=True) if d["type"] == "segment"]
     assert api["not_compared"] == [] and api["regions"][0]["people"] == sum(sizes)
     page = client.get("/compare?lang=en")
@@ -347,3 +347,64 @@ def test_a_database_holding_a_merged_graph_beside_its_regions(neo4j_alone, tmp_p
     assert [r["region"] for r in json.loads(alone.output)["regions"]] == [
         r["region"] for r in json.loads(each.output)["regions"]] == [
         "keski-uusimaa", "pohjois-karjala"]
+
+
+def test_a_merged_graph_served_beside_its_regions_is_left_out(tmp_path: Path) -> None:
+    """Found by a reviewer: a folder serving a national merge beside its regions could not
+    be compared at all: `/api/compare` and `/compare` answered 400, blaming `graphs` the
+    reader never gave. Without names nobody asked for the merged graph: its regions are
+    compared, and it is listed as left out (`merged_left_out`)."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(FIRST, tmp_path / "keski-uusimaa")
+    shutil.copytree(REGION, tmp_path / "keski-suomi")
+    merged = run("merge", tmp_path / "keski-uusimaa", tmp_path / "keski-suomi",
+                 "-o", tmp_path / "national.ttl")
+    assert merged.exit_code == 0, merged.output
+    client = TestClient(create_app([tmp_path]))
+    api = client.get("/api/compare?lang=en")
+    assert api.status_code == 200, api.text
+    body = api.json()
+    assert [r["region"] for r in body["regions"]] == ["keski-suomi", "keski-uusimaa"]
+    assert body["merged_left_out"] == ["national"]
+    assert body["not_regions"] == [] and body["not_compared"] == []
+    cli = json.loads(run("compare", tmp_path / "keski-suomi", tmp_path / "keski-uusimaa",
+                         "--format", "json", "--lang", "en").output)
+    assert {k: v for k, v in body.items()
+            if k not in ("not_compared", "not_regions", "merged_left_out")} == cli
+    page = client.get("/compare?lang=en")
+    assert page.status_code == 200 and page.text.count("<svg") == 1
+    # named twice, the merged graph is the same graph twice, not a merged graph beside its
+    # regions: the error a region given twice has
+    twice = client.get("/api/compare?graphs=national,national&lang=en")
+    assert twice.status_code == 400 and twice.json()["error"]["field"] == "graphs"
+    assert "given on their own" not in twice.json()["error"]["message"]
+    assert "two regions have the same name (keski-suomi, keski-uusimaa)" in \
+        twice.json()["error"]["message"]
+    # named beside one of its regions, it is still named as the cause
+    beside = client.get("/api/compare?graphs=national,keski-suomi&lang=en").json()
+    assert "'national' is already a merged graph, and its regions keski-suomi are given " \
+           "on their own too" in beside["error"]["message"]
+    # served alone, the merged graph is its regions side by side
+    (tmp_path / "keski-uusimaa").rename(tmp_path.parent / f"{tmp_path.name}-ku")
+    shutil.rmtree(tmp_path / "keski-suomi")
+    alone = TestClient(create_app([tmp_path])).get("/api/compare?lang=en").json()
+    assert [r["region"] for r in alone["regions"]] == ["keski-suomi", "keski-uusimaa"]
+    assert alone["merged_left_out"] == []
+
+
+def test_the_same_merged_graph_twice_is_the_same_graph_twice(tmp_path: Path) -> None:
+    """`polku compare national.ttl national.ttl` said its regions were given on their own
+    too: none was. The same graph twice says what a region given twice says."""
+    _, national = _national(tmp_path)
+    region = run("compare", FIRST, FIRST, "--lang", "en")
+    assert region.exit_code == 1
+    assert "two regions have the same name (keski-uusimaa)" in region.output
+    result = run("compare", national, national, "--lang", "en")
+    assert result.exit_code == 1
+    assert "given on their own" not in result.output
+    assert "two regions have the same name (keski-uusimaa, pohjois-karjala)" in result.output

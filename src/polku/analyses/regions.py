@@ -73,9 +73,10 @@ def each_region(g: nx.MultiDiGraph) -> list[nx.MultiDiGraph]:
 def merged_given_twice(graphs: Sequence[nx.MultiDiGraph]) -> tuple[str, list[str]] | None:
     """The first of ``graphs`` that is already a merged graph (:func:`polku.analyses.merge.
     is_merged`, what ``merge`` and ``neo4j pull --all`` refuse) holding a region that another
-    of ``graphs`` brings too, and those regions; ``None`` if there is none. Why: compared
-    together, a region would stand twice, and the cause is the merged graph, not two graphs
-    that happen to share a name.
+    of ``graphs`` brings on its own too, and those regions; ``None`` if there is none. Why:
+    compared together, a region would stand twice, and the cause is the merged graph, not two
+    graphs that happen to share a name. A region only another merged graph brings (the same
+    merged graph given twice) is not given on its own: that is two graphs of the same name.
 
     >>> from polku.analyses.merge import merge
     >>> from polku.graph import new_graph
@@ -85,15 +86,19 @@ def merged_given_twice(graphs: Sequence[nx.MultiDiGraph]) -> tuple[str, list[str
     >>> national = merge([a, b]).graph
     >>> merged_given_twice([a, national, b]), merged_given_twice([national, new_graph("c")])
     (('national', ['a', 'b']), None)
+    >>> merged_given_twice([national, merge([a, b]).graph]) is None
+    True
     """
     from polku.analyses.merge import is_merged
 
+    merged = [is_merged(g) for g in graphs]
     held = [[str(r.graph.get("name", "")) for r in each_region(g)] for g in graphs]
+    # the regions given on their own: what the error says of the merged graph's regions
+    alone = {n for j, names in enumerate(held) if not merged[j] for n in names}
     for i, g in enumerate(graphs):
-        if not is_merged(g):
+        if not merged[i]:
             continue
-        elsewhere = {n for j, names in enumerate(held) if j != i for n in names}
-        twice = sorted(set(held[i]) & elsewhere)
+        twice = sorted(set(held[i]) & alone)
         if twice:
             return str(g.graph.get("name", "")), twice
     return None

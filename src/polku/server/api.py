@@ -251,22 +251,24 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         gives them (``title_sv``, ``region_name_en``, … beside them). Without ``graphs``,
         every served region is compared: ``not_compared`` names graphs that could not be
         read, ``not_regions`` those left out because they have no client segments (a plan
-        on its own). Named graphs are compared as ``polku compare`` compares its files: a
+        on its own), ``merged_left_out`` the merged graphs left out because their regions
+        are served on their own (a merged graph served alone is its regions side by side).
+        Named graphs are compared as ``polku compare`` compares its files: a
         graph that cannot be read is a 409; an unknown name (with ``did_you_mean`` when
         one is close), a graph that is no region or fewer than two regions a 400; each
         with ``field`` ``graphs``. Its ``ETag`` moves with the versions compared."""
         from polku.present.regions import compared
-        from polku.server.compare import compare_served
+        from polku.server.compare import served_comparison
 
         # tr: ``?lang=`` is checked (400 for an unknown one) like on every route, and an
         # error below is worded in the request's language by the error handler
-        served = compare_served(store, graphs, access.audience(authorization))
+        served = served_comparison(store, graphs, access.audience(authorization))
         if served.result is None:
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
         response.headers["ETag"] = served.etag
         return {**compared(served.result, tr.lang), "not_compared": served.problems,
-                "not_regions": served.not_regions}
+                "not_regions": served.not_regions, "merged_left_out": served.merged_left_out}
 
     @router.get("/graphs/{name}", responses=READ)
     def graph_info(name: str, response: Response,

@@ -10,10 +10,21 @@ from polku.server.store import GraphStore
 from polku.words import N_
 
 
-class Served(NamedTuple):
+class Comparison(NamedTuple):
     """A comparison of served graphs: the comparison (``None`` for fewer than two
-    regions), the names that could not be read, those left out as no region, and the
-    ETag of the versions it was made from (:func:`polku.server.http.versions_tag`)."""
+    regions), the names that could not be read, those left out as no region, the merged
+    graphs left out because their regions are served on their own, and the ETag of the
+    versions it was made from (:func:`polku.server.http.versions_tag`)."""
+    result: dict[str, Any] | None
+    problems: list[str]
+    not_regions: list[str]
+    merged_left_out: list[str]
+    etag: str
+
+
+class Served(NamedTuple):
+    """:class:`Comparison` without the merged graphs left out: what the compare page reads
+    (it unpacks these four) until it lists them too."""
     result: dict[str, Any] | None
     problems: list[str]
     not_regions: list[str]
@@ -21,20 +32,31 @@ class Served(NamedTuple):
 
 
 def compare_served(store: GraphStore, graphs: str | None, audience: str = "public") -> Served:
+    """:func:`served_comparison` as the compare page reads it (:class:`Served`)."""
+    c = served_comparison(store, graphs, audience)
+    return Served(c.result, c.problems, c.not_regions, c.etag)
+
+
+def served_comparison(store: GraphStore, graphs: str | None,
+                      audience: str = "public") -> Comparison:
     """The comparison of the served graphs (all that load, or the comma-separated names)
     for ``audience`` (the public's: small cells left out; an editor's: the true figures),
-    the names that could not be read, and the names left out because they are no region
+    the names that could not be read, the names left out because they are no region
     (no client segments: a plan on its own has no figure per people to set beside a
-    region's). The comparison is ``None`` for fewer than two regions.
+    region's), and the merged graphs left out because a region of theirs is served on its
+    own. The comparison is ``None`` for fewer than two regions.
 
     Named graphs are compared as named, the way ``polku compare`` compares the files it is
     given: the command refuses a file it cannot read (exit 1) rather than compare fewer
     regions than it was asked to, so a name the server does not serve (400: a query
     parameter's unknown name, with the graph likely meant as ``did_you_mean``) or cannot
     read (409) is refused with ``field`` ``graphs``, and so are a named graph that is no
-    region and fewer than two names (400, from :class:`polku.ops.operations.Compare`).
+    region, a merged graph named beside its own regions and fewer than two names (400, from
+    :class:`polku.ops.operations.Compare`).
     Without names nobody asked for any one graph: every served region that can be read is
-    compared and the others are listed."""
+    compared and the others are listed. A merged graph (``national`` beside the regions it
+    was merged from) would bring a region twice: it is compared as its regions only where
+    none of them is served on its own or in a merged graph before it, else listed."""
     from polku.analyses.regions import is_region
     from polku.ops.operations import Compare, answer
 
@@ -54,9 +76,11 @@ def compare_served(store: GraphStore, graphs: str | None, audience: str = "publi
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
         models = [model for _, model, _ in loaded]
-        return Served(answer(Compare(tuple(models[1:])), models[0], audience), [], [],
-                      versions_tag((n, v.etag) for n, _, v in loaded))
-    models, problems, not_regions, read = [], [], [], []
+        return Comparison(answer(Compare(tuple(models[1:])), models[0], audience), [], [], [],
+                          versions_tag((n, v.etag) for n, _, v in loaded))
+    from polku.graph import regions
+
+    plain, merged, problems, not_regions, read = [], [], [], [], []
     for entry in store.entries():
         name = entry.source.name
         try:
@@ -66,15 +90,26 @@ def compare_served(store: GraphStore, graphs: str | None, audience: str = "publi
             read.append((name, None))
             continue
         read.append((name, version.etag))
-        if is_region(model.graph):
-            models.append(model)
-        else:
+        if not is_region(model.graph):
             not_regions.append(name)
-    from polku.graph import regions
+        elif regions(model.graph):
+            merged.append((name, model))
+        else:
+            plain.append(model)
+    models = list(plain)
+    compared = {str(m.graph.graph.get("name", "")) for m in plain}
+    merged_left_out = []
+    for name, model in merged:
+        held = {str(r.get("id", "")) for r in regions(model.graph)}
+        if held & compared:
+            merged_left_out.append(name)
+        else:
+            models.append(model)
+            compared |= held
 
     tag = versions_tag(read)
     # a merged graph served on its own is its regions side by side
     if sum(len(regions(m.graph)) or 1 for m in models) < 2:
-        return Served(None, problems, not_regions, tag)
-    return Served(answer(Compare(tuple(models[1:])), models[0], audience), problems,
-                  not_regions, tag)
+        return Comparison(None, problems, not_regions, merged_left_out, tag)
+    return Comparison(answer(Compare(tuple(models[1:])), models[0], audience), problems,
+                      not_regions, merged_left_out, tag)
