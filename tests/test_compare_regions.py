@@ -408,3 +408,38 @@ def test_the_same_merged_graph_twice_is_the_same_graph_twice(tmp_path: Path) -> 
     assert result.exit_code == 1
     assert "given on their own" not in result.output
     assert "two regions have the same name (keski-uusimaa, pohjois-karjala)" in result.output
+
+
+def test_compare_files_write_each_figure_rounded_once_in_the_readers_language() -> None:
+    """Found by a reviewer: once the analysis stopped rounding, `compare --format csv` and
+    `json` wrote 3.9473684210526314 long waits per 10,000 people, and the CSV's `title`
+    stayed Finnish under `--lang en` where the JSON's is English. Both files write every
+    share, rate, ratio and wait rounded once to four decimals (a half up), the CSV's title
+    in the reader's language as the JSON's."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    def four(x: float) -> float:
+        return float(Decimal(repr(x)).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP))
+
+    true = compare_regions([load_graph(FIRST), load_graph(REGION)], min_cell=5)["regions"]
+    rows = list(csv.DictReader(io.StringIO(
+        run("compare", FIRST, REGION, "--format", "csv", "--lang", "en").output)))
+    data = json.loads(run("compare", FIRST, REGION, "--format", "json", "--lang", "en").output)
+    ku_csv, ku_json = rows[0], data["regions"][0]
+    assert ku_csv["findings_per_10k:long-wait"] == "3.9474"  # 3 / 7,600 × 10,000
+    assert ku_json["findings_per_10k"]["long-wait"] == 3.9474
+    assert ku_csv["title"] == ku_json["title"] == load_graph(FIRST).graph["title_en"]
+    assert rows[1]["title"] == data["regions"][1]["title"] == load_graph(REGION).graph["title_en"]
+    for t, c, j in zip(true, rows, data["regions"]):
+        for m in ("needs_covered", "information_travels", "findings_per_10k_total",
+                  "median_wait_days"):
+            assert float(c[m]) == j[m] == four(t[m]), m
+        for kind, rate in t["findings_per_10k"].items():
+            assert float(c[f"findings_per_10k:{kind}"]) == j["findings_per_10k"][kind] == \
+                four(rate), kind
+    # no cell keeps more than four decimals
+    cells = [v for r in rows for v in r.values()]
+    assert not [v for v in cells if re.fullmatch(r"-?\d+\.\d{5,}", v)]
+    # Finnish by default, as the table
+    fi = list(csv.DictReader(io.StringIO(run("compare", FIRST, REGION, "--format", "csv").output)))
+    assert fi[0]["title"] == load_graph(FIRST).graph["title"]

@@ -852,8 +852,8 @@ def compare(
     models = [Model(g, min_cell=min_cell) for g in graphs]
     result = ops.answer(ops.Compare(tuple(models[1:])), models[0], audience_of(suppress))
     renderers = {"table": lambda: regions_text(result, tr) + "\n",
-                 "csv": lambda: regions_csv(result),
                  # titles and regions in the reader's language, as /api/compare has them
+                 "csv": lambda: regions_csv(result, tr.lang),
                  "json": lambda: json.dumps(compared(result, tr.lang), ensure_ascii=False,
                                             indent=2) + "\n",
                  "html": lambda: regions_html(result, tr)}

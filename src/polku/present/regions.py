@@ -44,11 +44,34 @@ def _value(v: Any, how: str, tr: Translator) -> str:
     return tr.number(v)
 
 
+#: decimals a file for programs (CSV, JSON) keeps of a share, rate, ratio or wait: the
+#: table's precision (a whole percent, a tenth) is for people, and a program rounding
+#: again from four decimals reads what the table reads (3.9474, never 3.95 and then 4.0)
+FILE_DECIMALS = 4
+
+
+def for_files(v: Any) -> Any:
+    """A figure as the CSV and JSON write it: a fraction rounded once to
+    :data:`FILE_DECIMALS` decimals, a half up as the table rounds; a count, a suppressed
+    cell's text or nothing as it is.
+
+    >>> for_files(3 / 7600 * 10000), for_files(0.00005), for_files(7600), for_files("<5")
+    (3.9474, 0.0001, 7600, '<5')
+    """
+    if not isinstance(v, float):
+        return v
+    from decimal import ROUND_HALF_UP, Decimal
+
+    return float(Decimal(repr(v)).quantize(Decimal(1).scaleb(-FILE_DECIMALS),
+                                           rounding=ROUND_HALF_UP))
+
+
 def compared(result: dict[str, Any], lang: str) -> dict[str, Any]:
-    """The comparison as its JSON answers it in ``lang``: each region's ``title`` and
+    """The comparison as its JSON and CSV write it in ``lang``: each region's ``title`` and
     ``region_name`` in that language where the graph gives them (as ``/api/graphs`` and
     ``polku show`` give a title), the ``title_sv``, ``region_name_en``, … kept beside them
-    as data; a region named by its title for want of a region follows its title.
+    as data; a region named by its title for want of a region follows its title; every
+    figure rounded once for a file (:func:`for_files`).
 
     >>> r = {"region": "a", "title": "A-alue", "title_sv": "A-området", "region_name": "A",
     ...      "region_name_sv": "Å"}
@@ -64,7 +87,10 @@ def compared(result: dict[str, Any], lang: str) -> dict[str, Any]:
         title = r.get(f"title_{lang}") or r.get("title")
         region = title if r.get("region_name") == r.get("title") else \
             r.get(f"region_name_{lang}") or r.get("region_name")
-        return dict(r, title=title, region_name=region)
+        figures = {m: for_files(r[m]) for m in MEASURE_WORDS if m in r}
+        per_10k = {k: for_files(v) for k, v in (r.get("findings_per_10k") or {}).items()}
+        return dict(r, title=title, region_name=region, **figures,
+                    **({"findings_per_10k": per_10k} if "findings_per_10k" in r else {}))
 
     return dict(result, regions=[worded(r) for r in result.get("regions", [])])
 
@@ -183,12 +209,14 @@ def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
     return notes
 
 
-def regions_csv(result: dict[str, Any]) -> str:
-    """One row per region, one column per figure (machine-readable: plain numbers, the
-    kinds' rates as ``findings_per_10k:<kind>``); a title that starts like a formula gets a
-    leading ``'``, as in every CSV polku writes."""
+def regions_csv(result: dict[str, Any], lang: str = DEFAULT_TEXT_LANG) -> str:
+    """One row per region, one column per figure (machine-readable: plain numbers rounded
+    once as the JSON's, :func:`compared`; the kinds' rates as ``findings_per_10k:<kind>``);
+    the title in ``lang`` where the graph gives one, as the JSON's; a title that starts
+    like a formula gets a leading ``'``, as in every CSV polku writes."""
     from polku.io.workbook import neutral
 
+    result = compared(result, lang)
     buf = io.StringIO(newline="")
     cols = ["region", "title", "illustrative", "suppressed_segments"] + result["measures"] + [
         f"findings_per_10k:{k}" for k in result["kinds"]]
