@@ -1,8 +1,9 @@
 """The OpenAPI schema (``/openapi.json``, ``/docs``) says what the routes really answer:
 each main route's success body as JSON Schema with its fields, types and required ones
-(real answers of the example region, the full workbook, the plan and a PTV batch are
-validated against it, no field left undocumented), the downloads' media types, the
-bounds and choices of the parameters, and the 304 and 405 every graph route answers."""
+(real answers of the example region, the full workbook, the plan, a merged national graph
+and a PTV batch are validated against it, no field left undocumented), the downloads'
+media types, the bounds and choices of the parameters, and the 304 and 405 every graph
+route answers."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def served(tmp_path_factory) -> Path:
     # a region made from PTV and then drifted: a comparison with PTV proposes edits
     naantali = folder / "naantali"
     assert run("ptv", "import", NAANTALI, "-o", naantali, "--name", "naantali").exit_code == 0
+    # a national merge of two regions: its summary names the regions and their areas
+    merged = run("merge", EXAMPLE, EXAMPLE.parent / "keski-suomi", "-o", folder / "national.ttl")
+    assert merged.exit_code == 0, merged.output
     return folder
 
 
@@ -78,8 +82,9 @@ def holds(schema: dict[str, Any], method: str, path: str, r: Any) -> None:
 #: each main route and the requests whose real answers the schema must describe
 READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
     "/api/graphs": [("/api/graphs", {}, {})],
-    "/api/graphs/{name}": [(f"/api/graphs/{g}", {}, h) for g in ("ku", "full", "plan", "mini")
-                           for h in ({}, EDITOR)],
+    "/api/graphs/{name}": [(f"/api/graphs/{g}", {}, h)
+                           for g in ("ku", "full", "plan", "mini", "national")
+                           for h in ({}, EDITOR)] + [("/api/graphs/national", {"lang": "en"}, {})],
     "/api/graphs/{name}/findings": [
         (f"/api/graphs/{g}/findings", q, h) for g in ("ku", "full", "plan")
         for q in ({}, {"severity": "error", "lang": "en"}) for h in ({}, EDITOR)],

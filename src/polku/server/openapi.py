@@ -204,7 +204,12 @@ COMPONENTS: dict[str, Schema] = {
         **SERVED,
     }, {"partial": about(array(STR), "The totals that leave small cells out (at least "
                                      "this)."),
-        "areas_by_region": about(mapping(array(STR)), "A merged graph's areas by region.")}),
+        "merged_regions": about(array(STR), "A merged graph's regions, by name in the "
+                                            "request's language."),
+        "areas_by_region": about(array(record("The areas one region's nodes serve.", {
+            "region": about(STR, "The region's name in the request's language (the actors "
+                                 "the regions share: so named)."),
+            "areas": array(STR)})), "A merged graph's areas served, region by region.")}),
     "Finding": record("A finding (docs/findings.md).", FINDING_FIELDS),
     "VanishedFinding": record("A finding a removal made vanish.", VANISHED),
     "FollowUp": FOLLOW_UP,
