@@ -301,3 +301,15 @@ def test_the_schema_is_valid_json_schema(schema: dict[str, Any]) -> None:
     for name, component in schema["components"]["schemas"].items():
         jsonschema_rs.Draft202012Validator({**component, "components": schema["components"]})
     json.dumps(schema)
+
+
+def test_the_removed_label_is_described_as_answered(client: TestClient,
+                                                    schema: dict[str, Any]) -> None:
+    """Found by a reviewer: the schema said `removed_label` was the removed node "as the
+    messages name it" (the messages write "Name (id)"); the API answers its name alone, the
+    id being `removed` (README)."""
+    said = resolved(schema, ref_of("Removal"))["properties"]["removed_label"]["description"]
+    assert "messages" not in said and "name alone" in said and "`removed`" in said
+    r = client.get("/api/graphs/ku/whatif", params={"remove": "ohjaamo-ohjaus"}).json()
+    assert r["removed_label"] == r["removed_labels"][r["removed"]]
+    assert f"({r['removed']})" not in r["removed_label"]

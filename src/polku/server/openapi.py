@@ -240,7 +240,8 @@ COMPONENTS: dict[str, Schema] = {
             "service_labels": array(STR)}))}),
     "Removal": record("What removing a service, actor or referral changes.", {
         "graph": STR, "removed": STR, "removed_type": STR,
-        "removed_label": about(STR, "The removed node as the messages name it."),
+        "removed_label": about(STR, "The removed node's name alone, in the request's "
+                                      "language (its id is `removed`)."),
         "removed_ids": about(IDS, "Everything that goes with it."),
         "removed_labels": mapping(STR, "Each removed id → its name."),
         "created": array(ref("Finding")),
