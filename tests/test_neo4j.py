@@ -737,6 +737,103 @@ def test_neo4j_findings_name_the_graph_by_its_title(server, pushed):
                           "json").output)["graph"] == pushed
 
 
+def _finding_blocks(table: str) -> dict[str, list[str]]:
+    """The table's findings by key: each finding's lines (message, who must act, plan
+    measures, key), spaces evened out (a table's columns are as wide as its widest kind,
+    and `polku findings` shows more kinds), without its follow-up (`neo4j findings` reads
+    none)."""
+    blocks: dict[str, list[str]] = {}
+    lines = table.split("\n\n", 1)[1].splitlines() if "\n\n" in table else []
+    current: list[str] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        if not line.startswith(" "):
+            current = []
+        said = " ".join(line.split())
+        if said.startswith("→ "):
+            continue
+        current.append(said)
+        if said.startswith(("key: ", "tunnus: ")):
+            blocks[said.split(": ", 1)[1]] = current
+    return blocks
+
+
+_MARKDOWN_FINDING = re.compile(r"^\| .* \| `[a-z-]+:[^`]+` \|")
+
+
+@pytest.fixture
+def pushed_full(server, tmp_path, monkeypatch):
+    """tests/data/full (plan measures on the Cypher kinds' findings) pushed as region
+    ``full-N`` (deleted afterwards): its folder and the region."""
+    from helpers import copy_full
+
+    monkeypatch.setenv("NEO4J_URI", server.uri)
+    monkeypatch.setenv("NEO4J_USER", server.user)
+    monkeypatch.setenv("NEO4J_PASSWORD", server.password)
+    region = f"full-{next(_REGIONS)}"
+    folder = copy_full(tmp_path / "full", region)
+    ns.push_graph(load_graph(folder), **creds(server), region=region)
+    yield folder, region
+    ns.delete_region(**creds(server), region=region)
+
+
+@pytest.mark.parametrize("source", ["example", "full"])
+def test_neo4j_findings_name_who_must_act_as_polku_findings_does(server, pushed, pushed_full,
+                                                                 source):
+    """Who must act and the plan measures by name in the reader's language, in the table and
+    the markdown, each finding's lines as `polku findings` prints them on the same graph
+    (they were printed by id, `who must act: keusote`, `plan measures: m1; m2`: the actors
+    and measures were never read with their names)."""
+    folder, region = (EXAMPLE, pushed) if source == "example" else pushed_full
+    want_said = {("example", "en"): "who must act: Central Uusimaa Wellbeing Services County",
+                 ("example", "fi"): "kenen on toimittava: Keski-Uudenmaan hyvinvointialue "
+                                    "(Keusote)",
+                 ("full", "en"): "plan measures: m1 Toimenpide; m2 Toinen",
+                 ("full", "fi"): "kenen on toimittava: Hyvinvointialue"}
+    for lang in ("fi", "en"):
+        got = run("neo4j", "findings", "--region", region, "--lang", lang)
+        want = run("findings", folder, "--lang", lang)
+        assert got.exit_code == 0, got.output
+        got_blocks, want_blocks = _finding_blocks(got.output), _finding_blocks(want.output)
+        assert got_blocks and set(got_blocks) <= set(want_blocks)
+        for key, lines in got_blocks.items():
+            assert lines == want_blocks[key], key
+        assert want_said[source, lang] in got.output, got.output
+        got_md = run("neo4j", "findings", "--region", region, "--format", "markdown",
+                     "--lang", lang).output
+        want_md = run("findings", folder, "--format", "markdown", "--lang", lang).output
+        rows = [row for row in got_md.splitlines() if _MARKDOWN_FINDING.match(row)]
+        want_rows = [row for row in want_md.splitlines() if _MARKDOWN_FINDING.match(row)]
+        assert len(rows) == len(got_blocks)
+        for row in rows:  # the file's rows may have a follow-up column after the key
+            assert any(w == row or w.startswith(row + " ") for w in want_rows), row
+    if source == "full":
+        md = run("neo4j", "findings", "--region", region, "--format", "markdown",
+                 "--lang", "en").output
+        assert "| Wellbeing county | m1 Toimenpide; m2 Toinen |" in md, md
+        assert "| hva |" not in md
+
+
+@pytest.mark.parametrize("node", ["seurakunnat", "m1"])
+def test_neo4j_findings_refuse_an_identity_code_in_who_must_act(server, pushed, pushed_full,
+                                                                tmp_path, node):
+    """A henkilötunnus in the name of an actor who must act (the parishes, accountable for
+    a long wait) or of a plan measure on a finding is refused as the pull refuses it, the
+    code never printed: those names are read to be printed, as the subjects' are."""
+    region = pushed if node == "seurakunnat" else pushed_full[1]
+    query(server, "MATCH (n:Polku {polku_region: $r, id: $id}) SET n.name_en = $name",
+          r=region, id=node, name=f"Nimi {HETU}")
+    refused = _pull_error(server, region, tmp_path)
+    assert f"solmu <{node}>" in refused and HETU not in refused
+    for format in ("table", "json", "markdown"):
+        found = run("neo4j", "findings", "--region", region, "--format", format,
+                    "--lang", "en")
+        assert found.exit_code == 1, found.output
+        assert HETU not in found.output
+        assert found.output == _pull_error(server, region, tmp_path, "en")
+
+
 def test_pull_says_the_region_it_pulled(server, pushed, tmp_path):
     """A region pushed under another name than the graph's own: the pull names the region
     pulled, and the graph's own id apart (it named only the graph's own id, another

@@ -367,3 +367,30 @@ def test_the_table_keeps_a_referrals_target_when_its_source_has_a_long_name(tmp_
     csv_rows = list(csv.reader(io.StringIO(run("raci", book, "--actor", "kohtaamo-ry",
                                                "--lang", "en", "--format", "csv").output)))
     assert csv_rows[2][1] == f"{long} → Rehabilitative work activity"
+
+
+def test_the_table_gives_a_referrals_target_what_a_short_source_leaves(tmp_path):
+    """A referral's row uses the cell's whole width: a short source's name leaves the rest
+    to the target (it was cut at 48 − 3 − 12 = 33 characters whatever the source's length,
+    `Kela → Ammatillinen kuntoutusselvitys j…` in a 48-character cell); a long source is cut
+    for a short target, and of two long names the source keeps 12 characters."""
+    short, long = "Kela", "Ammatillinen kuntoutusselvitys ja työkokeilu yhdessä työpaikan kanssa"
+    other = "Matalan kynnyksen kohtaamispaikka ja vertaistuki"
+    b = Builder("cells").actor("x", "Omistaja")
+    b.service("lyhyt", providers=["x"], name=short, entry=True)
+    b.service("pitka", providers=["x"], name=long)
+    b.service("toinen", providers=["x"], name=other)
+    b.service("loppu", providers=["x"], name="Työ")
+    b.referral("r1", "lyhyt", "pitka", owner="x")    # short source, long target
+    b.referral("r2", "toinen", "loppu", owner="x")   # long source, short target
+    b.referral("r3", "toinen", "pitka", owner="x")   # both long
+    r = run("raci", b.workbook(tmp_path / "cells"), "--format", "table")
+    assert r.exit_code == 0, r.output
+    cells = [line[:48].rstrip() for line in r.output.splitlines()
+             if " → " in line[:48]]
+    assert cells == [
+        "Kela → Ammatillinen kuntoutusselvitys ja työkok…",
+        "Matalan kynnyksen kohtaamispaikka ja vert… → Työ",
+        "Matalan kyn… → Ammatillinen kuntoutusselvitys j…",
+    ], cells
+    assert all(len(c) == 48 for c in cells)

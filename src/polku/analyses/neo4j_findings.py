@@ -15,15 +15,19 @@ as :func:`polku.analyses.findings.find` gives for these kinds (the tests compare
 must act is read from the server for the findings' own nodes and neighbours
 (:data:`RESPONSIBILITY_QUERY`) and decided by the same rules (:mod:`polku.analyses.accountable`).
 Like every finding they are data; :func:`cypher_findings_named` also returns the small graph
-of the nodes they name (type, ``name``, ``name_sv``, ``name_en``, a referral's two ends) with
-the region's own attributes (its title, a merged graph's ``regions``), so that the edge words
-them exactly as it words the networkx findings (:func:`polku.present.messages.worded`), in
-any language, without pulling the region.
+of the nodes they name (type, ``name``, ``name_sv``, ``name_en``, a referral's two ends), the
+actors who must act and the plan measures on them (:data:`NAMED_QUERY`: the table and the
+markdown name them, never by id), with the region's own attributes (its title, a merged
+graph's ``regions``), so that the edge words them exactly as it words the networkx findings
+(:func:`polku.present.messages.worded`, :class:`polku.present.printers.ActingNames`), in any
+language, without pulling the region.
 
 What the queries read is refused as a pull refuses it (:func:`polku.io.neo4jstore.refuse_unfit`:
 a region the database does not hold, a number that is text, a personal identity code in a
-name or in the region's own attributes), in the same words, before anything is computed:
-a shared database holds what any tool wrote, and these names and numbers go into messages.
+name or in the region's own attributes), in the same words, before anything is computed
+(the names of who must act and of the plan measures, known only once the findings are,
+before they are returned): a shared database holds what any tool wrote, and these names and
+numbers go into messages.
 """
 
 from __future__ import annotations
@@ -87,6 +91,13 @@ RESPONSIBILITY_QUERY = f"""
         [(x)-[:{_PATH_SEGMENT}]->(v:{_N}) | v.id] AS path_segment,
         [(m:{_N})-[:{_HAS_RISK}]->(x) | m.id] AS risk_measure,
         [(m:{_N})-[:{_SUBJECT}]->(x) | m.id] AS measures_on"""
+
+#: The given nodes by id, with their names in every language and their labels: who must act
+#: on the findings and the plan measures on them, as the edge names them.
+NAMED_QUERY = f"""
+    UNWIND $ids AS id
+    MATCH (x:{NODE_LABEL} {{{REGION_PROPERTY}: $region, id: id}})
+    RETURN {_named("x")} AS node, labels(x) AS labels ORDER BY x.id"""
 
 QUERIES = {
     "providers": f"""
@@ -155,9 +166,11 @@ def cypher_findings_named(uri: str | None = None, user: str | None = None,
                           region: str | None = None, long_wait_days: float = LONG_WAIT_DAYS,
                           kinds: Iterable[str] = CYPHER_KINDS
                           ) -> tuple[list[Finding], nx.MultiDiGraph]:
-    """:func:`cypher_findings`, and the graph of the nodes they name: each with its type,
-    ``name``, ``name_sv`` and ``name_en``, a referral with its ``from`` and ``to`` edges;
-    what :func:`polku.present.messages.worded` needs to word them in any language."""
+    """:func:`cypher_findings`, and the graph of the nodes they name, who must act on them
+    and the plan measures on them: each with its type, ``name``, ``name_sv`` and
+    ``name_en``, a referral with its ``from`` and ``to`` edges; what
+    :func:`polku.present.messages.worded` and :class:`polku.present.printers.ActingNames`
+    need to word them in any language."""
     wanted = set(kinds)
     unknown = sorted(wanted - set(CYPHER_KINDS))
     if unknown:
@@ -244,7 +257,27 @@ def _run(tx: Any, t: Target, limit: float,
             tuple(r for r, _ in rec["refs"]),
             metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
     ids = {x for f in out for x in (f.subject, *f.related)}
-    return sort_findings(who_must_act(_responsibilities(tx, region, ids), out)), names
+    out = who_must_act(_responsibilities(tx, region, ids), out)
+    # who must act and the plan measures are printed by name, as the subjects are: read
+    # with their names in every language, and checked as the subjects' names were
+    acting = _read_named(tx, region, {x for f in out for x in (*f.accountable, *f.measures)})
+    read = nx.MultiDiGraph(**names.graph)
+    for node, node_type in acting:
+        read.nodes[_put(read, node, node_type)].setdefault("type", "")
+    refuse_unfit(read, t, region, whole=False)
+    for node, node_type in acting:
+        _put(names, node, node_type)
+    return sort_findings(out), names
+
+
+def _read_named(tx: Any, region: str,
+                ids: set[str]) -> list[tuple[dict[str, Any], str | None]]:
+    """The nodes ``ids`` of the region as :data:`NAMED_QUERY` reads them (a ``_named`` map)
+    with their types, in id order."""
+    if not ids:
+        return []
+    return [(rec["node"], _type_of(rec["labels"]))
+            for rec in tx.run(NAMED_QUERY, region=region, ids=sorted(ids))]
 
 
 def _read(tx: Any, region: str, limit: float, wanted: set[str]) -> dict[str, list[Any]]:

@@ -174,8 +174,8 @@ ACTOR_WIDTH, SUBJECT_WIDTH = 30, 48
 
 #: what a referral's row name puts between its source and its target (:func:`detail`)
 ARROW = " → "
-#: the fewest characters a cut referral's row keeps of its source's name (its target
-#: gets the rest first)
+#: the fewest characters a cut referral's row keeps of its source's name, or all of a
+#: shorter one (its target gets the rest first)
 SOURCE_LEAST = 12
 
 
@@ -186,15 +186,23 @@ def _cut(text: str, n: int) -> str:
 
 def subject_cell(row, n: int = SUBJECT_WIDTH) -> str:
     """A row's name cut to ``n`` characters for the terminal table. A referral's is cut
-    from its source side, keeping ``→ target`` (at least :data:`SOURCE_LEAST` characters
-    left to the source): cut from the end, a referral from a service of a long name read
-    as that service's own row.
+    from its source side, keeping ``→ target``: the target gets all that the source leaves
+    of the cell, the source keeping :data:`SOURCE_LEAST` characters (all of a shorter
+    name), so the cell is used to its width; cut from the end, a referral from a service of
+    a long name read as that service's own row.
 
     >>> from polku.analyses.raci import Row
-    >>> r = Row("r", "referral", "r", "Matalan kynnyksen kohtaamispaikka ja vertaistuki "
-    ...         "→ Kuntouttava työtoiminta", None, ())
-    >>> subject_cell(r, 40)
+    >>> def referral(source, target):
+    ...     return Row("r", "referral", "r", f"{source} → {target}", None, ())
+    >>> subject_cell(referral("Matalan kynnyksen kohtaamispaikka ja vertaistuki",
+    ...                       "Kuntouttava työtoiminta"), 40)  # a long source, a short target
     'Matalan kynny… → Kuntouttava työtoiminta'
+    >>> subject_cell(referral("Kela", "Ammatillinen kuntoutusselvitys ja työkokeilu yhdessä "
+    ...                       "työpaikan kanssa"))  # a short source: the rest is the target's
+    'Kela → Ammatillinen kuntoutusselvitys ja työkok…'
+    >>> subject_cell(referral("Matalan kynnyksen kohtaamispaikka",
+    ...                       "Ammatillinen kuntoutusselvitys ja työkokeilu"), 40)  # both long
+    'Matalan kyn… → Ammatillinen kuntoutusse…'
     >>> subject_cell(Row("s", "service", "Matalan kynnyksen kohtaamispaikka", "", None, ()), 20)
     'Matalan kynnyksen k…'
     """
@@ -203,7 +211,7 @@ def subject_cell(row, n: int = SUBJECT_WIDTH) -> str:
         return _cut(name, n)
     # the last arrow: a source's name may hold one, and it is the target that must show
     source, target = name.rsplit(ARROW, 1)
-    target = _cut(target, max(n - len(ARROW) - SOURCE_LEAST, 1))
+    target = _cut(target, max(n - len(ARROW) - min(len(source), SOURCE_LEAST), 1))
     return _cut(source, n - len(ARROW) - len(target)) + ARROW + target
 
 
