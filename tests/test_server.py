@@ -205,6 +205,23 @@ def test_an_unchanged_answer_is_revalidated_with_304(client: TestClient) -> None
         assert r.status_code == 200 and r.headers["etag"] not in tags, path
 
 
+def test_a_304_carries_the_content_security_policy_of_the_200_it_stands_for(
+        client: TestClient) -> None:
+    """A browser applies the 304's headers to the page it keeps (RFC 9111 4.3.4): a 304
+    without the page's script hashes would block every inline script after a reload."""
+    for path in ("/graphs/mini", "/graphs/mini/changes", "/api/graphs/mini/findings"):
+        for coding in ("gzip", "identity"):
+            first = client.get(path, params={"lang": "sv"}, headers={"Accept-Encoding": coding})
+            assert first.status_code == 200
+            again = client.get(path, params={"lang": "sv"}, headers={
+                "Accept-Encoding": coding, "If-None-Match": first.headers["etag"]})
+            assert again.status_code == 304, (path, coding)
+            assert again.headers["content-security-policy"] == \
+                first.headers["content-security-policy"], (path, coding)
+    page = client.get("/graphs/mini").headers["content-security-policy"]
+    assert "'sha256-" in page  # the page's own scripts are named
+
+
 # -- a store that keeps serving -----------------------------------------------------------
 
 def test_a_broken_source_serves_the_last_good_version(client: TestClient, served: Path) -> None:
