@@ -99,3 +99,152 @@ def test_a_reloaded_page_runs_its_scripts(browser, region) -> None:
     no_script_blocked(opened)
     assert opened.errors == []
     page.context.close()
+
+
+def findings_count(page) -> int:
+    return int(page.inner_text("#findings").split("(")[1].split(")")[0])
+
+
+def test_a_typed_key_brings_the_editors_findings_and_follow_ups(browser, region) -> None:
+    """A finding only the true figures raise, followed up by an editor: a fresh tab shows
+    the public's findings, and the key typed brings the editor's row, its follow-up in the
+    row chooser and the editor's count, without a reload."""
+    api(region, "PATCH", "/rows/services/ips", {"capacity_per_month": "14"})
+    api(region, "POST", "/rows/followups", {"finding": EDITORS_ONLY, "status": "in-progress",
+                                            "owner": "keusote-mielenterveys",
+                                            "note": "Fler platser"})
+    page, opened = swedish(browser, region)
+    public = findings_count(page)
+    row = page.locator(f'#findings-table tr[data-key="{EDITORS_ONLY}"]')
+    assert row.count() == 0
+    page.evaluate("() => { window.notReloaded = true; }")
+    give_key(page)
+    expect(row).to_have_count(1)
+    assert findings_count(page) == public + 1
+    assert "Fler platser" not in row.inner_text()  # the note is the form's, not the table's
+    options = page.locator("#followup-key option").evaluate_all("os => os.map(o => o.value)")
+    assert EDITORS_ONLY in options
+    # its follow up button chooses the follow-up and loads it
+    row.locator("button.follow-up").click()
+    expect(page.locator("#followup-key")).to_have_value(EDITORS_ONLY)
+    expect(page.locator("#followup-note")).to_have_value("Fler platser")
+    page.fill("#followup-note", "Fler platser från maj")
+    page.click("#form-followup button[type=submit]")
+    page.locator("#followup-result").get_by_text("Sparat: version 3").wait_for()
+    assert page.evaluate("() => window.notReloaded === true")
+    expect(row).to_have_count(1)  # the refreshed table is the editor's too
+    assert findings_count(page) == public + 1
+    # the key taken away: the public's page again, its controls hidden
+    give_key(page, "")
+    expect(row).to_have_count(0)
+    assert findings_count(page) == public
+    expect(page.locator("#edit-forms")).to_be_hidden()
+    assert opened.errors == [] and opened.requests == []
+    page.context.close()
+
+
+def test_the_edit_controls_show_once_a_valid_key_is_given(browser, region) -> None:
+    page, opened = swedish(browser, region)
+    first = page.locator("#findings-table tr[data-key]").first
+    controls = ["#edit-forms", "#form-undo", "#suggestions", "#decide button.suggest-decision"]
+    expect(page.locator("#token")).to_be_visible()  # the key's field is there to be given
+    expect(first.locator("button.follow-up")).to_be_hidden()
+    expect(page.locator("#findings-table button.suggest").first).to_be_hidden()
+    for control in controls:
+        expect(page.locator(control).first).to_be_hidden()
+    give_key(page, "inte-en-giltig-nyckel-alls")
+    expect(page.locator("#token-error")).to_have_text("redigeringsnyckeln är inte giltig")
+    assert page.get_attribute("#token", "aria-invalid") == "true"
+    expect(first.locator("button.follow-up")).to_be_hidden()
+    expect(page.locator("#edit-forms")).to_be_hidden()
+    give_key(page, KALLE)
+    expect(first.locator("button.follow-up")).to_be_visible()
+    expect(page.locator("#findings-table button.suggest").first).to_be_visible()
+    for control in controls:
+        expect(page.locator(control).first).to_be_visible()
+    expect(page.locator("#token-error")).to_have_text("")
+    expect(page.locator("#edit-forms-title")).to_have_text("Redigeringsformulär")
+    assert page.get_attribute("#token", "aria-invalid") is None
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "graph-page-key-sv.png"), full_page=True)
+    assert opened.errors == [] and opened.requests == []
+    page.context.close()
+
+
+def test_the_new_service_form_offers_the_finnish_name_once(browser, region) -> None:
+    page, opened = swedish(browser, region)
+    give_key(page)
+    expect(page.locator("#service-name-label")).to_have_text("Namn på finska *")
+    expect(page.locator("#service-name_fi-field")).to_be_hidden()
+    expect(page.locator("#service-name_sv-field")).to_be_visible()
+    labels = page.locator("#form-service label:visible").all_inner_texts()
+    assert len([t for t in labels if "finska" in t]) == 1, labels
+    assert opened.errors == [] and opened.requests == []
+    page.context.close()
+
+
+def test_a_save_names_the_kinds_and_counts_in_swedish(browser, region) -> None:
+    page, opened = swedish(browser, region)
+    give_key(page)
+    page.select_option("#service-key", "ips")
+    expect(page.locator("#service-capacity_per_month")).to_have_value("15")
+    page.fill("#service-capacity_per_month", "14")
+    page.click("#form-service button[type=submit]")
+    result = page.locator("#service-result")
+    result.get_by_text("Sparat: version 1").wait_for()
+    kind = result.locator("li .kind")
+    expect(kind).to_have_text("över kapaciteten")
+    assert kind.get_attribute("title") == "over-capacity"
+    assert "over-capacity" not in result.inner_text()
+    expect(page.locator("#findings-status")).to_have_text(
+        "Iakttagelserna uppdaterades: 1 ny, 0 lösta.")
+    page.fill("#service-capacity_per_month", "15")
+    page.click("#form-service button[type=submit]")
+    result.get_by_text("Sparat: version 2").wait_for()
+    expect(page.locator("#findings-status")).to_have_text(
+        "Iakttagelserna uppdaterades: 0 nya, 1 löst.")
+    assert opened.errors == [] and opened.requests == []
+    page.context.close()
+
+
+def test_a_conflict_says_reload_once(browser, region) -> None:
+    page, opened = swedish(browser, region)
+    give_key(page)
+    expect(page.locator("#form-owner button[type=submit]")).to_be_visible()
+    api(region, "PATCH", "/rows/services/ips", {"capacity_per_month": "16"}, key=KALLE)
+    page.fill("#owner-owner", "keusote")
+    page.click("#form-owner button[type=submit]")
+    error = page.locator("#owner-form-error")
+    error.wait_for(state="visible")
+    assert error.inner_text().count("ladda om sidan") == 1, error.inner_text()
+    assert [e for e in opened.errors if "412" not in e] == [] and opened.requests == []
+    page.context.close()
+
+
+def test_an_empty_field_is_named_by_its_label(browser, region) -> None:
+    page, opened = swedish(browser, region)
+    give_key(page)
+    label = page.inner_text("#referral-from-label").rstrip(" *")
+    page.fill("#referral-id", "ref-ny")
+    page.fill("#referral-to", "ips")
+    page.click("#form-referral button[type=submit]")
+    error = page.locator("#referral-from-error")
+    error.wait_for(state="visible")
+    assert f"'{label}'" in error.inner_text() and "'from'" not in error.inner_text(), \
+        error.inner_text()
+    assert [e for e in opened.errors if "422" not in e] == [] and opened.requests == []
+    page.context.close()
+
+
+def test_the_change_log_names_who_once_the_key_is_given(browser, region) -> None:
+    api(region, "PATCH", "/rows/services/ips", {"capacity_per_month": "16"}, key=KALLE)
+    page, opened = swedish(browser, region)
+    page.goto(region + GRAPH + "/changes?lang=sv", wait_until="networkidle")
+    assert "Kalle Nyman" not in page.inner_text("main")  # the public's log
+    page.goto(region + GRAPH + "?lang=sv", wait_until="networkidle")
+    give_key(page)
+    page.goto(region + GRAPH + "/changes?lang=sv", wait_until="networkidle")
+    expect(page.locator("main table")).to_contain_text("Kalle Nyman")
+    expect(page.locator("main th", has_text="vem")).to_have_count(1)
+    assert opened.errors == [] and opened.requests == []
+    page.context.close()
