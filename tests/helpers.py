@@ -13,6 +13,7 @@ slow groups; a test module imports the plain helpers it needs::
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -260,3 +261,14 @@ def example_client(tmp_path: Path) -> Any:
     folder.mkdir()
     shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
     return TestClient(create_app([folder]), raise_server_exceptions=False)
+
+
+def edit_controls(page: str) -> dict[str, object]:
+    """What the graph page offers to edit with: the edit forms' collapsible and its
+    heading, and whether each button of the findings table is sent hidden."""
+    details = re.search(r'<details id="edit-forms"( open)?>', page)
+    heading = re.search(r'<h3 id="edit-forms-title">(.*?)</h3>', page)
+    buttons = re.findall(r'<button type="button" class="(?:follow-up|suggest)"[^>]*>', page)
+    return {"forms": details is not None, "open": bool(details and details.group(1)),
+            "heading": heading.group(1) if heading else None,
+            "hidden": {" hidden" in b for b in buttons}, "key": 'id="token"' in page}

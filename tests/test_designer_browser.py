@@ -143,11 +143,21 @@ def test_the_designer_adds_a_referral_by_names_sees_the_findings_change_and_undo
 
 
 def test_a_write_without_the_edit_key_answers_in_finnish(browser, designer_url: str) -> None:
+    """Without a key the forms are not offered (the key's field is); a write whose key the
+    server no longer takes (the field changed behind the page's back, as a key revoked
+    while the page is open) is answered beside the key, in Finnish."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     guard(page, designer_url, only(designer_url, "data:", "about:"))
     page.goto(designer_url + GRAPH + "?lang=fi", wait_until="networkidle")
     page.evaluate("() => sessionStorage.clear()")
     page.reload(wait_until="networkidle")
+    assert page.locator("#token").is_visible()
+    assert page.locator("#form-owner").is_hidden()
+    page.fill("#token", TOKEN)
+    page.dispatch_event("#token", "change")
+    page.locator("#form-owner").wait_for(state="visible")
+    page.locator("#token").blur()
+    page.evaluate("() => { document.getElementById('token').value = 'ei-enaa-voimassa-0123'; }")
     page.fill("#owner-owner", "keusote")
     page.click("#form-owner button[type=submit]")
     error = page.locator("#token-error")  # beside the edit key

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from helpers import guard, only
+from helpers import DESIGNER_TOKEN, guard, only
 
 GRAPH = "/graphs/keski-uusimaa"
 VIEW = GRAPH + "/view?view=segment%3Aseg-nuoret"
@@ -25,6 +25,13 @@ def new_page(browser, designer_url: str, width: int = 1280, height: int = 900):
     opened = guard(page, designer_url, only(designer_url, "data:", "about:"))
     page.outside = opened.requests  # type: ignore[attr-defined]
     return page
+
+
+def give_key(page) -> None:
+    """The designer's edit key typed: the page shows its edit controls once it takes it."""
+    page.fill("#token", DESIGNER_TOKEN)
+    page.dispatch_event("#token", "change")
+    page.locator("#edit-forms").wait_for(state="visible")
 
 
 #: the elements (outside data tables, which may scroll) that reach past the window's right edge
@@ -41,6 +48,8 @@ def test_forms_reflow_at_320_css_px(browser, designer_url: str, path: str) -> No
     """400 % zoom of a 1280 px window: labels, fields, hints and the findings filters fit."""
     page = new_page(browser, designer_url, width=320, height=256)
     page.goto(designer_url + path, wait_until="networkidle")
+    if path.startswith(GRAPH + "?"):  # the edit forms show once the key is given
+        give_key(page)
     wider = page.evaluate(WIDER, "form, form *, .field, .field *")
     assert wider == [], wider
     page.add_style_tag(content=SPACING)
@@ -52,6 +61,7 @@ def test_forms_reflow_at_320_css_px(browser, designer_url: str, path: str) -> No
 def test_combobox_says_how_many_names_match(browser, designer_url: str) -> None:
     page = new_page(browser, designer_url)
     page.goto(designer_url + GRAPH + "?lang=fi", wait_until="networkidle")
+    give_key(page)
     box = page.locator("#referral-from")
     box.focus()
     page.keyboard.type("ohj")
@@ -152,6 +162,7 @@ def test_suggest_a_fix_takes_the_focus_to_the_suggestions(browser, designer_url:
     the focus there, so a keyboard user need not tab through every row to reach Apply."""
     page = new_page(browser, designer_url)
     page.goto(designer_url + GRAPH + "?lang=en", wait_until="networkidle")
+    give_key(page)
     page.locator("button.suggest").first.focus()
     page.keyboard.press("Enter")
     expect(page.locator("#suggestions-list")).not_to_contain_text("…")

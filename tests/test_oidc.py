@@ -20,7 +20,7 @@ from fastapi.testclient import TestClient
 from joserfc import jwt
 from joserfc.jwk import OctKey, RSAKey
 
-from helpers import copy_two_organisations, etag_of
+from helpers import copy_two_organisations, edit_controls, etag_of
 from polku.app import create_app
 from polku.errors import PolkuError
 from polku.server.auth import parse_tokens
@@ -488,6 +488,23 @@ def test_a_signed_in_page_is_never_kept_for_another_reader(client) -> None:
     assert "csrf-of-the-first-person" in pages["first"] and "Kaisa Keusote" in pages["first"]
     assert "csrf-of-the-first-person" not in pages["second"] and "Ulla Toinen" in pages["second"]
     assert "csrf-of-the" not in pages["anonymous"] and "Kaisa" not in pages["anonymous"]
+
+
+def test_a_signed_in_editor_gets_the_edit_controls_and_a_viewer_the_way_to_them(
+        client) -> None:
+    """The server knows a signed-in person's role: an editor's page has the edit forms
+    open and the findings' buttons shown; a viewer's, like a reader's who has not signed
+    in, has them collapsed under a heading that names both ways in, and the key's field."""
+    closed = {"forms": True, "open": False, "hidden": {True}, "key": True,
+              "heading": "Edit forms: editing needs signing in or an edit key"}
+    assert edit_controls(client.get("/graphs/mini?lang=en").text) == closed
+    viewer, _ = session_for(client, roles=["viewer"])
+    client.cookies.set("polku_session", viewer)
+    assert edit_controls(client.get("/graphs/mini?lang=en").text) == closed
+    editor, _ = session_for(client)
+    client.cookies.set("polku_session", editor)
+    assert edit_controls(client.get("/graphs/mini?lang=en").text) == {
+        "forms": True, "open": True, "hidden": {False}, "key": True, "heading": "Edit forms"}
 
 
 @pytest.mark.parametrize("lang, claims, said", [

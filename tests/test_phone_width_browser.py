@@ -129,3 +129,34 @@ def test_offline_raci_page_keeps_a_phones_width(browser, tmp_path) -> None:
         assert boxes[0]["name"] == "Matriisi: kohteet riveinä, toimijat sarakkeina"
     finally:
         page.close()
+
+
+#: each visible caption of a table in a scroll box: its box's and its own left and right
+#: edges, and whether its text is wider than the caption shows
+CAPTIONS = """() => [...document.querySelectorAll('.scroll-box > table > caption')]
+  .filter((c) => c.offsetParent !== null && c.getBoundingClientRect().width > 2).map((c) => {
+    const box = c.closest('.scroll-box').getBoundingClientRect(), own = c.getBoundingClientRect();
+    return {text: c.textContent.trim().slice(0, 40), box: [box.left, box.right],
+            own: [own.left, own.right], cut: c.scrollWidth > c.clientWidth + 1}; })"""
+
+
+@pytest.mark.parametrize("address", [
+    f"{G}/paths?segment=seg-monitarve&lang=sv",
+    f"{G}/whatif?segment=seg-elakepolku&service=kela-tyokokeilu&capacity=40&lang=sv",
+])
+def test_a_caption_wraps_within_its_scroll_box_on_a_phone(browser, base_url, address) -> None:
+    """A caption is no wider than the box the table scrolls in (375 px, a small phone):
+    read whole, and still whole with the table scrolled."""
+    page, watched = opened(browser, base_url, address, 375)
+    try:
+        captions = page.evaluate(CAPTIONS)
+        assert captions, "no caption"
+        for c in captions:
+            assert c["own"][0] >= c["box"][0] - 1 and c["own"][1] <= c["box"][1] + 1, c
+            assert not c["cut"], c
+        page.evaluate("document.querySelectorAll('.scroll-box').forEach((b) => b.scrollLeft = 400)")
+        for c in page.evaluate(CAPTIONS):  # a pixel's rounding of the scrolled width aside
+            assert c["own"][0] >= c["box"][0] - 2 and c["own"][1] <= c["box"][1] + 2, c
+        assert watched.requests == [] and watched.errors == []
+    finally:
+        page.close()

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import MINI, copy_mini, etag_of, run
+from helpers import MINI, copy_mini, edit_controls, etag_of, run
 from processes import free_port
 from polku.io import rdf, workbook
 from polku.app import create_app
@@ -206,6 +206,23 @@ def test_an_unchanged_answer_is_revalidated_with_304(client: TestClient) -> None
         assert r.status_code == 200 and r.headers["etag"] not in tags, path
 
 
+def test_a_304_carries_the_content_security_policy_of_the_200_it_stands_for(
+        client: TestClient) -> None:
+    """A browser applies the 304's headers to the page it keeps (RFC 9111 4.3.4): a 304
+    without the page's script hashes would block every inline script after a reload."""
+    for path in ("/graphs/mini", "/graphs/mini/changes", "/api/graphs/mini/findings"):
+        for coding in ("gzip", "identity"):
+            first = client.get(path, params={"lang": "sv"}, headers={"Accept-Encoding": coding})
+            assert first.status_code == 200
+            again = client.get(path, params={"lang": "sv"}, headers={
+                "Accept-Encoding": coding, "If-None-Match": first.headers["etag"]})
+            assert again.status_code == 304, (path, coding)
+            assert again.headers["content-security-policy"] == \
+                first.headers["content-security-policy"], (path, coding)
+    page = client.get("/graphs/mini").headers["content-security-policy"]
+    assert "'sha256-" in page  # the page's own scripts are named
+
+
 # -- a store that keeps serving -----------------------------------------------------------
 
 def test_a_broken_source_serves_the_last_good_version(client: TestClient, served: Path) -> None:
@@ -358,6 +375,37 @@ def test_two_writers_racing_on_one_etag(client: TestClient, served: Path) -> Non
     assert len(changes) == 1
     stored = workbook.read_workbook(served / "mini").nodes["kuntouttava"]["capacity_per_month"]
     assert stored == int(changes[0]["after"]["capacity_per_month"])
+
+
+def test_the_edit_controls_are_sent_shown_to_an_editor_only(client: TestClient) -> None:
+    """Without scripts a reader without a key sees the edit forms collapsed under a heading
+    that says a key is needed, and no follow-up or suggestion buttons; the page read with
+    a key (what its script does once one is typed) has them open and shown."""
+    public = edit_controls(client.get("/graphs/mini", params={"lang": "sv"}).text)
+    assert public == {"forms": True, "open": False, "hidden": {True}, "key": True,
+                      "heading": "Redigeringsformulär: för att redigera behövs en "
+                                 "redigeringsnyckel"}
+    editor = edit_controls(client.get("/graphs/mini", params={"lang": "sv"},
+                                      headers={"Authorization": f"Bearer {ANNA}"}).text)
+    assert editor == {"forms": True, "open": True, "hidden": {False}, "key": True,
+                      "heading": "Redigeringsformulär"}
+    bad = edit_controls(client.get("/graphs/mini", params={"lang": "sv"},
+                                   headers={"Authorization": "Bearer not-a-key-of-anyone"}).text)
+    assert bad == public
+
+
+def test_the_new_service_form_labels_the_second_finnish_name_apart(client: TestClient) -> None:
+    """The main name is Finnish unless the row says otherwise: without scripts the
+    Finnish name beside it (name_fi, for a row named in another language first) is
+    labelled so that no one types the main name into it."""
+    import re
+
+    page = client.get("/graphs/mini", params={"lang": "sv"},
+                      headers={"Authorization": f"Bearer {ANNA}"}).text
+    labels = dict(re.findall(r'<label for="service-(name\w*)"[^>]*>([^<]*)</label>', page))
+    assert labels["name"] == "Namn på finska *"
+    assert labels["name_fi"] == "Namn på finska, när huvudnamnet är på ett annat språk"
+    assert len(set(labels.values())) == len(labels), labels
 
 
 # -- the workbook rules -------------------------------------------------------------------

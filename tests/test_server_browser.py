@@ -185,7 +185,9 @@ def test_edit_forms_in_the_browser(browser, base_url: str) -> None:
     result = page.locator("#service-result")
     result.get_by_text("Findings created").wait_for()
     text = result.inner_text()
-    assert "version 1" in text and "unreachable" in text  # no referral leads there yet
+    # no referral leads there yet: the finding's kind by its name, its code on hover
+    assert "version 1" in text and "service nobody reaches" in text
+    assert result.locator('.kind[title="unreachable-service"]').count() == 1
     # the owner of a referral, then undo it
     page.select_option("#owner-key", "ref-alku-ohjaamo")
     expect(page.locator("#owner-owner")).to_have_value("tyollisyysalue")  # loaded from the row

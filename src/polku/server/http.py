@@ -367,9 +367,12 @@ class RepresentationTags:
         await self.app(scope, receive, wrapped)
 
 
-#: what a 304 keeps of the 200 it stands for (RFC 9110 15.4.5), and polku's own headers
-KEPT_ON_304 = (b"cache-control", b"content-location", b"date", b"etag", b"expires", b"vary",
-               b"x-polku-stale")
+#: what a 304 keeps of the 200 it stands for (RFC 9110 15.4.5), and polku's own headers.
+#: The content security policy too: a browser updates the page it keeps with the 304's
+#: headers (RFC 9111 4.3.4), so a 304 with the default policy (no script hashes, which
+#: :class:`ServerHeaders` would add) would block every inline script of a reloaded page.
+KEPT_ON_304 = (b"cache-control", b"content-location", b"content-security-policy", b"date",
+               b"etag", b"expires", b"vary", b"x-polku-stale")
 
 
 class Revalidation:

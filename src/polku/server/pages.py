@@ -143,6 +143,14 @@ def form_columns(form: Form, tr: Translator) -> list[FormColumn]:
         if name == "name":
             hint = tr("The main name: a reader of another language sees it where the row "
                       "has no name in theirs.")
+        elif lang == NAME_LANGS["name"]:
+            # beside the main name, which is in this language unless the row says another:
+            # labelled so that no one types the main name twice (the page's script shows
+            # it only for a row whose main name is in another language, and labels it then
+            # as the other names are)
+            label = tr(BESIDE_MAIN_LABEL)
+            hint = tr("Only for a row whose main name is in another language: the row's "
+                      "name in Finnish.")
         out.append(FormColumn(name, label, col.required, tuple(choices), hint,
                               tuple(col.targets), col.kind == "refs", _words_of(col), lang))
     return out
@@ -154,6 +162,9 @@ NAME_LANGS = {"name": DEFAULT_LANG, "name_fi": "fi", "name_sv": "sv", "name_en":
 #: a name field's label, by the language it is written in
 NAME_LABELS = {"fi": N_("Name in Finnish"), "sv": N_("Name in Swedish"),
                "en": N_("Name in English")}
+#: the label of the field in the graph's own language beside the main name (``name_fi``)
+#: as the page is sent: the main name is that language's unless its row says another
+BESIDE_MAIN_LABEL = N_("Name in Finnish, when the main name is in another language")
 
 
 def _words_of(col: workbook.Column) -> str:
@@ -348,6 +359,17 @@ def personal(language: PageLanguage) -> bool:
     return bool(isinstance(language, Page) and language.account.get("signed_in"))
 
 
+def edit_title(editing: bool, language: PageLanguage, tr: Translator) -> str:
+    """The heading the graph page's edit forms are collapsed under: for a reader who may
+    not write (yet), what editing needs (signing in is one way where the server has an
+    identity provider)."""
+    if editing:
+        return tr("Edit forms")
+    if isinstance(language, Page) and language.account.get("enabled"):
+        return tr("Edit forms: editing needs signing in or an edit key")
+    return tr("Edit forms: editing needs an edit key")
+
+
 def plain_switch(language: PageLanguage) -> bool:
     """Whether the page's address carries nothing but ``lang`` (its language switch then
     says nothing else), so that the page may be kept for every reader; other query
@@ -450,6 +472,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
         from polku.analyses.suggest import suggestable
         from polku.followup import effective
+        from polku.present.i18n import kind_name
+        from polku.words import KIND_NAMES
         from polku.followup import today
         from polku.present.printers import followup_text
 
@@ -505,8 +529,13 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                       columns=form_columns(f, tr),
                       existing=form_keys(seen if f.sheet == "followups" else g, f, tr),
                       choice_names=CHOICE_NAMES) for f in FORMS]
+        # the edit controls are an editor's: one signed in, or the page read with an edit
+        # key (the page's script reads it again so once a key is typed)
+        editing = writable and who == EDITOR
         return html("graph.html", language, version, g,
-                    title=shown(g, name, language.tr), name=name,
+                    title=shown(g, name, language.tr), name=name, editing=editing,
+                    edit_title=edit_title(editing, language, tr),
+                    kind_names={k: kind_name(k, tr) for k in KIND_NAMES},
                     choices=reference_choices(g, FORMS, tr), action_names=ACTION_NAMES,
                     words=form_words(FORMS),
                     name_labels={"": tr("Name"), **{k: tr(v) for k, v in NAME_LABELS.items()}},
