@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import html
 import json
 import re
 from pathlib import Path
@@ -378,6 +379,14 @@ def test_a_merged_graph_served_beside_its_regions_is_left_out(tmp_path: Path) ->
             if k not in ("not_compared", "not_regions", "merged_left_out")} == cli
     page = client.get("/compare?lang=en")
     assert page.status_code == 200 and page.text.count("<svg") == 1
+    # the page says what it left out, by the merged graph's title
+    from polku.present.i18n import translator
+
+    title = translator("en").title(load_graph(tmp_path / "national.ttl"))
+    assert title.startswith("National combination:")
+    assert re.search(r"Not compared, as merged graphs[^<]*</p>", page.text)
+    assert html.escape(title, quote=False) in re.search(
+        r"Not compared, as merged graphs[^<]*</p>", page.text).group(0)
     # named twice, the merged graph is the same graph twice, not a merged graph beside its
     # regions: the error a region given twice has
     twice = client.get("/api/compare?graphs=national,national&lang=en")

@@ -22,21 +22,6 @@ class Comparison(NamedTuple):
     etag: str
 
 
-class Served(NamedTuple):
-    """:class:`Comparison` without the merged graphs left out: what the compare page reads
-    (it unpacks these four) until it lists them too."""
-    result: dict[str, Any] | None
-    problems: list[str]
-    not_regions: list[str]
-    etag: str
-
-
-def compare_served(store: GraphStore, graphs: str | None, audience: str = "public") -> Served:
-    """:func:`served_comparison` as the compare page reads it (:class:`Served`)."""
-    c = served_comparison(store, graphs, audience)
-    return Served(c.result, c.problems, c.not_regions, c.etag)
-
-
 def served_comparison(store: GraphStore, graphs: str | None,
                       audience: str = "public") -> Comparison:
     """The comparison of the served graphs (all that load, or the comma-separated names)

@@ -776,7 +776,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     name=name, subjects=subjects, choices=choices, table=raci_section(m, tr, seen))
 
     # named graphs: an unknown one is a 400 naming graphs, one that cannot be read a 409
-    # (compare_served)
+    # (served_comparison)
     @router.get("/compare", response_class=HTMLResponse, responses=responses(400, 409))
     def compare_page(graphs: str | None = None, language: PageLanguage = Language,
                      who: str = Reader) -> HTMLResponse:
@@ -785,17 +785,20 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         left out (an editor reads the true figures)."""
         from polku.present.regions import _notes, regions_table, small_multiples_svg
 
-        from polku.server.compare import compare_served
+        from polku.server.compare import served_comparison
 
-        result, problems, not_regions, _ = compare_served(store, graphs, who)
+        served = served_comparison(store, graphs, who)
+        result = served.result
         tr = language.tr
+
+        def titles(names: list[str]) -> list[str]:
+            return [tr.title(store.model(n)[0].graph) for n in names]
         return html("compare.html", language, title=tr("Regions side by side"),
                     rows=regions_table(result, tr) if result else [],
                     chart=small_multiples_svg(result, tr) if result else "",
-                    notes=_notes(result, tr) if result else [], problems=problems,
-                    not_regions=[tr.title(store.model(n)[0].graph)
-                                 for n in not_regions],
-                    graphs=graphs or "")
+                    notes=_notes(result, tr) if result else [], problems=served.problems,
+                    not_regions=titles(served.not_regions),
+                    merged_left_out=titles(served.merged_left_out), graphs=graphs or "")
 
     @router.get("/graphs/{name}/ptv", response_class=HTMLResponse, responses=PAGE)
     def ptv_page(name: str, language: PageLanguage = Language) -> HTMLResponse:
