@@ -161,3 +161,25 @@ def test_a_write_of_a_count_column_is_refused(tmp_path: Path) -> None:
     assert {p.name: p.read_bytes() for p in (served / "mini").iterdir()} == before
     public = client.get("/api/graphs/mini/rows/segments").text
     assert "size_2024" not in public
+
+
+def test_an_rdf_property_that_counts_people_is_refused(tmp_path: Path) -> None:
+    """The RDF door: an extra property (``polkux:``, a workbook's extra column) of a
+    segment named ``size_2024`` was read and served as it stood; it is refused as the
+    workbook's column is."""
+    served = tmp_path / "graphs"
+    served.mkdir()
+    data = served / "y.jsonld"
+    assert run("export", MINI, "--to", "jsonld", "-o", data).exit_code == 0
+    text = data.read_text(encoding="utf-8")
+    at = '"dct:identifier": "nuoret",'
+    assert at in text
+    data.write_text(text.replace(at, at + ' "polkux:size_2024": "3",', 1), encoding="utf-8")
+    r = run("validate", data, "--lang", "en")
+    assert r.exit_code == 1, r.output
+    assert ("the column 'polkux:size_2024' looks like 'polku:size', a count of people"
+            in r.stderr), r.stderr
+    client = TestClient(create_app([served]))
+    got = client.get("/api/graphs/y/rows/segments")
+    # refused, naming the column (no value): no row reads it
+    assert got.status_code >= 400 and '"size_2024":' not in got.text, got.text
