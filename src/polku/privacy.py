@@ -22,7 +22,9 @@ are public by default) is each format's ``shared`` in the registry :mod:`polku.i
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import unicodedata
 from dataclasses import replace
 from typing import Callable, Collection, Iterable
 
@@ -49,6 +51,29 @@ PEOPLE_MAXIMUM = 10_000_000
 PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "segments": ("size",),
     "referrals": ("volume_per_month",),
+}
+#: words that say a column counts people, on every sheet of :data:`PEOPLE_COLUMNS`, in
+#: Finnish, Swedish and English (a header's words: :func:`header_words`). Whole words only:
+#: ``yhteyshenkilö`` (a contact person's name), ``henkilöstö`` (staff) and ``person``
+#: (``contact_person``) count nobody; a Finnish compound that counts is named whole
+#: (``henkilömäärä``), and so are the partitives a count is written in (``asiakkaita``)
+_COUNT_WORDS = (
+    "people", "persons", "clients", "customers", "individuals", "patients", "headcount",
+    "count", "counts",
+    "henkilöä", "henkilöitä", "henkilömäärä", "henkilömäärät", "hlö", "hlöä", "hlöitä",
+    "asiakkaita", "asiakkaat", "asiakasta", "asiakasmäärä", "asiakasmäärät", "potilaita",
+    "potilasmäärä", "kävijöitä", "kävijämäärä", "osallistujia", "osallistujamäärä",
+    "käyttäjiä", "käyttäjämäärä", "lukumäärä", "lkm", "määrä", "määrät",
+    "personer", "antal", "antalet", "personantal", "kunder", "kundantal", "klienter",
+    "patienter",
+)
+#: workbook sheet -> the words that say one of its columns counts people: those above and
+#: the sheet's own (a segment's size, a referral's volume; ``koko`` only on segments, where
+#: it is a size, not "whole" as in ``koko_alue``)
+PEOPLE_WORDS: dict[str, frozenset[str]] = {
+    "segments": frozenset((*_COUNT_WORDS, "size", "sizes", "koko", "storlek", "population")),
+    "referrals": frozenset((*_COUNT_WORDS, "volume", "volumes", "volym", "volymer",
+                            "volyymi", "referrals", "lähetteitä", "ohjauksia", "remisser")),
 }
 #: workbook sheet -> columns that name a person (who last wrote a follow-up: filled in by
 #: the server from the writer's name): personal data, which the public reads nowhere, as
@@ -631,3 +656,48 @@ def changes_for(audience: str, entries: list[dict], min_cell: int = MIN_CELL,
         return entries
     rule = followup_shown or (lambda key: False)
     return [shown_change(e, min_cell, rule) for e in entries]
+
+
+def header_words(name: str) -> list[str]:
+    """The words of a column's name as :data:`PEOPLE_WORDS` holds them: lower case, split
+    at every character that is no letter (digits, ``_``, ``/``, spaces) and where camelCase
+    starts a word; Finnish and Swedish letters kept.
+
+    >>> header_words("size_2024"), header_words("Volume/month"), header_words("monthlyVolume")
+    (['size'], ['volume', 'month'], ['monthly', 'volume'])
+    >>> header_words("Henkilömäärä (arvio)")
+    ['henkilömäärä', 'arvio']
+    """
+    text = unicodedata.normalize("NFC", name)
+    text = re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])", " ", text)
+    return re.findall(r"[^\W\d_]+", text.casefold())
+
+
+def _plain(word: str) -> str:
+    """A word without its accents (``henkilomaara`` is typed for ``henkilömäärä``)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", word)
+                   if not unicodedata.combining(c))
+
+
+@functools.cache
+def _plain_words(sheet: str) -> frozenset[str]:
+    return frozenset(_plain(w) for w in PEOPLE_WORDS.get(sheet, ()))
+
+
+def people_column_like(sheet: str, name: str) -> str | None:
+    """The column of :data:`PEOPLE_COLUMNS` that the column ``name`` of ``sheet`` counts
+    people like, by its words (:data:`PEOPLE_WORDS`), or None. Kept as an extra column, such
+    a column's small figures would be published as they stand: the workbook refuses it, as
+    it refuses a name merely close to the known one
+    (:func:`polku.io.near_names.meant`: ``Volume per month``).
+
+    >>> people_column_like("segments", "size_2024"), people_column_like("referrals", "volume_pm")
+    ('size', 'volume_per_month')
+    >>> people_column_like("segments", "yhteyshenkilö"), people_column_like("segments", "size")
+    (None, None)
+    """
+    people = PEOPLE_COLUMNS.get(sheet, ())
+    if not people or name in people:
+        return None
+    words = _plain_words(sheet)
+    return people[0] if any(_plain(w) in words for w in header_words(name)) else None

@@ -35,7 +35,7 @@ from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_
 from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
 from polku.privacy import (HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS,
-                           PEOPLE_MAXIMUM, find_hetu)
+                           PEOPLE_MAXIMUM, find_hetu, people_column_like)
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -1116,11 +1116,14 @@ def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
                              row=1, column=h, name=h)
             seen.add(h)
         # a column that looks like a count of people but is spelt otherwise would be kept
-        # as an extra column, and its small figures published as they are: refused
+        # as an extra column, and its small figures published as they are: refused, when
+        # its name is close to the known one (``Volume per month``) or its words count
+        # people (``size_2024``, ``koko``, ``asiakkaita_kuukaudessa``)
         people = PEOPLE_COLUMNS.get(name, ())
         for h in header:
-            if h and h not in people and sheet.column(h) is None:
-                like = meant(h, [c.name for c in sheet.columns], people)
+            if h and h not in people and h not in refused and sheet.column(h) is None:
+                like = (meant(h, [c.name for c in sheet.columns], people)
+                        or people_column_like(name, h))
                 if like is not None:
                     reader.error(N_("the column '{name}' looks like '{known}', a count of "
                                     "people whose small figures are hidden from the public; "
