@@ -237,10 +237,12 @@ def test_without_a_change_the_form_only(client) -> None:
      "capacity 'lots': a number, 0 or more"),
     ({"service": "tyokokeilu", "places": "0"}, "places",
      "places '0': a whole number, 1 or more"),
+    # the operation's own words, as the API and the command line say them: a number
+    # without % is no percentage, a fall of more than 100 % is refused as such
     ({"service": "tyokokeilu", "demand": "20"}, "demand",
-     "demand '20': a percentage of at least -100%, e.g. +20% or -10%"),
+     "demand at 'tyokokeilu': '20' is not a percentage (write e.g. +20% or -10%)"),
     ({"service": "tyokokeilu", "demand": "-150%"}, "demand",
-     "demand '-150%': a percentage of at least -100%, e.g. +20% or -10%"),
+     "demand at 'tyokokeilu': '-150%' would make demand negative (at least -100%)"),
     ({"segment": "tyokokeilu"}, "segment", "'tyokokeilu' is not a client segment of this graph"),
     # the operation's ceilings, marked on the row of the service they are about
     ({"service": "tyokokeilu", "places": "1000000000"}, "places",
@@ -266,7 +268,8 @@ def test_bad_input_in_finnish(client) -> None:
     r = client.get(PAGE, params={"segment": "seg-nuoret", "service": "tyokokeilu",
                                  "demand": "paljon", "lang": "fi"}, headers=HTML)
     assert r.status_code == 400
-    assert "kysyntä &#39;paljon&#39;: prosentteina vähintään -100%" in r.text
+    assert ("kysyntä palvelussa &#39;tyokokeilu&#39;: &#39;paljon&#39; ei ole prosenttiluku"
+            in r.text)
 
 
 def test_linked_from_the_segment_view_and_the_graph_page(client) -> None:

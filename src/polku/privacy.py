@@ -397,23 +397,36 @@ INFLOW_FIGURES = ("inflow", "utilization", "modelled_utilization", "wait_days",
                   "effective_capacity", "ratio", "lead_days", "unstable", "near_full")
 
 
-def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_CELL
-                     ) -> object:
+def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_CELL,
+                     modelled: bool = False) -> object:
     """An answer (findings, dicts and lists of figures) as the public may see it: small
     people figures as ``<5`` (:func:`suppress_figures`), and the inflow, utilisation and
     wait of a ``hidden`` service (:func:`hidden_services`: a suppressed referral leads to
     it) left out (None), in a finding about it or a record of it.
 
+    ``modelled``: the answer is a model's, run on the published copy with the reader's own
+    changes (the queueing what-if): its figures are computed from published figures alone,
+    so a small one (25 clients cut by 90 %: 2.5) counts nobody and gives nothing hidden
+    back; it is shown as it is, with its utilisation and wait. What rests on a left-out
+    cell (a ``hidden`` service) is left out all the same.
+
     >>> published_answer([{"service": "s", "inflow": 40, "capacity": 30}], frozenset({"s"}))
     [{'service': 's', 'inflow': None, 'capacity': 30}]
+    >>> published_answer({"inflow": 2.5, "modelled_utilization": 0.08}, frozenset(),
+    ...                  modelled=True)
+    {'inflow': 2.5, 'modelled_utilization': 0.08}
     """
-    return _hide(suppress_figures(value, min_cell), hidden, False, min_cell)
+    small = not modelled
+    return _hide(suppress_figures(value, min_cell) if small else value, hidden, False,
+                 min_cell, small)
 
 
-def _hide(value: object, hidden: frozenset[str], inside: bool, min_cell: int) -> object:
+def _hide(value: object, hidden: frozenset[str], inside: bool, min_cell: int,
+          small: bool = True) -> object:
     if isinstance(value, Finding):
-        metrics = _hide(suppress_figures(dict(value.metrics), min_cell), hidden,
-                        inside or value.subject in hidden, min_cell)
+        metrics = dict(value.metrics)
+        metrics = _hide(suppress_figures(metrics, min_cell) if small else metrics, hidden,
+                        inside or value.subject in hidden, min_cell, small)
         # a finding is immutable: one with nothing to hide is passed on as it is
         return value if metrics == value.metrics else replace(value, metrics=metrics)
     if isinstance(value, dict):
@@ -426,10 +439,10 @@ def _hide(value: object, hidden: frozenset[str], inside: bool, min_cell: int) ->
                 out[k] = True  # the reader learns that a figure is hidden, not unknown
             else:
                 out[k] = _hide(v, hidden, here or (isinstance(k, str) and k in hidden),
-                               min_cell)
+                               min_cell, small)
         return out
     if isinstance(value, list):
-        return [_hide(v, hidden, inside, min_cell) for v in value]
+        return [_hide(v, hidden, inside, min_cell, small) for v in value]
     return value
 
 

@@ -348,6 +348,9 @@ class Queueing:
     polku.errors.PolkuError: demand at 'x': a change of at most +1,000%, not +2,000% (the change is a fraction: 0.2 for +20%)
     """
     name: ClassVar[str] = "queueing"
+    #: its figures are the model's, computed from the published copy and the reader's own
+    #: changes: a small one counts nobody (:func:`polku.privacy.published_answer`)
+    modelled: ClassVar[bool] = True
     capacity: dict[str, float] = field(default_factory=dict)
     places: dict[str, int] = field(default_factory=dict)
     demand: dict[str, float] = field(default_factory=dict)
@@ -771,7 +774,8 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
     operation.check(model.graph)
     seen = model.published(audience)
     result = operation.run(seen, **kwargs)
-    return published_figures(result, seen) if audience == PUBLIC else result
+    return published_figures(result, seen, getattr(operation, "modelled", False)) \
+        if audience == PUBLIC else result
 
 
 def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
@@ -785,8 +789,9 @@ def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
 
 # a report's answer holds every finding: tens of thousands of small records, no cycles
 @gc_paused()
-def published_figures(value: Any, model: Model) -> Any:
+def published_figures(value: Any, model: Model, modelled: bool = False) -> Any:
     """An answer as the public may see it: small people figures as ``<5``
-    (:func:`polku.privacy.suppress_figures`), and the inflow, utilisation and wait of a
-    service that a suppressed referral leads to left out (None)."""
-    return published_answer(value, model.hidden_services(), model.min_cell)
+    (:func:`polku.privacy.suppress_figures`; not a ``modelled`` answer's, computed from
+    the published figures and the reader's own changes), and the inflow, utilisation and
+    wait of a service that a suppressed referral leads to left out (None)."""
+    return published_answer(value, model.hidden_services(), model.min_cell, modelled)

@@ -595,12 +595,23 @@ def _state_text(s: dict[str, Any], tr: Translator) -> str:
     # the model's utilisation (inflow / the capacity it serves at), not the nominal one of
     # the bottleneck ranking and over-capacity: named so wherever it is shown
     share = s["modelled_utilization"]
+    # a null utilisation is "capacity 0" (∞ when clients come) only where the capacity
+    # is 0; anywhere else it is a figure not known, said as such, never a capacity
+    zero = s["capacity"] == 0 or s.get("effective_capacity") == 0
     if s["unstable"]:
+        if share is None and not zero:
+            return tr("modelled utilisation not known: the queue grows without bound")
         return tr("modelled utilisation {utilisation}: the queue grows without bound").format(
             utilisation=tr.percent(share) if share is not None else "∞")
     if share is None:
-        return tr("no queue (capacity or inflow not known)") if s["inflow"] is None or \
-            s["capacity"] is None else tr("capacity 0")
+        if s["inflow"] is None or s["capacity"] is None:
+            return tr("no queue (capacity or inflow not known)")
+        if zero:
+            return tr("capacity 0")
+        if s.get("wait_days") is not None:
+            return tr("modelled utilisation not known, wait {days} d").format(
+                days=tr.days(s["wait_days"]))
+        return tr("modelled utilisation and wait not known")
     # a queue just short of full reads 99 %, never a rounded 100 % that does not grow
     return tr("modelled utilisation {utilisation}, wait {days} d").format(
         utilisation=tr.percent(min(share, 0.99)),

@@ -1094,11 +1094,10 @@ def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
         if demand:
             try:
                 change[service] = parse_percent(demand, service)
-            except PolkuError:
-                raise RowError(i, 400, tr("demand '{value}': a percentage of at least "
-                                          "{least}, e.g. {up} or {down}").format(
-                    value=row.demand, least="-100%", up="+20%", down="-10%"),
-                    "demand") from None
+            except PolkuError as e:
+                # the operation's own words, as the API and the command line say them: what
+                # is wrong (no percentage, or below -100 %), not a guess at which
+                raise RowError(i, 400, error_message(e, tr), "demand") from None
     return caps, slots, change
 
 
