@@ -15,7 +15,7 @@ from polku.followup import effective, for_findings
 from polku.io.load import load_graph, save_graph
 from polku.io.workbook import read_workbook, write_workbook
 from polku.server.http import version_of_tag
-from helpers import SECOND, run
+from helpers import SECOND, SECOND_REGION, edit, run
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "graphs" / "keski-uusimaa"
@@ -130,6 +130,41 @@ def test_a_regions_followups_stay_with_its_findings_through_a_merge(tmp_path, su
         "unmet-need:keski-uusimaa/seg-terveys:keski-uusimaa/tarve-tyokyvyn-arviointi"}
     shown = effective(g.graph["followups"], {f.key for f in find(g)}, "2026-01-01")
     assert shown[key]["status"] == "in-progress"
+
+
+def test_merge_says_which_followups_a_file_for_others_withholds(tmp_path) -> None:
+    """`polku merge W … -o tm.jsonld` said it kept both regions' follow-ups while the file
+    for others held one: the other's finding (hyria over its capacity of 10) rests on a
+    referral of 3 the file leaves out. The note says what the file holds, and why."""
+    folder = tmp_path / "keski-uusimaa"
+    shutil.copytree(EXAMPLE, folder)
+    edit(folder / "services.csv", ",hyria,60,", ",hyria,10,")
+    edit(folder / "referrals.csv", "ref-uraohjaus-hyria,uraohjaus,hyria-ammatillinen-koulutus,,5,",
+         "ref-uraohjaus-hyria,uraohjaus,hyria-ammatillinen-koulutus,,3,")
+    (folder / "followups.csv").write_text(
+        "finding,status,owner,due,note\n"
+        "over-capacity:hyria-ammatillinen-koulutus,työn alla,keusote,2027-01-31,\n"
+        "long-wait:ref-diakonia-velkaneuvonta,työn alla,keusote,2027-03-31,\n",
+        encoding="utf-8")
+    said = {}
+    for suffix, lang in ((".jsonld", "en"), (".ttl", "en"), (".jsonld", "fi"),
+                         (".jsonld", "sv")):
+        out = tmp_path / f"tm-{lang}{suffix}"
+        result = run("merge", folder, SECOND_REGION, "-o", out, "--lang", lang)
+        assert result.exit_code == 0, result.output
+        said[lang, suffix] = result.output
+        assert len(load_graph(out).graph.get("followups") or {}) == (
+            1 if suffix == ".jsonld" else 2)
+    assert "kept the regions' 1 follow-up," in said["en", ".jsonld"]
+    assert ("note: 1 follow-up of the regions is withheld from this file meant for others: "
+            "a small cell the file leaves out (a count from 1 to 4) could fire its finding; "
+            "--no-suppress keeps it in the owner's copy") in said["en", ".jsonld"]
+    assert "kept the regions' 2 follow-ups," in said["en", ".ttl"]
+    assert "withheld" not in said["en", ".ttl"]
+    assert "alueiden 1 seuranta säilytetty" in said["fi", ".jsonld"]
+    assert "huomio: alueiden 1 seuranta jätetty pois" in said["fi", ".jsonld"]
+    assert "regionernas 1 uppföljning behålls" in said["sv", ".jsonld"]
+    assert "regionernas 1 uppföljning har utelämnats" in said["sv", ".jsonld"]
 
 
 def test_turtle_with_followups_passes_shacl(tmp_path) -> None:

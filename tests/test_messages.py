@@ -322,3 +322,44 @@ def test_view_pages_show_the_findings_in_their_language(tmp_path, client):
         served = client.get(f"/graphs/keski-uusimaa/view?view=ecosystem&lang={lang}").text
         assert (text in served or text.encode("unicode_escape").decode() in served) and \
             other not in served
+
+
+def test_counts_of_one_read_in_the_singular():
+    """A count of 1 in a finding's message takes the singular ("1 client a month", not "1
+    clients"), each language by its catalogue's plural forms; other counts keep the plural."""
+    from polku.present.messages import actor_overload, long_wait, over_capacity
+
+    b = Builder("one").chain()
+    b.service("b", providers=["x"], capacity=0)
+    b.referral("r-ab", "a", "b", owner="x", info="yes", volume=1, wait=1)
+    labelled(b)
+    found = find(b.g, long_wait_days=0)
+    msgs = {lang: {f.kind: f.message for f in worded(found, b.g, translator(lang))
+                   if f.subject in ("b", "r-ab")} for lang in LANGS}
+    assert msgs["en"]["over-capacity"] == \
+        "EN·B (b) takes in 1 client a month against a capacity of 0"
+    assert msgs["fi"]["over-capacity"] == "B (b): tulee 1 asiakas kuukaudessa, kun kapasiteetti on 0"
+    assert msgs["sv"]["over-capacity"] == \
+        "SV·B (b): tar emot 1 kund i månaden med en kapacitet på 0"
+    assert msgs["en"]["long-wait"] == \
+        "The referral r-ab from EN·A (a) to EN·B (b) waits a median of 1 day (limit 0)"
+    assert "odotetaan mediaanina 1 päivä (raja 0)" in msgs["fi"]["long-wait"]
+    assert "är medianväntan 1 dag (gräns 0)" in msgs["sv"]["long-wait"]
+    fi, sv, en = (translator(lang) for lang in LANGS)
+    assert long_wait(en, "", "A", "B", 1.5, 1) == \
+        "The referral from A to B waits a median of 1.5 days (limit 1)"
+    assert over_capacity(en, "S", 2, 1) == "S takes in 2 clients a month against a capacity of 1"
+    assert over_capacity(en, "S", 0.6, 0) == \
+        "S takes in 1 client a month against a capacity of 0"
+    assert actor_overload(en, "Z", 1, "2026-01", 0, 1, "2026-01", "2026-01") == \
+        "Z leads 1 measure at once in Jan 2026 (the limit is 0); over the limit in 1 month, " \
+        "Jan 2026"
+    assert actor_overload(en, "Z", 4, "2026-01", 3, 2, "2026-01", "2026-02").endswith(
+        "over the limit in 2 months, Jan 2026 to Feb 2026")
+    assert actor_overload(fi, "Z", 1, "2026-01", 0, 1, "2026-01", "2026-01") == \
+        "Z: päävastuulla 1 toimenpide yhtä aikaa kuussa 1/2026 (raja on 0); raja ylittyy " \
+        "1 kuukautena, 1/2026"
+    assert "huvudansvar för 1 åtgärd samtidigt" in \
+        actor_overload(sv, "Z", 1, "2026-01", 0, 1, "2026-01", "2026-01")
+    assert actor_overload(sv, "Z", 1, "2026-01", 0, 1, "2026-01", "2026-01").endswith(
+        "över gränsen under 1 månad, 1/2026")

@@ -534,19 +534,37 @@ def shown_change(entry: dict, min_cell: int = MIN_CELL,
     ...               "key": "over-capacity:s", "after": {"finding": "over-capacity:s"}},
     ...              followup_shown=lambda key: False)
     {'version': 2, 'action': 'create', 'sheet': 'followups', 'key': None}
+
+    A change the public would read as no change (a small cell to another, ``4`` → ``3``
+    both ``<5``) is said the same way, that a row changed and when, not which nor what:
+    listed as ``<5`` → ``<5`` it would say that the hidden figure moved within 1–4, and a
+    diff does not list it (``docs/workbook.md``); the version stays, so the versions the
+    public reads run on.
+
+    >>> shown_change({"version": 3, "action": "update", "sheet": "segments", "key": "s",
+    ...               "before": {"id": "s", "size": "4"}, "after": {"id": "s", "size": "3"}})
+    {'version': 3, 'action': 'update', 'sheet': 'segments', 'key': None}
     """
     out = {k: v for k, v in entry.items() if k in PUBLIC_CHANGE_KEYS}
     sheet = entry.get("sheet") or ""
     if sheet == "followups" and followup_shown is not None and \
             not followup_shown(str(entry.get("key") or "")):
-        return {k: (None if k == "key" else v) for k, v in out.items()
-                if k not in ("before", "after")}
+        return _unsaid(out)
     for side in ("before", "after"):
         if side in out:
             out[side] = shown_row(sheet, out[side], min_cell)
+    if entry.get("before") and entry.get("after") and entry["before"] != entry["after"] \
+            and out.get("before") == out.get("after"):
+        return _unsaid(out)
     if isinstance(out.get("changes"), list):
         out["changes"] = [shown_change(c, min_cell, followup_shown) for c in out["changes"]]
     return out
+
+
+def _unsaid(change: dict) -> dict:
+    """A change the public reads only as made, and when: no key, no rows."""
+    return {k: (None if k == "key" else v) for k, v in change.items()
+            if k not in ("before", "after")}
 
 
 # -- problems shown to the public ----------------------------------------------------------------

@@ -784,13 +784,26 @@ def merge(
                   n=tr.number(conflicts)),
               tr.ngettext("{n} node", "{n} nodes", nodes).format(n=tr.number(nodes)))
     typer.echo(tr("wrote {output}: {what}").format(output=output, what=", ".join(counts)))
-    if kept := len(result.graph.graph.get("followups") or {}):
+    # the file's follow-ups, not the merge's: a file for others withholds those whose
+    # finding a small cell it leaves out could fire (docs/workbook.md → Privacy)
+    kept = len(g.graph.get("followups") or {})
+    withheld = len(result.graph.graph.get("followups") or {}) - kept
+    if kept:
         typer.echo(tr.ngettext(
             "kept the regions' {count} follow-up, keyed as the merged graph's findings (a "
             "region's 'long-wait:r1' is 'long-wait:REGION/r1')",
             "kept the regions' {count} follow-ups, keyed as the merged graph's findings (a "
             "region's 'long-wait:r1' is 'long-wait:REGION/r1')", kept).format(
             count=tr.number(kept)))
+    if withheld > 0:
+        typer.echo(tr("note: {note}").format(note=tr.ngettext(
+            "{n} follow-up of the regions is withheld from this file meant for others: a "
+            "small cell the file leaves out (a count from 1 to {most}) could fire its "
+            "finding; --no-suppress keeps it in the owner's copy",
+            "{n} follow-ups of the regions are withheld from this file meant for others: "
+            "small cells the file leaves out (counts from 1 to {most}) could fire their "
+            "findings; --no-suppress keeps them in the owner's copy", withheld).format(
+            n=tr.number(withheld), most=min_cell - 1)))
     left_out_note(g, min_cell, tr, result.graph)
 
 

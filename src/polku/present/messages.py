@@ -161,6 +161,18 @@ def labels(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator,
     return ", ".join(in_region(tr, tr.label(g, n), n, regions) for n in nodes)
 
 
+def as_counted(shown: str) -> int:
+    """The count a plural form is chosen by, for a figure as written (a median of 1,5 days,
+    57 clients a month): 1 where it reads ``1``, else 2 (a fraction takes the plural in
+    Finnish, Swedish and English). Every catalogue's plural rule is ``n != 1``
+    (tests/test_i18n.py), so no other count needs a form of its own.
+
+    >>> as_counted("1"), as_counted("1,5"), as_counted("0"), as_counted("57")
+    (1, 2, 2, 2)
+    """
+    return 1 if shown == "1" else 2
+
+
 # -- services, segments and referrals (polku.analyses.findings, polku.analyses.neo4j_findings) -------------------
 
 def service_without_provider(tr: Translator, service: str) -> str:
@@ -202,13 +214,18 @@ def no_information_flow(tr: Translator, referral: str, source: str, target: str)
 
 def long_wait(tr: Translator, referral: str, source: str, target: str, days: float,
               limit: float) -> str:
+    shown = tr.number(days)
     if not referral:
-        return tr("The referral from {source} to {target} waits a median of {days} days "
-                  "(limit {limit})").format(source=source, target=target,
-                                            days=tr.number(days), limit=tr.number(limit))
-    return tr("The referral {referral} from {source} to {target} waits a median of {days} "
-              "days (limit {limit})").format(referral=referral, source=source, target=target,
-                                             days=tr.number(days), limit=tr.number(limit))
+        return tr.ngettext("The referral from {source} to {target} waits a median of {days} "
+                           "day (limit {limit})",
+                           "The referral from {source} to {target} waits a median of {days} "
+                           "days (limit {limit})", as_counted(shown)).format(
+            source=source, target=target, days=shown, limit=tr.number(limit))
+    return tr.ngettext("The referral {referral} from {source} to {target} waits a median of "
+                       "{days} day (limit {limit})",
+                       "The referral {referral} from {source} to {target} waits a median of "
+                       "{days} days (limit {limit})", as_counted(shown)).format(
+        referral=referral, source=source, target=target, days=shown, limit=tr.number(limit))
 
 
 def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: float) -> str:
@@ -230,9 +247,11 @@ def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: 
     shown = tr.clients(inflow)
     if math.floor(inflow + 0.5) <= capacity:
         shown = tr.number(round(inflow, 1))
-    return tr("{service} takes in {inflow} clients a month against a capacity of "
-              "{capacity}").format(service=service, inflow=shown,
-                                   capacity=tr.number(capacity))
+    return tr.ngettext("{service} takes in {inflow} client a month against a capacity of "
+                       "{capacity}",
+                       "{service} takes in {inflow} clients a month against a capacity of "
+                       "{capacity}", as_counted(shown)).format(
+        service=service, inflow=shown, capacity=tr.number(capacity))
 
 
 def segment_without_outcome(tr: Translator, segment: str, entries: str) -> str:
@@ -308,10 +327,18 @@ def risk_without_mitigation(tr: Translator, risk: str, measure: str) -> str:
 
 def actor_overload(tr: Translator, actor: str, count: int, month: str, limit: int,
                    months: int, first: str, last: str) -> str:
-    return tr("{actor} leads {count} measures at once in {month} (the limit is "
-              "{limit}); over the limit in {months} months, {first} to {last}").format(
-        actor=actor, count=tr.number(count), month=tr.month(month), limit=tr.number(limit),
-        months=tr.number(months), first=tr.month(first), last=tr.month(last))
+    # two counts, each in its own form: the limit may be 0 (one measure is over it), and a
+    # single month over the limit is its first and its last
+    peak = tr.ngettext("{actor} leads {count} measure at once in {month} (the limit is "
+                       "{limit})",
+                       "{actor} leads {count} measures at once in {month} (the limit is "
+                       "{limit})", count).format(
+        actor=actor, count=tr.number(count), month=tr.month(month), limit=tr.number(limit))
+    over = tr.ngettext("over the limit in {months} month, {first}",
+                       "over the limit in {months} months, {first} to {last}",
+                       months).format(months=tr.number(months), first=tr.month(first),
+                                      last=tr.month(last))
+    return tr("{peak}; {over}").format(peak=peak, over=over)
 
 
 # -- event logs (polku.io.eventlog) ---------------------------------------------------------------

@@ -659,7 +659,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         token's name, or the signed-in person's name with their ``sub`` and
         ``organisations``), its ``source``, ``format`` and ``added_columns``; everyone else
         (the public, a viewer) reads what changed and when, not who: those fields are left
-        out, and small cells read ``<5``."""
+        out, small cells read ``<5``, and a change between two small cells has no key and no
+        rows."""
         # the version before the log is read: an ETag never newer than the changes listed
         version = store.entry(name).version
         response.headers.update(graph_headers(version, tr))

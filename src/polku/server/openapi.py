@@ -167,8 +167,9 @@ CHANGE_ROW = record("One row of a batch.", {
 CHANGE = record(
     "A change-log entry. A reader without an editor's credential reads who made it "
     "nowhere: `who`, `sub`, `organisations`, `source`, `format` and `added_columns` are "
-    "the editor's only; a follow-up the public does not read is a change with no key "
-    "and no rows.", {
+    "the editor's only; a follow-up the public does not read, and a change the public "
+    "would read as none (one small cell to another, `<5` → `<5`), is a change with no "
+    "key and no rows (a batch's row too).", {
         "version": INT, "time": about(STR, "UTC, ISO 8601."),
         "action": {"type": "string", "enum": ["create", "update", "delete", "undo", "batch"]},
         "sheet": nullable(STR), "key": nullable(STR),
