@@ -369,6 +369,21 @@ def test_a_count_that_is_no_number_is_one_line_and_a_usage_error() -> None:
                                           "number from 1 to 50, not 0\n")
 
 
+def test_an_extra_argument_is_named_whole_in_every_language() -> None:
+    """Found by a newcomer: `polku suggest GRAPH KEY` (the key without --finding) said
+    'unexpected argument: s) (over-capacity:…' in every language: the message was cut from
+    the first parenthesis of click's 'argument(s) (…)'."""
+    from helpers import EXAMPLE_TTL
+
+    for lang, said in (("en", "error: unexpected argument: "),
+                       ("fi", "virhe: ylimääräinen argumentti: "),
+                       ("sv", "fel: oväntat argument: ")):
+        r = run("suggest", EXAMPLE_TTL, "over-capacity:talous-ja-velkaneuvonta", "--lang", lang)
+        assert (r.exit_code, r.stderr) == (2, said + "over-capacity:talous-ja-velkaneuvonta\n")
+    r = run("show", EXAMPLE_TTL, "extra", "(b)", "--lang", "en")
+    assert r.stderr == "error: unexpected argument: extra (b)\n"
+
+
 def test_whatif_suppress_says_what_the_public_reads_of_the_queue() -> None:
     """`whatif --capacity ips=25 --suppress` reads the inflow 'at least' the published part
     and hides the modelled utilisation with the waits (the pages and the API do the same:

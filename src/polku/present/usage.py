@@ -11,10 +11,14 @@ attributes, the same in click and in the copy typer carries: ``polku paths G
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
 from polku.errors import PolkuError, Said
 from polku.words import N_
+
+#: the start of click's complaint about arguments no parameter takes, up to its list
+_EXTRA = re.compile(r"Got unexpected extra arguments?(?:\(s\))? \(")
 
 
 def given(args: Sequence[str], names: Sequence[str]) -> str | None:
@@ -159,8 +163,10 @@ def usage_problem(error: Any, args: Sequence[str]) -> PolkuError:
         name = message.split("'")[1] if message.count("'") >= 2 else message
         return PolkuError(N_("no such command '{name}' (polku --help lists them)"),
                           params={"name": name})
-    if message.startswith("Got unexpected extra argument"):
-        extra = message[message.find("(") + 1:message.rfind(")")] if "(" in message else ""
+    if extra_at := _EXTRA.match(message):
+        # click writes "argument (x)" or "arguments (x y)", typer's own "argument(s) (x)":
+        # the arguments are what the last part's parentheses hold, whatever they hold
+        extra = message[extra_at.end():].removesuffix(")")
         return PolkuError(N_("unexpected argument: {args}"), params={"args": extra})
     return PolkuError(N_("the command line is not understood ({detail})"),
                       params={"detail": message})
