@@ -448,6 +448,10 @@ def test_compare_files_write_each_figure_rounded_once_in_the_readers_language() 
         for kind, rate in t["findings_per_10k"].items():
             assert float(c[f"findings_per_10k:{kind}"]) == j["findings_per_10k"][kind] == \
                 four(rate), kind
+    # a wait is written one way for every region (14.0 beside 21.0, not 14 beside 21.0:
+    # the median of whole days was an int where the middle was one)
+    assert [type(j["median_wait_days"]) for j in data["regions"]] == [float, float]
+    assert [c["median_wait_days"] for c in rows] == ["14.0", "21.0"]
     # no cell keeps more than four decimals
     cells = [v for r in rows for v in r.values()]
     assert not [v for v in cells if re.fullmatch(r"-?\d+\.\d{5,}", v)]

@@ -207,7 +207,7 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
         "findings_per_10k_total": (sum(by_kind.values()) / people * 10000
                                    if isinstance(people, (int, float)) and people > 0 else None),
         "needs_covered": needs_covered(g, findings),
-        "median_wait_days": median(waits) if waits else None,
+        "median_wait_days": float(median(waits)) if waits else None,  # one type, whatever the middle
         "information_travels": (sum(1 for f in flows if f == "yes") / len(flows)
                                 if flows else None),
         "leads_per_measure": sum(leads) / len(leads) if leads else None,
