@@ -22,9 +22,7 @@ are public by default) is each format's ``shared`` in the registry :mod:`polku.i
 from __future__ import annotations
 
 import datetime
-import functools
 import re
-import unicodedata
 from dataclasses import replace
 from typing import Callable, Collection, Iterable
 
@@ -52,29 +50,9 @@ PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "segments": ("size",),
     "referrals": ("volume_per_month",),
 }
-#: words that say a column counts people, on every sheet of :data:`PEOPLE_COLUMNS`, in
-#: Finnish, Swedish and English (a header's words: :func:`header_words`). Whole words only:
-#: ``yhteyshenkilö`` (a contact person's name), ``henkilöstö`` (staff) and ``person``
-#: (``contact_person``) count nobody; a Finnish compound that counts is named whole
-#: (``henkilömäärä``), and so are the partitives a count is written in (``asiakkaita``)
-_COUNT_WORDS = (
-    "people", "persons", "clients", "customers", "individuals", "patients", "headcount",
-    "count", "counts",
-    "henkilöä", "henkilöitä", "henkilömäärä", "henkilömäärät", "hlö", "hlöä", "hlöitä",
-    "asiakkaita", "asiakkaat", "asiakasta", "asiakasmäärä", "asiakasmäärät", "potilaita",
-    "potilasmäärä", "kävijöitä", "kävijämäärä", "osallistujia", "osallistujamäärä",
-    "käyttäjiä", "käyttäjämäärä", "lukumäärä", "lkm", "määrä", "määrät",
-    "personer", "antal", "antalet", "personantal", "kunder", "kundantal", "klienter",
-    "patienter",
-)
-#: workbook sheet -> the words that say one of its columns counts people: those above and
-#: the sheet's own (a segment's size, a referral's volume; ``koko`` only on segments, where
-#: it is a size, not "whole" as in ``koko_alue``)
-PEOPLE_WORDS: dict[str, frozenset[str]] = {
-    "segments": frozenset((*_COUNT_WORDS, "size", "sizes", "koko", "storlek", "population")),
-    "referrals": frozenset((*_COUNT_WORDS, "volume", "volumes", "volym", "volymer",
-                            "volyymi", "referrals", "lähetteitä", "ohjauksia", "remisser")),
-}
+#: a cell that a copy meant for others left out as a small cell: ``<`` and the threshold
+#: (``<5``), the text the published copy holds in an extra column (:func:`suppress`)
+LEFT_OUT_TEXT = re.compile(r"<\s*[1-9][0-9]?")
 #: workbook sheet -> columns that name a person (who last wrote a follow-up: filled in by
 #: the server from the writer's name): personal data, which the public reads nowhere, as
 #: it does not read who made a change in the change log
@@ -222,7 +200,9 @@ def shown(value: object, min_cell: int = MIN_CELL) -> object:
 def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     """A copy of ``g`` fit to go to other people: every small cell (a segment's size, a
     referral's clients per month, from 1 to ``min_cell - 1``) is left out, and the node
-    lists what was left out in ``suppressed`` (so a page or table can say ``<5``);
+    lists what was left out in ``suppressed`` (so a page or table can say ``<5``); a
+    segment's or referral's extra column that holds a small number reads ``<5`` in place
+    (:func:`shown_extra`);
     ``g.graph["min_cell"]`` records the threshold. ``g`` itself is not changed (the copy
     shares its edges' attribute dicts: outputs only read them).
 
@@ -231,6 +211,9 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     >>> out = suppress(g)
     >>> "size" in out.nodes["s"], out.nodes["s"]["suppressed"], g.nodes["s"]["size"]
     (False, ['size'], 3)
+    >>> g.add_node("r", type="referral", extra={"lähetteet": "3", "note": "arvio"})
+    >>> suppress(g).nodes["r"]["extra"], g.nodes["r"]["extra"]["lähetteet"]
+    ({'lähetteet': '<5', 'note': 'arvio'}, '3')
     """
     from polku.graph import add_edges, new_graph
 
@@ -248,12 +231,50 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
         if small:
             data = {k: v for k, v in data.items() if k not in small}
             data["suppressed"] = sorted(set(small) | set(data.get("suppressed") or ()))
+        if attrs and data.get("extra"):
+            extra = shown_extra(data["extra"], min_cell)
+            if extra is not data["extra"]:
+                data = {**data, "extra": extra}
         nodes.append((node, dict(data)))
     out.add_nodes_from(nodes)
     # edges carry no people counts: their attribute dicts are shared, not copied (a copy
     # of a national graph's 40,000 edges cost more than the whole suppression)
     add_edges(out, g.edges(keys=True, data=True))
     return out
+
+
+def shown_extra(extra: dict, min_cell: int = MIN_CELL) -> dict:
+    """A segment's or referral's extra (unknown) columns as they may go to other people:
+    a cell that is a number from 1 to ``min_cell - 1`` (read as a people column's cell is,
+    :func:`cell_number`: ``3``, ``3,0``, `` 4 ``, ``2.5``) reads ``<5``. polku cannot tell
+    which extra column counts people (``size_2024``, ``asukasluku``, ``n``), so no small
+    figure of one is published; text, 0 and figures of ``min_cell`` or more are kept as they
+    are. ``extra`` itself when nothing is small.
+
+    >>> shown_extra({"koko": "3", "lähde": "Tilastokeskus", "n": 7, "osuus": "2,5"})
+    {'koko': '<5', 'lähde': 'Tilastokeskus', 'n': 7, 'osuus': '<5'}
+    """
+    small = [k for k, v in extra.items() if is_small(cell_number(v), min_cell)]
+    if not small:
+        return extra
+    return {k: (f"<{min_cell}" if k in small else v) for k, v in extra.items()}
+
+
+def extras_left_out(data: dict) -> list[str]:
+    """The extra columns of a segment's or referral's attributes that a copy meant for
+    others left out as small cells (:func:`shown_extra`: they read ``<5``), so a shared
+    copy read back still says they are missing.
+
+    >>> extras_left_out({"type": "segment", "extra": {"koko": "<5", "url": "x"}})
+    ['koko']
+    >>> extras_left_out({"type": "service", "extra": {"koko": "<5"}})
+    []
+    """
+    extra = data.get("extra")
+    if not extra or data.get("type") not in PEOPLE_COUNTS:
+        return []
+    return [k for k, v in extra.items()
+            if isinstance(v, str) and LEFT_OUT_TEXT.fullmatch(v.strip())]
 
 
 def hidden_services(g: nx.MultiDiGraph, end: str = "to") -> frozenset[str]:
@@ -281,7 +302,8 @@ def hidden_services(g: nx.MultiDiGraph, end: str = "to") -> frozenset[str]:
 
 
 def left_out(g: nx.MultiDiGraph, cells: Collection[tuple[str, str]] | None = None) -> int:
-    """How many small cells a published copy (:func:`suppress`) left out; with ``cells``
+    """How many small cells a published copy (:func:`suppress`) left out, an extra
+    column's that reads ``<5`` (:func:`extras_left_out`) too; with ``cells``
     (``(node, attribute)``: the figures a file writes, a chart of one segment's paths) of
     those only.
 
@@ -289,9 +311,13 @@ def left_out(g: nx.MultiDiGraph, cells: Collection[tuple[str, str]] | None = Non
     >>> g = new_graph(); g.add_node("s", type="segment", name="S", size=3)
     >>> left_out(g), left_out(suppress(g)), left_out(suppress(g), {("t", "size")})
     (0, 1, 0)
+    >>> g.nodes["s"]["extra"] = {"n": "4"}; left_out(suppress(g))
+    2
     """
     if cells is None:
-        return sum(len(d) for _, d in g.nodes(data="suppressed") if d)
+        # an extra column's small cell reads ``<5`` in place (:func:`shown_extra`)
+        return sum(len(d.get("suppressed") or ()) + len(extras_left_out(d))
+                   for _, d in g.nodes(data=True))
     return sum(1 for node, attr in cells
                if node in g and attr in (g.nodes[node].get("suppressed") or ()))
 
@@ -490,15 +516,25 @@ def shown_cell(text: object, min_cell: int = MIN_CELL) -> object:
     return text
 
 
+#: workbook sheet -> the columns polku knows on it (any other is an extra column): told by
+#: :mod:`polku.io.workbook`, which owns the sheets and reads this module (not the other way
+#: round) and which made every row there is to show
+KNOWN_COLUMNS: dict[str, frozenset[str]] = {}
+
+
 def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | None:
     """A workbook row (cell text) as it may be shown to the public: a cell that counts people
     goes through :func:`shown_cell` (a small cell, or text that is no clean count, reads
-    ``<5``).
+    ``<5``), and on the sheets that count people an extra column's small number reads
+    ``<5`` too (:func:`shown_extra`).
 
     >>> shown_row("segments", {"id": "s", "size": "3"}), shown_row("segments", {"size": "12"})
     ({'id': 's', 'size': '<5'}, {'size': '12'})
     >>> shown_row("referrals", {"volume_per_month": "4 kk"})
     {'volume_per_month': '<5'}
+    >>> import polku.io.workbook  # the sheets' known columns
+    >>> shown_row("segments", {"id": "s", "participation_rate": "0,5", "väestö": "3,0"})
+    {'id': 's', 'participation_rate': '0,5', 'väestö': '<5'}
     >>> shown_row("followups", {"finding": "no-lead:s", "by": "Anna Virtanen"})
     {'finding': 'no-lead:s'}
     """
@@ -508,6 +544,12 @@ def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | 
     if any(c in row for c in personal):
         row = {k: v for k, v in row.items() if k not in personal}
     columns = [c for c in PEOPLE_COLUMNS.get(sheet, ()) if c in row]
+    if sheet in PEOPLE_COLUMNS:
+        known = KNOWN_COLUMNS.get(sheet, frozenset())
+        extra = {k: v for k, v in row.items() if k not in known}
+        shown = shown_extra(extra, min_cell) if extra else extra
+        if shown is not extra:
+            row = {k: shown.get(k, v) for k, v in row.items()}
     if all(shown_cell(row[c], min_cell) is row[c] for c in columns):
         return row
     return {k: (shown_cell(v, min_cell) if k in columns else v) for k, v in row.items()}
@@ -687,48 +729,3 @@ def changes_for(audience: str, entries: list[dict], min_cell: int = MIN_CELL,
         return entries
     rule = followup_shown or (lambda key: False)
     return [shown_change(e, min_cell, rule) for e in entries]
-
-
-def header_words(name: str) -> list[str]:
-    """The words of a column's name as :data:`PEOPLE_WORDS` holds them: lower case, split
-    at every character that is no letter (digits, ``_``, ``/``, spaces) and where camelCase
-    starts a word; Finnish and Swedish letters kept.
-
-    >>> header_words("size_2024"), header_words("Volume/month"), header_words("monthlyVolume")
-    (['size'], ['volume', 'month'], ['monthly', 'volume'])
-    >>> header_words("Henkilömäärä (arvio)")
-    ['henkilömäärä', 'arvio']
-    """
-    text = unicodedata.normalize("NFC", name)
-    text = re.sub(r"(?<=[a-zà-ÿ])(?=[A-ZÀ-Þ])", " ", text)
-    return re.findall(r"[^\W\d_]+", text.casefold())
-
-
-def _plain(word: str) -> str:
-    """A word without its accents (``henkilomaara`` is typed for ``henkilömäärä``)."""
-    return "".join(c for c in unicodedata.normalize("NFKD", word)
-                   if not unicodedata.combining(c))
-
-
-@functools.cache
-def _plain_words(sheet: str) -> frozenset[str]:
-    return frozenset(_plain(w) for w in PEOPLE_WORDS.get(sheet, ()))
-
-
-def people_column_like(sheet: str, name: str) -> str | None:
-    """The column of :data:`PEOPLE_COLUMNS` that the column ``name`` of ``sheet`` counts
-    people like, by its words (:data:`PEOPLE_WORDS`), or None. Kept as an extra column, such
-    a column's small figures would be published as they stand: the workbook refuses it, as
-    it refuses a name merely close to the known one
-    (:func:`polku.io.near_names.meant`: ``Volume per month``).
-
-    >>> people_column_like("segments", "size_2024"), people_column_like("referrals", "volume_pm")
-    ('size', 'volume_per_month')
-    >>> people_column_like("segments", "yhteyshenkilö"), people_column_like("segments", "size")
-    (None, None)
-    """
-    people = PEOPLE_COLUMNS.get(sheet, ())
-    if not people or name in people:
-        return None
-    words = _plain_words(sheet)
-    return people[0] if any(_plain(w) in words for w in header_words(name)) else None

@@ -34,7 +34,7 @@ from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_re
 from polku.words import N_
 from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of,
                          new_graph, regions)
-from polku.privacy import PEOPLE_MAXIMUM, people_column_like
+from polku.privacy import PEOPLE_MAXIMUM
 
 POLKU = "https://w3id.org/polku/ontology#"
 EXTRA = "https://w3id.org/polku/extra#"
@@ -982,8 +982,6 @@ NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume
            "median_wait_days")
 #: the numbers that count people, held to :data:`polku.privacy.PEOPLE_MAXIMUM`
 PEOPLE_COUNTED = ("size", "volume_per_month")
-#: node type -> the workbook sheet whose extra columns its extra properties are
-_PEOPLE_SHEET = {"segment": "segments", "referral": "referrals"}
 
 
 def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
@@ -1015,19 +1013,6 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                                                POLKU, "polku:"), "most": Figure(PEOPLE_MAXIMUM),
                                                "attribute": attr},
                                            file=source, node=node))
-        # an extra property (a workbook's extra column) that counts people under another
-        # name would be published as it stands, small figures too: refused, as the
-        # workbook refuses its column (polku.privacy.people_column_like)
-        for col in (data.get("extra") or {}) if data.get("type") in _PEOPLE_SHEET else ():
-            like = people_column_like(_PEOPLE_SHEET[data["type"]], col)
-            if like is not None:
-                problems.append(PolkuError(
-                    N_("the column '{name}' looks like '{known}', a count of people whose "
-                       "small figures are hidden from the public; polku cannot keep it as "
-                       "an extra column (its figures would be published as they are): "
-                       "rename it '{known}'"),
-                    params={"name": "polkux:" + col, "known": _attr_predicate(like).replace(
-                        POLKU, "polku:")}, file=source, node=node))
         if "entry" in data and not isinstance(data["entry"], bool):
             problems.append(PolkuError(N_("polku:isEntryPoint must be true or false, not "
                                           "{value}"), params={"value": repr(data["entry"])},

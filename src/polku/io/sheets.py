@@ -162,13 +162,12 @@ def unknown_columns(sheets: Sheets, sheet: str, values: Mapping[str, str],
     """
     from polku.errors import PolkuErrors
     from polku.io.near_names import meant
-    from polku.privacy import people_column_like
 
     header = sheets.get(sheet, ([], []))[0]
     writable = writable_columns(sheet, header)
     found = [PolkuError(UNKNOWN_COLUMN, file=file, sheet=sheet, column=name,
                         params={"name": name},
-                        close=meant(name, writable, writable) or people_column_like(sheet, name))
+                        close=meant(name, writable, writable))
              for name in values
              if name not in writable and workbook.column_name_problem(name) is None]
     if not found:

@@ -32,7 +32,7 @@ from pathlib import Path
 from polku.errors import Note, Said
 from polku.io.near_names import folded, meant  # noqa: F401 (meant's home, and its doctests)
 from polku.io.workbook import SHEETS, _utf8_lines, is_workbook
-from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu, people_column_like
+from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.words import N_
 
 COLUMN_WARNING = N_("unknown column '{name}', kept as an extra column: did you mean "
@@ -65,8 +65,7 @@ def column_warnings(file: str, sheet: str, header: list[str]) -> list[Note]:
         # a column like a count of people is the reader's error (it cannot be kept), not a
         # warning beside it
         if target is not None and target not in required \
-                and target not in PEOPLE_COLUMNS.get(sheet, ()) \
-                and people_column_like(sheet, h) is None:
+                and target not in PEOPLE_COLUMNS.get(sheet, ()):
             out.append(Note(COLUMN_WARNING, params={"name": h, "known": target}, file=file,
                             sheet=sheet, row=1, column=h))
     return out

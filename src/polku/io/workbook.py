@@ -34,8 +34,9 @@ from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_e
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
+from polku import privacy
 from polku.privacy import (HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS,
-                           PEOPLE_MAXIMUM, find_hetu, people_column_like)
+                           PEOPLE_MAXIMUM, find_hetu)
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -400,6 +401,9 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("note"), Column("updated"), Column("by"),
     )),
 )}
+# the privacy rules tell an extra column by the columns a sheet knows (privacy.shown_row)
+privacy.KNOWN_COLUMNS.update(
+    {name: frozenset(c.name for c in s.columns) for name, s in SHEETS.items()})
 #: the columns of the ``paths`` sheet that name the path (its first row's): primary,
 #: Swedish and English, as a node's ``name``, ``name_sv``, ``name_en``
 PATH_NAMES = ("name", "name_sv", "name_en")
@@ -1115,16 +1119,22 @@ def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
                 reader.error(N_("the column '{name}' appears twice"), file=file, sheet=name,
                              row=1, column=h, name=h)
             seen.add(h)
-        # a column that looks like a count of people but is spelt otherwise would be kept
-        # as an extra column, and its small figures published as they are: refused, when
-        # its name is close to the known one (``Volume per month``) or its words count
-        # people (``size_2024``, ``koko``, ``asiakkaita_kuukaudessa``)
+        # a misspelt people column (``Volume per month``) would be read as an extra column
+        # and the figures meant for the known one lost to it: refused, naming the name to
+        # use. (Any extra column's small numbers are hidden from the public all the same,
+        # privacy.shown_extra; a column merely named like a count is no error.)
         people = PEOPLE_COLUMNS.get(name, ())
         for h in header:
             if h and h not in people and h not in refused and sheet.column(h) is None:
-                like = (meant(h, [c.name for c in sheet.columns], people)
-                        or people_column_like(name, h))
-                if like is not None:
+                like = meant(h, [c.name for c in sheet.columns], people)
+                if like is not None and like in header:
+                    # the sheet has the known column already: renaming to it is no way out
+                    reader.error(N_("the column '{name}' looks like '{known}', which the "
+                                    "sheet has already: rename it so that it does not, or "
+                                    "leave it out"),
+                                 file=file, sheet=name, row=1, column=h, name=h, known=like)
+                    refused.add(h)
+                elif like is not None:
                     reader.error(N_("the column '{name}' looks like '{known}', a count of "
                                     "people whose small figures are hidden from the public; "
                                     "polku cannot keep it as an extra column (its figures "
