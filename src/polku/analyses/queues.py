@@ -397,6 +397,68 @@ def propagate_demand(eco: Ecosystem, demand: Mapping[str, float]) -> dict[str, f
     return out
 
 
+def partial_services(eco: Ecosystem, demand: Mapping[str, float],
+                     suppressed: frozenset[str], hidden: frozenset[str]) -> frozenset[str]:
+    """The services of a published graph whose figures after the demand changes
+    ``demand`` rest on a hidden figure: the change reaches them along a ``suppressed``
+    referral (whose volume the model does not hold, so nothing flows along it), or through
+    a ``hidden`` service that the change reaches from upstream (its throughput is only its
+    published part, so what it passes on is scaled by the wrong figure), or through a
+    service already such. What :func:`propagate_demand` computes for them from the
+    published volumes alone is a partial figure, not a lower bound (it can be above the
+    true one: a hidden service's partial inflow passes on a larger share); the
+    public's what-if hides it. A change asked at a hidden service itself passes on the
+    same share as it would with the whole inflow, so it taints nothing by itself. Empty
+    when nothing is suppressed.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for n in ("a", "b", "c", "d", "x"): g.add_node(n, type="service")
+    >>> for r, u, v, vol in (("r1", "a", "b", 10), ("r2", "x", "b", None), ("r3", "b", "c", 5),
+    ...                      ("r4", "d", "c", 5)):
+    ...     g.add_node(r, type="referral", volume_per_month=vol)
+    ...     add_edge(g, r, u, "from"); add_edge(g, r, v, "to")
+    >>> # b's inflow is hidden (r2 left out): what it passes on to c is scaled by 10, not 13
+    >>> sorted(partial_services(ecosystem(g), {"a": 0.5}, frozenset({"r2"}), frozenset({"b"})))
+    ['b', 'c']
+    >>> sorted(partial_services(ecosystem(g), {"b": 0.5}, frozenset({"r2"}), frozenset({"b"})))
+    []
+    >>> sorted(partial_services(ecosystem(g), {"x": 0.5}, frozenset({"r2"}), frozenset({"b"})))
+    ['b', 'c']
+    """
+    if not suppressed:
+        return frozenset()
+
+    def carrying(u: str) -> list[tuple[str, str]]:
+        # the referrals a change at u flows along (as the editor's model flows it): one with
+        # a volume above 0, or one whose volume the published copy left out
+        out = []
+        for rid, t, _ in eco.out_refs.get(u, ()):
+            vol = eco.refs[rid].volume
+            if t in eco.services and (rid in suppressed or (vol is not None and vol > 0)):
+                out.append((rid, t))
+        return out
+
+    # the services a change reaches at all, suppressed referrals included
+    reached = {v for v, p in demand.items() if p and v in eco.services}
+    todo = list(reached)
+    while todo:
+        for _, t in carrying(todo.pop()):
+            if t not in reached:
+                reached.add(t)
+                todo.append(t)
+    # where the published model goes wrong, and everything downstream of it
+    partial = {t for u in reached for rid, t in carrying(u)
+               if rid in suppressed or t in hidden}
+    todo = list(partial)
+    while todo:
+        for _, t in carrying(todo.pop()):
+            if t not in partial:
+                partial.add(t)
+                todo.append(t)
+    return frozenset(partial)
+
+
 PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
 
 
@@ -605,7 +667,7 @@ def service_queue(before: tuple[float | None, float | None, int],
     ratio = found["ratio"] if found else None
     lead = found["lead_days"] if found else 0.0
     return {
-        "hidden": False,
+        "hidden": False, "partial": False,
         "observed_wait_days": _num(observed, 2), "observed_hidden": False,
         "calibration": found and {k: _num(v, 3 if k == "ratio" else 2)
                                   for k, v in found.items()},
@@ -790,7 +852,9 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     time in days (None: modelled at the nominal capacity). A service of a published graph
     whose inflow rests on a suppressed volume is ``hidden`` (:func:`hidden_state`): its
     capacity, places and (:func:`published_wait`) observed wait stay, and
-    ``observed_hidden`` says when the observed wait is hidden too."""
+    ``observed_hidden`` says when the observed wait is hidden too. So is one whose inflow
+    after a demand change rests on such a figure (:func:`partial_services`: ``partial``
+    true, its published inflow before the change in ``inflow_at_least``)."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
     check_changes(g, capacity, places, demand)
     eco = ecosystem(g)
@@ -812,29 +876,42 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         t = eco.refs[rid].target
         if t in in_after:
             in_after[t] += vol - eco.refs[rid].volume
-    affected = set(capacity) | set(places) | set(demand) | {
-        v for v in set(in_before) | set(in_after)
-        if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9}
     observed = observed_waits(eco)
     # a published graph's services whose inflow rests on a suppressed volume: what the
     # model says of them (figures, verdict, an over-capacity created or resolved) rests on
     # a partial inflow and is hidden, not computed from it
     hidden = hidden_services(g)
     suppressed = suppressed_referrals(g) if hidden else frozenset()
+    # and those whose inflow after the change rests on one: the change reaches them along
+    # a suppressed referral or through a hidden service, so the published model's figures
+    # after it are partial (and may differ either way from the true ones)
+    partial = partial_services(eco, demand, suppressed, hidden)
+    # the services a referral from such a one leads to get a changed volume that is not
+    # the true one: the published part of their inflow after the change is no lower bound
+    misled = {t for u in partial for rid, t, _ in eco.out_refs.get(u, ())
+              if eco.refs[rid].volume is not None}
+    affected = set(capacity) | set(places) | set(demand) | {
+        v for v in set(in_before) | set(in_after)
+        if abs(in_before.get(v, 0.0) - in_after.get(v, 0.0)) > 1e-9} | (
+        # the true model changes them, whether or not the published one can tell
+        partial & eco.services)
     services = {}
     for sid in sorted(affected):
         cap_before = g.nodes[sid].get("capacity_per_month")
         cap_after = h.nodes[sid].get("capacity_per_month")
-        if sid in hidden:
+        if sid in hidden or sid in partial:
             # the observed wait is the referrals' published waits, shown when the hidden
             # volume does not weigh in it; everything the model computes from the inflow
             # (calibration, utilisation, waits, verdict) stays hidden
             wait = published_wait(eco, sid, observed, suppressed)
             # the published part of its inflow is public already: at least that many come
-            # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds)
-            least = {"before": in_before.get(sid) or None, "after": in_after.get(sid) or None}
+            # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds);
+            # after the change only where no partial figure flows into it
+            least = {"before": in_before.get(sid) or None,
+                     "after": None if sid in misled else in_after.get(sid) or None}
             services[sid] = {
-                "hidden": True, "observed_wait_days": _num(wait, 2),
+                "hidden": True, "partial": sid not in hidden,
+                "observed_wait_days": _num(wait, 2),
                 "observed_hidden": wait is None and sid in observed, "calibration": None,
                 "inflow_at_least": {k: None if v is None else _num(v, 2)
                                     for k, v in least.items()},
@@ -846,8 +923,11 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             (in_after.get(sid), cap_after, _places_of(h, sid)), observed.get(sid), calibrate)
     before = before if before is not None else find(g, long_wait_days, eco=eco)
     after = find(h, long_wait_days, eco=eco_after)
-    old = {f.identity: f for f in before if not _rests_on_hidden(f, hidden)}
-    new = {f.identity: f for f in after if not _rests_on_hidden(f, hidden)}
+    # an over-capacity of a service whose inflow is hidden, or partial after the change,
+    # is neither created nor resolved for the reader: the published figures cannot say
+    unsaid = hidden | partial
+    old = {f.identity: f for f in before if not _rests_on_hidden(f, unsaid)}
+    new = {f.identity: f for f in after if not _rests_on_hidden(f, unsaid)}
     return {
         "graph": g.graph.get("name", "graph"),
         "days_per_month": DAYS_PER_MONTH,

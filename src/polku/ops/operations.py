@@ -335,7 +335,7 @@ class Queueing:
     :class:`polku.errors.PolkuError` whose ``field`` names the option.
 
     Answers ``{"services": {id: {"before", "after", "calibration", "observed_wait_days",
-    "hidden", "observed_hidden"}}, "findings": {"created", "resolved"}, "changes",
+    "hidden", "partial", "observed_hidden"}}, "findings": {"created", "resolved"}, "changes",
     "calibrated", "days_per_month", "observed", "graph", "min_cell"}``; ``before`` and
     ``after`` hold the service's inflow, capacity, places, modelled utilisation
     (``modelled_utilization``: inflow / the capacity the model serves at; the nominal

@@ -650,6 +650,13 @@ HIDDEN_QUEUE = N_("figures hidden: a referral into it has fewer than {n} clients
                   "with them")
 
 
+#: a service whose figures after the change rest on a hidden figure upstream
+PARTIAL_QUEUE = N_("figures hidden: the change reaches it through a referral with fewer than "
+                   "{n} clients a month or a service whose inflow is hidden (small numbers), "
+                   "so from the published figures the model would give it a partial inflow "
+                   "after the change, and a wrong wait, utilisation and verdict with it")
+
+
 def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """:func:`polku.analyses.queues.queue_whatif` as plain text for the terminal: services
     by name, clients a month whole, days to one decimal below ten."""
@@ -693,6 +700,21 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
     width = max(map(len, labels))
     for sid, s in services.items():
         b, a = s["before"], s["after"]
+        least = s.get("inflow_at_least") or {}
+        if s.get("partial"):
+            # its figures after the change rest on a hidden figure upstream: its published
+            # inflow before the change and observed wait stay, the model's figures do not
+            lines.append(f"  {s['label']} ({sid}): " + tr(
+                "inflow {inflow_before} → hidden, capacity {capacity_before} → "
+                "{capacity_after}, places {places_before} → {places_after}").format(
+                inflow_before=tr.clients(least.get("before")),
+                capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
+                places_before=num(b["places"]), places_after=num(a["places"])))
+            lines.append("      " + tr(PARTIAL_QUEUE).format(n=result.get("min_cell") or 5))
+            if s.get("observed_wait_days") is not None:
+                lines.append("      " + tr("observed wait {days} d").format(
+                    days=tr.days(s["observed_wait_days"])))
+            continue
         if s.get("hidden"):
             # its figures rest on a suppressed volume: hidden, which is not unknown
             lines.append(f"  {s['label']} ({sid}): " + tr(
@@ -701,11 +723,12 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
                 capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
             lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
-            least = s.get("inflow_at_least") or {}
             if least.get("before"):
                 shown = tr.hidden_figure({"inflow_at_least": least["before"]}, "inflow")
-                if least.get("after") and least["after"] != least["before"]:
-                    shown += " → " + tr.hidden_figure({"inflow_at_least": least["after"]},
+                if least.get("after") != least["before"]:
+                    # none after it: the published part is no lower bound then (a partial
+                    # figure flows into it), hidden as the page says it
+                    shown += " → " + tr.hidden_figure({"inflow_at_least": least.get("after")},
                                                       "inflow")
                 lines.append("      " + tr("clients a month: {figure} (the published "
                                            "referrals into it)").format(figure=shown))

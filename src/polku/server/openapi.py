@@ -153,7 +153,13 @@ QUEUE_STATE = record("A service's queue before or after the changes.", {
     "effective_capacity": nullable(NUM)})
 BEFORE_AFTER = record("", {"before": nullable(NUM), "after": nullable(NUM)})
 QUEUE_SERVICE = record("An affected service.", {
-    "label": STR, "hidden": BOOL, "observed_wait_days": nullable(NUM),
+    "label": STR, "hidden": BOOL,
+    "partial": about(BOOL, "Hidden (true) because the change reaches it through a referral "
+                           "with a small volume left out or a service whose inflow is "
+                           "hidden: the published figures give only a partial inflow after "
+                           "the change. Its own published inflow before the change is "
+                           "inflow_at_least.before."),
+    "observed_wait_days": nullable(NUM),
     "observed_hidden": BOOL,
     "calibration": nullable(record("", {"effective_capacity": NUM, "ratio": NUM,
                                         "lead_days": NUM})),
