@@ -272,3 +272,15 @@ def edit_controls(page: str) -> dict[str, object]:
     return {"forms": details is not None, "open": bool(details and details.group(1)),
             "heading": heading.group(1) if heading else None,
             "hidden": {" hidden" in b for b in buttons}, "key": 'id="token"' in page}
+
+
+def lines_of(output: str, sid: str) -> list[str]:
+    """A service's lines in the what-if's text: its own and the indented ones below it."""
+    lines = output.splitlines()
+    start = next(i for i, line in enumerate(lines) if f"({sid}):" in line)
+    block = [lines[start]]
+    for line in lines[start + 1:]:
+        if not line.startswith("      "):
+            break
+        block.append(line)
+    return block

@@ -19,7 +19,7 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import EXAMPLE, run
+from helpers import EXAMPLE, lines_of, run
 from polku.app import create_app
 from polku.server.auth import Tokens
 
@@ -57,17 +57,6 @@ def test_the_reproduction_hides_the_partial_services_and_leaves_the_editor_alone
     # the editor's over-capacities created downstream are not the public's to read from
     # partial figures
     assert editor["findings"]["created"] and not public["findings"]["created"]
-
-
-def lines_of(output: str, sid: str) -> list[str]:
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if f"({sid}):" in line)
-    block = [lines[start]]
-    for line in lines[start + 1:]:
-        if not line.startswith("      "):
-            break
-        block.append(line)
-    return block
 
 
 def test_the_text_says_the_partial_figures_are_hidden() -> None:

@@ -19,7 +19,7 @@ import jsonschema_rs
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import EXAMPLE, run
+from helpers import EXAMPLE, lines_of, run
 from polku.app import create_app
 from polku.present.i18n import translator
 from polku.present.printers import _state_text
@@ -35,18 +35,6 @@ def public(tmp_path_factory) -> TestClient:
     folder = tmp_path_factory.mktemp("served")
     shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
     return TestClient(create_app([folder], Tokens({})), raise_server_exceptions=False)
-
-
-def lines_of(output: str, sid: str) -> list[str]:
-    """A service's lines in the what-if's text: its own and the indented ones below it."""
-    lines = output.splitlines()
-    start = next(i for i, line in enumerate(lines) if f"({sid}):" in line)
-    block = [lines[start]]
-    for line in lines[start + 1:]:
-        if not line.startswith("      "):
-            break
-        block.append(line)
-    return block
 
 
 @pytest.mark.parametrize("changes, after", [

@@ -439,24 +439,21 @@ def partial_services(eco: Ecosystem, demand: Mapping[str, float],
                 out.append((rid, t))
         return out
 
+    def downstream(start: set[str]) -> set[str]:
+        """``start`` and every service the carrying referrals lead to from it."""
+        seen, todo = set(start), list(start)
+        while todo:
+            for _, t in carrying(todo.pop()):
+                if t not in seen:
+                    seen.add(t)
+                    todo.append(t)
+        return seen
+
     # the services a change reaches at all, suppressed referrals included
-    reached = {v for v, p in demand.items() if p and v in eco.services}
-    todo = list(reached)
-    while todo:
-        for _, t in carrying(todo.pop()):
-            if t not in reached:
-                reached.add(t)
-                todo.append(t)
+    reached = downstream({v for v, p in demand.items() if p and v in eco.services})
     # where the published model goes wrong, and everything downstream of it
-    partial = {t for u in reached for rid, t in carrying(u)
-               if rid in suppressed or t in hidden}
-    todo = list(partial)
-    while todo:
-        for _, t in carrying(todo.pop()):
-            if t not in partial:
-                partial.add(t)
-                todo.append(t)
-    return frozenset(partial)
+    return frozenset(downstream({t for u in reached for rid, t in carrying(u)
+                                 if rid in suppressed or t in hidden}))
 
 
 PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
