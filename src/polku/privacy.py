@@ -51,8 +51,9 @@ PEOPLE_COLUMNS: dict[str, tuple[str, ...]] = {
     "referrals": ("volume_per_month",),
 }
 #: a cell that a copy meant for others left out as a small cell: ``<`` and the threshold
-#: (``<5``), the text the published copy holds in an extra column (:func:`suppress`)
-LEFT_OUT_TEXT = re.compile(r"<\s*[1-9][0-9]?")
+#: (``<5``), the text the published copy holds in an extra column (:func:`suppress`) and a
+#: workbook's people column reads back as left out (the threshold its group)
+LEFT_OUT_TEXT = re.compile(r"<\s*([1-9][0-9]?)")
 #: workbook sheet -> columns that name a person (who last wrote a follow-up: filled in by
 #: the server from the writer's name): personal data, which the public reads nowhere, as
 #: it does not read who made a change in the change log

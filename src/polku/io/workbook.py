@@ -935,7 +935,7 @@ class LeftOut:
 
 
 #: ``<5``: a small cell left out (:class:`LeftOut`), in a column that counts people
-LEFT_OUT_RE = re.compile(r"<\s*([1-9][0-9]?)")
+LEFT_OUT_RE = privacy.LEFT_OUT_TEXT
 #: the columns that count people (:data:`polku.privacy.PEOPLE_COLUMNS`), by name
 _PEOPLE_COLUMN_NAMES = frozenset(c for cols in PEOPLE_COLUMNS.values() for c in cols)
 #: the node attributes those columns fill, in order (a segment's size, a referral's volume)

@@ -25,7 +25,7 @@ g: 0 iakttagelser
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
@@ -90,26 +90,26 @@ class ActingNames:
 
         self.g, self.tr, self.width = g, tr.plainly(), width
         self.regions = merged_region_names(g, tr.lang) if g is not None else {}
-        self._said: dict[str, str] = {}
+        self._said: dict[tuple[str, str], str] = {}
 
     def actors(self, ids: Iterable[str]) -> list[str]:
         from polku.present.messages import name
 
-        out = []
-        for a in ids:
-            if a not in self._said:
-                self._said[a] = name(self.g, a, self.tr, self.regions) \
-                    if self.g is not None and a in self.g else a
-            out.append(self._said[a])
-        return out
+        return self._named("actor", ids, lambda a: name(self.g, a, self.tr, self.regions))
 
     def measures(self, ids: Iterable[str]) -> list[str]:
+        return self._named("measure", ids, lambda m: plan_label(self.g, m, self.tr, self.width))
+
+    def _named(self, kind: str, ids: Iterable[str], say: Callable[[str], str]) -> list[str]:
+        """Each id by ``say`` once (the same owner recurs on many findings); an id the graph
+        does not hold as itself. Kept apart by ``kind``: an actor and a measure may share an
+        id."""
         out = []
-        for m in ids:
-            if m not in self._said:
-                self._said[m] = plan_label(self.g, m, self.tr, self.width) \
-                    if self.g is not None and m in self.g else m
-            out.append(self._said[m])
+        for i in ids:
+            key = (kind, i)
+            if key not in self._said:
+                self._said[key] = say(i) if self.g is not None and i in self.g else i
+            out.append(self._said[key])
         return out
 
 
