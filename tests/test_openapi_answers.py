@@ -1,9 +1,10 @@
 """The OpenAPI schema (``/openapi.json``, ``/docs``) says what the routes really answer:
 each main route's success body as JSON Schema with its fields, types and required ones
-(real answers of the example region, the full workbook, the plan, a merged national graph
-and a PTV batch are validated against it, no field left undocumented), the downloads'
-media types, the bounds and choices of the parameters, and the 304 and 405 every graph
-route answers."""
+(real answers of the example region, the full workbook, the plan, a merged national graph,
+a review, verified suggestions, blueprints, a PTV comparison and a PTV batch are validated
+against it, no field left undocumented: an object that takes a field the schema does not
+name is one whose keys are data), the downloads' media types, the bounds and choices of the
+parameters, and the 304 and 405 every graph route answers."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpers import EXAMPLE, PLAN, copy_full, copy_mini, etag_of, run
+from test_ptv_compare import CATALOGUE, drifted
 from polku.app import create_app
 from polku.kinds import MAX_TOP
 from polku.server.auth import parse_tokens
@@ -41,6 +43,10 @@ def served(tmp_path_factory) -> Path:
     # a national merge of two regions: its summary names the regions and their areas
     merged = run("merge", EXAMPLE, EXAMPLE.parent / "keski-suomi", "-o", folder / "national.ttl")
     assert merged.exit_code == 0, merged.output
+    # a region drifted from PTV: its comparison has entries missing, gone and changed
+    drifted(folder / "drift", "drift")
+    # the full workbook, to be edited and reviewed (the other graphs stay as they are)
+    copy_full(folder / "reviewed", "reviewed")
     return folder
 
 
@@ -113,6 +119,22 @@ READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
         ("/api/graphs/ku/rows/referrals/ref-alku-ohjaamo", {}, {}),
         ("/api/graphs/ku/rows/segments/seg-nuoret", {}, EDITOR),
         ("/api/graphs/full/rows/followups/over-capacity:velka", {}, EDITOR)],
+    "/api/graphs/{name}/review": [
+        ("/api/graphs/full/review", {"since": "0"}, h) for h in ({}, EDITOR)] + [
+        ("/api/graphs/ku/review", {"since": "0", "actor": "keusote", "lang": "sv"}, {})],
+    "/api/graphs/{name}/suggestions": [
+        (f"/api/graphs/{g}/suggestions", {}, h) for g in ("ku", "full")
+        for h in ({}, EDITOR)] + [
+        ("/api/graphs/ku/suggestions", {"finding": "referral-without-owner:ref-ktt-tyokokeilu",
+                                        "lang": "en"}, {})],
+    "/api/graphs/{name}/blueprint": [
+        ("/api/graphs/ku/blueprint", {"subject": "polku-ips"}, h) for h in ({}, EDITOR)] + [
+        ("/api/graphs/ku/blueprint", {"subject": "seg-nuoret", "k": "2",
+                                      "to": "tulos-avoin-tyo", "lang": "en"}, EDITOR),
+        ("/api/graphs/ku/blueprint", {"subject": "seg-monitarve", "k": "3"}, {}),
+        ("/api/graphs/mini/blueprint", {"subject": "p1"}, {})],
+    "/api/graphs/{name}/plan": [("/api/graphs/plan/plan", {}, h) for h in ({}, EDITOR)] + [
+        (f"/api/graphs/{g}/plan", {"lang": "sv"}, {}) for g in ("full", "ku")],
 }
 
 
@@ -192,6 +214,131 @@ def test_the_writes_and_the_change_log_answer_what_their_schema_says(
         resolved(schema, ref_of("Change"))["description"]
     assert all(f"`{k}`" in said or f"``{k}``" in said for k in editors_only), said
     assert "not who" in said
+
+
+def test_the_reads_validated_hold_each_part_of_their_schema(client: TestClient) -> None:
+    """The answers the schemas are held to above are not empty ones: a verified suggestion,
+    a capacity's prediction and a declined raise; a hand-off whose small volume the public
+    does not see; a plan's measures, indicators and risks; overdue follow-ups."""
+    def get(url: str, headers: dict[str, str] | None = None, **query: str) -> Any:
+        r = client.get(url, params=query, headers=headers or {})
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    for headers in ({}, EDITOR):
+        ku = get("/api/graphs/ku/suggestions", headers)
+        assert ku["suggestions"] and ku["declined"], headers
+        assert len(ku["worded"]) == len(ku["suggestions"])
+        assert len(ku["declined_worded"]) == len(ku["declined"])
+    # the public's capacity is not computed from a small-cell inflow: the editor's only
+    assert any("predicted" in s for s in get("/api/graphs/full/suggestions",
+                                             EDITOR)["suggestions"])
+    assert not any("predicted" in s for s in get("/api/graphs/full/suggestions")["suggestions"])
+    hidden = [h for bp in get("/api/graphs/ku/blueprint", subject="polku-ips")["blueprints"]
+              for h in bp["handoffs"] if h["volume_hidden"]]
+    assert hidden and all(h["volume_per_month"] is None for h in hidden)
+    plan = get("/api/graphs/plan/plan")
+    assert all(plan[k] for k in ("goals", "measures"))
+    assert any(m["indicators"] and m["risks"] for m in plan["measures"])
+    assert get("/api/graphs/full/review", EDITOR, since="0")["overdue"]
+
+
+def test_a_review_answers_what_its_schema_says(client: TestClient,
+                                               schema: dict[str, Any]) -> None:
+    """A review since a version, and since a day, after changes that create a finding and
+    resolve one, for the public and an editor."""
+    path = "/api/graphs/{name}/review"
+    for key, row in (("r2", {"owner": "kela"}), ("r1", {"owner": ""})):
+        r = client.patch(f"/api/graphs/reviewed/rows/referrals/{key}", json=row,
+                         headers={**EDITOR, "If-Match": etag_of(client, "reviewed")})
+        assert r.status_code == 200, r.text
+    for since in ("0", "1", "1.1.2020"):
+        for headers in ({}, EDITOR):
+            r = client.get("/api/graphs/reviewed/review", params={"since": since},
+                           headers=headers)
+            assert r.status_code == 200, (since, r.text)
+            holds(schema, "get", path, r)
+            if since == "0":
+                assert r.json()["since"] == {"version": 0, "time": None}
+                assert r.json()["created"] and r.json()["resolved"], r.json()
+            if since == "1":
+                assert r.json()["since"]["time"], r.json()
+
+
+def test_a_ptv_comparison_answers_what_its_schema_says(client: TestClient,
+                                                       schema: dict[str, Any]) -> None:
+    """The real PTV fixtures compared with a drifted region (missing, gone and changed
+    entries, edits of services, organisations and leads), for the public and an editor,
+    in each language."""
+    path = "/api/graphs/{name}/ptv/compare"
+    shape = resolved(schema, answer_schema(schema, "post", path))
+    assert shape.get("additionalProperties") is False and {"edits", "summary"} <= set(
+        shape["required"]), shape
+    files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in CATALOGUE]
+    for graph, body, headers in (
+            ("drift", {"files": files}, {}),
+            ("drift", {"files": files, "municipality": ["529", "905"]}, EDITOR),
+            ("naantali", {"files": files[:2]}, {})):
+        for lang in ("fi", "sv", "en"):
+            r = client.post(f"/api/graphs/{graph}/ptv/compare", params={"lang": lang},
+                            json=body, headers=headers)
+            assert r.status_code == 200, r.text
+            holds(schema, "post", path, r)
+    answer = client.post("/api/graphs/drift/ptv/compare",
+                         json={"files": files, "municipality": ["529", "905"]}).json()
+    assert all(answer[k] for k in ("missing", "gone", "changed"))
+    assert {(e["action"], e["sheet"]) for e in answer["edits"]} >= {
+        ("create", "actors"), ("create", "services"), ("create", "responsibilities"),
+        ("update", "services"), ("delete", "services")}
+
+
+#: the objects of the five routes' answers whose keys are data (column, field or metric
+#: names, a follow-up's extra columns), as the schema says: any other object takes no
+#: field the schema does not name
+KEYED_BY_DATA = {"row", "metrics", "extra", "column_names", "field_names"}
+
+
+def objects(value: Any, at: tuple[Any, ...] = ()) -> Any:
+    """Every JSON object in ``value``, with where it is (a path of keys and indexes)."""
+    if isinstance(value, dict):
+        yield at, value
+        for k, v in value.items():
+            yield from objects(v, (*at, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from objects(v, (*at, i))
+
+
+def test_a_field_the_schema_does_not_name_fails(client: TestClient,
+                                                schema: dict[str, Any]) -> None:
+    """A field added to an answer (at its top or in any object in it) without its schema
+    fails the validation above: the five routes whose schemas came last, each answer's
+    every object given a field of text the schema does not name."""
+    files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in CATALOGUE]
+    answers = [("get", "/api/graphs/{name}/review",
+                client.get("/api/graphs/full/review", params={"since": "0"}, headers=EDITOR)),
+               ("get", "/api/graphs/{name}/suggestions",
+                client.get("/api/graphs/full/suggestions", headers=EDITOR)),
+               ("get", "/api/graphs/{name}/suggestions", client.get("/api/graphs/ku/suggestions")),
+               ("get", "/api/graphs/{name}/blueprint",
+                client.get("/api/graphs/ku/blueprint", params={"subject": "polku-ips"})),
+               ("get", "/api/graphs/{name}/plan", client.get("/api/graphs/plan/plan")),
+               ("post", "/api/graphs/{name}/ptv/compare",
+                client.post("/api/graphs/drift/ptv/compare",
+                            json={"files": files, "municipality": ["529", "905"]}))]
+    for method, path, r in answers:
+        assert r.status_code == 200, r.text
+        validator = jsonschema_rs.Draft202012Validator({
+            **answer_schema(schema, method, path), "components": schema["components"]})
+        body = r.json()
+        assert validator.is_valid(body), path
+        taken = set()
+        for at, obj in list(objects(body)):
+            obj["undocumented"] = "x"
+            if validator.is_valid(body):
+                taken.add(next((k for k in reversed(at) if isinstance(k, str)), "(answer)"))
+            del obj["undocumented"]
+        assert taken <= KEYED_BY_DATA, (path, taken - KEYED_BY_DATA)
 
 
 def test_downloads_name_the_media_types_they_answer(client: TestClient,

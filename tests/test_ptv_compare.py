@@ -32,10 +32,14 @@ GONE_ID = "0b0b0b0b-0000-4000-8000-000000000000"
 
 @pytest.fixture
 def model(tmp_path: Path) -> Path:
-    """Naantali's model, made from PTV once and then drifted: a service renamed, one never
-    taken in, one whose record PTV no longer has."""
-    folder = tmp_path / "graphs" / "naantali"
-    assert run("ptv", "import", NAANTALI, ETSIVA, "-o", folder, "--name", "naantali").exit_code == 0
+    """Naantali's model, made from PTV once and then drifted (:func:`drifted`)."""
+    return drifted(tmp_path / "graphs" / "naantali")
+
+
+def drifted(folder: Path, name: str = "naantali") -> Path:
+    """Naantali's model written to ``folder`` as graph ``name``, made from PTV once and then
+    drifted: a service renamed, one never taken in, one whose record PTV no longer has."""
+    assert run("ptv", "import", NAANTALI, ETSIVA, "-o", folder, "--name", name).exit_code == 0
     services = folder / "services.csv"
     text = services.read_text(encoding="utf-8").replace("Etsivä nuorisotyö,",
                                                         "Etsivä nuorisotyö (vanha),", 1)

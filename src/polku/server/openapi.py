@@ -188,6 +188,51 @@ CHANGE = record(
         "added_columns": about(array(STR), "Known columns the sheet's header gained."),
         "changes": about(array(ref("ChangeRow")), "A batch's rows."), "note": STR})
 
+#: a row edit in the write API's own terms, as the suggestions and the PTV comparison
+#: propose them (a client applies it as it is)
+EDIT_FIELDS: dict[str, Schema] = {
+    "action": about({"type": "string", "enum": ["create", "update", "delete"]},
+                    "create: `POST …/rows/SHEET` with `row`; update: `PATCH "
+                    "…/rows/SHEET/KEY` with `row`; delete: `DELETE …/rows/SHEET/KEY`."),
+    "sheet": STR, "key": about(STR, "The row's key (a created row's id)."),
+}
+#: one side of a capacity's figures, before or after the change
+#: (:func:`polku.analyses.queues.capacity_figures`)
+CAPACITY_SIDE: dict[str, Schema] = {
+    "capacity": about(NUM, "Clients a month (nominal)."),
+    "utilization": about(nullable(NUM), "Inflow ÷ the nominal capacity (null: a capacity "
+                                        "of 0)."),
+    "modelled_utilization": about(nullable(NUM), "Inflow ÷ the capacity the queue model "
+                                                 "serves at."),
+    "wait_days": about(nullable(NUM), "The predicted wait (null: it grows without bound)."),
+    "unstable": about(BOOL, "The queue grows without bound."),
+    "effective_capacity": about(nullable(NUM), "The capacity calibrated to the observed "
+                                               "waits (null: not calibrated)."),
+}
+CAPACITY_FIGURES: dict[str, Schema] = {
+    "service": STR, "inflow": about(NUM, "Clients a month."), **CAPACITY_SIDE,
+    "calibrated": BOOL,
+    "before": record("The same figures before the change.", CAPACITY_SIDE),
+    "lead_days": about(NUM, "The part of the wait no capacity moves (the same before and "
+                            "after)."),
+}
+#: a blueprint lane's: the client's, an organisation's, or the steps nobody provides
+LANE_ROLE = {"type": "string", "enum": ["client", "organisation", "unprovided"]}
+PTV_TYPE = {"type": "string", "enum": ["service", "actor"]}
+#: what every entry of the PTV comparison holds, its names beside its codes
+PTV_ENTRY = {
+    "type": PTV_TYPE, "id": about(STR, "The graph's id (a missing one: the id it would "
+                                       "get)."),
+    "ptv_id": STR,
+    "type_name": about(STR, "Its type in the request's language."),
+    "label": about(STR, "Its name in the request's language."),
+}
+#: what every proposed edit of the PTV comparison adds to the edit, in the reader's words
+PTV_EDIT_WORDS = {
+    "sheet_name": about(STR, "The sheet's thing in the request's language."),
+    "label": about(STR, "The edit as a sentence, in the request's language."),
+}
+
 COMPONENTS: dict[str, Schema] = {
     "WorkbookProblem": PROBLEM,
     "GraphEntry": record("A served graph.", {
@@ -280,6 +325,134 @@ COMPONENTS: dict[str, Schema] = {
         "rows": array(record("A row and its key.", {"key": STR, "values": ROW}))}),
     "Row": record("One row as cell text.", {
         "graph": STR, "sheet": STR, "key": STR, "values": ROW}),
+    "Review": record("What changed since the last review, as `polku findings --since "
+                     "--format json`.", {
+        "graph": STR,
+        "since": record("The version reviewed from.", {
+            "version": INT,
+            "time": about(nullable(STR), "When it was logged, UTC, ISO 8601 (null: "
+                                         "version 0, before any change).")}),
+        "created": about(array(ref("Finding")), "Findings now that the version had not."),
+        "resolved": about(array(ref("Finding")), "Findings of the version gone since, "
+                                                 "worded from it."),
+        "overdue": about(array(ref("FollowUp")), "Follow-ups past their due date.")}),
+    "SuggestedEdit": record("A row edit in the write API's terms.", {
+        **EDIT_FIELDS, "row": mapping({"anyOf": [STR, NUM]}, "Column → value, as a write "
+                                      "takes it (a capacity as a number).")}),
+    "CapacityFigures": record("What the queueing what-if predicts at a capacity, after the "
+                              "change and `before` it.", CAPACITY_FIGURES),
+    "Suggestion": record("A verified suggestion: edits that resolve a finding and create "
+                         "no error.", {
+        "finding": about(STR, "The key of the finding it is for."),
+        "edits": array(ref("SuggestedEdit")),
+        "resolves": about(IDS, "The keys of the findings it resolves."),
+        "creates": about(IDS, "The keys of the findings it creates (none an error)."),
+    }, {"predicted": about(ref("CapacityFigures"), "A capacity's: the figures at it.")}),
+    "Suggestions": record("Verified suggestions, as `polku suggest --format json`.", {
+        "graph": STR, "suggestions": array(ref("Suggestion")),
+        "worded": about(array(record("A suggestion in words.", {
+            "finding": STR, "message": about(STR, "Its finding's sentence."),
+            "text": about(STR, "Its edits as one sentence."),
+            "edits": about(array(STR), "Each edit's sentence."),
+            "resolves": about(array(STR), "The sentences of the findings it resolves."),
+            "creates": about(array(STR), "The findings it creates, by kind and subject.")})),
+            "Each suggestion in the request's language, in the same order."),
+        "declined": about(array(record("A capacity raise not offered: it would barely "
+                                       "shorten the wait.", {
+            "finding": STR, "min_gain_days": about(NUM, "The days a raise must gain."),
+            "gain_days": about(NUM, "The days this one would gain."),
+            **CAPACITY_FIGURES})), "The capacity raises not offered."),
+        "declined_worded": about(array(record("Why a raise is not offered.", {
+            "finding": STR, "message": about(STR, "Its finding's sentence."),
+            "text": about(STR, "Why, in the request's language.")})),
+            "Each declined raise in words, in the same order.")}),
+    "BlueprintLane": record("A lane: the client's, an organisation's, or nobody's.", {
+        "node": about(nullable(STR), "The segment (the client's lane) or the organisation "
+                                     "(null: the services nobody provides)."),
+        "role": LANE_ROLE, "label": nullable(STR)}),
+    "BlueprintStep": record("A step, in the lane of the organisation that provides it.", {
+        "node": STR, "type": {"type": "string", "enum": ["service", "outcome"]},
+        "lane": about(INT, "An index into `lanes`."),
+        "also": about(IDS, "The other providers."),
+        "needs_met": about(IDS, "The segment's needs the step meets."),
+        "eligible": BOOL, "label": STR, "also_labels": array(STR),
+        "needs_met_labels": array(STR)}),
+    "BlueprintHandoff": record("The hand-off (referral) between two steps.", {
+        "from": about(INT, "A step's index."), "to": about(INT, "A step's index."),
+        "referral": about(nullable(STR), "null: no referral carries it (broken)."),
+        "wait": about(nullable(NUM), "Median wait in days (null: not known)."),
+        "volume_per_month": about(nullable(NUM), "Clients a month (null: not known, or a "
+                                                 "small cell left out: `volume_hidden`)."),
+        "volume_hidden": about(BOOL, "A small volume the reader may not see (`<5` on the "
+                                     "page)."),
+        "information": about(nullable({"type": "string", "enum": ["yes", "no", "unknown"]}),
+                             "Whether the client's information travels."),
+        "owner": about(nullable(STR), "Who answers for it (vastuutaho)."),
+        "owner_label": nullable(STR),
+        "between": about(BOOL, "From one organisation to another."),
+        "broken": about(BOOL, "No referral of the segment carries it.")}),
+    "BlueprintPath": record("One path as a blueprint.", {
+        "path": about(nullable(STR), "The designed path's id (null: a best path)."),
+        "rank": about(nullable(INT), "A best path's rank (null: a designed path)."),
+        "outcome": nullable(STR), "outcome_label": nullable(STR),
+        "lanes": array(ref("BlueprintLane")), "steps": array(ref("BlueprintStep")),
+        "handoffs": array(ref("BlueprintHandoff")),
+        "covered": about(IDS, "Needs the path meets."), "covered_labels": array(STR),
+        "uncovered": about(IDS, "Needs it leaves uncovered."), "uncovered_labels": array(STR),
+        "total_wait_days": NUM, "unknown_waits": INT,
+        "handoffs_between": about(INT, "Hand-offs from one organisation to another.")}),
+    "Blueprint": record("A service blueprint as data: a designed path's, or a segment's k "
+                        "best paths'.", {
+        "graph": STR, "subject": STR,
+        "kind": {"type": "string", "enum": ["path", "segment"]},
+        "label": about(STR, "The subject's name in the request's language."),
+        "segment": nullable(STR), "segment_label": nullable(STR),
+        "to": about(nullable(STR), "The outcome a segment's best paths lead to (null: "
+                                   "any)."),
+        "to_label": nullable(STR),
+        "needs": about(IDS, "The segment's needs."), "needs_labels": array(STR),
+        "blueprints": array(ref("BlueprintPath"))}),
+    "Plan": record("The plan layer, as `polku plan show --format json` (ids and the "
+                   "workbook's texts).", {
+        "graph": STR,
+        "goals": array(record("A goal.", {"id": STR, "title": STR})),
+        "measures": array(record("A plan measure.", {
+            "id": STR, "goal": nullable(STR), "title": STR,
+            "leads": IDS, "participants": IDS,
+            "start": about(nullable(STR), "YYYY-MM (null: not given)."),
+            "end": about(nullable(STR), "YYYY-MM (null: not given)."),
+            "indicators": array(record("An indicator.", {"id": STR, "name": STR})),
+            "risks": array(record("A risk.", {"id": STR, "name": STR,
+                                              "mitigation": nullable(STR)})),
+            "deferred": about(BOOL, "The division of work is deferred.")}))}),
+    "PtvEntry": record("A service or organisation missing from the graph or gone from "
+                       "the catalogue.", {
+        **PTV_ENTRY, "name": about(STR, "Its name as the catalogue (missing) or the graph "
+                                        "(gone) writes it.")}),
+    "PtvChanged": record("An entry whose fields differ.", {
+        **PTV_ENTRY,
+        "fields": mapping({"type": "array", "items": nullable(STR), "minItems": 2,
+                           "maxItems": 2}, "Field → [the graph's value, the catalogue's] "
+                                           "(null: none)."),
+        "field_names": mapping(STR, "Field → its name in the request's language."),
+        "values_shown": mapping(array(STR), "Field → the two values as people read them.")}),
+    "PtvRowEdit": record("A proposed edit of a service's or an organisation's row.", {
+        **EDIT_FIELDS, "sheet": {"type": "string", "enum": ["services", "actors"]},
+        "row": mapping(STR, "Column → cell text."), **PTV_EDIT_WORDS,
+        "name": about(STR, "The row's name in the request's language."),
+        "column_names": mapping(STR, "Column → its name in the request's language.")}),
+    "PtvResponsibilityEdit": record("A proposed edit of a service's lead.", {
+        **EDIT_FIELDS, "sheet": {"type": "string", "enum": ["responsibilities"]},
+        "row": mapping(STR, "Column → cell text (a delete: none)."), **PTV_EDIT_WORDS,
+        "actor_name": STR, "subject_name": STR, "role_name": STR}),
+    "PtvComparison": record("What differs between the graph and PTV, as `polku ptv "
+                            "compare --format json`; `edits` in the order they apply, "
+                            "numbered from 1 as `/ptv/apply`'s `pick` takes them.", {
+        "graph": STR,
+        "summary": about(STR, "The counts as a sentence, in the request's language."),
+        "missing": array(ref("PtvEntry")), "gone": array(ref("PtvEntry")),
+        "changed": array(ref("PtvChanged")),
+        "edits": array({"anyOf": [ref("PtvRowEdit"), ref("PtvResponsibilityEdit")]})}),
     "Written": record("A write's answer: the logged change, the new ETag, the findings "
                       "created and resolved.", {
         "change": about(nullable(ref("Change")), "null: the write changed nothing."),
@@ -300,6 +473,11 @@ ANSWERS: dict[tuple[str, str], Schema] = {
     ("get", "/api/graphs/{name}/rows/{sheet}"): ref("Rows"),
     ("get", "/api/graphs/{name}/rows/{sheet}/{key}"): ref("Row"),
     ("get", "/api/graphs/{name}/changes"): ref("Changes"),
+    ("get", "/api/graphs/{name}/review"): ref("Review"),
+    ("get", "/api/graphs/{name}/suggestions"): ref("Suggestions"),
+    ("get", "/api/graphs/{name}/blueprint"): ref("Blueprint"),
+    ("get", "/api/graphs/{name}/plan"): ref("Plan"),
+    ("post", "/api/graphs/{name}/ptv/compare"): ref("PtvComparison"),
     ("post", "/api/graphs/{name}/rows/{sheet}"): ref("Written"),
     ("patch", "/api/graphs/{name}/rows/{sheet}/{key}"): ref("Written"),
     ("delete", "/api/graphs/{name}/rows/{sheet}/{key}"): ref("Written"),
