@@ -108,6 +108,15 @@ def _is_n(node: ast.AST) -> bool:
         and isinstance(node.args[0].value, str)
 
 
+def _is_counted(node: ast.AST) -> bool:
+    """``Counted(ngettext("…", "…"), count)``: a template that counts, both forms marked."""
+    forms = node.args[0] if isinstance(node, ast.Call) and node.args and \
+        getattr(node.func, "id", None) == "Counted" else None
+    return isinstance(forms, ast.Call) and getattr(forms.func, "id", None) == "ngettext" \
+        and len(forms.args) == 2 and all(isinstance(a, ast.Constant) and
+                                         isinstance(a.value, str) for a in forms.args)
+
+
 class _Module:
     """What one module binds to each name, to follow a template through a variable
     (``template = N_("…") if … else N_("…")``, ``TOO_MUCH = {"capacity": N_("…")}``)."""
@@ -126,7 +135,7 @@ class _Module:
 
     def catalogued(self, node: ast.AST, seen: frozenset = frozenset()) -> bool:
         """Whether ``node`` is sure to be a catalogued template."""
-        if _is_n(node):
+        if _is_n(node) or _is_counted(node):
             return True
         if isinstance(node, ast.IfExp):
             return self.catalogued(node.body, seen) and self.catalogued(node.orelse, seen)
@@ -181,8 +190,9 @@ def _uncatalogued(path: Path) -> list[str]:
 
 def test_every_error_a_user_can_meet_is_a_catalogued_template() -> None:
     """A ``PolkuError`` (or a note, a cell's problem, a reader's collected problem) in the
-    modules a user's errors come from is made from ``N_("…")`` and its ``params``, or passes
-    on another error's template: never a finished English sentence."""
+    modules a user's errors come from is made from ``N_("…")`` (or, counting,
+    ``Counted(ngettext("…", "…"), n)``) and its ``params``, or passes on another error's
+    template: never a finished English sentence."""
     assert len(CHECKED) > 30
     bad = [b for path in CHECKED for b in _uncatalogued(path)]
     assert not bad, "\n".join(bad)
@@ -197,14 +207,17 @@ def test_the_coverage_test_catches_an_english_sentence(tmp_path: Path) -> None:
         "raise PolkuError(N_('no such {x}'), file=f)\n"
         "raise PolkuError(T, params={'a': 1})\n"
         "raise PolkuError(e.msgid or e.message, params=e.params)\n"
-        "raise PolkuError(N_('a') if y else 'b', params={})\n", encoding="utf-8")
+        "raise PolkuError(N_('a') if y else 'b', params={})\n"
+        "raise PolkuError(Counted(ngettext('a {n}', 'as {n}'), n), params={'n': n})\n"
+        "raise PolkuError(Counted(('a {n}', 'as {n}'), n), params={'n': n})\n",
+        encoding="utf-8")
     global SRC
     kept, SRC = SRC, tmp_path
     try:
         found = _uncatalogued(bad)
     finally:
         SRC = kept
-    assert [f.split(":")[1] for f in found] == ["2", "3", "6"], found
+    assert [f.split(":")[1] for f in found] == ["2", "3", "6", "8"], found
 
 
 # -- and the user reads them in their language ------------------------------------------

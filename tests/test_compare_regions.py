@@ -308,11 +308,49 @@ def test_a_merged_graph_beside_its_regions_is_named_as_the_cause(tmp_path: Path)
     _, national = _national(tmp_path)
     result = run("compare", national, FIRST, "--lang", "en")
     assert result.exit_code == 1
-    assert ("'national' is already a merged graph, and its regions keski-uusimaa are given "
-            "on their own too: compare either the merged graph or its regions") in result.output
+    assert ("'national' is already a merged graph, and its region keski-uusimaa is given "
+            "on its own too: compare either the merged graph or its regions") in result.output
     assert "same name" not in result.output
     fi = run("compare", national, FIRST).output
     assert "'national' on jo yhdistetty aineisto" in fi and "sama nimi" not in fi
+
+
+def test_one_region_or_several_given_beside_their_merged_graph(tmp_path: Path) -> None:
+    """The merged graph's error said "its regions keski-uusimaa are given on their own" of
+    one region: one region is said in the singular, several in the plural, in each
+    language."""
+    second, national = _national(tmp_path)
+    said = {lang: (run("compare", national, FIRST, "--lang", lang).output,
+                   run("compare", national, FIRST, second, "--lang", lang).output)
+            for lang in ("en", "fi", "sv")}
+    one, both = said["en"]
+    assert "its region keski-uusimaa is given on its own too: compare either" in one
+    assert "its regions keski-uusimaa, pohjois-karjala are given on their own too" in both
+    one, both = said["fi"]
+    assert "ja sen alue keski-uusimaa on annettu myös erikseen" in one
+    assert "ja sen alueet keski-uusimaa, pohjois-karjala on annettu myös erikseen" in both
+    one, both = said["sv"]
+    assert "och dess region keski-uusimaa har också getts för sig" in one
+    assert "och dess regioner keski-uusimaa, pohjois-karjala har också getts var för sig" \
+        in both
+
+
+def test_a_database_holding_one_region_beside_its_merged_graph_says_one(tmp_path) -> None:
+    """What `compare neo4j://HOST` says of a database holding a merged graph and one of its
+    regions (the graphs as the database gives them; the door's own check, without a
+    server): the region in the singular."""
+    from polku.cli.commands import _no_merged_beside_its_regions
+    from polku.errors import PolkuError
+    from polku.present.i18n import error_text, translator
+
+    _, national = _national(tmp_path)
+    with pytest.raises(PolkuError) as raised:
+        _no_merged_beside_its_regions("neo4j://db", [load_graph(national), load_graph(FIRST)])
+    said = {lang: error_text(raised.value, translator(lang)) for lang in ("en", "fi", "sv")}
+    assert "and the database also holds its region keski-uusimaa on its own; a URI" in \
+        said["en"] and said["en"] == str(raised.value)
+    assert "ja tietokannassa on myös sen alue keski-uusimaa erikseen;" in said["fi"]
+    assert "och databasen innehåller också dess region keski-uusimaa för sig;" in said["sv"]
 
 
 def test_a_database_holding_a_merged_graph_beside_its_regions(neo4j_alone, tmp_path: Path,
@@ -398,8 +436,8 @@ def test_a_merged_graph_served_beside_its_regions_is_left_out(tmp_path: Path) ->
         twice.json()["error"]["message"]
     # named beside one of its regions, it is still named as the cause
     beside = client.get("/api/compare?graphs=national,keski-suomi&lang=en").json()
-    assert "'national' is already a merged graph, and its regions keski-suomi are given " \
-           "on their own too" in beside["error"]["message"]
+    assert "'national' is already a merged graph, and its region keski-suomi is given " \
+           "on its own too" in beside["error"]["message"]
     # served alone, the merged graph is its regions side by side
     (tmp_path / "keski-uusimaa").rename(tmp_path.parent / f"{tmp_path.name}-ku")
     shutil.rmtree(tmp_path / "keski-suomi")

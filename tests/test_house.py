@@ -7,8 +7,10 @@ about folders (load -> graph -> analyses -> findings -> views and exports):
   ``ops/``; ``present/`` imports the ground, ``io/``, ``analyses/`` and ``present/``;
 - ``server/`` imports anything but the doors;
 
-and analyses speak no language: no function in ``analyses/`` or ``io/`` takes ``lang`` or
-``tr`` (a finding's sentence and a result's labels are written at the edge)."""
+no module fills or changes another module's table when it is imported (no global state: an
+answer does not depend on which modules were imported); and analyses speak no language: no
+function in ``analyses/`` or ``io/`` takes ``lang`` or ``tr`` (a finding's sentence and a
+result's labels are written at the edge)."""
 
 from __future__ import annotations
 
@@ -116,4 +118,40 @@ def test_analyses_and_readers_take_no_language() -> None:
                     if arg is not None and arg.arg in LANGUAGE_PARAMETERS:
                         found.append(f"{name}:{node.lineno} {getattr(node, 'name', 'lambda')}"
                                      f"({arg.arg})")
+    assert found == []
+
+
+def _root(node: ast.expr) -> str | None:
+    """The name an attribute or item chain starts from (``privacy`` of
+    ``privacy.TABLE.update``, ``privacy.TABLE["x"]``)."""
+    while isinstance(node, (ast.Attribute, ast.Subscript, ast.Call)):
+        node = node.func if isinstance(node, ast.Call) else node.value
+    return node.id if isinstance(node, ast.Name) else None
+
+
+def test_no_module_fills_another_modules_table_when_imported() -> None:
+    """No global state: a module's tables are declared where they live, never filled or
+    changed by another module's import (``privacy.TABLE.update(...)``, ``privacy.TABLE =``),
+    so an answer does not depend on which modules happen to have been imported."""
+    found = []
+    for name, path in modules().items():
+        body = ast.parse(path.read_text(encoding="utf-8")).body
+        others = set()  # the names this module binds to polku's modules
+        for node in body:
+            if isinstance(node, ast.Import):
+                others |= {(a.asname or a.name).split(".")[0] for a in node.names
+                           if a.name.startswith("polku")}
+            elif isinstance(node, ast.ImportFrom) and (node.level or
+                                                       (node.module or "").startswith("polku")):
+                others |= {a.asname or a.name for a in node.names}
+        for node in body:
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call) and \
+                    isinstance(node.value.func, ast.Attribute):
+                changed = [node.value.func.value]  # module.TABLE.update(...), TABLE.add(...)
+            elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                changed = [t for t in targets if isinstance(t, (ast.Attribute, ast.Subscript))]
+            else:
+                continue
+            found += [f"{name}:{node.lineno}" for c in changed if _root(c) in others]
     assert found == []

@@ -14,6 +14,8 @@ from __future__ import annotations
 import csv
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import networkx as nx
@@ -23,7 +25,8 @@ from fastapi.testclient import TestClient
 
 from helpers import MINI, copy_mini, etag_of, run
 from polku.app import create_app
-from polku.io.workbook import read_workbook, write_workbook
+from polku.io.workbook import SHEETS, read_workbook, write_workbook
+from polku.privacy import KNOWN_COLUMNS, PEOPLE_COLUMNS
 from polku.server.auth import parse_tokens
 
 EDITOR = "anna-token-0123456789"
@@ -265,3 +268,28 @@ def test_an_rdf_extra_property_with_a_small_number_reads_lt5(tmp_path: Path) -> 
     assert got["size_2024"] == "<5", got
     assert '"polkux:size_2024": "<5"' in client.get(
         "/api/graphs/y/export", params={"format": "jsonld"}).text
+
+
+def test_the_privacy_rules_know_the_sheets_columns_without_the_workbook_reader() -> None:
+    """Which columns of a sheet are known (the rest are extra, their small numbers ``<5``)
+    is a declaration the privacy rules read, not a table the workbook reader fills when it
+    happens to be imported: a known column's ``3`` (a wait of 3 days) reads ``3`` in a
+    process that never imported :mod:`polku.io.workbook`, as in one that did."""
+    code = ("import json, sys\n"
+            "from polku.privacy import shown_row\n"
+            "print(json.dumps([shown_row('referrals', {'median_wait_days': '3', 'n': '3'}),\n"
+            "                  shown_row('segments', {'participation_rate': '0,5'}),\n"
+            "                  'polku.io.workbook' in sys.modules]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == [{"median_wait_days": "3", "n": "<5"},
+                                       {"participation_rate": "0,5"}, False]
+
+
+@pytest.mark.parametrize("sheet", sorted(PEOPLE_COLUMNS))
+def test_the_privacy_rules_know_the_columns_the_workbook_declares(sheet: str) -> None:
+    """privacy.KNOWN_COLUMNS names, for each sheet that counts people, the columns
+    :data:`polku.io.workbook.SHEETS` declares there: one left out would read ``<5`` for a
+    small figure, one too many would publish an extra column's small figure."""
+    assert KNOWN_COLUMNS[sheet] == {c.name for c in SHEETS[sheet].columns}

@@ -59,6 +59,35 @@ class Phrase(str):
         return made
 
 
+class Counted(str):
+    """A message template that counts: its singular and plural (marked together by
+    :func:`polku.words.ngettext`) and the count that chooses between them. As text it is
+    the English form for its count, so the message made from it reads right in English;
+    the edge takes the reader's form from the catalogue by the count
+    (:func:`polku.present.i18n.template`). Given as a :class:`PolkuError`'s message (or a
+    :class:`Phrase`'s template) it travels with every copy of the error.
+
+    >>> from polku.words import ngettext
+    >>> one = Counted(ngettext("its region {names} is given", "its regions {names} are given"), 1)
+    >>> one.format(names="a"), Counted((one.singular, one.plural), 2).format(names="a, b")
+    ('its region a is given', 'its regions a, b are given')
+    """
+
+    singular: str
+    plural: str
+    count: int
+
+    def __new__(cls, forms: tuple[str, str], count: int) -> "Counted":
+        singular, plural = forms
+        made = super().__new__(cls, singular if count == 1 else plural)
+        made.singular, made.plural, made.count = singular, plural, count
+        return made
+
+    def __getnewargs__(self) -> tuple[tuple[str, str], int]:  # type: ignore[override]
+        # a copied or pickled message keeps both forms and its count
+        return (self.singular, self.plural), self.count
+
+
 class Said(str):
     """A parameter of a message that is itself a catalogued text (a SHACL shape's
     message): the edge translates it too."""

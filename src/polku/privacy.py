@@ -519,10 +519,16 @@ def shown_cell(text: object, min_cell: int = MIN_CELL) -> object:
     return text
 
 
-#: workbook sheet -> the columns polku knows on it (any other is an extra column): told by
-#: :mod:`polku.io.workbook`, which owns the sheets and reads this module (not the other way
-#: round) and which made every row there is to show
-KNOWN_COLUMNS: dict[str, frozenset[str]] = {}
+#: workbook sheet that counts people -> the columns polku knows on it (any other is an extra
+#: column, whose small figures the public reads ``<5``): the names
+#: :data:`polku.io.workbook.SHEETS` declares there, written here as data because io reads
+#: this module, not the other way round (tests/test_people_columns.py holds the two equal)
+KNOWN_COLUMNS: dict[str, frozenset[str]] = {
+    "segments": frozenset({"id", "name", "name_sv", "name_en", "size", "participation_rate",
+                           "needs", "entry", "description"}),
+    "referrals": frozenset({"id", "from", "to", "segments", "volume_per_month",
+                            "median_wait_days", "owner", "information_flow"}),
+}
 
 
 def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | None:
@@ -535,7 +541,6 @@ def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | 
     ({'id': 's', 'size': '<5'}, {'size': '12'})
     >>> shown_row("referrals", {"volume_per_month": "4 kk"})
     {'volume_per_month': '<5'}
-    >>> import polku.io.workbook  # the sheets' known columns
     >>> shown_row("segments", {"id": "s", "participation_rate": "0,5", "väestö": "3,0"})
     {'id': 's', 'participation_rate': '0,5', 'väestö': '<5'}
     >>> shown_row("followups", {"finding": "no-lead:s", "by": "Anna Virtanen"})
@@ -548,7 +553,7 @@ def shown_row(sheet: str, row: dict | None, min_cell: int = MIN_CELL) -> dict | 
         row = {k: v for k, v in row.items() if k not in personal}
     columns = [c for c in PEOPLE_COLUMNS.get(sheet, ()) if c in row]
     if sheet in PEOPLE_COLUMNS:
-        known = KNOWN_COLUMNS.get(sheet, frozenset())
+        known = KNOWN_COLUMNS[sheet]
         extra = {k: v for k, v in row.items() if k not in known}
         shown = shown_extra(extra, min_cell) if extra else extra
         if shown is not extra:

@@ -21,6 +21,17 @@ def N_(message: str) -> str:
     return message
 
 
+def ngettext(singular: str, plural: str) -> tuple[str, str]:
+    """Marks a message that counts for the catalogues, its singular and its plural
+    (``scripts/i18n`` extracts the calls of this name as one entry); it is worded where it
+    is shown, by the count (:class:`polku.errors.Counted`, the API's ``ApiError``).
+
+    >>> ngettext("{n} region", "{n} regions")
+    ('{n} region', '{n} regions')
+    """
+    return singular, plural
+
+
 #: A finding's severity (the JSON keeps ``error``, ``warning``, ``info``).
 SEVERITY_NAMES: dict[str, str] = {
     "error": N_("error"), "warning": N_("warning"), "info": N_("for information"),

@@ -25,7 +25,7 @@ from polku.cli.changes import changes_app
 from polku.cli.plan import plan_app
 from polku.cli.problems import fail, long_running, reports_errors, says_own_warnings, warn
 from polku.cli.ptv import ptv_app
-from polku.errors import Phrase, PolkuError, PolkuErrors, Said, os_reason
+from polku.errors import Counted, Phrase, PolkuError, PolkuErrors, Said, os_reason
 from polku.gcpause import settle
 from polku.present.i18n import Translator, check_lang, error_text, translator
 from polku.kinds import MAX_CONCURRENT_LEADS
@@ -37,7 +37,7 @@ from polku.ops import operations as ops
 from polku.present import operations as pages
 from polku.ops.model import Model
 from polku.present.printers import findings_output, review_output
-from polku.words import N_
+from polku.words import N_, ngettext
 from polku.progress import terminal_progress, wanted
 
 app = PolkuTyper(cls=PolkuGroup, no_args_is_help=True, add_completion=False, help=N_(
@@ -889,13 +889,17 @@ def _no_merged_beside_its_regions(uri: str, pulled: list[Any]) -> None:
 
     clash = merged_given_twice(pulled)
     if clash:
-        raise PolkuError(N_("{uri}: '{merged}' is already a merged graph, and the database "
-                            "also holds its regions {names} on their own; a URI without "
-                            "?region= reads every region: give each region to compare as "
-                            "its own URI with ?region=R, or the merged graph alone with "
-                            "?region={merged}"),
-                         params={"uri": uri, "merged": clash[0], "names": ", ".join(clash[1])},
-                         field="sources")
+        raise PolkuError(Counted(ngettext(
+            "{uri}: '{merged}' is already a merged graph, and the database also holds its "
+            "region {names} on its own; a URI without ?region= reads every region: give "
+            "each region to compare as its own URI with ?region=R, or the merged graph "
+            "alone with ?region={merged}",
+            "{uri}: '{merged}' is already a merged graph, and the database also holds its "
+            "regions {names} on their own; a URI without ?region= reads every region: give "
+            "each region to compare as its own URI with ?region=R, or the merged graph "
+            "alone with ?region={merged}"), len(clash[1])),
+            params={"uri": uri, "merged": clash[0], "names": ", ".join(clash[1])},
+            field="sources")
 
 
 @app.command(help=N_(

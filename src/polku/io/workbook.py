@@ -401,9 +401,6 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("note"), Column("updated"), Column("by"),
     )),
 )}
-# the privacy rules tell an extra column by the columns a sheet knows (privacy.shown_row)
-privacy.KNOWN_COLUMNS.update(
-    {name: frozenset(c.name for c in s.columns) for name, s in SHEETS.items()})
 #: the columns of the ``paths`` sheet that name the path (its first row's): primary,
 #: Swedish and English, as a node's ``name``, ``name_sv``, ``name_en``
 PATH_NAMES = ("name", "name_sv", "name_en")

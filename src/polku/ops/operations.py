@@ -35,14 +35,15 @@ from typing import Any, ClassVar, Protocol
 
 import networkx as nx
 
-from polku.errors import NodeName, NodeTypes, PolkuError, check_count, check_threshold
+from polku.errors import (Counted, NodeName, NodeTypes, PolkuError, check_count,
+                          check_threshold)
 from polku.finding import Finding
 from polku.graph import close_id
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.ops.model import Model, as_model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, published_answer
-from polku.words import N_
+from polku.words import N_, ngettext
 
 #: paths a question may ask for at most (each is a search of its own)
 MAX_PATHS = 50
@@ -607,10 +608,13 @@ class Compare:
         clash = merged_given_twice(given) if twice else None
         if clash:
             # the merged graph is the cause: no graph has to be renamed
-            raise PolkuError(N_("'{merged}' is already a merged graph, and its regions "
-                                "{names} are given on their own too: compare either the "
-                                "merged graph or its regions"),
-                             params={"merged": clash[0], "names": ", ".join(clash[1])},
+            said = Counted(ngettext(
+                "'{merged}' is already a merged graph, and its region {names} is given on "
+                "its own too: compare either the merged graph or its regions",
+                "'{merged}' is already a merged graph, and its regions {names} are given on "
+                "their own too: compare either the merged graph or its regions"),
+                len(clash[1]))
+            raise PolkuError(said, params={"merged": clash[0], "names": ", ".join(clash[1])},
                              field="graphs")
         if twice:
             raise PolkuError(N_("two regions have the same name ({names}): give each graph "

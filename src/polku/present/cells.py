@@ -38,6 +38,11 @@ COLUMN_NAMES = {
     "business_id": N_("Business ID"), "region": N_("Region"), "factor": N_("Work-ability factor"),
     "title": N_("Title"), "title_sv": N_("Title in Swedish"), "title_en": N_("Title in English"),
     "region_sv": N_("Region in Swedish"), "region_en": N_("Region in English"),
+    # the language a row's main name, description or title is written in, where it is not
+    # the graph's own (polku.io.sheets.LANGUAGE_COLUMNS: a write may give them)
+    "name_lang": N_("Language of the name"),
+    "description_lang": N_("Language of the description"),
+    "title_lang": N_("Language of the title"),
     # columns a diff shows besides (a service's contact unit, a designed path's steps as
     # one list, the plan's sheets)
     "contact_unit": N_("Contact unit"), "steps": N_("Steps"),
@@ -45,6 +50,11 @@ COLUMN_NAMES = {
     "end": N_("End month"), "subjects": N_("What it is about"),
     "deferred": N_("Division of work left to agree"),
     "mitigation": N_("Mitigation"), "illustrative": N_("Illustrative data"),
+    # the plan's own words (its table's columns: polku.io.plan.COLUMNS)
+    "subthemes": N_("Sub-themes"), "parts": N_("Parts"), "part": N_("Part of the measure"),
+    "actions": N_("Concrete actions"), "outputs": N_("Outputs"),
+    "impacts": N_("Long-term impacts"),
+    "deferred_text": N_("What the plan says of the division of work"),
     "source": N_("Source"),
     # the columns a region takes from the national service catalogue (PTV)
     "area": N_("Area"), "target_groups": N_("Target groups"),
@@ -93,7 +103,8 @@ SHEET_NAMES = {**{sheet: NODE_TYPE_NAMES[kind][0] for sheet, kind in (
                    ("services", "service"), ("referrals", "referral"),
                    ("responsibilities", "responsibility"), ("actors", "actor"),
                    ("segments", "segment"), ("needs", "need"), ("outcomes", "outcome"),
-                   ("paths", "path"), ("measures", "measure"))},
+                   ("paths", "path"), ("measures", "measure"), ("goals", "goal"),
+                   ("indicators", "indicator"), ("risks", "risk"))},
                "followups": N_("follow-up")}
 
 

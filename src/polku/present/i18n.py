@@ -781,8 +781,8 @@ def error_param(value: Any, tr: Translator) -> Any:
         return error_message(value, tr)
     if isinstance(value, Phrase):
         try:
-            return tr(value.template).format(**{k: error_param(v, tr)
-                                                for k, v in value.params.items()})
+            return template(value.template, tr).format(**{k: error_param(v, tr)
+                                                          for k, v in value.params.items()})
         except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
             return str(value)
     if isinstance(value, Choices):
@@ -813,6 +813,22 @@ def error_param(value: Any, tr: Translator) -> Any:
     return value
 
 
+def template(message: str, tr: Translator) -> str:
+    """A catalogued template in ``tr``'s language: one that counts
+    (:class:`polku.errors.Counted`) in the form the language gives its count.
+
+    >>> from polku.errors import Counted
+    >>> from polku.words import ngettext
+    >>> template(Counted(ngettext("{n} finding", "{n} findings"), 1), translator("fi"))
+    '{n} havainto'
+    """
+    from polku.errors import Counted
+
+    if isinstance(message, Counted):
+        return tr.ngettext(message.singular, message.plural, message.count)
+    return tr(message)
+
+
 def error_message(error: "PolkuError", tr: Translator) -> str:
     """What went wrong, without where, in ``tr``'s language (a message raised without a
     template stays as it was written).
@@ -828,7 +844,8 @@ def error_message(error: "PolkuError", tr: Translator) -> str:
     from polku.errors import DID_YOU_MEAN
 
     try:
-        text = tr(error.msgid).format(**{k: error_param(v, tr) for k, v in error.params.items()})
+        text = template(error.msgid, tr).format(**{k: error_param(v, tr)
+                                                   for k, v in error.params.items()})
         # the id it was likely meant to be (polku.graph.close_id), said the same way for
         # every parameter
         return text + ("; " + tr(DID_YOU_MEAN).format(close=error.close)

@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from polku.errors import Figure, PolkuError, PolkuErrors
 from polku.privacy import published_error
-from polku.words import N_
+from polku.words import N_, ngettext
 
 #: status -> (code, what it means in the OpenAPI description)
 STATUSES: dict[int, tuple[str, str]] = {
@@ -238,13 +238,6 @@ def invalid(error: PolkuError) -> ApiError:
     first = error.errors[0] if isinstance(error, PolkuErrors) else error
     return ApiError(422, str(first), field=first.column or first.node, problems=problems,
                     cause=error)
-
-
-def ngettext(singular: str, plural: str) -> tuple[str, str]:
-    """Marks a message that counts for the catalogues, its singular and its plural
-    (``scripts/i18n`` extracts the calls of this name as one entry); it is worded where it
-    is shown, by the count (:meth:`ApiError.worded`)."""
-    return singular, plural
 
 
 #: what a request the route's types refuse is told, by the validator's error type
