@@ -1,7 +1,8 @@
 """The OpenAPI schema (``/openapi.json``, ``/docs``) says what the routes really answer:
-each main route's success body as JSON Schema with its fields, types and required ones
+every JSON route's success body as JSON Schema with its fields, types and required ones
 (real answers of the example region, the full workbook, the plan, a merged national graph,
-a review, verified suggestions, blueprints, a PTV comparison and a PTV batch are validated
+a review, verified suggestions, blueprints, a PTV comparison and a PTV batch, regions side
+by side and the readiness probe (its 503 too) are validated
 against it, no field left undocumented: an object that takes a field the schema does not
 name is one whose keys are data), the downloads' media types, the bounds and choices of the
 parameters, and the 304 and 405 every graph route answers."""
@@ -28,6 +29,9 @@ EDITOR = {"Authorization": f"Bearer {TOKEN}"}
 PTV = Path(__file__).parent / "fixtures" / "ptv"
 NAANTALI = PTV / "v11_organization_naantali_from_v9.json"
 ETSIVA = PTV / "v9_service_etsiva_nuorisotyo_naantali.json"
+#: the test copy of the second region: a segment of 3 people, a small cell
+SMALL_SEGMENT = Path(__file__).parent / "data" / "keski-suomi"
+LANGS = ({}, {"lang": "fi"}, {"lang": "sv"}, {"lang": "en"})
 
 
 @pytest.fixture(scope="module")
@@ -47,6 +51,8 @@ def served(tmp_path_factory) -> Path:
     drifted(folder / "drift", "drift")
     # the full workbook, to be edited and reviewed (the other graphs stay as they are)
     copy_full(folder / "reviewed", "reviewed")
+    # a second region with a segment of 3: the public's comparison leaves it out
+    shutil.copytree(SMALL_SEGMENT, folder / "ks")
     return folder
 
 
@@ -135,6 +141,15 @@ READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
         ("/api/graphs/mini/blueprint", {"subject": "p1"}, {})],
     "/api/graphs/{name}/plan": [("/api/graphs/plan/plan", {}, h) for h in ({}, EDITOR)] + [
         (f"/api/graphs/{g}/plan", {"lang": "sv"}, {}) for g in ("full", "ku")],
+    # two regions named; the region with a small segment beside the example one; a merged
+    # graph served alone (its regions); every region served (the merged graph left out,
+    # the plan and the PTV imports no regions), for the public and an editor, in each
+    # language
+    "/api/compare": [("/api/compare", {**q, **lang}, h)
+                     for q in ({"graphs": "ku,full"}, {"graphs": "ks,ku"},
+                               {"graphs": "national"}, {})
+                     for lang in LANGS for h in ({}, EDITOR)],
+    "/readyz": [("/readyz", lang, h) for lang in LANGS for h in ({}, EDITOR)],
 }
 
 
@@ -243,6 +258,59 @@ def test_the_reads_validated_hold_each_part_of_their_schema(client: TestClient) 
     assert get("/api/graphs/full/review", EDITOR, since="0")["overdue"]
 
 
+def test_the_comparisons_validated_hold_each_part_of_their_schema(
+        client: TestClient) -> None:
+    """The comparisons the schema is held to above are not empty ones: a merged graph left
+    out, a plan that is no region, a small segment the public's total leaves out (and no
+    `<5` in its place: the total is of the sizes shown, none of them small), titles and
+    region names in the reader's language."""
+    every = client.get("/api/compare").json()
+    assert every["merged_left_out"] == ["national"] and "plan" in every["not_regions"]
+    assert every["not_compared"] == [] and every["min_cell"] == 5
+    public = client.get("/api/compare", params={"graphs": "ks,ku", "lang": "sv"}).json()
+    editor = client.get("/api/compare", params={"graphs": "ks,ku"}, headers=EDITOR).json()
+    assert public["regions"][0]["suppressed_segments"] == 1
+    assert editor["regions"][0]["suppressed_segments"] == 0 and editor["min_cell"] is None
+    assert editor["regions"][0]["people"] - public["regions"][0]["people"] == 3
+    assert public["regions"][1]["region_name"] == "Mellersta Nyland"
+    assert all(r["findings"] and r["findings_per_10k"] for r in public["regions"])
+    assert len(client.get("/api/compare", params={"graphs": "national"}).json()["regions"]) == 2
+
+
+def test_readiness_and_comparison_name_what_is_broken_as_their_schema_says(
+        tmp_path: Path, schema: dict[str, Any]) -> None:
+    """A stale graph (ready, with its problem), then a graph that never loaded (503: the
+    same answer, not ready): the readiness probe's answers and the comparison's list of the
+    graphs it could not read, in each language."""
+    import os
+    import time
+
+    copy_mini(tmp_path / "mini")
+    shutil.copytree(SMALL_SEGMENT, tmp_path / "ks")
+    client = TestClient(create_app([tmp_path]), raise_server_exceptions=False)
+    assert client.get("/api/graphs/mini").status_code == 200
+    sheet = tmp_path / "mini" / "services.csv"
+    sheet.write_text(sheet.read_text(encoding="utf-8").replace('"40,5"', "40x", 1),
+                     encoding="utf-8")
+    later = time.time() + 5
+    os.utime(sheet, (later, later))
+    ready = client.get("/readyz")
+    assert ready.status_code == 200 and ready.json()["ready"], ready.text
+    holds(schema, "get", "/readyz", ready)
+    (tmp_path / "broken.ttl").write_text("this is not turtle", encoding="utf-8")
+    for lang in LANGS:
+        ready = client.get("/readyz", params=lang)
+        assert ready.status_code == 503, ready.text
+        holds(schema, "get", "/readyz", ready)
+        states = {g["name"]: (g["state"], bool(g["problem"])) for g in ready.json()["graphs"]}
+        assert states == {"broken": ("failed", True), "ks": ("ok", False),
+                          "mini": ("stale", True)}, states
+        compared = client.get("/api/compare", params=lang)
+        assert compared.status_code == 200, compared.text
+        holds(schema, "get", "/api/compare", compared)
+        assert compared.json()["not_compared"] == ["broken"]
+
+
 def test_a_review_answers_what_its_schema_says(client: TestClient,
                                                schema: dict[str, Any]) -> None:
     """A review since a version, and since a day, after changes that create a finding and
@@ -312,7 +380,7 @@ def objects(value: Any, at: tuple[Any, ...] = ()) -> Any:
 def test_a_field_the_schema_does_not_name_fails(client: TestClient,
                                                 schema: dict[str, Any]) -> None:
     """A field added to an answer (at its top or in any object in it) without its schema
-    fails the validation above: the five routes whose schemas came last, each answer's
+    fails the validation above: the seven routes whose schemas came last, each answer's
     every object given a field of text the schema does not name."""
     files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in CATALOGUE]
     answers = [("get", "/api/graphs/{name}/review",
@@ -325,7 +393,11 @@ def test_a_field_the_schema_does_not_name_fails(client: TestClient,
                ("get", "/api/graphs/{name}/plan", client.get("/api/graphs/plan/plan")),
                ("post", "/api/graphs/{name}/ptv/compare",
                 client.post("/api/graphs/drift/ptv/compare",
-                            json={"files": files, "municipality": ["529", "905"]}))]
+                            json={"files": files, "municipality": ["529", "905"]})),
+               ("get", "/api/compare", client.get("/api/compare")),
+               ("get", "/api/compare", client.get("/api/compare", params={"graphs": "ks,ku"},
+                                                  headers=EDITOR)),
+               ("get", "/readyz", client.get("/readyz"))]
     for method, path, r in answers:
         assert r.status_code == 200, r.text
         validator = jsonschema_rs.Draft202012Validator({
@@ -442,6 +514,29 @@ def test_every_route_documents_the_304_and_405_it_answers(client: TestClient,
             (other, url)
         body = resolved(schema, answer_schema(schema, sorted(methods)[0], path, 405))
         assert {"error"} == set(body["required"]) and set(r.json()) == {"error"}
+
+
+def test_every_json_answer_is_described(schema: dict[str, Any]) -> None:
+    """No route's JSON answer (a success's, or another status's that is not the one error
+    shape) is left "any object": each names its fields, but the JSON-LD export, whose
+    shape is JSON-LD's and whose terms are the ontology's, which its description says."""
+    bare = []
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                for media, body in response.get("content", {}).items():
+                    if not (media == "application/json" or media.endswith("+json")):
+                        continue
+                    shape = resolved(schema, body.get("schema", {}))
+                    shape = resolved(schema, shape.get("items", shape))
+                    if not (shape.get("properties") or shape.get("anyOf")):
+                        bare.append((method, path, status, media))
+    assert bare == [("get", "/api/graphs/{name}/export", "200", "application/ld+json")], bare
+    jsonld = answer_schema(schema, "get", "/api/graphs/{name}/export",
+                           media="application/ld+json")
+    assert "JSON-LD" in jsonld["description"] and "ontology" in jsonld["description"]
+    # the readiness probe's 503 is its answer, not the error shape
+    assert answer_schema(schema, "get", "/readyz", 503) == ref_of("Readiness")
 
 
 def test_the_schema_is_valid_json_schema(schema: dict[str, Any]) -> None:

@@ -33,6 +33,8 @@ from polku.io.areas import area_names
 #: the figures of a region, in the order tables and charts show them
 MEASURES = ("people", "needs_covered", "median_wait_days", "information_travels",
             "leads_per_measure", "findings_per_10k_total")
+#: the node types a region's ``counts`` count
+COUNTED = ("actor", "service", "segment", "referral", "measure")
 
 
 def _nodes(g: nx.MultiDiGraph, kind: str) -> list[str]:
@@ -211,8 +213,7 @@ def region_figures(g: nx.MultiDiGraph, findings: Sequence[Any] | None = None,
         "information_travels": (sum(1 for f in flows if f == "yes") / len(flows)
                                 if flows else None),
         "leads_per_measure": sum(leads) / len(leads) if leads else None,
-        "counts": {t: len(_nodes(g, t)) for t in ("actor", "service", "segment", "referral",
-                                                   "measure")},
+        "counts": {t: len(_nodes(g, t)) for t in COUNTED},
     }
 
 

@@ -2,9 +2,11 @@
 it cannot learn from the routes' signatures.
 
 The routes build their answers as plain data (the analyses' dicts, worded at the edge), so
-FastAPI sees ``dict`` and would say "any object". :data:`ANSWERS` says what each main
-route's success answer holds, as JSON Schema (fields, types, required ones; no field that
-is not listed): documentation only, never run over an answer by the server.
+FastAPI sees ``dict`` and would say "any object". :data:`ANSWERS` says what every JSON
+route's success answer holds (:data:`OTHER_ANSWERS` the readiness probe's 503, the same
+answer), as JSON Schema (fields, types, required ones; no field that is not listed):
+documentation only, never run over an answer by the server. The one JSON download left an
+object is the JSON-LD export, whose shape is JSON-LD's and whose terms are the ontology's.
 ``tests/test_openapi_answers.py`` validates real answers against it, so the two cannot
 drift apart. :func:`completed` also names the media types of the downloads (``/actions``,
 ``/export``), and adds the two statuses every route answers whatever it is: 405 (a method
@@ -16,7 +18,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from polku.analyses.regions import COUNTED, MEASURES
 from polku.followup import STATUSES as FOLLOWUP_STATUSES
+from polku.graph import TITLE_LANGUAGES
 from polku.kinds import KIND_CATALOGUE
 from polku.server.contract import STATUSES
 
@@ -92,8 +96,9 @@ SERVED = {
     "etag": about(nullable(STR), "The version served: what a write's If-Match names."),
 }
 SEVERITY = {"type": "string", "enum": ["error", "warning", "info"]}
+KIND = {"type": "string", "enum": sorted(KIND_CATALOGUE)}
 FINDING_FIELDS: dict[str, Schema] = {
-    "kind": {"type": "string", "enum": sorted(KIND_CATALOGUE)},
+    "kind": KIND,
     "severity": SEVERITY,
     "subject": about(STR, "The id the finding is about."),
     "related": about(IDS, "Other ids involved."),
@@ -232,6 +237,58 @@ PTV_EDIT_WORDS = {
     "sheet_name": about(STR, "The sheet's thing in the request's language."),
     "label": about(STR, "The edit as a sentence, in the request's language."),
 }
+
+def by_kind(values: Schema, description: str) -> Schema:
+    """A region's figures keyed by finding kind: the keys are data, but only the
+    catalogue's kinds."""
+    return {**mapping(values, description), "propertyNames": KIND}
+
+
+#: a region's figure that may be missing (no sizes, no needs, no waits, no measures), as
+#: the JSON writes it: a fraction to four decimals (polku.present.regions.for_files)
+FIGURE = nullable(NUM)
+REGION = record(
+    "One region's figures (`polku.analyses.regions`). For the public the published copy's: "
+    "a segment whose size is a small cell is left out of `people` (counted in "
+    "`suppressed_segments`), so the total is of sizes of `min_cell` or more and never "
+    "itself a small cell.", {
+        "region": about(STR, "The graph's id (its graph sheet's)."),
+        "title": about(STR, "In the request's language where the graph gives it."),
+        "region_name": about(STR, "The region as people name it (the graph sheet's "
+                                  "`region`), in the request's language where it is known; "
+                                  "else the title."),
+        "illustrative": about(BOOL, "The graph says its figures are invented."),
+        "people": about(nullable(NUM), "People in segments: the sum of the sizes shown "
+                                       "(null: no segment has a size)."),
+        "suppressed_segments": about(INT, "Segments whose size, a small cell, is left out "
+                                          "of `people`."),
+        "findings": by_kind(INT, "Findings by kind."),
+        "findings_per_10k": by_kind(NUM, "Findings by kind per 10,000 people in segments "
+                                         "(none: `people` is not known or 0)."),
+        "findings_per_10k_total": about(FIGURE, "Every finding per 10,000 people."),
+        "needs_covered": about(FIGURE, "The share (0–1) of the segments' needs some "
+                                       "service they reach meets."),
+        "median_wait_days": about(FIGURE, "The median of the referrals' median waits."),
+        "information_travels": about(FIGURE, "The share (0–1) of referrals along which "
+                                             "the client's information travels."),
+        "leads_per_measure": about(FIGURE, "Lead organisations per plan measure (1 is the "
+                                           "aim)."),
+        "counts": record("How many nodes of each type.", {t: INT for t in COUNTED}),
+    }, {
+        # the graph's own words in the other languages, data beside the ones picked
+        **{f"title_{lang}": about(STR, "The title the graph gives in this language.")
+           for lang in TITLE_LANGUAGES},
+        **{f"region_name_{lang}": about(STR, "The region's name in this language.")
+           for lang in TITLE_LANGUAGES}})
+GRAPH_READINESS = record("A served graph's readiness.", {
+    "name": about(STR, "How the API names it."), "state": STATE,
+    "changelog": about({"type": "string", "enum": ["ok", "broken"]},
+                       "broken: a line polku did not write; every write, undo and review of "
+                       "the graph is refused."),
+    "problem": about(nullable(STR), "The source's first problem, in the request's language "
+                                    "(never a cell's text)."),
+    "changelog_problem": about(nullable(STR), "The change log's problem, its file named "
+                                              "relative to the served folder.")})
 
 COMPONENTS: dict[str, Schema] = {
     "WorkbookProblem": PROBLEM,
@@ -453,6 +510,26 @@ COMPONENTS: dict[str, Schema] = {
         "missing": array(ref("PtvEntry")), "gone": array(ref("PtvEntry")),
         "changed": array(ref("PtvChanged")),
         "edits": array({"anyOf": [ref("PtvRowEdit"), ref("PtvResponsibilityEdit")]})}),
+    "Region": REGION,
+    "Comparison": record("Regions side by side, as `polku compare --format json`, and what "
+                         "was left out.", {
+        "regions": array(ref("Region")),
+        "kinds": about(array(KIND), "Every finding kind any region has, sorted."),
+        "measures": about(array({"type": "string", "enum": list(MEASURES)}),
+                          "The figures in the order tables and charts show them."),
+        "min_cell": about(nullable(INT), "The public's threshold: a size under it is left "
+                                         "out (null: an editor's true figures)."),
+        "not_compared": about(IDS, "Served graphs that could not be read (none with "
+                                   "`graphs`: a named one is refused, 409)."),
+        "not_regions": about(IDS, "Served graphs left out that have no client segments "
+                                  "(a plan on its own)."),
+        "merged_left_out": about(IDS, "Merged graphs left out because a region of theirs "
+                                      "is served on its own.")}),
+    "GraphReadiness": GRAPH_READINESS,
+    "Readiness": record("Whether every graph served is loaded and its change log reads.", {
+        "ready": about(BOOL, "false (answered 503): a graph never loaded (`failed`) or its "
+                             "change log is broken. A `stale` graph is served, so ready."),
+        "graphs": array(ref("GraphReadiness"))}),
     "Written": record("A write's answer: the logged change, the new ETag, the findings "
                       "created and resolved.", {
         "change": about(nullable(ref("Change")), "null: the write changed nothing."),
@@ -462,9 +539,11 @@ COMPONENTS: dict[str, Schema] = {
         "message": about(STR, "What was saved, in the request's language.")}),
 }
 
-#: each main route's success answer: (method, path) -> its schema
+#: each JSON route's success answer: (method, path) -> its schema
 ANSWERS: dict[tuple[str, str], Schema] = {
+    ("get", "/readyz"): ref("Readiness"),
     ("get", "/api/graphs"): array(ref("GraphEntry")),
+    ("get", "/api/compare"): ref("Comparison"),
     ("get", "/api/graphs/{name}"): ref("GraphSummary"),
     ("get", "/api/graphs/{name}/findings"): ref("Findings"),
     ("get", "/api/graphs/{name}/bottlenecks"): ref("Bottlenecks"),
@@ -483,6 +562,12 @@ ANSWERS: dict[tuple[str, str], Schema] = {
     ("delete", "/api/graphs/{name}/rows/{sheet}/{key}"): ref("Written"),
     ("post", "/api/graphs/{name}/undo"): ref("Written"),
     ("post", "/api/graphs/{name}/ptv/apply"): ref("Written"),
+}
+
+#: the answers other than a success's and the one error shape: (method, path, status) ->
+#: its schema (a probe that is not ready says why in its own answer)
+OTHER_ANSWERS: dict[tuple[str, str, str], Schema] = {
+    ("get", "/readyz", "503"): ref("Readiness"),
 }
 
 #: how every error is answered: JSON, or a page to a browser (an Accept naming text/html
@@ -517,8 +602,15 @@ def downloads() -> dict[tuple[str, str], dict[str, Schema]]:
                     json=record("The action list for programs.", {
                         "graph": STR, "actions": about(array(ANY_OBJECT), "A row per "
                                                        "organisation and finding.")}))
+    # the RDF in JSON-LD: its shape is JSON-LD's and its terms the ontology's, so a JSON
+    # Schema of it would only repeat the ontology (ontology/polku.ttl, SHACL in shapes.ttl)
     export = media(*(formats.get(n).media_type or "text/plain"
-                     for n in formats.text_formats()))
+                     for n in formats.text_formats()),
+                   json=about(ANY_OBJECT, "The graph's RDF as JSON-LD (`@context`, "
+                                          "`@graph`): its terms are the polku ontology's "
+                                          "(`ontology/polku.ttl`, its shapes "
+                                          "`ontology/shapes.ttl`), the same triples as the "
+                                          "Turtle."))
     return {("get", "/api/graphs/{name}/actions"): actions,
             ("get", "/api/graphs/{name}/export"): export}
 
@@ -537,6 +629,9 @@ def completed(schema: Schema) -> Schema:
         responses = paths[path][method]["responses"]
         ok = next(s for s in responses if s.startswith("2"))
         responses[ok]["content"] = {"application/json": {"schema": answer}}
+    for (method, path, status), answer in OTHER_ANSWERS.items():
+        paths[path][method]["responses"][status]["content"] = {
+            "application/json": {"schema": answer}}
     for (method, path), content in downloads().items():
         paths[path][method]["responses"]["200"]["content"] = content
     for path, operations in paths.items():
