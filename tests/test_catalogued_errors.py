@@ -99,6 +99,9 @@ ALLOWED = {
     ("workbook.py", "template"),
     # node_attributes' problems are (N_("…"), column, params) in every branch (workbook.py)
     ("workbook.py", "message"),
+    # _number_problem returns (N_("…"), params) in every branch, or a bound's node message,
+    # each N_("…") in polku.bounds.BOUNDS (rdf.py)
+    ("rdf.py", "template"),
 }
 
 

@@ -188,6 +188,14 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         log.exception("error answering %s %s", request.method, request.url.path)
+        graph = request.path_params.get("name")
+        if isinstance(graph, str) and graph in store.names:
+            # a graph's answer failed (its findings, a page): the graph and the kind of
+            # failure named, not its text, which may quote a cell (the log has it whole)
+            return error_response(request, ApiError(
+                500, N_("the server failed to answer about the graph '{name}' ({reason}); "
+                        "the error is in its log"), code="server-error",
+                params={"name": graph, "reason": type(exc).__name__}))
         return error_response(request, ApiError(500, N_("the server failed to answer; the "
                                                    "error is in its log"),
                                                 code="server-error"))

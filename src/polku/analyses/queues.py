@@ -67,6 +67,7 @@ import networkx as nx
 
 from polku.errors import Figure, NodeTypes, PolkuError, shown
 from polku.graph import close_id
+from polku import bounds
 from polku.finding import Finding, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
@@ -81,13 +82,12 @@ DAYS_PER_MONTH = 30.4
 #: is amplified by a cycle whose outgoing volumes exceed its inflow.
 _MAX_ROUNDS = 10_000
 _SETTLED = 1e-9
-#: The most a what-if may ask of one service. A Finnish region's busiest employment,
-#: social or health service serves some thousands of clients a month (a wellbeing services
-#: county's whole primary care, tens of thousands); 100,000 places, or clients a month, is
-#: well above any of them, so no real question is refused, and it bounds the model's cost:
-#: Erlang's recurrence (:func:`erlang_c`) is a loop over the places.
-MAX_PLACES = 100_000
-MAX_CAPACITY = 100_000
+#: The most a what-if may ask of one service: the most a workbook's service may have
+#: (:data:`polku.bounds.MAX_PLACES`, :data:`polku.bounds.MAX_CAPACITY`, which say why), so no
+#: real question is refused, and it bounds the model's cost: Erlang's recurrence
+#: (:func:`erlang_c`) is a loop over the places.
+MAX_PLACES = bounds.MAX_PLACES
+MAX_CAPACITY = bounds.MAX_CAPACITY
 #: A demand change of at most +1000 % (eleven times the clients): far beyond any forecast a
 #: region plans for, and the propagated volumes stay ordinary numbers.
 MAX_DEMAND = 10.0

@@ -34,7 +34,7 @@ from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_re
 from polku.words import N_
 from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of,
                          new_graph, regions)
-from polku.privacy import PEOPLE_MAXIMUM
+from polku.bounds import out_of_bounds
 
 POLKU = "https://w3id.org/polku/ontology#"
 EXTRA = "https://w3id.org/polku/extra#"
@@ -230,13 +230,19 @@ def _literal(value: object) -> Lit:
 
 
 def _python(lit: Lit) -> object:
+    """A literal's value; a number literal whose text is no number (``"x"^^xsd:integer``)
+    as its text, which the checks of what arrives refuse with its node
+    (:func:`structural_problems`) instead of a parser's traceback."""
     dt = lit.datatype
     if dt == XSD + "boolean":
         return lit.value.strip() in ("true", "1")
-    if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
-        return int(lit.value)
-    if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
-        return float(lit.value)
+    try:
+        if dt in (XSD + "integer", XSD + "int", XSD + "long", XSD + "nonNegativeInteger"):
+            return int(lit.value)
+        if dt in (XSD + "decimal", XSD + "double", XSD + "float"):
+            return float(lit.value)
+    except ValueError:
+        return lit.value
     return lit.value
 
 
@@ -937,7 +943,13 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
         if path is None or POLKU + "stepNode" not in values or type(order) is not Lit:
             raise PolkuError(N_("the path step belongs to no path, or lacks its node or "
                                 "order"), params={}, node=s)
-        sattrs: dict[str, object] = {"kind": "step", "order": int(_python(order))}
+        number = _python(order)
+        if isinstance(number, float) and math.isfinite(number) and number.is_integer():
+            number = int(number)
+        if isinstance(number, bool) or not isinstance(number, int) or number < 1:
+            raise PolkuError(N_("polku:order must be a whole number, 1 or more, not {value}"),
+                             params={"value": order.value}, file=source, node=s)
+        sattrs: dict[str, object] = {"kind": "step", "order": number}
         if extra := extra_of(pos):
             sattrs["extra"] = extra
         edges.append((path, node_of(values[POLKU + "stepNode"], s, POLKU + "stepNode"),
@@ -980,8 +992,10 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
 #: attributes the analyses compute with, and what they must hold
 NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume_per_month",
            "median_wait_days")
-#: the numbers that count people, held to :data:`polku.privacy.PEOPLE_MAXIMUM`
-PEOPLE_COUNTED = ("size", "volume_per_month")
+#: the numbers that are shares, 0 to 1
+SHARES = ("participation_rate",)
+#: the numbers that are whole, 1 or more
+WHOLE = ("places",)
 
 
 def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
@@ -996,23 +1010,16 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
     for node, data in g.nodes(data=True):
         for attr in NUMBERS:
             value = data.get(attr)
-            if value is not None and (isinstance(value, bool) or
-                                      not isinstance(value, (int, float))):
+            if value is None:
+                continue
+            problem = _number_problem(attr, value)
+            if problem is not None:
+                template, params = problem
                 # ``attribute`` names what the value is (the public reads a people
                 # count's problem without its value: polku.privacy.published_error)
-                problems.append(PolkuError(N_("{predicate} must be a number, not {value}"),
-                                           params={"predicate": _attr_predicate(attr).replace(
-                                               POLKU, "polku:"), "value": repr(value),
-                                               "attribute": attr},
-                                           file=source, node=node))
-            elif attr in PEOPLE_COUNTED and value is not None and value > PEOPLE_MAXIMUM:
-                # as the workbook refuses it: more people than live in Finland is a typo
-                problems.append(PolkuError(N_("{predicate} is more than {most} (more people "
-                                              "than live in Finland: a typo?)"),
-                                           params={"predicate": _attr_predicate(attr).replace(
-                                               POLKU, "polku:"), "most": Figure(PEOPLE_MAXIMUM),
-                                               "attribute": attr},
-                                           file=source, node=node))
+                problems.append(PolkuError(template, params={
+                    "predicate": _attr_predicate(attr).replace(POLKU, "polku:"),
+                    "attribute": attr, **params}, file=source, node=node))
         if "entry" in data and not isinstance(data["entry"], bool):
             problems.append(PolkuError(N_("polku:isEntryPoint must be true or false, not "
                                           "{value}"), params={"value": repr(data["entry"])},
@@ -1037,6 +1044,32 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                                           "outcome"), params={"order": d["order"], "node": v},
                                        file=source, node=u))
     return problems
+
+
+def _number_problem(attr: str, value: object) -> tuple[str, dict[str, object]] | None:
+    """What is wrong with the figure ``value`` of ``attr`` as the workbook's rules read a
+    cell of its column (a number, finite, 0 or more, a share at most 1, places whole and 1
+    or more, and within :data:`polku.bounds.BOUNDS`), as ``(template, params)``; None when
+    nothing is. The node's message names its predicate, never its value: the public reads
+    a people count's problem too (:func:`polku.privacy.published_error`).
+
+    >>> _number_problem("median_wait_days", 14), _number_problem("median_wait_days", 1e300)[1]
+    (None, {'most': 3650.0})
+    >>> _number_problem("capacity_per_month", float("nan"))[0]
+    '{predicate} must be a finite number'
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return N_("{predicate} must be a number, not {value}"), {"value": repr(value)}
+    if not math.isfinite(value):
+        return N_("{predicate} must be a finite number"), {}
+    if value < 0:
+        return N_("{predicate} cannot be negative"), {}
+    if attr in SHARES and value > 1:
+        return N_("{predicate} must be a share between 0 and 1"), {}
+    if attr in WHOLE and (not float(value).is_integer() or value < 1):
+        return N_("{predicate} must be a whole number, 1 or more"), {}
+    out = out_of_bounds(attr, value)
+    return None if out is None else (out[1], dict(out[2]))
 
 
 # -- Turtle ---------------------------------------------------------------------------------

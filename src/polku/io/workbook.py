@@ -35,8 +35,8 @@ from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_
 from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
 from polku import privacy
-from polku.privacy import (HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS,
-                           PEOPLE_MAXIMUM, find_hetu)
+from polku.bounds import BOUNDS, Bound
+from polku.privacy import HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.progress import Progress, silent
 from polku.words import N_
 
@@ -242,9 +242,6 @@ def unneutral(text: str) -> str:
     return text
 
 
-_TOO_MANY_PEOPLE = N_("'{value}' is more than {most} (more people than live in Finland: a "
-                      "typo?)")
-
 _NUMBER_RE = re.compile(r"[+-]?(\d[\d \u00a0\u202f]*([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
@@ -259,7 +256,8 @@ class Column:
     digit verified), ``status`` (a follow-up status, :mod:`polku.followup`), ``finding_key``
     (a finding's stable key, :func:`polku.finding.finding_key`).
     ``minimum``: the smallest number allowed (numbers are never negative anyway);
-    ``maximum``: the largest.
+    ``bound``: the figure's range (:data:`polku.bounds.BOUNDS`, which the RDF reader checks
+    too): its largest value, and the smallest above 0.
     """
     name: str
     kind: str = "text"
@@ -267,9 +265,9 @@ class Column:
     targets: tuple[str, ...] = ()
     choices: tuple[str, ...] = ()
     minimum: int | None = None
-    #: the largest number allowed: a count of people above every person in Finland is a
-    #: typo (``1e308`` for ``108``), not a region
-    maximum: int | None = None
+    #: the range of a figure: a count of people above every person in Finland, a wait of
+    #: over ten years is a typo (``1e308`` for ``108``), not a region
+    bound: Bound | None = None
 
 
 def _names() -> list[Column]:
@@ -323,8 +321,8 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
     Sheet("services", (
         Column("id", "id", True), *_names(),
         Column("providers", "refs", targets=("actor",)),
-        Column("capacity_per_month", "number"),
-        Column("places", "integer", minimum=1),
+        Column("capacity_per_month", "number", bound=BOUNDS["capacity_per_month"]),
+        Column("places", "integer", minimum=1, bound=BOUNDS["places"]),
         Column("entry", "bool"),
         Column("needs", "refs", targets=("need",)),
         Column("segments", "refs", targets=("segment",)),
@@ -336,7 +334,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
     Sheet("needs", (Column("id", "id", True), *_names(), Column("factor")), "need"),
     Sheet("segments", (
         Column("id", "id", True), *_names(),
-        Column("size", "number", maximum=PEOPLE_MAXIMUM),
+        Column("size", "number", bound=BOUNDS["size"]),
         Column("participation_rate", "ratio"),
         Column("needs", "refs", targets=("need",)),
         Column("entry", "refs", targets=("service",)),
@@ -347,8 +345,8 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("from", "ref", True, targets=("service",)),
         Column("to", "ref", True, targets=("service", "outcome")),
         Column("segments", "refs", targets=("segment",)),
-        Column("volume_per_month", "number", maximum=PEOPLE_MAXIMUM),
-        Column("median_wait_days", "number"),
+        Column("volume_per_month", "number", bound=BOUNDS["volume_per_month"]),
+        Column("median_wait_days", "number", bound=BOUNDS["median_wait_days"]),
         Column("owner", "ref", targets=("actor",)),
         Column("information_flow", "enum", choices=INFORMATION_FLOWS),
     ), "referral", False, {"from": ("from", False), "to": ("to", False),
@@ -555,27 +553,42 @@ class _Reader:
                 width = len(header) + 1
                 ceiling = row_ceiling(self.max_rows)
                 uncomputed = _uncomputed_cells(book, ws)
-                body = []
-                for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True)):
-                    if i % 20_000 == 0 and i:
-                        self.progress(Phrase(N_("reading sheet {name}"), name=name), i)
-                    if i >= ceiling:
-                        too_many = _TooManyRows(ceiling)
-                        self.error(too_many.msgid or "", sheet=name, **too_many.params)
-                        self.failed.add(name)
-                        break
-                    cells = [c.strip() if isinstance(c, str) else c for c in r]
-                    if uncomputed:
-                        for col in uncomputed.get(i + 2, ()):
-                            if col <= len(cells) and cells[col - 1] is None:
-                                cells[col - 1] = Uncomputed()
-                    body.append((i + 2, cells))
+                body: list[tuple[int, list[object]]] = []
+                try:
+                    self._xlsx_rows(ws, name, width, ceiling, uncomputed, body)
+                except ValueError as e:
+                    # openpyxl reads a number cell whose text is none (NaN, written by a
+                    # program, never by a spreadsheet) with Python's own error: the row
+                    # being read is where it is
+                    self.error(N_("a cell of the row cannot be read ({detail})"), sheet=name,
+                               row=len(body) + 2, detail=str(e))
+                    self.failed.add(name)
                 if name in self.failed:
                     continue
                 tables[name] = (str(self.path), header, body)
         finally:
             book.close()
         return tables
+
+    def _xlsx_rows(self, ws: Any, name: str, width: int, ceiling: int,
+                   uncomputed: dict[int, list[int]], body: list[tuple[int, list[object]]]
+                   ) -> None:
+        """The body rows of the sheet ``ws`` put in ``body`` as (row number, cells), at
+        most ``ceiling`` of them (a sheet past it is a problem of its own)."""
+        for i, r in enumerate(ws.iter_rows(min_row=2, max_col=width, values_only=True)):
+            if i % 20_000 == 0 and i:
+                self.progress(Phrase(N_("reading sheet {name}"), name=name), i)
+            if i >= ceiling:
+                too_many = _TooManyRows(ceiling)
+                self.error(too_many.msgid or "", sheet=name, **too_many.params)
+                self.failed.add(name)
+                return
+            cells = [c.strip() if isinstance(c, str) else c for c in r]
+            if uncomputed:
+                for col in uncomputed.get(i + 2, ()):
+                    if col <= len(cells) and cells[col - 1] is None:
+                        cells[col - 1] = Uncomputed()
+            body.append((i + 2, cells))
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -991,6 +1004,11 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 (left := LEFT_OUT_RE.fullmatch(text)):
             return LeftOut(int(left.group(1)))
         value = parse_number(text)
+    if type(value) is float and not math.isfinite(value):
+        # an .xlsx cell's own number (the text ones parse_number refused already): a
+        # figure nothing can compute with
+        raise CellError(N_("'{value}' is not a number") if value != value else
+                        N_("'{value}' is too large a number"), value=_text(raw))
     if col.kind == "integer" and not isinstance(value, int):
         raise CellError(N_("'{value}' is not a whole number"), value=_text(raw))
     if isinstance(value, (int, float)) and value < 0:
@@ -998,8 +1016,9 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
     if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
         raise CellError(N_("'{value}' is less than {least}"), value=_text(raw),
                         least=col.minimum)
-    if col.maximum is not None and value > col.maximum:  # type: ignore[operator]
-        raise CellError(_TOO_MANY_PEOPLE, value=_text(raw), most=Figure(col.maximum))
+    if col.bound is not None and (wrong := col.bound.problem(value)):  # type: ignore[arg-type]
+        message, _, params = wrong
+        raise CellError(message, value=_text(raw), **params)
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
         raise CellError(N_("'{value}' is not a share between 0 and 1"), value=_text(raw))
     return value
@@ -1288,7 +1307,7 @@ def _column_values(col: Column, texts: tuple[str, ...]
             wrong[place] = bad_id(texts[place])
     else:
         # a number written plainly is the common number cell (_plain_number); in a column
-        # with no minimum none of _parse_cell's further rules can fail it but the maximum,
+        # with no minimum none of _parse_cell's further rules can fail it but the bound,
         # looked at below for the whole column
         plain = kind == "number" and col.minimum is None
         values = []
@@ -1306,12 +1325,12 @@ def _column_values(col: Column, texts: tuple[str, ...]
                     wrong[place] = (N_("the cell cannot be read ({detail})"),
                                     {"detail": str(e)})
             values.append(value)
-        if plain and col.maximum is not None:
-            most = col.maximum
-            for place in [i for i, v in enumerate(values)
-                          if v is not None and type(v) is not LeftOut and v > most]:
-                values[place] = None
-                wrong[place] = (_TOO_MANY_PEOPLE, {"value": texts[place], "most": Figure(most)})
+        if plain and col.bound is not None:
+            bound = col.bound
+            for place, v in enumerate(values):
+                if v is not None and type(v) is not LeftOut and (out := bound.problem(v)):
+                    values[place] = None
+                    wrong[place] = (out[0], {"value": texts[place], **out[2]})
     if col.required and not all(texts):
         for place, text in enumerate(texts):
             if not text:

@@ -57,7 +57,8 @@ def apply_all(sheets: edits.Sheets, wanted: Iterable[Mapping[str, Any]]
 def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping[str, Any]],
               who: str, note: str = "", log: ChangeLog | None = None,
               undoes: int | None = None, check: Callable[..., None] | None = None,
-              identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None
+              identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None,
+              ready: Callable[[nx.MultiDiGraph], None] | None = None
               ) -> tuple[nx.MultiDiGraph, dict[str, Any] | None]:
     """Apply ``wanted`` to the graph at ``source`` as one change: checked exactly as
     ``polku import`` checks a workbook (nothing is written when any row fails), every
@@ -65,7 +66,9 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
     each row's old state against the sheets before and its new one against the sheets
     after, and raises to refuse the whole change (whose rows the writer may change);
     ``identity`` is logged beside ``who``; ``sheets``: ``current``'s sheets when the caller
-    has them read (never changed here). Returns the new graph and the entry.
+    has them read (never changed here); ``ready(g)`` is called with the new graph once it is
+    checked and before anything is written (the server computes its answer there), and
+    raises to refuse the change with nothing written. Returns the new graph and the entry.
 
     An edit that leaves its row as it was (:func:`polku.ops.edits.unchanged`) is no change
     and is not logged; a batch of such edits only is no change at all, as a single save
@@ -86,6 +89,8 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
         return current, None
     name = str(current.graph.get("name") or Path(str(source)).stem)
     g = edits.check(new_sheets, name, str(source), store.file_of, current.graph)
+    if ready is not None:
+        ready(g)
     # Neo4j pushes the whole graph at each sheet: the first push checks against what
     # was read, the next ones against what the first wrote
     seen = current
@@ -99,11 +104,13 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
 
 def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
                 log: ChangeLog | None = None, where: str | None = None,
-                identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None
+                identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None,
+                ready: Callable[[nx.MultiDiGraph], None] | None = None
                 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Revert the newest change not yet undone (a row or a batch) as one change
     (``where``: how problems name the source; ``identity``: logged beside ``who``;
-    ``sheets``: ``current``'s sheets when the caller has them read, never changed here)."""
+    ``sheets``: ``current``'s sheets when the caller has them read, never changed here;
+    ``ready``: as :func:`write_all`'s)."""
     log = log or changelog_of(source)
     log.own_entries()
     entry = log.to_undo()
@@ -119,6 +126,8 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
         changes.append(change)
     name = str(current.graph.get("name") or Path(str(source)).stem)
     g = edits.check(sheets, name, where or str(source), store.file_of, current.graph)
+    if ready is not None:
+        ready(g)
     # Neo4j pushes the whole graph at each sheet: the first push checks against what
     # was read, the next ones against what the first wrote
     seen = current

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
-from polku.errors import PolkuError
+from polku.errors import HUGE, PolkuError
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
@@ -120,6 +120,29 @@ def plain_decimal(value: Any, digits: int | None, lang: str) -> str | None:
     if seps[0] != ",":
         grouped = grouped.replace(",", seps[0])
     return grouped + seps[1] + fraction if fraction else grouped
+
+
+def _finite(value: float) -> bool:
+    """Not infinite nor NaN; a whole number of any size is finite (``math.isfinite``
+    cannot take one past every float)."""
+    return isinstance(value, int) or math.isfinite(value)
+
+
+def powers_of_ten(value: int | float, lang: str) -> str:
+    """A finite number past :data:`polku.errors.HUGE` as an error's figure writes one, in
+    powers of ten to three digits (``1e+300``, ``1,5e+300`` with the language's decimal
+    mark), not in its hundreds of digits: Babel's ``format_decimal`` cannot write it
+    (its decimal arithmetic keeps 28 digits), and no reader counts them.
+
+    >>> powers_of_ten(1.5e300, "fi"), powers_of_ten(10 ** 400, "en"), powers_of_ten(-1e16, "sv")
+    ('1,5e+300', '1e+400', '-1e+16')
+    """
+    try:
+        text = f"{float(value):.3g}"
+    except OverflowError:  # a whole number past every float (10 ** 400)
+        mantissa, _, exponent = f"{Decimal(value):.2e}".partition("e")
+        text = mantissa.rstrip("0").rstrip(".") + "e" + exponent
+    return text.replace(".", _SEPARATORS.get(lang, (",", "."))[1])
 
 
 @lru_cache(maxsize=1 << 16)
@@ -377,6 +400,9 @@ class Translator:
         plain = plain_decimal(value, digits, self.lang)
         if plain is not None:
             return plain
+        if isinstance(value, (int, float)) and not isinstance(value, bool) \
+                and _finite(value) and abs(value) >= HUGE:
+            return powers_of_ten(value, self.lang)
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return _decimal(type(value), value, fmt, self.lang)
 
@@ -387,7 +413,8 @@ class Translator:
         >>> translator("fi").clients(34.36), translator("fi").clients(None)
         ('34', '–')
         """
-        if value is None or isinstance(value, str):
+        if value is None or isinstance(value, str) or not _finite(value) \
+                or abs(value) >= HUGE:  # no half to round (Translator.number writes it)
             return self.number(value)
         return self.number(int(math.floor(value + 0.5)))
 
@@ -476,7 +503,8 @@ class Translator:
         >>> fi.days(34.36), fi.days(2.034), fi.days(0.02), fi.days(0), fi.days(9.96)
         ('34', '2,0', '< 0,1', '0', '10')
         """
-        if value is None or isinstance(value, str):
+        if value is None or isinstance(value, str) or not _finite(value) \
+                or abs(value) >= HUGE:  # no half to round (Translator.number writes it)
             return self.number(value)
         if value == 0:
             return self.number(0)
@@ -500,6 +528,12 @@ class Translator:
         from decimal import ROUND_HALF_UP, Decimal
 
         from babel.numbers import format_percent
+
+        if not _finite(share) or abs(share) * 100 >= HUGE:
+            # past what Babel's decimal arithmetic writes: the figure in powers of ten
+            # (Translator.number), with the language's percent sign after it
+            sign = format_percent(1, locale=self.lang).replace("100", "", 1)
+            return self.number(share * 100) + sign
 
         rounded = Decimal(str(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
         return format_percent(rounded, locale=self.lang)

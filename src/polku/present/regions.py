@@ -9,6 +9,7 @@ import io
 from html import escape
 from typing import Any
 
+from polku.errors import HUGE
 from polku.graph import DEFAULT_TEXT_LANG
 from polku.present import langmarks
 from polku.present.i18n import Name, Translator, kind_name, translator
@@ -34,7 +35,7 @@ def _value(v: Any, how: str, tr: Translator) -> str:
         return v
     if how == "share":
         return tr.percent(v)
-    if how in ("days", "ratio", "rate"):
+    if how in ("days", "ratio", "rate") and abs(v) < HUGE:
         # the true value rounded once, a half up as Translator.percent rounds a share
         # (3 / 7,600 × 10,000 = 3.947 is 3,9, never 3.95 and then 4,0)
         from decimal import ROUND_HALF_UP, Decimal
@@ -58,7 +59,7 @@ def for_files(v: Any) -> Any:
     >>> for_files(3 / 7600 * 10000), for_files(0.00005), for_files(7600), for_files("<5")
     (3.9474, 0.0001, 7600, '<5')
     """
-    if not isinstance(v, float):
+    if not isinstance(v, float) or not abs(v) < HUGE:  # a tenth of 1e300 is no figure
         return v
     from decimal import ROUND_HALF_UP, Decimal
 

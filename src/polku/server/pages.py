@@ -1208,6 +1208,7 @@ OTHER_HEADING = N_("Error")
 #: the heading of an error page whose code says more than its status (a 409 is a conflict
 #: of writes, but also a source that cannot be read)
 CODE_HEADINGS = {"graph-failed": N_("The graph cannot be read"),
+                 "analysis-failed": N_("The change was not written"),
                  "source-broken": N_("The graph's source cannot be read")}
 
 

@@ -196,11 +196,16 @@ class Version:
 
     @classmethod
     def loaded(cls, source: Source, graph: nx.MultiDiGraph, etag: str,
-               stamp: object) -> "Version":
-        """A version read or written whole: no problem, a model of its own, and the
-        warnings of its workbook."""
+               stamp: object, model: Model | None = None) -> "Version":
+        """A version read or written whole: no problem, a model of its own (``model``: the
+        one a write built of ``graph`` before it committed, not yet served to anyone; it
+        takes this version's ETag), and the warnings of its workbook."""
+        if model is None:
+            model = Model(graph, etag)
+        else:
+            model.version = etag
         return cls(source, graph, etag, stamp, None,
-                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), Model(graph, etag),
+                   time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), model,
                    warnings_of(source), stamp)
 
     def broken(self, stamp: object, problem: PolkuError) -> "Version":
@@ -443,23 +448,54 @@ def _check_links(source: Source) -> None:
                                     "workbook folder"), file=str(p), params={})
 
 
-def written(logged: dict[str, Any], etag: str, before_graph: nx.MultiDiGraph,
-            before: Iterable[Any], after_graph: nx.MultiDiGraph, after: Iterable[Any],
-            lang: str | None) -> dict[str, Any]:
+def written(logged: dict[str, Any], etag: str, findings: dict[str, Any]) -> dict[str, Any]:
     """The answer to a write: the change as logged, the graph's new ETag, and the findings
-    it created (worded on the new graph) and resolved (on the old one, where their
-    subjects still have names), in ``lang``."""
+    it created and resolved (:func:`findings_changed`, worded before the write)."""
+    return {"change": logged, "etag": etag, "findings": findings}
+
+
+def findings_changed(before_graph: nx.MultiDiGraph, before: Iterable[Any],
+                     after_graph: nx.MultiDiGraph, after: Iterable[Any],
+                     lang: str | None) -> dict[str, Any]:
+    """The findings a write created (worded on the new graph) and resolved (on the old
+    one, where their subjects still have names), in ``lang``."""
     from polku.present.i18n import translator
     from polku.present.messages import finding_json
 
     tr = translator(lang)
     old = {f.identity: f for f in before}
     new = {f.identity: f for f in after}
-    return {"change": logged, "etag": etag,
-            "findings": {"created": [finding_json(f, after_graph, tr)
-                                     for k, f in new.items() if k not in old],
-                         "resolved": [finding_json(f, before_graph, tr)
-                                      for k, f in old.items() if k not in new]}}
+    return {"created": [finding_json(f, after_graph, tr) for k, f in new.items() if k not in old],
+            "resolved": [finding_json(f, before_graph, tr)
+                         for k, f in old.items() if k not in new]}
+
+
+#: a write whose answer cannot be computed: refused before anything is written
+ANALYSIS_FAILED = N_("the change was not written: the findings of the graph it would make "
+                     "cannot be computed ({reason}); the error is in the server's log")
+
+
+def prepared_answer(name: str, current: "Version", g: nx.MultiDiGraph,
+                    lang: str | None) -> tuple[Model, dict[str, Any]]:
+    """What a write's answer needs of the graph ``g`` it makes from ``current``, computed
+    before the write commits: the new version's model (its findings computed; the version
+    is published with it, so they are not computed again) and the findings the write
+    creates and resolves. A graph whose findings cannot be computed is refused here, so a
+    write never leaves its files changed behind an error, nor a graph that answers every
+    reader with one (500 ``analysis-failed``, nothing written; the workbook rules and the
+    formatter leave nothing known to get here)."""
+    assert current.graph is not None and current.model is not None
+    model = Model(g)
+    try:
+        findings = findings_changed(current.graph, current.model.findings(), g,
+                                    model.findings(), lang)
+    except Exception as e:  # any failure: nothing is written, and the log has it whole
+        log.exception("graph '%s': a write was refused, as the findings of the graph it "
+                      "would make cannot be computed", name)
+        # the kind of failure only: its text may quote a cell, and the log has it whole
+        raise ApiError(500, ANALYSIS_FAILED, code="analysis-failed",
+                       params={"reason": type(e).__name__}) from None
+    return model, findings
 
 
 def unchanged_answer(change: Any, etag: str, lang: str | None) -> dict[str, Any]:
@@ -1122,13 +1158,15 @@ class GraphStore:
             except OSError as e:  # the lock or the log's folder cannot be made or opened
                 raise write_failed(relative(os_problem(e), entry.source.root)) from None
 
-    def _publish(self, entry: Entry, g: nx.MultiDiGraph) -> Version:
-        """Serve ``g``, the graph a write just made (its files written), as the next version:
-        its stamp and ETag found first, then the version put in place whole with one
-        assignment, so a reader meanwhile is answered from the version before, whole."""
+    def _publish(self, entry: Entry, g: nx.MultiDiGraph, model: Model) -> Version:
+        """Serve ``g``, the graph a write just made (its files written), as the next version
+        with ``model`` (:func:`prepared_answer`'s): its stamp and ETag found first, then the
+        version put in place whole with one assignment, so a reader meanwhile is answered
+        from the version before, whole."""
         source = entry.source
         stamp = stamp_of(source)
-        version = Version.loaded(source, g, content_digest(source, g, entry.etag_key), stamp)
+        version = Version.loaded(source, g, content_digest(source, g, entry.etag_key), stamp,
+                                 model)
         entry.version = version
         # every process serves this version while the source is broken (not the one it
         # read before this write): kept under the write lock, before the write is answered
@@ -1143,13 +1181,18 @@ class GraphStore:
 
         source = entry.source
         assert current.graph is not None and current.model is not None
+        prepared: list[tuple[Model, dict[str, Any]]] = []
+
+        def ready(g: nx.MultiDiGraph) -> None:  # the answer, before anything is written
+            prepared.append(prepared_answer(source.name, current, g, lang))
+
         try:
             # the version's sheets, kept with it: a reader meanwhile needs not read the
             # files this write replaces
             g, logged = write_all(source.location, current.graph, wanted, who, note,
                                   log=self.changelog(source.name), check=check,
                                   identity=identity,
-                                  sheets=self._sheets(current, exact=False))
+                                  sheets=self._sheets(current, exact=False), ready=ready)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
@@ -1158,10 +1201,9 @@ class GraphStore:
             raise write_failed(relative(os_problem(e), source.root)) from None
         if logged is None:  # the edits change nothing: nothing written, logged or versioned
             return unchanged_batch_answer(len(wanted), current.etag or "", lang)
-        new = self._publish(entry, g)
-        assert new.model is not None
-        return written(logged, new.etag or "", current.graph, current.model.findings(), g,
-                       new.model.findings(), lang)
+        model, findings = prepared[-1]
+        new = self._publish(entry, g, model)
+        return written(logged, new.etag or "", findings)
 
     def _edit(self, entry: Entry, name: str, if_match: str, who: str, action: str, sheet: str,
               key: str | None, values: dict[str, str] | None,
@@ -1199,20 +1241,24 @@ class GraphStore:
 
         source = entry.source
         assert current.graph is not None and current.model is not None
+        prepared: list[tuple[Model, dict[str, Any]]] = []
+
+        def ready(g: nx.MultiDiGraph) -> None:  # the answer, before anything is written
+            prepared.append(prepared_answer(source.name, current, g, lang))
+
         try:
             g, logged = undo_latest(source.location, current.graph, who, log_,
                                     where=source.shown.rstrip("/"), identity=identity,
-                                    sheets=self._sheets(current, exact=False))
+                                    sheets=self._sheets(current, exact=False), ready=ready)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
-        new = self._publish(entry, g)
-        assert new.model is not None
-        return written(logged, new.etag or "", current.graph, current.model.findings(), g,
-                       new.model.findings(), lang)
+        model, findings = prepared[-1]
+        new = self._publish(entry, g, model)
+        return written(logged, new.etag or "", findings)
 
     def _writable(self, entry: Entry, if_match: str) -> Version:
         """The version a write starts from (taken once, under the locks), when ``if_match``
@@ -1284,6 +1330,8 @@ class GraphStore:
                                     store.file_of, before.graph, since)
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
+        # the answer's findings, and the new version's model, before anything is written
+        model, findings = prepared_answer(source.name, current, g, lang)
         read_etag = current.etag
 
         def expect(now: nx.MultiDiGraph) -> None:
@@ -1307,8 +1355,6 @@ class GraphStore:
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         entry.conforming = (g, seen) if seen is not None else None
-        # the new version's model: its findings answer this write and then every reader
-        new = self._publish(entry, g)
-        assert new.model is not None
-        return written(logged, new.etag or "", before, current.model.findings(), g,
-                       new.model.findings(), lang)
+        # the new version's model: its findings answered this write, and now every reader
+        new = self._publish(entry, g, model)
+        return written(logged, new.etag or "", findings)
