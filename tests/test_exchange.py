@@ -223,6 +223,35 @@ def test_csv_loads_into_the_real_neo4j(neo4j_server, tmp_path: Path) -> None:
     assert isinstance(segment["size"], int)
 
 
+def test_csv_writes_names_as_written_for_load_csv(neo4j_server, mini: Path,
+                                                  tmp_path: Path) -> None:
+    """The neo4j-admin CSV put a spreadsheet's escape before a name or description that
+    starts like a formula ('@Työ-valmennus, '- ohjaus…), and LOAD CSV stored it with the
+    '. The CSV is input for neo4j-admin and LOAD CSV, not a spreadsheet: what they read is
+    the name as written (the workbook's CSV sheets keep their guard)."""
+    from neo4j import GraphDatabase
+
+    edit(mini / "actors.csv", "tyokykytiimi,Työkykytiimi,", "tyokykytiimi,@Työ-valmennus,")
+    edit(mini / "services.csv", '"Eka, toka"', '"- ohjaus, neuvonta"')
+    folder = tmp_path / "csv"
+    assert run("export", mini, "--to", "csv", "-o", folder).exit_code == 0
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    driver = GraphDatabase.driver(neo4j_server.uri, auth=(neo4j_server.user, neo4j_server.password))
+    try:
+        with driver.session() as s:
+            read = dict(s.run(
+                "LOAD CSV WITH HEADERS FROM $url AS row "
+                "WITH row WHERE row['id:ID'] IN ['tyokykytiimi', 'alkuhaastattelu'] "
+                "RETURN row['id:ID'], coalesce(row.description, row.name)",
+                url=f"http://127.0.0.1:{httpd.server_address[1]}/nodes.csv").values())
+    finally:
+        driver.close()
+        httpd.shutdown()
+    assert read == {"tyokykytiimi": "@Työ-valmennus", "alkuhaastattelu": "- ohjaus, neuvonta"}
+
+
 # -- Mermaid ----------------------------------------------------------------------------------
 
 def test_mermaid_draws_a_segments_paths(tmp_path: Path) -> None:

@@ -19,7 +19,6 @@ from pathlib import Path
 import networkx as nx
 
 from polku.io import atomic
-from polku.io.workbook import neutral
 from polku.errors import NodeName, Note, PolkuError, Problems, Said
 from polku.words import N_
 from polku.graph import label
@@ -235,11 +234,19 @@ def _csv_type(values: list[object]) -> str:
 
 
 def _csv_cell(value: object) -> str:
+    """A value as neo4j-admin and ``LOAD CSV`` read it back. As written: this CSV is a
+    database's input, not a spreadsheet, so no formula guard (a workbook sheet's ``'``,
+    :func:`polku.io.workbook.neutral`) goes before ``@Työ-valmennus`` or ``- ohjaus``; they
+    would store it as part of the name.
+
+    >>> _csv_cell("@Työ-valmennus"), _csv_cell(["a", "b"]), _csv_cell(True)
+    ('@Työ-valmennus', 'a;b', 'true')
+    """
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple)):
-        return neutral(";".join(str(v) for v in value))
-    return neutral(str(value))
+        return ";".join(str(v) for v in value)
+    return str(value)
 
 
 def _columns(records: list[dict[str, object]], fixed: list[str]) -> list[tuple[str, str]]:
