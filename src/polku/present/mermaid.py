@@ -39,7 +39,9 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
     waits and clients per month on the arrows), or without a segment every referral
     between services and outcomes. Broken steps of a designed path are dashed and marked ✕.
     Names, days and months in ``tr``'s language (Finnish by default); in a merged graph a
-    box whose name another box has too says its region (as ``polku show`` does).
+    box whose name another box has too says its region (as ``polku show`` does). The graph
+    sheet (:func:`polku.io.exchange.data_lines`: ``source: …``, ``illustrative: true``, the
+    extra columns) is comments (``%%``) at its head.
     """
     return _chart(g, segment, k, tr)[0]
 
@@ -66,12 +68,14 @@ def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
            tr: Translator | None) -> tuple[str, set[str]]:
     """:func:`mermaid`'s text and the referrals whose arrows it draws."""
     from polku.graph import referrals
+    from polku.io.exchange import data_lines
     from polku.present.i18n import merged_region_names
     from polku.present.messages import in_region
 
     tr = tr or translator()
 
-    lines = ["flowchart LR"]
+    # the graph sheet (source, illustrative, licence …) travels with the chart, as comments
+    lines = ["flowchart LR"] + [f"    %% {line}" for line in data_lines(g)]
     shown: list[str] = []
     edges: dict[tuple[str, str], tuple[str, str | None]] = {}
     min_cell = g.graph.get("min_cell")
