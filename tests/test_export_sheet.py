@@ -1,7 +1,7 @@
 """What the exports for other tools carry besides the nodes, found by a national developer:
 the graph sheet (title, source, illustrative, min_cell and the extra columns such as a
 licence and a publisher) in every export, in the form natural to it; attributes as JSON,
-never a Python repr."""
+never a Python repr; and labels in the reader's language (``--lang``)."""
 
 from __future__ import annotations
 
@@ -176,3 +176,58 @@ def test_no_export_holds_a_python_repr(x3n: Path, tmp_path: Path, fmt: str) -> N
     for source in (FULL, x3n):
         text = _text(_export(source, fmt, tmp_path / source.stem))
         assert "{'" not in text and "['" not in text and "('" not in text, fmt
+
+
+# -- 9. labels in the reader's language --------------------------------------------------------
+
+def _labels(fmt: str, path: Path) -> dict[str, dict]:
+    """Node attributes by polku's id."""
+    if fmt == "graphml":
+        return {d["polku_id"]: d for _, d in nx.read_graphml(path).nodes(data=True)}
+    if fmt == "gexf":
+        return dict(nx.read_gexf(path).nodes(data=True))
+    with (path / "nodes.csv").open(encoding="utf-8", newline="") as f:
+        return {r["id:ID"]: r for r in csv.DictReader(f)}
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf", "csv"])
+def test_labels_follow_lang_and_the_names_stay(x3n: Path, tmp_path: Path, fmt: str) -> None:
+    """--lang changed nothing in GraphML, GEXF or the CSV (the same bytes as Finnish); node
+    labels are text for people, as the names in Mermaid are. Each language's name stays an
+    attribute of its own; a name two nodes of a merged graph share says its region, as
+    Mermaid and `polku show` say it."""
+    files = {lang: _export(x3n, fmt, tmp_path / lang, "--lang", lang)
+             for lang in ("fi", "sv", "en")}
+    assert len({_text(p) for p in files.values()}) == 3
+    fi, sv, en = (_labels(fmt, files[lang]) for lang in ("fi", "sv", "en"))
+    node = "keski-uusimaa/aikuissosiaalityo"
+    assert fi[node]["label"] == "Aikuissosiaalityö (Keski-Uusimaa)"
+    assert fi["keski-suomi/aikuissosiaalityo"]["label"] == "Aikuissosiaalityö (Keski-Suomi)"
+    assert sv[node]["label"] == "Socialt arbete för vuxna (Mellersta Nyland)"
+    assert en[node]["label"] == "Adult social work (Central Uusimaa)"
+    for attrs in (fi[node], sv[node], en[node]):
+        assert (attrs["name"], attrs["name_sv"], attrs["name_en"]) == (
+            "Aikuissosiaalityö", "Socialt arbete för vuxna", "Adult social work")
+    kela = fi["national/kela"]  # a name no other node has: no region
+    assert kela["label"] == kela["name"] == "Kansaneläkelaitos (Kela)"
+    # two regions' names meet no more (one region's actor and service Ohjaamo Jyväskylä
+    # are told apart by their type)
+    labels = [(d["type"], d["label"]) for n, d in fi.items() if not n.startswith("region:")]
+    assert len(labels) == len(set(labels)), sorted(x for x in labels if labels.count(x) > 1)
+
+
+def test_a_single_regions_labels_follow_lang(tmp_path: Path) -> None:
+    from helpers import EXAMPLE_TTL
+
+    back = nx.read_graphml(_export(EXAMPLE_TTL, "graphml", tmp_path, "--lang", "sv"))
+    assert back.nodes["alkuhaastattelu"]["label"] == "Inledande intervju"
+    assert back.nodes["alkuhaastattelu"]["name"] == "Alkuhaastattelu"
+    gexf = _export(EXAMPLE_TTL, "gexf", tmp_path, "--lang", "en")
+    assert _description(gexf)[0] == \
+        "Central Uusimaa ecosystem for participation in working life"
+    region = _region_rows(_export(EXAMPLE_TTL, "csv", tmp_path, "--lang", "sv"))
+    assert region["keski-uusimaa"]["label"] == \
+        "Mellersta Nylands ekosystem för deltagande i arbetslivet"
+    assert re.search(r"^alkuhaastattelu,.*Inledande intervju",
+                     (tmp_path / OUTPUTS["csv"] / "nodes.csv").read_text(encoding="utf-8"),
+                     re.M)

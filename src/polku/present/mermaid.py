@@ -69,8 +69,7 @@ def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
     """:func:`mermaid`'s text and the referrals whose arrows it draws."""
     from polku.graph import referrals
     from polku.io.exchange import data_lines
-    from polku.present.i18n import merged_region_names
-    from polku.present.messages import in_region
+    from polku.present.exports import node_labels
 
     tr = tr or translator()
 
@@ -118,12 +117,9 @@ def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
             if len(steps) == 1:
                 node(steps[0]["node"])
     # a name two boxes share (two regions' "Aikuissosiaalityö") says each box's region
-    labels = {n: tr.label(g, n) for n in shown}
-    alike = {t for t in labels.values() if list(labels.values()).count(t) > 1}
-    regions = merged_region_names(g, tr.lang) if alike else {}
+    labels = node_labels(g, tr, shown)
     for n in sorted(shown):
-        text = _mermaid_text(in_region(tr, labels[n], n, regions) if labels[n] in alike
-                             else labels[n])
+        text = _mermaid_text(labels[n])
         lines.append("    " + _mermaid_id(n)
                      + (f'(["{text}"])' if g.nodes[n]["type"] == "outcome" else f'["{text}"]'))
     for (a, b), (text, _) in sorted(edges.items()):
