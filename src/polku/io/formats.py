@@ -9,10 +9,12 @@ formats with a ``text`` form) and the kinds of source the server serves. A new f
 new :class:`Format` in :data:`FORMATS`.
 
 Readers and writers are named ``"module:function"`` and imported when first called: naming
-a format costs nothing (``polku --help`` imports no RDF library). One writer is not in
+a format costs nothing (``polku --help`` imports no RDF library). Some writers are not in
 ``io/``: the Mermaid picture of the paths is drawn from the analyses, so it lives with the
-other pictures (:mod:`polku.present.mermaid`); this registry names it, and only the door
-that writes it imports it.
+other pictures (:mod:`polku.present.mermaid`), and GraphML, GEXF and the neo4j-admin CSV
+are labelled in the reader's language at the edge (:mod:`polku.present.exports`, around
+:mod:`polku.io.exchange`); this registry names them, and only the door that writes them
+imports them.
 
 >>> [f.name for f in FORMATS.values() if f.shared]
 ['jsonld', 'cpsv-ap', 'graphml', 'gexf', 'csv', 'mermaid']
@@ -156,11 +158,13 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            import_suffixes=(".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".xml", ".owl",
                             ".nt")),
     Format("graphml", "GraphML", "Gephi, yEd, Cytoscape", (".graphml",),
-           "polku.io.exchange:write_graphml", shared=True),
-    Format("gexf", "GEXF", "Gephi", (".gexf",), "polku.io.exchange:write_gexf", shared=True),
+           "polku.present.exports:write_graphml", shared=True, options=("lang",)),
+    Format("gexf", "GEXF", "Gephi", (".gexf",), "polku.present.exports:write_gexf",
+           shared=True, options=("lang",)),
     Format("csv", "CSV", N_("nodes.csv and relationships.csv for neo4j-admin import"),
-           ("",), "polku.io.exchange:write_neo4j_csv", shared=True,
-           holds=N_("(nodes.csv and relationships.csv)"), bare_folder=True),
+           ("",), "polku.present.exports:write_neo4j_csv", shared=True,
+           holds=N_("(nodes.csv and relationships.csv)"), bare_folder=True,
+           options=("lang",)),
     Format("mermaid", "Mermaid", N_("a flowchart of a segment's best paths (--segment, -k) "
                                     "or of every referral"), (".mmd", ".md"),
            "polku.present.mermaid:write_mermaid", shared=True,

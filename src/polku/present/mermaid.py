@@ -39,7 +39,9 @@ def mermaid(g: nx.MultiDiGraph, segment: str | None = None, k: int = 3,
     waits and clients per month on the arrows), or without a segment every referral
     between services and outcomes. Broken steps of a designed path are dashed and marked ✕.
     Names, days and months in ``tr``'s language (Finnish by default); in a merged graph a
-    box whose name another box has too says its region (as ``polku show`` does).
+    box whose name another box has too says its region (as ``polku show`` does). The graph
+    sheet (:func:`polku.io.exchange.data_lines`: ``source: …``, ``illustrative: true``, the
+    extra columns) is comments (``%%``) at its head.
     """
     return _chart(g, segment, k, tr)[0]
 
@@ -66,12 +68,13 @@ def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
            tr: Translator | None) -> tuple[str, set[str]]:
     """:func:`mermaid`'s text and the referrals whose arrows it draws."""
     from polku.graph import referrals
-    from polku.present.i18n import merged_region_names
-    from polku.present.messages import in_region
+    from polku.io.exchange import data_lines
+    from polku.present.exports import node_labels
 
     tr = tr or translator()
 
-    lines = ["flowchart LR"]
+    # the graph sheet (source, illustrative, licence …) travels with the chart, as comments
+    lines = ["flowchart LR"] + [f"    %% {line}" for line in data_lines(g)]
     shown: list[str] = []
     edges: dict[tuple[str, str], tuple[str, str | None]] = {}
     min_cell = g.graph.get("min_cell")
@@ -114,12 +117,9 @@ def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
             if len(steps) == 1:
                 node(steps[0]["node"])
     # a name two boxes share (two regions' "Aikuissosiaalityö") says each box's region
-    labels = {n: tr.label(g, n) for n in shown}
-    alike = {t for t in labels.values() if list(labels.values()).count(t) > 1}
-    regions = merged_region_names(g, tr.lang) if alike else {}
+    labels = node_labels(g, tr, shown)
     for n in sorted(shown):
-        text = _mermaid_text(in_region(tr, labels[n], n, regions) if labels[n] in alike
-                             else labels[n])
+        text = _mermaid_text(labels[n])
         lines.append("    " + _mermaid_id(n)
                      + (f'(["{text}"])' if g.nodes[n]["type"] == "outcome" else f'["{text}"]'))
     for (a, b), (text, _) in sorted(edges.items()):
