@@ -46,7 +46,7 @@ import networkx as nx
 from polku.graph import require_graph
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.analyses.flow import inflows
-from polku.finding import Finding, number, sort_findings
+from polku.finding import Finding, above, number, sort_findings
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.analyses.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any, segment_groups, segment_reach, segment_spofs)
@@ -160,7 +160,8 @@ def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
         if cap is None or into.volume <= cap:
             continue
         total = number(round(into.volume, 6))
-        util = round(total / cap, 2) if cap else None
+        # never 1.0 for an overload: as many decimals as it takes to read above 1
+        util = above(total / cap, 1, 2) if cap else None
         out.append(Finding(
             "over-capacity", KINDS["over-capacity"], s, into.referrals,
             metrics={"inflow": total, "capacity": number(cap), "utilization": util}))

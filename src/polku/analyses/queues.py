@@ -831,6 +831,22 @@ def _rests_on_hidden(f: Finding, hidden: frozenset[str]) -> bool:
     return f.kind in INFLOW_KINDS and f.subject in hidden
 
 
+def _as_answered(f: Finding) -> Finding:
+    """A finding of a queueing what-if with its inflow as the answer states every inflow,
+    to 1/100 of a client (:meth:`QueueState.to_dict`): the over-capacity a change creates
+    says the figure its service's queue says, not the same sum to six decimals beside it.
+
+    >>> _as_answered(Finding("over-capacity", "warning", "s", (), "", {"inflow": 15.026667,
+    ...                      "capacity": 15, "utilization": 1.002})).metrics["inflow"]
+    15.03
+    """
+    inflow = f.metrics.get("inflow")
+    if f.kind not in INFLOW_KINDS or not isinstance(inflow, (int, float)) \
+            or isinstance(inflow, bool):
+        return f
+    return replace(f, metrics={**f.metrics, "inflow": _num(inflow, 2)})
+
+
 def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None,
                  places: Mapping[str, int] | None = None,
                  demand: Mapping[str, float] | None = None,
@@ -857,22 +873,20 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     eco = ecosystem(g)
     volumes = propagate_demand(eco, demand)
     h = g.copy()
+    # the graph after holds the propagated volumes as computed, not each rounded to 1/100:
+    # near a full queue those hundredths moved a wait by half a day (2.277 a month read as
+    # 2.28), and three rounded volumes added up to another inflow (15.02) than the queue's
+    # (15.03), so the over-capacity the change created said another figure than the queue
     for rid, vol in volumes.items():
-        h.nodes[rid]["volume_per_month"] = number(round(vol, 2))
+        h.nodes[rid]["volume_per_month"] = number(vol)
     for sid, cap in capacity.items():
         h.nodes[sid]["capacity_per_month"] = number(cap)
     for sid, c in places.items():
         h.nodes[sid]["places"] = c
     eco_after = ecosystem(h)
-    in_before = _volumes_in(eco)
-    # the queues take the propagated volumes as computed: the graph after holds them to
-    # 1/100 of a client for its findings, and near a full queue those hundredths moved a
-    # wait by half a day (2.277 a month read as 2.28)
-    in_after = dict(in_before)
-    for rid, vol in volumes.items():
-        t = eco.refs[rid].target
-        if t in in_after:
-            in_after[t] += vol - eco.refs[rid].volume
+    # one inflow computation (polku.analyses.flow) before and after, for the queues and the
+    # findings alike
+    in_before, in_after = _volumes_in(eco), _volumes_in(eco_after)
     observed = observed_waits(eco)
     # a published graph's services whose inflow rests on a suppressed volume: what the
     # model says of them (figures, verdict, an over-capacity created or resolved) rests on
@@ -923,8 +937,8 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     # an over-capacity of a service whose inflow is hidden, or partial after the change,
     # is neither created nor resolved for the reader: the published figures cannot say
     unsaid = hidden | partial
-    old = {f.identity: f for f in before if not _rests_on_hidden(f, unsaid)}
-    new = {f.identity: f for f in after if not _rests_on_hidden(f, unsaid)}
+    old = {f.identity: _as_answered(f) for f in before if not _rests_on_hidden(f, unsaid)}
+    new = {f.identity: _as_answered(f) for f in after if not _rests_on_hidden(f, unsaid)}
     return {
         "graph": g.graph.get("name", "graph"),
         "days_per_month": DAYS_PER_MONTH,

@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from polku.errors import PolkuError
+from polku.finding import decimals_above
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
@@ -421,6 +422,8 @@ class Translator:
         ('0.80', '–')
         >>> en.utilisation({"utilization": None, "capacity": 0, "inflow": 16})
         '∞'
+        >>> en.utilisation({"utilization": 1.001})   # an overload never reads 1.00
+        '1.001'
         """
         from polku.analyses.bottlenecks import zero_capacity_with_clients
 
@@ -428,7 +431,10 @@ class Translator:
             return "∞"
         if row.get("hidden"):
             return self.hidden_figure(row, "utilization")
-        return self.number(row.get("utilization"), 2)
+        share = row.get("utilization")
+        if share is None or isinstance(share, str):
+            return self.number(share)
+        return self.number(share, decimals_above(share, 1, 2))
 
     def month(self, value: Any) -> str:
         """A month (``2027-01``, as the plan keeps it) as people of this language write it:
@@ -489,11 +495,15 @@ class Translator:
     def percent(self, share: float | None) -> str:
         """A share 0–1 as a whole percentage of this language (``35 %``), a half rounded up:
         the analyses give a share to three decimals (60/71 is ``0.845``), and Babel's
-        rounding of halves to even made that 84 % beside a reader's 85 %.
+        rounding of halves to even made that 84 % beside a reader's 85 %. A share above 1
+        that would read 100 % gets the decimals it takes to read above it (``100,2 %``):
+        100 % of the capacity reads as no overload.
 
         >>> fi = translator("fi")
         >>> fi.percent(0.845), fi.percent(0.835), fi.percent(1.333), fi.percent(None)
         ('85\xa0%', '84\xa0%', '133\xa0%', '–')
+        >>> fi.percent(1.002)
+        '100,2\xa0%'
         """
         if share is None:
             return "–"
@@ -501,7 +511,11 @@ class Translator:
 
         from babel.numbers import format_percent
 
-        rounded = Decimal(str(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        places = Decimal(1).scaleb(-decimals_above(share, 1, 2))
+        rounded = Decimal(str(share)).quantize(places, rounding=ROUND_HALF_UP)
+        if places < Decimal("0.01"):  # Babel's pattern would round the decimals away
+            return format_percent(rounded.normalize(), locale=self.lang,
+                                  decimal_quantization=False)
         return format_percent(rounded, locale=self.lang)
 
     def jinja_globals(self) -> dict[str, Any]:

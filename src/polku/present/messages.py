@@ -37,7 +37,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
-from polku.finding import Finding, as_finding, number
+from polku.finding import Finding, above, as_finding, number
 from polku.present.i18n import Translator, merged_region_names
 
 
@@ -237,16 +237,19 @@ def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: 
     'S takes in more clients a month than its capacity of 5 (the inflow is not shown: it rests on small numbers)'
     >>> over_capacity(translator("fi"), "S", 56.91, 55), over_capacity(translator("fi"), "S", 55.3, 55)
     ('S: tulee 57 asiakasta kuukaudessa, kun kapasiteetti on 55', 'S: tulee 55,3 asiakasta kuukaudessa, kun kapasiteetti on 55')
+    >>> over_capacity(translator("fi"), "S", 15.02, 15)
+    'S: tulee 15,02 asiakasta kuukaudessa, kun kapasiteetti on 15'
     """
     if inflow is None or isinstance(inflow, str):
         return tr("{service} takes in more clients a month than its capacity of {capacity} "
                   "(the inflow is not shown: it rests on small numbers)").format(
             service=service, capacity=tr.number(capacity))
     # whole clients a month, as every text writes them (a what-if's inflow is computed:
-    # 56,91); one decimal where the whole number would not read as above the capacity
+    # 56,91); where the whole number would not read as above the capacity, the decimals it
+    # takes to (15,3; 15,02: "15 against 15" reads as no overload)
     shown = tr.clients(inflow)
     if math.floor(inflow + 0.5) <= capacity:
-        shown = tr.number(round(inflow, 1))
+        shown = tr.number(above(inflow, capacity, 1))
     return tr.ngettext("{service} takes in {inflow} client a month against a capacity of "
                        "{capacity}",
                        "{service} takes in {inflow} clients a month against a capacity of "
