@@ -269,11 +269,37 @@ def unmet_need(tr: Translator, segment: str, need: str) -> str:
         segment=segment, need=need)
 
 
+#: the most unlinked pairs an overlapping-services sentence names (the count says them all)
+MOST_PAIRS = 10
+
+
 def overlapping_services(tr: Translator, segment: str, count: int, need: str,
-                         services: str) -> str:
-    return tr("For {segment}, {count} services from different providers, with no referral "
-              "between them, address the need {need}: {services}").format(
-        segment=segment, count=tr.number(count), need=need, services=services)
+                         pairs: str) -> str:
+    """Services for one need with no referral between them: ``count`` pairs, named in
+    ``pairs`` (``A – B; C – D``). The pairs, not the services: of five services that
+    address a need, four may refer to each other, and "five services with no referral
+    between them" said so of all of them.
+
+    >>> from polku.present.i18n import translator
+    >>> overlapping_services(translator("en"), "S", 2, "N", "A – C; B – C")
+    'For S, 2 pairs of services from different providers address the need N with no referral between them: A – C; B – C'
+    """
+    return tr.ngettext(
+        "For {segment}, {count} pair of services from different providers addresses the "
+        "need {need} with no referral between them: {pairs}",
+        "For {segment}, {count} pairs of services from different providers address the "
+        "need {need} with no referral between them: {pairs}", count).format(
+        segment=segment, count=tr.number(count), need=need, pairs=pairs)
+
+
+def overlapping_services_unpaired(tr: Translator, segment: str, count: int, need: str,
+                                  services: str) -> str:
+    """The same finding read back without its pairs (a findings file written before they
+    were part of its data): true of the services as a whole, not of every pair."""
+    return tr("For {segment}, {count} services from different providers address the need "
+              "{need}, and some pairs of them have no referral between them: "
+              "{services}").format(segment=segment, count=tr.number(count), need=need,
+                                   services=services)
 
 
 def single_point_of_failure(tr: Translator, service: str, count: int, segments: str) -> str:
@@ -548,8 +574,14 @@ def _unmet_need(f: Finding, w: Wording) -> str:
 
 
 def _overlapping_services(f: Finding, w: Wording) -> str:
-    return overlapping_services(w.tr, w.name(f.subject), len(f.related),
-                                w.name(str(f.metrics.get("need"))), w.names(f.related))
+    need = w.name(str(f.metrics.get("need")))
+    pairs = f.metrics.get("pairs")
+    if not isinstance(pairs, list) or not pairs:
+        return overlapping_services_unpaired(w.tr, w.name(f.subject), len(f.related), need,
+                                             w.names(f.related))
+    named = "; ".join(f"{w.name(a)} – {w.name(b)}" for a, b in pairs[:MOST_PAIRS])
+    return overlapping_services(w.tr, w.name(f.subject), len(pairs), need,
+                                named + (" …" if len(pairs) > MOST_PAIRS else ""))
 
 
 def _single_point_of_failure(f: Finding, w: Wording) -> str:
