@@ -61,7 +61,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
@@ -280,16 +280,46 @@ def observed_waits(eco: Ecosystem) -> dict[str, float]:
     >>> observed_waits(ecosystem(g))
     {'c': 15.0}
     """
+    return weighted_waits((ref.target, ref.wait, ref.volume) for ref in eco.refs.values()
+                          if ref.target in eco.services)
+
+
+def weighted_waits(refs: Iterable[tuple[str, float | None, float | None]]
+                   ) -> dict[str, float]:
+    """:func:`observed_waits`' rule on referrals given as (target, median wait, volume):
+    target → their waits weighted by their volumes (a plain mean when no volume is known;
+    a referral without a wait left out). What a view's details say beside the what-if
+    (:class:`polku.present.views.facts.Facts`) is so the same figure.
+
+    >>> weighted_waits([("c", 5, 25), ("c", 7, 15), ("c", None, 9), ("d", 3, None)])
+    {'c': 5.75, 'd': 3.0}
+    """
     weighted: dict[str, list[tuple[float, float]]] = {}
-    for ref in eco.refs.values():
-        if ref.wait is not None and ref.target in eco.services:
-            weighted.setdefault(ref.target, []).append((ref.wait, ref.volume or 0.0))
+    for target, wait, volume in refs:
+        if wait is not None:
+            weighted.setdefault(target, []).append((wait, volume or 0.0))
     out = {}
     for sid, pairs in weighted.items():
         total = sum(v for _, v in pairs)
         out[sid] = (sum(w * v for w, v in pairs) / total if total > 0
                     else sum(w for w, _ in pairs) / len(pairs))
     return out
+
+
+def wait_shown(wait: float | None, hidden_waits: Iterable[float | None]) -> float | None:
+    """A weighted wait as the public may read it (:func:`published_wait`): ``wait`` when
+    none of ``hidden_waits`` (the waits of the referrals whose volumes are left out) can
+    move it — each without a wait or with the very wait shown — else None.
+
+    >>> wait_shown(14, [14, None]), wait_shown(17.7, [14])
+    (14, None)
+    """
+    if wait is None:
+        return None
+    for other in hidden_waits:
+        if other is not None and not math.isclose(other, wait, rel_tol=1e-9, abs_tol=1e-9):
+            return None
+    return wait
 
 
 def published_wait(eco: Ecosystem, sid: str, observed: Mapping[str, float],
@@ -315,15 +345,9 @@ def published_wait(eco: Ecosystem, sid: str, observed: Mapping[str, float],
     >>> published_wait(eco, "c", observed_waits(eco), frozenset({"r2"})) is None
     True
     """
-    wait = observed.get(sid)
-    if wait is None:
-        return None
-    for rid in suppressed:
-        ref = eco.refs.get(rid)
-        if ref is not None and ref.target == sid and ref.wait is not None \
-                and not math.isclose(ref.wait, wait, rel_tol=1e-9, abs_tol=1e-9):
-            return None
-    return wait
+    return wait_shown(observed.get(sid), (
+        ref.wait for ref in map(eco.refs.get, suppressed)
+        if ref is not None and ref.target == sid))
 
 
 def _volumes_in(eco: Ecosystem) -> dict[str, float]:
