@@ -941,9 +941,14 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             wait = published_wait(eco, sid, observed, suppressed)
             # the published part of its inflow is public already: at least that many come
             # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds);
-            # after the change only where no partial figure flows into it
-            least = {"before": in_before.get(sid) or None,
-                     "after": None if sid in misled else in_after.get(sid) or None}
+            # after the change only where no partial figure flows into it: then each of the
+            # published referrals into it carries the editor's figure, and the bound is made
+            # of figures the public reads anyway (one the change cuts to 0 is "at least 0",
+            # so that a null after a bound before means that, and only that)
+            before_least = in_before.get(sid) or None
+            least = {"before": before_least,
+                     "after": None if sid in misled else in_after.get(sid)
+                     if before_least is not None else in_after.get(sid) or None}
             services[sid] = {
                 "hidden": True, "partial": sid not in hidden,
                 "observed_wait_days": _num(wait, 2),
