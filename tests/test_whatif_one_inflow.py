@@ -13,6 +13,7 @@ utilisation say as many decimals as it takes to read above the capacity."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 
 import pytest
@@ -106,3 +107,20 @@ def test_a_tiny_overload_in_the_graph_is_not_utilisation_1_nor_100_percent() -> 
     assert fi.utilisation(row) == "1,001" and en.utilisation({"utilization": 1.33}) == "1.33"
     assert fi.percent(1.0013) == "100,1\xa0%" and fi.percent(1.002) == "100,2\xa0%"
     assert fi.percent(1.333) == "133\xa0%" and fi.percent(0.845) == "85\xa0%"
+
+
+def test_the_service_line_and_the_page_read_it_against_the_capacity(tmp_path) -> None:
+    text = run("whatif", EXAMPLE, *OHJAAMO, "--lang", "fi").output
+    assert "IPS-työhönvalmennus (ips): tulovirta 15 → 15,03, kapasiteetti 15 → 15," in text
+    shutil.copytree(EXAMPLE, tmp_path / "keski-uusimaa")
+    client = TestClient(create_app([tmp_path], Tokens({"editor": EDITOR_TOKEN})),
+                        headers={"Authorization": f"Bearer {EDITOR_TOKEN}"})
+    page = client.get("/graphs/keski-uusimaa/whatif", headers={"Accept": "text/html"},
+                      params={"segment": "seg-nuoret", "service": "ohjaamo-ohjaus",
+                              "demand": "+50%", "lang": "en"})
+    assert page.status_code == 200, page.text
+    row = re.search(r'<tr data-service="ips"[^>]*>(.*?)</tr>', page.text, re.S).group(1)
+    cells = [re.sub(r"<[^>]+>", "", c).strip()
+             for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+    assert cells[1:3] == ["15 → 15.03", "15"], cells
+    assert "15.03 clients a month against a capacity of 15" in page.text

@@ -37,7 +37,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.finding import decimals_above
+from polku.finding import decimals_above, number
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
@@ -381,16 +381,24 @@ class Translator:
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return _decimal(type(value), value, fmt, self.lang)
 
-    def clients(self, value: Any) -> str:
+    def clients(self, value: Any, over: Any = None) -> str:
         """Clients a month as whole clients (``34``, not ``34,36``): the figures are
-        estimates, and a fraction of a person means nothing to a reader.
+        estimates, and a fraction of a person means nothing to a reader. With ``over`` (the
+        capacity it is read against), an inflow above it whose whole number would read as
+        it or below it gets the decimals it takes to read above it: 15,03 against 15 is
+        an overload, "15 against 15" is not.
 
-        >>> translator("fi").clients(34.36), translator("fi").clients(None)
-        ('34', '–')
+        >>> fi = translator("fi")
+        >>> fi.clients(34.36), fi.clients(None), fi.clients(15.03, 15), fi.clients(15.6, 15)
+        ('34', '–', '15,03', '16')
         """
         if value is None or isinstance(value, str):
             return self.number(value)
-        return self.number(int(math.floor(value + 0.5)))
+        whole = int(math.floor(value + 0.5))
+        if isinstance(over, (int, float)) and not isinstance(over, bool) and value > over \
+                and whole <= over:
+            return self.number(number(round(value, decimals_above(value, over, 1))))
+        return self.number(whole)
 
     def hidden_figure(self, row: dict[str, Any], key: str) -> str:
         """A hidden service's ``inflow`` or ``utilization`` in a bottleneck ranking

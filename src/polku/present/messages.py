@@ -31,13 +31,11 @@ or after a colon, so that no name has to be inflected.
 
 from __future__ import annotations
 
-import math
-
 from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
-from polku.finding import Finding, above, as_finding, number
+from polku.finding import Finding, as_finding, number
 from polku.present.i18n import Translator, merged_region_names
 
 
@@ -247,9 +245,7 @@ def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: 
     # whole clients a month, as every text writes them (a what-if's inflow is computed:
     # 56,91); where the whole number would not read as above the capacity, the decimals it
     # takes to (15,3; 15,02: "15 against 15" reads as no overload)
-    shown = tr.clients(inflow)
-    if math.floor(inflow + 0.5) <= capacity:
-        shown = tr.number(above(inflow, capacity, 1))
+    shown = tr.clients(inflow, over=capacity)
     return tr.ngettext("{service} takes in {inflow} client a month against a capacity of "
                        "{capacity}",
                        "{service} takes in {inflow} clients a month against a capacity of "

@@ -750,7 +750,9 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         lines.append(f"  {s['label']} ({sid}): " + tr(
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(
-            inflow_before=tr.clients(b["inflow"]), inflow_after=tr.clients(a["inflow"]),
+            # read against the capacity: 15,03 against 15, not "15 → 15, capacity 15"
+            inflow_before=tr.clients(b["inflow"], b["capacity"]),
+            inflow_after=tr.clients(a["inflow"], a["capacity"]),
             capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
             places_before=num(b["places"]), places_after=num(a["places"])))
         said = _calibration_text(s, tr)
