@@ -260,7 +260,9 @@ def test_a_referral_for_the_segment_makes_two_services_consecutive_steps_not_an_
     b.referral("r-ac", "a", "c", owner="x")
     b.referral("r-cw", "c", "work", owner="z")
     fs = kinds(b.g, "overlapping-services")
-    assert [(f.related, f.metrics) for f in fs] == [(("b", "c"), {"need": "debt", "services": 2})]
+    # the pair itself is data too (a – b and a – c are linked, b – c is not)
+    assert [(f.related, f.metrics) for f in fs] == \
+        [(("b", "c"), {"need": "debt", "services": 2, "pairs": [["b", "c"]]})]
     # A referral from b to c for another segment does not link them for seg; for seg it does.
     b.referral("r-bc", "b", "c", segments=["other"])
     assert len(kinds(b.g, "overlapping-services")) == 1

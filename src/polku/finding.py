@@ -305,6 +305,39 @@ def number(value: float | int | None) -> float | int | None:
     return value
 
 
+#: the most decimals a figure over a limit is given to read above it (a millionth of a
+#: client a month is float noise, not a figure)
+MOST_DECIMALS = 6
+
+
+def decimals_above(value: float, limit: float, digits: int) -> int:
+    """The decimals to write ``value`` with: ``digits``, or where ``value`` is above
+    ``limit`` but would read as it (or below it) at ``digits``, as many more as it takes
+    to read above it (at most :data:`MOST_DECIMALS`). Why: 15.02 clients a month against a
+    capacity of 15 read "15 against 15", and an utilisation of 1.0013 read 1.0 (100 %), a
+    figure that says there is no overload where there is one.
+
+    >>> decimals_above(15.02, 15, 0), decimals_above(15.6, 15, 0), decimals_above(1.0013, 1, 2)
+    (2, 0, 3)
+    >>> decimals_above(0.999, 1, 2), decimals_above(1.33, 1, 2)
+    (2, 2)
+    """
+    if value > limit:
+        while digits < MOST_DECIMALS and round(value, digits) <= limit:
+            digits += 1
+    return digits
+
+
+def above(value: float, limit: float, digits: int) -> float | int:
+    """``value`` rounded to :func:`decimals_above` decimals: an utilisation of 1.0013 is
+    1.001, not 1.0; one at or below its limit keeps ``digits``.
+
+    >>> above(1.0013, 1, 2), above(1.3333, 1, 2), above(0.8, 1, 2)
+    (1.001, 1.33, 0.8)
+    """
+    return number(round(value, decimals_above(value, limit, digits)))
+
+
 def format_number(x: float | int) -> str:
     """A number as messages show it: integers plainly, others with up to ten digits.
 

@@ -12,10 +12,11 @@ Being central is not a defect, so the ranking is not a finding (``docs/findings.
 - *Flow*: ``inflow`` (sum of ``volume_per_month`` over referrals into the service, as
   :mod:`polku.analyses.flow` computes it for every analysis; null when no referral with a
   volume enters it, as for an entry service: no figure, not 0),
-  ``capacity`` (``capacity_per_month``) and ``utilization`` (inflow / capacity, 2 decimals;
-  null without a capacity, when the capacity is 0 and when the inflow is null). A capacity
-  of 0 that clients are referred to (:func:`zero_capacity_with_clients`) is fuller than any
-  figure says: it leads the ranking by flow, and every door writes its utilisation ``∞``.
+  ``capacity`` (``capacity_per_month``) and ``utilization`` (inflow / capacity, 2 decimals,
+  more where an inflow above the capacity would read 1.00: 1.001; null without a
+  capacity, when the capacity is 0 and when the inflow is null). A capacity of 0 that
+  clients are referred to (:func:`zero_capacity_with_clients`) is fuller than any figure
+  says: it leads the ranking by flow, and every door writes its utilisation ``∞``.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from polku.finding import Finding, number
+from polku.finding import Finding, above, number
 from polku.graph import label
 from polku.analyses.flow import inflows, outflows
 from polku.privacy import hidden_services
@@ -83,7 +84,8 @@ def flow(eco: Ecosystem) -> dict[str, dict[str, Any]]:
                                "outflow": number(round(outflow.get(s, 0.0), 6)),
                                "capacity": number(cap), "utilization": None}
         if cap and known is not None:
-            row["utilization"] = round(known / cap, 2)
+            # an overload never reads 1.0: the decimals it takes to read above 1
+            row["utilization"] = above(known / cap, 1, 2)
         out[s] = row
     return out
 

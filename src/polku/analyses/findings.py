@@ -46,7 +46,7 @@ import networkx as nx
 from polku.graph import require_graph
 from polku.analyses.accountable import Responsibilities, responsibilities_of, who_must_act
 from polku.analyses.flow import inflows
-from polku.finding import Finding, number, sort_findings
+from polku.finding import Finding, above, number, sort_findings
 from polku.gcpause import gc_paused
 from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.analyses.reach import (Ecosystem, ecosystem, reachable, reaches_outcome_any, segment_groups, segment_reach, segment_spofs)
@@ -160,7 +160,8 @@ def _capacity_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
         if cap is None or into.volume <= cap:
             continue
         total = number(round(into.volume, 6))
-        util = round(total / cap, 2) if cap else None
+        # never 1.0 for an overload: as many decimals as it takes to read above 1
+        util = above(total / cap, 1, 2) if cap else None
         out.append(Finding(
             "over-capacity", KINDS["over-capacity"], s, into.referrals,
             metrics={"inflow": total, "capacity": number(cap), "utilization": util}))
@@ -201,11 +202,15 @@ def _reach_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
                     out.append(Finding("unmet-need", KINDS["unmet-need"], s, (need,),
                                        metrics={"need": need}))
                 elif len(svcs) >= 2 and len({eco.providers.get(v) for v in svcs}) > 1:
-                    overlap = _overlapping(eco, svcs, linked)
-                    if overlap:
+                    pairs = _overlapping(eco, svcs, linked)
+                    if pairs:
+                        overlap = sorted({v for pair in pairs for v in pair})
+                        # the pairs themselves, not only their services: some of the
+                        # services refer to each other, and the sentence says which do not
                         out.append(Finding(
                             "overlapping-services", KINDS["overlapping-services"], s,
-                            tuple(overlap), metrics={"need": need, "services": len(overlap)}))
+                            tuple(overlap), metrics={"need": need, "services": len(overlap),
+                                                     "pairs": pairs}))
     for v, segs in sorted(spof_segments.items()):
         segs = sorted(segs)
         out.append(Finding("single-point-of-failure", KINDS["single-point-of-failure"], v,
@@ -230,21 +235,23 @@ def _linked_pairs(eco: Ecosystem, segment: str,
 
 
 def _overlapping(eco: Ecosystem, services: list[str],
-                 linked: set[frozenset[str]]) -> list[str]:
-    """Every service in a pair with different provider sets and no referral between them.
+                 linked: set[frozenset[str]]) -> list[list[str]]:
+    """Every pair of ``services`` with different provider sets and no referral between
+    them, each ``[a, b]`` with a < b, sorted.
 
     >>> eco = Ecosystem(providers={"a": frozenset({"x"}), "b": frozenset({"y"}),
     ...                            "c": frozenset({"x"})})
     >>> _overlapping(eco, ["a", "b", "c"], {frozenset({"a", "b"})})
-    ['b', 'c']
+    [['b', 'c']]
     """
-    out: set[str] = set()
-    for i, a in enumerate(services):
+    out: list[list[str]] = []
+    ordered = sorted(services)
+    for i, a in enumerate(ordered):
         pa = eco.providers.get(a, frozenset())
-        for b in services[i + 1:]:
+        for b in ordered[i + 1:]:
             if eco.providers.get(b, frozenset()) != pa and frozenset((a, b)) not in linked:
-                out.update((a, b))
-    return sorted(out)
+                out.append([a, b])
+    return out
 
 
 def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:

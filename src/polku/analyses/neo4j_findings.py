@@ -39,7 +39,7 @@ import networkx as nx
 from polku.analyses.accountable import Responsibilities, who_must_act
 from polku.errors import PolkuError
 from polku.words import N_
-from polku.finding import Finding, number, sort_findings
+from polku.finding import Finding, above, number, sort_findings
 from polku.graph import add_edge
 from polku.kinds import LONG_WAIT_DAYS, severities
 from polku.io.neo4jstore import (LABELS, NODE_LABEL, REGION_PROPERTY, REL_TYPES,
@@ -250,7 +250,7 @@ def _run(tx: Any, t: Target, limit: float,
         if inflow <= cap:
             continue
         total = number(round(inflow, 6))
-        util = round(total / cap, 2) if cap else None
+        util = above(total / cap, 1, 2) if cap else None  # as find() gives it
         _put(names, rec["node"], "service")
         out.append(Finding(
             "over-capacity", KINDS["over-capacity"], rec["id"],

@@ -61,7 +61,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
@@ -280,16 +280,46 @@ def observed_waits(eco: Ecosystem) -> dict[str, float]:
     >>> observed_waits(ecosystem(g))
     {'c': 15.0}
     """
+    return weighted_waits((ref.target, ref.wait, ref.volume) for ref in eco.refs.values()
+                          if ref.target in eco.services)
+
+
+def weighted_waits(refs: Iterable[tuple[str, float | None, float | None]]
+                   ) -> dict[str, float]:
+    """:func:`observed_waits`' rule on referrals given as (target, median wait, volume):
+    target → their waits weighted by their volumes (a plain mean when no volume is known;
+    a referral without a wait left out). What a view's details say beside the what-if
+    (:class:`polku.present.views.facts.Facts`) is so the same figure.
+
+    >>> weighted_waits([("c", 5, 25), ("c", 7, 15), ("c", None, 9), ("d", 3, None)])
+    {'c': 5.75, 'd': 3.0}
+    """
     weighted: dict[str, list[tuple[float, float]]] = {}
-    for ref in eco.refs.values():
-        if ref.wait is not None and ref.target in eco.services:
-            weighted.setdefault(ref.target, []).append((ref.wait, ref.volume or 0.0))
+    for target, wait, volume in refs:
+        if wait is not None:
+            weighted.setdefault(target, []).append((wait, volume or 0.0))
     out = {}
     for sid, pairs in weighted.items():
         total = sum(v for _, v in pairs)
         out[sid] = (sum(w * v for w, v in pairs) / total if total > 0
                     else sum(w for w, _ in pairs) / len(pairs))
     return out
+
+
+def wait_shown(wait: float | None, hidden_waits: Iterable[float | None]) -> float | None:
+    """A weighted wait as the public may read it (:func:`published_wait`): ``wait`` when
+    none of ``hidden_waits`` (the waits of the referrals whose volumes are left out) can
+    move it — each without a wait or with the very wait shown — else None.
+
+    >>> wait_shown(14, [14, None]), wait_shown(17.7, [14])
+    (14, None)
+    """
+    if wait is None:
+        return None
+    for other in hidden_waits:
+        if other is not None and not math.isclose(other, wait, rel_tol=1e-9, abs_tol=1e-9):
+            return None
+    return wait
 
 
 def published_wait(eco: Ecosystem, sid: str, observed: Mapping[str, float],
@@ -315,15 +345,9 @@ def published_wait(eco: Ecosystem, sid: str, observed: Mapping[str, float],
     >>> published_wait(eco, "c", observed_waits(eco), frozenset({"r2"})) is None
     True
     """
-    wait = observed.get(sid)
-    if wait is None:
-        return None
-    for rid in suppressed:
-        ref = eco.refs.get(rid)
-        if ref is not None and ref.target == sid and ref.wait is not None \
-                and not math.isclose(ref.wait, wait, rel_tol=1e-9, abs_tol=1e-9):
-            return None
-    return wait
+    return wait_shown(observed.get(sid), (
+        ref.wait for ref in map(eco.refs.get, suppressed)
+        if ref is not None and ref.target == sid))
 
 
 def _volumes_in(eco: Ecosystem) -> dict[str, float]:
@@ -831,6 +855,22 @@ def _rests_on_hidden(f: Finding, hidden: frozenset[str]) -> bool:
     return f.kind in INFLOW_KINDS and f.subject in hidden
 
 
+def _as_answered(f: Finding) -> Finding:
+    """A finding of a queueing what-if with its inflow as the answer states every inflow,
+    to 1/100 of a client (:meth:`QueueState.to_dict`): the over-capacity a change creates
+    says the figure its service's queue says, not the same sum to six decimals beside it.
+
+    >>> _as_answered(Finding("over-capacity", "warning", "s", (), "", {"inflow": 15.026667,
+    ...                      "capacity": 15, "utilization": 1.002})).metrics["inflow"]
+    15.03
+    """
+    inflow = f.metrics.get("inflow")
+    if f.kind not in INFLOW_KINDS or not isinstance(inflow, (int, float)) \
+            or isinstance(inflow, bool):
+        return f
+    return replace(f, metrics={**f.metrics, "inflow": _num(inflow, 2)})
+
+
 def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None,
                  places: Mapping[str, int] | None = None,
                  demand: Mapping[str, float] | None = None,
@@ -857,22 +897,20 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     eco = ecosystem(g)
     volumes = propagate_demand(eco, demand)
     h = g.copy()
+    # the graph after holds the propagated volumes as computed, not each rounded to 1/100:
+    # near a full queue those hundredths moved a wait by half a day (2.277 a month read as
+    # 2.28), and three rounded volumes added up to another inflow (15.02) than the queue's
+    # (15.03), so the over-capacity the change created said another figure than the queue
     for rid, vol in volumes.items():
-        h.nodes[rid]["volume_per_month"] = number(round(vol, 2))
+        h.nodes[rid]["volume_per_month"] = number(vol)
     for sid, cap in capacity.items():
         h.nodes[sid]["capacity_per_month"] = number(cap)
     for sid, c in places.items():
         h.nodes[sid]["places"] = c
     eco_after = ecosystem(h)
-    in_before = _volumes_in(eco)
-    # the queues take the propagated volumes as computed: the graph after holds them to
-    # 1/100 of a client for its findings, and near a full queue those hundredths moved a
-    # wait by half a day (2.277 a month read as 2.28)
-    in_after = dict(in_before)
-    for rid, vol in volumes.items():
-        t = eco.refs[rid].target
-        if t in in_after:
-            in_after[t] += vol - eco.refs[rid].volume
+    # one inflow computation (polku.analyses.flow) before and after, for the queues and the
+    # findings alike
+    in_before, in_after = _volumes_in(eco), _volumes_in(eco_after)
     observed = observed_waits(eco)
     # a published graph's services whose inflow rests on a suppressed volume: what the
     # model says of them (figures, verdict, an over-capacity created or resolved) rests on
@@ -903,9 +941,14 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             wait = published_wait(eco, sid, observed, suppressed)
             # the published part of its inflow is public already: at least that many come
             # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds);
-            # after the change only where no partial figure flows into it
-            least = {"before": in_before.get(sid) or None,
-                     "after": None if sid in misled else in_after.get(sid) or None}
+            # after the change only where no partial figure flows into it: then each of the
+            # published referrals into it carries the editor's figure, and the bound is made
+            # of figures the public reads anyway (one the change cuts to 0 is "at least 0",
+            # so that a null after a bound before means that, and only that)
+            before_least = in_before.get(sid) or None
+            least = {"before": before_least,
+                     "after": None if sid in misled else in_after.get(sid)
+                     if before_least is not None else in_after.get(sid) or None}
             services[sid] = {
                 "hidden": True, "partial": sid not in hidden,
                 "observed_wait_days": _num(wait, 2),
@@ -923,8 +966,8 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     # an over-capacity of a service whose inflow is hidden, or partial after the change,
     # is neither created nor resolved for the reader: the published figures cannot say
     unsaid = hidden | partial
-    old = {f.identity: f for f in before if not _rests_on_hidden(f, unsaid)}
-    new = {f.identity: f for f in after if not _rests_on_hidden(f, unsaid)}
+    old = {f.identity: _as_answered(f) for f in before if not _rests_on_hidden(f, unsaid)}
+    new = {f.identity: _as_answered(f) for f in after if not _rests_on_hidden(f, unsaid)}
     return {
         "graph": g.graph.get("name", "graph"),
         "days_per_month": DAYS_PER_MONTH,

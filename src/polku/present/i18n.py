@@ -37,6 +37,7 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from polku.errors import HUGE, PolkuError
+from polku.finding import decimals_above, number
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
@@ -406,17 +407,25 @@ class Translator:
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return _decimal(type(value), value, fmt, self.lang)
 
-    def clients(self, value: Any) -> str:
+    def clients(self, value: Any, over: Any = None) -> str:
         """Clients a month as whole clients (``34``, not ``34,36``): the figures are
-        estimates, and a fraction of a person means nothing to a reader.
+        estimates, and a fraction of a person means nothing to a reader. With ``over`` (the
+        capacity it is read against), an inflow above it whose whole number would read as
+        it or below it gets the decimals it takes to read above it: 15,03 against 15 is
+        an overload, "15 against 15" is not.
 
-        >>> translator("fi").clients(34.36), translator("fi").clients(None)
-        ('34', '–')
+        >>> fi = translator("fi")
+        >>> fi.clients(34.36), fi.clients(None), fi.clients(15.03, 15), fi.clients(15.6, 15)
+        ('34', '–', '15,03', '16')
         """
         if value is None or isinstance(value, str) or not _finite(value) \
                 or abs(value) >= HUGE:  # no half to round (Translator.number writes it)
             return self.number(value)
-        return self.number(int(math.floor(value + 0.5)))
+        whole = int(math.floor(value + 0.5))
+        if isinstance(over, (int, float)) and not isinstance(over, bool) and value > over \
+                and whole <= over:
+            return self.number(number(round(value, decimals_above(value, over, 1))))
+        return self.number(whole)
 
     def hidden_figure(self, row: dict[str, Any], key: str) -> str:
         """A hidden service's ``inflow`` or ``utilization`` in a bottleneck ranking
@@ -448,6 +457,8 @@ class Translator:
         ('0.80', '–')
         >>> en.utilisation({"utilization": None, "capacity": 0, "inflow": 16})
         '∞'
+        >>> en.utilisation({"utilization": 1.001})   # an overload never reads 1.00
+        '1.001'
         """
         from polku.analyses.bottlenecks import zero_capacity_with_clients
 
@@ -455,7 +466,10 @@ class Translator:
             return "∞"
         if row.get("hidden"):
             return self.hidden_figure(row, "utilization")
-        return self.number(row.get("utilization"), 2)
+        share = row.get("utilization")
+        if share is None or isinstance(share, str):
+            return self.number(share)
+        return self.number(share, decimals_above(share, 1, 2))
 
     def month(self, value: Any) -> str:
         """A month (``2027-01``, as the plan keeps it) as people of this language write it:
@@ -517,11 +531,15 @@ class Translator:
     def percent(self, share: float | None) -> str:
         """A share 0–1 as a whole percentage of this language (``35 %``), a half rounded up:
         the analyses give a share to three decimals (60/71 is ``0.845``), and Babel's
-        rounding of halves to even made that 84 % beside a reader's 85 %.
+        rounding of halves to even made that 84 % beside a reader's 85 %. A share above 1
+        that would read 100 % gets the decimals it takes to read above it (``100,2 %``):
+        100 % of the capacity reads as no overload.
 
         >>> fi = translator("fi")
         >>> fi.percent(0.845), fi.percent(0.835), fi.percent(1.333), fi.percent(None)
         ('85\xa0%', '84\xa0%', '133\xa0%', '–')
+        >>> fi.percent(1.002)
+        '100,2\xa0%'
         """
         if share is None:
             return "–"
@@ -535,7 +553,11 @@ class Translator:
             sign = format_percent(1, locale=self.lang).replace("100", "", 1)
             return self.number(share * 100) + sign
 
-        rounded = Decimal(str(share)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        places = Decimal(1).scaleb(-decimals_above(share, 1, 2))
+        rounded = Decimal(str(share)).quantize(places, rounding=ROUND_HALF_UP)
+        if places < Decimal("0.01"):  # Babel's pattern would round the decimals away
+            return format_percent(rounded.normalize(), locale=self.lang,
+                                  decimal_quantization=False)
         return format_percent(rounded, locale=self.lang)
 
     def jinja_globals(self) -> dict[str, Any]:

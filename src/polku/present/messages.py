@@ -31,8 +31,6 @@ or after a colon, so that no name has to be inflected.
 
 from __future__ import annotations
 
-import math
-
 from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
@@ -237,16 +235,17 @@ def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: 
     'S takes in more clients a month than its capacity of 5 (the inflow is not shown: it rests on small numbers)'
     >>> over_capacity(translator("fi"), "S", 56.91, 55), over_capacity(translator("fi"), "S", 55.3, 55)
     ('S: tulee 57 asiakasta kuukaudessa, kun kapasiteetti on 55', 'S: tulee 55,3 asiakasta kuukaudessa, kun kapasiteetti on 55')
+    >>> over_capacity(translator("fi"), "S", 15.02, 15)
+    'S: tulee 15,02 asiakasta kuukaudessa, kun kapasiteetti on 15'
     """
     if inflow is None or isinstance(inflow, str):
         return tr("{service} takes in more clients a month than its capacity of {capacity} "
                   "(the inflow is not shown: it rests on small numbers)").format(
             service=service, capacity=tr.number(capacity))
     # whole clients a month, as every text writes them (a what-if's inflow is computed:
-    # 56,91); one decimal where the whole number would not read as above the capacity
-    shown = tr.clients(inflow)
-    if math.floor(inflow + 0.5) <= capacity:
-        shown = tr.number(round(inflow, 1))
+    # 56,91); where the whole number would not read as above the capacity, the decimals it
+    # takes to (15,3; 15,02: "15 against 15" reads as no overload)
+    shown = tr.clients(inflow, over=capacity)
     return tr.ngettext("{service} takes in {inflow} client a month against a capacity of "
                        "{capacity}",
                        "{service} takes in {inflow} clients a month against a capacity of "
@@ -266,11 +265,37 @@ def unmet_need(tr: Translator, segment: str, need: str) -> str:
         segment=segment, need=need)
 
 
+#: the most unlinked pairs an overlapping-services sentence names (the count says them all)
+MOST_PAIRS = 10
+
+
 def overlapping_services(tr: Translator, segment: str, count: int, need: str,
-                         services: str) -> str:
-    return tr("For {segment}, {count} services from different providers, with no referral "
-              "between them, address the need {need}: {services}").format(
-        segment=segment, count=tr.number(count), need=need, services=services)
+                         pairs: str) -> str:
+    """Services for one need with no referral between them: ``count`` pairs, named in
+    ``pairs`` (``A – B; C – D``). The pairs, not the services: of five services that
+    address a need, four may refer to each other, and "five services with no referral
+    between them" said so of all of them.
+
+    >>> from polku.present.i18n import translator
+    >>> overlapping_services(translator("en"), "S", 2, "N", "A – C; B – C")
+    'For S, 2 pairs of services from different providers address the need N with no referral between them: A – C; B – C'
+    """
+    return tr.ngettext(
+        "For {segment}, {count} pair of services from different providers addresses the "
+        "need {need} with no referral between them: {pairs}",
+        "For {segment}, {count} pairs of services from different providers address the "
+        "need {need} with no referral between them: {pairs}", count).format(
+        segment=segment, count=tr.number(count), need=need, pairs=pairs)
+
+
+def overlapping_services_unpaired(tr: Translator, segment: str, count: int, need: str,
+                                  services: str) -> str:
+    """The same finding read back without its pairs (a findings file written before they
+    were part of its data): true of the services as a whole, not of every pair."""
+    return tr("For {segment}, {count} services from different providers address the need "
+              "{need}, and some pairs of them have no referral between them: "
+              "{services}").format(segment=segment, count=tr.number(count), need=need,
+                                   services=services)
 
 
 def single_point_of_failure(tr: Translator, service: str, count: int, segments: str) -> str:
@@ -545,8 +570,14 @@ def _unmet_need(f: Finding, w: Wording) -> str:
 
 
 def _overlapping_services(f: Finding, w: Wording) -> str:
-    return overlapping_services(w.tr, w.name(f.subject), len(f.related),
-                                w.name(str(f.metrics.get("need"))), w.names(f.related))
+    need = w.name(str(f.metrics.get("need")))
+    pairs = f.metrics.get("pairs")
+    if not isinstance(pairs, list) or not pairs:
+        return overlapping_services_unpaired(w.tr, w.name(f.subject), len(f.related), need,
+                                             w.names(f.related))
+    named = "; ".join(f"{w.name(a)} – {w.name(b)}" for a, b in pairs[:MOST_PAIRS])
+    return overlapping_services(w.tr, w.name(f.subject), len(pairs), need,
+                                named + (" …" if len(pairs) > MOST_PAIRS else ""))
 
 
 def _single_point_of_failure(f: Finding, w: Wording) -> str:

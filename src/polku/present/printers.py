@@ -657,6 +657,13 @@ PARTIAL_QUEUE = N_("figures hidden: the change reaches it through a referral wit
                    "after the change, and a wrong wait, utilisation and verdict with it")
 
 
+#: a hidden service with a lower bound before the change and none after it
+NO_BOUND_AFTER = N_("no lower bound after the change: the change reaches the published "
+                    "referrals into it through a service whose inflow is hidden or rests on "
+                    "a hidden figure, so what they carry after it is, from the published "
+                    "figures alone, a partial figure, not a lower bound")
+
+
 def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> str:
     """:func:`polku.analyses.queues.queue_whatif` as plain text for the terminal: services
     by name, clients a month whole, days to one decimal below ten."""
@@ -732,6 +739,8 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
                                                       "inflow")
                 lines.append("      " + tr("clients a month: {figure} (the published "
                                            "referrals into it)").format(figure=shown))
+                if least.get("after") is None:
+                    lines.append("      " + tr(NO_BOUND_AFTER))
             if s.get("observed_wait_days") is not None:
                 lines.append("      " + tr(
                     "observed wait {days} d: the published wait of the referrals into it, "
@@ -741,7 +750,9 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         lines.append(f"  {s['label']} ({sid}): " + tr(
             "inflow {inflow_before} → {inflow_after}, capacity {capacity_before} → "
             "{capacity_after}, places {places_before} → {places_after}").format(
-            inflow_before=tr.clients(b["inflow"]), inflow_after=tr.clients(a["inflow"]),
+            # read against the capacity: 15,03 against 15, not "15 → 15, capacity 15"
+            inflow_before=tr.clients(b["inflow"], b["capacity"]),
+            inflow_after=tr.clients(a["inflow"], a["capacity"]),
             capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
             places_before=num(b["places"]), places_after=num(a["places"])))
         said = _calibration_text(s, tr)

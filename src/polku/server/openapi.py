@@ -163,7 +163,11 @@ QUEUE_SERVICE = record("An affected service.", {
                            "with a small volume left out or a service whose inflow is "
                            "hidden: the published figures give only a partial inflow after "
                            "the change. Its own published inflow before the change is "
-                           "inflow_at_least.before."),
+                           "inflow_at_least.before. False for a service whose own inflow "
+                           "is hidden (a referral into it has a small volume left out): "
+                           "its inflow_at_least.after, the published referrals' volumes "
+                           "after the change, is null where a partial figure flows into "
+                           "it (docs/whatif.md)."),
     "observed_wait_days": nullable(NUM),
     "observed_hidden": BOOL,
     "calibration": nullable(record("", {"effective_capacity": NUM, "ratio": NUM,

@@ -21,7 +21,7 @@ from polku.graph import Referral, label, name_of, nodes_of
 from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
                                 factor_name, kind_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
-from polku.privacy import MIN_CELL, hidden_services
+from polku.privacy import MIN_CELL, hidden_services, suppressed_referrals
 from polku.words import ACTOR_KIND_NAMES
 from polku.finding import SEVERITY_RANK
 
@@ -257,6 +257,25 @@ class Facts:
         for r in self.refs:
             if r.target and r.median_wait_days is not None:
                 self.waits_in[r.target].append(float(r.median_wait_days))
+        #: a service's observed wait as the what-if reads it (the medians weighted by the
+        #: volumes: polku.analyses.queues.observed_waits' rule), None where the public may
+        #: not read it: a volume left out weighs in it and the waits differ
+        self.observed = self._observed_waits()
+
+    def _observed_waits(self) -> dict[str, float | None]:
+        from polku.analyses.queues import wait_shown, weighted_waits
+
+        services = set(nodes_of(self.g, "service"))
+        waits: dict[str, float | None] = dict(weighted_waits(
+            (r.target, r.median_wait_days, r.volume_per_month) for r in self.refs
+            if r.target in services))
+        if self.hidden:
+            suppressed = suppressed_referrals(self.g)
+            for sid in self.hidden & waits.keys():
+                waits[sid] = wait_shown(waits[sid], (
+                    r.median_wait_days for r in self.refs
+                    if r.target == sid and r.id in suppressed))
+        return waits
 
     def _referral(self, rid: str) -> Referral:
         """:func:`polku.graph.referrals`' record, from the index."""
@@ -373,9 +392,14 @@ class Facts:
             waits = self.waits_in.get(n)
             if waits:
                 lo, hi = min(waits), max(waits)
-                span = num(lo) if lo == hi else f"{num(lo)}–{num(hi)}"
-                lines.append(tr("Wait to get in: {days} days (median of incoming referrals)")
-                             .format(days=span))
+                # a range of medians is no median: said as the range it is
+                lines.append(
+                    tr("Wait to get in: {days} days (median of incoming referrals)").format(
+                        days=num(lo)) if lo == hi else
+                    tr("Wait to get in: {days} days (range of the incoming referrals' "
+                       "medians)").format(days=f"{num(lo)}–{num(hi)}"))
+            if n in self.observed:
+                lines.append(self._observed_line(n))
             segs = self.targets(n, "for_segment")
             lines.append(tr("For segments: {names}").format(
                 names=names_text(g, segs, tr) if segs else tr("all")))
@@ -413,6 +437,17 @@ class Facts:
             lines.append(description)
         lines += finding_lines(self.findings.get(n, []), tr)
         return "\n".join(lines)
+
+    def _observed_line(self, n: str) -> str:
+        """The service's observed wait, named and written as the what-if writes it
+        ("havaittu odotusaika 5,8 pv"), or why the public does not read it."""
+        tr, wait = self.tr, self.observed[n]
+        if wait is None:
+            return tr("Observed wait: hidden (the referrals into it wait for different "
+                      "times, and weighted by their volumes the waits would give back a "
+                      "volume of fewer than {n} clients a month)").format(n=self.small[1:])
+        return tr("Observed wait: {days} d (what the what-if starts from: the incoming "
+                  "referrals' medians weighted by their volumes)").format(days=tr.days(wait))
 
     def _referral_lines(self, rid: str) -> list[str]:
         g, d, tr, num = self.g, self.g.nodes[rid], self.tr, self.num
