@@ -185,12 +185,18 @@ def test_findings_command_in_swedish_keeps_kinds_and_ids(tmp_path):
         r = run("findings", folder, "--format", "json", "--lang", lang)
         assert r.exit_code == 0, r.output
         docs[lang] = json.loads(r.stdout)
-    strip = [{k: v for k, v in f.items() if k != "message"} for f in docs["en"]["findings"]]
+    # the sentence and the names (id -> name) are the reader's; the rest is the same data
+    worded = ("message", "names")
+    strip = [{k: v for k, v in f.items() if k not in worded} for f in docs["en"]["findings"]]
     for lang in ("fi", "sv"):
-        assert [{k: v for k, v in f.items() if k != "message"}
+        assert [{k: v for k, v in f.items() if k not in worded}
                 for f in docs[lang]["findings"]] == strip
+        assert [list(f["names"]) for f in docs[lang]["findings"]] == \
+            [list(f["names"]) for f in docs["en"]["findings"]]
     sv = {f["kind"]: f["message"] for f in docs["sv"]["findings"]}
     assert sv["service-without-provider"] == "SV·C (c): producent saknas"
+    assert {f["kind"]: f["names"] for f in docs["sv"]["findings"]}[
+        "service-without-provider"] == {"c": "SV·C"}
     # Finnish by default, POLKU_LANG too
     default = run("findings", folder, "--format", "json").stdout
     assert json.loads(default) == docs["fi"]

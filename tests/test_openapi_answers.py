@@ -100,6 +100,10 @@ READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
     "/api/graphs/{name}/findings": [
         (f"/api/graphs/{g}/findings", q, h) for g in ("ku", "full", "plan")
         for q in ({}, {"severity": "error", "lang": "en"}) for h in ({}, EDITOR)],
+    # the follow-ups of the full workbook are past due: a review names them overdue
+    "/api/graphs/{name}/review": [
+        (f"/api/graphs/{g}/review", q, h) for g in ("ku", "full")
+        for q in ({"since": "0"}, {"since": "0", "lang": "sv"}) for h in ({}, EDITOR)],
     "/api/graphs/{name}/bottlenecks": [("/api/graphs/ku/bottlenecks", {"top": "100"}, h)
                                        for h in ({}, EDITOR)] +
                                       [("/api/graphs/full/bottlenecks", {}, {})],
@@ -201,6 +205,20 @@ def test_the_writes_and_the_change_log_answer_what_their_schema_says(
     holds(schema, "patch", row, added)
     holds(schema, "delete", row, write("DELETE", f"{base}/ref-new-1"))
     holds(schema, "post", "/api/graphs/{name}/undo", write("POST", "/api/graphs/ku/undo"))
+    # what changed since: a finding created (and, by undo, resolved), each with its ids
+    # by name
+    cut = write("PATCH", f"{base}/ref-alku-ohjaamo", json={"information_flow": "no"})
+    version = cut.json()["change"]["version"]
+    for since, headers in (("0", {}), ("0", EDITOR), (str(version - 1), {})):
+        r = client.get("/api/graphs/ku/review", params={"since": since, "lang": "en"},
+                       headers=headers)
+        assert r.status_code == 200, r.text
+        assert r.json()["created"] or r.json()["resolved"], r.text
+        holds(schema, "get", "/api/graphs/{name}/review", r)
+    write("POST", "/api/graphs/ku/undo")
+    r = client.get("/api/graphs/ku/review", params={"since": str(version)})
+    assert r.json()["resolved"], r.text
+    holds(schema, "get", "/api/graphs/{name}/review", r)
 
     # several rows as one change (a batch): its answer, its undo and its log entries
     files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in (NAANTALI, ETSIVA)]
@@ -555,3 +573,20 @@ def test_the_removed_label_is_described_as_answered(client: TestClient,
     r = client.get("/api/graphs/ku/whatif", params={"remove": "ohjaamo-ohjaus"}).json()
     assert r["removed_label"] == r["removed_labels"][r["removed"]]
     assert f"({r['removed']})" not in r["removed_label"]
+
+
+def test_the_findings_and_the_review_name_each_findings_ids(client: TestClient,
+                                                            schema: dict[str, Any]) -> None:
+    """Each finding of the findings and review answers carries ``names`` (id → its name in
+    the request's language), required and described, beside the ids it names."""
+    for path, lists in (("/api/graphs/{name}/findings", ("findings",)),
+                        ("/api/graphs/{name}/review", ("created", "resolved"))):
+        shape = resolved(schema, answer_schema(schema, "get", path))
+        for field in lists:
+            finding = resolved(schema, shape["properties"][field]["items"])
+            assert "names" in finding["required"], path
+            assert finding["properties"]["names"]["additionalProperties"] == {"type": "string"}
+            assert "request's language" in finding["properties"]["names"]["description"]
+    found = client.get("/api/graphs/full/findings", params={"lang": "sv"}).json()["findings"]
+    assert found and all(set(f["names"]) == {f["subject"], *f["related"], *f["accountable"],
+                                             *f["measures"]} for f in found)

@@ -203,10 +203,12 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False)
 _string = json.encoder.encode_basestring
 
 
-def finding_line(f: Finding, message: str | None = None) -> str:
+def finding_line(f: Finding, message: str | None = None,
+                 names: Mapping[str, str] | None = None) -> str:
     """One finding's line of :func:`findings_json`: exactly what ``_ENCODER`` writes of
-    :meth:`Finding.to_dict` (with ``message`` instead of its own, where given), put
-    together from its parts. Why: the encoder walks the dict in Python and sets up its C
+    :meth:`Finding.to_dict` (with ``message`` instead of its own, where given, and
+    ``names`` before ``key``, where given: :func:`with_names`), put together from its
+    parts. Why: the encoder walks the dict in Python and sets up its C
     writer again for every object, a national graph's seven thousand findings took it a
     twentieth of a second; ids and messages are strings and metrics mostly plain numbers
     and text, which need no walk. Anything else (a metric holding a list, a number that is
@@ -215,6 +217,8 @@ def finding_line(f: Finding, message: str | None = None) -> str:
 
     >>> f = Finding("path-broken", "error", "p", ("b", "a"), 'Ä "1"', {"step": 1, "x": [2.5]})
     >>> finding_line(f) == _ENCODER.encode(f.to_dict())
+    True
+    >>> finding_line(f, None, {"p": "Polku"}) == _ENCODER.encode(with_names(f.to_dict(), {"p": "Polku"}))
     True
     """
     if message is None:
@@ -225,7 +229,34 @@ def finding_line(f: Finding, message: str | None = None) -> str:
             f'"subject": {_string(f.subject)}, "related": {_ids_json(f.related)}, '
             f'"message": {said}, "metrics": {_metrics_json(f.metrics)}, '
             f'"accountable": {_ids_json(f.accountable)}, "measures": {_ids_json(f.measures)}, '
-            f'"key": {_string(f.key)}}}')
+            + ("" if names is None else f'"names": {_names_json(names)}, ')
+            + f'"key": {_string(f.key)}}}')
+
+
+def with_names(d: dict[str, Any], names: Mapping[str, str]) -> dict[str, Any]:
+    """A finding's JSON object ``d`` with its ``names`` (id → name in the reader's
+    language: :class:`polku.present.finding_names.FindingNames`), put before ``key``, which
+    stays last; every other field as it was.
+
+    >>> list(with_names(Finding("dead-end", "error", "s").to_dict(), {"s": "S"}))[-2:]
+    ['names', 'key']
+    """
+    out = {k: v for k, v in d.items() if k != "key"}
+    out["names"] = dict(names)
+    if "key" in d:
+        out["key"] = d["key"]
+    return out
+
+
+def _names_json(names: Mapping[str, str]) -> str:
+    """Ids → names as the encoder writes the dict (anything but text keys and values: by
+    it)."""
+    if not names:
+        return "{}"
+    try:
+        return "{" + ", ".join([f"{_string(k)}: {_string(v)}" for k, v in names.items()]) + "}"
+    except TypeError:
+        return _ENCODER.encode(dict(names))
 
 
 def _ids_json(ids: tuple[str, ...]) -> str:
@@ -267,12 +298,14 @@ def _metrics_json(metrics: Mapping[str, Any]) -> str:
 
 def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, Any]"],
                   followups: Mapping[str, Any] | None = None,
-                  message: Callable[[Finding], str] | None = None) -> str:
+                  message: Callable[[Finding], str] | None = None,
+                  names: Callable[[Finding], Mapping[str, str]] | None = None) -> str:
     """The spec's JSON document, sorted, one finding per line, so that two versions of a
     graph diff line by line (a changed finding is one changed line). ``message`` gives
     each finding's message where not its own: the edge words the findings in the reader's
     language as their lines are written (:meth:`polku.present.messages.Wording.message`),
-    without a worded copy of each finding first.
+    without a worded copy of each finding first; ``names``, where given, each finding's
+    ``names`` object (:class:`polku.present.finding_names.FindingNames`), alike.
 
     >>> print(findings_json("g", [Finding("dead-end", "error", "s", (), "S leads nowhere")]))
     {"graph": "g",
@@ -283,8 +316,12 @@ def findings_json(graph_name: str, findings: Iterable["Finding | Mapping[str, An
     {'graph': 'g', 'findings': []}
     """
     fs = sort_findings(findings)
-    lines = list(map(finding_line, fs)) if message is None else \
-        [finding_line(f, message(f)) for f in fs]
+    if names is not None:
+        lines = [finding_line(f, None if message is None else message(f), names(f))
+                 for f in fs]
+    else:
+        lines = list(map(finding_line, fs)) if message is None else \
+            [finding_line(f, message(f)) for f in fs]
     head = '{"graph": ' + json.dumps(graph_name, ensure_ascii=False) + ',\n "findings": ['
     tail = "}"
     if followups:

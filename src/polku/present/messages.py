@@ -31,11 +31,12 @@ or after a colon, so that no name has to be inflected.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
-from polku.finding import Finding, as_finding, number
+from polku.finding import Finding, as_finding, number, with_names
 from polku.present.i18n import Translator, merged_region_names
 
 
@@ -118,9 +119,12 @@ def name(g: nx.MultiDiGraph, node: str, tr: Translator,
 
 
 def subject_name(g: nx.MultiDiGraph, node: str, tr: Translator,
-                 regions: Regions | None = None) -> str:
+                 regions: Regions | None = None,
+                 label: Callable[[str], str] | None = None) -> str:
     """What a finding is about, by name in ``tr``'s language: a node's label, and a referral,
-    which has no name of its own, by its two ends.
+    which has no name of its own, by its two ends. ``label`` gives a node's label where
+    not ``tr.label`` (a caller naming thousands of nodes passes the labels it remembers:
+    a referral's ends are often named on their own too).
 
     >>> from polku.graph import add_edge, new_graph
     >>> from polku.present.i18n import translator
@@ -130,19 +134,20 @@ def subject_name(g: nx.MultiDiGraph, node: str, tr: Translator,
     >>> subject_name(g, "r", translator("fi")), subject_name(g, "a", translator("fi"))
     ('ohjaus Alku → Loppu', 'Alku')
     """
-    from polku.graph import targets
-
     if regions is None:
         regions = merged_region_names(g, tr.lang)
+    if label is None:
+        label = partial(tr.label, g)
     data = g._node.get(node)
     if data is not None and data.get("type") == "referral" and not data.get("name"):
-        ends = targets(g, node, "from"), targets(g, node, "to")
-        if ends[0] and ends[1]:
+        # one walk of the adjacency for both ends (a finding's JSON names every referral
+        # of a national graph's findings: polku.present.finding_names)
+        source, target = _ends(g, node)
+        if source is not None and target is not None:
             # both ends are of the referral's region: said once, after the referral
             return in_region(tr, tr("referral {source} → {target}").format(
-                source=tr.label(g, ends[0][0]), target=tr.label(g, ends[1][0])), node,
-                regions)
-    return in_region(tr, tr.label(g, node), node, regions)
+                source=label(source), target=label(target)), node, regions)
+    return in_region(tr, label(node), node, regions)
 
 
 def names(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator) -> str:
@@ -674,15 +679,19 @@ def worded(findings: Iterable[Finding], g: nx.MultiDiGraph, tr: Translator) -> l
 
 
 def worded_dicts(findings: Iterable[Finding | Mapping[str, Any]], g: nx.MultiDiGraph,
-                 tr: Translator) -> list[dict[str, Any]]:
+                 tr: Translator, names: Callable[[Finding], Mapping[str, str]] | None = None
+                 ) -> list[dict[str, Any]]:
     """Findings as JSON objects (any extra keys kept) with the message in ``tr``'s
-    language."""
+    language; where ``names`` is given, each with its ``names`` too, before its ``key``
+    (:class:`polku.present.finding_names.FindingNames`: one for them all, each id named
+    once)."""
     say = Wording(g, tr).message
     out = []
     for f in findings:
         d = f.to_dict() if isinstance(f, Finding) else dict(f)
-        d["message"] = say(as_finding(f))
-        out.append(d)
+        found = as_finding(f)
+        d["message"] = say(found)
+        out.append(d if names is None else with_names(d, names(found)))
     return out
 
 

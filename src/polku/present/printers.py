@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
+from polku.present.finding_names import FindingNames, plan_label
 from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
 from polku.words import NODE_TYPE_NAMES, REMOVAL_QUESTIONS, SEVERITY_NAMES
 
@@ -161,9 +162,10 @@ def findings_output(format: str, graph_name: str, result: list[Finding], g: nx.M
                     names: dict[str, str] | None = None) -> str:
     """``polku findings`` and ``polku neo4j findings`` output: table, json or markdown, the
     findings (as the analyses give them) worded in ``tr``'s language from ``g``, the graph
-    they were found in; the graph's follow-ups as they stand beside the findings; the
-    markdown table's subjects by ``names`` (id → what people call it) where given, else by
-    their ids."""
+    they were found in (in JSON each with its ``names``, its ids by name:
+    :class:`polku.present.finding_names.FindingNames`); the graph's follow-ups as they
+    stand beside the findings; the markdown table's subjects by ``names`` (id → what people
+    call it) where given, else by their ids."""
     from polku.finding import findings_json
     from polku.present.messages import Wording, worded
 
@@ -174,8 +176,10 @@ def findings_output(format: str, graph_name: str, result: list[Finding], g: nx.M
         present = {f.key for f in result} if present is None else present
         states = effective(followups, present, today())
     if format == "json":
-        # worded line by line as the document is written: no worded copy of each finding
-        return findings_json(graph_name, result, states, Wording(g, tr).message)
+        # worded and named line by line as the document is written: no worded copy of
+        # each finding; each id named once for the whole document
+        return findings_json(graph_name, result, states, Wording(g, tr).message,
+                             FindingNames(g, tr))
     result = worded(result, g, tr)
     if format == "markdown":
         return findings_markdown(graph_name, result, tr, states, names=names, g=g)
@@ -923,17 +927,6 @@ def plan_labels(g: nx.MultiDiGraph, tr: Translator, width: int = 48) -> dict[str
     """
     return {node: plan_label(g, node, tr, width) for node, kind in g.nodes(data="type")
             if kind in ("measure", "actor", "goal", "indicator", "risk")}
-
-
-def plan_label(g: nx.MultiDiGraph, node: str, tr: Translator, width: int = 48) -> str:
-    """One node of :func:`plan_labels`: a measure by its number and title, any other node
-    by its name in ``tr``'s language, cut to ``width``."""
-    from polku.present.views.plan import measure_number
-
-    text = tr.label(g, node)
-    if g.nodes[node].get("type") == "measure":
-        text = f"{measure_number(node)} {text}"
-    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
 
 
 def plan_table(summary: dict[str, list[dict[str, object]]], width: int = 48,

@@ -165,10 +165,15 @@ def review_worded(result: dict[str, Any], g: nx.MultiDiGraph,
     """:class:`polku.ops.operations.Review`'s answer with its findings as JSON objects
     worded in ``tr``'s language: the created ones from ``g`` (today's graph, as the reader
     sees it), the resolved ones from the answer's ``earlier`` graph, where they were found
-    (their nodes may be gone since); the graph itself is not part of what is shown."""
+    (their nodes may be gone since), each with its ``names`` from the same graph; the graph
+    itself is not part of what is shown."""
+    from polku.present.finding_names import FindingNames
+
     earlier = result["earlier"]
-    return {"since": result["since"], "created": worded_dicts(result["created"], g, tr),
-            "resolved": worded_dicts(result["resolved"], earlier, tr),
+    return {"since": result["since"],
+            "created": worded_dicts(result["created"], g, tr, FindingNames(g, tr)),
+            "resolved": worded_dicts(result["resolved"], earlier, tr,
+                                     FindingNames(earlier, tr)),
             "overdue": result["overdue"]}
 
 

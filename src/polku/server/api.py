@@ -23,8 +23,9 @@ from polku.io import formats, workbook
 from polku.errors import PolkuError
 from polku.present import results
 from polku.present.actions import ACTION_FORMATS
+from polku.present.finding_names import FindingNames
 from polku.present.i18n import Translator, translator
-from polku.present.messages import finding_json
+from polku.present.messages import worded_dicts
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.privacy import EDITOR, PERSONAL_COLUMNS, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
@@ -294,8 +295,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                        tr: Translator = Words,
                        authorization: Credentials = Reader) -> dict:
         """The findings JSON of the spec (``severity`` = lowest severity to include;
-        ``lang`` = the messages' language; ``actor`` = only that organisation's, as
-        ``polku findings --actor``)."""
+        ``lang`` = the language of the messages and of each finding's ``names``, its ids by
+        name; ``actor`` = only that organisation's, as ``polku findings --actor``)."""
         from polku.followup import today
 
         language = tr.lang
@@ -329,8 +330,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                 raise ApiError(400, e.message, field=e.field, cause=e) from None
             g = model.published(who).graph
             keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
-            doc: dict[str, Any] = {"graph": name, "findings": [
-                finding_json(f, g, tr) for f in every if f.severity in keep]}
+            # worded and named from the copy the reader sees, each id named once
+            doc: dict[str, Any] = {"graph": name, "findings": worded_dicts(
+                [f for f in every if f.severity in keep], g, tr, FindingNames(g, tr))}
             followups = g.graph.get("followups") or {}
             present = {f.key for f in every}
             if actor is not None:  # only this organisation's findings: only their follow-ups
@@ -364,8 +366,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                tr: Translator = Words,
                authorization: Credentials = Reader) -> dict[str, Any]:
         """What changed since the last review (``polku findings --since``): the findings
-        created and resolved since then, worded in ``lang``, and the follow-ups past their
-        due date. For the public both versions are the published copies."""
+        created and resolved since then, worded and named in ``lang``, and the follow-ups
+        past their due date. For the public both versions are the published copies."""
         history, version = store.history(name)
         assert version.model is not None
         response.headers.update(graph_headers(version, tr))

@@ -109,6 +109,16 @@ FINDING_FIELDS: dict[str, Schema] = {
     "measures": about(IDS, "The plan measures that address it."),
     "key": about(STR, "Its stable key, which a follow-up names it by."),
 }
+#: what a finding in the findings and review answers adds for people: its ids by name
+NAMED_FINDING_FIELDS: dict[str, Schema] = {**{k: v for k, v in FINDING_FIELDS.items()
+                                              if k != "key"},
+                                           "names": mapping(STR, (
+    "Every id the finding mentions (subject, related, accountable, measures) → its name "
+    "in the request's language, as the messages and the findings table name it: a "
+    "referral by its two ends, a plan measure by its number and whole title, a name "
+    "missing in that language by the next one (fi, sv, en), a node of a merged graph with "
+    "its region; an id the graph does not hold as itself.")),
+                                           "key": FINDING_FIELDS["key"]}
 VANISHED = {**FINDING_FIELDS, "reason": about(
     {"type": "string", "enum": ["resolved", "removed", "unreachable"]},
     "Why it is gone: resolved, gone with what was removed, or no longer reachable.")}
@@ -324,11 +334,23 @@ COMPONENTS: dict[str, Schema] = {
                                  "the regions share: so named)."),
             "areas": array(STR)})), "A merged graph's areas served, region by region.")}),
     "Finding": record("A finding (docs/findings.md).", FINDING_FIELDS),
+    "NamedFinding": record("A finding (docs/findings.md) with its ids by name.",
+                           NAMED_FINDING_FIELDS),
     "VanishedFinding": record("A finding a removal made vanish.", VANISHED),
     "FollowUp": FOLLOW_UP,
     "Findings": record("The findings JSON of the spec.", {
-        "graph": STR, "findings": array(ref("Finding"))},
+        "graph": STR, "findings": array(ref("NamedFinding"))},
         {"followups": about(mapping(ref("FollowUp")), "The follow-ups, by finding key.")}),
+    "Review": record("What changed since the last review, as `polku findings --since "
+                     "--format json`.", {
+        "graph": STR,
+        "since": record("The version compared with.", {
+            "version": INT, "time": about(nullable(STR), "When it was logged (UTC, ISO "
+                                                         "8601; null: version 0).")}),
+        "created": about(array(ref("NamedFinding")), "Findings new since then."),
+        "resolved": about(array(ref("NamedFinding")), "Findings gone since then (worded and "
+                                                      "named from the graph of then)."),
+        "overdue": about(array(ref("FollowUp")), "Open follow-ups past their due date.")}),
     "RankedService": RANKED_SERVICE,
     "Bottlenecks": record("Betweenness and flow ranking.", {
         "graph": STR, "by_betweenness": array(ref("RankedService")),
@@ -550,6 +572,7 @@ ANSWERS: dict[tuple[str, str], Schema] = {
     ("get", "/api/compare"): ref("Comparison"),
     ("get", "/api/graphs/{name}"): ref("GraphSummary"),
     ("get", "/api/graphs/{name}/findings"): ref("Findings"),
+    ("get", "/api/graphs/{name}/review"): ref("Review"),
     ("get", "/api/graphs/{name}/bottlenecks"): ref("Bottlenecks"),
     ("get", "/api/graphs/{name}/paths"): ref("Paths"),
     ("get", "/api/graphs/{name}/whatif"): {"anyOf": [ref("Removal"), ref("Queueing")]},

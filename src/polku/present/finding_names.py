@@ -1,0 +1,104 @@
+"""What a finding in JSON adds for people: its ``names`` object, each id it mentions
+(``subject``, ``related``, ``accountable``, ``measures``) → the name the table and the
+messages give that node in the reader's language, so that a client can show "service | who
+must act" without asking other routes for the names.
+
+The ids stay the data; the names are worded here, at the edge, from the graph the finding
+was found in (the published copy for the public: a name is no figure).
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+import networkx as nx
+
+from polku.finding import Finding
+from polku.present.i18n import Translator, merged_region_names
+from polku.present.messages import subject_name
+
+#: a measure's title in JSON is whole: a client cuts it where it shows it (the table cuts
+#: it to its column, :class:`polku.present.printers.ActingNames`)
+WHOLE = 1 << 30
+
+
+def plan_label(g: nx.MultiDiGraph, node: str, tr: Translator, width: int = 48) -> str:
+    """A plan's node as a table names it (:func:`polku.present.printers.plan_labels`): a
+    measure by its number and title, any other node by its name in ``tr``'s language, cut
+    to ``width``.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("measure-1-3", type="measure", name="Kehitetään johtamista")
+    >>> plan_label(g, "measure-1-3", translator("fi")), plan_label(g, "measure-1-3", translator("fi"), 12)
+    ('1.3 Kehitetään johtamista', '1.3 Kehitet…')
+    """
+    from polku.present.views.plan import measure_number
+
+    text = tr.label(g, node)
+    if g.nodes[node].get("type") == "measure":
+        text = f"{measure_number(node)} {text}"
+    return text if len(text) <= width else text[:width - 1].rstrip() + "…"
+
+
+class FindingNames:
+    """Each id of a finding by name in ``tr``'s language, a node named by its type as the
+    table and the messages name it: a plan measure by its number and whole title
+    (:func:`plan_label`), a referral without a name by its two ends, any other node by its
+    label (the language's name, else the next one polku falls back to), each with its
+    region in a merged graph of several (:func:`subject_name`); an id the graph does not
+    hold as itself.
+
+    Made once per answer: each id is named once, however many findings mention it (a
+    national graph's 7,000 findings name a few thousand nodes some 20,000 times).
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("te", type="actor", name="TE-palvelut", name_sv="TE-tjänster")
+    >>> g.add_node("velka", type="service", name="Velkaneuvonta")
+    >>> g.add_node("measure-1-3", type="measure", name="Kehitetään johtamista")
+    >>> FindingNames(g, translator("sv"))(Finding("no-lead", "warning", "velka", ("gone",),
+    ...                                           "", {}, ("te",), ("measure-1-3",)))
+    {'velka': 'Velkaneuvonta', 'gone': 'gone', 'te': 'TE-tjänster', 'measure-1-3': '1.3 Kehitetään johtamista'}
+    """
+
+    __slots__ = ("g", "tr", "regions", "_said", "_labels")
+
+    def __init__(self, g: nx.MultiDiGraph | None, tr: Translator) -> None:
+        self.g, self.tr = g, tr.plainly()  # names alone: the id is the key beside each
+        self.regions = merged_region_names(g, tr.lang) if g is not None else {}
+        self._said: dict[str, str] = {}
+        self._labels: dict[str, str] = {}  # a referral's ends are named on their own too
+
+    def __call__(self, f: Finding) -> Mapping[str, str]:
+        """``f``'s ids → their names: its subject, then its related ids, who must act and
+        its plan measures, each in its sorted order, each once."""
+        name = self.name
+        out = {f.subject: name(f.subject)}
+        for ids in (f.related, f.accountable, f.measures):
+            for node in ids:
+                out[node] = name(node)
+        return out
+
+    def name(self, node: str) -> str:
+        """``node`` by name, worked out the first time it is asked."""
+        said = self._said.get(node)
+        if said is None:
+            said = self._said[node] = self._name(node)
+        return said
+
+    def _name(self, node: str) -> str:
+        g = self.g
+        data = g._node.get(node) if g is not None else None
+        if g is None or data is None:
+            return node
+        if data.get("type") == "measure":
+            return plan_label(g, node, self.tr, WHOLE)
+        return subject_name(g, node, self.tr, self.regions, self._label)
+
+    def _label(self, node: str) -> str:
+        """``node``'s label alone (:meth:`~polku.present.i18n.Translator.label`), once."""
+        said = self._labels.get(node)
+        if said is None:
+            said = self._labels[node] = self.tr.label(self.g, node)
+        return said
