@@ -541,7 +541,7 @@ class Trials:
                undo: list[Callable[[], None]]) -> None:
         """Patch one edited row into ``g`` as :func:`polku.io.workbook.read_workbook` builds
         it (raising :class:`_Refused` where it would refuse), noting how to take it out."""
-        from polku.graph import add_edge
+        from polku.graph import add_edge, parents_up
         from polku.io import workbook
 
         sheet = workbook.SHEETS[sheet_name]
@@ -602,8 +602,8 @@ class Trials:
             value = values.get(column)
             for ref in value if isinstance(value, list) else ([value] if value else []):
                 ref = check_ref(ref, column)
-                if kind == "part_of" and ref == node:
-                    raise _Refused
+                if kind == "part_of" and (ref == node or node in parents_up(g, ref)):
+                    raise _Refused  # its own parent, or a circle of parents
                 u, v = (ref, node) if reverse else (node, ref)
                 new_edges.append((u, v, kind, {"kind": kind}))
         named: set[str] = set()

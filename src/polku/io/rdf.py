@@ -32,8 +32,8 @@ from polku.io import atomic
 from polku.io.naming import graph_name_of
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
-from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of,
-                         new_graph, regions)
+from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of, new_graph,
+                         parent_cycles, part_of_parents, regions)
 from polku.privacy import PEOPLE_MAXIMUM
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -1031,6 +1031,17 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                 problems.append(PolkuError(N_("polku:informationFlow must be yes, no or "
                                               "unknown, not {value}"),
                                            params={"value": repr(flow)}, file=source, node=node))
+    # a circle of parents has no top organisation: refused as the workbook refuses it
+    for circle in parent_cycles(part_of_parents(g)) if with_edges else ():
+        if len(circle) == 1:
+            problems.append(PolkuError(N_("an actor cannot be its own parent"), params={},
+                                       file=source, node=circle[0]))
+        else:
+            problems.append(PolkuError(
+                N_("org:subOrganizationOf runs in a circle: {circle}; an actor's chain of "
+                   "parents must end at an actor without one"),
+                params={"circle": " → ".join((*circle, circle[0]))}, file=source,
+                node=circle[0]))
     for u, v, d in g.edges(data=True) if with_edges else ():
         if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
             problems.append(PolkuError(N_("step {order} is {node}, which is not a service or "

@@ -30,7 +30,7 @@ from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, Polk
                           os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
-                         add_nodes, new_graph, targets)
+                         add_nodes, new_graph, parent_cycles, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
@@ -1621,6 +1621,18 @@ def read_workbook(path: str | Path, name: str | None = None,
                              role=role)
                     from_role_columns.add((ref, node_id, role))
     add_edges(g, list_edges)
+    # an organisation is the top of its chain of units (the action lists group by it): a
+    # circle of parents has no top. Said once per circle, at its first row, naming each
+    # actor and its row (an actor its own parent is refused above, its edge not added)
+    parents: dict[str, list[str]] = {}
+    for u, v, kind, _ in list_edges:
+        if kind == "part_of":
+            parents.setdefault(u, []).append(v)
+    for circle in parent_cycles(parents):
+        fail(N_("the parents run in a circle: {circle} (rows {rows}); an actor's chain of "
+                "parents must end at an actor without one"),
+             first_seen[circle[0]], "parent", circle=" → ".join((*circle, circle[0])),
+             rows=", ".join(str(first_seen[a].row) for a in circle))
 
     res_sheet = SHEETS["responsibilities"]
     succ = g._succ  # the edges read directly, as add_edges writes them
