@@ -96,3 +96,29 @@ def test_an_edit_that_closes_a_circle_of_parents_is_refused(served: Path) -> Non
     # a parent that closes no circle is taken
     r = write(client, "PATCH", "/rows/actors/kela", {"parent": "keusote"})
     assert r.status_code == 200, r.text
+
+
+# -- a sheet saved with its ending in capitals ----------------------------------------------
+
+def test_a_sheet_saved_as_upper_case_csv_is_named_and_warned_about(mini: Path) -> None:
+    """segments.CSV is no segments.csv (a sheet is read from <sheet>.csv exactly, as
+    Segments.csv is not read): the missing sheet's error names it as the sheet that may be
+    it, and its warning says "did you mean", as for a name in another case."""
+    (mini / "segments.csv").rename(mini / "segments.CSV")
+    r = run("validate", mini)
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert lines[0].endswith(
+        "sheet 'segments': the sheet 'segments' is missing, yet 3 references point to its ids "
+        "(the first in sheet 'services', row 3, column 'segments'): the workbook has a sheet "
+        "polku does not read, 'segments.CSV'; is it 'segments' renamed?"), lines[0]
+    assert f"warning: {mini}/segments.CSV: the sheet 'segments.CSV' is not read: it is not " \
+        "one of polku's sheets; did you mean 'segments'?" in lines
+    # a required sheet so saved: its error says what the workbook has instead
+    (mini / "services.csv").rename(mini / "Services.CSV")
+    r = run("validate", mini)
+    assert ("sheet 'services': the required sheet 'services' is missing (found "
+            "'Services.CSV': names are lower-case)") in r.stderr, r.stderr
+    (mini / "Services.CSV").rename(mini / "services.csv")
+    (mini / "segments.CSV").rename(mini / "segments.csv")
+    assert run("validate", mini, "--strict").exit_code == 0

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from polku.errors import Note, Said
 from polku.io.near_names import folded, meant  # noqa: F401 (meant's home, and its doctests)
-from polku.io.workbook import SHEETS, _utf8_lines, is_workbook
+from polku.io.workbook import SHEETS, _utf8_lines, csv_sheet_files, is_workbook
 from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.words import N_
 
@@ -82,7 +82,9 @@ def sheet_warnings(names: dict[str, str]) -> list[Note]:
     for name, file in sorted(names.items()):
         if name in SHEETS:
             continue
-        target = meant(name, known, missing)
+        # a file saved with its ending in capitals (segments.CSV) is compared by its name
+        # alone, as one whose name is in another case (Segments.csv) is
+        target = meant(name[:-4] if name.lower().endswith(".csv") else name, known, missing)
         if target is not None and SHEETS[target].required:
             continue
         shown = _quoted(name)
@@ -122,11 +124,10 @@ def _csv_names(folder: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
     over."""
     names: dict[str, str] = {}
     headers: dict[str, list[str]] = {}
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or p.suffix.lower() != ".csv" or not p.is_file():
+    # the reader reads <sheet>.csv as spelt: SERVICES.CSV is a name of its own
+    for name, p in sorted(csv_sheet_files(folder).items()):
+        if not p.is_file():
             continue
-        # the reader reads <sheet>.csv as spelt: SERVICES.CSV is a name of its own
-        name = p.name[:-4] if p.suffix == ".csv" else p.name
         names[name] = str(p)
         if name in SHEETS:
             try:

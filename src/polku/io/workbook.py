@@ -445,10 +445,11 @@ class _Reader:
 
     def _csv_tables(self) -> dict:
         tables = {}
-        self.names = sorted(p.stem for p in self.path.glob("*.csv"))
+        files = csv_sheet_files(self.path)
+        self.names = sorted(files)
         for name in SHEETS:
-            file = self.path / f"{name}.csv"
-            if not file.exists():
+            file = files.get(name)
+            if file is None:
                 continue
             # streamed line by line: the file's text is never held whole, and a sheet past
             # the row ceiling stops being read there. Rows are numbered as a spreadsheet
@@ -579,6 +580,29 @@ class _Reader:
         finally:
             book.close()
         return tables
+
+
+def csv_sheet_files(folder: Path) -> dict[str, Path]:
+    """A CSV folder's sheets as the reader names them: each file (or what stands in a
+    file's place) whose name ends in ``.csv`` in any case, hidden ones passed over, by its
+    name without ``.csv``. A sheet is read from ``<sheet>.csv`` exactly, on every file
+    system alike (a case-blind one would open ``segments.CSV`` for it); a name in another
+    case is a name of its own (``Segments``, ``segments.CSV``), which the missing sheet's
+    error names and the warnings compare with the sheets polku reads.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for n in ("actors.csv", "segments.CSV", "Ohjeet.csv", ".x.csv", "a.txt"):
+    ...         _ = (Path(d) / n).write_text("id")
+    ...     sorted(csv_sheet_files(Path(d)))
+    ['Ohjeet', 'actors', 'segments.CSV']
+    """
+    out: dict[str, Path] = {}
+    for p in folder.iterdir():
+        if p.name.startswith(".") or p.suffix.lower() != ".csv":
+            continue
+        out[p.name[:-4] if p.suffix == ".csv" else p.name] = p
+    return out
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -740,6 +764,8 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
 
     >>> str(_case_hint("id", ["ID", "name"]))
     " (found 'ID': names are lower-case)"
+    >>> str(_case_hint("services", ["actors", "Services.CSV"], listed=True))
+    " (found 'Services.CSV': names are lower-case)"
     >>> str(_case_hint("services", ["actor", "service"]))
     " (found 'service': is it meant?)"
     >>> str(_case_hint("services", ["actors", "palvelut"], listed=True))
@@ -748,7 +774,9 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
     import difflib
 
     present = [p for p in present if p]
-    near = [p for p in present if p.strip().lower() == name and p != name]
+    # a CSV file's name is its sheet's with the ending read off; one saved with its
+    # ending in capitals (SERVICES.CSV) is a name of its own, in another case
+    near = [p for p in present if p.strip().lower() in (name, f"{name}.csv") and p != name]
     if near:
         return Phrase(N_(" (found '{found}': names are lower-case)"), found=near[0])
     close = difflib.get_close_matches(name, present, n=1, cutoff=0.75)
