@@ -7,6 +7,7 @@ two steps in step order, one finding per pair; a sheet saved as ``.CSV`` is name
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -122,3 +123,95 @@ def test_a_sheet_saved_as_upper_case_csv_is_named_and_warned_about(mini: Path) -
     (mini / "Services.CSV").rename(mini / "services.csv")
     (mini / "segments.CSV").rename(mini / "segments.csv")
     assert run("validate", mini, "--strict").exit_code == 0
+
+
+# -- path-broken: one key per ordered pair of steps ----------------------------------------
+
+def back_and_forth(mini: Path) -> Path:
+    """The mini path as x, y, x, y, o (x alkuhaastattelu, y kuntouttava, o tyo), the
+    referral x → y for another segment only: x → y breaks at steps 1 and 3, y → x at 2."""
+    (mini / "paths.csv").write_text(
+        "path,segment,step,node,name\np1,nuoret,1,alkuhaastattelu,Nuoren polku\n"
+        "p1,nuoret,2,kuntouttava,\np1,nuoret,3,alkuhaastattelu,\np1,nuoret,4,kuntouttava,\n"
+        "p1,nuoret,5,tyo,\n", encoding="utf-8")
+    edit(mini / "segments.csv", "alkuhaastattelu\n", "alkuhaastattelu\nmuut,Muut,300,,,\n")
+    edit(mini / "referrals.csv", "r1,alkuhaastattelu,kuntouttava,nuoret",
+         "r1,alkuhaastattelu,kuntouttava,muut")
+    return mini
+
+
+def broken_of(source: Path, *options: str) -> list[dict]:
+    r = run("findings", source, "--format", "json", "--lang", "en", *options)
+    assert r.exit_code == 0, r.output
+    return [f for f in json.loads(r.stdout)["findings"] if f["kind"] == "path-broken"]
+
+
+def test_a_path_broken_key_is_the_pair_in_step_order_once(mini: Path) -> None:
+    broken = broken_of(back_and_forth(mini))
+    assert [(f["key"], f["related"], f["metrics"]) for f in broken] == [
+        ("path-broken:p1:alkuhaastattelu+kuntouttava", ["alkuhaastattelu", "kuntouttava"],
+         {"step": 1, "segment": "nuoret", "from": "alkuhaastattelu", "to": "kuntouttava",
+          "steps": [1, 3]}),
+        ("path-broken:p1:kuntouttava+alkuhaastattelu", ["alkuhaastattelu", "kuntouttava"],
+         {"step": 2, "segment": "nuoret", "from": "kuntouttava", "to": "alkuhaastattelu",
+          "steps": [2]})]
+    assert broken[0]["message"].endswith(
+        "leads from step 1 Alkuhaastattelu (alkuhaastattelu) to step 2 Kuntouttava "
+        "työtoiminta (kuntouttava) (and again from step 3)")
+    assert broken[1]["message"].endswith(
+        "from step 2 Kuntouttava työtoiminta (kuntouttava) to step 3 Alkuhaastattelu "
+        "(alkuhaastattelu)")
+    fi = broken_of(mini, "--lang", "fi")[0]["message"]
+    assert fi.endswith("(ja uudelleen vaiheesta 3)"), fi
+    # the designed paths (polku paths) say the same findings
+    r = run("paths", mini, "--segment", "nuoret", "--format", "json", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    [path] = json.loads(r.stdout)["designed"]
+    assert [(f["key"], f["metrics"]["steps"]) for f in path["broken"]] == [
+        (f["key"], f["metrics"]["steps"]) for f in broken]
+
+
+def test_what_reads_keys_back_tells_the_two_pairs_apart(mini: Path, tmp_path: Path) -> None:
+    """A follow-up of y → x is y → x's (not resolved), one written with the ids sorted still
+    names x → y, whose order is the same; a diff that mends y → x resolves that one only."""
+    w = back_and_forth(mini)
+    (w / "followups.csv").write_text(
+        "finding,status,due\n"
+        "path-broken:p1:kuntouttava+alkuhaastattelu,in-progress,2099-01-01\n"
+        "path-broken:p1:alkuhaastattelu+kuntouttava,accepted-risk,\n", encoding="utf-8")
+    r = run("findings", w, "--format", "json", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    followups = json.loads(r.stdout)["followups"]
+    assert {k: v["status"] for k, v in followups.items()} == {
+        "path-broken:p1:kuntouttava+alkuhaastattelu": "in-progress",
+        "path-broken:p1:alkuhaastattelu+kuntouttava": "accepted-risk"}
+    mended = tmp_path / "mended"
+    shutil.copytree(w, mended)
+    edit(mended / "referrals.csv", "r2,", "r3,kuntouttava,alkuhaastattelu,,2,,keusote,yes\nr2,")
+    d = run("diff", w, mended, "--format", "json", "--lang", "en")
+    assert d.exit_code == 0, d.output
+    found = json.loads(d.stdout)["findings"]
+    assert [f["key"] for f in found["resolved"]] == ["path-broken:p1:kuntouttava+alkuhaastattelu"]
+    assert found["created"] == []
+
+
+def test_a_step_cannot_follow_itself(mini: Path, tmp_path: Path) -> None:
+    edit(mini / "paths.csv", "p1,nuoret,2,kuntouttava,", "p1,nuoret,2,alkuhaastattelu,")
+    r = run("validate", mini)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines() == [
+        f"error: {mini}/paths.csv, sheet 'paths', row 3, column 'node': a step cannot follow "
+        "itself: 'alkuhaastattelu' is step 1 (row 2) too"]
+    # in Turtle likewise
+    edit(mini / "paths.csv", "p1,nuoret,2,alkuhaastattelu,", "p1,nuoret,2,kuntouttava,")
+    ttl = tmp_path / "g.ttl"
+    assert run("export", mini, "--to", "turtle", "-o", ttl).exit_code == 0
+    text = ttl.read_text(encoding="utf-8")
+    assert text.count("polku:stepNode :kuntouttava .") == 1
+    ttl.write_text(text.replace("polku:stepNode :kuntouttava .",
+                                "polku:stepNode :alkuhaastattelu ."), encoding="utf-8")
+    r = run("findings", ttl)
+    assert r.exit_code == 1
+    assert "node <p1>: steps 1 and 2 are both alkuhaastattelu: a step cannot follow itself" \
+        in r.stderr, r.stderr
+

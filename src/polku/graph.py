@@ -575,6 +575,20 @@ def path_steps(g: nx.MultiDiGraph, path: str) -> list[str]:
     return [v for _, v in sorted(steps)]
 
 
+def repeated_steps(steps: Iterable[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """Where a designed path's step follows itself: ``(number before, number, node)`` for
+    each two consecutive steps (``(number, node)``, in any order) on the same node. A client
+    who stays at a service takes no step (as a referral to itself is none), and the pair
+    would make a ``path-broken`` finding no referral can mend: every reader refuses it.
+
+    >>> repeated_steps([(3, "x"), (1, "x"), (2, "y"), (4, "x"), (9, "o")])
+    [(3, 4, 'x')]
+    """
+    ordered = sorted(steps)
+    return [(a, b, node) for (a, node), (b, other) in zip(ordered, ordered[1:])
+            if node == other]
+
+
 def summary(g: nx.MultiDiGraph) -> dict[str, int]:
     """Counts of nodes by type (every type listed, zero included) and of responsibilities.
 

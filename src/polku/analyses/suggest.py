@@ -247,8 +247,10 @@ def _missing_referral(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                       long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     steps = path_steps(g, subject)
-    pairs = [(a, b) for a, b in zip(steps, steps[1:]) if {a, b} == set(f.related)
-             or (a in f.related and b in f.related)]
+    ordered = (f.metrics.get("from"), f.metrics.get("to"))
+    # the pair in step order where the finding says it (y → x is not x → y's finding)
+    pairs = [(a, b) for a, b in zip(steps, steps[1:]) if (a, b) == ordered
+             or (None in ordered and a in f.related and b in f.related)]
     segment = targets(g, subject, "path_segment")
     for a, b in pairs[:1]:
         if g.nodes[a].get("type") != "service":

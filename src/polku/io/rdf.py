@@ -33,7 +33,7 @@ from polku.io.naming import graph_name_of
 from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
 from polku.words import N_
 from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of, new_graph,
-                         parent_cycles, part_of_parents, regions)
+                         parent_cycles, part_of_parents, regions, repeated_steps)
 from polku.privacy import PEOPLE_MAXIMUM
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -988,7 +988,8 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                         with_edges: bool = True) -> list[PolkuError]:
     """What every command relies on, checked when a graph arrives as RDF: numbers are
     numbers, a referral runs from one service to one service or outcome, a step is a
-    service or outcome. (The SHACL shapes say all this and more; ``polku validate`` runs
+    service or outcome and does not follow itself, an actor's chain of parents ends (no
+    circle): the workbook's rules. (The SHACL shapes say all this and more; ``polku validate`` runs
     them, but they are too slow to run before every analysis.) ``with_edges=False``: the
     nodes' own values only, for a graph of some nodes read without their edges (what
     ``polku neo4j findings`` reads of a region)."""
@@ -1042,6 +1043,16 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                    "parents must end at an actor without one"),
                 params={"circle": " → ".join((*circle, circle[0]))}, file=source,
                 node=circle[0]))
+    steps: dict[str, list[tuple[int, str]]] = {}
+    for u, v, d in g.edges(data=True) if with_edges else ():
+        if d["kind"] == "step" and isinstance(d.get("order"), int):
+            steps.setdefault(u, []).append((d["order"], v))
+    for path, its_steps in steps.items():
+        for before, step, node in repeated_steps(its_steps):
+            problems.append(PolkuError(N_("steps {before} and {step} are both {node}: a step "
+                                          "cannot follow itself"),
+                                       params={"before": before, "step": step, "node": node},
+                                       file=source, node=path))
     for u, v, d in g.edges(data=True) if with_edges else ():
         if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
             problems.append(PolkuError(N_("step {order} is {node}, which is not a service or "

@@ -30,7 +30,7 @@ from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, Polk
                           os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
-                         add_nodes, new_graph, parent_cycles, targets)
+                         add_nodes, new_graph, parent_cycles, repeated_steps, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
@@ -1726,6 +1726,11 @@ def read_workbook(path: str | Path, name: str | None = None,
                 if row.extra:
                     attrs["extra"] = dict(row.extra)
                 path_edges.append((pid, node, f"step:{step}", attrs))
+        for before, step, node in repeated_steps(
+                (n, r.values["node"]) for n, r in steps_seen.items()):
+            fail(N_("a step cannot follow itself: '{node}' is step {before} (row {row}) too"),
+                 steps_seen[step], "node", node=node, before=before,
+                 row=steps_seen[before].row)
     add_edges(g, path_edges)
     followups: dict[str, dict[str, object]] = {}
     followup_rows: dict[str, _Row] = {}
