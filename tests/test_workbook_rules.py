@@ -215,3 +215,124 @@ def test_a_step_cannot_follow_itself(mini: Path, tmp_path: Path) -> None:
     assert "node <p1>: steps 1 and 2 are both alkuhaastattelu: a step cannot follow itself" \
         in r.stderr, r.stderr
 
+
+# -- follow-up keys -------------------------------------------------------------------------
+
+def test_a_follow_up_key_of_no_kind_or_shape_is_refused(mini: Path) -> None:
+    """The reviewer's rows: an unknown kind and an unmet-need without its need were read as
+    follow-ups of findings that never occur, shown "resolved" and never overdue."""
+    (mini / "followups.csv").write_text(
+        "finding,status,due\nfoo:bar,new,2026-01-01\n"
+        "over-capacity:pieni-palvelu,in-progress,2026-01-01\nunmet-need:nuoret,new,\n"
+        "over-capacty:kuntouttava,new,\nlong-wait:r1:x,new,\n"
+        "path-broken:p1:alkuhaastattelu,new,\n", encoding="utf-8")
+    r = run("validate", mini)
+    assert r.exit_code == 1
+    errors = [line for line in r.stderr.splitlines() if line.startswith("error:")]
+    where = f"error: {mini}/followups.csv, sheet 'followups', row"
+    assert errors == [
+        f"{where} 2, column 'finding': 'foo' in 'foo:bar' is no kind of finding "
+        "(docs/findings.md lists them)",
+        f"{where} 4, column 'finding': 'unmet-need:nuoret': the key of a finding of kind "
+        "unmet-need is kind:subject:detail, the detail the need",
+        f"{where} 5, column 'finding': 'over-capacty' in 'over-capacty:kuntouttava' is no "
+        "kind of finding (did you mean 'over-capacity'?)",
+        f"{where} 6, column 'finding': 'long-wait:r1:x': the key of a finding of kind "
+        "long-wait is kind:subject, with nothing after the subject",
+        f"{where} 7, column 'finding': 'path-broken:p1:alkuhaastattelu': the key of a finding "
+        "of kind path-broken is kind:subject:detail, the detail the two steps in step order, "
+        "from+to"]
+    fi = run("validate", mini, "--lang", "fi").stderr
+    assert "ei ole havainnon laji (tarkoititko 'over-capacity'?)" in fi
+    assert "jossa tarkenne on tarve" in fi
+
+
+def test_a_follow_up_of_a_node_the_workbook_lacks_is_a_warning_on_its_row(mini: Path) -> None:
+    """A finding whose node was removed is resolved, and its follow-up is its history
+    (docs/workbook.md, followups; docs/findings.md, "The stable key"): no error. A typo
+    reads the same, so the row is warned about, with the id likely meant."""
+    (mini / "followups.csv").write_text(
+        "finding,status,due\nover-capacity:pieni-palvelu,in-progress,2026-01-01\n"
+        "multiple-leads:kuntoutava,in-progress,2026-01-01\n"
+        "over-capacity:nuoret,new,\nunmet-need:nuoret:tyokyky,new,\n"
+        "single-point-of-failure:kuntouttava,new,\n", encoding="utf-8")
+    r = run("validate", mini)
+    assert r.exit_code == 0, r.output
+    where = f"warning: {mini}/followups.csv, sheet 'followups', row"
+    assert r.stderr.splitlines() == [
+        f"{where} 2, column 'finding': the follow-up of 'over-capacity:pieni-palvelu' names "
+        "'pieni-palvelu', which is no service of the workbook: it reads as resolved "
+        "(removed, or a typo?)",
+        f"{where} 3, column 'finding': the follow-up of 'multiple-leads:kuntoutava' names "
+        "'kuntoutava', which is no service or referral or segment or measure of the workbook: "
+        "it reads as resolved (removed, or a typo?); did you mean 'kuntouttava'?",
+        f"{where} 4, column 'finding': the follow-up of 'over-capacity:nuoret' names 'nuoret', "
+        "which is no service of the workbook: it reads as resolved (removed, or a typo?)"]
+    assert "3 warnings" in r.stdout
+    assert run("validate", mini, "--strict").exit_code == 1
+    # the history still reads as the contract says: resolved, its recorded status kept
+    found = run("findings", mini, "--format", "json", "--lang", "en")
+    assert found.exit_code == 0 and "did you mean 'kuntouttava'?" in found.stderr
+    followups = json.loads(found.stdout)["followups"]
+    assert followups["over-capacity:pieni-palvelu"]["status"] == "resolved"
+    assert followups["over-capacity:pieni-palvelu"]["recorded_status"] == "in-progress"
+    assert followups["single-point-of-failure:kuntouttava"]["status"] == "new"
+
+
+def test_a_path_broken_follow_up_of_a_pair_the_path_does_not_take_is_warned_about(
+        mini: Path) -> None:
+    """Keys written with the ids sorted name the other pair where the steps run the other
+    way: the row is warned about, offering the key of the pair the path takes."""
+    w = back_and_forth(mini)
+    edit(w / "paths.csv", "p1,nuoret,3,alkuhaastattelu,\np1,nuoret,4,kuntouttava,\n", "")
+    (w / "followups.csv").write_text(
+        "finding,status\npath-broken:p1:kuntouttava+alkuhaastattelu,new\n"
+        "path-broken:p1:alkuhaastattelu+kuntouttava,new\n", encoding="utf-8")
+    r = run("validate", w)
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [
+        f"warning: {w}/followups.csv, sheet 'followups', row 2, column 'finding': the "
+        "follow-up of 'path-broken:p1:kuntouttava+alkuhaastattelu': the path 'p1' has no step "
+        "'kuntouttava' followed by 'alkuhaastattelu': it reads as resolved (the path redrawn, "
+        "or a typo?); did you mean 'path-broken:p1:alkuhaastattelu+kuntouttava'?"]
+
+
+def test_a_follow_up_key_is_held_to_the_same_rule_in_turtle_and_the_api(
+        mini: Path, served: Path, tmp_path: Path) -> None:
+    (mini / "followups.csv").write_text("finding,status\nlong-wait:r1,new\n", encoding="utf-8")
+    ttl = tmp_path / "g.ttl"
+    assert run("export", mini, "--to", "turtle", "-o", ttl).exit_code == 0
+    text = ttl.read_text(encoding="utf-8")
+    assert text.count('"long-wait:r1"') == 1
+    ttl.write_text(text.replace('"long-wait:r1"', '"foo:bar"'), encoding="utf-8")
+    r = run("findings", ttl)
+    assert r.exit_code == 1
+    assert "'foo' in 'foo:bar' is no kind of finding" in r.stderr
+    client = editor(served)
+    r = write(client, "POST", "/rows/followups", {"finding": "unmet-need:nuoret",
+                                                  "status": "new"})
+    assert r.status_code == 422, r.text
+    assert "the detail the need" in r.json()["error"]["message"]
+    r = write(client, "POST", "/rows/followups", {"finding": "over-capacity:kuntoutava",
+                                                  "status": "new"})
+    assert r.status_code == 201, r.text
+    said = json.dumps(client.get("/api/graphs/mini", headers={"Accept-Language": "en"}).json())
+    assert "did you mean 'kuntouttava'?" in said
+
+
+@pytest.mark.parametrize("source", ["keski-uusimaa", "plan.ttl"])
+def test_every_finding_key_is_of_its_kinds_shape_and_node_types(source: str) -> None:
+    """The catalogue's subject and detail types, which a follow-up's key is read against,
+    are those of the findings themselves."""
+    from helpers import ROOT
+    from polku.analyses.findings import find
+    from polku.followup import check_key, key_nodes
+    from polku.io.load import load_graph
+
+    g = load_graph(ROOT / "graphs" / source)
+    keys = [f.key for f in find(g)]
+    assert keys
+    for key in keys:
+        assert check_key(key) == key
+        for node, types in key_nodes(key):
+            assert g.nodes[node]["type"] in types, (key, node)
