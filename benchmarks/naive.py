@@ -219,9 +219,14 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
         seg = segs[0] if segs else None
         numbered = sorted((d["order"], v) for _, v, d in g.out_edges(p, data=True)
                           if d["kind"] == "step")
+        # one finding per ordered pair of steps, with every place the path takes it
+        broken: dict[tuple[str, str], list[int]] = {}
         for (n, a), (_, b) in zip(numbered, numbered[1:]):
             if not any(t == b and (not segs or seg in segs) for _, t, segs in out_referrals(g, a)):
-                add("path-broken", p, [a, b], {"step": n, "segment": seg})
+                broken.setdefault((a, b), []).append(n)
+        for (a, b), at in broken.items():
+            add("path-broken", p, [a, b], {"step": at[0], "segment": seg, "from": a, "to": b,
+                                           "steps": at})
     return sorted(set(out))
 
 

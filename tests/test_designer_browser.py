@@ -17,8 +17,8 @@ TOKEN = DESIGNER_TOKEN
 GRAPH = "/graphs/keski-uusimaa"
 #: the designed path the example graph breaks: no referral from debt advice to
 #: rehabilitative work activity for the segment of several needs at once
-BROKEN = ("path-broken:polku-velat-asuminen:kuntouttava-tyotoiminta+"
-          "talous-ja-velkaneuvonta")
+BROKEN = ("path-broken:polku-velat-asuminen:talous-ja-velkaneuvonta+"
+          "kuntouttava-tyotoiminta")
 
 
 def english_texts() -> list[str]:

@@ -83,6 +83,8 @@ def ecosystems(draw) -> Builder:
         b.role(actor, subject, role)
     for i in range(draw(st.integers(0, 2))):
         steps = draw(st.lists(st.sampled_from(services + outcomes), min_size=1, max_size=4))
+        # a step cannot follow itself (docs/workbook.md); a pair may recur (x, y, x, y)
+        steps = [s for k, s in enumerate(steps) if k == 0 or s != steps[k - 1]]
         b.path(f"p{i}", draw(st.sampled_from(segments)), steps)
     # Plan measures working on anything of the ecosystem (how findings find their measures).
     for i in range(draw(st.integers(0, 2))):

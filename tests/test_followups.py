@@ -25,7 +25,7 @@ FOLLOWUPS_CSV = (
     "finding,status,owner,due,note,updated,by,extra_col\n"
     "long-wait:ref-diakonia-velkaneuvonta,työn alla,keusote,2026-03-31,"
     "\"Jono puretaan, lisäaika\",2026-12-01T10:00:00Z,anna,x\n"
-    "path-broken:polku-velat-asuminen:kuntouttava-tyotoiminta+talous-ja-velkaneuvonta,"
+    "path-broken:polku-velat-asuminen:talous-ja-velkaneuvonta+kuntouttava-tyotoiminta,"
     "accepted-risk,,,,,\n"
     "unmet-need:seg-terveys:tarve-tyokyvyn-arviointi,ny,,31.1.2027,,,,\n")
 
@@ -126,7 +126,7 @@ def test_a_regions_followups_stay_with_its_findings_through_a_merge(tmp_path, su
         **({} if suffix == ".jsonld" else {"by": "anna"}), "extra": {"extra_col": "x"}}
     assert set(g.graph["followups"]) == {
         key, "path-broken:keski-uusimaa/polku-velat-asuminen:"
-             "keski-uusimaa/kuntouttava-tyotoiminta+keski-uusimaa/talous-ja-velkaneuvonta",
+             "keski-uusimaa/talous-ja-velkaneuvonta+keski-uusimaa/kuntouttava-tyotoiminta",
         "unmet-need:keski-uusimaa/seg-terveys:keski-uusimaa/tarve-tyokyvyn-arviointi"}
     shown = effective(g.graph["followups"], {f.key for f in find(g)}, "2026-01-01")
     assert shown[key]["status"] == "in-progress"

@@ -220,6 +220,10 @@ def _hand_made(g) -> list[list[dict]]:
         edit("create", "responsibilities", None, {"actor": a, "subject": s, "role": "boss"}),
         edit("create", "responsibilities", None, {"actor": s, "subject": s, "role": "lead"}),
     ]
+    # a parent that closes a circle of parents (a unit's parent made its unit) is refused
+    units = [(u, v) for u, v, k in g.edges(data="kind") if k == "part_of"]
+    for unit, parent in units[:1]:
+        out.append(edit("update", "actors", parent, {"parent": unit}))
     held = [r for r in responsibilities(g) if g.nodes[r.subject]["type"] != "measure"]
     for r in held[:6]:
         for role in ("lead", "participant", "informed"):

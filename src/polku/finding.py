@@ -120,9 +120,13 @@ class Finding:
 
 
 #: Kinds that can fire more than once on one subject, and what tells those findings apart
-#: in their key: the ``related`` ids, or one named metric (``docs/findings.md``).
-KEY_DETAIL: Mapping[str, str] = {"path-broken": "related", "unmet-need": "related",
-                                 "unmodelled-flow": "related", "overlapping-services": "need"}
+#: in their key: the ``related`` ids, one named metric, or named metrics in their order
+#: (``docs/findings.md``). A ``path-broken`` finding's two steps are its metrics ``from``
+#: and ``to``, in step order: ``related`` is sorted, and would make ``x`` → ``y`` and
+#: ``y`` → ``x`` one key.
+KEY_DETAIL: Mapping[str, str | tuple[str, ...]] = {
+    "path-broken": ("from", "to"), "unmet-need": "related", "unmodelled-flow": "related",
+    "overlapping-services": "need"}
 #: the separator between a key's parts (ids never hold it) and between detail ids
 KEY_SEPARATOR = ":"
 
@@ -130,14 +134,15 @@ KEY_SEPARATOR = ":"
 def finding_key(f: "Finding | Mapping[str, Any]") -> str:
     """A finding's stable key: ``kind:subject``, and for the kinds that fire more than once
     on one subject (:data:`KEY_DETAIL`) ``kind:subject:detail`` with the ids that tell them
-    apart, joined with ``+``. Figures, messages and the other related ids are left out, so a
+    apart, joined with ``+`` (a broken path's two steps in step order). Figures, messages and the other related ids are left out, so a
     finding keeps its key while its numbers change (an over-capacity finding whose inflow
     grows is the same finding); a follow-up names its finding by this key.
 
     >>> finding_key(Finding("over-capacity", "warning", "typ", ("r2", "r1")))
     'over-capacity:typ'
-    >>> finding_key(Finding("path-broken", "error", "p1", ("s2", "s1")))
-    'path-broken:p1:s1+s2'
+    >>> finding_key(Finding("path-broken", "error", "p1", ("s2", "s1"),
+    ...                     metrics={"from": "s2", "to": "s1", "step": 1}))
+    'path-broken:p1:s2+s1'
     >>> finding_key(Finding("overlapping-services", "info", "seg", ("a", "b"), "", {"need": "debt"}))
     'overlapping-services:seg:debt'
     """
@@ -146,7 +151,12 @@ def finding_key(f: "Finding | Mapping[str, Any]") -> str:
     parts = [f.kind, f.subject]
     if detail is None:  # most kinds; the document asks every finding's key
         return KEY_SEPARATOR.join(parts)
-    if detail == "related":
+    if isinstance(detail, tuple):
+        ends = [f.metrics.get(m) for m in detail]
+        # a finding that does not say them (one read from an older file) by its related ids
+        parts.append("+".join(map(str, ends)) if all(e is not None for e in ends)
+                     else "+".join(f.related))
+    elif detail == "related":
         parts.append("+".join(f.related))
     elif f.metrics.get(detail) is not None:
         parts.append(str(f.metrics[detail]))

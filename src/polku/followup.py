@@ -18,12 +18,14 @@ whatever its follow-up says (:func:`effective`): the fix shows in the data, not 
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from polku import clock
-from polku.errors import CellError
+from polku.errors import CellError, Said
+from polku.kinds import KIND_CATALOGUE
 from polku.words import N_, STATUS_NAMES
 
 #: The statuses, in the order work goes.
@@ -98,16 +100,67 @@ def parse_date(raw: object) -> str:
 
 
 def check_key(text: str) -> str:
-    """A finding key as a follow-up names it, or ValueError saying its shape.
+    """A finding key as a follow-up names it, or :class:`CellError` saying what is wrong:
+    its syntax, a kind polku does not know (with the kind likely meant), or a shape its
+    kind does not have (a detail after the subject where the kind has one, in its number
+    of ids: ``docs/findings.md``, "The stable key"). Whether the ids are nodes of the graph
+    is not asked here: a follow-up outlives the node its finding was about (its history;
+    the workbook's warnings name such a row, :func:`key_nodes`).
 
     >>> check_key("path-broken:p1:s1+s2")
     'path-broken:p1:s1+s2'
+    >>> check_key("over-capacty:typ")
+    Traceback (most recent call last):
+    polku.errors.CellError: 'over-capacty' in 'over-capacty:typ' is no kind of finding (did you mean 'over-capacity'?)
+    >>> check_key("unmet-need:nuoret")
+    Traceback (most recent call last):
+    polku.errors.CellError: 'unmet-need:nuoret': the key of a finding of kind unmet-need is kind:subject:detail, the detail the need
+    >>> check_key("long-wait:r1:x")
+    Traceback (most recent call last):
+    polku.errors.CellError: 'long-wait:r1:x': the key of a finding of kind long-wait is kind:subject, with nothing after the subject
     """
     if not KEY_RE.match(text):
         raise CellError(N_("'{value}' is not a finding key (kind:subject or "
                            "kind:subject:detail, e.g. over-capacity:typ-assessment; "
                            "docs/findings.md)"), value=text)
+    kind, _, *detail = text.split(":")
+    entry = KIND_CATALOGUE.get(kind)
+    if entry is None:
+        close = difflib.get_close_matches(kind, sorted(KIND_CATALOGUE), n=1, cutoff=0.6)
+        if close:
+            raise CellError(N_("'{kind}' in '{value}' is no kind of finding (did you mean "
+                               "'{close}'?)"), kind=kind, value=text, close=close[0])
+        raise CellError(N_("'{kind}' in '{value}' is no kind of finding (docs/findings.md "
+                           "lists them)"), kind=kind, value=text)
+    ids = detail[0].split("+") if detail else []
+    if entry.detail and (len(ids) != len(entry.detail) or not all(ids)):
+        raise CellError(N_("'{value}': the key of a finding of kind {kind} is "
+                           "kind:subject:detail, the detail {detail}"), value=text, kind=kind,
+                        detail=Said(entry.detail_text))
+    if not entry.detail and detail:
+        raise CellError(N_("'{value}': the key of a finding of kind {kind} is kind:subject, "
+                           "with nothing after the subject"), value=text, kind=kind)
     return text
+
+
+def key_nodes(key: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The ids a well-formed finding key (:func:`check_key`) names, each with the node
+    types it may be by its kind (the subject, then the detail's ids); none for a key that
+    is not one.
+
+    >>> key_nodes("path-broken:p1:s1+o")
+    [('p1', ('path',)), ('s1', ('service', 'outcome')), ('o', ('service', 'outcome'))]
+    >>> key_nodes("nope:x")
+    []
+    """
+    try:
+        check_key(key)
+    except CellError:
+        return []
+    kind, subject, *detail = key.split(":")
+    entry = KIND_CATALOGUE[kind]
+    ids = detail[0].split("+") if detail else []
+    return [(subject, entry.subjects), *zip(ids, entry.detail)]
 
 
 def effective(followups: Mapping[str, Mapping[str, Any]], present: Iterable[str],

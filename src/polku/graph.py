@@ -69,7 +69,7 @@ like at anything else; :func:`referrals` gives them back as plain records.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
 
@@ -200,6 +200,111 @@ def add_edges(g: nx.MultiDiGraph, edges: Iterable[tuple[str, str, str, dict]]) -
             keys = succ[u][v] = {}
             pred[v][u] = keys
         keys[key] = attrs
+
+
+def parent_cycles(parents: Mapping[str, Sequence[str]]) -> list[tuple[str, ...]]:
+    """Every circle of ``part_of`` edges in ``parents`` (actor -> the actors it is a unit
+    of, in the order the actors were read): actors that are, up their parents, units of
+    themselves. An organisation is the top of its chain of units (``docs/findings.md``,
+    "Who must act"), and a circle has no top, so every reader refuses one (the workbook,
+    Turtle, JSON-LD and Neo4j alike, and so the API's writes). Each circle is said once,
+    from its actor read first, in the order its parents lead; an actor that is its own
+    parent is a circle of one.
+
+    >>> parent_cycles({"keusote": ["tiimi"], "tiimi": ["keusote"], "kela": []})
+    [('keusote', 'tiimi')]
+    >>> parent_cycles({"a": ["b"], "b": ["c"], "c": ["b"], "d": ["d"], "e": ["a"]})
+    [('b', 'c'), ('d',)]
+    >>> parent_cycles({"unit": ["keusote"]})
+    []
+    """
+    order = {a: i for i, a in enumerate(parents)}
+    # Tarjan's strongly connected components, iteratively: a national workbook's chains
+    # are long enough to make recursion a risk, and this stays linear in the edges
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+    for root in parents:
+        if root in index:
+            continue
+        work = [(root, iter(parents.get(root, ())))]
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        while work:
+            node, rest = work[-1]
+            for up in rest:
+                if up not in index:
+                    index[up] = low[up] = len(index)
+                    stack.append(up)
+                    on_stack.add(up)
+                    work.append((up, iter(parents.get(up, ()))))
+                    break
+                if up in on_stack:
+                    low[node] = min(low[node], index[up])
+            else:
+                work.pop()
+                if work:
+                    low[work[-1][0]] = min(low[work[-1][0]], low[node])
+                if low[node] == index[node]:
+                    component = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    if len(component) > 1 or node in parents.get(node, ()):
+                        components.append(component)
+    cycles = []
+    for component in components:
+        first = min(component, key=lambda a: order.get(a, len(order)))
+        # one circle through the component (with one parent each, as the workbook and the
+        # shapes allow, the component is that circle): up the first parent inside it
+        seen: dict[str, int] = {}
+        walk: list[str] = []
+        actor = first
+        while actor not in seen:
+            seen[actor] = len(walk)
+            walk.append(actor)
+            actor = min((p for p in parents.get(actor, ()) if p in component),
+                        key=lambda a: order.get(a, len(order)))
+        circle = walk[seen[actor]:]
+        start = min(range(len(circle)), key=lambda i: order.get(circle[i], len(order)))
+        cycles.append(tuple(circle[start:] + circle[:start]))
+    return sorted(cycles, key=lambda c: order.get(c[0], len(order)))
+
+
+def part_of_parents(g: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """Actor -> the actors it is a unit of (its ``part_of`` edges), in the graph's order:
+    what :func:`parent_cycles` reads."""
+    parents: dict[str, list[str]] = {}
+    for u, v, kind in g.edges(data="kind"):
+        if kind == "part_of":
+            parents.setdefault(u, []).append(v)
+    return parents
+
+
+def parents_up(g: nx.MultiDiGraph, actor: str) -> set[str]:
+    """Every actor up ``actor``'s parents (its ``part_of`` edges, followed to the top):
+    an edit that makes ``actor`` a unit of one of them would close a circle
+    (:func:`parent_cycles`).
+
+    >>> g = new_graph(); g.add_nodes_from(["a", "b", "c"], type="actor")
+    >>> add_edge(g, "a", "b", "part_of"); add_edge(g, "b", "c", "part_of")
+    >>> sorted(parents_up(g, "a")), sorted(parents_up(g, "c"))
+    (['b', 'c'], [])
+    """
+    found: set[str] = set()
+    todo = [actor]
+    while todo:
+        for _, up, kind in g.out_edges(todo.pop(), data="kind"):
+            if kind == "part_of" and up not in found:
+                found.add(up)
+                todo.append(up)
+    return found
 
 
 def likely_id(ref: str, candidates: Mapping[str, Mapping[str, Any]]) -> str | None:
@@ -468,6 +573,20 @@ def path_steps(g: nx.MultiDiGraph, path: str) -> list[str]:
     """The node ids of a designed path's steps, in order."""
     steps = [(d["order"], v) for _, v, d in g.out_edges(path, data=True) if d["kind"] == "step"]
     return [v for _, v in sorted(steps)]
+
+
+def repeated_steps(steps: Iterable[tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """Where a designed path's step follows itself: ``(number before, number, node)`` for
+    each two consecutive steps (``(number, node)``, in any order) on the same node. A client
+    who stays at a service takes no step (as a referral to itself is none), and the pair
+    would make a ``path-broken`` finding no referral can mend: every reader refuses it.
+
+    >>> repeated_steps([(3, "x"), (1, "x"), (2, "y"), (4, "x"), (9, "o")])
+    [(3, 4, 'x')]
+    """
+    ordered = sorted(steps)
+    return [(a, b, node) for (a, node), (b, other) in zip(ordered, ordered[1:])
+            if node == other]
 
 
 def summary(g: nx.MultiDiGraph) -> dict[str, int]:

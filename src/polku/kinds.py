@@ -62,13 +62,23 @@ LAYERS = ("ecosystem", "plan", "eventlog")
 @dataclass(frozen=True)
 class FindingKind:
     """One kind of finding: its name (the JSON ``kind``), severity, the layers that fire it
-    and what it means in one line."""
+    and what it means in one line; the node types its subject may be (``subjects``) and,
+    for a kind that fires more than once on one subject, the node types of each id of its
+    key's detail (``detail``, ``docs/findings.md``, "The stable key") and what that detail
+    is, in words (``detail_text``). A follow-up's key is read against these
+    (:func:`polku.followup.check_key`)."""
 
     name: str
     severity: str
     layers: tuple[str, ...]
     meaning: str
+    subjects: tuple[str, ...] = ()
+    detail: tuple[tuple[str, ...], ...] = ()
+    detail_text: str = ""
 
+
+#: what a step of a designed path is (a key's detail names steps)
+_STEP = ("service", "outcome")
 
 _ECO = ("ecosystem",)
 _PLAN = ("plan",)
@@ -77,41 +87,65 @@ _LOG = ("eventlog",)
 
 #: Every kind, in the order of the spec's tables (ecosystem first, then the plan layer).
 KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
-    FindingKind("service-without-provider", "error", _ECO, N_("no actor delivers the service")),
+    FindingKind("service-without-provider", "error", _ECO, N_("no actor delivers the service"),
+                subjects=("service",)),
     FindingKind("no-lead", "error", _BOTH,
-                N_("two or more providers (or a plan measure) and nobody leads")),
-    FindingKind("multiple-leads", "warning", _BOTH, N_("two or more actors lead the same thing")),
-    FindingKind("referral-without-owner", "error", _ECO, N_("nobody answers for the hand-off")),
+                N_("two or more providers (or a plan measure) and nobody leads"),
+                subjects=("service", "measure")),
+    FindingKind("multiple-leads", "warning", _BOTH, N_("two or more actors lead the same thing"),
+                subjects=("service", "referral", "segment", "measure")),
+    FindingKind("referral-without-owner", "error", _ECO, N_("nobody answers for the hand-off"),
+                subjects=("referral",)),
     FindingKind("no-information-flow", "warning", _ECO,
-                N_("the client's information does not travel with the referral")),
+                N_("the client's information does not travel with the referral"),
+                subjects=("referral",)),
     FindingKind("long-wait", "warning", _ECO,
-                N_("the median wait of a referral is above the limit")),
-    FindingKind("unreachable-service", "warning", _ECO, N_("no client can get to the service")),
+                N_("the median wait of a referral is above the limit"),
+                subjects=("referral",)),
+    FindingKind("unreachable-service", "warning", _ECO, N_("no client can get to the service"),
+                subjects=("service",)),
     FindingKind("dead-end", "error", _ECO,
-                N_("clients get in, but no referral chain leads to an outcome")),
+                N_("clients get in, but no referral chain leads to an outcome"),
+                subjects=("service",)),
     FindingKind("segment-without-outcome", "error", _ECO,
-                N_("a client segment can reach no outcome at all")),
+                N_("a client segment can reach no outcome at all"),
+                subjects=("segment",)),
     FindingKind("unmet-need", "error", _ECO,
-                N_("a segment's need that no service it can reach addresses")),
+                N_("a segment's need that no service it can reach addresses"),
+                subjects=("segment",), detail=(("need",),),
+                detail_text=N_("the need")),
     FindingKind("overlapping-services", "info", _ECO,
-                N_("several providers' services address the same need of a segment")),
+                N_("several providers' services address the same need of a segment"),
+                subjects=("segment",), detail=(("need",),),
+                detail_text=N_("the need")),
     FindingKind("segment-without-lead", "warning", _ECO,
-                N_("nobody answers for this group of people")),
+                N_("nobody answers for this group of people"),
+                subjects=("segment",)),
     FindingKind("over-capacity", "warning", _ECO,
-                N_("more clients are referred in than the service can take")),
+                N_("more clients are referred in than the service can take"),
+                subjects=("service",)),
     FindingKind("single-point-of-failure", "warning", _ECO,
-                N_("without this service a segment reaches no outcome")),
-    FindingKind("path-broken", "error", _ECO, N_("a designed path has a step no referral carries")),
+                N_("without this service a segment reaches no outcome"),
+                subjects=("service",)),
+    FindingKind("path-broken", "error", _ECO, N_("a designed path has a step no referral carries"),
+                subjects=("path",), detail=(_STEP, _STEP),
+                detail_text=N_("the two steps in step order, from+to")),
     FindingKind("deferred-responsibility", "warning", _PLAN,
-                N_("a plan measure's division of work is still to be agreed")),
+                N_("a plan measure's division of work is still to be agreed"),
+                subjects=("measure",)),
     FindingKind("measure-without-indicator", "warning", _PLAN,
-                N_("a plan measure has no indicator")),
+                N_("a plan measure has no indicator"),
+                subjects=("measure",)),
     FindingKind("actor-overload", "warning", _PLAN,
-                N_("an actor leads more plan measures at once than the limit")),
+                N_("an actor leads more plan measures at once than the limit"),
+                subjects=("actor",)),
     FindingKind("risk-without-mitigation", "info", _PLAN,
-                N_("the plan names a risk but no way to mitigate it")),
+                N_("the plan names a risk but no way to mitigate it"),
+                subjects=("risk",)),
     FindingKind("unmodelled-flow", "warning", _LOG,
-                N_("the event log shows clients handed over where the graph has no referral")),
+                N_("the event log shows clients handed over where the graph has no referral"),
+                subjects=("service",), detail=(_STEP,),
+                detail_text=N_("the service the clients went to")),
 )}
 
 

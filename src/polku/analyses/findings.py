@@ -28,9 +28,11 @@ Semantics decided where the spec leaves room (listed in the README too):
   to the segment are consecutive steps, not an overlap.
 - Every finding says who must act (``accountable``) and which plan measures deal with it
   (``measures``): :mod:`polku.analyses.accountable`.
-- ``path-broken``: one finding per broken consecutive pair; ``related`` is the two steps'
-  node ids (sorted, as the spec sorts every ``related``); ``metrics`` says which step
-  (``step``: the number of the first step of the pair) and the path's segment. Only the
+- ``path-broken``: one finding per ordered pair of consecutive steps that breaks, however
+  often the path takes it; ``related`` is the two steps' node ids (sorted, as the spec
+  sorts every ``related``), ``metrics`` says them in step order (``from``, ``to``: the
+  key's detail), where it breaks (``steps``: the number of the first step of each place
+  the path takes the pair; ``step`` the first of them) and the path's segment. Only the
   referral's applicability is checked, not the step's eligibility.
 - Several findings of one kind on one subject (``unmet-need``, ``overlapping-services``,
   ``path-broken``) are ordered by ``related`` and then by ``metrics``.
@@ -40,6 +42,7 @@ Semantics decided where the spec leaves room (listed in the README too):
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Iterable, Sequence
 
 import networkx as nx
 
@@ -258,19 +261,40 @@ def _path_findings(g: nx.MultiDiGraph, eco: Ecosystem) -> list[Finding]:
     out = []
     for p, (seg, steps) in eco.paths.items():
         numbers = eco.path_numbers[p]
-        for i, (a, b) in enumerate(zip(steps, steps[1:])):
-            if not applies(eco, a, b, seg):
-                out.append(path_broken(p, seg, (numbers[i], numbers[i + 1]), a, b))
+        out += path_broken_findings(p, seg, steps, numbers,
+                                    [i for i, (a, b) in enumerate(zip(steps, steps[1:]))
+                                     if not applies(eco, a, b, seg)])
     return out
 
 
-def path_broken(path: str, segment: str | None, steps: tuple[int, int],
+def path_broken_findings(path: str, segment: str | None, steps: Sequence[str],
+                         numbers: Sequence[int], broken: Iterable[int]) -> list[Finding]:
+    """The ``path-broken`` findings of one designed path whose hand-off from step
+    ``steps[i]`` to ``steps[i + 1]`` breaks for each ``i`` of ``broken``: one finding per
+    ordered pair of steps (its key names the pair, from and to), however often the path
+    takes that pair (``metrics.steps``: the designer's number of the first step of each
+    break; ``metrics.step`` the first of them).
+
+    >>> [(f.key, f.metrics["steps"]) for f in path_broken_findings(
+    ...     "p", "s", ["x", "y", "x", "y", "o"], [1, 2, 3, 4, 5], [0, 1, 2])]
+    [('path-broken:p:x+y', [1, 3]), ('path-broken:p:y+x', [2])]
+    """
+    at: dict[tuple[str, str], list[int]] = {}
+    for i in broken:
+        at.setdefault((steps[i], steps[i + 1]), []).append(numbers[i])
+    return [path_broken(path, segment, firsts, a, b) for (a, b), firsts in at.items()]
+
+
+def path_broken(path: str, segment: str | None, steps: Sequence[int],
                 a: str, b: str) -> Finding:
-    """The ``path-broken`` finding for two consecutive steps, numbered as the designer
-    numbered them in the ``paths`` sheet (``a`` at ``steps[0]``, ``b`` at ``steps[1]``; the
-    message names both, from the path's steps in the graph)."""
+    """The ``path-broken`` finding for the consecutive steps ``a`` then ``b``, which the path
+    takes from each step numbered in ``steps`` (as the designer numbered them in the
+    ``paths`` sheet; the message names both, from the path's steps in the graph): ``from``
+    and ``to`` say the pair in step order (``related``, sorted as every finding's, cannot),
+    ``step`` the first place it breaks."""
     return Finding("path-broken", KINDS["path-broken"], path, (a, b),
-                   metrics={"step": steps[0], "segment": segment})
+                   metrics={"step": steps[0], "segment": segment, "from": a, "to": b,
+                            "steps": list(steps)})
 
 
 def applies(eco: Ecosystem, a: str, b: str, segment: str | None) -> bool:

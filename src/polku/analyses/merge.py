@@ -93,18 +93,18 @@ def qualified(region: str, node: str) -> str:
 def merged_key(key: str, ids: Callable[[str], str]) -> str:
     """A region's finding key (``docs/findings.md``, "The stable key") as the merged graph's
     finding on the same nodes has it: every id in it (the subject, and the ``+``-joined ids
-    of the detail) by its merged id (``ids``), the detail's ids sorted again, as a finding
-    sorts its related ids (an actor the regions share moves to the merged namespace).
+    of the detail) by its merged id (``ids``), in the key's order (a broken path's two
+    steps are in step order, whatever their merged ids sort as).
 
-    >>> merged_key("path-broken:p1:tyo+velka", lambda n: qualified("ra", n))
-    'path-broken:ra/p1:ra/tyo+ra/velka'
+    >>> merged_key("path-broken:p1:velka+tyo", lambda n: qualified("ra", n))
+    'path-broken:ra/p1:ra/velka+ra/tyo'
     >>> merged_key("actor-overload:kela", lambda n: "national/kela" if n == "kela" else n)
     'actor-overload:national/kela'
     """
     kind, subject, *detail = key.split(KEY_SEPARATOR)
     parts = [kind, ids(subject)]
     if detail:
-        parts.append("+".join(sorted(ids(d) for d in detail[0].split("+"))))
+        parts.append("+".join(ids(d) for d in detail[0].split("+")))
     return KEY_SEPARATOR.join(parts)
 
 

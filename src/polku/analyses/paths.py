@@ -409,7 +409,7 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
     ``path-broken`` findings :func:`polku.analyses.findings.find` reports (who must act
     included; their messages are written at the edge)."""
     from polku.analyses.accountable import responsibilities_of, who_must_act
-    from polku.analyses.findings import path_broken
+    from polku.analyses.findings import path_broken_findings
 
     eco = eco or ecosystem(g)
     resp = None
@@ -418,7 +418,7 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
         if segment is not None and seg != segment:
             continue
         steps: list[dict[str, Any]] = []
-        findings = []
+        broken = []
         for i, node in enumerate(nodes):
             prev = nodes[i - 1] if i else None
             rid = _best_referral(eco, prev, node, seg) if prev else None
@@ -426,10 +426,12 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
             step["broken"] = bool(prev) and rid is None
             steps.append(step)
             if step["broken"]:
-                numbers = eco.path_numbers[p]
-                resp = resp or responsibilities_of(g)
-                findings += [f.to_dict() for f in who_must_act(resp, [path_broken(
-                    p, seg, (numbers[i - 1], numbers[i]), prev, node)])]
+                broken.append(i - 1)
+        findings = []
+        if broken:  # one finding per ordered pair of steps, as find() reports them
+            resp = resp or responsibilities_of(g)
+            findings = [f.to_dict() for f in who_must_act(resp, path_broken_findings(
+                p, seg, nodes, eco.path_numbers[p], broken))]
         covered, uncovered = coverage(eco, seg, nodes) if seg in eco.segment_needs \
             else ([], [])
         out.append({"path": p, "label": label(g, p), "segment": seg, "steps": steps,

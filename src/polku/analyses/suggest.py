@@ -247,8 +247,10 @@ def _missing_referral(g: nx.MultiDiGraph, f: Finding, ctx: Context,
                       long_wait_days: float) -> Iterator[list[Edit]]:
     subject = f.subject
     steps = path_steps(g, subject)
-    pairs = [(a, b) for a, b in zip(steps, steps[1:]) if {a, b} == set(f.related)
-             or (a in f.related and b in f.related)]
+    ordered = (f.metrics.get("from"), f.metrics.get("to"))
+    # the pair in step order where the finding says it (y → x is not x → y's finding)
+    pairs = [(a, b) for a, b in zip(steps, steps[1:]) if (a, b) == ordered
+             or (None in ordered and a in f.related and b in f.related)]
     segment = targets(g, subject, "path_segment")
     for a, b in pairs[:1]:
         if g.nodes[a].get("type") != "service":
@@ -541,7 +543,7 @@ class Trials:
                undo: list[Callable[[], None]]) -> None:
         """Patch one edited row into ``g`` as :func:`polku.io.workbook.read_workbook` builds
         it (raising :class:`_Refused` where it would refuse), noting how to take it out."""
-        from polku.graph import add_edge
+        from polku.graph import add_edge, parents_up
         from polku.io import workbook
 
         sheet = workbook.SHEETS[sheet_name]
@@ -602,8 +604,8 @@ class Trials:
             value = values.get(column)
             for ref in value if isinstance(value, list) else ([value] if value else []):
                 ref = check_ref(ref, column)
-                if kind == "part_of" and ref == node:
-                    raise _Refused
+                if kind == "part_of" and (ref == node or node in parents_up(g, ref)):
+                    raise _Refused  # its own parent, or a circle of parents
                 u, v = (ref, node) if reverse else (node, ref)
                 new_edges.append((u, v, kind, {"kind": kind}))
         named: set[str] = set()

@@ -30,10 +30,11 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.io.naming import graph_name_of
-from polku.errors import Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
+from polku.errors import CellError, Figure, NodeTypes, PolkuError, PolkuErrors, Said, os_reason
+from polku.followup import check_key
 from polku.words import N_
-from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of,
-                         new_graph, regions)
+from polku.graph import (MERGED_FROM, add_edges, merged_from_order, name_of, new_graph,
+                         parent_cycles, part_of_parents, regions, repeated_steps)
 from polku.bounds import out_of_bounds
 
 POLKU = "https://w3id.org/polku/ontology#"
@@ -1002,7 +1003,8 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                         with_edges: bool = True) -> list[PolkuError]:
     """What every command relies on, checked when a graph arrives as RDF: numbers are
     numbers, a referral runs from one service to one service or outcome, a step is a
-    service or outcome. (The SHACL shapes say all this and more; ``polku validate`` runs
+    service or outcome and does not follow itself, an actor's chain of parents ends (no
+    circle), a follow-up's key is of a kind polku knows, in its shape: the workbook's rules. (The SHACL shapes say all this and more; ``polku validate`` runs
     them, but they are too slow to run before every analysis.) ``with_edges=False``: the
     nodes' own values only, for a graph of some nodes read without their edges (what
     ``polku neo4j findings`` reads of a region)."""
@@ -1038,6 +1040,33 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
                 problems.append(PolkuError(N_("polku:informationFlow must be yes, no or "
                                               "unknown, not {value}"),
                                            params={"value": repr(flow)}, file=source, node=node))
+    # a follow-up's key names a kind polku knows, in its shape: as the workbook's cell
+    for key in sorted(g.graph.get("followups") or {}):
+        try:
+            check_key(str(key))
+        except CellError as e:
+            problems.append(PolkuError(e.msgid, params=e.params, file=source))
+    # a circle of parents has no top organisation: refused as the workbook refuses it
+    for circle in parent_cycles(part_of_parents(g)) if with_edges else ():
+        if len(circle) == 1:
+            problems.append(PolkuError(N_("an actor cannot be its own parent"), params={},
+                                       file=source, node=circle[0]))
+        else:
+            problems.append(PolkuError(
+                N_("org:subOrganizationOf runs in a circle: {circle}; an actor's chain of "
+                   "parents must end at an actor without one"),
+                params={"circle": " → ".join((*circle, circle[0]))}, file=source,
+                node=circle[0]))
+    steps: dict[str, list[tuple[int, str]]] = {}
+    for u, v, d in g.edges(data=True) if with_edges else ():
+        if d["kind"] == "step" and isinstance(d.get("order"), int):
+            steps.setdefault(u, []).append((d["order"], v))
+    for path, its_steps in steps.items():
+        for before, step, node in repeated_steps(its_steps):
+            problems.append(PolkuError(N_("steps {before} and {step} are both {node}: a step "
+                                          "cannot follow itself"),
+                                       params={"before": before, "step": step, "node": node},
+                                       file=source, node=path))
     for u, v, d in g.edges(data=True) if with_edges else ():
         if d["kind"] == "step" and g.nodes[v]["type"] not in ("service", "outcome"):
             problems.append(PolkuError(N_("step {order} is {node}, which is not a service or "

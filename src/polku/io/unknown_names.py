@@ -15,9 +15,14 @@ catalogued template) for
   where a known sheet the workbook lacks is close (hidden files and files that are not CSV
   are no sheets and are passed over).
 
+- a follow-up whose key names an id that is no node its kind is about, or a pair of steps
+  its path does not take in that order: it reads as resolved, which is right for a
+  finding whose node was removed (its history) and hides a typo (:func:`followup_warnings`).
+
 A name the reader's own errors already point at (a missing required column or sheet, with
-its hint) gets no warning beside it. Only names and header rows are read: cheap, and never
-an error of its own (what cannot be read is the reader's to say).
+its hint) gets no warning beside it. Only names and header rows are read (and the ids,
+where the workbook has follow-ups): cheap, and never an error of its own (what cannot be
+read is the reader's to say).
 
 >>> [n.message for n in column_warnings("w/services.csv", "services",
 ...                                     ["id", "name", "capacity_per_mont", "contact_unit"])]
@@ -29,9 +34,9 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from polku.errors import Note, Said
+from polku.errors import NodeTypes, Note, Said
 from polku.io.near_names import folded, meant  # noqa: F401 (meant's home, and its doctests)
-from polku.io.workbook import SHEETS, _utf8_lines, is_workbook
+from polku.io.workbook import SHEETS, _utf8_lines, csv_sheet_files, is_workbook
 from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.words import N_
 
@@ -40,6 +45,11 @@ COLUMN_WARNING = N_("unknown column '{name}', kept as an extra column: did you m
 SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets")
 CLOSE_SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets; "
                          "did you mean '{known}'?")
+FOLLOWUP_NODE_WARNING = N_("the follow-up of '{key}' names '{ref}', which is no {targets} of "
+                           "the workbook: it reads as resolved (removed, or a typo?)")
+FOLLOWUP_PAIR_WARNING = N_("the follow-up of '{key}': the path '{path}' has no step '{a}' "
+                           "followed by '{b}': it reads as resolved (the path redrawn, or "
+                           "a typo?)")
 
 
 def _quoted(name: str) -> str | Said:
@@ -82,7 +92,9 @@ def sheet_warnings(names: dict[str, str]) -> list[Note]:
     for name, file in sorted(names.items()):
         if name in SHEETS:
             continue
-        target = meant(name, known, missing)
+        # a file saved with its ending in capitals (segments.CSV) is compared by its name
+        # alone, as one whose name is in another case (Segments.csv) is
+        target = meant(name[:-4] if name.lower().endswith(".csv") else name, known, missing)
         if target is not None and SHEETS[target].required:
             continue
         shown = _quoted(name)
@@ -113,6 +125,79 @@ def workbook_warnings(path: str | Path) -> list[Note]:
     for sheet in SHEETS:
         if sheet in headers:
             out += column_warnings(names[sheet], sheet, headers[sheet])
+    if "followups" in headers:
+        out += followup_warnings(path)
+    return out
+
+
+def followup_warnings(path: str | Path) -> list[Note]:
+    """The warnings of the ``followups`` sheet of the workbook at ``path``: each follow-up
+    whose key (one its kind can have: :func:`polku.followup.check_key`, else the reader's
+    error) names an id that is no node of a type its kind is about, or a pair of steps
+    its path does not take in that order, reads as resolved for good. Such a row may be
+    history (its finding went with a removed node, or the path was redrawn), so it is no
+    error; it may be a typo, which a silent "resolved" would hide. Each names the row and
+    the id likely meant, or the key of the other pair's order. The ids of every sheet are
+    read for it (raw, unparsed), only where the workbook has follow-ups."""
+    from polku.followup import key_nodes
+    from polku.graph import likely_id
+    from polku.io.workbook import cell_as_text, read_tables
+
+    try:
+        tables = read_tables(path)
+    except Exception:  # noqa: BLE001 - what cannot be read is the reader's to say
+        return []
+    if "followups" not in tables:
+        return []
+    types: dict[str, str] = {}
+    steps: dict[str, list[tuple[float, str]]] = {}
+    for name, (_, header, body) in tables.items():
+        node_type = SHEETS[name].node_type
+        if node_type and "id" in header:
+            at = header.index("id")
+            for _, cells in body:
+                node = cell_as_text(cells[at]).strip() if at < len(cells) else ""
+                if node:
+                    types.setdefault(node, node_type)
+        if name == "paths" and {"path", "step", "node"} <= set(header):
+            at_path, at_step, at_node = (header.index(c) for c in ("path", "step", "node"))
+            for _, cells in body:
+                pid, step, node = (cell_as_text(cells[i]).strip() if i < len(cells) else ""
+                                   for i in (at_path, at_step, at_node))
+                try:
+                    number = float(step.replace(",", "."))
+                except ValueError:
+                    continue
+                if pid:
+                    types.setdefault(pid, "path")
+                    steps.setdefault(pid, []).append((number, node))
+    file, header, body = tables["followups"]
+    if "finding" not in header:
+        return []
+    at = header.index("finding")
+    out: list[Note] = []
+    for row, cells in body:
+        key = cell_as_text(cells[at]).strip() if at < len(cells) else ""
+        if not key or find_hetu(key) is not None:
+            continue
+        nodes = key_nodes(key)
+        where = {"file": file, "sheet": "followups", "row": row, "column": "finding"}
+        for ref, wanted in nodes:
+            if types.get(ref) not in wanted:
+                close = likely_id(ref, {n: {} for n, t in types.items() if t in wanted})
+                out.append(Note(FOLLOWUP_NODE_WARNING, params={
+                    "key": key, "ref": ref, "targets": NodeTypes(wanted)}, close=close,
+                    **where))
+                break
+        else:
+            if key.startswith("path-broken:") and len(nodes) == 3:
+                (pid, _), (a, _), (b, _) = nodes
+                ordered = [n for _, n in sorted(steps.get(pid, []))]
+                pairs = set(zip(ordered, ordered[1:]))
+                if (a, b) not in pairs:
+                    other = f"path-broken:{pid}:{b}+{a}" if (b, a) in pairs else None
+                    out.append(Note(FOLLOWUP_PAIR_WARNING, params={
+                        "key": key, "path": pid, "a": a, "b": b}, close=other, **where))
     return out
 
 
@@ -122,11 +207,10 @@ def _csv_names(folder: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
     over."""
     names: dict[str, str] = {}
     headers: dict[str, list[str]] = {}
-    for p in sorted(folder.iterdir()):
-        if p.name.startswith(".") or p.suffix.lower() != ".csv" or not p.is_file():
+    # the reader reads <sheet>.csv as spelt: SERVICES.CSV is a name of its own
+    for name, p in sorted(csv_sheet_files(folder).items()):
+        if not p.is_file():
             continue
-        # the reader reads <sheet>.csv as spelt: SERVICES.CSV is a name of its own
-        name = p.name[:-4] if p.suffix == ".csv" else p.name
         names[name] = str(p)
         if name in SHEETS:
             try:

@@ -30,7 +30,7 @@ from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, Polk
                           os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
-                         add_nodes, new_graph, targets)
+                         add_nodes, new_graph, parent_cycles, repeated_steps, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
 from polku.io.near_names import meant
@@ -440,10 +440,11 @@ class _Reader:
 
     def _csv_tables(self) -> dict:
         tables = {}
-        self.names = sorted(p.stem for p in self.path.glob("*.csv"))
+        files = csv_sheet_files(self.path)
+        self.names = sorted(files)
         for name in SHEETS:
-            file = self.path / f"{name}.csv"
-            if not file.exists():
+            file = files.get(name)
+            if file is None:
                 continue
             # streamed line by line: the file's text is never held whole, and a sheet past
             # the row ceiling stops being read there. Rows are numbered as a spreadsheet
@@ -589,6 +590,29 @@ class _Reader:
                     if col <= len(cells) and cells[col - 1] is None:
                         cells[col - 1] = Uncomputed()
             body.append((i + 2, cells))
+
+
+def csv_sheet_files(folder: Path) -> dict[str, Path]:
+    """A CSV folder's sheets as the reader names them: each file (or what stands in a
+    file's place) whose name ends in ``.csv`` in any case, hidden ones passed over, by its
+    name without ``.csv``. A sheet is read from ``<sheet>.csv`` exactly, on every file
+    system alike (a case-blind one would open ``segments.CSV`` for it); a name in another
+    case is a name of its own (``Segments``, ``segments.CSV``), which the missing sheet's
+    error names and the warnings compare with the sheets polku reads.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     for n in ("actors.csv", "segments.CSV", "Ohjeet.csv", ".x.csv", "a.txt"):
+    ...         _ = (Path(d) / n).write_text("id")
+    ...     sorted(csv_sheet_files(Path(d)))
+    ['Ohjeet', 'actors', 'segments.CSV']
+    """
+    out: dict[str, Path] = {}
+    for p in folder.iterdir():
+        if p.name.startswith(".") or p.suffix.lower() != ".csv":
+            continue
+        out[p.name[:-4] if p.suffix == ".csv" else p.name] = p
+    return out
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -750,6 +774,8 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
 
     >>> str(_case_hint("id", ["ID", "name"]))
     " (found 'ID': names are lower-case)"
+    >>> str(_case_hint("services", ["actors", "Services.CSV"], listed=True))
+    " (found 'Services.CSV': names are lower-case)"
     >>> str(_case_hint("services", ["actor", "service"]))
     " (found 'service': is it meant?)"
     >>> str(_case_hint("services", ["actors", "palvelut"], listed=True))
@@ -758,7 +784,9 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
     import difflib
 
     present = [p for p in present if p]
-    near = [p for p in present if p.strip().lower() == name and p != name]
+    # a CSV file's name is its sheet's with the ending read off; one saved with its
+    # ending in capitals (SERVICES.CSV) is a name of its own, in another case
+    near = [p for p in present if p.strip().lower() in (name, f"{name}.csv") and p != name]
     if near:
         return Phrase(N_(" (found '{found}': names are lower-case)"), found=near[0])
     close = difflib.get_close_matches(name, present, n=1, cutoff=0.75)
@@ -1637,6 +1665,18 @@ def read_workbook(path: str | Path, name: str | None = None,
                              role=role)
                     from_role_columns.add((ref, node_id, role))
     add_edges(g, list_edges)
+    # an organisation is the top of its chain of units (the action lists group by it): a
+    # circle of parents has no top. Said once per circle, at its first row, naming each
+    # actor and its row (an actor its own parent is refused above, its edge not added)
+    parents: dict[str, list[str]] = {}
+    for u, v, kind, _ in list_edges:
+        if kind == "part_of":
+            parents.setdefault(u, []).append(v)
+    for circle in parent_cycles(parents):
+        fail(N_("the parents run in a circle: {circle} (rows {rows}); an actor's chain of "
+                "parents must end at an actor without one"),
+             first_seen[circle[0]], "parent", circle=" → ".join((*circle, circle[0])),
+             rows=", ".join(str(first_seen[a].row) for a in circle))
 
     res_sheet = SHEETS["responsibilities"]
     succ = g._succ  # the edges read directly, as add_edges writes them
@@ -1702,6 +1742,11 @@ def read_workbook(path: str | Path, name: str | None = None,
                 if row.extra:
                     attrs["extra"] = dict(row.extra)
                 path_edges.append((pid, node, f"step:{step}", attrs))
+        for before, step, node in repeated_steps(
+                (n, r.values["node"]) for n, r in steps_seen.items()):
+            fail(N_("a step cannot follow itself: '{node}' is step {before} (row {row}) too"),
+                 steps_seen[step], "node", node=node, before=before,
+                 row=steps_seen[before].row)
     add_edges(g, path_edges)
     followups: dict[str, dict[str, object]] = {}
     followup_rows: dict[str, _Row] = {}

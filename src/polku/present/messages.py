@@ -32,7 +32,7 @@ or after a colon, so that no name has to be inflected.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 import networkx as nx
 
@@ -321,11 +321,15 @@ def dead_end(tr: Translator, service: str) -> str:
 
 
 def path_broken(tr: Translator, path: str, segment: str, step_a: int, service_a: str,
-                step_b: int, service_b: str) -> str:
-    return tr("Designed path {path}: no referral for {segment} leads from step {step_a} "
+                step_b: int, service_b: str, again: Sequence[int] = ()) -> str:
+    said = tr("Designed path {path}: no referral for {segment} leads from step {step_a} "
               "{service_a} to step {step_b} {service_b}").format(
         path=path, segment=segment, step_a=step_a, service_a=service_a, step_b=step_b,
         service_b=service_b)
+    if again:  # the path takes the same pair of steps again further on
+        said += tr.ngettext(" (and again from step {steps})", " (and again from steps {steps})",
+                            len(again)).format(steps=", ".join(map(str, again)))
+    return said
 
 
 # -- the plan (polku.analyses.plan_findings) ------------------------------------------------------------
@@ -503,9 +507,11 @@ def _said(g: nx.MultiDiGraph, measure: str) -> str | None:
 
 
 def _path_pair(f: Finding, g: nx.MultiDiGraph) -> tuple[str, int, str, int]:
-    """A ``path-broken`` finding's two steps in order, with the designer's numbers: the
-    step numbered ``metrics.step`` comes first; the other of ``related`` is the next step
-    (its first number after it; the steps between may have been removed, as in a what-if)."""
+    """A ``path-broken`` finding's two steps in order, with the designer's numbers: its
+    ``from`` at step ``metrics.step``, its ``to`` the next step (its first number after it;
+    the steps between may have been removed, as in a what-if). A finding that does not say
+    ``from`` and ``to`` (read from an older file): the one of ``related`` numbered
+    ``metrics.step`` first."""
     step = f.metrics.get("step")
     numbers: dict[str, list[int]] = {}
     for v, keyed in g._adj.get(f.subject, {}).items():
@@ -514,15 +520,17 @@ def _path_pair(f: Finding, g: nx.MultiDiGraph) -> tuple[str, int, str, int]:
                 numbers.setdefault(v, []).append(d.get("order"))
     # plain loops, no generators: a national graph words some 500 broken steps
     related = f.related
-    first = second = related[0]
-    for n in related:
-        if step in numbers.get(n, ()):
-            first = second = n
-            break
-    for n in related:
-        if n != first:
-            second = n
-            break
+    first, second = f.metrics.get("from"), f.metrics.get("to")
+    if first is None or second is None:
+        first = second = related[0]
+        for n in related:
+            if step in numbers.get(n, ()):
+                first = second = n
+                break
+        for n in related:
+            if n != first:
+                second = n
+                break
     after = [n for n in numbers.get(second, ()) if step is None or n > step]
     return first, step, second, min(after) if after else None
 
@@ -602,8 +610,9 @@ def _dead_end(f: Finding, w: Wording) -> str:
 def _path_broken(f: Finding, w: Wording) -> str:
     a, step_a, b, step_b = _path_pair(f, w.g)
     segment = f.metrics.get("segment")
+    again = [n for n in f.metrics.get("steps") or () if n != step_a]
     return path_broken(w.tr, w.name(f.subject), w.name(segment) if segment else "–",
-                       step_a, w.name(a), step_b, w.name(b))
+                       step_a, w.name(a), step_b, w.name(b), again)
 
 
 def _deferred_responsibility(f: Finding, w: Wording) -> str:

@@ -22,11 +22,17 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
     tr = facts.tr
     seg = facts.targets(path, "path_segment")
     segment = seg[0] if seg else None
-    broken = {}
+    broken: dict[tuple[str, ...], Any] = {}
+    unordered: dict[tuple[str, ...], Any] = {}
     for f in facts.findings.get(path, []):
         if f.get("kind") == "path-broken":
-            rel = list(f.get("related", []))
-            broken[tuple(rel)] = f
+            metrics = f.get("metrics") or {}
+            # the pair in step order (x → y and y → x are two findings); a finding that
+            # does not say it (an older file's) by its sorted related ids
+            if "from" in metrics and "to" in metrics:
+                broken[(metrics["from"], metrics["to"])] = f
+            else:
+                unordered[tuple(sorted(f.get("related", [])))] = f
     nodes: list[dict[str, Any]] = []
     edges: list[dict[str, Any]] = []
     step_ids = []
@@ -54,7 +60,7 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
         a, b = steps[i], steps[i + 1]
         refs = [r for r in facts.refs if r.source == a and r.target == b
                 and (not r.segments or segment in r.segments)]
-        finding = broken.get(tuple(sorted((a, b)))) or broken.get((a, b))
+        finding = broken.get((a, b)) or unordered.get(tuple(sorted((a, b))))
         for r in refs:
             edge = facts.referral_edge(r, width_max=vol_max)
             edge.update({"id": f"ref:{r.id}:{i}", "from": step_ids[i], "to": step_ids[i + 1],
