@@ -508,17 +508,20 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
         from polku.present.decisions import decided, decisions, set_aside, set_aside_text
         from polku.present.messages import worded
-        from polku.present.report import decides_text
+        from polku.present.report import decides_text, severity_names, unowned_note
 
         # the reader's model's index and decisions (their suggestions verified), chosen
         # once for the version and shared with the report, in every language: worded here
         reader = model.published(who)
         first = decisions(worded(found, seen, tr.plainly()), seen, reader.index, tr,
                           data=decided(reader, found))
-        # what the decisions leave out because a follow-up closed it, as the report says it
-        aside_note = set_aside_text(set_aside(found, seen), tr)
+        # the notes beneath them, as the report says them: what a follow-up closed, and
+        # the findings nobody is accountable for that they leave out
+        aside = set_aside(found, seen)
+        aside_note = set_aside_text(aside, tr)
+        left_out = unowned_note([f.to_dict() for f in found if not f.accountable], tr, first,
+                                aside)
         for c in first:
-            c["decides"] = decides_text(c, tr)
             # "suggest a fix" asks for the first of its findings that has a generator
             c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
                                     None)
@@ -543,7 +546,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
-                    decisions=first, set_aside_note=aside_note, severity_counts=Counter(f.severity for f in found),
+                    decisions=first, set_aside_note=aside_note, unowned_note=left_out,
+                    # the decisions are drawn as the report draws them (decisions.html)
+                    severity_words=severity_names(tr), decides_text=lambda c: decides_text(c, tr),
+                    severity_counts=Counter(f.severity for f in found),
                     regions=region_rows(seen, tr.marking()),
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=model.version,
