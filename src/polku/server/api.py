@@ -482,6 +482,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                calibrate: bool = Query(True, description="model each service with an "
                                        "observed wait at the capacity that reproduces it"),
+               segment: str | None = Query(None, description="a client segment: only its "
+                                           "services (those it can reach) may be changed or "
+                                           "removed, as on the what-if page"),
                tr: Translator = Words,
                authorization: Credentials = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
@@ -491,11 +494,13 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         is calibrated, not the bottleneck ranking's nominal ``utilization``; predicted
         ``wait_days``, ``unstable``, ``effective_capacity``) before and after, calibrated to
         the observed waits unless ``calibrate=false``, with the findings created and
-        resolved, as ``polku whatif --format json``.
+        resolved, as ``polku whatif --format json``. With ``segment``, a service not of
+        that client segment is refused, as the what-if page refuses it.
         A bad value answers 400 naming its parameter in ``field``."""
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         calibrate=calibrate, long_wait_days=long_wait_days)
+                                         calibrate=calibrate, long_wait_days=long_wait_days,
+                                         segment=segment)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
         result, g = ask(name, response, operation, authorization, tr)
