@@ -231,9 +231,9 @@ def test_without_a_change_the_form_only(client) -> None:
      "'no-such-service' is not in the graph"),
     # a service of the graph is named by its name, with its id
     ({"service": "talous-ja-velkaneuvonta", "capacity": "10"}, "service",
-     "Financial and debt advice (talous-ja-velkaneuvonta) is not among the services of "
+     "Financial and debt advice (talous-ja-velkaneuvonta) is not one of the services "
      "client segment Young people under 30 who have not yet found a study place or job "
-     "(seg-nuoret) (those it can reach)"),
+     "(seg-nuoret) can reach"),
     ({"service": "tyokokeilu", "capacity": "-5"}, "capacity",
      "capacity of 'tyokokeilu' cannot be negative (-5)"),
     ({"service": "tyokokeilu", "capacity": "lots"}, "capacity",
@@ -451,9 +451,9 @@ def test_a_service_not_of_the_segment_is_refused_alike_on_every_door(client) -> 
         assert field == ("remove" if "remove" in page else "service")
         assert "<tbody>" not in r.text and 'id="removal"' not in r.text
         refused[field] = message
-    assert refused["remove"] == ("IPS-työhönvalmennus (ips) ei ole asiakasryhmän Alle "
-                                 "30-vuotiaat, opiskelu- tai työpaikka vielä löytymättä "
-                                 "(seg-nuoret) palveluissa (niissä, joihin se pääsee)")
+    assert refused["remove"] == ("IPS-työhönvalmennus (ips) ei ole niiden palvelujen "
+                                 "joukossa, joihin asiakasryhmä Alle 30-vuotiaat, opiskelu- "
+                                 "tai työpaikka vielä löytymättä (seg-nuoret) pääsee")
     # a service the segment reaches is removed on every door
     assert client.get(PAGE, params={"segment": "seg-nuoret", "remove": "ohjaamo-ohjaus"},
                       headers=HTML).status_code == 200

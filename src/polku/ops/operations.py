@@ -84,8 +84,8 @@ def check_segment_services(model: Model, segment: str,
         for node in ids:
             if node not in reach or node not in eco.services:
                 nodes = model.graph.nodes
-                raise PolkuError(N_("{service} is not among the services of client segment "
-                                    "{segment} (those it can reach)"),
+                raise PolkuError(N_("{service} is not one of the services client segment "
+                                    "{segment} can reach"),
                                  params={"service": NodeName.of(nodes, node),
                                          "segment": NodeName.of(nodes, segment)},
                                  node=node, field=option)
