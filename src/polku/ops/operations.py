@@ -294,7 +294,7 @@ class Blueprint:
                              params={"id": self.subject}, node=self.subject, field="subject",
                              close=close_id(g, self.subject, ("path", "segment")))
         check_target(g, self.to, self.subject)
-        check_count(self.k, "k")
+        check_count(self.k, "k", most=MAX_PATHS)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.blueprint import blueprint

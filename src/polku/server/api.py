@@ -446,8 +446,10 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return results.bottlenecks_worded(ranking, g, tr)
 
     @router.get("/graphs/{name}/paths", responses=READ)
+    # k's bounds are the operation's check (its words on every door), not the query type's
     def paths(name: str, response: Response, segment: str,
-              k: int = Query(5, ge=1, le=50), to: str | None = None,
+              k: int = Query(5, description="how many best paths: 1 to 50"),
+              to: str | None = None,
               tr: Translator = Words,
               authorization: Credentials = Reader) -> dict:
         """The k best and the designed paths of a segment."""
@@ -458,7 +460,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def blueprint(name: str, response: Response,
                   subject: str = Query(..., description="a designed path's id, or a client "
                                        "segment's (its k best paths)"),
-                  k: int = Query(5, ge=1, le=50),
+                  k: int = Query(5, description="a segment's blueprint: how many best "
+                                 "paths, 1 to 50"),
                   to: str | None = Query(None, description="a segment's best paths to this "
                                          "outcome only (as the paths' to)"),
                   tr: Translator = Words,

@@ -594,7 +594,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
-             depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+             depth: int = Query(1, ge=0, le=20),
+             # k's bounds are the operation's check, in its words as on every door
+             k: int = Query(5, description="a segment's view or blueprint: how many best "
+                            "paths, 1 to 50"),
              to: str | None = Query(None, description="a segment's view or blueprint: its "
                                     "best paths to this outcome only"),
              language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
@@ -624,7 +627,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
-              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+              depth: int = Query(1, ge=0, le=20),
+              k: int = Query(5, description="a segment's view or blueprint: how many best "
+                             "paths, 1 to 50"),
               to: str | None = Query(None, description="a segment's view: its best paths "
                                      "to this outcome only"),
               language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
