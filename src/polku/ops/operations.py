@@ -39,13 +39,11 @@ from polku.errors import NodeName, NodeTypes, PolkuError, check_count, check_thr
 from polku.finding import Finding
 from polku.graph import close_id
 from polku.gcpause import gc_paused
-from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_PATHS, MAX_TOP
 from polku.ops.model import Model, as_model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, published_answer
 from polku.words import N_
 
-#: paths a question may ask for at most (each is a search of its own)
-MAX_PATHS = 50
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
 

@@ -19,8 +19,7 @@ import networkx as nx
 
 from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
 from polku.graph import close_id
-from polku.kinds import LONG_WAIT_DAYS, MAX_TOP
-from polku.ops.operations import MAX_PATHS
+from polku.kinds import LONG_WAIT_DAYS, MAX_PATHS, MAX_TOP
 from polku.present.i18n import N_, check_lang
 
 
