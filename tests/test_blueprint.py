@@ -323,6 +323,25 @@ def test_cli_page_and_links(tmp_path, example) -> None:
     assert r.status_code == 400
 
 
+def test_the_graph_pages_views_list_every_blueprint() -> None:
+    """The README promised the blueprints linked from the graph page's list of views, and
+    the example's *Näkymät (32)*; the page listed the designed paths' blueprints only
+    (*Näkymät (24)*): a segment's blueprint (its best paths) is listed too, after the
+    paths'."""
+    client = TestClient(create_app([EXAMPLE.parent]))
+    page = client.get("/graphs/keski-uusimaa", params={"lang": "fi"}).text
+    views = page.split('<details id="views"', 1)[1].split("</details>", 1)[0]
+    listed = re.findall(r'<li><a href="/graphs/keski-uusimaa/view\?view=([^&"]+)', views)
+    assert "Näkymät (32)" in views and len(listed) == 32
+    blueprints = [v for v in listed if v.startswith("blueprint%3A")]
+    assert blueprints[:7] == [f"blueprint%3A{p}" for p in sorted(
+        v.split("%3A")[1] for v in listed if v.startswith("path%3A"))]
+    assert blueprints[7:] == [v.replace("segment", "blueprint", 1) for v in listed
+                              if v.startswith("segment%3A")]
+    assert "Palvelupiirustus: Alle 30-vuotiaat, opiskelu- tai työpaikka vielä löytymättä" \
+        in views
+
+
 def test_the_api_answers_the_blueprint_as_data(tmp_path) -> None:
     mini = copy_mini(tmp_path / "served" / "mini")
     edit(mini / "referrals.csv", "r1,alkuhaastattelu,kuntouttava,nuoret,12,",

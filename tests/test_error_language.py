@@ -145,6 +145,34 @@ def test_a_bad_number_of_paths_keeps_the_form(client: TestClient, k: str, said: 
     assert '<select id="segment"' in r.text
 
 
+@pytest.mark.parametrize("k", ["0", "51"])
+def test_a_number_of_paths_out_of_range_is_one_text_on_every_door(client: TestClient,
+                                                                  k: str, tmp_path) -> None:
+    """k=0 read "k: '0' on liian pieni: vähintään 1" on the API (its query type's bound)
+    and "polkujen määrä: arvon pitää olla kokonaisluku 1–50, ei 0" on the page and the
+    command line: the operation's check now says it on every door, the paths' and the
+    blueprint's, the API's and the view pages'."""
+    from helpers import run
+
+    said = f"polkujen määrä: arvon pitää olla kokonaisluku 1–50, ei {k}"
+    page = client.get(f"/graphs/mini/paths?segment=nuoret&k={k}&lang=fi", headers=HTML)
+    assert page.status_code == 400 and said in unescape(page.text)
+    for url in (f"/api/graphs/mini/paths?segment=nuoret&k={k}&lang=fi",
+                f"/api/graphs/mini/blueprint?subject=nuoret&k={k}&lang=fi"):
+        r = client.get(url)
+        assert r.status_code == 400, r.text
+        assert r.json()["error"]["message"] == said and r.json()["error"]["field"] == "k"
+    for view in ("segment:nuoret", "blueprint:nuoret"):
+        for route in ("view", "table"):
+            r = client.get(f"/graphs/mini/{route}?view={view}&k={k}&lang=fi", headers=HTML)
+            assert r.status_code == 400 and said in unescape(r.text), (view, route)
+    r = run("--lang", "fi", "paths", MINI, "--segment", "nuoret", "-k", k)
+    assert r.exit_code == 1 and r.output.strip() == f"virhe: -k: {said}"
+    r = run("--lang", "fi", "render", MINI, "--view", "blueprint:nuoret", "-k", k, "-o",
+            tmp_path / "never-written.html")
+    assert r.exit_code == 1 and r.output.strip() == f"virhe: -k: {said}"
+
+
 def test_every_check_of_an_operation_is_catalogued() -> None:
     """Each operation's refusal is a catalogued template: Finnish reads it in Finnish."""
     from polku.ops.operations import (Blueprint, Findings, Paths, Queueing, Raci, Removal,

@@ -153,13 +153,35 @@ def test_the_graph_page_opens_with_what_to_decide(client) -> None:
     decide = seen(re.search(r'<section id="decide".*?</section>', main, re.S).group(0))
     assert decide.startswith("Päätettävät asiat 29 havaintoa: 3 virhettä, 13 varoitusta, "
                              "13 tiedoksi.")
-    assert ("Päättää: Keski-Uudenmaan hyvinvointialue (Keusote), ohjaavan palvelun "
+    # as the report says it (a term and its words: decisions.html)
+    assert ("Päättää Keski-Uudenmaan hyvinvointialue (Keusote), ohjaavan palvelun "
             "päävastuutaho") in decide
     assert f"Kuka ottaa päävastuun: {SEGMENT_FI}?" in decide
     assert "Nimetään päävastuutahoksi yksi näistä:" in decide
     assert 'href="/graphs/keski-uusimaa/report?lang=fi#decisions"' in main
     # no view link before the findings
     assert "/view?" not in main.split('id="findings"')[0]
+
+
+def test_the_graph_page_says_each_decision_as_the_report_does(client, reports) -> None:
+    """The graph page's decisions are the report's, with the same lines and notes (README
+    "The first page decides"): a designer found the page without the people each decision
+    reaches, its partners and the note of what the page leaves out. One rendering serves
+    both pages, so every decision reads the same, line by line."""
+    page = client.get("/graphs/keski-uusimaa?lang=fi").text
+    decide = re.search(r'<section id="decide".*?</section>', page, re.S).group(0)
+    said = seen(decide)
+    assert "(2 660 henkilöä asiakasryhmissä, joita asia koskee)" in said.replace("\xa0", " ")
+    assert ("Kumppanit Hyvinkään nuorten työpaja, Järvenpään nuorten työpaja, Keusoten "
+            "aikuisten sosiaalityö ja 2 muuta") in said
+    assert "Tästä puuttuu 2 havaintoa, joista kukaan ei vastaa (ks. Kukaan ei vastaa)." in said
+    ours = {m.group(1): seen(m.group(0)) for m in re.finditer(
+        r'<li class="decision[^"]*" data-finding="([^"]+)".*?</li>', decide, re.S)}
+    theirs = {m.group(1): seen(m.group(0)) for m in re.finditer(
+        r'<li class="decision[^"]*" data-finding="([^"]+)".*?</li>',
+        re.search(r'<section id="decisions".*?</section>', reports["fi.html"], re.S).group(0),
+        re.S)}
+    assert list(ours) == list(theirs) and ours == theirs
 
 
 def test_the_findings_table_says_who_must_act_by_name(client) -> None:

@@ -276,12 +276,16 @@ def test_a_segment_changed_without_the_script_comes_back_with_its_lists(client) 
 
 def test_a_service_not_of_the_segment_is_worded_plainly(client) -> None:
     """Sent for the segment the form listed, a service it does not list is still a 400
-    beside its field, worded plainly in each language."""
+    beside its field, worded plainly in each language: by the operation that refuses it,
+    naming the service and the segment (as the API's and polku whatif's with the segment;
+    the page's own words, "… finns inte i listan …", are no more)."""
+    segment = {"sv": "Personer med flera samtidiga stödbehov i vardag och ekonomi",
+               "fi": "Henkilöt, joilla on useita samanaikaisia arjen ja talouden tuen tarpeita"}
     for lang, message in (
-            ("sv", "'NUOTTI-coachning' finns inte i listan över kundgruppens tjänster med "
-                   "kapacitet: välj en tjänst i listan"),
-            ("fi", "'NUOTTI-valmennus' ei ole tämän asiakasryhmän palvelujen luettelossa "
-                   "(palvelut, joilla on kapasiteetti): valitse palvelu luettelosta")):
+            ("sv", f"NUOTTI-coachning (nuotti) är inte en av de tjänster som kundgruppen "
+                   f"{segment['sv']} (seg-monitarve) når"),
+            ("fi", f"NUOTTI-valmennus (nuotti) ei ole niiden palvelujen joukossa, joihin "
+                   f"asiakasryhmä {segment['fi']} (seg-monitarve) pääsee")):
         r = client.get(WHATIF, params={"segment": "seg-monitarve", "listed": "seg-monitarve",
                                        "service": "nuotti", "capacity": "20", "lang": lang})
         assert r.status_code == 400

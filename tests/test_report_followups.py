@@ -137,10 +137,10 @@ def test_the_graph_page_puts_the_same_decisions(folder, day, reports) -> None:
     client = TestClient(create_app([folder]), raise_server_exceptions=False)
     page = client.get("/graphs/keski-uusimaa?lang=fi").text
     decide = re.search(r'<section id="decide".*?</section>', page, re.S).group(0)
-    keys = re.findall(r'<li data-finding="([^"]+)"', decide)
+    keys = decision_keys(decide)
     assert keys == decision_keys(first_page(reports["fi.html"]))
     said = seen(decide)
-    assert f"Seuranta: kattamaton tarve: {OVERDUE_FI}" in said
+    assert f"Seuranta kattamaton tarve: {OVERDUE_FI}" in said
     assert "1 hyväksytyksi riskiksi merkitty havainto ei ole enää päätettävänä" in said
     assert ("ratkaisee: asiakasryhmältä puuttuu päävastuu; ei ratkaise: kattamaton tarve "
             "(Työkyvyn arviointi ja selvittely), joka jää avoimeksi") in said

@@ -183,7 +183,8 @@ def test_a_bad_value_on_the_second_row_is_marked_there(client) -> None:
                                  "capacity": ["70", "many"]}, headers=HTML)
     assert r.status_code == 400
     assert re.findall(r'id="([\w-]+)"[^>]*aria-invalid="true"', r.text) == ["capacity-2"]
-    assert 'data-field="capacity"' in r.text and "capacity &#39;many&#39;" in r.text
+    assert 'data-field="capacity"' in r.text
+    assert "capacity of &#39;palkkatuki&#39;: &#39;many&#39; is not a number" in r.text
     r = client.get(PAGE, params={"segment": "seg-nuoret", "lang": "fi",
                                  "service": ["tyokokeilu", "tyokokeilu"],
                                  "capacity": ["70", "80"]}, headers=HTML)
@@ -223,27 +224,37 @@ def test_without_a_change_the_form_only(client) -> None:
     assert "Change the capacity, places or demand to see the effect." in r.text
 
 
+# every message is the operation's own, as the API and the command line say it (the page
+# said its own words for some of them before: "capacity '-5': a number, 0 or more")
 @pytest.mark.parametrize("query, field, message", [
     ({"service": "no-such-service", "capacity": "10"}, "service",
-     "'no-such-service' is not in the list of this client segment's services with a "
-     "capacity: choose a service from the list"),
-    # a service of the graph is named by its name, not its id
+     "'no-such-service' is not in the graph"),
+    # a service of the graph is named by its name, with its id
     ({"service": "talous-ja-velkaneuvonta", "capacity": "10"}, "service",
-     "'Financial and debt advice' is not in the list of this client segment's services "
-     "with a capacity: choose a service from the list"),
+     "Financial and debt advice (talous-ja-velkaneuvonta) is not one of the services "
+     "client segment Young people under 30 who have not yet found a study place or job "
+     "(seg-nuoret) can reach"),
     ({"service": "tyokokeilu", "capacity": "-5"}, "capacity",
-     "capacity '-5': a number, 0 or more"),
+     "capacity of 'tyokokeilu' cannot be negative (-5)"),
     ({"service": "tyokokeilu", "capacity": "lots"}, "capacity",
-     "capacity 'lots': a number, 0 or more"),
+     "capacity of 'tyokokeilu': 'lots' is not a number"),
     ({"service": "tyokokeilu", "places": "0"}, "places",
-     "places '0': a whole number, 1 or more"),
-    # the operation's own words, as the API and the command line say them: a number
-    # without % is no percentage, a fall of more than 100 % is refused as such
+     "places at 'tyokokeilu': '0' is not a whole number, 1 or more"),
+    # a number without % is no percentage, a fall of more than 100 % is refused as such
     ({"service": "tyokokeilu", "demand": "20"}, "demand",
      "demand at 'tyokokeilu': '20' is not a percentage (write e.g. +20% or -10%)"),
     ({"service": "tyokokeilu", "demand": "-150%"}, "demand",
      "demand at 'tyokokeilu': '-150%' would make demand negative (at least -100%)"),
-    ({"segment": "tyokokeilu"}, "segment", "'tyokokeilu' is not a client segment of this graph"),
+    ({"segment": "seg-nuorett"}, "segment",
+     "unknown segment 'seg-nuorett' (segments: People whose work ability and pension "
+     "options are being assessed (seg-elakepolku); People in ongoing treatment who aim at "
+     "work in the open labour market (seg-hoitosuhteessa); People with several concurrent "
+     "needs for support in daily life and finances (seg-monitarve); Young people under 30 "
+     "who have not yet found a study place or job (seg-nuoret); People who need support "
+     "with skills or Finnish (seg-osaaminen-kieli); People employed or newly unemployed who "
+     "need adjustments at work (seg-osatyokykyiset); People whose need for health and "
+     "work-ability support is not yet assessed (seg-terveys); People ready for work who "
+     "need support finding a job (seg-tyovalmiit)); did you mean 'seg-nuoret'?"),
     # the operation's ceilings, marked on the row of the service they are about
     ({"service": "tyokokeilu", "places": "1000000000"}, "places",
      "places at 'tyokokeilu': at most 100,000, not 1,000,000,000"),
@@ -365,3 +376,89 @@ def test_a_capacity_is_shown_as_entered_in_the_table_as_in_the_finding(client) -
     assert cells[2] == "60 → 12,5", cells
     created = unescape(re.sub(r"\s+", " ", r.text.split("Nya iakttagelser", 1)[1]))
     assert "kapacitet på 12,5" in created
+
+
+# -- one door: the page says what the operation says, as the API and the command line do ----
+
+def alert(page: str) -> tuple[str, str]:
+    """The page's error: the field it names and its message, as read."""
+    m = re.search(r'<p class="error" role="alert" id="whatif-error" data-field="(\w+)">'
+                  r"([^<]*)</p>", page)
+    assert m, page
+    return m.group(1), unescape(m.group(2))
+
+
+def cli_error(*args: str) -> str:
+    """The command line's message for ``polku whatif`` over the example, without its
+    ``virhe: --option:`` head."""
+    from helpers import EXAMPLE, run
+
+    r = run("--lang", "fi", "whatif", EXAMPLE, *args)
+    assert r.exit_code == 1, r.output
+    return r.output.strip().split(": ", 2)[2]
+
+
+@pytest.mark.parametrize("page, api, cli, field", [
+    # a value the operation refuses: its own words, naming the service
+    ({"service": "ohjaamo-ohjaus", "capacity": "-5"}, {"capacity": "ohjaamo-ohjaus=-5"},
+     ["--capacity", "ohjaamo-ohjaus=-5"], "capacity"),
+    ({"service": "ohjaamo-ohjaus", "capacity": "paljon"}, {"capacity": "ohjaamo-ohjaus=paljon"},
+     ["--capacity", "ohjaamo-ohjaus=paljon"], "capacity"),
+    ({"service": "ohjaamo-ohjaus", "places": "1.5"}, {"places": "ohjaamo-ohjaus=1.5"},
+     ["--places", "ohjaamo-ohjaus=1.5"], "places"),
+    # a mistyped service: told the one it was likely meant to be, its field marked
+    ({"service": "ohjaamo-ohjauss", "capacity": "5"}, {"capacity": "ohjaamo-ohjauss=5"},
+     ["--capacity", "ohjaamo-ohjauss=5"], "service"),
+])
+def test_the_page_says_a_refused_value_as_the_api_and_the_command_line(
+        client, page, api, cli, field) -> None:
+    """A designer found the page answering ``capacity '-5': a number, 0 or more`` where the
+    command line and the API say ``palvelun 'ohjaamo-ohjaus' kapasiteetti ei voi olla
+    negatiivinen (-5)``, and a mistyped service without the *tarkoititko* the other doors
+    give: the page let its own check speak before the operation's."""
+    r = client.get(PAGE, params={"segment": "seg-nuoret", **page, "lang": "fi"}, headers=HTML)
+    assert r.status_code == 400
+    said = client.get("/api/graphs/keski-uusimaa/whatif",
+                      params={**api, "segment": "seg-nuoret", "lang": "fi"})
+    assert said.status_code == 400
+    assert alert(r.text) == (field, said.json()["error"]["message"]) \
+        == (field, cli_error(*cli, "--segment", "seg-nuoret"))
+    assert re.findall(r'id="([\w-]+)"[^>]*aria-invalid="true"', r.text) == [field]
+    if field == "service":
+        assert "tarkoititko 'ohjaamo-ohjaus'?" in alert(r.text)[1]
+        assert said.json()["error"]["did_you_mean"] == "ohjaamo-ohjaus"
+
+
+def test_a_service_not_of_the_segment_is_refused_alike_on_every_door(client) -> None:
+    """The page took ``remove`` of a service outside the segment (IPS coaching is not the
+    young people's) and answered the removal, while the same service on a change row was
+    refused: the operation decides, with the segment, on the page, the API and the command
+    line alike; without a segment the API and the command line remove any service."""
+    refused = {}
+    for page, api, cli in (
+            ({"remove": "ips"}, {"remove": "ips"}, ["--remove", "ips"]),
+            ({"service": "ips", "capacity": "10"}, {"capacity": "ips=10"},
+             ["--capacity", "ips=10"])):
+        r = client.get(PAGE, params={"segment": "seg-nuoret", **page, "lang": "fi"},
+                       headers=HTML)
+        assert r.status_code == 400, r.text
+        said = client.get("/api/graphs/keski-uusimaa/whatif",
+                          params={**api, "segment": "seg-nuoret", "lang": "fi"})
+        assert said.status_code == 400, said.text
+        field, message = alert(r.text)
+        assert message == said.json()["error"]["message"] \
+            == cli_error(*cli, "--segment", "seg-nuoret")
+        assert field == ("remove" if "remove" in page else "service")
+        assert "<tbody>" not in r.text and 'id="removal"' not in r.text
+        refused[field] = message
+    assert refused["remove"] == ("IPS-työhönvalmennus (ips) ei ole niiden palvelujen "
+                                 "joukossa, joihin asiakasryhmä Alle 30-vuotiaat, opiskelu- "
+                                 "tai työpaikka vielä löytymättä (seg-nuoret) pääsee")
+    # a service the segment reaches is removed on every door
+    assert client.get(PAGE, params={"segment": "seg-nuoret", "remove": "ohjaamo-ohjaus"},
+                      headers=HTML).status_code == 200
+    assert client.get("/api/graphs/keski-uusimaa/whatif", params={
+        "remove": "ohjaamo-ohjaus", "segment": "seg-nuoret"}).status_code == 200
+    # without a segment the API removes any service, actor or referral, as before
+    assert client.get("/api/graphs/keski-uusimaa/whatif",
+                      params={"remove": "ips"}).status_code == 200

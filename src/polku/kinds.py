@@ -53,6 +53,9 @@ MAX_CONCURRENT_LEADS = 3
 #: the report: the services of a national graph ten times today's size fit in it; more is
 #: a typo), the same on every door.
 MAX_TOP = 100_000
+#: The most best paths a question may ask for (``k`` of the paths, a segment's view and its
+#: blueprint: each is a search of its own), the same on every door.
+MAX_PATHS = 50
 
 #: The layers findings come from: the ecosystem graph, the action plan beside it, and an
 #: event log read against the graph (``polku eventlog``).

@@ -513,13 +513,14 @@ def parse_percent(text: str, service: str, field: str = "demand") -> float:
         raise PolkuError(N_("demand at '{service}': '{value}' is not a percentage (write e.g. "
                             "{up} or {down})"), params={"service": service, "value": text,
                                                         "up": "+20%", "down": "-10%"},
-                         field=field)
+                         node=service, field=field)
     value = float(m.group(2).replace(",", ".")) / 100
     value = -value if m.group(1) == "-" else value
     if value < -1:
         raise PolkuError(N_("demand at '{service}': '{value}' would make demand negative (at "
                             "least {least})"), params={"service": service, "value": text,
-                                                       "least": "-100%"}, field=field)
+                                                       "least": "-100%"}, node=service,
+                         field=field)
     return value
 
 
@@ -535,14 +536,14 @@ def queue_changes(capacity: list[str], places: list[str], demand: list[str]
             caps[sid] = parse_number(value)
         except ValueError:
             raise PolkuError(N_("capacity of '{service}': '{value}' is not a number"),
-                             params={"service": sid, "value": value},
+                             params={"service": sid, "value": value}, node=sid,
                              field="capacity") from None
     slots: dict[str, int] = {}
     for sid, value in parse_assignments(places, "places"):
         # ASCII digits only: str.isdigit() is true of '²', which int() refuses
         if not (value.isascii() and value.isdigit()) or int(value) < 1:
             raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": value},
-                             field="places")
+                             node=sid, field="places")
         slots[sid] = int(value)
     change = {sid: parse_percent(value, sid)
               for sid, value in parse_assignments(demand, "demand")}

@@ -526,6 +526,9 @@ def whatif(
     eventlog: Optional[Path] = typer.Option(None, "--eventlog", metavar=N_("LOG"), help=N_(
         "Take the observed waits and volumes from an event log's hand-offs (CSV, as polku "
         "eventlog reads).")),
+    segment: Optional[str] = typer.Option(None, "--segment", help=N_(
+        "A client segment id: only its services (those it can reach) may be changed or "
+        "removed, as on the what-if page.")),
     format: str = typer.Option("table", "--format", help=N_("table or json.")),
     long_wait_days: float = LongWaitDays,
     suppress: bool = PublicWhatIf,
@@ -543,7 +546,7 @@ def whatif(
     tr = translator(lang)
     operation = ops.whatif_operation(remove, capacity or [], places or [], demand or [],
                                      calibrate=calibrate, log=eventlog,
-                                     long_wait_days=long_wait_days)
+                                     long_wait_days=long_wait_days, segment=segment)
     result, g = asked(operation, model_of(source, min_cell), audience_of(suppress))
     # the answer worded, and printed, by the question asked
     word, text = {"removal": (whatif_worded, lambda r, t: whatif_text(r, t, g)),

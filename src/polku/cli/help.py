@@ -92,7 +92,7 @@ HELP_VALUES: dict[str, Callable[[Translator], str]] = {
     "segment_formats": lambda tr: formats.taking("segment"),
     "k_formats": lambda tr: formats.taking("k"),
     # the bounds the operations' checks hold a count to, as the reader writes numbers
-    "max_paths": lambda tr: tr.number(_bound("polku.ops.operations", "MAX_PATHS")),
+    "max_paths": lambda tr: tr.number(_bound("polku.kinds", "MAX_PATHS")),
     "max_top": lambda tr: tr.number(_bound("polku.kinds", "MAX_TOP")),
 }
 

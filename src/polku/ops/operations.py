@@ -40,13 +40,11 @@ from polku.errors import (Counted, NodeName, NodeTypes, PolkuError, check_count,
 from polku.finding import Finding
 from polku.graph import close_id
 from polku.gcpause import gc_paused
-from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
+from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_PATHS, MAX_TOP
 from polku.ops.model import Model, as_model
 from polku.privacy import AUDIENCES, EDITOR, PUBLIC, published_answer
 from polku.words import N_, ngettext
 
-#: paths a question may ask for at most (each is a search of its own)
-MAX_PATHS = 50
 #: severities, most severe first (``severity=`` keeps this one and the ones above it)
 SEVERITIES = ("error", "warning", "info")
 
@@ -68,6 +66,28 @@ def check_node(g: nx.MultiDiGraph, node: str, node_type: str, name: str, what: s
         from polku.analyses.paths import not_of_graph
 
         raise not_of_graph(g, node, node_type, name)
+
+
+def check_segment_services(model: Model, segment: str,
+                           asked: list[tuple[str, list[str]]]) -> None:
+    """A what-if asked for client segment ``segment`` changes or removes only its services
+    (those it can reach: the what-if page's lists); ``asked`` is each option with the ids
+    it names, and one not of the segment is a PolkuError naming that option. Reach is
+    read from the model's index, which the graph alone does not have: so this is checked
+    when the operation runs, after :meth:`check` has refused an unknown id."""
+    from polku.analyses.reach import segment_reach
+
+    eco = model.index
+    reach = segment_reach(eco, segment)
+    for option, ids in asked:
+        for node in ids:
+            if node not in reach or node not in eco.services:
+                nodes = model.graph.nodes
+                raise PolkuError(N_("{service} is not one of the services client segment "
+                                    "{segment} can reach"),
+                                 params={"service": NodeName.of(nodes, node),
+                                         "segment": NodeName.of(nodes, segment)},
+                                 node=node, field=option)
 
 
 # -- the operations -----------------------------------------------------------------------------
@@ -273,7 +293,7 @@ class Blueprint:
                              params={"id": self.subject}, node=self.subject, field="subject",
                              close=close_id(g, self.subject, ("path", "segment")))
         check_target(g, self.to, self.subject)
-        check_count(self.k, "k")
+        check_count(self.k, "k", most=MAX_PATHS)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.blueprint import blueprint
@@ -287,16 +307,24 @@ class Removal:
     an actor (with its units; the services only they provided stay, without a provider) or a
     referral would create and resolve (:mod:`polku.analyses.whatif`).
 
+    With ``segment`` (a client segment's id, as the what-if page asks) only one of that
+    segment's services may be removed (:func:`check_segment_services`).
+
     Answers ``{"graph", "removed", "removed_type", "removed_ids", "created", "resolved",
     "removed_with"`` (findings as JSON objects; ``removed_with`` the findings that go with
     the removed nodes), ``"before", "after"}`` (how many findings)."""
     name: ClassVar[str] = "removal"
     remove: str = ""
     long_wait_days: float = LONG_WAIT_DAYS
+    segment: str | None = None
 
     def check(self, g: nx.MultiDiGraph) -> None:
         from polku.analyses.whatif import REMOVABLE
 
+        if self.segment is not None:
+            from polku.analyses.paths import check_segment
+
+            check_segment(g, self.segment)
         if self.remove not in g:
             raise PolkuError(N_("unknown id '{id}': no service, actor or referral has it"),
                              params={"id": self.remove}, node=self.remove, field="remove",
@@ -312,6 +340,8 @@ class Removal:
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.whatif import whatif
 
+        if self.segment is not None:
+            check_segment_services(model, self.segment, [("remove", [self.remove])])
         return whatif(model.graph, self.remove, long_wait_days=self.long_wait_days,
                       before=model.findings(self.long_wait_days))
 
@@ -330,6 +360,9 @@ class Queueing:
     - ``places``: its parallel places, a whole number 1 or more (``{"ips": 2}``);
     - ``demand``: the change of the clients arriving, **a fraction**: ``0.2`` is +20 %,
       ``-0.1`` is −10 %, from ``-1`` to ``10`` (+1,000 %); it flows on downstream.
+
+    With ``segment`` (a client segment's id, as the what-if page asks) only that segment's
+    services may be changed (:func:`check_segment_services`).
 
     :meth:`from_options` reads them as the command line writes them (``"ips=+20%"``). A
     value of another type (``"25"``, ``"+20%"``) is refused with a
@@ -358,6 +391,7 @@ class Queueing:
     long_wait_days: float = LONG_WAIT_DAYS
     calibrate: bool = True
     log: Path | None = None
+    segment: str | None = None
 
     @classmethod
     def from_options(cls, capacity: list[str] = (), places: list[str] = (),  # type: ignore[assignment]
@@ -379,10 +413,19 @@ class Queueing:
 
         check_changes(g, self.capacity, self.places, self.demand)
         check_threshold(self.long_wait_days, "long_wait_days")
+        if self.segment is not None:
+            from polku.analyses.paths import check_segment
+
+            check_segment(g, self.segment)
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.queues import queue_whatif
 
+        if self.segment is not None:
+            check_segment_services(model, self.segment, [
+                (option, list(changes)) for option, changes in (
+                    ("capacity", self.capacity), ("places", self.places),
+                    ("demand", self.demand))])
         observed: dict[str, Any] = {"source": "graph"}
         if self.log is not None:
             # the log's waits and volumes in place of the graph's: the model starts there
@@ -442,9 +485,10 @@ def stats_for(audience: str, stats: dict[str, Any], min_cell: int) -> dict[str, 
 
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
                      demand: list[str], calibrate: bool = True, log: Path | None = None,
-                     **kwargs: Any) -> Removal | Queueing:
+                     segment: str | None = None, **kwargs: Any) -> Removal | Queueing:
     """The what-if a door was asked: a removal, or a change of queues, never both
-    (``calibrate`` and ``log`` are the queues')."""
+    (``calibrate`` and ``log`` are the queues'); with ``segment``, of that client
+    segment's services only."""
     queued = bool(capacity or places or demand)
     if remove is not None and log is not None:
         raise PolkuError(N_("an event log calibrates the queues (a change of capacity, places "
@@ -456,9 +500,9 @@ def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
         raise PolkuError(N_("say what changes: a service, actor or referral to remove, or a "
                             "change of capacity, places or demand"), params={}, field="remove")
     if remove is not None:
-        return Removal(remove, **kwargs)
+        return Removal(remove, segment=segment, **kwargs)
     return Queueing.from_options(capacity, places, demand, calibrate=calibrate, log=log,
-                                 **kwargs)
+                                 segment=segment, **kwargs)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import networkx as nx
 
 from polku.errors import NodeTypes, PolkuError, check_count, check_threshold
 from polku.graph import close_id
-from polku.kinds import LONG_WAIT_DAYS, MAX_TOP
+from polku.kinds import LONG_WAIT_DAYS, MAX_PATHS, MAX_TOP
 from polku.present.i18n import N_, check_lang
 
 
@@ -105,7 +105,7 @@ class ViewOf:
             raise PolkuError(NO_SUCH_NODE, params={"node": self.focus}, node=self.focus,
                              field="focus", close=close_id(g, self.focus, NODE_TYPES))
         check_count(self.depth, "depth", 0)
-        check_count(self.k, "k")
+        check_count(self.k, "k", most=MAX_PATHS)  # the paths' bound, on every door
         if self.cluster_by not in CLUSTER_BY:
             from polku.present.views.registry import CLUSTER_BY_MESSAGE
 

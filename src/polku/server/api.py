@@ -448,8 +448,10 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return results.bottlenecks_worded(ranking, g, tr)
 
     @router.get("/graphs/{name}/paths", responses=READ)
+    # k's bounds are the operation's check (its words on every door), not the query type's
     def paths(name: str, response: Response, segment: str,
-              k: int = Query(5, ge=1, le=50), to: str | None = None,
+              k: int = Query(5, description="how many best paths: 1 to 50"),
+              to: str | None = None,
               tr: Translator = Words,
               authorization: Credentials = Reader) -> dict:
         """The k best and the designed paths of a segment."""
@@ -460,7 +462,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
     def blueprint(name: str, response: Response,
                   subject: str = Query(..., description="a designed path's id, or a client "
                                        "segment's (its k best paths)"),
-                  k: int = Query(5, ge=1, le=50),
+                  k: int = Query(5, description="a segment's blueprint: how many best "
+                                 "paths, 1 to 50"),
                   to: str | None = Query(None, description="a segment's best paths to this "
                                          "outcome only (as the paths' to)"),
                   tr: Translator = Words,
@@ -484,6 +487,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                long_wait_days: float = Query(LONG_WAIT_DAYS, ge=0, le=1e6),
                calibrate: bool = Query(True, description="model each service with an "
                                        "observed wait at the capacity that reproduces it"),
+               segment: str | None = Query(None, description="a client segment: only its "
+                                           "services (those it can reach) may be changed or "
+                                           "removed, as on the what-if page"),
                tr: Translator = Words,
                authorization: Credentials = Reader) -> dict:
         """Findings created and resolved by removing a service, actor or referral
@@ -493,11 +499,13 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         is calibrated, not the bottleneck ranking's nominal ``utilization``; predicted
         ``wait_days``, ``unstable``, ``effective_capacity``) before and after, calibrated to
         the observed waits unless ``calibrate=false``, with the findings created and
-        resolved, as ``polku whatif --format json``.
+        resolved, as ``polku whatif --format json``. With ``segment``, a service not of
+        that client segment is refused, as the what-if page refuses it.
         A bad value answers 400 naming its parameter in ``field``."""
         try:
             operation = whatif_operation(remove, capacity, places, demand,
-                                         calibrate=calibrate, long_wait_days=long_wait_days)
+                                         calibrate=calibrate, long_wait_days=long_wait_days,
+                                         segment=segment)
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
         result, g = ask(name, response, operation, authorization, tr)

@@ -508,17 +508,20 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
         from polku.present.decisions import decided, decisions, set_aside, set_aside_text
         from polku.present.messages import worded
-        from polku.present.report import decides_text
+        from polku.present.report import decides_text, severity_names, unowned_note
 
         # the reader's model's index and decisions (their suggestions verified), chosen
         # once for the version and shared with the report, in every language: worded here
         reader = model.published(who)
         first = decisions(worded(found, seen, tr.plainly()), seen, reader.index, tr,
                           data=decided(reader, found))
-        # what the decisions leave out because a follow-up closed it, as the report says it
-        aside_note = set_aside_text(set_aside(found, seen), tr)
+        # the notes beneath them, as the report says them: what a follow-up closed, and
+        # the findings nobody is accountable for that they leave out
+        aside = set_aside(found, seen)
+        aside_note = set_aside_text(aside, tr)
+        left_out = unowned_note([f.to_dict() for f in found if not f.accountable], tr, first,
+                                aside)
         for c in first:
-            c["decides"] = decides_text(c, tr)
             # "suggest a fix" asks for the first of its findings that has a generator
             c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
                                     None)
@@ -543,7 +546,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     source_kinds=SOURCE_KIND_NAMES,
                     info=described(ask(model, Describe(), who), seen, tr),
                     views=views_of(g, tr), findings=findings, forms=forms, writable=writable,
-                    decisions=first, set_aside_note=aside_note, severity_counts=Counter(f.severity for f in found),
+                    decisions=first, set_aside_note=aside_note, unowned_note=left_out,
+                    # the decisions are drawn as the report draws them (decisions.html)
+                    severity_words=severity_names(tr), decides_text=lambda c: decides_text(c, tr),
+                    severity_counts=Counter(f.severity for f in found),
                     regions=region_rows(seen, tr.marking()),
                     gone_followups=gone, filters=finding_filters(seen, found, facets, tr),
                     etag=model.version,
@@ -588,7 +594,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/view", response_class=HTMLResponse, responses=PAGE)
     def view(name: str, view: str = "ecosystem", focus: str | None = None,
-             depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+             depth: int = Query(1, ge=0, le=20),
+             # k's bounds are the operation's check, in its words as on every door
+             k: int = Query(5, description="a segment's view or blueprint: how many best "
+                            "paths, 1 to 50"),
              to: str | None = Query(None, description="a segment's view or blueprint: its "
                                     "best paths to this outcome only"),
              language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
@@ -618,7 +627,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 
     @router.get("/graphs/{name}/table", response_class=HTMLResponse, responses=PAGE)
     def table(name: str, view: str = "ecosystem", focus: str | None = None,
-              depth: int = Query(1, ge=0, le=20), k: int = Query(5, ge=1, le=50),
+              depth: int = Query(1, ge=0, le=20),
+              k: int = Query(5, description="a segment's view or blueprint: how many best "
+                             "paths, 1 to 50"),
               to: str | None = Query(None, description="a segment's view: its best paths "
                                      "to this outcome only"),
               language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
@@ -717,14 +728,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 asked = None  # the reader chooses again among the new segment's services
             elif remove:
                 removal = removal_result(model, remove, rows, tr=tr, language=language,
-                                         name=name, who=who)
+                                         name=name, who=who, segment=segment)
                 asked = None
             else:
-                asked = whatif_changes(g, services, rows, tr)
+                asked = whatif_changes(model, segment, rows, tr)
             if asked is not None:
                 result = whatif_result(model, *asked, tr=tr, language=language, name=name,
                                        rows=[r.service.strip() for r in rows],
-                                       who=who, calibrate=calibrate)
+                                       who=who, calibrate=calibrate, segment=segment)
         except ApiError as e:
             error = e
         title = tr("What if: {graph}").format(graph=shown(g, name, language.tr))
@@ -941,12 +952,16 @@ def queue_services(model: Model, segment: str | None, tr: Translator,
     (id, name in ``tr``'s language), by name; from the model's own index."""
     from polku.analyses.reach import segment_reach
 
+    from polku.analyses.paths import check_segment
+
     if segment is None:
         return []
     g = model.graph
-    if segment not in g or g.nodes[segment].get("type") != "segment":
-        raise ApiError(400, tr("'{value}' is not a client segment of this graph").format(
-            value=segment), field="segment")
+    try:
+        # the operations' own check and words (and the segment it was likely meant to be)
+        check_segment(g, segment)
+    except PolkuError as e:
+        raise ApiError(400, error_message(e, tr), field="segment") from None
     eco = model.index
     reach = segment_reach(eco, segment)
     named = [(s, tr.label(g, s)) for s in reach
@@ -1048,79 +1063,64 @@ def change_rows(service: list[str], capacity: list[str], places: list[str],
     return [r for r in rows if not r.empty()][:MAX_ROWS]
 
 
-def whatif_changes(g: nx.MultiDiGraph, services: list[tuple[str, str]],
-                   rows: list[ChangeRow], tr: Translator
-                   ) -> tuple[dict[str, float], dict[str, int], dict[str, float]] | None:
-    """The what-if form's rows as :func:`polku.analyses.queues.queue_whatif`'s changes,
-    None when no service is chosen; a bad value is a :class:`RowError` naming its field
-    and row."""
-    from polku.analyses.queues import parse_percent
-    from polku.io.workbook import parse_number
+def whatif_changes(model: Model, segment: str | None, rows: list[ChangeRow], tr: Translator
+                   ) -> tuple[list[str], list[str], list[str]] | None:
+    """The what-if form's rows as the operation's ``SERVICE=VALUE`` items (capacity, places,
+    demand: what ``polku whatif`` and the API take), None when no service is chosen. What
+    only a form can get wrong (a row's values without its service, one service on two
+    rows) is the page's to say; whether each service is one of the graph's and of the
+    segment's is the operation's check, asked here first so that the row's service is the
+    field marked (its words, and the id a mistyped one was likely meant to be, are the
+    operation's); every value is the operation's to check (:func:`whatif_result`). A
+    problem is a :class:`RowError` naming its field and row."""
+    from polku.analyses.queues import check_service
+    from polku.ops.operations import check_segment_services
 
     if not any(r.service.strip() for r in rows):
         return None
-    caps: dict[str, float] = {}
-    slots: dict[str, int] = {}
-    change: dict[str, float] = {}
-    names = dict(services)
+    g = model.graph
+    items: tuple[list[str], list[str], list[str]] = ([], [], [])
     seen: set[str] = set()
     for i, row in enumerate(rows):
         service = row.service.strip()
         if not service:
             raise RowError(i, 400, tr("choose the service this row changes"), "service")
-        if service not in names:
-            raise RowError(i, 400, tr("'{value}' is not in the list of this client "
-                                      "segment's services with a capacity: choose a service "
-                                      "from the list").format(value=tr.label(g, service)),
-                           "service")
+        try:
+            check_service(g, service, "service")
+            if segment is not None:
+                check_segment_services(model, segment, [("service", [service])])
+        except PolkuError as e:
+            raise RowError(i, 400, error_message(e, tr), "service") from None
         if service in seen:
             raise RowError(i, 400, tr("{service} is on two rows: change it on one").format(
-                service=names[service]), "service")
+                service=tr.label(g, service)), "service")
         seen.add(service)
-        capacity, places, demand = row.capacity.strip(), row.places.strip(), row.demand.strip()
-        if capacity:
-            try:
-                caps[service] = parse_number(capacity)
-            except ValueError:
-                caps[service] = -1.0
-            if caps[service] < 0:
-                raise RowError(i, 400, tr("capacity '{value}': a number, 0 or more").format(
-                    value=row.capacity), "capacity")
-        if places:
-            if not (places.isascii() and places.isdigit()) or int(places) < 1:
-                raise RowError(i, 400, tr("places '{value}': a whole number, 1 or more")
-                               .format(value=row.places), "places")
-            slots[service] = int(places)
-        if demand:
-            try:
-                change[service] = parse_percent(demand, service)
-            except PolkuError as e:
-                # the operation's own words, as the API and the command line say them: what
-                # is wrong (no percentage, or below -100 %), not a guess at which
-                raise RowError(i, 400, error_message(e, tr), "demand") from None
-    return caps, slots, change
+        for out, value in zip(items, (row.capacity, row.places, row.demand)):
+            if value.strip():
+                out.append(f"{service}={value.strip()}")
+    return items
 
 
-def whatif_result(model: Model, capacity: dict[str, float], places: dict[str, int],
-                  demand: dict[str, float], tr: Translator, language: PageLanguage,
-                  name: str, who: str, calibrate: bool = True,
+def whatif_result(model: Model, capacity: list[str], places: list[str], demand: list[str],
+                  tr: Translator, language: PageLanguage, name: str, who: str,
+                  calibrate: bool = True, segment: str | None = None,
                   rows: list[str] | tuple[str, ...] = ()) -> dict[str, Any]:
     """The queueing what-if for the page's reader (small cells hidden for the public),
-    names in ``tr``'s language, services by name and each finding linked to its view.
-    A value the operation refuses is a :class:`RowError` naming its field and the row
-    (of ``rows``, the form's services in order) it is on."""
-    from polku.present.i18n import error_message
+    names in ``tr``'s language, services by name and each finding linked to its view: the
+    operation ``polku whatif`` and the API ask, of the form's ``SERVICE=VALUE`` items
+    (:func:`whatif_changes`) and its client ``segment``. A value the operation refuses is
+    a :class:`RowError` in its own words, as the API and the command line say them, naming
+    its field and the row (of ``rows``, the form's services in order) it is on."""
+    from polku.ops.operations import whatif_operation
 
-    from polku.analyses.queues import check_values
-
+    if not (capacity or places or demand):
+        return {"changed": False}  # services chosen, nothing changed yet: the form asks
     g = model.graph
     try:
-        # the ceilings as the form's percentages say them (the operation's own check
-        # speaks of the fractions a Python caller gives)
-        check_values(capacity, places, demand)
+        operation = whatif_operation(None, capacity, places, demand, calibrate=calibrate,
+                                     segment=segment)
         # a page names, the command line and JSON keep the ids (tr.plainly)
-        out: Any = queue_worded(answer(Queueing(capacity, places, demand,
-                                                calibrate=calibrate), model, who),
+        out: Any = queue_worded(answer(operation, model, who),
                                 model.published(who).graph, tr.plainly())
     except PolkuError as e:
         field = e.field if e.field in ("capacity", "places", "demand") else "service"
@@ -1155,13 +1155,15 @@ def findings_shown(g: nx.MultiDiGraph, name: str, tr: Translator, language: Page
 
 
 def removal_result(model: Model, remove: str, rows: list[ChangeRow], tr: Translator,
-                   language: PageLanguage, name: str, who: str) -> dict[str, Any]:
+                   language: PageLanguage, name: str, who: str,
+                   segment: str | None = None) -> dict[str, Any]:
     """The removal what-if for the page's reader, as the API answers it (computed on the
     graph the reader's audience reads: the public's from the published figures), with the
     question, what goes with the removed service by name, and the findings created,
     resolved and gone with it (``removed_with``, each with its reason) as the page shows
-    them. A change asked beside it, or an id no service has, is a :class:`RowError`
-    naming ``remove``."""
+    them. A change asked beside it, an id no service has or a service not of ``segment``
+    (the operation's check, as the API's and the command line's with a segment) is a
+    :class:`RowError` naming ``remove``."""
     from polku.ops.operations import Removal, whatif_operation
     from polku.present.results import whatif_worded
     from polku.words import REMOVAL_QUESTIONS
@@ -1170,8 +1172,8 @@ def removal_result(model: Model, remove: str, rows: list[ChangeRow], tr: Transla
         operation = whatif_operation(
             remove, [r.capacity for r in rows if r.capacity.strip()],
             [r.places for r in rows if r.places.strip()],
-            [r.demand for r in rows if r.demand.strip()]) if any(
-                not r.empty() for r in rows) else Removal(remove=remove)
+            [r.demand for r in rows if r.demand.strip()], segment=segment) if any(
+                not r.empty() for r in rows) else Removal(remove=remove, segment=segment)
         out = whatif_worded(answer(operation, model, who), model.published(who).graph,
                             tr.plainly())
     except PolkuError as e:

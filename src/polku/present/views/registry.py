@@ -238,9 +238,10 @@ def menu(g: nx.MultiDiGraph, tr: Translator | None = None) -> list[tuple[str, st
     out: list[tuple[str, str]] = []
     for spec in (VIEWS[name] for name in MENU_ORDER):
         if spec.argument:
+            # every node the view takes: a blueprint's designed paths, then its segments
             out += [(f"{spec.name}:{n}",
                      f"{tr(spec.title)}: {in_region(tr, tr.label(g, n), n, regions)}")
-                    for n in nodes_of(g, spec.argument)]
+                    for t in (spec.argument, *spec.also) for n in nodes_of(g, t)]
         elif spec.needs is None or nodes_of(g, spec.needs):
             out.append((spec.name, tr(spec.title)))
     return out
