@@ -1,9 +1,10 @@
 """The graphs one server holds: where each lives, its last good version, and its state.
 
-Sources are found again on every look (new files and folders appear, removed ones are
-noticed); each graph is read again when its source changes — any file of a workbook folder
-added, removed or changed, not only the newest. When a source breaks (a half-saved sheet, a
-file moved away) the graph keeps its **last good version** and is ``stale`` with the
+Sources are found again on every look (new files and folders appear; a graph whose file or
+folder is gone from its served folder is dropped, in every process alike); each graph is
+read again when its source changes — any file of a workbook folder added, removed or
+changed, not only the newest. When a source breaks (a half-saved sheet, a sheet moved
+away, a source named by its own path gone) the graph keeps its **last good version** and is ``stale`` with the
 problem named (relative file, sheet, row, column); a graph that never loaded is
 ``failed``. One broken region never takes the others down.
 
@@ -561,15 +562,21 @@ class GraphStore:
 
     # -- finding and reading --------------------------------------------------------------
     def scan(self) -> None:
-        """Notice new graphs and sources that changed kind (a Turtle file now shadowed by a
-        new workbook folder of the same name)."""
+        """Notice new graphs, sources that changed kind (a Turtle file now shadowed by a
+        new workbook folder of the same name) and graphs whose source is gone from its
+        served folder: those are dropped, their versions and models let go. What a process
+        serves is what the folders hold now, never what it happened to see before: a
+        folder that appeared and went away again is no graph in any process (it stayed
+        ``failed`` in those that had seen it, and ``/readyz`` answered 503 until a
+        restart). A source that is there but broken is another matter: it is served on
+        from its last good version (:meth:`_refresh`)."""
         try:
             found, shadowed = discover(self.roots)
         except (PolkuError, OSError) as e:  # a served folder itself moved away
             log.warning("cannot scan the served folders: %s", e)
             return
         with self._lock:
-            self.shadowed = shadowed
+            entries: dict[str, Entry] = {}
             for name, source in found.items():
                 entry = self._entries.get(name)
                 if entry is None or entry.source != source:
@@ -577,7 +584,14 @@ class GraphStore:
                     if entry is not None:  # keep serving the old one until the new loads
                         old = entry.version
                         fresh.version = Version(source, old.graph, old.etag, model=old.model)
-                    self._entries[name] = fresh
+                    entry = fresh
+                entries[name] = entry
+            for name in self._entries.keys() - entries.keys():
+                self._broken_said.pop(name, None)
+            self.shadowed = shadowed
+            # one assignment: a reader going through the graphs meanwhile has the whole
+            # list before or the whole list after
+            self._entries = entries
 
     @property
     def names(self) -> list[str]:
@@ -585,9 +599,13 @@ class GraphStore:
 
     def entry(self, name: str, refresh: bool = True) -> Entry:
         """The graph's entry, read again if its source changed; 404 for an unknown name."""
-        if name not in self._entries:
-            self.scan()
         entry = self._entries.get(name)
+        if entry is None or (entry.source.kind != "neo4j" and
+                             not os.path.lexists(entry.source.location)):
+            # an unknown name may be a new graph; a known one whose source is gone is
+            # dropped (:meth:`scan`), as in a process that never saw it
+            self.scan()
+            entry = self._entries.get(name)
         if entry is None:
             from polku.graph import likely_id
 
