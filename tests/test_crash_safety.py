@@ -540,3 +540,25 @@ def test_change_log_lines_carry_their_format_and_old_ones_read_as_1(tmp_path: Pa
         in r.json()["error"]["message"], r.text
     r = run("changes", "check", folder / "mini", "--lang", "en")
     assert r.exit_code == 1 and "upgrade polku" in r.output, r.output
+
+
+def test_changes_check_of_a_graph_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    """``polku changes check g/nosuch`` said ``g/.polku/nosuch.changes.jsonl: 0 changes,
+    every line whole`` and exit 0: a typo passed for a healthy graph. A graph with neither
+    a source nor a change log is an error naming it, with the graph of the folder likely
+    meant, exit 1 (``mend`` too); a graph whose source is gone but whose log is there is
+    still checked."""
+    folder, _, _ = one_change(tmp_path)
+    for command in ("check", "mend"):
+        r = run("changes", command, folder / "mni", "--lang", "en")
+        assert r.exit_code == 1, r.output
+        assert f"error: {folder / 'mni'}: no such graph, and no change log of one; " \
+            f"did you mean '{folder / 'mini'}'?" in r.output, r.output
+        assert "every line whole" not in r.output
+    r = run("changes", "check", folder / "nosuch")
+    assert r.exit_code == 1 and "nosuch: aineistoa ei ole, eikä sen muutoslokia" in r.output, \
+        r.output
+    assert "tarkoititko" not in r.output  # nothing close
+    shutil.move(folder / "mini", tmp_path / "muualla")  # its log is still there: checked
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 0 and "1 change, every line whole" in r.output, r.output
