@@ -290,7 +290,8 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory polku.app:app_from_env``: sources from ``POLKU_GRAPHS``
     (``os.pathsep``-separated, default ``graphs``), tokens from ``POLKU_TOKENS_FILE`` or
-    ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
+    ``POLKU_TOKENS`` (a worker of ``polku serve --workers``: their hashes, read by the
+    server at start, from ``POLKU_TOKEN_HASHES``), change logs in ``POLKU_CHANGES`` (default beside each graph), the
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
     ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
     secret from ``POLKU_ETAG_SECRET`` (and where no key can be kept, from
@@ -299,8 +300,10 @@ def app_from_env() -> FastAPI:
     from ``POLKU_PUBLIC_URL``."""
     from polku.server.oidc import settings_from_env
 
-    tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
-                         os.environ.get("POLKU_TOKENS"))
+    hashes = os.environ.get("POLKU_TOKEN_HASHES")
+    # a worker of polku serve: the tokens its server read at start, by their hashes
+    tokens = Tokens.of_hashes(hashes) if hashes else load_tokens(
+        os.environ.get("POLKU_TOKENS_FILE") or None, os.environ.get("POLKU_TOKENS"))
     from polku.gcpause import settle
 
     changes = os.environ.get("POLKU_CHANGES")

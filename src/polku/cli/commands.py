@@ -1089,8 +1089,13 @@ def serve(
     # each worker process builds its own app from the same settings (uvicorn imports the
     # factory by name in every process)
     os.environ["POLKU_GRAPHS"] = os.pathsep.join(str(s) for s in (sources or ["graphs"]))
-    if tokens:
-        os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
+    # every worker, a replaced one too, knows the tokens read now (a line taken out of the
+    # file counts at the next restart, as the README says): their hashes, never the
+    # tokens or the file's path
+    for name in ("POLKU_TOKENS_FILE", "POLKU_TOKENS", "POLKU_TOKEN_HASHES"):
+        os.environ.pop(name, None)
+    if known.enabled:
+        os.environ["POLKU_TOKEN_HASHES"] = known.to_text()
     if changes:
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
     os.environ["POLKU_ETAG_FALLBACK"] = fallback.hex()
