@@ -297,9 +297,15 @@ def app_from_env() -> FastAPI:
     secret from ``POLKU_ETAG_SECRET`` (and where no key can be kept, from
     ``POLKU_ETAG_FALLBACK``, hex: ``polku serve --workers`` gives its workers one), the
     path prefix behind a proxy from ``POLKU_ROOT_PATH`` and the address it is reached at
-    from ``POLKU_PUBLIC_URL``."""
+    from ``POLKU_PUBLIC_URL``. Checked as ``polku serve`` checks at start
+    (:mod:`polku.server.startup`): with writes on and a folder it cannot write, it raises
+    :class:`polku.server.startup.NotStarted` (uvicorn prints its text and stops), worded
+    in ``POLKU_LANG`` (default Finnish); it warns of a tokens file others can read."""
     from polku.server.oidc import settings_from_env
+    from polku.server.startup import (NotStarted, key_warnings, server_language,
+                                      start_refusal, tokens_warning)
 
+    tr = server_language()
     hashes = os.environ.get("POLKU_TOKEN_HASHES")
     # a worker of polku serve: the tokens its server read at start, by their hashes
     tokens = Tokens.of_hashes(hashes) if hashes else load_tokens(
@@ -313,6 +319,17 @@ def app_from_env() -> FastAPI:
                      bytes.fromhex(os.environ.get("POLKU_ETAG_FALLBACK") or ""),
                      root_path=os.environ.get("POLKU_ROOT_PATH", ""),
                      public_url=os.environ.get("POLKU_PUBLIC_URL", ""))
+    # the start-up check of polku serve: a server told to take writes that cannot write
+    # does not start (uvicorn prints the error, in the language of POLKU_LANG)
+    refused = start_refusal(app)
+    if refused is not None:
+        raise NotStarted(refused, tr)
+    if not os.environ.get("POLKU_SAID_AT_START"):  # polku serve said them, once
+        warnings = [tokens_warning(os.environ.get("POLKU_TOKENS_FILE") or None, tr),
+                    *key_warnings(app, tr)]
+        for warning in warnings:
+            if warning is not None:
+                log.warning(tr("warning: {warning}").format(warning=warning))
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()
