@@ -43,9 +43,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
+from filelock import Timeout as LockTimeout
 
 from polku.ops import edits
 from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, revert, row_changes, source_label,
@@ -367,6 +368,25 @@ def source_files(source: Source) -> list[tuple[str, bytes]]:
     """The files of a source on disk (a workbook folder's sheets, or the one file): each
     name with its bytes, in the order the ETag hashes them."""
     return [(p.name, p.read_bytes()) for p in _files(source)]
+
+
+def files_after(source: Source, staged: Mapping[Path, Path]) -> list[tuple[str, bytes]]:
+    """The files of ``source`` (name, bytes, in :func:`source_files`' order) as the change
+    ``staged`` makes them: each file it writes (file -> its temporary file, written out,
+    not yet renamed: :func:`polku.io.atomic.together`) with its new bytes, the others as
+    they are on disk."""
+    written = {os.path.abspath(p): t for p, t in staged.items()}
+    path = Path(source.location)
+    if not source.is_folder:
+        whole = os.path.abspath(path)
+        return [(path.name, Path(written.get(whole, whole)).read_bytes())]
+    folder = os.path.abspath(path)
+    names = {p.name for p in _files(source)} | {
+        os.path.basename(p) for p in written
+        if os.path.dirname(p) == folder and p.lower().endswith(".csv")}
+    return [(name, Path(written.get(os.path.join(folder, name),
+                                    os.path.join(folder, name))).read_bytes())
+            for name in sorted(names)]
 
 
 def files_digest(files: Iterable[tuple[str, bytes]], key: bytes) -> str:
@@ -711,6 +731,32 @@ class GraphStore:
         the kept file names its source by (:mod:`polku.server.lastgood`)."""
         return (lastgood.path_of(self._changes_folder(source), source.name),
                 source_label(source.location))
+
+    @contextmanager
+    def _keeping(self, entry: Entry) -> Iterator[Callable[[Mapping[Path, Path]], None] | None]:
+        """For a write (under its write lock): the graph's last good copy made part of the
+        change (:func:`polku.io.atomic.together`'s ``first``): the version the write makes,
+        kept from the files it writes before any is renamed, and renamed first. A copy that
+        cannot be kept (a full disk, an immutable file) refuses the write whole, so an
+        acknowledged write is always in the copy every process serves while the source is
+        broken. The keeper's lock is held until the renames are made: no reader puts the
+        version before over it meanwhile. None for a Neo4j region (nothing kept)."""
+        source = entry.source
+        if source.kind == "neo4j":
+            yield None
+            return
+        from filelock import FileLock
+
+        path, label = self._kept_at(source)
+
+        def keep(staged: Mapping[Path, Path]) -> None:
+            files = files_after(source, staged)
+            lastgood.keep(path, label, files_digest(files, entry.etag_key), files)
+
+        # a filelock.Timeout goes up to the write's caller: 409 busy
+        with FileLock(path.with_name(f"{source.name}.last-good.lock"), timeout=30,
+                      is_singleton=True):
+            yield keep
 
     def _keep_good(self, entry: Entry, version: Version) -> None:
         """Keep ``version`` (read or written whole just now) as the graph's last good one
@@ -1163,15 +1209,18 @@ class GraphStore:
         assert current.graph is not None and current.model is not None
         try:
             # the version's sheets, kept with it: a reader meanwhile needs not read the
-            # files this write replaces
-            g, logged = write_all(source.location, current.graph, wanted, who, note,
-                                  log=self.changelog(source.name), check=check,
-                                  identity=identity,
-                                  sheets=self._sheets(current, exact=False))
+            # files this write replaces; its last good copy is part of the change
+            with self._keeping(entry) as keep:
+                g, logged = write_all(source.location, current.graph, wanted, who, note,
+                                      log=self.changelog(source.name), check=check,
+                                      identity=identity,
+                                      sheets=self._sheets(current, exact=False), first=keep)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(relative(e, source.root)) from None
+        except LockTimeout:  # the last good copy's lock: busy, as the write lock says
+            raise
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         if logged is None:  # the edits change nothing: nothing written, logged or versioned
@@ -1218,13 +1267,16 @@ class GraphStore:
         source = entry.source
         assert current.graph is not None and current.model is not None
         try:
-            g, logged = undo_latest(source.location, current.graph, who, log_,
-                                    where=source.shown.rstrip("/"), identity=identity,
-                                    sheets=self._sheets(current, exact=False))
+            with self._keeping(entry) as keep:
+                g, logged = undo_latest(source.location, current.graph, who, log_,
+                                        where=source.shown.rstrip("/"), identity=identity,
+                                        sheets=self._sheets(current, exact=False), first=keep)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
+        except LockTimeout:  # the last good copy's lock: busy, as the write lock says
+            raise
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         new = self._publish(entry, g)
@@ -1312,16 +1364,18 @@ class GraphStore:
 
         log_ = self.changelog(source.name)
         try:
-            # the sheet and the log line are one change: renamed into place together, or
-            # neither (a full disk included); a process killed between the two renames
-            # leaves the journal the next write lock finishes
-            with atomic.together(log_.journal):
+            # the sheet, the log line and the last good copy are one change: renamed into
+            # place together, or none (a full disk included); a process killed among the
+            # renames leaves the journal the next write lock finishes
+            with self._keeping(entry) as keep, atomic.together(log_.journal, keep):
                 store.write(new_sheets, g, change.sheet, expect=expect)
                 logged = log_.append(change, who, undoes, identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
             raise write_failed(relative(e, source.root)) from None
+        except LockTimeout:  # the last good copy's lock: busy, as the write lock says
+            raise
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         entry.conforming = (g, seen) if seen is not None else None
