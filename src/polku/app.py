@@ -55,6 +55,7 @@ from polku.server.http import (BodyLimit, RepresentationTags, Revalidation, Scri
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.place import RootPath, checked_public_url, checked_root
+from polku.server.serverlog import ServerLog
 from polku.server.store import GraphStore, discover
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def error_response(request: Request, error: ApiError) -> Any:
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
                changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
                etag_secret: str | None = None, etag_fallback: bytes | None = None,
-               root_path: str = "", public_url: str = "") -> FastAPI:
+               root_path: str = "", public_url: str = "", lang: str | None = None) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
@@ -108,14 +109,16 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     (:class:`polku.server.place.RootPath`; uvicorn's own ``--root-path`` does the same);
     ``public_url`` (``https://intra.example.fi/polku``) the address it is reached at from
     outside, which the sign-in's redirects are made of (never the request's Host header)
-    and whose path is the prefix unless ``root_path`` says one.
+    and whose path is the prefix unless ``root_path`` says one. ``lang``: the language of
+    the server's log (``polku serve --lang``; default Finnish), whatever each reader reads.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()
-    store = GraphStore(sources, changes_dir, etag_secret, etag_fallback)
+    said = ServerLog(lang)
+    store = GraphStore(sources, changes_dir, etag_secret, etag_fallback, said)
     provider = None
     if oidc is not None:
         from polku.server.oidc import Oidc
@@ -123,7 +126,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
         # the sessions ended before their cookies, shared by every process over the folder
         provider = Oidc(oidc, ended=EndedSessions(store.state_folder() / ENDED_FILE,
-                                                  oidc.session_secret))
+                                                  oidc.session_secret,
+                                                  said=said.child("sessions")),
+                        said=said.child("oidc"))
     access = Access(tokens, provider)
     if tokens.enabled:
         # the shapes every write is checked against, read now rather than by the first write
@@ -187,7 +192,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
-        log.exception("error answering %s %s", request.method, request.url.path)
+        said.exception(N_("error answering {method} {path}"), method=request.method,
+                       path=request.url.path)
         return error_response(request, ApiError(500, N_("the server failed to answer; the "
                                                    "error is in its log"),
                                                 code="server-error"))
@@ -217,7 +223,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         from polku.server.recheck import Rechecks, SessionRecheck
 
         # a session due a check is checked at the provider before any route reads it
-        app.state.rechecks = Rechecks(provider)
+        app.state.rechecks = Rechecks(provider, said.child("recheck"))
         app.add_middleware(SessionRecheck, rechecks=app.state.rechecks,
                            refused=error_response)
     # inside the compression: it reads the page's scripts
@@ -318,7 +324,7 @@ def app_from_env() -> FastAPI:
                      os.environ.get("POLKU_ETAG_SECRET") or None,
                      bytes.fromhex(os.environ.get("POLKU_ETAG_FALLBACK") or ""),
                      root_path=os.environ.get("POLKU_ROOT_PATH", ""),
-                     public_url=os.environ.get("POLKU_PUBLIC_URL", ""))
+                     public_url=os.environ.get("POLKU_PUBLIC_URL", ""), lang=tr.lang)
     # the start-up check of polku serve: a server told to take writes that cannot write
     # does not start (uvicorn prints the error, in the language of POLKU_LANG)
     refused = start_refusal(app)

@@ -1051,7 +1051,7 @@ def serve(
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
                              os.environ.get("POLKU_ETAG_SECRET") or None, fallback,
-                             root_path=root, public_url=public)
+                             root_path=root, public_url=public, lang=tr.lang)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
     # a server told to take writes that cannot write would answer every write with an
@@ -1096,6 +1096,7 @@ def serve(
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
     os.environ["POLKU_ETAG_FALLBACK"] = fallback.hex()
     os.environ["POLKU_SAID_AT_START"] = "1"  # the warnings above: not again by each worker
+    os.environ["POLKU_LANG"] = tr.lang  # every worker's log in the language of the server
     os.environ["POLKU_ROOT_PATH"] = root
     os.environ["POLKU_PUBLIC_URL"] = public
     env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",

@@ -35,7 +35,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import hmac
-import logging
 import os
 import tempfile
 import threading
@@ -60,6 +59,7 @@ from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
 from polku.server import lastgood
+from polku.server.serverlog import ServerLog
 from polku.server.http import version_of_tag
 from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_of,
                                    relative, shown_path)
@@ -68,7 +68,6 @@ from polku.server.contract import (ApiError, Problem, invalid, problem_worded, p
 #: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
 RowCheck = Callable[[str, Any, Any, Any], None]
 
-log = logging.getLogger("polku.server")
 
 #: suffix -> kind of source (a format of the registry); the order is the precedence among
 #: sources of one name
@@ -535,13 +534,14 @@ LOGGED_REFUSALS = ("write-failed", "changelog-broken")
 
 
 @contextmanager
-def refusals_logged(graph: str, action: str) -> Iterator[None]:
+def refusals_logged(graph: str, action: str, said: ServerLog | None = None) -> Iterator[None]:
     """A write (``action``: update, create, delete, undo, batch) to ``graph`` whose refusal
-    is one of :data:`LOGGED_REFUSALS` is logged at warning level, then answered as before.
-    The line names the graph, the action, the code and the problem (a file, a line number,
-    the system's reason): never the writer, their token or identity, nor the values written.
+    is one of :data:`LOGGED_REFUSALS` is logged at warning level in the server's language
+    (``said``; Finnish without), then answered as before. The line names the graph, the
+    action, the code and the problem (a file, a line number, the system's reason): never
+    the writer, their token or identity, nor the values written.
 
-    >>> with refusals_logged("mini", "update"):
+    >>> with refusals_logged("mini", "update", ServerLog("en")):
     ...     raise write_failed(PolkuError("disk full", file="services.csv"))
     Traceback (most recent call last):
     polku.server.contract.ApiError: the change could not be written: services.csv: disk full
@@ -550,8 +550,9 @@ def refusals_logged(graph: str, action: str) -> Iterator[None]:
         yield
     except ApiError as e:
         if e.code in LOGGED_REFUSALS:
-            log.warning("graph '%s': a write (%s) was refused, 409 %s: %s", graph, action,
-                        e.code, e.message)
+            (said or ServerLog()).warning(
+                N_("graph '{graph}': a write ({action}) was refused, 409 {code}: {problem}"),
+                graph=graph, action=action, code=e.code, problem=e)
         raise
 
 
@@ -560,8 +561,11 @@ class GraphStore:
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
 
     def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None,
-                 etag_secret: str | None = None, etag_fallback: bytes | None = None) -> None:
+                 etag_secret: str | None = None, etag_fallback: bytes | None = None,
+                 said: ServerLog | None = None) -> None:
         self.roots = list(sources)
+        #: the server's log, in its language
+        self.said = said or ServerLog()
         self.changes_dir = changes_dir
         #: a secret given to every server of a graph (several machines over one Neo4j
         #: region): their ETags agree; without one, each change-log folder keeps its own
@@ -593,7 +597,8 @@ class GraphStore:
         try:
             found, shadowed = discover(self.roots)
         except (PolkuError, OSError) as e:  # a served folder itself moved away
-            log.warning("cannot scan the served folders: %s", e)
+            self.said.warning(N_("cannot look through the served folders: {problem}"),
+                              problem=e if isinstance(e, PolkuError) else os_problem(e))
             return
         with self._lock:
             entries: dict[str, Entry] = {}
@@ -713,13 +718,14 @@ class GraphStore:
                 stamp = stamp_of(source)
         except PolkuError as e:
             entry.version = self._last_good(entry).broken(stamp, relative(e, source.root))
-            log.warning("graph '%s': %s", source.name, entry.version.problem_text())
+            self.said.warning(N_("graph '{graph}': {problem}"), graph=source.name,
+                              problem=entry.version.problem)
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
             entry.version = self._last_good(entry).broken(stamp, PolkuError(
                 N_("cannot be read ({reason})"), file=source.shown,
                 params={"reason": e.__class__.__name__}))  # a class name: no text of the file
-            log.exception("graph '%s' cannot be read", source.name)
+            self.said.exception(N_("graph '{graph}' cannot be read"), graph=source.name)
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
         entry.version = Version.loaded(source, g, etag, stamp)
@@ -787,8 +793,11 @@ class GraphStore:
         except (OSError, Timeout) as e:
             # a read-only folder: this process's last good version is its own
             entry.unkept = version.etag
-            log.debug("graph '%s': its last good version cannot be kept: %s",
-                      source.name, e)
+            self.said.debug(N_("graph '{graph}': its last good version cannot be kept: "
+                               "{problem}"), graph=source.name,
+                            problem=relative(os_problem(e), source.root)
+                            if not isinstance(e, Timeout) else
+                            Said(N_("another process holds its lock")))
 
     def _last_good(self, entry: Entry) -> Version:
         """The version to serve while the source is broken: the last good one kept for
@@ -807,8 +816,8 @@ class GraphStore:
         try:
             return self._version_kept(source, kept)
         except Exception:  # noqa: BLE001 - a kept copy that no longer reads: serve ours
-            log.exception("graph '%s': its kept last good version cannot be read",
-                          source.name)
+            self.said.exception(N_("graph '{graph}': its kept last good version cannot be "
+                                   "read"), graph=source.name)
             return served
 
     @staticmethod
@@ -839,7 +848,9 @@ class GraphStore:
         try:
             return self.write_lock(name).finish_if_free()
         except OSError as e:  # a read-only folder: nothing can have been half written
-            log.warning("graph '%s': cannot finish a half-made write: %s", name, e)
+            self.said.warning(N_("graph '{graph}': cannot finish a half-made write: "
+                                 "{problem}"), graph=name,
+                              problem=relative(os_problem(e), self._entries[name].source.root))
             return False
 
     # -- writing --------------------------------------------------------------------------
@@ -943,9 +954,10 @@ class GraphStore:
             if self._broken_said.get(name) == stamp:
                 return
             self._broken_said[name] = stamp
-        log.warning("graph '%s': its change log cannot be read, so it takes no writes, undo "
-                    "or review until it is mended (polku changes check, polku changes mend): "
-                    "%s", name, problem)
+        self.said.warning(N_("graph '{graph}': its change log cannot be read, so it takes no "
+                             "writes, undo or review until it is mended (polku changes "
+                             "check, polku changes mend): {problem}"),
+                          graph=name, problem=problem)
 
     def log_stamp(self, name: str) -> object:
         """What changes when the graph's change log changes (its size, time and file); None
@@ -979,7 +991,16 @@ class GraphStore:
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
-        return write_lock(self.changelog(name), self._entries[name].source.location)
+        source = self._entries[name].source
+
+        def refused(journal: Path, within: tuple[Path, ...], aside: Path) -> None:
+            self.said.warning(N_("graph '{graph}': {journal} names files outside the graphs' "
+                                 "folder and the change logs' folder (copied from another "
+                                 "folder?): set aside as {aside}, nothing of it made"),
+                              graph=name, journal=shown_path(journal, source.root),
+                              aside=shown_path(aside, source.root))
+
+        return write_lock(self.changelog(name), source.location, refused)
 
     def _write_lock_if_any(self, name: str) -> Any:
         """:meth:`write_lock`, taken; or nothing where the change log's folder cannot be
@@ -1145,7 +1166,7 @@ class GraphStore:
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
-        with refusals_logged(name, action):
+        with refusals_logged(name, action, self.said):
             try:
                 with entry.lock, self.write_lock(name):
                     # a change logged beside another source's would make that log lie: its
@@ -1172,7 +1193,7 @@ class GraphStore:
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
-        with refusals_logged(name, "batch"):
+        with refusals_logged(name, "batch", self.said):
             try:
                 with entry.lock, self.write_lock(name):
                     self._own_changes(name)  # as edit() refuses another source's log
