@@ -32,8 +32,9 @@ EDITOR = {"Authorization": f"Bearer {TOKEN}"}
 ROW = "/api/graphs/mini/rows/services/kuntouttava"
 
 
-def served(folder: Path) -> TestClient:
-    return TestClient(create_app([folder], Tokens({"anna": TOKEN})),
+def served(folder: Path, lang: str | None = None) -> TestClient:
+    """The app over ``folder``, its log in ``lang`` (Finnish without)."""
+    return TestClient(create_app([folder], Tokens({"anna": TOKEN}), lang=lang),
                       raise_server_exceptions=False)
 
 
@@ -299,7 +300,7 @@ def test_a_refused_write_is_logged_for_the_administrator_without_token_or_values
     import logging
 
     copy_mini(tmp_path / "mini")
-    client = served(tmp_path)
+    client = served(tmp_path, lang="en")  # the log in English (Finnish without --lang)
     caplog.set_level(logging.DEBUG)
     etag = client.get(ROW).headers["etag"]
     written = {"capacity_per_month": "7", "description": "soita Maija Meikäläiselle"}
@@ -335,7 +336,7 @@ def test_a_broken_change_log_is_logged_once_as_reads_find_it(tmp_path: Path, cap
     import logging
 
     copy_mini(tmp_path / "mini")
-    client = served(tmp_path)
+    client = served(tmp_path, lang="en")
     caplog.set_level(logging.WARNING, logger="polku.server")
     log = tmp_path / ".polku" / "mini.changes.jsonl"
     log.parent.mkdir(exist_ok=True)
@@ -540,3 +541,105 @@ def test_change_log_lines_carry_their_format_and_old_ones_read_as_1(tmp_path: Pa
         in r.json()["error"]["message"], r.text
     r = run("changes", "check", folder / "mini", "--lang", "en")
     assert r.exit_code == 1 and "upgrade polku" in r.output, r.output
+
+
+def test_changes_check_of_a_graph_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    """``polku changes check g/nosuch`` said ``g/.polku/nosuch.changes.jsonl: 0 changes,
+    every line whole`` and exit 0: a typo passed for a healthy graph. A graph with neither
+    a source nor a change log is an error naming it, with the graph of the folder likely
+    meant, exit 1 (``mend`` too); a graph whose source is gone but whose log is there is
+    still checked."""
+    folder, _, _ = one_change(tmp_path)
+    for command in ("check", "mend"):
+        r = run("changes", command, folder / "mni", "--lang", "en")
+        assert r.exit_code == 1, r.output
+        assert f"error: {folder / 'mni'}: no such graph, and no change log of one; " \
+            f"did you mean '{folder / 'mini'}'?" in r.output, r.output
+        assert "every line whole" not in r.output
+    r = run("changes", "check", folder / "nosuch")
+    assert r.exit_code == 1 and "nosuch: aineistoa ei ole, eikä sen muutoslokia" in r.output, \
+        r.output
+    assert "tarkoititko" not in r.output  # nothing close
+    shutil.move(folder / "mini", tmp_path / "muualla")  # its log is still there: checked
+    r = run("changes", "check", folder / "mini", "--lang", "en")
+    assert r.exit_code == 0 and "1 change, every line whole" in r.output, r.output
+
+
+SAID = {  # what the log says, by the server's language
+    "fi": ("aineisto 'mini': muutos (update) torjuttiin, 409 write-failed: muutosta ei voitu "
+           "tallentaa: mini/services.csv: levyllä ei ole tilaa",
+           "aineisto 'mini': mini/services.csv, taulukko 'services', rivi 2, sarake "
+           "'capacity_per_month': '...' ei ole luku",
+           "aineisto 'mini': .polku/mini.pending nimeää tiedostoja aineistojen kansion ja "
+           "muutoslokien kansion ulkopuolelta (kopioitu toisesta kansiosta?): siirretty "
+           "syrjään nimellä .polku/mini.pending.refused, mitään siitä ei tehty"),
+    "sv": ("ekosystemet 'mini': en ändring (update) avvisades, 409 write-failed: ändringen "
+           "kunde inte sparas: mini/services.csv: ",
+           "ekosystemet 'mini': mini/services.csv, blad 'services', rad 2, kolumn "
+           "'capacity_per_month': '...' är inte ett tal",
+           "ekosystemet 'mini': .polku/mini.pending namnger filer utanför ekosystemens mapp "
+           "och ändringsloggarnas mapp (kopierad från en annan mapp?): lagd åt sidan som "
+           ".polku/mini.pending.refused, inget av den gjordes"),
+    "en": ("graph 'mini': a write (update) was refused, 409 write-failed: the change could "
+           "not be written: mini/services.csv: no space left on the device",
+           "graph 'mini': mini/services.csv, sheet 'services', row 2, column "
+           "'capacity_per_month': '...' is not a number",
+           "graph 'mini': .polku/mini.pending names files outside the graphs' folder and the "
+           "change logs' folder (copied from another folder?): set aside as "
+           ".polku/mini.pending.refused, nothing of it made"),
+}
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_the_servers_log_is_in_its_language(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            caplog: pytest.LogCaptureFixture,
+                                            lang: str) -> None:
+    """The administrator's report: under the default ``--lang fi`` the start lines were
+    Finnish and the lines written while serving English (a refused write, a broken sheet,
+    a journal set aside: that one without the graph and with absolute paths). Every line
+    is in the server's language, its files named relative to the served folder."""
+    import logging
+
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    (folder / ".polku").mkdir()
+    (folder / ".polku" / "mini.pending").write_text(json.dumps(
+        [f"{tmp_path}/elsewhere/.services.csv.x.tmp", f"{tmp_path}/elsewhere/services.csv"])
+        + "\n")
+    caplog.set_level(logging.WARNING, logger="polku.server")
+    client = served(folder, lang=lang)
+    etag = client.get(ROW).headers["etag"]
+    with monkeypatch.context() as m:
+        full_disk_at(m, "services.csv")
+        r = client.patch(ROW, json={"capacity_per_month": "7"},
+                         headers={**EDITOR, "If-Match": etag})
+    assert r.status_code == 409, r.text
+    services = folder / "mini" / "services.csv"
+    services.write_text(services.read_text(encoding="utf-8").replace('"40,5"', "4x4"),
+                        encoding="utf-8")
+    moment = os.stat(services).st_mtime + 5
+    os.utime(services, (moment, moment))
+    assert client.get(ROW).headers["x-polku-stale"]
+    said = [rec.getMessage() for rec in caplog.records if rec.name == "polku.server"]
+    refused, broken, aside = SAID[lang]
+    assert any(line.startswith(refused) for line in said), said
+    assert broken in said and aside in said, said
+    assert not any(str(tmp_path) in line for line in said), said
+
+
+@pytest.mark.slow  # two server processes
+def test_every_worker_logs_in_the_servers_language(tmp_path: Path) -> None:
+    """``polku serve --lang sv --workers 2``: the workers' lines are Swedish too (each
+    worker is a process of its own that was told nothing of ``--lang``)."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    with polku_serve(str(folder), "--lang", "sv", workers=2) as base:
+        services = folder / "mini" / "services.csv"
+        services.write_text(services.read_text(encoding="utf-8").replace('"40,5"', "4x4"),
+                            encoding="utf-8")
+        moment = os.stat(services).st_mtime + 5
+        os.utime(services, (moment, moment))
+        for _ in range(6):  # both workers read it
+            assert call(f"{base}{ROW}")[0] == 200
+        assert SAID["sv"][1] in base.said(), base.said()
+        assert "is not a number" not in base.said()

@@ -607,7 +607,8 @@ def test_the_sign_in_checks_take_this_machine_over_http_and_name_what_is_missing
 def test_an_unreachable_provider_is_said_once_in_the_log(served, caplog) -> None:
     """The log once read "the identity provider cannot be reached: the identity provider
     cannot be reached (…)"."""
-    app = create_app([served], oidc=OidcSettings("http://127.0.0.1:9/realms/none", "polku"))
+    app = create_app([served], oidc=OidcSettings("http://127.0.0.1:9/realms/none", "polku"),
+                     lang="en")
     caplog.set_level(logging.WARNING, logger="polku.server.oidc")
     r = TestClient(app).get("/auth/login", follow_redirects=False)
     assert r.status_code == 503
@@ -623,9 +624,10 @@ SECRET = b"the-session-secret-of-these-tests"
 
 def app_over(served: Path, provider: Provider) -> TestClient:
     """Another server over the same folder with the same session secret (as the workers
-    of ``polku serve --workers N``, or a second server, are)."""
+    of ``polku serve --workers N``, or a second server, are), its log in English (the
+    tests read it; Finnish without ``lang``)."""
     app = create_app([served], oidc=OidcSettings(provider.issuer, "polku", leeway=0,
-                                                 session_secret=SECRET))
+                                                 session_secret=SECRET), lang="en")
     app.state.access.oidc.fetch = provider.fetch
     return TestClient(app)
 

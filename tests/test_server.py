@@ -287,10 +287,16 @@ def test_a_broken_sources_problem_is_told_in_the_readers_language(client: TestCl
                               "Accept-Language": "fi"})
     assert r.status_code == 409 and said["fi"][2] in r.json()["error"]["message"], r.text
     assert "lähde on rikki" in r.json()["error"]["message"] or "row 2" not in r.text
-    # the header of a problem written with letters outside ASCII (Swedish: "tas bort")
+    # the header of a problem written with letters outside ASCII (Swedish: "källan"): a
+    # graph served by its own path that is moved away (one found in a served folder is
+    # dropped instead: tests/test_server_health.py)
+    services.write_text((MINI / "services.csv").read_text())
+    touch_later(services)
+    named = TestClient(create_app([served / "mini"], TOKENS))
+    assert named.get("/api/graphs/mini").json()["state"] == "ok"
     shutil.move(served / "mini", served.parent / "moved-away")
-    sv = client.get("/api/graphs/mini", headers={"Accept-Language": "sv"})
-    fi = client.get("/api/graphs/mini")
+    sv = named.get("/api/graphs/mini", headers={"Accept-Language": "sv"})
+    fi = named.get("/api/graphs/mini")
     assert unquote(sv.headers["x-polku-stale"]) == sv.json()["problem"] != fi.json()["problem"]
     assert unquote(fi.headers["x-polku-stale"]) == fi.json()["problem"]
     assert "removed or moved away" not in fi.json()["problem"] + sv.json()["problem"]
@@ -314,10 +320,16 @@ def test_removed_and_added_sheets_and_files_are_noticed(client: TestClient, serv
     assert client.get("/api/graphs/mini").json()["counts"]["path"] == 0
     (served / "mini" / "paths.csv").write_text((MINI / "paths.csv").read_text())
     assert client.get("/api/graphs/mini").json()["counts"]["path"] == 1
+    named = TestClient(create_app([served / "mini"]))  # a graph served by its own path
+    assert named.get("/api/graphs/mini").status_code == 200
     shutil.move(served / "mini", served.parent / "moved-away")
-    r = client.get("/api/graphs/mini?lang=en")
+    # found in a served folder: gone with its folder, as in a process that never saw it
+    assert client.get("/api/graphs/mini?lang=en").status_code == 404
+    assert client.get("/api/graphs").json() == []
+    # named by its own path: its source broken, the last good version served
+    r = named.get("/api/graphs/mini?lang=en")
     assert r.status_code == 200 and "removed or moved away" in r.headers["x-polku-stale"]
-    assert client.get("/").status_code == 200
+    assert client.get("/").status_code == 200 and named.get("/").status_code == 200
 
 
 def test_symlinks_out_of_the_served_folder_are_refused(client: TestClient, served: Path,

@@ -139,3 +139,60 @@ def test_an_empty_tokens_file_is_refused(tmp_path: Path) -> None:
         assert code == 1, said
         assert "t.txt: ei sisällä yhtään muokkausavainta" in said, said
         assert "palvelee" not in said and "Traceback" not in said, said
+
+
+def uvicorn_factory(env: dict[str, str], until: str | None = None) -> tuple[int | None, str]:
+    """``uvicorn --factory polku.app:app_from_env`` on a free loopback port with ``env``
+    added: its exit code and output once it stops, or once its output holds ``until``
+    (uvicorn's "startup complete" without it: then it is stopped, and the code is
+    None)."""
+    import polku
+
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("POLKU_")}, **env,
+           "PYTHONPATH": str(Path(polku.__file__).parents[1])}
+    process = launch([sys.executable, "-m", "uvicorn", "--factory", "polku.app:app_from_env",
+                      "--port", str(free_port())], env=env, stdout=subprocess.PIPE,
+                     stderr=subprocess.STDOUT)
+    said, deadline = b"", time.monotonic() + 120
+    os.set_blocking(process.stdout.fileno(), False)
+    try:
+        while until is None and b"startup complete" not in said or \
+                until is not None and until.encode() not in said:
+            if process.poll() is not None:
+                break
+            assert time.monotonic() < deadline, said.decode()
+            said += process.stdout.read() or b""
+            time.sleep(0.1)
+        time.sleep(0.2)
+        said += process.stdout.read() or b""
+        return process.poll(), said.decode()
+    finally:
+        stop(process)
+
+
+def test_the_app_factory_checks_at_start_as_polku_serve_does(tmp_path: Path) -> None:
+    """``uvicorn --factory polku.app:app_from_env`` with tokens over a folder it cannot
+    write started, said it was ready and refused every write (409 write-failed); it is
+    refused at start as ``polku serve`` is, by the same check, its error in the language
+    of ``POLKU_LANG`` (Finnish without it), with no traceback. And it warns of a tokens
+    file that other users can read, as ``polku serve`` does."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    (folder / ".polku").write_text("", encoding="utf-8")
+    tokens = tokens_file(tmp_path)
+    env = {"POLKU_GRAPHS": str(folder), "POLKU_TOKENS_FILE": str(tokens)}
+    code, said = uvicorn_factory(env)
+    assert code not in (None, 0), said
+    assert f"{folder / '.polku'}: muokkaukset ovat päällä, mutta palvelin ei voi " \
+        "kirjoittaa tähän kansioon: on tiedosto, ei kansio" in said, said
+    assert "Traceback" not in said and "startup complete" not in said, said
+    code, said = uvicorn_factory({**env, "POLKU_LANG": "sv"})
+    assert code not in (None, 0) and "är en fil, inte en mapp" in said, said
+    code, said = uvicorn_factory({**env, "POLKU_LANG": "en"})
+    assert code not in (None, 0) and "writes are on, but this server cannot write in " \
+        "this folder: is a file, not a folder" in said, said
+    (folder / ".polku").unlink()
+    tokens.chmod(0o644)
+    code, said = uvicorn_factory({**env, "POLKU_LANG": "en"}, until="startup complete")
+    assert code is None, said
+    assert f"the tokens file {tokens} can be read by other users of this machine" in said, said

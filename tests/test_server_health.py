@@ -89,3 +89,37 @@ def test_a_broken_change_log_is_not_ready_and_named(served: Path) -> None:
     assert "rivi 2" in finnish
     log.write_text(good, encoding="utf-8")  # mended: ready again
     assert client.get("/readyz").status_code == 200
+
+
+def test_a_graph_whose_source_is_gone_is_dropped_in_every_process(served: Path) -> None:
+    """The administrator's report: a workbook folder that appears and is removed again
+    stayed ``failed`` for good in the process that had seen it (``/readyz`` 503 until a
+    restart), while a process that had not seen it answered 200. A source that is gone
+    is no graph any more: dropped from every process alike, whether it never loaded or
+    was served (a source that is there but broken stays served, ``stale``)."""
+    one, two = TestClient(create_app([served])), TestClient(create_app([served]))
+    assert one.get("/readyz").status_code == two.get("/readyz").status_code == 200
+    rikki = served / "rikki"
+    rikki.mkdir()
+    (rikki / "services.csv").write_text("id,name\nx,y\n", encoding="utf-8")
+    assert one.get("/readyz").status_code == 503  # only the first process sees it
+    import shutil
+
+    shutil.rmtree(rikki)
+    for client in (one, two):
+        r = client.get("/readyz")
+        assert r.status_code == 200, r.text
+        assert [g["name"] for g in r.json()["graphs"]] == ["mini"]
+        assert [g["name"] for g in client.get("/api/graphs").json()] == ["mini"]
+        assert client.get("/api/graphs/rikki").status_code == 404
+    # a graph that was loaded and served, moved away: gone from both, not served stale
+    copy_mini(served / "toinen")
+    assert one.get("/api/graphs/toinen").status_code == 200
+    shutil.move(served / "toinen", served.parent / "muualla")
+    for client in (one, two):
+        assert client.get("/api/graphs/toinen").status_code == 404
+        assert [g["name"] for g in client.get("/api/graphs").json()] == ["mini"]
+        assert client.get("/readyz").status_code == 200
+    assert "toinen" not in one.app.state.store.names  # its version and model let go
+    shutil.move(served.parent / "muualla", served / "toinen")  # back: served again
+    assert one.get("/api/graphs/toinen").json()["state"] == "ok"

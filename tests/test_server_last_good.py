@@ -10,6 +10,7 @@ import os
 import time
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -130,3 +131,86 @@ def test_three_workers_serve_an_acknowledged_write_while_a_sheet_is_broken(
                 seen.add((r.headers["ETag"].split("-")[0] + '"',
                           "capacityPerMonth 999 " in text, "X-Polku-Stale" in r.headers))
         assert seen == {(written, True, True)}, seen
+
+
+def refuse_rename_to(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """Renames onto ``name`` fail as onto an immutable file (``chattr +i``)."""
+    import errno
+
+    real = os.replace
+
+    def replace(src: Any, dst: Any, *args: Any, **kwargs: Any) -> None:
+        if os.fspath(dst).endswith(name):
+            raise PermissionError(errno.EPERM, "Operation not permitted", os.fspath(src))
+        real(src, dst, *args, **kwargs)
+    monkeypatch.setattr(os, "replace", replace)
+
+
+def full_disk_for(monkeypatch: pytest.MonkeyPatch, name: str) -> None:
+    """The temporary file of ``name`` fails as on a full disk."""
+    import errno
+    import tempfile
+
+    real = tempfile.mkstemp
+
+    def mkstemp(*args: Any, prefix: str = "", **kwargs: Any) -> Any:
+        if prefix.startswith(f".{name}."):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(*args, prefix=prefix, **kwargs)
+    monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+
+
+def on_disk(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.suffix not in (".lock", ".key")}
+
+
+@pytest.mark.parametrize("kind", ["folder", "xlsx"])
+def test_a_write_whose_last_good_copy_cannot_be_kept_is_not_acknowledged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str) -> None:
+    """The administrator's report: the last good copy could not be replaced (an immutable
+    file, a full disk), the write was answered 200 all the same with nothing in the log,
+    and a process started once the source broke served the version before it: an
+    acknowledged write lost. The last good copy is part of the write: when it cannot be
+    kept, the write is refused (409 ``write-failed`` naming the file) and nothing of it is
+    written, as for any file of a change; the same write goes through once it can."""
+    from helpers import run
+
+    if kind == "folder":
+        copy_mini(tmp_path / "mini")
+    else:
+        assert run("export", copy_mini(tmp_path / "src" / "mini"), "--to", "xlsx", "-o",
+                   tmp_path / "mini.xlsx").exit_code == 0
+    one = worker(tmp_path)
+    editor = {"Authorization": f"Bearer {TOKEN}", "Accept-Language": "en"}
+    r = one.patch(ROW, json={"capacity_per_month": "44"},
+                  headers={**editor, "If-Match": one.get(ROW).headers["etag"]})
+    assert r.status_code == 200, r.text
+    etag = r.headers["etag"]
+    before = on_disk(tmp_path)
+    for fault in (refuse_rename_to, full_disk_for):
+        with monkeypatch.context() as m:
+            fault(m, "mini.last-good.zip")
+            r = one.patch(ROW, json={"capacity_per_month": "48"},
+                          headers={**editor, "If-Match": etag})
+        assert r.status_code == 409, (fault.__name__, r.text)
+        error = r.json()["error"]
+        assert error["code"] == "write-failed", error
+        assert "the change could not be written: .polku/mini.last-good.zip: " \
+            in error["message"], error
+        assert on_disk(tmp_path) == before, fault.__name__  # the sheets rolled back too
+        assert one.get(ROW).json()["values"]["capacity_per_month"] == "44"
+    r = one.patch(ROW, json={"capacity_per_month": "48"}, headers={**editor, "If-Match": etag})
+    assert r.status_code == 200, r.text
+    written = r.headers["etag"]
+    if kind == "folder":
+        break_sheet(tmp_path)
+    else:
+        source = tmp_path / "mini.xlsx"
+        source.write_bytes(source.read_bytes()[:5000])
+        later(source)
+    started = worker(tmp_path)  # a process started once the source broke
+    r = started.get(ROW)
+    assert "x-polku-stale" in r.headers, r.headers
+    assert r.json()["values"]["capacity_per_month"] == "48"
+    assert version_of_tag(r.headers["etag"]) == version_of_tag(written)

@@ -102,3 +102,38 @@ def test_four_workers_racing_writers_and_a_killed_worker_lose_nothing(tmp_path: 
         assert {a["version"] for a in acknowledged} <= set(versions)
         status, _, listed = call(f"{served}/api/graphs")
         assert status == 200 and listed[0]["state"] == "ok"
+
+
+@pytest.mark.slow  # two server processes, a killed worker and its replacement
+def test_every_worker_keeps_the_tokens_read_at_start(tmp_path: Path) -> None:
+    """The administrator's report: two token lines, one removed from the file without a
+    restart, a worker killed: its replacement read the file again, so the removed token
+    wrote in one worker (428: it reached the ETag check) and not in the other (401). Every
+    worker of one ``polku serve`` uses the tokens read when it started ("Remove a line and
+    restart to take a token away"), and no worker is given the tokens themselves or the
+    file's path: the tokens' hashes only."""
+    folder = tmp_path / "graphs"
+    copy_mini(folder / "mini")
+    tokens = tmp_path / "tokens"
+    other = "workers-other-0123456789"
+    tokens.write_text(f"racer:{TOKEN}\nother:{other}\n")
+    tokens.chmod(0o600)
+    row = "/api/graphs/mini/rows/services/kuntouttava"
+    with polku_serve(str(folder), "--tokens", str(tokens), workers=2) as served:
+        tokens.write_text(f"racer:{TOKEN}\n")  # the line taken away, no restart
+        before = set(workers_of(served.pid))
+        os.kill(sorted(before)[0], signal.SIGKILL)
+        deadline = time.monotonic() + 120
+        while served.said().count("Application startup complete") < 3:
+            assert time.monotonic() < deadline, served.said()
+            time.sleep(0.2)
+        workers = set(workers_of(served.pid))
+        assert len(workers) == 2 and workers != before
+        answers = [call(f"{served}{row}", "PATCH", {"capacity_per_month": "7"},
+                        {"Authorization": f"Bearer {other}"})[0] for _ in range(8)]
+        assert answers == [428] * 8, answers
+        for pid in workers:
+            environment = Path(f"/proc/{pid}/environ").read_bytes()
+            command = Path(f"/proc/{pid}/cmdline").read_bytes()
+            for secret in (TOKEN, other, str(tokens)):
+                assert secret.encode() not in environment + command, secret

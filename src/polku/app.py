@@ -55,6 +55,7 @@ from polku.server.http import (BodyLimit, RepresentationTags, Revalidation, Scri
 from polku.server.language import error_language
 from polku.server.pages import error_page, pages_router
 from polku.server.place import RootPath, checked_public_url, checked_root
+from polku.server.serverlog import ServerLog
 from polku.server.store import GraphStore, discover
 
 if TYPE_CHECKING:
@@ -96,7 +97,7 @@ def error_response(request: Request, error: ApiError) -> Any:
 def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | None = None,
                changes_dir: Path | None = None, oidc: "OidcSettings | None" = None,
                etag_secret: str | None = None, etag_fallback: bytes | None = None,
-               root_path: str = "", public_url: str = "") -> FastAPI:
+               root_path: str = "", public_url: str = "", lang: str | None = None) -> FastAPI:
     """A FastAPI app serving the graphs found in ``sources`` (files, folders, Neo4j URIs);
     writes need one of ``tokens`` or a person the identity provider of ``oidc`` signs in
     (neither: read-only); change logs go to ``changes_dir`` (default: ``.polku/`` beside
@@ -108,14 +109,16 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     (:class:`polku.server.place.RootPath`; uvicorn's own ``--root-path`` does the same);
     ``public_url`` (``https://intra.example.fi/polku``) the address it is reached at from
     outside, which the sign-in's redirects are made of (never the request's Host header)
-    and whose path is the prefix unless ``root_path`` says one.
+    and whose path is the prefix unless ``root_path`` says one. ``lang``: the language of
+    the server's log (``polku serve --lang``; default Finnish), whatever each reader reads.
 
     >>> from fastapi.testclient import TestClient
     >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()
-    store = GraphStore(sources, changes_dir, etag_secret, etag_fallback)
+    said = ServerLog(lang)
+    store = GraphStore(sources, changes_dir, etag_secret, etag_fallback, said)
     provider = None
     if oidc is not None:
         from polku.server.oidc import Oidc
@@ -123,7 +126,9 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
         # the sessions ended before their cookies, shared by every process over the folder
         provider = Oidc(oidc, ended=EndedSessions(store.state_folder() / ENDED_FILE,
-                                                  oidc.session_secret))
+                                                  oidc.session_secret,
+                                                  said=said.child("sessions")),
+                        said=said.child("oidc"))
     access = Access(tokens, provider)
     if tokens.enabled:
         # the shapes every write is checked against, read now rather than by the first write
@@ -187,7 +192,8 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
 
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
-        log.exception("error answering %s %s", request.method, request.url.path)
+        said.exception(N_("error answering {method} {path}"), method=request.method,
+                       path=request.url.path)
         graph = request.path_params.get("name")
         if isinstance(graph, str) and graph in store.names:
             # a graph's answer failed (its findings, a page): the graph and the kind of
@@ -225,7 +231,7 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         from polku.server.recheck import Rechecks, SessionRecheck
 
         # a session due a check is checked at the provider before any route reads it
-        app.state.rechecks = Rechecks(provider)
+        app.state.rechecks = Rechecks(provider, said.child("recheck"))
         app.add_middleware(SessionRecheck, rechecks=app.state.rechecks,
                            refused=error_response)
     # inside the compression: it reads the page's scripts
@@ -298,17 +304,26 @@ def _openapi(app: FastAPI) -> dict[str, Any]:
 def app_from_env() -> FastAPI:
     """For ``uvicorn --factory polku.app:app_from_env``: sources from ``POLKU_GRAPHS``
     (``os.pathsep``-separated, default ``graphs``), tokens from ``POLKU_TOKENS_FILE`` or
-    ``POLKU_TOKENS``, change logs in ``POLKU_CHANGES`` (default beside each graph), the
+    ``POLKU_TOKENS`` (a worker of ``polku serve --workers``: their hashes, read by the
+    server at start, from ``POLKU_TOKEN_HASHES``), change logs in ``POLKU_CHANGES`` (default beside each graph), the
     identity provider from ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID`` and the other
     ``POLKU_OIDC_*`` variables (:func:`polku.server.oidc.settings_from_env`), the ETags'
     secret from ``POLKU_ETAG_SECRET`` (and where no key can be kept, from
     ``POLKU_ETAG_FALLBACK``, hex: ``polku serve --workers`` gives its workers one), the
     path prefix behind a proxy from ``POLKU_ROOT_PATH`` and the address it is reached at
-    from ``POLKU_PUBLIC_URL``."""
+    from ``POLKU_PUBLIC_URL``. Checked as ``polku serve`` checks at start
+    (:mod:`polku.server.startup`): with writes on and a folder it cannot write, it raises
+    :class:`polku.server.startup.NotStarted` (uvicorn prints its text and stops), worded
+    in ``POLKU_LANG`` (default Finnish); it warns of a tokens file others can read."""
     from polku.server.oidc import settings_from_env
+    from polku.server.startup import (NotStarted, key_warnings, server_language,
+                                      start_refusal, tokens_warning)
 
-    tokens = load_tokens(os.environ.get("POLKU_TOKENS_FILE") or None,
-                         os.environ.get("POLKU_TOKENS"))
+    tr = server_language()
+    hashes = os.environ.get("POLKU_TOKEN_HASHES")
+    # a worker of polku serve: the tokens its server read at start, by their hashes
+    tokens = Tokens.of_hashes(hashes) if hashes else load_tokens(
+        os.environ.get("POLKU_TOKENS_FILE") or None, os.environ.get("POLKU_TOKENS"))
     from polku.gcpause import settle
 
     changes = os.environ.get("POLKU_CHANGES")
@@ -317,7 +332,18 @@ def app_from_env() -> FastAPI:
                      os.environ.get("POLKU_ETAG_SECRET") or None,
                      bytes.fromhex(os.environ.get("POLKU_ETAG_FALLBACK") or ""),
                      root_path=os.environ.get("POLKU_ROOT_PATH", ""),
-                     public_url=os.environ.get("POLKU_PUBLIC_URL", ""))
+                     public_url=os.environ.get("POLKU_PUBLIC_URL", ""), lang=tr.lang)
+    # the start-up check of polku serve: a server told to take writes that cannot write
+    # does not start (uvicorn prints the error, in the language of POLKU_LANG)
+    refused = start_refusal(app)
+    if refused is not None:
+        raise NotStarted(refused, tr)
+    if not os.environ.get("POLKU_SAID_AT_START"):  # polku serve said them, once
+        warnings = [tokens_warning(os.environ.get("POLKU_TOKENS_FILE") or None, tr),
+                    *key_warnings(app, tr)]
+        for warning in warnings:
+            if warning is not None:
+                log.warning(tr("warning: {warning}").format(warning=warning))
     settle()  # each worker process once: what it has loaded stays, no collection walks it
     if app.state.access.writable:
         app.state.store.prepare_writes()

@@ -6,6 +6,7 @@ and mend the one case that is safe to mend by a program: the last line cut short
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Optional
 
@@ -14,6 +15,7 @@ import typer
 from polku.cli.help import PolkuTyper
 from polku.cli.options import GraphArg, Lang
 from polku.cli.problems import reports_errors, says_own_warnings
+from polku.errors import PolkuError
 from polku.present.i18n import error_text, translator
 from polku.words import N_
 
@@ -26,11 +28,34 @@ LogOption = typer.Option(None, "--changes", help=N_(
 
 
 def _log(source: str, changes: Path | None):
+    """The change log of ``source`` (or ``changes``); an error naming ``source`` when
+    there is neither the graph nor a log of it (a mistyped name checked "0 changes, every
+    line whole"), with the graph of its folder likely meant."""
+    from polku.io.neo4jstore import is_neo4j_uri
     from polku.ops.batch import changelog_of
     from polku.ops.changelog import ChangeLog, source_label
 
-    return ChangeLog(changes, source_label(source)) if changes is not None \
+    log = ChangeLog(changes, source_label(source)) if changes is not None \
         else changelog_of(source)
+    if not is_neo4j_uri(source) and not os.path.lexists(source) and not log.path.exists():
+        # a graph whose source is gone and whose log is left is still checked
+        raise PolkuError(N_("no such graph, and no change log of one"), params={},
+                         file=source, close=_likely_graph(Path(source)))
+    return log
+
+
+def _likely_graph(path: Path) -> str | None:
+    """The graph of ``path``'s folder that ``path`` likely meant (its file or folder, as
+    given), or None."""
+    from polku.graph import likely_id
+    from polku.server.store import discover
+
+    try:
+        found, _ = discover([path.parent])
+    except (PolkuError, OSError):  # no such folder either: nothing to offer
+        return None
+    close = likely_id(path.stem, dict.fromkeys(found, {}))
+    return found[close].location if close is not None else None
 
 
 @changes_app.command(help=N_(

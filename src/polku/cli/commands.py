@@ -1012,13 +1012,13 @@ def serve(
     from polku.server.auth import load_tokens
     from polku.server.oidc import settings_from_env
 
+    from polku.server.startup import key_warnings, start_refusal, tokens_warning
+
     known = load_tokens(tokens, os.environ.get("POLKU_TOKENS"))
     tr = translator(lang)
-    if tokens is not None and os.name == "posix" and tokens.stat().st_mode & 0o077:
-        # the edit keys act as admins: whoever reads the file may change any row
-        typer.echo(tr("warning: {warning}").format(warning=tr(
-            "the tokens file {file} can be read by other users of this machine: let only "
-            "the server's user read it (chmod 600 {file})").format(file=tokens)), err=True)
+    readable = tokens_warning(tokens, tr)
+    if readable is not None:
+        typer.echo(tr("warning: {warning}").format(warning=readable), err=True)
     check_listening(host, port)
     asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
              "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
@@ -1054,20 +1054,16 @@ def serve(
     # a secret, so read from the environment only (options show in process lists)
     application = create_app(sources or ["graphs"], known, changes, oidc,
                              os.environ.get("POLKU_ETAG_SECRET") or None, fallback,
-                             root_path=root, public_url=public)
+                             root_path=root, public_url=public, lang=tr.lang)
     settle()  # what the server has loaded so far stays: no collection walks it again
     store = application.state.store
-    if known.enabled or oidc is not None:
-        # a server told to take writes that cannot write would answer every write with
-        # an error: it does not start, and says where and why
-        problems = store.write_problems()
-        if problems:
-            raise PolkuErrors(problems)
-    for folder, problem in store.unkept_keys.items():
-        typer.echo(tr("warning: {warning}").format(warning=tr(
-            "cannot keep the ETag key in {folder} ({reason}): this run keys its ETags by a "
-            "secret of its own, so they change when the server starts again").format(
-                folder=folder, reason=tr(problem))), err=True)
+    # a server told to take writes that cannot write would answer every write with an
+    # error: it does not start, and says where and why (the app factory checks the same)
+    refused = start_refusal(application)
+    if refused is not None:
+        raise refused
+    for warning in key_warnings(application, tr):
+        typer.echo(tr("warning: {warning}").format(warning=warning), err=True)
     listing = ", ".join(f"{e.source.name} ({e.source.shown})" for e in store.entries())
     writers = ([] if not known.enabled else [tr("tokens")]) + \
         ([tr("sign-in at {issuer}").format(issuer=oidc.issuer)] if oidc is not None else [])
@@ -1092,11 +1088,18 @@ def serve(
     # each worker process builds its own app from the same settings (uvicorn imports the
     # factory by name in every process)
     os.environ["POLKU_GRAPHS"] = os.pathsep.join(str(s) for s in (sources or ["graphs"]))
-    if tokens:
-        os.environ["POLKU_TOKENS_FILE"] = str(tokens.absolute())
+    # every worker, a replaced one too, knows the tokens read now (a line taken out of the
+    # file counts at the next restart, as the README says): their hashes, never the
+    # tokens or the file's path
+    for name in ("POLKU_TOKENS_FILE", "POLKU_TOKENS", "POLKU_TOKEN_HASHES"):
+        os.environ.pop(name, None)
+    if known.enabled:
+        os.environ["POLKU_TOKEN_HASHES"] = known.to_text()
     if changes:
         os.environ["POLKU_CHANGES"] = str(changes.absolute())
     os.environ["POLKU_ETAG_FALLBACK"] = fallback.hex()
+    os.environ["POLKU_SAID_AT_START"] = "1"  # the warnings above: not again by each worker
+    os.environ["POLKU_LANG"] = tr.lang  # every worker's log in the language of the server
     os.environ["POLKU_ROOT_PATH"] = root
     os.environ["POLKU_PUBLIC_URL"] = public
     env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",

@@ -23,7 +23,7 @@ import tempfile
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator, Mapping
 
 
 def _default_mode(directory: bool = False) -> int:
@@ -155,21 +155,33 @@ def output_file(path: str | Path) -> Iterator[Path]:
 
 
 @contextmanager
-def together(journal: str | Path) -> Iterator[None]:
+def together(journal: str | Path,
+             first: Callable[[Mapping[Path, Path]], None] | None = None) -> Iterator[None]:
     """Every :func:`write_bytes`, :func:`write_text` and :func:`output_file` of this thread
     inside the block is one change: each file is written out as it comes, and only when the
     block ends without an error are they all renamed into place (an error, a full disk
     included, leaves every file as it was). The renames still to make are listed first in
     ``journal``, which goes once they are made; a process killed among them leaves it for
-    :func:`finish`. Not nested."""
+    :func:`finish`. Not nested.
+
+    ``first``, once the block's files are written out, is given them (file -> its
+    temporary file) and may write more files of the change, made of them (a copy of what
+    the change makes); its files are renamed before the block's, and when the first rename
+    fails (nothing renamed yet: an immutable file) the change is refused whole, as when a
+    file cannot be written out."""
     journal = Path(journal)
     if _group.staged is not None:
         raise RuntimeError("atomic.together is not nested")
     _group.staged = staged = {}
     try:
         yield
+        if first is not None and staged:
+            own = dict(staged)
+            first(own)
+            made = {p: t for p, t in staged.items() if own.get(p) is not t}
+            staged = {**made, **{p: t for p, t in staged.items() if p not in made}}
     except BaseException:
-        for tmp in staged.values():
+        for tmp in (_group.staged or {}).values():  # the block's files and first's
             tmp.unlink(missing_ok=True)
         raise
     finally:
@@ -192,15 +204,25 @@ def together(journal: str | Path) -> Iterator[None]:
         for tmp in staged.values():
             tmp.unlink(missing_ok=True)
         raise
-    _rename(list((str(tmp), str(path)) for path, tmp in staged.items()), journal)
+    [(path, tmp), *_] = staged.items()
+    try:
+        with _as(path):  # named as the file it was to replace, not its temporary file
+            os.replace(tmp, path)
+    except BaseException:
+        # nothing renamed yet: the change is refused whole, and nothing is left to finish
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
+        journal.unlink(missing_ok=True)
+        raise
+    _rename(list((str(tmp), str(path)) for path, tmp in staged.items()), journal, made=1)
 
 
-def _rename(renames: list[tuple[str, str]], journal: Path) -> None:
-    """Make ``renames`` (each whose temporary file is still there), flush their folders,
-    then remove ``journal``."""
+def _rename(renames: list[tuple[str, str]], journal: Path, made: int = 0) -> None:
+    """Make ``renames`` (each whose temporary file is still there; the first ``made`` are
+    made already), flush their folders, then remove ``journal``."""
     folders = []
-    for tmp, path in renames:
-        if os.path.exists(tmp):
+    for number, (tmp, path) in enumerate(renames):
+        if number >= made and os.path.exists(tmp):
             os.replace(tmp, path)
         folders.append(os.path.dirname(path))
     for folder in dict.fromkeys(folders):

@@ -58,7 +58,8 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
               who: str, note: str = "", log: ChangeLog | None = None,
               undoes: int | None = None, check: Callable[..., None] | None = None,
               identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None,
-              ready: Callable[[nx.MultiDiGraph], None] | None = None
+              ready: Callable[[nx.MultiDiGraph], None] | None = None,
+              first: Callable[[Mapping[Path, Path]], None] | None = None
               ) -> tuple[nx.MultiDiGraph, dict[str, Any] | None]:
     """Apply ``wanted`` to the graph at ``source`` as one change: checked exactly as
     ``polku import`` checks a workbook (nothing is written when any row fails), every
@@ -68,7 +69,9 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
     ``identity`` is logged beside ``who``; ``sheets``: ``current``'s sheets when the caller
     has them read (never changed here); ``ready(g)`` is called with the new graph once it is
     checked and before anything is written (the server computes its answer there), and
-    raises to refuse the change with nothing written. Returns the new graph and the entry.
+    raises to refuse the change with nothing written; ``first``: more files of the change,
+    made of its files before they are renamed (:func:`polku.io.atomic.together`). Returns
+    the new graph and the entry.
 
     An edit that leaves its row as it was (:func:`polku.ops.edits.unchanged`) is no change
     and is not logged; a batch of such edits only is no change at all, as a single save
@@ -95,7 +98,7 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
     # was read, the next ones against what the first wrote
     seen = current
     log = log or changelog_of(source)
-    with atomic.together(log.journal):  # every sheet and the log line, or nothing
+    with atomic.together(log.journal, first):  # every sheet and the log line, or nothing
         for sheet in dict.fromkeys(c.sheet for c in changes):
             store.write(new_sheets, g, sheet, expect=edits.unchanged_since(seen))
             seen = g
@@ -105,12 +108,13 @@ def write_all(source: str | Path, current: nx.MultiDiGraph, wanted: list[Mapping
 def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
                 log: ChangeLog | None = None, where: str | None = None,
                 identity: dict[str, Any] | None = None, sheets: edits.Sheets | None = None,
-                ready: Callable[[nx.MultiDiGraph], None] | None = None
+                ready: Callable[[nx.MultiDiGraph], None] | None = None,
+                first: Callable[[Mapping[Path, Path]], None] | None = None
                 ) -> tuple[nx.MultiDiGraph, dict[str, Any]]:
     """Revert the newest change not yet undone (a row or a batch) as one change
     (``where``: how problems name the source; ``identity``: logged beside ``who``;
     ``sheets``: ``current``'s sheets when the caller has them read, never changed here;
-    ``ready``: as :func:`write_all`'s)."""
+    ``ready``, ``first``: as :func:`write_all` takes them)."""
     log = log or changelog_of(source)
     log.own_entries()
     entry = log.to_undo()
@@ -131,7 +135,7 @@ def undo_latest(source: str | Path, current: nx.MultiDiGraph, who: str,
     # Neo4j pushes the whole graph at each sheet: the first push checks against what
     # was read, the next ones against what the first wrote
     seen = current
-    with atomic.together(log.journal):  # every sheet and the log line, or nothing
+    with atomic.together(log.journal, first):  # every sheet and the log line, or nothing
         for sheet in dict.fromkeys(c.sheet for c in changes):
             store.write(sheets, g, sheet, expect=edits.unchanged_since(seen))
             seen = g

@@ -30,7 +30,7 @@ import logging
 from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from polku import clock
 from polku.io import atomic
@@ -229,7 +229,8 @@ def log_beside(source: str, name: str) -> ChangeLog:
 WRITE_LOCK_TIMEOUT = 60.0
 
 
-def write_lock(log: ChangeLog, source: str | Path | None = None) -> "WriteLock":
+def write_lock(log: ChangeLog, source: str | Path | None = None,
+               refused: "Refused | None" = None) -> "WriteLock":
     """The file lock that serialises the writes to one graph across processes and threads
     (the servers' workers, other servers over the folder, ``polku undo``, ``ptv compare
     --apply``): ``NAME.lock`` beside the change log ``NAME.changes.jsonl``. Taking it again
@@ -237,7 +238,8 @@ def write_lock(log: ChangeLog, source: str | Path | None = None) -> "WriteLock":
     ``filelock.Timeout`` after :data:`WRITE_LOCK_TIMEOUT` seconds. Whoever takes it first
     finishes a write that a killed process left half made (:attr:`ChangeLog.journal`):
     the journal's renames of files in the change log's folder and in ``source``'s folder
-    (the graphs folder), never of any other file."""
+    (the graphs folder), never of any other file; a journal naming any other is set
+    aside and ``refused`` is told (the server says so in its log, in its language)."""
     from filelock import FileLock
     from polku.io.neo4jstore import is_neo4j_uri
 
@@ -246,7 +248,12 @@ def write_lock(log: ChangeLog, source: str | Path | None = None) -> "WriteLock":
     within = () if source is None or is_neo4j_uri(str(source)) else \
         (Path(source).absolute().parent,)
     return WriteLock(FileLock(log.path.with_name(f"{name}.lock"), timeout=WRITE_LOCK_TIMEOUT,
-                              is_singleton=True), log.journal, within)
+                              is_singleton=True), log.journal, within, refused)
+
+
+#: what is told of a journal set aside (:func:`write_lock`): the journal, the folders it
+#: may name files in, and where it was set aside
+Refused = Callable[[Path, tuple[Path, ...], Path], None]
 
 
 class WriteLock:
@@ -256,8 +263,10 @@ class WriteLock:
     make are made now, so that the graph and its log agree again before anyone reads or
     writes them under the lock."""
 
-    def __init__(self, lock: Any, journal: Path, within: tuple[Path, ...] = ()) -> None:
+    def __init__(self, lock: Any, journal: Path, within: tuple[Path, ...] = (),
+                 refused: Refused | None = None) -> None:
         self.lock, self.journal, self.within = lock, journal, within
+        self.refused = refused
 
     def __enter__(self) -> "WriteLock":
         self.lock.acquire()
@@ -274,6 +283,9 @@ class WriteLock:
         try:
             return atomic.finish(self.journal, self.within)
         except atomic.RefusedJournal as e:
+            if self.refused is not None:
+                self.refused(self.journal, self.within, e.aside)
+                return False
             logging.getLogger("polku.server").warning(
                 "%s names files outside %s (copied from another folder?): set aside as %s, "
                 "nothing of it made", self.journal.name,

@@ -28,7 +28,10 @@ sign-in sets; either names a :class:`Principal` with roles ``viewer``, ``editor`
 
 from __future__ import annotations
 
+import hashlib
 import hmac
+import json
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,23 +187,66 @@ class Credentials:
                       opened if isinstance(opened, Opened) else None)
 
 
+def token_hash(token: str) -> str:
+    """What a token is known by: its SHA-256, hex. A token is at least :data:`MIN_TOKEN`
+    random characters, so its hash gives it away to no one, and a request's token is
+    compared by its hash.
+
+    >>> token_hash("anna-token-0123456789")[:12]
+    'e9f28c90499e'
+    """
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 @dataclass(frozen=True)
 class Tokens:
-    """Token name -> token (kept out of ``repr``)."""
+    """Token name -> token (kept out of ``repr``), as read; ``hashes``: name -> the
+    token's :func:`token_hash`, what requests are checked against. A server's workers are
+    given the hashes (:meth:`to_text`, :meth:`of_hashes`), never the tokens nor the file
+    they were read from: every worker of one ``polku serve``, a replaced one too, knows
+    the tokens read at start.
+
+    >>> known = Tokens({"anna": "anna-token-0123456789"})
+    >>> again = Tokens.of_hashes(known.to_text())
+    >>> again.find("anna-token-0123456789"), again.by_name, again.find("anna-token-x")
+    ('anna', {}, None)
+    """
     by_name: dict[str, str] = field(default_factory=dict, repr=False)
+    hashes: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.by_name:
+            object.__setattr__(self, "hashes", {
+                **self.hashes, **{n: token_hash(t) for n, t in self.by_name.items()}})
 
     @property
     def enabled(self) -> bool:
-        return bool(self.by_name)
+        return bool(self.hashes)
 
     def find(self, token: str) -> str | None:
-        """The name of ``token``, or None (every token compared, in constant time each)."""
+        """The name of ``token``, or None (every token's hash compared, in constant time
+        each)."""
         found = None
-        for name, known in self.by_name.items():
+        wanted = token_hash(token).encode()
+        for name, known in self.hashes.items():
             # compare every token, so the time taken says nothing about which one is near
-            if hmac.compare_digest(known.encode(), token.encode()):
+            if hmac.compare_digest(known.encode(), wanted):
                 found = name
         return found
+
+    def to_text(self) -> str:
+        """The names and hashes as JSON (for :meth:`of_hashes`)."""
+        return json.dumps(self.hashes, ensure_ascii=True, sort_keys=True)
+
+    @classmethod
+    def of_hashes(cls, text: str) -> "Tokens":
+        """The tokens :meth:`to_text` wrote (``ValueError`` for anything else)."""
+        hashes = json.loads(text)
+        if not isinstance(hashes, dict) or not all(
+                isinstance(n, str) and isinstance(h, str) and len(h) == 64
+                for n, h in hashes.items()):
+            raise ValueError("not the tokens' hashes")
+        return cls(hashes=hashes)
 
 
 def carries(creds: Credentials) -> bool:

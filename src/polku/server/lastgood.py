@@ -11,7 +11,9 @@ broken serves the version kept there, whichever process put it there.
 
 The zip is written atomically and only while the source's files are still the ones it
 holds (checked under ``NAME.last-good.lock``): a slow reader never puts an older version
-over a newer one. Its comment says the source and the ETag:
+over a newer one. A write's zip is one file of the write itself, made from the files it
+writes and renamed with them (:meth:`polku.server.store.GraphStore._keeping`): a write
+whose copy cannot be kept is refused, never acknowledged without it. Its comment says the source and the ETag:
 ``{"format": 1, "source": "keski-uusimaa", "etag": "…"}``; it is its owner's alone, as the
 sheets themselves hold the true figures. ``unzip`` gives the files back (a broken sheet can
 be restored from it by hand).

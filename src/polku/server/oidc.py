@@ -44,7 +44,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import logging
 import os
 import secrets
 import threading
@@ -65,10 +64,10 @@ from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Crede
                                Opened, Principal, unauthorized)
 from polku.server.contract import ApiError, responses
 from polku.server.place import external, is_secure, root_of
+from polku.server.serverlog import ServerLog
 from polku.server.sessions import EndedSessions
 from polku.words import N_
 
-log = logging.getLogger("polku.server.oidc")
 
 #: the signature algorithms a token may use: asymmetric only (a JWKS holds public keys,
 #: so an HMAC "signed" with one of them, or ``none``, is never taken)
@@ -324,8 +323,11 @@ class SessionTooLarge(Exception):
     cookie would be; :attr:`problem` says so to the person, in their language."""
 
     def __init__(self, size: int) -> None:
-        super().__init__(f"the session cookie would be {size} bytes (browsers keep "
-                         f"{COOKIE_LIMIT}); the identity provider's tokens are too large")
+        #: what the administrator reads in the log (catalogued: in the server's language)
+        self.msgid = N_("the session cookie would be {size} bytes (browsers keep {limit}); "
+                        "the identity provider's tokens are too large")
+        self.params = {"size": size, "limit": COOKIE_LIMIT}
+        super().__init__(self.msgid.format(**self.params))
         self.size = size
 
     @property
@@ -356,7 +358,13 @@ def kept_by_browsers(value: str) -> str:
 
 
 class ProviderUnavailable(Exception):
-    """The identity provider's discovery document or keys could not be fetched."""
+    """The identity provider's discovery document or keys could not be fetched; its
+    message (a catalogued template of ``params``) says why, for the server's log."""
+
+    def __init__(self, message: str, params: dict[str, Any] | None = None) -> None:
+        super().__init__(message.format(**params) if params else message)
+        self.msgid = message
+        self.params = params
 
 
 class ProviderRefused(ProviderUnavailable):
@@ -364,8 +372,9 @@ class ProviderRefused(ProviderUnavailable):
     5.2): ``error`` is its code, such as ``invalid_grant`` for a refresh token it no longer
     takes (the person disabled or deleted, their session ended or expired)."""
 
-    def __init__(self, message: str, error: str) -> None:
-        super().__init__(message)
+    def __init__(self, message: str, error: str, params: dict[str, Any] | None = None
+                 ) -> None:
+        super().__init__(message, params)
         self.error = error
 
 
@@ -389,18 +398,21 @@ def fetch_json(url: str, form: Mapping[str, str] | None = None, timeout: float =
         error = detail.get("error") if isinstance(detail, dict) else None
         if isinstance(error, str) and error and 400 <= e.code < 500:
             # the provider's own answer (an OAuth error), not a failure to reach it
-            raise ProviderRefused(f"{e.code} from the identity provider: {error}"
-                                  + (f" ({detail['error_description']})" if isinstance(
-                                      detail.get("error_description"), str) else ""),
-                                  error) from None
-        raise ProviderUnavailable(f"{e.code} from the identity provider"
-                                  + (f": {error}" if error else "")) from None
+            said = error + (f" ({detail['error_description']})" if isinstance(
+                detail.get("error_description"), str) else "")
+            raise ProviderRefused(N_("{status} from the identity provider: {error}"), error,
+                                  {"status": e.code, "error": said}) from None
+        if error:
+            raise ProviderUnavailable(N_("{status} from the identity provider: {error}"),
+                                      {"status": e.code, "error": error}) from None
+        raise ProviderUnavailable(N_("{status} from the identity provider"),
+                                  {"status": e.code}) from None
     except (urllib.error.URLError, OSError, ValueError) as e:
-        raise ProviderUnavailable(f"the identity provider cannot be reached "
-                                  f"({getattr(e, 'reason', e)})") from None
+        raise ProviderUnavailable(N_("the identity provider cannot be reached ({reason})"),
+                                  {"reason": str(getattr(e, "reason", e))}) from None
     if not isinstance(doc, dict):
-        raise ProviderUnavailable("the identity provider answered something else than a "
-                                  "JSON object")
+        raise ProviderUnavailable(N_("the identity provider answered something else than a "
+                                     "JSON object"))
     return doc
 
 
@@ -415,10 +427,12 @@ class Oidc:
     def __init__(self, settings: OidcSettings,
                  fetch: Callable[..., dict[str, Any]] = fetch_json,
                  clock: Callable[[], float] = time.time,
-                 ended: EndedSessions | None = None) -> None:
+                 ended: EndedSessions | None = None, said: ServerLog | None = None) -> None:
         from joserfc.jwk import OctKey
 
         self.settings = settings
+        #: the server's log, in its language
+        self.said = said or ServerLog(name="polku.server.oidc")
         self.fetch = fetch
         self.clock = clock
         #: the sessions ended before their cookies (without a file: this process's own)
@@ -446,11 +460,14 @@ class Oidc:
         url = self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
         doc = self.fetch(url)
         if doc.get("issuer") != self.settings.issuer:
-            raise ProviderUnavailable(f"the discovery document names the issuer "
-                                      f"{doc.get('issuer')!r}, not {self.settings.issuer!r}")
+            raise ProviderUnavailable(N_("the discovery document names the issuer {named}, "
+                                         "not {issuer}"),
+                                      {"named": repr(doc.get("issuer")),
+                                       "issuer": repr(self.settings.issuer)})
         for needed in ("jwks_uri", "authorization_endpoint", "token_endpoint"):
             if not isinstance(doc.get(needed), str):
-                raise ProviderUnavailable(f"the discovery document has no {needed}")
+                raise ProviderUnavailable(N_("the discovery document has no {needed}"),
+                                          {"needed": needed})
         with self._lock:
             self._metadata = (self.clock(), doc)
         return doc
@@ -474,8 +491,8 @@ class Oidc:
         try:
             key_set = KeySet.import_key_set({"keys": keys})
         except Exception as e:  # joserfc says what is wrong with a key in many ways
-            raise ProviderUnavailable(f"the identity provider's keys cannot be read ({e})") \
-                from None
+            raise ProviderUnavailable(N_("the identity provider's keys cannot be read "
+                                         "({reason})"), {"reason": str(e)}) from None
         with self._lock:
             self._keys = (now, key_set, {str(k.get("kid")) for k in keys})
         return key_set
@@ -555,13 +572,14 @@ class Oidc:
             try:
                 access = self.verify(access_token)
             except (InvalidToken, ProviderUnavailable) as e:
-                log.info("the access token is not used for roles: %s", e)
+                self.said.info(N_("the access token is not used for roles: {problem}"),
+                               problem=e)
             else:
                 if access.get("sub") == id_claims.get("sub"):
                     claims.update(access)
                 else:
-                    log.warning("the access token names another person than the ID token: "
-                                "not used for roles")
+                    self.said.warning(N_("the access token names another person than the "
+                                         "ID token: not used for roles"))
         return principal_of(claims, self.settings, "session")
 
     def refresh(self, session: Mapping[str, Any]) -> dict[str, Any]:
@@ -608,7 +626,7 @@ class Oidc:
         except InvalidToken as e:
             raise unauthorized(e.msgid, params=e.params) from None
         except ProviderUnavailable as e:
-            log.warning("cannot check a bearer token: %s", e)
+            self.said.warning(N_("cannot check a bearer token: {problem}"), problem=e)
             raise ApiError(503, N_("the identity provider cannot be reached to check the "
                                    "token: try again later"), code="unavailable") from None
         return principal_of(claims, self.settings, "bearer")
@@ -703,15 +721,16 @@ class Oidc:
         try:
             endpoint = self.metadata().get("revocation_endpoint")
         except ProviderUnavailable as e:
-            log.warning("an ended session's refresh token could not be revoked: %s; it "
-                        "stays valid at the identity provider until it expires there", e)
+            self.said.warning(N_("an ended session's refresh token could not be revoked: "
+                                 "{problem}; it stays valid at the identity provider until "
+                                 "it expires there"), problem=e)
             return False
         if not isinstance(endpoint, str) or not endpoint:
             if not self.said_no_revocation:
                 self.said_no_revocation = True  # once: so it is for every session
-                log.warning("the identity provider names no revocation endpoint (RFC 7009): "
-                            "an ended session's refresh token stays valid there until it "
-                            "expires")
+                self.said.warning(N_("the identity provider names no revocation endpoint "
+                                     "(RFC 7009): an ended session's refresh token stays "
+                                     "valid there until it expires"))
             return False
         for token in wanted:
             form = {"token": token, "token_type_hint": "refresh_token",
@@ -721,9 +740,9 @@ class Oidc:
             try:
                 self.fetch(endpoint, form)
             except ProviderUnavailable as e:  # ProviderRefused too
-                log.warning("an ended session's refresh token could not be revoked at the "
-                            "identity provider (%s): it stays valid there until it expires",
-                            e)
+                self.said.warning(N_("an ended session's refresh token could not be "
+                                     "revoked at the identity provider ({problem}): it stays "
+                                     "valid there until it expires"), problem=e)
                 return False
         return True
 
@@ -866,7 +885,7 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         except ProviderUnavailable as e:
             # e says what failed ("the identity provider cannot be reached (…)", "503 from
             # the identity provider"): said once, not after the same words again
-            log.warning("a sign-in cannot start: %s", e)
+            oidc.said.warning(N_("a sign-in cannot start: {problem}"), problem=e)
             raise ApiError(503, N_("the identity provider cannot be reached: try again later"),
                            code="unavailable") from None
 
@@ -915,7 +934,8 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             id_claims = oidc.verify(str(tokens.get("id_token", "")), "id",
                                     nonce=str(started["nonce"]))
         except ProviderUnavailable as e:
-            log.warning("sign-in failed at the token endpoint: %s", e)
+            oidc.said.warning(N_("sign-in failed at the token endpoint: {problem}"),
+                              problem=e)
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
                            code="unauthorized",
                            params={"problem": Phrase(N_("the code could not be exchanged"))}
@@ -941,14 +961,14 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
             session["rt"] = tokens["refresh_token"]
         elif settings.recheck_seconds and not oidc.said_no_refresh:
             oidc.said_no_refresh = True  # once: the provider does so for every sign-in
-            log.warning("sign-in: the identity provider gave no refresh token, so sessions "
-                        "are not checked again there until they end (some providers give "
-                        "one only for the scope offline_access)")
+            oidc.said.warning(N_("sign-in: the identity provider gave no refresh token, so "
+                                 "sessions are not checked again there until they end (some "
+                                 "providers give one only for the scope offline_access)"))
         try:
             sealed = kept_by_browsers(oidc.seal(session, "session", settings.session_seconds))
         except SessionTooLarge as e:
             # a browser drops it without a word: the person would come back signed out
-            log.warning("sign-in refused: %s", e)
+            oidc.said.warning(N_("sign-in refused: {problem}"), problem=e)
             raise ApiError(401, N_("the identity provider did not sign you in ({problem})"),
                            code="unauthorized", params={"problem": e.problem}) from None
         _cookie(response, request, SESSION_COOKIE, sealed, settings.session_seconds)
@@ -1001,12 +1021,12 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         try:
             claims = await run_in_threadpool(oidc.verify, token, "logout")
         except InvalidToken as e:
-            log.warning("a back-channel logout was refused: %s", e)
+            oidc.said.warning(N_("a back-channel logout was refused: {problem}"), problem=e)
             raise ApiError(400, N_("the logout token is not valid: {problem}"),
                            field="logout_token", code="invalid-logout-token", headers=headers,
                            params={"problem": Phrase(e.msgid, **(e.params or {}))}) from None
         except ProviderUnavailable as e:
-            log.warning("cannot check a logout token: %s", e)
+            oidc.said.warning(N_("cannot check a logout token: {problem}"), problem=e)
             raise ApiError(400, N_("the identity provider's keys cannot be fetched to check "
                                    "the logout token"), field="logout_token",
                            code="invalid-logout-token", headers=headers) from None

@@ -61,7 +61,6 @@ False
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
@@ -75,9 +74,9 @@ from polku.server.oidc import (InvalidToken, cookie_path, Oidc, OtherPerson, Pro
                                ProviderUnavailable, SessionTooLarge, kept_by_browsers,
                                set_cookie)
 from polku.server.place import is_secure, route_path
+from polku.server.serverlog import ServerLog
 from polku.words import N_
 
-log = logging.getLogger("polku.server.recheck")
 
 #: while the provider cannot be reached, this process asks it again at most this often
 RETRY_SECONDS = 30.0
@@ -144,8 +143,10 @@ class Rechecks:
     latest check of each came to, and whether the provider could be reached lately.
     Thread-safe; :meth:`check` blocks (run it in a worker thread)."""
 
-    def __init__(self, oidc: Oidc) -> None:
+    def __init__(self, oidc: Oidc, said: ServerLog | None = None) -> None:
         self.oidc = oidc
+        #: the server's log, in its language
+        self.said = said or ServerLog(name="polku.server.recheck")
         self._lock = threading.Lock()
         self._running: dict[str, threading.Event] = {}
         #: session id -> (when checked, what it came to)
@@ -203,10 +204,10 @@ class Rechecks:
         except ProviderRefused as e:
             if e.error != "invalid_grant":
                 return self._cannot_reach(claims, e)
-            log.info("a session ended: the identity provider no longer takes its refresh "
-                     "token (%s)", e)
+            self.said.info(N_("a session ended: the identity provider no longer takes its "
+                              "refresh token ({problem})"), problem=e)
         except OtherPerson as e:
-            log.warning("a session ended: %s", e)
+            self.said.warning(N_("a session ended: {problem}"), problem=e)
             given.append(e.refresh_token)
         except (InvalidToken, ProviderUnavailable) as e:
             # tokens that do not check (a key not yet seen, a clock out of step) are the
@@ -216,16 +217,17 @@ class Rechecks:
             with self._lock:
                 back, self._down, self._down_until = self._down, False, float("-inf")
             if back:
-                log.warning("the identity provider answers again: sessions are checked there "
-                            "again")
+                self.said.warning(N_("the identity provider answers again: sessions are "
+                                     "checked there again"))
             try:
                 value = kept_by_browsers(self.oidc.reseal(fresh))
             except SessionTooLarge as e:
                 # sent anyway, the browser would drop it without a word and send the old
                 # cookie again, its refresh token maybe rotated away: a check at every
                 # request. Ended instead, and the person told why (SessionRecheck)
-                log.warning("a session ended when it was checked again at the identity "
-                            "provider: %s (new roles, organisations or refresh token)", e)
+                self.said.warning(N_("a session ended when it was checked again at the "
+                                     "identity provider: {problem} (new roles, "
+                                     "organisations or refresh token)"), problem=e)
                 self.oidc.end_session(claims, also=[fresh.get("rt")])
                 return Outcome(TOO_LARGE, size=e.size)
             return Outcome(FRESH, value, int(fresh["exp"]), claims=fresh)
@@ -244,8 +246,8 @@ class Rechecks:
             if known is not None and known[1].kind == ENDED:
                 return known[1]
             self._remember(jti, ENDED_OUTCOME)
-        log.info("a session came after it expired: its refresh token is revoked at the "
-                 "identity provider")
+        self.said.info(N_("a session came after it expired: its refresh token is revoked "
+                          "at the identity provider"))
         self.oidc.revoke([claims.get("rt")])
         return ENDED_OUTCOME
 
@@ -257,10 +259,11 @@ class Rechecks:
             first, self._down = not self._down, True
             self._down_until = self.oidc.clock() + RETRY_SECONDS
         if first:
-            log.warning("sessions cannot be checked again at the identity provider (%s): "
-                        "each is kept up to %d s after its check was due, then answers as "
-                        "signed out until the provider answers", problem,
-                        settings.grace_seconds)
+            self.said.warning(N_("sessions cannot be checked again at the identity provider "
+                                 "({problem}): each is kept up to {seconds} s after its "
+                                 "check was due, then answers as signed out until the "
+                                 "provider answers"), problem=problem,
+                              seconds=settings.grace_seconds)
         return self._unreachable(claims)
 
     def _unreachable(self, claims: Mapping[str, Any]) -> Outcome:

@@ -42,16 +42,16 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import logging
 import os
 import threading
 import time
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+from polku.errors import PolkuError, os_problem
 from polku.io import atomic
-
-log = logging.getLogger("polku.server.sessions")
+from polku.server.serverlog import ServerLog
+from polku.words import N_
 
 #: the file of ended sessions, in the folder the server keeps its change logs in
 ENDED_FILE = "sessions.ended.json"
@@ -72,8 +72,10 @@ class EndedSessions:
     that accepts the cookies holds). Thread-safe."""
 
     def __init__(self, path: Path | None, secret: bytes,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time, said: ServerLog | None = None) -> None:
         self.path = path
+        #: the server's log, in its language
+        self.said = said or ServerLog(name="polku.server.sessions")
         self.clock = clock
         self._key = hashlib.sha256(b"polku ended sessions\0" + secret).digest()
         self._lock = threading.Lock()
@@ -83,6 +85,16 @@ class EndedSessions:
         self._read_at = float("-inf")
         #: what this process ended but could not write down
         self._own: dict[str, tuple[int, int]] = {}
+
+    def _named(self, error: Exception) -> PolkuError:
+        """What is wrong with the file, named as the server names its files: relative to
+        the served folder (``.polku/sessions.ended.json``)."""
+        assert self.path is not None
+        file = os.path.join(self.path.parent.name, self.path.name)
+        if isinstance(error, OSError):
+            return os_problem(error, file)
+        return PolkuError(N_("not a list of ended sessions that polku wrote"), params={},
+                          file=file)
 
     def key(self, kind: str, value: str) -> str:
         """The keyed hash an ending of ``kind`` ``value`` is kept under."""
@@ -117,8 +129,8 @@ class EndedSessions:
         except FileNotFoundError:
             stamp = None
         except OSError as e:
-            log.warning("cannot look at %s (%s): the sessions ended so far are kept",
-                        self.path, e)
+            self.said.warning(N_("cannot look at the ended sessions ({problem}): the "
+                                 "sessions ended so far are kept"), problem=self._named(e))
             return self._read
         now = time.monotonic()
         with self._lock:
@@ -140,7 +152,8 @@ class EndedSessions:
         except FileNotFoundError:
             return {}
         except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError) as e:
-            log.warning("cannot read the ended sessions in %s (%s)", self.path, e)
+            self.said.warning(N_("cannot read the ended sessions ({problem})"),
+                              problem=self._named(e))
             return None
 
     # -- ending sessions ------------------------------------------------------------------
@@ -162,8 +175,8 @@ class EndedSessions:
                 self._write(fresh, now)
                 return
             except OSError as e:
-                log.warning("cannot write the ended sessions to %s (%s): only this process "
-                            "knows that they ended", self.path, e)
+                self.said.warning(N_("cannot write the ended sessions ({problem}): only this "
+                                     "process knows that they ended"), problem=self._named(e))
         with self._lock:
             self._own = merged(self._own, fresh, now)
 

@@ -1,9 +1,10 @@
 """The graphs one server holds: where each lives, its last good version, and its state.
 
-Sources are found again on every look (new files and folders appear, removed ones are
-noticed); each graph is read again when its source changes — any file of a workbook folder
-added, removed or changed, not only the newest. When a source breaks (a half-saved sheet, a
-file moved away) the graph keeps its **last good version** and is ``stale`` with the
+Sources are found again on every look (new files and folders appear; a graph whose file or
+folder is gone from its served folder is dropped, in every process alike); each graph is
+read again when its source changes — any file of a workbook folder added, removed or
+changed, not only the newest. When a source breaks (a half-saved sheet, a sheet moved
+away, a source named by its own path gone) the graph keeps its **last good version** and is ``stale`` with the
 problem named (relative file, sheet, row, column); a graph that never loaded is
 ``failed``. One broken region never takes the others down.
 
@@ -34,7 +35,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import hmac
-import logging
 import os
 import tempfile
 import threading
@@ -42,9 +42,10 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 import networkx as nx
+from filelock import Timeout as LockTimeout
 
 from polku.ops import edits
 from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, revert, row_changes, source_label,
@@ -58,6 +59,7 @@ from polku.io.load import load_graph
 from polku.io.neo4jstore import is_neo4j_uri
 from polku.ops.model import Model
 from polku.server import lastgood
+from polku.server.serverlog import ServerLog
 from polku.server.http import version_of_tag
 from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_of,
                                    relative, shown_path)
@@ -66,7 +68,6 @@ from polku.server.contract import (ApiError, Problem, invalid, problem_worded, p
 #: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
 RowCheck = Callable[[str, Any, Any, Any], None]
 
-log = logging.getLogger("polku.server")
 
 #: suffix -> kind of source (a format of the registry); the order is the precedence among
 #: sources of one name
@@ -373,6 +374,25 @@ def source_files(source: Source) -> list[tuple[str, bytes]]:
     return [(p.name, p.read_bytes()) for p in _files(source)]
 
 
+def files_after(source: Source, staged: Mapping[Path, Path]) -> list[tuple[str, bytes]]:
+    """The files of ``source`` (name, bytes, in :func:`source_files`' order) as the change
+    ``staged`` makes them: each file it writes (file -> its temporary file, written out,
+    not yet renamed: :func:`polku.io.atomic.together`) with its new bytes, the others as
+    they are on disk."""
+    written = {os.path.abspath(p): t for p, t in staged.items()}
+    path = Path(source.location)
+    if not source.is_folder:
+        whole = os.path.abspath(path)
+        return [(path.name, Path(written.get(whole, whole)).read_bytes())]
+    folder = os.path.abspath(path)
+    names = {p.name for p in _files(source)} | {
+        os.path.basename(p) for p in written
+        if os.path.dirname(p) == folder and p.lower().endswith(".csv")}
+    return [(name, Path(written.get(os.path.join(folder, name),
+                                    os.path.join(folder, name))).read_bytes())
+            for name in sorted(names)]
+
+
 def files_digest(files: Iterable[tuple[str, bytes]], key: bytes) -> str:
     """The ETag value of a source made of ``files`` (name, bytes), keyed by ``key``
     (:func:`content_digest`)."""
@@ -550,13 +570,14 @@ LOGGED_REFUSALS = ("write-failed", "changelog-broken")
 
 
 @contextmanager
-def refusals_logged(graph: str, action: str) -> Iterator[None]:
+def refusals_logged(graph: str, action: str, said: ServerLog | None = None) -> Iterator[None]:
     """A write (``action``: update, create, delete, undo, batch) to ``graph`` whose refusal
-    is one of :data:`LOGGED_REFUSALS` is logged at warning level, then answered as before.
-    The line names the graph, the action, the code and the problem (a file, a line number,
-    the system's reason): never the writer, their token or identity, nor the values written.
+    is one of :data:`LOGGED_REFUSALS` is logged at warning level in the server's language
+    (``said``; Finnish without), then answered as before. The line names the graph, the
+    action, the code and the problem (a file, a line number, the system's reason): never
+    the writer, their token or identity, nor the values written.
 
-    >>> with refusals_logged("mini", "update"):
+    >>> with refusals_logged("mini", "update", ServerLog("en")):
     ...     raise write_failed(PolkuError("disk full", file="services.csv"))
     Traceback (most recent call last):
     polku.server.contract.ApiError: the change could not be written: services.csv: disk full
@@ -565,8 +586,9 @@ def refusals_logged(graph: str, action: str) -> Iterator[None]:
         yield
     except ApiError as e:
         if e.code in LOGGED_REFUSALS:
-            log.warning("graph '%s': a write (%s) was refused, 409 %s: %s", graph, action,
-                        e.code, e.message)
+            (said or ServerLog()).warning(
+                N_("graph '{graph}': a write ({action}) was refused, 409 {code}: {problem}"),
+                graph=graph, action=action, code=e.code, problem=e)
         raise
 
 
@@ -575,8 +597,11 @@ class GraphStore:
     logs in ``changes_dir`` (default: ``.polku/`` beside each graph)."""
 
     def __init__(self, sources: Sequence[str | Path], changes_dir: Path | None = None,
-                 etag_secret: str | None = None, etag_fallback: bytes | None = None) -> None:
+                 etag_secret: str | None = None, etag_fallback: bytes | None = None,
+                 said: ServerLog | None = None) -> None:
         self.roots = list(sources)
+        #: the server's log, in its language
+        self.said = said or ServerLog()
         self.changes_dir = changes_dir
         #: a secret given to every server of a graph (several machines over one Neo4j
         #: region): their ETags agree; without one, each change-log folder keeps its own
@@ -597,15 +622,22 @@ class GraphStore:
 
     # -- finding and reading --------------------------------------------------------------
     def scan(self) -> None:
-        """Notice new graphs and sources that changed kind (a Turtle file now shadowed by a
-        new workbook folder of the same name)."""
+        """Notice new graphs, sources that changed kind (a Turtle file now shadowed by a
+        new workbook folder of the same name) and graphs whose source is gone from its
+        served folder: those are dropped, their versions and models let go. What a process
+        serves is what the folders hold now, never what it happened to see before: a
+        folder that appeared and went away again is no graph in any process (it stayed
+        ``failed`` in those that had seen it, and ``/readyz`` answered 503 until a
+        restart). A source that is there but broken is another matter: it is served on
+        from its last good version (:meth:`_refresh`)."""
         try:
             found, shadowed = discover(self.roots)
         except (PolkuError, OSError) as e:  # a served folder itself moved away
-            log.warning("cannot scan the served folders: %s", e)
+            self.said.warning(N_("cannot look through the served folders: {problem}"),
+                              problem=e if isinstance(e, PolkuError) else os_problem(e))
             return
         with self._lock:
-            self.shadowed = shadowed
+            entries: dict[str, Entry] = {}
             for name, source in found.items():
                 entry = self._entries.get(name)
                 if entry is None or entry.source != source:
@@ -613,7 +645,14 @@ class GraphStore:
                     if entry is not None:  # keep serving the old one until the new loads
                         old = entry.version
                         fresh.version = Version(source, old.graph, old.etag, model=old.model)
-                    self._entries[name] = fresh
+                    entry = fresh
+                entries[name] = entry
+            for name in self._entries.keys() - entries.keys():
+                self._broken_said.pop(name, None)
+            self.shadowed = shadowed
+            # one assignment: a reader going through the graphs meanwhile has the whole
+            # list before or the whole list after
+            self._entries = entries
 
     @property
     def names(self) -> list[str]:
@@ -621,9 +660,13 @@ class GraphStore:
 
     def entry(self, name: str, refresh: bool = True) -> Entry:
         """The graph's entry, read again if its source changed; 404 for an unknown name."""
-        if name not in self._entries:
-            self.scan()
         entry = self._entries.get(name)
+        if entry is None or (entry.source.kind != "neo4j" and
+                             not os.path.lexists(entry.source.location)):
+            # an unknown name may be a new graph; a known one whose source is gone is
+            # dropped (:meth:`scan`), as in a process that never saw it
+            self.scan()
+            entry = self._entries.get(name)
         if entry is None:
             from polku.graph import likely_id
 
@@ -711,13 +754,14 @@ class GraphStore:
                 stamp = stamp_of(source)
         except PolkuError as e:
             entry.version = self._last_good(entry).broken(stamp, relative(e, source.root))
-            log.warning("graph '%s': %s", source.name, entry.version.problem_text())
+            self.said.warning(N_("graph '{graph}': {problem}"), graph=source.name,
+                              problem=entry.version.problem)
             return
         except Exception as e:  # noqa: BLE001 - one broken source never stops the server
             entry.version = self._last_good(entry).broken(stamp, PolkuError(
                 N_("cannot be read ({reason})"), file=source.shown,
                 params={"reason": e.__class__.__name__}))  # a class name: no text of the file
-            log.exception("graph '%s' cannot be read", source.name)
+            self.said.exception(N_("graph '{graph}' cannot be read"), graph=source.name)
             return
         # the graph keeps its own id (its IRIs are built from it); the URL names its source
         entry.version = Version.loaded(source, g, etag, stamp)
@@ -729,6 +773,32 @@ class GraphStore:
         the kept file names its source by (:mod:`polku.server.lastgood`)."""
         return (lastgood.path_of(self._changes_folder(source), source.name),
                 source_label(source.location))
+
+    @contextmanager
+    def _keeping(self, entry: Entry) -> Iterator[Callable[[Mapping[Path, Path]], None] | None]:
+        """For a write (under its write lock): the graph's last good copy made part of the
+        change (:func:`polku.io.atomic.together`'s ``first``): the version the write makes,
+        kept from the files it writes before any is renamed, and renamed first. A copy that
+        cannot be kept (a full disk, an immutable file) refuses the write whole, so an
+        acknowledged write is always in the copy every process serves while the source is
+        broken. The keeper's lock is held until the renames are made: no reader puts the
+        version before over it meanwhile. None for a Neo4j region (nothing kept)."""
+        source = entry.source
+        if source.kind == "neo4j":
+            yield None
+            return
+        from filelock import FileLock
+
+        path, label = self._kept_at(source)
+
+        def keep(staged: Mapping[Path, Path]) -> None:
+            files = files_after(source, staged)
+            lastgood.keep(path, label, files_digest(files, entry.etag_key), files)
+
+        # a filelock.Timeout goes up to the write's caller: 409 busy
+        with FileLock(path.with_name(f"{source.name}.last-good.lock"), timeout=30,
+                      is_singleton=True):
+            yield keep
 
     def _keep_good(self, entry: Entry, version: Version) -> None:
         """Keep ``version`` (read or written whole just now) as the graph's last good one
@@ -759,8 +829,11 @@ class GraphStore:
         except (OSError, Timeout) as e:
             # a read-only folder: this process's last good version is its own
             entry.unkept = version.etag
-            log.debug("graph '%s': its last good version cannot be kept: %s",
-                      source.name, e)
+            self.said.debug(N_("graph '{graph}': its last good version cannot be kept: "
+                               "{problem}"), graph=source.name,
+                            problem=relative(os_problem(e), source.root)
+                            if not isinstance(e, Timeout) else
+                            Said(N_("another process holds its lock")))
 
     def _last_good(self, entry: Entry) -> Version:
         """The version to serve while the source is broken: the last good one kept for
@@ -779,8 +852,8 @@ class GraphStore:
         try:
             return self._version_kept(source, kept)
         except Exception:  # noqa: BLE001 - a kept copy that no longer reads: serve ours
-            log.exception("graph '%s': its kept last good version cannot be read",
-                          source.name)
+            self.said.exception(N_("graph '{graph}': its kept last good version cannot be "
+                                   "read"), graph=source.name)
             return served
 
     @staticmethod
@@ -811,7 +884,9 @@ class GraphStore:
         try:
             return self.write_lock(name).finish_if_free()
         except OSError as e:  # a read-only folder: nothing can have been half written
-            log.warning("graph '%s': cannot finish a half-made write: %s", name, e)
+            self.said.warning(N_("graph '{graph}': cannot finish a half-made write: "
+                                 "{problem}"), graph=name,
+                              problem=relative(os_problem(e), self._entries[name].source.root))
             return False
 
     # -- writing --------------------------------------------------------------------------
@@ -915,9 +990,10 @@ class GraphStore:
             if self._broken_said.get(name) == stamp:
                 return
             self._broken_said[name] = stamp
-        log.warning("graph '%s': its change log cannot be read, so it takes no writes, undo "
-                    "or review until it is mended (polku changes check, polku changes mend): "
-                    "%s", name, problem)
+        self.said.warning(N_("graph '{graph}': its change log cannot be read, so it takes no "
+                             "writes, undo or review until it is mended (polku changes "
+                             "check, polku changes mend): {problem}"),
+                          graph=name, problem=problem)
 
     def log_stamp(self, name: str) -> object:
         """What changes when the graph's change log changes (its size, time and file); None
@@ -951,7 +1027,16 @@ class GraphStore:
     def write_lock(self, name: str) -> Any:
         """The lock that serialises writes to the graph across processes (released by the
         kernel when a process dies, so a killed worker never leaves it held)."""
-        return write_lock(self.changelog(name), self._entries[name].source.location)
+        source = self._entries[name].source
+
+        def refused(journal: Path, within: tuple[Path, ...], aside: Path) -> None:
+            self.said.warning(N_("graph '{graph}': {journal} names files outside the graphs' "
+                                 "folder and the change logs' folder (copied from another "
+                                 "folder?): set aside as {aside}, nothing of it made"),
+                              graph=name, journal=shown_path(journal, source.root),
+                              aside=shown_path(aside, source.root))
+
+        return write_lock(self.changelog(name), source.location, refused)
 
     def _write_lock_if_any(self, name: str) -> Any:
         """:meth:`write_lock`, taken; or nothing where the change log's folder cannot be
@@ -1117,7 +1202,7 @@ class GraphStore:
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
-        with refusals_logged(name, action):
+        with refusals_logged(name, action, self.said):
             try:
                 with entry.lock, self.write_lock(name):
                     # a change logged beside another source's would make that log lie: its
@@ -1144,7 +1229,7 @@ class GraphStore:
         from filelock import Timeout
 
         entry = self.entry(name, refresh=False)
-        with refusals_logged(name, "batch"):
+        with refusals_logged(name, "batch", self.said):
             try:
                 with entry.lock, self.write_lock(name):
                     self._own_changes(name)  # as edit() refuses another source's log
@@ -1188,15 +1273,19 @@ class GraphStore:
 
         try:
             # the version's sheets, kept with it: a reader meanwhile needs not read the
-            # files this write replaces
-            g, logged = write_all(source.location, current.graph, wanted, who, note,
-                                  log=self.changelog(source.name), check=check,
-                                  identity=identity,
-                                  sheets=self._sheets(current, exact=False), ready=ready)
+            # files this write replaces; its last good copy is part of the change
+            with self._keeping(entry) as keep:
+                g, logged = write_all(source.location, current.graph, wanted, who, note,
+                                      log=self.changelog(source.name), check=check,
+                                      identity=identity,
+                                      sheets=self._sheets(current, exact=False), ready=ready,
+                                      first=keep)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(relative(e, source.root)) from None
+        except LockTimeout:  # the last good copy's lock: busy, as the write lock says
+            raise
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         if logged is None:  # the edits change nothing: nothing written, logged or versioned
@@ -1247,13 +1336,17 @@ class GraphStore:
             prepared.append(prepared_answer(source.name, current, g, lang))
 
         try:
-            g, logged = undo_latest(source.location, current.graph, who, log_,
-                                    where=source.shown.rstrip("/"), identity=identity,
-                                    sheets=self._sheets(current, exact=False), ready=ready)
+            with self._keeping(entry) as keep:
+                g, logged = undo_latest(source.location, current.graph, who, log_,
+                                        where=source.shown.rstrip("/"), identity=identity,
+                                        sheets=self._sheets(current, exact=False), ready=ready,
+                                        first=keep)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match") from None
         except PolkuError as e:
             raise invalid(e) from None
+        except LockTimeout:  # the last good copy's lock: busy, as the write lock says
+            raise
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         model, findings = prepared[-1]
@@ -1342,16 +1435,18 @@ class GraphStore:
 
         log_ = self.changelog(source.name)
         try:
-            # the sheet and the log line are one change: renamed into place together, or
-            # neither (a full disk included); a process killed between the two renames
-            # leaves the journal the next write lock finishes
-            with atomic.together(log_.journal):
+            # the sheet, the log line and the last good copy are one change: renamed into
+            # place together, or none (a full disk included); a process killed among the
+            # renames leaves the journal the next write lock finishes
+            with self._keeping(entry) as keep, atomic.together(log_.journal, keep):
                 store.write(new_sheets, g, change.sheet, expect=expect)
                 logged = log_.append(change, who, undoes, identity)
         except edits.StaleVersion as e:
             raise ApiError(412, e.message, field="If-Match", cause=e) from None
         except PolkuError as e:
             raise write_failed(relative(e, source.root)) from None
+        except LockTimeout:  # the last good copy's lock: busy, as the write lock says
+            raise
         except OSError as e:
             raise write_failed(relative(os_problem(e), source.root)) from None
         entry.conforming = (g, seen) if seen is not None else None
