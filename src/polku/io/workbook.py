@@ -334,7 +334,8 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
     Sheet("needs", (Column("id", "id", True), *_names(), Column("factor")), "need"),
     Sheet("segments", (
         Column("id", "id", True), *_names(),
-        Column("size", "number", bound=BOUNDS["size"]),
+        # people are counted whole (a referral's clients a month are an average)
+        Column("size", "integer", bound=BOUNDS["size"]),
         Column("participation_rate", "ratio"),
         Column("needs", "refs", targets=("need",)),
         Column("entry", "refs", targets=("service",)),
@@ -834,7 +835,8 @@ def parse_number(text: str) -> int | float:
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _PLAIN_NUMBER_RE.fullmatch(cleaned):
-        raise CellError(N_("'{value}' is not a number"), value=text)
+        raise _thousands_hint(text.strip()) or CellError(N_("'{value}' is not a number"),
+                                                         value=text)
     if _INTEGER_RE.fullmatch(cleaned):
         return int(cleaned)
     value = float(cleaned)
@@ -844,6 +846,75 @@ def parse_number(text: str) -> int | float:
 
 
 _PLAIN_DECIMAL_RE = re.compile(r"[0-9]+\.[0-9]+")
+
+#: a figure written as a thousand and its hundreds with a decimal mark between them
+#: (``1,200``, ``2.500``): a thousands separator to many spreadsheets and people, the
+#: decimal mark to polku, so either reading may be the one meant. One to three digits that
+#: do not start with 0, then exactly three decimals: ``0,125`` and ``1,2050`` are no
+#: thousands, and ``1 200`` says its thousands with a space
+_AMBIGUOUS_RE = re.compile(r"([1-9][0-9]{0,2})([.,])([0-9]{3})")
+#: a number written with thousands separators that cannot be decimal marks (``1,200,000``,
+#: ``1.200,5``, ``1,200.5``): a group mark, groups of three, perhaps the other mark and
+#: decimals
+_THOUSANDS_RE = re.compile(r"([0-9]{1,3})(?:([.,])[0-9]{3})(?:\2[0-9]{3})*(?:([.,])([0-9]+))?")
+#: the kinds of column that hold figures (not shares): the ambiguous thousand is refused there
+_FIGURES = ("number", "integer")
+_AMBIGUOUS_WHOLE = N_("'{value}' is ambiguous: ',' and '.' are the decimal mark, never a "
+                      "thousands separator; for {whole} write {whole} or {spaced}")
+_AMBIGUOUS = N_("'{value}' is ambiguous: ',' and '.' are the decimal mark, never a thousands "
+                "separator; for {whole} write {whole} or {spaced}, for {read} write {decimal}")
+_NOT_WHOLE = N_("'{value}' is not a whole number (',' and '.' are the decimal mark: it reads "
+                "{read})")
+
+
+def _ambiguous(col: Column, text: str) -> CellError | None:
+    """The refusal of a figure that reads two ways (:data:`_AMBIGUOUS_RE`), saying both
+    and how to write each; None for any other text. A whole-number column offers the
+    thousand alone.
+
+    >>> print(_ambiguous(Column("n", "number"), "1,200"))
+    '1,200' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 1200 write 1200 or 1 200, for 1.2 write 1,2
+    >>> print(_ambiguous(Column("n", "integer"), "2.500"))
+    '2.500' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 2500 write 2500 or 2 500
+    >>> _ambiguous(Column("n", "number"), "0,125") is None
+    True
+    """
+    m = _AMBIGUOUS_RE.fullmatch(text)
+    if m is None:
+        return None
+    first, mark, rest = m.groups()
+    whole, spaced = first + rest, f"{first} {rest}"
+    if col.kind == "integer":
+        return CellError(_AMBIGUOUS_WHOLE, value=text, whole=whole, spaced=spaced)
+    decimals = rest.rstrip("0")
+    # three decimals would read two ways again: a fourth zero says them (1,2050)
+    written = decimals + "0" if len(decimals) == 3 else decimals
+    return CellError(_AMBIGUOUS, value=text, whole=whole, spaced=spaced,
+                     read=f"{first}.{decimals}" if decimals else first,
+                     decimal=f"{first}{mark}{written}" if decimals else first)
+
+
+def _thousands_hint(text: str) -> CellError | None:
+    """The refusal of a number written with thousands separators that cannot be decimal
+    marks (:data:`_THOUSANDS_RE`), saying how to write it; None for any other text.
+
+    >>> print(_thousands_hint("1,200,000"))
+    '1,200,000' is not a number: ',' and '.' are the decimal mark, never a thousands separator; write 1200000 or 1 200 000
+    >>> print(_thousands_hint("1.200,5"))
+    '1.200,5' is not a number: ',' and '.' are the decimal mark, never a thousands separator; write 1200,5 or 1 200,5
+    """
+    m = _THOUSANDS_RE.fullmatch(text)
+    if m is None:
+        return None
+    group, other = m[2], m[3]
+    # one group alone is the ambiguous thousand (_ambiguous); the same mark twice no number
+    if other == group or (other is None and text.count(group) < 2):
+        return None
+    groups = (text if other is None else text[:m.start(3)]).split(group)
+    tail = other + m[4] if other else ""
+    return CellError(N_("'{value}' is not a number: ',' and '.' are the decimal mark, never a "
+                        "thousands separator; write {plain} or {spaced}"), value=text,
+                     plain="".join(groups) + tail, spaced=" ".join(groups) + tail)
 
 
 def _plain_number(text: str) -> int | float | None:
@@ -858,7 +929,7 @@ def _plain_number(text: str) -> int | float | None:
         return None
     if text.isdigit():
         return int(text)
-    if _PLAIN_DECIMAL_RE.fullmatch(text):
+    if _PLAIN_DECIMAL_RE.fullmatch(text) and not _AMBIGUOUS_RE.fullmatch(text):
         value = float(text)
         if math.isfinite(value):
             return value
@@ -1031,7 +1102,16 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         if text[:1] == "<" and col.name in _PEOPLE_COLUMN_NAMES and \
                 (left := LEFT_OUT_RE.fullmatch(text)):
             return LeftOut(int(left.group(1)))
+        # 1,200 typed for twelve hundred would be 1.2 (a small cell of people, at that):
+        # a figure that reads two ways is refused, naming both
+        if col.kind in _FIGURES and (ambiguous := _ambiguous(col, text)) is not None:
+            raise ambiguous
         value = parse_number(text)
+        if col.kind == "integer" and isinstance(value, float):
+            # 2,0 is the whole number 2, as the number 2.0 of an .xlsx is (above)
+            if not value.is_integer():
+                raise CellError(_NOT_WHOLE, value=text, read=repr(value))
+            value = int(value)
     if type(value) is float and not math.isfinite(value):
         # an .xlsx cell's own number (the text ones parse_number refused already): a
         # figure nothing can compute with
