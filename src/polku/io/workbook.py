@@ -26,8 +26,9 @@ from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
-                          os_reason)
+from polku.catalogues import words_of
+from polku.errors import (CellError, Choices, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors,
+                          Said, os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
@@ -38,7 +39,7 @@ from polku import privacy
 from polku.bounds import BOUNDS, Bound
 from polku.privacy import HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.progress import Progress, silent
-from polku.words import N_
+from polku.words import ACTOR_KIND_NAMES, ORGANISED_NAMES, N_
 
 #: What a designer may write for a choice, by language, in any case: word -> the code the
 #: graph keeps. One table, the same for Finnish, Swedish and English: every word the pages
@@ -72,19 +73,46 @@ CHOICE_WORDS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+#: the choice columns whose words are the words polku shows for their codes, its display
+#: names (:mod:`polku.words`) in Finnish, Swedish and English (:mod:`polku.catalogues`): an
+#: actor's ``kind`` reads ``kunta``, ``kommun``, ``municipality``, as the pages show it. A
+#: name with an explanation in brackets (``järjestö (kolmas sektori)``) reads without it too
+SHOWN_CHOICES: dict[str, dict[str, str]] = {"kind": ACTOR_KIND_NAMES,
+                                             "organised": ORGANISED_NAMES}
+
+
+def _shown_words(names: Mapping[str, str]) -> dict[str, str]:
+    """Every word of :data:`SHOWN_CHOICES`' ``names``, folded -> its code; a word two codes
+    would share (no catalogue has one) is left out, so that no cell is read by a guess."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for code, name in names.items():
+        found[code].add(code)
+        for word in words_of(name):
+            word = " ".join(word.lower().split())
+            found[word].add(code)
+            short = re.sub(r"\s*\(.*\)$", "", word)
+            if short and short != word:
+                found[short].add(code)
+    return {w: next(iter(codes)) for w, codes in found.items() if len(codes) == 1}
+
+
 def choice_words(column: str) -> dict[str, str]:
     """Every word ``column`` (a choice's name in :data:`CHOICE_WORDS`: ``bool``, ``role``,
-    ``information_flow``, ``status``) accepts, folded (lower case, single spaces) -> its
-    code; the codes themselves included.
+    ``information_flow``, ``status``; or in :data:`SHOWN_CHOICES`: ``kind``, ``organised``)
+    accepts, folded (lower case, single spaces) -> its code; the codes themselves included.
 
     >>> words = choice_words("role")
     >>> words["huvudansvar"], words["mukana"], words["informed"]
     ('lead', 'participant', 'informed')
     >>> choice_words("information_flow")["nej"], choice_words("status")["pågår"]
     ('no', 'in-progress')
+    >>> choice_words("kind")["kuntayhtymä"], choice_words("organised")["separat"]
+    ('joint-authority', 'separately')
     """
     if column == "status":
         return {**{s: s for s in STATUSES}, **STATUS_WORDS}
+    if column in SHOWN_CHOICES:
+        return _shown_words(SHOWN_CHOICES[column])
     own = CHOICE_WORDS[column]
     # a referral's information flow takes every boolean word too
     tables = [*CHOICE_WORDS["bool"].values()] if column == "information_flow" else []
@@ -1085,10 +1113,18 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                                     words=accepted_words(col.name))
                 return code
             word = text.lower()
-            if word not in col.choices:
+            if word in col.choices:
+                return word
+            names = SHOWN_CHOICES.get(col.name)
+            if names is None:
                 raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
                                 choices=", ".join(col.choices))
-            return word
+            code = choice_code(col.name, text)  # kunta, kommun: the words shown for a code
+            if code is None:
+                raise CellError(N_("'{value}' is not one of: {choices} (Finnish, Swedish or "
+                                   "English, in any case)"), value=text,
+                                choices=Choices((c, names[c]) for c in col.choices))
+            return code
         if col.kind == "business_id":
             return check_business_id(text)
         if col.kind == "month":
