@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
 import networkx as nx
 
-from polku.io import atomic, workbook
+from polku.io import atomic, csvpatch, workbook
 from polku.errors import PolkuError, PolkuErrors
 # the sheets and one row edit on them live in io (an analysis tries edits on copies too);
 # named here as well, where the write contract has always had them
@@ -159,8 +159,9 @@ class RowStore(Protocol):
 
 @dataclass
 class CsvFolder:
-    """A workbook folder: an edit rewrites only the changed sheet's CSV file (atomically);
-    the other files stay byte for byte as the designer left them."""
+    """A workbook folder: an edit rewrites only the changed sheet's CSV file (atomically),
+    and in it only the cells, rows and columns it changes (:mod:`polku.io.csvpatch`); the
+    other files, and every other byte of the changed one, stay as the designer left them."""
     path: Path
 
     def sheets(self, current: nx.MultiDiGraph) -> Sheets:
@@ -172,11 +173,20 @@ class CsvFolder:
     def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
               expect: Expect | None = None) -> None:
         header, rows = sheets[changed]
-        buf = io.StringIO(newline="")
-        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows(workbook.neutral_rows(rows))
-        atomic.write_text(self.path / f"{changed}.csv", buf.getvalue())
+        file = self.path / f"{changed}.csv"
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):  # a new sheet: written whole
+            text = None
+        new = csvpatch.patched(text, header, rows) if text is not None else None
+        if new is None:
+            buf = io.StringIO(newline="")
+            w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n",
+                               extrasaction="ignore")
+            w.writeheader()
+            w.writerows(workbook.neutral_rows(rows))
+            new = buf.getvalue()
+        atomic.write_text(file, new)
 
 
 @dataclass
