@@ -199,3 +199,53 @@ def test_a_cell_written_like_a_formula_is_neutral_and_one_typed_so_stays(
     assert path.read_bytes() == before.replace(b"tyokyky,nuoret,,,,\r\n",
                                                b"tyokyky,nuoret,,,'=HYPERLINK(1),\r\n")
     assert workbook.read_workbook(folder).nodes["kuntouttava"]["description"] == "=HYPERLINK(1)"
+
+
+def test_an_xlsx_write_sets_its_cells_and_keeps_every_other_cell(tmp_path: Path) -> None:
+    """In an .xlsx the changed sheet keeps every cell the write does not name: its value as
+    typed (a text ` 4 `), its formula, its formatting; a row added goes after the last and
+    the undo gives every cell back."""
+    import csv
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    from helpers import MINI
+
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for sheet in sorted(MINI.glob("*.csv")):
+        ws = book.create_sheet(sheet.stem)
+        with open(sheet, encoding="utf-8", newline="") as f:
+            for record in csv.reader(f):
+                ws.append([int(c) if c.isdigit() else c for c in record])
+    ws = book["services"]
+    ws["K2"] = '="Eka, "&"toka"'        # a formula in a text column (no saved value)
+    ws["L2"] = " 4 "                     # text as typed
+    ws["B2"].font = Font(bold=True)
+    path = tmp_path / "mini.xlsx"
+    book.save(path)
+    assert run("validate", path).exit_code == 0, run("validate", path).stderr
+
+    def cells() -> list[list[object]]:
+        ws = openpyxl.load_workbook(path)["services"]
+        return [[(c.value, c.font.b) for c in row] for row in ws.iter_rows()]
+
+    before = cells()
+    client = TestClient(create_app([path], parse_tokens(f"anna:{ANNA}")),
+                        raise_server_exceptions=False)
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava",
+                     json={"capacity_per_month": "22,5"}, headers=headers(client))
+    assert r.status_code == 200, r.text
+    after = cells()
+    assert after[2][3] == (22.5, False)
+    assert [row for i, row in enumerate(after) if i != 2] == \
+        [row for i, row in enumerate(before) if i != 2]
+    assert after[2][:3] + after[2][4:] == before[2][:3] + before[2][4:]
+    r = client.post("/api/graphs/mini/rows/services",
+                    json={"id": "uusi", "name": "Uusi", "places": "2"}, headers=headers(client))
+    assert r.status_code == 201, r.text
+    assert [value for value, _ in cells()[3][:5]] == ["uusi", "Uusi", None, None, 2]
+    undo(client)
+    undo(client)
+    assert cells() == before

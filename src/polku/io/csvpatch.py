@@ -17,12 +17,12 @@ whole, as it always could.
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import re
 from dataclasses import dataclass
 from typing import Iterator, Mapping, Sequence
 
+from polku.io.rowdiff import header_change, row_changes
 from polku.io.workbook import neutral
 
 BOM = "\ufeff"
@@ -112,10 +112,6 @@ def _neutral(row: Mapping[str, str]) -> dict[str, str]:
     return {h: neutral(v) for h, v in row.items()}
 
 
-def _key(row: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    return tuple(sorted(row.items()))
-
-
 def _read(text: str) -> tuple[list[str], list[dict[str, str]]]:
     """The header and rows of a sheet's text as the workbook reader gives them (blank rows
     left out): what a patched text must say."""
@@ -139,15 +135,14 @@ def patched(text: str, header: Sequence[str], rows: Sequence[Mapping[str, str]])
         return None  # the split does not give the text back: never guess
     old_header = records[0].cells
     header = list(header)
-    kept = [h for h in old_header if h in header]
-    added = header[len(kept):]
-    if header[:len(kept)] != kept or any(h in old_header for h in added):
+    columns = header_change(old_header, header)
+    if columns is None:
         return None  # a column moved: not a change a write makes
+    dropped, added = columns
     ending = next((r.ending for r in records if r.ending), "\n")
-    if len(kept) < len(old_header) or added:
+    if dropped or added:
         # a column taken away (an undo of the write that added it: empty in every row)
         # leaves every record that has its field; one added goes to the header's end
-        dropped = [i for i, h in enumerate(old_header) if h not in header]
         for record in records:
             fields = _fields(record.content)
             if any(i < len(fields) for i in dropped):
@@ -165,35 +160,15 @@ def patched(text: str, header: Sequence[str], rows: Sequence[Mapping[str, str]])
     body = [r for r in records[1:] if any(r.cells)]
     old_rows = [_row(header, r.cells) for r in body]
     new_rows = [dict(r) for r in rows]
-    old_keys, new_keys = [_key(r) for r in old_rows], [_key(r) for r in new_rows]
-    # the rows before and after the change are most of a sheet: compared as they come
-    low = 0
-    while low < min(len(old_keys), len(new_keys)) and old_keys[low] == new_keys[low]:
-        low += 1
-    high = 0
-    while high < min(len(old_keys), len(new_keys)) - low and \
-            old_keys[-1 - high] == new_keys[-1 - high]:
-        high += 1
-    matcher = difflib.SequenceMatcher(None, old_keys[low:len(old_keys) - high],
-                                      new_keys[low:len(new_keys) - high], autojunk=False)
+    changes = row_changes(old_rows, new_rows)
+    for i, j in changes.changed:
+        _change_cells(body[i], header, old_rows[i], new_rows[j])
+    gone = {id(body[i]) for i in changes.deleted}
     position = {id(r): i for i, r in enumerate(records)}
     placed: dict[int, list[_Record]] = {}  # a record's index -> the records written after it
-    gone: set[int] = set()
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            continue
-        i1, i2, j1, j2 = i1 + low, i2 + low, j1 + low, j2 + low
-        pairs = min(i2 - i1, j2 - j1) if op == "replace" else 0
-        for k in range(pairs):
-            _change_cells(body[i1 + k], header, old_rows[i1 + k], new_rows[j1 + k])
-        gone.update(id(body[i]) for i in range(i1 + pairs, i2))
-        fresh = [_Record(",".join(_field(r.get(h, "")) for h in header), ending, [])
-                 for r in new_rows[j1 + pairs:j2]]
-        if fresh:
-            # after the row before them (the last one paired or kept), else the header
-            anchor = i1 + pairs - 1
-            placed.setdefault(position[id(body[anchor])] if anchor >= 0 else 0,
-                              []).extend(fresh)
+    for after, j in changes.added:
+        fresh = _Record(",".join(_field(new_rows[j].get(h, "")) for h in header), ending, [])
+        placed.setdefault(position[id(body[after])] if after >= 0 else 0, []).append(fresh)
     out: list[_Record] = []
     for index, record in enumerate(records):
         if id(record) not in gone:
