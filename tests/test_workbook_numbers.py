@@ -213,3 +213,26 @@ def test_a_turtle_segment_of_a_fraction_of_people_is_refused_as_the_workbook_is(
                                     encoding="utf-8")
     r = run("validate", tmp_path / "g.ttl")
     assert r.exit_code == 1 and "size must be one whole number, 0 or more" in r.output, r.output
+
+
+def test_a_number_that_is_no_text_is_written_so_that_it_reads_back(
+        mini: Path, tmp_path: Path, served: Path) -> None:
+    """1.125 clients a month held as a number (a Turtle file's, a JSON body's) has no
+    thousands separator: the sheets polku writes of it say `1.1250`, which the rules read
+    as 1.125, so a graph's workbook reads back and an API edit takes the JSON number."""
+    run("import", mini, "-o", tmp_path / "g.ttl")
+    text = (tmp_path / "g.ttl").read_text(encoding="utf-8")
+    assert "polku:volumePerMonth 12 ." in text
+    (tmp_path / "g.ttl").write_text(text.replace("polku:volumePerMonth 12 .",
+                                                 "polku:volumePerMonth 1.125 ."),
+                                    encoding="utf-8")
+    assert run("export", tmp_path / "g.ttl", "--to", "workbook", "-o", tmp_path / "wb").exit_code == 0
+    assert "1.1250" in (tmp_path / "wb" / "referrals.csv").read_text(encoding="utf-8")
+    assert workbook.read_workbook(tmp_path / "wb").nodes["r1"]["volume_per_month"] == 1.125
+    client = TestClient(create_app([served], parse_tokens(f"anna:{ANNA}")),
+                        raise_server_exceptions=False)
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"volume_per_month": 2.125},
+                     headers={"Accept-Language": "en", "Authorization": f"Bearer {ANNA}",
+                              "If-Match": etag_of(client)})
+    assert r.status_code == 200, r.text
+    assert workbook.read_workbook(served / "mini").nodes["r1"]["volume_per_month"] == 2.125

@@ -895,6 +895,18 @@ _NOT_WHOLE = N_("'{value}' is not a whole number (',' and '.' are the decimal ma
                 "{read})")
 
 
+def number_text(value: float) -> str:
+    """A number (not text: a graph's, a JSON body's) as a cell says it so that the rules
+    read it back as that number: ``1.125`` with a fourth decimal, which a figure that
+    reads two ways (:data:`_AMBIGUOUS_RE`) would otherwise be.
+
+    >>> number_text(1.125), number_text(7.5), number_text(1200.5)
+    ('1.1250', '7.5', '1200.5')
+    """
+    text = repr(value)
+    return text + "0" if _AMBIGUOUS_RE.fullmatch(text) else text
+
+
 def _ambiguous(col: Column, text: str) -> CellError | None:
     """The refusal of a figure that reads two ways (:data:`_AMBIGUOUS_RE`), saying both
     and how to write each; None for any other text. A whole-number column offers the
@@ -1948,7 +1960,7 @@ def _format(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return repr(value)
+        return number_text(value)
     if isinstance(value, (list, tuple)):
         return ";".join(str(v) for v in value)
     return str(value)
