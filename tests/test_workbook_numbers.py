@@ -212,7 +212,10 @@ def test_a_turtle_segment_of_a_fraction_of_people_is_refused_as_the_workbook_is(
     (tmp_path / "g.ttl").write_text(text.replace("polku:size 1200 .", "polku:size 1200.5 ."),
                                     encoding="utf-8")
     r = run("validate", tmp_path / "g.ttl")
-    assert r.exit_code == 1 and "size must be one whole number, 0 or more" in r.output, r.output
+    assert r.exit_code == 1 and "must be one whole number, 0 or more" in r.output, r.output
+    r = run("show", tmp_path / "g.ttl")  # the reader itself, as for places
+    assert r.exit_code == 1 and "polku:size must be a whole number, 0 or more" in r.output, \
+        r.output
 
 
 def test_a_number_that_is_no_text_is_written_so_that_it_reads_back(
