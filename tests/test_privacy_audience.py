@@ -828,13 +828,14 @@ def break_sheet(path: Path, old: str, new: str) -> None:
     os.utime(path, (later, later))
 
 
-#: breakages whose text depends on the small cell, in no column that counts people: a row
-#: shifted by one (the size lands in participation_rate), a count typed where the wait
-#: goes; and the twin's cells for each (a shifted 1 would be a valid share: the source
-#: would load, and that it does is the validation's to say, not a cell's text)
+#: breakages whose text depends on the small cell: a row shifted by one (the size lands in
+#: participation_rate, and the share in size, which counts whole people and is said first),
+#: a count typed where the wait goes; and the twin's cells for each (a shifted 1 would be a
+#: valid share: the source would load, and that it does is the validation's to say, not a
+#: cell's text)
 OTHER_CELLS = {
     "shifted": ("segments", lambda size, vol: (f',{size},"0,35",', f',"0,35",{size},'),
-                "participation_rate", (2, 2)),
+                "size", (2, 2)),
     "typed-in-wait": ("referrals", lambda size, vol: (f",{vol},14,", f",,{vol} hlö,"),
                       "median_wait_days", WORLDS["twin"]),
 }

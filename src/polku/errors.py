@@ -31,14 +31,22 @@ class NodeTypes(tuple):
 class Choices(tuple):
     """A parameter of a message listing what may be given instead: each choice as its code
     (what one types or links to) and its display name (a catalogued text), worded at the
-    edge as ``name (code)`` in the reader's language.
+    edge as ``name (code)`` in the reader's language (the name alone where it is the code).
 
     >>> str(Choices([("ecosystem", "Ecosystem"), ("segment:ID", "Client segment")]))
     'Ecosystem (ecosystem), Client segment (segment:ID)'
+    >>> str(Choices([("municipality", "municipality"), ("state", "central government")]))
+    'municipality, central government (state)'
     """
 
     def __str__(self) -> str:
-        return ", ".join(f"{name} ({code})" for code, name in self)
+        return ", ".join(choice_named(code, name) for code, name in self)
+
+
+def choice_named(code: str, name: str) -> str:
+    """One choice of :class:`Choices` as a message lists it: ``name (code)``, or the name
+    alone where it is the code."""
+    return name if name == code else f"{name} ({code})"
 
 
 class Phrase(str):

@@ -78,6 +78,10 @@ ACTOR_KIND_NAMES: dict[str, str] = {
     "other": N_("other"),
 }
 
+#: How a service with several providers is organised (the ``services`` sheet's
+#: ``organised``) as people say it.
+ORGANISED_NAMES: dict[str, str] = {"jointly": N_("jointly"), "separately": N_("separately")}
+
 #: The role of a responsibility (RACI: lead = R/A, then participant, consulted, informed).
 ROLE_NAMES: dict[str, str] = {
     "lead": N_("lead"), "participant": N_("participant"), "consulted": N_("consulted"),

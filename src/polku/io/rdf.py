@@ -997,6 +997,9 @@ NUMBERS = ("capacity_per_month", "places", "size", "participation_rate", "volume
 SHARES = ("participation_rate",)
 #: the numbers that are whole, 1 or more
 WHOLE = ("places",)
+#: the numbers that are whole, 0 or more: people in a segment are counted whole (a
+#: referral's clients a month are an average, and may be a fraction)
+COUNTED = ("size",)
 
 
 def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
@@ -1078,7 +1081,8 @@ def structural_problems(g: nx.MultiDiGraph, source: str | None = None,
 def _number_problem(attr: str, value: object) -> tuple[str, dict[str, object]] | None:
     """What is wrong with the figure ``value`` of ``attr`` as the workbook's rules read a
     cell of its column (a number, finite, 0 or more, a share at most 1, places whole and 1
-    or more, and within :data:`polku.bounds.BOUNDS`), as ``(template, params)``; None when
+    or more, a size whole, and within :data:`polku.bounds.BOUNDS`), as ``(template,
+    params)``; None when
     nothing is. The node's message names its predicate, never its value: the public reads
     a people count's problem too (:func:`polku.privacy.published_error`).
 
@@ -1097,6 +1101,8 @@ def _number_problem(attr: str, value: object) -> tuple[str, dict[str, object]] |
         return N_("{predicate} must be a share between 0 and 1"), {}
     if attr in WHOLE and (not float(value).is_integer() or value < 1):
         return N_("{predicate} must be a whole number, 1 or more"), {}
+    if attr in COUNTED and not float(value).is_integer():
+        return N_("{predicate} must be a whole number, 0 or more"), {}
     out = out_of_bounds(attr, value)
     return None if out is None else (out[1], dict(out[2]))
 

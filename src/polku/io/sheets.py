@@ -76,7 +76,8 @@ def cell_text(value: object, column: str = "") -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, (int, float)):
-        return repr(value) if isinstance(value, float) else str(value)
+        # a JSON number has no thousands separator: 1.125 is written so that it reads so
+        return workbook.number_text(value) if isinstance(value, float) else str(value)
     if isinstance(value, (list, tuple)):
         return ";".join(cell_text(v) for v in value)
     if isinstance(value, str):

@@ -62,7 +62,7 @@ SHAPE_MESSAGES = (
     N_("organised must be jointly or separately"),
     N_("a need needs a name (skos:prefLabel)"),
     N_("a need needs exactly one id"),
-    N_("size must be one number, 0 or more"),
+    N_("size must be one whole number, 0 or more"),
     N_("participation rate must be one share between 0 and 1"),
     N_("needs must be needs"),
     N_("entries must be services"),

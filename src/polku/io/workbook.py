@@ -26,8 +26,9 @@ from typing import Any, Iterable, Iterator, Mapping
 import networkx as nx
 
 from polku.io import atomic
-from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
-                          os_reason)
+from polku.catalogues import words_of
+from polku.errors import (CellError, Choices, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors,
+                          Said, os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
@@ -38,7 +39,7 @@ from polku import privacy
 from polku.bounds import BOUNDS, Bound
 from polku.privacy import HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.progress import Progress, silent
-from polku.words import N_
+from polku.words import ACTOR_KIND_NAMES, ORGANISED_NAMES, N_
 
 #: What a designer may write for a choice, by language, in any case: word -> the code the
 #: graph keeps. One table, the same for Finnish, Swedish and English: every word the pages
@@ -72,19 +73,46 @@ CHOICE_WORDS: dict[str, dict[str, dict[str, str]]] = {
 }
 
 
+#: the choice columns whose words are the words polku shows for their codes, its display
+#: names (:mod:`polku.words`) in Finnish, Swedish and English (:mod:`polku.catalogues`): an
+#: actor's ``kind`` reads ``kunta``, ``kommun``, ``municipality``, as the pages show it. A
+#: name with an explanation in brackets (``järjestö (kolmas sektori)``) reads without it too
+SHOWN_CHOICES: dict[str, dict[str, str]] = {"kind": ACTOR_KIND_NAMES,
+                                             "organised": ORGANISED_NAMES}
+
+
+def _shown_words(names: Mapping[str, str]) -> dict[str, str]:
+    """Every word of :data:`SHOWN_CHOICES`' ``names``, folded -> its code; a word two codes
+    would share (no catalogue has one) is left out, so that no cell is read by a guess."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for code, name in names.items():
+        found[code].add(code)
+        for word in words_of(name):
+            word = " ".join(word.lower().split())
+            found[word].add(code)
+            short = re.sub(r"\s*\(.*\)$", "", word)
+            if short and short != word:
+                found[short].add(code)
+    return {w: next(iter(codes)) for w, codes in found.items() if len(codes) == 1}
+
+
 def choice_words(column: str) -> dict[str, str]:
     """Every word ``column`` (a choice's name in :data:`CHOICE_WORDS`: ``bool``, ``role``,
-    ``information_flow``, ``status``) accepts, folded (lower case, single spaces) -> its
-    code; the codes themselves included.
+    ``information_flow``, ``status``; or in :data:`SHOWN_CHOICES`: ``kind``, ``organised``)
+    accepts, folded (lower case, single spaces) -> its code; the codes themselves included.
 
     >>> words = choice_words("role")
     >>> words["huvudansvar"], words["mukana"], words["informed"]
     ('lead', 'participant', 'informed')
     >>> choice_words("information_flow")["nej"], choice_words("status")["pågår"]
     ('no', 'in-progress')
+    >>> choice_words("kind")["kuntayhtymä"], choice_words("organised")["separat"]
+    ('joint-authority', 'separately')
     """
     if column == "status":
         return {**{s: s for s in STATUSES}, **STATUS_WORDS}
+    if column in SHOWN_CHOICES:
+        return _shown_words(SHOWN_CHOICES[column])
     own = CHOICE_WORDS[column]
     # a referral's information flow takes every boolean word too
     tables = [*CHOICE_WORDS["bool"].values()] if column == "information_flow" else []
@@ -334,7 +362,8 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
     Sheet("needs", (Column("id", "id", True), *_names(), Column("factor")), "need"),
     Sheet("segments", (
         Column("id", "id", True), *_names(),
-        Column("size", "number", bound=BOUNDS["size"]),
+        # people are counted whole (a referral's clients a month are an average)
+        Column("size", "integer", bound=BOUNDS["size"]),
         Column("participation_rate", "ratio"),
         Column("needs", "refs", targets=("need",)),
         Column("entry", "refs", targets=("service",)),
@@ -834,7 +863,8 @@ def parse_number(text: str) -> int | float:
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _PLAIN_NUMBER_RE.fullmatch(cleaned):
-        raise CellError(N_("'{value}' is not a number"), value=text)
+        raise _thousands_hint(text.strip()) or CellError(N_("'{value}' is not a number"),
+                                                         value=text)
     if _INTEGER_RE.fullmatch(cleaned):
         return int(cleaned)
     value = float(cleaned)
@@ -844,6 +874,87 @@ def parse_number(text: str) -> int | float:
 
 
 _PLAIN_DECIMAL_RE = re.compile(r"[0-9]+\.[0-9]+")
+
+#: a figure written as a thousand and its hundreds with a decimal mark between them
+#: (``1,200``, ``2.500``): a thousands separator to many spreadsheets and people, the
+#: decimal mark to polku, so either reading may be the one meant. One to three digits that
+#: do not start with 0, then exactly three decimals: ``0,125`` and ``1,2050`` are no
+#: thousands, and ``1 200`` says its thousands with a space
+_AMBIGUOUS_RE = re.compile(r"([1-9][0-9]{0,2})([.,])([0-9]{3})")
+#: a number written with thousands separators that cannot be decimal marks (``1,200,000``,
+#: ``1.200,5``, ``1,200.5``): a group mark, groups of three, perhaps the other mark and
+#: decimals
+_THOUSANDS_RE = re.compile(r"([0-9]{1,3})(?:([.,])[0-9]{3})(?:\2[0-9]{3})*(?:([.,])([0-9]+))?")
+#: the kinds of column that hold figures (not shares): the ambiguous thousand is refused there
+_FIGURES = ("number", "integer")
+_AMBIGUOUS_WHOLE = N_("'{value}' is ambiguous: ',' and '.' are the decimal mark, never a "
+                      "thousands separator; for {whole} write {whole} or {spaced}")
+_AMBIGUOUS = N_("'{value}' is ambiguous: ',' and '.' are the decimal mark, never a thousands "
+                "separator; for {whole} write {whole} or {spaced}, for {read} write {decimal}")
+_NOT_WHOLE = N_("'{value}' is not a whole number (',' and '.' are the decimal mark: it reads "
+                "{read})")
+
+
+def number_text(value: float) -> str:
+    """A number (not text: a graph's, a JSON body's) as a cell says it so that the rules
+    read it back as that number: ``1.125`` with a fourth decimal, which a figure that
+    reads two ways (:data:`_AMBIGUOUS_RE`) would otherwise be.
+
+    >>> number_text(1.125), number_text(7.5), number_text(1200.5)
+    ('1.1250', '7.5', '1200.5')
+    """
+    text = repr(value)
+    return text + "0" if _AMBIGUOUS_RE.fullmatch(text) else text
+
+
+def _ambiguous(col: Column, text: str) -> CellError | None:
+    """The refusal of a figure that reads two ways (:data:`_AMBIGUOUS_RE`), saying both
+    and how to write each; None for any other text. A whole-number column offers the
+    thousand alone.
+
+    >>> print(_ambiguous(Column("n", "number"), "1,200"))
+    '1,200' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 1200 write 1200 or 1 200, for 1.2 write 1,2
+    >>> print(_ambiguous(Column("n", "integer"), "2.500"))
+    '2.500' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 2500 write 2500 or 2 500
+    >>> _ambiguous(Column("n", "number"), "0,125") is None
+    True
+    """
+    m = _AMBIGUOUS_RE.fullmatch(text)
+    if m is None:
+        return None
+    first, mark, rest = m.groups()
+    whole, spaced = first + rest, f"{first} {rest}"
+    if col.kind == "integer":
+        return CellError(_AMBIGUOUS_WHOLE, value=text, whole=whole, spaced=spaced)
+    decimals = rest.rstrip("0")
+    # three decimals would read two ways again: a fourth zero says them (1,2050)
+    written = decimals + "0" if len(decimals) == 3 else decimals
+    return CellError(_AMBIGUOUS, value=text, whole=whole, spaced=spaced,
+                     read=f"{first}.{decimals}" if decimals else first,
+                     decimal=f"{first}{mark}{written}" if decimals else first)
+
+
+def _thousands_hint(text: str) -> CellError | None:
+    """The refusal of a number written with thousands separators that cannot be decimal
+    marks (:data:`_THOUSANDS_RE`), saying how to write it; None for any other text.
+
+    >>> print(_thousands_hint("1,200,000"))
+    '1,200,000' is not a number: ',' and '.' are the decimal mark, never a thousands separator; write 1200000 or 1 200 000
+    >>> print(_thousands_hint("1.200,5"))
+    '1.200,5' is not a number: ',' and '.' are the decimal mark, never a thousands separator; write 1200,5 or 1 200,5
+    """
+    m = _THOUSANDS_RE.fullmatch(text)
+    if m is None:
+        return None
+    group, other = m[2], m[3]
+    # one group alone is the ambiguous thousand (_ambiguous); the same mark twice no number
+    if other == group or (other is None and text.count(group) < 2):
+        return None
+    groups = (text if other is None else text[:m.start(3)]).split(group)
+    tail = other + m[4] if other else ""
+    return CellError(N_("'{value}' is not a number: ',' and '.' are the decimal mark, never a "
+                        "thousands separator; write {plain} or {spaced}"), value=text,
+                     plain="".join(groups) + tail, spaced=" ".join(groups) + tail)
 
 
 def _plain_number(text: str) -> int | float | None:
@@ -858,7 +969,7 @@ def _plain_number(text: str) -> int | float | None:
         return None
     if text.isdigit():
         return int(text)
-    if _PLAIN_DECIMAL_RE.fullmatch(text):
+    if _PLAIN_DECIMAL_RE.fullmatch(text) and not _AMBIGUOUS_RE.fullmatch(text):
         value = float(text)
         if math.isfinite(value):
             return value
@@ -1014,10 +1125,18 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                                     words=accepted_words(col.name))
                 return code
             word = text.lower()
-            if word not in col.choices:
+            if word in col.choices:
+                return word
+            names = SHOWN_CHOICES.get(col.name)
+            if names is None:
                 raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
                                 choices=", ".join(col.choices))
-            return word
+            code = choice_code(col.name, text)  # kunta, kommun: the words shown for a code
+            if code is None:
+                raise CellError(N_("'{value}' is not one of: {choices} (Finnish, Swedish or "
+                                   "English, in any case)"), value=text,
+                                choices=Choices((c, names[c]) for c in col.choices))
+            return code
         if col.kind == "business_id":
             return check_business_id(text)
         if col.kind == "month":
@@ -1031,7 +1150,16 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         if text[:1] == "<" and col.name in _PEOPLE_COLUMN_NAMES and \
                 (left := LEFT_OUT_RE.fullmatch(text)):
             return LeftOut(int(left.group(1)))
+        # 1,200 typed for twelve hundred would be 1.2 (a small cell of people, at that):
+        # a figure that reads two ways is refused, naming both
+        if col.kind in _FIGURES and (ambiguous := _ambiguous(col, text)) is not None:
+            raise ambiguous
         value = parse_number(text)
+        if col.kind == "integer" and isinstance(value, float):
+            # 2,0 is the whole number 2, as the number 2.0 of an .xlsx is (above)
+            if not value.is_integer():
+                raise CellError(_NOT_WHOLE, value=text, read=repr(value))
+            value = int(value)
     if type(value) is float and not math.isfinite(value):
         # an .xlsx cell's own number (the text ones parse_number refused already): a
         # figure nothing can compute with
@@ -1832,7 +1960,7 @@ def _format(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
-        return repr(value)
+        return number_text(value)
     if isinstance(value, (list, tuple)):
         return ";".join(str(v) for v in value)
     return str(value)

@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 
 import networkx as nx
 
-from polku.io import atomic, workbook
+from polku.io import atomic, csvpatch, workbook
+from polku.io.rowdiff import header_change, row_changes
 from polku.errors import PolkuError, PolkuErrors
 # the sheets and one row edit on them live in io (an analysis tries edits on copies too);
 # named here as well, where the write contract has always had them
@@ -159,8 +160,9 @@ class RowStore(Protocol):
 
 @dataclass
 class CsvFolder:
-    """A workbook folder: an edit rewrites only the changed sheet's CSV file (atomically);
-    the other files stay byte for byte as the designer left them."""
+    """A workbook folder: an edit rewrites only the changed sheet's CSV file (atomically),
+    and in it only the cells, rows and columns it changes (:mod:`polku.io.csvpatch`); the
+    other files, and every other byte of the changed one, stay as the designer left them."""
     path: Path
 
     def sheets(self, current: nx.MultiDiGraph) -> Sheets:
@@ -172,17 +174,28 @@ class CsvFolder:
     def write(self, sheets: Sheets, g: nx.MultiDiGraph, changed: str,
               expect: Expect | None = None) -> None:
         header, rows = sheets[changed]
-        buf = io.StringIO(newline="")
-        w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n", extrasaction="ignore")
-        w.writeheader()
-        w.writerows(workbook.neutral_rows(rows))
-        atomic.write_text(self.path / f"{changed}.csv", buf.getvalue())
+        file = self.path / f"{changed}.csv"
+        try:
+            text = file.read_bytes().decode("utf-8")
+        except (OSError, UnicodeDecodeError):  # a new sheet: written whole
+            text = None
+        new = csvpatch.patched(text, header, rows) if text is not None else None
+        if new is None:
+            buf = io.StringIO(newline="")
+            w = csv.DictWriter(buf, fieldnames=header, lineterminator="\n",
+                               extrasaction="ignore")
+            w.writeheader()
+            w.writerows(workbook.neutral_rows(rows))
+            new = buf.getvalue()
+        atomic.write_text(file, new)
 
 
 @dataclass
 class XlsxFile:
-    """An ``.xlsx`` workbook: the changed sheet's cells are replaced (numbers stay numbers),
-    the other sheets and the formatting are kept; the file is replaced atomically."""
+    """An ``.xlsx`` workbook: in the changed sheet only the cells a write changes are set
+    (numbers stay numbers) and only the rows and columns it adds or deletes; every other
+    cell keeps its value, formula and formatting, as do the other sheets; the file is
+    replaced atomically."""
     path: Path
 
     def sheets(self, current: nx.MultiDiGraph) -> Sheets:
@@ -197,18 +210,90 @@ class XlsxFile:
 
         header, rows = sheets[changed]
         book = openpyxl.load_workbook(self.path)
-        ws = book[changed] if changed in book.sheetnames else book.create_sheet(changed)
-        if ws.max_row:
-            ws.delete_rows(1, ws.max_row)
-        ws.append(header)
         spec = workbook.SHEETS[changed]
-        for row in rows:
-            ws.append([_xlsx_value(spec.column(h), row.get(h, "")) for h in header])
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # a name, not a formula
+        if changed not in book.sheetnames or not _set_changed_cells(
+                book[changed], self._read(changed), spec, header, rows):
+            # a new sheet, or a change that cannot be placed cell by cell: written whole
+            ws = book[changed] if changed in book.sheetnames else book.create_sheet(changed)
+            if ws.max_row:
+                ws.delete_rows(1, ws.max_row)
+            ws.append(header)
+            for row in rows:
+                ws.append([_xlsx_value(spec.column(h), row.get(h, "")) for h in header])
+                for cell in ws[ws.max_row]:
+                    _as_text(cell)
         with atomic.output_file(self.path) as tmp:
             book.save(tmp)
+
+    def _read(self, sheet: str) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+        """The sheet's header and rows (their row numbers and cell text) as the workbook
+        reader reads them (values, not formulas), or None when it cannot be read."""
+        try:
+            tables = workbook.read_tables(self.path)
+        except PolkuError:
+            return None
+        if sheet not in tables:
+            return None
+        _, header, body = tables[sheet]
+        return header, [(n, [workbook.cell_as_text(c) for c in cells]) for n, cells in body]
+
+
+def _as_text(cell: Any) -> None:
+    """A cell's text that starts like a formula kept as text (a name, not a formula)."""
+    if isinstance(cell.value, str) and cell.value.startswith("="):
+        cell.data_type = "s"
+
+
+def _set_changed_cells(ws: Any, read: tuple[list[str], list[tuple[int, list[str]]]] | None,
+                       spec: workbook.Sheet, header: list[str],
+                       rows: list[dict[str, str]]) -> bool:
+    """The sheet ``ws`` changed from what it holds (``read``) to ``header`` and ``rows``
+    cell by cell (:func:`polku.io.rowdiff.row_changes`); False, changing nothing, when the
+    change cannot be placed so (a column moved, the sheet unread)."""
+    if read is None:
+        return False
+    old_header, body = read
+    columns = header_change(old_header, header)
+    if columns is None:
+        return False
+    dropped, added = columns
+    body = [(n, [t for i, t in enumerate(texts) if i not in dropped]) for n, texts in body
+            if any(texts)]
+    old_rows = [{h: t for h, t in zip(header, texts) if h and t} for _, texts in body]
+    changes = row_changes(old_rows, rows)
+    for i in reversed(dropped):
+        ws.delete_cols(i + 1)
+    for k, name in enumerate(added):
+        ws.cell(row=1, column=len(old_header) - len(dropped) + k + 1, value=name)
+    for i, j in changes.changed:
+        number = body[i][0]
+        for c, h in enumerate(header):
+            if h and old_rows[i].get(h, "") != rows[j].get(h, ""):
+                cell = ws.cell(row=number, column=c + 1)
+                cell.value = _xlsx_value(spec.column(h), rows[j].get(h, ""))
+                _as_text(cell)
+    # rows added after the row before them, rows deleted: from the bottom up, so that the
+    # row numbers still to use stay right; added after the last row they fill the rows
+    # below it, elsewhere rows are inserted for them
+    last = body[-1][0] if body else 1
+    steps: list[tuple[int, int, list[int]]] = [(body[i][0], 0, []) for i in changes.deleted]
+    after: dict[int, list[int]] = {}
+    for i, j in changes.added:
+        after.setdefault(body[i][0] if i >= 0 else 1, []).append(j)
+    steps += [(number, 1, js) for number, js in after.items()]
+    for number, kind, js in sorted(steps, key=lambda s: (s[0], s[1]), reverse=True):
+        if kind == 0:
+            ws.delete_rows(number)
+            continue
+        if number != last:
+            ws.insert_rows(number + 1, len(js))
+        for k, j in enumerate(js):
+            for c, h in enumerate(header):
+                value = _xlsx_value(spec.column(h), rows[j].get(h, ""))
+                if value is not None:
+                    cell = ws.cell(row=number + 1 + k, column=c + 1, value=value)
+                    _as_text(cell)
+    return True
 
 
 def _xlsx_value(col: workbook.Column | None, text: str) -> object:

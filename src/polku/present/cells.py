@@ -16,7 +16,7 @@ import networkx as nx
 from polku.followup import STATUS_LABELS
 from polku.io import workbook
 from polku.present.i18n import N_, Translator
-from polku.words import ACTOR_KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES
+from polku.words import ACTOR_KIND_NAMES, NODE_TYPE_NAMES, ORGANISED_NAMES, ROLE_NAMES
 
 #: the columns the forms offer, as a person reads them (the workbook's column name is
 #: shown beside: the workbook's messages name it)
@@ -85,7 +85,7 @@ CHOICE_NAMES = {"yes": N_("yes"), "no": N_("no"), "unknown": N_("unknown"), **RO
 #: with several providers is organised)
 COLUMN_CHOICE_NAMES = {
     "kind": ACTOR_KIND_NAMES,
-    "organised": {"jointly": N_("jointly"), "separately": N_("separately")},
+    "organised": ORGANISED_NAMES,
 }
 #: columns outside the sheets whose value is a list of ids (a designed path's steps, as
 #: :func:`polku.analyses.diff.records` joins them)

@@ -30,30 +30,24 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, NamedTuple
 
 import networkx as nx
 
+# the catalogues are read by the ground (the workbook reader reads a choice in the words
+# shown for it); named here as well, where the edge has always had them
+from polku.catalogues import (DOMAIN, LANGUAGES, catalogue as _catalogue,  # noqa: F401
+                              locale_dir)
 from polku.errors import HUGE, PolkuError
 from polku.finding import decimals_above, number
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
 
-#: The languages, Finnish first (the default everywhere).
-LANGUAGES = ("fi", "sv", "en")
 DEFAULT_LANG = "fi"
 #: "in Swedish": a name given in another language, as a node's facts list it
 IN_LANGUAGE = {"fi": N_("in Finnish"), "sv": N_("in Swedish"), "en": N_("in English")}
 #: Each language's name in itself, for the language switch on every page.
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
-DOMAIN = "polku"
-
-
-def locale_dir() -> Path:
-    """Where the catalogues live inside the package."""
-    return Path(str(resources.files("polku") / "locale"))
 
 
 def check_lang(lang: str | None) -> str:
@@ -65,32 +59,6 @@ def check_lang(lang: str | None) -> str:
         raise PolkuError(N_("unknown language '{lang}' (use fi, sv or en)"),
                          params={"lang": lang}, field="lang")
     return value
-
-
-@lru_cache(maxsize=None)
-def _catalogue(lang: str) -> gettext.NullTranslations:
-    """The compiled catalogue of ``lang``; in a checkout whose ``.mo`` is missing or older
-    than its ``.po`` (a translator at work), the ``.po`` is compiled in memory by Babel."""
-    if lang == "en":
-        return gettext.NullTranslations()
-    folder = locale_dir() / lang / "LC_MESSAGES"
-    po, mo = folder / f"{DOMAIN}.po", folder / f"{DOMAIN}.mo"
-    if mo.exists() and (not po.exists() or mo.stat().st_mtime >= po.stat().st_mtime):
-        with mo.open("rb") as f:
-            return gettext.GNUTranslations(f)
-    if not po.exists():
-        raise PolkuError(f"the {lang} catalogue is missing from this installation", file=str(po))
-    from io import BytesIO
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang)
-    buffer = BytesIO()
-    write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 #: group and decimal separators as Babel (CLDR) writes plain numbers in polku's languages
@@ -827,7 +795,7 @@ def error_param(value: Any, tr: Translator) -> Any:
     'Ekosystemet (ecosystem)'
     """
     from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeName, NodeNames,
-                              NodeTypes, Phrase, PolkuErrors, Problems, Said)
+                              NodeTypes, Phrase, PolkuErrors, Problems, Said, choice_named)
 
     if isinstance(value, Problems):
         return "; ".join(error_text(p, tr) for p in value)
@@ -842,7 +810,7 @@ def error_param(value: Any, tr: Translator) -> Any:
         except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
             return str(value)
     if isinstance(value, Choices):
-        return ", ".join(f"{tr(name)} ({code})" for code, name in value)
+        return ", ".join(choice_named(code, tr(name)) for code, name in value)
     if isinstance(value, NodeTypes):
         if tr.lang == "en":
             return str(value)
