@@ -408,17 +408,6 @@ COMPONENTS: dict[str, Schema] = {
         "rows": array(record("A row and its key.", {"key": STR, "values": ROW}))}),
     "Row": record("One row as cell text.", {
         "graph": STR, "sheet": STR, "key": STR, "values": ROW}),
-    "Review": record("What changed since the last review, as `polku findings --since "
-                     "--format json`.", {
-        "graph": STR,
-        "since": record("The version reviewed from.", {
-            "version": INT,
-            "time": about(nullable(STR), "When it was logged, UTC, ISO 8601 (null: "
-                                         "version 0, before any change).")}),
-        "created": about(array(ref("Finding")), "Findings now that the version had not."),
-        "resolved": about(array(ref("Finding")), "Findings of the version gone since, "
-                                                 "worded from it."),
-        "overdue": about(array(ref("FollowUp")), "Follow-ups past their due date.")}),
     "SuggestedEdit": record("A row edit in the write API's terms.", {
         **EDIT_FIELDS, "row": mapping({"anyOf": [STR, NUM]}, "Column → value, as a write "
                                       "takes it (a capacity as a number).")}),
@@ -579,7 +568,6 @@ ANSWERS: dict[tuple[str, str], Schema] = {
     ("get", "/api/graphs/{name}/rows/{sheet}"): ref("Rows"),
     ("get", "/api/graphs/{name}/rows/{sheet}/{key}"): ref("Row"),
     ("get", "/api/graphs/{name}/changes"): ref("Changes"),
-    ("get", "/api/graphs/{name}/review"): ref("Review"),
     ("get", "/api/graphs/{name}/suggestions"): ref("Suggestions"),
     ("get", "/api/graphs/{name}/blueprint"): ref("Blueprint"),
     ("get", "/api/graphs/{name}/plan"): ref("Plan"),
