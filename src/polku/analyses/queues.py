@@ -940,7 +940,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             # (calibration, utilisation, waits, verdict) stays hidden
             wait = published_wait(eco, sid, observed, suppressed)
             # the published part of its inflow is public already: at least that many come
-            # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds);
+            # (the bottleneck ranking's lower bound, polku.privacy.lower_bounds);
             # after the change only where no partial figure flows into it: then each of the
             # published referrals into it carries the editor's figure, and the bound is made
             # of figures the public reads anyway (one the change cuts to 0 is "at least 0",
