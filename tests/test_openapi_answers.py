@@ -19,6 +19,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from helpers import EXAMPLE, PLAN, copy_full, copy_mini, etag_of, run
+from test_hidden_over_capacity import overloaded
 from test_ptv_compare import CATALOGUE, drifted
 from polku.app import create_app
 from polku.kinds import MAX_TOP
@@ -53,6 +54,9 @@ def served(tmp_path_factory) -> Path:
     copy_full(folder / "reviewed", "reviewed")
     # a second region with a segment of 3: the public's comparison leaves it out
     shutil.copytree(SMALL_SEGMENT, folder / "ks")
+    # a service over its capacity whose inflow rests on a small cell: the public's finding
+    # says hidden and at least the published part
+    overloaded(folder / "ylit")
     return folder
 
 
@@ -99,14 +103,16 @@ READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
                            for h in ({}, EDITOR)] + [("/api/graphs/national", {"lang": "en"}, {})],
     "/api/graphs/{name}/findings": [
         (f"/api/graphs/{g}/findings", q, h) for g in ("ku", "full", "plan")
-        for q in ({}, {"severity": "error", "lang": "en"}) for h in ({}, EDITOR)],
+        for q in ({}, {"severity": "error", "lang": "en"}) for h in ({}, EDITOR)] + [
+        ("/api/graphs/ylit/findings", {"lang": "en"}, h) for h in ({}, EDITOR)],
     # the follow-ups of the full workbook are past due: a review names them overdue
     "/api/graphs/{name}/review": [
         (f"/api/graphs/{g}/review", q, h) for g in ("ku", "full")
         for q in ({"since": "0"}, {"since": "0", "lang": "sv"}) for h in ({}, EDITOR)],
     "/api/graphs/{name}/bottlenecks": [("/api/graphs/ku/bottlenecks", {"top": "100"}, h)
                                        for h in ({}, EDITOR)] +
-                                      [("/api/graphs/full/bottlenecks", {}, {})],
+                                      [("/api/graphs/full/bottlenecks", {}, {}),
+                                       ("/api/graphs/ylit/bottlenecks", {}, {})],
     "/api/graphs/{name}/paths": [
         ("/api/graphs/ku/paths", {"segment": "seg-nuoret", "k": "3"}, {}),
         ("/api/graphs/ku/paths", {"segment": "seg-monitarve", "to": "tulos-avoin-tyo"}, EDITOR),
@@ -274,6 +280,11 @@ def test_the_reads_validated_hold_each_part_of_their_schema(client: TestClient) 
     assert all(plan[k] for k in ("goals", "measures"))
     assert any(m["indicators"] and m["risks"] for m in plan["measures"])
     assert get("/api/graphs/full/review", EDITOR, since="0")["overdue"]
+    # a public over-capacity finding whose inflow is hidden says at least its published part
+    for answer in (get("/api/graphs/ylit/findings"), get("/api/graphs/ylit/bottlenecks")):
+        metrics = next(f for f in answer["findings"]
+                       if f["kind"] == "over-capacity" and f["subject"] == "ylit")["metrics"]
+        assert metrics["hidden"] is True and metrics["inflow_at_least"] == 8, metrics
 
 
 def test_the_comparisons_validated_hold_each_part_of_their_schema(

@@ -22,9 +22,10 @@ are public by default) is each format's ``shared`` in the registry :mod:`polku.i
 from __future__ import annotations
 
 import datetime
+import math
 import re
 from dataclasses import replace
-from typing import Callable, Collection, Iterable
+from typing import Any, Callable, Collection, Iterable
 
 import networkx as nx
 
@@ -424,12 +425,53 @@ INFLOW_FIGURES = ("inflow", "utilization", "modelled_utilization", "wait_days",
                   "effective_capacity", "ratio", "lead_days", "unstable", "near_full")
 
 
+def lower_bounds(row: dict[str, Any]) -> dict[str, Any]:
+    """What a hidden service's figures may still say (the bottleneck ranking's row,
+    :func:`polku.analyses.bottlenecks.ranking`, and an over-capacity finding about it,
+    :func:`published_answer`): its inflow and utilisation are *at least* those of the
+    referrals whose volumes are published (``inflow_at_least``, ``utilization_at_least``,
+    the latter rounded down, so that it stays a lower bound), and nothing when none is
+    (``{}``: the reader sees *hidden*). The row is of a published graph, whose suppressed
+    volumes are gone: its inflow is already the sum of the published volumes, each public
+    in the graph's own referral rows, so the bound says nothing the reader cannot add up,
+    and no subtraction gives the small cell back (the true total is never shown beside
+    it). An inflow that is no number (``<5``, shown as a small cell) gives no bound.
+
+    >>> lower_bounds({"inflow": 24, "capacity": 250})
+    {'inflow_at_least': 24, 'utilization_at_least': 0.09}
+    >>> lower_bounds({"inflow": 0, "capacity": 20}), lower_bounds({"inflow": 6, "capacity": None})
+    ({}, {'inflow_at_least': 6, 'utilization_at_least': None})
+    >>> lower_bounds({"inflow": "<5", "capacity": 2})
+    {}
+    """
+    inflow, cap = row.get("inflow") or 0, row.get("capacity")
+    if not isinstance(inflow, (int, float)) or isinstance(inflow, bool) or inflow <= 0:
+        return {}
+    return {"inflow_at_least": inflow,
+            "utilization_at_least": math.floor(inflow / cap * 100 + 1e-9) / 100 if cap
+            else None}
+
+
+def _bounded(metrics: dict[str, Any]) -> dict[str, Any]:
+    """A hidden service's finding's metrics (an over-capacity's: its inflow is the
+    published part) with what the public may still read of them, as the bottleneck
+    ranking's row of the service says it: ``hidden`` and :func:`lower_bounds`. Its inflow
+    and utilisation are then left out by :func:`_hide`. Metrics without an inflow (a
+    finding whose figures do not follow from it) are as they are."""
+    if "inflow" not in metrics:
+        return metrics
+    return {**metrics, "hidden": True, **lower_bounds(metrics)}
+
+
 def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_CELL,
                      modelled: bool = False) -> object:
     """An answer (findings, dicts and lists of figures) as the public may see it: small
     people figures as ``<5`` (:func:`suppress_figures`), and the inflow, utilisation and
     wait of a ``hidden`` service (:func:`hidden_services`: a suppressed referral leads to
-    it) left out (None), in a finding about it or a record of it.
+    it) left out (None), in a finding about it or a record of it. A finding about it says
+    ``"hidden": true`` and *at least* the published part of its inflow, as the bottleneck
+    ranking does (:func:`lower_bounds`: the inflow it holds is of the published graph, the
+    sum of the volumes the public reads).
 
     ``modelled``: the answer is a model's, run on the published copy with the reader's own
     changes (the queueing what-if): its figures are computed from published figures alone,
@@ -444,6 +486,10 @@ def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_
     >>> published_answer({"inflow": 2.5, "modelled_utilization": 0.08}, frozenset(),
     ...                  modelled=True)
     {'inflow': 2.5, 'modelled_utilization': 0.08}
+    >>> published_answer([{"kind": "over-capacity", "subject": "s",
+    ...                    "metrics": {"inflow": 8, "capacity": 7, "utilization": 1.14}}],
+    ...                  frozenset({"s"}))[0]["metrics"]
+    {'inflow': None, 'capacity': 7, 'utilization': None, 'hidden': True, 'inflow_at_least': 8, 'utilization_at_least': 1.14}
     """
     small = not modelled
     return _hide(suppress_figures(value, min_cell) if small else value, hidden, False,
@@ -454,12 +500,19 @@ def _hide(value: object, hidden: frozenset[str], inside: bool, min_cell: int,
           small: bool = True) -> object:
     if isinstance(value, Finding):
         metrics = dict(value.metrics)
-        metrics = _hide(suppress_figures(metrics, min_cell) if small else metrics, hidden,
-                        inside or value.subject in hidden, min_cell, small)
+        if small:
+            metrics = suppress_figures(metrics, min_cell)
+        if value.subject in hidden:
+            metrics = _bounded(metrics)
+        metrics = _hide(metrics, hidden, inside or value.subject in hidden, min_cell, small)
         # a finding is immutable: one with nothing to hide is passed on as it is
         return value if metrics == value.metrics else replace(value, metrics=metrics)
     if isinstance(value, dict):
         here = inside or value.get("service") in hidden or value.get("subject") in hidden
+        if value.get("subject") in hidden and "kind" in value and \
+                isinstance(value.get("metrics"), dict):
+            # a finding as a record (Finding.to_dict: the bottleneck answer's)
+            value = {**value, "metrics": _bounded(value["metrics"])}
         out = {}
         for k, v in value.items():
             if here and k in INFLOW_FIGURES and v is not None:

@@ -28,7 +28,9 @@ import networkx as nx
 from polku.finding import Finding, above, number
 from polku.graph import label
 from polku.analyses.flow import inflows, outflows
-from polku.privacy import hidden_services
+# lower_bounds lives with the privacy rules: a public finding about a hidden service
+# says the same bound (polku.privacy.published_answer)
+from polku.privacy import hidden_services, lower_bounds
 from polku.analyses.reach import Ecosystem, ecosystem
 
 BOTTLENECK_KINDS = ("over-capacity", "single-point-of-failure")
@@ -127,31 +129,6 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     for i, row in enumerate(flow_ranking(rows), start=1):
         row["flow_rank"] = i
     return rows
-
-
-def lower_bounds(row: dict[str, Any]) -> dict[str, Any]:
-    """What a hidden service's row may still say (:func:`ranking`): its inflow and
-    utilisation are *at least* those of the referrals whose volumes are published
-    (``inflow_at_least``, ``utilization_at_least``, the latter rounded down, so that it
-    stays a lower bound), and nothing when none is (``{}``: the reader sees *hidden*). The
-    row is of a published graph, whose suppressed volumes are gone: its inflow is already
-    the sum of the published volumes, each public in the graph's own referral rows, so the
-    bound says nothing the reader cannot add up, and no subtraction gives the small cell
-    back (the true total is never shown beside it).
-
-    >>> lower_bounds({"inflow": 24, "capacity": 250})
-    {'inflow_at_least': 24, 'utilization_at_least': 0.09}
-    >>> lower_bounds({"inflow": 0, "capacity": 20}), lower_bounds({"inflow": 6, "capacity": None})
-    ({}, {'inflow_at_least': 6, 'utilization_at_least': None})
-    """
-    import math
-
-    inflow, cap = row.get("inflow") or 0, row.get("capacity")
-    if inflow <= 0:
-        return {}
-    return {"inflow_at_least": inflow,
-            "utilization_at_least": math.floor(inflow / cap * 100 + 1e-9) / 100 if cap
-            else None}
 
 
 def zero_capacity_with_clients(row: dict[str, Any]) -> bool:

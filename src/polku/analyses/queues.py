@@ -100,6 +100,13 @@ TOO_MUCH = {
     "places": N_("places at '{service}': at most {most}, not {value}"),
     "demand": N_("demand at '{service}': a change of at most {most}, not {value}"),
 }
+#: a capacity above 0 but below the least a workbook takes (:data:`polku.bounds.LEAST_CAPACITY`)
+TOO_LITTLE = N_("capacity of '{service}': more than 0 but less than {least} a month, not "
+                "{value} (a typo? 0 is a service that takes in no one)")
+#: option -> the workbook figure whose range (:data:`polku.bounds.BOUNDS`) it is held to: a
+#: what-if asks what the service would do with a figure its workbook could hold, so it
+#: takes the same range (a capacity of 1e-300 read as a utilisation of 10^303 %)
+BOUNDED = {"capacity": "capacity_per_month", "places": "places"}
 
 
 def erlang_c(places: int, load: float) -> float:
@@ -557,7 +564,15 @@ PLACES_MESSAGE = N_("places at '{service}': '{value}' is not a whole number, 1 o
 def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
                  demand: Mapping[str, float]) -> None:
     """Capacities 0 or more, places whole numbers 1 or more, demand changes -100 % or
-    more; a bad one names its option in ``field``."""
+    more, each within its range (a capacity and places that of the workbook's figure,
+    :data:`BOUNDED`; a demand change at most :data:`MAX_DEMAND`); a bad one names its
+    option in ``field``.
+
+    >>> check_values({"s": 1e-300}, {}, {})
+    Traceback (most recent call last):
+    polku.errors.PolkuError: capacity of 's': more than 0 but less than 0.01 a month, not 1e-300 (a typo? 0 is a service that takes in no one)
+    >>> check_values({"s": 0, "t": 0.01, "u": 100_000}, {"s": 100_000}, {"s": 10})
+    """
     for sid, cap in capacity.items():
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) \
                 or not math.isfinite(cap) or cap < 0:
@@ -573,17 +588,26 @@ def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
             raise PolkuError(N_("demand at '{service}': a change of at least {least}"),
                              params={"service": sid, "least": "-100%"}, node=sid,
                              field="demand")
-    # the ceilings: above any region's real service, and they bound the model's cost
-    for option, changes, most in (("capacity", capacity, MAX_CAPACITY),
-                                  ("places", places, MAX_PLACES),
-                                  ("demand", demand, MAX_DEMAND)):
+    # the ranges: a capacity and places as the workbook's (polku.bounds), above any
+    # region's real service, which bound the model's cost; a demand change its own
+    for option, changes in (("capacity", capacity), ("places", places), ("demand", demand)):
         for sid, value in changes.items():
-            if value > most:
-                # the figures as the reader's language writes them (1e9: 1 000 000 000)
-                raise PolkuError(TOO_MUCH[option], params={
-                    "service": sid, "most": Figure(most, percent=option == "demand"),
-                    "value": Figure(value, percent=option == "demand")},
-                    node=sid, field=option)
+            if option in BOUNDED:
+                problem = bounds.out_of_bounds(BOUNDED[option], value)
+                limit = problem[2] if problem else {}
+            else:
+                limit = {"most": Figure(MAX_DEMAND, percent=True)} if value > MAX_DEMAND \
+                    else {}
+            if not limit:
+                continue
+            # the figures as the reader's language writes them (1e9: 1 000 000 000)
+            figure = Figure(value, percent=option == "demand")
+            if "least" in limit:
+                raise PolkuError(TOO_LITTLE, params={"service": sid, "least": limit["least"],
+                                                     "value": figure}, node=sid, field=option)
+            raise PolkuError(TOO_MUCH[option], params={"service": sid, "most": limit["most"],
+                                                        "value": figure}, node=sid,
+                             field=option)
 
 
 def check_changes(g: nx.MultiDiGraph, capacity: Mapping[str, float],
@@ -941,7 +965,7 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             # (calibration, utilisation, waits, verdict) stays hidden
             wait = published_wait(eco, sid, observed, suppressed)
             # the published part of its inflow is public already: at least that many come
-            # (the bottleneck ranking's lower bound, polku.analyses.bottlenecks.lower_bounds);
+            # (the bottleneck ranking's lower bound, polku.privacy.lower_bounds);
             # after the change only where no partial figure flows into it: then each of the
             # published referrals into it carries the editor's figure, and the bound is made
             # of figures the public reads anyway (one the change cuts to 0 is "at least 0",

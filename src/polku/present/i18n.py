@@ -397,7 +397,7 @@ class Translator:
 
     def hidden_figure(self, row: dict[str, Any], key: str) -> str:
         """A hidden service's ``inflow`` or ``utilization`` in a bottleneck ranking
-        (:func:`polku.analyses.bottlenecks.lower_bounds`): *at least* the published part
+        (:func:`polku.privacy.lower_bounds`): *at least* the published part
         where one is published, else *hidden*; the figure as the column writes it (whole
         clients, rounded down; a utilisation to two decimals).
 

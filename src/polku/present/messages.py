@@ -31,6 +31,7 @@ or after a colon, so that no name has to be inflected.
 
 from __future__ import annotations
 
+import math
 from functools import partial
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -231,18 +232,36 @@ def long_wait(tr: Translator, referral: str, source: str, target: str, days: flo
         referral=referral, source=source, target=target, days=shown, limit=tr.number(limit))
 
 
-def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: float) -> str:
+def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: float,
+                  at_least: float | None = None) -> str:
     """A service over its capacity; for the public, whose inflow rests on small numbers
-    and is not shown, the sentence reads whole without it.
+    and is not shown, the sentence says *at least* the published part of it (``at_least``:
+    the finding's ``inflow_at_least``, as the bottleneck ranking writes it: whole clients,
+    rounded down, or the decimals it takes to read above the capacity, cut, never rounded
+    up), and reads whole without it where none is published.
 
     >>> from polku.present.i18n import translator
     >>> over_capacity(translator("en"), "S", None, 5)
     'S takes in more clients a month than its capacity of 5 (the inflow is not shown: it rests on small numbers)'
+    >>> over_capacity(translator("en"), "S", None, 7, at_least=8)
+    'S takes in at least 8 clients a month against a capacity of 7 (the rest of the inflow is not shown: it rests on small numbers)'
+    >>> over_capacity(translator("fi"), "S", None, 7, at_least=7.58)
+    'S: tulee vähintään 7,5 asiakasta kuukaudessa, kun kapasiteetti on 7 (muuta tulovirtaa ei näytetä, koska se perustuu pieniin lukuihin)'
     >>> over_capacity(translator("fi"), "S", 56.91, 55), over_capacity(translator("fi"), "S", 55.3, 55)
     ('S: tulee 57 asiakasta kuukaudessa, kun kapasiteetti on 55', 'S: tulee 55,3 asiakasta kuukaudessa, kun kapasiteetti on 55')
     >>> over_capacity(translator("fi"), "S", 15.02, 15)
     'S: tulee 15,02 asiakasta kuukaudessa, kun kapasiteetti on 15'
     """
+    if (inflow is None or isinstance(inflow, str)) and isinstance(at_least, (int, float)) \
+            and not isinstance(at_least, bool) and at_least > 0:
+        shown = tr.number(_floor_above(at_least, capacity))
+        return tr.ngettext(
+            "{service} takes in at least {inflow} client a month against a capacity of "
+            "{capacity} (the rest of the inflow is not shown: it rests on small numbers)",
+            "{service} takes in at least {inflow} clients a month against a capacity of "
+            "{capacity} (the rest of the inflow is not shown: it rests on small numbers)",
+            as_counted(shown)).format(service=service, inflow=shown,
+                                      capacity=tr.number(capacity))
     if inflow is None or isinstance(inflow, str):
         return tr("{service} takes in more clients a month than its capacity of {capacity} "
                   "(the inflow is not shown: it rests on small numbers)").format(
@@ -256,6 +275,25 @@ def over_capacity(tr: Translator, service: str, inflow: float | None, capacity: 
                        "{service} takes in {inflow} clients a month against a capacity of "
                        "{capacity}", as_counted(shown)).format(
         service=service, inflow=shown, capacity=tr.number(capacity))
+
+
+def _floor_above(value: float, limit: float | None) -> float | int:
+    """A lower bound as a sentence writes it: whole, rounded down (as the bottleneck
+    ranking's *at least*), or where that would not read above ``limit`` while ``value``
+    is, cut to the decimals it takes to (7.58 over 7: 7.5), so that it stays a lower bound
+    and the sentence does not read "at least 7 against 7".
+
+    >>> _floor_above(8, 7), _floor_above(7.58, 7), _floor_above(7.004, 7), _floor_above(9.9, None)
+    (8, 7.5, 7.004, 9)
+    """
+    digits = 0
+    while True:
+        scale = 10 ** digits
+        cut = math.floor(value * scale + 1e-9) / scale
+        if not isinstance(limit, (int, float)) or isinstance(limit, bool) or cut > limit \
+                or value <= limit or digits >= 6:
+            return number(cut)
+        digits += 1
 
 
 def segment_without_outcome(tr: Translator, segment: str, entries: str) -> str:
@@ -570,7 +608,8 @@ def _long_wait(f: Finding, w: Wording) -> str:
 
 def _over_capacity(f: Finding, w: Wording) -> str:
     return over_capacity(w.tr, w.name(f.subject), f.metrics.get("inflow"),
-                         f.metrics.get("capacity"))
+                         f.metrics.get("capacity"),
+                         f.metrics.get("inflow_at_least") if f.metrics.get("hidden") else None)
 
 
 def _segment_without_outcome(f: Finding, w: Wording) -> str:

@@ -51,7 +51,7 @@ class Report:
         found = model.findings(self.long_wait_days)
         if model.audience == PUBLIC:
             # hidden before they are worded: a finding on a service whose inflow rests on a
-            # small cell says its inflow is not shown, as the API's and the pages' do
+            # small cell says at least its published inflow, as the API's and the pages' do
             found = published_answer(found, model.hidden_services(), model.min_cell)
         # the first page's decisions and their verified suggestions are the same in every
         # language: chosen once for the version, worded here in the reader's

@@ -103,8 +103,19 @@ FINDING_FIELDS: dict[str, Schema] = {
     "subject": about(STR, "The id the finding is about."),
     "related": about(IDS, "Other ids involved."),
     "message": about(STR, "The finding as a sentence, in the request's language."),
-    "metrics": about(ANY_OBJECT, "The figures behind it (they differ by kind: "
-                                 "docs/findings.md)."),
+    "metrics": {**about(ANY_OBJECT, (
+        "The figures behind it (they differ by kind: docs/findings.md). For a reader "
+        "without an editor's credential, an over-capacity finding about a service whose "
+        "inflow rests on a count of 1–4 left out has inflow and utilization null, hidden "
+        "true and, where a referral into it has a published volume, inflow_at_least and "
+        "utilization_at_least, as the bottleneck ranking's row of the service.")),
+        "properties": {
+            "hidden": about(BOOL, "Its inflow rests on a small cell left out: not shown."),
+            "inflow_at_least": about(NUM, "The published part of the hidden inflow: at "
+                                          "least this many clients a month."),
+            "utilization_at_least": about(nullable(NUM), "inflow_at_least ÷ the capacity, "
+                                                         "rounded down (null: no capacity)."),
+        }},
     "accountable": about(IDS, "Who must act: the accountable organisations' ids."),
     "measures": about(IDS, "The plan measures that address it."),
     "key": about(STR, "Its stable key, which a follow-up names it by."),

@@ -376,7 +376,7 @@ class Facts:
             inflow = self.inflow.get(n)
             if n in self.hidden and inflow:
                 # the sum of the volumes shown is not its inflow, but at least that: each
-                # of them is public (polku.analyses.bottlenecks.lower_bounds)
+                # of them is public (polku.privacy.lower_bounds)
                 # the unit as the capacity's and the inflow's lines beside it say it
                 lines.append(tr("Inflow: at least {n} / month (a referral into it has fewer "
                                 "than {small} clients a month and is not counted)").format(
