@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
+from polku.present.captions import path_caption
 from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
 from polku.words import NODE_TYPE_NAMES, REMOVAL_QUESTIONS, SEVERITY_NAMES
 
@@ -377,10 +378,6 @@ def _step_text(s: dict[str, Any], tr: Translator) -> str:
     return text
 
 
-def _uncovered(needs: list[str], tr: Translator) -> str:
-    return ", " + tr("needs left uncovered: {needs}").format(needs=", ".join(needs))
-
-
 def paths_text(report: dict, tr: Translator | None = None) -> str:
     """:func:`polku.analyses.paths.paths_report` as plain text for the terminal."""
     tr = tr or translator()
@@ -406,24 +403,17 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
                              tr("(no path from the segment's entries reaches {outcome})")
                              .format(outcome=to) if to else
                              tr("(no path from the segment's entries reaches an outcome)")))
+    # one caption for the best and the designed paths, as the path explorer words them
+    needs = bool(report.get("needs"))
     for p in report["best"]:
-        uncovered = (_uncovered(p.get("uncovered_labels") or p["uncovered"], tr)
-                     if p["uncovered"]
-                     else (", " + tr("covers every need") if report.get("needs") else ""))
-        lines.append(f"{p['rank']}. " + _wait_handoffs(p, tr)
-                     + (", " + tr.ngettext("{n} wait unknown", "{n} waits unknown",
-                                           p["unknown_waits"]).format(
-                         n=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
-                     + uncovered)
+        lines.append(f"{p['rank']}. " + path_caption(p, tr, needs))
         lines += [f"     {_step_text(s, tr)}" for s in p["steps"]]
     lines += ["", tr("Designed paths ({count}):").format(count=len(report["designed"]))]
     for d in report["designed"]:
         state = (tr.ngettext("BROKEN at {count} step", "BROKEN at {count} steps",
                              len(d["broken"])).format(count=len(d["broken"])) if d["broken"]
                  else tr("ok"))
-        lines.append(f"- {d['label']} ({d['path']}): {state}, " + _wait_handoffs(d, tr)
-                     + (_uncovered(d.get("uncovered_labels") or d["uncovered"], tr)
-                        if d.get("uncovered") else ""))
+        lines.append(f"- {d['label']} ({d['path']}): {state}, " + path_caption(d, tr, needs))
         for s in d["steps"]:
             mark = "  ✗ " + tr("no referral") + " " if s.get("broken") else "    "
             lines.append(f"   {mark}{_step_text(s, tr)}")
@@ -435,13 +425,6 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
                          "outcome):")]
         lines += [f"- {o['need_label']}: {', '.join(o['service_labels'])}" for o in off]
     return "\n".join(lines)
-
-
-def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
-    return tr.ngettext("{days} days, {count} hand-off between organisations",
-                       "{days} days, {count} hand-offs between organisations",
-                       int(p["handoffs"])).format(days=tr.number(p["total_wait_days"]),
-                                                  count=tr.number(p["handoffs"]))
 
 
 # -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------
