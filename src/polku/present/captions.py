@@ -36,7 +36,8 @@ def path_caption(p: Mapping[str, Any], tr: Translator, needs: bool) -> str:
         parts.append(tr.ngettext("{n} wait unknown", "{n} waits unknown", unknown).format(
             n=tr.number(unknown)))
     said = ", ".join(parts)
-    uncovered = p.get("uncovered_labels") or p.get("uncovered") or []
+    # the needs by name where the path has been worded (paths_worded), else by id
+    uncovered = (p.get("uncovered_labels") or p["uncovered"]) if p.get("uncovered") else []
     if uncovered:
         return said + "; " + tr("needs left uncovered: {needs}").format(
             needs=", ".join(uncovered))
