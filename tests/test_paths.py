@@ -88,9 +88,25 @@ def test_parallel_referrals_use_the_shortest_applicable_wait():
 
 def test_unknown_waits_count_as_zero_and_are_counted():
     b = Builder().chain()
-    b.referral("r-bw", "b", "work", owner="x")
+    b.referral("r-ab", "a", "b", owner="x")
     [p] = best_paths(b.g, "seg")
     assert (p["total_wait_days"], p["unknown_waits"]) == (5, 1)
+
+
+def test_a_referral_into_an_outcome_without_a_wait_is_no_unknown_wait():
+    """The wait is the median days to the first contact at ``to``: an outcome has none, so
+    a referral into one without a wait is not a wait nobody knows (every referral into an
+    outcome of the example has none, and every path said "1 wait unknown"); one that gives
+    a wait still counts in the total."""
+    b = Builder().chain()
+    b.referral("r-bw", "b", "work", owner="x")
+    b.path("p", "seg", ["a", "b", "work"])
+    [p] = best_paths(b.g, "seg")
+    [d] = designed_paths(b.g, "seg")
+    assert [(x["total_wait_days"], x["unknown_waits"]) for x in (p, d)] == [(5, 0), (5, 0)]
+    b.referral("r-bw", "b", "work", owner="x", wait=3)
+    [p] = best_paths(b.g, "seg")
+    assert (p["total_wait_days"], p["unknown_waits"]) == (8, 0)
 
 
 def test_unknown_segment_is_named():

@@ -9,7 +9,8 @@ when a service on it that is for s addresses n. Paths are ranked by
 1. the needs of s left uncovered, fewest first (a path that ignores the needs of the people
    on it is not a good path however fast it is), then
 2. the summed ``median_wait_days`` of their referrals (a referral without a wait counts as
-   0 days; each path says how many of its waits are unknown), then
+   0 days; each path says how many of its waits are unknown: a referral into an outcome
+   without one is no unknown wait, an outcome has no first contact to wait for), then
 3. the number of *hand-offs between organisations*: consecutive services whose providers'
    organisations do not meet (an actor's organisation as :func:`polku.analyses.handoffs.
    organisation` finds it: two units of one wellbeing services county are one
@@ -120,12 +121,20 @@ def _step(g: nx.MultiDiGraph, eco: Ecosystem, node: str, rid: str | None,
     }
 
 
+def wait_unknown(step: dict[str, Any]) -> bool:
+    """Is the wait before ``step`` (a path's step after the first) one nobody knows? A wait
+    is the median days to the first contact at the service referred to: an outcome has no
+    first contact, so a step into one without a wait is no unknown wait (a wait given there
+    still counts in the total)."""
+    return step["wait"] is None and step["type"] != "outcome"
+
+
 def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
     waits = [s["wait"] for s in steps[1:]]
     return {
         "total_wait_days": number(round(sum(w or 0 for w in waits), 6)),
         "handoffs": sum(1 for s in steps if s["handoff"]),
-        "unknown_waits": sum(1 for w in waits if w is None),
+        "unknown_waits": sum(1 for s in steps[1:] if wait_unknown(s)),
         "organisations": len({o for s in steps for o in s["organisations"]}),
     }
 

@@ -368,13 +368,16 @@ def _step_text(s: dict[str, Any], tr: Translator) -> str:
     who = ", ".join(s["provider_labels"]) or ("–" if s["type"] == "service" else "")
     text = f"{s['label']} [{s['node']}]" + (f" — {who}" if who else "")
     if s["referral"]:
-        wait = tr("wait ?") if s["wait"] is None else tr("wait {days} d").format(
-            days=tr.number(s["wait"]))
-        owner = (", " + tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
-                 else ", " + tr("no owner"))
+        # an outcome has no first contact to wait for: no wait there is no unknown one
+        said = [] if s["wait"] is None and s["type"] == "outcome" else [
+            tr("wait ?") if s["wait"] is None else tr("wait {days} d").format(
+                days=tr.number(s["wait"]))]
+        said.append(tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
+                    else tr("no owner"))
         # every step is a referral: what the reader needs marked is the organisation changing
-        handoff = ", " + tr("TO ANOTHER ORGANISATION") if s["handoff"] else ""
-        text = f"→ ({wait}{owner}{handoff}) {text}"
+        if s["handoff"]:
+            said.append(tr("TO ANOTHER ORGANISATION"))
+        text = f"→ ({', '.join(said)}) {text}"
     return text
 
 

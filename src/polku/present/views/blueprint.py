@@ -611,9 +611,13 @@ def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Transla
         if h["broken"]:
             handoffs.append([(tr("✕ no referral for this client segment"), "warn")])
             continue
-        lines = [(tr("wait {days} d").format(days=_days(h["wait"], tr))
-                  if h["wait"] is not None else tr("wait not known"),
-                  "strong" if h["wait"] is not None else "warn")]
+        if h["wait"] is not None:
+            lines = [(tr("wait {days} d").format(days=_days(h["wait"], tr)), "strong")]
+        elif bp["steps"][h["to"]]["type"] == "outcome":
+            # an outcome has no first contact to wait for: no gap
+            lines = [(tr("into the outcome: no wait"), "plain")]
+        else:
+            lines = [(tr("wait not known"), "warn")]
         if h["volume_hidden"]:
             lines.append((tr("{n} clients a month").format(n=f"<{min_cell}"), "plain"))
         elif h["volume_per_month"] is not None:
