@@ -234,6 +234,31 @@ def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
         "10 d · ?/mo · X", "10 d · ?/mo · Y"]
 
 
+def test_hand_offs_count_the_fewest_changes_of_organisation():
+    """A service two organisations run hands nothing off from either's service, but a
+    client cannot be with both: x's service → the one x and y both run → y's is one
+    change of organisation (it was counted as none, and the blueprint drew a crossing the
+    count did not have); each step says which organisation carries it, the one that leads
+    a service where that costs no change."""
+    b = Builder().chain()
+    b.actor("y")
+    b.service("b", providers=["x", "y"])
+    b.service("c", providers=["y"])
+    b.referral("r-bc", "b", "c", owner="y", wait=1)
+    b.referral("r-cw", "c", "work", owner="y")
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "c", "work"]]
+    assert p["handoffs"] == 1
+    assert [(s["organisation"], s["handoff"]) for s in p["steps"]] == \
+        [("x", False), ("x", False), ("y", True), (None, False)]
+    b.role("y", "b", "lead")        # y leads b: the change comes one step earlier
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "c", "work"]]
+    assert p["handoffs"] == 1
+    assert [s["organisation"] for s in p["steps"]] == ["x", "y", "y", None]
+    # a path a → b → work (x's, then x's or y's) stays with x: none
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "work"]]
+    assert p["handoffs"] == 0 and p["steps"][1]["organisation"] == "x"
+
+
 def test_two_units_of_one_county_hand_nothing_off():
     """Keusote's health stations and its work-ability team are units of one county (actors
     ``part_of`` keusote, of its kind): a referral between them is no hand-off between
