@@ -439,12 +439,13 @@ class Picture:
         # an organisation's lanes (its units') read as one: one shade, and a rule between
         # two organisations, whose crossings the hand-offs count
         groups: list[Any] = []
+        rules: list[str] = []
         for lane in self.lanes:
             org = bp["lanes"][lane].get("organisation") or ("lane", lane)
             if not groups or groups[-1] != org:
                 if groups:
-                    body.append(f'<line class="bp-orgrule" x1="0" y1="{y:.1f}" '
-                                f'x2="{self.width - MARGIN:.1f}" y2="{y:.1f}"/>')
+                    rules.append(f'<line class="bp-orgrule" x1="0" y1="{y:.1f}" '
+                                 f'x2="{self.width - MARGIN:.1f}" y2="{y:.1f}"/>')
                 groups.append(org)
             lane_y[lane] = y
             organisation = bp["lanes"][lane].get("organisation")
@@ -456,6 +457,7 @@ class Picture:
             body.append(f'<rect x="0" y="{y:.1f}" width="6" height="{lane_h[lane]:.1f}" '
                         f'fill="{t.lane_colours[lane]}"/>')
             y += lane_h[lane]
+        body += rules  # over the bands' edges
         lanes_bottom = y
         # the hand-off row, the needs-met row and the uncovered row
         handoff_labels = {h: self._handoff_label(h) for h in gaps}
