@@ -392,6 +392,10 @@ def test_a_step_into_an_outcome_without_a_wait_is_no_gap_at_any_door(client) -> 
     view = client.get(f"{PAGE}/view", params={"view": "segment:seg-nuoret", "lang": "fi"}).text
     assert f"1 {unknown}" not in view and "Odotusajan mediaani: ? (ei tiedossa)" not in view
     assert "Odotusajan mediaani: – (tuloksella ei ole ensikontaktia" in view
+    # the designed path's picture: the edge into the outcome says no wait, not "? pv"
+    path = client.get(f"{PAGE}/view", params={"view": "path:polku-nuori-ohjaamo",
+                                              "lang": "fi"}).text
+    assert "? pv" not in path and "60/kk · Keuda" in path
     report = client.get(f"{PAGE}/report", params={"lang": "fi"}).text
     row = text(report.split("<code>seg-tyovalmiit</code>", 1)[1].split("</tr>", 1)[0])
     assert unknown not in row, row
