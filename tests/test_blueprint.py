@@ -51,14 +51,20 @@ def test_every_designed_path_of_the_example_as_a_blueprint(example) -> None:
         assert [s["node"] for s in bp["steps"]] == steps
         assert [(h["from"], h["to"]) for h in bp["handoffs"]] == \
             [(i, i + 1) for i in range(len(steps) - 1)]
-        # the client's lane on top, each organisation once, in the order the path enters them
-        assert bp["lanes"][0] == {"node": data["segment"], "role": CLIENT}
-        orgs = [lane["node"] for lane in bp["lanes"][1:]]
-        assert len(orgs) == len(set(orgs))
-        assert [lane for lane in sorted({s["lane"] for s in bp["steps"]}) if lane] == \
-            sorted({s["lane"] for s in bp["steps"]} - {0})
-        first_seen = [s["lane"] for s in bp["steps"] if s["lane"]]
-        assert sorted(set(first_seen), key=first_seen.index) == list(range(1, len(bp["lanes"])))
+        # the client's lane on top, then each providing unit once, an organisation's units
+        # together, the organisations in the order the path enters them
+        assert bp["lanes"][0] == {"node": data["segment"], "role": CLIENT,
+                                  "organisation": None}
+        units = [lane["node"] for lane in bp["lanes"][1:]]
+        assert len(units) == len(set(units))
+        assert {s["lane"] for s in bp["steps"]} - {0} == set(range(1, len(bp["lanes"])))
+        orgs = [lane["organisation"] for lane in bp["lanes"][1:]]
+        assert orgs == sorted(orgs, key=orgs.index)      # each organisation's lanes together
+        entered = [bp["lanes"][s["lane"]]["organisation"] for s in bp["steps"] if s["lane"]]
+        assert list(dict.fromkeys(orgs)) == list(dict.fromkeys(entered))
+        for lane in bp["lanes"][1:]:
+            assert lane["organisation"] == (eco.actor_organisation[lane["node"]]
+                                            if lane["role"] == ORGANISATION else None)
         for s in bp["steps"]:
             lane = bp["lanes"][s["lane"]]
             providers = eco.providers.get(s["node"], frozenset())
@@ -86,20 +92,70 @@ def test_every_designed_path_of_the_example_as_a_blueprint(example) -> None:
         same = next(d for d in designed if d["path"] == path)
         assert (bp["total_wait_days"], bp["handoffs_between"], bp["uncovered"]) == \
             (same["total_wait_days"], same["handoffs"], same["uncovered"])
+        # the lanes and the count agree: a hand-off is between organisations exactly when
+        # its two steps' lanes belong to two organisations (or to nobody)
+        for h, step in zip(bp["handoffs"], same["steps"][1:]):
+            a, b = (bp["lanes"][bp["steps"][i]["lane"]] for i in (h["from"], h["to"]))
+            crosses = b["role"] != CLIENT and (a["organisation"] is None
+                                               or a["organisation"] != b["organisation"])
+            assert h["between"] == step["handoff"] == crosses, (path, h)
 
 
 def test_a_step_goes_to_the_lane_of_the_organisation_that_leads_it(example) -> None:
     bp = blueprint(example, "polku-ips")["blueprints"][0]
     lanes = [lane["node"] for lane in bp["lanes"]]
     step = {s["node"]: s for s in bp["steps"]}
-    # IPS: provided by Keusote's mental health services and HUS psychiatry, led by Keusote's
-    assert lanes[step["ips"]["lane"]] == "keusote-mielenterveys"
-    assert step["ips"]["also"] == ["hus-psykiatria"]
+    # IPS: provided by Keusote's mental health services and HUS psychiatry, led by Keusote's;
+    # the client comes from HUS psychiatry, which runs it too: Keusote's lane would be a
+    # crossing to Keusote and back that the path's count does not have
+    assert lanes[step["ips"]["lane"]] == "hus-psykiatria"
+    assert step["ips"]["also"] == ["keusote-mielenterveys"]
+    assert bp["handoffs_between"] == 2
     # kuntouttava työtoiminta: led by Keusote, provided by its adult social work (part of it)
     bp = blueprint(example, "polku-velat-asuminen")["blueprints"][0]
     lanes = [lane["node"] for lane in bp["lanes"]]
     step = {s["node"]: s for s in bp["steps"]}
     assert lanes[step["kuntouttava-tyotoiminta"]["lane"]] == "keusote-aikuissosiaalityo"
+
+
+def test_the_lanes_and_the_count_of_hand_offs_agree_on_organisations(example) -> None:
+    """A designer's review: the lanes were per actor and the caption counted hand-offs
+    between organisations. Ohjaamo (a unit of the employment area) → Keuda read as two lane
+    crossings and "1 referral between organisations"; and seg-nuoret's path 2 put outreach
+    youth work in Hyvinkää's lane and the youth workshop (run by Hyvinkää and Järvenpää,
+    led by Järvenpää's) in Järvenpää's, a crossing between two cities the caption counted
+    as none (the data is right: the count asked only whether the providers' organisations
+    meet). Now one rule carries each step: the lanes stay per unit, grouped and named by
+    organisation, and a crossing is counted exactly when the organisation changes."""
+    bp = blueprint(example, "polku-nuori-ohjaamo")["blueprints"][0]
+    lanes = [(lane["node"], lane["organisation"]) for lane in bp["lanes"][1:]]
+    assert lanes == [("tyollisyysalue", "tyollisyysalue"), ("ohjaamo", "tyollisyysalue"),
+                     ("keuda", "keuda")]
+    assert [h["between"] for h in bp["handoffs"]] == [False, True, False, False]
+    assert bp["handoffs_between"] == 1
+    # the picture and its table say which organisation the unit belongs to
+    page = render.build_view(example, "blueprint:polku-nuori-ohjaamo",
+                             lang="fi").chart["sections"][0]
+    svg = str(page["svg"])
+    # (the lane's name wrapped to its cell: the note's first words)
+    assert re.search(r'class="bp-note small">organisaatio: Keski-', svg)
+    assert svg.count('class="bp-orgrule"') == 2   # the client | työllisyysalue | Keuda
+    assert re.findall(r'data-organisation="([^"]+)"', svg) == \
+        ["tyollisyysalue", "tyollisyysalue", "keuda"]
+    assert page["rows"][1]["lane"] == \
+        "Ohjaamo Keski-Uusimaa (organisaatio: Keski-Uudenmaan työllisyysalue)"
+
+    two = blueprint(example, "seg-nuoret", k=5)["blueprints"][1]
+    assert [s["node"] for s in two["steps"]][:2] == ["etsiva-nuorisotyo", "nuorten-tyopaja"]
+    first, second = (two["lanes"][s["lane"]] for s in two["steps"][:2])
+    assert first["organisation"] == second["organisation"] == "jarvenpaa"
+    assert (first["node"], second["node"]) == ("jarvenpaa", "jarvenpaa-tyopaja")
+    assert not two["handoffs"][0]["between"] and two["handoffs_between"] == 1
+    best = best_paths(example, "seg-nuoret", k=5)
+    assert [bp["handoffs_between"] for bp in blueprint(example, "seg-nuoret", k=5)
+            ["blueprints"]] == [p["handoffs"] for p in best]
+    assert [s["organisation"] for s in best[1]["steps"]] == \
+        ["jarvenpaa", "jarvenpaa", "keuda", None]
 
 
 def test_a_segment_blueprint_draws_its_best_paths_in_rank_order(example) -> None:

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import itertools
 import sys
 from itertools import islice
 from pathlib import Path
@@ -114,7 +115,8 @@ def test_find_agrees_through_a_workbook_round_trip(tmp_path_factory, b):
 
 def _brute_force_ranked(b: Builder, segment: str) -> list[tuple]:
     """Every path of the segment in R(s), by enumeration, as its rank key (needs left
-    uncovered, wait in 1/100 days, hand-offs, node ids), sorted."""
+    uncovered, wait in 1/100 days, hand-offs: the fewest changes of organisation over every
+    choice of provider organisations, node ids), sorted."""
     eco = ecosystem(b.g)
     reach = segment_reach(eco, segment)
     entries = set(eco.segment_entries[segment])
@@ -132,10 +134,23 @@ def _brute_force_ranked(b: Builder, segment: str) -> list[tuple]:
             return set()
         return set(eco.service_needs[v]) & needs
 
+    def changes(path):
+        """The fewest changes of organisation along the path, over every choice of one
+        provider organisation per service (none for an outcome; a service nobody provides
+        changes from and to everyone)."""
+        options = [sorted(eco.provider_organisations.get(v) or ()) or [None]
+                   if v in eco.services else ["outcome"] for v in path]
+        return min(sum(1 for (u, a), (v, b) in zip(zip(path, pick), zip(path[1:], pick[1:]))
+                       if u in eco.services and v in eco.services
+                       and (a is None or b is None or a != b))
+                   for pick in itertools.product(*options))
+
     def walk(path, wait, hand, covered):
         node = path[-1]
         if node in eco.outcomes:
-            out.append((len(needs - covered), wait, hand, list(path)))
+            # at least the pairwise count (organisations that do not meet), often more
+            assert changes(path) >= hand
+            out.append((len(needs - covered), wait, changes(path), list(path)))
             return
         for _, v, segs in eco.out_refs.get(node, ()):
             if v in path or v not in reach or (segs and segment not in segs):

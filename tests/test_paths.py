@@ -88,9 +88,25 @@ def test_parallel_referrals_use_the_shortest_applicable_wait():
 
 def test_unknown_waits_count_as_zero_and_are_counted():
     b = Builder().chain()
-    b.referral("r-bw", "b", "work", owner="x")
+    b.referral("r-ab", "a", "b", owner="x")
     [p] = best_paths(b.g, "seg")
     assert (p["total_wait_days"], p["unknown_waits"]) == (5, 1)
+
+
+def test_a_referral_into_an_outcome_without_a_wait_is_no_unknown_wait():
+    """The wait is the median days to the first contact at ``to``: an outcome has none, so
+    a referral into one without a wait is not a wait nobody knows (every referral into an
+    outcome of the example has none, and every path said "1 wait unknown"); one that gives
+    a wait still counts in the total."""
+    b = Builder().chain()
+    b.referral("r-bw", "b", "work", owner="x")
+    b.path("p", "seg", ["a", "b", "work"])
+    [p] = best_paths(b.g, "seg")
+    [d] = designed_paths(b.g, "seg")
+    assert [(x["total_wait_days"], x["unknown_waits"]) for x in (p, d)] == [(5, 0), (5, 0)]
+    b.referral("r-bw", "b", "work", owner="x", wait=3)
+    [p] = best_paths(b.g, "seg")
+    assert (p["total_wait_days"], p["unknown_waits"]) == (8, 0)
 
 
 def test_unknown_segment_is_named():
@@ -216,6 +232,31 @@ def test_segment_and_path_views_label_hand_offs_and_show_uncovered_needs():
     p = build_view(b.g, "path:designed", lang="en")
     assert sorted(e["label"] for e in p.edges if e.get("kind") == "referral") == [
         "10 d · ?/mo · X", "10 d · ?/mo · Y"]
+
+
+def test_hand_offs_count_the_fewest_changes_of_organisation():
+    """A service two organisations run hands nothing off from either's service, but a
+    client cannot be with both: x's service → the one x and y both run → y's is one
+    change of organisation (it was counted as none, and the blueprint drew a crossing the
+    count did not have); each step says which organisation carries it, the one that leads
+    a service where that costs no change."""
+    b = Builder().chain()
+    b.actor("y")
+    b.service("b", providers=["x", "y"])
+    b.service("c", providers=["y"])
+    b.referral("r-bc", "b", "c", owner="y", wait=1)
+    b.referral("r-cw", "c", "work", owner="y")
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "c", "work"]]
+    assert p["handoffs"] == 1
+    assert [(s["organisation"], s["handoff"]) for s in p["steps"]] == \
+        [("x", False), ("x", False), ("y", True), (None, False)]
+    b.role("y", "b", "lead")        # y leads b: the change comes one step earlier
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "c", "work"]]
+    assert p["handoffs"] == 1
+    assert [s["organisation"] for s in p["steps"]] == ["x", "y", "y", None]
+    # a path a → b → work (x's, then x's or y's) stays with x: none
+    [p] = [p for p in best_paths(b.g, "seg", k=5) if nodes(p) == ["a", "b", "work"]]
+    assert p["handoffs"] == 0 and p["steps"][1]["organisation"] == "x"
 
 
 def test_two_units_of_one_county_hand_nothing_off():

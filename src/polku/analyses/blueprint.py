@@ -1,8 +1,10 @@
 """Service blueprints: a path as the organisations that carry it see it.
 
-A blueprint lays a path out as a grid: one *lane* per organisation (the client's lane on
-top: the segment, and the outcome the path ends in), the *steps* left to right, each in the
-lane of the organisation that provides it, and between two steps the *hand-off*: the
+A blueprint lays a path out as a grid: one *lane* per providing unit (an actor; the
+client's lane on top: the segment, and the outcome the path ends in), each lane saying its
+*organisation* (:func:`polku.analyses.handoffs.organisation`) and an organisation's lanes
+together, the *steps* left to right, each in the lane of the unit that provides it, and
+between two steps the *hand-off*: the
 referral (ohjaus) that carries the client on, with its median wait, its volume, whether
 the client's information travels with it and who answers for it (vastuutaho). Beneath, the
 needs of the segment each step meets, and the needs the whole path leaves uncovered.
@@ -15,13 +17,18 @@ Two kinds of subject:
 * a **segment**: its ``k`` best paths (:func:`polku.analyses.paths.best_paths`), one
   blueprint each, best first.
 
-Which lane a step goes in: a service with one provider, that provider's; with several, the
-provider that leads the service (a ``lead`` responsibility on it, held by the provider or by
-an organisation it is part of: the one accountable), else the lane the client is already in
-when it is one of them (no needless lane change), else one that already has a lane, else the
-first by id; the others are named in ``also``. A
-service with no provider goes in the lane of nobody (``role: unprovided``), which the
-picture marks as a gap. Lanes are ordered by the step that first enters them.
+Which lane a step goes in: the organisation that carries it along the path
+(:func:`polku.analyses.paths.carriers`: the fewest changes of organisation, then the one
+that leads the service), and among its providers in that organisation the one that leads
+the service (a ``lead`` responsibility on it, held by the provider or by an organisation it
+is part of: the one accountable), else the lane the client is already in when it is one of
+them (no needless lane change), else one that already has a lane, else the first by id;
+the others are named in ``also``. A service with no provider goes in the lane of nobody
+(``role: unprovided``), which the picture marks as a gap. The organisations are ordered by
+the step that first enters them, each one's lanes together, in the order steps enter them.
+A hand-off is ``between`` organisations exactly when the organisation changes, so
+``handoffs_between`` counts the crossings between two organisations' lanes, and it is the
+path's own ``handoffs``.
 
 Needs met follow :func:`polku.analyses.paths.coverage`: a step meets the needs of the
 segment that its service addresses, when the service is for the segment.
@@ -63,7 +70,8 @@ import networkx as nx
 from polku.errors import PolkuError
 from polku.finding import number
 from polku.words import N_
-from polku.analyses.paths import best_paths, check_segment, check_target, designed_paths
+from polku.analyses.paths import (best_paths, carriers, check_segment, check_target,
+                                  designed_paths, handoffs_along)
 from polku.analyses.reach import Ecosystem, ecosystem
 
 #: lane roles: the client's own lane, an organisation's, and the lane of steps nobody provides
@@ -78,7 +86,8 @@ def blueprint(g: nx.MultiDiGraph, subject: str, k: int = 3,
     needs, "blueprints": [...]}``. For a segment, ``paths`` are its best paths when the
     caller has them (else the ``k`` best are found here, to the outcome ``to`` when
     given; a designed path takes no ``to``). Each blueprint has ``path`` (the designed
-    path's id, or None), ``rank``, ``outcome``, ``lanes`` (``node``, ``role``), ``steps``
+    path's id, or None), ``rank``, ``outcome``, ``lanes`` (``node``, ``role``,
+    ``organisation``), ``steps``
     (``node``, ``type``, ``lane``: an index into ``lanes``, ``also``: the other providers,
     ``needs_met``, ``eligible``), ``handoffs`` (``from``/``to``: step indexes,
     ``referral``, ``wait``, ``volume_per_month``, ``volume_hidden``, ``information``, ``owner``,
@@ -127,30 +136,49 @@ def _one(g: nx.MultiDiGraph, eco: Ecosystem, found: dict[str, Any], segment: str
          path: str | None, rank: int | None) -> dict[str, Any]:
     """One path (a designed path or a best path, as :mod:`polku.analyses.paths` gives it)
     as a blueprint."""
-    lanes: list[dict[str, Any]] = [{"node": segment, "role": CLIENT}]
-    lane_of: dict[str | None, int] = {}
-    steps: list[dict[str, Any]] = []
-    current: int | None = None
-    for step in found["steps"]:
-        node = step["node"]
-        providers = sorted(eco.providers.get(node, ()))
+    nodes = [step["node"] for step in found["steps"]]
+    # the organisation carrying each step, and so the hand-offs between organisations: as
+    # the path's own count has them (one rule, polku.analyses.paths.carriers)
+    carried = carriers(eco, nodes)
+    between = handoffs_along(eco, nodes, carried)
+    units: list[str | None] = []    # each lane's actor, in the order steps enter them
+    unit_of: list[str | None] = []  # each step's actor (None: an outcome or nobody)
+    here: str | None = None
+    for node, org in zip(nodes, carried):
         if node in eco.outcomes:
-            lane, also = 0, []
-        elif not providers:
-            if None not in lane_of:
-                lane_of[None] = len(lanes)
-                lanes.append({"node": None, "role": UNPROVIDED})
-            lane, also = lane_of[None], []
+            unit_of.append(None)
+            continue
+        # the providers in the organisation that carries the step: the one that leads the
+        # service, else the one the client is already with (no needless lane change),
+        # else one that already has a lane, else the first by id
+        providers = sorted(p for p in eco.providers.get(node, ())
+                           if eco.actor_organisation.get(p, p) == org)
+        if not providers:
+            unit = None
         else:
-            here = lanes[current]["node"] if current is not None else None
             leading = [p for p in providers if _ancestry(g, p) & eco.leads.get(node, set())]
-            chosen = (leading[0] if len(leading) == 1 else here if here in providers else
-                      next((p for p in providers if p in lane_of), providers[0]))
-            if chosen not in lane_of:
-                lane_of[chosen] = len(lanes)
-                lanes.append({"node": chosen, "role": ORGANISATION})
-            lane, also = lane_of[chosen], [p for p in providers if p != chosen]
-        current = lane
+            unit = (leading[0] if len(leading) == 1 else here if here in providers else
+                    next((p for p in providers if p in units), providers[0]))
+        if unit not in units:
+            units.append(unit)
+        unit_of.append(unit)
+        here = unit
+    # an organisation's lanes together, the organisations in the order the path enters
+    # them (nobody's lane as one of its own)
+    orgs = list(dict.fromkeys(None if u is None else eco.actor_organisation.get(u, u)
+                              for u in units))
+    ordered = sorted(units, key=lambda u: (
+        orgs.index(None if u is None else eco.actor_organisation.get(u, u)), units.index(u)))
+    lanes: list[dict[str, Any]] = [{"node": segment, "role": CLIENT, "organisation": None}]
+    lanes += [{"node": u, "role": UNPROVIDED, "organisation": None} if u is None else
+              {"node": u, "role": ORGANISATION,
+               "organisation": eco.actor_organisation.get(u, u)} for u in ordered]
+    lane_of = {u: i for i, u in enumerate(ordered, start=1)}
+    steps: list[dict[str, Any]] = []
+    for node, unit in zip(nodes, unit_of):
+        lane = 0 if node in eco.outcomes else lane_of[unit]
+        also = [p for p in sorted(eco.providers.get(node, ())) if p != unit] \
+            if node not in eco.outcomes else []
         eligible = node in eco.outcomes or segment is None or eco.eligible(node, segment)
         needs = eco.segment_needs.get(segment, ()) if segment else ()
         met = sorted(n for n in needs if n in eco.service_needs.get(node, ())) \
@@ -169,7 +197,7 @@ def _one(g: nx.MultiDiGraph, eco: Ecosystem, found: dict[str, Any], segment: str
             "volume_hidden": "volume_per_month" in (data.get("suppressed") or ()),
             "information": ref.info if ref else None,
             "owner": step.get("owner"),
-            "between": bool(step.get("handoff")),
+            "between": between[i],
             "broken": bool(step.get("broken")) or rid is None,
         })
     return {"path": path, "rank": rank, "outcome": found["steps"][-1]["node"]
@@ -179,4 +207,4 @@ def _one(g: nx.MultiDiGraph, eco: Ecosystem, found: dict[str, Any], segment: str
             "uncovered": list(found.get("uncovered", [])),
             "total_wait_days": found.get("total_wait_days", 0),
             "unknown_waits": found.get("unknown_waits", 0),
-            "handoffs_between": found.get("handoffs", 0)}
+            "handoffs_between": sum(between)}

@@ -8,8 +8,9 @@ hosted by a city stays an organisation of its own kind). A service belongs to th
 organisation that leads it among its providers' organisations (a ``lead`` row on the
 service whose actor's organisation provides it; the first such lead by id), else to its
 first provider's (by id); a referral between two services is a *hand-off*
-when the organisations of their providers do not meet (as in :mod:`polku.analyses.paths`);
-a referral into an outcome is none.
+when the organisations of their providers do not meet (a path of those two steps counts
+one in :mod:`polku.analyses.paths`, whose longer paths count the fewest changes of
+organisation: :func:`polku.analyses.paths.carriers`); a referral into an outcome is none.
 """
 
 from __future__ import annotations

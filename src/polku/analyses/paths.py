@@ -9,12 +9,17 @@ when a service on it that is for s addresses n. Paths are ranked by
 1. the needs of s left uncovered, fewest first (a path that ignores the needs of the people
    on it is not a good path however fast it is), then
 2. the summed ``median_wait_days`` of their referrals (a referral without a wait counts as
-   0 days; each path says how many of its waits are unknown), then
-3. the number of *hand-offs between organisations*: consecutive services whose providers'
-   organisations do not meet (an actor's organisation as :func:`polku.analyses.handoffs.
+   0 days; each path says how many of its waits are unknown: a referral into an outcome
+   without one is no unknown wait, an outcome has no first contact to wait for), then
+3. the number of *hand-offs between organisations*: the fewest times the client changes
+   organisation along the path, each step carried by one of its providers' organisations
+   (:func:`carriers`; an actor's organisation as :func:`polku.analyses.handoffs.
    organisation` finds it: two units of one wellbeing services county are one
    organisation; a service with no provider shares no organisation with anyone; the last
-   step into an outcome is not a hand-off), then
+   step into an outcome is not a hand-off). Two consecutive services whose providers'
+   organisations do not meet are always one (:func:`handoff`); a service that two cities
+   run hands nothing off from either city's service, but a client cannot be with both:
+   city x's service → the shared one → city y's is one change, not none, then
 4. the step ids, so equal paths come out in a stable order.
 
 Between two steps the referral with the shortest wait is used (unknown waits last, then
@@ -24,8 +29,9 @@ Waits count to 1/100 of a day in the ranking.
 Coverage is not a sum along the path, so Yen's k shortest paths cannot rank by it. The
 search is best-first over partial paths (:func:`ranked_paths`): a partial path is keyed by
 a lower bound of every completion's rank — the needs that no service still reachable from
-its last step could cover, its wait plus the shortest wait from there to an outcome, its
-hand-offs so far, its ids — so complete paths leave the queue exactly in rank order and the
+its last step could cover, its wait plus the shortest wait from there to an outcome, the
+hand-offs so far no choice of organisations avoids (:func:`handoff`; a complete path is
+keyed by its own, :func:`carriers`), its ids — so complete paths leave the queue exactly in rank order and the
 k first are the exact k best. Where paths with equal bounds are many (a national graph), the
 search stops after :data:`MAX_EXPANSIONS` partial paths: the paths found until then are
 still exactly the best, the rest of the k are the best of a wider candidate set (Yen's paths
@@ -54,12 +60,87 @@ _HANDOFF_UNITS = 1000  # hand-offs per path stay far below this; waits dominate 
 
 
 def handoff(eco: Ecosystem, u: str, v: str) -> bool:
-    """Is the step from ``u`` to ``v`` a hand-off between organisations (the organisations
-    of their providers do not meet: two units of one county hand nothing off)?"""
+    """Must the step from ``u`` to ``v`` hand the client from one organisation to another
+    (the organisations of their providers do not meet: two units of one county hand
+    nothing off)? Of a whole path this is a lower bound: :func:`carriers` counts it."""
     if v not in eco.services or u not in eco.services:
         return False
     orgs = eco.provider_organisations
     return not (orgs.get(u, frozenset()) & orgs.get(v, frozenset()))
+
+
+def lead_organisation(eco: Ecosystem, service: str) -> str | None:
+    """The organisation that leads ``service`` among its providers' organisations (the
+    first ``lead`` by id whose organisation provides it), as
+    :func:`polku.analyses.handoffs.service_organisations` finds it; None if none."""
+    orgs = eco.provider_organisations.get(service, frozenset())
+    return next((o for a in sorted(eco.leads.get(service, ()))
+                 if (o := eco.actor_organisation.get(a, a)) in orgs), None)
+
+
+def carriers(eco: Ecosystem, nodes: tuple[str, ...] | list[str]) -> list[str | None]:
+    """Per step of a path, the organisation that carries it: one of its providers'
+    organisations, chosen along the whole path for the fewest changes of organisation (a
+    client served by Hyvinkää's outreach youth work and then by a youth workshop that
+    Hyvinkää and Järvenpää both run stays with one city), then each service with the
+    organisation that leads it, then by id. None for an outcome and for a service nobody
+    provides (which shares no organisation with anyone). :func:`handoffs_along` counts the
+    changes: the path's hand-offs between organisations, the same the blueprint's lanes
+    cross.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for a in ("x", "y"): g.add_node(a, type="actor", kind="municipality")
+    >>> for s, provs in (("a", "x"), ("b", "xy"), ("c", "y")):
+    ...     g.add_node(s, type="service")
+    ...     for p in provs: add_edge(g, p, s, "provides")
+    >>> g.add_node("o", type="outcome")
+    >>> eco = ecosystem(g)
+    >>> carriers(eco, ["a", "b", "c", "o"]), handoffs_along(eco, ["a", "b", "c", "o"])
+    (['x', 'x', 'y', None], [False, False, True, False])
+    """
+    out: list[str | None] = [None] * len(nodes)
+    i = 0
+    while i < len(nodes):
+        j = i
+        while j < len(nodes) and eco.provider_organisations.get(nodes[j]) \
+                and nodes[j] in eco.services:
+            j += 1
+        if j > i:
+            out[i:j] = _fewest_changes(eco, nodes[i:j])
+            i = j
+        else:
+            i += 1
+    return out
+
+
+def _fewest_changes(eco: Ecosystem, run: tuple[str, ...] | list[str]) -> list[str]:
+    """The organisations of a run of provided services with the fewest changes, then the
+    most services with their leading organisation, then the first by ids (Viterbi: each
+    step keeps, per organisation, its best way there)."""
+    best: dict[str, tuple[int, int, tuple[str, ...]]] = {}
+    for v in run:
+        lead = lead_organisation(eco, v)
+        here = {}
+        for o in sorted(eco.provider_organisations[v]):
+            miss = int(lead is not None and o != lead)
+            if not best:
+                here[o] = (0, miss, (o,))
+                continue
+            here[o] = min((ch + (p != o), ms + miss, seq + (o,))
+                          for p, (ch, ms, seq) in best.items())
+        best = here
+    return list(min(best.values())[2])
+
+
+def handoffs_along(eco: Ecosystem, nodes: tuple[str, ...] | list[str],
+                   carried: list[str | None] | None = None) -> list[bool]:
+    """Per step of a path, whether the client comes to it from another organisation
+    (:func:`carriers`; the first step and a step into an outcome: no)."""
+    carried = carriers(eco, nodes) if carried is None else carried
+    return [i > 0 and nodes[i - 1] in eco.services and nodes[i] in eco.services
+            and (carried[i] is None or carried[i] != carried[i - 1])
+            for i in range(len(nodes))]
 
 
 def _best_referral(eco: Ecosystem, u: str, v: str, segment: str | None) -> str | None:
@@ -104,7 +185,7 @@ def segment_graph(eco: Ecosystem, segment: str, reach: set[str] | None = None) -
 
 
 def _step(g: nx.MultiDiGraph, eco: Ecosystem, node: str, rid: str | None,
-          prev: str | None, segment: str | None) -> dict[str, Any]:
+          segment: str | None, carrier: str | None, ho: bool) -> dict[str, Any]:
     provs = sorted(eco.providers.get(node, ()))
     ref = eco.refs.get(rid) if rid else None
     owner = _owner(eco, rid) if rid else None
@@ -113,11 +194,20 @@ def _step(g: nx.MultiDiGraph, eco: Ecosystem, node: str, rid: str | None,
         "type": "outcome" if node in eco.outcomes else "service",
         "providers": provs, "provider_labels": [label(g, p) for p in provs],
         "organisations": sorted(eco.provider_organisations.get(node, ())),
+        "organisation": carrier,
         "referral": rid, "wait": number(ref.wait) if ref else None,
         "owner": owner, "owner_label": label(g, owner) if owner else None,
-        "handoff": handoff(eco, prev, node) if prev else False,
+        "handoff": ho,
         "eligible": node in eco.outcomes or eco.eligible(node, segment) if segment else True,
     }
+
+
+def wait_unknown(step: dict[str, Any]) -> bool:
+    """Is the wait before ``step`` (a path's step after the first) one nobody knows? A wait
+    is the median days to the first contact at the service referred to: an outcome has no
+    first contact, so a step into one without a wait is no unknown wait (a wait given there
+    still counts in the total)."""
+    return step["wait"] is None and step["type"] != "outcome"
 
 
 def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
@@ -125,7 +215,7 @@ def _summary(steps: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "total_wait_days": number(round(sum(w or 0 for w in waits), 6)),
         "handoffs": sum(1 for s in steps if s["handoff"]),
-        "unknown_waits": sum(1 for w in waits if w is None),
+        "unknown_waits": sum(1 for s in steps[1:] if wait_unknown(s)),
         "organisations": len({o for s in steps for o in s["organisations"]}),
     }
 
@@ -276,8 +366,12 @@ def ranked_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
                 continue
             ncov = cov | own[v]
             nwait = wait + wc
+            path = nodes + (v,)
+            # a partial path's hand-offs so far are those no choice of organisations
+            # avoids (a lower bound); a complete one's are its own (carriers)
+            nhand = hand + ho if v not in targets else sum(handoffs_along(eco, path))
             heappush(heap, ((all_needs & ~(ncov | reachable_cover[v])).bit_count(),
-                            nwait + rest[v], hand + ho, nodes + (v,), ncov, nwait))
+                            nwait + rest[v], nhand, path, ncov, nwait))
     chosen = list(found)
     if not exact:
         chosen += _fallback(dg, entries, targets, heap, k - len(found), set(found))
@@ -288,14 +382,17 @@ def ranked_paths(g: nx.MultiDiGraph, segment: str, k: int = 5, to: str | None = 
             cov |= own[v]
         edges = [dg.edges[u, v] for u, v in zip(nodes, nodes[1:])]
         return ((all_needs & ~cov).bit_count(), sum(d["wc"] for d in edges),
-                sum(int(d["handoff"]) for d in edges), list(nodes))
+                sum(handoffs_along(eco, nodes)), list(nodes))
 
     chosen.sort(key=rank_key)
     out = []
     for rank, nodes in enumerate(chosen[:k], start=1):
-        steps = [_step(g, eco, nodes[0], None, None, segment)]
-        for u, v in zip(nodes, nodes[1:]):
-            steps.append(_step(g, eco, v, dg.edges[u, v]["referral"], u, segment))
+        carried = carriers(eco, nodes)
+        flags = handoffs_along(eco, nodes, carried)
+        steps = [_step(g, eco, nodes[0], None, segment, carried[0], False)]
+        for i, (u, v) in enumerate(zip(nodes, nodes[1:]), start=1):
+            steps.append(_step(g, eco, v, dg.edges[u, v]["referral"], segment, carried[i],
+                               flags[i]))
         covered, uncovered = coverage(eco, segment, nodes)
         out.append({"steps": steps, "outcome": nodes[-1], **_summary(steps),
                     "covered": covered, "uncovered": uncovered, "rank": rank})
@@ -419,10 +516,12 @@ def designed_paths(g: nx.MultiDiGraph, segment: str | None = None,
             continue
         steps: list[dict[str, Any]] = []
         broken = []
+        carried = carriers(eco, nodes)
+        flags = handoffs_along(eco, nodes, carried)
         for i, node in enumerate(nodes):
             prev = nodes[i - 1] if i else None
             rid = _best_referral(eco, prev, node, seg) if prev else None
-            step = _step(g, eco, node, rid, prev, seg)
+            step = _step(g, eco, node, rid, seg, carried[i], flags[i])
             step["broken"] = bool(prev) and rid is None
             steps.append(step)
             if step["broken"]:

@@ -68,6 +68,8 @@ class Ecosystem:
     #: service → the organisations of its providers (:func:`polku.analyses.handoffs.organisation`:
     #: a unit of the wellbeing services county is the county)
     provider_organisations: dict[str, frozenset[str]] = field(default_factory=dict)
+    #: actor → its organisation (:func:`polku.analyses.handoffs.organisation`)
+    actor_organisation: dict[str, str] = field(default_factory=dict)
     capacity: dict[str, float] = field(default_factory=dict)
     #: subject id → actors holding role ``lead`` on it (responsibility rows)
     leads: dict[str, frozenset[str]] = field(default_factory=dict)
@@ -197,6 +199,8 @@ def ecosystem(g: nx.MultiDiGraph) -> Ecosystem:
                 org = org_of[a] = organisation_in(a, actor_kind.get, parents.get)
             orgs.add(org)
         eco.provider_organisations[s] = frozenset(orgs)
+    eco.actor_organisation = {a: org_of.get(a) or organisation_in(a, actor_kind.get, parents.get)
+                              for a in actor_kind}
     out_refs: dict[str, list] = defaultdict(list)
     in_refs: dict[str, list] = defaultdict(list)
     for r in sorted(ref_nodes):

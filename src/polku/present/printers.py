@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterable, Mapping
 import networkx as nx
 
 from polku.finding import Finding, counts_by_kind, number, sort_findings
+from polku.present.captions import path_caption
 from polku.present.finding_names import FindingNames, plan_label
 from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
 from polku.words import NODE_TYPE_NAMES, REMOVAL_QUESTIONS, SEVERITY_NAMES
@@ -371,18 +372,17 @@ def _step_text(s: dict[str, Any], tr: Translator) -> str:
     who = ", ".join(s["provider_labels"]) or ("–" if s["type"] == "service" else "")
     text = f"{s['label']} [{s['node']}]" + (f" — {who}" if who else "")
     if s["referral"]:
-        wait = tr("wait ?") if s["wait"] is None else tr("wait {days} d").format(
-            days=tr.number(s["wait"]))
-        owner = (", " + tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
-                 else ", " + tr("no owner"))
+        # an outcome has no first contact to wait for: no wait there is no unknown one
+        said = [] if s["wait"] is None and s["type"] == "outcome" else [
+            tr("wait ?") if s["wait"] is None else tr("wait {days} d").format(
+                days=tr.number(s["wait"]))]
+        said.append(tr("owner {owner}").format(owner=s["owner_label"]) if s["owner"]
+                    else tr("no owner"))
         # every step is a referral: what the reader needs marked is the organisation changing
-        handoff = ", " + tr("TO ANOTHER ORGANISATION") if s["handoff"] else ""
-        text = f"→ ({wait}{owner}{handoff}) {text}"
+        if s["handoff"]:
+            said.append(tr("TO ANOTHER ORGANISATION"))
+        text = f"→ ({', '.join(said)}) {text}"
     return text
-
-
-def _uncovered(needs: list[str], tr: Translator) -> str:
-    return ", " + tr("needs left uncovered: {needs}").format(needs=", ".join(needs))
 
 
 def paths_text(report: dict, tr: Translator | None = None) -> str:
@@ -410,24 +410,17 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
                              tr("(no path from the segment's entries reaches {outcome})")
                              .format(outcome=to) if to else
                              tr("(no path from the segment's entries reaches an outcome)")))
+    # one caption for the best and the designed paths, as the path explorer words them
+    needs = bool(report.get("needs"))
     for p in report["best"]:
-        uncovered = (_uncovered(p.get("uncovered_labels") or p["uncovered"], tr)
-                     if p["uncovered"]
-                     else (", " + tr("covers every need") if report.get("needs") else ""))
-        lines.append(f"{p['rank']}. " + _wait_handoffs(p, tr)
-                     + (", " + tr.ngettext("{n} wait unknown", "{n} waits unknown",
-                                           p["unknown_waits"]).format(
-                         n=tr.number(p["unknown_waits"])) if p["unknown_waits"] else "")
-                     + uncovered)
+        lines.append(f"{p['rank']}. " + path_caption(p, tr, needs))
         lines += [f"     {_step_text(s, tr)}" for s in p["steps"]]
     lines += ["", tr("Designed paths ({count}):").format(count=len(report["designed"]))]
     for d in report["designed"]:
         state = (tr.ngettext("BROKEN at {count} step", "BROKEN at {count} steps",
                              len(d["broken"])).format(count=len(d["broken"])) if d["broken"]
                  else tr("ok"))
-        lines.append(f"- {d['label']} ({d['path']}): {state}, " + _wait_handoffs(d, tr)
-                     + (_uncovered(d.get("uncovered_labels") or d["uncovered"], tr)
-                        if d.get("uncovered") else ""))
+        lines.append(f"- {d['label']} ({d['path']}): {state}, " + path_caption(d, tr, needs))
         for s in d["steps"]:
             mark = "  ✗ " + tr("no referral") + " " if s.get("broken") else "    "
             lines.append(f"   {mark}{_step_text(s, tr)}")
@@ -439,13 +432,6 @@ def paths_text(report: dict, tr: Translator | None = None) -> str:
                          "outcome):")]
         lines += [f"- {o['need_label']}: {', '.join(o['service_labels'])}" for o in off]
     return "\n".join(lines)
-
-
-def _wait_handoffs(p: dict[str, Any], tr: Translator) -> str:
-    return tr.ngettext("{days} days, {count} hand-off between organisations",
-                       "{days} days, {count} hand-offs between organisations",
-                       int(p["handoffs"])).format(days=tr.number(p["total_wait_days"]),
-                                                  count=tr.number(p["handoffs"]))
 
 
 # -- bottlenecks and what-if (``polku bottlenecks``, ``polku whatif``) -------------------------

@@ -100,7 +100,9 @@ def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
     def one(bp: dict[str, Any]) -> dict[str, Any]:
         return dict(
             bp, outcome_label=named(bp["outcome"]),
-            lanes=[dict(lane, label=named(lane["node"])) for lane in bp["lanes"]],
+            lanes=[dict(lane, label=named(lane["node"]),
+                        organisation_label=named(lane.get("organisation")))
+                   for lane in bp["lanes"]],
             steps=[dict(s, label=named(s["node"]), also_labels=[named(a) for a in s["also"]],
                         needs_met_labels=[named(n) for n in s["needs_met"]])
                    for s in bp["steps"]],

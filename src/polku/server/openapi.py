@@ -154,11 +154,15 @@ RANKED_SERVICE = record("A service in a ranking.", {
 PATH_STEP = record("A step of a path.", {
     "node": STR, "label": STR, "type": {"type": "string", "enum": ["service", "outcome"]},
     "providers": IDS, "provider_labels": array(STR), "organisations": IDS,
+    "organisation": about(nullable(STR), "The one of `organisations` that carries the step "
+                                         "along the path: the fewest changes of "
+                                         "organisation (null: an outcome, or no provider)."),
     "referral": about(nullable(STR), "The referral that leads here (null: the first "
                                      "step)."),
     "wait": about(nullable(NUM), "Days (null: nobody knows, or the first step)."),
     "owner": nullable(STR), "owner_label": nullable(STR),
-    "handoff": about(BOOL, "From one organisation to another."), "eligible": BOOL,
+    "handoff": about(BOOL, "From one organisation to another: `organisation` changes "
+                           "here."), "eligible": BOOL,
 }, {"broken": about(BOOL, "A designed path's step no referral leads to.")})
 PATH_FIGURES = {"total_wait_days": NUM, "handoffs": INT, "unknown_waits": INT,
                 "organisations": INT, "covered": IDS, "uncovered": IDS,
@@ -449,11 +453,19 @@ COMPONENTS: dict[str, Schema] = {
             "finding": STR, "message": about(STR, "Its finding's sentence."),
             "text": about(STR, "Why, in the request's language.")})),
             "Each declined raise in words, in the same order.")}),
-    "BlueprintLane": record("A lane: the client's, an organisation's, or nobody's.", {
-        "node": about(nullable(STR), "The segment (the client's lane) or the organisation "
-                                     "(null: the services nobody provides)."),
-        "role": LANE_ROLE, "label": nullable(STR)}),
-    "BlueprintStep": record("A step, in the lane of the organisation that provides it.", {
+    "BlueprintLane": record("A lane: the client's, a providing unit's (an actor's, its "
+                            "organisation's lanes together), or nobody's.", {
+        "node": about(nullable(STR), "The segment (the client's lane) or the actor that "
+                                     "provides the lane's steps (null: the services nobody "
+                                     "provides)."),
+        "role": LANE_ROLE, "label": nullable(STR),
+        "organisation": about(nullable(STR), "The organisation the actor belongs to (up its "
+                                             "`part_of` chain while the parent is of its "
+                                             "kind): a hand-off between two lanes of one "
+                                             "organisation is within it (null: the client's "
+                                             "lane, nobody's)."),
+        "organisation_label": nullable(STR)}),
+    "BlueprintStep": record("A step, in the lane of the unit that provides it.", {
         "node": STR, "type": {"type": "string", "enum": ["service", "outcome"]},
         "lane": about(INT, "An index into `lanes`."),
         "also": about(IDS, "The other providers."),

@@ -30,6 +30,7 @@ from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.views.table import table_rows
+from polku.present.captions import path_caption
 from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
 from polku.present.report import ranking_note
 from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
@@ -681,7 +682,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                     title=tr("Path explorer: {graph}").format(
                         graph=shown(g, name, language.tr)), name=name,
                     segments=segments, outcomes=outcomes, segment=segment, to=to, k=k,
-                    report=report, error=error)
+                    report=report, error=error,
+                    # the captions `polku paths` prints, in the page's language
+                    path_caption=lambda p, needs: path_caption(p, tr, bool(needs)))
 
     @router.get("/graphs/{name}/whatif", response_class=HTMLResponse, responses=PAGE)
     def whatif_page(name: str, segment: str | None = None,

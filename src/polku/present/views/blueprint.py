@@ -5,8 +5,11 @@ The blueprint's content is :func:`polku.analyses.blueprint.blueprint` (lanes, st
 hand-offs, needs met and uncovered, as data); this module only draws it, in the reader's
 language:
 
-* one row (*lane*) per organisation, the client's lane on top (the segment, and the
-  outcome the path ends in), steps left to right in the lane of their provider;
+* one row (*lane*) per providing unit (actor), the client's lane on top (the segment, and
+  the outcome the path ends in), steps left to right in the lane of their provider; an
+  organisation's lanes together, one shade, a rule between two organisations, and a
+  unit's lane naming the organisation it belongs to (the hand-offs between organisations
+  that the caption counts are the crossings of those rules);
 * between two steps a column for the hand-off (ohjaus): the arrow across the lanes, and in
   the *hand-off row* beneath the lanes its median wait, clients a month (``<5`` for a
   small cell the reader may not see), whether the client's information travels with it
@@ -341,6 +344,9 @@ class Texts:
     row_names: dict[str, str] = field(default_factory=dict)
     #: the language the texts are in: where a long word may break (:func:`breaks`)
     lang: str = "fi"
+    #: per lane, the organisation a unit's lane belongs to ("" for an organisation's own
+    #: lane, the client's and nobody's): the hand-offs between organisations count those
+    lane_notes: list[str] = field(default_factory=list)
 
 
 class Picture:
@@ -415,21 +421,43 @@ class Picture:
         for lane in self.lanes:
             cls = "bp-lane-warn" if bp["lanes"][lane]["role"] == UNPROVIDED else "bp-lane"
             lines, cut = self._block(t.lanes[lane], HEAD_W - 2 * PAD - 10, 4, cls, bold=True)
-            lane_names[lane] = Label(PAD + 10, 0, lines, t.lanes[lane] if cut else "")
+            note = t.lane_notes[lane] if lane < len(t.lane_notes) else ""
+            if note:  # the organisation the unit belongs to
+                more, more_cut = self._block(note, HEAD_W - 2 * PAD - 10, 3, "bp-note small",
+                                             SMALL)
+                lines += more
+                cut = cut or more_cut
+            lane_names[lane] = Label(PAD + 10, 0, lines,
+                                     (t.lanes[lane] + ("\n" + note if note else ""))
+                                     if cut else "")
             cards = [step_labels[i].height + 2 * CARD_PAD for i in cols
                      if steps[i]["lane"] == lane]
             lane_h[lane] = max([lane_names[lane].height] + cards + [40]) + 2 * PAD
         y = float(MARGIN)
         lane_y: dict[int, float] = {}
         body: list[str] = []
+        # an organisation's lanes (its units') read as one: one shade, and a rule between
+        # two organisations, whose crossings the hand-offs count
+        groups: list[Any] = []
+        rules: list[str] = []
         for lane in self.lanes:
+            org = bp["lanes"][lane].get("organisation") or ("lane", lane)
+            if not groups or groups[-1] != org:
+                if groups:
+                    rules.append(f'<line class="bp-orgrule" x1="0" y1="{y:.1f}" '
+                                 f'x2="{self.width - MARGIN:.1f}" y2="{y:.1f}"/>')
+                groups.append(org)
             lane_y[lane] = y
-            body.append(f'<rect class="bp-laneband{" odd" if len(lane_y) % 2 else ""}" '
-                        f'x="0" y="{y:.1f}" width="{self.width - MARGIN:.1f}" '
+            organisation = bp["lanes"][lane].get("organisation")
+            body.append(f'<rect class="bp-laneband{" odd" if len(groups) % 2 else ""}" '
+                        + (f'data-organisation="{escape(organisation)}" ' if organisation
+                           else "")
+                        + f'x="0" y="{y:.1f}" width="{self.width - MARGIN:.1f}" '
                         f'height="{lane_h[lane]:.1f}"/>')
             body.append(f'<rect x="0" y="{y:.1f}" width="6" height="{lane_h[lane]:.1f}" '
                         f'fill="{t.lane_colours[lane]}"/>')
             y += lane_h[lane]
+        body += rules  # over the bands' edges
         lanes_bottom = y
         # the hand-off row, the needs-met row and the uncovered row
         handoff_labels = {h: self._handoff_label(h) for h in gaps}
@@ -583,8 +611,11 @@ def _days(value: Any, tr: Translator) -> str:
 
 def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Translator,
            min_cell: int) -> Texts:
-    lanes, colours = [], []
+    lanes, colours, lane_notes = [], [], []
     for lane in bp["lanes"]:
+        org = lane.get("organisation")
+        lane_notes.append(tr("organisation: {name}").format(name=tr.label(g, org))
+                     if org and org != lane["node"] else "")
         if lane["role"] == CLIENT:
             lanes.append(tr(TEXTS["client"]).format(segment=tr.label(g, lane["node"]))
                          if lane["node"] else tr(TEXTS["no segment"]))
@@ -611,9 +642,13 @@ def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Transla
         if h["broken"]:
             handoffs.append([(tr("✕ no referral for this client segment"), "warn")])
             continue
-        lines = [(tr("wait {days} d").format(days=_days(h["wait"], tr))
-                  if h["wait"] is not None else tr("wait not known"),
-                  "strong" if h["wait"] is not None else "warn")]
+        if h["wait"] is not None:
+            lines = [(tr("wait {days} d").format(days=_days(h["wait"], tr)), "strong")]
+        elif bp["steps"][h["to"]]["type"] == "outcome":
+            # an outcome has no first contact to wait for: no gap
+            lines = [(tr("into the outcome: no wait"), "plain")]
+        else:
+            lines = [(tr("wait not known"), "warn")]
         if h["volume_hidden"]:
             lines.append((tr("{n} clients a month").format(n=f"<{min_cell}"), "plain"))
         elif h["volume_per_month"] is not None:
@@ -637,7 +672,7 @@ def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Transla
                    "none uncovered": tr("none: the path meets every need of the client "
                                         "segment") if needs else tr("the client segment "
                                                                     "names no needs")},
-        lang=tr.lang)
+        lang=tr.lang, lane_notes=lane_notes)
 
 
 def _rows(g: nx.MultiDiGraph, bp: dict[str, Any], texts: Texts, tr: Translator
@@ -647,9 +682,10 @@ def _rows(g: nx.MultiDiGraph, bp: dict[str, Any], texts: Texts, tr: Translator
     rows = []
     for i, s in enumerate(bp["steps"]):
         lane = bp["lanes"][s["lane"]]
+        note = texts.lane_notes[s["lane"]] if s["lane"] < len(texts.lane_notes) else ""
         row = {"step": texts.steps[i],
-               "lane": texts.lanes[s["lane"]] if lane["role"] != CLIENT
-               else tr("outcome for the client"),
+               "lane": (texts.lanes[s["lane"]] + (f" ({note})" if note else ""))
+               if lane["role"] != CLIENT else tr("outcome for the client"),
                "notes": "; ".join(texts.step_notes[i]),
                "needs": ", ".join(texts.needs_met[i]) or "–",
                "handoff": "", "wait": "", "volume": "", "information": "", "owner": ""}

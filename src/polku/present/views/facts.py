@@ -462,6 +462,8 @@ class Facts:
             f"{tr('id')}: {rid}",
             tr("Volume: {n} / month").format(n=vol) if vol is not None else tr("Volume: –"),
             tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
+            else tr("Median wait: – (an outcome has no first contact to wait for)")
+            if self.into_outcome(rid)
             else tr("Median wait: ? (not known)"),  # ? as every table marks it
             tr("Owner: {names}").format(names=names_text(g, owner, tr) if owner
                                         else tr("– (none)")),
@@ -503,17 +505,31 @@ class Facts:
         node.update(extra)
         return node
 
+    def into_outcome(self, rid: str) -> bool:
+        """Does referral ``rid`` lead into an outcome (which has no first contact to wait
+        for: no wait there is no wait nobody knows)?"""
+        return any(d.get("kind") == "to" and self.g.nodes[v].get("type") == "outcome"
+                   for _, v, d in self.g.out_edges(rid, data=True))
+
+    def wait_mark(self, r: Any) -> str:
+        """A referral's median wait in a table cell: the days, ``?`` for a wait nobody
+        knows, ``–`` for none into an outcome."""
+        if r.median_wait_days is not None:
+            return self.num(r.median_wait_days)
+        return "–" if self.into_outcome(r.id) else "?"
+
     def handoff_label(self, r: Any) -> str:
         """What a designer reads on a hand-off edge without hovering: its median wait,
-        clients a month and owner (the referral's owner, else its lead)."""
+        clients a month and owner (the referral's owner, else its lead); a referral into
+        an outcome without a wait says none."""
         tr = self.tr
-        wait = tr("{n} d").format(n=self.num(r.median_wait_days)
-                                  if r.median_wait_days is not None else "?")
+        wait = [] if r.median_wait_days is None and self.into_outcome(r.id) else [
+            tr("{n} d").format(n=self.wait_mark(r))]
         vol = tr("{n}/mo").format(n=self.people(r.id, "volume_per_month") or "?")
         owner = self.owner_of(r)
         # drawn on the canvas, which has no language of its own: the name as plain text
         who = tr.name(self.g, owner).text if owner else tr("no owner")
-        return f"{wait} · {vol} · {who[:28] + '…' if len(who) > 29 else who}"
+        return " · ".join(wait + [vol, who[:28] + "…" if len(who) > 29 else who])
 
     def owner_of(self, r: Any) -> str | None:
         """A referral's vastuutaho: its owner, else the first actor that leads it."""

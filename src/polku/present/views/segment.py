@@ -312,8 +312,7 @@ def handoff_table(g: nx.MultiDiGraph, facts: Facts, ranked: list[tuple[list[str]
             owner = facts.owner_of(ref)
             rows.append({"path": i, "colour": PATH_COLOURS[i % len(PATH_COLOURS)],
                          "cells": [f"#{i + 1}", tr.label(g, a), tr.label(g, b),
-                                   facts.num(ref.median_wait_days)
-                                   if ref.median_wait_days is not None else "?",
+                                   facts.wait_mark(ref),
                                    facts.people(ref.id, "volume_per_month") or "?",
                                    tr.label(g, owner) if owner else tr("no owner"),
                                    flows.get(ref.information_flow or "", tr("unknown")),
