@@ -66,7 +66,8 @@ def test_the_error_nobody_answers_for_is_a_decision_with_its_checked_candidates(
     assert len(unowned) == 1, items
     said = seen(unowned[0])
     assert f"Kuka ottaa päävastuun: {SEGMENT_FI}?" in said
-    assert "? Tarpeeseen Työkyvyn arviointi ja selvittely ei vastaa mikään palvelu" in said
+    assert ("? Tarpeeseen Työkyvyn arviointi ja selvittely ei vastaa mikään asiakasryhmälle "
+            "avoin palvelu") in said
     assert "Asiakasryhmältä puuttuu päävastuutaho" in said
     assert "Päättää ei vielä kukaan (kukaan ei vastaa tästä)" in said
     assert "Nimetään päävastuutahoksi yksi näistä:" in said

@@ -287,6 +287,6 @@ def test_the_markdown_lists_name_the_subject_not_its_id(reports) -> None:
     assert raw == [], raw[:3]
     assert ("- kattamaton tarve: **Henkilöt, joiden terveyden ja työkyvyn tuen tarve on "
             "selvittämättä** (`seg-terveys`): tarpeeseen Työkyvyn arviointi ja selvittely ei "
-            "vastaa mikään palvelu") in md
+            "vastaa mikään asiakasryhmälle avoin palvelu") in md
     assert ("- ohjaus ilman vastuutahoa: **ohjaus Kuntouttava työtoiminta → Työkokeilu** "
             "(`ref-ktt-tyokokeilu`): Ohjaukselta") in md

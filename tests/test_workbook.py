@@ -471,20 +471,22 @@ def test_a_missing_closing_quote_is_named(wb: Path) -> None:
 
 
 def test_the_bundled_regions_name_their_segments_person_first() -> None:
-    """The plan warns that segmentation must not stigmatise: the example regions name each
-    client segment by the people in it first ("Henkilöt, jotka …"), never by a diagnosis,
-    a label for a person ("Nuori, …", "Osatyökykyinen, …") or a list of problems, in all
-    three languages."""
+    """The plan warns that segmentation must not stigmatise: the example regions, and the
+    second test region beside them (whose names reach every test's pages and exports:
+    it read "Hoitamaton terveysongelma", "Työvalmiit"), name each client segment by the
+    people in it first ("Henkilöt, jotka …"), never by a diagnosis, a label for a person
+    ("Nuori, …", "Osatyökykyinen, …", "Työvalmiit") or a list of problems, in all three
+    languages."""
     import csv
 
-    root = Path(__file__).resolve().parents[1] / "graphs"
+    root = Path(__file__).resolve().parents[1]
     # a noun phrase in each language: every sentence puts the name where a noun goes ("For
     # … (seg-nuoret), 5 services …"), which "Under 30, not yet found a study place or job"
     # is not
     first = {"name": ("Henkilöt, ", "Alle 30-vuotiaat", "Työsuhteessa olevat"),
              "name_sv": ("Personer ", "Unga under 30 som "),
              "name_en": ("People ", "Young people under 30 who ")}
-    for region in ("keski-uusimaa", "keski-suomi"):
+    for region in ("graphs/keski-uusimaa", "graphs/keski-suomi", "tests/data/keski-suomi"):
         with open(root / region / "segments.csv", encoding="utf-8", newline="") as f:
             for row in csv.DictReader(f):
                 for column, starts in first.items():

@@ -145,9 +145,10 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
     FindingKind("risk-without-mitigation", "info", _PLAN,
                 N_("the plan names a risk but no way to mitigate it"),
                 subjects=("risk",)),
+    # an outcome is a node of an event log as a service is: clients may leave one too
     FindingKind("unmodelled-flow", "warning", _LOG,
                 N_("the event log shows clients handed over where the graph has no referral"),
-                subjects=("service",), detail=(_STEP,),
+                subjects=_STEP, detail=(_STEP,),
                 detail_text=N_("the service the clients went to")),
 )}
 

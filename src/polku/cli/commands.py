@@ -232,8 +232,8 @@ def render(
         "Big graphs: cluster services by provider or region.")),
     long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "The page goes to other people: small cells (counts of 1 to --min-cell minus 1 "
-        "people) are left out of it; --no-suppress for the owner's own copy.")),
+        "The page goes to other people: small cells (counts of people above 0 and below "
+        "--min-cell) are left out of it; --no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
 ) -> None:
@@ -324,7 +324,7 @@ def actions(
     long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
         "The action list goes to other people: small cells (segment sizes, clients per "
-        "month from 1 to --min-cell minus 1) are left out of it, as from the report and "
+        "month above 0 and below --min-cell) are left out of it, as from the report and "
         "the API's public /actions; --no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,
@@ -616,8 +616,8 @@ def report(
     top: int = typer.Option(10, "--top", help=N_("Services in the bottleneck ranking: 1 to "
                                                  "{max_top}.")),
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "The report goes to other people: small cells (counts of 1 to --min-cell minus 1 "
-        "people) are left out of it, and a total they are part of reads 'at least'; "
+        "The report goes to other people: small cells (counts of people above 0 and below "
+        "--min-cell) are left out of it, and a total they are part of reads 'at least'; "
         "--no-suppress for the owner's own copy.")),
     min_cell: int = MinCell,
     quiet: bool = Quiet,
@@ -674,8 +674,8 @@ def diff(
                                           help=N_("Where to write (html needs it).")),
     long_wait_days: float = LongWaitDays,
     suppress: bool = typer.Option(True, "--suppress/--no-suppress", help=N_(
-        "A diff goes to other people: small cells (segment sizes, clients per month from 1 "
-        "to --min-cell minus 1) read <5 on both sides of a change, and a change between two "
+        "A diff goes to other people: small cells (segment sizes, clients per month above 0 "
+        "and below --min-cell) read <5 on both sides of a change, and a change between two "
         "small cells is not listed; --no-suppress for the owner's true figures.")),
     min_cell: int = MinCell,
     lang: Optional[str] = Lang,

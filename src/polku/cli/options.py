@@ -53,7 +53,7 @@ ExportFormat = Enum("ExportFormat", [(n.replace("-", "_"), n) for n in formats.F
 
 
 Suppress = typer.Option(None, "--suppress/--no-suppress", show_default=False, help=N_(
-    "Small cells (segment sizes, clients per month from 1 to --min-cell minus 1) are left "
+    "Small cells (segment sizes, clients per month above 0 and below --min-cell) are left "
     "out of what goes to other people ({shared_formats}, pages, the report) and kept in the "
     "owner's working copies ({own_formats}); this flag turns that on or off."))
 MinCell = typer.Option(MIN_CELL, "--min-cell", min=1, help=N_("Counts below this are small cells."))

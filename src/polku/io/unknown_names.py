@@ -18,11 +18,13 @@ catalogued template) for
 - a follow-up whose key names an id that is no node its kind is about, or a pair of steps
   its path does not take in that order: it reads as resolved, which is right for a
   finding whose node was removed (its history) and hides a typo (:func:`followup_warnings`).
+- a designed path named again on a row other than its first step's, differently: the
+  name is read from the first step's row alone (:func:`path_name_warnings`).
 
 A name the reader's own errors already point at (a missing required column or sheet, with
 its hint) gets no warning beside it. Only names and header rows are read (and the ids,
-where the workbook has follow-ups): cheap, and never an error of its own (what cannot be
-read is the reader's to say).
+where the workbook has follow-ups, and the ``paths`` sheet's cells): cheap, and never an
+error of its own (what cannot be read is the reader's to say).
 
 >>> [n.message for n in column_warnings("w/services.csv", "services",
 ...                                     ["id", "name", "capacity_per_mont", "contact_unit"])]
@@ -50,6 +52,11 @@ FOLLOWUP_NODE_WARNING = N_("the follow-up of '{key}' names '{ref}', which is no 
 FOLLOWUP_PAIR_WARNING = N_("the follow-up of '{key}': the path '{path}' has no step '{a}' "
                            "followed by '{b}': it reads as resolved (the path redrawn, or "
                            "a typo?)")
+
+PATH_NAME_WARNING = N_("the path '{path}' takes its name from the row of its first step (row "
+                       "{row}, '{name}'): '{other}' here is not read")
+PATH_UNNAMED_WARNING = N_("the path '{path}' takes its name from the row of its first step "
+                          "(row {row}), which gives none: '{other}' here is not read")
 
 
 def _quoted(name: str) -> str | Said:
@@ -125,9 +132,95 @@ def workbook_warnings(path: str | Path) -> list[Note]:
     for sheet in SHEETS:
         if sheet in headers:
             out += column_warnings(names[sheet], sheet, headers[sheet])
+    if "paths" in headers:
+        out += path_name_warnings(path)
     if "followups" in headers:
         out += followup_warnings(path)
     return out
+
+
+def path_name_warnings(path: str | Path) -> list[Note]:
+    """The warnings of the ``paths`` sheet of the workbook at ``path``: a path's names
+    (``name``, ``name_sv``, ``name_en``) are read from the row of its first step, the
+    lowest step number wherever the rows are sorted
+    (:func:`polku.io.workbook.first_step_row`); each other row of the path that gives a
+    name other than that row's is not read, and says so, on its row and column, naming
+    the first step's row. Only the ``paths`` sheet is read for it, raw."""
+    from polku.io.workbook import PATH_NAMES, cell_as_text
+
+    try:
+        found = _paths_cells(Path(path))
+    except Exception:  # noqa: BLE001 - what cannot be read is the reader's to say
+        return []
+    if found is None:
+        return []
+    file, header, body = found
+    if not {"path", "step"} <= set(header):
+        return []
+    at = {c: header.index(c) for c in ("path", "step", *PATH_NAMES) if c in header}
+
+    def cell(cells: list, column: str) -> str:
+        i = at.get(column)
+        return cell_as_text(cells[i]).strip() if i is not None and i < len(cells) else ""
+
+    rows: dict[str, list[tuple[int, float | None, list]]] = {}
+    for row, cells in body:
+        pid = cell(cells, "path")
+        if not pid:
+            continue
+        try:
+            step: float | None = float(cell(cells, "step").replace(",", "."))
+        except ValueError:
+            step = None
+        rows.setdefault(pid, []).append((row, step, cells))
+    out: list[Note] = []
+    for pid, prow in rows.items():
+        stepped = [r for r in prow if r[1] is not None]
+        # the earlier row on a tie, the first row where no step is a number: as the reader
+        first_row, _, first = min(stepped, key=lambda r: r[1]) if stepped else prow[0]
+        for column in PATH_NAMES:
+            if column not in at:
+                continue
+            name = cell(first, column)
+            for row, _, cells in prow:
+                other = cell(cells, column)
+                if row == first_row or not other or other == name:
+                    continue
+                where = {"file": file, "sheet": "paths", "row": row, "column": column}
+                if name:
+                    out.append(Note(PATH_NAME_WARNING, params={
+                        "path": _quoted(pid), "row": first_row, "name": _quoted(name),
+                        "other": _quoted(other)}, **where))
+                else:
+                    out.append(Note(PATH_UNNAMED_WARNING, params={
+                        "path": _quoted(pid), "row": first_row, "other": _quoted(other)},
+                        **where))
+    return sorted(out, key=lambda n: (n.row, PATH_NAMES.index(n.column)))
+
+
+def _paths_cells(path: Path) -> tuple[str, list[str], list[tuple[int, list]]] | None:
+    """The ``paths`` sheet of a workbook, raw: its file, its header and its rows, each with
+    its number as a spreadsheet shows it (the header row 1); None without such a sheet."""
+    if path.is_dir():
+        file = csv_sheet_files(path).get("paths")
+        if file is None or not file.is_file():
+            return None
+        records = list(csv.reader(_utf8_lines(file)))
+        if not records:
+            return None
+        return (str(file), [h.strip() for h in records[0]],
+                list(enumerate(records[1:], start=2)))
+    import openpyxl
+
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        if "paths" not in book.sheetnames:
+            return None
+        rows = book["paths"].iter_rows(values_only=True)
+        header = ["" if h is None else str(h).strip() for h in next(rows, ())]
+        return str(path), header, [(n, list(cells)) for n, cells in enumerate(rows, start=2)]
+    finally:
+        book.close()
 
 
 def followup_warnings(path: str | Path) -> list[Note]:

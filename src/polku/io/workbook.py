@@ -22,7 +22,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 import networkx as nx
 
 from polku.io import atomic
@@ -428,7 +428,7 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("note"), Column("updated"), Column("by"),
     )),
 )}
-#: the columns of the ``paths`` sheet that name the path (its first row's): primary,
+#: the columns of the ``paths`` sheet that name the path (its first step's row): primary,
 #: Swedish and English, as a node's ``name``, ``name_sv``, ``name_en``
 PATH_NAMES = ("name", "name_sv", "name_en")
 
@@ -1226,6 +1226,15 @@ class _Row:
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": column}
 
 
+def first_step_row(rows: Sequence[_Row]) -> _Row:
+    """The row of a designed path's first step among ``rows`` (the path's rows, in the
+    file's order): the lowest step number, whatever the order of the rows; the earlier row
+    on a tie (the reader refuses the later one) and the first row where no step was read
+    as a whole number. The path's names are read from it (``docs/workbook.md``, *paths*)."""
+    steps = [r for r in rows if isinstance(r.values.get("step"), int)]
+    return min(steps, key=lambda r: r.values["step"]) if steps else rows[0]
+
+
 #: sheet name -> (file, header, [(spreadsheet row number, cells)]): a workbook's raw cells
 Tables = dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]
 
@@ -1693,9 +1702,12 @@ def read_workbook(path: str | Path, name: str | None = None,
             continue
         if not claim(pid, row, "path"):
             continue
-        # the path's names (primary, Swedish, English) are read from its first row
-        nodes.append((pid, {"type": "path", **{col: row.values[col] for col in PATH_NAMES
-                                               if col in row.values}}))
+        # the path's names (primary, Swedish, English) are read from its first step's row,
+        # wherever the rows are sorted (a later row's other name is a warning:
+        # polku.io.unknown_names.path_name_warnings)
+        named = first_step_row(prow)
+        nodes.append((pid, {"type": "path", **{col: named.values[col] for col in PATH_NAMES
+                                               if col in named.values}}))
     add_nodes(g, nodes)
 
     from_role_columns: set[tuple[str, str, str]] = set()

@@ -48,6 +48,10 @@ DEFAULT_LANG = "fi"
 IN_LANGUAGE = {"fi": N_("in Finnish"), "sv": N_("in Swedish"), "en": N_("in English")}
 #: Each language's name in itself, for the language switch on every page.
 LANGUAGE_NAMES = {"fi": "suomi", "sv": "svenska", "en": "English"}
+#: a text quoted in a sentence, with the quotation marks of the sentence's language (Finnish
+#: and Swedish write ” on both sides, English “ ”): one catalogued template, so that a name
+#: quoted by code inside a translated sentence is quoted as the sentence quotes its own
+QUOTED = N_("“{text}”")
 
 
 def check_lang(lang: str | None) -> str:
@@ -234,6 +238,14 @@ class Translator:
 
             return marked(text, lang)
         return text
+
+    def quote(self, text: str) -> str:
+        """``text`` in this language's quotation marks (:data:`QUOTED`).
+
+        >>> translator("fi").quote("Ohjaamo"), translator("en").quote("Ohjaamo")
+        ('”Ohjaamo”', '“Ohjaamo”')
+        """
+        return self.gettext(QUOTED).format(text=text)
 
     def title(self, g: nx.MultiDiGraph, untitled: str | None = None) -> str:
         """What the graph is called in this language (:func:`polku.graph.title`), marked

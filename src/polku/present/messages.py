@@ -193,6 +193,18 @@ def multiple_leads(tr: Translator, subject: str, count: int, leads: str) -> str:
         subject=subject, count=tr.number(count), leads=leads)
 
 
+def referral_multiple_leads(tr: Translator, referral: str, source: str, target: str,
+                            count: int, leads: str) -> str:
+    """A referral's several leads, the referral named as every referral message names it:
+    by its id and its two ends (worded plainly, by its ends alone)."""
+    if not referral:
+        return tr("The referral from {source} to {target} has {count} leads: {leads}").format(
+            source=source, target=target, count=tr.number(count), leads=leads)
+    return tr("The referral {referral} from {source} to {target} has {count} leads: "
+              "{leads}").format(referral=referral, source=source, target=target,
+                                count=tr.number(count), leads=leads)
+
+
 def segment_without_lead(tr: Translator, segment: str, others: str) -> str:
     if others:
         return tr("Nobody leads the work for {segment} (other roles: {others})").format(
@@ -304,8 +316,10 @@ def segment_without_outcome(tr: Translator, segment: str, entries: str) -> str:
 
 
 def unmet_need(tr: Translator, segment: str, need: str) -> str:
-    return tr("No service that {segment} can reach addresses the need {need}").format(
-        segment=segment, need=need)
+    # the services the segment reaches that are open to it (docs/findings.md): an entry
+    # it reaches but may not use does not meet its need, though it may address it
+    return tr("For {segment}, no service that they can reach and that is open to them "
+              "addresses the need {need}").format(segment=segment, need=need)
 
 
 #: the most unlinked pairs an overlapping-services sentence names (the count says them all)
@@ -382,7 +396,7 @@ def measure_without_lead(tr: Translator, measure: str, participants: str) -> str
 def deferred_responsibility(tr: Translator, measure: str, said: str | None) -> str:
     if said:
         return tr("{measure} leaves the division of work to be agreed later "
-                  "(\"{said}\")").format(measure=measure, said=said)
+                  "({said})").format(measure=measure, said=tr.quote(said))
     return tr("{measure} leaves the division of work to be agreed later").format(
         measure=measure)
 
@@ -519,6 +533,10 @@ def _is_measure(g: nx.MultiDiGraph, node: str) -> bool:
     return node in g and g.nodes[node].get("type") == "measure"
 
 
+def _is_referral(g: nx.MultiDiGraph, node: str) -> bool:
+    return node in g and g.nodes[node].get("type") == "referral"
+
+
 def title(g: nx.MultiDiGraph, measure: str, tr: Translator, n: int = 60,
           regions: Regions | None = None) -> str:
     """The start of a plan measure's title in ``tr``'s language, quoted (printers show the
@@ -529,12 +547,15 @@ def title(g: nx.MultiDiGraph, measure: str, tr: Translator, n: int = 60,
     >>> from polku.present.i18n import translator
     >>> g = new_graph(); g.add_node("ra/m", type="measure", name="Ohjaamo", name_sv="Navigatorn")
     >>> title(g, "ra/m", translator("sv"), regions={"ra": "Mellersta Nyland"})
-    '“Navigatorn” (Mellersta Nyland)'
+    '”Navigatorn” (Mellersta Nyland)'
+    >>> title(g, "ra/m", translator("en"), regions={"ra": "Central Uusimaa"})
+    '“Ohjaamo” (Central Uusimaa)'
     """
     if regions is None:
         regions = merged_region_names(g, tr.lang)
     t = tr.label(g, measure)
-    return in_region(tr, f"“{t if len(t) <= n else t[:n - 1].rstrip() + '…'}”", measure,
+    # quoted as the sentence around it quotes: ” ” in Finnish and Swedish, “ ” in English
+    return in_region(tr, tr.quote(t if len(t) <= n else t[:n - 1].rstrip() + '…'), measure,
                      regions)
 
 
@@ -586,6 +607,9 @@ def _no_lead(f: Finding, w: Wording) -> str:
 def _multiple_leads(f: Finding, w: Wording) -> str:
     if _is_measure(w.g, f.subject):
         return multiple_leads(w.tr, w.title(f.subject), len(f.related), w.labels(f.related))
+    if _is_referral(w.g, f.subject):
+        return referral_multiple_leads(w.tr, *w.hop(f.subject), len(f.related),
+                                       w.names(f.related))
     return multiple_leads(w.tr, w.name(f.subject), len(f.related), w.names(f.related))
 
 

@@ -79,9 +79,10 @@ def measure_tooltip(g: nx.MultiDiGraph, facts: Facts, m: str) -> str:
     # of another
     if d.get("deferred"):
         deferred = tr.text(g, m, "deferred_text")
+        said = tr.mark(deferred.text.splitlines()[0], deferred.lang) if deferred else None
+        # in the page's quotation marks: the sentence around the plan's words is the page's
         lines.append(tr("Division of work: still to be agreed")
-                     + (f" (“{tr.mark(deferred.text.splitlines()[0], deferred.lang)}”)"
-                        if deferred else ""))
+                     + (f" ({tr.quote(said)})" if said else ""))
     if d.get("parts"):
         lines.append(tr("Parts: {parts}").format(parts=tr.said(g, m, "parts")))
     subjects = targets(g, m, "subject")
