@@ -151,9 +151,12 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
         inflow = sum(r.volume_per_month for r in into)
         if cap is not None and into and inflow > cap:
             total = _n(round(inflow, 6))
+            share, digits = (total / cap if cap else None), 2
+            while share is not None and digits < 6 and round(share, digits) <= 1:
+                digits += 1  # docs/findings.md: as many decimals as read above 1
             add("over-capacity", s, [r.id for r in into],
                 {"inflow": total, "capacity": _n(cap),
-                 "utilization": round(total / cap, 2) if cap else None})
+                 "utilization": _n(round(share, digits)) if cap else None})
 
     reach_of = {s: naive_reach(g, s) for s in segments}
     spof: dict[str, list[str]] = {}
@@ -184,7 +187,8 @@ def naive_find(g: nx.MultiDiGraph, long_wait_days: float = 30) -> list[tuple]:
                 overlap = {v for pair in pairs for v in pair}
                 if overlap:
                     add("overlapping-services", s, overlap,
-                        {"need": need, "services": len(overlap)})
+                        {"need": need, "pairs": [[a, b] for a, b in pairs],
+                         "services": len(overlap)})
     for v, segs in spof.items():
         add("single-point-of-failure", v, segs, {"segments": len(segs)})
 
