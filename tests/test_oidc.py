@@ -551,6 +551,47 @@ def test_a_sign_in_option_without_an_issuer_is_refused_not_ignored(option, value
         in r.output, r.output
 
 
+#: every sign-in and session setting's environment variable (README: "Each option has its
+#: environment variable"), with a value it takes
+SIGN_IN_VARIABLES = {"POLKU_OIDC_CLIENT_ID": "polku", "POLKU_OIDC_CLIENT_SECRET": "s3cret",
+                     "POLKU_OIDC_ROLES_CLAIM": "roles", "POLKU_OIDC_ORG_CLAIM": "org",
+                     "POLKU_OIDC_AUDIENCE": "polku", "POLKU_SESSION_HOURS": "3",
+                     "POLKU_SESSION_RECHECK_SECONDS": "10",
+                     "POLKU_SESSION_GRACE_SECONDS": "60",
+                     "POLKU_SESSION_SECRET": "s" * 32}
+
+
+@pytest.mark.parametrize("variable", sorted(SIGN_IN_VARIABLES))
+def test_a_sign_in_variable_without_an_issuer_is_refused_not_ignored(
+        variable: str, tmp_path: Path) -> None:
+    """``POLKU_OIDC_AUDIENCE=polku polku serve g`` served read-only without a word (only
+    POLKU_OIDC_CLIENT_ID was refused): one check holds the options and the environment
+    alike, in ``polku serve`` and in ``uvicorn --factory polku.app:app_from_env``."""
+    from helpers import run
+    from polku.app import app_from_env
+
+    copy_two_organisations(tmp_path / "mini")
+    said = (f"{variable} is about signing in through an identity provider: give "
+            "--oidc-issuer (or POLKU_OIDC_ISSUER) too")
+    # a host that is no machine's: a server that took the setting stops there, not serving
+    r = run("serve", tmp_path, "--host", "nosuch.invalid",
+            env={"POLKU_OIDC_ISSUER": "", "POLKU_LANG": "en",
+                 variable: SIGN_IN_VARIABLES[variable]})
+    assert r.exit_code == 1 and f"error: {said}\n" == r.output, r.output
+    fi = run("serve", tmp_path, "--host", "nosuch.invalid",
+             env={"POLKU_OIDC_ISSUER": "", "POLKU_LANG": "fi",
+                  variable: SIGN_IN_VARIABLES[variable]})
+    assert fi.exit_code == 1 and f"virhe: {variable} koskee kirjautumista" in fi.output, \
+        fi.output
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("POLKU_GRAPHS", str(tmp_path))
+        env.delenv("POLKU_OIDC_ISSUER", raising=False)
+        env.setenv(variable, SIGN_IN_VARIABLES[variable])
+        with pytest.raises(PolkuError) as e:
+            app_from_env()
+    assert str(e.value) == said
+
+
 def test_the_sign_in_settings_are_told_in_polku_lang() -> None:
     from helpers import run
 
