@@ -592,6 +592,28 @@ def test_a_sign_in_variable_without_an_issuer_is_refused_not_ignored(
     assert str(e.value) == said
 
 
+@pytest.mark.parametrize("option, value", [("--session-hours", "0"),
+                                           ("--session-recheck-seconds", "-1"),
+                                           ("--session-grace-seconds", "-5")])
+def test_a_session_setting_out_of_range_is_one_text_as_option_or_variable(
+        option: str, value: str) -> None:
+    """``--session-hours 0`` said "pitää olla vähintään 0.02, ei 0" (the command line's
+    own bound, with a decimal point) where ``POLKU_SESSION_HOURS=0`` said "vähintään
+    minuutti (0,02 tuntia)": one setting, one text, whichever way it is given."""
+    from helpers import run
+
+    variable = "POLKU_" + option.lstrip("-").upper().replace("-", "_")
+    base = {"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku",
+            "POLKU_OIDC_CLIENT_SECRET": "client-secret", "POLKU_LANG": "fi"}
+    by_option = run("serve", option, value, "--host", "nosuch.invalid", env=base)
+    by_variable = run("serve", "--host", "nosuch.invalid", env={**base, variable: value})
+    assert by_option.exit_code == by_variable.exit_code == 1
+    assert by_option.output == by_variable.output, (by_option.output, by_variable.output)
+    assert by_option.output.startswith(f"virhe: {option}: "), by_option.output
+    if option == "--session-hours":
+        assert "vähintään minuutti (0,02 tuntia)" in by_option.output, by_option.output
+
+
 def test_the_sign_in_settings_are_told_in_polku_lang() -> None:
     from helpers import run
 

@@ -963,16 +963,18 @@ def serve(
     oidc_audience: Optional[str] = typer.Option(
         None, "--oidc-audience", help=N_("What a bearer token's aud must name (default: "
                                          "POLKU_OIDC_AUDIENCE, else the client id).")),
+    # the session settings' bounds are OidcSettings' own (not the options' min=): one text
+    # for an option and its variable alike
     session_hours: Optional[float] = typer.Option(
-        None, "--session-hours", min=0.02, show_default=False, help=N_(
+        None, "--session-hours", show_default=False, help=N_(
             "How long a sign-in session lasts (default: POLKU_SESSION_HOURS, else 8).")),
     session_recheck_seconds: Optional[int] = typer.Option(
-        None, "--session-recheck-seconds", min=0, show_default=False, help=N_(
+        None, "--session-recheck-seconds", show_default=False, help=N_(
             "Check a session again at the identity provider when its last check is this "
             "old: a person disabled there is signed out, changed roles are seen (default: "
             "POLKU_SESSION_RECHECK_SECONDS, else 300; 0: never).")),
     session_grace_seconds: Optional[int] = typer.Option(
-        None, "--session-grace-seconds", min=0, show_default=False, help=N_(
+        None, "--session-grace-seconds", show_default=False, help=N_(
             "How long past a due check a session is kept while the identity provider cannot "
             "be reached (default: POLKU_SESSION_GRACE_SECONDS, else 900).")),
     root_path: Optional[str] = typer.Option(
