@@ -684,6 +684,30 @@ def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch, tmp_path: Path) -> N
     assert "opiskelu" not in pull_graph(region="mini-edits", **creds)
 
 
+def test_auth_me_says_whom_a_request_speaks_for_on_every_server(served: Path) -> None:
+    """``GET /auth/me`` says whom a request speaks for (docs/access.md) on every server: it
+    was 404 on a server with shared tokens only, or none. A credential that is not valid
+    is 401 there (``invalid_token``), the one GET that says so: it is the question about
+    the credential itself, which a script asks to learn its token is wrong before it
+    writes; the figures' reads of the same credential read as the public's, never 401."""
+    client = TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
+    assert client.get("/auth/me").json() == {"signed_in": False, "audience": "public"}
+    me = client.get("/auth/me", headers=auth(BO))
+    assert me.status_code == 200 and me.json() == {
+        "signed_in": True, "name": "bo", "sub": None, "role": "admin", "roles": ["admin"],
+        "organisations": [], "via": "token", "audience": "editor"}, me.text
+    assert me.headers["cache-control"].startswith("private")
+    wrong = "not-a-token-of-this-server-0123"
+    bad = client.get("/auth/me", headers=auth(wrong))
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "unauthorized", bad.text
+    assert bad.json()["error"]["message"] == "the edit key (token) is not valid"
+    assert 'error="invalid_token"' in bad.headers["www-authenticate"]
+    assert client.get("/api/graphs/mini", headers=auth(wrong)).status_code == 200
+    read_only = TestClient(create_app([served]), raise_server_exceptions=False)
+    assert read_only.get("/auth/me").json() == {"signed_in": False, "audience": "public"}
+    assert read_only.get("/auth/me", headers=auth(ANNA)).status_code == 401
+
+
 # -- tokens file and the real server ------------------------------------------------------
 
 def test_tokens_file_errors_never_show_tokens(tmp_path: Path) -> None:

@@ -57,13 +57,13 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from polku.errors import Phrase, PolkuError
-from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
-                               Opened, Principal, unauthorized)
-from polku.server.contract import ApiError, responses
+from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Opened, Principal,
+                               unauthorized)
+from polku.server.contract import ApiError
 from polku.server.place import external, is_secure, root_of
 from polku.server.sessions import EndedSessions
 from polku.words import N_
@@ -880,9 +880,9 @@ def _cookie(response: Response, request: Request, name: str, value: str | None,
                cookie_path(request.scope, path))
 
 
-def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
-    """``/auth/login``, ``/auth/callback``, ``/auth/logout``, ``/auth/backchannel-logout``
-    and ``/auth/me``."""
+def oidc_router(oidc: Oidc) -> APIRouter:
+    """``/auth/login``, ``/auth/callback``, ``/auth/logout`` and
+    ``/auth/backchannel-logout`` (``/auth/me`` is every server's: :mod:`polku.server.me`)."""
     router = APIRouter(prefix="/auth")
     settings = oidc.settings
 
@@ -1038,15 +1038,6 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
                            code="invalid-logout-token", headers=headers) from None
         await run_in_threadpool(oidc.back_channel_logout, claims)
         return Response(status_code=200, headers=headers)
-
-    @router.get("/me", responses=responses(401))
-    def me(request: Request) -> JSONResponse:
-        """Who the request speaks for (a bearer token, or the session cookie): name,
-        subject, roles, organisations and the audience they read as; ``signed_in`` false
-        without a credential. A credential that is not valid answers 401."""
-        who = access.principal(Credentials.of_request(request))
-        return JSONResponse(who.as_json() if who is not None else
-                            {"signed_in": False, "audience": "public"})
 
     return router
 
