@@ -493,18 +493,31 @@ def test_a_signed_in_page_is_never_kept_for_another_reader(client) -> None:
 def test_a_signed_in_editor_gets_the_edit_controls_and_a_viewer_the_way_to_them(
         client) -> None:
     """The server knows a signed-in person's role: an editor's page has the edit forms
-    open and the findings' buttons shown; a viewer's, like a reader's who has not signed
-    in, has them collapsed under a heading that names both ways in, and the key's field."""
+    open and the findings' buttons shown, and no edit key's field (the session writes: on
+    the PTV page too); a viewer's, like a reader's who has not signed in, has them
+    collapsed, with the key's field, under a heading that says what editing needs: for
+    the reader signed out both ways in, for the viewer that they are signed in as a
+    viewer, who may not edit (it said "editing needs signing in" to one signed in)."""
     closed = {"forms": True, "open": False, "hidden": {True}, "key": True,
               "heading": "Edit forms: editing needs signing in or an edit key"}
     assert edit_controls(client.get("/graphs/mini?lang=en").text) == closed
     viewer, _ = session_for(client, roles=["viewer"])
     client.cookies.set("polku_session", viewer)
-    assert edit_controls(client.get("/graphs/mini?lang=en").text) == closed
+    assert edit_controls(client.get("/graphs/mini?lang=en").text) == {
+        **closed, "heading": "Edit forms: you are signed in as a viewer, who may not edit"}
+    assert "Muokkauslomakkeet: olet kirjautunut lukijana, joka ei voi muokata" in \
+        client.get("/graphs/mini?lang=fi").text
+    assert 'id="token-field" hidden' not in client.get("/graphs/mini/ptv?lang=en").text
+    nobody, _ = session_for(client, roles=[])
+    client.cookies.set("polku_session", nobody)
+    assert edit_controls(client.get("/graphs/mini?lang=en").text)["heading"] == \
+        "Edit forms: you are signed in without a role, and may not edit"
     editor, _ = session_for(client)
     client.cookies.set("polku_session", editor)
     assert edit_controls(client.get("/graphs/mini?lang=en").text) == {
-        "forms": True, "open": True, "hidden": {False}, "key": True, "heading": "Edit forms"}
+        "forms": True, "open": True, "hidden": {False}, "key": False, "heading": "Edit forms"}
+    ptv = client.get("/graphs/mini/ptv?lang=en").text
+    assert 'id="token-field" hidden' in ptv and "Your bearer token" not in ptv
 
 
 @pytest.mark.parametrize("lang, claims, said", [
