@@ -265,13 +265,15 @@ def example_client(tmp_path: Path) -> Any:
 
 def edit_controls(page: str) -> dict[str, object]:
     """What the graph page offers to edit with: the edit forms' collapsible and its
-    heading, and whether each button of the findings table is sent hidden."""
+    heading, whether each button of the findings table is sent hidden, and whether the
+    edit key's field is offered (not hidden, as it is for a signed-in editor)."""
     details = re.search(r'<details id="edit-forms"( open)?>', page)
     heading = re.search(r'<h3 id="edit-forms-title">(.*?)</h3>', page)
     buttons = re.findall(r'<button type="button" class="(?:follow-up|suggest)"[^>]*>', page)
     return {"forms": details is not None, "open": bool(details and details.group(1)),
             "heading": heading.group(1) if heading else None,
-            "hidden": {" hidden" in b for b in buttons}, "key": 'id="token"' in page}
+            "hidden": {" hidden" in b for b in buttons},
+            "key": 'id="token"' in page and 'id="token-field" hidden' not in page}
 
 
 def lines_of(output: str, sid: str) -> list[str]:

@@ -403,3 +403,49 @@ def test_whatif_suppress_says_what_the_public_reads_of_the_queue() -> None:
     assert "clients a month: at least 14 (the published referrals into it)" in r.stdout
     assert "modelled utilisation" not in r.stdout
     assert "the model's wait, utilisation and verdict are hidden with them" in r.stdout
+
+
+@pytest.mark.parametrize("args, env_lang, said", [
+    (("--nosuch",), "fi", "virhe: valitsinta ei ole: --nosuch\n"),
+    (("--nosuch", "show"), "fi", "virhe: valitsinta ei ole: --nosuch\n"),
+    (("--lang", "sv", "--nosuch"), "fi", "fel: alternativet finns inte: --nosuch\n"),
+    (("--nosuch",), "en", "error: no such option: --nosuch\n"),
+    (("--lang",), "fi", "virhe: --lang tarvitsee arvon\n"),
+])
+def test_a_top_level_option_problem_is_said_as_a_commands_is(
+        args: tuple[str, ...], env_lang: str, said: str) -> None:
+    """``polku --nosuch`` answered in typer's English box ("Try 'polku --help' for help.",
+    "No such option: --nosuch") under a Finnish usage line, where ``polku serve --nosuch``
+    says "virhe: valitsinta ei ole: --nosuch": the top level's options are problems like
+    any command's, one line in the reader's language, exit 2."""
+    r = run(*args, env={"POLKU_LANG": env_lang})
+    assert (r.exit_code, r.stdout, r.stderr) == (2, "", said), r.output
+    command = run("serve", "--nosuch", env={"POLKU_LANG": env_lang}).stderr
+    if args == ("--nosuch",):
+        assert command == said
+
+
+def test_polku_version_says_the_version_kept_in_one_place() -> None:
+    """``polku --version`` (there was none) prints the version that pyproject.toml reads
+    from ``polku.__version__`` (one place: ``[tool.setuptools.dynamic]``), which the API's
+    documentation page shows too; 0.2.0 since 0.1.0 is the release the README's
+    *Upgrading* speaks of upgrading from."""
+    import tomllib
+    from pathlib import Path
+
+    import polku
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    assert polku.__version__ == "0.2.0"
+    for args in (("--version",), ("--lang", "sv", "--version")):
+        r = run(*args, env={"POLKU_LANG": "fi"})
+        assert (r.exit_code, r.stdout, r.stderr) == (0, "polku 0.2.0\n", ""), r.output
+    project = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml")
+                            .read_text(encoding="utf-8"))
+    assert "version" not in project["project"] and "version" in project["project"]["dynamic"]
+    assert project["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "polku.__version__"}
+    assert TestClient(create_app([])).get("/openapi.json").json()["info"]["version"] == "0.2.0"
+    # the help page lists it, in the reader's language
+    assert "--version" in run("--help", env={"POLKU_LANG": "fi", **WIDE}).stdout

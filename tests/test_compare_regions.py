@@ -428,12 +428,13 @@ def test_a_merged_graph_served_beside_its_regions_is_left_out(tmp_path: Path) ->
     assert left_out and re.findall(r"<li>(.*?)</li>", left_out.group(1)) == [
         html.escape(title, quote=False)] and ", " in title
     # named twice, the merged graph is the same graph twice, not a merged graph beside its
-    # regions: the error a region given twice has
+    # regions: the error a region given twice has (it is listed twice; it was said to be
+    # two regions of one name, "two regions have the same name (keski-suomi, …)")
     twice = client.get("/api/compare?graphs=national,national&lang=en")
     assert twice.status_code == 400 and twice.json()["error"]["field"] == "graphs"
     assert "given on their own" not in twice.json()["error"]["message"]
-    assert "two regions have the same name (keski-suomi, keski-uusimaa)" in \
-        twice.json()["error"]["message"]
+    assert twice.json()["error"]["message"] == \
+        "'national' is listed twice in graphs: list each graph once"
     # named beside one of its regions, it is still named as the cause
     beside = client.get("/api/compare?graphs=national,keski-suomi&lang=en").json()
     assert "'national' is already a merged graph, and its region keski-suomi is given " \
@@ -496,3 +497,30 @@ def test_compare_files_write_each_figure_rounded_once_in_the_readers_language() 
     # Finnish by default, as the table
     fi = list(csv.DictReader(io.StringIO(run("compare", FIRST, REGION, "--format", "csv").output)))
     assert fi[0]["title"] == load_graph(FIRST).graph["title"]
+
+
+def test_a_graph_listed_twice_is_said_to_be_listed_twice(tmp_path: Path) -> None:
+    """``/api/compare?graphs=keski-uusimaa,keski-uusimaa`` said that two regions have the
+    same name and asked to give each graph its own name, when the one graph was simply
+    listed twice: the answer says so, naming the parameter (the page likewise)."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    shutil.copytree(FIRST, tmp_path / "keski-uusimaa")
+    shutil.copytree(REGION, tmp_path / "keski-suomi")
+    client = TestClient(create_app([tmp_path]))
+    for graphs in ("keski-uusimaa,keski-uusimaa", "keski-uusimaa,keski-suomi,keski-uusimaa"):
+        r = client.get(f"/api/compare?graphs={graphs}&lang=en")
+        assert r.status_code == 400 and r.json()["error"] == {
+            "code": "bad-request", "field": "graphs",
+            "message": "'keski-uusimaa' is listed twice in graphs: list each graph once"}, \
+            r.text
+    fi = client.get("/api/compare?graphs=keski-uusimaa,keski-uusimaa").json()["error"]
+    assert fi["message"] == "'keski-uusimaa' on luettelossa graphs kahdesti: luettele " \
+        "kukin aineisto vain kerran", fi
+    page = client.get("/compare?graphs=keski-uusimaa,keski-uusimaa&lang=en",
+                      headers={"Accept": "text/html"})
+    assert page.status_code == 400 and "is listed twice in graphs" in page.text

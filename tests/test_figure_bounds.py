@@ -274,6 +274,29 @@ def test_an_api_write_out_of_range_is_422_and_writes_nothing(client: TestClient,
         assert client.get(path).status_code == 200, path
 
 
+@pytest.mark.parametrize("sent", ["1e400", "-1e400", "1E+999"])
+def test_a_json_number_past_what_a_number_holds_is_said_too_large(
+        client: TestClient, served: Path, sent: str) -> None:
+    """``PATCH {"capacity_per_month": 1e400}`` answered "'inf' is not a number": JSON's
+    reader makes such a number infinite, and the message quoted a value the writer never
+    sent. It says the number is too large, naming its column in ``field``, and writes
+    nothing."""
+    etag = etag_of(client)
+    before = files(served)
+    body = '{"capacity_per_month": %s}' % sent
+    r = client.patch("/api/graphs/mini/rows/services/kuntouttava", content=body,
+                     headers={**headers(etag), "Content-Type": "application/json"})
+    assert r.status_code == 400, r.text
+    error = r.json()["error"]
+    assert error["field"] == "capacity_per_month", error
+    assert error["message"] == "the number is too large (past what a number can hold)", error
+    assert "inf" not in error["message"]
+    fi = client.patch("/api/graphs/mini/rows/services/kuntouttava?lang=fi", content=body,
+                      headers={"Authorization": f"Bearer {TOKEN}", "If-Match": etag,
+                               "Content-Type": "application/json"}).json()["error"]
+    assert fi["message"] == "luku on liian suuri (suurempi kuin mikään luku voi olla)", fi
+    assert files(served) == before
+
 def test_a_write_whose_answer_fails_writes_nothing(client: TestClient, served: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """Whatever makes the findings of the written graph fail (the formatter once did), it

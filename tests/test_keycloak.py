@@ -523,3 +523,60 @@ def test_keycloak_a_session_that_comes_after_it_expired_is_revoked(
         assert refresh_at(kc, session["rt"]) == (400, "invalid_grant")
         assert 'polku_session=""' in r.headers["set-cookie"] or \
             "Max-Age=0" in r.headers["set-cookie"]
+
+
+def test_a_person_signed_in_applies_and_undoes_on_the_ptv_page(
+        tmp_path: Path, keycloak_server, open_page) -> None:
+    """The PTV page's "Apply the chosen edits" and "Undo" for a person signed in through
+    Keycloak: both were refused 403 ("a write signed in by the session cookie needs the
+    page's X-Polku-CSRF header"), since the page's own write never sent it. Every page
+    now writes through one helper that does (templates/server/write.html). The signed-in
+    admin is offered no edit key's field, on the PTV page as on the graph page."""
+    from polku.io.load import load_graph
+    from test_ptv_compare import CATALOGUE, drifted
+
+    kc = keycloak_server
+    model = drifted(tmp_path / "graphs" / "naantali")
+    before = {p.name: p.read_bytes() for p in model.iterdir()}
+    app = create_app([model.parent], oidc=settings(kc))
+    with serving(app) as base:
+        opened = open_page(f"{base}/graphs/naantali/ptv?lang=fi",
+                           wait="a[href^='/auth/login']", allow=only(base + "/", kc.base + "/"))
+        page = opened.page
+        page.click("a[href^='/auth/login']")
+        page.wait_for_selector("#username", timeout=60_000)
+        page.fill("#username", "anna")
+        page.fill("#password", PASSWORD)
+        page.click("#kc-login")
+        page.wait_for_selector(".account form", timeout=60_000)
+        assert urlsplit(page.url).path == "/graphs/naantali/ptv"
+        page.set_input_files("#ptv-files", [str(p) for p in CATALOGUE])
+        page.click("#ptv-form button[type=submit]")
+        expect(page.locator("#ptv-result")).to_be_visible(timeout=60_000)
+        expect(page.locator("input.pick")).to_have_count(4)
+        # signed in as an admin: the session writes, no edit key is asked for
+        expect(page.locator("#token")).to_be_hidden()
+        assert page.locator("label[for=token]").count() == 0 or \
+            not page.locator("label[for=token]").is_visible()
+        page.uncheck('input.pick[value="2"]')
+        page.click("#ptv-apply button[type=submit]")
+        expect(page.locator("#ptv-apply-result")).to_contain_text(
+            "Tehtiin 3 muokkausta muutoksena", timeout=60_000)
+        expect(page.locator("#ptv-apply-error")).to_have_text("")
+        expect(page.locator("input.pick")).to_have_count(1, timeout=60_000)  # compared again
+        g = load_graph(model)
+        assert "kotouttaminen" not in g and "esiopetuksen-oppilashuolto" in g
+        page.click("#ptv-undo")
+        expect(page.locator("#ptv-apply-result")).to_contain_text("Kumottu", timeout=60_000)
+        expect(page.locator("#ptv-apply-error")).to_have_text("")
+        expect(page.locator("input.pick")).to_have_count(4, timeout=60_000)
+        assert {p.name: p.read_bytes() for p in model.iterdir()} == before
+        log = TestClient(app).get("/api/graphs/naantali/changes", headers={
+            "Authorization": f"Bearer {kc.access_token('anna')}"}).json()["changes"]
+        assert [(c["who"], c["action"]) for c in log] == [("Anna Admin", "undo"),
+                                                          ("Anna Admin", "batch")]
+        # the graph page too: the signed-in admin's forms are open, with no edit key's field
+        page.goto(f"{base}/graphs/naantali?lang=fi")
+        page.wait_for_selector("#edit-forms[open]", timeout=60_000)
+        expect(page.locator("#token")).to_be_hidden()
+        assert opened.requests == [] and opened.errors == [], (opened.requests, opened.errors)

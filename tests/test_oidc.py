@@ -493,18 +493,31 @@ def test_a_signed_in_page_is_never_kept_for_another_reader(client) -> None:
 def test_a_signed_in_editor_gets_the_edit_controls_and_a_viewer_the_way_to_them(
         client) -> None:
     """The server knows a signed-in person's role: an editor's page has the edit forms
-    open and the findings' buttons shown; a viewer's, like a reader's who has not signed
-    in, has them collapsed under a heading that names both ways in, and the key's field."""
+    open and the findings' buttons shown, and no edit key's field (the session writes: on
+    the PTV page too); a viewer's, like a reader's who has not signed in, has them
+    collapsed, with the key's field, under a heading that says what editing needs: for
+    the reader signed out both ways in, for the viewer that they are signed in as a
+    viewer, who may not edit (it said "editing needs signing in" to one signed in)."""
     closed = {"forms": True, "open": False, "hidden": {True}, "key": True,
               "heading": "Edit forms: editing needs signing in or an edit key"}
     assert edit_controls(client.get("/graphs/mini?lang=en").text) == closed
     viewer, _ = session_for(client, roles=["viewer"])
     client.cookies.set("polku_session", viewer)
-    assert edit_controls(client.get("/graphs/mini?lang=en").text) == closed
+    assert edit_controls(client.get("/graphs/mini?lang=en").text) == {
+        **closed, "heading": "Edit forms: you are signed in as a viewer, who may not edit"}
+    assert "Muokkauslomakkeet: olet kirjautunut lukijana, joka ei voi muokata" in \
+        client.get("/graphs/mini?lang=fi").text
+    assert 'id="token-field" hidden' not in client.get("/graphs/mini/ptv?lang=en").text
+    nobody, _ = session_for(client, roles=[])
+    client.cookies.set("polku_session", nobody)
+    assert edit_controls(client.get("/graphs/mini?lang=en").text)["heading"] == \
+        "Edit forms: you are signed in without a role, and may not edit"
     editor, _ = session_for(client)
     client.cookies.set("polku_session", editor)
     assert edit_controls(client.get("/graphs/mini?lang=en").text) == {
-        "forms": True, "open": True, "hidden": {False}, "key": True, "heading": "Edit forms"}
+        "forms": True, "open": True, "hidden": {False}, "key": False, "heading": "Edit forms"}
+    ptv = client.get("/graphs/mini/ptv?lang=en").text
+    assert 'id="token-field" hidden' in ptv and "Your bearer token" not in ptv
 
 
 @pytest.mark.parametrize("lang, claims, said", [
@@ -549,6 +562,69 @@ def test_a_sign_in_option_without_an_issuer_is_refused_not_ignored(option, value
     assert r.exit_code == 1
     assert f"{option} is about signing in through an identity provider: give --oidc-issuer" \
         in r.output, r.output
+
+
+#: every sign-in and session setting's environment variable (README: "Each option has its
+#: environment variable"), with a value it takes
+SIGN_IN_VARIABLES = {"POLKU_OIDC_CLIENT_ID": "polku", "POLKU_OIDC_CLIENT_SECRET": "s3cret",
+                     "POLKU_OIDC_ROLES_CLAIM": "roles", "POLKU_OIDC_ORG_CLAIM": "org",
+                     "POLKU_OIDC_AUDIENCE": "polku", "POLKU_SESSION_HOURS": "3",
+                     "POLKU_SESSION_RECHECK_SECONDS": "10",
+                     "POLKU_SESSION_GRACE_SECONDS": "60",
+                     "POLKU_SESSION_SECRET": "s" * 32}
+
+
+@pytest.mark.parametrize("variable", sorted(SIGN_IN_VARIABLES))
+def test_a_sign_in_variable_without_an_issuer_is_refused_not_ignored(
+        variable: str, tmp_path: Path) -> None:
+    """``POLKU_OIDC_AUDIENCE=polku polku serve g`` served read-only without a word (only
+    POLKU_OIDC_CLIENT_ID was refused): one check holds the options and the environment
+    alike, in ``polku serve`` and in ``uvicorn --factory polku.app:app_from_env``."""
+    from helpers import run
+    from polku.app import app_from_env
+
+    copy_two_organisations(tmp_path / "mini")
+    said = (f"{variable} is about signing in through an identity provider: give "
+            "--oidc-issuer (or POLKU_OIDC_ISSUER) too")
+    # a host that is no machine's: a server that took the setting stops there, not serving
+    r = run("serve", tmp_path, "--host", "nosuch.invalid",
+            env={"POLKU_OIDC_ISSUER": "", "POLKU_LANG": "en",
+                 variable: SIGN_IN_VARIABLES[variable]})
+    assert r.exit_code == 1 and f"error: {said}\n" == r.output, r.output
+    fi = run("serve", tmp_path, "--host", "nosuch.invalid",
+             env={"POLKU_OIDC_ISSUER": "", "POLKU_LANG": "fi",
+                  variable: SIGN_IN_VARIABLES[variable]})
+    assert fi.exit_code == 1 and f"virhe: {variable} koskee kirjautumista" in fi.output, \
+        fi.output
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("POLKU_GRAPHS", str(tmp_path))
+        env.delenv("POLKU_OIDC_ISSUER", raising=False)
+        env.setenv(variable, SIGN_IN_VARIABLES[variable])
+        with pytest.raises(PolkuError) as e:
+            app_from_env()
+    assert str(e.value) == said
+
+
+@pytest.mark.parametrize("option, value", [("--session-hours", "0"),
+                                           ("--session-recheck-seconds", "-1"),
+                                           ("--session-grace-seconds", "-5")])
+def test_a_session_setting_out_of_range_is_one_text_as_option_or_variable(
+        option: str, value: str) -> None:
+    """``--session-hours 0`` said "pitää olla vähintään 0.02, ei 0" (the command line's
+    own bound, with a decimal point) where ``POLKU_SESSION_HOURS=0`` said "vähintään
+    minuutti (0,02 tuntia)": one setting, one text, whichever way it is given."""
+    from helpers import run
+
+    variable = "POLKU_" + option.lstrip("-").upper().replace("-", "_")
+    base = {"POLKU_OIDC_ISSUER": ISSUER, "POLKU_OIDC_CLIENT_ID": "polku",
+            "POLKU_OIDC_CLIENT_SECRET": "client-secret", "POLKU_LANG": "fi"}
+    by_option = run("serve", option, value, "--host", "nosuch.invalid", env=base)
+    by_variable = run("serve", "--host", "nosuch.invalid", env={**base, variable: value})
+    assert by_option.exit_code == by_variable.exit_code == 1
+    assert by_option.output == by_variable.output, (by_option.output, by_variable.output)
+    assert by_option.output.startswith(f"virhe: {option}: "), by_option.output
+    if option == "--session-hours":
+        assert "vähintään minuutti (0,02 tuntia)" in by_option.output, by_option.output
 
 
 def test_the_sign_in_settings_are_told_in_polku_lang() -> None:

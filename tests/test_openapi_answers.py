@@ -160,6 +160,7 @@ READS: dict[str, list[tuple[str, dict[str, str], dict[str, str]]]] = {
                                {"graphs": "national"}, {})
                      for lang in LANGS for h in ({}, EDITOR)],
     "/readyz": [("/readyz", lang, h) for lang in LANGS for h in ({}, EDITOR)],
+    "/auth/me": [("/auth/me", {}, h) for h in ({}, EDITOR)],
 }
 
 
@@ -487,7 +488,8 @@ def test_parameters_declare_their_choices_and_bounds(client: TestClient,
 #: a request that answers 200 on each GET route of the schema (the mini workbook; the
 #: example region where the mini has nothing to show)
 GETS = {
-    "/healthz": "/healthz", "/readyz": "/readyz", "/api/graphs": "/api/graphs",
+    "/healthz": "/healthz", "/readyz": "/readyz", "/auth/me": "/auth/me",
+    "/api/graphs": "/api/graphs",
     "/api/compare": "/api/compare?graphs=ku,full",
     "/api/graphs/{name}": "/api/graphs/mini",
     "/api/graphs/{name}/findings": "/api/graphs/mini/findings",

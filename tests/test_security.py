@@ -339,6 +339,30 @@ def test_every_script_of_a_template_is_the_same_text_on_every_page() -> None:
             for name, found in scripts.items()} == {name: [] for name in scripts}
 
 
+def test_every_page_writes_through_the_one_write_helper() -> None:
+    """A write from a page signed in by the session cookie carries the page's CSRF token
+    (docs/access.md); the PTV page's own fetch never set it, so a signed-in person's Apply
+    and Undo were refused 403 (tests/test_keycloak.py drives that page). No page can forget
+    it now: no template's script but the helper's (templates/server/write.html) calls
+    fetch with a method (a write, or the PTV comparison's POST), and each page that uses
+    the helper renders it."""
+    root = Path(__file__).resolve().parents[1] / "src" / "polku" / "templates"
+    sending, using = {}, []
+    for path in sorted(root.rglob("*.html")):
+        name = path.relative_to(root).as_posix()
+        text = path.read_text(encoding="utf-8")
+        calls = [line.strip()[:80] for script in _EXECUTABLE.findall(text)
+                 for line in script.splitlines() if "fetch(" in line and "method" in line]
+        if calls:
+            sending[name] = calls
+        if "polkuWrite" in text and name != "server/write.html":
+            using.append(name)
+            assert '{% import "write.html" as write with context %}' in text and \
+                "{{ write.script() }}" in text, name
+    assert list(sending) == ["server/write.html"], sending
+    assert {"server/graph.html", "server/ptv.html"} <= set(using), using
+
+
 def test_a_script_that_is_not_polkus_own_is_not_allowed_to_run() -> None:
     """A script escaping let through into a page is not in the page's policy: the policy
     names the hashes of polku's own inline scripts only (it named every inline script the

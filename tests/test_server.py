@@ -696,6 +696,30 @@ def test_edits_to_a_neo4j_region(neo4j_server, monkeypatch, tmp_path: Path) -> N
     assert "opiskelu" not in pull_graph(region="mini-edits", **creds)
 
 
+def test_auth_me_says_whom_a_request_speaks_for_on_every_server(served: Path) -> None:
+    """``GET /auth/me`` says whom a request speaks for (docs/access.md) on every server: it
+    was 404 on a server with shared tokens only, or none. A credential that is not valid
+    is 401 there (``invalid_token``), the one GET that says so: it is the question about
+    the credential itself, which a script asks to learn its token is wrong before it
+    writes; the figures' reads of the same credential read as the public's, never 401."""
+    client = TestClient(create_app([served], TOKENS), raise_server_exceptions=False)
+    assert client.get("/auth/me").json() == {"signed_in": False, "audience": "public"}
+    me = client.get("/auth/me", headers=auth(BO))
+    assert me.status_code == 200 and me.json() == {
+        "signed_in": True, "name": "bo", "sub": None, "role": "admin", "roles": ["admin"],
+        "organisations": [], "via": "token", "audience": "editor"}, me.text
+    assert me.headers["cache-control"].startswith("private")
+    wrong = "not-a-token-of-this-server-0123"
+    bad = client.get("/auth/me", headers=auth(wrong))
+    assert bad.status_code == 401 and bad.json()["error"]["code"] == "unauthorized", bad.text
+    assert bad.json()["error"]["message"] == "the edit key (token) is not valid"
+    assert 'error="invalid_token"' in bad.headers["www-authenticate"]
+    assert client.get("/api/graphs/mini", headers=auth(wrong)).status_code == 200
+    read_only = TestClient(create_app([served]), raise_server_exceptions=False)
+    assert read_only.get("/auth/me").json() == {"signed_in": False, "audience": "public"}
+    assert read_only.get("/auth/me", headers=auth(ANNA)).status_code == 401
+
+
 # -- tokens file and the real server ------------------------------------------------------
 
 def test_tokens_file_errors_never_show_tokens(tmp_path: Path) -> None:
@@ -746,6 +770,61 @@ def test_token_names_may_be_finnish_and_hold_spaces(tmp_path: Path, served: Path
                        ("sv", "bokstäver (även ä, ö, å och andra bokstäver), siffror, '.', "
                               "'-', '_', '@' och mellanslag (inte först eller sist)")):
         assert said in error_message(e.value, translator(lang)), lang
+
+
+def test_a_tokens_file_is_lines_however_many_commas_its_one_line_holds(
+        tmp_path: Path, served: Path) -> None:
+    """``printf 'alice:abcdefgh,ijklmnopqrstuvwxyz' > tk3``: a file of one line is one
+    name:token line (README: one ``name:token`` a line); it was split at its commas and
+    refused ("the token of 'alice' is shorter than 16 characters"). Commas part pairs only
+    where they are documented: one line of ``POLKU_TOKENS``."""
+    from polku.server.auth import load_tokens
+
+    comma = "abcdefgh,ijklmnopqrstuvwxyz"
+    f = tmp_path / "tk3"
+    f.write_text(f"alice:{comma}", encoding="utf-8")  # no newline at its end, as printf
+    f.chmod(0o600)
+    # a host that is no machine's: the command stops after it took the tokens
+    r = run("serve", served, "--tokens", f, "--host", "nosuch.invalid",
+            env={"POLKU_LANG": "en", "POLKU_TOKENS": ""})
+    assert r.exit_code == 1 and "cannot listen on nosuch.invalid" in r.output, r.output
+    assert "tk3" not in r.output, r.output
+    client = TestClient(create_app([served], load_tokens(f)), raise_server_exceptions=False)
+    r = client.patch("/api/graphs/mini/rows/referrals/r1", json={"median_wait_days": "15"},
+                     headers=auth(comma, etag_of(client)))
+    assert r.status_code == 200 and r.json()["change"]["who"] == "alice", r.text
+    # POLKU_TOKENS on one line: name:token pairs separated by commas, as documented
+    assert sorted(load_tokens(None, f"anna:{ANNA},bo:{BO}").by_name) == ["anna", "bo"]
+    assert sorted(load_tokens(None, f"anna:{ANNA}\nbo:{BO}").by_name) == ["anna", "bo"]
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("en", "tokens, row 2: the token of 'alice' holds a character a token may not: a token "
+           "is printable ASCII (the letters a–z and A–Z, digits and punctuation), without "
+           "spaces"),
+    ("fi", "tokens, rivi 2: nimen 'alice' muokkausavaimessa on merkki, jota avaimessa ei "
+           "saa olla: avain on tulostettavaa ASCIIta (kirjaimet a–z ja A–Z, numerot ja "
+           "välimerkit) ilman välilyöntejä")])
+def test_a_token_of_other_than_printable_ascii_is_refused_at_start(
+        tmp_path: Path, served: Path, lang: str, said: str) -> None:
+    """``alice:salainenpääsyavain123`` was taken at start and then refused on every write
+    (401): an HTTP header's value arrives as latin-1, so the 'ä' a client sends in UTF-8
+    never matches. The server refuses it at start, naming the file and the row and saying
+    what a token may hold, never the token."""
+    f = tmp_path / "tokens"
+    f.write_text(f"bo:{BO}\nalice:salainenpääsyavain123\n", encoding="utf-8")
+    f.chmod(0o600)
+    r = run("serve", served, "--tokens", f, "--host", "nosuch.invalid",
+            env={"POLKU_LANG": lang, "POLKU_TOKENS": ""})
+    assert r.exit_code == 1, r.output
+    assert said in r.output, r.output
+    assert "salainen" not in r.output and BO not in r.output, r.output
+    for token in ("tab\tinside-a-token-0123", "space inside-a-token-0123", "nbsp\u00a0token-0123456"):
+        f.write_text(f"alice:{token}\n", encoding="utf-8")
+        r = run("serve", served, "--tokens", f, "--host", "nosuch.invalid",
+                env={"POLKU_LANG": "en", "POLKU_TOKENS": ""})
+        assert r.exit_code == 1 and "row 1: the token of 'alice' holds a character" in r.output, \
+            (token, r.output)
 
 
 @pytest.mark.slow  # starts `polku serve` as a process

@@ -196,3 +196,30 @@ def test_the_app_factory_checks_at_start_as_polku_serve_does(tmp_path: Path) -> 
     code, said = uvicorn_factory({**env, "POLKU_LANG": "en"}, until="startup complete")
     assert code is None, said
     assert f"the tokens file {tokens} can be read by other users of this machine" in said, said
+
+
+def test_a_refused_start_names_every_folder_the_same_way(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``polku serve ro --tokens …`` on a read-only mount named the change logs' folder
+    absolutely (``/srv/ro/.polku``) and the graph's folders as given (``ro/mini``, ``ro``):
+    every folder is named the one way now, absolutely (a service manager's log shows no
+    working folder to read a relative one from)."""
+    import errno
+
+    from helpers import run
+    from polku.errors import os_reason
+    from polku.server import store
+
+    copy_mini(tmp_path / "ro" / "mini")
+    shutil.copy(Path(__file__).resolve().parents[1] / "graphs" / "plan.ttl", tmp_path / "ro")
+    monkeypatch.chdir(tmp_path)
+    # a read-only mount, as every folder answers it (the suite cannot mount one)
+    monkeypatch.setattr(store, "folder_problem", lambda folder: os_reason(
+        OSError(errno.EROFS, "Read-only file system")))
+    r = run("serve", "ro", "--tokens", tokens_file(tmp_path), "--port", free_port(),
+            env={"POLKU_LANG": "en"})
+    assert r.exit_code == 1, r.output
+    named = [line.removeprefix("error: ").split(": writes are on")[0]
+             for line in r.output.splitlines() if "writes are on" in line]
+    assert sorted(named) == sorted(str(tmp_path / "ro" / f) for f in (".polku", "mini", "")), \
+        r.output

@@ -50,7 +50,9 @@ from __future__ import annotations
 
 from importlib import import_module
 
-__version__ = "0.1.0"
+#: the version, kept here only: pyproject.toml reads it (``[tool.setuptools.dynamic]``), and
+#: ``polku --version`` and the API's documentation show it
+__version__ = "0.2.0"
 
 #: each public name → the module that holds it (imported on first use: module __getattr__)
 _LAZY = {

@@ -24,7 +24,7 @@ JSON API (every graph addressed by its name, the file or folder name without suf
 ``GET /api/graphs/{g}/changes``                 the change log, newest first
 ``POST /api/graphs/{g}/undo``                   revert the latest change (token, If-Match)
 ``GET /healthz``, ``GET /readyz``               liveness; readiness (503 naming a broken graph)
-``GET /auth/me``                                who the request speaks for (with OIDC)
+``GET /auth/me``                                who the request speaks for
 ``POST /auth/backchannel-logout``               the provider ends sessions (with OIDC)
 ==============================================  ==========================================
 """
@@ -53,6 +53,7 @@ from polku.server.health import health_router
 from polku.server.http import (BodyLimit, RepresentationTags, Revalidation, ScriptHashes,
                                ServerHeaders, allowed_methods, own_scripts)
 from polku.server.language import error_language
+from polku.server.me import me_router
 from polku.server.pages import error_page, pages_router
 from polku.server.place import RootPath, checked_public_url, checked_root
 from polku.server.serverlog import ServerLog
@@ -212,12 +213,13 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
         return Response(FAVICON, media_type="image/svg+xml",
                         headers={"Cache-Control": "public, max-age=86400"})
 
-    routers = [health_router(store), api_router(store, access), pages_router(store, access)]
+    routers = [health_router(store), api_router(store, access), pages_router(store, access),
+               me_router(access)]
     form_action: tuple[str, ...] = ()
     if provider is not None:
         from polku.server.oidc import oidc_router
 
-        routers.append(oidc_router(access, provider))
+        routers.append(oidc_router(provider))
         # signing out is a form whose answer leads on to the provider's own sign-out
         issuer = urlsplit(provider.settings.issuer)
         form_action = (f"{issuer.scheme}://{issuer.netloc}",)

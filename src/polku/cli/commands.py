@@ -930,13 +930,6 @@ app.add_typer(changes_app, name="changes")
 
 
 #: the options of ``polku serve`` that only mean something with an identity provider
-SIGN_IN_OPTIONS = {"client_id": "--oidc-client-id", "roles_claim": "--oidc-roles-claim",
-                   "org_claim": "--oidc-org-claim", "audience": "--oidc-audience",
-                   "session_hours": "--session-hours",
-                   "recheck_seconds": "--session-recheck-seconds",
-                   "grace_seconds": "--session-grace-seconds"}
-
-
 @app.command(help=N_(
     "Serve the graphs over the HTTP API and web UI (open http://HOST:PORT/)."))
 @reports_errors
@@ -973,16 +966,18 @@ def serve(
     oidc_audience: Optional[str] = typer.Option(
         None, "--oidc-audience", help=N_("What a bearer token's aud must name (default: "
                                          "POLKU_OIDC_AUDIENCE, else the client id).")),
+    # the session settings' bounds are OidcSettings' own (not the options' min=): one text
+    # for an option and its variable alike
     session_hours: Optional[float] = typer.Option(
-        None, "--session-hours", min=0.02, show_default=False, help=N_(
+        None, "--session-hours", show_default=False, help=N_(
             "How long a sign-in session lasts (default: POLKU_SESSION_HOURS, else 8).")),
     session_recheck_seconds: Optional[int] = typer.Option(
-        None, "--session-recheck-seconds", min=0, show_default=False, help=N_(
+        None, "--session-recheck-seconds", show_default=False, help=N_(
             "Check a session again at the identity provider when its last check is this "
             "old: a person disabled there is signed out, changed roles are seen (default: "
             "POLKU_SESSION_RECHECK_SECONDS, else 300; 0: never).")),
     session_grace_seconds: Optional[int] = typer.Option(
-        None, "--session-grace-seconds", min=0, show_default=False, help=N_(
+        None, "--session-grace-seconds", show_default=False, help=N_(
             "How long past a due check a session is kept while the identity provider cannot "
             "be reached (default: POLKU_SESSION_GRACE_SECONDS, else 900).")),
     root_path: Optional[str] = typer.Option(
@@ -1010,7 +1005,7 @@ def serve(
 
     from polku.app import create_app
     from polku.server.auth import load_tokens
-    from polku.server.oidc import settings_from_env
+    from polku.server.oidc import SETTINGS, settings_from_env
 
     from polku.server.startup import key_warnings, start_refusal, tokens_warning
 
@@ -1019,7 +1014,6 @@ def serve(
     readable = tokens_warning(tokens, tr)
     if readable is not None:
         typer.echo(tr("warning: {warning}").format(warning=readable), err=True)
-    check_listening(host, port)
     asked = {"issuer": oidc_issuer, "client_id": oidc_client_id,
              "roles_claim": oidc_roles_claim, "org_claim": oidc_org_claim,
              "audience": oidc_audience, "session_hours": session_hours,
@@ -1030,18 +1024,15 @@ def serve(
         # every worker must read the session cookies the others signed
         os.environ["POLKU_SESSION_SECRET"] = secrets.token_urlsafe(32)
     try:
+        # the options and the environment checked alike (a setting without an issuer is
+        # refused, naming it), as app_from_env checks the environment of each worker
         oidc = settings_from_env(**asked)
     except PolkuError as e:
-        # said as every problem, in the reader's language, naming its option
-        raise e.about(e.field.replace("-", "_")) if e.field else e
-    if oidc is None:
-        # a sign-in option without an identity provider would be ignored without a word
-        given = next((k for k, v in asked.items() if v is not None and k != "issuer"), None)
-        if given is not None:
-            option = SIGN_IN_OPTIONS[given]
-            raise PolkuError(N_("{option} is about signing in through an identity provider: "
-                                "give --oidc-issuer (or POLKU_OIDC_ISSUER) too"),
-                             params={"option": option}, field=option.lstrip("-"))
+        # said as every problem, in the reader's language, naming its option; a problem
+        # whose message names the setting as given (an option or a variable) as it is
+        raise e.about(e.field.replace("-", "_")) if e.field and "option" not in e.params \
+            else e
+    check_listening(host, port)
     from urllib.parse import urlsplit
 
     from polku.server.place import checked_public_url, checked_root
@@ -1102,14 +1093,9 @@ def serve(
     os.environ["POLKU_LANG"] = tr.lang  # every worker's log in the language of the server
     os.environ["POLKU_ROOT_PATH"] = root
     os.environ["POLKU_PUBLIC_URL"] = public
-    env_names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
-                 "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
-                 "audience": "POLKU_OIDC_AUDIENCE", "session_hours": "POLKU_SESSION_HOURS",
-                 "recheck_seconds": "POLKU_SESSION_RECHECK_SECONDS",
-                 "grace_seconds": "POLKU_SESSION_GRACE_SECONDS"}
     for key, value in asked.items():
         if value is not None:
-            os.environ[env_names[key]] = str(value)
+            os.environ[SETTINGS[key][0]] = str(value)
     uvicorn.run("polku.app:app_from_env", factory=True, host=host, port=port,
                 workers=workers, **logging_of(access_log))
 

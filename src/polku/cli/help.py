@@ -259,6 +259,23 @@ class PolkuSubgroup(GroupHelp, typer.core.TyperGroup):
     language."""
 
 
+def said_as_problem(error: Exception, ctx: typer.Context) -> None:
+    """click's complaint about the command line (``error``) as one problem in the reader's
+    language (:func:`polku.present.usage.usage_problem`), ending with click's status for a
+    line not understood (exit 2); anything else is left to raise. A group given nothing
+    (``polku plan``) has shown its help page: click's own ending for it (exit 2, nothing
+    more said), not a problem with the line."""
+    from polku.present.usage import given, is_usage_error, usage_problem
+
+    if not is_usage_error(error) or type(error).__name__ == "NoArgsIsHelpError":
+        return
+    typed = ctx.find_root().meta.get(TYPED, [])
+    try:
+        fail(usage_problem(error, typed), reader_language(given(typed, ["--lang"])))
+    except typer.Exit:
+        raise typer.Exit(2) from None
+
+
 class PolkuGroup(GroupHelp, typer.core.TyperGroup):
     """polku's commands, whose command-line mistakes (an unknown option, a value that is not
     a number) are problems like any other: one line in the reader's language, exit 2. Their
@@ -276,23 +293,20 @@ class PolkuGroup(GroupHelp, typer.core.TyperGroup):
         # kept before any option is read: a problem is worded by the --lang typed, and so is
         # a help page, which click shows as soon as it reads --help
         ctx.meta.setdefault(TYPED, list(args))
-        return super().parse_args(ctx, args)
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as e:
+            # polku's own options (`polku --nosuch`) are read here, before any command:
+            # their problems are said as a command's are, not in typer's English box
+            said_as_problem(e, ctx)
+            raise
 
     def invoke(self, ctx):  # type: ignore[override]
-        from polku.present.usage import given, is_usage_error, usage_problem
-
         try:
             return super().invoke(ctx)
         except Exception as e:
-            # a group given nothing (`polku plan`) has shown its help page: click's own
-            # ending for it (exit 2, nothing more said), not a problem with the line
-            if not is_usage_error(e) or type(e).__name__ == "NoArgsIsHelpError":
-                raise
-            typed = ctx.meta.get(TYPED, [])
-            try:
-                fail(usage_problem(e, typed), reader_language(given(typed, ["--lang"])))
-            except typer.Exit:
-                raise typer.Exit(2) from None
+            said_as_problem(e, ctx)
+            raise
 
 
 def group_language(lang: Optional[str] = typer.Option(
@@ -304,14 +318,36 @@ def group_language(lang: Optional[str] = typer.Option(
     (:meth:`GroupHelp.resolve_command`), so the group itself has nothing to do with it."""
 
 
+def show_version(asked: bool) -> None:
+    """``polku --version``: the version (``polku.__version__``, which pyproject.toml reads:
+    one place), and nothing more."""
+    if asked:
+        import polku
+
+        typer.echo(f"polku {polku.__version__}")
+        raise typer.Exit()
+
+
+def root_options(lang: Optional[str] = typer.Option(
+        None, "--lang", show_default=False, help=N_(
+            "The language of this help and of the command that follows: fi, sv or en "
+            "(default: POLKU_LANG, else fi).")),
+        version: bool = typer.Option(
+            False, "--version", is_eager=True, callback=show_version,
+            help=N_("Show polku's version and exit."))) -> None:
+    """``polku``'s own options: ``--lang`` as every group's (:func:`group_language`) and
+    ``--version``, which answers before anything else is read."""
+
+
 class PolkuTyper(typer.Typer):
     """A group of polku's commands (the root's class is :class:`PolkuGroup`, a sub-group's
     :class:`PolkuSubgroup`) whose commands are :class:`PolkuCommand`: every help page in the
-    reader's language."""
+    reader's language. The root takes ``--version`` too (:func:`root_options`)."""
 
     def __init__(self, *, cls: type[typer.core.TyperGroup] = PolkuSubgroup,
                  **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(cls=cls, callback=group_language, **kwargs)
+        callback = root_options if issubclass(cls, PolkuGroup) else group_language
+        super().__init__(cls=cls, callback=callback, **kwargs)
 
     def command(self, *args, cls: type[typer.core.TyperCommand] = PolkuCommand,
                 **kwargs):  # type: ignore[no-untyped-def, override]

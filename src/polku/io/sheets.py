@@ -12,6 +12,7 @@ Rows are named by a key: the ``id`` column, ``actor~subject`` for responsibiliti
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping
 
@@ -70,11 +71,21 @@ def cell_text(value: object, column: str = "") -> str:
 
     >>> cell_text(["kela", "keusote"]), cell_text(True), cell_text(40.5), cell_text(None)
     ('kela;keusote', 'yes', '40.5', '')
+
+    A JSON number past what a number can hold (``1e400``) reaches here infinite (Python's
+    JSON reader makes it so): said too large, never as ``inf``, which the writer never
+    sent:
+    >>> cell_text(float("inf"), "capacity_per_month")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: column 'capacity_per_month': the number is too large (past what a number can hold)
     """
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PolkuError(N_("the number is too large (past what a number can hold)"),
+                         column=column or None, params={})
     if isinstance(value, (int, float)):
         # a JSON number has no thousands separator: 1.125 is written so that it reads so
         return workbook.number_text(value) if isinstance(value, float) else str(value)

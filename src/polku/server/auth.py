@@ -2,8 +2,9 @@
 identity provider signs in (:mod:`polku.server.oidc`).
 
 Shared tokens come from ``polku serve --tokens FILE`` or the ``POLKU_TOKENS`` environment
-variable (the same lines, or ``name:token`` pairs separated by commas): one ``name:token``
-a line, for scripts and single-user use. A token is compared in constant time and never
+variable (the same lines, or, on one line, ``name:token`` pairs separated by commas): one
+``name:token`` a line, for scripts and single-user use. A token is printable ASCII without
+spaces (:func:`token_problem`). A token is compared in constant time and never
 appears in a message or a log; the change log records the token's *name*. A shared token
 may change anything (it acts as an admin).
 
@@ -397,17 +398,23 @@ TOKEN_LINE = N_("expected name:token: a name of letters (ä, ö, å and other le
                 "characters, then ':' and the token")
 
 
-def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:
+def parse_tokens(text: str, source: str = "POLKU_TOKENS", commas: bool = False) -> Tokens:
     """Tokens from ``name:token`` lines (``#`` comments and blank lines skipped); a line
-    that is not one is reported by its number, without its content.
+    that is not one is reported by its number, without its content. ``commas``: a text of
+    one line holds pairs separated by commas (``POLKU_TOKENS``, where lines are awkward to
+    write); a file is lines, always, so a comma there is part of its token.
 
     >>> sorted(parse_tokens("anna:0123456789abcdef0\\n# team\\nbo:fedcba98765432100").by_name)
     ['anna', 'bo']
+    >>> sorted(parse_tokens("anna:0123456789abcdef0,bo:fedcba98765432100", commas=True).by_name)
+    ['anna', 'bo']
+    >>> parse_tokens("anna:abcdefgh,ijklmnopqrstuvwxyz").by_name == {"anna": "abcdefgh,ijklmnopqrstuvwxyz"}
+    True
     >>> parse_tokens("anna:short")
     Traceback (most recent call last):
     polku.errors.PolkuError: POLKU_TOKENS, row 1: the token of 'anna' is shorter than 16 characters
     """
-    lines = text.splitlines() if "\n" in text.strip() else text.split(",")
+    lines = text.split(",") if commas and "\n" not in text.strip() else text.splitlines()
     by_name: dict[str, str] = {}
     seen: set[str] = set()
     for number, line in enumerate(lines, 1):
@@ -419,6 +426,12 @@ def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:
         name, token = unicodedata.normalize("NFC", name.strip()), token.strip()
         if not sep or not valid_name(name) or not token:
             raise PolkuError(TOKEN_LINE, params={"most": MAX_NAME}, file=source, row=number)
+        if token_problem(token):
+            # said without the token or its character: the line holds a secret
+            raise PolkuError(N_("the token of '{name}' holds a character a token may not: a "
+                                "token is printable ASCII (the letters a–z and A–Z, digits "
+                                "and punctuation), without spaces"),
+                             params={"name": name}, file=source, row=number)
         if len(token) < MIN_TOKEN:
             raise PolkuError(N_("the token of '{name}' is shorter than {n} characters"),
                              params={"name": name, "n": MIN_TOKEN}, file=source, row=number)
@@ -431,6 +444,21 @@ def parse_tokens(text: str, source: str = "POLKU_TOKENS") -> Tokens:
         by_name[name] = token
         seen.add(token)
     return Tokens(by_name)
+
+
+def token_problem(token: str) -> bool:
+    """Whether ``token`` holds a character a token may not: anything but printable ASCII
+    (``!`` to ``~``). An HTTP header's value arrives as latin-1 bytes (the server reads it
+    so), and a browser refuses to send other than latin-1 in one: a token with an 'ä' in
+    it would be taken at start and then match no request, so every write would be 401.
+    A space or a tab would be lost at the ends of the header, or taken for its end.
+
+    >>> token_problem("4z-vJB1yMd6iEIGHa6GzoxXRTSIbuspX"), token_problem("a,b:c~!")
+    (False, False)
+    >>> [token_problem(t) for t in ("salainenpääsyavain", "two words", "tab\\there", "nbsp\u00a0")]
+    [True, True, True, True]
+    """
+    return not all("!" <= c <= "~" for c in token)
 
 
 def load_tokens(file: str | Path | None = None, env: str | None = None) -> Tokens:
@@ -453,7 +481,7 @@ def load_tokens(file: str | Path | None = None, env: str | None = None) -> Token
                              file=path.name, row=data.count(b"\n", 0, e.start) + 1) from None
         return _some(parse_tokens(text, path.name), path.name)
     if env:
-        return _some(parse_tokens(env), "POLKU_TOKENS")
+        return _some(parse_tokens(env, commas=True), "POLKU_TOKENS")
     return Tokens()
 
 

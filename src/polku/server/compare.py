@@ -37,7 +37,8 @@ def served_comparison(store: GraphStore, graphs: str | None,
     parameter's unknown name, with the graph likely meant as ``did_you_mean``) or cannot
     read (409) is refused with ``field`` ``graphs``, and so are a named graph that is no
     region, a merged graph named beside its own regions and fewer than two names (400, from
-    :class:`polku.ops.operations.Compare`).
+    :class:`polku.ops.operations.Compare`), and a name listed twice (400, said so: not two
+    regions of one name, as Compare would take it).
     Without names nobody asked for any one graph: every served region that can be read is
     compared and the others are listed. A merged graph (``national`` beside the regions it
     was merged from) would bring a region twice: it is compared as its regions only where
@@ -46,8 +47,14 @@ def served_comparison(store: GraphStore, graphs: str | None,
     from polku.ops.operations import Compare, answer
 
     if graphs is not None and graphs.strip():
+        named = [n.strip() for n in graphs.split(",") if n.strip()]
+        twice = next((n for i, n in enumerate(named) if n in named[:i]), None)
+        if twice is not None:
+            # the one graph named twice, not two graphs of one name (Compare's refusal)
+            raise ApiError(400, N_("'{name}' is listed twice in graphs: list each graph once"),
+                           field="graphs", params={"name": twice})
         loaded = []
-        for name in (n.strip() for n in graphs.split(",") if n.strip()):
+        for name in named:
             try:
                 loaded.append((name, *store.model(name)))
             except ApiError as e:

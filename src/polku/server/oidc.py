@@ -56,13 +56,13 @@ from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from polku.errors import Phrase, PolkuError
-from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Access, Credentials,
-                               Opened, Principal, unauthorized)
-from polku.server.contract import ApiError, responses
+from polku.server.auth import (CSRF_HEADER, ROLES, SESSION_COOKIE, Opened, Principal,
+                               unauthorized)
+from polku.server.contract import ApiError
 from polku.server.place import external, is_secure, root_of
 from polku.server.serverlog import ServerLog
 from polku.server.sessions import EndedSessions
@@ -168,15 +168,40 @@ class OidcSettings:
         return self.audience or self.client_id
 
 
+#: each setting :func:`settings_from_env` takes: its environment variable, and the option of
+#: ``polku serve`` that gives it (None: the environment only, as a secret must be, since
+#: options show in process lists), in the order a problem names them
+SETTINGS: dict[str, tuple[str, str | None]] = {
+    "issuer": ("POLKU_OIDC_ISSUER", "--oidc-issuer"),
+    "client_id": ("POLKU_OIDC_CLIENT_ID", "--oidc-client-id"),
+    "client_secret": ("POLKU_OIDC_CLIENT_SECRET", None),
+    "roles_claim": ("POLKU_OIDC_ROLES_CLAIM", "--oidc-roles-claim"),
+    "org_claim": ("POLKU_OIDC_ORG_CLAIM", "--oidc-org-claim"),
+    "audience": ("POLKU_OIDC_AUDIENCE", "--oidc-audience"),
+    "session_secret": ("POLKU_SESSION_SECRET", None),
+    "session_hours": ("POLKU_SESSION_HOURS", "--session-hours"),
+    "recheck_seconds": ("POLKU_SESSION_RECHECK_SECONDS", "--session-recheck-seconds"),
+    "grace_seconds": ("POLKU_SESSION_GRACE_SECONDS", "--session-grace-seconds"),
+}
+
+#: a sign-in or session setting given without an issuer
+WITHOUT_ISSUER = N_("{option} is about signing in through an identity provider: give "
+                    "--oidc-issuer (or POLKU_OIDC_ISSUER) too")
+
+
 def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
                       ) -> OidcSettings | None:
     """The settings from ``given`` (the command's options; None ones left out) over the
-    environment: ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID``,
+    environment (:data:`SETTINGS`: ``POLKU_OIDC_ISSUER``, ``POLKU_OIDC_CLIENT_ID``,
     ``POLKU_OIDC_CLIENT_SECRET``, ``POLKU_OIDC_ROLES_CLAIM``, ``POLKU_OIDC_ORG_CLAIM``,
     ``POLKU_OIDC_AUDIENCE``, ``POLKU_SESSION_SECRET``, ``POLKU_SESSION_HOURS`` (given as
-    ``session_hours``), ``POLKU_SESSION_RECHECK_SECONDS``, ``POLKU_SESSION_GRACE_SECONDS``;
-    None without an issuer. A server's start-up reads them here, so the client's secret is
-    required here (a library caller building :class:`OidcSettings` may leave it out).
+    ``session_hours``), ``POLKU_SESSION_RECHECK_SECONDS``, ``POLKU_SESSION_GRACE_SECONDS``);
+    None when none of them is given. A server's start-up reads them here (``polku serve``
+    and :func:`polku.app.app_from_env` alike), so what one refuses the other does: a
+    setting without an issuer (it would be ignored, and a forgotten issuer would serve
+    with no sign-in at all), named as it was given (the option, or the variable), and an
+    issuer without the client's secret (a library caller building :class:`OidcSettings`
+    may leave it out).
 
     >>> s = settings_from_env({"POLKU_OIDC_ISSUER": "https://id.example.fi/realms/ku",
     ...                        "POLKU_OIDC_CLIENT_ID": "polku", "POLKU_SESSION_HOURS": "1.5",
@@ -186,28 +211,29 @@ def settings_from_env(env: Mapping[str, str] | None = None, **given: Any
     ('polku', 'realm_access.roles', 'org', 5400, 60)
     >>> settings_from_env({}) is None
     True
+    >>> settings_from_env({"POLKU_OIDC_AUDIENCE": "polku"})
+    Traceback (most recent call last):
+    polku.errors.PolkuError: POLKU_OIDC_AUDIENCE is about signing in through an identity provider: give --oidc-issuer (or POLKU_OIDC_ISSUER) too
     """
     env = os.environ if env is None else env
-    names = {"issuer": "POLKU_OIDC_ISSUER", "client_id": "POLKU_OIDC_CLIENT_ID",
-             "client_secret": "POLKU_OIDC_CLIENT_SECRET",
-             "roles_claim": "POLKU_OIDC_ROLES_CLAIM", "org_claim": "POLKU_OIDC_ORG_CLAIM",
-             "audience": "POLKU_OIDC_AUDIENCE", "session_secret": "POLKU_SESSION_SECRET",
-             "session_hours": "POLKU_SESSION_HOURS",
-             "recheck_seconds": "POLKU_SESSION_RECHECK_SECONDS",
-             "grace_seconds": "POLKU_SESSION_GRACE_SECONDS"}
-    values: dict[str, Any] = {k: env[v] for k, v in names.items() if env.get(v)}
-    values.update({k: v for k, v in given.items() if v is not None})
+    from_env: dict[str, Any] = {k: env[v] for k, (v, _) in SETTINGS.items() if env.get(v)}
+    options = {k: v for k, v in given.items() if v is not None}
+    values = {**from_env, **options}
+    if not values.get("issuer"):
+        # an option as typed first, then a variable, each in the order of SETTINGS
+        named = [option for k, (_, option) in SETTINGS.items() if k in options] + \
+            [variable for k, (variable, _) in SETTINGS.items() if k in from_env]
+        if named:
+            # the field is the setting as given: the message names it already
+            raise PolkuError(WITHOUT_ISSUER, params={"option": named[0]},
+                             field=named[0].lstrip("-"))
+        return None
     for key in ("recheck_seconds", "grace_seconds"):
         if key in values:
-            values[key] = number(values[key], names[key], int)
+            values[key] = number(values[key], SETTINGS[key][0], int)
     if "session_hours" in values:
         values["session_seconds"] = round(
-            number(values.pop("session_hours"), names["session_hours"], float) * 3600)
-    if not values.get("issuer"):
-        if values.get("client_id"):
-            raise PolkuError(N_("an OpenID Connect client id needs its issuer "
-                                "(--oidc-issuer)"), params={}, field="oidc-issuer")
-        return None
+            number(values.pop("session_hours"), SETTINGS["session_hours"][0], float) * 3600)
     if not values.get("client_id"):
         raise PolkuError(N_("the OpenID Connect issuer needs polku's client id "
                             "(--oidc-client-id)"), params={}, field="oidc-client-id")
@@ -873,9 +899,9 @@ def _cookie(response: Response, request: Request, name: str, value: str | None,
                cookie_path(request.scope, path))
 
 
-def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
-    """``/auth/login``, ``/auth/callback``, ``/auth/logout``, ``/auth/backchannel-logout``
-    and ``/auth/me``."""
+def oidc_router(oidc: Oidc) -> APIRouter:
+    """``/auth/login``, ``/auth/callback``, ``/auth/logout`` and
+    ``/auth/backchannel-logout`` (``/auth/me`` is every server's: :mod:`polku.server.me`)."""
     router = APIRouter(prefix="/auth")
     settings = oidc.settings
 
@@ -1033,18 +1059,9 @@ def oidc_router(access: Access, oidc: Oidc) -> APIRouter:
         await run_in_threadpool(oidc.back_channel_logout, claims)
         return Response(status_code=200, headers=headers)
 
-    @router.get("/me", responses=responses(401))
-    def me(request: Request) -> JSONResponse:
-        """Who the request speaks for (a bearer token, or the session cookie): name,
-        subject, roles, organisations and the audience they read as; ``signed_in`` false
-        without a credential. A credential that is not valid answers 401."""
-        who = access.principal(Credentials.of_request(request))
-        return JSONResponse(who.as_json() if who is not None else
-                            {"signed_in": False, "audience": "public"})
-
     return router
 
 
-__all__ = ["ALGORITHMS", "CSRF_HEADER", "Oidc", "OidcSettings", "InvalidToken",
+__all__ = ["ALGORITHMS", "CSRF_HEADER", "Oidc", "OidcSettings", "InvalidToken", "SETTINGS",
            "ProviderUnavailable", "SessionTooLarge", "kept_by_browsers", "oidc_router",
            "principal_of", "settings_from_env"]

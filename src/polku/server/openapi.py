@@ -568,6 +568,24 @@ COMPONENTS: dict[str, Schema] = {
         "ready": about(BOOL, "false (answered 503): a graph never loaded (`failed`) or its "
                              "change log is broken. A `stale` graph is served, so ready."),
         "graphs": array(ref("GraphReadiness"))}),
+    "Whom": record("Whom the request speaks for (a shared token, a bearer JWT or the "
+                   "session cookie; without one, or with a session that has ended, only "
+                   "`signed_in` false and `audience` public).", {
+        "signed_in": about(BOOL, "Whether the request speaks for someone."),
+        "audience": about({"type": "string", "enum": ["editor", "public"]},
+                          "editor: reads the true figures (an editor, an admin, a shared "
+                          "token); public: the published ones."),
+    }, {"name": about(STR, "The token's name, or the person's (`name`, else "
+                           "`preferred_username`, else `sub`)."),
+        "sub": about(nullable(STR), "The person's subject at the identity provider (null "
+                                    "for a shared token)."),
+        "role": about(nullable({"type": "string", "enum": ["viewer", "editor", "admin"]}),
+                      "The strongest role held (null: none of the three)."),
+        "roles": array({"type": "string", "enum": ["viewer", "editor", "admin"]}),
+        "organisations": about(IDS, "The actor ids of the person's organisations."),
+        "via": about({"type": "string", "enum": ["token", "bearer", "session"]},
+                     "A shared token, a bearer JWT of the identity provider, or the web "
+                     "UI's session cookie.")}),
     "Written": record("A write's answer: the logged change, the new ETag, the findings "
                       "created and resolved.", {
         "change": about(nullable(ref("Change")), "null: the write changed nothing."),
@@ -580,6 +598,7 @@ COMPONENTS: dict[str, Schema] = {
 #: each JSON route's success answer: (method, path) -> its schema
 ANSWERS: dict[tuple[str, str], Schema] = {
     ("get", "/readyz"): ref("Readiness"),
+    ("get", "/auth/me"): ref("Whom"),
     ("get", "/api/graphs"): array(ref("GraphEntry")),
     ("get", "/api/compare"): ref("Comparison"),
     ("get", "/api/graphs/{name}"): ref("GraphSummary"),

@@ -350,8 +350,8 @@ def account_of(who: Principal | None, signs_in: bool, request: Request,
             {"next": here, "lang": tr.lang})}
     return {"enabled": True, "signed_in": True, "name": who.name,
             "role": tr(ROLE_LABELS[who.role]) if who.role else tr("no role"),
-            "organisations": list(who.organisations), "csrf": who.csrf or "",
-            "writes": who.writes}
+            "role_id": who.role, "organisations": list(who.organisations),
+            "csrf": who.csrf or "", "writes": who.writes}
 
 
 def personal(language: PageLanguage) -> bool:
@@ -363,10 +363,17 @@ def personal(language: PageLanguage) -> bool:
 def edit_title(editing: bool, language: PageLanguage, tr: Translator) -> str:
     """The heading the graph page's edit forms are collapsed under: for a reader who may
     not write (yet), what editing needs (signing in is one way where the server has an
-    identity provider)."""
+    identity provider); for one signed in as a viewer (or with no role), that they are
+    signed in so, and may not edit."""
     if editing:
         return tr("Edit forms")
-    if isinstance(language, Page) and language.account.get("enabled"):
+    account = language.account if isinstance(language, Page) else {}
+    if account.get("signed_in") and not account.get("writes"):
+        # signed in already: what keeps them from editing is their role, not signing in
+        if account.get("role_id") == "viewer":
+            return tr("Edit forms: you are signed in as a viewer, who may not edit")
+        return tr("Edit forms: you are signed in without a role, and may not edit")
+    if account.get("enabled"):
         return tr("Edit forms: editing needs signing in or an edit key")
     return tr("Edit forms: editing needs an edit key")
 
@@ -844,11 +851,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                 "Applied {n} edit as change {version}; Undo takes it back.",
                 "Applied {n} edits as change {version}; Undo takes them back together.", n)),
             "undone": tr("Undone (now change {version})."),
-            # a stale version and a missing token in the page's words (its field, comparing
-            # again), not the API's (its If-Match and Authorization headers)
+            # a stale version and a missing edit key in the page's words (its field,
+            # comparing again), not the API's (its If-Match and Authorization headers); the
+            # key's words are the graph page's (templates/server/write.html)
             "changed": tr("the graph changed since it was compared: compare again, then "
                           "apply the edits"),
-            "needKey": tr("a write needs a token: write it in the field Token"),
+            "needKey": tr("a write needs signing in, or an edit key: sign in, or write the "
+                          "key in the field Edit key") if signs_in else
+            tr("a write needs an edit key: write it in the field Edit key"),
             "created": tr("Findings created"), "resolved": tr("Findings resolved"),
             "severity": {k: tr(v) for k, v in SEVERITY_NAMES.items()},
             # a finding a change creates or resolves, by its kind's name

@@ -921,15 +921,17 @@ class GraphStore:
     def write_problems(self) -> list[PolkuError]:
         """What keeps this server from writing a graph it serves, each problem naming the
         folder: the change logs' folder (``.polku/``: the log, the lock, the journal, the
-        ETag key) and the folder the graph's files are written in. A server told to take
-        writes refuses to start with any (every write would fail)."""
+        ETag key) and the folder the graph's files are written in, every one absolutely
+        (the change logs' is kept so; a start's problems read in a service manager's log,
+        which shows no working folder). A server told to take writes refuses to start with
+        any (every write would fail)."""
         folders: dict[Path, None] = {}
         for entry in self._entries.values():
             source = entry.source
-            folders[self._changes_folder(source)] = None
+            folders[self._changes_folder(source).absolute()] = None
             if source.kind != "neo4j":
                 path = Path(source.location)
-                folders[path if source.is_folder else path.parent] = None
+                folders[(path if source.is_folder else path.parent).absolute()] = None
         return [PolkuError(N_("writes are on, but this server cannot write in this folder: "
                               "{reason}"), params={"reason": reason}, file=str(folder))
                 for folder in folders for reason in [folder_problem(folder)]
