@@ -99,6 +99,16 @@ NAMED_QUERY = f"""
     MATCH (x:{NODE_LABEL} {{{REGION_PROPERTY}: $region, id: id}})
     RETURN {_named("x")} AS node, labels(x) AS labels ORDER BY x.id"""
 
+#: The given referrals' ends by name: the referrals an over-capacity finding relates,
+#: named by their two ends as the edge names a referral (the other kinds' queries read them)
+REFERRAL_ENDS_QUERY = f"""
+    UNWIND $ids AS id
+    MATCH (r:{NODE_LABEL}:{_REFERRAL} {{{REGION_PROPERTY}: $region, id: id}})
+    OPTIONAL MATCH (r)-[:{_FROM}]->(src:{_N})
+    OPTIONAL MATCH (r)-[:{_TO}]->(dst:{_N})
+    RETURN r.id AS id, {_named("src")} AS src_node, {_named("dst")} AS dst_node
+    ORDER BY r.id"""
+
 QUERIES = {
     "providers": f"""
         MATCH (s:{_typed(_SERVICE)})
@@ -261,12 +271,28 @@ def _run(tx: Any, t: Target, limit: float,
     # who must act and the plan measures are printed by name, as the subjects are: read
     # with their names in every language, and checked as the subjects' names were
     acting = _read_named(tx, region, {x for f in out for x in (*f.accountable, *f.measures)})
+    # the referrals a finding is about or relates (an over-capacity's inflow, a referral
+    # with two leads) named by their ends, as every door names a referral
+    # (polku.present.finding_names): read and checked as the rest
+    unnamed = sorted({x for f in out for x in (f.subject, *f.related)
+                      if x not in names or names.nodes[x].get("type") == "referral"
+                      and not names.out_degree(x)})
+    ends = list(tx.run(REFERRAL_ENDS_QUERY, region=region, ids=unnamed)) if unnamed else []
     read = nx.MultiDiGraph(**names.graph)
     for node, node_type in acting:
         read.nodes[_put(read, node, node_type)].setdefault("type", "")
+    for rec in ends:
+        for end in (rec["src_node"], rec["dst_node"]):
+            if _put(read, end) is not None:
+                read.nodes[end["id"]].setdefault("type", "")
     refuse_unfit(read, t, region, whole=False)
     for node, node_type in acting:
         _put(names, node, node_type)
+    for rec in ends:
+        names.add_node(rec["id"], type="referral")
+        for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
+            if _put(names, end) is not None:
+                add_edge(names, rec["id"], end["id"], kind)
     return sort_findings(out), names
 
 
