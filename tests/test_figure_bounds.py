@@ -298,7 +298,8 @@ def test_a_json_number_past_what_a_number_holds_is_said_too_large(
     assert files(served) == before
 
 def test_a_write_whose_answer_fails_writes_nothing(client: TestClient, served: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   caplog: pytest.LogCaptureFixture) -> None:
     """Whatever makes the findings of the written graph fail (the formatter once did), it
     fails before the write commits: no sheet, no change-log line, no new version."""
     from decimal import InvalidOperation
@@ -321,6 +322,11 @@ def test_a_write_whose_answer_fails_writes_nothing(client: TestClient, served: P
     error = r.json()["error"]
     assert error["code"] == "analysis-failed" and "InvalidOperation" in error["message"]
     assert "was not written" in error["message"]
+    # the server's log says why, in its language (Finnish by default), the traceback with it
+    said = [r for r in caplog.records if r.name == "polku.server" and r.exc_info]
+    assert said and said[-1].getMessage() == (
+        "aineisto 'mini': muutos torjuttiin, koska sen tuottaman aineiston havaintoja ei "
+        "voi laskea"), [r.getMessage() for r in caplog.records]
     assert files(served) == before and etag_of(client) == etag
     assert client.get("/api/graphs/mini/changes").json()["changes"] == []
     monkeypatch.setattr(messages, "finding_json", worded)

@@ -496,7 +496,7 @@ ANALYSIS_FAILED = N_("the change was not written: the findings of the graph it w
 
 
 def prepared_answer(name: str, current: "Version", g: nx.MultiDiGraph,
-                    lang: str | None) -> tuple[Model, dict[str, Any]]:
+                    lang: str | None, said: ServerLog) -> tuple[Model, dict[str, Any]]:
     """What a write's answer needs of the graph ``g`` it makes from ``current``, computed
     before the write commits: the new version's model (its findings computed; the version
     is published with it, so they are not computed again) and the findings the write
@@ -510,8 +510,8 @@ def prepared_answer(name: str, current: "Version", g: nx.MultiDiGraph,
         findings = findings_changed(current.graph, current.model.findings(), g,
                                     model.findings(), lang)
     except Exception as e:  # any failure: nothing is written, and the log has it whole
-        log.exception("graph '%s': a write was refused, as the findings of the graph it "
-                      "would make cannot be computed", name)
+        said.exception(N_("graph '{graph}': a write was refused, as the findings of the "
+                          "graph it would make cannot be computed"), graph=name)
         # the kind of failure only: its text may quote a cell, and the log has it whole
         raise ApiError(500, ANALYSIS_FAILED, code="analysis-failed",
                        params={"reason": type(e).__name__}) from None
@@ -1271,7 +1271,8 @@ class GraphStore:
         prepared: list[tuple[Model, dict[str, Any]]] = []
 
         def ready(g: nx.MultiDiGraph) -> None:  # the answer, before anything is written
-            prepared.append(prepared_answer(source.name, current, g, lang))
+            prepared.append(prepared_answer(source.name, current, g, lang,
+                                            self.said))
 
         try:
             # the version's sheets, kept with it: a reader meanwhile needs not read the
@@ -1335,7 +1336,8 @@ class GraphStore:
         prepared: list[tuple[Model, dict[str, Any]]] = []
 
         def ready(g: nx.MultiDiGraph) -> None:  # the answer, before anything is written
-            prepared.append(prepared_answer(source.name, current, g, lang))
+            prepared.append(prepared_answer(source.name, current, g, lang,
+                                            self.said))
 
         try:
             with self._keeping(entry) as keep:
@@ -1426,7 +1428,7 @@ class GraphStore:
         except PolkuError as e:
             raise invalid(e) from None  # the file_of labels are already relative
         # the answer's findings, and the new version's model, before anything is written
-        model, findings = prepared_answer(source.name, current, g, lang)
+        model, findings = prepared_answer(source.name, current, g, lang, self.said)
         read_etag = current.etag
 
         def expect(now: nx.MultiDiGraph) -> None:
