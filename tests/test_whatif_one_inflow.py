@@ -124,3 +124,21 @@ def test_the_service_line_and_the_page_read_it_against_the_capacity(tmp_path) ->
              for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
     assert cells[1:3] == ["15 → 15.03", "15"], cells
     assert "15.03 clients a month against a capacity of 15" in page.text
+
+
+def test_an_inflow_just_above_its_capacity_never_reads_as_it_anywhere_in_a_whatif() -> None:
+    """+0.01 % at the IPS job coaching (15 a month against a capacity of 15) read "inflow
+    15 → 15" and "takes in 15 clients a month against a capacity of 15", and the question
+    "demand rose by 0 %": the answer rounded the figures to 1/100 (the queue's row and the
+    created finding's metrics) after the sentence's rule had given them their decimals."""
+    r = run("whatif", EXAMPLE, "--format", "json", "--demand", "ips=+0.01%")
+    assert r.exit_code == 0, r.output
+    answer = json.loads(r.output)
+    after = answer["services"]["ips"]["after"]
+    created = [f for f in answer["findings"]["created"] if f["kind"] == "over-capacity"]
+    assert after["inflow"] == 15.002 and after["capacity"] == 15, after
+    assert [f["metrics"]["inflow"] for f in created] == [15.002], created
+    text = run("--lang", "en", "whatif", EXAMPLE, "--demand", "ips=+0.01%").output
+    assert "rose by 0.01%" in text, text
+    assert "inflow 15 → 15.002" in text and "15.002 clients a month" in text, text
+    assert not re.search(r"\b15 clients a month against a capacity of 15\b", text), text

@@ -68,7 +68,7 @@ import networkx as nx
 from polku.errors import Figure, NodeTypes, PolkuError, shown
 from polku.graph import close_id
 from polku import bounds
-from polku.finding import Finding, number
+from polku.finding import Finding, decimals_above, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
 from polku.kinds import LONG_WAIT_DAYS, TARGET_UTILIZATION
@@ -149,7 +149,8 @@ class QueueState:
     effective_capacity: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"inflow": _num(self.inflow, 2), "capacity": _num(self.capacity, 2),
+        return {"inflow": _inflow(self.inflow, self.capacity),
+                "capacity": _num(self.capacity, 2),
                 "places": self.places,
                 # the model's figure, not the nominal ``utilization`` of the bottleneck
                 # ranking and over-capacity: named apart wherever it leaves polku
@@ -160,6 +161,19 @@ class QueueState:
 
 def _num(x: float | None, digits: int) -> float | int | None:
     return None if x is None else number(round(x, digits))
+
+
+def _inflow(inflow: float | None, capacity: Any) -> float | int | None:
+    """An inflow as the answer states it: to 1/100 of a client, and where it is above the
+    capacity with as many more decimals as it takes to read above it (15.0015 against 15
+    is 15.002, never 15: :func:`polku.finding.decimals_above`).
+
+    >>> _inflow(15.0015, 15), _inflow(15.026667, 15), _inflow(14.999, 15), _inflow(3.5, None)
+    (15.002, 15.03, 15, 3.5)
+    """
+    if inflow is None or not isinstance(capacity, (int, float)) or isinstance(capacity, bool):
+        return _num(inflow, 2)
+    return _num(inflow, decimals_above(inflow, capacity, 2))
 
 
 def queue(inflow: float | None, capacity: float | None, places: int = 1,
@@ -893,7 +907,7 @@ def _as_answered(f: Finding) -> Finding:
     if f.kind not in INFLOW_KINDS or not isinstance(inflow, (int, float)) \
             or isinstance(inflow, bool):
         return f
-    return replace(f, metrics={**f.metrics, "inflow": _num(inflow, 2)})
+    return replace(f, metrics={**f.metrics, "inflow": _inflow(inflow, f.metrics.get("capacity"))})
 
 
 def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None,
