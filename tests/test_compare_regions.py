@@ -453,10 +453,17 @@ def test_the_same_merged_graph_twice_is_the_same_graph_twice(tmp_path: Path) -> 
     _, national = _national(tmp_path)
     region = run("compare", FIRST, FIRST, "--lang", "en")
     assert region.exit_code == 1
-    assert "two regions have the same name (keski-uusimaa)" in region.output
+    assert f"'{FIRST}' is given twice: give each graph once" in region.output
     result = run("compare", national, national, "--lang", "en")
     assert result.exit_code == 1
     assert "given on their own" not in result.output
+    assert f"'{national}' is given twice: give each graph once" in result.output
+    # two copies of it (another file, the same regions): its regions are there twice
+    copy = national.with_name("copy.ttl")
+    copy.write_bytes(national.read_bytes())
+    result = run("compare", national, copy, "--lang", "en")
+    assert result.exit_code == 1
+    assert "given on their own" not in result.output, result.output
     assert "two regions have the same name (keski-uusimaa, pohjois-karjala)" in result.output
 
 
@@ -524,3 +531,28 @@ def test_a_graph_listed_twice_is_said_to_be_listed_twice(tmp_path: Path) -> None
     page = client.get("/compare?graphs=keski-uusimaa,keski-uusimaa&lang=en",
                       headers={"Accept": "text/html"})
     assert page.status_code == 400 and "is listed twice in graphs" in page.text
+
+
+def test_a_graph_given_twice_on_the_command_line_is_said_to_be_given_twice(
+        tmp_path: Path) -> None:
+    """``polku compare A A`` (or the folder and its path with a slash, or a merged graph
+    twice) said that two regions have the same name and advised renaming one: the one
+    graph is given twice, said so as /api/compare says a name listed twice, exit 1."""
+    from helpers import run
+
+    for sources in ((FIRST, FIRST), (FIRST, f"{FIRST}/"), (FIRST, REGION, FIRST)):
+        r = run("--lang", "en", "compare", *map(str, sources))
+        assert r.exit_code == 1, r.output
+        assert r.output.strip() == f"error: '{sources[-1]}' is given twice: give each graph " \
+            "once", r.output
+    national = tmp_path / "national.ttl"
+    assert run("merge", FIRST, REGION, "-o", national).exit_code == 0
+    r = run("--lang", "fi", "compare", national, national)
+    assert r.exit_code == 1 and r.output.strip() == (
+        f"virhe: '{national}' on annettu kahdesti: anna kukin aineisto vain kerran"), r.output
+    # two different graphs of one name are still two regions of one name
+    import shutil
+
+    other = shutil.copytree(FIRST, tmp_path / "other" / FIRST.name)
+    r = run("--lang", "en", "compare", FIRST, other)
+    assert r.exit_code == 1 and "same name" in r.output, r.output

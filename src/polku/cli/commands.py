@@ -842,6 +842,15 @@ def compare(
     if format == "html" and output is None:
         raise PolkuError(N_("the html comparison is a page: give -o PAGE.html"), params={},
                          field="output")
+    given: dict[str, str] = {}
+    for source in sources:
+        # one graph named twice is not two regions of one name (Compare's refusal would
+        # advise renaming one of them), as /api/compare says it too
+        same = source if is_neo4j_uri(source) else str(Path(source).resolve())
+        if same in given:
+            raise PolkuError(N_("'{name}' is given twice: give each graph once"),
+                             params={"name": source}, field="sources")
+        given[same] = source
     graphs = []
     for source in sources:
         if is_neo4j_uri(source):
