@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE_TTL, MINI, copy_mini, run
+from helpers import EXAMPLE, EXAMPLE_TTL, MINI, copy_mini, run
 from polku.errors import PolkuError
 from polku.present.i18n import error_text, translator
 
@@ -72,6 +72,8 @@ def test_compare_says_its_refusals_in_the_language_asked(tmp_path: Path) -> None
             "--lang", "fi")
     assert r.exit_code == 0 and r.output.startswith("kirjoitettu "), r.output
     r = run("compare", EXAMPLE_TTL, EXAMPLE_TTL, "--lang", "fi")
+    assert r.exit_code == 1 and "on annettu kahdesti" in r.output, r.output
+    r = run("compare", EXAMPLE_TTL, EXAMPLE, "--lang", "fi")  # two files, one region name
     assert r.exit_code == 1 and "kahdella alueella on sama nimi" in r.output, r.output
 
 
