@@ -22,9 +22,11 @@ first region's row whole, and each field that differs is reported.
 
 Each region's own graph sheet comes along too, as the merged graph's ``regions``
 (:func:`region_sheet`; :func:`polku.graph.regions`, :func:`polku.graph.region_of`): its id,
-titles, region names, source, whether it is illustrative and its extra columns, so that a
-national reader can tell which region a node came from and what each region said of
-itself.
+titles, region names, source, whether it is illustrative, the threshold its small cells
+were left out by (``min_cell``, a region that was a copy for others) and its extra columns,
+so that a national reader can tell which region a node came from and what each region said
+of itself. The merged graph says the largest such threshold: every copy of it for others
+hides below it (:func:`polku.privacy.threshold`).
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ from polku.finding import KEY_SEPARATOR
 from polku.graph import (MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph,
                          require_graph)
 from polku.io.naming import check_graph_id
+from polku.privacy import stated_threshold
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -228,6 +231,11 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         "source": "polku merge: " + ", ".join(names),
         "regions": [region_sheet(g) for g in graphs],
     })
+    # a region shared with its small cells hidden below 10 is hidden below 10 in the
+    # merged graph too: it says the largest threshold, by which any copy of it for others
+    # hides every region's (each region's own stays in its sheet)
+    if (hidden_by := stated_threshold(g_out)) is not None:
+        g_out.graph["min_cell"] = hidden_by
     for region, g in zip(names, graphs):
         for node, data in g.nodes(data=True):
             new_id = rename.get((region, node), qualified(region, node))

@@ -737,6 +737,7 @@ def merge(
     from polku.analyses.merge import merge as run
 
     from polku.io.naming import check_graph_id
+    from polku.privacy import threshold
 
     if len(sources) < 2:
         raise PolkuError(N_("merge needs at least two graphs"), params={}, field="sources")
@@ -803,7 +804,7 @@ def merge(
             "{n} follow-ups of the regions are withheld from this file meant for others: "
             "small cells the file leaves out (counts from 1 to {most}) could fire their "
             "findings; --no-suppress keeps them in the owner's copy", withheld).format(
-            n=tr.number(withheld), most=min_cell - 1)))
+            n=tr.number(withheld), most=threshold(g, min_cell) - 1)))
     left_out_note(g, min_cell, tr, result.graph)
 
 

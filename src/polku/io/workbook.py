@@ -1426,6 +1426,18 @@ def _careful_row(reader: _Reader, name: str, file: str, rownum: int,
     return _Row(name, file, rownum, values, extra)
 
 
+def _left_out_thresholds(row: _Row) -> Iterator[int]:
+    """The thresholds of a segment's or referral's cells that a copy for others left out:
+    a people column's :class:`LeftOut`, an extra column's ``<10``
+    (:func:`polku.privacy.extras_left_out`)."""
+    for value in row.values.values():
+        if type(value) is LeftOut:
+            yield value.threshold
+    for text in row.extra.values():
+        if isinstance(text, str) and (left := LEFT_OUT_RE.fullmatch(text.strip())):
+            yield int(left.group(1))
+
+
 def node_attributes(sheet: Sheet, row: _Row
                     ) -> tuple[dict[str, object], list[tuple[str, str, dict[str, object]]]]:
     """A node row's attributes as the graph holds them, and what is wrong with them as
@@ -1538,15 +1550,20 @@ def read_workbook(path: str | Path, name: str | None = None,
     # nodes first, so that references across sheets can be checked in one pass; added to
     # the graph together (add_nodes), in the order of the sheets and their rows
     nodes: list[tuple[str, dict[str, object]]] = []
+    #: the thresholds of the cells a copy for others left out (``<10``): what it was made with
+    hidden_by: set[int] = set()
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
+        people = name in PEOPLE_COLUMNS
         for row in rows.get(name, []):
             node_id = row.values.get("id")
             if not isinstance(node_id, str):
                 continue
             if not claim(node_id, row, "id"):
                 continue
+            if people:
+                hidden_by.update(_left_out_thresholds(row))
             attrs, problems = node_attributes(sheet, row)
             for message, column, params in problems:
                 fail(message, row, column, **params)
@@ -1569,6 +1586,11 @@ def read_workbook(path: str | Path, name: str | None = None,
         nodes.append((pid, {"type": "path", **{col: row.values[col] for col in PATH_NAMES
                                                if col in row.values}}))
     add_nodes(g, nodes)
+    if hidden_by:
+        # no column says it: the copy's ``<10`` cells do (the largest, should they differ),
+        # so that what is made of this workbook never states a lower threshold than the
+        # one its figures were hidden by (polku:min_cell, 5 by default)
+        g.graph["min_cell"] = max(hidden_by)
 
     from_role_columns: set[tuple[str, str, str]] = set()
 
