@@ -13,6 +13,7 @@ follow that table.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 import os
@@ -1985,12 +1986,16 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
         for name, (header, records) in sheets.items():
             ws = book.create_sheet(name)
             ws.append(header)
+            # how each column is read: its cells written so (an extra column's as text)
+            cells = [c.kind if (c := SHEETS[name].column(h)) else None for h in header]
             for rec in records:
-                ws.append([rec.get(h, "") or None for h in header])
+                ws.append([xlsx_value(kind, rec.get(h, "")) for h, kind in zip(header, cells)])
                 for cell in ws[ws.max_row]:
                     # text that starts with "=" is a name, not a formula
                     if isinstance(cell.value, str) and cell.value.startswith("="):
                         cell.data_type = "s"
+                    elif type(cell.value) is datetime.date:
+                        cell.number_format = "yyyy-mm-dd"
         with atomic.output_file(path) as tmp:
             book.save(tmp)
         return
@@ -2002,6 +2007,43 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             w.writeheader()
             w.writerows(neutral_rows(records))
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+#: the column kinds whose cells an .xlsx holds as numbers (Excel sums them, pandas reads
+#: them as numbers); every other cell is text, an id of digits too
+NUMBER_KINDS = frozenset({"number", "integer", "ratio"})
+#: a date as the workbook holds one (:func:`polku.followup.parse_date`)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def xlsx_value(kind: str | None, text: str) -> object:
+    """A cell's text as an .xlsx cell holds it: a number in a column of numbers (``kind``,
+    the column's :attr:`Column.kind`; an integer when whole: ``35``, not ``35.0``), a date
+    in a date column, else the text (a shared copy's ``<5``, an extra column's cell, whose
+    kind polku does not know); None for an empty cell. The export and an edit of an .xlsx
+    (:mod:`polku.ops.edits`) write cells so.
+
+    >>> xlsx_value("number", "35"), xlsx_value("ratio", "0.08"), xlsx_value("number", "<5")
+    (35, 0.08, '<5')
+    >>> xlsx_value("number", "40.0"), xlsx_value("number", "2,5")
+    (40, 2.5)
+    >>> xlsx_value("id", "2024"), xlsx_value(None, "12"), xlsx_value("date", "2026-03-31")
+    ('2024', '12', datetime.date(2026, 3, 31))
+    """
+    if not text:
+        return None
+    if kind in NUMBER_KINDS:
+        try:
+            number = parse_number(text)
+        except ValueError:  # '<5', a shared copy's small cell: text, as the reader takes it
+            return text
+        return int(number) if isinstance(number, float) and number.is_integer() else number
+    if kind == "date" and _DATE_TEXT.fullmatch(text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:  # not a day of the calendar: the text, as the reader says it
+            return text
+    return text
 
 
 SPEC_SHEETS = ("graph", "actors", "services", "outcomes", "needs", "segments", "referrals",

@@ -20,6 +20,7 @@ A follow-up written through :func:`stamped` gets ``updated`` (the time, UTC) and
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass
@@ -203,23 +204,20 @@ class XlsxFile:
         ws.append(header)
         spec = workbook.SHEETS[changed]
         for row in rows:
-            ws.append([_xlsx_value(spec.column(h), row.get(h, "")) for h in header])
+            ws.append([workbook.xlsx_value(_kind(spec.column(h)), row.get(h, ""))
+                       for h in header])
             for cell in ws[ws.max_row]:
                 if isinstance(cell.value, str) and cell.value.startswith("="):
                     cell.data_type = "s"  # a name, not a formula
+                elif type(cell.value) is datetime.date:
+                    cell.number_format = "yyyy-mm-dd"
         with atomic.output_file(self.path) as tmp:
             book.save(tmp)
 
 
-def _xlsx_value(col: workbook.Column | None, text: str) -> object:
-    if not text:
-        return None
-    if col is not None and col.kind in ("number", "integer", "ratio"):
-        try:
-            return workbook.parse_number(text)
-        except ValueError:
-            return text
-    return text
+def _kind(col: workbook.Column | None) -> str | None:
+    """How a column's cells are read (None: an extra column, whose cells are text)."""
+    return None if col is None else col.kind
 
 
 @dataclass
