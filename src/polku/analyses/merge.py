@@ -32,7 +32,7 @@ hides below it (:func:`polku.privacy.threshold`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import networkx as nx
 
@@ -141,6 +141,50 @@ def is_merged(g: nx.MultiDiGraph) -> bool:
     True
     """
     return any("/" in str(n) for n in g.nodes)
+
+
+@dataclass
+class LeftOut:
+    """A merged graph among the graphs to merge (a database's every region): ``read`` its
+    regions read already (on their own, or from a merged graph before it), ``taken`` those
+    taken from it (split out again, :func:`split`); a graph nothing is taken from is left
+    out whole."""
+    merged: str
+    read: list[str]
+    taken: list[str]
+
+
+def regions_to_merge(graphs: Sequence[nx.MultiDiGraph]
+                     ) -> tuple[list[nx.MultiDiGraph], list[LeftOut]]:
+    """The regions a merge of ``graphs`` takes when some of them are merged graphs already
+    (``neo4j pull --all`` of a database where a national graph was pushed beside its
+    regions): every region on its own, then of each merged graph (by name) the regions
+    none before brought, split out of it; and what was done with each merged graph. A
+    merged graph polku cannot split (no regions' sheets: older than they) is left out.
+
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> for g in (a, b):
+    ...     g.add_node("s", type="segment", name="S")
+    >>> national = merge([a, b]).graph
+    >>> taken, merged = regions_to_merge([a, national])
+    >>> [g.graph["name"] for g in taken], merged
+    (['a', 'b'], [LeftOut(merged='national', read=['a'], taken=['b'])])
+    """
+    alone = [g for g in graphs if not is_merged(g)]
+    taken = list(alone)
+    seen = {str(g.graph.get("name", "graph")) for g in alone}
+    said = []
+    for g in sorted((g for g in graphs if is_merged(g)),
+                    key=lambda g: str(g.graph.get("name", "graph"))):
+        parts = split(g)
+        new = [r for r in parts if r.id not in seen]
+        taken += [r.graph for r in new]
+        seen |= {r.id for r in new}
+        said.append(LeftOut(str(g.graph.get("name", "graph")),
+                            sorted(r.id for r in parts if r not in new),
+                            sorted(r.id for r in new)))
+    return taken, said
 
 
 def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:

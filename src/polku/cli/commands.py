@@ -884,8 +884,9 @@ def compare(
 def _no_merged_beside_its_regions(uri: str, pulled: list[Any]) -> None:
     """Refuse every region of a database when one is a merged graph of regions it holds on
     their own too (a national graph pushed beside its regions): each would be compared
-    twice. What ``neo4j pull --all`` refuses too (``polku.analyses.merge.is_merged``); no
-    command deletes a region, so the way out is naming the regions with ``?region=``."""
+    twice. ``neo4j pull --all`` leaves such a merged graph out instead
+    (:func:`polku.analyses.merge.regions_to_merge`); here the way out is naming the regions
+    with ``?region=`` (or ``polku neo4j delete`` of the merged graph)."""
     from polku.analyses.regions import merged_given_twice
 
     clash = merged_given_twice(pulled)
