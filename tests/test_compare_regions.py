@@ -357,8 +357,8 @@ def test_a_database_holding_a_merged_graph_beside_its_regions(neo4j_alone, tmp_p
                                                               monkeypatch) -> None:
     """Found by a national developer: `compare neo4j://HOST` on a database holding
     Keski-Uusimaa, Pohjois-Karjala and their merge said the two regions had the same name
-    and to give each graph its own name; `neo4j pull --all` names the cause, the merged
-    graph. No command deletes a region: the error says how to leave it out."""
+    and to give each graph its own name; the error names the cause, the merged graph, and
+    says how to leave it out (`neo4j pull --all` leaves it out itself)."""
     from polku.io.load import load_graph as read
     from polku.io.neo4jstore import push_graph
 

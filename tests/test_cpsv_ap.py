@@ -323,3 +323,22 @@ def test_a_list_of_municipalities_is_each_municipality_not_the_country(
     labels = {str(o) for o in data.objects(rdflib.URIRef(
         "http://uri.suomi.fi/codelist/jhs/kunta_1_20230101/code/508"), rdflib.SKOS.prefLabel)}
     assert labels == {"Mänttä-Vilppula"}
+
+
+def test_the_concept_schemes_are_titled_in_every_language(tmp_path: Path) -> None:
+    """The graph's segments, needs and work-ability factors are concept schemes; each is
+    titled in Finnish, Swedish and English as every other title is, and the segments are
+    *asiakasryhmät*, the word polku uses everywhere else."""
+    out = tmp_path / "ku.ttl"
+    assert run("export", ROOT / "graphs" / "keski-uusimaa", "--to", "cpsv-ap", "-o", out
+               ).exit_code == 0
+    data = rdflib.Graph().parse(out, format="turtle")
+    base = "https://w3id.org/polku/id/keski-uusimaa/"
+    titles = {scheme: {t.language: str(t) for t in data.objects(rdflib.URIRef(base + scheme),
+                                                                 rdflib.DCTERMS.title)}
+              for scheme in ("segments", "needs", "factors")}
+    assert titles == {
+        "segments": {"fi": "Asiakasryhmät", "sv": "Kundgrupper", "en": "Client segments"},
+        "needs": {"fi": "Tarpeet", "sv": "Behov", "en": "Needs"},
+        "factors": {"fi": "Työkykytekijät", "sv": "Arbetsförmågefaktorer",
+                    "en": "Work-ability factors"}}

@@ -522,3 +522,96 @@ def test_participations_that_cannot_be_read_are_named(tmp_path: Path) -> None:
     assert g.has_edge("yhdistys", "s", "provides") and not g.has_edge("kunta", "s", "provides")
     assert g.has_edge("kunta", "s", "responsibility:lead")
     assert "saatio" not in g
+
+
+def test_a_strict_copy_keeps_each_units_parent_and_kind(tmp_path: Path) -> None:
+    """The example region published as CPSV-AP and held by a publisher with no polku
+    vocabulary at all (no polku: predicate or class, no cpsv:provides): a unit's parent is
+    W3C ORG's org:subOrganizationOf, which polku writes, so it comes back; a unit whose own
+    name says no kind takes its parent's (Keusote's units are the wellbeing county's, not
+    the state's), and a legal form says the kind before any other word (an association,
+    'ry', whose name holds 'keskus' is no state agency)."""
+    example = Path(__file__).parents[1] / "graphs" / "keski-uusimaa"
+    assert run("export", example, "--to", "cpsv-ap", "-o", tmp_path / "c.ttl").exit_code == 0
+    data = rdflib.Graph().parse(tmp_path / "c.ttl", format="turtle")
+    polku = "https://w3id.org/polku/"
+    strict = rdflib.Graph()
+    for s, p, o in data:
+        if p == CPSV_PROVIDES or str(p).startswith((polku + "ontology", polku + "extra")):
+            continue
+        if p == rdflib.RDF.type and str(o).startswith(polku + "ontology"):
+            continue
+        strict.add((s, p, o))
+    strict.serialize(tmp_path / "strict.ttl", format="turtle")
+    result = run("import", tmp_path / "strict.ttl", "-o", tmp_path / "wb")
+    assert result.exit_code == 0, result.output
+    assert "org:subOrganizationOf" not in result.output
+    g, back = load_graph(example), load_graph(tmp_path / "wb")
+
+    def parent(graph, actor: str) -> str | None:
+        return next((v for _, v, k in graph.out_edges(actor, data="kind") if k == "part_of"),
+                    None)
+
+    actors = [n for n, d in back.nodes(data=True) if d["type"] == "actor"]
+    units = [a for a in actors if parent(g, a)]
+    assert len(units) >= 9 and "keusote-tyokykytiimi" in units and "ohjaamo" in units
+    for a in actors:
+        assert parent(back, a) == parent(g, a), a
+    for unit in units:  # each unit's kind is what the region says it is
+        assert back.nodes[unit]["kind"] == g.nodes[unit]["kind"], unit
+    assert back.nodes["uusyrityskeskus"]["kind"] == "third-sector"
+    assert run("export", tmp_path / "wb", "--to", "cpsv-ap", "-o", tmp_path / "again.ttl"
+               ).exit_code == 0
+    again = rdflib.Graph().parse(tmp_path / "again.ttl", format="turtle")
+    association = rdflib.URIRef(f"{polku}id/{back.graph['name']}/uusyrityskeskus")
+    assert (association, rdflib.RDF.type,
+            rdflib.URIRef("http://data.europa.eu/m8g/PublicOrganisation")) not in again
+
+
+@pytest.mark.parametrize("name, public, kind", [
+    ("Keski-Uudenmaan Uusyrityskeskus ry", False, "third-sector"),
+    ("Keski-Uudenmaan Uusyrityskeskus ry", True, "third-sector"),
+    ("Kuntoutuskeskus Oy", True, "other"),
+    ("Kehittämiskeskus Oyj", None, "other"),
+    ("Kuntoutuskeskus Abp", None, "other"),
+    ("Stiftelsen Arbetscentralen sr", None, "third-sector"),
+    ("Föreningen Sysselsättningscentralen rf", None, "third-sector"),
+    ("Työllisyyskeskus r.y.", None, "third-sector"),
+    ("Osuuskunta Työkeskus", None, "other"),
+    ("Palvelukeskus osk", True, "other"),
+    ("Hyria koulutus Oy", None, "education"),
+    ("Takuusäätiö", None, "third-sector"),
+    ("KEHA-keskus", True, "state"),
+    ("Liperin kunta", None, "municipality"),
+    ("Keusoten työkykytiimi", True, "state"),
+])
+def test_a_legal_form_decides_the_kind_before_other_words(name: str, public: bool | None,
+                                                          kind: str) -> None:
+    """The CPSV-AP and PTV imports guess an organisation's kind from its name: its legal
+    form (an association's ry/rf, a foundation's säätiö/sr, a company's Oy/Oyj/Ab/osk)
+    first; a company's own words may still say its field (education)."""
+    from polku.io.naming import guess_kind
+
+    assert guess_kind(name, public) == kind
+
+
+def test_ptv_units_take_their_parents_kind_and_a_legal_form_decides(tmp_path: Path) -> None:
+    """PTV's organisation types say a kind only for a municipality or the state: a unit of
+    a municipality whose name says none is the municipality's, and an association ('ry')
+    whose name holds 'keskus' is third sector, not a state agency."""
+    parent = json.loads(NAANTALI_V11.read_text(encoding="utf-8"))
+    unit = {**parent, "id": "0f3a8c1e-0000-4000-8000-000000000001", "businessCode": None,
+            "organizationType": "Organization", "parentOrganizationId": parent["id"],
+            "organizationNames": [{"language": "fi", "value": "Naantalin nuorisopalvelut",
+                                   "type": "Name"}], "services": []}
+    association = {**unit, "id": "0f3a8c1e-0000-4000-8000-000000000002",
+                   "parentOrganizationId": None, "organizationNames": [
+                       {"language": "fi", "value": "Naantalin Uusyrityskeskus ry",
+                        "type": "Name"}]}
+    (tmp_path / "o.json").write_text(json.dumps([unit, association]), encoding="utf-8")
+    result = run("ptv", "import", NAANTALI_V11, tmp_path / "o.json", "-o", tmp_path / "w")
+    assert result.exit_code == 0, result.output
+    g = load_graph(tmp_path / "w")
+    assert g.has_edge("naantalin-nuorisopalvelut", "naantalin-kaupunki", "part_of")
+    assert g.nodes["naantalin-nuorisopalvelut"]["kind"] == "municipality"
+    assert g.nodes["naantalin-uusyrityskeskus-ry"]["kind"] == "third-sector"

@@ -416,11 +416,14 @@ def test_a_merged_graph_keeps_each_regions_graph_sheet(
         result = run("merge", a, b, "-o", out)
         assert result.exit_code == 0, result.output
         back = load_graph(out)
-        assert regions(back) == [RA_SHEET, RB_SHEET], suffix
+        # a file for others (.jsonld) hid each region's small cells below 5: each says so
+        sheets = [RA_SHEET, RB_SHEET] if suffix == ".ttl" else \
+            [{**RA_SHEET, "min_cell": 5}, {**RB_SHEET, "min_cell": 5}]
+        assert regions(back) == sheets, suffix
         # and once more through the other format: load(save(merged)) == merged
         again = tmp / f"again{'.jsonld' if suffix == '.ttl' else '.ttl'}"
         (rdf.write_jsonld if again.suffix == ".jsonld" else rdf.write_turtle)(back, again)
-        assert regions(load_graph(again)) == [RA_SHEET, RB_SHEET], again
+        assert regions(load_graph(again)) == sheets, again
         # each node knows its region; the actor they share is of none
         assert region_of(back, "ra/velka")["region"] == "Keski-Uusimaa"
         assert region_of(back, "rb/m1")["source"] == "Keski-Suomen kokeilu 2026"
@@ -534,3 +537,55 @@ def test_the_graph_page_and_views_list_the_regions(two_regions: tuple[Path, Path
     alone = tmp / "ra.html"
     assert run("render", a, "-o", alone).exit_code == 0
     assert "<details class=\"pv-regions\">" not in alone.read_text(encoding="utf-8")
+
+
+def test_neo4j_pull_all_leaves_a_merged_graph_out_and_a_region_can_be_deleted(
+        neo4j_alone, tmp_path: Path) -> None:
+    """Found by a national developer: once a merged graph was pushed beside its regions,
+    `neo4j pull --all` refused for good ('national' is already a merged graph), naming no
+    database, and no command could delete a region. The pull merges the regions and leaves
+    the merged graph out, saying so; `neo4j delete --region R --yes` removes a region (and
+    without --yes deletes nothing)."""
+    from polku.io import neo4jstore as ns
+
+    server = neo4j_alone
+    creds = ["--uri", server.uri, "--user", server.user, "--password", server.password]
+    national = tmp_path / "nat.ttl"
+    assert run("merge", EXAMPLE, SECOND, "-o", national, "--name", "national").exit_code == 0
+    for src in (EXAMPLE, SECOND, national):
+        assert run("neo4j", "push", src, *creds).exit_code == 0
+    result = run("neo4j", "pull", "--all", *creds, "-o", tmp_path / "all.ttl", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert ("note: left out 'national', a merged graph of the regions keski-suomi, "
+            "keski-uusimaa, read on their own; polku neo4j pull --region national reads it "
+            "alone, polku neo4j delete --region national --yes deletes it") in result.output
+    got = load_graph(tmp_path / "all.ttl")
+    expected = merge([load_graph(EXAMPLE), load_graph(SECOND)]).graph
+    assert sorted(got.nodes) == sorted(expected.nodes)
+    assert sorted(got.edges(keys=True)) == sorted(expected.edges(keys=True))
+    fi = run("neo4j", "pull", "--all", *creds, "-o", tmp_path / "fi.ttl", "--lang", "fi")
+    assert "jätetty pois 'national'" in fi.output, fi.output
+
+    # a delete asks to be confirmed: without --yes nothing goes
+    asked = run("neo4j", "delete", "--region", "national", *creds, "--lang", "en")
+    assert asked.exit_code == 1
+    assert "--yes" in asked.output and "national" in asked.output
+    assert "national" in ns.regions(server.uri, server.user, server.password)
+    unknown = run("neo4j", "delete", "--region", "nowhere", "--yes", *creds, "--lang", "en")
+    assert unknown.exit_code == 1 and "has no region 'nowhere'" in unknown.output
+    assert "keski-suomi, keski-uusimaa, national" in unknown.output  # what it holds
+    gone = run("neo4j", "delete", "--region", "national", "--yes", *creds, "--lang", "en")
+    assert gone.exit_code == 0, gone.output
+    assert "deleted region 'national'" in gone.output
+    assert ns.regions(server.uri, server.user, server.password) == [
+        "keski-suomi", "keski-uusimaa"]
+    again = run("neo4j", "pull", "--all", *creds, "-o", tmp_path / "again.ttl", "--lang", "en")
+    assert again.exit_code == 0 and "left out" not in again.output, again.output
+
+    # a merged graph alone in the database is its regions, merged again
+    for region in ("keski-suomi", "keski-uusimaa"):
+        assert run("neo4j", "delete", "--region", region, "--yes", *creds).exit_code == 0
+    assert run("neo4j", "push", national, *creds).exit_code == 0
+    alone = run("neo4j", "pull", "--all", *creds, "-o", tmp_path / "alone.ttl", "--lang", "en")
+    assert alone.exit_code == 0 and "left out" not in alone.output, alone.output
+    assert sorted(load_graph(tmp_path / "alone.ttl").nodes) == sorted(expected.nodes)

@@ -388,3 +388,57 @@ def test_a_shared_copy_turned_into_a_workbook_still_says_what_it_left_out(tmp_pa
          "Initial interview,tyollisyysalue,<5,")
     bad = run("validate", tmp_path / "wb")
     assert bad.exit_code == 1 and "capacity_per_month" in bad.output
+
+
+def test_the_threshold_a_shared_copy_was_made_with_travels_with_it(tmp_path) -> None:
+    """A copy made with ``--min-cell 10`` hid every count from 1 to 9: read back (as a
+    workbook whose cells read ``<10``, as Turtle, as JSON-LD again) or merged with a region
+    shared at the default, it never says a lower threshold than the one its cells were hidden
+    by, and the merged graph's further public copies hide below the largest."""
+    from helpers import EXAMPLE, SECOND_REGION
+    from polku.io.load import load_graph
+    from polku.graph import regions
+
+    ku10 = tmp_path / "ku10.jsonld"
+    made = run("export", EXAMPLE, "--to", "jsonld", "--min-cell", "10", "-o", ku10,
+               "--lang", "en")
+    assert "(counts from 1 to 9)" in made.stdout, made.output
+    assert load_graph(ku10).graph["min_cell"] == 10
+    wb = tmp_path / "ku10-wb"
+    assert run("export", ku10, "--to", "workbook", "-o", wb).exit_code == 0
+    assert (wb / "referrals.csv").read_text(encoding="utf-8").count(",<10,") == 59
+    assert load_graph(wb).graph["min_cell"] == 10  # read back from its <10 cells
+    back = tmp_path / "back.jsonld"
+    again = run("export", wb, "--to", "jsonld", "-o", back, "--lang", "en")
+    assert again.exit_code == 0, again.output
+    assert "left out of this file" not in again.stdout  # nothing more to hide
+    assert load_graph(back).graph["min_cell"] == 10
+    assert run("import", wb, "-o", tmp_path / "ku10.ttl").exit_code == 0
+    assert load_graph(tmp_path / "ku10.ttl").graph["min_cell"] == 10
+    assert run("export", ku10, "--to", "turtle", "-o", tmp_path / "t.ttl").exit_code == 0
+    assert load_graph(tmp_path / "t.ttl").graph["min_cell"] == 10
+
+    ks = tmp_path / "ks.jsonld"
+    assert run("export", SECOND_REGION, "--to", "jsonld", "-o", ks).exit_code == 0
+    # the owner's merged file: each region says its own threshold, the graph the largest
+    assert run("merge", ku10, ks, "-o", tmp_path / "nat.ttl").exit_code == 0
+    nat = load_graph(tmp_path / "nat.ttl")
+    assert nat.graph["min_cell"] == 10
+    assert {r["id"]: r.get("min_cell") for r in regions(nat)} == {
+        "keski-suomi": 5, "keski-uusimaa": 10}
+    ks_small = [n for n, d in nat.nodes(data=True)
+                if d.get("type") == "referral" and 5 <= (d.get("volume_per_month") or 0) < 10]
+    assert ks_small  # Keski-Suomi's figures of 5 to 9 are in the owner's merged file
+    # a merged file for others hides below the largest threshold, and says so everywhere
+    merged = run("merge", ku10, ks, "-o", tmp_path / "nat.jsonld", "--lang", "en")
+    assert merged.exit_code == 0, merged.output
+    assert "(counts from 1 to 9)" in merged.stdout, merged.stdout
+    shared = load_graph(tmp_path / "nat.jsonld")
+    assert shared.graph["min_cell"] == 10
+    assert all(r["min_cell"] == 10 for r in regions(shared))
+    assert not any(0 < (d.get(a) or 0) < 10 for _, d in shared.nodes(data=True)
+                   for a in ("size", "volume_per_month"))
+    # and a later public copy of the owner's merged file too, whatever --min-cell says
+    assert run("export", tmp_path / "nat.ttl", "--to", "jsonld", "-o", tmp_path / "n2.jsonld",
+               "--min-cell", "5").exit_code == 0
+    assert load_graph(tmp_path / "n2.jsonld").graph["min_cell"] == 10

@@ -537,3 +537,58 @@ def test_the_bundled_regions_name_needs_and_services_without_stigmatising_words(
     assert needs.nodes["tarve-paihteet"]["name_sv"] == "Användning av rusmedel"
     ttl = (root / "keski-uusimaa.ttl").read_text(encoding="utf-8").casefold()
     assert "missbruk" not in ttl and '"användning av rusmedel"@sv' in ttl
+
+
+def test_xlsx_writes_numbers_as_numbers_and_keeps_text_text(tmp_path: Path) -> None:
+    """Excel sums a column of numbers only if its cells are numbers (text gives 0 and a
+    'number stored as text' warning, pandas reads strings): the workbook's number columns
+    are written as numbers, whole ones as integers, a date column's cells as dates; every
+    other cell stays text, an id that looks like a number and a shared copy's '<5' too."""
+    import datetime
+    import shutil
+
+    import openpyxl
+
+    from helpers import EXAMPLE, FULL
+
+    folder = tmp_path / "full"
+    shutil.copytree(FULL, folder)
+    with (folder / "actors.csv").open("a", encoding="utf-8") as f:
+        f.write("2024,Vuoden 2024 hanke,,,,other,,Keski-Uusimaa,\n")
+    out = tmp_path / "full.xlsx"
+    assert run("export", folder, "--to", "xlsx", "-o", out).exit_code == 0
+    book = openpyxl.load_workbook(out)
+
+    def column(sheet: str, name: str) -> dict[str, object]:
+        ws = book[sheet]
+        header = [c.value for c in ws[1]]
+        at = header.index(name)
+        return {str(row[0].value): row[at].value for row in ws.iter_rows(min_row=2)
+                if row[at].value is not None}
+
+    assert column("services", "capacity_per_month") == {"alku": 40.5, "kuntouttava": 20,
+                                                         "velka": 3}
+    assert all(type(v) is int for v in column("services", "places").values())
+    assert column("segments", "size")["nuoret"] == 1200
+    assert column("segments", "participation_rate") == {"nuoret": 0.35}
+    assert column("referrals", "volume_per_month") == {"r1": 12, "r2": 3, "r3": 4}
+    assert column("referrals", "median_wait_days")["r2"] == 45
+    assert all(type(v) is int for v in column("paths", "step").values())
+    assert column("followups", "due")["over-capacity:velka"] == datetime.datetime(2026, 3, 31)
+    # text stays text: ids (one of digits), months, business ids, extra columns
+    ids = [row[0].value for row in book["actors"].iter_rows(min_row=2)]
+    assert "2024" in ids and all(type(i) is str for i in ids)
+    assert column("measures", "start")["m1"] == "2026-01"
+    assert column("measures", "budget")["m1"] == "1000"
+    assert column("followups", "updated")["over-capacity:velka"] == "2026-01-02T10:00:00Z"
+    assert same_graph(workbook.read_workbook(out), workbook.read_workbook(folder))
+    # a shared copy's small cell stays the text '<5' beside the numbers
+    assert run("export", EXAMPLE, "--to", "jsonld", "-o", tmp_path / "ku.jsonld").exit_code == 0
+    assert run("export", tmp_path / "ku.jsonld", "--to", "xlsx", "-o", tmp_path / "ku.xlsx"
+               ).exit_code == 0
+    book = openpyxl.load_workbook(tmp_path / "ku.xlsx")
+    volumes = list(column("referrals", "volume_per_month").values())
+    assert volumes.count("<5") == 22
+    assert all(type(v) in (int, float) for v in volumes if v != "<5")
+    assert same_graph(workbook.read_workbook(tmp_path / "ku.xlsx"),
+                      rdf.read_jsonld(tmp_path / "ku.jsonld"))

@@ -120,9 +120,10 @@ def merged_from_order(member: str) -> tuple[str, str]:
 
 
 #: what a merged graph keeps of each region's graph sheet (``g.graph["regions"]``): its
-#: columns but ``id`` (the region's ``id``), and its extra columns as ``extra``
+#: columns but ``id`` (the region's ``id``), and its extra columns as ``extra``; and the
+#: threshold its small cells were left out by (``min_cell``), when it was a copy for others
 REGION_FIELDS = ("title", "title_sv", "title_en", "region", "region_sv", "region_en",
-                 "illustrative", "source")
+                 "illustrative", "source", "min_cell")
 
 
 def new_graph(name: str = "graph") -> nx.MultiDiGraph:
@@ -414,8 +415,8 @@ def label(g: nx.MultiDiGraph, node: str) -> str:
 
 def regions(g: nx.MultiDiGraph) -> list[dict]:
     """The regions a merged graph is made of, each its own graph sheet (``id``, titles,
-    region names, ``source``, ``illustrative``, ``extra``), in the order of their ids; ``[]``
-    for a region's own graph.
+    region names, ``source``, ``illustrative``, ``min_cell``, ``extra``), in the order of
+    their ids; ``[]`` for a region's own graph.
 
     >>> g = new_graph("national"); regions(g)
     []

@@ -199,14 +199,47 @@ def shown(value: object, min_cell: int = MIN_CELL) -> object:
     return f"<{min_cell}" if is_small(value, min_cell) else value
 
 
+def stated_threshold(g: nx.MultiDiGraph) -> int | None:
+    """The threshold the figures of ``g`` were already hidden by, when they were (a copy
+    meant for others, read back): the largest its graph sheet or any region's sheet of a
+    merged graph states (``min_cell``), else None.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); stated_threshold(g)
+    >>> g.graph.update(min_cell=5, regions=[{"id": "a", "min_cell": 10}, {"id": "b"}])
+    >>> stated_threshold(g)
+    10
+    """
+    stated = [g.graph.get("min_cell")] + [r.get("min_cell") for r in g.graph.get("regions") or ()]
+    numbers = [int(n) for n in stated if isinstance(n, (int, float)) and not isinstance(n, bool)]
+    return max(numbers) if numbers else None
+
+
+def threshold(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> int:
+    """The threshold a copy of ``g`` for others hides small cells by: ``min_cell``, or the
+    one its figures were hidden by already when that is larger. A copy made with
+    ``--min-cell 10`` and read back hid every count from 1 to 9; saying 5 of it (or of a
+    merged graph of which it is a region) would tell its reader that 5 to 9 were shown.
+
+    >>> from polku.graph import new_graph
+    >>> g = new_graph(); threshold(g), threshold(g, 3)
+    (5, 3)
+    >>> g.graph["min_cell"] = 10; threshold(g), threshold(g, 20)
+    (10, 20)
+    """
+    return max(min_cell, stated_threshold(g) or 0)
+
+
 def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     """A copy of ``g`` fit to go to other people: every small cell (a segment's size, a
     referral's clients per month, from 1 to ``min_cell - 1``) is left out, and the node
     lists what was left out in ``suppressed`` (so a page or table can say ``<5``); a
     segment's or referral's extra column that holds a small number reads ``<5`` in place
     (:func:`shown_extra`);
-    ``g.graph["min_cell"]`` records the threshold. ``g`` itself is not changed (the copy
-    shares its edges' attribute dicts: outputs only read them).
+    ``g.graph["min_cell"]`` records the threshold: ``min_cell``, or the larger one the
+    figures of ``g`` were hidden by already (:func:`threshold`), which a merged graph's
+    regions' sheets say too (each region's figures are hidden by it now). ``g`` itself is
+    not changed (the copy shares its edges' attribute dicts: outputs only read them).
 
     >>> from polku.graph import new_graph
     >>> g = new_graph(); g.add_node("s", type="segment", name="S", size=3)
@@ -219,9 +252,13 @@ def suppress(g: nx.MultiDiGraph, min_cell: int = MIN_CELL) -> nx.MultiDiGraph:
     """
     from polku.graph import add_edges, new_graph
 
+    min_cell = threshold(g, min_cell)
     out = new_graph()
     out.graph.update(g.graph)
     out.graph["min_cell"] = min_cell
+    if g.graph.get("regions"):  # copied: the merged graph's own sheets stay as they were
+        out.graph["regions"] = [{**r, "min_cell": max(min_cell, r.get("min_cell") or 0)}
+                                for r in g.graph["regions"]]
     if g.graph.get("followups"):  # who last wrote each: not for the public (PERSONAL_COLUMNS)
         personal = PERSONAL_COLUMNS["followups"]
         out.graph["followups"] = {key: {c: v for c, v in row.items() if c not in personal}

@@ -22,15 +22,17 @@ first region's row whole, and each field that differs is reported.
 
 Each region's own graph sheet comes along too, as the merged graph's ``regions``
 (:func:`region_sheet`; :func:`polku.graph.regions`, :func:`polku.graph.region_of`): its id,
-titles, region names, source, whether it is illustrative and its extra columns, so that a
-national reader can tell which region a node came from and what each region said of
-itself.
+titles, region names, source, whether it is illustrative, the threshold its small cells
+were left out by (``min_cell``, a region that was a copy for others) and its extra columns,
+so that a national reader can tell which region a node came from and what each region said
+of itself. The merged graph says the largest such threshold: every copy of it for others
+hides below it (:func:`polku.privacy.threshold`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Callable, Sequence
 
 import networkx as nx
 
@@ -39,6 +41,7 @@ from polku.finding import KEY_SEPARATOR
 from polku.graph import (MERGED_FROM, REGION_FIELDS, merged_from_order, new_graph,
                          require_graph)
 from polku.io.naming import check_graph_id
+from polku.privacy import stated_threshold
 from polku.words import N_
 
 #: actor attributes compared across regions (extra columns are kept from each region)
@@ -140,6 +143,50 @@ def is_merged(g: nx.MultiDiGraph) -> bool:
     return any("/" in str(n) for n in g.nodes)
 
 
+@dataclass
+class LeftOut:
+    """A merged graph among the graphs to merge (a database's every region): ``read`` its
+    regions read already (on their own, or from a merged graph before it), ``taken`` those
+    taken from it (split out again, :func:`split`); a graph nothing is taken from is left
+    out whole."""
+    merged: str
+    read: list[str]
+    taken: list[str]
+
+
+def regions_to_merge(graphs: Sequence[nx.MultiDiGraph]
+                     ) -> tuple[list[nx.MultiDiGraph], list[LeftOut]]:
+    """The regions a merge of ``graphs`` takes when some of them are merged graphs already
+    (``neo4j pull --all`` of a database where a national graph was pushed beside its
+    regions): every region on its own, then of each merged graph (by name) the regions
+    none before brought, split out of it; and what was done with each merged graph. A
+    merged graph polku cannot split (no regions' sheets: older than they) is left out.
+
+    >>> from polku.graph import new_graph
+    >>> a, b = new_graph("a"), new_graph("b")
+    >>> for g in (a, b):
+    ...     g.add_node("s", type="segment", name="S")
+    >>> national = merge([a, b]).graph
+    >>> taken, merged = regions_to_merge([a, national])
+    >>> [g.graph["name"] for g in taken], merged
+    (['a', 'b'], [LeftOut(merged='national', read=['a'], taken=['b'])])
+    """
+    alone = [g for g in graphs if not is_merged(g)]
+    taken = list(alone)
+    seen = {str(g.graph.get("name", "graph")) for g in alone}
+    said = []
+    for g in sorted((g for g in graphs if is_merged(g)),
+                    key=lambda g: str(g.graph.get("name", "graph"))):
+        parts = split(g)
+        new = [r for r in parts if r.id not in seen]
+        taken += [r.graph for r in new]
+        seen |= {r.id for r in new}
+        said.append(LeftOut(str(g.graph.get("name", "graph")),
+                            sorted(r.id for r in parts if r not in new),
+                            sorted(r.id for r in new)))
+    return taken, said
+
+
 def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
     """Merge regional graphs into one (see the module doc). Graphs must have distinct
     names (their namespaces), none equal to ``name``.
@@ -228,6 +275,11 @@ def merge(graphs: list[nx.MultiDiGraph], name: str = "national") -> Merged:
         "source": "polku merge: " + ", ".join(names),
         "regions": [region_sheet(g) for g in graphs],
     })
+    # a region shared with its small cells hidden below 10 is hidden below 10 in the
+    # merged graph too: it says the largest threshold, by which any copy of it for others
+    # hides every region's (each region's own stays in its sheet)
+    if (hidden_by := stated_threshold(g_out)) is not None:
+        g_out.graph["min_cell"] = hidden_by
     for region, g in zip(names, graphs):
         for node, data in g.nodes(data=True):
             new_id = rename.get((region, node), qualified(region, node))

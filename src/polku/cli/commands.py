@@ -740,6 +740,7 @@ def merge(
     from polku.analyses.merge import merge as run
 
     from polku.io.naming import check_graph_id
+    from polku.privacy import threshold
 
     if len(sources) < 2:
         raise PolkuError(N_("merge needs at least two graphs"), params={}, field="sources")
@@ -806,7 +807,7 @@ def merge(
             "{n} follow-ups of the regions are withheld from this file meant for others: "
             "small cells the file leaves out (counts from 1 to {most}) could fire their "
             "findings; --no-suppress keeps them in the owner's copy", withheld).format(
-            n=tr.number(withheld), most=min_cell - 1)))
+            n=tr.number(withheld), most=threshold(g, min_cell) - 1)))
     left_out_note(g, min_cell, tr, result.graph)
 
 
@@ -895,8 +896,9 @@ def compare(
 def _no_merged_beside_its_regions(uri: str, pulled: list[Any]) -> None:
     """Refuse every region of a database when one is a merged graph of regions it holds on
     their own too (a national graph pushed beside its regions): each would be compared
-    twice. What ``neo4j pull --all`` refuses too (``polku.analyses.merge.is_merged``); no
-    command deletes a region, so the way out is naming the regions with ``?region=``."""
+    twice. ``neo4j pull --all`` leaves such a merged graph out instead
+    (:func:`polku.analyses.merge.regions_to_merge`); here the way out is naming the regions
+    with ``?region=`` (or ``polku neo4j delete`` of the merged graph)."""
     from polku.analyses.regions import merged_given_twice
 
     clash = merged_given_twice(pulled)

@@ -1,5 +1,5 @@
 """``polku neo4j``: graphs on a shared Neo4j server, many regions side by side: push,
-pull, list and the direct findings."""
+pull, list, delete and the direct findings."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from polku.cli.options import (GraphArg, Lang, LongWaitDays, MinCell, Quiet, Sup
                                check_format, counted, for_file, left_out_note, steps_in)
 from polku.cli.problems import reports_errors
 from polku.errors import Phrase, PolkuError
-from polku.present.i18n import translator
+from polku.present.i18n import error_param, translator
 from polku.io.formats import format_for
 from polku.io.load import load_graph, save_graph
 from polku.present.printers import findings_output
@@ -104,7 +104,7 @@ def neo4j_pull(
         check_graph_id(name)
     with terminal_progress(wanted(quiet), steps_in(lang)) as progress:
         if all_regions:
-            from polku.analyses.merge import merge as merged
+            from polku.analyses.merge import merge as merged, regions_to_merge
 
             names = regions(uri, user, password, database)
             if not names:
@@ -114,6 +114,9 @@ def neo4j_pull(
                 one = pull_graph(uri, user, password, database, r, progress=progress)
                 one.graph["name"] = r  # in the database the region is the namespace
                 pulled.append(one)
+            # a merged graph pushed beside its regions would bring them twice (and merge
+            # refuses a merged graph): its regions are read once, and it is said
+            pulled, merged_graphs = regions_to_merge(pulled)
             result = merged(pulled, name)
             g = result.graph
             for c in result.conflicts:
@@ -133,7 +136,69 @@ def neo4j_pull(
         else tr("wrote {output}: region '{region}' (the graph's own id '{name}'), {counts}")
     typer.echo(said.format(output=output, region=pulled_region, name=own,
                            counts=counted(graphmod.summary(g), tr)))
+    if all_regions:
+        for m in merged_graphs:
+            typer.echo(tr("note: {note}").format(note=merged_note(m, tr)))
     left_out_note(out, min_cell, tr, g)
+
+
+def merged_note(m, tr) -> str:
+    """What ``pull --all`` did with a merged graph the database holds (``m``, a
+    :class:`polku.analyses.merge.LeftOut`): left out, its regions read on their own, or
+    read for the regions nothing else brought; and how to read it alone or delete it."""
+    if not m.taken:
+        return tr.ngettext(
+            "left out '{merged}', a merged graph of the region {read}, read on its own; "
+            "polku neo4j pull --region {merged} reads it alone, polku neo4j delete --region "
+            "{merged} --yes deletes it",
+            "left out '{merged}', a merged graph of the regions {read}, read on their own; "
+            "polku neo4j pull --region {merged} reads it alone, polku neo4j delete --region "
+            "{merged} --yes deletes it", max(len(m.read), 1)).format(
+            merged=m.merged, read=", ".join(m.read) or "–")
+    if not m.read:
+        return tr.ngettext(
+            "'{merged}' is a merged graph: its region {taken} is read from it",
+            "'{merged}' is a merged graph: its regions {taken} are read from it",
+            len(m.taken)).format(merged=m.merged, taken=", ".join(m.taken))
+    return tr.ngettext(
+        "'{merged}' is a merged graph: its region {taken} is read from it, the others "
+        "({read}) on their own",
+        "'{merged}' is a merged graph: its regions {taken} are read from it, the others "
+        "({read}) on their own", len(m.taken)).format(
+        merged=m.merged, taken=", ".join(m.taken), read=", ".join(m.read))
+
+
+@neo4j_app.command("delete", help=N_(
+    "Delete one region from the Neo4j database: its nodes, relationships and follow-ups, in "
+    "one transaction. Nothing is deleted without --yes."))
+@reports_errors
+def neo4j_delete(
+    uri: Optional[str] = Neo4jUri, user: Optional[str] = Neo4jUser,
+    password: Optional[str] = Neo4jPassword, database: Optional[str] = Neo4jDatabase,
+    region: str = typer.Option(..., "--region", show_default=False, help=N_(
+        "The region to delete.")),
+    yes: bool = typer.Option(False, "--yes", help=N_(
+        "Delete it: a deleted region is gone from the database (polku neo4j pull --region R "
+        "-o FILE keeps a copy first; a push brings it back).")),
+    lang: Optional[str] = Lang,
+) -> None:
+    """Delete one region from the Neo4j database: its nodes, relationships and follow-ups,
+    in one transaction. Nothing is deleted without --yes."""
+    from polku.io.neo4jstore import check_held, delete_region, regions, target
+
+    t = target(uri, user, password, database, region)
+    if not yes:
+        check_held(t, regions(uri, user, password, database))  # a typo is said first
+        raise PolkuError(N_("this deletes region '{region}' from {server} for good: add --yes "
+                            "to delete it (polku neo4j pull --region {region} -o FILE keeps a "
+                            "copy first)"),
+                         params={"region": region, "server": t.where}, field="yes")
+    removed = delete_region(uri, user, password, database, region)
+    tr = translator(lang)
+    typer.echo(tr.ngettext("deleted region '{region}' from {server}: {n} node removed",
+                           "deleted region '{region}' from {server}: {n} nodes removed",
+                           removed).format(region=region, server=error_param(t.where, tr),
+                                           n=tr.number(removed)))
 
 
 @neo4j_app.command("regions", help=N_(

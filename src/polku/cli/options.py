@@ -116,7 +116,8 @@ def left_out_note(out, min_cell: int, tr: Translator, read, cells=None) -> None:
             "others; --no-suppress keeps it in the owner's copy",
             "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
             "others; --no-suppress keeps them in the owner's copy", dropped).format(
-                n=tr.number(dropped), most=min_cell - 1)))
+                # the file's own threshold: a graph hidden below 10 already stays so
+                n=tr.number(dropped), most=privacy.threshold(out, min_cell) - 1)))
     if before:
         typer.echo(tr("note: {note}").format(note=tr.ngettext(
             "{n} small cell was left out already of what was read (a copy meant for "

@@ -8,7 +8,9 @@ polku's graph of it: every ``cpsv:PublicService`` a service; the organisations n
 of polku's participation roles, ``https://w3id.org/polku/role/provider`` a provider, ``lead``,
 ``participant``, ``consulted`` and ``informed`` responsibilities) and by ``cpsv:provides``
 (a provider, as files before 3.2.0 and polku's own say it; when a service names no provider,
-its competent authority provides it) actors; ``dct:audience`` concepts segments;
+its competent authority provides it) actors; an actor's ``org:subOrganizationOf`` its
+parent (``part_of``), a unit whose name says no kind taking its parent's
+(:func:`polku.io.naming.kinds_from_parents`); ``dct:audience`` concepts segments;
 ``cv:hasLegalResource`` the legal basis; ``dct:spatial`` an actor's region (a place polku has
 no name for is kept as its IRI in the extra column ``spatial``). A participation with no
 participant, or with no role polku knows, is not read: a note names it, and its triples are
@@ -37,7 +39,7 @@ from polku.io.areas import NAMES
 from polku.errors import NodeName, Note, PolkuError
 from polku.words import N_
 from polku.graph import add_edge, new_graph
-from polku.io.naming import guess_kind, slug, unique
+from polku.io.naming import guess_kind, kind_in_name, kinds_from_parents, slug, unique
 from polku.io.workbook import ID_RE
 
 CV = rdf.CV
@@ -45,6 +47,8 @@ CPSV = rdf.CPSV
 DCT = rdf.DCT
 SKOS = rdf.SKOS
 FOAF = "http://xmlns.com/foaf/0.1/"
+#: W3C ORG: a unit is ``org:subOrganizationOf`` its parent (the workbook's ``parent``)
+SUB_ORGANIZATION_OF = rdf.EDGES["part_of"]
 ELI = "http://data.europa.eu/eli/ontology#"
 FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json": "json-ld",
            ".rdf": "xml", ".xml": "xml", ".owl": "xml", ".nt": "nt"}
@@ -52,7 +56,7 @@ FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".jsonld": "json-ld", ".json":
 READ = {rdf.TYPE, DCT + "identifier", DCT + "title", DCT + "description", SKOS + "prefLabel",
         FOAF + "name", CV + "hasCompetentAuthority", DCT + "audience", CV + "hasLegalResource",
         DCT + "spatial", CPSV + "provides", rdf.HAS_PARTICIPATION, rdf.HAS_PARTICIPANT,
-        rdf.PARTICIPATION_ROLE}
+        rdf.PARTICIPATION_ROLE, SUB_ORGANIZATION_OF}
 
 
 #: classes that polku's graph keeps (as a node type, an actor's kind or a place)
@@ -213,6 +217,8 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
                     "extra": {"title_lang": "zxx"}})
     taken: set[str] = set()
     ids: dict[str, str] = {}
+    #: actors whose name says no kind: a unit of these takes its parent's
+    unsaid: set[str] = set()
 
     def node_id(ident: str | None, s: str, primary: str, fallback: str) -> str:
         if ident and ID_RE.match(ident) and ident not in taken:
@@ -274,7 +280,10 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
             attrs["region"] = "; ".join(where)
         if unknown:
             attrs["extra"] = {"spatial": " ".join(unknown)}
-        return add_named(s, "actor", "toimija", **attrs)
+        aid = add_named(s, "actor", "toimija", **attrs)
+        if kind_in_name(primary) is None:
+            unsaid.add(aid)
+        return aid
 
     roles = rdf.participation_roles()
     # what polku's ontology says of its roles is polku's own: placed, not listed
@@ -381,6 +390,22 @@ def read_cpsv_ap(path: str | Path, name: str | None = None) -> CpsvImport:
                                             "cpsv:provides); its competent authority "
                                             "provides it"), params={
                                              "service": NodeName.of(g.nodes, sid)}))
+    # each actor's parent (W3C ORG, as polku writes it): one, as the workbook's parent
+    # column holds; a parent no service names comes in as an actor too, with its own
+    # parent. A second parent, or one that is no organisation here, is listed unplaced
+    actors = [s for s, nid in ids.items() if g.nodes[nid]["type"] == "actor"]
+    while actors:
+        s = actors.pop()
+        for up in objects(s, SUB_ORGANIZATION_OF)[:1]:
+            if up in ids and g.nodes[ids[up]]["type"] != "actor" or ids.get(up) == ids[s]:
+                continue
+            if up not in ids:
+                actors.append(up)
+            used.add((s, SUB_ORGANIZATION_OF, up))
+            add_edge(g, ids[s], add_actor(up), "part_of")
+    # a unit whose name says no kind is of its parent's kind ('Keusoten työkykytiimi' is
+    # the wellbeing county's, not the state's for being a public organisation)
+    kinds_from_parents(g, unsaid)
     if any(p == rdf.PARTICIPATION_ROLE for _, p, _ in used):
         used.update(role_scheme)  # the scheme came along with the roles read
     for t in triples:

@@ -8,6 +8,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from pathlib import Path
+from typing import Iterable
+
+import networkx as nx
 
 from polku.errors import PolkuError
 from polku.words import N_
@@ -15,6 +18,18 @@ from polku.words import N_
 #: a workbook id: a node's, a designed path's and the graph's own, from which every
 #: resource IRI is built (``docs/workbook.md``, *Conventions*)
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+#: legal forms that make an organisation an association or a foundation (ry, rf: a
+#: registered association; säätiö, sr, stiftelse: a foundation): third sector, whatever else
+#: its name says ('Uusyrityskeskus ry' is no state agency for its 'keskus')
+NONPROFIT_FORMS = frozenset({"ry", "rf", "säätiö", "sr", "stiftelse", "stiftelsen"})
+#: legal forms of a company or a cooperative (Oy, Oyj, Ab, Abp, osk/osuuskunta, Ky, Kb):
+#: never a public body, whatever else its name says
+COMPANY_FORMS = frozenset({"oy", "oyj", "ab", "abp", "osk", "osuuskunta", "ky", "kb"})
+#: the kinds a company's own words may still say: its field (``Hyria koulutus Oy``)
+COMPANY_KINDS = frozenset({"education", "occupational-health", "research", "employer"})
+#: ``r.y.``, ``r.f.``: the legal form written with points, read as ``ry``, ``rf``
+_DOTTED_FORM = re.compile(r"\br\.\s?([yf])\b\.?")
 
 #: words in an organisation's Finnish name -> the actor kind they say (first match wins)
 KIND_WORDS: tuple[tuple[str, str], ...] = (
@@ -115,16 +130,72 @@ def unique(base: str, taken: set[str]) -> str:
     return candidate
 
 
+def _has(words: list[str], word: str) -> bool:
+    """``word`` is one of ``words``, or ends one (a compound, ``Takuusäätiö``) when it is
+    long enough to say something on its own."""
+    return any(w == word or (len(word) > 4 and w.endswith(word)) for w in words)
+
+
+def kind_in_name(name: str) -> str | None:
+    """The actor kind an organisation's name says by its own words, None when it says none.
+    A legal form decides first: an association or a foundation is ``third-sector``; a
+    company or cooperative is never a public body (its own words may say its field,
+    :data:`COMPANY_KINDS`; else ``other``); then the words of :data:`KIND_WORDS`.
+
+    >>> kind_in_name("Keski-Uudenmaan Uusyrityskeskus ry"), kind_in_name("Keusoten työkykytiimi")
+    ('third-sector', None)
+    >>> kind_in_name("Kuntoutuskeskus Oy"), kind_in_name("Hyria koulutus Oy")
+    ('other', 'education')
+    """
+    words = re.findall(r"\w+", _DOTTED_FORM.sub(r"r\1", name.lower()))
+    if any(_has(words, form) for form in NONPROFIT_FORMS):
+        return "third-sector"
+    said = next((kind for word, kind in KIND_WORDS if _has(words, word)), None)
+    if any(w in COMPANY_FORMS for w in words):
+        return said if said in COMPANY_KINDS else "other"
+    return said
+
+
 def guess_kind(name: str, public: bool | None = None) -> str:
-    """polku's actor kind from an organisation's name (``other`` when nothing says).
+    """polku's actor kind from an organisation's name (:func:`kind_in_name`); when the name
+    says none, ``state`` for a public organisation, else ``other``.
 
     >>> guess_kind("Liperin kunta"), guess_kind("Työttömien yhdistys ry"), guess_kind("X Oy")
     ('municipality', 'third-sector', 'other')
     >>> guess_kind("Keski-Uudenmaan koulutuskuntayhtymä"), guess_kind("HUS-yhtymä")
     ('joint-authority', 'joint-authority')
+    >>> guess_kind("Keski-Uudenmaan Uusyrityskeskus ry", False), guess_kind("KEHA-keskus")
+    ('third-sector', 'state')
     """
-    words = re.findall(r"\w+", name.lower())
-    for word, kind in KIND_WORDS:
-        if any(w == word or (len(word) > 4 and w.endswith(word)) for w in words):
-            return kind
-    return "state" if public else "other"
+    return kind_in_name(name) or ("state" if public else "other")
+
+
+def kinds_from_parents(g: nx.MultiDiGraph, unsaid: Iterable[str]) -> None:
+    """Give each actor of ``unsaid`` (its kind a guess: its name said none) its parent's
+    kind (``part_of``; the parent's own, taken the same way, up the chain): a unit of a
+    wellbeing county (``Keusoten työkykytiimi``) is the county's, not a state agency. An
+    actor with no parent keeps its guess.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> g.add_node("k", type="actor", kind="wellbeing-county")
+    >>> for n in ("t", "u"): g.add_node(n, type="actor", kind="state")
+    >>> add_edge(g, "t", "k", "part_of"); add_edge(g, "u", "t", "part_of")
+    >>> kinds_from_parents(g, {"t", "u"}); g.nodes["u"]["kind"], g.nodes["t"]["kind"]
+    ('wellbeing-county', 'wellbeing-county')
+    """
+    unsaid = set(unsaid)
+
+    def parent(node: str) -> str | None:
+        return next((v for _, v, k in g.out_edges(node, data="kind") if k == "part_of"), None)
+
+    def kind(node: str, seen: frozenset[str]) -> object:
+        up = parent(node)
+        if node not in unsaid or up is None or up in seen:  # a cycle keeps its guesses
+            return g.nodes[node].get("kind")
+        return kind(up, seen | {node})
+
+    kinds = {node: kind(node, frozenset()) for node in sorted(unsaid) if node in g}
+    for node, k in kinds.items():
+        if k:
+            g.nodes[node]["kind"] = k

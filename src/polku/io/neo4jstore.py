@@ -778,20 +778,43 @@ def is_neo4j_uri(text: str) -> bool:
 
 def delete_region(uri: str | None = None, user: str | None = None, password: str | None = None,
                   database: str | None = None, region: str | None = None) -> int:
-    """Remove one region (its nodes, relationships and region node) in one transaction;
-    returns the number of nodes removed."""
+    """Remove one region (its nodes, relationships, follow-ups and region node) in one
+    transaction; returns the number of nodes removed. A region the database does not hold
+    is refused, naming those it holds (a typo deletes nothing, and says so)."""
     t = target(uri, user, password, database, region)
     if not t.region:
         raise PolkuError(N_("name the region to delete"), params={})
     with open_driver(t) as driver, neo4j_errors(t, "delete", t.region):
-        records, _, _ = driver.execute_query(
-            f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE n "
-            f"WITH count(*) AS removed "
-            f"OPTIONAL MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE r "
-            f"WITH DISTINCT removed "
-            f"OPTIONAL MATCH (f:{FOLLOW_UP_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE f "
-            "WITH DISTINCT removed RETURN removed", region=t.region, database_=t.database)
-        return records[0]["removed"] if records else 0
+        with driver.session(database=t.database) as session:
+            return session.execute_write(_delete_region, t)
+
+
+def _delete_region(tx: Any, t: Target) -> int:
+    """:func:`delete_region` in the transaction ``tx``: the check and the delete are one."""
+    held = [r["region"] for r in tx.run(
+        f"MATCH (r:{REGION_LABEL}) RETURN r.{REGION_PROPERTY} AS region ORDER BY region")]
+    check_held(t, held)
+    record = tx.run(
+        f"MATCH (n:{NODE_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE n "
+        f"WITH count(*) AS removed "
+        f"OPTIONAL MATCH (r:{REGION_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE r "
+        f"WITH DISTINCT removed "
+        f"OPTIONAL MATCH (f:{FOLLOW_UP_LABEL} {{{REGION_PROPERTY}: $region}}) DETACH DELETE f "
+        "WITH DISTINCT removed RETURN removed", region=t.region).single()
+    return record["removed"] if record else 0
+
+
+def check_held(t: Target, held: list[str]) -> None:
+    """Refuse ``t``'s region when the database (holding the regions ``held``) has none of
+    that name, naming the regions it has."""
+    if t.region in held:
+        return
+    if held:
+        raise PolkuError(N_("{server} has no region '{region}' (its regions: {names})"),
+                         params={"server": t.where, "region": t.region,
+                                 "names": ", ".join(held)}, field="region")
+    raise PolkuError(N_("{server} has no region '{region}'"),
+                     params={"server": t.where, "region": t.region}, field="region")
 
 
 def equal_graphs(a: nx.MultiDiGraph, b: nx.MultiDiGraph) -> bool:

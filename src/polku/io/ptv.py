@@ -14,7 +14,8 @@ to be written as a workbook that a designer completes with segments and referral
 - legislation as the legal basis; PTV's own ids in the extra column ``ptv_id``;
 - organisation records become actors: business id (Y-tunnus), names in every language
   (Swedish and English in their columns, others as ``name@xx``), kind from the
-  organisation type, the municipality or area as region/``area``, the parent organisation
+  organisation type (else from the name, :func:`polku.io.naming.guess_kind`, and a unit's
+  whose name says none from its parent), the municipality or area as region/``area``, the parent organisation
   as ``part_of``; the services an organisation record lists link to it in their roles.
 
 Older API versions are recognised by their shape (:func:`organisation_version`,
@@ -36,7 +37,7 @@ import networkx as nx
 
 from polku.errors import Note, PolkuError, Problems, Said, os_reason
 from polku.graph import add_edge, new_graph
-from polku.io.naming import guess_kind, slug, unique
+from polku.io.naming import guess_kind, kind_in_name, kinds_from_parents, slug, unique
 from polku.privacy import HETU_MESSAGE, find_hetu
 from polku.words import N_
 
@@ -286,6 +287,11 @@ def read_ptv_texts(texts: list[tuple[str, str | bytes]], name: str = "ptv") -> P
     for org, file in organisations:
         with _record_shape("organisation", org, file):
             _link_organisation(result, org, file, actor_of)
+    # a unit whose type and name say no kind is of its parent's kind (PTV's types say only
+    # a municipality or the state: a municipality's youth services are the municipality's)
+    kinds_from_parents(g, [n for n, d in g.nodes(data=True) if d["type"] == "actor"
+                           and (d.get("extra") or {}).get("organization_type") not in KIND_OF_TYPE
+                           and kind_in_name(str(d.get("name", ""))) is None])
     if result.services == 0 and result.organisations == 0:
         files = ", ".join(p for p, _ in texts)
         if result.notes:

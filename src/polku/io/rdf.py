@@ -156,6 +156,15 @@ LANG_OF_TITLE = {"title": "fi", **{v: k for k, v in TITLE_OF_LANG.items()}}
 #: ``polku:region`` tagged with the language, beside the untagged primary one
 REGION_OF_LANG = {"sv": "region_sv", "en": "region_en"}
 TITLE_IN_EXTRA = re.compile(r"^title@([A-Za-z]{1,8}(?:-[A-Za-z0-9]{1,8})*)$")
+#: the titles of the graph's concept schemes (``<graph>/segments``, ``/needs``, ``/factors``)
+#: in every language a title is written in: data, as the ontology's labels are (the classes'
+#: ``rdfs:label`` in the plural; a segment is an *asiakasryhmä* everywhere in polku)
+SCHEME_TITLES: dict[str, dict[str, str]] = {
+    "segments": {"fi": "Asiakasryhmät", "sv": "Kundgrupper", "en": "Client segments"},
+    "needs": {"fi": "Tarpeet", "sv": "Behov", "en": "Needs"},
+    "factors": {"fi": "Työkykytekijät", "sv": "Arbetsförmågefaktorer",
+                "en": "Work-ability factors"},
+}
 #: attributes that hold a list (one triple per item, read back as a list)
 LIST_ATTRS: set[str] = {"parts", "suppressed"}
 #: edge kind -> predicate from the edge's source to its target
@@ -324,10 +333,10 @@ def to_triples(g: nx.MultiDiGraph) -> Iterator[Triple]:
                 yield s, EXTRA + quote(col, safe=""), Lit(str(value))
     if any(t == "need" for _, t in g.nodes(data="type")):
         yield base + "needs", TYPE, SKOS + "ConceptScheme"
-        yield base + "needs", DCT + "title", Lit("Tarpeet", None, "fi")
+        yield from _scheme_titles(base, "needs")
     if factors:
         yield base + "factors", TYPE, SKOS + "ConceptScheme"
-        yield base + "factors", DCT + "title", Lit("Työkykytekijät", None, "fi")
+        yield from _scheme_titles(base, "factors")
     for factor in factors:
         f = base + "factor-" + quote(factor, safe="")
         yield f, TYPE, SKOS + "Concept"
@@ -529,6 +538,12 @@ def _ontology_triples() -> tuple[Triple, ...]:
 
 
 @lru_cache(maxsize=1)
+def _scheme_titles(base: str, scheme: str) -> Iterator[Triple]:
+    """The ``dct:title`` of one of the graph's concept schemes, one per language."""
+    for tag, title in SCHEME_TITLES[scheme].items():
+        yield base + scheme, DCT + "title", Lit(title, None, tag)
+
+
 def role_scheme_triples() -> tuple[Triple, ...]:
     """What the ontology says of polku's participation roles: the concept scheme
     ``https://w3id.org/polku/role`` and its concepts, sorted. A CPSV-AP export carries them
@@ -688,7 +703,7 @@ def _cpsv_ap_triples(g: nx.MultiDiGraph, base: str) -> Iterator[Triple]:
             yield node_iri(base, node), SKOS + "inScheme", base + "segments"
     if segments:
         yield base + "segments", TYPE, SKOS + "ConceptScheme"
-        yield base + "segments", DCT + "title", Lit("Asiakassegmentit", None, "fi")
+        yield from _scheme_titles(base, "segments")
     if roles:
         yield from role_scheme_triples()
 

@@ -13,6 +13,7 @@ follow that table.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 import math
 import os
@@ -1563,6 +1564,18 @@ def _careful_row(reader: _Reader, name: str, file: str, rownum: int,
     return _Row(name, file, rownum, values, extra)
 
 
+def _left_out_thresholds(row: _Row) -> Iterator[int]:
+    """The thresholds of a segment's or referral's cells that a copy for others left out:
+    a people column's :class:`LeftOut`, an extra column's ``<10``
+    (:func:`polku.privacy.extras_left_out`)."""
+    for value in row.values.values():
+        if type(value) is LeftOut:
+            yield value.threshold
+    for text in row.extra.values():
+        if isinstance(text, str) and (left := LEFT_OUT_RE.fullmatch(text.strip())):
+            yield int(left.group(1))
+
+
 def node_attributes(sheet: Sheet, row: _Row
                     ) -> tuple[dict[str, object], list[tuple[str, str, dict[str, object]]]]:
     """A node row's attributes as the graph holds them, and what is wrong with them as
@@ -1675,15 +1688,20 @@ def read_workbook(path: str | Path, name: str | None = None,
     # nodes first, so that references across sheets can be checked in one pass; added to
     # the graph together (add_nodes), in the order of the sheets and their rows
     nodes: list[tuple[str, dict[str, object]]] = []
+    #: the thresholds of the cells a copy for others left out (``<10``): what it was made with
+    hidden_by: set[int] = set()
     for name, sheet in SHEETS.items():
         if sheet.node_type is None:
             continue
+        people = name in PEOPLE_COLUMNS
         for row in rows.get(name, []):
             node_id = row.values.get("id")
             if not isinstance(node_id, str):
                 continue
             if not claim(node_id, row, "id"):
                 continue
+            if people:
+                hidden_by.update(_left_out_thresholds(row))
             attrs, problems = node_attributes(sheet, row)
             for message, column, params in problems:
                 fail(message, row, column, **params)
@@ -1709,6 +1727,11 @@ def read_workbook(path: str | Path, name: str | None = None,
         nodes.append((pid, {"type": "path", **{col: named.values[col] for col in PATH_NAMES
                                                if col in named.values}}))
     add_nodes(g, nodes)
+    if hidden_by:
+        # no column says it: the copy's ``<10`` cells do (the largest, should they differ),
+        # so that what is made of this workbook never states a lower threshold than the
+        # one its figures were hidden by (polku:min_cell, 5 by default)
+        g.graph["min_cell"] = max(hidden_by)
 
     from_role_columns: set[tuple[str, str, str]] = set()
 
@@ -2103,12 +2126,16 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
         for name, (header, records) in sheets.items():
             ws = book.create_sheet(name)
             ws.append(header)
+            # how each column is read: its cells written so (an extra column's as text)
+            cells = [c.kind if (c := SHEETS[name].column(h)) else None for h in header]
             for rec in records:
-                ws.append([rec.get(h, "") or None for h in header])
+                ws.append([xlsx_value(kind, rec.get(h, "")) for h, kind in zip(header, cells)])
                 for cell in ws[ws.max_row]:
                     # text that starts with "=" is a name, not a formula
                     if isinstance(cell.value, str) and cell.value.startswith("="):
                         cell.data_type = "s"
+                    elif type(cell.value) is datetime.date:
+                        cell.number_format = "yyyy-mm-dd"
         with atomic.output_file(path) as tmp:
             book.save(tmp)
         return
@@ -2120,6 +2147,43 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             w.writeheader()
             w.writerows(neutral_rows(records))
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+#: the column kinds whose cells an .xlsx holds as numbers (Excel sums them, pandas reads
+#: them as numbers); every other cell is text, an id of digits too
+NUMBER_KINDS = frozenset({"number", "integer", "ratio"})
+#: a date as the workbook holds one (:func:`polku.followup.parse_date`)
+_DATE_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def xlsx_value(kind: str | None, text: str) -> object:
+    """A cell's text as an .xlsx cell holds it: a number in a column of numbers (``kind``,
+    the column's :attr:`Column.kind`; an integer when whole: ``35``, not ``35.0``), a date
+    in a date column, else the text (a shared copy's ``<5``, an extra column's cell, whose
+    kind polku does not know); None for an empty cell. The export and an edit of an .xlsx
+    (:mod:`polku.ops.edits`) write cells so.
+
+    >>> xlsx_value("number", "35"), xlsx_value("ratio", "0.08"), xlsx_value("number", "<5")
+    (35, 0.08, '<5')
+    >>> xlsx_value("number", "40.0"), xlsx_value("number", "2,5")
+    (40, 2.5)
+    >>> xlsx_value("id", "2024"), xlsx_value(None, "12"), xlsx_value("date", "2026-03-31")
+    ('2024', '12', datetime.date(2026, 3, 31))
+    """
+    if not text:
+        return None
+    if kind in NUMBER_KINDS:
+        try:
+            number = parse_number(text)
+        except ValueError:  # '<5', a shared copy's small cell: text, as the reader takes it
+            return text
+        return int(number) if isinstance(number, float) and number.is_integer() else number
+    if kind == "date" and _DATE_TEXT.fullmatch(text):
+        try:
+            return datetime.date.fromisoformat(text)
+        except ValueError:  # not a day of the calendar: the text, as the reader says it
+            return text
+    return text
 
 
 SPEC_SHEETS = ("graph", "actors", "services", "outcomes", "needs", "segments", "referrals",

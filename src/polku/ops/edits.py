@@ -20,6 +20,7 @@ A follow-up written through :func:`stamped` gets ``updated`` (the time, UTC) and
 from __future__ import annotations
 
 import csv
+import datetime
 import hashlib
 import io
 from dataclasses import dataclass
@@ -239,9 +240,12 @@ class XlsxFile:
 
 
 def _as_text(cell: Any) -> None:
-    """A cell's text that starts like a formula kept as text (a name, not a formula)."""
+    """A cell's text that starts like a formula kept as text (a name, not a formula), and a
+    date shown as the workbook writes dates."""
     if isinstance(cell.value, str) and cell.value.startswith("="):
         cell.data_type = "s"
+    elif type(cell.value) is datetime.date:
+        cell.number_format = "yyyy-mm-dd"
 
 
 def _set_changed_cells(ws: Any, read: tuple[list[str], list[tuple[int, list[str]]]] | None,
@@ -296,15 +300,15 @@ def _set_changed_cells(ws: Any, read: tuple[list[str], list[tuple[int, list[str]
     return True
 
 
+def _kind(col: workbook.Column | None) -> str | None:
+    """How a column's cells are read (None: an extra column, whose cells are text)."""
+    return None if col is None else col.kind
+
+
 def _xlsx_value(col: workbook.Column | None, text: str) -> object:
-    if not text:
-        return None
-    if col is not None and col.kind in ("number", "integer", "ratio"):
-        try:
-            return workbook.parse_number(text)
-        except ValueError:
-            return text
-    return text
+    """A cell's text as the .xlsx holds it (:func:`polku.io.workbook.xlsx_value`: a number
+    as a number, a date as a date, the rest as text)."""
+    return workbook.xlsx_value(_kind(col), text)
 
 
 @dataclass

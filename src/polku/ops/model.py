@@ -61,7 +61,9 @@ class Model:
         self.origin = origin
         self.version = version
         self.audience = audience
-        self.min_cell = min_cell
+        # never below the threshold the graph's figures were hidden by already (a shared
+        # copy read back): its public reads '<10', not '<5', of a count it lacks
+        self.min_cell = privacy.threshold(self.graph, min_cell)
         self._values: dict[Hashable, Any] = {}
         self._locks: dict[Hashable, threading.Lock] = {}
         self._guard = threading.Lock()
