@@ -60,6 +60,7 @@ QUERIES: dict[str, list[dict[str, Any]]] = {
     "/api/compare": [{}],
     "/healthz": [{}],
     "/readyz": [{}, {"lang": "en"}],
+    "/auth/me": [{}, {"lang": "sv"}],  # whom the request speaks for: no figure at all
     "/compare": [{}, {"lang": "en"}],
     "/": [{}],
     "/graphs/{name}": [{}, {"lang": "en"}],
