@@ -170,7 +170,8 @@ def measure(args: argparse.Namespace, port: int, served: Path, tokens: dict[str,
                 value = 1000 + i * 100000 + n
             else:
                 sheet, key, column = "services", SERVICES[i], "capacity_per_month"
-                value = 100000 + i * 100000 + n
+                # unique per writer and write, within a capacity's range (polku.bounds)
+                value = 10000 + i * 10000 + n
             while True:
                 _, headers, _ = client.request("GET", f"/api/graphs/keski-uusimaa/rows/{sheet}/{key}")
                 t = time.perf_counter()
