@@ -211,6 +211,15 @@ def _put(names: nx.MultiDiGraph, node: dict[str, Any] | None,
     return node["id"]
 
 
+def _put_referral(names: nx.MultiDiGraph, rec: Any) -> None:
+    """Add a referral of a query row and its two ends (``src_node``, ``dst_node``) to the
+    graph of names, with its ``from`` and ``to`` edges: a referral is named by its ends."""
+    names.add_node(rec["id"], type="referral")
+    for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
+        if _put(names, end) is not None:
+            add_edge(names, rec["id"], end["id"], kind)
+
+
 def _run(tx: Any, t: Target, limit: float,
          wanted: set[str]) -> tuple[list[Finding], nx.MultiDiGraph]:
     region = str(t.region)
@@ -238,10 +247,7 @@ def _run(tx: Any, t: Target, limit: float,
                            tuple(leads), metrics={"leads": len(leads)}))
     for rec in rows.get("referrals", ()):
         ends = tuple(x for x in (rec["src"], rec["dst"]) if x)
-        names.add_node(rec["id"], type="referral")
-        for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
-            if _put(names, end) is not None:
-                add_edge(names, rec["id"], end["id"], kind)
+        _put_referral(names, rec)
         if not rec["owned"] and "referral-without-owner" in wanted:
             out.append(Finding("referral-without-owner", KINDS["referral-without-owner"],
                                rec["id"], ends))
@@ -289,10 +295,7 @@ def _run(tx: Any, t: Target, limit: float,
     for node, node_type in acting:
         _put(names, node, node_type)
     for rec in ends:
-        names.add_node(rec["id"], type="referral")
-        for kind, end in (("from", rec["src_node"]), ("to", rec["dst_node"])):
-            if _put(names, end) is not None:
-                add_edge(names, rec["id"], end["id"], kind)
+        _put_referral(names, rec)
     return sort_findings(out), names
 
 

@@ -68,7 +68,7 @@ import networkx as nx
 from polku.errors import Figure, NodeTypes, PolkuError, shown
 from polku.graph import close_id
 from polku import bounds
-from polku.finding import Finding, decimals_above, number
+from polku.finding import Finding, above, number
 from polku.analyses.findings import find
 from polku.analyses.flow import inflows, outflows
 from polku.kinds import LONG_WAIT_DAYS, TARGET_UTILIZATION
@@ -173,7 +173,7 @@ def _inflow(inflow: float | None, capacity: Any) -> float | int | None:
     """
     if inflow is None or not isinstance(capacity, (int, float)) or isinstance(capacity, bool):
         return _num(inflow, 2)
-    return _num(inflow, decimals_above(inflow, capacity, 2))
+    return above(inflow, capacity, 2)
 
 
 def queue(inflow: float | None, capacity: float | None, places: int = 1,

@@ -29,7 +29,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 import networkx as nx
 
-from polku.finding import Finding, counts_by_kind, decimals_above, number, sort_findings
+from polku.finding import Finding, above, counts_by_kind, number, sort_findings
 from polku.present.captions import path_caption
 from polku.present.finding_names import FindingNames, plan_label
 from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
@@ -671,7 +671,7 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         # a change that is no change at one decimal (+0.01 %) gets the decimals it takes to
         # read as one: "rose by 0 %" asks nothing
         share = abs(v) * 100
-        return num(number(round(share, decimals_above(share, 0, 1)))) + \
+        return num(above(share, 0, 1)) + \
             ("%" if tr.lang == "en" else "\u00a0%")
 
     asked = [tr("the capacity of {service} were {value}").format(service=name(k),
