@@ -4,9 +4,10 @@ later services scaled by that service's partial (published) throughput, and alon
 referral whose small volume was left out it does not flow at all: what the published model
 says of those services after the change is a partial figure (Kela work trial read 102 %,
 "the queue grows without bound", where the editor reads 98 % and 185 days). They are
-hidden as the services whose inflow is hidden are (``partial``: their published inflow
-before the change and observed wait stay), an over-capacity of them is neither created nor
-resolved, and every figure the public does read equals the editor's (docs/whatif.md)."""
+hidden after the change as the services whose inflow is hidden are (``partial``: their
+figures before the change, of published figures alone, stay: tests/test_whatif_public_partial.py),
+an over-capacity of them is neither created nor resolved, and every figure the public does
+read equals the editor's (docs/whatif.md)."""
 
 from __future__ import annotations
 
@@ -46,14 +47,15 @@ def test_the_reproduction_hides_the_partial_services_and_leaves_the_editor_alone
     for sid in DOWNSTREAM:
         s = public["services"][sid]
         assert s["hidden"] and s["partial"], sid
-        assert s["calibration"] is None
-        assert all(s[side][k] is None for side in ("before", "after")
+        assert all(s["after"][k] is None
                    for k in ("inflow", "modelled_utilization", "wait_days", "unstable",
                              "effective_capacity")), s
-        # what rests on published cells only stays: the inflow before, the observed wait
-        assert s["inflow_at_least"] == {"before": editor["services"][sid]["before"]["inflow"],
-                                        "after": None}
-        assert s["observed_wait_days"] == editor["services"][sid]["observed_wait_days"]
+        # what rests on published cells only stays: everything before the change (no
+        # referral into it has a volume left out), the editor's own
+        e = editor["services"][sid]
+        assert (s["before"], s["calibration"]) == (e["before"], e["calibration"]), sid
+        assert s["inflow_at_least"] == {"before": e["before"]["inflow"], "after": None}
+        assert s["observed_wait_days"] == e["observed_wait_days"]
     # the editor's over-capacities created downstream are not the public's to read from
     # partial figures
     assert editor["findings"]["created"] and not public["findings"]["created"]
@@ -64,9 +66,14 @@ def test_the_text_says_the_partial_figures_are_hidden() -> None:
     assert public.exit_code == 0, public.output
     kela = lines_of(public.output, "kela-tyokokeilu")
     assert "inflow 8 → hidden," in kela[0]
-    assert "figures hidden: the change reaches it through a referral with fewer than 5" \
-        in kela[1]
-    assert kela[2].strip() == "observed wait 21 d"
+    # before the change: the calibration and the queue, as for any service
+    assert kela[1].strip().startswith("observed wait 21 d; calibrated: effective capacity 10")
+    assert kela[2].split() == ["before:", "modelled", "utilisation", "80%,", "wait", "21", "d"]
+    # after it: hidden, and why
+    label, said = kela[3].split(None, 1)
+    assert label == "after:" and said.startswith(
+        "figures hidden: the change reaches it through a referral with fewer than 5"), said
+    assert len(kela) == 4
     assert "102%" not in "\n".join(kela) and "grows without bound" not in "\n".join(kela)
     assert "inflow 15 → hidden," in lines_of(public.output, "paihdepalvelut")[0]
 
@@ -84,6 +91,9 @@ def test_every_figure_the_public_reads_is_the_editors(changes) -> None:
             assert e is not None and {k: s[k] for k in ("before", "after", "calibration")} \
                 == {k: e[k] for k in ("before", "after", "calibration")}, sid
             continue
+        if s["partial"]:  # before the change: of published figures alone
+            assert e is not None and (s["before"], s["calibration"]) == \
+                (e["before"], e["calibration"]), sid
         # "at least" is a lower bound of the true inflow, or nothing
         for side in ("before", "after"):
             least = s["inflow_at_least"][side]
@@ -126,5 +136,8 @@ def test_the_api_and_the_page_hide_them_alike(served) -> None:
     cells = [re.sub(r"<[^>]+>", "", c).strip()
              for c in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row.group(1), re.S)]
     assert cells[1] == "8 → hidden" and cells[5] == "21" and cells[7] == "hidden", cells
+    # before the change: the effective capacity, modelled utilisation and wait shown
+    assert (cells[3], cells[6], cells[8], cells[9]) == ("10 → hidden", "80%", "21", "hidden"), \
+        cells
     assert 'id="partial-note"' in page.text
     assert "102" not in "".join(cells)

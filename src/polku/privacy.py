@@ -514,9 +514,9 @@ def published_answer(value: object, hidden: frozenset[str], min_cell: int = MIN_
     changes (the queueing what-if): its figures are computed from published figures alone,
     so a small one (25 clients cut by 90 %: 2.5) counts nobody and gives nothing hidden
     back; it is shown as it is, with its utilisation and wait. What rests on a left-out
-    cell (a ``hidden`` service, and one a demand change reaches through a left-out cell:
-    :func:`polku.analyses.queues.partial_services`, hidden by the what-if itself) is left
-    out all the same.
+    cell (a ``hidden`` service, and the figures after the change of one a demand change
+    reaches through a left-out cell: :func:`polku.analyses.queues.partial_services`,
+    hidden by the what-if itself) is left out all the same.
 
     >>> published_answer([{"service": "s", "inflow": 40, "capacity": 30}], frozenset({"s"}))
     [{'service': 's', 'inflow': None, 'capacity': 30}]

@@ -928,9 +928,13 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
     time in days (None: modelled at the nominal capacity). A service of a published graph
     whose inflow rests on a suppressed volume is ``hidden`` (:func:`hidden_state`): its
     capacity, places and (:func:`published_wait`) observed wait stay, and
-    ``observed_hidden`` says when the observed wait is hidden too. So is one whose inflow
-    after a demand change rests on such a figure (:func:`partial_services`: ``partial``
-    true, its published inflow before the change in ``inflow_at_least``)."""
+    ``observed_hidden`` says when the observed wait is hidden too. A service whose own
+    inflow is published but whose inflow after a demand change rests on such a figure
+    (:func:`partial_services`) is ``hidden`` after the change only, with ``partial`` true:
+    its figures before the change (inflow, observed wait, calibration, the modelled
+    utilisation, wait and verdict) are computed from published figures alone and shown,
+    those after it are :func:`hidden_state`'s (its published inflow before the change in
+    ``inflow_at_least`` too)."""
     capacity, places, demand = dict(capacity or {}), dict(places or {}), dict(demand or {})
     check_changes(g, capacity, places, demand)
     eco = ecosystem(g)
@@ -974,10 +978,6 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
         cap_before = g.nodes[sid].get("capacity_per_month")
         cap_after = h.nodes[sid].get("capacity_per_month")
         if sid in hidden or sid in partial:
-            # the observed wait is the referrals' published waits, shown when the hidden
-            # volume does not weigh in it; everything the model computes from the inflow
-            # (calibration, utilisation, waits, verdict) stays hidden
-            wait = published_wait(eco, sid, observed, suppressed)
             # the published part of its inflow is public already: at least that many come
             # (the bottleneck ranking's lower bound, polku.privacy.lower_bounds);
             # after the change only where no partial figure flows into it: then each of the
@@ -988,14 +988,33 @@ def queue_whatif(g: nx.MultiDiGraph, capacity: Mapping[str, float] | None = None
             least = {"before": before_least,
                      "after": None if sid in misled else in_after.get(sid)
                      if before_least is not None else in_after.get(sid) or None}
+            at_least = {k: None if v is None else _num(v, 2) for k, v in least.items()}
+            after_hidden = hidden_state(cap_after, _places_of(h, sid)).to_dict()
+            if sid not in hidden:
+                # partial: no referral into it has a volume left out, so its inflow before
+                # the change, its observed wait and all the model computes from them before
+                # it (calibration, modelled utilisation, wait, verdict) are of published
+                # figures alone and the editor's own (a what-if of its capacity alone shows
+                # them to the public too); only what follows the change rests on a hidden
+                # figure upstream, and stays hidden
+                shown = service_queue(
+                    (in_before.get(sid), cap_before, _places_of(g, sid)),
+                    (in_after.get(sid), cap_after, _places_of(h, sid)), observed.get(sid),
+                    calibrate)
+                services[sid] = {**shown, "hidden": True, "partial": True,
+                                 "inflow_at_least": at_least, "after": after_hidden}
+                continue
+            # the observed wait is the referrals' published waits, shown when the hidden
+            # volume does not weigh in it; everything the model computes from the inflow
+            # (calibration, utilisation, waits, verdict) stays hidden
+            wait = published_wait(eco, sid, observed, suppressed)
             services[sid] = {
-                "hidden": True, "partial": sid not in hidden,
+                "hidden": True, "partial": False,
                 "observed_wait_days": _num(wait, 2),
                 "observed_hidden": wait is None and sid in observed, "calibration": None,
-                "inflow_at_least": {k: None if v is None else _num(v, 2)
-                                    for k, v in least.items()},
+                "inflow_at_least": at_least,
                 "before": hidden_state(cap_before, _places_of(g, sid)).to_dict(),
-                "after": hidden_state(cap_after, _places_of(h, sid)).to_dict()}
+                "after": after_hidden}
             continue
         services[sid] = service_queue(
             (in_before.get(sid), cap_before, _places_of(g, sid)),

@@ -703,18 +703,21 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         b, a = s["before"], s["after"]
         least = s.get("inflow_at_least") or {}
         if s.get("partial"):
-            # its figures after the change rest on a hidden figure upstream: its published
-            # inflow before the change and observed wait stay, the model's figures do not
+            # its figures after the change rest on a hidden figure upstream and are hidden,
+            # the reason in their place; those before it are of published figures alone
+            # (no referral into it has a volume left out): shown as any service's
             lines.append(f"  {s['label']} ({sid}): " + tr(
                 "inflow {inflow_before} → hidden, capacity {capacity_before} → "
                 "{capacity_after}, places {places_before} → {places_after}").format(
-                inflow_before=tr.clients(least.get("before")),
+                inflow_before=tr.clients(b["inflow"], b["capacity"]),
                 capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
-            lines.append("      " + tr(PARTIAL_QUEUE).format(n=result.get("min_cell") or 5))
-            if s.get("observed_wait_days") is not None:
-                lines.append("      " + tr("observed wait {days} d").format(
-                    days=tr.days(s["observed_wait_days"])))
+            said = _calibration_text(s, tr)
+            if said:
+                lines.append("      " + said)
+            lines.append("      " + labels[0].ljust(width) + " " + _state_text(b, tr))
+            lines.append("      " + labels[1].ljust(width) + " " + tr(PARTIAL_QUEUE).format(
+                n=result.get("min_cell") or 5))
             continue
         if s.get("hidden"):
             # its figures rest on a suppressed volume: hidden, which is not unknown

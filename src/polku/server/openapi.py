@@ -183,16 +183,25 @@ QUEUE_STATE = record("A service's queue before or after the changes.", {
     "effective_capacity": nullable(NUM)})
 BEFORE_AFTER = record("", {"before": nullable(NUM), "after": nullable(NUM)})
 QUEUE_SERVICE = record("An affected service.", {
-    "label": STR, "hidden": BOOL,
-    "partial": about(BOOL, "Hidden (true) because the change reaches it through a referral "
-                           "with a small volume left out or a service whose inflow is "
-                           "hidden: the published figures give only a partial inflow after "
-                           "the change. Its own published inflow before the change is "
-                           "inflow_at_least.before. False for a service whose own inflow "
-                           "is hidden (a referral into it has a small volume left out): "
-                           "its inflow_at_least.after, the published referrals' volumes "
-                           "after the change, is null where a partial figure flows into "
-                           "it (docs/whatif.md)."),
+    "label": STR,
+    "hidden": about(BOOL, "Some of its figures are hidden from a reader without an "
+                          "editor's credential, each null: with partial false, all the "
+                          "queue model computes from its inflow, before and after the "
+                          "change (a referral into it has a small volume left out); with "
+                          "partial true, those after the change."),
+    "partial": about(BOOL, "Hidden after the change only, because the change reaches it "
+                           "through a referral with a small volume left out or a service "
+                           "whose inflow is hidden: the published figures give only a "
+                           "partial inflow after the change, so `after`'s inflow, modelled "
+                           "utilisation, wait, verdict and effective capacity are null. No "
+                           "referral into it has a volume left out: `before`, `calibration` "
+                           "and `observed_wait_days` are computed from published figures "
+                           "alone and shown, as the editor reads them; its inflow before "
+                           "the change is inflow_at_least.before too. False for a service "
+                           "whose own inflow is hidden (a referral into it has a small "
+                           "volume left out): its inflow_at_least.after, the published "
+                           "referrals' volumes after the change, is null where a partial "
+                           "figure flows into it (docs/whatif.md)."),
     "observed_wait_days": nullable(NUM),
     "observed_hidden": BOOL,
     "calibration": nullable(record("", {"effective_capacity": NUM, "ratio": NUM,
