@@ -690,4 +690,46 @@ def test_several_leads_keep_the_one_most_involved_in_the_subject(tmp_path) -> No
     assert ips and _demoted(ips[0]) == {"hus", "keusote"}, ips[0]
     social = _suggested(folder, "multiple-leads:sosiaalinen-kuntoutus")
     assert social and _demoted(social[0]) == {"keusote"}, social[0]
+    fi = run("suggest", folder, "--finding", "multiple-leads:sosiaalinen-kuntoutus").stdout
+    first = fi.split("\n  2. ")[0]
+    assert "Keski-Uudenmaan hyvinvointialue (Keusote) osallistuu ilman päävastuuta" in first
+    assert "Keusoten aikuisten sosiaalityö osallistuu" not in first
 
+
+def test_the_text_numbers_each_suggestion_with_its_edits_and_what_it_resolves(
+        tmp_path) -> None:
+    """The director's case: ``polku suggest --finding multiple-leads:ips`` printed six →
+    lines under one heading, which reads as "demote all three, twice"; the JSON has three
+    alternatives of two edits each. Each alternative is numbered, its edits beneath it,
+    and says what it resolves, as the JSON does."""
+    folder = _claimed_twice(tmp_path)
+    key = "multiple-leads:ips"
+    offered = _suggested(folder, key)
+    assert [len(s["edits"]) for s in offered] == [2, 2, 2]
+    for lang, resolves in (("fi", "Ratkaisee tämän havainnon"), ("sv", "Löser denna iakttagelse"),
+                           ("en", "Resolves this finding")):
+        text = run("suggest", folder, "--finding", key, "--lang", lang).stdout
+        lines = text.splitlines()
+        assert lines[0].endswith(f"[{key}]") and len(lines) == 1 + 3 * 3, text
+        for n in range(3):
+            block = lines[1 + 3 * n: 4 + 3 * n]
+            assert block[0] == f"  {n + 1}. {resolves}:", text
+            assert all(line.startswith("     → ") for line in block[1:]), text
+    # what else a suggestion resolves is said with its key, as the JSON lists it: two
+    # designed paths miss the same hand-off, and the referral that mends one mends both
+    from ecobuild import Builder
+
+    b = Builder().chain()
+    b.service("c", providers=["x"]).referral("r-cw", "c", "work", owner="x", info="yes")
+    b.path("p1", "seg", ["a", "b", "c"]).path("p2", "seg", ["b", "c"])
+    write_workbook(b.g, tmp_path / "paths")
+    key = "path-broken:p1:b+c"
+    [s] = _suggested(tmp_path / "paths", key)[:1]
+    assert {key, "path-broken:p2:b+c"} <= set(s["resolves"])
+    text = run("suggest", tmp_path / "paths", "--finding", key, "--lang", "en").stdout
+    lines = text.splitlines()
+    assert lines[1] == "  1. Resolves this finding:" and lines[2].startswith("     → Add "), text
+    assert lines[3].startswith("     also resolves: "), text
+    for other in set(s["resolves"]) - {key}:
+        assert f"[{other}]" in lines[3], text
+    assert f"[{key}]" not in lines[3], text
