@@ -612,3 +612,124 @@ def test_a_capacity_suggestions_before_and_after_figures_are_whole_and_apart(
     assert "(ennuste: käyttöaste ∞ → 84 %, odotus kasvaa rajatta → 8,5 päivää)" in fi
     sv = run("suggest", folder, "--finding", key, "--lang", "sv").stdout.replace("\xa0", " ")
     assert "beläggningsgrad ∞ → 84 %" in sv
+
+
+def _claimed_twice(tmp_path: Path) -> Path:
+    """The director's workbook: the example with a parent organisation leading beside its
+    unit that provides the service (IPS: three leads; social rehabilitation: two), Kela's
+    lead row on a hand-off Keusote's mental-health unit owns, and a referral nobody owns."""
+    folder = tmp_path / "w1"
+    shutil.copytree(EXAMPLE, folder)
+    with open(folder / "responsibilities.csv", "a", encoding="utf-8") as out:
+        out.write("keusote,ips,lead,Keusote koordinoi\n"
+                  "hus,ips,lead,HUS koordinoi\n"
+                  "keusote,sosiaalinen-kuntoutus,lead,Emo-organisaatio\n"
+                  "kela,ref-mielenterveys-hus,lead,Kela väittää\n")
+    with open(folder / "referrals.csv", "a", encoding="utf-8") as out:
+        out.write("ref-uusi-kela-tyokokeilu,kela-tyokokeilu,tyokokeilu,,12,10,,yes\n")
+    return folder
+
+
+def _suggested(folder: Path, key: str) -> list[dict]:
+    r = run("suggest", folder, "--finding", key, "--format", "json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)["suggestions"]
+
+
+def _demoted(s: dict) -> set[str]:
+    """The actors a suggestion makes participants instead of leads."""
+    return {e["key"].split("~")[0] for e in s["edits"] if e["sheet"] == "responsibilities"
+            and e["action"] == "update" and e["row"] == {"role": "participant"}}
+
+
+def test_an_owner_and_another_lead_row_are_offered_one_lead(tmp_path) -> None:
+    """The director's case: Keusote's mental-health unit owns the hand-off to HUS
+    psychiatry and Kela has a lead row on it: two organisations claim it
+    (``multiple-leads``), yet ``polku suggest`` said "Ei varmennettuja ehdotuksia.", for
+    the owner was no lead to the generator and one lead row made an empty edit list. The
+    owner is one of the leads: keeping it (Kela's row becomes a participant's, which a
+    person does by hand and which resolves it creating nothing) is offered first, and
+    keeping Kela makes it the owner and the unit a participant; each is verified, and
+    applied through the write API it resolves the finding."""
+    folder = _claimed_twice(tmp_path)
+    key = "multiple-leads:ref-mielenterveys-hus"
+    offered = _suggested(folder, key)
+    assert offered, "no suggestion for an owner against another organisation's lead row"
+    first = offered[0]
+    assert first["edits"] == [{"action": "update", "sheet": "responsibilities",
+                               "key": "kela~ref-mielenterveys-hus~lead",
+                               "row": {"role": "participant"}}]
+    assert first["resolves"] == [key] and first["creates"] == []
+    kela = [s for s in offered if {"action": "update", "sheet": "referrals",
+                                   "key": "ref-mielenterveys-hus",
+                                   "row": {"owner": "kela"}} in s["edits"]]
+    for s in kela:  # the unit that owned it stays on it, without leading it
+        assert {"action": "create", "sheet": "responsibilities",
+                "key": "keusote-mielenterveys~ref-mielenterveys-hus~participant",
+                "row": {"actor": "keusote-mielenterveys", "subject": "ref-mielenterveys-hus",
+                        "role": "participant"}} in s["edits"]
+    for s in offered:
+        after = apply_through_the_api(folder, tmp_path / "api", s)
+        assert key not in {f["key"] for f in after["findings"]}, s
+    en = run("suggest", folder, "--finding", key, "--lang", "en").stdout
+    # by names: the referral by its two ends, as its finding says it, not by its id
+    assert "(Kela) takes part in referral Adult mental health services (outpatient) → " \
+        "Psychiatric outpatient clinics (HUS, Hyvinkää area) without leading it" in en
+    assert "Make Social Insurance Institution of Finland (Kela) the owner" in en
+    assert "Name Keusote mental health" not in en  # a participant's row is no lead's
+
+
+def test_several_leads_keep_the_one_most_involved_in_the_subject(tmp_path) -> None:
+    """The director's case: for IPS the first suggestion kept Keusote, the parent
+    organisation that provides nothing, and demoted its mental-health unit that provides
+    IPS and owns its hand-offs; for social rehabilitation it demoted adult social work,
+    its only provider. Involvement is counted in the subject first (the whole ecosystem
+    only breaks ties)."""
+    folder = _claimed_twice(tmp_path)
+    ips = _suggested(folder, "multiple-leads:ips")
+    assert ips and _demoted(ips[0]) == {"hus", "keusote"}, ips[0]
+    social = _suggested(folder, "multiple-leads:sosiaalinen-kuntoutus")
+    assert social and _demoted(social[0]) == {"keusote"}, social[0]
+    fi = run("suggest", folder, "--finding", "multiple-leads:sosiaalinen-kuntoutus").stdout
+    first = fi.split("\n  2. ")[0]
+    assert "Keski-Uudenmaan hyvinvointialue (Keusote) osallistuu ilman päävastuuta" in first
+    assert "Keusoten aikuisten sosiaalityö osallistuu" not in first
+
+
+def test_the_text_numbers_each_suggestion_with_its_edits_and_what_it_resolves(
+        tmp_path) -> None:
+    """The director's case: ``polku suggest --finding multiple-leads:ips`` printed six →
+    lines under one heading, which reads as "demote all three, twice"; the JSON has three
+    alternatives of two edits each. Each alternative is numbered, its edits beneath it,
+    and says what it resolves, as the JSON does."""
+    folder = _claimed_twice(tmp_path)
+    key = "multiple-leads:ips"
+    offered = _suggested(folder, key)
+    assert [len(s["edits"]) for s in offered] == [2, 2, 2]
+    for lang, resolves in (("fi", "Ratkaisee tämän havainnon"), ("sv", "Löser denna iakttagelse"),
+                           ("en", "Resolves this finding")):
+        text = run("suggest", folder, "--finding", key, "--lang", lang).stdout
+        lines = text.splitlines()
+        assert lines[0].endswith(f"[{key}]") and len(lines) == 1 + 3 * 3, text
+        for n in range(3):
+            block = lines[1 + 3 * n: 4 + 3 * n]
+            assert block[0] == f"  {n + 1}. {resolves}:", text
+            assert all(line.startswith("     → ") for line in block[1:]), text
+    # what else a suggestion resolves is said with its key, as the JSON lists it: two
+    # designed paths miss the same hand-off, and the referral that mends one mends both
+    from ecobuild import Builder
+
+    b = Builder().chain()
+    b.service("c", providers=["x"]).referral("r-cw", "c", "work", owner="x", info="yes")
+    b.path("p1", "seg", ["a", "b", "c"]).path("p2", "seg", ["b", "c"])
+    write_workbook(b.g, tmp_path / "paths")
+    key = "path-broken:p1:b+c"
+    [s] = _suggested(tmp_path / "paths", key)[:1]
+    assert {key, "path-broken:p2:b+c"} <= set(s["resolves"])
+    text = run("suggest", tmp_path / "paths", "--finding", key, "--lang", "en").stdout
+    lines = text.splitlines()
+    assert lines[1] == "  1. Resolves this finding:" and lines[2].startswith("     → Add "), text
+    assert lines[3].startswith("     also resolves: "), text
+    for other in set(s["resolves"]) - {key}:
+        assert f"[{other}]" in lines[3], text
+    assert f"[{key}]" not in lines[3], text

@@ -2,12 +2,14 @@
 
 For a finding, a few candidate edits are computed from the graph itself:
 
-- ``referral-without-owner``: make the organisation already most involved in the referring
-  service its owner (its lead, else the provider with the most services);
+- ``referral-without-owner``: make the referring service's lead (else one of its providers)
+  the referral's owner, the one most involved in the referral first;
 - ``no-lead`` / ``segment-without-lead``: name a lead, the organisation already most involved
   in the subject (a provider of the service; a measure's participant; an actor with a role
   on the segment or providing its entry services);
-- ``multiple-leads``: keep the most involved lead, the others become participants;
+- ``multiple-leads``: keep one of the leads, the most involved in the subject first, the
+  others become participants; a referral's owner is one of its leads (as the finding counts
+  it), so keeping another lead makes that one the owner and the owner a participant;
 - ``path-broken``: add the missing referral between the two consecutive designed steps, for
   the path's segment, owned by the first step's lead or provider;
 - ``over-capacity``: the smallest capacity at which the queueing what-if
@@ -23,6 +25,11 @@ For a finding, a few candidate edits are computed from the graph itself:
   needs elsewhere;
 - ``risk-without-mitigation``: give the risk a mitigating measure (another measure of the
   same goal).
+
+"Most involved" (:func:`_in_subject`, :meth:`Context.ranked`) is counted in the subject
+first: whether the actor provides the service, owns the referral or holds a role on the
+segment; then how many of the subject's other ties it holds; the whole ecosystem
+(:func:`_involvement`) only breaks ties, then the id.
 
 Each candidate is applied to a copy of the workbook's sheets with the write contract's own
 row rules (:func:`polku.io.sheets.apply`, the function the write API applies edits with, then the workbook import's checks) and the findings
@@ -63,7 +70,8 @@ Edit = dict[str, Any]
 
 
 def _involvement(g: nx.MultiDiGraph) -> Counter:
-    """How involved each actor is in the ecosystem: services provided plus roles held."""
+    """How involved each actor is in the whole ecosystem: services provided plus roles held
+    (a lead counting twice). Only a tie-break: :func:`_in_subject` comes first."""
     score: Counter = Counter()
     for s in nodes_of(g, "service"):
         for a in sources(g, s, "provides"):
@@ -90,6 +98,60 @@ def _leads(g: nx.MultiDiGraph, node: str) -> list[str]:
 def _ranked(candidates: list[str], score: Counter) -> list[str]:
     """Actors, the most involved first (ties by id)."""
     return sorted(set(candidates), key=lambda a: (-score[a], a))
+
+
+def _owned_or_led(g: nx.MultiDiGraph, referral: str) -> set[str]:
+    """The actors that claim a referral: its owner and its lead rows."""
+    return set(targets(g, referral, "owner")) | set(_leads(g, referral))
+
+
+def _in_subject(g: nx.MultiDiGraph, subject: str) -> dict[str, tuple[int, int]]:
+    """How involved each actor is in ``subject`` itself, as ``(direct, ties)`` (compared in
+    that order, more is more involved).
+
+    ``direct`` is 1 for the tie that makes an actor part of the subject: it provides the
+    service, owns the referral, holds a role on the segment. ``ties`` counts the subject's
+    other ties it holds: each role on the subject; for a service each referral into or out
+    of it the actor owns or leads; for a referral each of its two ends the actor provides;
+    for a segment each of its entry services and designed paths' steps the actor provides
+    and each referral for the segment it owns or leads. Why: the whole ecosystem's count
+    kept a parent organisation that provides nothing here before its unit that provides the
+    service and owns its hand-offs.
+
+    >>> from polku.graph import new_graph, add_edge
+    >>> g = new_graph()
+    >>> for a in ("parent", "unit"): g.add_node(a, type="actor")
+    >>> g.add_node("s", type="service"); g.add_node("t", type="service")
+    >>> g.add_node("r", type="referral"); add_edge(g, "r", "s", "from"); add_edge(g, "r", "t", "to")
+    >>> add_edge(g, "unit", "s", "provides"); add_edge(g, "r", "unit", "owner")
+    >>> add_edge(g, "parent", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> add_edge(g, "unit", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> _in_subject(g, "s") == {"unit": (1, 2), "parent": (0, 1)}, _in_subject(g, "r")
+    (True, {'unit': (1, 1)})
+    """
+    direct: set[str] = set()
+    ties: Counter = Counter(r.actor for r in _held(g, subject))
+    kind = _node_type(g, subject)
+    if kind == "service":
+        direct = set(sources(g, subject, "provides"))
+        for r in {*sources(g, subject, "from"), *sources(g, subject, "to")}:
+            if _node_type(g, r) == "referral":
+                ties.update(_owned_or_led(g, r))
+    elif kind == "referral":
+        direct = set(targets(g, subject, "owner"))
+        for end in {*targets(g, subject, "from"), *targets(g, subject, "to")}:
+            ties.update(sources(g, end, "provides"))
+    elif kind == "segment":
+        direct = set(ties)
+        served = set(targets(g, subject, "entry"))
+        for path in sources(g, subject, "path_segment"):
+            served.update(path_steps(g, path))
+        for s in served:
+            ties.update(sources(g, s, "provides"))
+        for r in sources(g, subject, "for_segment"):
+            if _node_type(g, r) == "referral":
+                ties.update(_owned_or_led(g, r))
+    return {a: (int(a in direct), ties[a]) for a in direct | set(ties)}
 
 
 def _edit(action: str, sheet: str, key: str | None, row: dict[str, Any]) -> Edit:
@@ -131,6 +193,16 @@ class Context:
         self._eco: Any = eco
         self._inputs: Any = None
         self._headroom: dict[tuple[str, float], dict[str, Any] | None] = {}
+        self._in: dict[str, dict[str, tuple[int, int]]] = {}
+
+    def ranked(self, candidates: Collection[str], subject: str) -> list[str]:
+        """``candidates``, the most involved in ``subject`` first (:func:`_in_subject`),
+        then the most involved in the whole ecosystem (``score``), then by id."""
+        if subject not in self._in:
+            self._in[subject] = _in_subject(self.g, subject)
+        here = self._in[subject]
+        return sorted(set(candidates),
+                      key=lambda a: (*(-x for x in here.get(a, (0, 0))), -self.score[a], a))
 
     def eco(self) -> Any:
         from polku.analyses.reach import ecosystem
@@ -195,7 +267,7 @@ def _owner(g: nx.MultiDiGraph, f: Finding, ctx: Context,
            long_wait_days: float) -> Iterator[list[Edit]]:
     src = targets(g, f.subject, "from")
     if src:
-        for a in _ranked(_leads(g, src[0]) or sources(g, src[0], "provides"), ctx.score):
+        for a in ctx.ranked(_leads(g, src[0]) or sources(g, src[0], "provides"), f.subject):
             yield [_edit("update", "referrals", f.subject, {"owner": a})]
 
 
@@ -205,11 +277,11 @@ def _no_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
     subject = f.subject
     kind = _node_type(g, subject)
     if kind == "service":
-        for a in _ranked(sources(g, subject, "provides"), ctx.score):
+        for a in ctx.ranked(sources(g, subject, "provides"), subject):
             yield [_lead_row(a, subject)]
     elif kind == "measure":
         participants = [r.actor for r in _held(g, subject) if r.role == "participant"]
-        for a in _ranked(participants, ctx.score):
+        for a in ctx.ranked(participants, subject):
             others = sorted(set(participants) - {a})
             yield [_edit("update", "measures", subject,
                          {"leads": a, "participants": ";".join(others)})]
@@ -221,7 +293,7 @@ def _segment_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
     subject = f.subject
     roles = [r.actor for r in _held(g, subject)]
     entry = [a for s in targets(g, subject, "entry") for a in sources(g, s, "provides")]
-    for a in _ranked(roles or entry, ctx.score):
+    for a in ctx.ranked(roles or entry, subject):
         if a in roles:
             role = next(r.role for r in _held(g, subject) if r.actor == a)
             yield [_edit("update", "responsibilities", f"{a}~{subject}~{role}",
@@ -236,10 +308,26 @@ def _one_lead(g: nx.MultiDiGraph, f: Finding, ctx: Context,
     subject = f.subject
     if _node_type(g, subject) == "measure":
         return
-    leads = _ranked(_leads(g, subject), ctx.score)
-    for keep in leads:
-        yield [_edit("update", "responsibilities", f"{a}~{subject}~lead",
-                     {"role": "participant"}) for a in leads if a != keep]
+    rows = _leads(g, subject)
+    # a referral's owner is one of its leads, as the finding counts them (an owner and
+    # another organisation's lead row are two organisations claiming one hand-off)
+    owner = next(iter(targets(g, subject, "owner")), None) \
+        if _node_type(g, subject) == "referral" else None
+    for keep in ctx.ranked(rows + ([owner] if owner else []), subject):
+        edits_: list[Edit] = []
+        if owner is not None and keep != owner:
+            # the kept lead owns the hand-off; the owner stays on it without leading it
+            edits_.append(_edit("update", "referrals", subject, {"owner": keep}))
+            if owner not in rows and not any(r.actor == owner and r.role == "participant"
+                                              for r in _held(g, subject)):
+                edits_.append(_edit("create", "responsibilities",
+                                    f"{owner}~{subject}~participant",
+                                    {"actor": owner, "subject": subject,
+                                     "role": "participant"}))
+        edits_ += [_edit("update", "responsibilities", f"{a}~{subject}~lead",
+                         {"role": "participant"}) for a in rows if a != keep]
+        if edits_:
+            yield edits_
 
 
 @generates("path-broken")
@@ -255,7 +343,7 @@ def _missing_referral(g: nx.MultiDiGraph, f: Finding, ctx: Context,
     for a, b in pairs[:1]:
         if g.nodes[a].get("type") != "service":
             continue
-        owners = _ranked(_leads(g, a) or sources(g, a, "provides"), ctx.score)
+        owners = ctx.ranked(_leads(g, a) or sources(g, a, "provides"), a)
         row: dict[str, Any] = {"id": _free_id(g, f"ref-{a}-{b}")[:120], "from": a, "to": b}
         if segment:
             row["segments"] = segment[0]

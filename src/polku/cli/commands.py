@@ -396,7 +396,8 @@ def suggest(
     typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said,
                            "declined": result["declined"], "declined_worded": declined},
                           ensure_ascii=False, indent=2)
-               if format == "json" else suggestions_text(said, tr, declined))
+               if format == "json" else suggestions_text(said, tr, declined,
+                                                         result["suggestions"]))
 
 
 @app.command(help=N_(

@@ -240,12 +240,25 @@ def _md(text: str) -> str:
 
 
 def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None,
-                     declined: list[dict[str, Any]] | None = None) -> str:
+                     declined: list[dict[str, Any]] | None = None,
+                     offered: list[dict[str, Any]] | None = None) -> str:
     """``polku suggest``: each verified suggestion as
     :func:`polku.present.suggestions.suggestions_worded` says it, under its finding (its key
-    in brackets, to ask again with ``--finding``): its edits, what else it resolves and
+    in brackets, to ask again with ``--finding``), numbered: the suggestions of one finding
+    are alternatives, each applied alone. Under its number its edits (→, all of them
+    together), what else it resolves (each with its key, as the JSON's ``resolves``) and
     what it creates; then each capacity raise not offered, and why
-    (:func:`polku.present.suggestions.declined_worded`).
+    (:func:`polku.present.suggestions.declined_worded`). ``offered``: the suggestions
+    themselves, in the same order, whose ``resolves`` give the keys.
+
+    >>> print(suggestions_text([{"finding": "k:a", "message": "A", "edits": ["x", "y"],
+    ...                          "resolves": ["A", "B"], "creates": []}], translator("en"),
+    ...                        offered=[{"finding": "k:a", "resolves": ["k:a", "k:b"]}]))
+    A [k:a]
+      1. Resolves this finding:
+         → x
+         → y
+         also resolves: B [k:b]
     """
     tr = tr or translator()
     notes = [line for d in declined or () for line in (f"{d['message']} [{d['finding']}]",
@@ -253,15 +266,22 @@ def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None,
     if not worded:
         return "\n".join([tr("No verified suggestions."), *notes])
     lines: list[str] = []
+    n = 0
     for i, s in enumerate(worded):
         if not i or worded[i - 1]["finding"] != s["finding"]:  # a finding's suggestions follow it
             lines.append(f"{s['message']} [{s['finding']}]")
-        lines += [f"  → {text}" for text in s["edits"]]
-        also = [t for t in s["resolves"] if t != s["message"]]
+            n = 0
+        n += 1
+        # the number says where one alternative ends and the next begins
+        lines.append(f"  {n}. " + tr("Resolves this finding:"))
+        lines += [f"     → {text}" for text in s["edits"]]
+        keys = offered[i]["resolves"] if offered else [None] * len(s["resolves"])
+        also = [t + (f" [{k}]" if k else "") for t, k in zip(s["resolves"], keys)
+                if k != s["finding"] and (k is not None or t != s["message"])]
         if also:
-            lines.append("  " + tr("also resolves: {keys}").format(keys="; ".join(also)))
+            lines.append("     " + tr("also resolves: {keys}").format(keys="; ".join(also)))
         if s["creates"]:
-            lines.append("  " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
+            lines.append("     " + tr("creates: {keys}").format(keys="; ".join(s["creates"])))
     return "\n".join(lines + notes)
 
 

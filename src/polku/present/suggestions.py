@@ -11,7 +11,7 @@ from typing import Any
 import networkx as nx
 
 from polku.present.i18n import Translator, kind_name
-from polku.present.messages import message
+from polku.present.messages import message, subject_name
 
 
 def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
@@ -31,13 +31,18 @@ def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
     if sheet == "referrals" and set(row) == {"owner"}:
         return tr("Make {owner} the owner of the referral").format(owner=lab(row["owner"]))
     if sheet == "responsibilities" and key.count("~") == 2:
-        actor, subject, _ = key.split("~")
-        if action == "create" or row.get("role") == "lead":
+        actor, subject, held = key.split("~")
+        # the role the row is given: an update's, a new row's (its key says it too)
+        role = row.get("role") or held
+        # a referral has no name of its own: by its two ends, as its finding says it
+        what = subject_name(g, subject, tr) if g.nodes.get(subject, {}).get("type") == \
+            "referral" else lab(subject)
+        if role == "lead":
             return tr("Name {actor} the lead of {subject}").format(actor=lab(actor),
-                                                                 subject=lab(subject))
-        if row.get("role") == "participant":
+                                                                 subject=what)
+        if role == "participant":
             return tr("{actor} takes part in {subject} without leading it").format(
-                actor=lab(actor), subject=lab(subject))
+                actor=lab(actor), subject=what)
     if sheet == "services" and set(row) == {"capacity_per_month"}:
         text = tr("Raise the capacity of {service} to {n} clients a month").format(
             service=lab(key), n=tr.number(row["capacity_per_month"]))
