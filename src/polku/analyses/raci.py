@@ -202,7 +202,10 @@ def of_organisation(m: Raci, g: nx.MultiDiGraph, actor: str) -> Raci:
     (up whose ``part_of`` chain it is while the parent is of the same kind, the rule of every
     door's actor filter, :func:`polku.analyses.accountable.for_actor`), its rows the subjects
     where one of them holds a role. What an organisation reads of a matrix of tens of
-    columns: a terminal's width, not a thousand characters.
+    columns: a terminal's width, not a thousand characters. A row with several leads keeps
+    the column of each of its leads, another organisation's too: the conflict its mark
+    names is seen, not just said. Each column shows its actor's cells on the rows kept, as
+    the whole matrix does.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph("g"); g.add_node("s", type="service", name="S")
@@ -215,13 +218,21 @@ def of_organisation(m: Raci, g: nx.MultiDiGraph, actor: str) -> Raci:
     >>> small = of_organisation(raci(g, []), g, "keusote")
     >>> small.actors, [r.subject for r in small.rows]
     (('unit',), ['s'])
+    >>> add_edge(g, "kela", "s", "responsibility", key="responsibility:lead", role="lead")
+    >>> of_organisation(raci(g, []), g, "keusote").actors
+    ('kela', 'unit')
     """
     from polku.analyses.accountable import units_of
 
     mine = units_of(g, actor)
-    cells = tuple(c for c in m.cells if c.actor in mine)
-    keep = {c.subject for c in cells}
-    actors = tuple(a for a in m.actors if a in mine)
+    keep = {c.subject for c in m.cells if c.actor in mine}
+    leads: dict[str, set[str]] = {}
+    for c in m.cells:
+        if c.role == "lead" and c.subject in keep:
+            leads.setdefault(c.subject, set()).add(c.actor)
+    shown = mine.union(*(a for a in leads.values() if len(a) > 1))
+    cells = tuple(c for c in m.cells if c.actor in shown and c.subject in keep)
+    actors = tuple(a for a in m.actors if a in shown)
     return replace(m, actors=actors, actor_labels={a: m.actor_labels[a] for a in actors},
                    rows=tuple(r for r in m.rows if r.subject in keep), cells=cells)
 

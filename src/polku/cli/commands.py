@@ -310,12 +310,14 @@ def findings(
 
 @app.command(help=N_(
     "The action list per organisation to take away: one row per organisation and finding it is "
-    "accountable for, with the plan measures and the follow-up."))
+    "accountable for, then one per finding nobody is accountable for, with the plan measures "
+    "and the follow-up."))
 @reports_errors
 def actions(
     source: str = GraphArg,
     actor: Optional[str] = typer.Option(None, "--actor", help=N_(
-        "Only this organisation's actions (an actor id), its units' included.")),
+        "Only the findings this actor (an actor id) or one of its units answers for, under its "
+        "organisation.")),
     format: Optional[str] = typer.Option(None, "--format", help=N_(
         "xlsx, csv, json or table (for reading at a terminal; default: as the output's name "
         "ends, else csv).")),
@@ -330,7 +332,8 @@ def actions(
     lang: Optional[str] = Lang,
 ) -> None:
     """The action list per organisation to take away: one row per organisation and finding
-    it is accountable for, with the plan measures and the follow-up."""
+    it is accountable for, then one per finding nobody is accountable for, with the plan
+    measures and the follow-up."""
     from polku.io import atomic
     from polku.present.actions import ACTION_FORMATS, BOM, action_format_of, action_list
 
@@ -354,7 +357,8 @@ def actions(
                      model_of(source, min_cell), audience_of(suppress))
     rows = action_list(g, found, actor, tr, plain=kind.plain)
     name = str(g.graph.get("name", "graph"))
-    data = kind.write(name, graphmod.title(g, tr.lang), rows, tr)
+    data = kind.write(name, graphmod.title(g, tr.lang), rows, tr,
+                      tr.label(g, actor) if actor else "")
     if output is None:
         # a spreadsheet's byte order mark is for a file; a pipe (csv, cut) reads text
         typer.echo(data.removeprefix(BOM) if isinstance(data, str) else data, nl=False)

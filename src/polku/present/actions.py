@@ -2,10 +2,12 @@
 
 ``polku actions GRAPH [--actor ID] --format xlsx|csv|json`` (and the API's
 ``/api/graphs/NAME/actions?format=``) give one row per organisation and finding it
-answers for (:func:`polku.analyses.accountable.by_actor`: its units' findings included):
-the organisation, the finding's severity, what it is about in words, the plan measures
-on it, and its follow-up (status, owner, due date, note), so a leader can take the list into a meeting or a
-spreadsheet of their own.
+answers for (:func:`polku.analyses.accountable.by_actor`: its units' findings included),
+then one per finding nobody answers for, under :data:`NOBODY` with an empty ``actor``
+(:func:`groups_of`): the organisation, the finding's severity, what it is about in words,
+the plan measures on it, and its follow-up (status, owner, due date, note), so a leader
+can take the list into a meeting or a spreadsheet of their own. With ``--actor`` the
+rows are the findings that actor answers for, under its organisation.
 
 The CSV and the .xlsx are read by people: their headings and words (severity, the kind's
 name, the finding as the report says it, the subject by its name, status, the measures' and
@@ -53,6 +55,10 @@ COLUMNS = {
 WRAPPED = {"message": 60, "subject_name": 36, "measure_names": 36, "note": 40,
            "actor_name": 28, "owner_name": 28}
 
+#: the group of the findings nobody is accountable for (its ``actor`` is empty): the
+#: report's heading for them, so that the report and its list say the same
+NOBODY = N_("Nobody is accountable")
+
 #: a spreadsheet reads a CSV as UTF-8 only when it starts with this mark (Excel reads one
 #: without it in the machine's 8-bit code page: "ä" became "Ã¤")
 BOM = "\ufeff"
@@ -85,6 +91,39 @@ def days_late(due: str, today: str) -> int:
         return (date.fromisoformat(today) - date.fromisoformat(due)).days
     except ValueError:
         return 0
+
+
+def groups_of(g: nx.MultiDiGraph, findings: Iterable[Finding], actor: str | None = None
+              ) -> dict[str, list[Finding]]:
+    """The action list's groups: organisation → its findings, organisations by id, then
+    ``""`` → the findings nobody is accountable for (:data:`NOBODY`: a list handed round
+    must not lose the very findings that need an owner). With ``actor`` the findings given
+    are the ones asked for (:func:`polku.analyses.accountable.for_actor`: those ``actor``
+    or one of its units answers for), all under ``actor``'s organisation (the top of its
+    chain, as the whole list groups them: a unit's rows are its organisation's rows), and
+    none is nobody's.
+
+    >>> from polku.graph import add_edge, new_graph
+    >>> g = new_graph("g")
+    >>> for a in ("keusote", "unit"): g.add_node(a, type="actor", kind="wellbeing-county")
+    >>> add_edge(g, "unit", "keusote", "part_of")
+    >>> fs = [Finding("dead-end", "error", "s", accountable=("unit",)),
+    ...       Finding("segment-without-lead", "warning", "seg")]
+    >>> {who: [f.subject for f in mine] for who, mine in groups_of(g, fs).items()}
+    {'keusote': ['s'], '': ['seg']}
+    >>> list(groups_of(g, fs[:1], "unit"))
+    ['keusote']
+    """
+    from polku.analyses.handoffs import organisation
+
+    if actor is not None:
+        return {organisation(g, actor): [f for f in findings if f.accountable]}
+    findings = list(findings)
+    groups = dict(by_actor(g, findings))
+    nobody = [f for f in findings if not f.accountable]
+    if nobody:
+        groups[""] = nobody
+    return groups
 
 
 def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
@@ -122,10 +161,8 @@ def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
     today = today or today_in_finland()
     regions = merged_region_names(g, tr.lang)
     rows = []
-    # the findings given are the ones asked for: with ``actor``, all its own (its units'
-    # included, polku.analyses.accountable.for_actor), else each organisation's
-    groups = {actor: list(findings)} if actor is not None else by_actor(g, findings)
-    for who, mine in groups.items():
+    for who, mine in groups_of(g, findings, actor).items():
+        who_name = tr.label(g, who) if who else tr(NOBODY)
         for f in mine:
             fu = followups.get(f.key) or {}
             status = str(fu.get("status") or "new")
@@ -133,7 +170,7 @@ def action_rows(g: nx.MultiDiGraph, findings: Iterable[Finding],
             due = str(fu.get("due") or "")
             late = days_late(due, today) if fu.get("overdue") else 0
             rows.append({
-                "actor": who, "actor_name": tr.label(g, who),
+                "actor": who, "actor_name": who_name,
                 "severity": f.severity, "severity_name": severity_name(f.severity, tr),
                 "kind": f.kind, "kind_name": kind_name(f.kind, tr),
                 "message": f.message, "subject": f.subject,
@@ -275,10 +312,14 @@ def actions_json(graph: str, rows: list[dict[str, Any]]) -> str:
     return json.dumps({"graph": graph, "actions": rows}, ensure_ascii=False, indent=2)
 
 
-def actions_table(title: str, rows: list[dict[str, Any]], tr: Translator | None = None) -> str:
+def actions_table(title: str, rows: list[dict[str, Any]], tr: Translator | None = None,
+                  whose: str = "") -> str:
     """The rows for a terminal: one block per organisation (its name and how many
-    actions), each finding on a line (severity, kind, the finding), its plan measures and
-    follow-up on the next with its key, to copy into ``polku suggest --finding KEY``.
+    actions; the findings nobody is accountable for last, under :data:`NOBODY`), each
+    finding on a line (severity, kind, the finding), its plan measures and follow-up on
+    the next with its key, to copy into ``polku suggest --finding KEY``. ``whose`` names
+    the actor the list was asked for (``--actor``), said under the title: its rows stand
+    under its organisation, which answers for more.
 
     >>> rows = [{"actor": "kela", "actor_name": "Kela", "severity_name": "varoitus",
     ...          "kind_name": "pitkä odotusaika", "message": "Odotus 35 pv",
@@ -293,6 +334,9 @@ def actions_table(title: str, rows: list[dict[str, Any]], tr: Translator | None 
     """
     tr = tr or translator()
     lines = [tr("{graph}: actions by organisation").format(graph=title)]
+    if whose:
+        lines.append(tr("Only the findings {actor} or one of its units answers for").format(
+            actor=whose))
     if not rows:
         lines += ["", tr("(no actions)")]
     groups: dict[str, list[dict[str, Any]]] = {}
@@ -321,12 +365,12 @@ def actions_table(title: str, rows: list[dict[str, Any]], tr: Translator | None 
 @dataclass(frozen=True)
 class ActionFormat:
     """One way to take the action list away: its media type, whether it is bytes (a file
-    only), how it is written from (graph name, title, rows, translator), the suffix of
-    its file, and whether people read it (``plain``: the findings worded by names only,
-    :func:`action_list`)."""
+    only), how it is written from (graph name, title, rows, translator, and the name of
+    the actor it was asked for or ""), the suffix of its file, and whether people read it
+    (``plain``: the findings worded by names only, :func:`action_list`)."""
     media_type: str
     binary: bool
-    write: Callable[[str, str, list[dict[str, Any]], Translator], "str | bytes"]
+    write: Callable[[str, str, list[dict[str, Any]], Translator, str], "str | bytes"]
     suffix: str = ""
     plain: bool = False
 
@@ -334,16 +378,17 @@ class ActionFormat:
 #: the action list's formats, by name (the CLI's ``--format`` and the API's ``?format=``)
 ACTION_FORMATS: Mapping[str, ActionFormat] = {
     "xlsx": ActionFormat("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                         True, lambda name, title, rows, tr: actions_xlsx(rows, tr, title),
-                         "xlsx", plain=True),
+                         True, lambda name, title, rows, tr, whose:
+                         actions_xlsx(rows, tr, title), "xlsx", plain=True),
     "csv": ActionFormat("text/csv; charset=utf-8", False,
-                        lambda name, title, rows, tr: actions_csv_file(rows, tr), "csv",
+                        lambda name, title, rows, tr, whose: actions_csv_file(rows, tr), "csv",
                         plain=True),
     "json": ActionFormat("application/json", False,
-                         lambda name, title, rows, tr: actions_json(name, rows) + "\n", "json"),
+                         lambda name, title, rows, tr, whose: actions_json(name, rows) + "\n",
+                         "json"),
     "table": ActionFormat("text/plain; charset=utf-8", False,
-                          lambda name, title, rows, tr: actions_table(title, rows, tr) + "\n",
-                          "txt"),
+                          lambda name, title, rows, tr, whose:
+                          actions_table(title, rows, tr, whose) + "\n", "txt"),
 }
 
 

@@ -149,7 +149,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "responsibility": [f.to_dict() for f in findings if f.kind in RESPONSIBILITY_KINDS],
         "actions": action_lists(g, findings, tr),
         # Findings no organisation answers for (a segment nobody leads): shown on their own,
-        # since they fall outside every action list.
+        # since they fall outside every organisation's list (the list to take away has
+        # them as a group of their own, polku.present.actions.groups_of).
         "unowned": [f.to_dict() for f in findings if not f.accountable],
         # whether any finding has a plan measure on it ("no plan measure" is said once)
         "any_measures": any(f.measures for f in findings),

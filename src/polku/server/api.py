@@ -386,7 +386,9 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
                 response_class=Response)
     def actions(name: str, response: Response,
                 format: str = Query("csv", pattern=f"^({'|'.join(ACTION_FORMATS)})$"),
-                actor: str | None = Query(None, description="Only this organisation's rows."),
+                actor: str | None = Query(None, description=(
+                    "Only the findings this actor or one of its units answers for, under "
+                    "its organisation; a finding nobody answers for is no one's.")),
                 tr: Translator = Words,
                 authorization: Credentials = Reader) -> Response:
         """The action list per organisation (``polku actions``) as a download: .csv, .xlsx,
@@ -402,7 +404,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         stem = f"{name}-actions" + (f"-{actor}" if actor else "")
         headers = dict(response.headers)
         headers["Content-Disposition"] = f'attachment; filename="{stem}.{kind.suffix}"'
-        return Response(kind.write(name, graph_title(g, tr.lang, name), rows, tr),
+        whose = tr.label(g, actor) if actor else ""
+        return Response(kind.write(name, graph_title(g, tr.lang, name), rows, tr, whose),
                         media_type=kind.media_type, headers=headers)
 
     @router.get("/graphs/{name}/suggestions", responses=READ)

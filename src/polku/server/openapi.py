@@ -667,7 +667,9 @@ def downloads() -> dict[tuple[str, str], dict[str, Schema]]:
                     binary=tuple(f.media_type for f in kinds if f.binary),
                     json=record("The action list for programs.", {
                         "graph": STR, "actions": about(array(ANY_OBJECT), "A row per "
-                                                       "organisation and finding.")}))
+                                                       "organisation and finding it answers "
+                                                       "for, then one per finding nobody "
+                                                       "answers for (its actor empty).")}))
     # the RDF in JSON-LD: its shape is JSON-LD's and its terms the ontology's, so a JSON
     # Schema of it would only repeat the ontology (ontology/polku.ttl, SHACL in shapes.ttl)
     export = media(*(formats.get(n).media_type or "text/plain"

@@ -8,7 +8,7 @@ switch on every page), and shows a banner while a graph's source is broken.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 from urllib.parse import urlencode
 
 import networkx as nx
@@ -294,14 +294,44 @@ def finding_filters(g: nx.MultiDiGraph, found: list[Any],
     language (organisations and segments by name, kinds by what they mean)."""
     from polku.kinds import meaning
 
-    orgs = sorted({o for os_, _ in facets.values() for o in os_}, key=lambda o: tr.name(g, o).text)
     segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.name(g, s).text)
     kinds = sorted({f.kind for f in found})
-    return {"organisation": [(o, tr.label(g, o)) for o in orgs],
+    return {"organisation": organisation_choices(g, {o for os_, _ in facets.values()
+                                                     for o in os_}, tr),
             "severity": [(s, tr(SEVERITY_NAMES[s])) for s in SEVERITY_NAMES
                          if any(f.severity == s for f in found)],
             "kind": [(k, f"{tr(meaning(k))} ({k})" if meaning(k) else k) for k in kinds],
             "segment": [(s, tr.label(g, s)) for s in segs]}
+
+
+def organisation_choices(g: nx.MultiDiGraph, orgs: Iterable[str], tr: Translator
+                         ) -> list[tuple[str, str]]:
+    """Organisations to choose from, (id, name) each, by name in the order of the reader's
+    alphabet (:func:`polku.present.i18n.alphabetical`): the graph page's organisation filter
+    and the change log's chooser offer one list.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph("g")
+    >>> for a, name in (("a", "Ähtäri"), ("b", "Vantaa"), ("c", "espoo")):
+    ...     g.add_node(a, type="actor", name=name)
+    >>> organisation_choices(g, ["a", "b", "c"], translator("fi"))
+    [('c', 'espoo'), ('b', 'Vantaa'), ('a', 'Ähtäri')]
+    """
+    from polku.present.i18n import alphabetical
+
+    return [(o, tr.label(g, o)) for o in sorted(
+        set(orgs), key=lambda o: (alphabetical(tr.name(g, o).text, tr.lang), o))]
+
+
+def answering_organisations(g: nx.MultiDiGraph, found: Iterable[Any]) -> set[str]:
+    """The organisations of ``g`` that answer for one of the findings ``found`` (the top
+    of each accountable actor's chain, :func:`polku.analyses.accountable.organisations_of`):
+    what the organisation choosers offer."""
+    from polku.analyses.accountable import organisations_of
+
+    orgs_of = organisations_of(g)
+    return {o for f in found for o in orgs_of(f) if o in g}
 
 
 def is_plan(counts: dict[str, int] | None) -> bool:
@@ -906,8 +936,16 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             version = store.entry(name).version
             changes = store.changes(name, 500)
         g = version.graph
-        actors = sorted(((n, tr.label(g, n)) for n in nodes_of(g, "actor")),
-                        key=lambda a: langmarks.unmarked(a[1]).casefold()) if g is not None else []
+        # the chooser offers what the graph page's filter does: the organisations that
+        # answer for a finding the reader is shown (not every unit, employer and insurer),
+        # and the actor asked for, which may be a unit
+        actors: list[tuple[str, str]] = []
+        if g is not None and version.model is not None:
+            seen = version.model.published(who).graph
+            orgs = answering_organisations(seen, answer(Findings(), version.model, who))
+            if actor and seen.nodes.get(actor, {}).get("type") == "actor":
+                orgs.add(actor)
+            actors = organisation_choices(seen, orgs, tr)
         return html("changes.html", language, version, g, show_who=who == EDITOR,
                     status=400 if error else 200,
                     title=tr("Changes: {graph}").format(graph=shown(g, name, language.tr)),
