@@ -247,7 +247,7 @@ def test_a_bad_ptv_file_is_told_in_finnish_and_swedish(tmp_path: Path) -> None:
            "tiedosto ei ole JSON-muotoinen (virhe rivillä 1, sarakkeessa 2)" in r.stderr, r.stderr
     r = run("ptv", "import", broken, "-o", out, env={"POLKU_LANG": "sv"})
     assert f"fel: {broken}: inte PTV-JSON: " in r.stderr, r.stderr
-    assert "men filen är inte JSON (felet finns på rad 1, kolumn 2)" in r.stderr, r.stderr
+    assert "men den är inte JSON (felet finns på rad 1, kolumn 2)" in r.stderr, r.stderr
     r = run("ptv", "import", codes, "-o", out, "--lang", "sv")
     assert "inte PTV:s tjänste-JSON (eller organisations-JSON)" in r.stderr, r.stderr
     # the notes inside the problem are worded too, each with its file

@@ -246,9 +246,9 @@ def test_a_file_that_is_not_ptv_json_is_told_in_the_readers_language(model: Path
     readme = Path(__file__).parents[1] / "README.md"
     r = run("ptv", "compare", model, readme, "--lang", "sv")
     assert r.exit_code == 1
-    assert f"fel: {readme}: inte PTV-JSON: det öppna API:ets tjänste- eller " \
-           "organisationsobjekt (Service eller Organization) väntades som JSON-text, men " \
-           "filen är inte JSON (felet finns på rad 1, kolumn 1)" in r.stderr, r.stderr
+    assert f"fel: {readme}: inte PTV-JSON: filen ska innehålla det öppna API:ets tjänste- " \
+           "eller organisationsobjekt (Service eller Organization) som JSON-text, men den " \
+           "är inte JSON (felet finns på rad 1, kolumn 1)" in r.stderr, r.stderr
     assert "Expecting value" not in r.output
     r = run("ptv", "compare", model, readme, env={"POLKU_LANG": "fi"})
     assert f"virhe: {readme}: ei PTV:n JSON-tiedosto: odotettiin" in r.stderr, r.stderr

@@ -69,3 +69,26 @@ def test_the_ontologys_labels_use_the_glossarys_words() -> None:
     assert labels[("Graph", "sv")] == "Regionalt ekosystem"
     assert labels[("Graph", "fi")] == "Alueellinen aineisto"
     assert not [v for (_, lang), v in labels.items() if lang == "sv" and "emiss" in v]
+
+
+def test_one_term_for_a_hand_off_and_nothing_expected_is_waited_for() -> None:
+    """A Swedish-speaking reader found two terms for one thing: the path ranking's third key
+    was *minst antal överlämningar* in ``polku paths --help`` and *hänvisningar mellan
+    organisationer* on the pages and in the report (and the Finnish said it three ways);
+    *det tänk om-analysen utgår från* and *köernas tänk om-analys har …* read as no Swede
+    writes; and *väntade* (waited) stood for *expected*."""
+    said = " ".join(t for _, t in catalogue_texts("sv"))
+    # the event log's observed moves are övergångar (the Finnish siirtymät), not a
+    # second name for a referral
+    for rejected in ("överlämning", "det tänk om-analysen", "köernas tänk om-analys",
+                     "median väntetid"):
+        assert rejected not in said, rejected
+    # expected is förväntat, or said otherwise: not väntat (oväntat, unexpected, stays)
+    assert re.findall(r"(?<!\w)vänta(?:de|des|t)\b", said) == []
+    assert "(som tänk om-analysen utgår från:" in said
+    for lang, term in (("sv", "hänvisningar mellan organisationer"),
+                       ("fi", "ohjauksia organisaatiosta toiseen")):
+        shown = " ".join(run("paths", "--help", "--lang", lang).stdout.split())
+        assert term in shown, (lang, shown)
+    finnish = " ".join(t for _, t in catalogue_texts("fi"))
+    assert "organisaatiorajan" not in finnish and "organisaatioiden välillä" not in finnish

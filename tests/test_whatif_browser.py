@@ -124,3 +124,36 @@ def test_the_service_lists_follow_the_segment(browser, base_url: str) -> None:
     assert page.evaluate(values, "#service") == services
     assert errors == [] and page.outside == []  # type: ignore[attr-defined]
     page.context.close()
+
+
+def test_the_whole_graph_until_a_segment_is_chosen(browser, base_url: str) -> None:
+    """The page opens on no client segment (it chose the first one for the reader, and
+    refused a service that segment does not reach): the lists hold every service of the
+    graph; a segment chosen narrows them, and *Alla kundgrupper* widens them again, with no
+    segment picture to link to."""
+    page = new_page(browser, base_url)
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto(base_url + PAGE + "?lang=sv", wait_until="networkidle")
+    values = "s => Array.from(document.querySelector(s).options).map(o => o.value).filter(v => v)"
+    assert page.locator("#segment").input_value() == ""
+    every = page.evaluate(values, "#remove")
+    assert "ips" in every and "nuotti" in every
+    expect(page.locator("#segment-picture")).to_be_hidden()
+    page.get_by_label("Kundgrupp").select_option("seg-nuoret")
+    assert "ips" not in page.evaluate(values, "#remove")
+    expect(page.locator("#segment-picture")).to_be_visible()
+    page.get_by_label("Kundgrupp").select_option("")
+    assert page.evaluate(values, "#remove") == every
+    expect(page.locator("#segment-picture")).to_be_hidden()
+    expect(page.locator("#segment-hint")).to_have_text(
+        "Tjänstelistorna nedan gäller nu alla tjänster i ekosystemet.")
+    # IPS removed from the whole graph, as polku whatif --remove ips answers
+    page.locator("#remove").select_option("ips")
+    page.get_by_role("button", name="Visa").click()
+    page.wait_for_load_state("networkidle")
+    assert page.get_by_role("alert").count() == 0
+    expect(page.locator("#removal")).to_be_visible()
+    no_violations(page)
+    assert errors == [] and page.outside == []  # type: ignore[attr-defined]
+    page.context.close()

@@ -473,7 +473,7 @@ def bottlenecks(
 
 @app.command(help=N_(
     "The k best paths of a segment to its outcomes (fewest needs left uncovered, then shortest "
-    "wait, then fewest hand-offs), and its designed paths checked."))
+    "wait, then fewest hand-offs between organisations), and its designed paths checked."))
 @reports_errors
 def paths(
     source: str = GraphArg,
@@ -491,7 +491,8 @@ def paths(
     lang: Optional[str] = Lang,
 ) -> None:
     """The k best paths of a segment to its outcomes (fewest needs left uncovered, then
-    shortest wait, then fewest hand-offs), and its designed paths checked."""
+    shortest wait, then fewest hand-offs between organisations), and its designed paths
+    checked."""
     from polku.present.printers import paths_text
     from polku.present.results import paths_worded
 

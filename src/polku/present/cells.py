@@ -90,6 +90,10 @@ COLUMN_CHOICE_NAMES = {
 #: columns outside the sheets whose value is a list of ids (a designed path's steps, as
 #: :func:`polku.analyses.diff.records` joins them)
 REFS_COLUMNS = {("paths", "steps")}
+#: columns that hold a moment, as a write stamps it (:func:`polku.ops.edits.stamped`)
+MOMENT_COLUMNS = {("followups", "updated")}
+#: a moment as the change log and the stamps write it (ISO 8601, a date and a time)
+ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?")
 
 #: why a diff's side reads <5: its graph (a copy meant for others) left the figure out
 LEFT_OUT_OLD = N_("(hidden: the first graph leaves this small figure out)")
@@ -151,7 +155,8 @@ def sheet_of(g: nx.MultiDiGraph, key: str) -> str:
 def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
                tr: Translator) -> tuple[str, str]:
     """(column name, value) of one cell as a person reads it: references by the names of
-    what they name in ``g``, choices by their words, an empty cell as ``–``.
+    what they name in ``g``, choices by their words, numbers, days and months as the reader
+    writes them, when a row was written in Helsinki time, an empty cell as ``–``.
 
     >>> from polku.graph import new_graph
     >>> from polku.present.i18n import translator
@@ -161,6 +166,11 @@ def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
     (('Tuottajat', 'Kela; x'), ('Aloituspalvelu asiakasryhmille', 'ei'))
     >>> cell_shown("referrals", "median_wait_days", "20.64", g, fi)[1], cell_shown("referrals", "median_wait_days", "0,5", g, fi)[1]
     ('20,64', '0,5')
+    >>> sv = translator("sv")
+    >>> cell_shown("followups", "due", "2026-03-31", g, sv), cell_shown("followups", "due", "pian", g, sv)
+    (('Senast', '31.3.2026'), ('Senast', 'pian'))
+    >>> cell_shown("followups", "updated", "2026-12-05T16:04:49Z", g, sv)[1]
+    '5.12.2026 kl. 18.04'
     """
     text = "" if value is None else str(value)
     spec = workbook.SHEETS[sheet].column(column) if sheet in workbook.SHEETS else None
@@ -177,4 +187,14 @@ def cell_shown(sheet: str, column: str, value: Any, g: nx.MultiDiGraph | None,
         # a number as the reader writes it (a graph's 20.64 is 20,64 in Finnish); a cell
         # as a designer typed it (0,5, 1 200) stays as typed
         text = tr.number(float(text.strip()))
+    elif kind == "date":
+        # the graph's 2026-03-31 as the reader writes a day (31.3.2026); a day as typed
+        # (31.3.2026) and what is no day stay as they are
+        text = tr.day(text.strip()) if text.strip() else text
+    elif kind == "month":
+        text = tr.month(text.strip()) if text.strip() else text
+    elif (sheet, column) in MOMENT_COLUMNS and ISO_MOMENT.fullmatch(text.strip()):
+        # when a row was written (UTC, as the change log keeps it) in Helsinki time, as
+        # the log's own time column writes it
+        text = tr.when(text.strip())
     return column_shown(sheet, column, tr), text or "–"

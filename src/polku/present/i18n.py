@@ -326,6 +326,36 @@ class Translator:
         return [self.mark(*n) for n in sorted(named,
                                               key=lambda n: alphabetical(n.text, self.lang))]
 
+    def order(self, text: str) -> tuple[str, str]:
+        """The sort key that puts ``text`` (a name, or a label with its language marks) in
+        the order of this reader's alphabet (:func:`alphabetical`): every list of names
+        people read or choose from is sorted by it.
+
+        >>> sv = translator("sv")
+        >>> sorted(["Ängsö", "Åbo", "zon", "Vasa"], key=sv.order)
+        ['Vasa', 'zon', 'Åbo', 'Ängsö']
+        >>> sv.order(sv.marking().mark("Ähtäri", "fi")) == sv.order("Ähtäri")
+        True
+        """
+        from polku.present.langmarks import unmarked
+
+        return alphabetical(unmarked(text), self.lang)
+
+    def by_name(self, g: nx.MultiDiGraph, nodes: Iterable[str]) -> list[tuple[str, str]]:
+        """``nodes`` as (id, :meth:`label`), by name in the order of the reader's alphabet
+        (two of one name by id): what a picker or a filter of nodes offers.
+
+        >>> from polku.graph import new_graph
+        >>> g = new_graph()
+        >>> for n, name in (("a", "Ängsö"), ("b", "Åbo"), ("c", "Zon"), ("d", "aura")):
+        ...     g.add_node(n, type="segment", name=name)
+        >>> translator("sv").by_name(g, "abcd")
+        [('d', 'aura'), ('c', 'Zon'), ('b', 'Åbo'), ('a', 'Ängsö')]
+        """
+        named = [(n, self.name(g, n)) for n in nodes]
+        named.sort(key=lambda item: (alphabetical(item[1].text, self.lang), item[0]))
+        return [(n, self.mark(*name)) for n, name in named]
+
     def day(self, value: Any) -> str:
         """A date (a ``date`` or its ISO text) as people of this language write it:
         ``4.12.2026`` in Finnish and Swedish, ``4 Dec 2026`` in English; other text as it is.
@@ -386,6 +416,15 @@ class Translator:
             return powers_of_ten(value, self.lang)
         fmt = None if digits is None else "#,##0." + "0" * digits if digits else "#,##0"
         return _decimal(type(value), value, fmt, self.lang)
+
+    def betweenness(self, value: Any) -> str:
+        """A service's betweenness as every door writes it (the command line, the pages, the
+        report): :data:`BETWEENNESS_DIGITS` decimals, so one figure reads alike everywhere.
+
+        >>> translator("sv").betweenness(0.11985), translator("en").betweenness(0)
+        ('0,120', '0.000')
+        """
+        return self.number(value, BETWEENNESS_DIGITS)
 
     def clients(self, value: Any, over: Any = None) -> str:
         """Clients a month as whole clients (``34``, not ``34,36``): the figures are
@@ -544,7 +583,7 @@ class Translator:
         """What templates need: ``_``/``gettext``/``ngettext``, ``lang`` and the switch."""
         return {"_": self.gettext, "gettext": self.gettext, "ngettext": self.ngettext,
                 "lang": self.lang, "languages": LANGUAGES, "language_names": LANGUAGE_NAMES,
-                "num": self.number, "when": self.when,
+                "num": self.number, "when": self.when, "betweenness": self.betweenness,
                 "clients": self.clients, "days": self.days, "month": self.month,
                 "percent": self.percent,
                 "hidden_figure": self.hidden_figure, "utilisation": self.utilisation,
@@ -620,6 +659,10 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     names = NODE_TYPE_NAMES.get(node_type)
     return tr(names[1 if plural else 0]) if names else node_type
 
+
+#: the decimals a betweenness is written with (normalised, 0 to 1: three tell the services
+#: of a region apart; a fourth is noise nobody reads)
+BETWEENNESS_DIGITS = 3
 
 #: the letters Finnish and Swedish put after z (in their order), and ü, filed as y
 _AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}

@@ -543,7 +543,7 @@ def bottlenecks_table(result: dict[str, Any], tr: Translator | None = None) -> s
         return tr.clients(r[key])
 
     lines += text_columns(["#", bt, inflow, cap, util, svc], [
-        [str(r["rank"]), tr.number(r["betweenness"], 4), shown(r, "inflow"),
+        [str(r["rank"]), tr.betweenness(r["betweenness"]), shown(r, "inflow"),
          fmt(r["capacity"]), shown(r, "utilization"), f"{r['label']} ({r['service']})"]
         for r in result["by_betweenness"]])
     lines += ["", tr("By flow (utilisation, inflow):")]

@@ -23,7 +23,8 @@ from polku.io import atomic
 from polku.io.workbook import neutral
 from polku.graph import DEFAULT_TEXT_LANG
 from polku.present.langmarks import html as marked_html, unmarked
-from polku.present.i18n import N_, Translator, merged_region_names, role_name, translator
+from polku.present.i18n import (N_, Translator, alphabetical, merged_region_names, role_name,
+                                translator)
 from polku.present.messages import in_region
 from polku.words import ROLE_MEANINGS
 from polku.analyses.handoffs import organisation
@@ -136,11 +137,12 @@ def principal(g: nx.MultiDiGraph, actor: str) -> bool:
                for x in (actor, organisation(g, actor)))
 
 
-def by_involvement(m: Raci, g: nx.MultiDiGraph) -> Raci:
+def by_involvement(m: Raci, g: nx.MultiDiGraph, lang: str = "fi") -> Raci:
     """The matrix with its actors ordered for people who read it: the principal
     organisations (:data:`PRINCIPAL_KINDS`: the wellbeing services county and the
     employment area, with their units) first, then by involvement (filled cells, leads
-    counted first), then by name; the rows are unchanged.
+    counted first), then by name in the order of the alphabet of ``lang``, the language
+    the labels are in; the rows are unchanged.
 
     >>> from polku.analyses.raci import Cell, Raci, Row
     >>> from polku.graph import new_graph
@@ -157,7 +159,8 @@ def by_involvement(m: Raci, g: nx.MultiDiGraph) -> Raci:
         cells[c.actor][1] += c.role == "lead"
 
     order = sorted(m.actors, key=lambda a: (not principal(g, a), -cells[a][0], -cells[a][1],
-                                            unmarked(m.actor_labels.get(a, a)).casefold(), a))
+                                            alphabetical(unmarked(m.actor_labels.get(a, a)),
+                                                         lang), a))
     return replace(m, actors=tuple(order))
 
 
@@ -411,7 +414,7 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
     org_of: dict[str, str] = {}
     orgs: list[dict[str, str]] = []
     if g is not None:
-        m = by_involvement(m, g)
+        m = by_involvement(m, g, tr.lang)
         org_of = {a: organisation(g, a) for a in m.actors}
         for a in m.actors:  # in column order: the principal organisations first
             if org_of[a] not in {o["id"] for o in orgs}:

@@ -155,7 +155,7 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         # whether any finding has a plan measure on it ("no plan measure" is said once)
         "any_measures": any(f.measures for f in findings),
         # the columns as people read them, in the HTML and the markdown alike
-        "raci": by_involvement(raci_worded(raci(g, findings), g, tr), g),
+        "raci": by_involvement(raci_worded(raci(g, findings), g, tr), g, tr.lang),
         # the ecosystem as a leader reads it: organisations and their hand-offs
         "handoffs": handoffs_worded(handoff_summary(g), g, tr),
         # the action list as a CSV to download from the report itself (self-contained): the
@@ -343,7 +343,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
         return tr.clients(r[key])
 
     out += [f"| {r['rank']} | {cell(r['label'])} (`{r['service']}`) | "
-            f"{num(r['betweenness'], 3)} | {shown(r, 'inflow')} | "
+            f"{tr.betweenness(r['betweenness'])} | {shown(r, 'inflow')} | "
             f"{tr.number(r['capacity'])} | {shown(r, 'utilization')} |"
             for r in data["by_betweenness"]]
     out += ["", tr("By flow (utilisation, then inflow):"), "",

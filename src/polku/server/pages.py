@@ -203,7 +203,7 @@ def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translato
         return n, text, lang if lang != tr.lang else None
 
     return {t: sorted((choice(n) for n in nodes_of(g, t)),
-                      key=lambda item: (item[1].casefold(), item[0])) for t in types}
+                      key=lambda item: (tr.order(item[1]), item[0])) for t in types}
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
@@ -289,19 +289,22 @@ def finding_facets(g: nx.MultiDiGraph, f: Any,
 
 def finding_filters(g: nx.MultiDiGraph, found: list[Any],
                     facets: dict[Any, tuple[list[str], list[str]]], tr: Translator
-                    ) -> dict[str, list[tuple[str, str]]]:
+                    ) -> dict[str, list[tuple[str, ...]]]:
     """The choices of the findings filters: only values some finding has, named in ``tr``'s
-    language (organisations and segments by name, kinds by what they mean)."""
+    language as the findings table names them, each in the order of the reader's alphabet
+    (organisations and segments by name, kinds by their names, what a kind means on hover:
+    a third item, the option's title); severities from the most severe."""
     from polku.kinds import meaning
+    from polku.present.i18n import kind_name
 
-    segs = sorted({s for _, ss in facets.values() for s in ss}, key=lambda s: tr.name(g, s).text)
-    kinds = sorted({f.kind for f in found})
+    segs = tr.by_name(g, {s for _, ss in facets.values() for s in ss})
+    kinds = sorted(((k, kind_name(k, tr), tr(meaning(k)) if meaning(k) else k)
+                    for k in {f.kind for f in found}), key=lambda kind: tr.order(kind[1]))
     return {"organisation": organisation_choices(g, {o for os_, _ in facets.values()
                                                      for o in os_}, tr),
             "severity": [(s, tr(SEVERITY_NAMES[s])) for s in SEVERITY_NAMES
                          if any(f.severity == s for f in found)],
-            "kind": [(k, f"{tr(meaning(k))} ({k})" if meaning(k) else k) for k in kinds],
-            "segment": [(s, tr.label(g, s)) for s in segs]}
+            "kind": kinds, "segment": segs}
 
 
 def organisation_choices(g: nx.MultiDiGraph, orgs: Iterable[str], tr: Translator
@@ -318,10 +321,7 @@ def organisation_choices(g: nx.MultiDiGraph, orgs: Iterable[str], tr: Translator
     >>> organisation_choices(g, ["a", "b", "c"], translator("fi"))
     [('c', 'espoo'), ('b', 'Vantaa'), ('a', 'Ähtäri')]
     """
-    from polku.present.i18n import alphabetical
-
-    return [(o, tr.label(g, o)) for o in sorted(
-        set(orgs), key=lambda o: (alphabetical(tr.name(g, o).text, tr.lang), o))]
+    return tr.by_name(g, set(orgs))
 
 
 def answering_organisations(g: nx.MultiDiGraph, found: Iterable[Any]) -> set[str]:
@@ -697,7 +697,9 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         tr = language.tr
         model, version = store.model(name)
         g = model.graph
-        segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
+        # the segments by name, as every picker of them; the first is shown until one is
+        # chosen (a path explorer draws one segment's paths)
+        segments = tr.by_name(g, nodes_of(g, "segment"))
         outcomes = [(o, tr.label(g, o)) for o in nodes_of(g, "outcome")]
         segment = segment or (segments[0][0] if segments else None)
         report, error = None, None
@@ -739,11 +741,12 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
                         "another than segment re-shows the form with the new segment's "
                         "services, keeping the rows they hold")),
                     language: PageLanguage = Language, who: str = Reader) -> HTMLResponse:
-        """Queueing what-if for a segment's services: change the capacity, places or demand
-        (in %) of one or more services, one row each, and see the affected services'
-        observed wait beside the modelled utilisation and wait before and after (calibrated
-        to the observed waits unless ``calibrate=false``), and the findings created and
-        resolved. Or remove one of the segment's services (``remove``) and see the findings
+        """Queueing what-if for the whole graph's services, or a client segment's when one
+        is chosen (``segment``; the page chooses none itself): change the capacity, places
+        or demand (in %) of one or more services, one row each, and see the affected
+        services' observed wait beside the modelled utilisation and wait before and after
+        (calibrated to the observed waits unless ``calibrate=false``), and the findings
+        created and resolved. Or remove one of the services (``remove``) and see the findings
         created, resolved and gone with it, each saying why (as ``polku whatif --remove``).
         A bad value is answered 400 with the form, the message and the field marked.
         The page's script changes the service lists with the segment; without it, a form
@@ -752,8 +755,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         tr = language.tr
         model, version = store.model(name)
         g = model.graph
-        segments = [(s, tr.label(g, s)) for s in nodes_of(g, "segment")]
-        segment = segment or (segments[0][0] if segments else None)
+        segments = tr.by_name(g, nodes_of(g, "segment"))
+        # none chosen is the whole graph, as `polku whatif` and the API without a segment:
+        # the page picks no client segment for the reader
+        segment = segment or None
         services: list[tuple[str, str]] = []
         removable: list[tuple[str, str]] = []
         rows = change_rows(service, capacity, places, demand)
@@ -761,7 +766,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         try:
             services = queue_services(model, segment, tr)
             removable = queue_services(model, segment, tr, capacity=False)
-            if listed and listed != segment:
+            if listed is not None and listed != (segment or ""):
                 rows, remove, notice = follow_segment(g, segment, services, removable, rows,
                                                       remove, tr)
             if notice:
@@ -1000,33 +1005,36 @@ def queue_services(model: Model, segment: str | None, tr: Translator,
                    capacity: bool = True) -> list[tuple[str, str]]:
     """The services segment ``segment`` can reach that have a capacity (the ones the
     what-if page can change; ``capacity=False``: every one, the ones it can remove), as
-    (id, name in ``tr``'s language), by name; from the model's own index."""
+    (id, name in ``tr``'s language), by name; without a segment every service of the
+    graph (the what-if of the whole graph, as ``polku whatif`` without ``--segment``);
+    from the model's own index."""
     from polku.analyses.reach import segment_reach
 
     from polku.analyses.paths import check_segment
 
-    if segment is None:
-        return []
     g = model.graph
-    try:
-        # the operations' own check and words (and the segment it was likely meant to be)
-        check_segment(g, segment)
-    except PolkuError as e:
-        raise ApiError(400, error_message(e, tr), field="segment") from None
     eco = model.index
-    reach = segment_reach(eco, segment)
-    named = [(s, tr.label(g, s)) for s in reach
-             if s in eco.services and (s in eco.capacity or not capacity)]
-    return sorted(named, key=lambda pair: (langmarks.unmarked(pair[1]).casefold(), pair[0]))
+    if segment is None:
+        reach: Iterable[str] = eco.services
+    else:
+        try:
+            # the operations' own check and words (and the segment it was likely meant to be)
+            check_segment(g, segment)
+        except PolkuError as e:
+            raise ApiError(400, error_message(e, tr), field="segment") from None
+        reach = segment_reach(eco, segment)
+    return tr.by_name(g, (s for s in reach
+                          if s in eco.services and (s in eco.capacity or not capacity)))
 
 
 def segment_lists(model: Model, tr: Translator) -> dict[str, Any]:
     """What the what-if page's script needs to list a segment's services when the segment
     changes, compactly (a national graph has hundreds of segments): ``names``, every service
-    some segment reaches as ``[id, name in tr's language, the name's language when it is
-    another, has a capacity]`` in the order the form lists them (by name), and ``reach``,
-    per segment the indexes of the services it reaches (:func:`queue_services` with
-    ``capacity=False``), in that order.
+    of the graph as ``[id, name in tr's language, the name's language when it is another,
+    has a capacity]`` in the order the form lists them (by name), and ``reach``, per
+    segment the indexes of the services it reaches (:func:`queue_services` with
+    ``capacity=False``), in that order, and under ``""`` (no segment chosen: the whole
+    graph) every one.
 
     >>> from polku.graph import new_graph, add_edge
     >>> from polku.ops.model import Model
@@ -1035,16 +1043,17 @@ def segment_lists(model: Model, tr: Translator) -> dict[str, Any]:
     >>> g.add_node("b", type="service", name="Bee", capacity_per_month=3)
     >>> g.add_node("a", type="service", name="Aa"); add_edge(g, "s", "a", "entry")
     >>> add_edge(g, "s", "b", "entry")
+    >>> g.add_node("c", type="service", name="Cee")  # no segment reaches it
     >>> segment_lists(Model(g), translator("en"))  # the names are Finnish: said so
-    {'names': [['a', 'Aa', 'fi', False], ['b', 'Bee', 'fi', True]], 'reach': {'s': [0, 1]}}
+    {'names': [['a', 'Aa', 'fi', False], ['b', 'Bee', 'fi', True], ['c', 'Cee', 'fi', False]], 'reach': {'s': [0, 1], '': [0, 1, 2]}}
     """
     from polku.analyses.reach import segment_reach
 
     g, eco = model.graph, model.index
     reach = {s: {v for v in segment_reach(eco, s) if v in eco.services}
              for s in nodes_of(g, "segment")}
-    named = sorted({v for vs in reach.values() for v in vs},
-                   key=lambda v: (langmarks.unmarked(tr.label(g, v)).casefold(), v))
+    reach[""] = set(eco.services)
+    named = [v for v, _ in tr.by_name(g, reach[""])]
     index = {v: i for i, v in enumerate(named)}
     names = []
     for v in named:
@@ -1177,8 +1186,8 @@ def whatif_result(model: Model, capacity: list[str], places: list[str], demand: 
         field = e.field if e.field in ("capacity", "places", "demand") else "service"
         row = list(rows).index(e.node) if e.node in rows else 0
         raise RowError(row, 400, error_message(e, tr), field) from None
-    services = sorted((dict(v, id=k, label=tr.label(g, k)) for k, v in out["services"].items()),
-                      key=lambda s: (langmarks.unmarked(s["label"]).casefold(), s["id"]))
+    services = [dict(out["services"][k], id=k, label=label)
+                for k, label in tr.by_name(g, out["services"])]
 
     shown = findings_shown(g, name, tr, language)
     return dict(out, services=services,

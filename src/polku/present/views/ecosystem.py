@@ -110,7 +110,7 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
             actors=len(nodes_of(g, "actor")), services=len(nodes_of(g, "service")),
             segments=nseg, referrals=len(facts.refs)),
         nodes=nodes, edges=edges, legend=legend,
-        segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")], cluster=cluster,
+        segments=tr.by_name(g, nodes_of(g, "segment")), cluster=cluster,
         physics=not cluster, labels="lod",
     )
 

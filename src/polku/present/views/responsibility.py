@@ -83,6 +83,6 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
                     "{many} with several leads").format(
             actors=len(actors), subjects=len(subjects), no_lead=no_lead, many=many),
         nodes=nodes, edges=edges, legend=legend,
-        segments=[(s, tr.label(g, s)) for s in nodes_of(g, "segment")],
+        segments=tr.by_name(g, nodes_of(g, "segment")),
     )
 

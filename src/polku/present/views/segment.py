@@ -225,7 +225,7 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
                        "No path from the segment's entries reaches {outcome}.").format(
                        outcome=tr.label(g, to))}]
     if designed:
-        names = sorted({tr.label(g, p) for p, *_ in designed})
+        names = sorted({tr.label(g, p) for p, *_ in designed}, key=tr.order)
         legend += [{"item": "heading", "label": tr("Designed paths")},
                    legend_edge(tr("designed path step ({names})").format(
                        names=", ".join(names)), DESIGNED_COLOUR, 3, DESIGNED_DASHES)]
