@@ -53,7 +53,7 @@ def test_a_typo_in_a_reference_is_answered_in_the_pages_language(client) -> None
     assert by_field["volume_per_month"]["text"] == "'4x' ei ole luku"
     sv = post(client, row, "sv").json()["error"]
     assert {p["field"]: p["text"] for p in sv["problems"]}["to"] == \
-        "okänt id 'tyo-typo' (väntat: tjänst eller utfall)"
+        "okänt id 'tyo-typo' (förväntat: tjänst eller utfall)"
     # without lang: the API's default, Finnish, as its findings
     assert post(client, row).json()["error"] == fi
     # in English: the English of polku import

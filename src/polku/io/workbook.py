@@ -28,8 +28,8 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.catalogues import words_of
-from polku.errors import (CellError, Choices, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors,
-                          Said, os_reason)
+from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
+                          not_a_choice, os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
@@ -135,24 +135,6 @@ def _choice_table(column: str) -> dict[str, str]:
     """:func:`choice_words` made once per column: a national workbook asks for some
     10,000 roles and booleans. Read only (the public :func:`choice_words` hands out copies)."""
     return choice_words(column)
-
-
-def accepted_words(column: str) -> str:
-    """Every word ``column`` accepts beside its codes (:func:`choice_words`: an information
-    flow's boolean words too), by language, Finnish first, as an error says them.
-
-    >>> accepted_words("information_flow")
-    'kyllä, kylla, tosi, ei, epätosi, epatosi, ei tiedossa, tuntematon; ja, sant, nej, falskt, okänt, okänd; true, false'
-    >>> accepted_words("role").split("; ")[0]
-    'päävastuu, paavastuu, osallistuja, mukana, kuultava, tiedotettava'
-    """
-    tables = [CHOICE_WORDS[column]]
-    if column == "information_flow":  # as choice_words reads it: the booleans first
-        tables.insert(0, CHOICE_WORDS["bool"])
-    codes = set(_choice_table(column).values())
-    by_language = [[w for table in tables for w in table.get(lang, {}) if w not in codes]
-                   for lang in ("fi", "sv", "en")]
-    return "; ".join(", ".join(words) for words in by_language if words)
 
 
 #: the Finnish and Swedish words of a role (the reader and the edits' row keys accept them)
@@ -986,8 +968,7 @@ def parse_bool(text: str) -> bool:
     """
     code = choice_code("bool", text)
     if code is None:
-        raise CellError(N_("'{value}' is not a boolean (use yes/no, kyllä/ei, ja/nej or "
-                           "true/false)"), value=text)
+        raise not_a_choice("bool", text)
     return code == "yes"
 
 
@@ -1118,25 +1099,14 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 return raw
             return parse_bool(text)
         if col.kind == "enum":
-            if col.name in CHOICE_WORDS:  # a role, an information flow: fi/sv/en words
-                code = choice_code(col.name, text)
-                if code is None:
-                    raise CellError(N_("'{value}' is not one of: {choices} (or {words})"),
-                                    value=text, choices=", ".join(col.choices),
-                                    words=accepted_words(col.name))
-                return code
             word = text.lower()
             if word in col.choices:
                 return word
-            names = SHOWN_CHOICES.get(col.name)
-            if names is None:
-                raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
-                                choices=", ".join(col.choices))
-            code = choice_code(col.name, text)  # kunta, kommun: the words shown for a code
+            # a role, an information flow: fi/sv/en words; a kind, how a service is
+            # organised: the words shown for a code (kunta, kommun)
+            code = choice_code(col.name, text)
             if code is None:
-                raise CellError(N_("'{value}' is not one of: {choices} (Finnish, Swedish or "
-                                   "English, in any case)"), value=text,
-                                choices=Choices((c, names[c]) for c in col.choices))
+                raise not_a_choice(col.name, text)
             return code
         if col.kind == "business_id":
             return check_business_id(text)
