@@ -833,16 +833,54 @@ def cell_as_text(value: object) -> str:
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 
+#: the spaces that may group the thousands: a space, a no-break space (U+00A0, Excel's and
+#: LibreOffice's Finnish and Swedish grouping) and a narrow no-break space (U+202F)
+GROUP_SPACES = " \u00a0\u202f"
+#: a number whose thousands are grouped: one to three digits, then groups of exactly three
+#: each after one space, perhaps a decimal mark and decimals (no space after it)
+_GROUPED_RE = re.compile(r"[+-]?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]*)?")
+_NO_SPACES = str.maketrans("", "", GROUP_SPACES)
+_STRAY_SPACE = N_("'{value}' is not a number: a space may only group the thousands, three "
+                  "digits each (1 200 or 1 200 000)")
+
+
+def ungrouped(text: str) -> str | None:
+    """``text`` (stripped) without the spaces that group its thousands (``1 200``,
+    ``1 200 000``); None when a space stands anywhere else, for such text is no number.
+    Taking every space away read ``1 1 4 0`` as 1140 and ``1 2 3`` as 123: a typo, or three
+    figures in one cell, became a count of people. Text without a space is returned as it
+    is, number or not. (:func:`polku.privacy.cell_number`, which asks whether a cell the
+    public reads is a small count, still takes every space away: there a wrong guess should
+    hide a figure, ``0 3`` as 3, never show one.)
+
+    >>> ungrouped(" 12 345 "), ungrouped("1\u00a0200 000,5"), ungrouped("40")
+    ('12345', '1200000,5', '40')
+    >>> ungrouped("1 2 3"), ungrouped("12 00"), ungrouped("1 200, 5"), ungrouped("3 hlö")
+    (None, None, None, None)
+    """
+    text = text.strip()
+    if not any(c in text for c in GROUP_SPACES):
+        return text
+    if not _GROUPED_RE.fullmatch(text):
+        return None
+    return text.translate(_NO_SPACES)
+
 
 def parse_number(text: str) -> int | float:
-    """A number with ``.`` or ``,`` as the decimal mark; spaces as thousands separators.
+    """A number with ``.`` or ``,`` as the decimal mark; spaces may group the thousands,
+    and do nothing else (:func:`ungrouped`).
 
     >>> parse_number("0,35"), parse_number("1 200"), parse_number("40")
     (0.35, 1200, 40)
+    >>> parse_number("1 2 3")
+    Traceback (most recent call last):
+    polku.errors.CellError: '1 2 3' is not a number: a space may only group the thousands, three digits each (1 200 or 1 200 000)
     """
     if text.isascii() and text.isdigit():  # the common cell, as the rules below read it
         return int(text)
-    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    cleaned = ungrouped(text)
+    if cleaned is None:
+        raise CellError(_STRAY_SPACE, value=text)
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _PLAIN_NUMBER_RE.fullmatch(cleaned):
