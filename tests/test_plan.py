@@ -382,10 +382,10 @@ def test_cli_plan_findings_print_as_the_other_finding_commands(tmp_path):
 def test_cli_import_names_the_outputs_it_writes(tmp_path):
     r = run("plan", "import", SEED, "-o", tmp_path / "plan.csv")
     assert r.exit_code == 1
-    assert r.output.strip() == (f"error: {tmp_path / 'plan.csv'}: write a .ttl or .jsonld or "
+    assert r.output.strip() == (f"error: {tmp_path / 'plan.csv'}: write a .ttl, .jsonld, or "
                                 ".xlsx file, or a folder (no suffix)")
     r = run("plan", "import", SEED, "-o", tmp_path / "plan.csv", "--lang", "fi")
-    assert ("kirjoita tiedosto, jonka pääte on .ttl tai .jsonld tai .xlsx, tai kansio "
+    assert ("kirjoita tiedosto, jonka pääte on .ttl, .jsonld tai .xlsx, tai kansio "
             "(ilman päätettä)") in r.output, r.output
 
 

@@ -116,3 +116,82 @@ def test_the_docs_list_the_words_of_kind_and_organised() -> None:
                 word = tr(names[code])
                 assert words[word.casefold()] == code
                 assert f"`{word}`" in docs, (column, word)
+
+
+# -- one form for every choice column, and lists joined as each language joins them ----------
+
+def with_followup(wb: Path, status: str) -> None:
+    (wb / "followups.csv").write_text(f"finding,status\nlong-wait:r1,{status}\n",
+                                      encoding="utf-8")
+
+
+#: column -> how to write 'kanske' in it, and what the refusal lists in each language
+CHOICE_REFUSALS = {
+    "entry": (lambda wb: edit(wb / "services.csv", ",kyllä,", ",kanske,"), {
+        "sv": "ja (yes), nej (no)", "fi": "kyllä (yes), ei (no)", "en": "yes, no"}),
+    "role": (lambda wb: edit(wb / "responsibilities.csv", ",lead,", ",kanske,"), {
+        "sv": "huvudansvar (lead), deltagare (participant), hörs (consulted), "
+              "informeras (informed)",
+        "fi": "päävastuu (lead), osallistuja (participant), kuultava (consulted), "
+              "tiedotettava (informed)",
+        "en": "lead, participant, consulted, informed"}),
+    "information_flow": (lambda wb: edit(wb / "referrals.csv", ",keusote,yes", ",keusote,kanske"), {
+        "sv": "ja (yes), nej (no), okänt (unknown)",
+        "fi": "kyllä (yes), ei (no), ei tiedossa (unknown)", "en": "yes, no, unknown"}),
+    "status": (lambda wb: with_followup(wb, "kanske"), {
+        "sv": "ny (new), pågår (in-progress), löst (resolved), accepterad risk (accepted-risk)",
+        "fi": "uusi (new), työn alla (in-progress), ratkaistu (resolved), hyväksytty riski "
+              "(accepted-risk)",
+        "en": "new, in progress (in-progress), resolved, accepted risk (accepted-risk)"}),
+    "kind": (lambda wb: edit(wb / "actors.csv", "kela,Kela,FPA,kela,,", "kela,Kela,FPA,kanske,,"), {
+        "sv": "välfärdsområde (wellbeing-county), ", "fi": "hyvinvointialue (wellbeing-county), ",
+        "en": "wellbeing services county (wellbeing-county), "}),
+    "organised": (lambda wb: with_organised(wb, "kanske"), {
+        "sv": "gemensamt (jointly), separat (separately)",
+        "fi": "yhdessä (jointly), erikseen (separately)", "en": "jointly, separately"}),
+}
+#: the one form, in each language: the reader's words with their codes, then the languages
+CHOICE_FORM = {
+    "sv": ("'kanske' är inte något av: {listed}", " (på finska, svenska eller engelska, med "
+                                                  "stora eller små bokstäver)"),
+    "fi": ("'kanske' ei ole mikään näistä: {listed}", " (suomeksi, ruotsiksi tai englanniksi, "),
+    "en": ("'kanske' is not one of: {listed}", " (Finnish, Swedish or English, in any case)"),
+}
+
+
+@pytest.mark.parametrize("column", list(CHOICE_REFUSALS))
+@pytest.mark.parametrize("lang", ["sv", "fi", "en"])
+def test_every_choice_column_refuses_in_one_form(mini: Path, column: str, lang: str) -> None:
+    """A bad status, role, information flow, boolean, kind or organised: the reader's own
+    word for each choice with its code beside, then the languages it may be written in;
+    never the English codes first, nor every language's words in a row."""
+    write, listed = CHOICE_REFUSALS[column]
+    write(mini)
+    r = run("validate", mini, "--lang", lang)
+    assert r.exit_code == 1
+    [line] = [x for x in r.stderr.splitlines() if "'kanske'" in x]
+    assert f"'{column}'" in line, line
+    head, tail = CHOICE_FORM[lang]
+    assert head.format(listed=listed[lang]) in line, line
+    assert tail in line, line
+    assert "kylla" not in line and "true" not in line and "sant" not in line, line
+
+
+@pytest.mark.parametrize("lang, said", [
+    ("sv", "okänt id 'nope' (förväntat: tjänst, hänvisning, kundgrupp eller åtgärd i planen)"),
+    ("fi", "tuntematon tunnus 'nope' (odotettiin: palvelu, ohjaus, asiakasryhmä tai "
+           "suunnitelman toimenpide)"),
+    ("en", "unknown service, referral, segment, or measure id 'nope'")])
+def test_the_types_an_id_may_be_are_listed_as_each_language_lists(mini: Path, lang: str,
+                                                                   said: str) -> None:
+    edit(mini / "responsibilities.csv", "keusote,kuntouttava,lead", "keusote,nope,lead")
+    r = run("validate", mini, "--lang", lang)
+    assert r.exit_code == 1
+    assert said in r.stderr, r.stderr
+
+
+def test_an_id_of_one_type_expected_reads_forvantat_in_swedish(mini: Path) -> None:
+    edit(mini / "services.csv", "keusote;kela", "keusote;kelaa")
+    r = run("validate", mini, "--lang", "sv")
+    assert "okänt id 'kelaa' (förväntat: aktör); menade du 'kela'?" in r.stderr, r.stderr
+    assert "väntat:" not in r.stderr.replace("förväntat:", "")

@@ -239,3 +239,74 @@ def test_a_number_that_is_no_text_is_written_so_that_it_reads_back(
                               "If-Match": etag_of(client)})
     assert r.status_code == 200, r.text
     assert workbook.read_workbook(served / "mini").nodes["r1"]["volume_per_month"] == 2.125
+
+
+# -- 9. a space groups the thousands, and does nothing else ------------------------------
+
+@pytest.mark.parametrize("text, read", [("1 200", 1200), ("1\u00a0200", 1200),
+                                        ("1\u202f200", 1200), ("12 345", 12345),
+                                        ("1 200 000", 1200000), ("1 200,0", 1200)])
+def test_spaces_that_group_the_thousands_are_read(mini: Path, text: str, read: int) -> None:
+    set_size(mini, text)
+    assert run("validate", mini).exit_code == 0
+    assert workbook.read_workbook(mini).nodes["nuoret"]["size"] == read
+
+
+@pytest.mark.parametrize("text", ["1 1 4 0", "1 2 3", "12 00", "1 2000", "1 200 00",
+                                  "1200 000", "1\u00a01\u00a04\u00a00", "1 200, 5",
+                                  "0, 5", "1 2,5"])
+def test_a_space_that_groups_no_thousands_is_refused(mini: Path, text: str) -> None:
+    """`1 1 4 0` read 1140 and `1 2 3` read 123: spaces were taken away wherever they
+    stood. A space may only group the thousands (`1 200`), as `,` may never."""
+    set_size(mini, text)
+    r = run("validate", mini)
+    assert r.exit_code == 1, text
+    [line] = errors(r.stderr)
+    assert "sheet 'segments', row 2, column 'size'" in line, line
+    assert (f"'{text}' is not a number: a space may only group the thousands, three digits "
+            "each (1 200 or 1 200 000)") in line, line
+    said = run("validate", mini, "--lang", "sv").stderr
+    assert "kolumn 'size'" in said and "tusental" in said, said
+
+
+@pytest.mark.parametrize("column", ["capacity", "volume", "wait", "places", "step",
+                                    "participation_rate"])
+def test_every_number_column_refuses_a_stray_space(mini: Path, column: str) -> None:
+    where = {"capacity": ("services.csv", '"40,5"', '"4 0,5"', "capacity_per_month"),
+             "volume": ("referrals.csv", "nuoret,12,14", 'nuoret,"1 2",14', "volume_per_month"),
+             "wait": ("referrals.csv", "nuoret,12,14", 'nuoret,12,"1 4"', "median_wait_days"),
+             "places": ("services.csv", ",3,kyllä,", ',"3 0",kyllä,', "places"),
+             "step": ("paths.csv", "p1,nuoret,1,", 'p1,nuoret,"1 0",', "step"),
+             "participation_rate": ("segments.csv", '"0,35"', '"0 ,35"', "participation_rate")}
+    file, old, new, name = where[column]
+    edit(mini / file, old, new)
+    r = run("validate", mini)
+    assert r.exit_code == 1
+    assert any(f"column '{name}'" in line and "a space may only group the thousands" in line
+               for line in errors(r.stderr)), r.stderr
+
+
+def test_a_stray_space_is_refused_in_an_xlsx_text_cell_and_an_api_write(
+        mini: Path, tmp_path: Path, served: Path) -> None:
+    book = as_xlsx(mini, tmp_path / "wb.xlsx", {("segments", "size"): "1 2 3"})
+    r = run("validate", book)
+    assert r.exit_code == 1
+    [line] = errors(r.stderr)
+    assert "sheet 'segments', row 2, column 'size'" in line, line
+    assert "a space may only group the thousands" in line, line
+    ok = as_xlsx(mini, tmp_path / "ok.xlsx", {("segments", "size"): "1\u00a0200"})
+    assert run("validate", ok).exit_code == 0
+    client = TestClient(create_app([served], parse_tokens(f"anna:{ANNA}")),
+                        raise_server_exceptions=False)
+    before = (served / "mini" / "segments.csv").read_bytes()
+    headers = {"Accept-Language": "en", "Authorization": f"Bearer {ANNA}",
+               "If-Match": etag_of(client)}
+    r = client.patch("/api/graphs/mini/rows/segments/nuoret", json={"size": "1 2 3"},
+                     headers=headers)
+    assert r.status_code == 422 and r.json()["error"]["field"] == "size", r.text
+    assert "a space may only group the thousands" in r.json()["error"]["message"], r.text
+    assert (served / "mini" / "segments.csv").read_bytes() == before
+    r = client.patch("/api/graphs/mini/rows/segments/nuoret", json={"size": "1 300"},
+                     headers=headers)
+    assert r.status_code == 200, r.text
+    assert workbook.read_workbook(served / "mini").nodes["nuoret"]["size"] == 1300

@@ -229,7 +229,7 @@ def test_a_sheet_a_workbook_lacks_is_not_blamed_for_a_typo(mini: Path) -> None:
     a measure) that is no id is a typo, not a missing sheet."""
     edit(mini / "responsibilities.csv", "keusote,kuntouttava,lead", "keusote,kuntoutava,lead")
     lines = run("validate", mini).stderr.strip().splitlines()
-    assert len(lines) == 1 and "unknown service or referral or segment or measure id " \
+    assert len(lines) == 1 and "unknown service, referral, segment, or measure id " \
         "'kuntoutava'" in lines[0] and "missing" not in lines[0]
 
 
@@ -287,8 +287,8 @@ def test_an_import_output_name_is_told_every_ending_import_writes(name: str, min
     r = run("import", mini, "-o", tmp_path / name)
     assert r.exit_code == 1
     assert r.stderr.strip().endswith(
-        "the graph is written as Turtle or JSON-LD: give the output a name ending in .ttl or "
-        ".turtle or .jsonld or .json")
+        "the graph is written as Turtle or JSON-LD: give the output a name ending in .ttl, "
+        ".turtle, .jsonld, or .json")
     assert not (tmp_path / name).exists()
 
 

@@ -264,7 +264,7 @@ def test_a_follow_up_of_a_node_the_workbook_lacks_is_a_warning_on_its_row(mini: 
         "'pieni-palvelu', which is no service of the workbook: it reads as resolved "
         "(removed, or a typo?)",
         f"{where} 3, column 'finding': the follow-up of 'multiple-leads:kuntoutava' names "
-        "'kuntoutava', which is no service or referral or segment or measure of the workbook: "
+        "'kuntoutava', which is no service, referral, segment, or measure of the workbook: "
         "it reads as resolved (removed, or a typo?); did you mean 'kuntouttava'?",
         f"{where} 4, column 'finding': the follow-up of 'over-capacity:nuoret' names 'nuoret', "
         "which is no service of the workbook: it reads as resolved (removed, or a typo?)"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from polku.words import N_, PARAMETER_NAMES
+from polku.words import CHOICE_NAMES_BY_COLUMN, N_, PARAMETER_NAMES
 
 
 class NodeTypes(tuple):
@@ -24,8 +24,22 @@ class NodeTypes(tuple):
         return made
 
     def __str__(self) -> str:
-        text = " or ".join(self)
+        text = or_list(self)
         return f"{'an' if text[:1] in 'aeiou' else 'a'} {text}" if self.article else text
+
+
+def or_list(items: Sequence[str], lang: str = "en") -> str:
+    """``items`` as ``lang`` lists alternatives: commas, then its "or" before the last
+    (CLDR's lists, through babel), never a joiner repeated between every two.
+
+    >>> or_list(["a", "b"]), or_list(["a", "b", "c"]), or_list(["a", "b", "c"], "sv")
+    ('a or b', 'a, b, or c', 'a, b eller c')
+    >>> or_list(["palvelu", "ohjaus", "tulos"], "fi"), or_list(["x"]), or_list([])
+    ('palvelu, ohjaus tai tulos', 'x', '')
+    """
+    from babel.lists import format_list  # imported here: most messages list nothing
+
+    return format_list(list(items), style="or", locale=lang) if items else ""
 
 
 class Choices(tuple):
@@ -232,7 +246,7 @@ class Alternatives(tuple):
     """
 
     def __str__(self) -> str:
-        return " or ".join(self)
+        return or_list(self)
 
 
 class Problems(tuple):
@@ -376,6 +390,27 @@ class CellError(ValueError):
         self.msgid = template
         self.params = params
         super().__init__(said(template, params))
+
+
+#: a word a choice column does not take: its choices in the reader's language, each by its
+#: word and code (:class:`Choices`), and the languages it may be written in
+NOT_A_CHOICE = N_("'{value}' is not one of: {choices} (Finnish, Swedish or English, in any "
+                  "case)")
+
+
+def not_a_choice(column: str, value: str) -> CellError:
+    """The refusal of ``value`` in the choice column ``column`` (a key of
+    :data:`polku.words.CHOICE_NAMES_BY_COLUMN`: ``bool``, ``role``, ``information_flow``,
+    ``status``, ``kind``, ``organised``), one form for every one of them: the reader's
+    word for each choice with its code beside, in the codes' order.
+
+    >>> print(not_a_choice("status", "klar?"))
+    'klar?' is not one of: new, in progress (in-progress), resolved, accepted risk (accepted-risk) (Finnish, Swedish or English, in any case)
+    >>> str(not_a_choice("bool", "ehkä").params["choices"])
+    'yes, no'
+    """
+    return CellError(NOT_A_CHOICE, value=value,
+                     choices=Choices(CHOICE_NAMES_BY_COLUMN[column].items()))
 
 
 class Note(PolkuError):

@@ -24,7 +24,7 @@ from datetime import date, datetime
 from typing import Any, Iterable, Mapping
 
 from polku import clock
-from polku.errors import CellError, Said
+from polku.errors import CellError, Said, not_a_choice
 from polku.kinds import KIND_CATALOGUE
 from polku.words import N_, STATUS_NAMES
 
@@ -66,9 +66,7 @@ def parse_status(text: str) -> str:
     word = " ".join(text.strip().lower().split())
     word = STATUS_WORDS.get(word, word)
     if word not in STATUSES:
-        raise CellError(N_("'{value}' is not one of: {choices} (or uusi, työn alla, "
-                           "ratkaistu, hyväksytty riski; ny, pågår, löst, accepterad risk)"),
-                        value=text, choices=", ".join(STATUSES))
+        raise not_a_choice("status", text)
     return word
 
 

@@ -145,6 +145,22 @@ STATUS_NAMES: dict[str, str] = {
     "accepted-risk": N_("accepted risk"),
 }
 
+#: The words shown for a yes or no (a boolean column's codes).
+BOOL_NAMES: dict[str, str] = {"yes": N_("yes"), "no": N_("no")}
+
+#: Every choice column's codes, in order, with the words shown for them: what a word the
+#: column does not take is refused with (:func:`polku.errors.not_a_choice`), each code by
+#: its reader's word. Each word, translated, is one the column reads back as its code
+#: (``polku.io.workbook.CHOICE_WORDS``, tests/test_workbook_choices.py).
+CHOICE_NAMES_BY_COLUMN: dict[str, dict[str, str]] = {
+    "bool": BOOL_NAMES,
+    "role": ROLE_NAMES,
+    "information_flow": {**BOOL_NAMES, "unknown": N_("unknown")},
+    "status": STATUS_NAMES,
+    "kind": ACTOR_KIND_NAMES,
+    "organised": ORGANISED_NAMES,
+}
+
 #: Why a finding vanished after a change (:mod:`polku.analyses.vanished`; the JSON's
 #: ``reason``): only ``resolved`` is good news.
 VANISHED_REASONS: dict[str, str] = {

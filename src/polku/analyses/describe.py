@@ -27,11 +27,20 @@ def describe(g: nx.MultiDiGraph) -> dict:
              "participation_rate": g.nodes[s].get("participation_rate"),
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
     refs = list(referrals(g))
-    volume = sum(r.volume_per_month or 0 for r in refs)
+    sizes = [s["size"] for s in segs if _is_number(s["size"])]
+    volumes = [r.volume_per_month for r in refs if _is_number(r.volume_per_month)]
     # a published copy's totals leave its small cells out: they say "at least"
     partial = [key for key, about in (("people_in_segments", nodes_of(g, "segment")),
                                       ("referral_volume_per_month", (r.id for r in refs)))
                if any(_left_out(g, n) for n in about)]
+    # a figure nobody gave is unknown, not 0: the totals of the figures given say "at
+    # least", and how many were not given (a column the workbook named otherwise left
+    # every size out: 0 people in the segments)
+    unknown = {key: n for key, n in (
+        ("people_in_segments", sum(1 for s in segs if s["size"] is None
+                                   and not _left_out(g, s["id"]))),
+        ("referral_volume_per_month", sum(1 for r in refs if r.volume_per_month is None
+                                          and not _left_out(g, r.id)))) if n}
     return {
         "graph": g.graph.get("name", "graph"),
         "title": g.graph.get("title"),
@@ -41,10 +50,13 @@ def describe(g: nx.MultiDiGraph) -> dict:
         "counts": summary(g),
         "regions": regions,
         # of a published copy, the sum of the sizes shown: a small cell left out is not in
-        # it, so no total gives one back by subtraction (docs/workbook.md, Privacy)
-        "people_in_segments": sum(s["size"] for s in segs if isinstance(s["size"], (int, float))),
-        "referral_volume_per_month": volume,
+        # it, so no total gives one back by subtraction (docs/workbook.md, Privacy); None
+        # where no figure is known at all (every one unknown, none left out)
+        "people_in_segments": _total(sizes, len(segs), unknown.get("people_in_segments")),
+        "referral_volume_per_month": _total(volumes, len(refs),
+                                            unknown.get("referral_volume_per_month")),
         **({"partial": partial} if partial else {}),
+        **({"unknown": unknown} if unknown else {}),
         "segments": segs,
         "entry_services": [s for s in nodes_of(g, "service") if g.nodes[s].get("entry")],
         "outcomes": [{"id": o, "name": label(g, o)} for o in nodes_of(g, "outcome")],
@@ -76,6 +88,20 @@ def _areas_by_region(g: nx.MultiDiGraph) -> dict[str, list[str]]:
         where += [str(area or "")]
     split = {k: sorted(area_parts("; ".join(v))) for k, v in out.items()}
     return {k: v for k, v in split.items() if v}
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _total(known: list, count: int, unknown: int | None) -> float | None:
+    """The sum of the ``known`` figures of ``count`` nodes; None when each of them is
+    ``unknown`` (a sum of nothing known is no 0 people).
+
+    >>> _total([2, 3], 3, 1), _total([], 2, 2), _total([], 0, None)
+    (5, None, 0)
+    """
+    return None if count and unknown == count else sum(known)
 
 
 def _left_out(g: nx.MultiDiGraph, node: str) -> bool:

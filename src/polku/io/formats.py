@@ -262,7 +262,7 @@ def format_for(out: str | Path, formats: tuple[str, ...] | None = None,
     ('jsonld', 'workbook', 'turtle')
     >>> format_for("region.csv")
     Traceback (most recent call last):
-    polku.errors.PolkuError: region.csv: write a .ttl or .jsonld or .xlsx file, or a folder (no suffix)
+    polku.errors.PolkuError: region.csv: write a .ttl, .jsonld, or .xlsx file, or a folder (no suffix)
     """
     formats = graph_formats() if formats is None else formats
     suffix = Path(str(out)).suffix.lower()
@@ -287,7 +287,7 @@ def rdf_format_for(out: str | Path) -> str:
     ('jsonld', 'turtle')
     >>> rdf_format_for("national.xlsx")
     Traceback (most recent call last):
-    polku.errors.PolkuError: national.xlsx: the graph is written as Turtle or JSON-LD: give the output a name ending in .ttl or .turtle or .jsonld or .json
+    polku.errors.PolkuError: national.xlsx: the graph is written as Turtle or JSON-LD: give the output a name ending in .ttl, .turtle, .jsonld, or .json
     """
     suffix = Path(str(out)).suffix.lower()
     for fmt in rdf_formats():

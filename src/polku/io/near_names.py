@@ -1,5 +1,6 @@
 """Which known name a name that polku does not know most likely meant: ``capacity_per_mont``
-for ``capacity_per_month``, ``Size`` for ``size``, ``name_se`` for ``name_sv``. The workbook's
+for ``capacity_per_month``, ``Size`` for ``size``, ``name_se`` for ``name_sv``; or which it
+names in other words (``storlek`` for ``size``: :func:`named_otherwise`). The workbook's
 warnings (:mod:`polku.io.unknown_names`) and its refusal of a column that looks like a count
 of people (:func:`polku.io.workbook.read_rows`) ask it; names only, no file is read.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Iterable
+from typing import Iterable, Mapping
 
 #: how close (difflib's ratio, after folding case and separators) a name must be to a
 #: known one to be taken for a typo of it: ``provider`` for ``providers`` is 0.94,
@@ -58,3 +59,16 @@ def meant(name: str, known: Iterable[str], missing: Iterable[str]) -> str | None
         return target if target in missing else None
     close = difflib.get_close_matches(f, list(by_folded), n=1, cutoff=CUTOFF)
     return by_folded[close[0]] if close else None
+
+
+def named_otherwise(name: str, words: Mapping[str, str], missing: Iterable[str]) -> str | None:
+    """The name of ``missing`` that ``name`` is in other words (``words``: another name,
+    folded -> the known name it is; :data:`polku.io.workbook.COLUMN_WORDS`), or None.
+
+    >>> words = {"storlek": "size", "koko": "size", "kapacitet": "capacity_per_month"}
+    >>> named_otherwise("Storlek", words, ["size"]), named_otherwise("koko", words, [])
+    ('size', None)
+    >>> named_otherwise("koko_alue", words, ["size"])
+    """
+    known = words.get(folded(name))
+    return known if known is not None and known in set(missing) else None

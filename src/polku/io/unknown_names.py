@@ -10,6 +10,7 @@ catalogued template) for
 
 - an unknown column whose name is close to a known column of its sheet that the header
   lacks (another case, a space or hyphen for ``_``, a typo, ``name_se`` for ``name_sv``),
+  or is its name in other words (``kapacitet``, :data:`polku.io.workbook.COLUMN_WORDS`),
   with a "did you mean";
 - a CSV file or .xlsx sheet that is no sheet of polku's: not read, with a "did you mean"
   where a known sheet the workbook lacks is close (hidden files and files that are not CSV
@@ -38,12 +39,17 @@ from pathlib import Path
 
 from polku.errors import NodeTypes, Note, Said
 from polku.io.near_names import folded, meant  # noqa: F401 (meant's home, and its doctests)
-from polku.io.workbook import SHEETS, _utf8_lines, csv_sheet_files, is_workbook
+from polku.io.near_names import named_otherwise
+from polku.io.workbook import (SHEETS, _utf8_lines, column_words, csv_sheet_files,
+                               is_workbook)
 from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.words import N_
 
 COLUMN_WARNING = N_("unknown column '{name}', kept as an extra column: did you mean "
                     "'{known}'?")
+#: a known column in other words (:data:`polku.io.workbook.COLUMN_WORDS`: kapacitet)
+OTHER_WORDS_WARNING = N_("unknown column '{name}', kept as an extra column: column names are "
+                         "English; did you mean '{known}'?")
 SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets")
 CLOSE_SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets; "
                          "did you mean '{known}'?")
@@ -77,6 +83,13 @@ def column_warnings(file: str, sheet: str, header: list[str]) -> list[Note]:
     out = []
     for h in header:
         if not h or h in known or find_hetu(h) is not None:
+            continue
+        otherwise = named_otherwise(h, column_words(sheet), missing)
+        if otherwise is not None:
+            # a required or people column in other words is the reader's error
+            if otherwise not in required and otherwise not in PEOPLE_COLUMNS.get(sheet, ()):
+                out.append(Note(OTHER_WORDS_WARNING, params={"name": h, "known": otherwise},
+                                file=file, sheet=sheet, row=1, column=h))
             continue
         target = meant(h, known, missing)
         # a column like a count of people is the reader's error (it cannot be kept), not a

@@ -28,14 +28,14 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.catalogues import words_of
-from polku.errors import (CellError, Choices, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors,
-                          Said, os_reason)
+from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
+                          not_a_choice, os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
-from polku.io.near_names import meant
+from polku.io.near_names import meant, named_otherwise
 from polku import privacy
 from polku.bounds import BOUNDS, Bound
 from polku.privacy import HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
@@ -135,24 +135,6 @@ def _choice_table(column: str) -> dict[str, str]:
     """:func:`choice_words` made once per column: a national workbook asks for some
     10,000 roles and booleans. Read only (the public :func:`choice_words` hands out copies)."""
     return choice_words(column)
-
-
-def accepted_words(column: str) -> str:
-    """Every word ``column`` accepts beside its codes (:func:`choice_words`: an information
-    flow's boolean words too), by language, Finnish first, as an error says them.
-
-    >>> accepted_words("information_flow")
-    'kyllä, kylla, tosi, ei, epätosi, epatosi, ei tiedossa, tuntematon; ja, sant, nej, falskt, okänt, okänd; true, false'
-    >>> accepted_words("role").split("; ")[0]
-    'päävastuu, paavastuu, osallistuja, mukana, kuultava, tiedotettava'
-    """
-    tables = [CHOICE_WORDS[column]]
-    if column == "information_flow":  # as choice_words reads it: the booleans first
-        tables.insert(0, CHOICE_WORDS["bool"])
-    codes = set(_choice_table(column).values())
-    by_language = [[w for table in tables for w in table.get(lang, {}) if w not in codes]
-                   for lang in ("fi", "sv", "en")]
-    return "; ".join(", ".join(words) for words in by_language if words)
 
 
 #: the Finnish and Swedish words of a role (the reader and the edits' row keys accept them)
@@ -429,6 +411,115 @@ SHEETS: dict[str, Sheet] = {s.name: s for s in (
         Column("note"), Column("updated"), Column("by"),
     )),
 )}
+#: What a designer may write for a column's name in other words: Finnish, Swedish and
+#: English names of the column (the header polku reads is the name above, in English, as
+#: docs/workbook.md writes it), column -> language -> names, compared as
+#: :func:`polku.io.near_names.folded` compares names (case, spaces, hyphens and dots). A
+#: header that is one of them is the misspelling it is, not a column of its own: kept as
+#: an extra column it would lose every figure of the known one (``storlek`` for ``size``:
+#: 0 people in the segments; ``kapacitet`` for ``capacity_per_month``: the over-capacity
+#: findings gone). So a count of people's is refused, any other column's is warned about,
+#: a required one's is named beside the missing column's error (:func:`column_words`). Only
+#: a whole name is one: ``koko_alue`` is a column of its own. A word names one column of a
+#: sheet (tests/test_column_words.py).
+COLUMN_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    "id": {"fi": ("tunnus", "tunniste"), "sv": ("identifierare",), "en": ("identifier",)},
+    "name": {"fi": ("nimi",), "sv": ("namn",)},
+    "name_sv": {"fi": ("nimi ruotsiksi", "ruotsinkielinen nimi"),
+                "sv": ("namn på svenska", "svenskt namn"),
+                "en": ("swedish name", "name in swedish")},
+    "name_en": {"fi": ("nimi englanniksi", "englanninkielinen nimi"),
+                "sv": ("namn på engelska", "engelskt namn"),
+                "en": ("english name", "name in english")},
+    "title": {"fi": ("otsikko",), "sv": ("titel", "rubrik")},
+    "region": {"fi": ("alue",), "sv": ("område",)},
+    "illustrative": {"fi": ("esimerkki", "esimerkkiaineisto"), "sv": ("exempel", "exempeldata"),
+                     "en": ("example", "example data")},
+    "source": {"fi": ("lähde",), "sv": ("källa",)},
+    "business_id": {"fi": ("y-tunnus", "ytunnus"), "sv": ("fo-nummer", "fo nummer")},
+    "kind": {"fi": ("tyyppi", "laji", "toimijatyyppi"), "sv": ("typ", "aktörstyp"),
+             "en": ("type", "actor type")},
+    "parent": {"fi": ("yläorganisaatio", "emo-organisaatio", "kuuluu"),
+               "sv": ("överordnad", "moderorganisation"),
+               "en": ("parent organisation", "parent organization", "part of")},
+    "providers": {"fi": ("tuottaja", "tuottajat", "palveluntuottaja", "palveluntuottajat"),
+                  "sv": ("producent", "producenter", "tjänsteproducent", "anordnare"),
+                  "en": ("provided by",)},
+    "capacity_per_month": {"fi": ("kapasiteetti", "kapasiteetti kuukaudessa",
+                                  "asiakaspaikat kuukaudessa"),
+                           "sv": ("kapacitet", "kapacitet per månad"),
+                           "en": ("capacity", "monthly capacity", "capacity a month")},
+    "places": {"fi": ("paikat", "paikkoja", "paikkamäärä"), "sv": ("platser", "antal platser"),
+               "en": ("seats", "number of places")},
+    "entry": {"fi": ("aloituspalvelu", "sisääntulo"), "sv": ("ingång", "ingångstjänst"),
+              "en": ("entry point", "entry service")},
+    "needs": {"fi": ("tarpeet", "tarve"), "sv": ("behov",)},
+    "segments": {"fi": ("asiakasryhmät",), "sv": ("kundgrupper",),
+                 "en": ("client segments", "customer segments")},
+    "method": {"fi": ("menetelmä", "toimintamalli"), "sv": ("metod", "arbetssätt")},
+    "legal_basis": {"fi": ("lakiperusta", "säädösperusta", "lainsäädäntö"),
+                    "sv": ("rättslig grund", "lagstiftning", "lagrum"),
+                    "en": ("legislation", "legal base")},
+    "organised": {"fi": ("järjestäminen", "järjestämistapa"),
+                  "sv": ("organisering", "organiserad")},
+    "description": {"fi": ("kuvaus", "selite"), "sv": ("beskrivning",)},
+    "factor": {"fi": ("tekijä", "osa-alue"), "sv": ("faktor",), "en": ("factor group",)},
+    # a count of people: refused, not kept (docs/workbook.md, Privacy)
+    "size": {"fi": ("koko", "lukumäärä", "henkilömäärä", "ryhmän koko"),
+             "sv": ("storlek", "antal", "antal personer", "gruppens storlek"),
+             "en": ("segment size", "group size", "number of people", "headcount")},
+    "participation_rate": {"fi": ("työllisyysaste", "osuus työssä", "työssä"),
+                           "sv": ("sysselsättningsgrad", "andel i arbete"),
+                           "en": ("participation", "employment rate", "share in work")},
+    "from": {"fi": ("mistä", "lähettävä palvelu"), "sv": ("från",), "en": ("from service",)},
+    "to": {"fi": ("mihin", "vastaanottava palvelu"), "sv": ("till",),
+           "en": ("to service", "destination")},
+    # a count of people: refused, not kept (docs/workbook.md, Privacy)
+    "volume_per_month": {"fi": ("volyymi", "kuukausivolyymi", "volyymi kuukaudessa",
+                                "asiakkaita kuukaudessa", "ohjauksia kuukaudessa"),
+                         "sv": ("volym", "volym per månad", "antal per månad",
+                                "klienter per månad", "hänvisningar per månad"),
+                         "en": ("volume", "monthly volume", "clients per month",
+                                "referrals per month")},
+    "median_wait_days": {"fi": ("odotusaika", "jonotusaika", "odotus", "odotusaika päivinä"),
+                         "sv": ("väntetid", "väntetid i dagar"),
+                         "en": ("wait", "waiting time", "wait days", "median wait")},
+    "owner": {"fi": ("omistaja", "vastuutaho"), "sv": ("ägare",)},
+    "information_flow": {"fi": ("tiedonkulku", "tieto siirtyy"),
+                         "sv": ("informationsflöde",),
+                         "en": ("information", "info flow")},
+    "actor": {"fi": ("toimija",), "sv": ("aktör",)},
+    "subject": {"fi": ("kohde",), "sv": ("objekt",)},
+    "role": {"fi": ("rooli",), "sv": ("roll",)},
+    "note": {"fi": ("huomautus", "lisätieto", "muistiinpano"), "sv": ("anmärkning", "kommentar"),
+             "en": ("comment",)},
+    "path": {"fi": ("polku", "palvelupolku"), "sv": ("stig", "servicestig")},
+    "segment": {"fi": ("asiakasryhmä",), "sv": ("kundgrupp",), "en": ("client segment",)},
+    "step": {"fi": ("vaihe", "askel"), "sv": ("steg",)},
+    "node": {"fi": ("palvelu",), "sv": ("tjänst",), "en": ("service",)},
+    "finding": {"fi": ("havainto",), "sv": ("iakttagelse",)},
+    "status": {"fi": ("tila",), "en": ("state",)},
+    "due": {"fi": ("määräaika", "eräpäivä"), "sv": ("tidsfrist", "förfallodag"),
+            "en": ("due date", "deadline")},
+    "updated": {"fi": ("päivitetty",), "sv": ("uppdaterad",)},
+}
+
+
+@cache
+def column_words(sheet: str) -> dict[str, str]:
+    """Every other name of :data:`COLUMN_WORDS` for the columns of ``sheet``, folded ->
+    the column's name.
+
+    >>> words = column_words("segments")
+    >>> words["storlek"], words["koko"], words["antal_personer"], "kapacitet" in words
+    ('size', 'size', 'size', False)
+    """
+    from polku.io.near_names import folded
+
+    return {folded(word): c.name for c in SHEETS[sheet].columns
+            for words in COLUMN_WORDS.get(c.name, {}).values() for word in words}
+
+
 #: the columns of the ``paths`` sheet that name the path (its first step's row): primary,
 #: Swedish and English, as a node's ``name``, ``name_sv``, ``name_en``
 PATH_NAMES = ("name", "name_sv", "name_en")
@@ -797,10 +888,12 @@ def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     return found
 
 
-def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
+def _case_hint(name: str, present: Iterable[str], listed: bool = False,
+               words: Mapping[str, str] | None = None) -> str:
     """What the workbook has instead of a missing sheet or column, as a catalogued phrase
     the edge words: a name that differs only in case or spaces ('ID' for 'id'), else one
-    that is spelt nearly alike, else (``listed``) every name it has.
+    that is the name in other words (``words``, a sheet's :func:`column_words`: 'namn' for
+    'name'), else one that is spelt nearly alike, else (``listed``) every name it has.
 
     >>> str(_case_hint("id", ["ID", "name"]))
     " (found 'ID': names are lower-case)"
@@ -819,6 +912,9 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
     near = [p for p in present if p.strip().lower() in (name, f"{name}.csv") and p != name]
     if near:
         return Phrase(N_(" (found '{found}': names are lower-case)"), found=near[0])
+    otherwise = [p for p in present if named_otherwise(p, words or {}, [name])]
+    if otherwise:
+        return Phrase(N_(" (found '{found}': is it meant?)"), found=otherwise[0])
     close = difflib.get_close_matches(name, present, n=1, cutoff=0.75)
     if close:
         return Phrase(N_(" (found '{found}': is it meant?)"), found=close[0])
@@ -851,16 +947,54 @@ def cell_as_text(value: object) -> str:
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 
+#: the spaces that may group the thousands: a space, a no-break space (U+00A0, Excel's and
+#: LibreOffice's Finnish and Swedish grouping) and a narrow no-break space (U+202F)
+GROUP_SPACES = " \u00a0\u202f"
+#: a number whose thousands are grouped: one to three digits, then groups of exactly three
+#: each after one space, perhaps a decimal mark and decimals (no space after it)
+_GROUPED_RE = re.compile(r"[+-]?[0-9]{1,3}(?:[ \u00a0\u202f][0-9]{3})+(?:[.,][0-9]*)?")
+_NO_SPACES = str.maketrans("", "", GROUP_SPACES)
+_STRAY_SPACE = N_("'{value}' is not a number: a space may only group the thousands, three "
+                  "digits each (1 200 or 1 200 000)")
+
+
+def ungrouped(text: str) -> str | None:
+    """``text`` (stripped) without the spaces that group its thousands (``1 200``,
+    ``1 200 000``); None when a space stands anywhere else, for such text is no number.
+    Taking every space away read ``1 1 4 0`` as 1140 and ``1 2 3`` as 123: a typo, or three
+    figures in one cell, became a count of people. Text without a space is returned as it
+    is, number or not. (:func:`polku.privacy.cell_number`, which asks whether a cell the
+    public reads is a small count, still takes every space away: there a wrong guess should
+    hide a figure, ``0 3`` as 3, never show one.)
+
+    >>> ungrouped(" 12 345 "), ungrouped("1\u00a0200 000,5"), ungrouped("40")
+    ('12345', '1200000,5', '40')
+    >>> ungrouped("1 2 3"), ungrouped("12 00"), ungrouped("1 200, 5"), ungrouped("3 hlö")
+    (None, None, None, None)
+    """
+    text = text.strip()
+    if not any(c in text for c in GROUP_SPACES):
+        return text
+    if not _GROUPED_RE.fullmatch(text):
+        return None
+    return text.translate(_NO_SPACES)
+
 
 def parse_number(text: str) -> int | float:
-    """A number with ``.`` or ``,`` as the decimal mark; spaces as thousands separators.
+    """A number with ``.`` or ``,`` as the decimal mark; spaces may group the thousands,
+    and do nothing else (:func:`ungrouped`).
 
     >>> parse_number("0,35"), parse_number("1 200"), parse_number("40")
     (0.35, 1200, 40)
+    >>> parse_number("1 2 3")
+    Traceback (most recent call last):
+    polku.errors.CellError: '1 2 3' is not a number: a space may only group the thousands, three digits each (1 200 or 1 200 000)
     """
     if text.isascii() and text.isdigit():  # the common cell, as the rules below read it
         return int(text)
-    cleaned = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    cleaned = ungrouped(text)
+    if cleaned is None:
+        raise CellError(_STRAY_SPACE, value=text)
     if cleaned.count(",") == 1 and "." not in cleaned:
         cleaned = cleaned.replace(",", ".")
     if not _PLAIN_NUMBER_RE.fullmatch(cleaned):
@@ -986,8 +1120,7 @@ def parse_bool(text: str) -> bool:
     """
     code = choice_code("bool", text)
     if code is None:
-        raise CellError(N_("'{value}' is not a boolean (use yes/no, kyllä/ei, ja/nej or "
-                           "true/false)"), value=text)
+        raise not_a_choice("bool", text)
     return code == "yes"
 
 
@@ -1118,25 +1251,14 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 return raw
             return parse_bool(text)
         if col.kind == "enum":
-            if col.name in CHOICE_WORDS:  # a role, an information flow: fi/sv/en words
-                code = choice_code(col.name, text)
-                if code is None:
-                    raise CellError(N_("'{value}' is not one of: {choices} (or {words})"),
-                                    value=text, choices=", ".join(col.choices),
-                                    words=accepted_words(col.name))
-                return code
             word = text.lower()
             if word in col.choices:
                 return word
-            names = SHOWN_CHOICES.get(col.name)
-            if names is None:
-                raise CellError(N_("'{value}' is not one of: {choices}"), value=text,
-                                choices=", ".join(col.choices))
-            code = choice_code(col.name, text)  # kunta, kommun: the words shown for a code
+            # a role, an information flow: fi/sv/en words; a kind, how a service is
+            # organised: the words shown for a code (kunta, kommun)
+            code = choice_code(col.name, text)
             if code is None:
-                raise CellError(N_("'{value}' is not one of: {choices} (Finnish, Swedish or "
-                                   "English, in any case)"), value=text,
-                                choices=Choices((c, names[c]) for c in col.choices))
+                raise not_a_choice(col.name, text)
             return code
         if col.kind == "business_id":
             return check_business_id(text)
@@ -1308,6 +1430,26 @@ def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
         people = PEOPLE_COLUMNS.get(name, ())
         for h in header:
             if h and h not in people and h not in refused and sheet.column(h) is None:
+                # a people column in other words (storlek, koko for size) is as lost
+                otherwise = named_otherwise(h, column_words(name), people)
+                if otherwise is not None:
+                    if otherwise in header:
+                        reader.error(N_("the column '{name}' is another name for '{known}', "
+                                        "which the sheet has already: leave it out, or "
+                                        "rename it to say what it holds"),
+                                     file=file, sheet=name, row=1, column=h, name=h,
+                                     known=otherwise)
+                    else:
+                        reader.error(N_("the column '{name}' is another name for '{known}', "
+                                        "a count of people whose small figures are hidden "
+                                        "from the public; polku reads the columns by their "
+                                        "English names and cannot keep it as an extra column "
+                                        "(its figures would be published as they are): "
+                                        "rename it '{known}'"),
+                                     file=file, sheet=name, row=1, column=h, name=h,
+                                     known=otherwise)
+                    refused.add(h)
+                    continue
                 like = meant(h, [c.name for c in sheet.columns], people)
                 if like is not None and like in header:
                     # the sheet has the known column already: renaming to it is no way out
@@ -1330,7 +1472,7 @@ def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
         for m in missing:
             reader.error(N_("the required column '{name}' is missing{hint}"),
                          file=file, sheet=name, row=1, column=m, name=m,
-                         hint=_case_hint(m, header))
+                         hint=_case_hint(m, header, words=column_words(name)))
         if missing:
             reader.failed.add(name)
             continue

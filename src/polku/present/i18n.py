@@ -850,7 +850,8 @@ def error_param(value: Any, tr: Translator) -> Any:
     'Ekosystemet (ecosystem)'
     """
     from polku.errors import (HUGE, Alternatives, Choices, Figure, NodeName, NodeNames,
-                              NodeTypes, Phrase, PolkuErrors, Problems, Said, choice_named)
+                              NodeTypes, Phrase, PolkuErrors, Problems, Said, choice_named,
+                              or_list)
 
     if isinstance(value, Problems):
         return "; ".join(error_text(p, tr) for p in value)
@@ -869,8 +870,7 @@ def error_param(value: Any, tr: Translator) -> Any:
     if isinstance(value, NodeTypes):
         if tr.lang == "en":
             return str(value)
-        joiner = " " + tr("or") + " "
-        return joiner.join(type_name(t, tr) for t in value)
+        return or_list([type_name(t, tr) for t in value], tr.lang)
     if isinstance(value, Said):
         return tr(str(value))
     if isinstance(value, Figure):
@@ -884,7 +884,7 @@ def error_param(value: Any, tr: Translator) -> Any:
                                                                  locale=tr.lang)
         return tr.number(float(value))
     if isinstance(value, Alternatives):
-        return (" " + tr("or") + " ").join(value)
+        return or_list(value, tr.lang)
     if isinstance(value, NodeName):
         return value.named(tr.lang)
     if isinstance(value, NodeNames):

@@ -364,15 +364,37 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     width = max((len(names[k]) for k in counts), default=0)
     lines += [f"  {names[k]:<{width}}  {tr.number(n):>6}" for k, n in counts.items() if n]
     partial = info.get("partial") or ()
+    unknown = info.get("unknown") or {}
 
     def total(key: str, shown: str) -> str:
-        # a total a small cell is part of is "at least" what is shown
-        return tr("at least {n}").format(n=shown) if key in partial else shown
+        # a total a small cell, or a figure nobody gave, is left out of is "at least" what
+        # is shown
+        return tr("at least {n}").format(n=shown) if key in partial or key in unknown \
+            else shown
 
-    lines.append("  " + tr("{people} people in segments, {referrals} referrals a month").format(
-        people=total("people_in_segments", tr.number(info["people_in_segments"])),
-        referrals=total("referral_volume_per_month",
-                        tr.clients(info["referral_volume_per_month"]))))
+    people, volume = info["people_in_segments"], info["referral_volume_per_month"]
+    # a total of no figure known is unknown, never 0 people
+    if people is None and volume is None:
+        totals = tr("segment sizes and referral volumes unknown")
+    elif people is None:
+        totals = tr("segment sizes unknown, {referrals} referrals a month")
+    elif volume is None:
+        totals = tr("{people} people in segments, referral volumes unknown")
+    else:
+        totals = tr("{people} people in segments, {referrals} referrals a month")
+    lines.append("  " + totals.format(
+        people=total("people_in_segments", tr.number(people or 0)),
+        referrals=total("referral_volume_per_month", tr.clients(volume or 0))))
+    if people is not None and unknown.get("people_in_segments"):
+        n = unknown["people_in_segments"]
+        lines.append("  " + tr.ngettext("no size given for {n} client segment",
+                                        "no size given for {n} client segments", n
+                                        ).format(n=tr.number(n)))
+    if volume is not None and unknown.get("referral_volume_per_month"):
+        n = unknown["referral_volume_per_month"]
+        lines.append("  " + tr.ngettext("no volume given for {n} referral",
+                                        "no volume given for {n} referrals", n
+                                        ).format(n=tr.number(n)))
     if info["segments"]:
         lines.append(tr("Client segments:"))
         for s in info["segments"]:

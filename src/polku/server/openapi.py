@@ -337,8 +337,11 @@ COMPONENTS: dict[str, Schema] = {
         "graph": STR, "title": nullable(STR), "region": nullable(STR),
         "illustrative": BOOL, "counts": COUNTS,
         "regions": about(array(STR), "The areas the graph's nodes serve."),
-        "people_in_segments": about(NUM, "The sum of the sizes shown."),
-        "referral_volume_per_month": NUM,
+        "people_in_segments": about(nullable(NUM), "The sum of the sizes shown; null when "
+                                                   "no segment's size is given."),
+        "referral_volume_per_month": about(nullable(NUM), "The sum of the volumes shown; "
+                                                          "null when no referral's volume "
+                                                          "is given."),
         "segments": array(record("A client segment.", {
             "id": STR, "name": STR,
             "size": about({"anyOf": [NUM, STR, NULL]}, "People; `<5` for a small cell "
@@ -351,6 +354,11 @@ COMPONENTS: dict[str, Schema] = {
         **SERVED,
     }, {"partial": about(array(STR), "The totals that leave small cells out (at least "
                                      "this)."),
+        "unknown": about(record("How many figures no row gives, by the total they leave "
+                                "out (at least the total).", {}, {
+                                    "people_in_segments": INT,
+                                    "referral_volume_per_month": INT}),
+                         "The totals some figures of are not given."),
         "merged_regions": about(array(STR), "A merged graph's regions, by name in the "
                                             "request's language."),
         "areas_by_region": about(array(record("The areas one region's nodes serve.", {
