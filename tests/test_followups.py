@@ -670,3 +670,66 @@ def test_a_date_fields_hint_and_error_name_every_form_it_takes(tmp_path, lang, h
                            "Authorization": "Bearer anna-token-0123456789",
                            "If-Match": client.get("/api/graphs/keski-uusimaa").headers["etag"]})
     assert r.status_code == 422 and said in r.text and "31.3.2026" in r.text, r.text
+
+
+def test_overdue_follow_ups_are_named_on_every_door(tmp_path) -> None:
+    """An overdue follow-up was named by its key alone (`- multiple-leads:ips: työn alla,
+    Keski-Uudenmaan hyvinvointialue (Keusote) (keusote), määräaika 15.11.2026 (myöhässä)`)
+    where the findings created and resolved beside it are worded: it is named as they are,
+    by its kind's name and its subject's (a referral by its two ends), its owner by name
+    alone, in `polku findings --since` (table, markdown; JSON with `names`), the API's
+    review, the change log page and the report."""
+    import html
+    import json
+    import re
+
+    client, folder = served_client(tmp_path)
+    r = write(client, "POST", "/rows/followups",
+              {"finding": "over-capacity:monialainen-palvelutarvearvio",
+               "status": "in-progress", "owner": "keusote", "due": "2026-11-15"})
+    assert r.status_code == 201, r.text
+    long_wait = "pitkä odotusaika: ohjaus Seurakuntien diakoniatyö → Talous- ja velkaneuvonta"
+    crowded = "kapasiteetti ylittyy: Monialainen palvelutarpeen arviointi"
+    owner = "työn alla, Keski-Uudenmaan hyvinvointialue (Keusote), määräaika"
+
+    def overdue_part(text: str) -> str:
+        return text.split("Myöhässä (2)")[1]
+
+    for format in ("table", "markdown"):
+        out = run("findings", folder, "--since", "0", "--format", format, "--lang", "fi")
+        assert out.exit_code == 0, out.output
+        part = overdue_part(out.stdout)
+        assert f"- {long_wait} — {owner} 31.3.2026 (myöhässä) " \
+               "(long-wait:ref-diakonia-velkaneuvonta)" in part, part
+        assert f"- {crowded} — {owner} 15.11.2026 (myöhässä)" in part, part
+        assert "(keusote)" not in part
+    doc = json.loads(run("findings", folder, "--since", "0", "--format", "json",
+                         "--lang", "fi").stdout)
+    named = {o["finding"]: o["names"] for o in doc["overdue"]}
+    assert named == {
+        "long-wait:ref-diakonia-velkaneuvonta": {
+            "ref-diakonia-velkaneuvonta": "ohjaus Seurakuntien diakoniatyö → Talous- ja "
+                                          "velkaneuvonta",
+            "keusote": "Keski-Uudenmaan hyvinvointialue (Keusote)"},
+        "over-capacity:monialainen-palvelutarvearvio": {
+            "monialainen-palvelutarvearvio": "Monialainen palvelutarpeen arviointi",
+            "keusote": "Keski-Uudenmaan hyvinvointialue (Keusote)"}}
+    api = client.get("/api/graphs/keski-uusimaa/review", params={"since": "0", "lang": "fi"})
+    assert api.status_code == 200
+    assert {o["finding"]: o["names"] for o in api.json()["overdue"]} == named
+    page = client.get("/graphs/keski-uusimaa/changes", params={"since": "0", "lang": "fi"})
+    assert page.status_code == 200
+    items = re.findall(r"<li data-key=\"([^\"]+)\">(.*?)</li>",
+                       overdue_part(page.text).split("</ul>")[0], re.S)
+    said = {k: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", v)).split()) for k, v in items}
+    assert said["long-wait:ref-diakonia-velkaneuvonta"].startswith(f"{long_wait} — {owner}")
+    assert said["over-capacity:monialainen-palvelutarvearvio"].startswith(f"{crowded} — ")
+    for suffix in (".html", ".md"):
+        out = tmp_path / f"report{suffix}"
+        assert run("report", folder, "-o", out, "--since", "0", "-q").exit_code == 0
+        text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", out.read_text(
+            encoding="utf-8"))).split())
+        part = overdue_part(text)[:600]
+        assert f"{long_wait} — {owner} 31.3.2026 (myöhässä)" in part, part
+        assert f"{crowded} — {owner} 15.11.2026 (myöhässä)" in part, part
+        assert "(keusote)" not in part

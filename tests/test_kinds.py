@@ -43,3 +43,18 @@ def test_unknown_layer_is_refused():
         severities("national")
     with pytest.raises(ValueError, match="ecosystem, plan or eventlog"):
         severities("national")
+
+
+def test_the_docs_group_the_responsibility_kinds_as_the_catalogue_does():
+    """docs/findings.md names the responsibility gaps and overlaps the report lists under
+    their own heading: the catalogue's (each kind's ``responsibility``)."""
+    from polku.kinds import RESPONSIBILITY_KINDS
+
+    text = (ROOT / "docs" / "findings.md").read_text(encoding="utf-8")
+    part = text.split("## Responsibility gaps and overlaps")[1].split("\n## ")[0]
+    said = {}
+    for group in ("gap", "overlap"):
+        line = re.search(rf"^- {group}s: (.*?)(?=^- |\Z)", part, re.M | re.S).group(1)
+        said[group] = set(re.findall(r"`([a-z-]+)`", line))
+    assert said == {g: {k for k in RESPONSIBILITY_KINDS
+                        if KIND_CATALOGUE[k].responsibility == g} for g in said}

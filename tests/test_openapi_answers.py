@@ -391,9 +391,9 @@ def test_a_ptv_comparison_answers_what_its_schema_says(client: TestClient,
 
 
 #: the objects of the five routes' answers whose keys are data (column, field or metric
-#: names, a follow-up's extra columns), as the schema says: any other object takes no
-#: field the schema does not name
-KEYED_BY_DATA = {"row", "metrics", "extra", "column_names", "field_names"}
+#: names, a follow-up's extra columns, the ids an overdue follow-up names), as the schema
+#: says: any other object takes no field the schema does not name
+KEYED_BY_DATA = {"row", "metrics", "extra", "column_names", "field_names", "names"}
 
 
 def objects(value: Any, at: tuple[Any, ...] = ()) -> Any:

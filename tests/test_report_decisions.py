@@ -290,3 +290,58 @@ def test_the_markdown_lists_name_the_subject_not_its_id(reports) -> None:
             "vastaa mikään asiakasryhmälle avoin palvelu") in md
     assert ("- ohjaus ilman vastuutahoa: **ohjaus Kuntouttava työtoiminta → Työkokeilu** "
             "(`ref-ktt-tyokokeilu`): Ohjaukselta") in md
+
+
+def test_partners_are_the_organisations_the_decision_is_about_first(example, reports) -> None:
+    """Decision 1 (the hand-off from rehabilitative work activity to the work trial has no
+    owner) named "Hyvinkään nuorten työpaja, Järvenpään nuorten työpaja, Keusoten aikuisten
+    sosiaalityö ja 2 muuta": the receiving organisation, the employment area, was hidden in
+    "2 muuta" and Keusote's own unit was listed as Keusote's partner; the broken path's
+    suggestion names the legal aid office the referral's owner, and the office was hidden
+    too. Partners are organisations (the top of the parent chain, as the hand-offs count
+    them), never the accountable one nor its units; the other end of the hand-off and a
+    suggested owner or lead first, then by name in the reader's alphabet."""
+    from polku.analyses.handoffs import organisation
+    from polku.present.i18n import alphabetical
+
+    for lang in ("fi", "sv"):
+        data = report_data(example, tr=translator(lang))
+        tr = translator(lang).plainly()
+        for c in data["decisions"]:
+            ours = {organisation(example, a["id"]) for a in c["accountable"]}
+            ids = [p["id"] for p in c["partners"]]
+            assert all(organisation(example, p) == p for p in ids), (c["key"], ids)
+            assert not ours & set(ids), (c["key"], ids)
+        by_key = {c["key"]: c for c in data["decisions"]}
+        handoff = by_key["referral-without-owner:ref-ktt-tyokokeilu"]
+        assert [p["id"] for p in handoff["partners"]][0] == "tyollisyysalue"
+        rest = [p["label"] for p in handoff["partners"]][1:]
+        assert rest == sorted(rest, key=lambda t: alphabetical(t, lang)) and rest
+        broken = by_key["path-broken:polku-velat-asuminen:talous-ja-velkaneuvonta"
+                        "+kuntouttava-tyotoiminta"]
+        assert [p["id"] for p in broken["partners"]][0] == "oikeusaputoimisto"
+        assert tr.label(example, "oikeusaputoimisto") in broken["partners"][0]["label"]
+    page = section(reports["fi.html"], "decisions")
+    first = re.search(r'<li class="decision[^"]*" data-finding="referral-without-owner:'
+                      r'ref-ktt-tyokokeilu".*?</li>', page, re.S).group(0)
+    said = " ".join(text(re.search(r"<dt>Kumppanit</dt><dd>(.*?)</dd>", first, re.S)
+                         .group(1)).split()).replace(" ,", ",")
+    assert said.startswith("Keski-Uudenmaan työllisyysalue, ")
+    assert "Keusote" not in said and "Keusoten" not in said
+
+
+def test_the_graph_page_names_the_same_partners() -> None:
+    """The graph page draws the decisions with the report's template: its partners are the
+    report's."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    client = TestClient(create_app([ROOT / "graphs"]), raise_server_exceptions=False)
+    page = client.get("/graphs/keski-uusimaa?lang=fi").text
+    item = re.search(r'<li class="decision[^"]*" data-finding="referral-without-owner:'
+                     r'ref-ktt-tyokokeilu".*?</li>', page, re.S)
+    assert item
+    said = " ".join(text(re.search(r"<dt>Kumppanit</dt><dd>(.*?)</dd>", item.group(0), re.S)
+                         .group(1)).split()).replace(" ,", ",")
+    assert said.startswith("Keski-Uudenmaan työllisyysalue, ") and "Keusote" not in said

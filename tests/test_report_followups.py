@@ -95,9 +95,10 @@ def test_an_accepted_risk_is_not_decided_again_and_the_page_says_so(reports) -> 
     md = reports["fi.md"].split("## Havainnot lajeittain")[0]
     assert "1. **virhe: Ohjaukselta Kuntouttava työtoiminta → Työkokeilu" not in md
     assert "1 hyväksytyksi riskiksi merkitty havainto ei ole enää päätettävänä" in md
-    # still listed with its follow-up among the errors, where nothing is left out
-    errors = reports["fi.html"].split('id="errors"')[1].split("</ul>")[0]
-    assert f'data-finding="{ACCEPTED}"' in errors and "(hyväksytty riski)" in seen(errors)
+    # still listed with its follow-up, where nothing is left out: a hand-off nobody owns is
+    # a responsibility gap, listed under its section (it was listed among the errors)
+    gaps = reports["fi.html"].split('id="responsibility"')[1].split("</ul>")[0]
+    assert f'data-finding="{ACCEPTED}"' in gaps and "(hyväksytty riski)" in seen(gaps)
 
 
 def test_a_decision_says_its_followup_overdue_marked(reports) -> None:

@@ -343,12 +343,18 @@ def test_pdf_list_items_fill_their_lines(pdf_pages, lang) -> None:
 
 
 @pytest.mark.slow
-def test_pdf_keeps_a_tables_caption_with_its_table(pdf_pages) -> None:
+@pytest.mark.parametrize("lang", ["fi", "sv", "en"])
+def test_pdf_keeps_a_tables_caption_with_its_table(pdf_pages, lang) -> None:
     """"Virran mukaan (käyttöaste, sitten saapuvat):" sat at the foot of page 5 and its
-    table on page 6: a paragraph that introduces a table stays on the table's page."""
+    table on page 6, and so did "Organisaatiot ohjausten mukaan muille ja muilta
+    organisaatioilta", the ecosystem table's caption, at the foot of page 10: a caption or
+    a paragraph that introduces a table stays on the page of the table's first row."""
     from weasyprint.formatting_structure import boxes
 
-    pages = pdf_pages["fi"]
+    pages = pdf_pages[lang]
+    assert not _lonely_intros(pages)
+    if lang != "fi":
+        return
     for n, page in enumerate(pages, 1):
         found = [b for child in _body(page) for b in child.descendants()
                  if isinstance(b, boxes.TextBox) and "Virran mukaan" in b.text]
@@ -360,3 +366,133 @@ def test_pdf_keeps_a_tables_caption_with_its_table(pdf_pages) -> None:
             break
     else:
         raise AssertionError("no caption 'Virran mukaan' in the PDF")
+
+
+#: a table's caption, or a paragraph that introduces the table after it
+_INTRO = re.compile(r'<caption\b|<p class="[^"]*\b(?:table-caption|raci-summary)\b')
+
+
+def _intro_fragments(page: str) -> list[tuple[str, str]]:
+    """Each table's intro in the report's HTML (a caption, or a paragraph that introduces
+    a table: ``p.table-caption``) as (its words, a document of the report's head and the
+    top-level part of its ``<main>`` that holds the intro and its table, marked
+    ``data-probe="intro"`` and ``data-probe="table"``, after an empty
+    ``<div data-probe="spacer">``): a page of its own to lay out quickly."""
+    head, body = page.split("<main>", 1)
+    body, _ = body.split("</main>", 1)
+    out = []
+    for m in _INTRO.finditer(body):
+        caption = m.group(0) == "<caption"
+        table = body.rindex("<table", 0, m.start()) if caption else \
+            re.compile(r'<table\b(?![^>]*\bid="raci-table")').search(body, m.end()).start()
+        # the section around it (its styles and selectors) or the intro and table alone
+        start = body.rfind("<section", 0, m.start())
+        end = body.find("</section>", start) + len("</section>") if start >= 0 else -1
+        if start < 0 or end < m.start():
+            start, end = min(table, m.start()), body.index("</table>", table) + len("</table>")
+        marks = sorted([(m.start(), m.group(0).split()[0], "intro"),
+                        (table, "<table", "table")])
+        part, last = "", start
+        for at, opening, probe in marks:
+            part += body[last:at] + f'{opening} data-probe="{probe}"'
+            last = at + len(opening)
+        part += body[last:end]
+        closing = "</caption>" if caption else "</p>"
+        words = " ".join(re.sub(r"<[^>]+>", " ", body[m.start():body.index(
+            closing, m.start())].split(">", 1)[1]).split())[:60]
+        out.append((words, f'{head}<main><div data-probe="spacer"></div>{part}</main>'
+                           "</body></html>"))
+    return out
+
+
+def _lonely_intros(pages) -> list[tuple[int, str]]:
+    """The intros (a caption, ``p.table-caption``) that end a page with no row of their
+    table's body after them there: (page, words)."""
+    from weasyprint.formatting_structure import boxes
+
+    def body_rows(box) -> bool:
+        """Whether a table wrapper's fragment holds a row of its body."""
+        return any(isinstance(t, boxes.TableBox) and any(
+            g.element_tag == "tbody" and g.children for g in t.children)
+            for t in box.children)
+
+    lonely = []
+    for n, page in enumerate(pages, 1):
+        for parent in (b for child in _body(page) for b in child.descendants()
+                       if isinstance(b, boxes.ParentBox)):
+            kids = list(parent.children)
+            for i, b in enumerate(kids):
+                intro = isinstance(b, boxes.TableCaptionBox) or (
+                    isinstance(b, boxes.BlockBox) and b.element_tag == "p"
+                    and {"table-caption", "raci-summary"} & set(
+                        (b.element.get("class") or "").split()))
+                if not intro:
+                    continue
+                # a caption's table is its wrapper (the parent); a paragraph's the next box
+                wrapper = parent if isinstance(b, boxes.TableCaptionBox) else (
+                    kids[i + 1] if i + 1 < len(kids) else None)
+                if wrapper is None or not body_rows(wrapper):
+                    words = " ".join(t.text for t in b.descendants()
+                                     if isinstance(t, boxes.TextBox))
+                    lonely.append((n, words[:60]))
+    return lonely
+
+
+@pytest.mark.slow
+def test_every_tables_intro_keeps_with_its_table_wherever_the_page_breaks(
+        monkeypatch, tmp_path) -> None:
+    """"Organisaatiot ohjausten mukaan muille ja muilta organisaatioilta", the caption of
+    the ecosystem's first table, was the last line of page 10 and its table began on page
+    11: only the by-flow paragraph kept with its table. Each caption and paragraph that
+    introduces a table in the report the CLI lays out is put where the page breaks after
+    it (a spacer above it, as tall as leaves it room but none for its table's first row)
+    and must still stand on the page of that row."""
+    from weasyprint import HTML
+    from weasyprint.formatting_structure import boxes
+
+    import polku.present.report as report
+
+    said: list[str] = []
+    html = report.report_html
+    monkeypatch.setattr(report, "report_html", lambda *a, **k: said.append(html(*a, **k))
+                        or said[-1])
+    assert run("report", EXAMPLE, "-o", tmp_path / "r.pdf", "-q", "--lang", "fi").exit_code == 0
+    fragments = _intro_fragments(said[0])
+    # the ecosystem's two captions, the by-flow paragraph, the RACI's summary and the
+    # paragraphs that introduce the segments' and the bottlenecks' tables
+    assert len(fragments) == 6, [w for w, _ in fragments]
+
+    def laid_out(doc: str, spacer: float):
+        return HTML(string=doc.replace('<div data-probe="spacer"></div>',
+                                       f'<div style="height: {spacer:.1f}px"></div>')).render()
+
+    def probed(doc, probe: str):
+        for n, page in enumerate(doc.pages, 1):
+            for child in _body(page):
+                for b in child.descendants():
+                    if b.element is not None and b.element.get("data-probe") == probe:
+                        yield n, b
+
+    def first_row(doc):
+        """The page and the box of the first row of the table's body."""
+        return next((n, r) for n, t in probed(doc, "table") if isinstance(t, boxes.TableBox)
+                    for g in t.children if g.element_tag == "tbody" for r in g.children)
+
+    lonely = []
+    for words, doc in fragments:
+        first = laid_out(doc, 0)
+        paper = first.pages[0]._page_box
+        foot = paper.content_box_y() + paper.height
+        intro = next(b for _, b in probed(first, "intro") if isinstance(b, boxes.BlockBox))
+        _, row = first_row(first)
+        # pushed down by more than this, the first row no longer fits on the page; by
+        # less than that, the intro still does
+        low = foot - (row.position_y + row.margin_height())
+        high = foot - (intro.position_y + intro.margin_height())
+        assert 0 < low < high, words
+        for spacer in (low + 1, (low + high) / 2, high - 1):
+            doc_ = laid_out(doc, spacer)
+            at = min(n for n, _ in probed(doc_, "intro"))
+            if at != first_row(doc_)[0]:
+                lonely.append((words, round(spacer)))
+    assert not lonely, lonely

@@ -69,7 +69,11 @@ class FindingKind:
     for a kind that fires more than once on one subject, the node types of each id of its
     key's detail (``detail``, ``docs/findings.md``, "The stable key") and what that detail
     is, in words (``detail_text``). A follow-up's key is read against these
-    (:func:`polku.followup.check_key`)."""
+    (:func:`polku.followup.check_key`). ``responsibility`` says whether the kind is a
+    responsibility ``gap`` (nobody answers for the subject, or not yet) or ``overlap``
+    (several do, or several providers' services do the same): the report lists those
+    under their own heading (:data:`RESPONSIBILITY_KINDS`), not with the other errors and
+    warnings."""
 
     name: str
     severity: str
@@ -78,6 +82,7 @@ class FindingKind:
     subjects: tuple[str, ...] = ()
     detail: tuple[tuple[str, ...], ...] = ()
     detail_text: str = ""
+    responsibility: str = ""
 
 
 #: what a step of a designed path is (a key's detail names steps)
@@ -94,11 +99,12 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 subjects=("service",)),
     FindingKind("no-lead", "error", _BOTH,
                 N_("two or more providers (or a plan measure) and nobody leads"),
-                subjects=("service", "measure")),
+                subjects=("service", "measure"), responsibility="gap"),
     FindingKind("multiple-leads", "warning", _BOTH, N_("two or more actors lead the same thing"),
-                subjects=("service", "referral", "segment", "measure")),
+                subjects=("service", "referral", "segment", "measure"),
+                responsibility="overlap"),
     FindingKind("referral-without-owner", "error", _ECO, N_("nobody answers for the hand-off"),
-                subjects=("referral",)),
+                subjects=("referral",), responsibility="gap"),
     FindingKind("no-information-flow", "warning", _ECO,
                 N_("the client's information does not travel with the referral"),
                 subjects=("referral",)),
@@ -120,10 +126,10 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
     FindingKind("overlapping-services", "info", _ECO,
                 N_("several providers' services address the same need of a segment"),
                 subjects=("segment",), detail=(("need",),),
-                detail_text=N_("the need")),
+                detail_text=N_("the need"), responsibility="overlap"),
     FindingKind("segment-without-lead", "warning", _ECO,
                 N_("nobody answers for this group of people"),
-                subjects=("segment",)),
+                subjects=("segment",), responsibility="gap"),
     FindingKind("over-capacity", "warning", _ECO,
                 N_("more clients are referred in than the service can take"),
                 subjects=("service",)),
@@ -135,7 +141,7 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
                 detail_text=N_("the two steps in step order, from+to")),
     FindingKind("deferred-responsibility", "warning", _PLAN,
                 N_("a plan measure's division of work is still to be agreed"),
-                subjects=("measure",)),
+                subjects=("measure",), responsibility="gap"),
     FindingKind("measure-without-indicator", "warning", _PLAN,
                 N_("a plan measure has no indicator"),
                 subjects=("measure",)),
@@ -157,6 +163,10 @@ KIND_CATALOGUE: Mapping[str, FindingKind] = {k.name: k for k in (
 #: RACI matrix and the report mark subjects from these findings (one definition for all).
 NO_LEAD_KINDS = ("no-lead", "segment-without-lead", "referral-without-owner")
 SEVERAL_LEADS_KINDS = ("multiple-leads",)
+#: The responsibility gaps and overlaps (each kind's ``responsibility``), in the
+#: catalogue's order: the report lists them under "Responsibility overlaps and gaps", each
+#: finding there alone (``docs/findings.md``, "Responsibility gaps and overlaps").
+RESPONSIBILITY_KINDS = tuple(k.name for k in KIND_CATALOGUE.values() if k.responsibility)
 
 
 def severities(layer: str | None = None) -> dict[str, str]:

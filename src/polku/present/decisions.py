@@ -8,7 +8,8 @@ the plan measures on it). A finding nobody answers for is a decision too when it
 error or a warning with a verified suggestion: "who takes the lead of …?", one per subject,
 with the checked candidates. Each decision is one plain sentence (names, no ids), who
 decides and why (the lead of the referring service, the provider, …), at most
-:data:`MAX_PARTNERS` partners, the plan measure and its month, and the best verified
+:data:`MAX_PARTNERS` partners (organisations, those the decision is about first:
+:func:`_partners`), the plan measure and its month, and the best verified
 suggestion (:func:`polku.analyses.suggest.suggest`) in words: seven decisions of at most
 five lines each fill one A4 page or one screen.
 
@@ -117,17 +118,78 @@ def rank(findings: Iterable[Finding], g: nx.MultiDiGraph, eco: Any,
     return [f for _, f in sorted(enumerate(findings), key=key)]
 
 
-def _partners(f: Finding, g: nx.MultiDiGraph, eco: Any) -> list[str]:
-    """Organisations involved in the subject besides the accountable ones: its providers
-    and leads, and the actors the finding names."""
-    found: set[str] = set()
-    for n in (f.subject, *f.related):
-        found |= set(eco.providers.get(n, ())) | set(eco.leads.get(n, ()))
-        if n in g and g.nodes[n].get("type") == "actor":
-            found.add(n)
-    return sorted(found - set(f.accountable))
+def _ends(f: Finding, eco: Any) -> list[str]:
+    """What a finding is about at its other ends, in their order: a referral's two
+    services (from, then to), a broken path's two steps in step order, else its related
+    ids."""
+    ref = eco.refs.get(f.subject)
+    if ref is not None:
+        return [n for n in (ref.source, ref.target) if n]
+    pair = [f.metrics.get("from"), f.metrics.get("to")]
+    if all(isinstance(n, str) for n in pair):
+        return pair
+    return list(f.related)
 
 
+def _suggested(shown: Iterable[dict[str, Any]]) -> list[str]:
+    """The actors the checked suggestions a decision words name to answer for something:
+    a referral's owner, a lead (a responsibilities row whose role becomes ``lead``, a plan
+    measure's leads).
+
+    >>> _suggested([{"edits": [{"action": "create", "sheet": "referrals", "key": "r",
+    ...                         "row": {"owner": "oikeusapu"}}]}])
+    ['oikeusapu']
+    """
+    out = []
+    for s in shown:
+        for e in s.get("edits") or ():
+            row = e.get("row") or {}
+            if row.get("owner"):
+                out.append(str(row["owner"]))
+            if row.get("leads"):
+                out += [a.strip() for a in str(row["leads"]).split(";") if a.strip()]
+            parts = str(e.get("key") or "").split("~")
+            if e.get("sheet") == "responsibilities" and row.get("role") == "lead":
+                out.append(str(row.get("actor") or parts[0]))
+    return list(dict.fromkeys(out))
+
+
+def _partners(grp: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Translator,
+              homes: dict[str, list[str]], shown: Iterable[dict[str, Any]] = (),
+              left_out: Iterable[str] = ()) -> list[str]:
+    """The organisations a decision involves besides the one that decides: the
+    organisations (the top of the parent chain, as the hand-offs count them,
+    :func:`polku.analyses.handoffs.organisation`) of the subjects' providers and leads and
+    of the actors the findings name, never an accountable actor's organisation (itself or
+    one of its units) nor those of ``left_out`` (named on another line). First the ones the
+    decision is about: the organisation at each end of the hand-off or the broken step
+    (``homes``, :func:`polku.analyses.handoffs.service_organisations`: the end's own), then
+    the ones a checked suggestion of ``shown`` names to own or lead it; then the rest by
+    name in the reader's alphabet."""
+    from polku.present.i18n import alphabetical
+    from polku.present.langmarks import unmarked
+
+    def org(a: str) -> str:
+        return eco.actor_organisation.get(a, a)
+
+    ours = {org(a) for f in grp for a in f.accountable} | {org(a) for a in left_out}
+    first: list[str] = []
+    for f in grp:
+        for n in _ends(f, eco):
+            if n in eco.services and homes.get(n):
+                first.append(homes[n][0])
+            elif g.nodes.get(n, {}).get("type") == "actor":
+                first.append(org(n))
+    first += [org(a) for a in _suggested(shown) if a in g]
+    rest: set[str] = set()
+    for f in grp:
+        for n in (f.subject, *f.related):
+            rest |= {org(a) for a in (*eco.providers.get(n, ()), *eco.leads.get(n, ()))}
+            if g.nodes.get(n, {}).get("type") == "actor":
+                rest.add(org(n))
+    first = [o for o in dict.fromkeys(first) if o not in ours]
+    rest = {o for o in rest if o not in ours and o not in first}
+    return first + sorted(rest, key=lambda o: alphabetical(unmarked(tr.label(g, o)), tr.lang))
 
 
 def _candidate(f: Finding) -> bool:
@@ -387,6 +449,7 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     ``data``: the decisions as data where the caller keeps them (:func:`decided`), else
     chosen here (:func:`decision_data`); this words them in ``tr``'s language."""
     from polku.analyses.accountable import responsibilities_of, why_accountable
+    from polku.analyses.handoffs import service_organisations
     from polku.followup import effective, today
     from polku.present.i18n import kind_name
     from polku.present.printers import followup_text
@@ -402,16 +465,17 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
     states = effective(g.graph.get("followups") or {}, by_key, today())
     # who answers for what, as the index has it (the rules' own lookups)
     resp = eco.responsibilities or responsibilities_of(g)
+    homes = service_organisations(g)  # each service's own organisation (a hand-off's end)
     out = []
     for grp in groups:
         f = grp[0]
         deadlines = [d for d in (_deadline(m, g) for m in grp) if d]
         deadline = min(deadlines) if deadlines else None
-        partners = sorted({p for m in grp for p in _partners(m, g, eco)})
         why = why_accountable(resp, f.subject)
         best = data["best"].get(f.key)
         question, suggestion = None, best and suggestion_text(best, g, tr)
         shown = [best] if best else []  # the checked suggestions the decision words
+        candidates: list[str] = []  # the leads a question names on a line of their own
         sentences = [m.message for m in grp]
         if not f.accountable:
             name = tr.label(g, f.subject)
@@ -426,11 +490,12 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             if len(leads) > 1:
                 suggestion = lead_candidates_text(leads, g, tr)
                 shown = [s for s in checked_ones if _names_lead(s, f.subject) in leads]
-                # the candidates are named on that line: not again as partners
-                partners = [p for p in partners if p not in leads]
+                candidates = leads
             elif checked_ones:
                 suggestion = suggestion_text(checked_ones[0], g, tr)
                 shown = checked_ones[:1]
+        # the candidates for the lead are named on their line: not again as partners
+        partners = _partners(grp, g, eco, tr, homes, () if candidates else shown, candidates)
         followups = []
         for m in grp:
             said = followup_text(states.get(m.key), tr.plainly(), g)  # owner by name only

@@ -9,7 +9,7 @@ was found in (the published copy for the public: a name is no figure).
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 import networkx as nx
 
@@ -102,3 +102,56 @@ class FindingNames:
         if said is None:
             said = self._labels[node] = self.tr.label(self.g, node)
         return said
+
+
+def key_named(key: str, names: FindingNames) -> str:
+    """A finding named by its stable key alone (an overdue follow-up's), as the findings
+    created and resolved beside it are: its kind's name and its subject's, what its key's
+    detail names in brackets (a broken path's two steps in step order); the key itself
+    where its subject is no node of the graph (a follow-up outlives the node its finding
+    was about) or it is not a key.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("seg", type="segment", name="Nuoret")
+    >>> g.add_node("need", type="need", name="Työnhaku")
+    >>> said = FindingNames(g, translator("fi"))
+    >>> key_named("unmet-need:seg:need", said), key_named("long-wait:gone", said)
+    ('kattamaton tarve: Nuoret (Työnhaku)', 'long-wait:gone')
+    """
+    from polku.followup import key_nodes
+    from polku.kinds import KIND_CATALOGUE
+    from polku.present.i18n import kind_name
+
+    ids = [node for node, _ in key_nodes(key)]
+    if not ids or names.g is None or ids[0] not in names.g:
+        return key
+    kind = key.split(":", 1)[0]
+    subject, *detail = ids
+    said = f"{kind_name(kind, names.tr)}: {names.name(subject)}"
+    if detail:
+        # two steps of a path are a step from one to the other; other details a list
+        between = " → " if len(KIND_CATALOGUE[kind].detail) > 1 else ", "
+        said += f" ({between.join(names.name(n) for n in detail)})"
+    return said
+
+
+def followup_names(state: Mapping[str, Any], names: FindingNames) -> dict[str, str]:
+    """What a follow-up mentions by id, by name (a finding's ``names``, for a follow-up
+    in JSON): the ids of its finding's key (its subject, then its detail's) and its owner,
+    each once; an id the graph does not hold as itself.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph(); g.add_node("te", type="actor", name="TE-palvelut")
+    >>> g.add_node("typ", type="service", name="TYP")
+    >>> followup_names({"finding": "over-capacity:typ", "owner": "te"},
+    ...                FindingNames(g, translator("fi")))
+    {'typ': 'TYP', 'te': 'TE-palvelut'}
+    """
+    from polku.followup import key_nodes
+
+    ids = [node for node, _ in key_nodes(str(state.get("finding") or ""))]
+    if state.get("owner"):
+        ids.append(str(state["owner"]))
+    return {node: names.name(node) for node in dict.fromkeys(ids)}

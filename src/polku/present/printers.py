@@ -189,12 +189,26 @@ def findings_output(format: str, graph_name: str, result: list[Finding], g: nx.M
 
 def review_shown(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
     """:func:`polku.present.results.review_worded` as a page and the report show it: each
-    overdue follow-up with its ``text``, one phrase in ``tr``'s language (status, owner, due
-    date)."""
+    overdue follow-up with its finding's ``name`` (its kind's and its subject's, as the
+    findings created and resolved are worded: :func:`overdue_name`) and its ``text``, one
+    phrase in ``tr``'s language (status, owner by name, due date)."""
+    from polku.present.finding_names import FindingNames
     from polku.present.results import review_worded
 
     said = review_worded(result, g, tr)
-    return dict(said, overdue=[dict(o, text=followup_text(o, tr, g)) for o in said["overdue"]])
+    names = FindingNames(g, tr)
+    return dict(said, overdue=[dict(o, name=overdue_name(o, names),
+                                    text=followup_text(o, tr.plainly(), g))
+                               for o in said["overdue"]])
+
+
+def overdue_name(state: dict[str, Any], names: Any) -> str:
+    """An overdue follow-up's finding by name (:func:`polku.present.finding_names.key_named`
+    from ``names``, a :class:`~polku.present.finding_names.FindingNames`): by its kind's name
+    and its subject's, the key itself where the subject is no node of the graph."""
+    from polku.present.finding_names import key_named
+
+    return key_named(str(state["finding"]), names)
 
 
 def review_output(format: str, graph_name: str, result: dict[str, Any], g: nx.MultiDiGraph,
@@ -228,8 +242,17 @@ def changes_text(result: dict[str, Any], tr: Translator | None = None,
     overdue = result["overdue"]
     title = tr("Overdue")
     lines += ["", f"## {title} ({len(overdue)})" if markdown else f"{title} ({len(overdue)})"]
-    # review_shown has worded them already (owners by name) where a page or the report asks
-    lines += [f"- {o['finding']}: {o.get('text') or followup_text(o, tr, g)}" for o in overdue]
+    # review_shown has worded them already where a page or the report asks: the finding by
+    # its kind and subject, as the lines above name theirs, the owner by name alone (no id
+    # in brackets after a name that people read), the key last, as above
+    names = None
+    if overdue and any("name" not in o for o in overdue):
+        from polku.present.finding_names import FindingNames
+
+        names = FindingNames(g, tr)
+    lines += [f"- {o.get('name') or overdue_name(o, names)} — "
+              f"{o.get('text') or followup_text(o, tr.plainly(), g)} ({o['finding']})"
+              for o in overdue]
     return "\n".join(lines)
 
 

@@ -2,8 +2,10 @@
 
 ``polku report PATH -o report.html`` (or ``report.md``) gathers the analyses into one
 document: finding counts by kind (with what each kind means), the errors first, then the
-warnings and the rest; each segment's best path; the bottleneck ranking; responsibility
-overlaps (several leads, no lead, overlapping services); who must act (for each
+warnings and the rest; each segment's best path; the bottleneck ranking; the
+responsibility overlaps and gaps (the kinds :data:`polku.kinds.RESPONSIBILITY_KINDS`: no
+lead, several leads, a hand-off or a segment nobody answers for, a division of work not
+agreed, overlapping services), each finding listed once; who must act (for each
 organisation, the findings it is accountable for by severity, with the plan measures on
 them); the RACI matrix (:mod:`polku.analyses.raci`). The HTML is one self-contained
 file (autoescaped Jinja2, inlined styles and scripts, nothing loaded from the network)
@@ -38,7 +40,7 @@ from polku.present.merged import region_rows
 from polku.present.messages import worded
 from polku.present.printers import NOMINAL_NOTE, ranking_note
 from polku.present.raci_output import by_involvement, raci_worded
-from polku.kinds import meaning
+from polku.kinds import RESPONSIBILITY_KINDS, meaning
 from polku.words import N_, SEVERITY_NAMES
 from polku.analyses.paths import best_paths
 from polku.privacy import MIN_CELL
@@ -47,7 +49,6 @@ from polku.progress import Progress, silent
 from polku.analyses.raci import raci
 from polku.analyses.reach import ecosystem
 
-RESPONSIBILITY_KINDS = ("multiple-leads", "no-lead", "overlapping-services")
 LIST_LIMITS = {"error": 200, "warning": 100, "info": 50}
 EMBEDDED_SEGMENT_VIEWS = 6
 
@@ -135,11 +136,10 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "severity_counts": {s: len(v) for s, v in by_severity.items()},
         "kinds": [{"severity": s, "kind": k, "count": n, "meaning": meaning(k)}
                   for s, k, n in counts_by_kind(findings)],
-        # each finding listed once: the responsibility kinds in their own section below
-        "lists": [{"severity": s, "findings": [f.to_dict() for f in listed[:LIST_LIMITS[s]]],
-                   "more": max(0, len(listed) - LIST_LIMITS[s])}
-                  for s, v in by_severity.items()
-                  for listed in [[f for f in v if f.kind not in RESPONSIBILITY_KINDS]]],
+        # each finding listed once: the responsibility kinds in their own section below.
+        # A list's heading counts what it lists (``count``: those shown and the ``more``
+        # left out), and says how many of its severity that section lists (``elsewhere``)
+        "lists": severity_lists(by_severity),
         "segments": segments,
         "by_betweenness": by_betweenness,
         "by_flow": by_flow,
@@ -170,6 +170,56 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
         "known_kinds": KINDS,
         "eco": eco,
     }
+
+
+def severity_lists(by_severity: dict[str, list[Finding]]) -> list[dict[str, Any]]:
+    """The report's lists by severity (errors first): each ``{"severity", "findings": [the
+    first of them as dicts], "more": N left out, "count": N listed in all, "elsewhere": N of
+    the severity listed under the responsibility section instead}``; the responsibility
+    gaps and overlaps (:data:`polku.kinds.RESPONSIBILITY_KINDS`) are listed there alone.
+
+    >>> lists = severity_lists({"error": [Finding("no-lead", "error", "s"),
+    ...                                   Finding("dead-end", "error", "t")]})
+    >>> [(b["count"], b["elsewhere"], [f["kind"] for f in b["findings"]]) for b in lists]
+    [(1, 1, ['dead-end'])]
+    """
+    out = []
+    for s, found in by_severity.items():
+        listed = [f for f in found if f.kind not in RESPONSIBILITY_KINDS]
+        out.append({"severity": s, "findings": [f.to_dict() for f in listed[:LIST_LIMITS[s]]],
+                    "more": max(0, len(listed) - LIST_LIMITS[s]), "count": len(listed),
+                    "elsewhere": len(found) - len(listed)})
+    return out
+
+
+#: the responsibility section's heading (the contents name it so too)
+RESPONSIBILITY_TITLE = N_("Responsibility overlaps and gaps")
+
+
+def elsewhere_text(block: dict[str, Any], tr: Translator) -> str:
+    """How many findings of a severity list the responsibility section lists instead
+    ('' when none): said under the list, so that its heading's count and the cards' total
+    of that severity add up.
+
+    >>> from polku.present.i18n import translator
+    >>> elsewhere_text({"severity": "warning", "elsewhere": 3}, translator("en"))
+    '3 more warnings are listed under “Responsibility overlaps and gaps”.'
+    """
+    n = block.get("elsewhere") or 0
+    if not n:
+        return ""
+    # one call per severity, written out: the catalogue keeps each pair as plural forms
+    if block["severity"] == "error":
+        said = tr.ngettext("{n} more error is listed under “{section}”.",
+                           "{n} more errors are listed under “{section}”.", n)
+    elif block["severity"] == "warning":
+        said = tr.ngettext("{n} more warning is listed under “{section}”.",
+                           "{n} more warnings are listed under “{section}”.", n)
+    else:
+        said = tr.ngettext("{n} more finding for information is listed under “{section}”.",
+                           "{n} more findings for information are listed under “{section}”.",
+                           n)
+    return said.format(n=tr.number(n), section=tr(RESPONSIBILITY_TITLE))
 
 
 def action_lists(g: nx.MultiDiGraph, findings: list[Finding],
@@ -305,13 +355,15 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     for block in data["lists"]:
         if not block["findings"]:
             continue
-        out += ["", f"## {titles[block['severity']]}", ""]
+        out += ["", f"## {titles[block['severity']]} ({num(block['count'])})", ""]
         out += [finding_line(f, data, tr, cell) for f in block["findings"]]
         if block["more"]:
             out.append("- " + tr.ngettext(
                 "… and {n} more (the findings data has every one).",
                 "… and {n} more (the findings data has every one).", block["more"]).format(
                 n=num(block["more"])))
+        if said := elsewhere_text(block, tr):
+            out += ["", said]
     out += ["", "## " + tr("Each segment's best path"), "",
             f"| {tr('client segment')} | {tr('best path')} | {tr('wait (days)')} | "
             f"{tr('hand-offs between organisations')} | {tr('needs left uncovered')} |",
@@ -354,7 +406,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
             f"{shown(r, 'inflow')} | {tr.number(r['capacity'])} |"
             for r in data["by_flow"]]
     out += ["", data["ranking_note"]]
-    out += ["", f"## {tr('Responsibility overlaps')}", ""]
+    out += ["", f"## {tr(RESPONSIBILITY_TITLE)}", ""]
     if not data["responsibility"]:
         out.append(tr("None found."))
     out += [finding_line(f, data, tr, cell) for f in data["responsibility"]]
@@ -612,6 +664,8 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
         unowned_note=unowned_note(data.get("unowned") or [], tr, data["decisions"],
                                   data.get("set_aside")),
         decides_text=lambda c: decides_text(c, tr), partners_text=lambda c: partners_text(c, tr),
+        elsewhere_text=lambda b: elsewhere_text(b, tr), responsibility_title=tr(
+            RESPONSIBILITY_TITLE),
         actions_href="data:text/csv;charset=utf-8," + quote(data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
 
 

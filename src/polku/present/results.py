@@ -167,16 +167,19 @@ def review_worded(result: dict[str, Any], g: nx.MultiDiGraph,
     """:class:`polku.ops.operations.Review`'s answer with its findings as JSON objects
     worded in ``tr``'s language: the created ones from ``g`` (today's graph, as the reader
     sees it), the resolved ones from the answer's ``earlier`` graph, where they were found
-    (their nodes may be gone since), each with its ``names`` from the same graph; the graph
-    itself is not part of what is shown."""
-    from polku.present.finding_names import FindingNames
+    (their nodes may be gone since), each with its ``names`` from the same graph; each
+    overdue follow-up with its ``names`` too, from ``g`` (its finding's ids and its owner:
+    :func:`polku.present.finding_names.followup_names`); the graph itself is not part of
+    what is shown."""
+    from polku.present.finding_names import FindingNames, followup_names
 
     earlier = result["earlier"]
+    names = FindingNames(g, tr)
     return {"since": result["since"],
-            "created": worded_dicts(result["created"], g, tr, FindingNames(g, tr)),
+            "created": worded_dicts(result["created"], g, tr, names),
             "resolved": worded_dicts(result["resolved"], earlier, tr,
                                      FindingNames(earlier, tr)),
-            "overdue": result["overdue"]}
+            "overdue": [dict(o, names=followup_names(o, names)) for o in result["overdue"]]}
 
 
 def eventlog_worded(stats: dict[str, Any], g: nx.MultiDiGraph,

@@ -141,6 +141,13 @@ FOLLOW_UP = record("A finding's follow-up as it stands.", {
     "overdue": BOOL,
 }, {"owner": STR, "due": STR, "note": STR, "updated": STR, "by": STR,
     "extra": about(ANY_OBJECT, "The sheet's extra columns.")})
+#: an overdue follow-up in a review adds for people its ids by name
+OVERDUE_FOLLOW_UP = {**FOLLOW_UP, "description": "An open follow-up past its due date.",
+                     "properties": {**FOLLOW_UP["properties"], "names": mapping(STR, (
+                         "The ids of its finding's key (its subject, then its detail's) and "
+                         "its owner → their names in the request's language, as a "
+                         "finding's names; an id the graph does not hold as itself."))},
+                     "required": [*FOLLOW_UP["required"], "names"]}
 FLOW = nullable(NUM)
 RANKED_SERVICE = record("A service in a ranking.", {
     "service": STR, "label": about(STR, "Its name in the request's language."),
@@ -370,6 +377,7 @@ COMPONENTS: dict[str, Schema] = {
                            NAMED_FINDING_FIELDS),
     "VanishedFinding": record("A finding a removal made vanish.", VANISHED),
     "FollowUp": FOLLOW_UP,
+    "OverdueFollowUp": OVERDUE_FOLLOW_UP,
     "Findings": record("The findings JSON of the spec.", {
         "graph": STR, "findings": array(ref("NamedFinding"))},
         {"followups": about(mapping(ref("FollowUp")), "The follow-ups, by finding key.")}),
@@ -382,7 +390,8 @@ COMPONENTS: dict[str, Schema] = {
         "created": about(array(ref("NamedFinding")), "Findings new since then."),
         "resolved": about(array(ref("NamedFinding")), "Findings gone since then (worded and "
                                                       "named from the graph of then)."),
-        "overdue": about(array(ref("FollowUp")), "Open follow-ups past their due date.")}),
+        "overdue": about(array(ref("OverdueFollowUp")), "Open follow-ups past their due "
+                                                        "date.")}),
     "RankedService": RANKED_SERVICE,
     "Bottlenecks": record("Betweenness and flow ranking.", {
         "graph": STR, "by_betweenness": array(ref("RankedService")),
