@@ -483,6 +483,48 @@ def stats_for(audience: str, stats: dict[str, Any], min_cell: int) -> dict[str, 
         for rid, r in stats["referrals"].items()})
 
 
+def log_answer_for(audience: str, stats: dict[str, Any], min_cell: int) -> dict[str, Any]:
+    """An event log's answer (:func:`polku.analyses.eventlog.event_log_stats`) as
+    ``audience`` reads it. The public reads no small count of it, and nothing one can be
+    recovered from:
+
+    - a referral's hand-offs read ``<5`` when they are a small count, and None when its
+      volume is one (hand-offs over the months the log spans are the volume: six over
+      three months give 2 a month back); the volume reads ``<5``, and the median wait of
+      fewer hand-offs than a small cell is left out (:func:`stats_for`: one client's own
+      wait);
+    - an unmodelled flow's ``count`` (its clients) reads ``<5`` when it is small;
+    - the log's totals of clients, events and hand-offs are left out (:func:`log_for`):
+      less the hand-offs shown, they would give the hidden ones back.
+
+    >>> stats = {"log": {"events": 4, "cases": 2, "handoffs": 2, "months": 1},
+    ...          "referrals": {"r": {"handoffs": 2, "volume_per_month": 2,
+    ...                              "median_wait_days": 3}}, "findings": []}
+    >>> log_answer_for("public", stats, 5)["referrals"]
+    {'r': {'handoffs': '<5', 'volume_per_month': '<5', 'median_wait_days': None}}
+    """
+    if audience != PUBLIC:
+        return stats
+    from dataclasses import replace
+
+    from polku.privacy import is_small, shown
+
+    referrals: dict[str, Any] = {}
+    for rid, r in stats_for(audience, stats, min_cell)["referrals"].items():
+        handoffs = r.get("handoffs")
+        # a volume rounded to 0.0 (one hand-off in many years) is a small count all the same
+        if is_small(r.get("volume_per_month"), min_cell) or is_small(handoffs, min_cell):
+            r = dict(r, volume_per_month=f"<{min_cell}",
+                     handoffs=shown(handoffs, min_cell) if is_small(handoffs, min_cell)
+                     else None)
+        referrals[rid] = r
+    findings = [replace(f, metrics=dict(f.metrics, count=shown(f.metrics["count"], min_cell)))
+                if is_small(f.metrics.get("count"), min_cell) else f
+                for f in stats["findings"]]
+    return dict(stats, log=log_for(audience, stats["log"]), referrals=referrals,
+                findings=findings)
+
+
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
                      demand: list[str], calibrate: bool = True, log: Path | None = None,
                      segment: str | None = None, **kwargs: Any) -> Removal | Queueing:
@@ -599,7 +641,9 @@ class EventLog:
 
     Answers ``{"graph", "log"`` (events, cases, hand-offs, months, first and last day),
     ``"referrals"`` (referral id → its hand-offs, volume and median wait), ``"not_seen",
-    "findings"}``."""
+    "findings"}``. The public reads them as :func:`log_answer_for` says: no count of 1–4
+    clients or hand-offs, no wait of fewer than that, and no total (the log's counts are
+    None)."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
 
@@ -612,7 +656,9 @@ class EventLog:
         from polku.io.eventlog import read_event_log
 
         assert self.log is not None
-        return event_log_stats(model.graph, read_event_log(self.log, model.graph))
+        stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
+        # the log counts people as the workbook does: decided here, for every door
+        return log_answer_for(model.audience, stats, model.min_cell)
 
 
 @dataclass(frozen=True)

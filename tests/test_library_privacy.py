@@ -1,0 +1,151 @@
+"""Privacy through the Python path (``import polku``, a notebook), as a THL analyst found it:
+``audience="public"`` and a page written to a file are for other people, who never read a
+small count (above 0 and below the threshold) nor anything it can be recovered from
+(README "Audience", ``docs/workbook.md`` → Privacy).
+
+- the event log's answer (:class:`polku.EventLog`): hand-offs, volumes, the wait of one
+  client, the log's totals and the unmodelled flows' counts;
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from helpers import EXAMPLE, run
+from polku.finding import Finding
+
+#: the analyst's log: two hand-offs alkuhaastattelu → ohjaamo-ohjaus (c1, c3), one →
+#: tyollistymissuunnitelma (c2), one ohjaamo-ohjaus → ips (c1, no referral), two ips → tuva
+#: (c4, c5, no referral), over three months
+LOG = """case,service,start,end,segment
+c1,alkuhaastattelu,2026-01-05,2026-01-06,seg-nuoret
+c1,ohjaamo-ohjaus,2026-01-10,2026-01-20,seg-nuoret
+c1,ips,2026-02-10,,seg-nuoret
+c2,alkuhaastattelu,2026-01-07,2026-01-07,seg-tyovalmiit
+c2,tyollistymissuunnitelma,2026-01-12,2026-01-30,seg-tyovalmiit
+c3,alkuhaastattelu,2026-03-01,2026-03-01,seg-nuoret
+c3,ohjaamo-ohjaus,2026-03-08,,seg-nuoret
+c4,ips,2026-02-01,2026-02-02,seg-nuoret
+c4,tuva,2026-02-05,,seg-nuoret
+c5,ips,2026-03-01,2026-03-02,seg-nuoret
+c5,tuva,2026-03-09,,seg-nuoret
+"""
+#: its twin: the same months, other small counts (c3 and c5 are handed nowhere), so one
+#: hand-off alkuhaastattelu → ohjaamo-ohjaus and one ips → tuva
+TWIN = LOG.replace("c3,ohjaamo-ohjaus,2026-03-08,,seg-nuoret\n", "").replace(
+    "c5,tuva,2026-03-09,,seg-nuoret\n", "c6,tuva,2026-03-09,,seg-nuoret\n")
+
+
+@pytest.fixture(scope="module")
+def example():
+    import polku
+
+    return polku.load(EXAMPLE)
+
+
+def as_data(value):
+    """An answer as JSON data (findings as their objects)."""
+    return json.loads(json.dumps(value, default=lambda f: f.to_dict() if isinstance(f, Finding)
+                                 else str(f)))
+
+
+def small(value, key: str = "") -> list[str]:
+    """Every count of the event log's answer that reads 1–4 (hand-offs, clients, a volume)."""
+    if isinstance(value, dict):
+        return [x for k, v in value.items() for x in small(v, k)]
+    if isinstance(value, list):
+        return [x for v in value for x in small(v, key)]
+    if key in ("handoffs", "cases", "events", "count", "volume_per_month") \
+            and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and 0 < value < 5:
+        return [f"{key}={value}"]
+    return []
+
+
+def test_the_public_event_log_answer_holds_no_small_count(tmp_path: Path, example) -> None:
+    """Before, ``answer(EventLog(log), m, audience="public")`` said 1 and 2 hand-offs, the
+    wait of the one client handed to tyollistymissuunnitelma (5 days), the log's 6
+    hand-offs over 3 months (so `<5` a month was 2/3 again) and unmodelled flows of 2 and 1
+    clients, worded "ohjaa tapahtumalokissa 2 asiakasta"."""
+    import polku
+
+    answers = []
+    for name, text in (("log.csv", LOG), ("twin.csv", TWIN)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        answers.append(polku.answer(polku.EventLog(log=tmp_path / name), example,
+                                    audience="public"))
+    public = answers[0]
+    data = as_data(public)
+    assert small(data) == [], small(data)
+    assert data == as_data(answers[1]), "the public answer depends on the log's small counts"
+    alku = data["referrals"]["ref-alku-suunnitelma"]
+    assert alku["handoffs"] == "<5" and alku["volume_per_month"] == "<5"
+    assert alku["median_wait_days"] is None  # the one client's own wait
+    # the totals say no count: less the hand-offs shown they would give the hidden back
+    assert {k: data["log"][k] for k in ("events", "cases", "handoffs")} == dict.fromkeys(
+        ("events", "cases", "handoffs"))
+    assert data["log"]["months"] == 3 and data["log"]["first"] == "2026-01-05"
+    assert [f["metrics"] for f in data["findings"]] == [{"count": "<5"}, {"count": "<5"}]
+    for lang, said, never in (("fi", "ohjaa tapahtumalokissa alle 5 asiakasta", "2 asiakasta"),
+                              ("sv", "färre än 5 kunder", "2 kunder"),
+                              ("en", "hands fewer than 5 clients over", "2 clients")):
+        messages = [r["message"] for r in polku.records(public["findings"], example, lang)]
+        assert all(said in m and never not in m for m in messages), messages
+    # the editor reads the log's true figures
+    editor = polku.answer(polku.EventLog(log=tmp_path / "log.csv"), example)
+    assert editor["referrals"]["ref-alku-ohjaamo"]["handoffs"] == 2
+    assert editor["log"]["handoffs"] == 6
+    assert [f.metrics for f in editor["findings"]] == [{"count": 2}, {"count": 1}]
+
+
+def test_hand_offs_that_give_a_small_volume_back_are_left_out(tmp_path: Path,
+                                                             example) -> None:
+    """Six hand-offs over three months are 2 clients a month: the volume reads `<5`, and
+    the hand-offs beside it would give it back by division (6 / 3), so they are left out
+    too (None: not `<5`, which they are not); the median of six waits is no one client's
+    and stays."""
+    import polku
+
+    lines = ["case,service,start,end,segment"]
+    for i in range(1, 7):
+        lines += [f"c{i},alkuhaastattelu,2026-01-0{i},2026-01-0{i},seg-nuoret",
+                  f"c{i},ohjaamo-ohjaus,2026-01-1{i},,seg-nuoret"]
+    lines += ["c9,alkuhaastattelu,2026-03-01,,seg-nuoret"]  # the log spans three months
+    log = tmp_path / "six.csv"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    public = polku.answer(polku.EventLog(log=log), example, audience="public")
+    row = public["referrals"]["ref-alku-ohjaamo"]
+    assert row["volume_per_month"] == "<5" and row["handoffs"] is None
+    assert row["median_wait_days"] == 10
+    editor = polku.answer(polku.EventLog(log=log), example)["referrals"]["ref-alku-ohjaamo"]
+    assert editor["handoffs"] == 6 and editor["volume_per_month"] == 2
+
+
+def test_polku_eventlog_prints_the_owners_figures_and_writes_by_the_format(
+        tmp_path: Path, example) -> None:
+    """The command is the owner's at the terminal (README, Privacy): its text and JSON are
+    the editor's answer, with and without --suppress, which decides only what the -o file
+    keeps; a file for others keeps no small volume and no wait of one client."""
+    import polku
+    from polku.analyses.eventlog import stats_json
+
+    log = tmp_path / "log.csv"
+    log.write_text(LOG, encoding="utf-8")
+    editor = as_data(stats_json(polku.answer(polku.EventLog(log=log), example)))
+    for flags in ((), ("--suppress",), ("--no-suppress",)):
+        r = run("eventlog", log, "--graph", EXAMPLE, "-o", tmp_path / "e.jsonld",
+                "--format", "json", "-q", *flags)
+        assert r.exit_code == 0, r.output
+        # the JSON, then the note of the cells the file left out
+        printed = json.JSONDecoder().raw_decode(r.stdout)[0]
+        assert printed["log"] == editor["log"] and printed["referrals"].keys() == \
+            editor["referrals"].keys()
+        assert printed["referrals"]["ref-alku-ohjaamo"]["handoffs"] == 2
+        shared = polku.load(tmp_path / "e.jsonld").graph.nodes["ref-alku-suunnitelma"]
+        if flags == ("--no-suppress",):
+            assert shared["volume_per_month"] == 0.33 and shared["median_wait_days"] == 5
+        else:
+            assert "volume_per_month" not in shared and "median_wait_days" not in shared
