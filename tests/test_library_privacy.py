@@ -5,6 +5,8 @@ small count (above 0 and below the threshold) nor anything it can be recovered f
 
 - the event log's answer (:class:`polku.EventLog`): hand-offs, volumes, the wait of one
   client, the log's totals and the unmodelled flows' counts;
+- a page written from Python (``write_view``, ``render_html``): for the public by default,
+  as ``polku render``'s, and the same page;
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE, run
+from helpers import EXAMPLE, EXAMPLE_TTL, run
 from polku.finding import Finding
 
 #: the analyst's log: two hand-offs alkuhaastattelu → ohjaamo-ohjaus (c1, c3), one →
@@ -149,3 +151,51 @@ def test_polku_eventlog_prints_the_owners_figures_and_writes_by_the_format(
             assert shared["volume_per_month"] == 0.33 and shared["median_wait_days"] == 5
         else:
             assert "volume_per_month" not in shared and "median_wait_days" not in shared
+
+
+# -- a page written from Python -------------------------------------------------------------------
+
+def test_a_page_written_from_python_is_polku_renders(tmp_path: Path) -> None:
+    """``write_view(g, "segment:seg-nuoret", out)`` is a page for the workshop wall, for
+    other people: it leaves out the small cells as ``polku render`` does, and is the same
+    page byte for byte. Before, it drew the true figures (*Määrä: 3 asiakasta / kk*,
+    Keuda's inflow 59 where the public reads *vähintään 54*)."""
+    from polku.io.load import load_graph
+    from polku.present.views import render_html, write_view
+
+    g = load_graph(EXAMPLE_TTL)
+    view = "segment:seg-nuoret"
+    r = run("render", EXAMPLE_TTL, "--view", view, "-k", "3", "--lang", "fi",
+            "-o", tmp_path / "cli.html")
+    assert r.exit_code == 0, r.output
+    cli = (tmp_path / "cli.html").read_text(encoding="utf-8")
+    out = write_view(g, view, tmp_path / "py.html", lang="fi", k=3)
+    assert out.read_text(encoding="utf-8") == cli
+    assert render_html(g, view, lang="fi", k=3) == cli
+    assert "Määrä: &lt;5 asiakasta / kk" in cli and "vähintään 54" in cli
+    assert "Määrä: 3 asiakasta / kk" not in cli and "Saapuvia: 59 " not in cli
+    # the owner's own page, asked for by name, draws the true figures and the analyses given
+    from polku.present.views import analysed
+
+    own = render_html(g, view, lang="fi", audience="editor", **analysed(g, view, k=3))
+    assert "Määrä: 3 asiakasta / kk" in own and "Saapuvia: 59 " in own
+
+
+def test_a_public_page_runs_its_own_analyses(tmp_path: Path) -> None:
+    """Findings and best paths computed from the true figures would show on the page what
+    it leaves out (a finding only a small cell fires): the public page computes them from
+    the published copy, and refuses those given, saying how to draw the owner's page."""
+    from polku.io.load import load_graph
+    from polku.present.views import analysed, render_html, write_view
+
+    g = load_graph(EXAMPLE_TTL)
+    with pytest.raises(TypeError) as refused:
+        write_view(g, "segment:seg-nuoret", tmp_path / "x.html",
+                   **analysed(g, "segment:seg-nuoret"))
+    assert "findings" in str(refused.value) and "audience='editor'" in str(refused.value)
+    assert not (tmp_path / "x.html").exists()
+    from polku.errors import PolkuError
+
+    with pytest.raises(PolkuError) as unknown:
+        render_html(g, "ecosystem", audience="everyone")
+    assert unknown.value.field == "audience"
