@@ -7,6 +7,9 @@ small count (above 0 and below the threshold) nor anything it can be recovered f
   client, the log's totals and the unmodelled flows' counts;
 - a page written from Python (``write_view``, ``render_html``): for the public by default,
   as ``polku render``'s, and the same page;
+- a published copy loaded back (``polku export --to jsonld``, then ``polku.load``): it does
+  not hold the whole, so every answer on it says what the public's answer on the whole
+  graph says, whoever asks (a hidden service's inflow None, its lower bound beside it).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import EXAMPLE, EXAMPLE_TTL, run
+from helpers import EXAMPLE, EXAMPLE_TTL, SECOND_REGION, run
 from polku.finding import Finding
 
 #: the analyst's log: two hand-offs alkuhaastattelu → ohjaamo-ohjaus (c1, c3), one →
@@ -199,3 +202,100 @@ def test_a_public_page_runs_its_own_analyses(tmp_path: Path) -> None:
     with pytest.raises(PolkuError) as unknown:
         render_html(g, "ecosystem", audience="everyone")
     assert unknown.value.field == "audience"
+
+
+# -- a published copy loaded back ----------------------------------------------------------------
+
+def exported(tmp_path: Path, source: Path, name: str) -> Path:
+    out = tmp_path / f"{name}.jsonld"
+    r = run("export", source, "--to", "jsonld", "-o", out)
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def test_a_published_copy_answers_as_the_public_reads_the_whole(tmp_path: Path) -> None:
+    """Before, ``answer(Bottlenecks(top=100), load("k.jsonld"))`` gave ips ``inflow: 14,
+    hidden: True, inflow_at_least: 14``, where the public's answer on the whole graph says
+    ``inflow: None``: 14 is only the published part (a referral of fewer than 5 is not in
+    the copy), and summed in pandas it undercounts without a mark."""
+    import polku
+
+    full = polku.load(EXAMPLE_TTL)
+    copy = polku.load(exported(tmp_path, EXAMPLE_TTL, "k"))
+    public = polku.answer(polku.Bottlenecks(top=100), full, audience="public")
+    for audience in ("editor", "public"):
+        answer = polku.answer(polku.Bottlenecks(top=100), copy, audience=audience)
+        ips = next(r for r in answer["by_flow"] if r["service"] == "ips")
+        assert ips["inflow"] is None and ips["utilization"] is None, (audience, ips)
+        assert ips["hidden"] is True and ips["inflow_at_least"] == 14
+        assert as_data(answer) == as_data(public), audience
+
+
+def overloaded(tmp_path: Path) -> Path:
+    """The mini workbook with ``ylit`` (capacity 7) fed by 8 clients a month and by 2 (a
+    small cell): over its capacity either way (tests/test_hidden_over_capacity.py)."""
+    from test_hidden_over_capacity import overloaded as made
+
+    return made(tmp_path / "ylit")
+
+
+@pytest.mark.parametrize("operation", [
+    "Findings()", "Bottlenecks(top=100)", "Removal(remove='r3')",
+    "Queueing(capacity={'ylit': 6})", "Queueing(demand={'alkuhaastattelu': 0.2})",
+    "Paths(segment='nuoret')", "Blueprint(subject='nuoret')", "Describe()", "Suggestions()"])
+def test_every_answer_on_a_published_copy_is_the_publics(tmp_path: Path, operation) -> None:
+    """An over-capacity finding about a hidden service on the copy said ``inflow: 8,
+    utilization: 1.14`` as if 8 were all, in the findings, beside the ranking and among
+    what a removal takes along: now ``hidden``, ``inflow_at_least: 8``, as the public's
+    finding on the whole graph, for the editor too."""
+    import polku
+
+    wb = overloaded(tmp_path)
+    full, copy = polku.load(wb), polku.load(exported(tmp_path, wb, "ylit"))
+    op = eval(f"polku.{operation}")
+    public = as_data(polku.answer(op, full, audience="public"))
+    for audience in ("editor", "public"):
+        assert as_data(polku.answer(op, copy, audience=audience)) == public, audience
+    if operation == "Findings()":
+        over = next(f for f in polku.records(polku.answer(op, copy), copy, "en")
+                    if f["key"] == "over-capacity:ylit")
+        assert over["metrics"]["inflow"] is None and over["metrics"]["inflow_at_least"] == 8
+        assert "at least 8 clients a month" in over["message"]
+
+
+def test_regions_compared_from_published_copies_say_what_is_left_out(tmp_path: Path) -> None:
+    """Two published copies side by side, as an editor compares them, lack their small
+    segments as the public's comparison of the whole graphs does: the same figures and the
+    same note that segments under 5 people are left out of the totals."""
+    import polku
+
+    ku, ks = polku.load(EXAMPLE_TTL), polku.load(SECOND_REGION)
+    copies = [polku.load(exported(tmp_path, source, name))
+              for source, name in ((EXAMPLE_TTL, "ku"), (SECOND_REGION, "ks"))]
+    public = polku.answer(polku.Compare(others=(ks,)), ku, audience="public")
+    editor = polku.answer(polku.Compare(others=(copies[1],)), copies[0])
+    assert as_data(editor) == as_data(public) and editor["min_cell"] == 5
+
+
+def test_a_diff_of_published_copies_is_the_publics(tmp_path: Path) -> None:
+    """A copy in which ylit takes 9 a month against 20, then the copy of the overloaded
+    one: the over-capacity the later copy creates says *at least 8*, as the public's diff
+    of the whole graphs does, not 8 as if it were all."""
+    import polku
+    from helpers import copy_mini
+
+    roomy = copy_mini(tmp_path / "roomy")
+    with open(roomy / "services.csv", "a", encoding="utf-8") as f:
+        f.write("ylit,Ylityö,keusote,20,,ei,tyokyky,,,,,\n")
+    with open(roomy / "referrals.csv", "a", encoding="utf-8") as f:
+        f.write("r3,alkuhaastattelu,ylit,nuoret,9,,keusote,yes\n")
+    full = overloaded(tmp_path)
+    before, after = polku.load(roomy), polku.load(full)
+    copies = [polku.load(exported(tmp_path, wb, name)) for wb, name in ((roomy, "roomy"),
+                                                                       (full, "ylit"))]
+    public = as_data(polku.answer(polku.Diff(against=after), before, audience="public"))
+    editor = as_data(polku.answer(polku.Diff(against=copies[1]), copies[0]))
+    assert editor == public
+    created = {f["key"]: f["metrics"] for f in editor["findings"]["created"]}
+    assert created["over-capacity:ylit"]["inflow"] is None
+    assert created["over-capacity:ylit"]["inflow_at_least"] == 8

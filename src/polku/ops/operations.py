@@ -613,6 +613,13 @@ class Diff:
                       left_a=left_out_cells(raw),
                       left_b=left_out_cells(self.against.graph))
         if model.audience != PUBLIC:
+            if other.hidden_services():
+                # the later graph a copy meant for others read back: its findings say what
+                # the public's say of the whole (answer() hides the earlier graph's)
+                created = published_answer(result["findings"]["created"],
+                                           other.hidden_services(), other.min_cell,
+                                           modelled=True)
+                result = dict(result, findings=dict(result["findings"], created=created))
             return result
         # for the public both graphs are the published copies; like the change log's
         # before/after, a small cell on either side reads <5, and a change whose two sides
@@ -724,10 +731,17 @@ class Compare:
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions
 
+        from polku.privacy import stated_threshold
+
         models = [one for m in [model] + [o.published(model.audience) for o in self.others]
                   for one in _regions_of(m)]
-        return compare_regions([m.graph for m in models],
-                               model.min_cell if model.audience == PUBLIC else None,
+        min_cell: int | None = model.min_cell if model.audience == PUBLIC else None
+        stated = [t for m in models if (t := stated_threshold(m.graph)) is not None]
+        if min_cell is None and stated:
+            # a copy meant for others among them lacks its small segments: every region's
+            # totals leave them out alike, and the answer says so, as the public's does
+            min_cell = max([model.min_cell, *stated])
+        return compare_regions([m.graph for m in models], min_cell,
                                findings=[m.findings() for m in models])
 
 
@@ -868,8 +882,15 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
     operation.check(model.graph)
     seen = model.published(audience)
     result = operation.run(seen, **kwargs)
-    return published_figures(result, seen, getattr(operation, "modelled", False)) \
-        if audience == PUBLIC else result
+    if audience == PUBLIC:
+        return published_figures(result, seen, getattr(operation, "modelled", False))
+    if seen.hidden_services():
+        # a copy meant for others read back (a shared .jsonld) lacks its small cells: what
+        # rests on them is the published part only, for whoever reads the copy, so it says
+        # what the public's answer on the whole graph says (a hidden service's inflow None,
+        # its lower bound beside it), never a partial sum as if it were all
+        return published_answer(result, seen.hidden_services(), seen.min_cell, modelled=True)
+    return result
 
 
 def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
