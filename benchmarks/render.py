@@ -62,7 +62,7 @@ def time_write(g: nx.MultiDiGraph, findings: list, out: Path, repeat: int) -> li
     times = []
     for _ in range(repeat):
         t = time.perf_counter()
-        views.write_view(g, "ecosystem", out, findings=findings)
+        views.write_view(g, "ecosystem", out, audience="editor", findings=findings)
         times.append(time.perf_counter() - t)
     return times
 
@@ -135,7 +135,8 @@ def compare_pyvis(g: nx.MultiDiGraph, findings: list, repeat: int) -> tuple[floa
     ours, theirs = [], []
     for _ in range(repeat):
         t = time.perf_counter()
-        views.render_html(g, "ecosystem", findings=findings, cluster_threshold=10**9)
+        views.render_html(g, "ecosystem", audience="editor", findings=findings,
+                          cluster_threshold=10**9)
         ours.append(time.perf_counter() - t)
         t = time.perf_counter()
         net = Network(directed=True, cdn_resources="remote")

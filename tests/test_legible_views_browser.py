@@ -26,8 +26,8 @@ def segment_page(tmp_path: Path, example, segment: str, lang: str = "fi") -> tup
     g, findings = example
     paths = best_paths(g, segment, k=5)
     out = tmp_path / f"{segment}.html"
-    render.write_view(g, f"segment:{segment}", out, findings=findings, paths=paths, k=5,
-                      lang=lang)
+    render.write_view(g, f"segment:{segment}", out, audience="editor", findings=findings,
+                      paths=paths, k=5, lang=lang)
     return out, paths
 
 
@@ -114,7 +114,8 @@ def test_timeline_labels_clear_of_the_today_line(tmp_path, open_page, today):
 
     g = parse_plan(SEED.read_text(encoding="utf-8"), name="plan").graph
     out = tmp_path / "timeline.html"
-    render.write_view(g, "timeline", out, findings=[f.to_dict() for f in find(g)],
+    render.write_view(g, "timeline", out, audience="editor",
+                      findings=[f.to_dict() for f in find(g)],
                       today=date.fromisoformat(today))
     opened = open_page(out, wait=".gantt")
     boxes = opened.js("""(() => {

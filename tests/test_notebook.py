@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, run
 from polku.graph import title
 from polku.io.load import load_graph
 from polku.present.i18n import kind_name, translator
@@ -58,6 +58,14 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
         assert f"- {fi.label(g, service)}\n" in text
     assert Path(namespace["out"]).exists()
     assert Path(namespace["out"]).parent == tmp_path
+    # the page for the workshop wall goes to other people: it is polku render's page of the
+    # same view, small cells left out (before, it drew "Määrä: 3 asiakasta / kk")
+    r = run("render", ROOT / "graphs" / "keski-uusimaa.ttl", "--view", "segment:seg-nuoret",
+            "-k", "3", "--lang", "fi", "-o", tmp_path / "render.html")
+    assert r.exit_code == 0, r.output
+    page = Path(namespace["out"]).read_text(encoding="utf-8")
+    assert page == (tmp_path / "render.html").read_text(encoding="utf-8")
+    assert "Määrä: &lt;5 asiakasta / kk" in page and "Määrä: 3 asiakasta" not in page
 
 
 def first_cell() -> str:

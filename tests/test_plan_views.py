@@ -218,7 +218,7 @@ def test_a_graph_without_a_plan_draws_no_empty_plan_page(tmp_path, view):
 
 def test_plan_view_in_chromium(open_page, tmp_path, g, findings):
     out = tmp_path / "plan.html"
-    render.write_view(g, "plan", out, findings=findings)
+    render.write_view(g, "plan", out, audience="editor", findings=findings)
     opened = open_page(out)
     page = opened.page
     shown = set(page.evaluate("window.polku.nodes.get({filter: n => !n.hidden}).map(n => n.id)"))
@@ -246,7 +246,7 @@ def test_plan_view_in_chromium(open_page, tmp_path, g, findings):
 
 def test_gantt_chart_in_chromium(open_page, tmp_path, g, findings):
     out = tmp_path / "timeline.html"
-    render.write_view(g, "timeline", out, findings=findings, today=TODAY)
+    render.write_view(g, "timeline", out, audience="editor", findings=findings, today=TODAY)
     opened = open_page(out)
     page = opened.page
     assert page.evaluate("document.documentElement.lang") == "fi"

@@ -53,7 +53,7 @@ def test_json_for_html_never_closes_its_element_and_round_trips(value):
 
 def test_user_text_never_reaches_the_page_as_markup(g, findings):
     for view in VIEWS:
-        page = render.render_html(g, view, findings=findings)
+        page = render.render_html(g, view, audience="editor", findings=findings)
         # The only script elements are the five of the page itself (vis, ours, data,
         # start, the scroll boxes' focus).
         assert page.count("</script>") == 5, view
@@ -90,7 +90,7 @@ def test_iframe_embeds_the_page_as_one_escaped_attribute(g):
 
 def test_pages_load_nothing_from_anywhere(g, findings):
     for view in VIEWS:
-        page = render.render_html(g, view, findings=findings)
+        page = render.render_html(g, view, audience="editor", findings=findings)
         assert not re.search(r"""(src|href|action)\s*=\s*["']?\s*(https?:)?//""", page, re.I), view
         assert not re.search(r"<link\b", page, re.I)
         assert not re.search(r"@import|url\(\s*['\"]?\s*(https?:)?//", page, re.I)

@@ -23,7 +23,7 @@ from render_graph import XSS, XSS_SCRIPT, demo_graph, findings, g  # noqa: F401 
 
 def write(tmp_path: Path, g, view: str, **kwargs) -> Path:
     out = tmp_path / f"{view.replace(':', '_')}.html"
-    render.write_view(g, view, out, **kwargs)
+    render.write_view(g, view, out, audience="editor", **kwargs)
     return out
 
 
@@ -198,7 +198,8 @@ def test_focus_page(tmp_path, open_page, g, findings):
 
 
 def test_page_embedded_as_iframe_srcdoc_runs_sandboxed(tmp_path, open_page, g, findings):
-    inner = render.render_html(g, "segment:seg-hoitosuhteessa", findings=findings, lang="en")
+    inner = render.render_html(g, "segment:seg-hoitosuhteessa", audience="editor",
+                               findings=findings, lang="en")
     outer = tmp_path / "embed.html"
     outer.write_text("<!DOCTYPE html><html><head><meta charset='utf-8'></head><body>"
                      f"{render.iframe(inner, title=XSS, height='600px')}</body></html>",

@@ -36,7 +36,8 @@ def example():
 def ecosystem_page(tmp_path: Path, example, **kwargs) -> Path:
     g, findings = example
     out = tmp_path / "ecosystem.html"
-    render.write_view(g, "ecosystem", out, findings=findings, lang="fi", **kwargs)
+    render.write_view(g, "ecosystem", out, audience="editor", findings=findings, lang="fi",
+                      **kwargs)
     return out
 
 
@@ -169,7 +170,7 @@ def test_fitted_segment_view_labels_what_matters_readable_and_apart(tmp_path, op
     service on a best path, and nearly every other node; zoomed in, every node."""
     g, findings = example
     out = tmp_path / f"{segment}.html"
-    render.write_view(g, f"segment:{segment}", out, findings=findings,
+    render.write_view(g, f"segment:{segment}", out, audience="editor", findings=findings,
                       paths=best_paths(g, segment, k=3), k=3, lang="fi")
     opened = open_page(out, width=1280, height=900)
     assert opened.js("window.network.getScale()") * 17 < 11   # fitted, the graph's font is small
@@ -210,7 +211,7 @@ def test_unmet_need_keeps_its_red_label(tmp_path, open_page, example):
     (its pixels under the label are reddish, not the graph's dark grey)."""
     g, findings = example
     out = tmp_path / "seg-terveys.html"
-    render.write_view(g, "segment:seg-terveys", out, findings=findings,
+    render.write_view(g, "segment:seg-terveys", out, audience="editor", findings=findings,
                       paths=best_paths(g, "seg-terveys", k=3), k=3, lang="fi")
     opened = open_page(out, width=1280, height=900)
     unmet = opened.js("window.polku.data.nodes.filter(n => n.unmet).map(n => n.id)")
@@ -237,7 +238,7 @@ def test_path_view_draws_every_label(tmp_path, open_page, example):
     g, findings = example
     kind, view = "path", "path:polku-ips"
     out = tmp_path / f"{kind}.html"
-    render.write_view(g, view, out, findings=findings, lang="fi")
+    render.write_view(g, view, out, audience="editor", findings=findings, lang="fi")
     opened = open_page(out, width=1280, height=900)
     assert opened.js("window.polku.labels") is None
     shown = opened.js("window.polku.nodes.get({filter: n => !n.hidden})"

@@ -97,7 +97,7 @@ NOT_ELSEWHERE = {"fi": ["Etsi kohde", "Sovita näkymään"], "sv": ["Sök ett ob
 @pytest.mark.parametrize("view", list(CHARACTERISTIC))
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_each_view_speaks_each_language(g, findings, view, lang):
-    page = render.render_html(g, view, findings=findings, lang=lang)
+    page = render.render_html(g, view, audience="editor", findings=findings, lang=lang)
     assert f'<html lang="{lang}">' in page
     assert f'lang="{lang}" style=' in page  # the view's own <section lang>
     data = data_block(page)
@@ -139,7 +139,7 @@ def test_labels_come_from_name_sv_and_name_en(g, findings, lang):
         assert (said in tip) == (other != lang), (lang, other, tip)
         assert f"\n{other}: " not in tip
     # and so do the segment filter and the web UI's menu
-    page = render.render_html(g, "ecosystem", findings=findings, lang=lang)
+    page = render.render_html(g, "ecosystem", audience="editor", findings=findings, lang=lang)
     assert f'<option value="seg-hoitosuhteessa">{want["seg-hoitosuhteessa"]}</option>' in page
     menu = dict(render.menu(g, translator(lang)))
     segment = translator(lang)("Client segment")
@@ -147,7 +147,7 @@ def test_labels_come_from_name_sv_and_name_en(g, findings, lang):
 
 
 def test_finnish_is_the_default_and_words_are_plain(g, findings):
-    page = render.render_html(g, "responsibility", findings=findings)
+    page = render.render_html(g, "responsibility", audience="editor", findings=findings)
     assert '<html lang="fi">' in page
     v = render.build_view(g, "responsibility", findings=findings)
     node = {n["gid"]: n for n in v.nodes}["tyokokeilu"]
@@ -227,7 +227,7 @@ def test_report_passes_its_language_to_the_embedded_views(tmp_path: Path):
 
 @pytest.mark.parametrize("lang", ["fi", "sv", "en"])
 def test_the_timeline_chart_page_says_its_language(g, findings, lang):
-    page = render.render_html(g, "timeline", findings=findings, lang=lang)
+    page = render.render_html(g, "timeline", audience="editor", findings=findings, lang=lang)
     assert f'<html lang="{lang}">' in page
     assert re.search(rf'<section class="polku-view polku-chart" id="polku-view" lang="{lang}"', page)
     assert translator(lang)("Plan timeline · {graph}").split(" ·")[0] in page

@@ -483,6 +483,48 @@ def stats_for(audience: str, stats: dict[str, Any], min_cell: int) -> dict[str, 
         for rid, r in stats["referrals"].items()})
 
 
+def log_answer_for(audience: str, stats: dict[str, Any], min_cell: int) -> dict[str, Any]:
+    """An event log's answer (:func:`polku.analyses.eventlog.event_log_stats`) as
+    ``audience`` reads it. The public reads no small count of it, and nothing one can be
+    recovered from:
+
+    - a referral's hand-offs read ``<5`` when they are a small count, and None when its
+      volume is one (hand-offs over the months the log spans are the volume: six over
+      three months give 2 a month back); the volume reads ``<5``, and the median wait of
+      fewer hand-offs than a small cell is left out (:func:`stats_for`: one client's own
+      wait);
+    - an unmodelled flow's ``count`` (its clients) reads ``<5`` when it is small;
+    - the log's totals of clients, events and hand-offs are left out (:func:`log_for`):
+      less the hand-offs shown, they would give the hidden ones back.
+
+    >>> stats = {"log": {"events": 4, "cases": 2, "handoffs": 2, "months": 1},
+    ...          "referrals": {"r": {"handoffs": 2, "volume_per_month": 2,
+    ...                              "median_wait_days": 3}}, "findings": []}
+    >>> log_answer_for("public", stats, 5)["referrals"]
+    {'r': {'handoffs': '<5', 'volume_per_month': '<5', 'median_wait_days': None}}
+    """
+    if audience != PUBLIC:
+        return stats
+    from dataclasses import replace
+
+    from polku.privacy import is_small, shown
+
+    referrals: dict[str, Any] = {}
+    for rid, r in stats_for(audience, stats, min_cell)["referrals"].items():
+        handoffs = r.get("handoffs")
+        # a volume rounded to 0.0 (one hand-off in many years) is a small count all the same
+        if is_small(r.get("volume_per_month"), min_cell) or is_small(handoffs, min_cell):
+            r = dict(r, volume_per_month=f"<{min_cell}",
+                     handoffs=shown(handoffs, min_cell) if is_small(handoffs, min_cell)
+                     else None)
+        referrals[rid] = r
+    findings = [replace(f, metrics=dict(f.metrics, count=shown(f.metrics["count"], min_cell)))
+                if is_small(f.metrics.get("count"), min_cell) else f
+                for f in stats["findings"]]
+    return dict(stats, log=log_for(audience, stats["log"]), referrals=referrals,
+                findings=findings)
+
+
 def whatif_operation(remove: str | None, capacity: list[str], places: list[str],
                      demand: list[str], calibrate: bool = True, log: Path | None = None,
                      segment: str | None = None, **kwargs: Any) -> Removal | Queueing:
@@ -571,6 +613,13 @@ class Diff:
                       left_a=left_out_cells(raw),
                       left_b=left_out_cells(self.against.graph))
         if model.audience != PUBLIC:
+            if other.hidden_services():
+                # the later graph a copy meant for others read back: its findings say what
+                # the public's say of the whole (answer() hides the earlier graph's)
+                created = published_answer(result["findings"]["created"],
+                                           other.hidden_services(), other.min_cell,
+                                           modelled=True)
+                result = dict(result, findings=dict(result["findings"], created=created))
             return result
         # for the public both graphs are the published copies; like the change log's
         # before/after, a small cell on either side reads <5, and a change whose two sides
@@ -599,7 +648,9 @@ class EventLog:
 
     Answers ``{"graph", "log"`` (events, cases, hand-offs, months, first and last day),
     ``"referrals"`` (referral id → its hand-offs, volume and median wait), ``"not_seen",
-    "findings"}``."""
+    "findings"}``. The public reads them as :func:`log_answer_for` says: no count of 1–4
+    clients or hand-offs, no wait of fewer than that, and no total (the log's counts are
+    None)."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
 
@@ -612,7 +663,9 @@ class EventLog:
         from polku.io.eventlog import read_event_log
 
         assert self.log is not None
-        return event_log_stats(model.graph, read_event_log(self.log, model.graph))
+        stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
+        # the log counts people as the workbook does: decided here, for every door
+        return log_answer_for(model.audience, stats, model.min_cell)
 
 
 @dataclass(frozen=True)
@@ -678,10 +731,17 @@ class Compare:
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions
 
+        from polku.privacy import stated_threshold
+
         models = [one for m in [model] + [o.published(model.audience) for o in self.others]
                   for one in _regions_of(m)]
-        return compare_regions([m.graph for m in models],
-                               model.min_cell if model.audience == PUBLIC else None,
+        min_cell: int | None = model.min_cell if model.audience == PUBLIC else None
+        stated = [t for m in models if (t := stated_threshold(m.graph)) is not None]
+        if min_cell is None and stated:
+            # a copy meant for others among them lacks its small segments: every region's
+            # totals leave them out alike, and the answer says so, as the public's does
+            min_cell = max([model.min_cell, *stated])
+        return compare_regions([m.graph for m in models], min_cell,
                                findings=[m.findings() for m in models])
 
 
@@ -822,8 +882,15 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
     operation.check(model.graph)
     seen = model.published(audience)
     result = operation.run(seen, **kwargs)
-    return published_figures(result, seen, getattr(operation, "modelled", False)) \
-        if audience == PUBLIC else result
+    if audience == PUBLIC:
+        return published_figures(result, seen, getattr(operation, "modelled", False))
+    if seen.hidden_services():
+        # a copy meant for others read back (a shared .jsonld) lacks its small cells: what
+        # rests on them is the published part only, for whoever reads the copy, so it says
+        # what the public's answer on the whole graph says (a hidden service's inflow None,
+        # its lower bound beside it), never a partial sum as if it were all
+        return published_answer(result, seen.hidden_services(), seen.min_cell, modelled=True)
+    return result
 
 
 def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,

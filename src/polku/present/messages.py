@@ -39,6 +39,7 @@ import networkx as nx
 
 from polku.finding import Finding, as_finding, number, with_names
 from polku.present.i18n import Translator, merged_region_names
+from polku.privacy import LEFT_OUT_TEXT
 
 
 # -- names -----------------------------------------------------------------------------------
@@ -429,7 +430,21 @@ def actor_overload(tr: Translator, actor: str, count: int, month: str, limit: in
 
 # -- event logs (polku.io.eventlog) ---------------------------------------------------------------
 
-def unmodelled_flow(tr: Translator, source: str, target: str, count: int) -> str:
+def unmodelled_flow(tr: Translator, source: str, target: str, count: int | str) -> str:
+    """The sentence of an unmodelled flow of ``count`` clients; for the public, whose count
+    of fewer than the threshold reads ``<5`` (:func:`polku.ops.operations.log_answer_for`),
+    *fewer than 5*.
+
+    >>> from polku.present.i18n import translator
+    >>> unmodelled_flow(translator("en"), "A", "B", "<5")
+    'A hands fewer than 5 clients over to B in the event log (small numbers are left out), but the graph has no referral between them'
+    """
+    left_out = LEFT_OUT_TEXT.fullmatch(count) if isinstance(count, str) else None
+    if left_out:
+        return tr("{source} hands fewer than {n} clients over to {target} in the event log "
+                  "(small numbers are left out), but the graph has no referral between "
+                  "them").format(source=source, target=target,
+                                 n=tr.number(int(left_out.group(1))))
     return tr.ngettext("{source} hands {count} client over to {target} in the event log, but "
                        "the graph has no referral between them",
                        "{source} hands {count} clients over to {target} in the event log, "

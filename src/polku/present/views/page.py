@@ -31,8 +31,11 @@ import networkx as nx
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
+from polku import privacy
 from polku.io import atomic
 from polku.errors import PolkuError
+from polku.privacy import AUDIENCES, EDITOR, MIN_CELL, PUBLIC
+from polku.words import N_
 from polku.present import langmarks
 from polku.present.i18n import Translator, translator
 from polku.present.views.facts import View
@@ -236,10 +239,67 @@ def _fragment(v: View, element_id: str, height: str, level: int = 1) -> Markup:
                                             **translator(v.lang).jinja_globals())))
 
 
-def render_html(g: nx.MultiDiGraph, view: str, **kwargs: Any) -> str:
+#: what a caller computes from the graph for :func:`build_view`: for the public the page
+#: computes them itself, from the published copy
+ANALYSES = ("findings", "paths", "eco", "facts")
+
+
+def render_html(g: nx.MultiDiGraph, view: str, *, audience: str = PUBLIC,
+                min_cell: int = MIN_CELL, long_wait_days: float | None = None,
+                **kwargs: Any) -> str:
     """One view as a complete, self-contained HTML page in ``lang`` (fi, sv or en; default
-    Finnish) with ``<html lang>`` to match. Keyword arguments as for :func:`build_view`."""
-    return view_html(build_view(g, view, **kwargs))
+    Finnish) with ``<html lang>`` to match, for ``audience`` (:func:`public_view`).
+
+    A page is a file for other people (``docs/workbook.md`` → Privacy), so it is the
+    **public's** by default, as ``polku render``'s is: drawn on the published copy of ``g``
+    (small cells, below ``min_cell``, read ``<5``; a total one is part of reads *at least*)
+    with the findings and best paths computed there (``long_wait_days``: the findings'
+    threshold), the very page ``polku render`` writes. ``audience="editor"`` draws the
+    owner's own page: ``g`` as it is, with the analyses given (keyword arguments as for
+    :func:`build_view`; :func:`polku.present.views.analysed` runs them)."""
+    return view_html(public_view(g, view, audience=audience, min_cell=min_cell,
+                                 long_wait_days=long_wait_days, **kwargs))
+
+
+def public_view(g: nx.MultiDiGraph, view: str, *, audience: str = PUBLIC,
+                min_cell: int = MIN_CELL, long_wait_days: float | None = None,
+                **kwargs: Any) -> View:
+    """The view ``audience`` reads (the view :func:`render_html` and :func:`write_view`
+    draw). For the ``public`` it is built as the ``view`` operation builds it for a reader
+    without a credential (:class:`polku.present.operations.ViewOf`, ``polku render``): on
+    :func:`polku.privacy.suppress`'s copy of ``g``, with its findings and best paths
+    (:func:`polku.present.views.analysed`) run on that copy, so nothing on the page rests on
+    a small cell. Analyses given (``findings``, ``paths``, ``eco``, ``facts``) are refused
+    there with a :class:`TypeError`: computed from the true figures, they would show what
+    the page leaves out. For an ``editor``, :func:`build_view` of ``g`` and the arguments
+    as they are."""
+    from polku.present.views.registry import analysed
+
+    if audience not in AUDIENCES:
+        raise PolkuError(N_("unknown audience '{audience}'"), params={"audience": audience},
+                         field="audience")
+    if audience == EDITOR:
+        if long_wait_days is not None:
+            raise TypeError("long_wait_days is the public page's (it runs its own findings); "
+                            "the owner's page draws the findings given: "
+                            "analysed(g, view, long_wait_days=...)")
+        return build_view(g, view, **kwargs)
+    given = [name for name in ANALYSES if kwargs.get(name) is not None]
+    if given:
+        raise TypeError(f"a page for the public (the default audience) is drawn on the "
+                        f"published copy with the analyses run there: leave out "
+                        f"{', '.join(given)} (computed from the true figures, they would show "
+                        f"what the page leaves out), or pass audience='editor' for the "
+                        f"owner's own page")
+    shown = privacy.suppress(g, min_cell)
+    # the arguments the view operation passes (ViewOf.arguments): the findings at the
+    # threshold asked, a segment's best paths, the index they were found with
+    from polku.analyses.reach import ecosystem
+
+    eco = ecosystem(shown)
+    found = analysed(shown, view, k=kwargs.get("k", 5), to=kwargs.get("to"),
+                     long_wait_days=long_wait_days, eco=eco)
+    return build_view(shown, view, **{**found, "eco": eco, **kwargs})
 
 
 def view_html(v: View) -> str:
@@ -276,9 +336,12 @@ def iframe(html: str, *, title: str = "polku view", height: str = "640px") -> Ma
                   'srcdoc="{}"></iframe>').format(title, height, html)
 
 
-def write_view(g: nx.MultiDiGraph, view: str, out: str | Path, **kwargs: Any) -> Path:
-    """Render one view to ``out`` (written atomically) and return the path."""
-    html = render_html(g, view, **kwargs)
+def write_view(g: nx.MultiDiGraph, view: str, out: str | Path, *, audience: str = PUBLIC,
+               min_cell: int = MIN_CELL, **kwargs: Any) -> Path:
+    """Render one view to ``out`` (written atomically) and return the path: a file for
+    other people, so the public's page by default, as ``polku render`` writes it
+    (:func:`render_html`; ``audience="editor"`` for the owner's own copy)."""
+    html = render_html(g, view, audience=audience, min_cell=min_cell, **kwargs)
     atomic.write_text(out, html)
     return Path(out)
 

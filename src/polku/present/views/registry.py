@@ -208,15 +208,19 @@ def _worded(findings: list[dict[str, Any]], g: nx.MultiDiGraph,
 
 
 def analysed(g: nx.MultiDiGraph, view: str, *, k: int = 5,
-             long_wait_days: float | None = None, to: str | None = None) -> dict[str, Any]:
+             long_wait_days: float | None = None, to: str | None = None,
+             eco: Any = None) -> dict[str, Any]:
     """The analyses a view shows, run on ``g``: ``findings`` always (data: the view words
     them in its language), and for a segment view (or a segment's blueprint) its ``k`` best
-    paths, to the outcome ``to`` when given. Pass the result on to
-    :func:`polku.present.views.render_html` as keyword arguments."""
+    paths, to the outcome ``to`` when given (``eco``: ``g``'s index, when the caller has
+    it). Pass the result on to :func:`polku.present.views.render_html` as keyword
+    arguments with ``audience="editor"``: they are ``g``'s true figures' (a page for the
+    public runs them itself on the published copy)."""
     from polku.analyses.findings import LONG_WAIT_DAYS, find
 
     name, arg = parse_view(view)
-    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS)}
+    out: dict[str, Any] = {"findings": find(g, long_wait_days=long_wait_days or LONG_WAIT_DAYS,
+                                            eco=eco)}
     extra = VIEWS[name].analyses
     if extra is not None:
         try:
