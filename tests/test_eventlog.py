@@ -317,3 +317,24 @@ def test_the_text_writes_plural_forms_whole_clients_and_days_as_the_what_if(regi
     text = invoke("whatif", region, "--eventlog", log, "--capacity", "b=40", "--lang", "en")
     assert text.exit_code == 0, text.output
     assert "from the event log: 60 events over 3 months from 2025-01-01" in text.stdout
+
+
+def test_json_on_stdout_stays_json_when_the_file_leaves_small_cells_out(tmp_path):
+    """Found by a stranger: ``eventlog --format json -o x.jsonld`` printed its note of the
+    small cells left out of the file after the JSON, on stdout, so the answer did not parse.
+    With JSON the note goes to stderr; the table keeps it under "wrote …"."""
+    log = tmp_path / "log.csv"
+    log.write_text("case,service,start,end,segment\n"
+                   "c1,alkuhaastattelu,2026-01-05,2026-01-06,seg-nuoret\n"
+                   "c1,ohjaamo-ohjaus,2026-01-10,2026-01-20,seg-nuoret\n"
+                   "c2,alkuhaastattelu,2026-03-01,2026-03-01,seg-nuoret\n"
+                   "c2,ohjaamo-ohjaus,2026-03-08,,seg-nuoret\n", encoding="utf-8")
+    example = Path(__file__).resolve().parent.parent / "graphs" / "keski-uusimaa"
+    r = invoke("eventlog", log, "--graph", example, "-o", tmp_path / "out.jsonld",
+               "--format", "json", "--lang", "en")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["log"]["cases"] == 2
+    assert "small cells (counts from 1 to 4) are left out of this file" in r.stderr
+    table = invoke("eventlog", log, "--graph", example, "-o", tmp_path / "t.jsonld",
+                   "--lang", "en")
+    assert "small cells (counts from 1 to 4) are left out of this file" in table.stdout

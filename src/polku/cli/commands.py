@@ -605,7 +605,7 @@ def eventlog(
         save_graph(out, output, fmt)
     typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
-    left_out_note(out, min_cell, tr, read)
+    left_out_note(out, min_cell, tr, read, err=format == "json")  # JSON: stdout is the answer
 
 
 @app.command(help=N_(

@@ -100,13 +100,15 @@ def file_audience(fmt: str, suppress: Optional[bool]) -> str:
     return audience_of(suppress if suppress is not None else formats.shared(fmt))
 
 
-def left_out_note(out, min_cell: int, tr: Translator, read, cells=None) -> None:
+def left_out_note(out, min_cell: int, tr: Translator, read, cells=None,
+                  err: bool = False) -> None:
     """Say how many small cells the written file ``out`` leaves out: a reader of the file
     would otherwise take its totals for the whole. Those the graph ``read`` already lacked
     (a copy meant for others, read back) are said apart: ``--no-suppress`` cannot bring
     them back, and the file's totals lack them all the same. ``cells``: the figures the
     file writes (``Format.cells_written``; None: all of the graph's), so a chart of one
-    segment counts its own, not the whole graph's."""
+    segment counts its own, not the whole graph's. ``err``: on stderr, for a command whose
+    stdout is its answer (``eventlog --format json`` must stay JSON)."""
     from polku import privacy
 
     before = privacy.left_out(read, cells)
@@ -117,14 +119,14 @@ def left_out_note(out, min_cell: int, tr: Translator, read, cells=None) -> None:
             "{n} small cells (counts from 1 to {most}) are left out of this file meant for "
             "others; --no-suppress keeps them in the owner's copy", dropped).format(
                 # the file's own threshold: a graph hidden below 10 already stays so
-                n=tr.number(dropped), most=privacy.threshold(out, min_cell) - 1)))
+                n=tr.number(dropped), most=privacy.threshold(out, min_cell) - 1)), err=err)
     if before:
         typer.echo(tr("note: {note}").format(note=tr.ngettext(
             "{n} small cell was left out already of what was read (a copy meant for "
             "others): the file lacks it too, and its totals are at least what they say",
             "{n} small cells were left out already of what was read (a copy meant for "
             "others): the file lacks them too, and its totals are at least what they say",
-            before).format(n=tr.number(before))))
+            before).format(n=tr.number(before))), err=err)
 
 
 def asked(operation: object, model: Model, who: str = EDITOR) -> tuple:
