@@ -174,8 +174,10 @@ def validate(source: str = GraphArg, quiet: bool = Quiet,
         fail(e, tr, validate, warnings)
     warn(warnings, tr)
     n = g.number_of_nodes()
+    # each count in its singular or plural (a graph of 1 node, 1 warning)
+    nodes = tr.ngettext("{n} node", "{n} nodes", n).format(n=n)
     if not warnings:
-        typer.echo(tr("{source}: valid ({n} nodes)").format(source=source, n=n))
+        typer.echo(tr("{source}: valid ({nodes})").format(source=source, nodes=nodes))
         return
     w = len(warnings)
     if strict:
@@ -183,9 +185,9 @@ def validate(source: str = GraphArg, quiet: bool = Quiet,
                                "error: {source} has {w} warnings and --strict fails on them",
                                w).format(source=source, w=w), err=True)
         raise typer.Exit(1)
-    typer.echo(tr.ngettext("{source}: valid ({n} nodes), {w} warning",
-                           "{source}: valid ({n} nodes), {w} warnings", w).format(
-        source=source, n=n, w=w))
+    typer.echo(tr.ngettext("{source}: valid ({nodes}), {w} warning",
+                           "{source}: valid ({nodes}), {w} warnings", w).format(
+        source=source, nodes=nodes, w=w))
 
 
 @app.command(help=N_(

@@ -62,13 +62,21 @@ def neo4j_push(
         r = push_graph(g, uri, user, password, database, region, batch_size=batch_size,
                        progress=progress)
     tr = translator(lang)
-    typer.echo(tr("pushed region '{region}': {nodes} nodes, {relationships} relationships "
-                  "({created_nodes} nodes and {created_relationships} relationships new, "
-                  "{deleted_nodes} nodes and {deleted_relationships} relationships removed) "
-                  "in {seconds} s").format(
-        region=r.region, nodes=r.nodes, relationships=r.relationships,
-        created_nodes=r.created_nodes, created_relationships=r.created_relationships,
-        deleted_nodes=r.deleted_nodes, deleted_relationships=r.deleted_relationships,
+    # each count in its singular or plural (a push that adds 1 node)
+    def nodes(n: int) -> str:
+        return tr.ngettext("{n} node", "{n} nodes", n).format(n=n)
+
+    def relationships(n: int) -> str:
+        return tr.ngettext("{n} relationship", "{n} relationships", n).format(n=n)
+
+    typer.echo(tr("pushed region '{region}': {nodes}, {relationships} ({created_nodes} and "
+                  "{created_relationships} new, {deleted_nodes} and {deleted_relationships} "
+                  "removed) in {seconds} s").format(
+        region=r.region, nodes=nodes(r.nodes), relationships=relationships(r.relationships),
+        created_nodes=nodes(r.created_nodes),
+        created_relationships=relationships(r.created_relationships),
+        deleted_nodes=nodes(r.deleted_nodes),
+        deleted_relationships=relationships(r.deleted_relationships),
         seconds=tr.number(r.seconds, 1)))
 
 

@@ -54,8 +54,9 @@ def warn(warnings: Sequence[PolkuError], tr: Translator) -> None:
     for w in warnings[:MAX_PROBLEMS_SHOWN]:
         typer.echo(tr("warning: {problem}").format(problem=error_text(w, tr)), err=True)
     if len(warnings) > MAX_PROBLEMS_SHOWN:
-        typer.echo(tr("warning: … and {n} more").format(n=len(warnings) - MAX_PROBLEMS_SHOWN),
-                   err=True)
+        more = len(warnings) - MAX_PROBLEMS_SHOWN
+        typer.echo(tr.ngettext("warning: … and {n} more", "warning: … and {n} more",
+                               more).format(n=more), err=True)
 
 
 def workbooks_read(arguments: Mapping[str, Any]) -> list[PolkuError]:

@@ -28,8 +28,8 @@ import networkx as nx
 
 from polku.io import atomic
 from polku.catalogues import words_of
-from polku.errors import (CellError, Figure, NodeTypes, Phrase, PolkuError, PolkuErrors, Said,
-                          not_a_choice, os_reason)
+from polku.errors import (CellError, Counted, Figure, NodeTypes, Phrase, PolkuError,
+                          PolkuErrors, Said, not_a_choice, os_reason)
 from polku.graph import likely_id  # noqa: F401 (the reader's guesses, and its doctests)
 from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_edge, add_edges,
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
@@ -40,7 +40,7 @@ from polku import privacy
 from polku.bounds import BOUNDS, Bound
 from polku.privacy import HETU_MESSAGE, MIN_CELL, NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.progress import Progress, silent
-from polku.words import ACTOR_KIND_NAMES, ORGANISED_NAMES, N_
+from polku.words import ACTOR_KIND_NAMES, ORGANISED_NAMES, N_, ngettext
 
 #: What a designer may write for a choice, by language, in any case: word -> the code the
 #: graph keeps. One table, the same for Finnish, Swedish and English: every word the pages
@@ -1545,9 +1545,12 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
     plain_at = 0
     for (rownum, cells, texts, *_), is_plain, screen in zip(shaped, plain, screened):
         if texts is None:
-            reader.error(N_("the row has {cells} cells but the header only {columns} "
-                            "columns"), file=file, sheet=name, row=rownum,
-                         cells=len(cells), columns=width)
+            # (more cells than columns: the cells are never 1, the columns may be)
+            reader.error(Counted(ngettext("the row has {cells} cells but the header only "
+                                          "{columns} column",
+                                          "the row has {cells} cells but the header only "
+                                          "{columns} columns"), width),
+                         file=file, sheet=name, row=rownum, cells=len(cells), columns=width)
         elif is_plain:
             for h, message, params in problems_of.get(plain_at, ()):
                 reader.error(message, file=file, sheet=name, row=rownum, column=h, **params)
@@ -2123,9 +2126,12 @@ def _missing_sheet(path: Path, name: str, present: list[str], count: int, first:
     else:
         hint = ""
     where = path / f"{name}.csv" if path.is_dir() else path
-    return PolkuError(N_("the sheet '{name}' is missing, yet {count} references point to its "
-                         "ids (the first in sheet '{sheet}', row {row}, column "
-                         "'{column}'){hint}"),
+    return PolkuError(Counted(ngettext("the sheet '{name}' is missing, yet {count} reference "
+                                       "points to one of its ids (in sheet '{sheet}', row "
+                                       "{row}, column '{column}'){hint}",
+                                       "the sheet '{name}' is missing, yet {count} references "
+                                       "point to its ids (the first in sheet '{sheet}', row "
+                                       "{row}, column '{column}'){hint}"), count),
                       params={"name": name, "count": count, "sheet": first.sheet,
                               "row": first.row, "column": column, "hint": hint},
                       file=str(where), sheet=name)

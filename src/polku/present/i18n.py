@@ -28,7 +28,7 @@ import math
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from typing import Any, NamedTuple
 
@@ -427,8 +427,12 @@ class Translator:
         return self.number(value, BETWEENNESS_DIGITS)
 
     def clients(self, value: Any, over: Any = None) -> str:
-        """Clients a month as whole clients (``34``, not ``34,36``): the figures are
-        estimates, and a fraction of a person means nothing to a reader. With ``over`` (the
+        """Clients a month as whole clients (``34``, not ``34,36``; a half up, as
+        :func:`whole_clients` rounds): the figures are estimates, and a fraction of a person
+        means nothing to a reader. Every text and page that writes a client figure writes
+        it through here (the blueprint, the views' tooltips, the what-if, the report), so
+        that 2.5 reads 3 everywhere; a small cell is hidden before (``<5`` stays as it
+        is). With ``over`` (the
         capacity it is read against), an inflow above it whose whole number would read as
         it or below it gets the decimals it takes to read above it: 15,03 against 15 is
         an overload, "15 against 15" is not.
@@ -436,11 +440,13 @@ class Translator:
         >>> fi = translator("fi")
         >>> fi.clients(34.36), fi.clients(None), fi.clients(15.03, 15), fi.clients(15.6, 15)
         ('34', '–', '15,03', '16')
+        >>> fi.clients(2.5), fi.clients(62.5), fi.clients("<5")
+        ('3', '63', '<5')
         """
         if value is None or isinstance(value, str) or not _finite(value) \
                 or abs(value) >= HUGE:  # no half to round (Translator.number writes it)
             return self.number(value)
-        whole = int(math.floor(value + 0.5))
+        whole = whole_clients(value)
         if isinstance(over, (int, float)) and not isinstance(over, bool) and value > over \
                 and whole <= over:
             return self.number(number(round(value, decimals_above(value, over, 1))))
@@ -614,6 +620,41 @@ def translator(lang: str | None = None) -> Translator:
     """The :class:`Translator` of ``lang`` (checked; default Finnish)."""
     lang = check_lang(lang)
     return Translator(lang, _catalogue(lang))
+
+
+def whole_clients(value: float) -> int:
+    """A figure of clients (a month, a segment's people) as the whole number texts and pages
+    write it: a half up, as people round (2.5 → 3). Python's ``round`` rounds a half to
+    even (2.5 → 2, 3.5 → 4) and ``floor(x + 0.5)`` rounds 0.49999999999999994 up to 1: the
+    figure is rounded as its shortest decimal text reads. Privacy decides on the figure
+    itself, before it is rounded: a hidden 4.5 reaches no text to read 5.
+
+    >>> whole_clients(2.5), whole_clients(3.5), whole_clients(2.4999), whole_clients(62.5)
+    (3, 4, 2, 63)
+    >>> whole_clients(0.49999999999999994), whole_clients(0)
+    (0, 0)
+    """
+    return int(Decimal(repr(float(value))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def as_counted(shown: Any) -> int:
+    """The count a plural form is chosen by (``tr.ngettext``), for a figure as it is
+    written (a median of 1,5 days, 57 clients a month): 1 where it reads exactly ``1``, else
+    2 for the plural: a fraction (*1,5 päivää*, *1,0 dagar*), a range (*5–7*) and a small
+    cell (*<5*) take the plural in Finnish, Swedish and English. Decided on the written
+    text, so that the form and the figure beside it never disagree. Every catalogue's plural
+    rule is ``n != 1`` (tests/test_i18n.py), so no other count needs a form of its own.
+
+    >>> as_counted("1"), as_counted("1,5"), as_counted("0"), as_counted("57"), as_counted("<5")
+    (1, 2, 2, 2, 2)
+    >>> as_counted(1), as_counted(1.0), as_counted(0)
+    (1, 1, 2)
+    """
+    if isinstance(shown, bool):
+        return 2
+    if isinstance(shown, (int, float)):
+        return 1 if shown == 1 else 2
+    return 1 if str(shown).strip() == "1" else 2
 
 
 def plural_forms(say: Callable[[int], str]) -> dict[str, str]:

@@ -92,7 +92,8 @@ def _chart(g: nx.MultiDiGraph, segment: str | None, k: int,
         if ref is not None:
             v = volume.get(ref)
             if v is not None:
-                parts.append(tr(N_("{n}/month")).format(n=tr.number(v)))
+                # whole clients, a half up, as every text writes them
+                parts.append(tr(N_("{n}/month")).format(n=tr.clients(v)))
             elif min_cell and "volume_per_month" in (g.nodes[ref].get("suppressed") or ()):
                 parts.append(tr(N_("{n}/month")).format(n=f"<{min_cell}"))
         return ", ".join(parts), ref

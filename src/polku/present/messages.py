@@ -38,7 +38,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.finding import Finding, as_finding, number, with_names
-from polku.present.i18n import Translator, merged_region_names
+from polku.present.i18n import Translator, as_counted, merged_region_names
 from polku.privacy import LEFT_OUT_TEXT
 
 
@@ -164,18 +164,6 @@ def labels(g: nx.MultiDiGraph, nodes: Iterable[str], tr: Translator,
     if regions is None:
         regions = merged_region_names(g, tr.lang)
     return ", ".join(in_region(tr, tr.label(g, n), n, regions) for n in nodes)
-
-
-def as_counted(shown: str) -> int:
-    """The count a plural form is chosen by, for a figure as written (a median of 1,5 days,
-    57 clients a month): 1 where it reads ``1``, else 2 (a fraction takes the plural in
-    Finnish, Swedish and English). Every catalogue's plural rule is ``n != 1``
-    (tests/test_i18n.py), so no other count needs a form of its own.
-
-    >>> as_counted("1"), as_counted("1,5"), as_counted("0"), as_counted("57")
-    (1, 2, 2, 2)
-    """
-    return 1 if shown == "1" else 2
 
 
 # -- services, segments and referrals (polku.analyses.findings, polku.analyses.neo4j_findings) -------------------

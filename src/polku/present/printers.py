@@ -32,8 +32,8 @@ import networkx as nx
 from polku.finding import Finding, above, counts_by_kind, number, sort_findings
 from polku.present.captions import path_caption
 from polku.present.finding_names import FindingNames, plan_label
-from polku.present.i18n import N_, Translator, kind_name, severity_name, translator
-from polku.words import NODE_TYPE_NAMES, REMOVAL_QUESTIONS, SEVERITY_NAMES
+from polku.present.i18n import N_, Translator, as_counted, kind_name, severity_name, translator
+from polku.words import NODE_TYPE_NAMES, REMOVAL_QUESTIONS, SEVERITY_NAMES, ngettext
 
 
 # -- findings (``polku findings``) -----------------------------------------------------------
@@ -396,18 +396,26 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
             else shown
 
     people, volume = info["people_in_segments"], info["referral_volume_per_month"]
-    # a total of no figure known is unknown, never 0 people
+    # a total of no figure known is unknown, never 0 people; each known one in its singular
+    # or plural, by the figure as written (whole clients)
     if people is None and volume is None:
-        totals = tr("segment sizes and referral volumes unknown")
-    elif people is None:
-        totals = tr("segment sizes unknown, {referrals} referrals a month")
-    elif volume is None:
-        totals = tr("{people} people in segments, referral volumes unknown")
+        lines.append("  " + tr("segment sizes and referral volumes unknown"))
     else:
-        totals = tr("{people} people in segments, {referrals} referrals a month")
-    lines.append("  " + totals.format(
-        people=total("people_in_segments", tr.number(people or 0)),
-        referrals=total("referral_volume_per_month", tr.clients(volume or 0))))
+        if people is None:
+            said_people = tr("segment sizes unknown")
+        else:
+            shown = tr.number(people)
+            said_people = tr.ngettext("{n} person in segments", "{n} people in segments",
+                                      as_counted(shown)).format(
+                n=total("people_in_segments", shown))
+        if volume is None:
+            said_volume = tr("referral volumes unknown")
+        else:
+            shown = tr.clients(volume)
+            said_volume = tr.ngettext("{n} referral a month", "{n} referrals a month",
+                                      as_counted(shown)).format(
+                n=total("referral_volume_per_month", shown))
+        lines.append("  " + said_people + ", " + said_volume)
     if people is not None and unknown.get("people_in_segments"):
         n = unknown["people_in_segments"]
         lines.append("  " + tr.ngettext("no size given for {n} client segment",
@@ -542,12 +550,19 @@ DASH_NOTE = N_("–: no figure (no capacity is given for the service, no referra
 ZERO_NOTE = N_("∞: clients are referred to the service, but its capacity is 0: it can take "
                "none of them in, no figure says how full it is, and its queue grows without "
                "bound.")
-HIDDEN_NOTE = N_("At least: a referral into the service has fewer than {n} clients a month "
-                 "(small numbers are left out to protect privacy), so its inflow and "
-                 "utilisation are shown as at least those of the referrals whose numbers are "
-                 "published; hidden: none of them is. In the ranking by utilisation and "
-                 "inflow such a service comes after the services whose figures are shown, by "
-                 "its id.")
+#: (a threshold of 1 is one client: the singular and the plural, as every count)
+HIDDEN_NOTE = ngettext("At least: a referral into the service has fewer than {n} client a "
+                       "month (small numbers are left out to protect privacy), so its inflow "
+                       "and utilisation are shown as at least those of the referrals whose "
+                       "numbers are published; hidden: none of them is. In the ranking by "
+                       "utilisation and inflow such a service comes after the services whose "
+                       "figures are shown, by its id.",
+                       "At least: a referral into the service has fewer than {n} clients a "
+                       "month (small numbers are left out to protect privacy), so its inflow "
+                       "and utilisation are shown as at least those of the referrals whose "
+                       "numbers are published; hidden: none of them is. In the ranking by "
+                       "utilisation and inflow such a service comes after the services whose "
+                       "figures are shown, by its id.")
 
 
 def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> str:
@@ -560,7 +575,7 @@ def ranking_note(rows: list[dict[str, Any]], min_cell: int, tr: Translator) -> s
     if any(zero_capacity_with_clients(r) for r in rows):
         note += " " + tr(ZERO_NOTE)
     if any(r.get("hidden") for r in rows):
-        note += " " + tr(HIDDEN_NOTE).format(n=min_cell)
+        note += " " + tr.ngettext(*HIDDEN_NOTE, min_cell).format(n=min_cell)
     return note
 
 
@@ -683,16 +698,28 @@ def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
     if cal and cal.get("effective_capacity") is not None:
         said = dict(days=tr.days(observed), effective=tr.clients(cal["effective_capacity"]),
                     ratio=tr.number(round(cal["ratio"], 2)))
+        # the one count that takes a form (1 client a month: "1 asiakas kuukaudessa");
+        # days are written as tr.days writes them, units without a plural (d, pv)
+        one = as_counted(said["effective"])
         if cal.get("lead_days"):
-            return tr("observed wait {days} d; calibrated: effective capacity {effective} a "
-                      "month ({ratio} × the nominal); {queue} d of the wait is the queue at "
-                      "a modelled utilisation of {most} (the most the calibration assumes) "
-                      "and {lead} d lead time that capacity and demand do not change").format(
+            return tr.ngettext(
+                "observed wait {days} d; calibrated: effective capacity {effective} a "
+                "month ({ratio} × the nominal); {queue} d of the wait is the queue at "
+                "a modelled utilisation of {most} (the most the calibration assumes) "
+                "and {lead} d lead time that capacity and demand do not change",
+                "observed wait {days} d; calibrated: effective capacity {effective} a "
+                "month ({ratio} × the nominal); {queue} d of the wait is the queue at "
+                "a modelled utilisation of {most} (the most the calibration assumes) "
+                "and {lead} d lead time that capacity and demand do not change", one).format(
                 queue=tr.days(max(0.0, observed - cal["lead_days"])),
                 most=tr.percent(MAX_CALIBRATED_UTILIZATION), lead=tr.days(cal["lead_days"]),
                 **said)
-        return tr("observed wait {days} d; calibrated: effective capacity {effective} a month "
-                  "({ratio} × the nominal), at which the queue gives that wait").format(**said)
+        return tr.ngettext("observed wait {days} d; calibrated: effective capacity {effective} "
+                           "a month ({ratio} × the nominal), at which the queue gives that "
+                           "wait",
+                           "observed wait {days} d; calibrated: effective capacity {effective} "
+                           "a month ({ratio} × the nominal), at which the queue gives that "
+                           "wait", one).format(**said)
     if observed is not None:
         return tr("observed wait {days} d; modelled at its capacity").format(
             days=tr.days(observed))
@@ -700,16 +727,25 @@ def _calibration_text(s: dict[str, Any], tr: Translator) -> str | None:
 
 
 #: a service whose figures the reader may not see, in the what-if's text
-HIDDEN_QUEUE = N_("figures hidden: a referral into it has fewer than {n} clients a month "
-                  "(small numbers); the model's wait, utilisation and verdict are hidden "
-                  "with them")
+HIDDEN_QUEUE = ngettext("figures hidden: a referral into it has fewer than {n} client a month "
+                        "(small numbers); the model's wait, utilisation and verdict are "
+                        "hidden with them",
+                        "figures hidden: a referral into it has fewer than {n} clients a month "
+                        "(small numbers); the model's wait, utilisation and verdict are "
+                        "hidden with them")
 
 
 #: a service whose figures after the change rest on a hidden figure upstream
-PARTIAL_QUEUE = N_("figures hidden: the change reaches it through a referral with fewer than "
-                   "{n} clients a month or a service whose inflow is hidden (small numbers), "
-                   "so from the published figures the model would give it a partial inflow "
-                   "after the change, and a wrong wait, utilisation and verdict with it")
+PARTIAL_QUEUE = ngettext("figures hidden: the change reaches it through a referral with fewer "
+                         "than {n} client a month or a service whose inflow is hidden (small "
+                         "numbers), so from the published figures the model would give it a "
+                         "partial inflow after the change, and a wrong wait, utilisation and "
+                         "verdict with it",
+                         "figures hidden: the change reaches it through a referral with fewer "
+                         "than {n} clients a month or a service whose inflow is hidden (small "
+                         "numbers), so from the published figures the model would give it a "
+                         "partial inflow after the change, and a wrong wait, utilisation and "
+                         "verdict with it")
 
 
 #: a hidden service with a lower bound before the change and none after it
@@ -781,8 +817,9 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
             if said:
                 lines.append("      " + said)
             lines.append("      " + labels[0].ljust(width) + " " + _state_text(b, tr))
-            lines.append("      " + labels[1].ljust(width) + " " + tr(PARTIAL_QUEUE).format(
-                n=result.get("min_cell") or 5))
+            small = result.get("min_cell") or 5
+            lines.append("      " + labels[1].ljust(width) + " " + tr.ngettext(
+                *PARTIAL_QUEUE, small).format(n=small))
             continue
         if s.get("hidden"):
             # its figures rest on a suppressed volume: hidden, which is not unknown
@@ -791,7 +828,8 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
                 "{places_before} → {places_after}").format(
                 capacity_before=num(b["capacity"]), capacity_after=num(a["capacity"]),
                 places_before=num(b["places"]), places_after=num(a["places"])))
-            lines.append("      " + tr(HIDDEN_QUEUE).format(n=result.get("min_cell") or 5))
+            small = result.get("min_cell") or 5
+            lines.append("      " + tr.ngettext(*HIDDEN_QUEUE, small).format(n=small))
             if least.get("before"):
                 shown = tr.hidden_figure({"inflow_at_least": least["before"]}, "inflow")
                 if least.get("after") != least["before"]:
@@ -916,6 +954,27 @@ def conflict_text(conflict: Any, tr: Translator) -> str:
 
 # -- diff (``polku diff``) ----------------------------------------------------------------
 
+def diff_counts(result: dict[str, Any], tr: Translator) -> str:
+    """What a diff counts, each count in its singular or plural (*1 tillagd, 2 borttagna*),
+    as the text and the diff view's subtitle say it.
+
+    >>> from polku.present.i18n import translator
+    >>> r = {"added": ["a"], "removed": [], "changed": ["b", "c"],
+    ...      "findings": {"created": ["f"], "resolved": []}}
+    >>> diff_counts(r, translator("sv"))
+    '1 tillagd, 0 borttagna, 2 ändrade; iakttagelser: 1 ny, 0 lösta'
+    """
+    f = result["findings"]
+    added, removed, changed = (len(result[k]) for k in ("added", "removed", "changed"))
+    created, resolved = len(f["created"]), len(f["resolved"])
+    return tr("{added}, {removed}, {changed}; findings {created}, {resolved}").format(
+        added=tr.ngettext("{n} added", "{n} added", added).format(n=added),
+        removed=tr.ngettext("{n} removed", "{n} removed", removed).format(n=removed),
+        changed=tr.ngettext("{n} changed", "{n} changed", changed).format(n=changed),
+        created=tr.ngettext("{n} created", "{n} created", created).format(n=created),
+        resolved=tr.ngettext("{n} resolved", "{n} resolved", resolved).format(n=resolved))
+
+
 def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
               tr: Translator | None = None) -> str:
     """:func:`polku.analyses.diff.diff` for a terminal (its findings worded:
@@ -933,12 +992,8 @@ def diff_text(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,
     f = result["findings"]
     from polku.graph import title as graph_title
 
-    lines = [f"{graph_title(a, tr.lang)} → {graph_title(b, tr.lang)}: " + tr(
-        "{added} added, {removed} removed, {changed} changed; findings {created} created, "
-        "{resolved} resolved").format(added=len(result["added"]),
-                                      removed=len(result["removed"]),
-                                      changed=len(result["changed"]),
-                                      created=len(f["created"]), resolved=len(f["resolved"]))]
+    lines = [f"{graph_title(a, tr.lang)} → {graph_title(b, tr.lang)}: "
+             + diff_counts(result, tr)]
     lines += [f"+ {name(b, n)}" for n in result["added"]]
     lines += [f"- {name(a, n)}" for n in result["removed"]]
     for c in result["changed"]:

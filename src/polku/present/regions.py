@@ -205,8 +205,9 @@ def _notes(result: dict[str, Any], tr: Translator) -> list[str]:
                                 result["regions"])
              if r["illustrative"]]
     if result.get("min_cell"):
-        notes.append(tr("Segments under {n} people are left out of the totals.").format(
-            n=result["min_cell"]))
+        notes.append(tr.ngettext("Segments under {n} person are left out of the totals.",
+                                 "Segments under {n} people are left out of the totals.",
+                                 result["min_cell"]).format(n=result["min_cell"]))
     return notes
 
 

@@ -15,6 +15,7 @@ and embeds the interactive ecosystem view and the views of the largest segments 
 
 from __future__ import annotations
 
+import math
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -33,7 +34,7 @@ from polku.errors import Phrase, PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
-from polku.present.i18n import Translator, kind_name, severity_name, translator
+from polku.present.i18n import Translator, as_counted, kind_name, severity_name, translator
 from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.decisions import decisions, set_aside, set_aside_text
 from polku.present.merged import region_rows
@@ -331,9 +332,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
 
         out += ["#" + changes_text(data["changes"], tr, markdown=True).replace("\n## ", "\n### "),
                 ""]
-    out += [tr("{services} services, {segments} client segments, {referrals} referrals, "
-               "{actors} actors.").format(services=num(c["service"]), segments=num(c["segment"]),
-                                          referrals=num(c["referral"]), actors=num(c["actor"]))
+    out += [counts_said({k: c[k] for k in ("service", "segment", "referral", "actor")}, tr)
             + " **" + tr("{total}: {errors}, {warnings}, {info}.").format(
                 total=tr.ngettext("{n} finding", "{n} findings", data["total"]).format(
                     n=num(data["total"])),
@@ -343,8 +342,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
                     n=num(sc["warning"])),
                 info=tr.ngettext("{n} for information", "{n} for information",
                                  sc["info"]).format(n=num(sc["info"]))) + "** "
-            + tr("Generated {time}; a wait counts as long above {days} days.").format(
-                time=data["generated"], days=num(data["long_wait_days"])), "",
+            + long_wait_said(data["generated"], data["long_wait_days"], tr), "",
             f"## {tr('Findings by kind')}", "",
             f"| {tr('severity')} | {tr('kind')} | {tr('count')} | {tr('explanation')} |",
             "|---|---|---:|---|"]
@@ -447,24 +445,76 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     return unmarked("\n".join(out).rstrip("\n") + "\n")
 
 
-#: the ecosystem summary's sentence; the second when a flow between two organisations is
-#: hidden (a small cell is part of it), so its total is of the flows shown
-HANDOFFS_SAID = N_("{organisations} organisations refer clients to each other: {handoffs} "
-                   "referrals cross from one organisation to another, {clients} clients a "
-                   "month.")
-HANDOFFS_PARTIAL = N_("{organisations} organisations refer clients to each other: {handoffs} "
-                      "referrals cross from one organisation to another, {clients} clients a "
-                      "month in the flows whose figures are shown (a flow of only a few "
-                      "clients is hidden to protect privacy).")
+def handoffs_said(organisations: int, handoffs: int, clients: float, partial: bool,
+                  tr: Translator) -> str:
+    """The ecosystem summary's sentence, each count in its singular or plural, the clients
+    a month whole (a half up, as every text writes them); when a flow between two
+    organisations is hidden (a small cell is part of it), its total is of the flows shown
+    and the sentence says so.
+
+    >>> from polku.present.i18n import translator
+    >>> handoffs_said(2, 1, 638.5, False, translator("en"))
+    '2 organisations refer clients to each other: 1 referral crosses from one organisation to another, 639 clients a month.'
+    """
+    shown = tr.clients(clients)
+    said = dict(organisations=tr.ngettext("{n} organisation", "{n} organisations",
+                                          organisations).format(n=tr.number(organisations)),
+                handoffs=tr.ngettext("{n} referral crosses from one organisation to another",
+                                     "{n} referrals cross from one organisation to another",
+                                     handoffs).format(n=tr.number(handoffs)),
+                clients=shown)
+    if partial:
+        return tr.ngettext("{organisations} refer clients to each other: {handoffs}, {clients} "
+                           "client a month in the flows whose figures are shown (a flow of "
+                           "only a few clients is hidden to protect privacy).",
+                           "{organisations} refer clients to each other: {handoffs}, {clients} "
+                           "clients a month in the flows whose figures are shown (a flow of "
+                           "only a few clients is hidden to protect privacy).",
+                           as_counted(shown)).format(**said)
+    return tr.ngettext("{organisations} refer clients to each other: {handoffs}, {clients} "
+                       "client a month.",
+                       "{organisations} refer clients to each other: {handoffs}, {clients} "
+                       "clients a month.", as_counted(shown)).format(**said)
+
+
+def counts_said(counts: dict[str, int], tr: Translator) -> str:
+    """The report's first line of counts (*12 services, 1 client segment, …*), each in its
+    singular or plural; the plan's measures after them where the graph has a plan."""
+    num = tr.number
+    said = ", ".join([
+        tr.ngettext("{n} service", "{n} services", counts["service"]).format(
+            n=num(counts["service"])),
+        tr.ngettext("{n} client segment", "{n} client segments", counts["segment"]).format(
+            n=num(counts["segment"])),
+        tr.ngettext("{n} referral", "{n} referrals", counts["referral"]).format(
+            n=num(counts["referral"])),
+        tr.ngettext("{n} actor", "{n} actors", counts["actor"]).format(
+            n=num(counts["actor"]))]) + "."
+    if counts.get("measure"):
+        said += " " + tr.ngettext("{n} plan measure.", "{n} plan measures.",
+                                  counts["measure"]).format(n=num(counts["measure"]))
+    return said
+
+
+def long_wait_said(generated: str, days: float, tr: Translator) -> str:
+    """When the report was made and the long-wait threshold, in its singular or plural."""
+    shown = tr.number(days)
+    return tr.ngettext("Generated {time}; a wait counts as long above {days} day.",
+                       "Generated {time}; a wait counts as long above {days} days.",
+                       as_counted(shown)).format(time=generated, days=shown)
+
+
+def people_reached(people: int, tr: Translator) -> str:
+    """The people a decision reaches, as decisions.html says it beside the sentence."""
+    return tr.ngettext("({n} person in the client segments it reaches)",
+                       "({n} people in the client segments it reaches)",
+                       people).format(n=tr.number(people))
 
 
 def _handoffs_markdown(h: dict[str, Any], cell: Any, tr: Translator) -> list[str]:
     """The ecosystem at a glance: the largest client flows between organisations."""
     num = tr.number
-    out = ["", "## " + tr("The ecosystem at a glance"), "", tr(
-        h["sentence"]).format(
-        organisations=num(h["n_organisations"]), handoffs=num(h["n_handoffs"]),
-        clients=num(round(h["clients"])))]
+    out = ["", "## " + tr("The ecosystem at a glance"), "", h["said"]]
     if h["pairs"]:
         out += ["", "| " + " | ".join([tr("from"), tr("to"), tr("referrals"),
                                        tr("clients a month"),
@@ -487,8 +537,7 @@ def decisions_markdown(data: dict[str, Any], tr: Translator, cell: Any) -> list[
     for i, c in enumerate(data["decisions"], 1):
         said = f"{c['question']} {c['sentence']}" if c.get("question") else c["sentence"]
         out.append(f"{i}. **{sev[c['severity']]}: {cell(said)}**"
-                   + (" " + tr("({people} people in the client segments it reaches)").format(
-                       people=tr.number(c["people"])) if c["people"] else ""))
+                   + (" " + people_reached(c["people"], tr) if c["people"] else ""))
         out += [f"   - {cell(also)}" for also in c.get("also", ())]
         out.append(f"   - {tr('Decides')}: " + decides_text(c, tr, cell))
         if c["partners"]:
@@ -587,12 +636,13 @@ def handoffs_worded(summary: dict[str, Any], g: nx.MultiDiGraph, tr: Translator
     orgs, pairs = summary["organisations"], summary["pairs"]
 
     def clients(record: dict[str, Any], key: str) -> str:
-        # a total a small cell is part of: "at least" the clients shown, never that sum as
-        # if it were all (and hidden when nothing of it is shown)
-        shown = tr.number(round(record[key]))
+        # whole clients, a half up, as every text writes them; a total a small cell is part
+        # of: "at least" the clients shown, rounded down to stay a lower bound, never that
+        # sum as if it were all (and hidden when nothing of it is shown)
         if key not in record.get("partial", ()):
-            return shown
-        return tr("at least {n}").format(n=shown) if record[key] else tr("hidden")
+            return tr.clients(record[key])
+        return tr("at least {n}").format(n=tr.number(int(math.floor(record[key])))) \
+            if record[key] else tr("hidden")
 
     return {"organisations": [dict(o, label=tr.label(g, o["id"]),
                                    clients_out_shown=clients(o, "clients_out"),
@@ -603,12 +653,11 @@ def handoffs_worded(summary: dict[str, Any], g: nx.MultiDiGraph, tr: Translator
                       for p in pairs[:HANDOFF_ROWS]],
             "more_organisations": max(0, len(orgs) - HANDOFF_ROWS),
             "more_pairs": max(0, len(pairs) - HANDOFF_ROWS),
-            "n_organisations": sum(1 for o in orgs if o["out"] or o["in"]),
-            "n_handoffs": sum(p["referrals"] for p in pairs),
-            "clients": sum(p["clients"] for p in pairs),
             # the total is of the flows shown; the sentence says so when one is hidden
-            "sentence": HANDOFFS_PARTIAL if any(p.get("partial") for p in pairs)
-            else HANDOFFS_SAID}
+            "said": handoffs_said(sum(1 for o in orgs if o["out"] or o["in"]),
+                                  sum(p["referrals"] for p in pairs),
+                                  sum(p["clients"] for p in pairs),
+                                  any(p.get("partial") for p in pairs), tr)}
 
 
 def _views(g: nx.MultiDiGraph, data: dict[str, Any], tr: Translator,
@@ -666,6 +715,8 @@ def report_html(g: nx.MultiDiGraph, data: dict[str, Any], views: bool = True,
         decides_text=lambda c: decides_text(c, tr), partners_text=lambda c: partners_text(c, tr),
         elsewhere_text=lambda b: elsewhere_text(b, tr), responsibility_title=tr(
             RESPONSIBILITY_TITLE),
+        counts_said=lambda c: counts_said(c, tr),
+        long_wait_said=lambda: long_wait_said(data["generated"], data["long_wait_days"], tr),
         actions_href="data:text/csv;charset=utf-8," + quote(data["actions_csv"]), **raci_context(data["raci"], tr, g), **extra))
 
 

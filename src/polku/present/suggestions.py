@@ -10,7 +10,7 @@ from typing import Any
 
 import networkx as nx
 
-from polku.present.i18n import Translator, kind_name
+from polku.present.i18n import Translator, as_counted, kind_name
 from polku.present.messages import message, subject_name
 
 
@@ -44,8 +44,10 @@ def edit_text(e: dict[str, Any], g: nx.MultiDiGraph, tr: Translator,
             return tr("{actor} takes part in {subject} without leading it").format(
                 actor=lab(actor), subject=what)
     if sheet == "services" and set(row) == {"capacity_per_month"}:
-        text = tr("Raise the capacity of {service} to {n} clients a month").format(
-            service=lab(key), n=tr.number(row["capacity_per_month"]))
+        capacity = tr.number(row["capacity_per_month"])
+        text = tr.ngettext("Raise the capacity of {service} to {n} client a month",
+                           "Raise the capacity of {service} to {n} clients a month",
+                           as_counted(capacity)).format(service=lab(key), n=capacity)
         return text + predicted_text(predicted, tr) if predicted and \
             predicted.get("service") == key else text
     if sheet == "services" and set(row) == {"segments"}:
@@ -138,9 +140,10 @@ def declined_text(d: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> str:
         service=tr.label(g, d["service"]), n=tr.number(d["capacity"]),
         wait_before=tr.days(d["before"]["wait_days"]), wait_after=tr.days(d["wait_days"]),
         before=_share(d["before"], tr) or "–", after=tr.percent(d["utilization"]),
-        least=tr.number(d["min_gain_days"]), inflow=tr.number(round(d["inflow"])),
+        # whole clients, a half up, as every text writes them
+        least=tr.number(d["min_gain_days"]), inflow=tr.clients(d["inflow"]),
         # what it serves now: the effective capacity before the raise
-        served=tr.number(round(d["before"]["effective_capacity"])),
+        served=tr.clients(d["before"]["effective_capacity"]),
         lead=tr.days(d["lead_days"]))
 
 

@@ -46,7 +46,7 @@ import networkx as nx
 from markupsafe import Markup, escape
 
 from polku.analyses.blueprint import CLIENT, UNPROVIDED, blueprint
-from polku.present.i18n import N_, Translator
+from polku.present.i18n import N_, Translator, as_counted
 from polku.present.views.facts import (KIND_COLOURS, NO_PROVIDER_COLOUR, SEVERITY_COLOURS,
                                        TYPE_COLOURS, Facts, View)
 
@@ -649,11 +649,12 @@ def _texts(g: nx.MultiDiGraph, bp: dict[str, Any], needs: list[str], tr: Transla
             lines = [(tr("into the outcome: no wait"), "plain")]
         else:
             lines = [(tr("wait not known"), "warn")]
-        if h["volume_hidden"]:
-            lines.append((tr("{n} clients a month").format(n=f"<{min_cell}"), "plain"))
-        elif h["volume_per_month"] is not None:
-            lines.append((tr("{n} clients a month").format(n=tr.number(round(h["volume_per_month"]))),
-                          "plain"))
+        if h["volume_hidden"] or h["volume_per_month"] is not None:
+            # whole clients, a half up, as every text writes them (hidden before: the public
+            # never reads a small 4.5 as 5); "<5" counts in the plural
+            clients = f"<{min_cell}" if h["volume_hidden"] else tr.clients(h["volume_per_month"])
+            lines.append((tr.ngettext("{n} client a month", "{n} clients a month",
+                                      as_counted(clients)).format(n=clients), "plain"))
         else:
             lines.append((tr("clients a month not known"), "plain"))
         lines.append(({"yes": tr("information travels"), "no": tr("information does not travel")}
@@ -699,9 +700,15 @@ def _rows(g: nx.MultiDiGraph, bp: dict[str, Any], texts: Texts, tr: Translator
     return rows
 
 
+def _waited(days: str, tr: Translator) -> str:
+    """The whole wait of a path (*1 day's wait in all*, *54 days' wait in all*)."""
+    return tr.ngettext("{days} day's wait in all", "{days} days' wait in all",
+                       as_counted(days)).format(days=days)
+
+
 def _summary(bp: dict[str, Any], tr: Translator) -> str:
     parts = [tr.ngettext("{n} step", "{n} steps", len(bp["steps"])).format(n=len(bp["steps"])),
-             tr("{days} days' wait in all").format(days=_days(bp["total_wait_days"], tr))]
+             _waited(_days(bp["total_wait_days"], tr), tr)]
     if bp["unknown_waits"]:
         parts.append(tr.ngettext("{n} wait not known", "{n} waits not known",
                                  bp["unknown_waits"]).format(n=bp["unknown_waits"]))

@@ -15,6 +15,7 @@ import networkx as nx
 from polku.graph import new_graph
 from polku.present.cells import LEFT_OUT
 from polku.present.i18n import N_, Translator, translator
+from polku.present.printers import diff_counts
 from polku.present.views.facts import View, legend_edge, legend_node
 from polku.present.views.page import view_html
 from polku.present.views.registry import build_view
@@ -97,14 +98,9 @@ def diff_view(a: nx.MultiDiGraph, b: nx.MultiDiGraph, result: dict[str, Any],
             edge["dashes"] = [6, 4]
         edge["title"] = said[st] + "\n\n" + edge.get("title", "")
         edge["diff"] = st
-    f = result["findings"]
     page = tr.marking()  # the title is HTML: a title in another language marked with it
     v.title = tr("Changes: {a} → {b}").format(a=page.title(a), b=page.title(b))
-    v.subtitle = tr("{added} added, {removed} removed, {changed} changed; findings {created} "
-                    "created, {resolved} resolved").format(
-        added=len(result["added"]), removed=len(result["removed"]),
-        changed=len(result["changed"]), created=len(f["created"]),
-        resolved=len(f["resolved"]))
+    v.subtitle = diff_counts(result, tr)
     v.legend = [{"item": "heading", "label": tr("Change")}]
     v.legend += [legend_node(said[s], "dot", STATUS_STYLE[s][0], STATUS_STYLE[s][1],
                              dash="4 3" if STATUS_STYLE[s][2] else "")

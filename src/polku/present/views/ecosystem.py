@@ -102,13 +102,16 @@ def ecosystem_view(g: nx.MultiDiGraph, facts: Facts, *, cluster_threshold: int,
                                else tr("a region with its services (click to open)"), "dot",
                                "#e9ecef", "#343a40", "3 2")]
     nseg = len(nodes_of(g, "segment"))
+    nact, nsvc, nref = len(nodes_of(g, "actor")), len(nodes_of(g, "service")), len(facts.refs)
     return View(
         kind="ecosystem",
         title=tr("Ecosystem · {name}").format(name=tr.title(g)),
-        subtitle=tr("{actors} actors · {services} services · {segments} segments · "
-                    "{referrals} referrals").format(
-            actors=len(nodes_of(g, "actor")), services=len(nodes_of(g, "service")),
-            segments=nseg, referrals=len(facts.refs)),
+        # each count in its own singular or plural (a region of 1 segment)
+        subtitle=" · ".join([
+            tr.ngettext("{n} actor", "{n} actors", nact).format(n=nact),
+            tr.ngettext("{n} service", "{n} services", nsvc).format(n=nsvc),
+            tr.ngettext("{n} segment", "{n} segments", nseg).format(n=nseg),
+            tr.ngettext("{n} referral", "{n} referrals", nref).format(n=nref)]),
         nodes=nodes, edges=edges, legend=legend,
         segments=tr.by_name(g, nodes_of(g, "segment")), cluster=cluster,
         physics=not cluster, labels="lod",

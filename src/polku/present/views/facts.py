@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import networkx as nx
 
 from polku.graph import Referral, label, name_of, nodes_of
-from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator,
+from polku.present.i18n import (DEFAULT_LANG, IN_LANGUAGE, LANGUAGES, N_, Translator, as_counted,
                                 factor_name, kind_name, severity_name, translator, type_name)
 from polku.kinds import KIND_CATALOGUE
 from polku.privacy import MIN_CELL, hidden_services, suppressed_referrals
@@ -314,20 +314,23 @@ class Facts:
 
     def people(self, n: str, attr: str) -> str | None:
         """A node's count of people (a referral's ``volume_per_month``, a segment's
-        ``size``) as the reader may see it: the number, ``<5`` where a published graph left
-        a small cell out (:func:`polku.privacy.suppress`), ``None`` where nobody knows.
+        ``size``) as the reader may see it: whole clients (a half up, as every text writes
+        them: :meth:`Translator.clients`), ``<5`` where a published graph left a small
+        cell out (:func:`polku.privacy.suppress`: decided on the figure, before it is
+        rounded), ``None`` where nobody knows.
 
         >>> from polku.graph import new_graph
         >>> from polku.privacy import suppress
         >>> g = new_graph(); g.add_node("r", type="referral", volume_per_month=3)
-        >>> g.add_node("q", type="referral")
+        >>> g.add_node("q", type="referral"); g.add_node("h", type="referral", volume_per_month=4.5)
+        >>> g.add_node("p", type="referral", volume_per_month=12.5)
         >>> f = Facts(suppress(g), [], translator("fi"))
-        >>> f.people("r", "volume_per_month"), f.people("q", "volume_per_month")
-        ('<5', None)
+        >>> [f.people(r, "volume_per_month") for r in ("r", "q", "h", "p")]
+        ['<5', None, '<5', '13']
         """
         d = self.g.nodes[n]
         if d.get(attr) is not None:
-            return self.num(d[attr])
+            return self.tr.clients(d[attr])
         return self.small if attr in (d.get("suppressed") or ()) else None
 
     def name(self, n: str) -> str:
@@ -371,21 +374,36 @@ class Facts:
             lines.append(tr("Provider: {names}").format(
                 names=names_text(g, prov, tr) if prov else none))
             cap = d.get("capacity_per_month")
-            lines.append(tr("Capacity: {n} / month").format(n=num(cap)) if cap is not None
-                         else tr("Capacity: –"))
+            capacity = num(cap)
+            lines.append(tr.ngettext("Capacity: {n} / month", "Capacity: {n} / month",
+                                     as_counted(capacity)).format(n=capacity)
+                         if cap is not None else tr("Capacity: –"))
             inflow = self.inflow.get(n)
             if n in self.hidden and inflow:
                 # the sum of the volumes shown is not its inflow, but at least that: each
                 # of them is public (polku.privacy.lower_bounds)
                 # the unit as the capacity's and the inflow's lines beside it say it
-                lines.append(tr("Inflow: at least {n} / month (a referral into it has fewer "
-                                "than {small} clients a month and is not counted)").format(
-                    n=num(int(math.floor(inflow))), small=self.small[1:]))
+                # (rounded down: a lower bound stays one)
+                least, small = num(int(math.floor(inflow))), self.small[1:]
+                lines.append(tr.ngettext("Inflow: at least {n} / month", "Inflow: at least {n} "
+                                         "/ month", as_counted(least)).format(n=least) + " "
+                             + tr.ngettext("(a referral into it has fewer than {n} client a "
+                                           "month and is not counted)",
+                                           "(a referral into it has fewer than {n} clients a "
+                                           "month and is not counted)",
+                                           as_counted(small)).format(n=small))
             elif n in self.hidden:
-                lines.append(tr("Inflow: hidden (a referral into it has fewer than {n} "
-                                "clients a month)").format(n=self.small[1:]))
+                small = self.small[1:]
+                lines.append(tr.ngettext("Inflow: hidden (a referral into it has fewer than {n} "
+                                         "client a month)",
+                                         "Inflow: hidden (a referral into it has fewer than {n} "
+                                         "clients a month)", as_counted(small)).format(n=small))
             elif inflow:
-                line = tr("Inflow: {n} / month").format(n=num(inflow))
+                # whole clients as the volumes beside it; an inflow above the capacity
+                # reads above it (15,03 against 15)
+                shown = tr.clients(inflow, over=cap)
+                line = tr.ngettext("Inflow: {n} / month", "Inflow: {n} / month",
+                                   as_counted(shown)).format(n=shown)
                 if cap:
                     line += " " + tr("({share} of capacity)").format(share=tr.percent(inflow / cap))
                 lines.append(line)
@@ -394,8 +412,10 @@ class Facts:
                 lo, hi = min(waits), max(waits)
                 # a range of medians is no median: said as the range it is
                 lines.append(
-                    tr("Wait to get in: {days} days (median of incoming referrals)").format(
-                        days=num(lo)) if lo == hi else
+                    tr.ngettext("Wait to get in: {days} day (median of incoming referrals)",
+                                "Wait to get in: {days} days (median of incoming referrals)",
+                                as_counted(num(lo))).format(days=num(lo)) if lo == hi else
+                    # two different medians: a range, in the plural
                     tr("Wait to get in: {days} days (range of the incoming referrals' "
                        "medians)").format(days=f"{num(lo)}–{num(hi)}"))
             if n in self.observed:
@@ -416,7 +436,8 @@ class Facts:
         elif t == "segment":
             size = self.people(n, "size")
             if size is not None:
-                lines.append(tr("Size: {n} people").format(n=size))
+                lines.append(tr.ngettext("Size: {n} person", "Size: {n} people",
+                                         as_counted(size)).format(n=size))
             if d.get("participation_rate") is not None:
                 lines.append(tr("In work: {share}").format(
                     share=tr.percent(float(d["participation_rate"]))))
@@ -443,9 +464,14 @@ class Facts:
         ("havaittu odotusaika 5,8 pv"), or why the public does not read it."""
         tr, wait = self.tr, self.observed[n]
         if wait is None:
-            return tr("Observed wait: hidden (the referrals into it wait for different "
-                      "times, and weighted by their volumes the waits would give back a "
-                      "volume of fewer than {n} clients a month)").format(n=self.small[1:])
+            small = self.small[1:]
+            return tr.ngettext("Observed wait: hidden (the referrals into it wait for "
+                               "different times, and weighted by their volumes the waits "
+                               "would give back a volume of fewer than {n} client a month)",
+                               "Observed wait: hidden (the referrals into it wait for "
+                               "different times, and weighted by their volumes the waits "
+                               "would give back a volume of fewer than {n} clients a month)",
+                               as_counted(small)).format(n=small)
         return tr("Observed wait: {days} d (what the what-if starts from: the incoming "
                   "referrals' medians weighted by their volumes)").format(days=tr.days(wait))
 
@@ -460,8 +486,10 @@ class Facts:
         return [
             f"{type_title('referral', tr)}: {self.name(rid)}",
             f"{tr('id')}: {rid}",
-            tr("Volume: {n} / month").format(n=vol) if vol is not None else tr("Volume: –"),
-            tr("Median wait: {n} days").format(n=num(wait)) if wait is not None
+            tr.ngettext("Volume: {n} / month", "Volume: {n} / month",
+                        as_counted(vol)).format(n=vol) if vol is not None else tr("Volume: –"),
+            tr.ngettext("Median wait: {n} day", "Median wait: {n} days",
+                        as_counted(num(wait))).format(n=num(wait)) if wait is not None
             else tr("Median wait: – (an outcome has no first contact to wait for)")
             if self.into_outcome(rid)
             else tr("Median wait: ? (not known)"),  # ? as every table marks it

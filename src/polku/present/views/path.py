@@ -95,9 +95,10 @@ def path_view(g: nx.MultiDiGraph, facts: Facts, path: str) -> View:
         + finding_legend(tr)
     return View(
         kind="path", title=tr("Designed path · {name}").format(name=tr.label(g, path)),
-        subtitle=tr("for {segment} · {steps} steps · {broken} broken").format(
-            segment=tr.label(g, segment) if segment else tr("no segment"), steps=len(steps),
-            broken=n_broken),
+        subtitle=tr("for {segment} · {steps} · {broken}").format(
+            segment=tr.label(g, segment) if segment else tr("no segment"),
+            steps=tr.ngettext("{n} step", "{n} steps", len(steps)).format(n=len(steps)),
+            broken=tr.ngettext("{n} broken", "{n} broken", n_broken).format(n=n_broken)),
         nodes=nodes, edges=edges, legend=legend,
         segments=[(segment, tr.label(g, segment))] if segment else [], hierarchical=True,
     )

@@ -79,9 +79,12 @@ def responsibility_view(g: nx.MultiDiGraph, facts: Facts) -> View:
     return View(
         kind="responsibility",
         title=tr("Responsibilities · {name}").format(name=tr.title(g)),
-        subtitle=tr("{actors} actors · {subjects} subjects · {no_lead} with no lead · "
-                    "{many} with several leads").format(
-            actors=len(actors), subjects=len(subjects), no_lead=no_lead, many=many),
+        # each count in its own singular or plural
+        subtitle=" · ".join([
+            tr.ngettext("{n} actor", "{n} actors", len(actors)).format(n=len(actors)),
+            tr.ngettext("{n} subject", "{n} subjects", len(subjects)).format(n=len(subjects)),
+            tr("{n} with no lead").format(n=no_lead),
+            tr("{n} with several leads").format(n=many)]),
         nodes=nodes, edges=edges, legend=legend,
         segments=tr.by_name(g, nodes_of(g, "segment")),
     )

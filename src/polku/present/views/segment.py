@@ -11,7 +11,7 @@ from typing import Any, Mapping, Sequence
 import networkx as nx
 
 from polku.errors import PolkuError
-from polku.present.i18n import N_
+from polku.present.i18n import N_, as_counted
 from polku.present.views.facts import (EDGE_COLOURS, PATH_COLOURS, TYPE_COLOURS, UNMET_COLOUR, Facts, View, finding_legend, kind_legend, legend_edge, legend_node, names_text, plain_edge, reach, referral_legend, scaled, shape_legend, spread_parallel)
 
 
@@ -69,6 +69,23 @@ def designed_steps(g: nx.MultiDiGraph, segment: str, shown: set[str]
             if a in shown and b in shown:
                 out.append((p, i, a, b))
     return out
+
+
+def reach_said(services: int, outcomes: int, needs: int, unmet: int, tr: Any) -> str:
+    """The segment view's subtitle: what the segment reaches and its needs, each count in
+    its own singular or plural (*1 outcome*, *2 outcomes*).
+
+    >>> from polku.present.i18n import translator
+    >>> reach_said(12, 1, 3, 1, translator("en"))
+    'reaches 12 services and 1 outcome · 3 needs, 1 unmet'
+    """
+    # (the plural by the needs, which the unmet are of: "1 tarve, josta", "5 tarvetta, joista")
+    return tr.ngettext("reaches {services} and {outcomes} · {needs}, {unmet}",
+                       "reaches {services} and {outcomes} · {needs}, {unmet}", needs).format(
+        services=tr.ngettext("{n} service", "{n} services", services).format(n=services),
+        outcomes=tr.ngettext("{n} outcome", "{n} outcomes", outcomes).format(n=outcomes),
+        needs=tr.ngettext("{n} need", "{n} needs", needs).format(n=needs),
+        unmet=tr.ngettext("{n} unmet", "{n} unmet", unmet).format(n=unmet))
 
 
 def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence[Any] | None,
@@ -208,7 +225,9 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
             text = f"#{i + 1}: " + tr.ngettext("{n} step", "{n} steps", len(ids)).format(
                 n=len(ids))
             if wait is not None:
-                text += ", " + tr("{days} days' wait").format(days=facts.num(wait))
+                days = facts.num(wait)
+                text += ", " + tr.ngettext("{n} day's wait", "{n} days' wait",
+                                           as_counted(days)).format(n=days)
             if unknown[i]:
                 text += ", " + tr.ngettext("{n} wait unknown", "{n} waits unknown",
                                            unknown[i]).format(n=facts.num(unknown[i]))
@@ -244,10 +263,7 @@ def segment_view(g: nx.MultiDiGraph, facts: Facts, segment: str, paths: Sequence
     n_out = sum(1 for n in r if g.nodes[n]["type"] == "outcome")
     return View(
         kind="segment", title=tr("Segment · {name}").format(name=tr.label(g, segment)),
-        subtitle=tr("reaches {services} services and {outcomes} outcomes · {needs} needs, "
-                    "{unmet} unmet").format(services=len(r) - n_out, outcomes=n_out,
-                                            needs=len(needs),
-                                            unmet=len(unmet & set(needs))),
+        subtitle=reach_said(len(r) - n_out, n_out, len(needs), len(unmet & set(needs)), tr),
         nodes=nodes, edges=edges, legend=legend, segments=[(segment, tr.label(g, segment))],
         hierarchical=True, table=handoff_table(g, facts, ranked, out_refs) if ranked else None,
         labels="lod",
