@@ -429,10 +429,14 @@ def unmodelled_flow(tr: Translator, source: str, target: str, count: int | str) 
     """
     left_out = LEFT_OUT_TEXT.fullmatch(count) if isinstance(count, str) else None
     if left_out:
-        return tr("{source} hands fewer than {n} clients over to {target} in the event log "
-                  "(small numbers are left out), but the graph has no referral between "
-                  "them").format(source=source, target=target,
-                                 n=tr.number(int(left_out.group(1))))
+        n = int(left_out.group(1))
+        return tr.ngettext("{source} hands fewer than {n} client over to {target} in the event "
+                           "log (small numbers are left out), but the graph has no referral "
+                           "between them",
+                           "{source} hands fewer than {n} clients over to {target} in the "
+                           "event log (small numbers are left out), but the graph has no "
+                           "referral between them", n).format(source=source, target=target,
+                                                              n=tr.number(n))
     return tr.ngettext("{source} hands {count} client over to {target} in the event log, but "
                        "the graph has no referral between them",
                        "{source} hands {count} clients over to {target} in the event log, "
