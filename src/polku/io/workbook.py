@@ -827,25 +827,68 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False) -> str:
     return ""
 
 
-def _text(value: object) -> str:
-    """A cell as text: spreadsheets hand over numbers and booleans as such."""
+def _text(value: object, kind: str | None = None) -> str:
+    """A cell as text: spreadsheets hand over numbers, booleans and dates as such."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.date):
+        return _date_text(value, kind)
     return str(value).strip()
 
 
-def cell_as_text(value: object) -> str:
-    """A cell's value as the text the workbook rules read (numbers and booleans from a
-    spreadsheet as they would be typed).
+def _date_text(value: datetime.date, kind: str | None) -> str:
+    """A spreadsheet's date as the text a column of ``kind`` reads. An .xlsx has no cell
+    of dates alone: a date cell comes as a date and time at midnight, which is its day
+    (``2027-03-31``, never ``2027-03-31 00:00:00``, which no date column takes). A month
+    column takes the month of any date; a date column the day of a date and time
+    (``=NOW()+30``: the day is what a due date says); any other column keeps a time of
+    day as the cell shows it."""
+    if kind == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, datetime.datetime) and kind != "date" and \
+            value.time() != datetime.time(0):
+        return str(value)
+    return datetime.date(value.year, value.month, value.day).isoformat()
+
+
+def cell_as_text(value: object, kind: str | None = None) -> str:
+    """A cell's value as the text the workbook rules read: numbers and booleans from a
+    spreadsheet as they would be typed, a date as its day (``kind``, the column's
+    :attr:`Column.kind`: a month column's as its month). Every path reads a cell through
+    it (the reader, an edit's sheets, the server's rows), so that a cell is the same text
+    to each.
 
     >>> cell_as_text(40.0), cell_as_text(True), cell_as_text(None)
     ('40', 'yes', '')
+    >>> cell_as_text(datetime.datetime(2027, 3, 31)), cell_as_text(datetime.date(2026, 4, 1), "month")
+    ('2027-03-31', '2026-04')
     """
-    return _text(value)
+    return _text(value, kind)
+
+
+def row_texts(sheet: str, header: Sequence[str], cells: Sequence[object]) -> list[str]:
+    """A row of ``sheet`` as cell text (:func:`cell_as_text`), each cell as its column
+    (by ``header``) reads it; a cell past the header, or under a column the sheet does not
+    know, as text.
+
+    >>> row_texts("measures", ["id", "start"], ["m1", datetime.datetime(2026, 1, 1), 3.0])
+    ['m1', '2026-01', '3']
+    """
+    kinds = _kinds(sheet, tuple(header))
+    return [c if type(c) is str else _text(c, kinds[i] if i < len(kinds) else None)
+            for i, c in enumerate(cells)]
+
+
+@cache
+def _kinds(sheet: str, header: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The kind of each column of ``header`` in ``sheet`` (None: one it does not know)."""
+    spec = SHEETS.get(sheet)
+    return tuple((col.kind if (col := spec.column(h)) else None) if spec else None
+                 for h in header)
 
 
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -1140,10 +1183,11 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
             return code
         if col.kind == "business_id":
             return check_business_id(text)
+        # the cell's text, a spreadsheet date's as every path reads it (cell_as_text)
         if col.kind == "month":
-            return parse_month(raw)
+            return parse_month(text)
         if col.kind == "date":
-            return parse_date(raw)
+            return parse_date(text)
         if col.kind == "status":
             return parse_status(text)
         if col.kind == "finding_key":
@@ -1368,7 +1412,7 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
             joined = "\n".join(cells)  # type: ignore[arg-type]
             texts, all_text = cells, True
         except TypeError:
-            texts = [c if type(c) is str else _text(c) for c in cells]
+            texts = row_texts(name, header, cells)
             joined, all_text = "\n".join(texts), False
         if not any(texts):
             continue

@@ -236,7 +236,7 @@ class XlsxFile:
         if sheet not in tables:
             return None
         _, header, body = tables[sheet]
-        return header, [(n, [workbook.cell_as_text(c) for c in cells]) for n, cells in body]
+        return header, [(n, workbook.row_texts(sheet, header, cells)) for n, cells in body]
 
 
 def _as_text(cell: Any) -> None:

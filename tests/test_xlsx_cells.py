@@ -1,0 +1,122 @@
+"""An .xlsx's own cells (docs/workbook.md): a date cell, whether polku, the server or
+Excel wrote it, reads as the same text on every path (validate, the server's rows, its
+edits and change log), so that an .xlsx keeps taking edits after a date went into it."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import FULL, SECOND_REGION, etag_of, run
+from polku.app import create_app
+from polku.io import workbook
+from polku.server.auth import parse_tokens
+
+ANNA = "anna-token-0123456789"
+#: a long wait of the Keski-Suomi example region (polku findings)
+FINDING = "long-wait:ref-tori-jkl"
+
+
+def client_of(path: Path) -> TestClient:
+    return TestClient(create_app([path], parse_tokens(f"anna:{ANNA}")),
+                      raise_server_exceptions=False)
+
+
+def headers(client: TestClient, name: str) -> dict[str, str]:
+    return {"Accept-Language": "fi", "Authorization": f"Bearer {ANNA}",
+            "If-Match": etag_of(client, name)}
+
+
+@pytest.fixture
+def ks(tmp_path: Path) -> Path:
+    path = tmp_path / "ks.xlsx"
+    assert run("export", SECOND_REGION, "--to", "xlsx", "-o", path).exit_code == 0
+    return path
+
+
+def test_a_due_date_the_server_wrote_takes_later_writes(ks: Path) -> None:
+    """The steward's case: after a follow-up with a due date went into an .xlsx through the
+    server (which writes it as a date cell), every later write, to any sheet, was refused
+    ('2027-03-31 00:00:00' ei ole päivämäärä), and the rows and the change log showed the
+    date so."""
+    client = client_of(ks)
+    r = client.post("/api/graphs/ks/rows/followups",
+                    json={"finding": FINDING, "status": "new", "due": "2027-03-31"},
+                    headers=headers(client, "ks"))
+    assert r.status_code == 201, r.text
+    assert openpyxl.load_workbook(ks)["followups"]["D2"].value == datetime.datetime(2027, 3, 31)
+    r = client.patch("/api/graphs/ks/rows/services/alkuhaastattelu-jkl",
+                     json={"capacity_per_month": "701"}, headers=headers(client, "ks"))
+    assert r.status_code == 200, r.text
+    rows = client.get("/api/graphs/ks/rows/followups",
+                      headers={"Authorization": f"Bearer {ANNA}"}).json()["rows"]
+    assert rows[0]["values"]["due"] == "2027-03-31"
+    r = client.patch(f"/api/graphs/ks/rows/followups/{FINDING}", json={"status": "in-progress"},
+                     headers=headers(client, "ks"))
+    assert r.status_code == 200, r.text
+    change = r.json()["change"]
+    assert change["before"]["due"] == change["after"]["due"] == "2027-03-31"
+    # the date cell the follow-up's edit left alone stays a date
+    assert openpyxl.load_workbook(ks)["followups"]["D2"].value == datetime.datetime(2027, 3, 31)
+    assert run("validate", ks).exit_code == 0
+
+
+def test_an_exported_workbook_with_follow_ups_takes_writes(tmp_path: Path) -> None:
+    """An .xlsx polku exported from a workbook with follow-ups (its due dates date cells)."""
+    path = tmp_path / "full.xlsx"
+    assert run("export", FULL, "--to", "xlsx", "-o", path).exit_code == 0
+    client = client_of(path)
+    r = client.patch("/api/graphs/full/rows/services/alku", json={"capacity_per_month": "41"},
+                     headers=headers(client, "full"))
+    assert r.status_code == 200, r.text
+    due = {row["key"]: row["values"].get("due") for row in client.get(
+        "/api/graphs/full/rows/followups", headers={"Authorization": f"Bearer {ANNA}"}
+    ).json()["rows"]}
+    assert due["over-capacity:velka"] == "2026-03-31"
+
+
+def test_dates_excel_typed_read_alike_on_every_path(tmp_path: Path) -> None:
+    """Dates Excel typed: a due date (one with a time of day too, as =NOW()+30 gives: the
+    column holds the day), and a month typed as a date (measures.start): validate, the
+    server's rows and its writes read each the same."""
+    path = tmp_path / "full.xlsx"
+    assert run("export", FULL, "--to", "xlsx", "-o", path).exit_code == 0
+    book = openpyxl.load_workbook(path)
+
+    def cell(sheet: str, key: str, column: str) -> openpyxl.cell.Cell:
+        ws = book[sheet]
+        header = [c.value for c in ws[1]]
+        [row] = [r for r in ws.iter_rows(min_row=2) if r[0].value == key]
+        return row[header.index(column)]
+
+    cell("followups", "over-capacity:velka", "due").value = datetime.datetime(2026, 3, 31, 14, 30)
+    cell("measures", "m1", "start").value = datetime.datetime(2026, 1, 1)
+    book.save(path)
+    g = workbook.read_workbook(path)
+    assert g.graph["followups"]["over-capacity:velka"]["due"] == "2026-03-31"
+    assert g.nodes["m1"]["start"] == "2026-01"
+    client = client_of(path)
+    r = client.patch("/api/graphs/full/rows/services/alku", json={"capacity_per_month": "41"},
+                     headers=headers(client, "full"))
+    assert r.status_code == 200, r.text
+    auth = {"Authorization": f"Bearer {ANNA}"}
+    r = client.get("/api/graphs/full/rows/followups/over-capacity:velka", headers=auth)
+    assert r.json()["values"]["due"] == "2026-03-31", r.text
+    r = client.get("/api/graphs/full/rows/measures/m1", headers=auth)
+    assert r.json()["values"]["start"] == "2026-01", r.text
+
+
+def test_a_cell_as_text() -> None:
+    """One conversion: a date cell is its ISO day (in a month column its month), a date and
+    time in a text column keeps its time."""
+    at = datetime.datetime(2027, 3, 31)
+    assert workbook.cell_as_text(at) == "2027-03-31"
+    assert workbook.cell_as_text(datetime.date(2027, 3, 31)) == "2027-03-31"
+    assert workbook.cell_as_text(at, "date") == "2027-03-31"
+    assert workbook.cell_as_text(at.replace(hour=14, minute=30), "date") == "2027-03-31"
+    assert workbook.cell_as_text(at, "month") == "2027-03"
+    assert workbook.cell_as_text(at.replace(hour=14, minute=30)) == "2027-03-31 14:30:00"
