@@ -120,3 +120,71 @@ def test_a_cell_as_text() -> None:
     assert workbook.cell_as_text(at.replace(hour=14, minute=30), "date") == "2027-03-31"
     assert workbook.cell_as_text(at, "month") == "2027-03"
     assert workbook.cell_as_text(at.replace(hour=14, minute=30)) == "2027-03-31 14:30:00"
+
+
+def merged(source: Path, out: Path, sheet: str, *ranges: str) -> Path:
+    """``source`` with each of ``ranges`` merged in ``sheet``, every cell of a range first
+    given the value of its first cell (what a designer does to say 'the same')."""
+    book = openpyxl.load_workbook(source)
+    ws = book[sheet]
+    for ref in ranges:
+        cells = ws[ref]
+        first = cells[0][0].value
+        for row in cells:
+            for cell in row:
+                cell.value = first
+        ws.merge_cells(ref)
+    book.save(out)
+    return out
+
+
+def test_merged_cells_are_refused_naming_the_range(ks: Path, tmp_path: Path) -> None:
+    """The steward's case: E2:E3 of services merged (a provider written once for two
+    services) read row 3 as having no provider, said valid; merged referral owners and
+    segments lost the owners and made the lower row's referral one for every segment. A
+    value a spreadsheet shows is never read as empty without a word: the range is refused,
+    in every language, naming the sheet, the range, its rows and column and what to do."""
+    path = merged(ks, tmp_path / "merged.xlsx", "services", "E2:E3")
+    r = run("validate", path, "--lang", "en")
+    assert r.exit_code == 1
+    assert ("merged.xlsx, sheet 'services', row 2, column 'providers': the cells E2:E3 are "
+            "merged (rows 2–3 of column 'providers')") in r.stderr, r.stderr
+    assert "unmerge the cells and fill each row" in r.stderr
+    assert run("findings", path).exit_code != 0
+    fi = run("validate", path, "--lang", "fi").stderr
+    sv = run("validate", path, "--lang", "sv").stderr
+    for said in (fi, sv):
+        assert "E2:E3" in said and "'providers'" in said and "unmerge" not in said, said
+    assert "pura solujen yhdistäminen" in fi, fi
+    assert "dela upp de sammanfogade cellerna" in sv, sv
+
+
+def test_every_merged_range_of_the_data_is_said(ks: Path, tmp_path: Path) -> None:
+    """Merged owners and segments of referrals, and one merged across two columns: each
+    range said once; a merged range of empty cells, or one beside the columns polku reads,
+    hides nothing and passes."""
+    book = openpyxl.load_workbook(ks)
+    header = [c.value for c in book["referrals"][1]]
+    letter = {h: openpyxl.utils.get_column_letter(i + 1) for i, h in enumerate(header)}
+    owner, segments = letter["owner"], letter["segments"]
+    far = openpyxl.utils.get_column_letter(len(header) + 3)
+    path = merged(ks, tmp_path / "m.xlsx", "referrals", f"{owner}2:{owner}4",
+                  f"{segments}7:{segments}8", "B9:C9", f"{far}2:{far}5")
+    r = run("validate", path, "--lang", "en")
+    assert r.exit_code == 1
+    said = [line for line in r.stderr.splitlines() if "are merged" in line]
+    assert len(said) == 3, r.stderr
+    assert f"row 2, column 'owner': the cells {owner}2:{owner}4 are merged (rows 2–4 of " \
+        "column 'owner')" in said[0]
+    assert f"the cells {segments}7:{segments}8 are merged (rows 7–8 of column 'segments')" \
+        in said[1]
+    assert "the cells B9:C9 are merged (columns 'from', 'to' of row 9)" in said[2]
+    # a merge of empty cells, one beside the data: nothing a spreadsheet shows is lost
+    book = openpyxl.load_workbook(ks)
+    ws = book["services"]
+    ws.merge_cells(f"{openpyxl.utils.get_column_letter(ws.max_column + 3)}2:"
+                   f"{openpyxl.utils.get_column_letter(ws.max_column + 4)}3")
+    ws.merge_cells(f"A{ws.max_row + 2}:C{ws.max_row + 3}")
+    book.save(tmp_path / "empty.xlsx")
+    r = run("validate", tmp_path / "empty.xlsx", "--lang", "en")
+    assert r.exit_code == 0, r.stderr

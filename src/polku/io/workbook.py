@@ -583,7 +583,8 @@ class _Reader:
                 # cell far to the right would otherwise make every row 16,384 cells wide
                 width = len(header) + 1
                 ceiling = row_ceiling(self.max_rows)
-                uncomputed = _uncomputed_cells(book, ws)
+                formulas, merges = _sheet_marks(book, ws)
+                uncomputed = _uncomputed_cells(book, ws) if formulas else {}
                 body: list[tuple[int, list[object]]] = []
                 try:
                     self._xlsx_rows(ws, name, width, ceiling, uncomputed, body)
@@ -596,10 +597,60 @@ class _Reader:
                     self.failed.add(name)
                 if name in self.failed:
                     continue
+                for ref in sorted(merges, key=_range_place):  # as a designer reads them
+                    self._merged(name, ref, [*first], header, body)
                 tables[name] = (str(self.path), header, body)
         finally:
             book.close()
         return tables
+
+    def _merged(self, name: str, ref: str, first: list[object], header: list[str],
+                body: list[tuple[int, list[object]]]) -> None:
+        """A problem for the merged range ``ref`` (``E2:E3``) of the sheet ``name`` when
+        it covers a value in the columns polku reads: a spreadsheet shows the first cell's
+        value across the range, openpyxl reads every other cell as empty, and a provider,
+        an owner or a list of segments would silently go (an empty ``segments`` even means
+        every segment). Refused, not filled in: which rows or columns a merge was meant for
+        is the designer's to say, and an edit cannot write into a merged cell."""
+        from openpyxl.utils.cell import get_column_letter
+
+        bounds = _bounds(ref)
+        if bounds is None:
+            return  # not a range of cells: nothing a reader could show merged
+        low_col, low_row, high_col, high_row = bounds
+        width = len(header) + 1  # the columns read (_xlsx_rows): one past the header
+        if low_col > width or low_row > len(body) + 1 or \
+                (low_col, low_row) == (high_col, high_row):
+            return  # beside what polku reads, or one cell: nothing hidden
+
+        def row(number: int) -> list[object]:  # the body's rows are 2, 3, ... in order
+            return first if number == 1 else body[number - 2][1]
+
+        if not any(_text(cells[c - 1])
+                   for cells in map(row, range(low_row, min(high_row, len(body) + 1) + 1))
+                   for c in range(low_col, min(high_col, width, len(cells)) + 1)):
+            return  # merged empty cells: nothing shown, nothing lost
+
+        def named(column: int) -> str:
+            known = header[column - 1] if column <= len(header) else ""
+            return repr(known) if known else get_column_letter(column)
+
+        # the columns read, by name; a range running past them (to the sheet's edge) so said
+        columns = ", ".join(named(c) for c in range(low_col, min(high_col, width) + 1)) + \
+            (f" … {get_column_letter(high_col)}" if high_col > width else "")
+        if low_col == high_col:
+            cells = Phrase(N_("rows {first}–{last} of column {column}"), first=low_row,
+                           last=high_row, column=columns)
+        elif low_row == high_row:
+            cells = Phrase(N_("columns {columns} of row {row}"), columns=columns, row=low_row)
+        else:
+            cells = Phrase(N_("rows {first}–{last} of columns {columns}"), first=low_row,
+                           last=high_row, columns=columns)
+        column = header[low_col - 1] if low_col <= len(header) else ""
+        self.error(N_("the cells {range} are merged ({cells}): a spreadsheet shows the first "
+                      "cell's value in all of them, but the others hold nothing and would be "
+                      "read as empty; unmerge the cells and fill each row"),
+                   sheet=name, row=low_row, column=column or None, range=ref, cells=cells)
 
     def _xlsx_rows(self, ws: Any, name: str, width: int, ceiling: int,
                    uncomputed: dict[int, list[int]], body: list[tuple[int, list[object]]]
@@ -760,11 +811,65 @@ def _csv_problem(error: csv.Error) -> tuple[str, dict[str, object]]:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+#: a merged range of a sheet's XML (``<mergeCell ref="E2:E3"/>``, after its cells)
+_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([^"]+)"')
+
+
+def _sheet_marks(book: object, ws: object) -> tuple[bool, list[str]]:
+    """Whether a read-only sheet holds a formula at all, and its merged ranges (``E2:E3``),
+    from one pass over its XML: openpyxl's read-only sheets say neither (they have no
+    ``merged_cells``), and loading the workbook whole to learn them would cost the memory
+    read-only reading saves."""
+    archive = getattr(book, "_archive", None)
+    part = getattr(ws, "_worksheet_path", None)
+    if archive is None or part is None:
+        return False, []
+    formulas = False
+    merges: dict[str, None] = {}
+    with archive.open(part) as src:
+        tail = b""
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            text = tail + chunk
+            if not formulas and _FORMULA_TAG.search(text):
+                formulas = True
+            if b"mergeCell" in text:  # a quick look first: most sheets merge nothing
+                merges.update((m.group(1).decode("ascii", "replace"), None)
+                              for m in _MERGE_TAG.finditer(text))
+            # what a tag cut at the chunk's end needs to be found whole in the next
+            tail = chunk[-256:]
+    return formulas, list(merges)
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """A range of cells as (first column, first row, last column, last row), from 1; a
+    whole column or row (``A:A``, ``2:2``) to the sheet's edge; None for what is no range.
+
+    >>> _bounds("E2:E3"), _bounds("B9"), _bounds("C:C")[1:3], _bounds("E2:")
+    ((5, 2, 5, 3), (2, 9, 2, 9), (1, 3), None)
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        low_col, low_row, high_col, high_row = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return None
+    return (low_col or 1, low_row or 1, high_col or 16_384, high_row or 1_048_576)
+
+
+def _range_place(ref: str) -> tuple[int, int]:
+    """Where a range of cells begins, row first (``(0, 0)`` for what is no range).
+
+    >>> _range_place("E2:E3"), _range_place("B9"), _range_place("E2:")
+    ((2, 5), (9, 2), (0, 0))
+    """
+    bounds = _bounds(ref)
+    return (0, 0) if bounds is None else (bounds[1], bounds[0])
 
 
 def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     """Row -> columns (1-based) of the cells of a read-only sheet that hold a formula but no
-    saved value. Only sheets with a formula at all are parsed a second time."""
+    saved value (the sheet's XML parsed a second time: the reader asks only of a sheet
+    that holds a formula, :func:`_sheet_marks`)."""
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.utils.cell import coordinate_to_tuple
@@ -773,14 +878,6 @@ def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     part = getattr(ws, "_worksheet_path", None)
     if archive is None or part is None:
         return {}
-    with archive.open(part) as src:
-        tail = b""
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            if _FORMULA_TAG.search(tail + chunk):
-                break
-            tail = chunk[-16:]
-        else:
-            return {}
     found: dict[int, list[int]] = {}
     with archive.open(part) as src:
         for _, elem in iterparse(src):
