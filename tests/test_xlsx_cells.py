@@ -188,3 +188,37 @@ def test_every_merged_range_of_the_data_is_said(ks: Path, tmp_path: Path) -> Non
     book.save(tmp_path / "empty.xlsx")
     r = run("validate", tmp_path / "empty.xlsx", "--lang", "en")
     assert r.exit_code == 0, r.stderr
+
+
+def with_needs(count: int) -> "object":
+    """The Keski-Suomi example region with ``count`` needs more (rows of one sheet)."""
+    from polku.io.load import load_graph
+
+    g = load_graph(SECOND_REGION)
+    for i in range(count):
+        g.add_node(f"tarve-x{i}", type="need", name=f"Tarve {i}")
+    return g
+
+
+def test_an_xlsx_export_looks_at_each_row_once(monkeypatch: pytest.MonkeyPatch,
+                                               tmp_path: Path) -> None:
+    """The export was quadratic in the rows (20,000 needs: 67 s; 200,000 never ended): it
+    asked openpyxl for the sheet's last row (``max_row``, a scan of every cell) once a row.
+    Counted, not timed: how often the sheet is scanned does not grow with the rows
+    (benchmarks/xlsx_export.py times it)."""
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    scans: list[int] = []
+    max_row = Worksheet.max_row
+    monkeypatch.setattr(Worksheet, "max_row",
+                        property(lambda ws: scans.append(len(ws._cells)) or max_row.fget(ws)))
+    counted = []
+    for count in (10, 400):
+        scans.clear()
+        workbook.write_workbook(with_needs(count), tmp_path / f"n{count}.xlsx")
+        counted.append((len(scans), sum(scans)))
+    assert counted[0][0] == counted[1][0], counted  # the same scans, however many rows
+    assert counted[1][1] < 400 * 10, counted  # none of them once per row
+    needs = openpyxl.load_workbook(tmp_path / "n400.xlsx")["needs"]
+    assert needs.max_row == 1 + sum(1 for _, t in with_needs(400).nodes(data="type")
+                                    if t == "need")

@@ -2270,13 +2270,8 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             # how each column is read: its cells written so (an extra column's as text)
             cells = [c.kind if (c := SHEETS[name].column(h)) else None for h in header]
             for rec in records:
-                ws.append([xlsx_value(kind, rec.get(h, "")) for h, kind in zip(header, cells)])
-                for cell in ws[ws.max_row]:
-                    # text that starts with "=" is a name, not a formula
-                    if isinstance(cell.value, str) and cell.value.startswith("="):
-                        cell.data_type = "s"
-                    elif type(cell.value) is datetime.date:
-                        cell.number_format = "yyyy-mm-dd"
+                ws.append(xlsx_cells(ws, [xlsx_value(kind, rec.get(h, ""))
+                                          for h, kind in zip(header, cells)]))
         with atomic.output_file(path) as tmp:
             book.save(tmp)
         return
@@ -2288,6 +2283,25 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             w.writeheader()
             w.writerows(neutral_rows(records))
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def xlsx_cells(ws: Any, values: Sequence[object]) -> list[Any]:
+    """``values`` as the cells of a row to append to the openpyxl sheet ``ws``
+    (``ws.append``): a text that starts with ``=`` kept as text (a name, not a formula), a
+    date shown as ``yyyy-mm-dd``. Made before they are appended, so that no cell is looked
+    up in the sheet afterwards: finding the row just appended (``ws[ws.max_row]``) scans
+    every cell of the sheet, once a row, which made an export quadratic in its rows."""
+    from openpyxl.cell import Cell
+
+    out = []
+    for value in values:
+        cell = Cell(ws, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        elif type(value) is datetime.date:
+            cell.number_format = "yyyy-mm-dd"
+        out.append(cell)
+    return out
 
 
 #: the column kinds whose cells an .xlsx holds as numbers (Excel sums them, pandas reads

@@ -219,10 +219,9 @@ class XlsxFile:
             if ws.max_row:
                 ws.delete_rows(1, ws.max_row)
             ws.append(header)
-            for row in rows:
-                ws.append([_xlsx_value(spec.column(h), row.get(h, "")) for h in header])
-                for cell in ws[ws.max_row]:
-                    _as_text(cell)
+            for row in rows:  # each row's cells made whole, never looked up (linear)
+                ws.append(workbook.xlsx_cells(
+                    ws, [_xlsx_value(spec.column(h), row.get(h, "")) for h in header]))
         with atomic.output_file(self.path) as tmp:
             book.save(tmp)
 
