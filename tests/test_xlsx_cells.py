@@ -5,7 +5,13 @@ edits and change log), so that an .xlsx keeps taking edits after a date went int
 from __future__ import annotations
 
 import datetime
+import errno
+import gc
+import io
+import os
+import sys
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -222,3 +228,60 @@ def test_an_xlsx_export_looks_at_each_row_once(monkeypatch: pytest.MonkeyPatch,
     needs = openpyxl.load_workbook(tmp_path / "n400.xlsx")["needs"]
     assert needs.max_row == 1 + sum(1 for _, t in with_needs(400).nodes(data="type")
                                     if t == "need")
+
+
+class _FullDisk(io.FileIO):
+    """A file on a disk with room for ``ROOM`` bytes: a write past them fails as a full
+    disk's does, and so does every write after it (the disk stays full)."""
+    ROOM = 20_000
+    full = False
+
+    def write(self, data: Any) -> int:
+        if self.full or self.tell() + len(data) > self.ROOM:
+            self.full = True
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+def full_disk_in(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Every file opened for writing in ``folder`` (by name, as zipfile opens one, or by
+    its descriptor, as os.fdopen does) is on a disk of 20 KB."""
+    real = io.open
+
+    def opened(file: Any, mode: str = "r", buffering: int = -1, *args: Any,
+               **kwargs: Any) -> Any:
+        where = os.readlink(f"/proc/self/fd/{file}") if isinstance(file, int) else file
+        if "b" in mode and ("w" in mode or "+" in mode) and \
+                Path(os.fspath(where)).resolve().parent == folder.resolve():
+            return io.BufferedWriter(_FullDisk(file, mode.replace("b", "")))
+        return real(file, mode, buffering, *args, **kwargs)
+    monkeypatch.setattr(io, "open", opened)
+
+
+def test_a_full_disk_during_an_xlsx_export_says_so_and_nothing_more(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The steward's case: an export of 5,000 rows to a 20 KB disk said the disk was full,
+    then printed a traceback (ZipFile.__del__, errno 28) as the unclosed file went. The
+    error alone, and no file, whole or partial, temporary or not."""
+    source = tmp_path / "big.ttl"
+    from polku.io.load import save_graph
+
+    save_graph(with_needs(5000), source)
+    small = tmp_path / "small"
+    small.mkdir()
+    unraisable: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", unraisable.append)
+    with monkeypatch.context() as m:
+        full_disk_in(m, small)
+        r = run("export", source, "--to", "xlsx", "-o", small / "a.xlsx", "--lang", "en")
+        code, said = r.exit_code, r.stderr
+        del r  # the run's traceback holds what the failed save left open, until it goes
+        gc.collect()
+    assert code == 1
+    assert said.strip().splitlines() == [
+        f"error: {small / 'a.xlsx'}: no space left on the device"], said
+    assert not unraisable, [getattr(u, "exc_value", u) for u in unraisable]
+    assert list(small.iterdir()) == []
+    # with room, the same export is written whole
+    assert run("export", source, "--to", "xlsx", "-o", small / "a.xlsx").exit_code == 0
+    assert workbook.read_workbook(small / "a.xlsx").number_of_nodes() > 5000

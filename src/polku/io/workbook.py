@@ -2272,8 +2272,7 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             for rec in records:
                 ws.append(xlsx_cells(ws, [xlsx_value(kind, rec.get(h, ""))
                                           for h, kind in zip(header, cells)]))
-        with atomic.output_file(path) as tmp:
-            book.save(tmp)
+        save_xlsx(book, path)
         return
     _check_replaceable(path)
     with atomic.output_dir(path) as tmp:
@@ -2283,6 +2282,18 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             w.writeheader()
             w.writerows(neutral_rows(records))
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def save_xlsx(book: Any, path: Path) -> None:
+    """Save the openpyxl workbook ``book`` as the file ``path``, atomically (whole or not
+    at all). Made in memory, then written by :func:`polku.io.atomic.write_bytes`: openpyxl
+    saves into a zip archive it opens on the file itself and leaves open when a write
+    fails, so that a full disk raised once more when the archive was collected, a
+    traceback ('Exception ignored in ZipFile.__del__') after the clean error. In memory
+    nothing can fail so, and the file's own write closes it whatever happens."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic.write_bytes(path, buffer.getvalue())
 
 
 def xlsx_cells(ws: Any, values: Sequence[object]) -> list[Any]:

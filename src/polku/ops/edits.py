@@ -222,8 +222,7 @@ class XlsxFile:
             for row in rows:  # each row's cells made whole, never looked up (linear)
                 ws.append(workbook.xlsx_cells(
                     ws, [_xlsx_value(spec.column(h), row.get(h, "")) for h in header]))
-        with atomic.output_file(self.path) as tmp:
-            book.save(tmp)
+        workbook.save_xlsx(book, self.path)  # atomic; on a full disk no archive left open
 
     def _read(self, sheet: str) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
         """The sheet's header and rows (their row numbers and cell text) as the workbook
