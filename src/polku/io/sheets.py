@@ -337,7 +337,7 @@ def sheets_of_tables(tables: workbook.Tables) -> Sheets:
     for name, (_, header, body) in tables.items():
         rows = []
         for _, cells in body:
-            texts = [workbook.cell_as_text(c) for c in cells]
+            texts = workbook.row_texts(name, header, cells)
             if not any(texts):
                 continue
             rows.append({h: t for h, t in zip(header, texts) if h and t})

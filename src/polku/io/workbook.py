@@ -674,7 +674,8 @@ class _Reader:
                 # cell far to the right would otherwise make every row 16,384 cells wide
                 width = len(header) + 1
                 ceiling = row_ceiling(self.max_rows)
-                uncomputed = _uncomputed_cells(book, ws)
+                formulas, merges = _sheet_marks(book, ws)
+                uncomputed = _uncomputed_cells(book, ws) if formulas else {}
                 body: list[tuple[int, list[object]]] = []
                 try:
                     self._xlsx_rows(ws, name, width, ceiling, uncomputed, body)
@@ -687,10 +688,60 @@ class _Reader:
                     self.failed.add(name)
                 if name in self.failed:
                     continue
+                for ref in sorted(merges, key=_range_place):  # as a designer reads them
+                    self._merged(name, ref, [*first], header, body)
                 tables[name] = (str(self.path), header, body)
         finally:
             book.close()
         return tables
+
+    def _merged(self, name: str, ref: str, first: list[object], header: list[str],
+                body: list[tuple[int, list[object]]]) -> None:
+        """A problem for the merged range ``ref`` (``E2:E3``) of the sheet ``name`` when
+        it covers a value in the columns polku reads: a spreadsheet shows the first cell's
+        value across the range, openpyxl reads every other cell as empty, and a provider,
+        an owner or a list of segments would silently go (an empty ``segments`` even means
+        every segment). Refused, not filled in: which rows or columns a merge was meant for
+        is the designer's to say, and an edit cannot write into a merged cell."""
+        from openpyxl.utils.cell import get_column_letter
+
+        bounds = _bounds(ref)
+        if bounds is None:
+            return  # not a range of cells: nothing a reader could show merged
+        low_col, low_row, high_col, high_row = bounds
+        width = len(header) + 1  # the columns read (_xlsx_rows): one past the header
+        if low_col > width or low_row > len(body) + 1 or \
+                (low_col, low_row) == (high_col, high_row):
+            return  # beside what polku reads, or one cell: nothing hidden
+
+        def row(number: int) -> list[object]:  # the body's rows are 2, 3, ... in order
+            return first if number == 1 else body[number - 2][1]
+
+        if not any(_text(cells[c - 1])
+                   for cells in map(row, range(low_row, min(high_row, len(body) + 1) + 1))
+                   for c in range(low_col, min(high_col, width, len(cells)) + 1)):
+            return  # merged empty cells: nothing shown, nothing lost
+
+        def named(column: int) -> str:
+            known = header[column - 1] if column <= len(header) else ""
+            return repr(known) if known else get_column_letter(column)
+
+        # the columns read, by name; a range running past them (to the sheet's edge) so said
+        columns = ", ".join(named(c) for c in range(low_col, min(high_col, width) + 1)) + \
+            (f" … {get_column_letter(high_col)}" if high_col > width else "")
+        if low_col == high_col:
+            cells = Phrase(N_("rows {first}–{last} of column {column}"), first=low_row,
+                           last=high_row, column=columns)
+        elif low_row == high_row:
+            cells = Phrase(N_("columns {columns} of row {row}"), columns=columns, row=low_row)
+        else:
+            cells = Phrase(N_("rows {first}–{last} of columns {columns}"), first=low_row,
+                           last=high_row, columns=columns)
+        column = header[low_col - 1] if low_col <= len(header) else ""
+        self.error(N_("the cells {range} are merged ({cells}): a spreadsheet shows the first "
+                      "cell's value in all of them, but the others hold nothing and would be "
+                      "read as empty; unmerge the cells and fill each row"),
+                   sheet=name, row=low_row, column=column or None, range=ref, cells=cells)
 
     def _xlsx_rows(self, ws: Any, name: str, width: int, ceiling: int,
                    uncomputed: dict[int, list[int]], body: list[tuple[int, list[object]]]
@@ -851,11 +902,65 @@ def _csv_problem(error: csv.Error) -> tuple[str, dict[str, object]]:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+#: a merged range of a sheet's XML (``<mergeCell ref="E2:E3"/>``, after its cells)
+_MERGE_TAG = re.compile(rb'<(?:\w+:)?mergeCell\s[^>]*?\bref="([^"]+)"')
+
+
+def _sheet_marks(book: object, ws: object) -> tuple[bool, list[str]]:
+    """Whether a read-only sheet holds a formula at all, and its merged ranges (``E2:E3``),
+    from one pass over its XML: openpyxl's read-only sheets say neither (they have no
+    ``merged_cells``), and loading the workbook whole to learn them would cost the memory
+    read-only reading saves."""
+    archive = getattr(book, "_archive", None)
+    part = getattr(ws, "_worksheet_path", None)
+    if archive is None or part is None:
+        return False, []
+    formulas = False
+    merges: dict[str, None] = {}
+    with archive.open(part) as src:
+        tail = b""
+        for chunk in iter(lambda: src.read(1 << 20), b""):
+            text = tail + chunk
+            if not formulas and _FORMULA_TAG.search(text):
+                formulas = True
+            if b"mergeCell" in text:  # a quick look first: most sheets merge nothing
+                merges.update((m.group(1).decode("ascii", "replace"), None)
+                              for m in _MERGE_TAG.finditer(text))
+            # what a tag cut at the chunk's end needs to be found whole in the next
+            tail = chunk[-256:]
+    return formulas, list(merges)
+
+
+def _bounds(ref: str) -> tuple[int, int, int, int] | None:
+    """A range of cells as (first column, first row, last column, last row), from 1; a
+    whole column or row (``A:A``, ``2:2``) to the sheet's edge; None for what is no range.
+
+    >>> _bounds("E2:E3"), _bounds("B9"), _bounds("C:C")[1:3], _bounds("E2:")
+    ((5, 2, 5, 3), (2, 9, 2, 9), (1, 3), None)
+    """
+    from openpyxl.utils.cell import range_boundaries
+
+    try:
+        low_col, low_row, high_col, high_row = range_boundaries(ref)
+    except (TypeError, ValueError):
+        return None
+    return (low_col or 1, low_row or 1, high_col or 16_384, high_row or 1_048_576)
+
+
+def _range_place(ref: str) -> tuple[int, int]:
+    """Where a range of cells begins, row first (``(0, 0)`` for what is no range).
+
+    >>> _range_place("E2:E3"), _range_place("B9"), _range_place("E2:")
+    ((2, 5), (9, 2), (0, 0))
+    """
+    bounds = _bounds(ref)
+    return (0, 0) if bounds is None else (bounds[1], bounds[0])
 
 
 def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     """Row -> columns (1-based) of the cells of a read-only sheet that hold a formula but no
-    saved value. Only sheets with a formula at all are parsed a second time."""
+    saved value (the sheet's XML parsed a second time: the reader asks only of a sheet
+    that holds a formula, :func:`_sheet_marks`)."""
     from xml.etree.ElementTree import iterparse
 
     from openpyxl.utils.cell import coordinate_to_tuple
@@ -864,14 +969,6 @@ def _uncomputed_cells(book: object, ws: object) -> dict[int, list[int]]:
     part = getattr(ws, "_worksheet_path", None)
     if archive is None or part is None:
         return {}
-    with archive.open(part) as src:
-        tail = b""
-        for chunk in iter(lambda: src.read(1 << 20), b""):
-            if _FORMULA_TAG.search(tail + chunk):
-                break
-            tail = chunk[-16:]
-        else:
-            return {}
     found: dict[int, list[int]] = {}
     with archive.open(part) as src:
         for _, elem in iterparse(src):
@@ -923,25 +1020,68 @@ def _case_hint(name: str, present: Iterable[str], listed: bool = False,
     return ""
 
 
-def _text(value: object) -> str:
-    """A cell as text: spreadsheets hand over numbers and booleans as such."""
+def _text(value: object, kind: str | None = None) -> str:
+    """A cell as text: spreadsheets hand over numbers, booleans and dates as such."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, datetime.date):
+        return _date_text(value, kind)
     return str(value).strip()
 
 
-def cell_as_text(value: object) -> str:
-    """A cell's value as the text the workbook rules read (numbers and booleans from a
-    spreadsheet as they would be typed).
+def _date_text(value: datetime.date, kind: str | None) -> str:
+    """A spreadsheet's date as the text a column of ``kind`` reads. An .xlsx has no cell
+    of dates alone: a date cell comes as a date and time at midnight, which is its day
+    (``2027-03-31``, never ``2027-03-31 00:00:00``, which no date column takes). A month
+    column takes the month of any date; a date column the day of a date and time
+    (``=NOW()+30``: the day is what a due date says); any other column keeps a time of
+    day as the cell shows it."""
+    if kind == "month":
+        return f"{value.year:04d}-{value.month:02d}"
+    if isinstance(value, datetime.datetime) and kind != "date" and \
+            value.time() != datetime.time(0):
+        return str(value)
+    return datetime.date(value.year, value.month, value.day).isoformat()
+
+
+def cell_as_text(value: object, kind: str | None = None) -> str:
+    """A cell's value as the text the workbook rules read: numbers and booleans from a
+    spreadsheet as they would be typed, a date as its day (``kind``, the column's
+    :attr:`Column.kind`: a month column's as its month). Every path reads a cell through
+    it (the reader, an edit's sheets, the server's rows), so that a cell is the same text
+    to each.
 
     >>> cell_as_text(40.0), cell_as_text(True), cell_as_text(None)
     ('40', 'yes', '')
+    >>> cell_as_text(datetime.datetime(2027, 3, 31)), cell_as_text(datetime.date(2026, 4, 1), "month")
+    ('2027-03-31', '2026-04')
     """
-    return _text(value)
+    return _text(value, kind)
+
+
+def row_texts(sheet: str, header: Sequence[str], cells: Sequence[object]) -> list[str]:
+    """A row of ``sheet`` as cell text (:func:`cell_as_text`), each cell as its column
+    (by ``header``) reads it; a cell past the header, or under a column the sheet does not
+    know, as text.
+
+    >>> row_texts("measures", ["id", "start"], ["m1", datetime.datetime(2026, 1, 1), 3.0])
+    ['m1', '2026-01', '3']
+    """
+    kinds = _kinds(sheet, tuple(header))
+    return [c if type(c) is str else _text(c, kinds[i] if i < len(kinds) else None)
+            for i, c in enumerate(cells)]
+
+
+@cache
+def _kinds(sheet: str, header: tuple[str, ...]) -> tuple[str | None, ...]:
+    """The kind of each column of ``header`` in ``sheet`` (None: one it does not know)."""
+    spec = SHEETS.get(sheet)
+    return tuple((col.kind if (col := spec.column(h)) else None) if spec else None
+                 for h in header)
 
 
 _PLAIN_NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -1262,10 +1402,11 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
             return code
         if col.kind == "business_id":
             return check_business_id(text)
+        # the cell's text, a spreadsheet date's as every path reads it (cell_as_text)
         if col.kind == "month":
-            return parse_month(raw)
+            return parse_month(text)
         if col.kind == "date":
-            return parse_date(raw)
+            return parse_date(text)
         if col.kind == "status":
             return parse_status(text)
         if col.kind == "finding_key":
@@ -1510,7 +1651,7 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
             joined = "\n".join(cells)  # type: ignore[arg-type]
             texts, all_text = cells, True
         except TypeError:
-            texts = [c if type(c) is str else _text(c) for c in cells]
+            texts = row_texts(name, header, cells)
             joined, all_text = "\n".join(texts), False
         if not any(texts):
             continue
@@ -2277,15 +2418,9 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             # how each column is read: its cells written so (an extra column's as text)
             cells = [c.kind if (c := SHEETS[name].column(h)) else None for h in header]
             for rec in records:
-                ws.append([xlsx_value(kind, rec.get(h, "")) for h, kind in zip(header, cells)])
-                for cell in ws[ws.max_row]:
-                    # text that starts with "=" is a name, not a formula
-                    if isinstance(cell.value, str) and cell.value.startswith("="):
-                        cell.data_type = "s"
-                    elif type(cell.value) is datetime.date:
-                        cell.number_format = "yyyy-mm-dd"
-        with atomic.output_file(path) as tmp:
-            book.save(tmp)
+                ws.append(xlsx_cells(ws, [xlsx_value(kind, rec.get(h, ""))
+                                          for h, kind in zip(header, cells)]))
+        save_xlsx(book, path)
         return
     _check_replaceable(path)
     with atomic.output_dir(path) as tmp:
@@ -2295,6 +2430,37 @@ def write_workbook(g: nx.MultiDiGraph, path: str | Path) -> None:
             w.writeheader()
             w.writerows(neutral_rows(records))
             (tmp / f"{name}.csv").write_text(buf.getvalue(), encoding="utf-8")
+
+
+def save_xlsx(book: Any, path: Path) -> None:
+    """Save the openpyxl workbook ``book`` as the file ``path``, atomically (whole or not
+    at all). Made in memory, then written by :func:`polku.io.atomic.write_bytes`: openpyxl
+    saves into a zip archive it opens on the file itself and leaves open when a write
+    fails, so that a full disk raised once more when the archive was collected, a
+    traceback ('Exception ignored in ZipFile.__del__') after the clean error. In memory
+    nothing can fail so, and the file's own write closes it whatever happens."""
+    buffer = io.BytesIO()
+    book.save(buffer)
+    atomic.write_bytes(path, buffer.getvalue())
+
+
+def xlsx_cells(ws: Any, values: Sequence[object]) -> list[Any]:
+    """``values`` as the cells of a row to append to the openpyxl sheet ``ws``
+    (``ws.append``): a text that starts with ``=`` kept as text (a name, not a formula), a
+    date shown as ``yyyy-mm-dd``. Made before they are appended, so that no cell is looked
+    up in the sheet afterwards: finding the row just appended (``ws[ws.max_row]``) scans
+    every cell of the sheet, once a row, which made an export quadratic in its rows."""
+    from openpyxl.cell import Cell
+
+    out = []
+    for value in values:
+        cell = Cell(ws, value=value)
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"
+        elif type(value) is datetime.date:
+            cell.number_format = "yyyy-mm-dd"
+        out.append(cell)
+    return out
 
 
 #: the column kinds whose cells an .xlsx holds as numbers (Excel sums them, pandas reads

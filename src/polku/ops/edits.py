@@ -219,12 +219,10 @@ class XlsxFile:
             if ws.max_row:
                 ws.delete_rows(1, ws.max_row)
             ws.append(header)
-            for row in rows:
-                ws.append([_xlsx_value(spec.column(h), row.get(h, "")) for h in header])
-                for cell in ws[ws.max_row]:
-                    _as_text(cell)
-        with atomic.output_file(self.path) as tmp:
-            book.save(tmp)
+            for row in rows:  # each row's cells made whole, never looked up (linear)
+                ws.append(workbook.xlsx_cells(
+                    ws, [_xlsx_value(spec.column(h), row.get(h, "")) for h in header]))
+        workbook.save_xlsx(book, self.path)  # atomic; on a full disk no archive left open
 
     def _read(self, sheet: str) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
         """The sheet's header and rows (their row numbers and cell text) as the workbook
@@ -236,7 +234,7 @@ class XlsxFile:
         if sheet not in tables:
             return None
         _, header, body = tables[sheet]
-        return header, [(n, [workbook.cell_as_text(c) for c in cells]) for n, cells in body]
+        return header, [(n, workbook.row_texts(sheet, header, cells)) for n, cells in body]
 
 
 def _as_text(cell: Any) -> None:
