@@ -65,7 +65,7 @@ from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
-from polku.errors import Figure, NodeTypes, PolkuError, shown
+from polku.errors import CellError, Figure, NodeTypes, Phrase, PolkuError, shown
 from polku.graph import close_id
 from polku import bounds
 from polku.finding import Finding, above, number
@@ -501,7 +501,16 @@ def partial_services(eco: Ecosystem, demand: Mapping[str, float],
                                  if rid in suppressed or t in hidden}))
 
 
-PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d+(?:[.,]\d+)?)\s*%\s*$")
+#: a change in percent: a sign, a figure (read by :func:`read_figure`: its thousands may be
+#: grouped by spaces, as the refusal of an ambiguous ``1,000`` says to write them) and %
+PERCENT_RE = re.compile(r"^\s*([+-]?)\s*(\d[\d \u00a0\u202f]*(?:[.,]\d+)?)\s*%\s*$")
+#: a value of an option that the workbook's reader refuses (:func:`read_figure`), by option:
+#: the reader's own words after the service
+REFUSED = {
+    "capacity": N_("capacity of '{service}': {problem}"),
+    "places": N_("places at '{service}': {problem}"),
+    "demand": N_("demand at '{service}': {problem}"),
+}
 
 
 def parse_assignments(items: list[str], option: str) -> list[tuple[str, str]]:
@@ -535,7 +544,7 @@ def parse_percent(text: str, service: str, field: str = "demand") -> float:
                             "{up} or {down})"), params={"service": service, "value": text,
                                                         "up": "+20%", "down": "-10%"},
                          node=service, field=field)
-    value = float(m.group(2).replace(",", ".")) / 100
+    value = read_figure(m.group(2), service, field) / 100
     value = -value if m.group(1) == "-" else value
     if value < -1:
         raise PolkuError(N_("demand at '{service}': '{value}' would make demand negative (at "
@@ -545,27 +554,49 @@ def parse_percent(text: str, service: str, field: str = "demand") -> float:
     return value
 
 
+def read_figure(text: str, service: str, option: str, whole: bool = False) -> int | float:
+    """``text`` as the workbook reads a figure a person typed
+    (:func:`polku.io.workbook.parse_figure`: ``1,200`` refused as reading two ways, naming
+    both; spaces only grouping the thousands; with ``whole``, ``2,0`` the whole number 2),
+    so that every door reads a what-if's figures as the workbook reads its cells. A
+    refusal is said of ``service`` in the reader's words, with ``option`` as the field; a
+    fraction where a whole number belongs is the places' own message.
+
+    >>> read_figure("1 200", "ips", "capacity"), read_figure("2,0", "ips", "places", whole=True)
+    (1200, 2)
+    >>> e = None
+    >>> try: read_figure("1,200", "ips", "capacity")
+    ... except PolkuError as refused: e = refused
+    >>> e.field, e.node, e.message
+    ('capacity', 'ips', "capacity of 'ips': '1,200' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 1200 write 1200 or 1 200, for 1.2 write 1,2")
+    """
+    from polku.io.workbook import NOT_WHOLE, parse_figure
+
+    try:
+        return parse_figure(text, whole=whole)
+    except CellError as e:
+        if whole and e.msgid == NOT_WHOLE:
+            raise PolkuError(PLACES_MESSAGE, params={"service": service, "value": text},
+                             node=service, field=option) from None
+        raise PolkuError(REFUSED[option], params={
+            "service": service, "problem": Phrase(e.msgid, **e.params)}, node=service,
+                         field=option) from None
+
+
 def queue_changes(capacity: list[str], places: list[str], demand: list[str]
                   ) -> tuple[dict[str, float], dict[str, int], dict[str, float]]:
-    """The queue options' SVC=VALUE items (``polku whatif``, the API's ``whatif``) as
-    numbers; a bad value names the option in ``field``."""
-    from polku.io.workbook import parse_number
-
-    caps: dict[str, float] = {}
-    for sid, value in parse_assignments(capacity, "capacity"):
-        try:
-            caps[sid] = parse_number(value)
-        except ValueError:
-            raise PolkuError(N_("capacity of '{service}': '{value}' is not a number"),
-                             params={"service": sid, "value": value}, node=sid,
-                             field="capacity") from None
+    """The queue options' SVC=VALUE items (``polku whatif``, the API's ``whatif``, the
+    what-if page's form) as numbers, each figure read as the workbook reads one
+    (:func:`read_figure`); a bad value names the option in ``field``."""
+    caps = {sid: read_figure(value, sid, "capacity")
+            for sid, value in parse_assignments(capacity, "capacity")}
     slots: dict[str, int] = {}
     for sid, value in parse_assignments(places, "places"):
-        # ASCII digits only: str.isdigit() is true of '²', which int() refuses
-        if not (value.isascii() and value.isdigit()) or int(value) < 1:
+        number = read_figure(value, sid, "places", whole=True)
+        if not isinstance(number, int) or number < 1:
             raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": value},
                              node=sid, field="places")
-        slots[sid] = int(value)
+        slots[sid] = number
     change = {sid: parse_percent(value, sid)
               for sid, value in parse_assignments(demand, "demand")}
     check_values(caps, slots, change)

@@ -1166,8 +1166,9 @@ _AMBIGUOUS_WHOLE = N_("'{value}' is ambiguous: ',' and '.' are the decimal mark,
                       "thousands separator; for {whole} write {whole} or {spaced}")
 _AMBIGUOUS = N_("'{value}' is ambiguous: ',' and '.' are the decimal mark, never a thousands "
                 "separator; for {whole} write {whole} or {spaced}, for {read} write {decimal}")
-_NOT_WHOLE = N_("'{value}' is not a whole number (',' and '.' are the decimal mark: it reads "
-                "{read})")
+#: a fraction where a whole number belongs (:func:`parse_figure`): a door may say its own words
+NOT_WHOLE = N_("'{value}' is not a whole number (',' and '.' are the decimal mark: it reads "
+               "{read})")
 
 
 def number_text(value: float) -> str:
@@ -1182,29 +1183,54 @@ def number_text(value: float) -> str:
     return text + "0" if _AMBIGUOUS_RE.fullmatch(text) else text
 
 
-def _ambiguous(col: Column, text: str) -> CellError | None:
-    """The refusal of a figure that reads two ways (:data:`_AMBIGUOUS_RE`), saying both
-    and how to write each; None for any other text. A whole-number column offers the
-    thousand alone.
+def parse_figure(text: str, whole: bool = False) -> int | float:
+    """A figure a person typed, as a number column reads it: :func:`parse_number`, but a
+    figure that reads two ways (``1,200``: :func:`_ambiguous`) refused naming both, and
+    with ``whole`` a whole number however written (``2,0`` is 2; ``2,5`` refused, saying
+    how it was read). The workbook's cells and every other door's figures typed as text
+    (the what-if's capacity, places and demand: :func:`polku.analyses.queues.queue_changes`)
+    are read by it, so ``1,200`` is refused alike wherever it is typed.
 
-    >>> print(_ambiguous(Column("n", "number"), "1,200"))
+    >>> parse_figure("1 200"), parse_figure("2,0", whole=True), parse_figure("0,125")
+    (1200, 2, 0.125)
+    >>> parse_figure("1,200")
+    Traceback (most recent call last):
+    polku.errors.CellError: '1,200' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 1200 write 1200 or 1 200, for 1.2 write 1,2
+    """
+    if (ambiguous := _ambiguous(text.strip(), whole)) is not None:
+        raise ambiguous
+    value = parse_number(text)
+    if whole and isinstance(value, float):
+        # 2,0 is the whole number 2, as the number 2.0 of an .xlsx is (_parse_cell)
+        if not value.is_integer():
+            raise CellError(NOT_WHOLE, value=text, read=repr(value))
+        value = int(value)
+    return value
+
+
+def _ambiguous(text: str, whole: bool = False) -> CellError | None:
+    """The refusal of a figure that reads two ways (:data:`_AMBIGUOUS_RE`), saying both
+    and how to write each; None for any other text. A whole number (``whole``) is offered
+    the thousand alone.
+
+    >>> print(_ambiguous("1,200"))
     '1,200' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 1200 write 1200 or 1 200, for 1.2 write 1,2
-    >>> print(_ambiguous(Column("n", "integer"), "2.500"))
+    >>> print(_ambiguous("2.500", whole=True))
     '2.500' is ambiguous: ',' and '.' are the decimal mark, never a thousands separator; for 2500 write 2500 or 2 500
-    >>> _ambiguous(Column("n", "number"), "0,125") is None
+    >>> _ambiguous("0,125") is None
     True
     """
     m = _AMBIGUOUS_RE.fullmatch(text)
     if m is None:
         return None
     first, mark, rest = m.groups()
-    whole, spaced = first + rest, f"{first} {rest}"
-    if col.kind == "integer":
-        return CellError(_AMBIGUOUS_WHOLE, value=text, whole=whole, spaced=spaced)
+    whole_number, spaced = first + rest, f"{first} {rest}"
+    if whole:
+        return CellError(_AMBIGUOUS_WHOLE, value=text, whole=whole_number, spaced=spaced)
     decimals = rest.rstrip("0")
     # three decimals would read two ways again: a fourth zero says them (1,2050)
     written = decimals + "0" if len(decimals) == 3 else decimals
-    return CellError(_AMBIGUOUS, value=text, whole=whole, spaced=spaced,
+    return CellError(_AMBIGUOUS, value=text, whole=whole_number, spaced=spaced,
                      read=f"{first}.{decimals}" if decimals else first,
                      decimal=f"{first}{mark}{written}" if decimals else first)
 
@@ -1415,15 +1441,9 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
                 (left := LEFT_OUT_RE.fullmatch(text)):
             return LeftOut(int(left.group(1)))
         # 1,200 typed for twelve hundred would be 1.2 (a small cell of people, at that):
-        # a figure that reads two ways is refused, naming both
-        if col.kind in _FIGURES and (ambiguous := _ambiguous(col, text)) is not None:
-            raise ambiguous
-        value = parse_number(text)
-        if col.kind == "integer" and isinstance(value, float):
-            # 2,0 is the whole number 2, as the number 2.0 of an .xlsx is (above)
-            if not value.is_integer():
-                raise CellError(_NOT_WHOLE, value=text, read=repr(value))
-            value = int(value)
+        # a figure that reads two ways is refused, naming both (a share's 0,125 is none)
+        value = parse_figure(text, whole=col.kind == "integer") if col.kind in _FIGURES \
+            else parse_number(text)
     if type(value) is float and not math.isfinite(value):
         # an .xlsx cell's own number (the text ones parse_number refused already): a
         # figure nothing can compute with
