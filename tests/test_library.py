@@ -66,7 +66,9 @@ def test_an_error_that_names_its_node_does_not_say_it_twice(model: Model) -> Non
     ({"capacity": ["ips=25"]}, "capacity",
      "capacity takes each service's id with its new capacity a month ({'ips': 25}), not "
      "['ips=25']"),
-    ({"places": {"ips": 2.0}}, "places", "places at 'ips': '2.0' is not a whole number, 1 or more"),
+    # 2.0 is whole: the message said "'2.0' is not a whole number"; it is no int
+    ({"places": {"ips": 2.0}}, "places",
+     "places at 'ips' must be an int (a whole number, 1 or more), not 2.0"),
     ({"demand": {"ips": True}}, "demand",
      "demand at 'ips' must be a number, the change as a fraction (0.2 for +20%), not True"),
 ])
@@ -90,6 +92,69 @@ def test_queueing_takes_fractions_and_from_options_takes_percentages(model: Mode
     # the command line still says the percentage it was given, without the fraction's hint
     said = run("whatif", EXAMPLE_TTL, "--demand", "ips=+2000%", "--lang", "en")
     assert said.exit_code == 1 and "a change of at most +1,000%, not +2,000%\n" in said.stderr
+
+
+@pytest.mark.parametrize("operation, field, said", [
+    # a whole float is no int: the message said "a whole number from 1 to 50, not 2"
+    (lambda p: p.Paths(segment="seg-nuoret", k=2.0), "k",
+     "the number of paths must be an int (a whole number), not 2.0"),
+    (lambda p: p.Paths(segment="seg-nuoret", max_expansions=10.0), "max_expansions",
+     "the search limit must be an int (a whole number), not 10.0"),
+    (lambda p: p.Bottlenecks(top=3.0), "top",
+     "the number of services shown must be an int (a whole number), not 3.0"),
+    # text is no whole number (what a door was typed, as the page's form says it)
+    (lambda p: p.Bottlenecks(top="3"), "top",
+     "the number of services shown must be a whole number from 1 to 100,000, not '3'"),
+    (lambda p: p.Findings(max_concurrent_leads=3.0), "max_concurrent_leads",
+     "the most concurrent leads must be an int (a whole number), not 3.0"),
+])
+def test_a_count_of_another_type_is_told_it_must_be_an_int(model: Model, operation, field: str,
+                                                           said: str) -> None:
+    import polku
+
+    with pytest.raises(PolkuError) as refused:
+        answer(operation(polku), model)
+    assert refused.value.field == field and str(refused.value) == said
+
+
+@pytest.mark.parametrize("operation, field, said", [
+    # it was "capacity of 'ips' cannot be negative (nan)", and a demand change of nan "a
+    # change of at least -100%", of inf "at most +1,000%, not +inf"
+    (lambda p: p.Queueing(capacity={"ips": float("nan")}), "capacity",
+     "capacity of 'ips': 'nan' is not a number"),
+    (lambda p: p.Queueing(capacity={"ips": float("inf")}), "capacity",
+     "capacity of 'ips': 'inf' is not a number"),
+    (lambda p: p.Queueing(demand={"ips": float("nan")}), "demand",
+     "demand at 'ips': 'nan' is not a number"),
+    (lambda p: p.Queueing(demand={"ips": float("inf")}), "demand",
+     "demand at 'ips': 'inf' is not a number"),
+    (lambda p: p.Queueing(demand={"ips": float("-inf")}), "demand",
+     "demand at 'ips': '-inf' is not a number"),
+    (lambda p: p.Findings(long_wait_days=float("nan")), "long_wait_days",
+     "the long-wait threshold (days): 'nan' is not a number"),
+    (lambda p: p.Queueing(capacity={"ips": 5}, long_wait_days=float("inf")), "long_wait_days",
+     "the long-wait threshold (days): 'inf' is not a number"),
+    (lambda p: p.Removal("ips", long_wait_days=float("nan")), "long_wait_days",
+     "the long-wait threshold (days): 'nan' is not a number"),
+])
+def test_nan_and_the_infinities_are_said_to_be_no_numbers(model: Model, operation, field: str,
+                                                          said: str) -> None:
+    import polku
+
+    with pytest.raises(PolkuError) as refused:
+        answer(operation(polku), model)
+    assert refused.value.field == field and str(refused.value) == said
+
+
+def test_nan_is_no_number_in_finnish_and_as_the_command_line_says_it(model: Model) -> None:
+    from polku.ops.operations import Queueing
+
+    with pytest.raises(PolkuError) as refused:
+        answer(Queueing(capacity={"ips": float("nan")}), model)
+    assert error_text(refused.value, translator("fi")) == (
+        "palvelun 'ips' kapasiteetti: 'nan' ei ole luku")
+    said = run("whatif", EXAMPLE_TTL, "--capacity", "ips=nan", "--lang", "en")
+    assert said.exit_code == 1 and "capacity of 'ips': 'nan' is not a number" in said.stderr
 
 
 def test_a_wrong_type_is_worded_in_finnish(model: Model) -> None:

@@ -449,26 +449,45 @@ def parameter(name: str) -> "Said":
     return Said(PARAMETER_NAMES.get(name, name.replace("_", "-")))
 
 
+#: a value that is no number: nan or an infinity given from Python (a figure nothing computes
+#: with), as the workbook and the command line say of ``nan`` typed
+IS_NOT_A_NUMBER = N_("'{value}' is not a number")
+
+
 def check_threshold(value: float, name: str) -> None:
-    """A threshold: a finite number, 0 or more.
+    """A threshold: a finite number, 0 or more; nan and the infinities are no numbers.
 
     >>> check_threshold(-1, "long_wait_days")
     Traceback (most recent call last):
     polku.errors.PolkuError: the long-wait threshold (days) must be a number, 0 or more, not -1
+    >>> check_threshold(float("nan"), "long_wait_days")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: the long-wait threshold (days): 'nan' is not a number
     """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
-            or value < 0:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise PolkuError(N_("{name}: {problem}"), params={
+            "name": parameter(name), "problem": Phrase(IS_NOT_A_NUMBER, value=shown(value))},
+                         field=name)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise PolkuError(N_("{name} must be a number, 0 or more, not {value}"),
                          params={"name": parameter(name), "value": shown(value)}, field=name)
 
 
 def check_count(value: int, name: str, least: int = 1, most: int | None = None) -> None:
-    """A count: a whole number, ``least`` or more (and ``most`` or fewer, when given).
+    """A count: an int, ``least`` or more (and ``most`` or fewer, when given). A float is
+    told that a count is an int, as it is (``2.0``: "a whole number …, not 2" was untrue of
+    it, and a count goes on to ``range``); text (what a door was typed) is no whole number.
 
     >>> check_count(51, "k", most=50)
     Traceback (most recent call last):
     polku.errors.PolkuError: the number of paths must be a whole number from 1 to 50, not 51
+    >>> check_count(2.0, "k", most=50)
+    Traceback (most recent call last):
+    polku.errors.PolkuError: the number of paths must be an int (a whole number), not 2.0
     """
+    if isinstance(value, float):
+        raise PolkuError(N_("{name} must be an int (a whole number), not {value}"),
+                         params={"name": parameter(name), "value": repr(value)}, field=name)
     if isinstance(value, bool) or not isinstance(value, int) or value < least \
             or (most is not None and value > most):
         if most is None:

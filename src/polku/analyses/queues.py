@@ -65,7 +65,8 @@ from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
-from polku.errors import CellError, Figure, NodeTypes, Phrase, PolkuError, shown
+from polku.errors import (IS_NOT_A_NUMBER, CellError, Figure, NodeTypes, Phrase,
+                          PolkuError, shown)
 from polku.graph import close_id
 from polku import bounds
 from polku.finding import Finding, above, number
@@ -620,7 +621,9 @@ def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
     """
     for sid, cap in capacity.items():
         if isinstance(cap, bool) or not isinstance(cap, (int, float)) \
-                or not math.isfinite(cap) or cap < 0:
+                or not math.isfinite(cap):
+            raise not_a_number("capacity", sid, cap)
+        if cap < 0:
             raise PolkuError(N_("capacity of '{service}' cannot be negative ({value})"),
                              params={"service": sid, "value": cap}, node=sid,
                              field="capacity")
@@ -629,7 +632,9 @@ def check_values(capacity: Mapping[str, float], places: Mapping[str, int],
             raise PolkuError(PLACES_MESSAGE, params={"service": sid, "value": c}, node=sid,
                              field="places")
     for sid, p in demand.items():
-        if not math.isfinite(p) or p < -1:
+        if not math.isfinite(p):
+            raise not_a_number("demand", sid, p)
+        if p < -1:
             raise PolkuError(N_("demand at '{service}': a change of at least {least}"),
                              params={"service": sid, "least": "-100%"}, node=sid,
                              field="demand")
@@ -679,7 +684,9 @@ NOT_A_MAPPING = {
 #: what each option of a queueing what-if holds, for a value of another type
 NOT_A_NUMBER = {
     "capacity": N_("capacity of '{service}' must be a number (clients a month), not {value}"),
-    "places": PLACES_MESSAGE,
+    # 2.0 is whole, but no int: said as it is, never as the '2' it is not
+    "places": N_("places at '{service}' must be an int (a whole number, 1 or more), not "
+                 "{value}"),
     "demand": N_("demand at '{service}' must be a number, the change as a fraction (0.2 for "
                  "+20%), not {value}"),
 }
@@ -706,10 +713,13 @@ def check_types(capacity: Any, places: Any, demand: Any) -> None:
         for sid, value in changes.items():
             whole = option == "places"
             if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
-                # places' message quotes its value itself (as typed at a door)
                 raise PolkuError(NOT_A_NUMBER[option], params={
-                    "service": sid, "value": value if whole else shown(value)}, node=sid,
-                                 field=option)
+                    "service": sid, "value": repr(value) if whole else shown(value)},
+                                 node=sid, field=option)
+            if not math.isfinite(value):
+                # nan or an infinity: no number, as the doors say of 'nan' typed (it was
+                # "cannot be negative (nan)", or a change "of at least -100%")
+                raise not_a_number(option, sid, value)
             if option == "demand" and value > MAX_DEMAND:
                 raise PolkuError(N_("demand at '{service}': a change of at most {most}, not "
                                     "{value} (the change is a fraction: 0.2 for +20%)"),
@@ -717,6 +727,18 @@ def check_types(capacity: Any, places: Any, demand: Any) -> None:
                                          "most": Figure(MAX_DEMAND, percent=True),
                                          "value": Figure(value, percent=True)},
                                  node=sid, field=option)
+
+
+def not_a_number(option: str, sid: str, value: float) -> PolkuError:
+    """The refusal of nan or an infinity given as ``option``'s value at ``sid``, in the
+    words the doors say of ``nan`` typed (:func:`read_figure`).
+
+    >>> print(not_a_number("capacity", "ips", float("nan")))
+    capacity of 'ips': 'nan' is not a number
+    """
+    return PolkuError(REFUSED[option], params={
+        "service": sid, "problem": Phrase(IS_NOT_A_NUMBER, value=shown(value))}, node=sid,
+                      field=option)
 
 
 def check_service(g: nx.MultiDiGraph, sid: str, option: str) -> str:
