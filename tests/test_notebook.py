@@ -68,6 +68,61 @@ def test_walkthrough_notebook_runs(tmp_path: Path, monkeypatch) -> None:
     assert "Määrä: &lt;5 asiakasta / kk" in page and "Määrä: 3 asiakasta" not in page
 
 
+def run_notebook(started_in: Path, first_twice: bool = False) -> dict:
+    """Every code cell of the notebook, run in one namespace as a kernel started in
+    ``started_in`` runs them (a kernel's folder is the notebook's), the first one twice
+    with ``first_twice`` (as a reader does); the namespace after."""
+    nb = json.loads((ROOT / "notebooks" / "walkthrough.ipynb").read_text(encoding="utf-8"))
+    cells = [c for c in nb["cells"] if c["cell_type"] == "code"]
+    if first_twice:
+        cells.insert(0, cells[0])
+    namespace: dict = {}
+    cwd = os.getcwd()
+    os.chdir(started_in)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            for cell in cells:
+                exec(compile("".join(cell["source"]), "walkthrough.ipynb", "exec"), namespace)
+    finally:
+        os.chdir(cwd)
+    return namespace
+
+
+def written(folder: Path) -> dict[Path, int]:
+    """The files of ``folder`` with the times they were last written."""
+    return {f: f.stat().st_mtime_ns for f in folder.glob("*")} if folder.is_dir() else {}
+
+
+@pytest.mark.parametrize("polku_out, folder", [
+    ("results", "results"), (None, "out")], ids=["relative-POLKU_OUT", "no-POLKU_OUT"])
+def test_the_page_goes_where_the_notebook_was_started(tmp_path: Path, monkeypatch,
+                                                      polku_out: str | None,
+                                                      folder: str) -> None:
+    # a copy of the notebook run in the analyst's own folder wrote its page into the polku
+    # checkout (CHECKOUT/results/, CHECKOUT/out/): the first cell moves to the checkout
+    # before the page's cell read the folder
+    if polku_out is None:
+        monkeypatch.delenv("POLKU_OUT", raising=False)
+    else:
+        monkeypatch.setenv("POLKU_OUT", polku_out)
+    started = tmp_path / "analyst"
+    started.mkdir()
+    before = written(ROOT / folder)
+    namespace = run_notebook(started)
+    assert Path(namespace["out"]) == started / folder / "seg-nuoret.html"
+    assert (started / folder / "seg-nuoret.html").is_file()
+    assert written(ROOT / folder) == before, "nothing written into the checkout"
+
+
+def test_the_first_cell_run_again_keeps_the_folder_it_was_started_in(tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    # run again, the first cell starts in the checkout it moved to: the page still goes
+    # where the notebook was started
+    monkeypatch.setenv("POLKU_OUT", "results")
+    namespace = run_notebook(tmp_path, first_twice=True)
+    assert Path(namespace["out"]) == tmp_path / "results" / "seg-nuoret.html"
+
+
 def first_cell() -> str:
     nb = json.loads((ROOT / "notebooks" / "walkthrough.ipynb").read_text(encoding="utf-8"))
     return "".join(next(c for c in nb["cells"] if c["cell_type"] == "code")["source"])
