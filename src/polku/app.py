@@ -113,8 +113,17 @@ def create_app(sources: Sequence[str | Path] = ("graphs",), tokens: Tokens | Non
     and whose path is the prefix unless ``root_path`` says one. ``lang``: the language of
     the server's log (``polku serve --lang``; default Finnish), whatever each reader reads.
 
+    A graph made in place and saved (any graph file or workbook folder is served the same):
+
+    >>> import tempfile
+    >>> from pathlib import Path
     >>> from fastapi.testclient import TestClient
-    >>> TestClient(create_app(["graphs/keski-uusimaa.ttl"])).get("/api/graphs").json()[0]["name"]
+    >>> from polku.graph import new_graph
+    >>> from polku.io.load import save_graph
+    >>> g = new_graph(); g.add_node("velka", type="service", name="Velkaneuvonta")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     served = save_graph(g, Path(folder) / "keski-uusimaa.ttl")
+    ...     TestClient(create_app([served])).get("/api/graphs").json()[0]["name"]
     'keski-uusimaa'
     """
     tokens = tokens or Tokens()

@@ -16,8 +16,23 @@ operation runs on the model of the published copy (small cells left out, so ever
 derived from them — totals, inflows, waits — is computed from what may be shown), and the
 figures it answers go through :func:`published_figures`.
 
->>> from polku.io.load import load_graph
->>> m = Model(load_graph("tests/data/mini"))
+A region made in place (a loaded file, ``Model(load_graph(path))``, works the same): a
+segment whose young people come in at an interview and go on to rehabilitative work, 12
+of them a month, 3 a month on to work (a small cell: the public does not read it).
+
+>>> from polku.graph import add_edge, new_graph
+>>> g = new_graph("mini")
+>>> g.add_node("nuoret", type="segment", name="Nuoret", size=1200)
+>>> g.add_node("tyo", type="outcome", name="Avoimet työmarkkinat")
+>>> for sid, name, capacity in (("alku", "Alkuhaastattelu", 40),
+...                             ("kuntouttava", "Kuntouttava työtoiminta", 20)):
+...     g.add_node(sid, type="service", name=name, capacity_per_month=capacity)
+>>> add_edge(g, "nuoret", "alku", "entry")
+>>> for rid, source, target, volume in (("r1", "alku", "kuntouttava", 12),
+...                                     ("r2", "kuntouttava", "tyo", 3)):
+...     g.add_node(rid, type="referral", volume_per_month=volume)
+...     add_edge(g, rid, source, "from"); add_edge(g, rid, target, "to")
+>>> m = Model(g)
 >>> sorted(OPERATIONS)[:4]
 ['blueprint', 'bottlenecks', 'compare', 'describe']
 >>> answer(Paths(segment="nope"), m)

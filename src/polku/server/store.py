@@ -355,8 +355,11 @@ def content_digest(source: Source, g: nx.MultiDiGraph, key: bytes) -> str:
     unkeyed hash of the files would let anyone try the few small values a suppressed cell
     can hold until the hash matches.
 
-    >>> src = Source("g", "graphs/keski-uusimaa.ttl", "ttl")
-    >>> a, b = content_digest(src, None, b"one"), content_digest(src, None, b"two")
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     turtle = Path(folder) / "g.ttl"; _ = turtle.write_text("# a graph in Turtle")
+    ...     src = Source("g", str(turtle), "ttl")
+    ...     a, b = content_digest(src, None, b"one"), content_digest(src, None, b"two")
     >>> len(a), a == b
     (20, False)
     """
@@ -951,9 +954,15 @@ class GraphStore:
         graphs keep their change logs in, so that every worker and every server over one
         folder finds the same one.
 
-        >>> GraphStore(["graphs"]).state_folder() == Path("graphs").absolute() / ".polku"
+        >>> import tempfile
+        >>> from polku.graph import new_graph
+        >>> from polku.io.load import save_graph
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     graphs = Path(folder) / "graphs"; graphs.mkdir()
+        ...     turtle = save_graph(new_graph(), graphs / "keski-uusimaa.ttl")
+        ...     GraphStore([str(graphs)]).state_folder() == graphs.absolute() / ".polku"
+        ...     GraphStore([str(turtle)]).state_folder().parent.name
         True
-        >>> GraphStore(["graphs/keski-uusimaa.ttl"]).state_folder().parent.name
         'graphs'
         """
         if self.changes_dir is not None:

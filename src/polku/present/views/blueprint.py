@@ -24,10 +24,24 @@ test measures it). On screen the blueprint is one picture at its natural size (s
 sideways when long); for print it is cut into sheets of :data:`STEPS_PER_SHEET` steps that
 fit an A4 landscape page each. The same steps and hand-offs follow as a table.
 
->>> from polku.io.load import load_graph
+A designed path made in place (a loaded file, ``load_graph(path)``, works the same): the
+young people's path from an interview through rehabilitative work to work, each service
+provided by the wellbeing county.
+
+>>> from polku.graph import add_edge, new_graph
 >>> from polku.present.views.facts import Facts
 >>> from polku.present.i18n import translator
->>> g = load_graph("tests/data/mini")
+>>> g = new_graph("mini")
+>>> g.add_node("keusote", type="actor", name="Keski-Uudenmaan hyvinvointialue")
+>>> g.add_node("nuoret", type="segment", name="Nuoret")
+>>> g.add_node("p1", type="path", name="Nuoren polku")
+>>> add_edge(g, "p1", "nuoret", "path_segment")
+>>> g.add_node("tyo", type="outcome", name="Avoimet työmarkkinat")
+>>> for sid, name in (("alkuhaastattelu", "Alkuhaastattelu"),
+...                   ("kuntouttava", "Kuntouttava työtoiminta")):
+...     g.add_node(sid, type="service", name=name); add_edge(g, "keusote", sid, "provides")
+>>> for order, node in enumerate(("alkuhaastattelu", "kuntouttava", "tyo"), 1):
+...     add_edge(g, "p1", node, "step", key=f"step:{order}", order=order)
 >>> v = blueprint_view(g, Facts(g, [], translator("fi")), "p1", None, 3)
 >>> v.kind, v.title, len(v.chart["sections"]), v.chart["sections"][0]["rows"][1]["step"]
 ('blueprint', 'Palvelupiirustus · Nuoren polku', 1, '2. Kuntouttava työtoiminta')
