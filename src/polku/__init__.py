@@ -9,11 +9,17 @@ question, read plain data back. Start here::
     best = polku.answer(polku.Paths(segment="seg-nuoret", k=3), m)["best"]
 
 - :func:`load` (``source`` → :class:`Model`): a path or URI, a loaded networkx graph, or a
-  model (``m.graph`` is the networkx ``MultiDiGraph`` every analysis reads);
+  model (``m.graph`` is the networkx ``MultiDiGraph`` every analysis reads). A model is one
+  fixed version: its answers are kept, so ``m.graph`` is not to be changed; edit a copy
+  and load it (``g = m.graph.copy()``, change ``g``, ``polku.load(g)``). A workbook's
+  warnings (a column polku does not read though it looks meant) are ``m.warnings`` and
+  are issued as :class:`PolkuWarning`;
 - :func:`answer` (``operation, model, audience="editor"``): checks the operation's
   parameters (a bad one is a :class:`PolkuError` whose ``field`` names it), runs it and
   returns plain data in no language. ``audience="public"`` answers from the published copy
-  (small cells, fewer than 5 people, left out);
+  (small cells, fewer than 5 people, left out). Input polku cannot read is a
+  :class:`PolkuErrors` listing each problem (``e.errors``), each located (``file``,
+  ``sheet``, ``row``, ``column``, ``close``: the id likely meant);
 - the operations, one per question, each a small record whose docstring says its result's
   shape: :class:`Describe`, :class:`Findings`, :class:`PlanFindings`, :class:`Review`,
   :class:`Bottlenecks`, :class:`Paths`, :class:`Blueprint`, :class:`Removal`,
@@ -67,6 +73,8 @@ _LAZY = {
     "records": "polku.present.messages",
     "Finding": "polku.finding",
     "PolkuError": "polku.errors",
+    "PolkuErrors": "polku.errors",
+    "PolkuWarning": "polku.errors",
 }
 
 __all__ = sorted(_LAZY)

@@ -884,8 +884,8 @@ def error_message(error: "PolkuError", tr: Translator) -> str:
                                                    for k, v in error.params.items()})
         # the id it was likely meant to be (polku.graph.close_id), said the same way for
         # every parameter
-        return text + ("; " + tr(DID_YOU_MEAN).format(close=error.close)
-                       if getattr(error, "close", None) else "")
+        hint = getattr(error, "hint", None)
+        return text + ("; " + tr(DID_YOU_MEAN).format(close=hint) if hint else "")
     except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
         return error.message
 
