@@ -137,3 +137,43 @@ def test_a_did_you_mean_in_a_message_is_its_close_as_data() -> None:
     e = PolkuError("unknown {targets} id '{ref}' (did you mean '{close}'?)",
                    params={"targets": "service", "ref": "ipss", "close": "ips"})
     assert e.close == "ips" and str(e).count("did you mean") == 1
+
+
+# -- 8. a refusal names the library's parameter; the doors keep their own names -----------------
+
+def field_of(call) -> str | None:
+    import polku
+
+    with pytest.raises(polku.PolkuError) as refused:
+        call()
+    return refused.value.field
+
+
+def test_a_refusal_names_the_parameter_the_library_takes(m: Model) -> None:
+    import polku
+    from polku.io.ptv import read_ptv
+
+    assert field_of(lambda: polku.answer(polku.Review(), m)) == "history"
+    assert field_of(lambda: polku.answer(polku.Compare(), m)) == "others"
+    assert field_of(lambda: polku.answer(polku.Compare(others=(m,)), m)) == "others"
+    assert field_of(lambda: polku.answer(polku.PtvCompare(), m)) == "catalogue"
+    catalogue = read_ptv([NAANTALI, ETSIVA])
+    assert field_of(lambda: polku.answer(polku.PtvCompare(catalogue, ("52",)), m)) == \
+        "municipalities"
+
+
+def test_the_doors_keep_their_own_names(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    client = TestClient(create_app([EXAMPLE_TTL]))
+    one = client.get("/api/compare", params={"graphs": "keski-uusimaa"})
+    assert one.status_code == 400 and one.json()["error"]["field"] == "graphs"
+    ptv = [NAANTALI, ETSIVA]
+    files = [{"name": p.name, "text": p.read_text(encoding="utf-8")} for p in ptv]
+    bad = client.post("/api/graphs/keski-uusimaa/ptv/compare",
+                      json={"files": files, "municipality": ["52"]}, params={"lang": "en"})
+    assert bad.status_code == 400 and bad.json()["error"]["field"] == "municipality"
+    said = run("ptv", "compare", EXAMPLE_TTL, *ptv, "--municipality", "52", "--lang", "en")
+    assert said.exit_code == 1 and "error: --municipality: '52'" in said.stderr

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from polku.words import N_, PARAMETER_NAMES
 
@@ -453,6 +454,32 @@ class PolkuErrors(PolkuError):
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+@contextmanager
+def fields_named(names: Mapping[str, str]) -> Iterator[None]:
+    """A door's own names for the library's parameters: a :class:`PolkuError` raised inside
+    whose ``field`` is one of ``names`` (the library's: ``others``) is raised again as the
+    same problem naming the door's (``graphs``, the API's query parameter). The library
+    names its own parameter; only the door knows what its reader typed.
+
+    >>> with fields_named({"others": "graphs"}):
+    ...     raise PolkuError("compare needs two regions or more", field="others")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: compare needs two regions or more
+    >>> try:
+    ...     with fields_named({"others": "graphs"}):
+    ...         raise PolkuError("x", field="others")
+    ... except PolkuError as e:
+    ...     e.field
+    'graphs'
+    """
+    try:
+        yield
+    except PolkuError as e:
+        if e.field not in names or isinstance(e, PolkuErrors):
+            raise
+        raise e.about(names[e.field]) from None
 
 
 # -- the checks every operation makes of its parameters (the field travels with the error) --

@@ -171,8 +171,9 @@ class Review:
     """What changed since the last review: the findings created and resolved since
     ``since`` (a version of the change log, or a day: the last version before it began), and
     the follow-ups past their due date; perhaps only ``actor``'s. ``history`` is the graph's
-    change log and sheets (:func:`polku.ops.review.history_of`), given by the door that
-    knows where the graph came from.
+    change log and sheets (:func:`polku.ops.review.history_of`, ``history_of(source,
+    m.graph)``), given by the door that knows where the graph came from; without it the
+    refusal's ``field`` is ``history``.
 
     The answer holds ``earlier``, the graph the resolved findings were found in, as this
     reader sees it (a door words them from it: their nodes may be gone since). For the
@@ -194,7 +195,7 @@ class Review:
         Findings(self.long_wait_days, self.max_concurrent_leads, actor=self.actor).check(g)
         if self.history is None:
             raise PolkuError(N_("a review needs the graph's change log"), params={},
-                             field="changes")
+                             field="history")
         version_at(self.history.entries, parse_since(self.since), self.history.log)
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -620,7 +621,9 @@ class Compare:
     """Regions side by side: this model's region and ``others`` on the same figures
     (:func:`polku.analyses.regions.compare_regions`). For the public every region is read
     from its published copy and small cells are left out of the totals. ``others`` are
-    :class:`Model` records (a loaded graph is wrapped in one; one alone is taken too).
+    :class:`Model` records (a loaded graph is wrapped in one; one alone is taken too);
+    fewer than two regions, or two of one name, is refused naming ``others`` (the API's
+    ``/compare`` names its query parameter, ``graphs``).
 
     Answers ``{"regions": [{"region", "title", "people", "counts", "findings",
     "findings_per_10k", "median_wait_days", "needs_covered", …}], "kinds", "measures",
@@ -646,7 +649,7 @@ class Compare:
         graphs = [r for graph in given for r in each_region(graph)]
         if len(graphs) < 2:
             raise PolkuError(N_("compare needs two regions or more"), params={},
-                             field="graphs")
+                             field="others")
         names = [str(r.graph.get("name", "")) for r in graphs]
         twice = sorted({n for n in names if names.count(n) > 1})
         clash = merged_given_twice(given) if twice else None
@@ -659,11 +662,11 @@ class Compare:
                 "their own too: compare either the merged graph or its regions"),
                 len(clash[1]))
             raise PolkuError(said, params={"merged": clash[0], "names": ", ".join(clash[1])},
-                             field="graphs")
+                             field="others")
         if twice:
             raise PolkuError(N_("two regions have the same name ({names}): give each graph "
                                 "its own name"), params={"names": ", ".join(twice)},
-                             field="graphs")
+                             field="others")
 
         for name, graph in zip(names, graphs):
             if not is_region(graph):
@@ -673,7 +676,7 @@ class Compare:
                                      "name": graph.graph.get("title"),
                                      "name_sv": graph.graph.get("title_sv"),
                                      "name_en": graph.graph.get("title_en")})},
-                                 field="graphs")
+                                 field="others")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions
@@ -733,7 +736,8 @@ class PtvCompare:
     ``{"missing", "gone", "changed", "edits"}`` (:func:`polku.analyses.ptv_diff.compare`).
     ``catalogue`` is what :func:`polku.io.ptv.read_ptv` read; ``municipalities`` (three-digit
     codes) default to the model's; ``pick`` numbers the edits to apply (1-based, as the
-    text lists them; None: all), see :meth:`chosen`."""
+    text lists them; None: all), see :meth:`chosen`. A refusal names these parameters in
+    ``field``; the command and the API name theirs (``files``, ``municipality``)."""
     name: ClassVar[str] = "ptv-compare"
     catalogue: Any = None
     municipalities: tuple[str, ...] | None = None
@@ -757,13 +761,13 @@ class PtvCompare:
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.catalogue is None:
             raise PolkuError(N_("the comparison needs the catalogue's PTV files"), params={},
-                             field="files")
+                             field="catalogue")
         for code in self.municipalities or ():
             if not (isinstance(code, str) and len(code) == 3 and code.isascii()
                     and code.isdigit()):
                 raise PolkuError(N_("'{code}' is not a municipality code (three digits, e.g. "
                                     "179 for Jyväskylä)"), params={"code": code},
-                                 field="municipality")
+                                 field="municipalities")
         if self.pick is not None:
             if not self.pick:
                 raise PolkuError(N_("pick at least one edit"), params={}, field="pick")

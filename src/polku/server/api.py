@@ -6,7 +6,7 @@ while its source is broken and the last good version is served.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Coroutine, Union
+from typing import Any, Callable, Coroutine, Mapping, Union
 
 import networkx as nx
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
@@ -20,7 +20,7 @@ from polku.ops.model import Model
 from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
                                   Paths, PtvCompare, Review, answer, whatif_operation)
 from polku.io import formats, workbook
-from polku.errors import PolkuError
+from polku.errors import PolkuError, fields_named
 from polku.present import results
 from polku.present.actions import ACTION_FORMATS
 from polku.present.finding_names import FindingNames
@@ -78,6 +78,8 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
 READ = responses(400, 404, 409)
 #: a what-if's answer worded in the reader's language, by operation
 WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
+#: PtvCompare's parameters as the body of ``/ptv/compare`` and ``/ptv/apply`` names them
+PTV_BODY = {"catalogue": "files", "municipalities": "municipality"}
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
 
 
@@ -209,21 +211,25 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return model, version
 
     def asked(name: str, response: Response, operation: Any, authorization: Credentials,
-              tr: Translator) -> tuple[Any, nx.MultiDiGraph, Version]:
+              tr: Translator, fields: Mapping[str, str] | None = None
+              ) -> tuple[Any, nx.MultiDiGraph, Version]:
         """One operation on the graph's current model, for the reader's audience, the
         graph that reader sees (its answer is worded from it) and the version answered;
-        a bad parameter is a 400 naming its field."""
+        a bad parameter is a 400 naming its field (``fields``: the operation's parameters
+        the route names otherwise, :func:`polku.errors.fields_named`)."""
         model, version = read(name, response, tr)
         who = access.audience(authorization)
         try:
-            return answer(operation, model, who), model.published(who).graph, version
+            with fields_named(fields or {}):
+                return answer(operation, model, who), model.published(who).graph, version
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
 
     def ask(name: str, response: Response, operation: Any, authorization: Credentials,
-            tr: Translator) -> tuple[Any, nx.MultiDiGraph]:
+            tr: Translator, fields: Mapping[str, str] | None = None
+            ) -> tuple[Any, nx.MultiDiGraph]:
         """:func:`asked` without the version."""
-        result, g, _ = asked(name, response, operation, authorization, tr)
+        result, g, _ = asked(name, response, operation, authorization, tr, fields)
         return result, g
 
     @router.get("/graphs", responses=responses(400))
@@ -524,7 +530,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.ptv_compare import ptv_worded
 
         operation = ptv_operation(body)
-        result, g = ask(name, response, operation, authorization, tr)
+        result, g = ask(name, response, operation, authorization, tr, PTV_BODY)
         return {"graph": name, **ptv_worded(result, g, tr, operation.catalogue.code_names)}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
@@ -538,7 +544,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         lang = tr.lang
         operation = ptv_operation(body, body.pick)
         try:
-            chosen = operation.chosen(answer(operation, model, EDITOR))
+            with fields_named(PTV_BODY):
+                chosen = operation.chosen(answer(operation, model, EDITOR))
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
         result = store.edit_batch(name, if_match, who.name, chosen, "ptv compare", lang=lang,
