@@ -139,6 +139,21 @@ def test_a_did_you_mean_in_a_message_is_its_close_as_data() -> None:
     assert e.close == "ips" and str(e).count("did you mean") == 1
 
 
+# -- 7. an unknown keyword to answer -------------------------------------------------------------
+
+def test_an_unknown_keyword_to_answer_is_named_with_what_is_taken(m: Model) -> None:
+    import polku
+
+    with pytest.raises(TypeError) as refused:
+        polku.answer(polku.Describe(), m, lang="fi")
+    said = str(refused.value)
+    assert "'lang'" in said and "Describe" in said and "audience" in said
+    assert "polku.records" in said  # how to have it in a language
+    with pytest.raises(TypeError, match="'top'"):
+        polku.answer(polku.Findings(), m, top=3)
+    assert "audience" in polku.answer.__doc__ and "progress" in polku.answer.__doc__
+
+
 # -- 8. a refusal names the library's parameter; the doors keep their own names -----------------
 
 def field_of(call) -> str | None:

@@ -804,13 +804,28 @@ OPERATIONS: dict[str, type] = {op.name: op for op in (
 
 # -- privacy at the boundary --------------------------------------------------------------------
 
-def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) -> Any:
+def answer(operation: Any, model: Model, audience: str = EDITOR, **options: Any) -> Any:
     """Check ``operation``'s parameters against the graph, run it on the model ``audience``
-    reads and return its answer fit for that audience: ``editor`` (the default) reads
-    every figure, ``public`` reads the published copy (small cells left out,
-    :mod:`polku.privacy`). ``model`` is a :class:`Model` (a loaded graph is wrapped in
-    one); a bad parameter is a :class:`polku.errors.PolkuError` whose ``field`` names it,
-    a wrong kind of argument a :class:`TypeError` that says what is taken."""
+    reads and return its answer fit for that audience.
+
+    - ``operation``: an operation's record (``polku.Findings()``, :data:`OPERATIONS`);
+    - ``model``: a :class:`Model` (a loaded graph is wrapped in one);
+    - ``audience``: ``editor`` (the default) reads every figure, ``public`` reads the
+      published copy (small cells left out, :mod:`polku.privacy`);
+    - ``options``: what the operation's ``run`` takes beside the model, passed on as they
+      are: none for the operations of :data:`OPERATIONS`; the report's ``progress``
+      (a callback of its steps, :mod:`polku.progress`). Any other keyword
+      is a :class:`TypeError` naming it and what is taken (an answer is in no language:
+      there is no ``lang``; the edge words it, ``polku.records``).
+
+    A bad parameter is a :class:`polku.errors.PolkuError` whose ``field`` names it, a
+    wrong kind of argument a :class:`TypeError` that says what is taken.
+
+    >>> from polku.graph import new_graph
+    >>> answer(Describe(), new_graph(), lang="fi")
+    Traceback (most recent call last):
+    TypeError: answer() got an unexpected keyword argument 'lang': it takes operation, model and audience, and Describe takes no other (an answer is data in no language: polku.records(found, m, lang) words findings, polku.present.results the other answers; README "Python API")
+    """
     if isinstance(operation, type):
         raise TypeError(f"answer() takes an operation's record, e.g. {operation.__name__}(), "
                         f"not the class {operation.__name__}")
@@ -819,15 +834,39 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
         raise TypeError(f"answer() takes an operation (polku.Findings(), polku.Paths(segment="
                         f"...), ...: polku.ops.operations.OPERATIONS), not "
                         f"{type(operation).__name__}")
+    _check_options(operation, options)
     model = as_model(model, "answer()")
     if audience not in AUDIENCES:
         raise PolkuError(N_("unknown audience '{audience}'"), params={"audience": audience},
                          field="audience")
     operation.check(model.graph)
     seen = model.published(audience)
-    result = operation.run(seen, **kwargs)
+    result = operation.run(seen, **options)
     return published_figures(result, seen, getattr(operation, "modelled", False)) \
         if audience == PUBLIC else result
+
+
+def _check_options(operation: Any, options: dict[str, Any]) -> None:
+    """Refuse a keyword of :func:`answer` that the operation's ``run`` does not take,
+    naming it and what is taken, before anything is computed (an unexpected keyword of
+    ``run`` itself would name a method the caller never called)."""
+    if not options:
+        return
+    import inspect
+
+    taken = [name for name, p in list(inspect.signature(operation.run).parameters.items())[1:]
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    unknown = [k for k in options if k not in taken]
+    if not unknown:
+        return
+    what = type(operation).__name__
+    beside = f"{what} takes {', '.join(taken)} beside them" if taken else \
+        f"{what} takes no other"
+    hint = (' (an answer is data in no language: polku.records(found, m, lang) words '
+            'findings, polku.present.results the other answers; README "Python API")'
+            if "lang" in unknown else "")
+    raise TypeError(f"answer() got an unexpected keyword argument {unknown[0]!r}: it takes "
+                    f"operation, model and audience, and {beside}{hint}")
 
 
 def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,
