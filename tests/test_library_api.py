@@ -139,6 +139,135 @@ def test_a_did_you_mean_in_a_message_is_its_close_as_data() -> None:
     assert e.close == "ips" and str(e).count("did you mean") == 1
 
 
+# -- 4. every answer's wording, as the README lists it --------------------------------------------
+
+def wording_table() -> dict[str, str]:
+    """The README's table: operation → the call that words its answer."""
+    rows = re.findall(r"^ *\| ((?:`\w+`(?:, )?)+) \| `([^`]+)` \|", python_api(), re.M)
+    return {op: call for ops, call in rows for op in re.findall(r"`(\w+)`", ops)}
+
+
+def handoff_log(folder: Path) -> Path:
+    """An event log of one client from IPS to the employment marketplace: a hand-off the
+    example region has no referral for (an unmodelled-flow finding)."""
+    log = folder / "log.csv"
+    log.write_text("case,service,start\nc1,ips,2026-01-01\nc1,tyomarkkinatori,2026-01-06\n",
+                   encoding="utf-8")
+    return log
+
+
+def test_each_answer_has_the_wording_function_the_readme_names(m: Model, tmp_path) -> None:
+    import polku
+    from polku.io.ptv import read_ptv
+    from polku.ops.review import history_of
+    from polku.present.i18n import translator
+
+    table = wording_table()
+    assert set(table) == {op.__name__ for op in polku.OPERATIONS.values()}
+    second = polku.load(SECOND)
+    ptv = [NAANTALI, ETSIVA]
+    folder = tmp_path / "ku"
+    shutil.copytree(EXAMPLE, folder)
+    mk = polku.load(folder)  # a workbook: its change log (none yet) gives version 0
+    ops = {
+        "Findings": polku.Findings(), "PlanFindings": polku.PlanFindings(),
+        "Describe": polku.Describe(), "Bottlenecks": polku.Bottlenecks(top=3),
+        "Paths": polku.Paths(segment="seg-nuoret", k=2),
+        "Blueprint": polku.Blueprint(subject="seg-nuoret", k=1),
+        "Removal": polku.Removal(remove="ips"), "Queueing": polku.Queueing(demand={"ips": 0.2}),
+        "Raci": polku.Raci(), "Diff": polku.Diff(against=second),
+        "Compare": polku.Compare(others=second), "Suggestions": polku.Suggestions(),
+        "PtvCompare": polku.PtvCompare(read_ptv(ptv)),
+        "EventLog": polku.EventLog(log=handoff_log(tmp_path)),
+        "Review": polku.Review(since="0", history=history_of(str(folder), mk.graph)),
+    }
+    for name, call in table.items():
+        op = ops[name]
+        model = mk if name == "Review" else m
+        result = polku.answer(op, model)
+        func_path, _, args = call.partition("(")
+        module, _, func_name = func_path.rpartition(".")
+        func = getattr(__import__(module, fromlist=[func_name]), func_name)
+        params = [p.strip() for p in args.rstrip(")").split(",")]
+        # the parameters the README gives are the function's own, in its order
+        names = list(inspect.signature(func).parameters)
+        assert names[:len(params)] == params, (name, call, names)
+        values = {"result": result, "findings": result, "model": model, "lang": "fi",
+                  "g": model.graph, "tr": translator("fi"), "a": model.graph,
+                  "b": getattr(getattr(op, "against", None), "graph", None),
+                  "code_names": getattr(getattr(op, "catalogue", None), "code_names", None)}
+        said = func(*[values[p] for p in params])
+        json.dumps(said)  # plain data, in the language asked
+
+
+# -- 5. answers as plain data -------------------------------------------------------------------
+
+def test_every_ranking_row_has_the_same_keys_and_the_docstring_lists_them(m: Model) -> None:
+    import polku
+
+    public = polku.answer(polku.Bottlenecks(top=100), m, audience="public")
+    rows = public["by_flow"] + public["by_betweenness"]
+    keys = {frozenset(r) for r in rows}
+    assert len(keys) == 1
+    [every] = keys
+    assert {"inflow_at_least", "utilization_at_least", "outflow_partial"} <= every
+    assert all(isinstance(r["outflow_partial"], bool) for r in rows)
+    assert any(r["outflow_partial"] for r in rows) and any(r["inflow_at_least"] for r in rows)
+    for key in every:
+        assert f'"{key}"' in polku.Bottlenecks.__doc__, key
+    # the doors' JSON keeps its shape: the bounds and outflow_partial only where they say
+    # something
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    api = TestClient(create_app([EXAMPLE_TTL])).get(
+        "/api/graphs/keski-uusimaa/bottlenecks", params={"top": 100}).json()
+    sent = api["by_flow"] + api["by_betweenness"]
+    assert all(r["outflow_partial"] is True for r in sent if "outflow_partial" in r)
+    assert all(r["hidden"] and r["inflow_at_least"] is not None
+               for r in sent if "inflow_at_least" in r)
+    assert any("inflow_at_least" in r for r in sent) and any("outflow_partial" in r for r in sent)
+    assert any("outflow_partial" not in r for r in sent)
+    cli = json.loads(run("bottlenecks", EXAMPLE_TTL, "--top", "100", "--format", "json").stdout)
+    assert not any("inflow_at_least" in r or "outflow_partial" in r for r in cli["by_flow"])
+
+
+def test_answers_are_plain_data_or_say_which_are_not(m: Model, tmp_path: Path) -> None:
+    import polku
+
+    second = polku.load(SECOND)
+    for op in (polku.Suggestions(), polku.Removal(remove="ips"), polku.Bottlenecks(),
+               polku.Diff(against=second), polku.Compare(others=second)):
+        json.dumps(polku.answer(op, m))
+    stats = polku.answer(polku.EventLog(log=handoff_log(tmp_path)), m)
+    assert stats["findings"] and json.dumps(stats)
+    # those that hold records say so in the README, with the way to JSON
+    api = python_api()
+    for said in ("`Findings`", "`PlanFindings`", "`Review`", "`earlier`", "`Raci`"):
+        assert said in api.split("**Result shapes**", 1)[1].split("\n- **", 1)[0], said
+
+
+# -- 6. the library's defaults are the command line's ---------------------------------------------
+
+def test_records_are_the_clis_json_findings_in_finnish_by_default(m: Model) -> None:
+    import polku
+
+    found = polku.answer(polku.Findings(), m)
+    cli = json.loads(run("findings", EXAMPLE_TTL, "--format", "json").stdout)
+    assert polku.records(found, m) == cli["findings"]
+    assert polku.records(found, m)[0]["names"]
+    assert inspect.signature(polku.records).parameters["lang"].default == "fi"
+
+
+def test_describe_lists_the_regions_in_one_order(m: Model) -> None:
+    import polku
+
+    cli = json.loads(run("show", EXAMPLE_TTL, "--format", "json").stdout)
+    assert polku.answer(polku.Describe(), m)["regions"] == cli["regions"] == [
+        "Keski-Uusimaa", "koko maa", "Uusimaa"]
+
+
 # -- 7. an unknown keyword to answer -------------------------------------------------------------
 
 def test_an_unknown_keyword_to_answer_is_named_with_what_is_taken(m: Model) -> None:

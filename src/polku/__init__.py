@@ -29,12 +29,16 @@ question, read plain data back. Start here::
   :class:`polku.analyses.raci.Raci`;
 - :class:`Finding`: the record :class:`Findings` answers with; ``f.to_dict()`` is a plain
   dict with its stable ``key`` (``pandas.DataFrame([f.to_dict() for f in found])``), and
-  :func:`records` adds each one's sentence in a language.
+  :func:`records` gives each as the command's and the API's JSON do, its sentence and its
+  ids by name (``names``) in a language. The other answers are plain data but for those
+  that hold records (:class:`Review`'s findings and ``earlier`` graph, :class:`Raci`'s
+  matrix): the README's "Python API" lists them.
 
 Everything is computed in no language; sentences are written at the edge, in Finnish
-(``fi``), Swedish (``sv``) or English (``en``): :func:`records` for findings,
-:mod:`polku.present.results` (``*_worded``) for the other answers,
-:func:`polku.present.i18n.error_text` for an error.
+(``fi``, the default), Swedish (``sv``) or English (``en``): :func:`records` for findings,
+a function of :mod:`polku.present.results` for each other answer (``described``,
+``bottlenecks_worded``, …, each ``(result, g, tr)``; the README's "Python API" lists
+them), :func:`polku.present.i18n.error_text` for an error.
 
 A runnable example on a graph made in place (any file works the same through ``load``):
 

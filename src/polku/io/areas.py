@@ -16,6 +16,8 @@ region, and last to Finland); a reader sees it as written.
 
 from __future__ import annotations
 
+import unicodedata
+
 from polku.io.area_classification import (COUNTY_ROWS, COUNTY_SHORT_ROWS, MUNICIPALITY_ROWS,
                                           REGION_ROWS)
 
@@ -105,6 +107,34 @@ def area_key(text: str | None) -> str | None:
     ('vaasa', 'vaasa', None)
     """
     return _KNOWN.get((text or "").strip().lower())
+
+
+#: the letters Finnish and Swedish put after z (in their order), and ü, filed as y
+_AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
+
+
+def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
+    """A sort key that puts names in the order of the reader's alphabet: in Finnish and
+    Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with
+    its plain one; in all three another accented letter with its plain one (é with e), and
+    the text itself to part two names that differ only in case or accent.
+
+    >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
+    ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
+    >>> sorted(["Müller", "Mylly", "Mustasaari"], key=alphabetical)
+    ['Mustasaari', 'Müller', 'Mylly']
+    >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
+    ['Åland', 'Oulu', 'whole country']
+    """
+    out = []
+    after_z = _AFTER_Z if lang in ("fi", "sv") else {}
+    for ch in text.casefold():
+        if ch in after_z:
+            out.append(after_z[ch])
+        else:  # é → e
+            out.append("".join(c for c in unicodedata.normalize("NFD", ch)
+                               if not unicodedata.combining(c)))
+    return "".join(out), text
 
 
 def area_parts(text: str | None) -> list[str]:

@@ -223,10 +223,16 @@ class Bottlenecks:
     """Services ranked by betweenness and by flow, with the bottleneck findings.
 
     Answers ``{"graph", "by_betweenness": [row], "by_flow": [row], "findings": [finding
-    JSON objects]}``, the ``top`` services of each ranking; a row is ``{"service", "label",
-    "betweenness", "inflow", "outflow", "capacity", "utilization", "hidden", "rank",
+    JSON objects]}``, the ``top`` services of each ranking; every row has the same keys,
+    ``{"service", "label", "betweenness", "inflow", "outflow", "capacity", "utilization",
+    "hidden", "outflow_partial", "inflow_at_least", "utilization_at_least", "rank",
     "betweenness_rank", "flow_rank"}``: ``rank`` is the row's place in its own list (1
-    first), ``betweenness_rank`` and ``flow_rank`` its place in each ranking."""
+    first), ``betweenness_rank`` and ``flow_rank`` its place in each ranking. For the
+    public a ``hidden`` row's inflow and utilisation are None (they rest on a small cell
+    left out) and ``inflow_at_least``/``utilization_at_least`` say what the published
+    volumes into it still say (None on every other row); ``outflow_partial`` (a bool): a
+    volume out of it is left out, so its outflow is of the volumes shown. (The command's
+    and the API's JSON send the last three only where they say something.)"""
     name: ClassVar[str] = "bottlenecks"
     top: int = 20
 
@@ -600,7 +606,8 @@ class EventLog:
 
     Answers ``{"graph", "log"`` (events, cases, hand-offs, months, first and last day),
     ``"referrals"`` (referral id → its hand-offs, volume and median wait), ``"not_seen",
-    "findings"}``."""
+    "findings"}``, the unmodelled-flow findings as JSON objects (plain data, as
+    :class:`Removal`'s and :class:`Bottlenecks`'s)."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
 
@@ -609,11 +616,11 @@ class EventLog:
             raise PolkuError(N_("an event log is needed"), params={}, field="log")
 
     def run(self, model: Model) -> dict[str, Any]:
-        from polku.analyses.eventlog import event_log_stats
+        from polku.analyses.eventlog import event_log_stats, stats_json
         from polku.io.eventlog import read_event_log
 
         assert self.log is not None
-        return event_log_stats(model.graph, read_event_log(self.log, model.graph))
+        return stats_json(event_log_stats(model.graph, read_event_log(self.log, model.graph)))
 
 
 @dataclass(frozen=True)
@@ -707,7 +714,7 @@ class Suggestions:
     (its key). Answers ``{"suggestions": [...], "declined": [the capacity raises not offered
     because they would barely shorten the wait,
     :func:`polku.analyses.suggest.declined_capacities`], "findings": [the findings they are
-    for and resolve]}``, the findings as data for the edge to word."""
+    for and resolve]}``, the findings as JSON objects (plain data) for the edge to word."""
     name: ClassVar[str] = "suggestions"
     finding: str | None = None
     long_wait_days: float = LONG_WAIT_DAYS
@@ -727,7 +734,7 @@ class Suggestions:
         named = {k for s in found for k in (s["finding"], *s["resolves"])} | {
             d["finding"] for d in declined}
         return {"suggestions": found, "declined": declined,
-                "findings": [f for f in before if f.key in named]}
+                "findings": [f.to_dict() for f in before if f.key in named]}
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gettext
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, Decimal
@@ -39,6 +38,9 @@ import networkx as nx
 from polku.catalogues import (DOMAIN, LANGUAGES, catalogue as _catalogue,  # noqa: F401
                               locale_dir)
 from polku.errors import HUGE, PolkuError
+# the reader's alphabet is shared with the analyses, which order names in no language but
+# Finnish (polku.analyses.describe): it lives with the areas it orders first
+from polku.io.areas import alphabetical  # noqa: F401
 from polku.finding import decimals_above, number
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
@@ -619,34 +621,6 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     """
     names = NODE_TYPE_NAMES.get(node_type)
     return tr(names[1 if plural else 0]) if names else node_type
-
-
-#: the letters Finnish and Swedish put after z (in their order), and ü, filed as y
-_AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
-
-
-def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
-    """A sort key that puts names in the order of the reader's alphabet: in Finnish and
-    Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with
-    its plain one; in all three another accented letter with its plain one (é with e), and
-    the text itself to part two names that differ only in case or accent.
-
-    >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
-    ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
-    >>> sorted(["Müller", "Mylly", "Mustasaari"], key=alphabetical)
-    ['Mustasaari', 'Müller', 'Mylly']
-    >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
-    ['Åland', 'Oulu', 'whole country']
-    """
-    out = []
-    after_z = _AFTER_Z if lang in ("fi", "sv") else {}
-    for ch in text.casefold():
-        if ch in after_z:
-            out.append(after_z[ch])
-        else:  # é → e
-            out.append("".join(c for c in unicodedata.normalize("NFD", ch)
-                               if not unicodedata.combining(c)))
-    return "".join(out), text
 
 
 def area_name(text: str | None, lang: str) -> str:

@@ -23,9 +23,8 @@ from polku.io import formats, workbook
 from polku.errors import PolkuError, fields_named
 from polku.present import results
 from polku.present.actions import ACTION_FORMATS
-from polku.present.finding_names import FindingNames
 from polku.present.i18n import Translator, translator
-from polku.present.messages import worded_dicts
+from polku.present.messages import named_dicts
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.privacy import EDITOR, PERSONAL_COLUMNS, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
@@ -337,8 +336,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             g = model.published(who).graph
             keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
             # worded and named from the copy the reader sees, each id named once
-            doc: dict[str, Any] = {"graph": name, "findings": worded_dicts(
-                [f for f in every if f.severity in keep], g, tr, FindingNames(g, tr))}
+            doc: dict[str, Any] = {"graph": name, "findings": named_dicts(
+                [f for f in every if f.severity in keep], g, tr)}
             followups = g.graph.get("followups") or {}
             present = {f.key for f in every}
             if actor is not None:  # only this organisation's findings: only their follow-ups
@@ -428,16 +427,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         over-capacity is nominal, the wait mostly lead time), ``declined_worded`` says
         why."""
         from polku.ops.operations import Suggestions
-        from polku.present.suggestions import declined_worded, suggestions_worded
 
         result, g = ask(name, response, Suggestions(finding=finding,
                                                     long_wait_days=long_wait_days),
                         authorization, tr)
-        return {"graph": name, "suggestions": result["suggestions"],
-                "worded": suggestions_worded(result, g, tr),
-                "declined": result["declined"],
-                "declined_worded": declined_worded(result["declined"], result["findings"],
-                                                   g, tr)}
+        return {"graph": name, **results.suggestions_worded(result, g, tr)}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
@@ -451,7 +445,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         utilisation, inflow / ``capacity`` (null without a capacity, when the capacity is 0
         and when the inflow is not known), not the what-if's ``modelled_utilization``."""
         ranking, g = ask(name, response, Bottlenecks(top=top), authorization, tr)
-        return results.bottlenecks_worded(ranking, g, tr)
+        return results.bottlenecks_sent(results.bottlenecks_worded(ranking, g, tr))
 
     @router.get("/graphs/{name}/paths", responses=READ)
     # k's bounds are the operation's check (its words on every door), not the query type's
