@@ -139,6 +139,19 @@ def test_a_did_you_mean_in_a_message_is_its_close_as_data() -> None:
     assert e.close == "ips" and str(e).count("did you mean") == 1
 
 
+def test_a_problem_anyone_reads_offers_no_close_as_data() -> None:
+    """A stale source's problem is shown to anyone without the source's text (its cell,
+    the id likely meant): the close a template says is withheld as data too."""
+    from polku.errors import PolkuError, PolkuErrors
+    from polku.privacy import published_error
+
+    e = PolkuError("unknown {targets} id '{ref}' (did you mean '{close}'?)",
+                   params={"targets": "service", "ref": "ipss", "close": "ips"},
+                   sheet="referrals", row=2, column="to")
+    for shown in (published_error(e), published_error(PolkuErrors([e]))):
+        assert shown.close is None and "ips" not in str(shown) and shown.row == 2
+
+
 # -- 4. every answer's wording, as the README lists it --------------------------------------------
 
 def wording_table() -> dict[str, str]:
