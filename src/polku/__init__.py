@@ -74,7 +74,7 @@ _LAZY = {
         "Describe", "Findings", "PlanFindings", "Review", "Bottlenecks", "Paths", "Blueprint",
         "Removal", "Queueing", "Raci", "Diff", "EventLog", "Compare", "PtvCompare",
         "Suggestions")},
-    "records": "polku.present.messages",
+    "records": "polku.present.finding_names",
     "Finding": "polku.finding",
     "PolkuError": "polku.errors",
     "PolkuErrors": "polku.errors",

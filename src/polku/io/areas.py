@@ -17,6 +17,7 @@ region, and last to Finland); a reader sees it as written.
 from __future__ import annotations
 
 import unicodedata
+from typing import Mapping
 
 from polku.io.area_classification import (COUNTY_ROWS, COUNTY_SHORT_ROWS, MUNICIPALITY_ROWS,
                                           REGION_ROWS)
@@ -110,24 +111,22 @@ def area_key(text: str | None) -> str | None:
 
 
 #: the letters Finnish and Swedish put after z (in their order), and ü, filed as y
-_AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
+AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
 
 
-def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
-    """A sort key that puts names in the order of the reader's alphabet: in Finnish and
-    Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with
-    its plain one; in all three another accented letter with its plain one (é with e), and
-    the text itself to part two names that differ only in case or accent.
+def alphabet_key(text: str, after_z: Mapping[str, str] = AFTER_Z) -> tuple[str, str]:
+    """A sort key that puts names in alphabetical order, case aside: by default the
+    Finnish (and Swedish) alphabet's, å, ä and ö after z, ü as y (:data:`AFTER_Z`), the
+    order of the primary names an analysis lists (:func:`polku.analyses.describe.describe`'s
+    areas); another accented letter with its plain one (é with e; every one where
+    ``after_z`` is empty, as English files them); the text itself parts two names that
+    differ only in case or accent. The reader's order is
+    :func:`polku.present.i18n.alphabetical`.
 
-    >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
-    ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
-    >>> sorted(["Müller", "Mylly", "Mustasaari"], key=alphabetical)
-    ['Mustasaari', 'Müller', 'Mylly']
-    >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
-    ['Åland', 'Oulu', 'whole country']
+    >>> sorted(["Uusimaa", "koko maa", "Keski-Uusimaa", "Åland"], key=alphabet_key)
+    ['Keski-Uusimaa', 'koko maa', 'Uusimaa', 'Åland']
     """
     out = []
-    after_z = _AFTER_Z if lang in ("fi", "sv") else {}
     for ch in text.casefold():
         if ch in after_z:
             out.append(after_z[ch])

@@ -38,9 +38,7 @@ import networkx as nx
 from polku.catalogues import (DOMAIN, LANGUAGES, catalogue as _catalogue,  # noqa: F401
                               locale_dir)
 from polku.errors import HUGE, PolkuError
-# the reader's alphabet is shared with the analyses, which order names in no language but
-# Finnish (polku.analyses.describe): it lives with the areas it orders first
-from polku.io.areas import alphabetical  # noqa: F401
+from polku.io.areas import AFTER_Z, alphabet_key
 from polku.finding import decimals_above, number
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
@@ -621,6 +619,23 @@ def type_name(node_type: str, tr: Translator, plural: bool = False) -> str:
     """
     names = NODE_TYPE_NAMES.get(node_type)
     return tr(names[1 if plural else 0]) if names else node_type
+
+
+def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
+    """A sort key that puts names in the order of the reader's alphabet: in Finnish and
+    Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with
+    its plain one; in all three another accented letter with its plain one (é with e), and
+    the text itself to part two names that differ only in case or accent
+    (:func:`polku.io.areas.alphabet_key`, which the analyses order the primary names by).
+
+    >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
+    ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
+    >>> sorted(["Müller", "Mylly", "Mustasaari"], key=alphabetical)
+    ['Mustasaari', 'Müller', 'Mylly']
+    >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
+    ['Åland', 'Oulu', 'whole country']
+    """
+    return alphabet_key(text, AFTER_Z if lang in ("fi", "sv") else {})
 
 
 def area_name(text: str | None, lang: str) -> str:

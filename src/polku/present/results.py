@@ -11,7 +11,7 @@ the words follow the reader. Every one gives plain data (dicts, lists, text, num
 :func:`whatif_worded`, :func:`queue_worded`, :func:`review_worded`,
 :func:`eventlog_worded`, :func:`suggestions_worded`, :func:`raci_worded`,
 :func:`compare_worded`; :func:`diff_worded` takes both graphs; findings are worded by
-:func:`polku.present.messages.records`, the PTV comparison by
+:func:`polku.present.finding_names.records`, the PTV comparison by
 :func:`polku.present.ptv_compare.ptv_worded` (with the catalogue's code names).
 
 >>> from polku.analyses.describe import describe
@@ -30,7 +30,8 @@ import networkx as nx
 
 from polku.graph import TITLE_LANGUAGES
 from polku.present.i18n import Translator
-from polku.present.messages import named_dicts, subject_name, worded_dicts
+from polku.present.finding_names import named_dicts
+from polku.present.messages import subject_name, worded_dicts
 
 
 def described(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:

@@ -24,7 +24,7 @@ from polku.errors import PolkuError, fields_named
 from polku.present import results
 from polku.present.actions import ACTION_FORMATS
 from polku.present.i18n import Translator, translator
-from polku.present.messages import named_dicts
+from polku.present.finding_names import named_dicts
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.privacy import EDITOR, PERSONAL_COLUMNS, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
