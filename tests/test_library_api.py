@@ -139,6 +139,26 @@ def test_a_did_you_mean_in_a_message_is_its_close_as_data() -> None:
     assert e.close == "ips" and str(e).count("did you mean") == 1
 
 
+def test_a_refused_row_write_offers_the_id_likely_meant_as_data(tmp_path: Path) -> None:
+    """The close a workbook's problem says travels to the API's one error shape too."""
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+    from polku.server.auth import parse_tokens
+
+    shutil.copytree(EXAMPLE, tmp_path / "ku")
+    token = "anna-token-0123456789"
+    client = TestClient(create_app([tmp_path], parse_tokens(f"anna:{token}")))
+    etag = client.get("/api/graphs/ku").headers["ETag"]
+    r = client.patch("/api/graphs/ku/rows/referrals/ref-tori-alkuhaastattelu",
+                     json={"to": "alkuhaastattelux"}, params={"lang": "en"},
+                     headers={"Authorization": f"Bearer {token}", "If-Match": etag})
+    error = r.json()["error"]
+    assert r.status_code == 422 and error["field"] == "to"
+    assert error["did_you_mean"] == "alkuhaastattelu"
+    assert error["message"].count("did you mean") == 1
+
+
 def test_a_problem_anyone_reads_offers_no_close_as_data() -> None:
     """A stale source's problem is shown to anyone without the source's text (its cell,
     the id likely meant): the close a template says is withheld as data too."""
