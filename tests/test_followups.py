@@ -425,7 +425,8 @@ def test_the_review_in_a_public_report_hides_what_small_cells_would_tell(tmp_pat
 
 def test_review_is_one_operation_with_its_checks() -> None:
     """``--since`` is checked by the operation (the field travels as data), and a review
-    without its change log is refused naming ``changes``."""
+    without its change log is refused naming the operation's parameter, ``history`` (no
+    door asks without one: the command reads the log beside the graph or ``--changes``)."""
     from polku.errors import PolkuError
     from polku.ops import operations as ops
     from polku.ops.model import Model
@@ -435,7 +436,7 @@ def test_review_is_one_operation_with_its_checks() -> None:
     empty = History((), {})
     for bad, field in ((ops.Review(since="eilen", history=empty), "since"),
                        (ops.Review(since="3", history=empty), "since"),
-                       (ops.Review(since="0"), "changes"),
+                       (ops.Review(since="0"), "history"),
                        (ops.Review(since="0", history=empty, actor="nobody"), "actor")):
         with pytest.raises(PolkuError) as caught:
             ops.answer(bad, model)

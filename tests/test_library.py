@@ -233,7 +233,8 @@ def test_the_entry_names_what_a_library_user_needs() -> None:
     from polku.ops import operations
 
     assert set(polku.__all__) == {op.__name__ for op in operations.OPERATIONS.values()} | {
-        "load", "answer", "records", "Model", "Finding", "PolkuError", "OPERATIONS"}
+        "load", "answer", "records", "Model", "Finding", "PolkuError", "PolkuErrors",
+        "PolkuWarning", "OPERATIONS"}
     for name in polku.__all__:
         assert getattr(polku, name) is not None and name in dir(polku)
     assert polku.Raci is operations.Raci and polku.Raci is not raci.Raci

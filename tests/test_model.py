@@ -149,8 +149,8 @@ def test_every_operation_is_registered_and_checks_its_parameters() -> None:
            (pages.ViewOf(focus="nope"), "focus"),
            (pages.ViewOf(depth=-1), "depth"),
            (ops.Diff(), "against"),
-           (ops.Compare(), "graphs"),
-           (ops.PtvCompare(), "files"),
+           (ops.Compare(), "others"),  # the library's parameter; the doors map theirs
+           (ops.PtvCompare(), "catalogue"),
            (ops.Suggestions(long_wait_days=-1), "long_wait_days"),
            (ops.Suggestions(finding="nope:x"), "finding"),
            (pages.Report(lang="de"), "lang")]

@@ -36,8 +36,9 @@ def test_a_misspelt_column_is_kept_and_warned_about_where_it_is(tmp_path: Path) 
     assert isinstance(note, Note)
     assert (note.file, note.sheet, note.row, note.column) == (
         str(w / "services.csv"), "services", 1, "capacity_per_mont")
-    assert note.params == {"name": "capacity_per_mont", "known": "capacity_per_month"}
-    assert note.msgid == "unknown column '{name}', kept as an extra column: did you mean '{known}'?"
+    assert note.params == {"name": "capacity_per_mont", "close": "capacity_per_month"}
+    assert note.msgid == "unknown column '{name}', kept as an extra column: did you mean '{close}'?"
+    assert note.close == "capacity_per_month"  # the name likely meant, as data
     # the contract holds: the column is kept as an extra property, not dropped or refused
     g = read_workbook(w)
     kept = [d["extra"]["capacity_per_mont"] for _, d in g.nodes(data=True)
@@ -50,7 +51,7 @@ def test_case_spaces_language_columns_and_plain_extras(tmp_path: Path) -> None:
     edit(w / "services.csv", "providers,", "Providers,")
     edit(w / "services.csv", "description,url", "Name SV,name_de,description_sv,url")
     edit(w / "actors.csv", "name_sv", "name_se")  # Swedish meant
-    said = {(n.sheet, n.column): n.params["known"] for n in workbook_warnings(w)}
+    said = {(n.sheet, n.column): n.close for n in workbook_warnings(w)}
     assert said == {("services", "Providers"): "providers",
                     ("services", "Name SV"): "name_sv",
                     ("actors", "name_se"): "name_sv"}
@@ -67,7 +68,7 @@ def test_a_sheet_polku_does_not_read_is_named(tmp_path: Path) -> None:
     notes = workbook_warnings(w)
     assert [(n.file, n.params) for n in notes] == [
         (str(w / "Ohjeet.csv"), {"name": "Ohjeet"}),
-        (str(w / "referals.csv"), {"name": "referals", "known": "referrals"})]
+        (str(w / "referals.csv"), {"name": "referals", "close": "referrals"})]
     # a required sheet the workbook lacks is the reader's error, with its own hint
     (w / "services.csv").rename(w / "service.csv")
     assert not any(n.params.get("name") == "service" for n in workbook_warnings(w))
@@ -137,9 +138,9 @@ def test_an_xlsx_workbook_is_warned_about_alike(tmp_path: Path) -> None:
     said = [(n.sheet, n.column, n.params) for n in workbook_warnings(book_path)]
     assert said == [
         (None, None, {"name": "Ohjeet"}),
-        (None, None, {"name": "referals", "known": "referrals"}),
+        (None, None, {"name": "referals", "close": "referrals"}),
         ("services", "capacity_per_mont",
-         {"name": "capacity_per_mont", "known": "capacity_per_month"})]
+         {"name": "capacity_per_mont", "close": "capacity_per_month"})]
     r = run("validate", book_path, "--lang", "en")
     # the referrals are not read: the rest is valid
     assert r.exit_code == 0 and r.stderr.count("warning: ") == 3, r.output

@@ -9,11 +9,17 @@ question, read plain data back. Start here::
     best = polku.answer(polku.Paths(segment="seg-nuoret", k=3), m)["best"]
 
 - :func:`load` (``source`` → :class:`Model`): a path or URI, a loaded networkx graph, or a
-  model (``m.graph`` is the networkx ``MultiDiGraph`` every analysis reads);
+  model (``m.graph`` is the networkx ``MultiDiGraph`` every analysis reads). A model is one
+  fixed version: its answers are kept, so ``m.graph`` is not to be changed; edit a copy
+  and load it (``g = m.graph.copy()``, change ``g``, ``polku.load(g)``). A workbook's
+  warnings (a column polku does not read though it looks meant) are ``m.warnings`` and
+  are issued as :class:`PolkuWarning`;
 - :func:`answer` (``operation, model, audience="editor"``): checks the operation's
   parameters (a bad one is a :class:`PolkuError` whose ``field`` names it), runs it and
   returns plain data in no language. ``audience="public"`` answers from the published copy
-  (small cells, fewer than 5 people, left out);
+  (small cells, fewer than 5 people, left out). Input polku cannot read is a
+  :class:`PolkuErrors` listing each problem (``e.errors``), each located (``file``,
+  ``sheet``, ``row``, ``column``, ``close``: the id likely meant);
 - the operations, one per question, each a small record whose docstring says its result's
   shape: :class:`Describe`, :class:`Findings`, :class:`PlanFindings`, :class:`Review`,
   :class:`Bottlenecks`, :class:`Paths`, :class:`Blueprint`, :class:`Removal`,
@@ -23,12 +29,16 @@ question, read plain data back. Start here::
   :class:`polku.analyses.raci.Raci`;
 - :class:`Finding`: the record :class:`Findings` answers with; ``f.to_dict()`` is a plain
   dict with its stable ``key`` (``pandas.DataFrame([f.to_dict() for f in found])``), and
-  :func:`records` adds each one's sentence in a language.
+  :func:`records` gives each as the command's and the API's JSON do, its sentence and its
+  ids by name (``names``) in a language. The other answers are plain data but for those
+  that hold records (:class:`Review`'s findings and ``earlier`` graph, :class:`Raci`'s
+  matrix): the README's "Python API" lists them.
 
 Everything is computed in no language; sentences are written at the edge, in Finnish
-(``fi``), Swedish (``sv``) or English (``en``): :func:`records` for findings,
-:mod:`polku.present.results` (``*_worded``) for the other answers,
-:func:`polku.present.i18n.error_text` for an error.
+(``fi``, the default), Swedish (``sv``) or English (``en``): :func:`records` for findings,
+a function of :mod:`polku.present.results` for each other answer (``described``,
+``bottlenecks_worded``, …, each ``(result, g, tr)``; the README's "Python API" lists
+them), :func:`polku.present.i18n.error_text` for an error.
 
 A runnable example on a graph made in place (any file works the same through ``load``):
 
@@ -64,9 +74,11 @@ _LAZY = {
         "Describe", "Findings", "PlanFindings", "Review", "Bottlenecks", "Paths", "Blueprint",
         "Removal", "Queueing", "Raci", "Diff", "EventLog", "Compare", "PtvCompare",
         "Suggestions")},
-    "records": "polku.present.messages",
+    "records": "polku.present.finding_names",
     "Finding": "polku.finding",
     "PolkuError": "polku.errors",
+    "PolkuErrors": "polku.errors",
+    "PolkuWarning": "polku.errors",
 }
 
 __all__ = sorted(_LAZY)

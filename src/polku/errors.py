@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from polku.words import CHOICE_NAMES_BY_COLUMN, N_, PARAMETER_NAMES
 
@@ -309,6 +310,14 @@ class PolkuError(Exception):
     >>> PolkuError("unknown actor '{actor}'", params={"actor": "kelaa"}, field="actor",
     ...            close="kela").message
     "unknown actor 'kelaa'; did you mean 'kela'?"
+
+    A template that says its "did you mean" itself names it ``{close}`` among its
+    ``params``: that is ``close`` as data too, and no hint is added beside it.
+
+    >>> e = PolkuError("unknown id '{ref}' (did you mean '{close}'?)",
+    ...                params={"ref": "ipss", "close": "ips"}, sheet="referrals", row=2)
+    >>> e.close, str(e)
+    ('ips', "sheet 'referrals', row 2: unknown id 'ipss' (did you mean 'ips'?)")
     """
 
     def __init__(self, message: str, *, file: str | None = None, sheet: str | None = None,
@@ -319,9 +328,12 @@ class PolkuError(Exception):
         self.params: dict[str, Any] = dict(params or {})
         #: the message without its hint (what a copy of the error is made from)
         self.text = message
+        if close is None and self.says_close:
+            # the template's own "did you mean": a program reads it here, not in the text
+            close = str(self.params["close"]) if self.params.get("close") else None
         self.close = close
         self.message = said(message, self.params) if params is not None else message
-        if close:
+        if self.hint:
             self.message += "; " + DID_YOU_MEAN.format(close=close)
         self.file = file
         self.sheet = sheet
@@ -330,6 +342,17 @@ class PolkuError(Exception):
         self.node = node
         self.field = field
         super().__init__(str(self))
+
+    @property
+    def says_close(self) -> bool:
+        """Whether the message template says the id likely meant itself (``{close}``)."""
+        return self.msgid is not None and "{close}" in self.msgid
+
+    @property
+    def hint(self) -> str | None:
+        """``close`` where the message is to say it after itself (:data:`DID_YOU_MEAN`):
+        None without one, or where the template says it already."""
+        return None if not self.close or self.says_close else self.close
 
     def about(self, field: str, node: str | None = None) -> "PolkuError":
         """The same problem about another parameter (a view's id was what was wrong,
@@ -378,6 +401,23 @@ class PolkuError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
+class PolkuWarning(UserWarning):
+    """A workbook's warning as a library user is told it (:func:`polku.load` issues one
+    through Python's :mod:`warnings` for each of the model's ``warnings``): ``note`` is the
+    located :class:`Note` (``file``, ``sheet``, ``row``, ``column``, ``close``), worded at
+    the edge as an error is (:func:`polku.present.i18n.error_text`); its text is the
+    English.
+
+    >>> w = PolkuWarning(Note("{x} is odd", params={"x": "y"}, sheet="services", row=1))
+    >>> str(w), w.note.sheet
+    ("sheet 'services', row 1: y is odd", 'services')
+    """
+
+    def __init__(self, note: "PolkuError") -> None:
+        self.note = note
+        super().__init__(str(note))
+
+
 class CellError(ValueError):
     """What is wrong with one cell's text, as a catalogued template and its parameters
     (the reader adds where the cell is).
@@ -420,15 +460,61 @@ class Note(PolkuError):
 
 
 class PolkuErrors(PolkuError):
-    """Several problems found at once (validation lists every one)."""
+    """Several problems found at once (reading a workbook or validating a graph lists every
+    one): ``errors``, each a located :class:`PolkuError` (``file``, ``sheet``, ``row``,
+    ``column``, ``node``, ``field``, ``close`` as data). One problem alone is located on
+    the exception itself too, so that a reader of one refusal need not look inside it.
+
+    >>> one = PolkuErrors([PolkuError("unknown id '{ref}' (did you mean '{close}'?)",
+    ...                               params={"ref": "ipss", "close": "ips"},
+    ...                               file="w/referrals.csv", sheet="referrals", row=2,
+    ...                               column="to")])
+    >>> one.file, one.sheet, one.row, one.column, one.close
+    ('w/referrals.csv', 'referrals', 2, 'to', 'ips')
+    >>> PolkuErrors([PolkuError("a", row=2), PolkuError("b", row=3)]).row is None
+    True
+    """
 
     def __init__(self, errors: list[PolkuError]) -> None:
         self.errors = errors
         super().__init__("\n".join(str(e) for e in errors))
         self.field = errors[0].field if errors else None
+        if len(errors) == 1:
+            # where the one problem is, and the id it was likely meant to be, as data; the
+            # text stays the problem's own (__str__), so nothing is said twice
+            one = errors[0]
+            self.file, self.sheet, self.row, self.column = one.file, one.sheet, one.row, \
+                one.column
+            self.node, self.close = one.node, one.close
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
+
+
+@contextmanager
+def fields_named(names: Mapping[str, str]) -> Iterator[None]:
+    """A door's own names for the library's parameters: a :class:`PolkuError` raised inside
+    whose ``field`` is one of ``names`` (the library's: ``others``) is raised again as the
+    same problem naming the door's (``graphs``, the API's query parameter). The library
+    names its own parameter; only the door knows what its reader typed.
+
+    >>> with fields_named({"others": "graphs"}):
+    ...     raise PolkuError("compare needs two regions or more", field="others")
+    Traceback (most recent call last):
+    polku.errors.PolkuError: compare needs two regions or more
+    >>> try:
+    ...     with fields_named({"others": "graphs"}):
+    ...         raise PolkuError("x", field="others")
+    ... except PolkuError as e:
+    ...     e.field
+    'graphs'
+    """
+    try:
+        yield
+    except PolkuError as e:
+        if e.field not in names or isinstance(e, PolkuErrors):
+            raise
+        raise e.about(names[e.field]) from None
 
 
 # -- the checks every operation makes of its parameters (the field travels with the error) --

@@ -800,7 +800,11 @@ def published_error(error: Exception) -> Exception:
         params = withheld_params(error.params)
         if params == error.params and not error.close:
             return error
-        return PolkuError(error.msgid, params=params, **where)
+        out = PolkuError(error.msgid, params=params, **where)
+        # the id likely meant is the source's text too: not offered as data either (a
+        # template that says it reads it withheld)
+        out.close = None
+        return out
     if counts_people(error):
         return PolkuError(WITHHELD_MESSAGE, params={}, **where)
     if error.row is not None or error.column or error.node:

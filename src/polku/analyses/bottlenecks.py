@@ -34,6 +34,9 @@ from polku.privacy import hidden_services, lower_bounds
 from polku.analyses.reach import Ecosystem, ecosystem
 
 BOTTLENECK_KINDS = ("over-capacity", "single-point-of-failure")
+#: a ranking row's lower bounds where it has none (a row whose flow is shown, or a hidden
+#: one no published volume enters: :func:`polku.privacy.lower_bounds`)
+NO_BOUNDS = {"inflow_at_least": None, "utilization_at_least": None}
 
 
 def referral_graph(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> nx.DiGraph:
@@ -99,7 +102,10 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     A service of a published graph whose inflow rests on a suppressed volume
     (:func:`polku.privacy.hidden_services`) is ``hidden``: its flow is not known to the
     reader, so no order depends on it (among equally central services it comes after the
-    others, by id).
+    others, by id); its ``inflow_at_least`` and ``utilization_at_least`` say what the
+    published volumes into it still say (:func:`polku.privacy.lower_bounds`; None on
+    every other row). ``outflow_partial``: a suppressed volume leaves the service, so its
+    outflow is of the volumes shown, at least that. Every row has the same keys.
 
     >>> from polku.graph import new_graph, add_edge
     >>> g = new_graph()
@@ -117,10 +123,11 @@ def ranking(g: nx.MultiDiGraph, eco: Ecosystem | None = None) -> list[dict[str, 
     hidden_out = hidden_services(g, end="from")
     rows = []
     for s in eco.services:
+        # every row has the same keys (a table of them has no column missing here and
+        # there): the bounds say something on a hidden row only, None elsewhere
         rows.append({"service": s, "label": label(g, s), "betweenness": round(bc.get(s, 0.0), 6),
-                     **fl[s], "hidden": s in hidden})
-        if s in hidden_out:
-            rows[-1]["outflow_partial"] = True
+                     **fl[s], "hidden": s in hidden, "outflow_partial": s in hidden_out,
+                     **NO_BOUNDS})
         if s in hidden:
             rows[-1].update(lower_bounds(fl[s]))
     rows.sort(key=lambda r: (-r["betweenness"], r["hidden"]) + _by_flow(r))

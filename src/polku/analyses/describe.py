@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 
-from polku.io.areas import area_parts
+from polku.io.areas import alphabet_key, area_parts
 
 from polku.graph import MERGED_FROM, label, nodes_of, referrals, region_of, summary, targets
 from polku.graph import regions as graph_regions
@@ -21,8 +21,11 @@ def describe(g: nx.MultiDiGraph) -> dict:
     0
     """
     # the areas served, each once: a ``;`` list is an area each, and an area written in
-    # Finnish here and in Swedish there (Vaasa, Vasa) is one
-    regions = sorted(area_parts("; ".join(str(r) for _, r in g.nodes(data="region") if r)))
+    # Finnish here and in Swedish there (Vaasa, Vasa) is one; in the Finnish alphabet, the
+    # order a reader of the primary names reads them in (the edge sorts a translation
+    # again in its reader's: polku.present.i18n.Translator.areas)
+    regions = sorted(area_parts("; ".join(str(r) for _, r in g.nodes(data="region") if r)),
+                     key=alphabet_key)
     segs = [{"id": s, "name": label(g, s), "size": shown_size(g, s),
              "participation_rate": g.nodes[s].get("participation_rate"),
              "entries": targets(g, s, "entry")} for s in nodes_of(g, "segment")]
@@ -86,7 +89,7 @@ def _areas_by_region(g: nx.MultiDiGraph) -> dict[str, list[str]]:
         where = out.setdefault(str(own["id"]) if own else
                                next(iter(held_by)) if len(held_by) == 1 else "", [])
         where += [str(area or "")]
-    split = {k: sorted(area_parts("; ".join(v))) for k, v in out.items()}
+    split = {k: sorted(area_parts("; ".join(v)), key=alphabet_key) for k, v in out.items()}
     return {k: v for k, v in split.items() if v}
 
 

@@ -162,5 +162,7 @@ def apply_stats(g: nx.MultiDiGraph, stats: dict[str, Any]) -> nx.MultiDiGraph:
 
 
 def stats_json(stats: dict[str, Any]) -> dict[str, Any]:
-    """:func:`event_log_stats` as JSON-ready data (findings as the spec's objects)."""
-    return {**stats, "findings": [f.to_dict() for f in stats["findings"]]}
+    """:func:`event_log_stats` as JSON-ready data (findings as the spec's objects; those
+    that are already kept as they are)."""
+    return {**stats, "findings": [f.to_dict() if isinstance(f, Finding) else f
+                                  for f in stats["findings"]]}

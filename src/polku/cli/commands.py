@@ -391,18 +391,16 @@ def suggest(
     each applied to a copy with the workbook's rules and the analyses rerun; offered only
     if it resolves its finding and creates no error. JSON edits are in the write API's terms."""
     from polku.present.printers import suggestions_text
-    from polku.present.suggestions import declined_worded, suggestions_worded
+    from polku.present.results import suggestions_worded
 
     check_format(format, ("text", "json"))
     tr = translator(lang)
     result, g = asked(ops.Suggestions(finding=finding, long_wait_days=long_wait_days),
                       Model(load_graph(source)))
     said = suggestions_worded(result, g, tr)
-    declined = declined_worded(result["declined"], result["findings"], g, tr)
-    typer.echo(json.dumps({"suggestions": result["suggestions"], "worded": said,
-                           "declined": result["declined"], "declined_worded": declined},
-                          ensure_ascii=False, indent=2)
-               if format == "json" else suggestions_text(said, tr, declined,
+    typer.echo(json.dumps(said, ensure_ascii=False, indent=2)
+               if format == "json" else suggestions_text(said["worded"], tr,
+                                                         said["declined_worded"],
                                                          result["suggestions"]))
 
 
@@ -461,14 +459,15 @@ def bottlenecks(
 ) -> None:
     """Services ranked by betweenness and by flow, beside the bottleneck findings."""
     from polku.present.printers import bottlenecks_table
-    from polku.present.results import bottlenecks_worded
+    from polku.present.results import bottlenecks_sent, bottlenecks_worded
 
     check_format(format, ("table", "json"))
     tr = translator(lang)
     result, g = asked(ops.Bottlenecks(top=top), model_of(source, min_cell),
                       audience_of(suppress))
     result = bottlenecks_worded(result, g, tr)
-    typer.echo(json.dumps(result, ensure_ascii=False, indent=2) if format == "json"
+    typer.echo(json.dumps(bottlenecks_sent(result), ensure_ascii=False, indent=2)
+               if format == "json"
                else bottlenecks_table(dict(result, graph=graphmod.title(g, tr.lang),
                                            min_cell=min_cell), tr))
 
@@ -585,7 +584,7 @@ def eventlog(
 ) -> None:
     """Median waits and monthly volumes per referral from an event log, and the hand-offs
     the graph has no referral for (unmodelled-flow findings)."""
-    from polku.analyses.eventlog import apply_stats, stats_json
+    from polku.analyses.eventlog import apply_stats
     from polku.present.printers import eventlog_text
     from polku.present.results import eventlog_worded
 
@@ -605,7 +604,7 @@ def eventlog(
         out = for_file(read, fmt, suppress, min_cell)
         progress(Phrase(N_("writing {name}"), name=output.name))
         save_graph(out, output, fmt)
-    typer.echo(json.dumps(stats_json(stats), ensure_ascii=False, indent=2) if format == "json"
+    typer.echo(json.dumps(stats, ensure_ascii=False, indent=2) if format == "json"
                else eventlog_text(stats, tr) + "\n" + tr("wrote {output}").format(output=output))
     left_out_note(out, min_cell, tr, read, err=format == "json")  # JSON: stdout is the answer
 

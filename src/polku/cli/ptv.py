@@ -13,7 +13,7 @@ from polku import graph as graphmod
 from polku.cli.help import PolkuTyper
 from polku.cli.options import GraphArg, Lang, check_format, save_imported
 from polku.cli.problems import reports_errors
-from polku.errors import PolkuError
+from polku.errors import PolkuError, fields_named
 from polku.present.i18n import translator
 from polku.io.formats import check_output, format_for
 from polku.io.load import load_graph
@@ -104,7 +104,9 @@ def ptv_compare(
     catalogue = read_ptv([str(f) for f in files], "ptv")
     operation = ops.PtvCompare(catalogue, tuple(municipality) if municipality else None,
                                ops.PtvCompare.parse_pick(pick) if apply else None)
-    result = ops.answer(operation, Model(model))
+    # the library's parameter as this command's option names it
+    with fields_named({"municipalities": "municipality", "catalogue": "files"}):
+        result = ops.answer(operation, Model(model))
     # a pick with no edit is refused before anything is printed or written
     chosen = operation.chosen(result) if apply else []
     # names beside the codes, in the reader's language; the edits applied stay as they are

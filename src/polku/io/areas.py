@@ -16,6 +16,9 @@ region, and last to Finland); a reader sees it as written.
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Mapping
+
 from polku.io.area_classification import (COUNTY_ROWS, COUNTY_SHORT_ROWS, MUNICIPALITY_ROWS,
                                           REGION_ROWS)
 
@@ -105,6 +108,32 @@ def area_key(text: str | None) -> str | None:
     ('vaasa', 'vaasa', None)
     """
     return _KNOWN.get((text or "").strip().lower())
+
+
+#: the letters Finnish and Swedish put after z (in their order), and ü, filed as y
+AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
+
+
+def alphabet_key(text: str, after_z: Mapping[str, str] = AFTER_Z) -> tuple[str, str]:
+    """A sort key that puts names in alphabetical order, case aside: by default the
+    Finnish (and Swedish) alphabet's, å, ä and ö after z, ü as y (:data:`AFTER_Z`), the
+    order of the primary names an analysis lists (:func:`polku.analyses.describe.describe`'s
+    areas); another accented letter with its plain one (é with e; every one where
+    ``after_z`` is empty, as English files them); the text itself parts two names that
+    differ only in case or accent. The reader's order is
+    :func:`polku.present.i18n.alphabetical`.
+
+    >>> sorted(["Uusimaa", "koko maa", "Keski-Uusimaa", "Åland"], key=alphabet_key)
+    ['Keski-Uusimaa', 'koko maa', 'Uusimaa', 'Åland']
+    """
+    out = []
+    for ch in text.casefold():
+        if ch in after_z:
+            out.append(after_z[ch])
+        else:  # é → e
+            out.append("".join(c for c in unicodedata.normalize("NFD", ch)
+                               if not unicodedata.combining(c)))
+    return "".join(out), text
 
 
 def area_parts(text: str | None) -> list[str]:

@@ -46,13 +46,13 @@ from polku.privacy import NAME_NOT_SHOWN, PEOPLE_COLUMNS, find_hetu
 from polku.words import N_
 
 COLUMN_WARNING = N_("unknown column '{name}', kept as an extra column: did you mean "
-                    "'{known}'?")
+                    "'{close}'?")
 #: a known column in other words (:data:`polku.io.workbook.COLUMN_WORDS`: kapacitet)
 OTHER_WORDS_WARNING = N_("unknown column '{name}', kept as an extra column: column names are "
-                         "English; did you mean '{known}'?")
+                         "English; did you mean '{close}'?")
 SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets")
 CLOSE_SHEET_WARNING = N_("the sheet '{name}' is not read: it is not one of polku's sheets; "
-                         "did you mean '{known}'?")
+                         "did you mean '{close}'?")
 FOLLOWUP_NODE_WARNING = N_("the follow-up of '{key}' names '{ref}', which is no {targets} of "
                            "the workbook: it reads as resolved (removed, or a typo?)")
 FOLLOWUP_PAIR_WARNING = N_("the follow-up of '{key}': the path '{path}' has no step '{a}' "
@@ -88,7 +88,7 @@ def column_warnings(file: str, sheet: str, header: list[str]) -> list[Note]:
         if otherwise is not None:
             # a required or people column in other words is the reader's error
             if otherwise not in required and otherwise not in PEOPLE_COLUMNS.get(sheet, ()):
-                out.append(Note(OTHER_WORDS_WARNING, params={"name": h, "known": otherwise},
+                out.append(Note(OTHER_WORDS_WARNING, params={"name": h, "close": otherwise},
                                 file=file, sheet=sheet, row=1, column=h))
             continue
         target = meant(h, known, missing)
@@ -96,7 +96,7 @@ def column_warnings(file: str, sheet: str, header: list[str]) -> list[Note]:
         # warning beside it
         if target is not None and target not in required \
                 and target not in PEOPLE_COLUMNS.get(sheet, ()):
-            out.append(Note(COLUMN_WARNING, params={"name": h, "known": target}, file=file,
+            out.append(Note(COLUMN_WARNING, params={"name": h, "close": target}, file=file,
                             sheet=sheet, row=1, column=h))
     return out
 
@@ -121,7 +121,7 @@ def sheet_warnings(names: dict[str, str]) -> list[Note]:
         if target is None:
             out.append(Note(SHEET_WARNING, params={"name": shown}, file=file))
         else:
-            out.append(Note(CLOSE_SHEET_WARNING, params={"name": shown, "known": target},
+            out.append(Note(CLOSE_SHEET_WARNING, params={"name": shown, "close": target},
                             file=file))
     return out
 

@@ -16,10 +16,19 @@ it loaded. What a model holds:
 - ``published(audience)``: the model the ``public`` sees (:func:`polku.privacy.suppress`'s
   copy, with its own index and findings), or this one for an ``editor``;
 - ``memo(key, compute)``: any other answer worth keeping for the version (a describe, a
-  bottleneck ranking).
+  bottleneck ranking);
+- ``warnings``: what the workbook it was read from names that polku does not read though
+  it looks meant (:func:`polku.io.unknown_names.workbook_warnings`), each a located
+  :class:`polku.errors.Note`; :func:`load` issues them as :class:`polku.errors.PolkuWarning`
+  too. (The command line and the server say them themselves: they make their models of
+  the graph they read, with none.)
 
 Each value is computed at most once per model even when many threads ask at the same time
-(one lock per key: the others wait for the first).
+(one lock per key: the others wait for the first). So a model is one **fixed version**: its
+graph is not to be changed once answers are asked of it (an answer already given is kept,
+and nothing notices a changed attribute cheaply and reliably). To ask about an edited
+graph, edit a copy and load that: ``g = m.graph.copy()``, change ``g``, then
+``polku.load(g)`` is a model of its own.
 
 >>> from polku.graph import new_graph
 >>> g = new_graph("demo"); g.add_node("s", type="segment", name="S", size=3)
@@ -34,10 +43,12 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any, Callable, Hashable, TypeVar
+from typing import Any, Callable, Hashable, Iterable, TypeVar
+from warnings import warn
 
 import networkx as nx
 
+from polku.errors import PolkuError, PolkuWarning
 from polku.graph import require_graph
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS
 from polku import privacy
@@ -47,11 +58,18 @@ T = TypeVar("T")
 
 
 class Model:
-    """One version of one graph and its answers, computed lazily and kept."""
+    """One fixed version of one graph and its answers, computed lazily and kept.
+
+    ``graph`` is the networkx graph every analysis reads; do not change it once answers
+    are asked: they are computed once and kept, so a changed attribute would not be seen.
+    For an edited graph, load a copy (``g = m.graph.copy()``, change ``g``, then
+    ``polku.load(g)``: a model of its own). ``warnings`` are the located warnings of the
+    workbook it was read from (``Model.load``/``polku.load``), empty for a graph given."""
 
     def __init__(self, graph: nx.MultiDiGraph, version: str | None = None,
                  audience: str = "editor", min_cell: int = MIN_CELL,
-                 origin: "Model | None" = None) -> None:
+                 origin: "Model | None" = None,
+                 warnings: Iterable[PolkuError] = ()) -> None:
         # a path is not loaded here (a model is one version of a graph already read):
         # Model.load(path) or polku.load(path) reads it
         self.graph = require_graph(graph, "Model()", "Model.load(source) or polku.load(source) "
@@ -59,6 +77,9 @@ class Model:
         #: the model a published one was made from (None: this is the graph as it was read);
         #: a diff asks it which cells the file itself left out
         self.origin = origin
+        #: the workbook's warnings (:func:`polku.io.unknown_names.workbook_warnings`): data,
+        #: worded at the edge
+        self.warnings: tuple[PolkuError, ...] = tuple(warnings)
         self.version = version
         self.audience = audience
         # never below the threshold the graph's figures were hidden by already (a shared
@@ -71,10 +92,18 @@ class Model:
     @classmethod
     def load(cls, source: str | Path) -> "Model":
         """A model of the graph in ``source`` (any input :func:`polku.io.load.load_graph`
-        reads)."""
+        reads), with its workbook's ``warnings``, each issued as a
+        :class:`polku.errors.PolkuWarning` (before a problem that refuses the workbook: a
+        misspelt name may be its cause)."""
+        notes = _workbook_warnings(source)
+        _issue(notes, stacklevel=3)
+        return cls._read(source, notes)
+
+    @classmethod
+    def _read(cls, source: str | Path, notes: Iterable[PolkuError]) -> "Model":
         from polku.io.load import load_graph
 
-        return cls(load_graph(source))
+        return cls(load_graph(source), warnings=notes)
 
     @property
     def name(self) -> str:
@@ -194,6 +223,14 @@ def load(source: "str | Path | nx.MultiDiGraph | Model") -> Model:
     :func:`polku.io.load.load_graph` reads: Turtle, JSON-LD, a workbook folder or ``.xlsx``,
     a Neo4j URI), a loaded graph wrapped, or a model as it is. ``polku.load`` is this.
 
+    A workbook's warnings (a column or sheet polku does not read though its name is close
+    to one it does: ``capacity_per_mont``) are the model's ``warnings``, located, and each
+    is issued through Python's :mod:`warnings` as a :class:`polku.errors.PolkuWarning`.
+
+    A model is one fixed version: its answers are computed once and kept. Edit a copy of
+    its graph and load that for answers about the edit (``g = m.graph.copy()``, change
+    ``g``, ``polku.load(g)``); ``m.graph`` itself is not to be changed.
+
     >>> from polku.graph import new_graph
     >>> load(new_graph("demo")).name, load(load(new_graph("x"))).name
     ('demo', 'x')
@@ -203,9 +240,26 @@ def load(source: "str | Path | nx.MultiDiGraph | Model") -> Model:
     if isinstance(source, nx.MultiDiGraph):
         return Model(source)
     if isinstance(source, (str, Path)) or hasattr(source, "__fspath__"):
-        return Model.load(source)
+        notes = _workbook_warnings(source)
+        _issue(notes, stacklevel=3)
+        return Model._read(source, notes)
     raise TypeError(f"polku.load() takes a path, a Neo4j URI, a loaded graph or a Model, not "
                     f"{type(source).__name__}")
+
+
+def _workbook_warnings(source: Any) -> list[PolkuError]:
+    """The warnings of the workbook at ``source`` (none for any other input: a Turtle file,
+    a Neo4j URI)."""
+    from polku.io.unknown_names import workbook_warnings
+
+    return workbook_warnings(source)
+
+
+def _issue(notes: Iterable[PolkuError], stacklevel: int) -> None:
+    """Each of ``notes`` through Python's warnings, pointing at the library user's own
+    line (``stacklevel``: this function, the loader, its caller)."""
+    for note in notes:
+        warn(PolkuWarning(note), stacklevel=stacklevel)
 
 
 def as_model(value: Any, what: str) -> Model:

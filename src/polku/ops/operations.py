@@ -186,8 +186,9 @@ class Review:
     """What changed since the last review: the findings created and resolved since
     ``since`` (a version of the change log, or a day: the last version before it began), and
     the follow-ups past their due date; perhaps only ``actor``'s. ``history`` is the graph's
-    change log and sheets (:func:`polku.ops.review.history_of`), given by the door that
-    knows where the graph came from.
+    change log and sheets (:func:`polku.ops.review.history_of`, ``history_of(source,
+    m.graph)``), given by the door that knows where the graph came from; without it the
+    refusal's ``field`` is ``history``.
 
     The answer holds ``earlier``, the graph the resolved findings were found in, as this
     reader sees it (a door words them from it: their nodes may be gone since). For the
@@ -209,7 +210,7 @@ class Review:
         Findings(self.long_wait_days, self.max_concurrent_leads, actor=self.actor).check(g)
         if self.history is None:
             raise PolkuError(N_("a review needs the graph's change log"), params={},
-                             field="changes")
+                             field="history")
         version_at(self.history.entries, parse_since(self.since), self.history.log)
 
     def run(self, model: Model) -> dict[str, Any]:
@@ -237,10 +238,16 @@ class Bottlenecks:
     """Services ranked by betweenness and by flow, with the bottleneck findings.
 
     Answers ``{"graph", "by_betweenness": [row], "by_flow": [row], "findings": [finding
-    JSON objects]}``, the ``top`` services of each ranking; a row is ``{"service", "label",
-    "betweenness", "inflow", "outflow", "capacity", "utilization", "hidden", "rank",
+    JSON objects]}``, the ``top`` services of each ranking; every row has the same keys,
+    ``{"service", "label", "betweenness", "inflow", "outflow", "capacity", "utilization",
+    "hidden", "outflow_partial", "inflow_at_least", "utilization_at_least", "rank",
     "betweenness_rank", "flow_rank"}``: ``rank`` is the row's place in its own list (1
-    first), ``betweenness_rank`` and ``flow_rank`` its place in each ranking."""
+    first), ``betweenness_rank`` and ``flow_rank`` its place in each ranking. For the
+    public a ``hidden`` row's inflow and utilisation are None (they rest on a small cell
+    left out) and ``inflow_at_least``/``utilization_at_least`` say what the published
+    volumes into it still say (None on every other row); ``outflow_partial`` (a bool): a
+    volume out of it is left out, so its outflow is of the volumes shown. (The command's
+    and the API's JSON send the last three only where they say something.)"""
     name: ClassVar[str] = "bottlenecks"
     top: int = 20
 
@@ -663,9 +670,10 @@ class EventLog:
 
     Answers ``{"graph", "log"`` (events, cases, hand-offs, months, first and last day),
     ``"referrals"`` (referral id → its hand-offs, volume and median wait), ``"not_seen",
-    "findings"}``. The public reads them as :func:`log_answer_for` says: no count of 1–4
-    clients or hand-offs, no wait of fewer than that, and no total (the log's counts are
-    None)."""
+    "findings"}``, the unmodelled-flow findings as JSON objects (plain data, as
+    :class:`Removal`'s and :class:`Bottlenecks`'s). The public reads them as
+    :func:`log_answer_for` says: no count of 1–4 clients or hand-offs, no wait of fewer than
+    that, and no total (the log's counts are None)."""
     name: ClassVar[str] = "eventlog"
     log: Path | None = None
 
@@ -674,13 +682,13 @@ class EventLog:
             raise PolkuError(N_("an event log is needed"), params={}, field="log")
 
     def run(self, model: Model) -> dict[str, Any]:
-        from polku.analyses.eventlog import event_log_stats
+        from polku.analyses.eventlog import event_log_stats, stats_json
         from polku.io.eventlog import read_event_log
 
         assert self.log is not None
         stats = event_log_stats(model.graph, read_event_log(self.log, model.graph))
         # the log counts people as the workbook does: decided here, for every door
-        return log_answer_for(model.audience, stats, model.min_cell)
+        return stats_json(log_answer_for(model.audience, stats, model.min_cell))
 
 
 @dataclass(frozen=True)
@@ -688,7 +696,9 @@ class Compare:
     """Regions side by side: this model's region and ``others`` on the same figures
     (:func:`polku.analyses.regions.compare_regions`). For the public every region is read
     from its published copy and small cells are left out of the totals. ``others`` are
-    :class:`Model` records (a loaded graph is wrapped in one; one alone is taken too).
+    :class:`Model` records (a loaded graph is wrapped in one; one alone is taken too);
+    fewer than two regions, or two of one name, is refused naming ``others`` (the API's
+    ``/compare`` names its query parameter, ``graphs``).
 
     Answers ``{"regions": [{"region", "title", "people", "counts", "findings",
     "findings_per_10k", "median_wait_days", "needs_covered", …}], "kinds", "measures",
@@ -714,7 +724,7 @@ class Compare:
         graphs = [r for graph in given for r in each_region(graph)]
         if len(graphs) < 2:
             raise PolkuError(N_("compare needs two regions or more"), params={},
-                             field="graphs")
+                             field="others")
         names = [str(r.graph.get("name", "")) for r in graphs]
         twice = sorted({n for n in names if names.count(n) > 1})
         clash = merged_given_twice(given) if twice else None
@@ -727,11 +737,11 @@ class Compare:
                 "their own too: compare either the merged graph or its regions"),
                 len(clash[1]))
             raise PolkuError(said, params={"merged": clash[0], "names": ", ".join(clash[1])},
-                             field="graphs")
+                             field="others")
         if twice:
             raise PolkuError(N_("two regions have the same name ({names}): give each graph "
                                 "its own name"), params={"names": ", ".join(twice)},
-                             field="graphs")
+                             field="others")
 
         for name, graph in zip(names, graphs):
             if not is_region(graph):
@@ -741,7 +751,7 @@ class Compare:
                                      "name": graph.graph.get("title"),
                                      "name_sv": graph.graph.get("title_sv"),
                                      "name_en": graph.graph.get("title_en")})},
-                                 field="graphs")
+                                 field="others")
 
     def run(self, model: Model) -> dict[str, Any]:
         from polku.analyses.regions import compare_regions
@@ -779,7 +789,7 @@ class Suggestions:
     (its key). Answers ``{"suggestions": [...], "declined": [the capacity raises not offered
     because they would barely shorten the wait,
     :func:`polku.analyses.suggest.declined_capacities`], "findings": [the findings they are
-    for and resolve]}``, the findings as data for the edge to word."""
+    for and resolve]}``, the findings as JSON objects (plain data) for the edge to word."""
     name: ClassVar[str] = "suggestions"
     finding: str | None = None
     long_wait_days: float = LONG_WAIT_DAYS
@@ -799,7 +809,7 @@ class Suggestions:
         named = {k for s in found for k in (s["finding"], *s["resolves"])} | {
             d["finding"] for d in declined}
         return {"suggestions": found, "declined": declined,
-                "findings": [f for f in before if f.key in named]}
+                "findings": [f.to_dict() for f in before if f.key in named]}
 
 
 @dataclass(frozen=True)
@@ -808,7 +818,8 @@ class PtvCompare:
     ``{"missing", "gone", "changed", "edits"}`` (:func:`polku.analyses.ptv_diff.compare`).
     ``catalogue`` is what :func:`polku.io.ptv.read_ptv` read; ``municipalities`` (three-digit
     codes) default to the model's; ``pick`` numbers the edits to apply (1-based, as the
-    text lists them; None: all), see :meth:`chosen`."""
+    text lists them; None: all), see :meth:`chosen`. A refusal names these parameters in
+    ``field``; the command and the API name theirs (``files``, ``municipality``)."""
     name: ClassVar[str] = "ptv-compare"
     catalogue: Any = None
     municipalities: tuple[str, ...] | None = None
@@ -832,13 +843,13 @@ class PtvCompare:
     def check(self, g: nx.MultiDiGraph) -> None:
         if self.catalogue is None:
             raise PolkuError(N_("the comparison needs the catalogue's PTV files"), params={},
-                             field="files")
+                             field="catalogue")
         for code in self.municipalities or ():
             if not (isinstance(code, str) and len(code) == 3 and code.isascii()
                     and code.isdigit()):
                 raise PolkuError(N_("'{code}' is not a municipality code (three digits, e.g. "
                                     "179 for Jyväskylä)"), params={"code": code},
-                                 field="municipality")
+                                 field="municipalities")
         if self.pick is not None:
             if not self.pick:
                 raise PolkuError(N_("pick at least one edit"), params={}, field="pick")
@@ -875,13 +886,28 @@ OPERATIONS: dict[str, type] = {op.name: op for op in (
 
 # -- privacy at the boundary --------------------------------------------------------------------
 
-def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) -> Any:
+def answer(operation: Any, model: Model, audience: str = EDITOR, **options: Any) -> Any:
     """Check ``operation``'s parameters against the graph, run it on the model ``audience``
-    reads and return its answer fit for that audience: ``editor`` (the default) reads
-    every figure, ``public`` reads the published copy (small cells left out,
-    :mod:`polku.privacy`). ``model`` is a :class:`Model` (a loaded graph is wrapped in
-    one); a bad parameter is a :class:`polku.errors.PolkuError` whose ``field`` names it,
-    a wrong kind of argument a :class:`TypeError` that says what is taken."""
+    reads and return its answer fit for that audience.
+
+    - ``operation``: an operation's record (``polku.Findings()``, :data:`OPERATIONS`);
+    - ``model``: a :class:`Model` (a loaded graph is wrapped in one);
+    - ``audience``: ``editor`` (the default) reads every figure, ``public`` reads the
+      published copy (small cells left out, :mod:`polku.privacy`);
+    - ``options``: what the operation's ``run`` takes beside the model, passed on as they
+      are: none for the operations of :data:`OPERATIONS`; the report's ``progress``
+      (a callback of its steps, :mod:`polku.progress`). Any other keyword
+      is a :class:`TypeError` naming it and what is taken (an answer is in no language:
+      there is no ``lang``; the edge words it, ``polku.records``).
+
+    A bad parameter is a :class:`polku.errors.PolkuError` whose ``field`` names it, a
+    wrong kind of argument a :class:`TypeError` that says what is taken.
+
+    >>> from polku.graph import new_graph
+    >>> answer(Describe(), new_graph(), lang="fi")
+    Traceback (most recent call last):
+    TypeError: answer() got an unexpected keyword argument 'lang': it takes operation, model and audience, and Describe takes no other (an answer is data in no language: polku.records(found, m, lang) words findings, polku.present.results the other answers; README "Python API")
+    """
     if isinstance(operation, type):
         raise TypeError(f"answer() takes an operation's record, e.g. {operation.__name__}(), "
                         f"not the class {operation.__name__}")
@@ -890,13 +916,14 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
         raise TypeError(f"answer() takes an operation (polku.Findings(), polku.Paths(segment="
                         f"...), ...: polku.ops.operations.OPERATIONS), not "
                         f"{type(operation).__name__}")
+    _check_options(operation, options)
     model = as_model(model, "answer()")
     if audience not in AUDIENCES:
         raise PolkuError(N_("unknown audience '{audience}'"), params={"audience": audience},
                          field="audience")
     operation.check(model.graph)
     seen = model.published(audience)
-    result = operation.run(seen, **kwargs)
+    result = operation.run(seen, **options)
     if audience == PUBLIC:
         return published_figures(result, seen, getattr(operation, "modelled", False))
     if seen.hidden_services():
@@ -906,6 +933,29 @@ def answer(operation: Any, model: Model, audience: str = EDITOR, **kwargs: Any) 
         # its lower bound beside it), never a partial sum as if it were all
         return published_answer(result, seen.hidden_services(), seen.min_cell, modelled=True)
     return result
+
+
+def _check_options(operation: Any, options: dict[str, Any]) -> None:
+    """Refuse a keyword of :func:`answer` that the operation's ``run`` does not take,
+    naming it and what is taken, before anything is computed (an unexpected keyword of
+    ``run`` itself would name a method the caller never called)."""
+    if not options:
+        return
+    import inspect
+
+    taken = [name for name, p in list(inspect.signature(operation.run).parameters.items())[1:]
+             if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    unknown = [k for k in options if k not in taken]
+    if not unknown:
+        return
+    what = type(operation).__name__
+    beside = f"{what} takes {', '.join(taken)} beside them" if taken else \
+        f"{what} takes no other"
+    hint = (' (an answer is data in no language: polku.records(found, m, lang) words '
+            'findings, polku.present.results the other answers; README "Python API")'
+            if "lang" in unknown else "")
+    raise TypeError(f"answer() got an unexpected keyword argument {unknown[0]!r}: it takes "
+                    f"operation, model and audience, and {beside}{hint}")
 
 
 def shown_suppressed(g: nx.MultiDiGraph, node: str, column: str, value: Any,

@@ -4,18 +4,20 @@ messages give that node in the reader's language, so that a client can show "ser
 must act" without asking other routes for the names.
 
 The ids stay the data; the names are worded here, at the edge, from the graph the finding
-was found in (the published copy for the public: a name is no figure).
+was found in (the published copy for the public: a name is no figure). Findings as the
+JSON of the API and the command line gives them, names and all, are :func:`named_dicts`;
+``polku.records`` (:func:`records`) gives them for a model and a language.
 """
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 import networkx as nx
 
 from polku.finding import Finding
 from polku.present.i18n import Translator, merged_region_names
-from polku.present.messages import subject_name
+from polku.present.messages import subject_name, worded_dicts
 
 #: a measure's title in JSON is whole: a client cuts it where it shows it (the table cuts
 #: it to its column, :class:`polku.present.printers.ActingNames`)
@@ -155,3 +157,40 @@ def followup_names(state: Mapping[str, Any], names: FindingNames) -> dict[str, s
     if state.get("owner"):
         ids.append(str(state["owner"]))
     return {node: names.name(node) for node in dict.fromkeys(ids)}
+
+
+def named_dicts(findings: Iterable[Finding | Mapping[str, Any]], g: nx.MultiDiGraph,
+                tr: Translator) -> list[dict[str, Any]]:
+    """Findings as the findings JSON of the API and the command line gives each
+    (``docs/findings.md``): its object with the message in ``tr``'s language and its
+    ``names`` (each id it mentions by name, :class:`polku.present.finding_names.FindingNames`:
+    one for them all, each id named once), from ``g``, the graph they were found in.
+    ``polku.records`` is :func:`records`, these for a model and a language."""
+    return worded_dicts(findings, g, tr, FindingNames(g, tr))
+
+
+def records(findings: Iterable[Finding | Mapping[str, Any]], model: Any, lang: str = "fi",
+            audience: str = "editor") -> list[dict[str, Any]]:
+    """Findings as plain dicts, one per finding, as the findings JSON of the command line
+    and the API gives each (:func:`named_dicts`): its stable ``key``, its ``message`` in
+    ``lang`` (``fi``, the default, as everywhere polku writes for people; ``sv`` or
+    ``en``) and its ``names`` (its ids by name): what a table takes as it is
+    (``pandas.DataFrame(polku.records(found, m))``). ``model`` is the model the findings
+    were answered from (``audience`` as :func:`polku.ops.operations.answer` was asked: the
+    public's findings are worded from the published copy) or a graph; this is
+    ``polku.records``.
+
+    >>> from polku.graph import new_graph
+    >>> from polku.analyses.findings import find
+    >>> g = new_graph(); g.add_node("debt", type="service", name="Velkaneuvonta")
+    >>> [sorted(r) for r in records(find(g), g)][:1]
+    [['accountable', 'key', 'kind', 'measures', 'message', 'metrics', 'names', 'related', 'severity', 'subject']]
+    >>> records(find(g), g)[0]["message"], records(find(g), g)[0]["names"]
+    ('Velkaneuvonta (debt): tuottaja puuttuu', {'debt': 'Velkaneuvonta'})
+    >>> records(find(g), g, "sv")[0]["key"], records(find(g), g, "sv")[0]["message"][:30]
+    ('service-without-provider:debt', 'Velkaneuvonta (debt): producen')
+    """
+    from polku.present.i18n import translator
+
+    g = model.published(audience).graph if hasattr(model, "published") else model
+    return named_dicts(findings, g, translator(lang))

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gettext
 import math
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal
@@ -39,6 +38,7 @@ import networkx as nx
 from polku.catalogues import (DOMAIN, LANGUAGES, catalogue as _catalogue,  # noqa: F401
                               locale_dir)
 from polku.errors import HUGE, PolkuError
+from polku.io.areas import AFTER_Z, alphabet_key
 from polku.finding import decimals_above, number
 from polku.words import (EDGE_KIND_NAMES, FACTOR_NAMES, KIND_NAMES, NODE_TYPE_NAMES, ROLE_NAMES,
                          SEVERITY_NAMES, STATUS_NAMES, N_)  # noqa: F401  (N_: marked texts are imported from here too)
@@ -713,7 +713,8 @@ def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
     """A sort key that puts names in the order of the reader's alphabet: in Finnish and
     Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with
     its plain one; in all three another accented letter with its plain one (é with e), and
-    the text itself to part two names that differ only in case or accent.
+    the text itself to part two names that differ only in case or accent
+    (:func:`polku.io.areas.alphabet_key`, which the analyses order the primary names by).
 
     >>> sorted(["Övermark", "Åbo", "Ähtäri", "espoo", "Zürich", "Éura"], key=alphabetical)
     ['espoo', 'Éura', 'Zürich', 'Åbo', 'Ähtäri', 'Övermark']
@@ -722,15 +723,7 @@ def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
     >>> sorted(["whole country", "Åland", "Oulu"], key=lambda t: alphabetical(t, "en"))
     ['Åland', 'Oulu', 'whole country']
     """
-    out = []
-    after_z = _AFTER_Z if lang in ("fi", "sv") else {}
-    for ch in text.casefold():
-        if ch in after_z:
-            out.append(after_z[ch])
-        else:  # é → e
-            out.append("".join(c for c in unicodedata.normalize("NFD", ch)
-                               if not unicodedata.combining(c)))
-    return "".join(out), text
+    return alphabet_key(text, AFTER_Z if lang in ("fi", "sv") else {})
 
 
 def area_name(text: str | None, lang: str) -> str:
@@ -968,8 +961,8 @@ def error_message(error: "PolkuError", tr: Translator) -> str:
                                                    for k, v in error.params.items()})
         # the id it was likely meant to be (polku.graph.close_id), said the same way for
         # every parameter
-        return text + ("; " + tr(DID_YOU_MEAN).format(close=error.close)
-                       if getattr(error, "close", None) else "")
+        hint = getattr(error, "hint", None)
+        return text + ("; " + tr(DID_YOU_MEAN).format(close=hint) if hint else "")
     except (KeyError, IndexError, ValueError):  # a translation that lost a placeholder
         return error.message
 

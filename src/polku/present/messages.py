@@ -774,29 +774,6 @@ def worded_dicts(findings: Iterable[Finding | Mapping[str, Any]], g: nx.MultiDiG
     return out
 
 
-def records(findings: Iterable[Finding | Mapping[str, Any]], model: Any, lang: str = "en",
-            audience: str = "editor") -> list[dict[str, Any]]:
-    """Findings as plain dicts, one per finding, each with its stable ``key`` and its
-    ``message`` in ``lang`` (``fi``, ``sv`` or ``en``): what a table takes as it is
-    (``pandas.DataFrame(polku.records(found, m, "fi"))``). ``model`` is the model the
-    findings were answered from (``audience`` as :func:`polku.ops.operations.answer` was
-    asked: the public's findings are worded from the published copy) or a graph; this is
-    ``polku.records``.
-
-    >>> from polku.graph import new_graph
-    >>> from polku.analyses.findings import find
-    >>> g = new_graph(); g.add_node("debt", type="service", name="Velkaneuvonta")
-    >>> [sorted(r) for r in records(find(g), g)][:1]
-    [['accountable', 'key', 'kind', 'measures', 'message', 'metrics', 'related', 'severity', 'subject']]
-    >>> records(find(g), g, "sv")[0]["key"], records(find(g), g, "sv")[0]["message"][:30]
-    ('service-without-provider:debt', 'Velkaneuvonta (debt): producen')
-    """
-    from polku.present.i18n import translator
-
-    g = model.published(audience).graph if hasattr(model, "published") else model
-    return worded_dicts(findings, g, translator(lang))
-
-
 def finding_json(f: Finding, g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
     """One finding's JSON object (``docs/findings.md``) with its message in ``tr``'s
     language."""

@@ -4,7 +4,15 @@ and the graph it was computed on, and gives the same result with the nodes named
 ``tr``'s language (``name_sv``/``name_en`` where the graph gives them) and the findings
 worded (:mod:`polku.present.messages`). The shapes stay those the analyses document, so the
 JSON of the commands and the API and what the printers and pages read are unchanged; only
-the words follow the reader.
+the words follow the reader. Every one gives plain data (dicts, lists, text, numbers:
+``json.dumps`` takes it), and every operation's answer has one here, called
+``(result, g, tr)`` (the README's "Python API" lists them): :func:`described`,
+:func:`bottlenecks_worded`, :func:`paths_worded`, :func:`blueprint_worded`,
+:func:`whatif_worded`, :func:`queue_worded`, :func:`review_worded`,
+:func:`eventlog_worded`, :func:`suggestions_worded`, :func:`raci_worded`,
+:func:`compare_worded`; :func:`diff_worded` takes both graphs; findings are worded by
+:func:`polku.present.finding_names.records`, the PTV comparison by
+:func:`polku.present.ptv_compare.ptv_worded` (with the catalogue's code names).
 
 >>> from polku.analyses.describe import describe
 >>> from polku.graph import new_graph
@@ -22,10 +30,11 @@ import networkx as nx
 
 from polku.graph import TITLE_LANGUAGES
 from polku.present.i18n import Translator
-from polku.present.messages import subject_name, worded, worded_dicts
+from polku.present.finding_names import named_dicts
+from polku.present.messages import subject_name, worded_dicts
 
 
-def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+def described(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
     """:func:`polku.analyses.describe.describe` with its title, segments, their entries
     (``entry_names``) and outcomes named in ``tr``'s language, its region and the areas its
     nodes serve as the reader names them (Mellersta Nyland, hela landet)."""
@@ -34,8 +43,9 @@ def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[
     from polku.present.i18n import merged_region_names
     from polku.present.messages import in_region
 
-    titled = info.get("title") or (tr.lang in TITLE_LANGUAGES and g.graph.get(f"title_{tr.lang}"))
-    title = tr.title(g) if titled else info.get("title")
+    titled = result.get("title") or (tr.lang in TITLE_LANGUAGES
+                                     and g.graph.get(f"title_{tr.lang}"))
+    title = tr.title(g) if titled else result.get("title")
     # a merged graph of several regions: each name says its region (as findings do), and
     # the areas served are grouped by region (``merged_regions``: the regions by name)
     regions = merged_region_names(g, tr.lang)
@@ -49,18 +59,18 @@ def described(info: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[
                   "areas_by_region": [
                       {"region": regions.get(k) or tr("actors the regions share"),
                        "areas": tr.areas(areas)}
-                      for k, areas in (info.get("areas_by_region") or {}).items()]}
-    return dict(info, title=title,
-                region=tr.region(g) if info.get("region") else info.get("region"),
-                regions=tr.areas(info["regions"]),
+                      for k, areas in (result.get("areas_by_region") or {}).items()]}
+    return dict(result, title=title,
+                region=tr.region(g) if result.get("region") else result.get("region"),
+                regions=tr.areas(result["regions"]),
                 segments=[dict(s, name=named(s["id"]),
                                      entry_names=[named(e) for e in s["entries"]])
-                                for s in info["segments"]],
-                outcomes=[dict(o, name=named(o["id"])) for o in info["outcomes"]],
+                                for s in result["segments"]],
+                outcomes=[dict(o, name=named(o["id"])) for o in result["outcomes"]],
                 **merged)
 
 
-def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+def paths_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
     """:func:`polku.analyses.paths.paths_report` with every node named in ``tr``'s language
     and the broken steps' findings worded."""
     def step(s: dict[str, Any]) -> dict[str, Any]:
@@ -70,10 +80,10 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
 
     from polku.analyses.paths import deciding_key
 
-    best = report["best"]
-    return dict(report, segment_label=tr.label(g, report["segment"]),
-                to_label=tr.label(g, report["to"]) if report.get("to") else None,
-                need_labels=[tr.label(g, n) for n in report.get("needs") or ()],
+    best = result["best"]
+    return dict(result, segment_label=tr.label(g, result["segment"]),
+                to_label=tr.label(g, result["to"]) if result.get("to") else None,
+                need_labels=[tr.label(g, n) for n in result.get("needs") or ()],
                 best=[dict(p, steps=[step(s) for s in p["steps"]],
                            uncovered_labels=[tr.label(g, n) for n in p.get("uncovered", ())],
                            decided_by=deciding_key(best[i - 1], p) if i else None)
@@ -83,14 +93,14 @@ def paths_worded(report: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
                                uncovered_labels=[tr.label(g, n)
                                                  for n in d.get("uncovered") or ()],
                                broken=worded_dicts(d["broken"], g, tr))
-                          for d in report["designed"]],
+                          for d in result["designed"]],
                 met_off_path_labels=[
                     {"need": n, "need_label": tr.label(g, n), "services": list(vs),
                      "service_labels": [tr.label(g, v) for v in vs]}
-                    for n, vs in (report.get("met_off_path") or {}).items()])
+                    for n, vs in (result.get("met_off_path") or {}).items()])
 
 
-def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
+def blueprint_worded(result: dict[str, Any], g: nx.MultiDiGraph,
                      tr: Translator) -> dict[str, Any]:
     """:func:`polku.analyses.blueprint.blueprint` with every node beside its name in
     ``tr``'s language (``label``, ``owner_label``, ``needs_met_labels`` …)."""
@@ -110,10 +120,10 @@ def blueprint_worded(data: dict[str, Any], g: nx.MultiDiGraph,
             covered_labels=[named(n) for n in bp["covered"]],
             uncovered_labels=[named(n) for n in bp["uncovered"]])
 
-    return dict(data, label=named(data["subject"]), segment_label=named(data["segment"]),
-                to_label=named(data.get("to")),
-                needs_labels=[named(n) for n in data["needs"]],
-                blueprints=[one(bp) for bp in data["blueprints"]])
+    return dict(result, label=named(result["subject"]), segment_label=named(result["segment"]),
+                to_label=named(result.get("to")),
+                needs_labels=[named(n) for n in result["needs"]],
+                blueprints=[one(bp) for bp in result["blueprints"]])
 
 
 def bottlenecks_worded(result: dict[str, Any], g: nx.MultiDiGraph,
@@ -124,6 +134,30 @@ def bottlenecks_worded(result: dict[str, Any], g: nx.MultiDiGraph,
     return dict(result, findings=worded_dicts(result["findings"], g, tr),
                 **{key: [dict(r, label=tr.label(g, r["service"])) for r in result[key]]
                    for key in ("by_betweenness", "by_flow")})
+
+
+def bottlenecks_sent(result: dict[str, Any]) -> dict[str, Any]:
+    """The ranking (worded or not) as the command's and the API's JSON send it, a shape
+    older than the library's every-row-alike one (``/bottlenecks`` in the OpenAPI
+    document): a row's ``outflow_partial`` only where it is true, its lower bounds only on
+    a hidden row that has them.
+
+    >>> bottlenecks_sent({"by_flow": [{"service": "a", "outflow_partial": False,
+    ...                                "inflow_at_least": None, "utilization_at_least": None}],
+    ...                   "by_betweenness": []})["by_flow"]
+    [{'service': 'a'}]
+    """
+    def sent(row: dict[str, Any]) -> dict[str, Any]:
+        out = dict(row)
+        if not out.get("outflow_partial"):
+            out.pop("outflow_partial", None)
+        if out.get("inflow_at_least") is None:
+            out.pop("inflow_at_least", None)
+            out.pop("utilization_at_least", None)
+        return out
+
+    return dict(result, **{key: [sent(r) for r in result[key]]
+                           for key in ("by_betweenness", "by_flow")})
 
 
 def whatif_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
@@ -176,19 +210,76 @@ def review_worded(result: dict[str, Any], g: nx.MultiDiGraph,
     earlier = result["earlier"]
     names = FindingNames(g, tr)
     return {"since": result["since"],
-            "created": worded_dicts(result["created"], g, tr, names),
-            "resolved": worded_dicts(result["resolved"], earlier, tr,
-                                     FindingNames(earlier, tr)),
+            "created": named_dicts(result["created"], g, tr),
+            "resolved": named_dicts(result["resolved"], earlier, tr),
             "overdue": [dict(o, names=followup_names(o, names)) for o in result["overdue"]]}
 
 
-def eventlog_worded(stats: dict[str, Any], g: nx.MultiDiGraph,
+def eventlog_worded(result: dict[str, Any], g: nx.MultiDiGraph,
                     tr: Translator) -> dict[str, Any]:
-    """:func:`polku.analyses.eventlog.event_log_stats` with each referral's two ends named
-    (``from_label``, ``to_label``) and the findings worded in ``tr``'s language."""
+    """:class:`polku.ops.operations.EventLog`'s answer (or
+    :func:`polku.analyses.eventlog.event_log_stats`) with each referral's two ends named
+    (``from_label``, ``to_label``) and the findings as JSON objects worded in ``tr``'s
+    language: plain data, what ``polku eventlog --format json`` prints."""
     referrals = {}
-    for rid, r in stats["referrals"].items():
+    for rid, r in result["referrals"].items():
         referrals[rid] = {"from": r["from"], "to": r["to"], "from_label": tr.label(g, r["from"]),
                           "to_label": tr.label(g, r["to"]),
                           **{k: v for k, v in r.items() if k not in ("from", "to")}}
-    return dict(stats, referrals=referrals, findings=worded(stats["findings"], g, tr))
+    return dict(result, referrals=referrals,
+                findings=worded_dicts(result["findings"], g, tr))
+
+
+def suggestions_worded(result: dict[str, Any], g: nx.MultiDiGraph,
+                       tr: Translator) -> dict[str, Any]:
+    """:class:`polku.ops.operations.Suggestions`'s answer as ``polku suggest --format json``
+    and ``/api/graphs/NAME/suggestions`` give it: the ``suggestions`` and ``declined`` as
+    the operation answers them (a client applies their edits as they are), each beside its
+    words in ``tr``'s language (``worded``,
+    :func:`polku.present.suggestions.suggestions_worded`; ``declined_worded``)."""
+    from polku.present.suggestions import declined_worded
+    from polku.present.suggestions import suggestions_worded as worded_list
+
+    return {"suggestions": result["suggestions"], "worded": worded_list(result, g, tr),
+            "declined": result["declined"],
+            "declined_worded": declined_worded(result["declined"], result["findings"], g, tr)}
+
+
+def raci_worded(result: Any, g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
+    """The RACI matrix (:class:`polku.analyses.raci.Raci`, :class:`polku.ops.operations.Raci`'s
+    answer) as plain data in ``tr``'s language: ``{"graph", "title", "subjects", "actors",
+    "actor_labels", "rows": [{"subject", "type", "label", "detail", "mark", "mark_label",
+    "kinds"}], "cells": [{"actor", "subject", "role", "role_label", "note"}]}``, the
+    subjects and actors named, the marks and roles in words and a referral owner's note
+    translated (:func:`polku.present.raci_output.raci_worded`, whose record the tables and
+    pages read).
+
+    >>> from polku.analyses.raci import raci
+    >>> from polku.graph import new_graph
+    >>> from polku.present.i18n import translator
+    >>> g = new_graph("g"); g.add_node("s", type="service", name="Palvelu", name_sv="Tjänst")
+    >>> raci_worded(raci(g, []), g, translator("sv"))["rows"]
+    []
+    """
+    from dataclasses import asdict
+
+    from polku.present.raci_output import mark_label, raci_worded as worded_matrix, role_label
+
+    m = worded_matrix(result, g, tr)
+    return {"graph": m.graph, "title": m.title, "subjects": m.subjects,
+            "actors": list(m.actors), "actor_labels": dict(m.actor_labels),
+            "rows": [dict(asdict(r), mark_label=mark_label(r.mark, tr), kinds=list(r.kinds))
+                     for r in m.rows],
+            "cells": [dict(asdict(c), role_label=role_label(c.role, tr)) for c in m.cells]}
+
+
+def compare_worded(result: dict[str, Any], g: nx.MultiDiGraph,
+                   tr: Translator) -> dict[str, Any]:
+    """:class:`polku.ops.operations.Compare`'s answer as ``polku compare --format json`` and
+    ``/api/compare`` give it in ``tr``'s language (:func:`polku.present.regions.compared`:
+    each region's title and name in that language, each figure rounded once). ``g`` is not
+    read (each region's names are in the answer): it is taken as every answer's wording
+    takes it."""
+    from polku.present.regions import compared
+
+    return compared(result, tr.lang)

@@ -10,6 +10,7 @@ from typing import Any
 
 import networkx as nx
 
+from polku.finding import as_finding
 from polku.present.i18n import Translator, as_counted, kind_name
 from polku.present.messages import message, subject_name
 
@@ -151,7 +152,7 @@ def declined_worded(declined: list[dict[str, Any]], findings: list[Any],
                     g: nx.MultiDiGraph, tr: Translator) -> list[dict[str, Any]]:
     """Each declined capacity raise in words: ``{"finding": KEY, "message": its finding's
     sentence, "text": why no raise is offered}``, in the same order."""
-    by_key = {f.key: f for f in findings}
+    by_key = {f.key: f for f in map(as_finding, findings)}
     plain = tr.plainly()
     return [{"finding": d["finding"],
              "message": message(by_key[d["finding"]], g, plain) if d["finding"] in by_key
@@ -181,7 +182,7 @@ def suggestions_worded(result: dict[str, Any], g: nx.MultiDiGraph,
     findings it creates, by kind and subject]}``. The suggestions themselves keep the
     shape the JSON contract gives them (``docs`` and issue 17: finding, edits, resolves,
     creates), so a client applies their edits as they are; this list is beside them."""
-    by_key = {f.key: f for f in result["findings"]}
+    by_key = {f.key: f for f in map(as_finding, result["findings"])}
     plain = tr.plainly()  # sentences for people: names, the keys stay beside them
 
     def created(key: str) -> str:

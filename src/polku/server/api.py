@@ -6,7 +6,7 @@ while its source is broken and the last good version is served.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Coroutine, Union
+from typing import Any, Callable, Coroutine, Mapping, Union
 
 import networkx as nx
 from fastapi import APIRouter, Body, Depends, Header, Path, Query, Request, Response
@@ -20,12 +20,11 @@ from polku.ops.model import Model
 from polku.ops.operations import (SEVERITIES, Blueprint, Bottlenecks, Describe, Findings,
                                   Paths, PtvCompare, Review, answer, whatif_operation)
 from polku.io import formats, workbook
-from polku.errors import PolkuError
+from polku.errors import PolkuError, fields_named
 from polku.present import results
 from polku.present.actions import ACTION_FORMATS
-from polku.present.finding_names import FindingNames
 from polku.present.i18n import Translator, translator
-from polku.present.messages import worded_dicts
+from polku.present.finding_names import named_dicts
 from polku.kinds import LONG_WAIT_DAYS, MAX_CONCURRENT_LEADS, MAX_TOP
 from polku.privacy import EDITOR, PERSONAL_COLUMNS, PUBLIC, changes_for, row_for
 from polku.server.auth import Access, Credentials, carries
@@ -78,6 +77,8 @@ ExportFormat = Query(formats.text_formats()[0], description=" or ".join(formats.
 READ = responses(400, 404, 409)
 #: a what-if's answer worded in the reader's language, by operation
 WORDED = {"removal": results.whatif_worded, "queueing": results.queue_worded}
+#: PtvCompare's parameters as the body of ``/ptv/compare`` and ``/ptv/apply`` names them
+PTV_BODY = {"catalogue": "files", "municipalities": "municipality"}
 WRITE = responses(400, 401, 403, 404, 409, 412, 413, 415, 422, 428)
 
 
@@ -209,21 +210,25 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         return model, version
 
     def asked(name: str, response: Response, operation: Any, authorization: Credentials,
-              tr: Translator) -> tuple[Any, nx.MultiDiGraph, Version]:
+              tr: Translator, fields: Mapping[str, str] | None = None
+              ) -> tuple[Any, nx.MultiDiGraph, Version]:
         """One operation on the graph's current model, for the reader's audience, the
         graph that reader sees (its answer is worded from it) and the version answered;
-        a bad parameter is a 400 naming its field."""
+        a bad parameter is a 400 naming its field (``fields``: the operation's parameters
+        the route names otherwise, :func:`polku.errors.fields_named`)."""
         model, version = read(name, response, tr)
         who = access.audience(authorization)
         try:
-            return answer(operation, model, who), model.published(who).graph, version
+            with fields_named(fields or {}):
+                return answer(operation, model, who), model.published(who).graph, version
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
 
     def ask(name: str, response: Response, operation: Any, authorization: Credentials,
-            tr: Translator) -> tuple[Any, nx.MultiDiGraph]:
+            tr: Translator, fields: Mapping[str, str] | None = None
+            ) -> tuple[Any, nx.MultiDiGraph]:
         """:func:`asked` without the version."""
-        result, g, _ = asked(name, response, operation, authorization, tr)
+        result, g, _ = asked(name, response, operation, authorization, tr, fields)
         return result, g
 
     @router.get("/graphs", responses=responses(400))
@@ -331,8 +336,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             g = model.published(who).graph
             keep = SEVERITIES[: SEVERITIES.index(severity) + 1]
             # worded and named from the copy the reader sees, each id named once
-            doc: dict[str, Any] = {"graph": name, "findings": worded_dicts(
-                [f for f in every if f.severity in keep], g, tr, FindingNames(g, tr))}
+            doc: dict[str, Any] = {"graph": name, "findings": named_dicts(
+                [f for f in every if f.severity in keep], g, tr)}
             followups = g.graph.get("followups") or {}
             present = {f.key for f in every}
             if actor is not None:  # only this organisation's findings: only their follow-ups
@@ -425,16 +430,11 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         over-capacity is nominal, the wait mostly lead time), ``declined_worded`` says
         why."""
         from polku.ops.operations import Suggestions
-        from polku.present.suggestions import declined_worded, suggestions_worded
 
         result, g = ask(name, response, Suggestions(finding=finding,
                                                     long_wait_days=long_wait_days),
                         authorization, tr)
-        return {"graph": name, "suggestions": result["suggestions"],
-                "worded": suggestions_worded(result, g, tr),
-                "declined": result["declined"],
-                "declined_worded": declined_worded(result["declined"], result["findings"],
-                                                   g, tr)}
+        return {"graph": name, **results.suggestions_worded(result, g, tr)}
 
     @router.get("/graphs/{name}/bottlenecks", responses=READ)
     def bottlenecks(name: str, response: Response,
@@ -448,7 +448,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         utilisation, inflow / ``capacity`` (null without a capacity, when the capacity is 0
         and when the inflow is not known), not the what-if's ``modelled_utilization``."""
         ranking, g = ask(name, response, Bottlenecks(top=top), authorization, tr)
-        return results.bottlenecks_worded(ranking, g, tr)
+        return results.bottlenecks_sent(results.bottlenecks_worded(ranking, g, tr))
 
     @router.get("/graphs/{name}/paths", responses=READ)
     # k's bounds are the operation's check (its words on every door), not the query type's
@@ -527,7 +527,7 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         from polku.present.ptv_compare import ptv_worded
 
         operation = ptv_operation(body)
-        result, g = ask(name, response, operation, authorization, tr)
+        result, g = ask(name, response, operation, authorization, tr, PTV_BODY)
         return {"graph": name, **ptv_worded(result, g, tr, operation.catalogue.code_names)}
 
     @router.post("/graphs/{name}/ptv/apply", responses=WRITE)
@@ -541,7 +541,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
         lang = tr.lang
         operation = ptv_operation(body, body.pick)
         try:
-            chosen = operation.chosen(answer(operation, model, EDITOR))
+            with fields_named(PTV_BODY):
+                chosen = operation.chosen(answer(operation, model, EDITOR))
         except PolkuError as e:
             raise ApiError(400, e.message, field=e.field, cause=e) from None
         result = store.edit_batch(name, if_match, who.name, chosen, "ptv compare", lang=lang,

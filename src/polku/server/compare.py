@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
+from polku.errors import fields_named
 from polku.server.contract import ApiError
 from polku.server.http import versions_tag
 from polku.server.store import GraphStore
 from polku.words import N_
+
+
+#: Compare's parameter as the compare page and ``/api/compare`` name it: the graphs are
+#: named in the query parameter ``graphs``
+AS_QUERIED = {"others": "graphs"}
 
 
 class Comparison(NamedTuple):
@@ -68,8 +74,9 @@ def served_comparison(store: GraphStore, graphs: str | None,
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
         models = [model for _, model, _ in loaded]
-        return Comparison(answer(Compare(tuple(models[1:])), models[0], audience), [], [], [],
-                          versions_tag((n, v.etag) for n, _, v in loaded))
+        with fields_named(AS_QUERIED):
+            result = answer(Compare(tuple(models[1:])), models[0], audience)
+        return Comparison(result, [], [], [], versions_tag((n, v.etag) for n, _, v in loaded))
     from polku.graph import regions
 
     plain, merged, problems, not_regions, read = [], [], [], [], []
@@ -103,5 +110,6 @@ def served_comparison(store: GraphStore, graphs: str | None,
     # a merged graph served on its own is its regions side by side
     if sum(len(regions(m.graph)) or 1 for m in models) < 2:
         return Comparison(None, problems, not_regions, merged_left_out, tag)
-    return Comparison(answer(Compare(tuple(models[1:])), models[0], audience), problems,
-                      not_regions, merged_left_out, tag)
+    with fields_named(AS_QUERIED):
+        result = answer(Compare(tuple(models[1:])), models[0], audience)
+    return Comparison(result, problems, not_regions, merged_left_out, tag)

@@ -5,7 +5,8 @@ ETag, a row the workbook rules refuse — is an :class:`ApiError` with its HTTP 
 stable ``code`` for programs, a ``message`` for people (never an absolute server path, never
 a token) and the ``field`` it is about (a parameter, a column, or ``null``). A row refused
 by the workbook rules also lists every problem in ``problems``; an unknown id given as a
-parameter, the id it was likely meant to be in ``did_you_mean`` (when one is close).
+parameter (or in the one cell a refused row write gets wrong), the id it was likely meant
+to be in ``did_you_mean`` (when one is close).
 """
 
 from __future__ import annotations
