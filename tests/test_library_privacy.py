@@ -103,7 +103,7 @@ def test_the_public_event_log_answer_holds_no_small_count(tmp_path: Path, exampl
     editor = polku.answer(polku.EventLog(log=tmp_path / "log.csv"), example)
     assert editor["referrals"]["ref-alku-ohjaamo"]["handoffs"] == 2
     assert editor["log"]["handoffs"] == 6
-    assert [f.metrics for f in editor["findings"]] == [{"count": 2}, {"count": 1}]
+    assert [f["metrics"] for f in editor["findings"]] == [{"count": 2}, {"count": 1}]
 
 
 def test_hand_offs_that_give_a_small_volume_back_are_left_out(tmp_path: Path,

@@ -110,7 +110,7 @@ def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
     doc = json.loads(r.stdout)
     assert doc["graph"] == "keski-uusimaa" and doc["actions"]
     actors = {row["actor"] for row in doc["actions"]}
-    one = sorted(actors)[0]
+    one = sorted(a for a in actors if a)[0]  # "": the findings nobody answers for
     mine = json.loads(run(*["actions", str(EXAMPLE), "--actor", one,
                                           "--format", "json"]).stdout)["actions"]
     assert mine and {row["actor"] for row in mine} == {one}
