@@ -141,7 +141,9 @@ def test_actions_in_every_format_from_the_cli_and_the_api(tmp_path) -> None:
     table = run(*["actions", str(EXAMPLE), "--format", "table", "--actor", one,
                   "--lang", "fi"]).stdout
     assert table.splitlines()[0].endswith(": toimenpiteet organisaatioittain")
-    assert f"({len(mine)})" in table.splitlines()[2]
+    # the title, whose findings they are, a blank line, then the organisation's block
+    assert table.splitlines()[1].startswith("Vain havainnot, joista ")
+    assert f"({len(mine)})" in table.splitlines()[3]
     assert all(f"tunnus: {row['key']}" in table for row in mine)
     txt = tmp_path / "actions.txt"
     assert run(*["actions", str(EXAMPLE), "-o", str(txt)]).exit_code == 0
