@@ -72,7 +72,7 @@ def test_a_new_entry_is_loaded_saved_and_named(with_lines: None, tmp_path: Path)
     assert "lines (.lines): one node a line" in formats_help(translator("en"))
     with pytest.raises(PolkuError, match=r"write a .ttl, .jsonld, .xlsx, or .lines file"):
         formats.format_for(tmp_path / "demo.txt")
-    with pytest.raises(PolkuError, match=r"expected .ttl, .jsonld, .xlsx, .lines or a folder"):
+    with pytest.raises(PolkuError, match=r"expected .ttl, .jsonld, .xlsx, .lines, or a folder"):
         (tmp_path / "demo.txt").write_text("", encoding="utf-8")
         load_graph(tmp_path / "demo.txt")
 

@@ -33,7 +33,7 @@ def test_ready_while_every_graph_loads_and_its_log_reads(served: Path) -> None:
     r = client.get("/readyz", headers={"Accept-Language": "en"})
     assert r.status_code == 200, r.text
     assert r.json() == {"ready": True, "graphs": [
-        {"name": "mini", "state": "ok", "changelog": "ok", "problem": None,
+        {"name": "mini", "state": "ok", "changelog": "ok", "problem": None, "problems": [],
          "changelog_problem": None}]}
     assert r.headers["cache-control"] == "no-store"
 

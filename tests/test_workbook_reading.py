@@ -261,9 +261,11 @@ def test_no_list_hint_where_the_parts_are_no_ids_or_the_column_takes_one(mini: P
 def test_a_byte_that_is_not_utf8_is_placed_in_its_row_column_and_cell(mini: Path) -> None:
     (mini / "needs.csv").write_bytes("id,name\nty,Työkyky\n".encode("latin-1"))
     err = run("validate", mini).stderr
+    # what gives UTF-8 with commas (a Finnish Excel's 'CSV UTF-8' separates by ';')
     assert ("needs.csv, sheet 'needs', row 2, column 'name': not UTF-8: byte 0xf6 at "
-            "character 3 of the cell (save the file as UTF-8: in Excel as 'CSV UTF-8', in "
-            "LibreOffice with the character set 'Unicode (UTF-8)')") in err
+            "character 3 of the cell (save the file as UTF-8: in LibreOffice with the "
+            "character set 'Unicode (UTF-8)' and ',' as the field delimiter; from Excel, save "
+            "the workbook as .xlsx and give polku that file)") in err
     assert "offset" not in err
     # below a cell of several lines, and on a cell's second line
     (mini / "needs.csv").write_bytes('id,name,factor\nty,"Työ\nkyky",x\nta,"Ta\nlo",Vä\n'

@@ -723,6 +723,8 @@ PLACE_PARAMS = frozenset({
     "most", "least", "ceiling", "sheet", "sheets", "name", "known", "hint", "targets",
     "found", "expected", "types", "kinds", "choices", "words", "predicate", "attribute",
     "format", "kind", "n", "count", "byte", "offset", "separator", "reason", "shown",
+    # a character's place in its cell, a column's letter, an invisible character's code
+    "position", "letter", "invisible",
     # where a JSON-LD file would load its context from (an address, screened for codes)
     "context"})
 

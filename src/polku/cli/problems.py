@@ -105,7 +105,10 @@ def fail(error: PolkuError, tr: Translator | None = None, command: Callable | No
                                "ones often follow from them)", more).format(
             n=tr.number(more)), err=True)
     warn(warnings, tr)
-    if warnings:
+    from polku.io.unknown_names import NAME_WARNINGS
+
+    # only a misspelt name can be the cause (a follow-up's or a path name's warning is not)
+    if any(w.msgid in NAME_WARNINGS for w in warnings):
         typer.echo(tr("note: {note}").format(note=tr(
             "a misspelt sheet or column (the warnings) may be the cause of the problems "
             "above")), err=True)

@@ -87,6 +87,9 @@ class Format:
     holds: str = ""
     #: a folder format: what to use for one file instead
     one_file: str | None = None
+    #: a folder format polku reads: how a message listing what polku reads names it
+    #: (catalogued: ``a folder of CSV sheets``)
+    read_as: str = ""
     #: a folder format whose name may have no suffix at all (else only no file's suffix)
     bare_folder: bool = False
     #: precedence among a served folder's sources of one name (0 wins), None = not served;
@@ -149,7 +152,8 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            also_reads=(".xlsm",), served=1),
     Format("workbook", N_("workbook"), N_("the CSV sheets designers edit"),
            ("",), "polku.io.workbook:write_workbook", reader="polku.io.workbook:read_workbook",
-           holds=N_("of CSV sheets"), one_file="xlsx", served=0),
+           holds=N_("of CSV sheets"), one_file="xlsx", served=0,
+           read_as=N_("a folder of CSV sheets")),
     Format("cpsv-ap", "CPSV-AP", N_("public services in CPSV-AP 3.2.0 (`polku import` reads "
                                     "other publishers' CPSV-AP)"),
            (".ttl", ".jsonld", ".json"),
@@ -229,13 +233,50 @@ def reading(path: str | Path) -> Format | None:
     return next((f for f in FORMATS.values() if f.reads(path)), None)
 
 
-def readable() -> str:
-    """What polku reads, for messages: ``.ttl, .jsonld, .xlsx or a folder of CSV sheets``."""
+def readable() -> Alternatives:
+    """What polku reads, for messages, each file ending and folder as the reader's
+    language lists alternatives (the folder's words catalogued).
+
+    >>> str(readable())
+    '.ttl, .jsonld, .xlsx, or a folder of CSV sheets'
+    """
     files = [f.suffixes[0] for f in FORMATS.values() if f.reader and not f.is_folder]
-    folders = [f"a folder {f.holds}" for f in FORMATS.values()
-               if f.reader and f.is_folder]
-    names = files + folders
-    return f"{', '.join(names[:-1])} or {names[-1]}"
+    folders = [Said(f.read_as) for f in FORMATS.values() if f.reader and f.is_folder]
+    return Alternatives((*files, *folders))
+
+
+#: the endings of the spreadsheet files polku does not read: saved as .xlsx, each is read
+SPREADSHEET_SUFFIXES = (".xls", ".xlsb", ".ods", ".fods", ".numbers")
+
+
+def unreadable(path: Path) -> PolkuError:
+    """The problem of ``path`` (which exists) that no format reads: what to give instead
+    where that is plain (:func:`what_to_give`), else what polku reads."""
+    return what_to_give(path) or PolkuError(N_("unknown kind of file: expected {kinds}"),
+                                            params={"kinds": readable()}, file=str(path))
+
+
+def what_to_give(path: Path) -> PolkuError | None:
+    """The problem of a file that is plainly meant as a workbook but is none, saying what
+    to give instead: a spreadsheet of another kind saved as .xlsx, the folder of a CSV
+    sheet given alone; else None. What a command that reads any graph and what ``polku
+    import`` (which reads a workbook) say of such a file alike.
+
+    >>> str(what_to_give(Path("old.xls")))
+    'old.xls: polku does not read .xls files: open it in the spreadsheet program and save it as an Excel workbook (.xlsx)'
+    >>> what_to_give(Path("notes.txt")) is None
+    True
+    """
+    suffix = path.suffix.lower()
+    if suffix in SPREADSHEET_SUFFIXES:
+        return PolkuError(N_("polku does not read {suffix} files: open it in the spreadsheet "
+                             "program and save it as an Excel workbook (.xlsx)"),
+                          params={"suffix": suffix}, file=str(path))
+    if suffix == ".csv" and not path.is_dir():
+        return PolkuError(N_("one CSV sheet is not a workbook: give the folder that holds the "
+                             "sheets ({folder})"),
+                          params={"folder": str(path.parent)}, file=str(path))
+    return None
 
 
 def importer_for(path: str | Path) -> Format | None:

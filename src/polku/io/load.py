@@ -72,6 +72,5 @@ def _load(text: str) -> nx.MultiDiGraph:
         raise PolkuError(N_("no such file or folder"), params={}, file=text)
     fmt = formats.reading(path)
     if fmt is None:
-        raise PolkuError(N_("unknown kind of file: expected {kinds}"),
-                         params={"kinds": formats.readable()}, file=text)
+        raise formats.unreadable(path)
     return fmt.read(path)

@@ -52,6 +52,7 @@ import networkx as nx
 
 from polku.errors import Phrase, PolkuError, Said, os_reason
 from polku.graph import add_edge, new_graph
+from polku.io.encodings import HEAD, utf16_codec
 from polku.io.naming import graph_id
 from polku.words import N_
 
@@ -853,32 +854,25 @@ def _build(reader: _Reader, name: str) -> nx.MultiDiGraph:
 def decode_plan(data: bytes, source: str) -> str:
     """A plan file's bytes as text: UTF-8 (with or without a BOM), UTF-16 as Word and Excel
     save "Unicode text" (with a BOM, or without one when the text is plainly little- or
-    big-endian: every other byte of its ASCII is zero), else Windows-1252. Bytes that are
-    none of these are one clear error, not a table of garbled cells.
+    big-endian: every other byte of its ASCII is zero), by the rule the workbook's CSV
+    sheets are read by (:func:`polku.io.encodings.utf16_codec`), else Windows-1252. Bytes
+    that are none of these are one clear error, not a table of garbled cells.
 
     >>> decode_plan("Päävastuu".encode("utf-16"), "p.txt"), decode_plan(b"ok", "p.txt")
     ('Päävastuu', 'ok')
     """
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding = "utf-16"
-    elif b"\x00" in data[:4096]:
-        sample = data[:4096]
-        zeros_even, zeros_odd = sample[0::2].count(0), sample[1::2].count(0)
-        if zeros_odd >= len(sample) // 4 and zeros_even == 0:
-            encoding = "utf-16-le"
-        elif zeros_even >= len(sample) // 4 and zeros_odd == 0:
-            encoding = "utf-16-be"
-        else:
+    encoding = utf16_codec(data[:HEAD])
+    if encoding is None:
+        if b"\x00" in data[:HEAD]:
             raise PolkuError(N_("the plan file is not text (it holds zero bytes): save the "
                                 "plan table as text, tab separated, in UTF-8"), params={},
                              file=source)
-    else:
         try:
             return data.decode("utf-8-sig")
         except UnicodeDecodeError:
             return data.decode("cp1252", errors="replace")
     try:
-        return data.decode(encoding)
+        return data.decode(encoding).removeprefix("\ufeff")
     except UnicodeDecodeError as e:
         raise PolkuError(N_("the plan file looks like UTF-16 text but byte {offset} cannot be "
                             "read as it: save the plan table as text, tab separated, in UTF-8"),

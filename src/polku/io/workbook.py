@@ -27,6 +27,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import networkx as nx
 
 from polku.io import atomic
+from polku.io.encodings import HEAD, utf16_codec
 from polku.catalogues import words_of
 from polku.errors import (CellError, Counted, Figure, NodeTypes, Phrase, PolkuError,
                           PolkuErrors, Said, not_a_choice, os_reason)
@@ -539,6 +540,13 @@ class _Reader:
         self.failed: set[str] = set()
         #: the sheet (or CSV file) names present, for hints about a wrongly spelt one
         self.names: list[str] = []
+        #: sheet -> the row below a title row (row 1 naming none of its columns) that
+        #: names its required columns: an .xlsx's, whose rows are read only as wide as
+        #: row 1 (a CSV sheet's rows are whole: looked at there, :func:`_title_row`)
+        self.header_below: dict[str, int | None] = {}
+        #: the ids of rows refused whole (a CSV row wider than its header) -> (sheet,
+        #: row): their uses are not said again to be unknown, as a refused id's are not
+        self.dropped: dict[str, tuple[str, int]] = {}
 
     def error(self, message: str, *, file: str | None = None, sheet: str | None = None,
               row: int | None = None, column: str | None = None, **params: object) -> None:
@@ -551,13 +559,31 @@ class _Reader:
     def tables(self) -> dict[str, tuple[str, list[str], list[tuple[int, list[object]]]]]:
         """sheet name -> (file, header, [(spreadsheet row number, cells)])."""
         if self.path.is_dir():
+            self._no_xlsx_alone()
             return self._csv_tables()
         if not self.path.exists():
             raise PolkuError(N_("no such file or folder"), params={}, file=str(self.path))
         if self.path.suffix.lower() in (".xlsx", ".xlsm"):
             return self._xlsx_tables()
+        from polku.io.formats import what_to_give
+
+        if (instead := what_to_give(self.path)) is not None:  # an .xls, one CSV sheet
+            raise instead
         raise PolkuError(N_("not a workbook: expected a folder of CSV files or an .xlsx file"),
                          params={}, file=str(self.path))
+
+    def _no_xlsx_alone(self) -> None:
+        """Refuse a folder that holds no CSV sheet but a workbook file: the .xlsx was
+        meant (else every sheet would be said missing, the file not at all)."""
+        if csv_sheet_files(self.path):
+            return
+        books = sorted(p for p in self.path.iterdir() if not p.name.startswith(".")
+                       and p.suffix.lower() in (".xlsx", ".xlsm") and p.is_file())
+        if books:
+            raise PolkuError(N_("the folder holds no CSV sheets but the workbook '{name}': "
+                                "give the .xlsx file itself ({path})"),
+                             params={"name": books[0].name, "path": str(books[0])},
+                             file=str(self.path))
 
     def _csv_tables(self) -> dict:
         tables = {}
@@ -566,6 +592,18 @@ class _Reader:
         for name in SHEETS:
             file = files.get(name)
             if file is None:
+                continue
+            # what the file's first bytes say before its text is read: a workbook saved
+            # under a sheet's name, a sheet separated by ';' (a Finnish Excel's CSV, in
+            # Windows-1252 or UTF-8 alike: said before a byte of it is found no UTF-8)
+            try:
+                wrong = _csv_head_problem(file)
+            except OSError:
+                wrong = None  # said below, where the file is read
+            if wrong is not None:
+                template, params, row = wrong
+                self.error(template, file=str(file), sheet=name, row=row, **params)
+                self.failed.add(name)
                 continue
             # streamed line by line: the file's text is never held whole, and a sheet past
             # the row ceiling stops being read there. Rows are numbered as a spreadsheet
@@ -606,6 +644,13 @@ class _Reader:
                 self._not_utf8(e, file, name, rows, pending)
                 self.failed.add(name)
                 continue
+            except UnicodeDecodeError:  # a UTF-16 file (utf16_codec) with a broken pair
+                self.error(N_("the file is UTF-16 text, but not all of it can be read as "
+                              "such: save the workbook as .xlsx and give polku that file, or "
+                              "save the sheet again as CSV in UTF-8"), file=str(file),
+                           sheet=name, row=len(rows) + 1)
+                self.failed.add(name)
+                continue
             except OSError as e:  # a folder in the sheet's place, a file that cannot be read
                 self.error(N_("cannot read the file ({reason})"), file=str(file), sheet=name,
                            reason=os_reason(e))
@@ -618,11 +663,6 @@ class _Reader:
                 self.failed.add(name)
                 continue
             header = [h.strip() for h in rows[0]]
-            if len(header) == 1 and ";" in header[0]:
-                self.error(N_("the header has one column with ';' in it: polku reads "
-                              "comma-separated CSV"), file=str(file), sheet=name, row=1)
-                self.failed.add(name)
-                continue
             body = [(n, list(map(str.strip, r))) for n, r in enumerate(rows[1:], start=2)]
             tables[name] = (str(file), header, body)
         return tables
@@ -648,6 +688,11 @@ class _Reader:
 
         if self.path.stat().st_size == 0:
             raise PolkuError(N_("the file is empty"), params={}, file=str(self.path))
+        with open(self.path, "rb") as f:
+            ole2 = f.read(len(OLE2_SIGNATURE)) == OLE2_SIGNATURE
+        if ole2:  # no zip: openpyxl would say only that
+            raise PolkuError(_PROTECTED if _encrypted(self.path) else _OLD_XLS, params={},
+                             file=str(self.path))
         try:
             book = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, OSError, ValueError) as e:
@@ -670,6 +715,12 @@ class _Reader:
                                sheet=name)
                     self.failed.add(name)
                     continue
+                if not any(SHEETS[name].column(h) for h in header):
+                    # a title above the header: where are the columns? (the rows below are
+                    # read only as wide as this one)
+                    self.header_below[name] = header_row(name, enumerate(ws.iter_rows(
+                        min_row=2, max_row=TITLE_ROWS + 1, max_col=MAX_TITLE_WIDTH,
+                        values_only=True), start=2))
                 # one column past the header, to notice data with no header; a formatted
                 # cell far to the right would otherwise make every row 16,384 cells wide
                 width = len(header) + 1
@@ -802,13 +853,17 @@ class _NotUtf8(ValueError):
 
 
 #: what to do about a CSV file that is not UTF-8 (a spreadsheet's default "CSV" is often
-#: Windows-1252 or Mac Roman, whose ä and ö are single bytes)
+#: Windows-1252 or Mac Roman, whose ä and ö are single bytes). Excel's 'CSV UTF-8' is no
+#: way out for most designers: in a Finnish or Swedish locale it separates the cells by
+#: ';', which polku refuses too; what gives UTF-8 with commas is said instead
 _NOT_UTF8 = N_("not UTF-8: byte 0x{byte} at character {position} of the cell (save the file "
-               "as UTF-8: in Excel as 'CSV UTF-8', in LibreOffice with the character set "
-               "'Unicode (UTF-8)')")
+               "as UTF-8: in LibreOffice with the character set 'Unicode (UTF-8)' and ',' as "
+               "the field delimiter; from Excel, save the workbook as .xlsx and give polku "
+               "that file)")
 _NOT_UTF8_COLUMN = N_("not UTF-8: byte 0x{byte} in column {number}, at character {position} "
-                      "of the cell (save the file as UTF-8: in Excel as 'CSV UTF-8', in "
-                      "LibreOffice with the character set 'Unicode (UTF-8)')")
+                      "of the cell (save the file as UTF-8: in LibreOffice with the character "
+                      "set 'Unicode (UTF-8)' and ',' as the field delimiter; from Excel, save "
+                      "the workbook as .xlsx and give polku that file)")
 
 
 def _bad_byte_place(record: str) -> tuple[int, int]:
@@ -841,7 +896,8 @@ _LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
 def _utf8_lines(file: Path) -> Iterator[str]:
     """The lines of a UTF-8 CSV file (a byte-order mark dropped), read one at a time; a
     byte that is not UTF-8 raises :class:`_NotUtf8` with its line and the line's text
-    before it.
+    before it. A UTF-16 file (:func:`polku.io.encodings.utf16_codec`) is read as UTF-16,
+    its byte-order mark dropped alike.
 
     A line ends at LF, CRLF or a lone CR: a sheet saved with classic Mac line endings, or
     one whose lines were pasted together from files that end them differently, is read as
@@ -849,6 +905,15 @@ def _utf8_lines(file: Path) -> Iterator[str]:
     refuses it as 'new-line character seen in unquoted field')."""
     number = 0
     with open(file, "rb") as f:
+        codec = utf16_codec(f.read(HEAD))
+        f.seek(0)
+        if codec is not None:
+            # a UTF-16 sheet (LibreOffice's "Unicode" CSV, Windows PowerShell's output) is
+            # read as what it says, as the plan reader reads one; its lines end alike
+            # (LF, CRLF or a lone CR: newline="" splits at each, as below)
+            for first, text in enumerate(io.TextIOWrapper(f, encoding=codec, newline="")):
+                yield text.removeprefix("\ufeff") if first == 0 else text
+            return
         for first, whole in enumerate(f):
             if first == 0 and whole.startswith(b"\xef\xbb\xbf"):
                 whole = whole[3:]
@@ -864,11 +929,93 @@ def _utf8_lines(file: Path) -> Iterator[str]:
                 yield text
 
 
+#: the first bytes of a workbook file: a zip (.xlsx, .xlsm, .ods) and an OLE2 compound
+#: file (.xls, and an .xlsx protected by a password, which Excel saves encrypted in one)
+ZIP_SIGNATURE = b"PK\x03\x04"
+OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+#: a CSV sheet that is a workbook file: what it is (catalogued), by its first bytes
+_NOT_CSV_KINDS = ((ZIP_SIGNATURE, N_("a spreadsheet workbook (.xlsx)")),
+                  (OLE2_SIGNATURE, N_("an Excel file (.xls, or an .xlsx protected by a "
+                                      "password)")))
+#: a sheet whose cells are separated otherwise than by commas (a Finnish or Swedish Excel
+#: writes ';' in its 'CSV' and its 'CSV UTF-8' alike): what works, in every language
+SEPARATED_OTHERWISE = N_("the cells are separated by {separator}, not by commas: save the "
+                         "workbook as .xlsx and give polku that file, or save the sheet in "
+                         "LibreOffice with ',' as the field delimiter (Excel in a Finnish or "
+                         "Swedish locale writes ';' between cells, in 'CSV UTF-8' too)")
+#: Excel's line naming a CSV file's separator above its header (``sep=;``)
+_SEP_LINE = re.compile(r'"?sep=(.)"?,*')
+
+
+def _csv_head_problem(file: Path) -> tuple[str, dict[str, object], int | None] | None:
+    """What a CSV sheet's first bytes say is wrong before its text is read, as (catalogued
+    template, params, row), else None: a workbook file saved under the sheet's name, or a
+    header whose cells are separated otherwise than by commas (``;``, a tab, or Excel's
+    ``sep=;`` line). The header's separator is told before any byte of the file is found
+    to be no UTF-8: a Finnish Excel's CSV is both, and saving it as UTF-8 mends only one.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "a.csv").write_bytes("id;name\\nä;x".encode("cp1252"))
+    ...     _csv_head_problem(Path(d) / "a.csv")[1:]
+    ({'separator': "';'"}, 1)
+    """
+    with open(file, "rb") as f:
+        head = f.read(HEAD)
+    for signature, kind in _NOT_CSV_KINDS:
+        if head.startswith(signature):
+            return (N_("the file is {kind}, not CSV text: save the sheet as CSV, or give "
+                       "polku the workbook file itself"), {"kind": Said(kind)}, None)
+    codec = utf16_codec(head)
+    text = head.decode(codec or "utf-8", errors="replace").removeprefix("\ufeff")
+    first = re.split(r"\r\n|\n|\r", text, maxsplit=1)[0]
+    separator: str | None = None
+    if (sep := _SEP_LINE.fullmatch(first.strip())) is not None and sep.group(1) != ",":
+        separator = sep.group(1)
+    else:
+        try:
+            cells = next(csv.reader([first]), [])
+        except csv.Error:
+            cells = []
+        if len(cells) == 1:
+            separator = next((c for c in ";\t|" if c in cells[0]), None)
+    if separator is None:
+        return None
+    shown: object = Said(N_("a tab")) if separator == "\t" else f"'{separator}'"
+    return SEPARATED_OTHERWISE, {"separator": shown}, 1
+
+
 class _TooManyRows(PolkuError):
     def __init__(self, ceiling: int) -> None:
         super().__init__(N_("the sheet has more than {ceiling} rows, the most this server or "
                             "command takes (POLKU_MAX_ROWS raises the ceiling)"),
                          params={"ceiling": Figure(ceiling)})
+
+
+#: the name of the stream that holds an encrypted workbook inside its OLE2 file (MS-OFFCRYPTO)
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
+
+
+#: an .xlsx that is an OLE2 file: encrypted with a password, or an old .xls renamed
+_PROTECTED = N_("the file is protected by a password (Excel saves such a file encrypted): "
+                "remove the password (in Excel: File › Info › Protect Workbook › Encrypt with "
+                "Password, empty it) and save the file, or save a copy without it")
+_OLD_XLS = N_("the file is an old Excel workbook (.xls, Excel 97–2003) or one protected by a "
+              "password, with the ending .xlsx: open it in the spreadsheet program and save "
+              "it as an Excel workbook (.xlsx), without a password")
+
+
+def _encrypted(path: Path) -> bool:
+    """Whether an OLE2 file holds a workbook Excel encrypted with a password (its
+    ``EncryptedPackage`` stream); else it is an old .xls named .xlsx (or an encrypted one
+    whose stream was not found: the message about it says both)."""
+    tail = b""
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            if _ENCRYPTED in tail + chunk:
+                return True
+            tail = chunk[-len(_ENCRYPTED):]
+    return False
 
 
 def _xlsx_problem(error: Exception) -> object:
@@ -1203,7 +1350,8 @@ def parse_figure(text: str, whole: bool = False) -> int | float:
     if whole and isinstance(value, float):
         # 2,0 is the whole number 2, as the number 2.0 of an .xlsx is (_parse_cell)
         if not value.is_integer():
-            raise CellError(NOT_WHOLE, value=text, read=repr(value))
+            # a formula's tiny fraction (1200.0000000001) is said as such
+            raise _not_whole(text, value) or CellError(NOT_WHOLE, value=text, read=repr(value))
         value = int(value)
     return value
 
@@ -1350,16 +1498,62 @@ _BAD_ID_LIKE = N_("'{value}' is not a valid id (only the letters a–z without �
                   "example, '{id}'")
 
 
+#: an id that is one but for a character nobody sees (a zero-width space pasted with it):
+#: the character named by its code, and where it is
+_BAD_ID_INVISIBLE = N_("'{value}' is not a valid id: it holds an invisible character, "
+                       "{invisible}, at character {position}: delete it (write, for example, "
+                       "'{id}')")
+#: every template of an id refused where it is defined
+BAD_IDS = (_BAD_ID, _BAD_ID_LIKE, _BAD_ID_INVISIBLE)
+
+
+def invisible_at(text: str) -> int | None:
+    """The index of the first character of ``text`` nobody sees (a format or control
+    character: a zero-width space, a soft hyphen, a direction mark), else None.
+
+    >>> invisible_at("valmennus\\u200b"), invisible_at("valmennus")
+    (9, None)
+    """
+    import unicodedata
+
+    if text.isascii():  # the common id: a control character is screened before this
+        return None
+    return next((i for i, c in enumerate(text) if unicodedata.category(c) in ("Cf", "Cc")),
+                None)
+
+
+def folded_id(text: str) -> str:
+    """``text`` as an id it differs from only in case or in invisible characters reads
+    (:func:`invisible_at`): what a use of a refused id is compared by.
+
+    >>> folded_id("Valmennus"), folded_id("valmennus\\u200b")
+    ('valmennus', 'valmennus')
+    """
+    while (at := invisible_at(text)) is not None:
+        text = text[:at] + text[at + 1:]
+    return text.casefold()
+
+
 def bad_id(text: str) -> tuple[str, dict[str, object]]:
     """Why ``text`` is no id, as ``(catalogued template, params)``, offering the id the
-    name makes when it makes one (``järjestö-ä`` → ``jarjesto-a``; ``---`` makes none).
+    name makes when it makes one (``järjestö-ä`` → ``jarjesto-a``; ``---`` makes none),
+    and naming an invisible character by its code (it cannot be seen in the quote).
 
     >>> bad_id("Järjestö-Ä")[1]
     {'value': 'Järjestö-Ä', 'id': 'jarjesto-a'}
     >>> bad_id("---") == (_BAD_ID, {'value': '---'})
     True
+    >>> bad_id("tyo\\u200b")[1]
+    {'value': 'tyo\\u200b', 'invisible': 'U+200B ZERO WIDTH SPACE', 'position': 4, 'id': 'tyo'}
     """
+    import unicodedata
+
     like = slug(text, "")
+    at = invisible_at(text)
+    if at is not None and like:
+        code = f"U+{ord(text[at]):04X} {unicodedata.name(text[at], '')}".strip()
+        return _BAD_ID_INVISIBLE, {"value": text, "invisible": code, "position": at + 1,
+                                   "id": like}
     if like:
         return _BAD_ID_LIKE, {"value": text, "id": like}
     return _BAD_ID, {"value": text}
@@ -1440,6 +1634,15 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         if text[:1] == "<" and col.name in _PEOPLE_COLUMN_NAMES and \
                 (left := LEFT_OUT_RE.fullmatch(text)):
             return LeftOut(int(left.group(1)))
+        # what a spreadsheet made of a number: a date (12.5 typed in a Finnish one), a
+        # percentage where a share is written 0,35
+        if isinstance(raw, (datetime.date, datetime.time)) or _DATE_LIKE.fullmatch(text):
+            raise _made_a_date(raw, text)
+        if col.kind == "ratio" and (percent := _PERCENT.fullmatch(text)):
+            share = _share_of(percent.group(1))
+            if share is not None:
+                raise CellError(N_("'{value}' is a percentage: a share is written as a number "
+                                   "from 0 to 1: write {share}"), value=text, share=share)
         # 1,200 typed for twelve hundred would be 1.2 (a small cell of people, at that):
         # a figure that reads two ways is refused, naming both (a share's 0,125 is none)
         value = parse_figure(text, whole=col.kind == "integer") if col.kind in _FIGURES \
@@ -1450,7 +1653,8 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         raise CellError(N_("'{value}' is not a number") if value != value else
                         N_("'{value}' is too large a number"), value=_text(raw))
     if col.kind == "integer" and not isinstance(value, int):
-        raise CellError(N_("'{value}' is not a whole number"), value=_text(raw))
+        raise _not_whole(_text(raw), value) or CellError(N_("'{value}' is not a whole number"),
+                                                         value=_text(raw))
     if isinstance(value, (int, float)) and value < 0:
         raise CellError(N_("'{value}' is negative"), value=_text(raw))
     if col.minimum is not None and value < col.minimum:  # type: ignore[operator]
@@ -1460,8 +1664,72 @@ def _parse_cell(col: Column, raw: object, text: str) -> object:
         message, _, params = wrong
         raise CellError(message, value=_text(raw), **params)
     if col.kind == "ratio" and not 0 <= float(value) <= 1:  # type: ignore[arg-type]
+        if 1 < float(value) <= 100:  # type: ignore[arg-type]
+            raise CellError(N_("'{value}' is not a share between 0 and 1 (a percentage? "
+                               "write {share})"), value=_text(raw),
+                            share=Figure(float(value) / 100))  # type: ignore[arg-type]
         raise CellError(N_("'{value}' is not a share between 0 and 1"), value=_text(raw))
     return value
+
+
+#: a cell's text that is a date as a spreadsheet writes one (``12.5.2026``, ``2026-05-12``,
+#: ``2026-05-12 00:00:00``): in a number column, a number the spreadsheet made a date
+_DATE_LIKE = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}|"
+                        r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:[ T][0-9]{2}:[0-9]{2}(?::[0-9]{2})?)?")
+#: a percentage (``35 %``, ``35%``, ``12,5 %``)
+_PERCENT = re.compile(r"([0-9][0-9 \u00a0\u202f]*(?:[.,][0-9]+)?)\s*%")
+
+
+def _made_a_date(raw: object, text: str) -> CellError:
+    """The refusal of a date or a time in a number column: a spreadsheet in a Finnish or
+    Swedish locale reads ``12.5`` typed in a cell as the 12th of May, and ``12.30`` as
+    half past twelve (a number, formatted as a date, in an .xlsx; the date's text in its
+    CSV), so the figure meant is gone.
+
+    >>> print(_made_a_date(None, "12.5.2026"))
+    the cell is a date or a time ('12.5.2026'): a spreadsheet made it one (12.5 typed in a Finnish or Swedish spreadsheet becomes one); format the column as a number or as text and type the value again
+    """
+    if isinstance(raw, datetime.time):  # 12.30 typed: half past twelve
+        typed = f"{raw.hour}.{raw.minute:02d}"
+    elif isinstance(raw, datetime.date):
+        typed = f"{raw.day}.{raw.month}"
+    elif (m := re.match(r"([0-9]{1,2})\.([0-9]{1,2})\.", text)) is not None:
+        typed = f"{int(m.group(1))}.{int(m.group(2))}"
+    else:  # 2026-05-12
+        typed = f"{int(text[8:10])}.{int(text[5:7])}"
+    return CellError(_A_DATE, value=text, typed=typed)
+
+
+_A_DATE = N_("the cell is a date or a time ('{value}'): a spreadsheet made it one ({typed} "
+             "typed in a Finnish or Swedish spreadsheet becomes one); format the column as a "
+             "number or as text and type the value again")
+
+
+def _share_of(text: str) -> Figure | None:
+    """A percentage's figure as a share (``35`` → 0.35), or None when it is no number."""
+    try:
+        number = parse_number(text)
+    except CellError:
+        return None
+    return Figure(number / 100)
+
+
+def _not_whole(text: str, value: float) -> CellError | None:
+    """The refusal of a whole-number cell that is a whole number but for a tiny fraction
+    (``1200.0000000001``: a formula's result, a float's rounding), saying to round it;
+    None for any other fraction.
+
+    >>> print(_not_whole("1200.0000000001", 1200.0000000001))
+    '1200.0000000001' is not a whole number: a calculation (a formula) left a tiny fraction; round it (ROUND) or type 1200
+    >>> _not_whole("2.5", 2.5) is None
+    True
+    """
+    whole = round(value)
+    if whole == value or abs(value - whole) > 1e-6:
+        return None
+    return CellError(N_("'{value}' is not a whole number: a calculation (a formula) left a "
+                        "tiny fraction; round it (ROUND) or type {whole}"), value=text,
+                     whole=str(whole))
 
 
 def same_meaning(sheet: str, column: str, old: str, new: str) -> bool:
@@ -1546,9 +1814,11 @@ def read_rows(path: str | Path, tables: Tables | None = None, max_rows: int | No
 
 def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
                progress: Progress,
-               ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str], list[str]]:
-    """:func:`read_rows`, and the names of every sheet the workbook has, read or not (its
-    CSV files without ``.csv``, its .xlsx sheets; those of ``tables`` when given)."""
+               ) -> tuple[dict[str, list[_Row]], list[PolkuError], set[str], list[str],
+                          dict[str, tuple[str, int]]]:
+    """:func:`read_rows`, the names of every sheet the workbook has, read or not (its
+    CSV files without ``.csv``, its .xlsx sheets; those of ``tables`` when given), and the
+    ids of the rows refused whole, each with its sheet and row."""
     reader = _Reader(Path(path), max_rows, progress)
     tables_read = tables is None
     tables = reader.tables() if tables is None else tables
@@ -1630,6 +1900,9 @@ def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
             reader.failed.add(name)
             continue
         missing = [c.name for c in sheet.columns if c.required and c.name not in header]
+        if missing and _title_row(reader, name, file, header, body, missing):
+            reader.failed.add(name)
+            continue
         for m in missing:
             reader.error(N_("the required column '{name}' is missing{hint}"),
                          file=file, sheet=name, row=1, column=m, name=m,
@@ -1638,7 +1911,58 @@ def _read_rows(path: str | Path, tables: Tables | None, max_rows: int | None,
             reader.failed.add(name)
             continue
         result[name] = _sheet_rows(reader, name, file, header, body)
-    return result, reader.errors, reader.failed, reader.names if tables_read else list(tables)
+    return (result, reader.errors, reader.failed,
+            reader.names if tables_read else list(tables), reader.dropped)
+
+
+#: how many rows below row 1 are looked at for the header a title row pushed down, and
+#: how many of an .xlsx row's columns
+TITLE_ROWS = 20
+MAX_TITLE_WIDTH = 200
+
+
+def header_row(sheet: str, rows: Iterable[tuple[int, Sequence[object]]]) -> int | None:
+    """The number of the first of ``rows`` (numbered as a spreadsheet shows them) that
+    names every required column of ``sheet``: the header, below a title; else None.
+
+    >>> header_row("needs", [(2, ["Tarpeet 2026"]), (3, ["id", "name", None])])
+    3
+    """
+    required = {c.name for c in SHEETS[sheet].columns if c.required}
+    for number, cells in rows:
+        if required <= {_text(c) for c in cells}:
+            return number
+    return None
+
+
+def _title_row(reader: _Reader, name: str, file: str, header: list[str],
+               body: list[tuple[int, list[object]]], missing: list[str]) -> bool:
+    """Say, once for the sheet, that row 1 holds a title (``Palvelut 2026 – luonnos``)
+    rather than the column names, when it names no column of the sheet and either the
+    required columns are in a row below it (which is said) or it is one or two cells of
+    text; False, saying nothing, for any other header that lacks a column."""
+    sheet = SHEETS[name]
+    named = [h for h in header if h]
+    if not named or any(sheet.column(h) is not None for h in named):
+        return False
+    # an .xlsx's rows were read only as wide as row 1 (_xlsx_rows): the reader looked below
+    # a title there itself
+    below = reader.header_below.get(name) if name in reader.header_below else \
+        header_row(name, body[:TITLE_ROWS])
+    if below is None and len(named) > 2:
+        return False
+    title = named[0]
+    shown: object = Said(NAME_NOT_SHOWN) if find_hetu(title) is not None else \
+        title[:60] + ("…" if len(title) > 60 else "")
+    if below is not None:
+        reader.error(N_("row 1 holds '{title}', not the column names: the header must be "
+                        "row 1; the columns are in row {number}: delete the rows above it"),
+                     file=file, sheet=name, row=1, title=shown, number=below)
+    else:
+        reader.error(N_("row 1 holds '{title}', not the column names: the header must be "
+                        "row 1 (the required columns {names} are missing)"),
+                     file=file, sheet=name, row=1, title=shown, names=", ".join(missing))
+    return True
 
 
 #: a fast row's problems, in column order: (column, catalogued template, params)
@@ -1661,6 +1985,13 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
     columns = [(h, sheet.column(h)) for h in header]
     width = len(header)
     every_column_named = all(header)
+    # a CSV row is wider than its header only where a comma too many shifted its cells (a
+    # spreadsheet writes as many cells on every line, the header's line too), even when
+    # the cells past the header are empty; in an .xlsx a cell right of the header is no
+    # shift (an empty one is formatting): the row is read, the cell said
+    shifts = file.lower().endswith(".csv")
+    #: an .xlsx row's value right of the header, by the row: (its column's index, text)
+    past: dict[int, tuple[int, str]] = {}
     # (row number, cells, texts, joined text, every cell text?); texts is None for a row
     # that has more cells than the header has columns (refused whole)
     shaped: list[tuple[int, list[object], list[str] | None, str, bool]] = []
@@ -1675,9 +2006,14 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
             joined, all_text = "\n".join(texts), False
         if not any(texts):
             continue
-        if len(texts) > width and any(texts[width:]):
-            shaped.append((rownum, cells, None, joined, all_text))
-            continue
+        if len(texts) > width and (shifts or any(texts[width:])):
+            if shifts:
+                shaped.append((rownum, cells, None, joined, all_text))
+                continue
+            at = next(i for i in range(width, len(texts)) if texts[i])
+            past[rownum] = (at, texts[at])
+            cells, texts = cells[:width], texts[:width]
+            joined = "\n".join(texts)
         if len(texts) < width:  # a short row: its missing cells are empty
             cells = list(cells) + [""] * (width - len(cells))
             texts = list(texts) + [""] * (width - len(texts))
@@ -1705,13 +2041,21 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
     rows: list[_Row] = []
     plain_at = 0
     for (rownum, cells, texts, *_), is_plain, screen in zip(shaped, plain, screened):
+        if rownum in past:
+            from openpyxl.utils.cell import get_column_letter
+
+            at, text = past[rownum]
+            if find_hetu(text) is not None:  # screened before the cell is quoted
+                reader.error(N_("the cell {problem}"), file=file, sheet=name, row=rownum,
+                             problem=Said(HETU_MESSAGE))
+            else:
+                reader.error(N_("column {letter} has a value ('{value}') but the header has "
+                                "no column there (it has {columns} columns): name the column "
+                                "in row 1, or clear the cell"), file=file, sheet=name,
+                             row=rownum, letter=get_column_letter(at + 1),
+                             value=_CONTROL.sub("?", text[:40]), columns=width)
         if texts is None:
-            # (more cells than columns: the cells are never 1, the columns may be)
-            reader.error(Counted(ngettext("the row has {cells} cells but the header only "
-                                          "{columns} column",
-                                          "the row has {cells} cells but the header only "
-                                          "{columns} columns"), width),
-                         file=file, sheet=name, row=rownum, cells=len(cells), columns=width)
+            _shifted_row(reader, name, file, rownum, columns, cells)
         elif is_plain:
             for h, message, params in problems_of.get(plain_at, ()):
                 reader.error(message, file=file, sheet=name, row=rownum, column=h, **params)
@@ -1721,6 +2065,42 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
             rows.append(_careful_row(reader, name, file, rownum, columns, cells, texts,
                                      screen))
     return rows
+
+
+#: a number's whole part and its decimals, each a cell of its own: a decimal comma
+#: written without quotes (``7,5``) that split one cell in two
+_WHOLE_PART = re.compile(r"[+-]?[0-9][0-9 \u00a0\u202f]*")
+_DECIMALS = re.compile(r"[0-9]+")
+
+
+def _shifted_row(reader: _Reader, name: str, file: str, rownum: int,
+                 columns: list[tuple[str, Column | None]], cells: list[object]) -> None:
+    """The problem of a CSV row with more cells than its header has columns: refused whole
+    (every cell after the comma too many sits in the next column: a volume of 7 and a
+    wait of 5 days for '7,5'), naming the number a decimal comma split when two cells side
+    by side from a number column on read as one (the first such, from the left), and its
+    id kept as refused (its uses are not said again to be unknown: ``reader.dropped``)."""
+    texts = [_text(c) for c in cells]
+    split = next(((h, texts[i], texts[i + 1]) for i, (h, col) in enumerate(columns)
+                  if col is not None and col.kind in NUMBER_KINDS and i + 1 < len(texts)
+                  and _WHOLE_PART.fullmatch(texts[i]) and _DECIMALS.fullmatch(texts[i + 1])),
+                 None)
+    where = {"file": file, "sheet": name, "row": rownum, "cells": len(cells),
+             "columns": len(columns)}
+    if split is None:
+        reader.error(N_("the row has {cells} cells but the header only {columns} columns: a "
+                        "comma too many (a decimal comma without quotes, or one typed in a "
+                        "cell) shifts the cells after it; the row is not read"), **where)
+    else:
+        column, whole, decimals = split
+        reader.error(N_("the row has {cells} cells but the header only {columns} columns: "
+                        "'{value}' looks like a number with a decimal comma, which splits it "
+                        "into two cells: write {point}, or put it in quotes (\"{value}\"); "
+                        "the row is not read"), column=column, value=f"{whole},{decimals}",
+                     point=f"{whole.translate(_NO_SPACES)}.{decimals}", **where)
+    ids = [i for i, (h, _) in enumerate(columns) if h == "id"]
+    if SHEETS[name].node_type is not None and ids and texts[ids[0]]:
+        reader.dropped.setdefault(texts[ids[0]], (name, rownum))
 
 
 def _plain_rows(columns: list[tuple[str, Column | None]], rows: list[list[str]]
@@ -1930,7 +2310,7 @@ def read_workbook(path: str | Path, name: str | None = None,
     'actor'
     """
     path = Path(path)
-    rows, errors, failed, present = _read_rows(path, tables, max_rows, progress)
+    rows, errors, failed, present, dropped = _read_rows(path, tables, max_rows, progress)
     progress(Phrase(N_("checking the references")))
     # ids of a sheet that could not be read are unknown everywhere; say so once, not per use
     unread_types = {SHEETS[name].node_type for name in failed}
@@ -1939,9 +2319,18 @@ def read_workbook(path: str | Path, name: str | None = None,
     # fix, at the definition; a use still written the old way is then an unknown id, said
     # with the id it likely means). Every use alike: a row whose own id is refused is
     # left out whole, its references unread, so only some uses could be said otherwise
-    refused_ids = {e.params["value"] for e in errors
-                   if e.msgid in (_BAD_ID, _BAD_ID_LIKE) and e.column == "id"
-                   and e.sheet is not None and SHEETS[e.sheet].node_type is not None}
+    refused: dict[str, tuple[str, int]] = {
+        e.params["value"]: (e.sheet, e.row or 0) for e in errors
+        if e.msgid in BAD_IDS and e.column == "id" and e.sheet is not None
+        and SHEETS[e.sheet].node_type is not None}
+    # and so are the ids of the rows refused whole (a CSV row a comma too many shifted)
+    for node_id, where in dropped.items():
+        refused.setdefault(node_id, where)
+    refused_ids = set(refused)
+    # a use that differs from a refused id only in case or in an invisible character (the
+    # id 'Valmennus' or 'valmennus\u200b', the uses 'valmennus') is unknown, and says which
+    # row it is likely meant for: that row's problem is the one to mend
+    refused_like = {folded_id(i): where for i, where in refused.items()}
     # the sheets a file lacks, by the node type they hold: a reference to one of their ids
     # is first of all a missing sheet (a sheet renamed 'Taul1'), said once before the
     # references (cells in memory, an edit's, name no sheet they lack: not looked for)
@@ -2064,6 +2453,12 @@ def read_workbook(path: str | Path, name: str | None = None,
         node_type = data["type"] if data is not None else None
         if node_type is None:
             if ref in refused_ids:  # said where it is defined
+                return False
+            if refused_like and (like := refused_like.get(folded_id(ref))) is not None:
+                fail(N_("unknown {targets} id '{ref}': it differs only in case or in an "
+                        "invisible character from the id of sheet '{sheet}', row {row}, "
+                        "which was refused (see the problem there)"), row, col.name,
+                     targets=NodeTypes(col.targets), ref=ref, sheet=like[0], row=like[1])
                 return False
             if absent and all(t in absent for t in col.targets):
                 # an id only a sheet the workbook lacks could hold (one target: a subject

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol
 import networkx as nx
 
 from polku.io import atomic, csvpatch, workbook
+from polku.io.encodings import HEAD, utf16_codec
 from polku.io.rowdiff import header_change, row_changes
 from polku.errors import PolkuError, PolkuErrors
 # the sheets and one row edit on them live in io (an analysis tries edits on copies too);
@@ -176,8 +177,13 @@ class CsvFolder:
               expect: Expect | None = None) -> None:
         header, rows = sheets[changed]
         file = self.path / f"{changed}.csv"
+        # in the file's own encoding: UTF-8, or the UTF-16 the reader takes too (its
+        # byte-order mark kept as the text's first character, so written back as it was)
+        encoding = "utf-8"
         try:
-            text = file.read_bytes().decode("utf-8")
+            data = file.read_bytes()
+            encoding = utf16_codec(data[:HEAD]) or encoding
+            text: str | None = data.decode(encoding)
         except (OSError, UnicodeDecodeError):  # a new sheet: written whole
             text = None
         new = csvpatch.patched(text, header, rows) if text is not None else None
@@ -188,7 +194,7 @@ class CsvFolder:
             w.writeheader()
             w.writerows(workbook.neutral_rows(rows))
             new = buf.getvalue()
-        atomic.write_text(file, new)
+        atomic.write_bytes(file, new.encode(encoding))
 
 
 @dataclass

@@ -917,8 +917,8 @@ def error_param(value: Any, tr: Translator) -> Any:
             return ("+" if value >= 0 else "−") + format_percent(abs(float(value)),
                                                                  locale=tr.lang)
         return tr.number(float(value))
-    if isinstance(value, Alternatives):
-        return or_list(value, tr.lang)
+    if isinstance(value, Alternatives):  # a choice may be catalogued words (a folder's)
+        return or_list([error_param(v, tr) for v in value], tr.lang)
     if isinstance(value, NodeName):
         return value.named(tr.lang)
     if isinstance(value, NodeNames):

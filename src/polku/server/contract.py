@@ -218,6 +218,24 @@ def problem_worded(problem: PolkuError | None, tr: Any = None) -> str | None:
         if more else text
 
 
+def problems_listed(problem: PolkuError | None, tr: Any = None) -> list[dict[str, Any]]:
+    """Every problem of a broken source as anyone may read it (:func:`problem_worded`
+    says the first), each as :func:`problems_of` gives it, in ``tr``'s language (English
+    without one), the source's text withheld (:func:`polku.privacy.published_error`):
+    what the API lists as ``problems`` and a page beside its banner, as ``polku validate``
+    lists them all.
+
+    >>> from polku.present.i18n import translator
+    >>> e = PolkuErrors([PolkuError("'{value}' is not a number", params={"value": "x"},
+    ...                             sheet="services", row=3), PolkuError("b")])
+    >>> [p["message"] for p in problems_listed(e, translator("fi"))]
+    ["taulukko 'services', rivi 3: '...' ei ole luku", 'b']
+    """
+    if problem is None:
+        return []
+    return problems_of(published_error(problem), tr)
+
+
 def problems_of(error: PolkuError, tr: Any = None) -> list[dict[str, Any]]:
     """Every problem of an error as plain data: ``message`` located (file, sheet, row,
     column), ``text`` what is wrong alone (for the form field it is shown beside), both in

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from polku.errors import PolkuError
 from polku.ops.changelog import BrokenChangeLog
 from polku.present.i18n import Translator
-from polku.server.contract import problem_worded, relative, responses
+from polku.server.contract import problem_worded, problems_listed, relative, responses
 from polku.server.language import api_language
 from polku.server.store import GraphStore
 
@@ -70,6 +70,7 @@ def readiness(store: GraphStore, logs: LogChecks, tr: Translator) -> dict[str, A
         graphs.append({"name": name, "state": version.state,
                        "changelog": "broken" if broken is not None else "ok",
                        "problem": problem_worded(version.problem, tr),
+                       "problems": problems_listed(version.problem, tr),
                        "changelog_problem": problem_worded(broken, tr)})
     ready = all(g["state"] != "failed" and g["changelog"] == "ok" for g in graphs)
     return {"ready": ready, "graphs": graphs}

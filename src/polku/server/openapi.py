@@ -91,6 +91,9 @@ SERVED = {
     "shadowed": about(IDS, "Sources of the same name this one wins over."),
     "problem": about(nullable(STR), "A broken source's first problem, in the request's "
                                     "language (never a cell's text)."),
+    "problems": about(array(ref("WorkbookProblem")), "Every problem of a broken source "
+                                                     "(never a cell's text); empty when it "
+                                                     "reads."),
     "warnings": about(array(ref("WorkbookProblem")), "The workbook's warnings (names "
                                                      "polku does not read)."),
     "etag": about(nullable(STR), "The version served: what a write's If-Match names."),
@@ -332,6 +335,8 @@ GRAPH_READINESS = record("A served graph's readiness.", {
                        "the graph is refused."),
     "problem": about(nullable(STR), "The source's first problem, in the request's language "
                                     "(never a cell's text)."),
+    "problems": about(array(ref("WorkbookProblem")), "Every problem of the source (never a "
+                                                     "cell's text); empty when it reads."),
     "changelog_problem": about(nullable(STR), "The change log's problem, its file named "
                                               "relative to the served folder.")})
 

@@ -42,7 +42,7 @@ from polku.privacy import EDITOR, MIN_CELL, PUBLIC, changes_for
 from polku.words import NODE_TYPE_NAMES, SEVERITY_NAMES
 from polku.server.api import graph_headers
 from polku.server.auth import Access, Credentials, Principal, carries
-from polku.server.contract import ApiError, problem_worded, responses
+from polku.server.contract import ApiError, problem_worded, problems_listed, responses
 from polku.server.language import PageLanguage, page_language
 from polku.server.place import root_of
 from polku.server.store import GraphStore, Version
@@ -477,6 +477,10 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
              g: nx.MultiDiGraph | None = None, status: int = 200, **context: Any
              ) -> HTMLResponse:
         stale = problem_worded(of.problem, language.tr) if of is not None else None
+        # every problem of the broken source, listed below its first (as polku validate
+        # lists them), so that all of them can be mended at once
+        stale_all = [p["message"] for p in problems_listed(of.problem, language.tr)] \
+            if of is not None else []
         # the workbook's names polku does not read though they look meant: beside every
         # page of the graph, as the broken source is, so a finding they cause is read
         # with its cause
@@ -486,7 +490,7 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         context.setdefault("graph_title", shown(g, context.get("name"), language.tr))
         # names in another language than the page's are marked with theirs (WCAG 3.1.2)
         body = langmarks.html(env.get_template(template).render(
-            stale=stale, warned=warned, illustrative=illustrative, state_names=STATE_NAMES,
+            stale=stale, stale_all=stale_all, warned=warned, illustrative=illustrative, state_names=STATE_NAMES,
             severity_names=SEVERITY_NAMES, refused=status >= 400, **language.context(),
             **context))
         return HTMLResponse(body, status_code=status,
@@ -649,10 +653,11 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             who, language)
         page = view_html(v)
         stale = problem_worded(version.problem, language.tr)
+        stale_all = [p["message"] for p in problems_listed(version.problem, language.tr)]
         graph_title = shown(model.graph, name, language.tr)
         # the bar's other views of the segment show the same paths: k and the target go on
         bar = langmarks.html(env.get_template("viewbar.html").render(
-            stale=stale, name=name, view=view, graph_title=graph_title, k=k, to=to or None,
+            stale=stale, stale_all=stale_all, name=name, view=view, graph_title=graph_title, k=k, to=to or None,
             **language.context()))
         page = page.replace('<body class="polku-page">', '<body class="polku-page">' + bar, 1)
         # the title names the graph as the written page's does (the server's name for an

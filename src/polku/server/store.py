@@ -61,8 +61,8 @@ from polku.ops.model import Model
 from polku.server import lastgood
 from polku.server.serverlog import ServerLog
 from polku.server.http import version_of_tag
-from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_of,
-                                   relative, shown_path)
+from polku.server.contract import (ApiError, Problem, invalid, problem_worded, problems_listed,
+                                   problems_of, relative, shown_path)
 
 #: a writer's check of one row an edit changes: (sheet, row before, row after, the sheets
 #: before the edit); it raises the answer that refuses it (:meth:`polku.server.auth.Access.row_check`)
@@ -257,6 +257,7 @@ class Version:
                 "state": self.state, "source": self.source.shown,
                 "kind": self.source.kind, "shadowed": shadowed,
                 "problem": problem_worded(self.problem, tr or translator()),
+                "problems": problems_listed(self.problem, tr or translator()),
                 "warnings": problems_of(PolkuErrors(list(self.warnings)), tr or translator()),
                 "etag": self.etag,
                 "counts": summary(self.graph) if self.graph is not None else None}
