@@ -2049,9 +2049,13 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
                 reader.error(N_("the cell {problem}"), file=file, sheet=name, row=rownum,
                              problem=Said(HETU_MESSAGE))
             else:
-                reader.error(N_("column {letter} has a value ('{value}') but the header has "
-                                "no column there (it has {columns} columns): name the column "
-                                "in row 1, or clear the cell"), file=file, sheet=name,
+                reader.error(Counted(ngettext(
+                    "column {letter} has a value ('{value}') but the header has no column "
+                    "there (it has {columns} column): name the column in row 1, or clear the "
+                    "cell",
+                    "column {letter} has a value ('{value}') but the header has no column "
+                    "there (it has {columns} columns): name the column in row 1, or clear the "
+                    "cell"), width), file=file, sheet=name,
                              row=rownum, letter=get_column_letter(at + 1),
                              value=_CONTROL.sub("?", text[:40]), columns=width)
         if texts is None:
@@ -2088,15 +2092,24 @@ def _shifted_row(reader: _Reader, name: str, file: str, rownum: int,
     where = {"file": file, "sheet": name, "row": rownum, "cells": len(cells),
              "columns": len(columns)}
     if split is None:
-        reader.error(N_("the row has {cells} cells but the header only {columns} columns: a "
-                        "comma too many (a decimal comma without quotes, or one typed in a "
-                        "cell) shifts the cells after it; the row is not read"), **where)
+        # (more cells than columns: the cells are never 1, the columns may be)
+        reader.error(Counted(ngettext(
+            "the row has {cells} cells but the header only {columns} column: a comma too "
+            "many (a decimal comma without quotes, or one typed in a cell) shifts the cells "
+            "after it; the row is not read",
+            "the row has {cells} cells but the header only {columns} columns: a comma too "
+            "many (a decimal comma without quotes, or one typed in a cell) shifts the cells "
+            "after it; the row is not read"), len(columns)), **where)
     else:
         column, whole, decimals = split
-        reader.error(N_("the row has {cells} cells but the header only {columns} columns: "
-                        "'{value}' looks like a number with a decimal comma, which splits it "
-                        "into two cells: write {point}, or put it in quotes (\"{value}\"); "
-                        "the row is not read"), column=column, value=f"{whole},{decimals}",
+        reader.error(Counted(ngettext(
+            "the row has {cells} cells but the header only {columns} column: '{value}' looks "
+            "like a number with a decimal comma, which splits it into two cells: write "
+            "{point}, or put it in quotes (\"{value}\"); the row is not read",
+            "the row has {cells} cells but the header only {columns} columns: '{value}' "
+            "looks like a number with a decimal comma, which splits it into two cells: write "
+            "{point}, or put it in quotes (\"{value}\"); the row is not read"),
+            len(columns)), column=column, value=f"{whole},{decimals}",
                      point=f"{whole.translate(_NO_SPACES)}.{decimals}", **where)
     ids = [i for i, (h, _) in enumerate(columns) if h == "id"]
     if SHEETS[name].node_type is not None and ids and texts[ids[0]]:
