@@ -302,7 +302,8 @@ def test_the_text_writes_plural_forms_whole_clients_and_days_as_the_what_if(regi
     r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / "out.ttl", "--lang", "en")
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    assert lines[0] == "Event log: 60 events, 30 cases, 30 hand-offs over 3 months from 2025-01-01"
+    assert lines[0] == ("Event log: 60 events, 30 cases, 30 hand-offs over 3 months from "
+                        "1 Jan 2025")
     said = {line.split("): ", 1)[0].rsplit("(", 1)[1]: line.split("): ", 1)[1]
             for line in lines if line.startswith("  ") and "): " in line}
     assert said["r-ab"] == "29 hand-offs, 10 a month (was ?), median wait 21 d (was 5.0)"
@@ -316,7 +317,33 @@ def test_the_text_writes_plural_forms_whole_clients_and_days_as_the_what_if(regi
     assert doc["referrals"]["r-ab"]["median_wait_days"] == 20.64
     text = invoke("whatif", region, "--eventlog", log, "--capacity", "b=40", "--lang", "en")
     assert text.exit_code == 0, text.output
-    assert "from the event log: 60 events over 3 months from 2025-01-01" in text.stdout
+    assert "from the event log: 60 events over 3 months from 1 Jan 2025" in text.stdout
+
+
+def test_the_first_day_of_the_log_is_written_as_the_reader_writes_a_date(region, tmp_path):
+    """Found by a newcomer: `polku eventlog` and `polku whatif --eventlog` wrote the log's
+    first day as an ISO date inside Finnish and Swedish sentences ("18 kuukauden aikana
+    alkaen 2025-01-01"), where every other date is 1.1.2025."""
+    start = datetime(2025, 1, 1, 8)
+    rows = []
+    for i in range(10):
+        a = start + timedelta(days=i)
+        rows += [{"case": f"c{i}", "service": "a", "start": a.isoformat(), "end": ""},
+                 {"case": f"c{i}", "service": "b", "start": (a + timedelta(days=3)).isoformat(),
+                  "end": ""}]
+    log = write_log(tmp_path / "log.csv", rows)
+    for lang, first in (("fi", "1.1.2025"), ("sv", "1.1.2025"), ("en", "1 Jan 2025")):
+        r = invoke("eventlog", log, "--graph", region, "-o", tmp_path / f"{lang}.ttl",
+                   "--lang", lang)
+        assert r.exit_code == 0, r.output
+        head = r.stdout.splitlines()[0]
+        assert head.endswith(f" {first}") and "2025-01-01" not in head, head
+        for public in ("--no-suppress", "--suppress"):  # the editor's line and the public's
+            w = invoke("whatif", region, "--eventlog", log, "--capacity", "b=40", public,
+                       "--lang", lang)
+            assert w.exit_code == 0, w.output
+            said = w.stdout.splitlines()[1]
+            assert f" {first}" in said and "2025-01-01" not in said, said
 
 
 def test_json_on_stdout_stays_json_when_the_file_leaves_small_cells_out(tmp_path):

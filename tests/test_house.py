@@ -8,20 +8,23 @@ about folders (load -> graph -> analyses -> findings -> views and exports):
 - ``server/`` imports anything but the doors;
 
 no module fills or changes another module's table when it is imported (no global state: an
-answer does not depend on which modules were imported); and analyses speak no language: no
+answer does not depend on which modules were imported); analyses speak no language: no
 function in ``analyses/`` or ``io/`` takes ``lang`` or ``tr`` (a finding's sentence and a
-result's labels are written at the edge)."""
+result's labels are written at the edge); and the README's layout ("How the house is laid
+out") names every module with its one job, and no module that is not there."""
 
 from __future__ import annotations
 
 import ast
 import pkgutil
+import re
 from pathlib import Path
 
 import networkx as nx
 import pytest
 
 import polku
+from helpers import ROOT
 
 SRC = Path(polku.__file__).parent
 DOORS = ("polku.cli", "polku.app")
@@ -155,3 +158,87 @@ def test_no_module_fills_another_modules_table_when_imported() -> None:
                 continue
             found += [f"{name}:{node.lineno}" for c in changed if _root(c) in others]
     assert found == []
+
+
+README = ROOT / "README.md"
+LAYOUT = "## How the house is laid out"
+#: a layout table row's folder -> where its modules live under src/polku ("" the top level)
+ROW_FOLDERS = {"ground": ("",), "doors": ("cli", "app.py"), "io": ("io",),
+               "analyses": ("analyses",), "ops": ("ops",), "present": ("present",),
+               "server": ("server",)}
+
+
+def layout() -> str:
+    """The README's section "How the house is laid out": its tree and its tables."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index(LAYOUT)
+    return text[start:text.index("\n## ", start + len(LAYOUT))]
+
+
+def layout_rows() -> dict[str, list[str]]:
+    """The layout table's rows by their folder (``ground``, ``io``, ..., ``doors``)."""
+    rows: dict[str, list[str]] = {}
+    for line in layout().splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") \
+            else []
+        if cells and cells[0] in ROW_FOLDERS:
+            rows.setdefault(cells[0], []).append(" ".join(cells[1:]))
+    return rows
+
+
+def row_folder(relative: Path) -> str:
+    """The layout table's folder of a module (``io/csvpatch.py`` -> ``io``)."""
+    if relative.parts[0] in ("cli", "app.py"):
+        return "doors"
+    return "ground" if len(relative.parts) == 1 else relative.parts[0]
+
+
+def named(name: str, text: str) -> bool:
+    """Whether ``text`` names the file ``name`` (``plan.py``, not ``plan_findings.py``)."""
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w])", text) is not None
+
+
+def test_the_readme_layout_names_every_module() -> None:
+    """Every module under src/polku is named, with its one job, in a row of the README's
+    layout table whose folder is the module's (``ground`` for the top level, ``doors`` for
+    ``cli/`` and ``app.py``); a module in a sub-folder (``present/views/plan.py``) in a row
+    that also names its sub-folder (``views/``). A package's ``__init__.py`` is named by
+    its folder. Modules are added in parallel, so the message says where each goes."""
+    rows = layout_rows()
+    assert set(rows) == set(ROW_FOLDERS), sorted(rows)
+    missing = []
+    for path in sorted(SRC.rglob("*.py")):
+        relative = path.relative_to(SRC)
+        if path.name == "__init__.py":
+            continue
+        where = row_folder(relative)
+        if not any(named(path.name, row) and all(named(f"{d}/", row) for d in relative.parts[1:-1])
+                   for row in rows[where]):
+            inside = "".join(f" (in a row naming `{d}/`)" for d in relative.parts[1:-1])
+            missing.append(f"src/polku/{relative.as_posix()} is not named in README.md, "
+                           f"'{LAYOUT[3:]}': add `{path.name}` with its one job to a row of "
+                           f"the table whose folder is '{where}'{inside}")
+    assert not missing, "\n".join(missing)
+
+
+def test_the_readme_layout_names_no_module_that_is_not_there() -> None:
+    """A module named in a row of the layout table lives in that row's folder (a renamed or
+    removed module is not left behind in the README)."""
+    stale = []
+    for where, texts in layout_rows().items():
+        there = {p.name for f in ROW_FOLDERS[where]
+                 for p in ([SRC / f] if f.endswith(".py") else
+                           (SRC / f).rglob("*.py") if f else SRC.glob("*.py"))}
+        for text in texts:
+            stale += [f"README.md's layout names {name} in a row of '{where}', and no such "
+                      f"module is there" for name in re.findall(r"(?<![\w./])(\w+\.py)\b", text)
+                      if name not in there]
+    assert stale == [], stale
+
+
+def test_the_readme_tree_names_every_module_of_the_ground() -> None:
+    """The tree at the top of the layout lists the ground's modules one by one."""
+    tree = layout().split("```")[1]
+    missing = [p.name for p in sorted(SRC.glob("*.py")) if not named(p.name, tree)]
+    assert missing == [], f"add {missing} to the ground's line of README.md's tree " \
+                          f"('{LAYOUT[3:]}')"

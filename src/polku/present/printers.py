@@ -789,15 +789,16 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
     if result.get("observed", {}).get("source") == "eventlog":
         log = result["observed"]["log"]
         months = _months(log["months"], tr)
+        first = tr.day(log["first"])  # the log's data is an ISO day; the reader's is 1.1.2025
         if log.get("events") is None:  # the public's: the log's counts are left out
             lines.append(tr("Observed waits and volumes from the event log over {months} "
                             "from {first}; how many clients, events and hand-offs it holds "
                             "is left out (small numbers)").format(
-                months=months, first=log["first"]))
+                months=months, first=first))
         else:
             lines.append(tr("Observed waits and volumes from the event log: {events} over "
                             "{months} from {first}").format(
-                events=_events(log["events"], tr), months=months, first=log["first"]))
+                events=_events(log["events"], tr), months=months, first=first))
     labels = (tr("before:"), tr("after:"))
     width = max(map(len, labels))
     for sid, s in services.items():
@@ -900,7 +901,7 @@ def eventlog_text(stats: dict[str, Any], tr: Translator | None = None) -> str:
         cases=tr.ngettext("{n} case", "{n} cases", log["cases"]).format(n=num(log["cases"])),
         handoffs=tr.ngettext("{n} hand-off", "{n} hand-offs", log["handoffs"]).format(
             n=num(log["handoffs"])),
-        months=_months(log["months"], tr), first=log["first"])
+        months=_months(log["months"], tr), first=tr.day(log["first"]))
         + ("" if log["has_end"] else " " + tr("(no end column: waits run start to start)"))]
     lines.append(tr("Referrals seen ({count}):").format(count=len(stats["referrals"])))
     for rid, r in stats["referrals"].items():
