@@ -286,3 +286,37 @@ def lines_of(output: str, sid: str) -> list[str]:
             break
         block.append(line)
     return block
+
+
+def as_xlsx(folder: Path, book: Path) -> Path:
+    """The CSV sheets of ``folder`` as one .xlsx, cell for cell (as a designer would paste
+    them): a workbook that need not be valid, unlike an export."""
+    import csv
+
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for sheet in sorted(folder.glob("*.csv")):
+        ws = wb.create_sheet(sheet.stem)
+        with open(sheet, encoding="utf-8", newline="") as f:
+            for record in csv.reader(f):
+                ws.append(record)
+    wb.save(book)
+    return book
+
+
+def director_workbook(example: Path, folder: Path) -> Path:
+    """A director's workbook at ``folder``: the example with a parent organisation leading
+    beside its unit that provides the service (IPS: three leads; social rehabilitation:
+    two), Kela's lead row on a hand-off Keusote's mental-health unit owns, and a referral
+    nobody owns (found by a stranger acting as a director of services)."""
+    shutil.copytree(example, folder)
+    with open(folder / "responsibilities.csv", "a", encoding="utf-8") as out:
+        out.write("keusote,ips,lead,Keusote koordinoi\n"
+                  "hus,ips,lead,HUS koordinoi\n"
+                  "keusote,sosiaalinen-kuntoutus,lead,Emo-organisaatio\n"
+                  "kela,ref-mielenterveys-hus,lead,Kela väittää\n")
+    with open(folder / "referrals.csv", "a", encoding="utf-8") as out:
+        out.write("ref-uusi-kela-tyokokeilu,kela-tyokokeilu,tyokokeilu,,12,10,,yes\n")
+    return folder

@@ -21,13 +21,12 @@ import html
 import io
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import EXAMPLE, run
+from helpers import EXAMPLE, director_workbook, run
 from polku.app import create_app
 
 #: the findings of the example nobody is accountable for (the report's "Kukaan ei vastaa")
@@ -42,16 +41,7 @@ NOBODY = {"fi": "Kukaan ei vastaa", "sv": "Ingen ansvarar", "en": "Nobody is acc
 def w1(tmp_path: Path) -> Path:
     """The example with three leads on IPS, Keusote's lead beside its own unit's, Kela's
     lead row on a referral HUS owns, and a referral without an owner (the director's w1)."""
-    folder = tmp_path / "graphs" / "w1"
-    shutil.copytree(EXAMPLE, folder)
-    with open(folder / "responsibilities.csv", "a", encoding="utf-8") as f:
-        f.write("keusote,ips,lead,Keusote koordinoi\n"
-                "hus,ips,lead,HUS koordinoi\n"
-                "keusote,sosiaalinen-kuntoutus,lead,Emo-organisaatio\n"
-                "kela,ref-mielenterveys-hus,lead,Kela väittää\n")
-    with open(folder / "referrals.csv", "a", encoding="utf-8") as f:
-        f.write("ref-uusi-kela-tyokokeilu,kela-tyokokeilu,tyokokeilu,,12,10,,yes\n")
-    return folder
+    return director_workbook(EXAMPLE, tmp_path / "graphs" / "w1")
 
 
 def findings(*args: object) -> list[dict]:

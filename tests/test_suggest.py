@@ -17,7 +17,7 @@ from polku.analyses.suggest import suggest
 from polku.app import create_app
 from polku.io.workbook import read_workbook, write_workbook
 from polku.server.auth import parse_tokens
-from helpers import run
+from helpers import director_workbook, run
 from test_findings_property import ecosystems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -615,19 +615,8 @@ def test_a_capacity_suggestions_before_and_after_figures_are_whole_and_apart(
 
 
 def _claimed_twice(tmp_path: Path) -> Path:
-    """The director's workbook: the example with a parent organisation leading beside its
-    unit that provides the service (IPS: three leads; social rehabilitation: two), Kela's
-    lead row on a hand-off Keusote's mental-health unit owns, and a referral nobody owns."""
-    folder = tmp_path / "w1"
-    shutil.copytree(EXAMPLE, folder)
-    with open(folder / "responsibilities.csv", "a", encoding="utf-8") as out:
-        out.write("keusote,ips,lead,Keusote koordinoi\n"
-                  "hus,ips,lead,HUS koordinoi\n"
-                  "keusote,sosiaalinen-kuntoutus,lead,Emo-organisaatio\n"
-                  "kela,ref-mielenterveys-hus,lead,Kela väittää\n")
-    with open(folder / "referrals.csv", "a", encoding="utf-8") as out:
-        out.write("ref-uusi-kela-tyokokeilu,kela-tyokokeilu,tyokokeilu,,12,10,,yes\n")
-    return folder
+    """The director's workbook (:func:`helpers.director_workbook`)."""
+    return director_workbook(EXAMPLE, tmp_path / "w1")
 
 
 def _suggested(folder: Path, key: str) -> list[dict]:

@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from helpers import EXAMPLE, FULL, MINI, SECOND, SECOND_REGION, edit, run
+from helpers import EXAMPLE, FULL, MINI, SECOND, SECOND_REGION, as_xlsx, edit, run
 from polku.app import create_app
 from polku.io import workbook
 
@@ -39,19 +39,6 @@ def resaved(folder: Path, encoding: str, delimiter: str = ",", first: str = "") 
         with open(sheet, "w", encoding=encoding, newline="") as f:
             f.write(first)
             csv.writer(f, delimiter=delimiter, lineterminator="\r\n").writerows(rows)
-
-
-def as_xlsx(folder: Path, book: Path) -> Path:
-    """The CSV sheets of ``folder`` as one .xlsx, cell for cell (as a designer pastes them)."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for sheet in sorted(folder.glob("*.csv")):
-        ws = wb.create_sheet(sheet.stem)
-        with open(sheet, encoding="utf-8", newline="") as f:
-            for record in csv.reader(f):
-                ws.append(record)
-    wb.save(book)
-    return book
 
 
 # -- 1. a CSV saved with ';' between its cells ---------------------------------------------
@@ -88,16 +75,6 @@ def test_a_tab_separated_sheet_is_told_so(mini: Path) -> None:
     assert "actors.csv, sheet 'actors', row 1: the cells are separated by a tab, not by " \
            "commas" in err
     assert "solujen erottimena on sarkain" in run("validate", mini, "--lang", "fi").stderr
-
-
-def test_the_advice_for_a_byte_that_is_not_utf8_leads_to_a_comma(mini: Path) -> None:
-    """Saving 'CSV UTF-8' in a Finnish Excel writes ';': the advice says what gives commas."""
-    (mini / "needs.csv").write_bytes("id,name\nty,Työkyky\n".encode("cp1252"))
-    err = run("validate", mini).stderr
-    assert ("needs.csv, sheet 'needs', row 2, column 'name': not UTF-8: byte 0xf6 at "
-            "character 3 of the cell (save the file as UTF-8: in LibreOffice with the "
-            "character set 'Unicode (UTF-8)' and ',' as the field delimiter; from Excel, save "
-            "the workbook as .xlsx and give polku that file)") in err
 
 
 # -- 2. a decimal comma without quotes -----------------------------------------------------

@@ -14,25 +14,11 @@ import openpyxl
 import pytest
 import rdflib
 
-from helpers import EXAMPLE, edit, run
+from helpers import EXAMPLE, as_xlsx, edit, run
 from polku.io import rdf, workbook
 
 # these tests read the command line's English source texts
 pytestmark = pytest.mark.usefixtures("english_cli")
-
-
-def as_xlsx(folder: Path, book: Path) -> Path:
-    """The CSV sheets of ``folder`` as one .xlsx, cell for cell (as a designer would paste
-    them): a workbook that need not be valid, unlike an export."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for sheet in sorted(folder.glob("*.csv")):
-        ws = wb.create_sheet(sheet.stem)
-        with open(sheet, encoding="utf-8", newline="") as f:
-            for record in csv.reader(f):
-                ws.append(record)
-    wb.save(book)
-    return book
 
 
 def problems(stderr: str, prefix: str) -> list[str]:
