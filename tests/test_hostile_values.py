@@ -5,6 +5,7 @@ comparison without naming a file, read back changed, or made an error page huge.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -116,3 +117,62 @@ def test_a_served_file_name_with_a_bidi_override_is_refused(hostile: Path) -> No
         "after it backwards; rename the file or folder without it")
     for page in ("/", "/graphs/rlotxt", "/api/graphs/rlotxt"):
         assert RLO not in client.get(page).text, page
+
+
+# -- 2, 3. names in Markdown ----------------------------------------------------------------
+
+#: a segment name that is Markdown, HTML and a new heading at once
+#: the English name of seg-tyovalmiit (the command line reads English here)
+SEG_EN = "People ready for work who need support finding a job"
+MARKUP = "Työvalmiit | sarake [klikkaa](javascript:alert(1)) **lihava** <script>x</script>"
+
+
+def rendered(md: str) -> str:
+    """The Markdown as a CommonMark reader with GitHub's tables shows it (markdown-it-py:
+    installed with the project, through typer's rich)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable("table").render(md)
+
+
+def test_the_mermaid_heading_is_the_segment_name_escaped_on_one_line(
+        hostile: Path, tmp_path: Path) -> None:
+    name = "Seg <script>alert(1)</script> ]]`\n# heading **x**"
+    edit(hostile / "segments.csv", SEG_EN, f'"{name}"')
+    out = tmp_path / "seg.md"
+    r = run("export", hostile, "--to", "mermaid", "--segment", "seg-tyovalmiit", "-o", out)
+    assert r.exit_code == 0, r.output
+    text = out.read_text(encoding="utf-8")
+    head = text.split("\n")[0]
+    assert head == ("# Seg &lt;script&gt;alert(1)&lt;/script&gt; \\]\\]\\` \\# heading "
+                    "\\*\\*x\\*\\*"), head
+    assert text.split("\n")[1:3] == ["", "```mermaid"]
+    html = rendered(text)
+    assert html.count("<h1>") == 1 and "<script>" not in html and "<strong>" not in html
+    assert "<h1>Seg &lt;script&gt;alert(1)&lt;/script&gt; ]]` # heading **x**</h1>" in html
+
+
+def test_the_markdown_report_shows_a_name_as_its_text(hostile: Path, tmp_path: Path) -> None:
+    edit(hostile / "segments.csv", SEG_EN, f'"{MARKUP}"')
+    out = tmp_path / "report.md"
+    assert run("report", hostile, "--format", "md", "-o", out).exit_code == 0
+    md = out.read_text(encoding="utf-8")
+    html = rendered(md)
+    assert "javascript:" not in html.replace(
+        "[klikkaa](javascript:alert(1))", "") and "<a " not in html
+    assert "<strong>lihava</strong>" not in html and "<script>" not in html
+    # the name is one cell of its table row, read back as written
+    shown = MARKUP.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    assert f"<td>{shown} (<code>seg-tyovalmiit</code>)</td>" in html, html[:3000]
+
+
+def test_findings_markdown_shows_a_name_as_its_text(hostile: Path) -> None:
+    edit(hostile / "segments.csv", SEG_EN, f'"{MARKUP}"')
+    md = run("findings", hostile, "--format", "markdown").stdout
+    assert "Työvalmiit \\| sarake \\[klikkaa\\]" in md
+    html = rendered(md)
+    assert "<a " not in html and "<strong>" not in html and "<script>" not in html
+    # the name read back as written, inside one cell of the findings table
+    shown = MARKUP.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    cells = [c for c in re.findall(r"<td>(.*?)</td>", html) if shown in c]
+    assert cells and all(c.count("<td>") == 0 for c in cells), html[:2000]
