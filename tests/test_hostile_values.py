@@ -176,3 +176,24 @@ def test_findings_markdown_shows_a_name_as_its_text(hostile: Path) -> None:
     shown = MARKUP.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     cells = [c for c in re.findall(r"<td>(.*?)</td>", html) if shown in c]
     assert cells and all(c.count("<td>") == 0 for c in cells), html[:2000]
+
+
+# -- 4. two served copies of one region -------------------------------------------------------
+
+def test_two_copies_of_one_region_are_compared_under_their_served_names(
+        hostile: Path) -> None:
+    folder = hostile.parent / "served"
+    folder.mkdir()
+    shutil.copytree(EXAMPLE, folder / "keski-uusimaa")
+    shutil.move(hostile, folder / "kopio")  # graph.csv still says id keski-uusimaa
+    client = TestClient(create_app([folder]), raise_server_exceptions=False)
+    r = client.get("/api/compare", headers={"Accept-Language": "en"})
+    assert r.status_code == 200, r.text
+    regions = [row["region"] for row in r.json()["regions"]]
+    assert sorted(regions) == ["keski-uusimaa", "kopio"]
+    # named ones alike, and the page the index offers opens
+    r = client.get("/api/compare?graphs=kopio,keski-uusimaa")
+    assert r.status_code == 200 and [x["region"] for x in r.json()["regions"]] == [
+        "kopio", "keski-uusimaa"], r.text
+    assert "/compare" in client.get("/").text
+    assert client.get("/compare").status_code == 200
