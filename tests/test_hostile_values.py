@@ -197,3 +197,27 @@ def test_two_copies_of_one_region_are_compared_under_their_served_names(
         "kopio", "keski-uusimaa"], r.text
     assert "/compare" in client.get("/").text
     assert client.get("/compare").status_code == 200
+
+
+# -- 5. a formula-like value reads back as written ------------------------------------------
+
+def test_the_rows_api_reads_a_formula_like_value_back_as_written(hostile: Path) -> None:
+    folder = hostile.parent / "served"
+    shutil.move(hostile, folder / "hostile")
+    client = TestClient(create_app([folder], TOKENS), raise_server_exceptions=False)
+    name = '=HYPERLINK("http://e/")'
+    r = client.post("/api/graphs/hostile/rows/services",
+                    json={"id": "svc-h", "name": name, "providers": "kela",
+                          "legal_basis": "@SUM(1)"},
+                    headers=auth(etag_of(client, "hostile")))
+    assert r.status_code == 201, r.text
+    assert r.json()["change"]["after"]["name"] == name
+    # the file carries the spreadsheet's guard, so opening it runs no formula
+    assert "'=HYPERLINK" in (folder / "hostile" / "services.csv").read_text(encoding="utf-8")
+    one = client.get("/api/graphs/hostile/rows/services/svc-h").json()["values"]
+    assert (one["name"], one["legal_basis"]) == (name, "@SUM(1)"), one
+    every = client.get("/api/graphs/hostile/rows/services").json()["rows"]
+    assert [x["values"]["name"] for x in every if x["key"] == "svc-h"] == [name]
+    change = client.get("/api/graphs/hostile/changes",
+                        headers={"Authorization": f"Bearer {ANNA}"}).json()["changes"][-1]
+    assert change["after"]["name"] == name

@@ -255,6 +255,17 @@ def unneutral(text: str) -> str:
     return text
 
 
+def unneutral_row(row: Mapping[str, object]) -> dict[str, object]:
+    """A row of sheet cells as the reader reads them: every text :func:`unneutral` (what
+    the rows API answers, so a cell has the one value the write, the change log and the
+    graph give it).
+
+    >>> unneutral_row({"name": "'=HYPERLINK(1)", "legal_basis": "'@SUM(1)", "size": "3"})
+    {'name': '=HYPERLINK(1)', 'legal_basis': '@SUM(1)', 'size': '3'}
+    """
+    return {k: unneutral(v) if isinstance(v, str) else v for k, v in row.items()}
+
+
 _NUMBER_RE = re.compile(r"[+-]?(\d[\d \u00a0\u202f]*([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
 
 
