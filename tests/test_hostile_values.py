@@ -221,3 +221,22 @@ def test_the_rows_api_reads_a_formula_like_value_back_as_written(hostile: Path) 
     change = client.get("/api/graphs/hostile/changes",
                         headers={"Authorization": f"Bearer {ANNA}"}).json()["changes"][-1]
     assert change["after"]["name"] == name
+
+
+# -- 6. a long parameter value said back shortened, once -------------------------------------
+
+@pytest.mark.parametrize("lang", ["en", "fi"])
+def test_a_long_parameter_is_quoted_shortened_once(hostile: Path, lang: str) -> None:
+    folder = hostile.parent / "served"
+    shutil.move(hostile, folder / "hostile")
+    client = TestClient(create_app([folder]), raise_server_exceptions=False)
+    long = "a" * 60_000
+    page = client.get(f"/graphs/hostile/paths?segment={long}", headers={"Accept-Language": lang})
+    assert page.status_code == 400
+    assert len(page.text) < 20_000, len(page.text)
+    assert re.findall("a{80,}", page.text) == ["a" * 80]
+    assert "a" * 80 + "…" in page.text
+    api = client.get(f"/api/graphs/hostile/paths?segment={long}",
+                     headers={"Accept-Language": lang})
+    assert api.status_code == 400 and len(api.text) < 5_000
+    assert "'" + "a" * 80 + "…'" in api.json()["error"]["message"]

@@ -15,14 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from polku.words import N_
-
 #: the controls that open or close a direction run (embedding, override, isolate)
 BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-#: a workbook cell holding one; the reader adds file, sheet, row and column
-CELL_BIDI = N_("the cell holds a bidirectional control character, {invisible}, at "
-               "character {position}: it turns the text shown after it backwards; delete it")
 
 
 def char_code(c: str) -> str:

@@ -36,7 +36,7 @@ from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_e
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
-from polku.io.bidi import BIDI_CONTROL, CELL_BIDI, bidi_params, char_code
+from polku.io.bidi import BIDI_CONTROL, bidi_params, char_code
 from polku.io.near_names import meant, named_otherwise
 from polku import privacy
 from polku.bounds import BOUNDS, Bound
@@ -1515,6 +1515,9 @@ _BAD_ID_LIKE = N_("'{value}' is not a valid id (only the letters aâ€“z without Ã
 _BAD_ID_INVISIBLE = N_("'{value}' is not a valid id: it holds an invisible character, "
                        "{invisible}, at character {position}: delete it (write, for example, "
                        "'{id}')")
+#: a cell holding a bidirectional control (polku.io.bidi); the reader adds where
+CELL_BIDI = N_("the cell holds a bidirectional control character, {invisible}, at "
+               "character {position}: it turns the text shown after it backwards; delete it")
 #: every template of an id refused where it is defined
 BAD_IDS = (_BAD_ID, _BAD_ID_LIKE, _BAD_ID_INVISIBLE)
 
