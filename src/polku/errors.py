@@ -263,6 +263,26 @@ class Problems(tuple):
         return "; ".join(str(p) for p in self)
 
 
+#: a text a message quotes is shortened past this many characters (:func:`quoted_text`)
+QUOTED_MOST = 200
+#: ... to its first this many, and "…"
+QUOTED_KEPT = 80
+
+
+def quoted_text(value: Any) -> Any:
+    """A parameter as a message quotes it: a plain text (a value the reader gave, a cell)
+    longer than :data:`QUOTED_MOST` characters as its first :data:`QUOTED_KEPT` and "…",
+    so a 60,000-character query parameter is not said back whole; anything else (a
+    catalogued text, a node's names, a number) as it is.
+
+    >>> quoted_text("a" * 201) == "a" * 80 + "…", quoted_text("seg-a")
+    (True, 'seg-a')
+    """
+    if type(value) is str and len(value) > QUOTED_MOST:
+        return value[:QUOTED_KEPT] + "…"
+    return value
+
+
 def said(template: str, params: Mapping[str, Any]) -> str:
     """A message template with its parameters, as English reads it.
 
@@ -272,7 +292,7 @@ def said(template: str, params: Mapping[str, Any]) -> str:
     # a problem inside a problem reads as its message (where it is belongs to the outer one)
     return template.format(**{k: v.message if isinstance(v, PolkuError)
                               else str(v) if isinstance(v, (NodeTypes, Alternatives, Problems))
-                              else v for k, v in params.items()})
+                              else quoted_text(v) for k, v in params.items()})
 
 
 #: what a refused unknown id is offered: the id it was likely meant to be

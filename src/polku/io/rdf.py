@@ -727,6 +727,21 @@ def refuse_hetu(literals: list[tuple[str, str, str]], source: str | None = None)
                          file=source, node=s)
 
 
+def refuse_bidi(literals: list[tuple[str, str, str]], source: str | None = None) -> None:
+    """Refuse RDF whose literal holds a bidirectional control (:mod:`polku.io.bidi`),
+    naming the resource, the property, the character and where it is in the text."""
+    from polku.io.bidi import BIDI_CONTROL, bidi_params
+
+    if BIDI_CONTROL.search("\n".join(text for _, _, text in literals)) is None:
+        return
+    for s, p, text in literals:
+        if (bidi := bidi_params(text)) is not None:
+            raise PolkuError(N_("<{predicate}> holds a bidirectional control character, "
+                                "{invisible}, at character {position}: it turns the text "
+                                "shown after it backwards; delete it"),
+                             params={"predicate": p, **bidi}, file=source, node=s)
+
+
 def refuse_hetu_in_addresses(iris: Iterable[str], source: str | None = None) -> None:
     """Refuse RDF whose address (an IRI: a resource, a property, a class) holds a personal
     identity code, without quoting it: a resource with no ``dct:identifier`` is named by
@@ -834,6 +849,7 @@ def from_triples(triples: Iterable[Triple], name: str | None = None,
 
     refuse_hetu(literals, source)
     refuse_hetu_in_addresses(iris, source)
+    refuse_bidi(literals, source)
     graph_name = name
     graph_attrs: dict[str, object] = {"title": title} if title else {}
     ids: dict[str, str] = {}

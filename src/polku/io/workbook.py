@@ -36,6 +36,7 @@ from polku.graph import (ACTOR_KINDS, INFORMATION_FLOWS, ORGANISED, ROLES, add_e
                          add_nodes, new_graph, parent_cycles, repeated_steps, targets)
 from polku.followup import STATUS_WORDS, STATUSES, check_key, parse_date, parse_status
 from polku.io.naming import ID_RE, graph_name_of, slug
+from polku.io.bidi import BIDI_CONTROL, bidi_params, char_code
 from polku.io.near_names import meant, named_otherwise
 from polku import privacy
 from polku.bounds import BOUNDS, Bound
@@ -252,6 +253,17 @@ def unneutral(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
+
+
+def unneutral_row(row: Mapping[str, object]) -> dict[str, object]:
+    """A row of sheet cells as the reader reads them: every text :func:`unneutral` (what
+    the rows API answers, so a cell has the one value the write, the change log and the
+    graph give it).
+
+    >>> unneutral_row({"name": "'=HYPERLINK(1)", "legal_basis": "'@SUM(1)", "size": "3"})
+    {'name': '=HYPERLINK(1)', 'legal_basis': '@SUM(1)', 'size': '3'}
+    """
+    return {k: unneutral(v) if isinstance(v, str) else v for k, v in row.items()}
 
 
 _NUMBER_RE = re.compile(r"[+-]?(\d[\d \u00a0\u202f]*([.,]\d*)?|[.,]\d+)([eE][+-]?\d+)?")
@@ -1503,6 +1515,9 @@ _BAD_ID_LIKE = N_("'{value}' is not a valid id (only the letters aâ€“z without Ã
 _BAD_ID_INVISIBLE = N_("'{value}' is not a valid id: it holds an invisible character, "
                        "{invisible}, at character {position}: delete it (write, for example, "
                        "'{id}')")
+#: a cell holding a bidirectional control (polku.io.bidi); the reader adds where
+CELL_BIDI = N_("the cell holds a bidirectional control character, {invisible}, at "
+               "character {position}: it turns the text shown after it backwards; delete it")
 #: every template of an id refused where it is defined
 BAD_IDS = (_BAD_ID, _BAD_ID_LIKE, _BAD_ID_INVISIBLE)
 
@@ -1546,12 +1561,10 @@ def bad_id(text: str) -> tuple[str, dict[str, object]]:
     >>> bad_id("tyo\\u200b")[1]
     {'value': 'tyo\\u200b', 'invisible': 'U+200B ZERO WIDTH SPACE', 'position': 4, 'id': 'tyo'}
     """
-    import unicodedata
-
     like = slug(text, "")
     at = invisible_at(text)
     if at is not None and like:
-        code = f"U+{ord(text[at]):04X} {unicodedata.name(text[at], '')}".strip()
+        code = char_code(text[at])
         return _BAD_ID_INVISIBLE, {"value": text, "invisible": code, "position": at + 1,
                                    "id": like}
     if like:
@@ -2023,15 +2036,19 @@ def _sheet_rows(reader: _Reader, name: str, file: str, header: list[str],
     # when it finds one are the rows looked at one by one, and in them the cells. Text
     # that is all printable holds no control character: a quicker look than the regex's
     sheet_text = "\n".join(s[3] for s in shaped)
+    # (a bidirectional control is screened alike: BIDI_CONTROL)
     suspect = (not sheet_text.replace("\n", " ").isprintable()
-               and _CONTROL.search(sheet_text) is not None) or find_hetu(sheet_text) is not None
+               and (_CONTROL.search(sheet_text) is not None
+                    or BIDI_CONTROL.search(sheet_text) is not None)) \
+        or find_hetu(sheet_text) is not None
     # a row is plain when it has only text cells under named columns, none quoted with ',
     # too long, or holding anything to screen: only the checks that can still fail apply
     plain: list[bool] = []
     screened: list[bool] = []
     for rownum, cells, texts, joined, all_text in shaped:
-        screen = suspect and (_CONTROL.search(joined) is not None or (
-            len(joined) >= 11 and find_hetu(joined) is not None))
+        screen = suspect and (_CONTROL.search(joined) is not None
+                              or BIDI_CONTROL.search(joined) is not None or (
+                                  len(joined) >= 11 and find_hetu(joined) is not None))
         screened.append(screen)
         plain.append(texts is not None and not screen and every_column_named and all_text
                      and len(joined) <= MAX_CELL and "\n'" not in joined and joined[:1] != "'")
@@ -2238,6 +2255,10 @@ def _careful_row(reader: _Reader, name: str, file: str, rownum: int,
         if screen and len(text) >= 11 and find_hetu(text) is not None:
             reader.error(N_("the cell {problem}"), file=file, sheet=name,
                          row=rownum, column=h or None, problem=Said(HETU_MESSAGE))
+            continue
+        if screen and (bidi := bidi_params(text)) is not None:
+            reader.error(CELL_BIDI, file=file, sheet=name, row=rownum, column=h or None,
+                         **bidi)
             continue
         if not h:
             if text:

@@ -923,7 +923,9 @@ def error_param(value: Any, tr: Translator) -> Any:
         return value.named(tr.lang)
     if isinstance(value, NodeNames):
         return value.written(lambda n: n.named(tr.lang))
-    return value
+    from polku.errors import quoted_text
+
+    return quoted_text(value)
 
 
 def template(message: str, tr: Translator) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 import networkx as nx
 
 from polku.graph import title as graph_title
+from polku.present.markdown import md_text
 from polku.io import atomic
 from polku.present.i18n import Translator, translator
 from polku.words import N_
@@ -138,7 +139,8 @@ def write_mermaid(g: nx.MultiDiGraph, path: str | Path, segment: str | None = No
     text = mermaid(g, segment, k, tr)
     if Path(path).suffix.lower() == ".md":
         title = tr.label(g, segment) if segment else graph_title(g, tr.lang)
-        text = f"# {title}\n\n```mermaid\n{text}```\n"
+        # the name is data: escaped, on one line (polku.present.markdown)
+        text = f"# {md_text(title)}\n\n```mermaid\n{text}```\n"
     atomic.write_text(path, text)
 
 

@@ -235,9 +235,12 @@ def changes_text(result: dict[str, Any], tr: Translator | None = None,
     head = tr("Changes since the last review (version {version})").format(
         version=since["version"])
     lines = [f"# {head}" if markdown else head]
+    # in markdown the data's text (a message names nodes) is escaped, the keys in code
+    text = _md if markdown else str
+    key = (lambda k: f"`{_md_code(k)}`") if markdown else str
     for title, found in ((tr("Created"), result["created"]), (tr("Resolved"), result["resolved"])):
         lines += ["", f"## {title} ({len(found)})" if markdown else f"{title} ({len(found)})"]
-        lines += [f"- {severity_name(f['severity'], tr)}: {f['message']} ({f['key']})"
+        lines += [f"- {severity_name(f['severity'], tr)}: {text(f['message'])} ({key(f['key'])})"
                   for f in found]
     overdue = result["overdue"]
     title = tr("Overdue")
@@ -250,16 +253,24 @@ def changes_text(result: dict[str, Any], tr: Translator | None = None,
         from polku.present.finding_names import FindingNames
 
         names = FindingNames(g, tr)
-    lines += [f"- {o.get('name') or overdue_name(o, names)} — "
-              f"{o.get('text') or followup_text(o, tr.plainly(), g)} ({o['finding']})"
-              for o in overdue]
+    lines += [f"- {text(o.get('name') or overdue_name(o, names))} — "
+              f"{text(o.get('text') or followup_text(o, tr.plainly(), g))} "
+              f"({key(o['finding'])})" for o in overdue]
     return "\n".join(lines)
 
 
 def _md(text: str) -> str:
-    """Text safe inside a markdown table cell."""
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-            .replace("<", "&lt;").replace(">", "&gt;"))
+    """Text safe inside a markdown table cell (:func:`polku.present.markdown.md_text`)."""
+    from polku.present.markdown import md_text
+
+    return md_text(text)
+
+
+def _md_code(text: str) -> str:
+    """An id or key safe inside a code span in a markdown table cell."""
+    from polku.present.markdown import md_code
+
+    return md_code(text)
 
 
 def suggestions_text(worded: list[dict[str, Any]], tr: Translator | None = None,
@@ -335,12 +346,12 @@ def findings_markdown(graph_name: str, findings: Iterable[Finding],
     said = ActingNames(g, tr)
 
     def node(n: str) -> str:
-        return _md(names[n]) if n in names else f"`{_md(n)}`"
+        return _md(names[n]) if n in names else f"`{_md_code(n)}`"
 
     lines += [f"| {severity_name(f.severity, tr)} | {_md(kind_name(f.kind, tr))} | "
               f"{node(f.subject)} | {', '.join(node(r) for r in f.related)} | {_md(f.message)} | "
               f"{_md('; '.join(said.actors(f.accountable)) or tr('nobody yet'))} | "
-              f"{_md('; '.join(said.measures(f.measures))) or '–'} | `{_md(f.key)}` |"
+              f"{_md('; '.join(said.measures(f.measures))) or '–'} | `{_md_code(f.key)}` |"
               + (f" {_md(followup_text(followups.get(f.key), tr, g))} |" if followups else "")
               for f in fs]
     return "\n".join(lines)

@@ -36,6 +36,7 @@ from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
 from polku.present.i18n import Translator, as_counted, kind_name, severity_name, translator
 from polku.present.langmarks import html as marked_html, unmarked
+from polku.present.markdown import md_code, md_text
 from polku.present.decisions import decisions, set_aside, set_aside_text
 from polku.present.merged import region_rows
 from polku.present.messages import worded
@@ -311,8 +312,7 @@ def report_markdown(data: dict[str, Any], tr: Translator | None = None) -> str:
     num = tr.number
     sev = severity_names(tr)
     def cell(text: Any) -> str:
-        return ("–" if text is None else str(text)).replace("|", "\\|").replace("\n", " ") \
-            .replace("<", "&lt;").replace(">", "&gt;")
+        return "–" if text is None else md_text(text)
 
     c = data["counts"]
     sc = data["severity_counts"]
@@ -620,7 +620,7 @@ def _raci_markdown(m: Any, cell: Any, tr: Translator) -> list[str]:
         roles = [role_label(c.role, tr) if (c := m.cell(a, r.subject)) else ""
                  for a in m.actors]
         # names, as the HTML matrix shows them (a referral by its two ends); the id beside
-        out.append(f"| {cell(row_name(r))} (`{cell(r.subject)}`) | " + " | ".join(roles) + " | "
+        out.append(f"| {cell(row_name(r))} (`{md_code(r.subject)}`) | " + " | ".join(roles) + " | "
                    + mark_label(r.mark, tr) + " |")
     return out
 

@@ -584,7 +584,10 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             body = [r for r in body if row_read(version, sheet, r)]
         return {"graph": name, "sheet": sheet, "key_columns": list(edits.key_columns(sheet)),
                 "header": header,
-                "rows": [{"key": edits.row_key(sheet, r), "values": row_for(who, sheet, r)}
+                # each cell as the workbook reader reads it: the formula guard a CSV
+                # sheet carries ('=…) taken off, as the write and the change log give it
+                "rows": [{"key": edits.row_key(sheet, r),
+                          "values": workbook.unneutral_row(row_for(who, sheet, r))}
                          for r in body]}
 
     def row_read(version: Any, sheet: str, row: dict) -> bool:
@@ -617,7 +620,8 @@ def api_router(store: GraphStore, access: Access) -> APIRouter:
             raise ApiError(404, e.message, field="key", cause=e)
         key = edits.row_key(sheet, found)
         found = row_for(who, sheet, found) or found
-        return {"graph": name, "sheet": sheet, "key": key, "values": found}
+        return {"graph": name, "sheet": sheet, "key": key,
+                "values": workbook.unneutral_row(found)}
 
     def write(name: str, authorization: Credentials, if_match: str | None, action: str,
               sheet: str, key: str | None, body: Any, status: int,

@@ -28,6 +28,35 @@ class Comparison(NamedTuple):
     etag: str
 
 
+def as_served(pairs: list[tuple[str, Any]]) -> list[Any]:
+    """The models of ``pairs`` (served name, model), each region whose graph's own name
+    (``graph.csv``'s id) another of them shares named by its served name instead: the served
+    names are unique (a folder holds one file of a name), the graphs' own need not be (two
+    copies of one region under different folder names), and a comparison names each region
+    once. A merged graph keeps its regions' names (they are its rows).
+
+    >>> from polku.graph import new_graph
+    >>> from polku.ops.model import Model
+    >>> a, b = Model(new_graph("ku")), Model(new_graph("ku"))
+    >>> [m.graph.graph["name"] for m in as_served([("ku", a), ("ku-copy", b)])]
+    ['ku', 'ku-copy']
+    """
+    from polku.graph import regions
+    from polku.ops.model import Model
+
+    names = [str(m.graph.graph.get("name", "")) for _, m in pairs]
+    out = []
+    for (served, model), own in zip(pairs, names):
+        if names.count(own) > 1 and served != own and not regions(model.graph):
+            # a view: the graph is not copied, only its own attributes, the name changed
+            view = model.graph.copy(as_view=True)
+            view.graph = {**model.graph.graph, "name": served}
+            model = Model(view, model.version, model.audience, model.min_cell,
+                          warnings=model.warnings)
+        out.append(model)
+    return out
+
+
 def served_comparison(store: GraphStore, graphs: str | None,
                       audience: str = "public") -> Comparison:
     """The comparison of the served graphs (all that load, or the comma-separated names)
@@ -48,7 +77,9 @@ def served_comparison(store: GraphStore, graphs: str | None,
     Without names nobody asked for any one graph: every served region that can be read is
     compared and the others are listed. A merged graph (``national`` beside the regions it
     was merged from) would bring a region twice: it is compared as its regions only where
-    none of them is served on its own or in a merged graph before it, else listed."""
+    none of them is served on its own or in a merged graph before it, else listed.
+    Regions whose graphs share their own name are compared under their served names
+    (:func:`as_served`)."""
     from polku.analyses.regions import is_region
     from polku.ops.operations import Compare, answer
 
@@ -73,7 +104,7 @@ def served_comparison(store: GraphStore, graphs: str | None,
         if not loaded:
             raise ApiError(400, N_("compare needs two regions or more"), field="graphs",
                            params={})
-        models = [model for _, model, _ in loaded]
+        models = as_served([(name, model) for name, model, _ in loaded])
         with fields_named(AS_QUERIED):
             result = answer(Compare(tuple(models[1:])), models[0], audience)
         return Comparison(result, [], [], [], versions_tag((n, v.etag) for n, _, v in loaded))
@@ -94,9 +125,9 @@ def served_comparison(store: GraphStore, graphs: str | None,
         elif regions(model.graph):
             merged.append((name, model))
         else:
-            plain.append(model)
-    models = list(plain)
-    compared = {str(m.graph.graph.get("name", "")) for m in plain}
+            plain.append((name, model))
+    models = as_served(plain)
+    compared = {str(m.graph.graph.get("name", "")) for m in models}
     merged_left_out = []
     for name, model in merged:
         held = {str(r.get("id", "")) for r in regions(model.graph)}

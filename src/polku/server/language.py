@@ -73,9 +73,16 @@ class PageLanguage:
                 "at": self.at, "base": self.root}
 
 
+#: a query parameter's value past this many characters is no choice a page offers (an
+#: error page says it, shortened): the language links leave it out, not copy it twice more
+SWITCH_VALUE_MOST = 1000
+
+
 def switch_links(request: Request) -> dict[str, str]:
-    """The current path and query with ``lang`` replaced, for each language."""
-    kept = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    """The current path and query with ``lang`` replaced, for each language (a value
+    longer than :data:`SWITCH_VALUE_MOST` left out)."""
+    kept = [(k, v) for k, v in request.query_params.multi_items()
+            if k != "lang" and len(v) <= SWITCH_VALUE_MOST]
     path = request.url.path
     return {code: path + "?" + urlencode(kept + [("lang", code)]) for code in LANGUAGES}
 

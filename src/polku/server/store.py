@@ -52,6 +52,7 @@ from polku.ops.changelog import (BrokenChangeLog, ChangeLog, NothingToUndo, reve
                                  write_lock)
 from polku.errors import PolkuError, PolkuErrors, Said, os_problem, os_reason
 from polku.io import atomic
+from polku.io.bidi import visible
 from polku.privacy import PUBLIC, published_error
 from polku.words import N_
 from polku.io import formats
@@ -84,13 +85,16 @@ class Source:
     kind: str
     root: Path | None = None
     refused: str | None = None
+    #: the params of ``refused`` (a catalogued template), as pairs
+    refused_params: tuple[tuple[str, object], ...] = ()
 
     @property
     def shown(self) -> str:
         """The source as the server names it: relative to its served folder."""
         if self.kind == "neo4j":
             return self.location
-        text = shown_path(self.location, self.root)
+        # a name refused for a bidirectional control is quoted with the control's code
+        text = shown_path(visible(self.location), self.root)
         return text + "/" if self.is_folder else text
 
     @property
@@ -118,6 +122,22 @@ def _kind(path: Path) -> str | None:
     return KINDS.get(path.suffix.lower()) if path.suffix else None
 
 
+def _source(name: str, location: str, kind: str, root: Path | None,
+            refused: str | None = None) -> Source:
+    """A source named by its file's or folder's name, refused when that name holds a
+    bidirectional control (:mod:`polku.io.bidi`: it would turn the pages' text around the
+    name backwards), served then under its name without the controls."""
+    from polku.io.bidi import BIDI_CONTROL, bidi_params
+
+    bidi = bidi_params(name)
+    if bidi is None:
+        return Source(name, location, kind, root, refused)
+    return Source(BIDI_CONTROL.sub("", name), location, kind, root, N_(
+        "the name '{name}' holds a bidirectional control character, {invisible}, at "
+        "character {position}: it turns the text shown after it backwards; rename the "
+        "file or folder without it"), (("name", visible(name)), *bidi.items()))
+
+
 def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str, list[str]]]:
     """Graph name -> source, and name -> the sources of that name that are not served.
 
@@ -141,8 +161,8 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
             raise PolkuError(N_("no such file or folder"), file=text, params={})
         kind = _kind(path)
         if path.is_file() or (kind is not None and path.is_dir()):
-            found.setdefault(path.stem, []).append(
-                Source(path.stem, text, kind or "turtle", path.parent))
+            source = _source(path.stem, text, kind or "turtle", path.parent)
+            found.setdefault(source.name, []).append(source)
             continue
         for entry in sorted(path.iterdir()):
             if entry.name.startswith("."):
@@ -153,8 +173,8 @@ def discover(sources: Sequence[str | Path]) -> tuple[dict[str, Source], dict[str
             refused = None
             if entry.is_symlink() and not _inside(entry, path):
                 refused = N_("refused: a symbolic link that leads out of the served folder")
-            found.setdefault(entry.stem, []).append(
-                Source(entry.stem, str(entry), kind, path, refused))
+            source = _source(entry.stem, str(entry), kind, path, refused)
+            found.setdefault(source.name, []).append(source)
     order = list(KINDS.values()) + ["neo4j"]
     chosen: dict[str, Source] = {}
     shadowed: dict[str, list[str]] = {}
@@ -463,7 +483,8 @@ def folder_problem(folder: Path) -> Said | None:
 
 def _check_links(source: Source) -> None:
     if source.refused:
-        raise PolkuError(source.refused, file=source.location, params={})
+        raise PolkuError(source.refused, file=visible(source.location),
+                         params=dict(source.refused_params))
     if source.is_folder:
         folder = Path(source.location)
         for p in _files(source):
