@@ -158,7 +158,7 @@ def test_the_unmodelled_flow_message_follows_the_language(tmp_path):
     events = read_event_log(log, g)
     stats = event_log_stats(g, events)
     assert [f.message for f in stats["findings"]] == [""]
-    msgs = {lang: [f.message for f in eventlog_worded(stats, g, translator(lang))["findings"]]
+    msgs = {lang: [f["message"] for f in eventlog_worded(stats, g, translator(lang))["findings"]]
             for lang in LANGS}
     assert msgs["en"] == ["EN·A (a) hands 2 clients over to EN·Work (work) in the event log, "
                           "but the graph has no referral between them"]

@@ -717,7 +717,7 @@ def test_the_public_what_if_from_an_event_log_counts_no_clients(tmp_path: Path,
         assert {k: log[k] for k in ("events", "cases", "handoffs")} == dict.fromkeys(
             ("events", "cases", "handoffs")) and log["months"] == 1
     else:
-        assert "over 1 month from 2026-01-01; how many clients, events and hand-offs " \
+        assert "over 1 month from 1 Jan 2026; how many clients, events and hand-offs " \
             "it holds is left out" in texts[0] and " events over" not in texts[0]
     editor = run("whatif", MINI, "--capacity", "kuntouttava=10", "--eventlog",
                  tmp_path / "log3.csv", "--format", "json")
