@@ -173,7 +173,7 @@ def test_show_says_sizes_unknown_when_no_segment_has_one(mini: Path) -> None:
     assert "0 people" not in en.stdout and "segment sizes unknown" in en.stdout, en.stdout
     info = json.loads(run("show", mini, "--format", "json").stdout)
     assert info["people_in_segments"] is None
-    assert info["unknown"] == {"people_in_segments": 1}
+    assert info["unknown"] == {"segments": 1}
 
 
 def test_show_says_at_least_and_how_many_sizes_are_unknown(mini: Path) -> None:
@@ -191,4 +191,27 @@ def test_show_says_at_least_and_how_many_sizes_are_unknown(mini: Path) -> None:
         in fi.stdout, fi.stdout
     info = json.loads(run("show", mini, "--format", "json").stdout)
     assert info["people_in_segments"] == 1200 and info["referral_volume_per_month"] == 12
-    assert info["unknown"] == {"people_in_segments": 1, "referral_volume_per_month": 1}
+    assert info["unknown"] == {"segments": 1, "referrals": 1}
+
+
+def test_the_public_reads_how_many_sizes_are_unknown_as_a_count(mini: Path) -> None:
+    """Found by a stranger reading the day's diff: the counts of segments and referrals
+    giving no figure were keyed by the people totals, so the public's answer suppressed them
+    (``<5``) and ``show --suppress`` in Finnish or Swedish crashed (a plural of '<5'). They
+    count rows, not people: the public reads them as they are, on every door."""
+    edit(mini / "segments.csv", "alkuhaastattelu\n",
+         "alkuhaastattelu\naikuiset,Aikuiset,,,tyokyky,alkuhaastattelu\n")
+    edit(mini / "referrals.csv", "r2,kuntouttava,tyo,,3,", "r2,kuntouttava,tyo,,,")
+    for lang, said in (("fi", "koko puuttuu 1 asiakasryhmältä"),
+                       ("sv", "1 kundgrupp"), ("en", "no size given for 1 client segment")):
+        r = run("show", mini, "--suppress", "--lang", lang)
+        assert r.exit_code == 0, r.output
+        assert said in r.stdout, r.stdout
+    public = json.loads(run("show", mini, "--suppress", "--format", "json").stdout)
+    assert public["unknown"] == {"segments": 1, "referrals": 1}
+    from fastapi.testclient import TestClient
+
+    from polku.app import create_app
+
+    api = TestClient(create_app([mini])).get(f"/api/graphs/{mini.name}").json()
+    assert api["unknown"] == {"segments": 1, "referrals": 1}

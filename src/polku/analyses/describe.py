@@ -37,13 +37,14 @@ def describe(g: nx.MultiDiGraph) -> dict:
                                       ("referral_volume_per_month", (r.id for r in refs)))
                if any(_left_out(g, n) for n in about)]
     # a figure nobody gave is unknown, not 0: the totals of the figures given say "at
-    # least", and how many were not given (a column the workbook named otherwise left
-    # every size out: 0 people in the segments)
+    # least", and how many segments and referrals gave none (a column the workbook named
+    # otherwise left every size out: 0 people in the segments). Counts of rows, not of
+    # people: keyed by what they count, so that no privacy rule takes them for people
     unknown = {key: n for key, n in (
-        ("people_in_segments", sum(1 for s in segs if s["size"] is None
-                                   and not _left_out(g, s["id"]))),
-        ("referral_volume_per_month", sum(1 for r in refs if r.volume_per_month is None
-                                          and not _left_out(g, r.id)))) if n}
+        ("segments", sum(1 for s in segs if s["size"] is None
+                         and not _left_out(g, s["id"]))),
+        ("referrals", sum(1 for r in refs if r.volume_per_month is None
+                          and not _left_out(g, r.id)))) if n}
     return {
         "graph": g.graph.get("name", "graph"),
         "title": g.graph.get("title"),
@@ -55,9 +56,8 @@ def describe(g: nx.MultiDiGraph) -> dict:
         # of a published copy, the sum of the sizes shown: a small cell left out is not in
         # it, so no total gives one back by subtraction (docs/workbook.md, Privacy); None
         # where no figure is known at all (every one unknown, none left out)
-        "people_in_segments": _total(sizes, len(segs), unknown.get("people_in_segments")),
-        "referral_volume_per_month": _total(volumes, len(refs),
-                                            unknown.get("referral_volume_per_month")),
+        "people_in_segments": _total(sizes, len(segs), unknown.get("segments")),
+        "referral_volume_per_month": _total(volumes, len(refs), unknown.get("referrals")),
         **({"partial": partial} if partial else {}),
         **({"unknown": unknown} if unknown else {}),
         "segments": segs,

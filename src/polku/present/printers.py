@@ -400,10 +400,15 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     partial = info.get("partial") or ()
     unknown = info.get("unknown") or {}
 
+    # the total each count of rows giving no figure leaves out
+    unknown_totals = {total_key for total_key, rows in (("people_in_segments", "segments"),
+                                                        ("referral_volume_per_month",
+                                                         "referrals")) if unknown.get(rows)}
+
     def total(key: str, shown: str) -> str:
         # a total a small cell, or a figure nobody gave, is left out of is "at least" what
         # is shown
-        return tr("at least {n}").format(n=shown) if key in partial or key in unknown \
+        return tr("at least {n}").format(n=shown) if key in partial or key in unknown_totals \
             else shown
 
     people, volume = info["people_in_segments"], info["referral_volume_per_month"]
@@ -427,13 +432,13 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
                                       as_counted(shown)).format(
                 n=total("referral_volume_per_month", shown))
         lines.append("  " + said_people + ", " + said_volume)
-    if people is not None and unknown.get("people_in_segments"):
-        n = unknown["people_in_segments"]
+    if people is not None and unknown.get("segments"):
+        n = unknown["segments"]
         lines.append("  " + tr.ngettext("no size given for {n} client segment",
                                         "no size given for {n} client segments", n
                                         ).format(n=tr.number(n)))
-    if volume is not None and unknown.get("referral_volume_per_month"):
-        n = unknown["referral_volume_per_month"]
+    if volume is not None and unknown.get("referrals"):
+        n = unknown["referrals"]
         lines.append("  " + tr.ngettext("no volume given for {n} referral",
                                         "no volume given for {n} referrals", n
                                         ).format(n=tr.number(n)))

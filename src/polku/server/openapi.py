@@ -366,10 +366,10 @@ COMPONENTS: dict[str, Schema] = {
         **SERVED,
     }, {"partial": about(array(STR), "The totals that leave small cells out (at least "
                                      "this)."),
-        "unknown": about(record("How many figures no row gives, by the total they leave "
-                                "out (at least the total).", {}, {
-                                    "people_in_segments": INT,
-                                    "referral_volume_per_month": INT}),
+        "unknown": about(record("How many segments give no size and how many referrals "
+                                "no volume (counts of rows, never suppressed: the totals "
+                                "say at least).", {}, {
+                                    "segments": INT, "referrals": INT}),
                          "The totals some figures of are not given."),
         "merged_regions": about(array(STR), "A merged graph's regions, by name in the "
                                             "request's language."),
