@@ -403,3 +403,17 @@ def test_a_step_into_an_outcome_without_a_wait_is_no_gap_at_any_door(client) -> 
     report = client.get(f"{PAGE}/report", params={"lang": "fi"}).text
     row = text(report.split("<code>seg-tyovalmiit</code>", 1)[1].split("</tr>", 1)[0])
     assert unknown not in row, row
+
+
+def test_the_outcome_picker_is_by_name(client) -> None:
+    """A designer's review: the explorer's "Tavoiteltu tulos" picker ran in id order
+    (tulos-avoin-tyo, tulos-koulutus, …); a picker is by name in the reader's alphabet, as
+    its segment picker is."""
+    from polku.present.i18n import alphabetical
+
+    for lang in ("fi", "sv", "en"):
+        page = client.get(f"{PAGE}/paths", params={"segment": "seg-nuoret", "lang": lang}).text
+        picker = re.search(r'<select id="to" name="to"[^>]*>(.*?)</select>', page, re.S).group(1)
+        names = [unescape(t) for t in re.findall(r'<option value="[^"]+"[^>]*>([^<]*)<', picker)]
+        assert len(names) > 2, picker
+        assert names == sorted(names, key=lambda n: alphabetical(n, lang)), (lang, names)

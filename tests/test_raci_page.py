@@ -111,3 +111,33 @@ def test_the_xlsx_is_headed_in_the_readers_language_with_names_and_ids(tmp_path:
     first, second = [c.value for c in ws[1]], [c.value for c in ws[2]]
     assert first[:4] == ["id", "namn", "typ", "markering"]
     assert first[4 + ids.index("hus")] == "HUS-sammanslutningen" and second[4:] == ids
+
+
+def test_the_filters_are_by_name_the_columns_by_involvement(tmp_path: Path) -> None:
+    """A designer's review: the "Organisaatio" and "Toimija" filters ran in the columns'
+    order (by involvement); they are pickers, by name in the reader's alphabet, on the
+    served page and in the report. The columns stay by involvement, and each actor's option
+    still names its column."""
+    from html import unescape
+
+    from polku.present.i18n import alphabetical
+
+    client = TestClient(create_app([EXAMPLE]), raise_server_exceptions=False)
+    report = tmp_path / "r.html"
+    assert run("report", EXAMPLE, "-o", report, "-q", "--lang", "sv").exit_code == 0
+    pages = {"fi": client.get("/graphs/keski-uusimaa/raci", params={"lang": "fi"}).text,
+             "sv": report.read_text(encoding="utf-8")}
+    for lang, page in pages.items():
+        raci = section(page)
+        heads = [unescape(h) for h in columns(raci)]
+        assert heads[0].endswith("(tyollisyysalue)")  # the columns: by involvement
+        for picker in ("raci-org", "raci-actor"):
+            options = re.search(rf'<select class="{picker}"[^>]*>(.*?)</select>', raci,
+                                re.S).group(1)
+            named = [(v, unescape(t)) for v, t in
+                     re.findall(r'<option value="([^"]+)">([^<]*)</option>', options)]
+            names = [t for _, t in named]
+            assert len(names) > 5, (lang, picker)
+            assert names == sorted(names, key=lambda n: alphabetical(n, lang)), (lang, names)
+            if picker == "raci-actor":  # each option's value is its column, its name the head's
+                assert all(heads[int(v)].startswith(t + " (") for v, t in named), named

@@ -419,6 +419,8 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
         for a in m.actors:  # in column order: the principal organisations first
             if org_of[a] not in {o["id"] for o in orgs}:
                 orgs.append({"id": org_of[a], "label": tr.label(g, org_of[a])})
+        # the filter is a picker: by name in the reader's alphabet, not in column order
+        orgs.sort(key=lambda o: (tr.order(o["label"]), o["id"]))
     # The cells as HTML, written here rather than by the template: a national matrix has
     # some two million cells, nearly all empty, and a template loop over them took most of
     # the report's time. Filled cells are few; a row is its filled cells among empty ones.
@@ -456,6 +458,11 @@ def raci_context(m: Raci, tr: Translator | None = None, g: nx.MultiDiGraph | Non
                                              "principal": g is not None and principal(g, a)}
                                             for a in m.actors],
             "organisations": orgs,
+            # the actor filter's options, by name in the reader's alphabet (the columns
+            # stay by involvement): each option's value is its column
+            "actor_choices": sorted(
+                ((i, m.actor_labels.get(a, a)) for i, a in enumerate(m.actors)),
+                key=lambda c: (tr.order(c[1]), m.actors[c[0]])),
             "role_labels": {r: role_label(r, tr) for r in ROLE_LABELS},
             "mark_labels": {k: mark_label(k, tr) for k in MARK_LABELS}, "counts": m.marked(),
             "type_labels": {t: type_label(t, tr) for t in TYPE_LABELS

@@ -705,7 +705,8 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
         # the segments by name, as every picker of them; the first is shown until one is
         # chosen (a path explorer draws one segment's paths)
         segments = tr.by_name(g, nodes_of(g, "segment"))
-        outcomes = [(o, tr.label(g, o)) for o in nodes_of(g, "outcome")]
+        # the outcomes too: a picker is by name, not by id
+        outcomes = tr.by_name(g, nodes_of(g, "outcome"))
         segment = segment or (segments[0][0] if segments else None)
         report, error = None, None
         if segment:
