@@ -463,3 +463,26 @@ def test_a_service_not_of_the_segment_is_refused_alike_on_every_door(client) -> 
     # without a segment the API removes any service, actor or referral, as before
     assert client.get("/api/graphs/keski-uusimaa/whatif",
                       params={"remove": "ips"}).status_code == 200
+
+
+def test_what_goes_with_a_removal_is_listed_by_name_on_every_door(client) -> None:
+    """A designer's review: the removal's "poistuvat myös" ran in id order ("… → Ammatillinen
+    koulutus (Keuda), … → NUOTTI-valmennus, … → Työllistymissuunnitelma, … → Tutkinto…"):
+    a list people read is by the names shown, in the reader's alphabet, on the page and in
+    the command line's text alike."""
+    from helpers import run
+
+    prefix = {"fi": "poistuvat myös: ", "sv": "tas också bort: ", "en": "also removed: "}
+    for lang in ("fi", "sv", "en"):
+        page = client.get(PAGE, params={"segment": "seg-nuoret", "remove": "ohjaamo-ohjaus",
+                                        "lang": lang}, headers=HTML).text
+        said = re.search(r"<p>%s(.*?)</p>" % re.escape(prefix[lang]), page, re.S)
+        assert said, page
+        shown = unescape(re.sub(r"<[^>]+>", "", said.group(1)))
+        cli = run("whatif", ROOT / "graphs" / "keski-uusimaa", "--segment", "seg-nuoret",
+                  "--remove", "ohjaamo-ohjaus", "--lang", lang).output
+        line = next(x for x in cli.splitlines() if x.startswith("  " + prefix[lang]))
+        assert line == "  " + prefix[lang] + shown, (line, shown)
+        names = shown.split(", ")
+        assert len(names) == 7, names
+        assert names == sorted(names, key=lambda n: alphabetical(n, lang)), (lang, names)

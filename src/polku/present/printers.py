@@ -638,6 +638,7 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None,
     """:func:`polku.analyses.whatif.whatif` as plain text for the terminal (``g``: the
     graph it was worded from, which names a merged graph's node with its region)."""
     from polku.present.messages import name, named
+    from polku.present.results import also_removed
 
     tr = tr or translator()
     kind = result["removed_type"]
@@ -650,11 +651,9 @@ def whatif_text(result: dict[str, Any], tr: Translator | None = None,
         else tr(REMOVAL_QUESTIONS[kind]).format(
             name=name(g, removed, tr) if g is not None
             else named(removed, result["removed_label"]), graph=result["graph"])]
-    also = [i for i in result["removed_ids"] if i != result["removed"]]
+    also = also_removed(result, tr)
     if also:  # by their names (whatif_worded's removed_labels), the ids in the JSON
-        labels = result.get("removed_labels") or {}
-        lines.append("  " + tr("also removed: {names}").format(
-            names=", ".join(labels.get(i, i) for i in also)))
+        lines.append("  " + tr("also removed: {names}").format(names=", ".join(also)))
     lines.append("  " + tr("findings: {before} before, {after} after").format(
         before=tr.number(result["before"]), after=tr.number(result["after"])))
     # a finding that vanished is not always good news: the ones gone with what was removed

@@ -178,6 +178,22 @@ def whatif_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) ->
     return out
 
 
+def also_removed(result: dict[str, Any], tr: Translator) -> list[str]:
+    """The names of what goes with a removal's node (:func:`whatif_worded`'s
+    ``removed_labels``, an id where none), by name in the order of ``tr``'s alphabet: a
+    list people read, on the page as in the terminal (the ids' order is the JSON's).
+
+    >>> from polku.present.i18n import translator
+    >>> also_removed({"removed": "a", "removed_ids": ["a", "b", "c", "d"],
+    ...               "removed_labels": {"b": "Työ", "c": "Tutkinto", "d": "Ääni"}},
+    ...              translator("fi"))
+    ['Tutkinto', 'Työ', 'Ääni']
+    """
+    labels = result.get("removed_labels") or {}
+    return sorted((labels.get(i, i) for i in result["removed_ids"] if i != result["removed"]),
+                  key=tr.order)
+
+
 def queue_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
     """:func:`polku.analyses.queues.queue_whatif` with each service's ``label`` and the
     findings worded in ``tr``'s language (from ``g``, the graph before the changes: the

@@ -31,7 +31,8 @@ from polku.present.messages import finding_json, subject_name
 from polku.present.printers import TYPE_NAMES
 from polku.present.views.table import table_rows
 from polku.present.captions import path_caption
-from polku.present.results import bottlenecks_worded, described, paths_worded, queue_worded
+from polku.present.results import (also_removed, bottlenecks_worded, described, paths_worded,
+                                    queue_worded)
 from polku.present.report import ranking_note
 from polku.analyses.queues import MAX_CALIBRATED_UTILIZATION
 from polku.ops.model import Model
@@ -1253,8 +1254,7 @@ def removal_result(model: Model, remove: str, rows: list[ChangeRow], tr: Transla
         else tr(REMOVAL_QUESTIONS[out["removed_type"]]).format(name=tr.label(g, remove),
                                                                 graph=title)
     return dict(out, question=question,
-                also=[out["removed_labels"].get(i, i) for i in out["removed_ids"]
-                      if i != remove],
+                also=also_removed(out, tr),
                 created=[show(f) for f in out["created"]],
                 resolved=[show(f) for f in out["resolved"]],
                 removed_with=[show(f) for f in out["removed_with"]])
