@@ -877,11 +877,17 @@ def queue_whatif_text(result: dict[str, Any], tr: Translator | None = None) -> s
         # the two labels padded alike, so that the figures stand in one column
         for label, state in zip(labels, (b, a)):
             lines.append("      " + label.ljust(width) + " " + _state_text(state, tr))
+    # for the public, the findings about services whose figures are hidden are left out:
+    # an empty list is then none of those the published figures can tell, not none
+    from polku.present.results import NONE_TOLD, findings_left_out
+
+    left_out = findings_left_out(result)
     for title, key in ((N_("Created ({count}):"), "created"),
                        (N_("Resolved ({count}):"), "resolved")):
         found = result["findings"][key]
         lines += ["", tr(title).format(count=len(found))]
-        lines += _finding_lines(found, tr)
+        lines += ["  – " + tr(NONE_TOLD)] if left_out and not found \
+            else _finding_lines(found, tr)
     return "\n".join(lines)
 
 

@@ -29,7 +29,7 @@ from typing import Any
 import networkx as nx
 
 from polku.graph import TITLE_LANGUAGES
-from polku.present.i18n import Translator
+from polku.present.i18n import N_, Translator
 from polku.present.finding_names import named_dicts
 from polku.present.messages import subject_name, worded_dicts
 
@@ -194,13 +194,37 @@ def also_removed(result: dict[str, Any], tr: Translator) -> list[str]:
                   key=tr.order)
 
 
+#: what an empty list of created or resolved findings says when the answer has services
+#: whose figures are hidden: the findings about them are left out (their verdict rests on
+#: a hidden figure), so "none" would be false
+NONE_TOLD = N_("None among those the published figures can tell; findings about services "
+               "whose inflow is hidden are not shown.")
+
+
+def findings_left_out(result: dict[str, Any]) -> bool:
+    """Whether :func:`polku.analyses.queues.queue_whatif`'s answer left findings out of
+    its created and resolved lists: it has services ``hidden`` (or ``partial`` after the
+    change), and a finding about one of them rests on a hidden figure. Said of the services
+    alone, never of the findings left out, so that it tells nothing the figures hide.
+
+    >>> findings_left_out({"services": {"a": {"hidden": False}}})
+    False
+    >>> findings_left_out({"services": {"a": {"hidden": False}, "b": {"hidden": True}}})
+    True
+    """
+    return any(s.get("hidden") or s.get("partial") for s in result["services"].values())
+
+
 def queue_worded(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> dict[str, Any]:
-    """:func:`polku.analyses.queues.queue_whatif` with each service's ``label`` and the
+    """:func:`polku.analyses.queues.queue_whatif` with each service's ``label``, the
     findings worded in ``tr``'s language (from ``g``, the graph before the changes: the
-    changes move numbers only, and the findings carry theirs)."""
+    changes move numbers only, and the findings carry theirs) and ``findings_left_out``
+    (:func:`findings_left_out`: an empty list is then "none the published figures can
+    tell", :data:`NONE_TOLD`, not "none")."""
     services = {sid: {"label": tr.label(g, sid), **s} for sid, s in result["services"].items()}
     findings = {k: worded_dicts(v, g, tr) for k, v in result["findings"].items()}
-    return dict(result, services=services, findings=findings)
+    return dict(result, services=services, findings=findings,
+                findings_left_out=findings_left_out(result))
 
 
 def diff_worded(result: dict[str, Any], a: nx.MultiDiGraph, b: nx.MultiDiGraph,

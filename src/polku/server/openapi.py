@@ -441,6 +441,10 @@ COMPONENTS: dict[str, Schema] = {
             "demand": mapping(NUM, "A fraction: 0.2 for +20 %.")}),
         "services": mapping(ref("QueueService")),
         "findings": CREATED_RESOLVED,
+        "findings_left_out": about(BOOL, "True when the answer has hidden (or partial) "
+                                         "services: the findings about them rest on a hidden "
+                                         "figure and are left out of `findings`, so an empty "
+                                         "list is none the published figures can tell."),
         "observed": record("Where the observed waits come from.", {
             "source": {"type": "string", "enum": ["graph", "eventlog"]}},
             {"log": ANY_OBJECT, "referrals": IDS})}),
