@@ -24,7 +24,7 @@ from polku.graph import nodes_of
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present import langmarks
-from polku.present.i18n import (DEFAULT_LANG, N_, Translator, error_message, error_text,
+from polku.present.i18n import (DEFAULT_LANG, N_, Translator, alphabetical, error_message, error_text,
                                merged_region_names)
 from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
@@ -207,25 +207,30 @@ def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translato
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
-    """The rows an edit form may change, as its ``<option>``s say them: a node by its name
-    and id, a referral by its id and ends, a responsibility by its actor, subject and
-    role. An option holds text only, so no part of it can say its language (WCAG 3.1.2):
-    one made of names of one language and codes (ids are codes in no language) says that
-    language whole (``<option lang="fi">Ohjaamo (ohjaamo)</option>``); one that mixes a
-    name with words of the page (a role) or names of two languages stays in the page's."""
+    """The rows an edit form may change, as its ``<option>``s say them, by name in the order
+    of the reader's alphabet (the id, the option's value, parts two of one name): a node by
+    its name and id, a referral by its two ends and its id, a responsibility by its actor,
+    subject and role, a follow-up by its finding as the review names it
+    (:func:`polku.present.finding_names.key_named`). An option holds text only, so no part
+    of it can say its language (WCAG 3.1.2): one made of names of one language and codes
+    (ids are codes in no language) says that language whole
+    (``<option lang="fi">Ohjaamo (ohjaamo)</option>``); one that mixes a name with words of
+    the page (a role) or names of two languages stays in the page's."""
+    out: list[tuple[str, str]] = []
     if form.sheet == "followups":
-        return [(k, k) for k in sorted(g.graph.get("followups") or {})]
-    if form.sheet == "responsibilities":
+        from polku.present.finding_names import FindingNames, key_named
+
+        names = FindingNames(g, tr)
+        out = [(k, key_named(k, names)) for k in g.graph.get("followups") or {}]
+    elif form.sheet == "responsibilities":
         from polku.graph import responsibilities
 
-        return [(f"{r.actor}~{r.subject}~{r.role}",
-                 f"{tr.label(g, r.actor)} → {tr.label(g, r.subject)} "
-                 f"({tr(CHOICE_NAMES.get(r.role, r.role))})")
-                for r in responsibilities(g)]
-    node_type = workbook.SHEETS[form.sheet].node_type
-    out = []
-    for n in nodes_of(g, str(node_type)):
-        if node_type == "referral":
+        out = [(f"{r.actor}~{r.subject}~{r.role}",
+                f"{tr.label(g, r.actor)} → {tr.label(g, r.subject)} "
+                f"({tr(CHOICE_NAMES.get(r.role, r.role))})")
+               for r in responsibilities(g)]
+    elif workbook.SHEETS[form.sheet].node_type == "referral":
+        for n in nodes_of(g, "referral"):
             ends: dict[str, str] = {}  # the first "from" and the first "to", in one pass
             for _, v, k in g.out_edges(n, data="kind"):
                 ends.setdefault(k, v)
@@ -233,12 +238,16 @@ def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str,
             names = [tr.name(g, src), tr.name(g, dst)]
             langs = {x.lang for x in names if x.lang is not None}
             if len(langs) == 1:  # names of one language and the id, a code: said whole
-                out.append((n, tr.mark(f"{n}: {names[0].text} → {names[1].text}", langs.pop())))
+                out.append((n, tr.mark(f"{names[0].text} → {names[1].text} ({n})",
+                                       langs.pop())))
             else:
-                out.append((n, f"{n}: {tr.label(g, src)} → {tr.label(g, dst)}"))
-        else:
+                out.append((n, f"{tr.label(g, src)} → {tr.label(g, dst)} ({n})"))
+    else:
+        for n in nodes_of(g, str(workbook.SHEETS[form.sheet].node_type)):
             name = tr.name(g, n)
             out.append((n, tr.mark(f"{name.text} ({n})", name.lang)))
+    # sorted by what the reader reads: a language's marks are no letters of it
+    out.sort(key=lambda o: (alphabetical(langmarks.unmarked(o[1]), tr.lang), o[0]))
     return out
 
 

@@ -1,0 +1,75 @@
+"""What a Finnish service designer found in the pages: the edit forms offered rows by id in
+id order (a follow-up by its raw key), the graph page and the change log named a follow-up
+by its key and said a finding that never occurred was resolved, the change log and the CLI
+worded an overdue follow-up differently, a partner whose name holds a comma read as two,
+one decision listed its candidates in two orders, and the report's best paths listed the
+client segments in id order."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from helpers import EXAMPLE, run
+from polku.app import create_app
+from polku.present.i18n import alphabetical
+from polku.server.auth import parse_tokens
+
+TOKEN = "designer-token-0123456789abcdef"
+EDITOR = {"Authorization": f"Bearer {TOKEN}"}
+FOLLOWUP = {"finding": "long-wait:ref-alku-ohjaamo", "status": "työn alla",
+            "owner": "tyollisyysalue", "due": "1.11.2026"}
+
+
+def seen(fragment: str) -> str:
+    """What a reader sees: no styles nor tags, one space between words."""
+    fragment = re.sub(r"<(style|script)\b.*?</\1>", "", fragment, flags=re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()).replace(
+        " ,", ",").replace("( ", "(").replace(" )", ")")
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory) -> TestClient:
+    """The example served with a designer's token, one follow-up added through the API."""
+    from polku.server.http import version_of_tag
+
+    root = tmp_path_factory.mktemp("pages") / "graphs"
+    shutil.copytree(EXAMPLE, root / "keski-uusimaa")
+    c = TestClient(create_app([root], tokens=parse_tokens(f"maija:{TOKEN}")),
+                   raise_server_exceptions=False)
+    etag = version_of_tag(c.get("/api/graphs/keski-uusimaa").headers["etag"])
+    r = c.post("/api/graphs/keski-uusimaa/rows/followups", json=FOLLOWUP,
+               headers={**EDITOR, "If-Match": f'"{etag}"'})
+    assert r.status_code == 201, r.text
+    return c
+
+
+def options(page: str, form: str) -> list[tuple[str, str]]:
+    select = re.search(rf'<select id="{form}-key".*?</select>', page, re.S)
+    assert select, form
+    return [(v, seen(t)) for v, t in
+            re.findall(r'<option value="([^"]+)"[^>]*>(.*?)</option>', select.group(0))]
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_the_edit_forms_offer_rows_by_name_in_the_readers_alphabet(client, lang) -> None:
+    page = client.get("/graphs/keski-uusimaa", params={"lang": lang}, headers=EDITOR).text
+    for form in ("service", "referral", "responsibility", "owner", "followup"):
+        offered = options(page, form)
+        assert offered, form
+        texts = [t for _, t in offered]
+        assert texts == sorted(texts, key=lambda t: alphabetical(t, lang)), (form, texts[:5])
+    referrals = dict(options(page, "referral"))
+    said = referrals["ref-alku-alkukartoitus"]
+    assert not said.startswith("ref-alku-alkukartoitus"), said  # by its ends, not its id
+    if lang == "fi":
+        assert said.startswith("Alkuhaastattelu → Kotoutumisen alkukartoitus"), said
+    followups = dict(options(page, "followup"))
+    assert followups["long-wait:ref-alku-ohjaamo"] != "long-wait:ref-alku-ohjaamo"
+    if lang == "fi":
+        assert followups["long-wait:ref-alku-ohjaamo"].startswith("pitkä odotus"), followups
