@@ -73,3 +73,29 @@ def test_the_edit_forms_offer_rows_by_name_in_the_readers_alphabet(client, lang)
     assert followups["long-wait:ref-alku-ohjaamo"] != "long-wait:ref-alku-ohjaamo"
     if lang == "fi":
         assert followups["long-wait:ref-alku-ohjaamo"].startswith("pitkä odotus"), followups
+
+
+def test_a_followup_whose_finding_does_not_occur_is_named_under_its_own_heading(client) -> None:
+    """The wait of ref-alku-ohjaamo is 5 days: its long-wait finding never occurred, so the
+    page may not say it was resolved in this version, and names it as the review does."""
+    page = client.get("/graphs/keski-uusimaa", params={"lang": "fi"}, headers=EDITOR).text
+    gone = re.search(r'<div id="gone-followups">.*?</div>', page, re.S)
+    assert gone
+    text = seen(gone.group(0))
+    assert "tässä versiossa" not in text and "ei enää" not in text, text
+    assert "long-wait:ref-alku-ohjaamo" not in text, text
+    assert "pitkä odotusaika: ohjaus Alkuhaastattelu → Ohjaamon ohjaus ja neuvonta" in text, text
+    assert re.search(r'<div id="gone-followups"><h3[ >]', gone.group(0)), gone.group(0)[:200]
+
+
+def test_the_change_log_names_a_followups_finding_in_the_sheets_column_order(client) -> None:
+    page = client.get("/graphs/keski-uusimaa/changes", params={"lang": "fi"},
+                      headers=EDITOR).text
+    text = seen(page)
+    # the row by its finding's name, its key beside it as a node's id is
+    assert ("seuranta pitkä odotusaika: ohjaus Alkuhaastattelu → Ohjaamon ohjaus ja neuvonta "
+            "long-wait:ref-alku-ohjaamo") in text, text[-800:]
+    said = re.search(r"Havainto: pitkä odotusaika: ohjaus Alkuhaastattelu → "
+                     r"Ohjaamon ohjaus ja neuvonta; Tila: työn alla; "
+                     r"Vastuutaho: Keski-Uudenmaan työllisyysalue; Määräaika: 1\.11\.2026", text)
+    assert said, text[-800:]

@@ -576,9 +576,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             # "suggest a fix" asks for the first of its findings that has a generator
             c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
                                     None)
-        # follow-ups whose finding no longer occurs: resolved in this version
-        gone = [dict(s, text=followup_text(s, tr.plainly(), seen)) for k, s in states.items()
-                if k not in {f.key for f in found}]
+        # follow-ups whose finding does not occur now (it may never have: a follow-up can
+        # be written for any key), each by its finding's name as the review names it
+        from polku.present.finding_names import FindingNames, key_named
+
+        finding_names = FindingNames(seen, tr)
+        gone = [dict(s, text=followup_text(s, tr.plainly(), seen),
+                     name=key_named(k, finding_names))
+                for k, s in states.items() if k not in {f.key for f in found}]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr),
                       existing=form_keys(seen if f.sheet == "followups" else g, f, tr),
@@ -992,9 +997,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
                  tr: Translator) -> dict[str, Any]:
     """One change of the log as the page shows it: each row's sheet and key by their
-    names, and its cells by their column names in ``tr``'s language, references by the
-    names of what they name, choices by their words; a changed row shows only the columns
-    that changed, an added or deleted one its filled columns."""
+    names (a follow-up's key, a finding's, as the review names it:
+    :func:`polku.present.finding_names.key_named`), and its cells by their column names in
+    ``tr``'s language, in the sheet's column order, references by the names of what they
+    name, choices by their words; a changed row shows only the columns that changed, an
+    added or deleted one its filled columns."""
+    from polku.present.finding_names import FindingNames, key_named
+
+    names = FindingNames(g, tr) if g is not None else None
     rows = []
     for r in change.get("changes") or [change]:
         sheet = str(r.get("sheet") or "")
@@ -1004,14 +1014,25 @@ def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
                        if before.get(k, "") != after.get(k, "")]
         else:
             columns = [k for k, v in (before or after).items() if str(v or "").strip()]
+        # as the sheet has them (a row is kept by column id), a column it lacks last
+        order = {c.name: i for i, c in enumerate(workbook.SHEETS[sheet].columns)} \
+            if sheet in workbook.SHEETS else {}
+        columns.sort(key=lambda k: order.get(k, len(order)))
         key = str(r.get("key") or "")
-        shown_key = subject_name(g, key, tr) if g is not None and key in g else key
+        if sheet == "followups" and names is not None:
+            shown_key = key_named(key, names)
+        else:
+            shown_key = subject_name(g, key, tr) if g is not None and key in g else key
+
+        def cell(k: str, row: dict[str, Any]) -> tuple[str, str]:
+            if sheet == "followups" and k == "finding" and names is not None and row.get(k):
+                return column_shown(sheet, k, tr), key_named(str(row[k]), names)
+            return cell_shown(sheet, k, row.get(k, ""), g, tr)
+
         rows.append({"sheet": tr(SHEET_NAMES[sheet]) if sheet in SHEET_NAMES else sheet,
                      "key": key, "key_name": shown_key,
-                     "before": [cell_shown(sheet, k, before.get(k, ""), g, tr)
-                                for k in columns] if before else [],
-                     "after": [cell_shown(sheet, k, after.get(k, ""), g, tr)
-                               for k in columns] if after else []})
+                     "before": [cell(k, before) for k in columns] if before else [],
+                     "after": [cell(k, after) for k in columns] if after else []})
     return dict(change, rows=rows)
 
 
