@@ -99,3 +99,37 @@ def test_the_change_log_names_a_followups_finding_in_the_sheets_column_order(cli
                      r"Ohjaamon ohjaus ja neuvonta; Tila: työn alla; "
                      r"Vastuutaho: Keski-Uudenmaan työllisyysalue; Määräaika: 1\.11\.2026", text)
     assert said, text[-800:]
+
+
+@pytest.fixture
+def december(monkeypatch):
+    """5 December 2026 in Finland: the example's follow-up due 15.11.2026 is overdue."""
+    from datetime import datetime, timezone
+
+    from polku import clock
+
+    monkeypatch.setattr(clock, "now", lambda: datetime(2026, 12, 5, 10, tzinfo=timezone.utc))
+
+
+@pytest.mark.parametrize("format", ["table", "markdown"])
+def test_an_overdue_followup_is_worded_alike_with_its_note_on_every_door(
+        tmp_path, december, format) -> None:
+    root = tmp_path / "graphs"
+    shutil.copytree(EXAMPLE, root / "keski-uusimaa")
+    (root / "keski-uusimaa" / "followups.csv").write_text(
+        "finding,status,owner,due,note\n"
+        "over-capacity:monialainen-palvelutarvearvio,työn alla,keusote,15.11.2026,"
+        "Lisäresurssi haussa\n", encoding="utf-8")
+    page = TestClient(create_app([root]), raise_server_exceptions=False).get(
+        "/graphs/keski-uusimaa/changes", params={"since": "0", "lang": "fi"}).text
+    item = re.search(r'<li data-key="over-capacity:monialainen-palvelutarvearvio">(.*?)</li>',
+                     page, re.S)
+    assert item, page[-1000:]
+    on_page = seen(item.group(1))
+    assert on_page.endswith("(myöhässä): Lisäresurssi haussa"), on_page
+    out = run("findings", root / "keski-uusimaa", "--since", "0", "--format", format,
+              "--lang", "fi")
+    assert out.exit_code == 0, out.output
+    line = next(x for x in out.stdout.splitlines() if "monialainen-palvelutarvearvio)" in x
+                or "monialainen-palvelutarvearvio`)" in x)
+    assert on_page in line.replace("\\", ""), (on_page, line)
