@@ -30,7 +30,7 @@ def seen(fragment: str) -> str:
     """What a reader sees: no styles nor tags, one space between words."""
     fragment = re.sub(r"<(style|script)\b.*?</\1>", "", fragment, flags=re.S)
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split()).replace(
-        " ,", ",").replace("( ", "(").replace(" )", ")")
+        " ,", ",").replace(" ;", ";").replace("( ", "(").replace(" )", ")")
 
 
 @pytest.fixture(scope="module")
@@ -133,3 +133,39 @@ def test_an_overdue_followup_is_worded_alike_with_its_note_on_every_door(
     line = next(x for x in out.stdout.splitlines() if "monialainen-palvelutarvearvio)" in x
                 or "monialainen-palvelutarvearvio`)" in x)
     assert on_page in line.replace("\\", ""), (on_page, line)
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory) -> dict[str, str]:
+    """The example's report in Finnish (HTML, Markdown) and Swedish (HTML)."""
+    out_dir = tmp_path_factory.mktemp("reports")
+    out = {}
+    for name in ("fi.html", "fi.md", "sv.html", "en.md"):
+        r = run("report", EXAMPLE, "-o", out_dir / name, "--lang", name.split(".")[0], "-q")
+        assert r.exit_code == 0, r.output
+        out[name] = (out_dir / name).read_text(encoding="utf-8")
+    return out
+
+
+def test_partners_whose_names_hold_a_comma_are_told_apart(client, reports) -> None:
+    page = client.get("/graphs/keski-uusimaa", params={"lang": "fi"}, headers=EDITOR).text
+    oikeusapu = "Keski-Uudenmaan oikeusaputoimisto, talous- ja velkaneuvonta"
+    for text in (seen(page), seen(reports["fi.html"]), reports["fi.md"]):
+        said = re.findall(r"Kumppanit:? (.*?) ja \d+ muu", text)
+        with_comma = [s for s in said if oikeusapu in s]
+        assert with_comma, said
+        for s in with_comma:
+            assert f"{oikeusapu}; " in s and ", Hyvinkään" not in s, s
+        # a list without a comma in any name keeps its commas
+        assert any(", Hyvinkään kaupunki, " in s for s in said), said
+
+
+def test_a_decision_names_its_candidates_in_one_order(client, reports) -> None:
+    page = client.get("/graphs/keski-uusimaa", params={"lang": "fi"}, headers=EDITOR).text
+    for text in (seen(page), seen(reports["fi.html"]), reports["fi.md"]):
+        others = re.search(r"muut roolit: ((?:[^()]|\([^()]*\))*)\)", text)
+        chosen = re.search(r"yksi näistä: (.*?) \(jokainen tarkistettu\)", text)
+        assert others and chosen, text[:300]
+        names = others.group(1).split(", ")
+        assert names == sorted(names, key=alphabetical), names
+        assert chosen.group(1).split(", ") == names, (chosen.group(1), names)

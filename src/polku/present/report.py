@@ -574,7 +574,7 @@ def decides_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
 
 def partners_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
     """A decision's partners, the first few by name and the rest counted."""
-    said = ", ".join(cell(a["label"]) for a in c["partners"])
+    said = c.get("partners_separator", ", ").join(cell(a["label"]) for a in c["partners"])
     if c.get("more_partners"):
         said += " " + tr.ngettext("and {n} other", "and {n} others", c["more_partners"]).format(
             n=tr.number(c["more_partners"]))
