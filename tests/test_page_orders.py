@@ -169,3 +169,18 @@ def test_a_decision_names_its_candidates_in_one_order(client, reports) -> None:
         names = others.group(1).split(", ")
         assert names == sorted(names, key=alphabetical), names
         assert chosen.group(1).split(", ") == names, (chosen.group(1), names)
+
+
+@pytest.mark.parametrize("name", ["fi.html", "fi.md", "sv.html", "en.md"])
+def test_the_best_paths_list_the_segments_by_name(reports, name) -> None:
+    text = reports[name]
+    if name.endswith(".html"):
+        table = re.search(r'<h2 id="segments">.*?</table>', text, re.S).group(0)
+        labels = [seen(x) for x in re.findall(r"<tr><td>(.*?) <code>", table, re.S)]
+    else:
+        part = text.split("\n## ")[[i for i, p in enumerate(text.split("\n## "))
+                                    if "|---|---|---:|---:|---|" in p][0]]
+        labels = re.findall(r"^\| (.*?) \(`[^`]+`\) \|", part, re.M)
+    lang = name.split(".")[0]
+    assert len(labels) == 8, labels
+    assert labels == sorted(labels, key=lambda t: alphabetical(t, lang)), labels
