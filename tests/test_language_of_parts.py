@@ -557,9 +557,9 @@ def test_an_edit_forms_option_says_its_language_when_it_has_one(client, region) 
     form = next(f for f in FORMS if f.id == "referral")
     keys = dict(form_keys(g, form, translator("sv").marking()))
     assert langmarks.html(f"<option>{keys['r1']}</option>") == \
-        '<option lang="fi">r1: Ohjaamo → Klubitalo</option>'
+        '<option lang="fi">Ohjaamo → Klubitalo (r1)</option>'
     assert langmarks.html(f"<option>{keys['r2']}</option>") == \
-        "<option>r2: Ohjaamo → Verkstad</option>"
+        "<option>Ohjaamo → Verkstad (r2)</option>"
 
 
 def test_a_merged_graphs_region_rows_say_the_language_of_a_name_polku_cannot_translate():

@@ -337,8 +337,13 @@ def lead_candidates_text(actors: list[str], g: nx.MultiDiGraph, tr: Translator) 
     >>> lead_candidates_text(["kela", "thl"], g, translator("en"))
     'Name one of these the lead: Kela, THL (each checked)'
     """
+    from polku.present.i18n import alphabetical, names_joined
+
+    # by name, in the order the finding's "other roles" name them
+    labels = sorted((tr.label(g, a), a) for a in actors)
+    labels.sort(key=lambda x: (alphabetical(x[0], tr.lang), x[1]))
     return tr("Name one of these the lead: {actors} (each checked)").format(
-        actors=", ".join(tr.label(g, a) for a in actors))
+        actors=names_joined(label for label, _ in labels))
 
 
 def decision_data(findings: list[Finding], g: nx.MultiDiGraph, eco: Any,
@@ -515,6 +520,9 @@ def decisions(findings: list[Finding], g: nx.MultiDiGraph, eco: Any, tr: Transla
             "partners": [{"id": a, "label": tr.label(g, a)}
                          for a in partners[:MAX_PARTNERS]],
             "more_partners": max(0, len(partners) - MAX_PARTNERS),
+            # a semicolon between partners where a name holds a comma (names_joined)
+            "partners_separator": "; " if any(
+                "," in tr.label(g, a) for a in partners[:MAX_PARTNERS]) else ", ",
             "measure": None if deadline is None else {
                 "id": deadline[1], "label": tr.label(g, deadline[1]), "end": deadline[0]},
             "suggestion": suggestion,

@@ -709,6 +709,18 @@ BETWEENNESS_DIGITS = 3
 _AFTER_Z = {"å": "{", "ä": "|", "ö": "}", "æ": "|", "ø": "}", "ü": "y"}
 
 
+def names_joined(names: Iterable[str]) -> str:
+    """Names one after another: a comma between them, or a semicolon where any of them
+    holds a comma itself, so that one name is not read as two (a partner "Oikeusaputoimisto,
+    talous- ja velkaneuvonta"), in every language.
+
+    >>> names_joined(["Kela", "THL"]), names_joined(["Oikeusapu, velkaneuvonta", "Kela"])
+    ('Kela, THL', 'Oikeusapu, velkaneuvonta; Kela')
+    """
+    names = list(names)
+    return ("; " if any("," in n for n in names) else ", ").join(names)
+
+
 def alphabetical(text: str, lang: str = "fi") -> tuple[str, str]:
     """A sort key that puts names in the order of the reader's alphabet: in Finnish and
     Swedish, case aside, å, ä and ö after z, ü as y; in English every accented letter with

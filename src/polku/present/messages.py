@@ -497,6 +497,18 @@ class Wording:
         """Several nodes, sorted by id, as :func:`names` shows them."""
         return ", ".join(map(self.name, sorted(nodes)))
 
+    def names_by_name(self, nodes: Iterable[str]) -> str:
+        """Several nodes as :meth:`name` shows each, by name in the order of the reader's
+        alphabet (two of one name by id), a semicolon between them where a name holds a
+        comma (:func:`polku.present.i18n.names_joined`): a list the reader compares with
+        another list of the same nodes (a decision's candidates)."""
+        from polku.present.i18n import alphabetical, names_joined
+        from polku.present.langmarks import unmarked
+
+        said = sorted((self.name(n), n) for n in nodes)
+        said.sort(key=lambda x: (alphabetical(unmarked(x[0]), self.tr.lang), x[1]))
+        return names_joined(text for text, _ in said)
+
     def hop(self, referral: str) -> tuple[str, str, str]:
         """A referral's id and its two ends as messages show them (a missing end reads
         ``None``); worded plainly, no id: a referral is named by its two ends (its id is
@@ -621,7 +633,8 @@ def _multiple_leads(f: Finding, w: Wording) -> str:
 
 
 def _segment_without_lead(f: Finding, w: Wording) -> str:
-    return segment_without_lead(w.tr, w.name(f.subject), w.names(f.related))
+    # by name, as the decision on it names the candidates for the lead
+    return segment_without_lead(w.tr, w.name(f.subject), w.names_by_name(f.related))
 
 
 def _referral_without_owner(f: Finding, w: Wording) -> str:

@@ -198,8 +198,21 @@ def review_shown(result: dict[str, Any], g: nx.MultiDiGraph, tr: Translator) -> 
     said = review_worded(result, g, tr)
     names = FindingNames(g, tr)
     return dict(said, overdue=[dict(o, name=overdue_name(o, names),
-                                    text=followup_text(o, tr.plainly(), g))
+                                    text=overdue_text(o, tr, g))
                                for o in said["overdue"]])
+
+
+def overdue_text(state: dict[str, Any], tr: Translator, g: nx.MultiDiGraph | None) -> str:
+    """An overdue follow-up as every door words it (the change log page, the report and
+    ``polku findings --since``): :func:`followup_text` and its note after a colon.
+
+    >>> overdue_text({"status": "in-progress", "due": "2026-11-15", "overdue": True,
+    ...               "note": "Lisäresurssi haussa"}, translator("fi"), None)
+    'työn alla, määräaika 15.11.2026 (myöhässä): Lisäresurssi haussa'
+    """
+    text = followup_text(state, tr.plainly(), g)
+    note = str(state.get("note") or "").strip()
+    return f"{text}: {note}" if note else text
 
 
 def overdue_name(state: dict[str, Any], names: Any) -> str:
@@ -254,7 +267,7 @@ def changes_text(result: dict[str, Any], tr: Translator | None = None,
 
         names = FindingNames(g, tr)
     lines += [f"- {text(o.get('name') or overdue_name(o, names))} — "
-              f"{text(o.get('text') or followup_text(o, tr.plainly(), g))} "
+              f"{text(o.get('text') or overdue_text(o, tr, g))} "
               f"({key(o['finding'])})" for o in overdue]
     return "\n".join(lines)
 

@@ -34,7 +34,8 @@ from polku.errors import Phrase, PolkuError
 from polku.finding import Finding, counts_by_kind, number
 from polku.analyses.findings import KINDS, LONG_WAIT_DAYS, find
 from polku.graph import summary
-from polku.present.i18n import Translator, as_counted, kind_name, severity_name, translator
+from polku.present.i18n import (Translator, alphabetical, as_counted, kind_name, severity_name,
+                               translator)
 from polku.present.langmarks import html as marked_html, unmarked
 from polku.present.markdown import md_code, md_text
 from polku.present.decisions import decisions, set_aside, set_aside_text
@@ -109,6 +110,8 @@ def report_data(g: nx.MultiDiGraph, long_wait_days: float = LONG_WAIT_DAYS,
             "best": best[0] if best else None,
             "findings": per_subject[s],
         })
+    # by name in the reader's alphabet (two of one name by id), as every list of nodes
+    segments.sort(key=lambda row: (alphabetical(unmarked(row["label"]), tr.lang), row["id"]))
     progress(Phrase(N_("ranking bottlenecks")))
     rows = [dict(r, label=tr.label(g, r["service"])) for r in ranking(g, eco)]
     by_betweenness, by_flow = rankings(rows, top)
@@ -574,7 +577,7 @@ def decides_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
 
 def partners_text(c: dict[str, Any], tr: Translator, cell: Any = str) -> str:
     """A decision's partners, the first few by name and the rest counted."""
-    said = ", ".join(cell(a["label"]) for a in c["partners"])
+    said = c.get("partners_separator", ", ").join(cell(a["label"]) for a in c["partners"])
     if c.get("more_partners"):
         said += " " + tr.ngettext("and {n} other", "and {n} others", c["more_partners"]).format(
             n=tr.number(c["more_partners"]))

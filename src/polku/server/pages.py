@@ -24,7 +24,7 @@ from polku.graph import nodes_of
 from polku.present.cells import (CHOICE_NAMES, COLUMN_NAMES, SHEET_NAMES,  # noqa: F401
                                  cell_shown, column_shown)
 from polku.present import langmarks
-from polku.present.i18n import (DEFAULT_LANG, N_, Translator, error_message, error_text,
+from polku.present.i18n import (DEFAULT_LANG, N_, Translator, alphabetical, error_message, error_text,
                                merged_region_names)
 from polku.present.merged import region_rows
 from polku.present.messages import finding_json, subject_name
@@ -208,25 +208,30 @@ def reference_choices(g: nx.MultiDiGraph, forms: tuple[Form, ...], tr: Translato
 
 
 def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str, str]]:
-    """The rows an edit form may change, as its ``<option>``s say them: a node by its name
-    and id, a referral by its id and ends, a responsibility by its actor, subject and
-    role. An option holds text only, so no part of it can say its language (WCAG 3.1.2):
-    one made of names of one language and codes (ids are codes in no language) says that
-    language whole (``<option lang="fi">Ohjaamo (ohjaamo)</option>``); one that mixes a
-    name with words of the page (a role) or names of two languages stays in the page's."""
+    """The rows an edit form may change, as its ``<option>``s say them, by name in the order
+    of the reader's alphabet (the id, the option's value, parts two of one name): a node by
+    its name and id, a referral by its two ends and its id, a responsibility by its actor,
+    subject and role, a follow-up by its finding as the review names it
+    (:func:`polku.present.finding_names.key_named`). An option holds text only, so no part
+    of it can say its language (WCAG 3.1.2): one made of names of one language and codes
+    (ids are codes in no language) says that language whole
+    (``<option lang="fi">Ohjaamo (ohjaamo)</option>``); one that mixes a name with words of
+    the page (a role) or names of two languages stays in the page's."""
+    out: list[tuple[str, str]] = []
     if form.sheet == "followups":
-        return [(k, k) for k in sorted(g.graph.get("followups") or {})]
-    if form.sheet == "responsibilities":
+        from polku.present.finding_names import FindingNames, key_named
+
+        names = FindingNames(g, tr)
+        out = [(k, key_named(k, names)) for k in g.graph.get("followups") or {}]
+    elif form.sheet == "responsibilities":
         from polku.graph import responsibilities
 
-        return [(f"{r.actor}~{r.subject}~{r.role}",
-                 f"{tr.label(g, r.actor)} → {tr.label(g, r.subject)} "
-                 f"({tr(CHOICE_NAMES.get(r.role, r.role))})")
-                for r in responsibilities(g)]
-    node_type = workbook.SHEETS[form.sheet].node_type
-    out = []
-    for n in nodes_of(g, str(node_type)):
-        if node_type == "referral":
+        out = [(f"{r.actor}~{r.subject}~{r.role}",
+                f"{tr.label(g, r.actor)} → {tr.label(g, r.subject)} "
+                f"({tr(CHOICE_NAMES.get(r.role, r.role))})")
+               for r in responsibilities(g)]
+    elif workbook.SHEETS[form.sheet].node_type == "referral":
+        for n in nodes_of(g, "referral"):
             ends: dict[str, str] = {}  # the first "from" and the first "to", in one pass
             for _, v, k in g.out_edges(n, data="kind"):
                 ends.setdefault(k, v)
@@ -234,12 +239,16 @@ def form_keys(g: nx.MultiDiGraph, form: Form, tr: Translator) -> list[tuple[str,
             names = [tr.name(g, src), tr.name(g, dst)]
             langs = {x.lang for x in names if x.lang is not None}
             if len(langs) == 1:  # names of one language and the id, a code: said whole
-                out.append((n, tr.mark(f"{n}: {names[0].text} → {names[1].text}", langs.pop())))
+                out.append((n, tr.mark(f"{names[0].text} → {names[1].text} ({n})",
+                                       langs.pop())))
             else:
-                out.append((n, f"{n}: {tr.label(g, src)} → {tr.label(g, dst)}"))
-        else:
+                out.append((n, f"{tr.label(g, src)} → {tr.label(g, dst)} ({n})"))
+    else:
+        for n in nodes_of(g, str(workbook.SHEETS[form.sheet].node_type)):
             name = tr.name(g, n)
             out.append((n, tr.mark(f"{name.text} ({n})", name.lang)))
+    # sorted by what the reader reads: a language's marks are no letters of it
+    out.sort(key=lambda o: (alphabetical(langmarks.unmarked(o[1]), tr.lang), o[0]))
     return out
 
 
@@ -568,9 +577,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
             # "suggest a fix" asks for the first of its findings that has a generator
             c["suggest_key"] = next((k for k in c["keys"] if suggestable(k.split(":")[0])),
                                     None)
-        # follow-ups whose finding no longer occurs: resolved in this version
-        gone = [dict(s, text=followup_text(s, tr.plainly(), seen)) for k, s in states.items()
-                if k not in {f.key for f in found}]
+        # follow-ups whose finding does not occur now (it may never have: a follow-up can
+        # be written for any key), each by its finding's name as the review names it
+        from polku.present.finding_names import FindingNames, key_named
+
+        finding_names = FindingNames(seen, tr)
+        gone = [dict(s, text=followup_text(s, tr.plainly(), seen),
+                     name=key_named(k, finding_names))
+                for k, s in states.items() if k not in {f.key for f in found}]
         forms = [dict(id=f.id, sheet=f.sheet, title=tr(f.title), mode=f.mode,
                       columns=form_columns(f, tr),
                       existing=form_keys(seen if f.sheet == "followups" else g, f, tr),
@@ -985,9 +999,14 @@ def pages_router(store: GraphStore, access: Access) -> APIRouter:
 def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
                  tr: Translator) -> dict[str, Any]:
     """One change of the log as the page shows it: each row's sheet and key by their
-    names, and its cells by their column names in ``tr``'s language, references by the
-    names of what they name, choices by their words; a changed row shows only the columns
-    that changed, an added or deleted one its filled columns."""
+    names (a follow-up's key, a finding's, as the review names it:
+    :func:`polku.present.finding_names.key_named`), and its cells by their column names in
+    ``tr``'s language, in the sheet's column order, references by the names of what they
+    name, choices by their words; a changed row shows only the columns that changed, an
+    added or deleted one its filled columns."""
+    from polku.present.finding_names import FindingNames, key_named
+
+    names = FindingNames(g, tr) if g is not None else None
     rows = []
     for r in change.get("changes") or [change]:
         sheet = str(r.get("sheet") or "")
@@ -997,14 +1016,25 @@ def change_shown(change: dict[str, Any], g: nx.MultiDiGraph | None,
                        if before.get(k, "") != after.get(k, "")]
         else:
             columns = [k for k, v in (before or after).items() if str(v or "").strip()]
+        # as the sheet has them (a row is kept by column id), a column it lacks last
+        order = {c.name: i for i, c in enumerate(workbook.SHEETS[sheet].columns)} \
+            if sheet in workbook.SHEETS else {}
+        columns.sort(key=lambda k: order.get(k, len(order)))
         key = str(r.get("key") or "")
-        shown_key = subject_name(g, key, tr) if g is not None and key in g else key
+        if sheet == "followups" and names is not None:
+            shown_key = key_named(key, names)
+        else:
+            shown_key = subject_name(g, key, tr) if g is not None and key in g else key
+
+        def cell(k: str, row: dict[str, Any]) -> tuple[str, str]:
+            if sheet == "followups" and k == "finding" and names is not None and row.get(k):
+                return column_shown(sheet, k, tr), key_named(str(row[k]), names)
+            return cell_shown(sheet, k, row.get(k, ""), g, tr)
+
         rows.append({"sheet": tr(SHEET_NAMES[sheet]) if sheet in SHEET_NAMES else sheet,
                      "key": key, "key_name": shown_key,
-                     "before": [cell_shown(sheet, k, before.get(k, ""), g, tr)
-                                for k in columns] if before else [],
-                     "after": [cell_shown(sheet, k, after.get(k, ""), g, tr)
-                               for k in columns] if after else []})
+                     "before": [cell(k, before) for k in columns] if before else [],
+                     "after": [cell(k, after) for k in columns] if after else []})
     return dict(change, rows=rows)
 
 
