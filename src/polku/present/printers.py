@@ -430,21 +430,20 @@ def describe_text(info: dict, tr: Translator | None = None) -> str:
     if people is None and volume is None:
         lines.append("  " + tr("segment sizes and referral volumes unknown"))
     else:
-        if people is None:
-            said_people = tr("segment sizes unknown")
-        else:
-            shown = tr.number(people)
-            said_people = tr.ngettext("{n} person in segments", "{n} people in segments",
-                                      as_counted(shown)).format(
-                n=total("people_in_segments", shown))
-        if volume is None:
-            said_volume = tr("referral volumes unknown")
-        else:
-            shown = tr.clients(volume)
-            said_volume = tr.ngettext("{n} referral a month", "{n} referrals a month",
-                                      as_counted(shown)).format(
-                n=total("referral_volume_per_month", shown))
-        lines.append("  " + said_people + ", " + said_volume)
+        said = []
+        for figure, key, shown_as, forms, unknown_text in (
+                (people, "people_in_segments", tr.number,
+                 ngettext("{n} person in segments", "{n} people in segments"),
+                 N_("segment sizes unknown")),
+                (volume, "referral_volume_per_month", tr.clients,
+                 ngettext("{n} referral a month", "{n} referrals a month"),
+                 N_("referral volumes unknown"))):
+            if figure is None:
+                said.append(tr(unknown_text))
+            else:
+                shown = shown_as(figure)
+                said.append(tr.ngettext(*forms, as_counted(shown)).format(n=total(key, shown)))
+        lines.append("  " + ", ".join(said))
     if people is not None and unknown.get("segments"):
         n = unknown["segments"]
         lines.append("  " + tr.ngettext("no size given for {n} client segment",
